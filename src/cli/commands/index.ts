@@ -1,0 +1,7 @@
+/** Every command of the CLI. A new command adds one module in this folder and one line here. */
+import type { Command } from '@commander-js/extra-typings';
+import type { CliIO } from '../io.js';
+
+export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
+
+export const COMMANDS: RegisterCommand[] = [];

@@ -1,0 +1,262 @@
+/**
+ * The AWS inventory: typed, normalised resources with their origin. Sources (snapshot files today, live collection
+ * later) fill it; checks read it. Field names follow the AWS API in camelCase.
+ */
+import type { Origin } from '../findings/types.js';
+
+export interface Scoped {
+  account: string;
+  region: string;
+  origin: Origin;
+}
+
+export type Tags = Record<string, string>;
+
+export interface AwsVpc extends Scoped {
+  id: string;
+  cidrs: string[];
+  ipv6Cidrs: string[];
+  isDefault: boolean;
+  tags: Tags;
+}
+
+export interface AwsVpcAttributes extends Scoped {
+  vpcId: string;
+  enableDnsSupport?: boolean;
+  enableDnsHostnames?: boolean;
+}
+
+export interface AwsSubnet extends Scoped {
+  id: string;
+  vpcId: string;
+  cidr?: string;
+  ipv6Cidrs: string[];
+  availabilityZone?: string;
+  availabilityZoneId?: string;
+  tags: Tags;
+}
+
+export type RouteTargetType =
+  | 'local'
+  | 'internet-gateway'
+  | 'egress-only-internet-gateway'
+  | 'nat-gateway'
+  | 'vpc-endpoint'
+  | 'transit-gateway'
+  | 'vpc-peering'
+  | 'network-interface'
+  | 'instance'
+  | 'virtual-private-gateway'
+  | 'other';
+
+export interface AwsRoute {
+  /** CIDR or prefix-list id. */
+  destination: string;
+  target: { type: RouteTargetType; id: string };
+  state?: string;
+  pointer: string;
+}
+
+export interface AwsRouteTable extends Scoped {
+  id: string;
+  vpcId: string;
+  routes: AwsRoute[];
+  subnetIds: string[];
+  main: boolean;
+  tags: Tags;
+}
+
+export interface AwsInternetGateway extends Scoped {
+  id: string;
+  vpcIds: string[];
+}
+
+export interface AwsNatGateway extends Scoped {
+  id: string;
+  vpcId?: string;
+  subnetId?: string;
+  state?: string;
+  connectivityType: 'public' | 'private';
+}
+
+export interface AwsIpPermission {
+  /** "-1" (all), "tcp", "udp", "icmp", "icmpv6" or a protocol number. */
+  protocol: string;
+  fromPort?: number;
+  toPort?: number;
+  ipv4Ranges: { cidr: string; description?: string }[];
+  ipv6Ranges: { cidr: string; description?: string }[];
+  groupRefs: { groupId: string; userId?: string }[];
+  prefixListIds: string[];
+  pointer: string;
+}
+
+export interface AwsSecurityGroup extends Scoped {
+  id: string;
+  name: string;
+  vpcId?: string;
+  ingress: AwsIpPermission[];
+  egress: AwsIpPermission[];
+  tags: Tags;
+}
+
+export interface AwsNaclEntry {
+  ruleNumber: number;
+  egress: boolean;
+  protocol: string;
+  action: 'allow' | 'deny';
+  cidr?: string;
+  ipv6Cidr?: string;
+  portRange?: { from: number; to: number };
+}
+
+export interface AwsNetworkAcl extends Scoped {
+  id: string;
+  vpcId: string;
+  isDefault: boolean;
+  entries: AwsNaclEntry[];
+  subnetIds: string[];
+}
+
+export type EndpointType = 'Interface' | 'Gateway' | 'GatewayLoadBalancer' | 'Resource' | 'ServiceNetwork' | string;
+
+export interface AwsVpcEndpoint extends Scoped {
+  id: string;
+  vpcId: string;
+  serviceName: string;
+  /** The service part of an AWS service name: "bedrock-runtime" for com.amazonaws.us-east-1.bedrock-runtime. */
+  service: string;
+  type: EndpointType;
+  state?: string;
+  privateDnsEnabled: boolean;
+  /** Parsed endpoint policy, undefined when the endpoint has none. */
+  policy?: unknown;
+  policyError?: string;
+  subnetIds: string[];
+  groupIds: string[];
+  routeTableIds: string[];
+  networkInterfaceIds: string[];
+  tags: Tags;
+}
+
+export interface AwsNetworkInterface extends Scoped {
+  id: string;
+  subnetId?: string;
+  vpcId?: string;
+  availabilityZone?: string;
+  interfaceType?: string;
+  description?: string;
+  privateIps: string[];
+  groupIds: string[];
+  requesterManaged: boolean;
+}
+
+export interface AwsCustomizationJob extends Scoped {
+  arn: string;
+  name: string;
+  status?: string;
+  /** Known only from get-model-customization-job; list-model-customization-jobs does not return it. */
+  detail: boolean;
+  vpcConfig?: { subnetIds: string[]; securityGroupIds: string[] };
+}
+
+export interface AwsBedrockAgent extends Scoped {
+  id: string;
+  name: string;
+  status?: string;
+}
+
+export interface AwsServiceControlPolicy extends Scoped {
+  id: string;
+  arn?: string;
+  name: string;
+  awsManaged: boolean;
+  /** Parsed policy content; undefined when only list-policies was captured. */
+  content?: unknown;
+  contentError?: string;
+}
+
+/**
+ * The data sets a snapshot can hold. Checks declare which they need; when one is missing for a scope the check is
+ * not assessed there, with the command that would produce it.
+ */
+export const AWS_DATASETS = {
+  'ec2:vpcs': { level: 'regional', command: 'aws ec2 describe-vpcs' },
+  'ec2:vpc-attributes': { level: 'regional', command: 'aws ec2 describe-vpc-attribute --vpc-id VPC --attribute enableDnsSupport (and enableDnsHostnames)' },
+  'ec2:subnets': { level: 'regional', command: 'aws ec2 describe-subnets' },
+  'ec2:route-tables': { level: 'regional', command: 'aws ec2 describe-route-tables' },
+  'ec2:internet-gateways': { level: 'regional', command: 'aws ec2 describe-internet-gateways' },
+  'ec2:nat-gateways': { level: 'regional', command: 'aws ec2 describe-nat-gateways' },
+  'ec2:security-groups': { level: 'regional', command: 'aws ec2 describe-security-groups' },
+  'ec2:network-acls': { level: 'regional', command: 'aws ec2 describe-network-acls' },
+  'ec2:vpc-endpoints': { level: 'regional', command: 'aws ec2 describe-vpc-endpoints' },
+  'ec2:network-interfaces': { level: 'regional', command: 'aws ec2 describe-network-interfaces' },
+  'bedrock:customization-jobs': { level: 'regional', command: 'aws bedrock list-model-customization-jobs' },
+  'bedrock:customization-job-details': { level: 'regional', command: 'aws bedrock get-model-customization-job --job-identifier ARN' },
+  'bedrock:agents': { level: 'regional', command: 'aws bedrock-agent list-agents' },
+  'organizations:scps': { level: 'organization', command: 'aws organizations list-policies --filter SERVICE_CONTROL_POLICY, then describe-policy --policy-id ID' },
+  'organizations:organization': { level: 'organization', command: 'aws organizations describe-organization' },
+} as const;
+
+export type AwsDataset = keyof typeof AWS_DATASETS;
+
+export interface ScopeKey {
+  account: string;
+  region: string;
+}
+
+export function scopeKey(s: ScopeKey): string {
+  return `${s.account}/${s.region}`;
+}
+
+export interface AwsInventory {
+  vpcs: AwsVpc[];
+  vpcAttributes: AwsVpcAttributes[];
+  subnets: AwsSubnet[];
+  routeTables: AwsRouteTable[];
+  internetGateways: AwsInternetGateway[];
+  natGateways: AwsNatGateway[];
+  securityGroups: AwsSecurityGroup[];
+  networkAcls: AwsNetworkAcl[];
+  vpcEndpoints: AwsVpcEndpoint[];
+  networkInterfaces: AwsNetworkInterface[];
+  customizationJobs: AwsCustomizationJob[];
+  bedrockAgents: AwsBedrockAgent[];
+  serviceControlPolicies: AwsServiceControlPolicy[];
+  organization?: { id: string; managementAccountId?: string; origin: Origin };
+  /** Which data sets are present, per scope ("account/region"; organisation-level sets under "*"). */
+  datasets: Map<string, Set<AwsDataset>>;
+  /** Data sets a collector tried and could not read, with the reason and the IAM action that was missing. */
+  unavailable: Map<string, Map<AwsDataset, { reason: string; action?: string }>>;
+}
+
+export function emptyAwsInventory(): AwsInventory {
+  return {
+    vpcs: [],
+    vpcAttributes: [],
+    subnets: [],
+    routeTables: [],
+    internetGateways: [],
+    natGateways: [],
+    securityGroups: [],
+    networkAcls: [],
+    vpcEndpoints: [],
+    networkInterfaces: [],
+    customizationJobs: [],
+    bedrockAgents: [],
+    serviceControlPolicies: [],
+    datasets: new Map(),
+    unavailable: new Map(),
+  };
+}
+
+/** All scopes with any regional data, sorted. */
+export function inventoryScopes(inv: AwsInventory): ScopeKey[] {
+  return [...inv.datasets.keys()]
+    .filter((k) => k !== '*')
+    .sort()
+    .map((k) => {
+      const [account, region] = k.split('/') as [string, string];
+      return { account, region };
+    });
+}

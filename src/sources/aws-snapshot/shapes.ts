@@ -1,0 +1,200 @@
+/**
+ * The AWS CLI's JSON output shapes, as far as cordon reads them. Objects are loose (extra fields are fine, AWS adds
+ * fields over time); what a check relies on is required, so a truncated or hand-edited file gives a located error.
+ */
+import { z } from 'zod';
+
+const tags = z.array(z.looseObject({ Key: z.string(), Value: z.string().default('') })).optional();
+
+export const vpcShape = z.looseObject({
+  VpcId: z.string(),
+  OwnerId: z.string().optional(),
+  CidrBlock: z.string().optional(),
+  CidrBlockAssociationSet: z.array(z.looseObject({ CidrBlock: z.string(), CidrBlockState: z.looseObject({ State: z.string().optional() }).optional() })).optional(),
+  Ipv6CidrBlockAssociationSet: z.array(z.looseObject({ Ipv6CidrBlock: z.string().optional() })).optional(),
+  IsDefault: z.boolean().optional(),
+  Tags: tags,
+});
+
+export const vpcAttributeShape = z.looseObject({
+  VpcId: z.string(),
+  EnableDnsSupport: z.looseObject({ Value: z.boolean() }).optional(),
+  EnableDnsHostnames: z.looseObject({ Value: z.boolean() }).optional(),
+});
+
+export const subnetShape = z.looseObject({
+  SubnetId: z.string(),
+  VpcId: z.string(),
+  OwnerId: z.string().optional(),
+  CidrBlock: z.string().optional(),
+  Ipv6CidrBlockAssociationSet: z.array(z.looseObject({ Ipv6CidrBlock: z.string().optional() })).optional(),
+  AvailabilityZone: z.string().optional(),
+  AvailabilityZoneId: z.string().optional(),
+  SubnetArn: z.string().optional(),
+  Tags: tags,
+});
+
+export const routeShape = z.looseObject({
+  DestinationCidrBlock: z.string().optional(),
+  DestinationIpv6CidrBlock: z.string().optional(),
+  DestinationPrefixListId: z.string().optional(),
+  GatewayId: z.string().optional(),
+  NatGatewayId: z.string().optional(),
+  TransitGatewayId: z.string().optional(),
+  VpcPeeringConnectionId: z.string().optional(),
+  NetworkInterfaceId: z.string().optional(),
+  InstanceId: z.string().optional(),
+  EgressOnlyInternetGatewayId: z.string().optional(),
+  LocalGatewayId: z.string().optional(),
+  CarrierGatewayId: z.string().optional(),
+  CoreNetworkArn: z.string().optional(),
+  State: z.string().optional(),
+});
+
+export const routeTableShape = z.looseObject({
+  RouteTableId: z.string(),
+  VpcId: z.string(),
+  OwnerId: z.string().optional(),
+  Routes: z.array(routeShape).default([]),
+  Associations: z.array(z.looseObject({ Main: z.boolean().optional(), SubnetId: z.string().optional(), GatewayId: z.string().optional() })).default([]),
+  Tags: tags,
+});
+
+export const internetGatewayShape = z.looseObject({
+  InternetGatewayId: z.string(),
+  OwnerId: z.string().optional(),
+  Attachments: z.array(z.looseObject({ VpcId: z.string(), State: z.string().optional() })).default([]),
+});
+
+export const natGatewayShape = z.looseObject({
+  NatGatewayId: z.string(),
+  VpcId: z.string().optional(),
+  SubnetId: z.string().optional(),
+  State: z.string().optional(),
+  ConnectivityType: z.string().optional(),
+});
+
+const ipPermission = z.looseObject({
+  IpProtocol: z.string(),
+  FromPort: z.number().optional(),
+  ToPort: z.number().optional(),
+  IpRanges: z.array(z.looseObject({ CidrIp: z.string(), Description: z.string().optional() })).default([]),
+  Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: z.string(), Description: z.string().optional() })).default([]),
+  UserIdGroupPairs: z.array(z.looseObject({ GroupId: z.string().optional(), UserId: z.string().optional() })).default([]),
+  PrefixListIds: z.array(z.looseObject({ PrefixListId: z.string() })).default([]),
+});
+
+export const securityGroupShape = z.looseObject({
+  GroupId: z.string(),
+  GroupName: z.string().default(''),
+  OwnerId: z.string().optional(),
+  VpcId: z.string().optional(),
+  IpPermissions: z.array(ipPermission).default([]),
+  IpPermissionsEgress: z.array(ipPermission).default([]),
+  Tags: tags,
+});
+
+export const networkAclShape = z.looseObject({
+  NetworkAclId: z.string(),
+  VpcId: z.string(),
+  OwnerId: z.string().optional(),
+  IsDefault: z.boolean().default(false),
+  Entries: z
+    .array(
+      z.looseObject({
+        RuleNumber: z.number(),
+        Protocol: z.string(),
+        RuleAction: z.enum(['allow', 'deny']),
+        Egress: z.boolean(),
+        CidrBlock: z.string().optional(),
+        Ipv6CidrBlock: z.string().optional(),
+        PortRange: z.looseObject({ From: z.number(), To: z.number() }).optional(),
+      }),
+    )
+    .default([]),
+  Associations: z.array(z.looseObject({ SubnetId: z.string() })).default([]),
+});
+
+export const vpcEndpointShape = z.looseObject({
+  VpcEndpointId: z.string(),
+  VpcEndpointType: z.string().default('Interface'),
+  VpcId: z.string(),
+  ServiceName: z.string(),
+  State: z.string().optional(),
+  PolicyDocument: z.string().optional(),
+  RouteTableIds: z.array(z.string()).default([]),
+  SubnetIds: z.array(z.string()).default([]),
+  Groups: z.array(z.looseObject({ GroupId: z.string() })).default([]),
+  PrivateDnsEnabled: z.boolean().default(false),
+  NetworkInterfaceIds: z.array(z.string()).default([]),
+  OwnerId: z.string().optional(),
+  Tags: tags,
+});
+
+export const networkInterfaceShape = z.looseObject({
+  NetworkInterfaceId: z.string(),
+  SubnetId: z.string().optional(),
+  VpcId: z.string().optional(),
+  AvailabilityZone: z.string().optional(),
+  InterfaceType: z.string().optional(),
+  Description: z.string().optional(),
+  OwnerId: z.string().optional(),
+  PrivateIpAddress: z.string().optional(),
+  PrivateIpAddresses: z.array(z.looseObject({ PrivateIpAddress: z.string() })).default([]),
+  Groups: z.array(z.looseObject({ GroupId: z.string() })).default([]),
+  RequesterManaged: z.boolean().default(false),
+});
+
+const vpcConfig = z.looseObject({ subnetIds: z.array(z.string()).default([]), securityGroupIds: z.array(z.string()).default([]) });
+
+export const customizationJobSummaryShape = z.looseObject({
+  jobArn: z.string(),
+  jobName: z.string().default(''),
+  status: z.string().optional(),
+});
+
+export const customizationJobShape = z.looseObject({
+  jobArn: z.string(),
+  jobName: z.string().default(''),
+  status: z.string().optional(),
+  vpcConfig: vpcConfig.nullable().optional(),
+});
+
+export const agentSummaryShape = z.looseObject({
+  agentId: z.string(),
+  agentName: z.string().default(''),
+  agentStatus: z.string().optional(),
+});
+
+export const policySummaryShape = z.looseObject({
+  Id: z.string(),
+  Arn: z.string().optional(),
+  Name: z.string().default(''),
+  Type: z.string().optional(),
+  AwsManaged: z.boolean().default(false),
+});
+
+export const describePolicyShape = z.looseObject({
+  Policy: z.looseObject({ PolicySummary: policySummaryShape, Content: z.string().optional() }),
+});
+
+export const organizationShape = z.looseObject({
+  Organization: z.looseObject({ Id: z.string(), MasterAccountId: z.string().optional(), Arn: z.string().optional() }),
+});
+
+/** cordon's own small manifest: account and region for the files of a directory, and what a collector could not read. */
+export const manifestShape = z.strictObject({
+  cordonSnapshot: z.literal(1),
+  provider: z.literal('aws'),
+  account: z.string().regex(/^\d{12}$/, 'account ids are 12 digits'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'not an AWS region name'),
+  unavailable: z
+    .array(z.strictObject({ dataset: z.string(), reason: z.string(), action: z.string().optional() }))
+    .default([]),
+});
+
+export function tagMap(list: { Key: string; Value: string }[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of list ?? []) out[t.Key] = t.Value;
+  return out;
+}

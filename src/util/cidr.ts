@@ -1,0 +1,78 @@
+/**
+ * CIDR arithmetic over IPv4 and IPv6 with bigint ranges. ipaddr.js parses and validates; containment and overlap
+ * are range comparisons so the same code serves both families.
+ */
+import ipaddr from 'ipaddr.js';
+
+export interface Cidr {
+  /** Normalised text, e.g. "10.0.0.0/16". */
+  text: string;
+  family: 4 | 6;
+  first: bigint;
+  last: bigint;
+  prefix: number;
+}
+
+export function isCidr(text: string): boolean {
+  return tryParseCidr(text) !== undefined;
+}
+
+export function tryParseCidr(text: string): Cidr | undefined {
+  try {
+    return parseCidr(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses "a.b.c.d/n" or "x::/n". A bare address is treated as a host route (/32 or /128). */
+export function parseCidr(text: string): Cidr {
+  const trimmed = text.trim();
+  const [addrText, prefixText] = trimmed.includes('/') ? trimmed.split('/', 2) : [trimmed, undefined];
+  if (!addrText || !ipaddr.isValid(addrText)) throw new Error(`not an IP address or CIDR: ${JSON.stringify(text)}`);
+  let addr = ipaddr.parse(addrText);
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() && prefixText === undefined) {
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
+  }
+  const family = addr.kind() === 'ipv4' ? 4 : 6;
+  const bits = family === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (!/^\d+$/.test(prefixText ?? String(bits)) || prefix < 0 || prefix > bits) {
+    throw new Error(`invalid prefix length in ${JSON.stringify(text)}`);
+  }
+  const value = bytesToBigint(addr.toByteArray());
+  const hostBits = BigInt(bits - prefix);
+  const mask = hostBits === 0n ? 0n : (1n << hostBits) - 1n;
+  const first = value & ~mask;
+  const last = first | mask;
+  const firstAddr = ipaddr.fromByteArray(bigintToBytes(first, bits / 8));
+  return { text: `${firstAddr.toString()}/${prefix}`, family, first, last, prefix };
+}
+
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+  return outer.family === inner.family && outer.first <= inner.first && inner.last <= outer.last;
+}
+
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
+}
+
+/** True for 0.0.0.0/0 and ::/0. */
+export function isWholeInternet(c: Cidr): boolean {
+  return c.prefix === 0;
+}
+
+function bytesToBigint(bytes: number[]): bigint {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return v;
+}
+
+function bigintToBytes(v: bigint, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
