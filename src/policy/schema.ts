@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isCidr } from '../util/cidr.js';
+import { flowSettingsSchema } from '../flows/settings.js';
 
 export const BUILTIN_ZONES = [
   'application',
@@ -99,6 +100,7 @@ export const policySchema = z.strictObject({
   rules: z.array(ruleSchema).default([]),
   suppressions: z.array(suppressionSchema).default([]),
   aws: awsSettingsSchema.default({ trusted_accounts: [], approved_models: [] }),
+  flows: flowSettingsSchema.prefault({}),
 });
 
 export type PolicyDocument = z.output<typeof policySchema>;
