@@ -1,0 +1,57 @@
+/**
+ * Turns an SDK error into why a data set could not be read. The kinds matter to the report: a denied call names the
+ * missing IAM action, a region that is not enabled or a service that is not offered there is expected and is not a
+ * permissions problem, and anything else (server errors, throttling after all retries) is reported as it came.
+ */
+import { errorMessage } from '../../util/errors.js';
+
+export type FailureKind = 'denied' | 'region-not-enabled' | 'service-not-offered' | 'not-in-organization' | 'credentials' | 'other';
+
+export interface Failure {
+  kind: FailureKind;
+  /** One line: "AccessDenied: User … is not authorized to perform ec2:DescribeVpcs". */
+  reason: string;
+}
+
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'Client.UnauthorizedOperation',
+  'UnauthorizedAccess',
+  'AuthorizationError',
+]);
+// EC2 answers AuthFailure/OptInRequired in a region the account has not opted into; token-based services answer
+// UnrecognizedClientException or InvalidClientTokenId there because the STS token is not valid in that region.
+const REGION_NOT_ENABLED = new Set(['OptInRequired', 'AuthFailure', 'UnrecognizedClientException', 'InvalidClientTokenId']);
+const NOT_OFFERED = new Set(['UnknownEndpoint', 'EndpointError', 'UnknownOperationException', 'UnknownOperation']);
+const NOT_OFFERED_NET = new Set(['ENOTFOUND', 'EAI_AGAIN']);
+
+interface SdkErrorLike {
+  name?: string;
+  code?: string;
+  message?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+export function classifyError(err: unknown): Failure {
+  const e = (err !== null && typeof err === 'object' ? err : {}) as SdkErrorLike;
+  const name = e.Code ?? e.name ?? 'Error';
+  const message = oneLine(errorMessage(err));
+  const reason = message && message !== name ? `${name}: ${message}` : name;
+  if (DENIED.has(name)) return { kind: 'denied', reason };
+  if (name === 'AWSOrganizationsNotInUseException') return { kind: 'not-in-organization', reason };
+  if (REGION_NOT_ENABLED.has(name)) return { kind: 'region-not-enabled', reason: `${reason} (is the region enabled for this account?)` };
+  if (NOT_OFFERED.has(name) || (e.code !== undefined && NOT_OFFERED_NET.has(e.code))) {
+    return { kind: 'service-not-offered', reason: `${reason} (the service is not offered in this region)` };
+  }
+  if (e.$metadata?.httpStatusCode === 404) return { kind: 'service-not-offered', reason: `${reason} (HTTP 404: the service is not offered in this region)` };
+  if (name === 'CredentialsProviderError' || name === 'ExpiredToken' || name === 'ExpiredTokenException') return { kind: 'credentials', reason };
+  return { kind: 'other', reason };
+}
+
+function oneLine(s: string): string {
+  const line = s.replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}

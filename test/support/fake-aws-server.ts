@@ -1,0 +1,319 @@
+/**
+ * A local stand-in for the AWS APIs the collector calls, for the real SDK clients pointed at it (endpoint
+ * override). It answers the EC2 Query protocol (XML), STS's Query protocol, Organizations' JSON 1.1 protocol and
+ * Bedrock's REST-JSON protocol, with pagination, throttling, AccessDenied and regions that are not enabled.
+ * The caller is told apart by the access key in the SigV4 Authorization header (base credentials vs. the
+ * credentials AssumeRole handed out for an account), the region by the credential scope.
+ * Listens on 127.0.0.1 only.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ec2Error, ec2Response, queryError, queryResponse } from './fake-aws-xml.js';
+
+type Item = Record<string, unknown>;
+
+export const EC2_LIST_ACTIONS: Record<string, string> = {
+  DescribeVpcs: 'Vpcs',
+  DescribeSubnets: 'Subnets',
+  DescribeRouteTables: 'RouteTables',
+  DescribeInternetGateways: 'InternetGateways',
+  DescribeNatGateways: 'NatGateways',
+  DescribeSecurityGroups: 'SecurityGroups',
+  DescribeNetworkAcls: 'NetworkAcls',
+  DescribeVpcEndpoints: 'VpcEndpoints',
+  DescribeNetworkInterfaces: 'NetworkInterfaces',
+};
+
+export interface RegionData {
+  /** EC2 lists by their CLI key (Vpcs, Subnets, …). */
+  ec2: Record<string, Item[]>;
+  /** describe-vpc-attribute outputs ({VpcId, EnableDnsSupport: {Value}} …). */
+  vpcAttributes: Item[];
+  jobSummaries: Item[];
+  /** get-model-customization-job outputs by job ARN. */
+  jobDetails: Item[];
+  agents: Item[];
+}
+
+export interface FakeOrganization {
+  /** describe-organization output. */
+  describe: Item;
+  accounts: { Id: string; Name: string; Status?: string }[];
+  /** list-policies --filter SERVICE_CONTROL_POLICY items. */
+  policies: Item[];
+  /** describe-policy outputs. */
+  policyDetails: Item[];
+}
+
+export interface FakeWorld {
+  callerAccount: string;
+  /** account -> region -> data. A region with no entry has no resources. */
+  data: Record<string, Record<string, RegionData>>;
+  organization?: FakeOrganization;
+  /** DescribeRegions (with AllRegions). Requests in a not-opted-in region fail as AWS fails them. */
+  regions: { name: string; optIn: 'opt-in-not-required' | 'opted-in' | 'not-opted-in' }[];
+}
+
+export interface Fault {
+  /** IAM action, e.g. "ec2:DescribeVpcEndpoints" or "sts:AssumeRole". */
+  action: string;
+  /** The account the call is made in (for sts:AssumeRole: the account of the role). */
+  account?: string;
+  region?: string;
+}
+
+export interface FakeOptions {
+  world: FakeWorld;
+  /** Items per page for every paginated list (forces the SDK's paginators to follow tokens). */
+  pageSize?: number;
+  /** Delay before every answer (benchmark only; tests never depend on timing). */
+  latencyMs?: number;
+  deny?: Fault[];
+  /** Each of these answers one throttling error on its first call, then works. */
+  throttleOnce?: Fault[];
+  /** Services not offered in a region: requests get HTTP 404. */
+  notOffered?: { service: 'bedrock' | 'bedrock-agent'; region: string }[];
+}
+
+export interface RecordedCall {
+  action: string;
+  account: string;
+  region: string;
+}
+
+export interface FakeAws {
+  endpoint: string;
+  calls: RecordedCall[];
+  close(): Promise<void>;
+}
+
+export const ASSUMED_KEY_PREFIX = 'ASIAFAKE';
+
+const emptyRegion = (): RegionData => ({ ec2: {}, vpcAttributes: [], jobSummaries: [], jobDetails: [], agents: [] });
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Req {
+  account: string;
+  region: string;
+  service: string;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: string;
+  target?: string;
+}
+
+export async function startFakeAws(options: FakeOptions): Promise<FakeAws> {
+  const calls: RecordedCall[] = [];
+  const throttled = new Set<string>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const respond = () => handle(options, calls, throttled, req, Buffer.concat(chunks).toString('utf8'), res);
+      if (options.latencyMs) setTimeout(respond, options.latencyMs);
+      else respond();
+    });
+  });
+  // Keep-alive sockets would hold close() open; the SDK reconnects as needed.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function parseAuth(header: string | undefined, world: FakeWorld): { account: string; region: string; service: string } {
+  const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(header ?? '');
+  if (!m) throw new HttpError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
+  const [, key, region, service] = m as unknown as [string, string, string, string];
+  const account = key.startsWith(ASSUMED_KEY_PREFIX) ? key.slice(ASSUMED_KEY_PREFIX.length) : world.callerAccount;
+  return { account, region, service };
+}
+
+function handle(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, req: IncomingMessage, body: string, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  let r: Req | undefined;
+  try {
+    const auth = parseAuth(req.headers.authorization, options.world);
+    r = { ...auth, method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body, target: req.headers['x-amz-target'] as string | undefined };
+    if (r.service === 'ec2') return ec2(options, calls, throttled, r, res);
+    if (r.service === 'sts') return sts(options, calls, r, res);
+    if (r.service === 'organizations') return organizations(options, calls, throttled, r, res);
+    if (r.service === 'bedrock') return bedrock(options, calls, throttled, r, res);
+    throw new HttpError(400, 'UnknownService', `the fake does not serve ${r.service}`);
+  } catch (err) {
+    const e = err instanceof HttpError ? err : new HttpError(500, 'InternalFailure', String(err));
+    if (r?.service === 'ec2') send(res, e.status, 'text/xml', ec2Error(e.code, e.message));
+    else if (r?.service === 'sts' || !r) send(res, e.status, 'text/xml', queryError(e.code, e.message));
+    else if (r.service === 'organizations') send(res, e.status, 'application/x-amz-json-1.1', JSON.stringify({ __type: e.code, Message: e.message }));
+    else send(res, e.status, 'application/json', JSON.stringify({ message: e.message }), { 'x-amzn-errortype': e.code });
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'x-amzn-requestid': 'fake-request-id', ...headers });
+  res.end(text);
+}
+
+const matches = (f: Fault, action: string, account: string, region: string) =>
+  f.action === action && (f.account === undefined || f.account === account) && (f.region === undefined || f.region === region);
+
+/** Records the call, then applies the faults in the order AWS would: region, authorisation, throttling. */
+function gate(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, r: Req, action: string, throttleCode: [number, string]): void {
+  calls.push({ action, account: r.account, region: r.region });
+  const region = options.world.regions.find((x) => x.name === r.region);
+  if (r.service !== 'organizations' && r.service !== 'sts' && region?.optIn === 'not-opted-in') {
+    if (r.service === 'ec2') throw new HttpError(401, 'AuthFailure', 'AWS was not able to validate the provided access credentials');
+    throw new HttpError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+  }
+  if (options.deny?.some((f) => matches(f, action, r.account, r.region))) {
+    const code = r.service === 'ec2' ? 'UnauthorizedOperation' : r.service === 'sts' ? 'AccessDenied' : 'AccessDeniedException';
+    throw new HttpError(403, code, `You are not authorized to perform this operation. User: arn:aws:sts::${r.account}:assumed-role/cordon/session is not authorized to perform: ${action}`);
+  }
+  const key = `${action}|${r.account}|${r.region}`;
+  if (options.throttleOnce?.some((f) => matches(f, action, r.account, r.region)) && !throttled.has(key)) {
+    throttled.add(key);
+    throw new HttpError(throttleCode[0], throttleCode[1], 'Rate exceeded');
+  }
+}
+
+function regionData(options: FakeOptions, r: Req): RegionData {
+  return options.world.data[r.account]?.[r.region] ?? emptyRegion();
+}
+
+function page<T>(items: T[], token: string | null | undefined, pageSize: number | undefined, max?: number): { items: T[]; next?: string } {
+  const start = token ? Number(token) : 0;
+  const size = Math.min(pageSize ?? Infinity, max ?? Infinity);
+  const end = Math.min(items.length, start + size);
+  return { items: items.slice(start, end), ...(end < items.length ? { next: String(end) } : {}) };
+}
+
+function ec2(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, r: Req, res: ServerResponse): void {
+  const form = new URLSearchParams(r.body);
+  const action = form.get('Action') ?? '';
+  gate(options, calls, throttled, r, `ec2:${action}`, [503, 'RequestLimitExceeded']);
+  const data = regionData(options, r);
+  const listKey = EC2_LIST_ACTIONS[action];
+  if (listKey) {
+    const max = form.get('MaxResults');
+    const p = page(data.ec2[listKey] ?? [], form.get('NextToken'), options.pageSize, max ? Number(max) : undefined);
+    return send(res, 200, 'text/xml', ec2Response(action, { [listKey]: p.items, ...(p.next ? { NextToken: p.next } : {}) }));
+  }
+  if (action === 'DescribeVpcAttribute') {
+    const vpcId = form.get('VpcId');
+    const attribute = form.get('Attribute') ?? '';
+    const member = attribute.charAt(0).toUpperCase() + attribute.slice(1);
+    const found = data.vpcAttributes.find((a) => a.VpcId === vpcId && member in a);
+    if (!found) throw new HttpError(400, 'InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`);
+    return send(res, 200, 'text/xml', ec2Response(action, { VpcId: vpcId, [member]: found[member] }));
+  }
+  if (action === 'DescribeRegions') {
+    const all = form.get('AllRegions') === 'true';
+    const regions = options.world.regions
+      .filter((x) => all || x.optIn !== 'not-opted-in')
+      .map((x) => ({ RegionName: x.name, Endpoint: `ec2.${x.name}.amazonaws.com`, OptInStatus: x.optIn }));
+    return send(res, 200, 'text/xml', ec2Response(action, { Regions: regions }));
+  }
+  throw new HttpError(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
+}
+
+function sts(options: FakeOptions, calls: RecordedCall[], r: Req, res: ServerResponse): void {
+  const form = new URLSearchParams(r.body);
+  const action = form.get('Action') ?? '';
+  if (action === 'GetCallerIdentity') {
+    gate(options, calls, new Set(), r, 'sts:GetCallerIdentity', [400, 'Throttling']);
+    const arn = `arn:aws:iam::${r.account}:user/auditor`;
+    return send(res, 200, 'text/xml', queryResponse(action, { UserId: 'AIDAFAKEUSERID', Account: r.account, Arn: arn }));
+  }
+  if (action === 'AssumeRole') {
+    const roleArn = form.get('RoleArn') ?? '';
+    const target = /^arn:aws:iam::(\d{12}):role\/(.+)$/.exec(roleArn);
+    // Authorisation is decided for the role's account, which is where a missing trust policy would deny it.
+    gate(options, calls, new Set(), { ...r, account: target?.[1] ?? r.account }, 'sts:AssumeRole', [400, 'Throttling']);
+    if (!target) throw new HttpError(400, 'ValidationError', `${roleArn} is not a role ARN`);
+    return send(
+      res,
+      200,
+      'text/xml',
+      queryResponse(action, {
+        Credentials: { AccessKeyId: `${ASSUMED_KEY_PREFIX}${target[1]}`, SecretAccessKey: 'fake-assumed-secret', SessionToken: 'fake-session-token', Expiration: '2099-01-01T00:00:00Z' },
+        AssumedRoleUser: { Arn: `arn:aws:sts::${target[1]}:assumed-role/${target[2]}/${form.get('RoleSessionName') ?? ''}`, AssumedRoleId: 'AROAFAKE:cordon' },
+      }),
+    );
+  }
+  throw new HttpError(400, 'InvalidAction', `unknown STS action ${action}`);
+}
+
+function organizations(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, r: Req, res: ServerResponse): void {
+  const op = (r.target ?? '').split('.')[1] ?? '';
+  gate(options, calls, throttled, r, `organizations:${op}`, [400, 'TooManyRequestsException']);
+  const org = options.world.organization;
+  if (!org) throw new HttpError(400, 'AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+  const input = JSON.parse(r.body || '{}') as { NextToken?: string; MaxResults?: number; PolicyId?: string; Filter?: string };
+  const json = (v: unknown) => send(res, 200, 'application/x-amz-json-1.1', JSON.stringify(v));
+  if (op === 'DescribeOrganization') return json(org.describe);
+  if (op === 'ListAccounts') {
+    const accounts = org.accounts.map((a) => ({ Arn: `arn:aws:organizations::${options.world.callerAccount}:account/o-fake/${a.Id}`, Email: `${a.Id}@example.com`, JoinedMethod: 'CREATED', JoinedTimestamp: 1700000000, Status: 'ACTIVE', ...a }));
+    const p = page(accounts, input.NextToken, options.pageSize, input.MaxResults);
+    return json({ Accounts: p.items, ...(p.next ? { NextToken: p.next } : {}) });
+  }
+  if (op === 'ListPolicies') {
+    if (input.Filter !== 'SERVICE_CONTROL_POLICY') throw new HttpError(400, 'InvalidInputException', 'the fake only lists SCPs');
+    const p = page(org.policies, input.NextToken, options.pageSize, input.MaxResults);
+    return json({ Policies: p.items, ...(p.next ? { NextToken: p.next } : {}) });
+  }
+  if (op === 'DescribePolicy') {
+    const d = org.policyDetails.find((x) => (x.Policy as { PolicySummary: { Id: string } }).PolicySummary.Id === input.PolicyId);
+    if (!d) throw new HttpError(400, 'PolicyNotFoundException', `policy ${input.PolicyId} not found`);
+    return json(d);
+  }
+  throw new HttpError(400, 'UnknownOperationException', `unknown operation ${op}`);
+}
+
+function bedrock(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, r: Req, res: ServerResponse): void {
+  const service = r.path.startsWith('/agents') ? 'bedrock-agent' : 'bedrock';
+  const data = regionData(options, r);
+  const json = (v: unknown) => send(res, 200, 'application/json', JSON.stringify(v));
+  const notOffered = options.notOffered?.some((n) => n.service === service && n.region === r.region);
+  let action: string;
+  if (r.method === 'GET' && r.path === '/model-customization-jobs') action = 'bedrock:ListModelCustomizationJobs';
+  else if (r.method === 'GET' && r.path.startsWith('/model-customization-jobs/')) action = 'bedrock:GetModelCustomizationJob';
+  else if (r.method === 'POST' && r.path === '/agents/') action = 'bedrock:ListAgents';
+  else throw new HttpError(404, 'UnknownOperationException', `no route for ${r.method} ${r.path}`);
+  if (notOffered) {
+    calls.push({ action, account: r.account, region: r.region });
+    throw new HttpError(404, 'UnknownOperationException', `${service} is not offered in ${r.region}`);
+  }
+  gate(options, calls, throttled, r, action, [429, 'ThrottlingException']);
+  if (action === 'bedrock:ListModelCustomizationJobs') {
+    const max = r.query.get('maxResults');
+    const p = page(data.jobSummaries, r.query.get('nextToken'), options.pageSize, max ? Number(max) : undefined);
+    return json({ modelCustomizationJobSummaries: p.items, ...(p.next ? { nextToken: p.next } : {}) });
+  }
+  if (action === 'bedrock:GetModelCustomizationJob') {
+    const id = decodeURIComponent(r.path.slice('/model-customization-jobs/'.length));
+    const d = data.jobDetails.find((j) => j.jobArn === id || j.jobName === id);
+    if (!d) throw new HttpError(404, 'ResourceNotFoundException', `job ${id} not found`);
+    return json(d);
+  }
+  const input = JSON.parse(r.body || '{}') as { nextToken?: string; maxResults?: number };
+  const p = page(data.agents, input.nextToken, options.pageSize, input.maxResults);
+  return json({ agentSummaries: p.items, ...(p.next ? { nextToken: p.next } : {}) });
+}
