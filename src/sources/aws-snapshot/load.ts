@@ -539,6 +539,10 @@ function readManifest(ctx: ItemContext, v: Record<string, unknown>): string | un
       continue;
     }
     const dataset = u.dataset as AwsDataset;
+    if (m.region === 'global' && AWS_DATASETS[dataset].level !== 'organization') {
+      ctx.state.result.errors.push(new InputError(ctx.doc.file, `${u.dataset} is a regional data set; a "global" manifest can only list organisation-level ones`, ctx.doc.locate('/unavailable')));
+      continue;
+    }
     const key = AWS_DATASETS[dataset].level === 'organization' ? '*' : scopeKey(m);
     const map = ctx.state.result.inventory.unavailable.get(key) ?? new Map();
     map.set(dataset, { reason: u.reason, ...(u.action ? { action: u.action } : {}) });
@@ -629,7 +633,7 @@ function resolveScopes(state: State): void {
     else state.result.warnings.push({ file: e.file, message: 'empty output whose account and region cannot be told; add a manifest (docs/snapshots.md) so "none found" counts' });
   }
   // Manifests also declare scopes that may hold no data at all yet.
-  for (const m of state.manifests.values()) if (!inv.datasets.has(scopeKey(m))) inv.datasets.set(scopeKey(m), new Set());
+  for (const m of state.manifests.values()) if (m.region !== 'global' && !inv.datasets.has(scopeKey(m))) inv.datasets.set(scopeKey(m), new Set());
   // Job details supersede list summaries of the same job.
   const detailed = new Set(inv.customizationJobs.filter((j) => j.detail).map((j) => j.arn));
   inv.customizationJobs = inv.customizationJobs.filter((j) => j.detail || !detailed.has(j.arn));

@@ -187,7 +187,8 @@ export const manifestShape = z.strictObject({
   cordonSnapshot: z.literal(1),
   provider: z.literal('aws'),
   account: z.string().regex(/^\d{12}$/, 'account ids are 12 digits'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'not an AWS region name'),
+  // "global" marks a directory of organisation-level files (Organizations has no region of its own).
+  region: z.string().regex(/^([a-z]{2}(-[a-z]+)+-\d+|global)$/, 'not an AWS region name (or "global")'),
   unavailable: z
     .array(z.strictObject({ dataset: z.string(), reason: z.string(), action: z.string().optional() }))
     .default([]),
