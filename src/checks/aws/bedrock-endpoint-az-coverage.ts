@@ -1,0 +1,37 @@
+import { BEDROCK_SERVICE } from '../../analysis/aws-zones.js';
+import { defineAwsCheck, type CheckResult } from '../types.js';
+import { endpointResource, inScope } from './support.js';
+
+export default defineAwsCheck({
+  id: 'aws-bedrock-endpoint-az-coverage',
+  title: 'Bedrock endpoint subnets do not cover every availability zone of its callers',
+  severity: 'medium',
+  service: 'bedrock',
+  resourceType: 'AWS::EC2::VPCEndpoint',
+  rationale:
+    'Seed 004 pitfall 3: callers in an availability zone without an endpoint interface cross AZs for every call, and lose the endpoint when the AZ hosting it fails; teams then add public fallbacks. An endpoint should have a subnet in each AZ where calling workloads run.',
+  remediation: { text: 'Add a subnet in each missing availability zone to the endpoint (one interface per AZ).' },
+  references: ['https://docs.aws.amazon.com/vpc/latest/privatelink/interface-endpoints.html'],
+  seeds: ['004: pitfall 3 (one endpoint per AZ in multi-AZ deployments)'],
+  requires: ['ec2:vpc-endpoints', 'ec2:subnets'],
+  run(ctx) {
+    const jobs = inScope(ctx, ctx.inventory.customizationJobs);
+    return inScope(ctx, ctx.inventory.vpcEndpoints)
+      .filter((e) => e.type === 'Interface' && BEDROCK_SERVICE.test(e.service))
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .flatMap((e): CheckResult[] => {
+        const az = (id: string) => ctx.zones.subnet(id)?.availabilityZone ?? ctx.zones.subnet(id)?.availabilityZoneId;
+        const endpointAzs = new Set(e.subnetIds.map(az).filter((x): x is string => x !== undefined));
+        const callerSubnets = ctx.zones.subnetsOfVpc(e.vpcId).filter((s) => ctx.zones.callingZones.has(ctx.zones.zoneOfSubnet(s.id)?.zone ?? ''));
+        const jobSubnets = jobs.flatMap((j) => j.vpcConfig?.subnetIds ?? []).map((id) => ctx.zones.subnet(id)).filter((s) => s?.vpcId === e.vpcId);
+        const callerAzs = new Set([...callerSubnets, ...jobSubnets].map((s) => s?.availabilityZone ?? s?.availabilityZoneId).filter((x): x is string => x !== undefined));
+        const resource = endpointResource(ctx, e);
+        if (callerAzs.size === 0) return [];
+        const missing = [...callerAzs].filter((a) => !endpointAzs.has(a)).sort();
+        const evidence = { endpointAzs: [...endpointAzs].sort(), callerAzs: [...callerAzs].sort(), missing };
+        return missing.length > 0
+          ? [{ status: 'fail', resource, origin: e.origin, message: `${e.service} endpoint ${e.id} has no interface in ${missing.join(', ')}, where its callers run`, evidence }]
+          : [{ status: 'pass', resource, origin: e.origin, message: `${e.service} endpoint ${e.id} covers every caller AZ (${[...callerAzs].sort().join(', ')})`, evidence }];
+      });
+  },
+});

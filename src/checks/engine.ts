@@ -1,0 +1,66 @@
+/**
+ * Runs checks over an inventory. A check runs once per scope (account/region); when a data set it requires is
+ * missing there, the engine reports it not assessed with the reason (the collector's error and the IAM action, or
+ * the CLI command that would produce the data) — missing data is never a pass.
+ */
+import { AWS_DATASETS, inventoryScopes, scopeKey, type AwsDataset, type AwsInventory, type ScopeKey } from '../inventory/aws.js';
+import type { ZonePolicy } from '../policy/load.js';
+import { buildAwsZoneIndex } from '../analysis/aws-zones.js';
+import { compareFindings, fingerprintOf, type Finding } from '../findings/types.js';
+import type { AwsCheck, CheckResult } from './types.js';
+
+function missingReason(inv: AwsInventory, scope: ScopeKey, dataset: AwsDataset): string | undefined {
+  const key = AWS_DATASETS[dataset].level === 'organization' ? '*' : scopeKey(scope);
+  if (inv.datasets.get(key)?.has(dataset)) return undefined;
+  const u = inv.unavailable.get(key)?.get(dataset);
+  if (u) return `${dataset} could not be collected: ${u.reason}${u.action ? ` (needs ${u.action})` : ''}`;
+  return `${dataset} is not in the snapshot (${AWS_DATASETS[dataset].command})`;
+}
+
+export function toFinding(check: AwsCheck, scope: ScopeKey, r: CheckResult): Finding {
+  const resource = {
+    provider: 'aws' as const,
+    account: scope.account,
+    region: scope.region,
+    type: r.resource.type ?? check.resourceType,
+    id: r.resource.id,
+    ...(r.resource.arn ? { arn: r.resource.arn } : {}),
+  };
+  return {
+    checkId: check.id,
+    title: check.title,
+    severity: check.severity,
+    status: r.status,
+    resource,
+    ...(r.origin ? { origin: r.origin } : {}),
+    message: r.message,
+    ...(r.evidence ? { evidence: r.evidence } : {}),
+    remediation: r.remediation ?? check.remediation,
+    references: check.references,
+    fingerprint: fingerprintOf(check.id, resource),
+  };
+}
+
+export function runAwsChecks(inv: AwsInventory, policy: ZonePolicy, checks: readonly AwsCheck[]): Finding[] {
+  const zones = buildAwsZoneIndex(inv, policy);
+  const findings: Finding[] = [];
+  const scopes = inventoryScopes(inv);
+  for (const check of checks) {
+    for (const scope of scopes) {
+      const reasons = check.requires.map((d) => missingReason(inv, scope, d)).filter((r): r is string => r !== undefined);
+      if (reasons.length > 0) {
+        findings.push(
+          toFinding(check, scope, {
+            status: 'not-assessed',
+            resource: { id: `${scope.account}/${scope.region}`, type: 'AWS::Region' },
+            message: `not assessed: ${reasons.join('; ')}`,
+            evidence: { missing: reasons },
+          }),
+        );
+        continue;
+      }
+      for (const r of check.run({ inventory: inv, scope, policy, zones, settings: policy.document.aws })) findings.push(toFinding(check, scope, r));
+    }
+  }
+  return findings.sort(compareFindings);
+}

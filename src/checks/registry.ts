@@ -1,0 +1,53 @@
+/** Every check cordon ships. A new check is one module under checks/<provider>/ and one line here. */
+import type { AwsCheck } from './types.js';
+import aiSupportingEndpointsMissing from './aws/ai-supporting-endpoints-missing.js';
+import bedrockAgentEndpointsMissing from './aws/bedrock-agent-endpoints-missing.js';
+import bedrockControlPlaneEndpointMissing from './aws/bedrock-control-plane-endpoint-missing.js';
+import bedrockCustomizationJobInternetRoute from './aws/bedrock-customization-job-internet-route.js';
+import bedrockCustomizationJobNoS3Endpoint from './aws/bedrock-customization-job-no-s3-endpoint.js';
+import bedrockCustomizationJobWithoutVpc from './aws/bedrock-customization-job-without-vpc.js';
+import bedrockEndpointAzCoverage from './aws/bedrock-endpoint-az-coverage.js';
+import bedrockEndpointEnforcementScpMissing from './aws/bedrock-endpoint-enforcement-scp-missing.js';
+import bedrockEndpointPolicyAllModels from './aws/bedrock-endpoint-policy-all-models.js';
+import bedrockRuntimeEndpointMissing from './aws/bedrock-runtime-endpoint-missing.js';
+import dataZoneInternetRoute from './aws/data-zone-internet-route.js';
+import inferenceZoneInternetRoute from './aws/inference-zone-internet-route.js';
+import s3EndpointMissing from './aws/s3-endpoint-missing.js';
+import vpcDnsResolutionDisabled from './aws/vpc-dns-resolution-disabled.js';
+import vpcEndpointNotAvailable from './aws/vpc-endpoint-not-available.js';
+import vpcEndpointPolicyMissing from './aws/vpc-endpoint-policy-missing.js';
+import vpcEndpointPolicyPrincipalUnrestricted from './aws/vpc-endpoint-policy-principal-unrestricted.js';
+import vpcEndpointPrivateDnsDisabled from './aws/vpc-endpoint-private-dns-disabled.js';
+import vpcEndpointSecurityGroupAdmitsOtherZones from './aws/vpc-endpoint-security-group-admits-other-zones.js';
+import vpcEndpointSecurityGroupBlocksCallers from './aws/vpc-endpoint-security-group-blocks-callers.js';
+import vpcEndpointSecurityGroupMissing from './aws/vpc-endpoint-security-group-missing.js';
+import vpcEndpointSecurityGroupOpenToInternet from './aws/vpc-endpoint-security-group-open-to-internet.js';
+
+export const AWS_CHECKS: readonly AwsCheck[] = [
+  bedrockRuntimeEndpointMissing,
+  bedrockControlPlaneEndpointMissing,
+  bedrockAgentEndpointsMissing,
+  vpcEndpointPrivateDnsDisabled,
+  vpcDnsResolutionDisabled,
+  vpcEndpointNotAvailable,
+  vpcEndpointSecurityGroupMissing,
+  vpcEndpointSecurityGroupOpenToInternet,
+  vpcEndpointSecurityGroupAdmitsOtherZones,
+  vpcEndpointSecurityGroupBlocksCallers,
+  vpcEndpointPolicyMissing,
+  vpcEndpointPolicyPrincipalUnrestricted,
+  bedrockEndpointPolicyAllModels,
+  bedrockEndpointEnforcementScpMissing,
+  bedrockEndpointAzCoverage,
+  s3EndpointMissing,
+  aiSupportingEndpointsMissing,
+  bedrockCustomizationJobWithoutVpc,
+  bedrockCustomizationJobInternetRoute,
+  bedrockCustomizationJobNoS3Endpoint,
+  dataZoneInternetRoute,
+  inferenceZoneInternetRoute,
+].slice().sort((a, b) => a.id.localeCompare(b.id));
+
+export function findCheck(id: string): AwsCheck | undefined {
+  return AWS_CHECKS.find((c) => c.id === id);
+}

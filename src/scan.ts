@@ -1,0 +1,105 @@
+/**
+ * Library entry point for audits: snapshot -> inventory -> checks -> findings (+ suppressions and baseline).
+ * The CLI's `scan` command is a thin wrapper over this.
+ */
+import path from 'node:path';
+import { AWS_CHECKS } from './checks/registry.js';
+import { runAwsChecks } from './checks/engine.js';
+import type { AwsCheck } from './checks/types.js';
+import { applySuppressions, subtractBaseline } from './findings/suppress.js';
+import { SEVERITIES, type Finding, type Severity, type Status } from './findings/types.js';
+import type { ZonePolicy } from './policy/load.js';
+import type { Suppression } from './policy/schema.js';
+import { loadAwsSnapshot, type SnapshotWarning } from './sources/aws-snapshot/load.js';
+import { globMatch } from './util/glob.js';
+import type { InputError } from './util/errors.js';
+
+export const TOOL = { name: 'cordon', version: '0.1.0', informationUri: 'https://github.com/cordon-dev/cordon' };
+
+export interface ScanOptions {
+  /** Snapshot directory (or one file), as the user named it: paths in the report are relative to the working directory. */
+  snapshot: string;
+  policy: ZonePolicy;
+  policySource: string;
+  cwd: string;
+  /** YYYY-MM-DD, for suppression expiry. */
+  today: string;
+  /** Check ids or patterns to run (default all). */
+  checks?: string[];
+  skipChecks?: string[];
+  baseline?: Set<string>;
+}
+
+export interface ScanReport {
+  tool: typeof TOOL;
+  policy: string;
+  findings: Finding[];
+  inputErrors: { file: string; line?: number; column?: number; pointer?: string; message: string }[];
+  warnings: SnapshotWarning[];
+  suppressions: { expired: Suppression[]; unused: Suppression[] };
+  checks: AwsCheck[];
+  summary: Summary;
+}
+
+export interface Summary {
+  byStatus: Record<Status, number>;
+  /** Failing, unsuppressed findings per severity. */
+  failBySeverity: Record<Severity, number>;
+  suppressed: number;
+  files: number;
+}
+
+export function selectChecks(include: string[] | undefined, exclude: string[] | undefined): AwsCheck[] {
+  return AWS_CHECKS.filter((c) => (!include?.length || include.some((p) => globMatch(p, c.id))) && !exclude?.some((p) => globMatch(p, c.id)));
+}
+
+export function summarise(findings: Finding[], files: number): Summary {
+  const byStatus: Record<Status, number> = { fail: 0, pass: 0, 'not-assessed': 0 };
+  const failBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let suppressed = 0;
+  for (const f of findings) {
+    byStatus[f.status]++;
+    if (f.status === 'fail') {
+      if (f.suppression) suppressed++;
+      else failBySeverity[f.severity]++;
+    }
+  }
+  return { byStatus, failBySeverity, suppressed, files };
+}
+
+/** Paths in findings: relative to the working directory, with forward slashes (stable across machines). */
+function displayPath(cwd: string, snapshot: string, rel: string): string {
+  const abs = path.resolve(cwd, snapshot, rel);
+  const fromCwd = path.relative(cwd, abs);
+  return (fromCwd.startsWith('..') ? abs : fromCwd).split(path.sep).join('/');
+}
+
+export async function scanAwsSnapshot(opts: ScanOptions): Promise<ScanReport> {
+  const loaded = await loadAwsSnapshot(path.resolve(opts.cwd, opts.snapshot));
+  const root = await isDirectory(path.resolve(opts.cwd, opts.snapshot)) ? opts.snapshot : path.dirname(opts.snapshot);
+  const fix = (file: string) => displayPath(opts.cwd, root, file);
+  const checks = selectChecks(opts.checks, opts.skipChecks);
+  let findings = runAwsChecks(loaded.inventory, opts.policy, checks).map((f) => (f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f));
+  const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
+  findings = sup.findings;
+  if (opts.baseline) findings = subtractBaseline(findings, opts.baseline);
+  return {
+    tool: TOOL,
+    policy: opts.policySource,
+    findings,
+    inputErrors: loaded.errors.map((e: InputError) => ({ file: fix(e.file), ...e.position, message: e.message })),
+    warnings: loaded.warnings.map((w) => ({ ...w, file: fix(w.file) })),
+    suppressions: { expired: sup.expired, unused: sup.unused },
+    checks,
+    summary: summarise(findings, loaded.files.length),
+  };
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  const { stat } = await import('node:fs/promises');
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
