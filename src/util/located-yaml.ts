@@ -16,7 +16,7 @@ export interface LocatedYaml {
 /** Parses one YAML document; syntax errors and duplicate keys are all reported, each with its line. */
 export function parseLocatedYaml(file: string, text: string): LocatedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: true });
   const errors = doc.errors.map((e) => {
     const pos = e.linePos?.[0];
     return new InputError(file, `invalid YAML: ${e.message.split('\n')[0]}`, pos ? { line: pos.line, column: pos.col } : {});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { XMLValidator } from 'fast-xml-parser';
+import { AWS_CHECKS } from '../../src/checks/registry.js';
+import { runCli } from '../support/cli.js';
+
+const require = createRequire(import.meta.url);
+// The official OASIS SARIF 2.1.0 schema, as shipped in @microsoft/jest-sarif (a dev dependency, not copied here).
+const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+const schema = JSON.parse(await readFile(schemaPath, 'utf8')) as object;
+
+describe('report formats', () => {
+  it('SARIF is valid 2.1.0 with a failing result for every check on the misconfigured example', async () => {
+    const r = await runCli(['scan', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml', '--format', 'sarif']);
+    assert.equal(r.code, 1);
+    const log = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; kind: string; level: string; locations: { physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[]; tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } } }[] };
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats(ajv);
+    const valid = ajv.validate(schema, log);
+    assert.ok(valid, JSON.stringify(ajv.errors?.slice(0, 5)));
+    const run = log.runs[0]!;
+    const failing = new Set(run.results.filter((x) => x.kind === 'fail').map((x) => x.ruleId));
+    for (const c of AWS_CHECKS) assert.ok(failing.has(c.id), `no failing SARIF result for ${c.id}`);
+    for (const rule of run.tool.driver.rules) assert.match(rule.properties['security-severity'] ?? '', /^\d+\.\d$/);
+    const located = run.results.filter((x) => x.locations[0]?.physicalLocation);
+    assert.ok(located.length > 0);
+    for (const x of located) assert.match(x.locations[0]!.physicalLocation!.artifactLocation.uri, /^examples\/aws\/misconfigured\//);
+  });
+  it('SARIF of a clean scan is valid and has no results', async () => {
+    const r = await runCli(['scan', 'examples/aws/reference', '-p', 'examples/cordon.yaml', '--format', 'sarif']);
+    assert.equal(r.code, 0);
+    const log = JSON.parse(r.stdout) as { runs: { results: unknown[] }[] };
+    const ajv = new Ajv({ strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    assert.ok(ajv.validate(schema, log));
+    assert.equal(log.runs[0]!.results.length, 0);
+  });
+  it('JUnit XML is well-formed and counts failures', async () => {
+    const r = await runCli(['scan', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml', '--format', 'junit']);
+    assert.equal(XMLValidator.validate(r.stdout), true);
+    assert.match(r.stdout, /<testsuites name="cordon" tests="\d+" failures="27"/);
+  });
+  it('Markdown and the table group failures by severity', async () => {
+    const md = await runCli(['scan', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml', '--format', 'markdown']);
+    assert.match(md.stdout, /^# cordon network-isolation report/);
+    assert.match(md.stdout, /## CRITICAL \(1\)[\s\S]*## HIGH \(13\)[\s\S]*## MEDIUM \(13\)/);
+    const table = await runCli(['scan', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml']);
+    assert.match(table.stdout, /^CRITICAL \(1\)/);
+    assert.doesNotMatch(table.stdout, /\u001b\[/, 'no colour when stdout is not a TTY');
+    assert.match(table.stdout, /Summary: 27 failing \(1 critical, 13 high, 13 medium\)/);
+  });
+  it('every format is deterministic: two runs give the same bytes', async () => {
+    for (const format of ['json', 'sarif', 'junit', 'markdown', 'table']) {
+      const a = await runCli(['scan', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml', '--format', format]);
+      const b = await runCli(['scan', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml', '--format', format]);
+      assert.equal(a.stdout, b.stdout, format);
+    }
+  });
+});

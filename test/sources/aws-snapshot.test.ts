@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { loadAwsSnapshot, loadAwsSnapshotFromTexts } from '../../src/sources/aws-snapshot/load.js';
+import { InputError } from '../../src/util/errors.js';
+
+async function copyExample(name: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-snap-'));
+  await cp(path.join('examples/aws', name), dir, { recursive: true });
+  return dir;
+}
+
+describe('AWS snapshot reader', () => {
+  it('recognises files by content, not name', async () => {
+    const dir = await copyExample('reference');
+    await rename(path.join(dir, 'describe-vpcs.json'), path.join(dir, 'zz-whatever.json'));
+    const r = await loadAwsSnapshot(dir);
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.inventory.vpcs.length, 1);
+    assert.deepEqual(r.files.find((f) => f.file === 'zz-whatever.json')?.recognisedAs, ['Vpcs']);
+  });
+  it('takes account and region from a manifest, or from the data itself', () => {
+    const withManifest = loadAwsSnapshotFromTexts([
+      { name: 'm.json', text: JSON.stringify({ cordonSnapshot: 1, provider: 'aws', account: '123456789012', region: 'eu-west-1' }) },
+      { name: 'v.json', text: JSON.stringify({ Vpcs: [{ VpcId: 'vpc-1' }] }) },
+    ]);
+    assert.equal(withManifest.inventory.vpcs[0]!.region, 'eu-west-1');
+    const fromData = loadAwsSnapshotFromTexts([
+      { name: 'v.json', text: JSON.stringify({ Vpcs: [{ VpcId: 'vpc-1', OwnerId: '210987654321' }] }) },
+      { name: 's.json', text: JSON.stringify({ Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', AvailabilityZone: 'ap-south-1b', OwnerId: '210987654321' }] }) },
+    ]);
+    assert.deepEqual([fromData.inventory.vpcs[0]!.account, fromData.inventory.vpcs[0]!.region], ['210987654321', 'ap-south-1']);
+  });
+  it('a malformed file gives a located error and the rest is still read', async () => {
+    const dir = await copyExample('reference');
+    await writeFile(path.join(dir, 'broken.json'), '{\n  "Vpcs": [\n    {"VpcId": "vpc-x",}\n  ]\n}\n');
+    await writeFile(path.join(dir, 'other.json'), '{"Something": 1}');
+    await writeFile(path.join(dir, 'bad-item.json'), JSON.stringify({ Subnets: [{ SubnetId: 'subnet-ok', VpcId: 'vpc-0a1b2c3d4e5f60001' }, { SubnetId: 'subnet-bad' }] }, null, 2));
+    const r = await loadAwsSnapshot(dir);
+    const byFile = new Map(r.errors.map((e) => [e.file, e]));
+    assert.equal(byFile.get('broken.json')?.position.line, 3);
+    assert.match(byFile.get('other.json')?.message ?? '', /not a recognised AWS CLI output/);
+    const bad = byFile.get('bad-item.json');
+    assert.equal(bad?.position.pointer, '/Subnets/1');
+    assert.match(bad?.format() ?? '', /^bad-item.json:\d+:\d+: missing required field VpcId; item skipped/);
+    assert.ok(r.inventory.subnets.some((s) => s.id === 'subnet-ok'));
+    assert.equal(r.inventory.vpcs.length, 1, 'the good files are still read');
+  });
+  it('warns about a paginated (truncated) output', () => {
+    const r = loadAwsSnapshotFromTexts([{ name: 'v.json', text: JSON.stringify({ Vpcs: [], NextToken: 'abc' }) }]);
+    assert.ok(r.warnings.some((w) => /NextToken/.test(w.message)));
+  });
+  it('records what a collector could not read, from the manifest', () => {
+    const r = loadAwsSnapshotFromTexts([{ name: 'm.json', text: JSON.stringify({ cordonSnapshot: 1, provider: 'aws', account: '123456789012', region: 'us-east-1', unavailable: [{ dataset: 'ec2:vpc-endpoints', reason: 'UnauthorizedOperation', action: 'ec2:DescribeVpcEndpoints' }] }) }]);
+    assert.equal(r.inventory.unavailable.get('123456789012/us-east-1')?.get('ec2:vpc-endpoints')?.action, 'ec2:DescribeVpcEndpoints');
+  });
+  it('never crashes on arbitrary input: every problem is a located InputError (property)', () => {
+    const shapes = fc.oneof(
+      fc.string(),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.jsonValue().map((v) => JSON.stringify({ VpcEndpoints: [v] })),
+      fc.jsonValue().map((v) => JSON.stringify({ SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: v }] })),
+      fc.jsonValue().map((v) => JSON.stringify({ RouteTables: v })),
+      fc.jsonValue().map((v) => JSON.stringify({ Policy: { PolicySummary: v, Content: v } })),
+      fc.jsonValue().map((v) => JSON.stringify({ jobArn: 'arn:aws:bedrock:us-east-1:1:j', vpcConfig: v })),
+      fc.string().map((s) => `{"Vpcs": [${s}]}`),
+    );
+    fc.assert(
+      fc.property(fc.array(shapes, { minLength: 1, maxLength: 4 }), (texts) => {
+        const r = loadAwsSnapshotFromTexts(texts.map((text, i) => ({ name: `f${i}.json`, text })));
+        for (const e of r.errors) {
+          assert.ok(e instanceof InputError);
+          assert.match(e.file, /^f\d\.json$/);
+          assert.ok(e.position.line !== undefined && e.position.line >= 1, e.format());
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
