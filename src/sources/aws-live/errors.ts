@@ -46,7 +46,8 @@ export function classifyError(err: unknown): Failure {
   if (NOT_OFFERED.has(name) || (e.code !== undefined && NOT_OFFERED_NET.has(e.code))) {
     return { kind: 'service-not-offered', reason: `${reason} (the service is not offered in this region)` };
   }
-  if (e.$metadata?.httpStatusCode === 404) return { kind: 'service-not-offered', reason: `${reason} (HTTP 404: the service is not offered in this region)` };
+  // A 404 that is not about a named resource means the API itself is not there.
+  if (e.$metadata?.httpStatusCode === 404 && !/NotFound/.test(name)) return { kind: 'service-not-offered', reason: `${reason} (HTTP 404: the service is not offered in this region)` };
   if (name === 'CredentialsProviderError' || name === 'ExpiredToken' || name === 'ExpiredTokenException') return { kind: 'credentials', reason };
   return { kind: 'other', reason };
 }

@@ -1,0 +1,122 @@
+/**
+ * `cordon collect aws --out DIR`: read an AWS estate through the SDK and write the snapshot `cordon scan DIR`
+ * reads. The collection flags are shared with `cordon scan --aws`, which collects into a temporary directory and
+ * scans it in one go.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CollectError, collectAws, type CollectOptions, type CollectSummary } from '../../sources/aws-live/collect.js';
+import { isRegion } from '../../sources/aws-snapshot/names.js';
+import { UsageError, errorMessage } from '../../util/errors.js';
+import { EXIT_OK, EXIT_USAGE, type CliIO } from '../io.js';
+import type { RegisterCommand } from './index.js';
+
+const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+export interface CollectFlags {
+  profile?: string;
+  region?: string;
+  regions?: string[];
+  org?: boolean;
+  roleName?: string;
+  accounts?: string[];
+  concurrency?: string;
+  endpointUrl?: string;
+}
+
+/** The part of a commander command the collection flags need; untyped so commander's inferred types stay small. */
+interface Optionable {
+  option(flags: string, description: string, parseOrDefault?: unknown, defaultValue?: unknown): unknown;
+}
+
+/** Adds the AWS collection flags (AWS CLI conventions) to a command; read them back as CollectFlags. */
+export function addCollectFlags(cmd: Optionable): void {
+  cmd.option('--profile <name>', 'named profile from ~/.aws/config (SSO, role assumption, web identity and process credentials work as in the AWS CLI)');
+  cmd.option('--region <region>', 'read only this region');
+  cmd.option('--regions <regions>', 'read these regions (comma-separated; default: every region enabled in each account)', list);
+  cmd.option('--org', 'read every active account of the organisation (run from the management account or a delegated administrator)');
+  cmd.option('--role-name <name>', 'role to assume in each account for --org or --accounts (e.g. OrganizationAccountAccessRole)');
+  cmd.option('--accounts <ids>', 'only these accounts (comma-separated); without --org, read them through --role-name', list);
+  cmd.option('--concurrency <n>', 'account/region scopes read at once (default 8)');
+  cmd.option('--endpoint-url <url>', 'send every API call to this endpoint (an emulator or test double); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work too');
+}
+
+export function collectOptionsFrom(flags: CollectFlags, out: string, io: CliIO): CollectOptions {
+  if (flags.region && flags.regions) throw new UsageError('use --region or --regions, not both');
+  const regions = flags.region ? [flags.region] : flags.regions;
+  for (const r of regions ?? []) if (!isRegion(r)) throw new UsageError(`${JSON.stringify(r)} is not an AWS region name (like eu-west-1)`);
+  if ((flags.org || flags.accounts) && !flags.roleName) throw new UsageError('--org and --accounts need --role-name: the role cordon assumes in each account');
+  if (flags.roleName && !flags.org && !flags.accounts) throw new UsageError('--role-name is used with --org or --accounts');
+  for (const a of flags.accounts ?? []) if (!/^\d{12}$/.test(a)) throw new UsageError(`${JSON.stringify(a)} is not an AWS account id (12 digits)`);
+  const concurrency = Number(flags.concurrency ?? '8');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency must be a whole number from 1 to 256');
+  if (flags.endpointUrl && !/^https?:\/\/[^\s/]+/.test(flags.endpointUrl)) throw new UsageError(`--endpoint-url ${JSON.stringify(flags.endpointUrl)} is not an http(s) URL`);
+  const progress = io.stderrIsTTY;
+  return {
+    out,
+    env: io.env,
+    concurrency,
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    ...(regions ? { regions } : {}),
+    ...(flags.org ? { org: true } : {}),
+    ...(flags.roleName ? { roleName: flags.roleName } : {}),
+    ...(flags.accounts ? { accounts: flags.accounts } : {}),
+    ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
+    ...(progress ? { onProgress: (p) => io.stderr(`\r\x1b[Kcollecting: ${p.done}/${p.total} account-regions (last ${p.account}/${p.region})${p.done === p.total ? '\n' : ''}`) } : {}),
+  };
+}
+
+/** What was collected, skipped and why: one line per problem, so a CI log shows the missing IAM actions. */
+export function formatCollectSummary(s: CollectSummary, out?: string): string {
+  const lines: string[] = [];
+  const accounts = new Set(s.scopes.map((x) => x.account));
+  const partial = s.scopes.filter((x) => x.unavailable.length > 0);
+  lines.push(
+    `collected ${s.scopes.length} account-region scope(s) in ${accounts.size} account(s) as ${s.callerArn}${out ? ` into ${out}` : ''}: ` +
+      `${s.scopes.length - partial.length} complete, ${partial.length} with unavailable data sets; ${s.apiCalls} API calls`,
+  );
+  for (const scope of [...s.scopes, s.organization]) {
+    for (const u of scope.unavailable) {
+      lines.push(`  unavailable ${scope.account}/${scope.region} ${u.dataset}: ${u.reason}${u.action ? ` (needs ${u.action})` : ''}`);
+    }
+  }
+  for (const k of s.skipped) lines.push(`  skipped ${k.account}${k.region ? `/${k.region}` : ''}: ${k.reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Collects into a fresh temporary directory for `scan --aws`; the caller removes it with cleanup(). */
+export async function collectToTemp(flags: CollectFlags, io: CliIO, keep?: string): Promise<{ dir: string; summary: CollectSummary; cleanup: () => Promise<void> }> {
+  const dir = keep ? path.resolve(io.cwd, keep) : await mkdtemp(path.join(tmpdir(), 'cordon-aws-'));
+  const options = collectOptionsFrom(flags, dir, io);
+  try {
+    const summary = await collectAws(options);
+    return { dir, summary, cleanup: async () => (keep ? undefined : rm(dir, { recursive: true, force: true })) };
+  } catch (err) {
+    if (!keep) await rm(dir, { recursive: true, force: true });
+    throw err instanceof CollectError ? new UsageError(err.message) : err;
+  }
+}
+
+export const registerCollect: RegisterCommand = (program, io, setExit) => {
+  const collect = program.command('collect').description('read a cloud estate through its APIs (read-only) and write a snapshot for `cordon scan`');
+  const aws = collect
+    .command('aws')
+    .description('collect an AWS snapshot: VPC networking, VPC endpoints, Bedrock jobs and agents, and SCPs, per account and region')
+    .requiredOption('--out <dir>', 'snapshot directory to write (new or empty)');
+  addCollectFlags(aws);
+  aws.action(async (opts) => {
+    const flags = opts as typeof opts & CollectFlags;
+    const options = collectOptionsFrom(flags, path.resolve(io.cwd, opts.out), io);
+    let summary: CollectSummary;
+    try {
+      summary = await collectAws(options);
+    } catch (err) {
+      io.stderr(`error: ${errorMessage(err)}\n`);
+      setExit(EXIT_USAGE);
+      return;
+    }
+    io.stderr(formatCollectSummary(summary, opts.out));
+    setExit(EXIT_OK);
+  });
+};
