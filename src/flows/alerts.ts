@@ -1,0 +1,148 @@
+/**
+ * Alerts: rule hits aggregated by a key (e.g. source, destination, port), so a million matching records are one
+ * alert with counts, the first record as evidence and a few more file:line samples. Keys per rule are bounded
+ * (flows.max_alerts_per_rule); hits beyond the bound are summed in an overflow count that the summary reports.
+ */
+import type { Remediation, Severity } from '../findings/types.js';
+import { ipv4ToString } from './ip.js';
+import { DST_V6, SRC_V6, type FlowBatch, type FlowProvider } from './record.js';
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  severity: Severity;
+  service: string;
+  rationale: string;
+  remediation: Remediation;
+  references: string[];
+}
+
+export interface Alert {
+  rule: RuleMeta;
+  severity: Severity;
+  key: string;
+  message: string;
+  /** The address alerts are grouped by in "top talkers". */
+  talker: string;
+  records: number;
+  bytes: number;
+  file: string;
+  line: number;
+  firstRecord: string;
+  samples: string[];
+  provider: FlowProvider;
+  account: string;
+  region: string;
+  resourceType: string;
+  resource: string;
+  evidence: Record<string, unknown>;
+}
+
+export const MAX_SAMPLES = 5;
+
+export class AlertBook {
+  readonly alerts = new Map<string, Alert>();
+  private readonly perRule = new Map<string, number>();
+  readonly overflow = new Map<string, { records: number; bytes: number }>();
+
+  constructor(
+    private readonly maxPerRule: number,
+    private readonly displayName: (file: string) => string,
+  ) {}
+
+  /**
+   * Counts a hit. `make` runs only for the first hit of a key, so message and evidence strings are built once.
+   * Returns the alert (undefined when the rule is over its key bound).
+   */
+  hitRow(
+    rule: RuleMeta,
+    severity: Severity,
+    key: string,
+    b: FlowBatch,
+    i: number,
+    make: () => { message: string; talker: string; evidence: Record<string, unknown> },
+  ): Alert | undefined {
+    const fullKey = `${rule.id}|${severity}|${key}`;
+    let a = this.alerts.get(fullKey);
+    if (a === undefined) {
+      const n = this.perRule.get(rule.id) ?? 0;
+      if (n >= this.maxPerRule) {
+        const o = this.overflow.get(rule.id) ?? { records: 0, bytes: 0 };
+        o.records++;
+        o.bytes += b.bytes[i]!;
+        this.overflow.set(rule.id, o);
+        return undefined;
+      }
+      this.perRule.set(rule.id, n + 1);
+      const d = b.source.describe(b, i);
+      const m = make();
+      a = {
+        rule,
+        severity,
+        key,
+        message: m.message,
+        talker: m.talker,
+        records: 0,
+        bytes: 0,
+        file: this.displayName(b.source.file),
+        line: b.line[i]!,
+        firstRecord: b.source.rawLine(b, i),
+        samples: [],
+        provider: d.provider,
+        account: d.account,
+        region: d.region,
+        resourceType: d.resourceType,
+        resource: d.resource,
+        evidence: m.evidence,
+      };
+      this.alerts.set(fullKey, a);
+    }
+    a.records++;
+    a.bytes += b.bytes[i]!;
+    if (a.samples.length < MAX_SAMPLES) a.samples.push(`${this.displayName(b.source.file)}:${b.line[i]}`);
+    return a;
+  }
+
+  /** A hit that is not one flow row (DNS, gaps, inputs). */
+  hit(rule: RuleMeta, severity: Severity, key: string, make: () => Omit<Alert, 'rule' | 'severity' | 'key' | 'records' | 'bytes' | 'samples'>, bytes = 0, sample?: string): Alert | undefined {
+    const fullKey = `${rule.id}|${severity}|${key}`;
+    let a = this.alerts.get(fullKey);
+    if (a === undefined) {
+      const n = this.perRule.get(rule.id) ?? 0;
+      if (n >= this.maxPerRule) {
+        const o = this.overflow.get(rule.id) ?? { records: 0, bytes: 0 };
+        o.records++;
+        o.bytes += bytes;
+        this.overflow.set(rule.id, o);
+        return undefined;
+      }
+      this.perRule.set(rule.id, n + 1);
+      a = { ...make(), rule, severity, key, records: 0, bytes: 0, samples: [] };
+      this.alerts.set(fullKey, a);
+    }
+    a.records++;
+    a.bytes += bytes;
+    if (sample !== undefined && a.samples.length < MAX_SAMPLES) a.samples.push(sample);
+    return a;
+  }
+}
+
+export const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6', 47: 'gre', 50: 'esp' };
+
+export function protoName(p: number): string {
+  return p < 0 ? '-' : (PROTO_NAMES[p] ?? String(p));
+}
+
+export function srcText(b: FlowBatch, i: number): string {
+  return b.family[i]! & SRC_V6 ? b.srcV6[i]! : ipv4ToString(b.src[i]!);
+}
+
+export function dstText(b: FlowBatch, i: number): string {
+  return b.family[i]! & DST_V6 ? b.dstV6[i]! : ipv4ToString(b.dst[i]!);
+}
+
+/** "10.0.3.7 -> 203.0.113.9:443/tcp" */
+export function flowText(b: FlowBatch, i: number): string {
+  const port = b.dstPort[i]! >= 0 && (b.proto[i] === 6 || b.proto[i] === 17) ? `:${b.dstPort[i]}` : '';
+  return `${srcText(b, i)} -> ${dstText(b, i)}${port}/${protoName(b.proto[i]!)}`;
+}

@@ -1,0 +1,335 @@
+/**
+ * The JavaScript engine: reads every input (DNS query logs first, so approved AI host names resolve to addresses
+ * before flows are judged), classifies rows into zones, runs the rules, and keeps the zone-to-zone matrix.
+ * Memory is bounded: one batch, one chunk buffer, and the documented per-rule state bounds.
+ */
+import path from 'node:path';
+import type { AwsInventory } from '../inventory/aws.js';
+import type { ZonePolicy } from '../policy/load.js';
+import { globMatch } from '../util/glob.js';
+import { AlertBook, type Alert } from './alerts.js';
+import { FlowContext } from './context.js';
+import { expandInputs, readHead, sniffFormat, type FlowFormat } from './input.js';
+import { readAwsText } from './readers/aws-text.js';
+import { readAzure } from './readers/azure.js';
+import { readGcp } from './readers/gcp.js';
+import { readRoute53 } from './readers/route53.js';
+import type { DnsQuery, ReaderSink } from './readers/sink.js';
+import { ACTION_ACCEPT, ACTION_REJECT, FlowBatch, Interner, STATUS_NODATA, STATUS_OK, STATUS_SKIPDATA } from './record.js';
+import { dataZoneEgress } from './rules/data-zone-egress.js';
+import { dnsResolver } from './rules/dns-resolver.js';
+import { dnsTunnel } from './rules/dns-tunnel.js';
+import { inferenceExternal } from './rules/inference-external.js';
+import { internetManagement } from './rules/internet-management.js';
+import { largeTransfer } from './rules/large-transfer.js';
+import { policyDrift } from './rules/policy-drift.js';
+import { sandboxEscape } from './rules/sandbox-escape.js';
+import type { DnsRuleModule, FlowRuleModule } from './rules/types.js';
+import { visibilityGaps } from './rules/visibility-gap.js';
+import { buildZoneMap, type ZoneMap } from './zones.js';
+import type { RuleMeta } from './alerts.js';
+
+export interface FlowRunOptions {
+  policy: ZonePolicy;
+  inventory?: AwsInventory;
+  /** LogFormat of headerless AWS records (CloudWatch exports). */
+  logFormat?: string;
+  cwd: string;
+}
+
+export interface FileReport {
+  file: string;
+  format: FlowFormat | string;
+  gzip: boolean;
+  records: number;
+  malformed: number;
+  /** read: fully read; partial: read with malformed lines; not-assessed: nothing could be read. */
+  status: 'read' | 'partial' | 'not-assessed';
+  note: string;
+}
+
+export interface MalformedSample {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface MatrixCell {
+  from: string;
+  to: string;
+  acceptedRecords: number;
+  acceptedBytes: number;
+  rejectedRecords: number;
+  rejectedBytes: number;
+  /** Formats without a verdict (TGW, GCP): observed traffic. */
+  observedRecords: number;
+  observedBytes: number;
+}
+
+export interface UnusedRule {
+  id: string;
+  name: string;
+  from: string;
+  to: string;
+  line: number | undefined;
+}
+
+export interface StateNote {
+  rule: string;
+  untracked: number;
+  note: string;
+}
+
+export interface FlowRunResult {
+  engine: 'js' | 'duckdb';
+  files: FileReport[];
+  malformedSamples: MalformedSample[];
+  malformedTotal: number;
+  records: number;
+  nodata: number;
+  skipdata: number;
+  dnsQueries: number;
+  matrix: MatrixCell[];
+  alerts: Alert[];
+  rules: RuleMeta[];
+  unusedRules: UnusedRule[];
+  stateNotes: StateNote[];
+  zones: string[];
+}
+
+export const MAX_MALFORMED_SAMPLES = 20;
+
+export function displayNameFor(cwd: string): (file: string) => string {
+  return (file: string) => {
+    const rel = path.relative(cwd, file);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
+  };
+}
+
+export function allRuleMeta(): RuleMeta[] {
+  const it = new Interner();
+  const metas = [
+    ...flowRules(it, (f) => f).flatMap((r) => r.meta),
+    ...dnsTunnel((f) => f).meta,
+    NOT_ASSESSED,
+  ];
+  return metas.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export const NOT_ASSESSED: RuleMeta = {
+  id: 'flow-input-not-assessed',
+  title: 'A log file could not be read or recognised',
+  severity: 'medium',
+  service: 'flows',
+  rationale: 'Traffic in a file that was not read is not assessed: it is neither a pass nor a fail.',
+  remediation: { text: 'Fix the file (or pass --log-format for headerless AWS records) and run again.' },
+  references: ['docs/flows.md'],
+};
+
+function flowRules(interner: Interner, displayName: (f: string) => string): FlowRuleModule[] {
+  return [dataZoneEgress, largeTransfer(), inferenceExternal, policyDrift, sandboxEscape, internetManagement, dnsResolver, visibilityGaps(interner, displayName)];
+}
+
+/** Matrix and rules over batches: the part both the JS engine and tests drive directly. */
+export class FlowAnalysis implements ReaderSink {
+  readonly zones: ZoneMap;
+  readonly ctx: FlowContext;
+  readonly interner = new Interner();
+  readonly rules: FlowRuleModule[];
+  readonly dnsRules: DnsRuleModule[];
+  private readonly cells: Float64Array;
+  private readonly zcount: number;
+  readonly malformedSamples: MalformedSample[] = [];
+  malformedTotal = 0;
+  readonly malformedByFile = new Map<string, number>();
+  records = 0;
+  nodata = 0;
+  skipdata = 0;
+  dnsQueries = 0;
+  private readonly aiDomainPatterns: string[];
+
+  constructor(
+    readonly policy: ZonePolicy,
+    readonly displayName: (file: string) => string,
+    inventory?: AwsInventory,
+  ) {
+    const settings = policy.document.flows;
+    this.zones = buildZoneMap(policy, settings, inventory);
+    this.ctx = new FlowContext(policy, settings, this.zones, new AlertBook(settings.max_alerts_per_rule, displayName));
+    this.rules = flowRules(this.interner, displayName);
+    this.dnsRules = [dnsTunnel(displayName)];
+    this.zcount = this.zones.names.length;
+    this.cells = new Float64Array(this.zcount * this.zcount * 6);
+    this.aiDomainPatterns = settings.approved_ai_domains.map((d) => d.toLowerCase());
+  }
+
+  flush(b: FlowBatch): void {
+    this.zones.classify(b);
+    const { cells, zcount } = this;
+    for (let i = 0; i < b.n; i++) {
+      const st = b.status[i]!;
+      if (st !== STATUS_OK) {
+        if (st === STATUS_NODATA) this.nodata++;
+        else if (st === STATUS_SKIPDATA) this.skipdata++;
+        continue;
+      }
+      const a = b.action[i]!;
+      const k = (b.srcZone[i]! * zcount + b.dstZone[i]!) * 6 + (a === ACTION_ACCEPT ? 0 : a === ACTION_REJECT ? 2 : 4);
+      cells[k]!++;
+      cells[k + 1]! += b.bytes[i]!;
+    }
+    this.records += b.n;
+    for (const r of this.rules) r.onBatch(b, this.ctx);
+  }
+
+  dns(q: DnsQuery): void {
+    this.dnsQueries++;
+    if (q.answers.length > 0 && this.aiDomainPatterns.some((p) => globMatch(p, q.name, true))) {
+      for (const a of q.answers) this.ctx.learnAiAddress(a);
+    }
+    for (const r of this.dnsRules) r.onQuery(q, this.ctx);
+  }
+
+  malformed(file: string, line: number, message: string): void {
+    this.malformedTotal++;
+    this.malformedByFile.set(file, (this.malformedByFile.get(file) ?? 0) + 1);
+    if (this.malformedSamples.length < MAX_MALFORMED_SAMPLES) this.malformedSamples.push({ file: this.displayName(file), line, message });
+  }
+
+  notAssessed(file: string, message: string): void {
+    const name = this.displayName(file);
+    this.ctx.alerts.hit(NOT_ASSESSED, 'medium', name, () => ({
+      message: `${name} was not assessed: ${message}`,
+      talker: name,
+      file: name,
+      line: 1,
+      firstRecord: '',
+      provider: 'aws',
+      account: '',
+      region: '',
+      resourceType: 'File',
+      resource: name,
+      evidence: { reason: message },
+    }));
+  }
+
+  finish(files: FileReport[], engine: 'js' | 'duckdb' = 'js'): FlowRunResult {
+    for (const r of this.rules) r.finish?.(this.ctx);
+    for (const r of this.dnsRules) r.finish?.(this.ctx);
+    const matrix: MatrixCell[] = [];
+    const { cells, zcount } = this;
+    for (let s = 0; s < zcount; s++) {
+      for (let d = 0; d < zcount; d++) {
+        const k = (s * zcount + d) * 6;
+        if (cells[k] === 0 && cells[k + 2] === 0 && cells[k + 4] === 0) continue;
+        matrix.push({
+          from: this.zones.names[s]!,
+          to: this.zones.names[d]!,
+          acceptedRecords: cells[k]!,
+          acceptedBytes: cells[k + 1]!,
+          rejectedRecords: cells[k + 2]!,
+          rejectedBytes: cells[k + 3]!,
+          observedRecords: cells[k + 4]!,
+          observedBytes: cells[k + 5]!,
+        });
+      }
+    }
+    matrix.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+    const unusedRules = this.policy.rules
+      .filter((r) => r.action === 'allow' && this.ctx.ruleUse[r.index] === 0)
+      .map((r) => ({ id: r.id, name: r.name, from: r.from, to: r.to, line: r.position.line }));
+    const stateNotes: StateNote[] = [];
+    const rulesMeta = [...this.rules.flatMap((r) => r.meta), ...this.dnsRules.flatMap((r) => r.meta), NOT_ASSESSED];
+    for (const r of [...this.rules, ...this.dnsRules]) {
+      const n = r.untracked?.() ?? 0;
+      if (n > 0) stateNotes.push({ rule: r.meta.map((m) => m.id).join(', '), untracked: n, note: 'state bound reached: these records were not tracked by the windowed part of the rule (raise the bound in flows settings)' });
+    }
+    for (const [rule, o] of [...this.ctx.alerts.overflow].sort(([a], [b]) => a.localeCompare(b))) {
+      stateNotes.push({ rule, untracked: o.records, note: `more distinct alerts than flows.max_alerts_per_rule; ${o.records} further hits (${o.bytes} bytes) are counted here only` });
+    }
+    return {
+      engine,
+      files,
+      malformedSamples: this.malformedSamples,
+      malformedTotal: this.malformedTotal,
+      records: this.records,
+      nodata: this.nodata,
+      skipdata: this.skipdata,
+      dnsQueries: this.dnsQueries,
+      matrix,
+      alerts: sortAlerts([...this.ctx.alerts.alerts.values()]),
+      rules: rulesMeta.sort((a, b) => a.id.localeCompare(b.id)),
+      unusedRules,
+      stateNotes,
+      zones: [...this.zones.names],
+    };
+  }
+}
+
+const SEV_RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
+
+export function sortAlerts(alerts: Alert[]): Alert[] {
+  return alerts.sort(
+    (a, b) =>
+      SEV_RANK[a.severity] - SEV_RANK[b.severity] ||
+      a.rule.id.localeCompare(b.rule.id) ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+}
+
+/** Sniffs every file; DNS logs come first in the returned order (their answers feed the approved AI addresses). */
+export async function planInputs(paths: readonly string[], cwd: string, logFormat?: string) {
+  const { files, errors } = await expandInputs(paths, cwd);
+  const planned: { file: string; format: FlowFormat; gzip: boolean; note: string }[] = [];
+  const unreadable: { file: string; note: string }[] = errors.map((e) => ({ file: e.file, note: e.message }));
+  for (const file of files) {
+    try {
+      const { head, gzip } = await readHead(file);
+      const s = sniffFormat(head, gzip, logFormat);
+      planned.push({ file, format: s.format, gzip: s.gzip, note: s.note });
+    } catch (err) {
+      unreadable.push({ file, note: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    }
+  }
+  const rank = (f: FlowFormat) => (f === 'route53-dns' ? 0 : 1);
+  planned.sort((a, b) => rank(a.format) - rank(b.format) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { planned, unreadable };
+}
+
+export async function analyzeFlows(paths: readonly string[], options: FlowRunOptions): Promise<FlowRunResult> {
+  const displayName = displayNameFor(options.cwd);
+  const analysis = new FlowAnalysis(options.policy, displayName, options.inventory);
+  const { planned, unreadable } = await planInputs(paths, options.cwd, options.logFormat);
+  const files: FileReport[] = [];
+  for (const u of unreadable) {
+    analysis.notAssessed(u.file, u.note);
+    files.push({ file: displayName(u.file), format: 'unknown', gzip: false, records: 0, malformed: 0, status: 'not-assessed', note: u.note });
+  }
+  const batch = new FlowBatch();
+  for (const p of planned) {
+    const name = displayName(p.file);
+    if (p.format === 'unknown' || p.format === 'parquet') {
+      const note = p.format === 'parquet' ? 'Parquet flow logs are read by --engine duckdb' : p.note;
+      analysis.notAssessed(p.file, note);
+      files.push({ file: name, format: p.format, gzip: p.gzip, records: 0, malformed: 0, status: 'not-assessed', note });
+      continue;
+    }
+    try {
+      let r: { records: number; format: string };
+      if (p.format === 'aws-vpc' || p.format === 'aws-tgw') r = await readAwsText(p.file, p.gzip, options.logFormat !== undefined ? { logFormat: options.logFormat } : {}, batch, analysis, analysis.interner);
+      else if (p.format === 'azure') r = await readAzure(p.file, p.gzip, batch, analysis, analysis.interner);
+      else if (p.format === 'gcp-vpc') r = await readGcp(p.file, p.gzip, batch, analysis, analysis.interner);
+      else r = await readRoute53(p.file, p.gzip, analysis);
+      const bad = analysis.malformedByFile.get(p.file) ?? 0;
+      files.push({ file: name, format: r.format, gzip: p.gzip, records: r.records, malformed: bad, status: bad > 0 ? (r.records > 0 ? 'partial' : 'not-assessed') : 'read', note: p.note });
+      if (bad > 0 && r.records === 0) analysis.notAssessed(p.file, `no valid record (${bad} malformed lines)`);
+    } catch (err) {
+      const bad = analysis.malformedByFile.get(p.file) ?? 0;
+      const note = `read failed: ${(err as Error).message}`;
+      analysis.notAssessed(p.file, note);
+      files.push({ file: name, format: p.format, gzip: p.gzip, records: 0, malformed: bad, status: 'not-assessed', note });
+    }
+  }
+  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return analysis.finish(files);
+}

@@ -1,0 +1,132 @@
+/**
+ * What every flow rule shares: the zone map, the roles of zones (data, inference, sandbox, management as named in
+ * flows settings), cached policy decisions per (from zone, to zone, protocol, port), approved address sets, and the
+ * alert book.
+ */
+import { decide, type Decision } from '../policy/evaluate.js';
+import type { ZonePolicy } from '../policy/load.js';
+import type { Protocol } from '../policy/schema.js';
+import { AlertBook } from './alerts.js';
+import { ipv4FromString, parseAddress } from './ip.js';
+import type { FlowBatch } from './record.js';
+import { DST_V6, SRC_V6 } from './record.js';
+import type { FlowSettings } from './settings.js';
+import { PrefixTable, type ZoneMap } from './zones.js';
+
+/** Resolvers of the platforms themselves; traffic to them is not a bypass. */
+export const PROVIDER_RESOLVERS = ['169.254.169.253/32', 'fd00:ec2::253/128', '168.63.129.16/32', '169.254.169.254/32'];
+
+export interface CachedDecision {
+  allowed: boolean;
+  kind: Decision['kind'];
+  /** Indices into policy.rules of the deciding rules. */
+  rules: number[];
+  reason: string;
+}
+
+export class FlowContext {
+  readonly isData: Uint8Array;
+  readonly isInference: Uint8Array;
+  readonly isSandbox: Uint8Array;
+  readonly isManagement: Uint8Array;
+  /** Zones the policy talks about (network, service and the internet zone), not "(private, no zone)". */
+  readonly isPolicyZone: Uint8Array;
+  readonly managementPort: Uint8Array;
+  readonly approvedAi: PrefixTable;
+  readonly approvedResolvers: PrefixTable;
+  /** IPv4 addresses (uint32) and IPv6 texts of approved AI endpoints learned from DNS answers; bounded. */
+  readonly learnedAi4 = new Set<number>();
+  readonly learnedAi6 = new Set<string>();
+  static readonly MAX_LEARNED = 100_000;
+  private readonly decisions = new Map<number, CachedDecision>();
+  /** Accepted rows credited to each allow rule (by index). */
+  readonly ruleUse: Float64Array;
+
+  constructor(
+    readonly policy: ZonePolicy,
+    readonly settings: FlowSettings,
+    readonly zones: ZoneMap,
+    readonly alerts: AlertBook,
+  ) {
+    const mask = (names: string[]) => {
+      const m = new Uint8Array(256);
+      for (const n of names) {
+        const id = zones.zoneId(n);
+        if (id !== undefined) m[id] = 1;
+      }
+      return m;
+    };
+    this.isData = mask(settings.data_zones);
+    this.isInference = mask(settings.inference_zones);
+    this.isSandbox = mask(settings.sandbox_zones);
+    this.isManagement = mask(settings.management_zones);
+    this.isPolicyZone = new Uint8Array(256);
+    for (let z = 0; z < zones.names.length; z++) if (z !== zones.unzoned) this.isPolicyZone[z] = 1;
+    this.managementPort = new Uint8Array(65536);
+    for (const p of settings.management_ports) this.managementPort[p] = 1;
+    this.approvedAi = PrefixTable.ofCidrs(settings.approved_ai_cidrs);
+    this.approvedResolvers = PrefixTable.ofCidrs([...PROVIDER_RESOLVERS, ...settings.approved_resolvers]);
+    this.ruleUse = new Float64Array(policy.rules.length);
+  }
+
+  /** The policy decision for traffic between two zones; cached (zones < 256, protocol < 256, port < 65536). */
+  decision(from: number, to: number, proto: number, port: number): CachedDecision {
+    const p = proto < 0 ? 255 : proto;
+    const q = port < 0 ? 65536 : port;
+    const key = ((from * 256 + to) * 256 + p) * 65537 + q;
+    let d = this.decisions.get(key);
+    if (d === undefined) {
+      const protocol: Protocol = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 1 || proto === 58 ? 'icmp' : 'any';
+      const r = decide(this.policy, {
+        from: this.zones.names[from]!,
+        to: this.zones.names[to]!,
+        protocol,
+        ...(port >= 0 && (protocol === 'tcp' || protocol === 'udp') ? { port } : {}),
+      });
+      d = { allowed: r.allowed, kind: r.kind, rules: r.decidingRules.map((x) => x.index), reason: r.reason };
+      this.decisions.set(key, d);
+    }
+    return d;
+  }
+
+  /**
+   * True when row i looks like the reply of a connection the policy allows in the other direction (flow logs record
+   * each direction as its own record): dst→src on the row's source port is allowed.
+   */
+  isReplyToAllowed(b: FlowBatch, i: number): boolean {
+    const sp = b.srcPort[i]!;
+    if (sp < 0) return false;
+    return this.decision(b.dstZone[i]!, b.srcZone[i]!, b.proto[i]!, sp).allowed;
+  }
+
+  isApprovedAi(b: FlowBatch, i: number): boolean {
+    if (b.family[i]! & DST_V6) {
+      const t = b.dstV6[i]!;
+      return this.approvedAi.lookup6(t) === 1 || this.learnedAi6.has(t);
+    }
+    const ip = b.dst[i]!;
+    return this.approvedAi.lookup4(ip) === 1 || this.learnedAi4.has(ip);
+  }
+
+  isApprovedResolver(b: FlowBatch, i: number): boolean {
+    return b.family[i]! & DST_V6 ? this.approvedResolvers.lookup6(b.dstV6[i]!) === 1 : this.approvedResolvers.lookup4(b.dst[i]!) === 1;
+  }
+
+  learnAiAddress(text: string): void {
+    if (this.learnedAi4.size + this.learnedAi6.size >= FlowContext.MAX_LEARNED) return;
+    const v4 = ipv4FromString(text);
+    if (v4 >= 0) {
+      this.learnedAi4.add(v4);
+      return;
+    }
+    const a = parseAddress(text);
+    if (a?.v === 6) this.learnedAi6.add(a.text);
+    else if (a?.v === 4) this.learnedAi4.add(a.n);
+  }
+
+  zoneName(z: number): string {
+    return this.zones.names[z]!;
+  }
+}
+
+export { SRC_V6 };

@@ -1,0 +1,204 @@
+/**
+ * Input plumbing: expanding PATH arguments (files, directories, globs) into a sorted file list, sniffing each
+ * file's format from its first bytes (after gunzip), and streaming a file as chunks of whole lines.
+ */
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { InputError } from '../util/errors.js';
+
+const GLOB_CHARS = /[*?[]/;
+
+/** Glob segment to RegExp: `*` and `?` within one path segment, `**` across segments. */
+function globRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        re += '.*';
+        i++;
+        if (pattern[i + 1] === '/') i++;
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) await walk(full, out);
+    else if (e.isFile()) out.push(full);
+  }
+}
+
+/** Every file named by the arguments, sorted and de-duplicated; unreadable arguments become located errors. */
+export async function expandInputs(args: readonly string[], cwd: string): Promise<{ files: string[]; errors: InputError[] }> {
+  const files = new Set<string>();
+  const errors: InputError[] = [];
+  for (const arg of args) {
+    const abs = path.resolve(cwd, arg);
+    if (GLOB_CHARS.test(arg)) {
+      const parts = abs.split('/');
+      const firstGlob = parts.findIndex((p) => GLOB_CHARS.test(p));
+      const base = parts.slice(0, firstGlob).join('/') || '/';
+      const re = globRegExp(abs);
+      const found: string[] = [];
+      try {
+        await walk(base, found);
+      } catch {
+        errors.push(new InputError(arg, 'no such directory for this pattern'));
+        continue;
+      }
+      const matched = found.filter((f) => re.test(f));
+      if (matched.length === 0) errors.push(new InputError(arg, 'pattern matched no files'));
+      for (const f of matched) files.add(f);
+      continue;
+    }
+    try {
+      const st = await stat(abs);
+      if (st.isDirectory()) {
+        const found: string[] = [];
+        await walk(abs, found);
+        for (const f of found) files.add(f);
+      } else files.add(abs);
+    } catch (err) {
+      errors.push(new InputError(arg, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+    }
+  }
+  return { files: [...files].sort(), errors };
+}
+
+export type FlowFormat = 'aws-vpc' | 'aws-tgw' | 'azure' | 'gcp-vpc' | 'route53-dns' | 'parquet' | 'unknown';
+
+export interface Sniffed {
+  format: FlowFormat;
+  gzip: boolean;
+  /** Why the format was chosen or not, for messages. */
+  note: string;
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+/** Reads up to HEAD_BYTES of (decompressed) content. */
+export async function readHead(file: string): Promise<{ head: Buffer; gzip: boolean }> {
+  const fh = await open(file, 'r');
+  let magic: Buffer;
+  try {
+    magic = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(magic, 0, 4, 0);
+    magic = magic.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  const gzip = magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  if (magic.length === 4 && magic.toString('latin1') === 'PAR1') return { head: magic, gzip: false };
+  const parts: Buffer[] = [];
+  let size = 0;
+  const raw = createReadStream(file, { highWaterMark: HEAD_BYTES });
+  const stream = gzip ? raw.pipe(createGunzip()) : raw;
+  try {
+    for await (const chunk of stream) {
+      parts.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= HEAD_BYTES) break;
+    }
+  } catch {
+    // A truncated or corrupt gzip: whatever was decompressed is still worth sniffing; the full read reports the error.
+  } finally {
+    raw.destroy();
+    if (stream !== raw) stream.destroy();
+  }
+  return { head: Buffer.concat(parts).subarray(0, HEAD_BYTES), gzip };
+}
+
+/** Format from content, never from the file name (S3 keys and exports get renamed). */
+export function sniffFormat(head: Buffer, gzip: boolean, logFormat?: string): Sniffed {
+  if (head.length >= 4 && head.subarray(0, 4).toString('latin1') === 'PAR1') return { format: 'parquet', gzip, note: 'Parquet' };
+  const text = head.toString('utf8');
+  const trimmed = text.replace(/^\uFEFF/, '').trimStart();
+  if (trimmed === '') return { format: 'unknown', gzip, note: 'empty file' };
+  if (trimmed[0] === '{' || trimmed[0] === '[') {
+    if (/"flowTuples"|"flowRecords"|"NetworkSecurityGroupFlowEvent"|"FlowLogFlowEvent"/.test(text)) return { format: 'azure', gzip, note: 'Azure flow log JSON' };
+    if (/"query_name"\s*:/.test(text)) return { format: 'route53-dns', gzip, note: 'Route 53 Resolver query log' };
+    if (/"jsonPayload"\s*:/.test(text) && /vpc_flows|"connection"\s*:/.test(text)) return { format: 'gcp-vpc', gzip, note: 'GCP VPC Flow Logs' };
+    return { format: 'unknown', gzip, note: 'JSON of no known flow or DNS log shape' };
+  }
+  const firstLine = trimmed.slice(0, Math.max(0, trimmed.indexOf('\n')) || trimmed.length).trim();
+  const tokens = firstLine.split(/ +/);
+  if (tokens.includes('srcaddr') || tokens.includes('interface-id') || tokens.includes('log-status')) {
+    return tokens.includes('resource-type') || tokens.includes('tgw-id') || tokens.includes('tgw-attachment-id')
+      ? { format: 'aws-tgw', gzip, note: 'AWS Transit Gateway flow log with header' }
+      : { format: 'aws-vpc', gzip, note: 'AWS VPC flow log with header' };
+  }
+  if (/^\d+$/.test(tokens[0] ?? '')) {
+    if (tokens[1] === 'TransitGateway') return { format: 'aws-tgw', gzip, note: 'AWS Transit Gateway flow log (default format)' };
+    if (logFormat !== undefined || tokens.length === 14) return { format: 'aws-vpc', gzip, note: 'AWS VPC flow log without header' };
+    return { format: 'unknown', gzip, note: `space-separated records with ${tokens.length} fields and no header: pass --log-format` };
+  }
+  return { format: 'unknown', gzip, note: 'not a flow or DNS log cordon knows' };
+}
+
+export const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Streams a file (gunzipping when needed) and calls onLines with buffers that hold only whole lines; the last
+ * line may lack its newline. The work buffer is reused: memory is bounded by the chunk size and the longest line.
+ */
+export async function streamLines(
+  file: string,
+  gzip: boolean,
+  onLines: (buf: Buffer, start: number, end: number) => void,
+  maxLineBytes = 64 * 1024 * 1024,
+): Promise<void> {
+  const raw = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
+  raw.on('error', (e) => stream.destroy(e));
+  let work = Buffer.allocUnsafe(CHUNK_BYTES * 2);
+  let have = 0;
+  try {
+    for await (const c of stream) {
+      const chunk = c as Buffer;
+      if (have + chunk.length > work.length) {
+        if (have + chunk.length > maxLineBytes + CHUNK_BYTES) throw new Error(`a line longer than ${maxLineBytes} bytes`);
+        const bigger = Buffer.allocUnsafe(Math.max(work.length * 2, have + chunk.length));
+        work.copy(bigger, 0, 0, have);
+        work = bigger;
+      }
+      chunk.copy(work, have);
+      have += chunk.length;
+      const lastNl = work.lastIndexOf(10, have - 1);
+      if (lastNl < 0) continue;
+      onLines(work, 0, lastNl + 1);
+      work.copy(work, 0, lastNl + 1, have);
+      have -= lastNl + 1;
+    }
+    if (have > 0) onLines(work, 0, have);
+  } finally {
+    raw.destroy();
+  }
+}
+
+/** Reads a whole (possibly gzipped) file, refusing beyond maxBytes: for single-document JSON formats. */
+export async function readWhole(file: string, gzip: boolean, maxBytes: number): Promise<Buffer> {
+  const raw = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
+  raw.on('error', (e) => stream.destroy(e));
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const c of stream) {
+      size += (c as Buffer).length;
+      if (size > maxBytes) throw new Error(`a single JSON document larger than ${maxBytes} bytes; export it as JSON lines instead`);
+      parts.push(c as Buffer);
+    }
+  } finally {
+    raw.destroy();
+  }
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,359 @@
+/**
+ * AWS VPC and Transit Gateway flow logs in text form (S3 delivery with its header line, or CloudWatch exports with
+ * the LogFormat given by --log-format). The hot path: lines are found with Buffer.indexOf, fields are parsed in place
+ * from bytes (numbers from char codes, IPv4 to uint32), and nothing is allocated per record except for IPv6.
+ */
+import { ipv4FromBytes, parseIPv6 } from '../ip.js';
+import {
+  ACTION_ACCEPT,
+  ACTION_REJECT,
+  DIR_EGRESS,
+  DIR_INGRESS,
+  DST_V6,
+  SRC_V6,
+  STATUS_NODATA,
+  STATUS_OK,
+  STATUS_SKIPDATA,
+  SVC_GATEWAY_ENDPOINT,
+  type BatchSource,
+  type FlowBatch,
+  type Interner,
+} from '../record.js';
+import { streamLines } from '../input.js';
+import {
+  AWS_TGW_DEFAULT,
+  AWS_V2_DEFAULT,
+  KNOWN_FIELDS,
+  columnMap,
+  F_ACTION,
+  F_BYTES,
+  F_DIR,
+  F_DST,
+  F_DSTPORT,
+  F_DSTSVC,
+  F_END,
+  F_IFACE,
+  F_PACKETS,
+  F_PATH,
+  F_PKTDST,
+  F_PKTSRC,
+  F_PROTO,
+  F_SKIP,
+  F_SRC,
+  F_SRCPORT,
+  F_START,
+  F_STATUS,
+  type ColumnMap,
+} from './aws-fields.js';
+import type { ReaderSink } from './sink.js';
+
+const ERRORS = [
+  '',
+  'fewer fields than the format',
+  'more fields than the format',
+  'empty field (two spaces in a row)',
+  'not a number',
+  'not an IP address',
+  'action is not ACCEPT, REJECT or -',
+  'log-status is not OK, NODATA or SKIPDATA',
+  'an OK record without source or destination address',
+  'port out of range',
+] as const;
+
+/** Non-negative integer in buf[s, e); -1 for "-", -2 when not a number. Doubles: exact to 2^53 bytes. */
+function num(buf: Buffer, s: number, e: number): number {
+  if (e - s === 1 && buf[s] === 45) return -1;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return -2;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** 0 when an address was stored, 1 for "-", 2 when invalid. IPv6 goes to the text side table. */
+function addr(buf: Buffer, s: number, e: number, b: FlowBatch, r: number, isSrc: boolean): number {
+  const v4 = ipv4FromBytes(buf, s, e);
+  if (v4 >= 0) {
+    if (isSrc) {
+      b.src[r] = v4;
+      b.family[r]! &= ~SRC_V6;
+    } else {
+      b.dst[r] = v4;
+      b.family[r]! &= ~DST_V6;
+    }
+    return 0;
+  }
+  if (e - s === 1 && buf[s] === 45) return 1;
+  const six = parseIPv6(buf.toString('latin1', s, e));
+  if (six === undefined) return 2;
+  if (typeof six === 'number') {
+    // IPv4-mapped IPv6: classify as the IPv4 address.
+    if (isSrc) {
+      b.src[r] = six;
+      b.family[r]! &= ~SRC_V6;
+    } else {
+      b.dst[r] = six;
+      b.family[r]! &= ~DST_V6;
+    }
+    return 0;
+  }
+  if (isSrc) {
+    b.family[r]! |= SRC_V6;
+    b.srcV6[r] = six;
+  } else {
+    b.family[r]! |= DST_V6;
+    b.dstV6[r] = six;
+  }
+  return 0;
+}
+
+/** Parses one record into row r; returns 0 or an index into ERRORS. */
+export function parseAwsRecord(buf: Buffer, s: number, e: number, cols: Uint8Array, b: FlowBatch, r: number, interner: Interner): number {
+  let p = s;
+  const nc = cols.length;
+  let haveSrc = false;
+  let haveDst = false;
+  let srcFromPkt = false;
+  let dstFromPkt = false;
+  let pathVal = -1;
+  let s3 = false;
+  for (let c = 0; c < nc; c++) {
+    if (p > e) return 1;
+    const ts = p;
+    while (p < e && buf[p] !== 32) p++;
+    const te = p;
+    p++;
+    if (te === ts) return 3;
+    const id = cols[c]!;
+    if (id === F_SKIP) continue;
+    switch (id) {
+      case F_SRC:
+      case F_PKTSRC: {
+        // pkt-srcaddr (the original packet address) wins over srcaddr whatever the column order; "-" falls back.
+        if (id === F_SRC && srcFromPkt) break;
+        const k = addr(buf, ts, te, b, r, true);
+        if (k === 2) return 5;
+        if (k === 0) {
+          haveSrc = true;
+          if (id === F_PKTSRC) srcFromPkt = true;
+        }
+        break;
+      }
+      case F_DST:
+      case F_PKTDST: {
+        if (id === F_DST && dstFromPkt) break;
+        const k = addr(buf, ts, te, b, r, false);
+        if (k === 2) return 5;
+        if (k === 0) {
+          haveDst = true;
+          if (id === F_PKTDST) dstFromPkt = true;
+        }
+        break;
+      }
+      case F_SRCPORT:
+      case F_DSTPORT: {
+        const v = num(buf, ts, te);
+        if (v === -2) return 4;
+        if (v > 65535) return 9;
+        if (id === F_SRCPORT) b.srcPort[r] = v;
+        else b.dstPort[r] = v;
+        break;
+      }
+      case F_PROTO: {
+        const v = num(buf, ts, te);
+        if (v === -2) return 4;
+        b.proto[r] = v > 255 ? -1 : v;
+        break;
+      }
+      case F_PACKETS:
+      case F_BYTES: {
+        const v = num(buf, ts, te);
+        if (v === -2) return 4;
+        if (id === F_BYTES) b.bytes[r] = v < 0 ? 0 : v;
+        else b.packets[r] = v < 0 ? 0 : v;
+        break;
+      }
+      case F_START:
+      case F_END: {
+        let v = num(buf, ts, te);
+        if (v === -2) return 4;
+        // Millisecond timestamps appear in some deliveries: anything past year 5138 in seconds is milliseconds.
+        if (v > 1e11) v = v / 1000;
+        if (id === F_START) b.start[r] = v;
+        else b.end[r] = v;
+        break;
+      }
+      case F_ACTION: {
+        const c0 = buf[ts];
+        if (c0 === 65 && te - ts === 6) b.action[r] = ACTION_ACCEPT;
+        else if (c0 === 82 && te - ts === 6) b.action[r] = ACTION_REJECT;
+        else if (!(c0 === 45 && te - ts === 1)) return 6;
+        break;
+      }
+      case F_STATUS: {
+        const c0 = buf[ts];
+        if (c0 === 79 && te - ts === 2) b.status[r] = STATUS_OK;
+        else if (c0 === 78 && te - ts === 6) b.status[r] = STATUS_NODATA;
+        else if (c0 === 83 && te - ts === 8) b.status[r] = STATUS_SKIPDATA;
+        else if (!(c0 === 45 && te - ts === 1)) return 7;
+        break;
+      }
+      case F_DIR: {
+        const c0 = buf[ts];
+        if (c0 === 105) b.dir[r] = DIR_INGRESS;
+        else if (c0 === 101) b.dir[r] = DIR_EGRESS;
+        break;
+      }
+      case F_PATH: {
+        const v = num(buf, ts, te);
+        if (v === -2) return 4;
+        pathVal = v > 127 ? -1 : v;
+        b.trafficPath[r] = pathVal;
+        break;
+      }
+      case F_DSTSVC: {
+        const len = te - ts;
+        s3 = (len === 2 && buf[ts] === 83 && buf[ts + 1] === 51) || (len === 8 && buf[ts] === 68 && buf[ts + 1] === 89);
+        break;
+      }
+      case F_IFACE: {
+        if (!(te - ts === 1 && buf[ts] === 45)) b.iface[r] = interner.internBytes(buf, ts, te);
+        break;
+      }
+    }
+  }
+  if (p <= e) return 2;
+  if (b.status[r] === STATUS_OK && (!haveSrc || !haveDst)) return 8;
+  // Gateway endpoints (path 7), or the IGW/gateway path to S3 or DynamoDB: public AWS addresses, not the internet.
+  if (pathVal === 7 || (pathVal === 2 && s3)) b.service[r] = SVC_GATEWAY_ENDPOINT;
+  return 0;
+}
+
+export interface AwsTextOptions {
+  logFormat?: string;
+}
+
+const REGION_IN_PATH = /(?:vpcflowlogs|aws-region=)[/_]?([a-z]{2}(?:-[a-z]+)+-\d)/;
+
+export function regionFromPath(file: string): string {
+  return REGION_IN_PATH.exec(file)?.[1] ?? '';
+}
+
+export async function readAwsText(
+  file: string,
+  gzip: boolean,
+  options: AwsTextOptions,
+  batch: FlowBatch,
+  sink: ReaderSink,
+  interner: Interner,
+): Promise<{ records: number; format: string }> {
+  let map: ColumnMap | undefined;
+  let cols: Uint8Array = new Uint8Array(0);
+  let tgwMap: ColumnMap | undefined;
+  let lineNo = 0;
+  let records = 0;
+  let format = 'aws-vpc';
+  const pathRegion = regionFromPath(file);
+  const fixed = options.logFormat !== undefined ? columnMap(options.logFormat) : undefined;
+  if (typeof fixed === 'string') throw new Error(`--log-format: ${fixed}`);
+
+  const useMap = (m: ColumnMap) => {
+    map = m;
+    cols = m.ids;
+    format = m.tgw ? 'aws-tgw' : 'aws-vpc';
+  };
+
+  const source: BatchSource = {
+    file,
+    format,
+    provider: 'aws',
+    rawLine: (b, i) => b.buf!.toString('utf8', b.lineStart[i]!, b.lineEnd[i]!),
+    describe: (b, i) => {
+      const tokens = source.rawLine(b, i).split(' ');
+      const m = map!;
+      const get = (name: string) => {
+        const k = m.names.indexOf(name);
+        const v = k >= 0 ? tokens[k] : undefined;
+        return v === undefined || v === '-' ? '' : v;
+      };
+      const tgw = get('tgw-attachment-id');
+      return {
+        provider: 'aws',
+        account: get('account-id'),
+        region: get('region') || pathRegion,
+        resource: tgw || get('interface-id'),
+        resourceType: tgw ? 'AWS::EC2::TransitGatewayAttachment' : 'AWS::EC2::NetworkInterface',
+      };
+    },
+  };
+  batch.source = source;
+
+  await streamLines(file, gzip, (buf, start, end) => {
+    batch.buf = buf;
+    batch.n = 0;
+    let p = start;
+    while (p < end) {
+      let nl = buf.indexOf(10, p);
+      if (nl < 0 || nl >= end) nl = end;
+      lineNo++;
+      let le = nl;
+      while (le > p && (buf[le - 1] === 13 || buf[le - 1] === 32)) le--;
+      let ls = p;
+      while (ls < le && buf[ls] === 32) ls++;
+      p = nl + 1;
+      if (le <= ls) continue;
+      const c0 = buf[ls]!;
+      // A header: the first line of an S3 file, or again where files were concatenated.
+      if (c0 >= 97 && c0 <= 122) {
+        const text = buf.toString('latin1', ls, le);
+        const first = text.slice(0, text.indexOf(' ') >>> 0);
+        if (KNOWN_FIELDS.has(first.replace(/_/g, '-'))) {
+          const m = columnMap(text);
+          if (typeof m === 'string') sink.malformed(file, lineNo, `header: ${m}`);
+          else useMap(m);
+          continue;
+        }
+      }
+      if (map === undefined) {
+        if (fixed) useMap(fixed);
+        else {
+          const second = buf.toString('latin1', ls, Math.min(le, ls + 40)).split(' ')[1];
+          useMap(columnMap((second === 'TransitGateway' ? AWS_TGW_DEFAULT : AWS_V2_DEFAULT).join(' ')) as ColumnMap);
+        }
+        source.format = format;
+      }
+      const r = batch.n;
+      batch.clearRow(r);
+      let err = parseAwsRecord(buf, ls, le, cols, batch, r, interner);
+      if (err === 1 || err === 2) {
+        // CloudWatch groups can mix VPC and TGW records ("6 TransitGateway …"): retry with the TGW default.
+        const second = buf.toString('latin1', ls, Math.min(le, ls + 40)).split(' ')[1];
+        if (second === 'TransitGateway' && !map!.tgw) {
+          tgwMap ??= columnMap(AWS_TGW_DEFAULT.join(' ')) as ColumnMap;
+          batch.clearRow(r);
+          err = parseAwsRecord(buf, ls, le, tgwMap.ids, batch, r, interner);
+        }
+      }
+      if (err !== 0) {
+        sink.malformed(file, lineNo, ERRORS[err]!);
+        continue;
+      }
+      batch.line[r] = lineNo;
+      batch.lineStart[r] = ls;
+      batch.lineEnd[r] = le;
+      records++;
+      if (++batch.n === batch.capacity) {
+        sink.flush(batch);
+        batch.n = 0;
+      }
+    }
+    if (batch.n > 0) {
+      sink.flush(batch);
+      batch.n = 0;
+    }
+  });
+  return { records, format };
+}
+

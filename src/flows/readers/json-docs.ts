@@ -1,0 +1,153 @@
+/**
+ * JSON inputs come as JSON lines (one record per line) or as one document: a top-level array (gcloud/CLI exports)
+ * or {"records": [...]} (Azure blobs). For documents we find each element's byte span with a small scanner, so every
+ * record is parsed on its own (one bad record does not lose the file) and keeps its line number for evidence.
+ */
+import { readHead, readWhole, streamLines } from '../input.js';
+
+export interface JsonElement {
+  value: unknown;
+  text: string;
+  line: number;
+}
+
+const MAX_DOCUMENT = 512 * 1024 * 1024;
+
+/** Spans of the elements of the first array at depth 0 ("[...]") or depth 1 ('{"records": [...]}'). */
+export function arrayElementSpans(text: string): { start: number; end: number }[] | undefined {
+  const spans: { start: number; end: number }[] = [];
+  let depth = 0;
+  let arrayDepth = -1;
+  let elementStart = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) {
+      inString = true;
+      if (arrayDepth >= 0 && depth === arrayDepth && elementStart < 0) elementStart = i;
+      continue;
+    }
+    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
+    if (c === 91 || c === 123) {
+      if (arrayDepth >= 0 && depth === arrayDepth && elementStart < 0) elementStart = i;
+      depth++;
+      if (c === 91 && arrayDepth < 0 && depth <= 2) {
+        arrayDepth = depth;
+      }
+      continue;
+    }
+    if (c === 93 || c === 125) {
+      if (arrayDepth >= 0 && depth === arrayDepth) {
+        if (elementStart >= 0) spans.push({ start: elementStart, end: i });
+        return spans;
+      }
+      depth--;
+      continue;
+    }
+    if (c === 44 && arrayDepth >= 0 && depth === arrayDepth) {
+      if (elementStart >= 0) spans.push({ start: elementStart, end: i });
+      elementStart = -1;
+      continue;
+    }
+    if (arrayDepth >= 0 && depth === arrayDepth && elementStart < 0) elementStart = i;
+  }
+  return arrayDepth < 0 ? undefined : spans;
+}
+
+/**
+ * Calls onElement for every record of a JSON input, with its 1-based line. Malformed records (bad JSON) are reported
+ * through onError and skipped.
+ */
+export async function forEachJsonRecord(
+  file: string,
+  gzip: boolean,
+  onElement: (e: JsonElement) => void,
+  onError: (line: number, message: string) => void,
+): Promise<void> {
+  // Peek: is it one document or JSON lines? A document starts with "[" or with {"records".
+  const whole = await readWholeIfDocument(file, gzip);
+  if (whole !== undefined) {
+    const spans = arrayElementSpans(whole);
+    if (spans === undefined) {
+      onError(1, 'a JSON document without a records array');
+      return;
+    }
+    let line = 1;
+    let pos = 0;
+    for (const s of spans) {
+      for (let i = pos; i < s.start; i++) if (whole.charCodeAt(i) === 10) line++;
+      pos = s.start;
+      const text = whole.slice(s.start, s.end).trimEnd();
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        onError(line, `invalid JSON: ${(err as Error).message}`);
+        continue;
+      }
+      onElement({ value, text, line });
+    }
+    return;
+  }
+  let lineNo = 0;
+  await streamLines(file, gzip, (buf, start, end) => {
+    let p = start;
+    while (p < end) {
+      let nl = buf.indexOf(10, p);
+      if (nl < 0 || nl >= end) nl = end;
+      lineNo++;
+      const text = buf.toString('utf8', p, nl).trim();
+      p = nl + 1;
+      if (text === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        onError(lineNo, `invalid JSON: ${(err as Error).message}`);
+        continue;
+      }
+      onElement({ value, text, line: lineNo });
+    }
+  });
+}
+
+async function readWholeIfDocument(file: string, gzip: boolean): Promise<string | undefined> {
+  const { head } = await readHead(file);
+  const t = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const isDocument = t.startsWith('[') || (/^\{\s*"records"\s*:/.test(t) && !isSingleLineRecordStream(head));
+  if (!isDocument) return undefined;
+  return (await readWhole(file, gzip, MAX_DOCUMENT)).toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** Several {"records": …} objects, one per line (Event Hub style), are JSON lines, not one document. */
+function isSingleLineRecordStream(head: Buffer): boolean {
+  const text = head.toString('utf8');
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length < 2) return false;
+  try {
+    JSON.parse(lines[0]!);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+/** int64 values arrive as JSON strings in GCP logs. */
+export function int(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  return undefined;
+}

@@ -1,0 +1,26 @@
+/** What readers feed: full batches of flow rows, DNS queries, and located problems with the input. */
+import type { FlowBatch } from '../record.js';
+
+export interface DnsQuery {
+  file: string;
+  line: number;
+  /** Seconds since the epoch. */
+  time: number;
+  srcaddr: string;
+  /** Lower case, without the trailing dot. */
+  name: string;
+  type: string;
+  rcode: string;
+  /** Addresses in A/AAAA answers. */
+  answers: string[];
+  account: string;
+  region: string;
+  vpcId: string;
+}
+
+export interface ReaderSink {
+  /** Called with a full (or final) batch; the batch is reused after the call returns. */
+  flush(batch: FlowBatch): void;
+  dns(query: DnsQuery): void;
+  malformed(file: string, line: number, message: string): void;
+}

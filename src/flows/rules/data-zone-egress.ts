@@ -1,0 +1,38 @@
+/**
+ * Data-zone egress: a flow from a data zone to an address that is not private by configuration (no zone, not in
+ * flows.private_cidrs). Accepted is high; rejected is an attempt (medium). Gateway-endpoint traffic (traffic-path 7,
+ * or S3/DynamoDB over path 2) stays on the AWS network and is left to the large-transfer rule; replies to a
+ * connection the policy allows inwards are not egress.
+ */
+import { dstText, flowText, srcText, type RuleMeta } from '../alerts.js';
+import type { FlowContext } from '../context.js';
+import { ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
+import { FLOWS_DOC, type FlowRuleModule } from './types.js';
+
+export const DATA_EGRESS: RuleMeta = {
+  id: 'flow-data-zone-egress',
+  title: 'Data zone sent traffic to a non-private destination',
+  severity: 'high',
+  service: 'flows',
+  rationale:
+    'The data zone holds training data, embeddings and documents; any flow from it to an address outside the configured private space is a path for exfiltration (seed 000: "alert on data-zone egress").',
+  remediation: { text: 'Find the process on the source address, block the destination in the security group/NACL/NSG, and route data-zone egress only to private endpoints.' },
+  references: [FLOWS_DOC],
+};
+
+export const dataZoneEgress: FlowRuleModule = {
+  meta: [DATA_EGRESS],
+  onBatch(b: FlowBatch, ctx: FlowContext): void {
+    const internet = ctx.zones.internet;
+    for (let i = 0; i < b.n; i++) {
+      if (ctx.isData[b.srcZone[i]!] !== 1 || b.dstZone[i] !== internet || b.status[i] !== STATUS_OK || b.service[i] !== SVC_NONE) continue;
+      if (ctx.isReplyToAllowed(b, i)) continue;
+      const rejected = b.action[i] === ACTION_REJECT;
+      ctx.alerts.hitRow(DATA_EGRESS, rejected ? 'medium' : 'high', `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`, b, i, () => ({
+        talker: srcText(b, i),
+        message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} egress from data zone ${ctx.zoneName(b.srcZone[i]!)}: ${flowText(b, i)} (destination is not private by configuration)`,
+        evidence: { srcZone: ctx.zoneName(b.srcZone[i]!), dstZone: ctx.zoneName(b.dstZone[i]!), action: rejected ? 'REJECT' : 'ACCEPT' },
+      }));
+    }
+  },
+};

@@ -1,0 +1,36 @@
+/**
+ * Inference zone to external endpoints that are not approved AI endpoints. Approved: service zones (private
+ * endpoints), flows.approved_ai_cidrs, and addresses that approved AI host names resolved to in DNS query logs read
+ * in the same run. Accepted: high; rejected attempt: low.
+ */
+import { dstText, flowText, srcText, type RuleMeta } from '../alerts.js';
+import type { FlowContext } from '../context.js';
+import { ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
+import { FLOWS_DOC, type FlowRuleModule } from './types.js';
+
+export const INFERENCE_EXTERNAL: RuleMeta = {
+  id: 'flow-inference-unapproved-endpoint',
+  title: 'Inference zone connected to an external endpoint that is not an approved AI endpoint',
+  severity: 'high',
+  service: 'flows',
+  rationale: 'The inference zone should reach models only through approved endpoints; anything else is an unapproved AI provider, a data leak or command-and-control.',
+  remediation: { text: 'Route model calls through the approved private endpoints; add the endpoint to flows.approved_ai_cidrs only if it is an approved provider.' },
+  references: [FLOWS_DOC],
+};
+
+export const inferenceExternal: FlowRuleModule = {
+  meta: [INFERENCE_EXTERNAL],
+  onBatch(b: FlowBatch, ctx: FlowContext): void {
+    const internet = ctx.zones.internet;
+    for (let i = 0; i < b.n; i++) {
+      if (ctx.isInference[b.srcZone[i]!] !== 1 || b.dstZone[i] !== internet || b.status[i] !== STATUS_OK || b.service[i] !== SVC_NONE) continue;
+      if (ctx.isApprovedAi(b, i) || ctx.isReplyToAllowed(b, i)) continue;
+      const rejected = b.action[i] === ACTION_REJECT;
+      ctx.alerts.hitRow(INFERENCE_EXTERNAL, rejected ? 'low' : 'high', `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`, b, i, () => ({
+        talker: srcText(b, i),
+        message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection from inference zone ${ctx.zoneName(b.srcZone[i]!)} to ${flowText(b, i)}, which is not an approved AI endpoint`,
+        evidence: { srcZone: ctx.zoneName(b.srcZone[i]!), dstZone: ctx.zoneName(b.dstZone[i]!), action: rejected ? 'REJECT' : 'ACCEPT' },
+      }));
+    }
+  },
+};

@@ -1,0 +1,39 @@
+/**
+ * Internet to management: an accepted flow from the internet zone to a management zone (any port), or to any
+ * internal address on a management port (flows.management_ports: SSH, RDP, WinRM, Kubernetes API). Rejected
+ * attempts are not alerted: the internet probes every address all day and a blocked probe needs no action.
+ */
+import { dstText, flowText, srcText, type RuleMeta } from '../alerts.js';
+import type { FlowContext } from '../context.js';
+import { ACTION_REJECT, STATUS_OK, type FlowBatch } from '../record.js';
+import { FLOWS_DOC, type FlowRuleModule } from './types.js';
+
+export const INTERNET_MANAGEMENT: RuleMeta = {
+  id: 'flow-internet-to-management',
+  title: 'Internet traffic reached a management port or the management zone',
+  severity: 'high',
+  service: 'flows',
+  rationale: 'Management interfaces reachable from the internet are brute-forced within minutes (GuardDuty SSH/RDP/WinRM brute-force findings).',
+  remediation: { text: 'Close the port to 0.0.0.0/0 and ::/0; reach management through a VPN, bastion or Session Manager.' },
+  references: [FLOWS_DOC],
+};
+
+export const internetManagement: FlowRuleModule = {
+  meta: [INTERNET_MANAGEMENT],
+  onBatch(b: FlowBatch, ctx: FlowContext): void {
+    const internet = ctx.zones.internet;
+    for (let i = 0; i < b.n; i++) {
+      const dz = b.dstZone[i]!;
+      if (b.srcZone[i] !== internet || dz === internet || b.status[i] !== STATUS_OK || b.action[i] === ACTION_REJECT) continue;
+      const port = b.dstPort[i]!;
+      const mgmtPort = port >= 0 && (b.proto[i] === 6 || b.proto[i] === 17) && ctx.managementPort[port] === 1;
+      if (ctx.isManagement[dz] !== 1 && !mgmtPort) continue;
+      if (ctx.isReplyToAllowed(b, i)) continue;
+      ctx.alerts.hitRow(INTERNET_MANAGEMENT, 'high', `${dstText(b, i)}:${port}/${b.proto[i]}`, b, i, () => ({
+        talker: srcText(b, i),
+        message: `Internet source reached ${ctx.isManagement[dz] === 1 ? 'management zone ' : 'a management port in zone '}${ctx.zoneName(dz)}: ${flowText(b, i)}`,
+        evidence: { srcZone: ctx.zoneName(b.srcZone[i]!), dstZone: ctx.zoneName(dz), managementPort: mgmtPort },
+      }));
+    }
+  },
+};

@@ -1,0 +1,105 @@
+/**
+ * Large transfers leaving a zone: one flow record at or above flows.large_transfer.flow_bytes (seed 000: 100 MB),
+ * and the sum from one source to one destination within a tumbling window (default 1 GiB in 8 h).
+ *
+ * State: a map of (window, source, destination) → bytes, at most max_pairs keys. Windows older than the newest seen
+ * minus one are dropped (logs arrive roughly in time order; a late record opens a fresh sum). New pairs beyond the
+ * bound are counted as untracked and reported, never silently dropped.
+ */
+import { dstText, flowText, srcText, type RuleMeta } from '../alerts.js';
+import type { FlowContext } from '../context.js';
+import { ACTION_REJECT, DST_V6, SRC_V6, STATUS_OK, type FlowBatch } from '../record.js';
+import { FLOWS_DOC, type FlowRuleModule } from './types.js';
+
+export const LARGE_FLOW: RuleMeta = {
+  id: 'flow-large-transfer',
+  title: 'Single flow moved a large amount of data out of its zone',
+  severity: 'medium',
+  service: 'flows',
+  rationale: 'A model (a 7B model in fp16 is about 14 GB) or a data set leaves in large flows; seed 000 alerts at 100 MB per flow.',
+  remediation: { text: 'Check what the source sent; if it is not an expected backup or sync, block the destination and rotate credentials used by the source.' },
+  references: [FLOWS_DOC],
+};
+
+export const LARGE_PAIR: RuleMeta = {
+  id: 'flow-large-transfer-window',
+  title: 'One source sent a large total to one destination within the window',
+  severity: 'high',
+  service: 'flows',
+  rationale: 'Exfiltration is often split into many moderate flows; the per-pair sum over a window catches it (Elastic hunt: 1 GiB in 8 hours).',
+  remediation: { text: 'Confirm the transfer is expected; otherwise isolate the source and block the destination.' },
+  references: [FLOWS_DOC],
+};
+
+interface PairState {
+  bytes: number;
+  alerted: boolean;
+}
+
+export function largeTransfer(): FlowRuleModule {
+  // window → src → dst → state (IPv4 as numbers: no string per record); IPv6 pairs keyed by text.
+  const windows = new Map<number, Map<number | string, Map<number | string, PairState>>>();
+  let keys = 0;
+  let untracked = 0;
+  let newestWindow = -Infinity;
+  const drop = (w: number) => {
+    const m = windows.get(w);
+    if (!m) return;
+    for (const inner of m.values()) keys -= inner.size;
+    windows.delete(w);
+  };
+  return {
+    meta: [LARGE_FLOW, LARGE_PAIR],
+    untracked: () => untracked,
+    onBatch(b: FlowBatch, ctx: FlowContext): void {
+      const lt = ctx.settings.large_transfer;
+      const windowSec = lt.window_minutes * 60;
+      for (let i = 0; i < b.n; i++) {
+        const sz = b.srcZone[i]!;
+        if (sz === b.dstZone[i] || b.status[i] !== STATUS_OK || b.action[i] === ACTION_REJECT) continue;
+        const bytes = b.bytes[i]!;
+        if (bytes <= 0) continue;
+        if (bytes >= lt.flow_bytes) {
+          ctx.alerts.hitRow(LARGE_FLOW, ctx.isData[sz] === 1 ? 'high' : 'medium', `${srcText(b, i)}>${dstText(b, i)}`, b, i, () => ({
+            talker: srcText(b, i),
+            message: `Flow of ${bytes} bytes from zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)} (threshold ${lt.flow_bytes})`,
+            evidence: { srcZone: ctx.zoneName(sz), dstZone: ctx.zoneName(b.dstZone[i]!), thresholdBytes: lt.flow_bytes },
+          }));
+        }
+        const t = b.end[i]! >= 0 ? b.end[i]! : b.start[i]!;
+        const w = t >= 0 ? Math.floor(t / windowSec) : -1;
+        if (w > newestWindow) {
+          newestWindow = w;
+          for (const old of [...windows.keys()]) if (old < w - 1) drop(old);
+        }
+        let bySrc = windows.get(w);
+        if (!bySrc) windows.set(w, (bySrc = new Map()));
+        const sk = b.family[i]! & SRC_V6 ? b.srcV6[i]! : b.src[i]!;
+        const dk = b.family[i]! & DST_V6 ? b.dstV6[i]! : b.dst[i]!;
+        let byDst = bySrc.get(sk);
+        if (!byDst) bySrc.set(sk, (byDst = new Map()));
+        let st = byDst.get(dk);
+        if (!st) {
+          if (keys >= lt.max_pairs) {
+            untracked++;
+            continue;
+          }
+          keys++;
+          byDst.set(dk, (st = { bytes: 0, alerted: false }));
+        }
+        st.bytes += bytes;
+        if (!st.alerted && st.bytes >= lt.pair_bytes) {
+          st.alerted = true;
+          const total = st.bytes;
+          const a = ctx.alerts.hitRow(LARGE_PAIR, ctx.isData[sz] === 1 || ctx.isInference[sz] === 1 ? 'high' : 'medium', `${w}|${srcText(b, i)}>${dstText(b, i)}`, b, i, () => ({
+            talker: srcText(b, i),
+            message: `${srcText(b, i)} (zone ${ctx.zoneName(sz)}) sent at least ${total} bytes to ${dstText(b, i)} (zone ${ctx.zoneName(b.dstZone[i]!)}) within a ${lt.window_minutes}-minute window starting ${w >= 0 ? new Date(w * windowSec * 1000).toISOString() : 'unknown'} (threshold ${lt.pair_bytes})`,
+            evidence: { srcZone: ctx.zoneName(sz), dstZone: ctx.zoneName(b.dstZone[i]!), windowMinutes: lt.window_minutes, bytesWhenCrossed: total, thresholdBytes: lt.pair_bytes },
+          }));
+          // The alert's byte count is the window total at the crossing, not just this record.
+          if (a) a.bytes = total;
+        }
+      }
+    },
+  };
+}

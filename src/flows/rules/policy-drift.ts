@@ -1,0 +1,60 @@
+/**
+ * Policy drift: an accepted (or, for formats without a verdict, observed) flow between two different zones of the
+ * policy that no allow rule permits, naming the deny rule or the default deny it violates. Replies are recognised by
+ * the reverse direction being allowed. Traffic inside one zone is not governed by zone rules. Also credits allow
+ * rules with the traffic they permitted, for the "unused allow rules" report.
+ */
+import { flowText, srcText, dstText, type RuleMeta } from '../alerts.js';
+import type { FlowContext } from '../context.js';
+import { ACTION_REJECT, STATUS_OK, type FlowBatch } from '../record.js';
+import { FLOWS_DOC, type FlowRuleModule } from './types.js';
+
+export const POLICY_DRIFT: RuleMeta = {
+  id: 'flow-policy-drift',
+  title: 'Accepted traffic between zones that no allow rule permits',
+  severity: 'medium',
+  service: 'flows',
+  rationale: 'Configuration drifts: a security group or NSG rule added later lets through traffic the zone policy denies. Flow logs show what actually crossed (seed 000: "alert on any traffic flow that does not match an explicit allow policy").',
+  remediation: { text: 'Remove the network rule that admits this traffic, or add an allow rule with a justification to cordon.yaml if it is intended.' },
+  references: [FLOWS_DOC],
+};
+
+export const policyDrift: FlowRuleModule = {
+  meta: [POLICY_DRIFT],
+  onBatch(b: FlowBatch, ctx: FlowContext): void {
+    const internet = ctx.zones.internet;
+    for (let i = 0; i < b.n; i++) {
+      const sz = b.srcZone[i]!;
+      const dz = b.dstZone[i]!;
+      if (sz === dz || b.status[i] !== STATUS_OK || b.action[i] === ACTION_REJECT) continue;
+      if (ctx.isPolicyZone[sz] !== 1 || ctx.isPolicyZone[dz] !== 1) continue;
+      const d = ctx.decision(sz, dz, b.proto[i]!, b.dstPort[i]!);
+      if (d.allowed) {
+        for (const r of d.rules) ctx.ruleUse[r]!++;
+        continue;
+      }
+      const sp = b.srcPort[i]!;
+      if (sp >= 0) {
+        const rev = ctx.decision(dz, sz, b.proto[i]!, sp);
+        if (rev.allowed) {
+          for (const r of rev.rules) ctx.ruleUse[r]!++;
+          continue;
+        }
+      }
+      const ruleIds = d.rules.map((r) => ctx.policy.rules[r]!.id);
+      const violated = d.kind === 'explicit-deny' ? `deny rule ${ruleIds.join(', ')}` : 'the default deny';
+      const severe = d.kind === 'explicit-deny' || ctx.isData[dz] === 1 || ctx.isManagement[dz] === 1 || (sz === internet && dz !== internet);
+      ctx.alerts.hitRow(POLICY_DRIFT, severe ? 'high' : 'medium', `${sz}>${dz}|${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`, b, i, () => ({
+        talker: srcText(b, i),
+        message: `${ctx.zoneName(sz)} -> ${ctx.zoneName(dz)} traffic ${flowText(b, i)} was ${b.action[i] === 1 ? 'accepted' : 'observed'} but violates ${violated} of ${ctx.policy.file}`,
+        evidence: {
+          srcZone: ctx.zoneName(sz),
+          dstZone: ctx.zoneName(dz),
+          decision: d.kind,
+          violatedRules: ruleIds,
+          ruleLines: d.rules.map((r) => ctx.policy.rules[r]!.position.line ?? null),
+        },
+      }));
+    }
+  },
+};

@@ -1,0 +1,35 @@
+/**
+ * Sandbox escape: a flow from a sandbox zone (agent code execution) to any other zone or the internet. Replies to
+ * connections the policy allows into the sandbox are not escapes. Accepted: critical; rejected attempt: low.
+ */
+import { dstText, flowText, srcText, type RuleMeta } from '../alerts.js';
+import type { FlowContext } from '../context.js';
+import { ACTION_REJECT, STATUS_OK, type FlowBatch } from '../record.js';
+import { FLOWS_DOC, type FlowRuleModule } from './types.js';
+
+export const SANDBOX_ESCAPE: RuleMeta = {
+  id: 'flow-sandbox-escape',
+  title: 'Sandbox zone opened a connection to another zone or the internet',
+  severity: 'critical',
+  service: 'flows',
+  rationale: 'Code written by an agent runs in the sandbox; it must only answer the caller. A connection out is lateral movement or exfiltration (seed 000, micro-segmentation for agent tool calls).',
+  remediation: { text: 'Stop the sandbox task, inspect the code it ran, and make the sandbox security group/NSG deny all egress except replies.' },
+  references: [FLOWS_DOC],
+};
+
+export const sandboxEscape: FlowRuleModule = {
+  meta: [SANDBOX_ESCAPE],
+  onBatch(b: FlowBatch, ctx: FlowContext): void {
+    for (let i = 0; i < b.n; i++) {
+      const sz = b.srcZone[i]!;
+      if (ctx.isSandbox[sz] !== 1 || b.dstZone[i] === sz || b.status[i] !== STATUS_OK) continue;
+      if (ctx.isReplyToAllowed(b, i)) continue;
+      const rejected = b.action[i] === ACTION_REJECT;
+      ctx.alerts.hitRow(SANDBOX_ESCAPE, rejected ? 'low' : 'critical', `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`, b, i, () => ({
+        talker: srcText(b, i),
+        message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection out of sandbox zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)}`,
+        evidence: { srcZone: ctx.zoneName(sz), dstZone: ctx.zoneName(b.dstZone[i]!), action: rejected ? 'REJECT' : 'ACCEPT' },
+      }));
+    }
+  },
+};

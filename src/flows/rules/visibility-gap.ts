@@ -1,0 +1,122 @@
+/**
+ * Visibility gaps: records with log-status SKIPDATA (AWS dropped records), and missing intervals: an AWS VPC
+ * interface writes a record every aggregation interval (NODATA when idle), so a hole longer than
+ * flows.visibility.gap_minutes between its records means lost or undelivered logs.
+ *
+ * State: per interface a bitmap of 5-minute buckets over 28 days from its first record (1 KiB), for at most
+ * flows.visibility.max_interfaces interfaces; records outside that span or beyond the bound are counted as untracked.
+ */
+import type { RuleMeta } from '../alerts.js';
+import type { FlowContext } from '../context.js';
+import { STATUS_SKIPDATA, type FlowBatch, type Interner } from '../record.js';
+import { FLOWS_DOC, type FlowRuleModule } from './types.js';
+
+export const SKIPDATA: RuleMeta = {
+  id: 'flow-visibility-skipdata',
+  title: 'Flow log records were skipped (SKIPDATA)',
+  severity: 'medium',
+  service: 'flows',
+  rationale: 'SKIPDATA means AWS dropped flow records in that interval (capacity or internal error): traffic happened that no rule can see.',
+  remediation: { text: 'Treat the interval as unmonitored; if frequent, use a 1-minute aggregation interval or fewer custom fields, and check delivery errors.' },
+  references: [FLOWS_DOC],
+};
+
+export const MISSING_INTERVAL: RuleMeta = {
+  id: 'flow-visibility-missing-interval',
+  title: 'An interface has no flow records for a period',
+  severity: 'medium',
+  service: 'flows',
+  rationale: 'AWS writes a record (NODATA when idle) for every aggregation interval of an interface with a flow log; a hole means logs were lost, not delivered, or the flow log was stopped.',
+  remediation: { text: 'Check the flow log status, its delivery errors and the S3 prefix for the missing period; the period is not assessed.' },
+  references: [FLOWS_DOC],
+};
+
+const BUCKET_SEC = 300;
+const BUCKETS = 8064; // 28 days of 5-minute buckets
+const WORDS = Math.ceil(BUCKETS / 32);
+
+interface IfaceTrack {
+  base: number;
+  bits: Uint32Array;
+  file: string;
+  line: number;
+  provider: 'aws';
+  account: string;
+  region: string;
+}
+
+export function visibilityGaps(interner: Interner, displayName: (f: string) => string): FlowRuleModule {
+  const tracks = new Map<number, IfaceTrack>();
+  let untracked = 0;
+  return {
+    meta: [SKIPDATA, MISSING_INTERVAL],
+    untracked: () => untracked,
+    onBatch(b: FlowBatch, ctx: FlowContext): void {
+      const gapsApply = b.source.format === 'aws-vpc';
+      for (let i = 0; i < b.n; i++) {
+        if (b.status[i] === STATUS_SKIPDATA) {
+          const d = b.source.describe(b, i);
+          ctx.alerts.hitRow(SKIPDATA, 'medium', d.resource || displayName(b.source.file), b, i, () => ({
+            talker: d.resource,
+            message: `Flow log records were skipped for ${d.resource || 'an interface'} between ${iso(b.start[i]!)} and ${iso(b.end[i]!)}: traffic in that interval is not assessed`,
+            evidence: { start: iso(b.start[i]!), end: iso(b.end[i]!) },
+          }));
+        }
+        if (!gapsApply) continue;
+        const id = b.iface[i]!;
+        const s = b.start[i]!;
+        const e = b.end[i]! >= 0 ? b.end[i]! : s;
+        if (id < 0 || s < 0) continue;
+        let t = tracks.get(id);
+        if (!t) {
+          if (tracks.size >= ctx.settings.visibility.max_interfaces) {
+            untracked++;
+            continue;
+          }
+          const d = b.source.describe(b, i);
+          t = { base: Math.floor(s / BUCKET_SEC) - BUCKETS / 2, bits: new Uint32Array(WORDS), file: displayName(b.source.file), line: b.line[i]!, provider: 'aws', account: d.account, region: d.region };
+          tracks.set(id, t);
+        }
+        const from = Math.floor(s / BUCKET_SEC) - t.base;
+        const to = Math.floor(e / BUCKET_SEC) - t.base;
+        if (from < 0 || to >= BUCKETS) {
+          untracked++;
+          continue;
+        }
+        for (let k = from; k <= to; k++) t.bits[k >>> 5]! |= 1 << (k & 31);
+      }
+    },
+    finish(ctx: FlowContext): void {
+      const gapBuckets = Math.ceil((ctx.settings.visibility.gap_minutes * 60) / BUCKET_SEC);
+      for (const [id, t] of [...tracks].sort((a, b) => interner.names[a[0]]!.localeCompare(interner.names[b[0]]!))) {
+        let prev = -1;
+        for (let k = 0; k < BUCKETS; k++) {
+          if (!(t.bits[k >>> 5]! & (1 << (k & 31)))) continue;
+          if (prev >= 0 && k - prev - 1 >= gapBuckets) {
+            const from = (t.base + prev + 1) * BUCKET_SEC;
+            const to = (t.base + k) * BUCKET_SEC;
+            const name = interner.names[id]!;
+            ctx.alerts.hit(MISSING_INTERVAL, 'medium', `${name}|${from}`, () => ({
+              message: `No flow records for interface ${name} from ${iso(from)} to ${iso(to)} (${Math.round((to - from) / 60)} minutes): that period is not assessed`,
+              talker: name,
+              file: t.file,
+              line: t.line,
+              firstRecord: '',
+              provider: t.provider,
+              account: t.account,
+              region: t.region,
+              resourceType: 'AWS::EC2::NetworkInterface',
+              resource: name,
+              evidence: { missingFrom: iso(from), missingTo: iso(to), gapMinutes: ctx.settings.visibility.gap_minutes },
+            }));
+          }
+          prev = k;
+        }
+      }
+    },
+  };
+}
+
+function iso(sec: number): string {
+  return sec >= 0 ? new Date(sec * 1000).toISOString().replace('.000Z', 'Z') : 'unknown';
+}
