@@ -85,17 +85,37 @@ export function formatCollectSummary(s: CollectSummary, out?: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Collects into a fresh temporary directory for `scan --aws`; the caller removes it with cleanup(). */
-export async function collectToTemp(flags: CollectFlags, io: CliIO, keep?: string): Promise<{ dir: string; summary: CollectSummary; cleanup: () => Promise<void> }> {
-  const dir = keep ? path.resolve(io.cwd, keep) : await mkdtemp(path.join(tmpdir(), 'cordon-aws-'));
-  const options = collectOptionsFrom(flags, dir, io);
+/** `cordon scan --aws`: the collection flags plus --aws and --save-snapshot. */
+export function addScanAwsFlags(cmd: Optionable): void {
+  cmd.option('--aws', 'collect from AWS now (read-only, the flags of `cordon collect aws`) and scan that instead of a PATH');
+  cmd.option('--save-snapshot <dir>', 'with --aws: keep the collected snapshot in this (new or empty) directory');
+  addCollectFlags(cmd);
+}
+
+/**
+ * The snapshot `scan` reads: PATH as given, or with --aws a fresh collection (summary on stderr) in a temporary
+ * directory that cleanup() removes once the snapshot is loaded.
+ */
+export async function snapshotForScan(pathArg: string | undefined, opts: object, io: CliIO): Promise<{ path: string; cleanup: () => Promise<void> }> {
+  const flags = opts as CollectFlags & { aws?: boolean; saveSnapshot?: string };
+  const collecting = ['profile', 'region', 'regions', 'org', 'roleName', 'accounts', 'endpointUrl', 'saveSnapshot'].filter((k) => (flags as Record<string, unknown>)[k] !== undefined);
+  if (!flags.aws) {
+    if (!pathArg) throw new UsageError('give a snapshot PATH, or --aws to collect one now');
+    if (collecting.length) throw new UsageError(`--${collecting[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --aws`);
+    return { path: pathArg, cleanup: async () => {} };
+  }
+  if (pathArg) throw new UsageError('give a snapshot PATH or --aws, not both');
+  const keep = flags.saveSnapshot ? path.resolve(io.cwd, flags.saveSnapshot) : undefined;
+  const dir = keep ?? (await mkdtemp(path.join(tmpdir(), 'cordon-aws-')));
+  const options = collectOptionsFrom(flags, keep ? dir : path.join(dir, 'snapshot'), io);
   try {
     const summary = await collectAws(options);
-    return { dir, summary, cleanup: async () => (keep ? undefined : rm(dir, { recursive: true, force: true })) };
+    io.stderr(formatCollectSummary(summary, keep ? flags.saveSnapshot : undefined));
   } catch (err) {
     if (!keep) await rm(dir, { recursive: true, force: true });
     throw err instanceof CollectError ? new UsageError(err.message) : err;
   }
+  return { path: options.out, cleanup: async () => (keep ? undefined : rm(dir, { recursive: true, force: true })) };
 }
 
 export const registerCollect: RegisterCommand = (program, io, setExit) => {
@@ -112,6 +132,7 @@ export const registerCollect: RegisterCommand = (program, io, setExit) => {
     try {
       summary = await collectAws(options);
     } catch (err) {
+      if (!(err instanceof CollectError)) throw err;
       io.stderr(`error: ${errorMessage(err)}\n`);
       setExit(EXIT_USAGE);
       return;

@@ -9,6 +9,7 @@ import { FORMATS, renderReport } from '../../reporters/index.js';
 import { scanAwsSnapshot, type ScanReport } from '../../scan.js';
 import { UsageError } from '../../util/errors.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
+import { addScanAwsFlags, snapshotForScan } from './collect.js';
 import type { RegisterCommand } from './index.js';
 
 export function exitCodeFor(report: ScanReport, failOn: Severity): number {
@@ -23,7 +24,7 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
   program
     .command('scan')
     .description('audit an AWS snapshot (a directory of AWS CLI JSON output) for AI network-isolation gaps')
-    .argument('<path>', 'snapshot directory or file (docs/snapshots.md lists the commands that make one)')
+    .argument('[path]', 'snapshot directory or file (docs/snapshots.md lists the commands that make one); or --aws to collect one now')
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table' as const))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
@@ -32,9 +33,12 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
     .option('--checks <ids>', 'only these checks (comma-separated ids or patterns with *)', list)
     .option('--skip-checks <ids>', 'skip these checks (comma-separated ids or patterns with *)', list)
     .option('-v, --verbose', 'also list suppressed findings in the table')
-    .action(async (target, opts) => {
+    .action(async (pathArg, opts) => {
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
       const baseline = opts.baseline ? await loadBaseline(path.resolve(io.cwd, opts.baseline)) : undefined;
+      // --aws collects now (docs/collect.md) into a temporary snapshot that is scanned like any other.
+      const collected = await snapshotForScan(pathArg, opts, io);
+      const target = collected.path;
       const report = await scanAwsSnapshot({
         snapshot: target,
         policy,
@@ -44,7 +48,7 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
         ...(opts.checks ? { checks: opts.checks } : {}),
         ...(opts.skipChecks ? { skipChecks: opts.skipChecks } : {}),
         ...(baseline ? { baseline } : {}),
-      });
+      }).finally(collected.cleanup);
       if (report.checks.length === 0) throw new UsageError(`no check matches --checks ${opts.checks?.join(',') ?? ''}`);
       const text = renderReport(opts.format, report, { color: !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR, verbose: opts.verbose === true });
       if (opts.output) {
@@ -64,4 +68,5 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
       }
       setExit(exitCodeFor(report, opts.failOn));
     });
+  addScanAwsFlags(program.commands.find((c) => c.name() === 'scan')!);
 };

@@ -21,7 +21,9 @@ import {
   type Credentials,
 } from './clients.js';
 import { collectEc2 } from './ec2.js';
-import { classifyError, type Failure } from './errors.js';
+import { CollectError, classifyError, type Failure } from './errors.js';
+
+export { CollectError };
 import { createLimiter } from './limiter.js';
 import { collectOrganization, listOrganizationAccounts } from './organizations.js';
 import type { DatasetOutcome, Unavailable } from './types.js';
@@ -69,14 +71,6 @@ export interface CollectSummary {
   /** Accounts or regions deliberately not read, and why (regions not enabled, suspended accounts…). */
   skipped: { account: string; region?: string; reason: string }[];
   apiCalls: number;
-}
-
-/** A problem that stops collection before any scope is read (no credentials, no identity, no account list). */
-export class CollectError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CollectError';
-  }
 }
 
 const REGIONAL = (Object.keys(AWS_DATASETS) as AwsDataset[]).filter((d) => AWS_DATASETS[d].level === 'regional');

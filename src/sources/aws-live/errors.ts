@@ -56,3 +56,11 @@ function oneLine(s: string): string {
   const line = s.replace(/\s+/g, ' ').trim();
   return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }
+
+/** A problem that stops collection before any scope is read (no credentials, no identity, no account list, bad output directory). */
+export class CollectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CollectError';
+  }
+}

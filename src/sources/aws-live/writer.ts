@@ -5,6 +5,7 @@
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CollectError } from './errors.js';
 import type { DatasetOutcome } from './types.js';
 
 export const MANIFEST_FILE = 'cordon-manifest.json';
@@ -47,7 +48,7 @@ export async function prepareOutDir(root: string): Promise<void> {
       await mkdir(root, { recursive: true });
       return;
     }
-    throw new Error(`cannot use ${root} as the output directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new CollectError(`cannot use ${root} as the output directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  if (entries.length > 0) throw new Error(`${root} is not empty; collect into a new or empty directory so no stale files are scanned with the new ones`);
+  if (entries.length > 0) throw new CollectError(`${root} is not empty; collect into a new or empty directory so no stale files are scanned with the new ones`);
 }
