@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { collectAws, CollectError, type CollectOptions } from '../../src/sources/aws-live/collect.js';
+import { AWS_DATASETS } from '../../src/inventory/aws.js';
 import { loadAwsSnapshot } from '../../src/sources/aws-snapshot/load.js';
 import { startFakeAws, type FakeAws, type FakeOptions } from '../support/fake-aws-server.js';
 import { CALLER, FAKE_CREDENTIALS, FIXTURE, MEMBER, fixtureWorld, readTree, readTreeText, tempOut } from '../support/fake-aws-helpers.js';
@@ -103,6 +104,9 @@ describe('collectAws against the fake server', () => {
       // An enabled region with no resources is data ("there are none"), not a gap.
       const eu = readTree(o.out).get(`${CALLER}/eu-west-1/describe-vpcs.json`);
       assert.deepEqual(eu, { Vpcs: [] });
+      // ... and complete: with no VPCs and no jobs there are no attributes or job details to read.
+      const loaded = await loadAwsSnapshot(o.out);
+      assert.deepEqual([...(loaded.inventory.datasets.get(`${CALLER}/eu-west-1`) ?? [])].sort(), Object.keys(AWS_DATASETS).filter((d) => !d.startsWith('organizations:')).sort());
     });
   });
 

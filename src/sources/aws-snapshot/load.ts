@@ -632,6 +632,13 @@ function resolveScopes(state: State): void {
     if (key) markDataset(state, key, e.dataset);
     else state.result.warnings.push({ file: e.file, message: 'empty output whose account and region cannot be told; add a manifest (docs/snapshots.md) so "none found" counts' });
   }
+  // Per-item data sets are complete when their list is known to be empty: no VPCs, no VPC attributes to read;
+  // no jobs, no job details. (A collector cannot write an empty "array of describe-vpc-attribute outputs".)
+  for (const [key, sets] of inv.datasets) {
+    if (key === '*') continue;
+    if (sets.has('ec2:vpcs') && !inv.vpcs.some((v) => scopeKey(v) === key)) sets.add('ec2:vpc-attributes');
+    if (sets.has('bedrock:customization-jobs') && !inv.customizationJobs.some((j) => scopeKey(j) === key)) sets.add('bedrock:customization-job-details');
+  }
   // Manifests also declare scopes that may hold no data at all yet.
   for (const m of state.manifests.values()) if (m.region !== 'global' && !inv.datasets.has(scopeKey(m))) inv.datasets.set(scopeKey(m), new Set());
   // Job details supersede list summaries of the same job.
