@@ -165,6 +165,12 @@ export class FlowAnalysis implements ReaderSink {
 
   flush(b: FlowBatch): void {
     this.zones.classify(b);
+    this.flushClassified(b);
+  }
+
+  /** For engines that classified the rows already (the DuckDB engine joins zones in SQL). */
+  flushClassified(b: FlowBatch): void {
+    this.ctx.rezoneApprovedAi(b);
     const { cells, zcount } = this;
     for (let i = 0; i < b.n; i++) {
       const st = b.status[i]!;

@@ -39,6 +39,8 @@ export class FlowContext {
   readonly learnedAi6 = new Set<string>();
   static readonly MAX_LEARNED = 100_000;
   private readonly decisions = new Map<number, CachedDecision>();
+  /** The zone approved AI endpoint addresses are placed in: the first service zone, else none (-1). */
+  readonly aiZone: number;
   /** Accepted rows credited to each allow rule (by index). */
   readonly ruleUse: Float64Array;
 
@@ -67,6 +69,8 @@ export class FlowContext {
     this.approvedAi = PrefixTable.ofCidrs(settings.approved_ai_cidrs);
     this.approvedResolvers = PrefixTable.ofCidrs([...PROVIDER_RESOLVERS, ...settings.approved_resolvers]);
     this.ruleUse = new Float64Array(policy.rules.length);
+    const service = [...policy.zones.values()].find((z) => z.kind === 'service');
+    this.aiZone = service ? (zones.zoneId(service.name) ?? -1) : -1;
   }
 
   /** The policy decision for traffic between two zones; cached (zones < 256, protocol < 256, port < 65536). */
@@ -112,6 +116,31 @@ export class FlowContext {
     return b.family[i]! & DST_V6 ? this.approvedResolvers.lookup6(b.dstV6[i]!) === 1 : this.approvedResolvers.lookup4(b.dst[i]!) === 1;
   }
 
+  /**
+   * Approved AI endpoints reached over public addresses (flows.approved_ai_cidrs, or learned from DNS answers for
+   * approved host names) belong to the service zone, not the internet: the policy's rules for it then apply.
+   */
+  rezoneApprovedAi(b: FlowBatch): void {
+    const ai = this.aiZone;
+    const internet = this.zones.internet;
+    if (ai < 0) return;
+    const noTable = this.approvedAi.intervalCount === 0 && this.learnedAi4.size === 0 && this.learnedAi6.size === 0;
+    if (noTable) return;
+    for (let i = 0; i < b.n; i++) {
+      if (b.dstZone[i] === internet && this.isApprovedAi(b, i)) b.dstZone[i] = ai;
+      if (b.srcZone[i] === internet && this.isApprovedAiSrc(b, i)) b.srcZone[i] = ai;
+    }
+  }
+
+  isApprovedAiSrc(b: FlowBatch, i: number): boolean {
+    if (b.family[i]! & SRC_V6) {
+      const t = b.srcV6[i]!;
+      return this.approvedAi.lookup6(t) === 1 || this.learnedAi6.has(t);
+    }
+    const ip = b.src[i]!;
+    return this.approvedAi.lookup4(ip) === 1 || this.learnedAi4.has(ip);
+  }
+
   learnAiAddress(text: string): void {
     if (this.learnedAi4.size + this.learnedAi6.size >= FlowContext.MAX_LEARNED) return;
     const v4 = ipv4FromString(text);
@@ -129,4 +158,3 @@ export class FlowContext {
   }
 }
 
-export { SRC_V6 };

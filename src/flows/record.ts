@@ -68,6 +68,8 @@ export class FlowBatch {
   dir: Uint8Array;
   trafficPath: Int8Array;
   service: Uint8Array;
+  /** 1 when the row is the reply direction of a connection as the format itself says (Azure "received" counters). */
+  reply: Uint8Array;
   /** Interned id of the logging interface (see Interner), -1 unknown. */
   iface: Int32Array;
   line: Float64Array;
@@ -101,6 +103,7 @@ export class FlowBatch {
     this.dir = new Uint8Array(capacity);
     this.trafficPath = new Int8Array(capacity);
     this.service = new Uint8Array(capacity);
+    this.reply = new Uint8Array(capacity);
     this.iface = new Int32Array(capacity);
     this.line = new Float64Array(capacity);
     this.buf = undefined;
@@ -129,6 +132,7 @@ export class FlowBatch {
     this.dir[i] = DIR_UNKNOWN;
     this.trafficPath[i] = -1;
     this.service[i] = SVC_NONE;
+    this.reply[i] = 0;
     this.iface[i] = -1;
     this.ctx[i] = 0;
   }

@@ -83,6 +83,11 @@ export class PrefixTable {
       .map((e) => ({ first: e.cidr.first, last: e.cidr.last, prefix: e.cidr.prefix, value: e.value }));
   }
 
+  /** The disjoint IPv4 intervals (for SQL engines that join on them). */
+  intervals(): { start: number; end: number; value: number }[] {
+    return Array.from(this.starts, (s, i) => ({ start: s, end: this.ends[i]!, value: this.values[i]! }));
+  }
+
   get intervalCount(): number {
     return this.starts.length;
   }

@@ -86,6 +86,7 @@ export async function readAzure(
       batch.dir[r] = reverse ? (dir === DIR_INGRESS ? DIR_EGRESS : DIR_INGRESS) : dir;
       batch.iface[r] = iface;
       batch.line[r] = line;
+      batch.reply[r] = reverse ? 1 : 0;
       batch.raw[r] = reverse ? `${raw} [received direction]` : raw;
       descs[r] = t.desc;
       batch.n++;

@@ -25,7 +25,7 @@ export const dataZoneEgress: FlowRuleModule = {
   onBatch(b: FlowBatch, ctx: FlowContext): void {
     const internet = ctx.zones.internet;
     for (let i = 0; i < b.n; i++) {
-      if (ctx.isData[b.srcZone[i]!] !== 1 || b.dstZone[i] !== internet || b.status[i] !== STATUS_OK || b.service[i] !== SVC_NONE) continue;
+      if (ctx.isData[b.srcZone[i]!] !== 1 || b.dstZone[i] !== internet || b.status[i] !== STATUS_OK || b.reply[i] === 1 || b.service[i] !== SVC_NONE) continue;
       if (ctx.isReplyToAllowed(b, i)) continue;
       const rejected = b.action[i] === ACTION_REJECT;
       ctx.alerts.hitRow(DATA_EGRESS, rejected ? 'medium' : 'high', `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`, b, i, () => ({

@@ -23,7 +23,7 @@ export const dnsResolver: FlowRuleModule = {
   onBatch(b: FlowBatch, ctx: FlowContext): void {
     for (let i = 0; i < b.n; i++) {
       const port = b.dstPort[i]!;
-      if ((port !== 53 && port !== 853) || (b.proto[i] !== 6 && b.proto[i] !== 17) || b.status[i] !== STATUS_OK) continue;
+      if ((port !== 53 && port !== 853) || (b.proto[i] !== 6 && b.proto[i] !== 17) || b.status[i] !== STATUS_OK || b.reply[i] === 1) continue;
       if (ctx.isApprovedResolver(b, i)) continue;
       const sz = b.srcZone[i]!;
       // Queries arriving from the internet at a resolver of yours are not a bypass by your workloads.

@@ -24,7 +24,7 @@ export const internetManagement: FlowRuleModule = {
     const internet = ctx.zones.internet;
     for (let i = 0; i < b.n; i++) {
       const dz = b.dstZone[i]!;
-      if (b.srcZone[i] !== internet || dz === internet || b.status[i] !== STATUS_OK || b.action[i] === ACTION_REJECT) continue;
+      if (b.srcZone[i] !== internet || dz === internet || b.status[i] !== STATUS_OK || b.reply[i] === 1 || b.action[i] === ACTION_REJECT) continue;
       const port = b.dstPort[i]!;
       const mgmtPort = port >= 0 && (b.proto[i] === 6 || b.proto[i] === 17) && ctx.managementPort[port] === 1;
       if (ctx.isManagement[dz] !== 1 && !mgmtPort) continue;

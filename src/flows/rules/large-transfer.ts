@@ -56,7 +56,7 @@ export function largeTransfer(): FlowRuleModule {
       const windowSec = lt.window_minutes * 60;
       for (let i = 0; i < b.n; i++) {
         const sz = b.srcZone[i]!;
-        if (sz === b.dstZone[i] || b.status[i] !== STATUS_OK || b.action[i] === ACTION_REJECT) continue;
+        if (sz === b.dstZone[i] || b.status[i] !== STATUS_OK || b.reply[i] === 1 || b.action[i] === ACTION_REJECT) continue;
         const bytes = b.bytes[i]!;
         if (bytes <= 0) continue;
         if (bytes >= lt.flow_bytes) {

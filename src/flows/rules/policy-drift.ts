@@ -6,7 +6,7 @@
  */
 import { flowText, srcText, dstText, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
-import { ACTION_REJECT, STATUS_OK, type FlowBatch } from '../record.js';
+import { ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
 
 export const POLICY_DRIFT: RuleMeta = {
@@ -26,13 +26,15 @@ export const policyDrift: FlowRuleModule = {
     for (let i = 0; i < b.n; i++) {
       const sz = b.srcZone[i]!;
       const dz = b.dstZone[i]!;
-      if (sz === dz || b.status[i] !== STATUS_OK || b.action[i] === ACTION_REJECT) continue;
+      if (b.status[i] !== STATUS_OK || b.reply[i] === 1 || b.action[i] === ACTION_REJECT) continue;
       if (ctx.isPolicyZone[sz] !== 1 || ctx.isPolicyZone[dz] !== 1) continue;
       const d = ctx.decision(sz, dz, b.proto[i]!, b.dstPort[i]!);
       if (d.allowed) {
         for (const r of d.rules) ctx.ruleUse[r]!++;
         continue;
       }
+      // Inside one zone, zone rules do not apply (unless the policy has a rule for it, credited above).
+      if (sz === dz) continue;
       const sp = b.srcPort[i]!;
       if (sp >= 0) {
         const rev = ctx.decision(dz, sz, b.proto[i]!, sp);
@@ -41,6 +43,11 @@ export const policyDrift: FlowRuleModule = {
           continue;
         }
       }
+      // Gateway-endpoint traffic (S3/DynamoDB) goes to public AWS addresses without leaving the AWS network.
+      if (b.service[i] !== SVC_NONE) continue;
+      // From a service port to an ephemeral port: the reply of a connection the other way, which is judged (and
+      // alerted) on its own record; alerting the reply too would double every violation.
+      if (sp >= 0 && sp < 1024 && b.dstPort[i]! >= 1024) continue;
       const ruleIds = d.rules.map((r) => ctx.policy.rules[r]!.id);
       const violated = d.kind === 'explicit-deny' ? `deny rule ${ruleIds.join(', ')}` : 'the default deny';
       const severe = d.kind === 'explicit-deny' || ctx.isData[dz] === 1 || ctx.isManagement[dz] === 1 || (sz === internet && dz !== internet);

@@ -22,7 +22,7 @@ export const sandboxEscape: FlowRuleModule = {
   onBatch(b: FlowBatch, ctx: FlowContext): void {
     for (let i = 0; i < b.n; i++) {
       const sz = b.srcZone[i]!;
-      if (ctx.isSandbox[sz] !== 1 || b.dstZone[i] === sz || b.status[i] !== STATUS_OK) continue;
+      if (ctx.isSandbox[sz] !== 1 || b.dstZone[i] === sz || b.status[i] !== STATUS_OK || b.reply[i] === 1) continue;
       if (ctx.isReplyToAllowed(b, i)) continue;
       const rejected = b.action[i] === ACTION_REJECT;
       ctx.alerts.hitRow(SANDBOX_ESCAPE, rejected ? 'low' : 'critical', `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`, b, i, () => ({
