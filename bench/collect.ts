@@ -20,7 +20,16 @@ import { worldFromSnapshot } from '../test/support/fake-aws-world.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURE = path.resolve(here, '../test/fixtures/aws-live/snapshot');
 const CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-key-for-benchmarks' };
-const REGION_NAMES = ['eu-central-1', 'eu-west-1', 'us-east-1', 'us-west-2', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1', 'ca-central-1'];
+const REGION_NAMES = [
+  'eu-central-1',
+  'eu-west-1',
+  'us-east-1',
+  'us-west-2',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'sa-east-1',
+  'ca-central-1',
+];
 
 const { values: args } = parseArgs({
   options: {
@@ -45,7 +54,8 @@ interface ChildResult {
 /** Child: one collection, result as a JSON line on stdout. */
 async function child(mode: string): Promise<void> {
   const endpoint = args.endpoint!;
-  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) throw new Error('the benchmark only talks to the local fake server');
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint))
+    throw new Error('the benchmark only talks to the local fake server');
   const sequential = mode === 'sequential';
   const start = performance.now();
   const s = await collectAws({
@@ -79,7 +89,8 @@ function benchWorld(accounts: number, regions: number): FakeWorld {
   const data: FakeWorld['data'] = {};
   for (const id of ids) {
     data[id] = {};
-    for (const r of names) data[id][r] = JSON.parse(template.replaceAll('111111111111', id).replaceAll('us-east-1', r)) as RegionData;
+    for (const r of names)
+      data[id][r] = JSON.parse(template.replaceAll('111111111111', id).replaceAll('us-east-1', r)) as RegionData;
   }
   return {
     callerAccount: ids[0]!,
@@ -138,10 +149,32 @@ async function main(): Promise<void> {
 
 function runChild(mode: string, endpoint: string, out: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, '--endpoint', endpoint, '--out', out, '--concurrency', String(args.concurrency)], {
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, NODE_NO_WARNINGS: '1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const p = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--child',
+        mode,
+        '--endpoint',
+        endpoint,
+        '--out',
+        out,
+        '--concurrency',
+        String(args.concurrency),
+      ],
+      {
+        env: {
+          ...process.env,
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+          NODE_NO_WARNINGS: '1',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let stdout = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     p.on('close', (code) => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import type { Finding } from '../../src/findings/types.js';
-import { SEVERITIES, severityRank } from '../../src/findings/types.js';
+import { severityRank, type Severity } from '../../src/findings/types.js';
 import { startFakeAws, type FakeOptions } from '../support/fake-aws-server.js';
 import { CALLER, FIXTURE, MEMBER, fixtureWorld, tempOut } from '../support/fake-aws-helpers.js';
 import { runCli } from '../support/cli.js';
@@ -45,7 +45,10 @@ describe('cordon collect aws + cordon scan', () => {
       const out = tempOut();
       const c = await runCli(['collect', 'aws', '--out', out, '--endpoint-url', endpoint, ...COLLECT]);
       assert.equal(c.code, 0, c.stderr);
-      assert.match(c.stderr, /collected 2 account-region scope\(s\) in 2 account\(s\) as arn:aws:iam::111111111111:user\/auditor into .*: 2 complete, 0 with unavailable data sets; \d+ API calls/);
+      assert.match(
+        c.stderr,
+        /collected 2 account-region scope\(s\) in 2 account\(s\) as arn:aws:iam::111111111111:user\/auditor into .*: 2 complete, 0 with unavailable data sets; \d+ API calls/,
+      );
       const fromLive = await runCli(['scan', out, '--format', 'json', '--fail-on', 'critical']);
       const fromHand = await runCli(['scan', FIXTURE, '--format', 'json', '--fail-on', 'critical']);
       assert.equal(fromLive.code, fromHand.code);
@@ -55,39 +58,85 @@ describe('cordon collect aws + cordon scan', () => {
       assert.ok(hand.some((f) => f.status === 'fail') && hand.some((f) => f.status === 'pass'));
       assert.deepEqual(comparable(live), comparable(hand));
       // Neither snapshot leaves anything unassessed for lack of data.
-      assert.deepEqual(hand.filter((f) => f.status === 'not-assessed' && /could not be collected|is not in the snapshot/.test(f.message)), []);
+      assert.deepEqual(
+        hand.filter(
+          (f) => f.status === 'not-assessed' && /could not be collected|is not in the snapshot/.test(f.message),
+        ),
+        [],
+      );
     });
   });
 
   it('scan --aws: a denied call in one region gives not-assessed findings naming the action; the rest completes and --fail-on decides the exit code', async () => {
-    await withFake({ deny: [{ action: 'ec2:DescribeVpcEndpoints', account: MEMBER, region: 'us-east-1' }] }, async (endpoint) => {
-      const runs = new Map<string, { code: number; findings: Finding[]; stderr: string }>();
-      for (const failOn of ['critical', 'info']) {
-        const r = await runCli(['scan', '--aws', '--endpoint-url', endpoint, ...COLLECT, '--format', 'json', '--fail-on', failOn]);
-        runs.set(failOn, { code: r.code, findings: findingsOf(r.stdout), stderr: r.stderr });
-      }
-      const { findings, stderr } = runs.get('info')!;
-      assert.match(stderr, /unavailable 222222222222\/us-east-1 ec2:vpc-endpoints: UnauthorizedOperation: .* \(needs ec2:DescribeVpcEndpoints\)/);
-      const notAssessed = findings.filter((f) => f.status === 'not-assessed' && f.resource.account === MEMBER);
-      assert.ok(notAssessed.length > 0);
-      for (const f of notAssessed) assert.match(f.message, /ec2:vpc-endpoints could not be collected: UnauthorizedOperation.*\(needs ec2:DescribeVpcEndpoints\)/);
-      // The caller's account was fully assessed.
-      assert.equal(findings.some((f) => f.resource.account === CALLER && f.status === 'not-assessed' && /could not be collected/.test(f.message)), false);
-      assert.ok(findings.some((f) => f.resource.account === CALLER && f.status !== 'not-assessed'));
-      // Exit codes follow --fail-on over the findings that were assessed.
-      for (const [failOn, run] of runs) {
-        const rank = severityRank(failOn as (typeof SEVERITIES)[number]);
-        const failing = run.findings.some((f) => f.status === 'fail' && !f.suppression && severityRank(f.severity) >= rank);
-        assert.equal(run.code, failing ? 1 : 0, `--fail-on ${failOn}`);
-      }
-      assert.equal(runs.get('info')!.code, 1);
-    });
+    await withFake(
+      { deny: [{ action: 'ec2:DescribeVpcEndpoints', account: MEMBER, region: 'us-east-1' }] },
+      async (endpoint) => {
+        const runs = new Map<string, { code: number; findings: Finding[]; stderr: string }>();
+        for (const failOn of ['critical', 'info']) {
+          const r = await runCli([
+            'scan',
+            '--aws',
+            '--endpoint-url',
+            endpoint,
+            ...COLLECT,
+            '--format',
+            'json',
+            '--fail-on',
+            failOn,
+          ]);
+          runs.set(failOn, { code: r.code, findings: findingsOf(r.stdout), stderr: r.stderr });
+        }
+        const { findings, stderr } = runs.get('info')!;
+        assert.match(
+          stderr,
+          /unavailable 222222222222\/us-east-1 ec2:vpc-endpoints: UnauthorizedOperation: .* \(needs ec2:DescribeVpcEndpoints\)/,
+        );
+        const notAssessed = findings.filter((f) => f.status === 'not-assessed' && f.resource.account === MEMBER);
+        assert.ok(notAssessed.length > 0);
+        for (const f of notAssessed)
+          assert.match(
+            f.message,
+            /ec2:vpc-endpoints could not be collected: UnauthorizedOperation.*\(needs ec2:DescribeVpcEndpoints\)/,
+          );
+        // The caller's account was fully assessed.
+        assert.equal(
+          findings.some(
+            (f) =>
+              f.resource.account === CALLER && f.status === 'not-assessed' && /could not be collected/.test(f.message),
+          ),
+          false,
+        );
+        assert.ok(findings.some((f) => f.resource.account === CALLER && f.status !== 'not-assessed'));
+        // Exit codes follow --fail-on over the findings that were assessed.
+        for (const [failOn, run] of runs) {
+          const rank = severityRank(failOn as Severity);
+          const failing = run.findings.some(
+            (f) => f.status === 'fail' && !f.suppression && severityRank(f.severity) >= rank,
+          );
+          assert.equal(run.code, failing ? 1 : 0, `--fail-on ${failOn}`);
+        }
+        assert.equal(runs.get('info')!.code, 1);
+      },
+    );
   });
 
   it('scan --aws --save-snapshot keeps the collected snapshot', async () => {
     await withFake({}, async (endpoint) => {
       const keep = tempOut();
-      const r = await runCli(['scan', '--aws', '--endpoint-url', endpoint, '--region', 'us-east-1', '--save-snapshot', keep, '--format', 'json', '--fail-on', 'critical']);
+      const r = await runCli([
+        'scan',
+        '--aws',
+        '--endpoint-url',
+        endpoint,
+        '--region',
+        'us-east-1',
+        '--save-snapshot',
+        keep,
+        '--format',
+        'json',
+        '--fail-on',
+        'critical',
+      ]);
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
       const again = await runCli(['scan', keep, '--format', 'json', '--fail-on', 'critical']);
       assert.deepEqual(comparable(findingsOf(again.stdout)), comparable(findingsOf(r.stdout)));
@@ -98,8 +147,14 @@ describe('cordon collect aws + cordon scan', () => {
     const cases: [string[], RegExp][] = [
       [['collect', 'aws', '--out', tempOut(), '--region', 'mars-1'], /"mars-1" is not an AWS region name/],
       [['collect', 'aws', '--out', tempOut(), '--org'], /--org and --accounts need --role-name/],
-      [['collect', 'aws', '--out', tempOut(), '--region', 'us-east-1', '--regions', 'eu-west-1'], /--region or --regions, not both/],
-      [['collect', 'aws', '--out', tempOut(), '--accounts', '12345', '--role-name', 'R'], /"12345" is not an AWS account id/],
+      [
+        ['collect', 'aws', '--out', tempOut(), '--region', 'us-east-1', '--regions', 'eu-west-1'],
+        /--region or --regions, not both/,
+      ],
+      [
+        ['collect', 'aws', '--out', tempOut(), '--accounts', '12345', '--role-name', 'R'],
+        /"12345" is not an AWS account id/,
+      ],
       [['collect', 'aws', '--out', tempOut(), '--concurrency', '0'], /--concurrency must be a whole number/],
       [['scan', FIXTURE, '--aws'], /PATH or --aws, not both/],
       [['scan'], /give a snapshot PATH, or --aws/],
@@ -117,7 +172,16 @@ describe('cordon collect aws + cordon scan', () => {
     const out = tempOut();
     mkdirSync(out, { recursive: true });
     writeFileSync(`${out}/old.json`, '{}');
-    const r = await runCli(['collect', 'aws', '--out', out, '--endpoint-url', 'http://127.0.0.1:9', '--region', 'us-east-1']);
+    const r = await runCli([
+      'collect',
+      'aws',
+      '--out',
+      out,
+      '--endpoint-url',
+      'http://127.0.0.1:9',
+      '--region',
+      'us-east-1',
+    ]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^error: .* is not empty; collect into a new or empty directory/);
   });

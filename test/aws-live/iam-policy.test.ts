@@ -32,7 +32,15 @@ describe('docs/iam-policy.json', () => {
   it('grants exactly the actions a full collection calls', async () => {
     const fake = await startFakeAws({ world: fixtureWorld(), pageSize: 1 });
     try {
-      await collectAws({ out: tempOut(), credentials: FAKE_CREDENTIALS, endpoint: fake.endpoint, env: {}, homeRegion: 'us-east-1', org: true, roleName: 'CordonAudit' });
+      await collectAws({
+        out: tempOut(),
+        credentials: FAKE_CREDENTIALS,
+        endpoint: fake.endpoint,
+        env: {},
+        homeRegion: 'us-east-1',
+        org: true,
+        roleName: 'CordonAudit',
+      });
     } finally {
       await fake.close();
     }
@@ -49,10 +57,17 @@ describe('docs/iam-policy.json', () => {
     for (const s of statements) assert.equal(s.Effect, 'Allow');
     for (const a of actions) {
       assert.doesNotMatch(a, /\*/, a);
-      assert.ok(/^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]+$/.test(a) || a === 'sts:AssumeRole', `${a} is not a read action`);
+      assert.ok(
+        /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]+$/.test(a) || a === 'sts:AssumeRole',
+        `${a} is not a read action`,
+      );
     }
     const assume = statements.find((s) => [s.Action].flat().includes('sts:AssumeRole'))!;
-    assert.deepEqual([assume.Action].flat(), ['sts:AssumeRole'], 'sts:AssumeRole has a statement of its own, scoped to the audit role');
+    assert.deepEqual(
+      [assume.Action].flat(),
+      ['sts:AssumeRole'],
+      'sts:AssumeRole has a statement of its own, scoped to the audit role',
+    );
     assert.match(String(assume.Resource), /^arn:aws:iam::\*:role\/[A-Za-z0-9+=,.@_-]+$/);
   });
 });

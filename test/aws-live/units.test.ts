@@ -31,7 +31,10 @@ describe('createLimiter', () => {
 
   it('releases its slot when a task throws', async () => {
     const limit = createLimiter(1);
-    await assert.rejects(limit(() => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      limit(() => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(await limit(() => Promise.resolve('next')), 'next');
   });
 
@@ -41,22 +44,34 @@ describe('createLimiter', () => {
 });
 
 describe('classifyError', () => {
-  const sdkError = (name: string, message: string, status?: number) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+  const sdkError = (name: string, message: string, status?: number) =>
+    Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
   it('tells denied calls, disabled regions, missing services and other failures apart', () => {
     assert.equal(classifyError(sdkError('UnauthorizedOperation', 'You are not authorized', 403)).kind, 'denied');
     assert.equal(classifyError(sdkError('AccessDeniedException', 'nope', 403)).kind, 'denied');
     assert.equal(classifyError(sdkError('AuthFailure', 'not able to validate', 401)).kind, 'region-not-enabled');
     assert.equal(classifyError(sdkError('OptInRequired', 'opt in', 403)).kind, 'region-not-enabled');
-    assert.equal(classifyError(Object.assign(new Error('getaddrinfo ENOTFOUND bedrock-agent.ap-east-1.amazonaws.com'), { code: 'ENOTFOUND' })).kind, 'service-not-offered');
+    assert.equal(
+      classifyError(
+        Object.assign(new Error('getaddrinfo ENOTFOUND bedrock-agent.ap-east-1.amazonaws.com'), { code: 'ENOTFOUND' }),
+      ).kind,
+      'service-not-offered',
+    );
     assert.equal(classifyError(sdkError('UnknownError', 'Not Found', 404)).kind, 'service-not-offered');
     assert.equal(classifyError(sdkError('ResourceNotFoundException', 'job gone', 404)).kind, 'other');
-    assert.equal(classifyError(sdkError('AWSOrganizationsNotInUseException', 'not in org', 400)).kind, 'not-in-organization');
+    assert.equal(
+      classifyError(sdkError('AWSOrganizationsNotInUseException', 'not in org', 400)).kind,
+      'not-in-organization',
+    );
     assert.equal(classifyError(sdkError('InternalError', 'oops', 500)).kind, 'other');
   });
 
   it('gives one line: code and message', () => {
-    assert.equal(classifyError(sdkError('AccessDenied', 'User x is not\n authorized', 403)).reason, 'AccessDenied: User x is not authorized');
+    assert.equal(
+      classifyError(sdkError('AccessDenied', 'User x is not\n authorized', 403)).reason,
+      'AccessDenied: User x is not authorized',
+    );
     assert.equal(classifyError('plain').reason, 'Error: plain');
   });
 });

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import type { FakeWorld } from './fake-aws-server.js';
 import { worldFromSnapshot } from './fake-aws-world.js';
 
-export const FAKE_CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-key-for-tests-only' };
+export const FAKE_CREDENTIALS = {
+  accessKeyId: 'AKIAFAKEFAKEFAKEFAKE',
+  secretAccessKey: 'fake-secret-key-for-tests-only',
+};
 export const CALLER = '111111111111';
 export const MEMBER = '222222222222';
 export const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/aws-live/snapshot');

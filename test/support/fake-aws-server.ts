@@ -147,12 +147,26 @@ function parseAuth(header: string | undefined, world: FakeWorld): { account: str
   return { account, region, service };
 }
 
-function handle(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, req: IncomingMessage, body: string, res: ServerResponse): void {
+function handle(
+  options: FakeOptions,
+  calls: RecordedCall[],
+  throttled: Set<string>,
+  req: IncomingMessage,
+  body: string,
+  res: ServerResponse,
+): void {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   let r: Req | undefined;
   try {
     const auth = parseAuth(req.headers.authorization, options.world);
-    r = { ...auth, method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body, target: req.headers['x-amz-target'] as string | undefined };
+    r = {
+      ...auth,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      body,
+      target: req.headers['x-amz-target'] as string | undefined,
+    };
     if (r.service === 'ec2') return ec2(options, calls, throttled, r, res);
     if (r.service === 'sts') return sts(options, calls, r, res);
     if (r.service === 'organizations') return organizations(options, calls, throttled, r, res);
@@ -162,30 +176,53 @@ function handle(options: FakeOptions, calls: RecordedCall[], throttled: Set<stri
     const e = err instanceof HttpError ? err : new HttpError(500, 'InternalFailure', String(err));
     if (r?.service === 'ec2') send(res, e.status, 'text/xml', ec2Error(e.code, e.message));
     else if (r?.service === 'sts' || !r) send(res, e.status, 'text/xml', queryError(e.code, e.message));
-    else if (r.service === 'organizations') send(res, e.status, 'application/x-amz-json-1.1', JSON.stringify({ __type: e.code, Message: e.message }));
-    else send(res, e.status, 'application/json', JSON.stringify({ message: e.message }), { 'x-amzn-errortype': e.code });
+    else if (r.service === 'organizations')
+      send(res, e.status, 'application/x-amz-json-1.1', JSON.stringify({ __type: e.code, Message: e.message }));
+    else
+      send(res, e.status, 'application/json', JSON.stringify({ message: e.message }), { 'x-amzn-errortype': e.code });
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, text: string, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': type, 'x-amzn-requestid': 'fake-request-id', ...headers });
   res.end(text);
 }
 
 const matches = (f: Fault, action: string, account: string, region: string) =>
-  f.action === action && (f.account === undefined || f.account === account) && (f.region === undefined || f.region === region);
+  f.action === action &&
+  (f.account === undefined || f.account === account) &&
+  (f.region === undefined || f.region === region);
 
 /** Records the call, then applies the faults in the order AWS would: region, authorisation, throttling. */
-function gate(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, r: Req, action: string, throttleCode: [number, string]): void {
+function gate(
+  options: FakeOptions,
+  calls: RecordedCall[],
+  throttled: Set<string>,
+  r: Req,
+  action: string,
+  throttleCode: [number, string],
+): void {
   calls.push({ action, account: r.account, region: r.region });
   const region = options.world.regions.find((x) => x.name === r.region);
   if (r.service !== 'organizations' && r.service !== 'sts' && region?.optIn === 'not-opted-in') {
-    if (r.service === 'ec2') throw new HttpError(401, 'AuthFailure', 'AWS was not able to validate the provided access credentials');
+    if (r.service === 'ec2')
+      throw new HttpError(401, 'AuthFailure', 'AWS was not able to validate the provided access credentials');
     throw new HttpError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
   if (options.deny?.some((f) => matches(f, action, r.account, r.region))) {
-    const code = r.service === 'ec2' ? 'UnauthorizedOperation' : r.service === 'sts' ? 'AccessDenied' : 'AccessDeniedException';
-    throw new HttpError(403, code, `You are not authorized to perform this operation. User: arn:aws:sts::${r.account}:assumed-role/cordon/session is not authorized to perform: ${action}`);
+    const code =
+      r.service === 'ec2' ? 'UnauthorizedOperation' : r.service === 'sts' ? 'AccessDenied' : 'AccessDeniedException';
+    throw new HttpError(
+      403,
+      code,
+      `You are not authorized to perform this operation. User: arn:aws:sts::${r.account}:assumed-role/cordon/session is not authorized to perform: ${action}`,
+    );
   }
   const key = `${action}|${r.account}|${r.region}`;
   if (options.throttleOnce?.some((f) => matches(f, action, r.account, r.region)) && !throttled.has(key)) {
@@ -198,7 +235,12 @@ function regionData(options: FakeOptions, r: Req): RegionData {
   return options.world.data[r.account]?.[r.region] ?? emptyRegion();
 }
 
-function page<T>(items: T[], token: string | null | undefined, pageSize: number | undefined, max?: number): { items: T[]; next?: string } {
+function page<T>(
+  items: T[],
+  token: string | null | undefined,
+  pageSize: number | undefined,
+  max?: number,
+): { items: T[]; next?: string } {
   const start = token ? Number(token) : 0;
   const size = Math.min(pageSize ?? Infinity, max ?? Infinity);
   const end = Math.min(items.length, start + size);
@@ -214,7 +256,12 @@ function ec2(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>
   if (listKey) {
     const max = form.get('MaxResults');
     const p = page(data.ec2[listKey] ?? [], form.get('NextToken'), options.pageSize, max ? Number(max) : undefined);
-    return send(res, 200, 'text/xml', ec2Response(action, { [listKey]: p.items, ...(p.next ? { NextToken: p.next } : {}) }));
+    return send(
+      res,
+      200,
+      'text/xml',
+      ec2Response(action, { [listKey]: p.items, ...(p.next ? { NextToken: p.next } : {}) }),
+    );
   }
   if (action === 'DescribeVpcAttribute') {
     const vpcId = form.get('VpcId');
@@ -240,7 +287,12 @@ function sts(options: FakeOptions, calls: RecordedCall[], r: Req, res: ServerRes
   if (action === 'GetCallerIdentity') {
     gate(options, calls, new Set(), r, 'sts:GetCallerIdentity', [400, 'Throttling']);
     const arn = `arn:aws:iam::${r.account}:user/auditor`;
-    return send(res, 200, 'text/xml', queryResponse(action, { UserId: 'AIDAFAKEUSERID', Account: r.account, Arn: arn }));
+    return send(
+      res,
+      200,
+      'text/xml',
+      queryResponse(action, { UserId: 'AIDAFAKEUSERID', Account: r.account, Arn: arn }),
+    );
   }
   if (action === 'AssumeRole') {
     const roleArn = form.get('RoleArn') ?? '';
@@ -253,48 +305,85 @@ function sts(options: FakeOptions, calls: RecordedCall[], r: Req, res: ServerRes
       200,
       'text/xml',
       queryResponse(action, {
-        Credentials: { AccessKeyId: `${ASSUMED_KEY_PREFIX}${target[1]}`, SecretAccessKey: 'fake-assumed-secret', SessionToken: 'fake-session-token', Expiration: '2099-01-01T00:00:00Z' },
-        AssumedRoleUser: { Arn: `arn:aws:sts::${target[1]}:assumed-role/${target[2]}/${form.get('RoleSessionName') ?? ''}`, AssumedRoleId: 'AROAFAKE:cordon' },
+        Credentials: {
+          AccessKeyId: `${ASSUMED_KEY_PREFIX}${target[1]}`,
+          SecretAccessKey: 'fake-assumed-secret',
+          SessionToken: 'fake-session-token',
+          Expiration: '2099-01-01T00:00:00Z',
+        },
+        AssumedRoleUser: {
+          Arn: `arn:aws:sts::${target[1]}:assumed-role/${target[2]}/${form.get('RoleSessionName') ?? ''}`,
+          AssumedRoleId: 'AROAFAKE:cordon',
+        },
       }),
     );
   }
   throw new HttpError(400, 'InvalidAction', `unknown STS action ${action}`);
 }
 
-function organizations(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, r: Req, res: ServerResponse): void {
+function organizations(
+  options: FakeOptions,
+  calls: RecordedCall[],
+  throttled: Set<string>,
+  r: Req,
+  res: ServerResponse,
+): void {
   const op = (r.target ?? '').split('.')[1] ?? '';
   gate(options, calls, throttled, r, `organizations:${op}`, [400, 'TooManyRequestsException']);
   const org = options.world.organization;
-  if (!org) throw new HttpError(400, 'AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
-  const input = JSON.parse(r.body || '{}') as { NextToken?: string; MaxResults?: number; PolicyId?: string; Filter?: string };
+  if (!org)
+    throw new HttpError(400, 'AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+  const input = JSON.parse(r.body || '{}') as {
+    NextToken?: string;
+    MaxResults?: number;
+    PolicyId?: string;
+    Filter?: string;
+  };
   const json = (v: unknown) => send(res, 200, 'application/x-amz-json-1.1', JSON.stringify(v));
   if (op === 'DescribeOrganization') return json(org.describe);
   if (op === 'ListAccounts') {
-    const accounts = org.accounts.map((a) => ({ Arn: `arn:aws:organizations::${options.world.callerAccount}:account/o-fake/${a.Id}`, Email: `${a.Id}@example.com`, JoinedMethod: 'CREATED', JoinedTimestamp: 1700000000, Status: 'ACTIVE', ...a }));
+    const accounts = org.accounts.map((a) => ({
+      Arn: `arn:aws:organizations::${options.world.callerAccount}:account/o-fake/${a.Id}`,
+      Email: `${a.Id}@example.com`,
+      JoinedMethod: 'CREATED',
+      JoinedTimestamp: 1700000000,
+      Status: 'ACTIVE',
+      ...a,
+    }));
     const p = page(accounts, input.NextToken, options.pageSize, input.MaxResults);
     return json({ Accounts: p.items, ...(p.next ? { NextToken: p.next } : {}) });
   }
   if (op === 'ListPolicies') {
-    if (input.Filter !== 'SERVICE_CONTROL_POLICY') throw new HttpError(400, 'InvalidInputException', 'the fake only lists SCPs');
+    if (input.Filter !== 'SERVICE_CONTROL_POLICY')
+      throw new HttpError(400, 'InvalidInputException', 'the fake only lists SCPs');
     const p = page(org.policies, input.NextToken, options.pageSize, input.MaxResults);
     return json({ Policies: p.items, ...(p.next ? { NextToken: p.next } : {}) });
   }
   if (op === 'DescribePolicy') {
-    const d = org.policyDetails.find((x) => (x.Policy as { PolicySummary: { Id: string } }).PolicySummary.Id === input.PolicyId);
+    const d = org.policyDetails.find(
+      (x) => (x.Policy as { PolicySummary: { Id: string } }).PolicySummary.Id === input.PolicyId,
+    );
     if (!d) throw new HttpError(400, 'PolicyNotFoundException', `policy ${input.PolicyId} not found`);
     return json(d);
   }
   throw new HttpError(400, 'UnknownOperationException', `unknown operation ${op}`);
 }
 
-function bedrock(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, r: Req, res: ServerResponse): void {
+function bedrock(
+  options: FakeOptions,
+  calls: RecordedCall[],
+  throttled: Set<string>,
+  r: Req,
+  res: ServerResponse,
+): void {
   const service = r.path.startsWith('/agents') ? 'bedrock-agent' : 'bedrock';
   const data = regionData(options, r);
   const json = (v: unknown) => send(res, 200, 'application/json', JSON.stringify(v));
   const notOffered = options.notOffered?.some((n) => n.service === service && n.region === r.region);
   let action: string;
   if (r.method === 'GET' && r.path === '/model-customization-jobs') action = 'bedrock:ListModelCustomizationJobs';
-  else if (r.method === 'GET' && r.path.startsWith('/model-customization-jobs/')) action = 'bedrock:GetModelCustomizationJob';
+  else if (r.method === 'GET' && r.path.startsWith('/model-customization-jobs/'))
+    action = 'bedrock:GetModelCustomizationJob';
   else if (r.method === 'POST' && r.path === '/agents/') action = 'bedrock:ListAgents';
   else throw new HttpError(404, 'UnknownOperationException', `no route for ${r.method} ${r.path}`);
   if (notOffered) {

@@ -49,6 +49,9 @@ export function worldFromSnapshot(root: string, callerAccount: string, regions: 
     }
   }
   // Every account with data is a member of the organisation.
-  if (world.organization) world.organization.accounts = Object.keys(world.data).sort().map((Id) => ({ Id, Name: `account-${Id}` }));
+  if (world.organization)
+    world.organization.accounts = Object.keys(world.data)
+      .sort()
+      .map((Id) => ({ Id, Name: `account-${Id}` }));
   return world;
 }

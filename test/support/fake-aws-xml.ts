@@ -55,12 +55,13 @@ function render(value: unknown, container: string): string {
   if (typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>)
       .map(([k, v]) => {
-        const name = MEMBER_NAMES[container]?.[k] ?? (Array.isArray(v) ? (LIST_NAMES[k] ?? lowerFirst(k)) : lowerFirst(k));
+        const name =
+          MEMBER_NAMES[container]?.[k] ?? (Array.isArray(v) ? (LIST_NAMES[k] ?? lowerFirst(k)) : lowerFirst(k));
         return `<${name}>${render(v, k)}</${name}>`;
       })
       .join('');
   }
-  return escapeXml(String(value));
+  return escapeXml(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 /** One EC2 response: `<ActionResponse><requestId/>…members…</ActionResponse>`. */

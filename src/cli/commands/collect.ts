@@ -12,7 +12,13 @@ import { UsageError, errorMessage } from '../../util/errors.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO } from '../io.js';
 import type { RegisterCommand } from './index.js';
 
-const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const list = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 export interface CollectFlags {
   profile?: string;
@@ -32,26 +38,52 @@ interface Optionable {
 
 /** Adds the AWS collection flags (AWS CLI conventions) to a command; read them back as CollectFlags. */
 export function addCollectFlags(cmd: Optionable): void {
-  cmd.option('--profile <name>', 'named profile from ~/.aws/config (SSO, role assumption, web identity and process credentials work as in the AWS CLI)');
+  cmd.option(
+    '--profile <name>',
+    'named profile from ~/.aws/config (SSO, role assumption, web identity and process credentials work as in the AWS CLI)',
+  );
   cmd.option('--region <region>', 'read only this region');
-  cmd.option('--regions <regions>', 'read these regions (comma-separated; default: every region enabled in each account)', list);
-  cmd.option('--org', 'read every active account of the organisation (run from the management account or a delegated administrator)');
-  cmd.option('--role-name <name>', 'role to assume in each account for --org or --accounts (e.g. OrganizationAccountAccessRole)');
-  cmd.option('--accounts <ids>', 'only these accounts (comma-separated); without --org, read them through --role-name', list);
+  cmd.option(
+    '--regions <regions>',
+    'read these regions (comma-separated; default: every region enabled in each account)',
+    list,
+  );
+  cmd.option(
+    '--org',
+    'read every active account of the organisation (run from the management account or a delegated administrator)',
+  );
+  cmd.option(
+    '--role-name <name>',
+    'role to assume in each account for --org or --accounts (e.g. OrganizationAccountAccessRole)',
+  );
+  cmd.option(
+    '--accounts <ids>',
+    'only these accounts (comma-separated); without --org, read them through --role-name',
+    list,
+  );
   cmd.option('--concurrency <n>', 'account/region scopes read at once (default 8)');
-  cmd.option('--endpoint-url <url>', 'send every API call to this endpoint (an emulator or test double); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work too');
+  cmd.option(
+    '--endpoint-url <url>',
+    'send every API call to this endpoint (an emulator or test double); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work too',
+  );
 }
 
 export function collectOptionsFrom(flags: CollectFlags, out: string, io: CliIO): CollectOptions {
   if (flags.region && flags.regions) throw new UsageError('use --region or --regions, not both');
   const regions = flags.region ? [flags.region] : flags.regions;
-  for (const r of regions ?? []) if (!isRegion(r)) throw new UsageError(`${JSON.stringify(r)} is not an AWS region name (like eu-west-1)`);
-  if ((flags.org || flags.accounts) && !flags.roleName) throw new UsageError('--org and --accounts need --role-name: the role cordon assumes in each account');
-  if (flags.roleName && !flags.org && !flags.accounts) throw new UsageError('--role-name is used with --org or --accounts');
-  for (const a of flags.accounts ?? []) if (!/^\d{12}$/.test(a)) throw new UsageError(`${JSON.stringify(a)} is not an AWS account id (12 digits)`);
+  for (const r of regions ?? [])
+    if (!isRegion(r)) throw new UsageError(`${JSON.stringify(r)} is not an AWS region name (like eu-west-1)`);
+  if ((flags.org || flags.accounts) && !flags.roleName)
+    throw new UsageError('--org and --accounts need --role-name: the role cordon assumes in each account');
+  if (flags.roleName && !flags.org && !flags.accounts)
+    throw new UsageError('--role-name is used with --org or --accounts');
+  for (const a of flags.accounts ?? [])
+    if (!/^\d{12}$/.test(a)) throw new UsageError(`${JSON.stringify(a)} is not an AWS account id (12 digits)`);
   const concurrency = Number(flags.concurrency ?? '8');
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency must be a whole number from 1 to 256');
-  if (flags.endpointUrl && !/^https?:\/\/[^\s/]+/.test(flags.endpointUrl)) throw new UsageError(`--endpoint-url ${JSON.stringify(flags.endpointUrl)} is not an http(s) URL`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    throw new UsageError('--concurrency must be a whole number from 1 to 256');
+  if (flags.endpointUrl && !/^https?:\/\/[^\s/]+/.test(flags.endpointUrl))
+    throw new UsageError(`--endpoint-url ${JSON.stringify(flags.endpointUrl)} is not an http(s) URL`);
   const progress = io.stderrIsTTY;
   return {
     out,
@@ -63,7 +95,14 @@ export function collectOptionsFrom(flags: CollectFlags, out: string, io: CliIO):
     ...(flags.roleName ? { roleName: flags.roleName } : {}),
     ...(flags.accounts ? { accounts: flags.accounts } : {}),
     ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
-    ...(progress ? { onProgress: (p) => io.stderr(`\r\x1b[Kcollecting: ${p.done}/${p.total} account-regions (last ${p.account}/${p.region})${p.done === p.total ? '\n' : ''}`) } : {}),
+    ...(progress
+      ? {
+          onProgress: (p) =>
+            io.stderr(
+              `\r\x1b[Kcollecting: ${p.done}/${p.total} account-regions (last ${p.account}/${p.region})${p.done === p.total ? '\n' : ''}`,
+            ),
+        }
+      : {}),
   };
 }
 
@@ -78,7 +117,9 @@ export function formatCollectSummary(s: CollectSummary, out?: string): string {
   );
   for (const scope of [...s.scopes, s.organization]) {
     for (const u of scope.unavailable) {
-      lines.push(`  unavailable ${scope.account}/${scope.region} ${u.dataset}: ${u.reason}${u.action ? ` (needs ${u.action})` : ''}`);
+      lines.push(
+        `  unavailable ${scope.account}/${scope.region} ${u.dataset}: ${u.reason}${u.action ? ` (needs ${u.action})` : ''}`,
+      );
     }
   }
   for (const k of s.skipped) lines.push(`  skipped ${k.account}${k.region ? `/${k.region}` : ''}: ${k.reason}`);
@@ -87,7 +128,10 @@ export function formatCollectSummary(s: CollectSummary, out?: string): string {
 
 /** `cordon scan --aws`: the collection flags plus --aws and --save-snapshot. */
 export function addScanAwsFlags(cmd: Optionable): void {
-  cmd.option('--aws', 'collect from AWS now (read-only, the flags of `cordon collect aws`) and scan that instead of a PATH');
+  cmd.option(
+    '--aws',
+    'collect from AWS now (read-only, the flags of `cordon collect aws`) and scan that instead of a PATH',
+  );
   cmd.option('--save-snapshot <dir>', 'with --aws: keep the collected snapshot in this (new or empty) directory');
   addCollectFlags(cmd);
 }
@@ -96,12 +140,26 @@ export function addScanAwsFlags(cmd: Optionable): void {
  * The snapshot `scan` reads: PATH as given, or with --aws a fresh collection (summary on stderr) in a temporary
  * directory that cleanup() removes once the snapshot is loaded.
  */
-export async function snapshotForScan(pathArg: string | undefined, opts: object, io: CliIO): Promise<{ path: string; cleanup: () => Promise<void> }> {
+export async function snapshotForScan(
+  pathArg: string | undefined,
+  opts: object,
+  io: CliIO,
+): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const flags = opts as CollectFlags & { aws?: boolean; saveSnapshot?: string };
-  const collecting = ['profile', 'region', 'regions', 'org', 'roleName', 'accounts', 'endpointUrl', 'saveSnapshot'].filter((k) => (flags as Record<string, unknown>)[k] !== undefined);
+  const collecting = [
+    'profile',
+    'region',
+    'regions',
+    'org',
+    'roleName',
+    'accounts',
+    'endpointUrl',
+    'saveSnapshot',
+  ].filter((k) => (flags as Record<string, unknown>)[k] !== undefined);
   if (!flags.aws) {
     if (!pathArg) throw new UsageError('give a snapshot PATH, or --aws to collect one now');
-    if (collecting.length) throw new UsageError(`--${collecting[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --aws`);
+    if (collecting.length)
+      throw new UsageError(`--${collecting[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --aws`);
     return { path: pathArg, cleanup: async () => {} };
   }
   if (pathArg) throw new UsageError('give a snapshot PATH or --aws, not both');
@@ -119,10 +177,14 @@ export async function snapshotForScan(pathArg: string | undefined, opts: object,
 }
 
 export const registerCollect: RegisterCommand = (program, io, setExit) => {
-  const collect = program.command('collect').description('read a cloud estate through its APIs (read-only) and write a snapshot for `cordon scan`');
+  const collect = program
+    .command('collect')
+    .description('read a cloud estate through its APIs (read-only) and write a snapshot for `cordon scan`');
   const aws = collect
     .command('aws')
-    .description('collect an AWS snapshot: VPC networking, VPC endpoints, Bedrock jobs and agents, and SCPs, per account and region')
+    .description(
+      'collect an AWS snapshot: VPC networking, VPC endpoints, Bedrock jobs and agents, and SCPs, per account and region',
+    )
     .requiredOption('--out <dir>', 'snapshot directory to write (new or empty)');
   addCollectFlags(aws);
   aws.action(async (opts) => {

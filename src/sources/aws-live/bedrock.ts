@@ -2,7 +2,11 @@
  * Bedrock data sets of one account and region. list-model-customization-jobs does not return a job's VPC
  * configuration, so every listed job is also read with get-model-customization-job.
  */
-import { GetModelCustomizationJobCommand, paginateListModelCustomizationJobs, type BedrockClient } from '@aws-sdk/client-bedrock';
+import {
+  GetModelCustomizationJobCommand,
+  paginateListModelCustomizationJobs,
+  type BedrockClient,
+} from '@aws-sdk/client-bedrock';
 import { paginateListAgents, type BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
 import type { Limiter } from './limiter.js';
 import { cliShape, dependent, failed, gather, ok, sortById, type DatasetOutcome } from './types.js';
@@ -11,18 +15,37 @@ export async function collectCustomizationJobs(client: BedrockClient, limit: Lim
   let jobs: Record<string, unknown>[];
   let list: DatasetOutcome;
   try {
-    jobs = sortById(await limit(() => gather(paginateListModelCustomizationJobs({ client }, {}), 'modelCustomizationJobSummaries')), 'jobArn');
-    list = ok('bedrock:customization-jobs', { name: 'list-model-customization-jobs.json', document: { modelCustomizationJobSummaries: jobs } });
+    jobs = sortById(
+      await limit(() => gather(paginateListModelCustomizationJobs({ client }, {}), 'modelCustomizationJobSummaries')),
+      'jobArn',
+    );
+    list = ok('bedrock:customization-jobs', {
+      name: 'list-model-customization-jobs.json',
+      document: { modelCustomizationJobSummaries: jobs },
+    });
   } catch (err) {
     list = failed('bedrock:customization-jobs', 'bedrock:ListModelCustomizationJobs', err);
-    return [list, dependent('bedrock:customization-job-details', 'bedrock:GetModelCustomizationJob', list.unavailable!)];
+    return [
+      list,
+      dependent('bedrock:customization-job-details', 'bedrock:GetModelCustomizationJob', list.unavailable!),
+    ];
   }
   if (jobs.length === 0) return [list, ok('bedrock:customization-job-details')];
   try {
     const details = await Promise.all(
-      jobs.map((j) => limit(async () => cliShape(await client.send(new GetModelCustomizationJobCommand({ jobIdentifier: String(j.jobArn) }))))),
+      jobs.map((j) =>
+        limit(async () =>
+          cliShape(await client.send(new GetModelCustomizationJobCommand({ jobIdentifier: String(j.jobArn) }))),
+        ),
+      ),
     );
-    return [list, ok('bedrock:customization-job-details', { name: 'get-model-customization-job.json', document: sortById(details, 'jobArn') })];
+    return [
+      list,
+      ok('bedrock:customization-job-details', {
+        name: 'get-model-customization-job.json',
+        document: sortById(details, 'jobArn'),
+      }),
+    ];
   } catch (err) {
     // Without every job's details a job outside the VPC could go unseen: the details set is unavailable as a whole.
     return [list, failed('bedrock:customization-job-details', 'bedrock:GetModelCustomizationJob', err)];

@@ -37,7 +37,10 @@ export interface SocketPools {
 }
 
 export function createSocketPools(maxSockets: number): SocketPools {
-  return { httpAgent: new HttpAgent({ keepAlive: true, maxSockets }), httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }) };
+  return {
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+  };
 }
 
 export function closeSocketPools(p: SocketPools): void {
@@ -49,14 +52,22 @@ export function closeSocketPools(p: SocketPools): void {
  * The endpoint for a service when the user configured one in the environment. The SDK resolves these itself too;
  * resolving them here from the injected environment lets the CLI run in-process against a fake server.
  */
-export function configuredEndpoint(service: ServiceId, settings: Pick<ClientSettings, 'endpoint' | 'env'>): string | undefined {
+export function configuredEndpoint(
+  service: ServiceId,
+  settings: Pick<ClientSettings, 'endpoint' | 'env'>,
+): string | undefined {
   if (settings.endpoint) return settings.endpoint;
   const env = settings.env;
   if (String(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS).toLowerCase() === 'true') return undefined;
   return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
 }
 
-function baseConfig(service: ServiceId, region: string | undefined, settings: ClientSettings, credentials: Credentials) {
+function baseConfig(
+  service: ServiceId,
+  region: string | undefined,
+  settings: ClientSettings,
+  credentials: Credentials,
+) {
   const endpoint = configuredEndpoint(service, settings);
   return {
     ...(region ? { region } : {}),
@@ -70,7 +81,12 @@ function baseConfig(service: ServiceId, region: string | undefined, settings: Cl
 }
 
 interface Countable {
-  middlewareStack: { add: (mw: (next: (a: unknown) => Promise<unknown>) => (a: unknown) => Promise<unknown>, o: { step: 'initialize'; name: string }) => void };
+  middlewareStack: {
+    add: (
+      mw: (next: (a: unknown) => Promise<unknown>) => (a: unknown) => Promise<unknown>,
+      o: { step: 'initialize'; name: string },
+    ) => void;
+  };
 }
 
 function counted<C>(client: C, counter: { calls: number }): C {
@@ -93,7 +109,10 @@ export interface RegionClients {
 export function regionClients(region: string, settings: ClientSettings, credentials: Credentials): RegionClients {
   const ec2 = counted(new EC2Client(baseConfig('EC2', region, settings, credentials)), settings.counter);
   const bedrock = counted(new BedrockClient(baseConfig('BEDROCK', region, settings, credentials)), settings.counter);
-  const bedrockAgent = counted(new BedrockAgentClient(baseConfig('BEDROCK_AGENT', region, settings, credentials)), settings.counter);
+  const bedrockAgent = counted(
+    new BedrockAgentClient(baseConfig('BEDROCK_AGENT', region, settings, credentials)),
+    settings.counter,
+  );
   return {
     ec2,
     bedrock,
@@ -105,6 +124,10 @@ export function stsClient(region: string | undefined, settings: ClientSettings, 
   return counted(new STSClient(baseConfig('STS', region, settings, credentials)), settings.counter);
 }
 
-export function organizationsClient(region: string, settings: ClientSettings, credentials: Credentials): OrganizationsClient {
+export function organizationsClient(
+  region: string,
+  settings: ClientSettings,
+  credentials: Credentials,
+): OrganizationsClient {
   return counted(new OrganizationsClient(baseConfig('ORGANIZATIONS', region, settings, credentials)), settings.counter);
 }

@@ -74,7 +74,11 @@ export interface CollectSummary {
 }
 
 const REGIONAL = (Object.keys(AWS_DATASETS) as AwsDataset[]).filter((d) => AWS_DATASETS[d].level === 'regional');
-const ORG_HOME: Record<string, string> = { aws: 'us-east-1', 'aws-us-gov': 'us-gov-west-1', 'aws-cn': 'cn-northwest-1' };
+const ORG_HOME: Record<string, string> = {
+  aws: 'us-east-1',
+  'aws-us-gov': 'us-gov-west-1',
+  'aws-cn': 'cn-northwest-1',
+};
 
 interface AccountPlan {
   id: string;
@@ -103,11 +107,14 @@ export async function collectAws(options: CollectOptions): Promise<CollectSummar
 }
 
 async function run(options: CollectOptions, settings: ClientSettings, env: NodeJS.ProcessEnv): Promise<CollectSummary> {
-  if ((options.org || options.accounts?.length) && !options.roleName) throw new CollectError('--org and --accounts need --role-name: the role cordon assumes in each account');
-  for (const r of options.regions ?? []) if (!isRegion(r)) throw new CollectError(`${JSON.stringify(r)} is not an AWS region name`);
+  if ((options.org || options.accounts?.length) && !options.roleName)
+    throw new CollectError('--org and --accounts need --role-name: the role cordon assumes in each account');
+  for (const r of options.regions ?? [])
+    if (!isRegion(r)) throw new CollectError(`${JSON.stringify(r)} is not an AWS region name`);
   await prepareOutDir(options.out);
 
-  const home = options.homeRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (await profileRegion(settings)) ?? 'us-east-1';
+  const home =
+    options.homeRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (await profileRegion(settings)) ?? 'us-east-1';
   const identity = await callerIdentity(home, settings);
   const partition = identity.arn.split(':')[1] ?? 'aws';
   const orgRegion = ORG_HOME[partition] ?? home;
@@ -115,8 +122,16 @@ async function run(options: CollectOptions, settings: ClientSettings, env: NodeJ
   const orgLimit = createLimiter(options.callsPerScope ?? 4);
 
   // Organisation-level data comes from the caller's account, whatever the account list is.
-  const orgOutcomes = await collectOrganization(organizationsClient(orgRegion, settings, settings.credentials), orgLimit);
-  await writeScope(options.out, { account: identity.account, region: 'global', dir: `${identity.account}/organizations`, outcomes: orgOutcomes });
+  const orgOutcomes = await collectOrganization(
+    organizationsClient(orgRegion, settings, settings.credentials),
+    orgLimit,
+  );
+  await writeScope(options.out, {
+    account: identity.account,
+    region: 'global',
+    dir: `${identity.account}/organizations`,
+    outcomes: orgOutcomes,
+  });
 
   const accountIds = await accountList(options, settings, orgRegion, identity.account, skipped);
   const callerRegions = regionList(options, home, settings, settings.credentials);
@@ -145,9 +160,12 @@ async function run(options: CollectOptions, settings: ClientSettings, env: NodeJ
   for (const plan of plans) {
     const r = await plan.regions;
     if ('failure' in r) {
-      throw new CollectError(`cannot list the enabled regions of ${plan.id}: ${r.failure.reason} (needs ec2:DescribeRegions); pass --region or --regions`);
+      throw new CollectError(
+        `cannot list the enabled regions of ${plan.id}: ${r.failure.reason} (needs ec2:DescribeRegions); pass --region or --regions`,
+      );
     }
-    for (const region of r.skipped) skipped.push({ account: plan.id, region, reason: 'region not enabled for the account' });
+    for (const region of r.skipped)
+      skipped.push({ account: plan.id, region, reason: 'region not enabled for the account' });
     for (const region of r.regions) tasks.push({ account: plan, region });
   }
   let done = 0;
@@ -155,7 +173,12 @@ async function run(options: CollectOptions, settings: ClientSettings, env: NodeJ
     tasks.map((t) =>
       scopeLimit(async () => {
         const outcomes = await collectScope(t.account, t.region, settings, options.callsPerScope ?? 4);
-        await writeScope(options.out, { account: t.account.id, region: t.region, dir: `${t.account.id}/${t.region}`, outcomes });
+        await writeScope(options.out, {
+          account: t.account.id,
+          region: t.region,
+          dir: `${t.account.id}/${t.region}`,
+          outcomes,
+        });
         scopes.push(summarise(t.account.id, t.region, outcomes));
         options.onProgress?.({ done: ++done, total: tasks.length, account: t.account.id, region: t.region });
       }),
@@ -176,16 +199,30 @@ function summarise(account: string, region: string, outcomes: DatasetOutcome[]):
   return {
     account,
     region,
-    collected: outcomes.filter((o) => !o.unavailable).map((o) => o.dataset).sort(),
-    unavailable: outcomes.flatMap((o) => (o.unavailable ? [o.unavailable] : [])).sort((a, b) => (a.dataset < b.dataset ? -1 : 1)),
+    collected: outcomes
+      .filter((o) => !o.unavailable)
+      .map((o) => o.dataset)
+      .sort(),
+    unavailable: outcomes
+      .flatMap((o) => (o.unavailable ? [o.unavailable] : []))
+      .sort((a, b) => (a.dataset < b.dataset ? -1 : 1)),
   };
 }
 
-async function collectScope(plan: AccountPlan, region: string, settings: ClientSettings, callsPerScope: number): Promise<DatasetOutcome[]> {
+async function collectScope(
+  plan: AccountPlan,
+  region: string,
+  settings: ClientSettings,
+  callsPerScope: number,
+): Promise<DatasetOutcome[]> {
   const c = await plan.credentials;
   if (!('credentials' in c)) {
     // No way into the account: every regional data set is unavailable, for the same reason.
-    return REGIONAL.map((dataset) => ({ dataset, files: [], unavailable: { dataset, reason: c.failure.reason, action: c.action, kind: c.failure.kind } }));
+    return REGIONAL.map((dataset) => ({
+      dataset,
+      files: [],
+      unavailable: { dataset, reason: c.failure.reason, action: c.action, kind: c.failure.kind },
+    }));
   }
   const clients = regionClients(region, settings, c.credentials);
   const limit = createLimiter(callsPerScope);
@@ -213,13 +250,22 @@ async function callerIdentity(region: string, settings: ClientSettings): Promise
     if (!id.Account || !id.Arn) throw new Error('GetCallerIdentity returned no account');
     return { account: id.Account, arn: id.Arn };
   } catch (err) {
-    throw new CollectError(`cannot establish who the credentials belong to (sts:GetCallerIdentity): ${classifyError(err).reason}`);
+    throw new CollectError(
+      `cannot establish who the credentials belong to (sts:GetCallerIdentity): ${classifyError(err).reason}`,
+    );
   }
 }
 
-async function accountList(options: CollectOptions, settings: ClientSettings, orgRegion: string, caller: string, skipped: CollectSummary['skipped']): Promise<string[]> {
+async function accountList(
+  options: CollectOptions,
+  settings: ClientSettings,
+  orgRegion: string,
+  caller: string,
+  skipped: CollectSummary['skipped'],
+): Promise<string[]> {
   const wanted = options.accounts?.length ? [...new Set(options.accounts)].sort() : undefined;
-  for (const a of wanted ?? []) if (!/^\d{12}$/.test(a)) throw new CollectError(`${JSON.stringify(a)} is not an AWS account id (12 digits)`);
+  for (const a of wanted ?? [])
+    if (!/^\d{12}$/.test(a)) throw new CollectError(`${JSON.stringify(a)} is not an AWS account id (12 digits)`);
   if (!options.org) return wanted ?? [caller];
   let accounts;
   try {
@@ -235,18 +281,32 @@ async function accountList(options: CollectOptions, settings: ClientSettings, or
     if (!a.active) skipped.push({ account: a.id, reason: 'account is not active (suspended or closing)' });
     else ids.push(a.id);
   }
-  for (const w of wanted ?? []) if (!accounts.some((a) => a.id === w)) skipped.push({ account: w, reason: 'not an account of this organisation' });
+  for (const w of wanted ?? [])
+    if (!accounts.some((a) => a.id === w)) skipped.push({ account: w, reason: 'not an account of this organisation' });
   return ids;
 }
 
-async function assumeRole(account: string, roleName: string, partition: string, region: string, settings: ClientSettings): Promise<{ credentials: Credentials } | { failure: Failure; action: string }> {
+async function assumeRole(
+  account: string,
+  roleName: string,
+  partition: string,
+  region: string,
+  settings: ClientSettings,
+): Promise<{ credentials: Credentials } | { failure: Failure; action: string }> {
   const roleArn = `arn:${partition}:iam::${account}:role/${roleName.replace(/^\/+/, '')}`;
   const sts = stsClient(region, settings, settings.credentials);
   const assume = async () => {
-    const r = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'cordon-collect', DurationSeconds: 3600 }));
+    const r = await sts.send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'cordon-collect', DurationSeconds: 3600 }),
+    );
     const c = r.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      ...(c.Expiration ? { expiration: c.Expiration } : {}),
+    };
   };
   try {
     let current = await assume();
@@ -262,15 +322,26 @@ async function assumeRole(account: string, roleName: string, partition: string, 
   }
 }
 
-function regionList(options: CollectOptions, home: string, settings: ClientSettings, credentials: Credentials): Promise<{ regions: string[]; skipped: string[] } | { failure: Failure }> {
+function regionList(
+  options: CollectOptions,
+  home: string,
+  settings: ClientSettings,
+  credentials: Credentials,
+): Promise<{ regions: string[]; skipped: string[] } | { failure: Failure }> {
   if (options.regions?.length) return Promise.resolve({ regions: [...new Set(options.regions)].sort(), skipped: [] });
   return (async () => {
     try {
       const { ec2 } = regionClients(home, settings, credentials);
       const r = await ec2.send(new DescribeRegionsCommand({ AllRegions: true }));
       const all = (r.Regions ?? []).filter((x) => x.RegionName);
-      const enabled = all.filter((x) => x.OptInStatus !== 'not-opted-in').map((x) => x.RegionName!).sort();
-      const notEnabled = all.filter((x) => x.OptInStatus === 'not-opted-in').map((x) => x.RegionName!).sort();
+      const enabled = all
+        .filter((x) => x.OptInStatus !== 'not-opted-in')
+        .map((x) => x.RegionName!)
+        .sort();
+      const notEnabled = all
+        .filter((x) => x.OptInStatus === 'not-opted-in')
+        .map((x) => x.RegionName!)
+        .sort();
       return { regions: enabled, skipped: notEnabled };
     } catch (err) {
       return { failure: classifyError(err) };

@@ -29,20 +29,86 @@ interface Ec2List {
 }
 
 export const EC2_LISTS: Ec2List[] = [
-  { dataset: 'ec2:vpcs', file: 'describe-vpcs.json', key: 'Vpcs', id: 'VpcId', action: 'ec2:DescribeVpcs', paginate: paginateDescribeVpcs as Paginate },
-  { dataset: 'ec2:subnets', file: 'describe-subnets.json', key: 'Subnets', id: 'SubnetId', action: 'ec2:DescribeSubnets', paginate: paginateDescribeSubnets as Paginate },
-  { dataset: 'ec2:route-tables', file: 'describe-route-tables.json', key: 'RouteTables', id: 'RouteTableId', action: 'ec2:DescribeRouteTables', paginate: paginateDescribeRouteTables as Paginate },
-  { dataset: 'ec2:internet-gateways', file: 'describe-internet-gateways.json', key: 'InternetGateways', id: 'InternetGatewayId', action: 'ec2:DescribeInternetGateways', paginate: paginateDescribeInternetGateways as Paginate },
-  { dataset: 'ec2:nat-gateways', file: 'describe-nat-gateways.json', key: 'NatGateways', id: 'NatGatewayId', action: 'ec2:DescribeNatGateways', paginate: paginateDescribeNatGateways as Paginate },
-  { dataset: 'ec2:security-groups', file: 'describe-security-groups.json', key: 'SecurityGroups', id: 'GroupId', action: 'ec2:DescribeSecurityGroups', paginate: paginateDescribeSecurityGroups as Paginate },
-  { dataset: 'ec2:network-acls', file: 'describe-network-acls.json', key: 'NetworkAcls', id: 'NetworkAclId', action: 'ec2:DescribeNetworkAcls', paginate: paginateDescribeNetworkAcls as Paginate },
-  { dataset: 'ec2:vpc-endpoints', file: 'describe-vpc-endpoints.json', key: 'VpcEndpoints', id: 'VpcEndpointId', action: 'ec2:DescribeVpcEndpoints', paginate: paginateDescribeVpcEndpoints as Paginate },
-  { dataset: 'ec2:network-interfaces', file: 'describe-network-interfaces.json', key: 'NetworkInterfaces', id: 'NetworkInterfaceId', action: 'ec2:DescribeNetworkInterfaces', paginate: paginateDescribeNetworkInterfaces as Paginate },
+  {
+    dataset: 'ec2:vpcs',
+    file: 'describe-vpcs.json',
+    key: 'Vpcs',
+    id: 'VpcId',
+    action: 'ec2:DescribeVpcs',
+    paginate: paginateDescribeVpcs as Paginate,
+  },
+  {
+    dataset: 'ec2:subnets',
+    file: 'describe-subnets.json',
+    key: 'Subnets',
+    id: 'SubnetId',
+    action: 'ec2:DescribeSubnets',
+    paginate: paginateDescribeSubnets as Paginate,
+  },
+  {
+    dataset: 'ec2:route-tables',
+    file: 'describe-route-tables.json',
+    key: 'RouteTables',
+    id: 'RouteTableId',
+    action: 'ec2:DescribeRouteTables',
+    paginate: paginateDescribeRouteTables as Paginate,
+  },
+  {
+    dataset: 'ec2:internet-gateways',
+    file: 'describe-internet-gateways.json',
+    key: 'InternetGateways',
+    id: 'InternetGatewayId',
+    action: 'ec2:DescribeInternetGateways',
+    paginate: paginateDescribeInternetGateways as Paginate,
+  },
+  {
+    dataset: 'ec2:nat-gateways',
+    file: 'describe-nat-gateways.json',
+    key: 'NatGateways',
+    id: 'NatGatewayId',
+    action: 'ec2:DescribeNatGateways',
+    paginate: paginateDescribeNatGateways as Paginate,
+  },
+  {
+    dataset: 'ec2:security-groups',
+    file: 'describe-security-groups.json',
+    key: 'SecurityGroups',
+    id: 'GroupId',
+    action: 'ec2:DescribeSecurityGroups',
+    paginate: paginateDescribeSecurityGroups as Paginate,
+  },
+  {
+    dataset: 'ec2:network-acls',
+    file: 'describe-network-acls.json',
+    key: 'NetworkAcls',
+    id: 'NetworkAclId',
+    action: 'ec2:DescribeNetworkAcls',
+    paginate: paginateDescribeNetworkAcls as Paginate,
+  },
+  {
+    dataset: 'ec2:vpc-endpoints',
+    file: 'describe-vpc-endpoints.json',
+    key: 'VpcEndpoints',
+    id: 'VpcEndpointId',
+    action: 'ec2:DescribeVpcEndpoints',
+    paginate: paginateDescribeVpcEndpoints as Paginate,
+  },
+  {
+    dataset: 'ec2:network-interfaces',
+    file: 'describe-network-interfaces.json',
+    key: 'NetworkInterfaces',
+    id: 'NetworkInterfaceId',
+    action: 'ec2:DescribeNetworkInterfaces',
+    paginate: paginateDescribeNetworkInterfaces as Paginate,
+  },
 ];
 
 const VPC_ATTRIBUTES = ['enableDnsSupport', 'enableDnsHostnames'] as const;
 
-async function collectList(client: EC2Client, l: Ec2List): Promise<{ outcome: DatasetOutcome; items?: Record<string, unknown>[] }> {
+async function collectList(
+  client: EC2Client,
+  l: Ec2List,
+): Promise<{ outcome: DatasetOutcome; items?: Record<string, unknown>[] }> {
   try {
     const items = sortById(await gather(l.paginate({ client }, {}), l.key), l.id);
     return { outcome: ok(l.dataset, { name: l.file, document: { [l.key]: items } }), items };
@@ -60,16 +126,26 @@ export async function collectEc2(client: EC2Client, limit: Limiter): Promise<Dat
 }
 
 /** describe-vpc-attribute takes one VPC and one attribute per call; the file holds every output, sorted. */
-async function collectVpcAttributes(client: EC2Client, limit: Limiter, vpcOutcome: DatasetOutcome, vpcs: Record<string, unknown>[] | undefined): Promise<DatasetOutcome> {
+async function collectVpcAttributes(
+  client: EC2Client,
+  limit: Limiter,
+  vpcOutcome: DatasetOutcome,
+  vpcs: Record<string, unknown>[] | undefined,
+): Promise<DatasetOutcome> {
   const action = 'ec2:DescribeVpcAttribute';
   if (!vpcs) return dependent('ec2:vpc-attributes', action, vpcOutcome.unavailable!);
   // No VPCs, no attributes: an empty array file would carry no data set the reader could recognise.
   if (vpcs.length === 0) return ok('ec2:vpc-attributes');
   try {
     const calls = vpcs.flatMap((v) => VPC_ATTRIBUTES.map((Attribute) => ({ VpcId: String(v.VpcId), Attribute })));
-    const outputs = await Promise.all(calls.map((input) => limit(async () => cliShape(await client.send(new DescribeVpcAttributeCommand(input))))));
+    const outputs = await Promise.all(
+      calls.map((input) => limit(async () => cliShape(await client.send(new DescribeVpcAttributeCommand(input))))),
+    );
     const order = (o: { VpcId?: string }, i: number) => `${o.VpcId ?? ''}/${VPC_ATTRIBUTES[i % 2]}`;
-    const documents = outputs.map((o, i) => ({ o, k: order(o, i) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.o);
+    const documents = outputs
+      .map((o, i) => ({ o, k: order(o, i) }))
+      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+      .map((x) => x.o);
     return ok('ec2:vpc-attributes', { name: 'describe-vpc-attribute.json', document: documents });
   } catch (err) {
     // A partial set of attributes would read as "DNS support is off" for the VPCs that failed: all or nothing.

@@ -5,7 +5,8 @@
  */
 import { errorMessage } from '../../util/errors.js';
 
-export type FailureKind = 'denied' | 'region-not-enabled' | 'service-not-offered' | 'not-in-organization' | 'credentials' | 'other';
+export type FailureKind =
+  'denied' | 'region-not-enabled' | 'service-not-offered' | 'not-in-organization' | 'credentials' | 'other';
 
 export interface Failure {
   kind: FailureKind;
@@ -23,7 +24,12 @@ const DENIED = new Set([
 ]);
 // EC2 answers AuthFailure/OptInRequired in a region the account has not opted into; token-based services answer
 // UnrecognizedClientException or InvalidClientTokenId there because the STS token is not valid in that region.
-const REGION_NOT_ENABLED = new Set(['OptInRequired', 'AuthFailure', 'UnrecognizedClientException', 'InvalidClientTokenId']);
+const REGION_NOT_ENABLED = new Set([
+  'OptInRequired',
+  'AuthFailure',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+]);
 const NOT_OFFERED = new Set(['UnknownEndpoint', 'EndpointError', 'UnknownOperationException', 'UnknownOperation']);
 const NOT_OFFERED_NET = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 
@@ -42,13 +48,16 @@ export function classifyError(err: unknown): Failure {
   const reason = message && message !== name ? `${name}: ${message}` : name;
   if (DENIED.has(name)) return { kind: 'denied', reason };
   if (name === 'AWSOrganizationsNotInUseException') return { kind: 'not-in-organization', reason };
-  if (REGION_NOT_ENABLED.has(name)) return { kind: 'region-not-enabled', reason: `${reason} (is the region enabled for this account?)` };
+  if (REGION_NOT_ENABLED.has(name))
+    return { kind: 'region-not-enabled', reason: `${reason} (is the region enabled for this account?)` };
   if (NOT_OFFERED.has(name) || (e.code !== undefined && NOT_OFFERED_NET.has(e.code))) {
     return { kind: 'service-not-offered', reason: `${reason} (the service is not offered in this region)` };
   }
   // A 404 that is not about a named resource means the API itself is not there.
-  if (e.$metadata?.httpStatusCode === 404 && !/NotFound/.test(name)) return { kind: 'service-not-offered', reason: `${reason} (HTTP 404: the service is not offered in this region)` };
-  if (name === 'CredentialsProviderError' || name === 'ExpiredToken' || name === 'ExpiredTokenException') return { kind: 'credentials', reason };
+  if (e.$metadata?.httpStatusCode === 404 && !/NotFound/.test(name))
+    return { kind: 'service-not-offered', reason: `${reason} (HTTP 404: the service is not offered in this region)` };
+  if (name === 'CredentialsProviderError' || name === 'ExpiredToken' || name === 'ExpiredTokenException')
+    return { kind: 'credentials', reason };
   return { kind: 'other', reason };
 }
 

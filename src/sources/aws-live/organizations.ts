@@ -13,7 +13,8 @@ import {
 import type { Limiter } from './limiter.js';
 import { cliShape, failed, gather, ok, sortById, type DatasetOutcome } from './types.js';
 
-const SCP_HINT = 'service control policies are readable only from the management account or a delegated administrator for AWS Organizations';
+const SCP_HINT =
+  'service control policies are readable only from the management account or a delegated administrator for AWS Organizations';
 
 export async function collectOrganization(client: OrganizationsClient, limit: Limiter): Promise<DatasetOutcome[]> {
   const out: DatasetOutcome[] = [];
@@ -30,9 +31,16 @@ export async function collectOrganization(client: OrganizationsClient, limit: Li
 async function collectScps(client: OrganizationsClient, limit: Limiter): Promise<DatasetOutcome> {
   let action = 'organizations:ListPolicies';
   try {
-    const policies = sortById(await limit(() => gather(paginateListPolicies({ client }, { Filter: 'SERVICE_CONTROL_POLICY' }), 'Policies')), 'Id');
+    const policies = sortById(
+      await limit(() => gather(paginateListPolicies({ client }, { Filter: 'SERVICE_CONTROL_POLICY' }), 'Policies')),
+      'Id',
+    );
     action = 'organizations:DescribePolicy';
-    const described = await Promise.all(policies.map((p) => limit(async () => cliShape(await client.send(new DescribePolicyCommand({ PolicyId: String(p.Id) }))))));
+    const described = await Promise.all(
+      policies.map((p) =>
+        limit(async () => cliShape(await client.send(new DescribePolicyCommand({ PolicyId: String(p.Id) })))),
+      ),
+    );
     const byId = (d: { Policy?: { PolicySummary?: { Id?: string } } }) => d.Policy?.PolicySummary?.Id ?? '';
     described.sort((a, b) => (byId(a) < byId(b) ? -1 : byId(a) > byId(b) ? 1 : 0));
     const files = [{ name: 'list-policies.json', document: { Policies: policies } }];
@@ -53,10 +61,11 @@ export interface OrgAccount {
 
 export async function listOrganizationAccounts(client: OrganizationsClient): Promise<OrgAccount[]> {
   const accounts = await gather(paginateListAccounts({ client }, {}), 'Accounts');
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return sortById(accounts, 'Id').map((a) => ({
-    id: String(a.Id),
-    name: String(a.Name ?? ''),
+    id: text(a.Id) ?? '',
+    name: text(a.Name) ?? '',
     // Newer responses carry State (ACTIVE, SUSPENDED, PENDING_CLOSURE…); older ones only Status.
-    active: String(a.State ?? a.Status ?? 'ACTIVE') === 'ACTIVE',
+    active: (text(a.State) ?? text(a.Status) ?? 'ACTIVE') === 'ACTIVE',
   }));
 }

@@ -34,7 +34,16 @@ export function failed(dataset: AwsDataset, action: string, err: unknown): Datas
 
 /** A data set that was not attempted because the one it is derived from is unavailable. */
 export function dependent(dataset: AwsDataset, action: string, on: Unavailable): DatasetOutcome {
-  return { dataset, files: [], unavailable: { dataset, reason: `needs ${on.dataset}, which is unavailable: ${on.reason}`, action: on.action ?? action, kind: 'dependency' } };
+  return {
+    dataset,
+    files: [],
+    unavailable: {
+      dataset,
+      reason: `needs ${on.dataset}, which is unavailable: ${on.reason}`,
+      action: on.action ?? action,
+      kind: 'dependency',
+    },
+  };
 }
 
 /** An SDK output without the SDK's response metadata: what the AWS CLI prints. */
@@ -45,12 +54,18 @@ export function cliShape<T extends object>(output: T): Omit<T, '$metadata'> {
 
 /** Sorts items by a string id field (stable; items without one keep their relative order at the end). */
 export function sortById<T>(items: T[], field: string): T[] {
-  const key = (x: T) => String((x as Record<string, unknown>)[field] ?? '\uffff');
+  const key = (x: T) => {
+    const v = (x as Record<string, unknown>)[field];
+    return typeof v === 'string' ? v : '\uffff';
+  };
   return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /** Calls the SDK's paginator and gathers one list member from every page. */
-export async function gather<P extends object>(pages: AsyncIterable<P>, key: string): Promise<Record<string, unknown>[]> {
+export async function gather<P extends object>(
+  pages: AsyncIterable<P>,
+  key: string,
+): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for await (const page of pages) {
     const items = (page as Record<string, unknown>)[key];

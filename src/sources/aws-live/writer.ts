@@ -48,7 +48,12 @@ export async function prepareOutDir(root: string): Promise<void> {
       await mkdir(root, { recursive: true });
       return;
     }
-    throw new CollectError(`cannot use ${root} as the output directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new CollectError(
+      `cannot use ${root} as the output directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
-  if (entries.length > 0) throw new CollectError(`${root} is not empty; collect into a new or empty directory so no stale files are scanned with the new ones`);
+  if (entries.length > 0)
+    throw new CollectError(
+      `${root} is not empty; collect into a new or empty directory so no stale files are scanned with the new ones`,
+    );
 }
