@@ -32,5 +32,9 @@ const env = {
   AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
   NO_COLOR: '1',
 };
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...selected], { cwd: root, stdio: 'inherit', env });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...selected], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
 process.exit(r.status ?? 1);

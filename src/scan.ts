@@ -50,7 +50,9 @@ export interface Summary {
 }
 
 export function selectChecks(include: string[] | undefined, exclude: string[] | undefined): AwsCheck[] {
-  return AWS_CHECKS.filter((c) => (!include?.length || include.some((p) => globMatch(p, c.id))) && !exclude?.some((p) => globMatch(p, c.id)));
+  return AWS_CHECKS.filter(
+    (c) => (!include?.length || include.some((p) => globMatch(p, c.id))) && !exclude?.some((p) => globMatch(p, c.id)),
+  );
 }
 
 export function summarise(findings: Finding[], files: number): Summary {
@@ -76,10 +78,12 @@ function displayPath(cwd: string, snapshot: string, rel: string): string {
 
 export async function scanAwsSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const loaded = await loadAwsSnapshot(path.resolve(opts.cwd, opts.snapshot));
-  const root = await isDirectory(path.resolve(opts.cwd, opts.snapshot)) ? opts.snapshot : path.dirname(opts.snapshot);
+  const root = (await isDirectory(path.resolve(opts.cwd, opts.snapshot))) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
   const checks = selectChecks(opts.checks, opts.skipChecks);
-  let findings = runAwsChecks(loaded.inventory, opts.policy, checks).map((f) => (f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f));
+  let findings = runAwsChecks(loaded.inventory, opts.policy, checks).map((f) =>
+    f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f,
+  );
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
   findings = sup.findings;
   if (opts.baseline) findings = subtractBaseline(findings, opts.baseline);

@@ -1,5 +1,12 @@
 /** Security-group, route and endpoint facts that several checks need, computed the same way everywhere. */
-import type { AwsIpPermission, AwsRoute, AwsRouteTable, AwsSecurityGroup, AwsSubnet, AwsVpcEndpoint } from '../inventory/aws.js';
+import type {
+  AwsIpPermission,
+  AwsRoute,
+  AwsRouteTable,
+  AwsSecurityGroup,
+  AwsSubnet,
+  AwsVpcEndpoint,
+} from '../inventory/aws.js';
 import { cidrsOverlap, cidrContains, isWholeInternet, tryParseCidr } from '../util/cidr.js';
 import type { AwsZoneIndex } from './aws-zones.js';
 
@@ -50,7 +57,14 @@ export interface AdmissionResult {
  * Which subnets of the VPC can open TCP connections to `port` through these groups? CIDR rules admit the subnets
  * they overlap; a rule referencing a group admits the subnets holding network interfaces in that group.
  */
-export function admittedSubnets(groups: AwsSecurityGroup[], vpcSubnets: AwsSubnet[], zones: AwsZoneIndex, port: number, eniData: boolean, allEnis: { subnetId?: string; groupIds: string[]; id: string }[]): AdmissionResult {
+export function admittedSubnets(
+  groups: AwsSecurityGroup[],
+  vpcSubnets: AwsSubnet[],
+  zones: AwsZoneIndex,
+  port: number,
+  eniData: boolean,
+  allEnis: { subnetId?: string; groupIds: string[]; id: string }[],
+): AdmissionResult {
   const admitted = new Map<string, Admission[]>();
   const unresolved: string[] = [];
   const add = (a: Admission) => admitted.set(a.subnetId, [...(admitted.get(a.subnetId) ?? []), a]);
@@ -61,8 +75,11 @@ export function admittedSubnets(groups: AwsSecurityGroup[], vpcSubnets: AwsSubne
         const src = tryParseCidr(r.cidr);
         if (!src) continue;
         for (const s of vpcSubnets) {
-          for (const sc of [s.cidr, ...s.ipv6Cidrs].flatMap((c) => (c ? [tryParseCidr(c)] : [])).filter((c) => c !== undefined)) {
-            if (cidrsOverlap(src, sc)) add({ subnetId: s.id, via: `${g.id} allows ${r.cidr}`, whole: cidrContains(src, sc) });
+          for (const sc of [s.cidr, ...s.ipv6Cidrs]
+            .flatMap((c) => (c ? [tryParseCidr(c)] : []))
+            .filter((c) => c !== undefined)) {
+            if (cidrsOverlap(src, sc))
+              add({ subnetId: s.id, via: `${g.id} allows ${r.cidr}`, whole: cidrContains(src, sc) });
           }
         }
       }
@@ -90,7 +107,8 @@ export function isDefaultRoute(r: AwsRoute): boolean {
   return r.destination === '0.0.0.0/0' || r.destination === '::/0';
 }
 
-export const SUPPORTING_SERVICES = /^(s3|sts|logs|secretsmanager|kms|ssm|ssmmessages|ec2messages|monitoring|ecr\.api|ecr\.dkr)(-fips)?$/;
+export const SUPPORTING_SERVICES =
+  /^(s3|sts|logs|secretsmanager|kms|ssm|ssmmessages|ec2messages|monitoring|ecr\.api|ecr\.dkr)(-fips)?$/;
 
 export function endpointAvailable(e: AwsVpcEndpoint): boolean {
   return (e.state ?? '').toLowerCase() === 'available';

@@ -27,7 +27,8 @@ export interface ZoneMembership {
 }
 
 /** Bedrock and SageMaker endpoint services: an endpoint for one of them marks its VPC as hosting AI workloads. */
-export const AI_SERVICES = /^(bedrock(-runtime|-agent|-agent-runtime|-mantle)?|sagemaker\.(api|runtime|featurestore-runtime|metrics)|runtime\.sagemaker)(-fips)?$/;
+export const AI_SERVICES =
+  /^(bedrock(-runtime|-agent|-agent-runtime|-mantle)?|sagemaker\.(api|runtime|featurestore-runtime|metrics)|runtime\.sagemaker)(-fips)?$/;
 
 export const BEDROCK_SERVICE = /^bedrock(-runtime|-agent|-agent-runtime|-mantle)?(-fips)?$/;
 
@@ -104,7 +105,11 @@ export function buildAwsZoneIndex(inv: AwsInventory, policy: ZonePolicy): AwsZon
 
   const serviceZones = [...policy.zones.values()].filter((z) => z.kind === 'service');
   const callingZones = new Set(
-    zones.filter((z) => serviceZones.some((t) => decide(policy, { from: z.name, to: t.name, protocol: 'tcp', port: 443 }).allowed)).map((z) => z.name),
+    zones
+      .filter((z) =>
+        serviceZones.some((t) => decide(policy, { from: z.name, to: t.name, protocol: 'tcp', port: 443 }).allowed),
+      )
+      .map((z) => z.name),
   );
   const bedrockExpected = serviceZones.some((z) => (z.services?.aws ?? []).some((s) => BEDROCK_SERVICE.test(s)));
 
@@ -119,7 +124,8 @@ export function buildAwsZoneIndex(inv: AwsInventory, policy: ZonePolicy): AwsZon
       }
     }
     for (const e of inv.vpcEndpoints.filter(inScope(scope))) {
-      if ((bedrockOnly ? BEDROCK_SERVICE : AI_SERVICES).test(e.service)) add(e.vpcId, `it has a ${e.service} endpoint (${e.id})`);
+      if ((bedrockOnly ? BEDROCK_SERVICE : AI_SERVICES).test(e.service))
+        add(e.vpcId, `it has a ${e.service} endpoint (${e.id})`);
     }
     for (const j of inv.customizationJobs.filter(inScope(scope))) {
       const vpcId = j.vpcConfig?.subnetIds.map((id) => subnets.get(id)?.vpcId).find((v) => v !== undefined);

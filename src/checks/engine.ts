@@ -3,7 +3,14 @@
  * missing there, the engine reports it not assessed with the reason (the collector's error and the IAM action, or
  * the CLI command that would produce the data) — missing data is never a pass.
  */
-import { AWS_DATASETS, inventoryScopes, scopeKey, type AwsDataset, type AwsInventory, type ScopeKey } from '../inventory/aws.js';
+import {
+  AWS_DATASETS,
+  inventoryScopes,
+  scopeKey,
+  type AwsDataset,
+  type AwsInventory,
+  type ScopeKey,
+} from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { buildAwsZoneIndex } from '../analysis/aws-zones.js';
 import { compareFindings, fingerprintOf, type Finding } from '../findings/types.js';
@@ -47,7 +54,9 @@ export function runAwsChecks(inv: AwsInventory, policy: ZonePolicy, checks: read
   const scopes = inventoryScopes(inv);
   for (const check of checks) {
     for (const scope of scopes) {
-      const reasons = check.requires.map((d) => missingReason(inv, scope, d)).filter((r): r is string => r !== undefined);
+      const reasons = check.requires
+        .map((d) => missingReason(inv, scope, d))
+        .filter((r): r is string => r !== undefined);
       if (reasons.length > 0) {
         findings.push(
           toFinding(check, scope, {
@@ -59,7 +68,8 @@ export function runAwsChecks(inv: AwsInventory, policy: ZonePolicy, checks: read
         );
         continue;
       }
-      for (const r of check.run({ inventory: inv, scope, policy, zones, settings: policy.document.aws })) findings.push(toFinding(check, scope, r));
+      for (const r of check.run({ inventory: inv, scope, policy, zones, settings: policy.document.aws }))
+        findings.push(toFinding(check, scope, r));
     }
   }
   return findings.sort(compareFindings);

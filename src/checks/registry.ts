@@ -46,7 +46,9 @@ export const AWS_CHECKS: readonly AwsCheck[] = [
   bedrockCustomizationJobNoS3Endpoint,
   dataZoneInternetRoute,
   inferenceZoneInternetRoute,
-].slice().sort((a, b) => a.id.localeCompare(b.id));
+]
+  .slice()
+  .sort((a, b) => a.id.localeCompare(b.id));
 
 export function findCheck(id: string): AwsCheck | undefined {
   return AWS_CHECKS.find((c) => c.id === id);

@@ -48,7 +48,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.stderr(`error: ${err.message}\n`);
       return EXIT_USAGE;
     }
-    io.stderr(`internal error: ${errorMessage(err)}\n${io.env.CORDON_DEBUG ? String((err as Error).stack) + '\n' : 'set CORDON_DEBUG=1 for a stack trace\n'}`);
+    io.stderr(
+      `internal error: ${errorMessage(err)}\n${io.env.CORDON_DEBUG ? String((err as Error).stack) + '\n' : 'set CORDON_DEBUG=1 for a stack trace\n'}`,
+    );
     return EXIT_USAGE;
   }
 }

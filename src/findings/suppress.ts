@@ -15,13 +15,22 @@ export interface SuppressionOutcome {
 }
 
 /** `today` is YYYY-MM-DD (injected so reports stay reproducible in tests). A suppression expiring today has expired. */
-export function applySuppressions(findings: Finding[], suppressions: readonly Suppression[], today: string): SuppressionOutcome {
+export function applySuppressions(
+  findings: Finding[],
+  suppressions: readonly Suppression[],
+  today: string,
+): SuppressionOutcome {
   const used = new Set<Suppression>();
   const expired = suppressions.filter((s) => s.expires !== undefined && s.expires <= today);
   const active = suppressions.filter((s) => !expired.includes(s));
   const out = findings.map((f) => {
     if (f.status !== 'fail') return f;
-    const hit = active.find((s) => globMatch(s.check, f.checkId) && (globMatch(s.resource, f.resource.id) || (f.resource.arn !== undefined && globMatch(s.resource, f.resource.arn))));
+    const hit = active.find(
+      (s) =>
+        globMatch(s.check, f.checkId) &&
+        (globMatch(s.resource, f.resource.id) ||
+          (f.resource.arn !== undefined && globMatch(s.resource, f.resource.arn))),
+    );
     if (!hit) return f;
     used.add(hit);
     return { ...f, suppression: { reason: hit.reason, ...(hit.expires ? { expires: hit.expires } : {}) } };
@@ -45,7 +54,8 @@ export async function loadBaseline(file: string): Promise<Set<string>> {
   const out = new Set<string>();
   findings.forEach((f: unknown, i) => {
     const fp = (f as { fingerprint?: unknown } | null)?.fingerprint;
-    if (typeof fp !== 'string') throw new InputError(file, 'finding without a "fingerprint" string', doc.locate(`/findings/${i}`));
+    if (typeof fp !== 'string')
+      throw new InputError(file, 'finding without a "fingerprint" string', doc.locate(`/findings/${i}`));
     if ((f as { status?: unknown }).status === 'fail') out.add(fp);
   });
   return out;

@@ -23,8 +23,7 @@ export interface ResourceRef {
 
 /** Where the evidence came from: a file position, or a live API call. */
 export type Origin =
-  | { kind: 'file'; file: string; line?: number; column?: number; pointer?: string }
-  | { kind: 'live'; api: string };
+  { kind: 'file'; file: string; line?: number; column?: number; pointer?: string } | { kind: 'live'; api: string };
 
 export interface Remediation {
   text: string;

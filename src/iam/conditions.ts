@@ -21,7 +21,11 @@ export interface RequestContext {
   closed: boolean;
 }
 
-export function context(values: Record<string, string | string[]>, absent: string[] = [], closed = false): RequestContext {
+export function context(
+  values: Record<string, string | string[]>,
+  absent: string[] = [],
+  closed = false,
+): RequestContext {
   const map = new Map<string, string[]>();
   for (const [k, v] of Object.entries(values)) map.set(k.toLowerCase(), Array.isArray(v) ? v : [v]);
   return { values: map, absent: absent.map((a) => a.toLowerCase()), closed };

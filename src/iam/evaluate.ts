@@ -107,7 +107,11 @@ export function denyCovers(deny: Statement, allow: Statement): boolean {
         : false,
   );
   const resourcesCovered = resourcePatterns(allow).every((r) =>
-    deny.resource ? deny.resource.some((d) => patternCovers(d, r, false)) : deny.notResource ? !deny.notResource.some((n) => patternCovers(n, r, false) || patternCovers(r, n, false)) : true,
+    deny.resource
+      ? deny.resource.some((d) => patternCovers(d, r, false))
+      : deny.notResource
+        ? !deny.notResource.some((n) => patternCovers(n, r, false) || patternCovers(r, n, false))
+        : true,
   );
   return actionsCovered && resourcesCovered;
 }
@@ -123,14 +127,23 @@ export interface Grant {
  * Which Allow statements can grant something to the probed principal, for some action and resource, without a
  * Deny that surely removes it? Used for "can a principal outside the organisation use this endpoint?".
  */
-export function grantsTo(policy: PolicyDocument, probeName: string, principal: PrincipalProbe, ctx: RequestContext): Grant[] {
+export function grantsTo(
+  policy: PolicyDocument,
+  probeName: string,
+  principal: PrincipalProbe,
+  ctx: RequestContext,
+): Grant[] {
   const out: Grant[] = [];
   for (const allow of policy.statements.filter((s) => s.effect === 'Allow')) {
     if (!principalMatches(allow, principal)) continue;
     const cond = evaluateConditionBlock(allow.condition, ctx);
     if (cond === false) continue;
     const neutralised = policy.statements.some(
-      (d) => d.effect === 'Deny' && principalMatches(d, principal) && evaluateConditionBlock(d.condition, ctx) === true && denyCovers(d, allow),
+      (d) =>
+        d.effect === 'Deny' &&
+        principalMatches(d, principal) &&
+        evaluateConditionBlock(d.condition, ctx) === true &&
+        denyCovers(d, allow),
     );
     if (!neutralised) out.push({ statement: allow, probe: probeName, certainty: cond });
   }

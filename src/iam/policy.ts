@@ -26,7 +26,7 @@ export class PolicyShapeError extends Error {}
 
 function strings(v: unknown, what: string): string[] {
   if (typeof v === 'string') return [v];
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
   // Numbers and booleans appear in conditions ("aws:SecureTransport": false); IAM compares them as strings.
   if (Array.isArray(v) && v.every((x) => ['string', 'number', 'boolean'].includes(typeof x))) return v.map(String);
   if (typeof v === 'number' || typeof v === 'boolean') return [String(v)];
@@ -35,14 +35,16 @@ function strings(v: unknown, what: string): string[] {
 
 function principal(v: unknown, what: string): PrincipalSpec {
   if (v === '*') return '*';
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new PolicyShapeError(`${what} must be "*" or an object`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new PolicyShapeError(`${what} must be "*" or an object`);
   const out: Record<string, string[]> = {};
   for (const [k, val] of Object.entries(v)) out[k] = strings(val, `${what}.${k}`);
   return out;
 }
 
 export function parsePolicyDocument(doc: unknown): PolicyDocument {
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new PolicyShapeError('a policy must be a JSON object');
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    throw new PolicyShapeError('a policy must be a JSON object');
   const raw = (doc as Record<string, unknown>).Statement;
   if (raw === undefined) throw new PolicyShapeError('a policy needs a Statement');
   const list = Array.isArray(raw) ? raw : [raw];
@@ -50,14 +52,18 @@ export function parsePolicyDocument(doc: unknown): PolicyDocument {
     statements: list.map((s: unknown, index) => {
       if (s === null || typeof s !== 'object') throw new PolicyShapeError(`Statement ${index} must be an object`);
       const st = s as Record<string, unknown>;
-      if (st.Effect !== 'Allow' && st.Effect !== 'Deny') throw new PolicyShapeError(`Statement ${index}: Effect must be Allow or Deny`);
+      if (st.Effect !== 'Allow' && st.Effect !== 'Deny')
+        throw new PolicyShapeError(`Statement ${index}: Effect must be Allow or Deny`);
       const condition: Statement['condition'] = {};
       if (st.Condition !== undefined) {
-        if (st.Condition === null || typeof st.Condition !== 'object') throw new PolicyShapeError(`Statement ${index}: Condition must be an object`);
+        if (st.Condition === null || typeof st.Condition !== 'object')
+          throw new PolicyShapeError(`Statement ${index}: Condition must be an object`);
         for (const [op, block] of Object.entries(st.Condition as Record<string, unknown>)) {
-          if (block === null || typeof block !== 'object') throw new PolicyShapeError(`Statement ${index}: Condition.${op} must be an object`);
+          if (block === null || typeof block !== 'object')
+            throw new PolicyShapeError(`Statement ${index}: Condition.${op} must be an object`);
           condition[op] = {};
-          for (const [key, values] of Object.entries(block as Record<string, unknown>)) condition[op][key] = strings(values, `Condition.${op}.${key}`);
+          for (const [key, values] of Object.entries(block as Record<string, unknown>))
+            condition[op][key] = strings(values, `Condition.${op}.${key}`);
         }
       }
       return {

@@ -118,7 +118,8 @@ export interface AwsNetworkAcl extends Scoped {
   subnetIds: string[];
 }
 
-export type EndpointType = 'Interface' | 'Gateway' | 'GatewayLoadBalancer' | 'Resource' | 'ServiceNetwork' | string;
+/** Interface, Gateway, GatewayLoadBalancer, Resource, ServiceNetwork (kept open: AWS adds types). */
+export type EndpointType = string;
 
 export interface AwsVpcEndpoint extends Scoped {
   id: string;
@@ -182,7 +183,10 @@ export interface AwsServiceControlPolicy extends Scoped {
  */
 export const AWS_DATASETS = {
   'ec2:vpcs': { level: 'regional', command: 'aws ec2 describe-vpcs' },
-  'ec2:vpc-attributes': { level: 'regional', command: 'aws ec2 describe-vpc-attribute --vpc-id VPC --attribute enableDnsSupport (and enableDnsHostnames)' },
+  'ec2:vpc-attributes': {
+    level: 'regional',
+    command: 'aws ec2 describe-vpc-attribute --vpc-id VPC --attribute enableDnsSupport (and enableDnsHostnames)',
+  },
   'ec2:subnets': { level: 'regional', command: 'aws ec2 describe-subnets' },
   'ec2:route-tables': { level: 'regional', command: 'aws ec2 describe-route-tables' },
   'ec2:internet-gateways': { level: 'regional', command: 'aws ec2 describe-internet-gateways' },
@@ -192,9 +196,15 @@ export const AWS_DATASETS = {
   'ec2:vpc-endpoints': { level: 'regional', command: 'aws ec2 describe-vpc-endpoints' },
   'ec2:network-interfaces': { level: 'regional', command: 'aws ec2 describe-network-interfaces' },
   'bedrock:customization-jobs': { level: 'regional', command: 'aws bedrock list-model-customization-jobs' },
-  'bedrock:customization-job-details': { level: 'regional', command: 'aws bedrock get-model-customization-job --job-identifier ARN' },
+  'bedrock:customization-job-details': {
+    level: 'regional',
+    command: 'aws bedrock get-model-customization-job --job-identifier ARN',
+  },
   'bedrock:agents': { level: 'regional', command: 'aws bedrock-agent list-agents' },
-  'organizations:scps': { level: 'organization', command: 'aws organizations list-policies --filter SERVICE_CONTROL_POLICY, then describe-policy --policy-id ID' },
+  'organizations:scps': {
+    level: 'organization',
+    command: 'aws organizations list-policies --filter SERVICE_CONTROL_POLICY, then describe-policy --policy-id ID',
+  },
   'organizations:organization': { level: 'organization', command: 'aws organizations describe-organization' },
 } as const;
 

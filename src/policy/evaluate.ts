@@ -28,7 +28,13 @@ export interface Decision {
   reason: string;
 }
 
-export function ruleMatches(rule: CompiledRule, from: string, to: string, wire: WireProtocol, port: number | undefined): boolean {
+export function ruleMatches(
+  rule: CompiledRule,
+  from: string,
+  to: string,
+  wire: WireProtocol,
+  port: number | undefined,
+): boolean {
   if (rule.from !== from || rule.to !== to) return false;
   if (!protocolCovers(rule.wire, wire)) return false;
   // A query for "any" protocol is matched only by rules that cover every protocol and port.
@@ -56,7 +62,21 @@ export function decide(policy: ZonePolicy, query: FlowQuery): Decision {
     };
   }
   if (allows.length > 0) {
-    return { query: q, allowed: true, kind: 'allow', decidingRules: allows, matchingRules: matching, reason: `allowed by ${allows.map((r) => r.id).join(', ')}` };
+    return {
+      query: q,
+      allowed: true,
+      kind: 'allow',
+      decidingRules: allows,
+      matchingRules: matching,
+      reason: `allowed by ${allows.map((r) => r.id).join(', ')}`,
+    };
   }
-  return { query: q, allowed: false, kind: 'default-deny', decidingRules: [], matchingRules: [], reason: 'no rule allows this flow: default deny' };
+  return {
+    query: q,
+    allowed: false,
+    kind: 'default-deny',
+    decidingRules: [],
+    matchingRules: [],
+    reason: 'no rule allows this flow: default deny',
+  };
 }

@@ -28,7 +28,7 @@ export interface ZonePolicy {
   zones: Map<string, CompiledZone>;
   rules: CompiledRule[];
   /** Position of any path in the source file, for lint messages and finding origins. */
-  locate(path: readonly PropertyKey[]): SourcePosition;
+  locate: (path: readonly PropertyKey[]) => SourcePosition;
 }
 
 export async function loadPolicyFile(file: string): Promise<ZonePolicy> {
@@ -60,12 +60,22 @@ export function parsePolicy(file: string, text: string): ZonePolicy {
   const internetZones = [...zones.values()].filter((z) => z.kind === 'internet');
   if (internetZones.length > 1) {
     errors.push(
-      new InputError(file, `only one zone can be of kind internet (found ${internetZones.map((z) => z.name).join(', ')})`, internetZones[1]!.position),
+      new InputError(
+        file,
+        `only one zone can be of kind internet (found ${internetZones.map((z) => z.name).join(', ')})`,
+        internetZones[1]!.position,
+      ),
     );
   }
   for (const z of internetZones) {
     if (z.cidrs.length + z.subnet_ids.length + z.vpc_ids.length + Object.keys(z.tags).length > 0) {
-      errors.push(new InputError(file, `zone ${z.name} is of kind internet: it is every address no other zone claims, so it takes no selectors`, z.position));
+      errors.push(
+        new InputError(
+          file,
+          `zone ${z.name} is of kind internet: it is every address no other zone claims, so it takes no selectors`,
+          z.position,
+        ),
+      );
     }
   }
 
@@ -75,25 +85,50 @@ export function parsePolicy(file: string, text: string): ZonePolicy {
     const at = (key: string) => yaml.locate(['rules', index, key]);
     for (const end of ['from', 'to'] as const) {
       if (!zones.has(rule[end])) {
-        errors.push(new InputError(file, `rules.${index}.${end}: unknown zone ${JSON.stringify(rule[end])} (zones: ${[...zones.keys()].join(', ')})`, at(end)));
+        errors.push(
+          new InputError(
+            file,
+            `rules.${index}.${end}: unknown zone ${JSON.stringify(rule[end])} (zones: ${[...zones.keys()].join(', ')})`,
+            at(end),
+          ),
+        );
       }
     }
     const previous = seenIds.get(rule.id);
     if (previous !== undefined) {
-      errors.push(new InputError(file, `rules.${index}.id: duplicate rule id ${rule.id} (first used by rule ${previous})`, at('id')));
+      errors.push(
+        new InputError(
+          file,
+          `rules.${index}.id: duplicate rule id ${rule.id} (first used by rule ${previous})`,
+          at('id'),
+        ),
+      );
     }
     seenIds.set(rule.id, index);
     if (rule.ports !== undefined) {
       const r = parsePorts(rule.ports);
       if (typeof r === 'string') errors.push(new InputError(file, `rules.${index}.ports: ${r}`, at('ports')));
-      else if (rule.protocol === 'icmp') errors.push(new InputError(file, `rules.${index}.ports: icmp has no ports`, at('ports')));
+      else if (rule.protocol === 'icmp')
+        errors.push(new InputError(file, `rules.${index}.ports: icmp has no ports`, at('ports')));
     }
-    rules.push({ ...rule, index, wire: wireProtocol(rule.protocol), portRange: rulePorts(rule), position: yaml.locate(['rules', index]) });
+    rules.push({
+      ...rule,
+      index,
+      wire: wireProtocol(rule.protocol),
+      portRange: rulePorts(rule),
+      position: yaml.locate(['rules', index]),
+    });
   });
 
   document.suppressions.forEach((s, index) => {
     if (s.expires !== undefined && !/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(s.expires)) {
-      errors.push(new InputError(file, `suppressions.${index}.expires: not a calendar date`, yaml.locate(['suppressions', index, 'expires'])));
+      errors.push(
+        new InputError(
+          file,
+          `suppressions.${index}.expires: not a calendar date`,
+          yaml.locate(['suppressions', index, 'expires']),
+        ),
+      );
     }
   });
 

@@ -20,7 +20,11 @@ export function builtinPolicy(): ZonePolicy {
 }
 
 export async function resolvePolicy(explicit: string | undefined, cwd: string): Promise<ResolvedPolicy> {
-  if (explicit) return { policy: await loadPolicyFile(path.resolve(cwd, explicit)).then((p) => ({ ...p, file: explicit })), source: explicit };
+  if (explicit)
+    return {
+      policy: await loadPolicyFile(path.resolve(cwd, explicit)).then((p) => ({ ...p, file: explicit })),
+      source: explicit,
+    };
   const local = path.join(cwd, 'cordon.yaml');
   try {
     await access(local);
@@ -28,5 +32,8 @@ export async function resolvePolicy(explicit: string | undefined, cwd: string): 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  return { policy: builtinPolicy(), source: 'built-in reference policy (zones by SecurityZone tag; no cordon.yaml found)' };
+  return {
+    policy: builtinPolicy(),
+    source: 'built-in reference policy (zones by SecurityZone tag; no cordon.yaml found)',
+  };
 }

@@ -28,7 +28,10 @@ const zoneName = z
 const cidr = z.string().refine(isCidr, { message: 'not a valid IPv4 or IPv6 CIDR' });
 
 /** "443", 443, "6333-6334" or "0-65535". */
-const portSpec = z.union([z.int().min(0).max(65535), z.string().regex(/^\d{1,5}(-\d{1,5})?$/, 'ports are "N" or "LOW-HIGH"')]);
+const portSpec = z.union([
+  z.int().min(0).max(65535),
+  z.string().regex(/^\d{1,5}(-\d{1,5})?$/, 'ports are "N" or "LOW-HIGH"'),
+]);
 
 const zoneSchema = z.strictObject({
   description: z.string().optional(),

@@ -9,13 +9,34 @@ function cell(s: string): string {
 
 export function renderMarkdown(report: ScanReport): string {
   const s = report.summary;
-  const out = ['# cordon network-isolation report', '', `Policy: ${report.policy}`, '', '| status | count |', '|---|---|'];
-  out.push(`| fail | ${s.byStatus.fail - s.suppressed} |`, `| suppressed | ${s.suppressed} |`, `| not assessed | ${s.byStatus['not-assessed']} |`, `| pass | ${s.byStatus.pass} |`, '');
+  const out = [
+    '# cordon network-isolation report',
+    '',
+    `Policy: ${report.policy}`,
+    '',
+    '| status | count |',
+    '|---|---|',
+  ];
+  out.push(
+    `| fail | ${s.byStatus.fail - s.suppressed} |`,
+    `| suppressed | ${s.suppressed} |`,
+    `| not assessed | ${s.byStatus['not-assessed']} |`,
+    `| pass | ${s.byStatus.pass} |`,
+    '',
+  );
   for (const sev of SEVERITIES) {
     const fs = report.findings.filter((f) => f.status === 'fail' && !f.suppression && f.severity === sev);
     if (fs.length === 0) continue;
-    out.push(`## ${SEVERITY_LABEL[sev]} (${fs.length})`, '', '| check | resource | finding | where |', '|---|---|---|---|');
-    for (const f of fs) out.push(`| \`${f.checkId}\` | \`${cell(f.resource.id)}\` ${f.resource.account}/${f.resource.region} | ${cell(f.message)} | ${cell(originText(f.origin))} |`);
+    out.push(
+      `## ${SEVERITY_LABEL[sev]} (${fs.length})`,
+      '',
+      '| check | resource | finding | where |',
+      '|---|---|---|---|',
+    );
+    for (const f of fs)
+      out.push(
+        `| \`${f.checkId}\` | \`${cell(f.resource.id)}\` ${f.resource.account}/${f.resource.region} | ${cell(f.message)} | ${cell(originText(f.origin))} |`,
+      );
     out.push('');
   }
   const na = report.findings.filter((f) => f.status === 'not-assessed');
@@ -26,7 +47,8 @@ export function renderMarkdown(report: ScanReport): string {
   }
   if (report.inputErrors.length > 0) {
     out.push(`## Input errors (${report.inputErrors.length})`, '');
-    for (const e of report.inputErrors) out.push(`- \`${e.file}${e.line !== undefined ? `:${e.line}` : ''}\` ${cell(e.message)}`);
+    for (const e of report.inputErrors)
+      out.push(`- \`${e.file}${e.line !== undefined ? `:${e.line}` : ''}\` ${cell(e.message)}`);
     out.push('');
   }
   return out.join('\n');

@@ -11,7 +11,13 @@ export function resourceText(f: Finding): string {
   return `${r.id} (${r.account}/${r.region})`;
 }
 
-export const SEVERITY_LABEL: Record<Severity, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFO' };
+export const SEVERITY_LABEL: Record<Severity, string> = {
+  critical: 'CRITICAL',
+  high: 'HIGH',
+  medium: 'MEDIUM',
+  low: 'LOW',
+  info: 'INFO',
+};
 
 /** Failing findings first by severity; passes are counted, not listed, in human formats. */
 export function failing(findings: Finding[]): Finding[] {

@@ -6,7 +6,13 @@ import { originText, SEVERITY_LABEL } from './shared.js';
 
 export function renderTable(report: ScanReport, opts: { color: boolean; verbose?: boolean }): string {
   const c = createColors(opts.color);
-  const sevColor: Record<Severity, (s: string) => string> = { critical: (s) => c.bold(c.red(s)), high: c.red, medium: c.yellow, low: c.cyan, info: c.dim };
+  const sevColor: Record<Severity, (s: string) => string> = {
+    critical: (s) => c.bold(c.red(s)),
+    high: c.red,
+    medium: c.yellow,
+    low: c.cyan,
+    info: c.dim,
+  };
   const out: string[] = [];
   for (const sev of SEVERITIES) {
     const fs = report.findings.filter((f) => f.status === 'fail' && !f.suppression && f.severity === sev);
@@ -14,7 +20,9 @@ export function renderTable(report: ScanReport, opts: { color: boolean; verbose?
     out.push(sevColor[sev](`${SEVERITY_LABEL[sev]} (${fs.length})`));
     const width = Math.min(48, Math.max(...fs.map((f) => f.checkId.length)));
     for (const f of fs) {
-      out.push(`  ${sevColor[sev]('✗')} ${f.checkId.padEnd(width)}  ${c.bold(f.resource.id)} ${c.dim(`${f.resource.account}/${f.resource.region}`)}`);
+      out.push(
+        `  ${sevColor[sev]('✗')} ${f.checkId.padEnd(width)}  ${c.bold(f.resource.id)} ${c.dim(`${f.resource.account}/${f.resource.region}`)}`,
+      );
       out.push(`      ${f.message}`);
       const where = originText(f.origin);
       if (where) out.push(c.dim(`      at ${where}`));
@@ -35,7 +43,8 @@ export function renderTable(report: ScanReport, opts: { color: boolean; verbose?
   }
   if (report.inputErrors.length > 0) {
     out.push(c.red(`INPUT ERRORS (${report.inputErrors.length}) — these files or items were skipped`));
-    for (const e of report.inputErrors) out.push(`  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`);
+    for (const e of report.inputErrors)
+      out.push(`  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`);
     out.push('');
   }
   if (report.warnings.length > 0) {
@@ -43,9 +52,18 @@ export function renderTable(report: ScanReport, opts: { color: boolean; verbose?
     for (const w of report.warnings) out.push(`  ${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}`);
     out.push('');
   }
-  for (const s of report.suppressions.expired) out.push(c.yellow(`suppression of ${s.check} (${s.resource}) expired on ${s.expires}: its findings are reported again`));
+  for (const s of report.suppressions.expired)
+    out.push(
+      c.yellow(`suppression of ${s.check} (${s.resource}) expired on ${s.expires}: its findings are reported again`),
+    );
+  for (const s of report.suppressions.unused)
+    out.push(
+      c.dim(`suppression of ${s.check} (${s.resource}) matched no failing finding: remove it if the risk is gone`),
+    );
   const s = report.summary;
-  const bySev = SEVERITIES.filter((x) => s.failBySeverity[x] > 0).map((x) => `${s.failBySeverity[x]} ${x}`).join(', ');
+  const bySev = SEVERITIES.filter((x) => s.failBySeverity[x] > 0)
+    .map((x) => `${s.failBySeverity[x]} ${x}`)
+    .join(', ');
   out.push(
     `${c.bold('Summary:')} ${s.byStatus.fail - s.suppressed} failing${bySev ? ` (${bySev})` : ''}, ${s.byStatus.pass} passing, ${s.byStatus['not-assessed']} not assessed, ${s.suppressed} suppressed — ${report.checks.length} checks over ${s.files} files; policy: ${report.policy}`,
   );

@@ -5,7 +5,10 @@ export function globToRegExp(pattern: string, caseInsensitive = false): RegExp {
   const key = (caseInsensitive ? 'i:' : 's:') + pattern;
   let re = cache.get(key);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     re = new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
     cache.set(key, re);
   }

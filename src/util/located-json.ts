@@ -76,7 +76,13 @@ function nodeValue(node: Node): unknown {
       for (const prop of node.children ?? []) {
         const [k, v] = prop.children ?? [];
         // defineProperty, not assignment: a "__proto__" key stays data instead of replacing the prototype.
-        if (k && v) Object.defineProperty(out, String(k.value), { value: nodeValue(v), enumerable: true, writable: true, configurable: true });
+        if (k && v)
+          Object.defineProperty(out, String(k.value), {
+            value: nodeValue(v),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
       }
       return out;
     }

@@ -10,7 +10,7 @@ import { toPointer } from './json-pointer.js';
 export interface LocatedYaml {
   file: string;
   value: unknown;
-  locate(path: readonly PropertyKey[]): SourcePosition;
+  locate: (path: readonly PropertyKey[]) => SourcePosition;
 }
 
 /** Parses one YAML document; syntax errors and duplicate keys are all reported, each with its line. */
@@ -19,12 +19,24 @@ export function parseLocatedYaml(file: string, text: string): LocatedYaml {
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: true });
   const errors = doc.errors.map((e) => {
     const pos = e.linePos?.[0];
-    return new InputError(file, `invalid YAML: ${e.message.split('\n')[0]}`, pos ? { line: pos.line, column: pos.col } : {});
+    return new InputError(
+      file,
+      `invalid YAML: ${e.message.split('\n')[0]}`,
+      pos ? { line: pos.line, column: pos.col } : {},
+    );
   });
   if (errors.length > 0) throw new InputErrors(errors);
+  let value: unknown;
+  try {
+    // Aliases to anchors that do not exist, and alias bombs, surface only here.
+    value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    const pos = lineCounter.linePos(firstAliasOffset(text));
+    throw new InputErrors([new InputError(file, `invalid YAML: ${(err as Error).message}`, { line: pos.line, column: pos.col })]);
+  }
   return {
     file,
-    value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    value,
     locate: (path) => locateInDocument(doc, lineCounter, path),
   };
 }
@@ -50,7 +62,17 @@ function locateInDocument(doc: Document, lines: LineCounter, path: readonly Prop
     found = [...found, seg];
   }
   const pos = offset === undefined ? { line: 1, col: 1 } : lines.linePos(offset);
-  return { line: pos.line, column: pos.col, pointer: toPointer(found.map((s) => (typeof s === 'symbol' ? String(s) : s))) };
+  return {
+    line: pos.line,
+    column: pos.col,
+    pointer: toPointer(found.map((s) => (typeof s === 'symbol' ? String(s) : s))),
+  };
+}
+
+/** Where the first alias (`*name`) starts, for an error that YAML reports without a position. */
+function firstAliasOffset(text: string): number {
+  const m = /(^|[\s[{,:-])\*/.exec(text);
+  return m ? m.index + m[1]!.length : 0;
 }
 
 function rangeStart(node: unknown): number | undefined {

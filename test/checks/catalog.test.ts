@@ -12,7 +12,8 @@ import { scanAwsSnapshot } from '../../src/scan.js';
 
 const policyText = await readFile('examples/cordon.yaml', 'utf8');
 const policy = parsePolicy('examples/cordon.yaml', policyText);
-const scan = (snapshot: string) => scanAwsSnapshot({ snapshot, policy, policySource: 'examples/cordon.yaml', cwd: process.cwd(), today: '2026-11-22' });
+const scan = (snapshot: string) =>
+  scanAwsSnapshot({ snapshot, policy, policySource: 'examples/cordon.yaml', cwd: process.cwd(), today: '2026-11-22' });
 const reference = await scan('examples/aws/reference');
 const misconfigured = await scan('examples/aws/misconfigured');
 
@@ -21,7 +22,15 @@ describe('check catalog', () => {
     assert.equal(new Set(AWS_CHECKS.map((c) => c.id)).size, AWS_CHECKS.length);
     for (const c of AWS_CHECKS) {
       assert.match(c.id, /^aws-[a-z0-9-]+$/);
-      assert.ok(c.title && c.rationale.length > 40 && c.remediation.text && c.references.length > 0 && c.seeds.length > 0 && c.requires.length > 0, c.id);
+      assert.ok(
+        c.title &&
+          c.rationale.length > 40 &&
+          c.remediation.text &&
+          c.references.length > 0 &&
+          c.seeds.length > 0 &&
+          c.requires.length > 0,
+        c.id,
+      );
     }
   });
   for (const check of AWS_CHECKS) {
@@ -30,8 +39,14 @@ describe('check catalog', () => {
       assert.ok(fails.length > 0, `${check.id} did not fail on examples/aws/misconfigured`);
       for (const f of fails) assert.ok(f.message.length > 0 && f.fingerprint.startsWith(check.id));
       const mine = reference.findings.filter((f) => f.checkId === check.id);
-      assert.ok(mine.some((f) => f.status === 'pass'), `${check.id} has no passing finding on the reference`);
-      assert.deepEqual(mine.filter((f) => f.status !== 'pass').map((f) => f.message), []);
+      assert.ok(
+        mine.some((f) => f.status === 'pass'),
+        `${check.id} has no passing finding on the reference`,
+      );
+      assert.deepEqual(
+        mine.filter((f) => f.status !== 'pass').map((f) => f.message),
+        [],
+      );
     });
   }
   it('the examples read without input errors', () => {

@@ -21,7 +21,11 @@ describe('cordon scan', () => {
   it('--fail-on sets the threshold', async () => {
     // The misconfigured example has a critical finding, so even --fail-on critical fails.
     assert.equal((await runCli([...mis, '--fail-on', 'critical'])).code, 1);
-    assert.equal((await runCli([...mis, '--checks', 'aws-vpc-endpoint-not-available', '--fail-on', 'high'])).code, 0, 'a medium finding is under the high threshold');
+    assert.equal(
+      (await runCli([...mis, '--checks', 'aws-vpc-endpoint-not-available', '--fail-on', 'high'])).code,
+      0,
+      'a medium finding is under the high threshold',
+    );
     assert.equal((await runCli([...mis, '--checks', 'aws-vpc-endpoint-not-available', '--fail-on', 'medium'])).code, 1);
     assert.equal((await runCli([...mis, '--fail-on', 'bogus'])).code, 2);
   });
@@ -34,16 +38,34 @@ describe('cordon scan', () => {
   it('suppressions need a reason, hide a failure until they expire, and come back after', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-sup-'));
     const policy = path.join(dir, 'cordon.yaml');
-    const sup = (expires: string) => `${REFERENCE_POLICY_YAML.replace('suppressions: []', `suppressions:\n  - check: aws-data-zone-internet-route\n    resource: subnet-0b0000000000c0001\n    reason: NAT kept until the data migration ends (CHG-1234)\n    expires: ${expires}`)}`;
+    const sup = (expires: string) =>
+      `${REFERENCE_POLICY_YAML.replace('suppressions: []', `suppressions:\n  - check: aws-data-zone-internet-route\n    resource: subnet-0b0000000000c0001\n    reason: NAT kept until the data migration ends (CHG-1234)\n    expires: ${expires}`)}`;
     await writeFile(policy, sup('2027-01-31'));
-    const args = ['scan', 'examples/aws/misconfigured', '-p', policy, '--format', 'json', '--checks', 'aws-data-zone-internet-route'];
-    const active = JSON.parse((await runCli(args)).stdout) as { findings: { status: string; suppression?: { reason: string } }[] };
+    const args = [
+      'scan',
+      'examples/aws/misconfigured',
+      '-p',
+      policy,
+      '--format',
+      'json',
+      '--checks',
+      'aws-data-zone-internet-route',
+    ];
+    const active = JSON.parse((await runCli(args)).stdout) as {
+      findings: { status: string; suppression?: { reason: string } }[];
+    };
     assert.match(active.findings.find((f) => f.status === 'fail')!.suppression!.reason, /CHG-1234/);
     assert.equal((await runCli(args)).code, 0, 'a suppressed critical does not fail the run');
     await writeFile(policy, sup('2026-11-01'));
     const expired = await runCli(args);
     assert.equal(expired.code, 1);
-    await writeFile(policy, REFERENCE_POLICY_YAML.replace('suppressions: []', 'suppressions:\n  - check: aws-data-zone-internet-route\n    reason: ""'));
+    await writeFile(
+      policy,
+      REFERENCE_POLICY_YAML.replace(
+        'suppressions: []',
+        'suppressions:\n  - check: aws-data-zone-internet-route\n    reason: ""',
+      ),
+    );
     const bad = await runCli(args);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /cordon.yaml:\d+:\d+: suppressions.0.reason: a suppression needs a reason/);
@@ -55,7 +77,11 @@ describe('cordon scan', () => {
     assert.equal(first.code, 1);
     const again = await runCli([...mis, '--baseline', baseline, '--format', 'json']);
     assert.equal(again.code, 0);
-    assert.equal((JSON.parse(again.stdout) as { findings: { status: string }[] }).findings.filter((f) => f.status === 'fail').length, 0);
+    assert.equal(
+      (JSON.parse(again.stdout) as { findings: { status: string }[] }).findings.filter((f) => f.status === 'fail')
+        .length,
+      0,
+    );
     await writeFile(baseline, '{"findings": [{"status": "fail"}]}');
     const broken = await runCli([...mis, '--baseline', baseline]);
     assert.equal(broken.code, 2);
@@ -66,17 +92,33 @@ describe('cordon scan', () => {
     for (const f of ['manifest.json', 'describe-vpcs.json', 'describe-subnets.json', 'describe-route-tables.json']) {
       await writeFile(path.join(dir, f), await readFile(path.join('examples/aws/misconfigured', f)));
     }
-    const r = JSON.parse((await runCli(['scan', dir, '-p', 'examples/cordon.yaml', '--format', 'json'])).stdout) as { findings: { checkId: string; status: string; message: string }[] };
+    const r = JSON.parse((await runCli(['scan', dir, '-p', 'examples/cordon.yaml', '--format', 'json'])).stdout) as {
+      findings: { checkId: string; status: string; message: string }[];
+    };
     const runtime = r.findings.filter((f) => f.checkId === 'aws-bedrock-runtime-endpoint-missing');
-    assert.deepEqual(runtime.map((f) => f.status), ['not-assessed']);
+    assert.deepEqual(
+      runtime.map((f) => f.status),
+      ['not-assessed'],
+    );
     assert.match(runtime[0]!.message, /aws ec2 describe-vpc-endpoints/);
-    assert.ok(r.findings.some((f) => f.checkId === 'aws-data-zone-internet-route' && f.status === 'fail'), 'checks with their data still run');
+    assert.ok(
+      r.findings.some((f) => f.checkId === 'aws-data-zone-internet-route' && f.status === 'fail'),
+      'checks with their data still run',
+    );
   });
-  it('the built bin runs (npx cordon after npm ci)', { skip: !existsSync('dist/cli/main.js') && 'dist/ not built (npm run build)' }, () => {
-    const r = spawnSync(process.execPath, ['bin/cordon.js', 'scan', 'examples/aws/reference', '-p', 'examples/cordon.yaml'], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /Summary: 0 failing/);
-    const v = spawnSync(process.execPath, ['bin/cordon.js', '--version'], { encoding: 'utf8' });
-    assert.equal(v.stdout.trim(), '0.1.0');
-  });
+  it(
+    'the built bin runs (npx cordon after npm ci)',
+    { skip: !existsSync('dist/cli/main.js') && 'dist/ not built (npm run build)' },
+    () => {
+      const r = spawnSync(
+        process.execPath,
+        ['bin/cordon.js', 'scan', 'examples/aws/reference', '-p', 'examples/cordon.yaml'],
+        { encoding: 'utf8' },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /Summary: 0 failing/);
+      const v = spawnSync(process.execPath, ['bin/cordon.js', '--version'], { encoding: 'utf8' });
+      assert.equal(v.stdout.trim(), '0.1.0');
+    },
+  );
 });

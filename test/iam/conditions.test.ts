@@ -36,7 +36,7 @@ describe('IAM condition semantics', () => {
     assert.equal(evaluateOperator('StringEquals', 'aws:PrincipalOrgID', ['${aws:PrincipalTag/org}'], org), 'unknown');
   });
   it('IpAddress and numeric and date operators', () => {
-    const c = context({ 'aws:SourceIp': '10.1.2.3', 'n': '5', 'd': '2026-01-02T00:00:00Z' });
+    const c = context({ 'aws:SourceIp': '10.1.2.3', n: '5', d: '2026-01-02T00:00:00Z' });
     assert.equal(evaluateOperator('IpAddress', 'aws:SourceIp', ['10.0.0.0/8'], c), true);
     assert.equal(evaluateOperator('NotIpAddress', 'aws:SourceIp', ['10.0.0.0/8'], c), false);
     assert.equal(evaluateOperator('NumericLessThan', 'n', ['6'], c), true);

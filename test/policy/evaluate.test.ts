@@ -11,18 +11,27 @@ describe('zone decisions (seed 000 policy table)', () => {
   it('allows what an allow rule names: NET-001 application -> inference https/443', () => {
     const d = decide(policy, { from: 'application', to: 'inference', protocol: 'https', port: 443 });
     assert.equal(d.kind, 'allow');
-    assert.deepEqual(d.decidingRules.map((r) => r.id), ['NET-001']);
+    assert.deepEqual(
+      d.decidingRules.map((r) => r.id),
+      ['NET-001'],
+    );
   });
   it('treats https as TCP: a tcp/443 query matches an https rule (the seed skipped it)', () => {
     assert.equal(decide(policy, { from: 'inference', to: 'external_ai', protocol: 'tcp', port: 443 }).kind, 'allow');
   });
   it('does not let a TCP rule match UDP (the seed let "tcp" rules match every protocol)', () => {
-    assert.equal(decide(policy, { from: 'inference', to: 'external_ai', protocol: 'udp', port: 443 }).kind, 'default-deny');
+    assert.equal(
+      decide(policy, { from: 'inference', to: 'external_ai', protocol: 'udp', port: 443 }).kind,
+      'default-deny',
+    );
   });
   it('explicit deny: NET-010 application -> external_ai', () => {
     const d = decide(policy, { from: 'application', to: 'external_ai', protocol: 'https', port: 443 });
     assert.equal(d.kind, 'explicit-deny');
-    assert.deepEqual(d.decidingRules.map((r) => r.id), ['NET-010']);
+    assert.deepEqual(
+      d.decidingRules.map((r) => r.id),
+      ['NET-010'],
+    );
   });
   it('default deny when no rule matches', () => {
     const d = decide(policy, { from: 'application', to: 'data', protocol: 'tcp', port: 5432 });
@@ -30,7 +39,12 @@ describe('zone decisions (seed 000 policy table)', () => {
     assert.equal(d.allowed, false);
   });
   it('port ranges: NET-003 covers 6333-6334 and nothing around it', () => {
-    for (const [port, kind] of [[6332, 'default-deny'], [6333, 'allow'], [6334, 'allow'], [6335, 'default-deny']] as const) {
+    for (const [port, kind] of [
+      [6332, 'default-deny'],
+      [6333, 'allow'],
+      [6334, 'allow'],
+      [6335, 'default-deny'],
+    ] as const) {
       assert.equal(decide(policy, { from: 'inference', to: 'data', protocol: 'tcp', port }).kind, kind, `port ${port}`);
     }
   });
@@ -56,25 +70,94 @@ rules:
 describe('cordon policy check', () => {
   const cwd = process.cwd();
   it('prints the decision and rule, exit 0 for allow', async () => {
-    const r = await runCli(['policy', 'check', '--from', 'application', '--to', 'inference', '--port', '443', '--protocol', 'https', '-p', 'examples/cordon.yaml'], { cwd });
+    const r = await runCli(
+      [
+        'policy',
+        'check',
+        '--from',
+        'application',
+        '--to',
+        'inference',
+        '--port',
+        '443',
+        '--protocol',
+        'https',
+        '-p',
+        'examples/cordon.yaml',
+      ],
+      { cwd },
+    );
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^ALLOW application -> inference https\/443: allowed by NET-001/);
     assert.match(r.stdout, /examples\/cordon.yaml:\d+/);
   });
   it('exit 1 for explicit and default deny, with json output', async () => {
-    const r = await runCli(['policy', 'check', '--from', 'application', '--to', 'external_ai', '--port', '443', '-p', 'examples/cordon.yaml', '--format', 'json'], { cwd });
+    const r = await runCli(
+      [
+        'policy',
+        'check',
+        '--from',
+        'application',
+        '--to',
+        'external_ai',
+        '--port',
+        '443',
+        '-p',
+        'examples/cordon.yaml',
+        '--format',
+        'json',
+      ],
+      { cwd },
+    );
     assert.equal(r.code, 1);
     const j = JSON.parse(r.stdout) as { decision: string; rules: { id: string }[] };
     assert.equal(j.decision, 'explicit-deny');
-    assert.deepEqual(j.rules.map((x) => x.id), ['NET-010']);
-    const r2 = await runCli(['policy', 'check', '--from', 'sandbox', '--to', 'data', '--port', '6333', '-p', 'examples/cordon.yaml', '--format', 'json'], { cwd });
+    assert.deepEqual(
+      j.rules.map((x) => x.id),
+      ['NET-010'],
+    );
+    const r2 = await runCli(
+      [
+        'policy',
+        'check',
+        '--from',
+        'sandbox',
+        '--to',
+        'data',
+        '--port',
+        '6333',
+        '-p',
+        'examples/cordon.yaml',
+        '--format',
+        'json',
+      ],
+      { cwd },
+    );
     assert.equal(r2.code, 1);
     assert.equal((JSON.parse(r2.stdout) as { decision: string }).decision, 'default-deny');
   });
   it('usage errors exit 2: unknown zone, bad port, missing port', async () => {
-    assert.equal((await runCli(['policy', 'check', '--from', 'nowhere', '--to', 'data', '--port', '1', '-p', 'examples/cordon.yaml'], { cwd })).code, 2);
-    assert.equal((await runCli(['policy', 'check', '--from', 'application', '--to', 'data', '--port', '70000', '-p', 'examples/cordon.yaml'], { cwd })).code, 2);
-    const r = await runCli(['policy', 'check', '--from', 'application', '--to', 'data', '-p', 'examples/cordon.yaml'], { cwd });
+    assert.equal(
+      (
+        await runCli(
+          ['policy', 'check', '--from', 'nowhere', '--to', 'data', '--port', '1', '-p', 'examples/cordon.yaml'],
+          { cwd },
+        )
+      ).code,
+      2,
+    );
+    assert.equal(
+      (
+        await runCli(
+          ['policy', 'check', '--from', 'application', '--to', 'data', '--port', '70000', '-p', 'examples/cordon.yaml'],
+          { cwd },
+        )
+      ).code,
+      2,
+    );
+    const r = await runCli(['policy', 'check', '--from', 'application', '--to', 'data', '-p', 'examples/cordon.yaml'], {
+      cwd,
+    });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--port is required/);
   });

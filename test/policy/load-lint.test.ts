@@ -24,14 +24,16 @@ function errorsOf(yaml: string): InputError[] {
 
 describe('policy loading gives located errors', () => {
   it('names the line of a rule that uses an unknown zone', () => {
-    const yaml = 'version: 1\nzones:\n  a: {}\nrules:\n  - id: R1\n    name: r\n    from: a\n    to: nowhere\n    action: allow\n    protocol: tcp\n    justification: j\n';
+    const yaml =
+      'version: 1\nzones:\n  a: {}\nrules:\n  - id: R1\n    name: r\n    from: a\n    to: nowhere\n    action: allow\n    protocol: tcp\n    justification: j\n';
     const [e] = errorsOf(yaml);
     assert.ok(e);
     assert.equal(e.position.line, 8);
     assert.match(e.format(), /^cordon.yaml:8:\d+: rules.0.to: unknown zone "nowhere"/);
   });
   it('reports an unknown key, a bad CIDR and a missing field, each with its line', () => {
-    const yaml = 'version: 1\nzones:\n  a:\n    cidrs: [10.0.0.0/33]\n    colour: red\nrules:\n  - id: R1\n    from: a\n    to: a\n    action: allow\n    protocol: tcp\n    justification: j\n';
+    const yaml =
+      'version: 1\nzones:\n  a:\n    cidrs: [10.0.0.0/33]\n    colour: red\nrules:\n  - id: R1\n    from: a\n    to: a\n    action: allow\n    protocol: tcp\n    justification: j\n';
     const errors = errorsOf(yaml);
     const lines = errors.map((e) => e.position.line).sort();
     assert.deepEqual(lines, [4, 5, 7]);
@@ -45,22 +47,30 @@ describe('policy loading gives located errors', () => {
     assert.ok(s && s.position.line !== undefined);
   });
   it('rejects backwards port ranges and duplicate ids', () => {
-    const yaml = 'version: 1\nzones: {a: {}}\nrules:\n  - {id: R, name: n, from: a, to: a, action: allow, protocol: tcp, ports: "9-1", justification: j}\n  - {id: R, name: n, from: a, to: a, action: deny, protocol: tcp, justification: j}\n';
+    const yaml =
+      'version: 1\nzones: {a: {}}\nrules:\n  - {id: R, name: n, from: a, to: a, action: allow, protocol: tcp, ports: "9-1", justification: j}\n  - {id: R, name: n, from: a, to: a, action: deny, protocol: tcp, justification: j}\n';
     const msgs = errorsOf(yaml).map((e) => e.message);
     assert.ok(msgs.some((m) => /runs backwards/.test(m)));
     assert.ok(msgs.some((m) => /duplicate rule id R/.test(m)));
   });
   it('never crashes on arbitrary text: either a policy or located errors (property)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `version: 1\nzones:\n  a: {}\nrules: ${s}\n`), fc.jsonValue().map((v) => JSON.stringify(v))), (text) => {
-        try {
-          parsePolicy('p.yaml', text);
-        } catch (err) {
-          const list = err instanceof InputErrors ? err.errors : err instanceof InputError ? [err] : undefined;
-          assert.ok(list, `unexpected ${String(err)}`);
-          for (const e of list) assert.equal(e.file, 'p.yaml');
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `version: 1\nzones:\n  a: {}\nrules: ${s}\n`),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          try {
+            parsePolicy('p.yaml', text);
+          } catch (err) {
+            const list = err instanceof InputErrors ? err.errors : err instanceof InputError ? [err] : undefined;
+            assert.ok(list, `unexpected ${String(err)}`);
+            for (const e of list) assert.equal(e.file, 'p.yaml');
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -69,7 +79,10 @@ describe('policy loading gives located errors', () => {
 describe('policy lint', () => {
   it('the reference policy has no errors', () => {
     const problems = lintPolicy(parsePolicy('cordon.yaml', REFERENCE_POLICY_YAML));
-    assert.deepEqual(problems.filter((p) => p.level === 'error'), []);
+    assert.deepEqual(
+      problems.filter((p) => p.level === 'error'),
+      [],
+    );
   });
   it('finds overlapping zones, dead allows, redundancy, guardrail breaks and wide allows', () => {
     const yaml = `version: 1

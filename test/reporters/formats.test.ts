@@ -2,13 +2,16 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import AjvDraft04 from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
 import { XMLValidator } from 'fast-xml-parser';
 import { AWS_CHECKS } from '../../src/checks/registry.js';
 import { runCli } from '../support/cli.js';
 
 const require = createRequire(import.meta.url);
+// Both packages are CommonJS with a `default` export property; take it explicitly under NodeNext interop.
+const Ajv = AjvDraft04.default;
+const addFormats = addFormatsModule.default;
 // The official OASIS SARIF 2.1.0 schema, as shipped in @microsoft/jest-sarif (a dev dependency, not copied here).
 const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
 const schema = JSON.parse(await readFile(schemaPath, 'utf8')) as object;
@@ -17,7 +20,17 @@ describe('report formats', () => {
   it('SARIF is valid 2.1.0 with a failing result for every check on the misconfigured example', async () => {
     const r = await runCli(['scan', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml', '--format', 'sarif']);
     assert.equal(r.code, 1);
-    const log = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; kind: string; level: string; locations: { physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[]; tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } } }[] };
+    const log = JSON.parse(r.stdout) as {
+      runs: {
+        results: {
+          ruleId: string;
+          kind: string;
+          level: string;
+          locations: { physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } } }[];
+        }[];
+        tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } };
+      }[];
+    };
     const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
     addFormats(ajv);
     const valid = ajv.validate(schema, log);
@@ -28,7 +41,8 @@ describe('report formats', () => {
     for (const rule of run.tool.driver.rules) assert.match(rule.properties['security-severity'] ?? '', /^\d+\.\d$/);
     const located = run.results.filter((x) => x.locations[0]?.physicalLocation);
     assert.ok(located.length > 0);
-    for (const x of located) assert.match(x.locations[0]!.physicalLocation!.artifactLocation.uri, /^examples\/aws\/misconfigured\//);
+    for (const x of located)
+      assert.match(x.locations[0]!.physicalLocation!.artifactLocation.uri, /^examples\/aws\/misconfigured\//);
   });
   it('SARIF of a clean scan is valid and has no results', async () => {
     const r = await runCli(['scan', 'examples/aws/reference', '-p', 'examples/cordon.yaml', '--format', 'sarif']);
@@ -45,12 +59,19 @@ describe('report formats', () => {
     assert.match(r.stdout, /<testsuites name="cordon" tests="\d+" failures="27"/);
   });
   it('Markdown and the table group failures by severity', async () => {
-    const md = await runCli(['scan', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml', '--format', 'markdown']);
+    const md = await runCli([
+      'scan',
+      'examples/aws/misconfigured',
+      '-p',
+      'examples/cordon.yaml',
+      '--format',
+      'markdown',
+    ]);
     assert.match(md.stdout, /^# cordon network-isolation report/);
     assert.match(md.stdout, /## CRITICAL \(1\)[\s\S]*## HIGH \(13\)[\s\S]*## MEDIUM \(13\)/);
     const table = await runCli(['scan', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml']);
     assert.match(table.stdout, /^CRITICAL \(1\)/);
-    assert.doesNotMatch(table.stdout, /\u001b\[/, 'no colour when stdout is not a TTY');
+    assert.ok(!table.stdout.includes('\u001b['), 'no colour when stdout is not a TTY');
     assert.match(table.stdout, /Summary: 27 failing \(1 critical, 13 high, 13 medium\)/);
   });
   it('every format is deterministic: two runs give the same bytes', async () => {

@@ -24,21 +24,39 @@ describe('AWS snapshot reader', () => {
   });
   it('takes account and region from a manifest, or from the data itself', () => {
     const withManifest = loadAwsSnapshotFromTexts([
-      { name: 'm.json', text: JSON.stringify({ cordonSnapshot: 1, provider: 'aws', account: '123456789012', region: 'eu-west-1' }) },
+      {
+        name: 'm.json',
+        text: JSON.stringify({ cordonSnapshot: 1, provider: 'aws', account: '123456789012', region: 'eu-west-1' }),
+      },
       { name: 'v.json', text: JSON.stringify({ Vpcs: [{ VpcId: 'vpc-1' }] }) },
     ]);
     assert.equal(withManifest.inventory.vpcs[0]!.region, 'eu-west-1');
     const fromData = loadAwsSnapshotFromTexts([
       { name: 'v.json', text: JSON.stringify({ Vpcs: [{ VpcId: 'vpc-1', OwnerId: '210987654321' }] }) },
-      { name: 's.json', text: JSON.stringify({ Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', AvailabilityZone: 'ap-south-1b', OwnerId: '210987654321' }] }) },
+      {
+        name: 's.json',
+        text: JSON.stringify({
+          Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', AvailabilityZone: 'ap-south-1b', OwnerId: '210987654321' }],
+        }),
+      },
     ]);
-    assert.deepEqual([fromData.inventory.vpcs[0]!.account, fromData.inventory.vpcs[0]!.region], ['210987654321', 'ap-south-1']);
+    assert.deepEqual(
+      [fromData.inventory.vpcs[0]!.account, fromData.inventory.vpcs[0]!.region],
+      ['210987654321', 'ap-south-1'],
+    );
   });
   it('a malformed file gives a located error and the rest is still read', async () => {
     const dir = await copyExample('reference');
     await writeFile(path.join(dir, 'broken.json'), '{\n  "Vpcs": [\n    {"VpcId": "vpc-x",}\n  ]\n}\n');
     await writeFile(path.join(dir, 'other.json'), '{"Something": 1}');
-    await writeFile(path.join(dir, 'bad-item.json'), JSON.stringify({ Subnets: [{ SubnetId: 'subnet-ok', VpcId: 'vpc-0a1b2c3d4e5f60001' }, { SubnetId: 'subnet-bad' }] }, null, 2));
+    await writeFile(
+      path.join(dir, 'bad-item.json'),
+      JSON.stringify(
+        { Subnets: [{ SubnetId: 'subnet-ok', VpcId: 'vpc-0a1b2c3d4e5f60001' }, { SubnetId: 'subnet-bad' }] },
+        null,
+        2,
+      ),
+    );
     const r = await loadAwsSnapshot(dir);
     const byFile = new Map(r.errors.map((e) => [e.file, e]));
     assert.equal(byFile.get('broken.json')?.position.line, 3);
@@ -54,8 +72,24 @@ describe('AWS snapshot reader', () => {
     assert.ok(r.warnings.some((w) => /NextToken/.test(w.message)));
   });
   it('records what a collector could not read, from the manifest', () => {
-    const r = loadAwsSnapshotFromTexts([{ name: 'm.json', text: JSON.stringify({ cordonSnapshot: 1, provider: 'aws', account: '123456789012', region: 'us-east-1', unavailable: [{ dataset: 'ec2:vpc-endpoints', reason: 'UnauthorizedOperation', action: 'ec2:DescribeVpcEndpoints' }] }) }]);
-    assert.equal(r.inventory.unavailable.get('123456789012/us-east-1')?.get('ec2:vpc-endpoints')?.action, 'ec2:DescribeVpcEndpoints');
+    const r = loadAwsSnapshotFromTexts([
+      {
+        name: 'm.json',
+        text: JSON.stringify({
+          cordonSnapshot: 1,
+          provider: 'aws',
+          account: '123456789012',
+          region: 'us-east-1',
+          unavailable: [
+            { dataset: 'ec2:vpc-endpoints', reason: 'UnauthorizedOperation', action: 'ec2:DescribeVpcEndpoints' },
+          ],
+        }),
+      },
+    ]);
+    assert.equal(
+      r.inventory.unavailable.get('123456789012/us-east-1')?.get('ec2:vpc-endpoints')?.action,
+      'ec2:DescribeVpcEndpoints',
+    );
   });
   it('never crashes on arbitrary input: every problem is a located InputError (property)', () => {
     const shapes = fc.oneof(

@@ -13,7 +13,10 @@ export function manifest(account = ACCOUNT, region = REGION) {
 }
 
 export function runCheck(check: AwsCheck, docs: Record<string, unknown>, policyYaml = REFERENCE_POLICY_YAML) {
-  const files = Object.entries({ 'manifest.json': manifest(), ...docs }).map(([name, v]) => ({ name, text: JSON.stringify(v, null, 2) }));
+  const files = Object.entries({ 'manifest.json': manifest(), ...docs }).map(([name, v]) => ({
+    name,
+    text: JSON.stringify(v, null, 2),
+  }));
   const loaded = loadAwsSnapshotFromTexts(files);
   if (loaded.errors.length > 0) throw new Error(loaded.errors.map((e) => e.format()).join('\n'));
   return runAwsChecks(loaded.inventory, parsePolicy('cordon.yaml', policyYaml), [check]);

@@ -9,9 +9,16 @@ export default defineAwsCheck({
   resourceType: 'AWS::EC2::VPC',
   rationale:
     'Bedrock has two APIs: the runtime (bedrock-runtime) and the control plane (bedrock: model listing, customization jobs, guardrails, provisioned throughput). With only the runtime endpoint, management calls still go to the public endpoint.',
-  remediation: { text: 'Create a com.amazonaws.<region>.bedrock interface endpoint with private DNS next to the runtime endpoint.' },
+  remediation: {
+    text: 'Create a com.amazonaws.<region>.bedrock interface endpoint with private DNS next to the runtime endpoint.',
+  },
   references: ['https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html'],
   seeds: ['001: No endpoint for management API'],
   requires: ['ec2:vpcs', 'ec2:subnets', 'ec2:vpc-endpoints'],
-  run: (ctx) => bedrockEndpointResults(ctx, 'bedrock', 'control-plane calls (ListFoundationModels, CreateModelCustomizationJob, …)'),
+  run: (ctx) =>
+    bedrockEndpointResults(
+      ctx,
+      'bedrock',
+      'control-plane calls (ListFoundationModels, CreateModelCustomizationJob, …)',
+    ),
 });

@@ -10,7 +10,9 @@ export default defineAwsCheck({
   resourceType: 'AWS::Bedrock::ModelCustomizationJob',
   rationale:
     'Seed 003 pitfall: "configuring a job within a VPC but failing to create VPC endpoints, forcing traffic over the internet anyway". A job reads its training data from and writes its artifacts to S3; without an S3 endpoint in its VPC that traffic uses NAT or internet gateways, or the job fails.',
-  remediation: { text: 'Create an S3 gateway endpoint in the job\'s VPC, associated with the route tables of its subnets.' },
+  remediation: {
+    text: "Create an S3 gateway endpoint in the job's VPC, associated with the route tables of its subnets.",
+  },
   references: ['https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-model-customization.html'],
   seeds: ['003: pitfall (no VPC endpoints for a job in a VPC)'],
   requires: ['bedrock:customization-jobs', 'ec2:subnets', 'ec2:vpc-endpoints'],
@@ -21,8 +23,20 @@ export default defineAwsCheck({
       ...jobs.map(({ job, vpcId }): CheckResult => {
         const s3 = endpointsFor(ctx.zones, vpcId, 's3');
         return s3.length === 0
-          ? { status: 'fail', resource: jobResource(job), origin: job.origin, message: `customization job ${job.name} runs in ${vpcId}, which has no S3 endpoint: its training data goes over NAT/internet or the job fails`, evidence: { vpcId } }
-          : { status: 'pass', resource: jobResource(job), origin: job.origin, message: `customization job ${job.name}'s VPC ${vpcId} has S3 endpoint ${s3.map((e) => e.id).join(', ')}`, evidence: { vpcId } };
+          ? {
+              status: 'fail',
+              resource: jobResource(job),
+              origin: job.origin,
+              message: `customization job ${job.name} runs in ${vpcId}, which has no S3 endpoint: its training data goes over NAT/internet or the job fails`,
+              evidence: { vpcId },
+            }
+          : {
+              status: 'pass',
+              resource: jobResource(job),
+              origin: job.origin,
+              message: `customization job ${job.name}'s VPC ${vpcId} has S3 endpoint ${s3.map((e) => e.id).join(', ')}`,
+              evidence: { vpcId },
+            };
       }),
     ];
   },

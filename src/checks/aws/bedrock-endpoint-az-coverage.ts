@@ -22,16 +22,41 @@ export default defineAwsCheck({
       .flatMap((e): CheckResult[] => {
         const az = (id: string) => ctx.zones.subnet(id)?.availabilityZone ?? ctx.zones.subnet(id)?.availabilityZoneId;
         const endpointAzs = new Set(e.subnetIds.map(az).filter((x): x is string => x !== undefined));
-        const callerSubnets = ctx.zones.subnetsOfVpc(e.vpcId).filter((s) => ctx.zones.callingZones.has(ctx.zones.zoneOfSubnet(s.id)?.zone ?? ''));
-        const jobSubnets = jobs.flatMap((j) => j.vpcConfig?.subnetIds ?? []).map((id) => ctx.zones.subnet(id)).filter((s) => s?.vpcId === e.vpcId);
-        const callerAzs = new Set([...callerSubnets, ...jobSubnets].map((s) => s?.availabilityZone ?? s?.availabilityZoneId).filter((x): x is string => x !== undefined));
+        const callerSubnets = ctx.zones
+          .subnetsOfVpc(e.vpcId)
+          .filter((s) => ctx.zones.callingZones.has(ctx.zones.zoneOfSubnet(s.id)?.zone ?? ''));
+        const jobSubnets = jobs
+          .flatMap((j) => j.vpcConfig?.subnetIds ?? [])
+          .map((id) => ctx.zones.subnet(id))
+          .filter((s) => s?.vpcId === e.vpcId);
+        const callerAzs = new Set(
+          [...callerSubnets, ...jobSubnets]
+            .map((s) => s?.availabilityZone ?? s?.availabilityZoneId)
+            .filter((x): x is string => x !== undefined),
+        );
         const resource = endpointResource(ctx, e);
         if (callerAzs.size === 0) return [];
         const missing = [...callerAzs].filter((a) => !endpointAzs.has(a)).sort();
         const evidence = { endpointAzs: [...endpointAzs].sort(), callerAzs: [...callerAzs].sort(), missing };
         return missing.length > 0
-          ? [{ status: 'fail', resource, origin: e.origin, message: `${e.service} endpoint ${e.id} has no interface in ${missing.join(', ')}, where its callers run`, evidence }]
-          : [{ status: 'pass', resource, origin: e.origin, message: `${e.service} endpoint ${e.id} covers every caller AZ (${[...callerAzs].sort().join(', ')})`, evidence }];
+          ? [
+              {
+                status: 'fail',
+                resource,
+                origin: e.origin,
+                message: `${e.service} endpoint ${e.id} has no interface in ${missing.join(', ')}, where its callers run`,
+                evidence,
+              },
+            ]
+          : [
+              {
+                status: 'pass',
+                resource,
+                origin: e.origin,
+                message: `${e.service} endpoint ${e.id} covers every caller AZ (${[...callerAzs].sort().join(', ')})`,
+                evidence,
+              },
+            ];
       });
   },
 });

@@ -8,11 +8,18 @@ export function bedrockEndpointResults(ctx: AwsCheckContext, service: string, wh
   for (const [vpcId, reasons] of ctx.zones.bedrockVpcs(ctx.scope)) {
     const vpc = ctx.zones.vpc(vpcId);
     const found = endpointsFor(ctx.zones, vpcId, service).filter((e) => e.type === 'Interface');
-    const resource = { id: vpcId, type: 'AWS::EC2::VPC', arn: `arn:aws:ec2:${ctx.scope.region}:${ctx.scope.account}:vpc/${vpcId}` };
+    const resource = {
+      id: vpcId,
+      type: 'AWS::EC2::VPC',
+      arn: `arn:aws:ec2:${ctx.scope.region}:${ctx.scope.account}:vpc/${vpcId}`,
+    };
     const origin = vpc?.origin;
     const evidence = { whyThisVpc: reasons, endpoints: found.map((e) => ({ id: e.id, state: e.state ?? 'unknown' })) };
     if (found.length === 0) {
-      const callers = ctx.zones.subnetsOfVpc(vpcId).filter((s) => ctx.zones.callingZones.has(ctx.zones.zoneOfSubnet(s.id)?.zone ?? '')).map((s) => s.id);
+      const callers = ctx.zones
+        .subnetsOfVpc(vpcId)
+        .filter((s) => ctx.zones.callingZones.has(ctx.zones.zoneOfSubnet(s.id)?.zone ?? ''))
+        .map((s) => s.id);
       out.push({
         status: 'fail',
         resource,
@@ -21,7 +28,10 @@ export function bedrockEndpointResults(ctx: AwsCheckContext, service: string, wh
         evidence,
         remediation: {
           text: `Create an interface endpoint for ${service} with private DNS in the calling zone's subnets.`,
-          snippet: { language: 'terraform', code: interfaceEndpointTerraform(ctx.scope.region, vpcId, [service], callers) },
+          snippet: {
+            language: 'terraform',
+            code: interfaceEndpointTerraform(ctx.scope.region, vpcId, [service], callers),
+          },
         },
       });
     } else {
@@ -45,7 +55,9 @@ export default defineAwsCheck({
   resourceType: 'AWS::EC2::VPC',
   rationale:
     'Without a bedrock-runtime interface endpoint, InvokeModel and Converse calls leave the VPC through a NAT or internet gateway to the public Bedrock endpoint: prompts and responses cross the internet path and network controls cannot confine them.',
-  remediation: { text: 'Create a com.amazonaws.<region>.bedrock-runtime interface endpoint with private DNS in the subnets of the zone that calls Bedrock.' },
+  remediation: {
+    text: 'Create a com.amazonaws.<region>.bedrock-runtime interface endpoint with private DNS in the subnets of the zone that calls Bedrock.',
+  },
   references: ['https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html'],
   seeds: ['000: Inference to cloud AI via VPC endpoint (NET-002)', '004: bedrock-runtime endpoint'],
   requires: ['ec2:vpcs', 'ec2:subnets', 'ec2:vpc-endpoints'],

@@ -10,7 +10,9 @@ export default defineAwsCheck({
   resourceType: 'AWS::EC2::Subnet',
   rationale:
     'NET-011: the data zone holds training data, embeddings and documents and has no internet access. Any route from its subnets to an internet gateway, egress-only internet gateway or public NAT gateway is a path for exfiltration, whatever the security groups say today.',
-  remediation: { text: 'Remove internet and NAT routes from the data zone\'s route tables; reach AWS services through endpoints.' },
+  remediation: {
+    text: "Remove internet and NAT routes from the data zone's route tables; reach AWS services through endpoints.",
+  },
   references: ['https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html'],
   seeds: ['000: NET-011 Block data zone internet'],
   requires: ['ec2:subnets', 'ec2:route-tables'],
@@ -21,7 +23,8 @@ export default defineAwsCheck({
       ctx,
       'data',
       (r) => {
-        if (r.target.type === 'internet-gateway' || r.target.type === 'egress-only-internet-gateway') return `${r.destination} -> ${r.target.id}`;
+        if (r.target.type === 'internet-gateway' || r.target.type === 'egress-only-internet-gateway')
+          return `${r.destination} -> ${r.target.id}`;
         if (r.target.type === 'nat-gateway') {
           const nat = nats.get(r.target.id);
           // A private NAT gateway reaches other networks, not the internet; unknown NATs count as public.

@@ -10,7 +10,9 @@ export default defineAwsCheck({
   resourceType: 'AWS::EC2::Subnet',
   rationale:
     'NET-012: the inference zone talks only to approved endpoints over private links. A default route to an internet gateway makes the subnet public: the model proxy can reach arbitrary hosts, and a prompt-injected agent can exfiltrate by plain HTTP.',
-  remediation: { text: 'Move the inference zone to private subnets whose route tables have no 0.0.0.0/0 or ::/0 route to an internet gateway.' },
+  remediation: {
+    text: 'Move the inference zone to private subnets whose route tables have no 0.0.0.0/0 or ::/0 route to an internet gateway.',
+  },
   references: ['https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html'],
   seeds: ['000: NET-012 Block inference internet egress'],
   requires: ['ec2:subnets', 'ec2:route-tables'],
@@ -18,7 +20,10 @@ export default defineAwsCheck({
     return zoneRouteResults(
       ctx,
       'inference',
-      (r) => (isDefaultRoute(r) && (r.target.type === 'internet-gateway' || r.target.type === 'egress-only-internet-gateway') ? `${r.destination} -> ${r.target.id}` : undefined),
+      (r) =>
+        isDefaultRoute(r) && (r.target.type === 'internet-gateway' || r.target.type === 'egress-only-internet-gateway')
+          ? `${r.destination} -> ${r.target.id}`
+          : undefined,
       (s, hits) => `inference-zone subnet ${s.id} has a default route to an internet gateway: ${hits.join('; ')}`,
     );
   },

@@ -7,7 +7,10 @@ export function jobResource(j: AwsCustomizationJob): CheckResult['resource'] {
 }
 
 /** Jobs with a VPC configuration whose subnets cordon can see; the rest come back as not-assessed results. */
-export function jobsInVpc(ctx: AwsCheckContext): { jobs: { job: AwsCustomizationJob; vpcId: string }[]; unknown: CheckResult[] } {
+export function jobsInVpc(ctx: AwsCheckContext): {
+  jobs: { job: AwsCustomizationJob; vpcId: string }[];
+  unknown: CheckResult[];
+} {
   const jobs: { job: AwsCustomizationJob; vpcId: string }[] = [];
   const unknown: CheckResult[] = [];
   for (const j of inScope(ctx, ctx.inventory.customizationJobs).sort((a, b) => a.arn.localeCompare(b.arn))) {
@@ -15,7 +18,12 @@ export function jobsInVpc(ctx: AwsCheckContext): { jobs: { job: AwsCustomization
     const subnets = j.vpcConfig.subnetIds.map((id) => ctx.zones.subnet(id));
     const vpcId = subnets.find((s) => s !== undefined)?.vpcId;
     if (!vpcId || subnets.some((s) => s === undefined)) {
-      unknown.push({ status: 'not-assessed', resource: jobResource(j), origin: j.origin, message: `subnet(s) ${j.vpcConfig.subnetIds.filter((_, i) => !subnets[i]).join(', ')} of job ${j.name} are not in the snapshot` });
+      unknown.push({
+        status: 'not-assessed',
+        resource: jobResource(j),
+        origin: j.origin,
+        message: `subnet(s) ${j.vpcConfig.subnetIds.filter((_, i) => !subnets[i]).join(', ')} of job ${j.name} are not in the snapshot`,
+      });
       continue;
     }
     jobs.push({ job: j, vpcId });

@@ -4,7 +4,8 @@ import type { PrincipalProbe } from '../../iam/evaluate.js';
 import { parsePolicyDocument, PolicyShapeError, type PolicyDocument } from '../../iam/policy.js';
 import type { AwsVpcEndpoint } from '../../inventory/aws.js';
 
-export type ParsedEndpointPolicy = { kind: 'none' } | { kind: 'invalid'; error: string } | { kind: 'parsed'; doc: PolicyDocument; fullAccess: boolean };
+export type ParsedEndpointPolicy =
+  { kind: 'none' } | { kind: 'invalid'; error: string } | { kind: 'parsed'; doc: PolicyDocument; fullAccess: boolean };
 
 export function endpointPolicy(e: AwsVpcEndpoint): ParsedEndpointPolicy {
   if (e.policyError) return { kind: 'invalid', error: e.policyError };
@@ -21,8 +22,14 @@ export function endpointPolicy(e: AwsVpcEndpoint): ParsedEndpointPolicy {
 function isFullAccess(doc: PolicyDocument): boolean {
   const everything = (v: string[] | undefined) => v?.includes('*') ?? false;
   return (
-    doc.statements.some((s) => s.effect === 'Allow' && (s.principal === '*' || (typeof s.principal === 'object' && everything(s.principal.AWS))) && everything(s.action) && everything(s.resource) && Object.keys(s.condition).length === 0) &&
-    !doc.statements.some((s) => s.effect === 'Deny')
+    doc.statements.some(
+      (s) =>
+        s.effect === 'Allow' &&
+        (s.principal === '*' || (typeof s.principal === 'object' && everything(s.principal.AWS))) &&
+        everything(s.action) &&
+        everything(s.resource) &&
+        Object.keys(s.condition).length === 0,
+    ) && !doc.statements.some((s) => s.effect === 'Deny')
   );
 }
 
@@ -33,7 +40,19 @@ export interface Probe {
 }
 
 const PROBE_ACCOUNT = '999999999999';
-const IDENTITY_KEYS = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:principalaccount', 'aws:principalarn', 'aws:principaltype', 'aws:principalisawsservice', 'aws:userid', 'aws:username', 'aws:principaltag/*', 'aws:principalservicename', 'aws:principalservicenameslist'];
+const IDENTITY_KEYS = [
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:principalaccount',
+  'aws:principalarn',
+  'aws:principaltype',
+  'aws:principalisawsservice',
+  'aws:userid',
+  'aws:username',
+  'aws:principaltag/*',
+  'aws:principalservicename',
+  'aws:principalservicenameslist',
+];
 
 /**
  * Callers that must not be able to use an endpoint: a principal in a foreign organisation, one in no organisation,
@@ -43,7 +62,13 @@ const IDENTITY_KEYS = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:princ
 export function outsiderProbes(trustedAccounts: string[], foreignOrgIds: string[]): Probe[] {
   const account = trustedAccounts.includes(PROBE_ACCOUNT) ? '999999999998' : PROBE_ACCOUNT;
   const arn = `arn:aws:iam::${account}:role/cordon-outside-probe`;
-  const base = { 'aws:PrincipalAccount': account, 'aws:PrincipalArn': arn, 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalIsAWSService': 'false', 'aws:userid': `AROAPROBE:cordon` };
+  const base = {
+    'aws:PrincipalAccount': account,
+    'aws:PrincipalArn': arn,
+    'aws:PrincipalType': 'AssumedRole',
+    'aws:PrincipalIsAWSService': 'false',
+    'aws:userid': `AROAPROBE:cordon`,
+  };
   const inOrg = (org: string): Probe => ({
     name: `principal ${account} of organization ${org}`,
     principal: { account, arn },
@@ -61,7 +86,8 @@ export function orgIdsInPolicy(doc: PolicyDocument): string[] {
   const ids = new Set<string>();
   for (const s of doc.statements) {
     for (const keys of Object.values(s.condition)) {
-      for (const [k, values] of Object.entries(keys)) if (k.toLowerCase() === 'aws:principalorgid') values.forEach((v) => ids.add(v));
+      for (const [k, values] of Object.entries(keys))
+        if (k.toLowerCase() === 'aws:principalorgid') values.forEach((v) => ids.add(v));
     }
   }
   return [...ids].filter((v) => /^o-[a-z0-9]+$/.test(v)).sort();

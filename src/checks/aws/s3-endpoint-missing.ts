@@ -10,10 +10,16 @@ export default defineAwsCheck({
   rationale:
     'Training data, batch inputs, model artifacts and logs live in S3. Without an S3 gateway (or interface) endpoint, that traffic leaves through a NAT or internet gateway; with none of those, customization jobs in the VPC fail to read their data (seed 003). The gateway endpoint is free.',
   remediation: {
-    text: 'Create an S3 gateway endpoint associated with the route tables of the AI subnets, with a policy limited to your organization\'s buckets.',
-    snippet: { language: 'terraform', code: 'resource "aws_vpc_endpoint" "s3" {\n  vpc_id            = "vpc-…"\n  service_name      = "com.amazonaws.<region>.s3"\n  vpc_endpoint_type = "Gateway"\n  route_table_ids   = [/* route tables of the AI subnets */]\n}' },
+    text: "Create an S3 gateway endpoint associated with the route tables of the AI subnets, with a policy limited to your organization's buckets.",
+    snippet: {
+      language: 'terraform',
+      code: 'resource "aws_vpc_endpoint" "s3" {\n  vpc_id            = "vpc-…"\n  service_name      = "com.amazonaws.<region>.s3"\n  vpc_endpoint_type = "Gateway"\n  route_table_ids   = [/* route tables of the AI subnets */]\n}',
+    },
   },
-  references: ['https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html', 'https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-model-customization.html'],
+  references: [
+    'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html',
+    'https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-model-customization.html',
+  ],
   seeds: ['003: Create an S3 VPC endpoint for customization jobs', '004: S3 gateway endpoint (free)'],
   requires: ['ec2:vpcs', 'ec2:subnets', 'ec2:vpc-endpoints'],
   run(ctx) {
@@ -27,10 +33,21 @@ export default defineAwsCheck({
           status: 'fail',
           message: `VPC ${vpcId} hosts AI workloads but has no S3 endpoint: training data and artifacts go through NAT/internet gateways`,
           evidence: { whyThisVpc: reasons },
-          remediation: { text: 'Create an S3 gateway endpoint.', snippet: { language: 'terraform', code: `resource "aws_vpc_endpoint" "s3" {\n  vpc_id            = "${vpcId}"\n  service_name      = "com.amazonaws.${ctx.scope.region}.s3"\n  vpc_endpoint_type = "Gateway"\n  route_table_ids   = [/* route tables of the AI subnets */]\n}` } },
+          remediation: {
+            text: 'Create an S3 gateway endpoint.',
+            snippet: {
+              language: 'terraform',
+              code: `resource "aws_vpc_endpoint" "s3" {\n  vpc_id            = "${vpcId}"\n  service_name      = "com.amazonaws.${ctx.scope.region}.s3"\n  vpc_endpoint_type = "Gateway"\n  route_table_ids   = [/* route tables of the AI subnets */]\n}`,
+            },
+          },
         };
       }
-      return { ...base, status: 'pass', message: `VPC ${vpcId} has an S3 endpoint (${s3.map((e) => `${e.id} ${e.type}`).join(', ')})`, evidence: { whyThisVpc: reasons } };
+      return {
+        ...base,
+        status: 'pass',
+        message: `VPC ${vpcId} has an S3 endpoint (${s3.map((e) => `${e.id} ${e.type}`).join(', ')})`,
+        evidence: { whyThisVpc: reasons },
+      };
     });
   },
 });

@@ -2,7 +2,10 @@
 import type { AwsSecurityGroup, AwsVpcEndpoint } from '../../inventory/aws.js';
 import type { AwsCheckContext } from '../types.js';
 
-export function endpointGroups(ctx: AwsCheckContext, e: AwsVpcEndpoint): { groups: AwsSecurityGroup[]; missing: string[] } {
+export function endpointGroups(
+  ctx: AwsCheckContext,
+  e: AwsVpcEndpoint,
+): { groups: AwsSecurityGroup[]; missing: string[] } {
   const groups: AwsSecurityGroup[] = [];
   const missing: string[] = [];
   for (const id of e.groupIds) {

@@ -30,8 +30,14 @@ export function endpointResource(ctx: AwsCheckContext, e: AwsVpcEndpoint) {
 }
 
 /** Terraform for interface endpoints that close a gap, filled in with the VPC's own ids. */
-export function interfaceEndpointTerraform(region: string, vpcId: string, services: string[], subnetIds: string[]): string {
-  const subnets = subnetIds.length > 0 ? subnetIds.map((s) => `"${s}"`).join(', ') : '/* subnets of the calling zone, one per AZ */';
+export function interfaceEndpointTerraform(
+  region: string,
+  vpcId: string,
+  services: string[],
+  subnetIds: string[],
+): string {
+  const subnets =
+    subnetIds.length > 0 ? subnetIds.map((s) => `"${s}"`).join(', ') : '/* subnets of the calling zone, one per AZ */';
   return services
     .map(
       (svc) => `resource "aws_vpc_endpoint" "${svc.replace(/[^a-z0-9]/g, '_')}" {

@@ -10,7 +10,9 @@ export default defineAwsCheck({
   resourceType: 'AWS::EC2::VPCEndpoint',
   rationale:
     'An endpoint that is pending, pendingAcceptance, failed, rejected or deleting carries no traffic. Clients that fall back to public endpoints do so silently (seed 000: "using public model endpoints as fallback").',
-  remediation: { text: 'Find why the endpoint is not available (failed creation, rejected connection, deletion in progress) and recreate or accept it.' },
+  remediation: {
+    text: 'Find why the endpoint is not available (failed creation, rejected connection, deletion in progress) and recreate or accept it.',
+  },
   references: ['https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html#concepts-vpc-endpoints'],
   seeds: ['001: endpoint_state validation', '000: Using public model endpoints as fallback'],
   requires: ['ec2:vpc-endpoints'],
@@ -19,7 +21,9 @@ export default defineAwsCheck({
       status: endpointAvailable(e) ? 'pass' : 'fail',
       resource: endpointResource(ctx, e),
       origin: e.origin,
-      message: endpointAvailable(e) ? `${e.service} endpoint ${e.id} is available` : `${e.service} endpoint ${e.id} is ${e.state ?? 'in an unknown state'}, not available: it carries no traffic`,
+      message: endpointAvailable(e)
+        ? `${e.service} endpoint ${e.id} is available`
+        : `${e.service} endpoint ${e.id} is ${e.state ?? 'in an unknown state'}, not available: it carries no traffic`,
       evidence: { state: e.state ?? null },
     }));
   },

@@ -16,8 +16,15 @@ export default defineAwsCheck({
     text: 'Add a condition on aws:PrincipalOrgID (or aws:PrincipalAccount) with positive operators (StringEquals), not IfExists or negated ones, to every Allow statement with Principal "*".',
     snippet: { language: 'json', code: '"Condition": { "StringEquals": { "aws:PrincipalOrgID": "o-exampleorgid" } }' },
   },
-  references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html', 'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html'],
-  seeds: ['001: Overly permissive endpoint policy (any identity in VPC can access the service)', '001: Endpoint policy should restrict to organization principals'],
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
+    'https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html',
+  ],
+  seeds: [
+    '001: Overly permissive endpoint policy (any identity in VPC can access the service)',
+    '001: Endpoint policy should restrict to organization principals',
+  ],
   requires: ['ec2:vpc-endpoints'],
   run(ctx) {
     const ours = ctx.settings.organization_id ?? ctx.inventory.organization?.id;
@@ -27,22 +34,51 @@ export default defineAwsCheck({
       if (p.kind !== 'parsed' || p.fullAccess) return []; // reported by aws-vpc-endpoint-policy-missing
       const resource = endpointResource(ctx, e);
       const foreignOrgs = orgIdsInPolicy(p.doc).filter((o) => ours !== undefined && o !== ours);
-      const leaks = outsiderProbes(trusted, foreignOrgs).flatMap((probe) => grantsTo(p.doc, probe.name, probe.principal, probe.ctx));
+      const leaks = outsiderProbes(trusted, foreignOrgs).flatMap((probe) =>
+        grantsTo(p.doc, probe.name, probe.principal, probe.ctx),
+      );
       // Explicit principal lists: accounts outside the trusted set, when the user told cordon which are trusted.
-      const untrusted = ctx.settings.trusted_accounts.length === 0 ? [] : p.doc.statements.filter((s) => s.effect === 'Allow' && typeof s.principal === 'object').flatMap((s) => (typeof s.principal === 'object' ? (s.principal.AWS ?? []) : []).map((a) => /(\d{12})/.exec(a)?.[1]).filter((a): a is string => a !== undefined && !trusted.includes(a)));
+      const untrusted =
+        ctx.settings.trusted_accounts.length === 0
+          ? []
+          : p.doc.statements
+              .filter((s) => s.effect === 'Allow' && typeof s.principal === 'object')
+              .flatMap((s) =>
+                (typeof s.principal === 'object' ? (s.principal.AWS ?? []) : [])
+                  .map((a) => /(\d{12})/.exec(a)?.[1])
+                  .filter((a): a is string => a !== undefined && !trusted.includes(a)),
+              );
       if (leaks.length > 0 || untrusted.length > 0) {
         const first = leaks[0];
-        return [{
-          status: 'fail',
+        return [
+          {
+            status: 'fail',
+            resource,
+            origin: e.origin,
+            message: first
+              ? `${e.service} endpoint ${e.id}: ${statementLabel(first.statement)} grants access to a ${first.probe}${first.certainty === 'unknown' ? ' (its remaining conditions test only values the caller controls)' : ''}`
+              : `${e.service} endpoint ${e.id} names untrusted account(s) ${[...new Set(untrusted)].join(', ')} as principals`,
+            evidence: {
+              grants: leaks.map((l) => ({
+                statement: statementLabel(l.statement),
+                probe: l.probe,
+                certain: l.certainty === true,
+              })),
+              untrustedAccounts: [...new Set(untrusted)],
+              ourOrganization: ours ?? null,
+            },
+          },
+        ];
+      }
+      return [
+        {
+          status: 'pass',
           resource,
           origin: e.origin,
-          message: first
-            ? `${e.service} endpoint ${e.id}: ${statementLabel(first.statement)} grants access to a ${first.probe}${first.certainty === 'unknown' ? ' (its remaining conditions test only values the caller controls)' : ''}`
-            : `${e.service} endpoint ${e.id} names untrusted account(s) ${[...new Set(untrusted)].join(', ')} as principals`,
-          evidence: { grants: leaks.map((l) => ({ statement: statementLabel(l.statement), probe: l.probe, certain: l.certainty === true })), untrustedAccounts: [...new Set(untrusted)], ourOrganization: ours ?? null },
-        }];
-      }
-      return [{ status: 'pass', resource, origin: e.origin, message: `${e.service} endpoint ${e.id}: no statement grants access to principals outside ${ours ?? 'the organization'} or the trusted accounts`, evidence: { probes: outsiderProbes(trusted, foreignOrgs).map((x) => x.name) } }];
+          message: `${e.service} endpoint ${e.id}: no statement grants access to principals outside ${ours ?? 'the organization'} or the trusted accounts`,
+          evidence: { probes: outsiderProbes(trusted, foreignOrgs).map((x) => x.name) },
+        },
+      ];
     });
   },
 });

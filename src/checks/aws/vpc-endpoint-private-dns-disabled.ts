@@ -13,7 +13,9 @@ export default defineAwsCheck({
     text: 'Enable private DNS on the endpoint (the VPC needs enableDnsSupport and enableDnsHostnames).',
     snippet: { language: 'shell', code: 'aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-… --private-dns-enabled' },
   },
-  references: ['https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns'],
+  references: [
+    'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns',
+  ],
   seeds: ['000: Forgetting about DNS', '001: DNS not resolving to private IP'],
   requires: ['ec2:vpc-endpoints'],
   run(ctx) {
@@ -27,7 +29,15 @@ export default defineAwsCheck({
       evidence: { service: e.serviceName, privateDnsEnabled: e.privateDnsEnabled },
       ...(e.privateDnsEnabled
         ? {}
-        : { remediation: { text: 'Enable private DNS on the endpoint.', snippet: { language: 'shell', code: `aws ec2 modify-vpc-endpoint --region ${ctx.scope.region} --vpc-endpoint-id ${e.id} --private-dns-enabled` } } }),
+        : {
+            remediation: {
+              text: 'Enable private DNS on the endpoint.',
+              snippet: {
+                language: 'shell',
+                code: `aws ec2 modify-vpc-endpoint --region ${ctx.scope.region} --vpc-endpoint-id ${e.id} --private-dns-enabled`,
+              },
+            },
+          }),
     }));
   },
 });

@@ -10,10 +10,18 @@ export const registerChecks: RegisterCommand = (program, io, setExit) => {
   checks
     .command('list')
     .description('every check with its severity')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['text', 'json'] as const).default('text' as const),
+    )
     .action((opts) => {
       if (opts.format === 'json') {
-        io.stdout(JSON.stringify(AWS_CHECKS.map(({ run: _run, ...meta }) => meta), null, 2) + '\n');
+        io.stdout(
+          JSON.stringify(
+            AWS_CHECKS.map((c) => Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'run'))),
+            null,
+            2,
+          ) + '\n',
+        );
       } else {
         const w = Math.max(...AWS_CHECKS.map((c) => c.id.length));
         for (const c of AWS_CHECKS) io.stdout(`${c.id.padEnd(w)}  ${c.severity.padEnd(8)}  ${c.title}\n`);

@@ -14,21 +14,36 @@ import type { RegisterCommand } from './index.js';
 
 export function exitCodeFor(report: ScanReport, failOn: Severity): number {
   const threshold = severityRank(failOn);
-  const failing = report.findings.some((f) => f.status === 'fail' && !f.suppression && severityRank(f.severity) >= threshold);
+  const failing = report.findings.some(
+    (f) => f.status === 'fail' && !f.suppression && severityRank(f.severity) >= threshold,
+  );
   return failing ? EXIT_FINDINGS : EXIT_OK;
 }
 
-const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const list = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 export const registerScan: RegisterCommand = (program, io, setExit) => {
   program
     .command('scan')
     .description('audit an AWS snapshot (a directory of AWS CLI JSON output) for AI network-isolation gaps')
-    .argument('[path]', 'snapshot directory or file (docs/snapshots.md lists the commands that make one); or --aws to collect one now')
+    .argument(
+      '[path]',
+      'snapshot directory or file (docs/snapshots.md lists the commands that make one); or --aws to collect one now',
+    )
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table' as const))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity').choices(SEVERITIES).default('high' as const))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity')
+        .choices(SEVERITIES)
+        .default('high' as const),
+    )
     .option('--baseline <file>', 'an earlier --format json report: report only failing findings that are new')
     .option('--checks <ids>', 'only these checks (comma-separated ids or patterns with *)', list)
     .option('--skip-checks <ids>', 'skip these checks (comma-separated ids or patterns with *)', list)
@@ -50,7 +65,10 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
         ...(baseline ? { baseline } : {}),
       }).finally(collected.cleanup);
       if (report.checks.length === 0) throw new UsageError(`no check matches --checks ${opts.checks?.join(',') ?? ''}`);
-      const text = renderReport(opts.format, report, { color: !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR, verbose: opts.verbose === true });
+      const text = renderReport(opts.format, report, {
+        color: !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR,
+        verbose: opts.verbose === true,
+      });
       if (opts.output) {
         await writeFile(path.resolve(io.cwd, opts.output), text);
         io.stderr(`wrote ${opts.format} report to ${opts.output}\n`);
@@ -59,12 +77,15 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
       }
       // Unreadable inputs are reported as errors (exit 2) only when nothing at all could be read.
       if (report.summary.files === 0 || (report.inputErrors.length > 0 && report.findings.length === 0)) {
-        if (opts.format !== 'table') for (const e of report.inputErrors) io.stderr(`error: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}\n`);
+        if (opts.format !== 'table')
+          for (const e of report.inputErrors)
+            io.stderr(`error: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}\n`);
         setExit(EXIT_USAGE);
         return;
       }
       if (opts.format !== 'table' && report.inputErrors.length > 0) {
-        for (const e of report.inputErrors) io.stderr(`warning: skipped ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}\n`);
+        for (const e of report.inputErrors)
+          io.stderr(`warning: skipped ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}\n`);
       }
       setExit(exitCodeFor(report, opts.failOn));
     });

@@ -81,7 +81,9 @@ export async function loadAwsSnapshot(root: string): Promise<SnapshotResult> {
     // Paths in reports are relative to the snapshot directory (or to the directory of a single file).
     if ((await stat(root)).isFile()) state.root = path.dirname(root);
   } catch (err) {
-    result.errors.push(new InputError(root, `cannot read snapshot: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+    result.errors.push(
+      new InputError(root, `cannot read snapshot: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
+    );
     return result;
   }
   if (files.length === 0) result.errors.push(new InputError(root, 'no .json files found'));
@@ -90,7 +92,9 @@ export async function loadAwsSnapshot(root: string): Promise<SnapshotResult> {
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      result.errors.push(new InputError(rel(state, file), `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+      result.errors.push(
+        new InputError(rel(state, file), `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
+      );
       continue;
     }
     readDocumentFile(state, file, text);
@@ -157,14 +161,20 @@ function readDocumentFile(state: State, absFile: string, text: string): void {
 function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, base: string): string | undefined {
   const file = doc.file;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    state.result.errors.push(new InputError(file, 'not a recognised AWS CLI output: expected a JSON object', doc.locate(base)));
+    state.result.errors.push(
+      new InputError(file, 'not a recognised AWS CLI output: expected a JSON object', doc.locate(base)),
+    );
     return undefined;
   }
   const v = value as Record<string, unknown>;
   const ctx: ItemContext = { state, doc, dir, base };
   if ('cordonSnapshot' in v) return readManifest(ctx, v);
   if (typeof v.NextToken === 'string') {
-    state.result.warnings.push({ file, message: 'output has a NextToken: it is one page of a longer list, and the rest is missing', ...lineOf(doc, base + '/NextToken') });
+    state.result.warnings.push({
+      file,
+      message: 'output has a NextToken: it is one page of a longer list, and the rest is missing',
+      ...lineOf(doc, base + '/NextToken'),
+    });
   }
   for (const r of LIST_RECOGNISERS) {
     if (Array.isArray(v[r.key])) {
@@ -175,7 +185,18 @@ function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, 
   if (typeof v.VpcId === 'string' && ('EnableDnsSupport' in v || 'EnableDnsHostnames' in v)) {
     const item = parseItem(ctx, S.vpcAttributeShape, v, base);
     if (item) {
-      addDraft(ctx, 'vpcAttributes', 'ec2:vpc-attributes', base, { vpcId: item.VpcId, enableDnsSupport: item.EnableDnsSupport?.Value, enableDnsHostnames: item.EnableDnsHostnames?.Value }, { vpcId: item.VpcId });
+      addDraft(
+        ctx,
+        'vpcAttributes',
+        'ec2:vpc-attributes',
+        base,
+        {
+          vpcId: item.VpcId,
+          enableDnsSupport: item.EnableDnsSupport?.Value,
+          enableDnsHostnames: item.EnableDnsHostnames?.Value,
+        },
+        { vpcId: item.VpcId },
+      );
     }
     return 'describe-vpc-attribute';
   }
@@ -189,7 +210,11 @@ function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, 
     if (item) {
       const summary = item.Policy.PolicySummary;
       if (summary.Type !== undefined && summary.Type !== 'SERVICE_CONTROL_POLICY') {
-        state.result.warnings.push({ file, message: `policy ${summary.Id} is a ${summary.Type}, not a service control policy: ignored`, ...lineOf(doc, base) });
+        state.result.warnings.push({
+          file,
+          message: `policy ${summary.Id} is a ${summary.Type}, not a service control policy: ignored`,
+          ...lineOf(doc, base),
+        });
       } else {
         let content: unknown;
         let contentError: string | undefined;
@@ -216,7 +241,13 @@ function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, 
     return 'describe-organization';
   }
   const keys = Object.keys(v).slice(0, 6).join(', ');
-  state.result.errors.push(new InputError(file, `not a recognised AWS CLI output (top-level keys: ${keys || 'none'}); see docs/snapshots.md for the commands cordon reads`, doc.locate(base)));
+  state.result.errors.push(
+    new InputError(
+      file,
+      `not a recognised AWS CLI output (top-level keys: ${keys || 'none'}); see docs/snapshots.md for the commands cordon reads`,
+      doc.locate(base),
+    ),
+  );
   return undefined;
 }
 
@@ -233,12 +264,20 @@ interface ListRecogniser {
   read(ctx: ItemContext, raw: unknown, pointer: string): void;
 }
 
-function parseItem<T extends z.ZodType>(ctx: ItemContext, shape: T, raw: unknown, pointer: string): z.output<T> | undefined {
+function parseItem<T extends z.ZodType>(
+  ctx: ItemContext,
+  shape: T,
+  raw: unknown,
+  pointer: string,
+): z.output<T> | undefined {
   const r = shape.safeParse(raw);
   if (r.success) return r.data;
   for (const issue of r.error.issues.slice(0, 3)) {
     const p = pointer + toPointer(issue.path.map((s) => (typeof s === 'symbol' ? String(s) : s)));
-    const what = issue.code === 'invalid_type' && issue.input === undefined ? `missing required field ${String(issue.path[issue.path.length - 1])}` : issue.message;
+    const what =
+      issue.code === 'invalid_type' && issue.input === undefined
+        ? `missing required field ${String(issue.path[issue.path.length - 1])}`
+        : issue.message;
     ctx.state.result.errors.push(new InputError(ctx.doc.file, `${what}; item skipped`, ctx.doc.locate(p)));
   }
   return undefined;
@@ -246,7 +285,12 @@ function parseItem<T extends z.ZodType>(ctx: ItemContext, shape: T, raw: unknown
 
 function originOf(doc: LocatedJson, pointer: string): Origin {
   const pos = doc.locate(pointer);
-  return { kind: 'file', file: doc.file, ...(pos.line !== undefined ? { line: pos.line, column: pos.column } : {}), pointer };
+  return {
+    kind: 'file',
+    file: doc.file,
+    ...(pos.line !== undefined ? { line: pos.line, column: pos.column } : {}),
+    pointer,
+  };
 }
 
 function lineOf(doc: LocatedJson, pointer: string): { line?: number } {
@@ -254,7 +298,14 @@ function lineOf(doc: LocatedJson, pointer: string): { line?: number } {
   return l === undefined ? {} : { line: l };
 }
 
-function addDraft(ctx: ItemContext, list: ListKey, dataset: AwsDataset, pointer: string, value: Record<string, unknown>, hint: Hint): void {
+function addDraft(
+  ctx: ItemContext,
+  list: ListKey,
+  dataset: AwsDataset,
+  pointer: string,
+  value: Record<string, unknown>,
+  hint: Hint,
+): void {
   ctx.state.drafts.push({
     list,
     dataset,
@@ -279,8 +330,14 @@ function permissions(list: z.output<typeof S.securityGroupShape>['IpPermissions'
     ...(p.FromPort !== undefined ? { fromPort: p.FromPort } : {}),
     ...(p.ToPort !== undefined ? { toPort: p.ToPort } : {}),
     ipv4Ranges: p.IpRanges.map((x) => ({ cidr: x.CidrIp, ...(x.Description ? { description: x.Description } : {}) })),
-    ipv6Ranges: p.Ipv6Ranges.map((x) => ({ cidr: x.CidrIpv6, ...(x.Description ? { description: x.Description } : {}) })),
-    groupRefs: p.UserIdGroupPairs.filter((g) => g.GroupId).map((g) => ({ groupId: g.GroupId!, ...(g.UserId ? { userId: g.UserId } : {}) })),
+    ipv6Ranges: p.Ipv6Ranges.map((x) => ({
+      cidr: x.CidrIpv6,
+      ...(x.Description ? { description: x.Description } : {}),
+    })),
+    groupRefs: p.UserIdGroupPairs.filter((g) => g.GroupId).map((g) => ({
+      groupId: g.GroupId!,
+      ...(g.UserId ? { userId: g.UserId } : {}),
+    })),
     prefixListIds: p.PrefixListIds.map((x) => x.PrefixListId),
     pointer: `${pointer}/${i}`,
   }));
@@ -308,15 +365,24 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const v = parseItem(ctx, S.vpcShape, raw, p);
       if (!v) return;
-      const assoc = (v.CidrBlockAssociationSet ?? []).filter((a) => !a.CidrBlockState?.State || a.CidrBlockState.State === 'associated').map((a) => a.CidrBlock);
+      const assoc = (v.CidrBlockAssociationSet ?? [])
+        .filter((a) => !a.CidrBlockState?.State || a.CidrBlockState.State === 'associated')
+        .map((a) => a.CidrBlock);
       const cidrs = [...new Set([...(v.CidrBlock ? [v.CidrBlock] : []), ...assoc])];
-      addDraft(ctx, 'vpcs', 'ec2:vpcs', p, {
-        id: v.VpcId,
-        cidrs,
-        ipv6Cidrs: (v.Ipv6CidrBlockAssociationSet ?? []).flatMap((a) => (a.Ipv6CidrBlock ? [a.Ipv6CidrBlock] : [])),
-        isDefault: v.IsDefault ?? false,
-        tags: S.tagMap(v.Tags),
-      }, { ...ownerHint(v.OwnerId), vpcId: v.VpcId });
+      addDraft(
+        ctx,
+        'vpcs',
+        'ec2:vpcs',
+        p,
+        {
+          id: v.VpcId,
+          cidrs,
+          ipv6Cidrs: (v.Ipv6CidrBlockAssociationSet ?? []).flatMap((a) => (a.Ipv6CidrBlock ? [a.Ipv6CidrBlock] : [])),
+          isDefault: v.IsDefault ?? false,
+          tags: S.tagMap(v.Tags),
+        },
+        { ...ownerHint(v.OwnerId), vpcId: v.VpcId },
+      );
     },
   },
   {
@@ -326,15 +392,26 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
       const s = parseItem(ctx, S.subnetShape, raw, p);
       if (!s) return;
       const arn = parseArn(s.SubnetArn);
-      addDraft(ctx, 'subnets', 'ec2:subnets', p, {
-        id: s.SubnetId,
-        vpcId: s.VpcId,
-        ...(s.CidrBlock ? { cidr: s.CidrBlock } : {}),
-        ipv6Cidrs: (s.Ipv6CidrBlockAssociationSet ?? []).flatMap((a) => (a.Ipv6CidrBlock ? [a.Ipv6CidrBlock] : [])),
-        ...(s.AvailabilityZone ? { availabilityZone: s.AvailabilityZone } : {}),
-        ...(s.AvailabilityZoneId ? { availabilityZoneId: s.AvailabilityZoneId } : {}),
-        tags: S.tagMap(s.Tags),
-      }, { ...ownerHint(s.OwnerId ?? arn?.account), region: regionOfAvailabilityZone(s.AvailabilityZone) ?? arn?.region, vpcId: s.VpcId });
+      addDraft(
+        ctx,
+        'subnets',
+        'ec2:subnets',
+        p,
+        {
+          id: s.SubnetId,
+          vpcId: s.VpcId,
+          ...(s.CidrBlock ? { cidr: s.CidrBlock } : {}),
+          ipv6Cidrs: (s.Ipv6CidrBlockAssociationSet ?? []).flatMap((a) => (a.Ipv6CidrBlock ? [a.Ipv6CidrBlock] : [])),
+          ...(s.AvailabilityZone ? { availabilityZone: s.AvailabilityZone } : {}),
+          ...(s.AvailabilityZoneId ? { availabilityZoneId: s.AvailabilityZoneId } : {}),
+          tags: S.tagMap(s.Tags),
+        },
+        {
+          ...ownerHint(s.OwnerId ?? arn?.account),
+          region: regionOfAvailabilityZone(s.AvailabilityZone) ?? arn?.region,
+          vpcId: s.VpcId,
+        },
+      );
     },
   },
   {
@@ -343,19 +420,26 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const t = parseItem(ctx, S.routeTableShape, raw, p);
       if (!t) return;
-      addDraft(ctx, 'routeTables', 'ec2:route-tables', p, {
-        id: t.RouteTableId,
-        vpcId: t.VpcId,
-        routes: t.Routes.map((r, i) => ({
-          destination: r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId ?? 'unknown',
-          target: routeTarget(r),
-          ...(r.State ? { state: r.State } : {}),
-          pointer: `${p}/Routes/${i}`,
-        })),
-        subnetIds: t.Associations.flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
-        main: t.Associations.some((a) => a.Main === true),
-        tags: S.tagMap(t.Tags),
-      }, { ...ownerHint(t.OwnerId), vpcId: t.VpcId });
+      addDraft(
+        ctx,
+        'routeTables',
+        'ec2:route-tables',
+        p,
+        {
+          id: t.RouteTableId,
+          vpcId: t.VpcId,
+          routes: t.Routes.map((r, i) => ({
+            destination: r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId ?? 'unknown',
+            target: routeTarget(r),
+            ...(r.State ? { state: r.State } : {}),
+            pointer: `${p}/Routes/${i}`,
+          })),
+          subnetIds: t.Associations.flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
+          main: t.Associations.some((a) => a.Main === true),
+          tags: S.tagMap(t.Tags),
+        },
+        { ...ownerHint(t.OwnerId), vpcId: t.VpcId },
+      );
     },
   },
   {
@@ -364,8 +448,17 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const g = parseItem(ctx, S.internetGatewayShape, raw, p);
       if (!g) return;
-      const vpcIds = g.Attachments.filter((a) => !a.State || ['attached', 'available'].includes(a.State)).map((a) => a.VpcId);
-      addDraft(ctx, 'internetGateways', 'ec2:internet-gateways', p, { id: g.InternetGatewayId, vpcIds }, { ...ownerHint(g.OwnerId), ...(vpcIds[0] ? { vpcId: vpcIds[0] } : {}) });
+      const vpcIds = g.Attachments.filter((a) => !a.State || ['attached', 'available'].includes(a.State)).map(
+        (a) => a.VpcId,
+      );
+      addDraft(
+        ctx,
+        'internetGateways',
+        'ec2:internet-gateways',
+        p,
+        { id: g.InternetGatewayId, vpcIds },
+        { ...ownerHint(g.OwnerId), ...(vpcIds[0] ? { vpcId: vpcIds[0] } : {}) },
+      );
     },
   },
   {
@@ -374,13 +467,20 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const n = parseItem(ctx, S.natGatewayShape, raw, p);
       if (!n) return;
-      addDraft(ctx, 'natGateways', 'ec2:nat-gateways', p, {
-        id: n.NatGatewayId,
-        ...(n.VpcId ? { vpcId: n.VpcId } : {}),
-        ...(n.SubnetId ? { subnetId: n.SubnetId } : {}),
-        ...(n.State ? { state: n.State } : {}),
-        connectivityType: n.ConnectivityType === 'private' ? 'private' : 'public',
-      }, { ...(n.VpcId ? { vpcId: n.VpcId } : {}), ...(n.SubnetId ? { subnetId: n.SubnetId } : {}) });
+      addDraft(
+        ctx,
+        'natGateways',
+        'ec2:nat-gateways',
+        p,
+        {
+          id: n.NatGatewayId,
+          ...(n.VpcId ? { vpcId: n.VpcId } : {}),
+          ...(n.SubnetId ? { subnetId: n.SubnetId } : {}),
+          ...(n.State ? { state: n.State } : {}),
+          connectivityType: n.ConnectivityType === 'private' ? 'private' : 'public',
+        },
+        { ...(n.VpcId ? { vpcId: n.VpcId } : {}), ...(n.SubnetId ? { subnetId: n.SubnetId } : {}) },
+      );
     },
   },
   {
@@ -389,14 +489,21 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const g = parseItem(ctx, S.securityGroupShape, raw, p);
       if (!g) return;
-      addDraft(ctx, 'securityGroups', 'ec2:security-groups', p, {
-        id: g.GroupId,
-        name: g.GroupName,
-        ...(g.VpcId ? { vpcId: g.VpcId } : {}),
-        ingress: permissions(g.IpPermissions, `${p}/IpPermissions`),
-        egress: permissions(g.IpPermissionsEgress, `${p}/IpPermissionsEgress`),
-        tags: S.tagMap(g.Tags),
-      }, { ...ownerHint(g.OwnerId), ...(g.VpcId ? { vpcId: g.VpcId } : {}) });
+      addDraft(
+        ctx,
+        'securityGroups',
+        'ec2:security-groups',
+        p,
+        {
+          id: g.GroupId,
+          name: g.GroupName,
+          ...(g.VpcId ? { vpcId: g.VpcId } : {}),
+          ingress: permissions(g.IpPermissions, `${p}/IpPermissions`),
+          egress: permissions(g.IpPermissionsEgress, `${p}/IpPermissionsEgress`),
+          tags: S.tagMap(g.Tags),
+        },
+        { ...ownerHint(g.OwnerId), ...(g.VpcId ? { vpcId: g.VpcId } : {}) },
+      );
     },
   },
   {
@@ -405,21 +512,28 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const a = parseItem(ctx, S.networkAclShape, raw, p);
       if (!a) return;
-      addDraft(ctx, 'networkAcls', 'ec2:network-acls', p, {
-        id: a.NetworkAclId,
-        vpcId: a.VpcId,
-        isDefault: a.IsDefault,
-        entries: a.Entries.map((e) => ({
-          ruleNumber: e.RuleNumber,
-          egress: e.Egress,
-          protocol: e.Protocol,
-          action: e.RuleAction,
-          ...(e.CidrBlock ? { cidr: e.CidrBlock } : {}),
-          ...(e.Ipv6CidrBlock ? { ipv6Cidr: e.Ipv6CidrBlock } : {}),
-          ...(e.PortRange ? { portRange: { from: e.PortRange.From, to: e.PortRange.To } } : {}),
-        })),
-        subnetIds: a.Associations.map((x) => x.SubnetId),
-      }, { ...ownerHint(a.OwnerId), vpcId: a.VpcId });
+      addDraft(
+        ctx,
+        'networkAcls',
+        'ec2:network-acls',
+        p,
+        {
+          id: a.NetworkAclId,
+          vpcId: a.VpcId,
+          isDefault: a.IsDefault,
+          entries: a.Entries.map((e) => ({
+            ruleNumber: e.RuleNumber,
+            egress: e.Egress,
+            protocol: e.Protocol,
+            action: e.RuleAction,
+            ...(e.CidrBlock ? { cidr: e.CidrBlock } : {}),
+            ...(e.Ipv6CidrBlock ? { ipv6Cidr: e.Ipv6CidrBlock } : {}),
+            ...(e.PortRange ? { portRange: { from: e.PortRange.From, to: e.PortRange.To } } : {}),
+          })),
+          subnetIds: a.Associations.map((x) => x.SubnetId),
+        },
+        { ...ownerHint(a.OwnerId), vpcId: a.VpcId },
+      );
     },
   },
   {
@@ -438,22 +552,29 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           policyError = `PolicyDocument is not valid JSON: ${(err as Error).message}`;
         }
       }
-      addDraft(ctx, 'vpcEndpoints', 'ec2:vpc-endpoints', p, {
-        id: e.VpcEndpointId,
-        vpcId: e.VpcId,
-        serviceName: e.ServiceName,
-        service: svc.service,
-        type: e.VpcEndpointType,
-        ...(e.State ? { state: e.State } : {}),
-        privateDnsEnabled: e.PrivateDnsEnabled,
-        ...(policy !== undefined ? { policy } : {}),
-        ...(policyError ? { policyError } : {}),
-        subnetIds: e.SubnetIds,
-        groupIds: e.Groups.map((g) => g.GroupId),
-        routeTableIds: e.RouteTableIds,
-        networkInterfaceIds: e.NetworkInterfaceIds,
-        tags: S.tagMap(e.Tags),
-      }, { ...ownerHint(e.OwnerId), ...(svc.region ? { region: svc.region } : {}), vpcId: e.VpcId });
+      addDraft(
+        ctx,
+        'vpcEndpoints',
+        'ec2:vpc-endpoints',
+        p,
+        {
+          id: e.VpcEndpointId,
+          vpcId: e.VpcId,
+          serviceName: e.ServiceName,
+          service: svc.service,
+          type: e.VpcEndpointType,
+          ...(e.State ? { state: e.State } : {}),
+          privateDnsEnabled: e.PrivateDnsEnabled,
+          ...(policy !== undefined ? { policy } : {}),
+          ...(policyError ? { policyError } : {}),
+          subnetIds: e.SubnetIds,
+          groupIds: e.Groups.map((g) => g.GroupId),
+          routeTableIds: e.RouteTableIds,
+          networkInterfaceIds: e.NetworkInterfaceIds,
+          tags: S.tagMap(e.Tags),
+        },
+        { ...ownerHint(e.OwnerId), ...(svc.region ? { region: svc.region } : {}), vpcId: e.VpcId },
+      );
     },
   },
   {
@@ -462,18 +583,34 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const n = parseItem(ctx, S.networkInterfaceShape, raw, p);
       if (!n) return;
-      const ips = [...new Set([...(n.PrivateIpAddress ? [n.PrivateIpAddress] : []), ...n.PrivateIpAddresses.map((x) => x.PrivateIpAddress)])];
-      addDraft(ctx, 'networkInterfaces', 'ec2:network-interfaces', p, {
-        id: n.NetworkInterfaceId,
-        ...(n.SubnetId ? { subnetId: n.SubnetId } : {}),
-        ...(n.VpcId ? { vpcId: n.VpcId } : {}),
-        ...(n.AvailabilityZone ? { availabilityZone: n.AvailabilityZone } : {}),
-        ...(n.InterfaceType ? { interfaceType: n.InterfaceType } : {}),
-        ...(n.Description ? { description: n.Description } : {}),
-        privateIps: ips,
-        groupIds: n.Groups.map((g) => g.GroupId),
-        requesterManaged: n.RequesterManaged,
-      }, { ...ownerHint(n.OwnerId), region: regionOfAvailabilityZone(n.AvailabilityZone), ...(n.VpcId ? { vpcId: n.VpcId } : {}) });
+      const ips = [
+        ...new Set([
+          ...(n.PrivateIpAddress ? [n.PrivateIpAddress] : []),
+          ...n.PrivateIpAddresses.map((x) => x.PrivateIpAddress),
+        ]),
+      ];
+      addDraft(
+        ctx,
+        'networkInterfaces',
+        'ec2:network-interfaces',
+        p,
+        {
+          id: n.NetworkInterfaceId,
+          ...(n.SubnetId ? { subnetId: n.SubnetId } : {}),
+          ...(n.VpcId ? { vpcId: n.VpcId } : {}),
+          ...(n.AvailabilityZone ? { availabilityZone: n.AvailabilityZone } : {}),
+          ...(n.InterfaceType ? { interfaceType: n.InterfaceType } : {}),
+          ...(n.Description ? { description: n.Description } : {}),
+          privateIps: ips,
+          groupIds: n.Groups.map((g) => g.GroupId),
+          requesterManaged: n.RequesterManaged,
+        },
+        {
+          ...ownerHint(n.OwnerId),
+          region: regionOfAvailabilityZone(n.AvailabilityZone),
+          ...(n.VpcId ? { vpcId: n.VpcId } : {}),
+        },
+      );
     },
   },
   {
@@ -490,7 +627,14 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const a = parseItem(ctx, S.agentSummaryShape, raw, p);
       if (!a) return;
-      addDraft(ctx, 'bedrockAgents', 'bedrock:agents', p, { id: a.agentId, name: a.agentName, ...(a.agentStatus ? { status: a.agentStatus } : {}) }, {});
+      addDraft(
+        ctx,
+        'bedrockAgents',
+        'bedrock:agents',
+        p,
+        { id: a.agentId, name: a.agentName, ...(a.agentStatus ? { status: a.agentStatus } : {}) },
+        {},
+      );
     },
   },
   {
@@ -508,25 +652,45 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
 function addJob(ctx: ItemContext, j: z.output<typeof S.customizationJobShape>, p: string, detail: boolean): void {
   const arn = parseArn(j.jobArn);
   const vpc = j.vpcConfig ?? undefined;
-  addDraft(ctx, 'customizationJobs', detail ? 'bedrock:customization-job-details' : 'bedrock:customization-jobs', p, {
-    arn: j.jobArn,
-    name: j.jobName,
-    ...(j.status ? { status: j.status } : {}),
-    detail,
-    ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
-  }, { ...(arn?.account ? { account: arn.account } : {}), ...(arn?.region ? { region: arn.region } : {}) });
+  addDraft(
+    ctx,
+    'customizationJobs',
+    detail ? 'bedrock:customization-job-details' : 'bedrock:customization-jobs',
+    p,
+    {
+      arn: j.jobArn,
+      name: j.jobName,
+      ...(j.status ? { status: j.status } : {}),
+      detail,
+      ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
+    },
+    { ...(arn?.account ? { account: arn.account } : {}), ...(arn?.region ? { region: arn.region } : {}) },
+  );
 }
 
-function addScp(ctx: ItemContext, s: z.output<typeof S.policySummaryShape>, p: string, content: unknown, contentError: string | undefined): void {
+function addScp(
+  ctx: ItemContext,
+  s: z.output<typeof S.policySummaryShape>,
+  p: string,
+  content: unknown,
+  contentError: string | undefined,
+): void {
   const arn = parseArn(s.Arn);
-  addDraft(ctx, 'serviceControlPolicies', 'organizations:scps', p, {
-    id: s.Id,
-    ...(s.Arn ? { arn: s.Arn } : {}),
-    name: s.Name,
-    awsManaged: s.AwsManaged,
-    ...(content !== undefined && content !== null ? { content } : {}),
-    ...(contentError ? { contentError } : {}),
-  }, { ...(arn && /^\d{12}$/.test(arn.account) ? { account: arn.account } : {}), region: 'global' });
+  addDraft(
+    ctx,
+    'serviceControlPolicies',
+    'organizations:scps',
+    p,
+    {
+      id: s.Id,
+      ...(s.Arn ? { arn: s.Arn } : {}),
+      name: s.Name,
+      awsManaged: s.AwsManaged,
+      ...(content !== undefined && content !== null ? { content } : {}),
+      ...(contentError ? { contentError } : {}),
+    },
+    { ...(arn && /^\d{12}$/.test(arn.account) ? { account: arn.account } : {}), region: 'global' },
+  );
 }
 
 function readManifest(ctx: ItemContext, v: Record<string, unknown>): string | undefined {
@@ -535,16 +699,29 @@ function readManifest(ctx: ItemContext, v: Record<string, unknown>): string | un
   ctx.state.manifests.set(ctx.dir, { account: m.account, region: m.region, unavailable: m.unavailable });
   for (const u of m.unavailable) {
     if (!(u.dataset in AWS_DATASETS)) {
-      ctx.state.result.errors.push(new InputError(ctx.doc.file, `unknown data set ${JSON.stringify(u.dataset)} (known: ${Object.keys(AWS_DATASETS).join(', ')})`, ctx.doc.locate('/unavailable')));
+      ctx.state.result.errors.push(
+        new InputError(
+          ctx.doc.file,
+          `unknown data set ${JSON.stringify(u.dataset)} (known: ${Object.keys(AWS_DATASETS).join(', ')})`,
+          ctx.doc.locate('/unavailable'),
+        ),
+      );
       continue;
     }
     const dataset = u.dataset as AwsDataset;
     if (m.region === 'global' && AWS_DATASETS[dataset].level !== 'organization') {
-      ctx.state.result.errors.push(new InputError(ctx.doc.file, `${u.dataset} is a regional data set; a "global" manifest can only list organisation-level ones`, ctx.doc.locate('/unavailable')));
+      ctx.state.result.errors.push(
+        new InputError(
+          ctx.doc.file,
+          `${u.dataset} is a regional data set; a "global" manifest can only list organisation-level ones`,
+          ctx.doc.locate('/unavailable'),
+        ),
+      );
       continue;
     }
     const key = AWS_DATASETS[dataset].level === 'organization' ? '*' : scopeKey(m);
-    const map = ctx.state.result.inventory.unavailable.get(key) ?? new Map();
+    const map =
+      ctx.state.result.inventory.unavailable.get(key) ?? new Map<AwsDataset, { reason: string; action?: string }>();
     map.set(dataset, { reason: u.reason, ...(u.action ? { action: u.action } : {}) });
     ctx.state.result.inventory.unavailable.set(key, map);
   }
@@ -611,14 +788,19 @@ function resolveScopes(state: State): void {
       const o = d.value.origin;
       if (o.kind === 'file' && !unresolvedFiles.has(o.file)) {
         unresolvedFiles.add(o.file);
-        state.result.warnings.push({ file: o.file, message: `cannot tell the ${d.value.account ? 'region' : 'account'} of this data; add a manifest (docs/snapshots.md)`, ...(o.line ? { line: o.line } : {}) });
+        state.result.warnings.push({
+          file: o.file,
+          message: `cannot tell the ${d.value.account ? 'region' : 'account'} of this data; add a manifest (docs/snapshots.md)`,
+          ...(o.line ? { line: o.line } : {}),
+        });
       }
       d.value.account ||= 'unknown';
       d.value.region ||= 'unknown';
     }
     const level = AWS_DATASETS[d.dataset].level;
     markDataset(state, level === 'organization' ? '*' : scopeKey(d.value), d.dataset);
-    if (d.dataset === 'bedrock:customization-job-details') markDataset(state, scopeKey(d.value), 'bedrock:customization-jobs');
+    if (d.dataset === 'bedrock:customization-job-details')
+      markDataset(state, scopeKey(d.value), 'bedrock:customization-jobs');
     (inv[d.list] as unknown[]).push(d.value);
   }
   for (const e of state.emptyDatasets) {
@@ -630,21 +812,32 @@ function resolveScopes(state: State): void {
     const only = dirScopes.get(e.dir);
     const key = m ? scopeKey(m) : only?.size === 1 ? [...only][0]! : undefined;
     if (key) markDataset(state, key, e.dataset);
-    else state.result.warnings.push({ file: e.file, message: 'empty output whose account and region cannot be told; add a manifest (docs/snapshots.md) so "none found" counts' });
+    else
+      state.result.warnings.push({
+        file: e.file,
+        message:
+          'empty output whose account and region cannot be told; add a manifest (docs/snapshots.md) so "none found" counts',
+      });
   }
   // Per-item data sets are complete when their list is known to be empty: no VPCs, no VPC attributes to read;
   // no jobs, no job details. (A collector cannot write an empty "array of describe-vpc-attribute outputs".)
   for (const [key, sets] of inv.datasets) {
     if (key === '*') continue;
     if (sets.has('ec2:vpcs') && !inv.vpcs.some((v) => scopeKey(v) === key)) sets.add('ec2:vpc-attributes');
-    if (sets.has('bedrock:customization-jobs') && !inv.customizationJobs.some((j) => scopeKey(j) === key)) sets.add('bedrock:customization-job-details');
+    if (sets.has('bedrock:customization-jobs') && !inv.customizationJobs.some((j) => scopeKey(j) === key))
+      sets.add('bedrock:customization-job-details');
   }
   // Manifests also declare scopes that may hold no data at all yet.
-  for (const m of state.manifests.values()) if (m.region !== 'global' && !inv.datasets.has(scopeKey(m))) inv.datasets.set(scopeKey(m), new Set());
+  for (const m of state.manifests.values())
+    if (m.region !== 'global' && !inv.datasets.has(scopeKey(m))) inv.datasets.set(scopeKey(m), new Set());
   // Job details supersede list summaries of the same job.
   const detailed = new Set(inv.customizationJobs.filter((j) => j.detail).map((j) => j.arn));
   inv.customizationJobs = inv.customizationJobs.filter((j) => j.detail || !detailed.has(j.arn));
   // Likewise describe-policy (with content) supersedes the list-policies entry.
-  const withContent = new Set(inv.serviceControlPolicies.filter((p) => p.content !== undefined || p.contentError).map((p) => p.id));
-  inv.serviceControlPolicies = inv.serviceControlPolicies.filter((p) => p.content !== undefined || p.contentError !== undefined || !withContent.has(p.id));
+  const withContent = new Set(
+    inv.serviceControlPolicies.filter((p) => p.content !== undefined || p.contentError).map((p) => p.id),
+  );
+  inv.serviceControlPolicies = inv.serviceControlPolicies.filter(
+    (p) => p.content !== undefined || p.contentError !== undefined || !withContent.has(p.id),
+  );
 }

@@ -25,7 +25,13 @@ export function parseArn(arn: string | undefined): ParsedArn | undefined {
   if (!arn?.startsWith('arn:')) return undefined;
   const parts = arn.split(':');
   if (parts.length < 6) return undefined;
-  return { partition: parts[1]!, service: parts[2]!, region: parts[3]!, account: parts[4]!, resource: parts.slice(5).join(':') };
+  return {
+    partition: parts[1]!,
+    service: parts[2]!,
+    region: parts[3]!,
+    account: parts[4]!,
+    resource: parts.slice(5).join(':'),
+  };
 }
 
 /**

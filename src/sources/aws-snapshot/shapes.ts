@@ -10,7 +10,14 @@ export const vpcShape = z.looseObject({
   VpcId: z.string(),
   OwnerId: z.string().optional(),
   CidrBlock: z.string().optional(),
-  CidrBlockAssociationSet: z.array(z.looseObject({ CidrBlock: z.string(), CidrBlockState: z.looseObject({ State: z.string().optional() }).optional() })).optional(),
+  CidrBlockAssociationSet: z
+    .array(
+      z.looseObject({
+        CidrBlock: z.string(),
+        CidrBlockState: z.looseObject({ State: z.string().optional() }).optional(),
+      }),
+    )
+    .optional(),
   Ipv6CidrBlockAssociationSet: z.array(z.looseObject({ Ipv6CidrBlock: z.string().optional() })).optional(),
   IsDefault: z.boolean().optional(),
   Tags: tags,
@@ -56,7 +63,15 @@ export const routeTableShape = z.looseObject({
   VpcId: z.string(),
   OwnerId: z.string().optional(),
   Routes: z.array(routeShape).default([]),
-  Associations: z.array(z.looseObject({ Main: z.boolean().optional(), SubnetId: z.string().optional(), GatewayId: z.string().optional() })).default([]),
+  Associations: z
+    .array(
+      z.looseObject({
+        Main: z.boolean().optional(),
+        SubnetId: z.string().optional(),
+        GatewayId: z.string().optional(),
+      }),
+    )
+    .default([]),
   Tags: tags,
 });
 
@@ -80,7 +95,9 @@ const ipPermission = z.looseObject({
   ToPort: z.number().optional(),
   IpRanges: z.array(z.looseObject({ CidrIp: z.string(), Description: z.string().optional() })).default([]),
   Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: z.string(), Description: z.string().optional() })).default([]),
-  UserIdGroupPairs: z.array(z.looseObject({ GroupId: z.string().optional(), UserId: z.string().optional() })).default([]),
+  UserIdGroupPairs: z
+    .array(z.looseObject({ GroupId: z.string().optional(), UserId: z.string().optional() }))
+    .default([]),
   PrefixListIds: z.array(z.looseObject({ PrefixListId: z.string() })).default([]),
 });
 
@@ -145,7 +162,10 @@ export const networkInterfaceShape = z.looseObject({
   RequesterManaged: z.boolean().default(false),
 });
 
-const vpcConfig = z.looseObject({ subnetIds: z.array(z.string()).default([]), securityGroupIds: z.array(z.string()).default([]) });
+const vpcConfig = z.looseObject({
+  subnetIds: z.array(z.string()).default([]),
+  securityGroupIds: z.array(z.string()).default([]),
+});
 
 export const customizationJobSummaryShape = z.looseObject({
   jobArn: z.string(),

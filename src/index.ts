@@ -1,0 +1,48 @@
+/**
+ * cordon as a library. The CLI is a thin layer over these: load a policy, read a snapshot, run checks, render.
+ */
+export {
+  scanAwsSnapshot,
+  selectChecks,
+  summarise,
+  TOOL,
+  type ScanOptions,
+  type ScanReport,
+  type Summary,
+} from './scan.js';
+export { AWS_CHECKS, findCheck } from './checks/registry.js';
+export { runAwsChecks } from './checks/engine.js';
+export {
+  defineAwsCheck,
+  type AwsCheck,
+  type AwsCheckContext,
+  type CheckMeta,
+  type CheckResult,
+} from './checks/types.js';
+export { renderChecksMarkdown } from './checks/docs.js';
+export { loadAwsSnapshot, loadAwsSnapshotFromTexts, type SnapshotResult } from './sources/aws-snapshot/load.js';
+export { AWS_DATASETS, emptyAwsInventory, type AwsInventory, type AwsDataset } from './inventory/aws.js';
+export { buildAwsZoneIndex, type AwsZoneIndex } from './analysis/aws-zones.js';
+export { parsePolicy, loadPolicyFile, type ZonePolicy, type CompiledRule, type CompiledZone } from './policy/load.js';
+export { resolvePolicy, builtinPolicy } from './policy/resolve.js';
+export { decide, type Decision, type FlowQuery } from './policy/evaluate.js';
+export { lintPolicy, GUARDRAILS, type LintProblem } from './policy/lint.js';
+export { REFERENCE_POLICY_YAML } from './policy/reference.js';
+export { policySchema, policyJsonSchema, type PolicyDocument } from './policy/schema.js';
+export { parsePolicyDocument, type PolicyDocument as IamPolicyDocument } from './iam/policy.js';
+export { evaluate as evaluateIamPolicy, grantsTo, statementApplies } from './iam/evaluate.js';
+export { context as requestContext, evaluateOperator } from './iam/conditions.js';
+export { applySuppressions, loadBaseline, subtractBaseline } from './findings/suppress.js';
+export {
+  SEVERITIES,
+  compareFindings,
+  type Finding,
+  type Severity,
+  type Status,
+  type ResourceRef,
+  type Origin,
+} from './findings/types.js';
+export { renderReport, FORMATS, type Format } from './reporters/index.js';
+export { toSarif } from './reporters/sarif.js';
+export { InputError, UsageError } from './util/errors.js';
+export { main } from './cli/main.js';
