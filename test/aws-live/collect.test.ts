@@ -107,6 +107,33 @@ describe('collectAws against the fake server', () => {
     });
   });
 
+  it('keeps the number of calls in flight within the concurrency bounds', async () => {
+    // One item per page and a little latency give the collector every chance to overlap calls if it would.
+    await withFake({ pageSize: 1, latencyMs: 2 }, async (fake) => {
+      await collectAws(
+        options(fake, {
+          regions: ['eu-west-1', 'us-east-1'],
+          org: true,
+          roleName: 'CordonAudit',
+          concurrency: 1,
+          callsPerScope: 1,
+        }),
+      );
+      assert.equal(fake.inFlight.max, 1);
+      fake.inFlight.max = 0;
+      await collectAws(
+        options(fake, {
+          regions: ['eu-west-1', 'us-east-1'],
+          org: true,
+          roleName: 'CordonAudit',
+          concurrency: 2,
+          callsPerScope: 2,
+        }),
+      );
+      assert.ok(fake.inFlight.max <= 4, `max in flight ${fake.inFlight.max}`);
+    });
+  });
+
   it('records a denied call as unavailable with the action, and keeps everything else', async () => {
     await withFake(
       { deny: [{ action: 'ec2:DescribeVpcEndpoints', account: MEMBER, region: 'us-east-1' }] },

@@ -84,6 +84,8 @@ export interface RecordedCall {
 export interface FakeAws {
   endpoint: string;
   calls: RecordedCall[];
+  /** The most requests that were being answered at the same time. */
+  inFlight: { now: number; max: number };
   close(): Promise<void>;
 }
 
@@ -115,7 +117,11 @@ interface Req {
 export async function startFakeAws(options: FakeOptions): Promise<FakeAws> {
   const calls: RecordedCall[] = [];
   const throttled = new Set<string>();
+  const inFlight = { now: 0, max: 0 };
   const server: Server = createServer((req, res) => {
+    inFlight.now++;
+    inFlight.max = Math.max(inFlight.max, inFlight.now);
+    res.on('close', () => inFlight.now--);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -131,6 +137,7 @@ export async function startFakeAws(options: FakeOptions): Promise<FakeAws> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
+    inFlight,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

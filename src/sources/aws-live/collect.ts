@@ -134,9 +134,9 @@ async function run(options: CollectOptions, settings: ClientSettings, env: NodeJ
   });
 
   const accountIds = await accountList(options, settings, orgRegion, identity.account, skipped);
-  const callerRegions = regionList(options, home, settings, settings.credentials);
   // Account set-up (AssumeRole, DescribeRegions) is bounded like the scopes, so 500 accounts are not assumed at once.
   const accountLimit = createLimiter(options.concurrency ?? 8);
+  const callerRegions = accountLimit(() => regionList(options, home, settings, settings.credentials));
   const plans: AccountPlan[] = accountIds.map((id) => {
     const credentials =
       id === identity.account
