@@ -38,7 +38,10 @@ export class FlowContext {
   readonly learnedAi4 = new Set<number>();
   readonly learnedAi6 = new Set<string>();
   static readonly MAX_LEARNED = 100_000;
-  private readonly decisions = new Map<number, CachedDecision>();
+  /** Per (from, to, protocol class): decision index + 1 for each destination port (65536 = none). Lazily allocated. */
+  private readonly decisionIndex = new Map<number, Int32Array>();
+  private readonly decisionList: CachedDecision[] = [];
+  private readonly decisionByReason = new Map<string, number>();
   /** The zone approved AI endpoint addresses are placed in: the first service zone, else none (-1). */
   readonly aiZone: number;
   /** Accepted rows credited to each allow rule (by index). */
@@ -73,24 +76,50 @@ export class FlowContext {
     this.aiZone = service ? (zones.zoneId(service.name) ?? -1) : -1;
   }
 
-  /** The policy decision for traffic between two zones; cached (zones < 256, protocol < 256, port < 65536). */
+  /**
+   * The policy decision for traffic between two zones on a destination port. Per (from, to, protocol) the decision
+   * of every port is computed at once: rule port ranges cut 0..65535 into a few segments, and decide() runs once per
+   * segment, so the hot path is an array read.
+   */
   decision(from: number, to: number, proto: number, port: number): CachedDecision {
     const p = proto < 0 ? 255 : proto;
-    const q = port < 0 ? 65536 : port;
-    const key = ((from * 256 + to) * 256 + p) * 65537 + q;
-    let d = this.decisions.get(key);
-    if (d === undefined) {
-      const protocol: Protocol = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 1 || proto === 58 ? 'icmp' : 'any';
+    const q = port < 0 || port > 65535 ? 65536 : port;
+    const key = (from * 256 + to) * 256 + p;
+    let ports = this.decisionIndex.get(key);
+    if (ports === undefined) this.decisionIndex.set(key, (ports = this.fillPorts(from, to, proto)));
+    return this.decisionList[ports[q]! - 1]!;
+  }
+
+  private fillPorts(from: number, to: number, proto: number): Int32Array {
+    const protocol: Protocol = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 1 || proto === 58 ? 'icmp' : 'any';
+    const ask = (port: number | undefined): number => {
       const r = decide(this.policy, {
         from: this.zones.names[from]!,
         to: this.zones.names[to]!,
         protocol,
-        ...(port >= 0 && (protocol === 'tcp' || protocol === 'udp') ? { port } : {}),
+        ...(port !== undefined && (protocol === 'tcp' || protocol === 'udp') ? { port } : {}),
       });
-      d = { allowed: r.allowed, kind: r.kind, rules: r.decidingRules.map((x) => x.index), reason: r.reason };
-      this.decisions.set(key, d);
+      // Identical decisions share one object (and one index), so the cache stays small.
+      const rules = r.decidingRules.map((x) => x.index);
+      const sig = `${r.kind}|${rules.join(',')}`;
+      let idx = this.decisionByReason.get(sig);
+      if (idx === undefined) {
+        idx = this.decisionList.length;
+        this.decisionList.push({ allowed: r.allowed, kind: r.kind, rules, reason: r.reason });
+        this.decisionByReason.set(sig, idx);
+      }
+      return idx + 1;
+    };
+    const ports = new Int32Array(65537);
+    const cuts = new Set<number>([0, 65536]);
+    for (const r of this.policy.rules) {
+      cuts.add(r.portRange.low);
+      cuts.add(r.portRange.high + 1);
     }
-    return d;
+    const sorted = [...cuts].filter((c) => c <= 65536).sort((a, b) => a - b);
+    for (let k = 0; k + 1 < sorted.length; k++) ports.fill(ask(sorted[k]!), sorted[k]!, sorted[k + 1]!);
+    ports[65536] = ask(undefined);
+    return ports;
   }
 
   /**

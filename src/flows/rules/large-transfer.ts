@@ -1,6 +1,7 @@
 /**
  * Large transfers leaving a zone: one flow record at or above flows.large_transfer.flow_bytes (seed 000: 100 MB),
- * and the sum from one source to one destination within a tumbling window (default 1 GiB in 8 h).
+ * and the sum from one source in a data, inference or sandbox zone to one non-private destination within a tumbling
+ * window (default 1 GiB in 8 h).
  *
  * State: a map of (window, source, destination) → bytes, at most max_pairs keys. Windows older than the newest seen
  * minus one are dropped (logs arrive roughly in time order; a late record opens a fresh sum). New pairs beyond the
@@ -66,6 +67,9 @@ export function largeTransfer(): FlowRuleModule {
             evidence: { srcZone: ctx.zoneName(sz), dstZone: ctx.zoneName(b.dstZone[i]!), thresholdBytes: lt.flow_bytes },
           }));
         }
+        // The windowed sum watches exfiltration: sources in data, inference or sandbox zones to destinations outside
+        // the private space (keeping every pair of a busy VPC would cost memory for no finding).
+        if (b.dstZone[i] !== ctx.zones.internet || (ctx.isData[sz] !== 1 && ctx.isInference[sz] !== 1 && ctx.isSandbox[sz] !== 1)) continue;
         const t = b.end[i]! >= 0 ? b.end[i]! : b.start[i]!;
         const w = t >= 0 ? Math.floor(t / windowSec) : -1;
         if (w > newestWindow) {

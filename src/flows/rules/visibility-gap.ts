@@ -46,7 +46,9 @@ interface IfaceTrack {
 }
 
 export function visibilityGaps(interner: Interner, displayName: (f: string) => string): FlowRuleModule {
-  const tracks = new Map<number, IfaceTrack>();
+  // Interned interface ids are dense small integers: an array beats a Map on the hot path.
+  const tracks: (IfaceTrack | undefined)[] = [];
+  let tracked = 0;
   let untracked = 0;
   return {
     meta: [SKIPDATA, MISSING_INTERVAL],
@@ -67,15 +69,16 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
         const s = b.start[i]!;
         const e = b.end[i]! >= 0 ? b.end[i]! : s;
         if (id < 0 || s < 0) continue;
-        let t = tracks.get(id);
+        let t = tracks[id];
         if (!t) {
-          if (tracks.size >= ctx.settings.visibility.max_interfaces) {
+          if (tracked >= ctx.settings.visibility.max_interfaces) {
             untracked++;
             continue;
           }
           const d = b.source.describe(b, i);
           t = { base: Math.floor(s / BUCKET_SEC) - BUCKETS / 2, bits: new Uint32Array(WORDS), file: displayName(b.source.file), line: b.line[i]!, provider: 'aws', account: d.account, region: d.region };
-          tracks.set(id, t);
+          tracks[id] = t;
+          tracked++;
         }
         const from = Math.floor(s / BUCKET_SEC) - t.base;
         const to = Math.floor(e / BUCKET_SEC) - t.base;
@@ -88,7 +91,8 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
     },
     finish(ctx: FlowContext): void {
       const gapBuckets = Math.ceil((ctx.settings.visibility.gap_minutes * 60) / BUCKET_SEC);
-      for (const [id, t] of [...tracks].sort((a, b) => interner.names[a[0]]!.localeCompare(interner.names[b[0]]!))) {
+      const all = tracks.flatMap((t, id) => (t ? [[id, t] as const] : []));
+      for (const [id, t] of all.sort((a, b) => interner.names[a[0]]!.localeCompare(interner.names[b[0]]!))) {
         let prev = -1;
         for (let k = 0; k < BUCKETS; k++) {
           if (!(t.bits[k >>> 5]! & (1 << (k & 31)))) continue;
