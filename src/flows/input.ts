@@ -136,6 +136,10 @@ export function sniffFormat(head: Buffer, gzip: boolean, logFormat?: string): Sn
       ? { format: 'aws-tgw', gzip, note: 'AWS Transit Gateway flow log with header' }
       : { format: 'aws-vpc', gzip, note: 'AWS VPC flow log with header' };
   }
+  // With a LogFormat, records of exactly that many fields are AWS records whatever their first field is.
+  if (logFormat !== undefined && tokens.length === logFormat.trim().split(/\s+/).length) {
+    return /\$\{tgw-/.test(logFormat) ? { format: 'aws-tgw', gzip, note: 'AWS Transit Gateway flow log (--log-format)' } : { format: 'aws-vpc', gzip, note: 'AWS VPC flow log (--log-format)' };
+  }
   if (/^\d+$/.test(tokens[0] ?? '')) {
     if (tokens[1] === 'TransitGateway') return { format: 'aws-tgw', gzip, note: 'AWS Transit Gateway flow log (default format)' };
     if (logFormat !== undefined || tokens.length === 14) return { format: 'aws-vpc', gzip, note: 'AWS VPC flow log without header' };

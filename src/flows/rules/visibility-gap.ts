@@ -81,7 +81,8 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
           tracked++;
         }
         const from = Math.floor(s / BUCKET_SEC) - t.base;
-        const to = Math.floor(e / BUCKET_SEC) - t.base;
+        // The end is exclusive: a record ending at 00:20 covers up to, not into, the 00:20 bucket.
+        const to = Math.floor((e > s ? e - 1 : e) / BUCKET_SEC) - t.base;
         if (from < 0 || to >= BUCKETS) {
           untracked++;
           continue;

@@ -1,0 +1,150 @@
+/**
+ * Property tests with malformed input: whatever the bytes, readers never throw, every non-empty line is either a
+ * record or a counted malformed line with a valid line number, and valid records around junk are still read.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { readAwsText } from '../../src/flows/readers/aws-text.js';
+import { KNOWN_FIELDS } from '../../src/flows/readers/aws-fields.js';
+import { readAzure } from '../../src/flows/readers/azure.js';
+import { readGcp } from '../../src/flows/readers/gcp.js';
+import { readRoute53 } from '../../src/flows/readers/route53.js';
+import type { ReaderSink } from '../../src/flows/readers/sink.js';
+import { FlowBatch, Interner } from '../../src/flows/record.js';
+import { ipv4FromString, ipv4ToString } from '../../src/flows/ip.js';
+import { PrefixTable } from '../../src/flows/zones.js';
+import { parseCidr } from '../../src/util/cidr.js';
+import { tempDir, v2, V2_HEADER } from './helpers.js';
+
+function counting() {
+  let rows = 0;
+  let dns = 0;
+  const bad: number[] = [];
+  const sink: ReaderSink = {
+    flush: (b) => {
+      rows += b.n;
+    },
+    dns: () => {
+      dns++;
+    },
+    malformed: (_f, line) => bad.push(line),
+  };
+  return { sink, get rows() { return rows; }, get dns() { return dns; }, bad };
+}
+
+// Lines of printable junk, spaces, digits and the separators the formats use.
+const junkLine = fc.string({ unit: fc.constantFrom(...' -.:,{}[]"0123456789abcdefABCDEFOKNODATAREJECTACCEPT\t\r'.split('')), maxLength: 120 });
+const validLine = fc.record({ a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), port: fc.integer({ min: 0, max: 65535 }), bytes: fc.nat() }).map((r) => v2(`10.0.${r.a}.${r.b}`, `203.0.113.${r.a}`, 40000, r.port, r.bytes));
+
+test('AWS reader: junk mixed with valid records never throws; valid records all read; junk counted at its line', async () => {
+  const t = tempDir({});
+  try {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(validLine, junkLine), { maxLength: 40 }), async (lines) => {
+        const file = path.join(t.dir, `p${run++}.log`);
+        writeFileSync(file, [V2_HEADER, ...lines].join('\n'));
+        const c = counting();
+        await readAwsText(file, false, {}, new FlowBatch(64), c.sink, new Interner());
+        const content = (l: string) => l.replace(/^ +/, '').replace(/[ \r]+$/, '');
+        const isHeader = (l: string) => /^[a-z]/.test(content(l)) && KNOWN_FIELDS.has(content(l).split(' ')[0]!.replace(/_/g, '-'));
+        const counted = lines.filter((l) => content(l) !== '' && !isHeader(l)).length;
+        const valid = lines.filter((l) => /^2 123456789012 /.test(l)).length;
+        assert.ok(c.rows >= valid, 'every valid record is read');
+        assert.equal(c.rows + c.bad.length, counted, 'every line is a record or a counted malformed line, once');
+        for (const line of c.bad) assert.ok(line >= 2 && line <= lines.length + 1, `line ${line} within the file`);
+      }),
+      { numRuns: 150, seed: 4 },
+    );
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('AWS reader: arbitrary bytes (binary, huge numbers, broken UTF-8) never throw', async () => {
+  const t = tempDir({});
+  try {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), async (bytes) => {
+        const file = path.join(t.dir, `b${run++}.log`);
+        writeFileSync(file, Buffer.concat([Buffer.from(`${V2_HEADER}\n`), Buffer.from(bytes)]));
+        const c = counting();
+        await readAwsText(file, false, {}, new FlowBatch(16), c.sink, new Interner());
+        assert.ok(c.rows + c.bad.length >= 0);
+      }),
+      { numRuns: 100, seed: 5 },
+    );
+  } finally {
+    t.cleanup();
+  }
+});
+
+const jsonish = fc.oneof(
+  fc.json({ maxDepth: 3 }),
+  junkLine,
+  fc.constant('{"records":[{"properties":{"Version":2,"flows":[{"rule":"r","flows":[{"mac":"00","flowTuples":["1,2,3"]}]}]}}]}'),
+  fc.constant('{"jsonPayload":{"connection":{"src_ip":"x","dest_ip":"10.0.0.1"}}}'),
+  fc.constant('{"query_name":"a.example.","query_timestamp":"bad","srcaddr":"10.0.0.1"}'),
+);
+
+test('JSON readers (Azure, GCP, Route 53): malformed records never throw and are counted with a line', async () => {
+  const t = tempDir({});
+  try {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(jsonish, { minLength: 1, maxLength: 20 }), fc.constantFrom('azure', 'gcp', 'dns'), async (lines, kind) => {
+        const text = lines.map((l) => l.replace(/\n/g, ' ')).join('\n');
+        const file = path.join(t.dir, `j${run++}.json`);
+        writeFileSync(file, text);
+        const c = counting();
+        const interner = new Interner();
+        if (kind === 'azure') await readAzure(file, false, new FlowBatch(8), c.sink, interner);
+        else if (kind === 'gcp') await readGcp(file, false, new FlowBatch(8), c.sink, interner);
+        else await readRoute53(file, false, c.sink);
+        for (const line of c.bad) assert.ok(line >= 1 && line <= lines.length, `line ${line} within 1..${lines.length}`);
+        // Nothing valid in the generated lines for these readers except by accident; everything else is counted.
+        const nonEmpty = lines.filter((l) => l.trim() !== '').length;
+        if (kind !== 'azure') assert.ok(c.bad.length + c.rows + c.dns >= Math.min(1, nonEmpty));
+      }),
+      { numRuns: 150, seed: 6 },
+    );
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('prefix table agrees with a brute-force longest-prefix match over random nested and disjoint CIDRs', () => {
+  const cidrArb = fc.record({ a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), c: fc.integer({ min: 0, max: 255 }), prefix: fc.integer({ min: 0, max: 32 }) }).map((x) => parseCidr(`${x.a}.${x.b}.${x.c}.0/${x.prefix}`).text);
+  fc.assert(
+    fc.property(fc.array(cidrArb, { maxLength: 30 }), fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 50 }), (cidrs, ips) => {
+      const entries = cidrs.map((c, order) => ({ cidr: parseCidr(c), value: order + 1, order }));
+      const table = new PrefixTable(entries, 0);
+      for (const ip of ips) {
+        let best = 0;
+        let bestPrefix = -1;
+        for (const e of entries) {
+          // First of identical CIDRs wins, longer prefixes beat shorter ones.
+          if (BigInt(ip) >= e.cidr.first && BigInt(ip) <= e.cidr.last && e.cidr.prefix > bestPrefix) {
+            best = e.value;
+            bestPrefix = e.cidr.prefix;
+          }
+        }
+        assert.equal(table.lookup4(ip), best, `${ipv4ToString(ip)} in ${cidrs.join(' ')}`);
+      }
+    }),
+    { numRuns: 300, seed: 7 },
+  );
+});
+
+test('IPv4 text round-trips through uint32', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 0xffffffff }), (n) => ipv4FromString(ipv4ToString(n)) === n),
+    { numRuns: 500, seed: 8 },
+  );
+  assert.equal(ipv4FromString('256.1.1.1'), -1);
+  assert.equal(ipv4FromString('1.2.3'), -1);
+});

@@ -1,0 +1,246 @@
+/** Every reader on records shaped exactly like the provider documentation's examples. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { readAwsText } from '../../src/flows/readers/aws-text.js';
+import { readAzure } from '../../src/flows/readers/azure.js';
+import { readGcp } from '../../src/flows/readers/gcp.js';
+import { readRoute53 } from '../../src/flows/readers/route53.js';
+import type { DnsQuery, ReaderSink } from '../../src/flows/readers/sink.js';
+import { ipv4ToString } from '../../src/flows/ip.js';
+import { ACTION_ACCEPT, ACTION_REJECT, DIR_EGRESS, DIR_INGRESS, FlowBatch, Interner, SRC_V6, STATUS_NODATA, STATUS_SKIPDATA, SVC_GATEWAY_ENDPOINT } from '../../src/flows/record.js';
+import { readHead, sniffFormat } from '../../src/flows/input.js';
+import { FIXTURES, tempDir } from './helpers.js';
+
+interface Row {
+  src: string;
+  dst: string;
+  sport: number;
+  dport: number;
+  proto: number;
+  bytes: number;
+  start: number;
+  end: number;
+  action: number;
+  status: number;
+  dir: number;
+  service: number;
+  reply: number;
+  line: number;
+  raw: string;
+  iface: string;
+}
+
+function collector(interner: Interner) {
+  const rows: Row[] = [];
+  const dns: DnsQuery[] = [];
+  const bad: { line: number; message: string }[] = [];
+  const sink: ReaderSink = {
+    flush(b: FlowBatch) {
+      for (let i = 0; i < b.n; i++) {
+        rows.push({
+          src: b.family[i]! & SRC_V6 ? b.srcV6[i]! : ipv4ToString(b.src[i]!),
+          dst: b.family[i]! & 2 ? b.dstV6[i]! : ipv4ToString(b.dst[i]!),
+          sport: b.srcPort[i]!,
+          dport: b.dstPort[i]!,
+          proto: b.proto[i]!,
+          bytes: b.bytes[i]!,
+          start: b.start[i]!,
+          end: b.end[i]!,
+          action: b.action[i]!,
+          status: b.status[i]!,
+          dir: b.dir[i]!,
+          service: b.service[i]!,
+          reply: b.reply[i]!,
+          line: b.line[i]!,
+          raw: b.source.rawLine(b, i),
+          iface: b.iface[i]! >= 0 ? interner.names[b.iface[i]!]! : '',
+        });
+      }
+    },
+    dns: (q) => dns.push(q),
+    malformed: (_f, line, message) => bad.push({ line, message }),
+  };
+  return { rows, dns, bad, sink };
+}
+
+async function readAws(file: string, logFormat?: string) {
+  const interner = new Interner();
+  const c = collector(interner);
+  const r = await readAwsText(file, file.endsWith('.gz'), logFormat ? { logFormat } : {}, new FlowBatch(), c.sink, interner);
+  return { ...c, ...r };
+}
+
+test('AWS default format: the documentation examples (accept, reject, NODATA, SKIPDATA, ICMP, IPv6)', async () => {
+  const r = await readAws(path.join(FIXTURES, 'aws-v2-doc.log'));
+  assert.equal(r.bad.length, 0);
+  assert.equal(r.records, 7);
+  assert.deepEqual(
+    r.rows.map((x) => [x.src, x.dst, x.dport, x.action, x.status]),
+    [
+      ['172.31.16.139', '172.31.16.21', 22, ACTION_ACCEPT, 0],
+      ['172.31.9.69', '172.31.9.12', 3389, ACTION_REJECT, 0],
+      ['0.0.0.0', '0.0.0.0', -1, 0, STATUS_NODATA],
+      ['0.0.0.0', '0.0.0.0', -1, 0, STATUS_SKIPDATA],
+      ['203.0.113.12', '172.31.16.139', 0, ACTION_ACCEPT, 0],
+      ['172.31.16.139', '203.0.113.12', 0, ACTION_REJECT, 0],
+      ['2001:db8:1234:a100:8d6e:3477:df66:f105', '2001:db8:1234:a102:3304:8879:34cf:4071', 22, ACTION_ACCEPT, 0],
+    ],
+  );
+  assert.equal(r.rows[0]!.bytes, 4249);
+  assert.equal(r.rows[0]!.start, 1418530010);
+  assert.equal(r.rows[4]!.proto, 1);
+  assert.equal(r.rows[3]!.iface, 'eni-11111111aaaaaaaaa');
+  assert.equal(r.rows[1]!.line, 2);
+  assert.equal(r.rows[1]!.raw, readFileSync(path.join(FIXTURES, 'aws-v2-doc.log'), 'utf8').split('\n')[1]);
+});
+
+test('AWS custom format from the S3 header: pkt-srcaddr/pkt-dstaddr win, flow-direction, gateway endpoint path', async () => {
+  const r = await readAws(path.join(FIXTURES, 'aws-v5-header.log'));
+  assert.equal(r.bad.length, 0);
+  assert.equal(r.format, 'aws-vpc');
+  // Row 1: data host to S3 through the gateway endpoint (traffic-path 7).
+  assert.equal(r.rows[0]!.dst, '52.94.133.131');
+  assert.equal(r.rows[0]!.service, SVC_GATEWAY_ENDPOINT);
+  assert.equal(r.rows[0]!.dir, DIR_EGRESS);
+  // Row 2: an ENI behind a load balancer: the original client address is the source.
+  assert.equal(r.rows[1]!.src, '198.51.100.77');
+  assert.equal(r.rows[1]!.dir, DIR_INGRESS);
+  assert.equal(r.rows[1]!.line, 3);
+});
+
+test('AWS CloudWatch export: columns from --log-format, millisecond timestamps', async () => {
+  const fmt = '${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${bytes} ${start} ${end} ${action} ${log-status} ${interface-id} ${flow-direction}';
+  const r = await readAws(path.join(FIXTURES, 'aws-cloudwatch-custom.log'), fmt);
+  assert.equal(r.bad.length, 0);
+  assert.equal(r.rows.length, 2);
+  assert.equal(r.rows[0]!.start, 1700000100);
+  assert.equal(r.rows[0]!.bytes, 1200000);
+  assert.equal(r.rows[1]!.action, ACTION_REJECT);
+  assert.equal(r.rows[0]!.iface, 'eni-0c0c0c0c0c0c0c0c0');
+  // Without the format the 12-field lines are not guessed.
+  const { head } = await readHead(path.join(FIXTURES, 'aws-cloudwatch-custom.log'));
+  assert.equal(sniffFormat(head, false).format, 'unknown');
+  assert.equal(sniffFormat(head, false, fmt).format, 'aws-vpc');
+});
+
+test('AWS Transit Gateway default format (all v2-v6 fields, no action)', async () => {
+  const file = path.join(FIXTURES, 'aws-tgw-default.log');
+  const { head } = await readHead(file);
+  assert.equal(sniffFormat(head, false).format, 'aws-tgw');
+  const r = await readAws(file);
+  assert.equal(r.bad.length, 0);
+  assert.equal(r.format, 'aws-tgw');
+  assert.deepEqual([r.rows[0]!.src, r.rows[0]!.dst, r.rows[0]!.dport, r.rows[0]!.action], ['10.0.5.7', '10.0.3.12', 5432, 0]);
+  assert.equal(r.rows[0]!.iface, 'tgw-attach-0a1b2c3d4e5f6g7h8');
+});
+
+test('AWS gzip input gives the same rows as plain', async () => {
+  const text = readFileSync(path.join(FIXTURES, 'aws-v2-doc.log'), 'utf8');
+  const t = tempDir({ 'x.log.gz': text }, ['x.log.gz']);
+  try {
+    const r = await readAws(path.join(t.dir, 'x.log.gz'));
+    const plain = await readAws(path.join(FIXTURES, 'aws-v2-doc.log'));
+    assert.deepEqual(r.rows, plain.rows);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('AWS malformed lines are counted with their line and the rest is read', async () => {
+  const t = tempDir({
+    'bad.log': [
+      '2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1418530010 1418530070 ACCEPT OK',
+      '2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1418530010 1418530070 ACCEPT',
+      '2 123456789010 eni-1 10.0.0.999 10.0.0.2 1 2 6 1 1 1418530010 1418530070 ACCEPT OK',
+      '2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 99999 6 1 1 1418530010 1418530070 ACCEPT OK',
+      '2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1418530010 1418530070 MAYBE OK',
+      '2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1418530010 1418530070 ACCEPT OK',
+    ].join('\n'),
+  });
+  try {
+    const r = await readAws(path.join(t.dir, 'bad.log'));
+    assert.equal(r.records, 2);
+    assert.deepEqual(
+      r.bad.map((b) => b.line),
+      [2, 3, 4, 5],
+    );
+    assert.match(r.bad[0]!.message, /fewer fields/);
+    assert.match(r.bad[1]!.message, /not an IP/);
+    assert.match(r.bad[2]!.message, /port out of range/);
+    assert.match(r.bad[3]!.message, /action/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('Azure NSG flow log version 2 (documentation example): decisions, T/U protocols, both directions', async () => {
+  const interner = new Interner();
+  const c = collector(interner);
+  const r = await readAzure(path.join(FIXTURES, 'azure-nsg-v2-doc.json'), false, new FlowBatch(), c.sink, interner);
+  assert.equal(c.bad.length, 0);
+  assert.equal(r.format, 'azure-nsg');
+  // 7 tuples; the 3 "E"/"C" outbound tuples with received counters add a reply row each.
+  assert.equal(r.records, 10);
+  const first = c.rows[0]!;
+  assert.deepEqual([first.src, first.dst, first.dport, first.proto, first.action, first.dir], ['94.102.49.190', '10.5.16.4', 443, 17, ACTION_REJECT, DIR_INGRESS]);
+  const cont = c.rows.find((x) => x.raw.startsWith('1542110379,10.5.16.4,13.67.143.115'))!;
+  assert.equal(cont.bytes, 16978);
+  const reply = c.rows.find((x) => x.src === '13.67.143.115')!;
+  assert.deepEqual([reply.bytes, reply.reply, reply.dport, reply.sport], [14008, 1, 44931, 443]);
+  assert.equal(first.start, 1542110402);
+});
+
+test('Azure VNet flow log (documentation example, pretty-printed): millisecond times, state D is a deny, tuple lines', async () => {
+  const interner = new Interner();
+  const c = collector(interner);
+  const r = await readAzure(path.join(FIXTURES, 'azure-vnet-doc.json'), false, new FlowBatch(), c.sink, interner);
+  assert.equal(c.bad.length, 0);
+  assert.equal(r.format, 'azure-vnet');
+  const b = c.rows[0]!;
+  assert.equal(b.start, 1663146003.599);
+  assert.equal(b.action, ACTION_ACCEPT);
+  const denied = c.rows.find((x) => x.src === '101.33.218.153')!;
+  assert.equal(denied.action, ACTION_REJECT);
+  const text = readFileSync(path.join(FIXTURES, 'azure-vnet-doc.json'), 'utf8').split('\n');
+  assert.ok(text[denied.line - 1]!.includes('101.33.218.153'), 'the line number points at the tuple');
+  assert.equal(interner.names[0], '112233445566');
+});
+
+test('GCP VPC Flow Logs: string int64 counters, RFC 3339 times, the DEST copy of a VM-to-VM flow is skipped only when SRC also reports', async () => {
+  const interner = new Interner();
+  const c = collector(interner);
+  const r = await readGcp(path.join(FIXTURES, 'gcp-vpc-doc.jsonl'), false, new FlowBatch(), c.sink, interner);
+  assert.equal(c.bad.length, 0);
+  assert.equal(r.records, 2);
+  assert.deepEqual([c.rows[0]!.src, c.rows[0]!.dst, c.rows[0]!.dport, c.rows[0]!.bytes, c.rows[0]!.action], ['35.235.241.20', '10.128.0.22', 22, 1776, 0]);
+  assert.equal(c.rows[0]!.start, Date.parse('2024-01-10T12:00:00.001Z') / 1000);
+  assert.equal(c.rows[1]!.dir, DIR_EGRESS);
+});
+
+test('Route 53 Resolver query log (documentation example): trailing dot removed, A answers kept', async () => {
+  const c = collector(new Interner());
+  const r = await readRoute53(path.join(FIXTURES, 'route53-doc.jsonl'), false, c.sink);
+  assert.equal(r.records, 3);
+  assert.deepEqual(c.dns[0]!.name, 's3.amazonaws.com');
+  assert.deepEqual(c.dns[0]!.answers, ['52.216.0.1']);
+  assert.equal(c.dns[2]!.rcode, 'NXDOMAIN');
+  assert.equal(c.dns[1]!.time, Date.parse('2020-11-05T20:17:11Z') / 1000);
+});
+
+test('formats are recognised from content, not names', async () => {
+  const expect: Record<string, string> = {
+    'aws-v2-doc.log': 'aws-vpc',
+    'aws-v5-header.log': 'aws-vpc',
+    'aws-tgw-default.log': 'aws-tgw',
+    'azure-nsg-v2-doc.json': 'azure',
+    'azure-vnet-doc.json': 'azure',
+    'gcp-vpc-doc.jsonl': 'gcp-vpc',
+    'route53-doc.jsonl': 'route53-dns',
+  };
+  for (const [file, format] of Object.entries(expect)) {
+    const { head, gzip } = await readHead(path.join(FIXTURES, file));
+    assert.equal(sniffFormat(head, gzip).format, format, file);
+  }
+});
