@@ -11,7 +11,7 @@
 import { readHead } from './input.js';
 import { planInputs, displayNameFor, FlowAnalysis, type FileReport, type FlowRunOptions, type FlowRunResult } from './analyze.js';
 import { parseIPv6 } from './ip.js';
-import { AWS_TGW_DEFAULT, AWS_V2_DEFAULT, columnMap, type ColumnMap } from './readers/aws-fields.js';
+import { AWS_TGW_DEFAULT, AWS_V2_DEFAULT, KNOWN_FIELDS, columnMap, type ColumnMap } from './readers/aws-fields.js';
 import { regionFromPath } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
@@ -80,8 +80,8 @@ function recordsSql(file: string, kind: 'text' | 'parquet', map: ColumnMap): str
            SELECT row_number() OVER () AS line, trim(c, E' \\r') AS t
            FROM read_csv(${lit(file)}, columns={'c': 'VARCHAR'}, delim=E'\\x01', quote='', escape='', header=false,
                          auto_detect=false, strict_mode=false, compression='auto'))
-         WHERE t <> '' AND NOT regexp_matches(t, '^[a-z]')`
-      : `SELECT row_number() OVER () AS line, concat_ws(' ', ${map.names.map((x) => `coalesce(CAST("${x.replace(/-/g, '_')}" AS VARCHAR), '-')`).join(', ')}) AS t, NULL AS f
+         WHERE t <> '' AND replace(split_part(t, ' ', 1), '_', '-') NOT IN (${[...KNOWN_FIELDS].map(lit).join(', ')})`
+      : `SELECT row_number() OVER () AS line, concat_ws(' ', ${map.names.map((x) => `coalesce(CAST("${x.replace(/-/g, '_')}" AS VARCHAR), '-')`).join(', ')}) AS t, *
          FROM read_parquet(${lit(file)})`;
   const nf = kind === 'text' ? 'len(f)' : String(n);
   const ifaceName = map.names.includes('tgw-attachment-id') ? 'tgw-attachment-id' : 'interface-id';
