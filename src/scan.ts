@@ -11,6 +11,7 @@ import { SEVERITIES, type Finding, type Severity, type Status } from './findings
 import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
 import { loadAwsSnapshot, type SnapshotWarning } from './sources/aws-snapshot/load.js';
+import type { AwsInventory } from './inventory/aws.js';
 import { globMatch } from './util/glob.js';
 import type { InputError } from './util/errors.js';
 
@@ -47,6 +48,29 @@ export interface Summary {
   failBySeverity: Record<Severity, number>;
   suppressed: number;
   files: number;
+  /** Seed 003's KPIs: share of Bedrock customization jobs with VPC protection, and the non-compliant count. */
+  kpis: {
+    customizationJobs: {
+      total: number;
+      withVpc: number;
+      withoutVpc: number;
+      unknown: number;
+      percentWithVpc: number | null;
+    };
+  };
+}
+
+/** Jobs seen only in list output have unknown VPC settings and are left out of the share. */
+export function customizationKpis(inv: AwsInventory): Summary['kpis']['customizationJobs'] {
+  const known = inv.customizationJobs.filter((j) => j.detail);
+  const withVpc = known.filter((j) => (j.vpcConfig?.subnetIds.length ?? 0) > 0).length;
+  return {
+    total: inv.customizationJobs.length,
+    withVpc,
+    withoutVpc: known.length - withVpc,
+    unknown: inv.customizationJobs.length - known.length,
+    percentWithVpc: known.length === 0 ? null : Math.round((1000 * withVpc) / known.length) / 10,
+  };
 }
 
 export function selectChecks(include: string[] | undefined, exclude: string[] | undefined): AwsCheck[] {
@@ -55,7 +79,13 @@ export function selectChecks(include: string[] | undefined, exclude: string[] | 
   );
 }
 
-export function summarise(findings: Finding[], files: number): Summary {
+export function summarise(
+  findings: Finding[],
+  files: number,
+  kpis: Summary['kpis'] = {
+    customizationJobs: { total: 0, withVpc: 0, withoutVpc: 0, unknown: 0, percentWithVpc: null },
+  },
+): Summary {
   const byStatus: Record<Status, number> = { fail: 0, pass: 0, 'not-assessed': 0 };
   const failBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   let suppressed = 0;
@@ -66,7 +96,7 @@ export function summarise(findings: Finding[], files: number): Summary {
       else failBySeverity[f.severity]++;
     }
   }
-  return { byStatus, failBySeverity, suppressed, files };
+  return { byStatus, failBySeverity, suppressed, files, kpis };
 }
 
 /** Paths in findings: relative to the working directory, with forward slashes (stable across machines). */
@@ -95,7 +125,7 @@ export async function scanAwsSnapshot(opts: ScanOptions): Promise<ScanReport> {
     warnings: loaded.warnings.map((w) => ({ ...w, file: fix(w.file) })),
     suppressions: { expired: sup.expired, unused: sup.unused },
     checks,
-    summary: summarise(findings, loaded.files.length),
+    summary: summarise(findings, loaded.files.length, { customizationJobs: customizationKpis(loaded.inventory) }),
   };
 }
 

@@ -48,6 +48,8 @@ export interface AwsZoneIndex {
   aiVpcs(scope: ScopeKey): Map<string, string[]>;
   /** VPCs in a scope where Bedrock specifically is in use or expected. */
   bedrockVpcs(scope: ScopeKey): Map<string, string[]>;
+  /** VPCs in a scope where SageMaker runs (notebooks, domains, models, jobs) or has an endpoint. */
+  sagemakerVpcs(scope: ScopeKey): Map<string, string[]>;
 }
 
 function tagsMatch(want: Record<string, string>, have: Record<string, string>): boolean {
@@ -127,6 +129,12 @@ export function buildAwsZoneIndex(inv: AwsInventory, policy: ZonePolicy): AwsZon
       if ((bedrockOnly ? BEDROCK_SERVICE : AI_SERVICES).test(e.service))
         add(e.vpcId, `it has a ${e.service} endpoint (${e.id})`);
     }
+    if (!bedrockOnly) {
+      for (const r of inv.sagemakerResources.filter(inScope(scope))) {
+        const vpcId = r.vpcId ?? r.subnetIds.map((id) => subnets.get(id)?.vpcId).find((v) => v !== undefined);
+        if (vpcId) add(vpcId, `SageMaker ${r.kind} ${r.name} runs in it`);
+      }
+    }
     for (const j of inv.customizationJobs.filter(inScope(scope))) {
       const vpcId = j.vpcConfig?.subnetIds.map((id) => subnets.get(id)?.vpcId).find((v) => v !== undefined);
       if (vpcId) add(vpcId, `Bedrock customization job ${j.name || j.arn} runs in it`);
@@ -147,5 +155,13 @@ export function buildAwsZoneIndex(inv: AwsInventory, policy: ZonePolicy): AwsZon
     callingZones,
     aiVpcs: (scope) => collect(scope, false),
     bedrockVpcs: (scope) => collect(scope, true),
+    sagemakerVpcs: (scope) => {
+      const out = new Map<string, string[]>();
+      for (const [vpcId, reasons] of collect(scope, false)) {
+        const mine = reasons.filter((r) => r.startsWith('SageMaker ') || /sagemaker/.test(r));
+        if (mine.length > 0) out.set(vpcId, mine);
+      }
+      return out;
+    },
   };
 }

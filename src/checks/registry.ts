@@ -22,6 +22,21 @@ import vpcEndpointSecurityGroupAdmitsOtherZones from './aws/vpc-endpoint-securit
 import vpcEndpointSecurityGroupBlocksCallers from './aws/vpc-endpoint-security-group-blocks-callers.js';
 import vpcEndpointSecurityGroupMissing from './aws/vpc-endpoint-security-group-missing.js';
 import vpcEndpointSecurityGroupOpenToInternet from './aws/vpc-endpoint-security-group-open-to-internet.js';
+import sagemakerNotebookDirectInternet from './aws/sagemaker-notebook-direct-internet.js';
+import sagemakerNotebookOutsideVpc from './aws/sagemaker-notebook-outside-vpc.js';
+import sagemakerDomainPublicInternet from './aws/sagemaker-domain-public-internet.js';
+import sagemakerModelNetworkIsolationDisabled from './aws/sagemaker-model-network-isolation-disabled.js';
+import sagemakerModelWithoutVpc from './aws/sagemaker-model-without-vpc.js';
+import sagemakerTrainingJobNetworkIsolationDisabled from './aws/sagemaker-training-job-network-isolation-disabled.js';
+import sagemakerTrainingJobWithoutVpc from './aws/sagemaker-training-job-without-vpc.js';
+import sagemakerProcessingJobNetworkIsolationDisabled from './aws/sagemaker-processing-job-network-isolation-disabled.js';
+import sagemakerProcessingJobWithoutVpc from './aws/sagemaker-processing-job-without-vpc.js';
+import sagemakerEndpointsMissing from './aws/sagemaker-endpoints-missing.js';
+import elbIdleTimeoutTooShort from './aws/elb-idle-timeout-too-short.js';
+import bedrockCustomizationCreationUnrestricted from './aws/bedrock-customization-creation-unrestricted.js';
+import aiNetworkResourcesUntagged from './aws/ai-network-resources-untagged.js';
+import managementPlaneOverInternet from './aws/management-plane-over-internet.js';
+import s3EndpointPolicyAllowsForeignBuckets from './aws/s3-endpoint-policy-allows-foreign-buckets.js';
 
 export const AWS_CHECKS: readonly AwsCheck[] = [
   bedrockRuntimeEndpointMissing,
@@ -46,6 +61,21 @@ export const AWS_CHECKS: readonly AwsCheck[] = [
   bedrockCustomizationJobNoS3Endpoint,
   dataZoneInternetRoute,
   inferenceZoneInternetRoute,
+  sagemakerNotebookDirectInternet,
+  sagemakerNotebookOutsideVpc,
+  sagemakerDomainPublicInternet,
+  sagemakerModelNetworkIsolationDisabled,
+  sagemakerModelWithoutVpc,
+  sagemakerTrainingJobNetworkIsolationDisabled,
+  sagemakerTrainingJobWithoutVpc,
+  sagemakerProcessingJobNetworkIsolationDisabled,
+  sagemakerProcessingJobWithoutVpc,
+  sagemakerEndpointsMissing,
+  elbIdleTimeoutTooShort,
+  bedrockCustomizationCreationUnrestricted,
+  aiNetworkResourcesUntagged,
+  managementPlaneOverInternet,
+  s3EndpointPolicyAllowsForeignBuckets,
 ]
   .slice()
   .sort((a, b) => a.id.localeCompare(b.id));

@@ -177,6 +177,39 @@ export interface AwsServiceControlPolicy extends Scoped {
   contentError?: string;
 }
 
+export type SageMakerKind = 'notebook-instance' | 'domain' | 'model' | 'training-job' | 'processing-job';
+
+/** SageMaker resources with network settings. `detail` is false when only a list call was captured. */
+export interface AwsSageMakerResource extends Scoped {
+  kind: SageMakerKind;
+  arn: string;
+  name: string;
+  detail: boolean;
+  status?: string;
+  vpcId?: string;
+  subnetIds: string[];
+  securityGroupIds: string[];
+  /** Models, training and processing jobs. */
+  networkIsolation?: boolean;
+  /** Notebook instances: "Enabled" gives the notebook its own internet path. */
+  directInternetAccess?: boolean;
+  /** Domains: PublicInternetOnly or VpcOnly. */
+  appNetworkAccessType?: string;
+}
+
+export interface AwsLoadBalancer extends Scoped {
+  arn: string;
+  name: string;
+  /** application, network or gateway */
+  type: string;
+  scheme?: string;
+  vpcId?: string;
+  subnetIds: string[];
+  /** idle_timeout.timeout_seconds, when describe-load-balancer-attributes was captured. */
+  idleTimeoutSeconds?: number;
+  attributesKnown: boolean;
+}
+
 /**
  * The data sets a snapshot can hold. Checks declare which they need; when one is missing for a scope the check is
  * not assessed there, with the command that would produce it.
@@ -201,6 +234,32 @@ export const AWS_DATASETS = {
     command: 'aws bedrock get-model-customization-job --job-identifier ARN',
   },
   'bedrock:agents': { level: 'regional', command: 'aws bedrock-agent list-agents' },
+  'sagemaker:notebook-instances': {
+    level: 'regional',
+    command: 'aws sagemaker list-notebook-instances, then describe-notebook-instance --notebook-instance-name NAME',
+  },
+  'sagemaker:domains': {
+    level: 'regional',
+    command: 'aws sagemaker list-domains, then describe-domain --domain-id ID',
+  },
+  'sagemaker:models': {
+    level: 'regional',
+    command: 'aws sagemaker list-models, then describe-model --model-name NAME',
+  },
+  'sagemaker:training-jobs': {
+    level: 'regional',
+    command: 'aws sagemaker list-training-jobs, then describe-training-job --training-job-name NAME',
+  },
+  'sagemaker:processing-jobs': {
+    level: 'regional',
+    command: 'aws sagemaker list-processing-jobs, then describe-processing-job --processing-job-name NAME',
+  },
+  'elbv2:load-balancers': { level: 'regional', command: 'aws elbv2 describe-load-balancers' },
+  'elbv2:load-balancer-attributes': {
+    level: 'regional',
+    command:
+      "aws elbv2 describe-load-balancer-attributes --load-balancer-arn ARN --query '{LoadBalancerArn: `ARN`, Attributes: Attributes}'",
+  },
   'organizations:scps': {
     level: 'organization',
     command: 'aws organizations list-policies --filter SERVICE_CONTROL_POLICY, then describe-policy --policy-id ID',
@@ -233,6 +292,8 @@ export interface AwsInventory {
   customizationJobs: AwsCustomizationJob[];
   bedrockAgents: AwsBedrockAgent[];
   serviceControlPolicies: AwsServiceControlPolicy[];
+  sagemakerResources: AwsSageMakerResource[];
+  loadBalancers: AwsLoadBalancer[];
   organization?: { id: string; managementAccountId?: string; origin: Origin };
   /** Which data sets are present, per scope ("account/region"; organisation-level sets under "*"). */
   datasets: Map<string, Set<AwsDataset>>;
@@ -255,6 +316,8 @@ export function emptyAwsInventory(): AwsInventory {
     customizationJobs: [],
     bedrockAgents: [],
     serviceControlPolicies: [],
+    sagemakerResources: [],
+    loadBalancers: [],
     datasets: new Map(),
     unavailable: new Map(),
   };

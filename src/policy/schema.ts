@@ -93,6 +93,10 @@ const awsSettingsSchema = z.strictObject({
   trusted_accounts: z.array(z.string().regex(/^\d{12}$/, 'account ids are 12 digits')).default([]),
   /** Bedrock model ids (patterns with "*") that endpoint policies may allow. */
   approved_models: z.array(z.string().min(1)).default([]),
+  /** Tags every AI/ML network resource (training VPCs, subnets, security groups) must carry (seed 003). */
+  required_tags: z.array(z.string().min(1)).default(['Owner', 'DataSensitivity', 'CostCenter']),
+  /** Shortest idle timeout, in seconds, for load balancers in front of streaming inference (seed 000). */
+  min_idle_timeout_seconds: z.int().min(1).max(4000).default(300),
 });
 
 export const policySchema = z.strictObject({
@@ -102,7 +106,7 @@ export const policySchema = z.strictObject({
   zones: z.record(zoneName, zoneSchema),
   rules: z.array(ruleSchema).default([]),
   suppressions: z.array(suppressionSchema).default([]),
-  aws: awsSettingsSchema.default({ trusted_accounts: [], approved_models: [] }),
+  aws: awsSettingsSchema.prefault({}),
   flows: flowSettingsSchema.prefault({}),
 });
 

@@ -24,6 +24,17 @@ export function renderMarkdown(report: ScanReport): string {
     `| pass | ${s.byStatus.pass} |`,
     '',
   );
+  const k = s.kpis.customizationJobs;
+  if (k.total > 0) {
+    out.push(
+      '| Bedrock customization KPI | value |',
+      '|---|---|',
+      `| jobs with VPC protection | ${k.percentWithVpc === null ? 'unknown' : `${k.percentWithVpc}%`} (${k.withVpc} of ${k.withVpc + k.withoutVpc}) |`,
+      `| non-compliant jobs | ${k.withoutVpc} |`,
+      ...(k.unknown ? [`| jobs without details | ${k.unknown} |`] : []),
+      '',
+    );
+  }
   for (const sev of SEVERITIES) {
     const fs = report.findings.filter((f) => f.status === 'fail' && !f.suppression && f.severity === sev);
     if (fs.length === 0) continue;

@@ -61,6 +61,12 @@ export function renderTable(report: ScanReport, opts: { color: boolean; verbose?
       c.dim(`suppression of ${s.check} (${s.resource}) matched no failing finding: remove it if the risk is gone`),
     );
   const s = report.summary;
+  const k = s.kpis.customizationJobs;
+  if (k.total > 0) {
+    out.push(
+      `Customization jobs: ${k.percentWithVpc === null ? 'VPC protection unknown' : `${k.percentWithVpc}% with VPC protection`} (${k.withVpc} of ${k.withVpc + k.withoutVpc}), ${k.withoutVpc} non-compliant${k.unknown ? `, ${k.unknown} without details` : ''}`,
+    );
+  }
   const bySev = SEVERITIES.filter((x) => s.failBySeverity[x] > 0)
     .map((x) => `${s.failBySeverity[x]} ${x}`)
     .join(', ');

@@ -16,6 +16,8 @@ import {
   type AwsDataset,
   type AwsInventory,
   type AwsIpPermission,
+  type AwsSageMakerResource,
+  type SageMakerKind,
   type RouteTargetType,
   type Scoped,
 } from '../../inventory/aws.js';
@@ -69,12 +71,24 @@ interface State {
   /** Data sets seen in a file with no items (an empty describe output is data: "there are none"). */
   emptyDatasets: { dir: string; dataset: AwsDataset; file: string }[];
   manifests: Map<string, Manifest>;
+  /** idle_timeout.timeout_seconds per load balancer ARN, merged into load balancers at the end. */
+  lbAttributes: Map<string, { idle: number | undefined; dir: string }>;
+  /** Data sets seen through documents that add no inventory item of their own (load balancer attributes). */
+  markers: { dataset: AwsDataset; hint: Hint; dir: string }[];
   result: SnapshotResult;
 }
 
 export async function loadAwsSnapshot(root: string): Promise<SnapshotResult> {
   const result: SnapshotResult = { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] };
-  const state: State = { root, drafts: [], emptyDatasets: [], manifests: new Map(), result };
+  const state: State = {
+    root,
+    drafts: [],
+    emptyDatasets: [],
+    manifests: new Map(),
+    lbAttributes: new Map(),
+    markers: [],
+    result,
+  };
   let files: string[];
   try {
     files = await listJsonFiles(root);
@@ -106,7 +120,15 @@ export async function loadAwsSnapshot(root: string): Promise<SnapshotResult> {
 /** Reads one file's text into the state; exported for tests that feed documents without a directory. */
 export function loadAwsSnapshotFromTexts(files: { name: string; text: string }[]): SnapshotResult {
   const result: SnapshotResult = { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] };
-  const state: State = { root: '', drafts: [], emptyDatasets: [], manifests: new Map(), result };
+  const state: State = {
+    root: '',
+    drafts: [],
+    emptyDatasets: [],
+    manifests: new Map(),
+    lbAttributes: new Map(),
+    markers: [],
+    result,
+  };
   for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) readDocumentFile(state, f.name, f.text);
   resolveScopes(state);
   return result;
@@ -176,6 +198,14 @@ function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, 
       ...lineOf(doc, base + '/NextToken'),
     });
   }
+  // Single outputs with distinctive fields go first: describe-notebook-instance, for one, has a SecurityGroups
+  // list (of ids) that would otherwise pass for describe-security-groups.
+  const sm = SAGEMAKER_DETAIL.find((d) => d.test(v));
+  if (sm) {
+    const item = parseItem(ctx, sm.shape, v, base);
+    if (item) addSageMaker(ctx, sm.kind, sm.normalise(item as never), base, true);
+    return sm.command;
+  }
   for (const r of LIST_RECOGNISERS) {
     if (Array.isArray(v[r.key])) {
       readList(ctx, r, v[r.key] as unknown[]);
@@ -227,6 +257,16 @@ function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, 
       }
     }
     return 'describe-policy';
+  }
+  if (typeof v.LoadBalancerArn === 'string' && Array.isArray(v.Attributes)) {
+    const item = parseItem(ctx, S.loadBalancerAttributesShape, v, base);
+    if (item) {
+      const idle = item.Attributes.find((a) => a.Key === 'idle_timeout.timeout_seconds');
+      state.lbAttributes.set(item.LoadBalancerArn, { idle: idle ? Number(idle.Value) : undefined, dir });
+      const arn = parseArn(item.LoadBalancerArn);
+      addDraftMarker(ctx, 'elbv2:load-balancer-attributes', { account: arn?.account, region: arn?.region });
+    }
+    return 'describe-load-balancer-attributes';
   }
   if (v.Organization !== null && typeof v.Organization === 'object') {
     const item = parseItem(ctx, S.organizationShape, v, base);
@@ -357,6 +397,14 @@ function routeTarget(r: z.output<typeof S.routeShape>): { type: RouteTargetType;
   if (g?.startsWith('vpce-')) return { type: 'vpc-endpoint', id: g };
   return { type: 'other', id: g ?? r.LocalGatewayId ?? r.CarrierGatewayId ?? r.CoreNetworkArn ?? 'unknown' };
 }
+
+const SAGEMAKER_DATASET: Record<SageMakerKind, AwsDataset> = {
+  'notebook-instance': 'sagemaker:notebook-instances',
+  domain: 'sagemaker:domains',
+  model: 'sagemaker:models',
+  'training-job': 'sagemaker:training-jobs',
+  'processing-job': 'sagemaker:processing-jobs',
+};
 
 const LIST_RECOGNISERS: ListRecogniser[] = [
   {
@@ -637,6 +685,92 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
       );
     },
   },
+  ...(
+    [
+      [
+        'NotebookInstances',
+        'notebook-instance',
+        S.notebookSummaryShape,
+        (x: z.output<typeof S.notebookSummaryShape>) => ({
+          arn: x.NotebookInstanceArn,
+          name: x.NotebookInstanceName,
+          status: x.NotebookInstanceStatus,
+        }),
+      ],
+      [
+        'Domains',
+        'domain',
+        S.domainSummaryShape,
+        (x: z.output<typeof S.domainSummaryShape>) => ({
+          arn: x.DomainArn,
+          name: x.DomainName || x.DomainId,
+          status: x.Status,
+        }),
+      ],
+      [
+        'Models',
+        'model',
+        S.modelSummaryShape,
+        (x: z.output<typeof S.modelSummaryShape>) => ({ arn: x.ModelArn, name: x.ModelName }),
+      ],
+      [
+        'TrainingJobSummaries',
+        'training-job',
+        S.trainingJobSummaryShape,
+        (x: z.output<typeof S.trainingJobSummaryShape>) => ({
+          arn: x.TrainingJobArn,
+          name: x.TrainingJobName,
+          status: x.TrainingJobStatus,
+        }),
+      ],
+      [
+        'ProcessingJobSummaries',
+        'processing-job',
+        S.processingJobSummaryShape,
+        (x: z.output<typeof S.processingJobSummaryShape>) => ({
+          arn: x.ProcessingJobArn,
+          name: x.ProcessingJobName,
+          status: x.ProcessingJobStatus,
+        }),
+      ],
+    ] as const
+  ).map(([key, kind, shape, normalise]): ListRecogniser => ({
+    key,
+    dataset: SAGEMAKER_DATASET[kind],
+    read(ctx, raw, p) {
+      const item = parseItem(ctx, shape, raw, p);
+      if (item) addSageMaker(ctx, kind, { ...normalise(item as never), subnetIds: [], securityGroupIds: [] }, p, false);
+    },
+  })),
+  {
+    key: 'LoadBalancers',
+    dataset: 'elbv2:load-balancers',
+    read(ctx, raw, p) {
+      const lb = parseItem(ctx, S.loadBalancerShape, raw, p);
+      if (!lb) return;
+      const arn = parseArn(lb.LoadBalancerArn);
+      addDraft(
+        ctx,
+        'loadBalancers',
+        'elbv2:load-balancers',
+        p,
+        {
+          arn: lb.LoadBalancerArn,
+          name: lb.LoadBalancerName,
+          type: lb.Type,
+          ...(lb.Scheme ? { scheme: lb.Scheme } : {}),
+          ...(lb.VpcId ? { vpcId: lb.VpcId } : {}),
+          subnetIds: lb.AvailabilityZones.flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
+          attributesKnown: false,
+        },
+        {
+          ...(arn?.account ? { account: arn.account } : {}),
+          ...(arn?.region ? { region: arn.region } : {}),
+          ...(lb.VpcId ? { vpcId: lb.VpcId } : {}),
+        },
+      );
+    },
+  },
   {
     key: 'Policies',
     dataset: 'organizations:scps',
@@ -648,6 +782,128 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     },
   },
 ];
+
+type SageMakerFields = Omit<AwsSageMakerResource, keyof Scoped | 'kind' | 'detail'>;
+
+/** describe-* outputs of SageMaker, told apart by the fields only the detail call returns. */
+const SAGEMAKER_DETAIL: {
+  kind: SageMakerKind;
+  command: string;
+  test: (v: Record<string, unknown>) => boolean;
+  shape: z.ZodType;
+  normalise: (x: never) => SageMakerFields;
+}[] = [
+  {
+    kind: 'notebook-instance',
+    command: 'describe-notebook-instance',
+    test: (v) => typeof v.NotebookInstanceArn === 'string' && 'DirectInternetAccess' in v,
+    shape: S.notebookShape,
+    normalise: (x: z.output<typeof S.notebookShape>) => ({
+      arn: x.NotebookInstanceArn,
+      name: x.NotebookInstanceName,
+      status: x.NotebookInstanceStatus,
+      subnetIds: x.SubnetId ? [x.SubnetId] : [],
+      securityGroupIds: x.SecurityGroups,
+      directInternetAccess: x.DirectInternetAccess === 'Enabled',
+    }),
+  },
+  {
+    kind: 'domain',
+    command: 'describe-domain',
+    test: (v) => typeof v.DomainArn === 'string' && typeof v.DomainId === 'string',
+    shape: S.domainShape,
+    normalise: (x: z.output<typeof S.domainShape>) => ({
+      arn: x.DomainArn,
+      name: x.DomainName || x.DomainId,
+      status: x.Status,
+      vpcId: x.VpcId,
+      subnetIds: x.SubnetIds,
+      securityGroupIds: [],
+      appNetworkAccessType: x.AppNetworkAccessType,
+    }),
+  },
+  {
+    kind: 'model',
+    command: 'describe-model',
+    test: (v) =>
+      typeof v.ModelArn === 'string' &&
+      typeof v.ModelName === 'string' &&
+      ('PrimaryContainer' in v || 'Containers' in v || 'EnableNetworkIsolation' in v || 'ExecutionRoleArn' in v),
+    shape: S.modelShape,
+    normalise: (x: z.output<typeof S.modelShape>) => ({
+      arn: x.ModelArn,
+      name: x.ModelName,
+      subnetIds: x.VpcConfig?.Subnets ?? [],
+      securityGroupIds: x.VpcConfig?.SecurityGroupIds ?? [],
+      networkIsolation: x.EnableNetworkIsolation,
+    }),
+  },
+  {
+    kind: 'training-job',
+    command: 'describe-training-job',
+    test: (v) =>
+      typeof v.TrainingJobArn === 'string' &&
+      ('AlgorithmSpecification' in v || 'EnableNetworkIsolation' in v || 'ResourceConfig' in v),
+    shape: S.trainingJobShape,
+    normalise: (x: z.output<typeof S.trainingJobShape>) => ({
+      arn: x.TrainingJobArn,
+      name: x.TrainingJobName,
+      status: x.TrainingJobStatus,
+      subnetIds: x.VpcConfig?.Subnets ?? [],
+      securityGroupIds: x.VpcConfig?.SecurityGroupIds ?? [],
+      networkIsolation: x.EnableNetworkIsolation,
+    }),
+  },
+  {
+    kind: 'processing-job',
+    command: 'describe-processing-job',
+    test: (v) =>
+      typeof v.ProcessingJobArn === 'string' &&
+      ('ProcessingResources' in v || 'NetworkConfig' in v || 'AppSpecification' in v),
+    shape: S.processingJobShape,
+    normalise: (x: z.output<typeof S.processingJobShape>) => ({
+      arn: x.ProcessingJobArn,
+      name: x.ProcessingJobName,
+      status: x.ProcessingJobStatus,
+      subnetIds: x.NetworkConfig?.VpcConfig?.Subnets ?? [],
+      securityGroupIds: x.NetworkConfig?.VpcConfig?.SecurityGroupIds ?? [],
+      networkIsolation: x.NetworkConfig?.EnableNetworkIsolation ?? false,
+    }),
+  },
+];
+
+function addSageMaker(
+  ctx: ItemContext,
+  kind: SageMakerKind,
+  fields: SageMakerFields,
+  p: string,
+  detail: boolean,
+): void {
+  const arn = parseArn(fields.arn);
+  const clean = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  addDraft(
+    ctx,
+    'sagemakerResources',
+    SAGEMAKER_DATASET[kind],
+    p,
+    { kind, detail, ...clean },
+    {
+      ...(arn?.account ? { account: arn.account } : {}),
+      ...(arn?.region ? { region: arn.region } : {}),
+      ...(fields.vpcId ? { vpcId: fields.vpcId } : {}),
+      ...(fields.subnetIds[0] ? { subnetId: fields.subnetIds[0] } : {}),
+    },
+  );
+}
+
+/** A document that adds no inventory item but proves a data set was captured for a scope. */
+function addDraftMarker(ctx: ItemContext, dataset: AwsDataset, hint: { account?: string; region?: string }): void {
+  ctx.state.markers.push({
+    dataset,
+    hint: { ...(hint.account ? { account: hint.account } : {}), ...(hint.region ? { region: hint.region } : {}) },
+    dir: ctx.dir,
+  });
+}
 
 function addJob(ctx: ItemContext, j: z.output<typeof S.customizationJobShape>, p: string, detail: boolean): void {
   const arn = parseArn(j.jobArn);
@@ -826,10 +1082,27 @@ function resolveScopes(state: State): void {
     if (sets.has('ec2:vpcs') && !inv.vpcs.some((v) => scopeKey(v) === key)) sets.add('ec2:vpc-attributes');
     if (sets.has('bedrock:customization-jobs') && !inv.customizationJobs.some((j) => scopeKey(j) === key))
       sets.add('bedrock:customization-job-details');
+    if (sets.has('elbv2:load-balancers') && !inv.loadBalancers.some((l) => scopeKey(l) === key))
+      sets.add('elbv2:load-balancer-attributes');
   }
   // Manifests also declare scopes that may hold no data at all yet.
   for (const m of state.manifests.values())
     if (m.region !== 'global' && !inv.datasets.has(scopeKey(m))) inv.datasets.set(scopeKey(m), new Set());
+  for (const mk of state.markers) {
+    const m = manifestFor(state, mk.dir);
+    const account = m?.account ?? mk.hint.account;
+    const region = m?.region ?? mk.hint.region;
+    if (account && region) markDataset(state, `${account}/${region}`, mk.dataset);
+  }
+  for (const lb of inv.loadBalancers) {
+    const a = state.lbAttributes.get(lb.arn);
+    if (a) {
+      lb.attributesKnown = true;
+      if (a.idle !== undefined && Number.isFinite(a.idle)) lb.idleTimeoutSeconds = a.idle;
+    }
+  }
+  const smDetailed = new Set(inv.sagemakerResources.filter((r) => r.detail).map((r) => r.arn));
+  inv.sagemakerResources = inv.sagemakerResources.filter((r) => r.detail || !smDetailed.has(r.arn));
   // Job details supersede list summaries of the same job.
   const detailed = new Set(inv.customizationJobs.filter((j) => j.detail).map((j) => j.arn));
   inv.customizationJobs = inv.customizationJobs.filter((j) => j.detail || !detailed.has(j.arn));

@@ -202,6 +202,73 @@ export const organizationShape = z.looseObject({
   Organization: z.looseObject({ Id: z.string(), MasterAccountId: z.string().optional(), Arn: z.string().optional() }),
 });
 
+const smVpcConfig = z.looseObject({
+  SecurityGroupIds: z.array(z.string()).default([]),
+  Subnets: z.array(z.string()).default([]),
+});
+
+export const notebookSummaryShape = z.looseObject({
+  NotebookInstanceName: z.string(),
+  NotebookInstanceArn: z.string(),
+  NotebookInstanceStatus: z.string().optional(),
+});
+export const notebookShape = notebookSummaryShape.extend({
+  DirectInternetAccess: z.enum(['Enabled', 'Disabled']),
+  SubnetId: z.string().optional(),
+  SecurityGroups: z.array(z.string()).default([]),
+});
+export const domainSummaryShape = z.looseObject({
+  DomainId: z.string(),
+  DomainArn: z.string(),
+  DomainName: z.string().default(''),
+  Status: z.string().optional(),
+});
+export const domainShape = domainSummaryShape.extend({
+  AppNetworkAccessType: z.string().default('PublicInternetOnly'),
+  VpcId: z.string().optional(),
+  SubnetIds: z.array(z.string()).default([]),
+});
+export const modelSummaryShape = z.looseObject({ ModelName: z.string(), ModelArn: z.string() });
+export const modelShape = modelSummaryShape.extend({
+  EnableNetworkIsolation: z.boolean().default(false),
+  VpcConfig: smVpcConfig.optional(),
+});
+export const trainingJobSummaryShape = z.looseObject({
+  TrainingJobName: z.string(),
+  TrainingJobArn: z.string(),
+  TrainingJobStatus: z.string().optional(),
+});
+export const trainingJobShape = trainingJobSummaryShape.extend({
+  EnableNetworkIsolation: z.boolean().default(false),
+  VpcConfig: smVpcConfig.optional(),
+});
+export const processingJobSummaryShape = z.looseObject({
+  ProcessingJobName: z.string(),
+  ProcessingJobArn: z.string(),
+  ProcessingJobStatus: z.string().optional(),
+});
+export const processingJobShape = processingJobSummaryShape.extend({
+  NetworkConfig: z
+    .looseObject({ EnableNetworkIsolation: z.boolean().default(false), VpcConfig: smVpcConfig.optional() })
+    .optional(),
+});
+
+export const loadBalancerShape = z.looseObject({
+  LoadBalancerArn: z.string(),
+  LoadBalancerName: z.string().default(''),
+  Type: z.string().default('application'),
+  Scheme: z.string().optional(),
+  VpcId: z.string().optional(),
+  AvailabilityZones: z
+    .array(z.looseObject({ SubnetId: z.string().optional(), ZoneName: z.string().optional() }))
+    .default([]),
+});
+/** describe-load-balancer-attributes prints no ARN; the documented command adds it with --query. */
+export const loadBalancerAttributesShape = z.looseObject({
+  LoadBalancerArn: z.string(),
+  Attributes: z.array(z.looseObject({ Key: z.string(), Value: z.string() })),
+});
+
 /** cordon's own small manifest: account and region for the files of a directory, and what a collector could not read. */
 export const manifestShape = z.strictObject({
   cordonSnapshot: z.literal(1),
