@@ -12,6 +12,7 @@ import { severityRank, type Severity } from '../../src/findings/types.js';
 import { startFakeAws, type FakeOptions } from '../support/fake-aws-server.js';
 import { CALLER, FIXTURE, MEMBER, fixtureWorld, tempOut } from '../support/fake-aws-helpers.js';
 import { runCli } from '../support/cli.js';
+import { main } from '../../src/cli/main.js';
 
 before(() => {
   // Network safety: the SDK's default chain must find the fake keys in the environment and never probe metadata.
@@ -140,6 +141,39 @@ describe('cordon collect aws + cordon scan', () => {
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
       const again = await runCli(['scan', keep, '--format', 'json', '--fail-on', 'critical']);
       assert.deepEqual(comparable(findingsOf(again.stdout)), comparable(findingsOf(r.stdout)));
+    });
+  });
+
+  it('shows progress on stderr only when stderr is a terminal', async () => {
+    await withFake({}, async (endpoint) => {
+      let stderr = '';
+      const io = {
+        stdout: () => {},
+        stderr: (t: string) => (stderr += t),
+        stdoutIsTTY: false,
+        stderrIsTTY: true,
+        cwd: process.cwd(),
+        env: {},
+        today: '2026-11-22',
+      };
+      const code = await main(
+        ['collect', 'aws', '--out', tempOut(), '--endpoint-url', endpoint, '--regions', 'eu-west-1,us-east-1'],
+        io,
+      );
+      assert.equal(code, 0);
+      assert.match(stderr, /collecting: 1\/2 account-regions/);
+      assert.match(stderr, /collecting: 2\/2 account-regions .*\n/);
+      const plain = await runCli([
+        'collect',
+        'aws',
+        '--out',
+        tempOut(),
+        '--endpoint-url',
+        endpoint,
+        '--regions',
+        'eu-west-1,us-east-1',
+      ]);
+      assert.doesNotMatch(plain.stderr, /collecting:/);
     });
   });
 

@@ -294,7 +294,7 @@ describe('collectAws against the fake server', () => {
       const summary = await collectAws(o);
       const member = summary.scopes.find((s) => s.account === MEMBER)!;
       assert.equal(member.collected.length, 0);
-      assert.equal(member.unavailable.length, 13);
+      assert.equal(member.unavailable.length, Object.values(AWS_DATASETS).filter((d) => d.level === 'regional').length);
       for (const u of member.unavailable) {
         assert.equal(u.action, 'sts:AssumeRole');
         assert.match(u.reason, /^cannot assume arn:aws:iam::222222222222:role\/CordonAudit: AccessDenied/);
@@ -361,6 +361,19 @@ describe('collectAws against the fake server', () => {
         (e: unknown) => e instanceof CollectError && /not an AWS region/.test(e.message),
       );
       await assert.rejects(collectAws(options(fake, { org: true })), /need --role-name/);
+    });
+  });
+
+  it('fails with a clear message when --org cannot list the accounts', async () => {
+    await withFake({ deny: [{ action: 'organizations:ListAccounts' }] }, async (fake) => {
+      await assert.rejects(
+        collectAws(options(fake, { org: true, roleName: 'CordonAudit' })),
+        (e: unknown) =>
+          e instanceof CollectError &&
+          /organizations:ListAccounts\): AccessDeniedException: .*management account or a delegated administrator/.test(
+            e.message,
+          ),
+      );
     });
   });
 

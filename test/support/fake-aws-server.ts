@@ -33,6 +33,13 @@ export interface RegionData {
   /** get-model-customization-job outputs by job ARN. */
   jobDetails: Item[];
   agents: Item[];
+  /** SageMaker list items by list key (NotebookInstances, Domains, Models, TrainingJobSummaries, ProcessingJobSummaries). */
+  sagemaker: Record<string, Item[]>;
+  /** SageMaker describe-* outputs by the same list key. */
+  sagemakerDetails: Record<string, Item[]>;
+  loadBalancers: Item[];
+  /** {LoadBalancerArn, Attributes} documents. */
+  lbAttributes: Item[];
 }
 
 export interface FakeOrganization {
@@ -91,7 +98,17 @@ export interface FakeAws {
 
 export const ASSUMED_KEY_PREFIX = 'ASIAFAKE';
 
-const emptyRegion = (): RegionData => ({ ec2: {}, vpcAttributes: [], jobSummaries: [], jobDetails: [], agents: [] });
+const emptyRegion = (): RegionData => ({
+  ec2: {},
+  vpcAttributes: [],
+  jobSummaries: [],
+  jobDetails: [],
+  agents: [],
+  sagemaker: {},
+  sagemakerDetails: {},
+  loadBalancers: [],
+  lbAttributes: [],
+});
 
 class HttpError extends Error {
   constructor(
@@ -176,14 +193,17 @@ function handle(
     };
     if (r.service === 'ec2') return ec2(options, calls, throttled, r, res);
     if (r.service === 'sts') return sts(options, calls, r, res);
+    if (r.service === 'sagemaker') return sagemaker(options, calls, throttled, r, res);
+    if (r.service === 'elasticloadbalancing') return elbv2(options, calls, throttled, r, res);
     if (r.service === 'organizations') return organizations(options, calls, throttled, r, res);
     if (r.service === 'bedrock') return bedrock(options, calls, throttled, r, res);
     throw new HttpError(400, 'UnknownService', `the fake does not serve ${r.service}`);
   } catch (err) {
     const e = err instanceof HttpError ? err : new HttpError(500, 'InternalFailure', String(err));
     if (r?.service === 'ec2') send(res, e.status, 'text/xml', ec2Error(e.code, e.message));
-    else if (r?.service === 'sts' || !r) send(res, e.status, 'text/xml', queryError(e.code, e.message));
-    else if (r.service === 'organizations')
+    else if (r?.service === 'sts' || r?.service === 'elasticloadbalancing' || !r)
+      send(res, e.status, 'text/xml', queryError(e.code, e.message));
+    else if (r.service === 'organizations' || r.service === 'sagemaker')
       send(res, e.status, 'application/x-amz-json-1.1', JSON.stringify({ __type: e.code, Message: e.message }));
     else
       send(res, e.status, 'application/json', JSON.stringify({ message: e.message }), { 'x-amzn-errortype': e.code });
@@ -224,7 +244,11 @@ function gate(
   }
   if (options.deny?.some((f) => matches(f, action, r.account, r.region))) {
     const code =
-      r.service === 'ec2' ? 'UnauthorizedOperation' : r.service === 'sts' ? 'AccessDenied' : 'AccessDeniedException';
+      r.service === 'ec2'
+        ? 'UnauthorizedOperation'
+        : r.service === 'sts' || r.service === 'elasticloadbalancing'
+          ? 'AccessDenied'
+          : 'AccessDeniedException';
     throw new HttpError(
       403,
       code,
@@ -412,4 +436,84 @@ function bedrock(
   const input = JSON.parse(r.body || '{}') as { nextToken?: string; maxResults?: number };
   const p = page(data.agents, input.nextToken, options.pageSize, input.maxResults);
   return json({ agentSummaries: p.items, ...(p.next ? { nextToken: p.next } : {}) });
+}
+
+/** SageMaker list operation -> [list key, describe operation, request field naming the resource, summary field]. */
+export const SAGEMAKER_OPS: Record<string, [string, string, string, string]> = {
+  ListNotebookInstances: [
+    'NotebookInstances',
+    'DescribeNotebookInstance',
+    'NotebookInstanceName',
+    'NotebookInstanceName',
+  ],
+  ListDomains: ['Domains', 'DescribeDomain', 'DomainId', 'DomainId'],
+  ListModels: ['Models', 'DescribeModel', 'ModelName', 'ModelName'],
+  ListTrainingJobs: ['TrainingJobSummaries', 'DescribeTrainingJob', 'TrainingJobName', 'TrainingJobName'],
+  ListProcessingJobs: ['ProcessingJobSummaries', 'DescribeProcessingJob', 'ProcessingJobName', 'ProcessingJobName'],
+};
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/** JSON 1.1 sends timestamps as epoch seconds; fixtures hold them as the CLI prints them (ISO 8601). */
+function epochTimes(v: unknown): unknown {
+  if (typeof v === 'string' && ISO_TIME.test(v)) return Date.parse(v) / 1000;
+  if (Array.isArray(v)) return v.map(epochTimes);
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, epochTimes(x)]));
+  return v;
+}
+
+function sagemaker(
+  options: FakeOptions,
+  calls: RecordedCall[],
+  throttled: Set<string>,
+  r: Req,
+  res: ServerResponse,
+): void {
+  const op = (r.target ?? '').split('.')[1] ?? '';
+  gate(options, calls, throttled, r, `sagemaker:${op}`, [400, 'ThrottlingException']);
+  const data = regionData(options, r);
+  const input = JSON.parse(r.body || '{}') as Record<string, unknown>;
+  const json = (v: unknown) => send(res, 200, 'application/x-amz-json-1.1', JSON.stringify(epochTimes(v)));
+  const list = SAGEMAKER_OPS[op];
+  if (list) {
+    const token = typeof input.NextToken === 'string' ? input.NextToken : undefined;
+    const max = typeof input.MaxResults === 'number' ? input.MaxResults : undefined;
+    const p = page(data.sagemaker[list[0]] ?? [], token, options.pageSize, max);
+    return json({ [list[0]]: p.items, ...(p.next ? { NextToken: p.next } : {}) });
+  }
+  const describe = Object.values(SAGEMAKER_OPS).find((x) => x[1] === op);
+  if (describe) {
+    const wanted = input[describe[2]];
+    const d = (data.sagemakerDetails[describe[0]] ?? []).find((x) => x[describe[3]] === wanted);
+    if (!d) throw new HttpError(400, 'ValidationException', `${JSON.stringify(wanted)} does not exist`);
+    return json(d);
+  }
+  throw new HttpError(400, 'UnknownOperationException', `unknown operation ${op}`);
+}
+
+function elbv2(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, r: Req, res: ServerResponse): void {
+  const form = new URLSearchParams(r.body);
+  const action = form.get('Action') ?? '';
+  gate(options, calls, throttled, r, `elasticloadbalancing:${action}`, [400, 'Throttling']);
+  const data = regionData(options, r);
+  const xml = (result: Record<string, unknown>) =>
+    send(
+      res,
+      200,
+      'text/xml',
+      queryResponse(action, result, 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/'),
+    );
+  if (action === 'DescribeLoadBalancers') {
+    const size = form.get('PageSize');
+    const p = page(data.loadBalancers, form.get('Marker'), options.pageSize, size ? Number(size) : undefined);
+    return xml({ LoadBalancers: p.items, ...(p.next ? { NextMarker: p.next } : {}) });
+  }
+  if (action === 'DescribeLoadBalancerAttributes') {
+    const arn = form.get('LoadBalancerArn');
+    const d = data.lbAttributes.find((x) => x.LoadBalancerArn === arn);
+    if (!d) throw new HttpError(400, 'LoadBalancerNotFound', `${arn} not found`);
+    return xml({ Attributes: d.Attributes });
+  }
+  throw new HttpError(400, 'InvalidAction', `unknown action ${action}`);
 }

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { EC2_LIST_ACTIONS, type FakeWorld, type RegionData } from './fake-aws-server.js';
+import { EC2_LIST_ACTIONS, SAGEMAKER_OPS, type FakeWorld, type RegionData } from './fake-aws-server.js';
 
 type Item = Record<string, unknown>;
 
@@ -21,7 +21,8 @@ function array(dir: string, file: string): Item[] {
   return existsSync(f) ? (readJson(f) as Item[]) : [];
 }
 
-const fileOf = (key: string) => `describe-${key.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.json`;
+const kebab = (s: string) => s.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+const fileOf = (key: string) => `describe-${kebab(key)}.json`;
 
 export function worldFromSnapshot(root: string, callerAccount: string, regions: FakeWorld['regions']): FakeWorld {
   const world: FakeWorld = { callerAccount, data: {}, regions };
@@ -44,6 +45,14 @@ export function worldFromSnapshot(root: string, callerAccount: string, regions: 
         jobSummaries: list(dir, 'list-model-customization-jobs.json', 'modelCustomizationJobSummaries'),
         jobDetails: array(dir, 'get-model-customization-job.json'),
         agents: list(dir, 'list-agents.json', 'agentSummaries'),
+        sagemaker: Object.fromEntries(
+          Object.entries(SAGEMAKER_OPS).map(([op, [key]]) => [key, list(dir, `${kebab(op)}.json`, key)]),
+        ),
+        sagemakerDetails: Object.fromEntries(
+          Object.values(SAGEMAKER_OPS).map(([key, op]) => [key, array(dir, `${kebab(op)}.json`)]),
+        ),
+        loadBalancers: list(dir, 'describe-load-balancers.json', 'LoadBalancers'),
+        lbAttributes: array(dir, 'describe-load-balancer-attributes.json'),
       };
       (world.data[account] ??= {})[sub] = data;
     }

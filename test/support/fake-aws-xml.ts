@@ -73,15 +73,25 @@ export function ec2Error(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>fake-request-id</RequestID></Response>`;
 }
 
-/** STS (awsQuery): `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata/></ActionResponse>`, PascalCase. */
-export function queryResponse(action: string, result: Record<string, unknown>): string {
-  const pascal = (v: unknown): string =>
-    v !== null && typeof v === 'object'
-      ? Object.entries(v as Record<string, unknown>)
-          .map(([k, x]) => `<${k}>${pascal(x)}</${k}>`)
-          .join('')
-      : escapeXml(String(v));
-  return `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${action}Result>${pascal(result)}</${action}Result><ResponseMetadata><RequestId>fake-request-id</RequestId></ResponseMetadata></${action}Response>`;
+/**
+ * awsQuery (STS, ELBv2): `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata/></ActionResponse>`, with
+ * member names as in JSON and lists as `<Name><member>…</member></Name>`.
+ */
+export function queryResponse(
+  action: string,
+  result: Record<string, unknown>,
+  xmlns = 'https://sts.amazonaws.com/doc/2011-06-15/',
+): string {
+  const body = (v: unknown): string => {
+    if (Array.isArray(v)) return v.map((x) => `<member>${body(x)}</member>`).join('');
+    if (v !== null && typeof v === 'object') {
+      return Object.entries(v as Record<string, unknown>)
+        .map(([k, x]) => `<${k}>${body(x)}</${k}>`)
+        .join('');
+    }
+    return escapeXml(typeof v === 'string' ? v : JSON.stringify(v));
+  };
+  return `<${action}Response xmlns="${xmlns}"><${action}Result>${body(result)}</${action}Result><ResponseMetadata><RequestId>fake-request-id</RequestId></ResponseMetadata></${action}Response>`;
 }
 
 export function queryError(code: string, message: string): string {

@@ -8,13 +8,16 @@ import { Agent as HttpsAgent } from 'node:https';
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { STSClient } from '@aws-sdk/client-sts';
 
 export type Credentials = NonNullable<EC2ClientConfig['credentials']>;
 
 /** The SDK's service ids as they appear in AWS_ENDPOINT_URL_<ID> and in a profile's `services` section. */
-export type ServiceId = 'EC2' | 'BEDROCK' | 'BEDROCK_AGENT' | 'ORGANIZATIONS' | 'STS';
+export type ServiceId =
+  'EC2' | 'BEDROCK' | 'BEDROCK_AGENT' | 'SAGEMAKER' | 'ELASTIC_LOAD_BALANCING_V2' | 'ORGANIZATIONS' | 'STS';
 
 export interface ClientSettings {
   credentials: Credentials;
@@ -104,6 +107,8 @@ export interface RegionClients {
   ec2: EC2Client;
   bedrock: BedrockClient;
   bedrockAgent: BedrockAgentClient;
+  sagemaker: SageMakerClient;
+  elbv2: ElasticLoadBalancingV2Client;
 }
 
 export function regionClients(region: string, settings: ClientSettings, credentials: Credentials): RegionClients {
@@ -113,11 +118,15 @@ export function regionClients(region: string, settings: ClientSettings, credenti
     new BedrockAgentClient(baseConfig('BEDROCK_AGENT', region, settings, credentials)),
     settings.counter,
   );
-  return {
-    ec2,
-    bedrock,
-    bedrockAgent,
-  };
+  const sagemaker = counted(
+    new SageMakerClient(baseConfig('SAGEMAKER', region, settings, credentials)),
+    settings.counter,
+  );
+  const elbv2 = counted(
+    new ElasticLoadBalancingV2Client(baseConfig('ELASTIC_LOAD_BALANCING_V2', region, settings, credentials)),
+    settings.counter,
+  );
+  return { ec2, bedrock, bedrockAgent, sagemaker, elbv2 };
 }
 
 export function stsClient(region: string | undefined, settings: ClientSettings, credentials: Credentials): STSClient {

@@ -21,6 +21,8 @@ import {
   type Credentials,
 } from './clients.js';
 import { collectEc2 } from './ec2.js';
+import { collectLoadBalancers } from './elbv2.js';
+import { collectSageMaker } from './sagemaker.js';
 import { CollectError, classifyError, type Failure } from './errors.js';
 
 export { CollectError };
@@ -226,12 +228,14 @@ async function collectScope(
   }
   const clients = regionClients(region, settings, c.credentials);
   const limit = createLimiter(callsPerScope);
-  const [ec2, jobs, agents] = await Promise.all([
+  const [ec2, jobs, agents, sagemaker, elbv2] = await Promise.all([
     collectEc2(clients.ec2, limit),
     collectCustomizationJobs(clients.bedrock, limit),
     collectAgents(clients.bedrockAgent, limit),
+    collectSageMaker(clients.sagemaker, limit),
+    collectLoadBalancers(clients.elbv2, limit),
   ]);
-  return [...ec2, ...jobs, agents];
+  return [...ec2, ...jobs, agents, ...sagemaker, ...elbv2];
 }
 
 async function profileRegion(settings: ClientSettings): Promise<string | undefined> {
