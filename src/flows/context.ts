@@ -39,7 +39,7 @@ export class FlowContext {
   readonly learnedAi6 = new Set<string>();
   static readonly MAX_LEARNED = 100_000;
   /** Per (from, to, protocol class): decision index + 1 for each destination port (65536 = none). Lazily allocated. */
-  private readonly decisionIndex = new Map<number, Int32Array>();
+  private readonly decisionIndex: (Int32Array | undefined)[] = [];
   private readonly decisionList: CachedDecision[] = [];
   private readonly decisionByReason = new Map<string, number>();
   /** The zone approved AI endpoint addresses are placed in: the first service zone, else none (-1). */
@@ -82,11 +82,12 @@ export class FlowContext {
    * segment, so the hot path is an array read.
    */
   decision(from: number, to: number, proto: number, port: number): CachedDecision {
-    const p = proto < 0 ? 255 : proto;
+    // Only tcp, udp and icmp differ in meaning; every other protocol is "any".
+    const pc = proto === 6 ? 0 : proto === 17 ? 1 : proto === 1 || proto === 58 ? 2 : 3;
     const q = port < 0 || port > 65535 ? 65536 : port;
-    const key = (from * 256 + to) * 256 + p;
-    let ports = this.decisionIndex.get(key);
-    if (ports === undefined) this.decisionIndex.set(key, (ports = this.fillPorts(from, to, proto)));
+    const key = ((from << 8) | to) * 4 + pc;
+    let ports = this.decisionIndex[key];
+    if (ports === undefined) this.decisionIndex[key] = ports = this.fillPorts(from, to, pc === 0 ? 6 : pc === 1 ? 17 : pc === 2 ? 1 : -1);
     return this.decisionList[ports[q]! - 1]!;
   }
 

@@ -2,7 +2,7 @@
  * Input plumbing: expanding PATH arguments (files, directories, globs) into a sorted file list, sniffing each
  * file's format from its first bytes (after gunzip), and streaming a file as chunks of whole lines.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -160,6 +160,7 @@ export async function streamLines(
   onLines: (buf: Buffer, start: number, end: number) => void,
   maxLineBytes = 64 * 1024 * 1024,
 ): Promise<void> {
+  if (!gzip) return readPlainLines(file, onLines, maxLineBytes);
   const raw = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   const stream = gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
   raw.on('error', (e) => stream.destroy(e));
@@ -185,6 +186,37 @@ export async function streamLines(
     if (have > 0) onLines(work, 0, have);
   } finally {
     raw.destroy();
+  }
+}
+
+/**
+ * Plain files: synchronous reads straight into the work buffer (no copy per chunk, no event-loop round trip per
+ * chunk; the page cache makes these reads memcpy-speed). The partial last line moves to the front.
+ */
+function readPlainLines(file: string, onLines: (buf: Buffer, start: number, end: number) => void, maxLineBytes: number): void {
+  const fd = openSync(file, 'r');
+  let work = Buffer.allocUnsafe(CHUNK_BYTES * 4);
+  let have = 0;
+  try {
+    for (;;) {
+      if (work.length - have < CHUNK_BYTES) {
+        if (have > maxLineBytes) throw new Error(`a line longer than ${maxLineBytes} bytes`);
+        const bigger = Buffer.allocUnsafe(work.length * 2);
+        work.copy(bigger, 0, 0, have);
+        work = bigger;
+      }
+      const n = readSync(fd, work, have, work.length - have, null);
+      if (n === 0) break;
+      have += n;
+      const lastNl = work.lastIndexOf(10, have - 1);
+      if (lastNl < 0) continue;
+      onLines(work, 0, lastNl + 1);
+      work.copy(work, 0, lastNl + 1, have);
+      have -= lastNl + 1;
+    }
+    if (have > 0) onLines(work, 0, have);
+  } finally {
+    closeSync(fd);
   }
 }
 
