@@ -1,6 +1,7 @@
 import type { Tags } from '../../inventory/aws.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { inScope } from './support.js';
+import { REQUIRED_TAGS } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-ai-network-resources-untagged',
@@ -12,6 +13,7 @@ export default defineAwsCheck({
     'Seed 003 ("tagging and ownership"): the VPCs, subnets and security groups used for training must say who owns them, how sensitive their data is and which cost centre pays, so that an exposed path can be traced to an owner. The tag keys are aws.required_tags in cordon.yaml (default Owner, DataSensitivity, CostCenter).',
   remediation: {
     text: 'Tag the training VPC, subnets and security groups with the required keys (an AWS Organizations tag policy can enforce the values).',
+    snippet: REQUIRED_TAGS,
   },
   references: ['https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_tag-policies.html'],
   seeds: ['003: Tagging and Ownership (mandatory tagging policy for AI/ML network resources)'],

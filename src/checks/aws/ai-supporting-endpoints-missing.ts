@@ -1,6 +1,7 @@
 import { endpointsFor } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { interfaceEndpointTerraform } from './support.js';
+import { interfaceEndpoints } from './snippets.js';
 
 const SUPPORTING = ['sts', 'logs', 'secretsmanager', 'kms'];
 
@@ -12,7 +13,10 @@ export default defineAwsCheck({
   resourceType: 'AWS::EC2::VPC',
   rationale:
     'AI workloads also call STS (role credentials), CloudWatch Logs (invocation and application logs), Secrets Manager (API keys) and KMS (encrypted data and models). Without endpoints those calls go over the internet path, a back door around the isolated inference plane (seed 000: "ignoring the management plane").',
-  remediation: { text: 'Create interface endpoints with private DNS for sts, logs, secretsmanager and kms.' },
+  remediation: {
+    text: 'Create interface endpoints with private DNS for sts, logs, secretsmanager and kms.',
+    snippet: interfaceEndpoints(['sts', 'logs', 'secretsmanager', 'kms']),
+  },
   references: ['https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html'],
   seeds: [
     '004: extra endpoints (CloudWatch Logs, Secrets Manager, STS)',

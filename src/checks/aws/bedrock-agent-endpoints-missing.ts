@@ -2,6 +2,7 @@ import { endpointsFor } from '../../analysis/aws-network.js';
 import { scopeKey } from '../../inventory/aws.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { inScope, interfaceEndpointTerraform } from './support.js';
+import { interfaceEndpoints } from './snippets.js';
 
 const AGENT_SERVICES = ['bedrock-agent', 'bedrock-agent-runtime'];
 
@@ -15,6 +16,7 @@ export default defineAwsCheck({
     'Agents and knowledge bases are called through bedrock-agent-runtime (InvokeAgent, Retrieve) and managed through bedrock-agent. Where agents are used, both need interface endpoints, or agent traffic leaves the VPC even when model calls do not.',
   remediation: {
     text: 'Create com.amazonaws.<region>.bedrock-agent and bedrock-agent-runtime interface endpoints with private DNS.',
+    snippet: interfaceEndpoints(['bedrock-agent', 'bedrock-agent-runtime']),
   },
   references: ['https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html'],
   seeds: ['004: Bedrock endpoint family (bedrock-agent, bedrock-agent-runtime)'],

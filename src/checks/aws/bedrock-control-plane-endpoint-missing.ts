@@ -1,5 +1,6 @@
 import { defineAwsCheck } from '../types.js';
 import { bedrockEndpointResults } from './bedrock-runtime-endpoint-missing.js';
+import { interfaceEndpoints } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-bedrock-control-plane-endpoint-missing',
@@ -11,6 +12,7 @@ export default defineAwsCheck({
     'Bedrock has two APIs: the runtime (bedrock-runtime) and the control plane (bedrock: model listing, customization jobs, guardrails, provisioned throughput). With only the runtime endpoint, management calls still go to the public endpoint.',
   remediation: {
     text: 'Create a com.amazonaws.<region>.bedrock interface endpoint with private DNS next to the runtime endpoint.',
+    snippet: interfaceEndpoints(['bedrock']),
   },
   references: ['https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html'],
   seeds: ['001: No endpoint for management API'],

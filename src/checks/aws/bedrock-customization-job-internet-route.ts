@@ -1,6 +1,7 @@
 import { activeRoutes } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { jobResource, jobsInVpc } from './job-support.js';
+import { REMOVE_INTERNET_ROUTE } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-bedrock-customization-job-internet-route',
@@ -12,6 +13,7 @@ export default defineAwsCheck({
     'Seed 003: a job "in a VPC" whose subnets route to an internet gateway is not isolated: the VPC path leads to the internet anyway. Training subnets should have no internet route and reach S3 and KMS through endpoints.',
   remediation: {
     text: 'Run customization jobs in private subnets whose route tables have no internet-gateway route; reach S3 through a gateway endpoint.',
+    snippet: REMOVE_INTERNET_ROUTE,
   },
   references: ['https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-model-customization.html'],
   seeds: [

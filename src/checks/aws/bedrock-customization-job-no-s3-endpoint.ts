@@ -1,6 +1,7 @@
 import { endpointsFor } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { jobResource, jobsInVpc } from './job-support.js';
+import { S3_GATEWAY_ENDPOINT } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-bedrock-customization-job-no-s3-endpoint',
@@ -12,6 +13,7 @@ export default defineAwsCheck({
     'Seed 003 pitfall: "configuring a job within a VPC but failing to create VPC endpoints, forcing traffic over the internet anyway". A job reads its training data from and writes its artifacts to S3; without an S3 endpoint in its VPC that traffic uses NAT or internet gateways, or the job fails.',
   remediation: {
     text: "Create an S3 gateway endpoint in the job's VPC, associated with the route tables of its subnets.",
+    snippet: S3_GATEWAY_ENDPOINT,
   },
   references: ['https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-model-customization.html'],
   seeds: ['003: pitfall (no VPC endpoints for a job in a VPC)'],

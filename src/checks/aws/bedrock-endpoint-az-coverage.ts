@@ -1,6 +1,7 @@
 import { BEDROCK_SERVICE } from '../../analysis/aws-zones.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { endpointResource, inScope } from './support.js';
+import { ENDPOINT_IN_EVERY_AZ } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-bedrock-endpoint-az-coverage',
@@ -10,7 +11,10 @@ export default defineAwsCheck({
   resourceType: 'AWS::EC2::VPCEndpoint',
   rationale:
     'Seed 004 pitfall 3: callers in an availability zone without an endpoint interface cross AZs for every call, and lose the endpoint when the AZ hosting it fails; teams then add public fallbacks. An endpoint should have a subnet in each AZ where calling workloads run.',
-  remediation: { text: 'Add a subnet in each missing availability zone to the endpoint (one interface per AZ).' },
+  remediation: {
+    text: 'Add a subnet in each missing availability zone to the endpoint (one interface per AZ).',
+    snippet: ENDPOINT_IN_EVERY_AZ,
+  },
   references: ['https://docs.aws.amazon.com/vpc/latest/privatelink/interface-endpoints.html'],
   seeds: ['004: pitfall 3 (one endpoint per AZ in multi-AZ deployments)'],
   requires: ['ec2:vpc-endpoints', 'ec2:subnets'],

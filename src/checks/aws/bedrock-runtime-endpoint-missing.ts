@@ -1,6 +1,7 @@
 import { endpointAvailable, endpointsFor } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type AwsCheckContext, type CheckResult } from '../types.js';
 import { interfaceEndpointTerraform } from './support.js';
+import { interfaceEndpoints } from './snippets.js';
 
 /** Shared by the runtime and control-plane checks: one finding per VPC that uses Bedrock. */
 export function bedrockEndpointResults(ctx: AwsCheckContext, service: string, what: string): CheckResult[] {
@@ -57,6 +58,7 @@ export default defineAwsCheck({
     'Without a bedrock-runtime interface endpoint, InvokeModel and Converse calls leave the VPC through a NAT or internet gateway to the public Bedrock endpoint: prompts and responses cross the internet path and network controls cannot confine them.',
   remediation: {
     text: 'Create a com.amazonaws.<region>.bedrock-runtime interface endpoint with private DNS in the subnets of the zone that calls Bedrock.',
+    snippet: interfaceEndpoints(['bedrock-runtime']),
   },
   references: ['https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html'],
   seeds: ['000: Inference to cloud AI via VPC endpoint (NET-002)', '004: bedrock-runtime endpoint'],

@@ -1,6 +1,7 @@
 import { scopeKey } from '../../inventory/aws.js';
 import { defineAwsCheck } from '../types.js';
 import { zoneRouteResults } from './zone-routing-support.js';
+import { REMOVE_INTERNET_ROUTE } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-data-zone-internet-route',
@@ -12,6 +13,7 @@ export default defineAwsCheck({
     'NET-011: the data zone holds training data, embeddings and documents and has no internet access. Any route from its subnets to an internet gateway, egress-only internet gateway or public NAT gateway is a path for exfiltration, whatever the security groups say today.',
   remediation: {
     text: "Remove internet and NAT routes from the data zone's route tables; reach AWS services through endpoints.",
+    snippet: REMOVE_INTERNET_ROUTE,
   },
   references: ['https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html'],
   seeds: ['000: NET-011 Block data zone internet'],

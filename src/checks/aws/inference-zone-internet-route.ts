@@ -1,6 +1,7 @@
 import { isDefaultRoute } from '../../analysis/aws-network.js';
 import { defineAwsCheck } from '../types.js';
 import { zoneRouteResults } from './zone-routing-support.js';
+import { REMOVE_INTERNET_ROUTE } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-inference-zone-internet-route',
@@ -12,6 +13,7 @@ export default defineAwsCheck({
     'NET-012: the inference zone talks only to approved endpoints over private links. A default route to an internet gateway makes the subnet public: the model proxy can reach arbitrary hosts, and a prompt-injected agent can exfiltrate by plain HTTP.',
   remediation: {
     text: 'Move the inference zone to private subnets whose route tables have no 0.0.0.0/0 or ::/0 route to an internet gateway.',
+    snippet: REMOVE_INTERNET_ROUTE,
   },
   references: ['https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html'],
   seeds: ['000: NET-012 Block inference internet egress'],

@@ -1,6 +1,7 @@
 import { activeRoutes, endpointAvailable, isDefaultRoute } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { inScope } from './support.js';
+import { interfaceEndpoints } from './snippets.js';
 
 const MANAGEMENT_SERVICES = ['secretsmanager', 'logs', 'monitoring', 'ssm', 'kms'];
 const AI_ZONES = ['inference', 'data', 'management', 'sandbox'];
@@ -15,6 +16,7 @@ export default defineAwsCheck({
     'Seed 000 ("ignoring the management plane"): securing inference and data while secrets, logs, monitoring and keys travel over the internet leaves a back door. For each subnet of an AI zone that has a default route to an internet, egress-only or public NAT gateway, every management service without a usable interface endpoint (available, private DNS on) in the VPC is reached over that internet path.',
   remediation: {
     text: 'Create interface endpoints with private DNS for secretsmanager, logs, monitoring, ssm and kms, then remove the internet route if nothing else needs it.',
+    snippet: interfaceEndpoints(['secretsmanager', 'logs', 'monitoring', 'ssm', 'kms']),
   },
   references: ['https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html'],
   seeds: ['000: Ignoring the management plane'],

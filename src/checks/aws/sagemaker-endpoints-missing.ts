@@ -1,6 +1,7 @@
 import { endpointsFor } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { interfaceEndpointTerraform } from './support.js';
+import { interfaceEndpoints } from './snippets.js';
 
 const SERVICES = ['sagemaker.api', 'sagemaker.runtime'];
 
@@ -12,7 +13,10 @@ export default defineAwsCheck({
   resourceType: 'AWS::EC2::VPC',
   rationale:
     'Seed 001 lists com.amazonaws.<region>.sagemaker.api and sagemaker.runtime as the private path for SageMaker. Without them, API calls (CreateTrainingJob, DescribeModel) and InvokeEndpoint traffic from the VPC go to the public endpoints.',
-  remediation: { text: 'Create interface endpoints with private DNS for sagemaker.api and sagemaker.runtime.' },
+  remediation: {
+    text: 'Create interface endpoints with private DNS for sagemaker.api and sagemaker.runtime.',
+    snippet: interfaceEndpoints(['sagemaker.api', 'sagemaker.runtime']),
+  },
   references: ['https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html'],
   seeds: ['001: multi-cloud table, SageMaker (sagemaker.api, sagemaker.runtime)'],
   requires: [

@@ -1,4 +1,5 @@
 import { SAGEMAKER_REFERENCES, sagemakerSettingCheck } from './sagemaker-support.js';
+import { SAGEMAKER_PROCESSING_ISOLATED } from './snippets.js';
 
 export default sagemakerSettingCheck({
   id: 'aws-sagemaker-processing-job-network-isolation-disabled',
@@ -9,6 +10,7 @@ export default sagemakerSettingCheck({
     'Without EnableNetworkIsolation the container can open outbound connections (to the internet when its subnet allows it, or to any endpoint in the VPC). With isolation on, the container has no network access at all; SageMaker itself moves the data in and out.',
   remediation: {
     text: 'Set EnableNetworkIsolation to true (for training, also keep VpcConfig for the data channels).',
+    snippet: SAGEMAKER_PROCESSING_ISOLATED,
   },
   references: SAGEMAKER_REFERENCES,
   seeds: ['001: multi-cloud table, SageMaker'],

@@ -1,6 +1,7 @@
 import { endpointAvailable } from '../../analysis/aws-network.js';
 import { defineAwsCheck } from '../types.js';
 import { auditedEndpoints, endpointResource } from './support.js';
+import { interfaceEndpoints } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-vpc-endpoint-not-available',
@@ -12,6 +13,7 @@ export default defineAwsCheck({
     'An endpoint that is pending, pendingAcceptance, failed, rejected or deleting carries no traffic. Clients that fall back to public endpoints do so silently (seed 000: "using public model endpoints as fallback").',
   remediation: {
     text: 'Find why the endpoint is not available (failed creation, rejected connection, deletion in progress) and recreate or accept it.',
+    snippet: interfaceEndpoints(['bedrock-runtime']),
   },
   references: ['https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html#concepts-vpc-endpoints'],
   seeds: ['001: endpoint_state validation', '000: Using public model endpoints as fallback'],

@@ -2,6 +2,7 @@ import { admittedSubnets } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { auditedEndpoints, endpointResource, inScope } from './support.js';
 import { endpointGroups, hasEniData } from './sg-support.js';
+import { ENDPOINT_SECURITY_GROUP } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-vpc-endpoint-security-group-admits-other-zones',
@@ -13,6 +14,7 @@ export default defineAwsCheck({
     'Seed 000: a group that allows the whole VPC CIDR (10.0.0.0/16) to the endpoint defeats zone segmentation: the application, data and sandbox zones can call the AI service directly, bypassing the inference proxy (NET-010). Only subnets of zones the policy allows to reach external_ai should get in.',
   remediation: {
     text: 'Narrow the ingress rules to TCP 443 from the subnets (or security group) of the zones the policy allows to call AI services.',
+    snippet: ENDPOINT_SECURITY_GROUP,
   },
   references: [
     'https://docs.aws.amazon.com/vpc/latest/privatelink/interface-endpoints.html#add-remove-security-groups',

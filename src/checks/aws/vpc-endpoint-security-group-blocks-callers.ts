@@ -2,6 +2,7 @@ import { admittedSubnets } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { auditedEndpoints, endpointResource, inScope } from './support.js';
 import { endpointGroups, hasEniData } from './sg-support.js';
+import { ENDPOINT_SECURITY_GROUP } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-vpc-endpoint-security-group-blocks-callers',
@@ -13,6 +14,7 @@ export default defineAwsCheck({
     'Seed 004 pitfall 2: without TCP 443 inbound from the callers, requests to the endpoint time out, which looks like a DNS problem; teams then turn private DNS off or add a NAT route, and traffic goes public.',
   remediation: {
     text: "Add an ingress rule for TCP 443 from each calling subnet CIDR (or from the callers' security group).",
+    snippet: ENDPOINT_SECURITY_GROUP,
   },
   references: [
     'https://docs.aws.amazon.com/vpc/latest/privatelink/interface-endpoints.html#add-remove-security-groups',

@@ -1,6 +1,7 @@
 import { defineAwsCheck } from '../types.js';
 import { auditedEndpoints, endpointResource } from './support.js';
 import { endpointGroups } from './sg-support.js';
+import { ENDPOINT_SECURITY_GROUP } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-vpc-endpoint-security-group-missing',
@@ -10,7 +11,10 @@ export default defineAwsCheck({
   resourceType: 'AWS::EC2::VPCEndpoint',
   rationale:
     'The security groups on an interface endpoint decide which sources may reach it. An endpoint with none listed falls back to the VPC default group, whose rules nobody reviewed for this purpose; a group missing from the data cannot be audited.',
-  remediation: { text: "Attach a dedicated security group that admits TCP 443 from the calling zone's subnets only." },
+  remediation: {
+    text: "Attach a dedicated security group that admits TCP 443 from the calling zone's subnets only.",
+    snippet: ENDPOINT_SECURITY_GROUP,
+  },
   references: [
     'https://docs.aws.amazon.com/vpc/latest/privatelink/interface-endpoints.html#add-remove-security-groups',
   ],

@@ -2,6 +2,7 @@ import { internetOpenIngress } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { auditedEndpoints, endpointResource } from './support.js';
 import { endpointGroups } from './sg-support.js';
+import { ENDPOINT_SECURITY_GROUP } from './snippets.js';
 
 export default defineAwsCheck({
   id: 'aws-vpc-endpoint-security-group-open-to-internet',
@@ -13,6 +14,7 @@ export default defineAwsCheck({
     'An endpoint group open to every address admits any source that can route to the VPC: peered VPCs, on-premises networks over VPN or Direct Connect, and every subnet of every zone. Zone segmentation around the AI service is gone.',
   remediation: {
     text: "Replace the 0.0.0.0/0 (::/0) rule with TCP 443 from the calling zone's subnet CIDRs or its security group.",
+    snippet: ENDPOINT_SECURITY_GROUP,
   },
   references: [
     'https://docs.aws.amazon.com/vpc/latest/privatelink/interface-endpoints.html#add-remove-security-groups',
