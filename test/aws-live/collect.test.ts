@@ -71,6 +71,9 @@ describe('collectAws against the fake server', () => {
           region: 'global',
           unavailable: [],
         });
+        // Every data set the checks can ask for is collected: a new one in AWS_DATASETS needs a collector.
+        const collected = new Set([...summary.scopes.flatMap((s) => s.collected), ...summary.organization.collected]);
+        assert.deepEqual([...collected].sort(), Object.keys(AWS_DATASETS).sort());
         assert.deepEqual(
           summary.scopes.map((s) => [s.account, s.region, s.unavailable.length]),
           [
