@@ -148,3 +148,33 @@ test('IPv4 text round-trips through uint32', () => {
   assert.equal(ipv4FromString('256.1.1.1'), -1);
   assert.equal(ipv4FromString('1.2.3'), -1);
 });
+
+test('AWS reader: an address field is stored exactly when it is a valid dotted IPv4 (fast path agrees with the reference parser)', async () => {
+  const t = tempDir({});
+  try {
+    let run = 0;
+    const addrArb = fc.string({ unit: fc.constantFrom(...'0123456789.'.split('')), minLength: 1, maxLength: 17 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(addrArb, { minLength: 1, maxLength: 20 }), async (addrs) => {
+        const file = path.join(t.dir, `a${run++}.log`);
+        writeFileSync(file, [V2_HEADER, ...addrs.map((a) => v2(a, '10.0.0.1', 1, 2))].join('\n'));
+        const got: string[] = [];
+        const bad: number[] = [];
+        const sink: ReaderSink = {
+          flush: (b) => {
+            for (let i = 0; i < b.n; i++) got.push(ipv4ToString(b.src[i]!));
+          },
+          dns: () => {},
+          malformed: (_f, line) => bad.push(line),
+        };
+        await readAwsText(file, false, {}, new FlowBatch(8), sink, new Interner());
+        const expected = addrs.filter((a) => ipv4FromString(a) >= 0).map((a) => ipv4ToString(ipv4FromString(a)));
+        assert.deepEqual(got, expected);
+        assert.equal(bad.length, addrs.length - expected.length);
+      }),
+      { numRuns: 200, seed: 9 },
+    );
+  } finally {
+    t.cleanup();
+  }
+});
