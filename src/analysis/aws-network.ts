@@ -1,6 +1,7 @@
 /** Security-group, route and endpoint facts that several checks need, computed the same way everywhere. */
 import type {
   AwsIpPermission,
+  AwsNetworkAcl,
   AwsRoute,
   AwsRouteTable,
   AwsSecurityGroup,
@@ -117,4 +118,42 @@ export function endpointAvailable(e: AwsVpcEndpoint): boolean {
 /** Endpoints for a service in a VPC, matching the base name and its FIPS variant. */
 export function endpointsFor(zones: AwsZoneIndex, vpcId: string, service: string): AwsVpcEndpoint[] {
   return zones.endpointsOfVpc(vpcId).filter((e) => e.service === service || e.service === `${service}-fips`);
+}
+
+/** Linux's default ephemeral port range (net.ipv4.ip_local_port_range): where replies to callers go. */
+export const EPHEMERAL_PORTS = { from: 32768, to: 60999 };
+
+export type NaclVerdict =
+  { kind: 'allow'; rule: number } | { kind: 'deny'; rule: number } | { kind: 'partly-denied'; rule: number };
+
+/**
+ * Network ACLs are stateless and first-match by rule number. Evaluates TCP from/to a whole remote CIDR over a port
+ * range: a rule that covers the whole query decides it; a deny that covers only part of it, before any covering
+ * allow, means some of that traffic is dropped.
+ */
+export function evaluateNacl(
+  acl: AwsNetworkAcl,
+  egress: boolean,
+  remote: string,
+  ports: { from: number; to: number },
+): NaclVerdict {
+  const q = tryParseCidr(remote);
+  let partialDeny: number | undefined;
+  for (const e of [...acl.entries].filter((x) => x.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber)) {
+    if (e.protocol !== '-1' && e.protocol !== '6' && e.protocol !== 'tcp') continue;
+    const c = e.cidr ? tryParseCidr(e.cidr) : e.ipv6Cidr ? tryParseCidr(e.ipv6Cidr) : undefined;
+    if (!c || !q || !cidrsOverlap(c, q)) continue;
+    const range = e.protocol === '-1' || !e.portRange ? { from: 0, to: 65535 } : e.portRange;
+    if (range.to < ports.from || ports.to < range.from) continue;
+    const covers = cidrContains(c, q) && range.from <= ports.from && ports.to <= range.to;
+    if (covers) {
+      if (e.action === 'deny') return { kind: 'deny', rule: e.ruleNumber };
+      return partialDeny !== undefined
+        ? { kind: 'partly-denied', rule: partialDeny }
+        : { kind: 'allow', rule: e.ruleNumber };
+    }
+    if (e.action === 'deny' && partialDeny === undefined) partialDeny = e.ruleNumber;
+  }
+  // No rule matched at all: the implicit final deny (rule *).
+  return { kind: 'deny', rule: 32767 };
 }

@@ -14,6 +14,7 @@ import dataZoneInternetRoute from './aws/data-zone-internet-route.js';
 import inferenceZoneInternetRoute from './aws/inference-zone-internet-route.js';
 import s3EndpointMissing from './aws/s3-endpoint-missing.js';
 import vpcDnsResolutionDisabled from './aws/vpc-dns-resolution-disabled.js';
+import vpcEndpointNaclBlocksCallers from './aws/vpc-endpoint-nacl-blocks-callers.js';
 import vpcEndpointNotAvailable from './aws/vpc-endpoint-not-available.js';
 import vpcEndpointPolicyMissing from './aws/vpc-endpoint-policy-missing.js';
 import vpcEndpointPolicyPrincipalUnrestricted from './aws/vpc-endpoint-policy-principal-unrestricted.js';
@@ -45,6 +46,7 @@ export const AWS_CHECKS: readonly AwsCheck[] = [
   vpcEndpointPrivateDnsDisabled,
   vpcDnsResolutionDisabled,
   vpcEndpointNotAvailable,
+  vpcEndpointNaclBlocksCallers,
   vpcEndpointSecurityGroupMissing,
   vpcEndpointSecurityGroupOpenToInternet,
   vpcEndpointSecurityGroupAdmitsOtherZones,
