@@ -49,6 +49,8 @@ interface ChildResult {
   scopes: number;
   unavailable: number;
   maxRssMb: number;
+  /** Peak RSS before collecting: Node, tsx and the SDK clients loaded. */
+  loadRssMb: number;
 }
 
 /** Child: one collection, result as a JSON line on stdout. */
@@ -56,6 +58,7 @@ async function child(mode: string): Promise<void> {
   const endpoint = args.endpoint!;
   if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint))
     throw new Error('the benchmark only talks to the local fake server');
+  const loadRssMb = process.resourceUsage().maxRSS / 1024;
   const sequential = mode === 'sequential';
   const start = performance.now();
   const s = await collectAws({
@@ -76,6 +79,7 @@ async function child(mode: string): Promise<void> {
     scopes: s.scopes.length,
     unavailable: s.scopes.reduce((n, x) => n + x.unavailable.length, 0),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    loadRssMb,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -135,10 +139,10 @@ async function main(): Promise<void> {
   const c = results.concurrent!;
   const s = results.sequential!;
   const line = (name: string, r: typeof c) =>
-    `${name.padEnd(34)} ${(r.wallMs / 1000).toFixed(2).padStart(8)} s ${String(r.apiCalls).padStart(8)} ${String(r.serverCalls).padStart(12)} ${r.maxRssMb.toFixed(0).padStart(10)} MB`;
+    `${name.padEnd(34)} ${(r.wallMs / 1000).toFixed(2).padStart(8)} s ${String(r.apiCalls).padStart(8)} ${String(r.serverCalls).padStart(12)} ${r.maxRssMb.toFixed(0).padStart(10)} MB ${r.loadRssMb.toFixed(0).padStart(13)} MB`;
   const out = [
     `cordon collect benchmark: ${accounts} accounts x ${regions} regions = ${c.scopes} scopes, ${latencyMs} ms injected latency per call, fake AWS on 127.0.0.1`,
-    `${'mode'.padEnd(34)} ${'wall'.padStart(10)} ${'API calls'.padStart(8)} ${'server reqs'.padStart(12)} ${'peak RSS'.padStart(13)}`,
+    `${'mode'.padEnd(34)} ${'wall'.padStart(10)} ${'API calls'.padStart(8)} ${'server reqs'.padStart(12)} ${'peak RSS'.padStart(13)} ${'RSS at start'.padStart(16)}`,
     line(`concurrent (${args.concurrency} scopes x 4 calls)`, c),
     line('sequential baseline (1 x 1)', s),
     `speed-up: ${(s.wallMs / c.wallMs).toFixed(1)}x; snapshots identical: ${c.tree.sha256 === s.tree.sha256 ? 'yes' : 'NO'} (${c.tree.files} files); unavailable data sets: ${c.unavailable}/${s.unavailable}`,

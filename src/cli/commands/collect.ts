@@ -183,7 +183,7 @@ export const registerCollect: RegisterCommand = (program, io, setExit) => {
   const aws = collect
     .command('aws')
     .description(
-      'collect an AWS snapshot: VPC networking, VPC endpoints, Bedrock jobs and agents, and SCPs, per account and region',
+      'collect an AWS snapshot (read-only): VPC networking, VPC endpoints, Bedrock, SageMaker, load balancers and SCPs, per account and region',
     )
     .requiredOption('--out <dir>', 'snapshot directory to write (new or empty)');
   addCollectFlags(aws);
