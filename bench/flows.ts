@@ -13,7 +13,8 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-const HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+const HEADER =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
 
 /** xorshift32: same seed, same file, on every machine. */
 function rng(seed: number): () => number {
@@ -36,9 +37,14 @@ export async function generate(file: string, records: number, gzip: boolean): Pr
   if (gz) gz.pipe(raw);
   const enis = Array.from({ length: 256 }, (_, i) => `eni-0${(0x1a2b3c4d + i * 7919).toString(16).padStart(16, '0')}`);
   const host = (zone: number) => `10.0.${zone}.${1 + Math.floor(rand() * 250)}`;
-  const external = () => `${[54, 3, 104, 142, 198, 203][Math.floor(rand() * 6)]}.${Math.floor(rand() * 256)}.${Math.floor(rand() * 256)}.${1 + Math.floor(rand() * 254)}`;
+  const external = () =>
+    `${[54, 3, 104, 142, 198, 203][Math.floor(rand() * 6)]}.${Math.floor(rand() * 256)}.${Math.floor(rand() * 256)}.${1 + Math.floor(rand() * 254)}`;
   const bedrock = () => `52.119.${Math.floor(rand() * 256)}.${1 + Math.floor(rand() * 254)}`;
-  const APP = 1, INF = 2, DATA = 3, MGMT = 4, SBX = 5;
+  const APP = 1,
+    INF = 2,
+    DATA = 3,
+    MGMT = 4,
+    SBX = 5;
   // Traffic model: what the reference policy allows (and the replies), intra-zone chatter, rejected internet
   // probes, idle intervals, and a thin layer of violations so every rule has something to find.
   const mix: [number, () => [string, string, number, number]][] = [
@@ -70,7 +76,9 @@ export async function generate(file: string, records: number, gzip: boolean): Pr
       let pick = rand() * total;
       let k = 0;
       while (k < mix.length - 1 && pick >= mix[k]![0]) pick -= mix[k++]![0];
-      let [src, dst, dport, proto] = mix[k]![1]();
+      const picked = mix[k]![1]();
+      let [src, dst, dport] = picked;
+      const proto = picked[3];
       if (dst === '') dst = `${src.slice(0, src.lastIndexOf('.'))}.${1 + Math.floor(rand() * 250)}`;
       if (dport === 0) dport = [443, 8080, 9090, 6379][Math.floor(rand() * 4)]!;
       let sport = 1024 + Math.floor(rand() * 64000);
@@ -82,7 +90,8 @@ export async function generate(file: string, records: number, gzip: boolean): Pr
       }
       const packets = 1 + Math.floor(rand() * 200);
       // Mostly small flows, a tail of large ones, rarely a 100 MB+ transfer.
-      const bytes = rand() < 0.00001 ? 150_000_000 + Math.floor(rand() * 1e9) : Math.floor(packets * (40 + rand() * 1400));
+      const bytes =
+        rand() < 0.00001 ? 150_000_000 + Math.floor(rand() * 1e9) : Math.floor(packets * (40 + rand() * 1400));
       const action = probe || rand() < 0.02 ? 'REJECT' : 'ACCEPT';
       line = `2 123456789012 ${eni} ${src} ${dst} ${sport} ${dport} ${proto} ${packets} ${bytes} ${t} ${t + 60} ${action} OK`;
     }
@@ -119,7 +128,12 @@ async function child(mode: string, file: string): Promise<void> {
     const r = await analyzeFlows([file], { policy, cwd: path.dirname(file) });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     // Records include NODATA/SKIPDATA rows: every line is parsed.
-    result = { records: r.records, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, dataEgressAlerts: r.alerts.filter((a) => a.rule.id === 'flow-data-zone-egress').length };
+    result = {
+      records: r.records,
+      seconds,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      dataEgressAlerts: r.alerts.filter((a) => a.rule.id === 'flow-data-zone-egress').length,
+    };
   } else {
     const { openDuckdb, loadZoneTable, dataEgressSql } = duck;
     const zones = buildZoneMap(policy, policy.document.flows, undefined);
@@ -128,7 +142,8 @@ async function child(mode: string, file: string): Promise<void> {
     const dataZones = policy.document.flows.data_zones.map((z) => zones.zoneId(z)!).filter((z) => z !== undefined);
     // The same work as cordon's pass: every record read and typed, both ends placed in zones, the matrix, and the
     // data-egress rule. Materialised once into a temp table so the file is read once.
-    await db.connection.run(`CREATE TEMP TABLE flows AS SELECT * FROM read_csv('${file}', delim=' ', header=true, nullstr='-', auto_detect=false, compression='auto',
+    await db.connection
+      .run(`CREATE TEMP TABLE flows AS SELECT * FROM read_csv('${file}', delim=' ', header=true, nullstr='-', auto_detect=false, compression='auto',
       columns={'version':'INTEGER','account_id':'VARCHAR','interface_id':'VARCHAR','srcaddr':'VARCHAR','dstaddr':'VARCHAR','srcport':'INTEGER','dstport':'INTEGER','protocol':'INTEGER','packets':'BIGINT','bytes':'BIGINT','start':'BIGINT','end':'BIGINT','action':'VARCHAR','log_status':'VARCHAR'})`);
     const count = await db.connection.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM flows');
     const records = Number(count.getRowObjectsJS()[0]!.n);
@@ -141,14 +156,22 @@ async function child(mode: string, file: string): Promise<void> {
     const egress = await db.connection.runAndReadAll(dataEgressSql('flows', dataZones, zones.internet, false));
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     db.close();
-    result = { records, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, dataEgressAlerts: egress.getRowObjectsJS().length };
+    result = {
+      records,
+      seconds,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      dataEgressAlerts: egress.getRowObjectsJS().length,
+    };
   }
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
 function runChild(mode: string, file: string): ChildResult {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`${mode} run failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }
@@ -175,7 +198,9 @@ async function mainBench(): Promise<void> {
     rows.push(['cordon js, gzip, N', runChild('js', gz), `${mb(gz)} MB gz`]);
     rows.push(['duckdb 1 thread, plain, N', runChild('duckdb', plain), `${mb(plain)} MB`]);
     rows.push(['duckdb 1 thread, gzip, N', runChild('duckdb', gz), `${mb(gz)} MB gz`]);
-    process.stdout.write(`\n${'run'.padEnd(28)} ${'input'.padStart(10)} ${'records'.padStart(10)} ${'seconds'.padStart(8)} ${'records/s'.padStart(11)} ${'peak RSS'.padStart(9)} ${'egress alerts'.padStart(13)}\n`);
+    process.stdout.write(
+      `\n${'run'.padEnd(28)} ${'input'.padStart(10)} ${'records'.padStart(10)} ${'seconds'.padStart(8)} ${'records/s'.padStart(11)} ${'peak RSS'.padStart(9)} ${'egress alerts'.padStart(13)}\n`,
+    );
     for (const [name, r, input] of rows) {
       process.stdout.write(
         `${name.padEnd(28)} ${input.padStart(10)} ${String(r.records).padStart(10)} ${r.seconds.toFixed(2).padStart(8)} ${(r.records / r.seconds / 1e6).toFixed(2).padStart(9)} M ${r.peakRssMb.toFixed(0).padStart(6)} MB ${String(r.dataEgressAlerts).padStart(13)}\n`,
@@ -186,11 +211,19 @@ async function mainBench(): Promise<void> {
     const duck = rows[3]![1];
     const duckgz = rows[4]![1];
     const rate = (r: ChildResult) => r.records / r.seconds;
-    process.stdout.write(`\nratio cordon/duckdb (plain): ${(rate(js) / rate(duck)).toFixed(2)}x; (gzip): ${(rate(jsgz) / rate(duckgz)).toFixed(2)}x\n`);
-    process.stdout.write(`peak RSS N/4 -> N: ${rows[0]![1].peakRssMb.toFixed(0)} MB -> ${js.peakRssMb.toFixed(0)} MB\n`);
-    process.stdout.write(`goals: >= 1.5 M rec/s plain ${rate(js) >= 1.5e6 ? 'met' : 'NOT met'}, >= 1 M rec/s gzip ${rate(jsgz) >= 1e6 ? 'met' : 'NOT met'}, >= duckdb 1 thread ${rate(js) >= rate(duck) ? 'met' : 'NOT met'}\n`);
+    process.stdout.write(
+      `\nratio cordon/duckdb (plain): ${(rate(js) / rate(duck)).toFixed(2)}x; (gzip): ${(rate(jsgz) / rate(duckgz)).toFixed(2)}x\n`,
+    );
+    process.stdout.write(
+      `peak RSS N/4 -> N: ${rows[0]![1].peakRssMb.toFixed(0)} MB -> ${js.peakRssMb.toFixed(0)} MB\n`,
+    );
+    process.stdout.write(
+      `goals: >= 1.5 M rec/s plain ${rate(js) >= 1.5e6 ? 'met' : 'NOT met'}, >= 1 M rec/s gzip ${rate(jsgz) >= 1e6 ? 'met' : 'NOT met'}, >= duckdb 1 thread ${rate(js) >= rate(duck) ? 'met' : 'NOT met'}\n`,
+    );
     const same = js.dataEgressAlerts === duck.dataEgressAlerts;
-    process.stdout.write(`data-egress alerts: cordon ${js.dataEgressAlerts}, duckdb ${duck.dataEgressAlerts} (${same ? 'same' : 'DIFFERENT'})\n`);
+    process.stdout.write(
+      `data-egress alerts: cordon ${js.dataEgressAlerts}, duckdb ${duck.dataEgressAlerts} (${same ? 'same' : 'DIFFERENT'})\n`,
+    );
     if (!same) process.exitCode = 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });

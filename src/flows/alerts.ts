@@ -104,7 +104,14 @@ export class AlertBook {
   }
 
   /** A hit that is not one flow row (DNS, gaps, inputs). */
-  hit(rule: RuleMeta, severity: Severity, key: string, make: () => Omit<Alert, 'rule' | 'severity' | 'key' | 'records' | 'bytes' | 'samples'>, bytes = 0, sample?: string): Alert | undefined {
+  hit(
+    rule: RuleMeta,
+    severity: Severity,
+    key: string,
+    make: () => Omit<Alert, 'rule' | 'severity' | 'key' | 'records' | 'bytes' | 'samples'>,
+    bytes = 0,
+    sample?: string,
+  ): Alert | undefined {
     const fullKey = `${rule.id}|${severity}|${key}`;
     let a = this.alerts.get(fullKey);
     if (a === undefined) {
@@ -127,7 +134,14 @@ export class AlertBook {
   }
 }
 
-export const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6', 47: 'gre', 50: 'esp' };
+export const PROTO_NAMES: Record<number, string> = {
+  1: 'icmp',
+  6: 'tcp',
+  17: 'udp',
+  58: 'icmpv6',
+  47: 'gre',
+  50: 'esp',
+};
 
 export function protoName(p: number): string {
   return p < 0 ? '-' : (PROTO_NAMES[p] ?? String(p));

@@ -15,7 +15,15 @@ import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
 import { readRoute53 } from './readers/route53.js';
 import type { DnsQuery, ReaderSink } from './readers/sink.js';
-import { ACTION_ACCEPT, ACTION_REJECT, FlowBatch, Interner, STATUS_NODATA, STATUS_OK, STATUS_SKIPDATA } from './record.js';
+import {
+  ACTION_ACCEPT,
+  ACTION_REJECT,
+  FlowBatch,
+  Interner,
+  STATUS_NODATA,
+  STATUS_OK,
+  STATUS_SKIPDATA,
+} from './record.js';
 import { dataZoneEgress } from './rules/data-zone-egress.js';
 import { dnsResolver } from './rules/dns-resolver.js';
 import { dnsTunnel } from './rules/dns-tunnel.js';
@@ -39,7 +47,8 @@ export interface FlowRunOptions {
 
 export interface FileReport {
   file: string;
-  format: FlowFormat | string;
+  /** A FlowFormat, refined by the reader (azure-nsg, azure-vnet, aws-vpc-parquet). */
+  format: string;
   gzip: boolean;
   records: number;
   malformed: number;
@@ -108,11 +117,7 @@ export function displayNameFor(cwd: string): (file: string) => string {
 
 export function allRuleMeta(): RuleMeta[] {
   const it = new Interner();
-  const metas = [
-    ...flowRules(it, (f) => f).flatMap((r) => r.meta),
-    ...dnsTunnel((f) => f).meta,
-    NOT_ASSESSED,
-  ];
+  const metas = [...flowRules(it, (f) => f).flatMap((r) => r.meta), ...dnsTunnel((f) => f).meta, NOT_ASSESSED];
   return metas.sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -127,7 +132,16 @@ export const NOT_ASSESSED: RuleMeta = {
 };
 
 function flowRules(interner: Interner, displayName: (f: string) => string): FlowRuleModule[] {
-  return [dataZoneEgress, largeTransfer(), inferenceExternal, policyDrift, sandboxEscape, internetManagement, dnsResolver, visibilityGaps(interner, displayName)];
+  return [
+    dataZoneEgress,
+    largeTransfer(),
+    inferenceExternal,
+    policyDrift,
+    sandboxEscape,
+    internetManagement,
+    dnsResolver,
+    visibilityGaps(interner, displayName),
+  ];
 }
 
 /** Matrix and rules over batches: the part both the JS engine and tests drive directly. */
@@ -199,7 +213,8 @@ export class FlowAnalysis implements ReaderSink {
   malformed(file: string, line: number, message: string): void {
     this.malformedTotal++;
     this.malformedByFile.set(file, (this.malformedByFile.get(file) ?? 0) + 1);
-    if (this.malformedSamples.length < MAX_MALFORMED_SAMPLES) this.malformedSamples.push({ file: this.displayName(file), line, message });
+    if (this.malformedSamples.length < MAX_MALFORMED_SAMPLES)
+      this.malformedSamples.push({ file: this.displayName(file), line, message });
   }
 
   notAssessed(file: string, message: string): void {
@@ -248,10 +263,19 @@ export class FlowAnalysis implements ReaderSink {
     const rulesMeta = [...this.rules.flatMap((r) => r.meta), ...this.dnsRules.flatMap((r) => r.meta), NOT_ASSESSED];
     for (const r of [...this.rules, ...this.dnsRules]) {
       const n = r.untracked?.() ?? 0;
-      if (n > 0) stateNotes.push({ rule: r.meta.map((m) => m.id).join(', '), untracked: n, note: 'state bound reached: these records were not tracked by the windowed part of the rule (raise the bound in flows settings)' });
+      if (n > 0)
+        stateNotes.push({
+          rule: r.meta.map((m) => m.id).join(', '),
+          untracked: n,
+          note: 'state bound reached: these records were not tracked by the windowed part of the rule (raise the bound in flows settings)',
+        });
     }
     for (const [rule, o] of [...this.ctx.alerts.overflow].sort(([a], [b]) => a.localeCompare(b))) {
-      stateNotes.push({ rule, untracked: o.records, note: `more distinct alerts than flows.max_alerts_per_rule; ${o.records} further hits (${o.bytes} bytes) are counted here only` });
+      stateNotes.push({
+        rule,
+        untracked: o.records,
+        note: `more distinct alerts than flows.max_alerts_per_rule; ${o.records} further hits (${o.bytes} bytes) are counted here only`,
+      });
     }
     return {
       engine,
@@ -309,7 +333,15 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
   const files: FileReport[] = [];
   for (const u of unreadable) {
     analysis.notAssessed(u.file, u.note);
-    files.push({ file: displayName(u.file), format: 'unknown', gzip: false, records: 0, malformed: 0, status: 'not-assessed', note: u.note });
+    files.push({
+      file: displayName(u.file),
+      format: 'unknown',
+      gzip: false,
+      records: 0,
+      malformed: 0,
+      status: 'not-assessed',
+      note: u.note,
+    });
   }
   const batch = new FlowBatch();
   for (const p of planned) {
@@ -317,23 +349,55 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
     if (p.format === 'unknown' || p.format === 'parquet') {
       const note = p.format === 'parquet' ? 'Parquet flow logs are read by --engine duckdb' : p.note;
       analysis.notAssessed(p.file, note);
-      files.push({ file: name, format: p.format, gzip: p.gzip, records: 0, malformed: 0, status: 'not-assessed', note });
+      files.push({
+        file: name,
+        format: p.format,
+        gzip: p.gzip,
+        records: 0,
+        malformed: 0,
+        status: 'not-assessed',
+        note,
+      });
       continue;
     }
     try {
       let r: { records: number; format: string };
-      if (p.format === 'aws-vpc' || p.format === 'aws-tgw') r = await readAwsText(p.file, p.gzip, options.logFormat !== undefined ? { logFormat: options.logFormat } : {}, batch, analysis, analysis.interner);
+      if (p.format === 'aws-vpc' || p.format === 'aws-tgw')
+        r = await readAwsText(
+          p.file,
+          p.gzip,
+          options.logFormat !== undefined ? { logFormat: options.logFormat } : {},
+          batch,
+          analysis,
+          analysis.interner,
+        );
       else if (p.format === 'azure') r = await readAzure(p.file, p.gzip, batch, analysis, analysis.interner);
       else if (p.format === 'gcp-vpc') r = await readGcp(p.file, p.gzip, batch, analysis, analysis.interner);
       else r = await readRoute53(p.file, p.gzip, analysis);
       const bad = analysis.malformedByFile.get(p.file) ?? 0;
-      files.push({ file: name, format: r.format, gzip: p.gzip, records: r.records, malformed: bad, status: bad > 0 ? (r.records > 0 ? 'partial' : 'not-assessed') : 'read', note: p.note });
+      files.push({
+        file: name,
+        format: r.format,
+        gzip: p.gzip,
+        records: r.records,
+        malformed: bad,
+        status: bad > 0 ? (r.records > 0 ? 'partial' : 'not-assessed') : 'read',
+        note: p.note,
+      });
       if (bad > 0 && r.records === 0) analysis.notAssessed(p.file, `no valid record (${bad} malformed lines)`);
     } catch (err) {
       const bad = analysis.malformedByFile.get(p.file) ?? 0;
       const note = `read failed: ${(err as Error).message}`;
       analysis.notAssessed(p.file, note);
-      files.push({ file: name, format: p.format, gzip: p.gzip, records: 0, malformed: bad, status: 'not-assessed', note });
+      files.push({
+        file: name,
+        format: p.format,
+        gzip: p.gzip,
+        records: 0,
+        malformed: bad,
+        status: 'not-assessed',
+        note,
+      });
     }
   }
   files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

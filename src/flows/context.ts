@@ -6,7 +6,7 @@
 import { decide, type Decision } from '../policy/evaluate.js';
 import type { ZonePolicy } from '../policy/load.js';
 import type { Protocol } from '../policy/schema.js';
-import { AlertBook } from './alerts.js';
+import type { AlertBook } from './alerts.js';
 import { ipv4FromString, parseAddress } from './ip.js';
 import type { FlowBatch } from './record.js';
 import { DST_V6, SRC_V6 } from './record.js';
@@ -87,12 +87,14 @@ export class FlowContext {
     const q = port < 0 || port > 65535 ? 65536 : port;
     const key = ((from << 8) | to) * 4 + pc;
     let ports = this.decisionIndex[key];
-    if (ports === undefined) this.decisionIndex[key] = ports = this.fillPorts(from, to, pc === 0 ? 6 : pc === 1 ? 17 : pc === 2 ? 1 : -1);
+    if (ports === undefined)
+      this.decisionIndex[key] = ports = this.fillPorts(from, to, pc === 0 ? 6 : pc === 1 ? 17 : pc === 2 ? 1 : -1);
     return this.decisionList[ports[q]! - 1]!;
   }
 
   private fillPorts(from: number, to: number, proto: number): Int32Array {
-    const protocol: Protocol = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 1 || proto === 58 ? 'icmp' : 'any';
+    const protocol: Protocol =
+      proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 1 || proto === 58 ? 'icmp' : 'any';
     const ask = (port: number | undefined): number => {
       const r = decide(this.policy, {
         from: this.zones.names[from]!,
@@ -118,7 +120,7 @@ export class FlowContext {
       cuts.add(r.portRange.high + 1);
     }
     const sorted = [...cuts].filter((c) => c <= 65536).sort((a, b) => a - b);
-    for (let k = 0; k + 1 < sorted.length; k++) ports.fill(ask(sorted[k]!), sorted[k]!, sorted[k + 1]!);
+    for (let k = 0; k + 1 < sorted.length; k++) ports.fill(ask(sorted[k]), sorted[k], sorted[k + 1]);
     ports[65536] = ask(undefined);
     return ports;
   }
@@ -143,7 +145,9 @@ export class FlowContext {
   }
 
   isApprovedResolver(b: FlowBatch, i: number): boolean {
-    return b.family[i]! & DST_V6 ? this.approvedResolvers.lookup6(b.dstV6[i]!) === 1 : this.approvedResolvers.lookup4(b.dst[i]!) === 1;
+    return b.family[i]! & DST_V6
+      ? this.approvedResolvers.lookup6(b.dstV6[i]!) === 1
+      : this.approvedResolvers.lookup4(b.dst[i]!) === 1;
   }
 
   /**
@@ -187,4 +191,3 @@ export class FlowContext {
     return this.zones.names[z]!;
   }
 }
-

@@ -8,8 +8,16 @@
  * DATA_EGRESS_SQL is the data-zone egress rule written in SQL alone; the benchmark runs it and a test checks it finds
  * the same alerts as the rule module.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { readHead } from './input.js';
-import { planInputs, displayNameFor, FlowAnalysis, type FileReport, type FlowRunOptions, type FlowRunResult } from './analyze.js';
+import {
+  planInputs,
+  displayNameFor,
+  FlowAnalysis,
+  type FileReport,
+  type FlowRunOptions,
+  type FlowRunResult,
+} from './analyze.js';
 import { parseIPv6 } from './ip.js';
 import { AWS_TGW_DEFAULT, AWS_V2_DEFAULT, KNOWN_FIELDS, columnMap, type ColumnMap } from './readers/aws-fields.js';
 import { regionFromPath } from './readers/aws-text.js';
@@ -20,7 +28,7 @@ import { DST_V6, FlowBatch, SRC_V6, type BatchSource } from './record.js';
 import type { ZoneMap } from './zones.js';
 
 // Loaded lazily: the JS engine never pays for the native module.
-type DuckConnection = Awaited<ReturnType<Awaited<ReturnType<(typeof import('@duckdb/node-api'))['DuckDBInstance']['create']>>['connect']>>;
+type DuckConnection = DuckDBConnection;
 
 export async function openDuckdb(threads = 1): Promise<{ connection: DuckConnection; close: () => void }> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
@@ -165,7 +173,7 @@ async function textColumns(file: string, logFormat?: string): Promise<ColumnMap 
 
 async function parquetColumns(c: DuckConnection, file: string): Promise<ColumnMap | string> {
   const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${lit(file)})`);
-  const names = r.getRowObjectsJS().map((row) => String(row.column_name));
+  const names = r.getRowObjectsJS().map((row) => (typeof row.column_name === 'string' ? row.column_name : ''));
   return columnMap(names.join(' '));
 }
 
@@ -194,7 +202,13 @@ async function readWithDuckdb(
         return v === undefined || v === '-' ? '' : v;
       };
       const tgw = get('tgw-attachment-id');
-      return { provider: 'aws', account: get('account-id'), region: get('region') || pathRegion, resource: tgw || ifaces[i]! || '', resourceType: tgw ? 'AWS::EC2::TransitGatewayAttachment' : 'AWS::EC2::NetworkInterface' };
+      return {
+        provider: 'aws',
+        account: get('account-id'),
+        region: get('region') || pathRegion,
+        resource: tgw || ifaces[i]! || '',
+        resourceType: tgw ? 'AWS::EC2::TransitGatewayAttachment' : 'AWS::EC2::NetworkInterface',
+      };
     },
   };
   batch.source = source;
@@ -206,7 +220,30 @@ async function readWithDuckdb(
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const cols = chunk.getColumns();
-    const [line, t, bad, s4, d4, s6, d6, sport, dport, proto, packets, bytes, st, en, action, status, dir, path, s3, iface, sz, dz] = cols as unknown[][];
+    const [
+      line,
+      t,
+      bad,
+      s4,
+      d4,
+      s6,
+      d6,
+      sport,
+      dport,
+      proto,
+      packets,
+      bytes,
+      st,
+      en,
+      action,
+      status,
+      dir,
+      path,
+      s3,
+      iface,
+      sz,
+      dz,
+    ] = cols as unknown[][];
     for (let k = 0; k < chunk.rowCount; k++) {
       const lineNo = Number(line![k]);
       if (bad![k] !== null) {
@@ -225,7 +262,7 @@ async function readWithDuckdb(
           if (isSrc) batch.src[r] = v4 as number;
           else batch.dst[r] = v4 as number;
         } else if (v6 !== null) {
-          const six = parseIPv6(String(v6));
+          const six = typeof v6 === 'string' ? parseIPv6(v6) : undefined;
           if (six === undefined) ok = false;
           else if (typeof six === 'number') {
             if (isSrc) batch.src[r] = six;
@@ -261,8 +298,22 @@ async function readWithDuckdb(
       ifaces[r] = ifaceText === '-' ? '' : ifaceText;
       const zsv = sz![k] as number;
       const dzv = dz![k] as number;
-      batch.srcZone[r] = zsv === -1 ? (batch.family[r]! & SRC_V6 ? zones.table.lookup6(batch.srcV6[r]!) : zones.table.lookup4(batch.src[r]!)) : zsv === -2 ? zones.internet : zsv;
-      batch.dstZone[r] = dzv === -1 ? (batch.family[r]! & DST_V6 ? zones.table.lookup6(batch.dstV6[r]!) : zones.table.lookup4(batch.dst[r]!)) : dzv === -2 ? zones.internet : dzv;
+      batch.srcZone[r] =
+        zsv === -1
+          ? batch.family[r]! & SRC_V6
+            ? zones.table.lookup6(batch.srcV6[r]!)
+            : zones.table.lookup4(batch.src[r]!)
+          : zsv === -2
+            ? zones.internet
+            : zsv;
+      batch.dstZone[r] =
+        dzv === -1
+          ? batch.family[r]! & DST_V6
+            ? zones.table.lookup6(batch.dstV6[r]!)
+            : zones.table.lookup4(batch.dst[r]!)
+          : dzv === -2
+            ? zones.internet
+            : dzv;
       batch.line[r] = lineNo;
       raws[r] = String(t![k]);
       batch.n++;
@@ -285,7 +336,15 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
   const files: FileReport[] = [];
   for (const u of unreadable) {
     analysis.notAssessed(u.file, u.note);
-    files.push({ file: displayName(u.file), format: 'unknown', gzip: false, records: 0, malformed: 0, status: 'not-assessed', note: u.note });
+    files.push({
+      file: displayName(u.file),
+      format: 'unknown',
+      gzip: false,
+      records: 0,
+      malformed: 0,
+      status: 'not-assessed',
+      note: u.note,
+    });
   }
   // One thread: output order and line numbering stay deterministic.
   const db = await openDuckdb(1);
@@ -296,27 +355,64 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
       const name = displayName(p.file);
       if (p.format === 'unknown') {
         analysis.notAssessed(p.file, p.note);
-        files.push({ file: name, format: p.format, gzip: p.gzip, records: 0, malformed: 0, status: 'not-assessed', note: p.note });
+        files.push({
+          file: name,
+          format: p.format,
+          gzip: p.gzip,
+          records: 0,
+          malformed: 0,
+          status: 'not-assessed',
+          note: p.note,
+        });
         continue;
       }
       try {
         let records: number;
         let format: string = p.format;
         if (p.format === 'aws-vpc' || p.format === 'aws-tgw' || p.format === 'parquet') {
-          const map = p.format === 'parquet' ? await parquetColumns(db.connection, p.file) : await textColumns(p.file, options.logFormat);
+          const map =
+            p.format === 'parquet'
+              ? await parquetColumns(db.connection, p.file)
+              : await textColumns(p.file, options.logFormat);
           if (typeof map === 'string') throw new Error(map);
-          records = await readWithDuckdb(db.connection, p.file, p.format === 'parquet' ? 'parquet' : 'text', map, analysis, batch);
-          format = p.format === 'parquet' ? `${map.tgw ? 'aws-tgw' : 'aws-vpc'}-parquet` : map.tgw ? 'aws-tgw' : 'aws-vpc';
-        } else if (p.format === 'azure') ({ records, format } = await readAzure(p.file, p.gzip, batch, analysis, analysis.interner));
-        else if (p.format === 'gcp-vpc') ({ records, format } = await readGcp(p.file, p.gzip, batch, analysis, analysis.interner));
+          records = await readWithDuckdb(
+            db.connection,
+            p.file,
+            p.format === 'parquet' ? 'parquet' : 'text',
+            map,
+            analysis,
+            batch,
+          );
+          format =
+            p.format === 'parquet' ? `${map.tgw ? 'aws-tgw' : 'aws-vpc'}-parquet` : map.tgw ? 'aws-tgw' : 'aws-vpc';
+        } else if (p.format === 'azure')
+          ({ records, format } = await readAzure(p.file, p.gzip, batch, analysis, analysis.interner));
+        else if (p.format === 'gcp-vpc')
+          ({ records, format } = await readGcp(p.file, p.gzip, batch, analysis, analysis.interner));
         else ({ records, format } = await readRoute53(p.file, p.gzip, analysis));
         const bad = analysis.malformedByFile.get(p.file) ?? 0;
-        files.push({ file: name, format, gzip: p.gzip, records, malformed: bad, status: bad > 0 ? (records > 0 ? 'partial' : 'not-assessed') : 'read', note: p.note });
+        files.push({
+          file: name,
+          format,
+          gzip: p.gzip,
+          records,
+          malformed: bad,
+          status: bad > 0 ? (records > 0 ? 'partial' : 'not-assessed') : 'read',
+          note: p.note,
+        });
         if (bad > 0 && records === 0) analysis.notAssessed(p.file, `no valid record (${bad} malformed lines)`);
       } catch (err) {
         const note = `read failed: ${(err as Error).message.split('\n')[0]}`;
         analysis.notAssessed(p.file, note);
-        files.push({ file: name, format: p.format, gzip: p.gzip, records: 0, malformed: analysis.malformedByFile.get(p.file) ?? 0, status: 'not-assessed', note });
+        files.push({
+          file: name,
+          format: p.format,
+          gzip: p.gzip,
+          records: 0,
+          malformed: analysis.malformedByFile.get(p.file) ?? 0,
+          status: 'not-assessed',
+          note,
+        });
       }
     }
   } finally {

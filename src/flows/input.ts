@@ -38,7 +38,10 @@ async function walk(dir: string, out: string[]): Promise<void> {
 }
 
 /** Every file named by the arguments, sorted and de-duplicated; unreadable arguments become located errors. */
-export async function expandInputs(args: readonly string[], cwd: string): Promise<{ files: string[]; errors: InputError[] }> {
+export async function expandInputs(
+  args: readonly string[],
+  cwd: string,
+): Promise<{ files: string[]; errors: InputError[] }> {
   const files = new Set<string>();
   const errors: InputError[] = [];
   for (const arg of args) {
@@ -119,14 +122,17 @@ export async function readHead(file: string): Promise<{ head: Buffer; gzip: bool
 
 /** Format from content, never from the file name (S3 keys and exports get renamed). */
 export function sniffFormat(head: Buffer, gzip: boolean, logFormat?: string): Sniffed {
-  if (head.length >= 4 && head.subarray(0, 4).toString('latin1') === 'PAR1') return { format: 'parquet', gzip, note: 'Parquet' };
+  if (head.length >= 4 && head.subarray(0, 4).toString('latin1') === 'PAR1')
+    return { format: 'parquet', gzip, note: 'Parquet' };
   const text = head.toString('utf8');
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   if (trimmed === '') return { format: 'unknown', gzip, note: 'empty file' };
   if (trimmed[0] === '{' || trimmed[0] === '[') {
-    if (/"flowTuples"|"flowRecords"|"NetworkSecurityGroupFlowEvent"|"FlowLogFlowEvent"/.test(text)) return { format: 'azure', gzip, note: 'Azure flow log JSON' };
+    if (/"flowTuples"|"flowRecords"|"NetworkSecurityGroupFlowEvent"|"FlowLogFlowEvent"/.test(text))
+      return { format: 'azure', gzip, note: 'Azure flow log JSON' };
     if (/"query_name"\s*:/.test(text)) return { format: 'route53-dns', gzip, note: 'Route 53 Resolver query log' };
-    if (/"jsonPayload"\s*:/.test(text) && /vpc_flows|"connection"\s*:/.test(text)) return { format: 'gcp-vpc', gzip, note: 'GCP VPC Flow Logs' };
+    if (/"jsonPayload"\s*:/.test(text) && /vpc_flows|"connection"\s*:/.test(text))
+      return { format: 'gcp-vpc', gzip, note: 'GCP VPC Flow Logs' };
     return { format: 'unknown', gzip, note: 'JSON of no known flow or DNS log shape' };
   }
   const firstLine = trimmed.slice(0, Math.max(0, trimmed.indexOf('\n')) || trimmed.length).trim();
@@ -138,12 +144,20 @@ export function sniffFormat(head: Buffer, gzip: boolean, logFormat?: string): Sn
   }
   // With a LogFormat, records of exactly that many fields are AWS records whatever their first field is.
   if (logFormat !== undefined && tokens.length === logFormat.trim().split(/\s+/).length) {
-    return /\$\{tgw-/.test(logFormat) ? { format: 'aws-tgw', gzip, note: 'AWS Transit Gateway flow log (--log-format)' } : { format: 'aws-vpc', gzip, note: 'AWS VPC flow log (--log-format)' };
+    return /\$\{tgw-/.test(logFormat)
+      ? { format: 'aws-tgw', gzip, note: 'AWS Transit Gateway flow log (--log-format)' }
+      : { format: 'aws-vpc', gzip, note: 'AWS VPC flow log (--log-format)' };
   }
   if (/^\d+$/.test(tokens[0] ?? '')) {
-    if (tokens[1] === 'TransitGateway') return { format: 'aws-tgw', gzip, note: 'AWS Transit Gateway flow log (default format)' };
-    if (logFormat !== undefined || tokens.length === 14) return { format: 'aws-vpc', gzip, note: 'AWS VPC flow log without header' };
-    return { format: 'unknown', gzip, note: `space-separated records with ${tokens.length} fields and no header: pass --log-format` };
+    if (tokens[1] === 'TransitGateway')
+      return { format: 'aws-tgw', gzip, note: 'AWS Transit Gateway flow log (default format)' };
+    if (logFormat !== undefined || tokens.length === 14)
+      return { format: 'aws-vpc', gzip, note: 'AWS VPC flow log without header' };
+    return {
+      format: 'unknown',
+      gzip,
+      note: `space-separated records with ${tokens.length} fields and no header: pass --log-format`,
+    };
   }
   return { format: 'unknown', gzip, note: 'not a flow or DNS log cordon knows' };
 }
@@ -170,7 +184,8 @@ export async function streamLines(
     for await (const c of stream) {
       const chunk = c as Buffer;
       if (have + chunk.length > work.length) {
-        if (have + chunk.length > maxLineBytes + CHUNK_BYTES) throw new Error(`a line longer than ${maxLineBytes} bytes`);
+        if (have + chunk.length > maxLineBytes + CHUNK_BYTES)
+          throw new Error(`a line longer than ${maxLineBytes} bytes`);
         const bigger = Buffer.allocUnsafe(Math.max(work.length * 2, have + chunk.length));
         work.copy(bigger, 0, 0, have);
         work = bigger;
@@ -193,7 +208,11 @@ export async function streamLines(
  * Plain files: synchronous reads straight into the work buffer (no copy per chunk, no event-loop round trip per
  * chunk; the page cache makes these reads memcpy-speed). The partial last line moves to the front.
  */
-function readPlainLines(file: string, onLines: (buf: Buffer, start: number, end: number) => void, maxLineBytes: number): void {
+function readPlainLines(
+  file: string,
+  onLines: (buf: Buffer, start: number, end: number) => void,
+  maxLineBytes: number,
+): void {
   const fd = openSync(file, 'r');
   let work = Buffer.allocUnsafe(CHUNK_BYTES * 4);
   let have = 0;
@@ -230,7 +249,8 @@ export async function readWhole(file: string, gzip: boolean, maxBytes: number): 
   try {
     for await (const c of stream) {
       size += (c as Buffer).length;
-      if (size > maxBytes) throw new Error(`a single JSON document larger than ${maxBytes} bytes; export it as JSON lines instead`);
+      if (size > maxBytes)
+        throw new Error(`a single JSON document larger than ${maxBytes} bytes; export it as JSON lines instead`);
       parts.push(c as Buffer);
     }
   } finally {

@@ -78,7 +78,12 @@ function count(n: number): string {
 
 function pad(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 || c === 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === 0 || c === 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export interface TalkerRow {
@@ -101,7 +106,10 @@ export function topTalkers(result: FlowRunResult, limit = 3): TalkerRow[] {
     t.bytes += a.bytes;
     by.set(k, t);
   }
-  const rows = [...by.values()].sort((a, b) => a.rule.localeCompare(b.rule) || b.bytes - a.bytes || b.records - a.records || a.talker.localeCompare(b.talker));
+  const rows = [...by.values()].sort(
+    (a, b) =>
+      a.rule.localeCompare(b.rule) || b.bytes - a.bytes || b.records - a.records || a.talker.localeCompare(b.talker),
+  );
   const out: TalkerRow[] = [];
   const seen = new Map<string, number>();
   for (const r of rows) {
@@ -118,13 +126,26 @@ export function renderFlowsTable(result: FlowRunResult, opts: { color: boolean; 
   const c = createColors(opts.color);
   const out: string[] = [];
   const read = result.files.filter((f) => f.status !== 'not-assessed');
-  out.push(c.bold(`Flows: ${count(result.records)} flow records, ${count(result.dnsQueries)} DNS queries from ${read.length} of ${result.files.length} files (engine ${result.engine})`));
+  out.push(
+    c.bold(
+      `Flows: ${count(result.records)} flow records, ${count(result.dnsQueries)} DNS queries from ${read.length} of ${result.files.length} files (engine ${result.engine})`,
+    ),
+  );
   const formats = new Map<string, number>();
   for (const f of read) formats.set(f.format, (formats.get(f.format) ?? 0) + 1);
-  if (formats.size > 0) out.push(`  formats: ${[...formats].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
-  if (result.nodata + result.skipdata > 0) out.push(`  NODATA records: ${result.nodata}, SKIPDATA records: ${result.skipdata}`);
+  if (formats.size > 0)
+    out.push(
+      `  formats: ${[...formats]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k} ×${v}`)
+        .join(', ')}`,
+    );
+  if (result.nodata + result.skipdata > 0)
+    out.push(`  NODATA records: ${result.nodata}, SKIPDATA records: ${result.skipdata}`);
   if (result.malformedTotal > 0) {
-    out.push(c.yellow(`  malformed lines: ${result.malformedTotal} (skipped; first ${result.malformedSamples.length}):`));
+    out.push(
+      c.yellow(`  malformed lines: ${result.malformedTotal} (skipped; first ${result.malformedSamples.length}):`),
+    );
     for (const m of result.malformedSamples) out.push(`    ${m.file}:${m.line}: ${m.message}`);
   }
   const na = result.files.filter((f) => f.status === 'not-assessed');
@@ -139,7 +160,16 @@ export function renderFlowsTable(result: FlowRunResult, opts: { color: boolean; 
   else {
     const rows = [['from', 'to', 'accepted', 'bytes', 'rejected', 'bytes', 'no verdict', 'bytes']];
     for (const m of result.matrix) {
-      rows.push([m.from, m.to, count(m.acceptedRecords), formatBytes(m.acceptedBytes), count(m.rejectedRecords), formatBytes(m.rejectedBytes), count(m.observedRecords), formatBytes(m.observedBytes)]);
+      rows.push([
+        m.from,
+        m.to,
+        count(m.acceptedRecords),
+        formatBytes(m.acceptedBytes),
+        count(m.rejectedRecords),
+        formatBytes(m.rejectedBytes),
+        count(m.observedRecords),
+        formatBytes(m.observedBytes),
+      ]);
     }
     for (const line of pad(rows)) out.push(`  ${line}`);
   }
@@ -156,20 +186,37 @@ export function renderFlowsTable(result: FlowRunResult, opts: { color: boolean; 
 
   out.push(c.bold(`Allow rules no traffic used (${result.unusedRules.length}; candidates to remove)`));
   if (result.unusedRules.length === 0) out.push('  none');
-  for (const r of result.unusedRules) out.push(`  ${r.id}  ${r.from} -> ${r.to}  ${r.name}${r.line !== undefined ? c.dim(`  (policy line ${r.line})`) : ''}`);
+  for (const r of result.unusedRules)
+    out.push(
+      `  ${r.id}  ${r.from} -> ${r.to}  ${r.name}${r.line !== undefined ? c.dim(`  (policy line ${r.line})`) : ''}`,
+    );
   out.push('');
 
   for (const s of result.stateNotes) out.push(c.yellow(`state: ${s.rule}: ${s.untracked} — ${s.note}`));
   if (result.stateNotes.length > 0) out.push('');
 
   const alerts = result.alerts.filter((a) => a.rule.id !== 'flow-input-not-assessed');
-  const bySev = SEV_ORDER.map((s) => [s, alerts.filter((a) => a.severity === s).length] as const).filter(([, n]) => n > 0);
-  out.push(c.bold(`Alerts (${alerts.length}${bySev.length ? `: ${bySev.map(([s, n]) => `${n} ${s}`).join(', ')}` : ''})`));
+  const bySev = SEV_ORDER.map((s) => [s, alerts.filter((a) => a.severity === s).length] as const).filter(
+    ([, n]) => n > 0,
+  );
+  out.push(
+    c.bold(`Alerts (${alerts.length}${bySev.length ? `: ${bySev.map(([s, n]) => `${n} ${s}`).join(', ')}` : ''})`),
+  );
   const max = opts.maxAlerts ?? 50;
-  const sevColor: Record<Severity, (s: string) => string> = { critical: (s) => c.bold(c.red(s)), high: c.red, medium: c.yellow, low: c.cyan, info: c.dim };
+  const sevColor: Record<Severity, (s: string) => string> = {
+    critical: (s) => c.bold(c.red(s)),
+    high: c.red,
+    medium: c.yellow,
+    low: c.cyan,
+    info: c.dim,
+  };
   for (const a of alerts.slice(0, max)) {
     out.push(`  ${sevColor[a.severity](a.severity.toUpperCase().padEnd(8))} ${a.rule.id}  ${a.message}`);
-    out.push(c.dim(`           ${a.records} record${a.records === 1 ? '' : 's'}, ${formatBytes(a.bytes)}; evidence ${a.file}:${a.line}${a.samples.length > 1 ? ` (also ${a.samples.slice(1).join(', ')})` : ''}`));
+    out.push(
+      c.dim(
+        `           ${a.records} record${a.records === 1 ? '' : 's'}, ${formatBytes(a.bytes)}; evidence ${a.file}:${a.line}${a.samples.length > 1 ? ` (also ${a.samples.slice(1).join(', ')})` : ''}`,
+      ),
+    );
   }
   if (alerts.length > max) out.push(c.dim(`  … ${alerts.length - max} more (use --format jsonl or sarif for all)`));
   return out.join('\n') + '\n';

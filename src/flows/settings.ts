@@ -64,7 +64,13 @@ export const flowSettingsSchema = z.strictObject({
   /** Host names (patterns with "*") of approved AI endpoints; addresses learned from DNS query-log answers count as approved. */
   approved_ai_domains: z
     .array(z.string().min(1))
-    .default(['bedrock*.*.amazonaws.com', 'runtime.sagemaker.*.amazonaws.com', '*.openai.azure.com', '*.services.ai.azure.com', '*aiplatform.googleapis.com']),
+    .default([
+      'bedrock*.*.amazonaws.com',
+      'runtime.sagemaker.*.amazonaws.com',
+      '*.openai.azure.com',
+      '*.services.ai.azure.com',
+      '*aiplatform.googleapis.com',
+    ]),
   /** DNS servers flows may use (the AWS-provided resolver never appears in flow logs). */
   approved_resolvers: z.array(cidr).default([]),
   management_ports: z.array(z.int().min(0).max(65535)).default([22, 3389, 5985, 5986, 6443]),

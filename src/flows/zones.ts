@@ -212,7 +212,8 @@ export function buildZoneMap(policy: ZonePolicy, settings: FlowSettings, invento
       const zone = serviceZones.find((z) => (z.services?.aws ?? []).includes(e.service));
       if (!zone) continue;
       for (const eniId of e.networkInterfaceIds) {
-        for (const ip of enis.get(eniId)?.privateIps ?? []) add(ip, ids.get(zone.name)!, `endpoint ${e.id} (${e.service}) interface ${eniId}`);
+        for (const ip of enis.get(eniId)?.privateIps ?? [])
+          add(ip, ids.get(zone.name)!, `endpoint ${e.id} (${e.service}) interface ${eniId}`);
       }
     }
     const tagKey = policy.document.zone_tag_key;
@@ -220,7 +221,9 @@ export function buildZoneMap(policy: ZonePolicy, settings: FlowSettings, invento
     for (const v of inventory.vpcs) {
       const zone =
         networkZones.find((z) => z.vpc_ids.includes(v.id)) ??
-        networkZones.find((z) => Object.keys(z.tags).length > 0 && Object.entries(z.tags).every(([k, val]) => v.tags[k] === val)) ??
+        networkZones.find(
+          (z) => Object.keys(z.tags).length > 0 && Object.entries(z.tags).every(([k, val]) => v.tags[k] === val),
+        ) ??
         networkZones.find((z) => v.tags[tagKey] === z.name);
       // A VPC of no zone is still private address space (VPCs can use non-RFC 1918 ranges).
       const id = zone ? ids.get(zone.name)! : unzoned;

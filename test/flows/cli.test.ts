@@ -11,7 +11,15 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 async function run(args: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIO = { stdout: (t) => (out += t), stderr: (t) => (err += t), stdoutIsTTY: false, stderrIsTTY: false, cwd, env: { NO_COLOR: '1' }, today: '2026-01-01' };
+  const io: CliIO = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    cwd,
+    env: { NO_COLOR: '1' },
+    today: '2026-01-01',
+  };
   const code = await main(args, io);
   return { code, out, err };
 }
@@ -27,7 +35,10 @@ test('mixed directory (AWS, Azure, GCP, DNS): matrix, alerts with file:line, exi
   assert.match(r.out, /Top talkers per alert type/);
   assert.match(r.out, /Allow rules no traffic used \(1; candidates to remove\)\n {2}NET-005/);
   assert.match(r.out, /CRITICAL flow-sandbox-escape/);
-  assert.match(r.out, /evidence examples\/flows\/logs\/aws\/123456789012_vpcflowlogs_us-east-1_fl-0example_20251122T0000Z_0a1b2c3d\.log\.gz:\d+/);
+  assert.match(
+    r.out,
+    /evidence examples\/flows\/logs\/aws\/123456789012_vpcflowlogs_us-east-1_fl-0example_20251122T0000Z_0a1b2c3d\.log\.gz:\d+/,
+  );
   assert.match(r.out, /HIGH {5}dns-tunnelling/);
   assert.match(r.out, /malformed lines: 1 .*\n.*cloudwatch-export-default-format\.log:2: not a number/);
   assert.equal(path.isAbsolute(EXAMPLES), true);
@@ -56,23 +67,45 @@ test('same input, byte-identical output in every format', async () => {
 
 test('jsonl is one finding per line; sarif has results with file and line; json has the matrix', async () => {
   const jsonl = await run(['flows', ...POLICY, '-f', 'jsonl', 'examples/flows/logs']);
-  const lines = jsonl.out.trim().split('\n').map((l) => JSON.parse(l) as { checkId: string; origin: { file: string; line: number } });
+  const lines = jsonl.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { checkId: string; origin: { file: string; line: number } });
   assert.ok(lines.length > 10);
   assert.ok(lines.every((f) => f.origin.file.startsWith('examples/flows/logs/') && f.origin.line >= 1));
-  const sarif = JSON.parse((await run(['flows', ...POLICY, '-f', 'sarif', 'examples/flows/logs'])).out) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[]; tool: { driver: { rules: { id: string }[] } } }[] };
+  const sarif = JSON.parse((await run(['flows', ...POLICY, '-f', 'sarif', 'examples/flows/logs'])).out) as {
+    runs: {
+      results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+      tool: { driver: { rules: { id: string }[] } };
+    }[];
+  };
   const results = sarif.runs[0]!.results;
   assert.ok(results.some((x) => x.ruleId === 'flow-policy-drift'));
   assert.ok(results.every((x) => x.locations[0]!.physicalLocation.region.startLine >= 1));
   assert.ok(sarif.runs[0]!.tool.driver.rules.some((r) => r.id === 'dns-tunnelling'));
-  const json = JSON.parse((await run(['flows', ...POLICY, '-f', 'json', 'examples/flows/logs'])).out) as { matrix: { from: string; to: string }[]; unusedRules: { id: string }[] };
+  const json = JSON.parse((await run(['flows', ...POLICY, '-f', 'json', 'examples/flows/logs'])).out) as {
+    matrix: { from: string; to: string }[];
+    unusedRules: { id: string }[];
+  };
   assert.ok(json.matrix.some((m) => m.from === 'inference' && m.to === 'external_ai'));
-  assert.deepEqual(json.unusedRules.map((u) => u.id), ['NET-005']);
+  assert.deepEqual(
+    json.unusedRules.map((u) => u.id),
+    ['NET-005'],
+  );
 });
 
 test('--engine duckdb prints the same alerts as the default engine', async () => {
   const js = await run(['flows', ...POLICY, '-f', 'jsonl', 'examples/flows/logs']);
   const duck = await run(['flows', ...POLICY, '-f', 'jsonl', '--engine', 'duckdb', 'examples/flows/logs']);
-  const strip = (s: string) => s.trim().split('\n').map((l) => { const f = JSON.parse(l) as { evidence: Record<string, unknown> }; delete f.evidence.firstRecord; return JSON.stringify(f); });
+  const strip = (s: string) =>
+    s
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const f = JSON.parse(l) as { evidence: Record<string, unknown> };
+        delete f.evidence.firstRecord;
+        return JSON.stringify(f);
+      });
   assert.deepEqual(strip(duck.out), strip(js.out));
   assert.equal(duck.code, js.code);
 });
@@ -80,7 +113,10 @@ test('--engine duckdb prints the same alerts as the default engine', async () =>
 test('nothing readable: exit 2 with a clear message, no stack trace', async () => {
   const t = tempDir({ 'notes.txt': 'not a log\n' });
   try {
-    const r = await run(['flows', '-p', path.join(EXAMPLES, 'cordon.yaml'), t.dir, path.join(t.dir, 'missing.log')], t.dir);
+    const r = await run(
+      ['flows', '-p', path.join(EXAMPLES, 'cordon.yaml'), t.dir, path.join(t.dir, 'missing.log')],
+      t.dir,
+    );
     assert.equal(r.code, 2);
     assert.match(r.out, /not assessed \(2\)/);
     assert.match(r.err, /no flow or DNS log could be read/);
@@ -91,7 +127,11 @@ test('nothing readable: exit 2 with a clear message, no stack trace', async () =
 });
 
 test('a bad cordon.yaml flows section is a located input error (exit 2)', async () => {
-  const t = tempDir({ 'cordon.yaml': 'version: 1\nzones:\n  data:\n    cidrs: [10.0.3.0/24]\nflows:\n  large_transfer:\n    flow_bytes: -5\n', 'a.log': log(v2('10.0.3.30', '203.0.113.67', 50000, 443)) });
+  const t = tempDir({
+    'cordon.yaml':
+      'version: 1\nzones:\n  data:\n    cidrs: [10.0.3.0/24]\nflows:\n  large_transfer:\n    flow_bytes: -5\n',
+    'a.log': log(v2('10.0.3.30', '203.0.113.67', 50000, 443)),
+  });
   try {
     const r = await run(['flows', 'a.log'], t.dir);
     assert.equal(r.code, 2);

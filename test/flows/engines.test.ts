@@ -70,8 +70,16 @@ test('the data-egress rule written in SQL alone finds the same (source, destinat
     const js = await analyzeFlows([file], { policy, cwd: t.dir });
     const zones = buildZoneMap(policy, policy.document.flows);
     await loadZoneTable(db.connection, zones);
-    const rows = (await db.connection.runAndReadAll(dataEgressSql(file, [zones.zoneId('data')!], zones.internet))).getRowObjectsJS();
-    const sqlKeys = rows.map((r) => `${r.srcaddr}>${r.dstaddr}:${r.dstport}/${r.protocol}|${r.action}`).sort();
+    const rows = (
+      await db.connection.runAndReadAll(dataEgressSql(file, [zones.zoneId('data')!], zones.internet))
+    ).getRowObjectsJS();
+    const sqlKeys = rows
+      .map((r) =>
+        [r.srcaddr, '>', r.dstaddr, ':', r.dstport, '/', r.protocol, '|', r.action]
+          .map((x) => (typeof x === 'string' || typeof x === 'number' ? String(x) : '?'))
+          .join(''),
+      )
+      .sort();
     const jsKeys = js.alerts
       .filter((a) => a.rule.id === 'flow-data-zone-egress')
       .map((a) => `${a.key}|${a.severity === 'high' ? 'ACCEPT' : 'REJECT'}`)
@@ -86,7 +94,9 @@ test('the data-egress rule written in SQL alone finds the same (source, destinat
 
 test('DuckDB engine reads Parquet flow logs (columns named as in AWS Parquet delivery)', async () => {
   const policy = referencePolicy();
-  const t = tempDir({ 'src.log': log(v2('10.0.3.30', '203.0.113.66', 50000, 443), v2('10.0.1.10', '10.0.2.20', 50001, 443)) });
+  const t = tempDir({
+    'src.log': log(v2('10.0.3.30', '203.0.113.66', 50000, 443), v2('10.0.1.10', '10.0.2.20', 50001, 443)),
+  });
   const db = await openDuckdb(1);
   try {
     const pq = path.join(t.dir, 'flows.parquet');

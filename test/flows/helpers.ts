@@ -14,7 +14,10 @@ export function referencePolicy(flowsYaml = ''): ZonePolicy {
   return parsePolicy('cordon.yaml', `${REFERENCE_POLICY_YAML}${flowsYaml ? `\nflows:\n${flowsYaml}\n` : ''}`);
 }
 
-export function tempDir(files: Record<string, string | Buffer>, gzip: string[] = []): { dir: string; cleanup: () => void } {
+export function tempDir(
+  files: Record<string, string | Buffer>,
+  gzip: string[] = [],
+): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'cordon-flows-test-'));
   for (const [name, content] of Object.entries(files)) {
     const full = path.join(dir, name);
@@ -24,7 +27,11 @@ export function tempDir(files: Record<string, string | Buffer>, gzip: string[] =
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function runOn(files: Record<string, string>, policy = referencePolicy(), extra: { logFormat?: string } = {}): Promise<FlowRunResult> {
+export async function runOn(
+  files: Record<string, string>,
+  policy = referencePolicy(),
+  extra: { logFormat?: string } = {},
+): Promise<FlowRunResult> {
   const t = tempDir(files);
   try {
     return await analyzeFlows([t.dir], { policy, cwd: t.dir, ...extra });
@@ -33,10 +40,21 @@ export async function runOn(files: Record<string, string>, policy = referencePol
   }
 }
 
-export const V2_HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+export const V2_HEADER =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
 
 /** One default-format record. */
-export function v2(src: string, dst: string, sport: number, dport: number, bytes = 1000, action = 'ACCEPT', proto = 6, start = 1763769600, eni = 'eni-0aaaaaaaaaaaaaaaa'): string {
+export function v2(
+  src: string,
+  dst: string,
+  sport: number,
+  dport: number,
+  bytes = 1000,
+  action = 'ACCEPT',
+  proto = 6,
+  start = 1763769600,
+  eni = 'eni-0aaaaaaaaaaaaaaaa',
+): string {
   return `2 123456789012 ${eni} ${src} ${dst} ${sport} ${dport} ${proto} 10 ${bytes} ${start} ${start + 60} ${action} OK`;
 }
 

@@ -32,12 +32,31 @@ function counting() {
     },
     malformed: (_f, line) => bad.push(line),
   };
-  return { sink, get rows() { return rows; }, get dns() { return dns; }, bad };
+  return {
+    sink,
+    get rows() {
+      return rows;
+    },
+    get dns() {
+      return dns;
+    },
+    bad,
+  };
 }
 
 // Lines of printable junk, spaces, digits and the separators the formats use.
-const junkLine = fc.string({ unit: fc.constantFrom(...' -.:,{}[]"0123456789abcdefABCDEFOKNODATAREJECTACCEPT\t\r'.split('')), maxLength: 120 });
-const validLine = fc.record({ a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), port: fc.integer({ min: 0, max: 65535 }), bytes: fc.nat() }).map((r) => v2(`10.0.${r.a}.${r.b}`, `203.0.113.${r.a}`, 40000, r.port, r.bytes));
+const junkLine = fc.string({
+  unit: fc.constantFrom(...' -.:,{}[]"0123456789abcdefABCDEFOKNODATAREJECTACCEPT\t\r'.split('')),
+  maxLength: 120,
+});
+const validLine = fc
+  .record({
+    a: fc.integer({ min: 0, max: 255 }),
+    b: fc.integer({ min: 0, max: 255 }),
+    port: fc.integer({ min: 0, max: 65535 }),
+    bytes: fc.nat(),
+  })
+  .map((r) => v2(`10.0.${r.a}.${r.b}`, `203.0.113.${r.a}`, 40000, r.port, r.bytes));
 
 test('AWS reader: junk mixed with valid records never throws; valid records all read; junk counted at its line', async () => {
   const t = tempDir({});
@@ -50,7 +69,8 @@ test('AWS reader: junk mixed with valid records never throws; valid records all 
         const c = counting();
         await readAwsText(file, false, {}, new FlowBatch(64), c.sink, new Interner());
         const content = (l: string) => l.replace(/^ +/, '').replace(/[ \r]+$/, '');
-        const isHeader = (l: string) => /^[a-z]/.test(content(l)) && KNOWN_FIELDS.has(content(l).split(' ')[0]!.replace(/_/g, '-'));
+        const isHeader = (l: string) =>
+          /^[a-z]/.test(content(l)) && KNOWN_FIELDS.has(content(l).split(' ')[0]!.replace(/_/g, '-'));
         const counted = lines.filter((l) => content(l) !== '' && !isHeader(l)).length;
         const valid = lines.filter((l) => /^2 123456789012 /.test(l)).length;
         assert.ok(c.rows >= valid, 'every valid record is read');
@@ -86,7 +106,9 @@ test('AWS reader: arbitrary bytes (binary, huge numbers, broken UTF-8) never thr
 const jsonish = fc.oneof(
   fc.json({ maxDepth: 3 }),
   junkLine,
-  fc.constant('{"records":[{"properties":{"Version":2,"flows":[{"rule":"r","flows":[{"mac":"00","flowTuples":["1,2,3"]}]}]}}]}'),
+  fc.constant(
+    '{"records":[{"properties":{"Version":2,"flows":[{"rule":"r","flows":[{"mac":"00","flowTuples":["1,2,3"]}]}]}}]}',
+  ),
   fc.constant('{"jsonPayload":{"connection":{"src_ip":"x","dest_ip":"10.0.0.1"}}}'),
   fc.constant('{"query_name":"a.example.","query_timestamp":"bad","srcaddr":"10.0.0.1"}'),
 );
@@ -96,20 +118,25 @@ test('JSON readers (Azure, GCP, Route 53): malformed records never throw and are
   try {
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(jsonish, { minLength: 1, maxLength: 20 }), fc.constantFrom('azure', 'gcp', 'dns'), async (lines, kind) => {
-        const text = lines.map((l) => l.replace(/\n/g, ' ')).join('\n');
-        const file = path.join(t.dir, `j${run++}.json`);
-        writeFileSync(file, text);
-        const c = counting();
-        const interner = new Interner();
-        if (kind === 'azure') await readAzure(file, false, new FlowBatch(8), c.sink, interner);
-        else if (kind === 'gcp') await readGcp(file, false, new FlowBatch(8), c.sink, interner);
-        else await readRoute53(file, false, c.sink);
-        for (const line of c.bad) assert.ok(line >= 1 && line <= lines.length, `line ${line} within 1..${lines.length}`);
-        // Nothing valid in the generated lines for these readers except by accident; everything else is counted.
-        const nonEmpty = lines.filter((l) => l.trim() !== '').length;
-        if (kind !== 'azure') assert.ok(c.bad.length + c.rows + c.dns >= Math.min(1, nonEmpty));
-      }),
+      fc.asyncProperty(
+        fc.array(jsonish, { minLength: 1, maxLength: 20 }),
+        fc.constantFrom('azure', 'gcp', 'dns'),
+        async (lines, kind) => {
+          const text = lines.map((l) => l.replace(/\n/g, ' ')).join('\n');
+          const file = path.join(t.dir, `j${run++}.json`);
+          writeFileSync(file, text);
+          const c = counting();
+          const interner = new Interner();
+          if (kind === 'azure') await readAzure(file, false, new FlowBatch(8), c.sink, interner);
+          else if (kind === 'gcp') await readGcp(file, false, new FlowBatch(8), c.sink, interner);
+          else await readRoute53(file, false, c.sink);
+          for (const line of c.bad)
+            assert.ok(line >= 1 && line <= lines.length, `line ${line} within 1..${lines.length}`);
+          // Nothing valid in the generated lines for these readers except by accident; everything else is counted.
+          const nonEmpty = lines.filter((l) => l.trim() !== '').length;
+          if (kind !== 'azure') assert.ok(c.bad.length + c.rows + c.dns >= Math.min(1, nonEmpty));
+        },
+      ),
       { numRuns: 150, seed: 6 },
     );
   } finally {
@@ -118,24 +145,35 @@ test('JSON readers (Azure, GCP, Route 53): malformed records never throw and are
 });
 
 test('prefix table agrees with a brute-force longest-prefix match over random nested and disjoint CIDRs', () => {
-  const cidrArb = fc.record({ a: fc.integer({ min: 0, max: 255 }), b: fc.integer({ min: 0, max: 255 }), c: fc.integer({ min: 0, max: 255 }), prefix: fc.integer({ min: 0, max: 32 }) }).map((x) => parseCidr(`${x.a}.${x.b}.${x.c}.0/${x.prefix}`).text);
+  const cidrArb = fc
+    .record({
+      a: fc.integer({ min: 0, max: 255 }),
+      b: fc.integer({ min: 0, max: 255 }),
+      c: fc.integer({ min: 0, max: 255 }),
+      prefix: fc.integer({ min: 0, max: 32 }),
+    })
+    .map((x) => parseCidr(`${x.a}.${x.b}.${x.c}.0/${x.prefix}`).text);
   fc.assert(
-    fc.property(fc.array(cidrArb, { maxLength: 30 }), fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 50 }), (cidrs, ips) => {
-      const entries = cidrs.map((c, order) => ({ cidr: parseCidr(c), value: order + 1, order }));
-      const table = new PrefixTable(entries, 0);
-      for (const ip of ips) {
-        let best = 0;
-        let bestPrefix = -1;
-        for (const e of entries) {
-          // First of identical CIDRs wins, longer prefixes beat shorter ones.
-          if (BigInt(ip) >= e.cidr.first && BigInt(ip) <= e.cidr.last && e.cidr.prefix > bestPrefix) {
-            best = e.value;
-            bestPrefix = e.cidr.prefix;
+    fc.property(
+      fc.array(cidrArb, { maxLength: 30 }),
+      fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 50 }),
+      (cidrs, ips) => {
+        const entries = cidrs.map((c, order) => ({ cidr: parseCidr(c), value: order + 1, order }));
+        const table = new PrefixTable(entries, 0);
+        for (const ip of ips) {
+          let best = 0;
+          let bestPrefix = -1;
+          for (const e of entries) {
+            // First of identical CIDRs wins, longer prefixes beat shorter ones.
+            if (BigInt(ip) >= e.cidr.first && BigInt(ip) <= e.cidr.last && e.cidr.prefix > bestPrefix) {
+              best = e.value;
+              bestPrefix = e.cidr.prefix;
+            }
           }
+          assert.equal(table.lookup4(ip), best, `${ipv4ToString(ip)} in ${cidrs.join(' ')}`);
         }
-        assert.equal(table.lookup4(ip), best, `${ipv4ToString(ip)} in ${cidrs.join(' ')}`);
-      }
-    }),
+      },
+    ),
     { numRuns: 300, seed: 7 },
   );
 });

@@ -9,7 +9,18 @@ import { readGcp } from '../../src/flows/readers/gcp.js';
 import { readRoute53 } from '../../src/flows/readers/route53.js';
 import type { DnsQuery, ReaderSink } from '../../src/flows/readers/sink.js';
 import { ipv4ToString } from '../../src/flows/ip.js';
-import { ACTION_ACCEPT, ACTION_REJECT, DIR_EGRESS, DIR_INGRESS, FlowBatch, Interner, SRC_V6, STATUS_NODATA, STATUS_SKIPDATA, SVC_GATEWAY_ENDPOINT } from '../../src/flows/record.js';
+import {
+  ACTION_ACCEPT,
+  ACTION_REJECT,
+  DIR_EGRESS,
+  DIR_INGRESS,
+  FlowBatch,
+  Interner,
+  SRC_V6,
+  STATUS_NODATA,
+  STATUS_SKIPDATA,
+  SVC_GATEWAY_ENDPOINT,
+} from '../../src/flows/record.js';
 import { readHead, sniffFormat } from '../../src/flows/input.js';
 import { FIXTURES, tempDir } from './helpers.js';
 
@@ -68,7 +79,14 @@ function collector(interner: Interner) {
 async function readAws(file: string, logFormat?: string) {
   const interner = new Interner();
   const c = collector(interner);
-  const r = await readAwsText(file, file.endsWith('.gz'), logFormat ? { logFormat } : {}, new FlowBatch(), c.sink, interner);
+  const r = await readAwsText(
+    file,
+    file.endsWith('.gz'),
+    logFormat ? { logFormat } : {},
+    new FlowBatch(),
+    c.sink,
+    interner,
+  );
   return { ...c, ...r };
 }
 
@@ -111,7 +129,8 @@ test('AWS custom format from the S3 header: pkt-srcaddr/pkt-dstaddr win, flow-di
 });
 
 test('AWS CloudWatch export: columns from --log-format, millisecond timestamps', async () => {
-  const fmt = '${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${bytes} ${start} ${end} ${action} ${log-status} ${interface-id} ${flow-direction}';
+  const fmt =
+    '${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${bytes} ${start} ${end} ${action} ${log-status} ${interface-id} ${flow-direction}';
   const r = await readAws(path.join(FIXTURES, 'aws-cloudwatch-custom.log'), fmt);
   assert.equal(r.bad.length, 0);
   assert.equal(r.rows.length, 2);
@@ -132,7 +151,10 @@ test('AWS Transit Gateway default format (all v2-v6 fields, no action)', async (
   const r = await readAws(file);
   assert.equal(r.bad.length, 0);
   assert.equal(r.format, 'aws-tgw');
-  assert.deepEqual([r.rows[0]!.src, r.rows[0]!.dst, r.rows[0]!.dport, r.rows[0]!.action], ['10.0.5.7', '10.0.3.12', 5432, 0]);
+  assert.deepEqual(
+    [r.rows[0]!.src, r.rows[0]!.dst, r.rows[0]!.dport, r.rows[0]!.action],
+    ['10.0.5.7', '10.0.3.12', 5432, 0],
+  );
   assert.equal(r.rows[0]!.iface, 'tgw-attach-0a1b2c3d4e5f6g7h8');
 });
 
@@ -184,7 +206,10 @@ test('Azure NSG flow log version 2 (documentation example): decisions, T/U proto
   // 7 tuples; the 3 "E"/"C" outbound tuples with received counters add a reply row each.
   assert.equal(r.records, 10);
   const first = c.rows[0]!;
-  assert.deepEqual([first.src, first.dst, first.dport, first.proto, first.action, first.dir], ['94.102.49.190', '10.5.16.4', 443, 17, ACTION_REJECT, DIR_INGRESS]);
+  assert.deepEqual(
+    [first.src, first.dst, first.dport, first.proto, first.action, first.dir],
+    ['94.102.49.190', '10.5.16.4', 443, 17, ACTION_REJECT, DIR_INGRESS],
+  );
   const cont = c.rows.find((x) => x.raw.startsWith('1542110379,10.5.16.4,13.67.143.115'))!;
   assert.equal(cont.bytes, 16978);
   const reply = c.rows.find((x) => x.src === '13.67.143.115')!;
@@ -214,7 +239,10 @@ test('GCP VPC Flow Logs: string int64 counters, RFC 3339 times, the DEST copy of
   const r = await readGcp(path.join(FIXTURES, 'gcp-vpc-doc.jsonl'), false, new FlowBatch(), c.sink, interner);
   assert.equal(c.bad.length, 0);
   assert.equal(r.records, 2);
-  assert.deepEqual([c.rows[0]!.src, c.rows[0]!.dst, c.rows[0]!.dport, c.rows[0]!.bytes, c.rows[0]!.action], ['35.235.241.20', '10.128.0.22', 22, 1776, 0]);
+  assert.deepEqual(
+    [c.rows[0]!.src, c.rows[0]!.dst, c.rows[0]!.dport, c.rows[0]!.bytes, c.rows[0]!.action],
+    ['35.235.241.20', '10.128.0.22', 22, 1776, 0],
+  );
   assert.equal(c.rows[0]!.start, Date.parse('2024-01-10T12:00:00.001Z') / 1000);
   assert.equal(c.rows[1]!.dir, DIR_EGRESS);
 });

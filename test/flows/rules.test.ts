@@ -12,12 +12,22 @@ const SBX = '10.0.5.9';
 const NET = '203.0.113.66';
 
 test('data-zone egress: accepted is high, rejected is a medium attempt; private and gateway-endpoint destinations do not fire', async () => {
-  const r = await runOn({ 'a.log': log(v2(DATA, NET, 50000, 443), v2(DATA, '203.0.113.67', 50001, 443, 10, 'REJECT'), v2(DATA, '172.16.5.5', 50002, 443), v2(DATA, INF, 6333, 41000)) });
+  const r = await runOn({
+    'a.log': log(
+      v2(DATA, NET, 50000, 443),
+      v2(DATA, '203.0.113.67', 50001, 443, 10, 'REJECT'),
+      v2(DATA, '172.16.5.5', 50002, 443),
+      v2(DATA, INF, 6333, 41000),
+    ),
+  });
   const a = alertsOf(r, 'flow-data-zone-egress');
-  assert.deepEqual(a.map((x) => [x.severity, x.talker, x.line]), [
-    ['high', DATA, 2],
-    ['medium', DATA, 3],
-  ]);
+  assert.deepEqual(
+    a.map((x) => [x.severity, x.talker, x.line]),
+    [
+      ['high', DATA, 2],
+      ['medium', DATA, 3],
+    ],
+  );
   const quiet = await runOn({
     'b.log':
       'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status traffic-path pkt-dst-aws-service\n' +
@@ -33,25 +43,54 @@ test('data-zone egress: "private" follows the configuration, not RFC 1918', asyn
   // A VPC on public space declared as private is not the internet.
   const pub = { 'a.log': log(v2(DATA, '100.20.0.9', 50002, 443)) };
   assert.equal(alertsOf(await runOn(pub), 'flow-data-zone-egress').length, 1);
-  assert.equal(alertsOf(await runOn(pub, referencePolicy("  private_cidrs: ['100.20.0.0/16']")), 'flow-data-zone-egress').length, 0);
+  assert.equal(
+    alertsOf(await runOn(pub, referencePolicy("  private_cidrs: ['100.20.0.0/16']")), 'flow-data-zone-egress').length,
+    0,
+  );
 });
 
 test('large transfer: one flow at or above flow_bytes fires; below does not; within a zone does not', async () => {
-  const r = await runOn({ 'a.log': log(v2(INF, NET, 50000, 443, 100_000_000), v2(INF, NET, 50001, 443, 99_999_999), v2(DATA, '10.0.3.31', 50002, 9000, 500_000_000)) });
+  const r = await runOn({
+    'a.log': log(
+      v2(INF, NET, 50000, 443, 100_000_000),
+      v2(INF, NET, 50001, 443, 99_999_999),
+      v2(DATA, '10.0.3.31', 50002, 9000, 500_000_000),
+    ),
+  });
   const a = alertsOf(r, 'flow-large-transfer');
   assert.equal(a.length, 1);
   assert.equal(a[0]!.bytes, 100_000_000);
 });
 
 test('large transfer per pair: the window sum crossing pair_bytes fires once; another window or another pair does not add up', async () => {
-  const policy = referencePolicy('  large_transfer:\n    pair_bytes: 1000\n    window_minutes: 60\n    flow_bytes: 1000000');
+  const policy = referencePolicy(
+    '  large_transfer:\n    pair_bytes: 1000\n    window_minutes: 60\n    flow_bytes: 1000000',
+  );
   const t0 = 1763769600;
-  const r = await runOn({ 'a.log': log(v2(DATA, NET, 1, 443, 600, 'ACCEPT', 6, t0), v2(DATA, NET, 2, 443, 600, 'ACCEPT', 6, t0 + 60), v2(DATA, NET, 3, 443, 600, 'ACCEPT', 6, t0 + 120)) }, policy);
+  const r = await runOn(
+    {
+      'a.log': log(
+        v2(DATA, NET, 1, 443, 600, 'ACCEPT', 6, t0),
+        v2(DATA, NET, 2, 443, 600, 'ACCEPT', 6, t0 + 60),
+        v2(DATA, NET, 3, 443, 600, 'ACCEPT', 6, t0 + 120),
+      ),
+    },
+    policy,
+  );
   const a = alertsOf(r, 'flow-large-transfer-window');
   assert.equal(a.length, 1);
   assert.equal(a[0]!.line, 3);
   assert.equal(a[0]!.bytes, 1200);
-  const split = await runOn({ 'a.log': log(v2(DATA, NET, 1, 443, 600, 'ACCEPT', 6, t0 - 60), v2(DATA, NET, 2, 443, 600, 'ACCEPT', 6, t0 + 3600), v2(DATA, '203.0.113.70', 3, 443, 600, 'ACCEPT', 6, t0 + 3600)) }, policy);
+  const split = await runOn(
+    {
+      'a.log': log(
+        v2(DATA, NET, 1, 443, 600, 'ACCEPT', 6, t0 - 60),
+        v2(DATA, NET, 2, 443, 600, 'ACCEPT', 6, t0 + 3600),
+        v2(DATA, '203.0.113.70', 3, 443, 600, 'ACCEPT', 6, t0 + 3600),
+      ),
+    },
+    policy,
+  );
   assert.equal(alertsOf(split, 'flow-large-transfer-window').length, 0);
 });
 
@@ -63,15 +102,33 @@ test('large transfer per pair: the state bound is counted, not silent', async ()
 });
 
 test('inference to an unapproved external endpoint fires; approved CIDRs and DNS-learned approved names do not', async () => {
-  const r = await runOn({ 'a.log': log(v2(INF, '104.18.33.45', 50000, 443), v2(INF, '104.18.33.46', 50001, 443, 10, 'REJECT')) });
-  assert.deepEqual(alertsOf(r, 'flow-inference-unapproved-endpoint').map((a) => a.severity), ['high', 'low']);
-  const approved = await runOn({ 'a.log': log(v2(INF, '104.18.33.45', 50000, 443)) }, referencePolicy("  approved_ai_cidrs: ['104.18.0.0/16']"));
+  const r = await runOn({
+    'a.log': log(v2(INF, '104.18.33.45', 50000, 443), v2(INF, '104.18.33.46', 50001, 443, 10, 'REJECT')),
+  });
+  assert.deepEqual(
+    alertsOf(r, 'flow-inference-unapproved-endpoint').map((a) => a.severity),
+    ['high', 'low'],
+  );
+  const approved = await runOn(
+    { 'a.log': log(v2(INF, '104.18.33.45', 50000, 443)) },
+    referencePolicy("  approved_ai_cidrs: ['104.18.0.0/16']"),
+  );
   assert.equal(alertsOf(approved, 'flow-inference-unapproved-endpoint').length, 0);
   // Approved endpoints are the service zone: NET-002 allows inference -> external_ai, so no drift either.
   assert.equal(alertsOf(approved, 'flow-policy-drift').length, 0);
   assert.ok(approved.matrix.some((m) => m.from === 'inference' && m.to === 'external_ai'));
   const dns =
-    JSON.stringify({ query_timestamp: '2025-11-22T00:00:00Z', query_name: 'bedrock-runtime.us-east-1.amazonaws.com.', query_type: 'A', rcode: 'NOERROR', answers: [{ Rdata: '52.119.200.10', Type: 'A', Class: 'IN' }], srcaddr: INF, account_id: '1', region: 'us-east-1', vpc_id: 'vpc-1' }) + '\n';
+    JSON.stringify({
+      query_timestamp: '2025-11-22T00:00:00Z',
+      query_name: 'bedrock-runtime.us-east-1.amazonaws.com.',
+      query_type: 'A',
+      rcode: 'NOERROR',
+      answers: [{ Rdata: '52.119.200.10', Type: 'A', Class: 'IN' }],
+      srcaddr: INF,
+      account_id: '1',
+      region: 'us-east-1',
+      vpc_id: 'vpc-1',
+    }) + '\n';
   // The flow file sorts before the DNS file: DNS logs are still read first.
   const learned = await runOn({ 'a-flows.log': log(v2(INF, '52.119.200.10', 50000, 443)), 'z-dns.log': dns });
   assert.equal(alertsOf(learned, 'flow-inference-unapproved-endpoint').length, 0);
@@ -109,13 +166,30 @@ test('unused allow rules: allow rules with no accepted traffic are listed, used 
 });
 
 test('sandbox escape: accepted out of the sandbox is critical; replies to allowed calls into the sandbox are not escapes', async () => {
-  const r = await runOn({ 'a.log': log(v2(SBX, DATA, 50400, 6333), v2(SBX, NET, 50401, 443, 10, 'REJECT'), v2(SBX, INF, 8443, 45000), v2(SBX, '10.0.5.10', 50402, 80)) });
+  const r = await runOn({
+    'a.log': log(
+      v2(SBX, DATA, 50400, 6333),
+      v2(SBX, NET, 50401, 443, 10, 'REJECT'),
+      v2(SBX, INF, 8443, 45000),
+      v2(SBX, '10.0.5.10', 50402, 80),
+    ),
+  });
   const a = alertsOf(r, 'flow-sandbox-escape');
-  assert.deepEqual(a.map((x) => x.severity), ['critical', 'low']);
+  assert.deepEqual(
+    a.map((x) => x.severity),
+    ['critical', 'low'],
+  );
 });
 
 test('internet to management: accepted SSH from the internet fires; rejected probes and internal admin traffic do not', async () => {
-  const r = await runOn({ 'a.log': log(v2('45.83.64.1', MGMT, 50500, 22), v2('45.83.64.2', APP, 50501, 3389), v2('45.83.64.3', MGMT, 50502, 22, 10, 'REJECT'), v2(INF, MGMT, 50503, 22)) });
+  const r = await runOn({
+    'a.log': log(
+      v2('45.83.64.1', MGMT, 50500, 22),
+      v2('45.83.64.2', APP, 50501, 3389),
+      v2('45.83.64.3', MGMT, 50502, 22, 10, 'REJECT'),
+      v2(INF, MGMT, 50503, 22),
+    ),
+  });
   const a = alertsOf(r, 'flow-internet-to-management');
   assert.equal(a.length, 2);
   assert.ok(a.every((x) => x.severity === 'high'));
@@ -123,22 +197,46 @@ test('internet to management: accepted SSH from the internet fires; rejected pro
 });
 
 test('DNS to unapproved resolvers: a public resolver fires; approved and provider resolvers do not', async () => {
-  const r = await runOn({ 'a.log': log(v2(INF, '8.8.8.8', 50600, 53, 100, 'ACCEPT', 17), v2(APP, '1.1.1.1', 50601, 853, 100, 'ACCEPT', 6), v2(APP, '169.254.169.253', 50602, 53, 100, 'ACCEPT', 17), v2(APP, '10.0.4.53', 50603, 53, 100, 'ACCEPT', 17)) }, referencePolicy("  approved_resolvers: ['10.0.4.53/32']"));
+  const r = await runOn(
+    {
+      'a.log': log(
+        v2(INF, '8.8.8.8', 50600, 53, 100, 'ACCEPT', 17),
+        v2(APP, '1.1.1.1', 50601, 853, 100, 'ACCEPT', 6),
+        v2(APP, '169.254.169.253', 50602, 53, 100, 'ACCEPT', 17),
+        v2(APP, '10.0.4.53', 50603, 53, 100, 'ACCEPT', 17),
+      ),
+    },
+    referencePolicy("  approved_resolvers: ['10.0.4.53/32']"),
+  );
   const a = alertsOf(r, 'flow-dns-unapproved-resolver');
-  assert.deepEqual(a.map((x) => [x.severity, x.talker]), [
-    ['high', INF],
-    ['medium', APP],
-  ]);
+  assert.deepEqual(
+    a.map((x) => [x.severity, x.talker]),
+    [
+      ['high', INF],
+      ['medium', APP],
+    ],
+  );
 });
 
 function query(name: string, type: string, second: number, src = '10.0.5.9'): string {
-  return JSON.stringify({ query_timestamp: `2025-11-22T00:10:${String(second % 60).padStart(2, '0')}Z`, query_name: `${name}.`, query_type: type, rcode: 'NOERROR', answers: [], srcaddr: src, account_id: '123456789012', region: 'us-east-1', vpc_id: 'vpc-1' });
+  return JSON.stringify({
+    query_timestamp: `2025-11-22T00:10:${String(second % 60).padStart(2, '0')}Z`,
+    query_name: `${name}.`,
+    query_type: type,
+    rcode: 'NOERROR',
+    answers: [],
+    srcaddr: src,
+    account_id: '123456789012',
+    region: 'us-east-1',
+    vpc_id: 'vpc-1',
+  });
 }
 
 test('DNS tunnelling: many long random TXT subdomains of one domain fire; ordinary lookups do not', async () => {
   let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const label = () => Array.from({ length: 45 }, () => 'abcdefghijklmnopqrstuvwxyz234567'[Math.floor(rand() * 32)]).join('');
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const label = () =>
+    Array.from({ length: 45 }, () => 'abcdefghijklmnopqrstuvwxyz234567'[Math.floor(rand() * 32)]).join('');
   const lines = Array.from({ length: 120 }, (_, k) => query(`${label()}.t.exfil-cdn.net`, 'TXT', k));
   const normal = Array.from({ length: 120 }, (_, k) => query(`host${k % 5}.internal.example.com`, 'A', k, '10.0.1.10'));
   const r = await runOn({ 'dns.log': [...lines, ...normal].join('\n') + '\n' });
@@ -151,21 +249,39 @@ test('DNS tunnelling: many long random TXT subdomains of one domain fire; ordina
 });
 
 test('DNS tunnelling: one long name alone is one signal and does not fire; query volume per source fires on its own', async () => {
-  const one = await runOn({ 'dns.log': query('abcdefghij.klmnopqrst.uvwxyzabcd.efghijklmn.opqrstuvwx.example.com', 'A', 1) + '\n' });
+  const one = await runOn({
+    'dns.log': query('abcdefghij.klmnopqrst.uvwxyzabcd.efghijklmn.opqrstuvwx.example.com', 'A', 1) + '\n',
+  });
   assert.ok('abcdefghij.klmnopqrst.uvwxyzabcd.efghijklmn.opqrstuvwx.example.com'.length > 52);
   assert.equal(alertsOf(one, 'dns-tunnelling').length, 0);
   const policy = referencePolicy('  dns:\n    queries_per_minute: 10');
-  const many = await runOn({ 'dns.log': Array.from({ length: 11 }, (_, k) => query(`h${k}.example.com`, 'A', 5)).join('\n') + '\n' }, policy);
+  const many = await runOn(
+    { 'dns.log': Array.from({ length: 11 }, (_, k) => query(`h${k}.example.com`, 'A', 5)).join('\n') + '\n' },
+    policy,
+  );
   assert.equal(alertsOf(many, 'dns-query-volume').length, 1);
-  const few = await runOn({ 'dns.log': Array.from({ length: 10 }, (_, k) => query(`h${k}.example.com`, 'A', 5)).join('\n') + '\n' }, policy);
+  const few = await runOn(
+    { 'dns.log': Array.from({ length: 10 }, (_, k) => query(`h${k}.example.com`, 'A', 5)).join('\n') + '\n' },
+    policy,
+  );
   assert.equal(alertsOf(few, 'dns-query-volume').length, 0);
 });
 
-test('visibility: SKIPDATA fires; a hole in an interface\'s records fires; continuous NODATA/OK records do not', async () => {
+test("visibility: SKIPDATA fires; a hole in an interface's records fires; continuous NODATA/OK records do not", async () => {
   const nodata = (t: number, eni = 'eni-0gap') => `2 123456789012 ${eni} - - - - - - - ${t} ${t + 600} - NODATA`;
   const skip = `2 123456789012 eni-0skip - - - - - - - 1763769600 1763770200 - SKIPDATA`;
   const t0 = 1763769600;
-  const r = await runOn({ 'a.log': log(skip, nodata(t0), nodata(t0 + 600), nodata(t0 + 3600 * 3), nodata(t0, 'eni-0ok'), nodata(t0 + 600, 'eni-0ok'), nodata(t0 + 1200, 'eni-0ok')) });
+  const r = await runOn({
+    'a.log': log(
+      skip,
+      nodata(t0),
+      nodata(t0 + 600),
+      nodata(t0 + 3600 * 3),
+      nodata(t0, 'eni-0ok'),
+      nodata(t0 + 600, 'eni-0ok'),
+      nodata(t0 + 1200, 'eni-0ok'),
+    ),
+  });
   assert.equal(alertsOf(r, 'flow-visibility-skipdata').length, 1);
   const gaps = alertsOf(r, 'flow-visibility-missing-interval');
   assert.equal(gaps.length, 1);
@@ -174,14 +290,21 @@ test('visibility: SKIPDATA fires; a hole in an interface\'s records fires; conti
 });
 
 test('pkt-srcaddr places NAT-gateway traffic in the zone of the original source', async () => {
-  const hdr = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status pkt-srcaddr pkt-dstaddr';
-  const r = await runOn({ 'a.log': `${hdr}\n5 123456789012 eni-nat 10.0.0.5 ${NET} 50700 443 6 6 900 1763769600 1763769660 ACCEPT OK ${DATA} ${NET}\n` });
+  const hdr =
+    'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status pkt-srcaddr pkt-dstaddr';
+  const r = await runOn({
+    'a.log': `${hdr}\n5 123456789012 eni-nat 10.0.0.5 ${NET} 50700 443 6 6 900 1763769600 1763769660 ACCEPT OK ${DATA} ${NET}\n`,
+  });
   assert.equal(alertsOf(r, 'flow-data-zone-egress').length, 1);
   assert.ok(r.matrix.some((m) => m.from === 'data' && m.to === 'internet'));
 });
 
 test('unreadable and unknown files are not assessed, never a pass; one bad file does not stop the others', async () => {
-  const r = await runOn({ 'a.log': log(v2(DATA, NET, 50000, 443)), 'b.txt': 'hello world\n', 'c.log.gz': 'not gzip at all' });
+  const r = await runOn({
+    'a.log': log(v2(DATA, NET, 50000, 443)),
+    'b.txt': 'hello world\n',
+    'c.log.gz': 'not gzip at all',
+  });
   assert.equal(alertsOf(r, 'flow-data-zone-egress').length, 1);
   const na = r.files.filter((f) => f.status === 'not-assessed').map((f) => f.file);
   assert.deepEqual(na, ['b.txt', 'c.log.gz']);

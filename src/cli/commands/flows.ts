@@ -4,7 +4,13 @@ import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { SEVERITIES, severityRank } from '../../findings/types.js';
 import { analyzeFlows, type FlowRunResult } from '../../flows/analyze.js';
-import { findingsOf, renderFlowsJson, renderFlowsJsonl, renderFlowsSarif, renderFlowsTable } from '../../flows/report.js';
+import {
+  findingsOf,
+  renderFlowsJson,
+  renderFlowsJsonl,
+  renderFlowsSarif,
+  renderFlowsTable,
+} from '../../flows/report.js';
 import type { AwsInventory } from '../../inventory/aws.js';
 import { resolvePolicy } from '../../policy/resolve.js';
 import { loadAwsSnapshot } from '../../sources/aws-snapshot/load.js';
@@ -17,21 +23,36 @@ export const ENGINES = ['js', 'duckdb'] as const;
 
 export function flowsExitCode(result: FlowRunResult, failOn: (typeof SEVERITIES)[number]): number {
   const threshold = severityRank(failOn);
-  return findingsOf(result).some((f) => f.status === 'fail' && severityRank(f.severity) >= threshold) ? EXIT_FINDINGS : EXIT_OK;
+  return findingsOf(result).some((f) => f.status === 'fail' && severityRank(f.severity) >= threshold)
+    ? EXIT_FINDINGS
+    : EXIT_OK;
 }
 
 export const registerFlows: RegisterCommand = (program, io, setExit) => {
   program
     .command('flows')
-    .description('check flow logs (AWS VPC/TGW, Azure NSG/VNet, GCP) and Route 53 Resolver query logs against the zone policy')
+    .description(
+      'check flow logs (AWS VPC/TGW, Azure NSG/VNet, GCP) and Route 53 Resolver query logs against the zone policy',
+    )
     .argument('<paths...>', 'files, directories or globs; plain or gzip; formats are detected from content')
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
     .option('--inventory <dir>', 'AWS snapshot directory: subnet, VPC and endpoint addresses extend the zones')
-    .option('--log-format <format>', 'LogFormat of headerless AWS records, e.g. "${version} ${srcaddr} ..." (CloudWatch exports)')
+    .option(
+      '--log-format <format>',
+      'LogFormat of headerless AWS records, e.g. "${version} ${srcaddr} ..." (CloudWatch exports)',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(FLOW_FORMATS).default('table' as const))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when an alert is at or above this severity').choices(SEVERITIES).default('high' as const))
-    .addOption(new Option('--engine <engine>', 'js (streaming, default) or duckdb (embedded SQL; also reads Parquet)').choices(ENGINES).default('js' as const))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when an alert is at or above this severity')
+        .choices(SEVERITIES)
+        .default('high' as const),
+    )
+    .addOption(
+      new Option('--engine <engine>', 'js (streaming, default) or duckdb (embedded SQL; also reads Parquet)')
+        .choices(ENGINES)
+        .default('js' as const),
+    )
     .option('--max-alerts <n>', 'alerts listed in the table (all are in json, jsonl and sarif)', (v) => {
       if (!/^\d+$/.test(v)) throw new UsageError(`--max-alerts takes a number, got ${v}`);
       return Number(v);
@@ -46,9 +67,16 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
       }
       const zoned = [...policy.zones.values()].some((z) => z.cidrs.length > 0);
       if (!zoned && !inventory) {
-        io.stderr(`warning: the policy (${source}) gives no zone a CIDR and no --inventory was given: every address is "internet" or "(private, no zone)"\n`);
+        io.stderr(
+          `warning: the policy (${source}) gives no zone a CIDR and no --inventory was given: every address is "internet" or "(private, no zone)"\n`,
+        );
       }
-      const options = { policy, cwd: io.cwd, ...(inventory ? { inventory } : {}), ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) };
+      const options = {
+        policy,
+        cwd: io.cwd,
+        ...(inventory ? { inventory } : {}),
+        ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}),
+      };
       let result: FlowRunResult;
       if (opts.engine === 'duckdb') {
         const { analyzeFlowsDuckdb } = await import('../../flows/duckdb.js');
@@ -68,14 +96,18 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
           text = renderFlowsSarif(result);
           break;
         default:
-          text = renderFlowsTable(result, { color: !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR, ...(opts.maxAlerts !== undefined ? { maxAlerts: opts.maxAlerts } : {}) });
+          text = renderFlowsTable(result, {
+            color: !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR,
+            ...(opts.maxAlerts !== undefined ? { maxAlerts: opts.maxAlerts } : {}),
+          });
       }
       if (opts.output) {
         await writeFile(path.resolve(io.cwd, opts.output), text);
         io.stderr(`wrote ${opts.format} report to ${opts.output}\n`);
       } else io.stdout(text);
       if (opts.format !== 'table') {
-        for (const f of result.files.filter((x) => x.status === 'not-assessed')) io.stderr(`warning: not assessed: ${f.file}: ${f.note}\n`);
+        for (const f of result.files.filter((x) => x.status === 'not-assessed'))
+          io.stderr(`warning: not assessed: ${f.file}: ${f.note}\n`);
         if (result.malformedTotal > 0) {
           io.stderr(`warning: ${result.malformedTotal} malformed lines skipped, e.g.\n`);
           for (const m of result.malformedSamples.slice(0, 5)) io.stderr(`  ${m.file}:${m.line}: ${m.message}\n`);

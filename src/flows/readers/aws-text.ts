@@ -98,7 +98,15 @@ function addr(buf: Buffer, s: number, e: number, b: FlowBatch, r: number, isSrc:
 }
 
 /** Parses one record into row r; returns 0 or an index into ERRORS. */
-export function parseAwsRecord(buf: Buffer, s: number, e: number, cols: Uint8Array, b: FlowBatch, r: number, interner: Interner): number {
+export function parseAwsRecord(
+  buf: Buffer,
+  s: number,
+  e: number,
+  cols: Uint8Array,
+  b: FlowBatch,
+  r: number,
+  interner: Interner,
+): number {
   let p = s;
   const nc = cols.length;
   let haveSrc = false;
@@ -304,7 +312,7 @@ export async function readAwsText(
     file,
     format,
     provider: 'aws',
-    rawLine: (b, i) => b.buf!.toString('utf8', b.lineStart[i]!, b.lineEnd[i]!),
+    rawLine: (b, i) => b.buf!.toString('utf8', b.lineStart[i], b.lineEnd[i]),
     describe: (b, i) => {
       const tokens = source.rawLine(b, i).split(' ');
       const m = map!;
@@ -391,4 +399,3 @@ export async function readAwsText(
   });
   return { records, format };
 }
-

@@ -3,7 +3,16 @@
  * src→dst direction with the "sent" counters, plus a reverse row with the "received" counters when there are any, so
  * every row means "bytes from src to dst" as in AWS. NSG decision A/D and VNet state D give accept/reject.
  */
-import { ACTION_ACCEPT, ACTION_REJECT, DIR_EGRESS, DIR_INGRESS, type BatchSource, type FlowBatch, type Interner, type RowDescription } from '../record.js';
+import {
+  ACTION_ACCEPT,
+  ACTION_REJECT,
+  DIR_EGRESS,
+  DIR_INGRESS,
+  type BatchSource,
+  type FlowBatch,
+  type Interner,
+  type RowDescription,
+} from '../record.js';
 import { forEachJsonRecord, obj, str } from './json-docs.js';
 import { epochSeconds, portOf, setAddress } from './rows.js';
 import type { ReaderSink } from './sink.js';
@@ -74,7 +83,8 @@ export async function readAzure(
       if (batch.n === batch.capacity) flush();
       const r = batch.n;
       batch.clearRow(r);
-      if (!setAddress(batch, r, reverse ? f[2] : f[1], true) || !setAddress(batch, r, reverse ? f[1] : f[2], false)) return false;
+      if (!setAddress(batch, r, reverse ? f[2] : f[1], true) || !setAddress(batch, r, reverse ? f[1] : f[2], false))
+        return false;
       batch.srcPort[r] = reverse ? dport : sport;
       batch.dstPort[r] = reverse ? sport : dport;
       batch.proto[r] = proto;
@@ -117,7 +127,8 @@ export async function readAzure(
           account: SUBSCRIPTION.exec(resourceId)?.[1]?.toLowerCase() ?? '',
           region: WATCHER_REGION.exec(str(rec.flowLogResourceID) ?? '')?.[1]?.toLowerCase() ?? '',
           resource: str(rec.targetResourceID) ?? resourceId,
-          resourceType: rec.flowRecords !== undefined ? 'Microsoft.Network/flowLogs' : 'Microsoft.Network/networkSecurityGroups',
+          resourceType:
+            rec.flowRecords !== undefined ? 'Microsoft.Network/flowLogs' : 'Microsoft.Network/networkSecurityGroups',
         };
         const tuples: { tuple: string; ctx: TupleContext }[] = [];
         const props = obj(rec.properties);
@@ -127,10 +138,14 @@ export async function readAzure(
           const version = typeof props.Version === 'number' ? props.Version : 2;
           for (const ruleFlow of props.flows as unknown[]) {
             const rf = obj(ruleFlow);
-            for (const inner of Array.isArray(rf?.flows) ? (rf!.flows as unknown[]) : []) {
+            for (const inner of Array.isArray(rf?.flows) ? (rf.flows as unknown[]) : []) {
               const fl = obj(inner);
-              for (const tuple of Array.isArray(fl?.flowTuples) ? (fl!.flowTuples as unknown[]) : []) {
-                if (typeof tuple === 'string') tuples.push({ tuple, ctx: { kind: 'nsg', version, rule: str(rf!.rule) ?? '?', mac: str(fl!.mac) ?? '', desc } });
+              for (const tuple of Array.isArray(fl?.flowTuples) ? (fl.flowTuples as unknown[]) : []) {
+                if (typeof tuple === 'string')
+                  tuples.push({
+                    tuple,
+                    ctx: { kind: 'nsg', version, rule: str(rf!.rule) ?? '?', mac: str(fl!.mac) ?? '', desc },
+                  });
               }
             }
           }
@@ -139,10 +154,11 @@ export async function readAzure(
           const mac = str(rec.macAddress) ?? '';
           for (const aclFlow of flowRecords.flows as unknown[]) {
             const af = obj(aclFlow);
-            for (const group of Array.isArray(af?.flowGroups) ? (af!.flowGroups as unknown[]) : []) {
+            for (const group of Array.isArray(af?.flowGroups) ? (af.flowGroups as unknown[]) : []) {
               const g = obj(group);
-              for (const tuple of Array.isArray(g?.flowTuples) ? (g!.flowTuples as unknown[]) : []) {
-                if (typeof tuple === 'string') tuples.push({ tuple, ctx: { kind: 'vnet', version: 4, rule: str(g!.rule) ?? '?', mac, desc } });
+              for (const tuple of Array.isArray(g?.flowTuples) ? (g.flowTuples as unknown[]) : []) {
+                if (typeof tuple === 'string')
+                  tuples.push({ tuple, ctx: { kind: 'vnet', version: 4, rule: str(g!.rule) ?? '?', mac, desc } });
               }
             }
           }

@@ -62,7 +62,14 @@ export async function readGcp(
       const packets = payload.packets_sent === undefined ? 0 : int(payload.packets_sent);
       const start = epochSeconds(str(payload.start_time));
       const end = epochSeconds(str(payload.end_time)) ?? start;
-      if (proto === undefined || proto > 255 || sport === undefined || dport === undefined || bytes === undefined || packets === undefined) {
+      if (
+        proto === undefined ||
+        proto > 255 ||
+        sport === undefined ||
+        dport === undefined ||
+        bytes === undefined ||
+        packets === undefined
+      ) {
         sink.malformed(file, line, 'bad protocol, port, bytes_sent or packets_sent');
         return;
       }

@@ -118,7 +118,10 @@ export async function forEachJsonRecord(
 
 async function readWholeIfDocument(file: string, gzip: boolean): Promise<string | undefined> {
   const { head } = await readHead(file);
-  const t = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const t = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   const isDocument = t.startsWith('[') || (/^\{\s*"records"\s*:/.test(t) && !isSingleLineRecordStream(head));
   if (!isDocument) return undefined;
   return (await readWhole(file, gzip, MAX_DOCUMENT)).toString('utf8').replace(/^\uFEFF/, '');

@@ -3,7 +3,11 @@ import { forEachJsonRecord, obj, str } from './json-docs.js';
 import { epochSeconds } from './rows.js';
 import type { ReaderSink } from './sink.js';
 
-export async function readRoute53(file: string, gzip: boolean, sink: ReaderSink): Promise<{ records: number; format: string }> {
+export async function readRoute53(
+  file: string,
+  gzip: boolean,
+  sink: ReaderSink,
+): Promise<{ records: number; format: string }> {
   let records = 0;
   await forEachJsonRecord(
     file,

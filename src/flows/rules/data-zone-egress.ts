@@ -16,7 +16,9 @@ export const DATA_EGRESS: RuleMeta = {
   service: 'flows',
   rationale:
     'The data zone holds training data, embeddings and documents; any flow from it to an address outside the configured private space is a path for exfiltration (seed 000: "alert on data-zone egress").',
-  remediation: { text: 'Find the process on the source address, block the destination in the security group/NACL/NSG, and route data-zone egress only to private endpoints.' },
+  remediation: {
+    text: 'Find the process on the source address, block the destination in the security group/NACL/NSG, and route data-zone egress only to private endpoints.',
+  },
   references: [FLOWS_DOC],
 };
 
@@ -25,14 +27,32 @@ export const dataZoneEgress: FlowRuleModule = {
   onBatch(b: FlowBatch, ctx: FlowContext): void {
     const internet = ctx.zones.internet;
     for (let i = 0; i < b.n; i++) {
-      if (ctx.isData[b.srcZone[i]!] !== 1 || b.dstZone[i] !== internet || b.status[i] !== STATUS_OK || b.reply[i] === 1 || b.service[i] !== SVC_NONE) continue;
+      if (
+        ctx.isData[b.srcZone[i]!] !== 1 ||
+        b.dstZone[i] !== internet ||
+        b.status[i] !== STATUS_OK ||
+        b.reply[i] === 1 ||
+        b.service[i] !== SVC_NONE
+      )
+        continue;
       if (ctx.isReplyToAllowed(b, i)) continue;
       const rejected = b.action[i] === ACTION_REJECT;
-      ctx.alerts.hitRow(DATA_EGRESS, rejected ? 'medium' : 'high', `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`, b, i, () => ({
-        talker: srcText(b, i),
-        message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} egress from data zone ${ctx.zoneName(b.srcZone[i]!)}: ${flowText(b, i)} (destination is not private by configuration)`,
-        evidence: { srcZone: ctx.zoneName(b.srcZone[i]!), dstZone: ctx.zoneName(b.dstZone[i]!), action: rejected ? 'REJECT' : 'ACCEPT' },
-      }));
+      ctx.alerts.hitRow(
+        DATA_EGRESS,
+        rejected ? 'medium' : 'high',
+        `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
+        b,
+        i,
+        () => ({
+          talker: srcText(b, i),
+          message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} egress from data zone ${ctx.zoneName(b.srcZone[i]!)}: ${flowText(b, i)} (destination is not private by configuration)`,
+          evidence: {
+            srcZone: ctx.zoneName(b.srcZone[i]!),
+            dstZone: ctx.zoneName(b.dstZone[i]!),
+            action: rejected ? 'REJECT' : 'ACCEPT',
+          },
+        }),
+      );
     }
   },
 };

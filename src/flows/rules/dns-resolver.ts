@@ -13,8 +13,11 @@ export const DNS_RESOLVER: RuleMeta = {
   title: 'DNS sent to a resolver that is not approved',
   severity: 'medium',
   service: 'flows',
-  rationale: 'DNS to an outside resolver skips Resolver query logging and DNS Firewall, and is the usual carrier of DNS tunnelling.',
-  remediation: { text: 'Block ports 53 and 853 egress except to approved resolvers; list your own resolvers in flows.approved_resolvers.' },
+  rationale:
+    'DNS to an outside resolver skips Resolver query logging and DNS Firewall, and is the usual carrier of DNS tunnelling.',
+  remediation: {
+    text: 'Block ports 53 and 853 egress except to approved resolvers; list your own resolvers in flows.approved_resolvers.',
+  },
   references: [FLOWS_DOC],
 };
 
@@ -23,18 +26,35 @@ export const dnsResolver: FlowRuleModule = {
   onBatch(b: FlowBatch, ctx: FlowContext): void {
     for (let i = 0; i < b.n; i++) {
       const port = b.dstPort[i]!;
-      if ((port !== 53 && port !== 853) || (b.proto[i] !== 6 && b.proto[i] !== 17) || b.status[i] !== STATUS_OK || b.reply[i] === 1) continue;
+      if (
+        (port !== 53 && port !== 853) ||
+        (b.proto[i] !== 6 && b.proto[i] !== 17) ||
+        b.status[i] !== STATUS_OK ||
+        b.reply[i] === 1
+      )
+        continue;
       if (ctx.isApprovedResolver(b, i)) continue;
       const sz = b.srcZone[i]!;
       // Queries arriving from the internet at a resolver of yours are not a bypass by your workloads.
       if (sz === ctx.zones.internet) continue;
       const rejected = b.action[i] === ACTION_REJECT;
       const sensitive = ctx.isData[sz] === 1 || ctx.isInference[sz] === 1 || ctx.isSandbox[sz] === 1;
-      ctx.alerts.hitRow(DNS_RESOLVER, rejected ? 'low' : sensitive ? 'high' : 'medium', `${srcText(b, i)}>${dstText(b, i)}:${port}`, b, i, () => ({
-        talker: srcText(b, i),
-        message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} DNS from zone ${ctx.zoneName(sz)} to resolver ${dstText(b, i)} (zone ${ctx.zoneName(b.dstZone[i]!)}), which is not approved: ${flowText(b, i)}`,
-        evidence: { srcZone: ctx.zoneName(sz), dstZone: ctx.zoneName(b.dstZone[i]!), action: rejected ? 'REJECT' : 'ACCEPT' },
-      }));
+      ctx.alerts.hitRow(
+        DNS_RESOLVER,
+        rejected ? 'low' : sensitive ? 'high' : 'medium',
+        `${srcText(b, i)}>${dstText(b, i)}:${port}`,
+        b,
+        i,
+        () => ({
+          talker: srcText(b, i),
+          message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} DNS from zone ${ctx.zoneName(sz)} to resolver ${dstText(b, i)} (zone ${ctx.zoneName(b.dstZone[i]!)}), which is not approved: ${flowText(b, i)}`,
+          evidence: {
+            srcZone: ctx.zoneName(sz),
+            dstZone: ctx.zoneName(b.dstZone[i]!),
+            action: rejected ? 'REJECT' : 'ACCEPT',
+          },
+        }),
+      );
     }
   },
 };

@@ -20,7 +20,9 @@ export const DNS_TUNNEL: RuleMeta = {
   service: 'dns',
   rationale:
     'Data can leave through DNS: encoded in long, random-looking labels of many unique subdomains of one domain, often with TXT or NULL records (SANS: names over 52 characters; SigmaHQ: over 50 TXT/NULL queries a minute).',
-  remediation: { text: 'Block the base domain in DNS Firewall, find the process on the source address, and check what it sent.' },
+  remediation: {
+    text: 'Block the base domain in DNS Firewall, find the process on the source address, and check what it sent.',
+  },
   references: [FLOWS_DOC],
 };
 
@@ -30,7 +32,9 @@ export const DNS_VOLUME: RuleMeta = {
   severity: 'medium',
   service: 'dns',
   rationale: 'More than 1000 queries a minute from one host (SigmaHQ) is tunnelling, a DGA, or a misbehaving client.',
-  remediation: { text: 'Identify the process on the source; if it is not a resolver or proxy, treat it as compromised.' },
+  remediation: {
+    text: 'Identify the process on the source; if it is not a resolver or proxy, treat it as compromised.',
+  },
   references: [FLOWS_DOC],
 };
 
@@ -38,8 +42,29 @@ const SIGNALS = ['long-name', 'long-label', 'high-entropy-label', 'many-subdomai
 
 /** Second-level public suffixes common enough to matter; without them "co.uk" would be a base domain. */
 const TWO_PART_SUFFIXES = new Set([
-  'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'com.au', 'net.au', 'org.au', 'co.jp', 'ne.jp', 'or.jp', 'co.nz', 'com.br', 'com.cn',
-  'com.mx', 'co.in', 'co.za', 'com.sg', 'com.tr', 'co.kr', 'com.hk', 'com.tw', 'com.ar', 'co.il',
+  'co.uk',
+  'org.uk',
+  'ac.uk',
+  'gov.uk',
+  'com.au',
+  'net.au',
+  'org.au',
+  'co.jp',
+  'ne.jp',
+  'or.jp',
+  'co.nz',
+  'com.br',
+  'com.cn',
+  'com.mx',
+  'co.in',
+  'co.za',
+  'com.sg',
+  'com.tr',
+  'co.kr',
+  'com.hk',
+  'com.tw',
+  'com.ar',
+  'co.il',
 ]);
 
 /** eTLD+1 by a small rule: last two labels, or three under a known two-part suffix. */
@@ -131,7 +156,10 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
               region: q.region,
               resourceType: 'AWS::EC2::VPC',
               resource: q.vpcId,
-              evidence: { queriesPerMinuteThreshold: s.queries_per_minute, minute: new Date(minute * 60_000).toISOString() },
+              evidence: {
+                queriesPerMinuteThreshold: s.queries_per_minute,
+                minute: new Date(minute * 60_000).toISOString(),
+              },
             }),
             0,
             `${displayName(q.file)}:${q.line}`,
@@ -148,8 +176,23 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
           return;
         }
         p = {
-          signals: 0, queries: 0, file: displayName(q.file), line: q.line, samples: [], examples: [], account: q.account, region: q.region, vpcId: q.vpcId,
-          window: -1, subdomains: new Set(), maxSubdomains: 0, minute: -1, txt: 0, nul: 0, maxTxt: 0, maxNull: 0,
+          signals: 0,
+          queries: 0,
+          file: displayName(q.file),
+          line: q.line,
+          samples: [],
+          examples: [],
+          account: q.account,
+          region: q.region,
+          vpcId: q.vpcId,
+          window: -1,
+          subdomains: new Set(),
+          maxSubdomains: 0,
+          minute: -1,
+          txt: 0,
+          nul: 0,
+          maxTxt: 0,
+          maxNull: 0,
         };
         pairs.set(key, p);
       }
@@ -207,7 +250,15 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
           region: p.region,
           resourceType: 'AWS::EC2::VPC',
           resource: p.vpcId,
-          evidence: { baseDomain: base, signals: names, queries: p.queries, exampleNames: p.examples, maxSubdomainsPerWindow: p.maxSubdomains, maxTxtPerMinute: p.maxTxt, maxNullPerMinute: p.maxNull },
+          evidence: {
+            baseDomain: base,
+            signals: names,
+            queries: p.queries,
+            exampleNames: p.examples,
+            maxSubdomainsPerWindow: p.maxSubdomains,
+            maxTxtPerMinute: p.maxTxt,
+            maxNullPerMinute: p.maxNull,
+          },
         }));
         if (a) {
           a.records = p.queries;

@@ -13,8 +13,11 @@ export const INFERENCE_EXTERNAL: RuleMeta = {
   title: 'Inference zone connected to an external endpoint that is not an approved AI endpoint',
   severity: 'high',
   service: 'flows',
-  rationale: 'The inference zone should reach models only through approved endpoints; anything else is an unapproved AI provider, a data leak or command-and-control.',
-  remediation: { text: 'Route model calls through the approved private endpoints; add the endpoint to flows.approved_ai_cidrs only if it is an approved provider.' },
+  rationale:
+    'The inference zone should reach models only through approved endpoints; anything else is an unapproved AI provider, a data leak or command-and-control.',
+  remediation: {
+    text: 'Route model calls through the approved private endpoints; add the endpoint to flows.approved_ai_cidrs only if it is an approved provider.',
+  },
   references: [FLOWS_DOC],
 };
 
@@ -23,16 +26,34 @@ export const inferenceExternal: FlowRuleModule = {
   onBatch(b: FlowBatch, ctx: FlowContext): void {
     const internet = ctx.zones.internet;
     for (let i = 0; i < b.n; i++) {
-      if (ctx.isInference[b.srcZone[i]!] !== 1 || b.dstZone[i] !== internet || b.status[i] !== STATUS_OK || b.reply[i] === 1 || b.service[i] !== SVC_NONE) continue;
+      if (
+        ctx.isInference[b.srcZone[i]!] !== 1 ||
+        b.dstZone[i] !== internet ||
+        b.status[i] !== STATUS_OK ||
+        b.reply[i] === 1 ||
+        b.service[i] !== SVC_NONE
+      )
+        continue;
       // DNS is the resolver rule's business; approved AI endpoints were re-zoned to the service zone already.
       const port = b.dstPort[i]!;
       if (port === 53 || port === 853 || ctx.isApprovedAi(b, i) || ctx.isReplyToAllowed(b, i)) continue;
       const rejected = b.action[i] === ACTION_REJECT;
-      ctx.alerts.hitRow(INFERENCE_EXTERNAL, rejected ? 'low' : 'high', `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`, b, i, () => ({
-        talker: srcText(b, i),
-        message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection from inference zone ${ctx.zoneName(b.srcZone[i]!)} to an endpoint that is not an approved AI endpoint: ${flowText(b, i)}`,
-        evidence: { srcZone: ctx.zoneName(b.srcZone[i]!), dstZone: ctx.zoneName(b.dstZone[i]!), action: rejected ? 'REJECT' : 'ACCEPT' },
-      }));
+      ctx.alerts.hitRow(
+        INFERENCE_EXTERNAL,
+        rejected ? 'low' : 'high',
+        `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
+        b,
+        i,
+        () => ({
+          talker: srcText(b, i),
+          message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection from inference zone ${ctx.zoneName(b.srcZone[i]!)} to an endpoint that is not an approved AI endpoint: ${flowText(b, i)}`,
+          evidence: {
+            srcZone: ctx.zoneName(b.srcZone[i]!),
+            dstZone: ctx.zoneName(b.dstZone[i]!),
+            action: rejected ? 'REJECT' : 'ACCEPT',
+          },
+        }),
+      );
     }
   },
 };

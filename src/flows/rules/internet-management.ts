@@ -13,8 +13,11 @@ export const INTERNET_MANAGEMENT: RuleMeta = {
   title: 'Internet traffic reached a management port or the management zone',
   severity: 'high',
   service: 'flows',
-  rationale: 'Management interfaces reachable from the internet are brute-forced within minutes (GuardDuty SSH/RDP/WinRM brute-force findings).',
-  remediation: { text: 'Close the port to 0.0.0.0/0 and ::/0; reach management through a VPN, bastion or Session Manager.' },
+  rationale:
+    'Management interfaces reachable from the internet are brute-forced within minutes (GuardDuty SSH/RDP/WinRM brute-force findings).',
+  remediation: {
+    text: 'Close the port to 0.0.0.0/0 and ::/0; reach management through a VPN, bastion or Session Manager.',
+  },
   references: [FLOWS_DOC],
 };
 
@@ -24,7 +27,14 @@ export const internetManagement: FlowRuleModule = {
     const internet = ctx.zones.internet;
     for (let i = 0; i < b.n; i++) {
       const dz = b.dstZone[i]!;
-      if (b.srcZone[i] !== internet || dz === internet || b.status[i] !== STATUS_OK || b.reply[i] === 1 || b.action[i] === ACTION_REJECT) continue;
+      if (
+        b.srcZone[i] !== internet ||
+        dz === internet ||
+        b.status[i] !== STATUS_OK ||
+        b.reply[i] === 1 ||
+        b.action[i] === ACTION_REJECT
+      )
+        continue;
       const port = b.dstPort[i]!;
       const mgmtPort = port >= 0 && (b.proto[i] === 6 || b.proto[i] === 17) && ctx.managementPort[port] === 1;
       if (ctx.isManagement[dz] !== 1 && !mgmtPort) continue;

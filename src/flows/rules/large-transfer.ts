@@ -17,8 +17,11 @@ export const LARGE_FLOW: RuleMeta = {
   title: 'Single flow moved a large amount of data out of its zone',
   severity: 'medium',
   service: 'flows',
-  rationale: 'A model (a 7B model in fp16 is about 14 GB) or a data set leaves in large flows; seed 000 alerts at 100 MB per flow.',
-  remediation: { text: 'Check what the source sent; if it is not an expected backup or sync, block the destination and rotate credentials used by the source.' },
+  rationale:
+    'A model (a 7B model in fp16 is about 14 GB) or a data set leaves in large flows; seed 000 alerts at 100 MB per flow.',
+  remediation: {
+    text: 'Check what the source sent; if it is not an expected backup or sync, block the destination and rotate credentials used by the source.',
+  },
   references: [FLOWS_DOC],
 };
 
@@ -27,7 +30,8 @@ export const LARGE_PAIR: RuleMeta = {
   title: 'One source sent a large total to one destination within the window',
   severity: 'high',
   service: 'flows',
-  rationale: 'Exfiltration is often split into many moderate flows; the per-pair sum over a window catches it (Elastic hunt: 1 GiB in 8 hours).',
+  rationale:
+    'Exfiltration is often split into many moderate flows; the per-pair sum over a window catches it (Elastic hunt: 1 GiB in 8 hours).',
   remediation: { text: 'Confirm the transfer is expected; otherwise isolate the source and block the destination.' },
   references: [FLOWS_DOC],
 };
@@ -57,19 +61,35 @@ export function largeTransfer(): FlowRuleModule {
       const windowSec = lt.window_minutes * 60;
       for (let i = 0; i < b.n; i++) {
         const sz = b.srcZone[i]!;
-        if (sz === b.dstZone[i] || b.status[i] !== STATUS_OK || b.reply[i] === 1 || b.action[i] === ACTION_REJECT) continue;
+        if (sz === b.dstZone[i] || b.status[i] !== STATUS_OK || b.reply[i] === 1 || b.action[i] === ACTION_REJECT)
+          continue;
         const bytes = b.bytes[i]!;
         if (bytes <= 0) continue;
         if (bytes >= lt.flow_bytes) {
-          ctx.alerts.hitRow(LARGE_FLOW, ctx.isData[sz] === 1 ? 'high' : 'medium', `${srcText(b, i)}>${dstText(b, i)}`, b, i, () => ({
-            talker: srcText(b, i),
-            message: `Flow of ${bytes} bytes from zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)} (threshold ${lt.flow_bytes})`,
-            evidence: { srcZone: ctx.zoneName(sz), dstZone: ctx.zoneName(b.dstZone[i]!), thresholdBytes: lt.flow_bytes },
-          }));
+          ctx.alerts.hitRow(
+            LARGE_FLOW,
+            ctx.isData[sz] === 1 ? 'high' : 'medium',
+            `${srcText(b, i)}>${dstText(b, i)}`,
+            b,
+            i,
+            () => ({
+              talker: srcText(b, i),
+              message: `Flow of ${bytes} bytes from zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)} (threshold ${lt.flow_bytes})`,
+              evidence: {
+                srcZone: ctx.zoneName(sz),
+                dstZone: ctx.zoneName(b.dstZone[i]!),
+                thresholdBytes: lt.flow_bytes,
+              },
+            }),
+          );
         }
         // The windowed sum watches exfiltration: sources in data, inference or sandbox zones to destinations outside
         // the private space (keeping every pair of a busy VPC would cost memory for no finding).
-        if (b.dstZone[i] !== ctx.zones.internet || (ctx.isData[sz] !== 1 && ctx.isInference[sz] !== 1 && ctx.isSandbox[sz] !== 1)) continue;
+        if (
+          b.dstZone[i] !== ctx.zones.internet ||
+          (ctx.isData[sz] !== 1 && ctx.isInference[sz] !== 1 && ctx.isSandbox[sz] !== 1)
+        )
+          continue;
         const t = b.end[i]! >= 0 ? b.end[i]! : b.start[i]!;
         const w = t >= 0 ? Math.floor(t / windowSec) : -1;
         if (w > newestWindow) {
@@ -77,11 +97,11 @@ export function largeTransfer(): FlowRuleModule {
           for (const old of [...windows.keys()]) if (old < w - 1) drop(old);
         }
         let bySrc = windows.get(w);
-        if (!bySrc) windows.set(w, (bySrc = new Map()));
+        if (!bySrc) windows.set(w, (bySrc = new Map<number | string, Map<number | string, PairState>>()));
         const sk = b.family[i]! & SRC_V6 ? b.srcV6[i]! : b.src[i]!;
         const dk = b.family[i]! & DST_V6 ? b.dstV6[i]! : b.dst[i]!;
         let byDst = bySrc.get(sk);
-        if (!byDst) bySrc.set(sk, (byDst = new Map()));
+        if (!byDst) bySrc.set(sk, (byDst = new Map<number | string, PairState>()));
         let st = byDst.get(dk);
         if (!st) {
           if (keys >= lt.max_pairs) {
@@ -95,11 +115,24 @@ export function largeTransfer(): FlowRuleModule {
         if (!st.alerted && st.bytes >= lt.pair_bytes) {
           st.alerted = true;
           const total = st.bytes;
-          const a = ctx.alerts.hitRow(LARGE_PAIR, ctx.isData[sz] === 1 || ctx.isInference[sz] === 1 ? 'high' : 'medium', `${w}|${srcText(b, i)}>${dstText(b, i)}`, b, i, () => ({
-            talker: srcText(b, i),
-            message: `${srcText(b, i)} (zone ${ctx.zoneName(sz)}) sent at least ${total} bytes to ${dstText(b, i)} (zone ${ctx.zoneName(b.dstZone[i]!)}) within a ${lt.window_minutes}-minute window starting ${w >= 0 ? new Date(w * windowSec * 1000).toISOString() : 'unknown'} (threshold ${lt.pair_bytes})`,
-            evidence: { srcZone: ctx.zoneName(sz), dstZone: ctx.zoneName(b.dstZone[i]!), windowMinutes: lt.window_minutes, bytesWhenCrossed: total, thresholdBytes: lt.pair_bytes },
-          }));
+          const a = ctx.alerts.hitRow(
+            LARGE_PAIR,
+            ctx.isData[sz] === 1 || ctx.isInference[sz] === 1 ? 'high' : 'medium',
+            `${w}|${srcText(b, i)}>${dstText(b, i)}`,
+            b,
+            i,
+            () => ({
+              talker: srcText(b, i),
+              message: `${srcText(b, i)} (zone ${ctx.zoneName(sz)}) sent at least ${total} bytes to ${dstText(b, i)} (zone ${ctx.zoneName(b.dstZone[i]!)}) within a ${lt.window_minutes}-minute window starting ${w >= 0 ? new Date(w * windowSec * 1000).toISOString() : 'unknown'} (threshold ${lt.pair_bytes})`,
+              evidence: {
+                srcZone: ctx.zoneName(sz),
+                dstZone: ctx.zoneName(b.dstZone[i]!),
+                windowMinutes: lt.window_minutes,
+                bytesWhenCrossed: total,
+                thresholdBytes: lt.pair_bytes,
+              },
+            }),
+          );
           // The alert's byte count is the window total at the crossing, not just this record.
           if (a) a.bytes = total;
         }

@@ -14,8 +14,11 @@ export const POLICY_DRIFT: RuleMeta = {
   title: 'Accepted traffic between zones that no allow rule permits',
   severity: 'medium',
   service: 'flows',
-  rationale: 'Configuration drifts: a security group or NSG rule added later lets through traffic the zone policy denies. Flow logs show what actually crossed (seed 000: "alert on any traffic flow that does not match an explicit allow policy").',
-  remediation: { text: 'Remove the network rule that admits this traffic, or add an allow rule with a justification to cordon.yaml if it is intended.' },
+  rationale:
+    'Configuration drifts: a security group or NSG rule added later lets through traffic the zone policy denies. Flow logs show what actually crossed (seed 000: "alert on any traffic flow that does not match an explicit allow policy").',
+  remediation: {
+    text: 'Remove the network rule that admits this traffic, or add an allow rule with a justification to cordon.yaml if it is intended.',
+  },
   references: [FLOWS_DOC],
 };
 
@@ -50,18 +53,29 @@ export const policyDrift: FlowRuleModule = {
       if (sp >= 0 && sp < 1024 && b.dstPort[i]! >= 1024) continue;
       const ruleIds = d.rules.map((r) => ctx.policy.rules[r]!.id);
       const violated = d.kind === 'explicit-deny' ? `deny rule ${ruleIds.join(', ')}` : 'the default deny';
-      const severe = d.kind === 'explicit-deny' || ctx.isData[dz] === 1 || ctx.isManagement[dz] === 1 || (sz === internet && dz !== internet);
-      ctx.alerts.hitRow(POLICY_DRIFT, severe ? 'high' : 'medium', `${sz}>${dz}|${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`, b, i, () => ({
-        talker: srcText(b, i),
-        message: `${ctx.zoneName(sz)} -> ${ctx.zoneName(dz)} traffic ${flowText(b, i)} was ${b.action[i] === 1 ? 'accepted' : 'observed'} but violates ${violated} of ${ctx.policy.file}`,
-        evidence: {
-          srcZone: ctx.zoneName(sz),
-          dstZone: ctx.zoneName(dz),
-          decision: d.kind,
-          violatedRules: ruleIds,
-          ruleLines: d.rules.map((r) => ctx.policy.rules[r]!.position.line ?? null),
-        },
-      }));
+      const severe =
+        d.kind === 'explicit-deny' ||
+        ctx.isData[dz] === 1 ||
+        ctx.isManagement[dz] === 1 ||
+        (sz === internet && dz !== internet);
+      ctx.alerts.hitRow(
+        POLICY_DRIFT,
+        severe ? 'high' : 'medium',
+        `${sz}>${dz}|${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
+        b,
+        i,
+        () => ({
+          talker: srcText(b, i),
+          message: `${ctx.zoneName(sz)} -> ${ctx.zoneName(dz)} traffic ${flowText(b, i)} was ${b.action[i] === 1 ? 'accepted' : 'observed'} but violates ${violated} of ${ctx.policy.file}`,
+          evidence: {
+            srcZone: ctx.zoneName(sz),
+            dstZone: ctx.zoneName(dz),
+            decision: d.kind,
+            violatedRules: ruleIds,
+            ruleLines: d.rules.map((r) => ctx.policy.rules[r]!.position.line ?? null),
+          },
+        }),
+      );
     }
   },
 };

@@ -12,8 +12,11 @@ export const SANDBOX_ESCAPE: RuleMeta = {
   title: 'Sandbox zone opened a connection to another zone or the internet',
   severity: 'critical',
   service: 'flows',
-  rationale: 'Code written by an agent runs in the sandbox; it must only answer the caller. A connection out is lateral movement or exfiltration (seed 000, micro-segmentation for agent tool calls).',
-  remediation: { text: 'Stop the sandbox task, inspect the code it ran, and make the sandbox security group/NSG deny all egress except replies.' },
+  rationale:
+    'Code written by an agent runs in the sandbox; it must only answer the caller. A connection out is lateral movement or exfiltration (seed 000, micro-segmentation for agent tool calls).',
+  remediation: {
+    text: 'Stop the sandbox task, inspect the code it ran, and make the sandbox security group/NSG deny all egress except replies.',
+  },
   references: [FLOWS_DOC],
 };
 
@@ -25,11 +28,22 @@ export const sandboxEscape: FlowRuleModule = {
       if (ctx.isSandbox[sz] !== 1 || b.dstZone[i] === sz || b.status[i] !== STATUS_OK || b.reply[i] === 1) continue;
       if (ctx.isReplyToAllowed(b, i)) continue;
       const rejected = b.action[i] === ACTION_REJECT;
-      ctx.alerts.hitRow(SANDBOX_ESCAPE, rejected ? 'low' : 'critical', `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`, b, i, () => ({
-        talker: srcText(b, i),
-        message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection out of sandbox zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)}`,
-        evidence: { srcZone: ctx.zoneName(sz), dstZone: ctx.zoneName(b.dstZone[i]!), action: rejected ? 'REJECT' : 'ACCEPT' },
-      }));
+      ctx.alerts.hitRow(
+        SANDBOX_ESCAPE,
+        rejected ? 'low' : 'critical',
+        `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
+        b,
+        i,
+        () => ({
+          talker: srcText(b, i),
+          message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection out of sandbox zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)}`,
+          evidence: {
+            srcZone: ctx.zoneName(sz),
+            dstZone: ctx.zoneName(b.dstZone[i]!),
+            action: rejected ? 'REJECT' : 'ACCEPT',
+          },
+        }),
+      );
     }
   },
 };

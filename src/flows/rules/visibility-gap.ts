@@ -16,8 +16,11 @@ export const SKIPDATA: RuleMeta = {
   title: 'Flow log records were skipped (SKIPDATA)',
   severity: 'medium',
   service: 'flows',
-  rationale: 'SKIPDATA means AWS dropped flow records in that interval (capacity or internal error): traffic happened that no rule can see.',
-  remediation: { text: 'Treat the interval as unmonitored; if frequent, use a 1-minute aggregation interval or fewer custom fields, and check delivery errors.' },
+  rationale:
+    'SKIPDATA means AWS dropped flow records in that interval (capacity or internal error): traffic happened that no rule can see.',
+  remediation: {
+    text: 'Treat the interval as unmonitored; if frequent, use a 1-minute aggregation interval or fewer custom fields, and check delivery errors.',
+  },
   references: [FLOWS_DOC],
 };
 
@@ -26,8 +29,11 @@ export const MISSING_INTERVAL: RuleMeta = {
   title: 'An interface has no flow records for a period',
   severity: 'medium',
   service: 'flows',
-  rationale: 'AWS writes a record (NODATA when idle) for every aggregation interval of an interface with a flow log; a hole means logs were lost, not delivered, or the flow log was stopped.',
-  remediation: { text: 'Check the flow log status, its delivery errors and the S3 prefix for the missing period; the period is not assessed.' },
+  rationale:
+    'AWS writes a record (NODATA when idle) for every aggregation interval of an interface with a flow log; a hole means logs were lost, not delivered, or the flow log was stopped.',
+  remediation: {
+    text: 'Check the flow log status, its delivery errors and the S3 prefix for the missing period; the period is not assessed.',
+  },
   references: [FLOWS_DOC],
 };
 
@@ -76,7 +82,15 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
             continue;
           }
           const d = b.source.describe(b, i);
-          t = { base: Math.floor(s / BUCKET_SEC) - BUCKETS / 2, bits: new Uint32Array(WORDS), file: displayName(b.source.file), line: b.line[i]!, provider: 'aws', account: d.account, region: d.region };
+          t = {
+            base: Math.floor(s / BUCKET_SEC) - BUCKETS / 2,
+            bits: new Uint32Array(WORDS),
+            file: displayName(b.source.file),
+            line: b.line[i]!,
+            provider: 'aws',
+            account: d.account,
+            region: d.region,
+          };
           tracks[id] = t;
           tracked++;
         }
