@@ -783,6 +783,11 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
   },
 ];
 
+/** SageMaker's VpcConfig ({Subnets, SecurityGroupIds}) in inventory terms. */
+function smVpc(v: { Subnets: string[]; SecurityGroupIds: string[] } | undefined): { subnetIds: string[]; securityGroupIds: string[] } {
+  return { subnetIds: v?.Subnets ?? [], securityGroupIds: v?.SecurityGroupIds ?? [] };
+}
+
 type SageMakerFields = Omit<AwsSageMakerResource, keyof Scoped | 'kind' | 'detail'>;
 
 /** describe-* outputs of SageMaker, told apart by the fields only the detail call returns. */
@@ -833,8 +838,7 @@ const SAGEMAKER_DETAIL: {
     normalise: (x: z.output<typeof S.modelShape>) => ({
       arn: x.ModelArn,
       name: x.ModelName,
-      subnetIds: x.VpcConfig?.Subnets ?? [],
-      securityGroupIds: x.VpcConfig?.SecurityGroupIds ?? [],
+      ...smVpc(x.VpcConfig),
       networkIsolation: x.EnableNetworkIsolation,
     }),
   },
@@ -849,8 +853,7 @@ const SAGEMAKER_DETAIL: {
       arn: x.TrainingJobArn,
       name: x.TrainingJobName,
       status: x.TrainingJobStatus,
-      subnetIds: x.VpcConfig?.Subnets ?? [],
-      securityGroupIds: x.VpcConfig?.SecurityGroupIds ?? [],
+      ...smVpc(x.VpcConfig),
       networkIsolation: x.EnableNetworkIsolation,
     }),
   },
@@ -865,8 +868,7 @@ const SAGEMAKER_DETAIL: {
       arn: x.ProcessingJobArn,
       name: x.ProcessingJobName,
       status: x.ProcessingJobStatus,
-      subnetIds: x.NetworkConfig?.VpcConfig?.Subnets ?? [],
-      securityGroupIds: x.NetworkConfig?.VpcConfig?.SecurityGroupIds ?? [],
+      ...smVpc(x.NetworkConfig?.VpcConfig),
       networkIsolation: x.NetworkConfig?.EnableNetworkIsolation ?? false,
     }),
   },
