@@ -140,3 +140,36 @@ test('a bad cordon.yaml flows section is a located input error (exit 2)', async 
     t.cleanup();
   }
 });
+
+test('--inventory: subnets by SecurityZone tag, Bedrock endpoint interfaces as the service zone, VPC space as private', async () => {
+  const t = tempDir({
+    'a.log': log(
+      v2('10.0.3.30', '203.0.113.66', 50000, 443),
+      v2('10.0.2.20', '10.0.2.11', 50001, 443),
+      v2('10.0.1.10', '10.0.9.9', 50002, 443),
+    ),
+  });
+  try {
+    const inventory = path.join(ROOT, 'examples/aws/reference');
+    const r = await run(['flows', '--inventory', inventory, '-f', 'json', t.dir], t.dir);
+    const json = JSON.parse(r.out) as {
+      matrix: { from: string; to: string }[];
+      findings: { checkId: string }[];
+      unusedRules: { id: string }[];
+    };
+    const pairs = json.matrix.map((m) => `${m.from}>${m.to}`);
+    assert.deepEqual(pairs, ['application>(private, no zone)', 'data>internet', 'inference>external_ai']);
+    assert.ok(json.findings.some((f) => f.checkId === 'flow-data-zone-egress'));
+    assert.ok(!json.unusedRules.some((u) => u.id === 'NET-002'), 'the endpoint traffic used NET-002');
+    // Without the inventory the built-in policy has no CIDRs: everything private is "(private, no zone)".
+    const bare = await run(['flows', '-f', 'json', t.dir], t.dir);
+    assert.match(bare.err, /gives no zone a CIDR and no --inventory was given/);
+    assert.ok(
+      !(JSON.parse(bare.out) as { findings: { checkId: string }[] }).findings.some(
+        (f) => f.checkId === 'flow-data-zone-egress',
+      ),
+    );
+  } finally {
+    t.cleanup();
+  }
+});
