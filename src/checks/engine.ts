@@ -13,7 +13,7 @@ import {
 } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { buildAwsZoneIndex } from '../analysis/aws-zones.js';
-import { compareFindings, fingerprintOf, type Finding } from '../findings/types.js';
+import { compareFindings, fingerprintOf, type Finding, type Origin } from '../findings/types.js';
 import type { AwsCheck, CheckResult } from './types.js';
 
 function missingReason(inv: AwsInventory, scope: ScopeKey, dataset: AwsDataset): string | undefined {
@@ -24,7 +24,7 @@ function missingReason(inv: AwsInventory, scope: ScopeKey, dataset: AwsDataset):
   return `${dataset} is not in the snapshot (${AWS_DATASETS[dataset].command})`;
 }
 
-export function toFinding(check: AwsCheck, scope: ScopeKey, r: CheckResult): Finding {
+export function toFinding(check: AwsCheck, scope: ScopeKey, r: CheckResult, fallbackOrigin?: Origin): Finding {
   const resource = {
     provider: 'aws' as const,
     account: scope.account,
@@ -39,7 +39,7 @@ export function toFinding(check: AwsCheck, scope: ScopeKey, r: CheckResult): Fin
     severity: check.severity,
     status: r.status,
     resource,
-    ...(r.origin ? { origin: r.origin } : {}),
+    ...(r.origin ? { origin: r.origin } : fallbackOrigin ? { origin: fallbackOrigin } : {}),
     message: r.message,
     ...(r.evidence ? { evidence: r.evidence } : {}),
     remediation: r.remediation ?? check.remediation,
@@ -54,22 +54,29 @@ export function runAwsChecks(inv: AwsInventory, policy: ZonePolicy, checks: read
   const scopes = inventoryScopes(inv);
   for (const check of checks) {
     for (const scope of scopes) {
+      const level = check.requires.every((d) => AWS_DATASETS[d].level === 'organization') ? '*' : scopeKey(scope);
+      const fallback = inv.scopeOrigins.get(level) ?? inv.scopeOrigins.get(scopeKey(scope));
       const reasons = check.requires
         .map((d) => missingReason(inv, scope, d))
         .filter((r): r is string => r !== undefined);
       if (reasons.length > 0) {
         findings.push(
-          toFinding(check, scope, {
-            status: 'not-assessed',
-            resource: { id: `${scope.account}/${scope.region}`, type: 'AWS::Region' },
-            message: `not assessed: ${reasons.join('; ')}`,
-            evidence: { missing: reasons },
-          }),
+          toFinding(
+            check,
+            scope,
+            {
+              status: 'not-assessed',
+              resource: { id: `${scope.account}/${scope.region}`, type: 'AWS::Region' },
+              message: `not assessed: ${reasons.join('; ')}`,
+              evidence: { missing: reasons },
+            },
+            fallback,
+          ),
         );
         continue;
       }
       for (const r of check.run({ inventory: inv, scope, policy, zones, settings: policy.document.aws }))
-        findings.push(toFinding(check, scope, r));
+        findings.push(toFinding(check, scope, r, fallback));
     }
   }
   return findings.sort(compareFindings);

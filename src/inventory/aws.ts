@@ -299,6 +299,11 @@ export interface AwsInventory {
   datasets: Map<string, Set<AwsDataset>>;
   /** Data sets a collector tried and could not read, with the reason and the IAM action that was missing. */
   unavailable: Map<string, Map<AwsDataset, { reason: string; action?: string }>>;
+  /**
+   * Where a scope's data came from (its manifest, else its first data file): the location of findings about the
+   * scope as a whole, since code-scanning tools need a file for every result.
+   */
+  scopeOrigins: Map<string, Origin>;
 }
 
 export function emptyAwsInventory(): AwsInventory {
@@ -320,6 +325,7 @@ export function emptyAwsInventory(): AwsInventory {
     loadBalancers: [],
     datasets: new Map(),
     unavailable: new Map(),
+    scopeOrigins: new Map(),
   };
 }
 

@@ -60,6 +60,7 @@ interface Draft {
 }
 
 interface Manifest {
+  file: string;
   account: string;
   region: string;
   unavailable: { dataset: string; reason: string; action?: string }[];
@@ -784,7 +785,10 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
 ];
 
 /** SageMaker's VpcConfig ({Subnets, SecurityGroupIds}) in inventory terms. */
-function smVpc(v: { Subnets: string[]; SecurityGroupIds: string[] } | undefined): { subnetIds: string[]; securityGroupIds: string[] } {
+function smVpc(v: { Subnets: string[]; SecurityGroupIds: string[] } | undefined): {
+  subnetIds: string[];
+  securityGroupIds: string[];
+} {
   return { subnetIds: v?.Subnets ?? [], securityGroupIds: v?.SecurityGroupIds ?? [] };
 }
 
@@ -954,7 +958,12 @@ function addScp(
 function readManifest(ctx: ItemContext, v: Record<string, unknown>): string | undefined {
   const m = parseItem(ctx, S.manifestShape, v, ctx.base);
   if (!m) return undefined;
-  ctx.state.manifests.set(ctx.dir, { account: m.account, region: m.region, unavailable: m.unavailable });
+  ctx.state.manifests.set(ctx.dir, {
+    file: ctx.doc.file,
+    account: m.account,
+    region: m.region,
+    unavailable: m.unavailable,
+  });
   for (const u of m.unavailable) {
     if (!(u.dataset in AWS_DATASETS)) {
       ctx.state.result.errors.push(
@@ -1086,6 +1095,17 @@ function resolveScopes(state: State): void {
       sets.add('bedrock:customization-job-details');
     if (sets.has('elbv2:load-balancers') && !inv.loadBalancers.some((l) => scopeKey(l) === key))
       sets.add('elbv2:load-balancer-attributes');
+  }
+  // A scope's location: its manifest when it has one, else the first file that gave it data.
+  for (const m of [...state.manifests.values()].sort((x, y) => x.file.localeCompare(y.file))) {
+    const key = m.region === 'global' ? '*' : scopeKey(m);
+    if (!inv.scopeOrigins.has(key)) inv.scopeOrigins.set(key, { kind: 'file', file: m.file, line: 1, column: 1 });
+  }
+  for (const d of state.drafts) {
+    const level = AWS_DATASETS[d.dataset].level;
+    const key = level === 'organization' ? '*' : scopeKey(d.value);
+    if (!inv.scopeOrigins.has(key) && d.value.origin.kind === 'file')
+      inv.scopeOrigins.set(key, { kind: 'file', file: d.value.origin.file, line: 1, column: 1 });
   }
   // Manifests also declare scopes that may hold no data at all yet.
   for (const m of state.manifests.values())
