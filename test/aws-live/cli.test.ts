@@ -144,6 +144,33 @@ describe('cordon collect aws + cordon scan', () => {
     });
   });
 
+  it('sends the account-level calls to --region, as the AWS CLI does', async () => {
+    const fake = await startFakeAws({ world: fixtureWorld() });
+    try {
+      const r = await runCli([
+        'collect',
+        'aws',
+        '--out',
+        tempOut(),
+        '--endpoint-url',
+        fake.endpoint,
+        '--region',
+        'eu-west-1',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(
+        fake.calls.filter((c) => c.action === 'sts:GetCallerIdentity').map((c) => c.region),
+        ['eu-west-1'],
+      );
+      assert.equal(
+        fake.calls.some((c) => c.region === 'us-east-1' && c.action.startsWith('ec2:')),
+        false,
+      );
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('shows progress on stderr only when stderr is a terminal', async () => {
     await withFake({}, async (endpoint) => {
       let stderr = '';

@@ -91,6 +91,8 @@ export function collectOptionsFrom(flags: CollectFlags, out: string, io: CliIO):
     concurrency,
     ...(flags.profile ? { profile: flags.profile } : {}),
     ...(regions ? { regions } : {}),
+    // As in the AWS CLI, --region is also where the account-level calls (identity, region list) go.
+    ...(flags.region ? { homeRegion: flags.region } : {}),
     ...(flags.org ? { org: true } : {}),
     ...(flags.roleName ? { roleName: flags.roleName } : {}),
     ...(flags.accounts ? { accounts: flags.accounts } : {}),
