@@ -21,6 +21,13 @@ export {
 } from './checks/types.js';
 export { renderChecksMarkdown } from './checks/docs.js';
 export { loadAwsSnapshot, loadAwsSnapshotFromTexts, type SnapshotResult } from './sources/aws-snapshot/load.js';
+export {
+  collectAws,
+  CollectError,
+  type CollectOptions,
+  type CollectSummary,
+  type ScopeSummary,
+} from './sources/aws-live/collect.js';
 export { AWS_DATASETS, emptyAwsInventory, type AwsInventory, type AwsDataset } from './inventory/aws.js';
 export { buildAwsZoneIndex, type AwsZoneIndex } from './analysis/aws-zones.js';
 export { parsePolicy, loadPolicyFile, type ZonePolicy, type CompiledRule, type CompiledZone } from './policy/load.js';
