@@ -49,13 +49,11 @@ export async function openDuckdb(threads = 1): Promise<{ connection: DuckConnect
   };
 }
 
-/** IPv4 text → integer (NULL when not IPv4); a number field → DOUBLE, -1 for "-", NULL when not a number. */
+/** IPv4 text → integer (NULL when not IPv4; UTINYINT casts reject octets above 255); a number field → DOUBLE, -1 for "-", NULL when not a number. */
 export const MACROS = `
-CREATE OR REPLACE MACRO ip4(s) AS (CASE WHEN regexp_full_match(s, '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}')
-  AND greatest(TRY_CAST(split_part(s, '.', 1) AS INTEGER), TRY_CAST(split_part(s, '.', 2) AS INTEGER),
-               TRY_CAST(split_part(s, '.', 3) AS INTEGER), TRY_CAST(split_part(s, '.', 4) AS INTEGER)) <= 255
-  THEN TRY_CAST(split_part(s, '.', 1) AS DOUBLE) * 16777216 + TRY_CAST(split_part(s, '.', 2) AS DOUBLE) * 65536
-     + TRY_CAST(split_part(s, '.', 3) AS DOUBLE) * 256 + TRY_CAST(split_part(s, '.', 4) AS DOUBLE) END);
+CREATE OR REPLACE MACRO ip4(s) AS (CASE WHEN regexp_full_match(s, '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}') THEN
+  TRY_CAST(split_part(s, '.', 1) AS UTINYINT)::DOUBLE * 16777216 + TRY_CAST(split_part(s, '.', 2) AS UTINYINT)::DOUBLE * 65536
+  + TRY_CAST(split_part(s, '.', 3) AS UTINYINT)::DOUBLE * 256 + TRY_CAST(split_part(s, '.', 4) AS UTINYINT)::DOUBLE END);
 CREATE OR REPLACE MACRO fnum(s) AS (CASE WHEN s = '-' THEN -1 WHEN regexp_full_match(s, '\\d+') THEN TRY_CAST(s AS DOUBLE) END);
 `;
 

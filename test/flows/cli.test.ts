@@ -173,3 +173,15 @@ test('--inventory: subnets by SecurityZone tag, Bedrock endpoint interfaces as t
     t.cleanup();
   }
 });
+
+test('a --log-format with an unknown field is a usage error naming the field', async () => {
+  const r = await run([
+    'flows',
+    ...POLICY,
+    '--log-format',
+    '${version} ${srcaddr} ${dstaddr} ${colour}',
+    'examples/flows/logs',
+  ]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--log-format: unknown flow log field colour/);
+});

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { SEVERITIES, severityRank } from '../../findings/types.js';
 import { analyzeFlows, type FlowRunResult } from '../../flows/analyze.js';
+import { columnMap } from '../../flows/readers/aws-fields.js';
 import {
   findingsOf,
   renderFlowsJson,
@@ -58,6 +59,10 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
       return Number(v);
     })
     .action(async (paths, opts) => {
+      if (opts.logFormat !== undefined) {
+        const map = columnMap(opts.logFormat);
+        if (typeof map === 'string') throw new UsageError(`--log-format: ${map}`);
+      }
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
       let inventory: AwsInventory | undefined;
       if (opts.inventory) {
