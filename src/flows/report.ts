@@ -4,7 +4,9 @@
  * rules no traffic used, and alerts with the file:line of their evidence. Same input, same bytes.
  */
 import { createColors } from 'picocolors';
+import { applySuppressions } from '../findings/suppress.js';
 import { fingerprintOf, type Finding, type Severity } from '../findings/types.js';
+import type { Suppression } from '../policy/schema.js';
 import { renderSarif } from '../reporters/sarif.js';
 import { TOOL } from '../scan.js';
 import type { Alert } from './alerts.js';
@@ -41,23 +43,39 @@ export function alertToFinding(a: Alert): Finding {
   };
 }
 
-export function findingsOf(result: FlowRunResult): Finding[] {
-  return result.alerts.map(alertToFinding);
+/**
+ * The alerts as findings, with cordon.yaml suppressions applied when given (suppressed findings stay in json, jsonl
+ * and SARIF, marked, and never fail a run; the table counts them).
+ */
+export function findingsOf(
+  result: FlowRunResult,
+  suppress?: { suppressions: readonly Suppression[]; today: string },
+): Finding[] {
+  const findings = result.alerts.map(alertToFinding);
+  return suppress ? applySuppressions(findings, suppress.suppressions, suppress.today).findings : findings;
 }
 
-export function renderFlowsSarif(result: FlowRunResult): string {
-  return renderSarif({ tool: TOOL, rules: result.rules.map((r) => ({ ...r })), findings: findingsOf(result) });
+export interface RenderOptions {
+  suppress?: { suppressions: readonly Suppression[]; today: string };
 }
 
-export function renderFlowsJsonl(result: FlowRunResult): string {
-  return findingsOf(result)
+export function renderFlowsSarif(result: FlowRunResult, opts: RenderOptions = {}): string {
+  return renderSarif({
+    tool: TOOL,
+    rules: result.rules.map((r) => ({ ...r })),
+    findings: findingsOf(result, opts.suppress),
+  });
+}
+
+export function renderFlowsJsonl(result: FlowRunResult, opts: RenderOptions = {}): string {
+  return findingsOf(result, opts.suppress)
     .map((f) => JSON.stringify(f) + '\n')
     .join('');
 }
 
-export function renderFlowsJson(result: FlowRunResult): string {
+export function renderFlowsJson(result: FlowRunResult, opts: RenderOptions = {}): string {
   const { alerts: _alerts, rules: _rules, ...rest } = result;
-  return JSON.stringify({ tool: TOOL, ...rest, findings: findingsOf(result) }, null, 2) + '\n';
+  return JSON.stringify({ tool: TOOL, ...rest, findings: findingsOf(result, opts.suppress) }, null, 2) + '\n';
 }
 
 export function formatBytes(n: number): string {
@@ -122,7 +140,10 @@ export function topTalkers(result: FlowRunResult, limit = 3): TalkerRow[] {
 
 const SEV_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
-export function renderFlowsTable(result: FlowRunResult, opts: { color: boolean; maxAlerts?: number }): string {
+export function renderFlowsTable(
+  result: FlowRunResult,
+  opts: { color: boolean; maxAlerts?: number } & RenderOptions,
+): string {
   const c = createColors(opts.color);
   const out: string[] = [];
   const read = result.files.filter((f) => f.status !== 'not-assessed');
@@ -195,7 +216,16 @@ export function renderFlowsTable(result: FlowRunResult, opts: { color: boolean; 
   for (const s of result.stateNotes) out.push(c.yellow(`state: ${s.rule}: ${s.untracked} — ${s.note}`));
   if (result.stateNotes.length > 0) out.push('');
 
-  const alerts = result.alerts.filter((a) => a.rule.id !== 'flow-input-not-assessed');
+  const suppressed = new Set(
+    findingsOf(result, opts.suppress)
+      .filter((f) => f.suppression)
+      .map((f) => f.fingerprint),
+  );
+  const alerts = result.alerts.filter(
+    (a) => a.rule.id !== 'flow-input-not-assessed' && !suppressed.has(alertToFinding(a).fingerprint),
+  );
+  if (suppressed.size > 0)
+    out.push(c.dim(`suppressed by cordon.yaml: ${suppressed.size} alert${suppressed.size === 1 ? '' : 's'}`));
   const bySev = SEV_ORDER.map((s) => [s, alerts.filter((a) => a.severity === s).length] as const).filter(
     ([, n]) => n > 0,
   );

@@ -185,3 +185,29 @@ test('a --log-format with an unknown field is a usage error naming the field', a
   assert.equal(r.code, 2);
   assert.match(r.err, /--log-format: unknown flow log field colour/);
 });
+
+test('suppressions in cordon.yaml apply to flow alerts: marked in jsonl, left out of the table, never failing the run', async () => {
+  const policyText = (await import('node:fs'))
+    .readFileSync(path.join(EXAMPLES, 'cordon.yaml'), 'utf8')
+    .replace(
+      'suppressions: []',
+      'suppressions:\n  - check: flow-data-zone-egress\n    reason: accepted while the vendor sync is migrated to PrivateLink',
+    );
+  const t = tempDir({ 'cordon.yaml': policyText, 'a.log': log(v2('10.0.3.30', '203.0.113.66', 50000, 443)) });
+  try {
+    const table = await run(['flows', '--fail-on', 'critical', 'a.log'], t.dir);
+    assert.match(table.out, /suppressed by cordon\.yaml: 1 alert/);
+    assert.doesNotMatch(table.out, /HIGH {5}flow-data-zone-egress/);
+    const jsonl = await run(['flows', '-f', 'jsonl', 'a.log'], t.dir);
+    const egress = jsonl.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { checkId: string; suppression?: { reason: string } })
+      .find((f) => f.checkId === 'flow-data-zone-egress')!;
+    assert.match(egress.suppression!.reason, /vendor sync/);
+    // The drift alert for the same flow (NET-011) is not suppressed and still fails the run.
+    assert.equal(jsonl.code, 1);
+  } finally {
+    t.cleanup();
+  }
+});

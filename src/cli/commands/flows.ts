@@ -11,6 +11,7 @@ import {
   renderFlowsJsonl,
   renderFlowsSarif,
   renderFlowsTable,
+  type RenderOptions,
 } from '../../flows/report.js';
 import type { AwsInventory } from '../../inventory/aws.js';
 import { resolvePolicy } from '../../policy/resolve.js';
@@ -22,9 +23,15 @@ import type { RegisterCommand } from './index.js';
 export const FLOW_FORMATS = ['table', 'json', 'jsonl', 'sarif'] as const;
 export const ENGINES = ['js', 'duckdb'] as const;
 
-export function flowsExitCode(result: FlowRunResult, failOn: (typeof SEVERITIES)[number]): number {
+export function flowsExitCode(
+  result: FlowRunResult,
+  failOn: (typeof SEVERITIES)[number],
+  suppress?: RenderOptions['suppress'],
+): number {
   const threshold = severityRank(failOn);
-  return findingsOf(result).some((f) => f.status === 'fail' && severityRank(f.severity) >= threshold)
+  return findingsOf(result, suppress).some(
+    (f) => f.status === 'fail' && !f.suppression && severityRank(f.severity) >= threshold,
+  )
     ? EXIT_FINDINGS
     : EXIT_OK;
 }
@@ -89,19 +96,21 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
       } else {
         result = await analyzeFlows(paths, options);
       }
+      const suppress = { suppressions: policy.document.suppressions, today: io.today };
       let text: string;
       switch (opts.format) {
         case 'json':
-          text = renderFlowsJson(result);
+          text = renderFlowsJson(result, { suppress });
           break;
         case 'jsonl':
-          text = renderFlowsJsonl(result);
+          text = renderFlowsJsonl(result, { suppress });
           break;
         case 'sarif':
-          text = renderFlowsSarif(result);
+          text = renderFlowsSarif(result, { suppress });
           break;
         default:
           text = renderFlowsTable(result, {
+            suppress,
             color: !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR,
             ...(opts.maxAlerts !== undefined ? { maxAlerts: opts.maxAlerts } : {}),
           });
@@ -124,6 +133,6 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
         setExit(EXIT_USAGE);
         return;
       }
-      setExit(flowsExitCode(result, opts.failOn));
+      setExit(flowsExitCode(result, opts.failOn, suppress));
     });
 };
