@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
@@ -109,6 +109,8 @@ export async function generate(file: string, records: number, gzip: boolean): Pr
 interface ChildResult {
   records: number;
   seconds: number;
+  /** CPU seconds of the whole process (all threads, so gzip inflate on the thread pool counts). */
+  cpuSeconds: number;
   peakRssMb: number;
   dataEgressAlerts: number;
 }
@@ -123,6 +125,11 @@ async function child(mode: string, file: string): Promise<void> {
   const { buildZoneMap } = await import('../src/flows/zones.js');
   // Module loading (tsx compiles on first import) is not part of the measured work.
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
+  const cpu = () => {
+    const u = process.cpuUsage(c0);
+    return (u.user + u.system) / 1e6;
+  };
   let result: ChildResult;
   if (mode === 'js') {
     const r = await analyzeFlows([file], { policy, cwd: path.dirname(file) });
@@ -131,6 +138,7 @@ async function child(mode: string, file: string): Promise<void> {
     result = {
       records: r.records,
       seconds,
+      cpuSeconds: cpu(),
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       dataEgressAlerts: r.alerts.filter((a) => a.rule.id === 'flow-data-zone-egress').length,
     };
@@ -159,6 +167,7 @@ async function child(mode: string, file: string): Promise<void> {
     result = {
       records,
       seconds,
+      cpuSeconds: cpu(),
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       dataEgressAlerts: egress.getRowObjectsJS().length,
     };
@@ -199,11 +208,11 @@ async function mainBench(): Promise<void> {
     rows.push(['duckdb 1 thread, plain, N', runChild('duckdb', plain), `${mb(plain)} MB`]);
     rows.push(['duckdb 1 thread, gzip, N', runChild('duckdb', gz), `${mb(gz)} MB gz`]);
     process.stdout.write(
-      `\n${'run'.padEnd(28)} ${'input'.padStart(10)} ${'records'.padStart(10)} ${'seconds'.padStart(8)} ${'records/s'.padStart(11)} ${'peak RSS'.padStart(9)} ${'egress alerts'.padStart(13)}\n`,
+      `\n${'run'.padEnd(28)} ${'input'.padStart(10)} ${'records'.padStart(10)} ${'seconds'.padStart(8)} ${'records/s'.padStart(11)} ${'cpu s'.padStart(7)} ${'rec/cpu-s'.padStart(11)} ${'peak RSS'.padStart(9)} ${'egress alerts'.padStart(13)}\n`,
     );
     for (const [name, r, input] of rows) {
       process.stdout.write(
-        `${name.padEnd(28)} ${input.padStart(10)} ${String(r.records).padStart(10)} ${r.seconds.toFixed(2).padStart(8)} ${(r.records / r.seconds / 1e6).toFixed(2).padStart(9)} M ${r.peakRssMb.toFixed(0).padStart(6)} MB ${String(r.dataEgressAlerts).padStart(13)}\n`,
+        `${name.padEnd(28)} ${input.padStart(10)} ${String(r.records).padStart(10)} ${r.seconds.toFixed(2).padStart(8)} ${(r.records / r.seconds / 1e6).toFixed(2).padStart(9)} M ${r.cpuSeconds.toFixed(2).padStart(7)} ${(r.records / r.cpuSeconds / 1e6).toFixed(2).padStart(9)} M ${r.peakRssMb.toFixed(0).padStart(6)} MB ${String(r.dataEgressAlerts).padStart(13)}\n`,
       );
     }
     const js = rows[1]![1];
@@ -211,6 +220,12 @@ async function mainBench(): Promise<void> {
     const duck = rows[3]![1];
     const duckgz = rows[4]![1];
     const rate = (r: ChildResult) => r.records / r.seconds;
+    // Wall-clock rates depend on what else runs on the machine: say so.
+    process.stdout.write(
+      `\nmachine: ${cpus().length} cores, load average (1/5/15 min) ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' / ')}, node ${process.version}\n`,
+    );
     process.stdout.write(
       `\nratio cordon/duckdb (plain): ${(rate(js) / rate(duck)).toFixed(2)}x; (gzip): ${(rate(jsgz) / rate(duckgz)).toFixed(2)}x\n`,
     );

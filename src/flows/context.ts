@@ -138,10 +138,11 @@ export class FlowContext {
   isApprovedAi(b: FlowBatch, i: number): boolean {
     if (b.family[i]! & DST_V6) {
       const t = b.dstV6[i]!;
-      return this.approvedAi.lookup6(t) === 1 || this.learnedAi6.has(t);
+      return this.approvedAi.lookup6(t) === 1 || (this.learnedAi6.size > 0 && this.learnedAi6.has(t));
     }
     const ip = b.dst[i]!;
-    return this.approvedAi.lookup4(ip) === 1 || this.learnedAi4.has(ip);
+    // Set.has on a uint32 above 2^30 boxes a number: skip it when nothing was learned.
+    return this.approvedAi.lookup4(ip) === 1 || (this.learnedAi4.size > 0 && this.learnedAi4.has(ip));
   }
 
   isApprovedResolver(b: FlowBatch, i: number): boolean {
@@ -169,10 +170,11 @@ export class FlowContext {
   isApprovedAiSrc(b: FlowBatch, i: number): boolean {
     if (b.family[i]! & SRC_V6) {
       const t = b.srcV6[i]!;
-      return this.approvedAi.lookup6(t) === 1 || this.learnedAi6.has(t);
+      return this.approvedAi.lookup6(t) === 1 || (this.learnedAi6.size > 0 && this.learnedAi6.has(t));
     }
     const ip = b.src[i]!;
-    return this.approvedAi.lookup4(ip) === 1 || this.learnedAi4.has(ip);
+    // Set.has on a uint32 above 2^30 boxes a number: skip it when nothing was learned.
+    return this.approvedAi.lookup4(ip) === 1 || (this.learnedAi4.size > 0 && this.learnedAi4.has(ip));
   }
 
   learnAiAddress(text: string): void {

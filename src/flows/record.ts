@@ -139,12 +139,20 @@ export class FlowBatch {
 }
 
 /**
- * Interns identifiers (ENI ids, NSG ids) to small integers without making a string per record: the key is a 52-bit
- * hash of the bytes (two independent 32-bit hashes, 32 + 20 bits), the string is made once per distinct id.
- * Collisions would merge two interfaces in the gap report only; at 52 bits they are negligible below millions of ids.
+ * Interns identifiers (ENI ids, NSG ids) to small integers without making a string per record: two independent
+ * 32-bit hashes of the bytes identify an id, the string is made once per distinct id. A collision of both hashes
+ * would merge two interfaces in the gap report only; at 62 bits it is negligible below millions of ids.
  */
+interface InternEntry {
+  h: number;
+  id: number;
+  next: InternEntry | undefined;
+}
+
 export class Interner {
-  private readonly ids = new Map<number, number>();
+  // Keyed by 30 bits of the first hash (a small integer, so lookups allocate nothing); the second hash and the
+  // remaining bits tell entries with the same key apart.
+  private readonly ids = new Map<number, InternEntry>();
   readonly names: string[] = [];
 
   internBytes(buf: Buffer, s: number, e: number): number {
@@ -155,13 +163,13 @@ export class Interner {
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 + c, 0x5bd1e995) ^ (h2 >>> 15);
     }
-    const key = (h1 >>> 0) * 1048576 + (h2 & 0xfffff);
-    let id = this.ids.get(key);
-    if (id === undefined) {
-      id = this.names.length;
-      this.names.push(buf.toString('latin1', s, e));
-      this.ids.set(key, id);
-    }
+    const key = h1 & 0x3fffffff;
+    const check = (h2 ^ (h1 >>> 30)) | 0;
+    const first = this.ids.get(key);
+    for (let entry = first; entry !== undefined; entry = entry.next) if (entry.h === check) return entry.id;
+    const id = this.names.length;
+    this.names.push(buf.toString('latin1', s, e));
+    this.ids.set(key, { h: check, id, next: first });
     return id;
   }
 
