@@ -360,6 +360,8 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
       });
       continue;
     }
+    // Records already counted when a read fails midway (a truncated gzip): the file is partly assessed.
+    const before = analysis.records + analysis.dnsQueries;
     try {
       let r: { records: number; format: string };
       if (p.format === 'aws-vpc' || p.format === 'aws-tgw')
@@ -387,15 +389,16 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
       if (bad > 0 && r.records === 0) analysis.notAssessed(p.file, `no valid record (${bad} malformed lines)`);
     } catch (err) {
       const bad = analysis.malformedByFile.get(p.file) ?? 0;
-      const note = `read failed: ${(err as Error).message}`;
+      const got = analysis.records + analysis.dnsQueries - before;
+      const note = `read failed${got > 0 ? ` after ${got} records` : ''}: ${(err as Error).message}`;
       analysis.notAssessed(p.file, note);
       files.push({
         file: name,
         format: p.format,
         gzip: p.gzip,
-        records: 0,
+        records: got,
         malformed: bad,
-        status: 'not-assessed',
+        status: got > 0 ? 'partial' : 'not-assessed',
         note,
       });
     }

@@ -364,6 +364,8 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
         });
         continue;
       }
+      // Records already counted when a read fails midway (a truncated gzip): the file is partly assessed.
+      const before = analysis.records + analysis.dnsQueries;
       try {
         let records: number;
         let format: string = p.format;
@@ -400,15 +402,16 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
         });
         if (bad > 0 && records === 0) analysis.notAssessed(p.file, `no valid record (${bad} malformed lines)`);
       } catch (err) {
-        const note = `read failed: ${(err as Error).message.split('\n')[0]}`;
+        const got = analysis.records + analysis.dnsQueries - before;
+        const note = `read failed${got > 0 ? ` after ${got} records` : ''}: ${(err as Error).message.split('\n')[0]}`;
         analysis.notAssessed(p.file, note);
         files.push({
           file: name,
           format: p.format,
           gzip: p.gzip,
-          records: 0,
+          records: got,
           malformed: analysis.malformedByFile.get(p.file) ?? 0,
-          status: 'not-assessed',
+          status: got > 0 ? 'partial' : 'not-assessed',
           note,
         });
       }

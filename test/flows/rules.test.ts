@@ -310,3 +310,28 @@ test('unreadable and unknown files are not assessed, never a pass; one bad file 
   assert.deepEqual(na, ['b.txt', 'c.log.gz']);
   assert.equal(alertsOf(r, 'flow-input-not-assessed').length, 2);
 });
+
+test('a truncated gzip file: the records before the break are used, the file is partial and the rest not assessed', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const { writeFileSync } = await import('node:fs');
+  const { tempDir } = await import('./helpers.js');
+  const { analyzeFlows } = await import('../../src/flows/analyze.js');
+  const lines = Array.from({ length: 20000 }, (_, k) => v2(DATA, `203.0.${(k >> 8) & 255}.${k & 255}`, 40000, 443));
+  const gz = gzipSync(log(...lines));
+  const t = tempDir({});
+  try {
+    writeFileSync(`${t.dir}/cut.log.gz`, gz.subarray(0, Math.floor(gz.length / 2)));
+    const r = await analyzeFlows([t.dir], { policy: referencePolicy(), cwd: t.dir });
+    const f = r.files[0]!;
+    assert.equal(f.status, 'partial');
+    assert.ok(f.records > 0 && f.records < 20000, String(f.records));
+    assert.match(f.note, /read failed after \d+ records/);
+    assert.equal(alertsOf(r, 'flow-input-not-assessed').length, 1);
+    // Every record read is one egress alert; beyond max_alerts_per_rule (5000) they are counted as overflow.
+    const overflow = r.stateNotes.find((n) => n.rule === 'flow-data-zone-egress')?.untracked ?? 0;
+    assert.equal(alertsOf(r, 'flow-data-zone-egress').length, 5000);
+    assert.equal(5000 + overflow, f.records);
+  } finally {
+    t.cleanup();
+  }
+});
