@@ -39,7 +39,9 @@ export class FlowContext {
   readonly learnedAi6 = new Set<string>();
   static readonly MAX_LEARNED = 100_000;
   /** Per (from, to, protocol class): decision index + 1 for each destination port (65536 = none). Lazily allocated. */
-  private readonly decisionIndex: (Int32Array | undefined)[] = [];
+  /** Dense (from × zones + to) × 4 + protocol class → port table; pre-sized so it never degrades to a dictionary. */
+  private readonly decisionIndex: (Int32Array | null)[];
+  private readonly zoneCount: number;
   private readonly decisionList: CachedDecision[] = [];
   private readonly decisionByReason = new Map<string, number>();
   /** The zone approved AI endpoint addresses are placed in: the first service zone, else none (-1). */
@@ -72,6 +74,8 @@ export class FlowContext {
     this.approvedAi = PrefixTable.ofCidrs(settings.approved_ai_cidrs);
     this.approvedResolvers = PrefixTable.ofCidrs([...PROVIDER_RESOLVERS, ...settings.approved_resolvers]);
     this.ruleUse = new Float64Array(policy.rules.length);
+    this.zoneCount = zones.names.length;
+    this.decisionIndex = new Array<Int32Array | null>(zones.names.length * zones.names.length * 4).fill(null);
     const service = [...policy.zones.values()].find((z) => z.kind === 'service');
     this.aiZone = service ? (zones.zoneId(service.name) ?? -1) : -1;
   }
@@ -85,11 +89,15 @@ export class FlowContext {
     // Only tcp, udp and icmp differ in meaning; every other protocol is "any".
     const pc = proto === 6 ? 0 : proto === 17 ? 1 : proto === 1 || proto === 58 ? 2 : 3;
     const q = port < 0 || port > 65535 ? 65536 : port;
-    const key = ((from << 8) | to) * 4 + pc;
-    let ports = this.decisionIndex[key];
-    if (ports === undefined)
-      this.decisionIndex[key] = ports = this.fillPorts(from, to, pc === 0 ? 6 : pc === 1 ? 17 : pc === 2 ? 1 : -1);
+    const key = (from * this.zoneCount + to) * 4 + pc;
+    const ports = this.decisionIndex[key] ?? this.fillKey(key, from, to, pc);
     return this.decisionList[ports[q]! - 1]!;
+  }
+
+  private fillKey(key: number, from: number, to: number, pc: number): Int32Array {
+    const ports = this.fillPorts(from, to, pc === 0 ? 6 : pc === 1 ? 17 : pc === 2 ? 1 : -1);
+    this.decisionIndex[key] = ports;
+    return ports;
   }
 
   private fillPorts(from: number, to: number, proto: number): Int32Array {

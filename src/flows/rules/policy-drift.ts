@@ -33,7 +33,7 @@ export const policyDrift: FlowRuleModule = {
       if (ctx.isPolicyZone[sz] !== 1 || ctx.isPolicyZone[dz] !== 1) continue;
       const d = ctx.decision(sz, dz, b.proto[i]!, b.dstPort[i]!);
       if (d.allowed) {
-        for (const r of d.rules) ctx.ruleUse[r]!++;
+        for (let k = 0; k < d.rules.length; k++) ctx.ruleUse[d.rules[k]!]!++;
         continue;
       }
       // Inside one zone, zone rules do not apply (unless the policy has a rule for it, credited above).
@@ -42,7 +42,7 @@ export const policyDrift: FlowRuleModule = {
       if (sp >= 0) {
         const rev = ctx.decision(dz, sz, b.proto[i]!, sp);
         if (rev.allowed) {
-          for (const r of rev.rules) ctx.ruleUse[r]!++;
+          for (let k = 0; k < rev.rules.length; k++) ctx.ruleUse[rev.rules[k]!]!++;
           continue;
         }
       }
