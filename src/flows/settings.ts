@@ -33,6 +33,9 @@ const dnsSchema = z.strictObject({
   queries_per_minute: count.default(1000),
   txt_per_minute: count.default(50),
   null_per_minute: count.default(50),
+  /** Share of TXT and NULL queries among a (source, base domain)'s queries, once it has share_min_queries. */
+  txt_null_share: z.number().gt(0).max(1).default(0.5),
+  share_min_queries: count.default(20),
   /** Distinct subdomains of one base domain from one source within subdomain_window_minutes. */
   subdomains_per_window: count.default(100),
   subdomain_window_minutes: count.default(5),

@@ -248,6 +248,30 @@ test('DNS tunnelling: many long random TXT subdomains of one domain fire; ordina
   assert.equal(a[0]!.line, 1);
 });
 
+test('DNS tunnelling: a high TXT share with long labels fires at low volume; the same names as A queries do not', async () => {
+  const names = Array.from({ length: 30 }, (_, k) => `${'q'.repeat(28)}${String(k).padStart(12, '0')}.c2.io`);
+  // 30 queries over 30 minutes: no rate or subdomain-count signal, only long labels and the TXT share.
+  const at = (k: number) => `2025-11-22T00:${String(k).padStart(2, '0')}:00Z`;
+  const q = (name: string, type: string, k: number) =>
+    JSON.stringify({
+      query_timestamp: at(k),
+      query_name: `${name}.`,
+      query_type: type,
+      rcode: 'NOERROR',
+      answers: [],
+      srcaddr: '10.0.2.20',
+      account_id: '1',
+      region: 'us-east-1',
+      vpc_id: 'vpc-1',
+    });
+  const txt = await runOn({ 'dns.log': names.map((n, k) => q(n, 'TXT', k)).join('\n') + '\n' });
+  const a = alertsOf(txt, 'dns-tunnelling');
+  assert.equal(a.length, 1);
+  assert.deepEqual(a[0]!.evidence.signals, ['long-label', 'txt-null-share']);
+  const plain = await runOn({ 'dns.log': names.map((n, k) => q(n, 'A', k)).join('\n') + '\n' });
+  assert.equal(alertsOf(plain, 'dns-tunnelling').length, 0);
+});
+
 test('DNS tunnelling: one long name alone is one signal and does not fire; query volume per source fires on its own', async () => {
   const one = await runOn({
     'dns.log': query('abcdefghij.klmnopqrst.uvwxyzabcd.efghijklmn.opqrstuvwx.example.com', 'A', 1) + '\n',

@@ -1,7 +1,7 @@
 /**
  * DNS tunnelling and exfiltration from resolver query logs. Per (source, base domain) it collects signals: a long
- * query name, a long label, a high-entropy label, many distinct subdomains in a window, and TXT or NULL query rates
- * per minute. A pair with at least flows.dns.min_signals different signals is alerted (high). Per source, a query
+ * query name, a long label, a high-entropy label, many distinct subdomains in a window, TXT or NULL query rates per
+ * minute, and the share of TXT/NULL among its queries. A pair with at least flows.dns.min_signals different signals is alerted (high). Per source, a query
  * rate above flows.dns.queries_per_minute is alerted on its own (medium).
  *
  * State: at most flows.dns.max_keys (source, base domain) pairs plus as many sources; per pair the distinct
@@ -38,7 +38,15 @@ export const DNS_VOLUME: RuleMeta = {
   references: [FLOWS_DOC],
 };
 
-const SIGNALS = ['long-name', 'long-label', 'high-entropy-label', 'many-subdomains', 'txt-rate', 'null-rate'] as const;
+const SIGNALS = [
+  'long-name',
+  'long-label',
+  'high-entropy-label',
+  'many-subdomains',
+  'txt-rate',
+  'null-rate',
+  'txt-null-share',
+] as const;
 
 /** Second-level public suffixes common enough to matter; without them "co.uk" would be a base domain. */
 const TWO_PART_SUFFIXES = new Set([
@@ -111,6 +119,8 @@ interface PairState {
   nul: number;
   maxTxt: number;
   maxNull: number;
+  /** TXT and NULL queries over the whole run. */
+  txtNull: number;
 }
 
 interface SourceState {
@@ -193,6 +203,7 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
           nul: 0,
           maxTxt: 0,
           maxNull: 0,
+          txtNull: 0,
         };
         pairs.set(key, p);
       }
@@ -219,6 +230,7 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
         p.txt = 0;
         p.nul = 0;
       }
+      if (q.type === 'TXT' || q.type === 'NULL') p.txtNull++;
       if (q.type === 'TXT' && ++p.txt > s.txt_per_minute) sig |= 1 << 4;
       if (q.type === 'NULL' && ++p.nul > s.null_per_minute) sig |= 1 << 5;
       p.maxTxt = Math.max(p.maxTxt, p.txt);
@@ -236,6 +248,8 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
     finish(ctx: FlowContext): void {
       const s = ctx.settings.dns;
       for (const [key, p] of [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        // Tunnels carry data in TXT/NULL answers: a high share of them for one domain is a signal of its own.
+        if (p.queries >= s.share_min_queries && p.txtNull / p.queries >= s.txt_null_share) p.signals |= 1 << 6;
         const names = SIGNALS.filter((_, k) => p.signals & (1 << k));
         if (names.length < s.min_signals) continue;
         const [srcaddr, base] = key.split('|') as [string, string];
@@ -252,6 +266,7 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
           resource: p.vpcId,
           evidence: {
             baseDomain: base,
+            txtNullShare: Math.round((p.txtNull / p.queries) * 1000) / 1000,
             signals: names,
             queries: p.queries,
             exampleNames: p.examples,
