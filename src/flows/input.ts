@@ -55,11 +55,11 @@ export async function expandInputs(
       try {
         await walk(base, found);
       } catch {
-        errors.push(new InputError(arg, 'no such directory for this pattern'));
+        errors.push(new InputError(abs, 'no such directory for this pattern'));
         continue;
       }
       const matched = found.filter((f) => re.test(f));
-      if (matched.length === 0) errors.push(new InputError(arg, 'pattern matched no files'));
+      if (matched.length === 0) errors.push(new InputError(abs, 'pattern matched no files'));
       for (const f of matched) files.add(f);
       continue;
     }
@@ -71,7 +71,7 @@ export async function expandInputs(
         for (const f of found) files.add(f);
       } else files.add(abs);
     } catch (err) {
-      errors.push(new InputError(arg, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+      errors.push(new InputError(abs, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
     }
   }
   return { files: [...files].sort(), errors };

@@ -211,3 +211,23 @@ test('suppressions in cordon.yaml apply to flow alerts: marked in jsonl, left ou
     t.cleanup();
   }
 });
+
+test('globs select files across directories; a pattern that matches nothing is reported, not fatal', async () => {
+  const r = await run([
+    'flows',
+    ...POLICY,
+    '-f',
+    'json',
+    'examples/flows/logs/**/*.jsonl',
+    'examples/flows/nothing-*.log',
+  ]);
+  const json = JSON.parse(r.out) as { files: { file: string; status: string; note: string }[] };
+  assert.deepEqual(
+    json.files.map((f) => [f.file, f.status]),
+    [
+      ['examples/flows/nothing-*.log', 'not-assessed'],
+      ['examples/flows/logs/gcp/vpc_flows.jsonl', 'read'],
+    ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+  );
+  assert.equal(r.code, 1);
+});
