@@ -328,6 +328,32 @@ describe('collectAws against the fake server', () => {
     });
   });
 
+  it('reads listed accounts through the role without asking Organizations for the account list', async () => {
+    await withFake({}, async (fake) => {
+      const summary = await collectAws(
+        options(fake, { regions: ['us-east-1'], roleName: 'CordonAudit', accounts: [MEMBER] }),
+      );
+      assert.deepEqual(
+        summary.scopes.map((s) => [s.account, s.unavailable.length]),
+        [[MEMBER, 0]],
+      );
+      assert.equal(
+        fake.calls.some((c) => c.action === 'organizations:ListAccounts'),
+        false,
+      );
+      assert.deepEqual(
+        fake.calls.filter((c) => c.action === 'sts:AssumeRole').map((c) => c.account),
+        [MEMBER],
+      );
+      // Calls for the member account were made with the assumed role's credentials.
+      assert.ok(fake.calls.some((c) => c.action === 'ec2:DescribeVpcs' && c.account === MEMBER));
+      assert.equal(
+        fake.calls.some((c) => c.action === 'ec2:DescribeVpcs' && c.account === CALLER),
+        false,
+      );
+    });
+  });
+
   it('honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> from the environment it is given', async () => {
     await withFake({}, async (fake) => {
       const other = await startFakeAws({ world: fixtureWorld() });
