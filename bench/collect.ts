@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -51,6 +51,8 @@ interface ChildResult {
   maxRssMb: number;
   /** Peak RSS before collecting: Node, tsx and the SDK clients loaded. */
   loadRssMb: number;
+  /** CPU seconds (user + system) the collecting process used. */
+  cpuS: number;
 }
 
 /** Child: one collection, result as a JSON line on stdout. */
@@ -61,6 +63,7 @@ async function child(mode: string): Promise<void> {
   const loadRssMb = process.resourceUsage().maxRSS / 1024;
   const sequential = mode === 'sequential';
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const s = await collectAws({
     out: args.out!,
     credentials: CREDENTIALS,
@@ -80,6 +83,7 @@ async function child(mode: string): Promise<void> {
     unavailable: s.scopes.reduce((n, x) => n + x.unavailable.length, 0),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     loadRssMb,
+    cpuS: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpu0)),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -125,6 +129,7 @@ async function main(): Promise<void> {
   const accounts = Number(args.accounts);
   const regions = Number(args.regions);
   const latencyMs = Number(args['latency-ms']);
+  const load0 = loadavg()[0]!;
   const fake = await startFakeAws({ world: benchWorld(accounts, regions), latencyMs });
   const work = mkdtempSync(path.join(tmpdir(), 'cordon-bench-'));
   const results: Record<string, ChildResult & { serverCalls: number; tree: { files: number; sha256: string } }> = {};
@@ -139,13 +144,14 @@ async function main(): Promise<void> {
   const c = results.concurrent!;
   const s = results.sequential!;
   const line = (name: string, r: typeof c) =>
-    `${name.padEnd(34)} ${(r.wallMs / 1000).toFixed(2).padStart(8)} s ${String(r.apiCalls).padStart(8)} ${String(r.serverCalls).padStart(12)} ${r.maxRssMb.toFixed(0).padStart(10)} MB ${r.loadRssMb.toFixed(0).padStart(13)} MB`;
+    `${name.padEnd(34)} ${(r.wallMs / 1000).toFixed(2).padStart(8)} s ${String(r.apiCalls).padStart(8)} ${String(r.serverCalls).padStart(12)} ${r.maxRssMb.toFixed(0).padStart(10)} MB ${r.loadRssMb.toFixed(0).padStart(13)} MB ${r.cpuS.toFixed(1).padStart(9)} s`;
   const out = [
     `cordon collect benchmark: ${accounts} accounts x ${regions} regions = ${c.scopes} scopes, ${latencyMs} ms injected latency per call, fake AWS on 127.0.0.1`,
-    `${'mode'.padEnd(34)} ${'wall'.padStart(10)} ${'API calls'.padStart(8)} ${'server reqs'.padStart(12)} ${'peak RSS'.padStart(13)} ${'RSS at start'.padStart(16)}`,
+    `${'mode'.padEnd(34)} ${'wall'.padStart(10)} ${'API calls'.padStart(8)} ${'server reqs'.padStart(12)} ${'peak RSS'.padStart(13)} ${'RSS at start'.padStart(16)} ${'CPU'.padStart(11)}`,
     line(`concurrent (${args.concurrency} scopes x 4 calls)`, c),
     line('sequential baseline (1 x 1)', s),
     `speed-up: ${(s.wallMs / c.wallMs).toFixed(1)}x; snapshots identical: ${c.tree.sha256 === s.tree.sha256 ? 'yes' : 'NO'} (${c.tree.files} files); unavailable data sets: ${c.unavailable}/${s.unavailable}`,
+    `load average (1 min) before/after: ${load0.toFixed(2)}/${loadavg()[0]!.toFixed(2)} on ${cpus().length} CPUs (the fake server runs in this process, the collector in a child)`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   if (c.tree.sha256 !== s.tree.sha256 || c.unavailable || s.unavailable) process.exitCode = 1;
