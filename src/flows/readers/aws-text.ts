@@ -229,11 +229,18 @@ export function parseAwsRecord(
       }
       continue;
     }
+    if (id === F_SKIP) {
+      // Skipped fields (account ids, ARNs, tags) can be long: native memchr finds their end.
+      const sp = buf.indexOf(32, p);
+      p = sp < 0 || sp > e ? e : sp;
+      if (p === ts) return 3;
+      p++;
+      continue;
+    }
     while (p < e && buf[p] !== 32) p++;
     const te = p;
     p++;
     if (te === ts) return 3;
-    if (id === F_SKIP) continue;
     switch (id) {
       case F_ACTION: {
         const c0 = buf[ts];
