@@ -123,6 +123,19 @@ export function endpointsFor(zones: AwsZoneIndex, vpcId: string, service: string
 /** Linux's default ephemeral port range (net.ipv4.ip_local_port_range): where replies to callers go. */
 export const EPHEMERAL_PORTS = { from: 32768, to: 60999 };
 
+const ordered = new WeakMap<AwsNetworkAcl, { ingress: AwsNetworkAcl['entries']; egress: AwsNetworkAcl['entries'] }>();
+
+/** An ACL's rules per direction in evaluation order, sorted once. */
+function orderedEntries(acl: AwsNetworkAcl, egress: boolean): AwsNetworkAcl['entries'] {
+  let o = ordered.get(acl);
+  if (!o) {
+    const sorted = [...acl.entries].sort((a, b) => a.ruleNumber - b.ruleNumber);
+    o = { ingress: sorted.filter((x) => !x.egress), egress: sorted.filter((x) => x.egress) };
+    ordered.set(acl, o);
+  }
+  return egress ? o.egress : o.ingress;
+}
+
 export type NaclVerdict =
   { kind: 'allow'; rule: number } | { kind: 'deny'; rule: number } | { kind: 'partly-denied'; rule: number };
 
@@ -139,7 +152,7 @@ export function evaluateNacl(
 ): NaclVerdict {
   const q = tryParseCidr(remote);
   let partialDeny: number | undefined;
-  for (const e of [...acl.entries].filter((x) => x.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber)) {
+  for (const e of orderedEntries(acl, egress)) {
     if (e.protocol !== '-1' && e.protocol !== '6' && e.protocol !== 'tcp') continue;
     const c = e.cidr ? tryParseCidr(e.cidr) : e.ipv6Cidr ? tryParseCidr(e.ipv6Cidr) : undefined;
     if (!c || !q || !cidrsOverlap(c, q)) continue;

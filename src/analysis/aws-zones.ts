@@ -116,7 +116,17 @@ export function buildAwsZoneIndex(inv: AwsInventory, policy: ZonePolicy): AwsZon
   const bedrockExpected = serviceZones.some((z) => (z.services?.aws ?? []).some((s) => BEDROCK_SERVICE.test(s)));
 
   const inScope = (scope: ScopeKey) => (x: { account: string; region: string }) => scopeKey(x) === scopeKey(scope);
+  // Checks ask for the same scope's AI VPCs many times; compute each answer once.
+  const memo = new Map<string, Map<string, string[]>>();
   const collect = (scope: ScopeKey, bedrockOnly: boolean): Map<string, string[]> => {
+    const key = `${bedrockOnly ? 'b' : 'a'}|${scopeKey(scope)}`;
+    const hit = memo.get(key);
+    if (hit) return hit;
+    const result = collectUncached(scope, bedrockOnly);
+    memo.set(key, result);
+    return result;
+  };
+  const collectUncached = (scope: ScopeKey, bedrockOnly: boolean): Map<string, string[]> => {
     const out = new Map<string, string[]>();
     const add = (vpcId: string, why: string) => out.set(vpcId, [...(out.get(vpcId) ?? []), why]);
     for (const s of inv.subnets.filter(inScope(scope))) {

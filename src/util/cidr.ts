@@ -17,12 +17,21 @@ export function isCidr(text: string): boolean {
   return tryParseCidr(text) !== undefined;
 }
 
+// Snapshots repeat the same few hundred CIDRs across thousands of rules; parsing is bigint work, so memoise it.
+const parsed = new Map<string, Cidr | undefined>();
+
 export function tryParseCidr(text: string): Cidr | undefined {
-  try {
-    return parseCidr(text);
-  } catch {
-    return undefined;
+  let hit = parsed.get(text);
+  if (hit === undefined && !parsed.has(text)) {
+    try {
+      hit = parseCidr(text);
+    } catch {
+      hit = undefined;
+    }
+    if (parsed.size > 100_000) parsed.clear(); // bound the cache on pathological inputs
+    parsed.set(text, hit);
   }
+  return hit;
 }
 
 /** Parses "a.b.c.d/n" or "x::/n". A bare address is treated as a host route (/32 or /128). */

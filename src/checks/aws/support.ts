@@ -4,9 +4,22 @@ import { SUPPORTING_SERVICES } from '../../analysis/aws-network.js';
 import { scopeKey, type AwsVpcEndpoint } from '../../inventory/aws.js';
 import type { AwsCheckContext } from '../types.js';
 
+// Each inventory list is split by scope once, not filtered again by every check in every scope.
+const byScope = new WeakMap<object, Map<string, unknown[]>>();
+
 export function inScope<T extends { account: string; region: string }>(ctx: AwsCheckContext, list: T[]): T[] {
-  const k = scopeKey(ctx.scope);
-  return list.filter((x) => scopeKey(x) === k);
+  let index = byScope.get(list) as Map<string, T[]> | undefined;
+  if (!index) {
+    index = new Map<string, T[]>();
+    for (const x of list) {
+      const k = scopeKey(x);
+      const bucket = index.get(k);
+      if (bucket) bucket.push(x);
+      else index.set(k, [x]);
+    }
+    byScope.set(list, index as Map<string, unknown[]>);
+  }
+  return index.get(scopeKey(ctx.scope)) ?? [];
 }
 
 /**
