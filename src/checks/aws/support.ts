@@ -17,7 +17,7 @@ export function inScope<T extends { account: string; region: string }>(ctx: AwsC
       if (bucket) bucket.push(x);
       else index.set(k, [x]);
     }
-    byScope.set(list, index as Map<string, unknown[]>);
+    byScope.set(list, index);
   }
   return index.get(scopeKey(ctx.scope)) ?? [];
 }
