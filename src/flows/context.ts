@@ -100,6 +100,51 @@ export class FlowContext {
     return ports;
   }
 
+  /**
+   * Every decision as port segments, for SQL: (from zone, to zone, protocol class 0 tcp / 1 udp / 2 icmp / 3 other,
+   * first port, last port, allowed); port 65536 stands for "no port".
+   */
+  decisionSegments(): {
+    from: number;
+    to: number;
+    pc: number;
+    lo: number;
+    hi: number;
+    allowed: boolean;
+    explicitDeny: boolean;
+  }[] {
+    const out: {
+      from: number;
+      to: number;
+      pc: number;
+      lo: number;
+      hi: number;
+      allowed: boolean;
+      explicitDeny: boolean;
+    }[] = [];
+    const protos = [6, 17, 1, -1];
+    for (let from = 0; from < this.zoneCount; from++) {
+      for (let to = 0; to < this.zoneCount; to++) {
+        for (let pc = 0; pc < 4; pc++) {
+          let lo = 0;
+          let cur = this.decision(from, to, protos[pc]!, 0);
+          const push = (hi: number) =>
+            out.push({ from, to, pc, lo, hi, allowed: cur.allowed, explicitDeny: cur.kind === 'explicit-deny' });
+          for (let port = 1; port <= 65536; port++) {
+            const d = this.decision(from, to, protos[pc]!, port === 65536 ? -1 : port);
+            if (d !== cur) {
+              push(port - 1);
+              lo = port;
+              cur = d;
+            }
+          }
+          push(65536);
+        }
+      }
+    }
+    return out;
+  }
+
   private fillPorts(from: number, to: number, proto: number): Int32Array {
     const protocol: Protocol =
       proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 1 || proto === 58 ? 'icmp' : 'any';

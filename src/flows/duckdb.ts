@@ -73,7 +73,7 @@ export async function loadZoneTable(c: DuckConnection, zones: ZoneMap): Promise<
 }
 
 /** One row per record with typed columns, from a text file (columns from the header/LogFormat) or Parquet. */
-function recordsSql(file: string, kind: 'text' | 'parquet', map: ColumnMap): string {
+export function recordsSql(file: string, kind: 'text' | 'parquet', map: ColumnMap): string {
   const n = map.names.length;
   const col = (name: string): string => {
     const k = map.names.indexOf(name);
@@ -161,7 +161,7 @@ GROUP BY ALL ORDER BY ALL`;
 }
 
 /** Columns of an AWS text file from its header, the LogFormat, or the default of its first record. */
-async function textColumns(file: string, logFormat?: string): Promise<ColumnMap | string> {
+export async function textColumns(file: string, logFormat?: string): Promise<ColumnMap | string> {
   const { head } = await readHead(file);
   const first = head.toString('utf8').trimStart().split('\n', 1)[0]!.trim();
   if (/^[a-z]/.test(first)) return columnMap(first);

@@ -119,3 +119,54 @@ test('DuckDB engine reads Parquet flow logs (columns named as in AWS Parquet del
     t.cleanup();
   }
 });
+
+test('the per-flow rules written in SQL alone give the same alert groups as the rule modules', async () => {
+  const { runPerFlowRulesSql } = await import('../../src/flows/duckdb-rules.js');
+  const { textColumns } = await import('../../src/flows/duckdb.js');
+  const { FlowAnalysis } = await import('../../src/flows/analyze.js');
+  const policy = referencePolicy("  approved_ai_cidrs: ['52.119.0.0/16']\n  approved_resolvers: ['10.0.4.53/32']");
+  const t = tempDir({});
+  const db = await openDuckdb(1);
+  try {
+    const file = path.join(t.dir, 'gen.log');
+    await generate(file, 30_000, false);
+    // A few rows the generator does not make: a resolver, management from the internet, rejected attempts.
+    const extra = [
+      v2('10.0.1.10', '10.0.4.53', 1, 53, 10, 'ACCEPT', 17),
+      v2('45.1.2.3', '10.0.1.10', 2, 22),
+      v2('10.0.5.9', '203.0.113.5', 3, 443, 10, 'REJECT'),
+      v2('10.0.2.20', '52.119.1.1', 4, 443),
+    ];
+    (await import('node:fs')).appendFileSync(file, extra.join('\n') + '\n');
+    const js = await analyzeFlows([file], { policy, cwd: t.dir });
+    const ids = [
+      'flow-data-zone-egress',
+      'flow-inference-unapproved-endpoint',
+      'flow-sandbox-escape',
+      'flow-internet-to-management',
+      'flow-dns-unapproved-resolver',
+      'flow-policy-drift',
+    ];
+    const jsGroups = js.alerts
+      .filter((a) => ids.includes(a.rule.id))
+      .map((a) => `${a.rule.id}|${a.severity}|${a.key}|${a.records}|${a.bytes}|${a.line}`)
+      .sort();
+    const analysis = new FlowAnalysis(policy, (f) => f);
+    await loadZoneTable(db.connection, analysis.zones);
+    const map = await textColumns(file);
+    assert.ok(typeof map !== 'string');
+    const sql = (await runPerFlowRulesSql(db.connection, analysis.ctx, file, 'text', map))
+      .map((g) => `${g.rule}|${g.severity}|${g.key}|${g.records}|${g.bytes}|${g.line}`)
+      .sort();
+    assert.ok(jsGroups.length > 20);
+    for (const id of ids)
+      assert.ok(
+        jsGroups.some((g) => g.startsWith(id)),
+        `${id} has alerts in the data`,
+      );
+    assert.deepEqual(sql, jsGroups);
+  } finally {
+    db.close();
+    t.cleanup();
+  }
+});
