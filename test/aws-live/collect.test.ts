@@ -172,6 +172,47 @@ describe('collectAws against the fake server', () => {
     );
   });
 
+  it('drops resources deleted between the list and the describe call, from both, and keeps the data sets', async () => {
+    const world = fixtureWorld();
+    const region = world.data[CALLER]!['us-east-1']!;
+    region.jobDetails = region.jobDetails.filter((j) => j.jobName !== 'tune-no-vpc');
+    region.sagemakerDetails.NotebookInstances = [];
+    region.lbAttributes = [];
+    await withFake({ world }, async (fake) => {
+      const o = options(fake, { regions: ['us-east-1'] });
+      const summary = await collectAws(o);
+      assert.deepEqual(summary.scopes[0]!.unavailable, []);
+      const tree = readTree(o.out);
+      const jobs = tree.get(`${CALLER}/us-east-1/list-model-customization-jobs.json`) as {
+        modelCustomizationJobSummaries: { jobName: string }[];
+      };
+      assert.deepEqual(
+        jobs.modelCustomizationJobSummaries.map((j) => j.jobName),
+        ['tune-in-vpc'],
+      );
+      assert.deepEqual(
+        (tree.get(`${CALLER}/us-east-1/get-model-customization-job.json`) as { jobName: string }[]).map(
+          (j) => j.jobName,
+        ),
+        ['tune-in-vpc'],
+      );
+      assert.deepEqual(tree.get(`${CALLER}/us-east-1/list-notebook-instances.json`), { NotebookInstances: [] });
+      assert.equal(tree.has(`${CALLER}/us-east-1/describe-notebook-instance.json`), false);
+      assert.deepEqual(tree.get(`${CALLER}/us-east-1/describe-load-balancers.json`), { LoadBalancers: [] });
+      // The reader sees a consistent picture: no notebook, no load balancer, one job with its details.
+      const loaded = await loadAwsSnapshot(o.out);
+      assert.deepEqual(loaded.errors, []);
+      assert.equal(
+        loaded.inventory.sagemakerResources.some((r) => r.kind === 'notebook-instance'),
+        false,
+      );
+      assert.deepEqual(
+        loaded.inventory.customizationJobs.map((j) => [j.name, j.detail]),
+        [['tune-in-vpc', true]],
+      );
+    });
+  });
+
   it('makes dependent data sets unavailable too: no VPC list, no VPC attributes; no job list, no job details', async () => {
     await withFake(
       {

@@ -1,7 +1,7 @@
 /** The limiter and the error classification, without the network. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyError } from '../../src/sources/aws-live/errors.js';
+import { classifyError, isGone } from '../../src/sources/aws-live/errors.js';
 import { createLimiter } from '../../src/sources/aws-live/limiter.js';
 
 describe('createLimiter', () => {
@@ -73,5 +73,18 @@ describe('classifyError', () => {
       'AccessDenied: User x is not authorized',
     );
     assert.equal(classifyError('plain').reason, 'Error: plain');
+  });
+});
+
+describe('isGone', () => {
+  const err = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+  it('recognises a resource deleted since it was listed, and nothing else', () => {
+    assert.equal(isGone(err('ResourceNotFoundException', 'job not found')), true);
+    assert.equal(isGone(err('LoadBalancerNotFound', 'One or more load balancers not found')), true);
+    assert.equal(isGone(err('ValidationException', 'Could not find model "churn".')), true);
+    assert.equal(isGone(err('ValidationException', 'RecordNotFound')), true);
+    assert.equal(isGone(err('ValidationException', '1 validation error detected: Value at maxResults')), false);
+    assert.equal(isGone(err('AccessDeniedException', 'not authorized')), false);
   });
 });

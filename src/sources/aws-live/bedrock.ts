@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { paginateListAgents, type BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
 import type { Limiter } from './limiter.js';
-import { cliShape, dependent, failed, gather, ok, sortById, type DatasetOutcome } from './types.js';
+import { cliShape, dependent, describeEach, failed, gather, ok, sortById, type DatasetOutcome } from './types.js';
 
 export async function collectCustomizationJobs(client: BedrockClient, limit: Limiter): Promise<DatasetOutcome[]> {
   let jobs: Record<string, unknown>[];
@@ -32,19 +32,21 @@ export async function collectCustomizationJobs(client: BedrockClient, limit: Lim
   }
   if (jobs.length === 0) return [list, ok('bedrock:customization-job-details')];
   try {
-    const details = await Promise.all(
-      jobs.map((j) =>
-        limit(async () =>
-          cliShape(await client.send(new GetModelCustomizationJobCommand({ jobIdentifier: String(j.jobArn) }))),
-        ),
-      ),
+    const d = await describeEach(jobs, limit, async (j) =>
+      cliShape(await client.send(new GetModelCustomizationJobCommand({ jobIdentifier: String(j.jobArn) }))),
     );
+    // Jobs deleted since the list call are left out of the list too.
     return [
-      list,
-      ok('bedrock:customization-job-details', {
-        name: 'get-model-customization-job.json',
-        document: sortById(details, 'jobArn'),
+      ok('bedrock:customization-jobs', {
+        name: 'list-model-customization-jobs.json',
+        document: { modelCustomizationJobSummaries: d.items },
       }),
+      ok(
+        'bedrock:customization-job-details',
+        ...(d.details.length
+          ? [{ name: 'get-model-customization-job.json', document: sortById(d.details, 'jobArn') }]
+          : []),
+      ),
     ];
   } catch (err) {
     // Without every job's details a job outside the VPC could go unseen: the details set is unavailable as a whole.

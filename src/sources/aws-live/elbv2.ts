@@ -9,7 +9,7 @@ import {
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Limiter } from './limiter.js';
-import { dependent, failed, gather, ok, sortById, type DatasetOutcome } from './types.js';
+import { dependent, describeEach, failed, gather, ok, sortById, type DatasetOutcome } from './types.js';
 
 export async function collectLoadBalancers(
   client: ElasticLoadBalancingV2Client,
@@ -36,18 +36,18 @@ export async function collectLoadBalancers(
   }
   if (lbs.length === 0) return [list, ok('elbv2:load-balancer-attributes')];
   try {
-    const arns = lbs.map((lb) => (typeof lb.LoadBalancerArn === 'string' ? lb.LoadBalancerArn : ''));
-    const documents = await Promise.all(
-      arns.map((LoadBalancerArn) =>
-        limit(async () => {
-          const r = await client.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn }));
-          return { LoadBalancerArn, Attributes: r.Attributes ?? [] };
-        }),
-      ),
-    );
+    const d = await describeEach(lbs, limit, async (lb) => {
+      const LoadBalancerArn = typeof lb.LoadBalancerArn === 'string' ? lb.LoadBalancerArn : '';
+      const r = await client.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn }));
+      return { LoadBalancerArn, Attributes: r.Attributes ?? [] };
+    });
+    // Load balancers deleted since the list call are left out of the list too.
     return [
-      list,
-      ok('elbv2:load-balancer-attributes', { name: 'describe-load-balancer-attributes.json', document: documents }),
+      ok('elbv2:load-balancers', { name: 'describe-load-balancers.json', document: { LoadBalancers: d.items } }),
+      ok(
+        'elbv2:load-balancer-attributes',
+        ...(d.details.length ? [{ name: 'describe-load-balancer-attributes.json', document: d.details }] : []),
+      ),
     ];
   } catch (err) {
     return [list, failed('elbv2:load-balancer-attributes', 'elasticloadbalancing:DescribeLoadBalancerAttributes', err)];

@@ -73,3 +73,22 @@ export class CollectError extends Error {
     this.name = 'CollectError';
   }
 }
+
+/**
+ * Whether a describe call failed because the resource no longer exists: it was deleted between the list call and
+ * the describe call. Such a resource is dropped from the snapshot rather than failing the whole data set.
+ */
+export function isGone(err: unknown): boolean {
+  const e = (err !== null && typeof err === 'object' ? err : {}) as { name?: string; message?: string };
+  if (
+    e.name === 'ResourceNotFoundException' ||
+    e.name === 'LoadBalancerNotFound' ||
+    e.name === 'LoadBalancerNotFoundException'
+  )
+    return true;
+  // SageMaker answers ValidationException ("Could not find model …", "Requested resource not found", "RecordNotFound").
+  return (
+    e.name === 'ValidationException' &&
+    /not (be )?found|could not find|does not exist|RecordNotFound/i.test(e.message ?? '')
+  );
+}

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { AwsDataset } from '../../inventory/aws.js';
 import type { Limiter } from './limiter.js';
-import { cliShape, failed, gather, ok, sortById, type DatasetOutcome } from './types.js';
+import { cliShape, describeEach, failed, gather, ok, sortById, type DatasetOutcome } from './types.js';
 
 type Paginate = (config: { client: SageMakerClient }, input: Record<string, never>) => AsyncIterable<object>;
 
@@ -121,16 +121,17 @@ async function collectSet(client: SageMakerClient, limit: Limiter, s: SageMakerS
   } catch (err) {
     return failed(s.dataset, s.list.action, err);
   }
-  const list = { name: s.list.file, document: { [s.list.key]: items } };
-  if (items.length === 0) return ok(s.dataset, list);
+  if (items.length === 0) return ok(s.dataset, { name: s.list.file, document: { [s.list.key]: items } });
   try {
-    const details = await Promise.all(
-      items.map((i) => {
-        const name = i[s.name];
-        return limit(async () => cliShape(await s.describe.call(client, typeof name === 'string' ? name : '')));
-      }),
+    const d = await describeEach(items, limit, async (i) => {
+      const name = i[s.name];
+      return cliShape(await s.describe.call(client, typeof name === 'string' ? name : ''));
+    });
+    return ok(
+      s.dataset,
+      { name: s.list.file, document: { [s.list.key]: d.items } },
+      ...(d.details.length ? [{ name: s.describe.file, document: sortById(d.details, s.id) }] : []),
     );
-    return ok(s.dataset, list, { name: s.describe.file, document: sortById(details, s.id) });
   } catch (err) {
     return failed(s.dataset, s.describe.action, err);
   }

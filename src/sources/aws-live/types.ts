@@ -1,6 +1,7 @@
 /** What a service collector hands the snapshot writer: files in the AWS CLI's shapes, or why a data set is missing. */
 import type { AwsDataset } from '../../inventory/aws.js';
-import { classifyError, type Failure } from './errors.js';
+import { classifyError, isGone, type Failure } from './errors.js';
+import type { Limiter } from './limiter.js';
 
 export interface SnapshotFile {
   /** File name inside the scope directory, after the CLI command: "describe-vpcs.json". */
@@ -72,4 +73,29 @@ export async function gather<P extends object>(
     if (Array.isArray(items)) out.push(...(items as Record<string, unknown>[]));
   }
   return out;
+}
+
+/**
+ * Describes every listed item (bounded by `limit`). Items that were deleted between the list and the describe
+ * call are dropped from both, so the list and the details stay consistent; any other failure rejects.
+ */
+export async function describeEach<D>(
+  items: Record<string, unknown>[],
+  limit: Limiter,
+  describe: (item: Record<string, unknown>) => Promise<D>,
+): Promise<{ items: Record<string, unknown>[]; details: D[] }> {
+  const results = await Promise.all(
+    items.map((item) =>
+      limit(async () => {
+        try {
+          return { item, detail: await describe(item) };
+        } catch (err) {
+          if (isGone(err)) return undefined;
+          throw err;
+        }
+      }),
+    ),
+  );
+  const kept = results.filter((r): r is { item: Record<string, unknown>; detail: Awaited<D> } => r !== undefined);
+  return { items: kept.map((r) => r.item), details: kept.map((r) => r.detail) };
 }
