@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   const latencyMs = Number(args['latency-ms']);
   const load0 = loadavg()[0]!;
   const fake = await startFakeAws({ world: benchWorld(accounts, regions), latencyMs });
-  const work = mkdtempSync(path.join(tmpdir(), 'cordon-bench-'));
+  const work = mkdtempSync(path.join(tmpdir(), 'cordon-bench-collect-'));
   const results: Record<string, ChildResult & { serverCalls: number; tree: { files: number; sha256: string } }> = {};
   for (const mode of ['concurrent', 'sequential']) {
     const before = fake.calls.length;

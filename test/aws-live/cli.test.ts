@@ -5,7 +5,8 @@
  * Credentials come from the environment scripts/run-tests.mjs sets (static fake keys, metadata disabled).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { before, describe, it } from 'node:test';
 import type { Finding } from '../../src/findings/types.js';
 import { severityRank, type Severity } from '../../src/findings/types.js';
@@ -118,6 +119,30 @@ describe('cordon collect aws + cordon scan', () => {
         }
         assert.equal(runs.get('info')!.code, 1);
       },
+    );
+  });
+
+  it('scan --aws removes its temporary snapshot once it is scanned', async () => {
+    // mkdtemp names: "cordon-aws-" and six characters (other tests use "cordon-aws-live-…", which this does not match).
+    const temps = () => new Set(readdirSync(tmpdir()).filter((n) => /^cordon-aws-[A-Za-z0-9]{6}$/.test(n)));
+    const before = temps();
+    await withFake({}, async (endpoint) => {
+      const r = await runCli([
+        'scan',
+        '--aws',
+        '--endpoint-url',
+        endpoint,
+        '--region',
+        'us-east-1',
+        '--format',
+        'json',
+      ]);
+      assert.ok(r.code === 0 || r.code === 1, r.stderr);
+      assert.ok(findingsOf(r.stdout).length > 0);
+    });
+    assert.deepEqual(
+      [...temps()].filter((n) => !before.has(n)),
+      [],
     );
   });
 

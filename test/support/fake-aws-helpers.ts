@@ -1,5 +1,5 @@
 /** Shared set-up for tests against the fake AWS server: static fake credentials and a temporary output directory. */
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +24,17 @@ export function fixtureWorld(): FakeWorld {
   return worldFromSnapshot(FIXTURE, CALLER, REGIONS);
 }
 
+const temps: string[] = [];
+// Snapshots written by a test file are removed when its process exits.
+process.on('exit', () => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+/** A path for a new snapshot directory (not created), inside a fresh temporary directory. */
 export function tempOut(): string {
-  return path.join(mkdtempSync(path.join(tmpdir(), 'cordon-aws-live-')), 'snapshot');
+  const dir = mkdtempSync(path.join(tmpdir(), 'cordon-aws-live-'));
+  temps.push(dir);
+  return path.join(dir, 'snapshot');
 }
 
 /** Every file under a directory, relative path -> parsed JSON. */
