@@ -6,7 +6,9 @@
 import path from 'node:path';
 import type { AwsInventory } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
+import { InputError } from '../util/errors.js';
 import { globMatch } from '../util/glob.js';
+import { InputErrors } from '../util/located-yaml.js';
 import { AlertBook, type Alert } from './alerts.js';
 import { FlowContext } from './context.js';
 import { expandInputs, readHead, sniffFormat, type FlowFormat } from './input.js';
@@ -131,6 +133,33 @@ export const NOT_ASSESSED: RuleMeta = {
   references: ['docs/flows.md'],
 };
 
+/**
+ * Zone roles written in the flows settings must name zones of the policy: a typo would silently switch a rule off.
+ * Each unknown name is a located error. (The defaults may name zones a policy does not have.)
+ */
+export function validateFlowSettings(policy: ZonePolicy): void {
+  const errors: InputError[] = [];
+  const flows = policy.document.flows;
+  for (const key of ['data_zones', 'inference_zones', 'sandbox_zones', 'management_zones'] as const) {
+    flows[key].forEach((name, i) => {
+      const zone = policy.zones.get(name);
+      // Defaults name the reference zones; a policy without, say, a sandbox zone simply has no sandbox to watch.
+      const at = policy.locate(['flows', key, i]);
+      if (at.pointer !== `/flows/${key}/${i}`) return;
+      if (!zone || zone.kind === 'internet') {
+        errors.push(
+          new InputError(
+            policy.file,
+            `flows.${key}: ${zone ? `${name} is the internet zone` : `unknown zone ${JSON.stringify(name)}`} (zones: ${[...policy.zones.keys()].join(', ')})`,
+            policy.locate(['flows', key, i]),
+          ),
+        );
+      }
+    });
+  }
+  if (errors.length > 0) throw new InputErrors(errors);
+}
+
 function flowRules(interner: Interner, displayName: (f: string) => string): FlowRuleModule[] {
   return [
     dataZoneEgress,
@@ -168,6 +197,7 @@ export class FlowAnalysis implements ReaderSink {
     inventory?: AwsInventory,
   ) {
     const settings = policy.document.flows;
+    validateFlowSettings(policy);
     this.zones = buildZoneMap(policy, settings, inventory);
     this.ctx = new FlowContext(policy, settings, this.zones, new AlertBook(settings.max_alerts_per_rule, displayName));
     this.rules = flowRules(this.interner, displayName);

@@ -231,3 +231,31 @@ test('globs select files across directories; a pattern that matches nothing is r
   );
   assert.equal(r.code, 1);
 });
+
+test('a zone role naming no zone of the policy is a located input error (a typo must not switch a rule off)', async () => {
+  const t = tempDir({
+    'cordon.yaml': 'version: 1\nzones:\n  data:\n    cidrs: [10.0.3.0/24]\nflows:\n  data_zones: [data, datta]\n',
+    'a.log': log(v2('10.0.3.30', '203.0.113.67', 50000, 443)),
+  });
+  try {
+    const r = await run(['flows', 'a.log'], t.dir);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /cordon\.yaml:6:\d+: flows\.data_zones: unknown zone "datta"/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('default zone roles may name zones the policy lacks: no error, the rule has nothing to watch', async () => {
+  const t = tempDir({
+    'cordon.yaml': 'version: 1\nzones:\n  data:\n    cidrs: [10.0.3.0/24]\n',
+    'a.log': log(v2('10.0.3.30', '203.0.113.67', 50000, 443)),
+  });
+  try {
+    const r = await run(['flows', 'a.log'], t.dir);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.out, /flow-data-zone-egress/);
+  } finally {
+    t.cleanup();
+  }
+});
