@@ -25,6 +25,7 @@ import {
   STATUS_NODATA,
   STATUS_OK,
   STATUS_SKIPDATA,
+  SVC_NONE,
 } from './record.js';
 import { dataZoneEgress } from './rules/data-zone-egress.js';
 import { dnsResolver } from './rules/dns-resolver.js';
@@ -215,6 +216,9 @@ export class FlowAnalysis implements ReaderSink {
   /** For engines that classified the rows already (the DuckDB engine joins zones in SQL). */
   flushClassified(b: FlowBatch): void {
     this.ctx.rezoneApprovedAi(b);
+    // Gateway-endpoint traffic goes to public AWS addresses but never leaves the AWS network: its own column.
+    const { internet, gateway } = this.zones;
+    for (let i = 0; i < b.n; i++) if (b.service[i] !== SVC_NONE && b.dstZone[i] === internet) b.dstZone[i] = gateway;
     const { cells, zcount } = this;
     for (let i = 0; i < b.n; i++) {
       const st = b.status[i]!;

@@ -29,7 +29,7 @@ export class FlowContext {
   readonly isInference: Uint8Array;
   readonly isSandbox: Uint8Array;
   readonly isManagement: Uint8Array;
-  /** Zones the policy talks about (network, service and the internet zone), not "(private, no zone)". */
+  /** Zones the policy talks about (network, service and the internet zone), not the pseudo-zones. */
   readonly isPolicyZone: Uint8Array;
   readonly managementPort: Uint8Array;
   readonly approvedAi: PrefixTable;
@@ -68,7 +68,8 @@ export class FlowContext {
     this.isSandbox = mask(settings.sandbox_zones);
     this.isManagement = mask(settings.management_zones);
     this.isPolicyZone = new Uint8Array(256);
-    for (let z = 0; z < zones.names.length; z++) if (z !== zones.unzoned) this.isPolicyZone[z] = 1;
+    for (let z = 0; z < zones.names.length; z++)
+      if (z !== zones.unzoned && z !== zones.gateway) this.isPolicyZone[z] = 1;
     this.managementPort = new Uint8Array(65536);
     for (const p of settings.management_ports) this.managementPort[p] = 1;
     this.approvedAi = PrefixTable.ofCidrs(settings.approved_ai_cidrs);

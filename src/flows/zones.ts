@@ -146,6 +146,8 @@ export interface ZoneMap {
   kinds: ZoneKind[];
   internet: number;
   unzoned: number;
+  /** Public AWS service addresses reached through a gateway endpoint (S3, DynamoDB): not the internet. */
+  gateway: number;
   zoneId(name: string): number | undefined;
   table: PrefixTable;
   /** Where every CIDR came from, for `--explain` style output and tests. */
@@ -154,6 +156,7 @@ export interface ZoneMap {
 }
 
 export const UNZONED_NAME = '(private, no zone)';
+export const GATEWAY_NAME = '(AWS service via gateway endpoint)';
 
 /**
  * Builds the map. Precedence between identical CIDRs: cordon.yaml zones, then inventory subnets, ENIs and VPCs, then
@@ -179,6 +182,9 @@ export function buildZoneMap(policy: ZonePolicy, settings: FlowSettings, invento
   ids.set(names[internet]!, internet);
   const unzoned = names.length;
   names.push(UNZONED_NAME);
+  kinds.push('private');
+  const gateway = names.length;
+  names.push(GATEWAY_NAME);
   kinds.push('private');
   if (names.length > 250) throw new Error(`too many zones for the flow monitor (${names.length}, at most 250)`);
 
@@ -238,6 +244,7 @@ export function buildZoneMap(policy: ZonePolicy, settings: FlowSettings, invento
     kinds,
     internet,
     unzoned,
+    gateway,
     zoneId: (name) => ids.get(name),
     table,
     sources,

@@ -34,6 +34,10 @@ test('data-zone egress: accepted is high, rejected is a medium attempt; private 
       `5 123456789012 eni-1 ${DATA} 52.216.8.10 50000 443 6 10 5000 1763769600 1763769660 ACCEPT OK 7 S3\n`,
   });
   assert.equal(alertsOf(quiet, 'flow-data-zone-egress').length, 0);
+  assert.deepEqual(
+    quiet.matrix.map((m) => `${m.from}>${m.to}`),
+    ['data>(AWS service via gateway endpoint)'],
+  );
 });
 
 test('data-zone egress: "private" follows the configuration, not RFC 1918', async () => {

@@ -85,8 +85,10 @@ export function largeTransfer(): FlowRuleModule {
         }
         // The windowed sum watches exfiltration: sources in data, inference or sandbox zones to destinations outside
         // the private space (keeping every pair of a busy VPC would cost memory for no finding).
+        // Gateway-endpoint destinations (S3, DynamoDB) count too: a bucket outside the organisation is reachable there.
+        const dz = b.dstZone[i]!;
         if (
-          b.dstZone[i] !== ctx.zones.internet ||
+          (dz !== ctx.zones.internet && dz !== ctx.zones.gateway) ||
           (ctx.isData[sz] !== 1 && ctx.isInference[sz] !== 1 && ctx.isSandbox[sz] !== 1)
         )
           continue;
