@@ -123,23 +123,47 @@ export class FlowContext {
       allowed: boolean;
       explicitDeny: boolean;
     }[] = [];
-    const protos = [6, 17, 1, -1];
+    const protocols: Protocol[] = ['tcp', 'udp', 'icmp', 'any'];
+    // Rule port ranges cut 0..65535 into segments with one decision each (as in fillPorts, without the tables).
+    const cuts = new Set<number>([0, 65536]);
+    for (const r of this.policy.rules) {
+      cuts.add(r.portRange.low);
+      cuts.add(r.portRange.high + 1);
+    }
+    const sorted = [...cuts].filter((c) => c <= 65536).sort((a, b) => a - b);
     for (let from = 0; from < this.zoneCount; from++) {
       for (let to = 0; to < this.zoneCount; to++) {
         for (let pc = 0; pc < 4; pc++) {
-          let lo = 0;
-          let cur = this.decision(from, to, protos[pc]!, 0);
-          const push = (hi: number) =>
-            out.push({ from, to, pc, lo, hi, allowed: cur.allowed, explicitDeny: cur.kind === 'explicit-deny' });
-          for (let port = 1; port <= 65536; port++) {
-            const d = this.decision(from, to, protos[pc]!, port === 65536 ? -1 : port);
-            if (d !== cur) {
-              push(port - 1);
-              lo = port;
-              cur = d;
-            }
+          const protocol = protocols[pc]!;
+          const ask = (port: number | undefined) =>
+            decide(this.policy, {
+              from: this.zones.names[from]!,
+              to: this.zones.names[to]!,
+              protocol,
+              ...(port !== undefined && (protocol === 'tcp' || protocol === 'udp') ? { port } : {}),
+            });
+          for (let k = 0; k + 1 < sorted.length; k++) {
+            const d = ask(sorted[k]!);
+            out.push({
+              from,
+              to,
+              pc,
+              lo: sorted[k]!,
+              hi: sorted[k + 1]! - 1,
+              allowed: d.allowed,
+              explicitDeny: d.kind === 'explicit-deny',
+            });
           }
-          push(65536);
+          const none = ask(undefined);
+          out.push({
+            from,
+            to,
+            pc,
+            lo: 65536,
+            hi: 65536,
+            allowed: none.allowed,
+            explicitDeny: none.kind === 'explicit-deny',
+          });
         }
       }
     }
