@@ -143,7 +143,7 @@ export class FlowContext {
               ...(port !== undefined && (protocol === 'tcp' || protocol === 'udp') ? { port } : {}),
             });
           for (let k = 0; k + 1 < sorted.length; k++) {
-            const d = ask(sorted[k]!);
+            const d = ask(sorted[k]);
             out.push({
               from,
               to,
