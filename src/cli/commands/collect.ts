@@ -10,15 +10,8 @@ import { CollectError, collectAws, type CollectOptions, type CollectSummary } fr
 import { isRegion } from '../../sources/aws-snapshot/names.js';
 import { UsageError, errorMessage } from '../../util/errors.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO } from '../io.js';
+import { commaList } from '../options.js';
 import type { RegisterCommand } from './index.js';
-
-const list = (v: string, prev: string[] = []) => [
-  ...prev,
-  ...v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
 
 export interface CollectFlags {
   profile?: string;
@@ -46,7 +39,7 @@ export function addCollectFlags(cmd: Optionable): void {
   cmd.option(
     '--regions <regions>',
     'read these regions (comma-separated; default: every region enabled in each account)',
-    list,
+    commaList,
   );
   cmd.option(
     '--org',
@@ -59,7 +52,7 @@ export function addCollectFlags(cmd: Optionable): void {
   cmd.option(
     '--accounts <ids>',
     'only these accounts (comma-separated); without --org, read them through --role-name',
-    list,
+    commaList,
   );
   cmd.option('--concurrency <n>', 'account/region scopes read at once (default 8)');
   cmd.option(

@@ -9,4 +9,10 @@ import { registerScan } from './scan.js';
 
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerScan, registerPolicy, registerChecks, registerCollect, registerFlows];
+export const COMMANDS: RegisterCommand[] = [
+  registerScan,
+  registerPolicy,
+  registerChecks,
+  registerCollect,
+  registerFlows,
+];

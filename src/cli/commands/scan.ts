@@ -10,6 +10,7 @@ import { scanAwsSnapshot, type ScanReport } from '../../scan.js';
 import { UsageError } from '../../util/errors.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { addScanAwsFlags, snapshotForScan } from './collect.js';
+import { commaList } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 export function exitCodeFor(report: ScanReport, failOn: Severity): number {
@@ -19,14 +20,6 @@ export function exitCodeFor(report: ScanReport, failOn: Severity): number {
   );
   return failing ? EXIT_FINDINGS : EXIT_OK;
 }
-
-const list = (v: string, prev: string[] = []) => [
-  ...prev,
-  ...v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
 
 export const registerScan: RegisterCommand = (program, io, setExit) => {
   program
@@ -45,8 +38,8 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
         .default('high' as const),
     )
     .option('--baseline <file>', 'an earlier --format json report: report only failing findings that are new')
-    .option('--checks <ids>', 'only these checks (comma-separated ids or patterns with *)', list)
-    .option('--skip-checks <ids>', 'skip these checks (comma-separated ids or patterns with *)', list)
+    .option('--checks <ids>', 'only these checks (comma-separated ids or patterns with *)', commaList)
+    .option('--skip-checks <ids>', 'skip these checks (comma-separated ids or patterns with *)', commaList)
     .option('-v, --verbose', 'also list suppressed findings in the table')
     .action(async (pathArg, opts) => {
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
