@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { AWS_CHECKS } from '../../src/checks/registry.js';
 import { renderChecksMarkdown } from '../../src/checks/docs.js';
 import { parsePolicy } from '../../src/policy/load.js';
+import { policyJsonSchema } from '../../src/policy/schema.js';
 import { scanAwsSnapshot } from '../../src/scan.js';
 
 const policyText = await readFile('examples/cordon.yaml', 'utf8');
@@ -55,5 +56,8 @@ describe('check catalog', () => {
   });
   it('docs/checks.md is generated from the metadata and up to date (npm run docs)', async () => {
     assert.equal(await readFile('docs/checks.md', 'utf8'), renderChecksMarkdown(AWS_CHECKS));
+  });
+  it('schema/cordon.schema.json is generated from the policy schema and up to date (npm run docs)', async () => {
+    assert.equal(await readFile('schema/cordon.schema.json', 'utf8'), JSON.stringify(policyJsonSchema(), null, 2) + '\n');
   });
 });
