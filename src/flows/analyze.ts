@@ -360,7 +360,8 @@ export async function planInputs(paths: readonly string[], cwd: string, logForma
   return { planned, unreadable };
 }
 
-export async function analyzeFlows(paths: readonly string[], options: FlowRunOptions): Promise<FlowRunResult> {
+/** What both engines do first: plan the inputs, and report the unreadable ones as not assessed. */
+export async function beginFlowRun(paths: readonly string[], options: FlowRunOptions) {
   const displayName = displayNameFor(options.cwd);
   const analysis = new FlowAnalysis(options.policy, displayName, options.inventory);
   const { planned, unreadable } = await planInputs(paths, options.cwd, options.logFormat);
@@ -377,6 +378,11 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
       note: u.note,
     });
   }
+  return { displayName, analysis, planned, files };
+}
+
+export async function analyzeFlows(paths: readonly string[], options: FlowRunOptions): Promise<FlowRunResult> {
+  const { displayName, analysis, planned, files } = await beginFlowRun(paths, options);
   const batch = new FlowBatch();
   for (const p of planned) {
     const name = displayName(p.file);

@@ -10,14 +10,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readHead } from './input.js';
-import {
-  planInputs,
-  displayNameFor,
-  FlowAnalysis,
-  type FileReport,
-  type FlowRunOptions,
-  type FlowRunResult,
-} from './analyze.js';
+import { beginFlowRun, type FlowAnalysis, type FlowRunOptions, type FlowRunResult } from './analyze.js';
 import { parseIPv6 } from './ip.js';
 import { AWS_TGW_DEFAULT, AWS_V2_DEFAULT, KNOWN_FIELDS, columnMap, type ColumnMap } from './readers/aws-fields.js';
 import { regionFromPath } from './readers/aws-text.js';
@@ -328,22 +321,7 @@ async function readWithDuckdb(
 }
 
 export async function analyzeFlowsDuckdb(paths: readonly string[], options: FlowRunOptions): Promise<FlowRunResult> {
-  const displayName = displayNameFor(options.cwd);
-  const analysis = new FlowAnalysis(options.policy, displayName, options.inventory);
-  const { planned, unreadable } = await planInputs(paths, options.cwd, options.logFormat);
-  const files: FileReport[] = [];
-  for (const u of unreadable) {
-    analysis.notAssessed(u.file, u.note);
-    files.push({
-      file: displayName(u.file),
-      format: 'unknown',
-      gzip: false,
-      records: 0,
-      malformed: 0,
-      status: 'not-assessed',
-      note: u.note,
-    });
-  }
+  const { displayName, analysis, planned, files } = await beginFlowRun(paths, options);
   // One thread: output order and line numbering stay deterministic.
   const db = await openDuckdb(1);
   try {
