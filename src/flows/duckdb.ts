@@ -13,7 +13,7 @@ import { readHead } from './input.js';
 import { beginFlowRun, type FlowAnalysis, type FlowRunOptions, type FlowRunResult } from './analyze.js';
 import { parseIPv6 } from './ip.js';
 import { AWS_TGW_DEFAULT, AWS_V2_DEFAULT, KNOWN_FIELDS, columnMap, type ColumnMap } from './readers/aws-fields.js';
-import { regionFromPath } from './readers/aws-text.js';
+import { describeAwsRecord, regionFromPath } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
 import { readRoute53 } from './readers/route53.js';
@@ -185,22 +185,7 @@ async function readWithDuckdb(
     format: map.tgw ? 'aws-tgw' : 'aws-vpc',
     provider: 'aws',
     rawLine: (_b, i) => raws[i]!,
-    describe: (_b, i) => {
-      const tokens = raws[i]!.split(' ');
-      const get = (name: string) => {
-        const k = map.names.indexOf(name);
-        const v = k >= 0 ? tokens[k] : undefined;
-        return v === undefined || v === '-' ? '' : v;
-      };
-      const tgw = get('tgw-attachment-id');
-      return {
-        provider: 'aws',
-        account: get('account-id'),
-        region: get('region') || pathRegion,
-        resource: tgw || ifaces[i]! || '',
-        resourceType: tgw ? 'AWS::EC2::TransitGatewayAttachment' : 'AWS::EC2::NetworkInterface',
-      };
-    },
+    describe: (_b, i) => describeAwsRecord(raws[i]!.split(' '), map.names, pathRegion, ifaces[i] || undefined),
   };
   batch.source = source;
   batch.buf = undefined;

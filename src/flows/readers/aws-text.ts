@@ -98,6 +98,32 @@ function addr(buf: Buffer, s: number, e: number, b: FlowBatch, r: number, isSrc:
 }
 
 /** Parses one record into row r; returns 0 or an index into ERRORS. */
+/**
+ * The resource an AWS flow record is about (the logging interface, or the TGW attachment), its account and region,
+ * from the record's tokens and the column names; shared by both engines. `interfaceId` overrides the token when the
+ * caller already has it.
+ */
+export function describeAwsRecord(
+  tokens: string[],
+  names: readonly string[],
+  pathRegion: string,
+  interfaceId?: string,
+) {
+  const get = (name: string) => {
+    const k = names.indexOf(name);
+    const v = k >= 0 ? tokens[k] : undefined;
+    return v === undefined || v === '-' ? '' : v;
+  };
+  const tgw = get('tgw-attachment-id');
+  return {
+    provider: 'aws' as const,
+    account: get('account-id'),
+    region: get('region') || pathRegion,
+    resource: tgw || interfaceId || get('interface-id'),
+    resourceType: tgw ? 'AWS::EC2::TransitGatewayAttachment' : 'AWS::EC2::NetworkInterface',
+  };
+}
+
 export function parseAwsRecord(
   buf: Buffer,
   s: number,
@@ -320,23 +346,7 @@ export async function readAwsText(
     format,
     provider: 'aws',
     rawLine: (b, i) => b.buf!.toString('utf8', b.lineStart[i], b.lineEnd[i]),
-    describe: (b, i) => {
-      const tokens = source.rawLine(b, i).split(' ');
-      const m = map!;
-      const get = (name: string) => {
-        const k = m.names.indexOf(name);
-        const v = k >= 0 ? tokens[k] : undefined;
-        return v === undefined || v === '-' ? '' : v;
-      };
-      const tgw = get('tgw-attachment-id');
-      return {
-        provider: 'aws',
-        account: get('account-id'),
-        region: get('region') || pathRegion,
-        resource: tgw || get('interface-id'),
-        resourceType: tgw ? 'AWS::EC2::TransitGatewayAttachment' : 'AWS::EC2::NetworkInterface',
-      };
-    },
+    describe: (b, i) => describeAwsRecord(source.rawLine(b, i).split(' '), map!.names, pathRegion),
   };
   batch.source = source;
 
