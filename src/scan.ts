@@ -2,6 +2,7 @@
  * Library entry point for audits: snapshot -> inventory -> checks -> findings (+ suppressions and baseline).
  * The CLI's `scan` command is a thin wrapper over this.
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AWS_CHECKS } from './checks/registry.js';
 import { runAwsChecks } from './checks/engine.js';
@@ -130,7 +131,6 @@ export async function scanAwsSnapshot(opts: ScanOptions): Promise<ScanReport> {
 }
 
 async function isDirectory(p: string): Promise<boolean> {
-  const { stat } = await import('node:fs/promises');
   try {
     return (await stat(p)).isDirectory();
   } catch {

@@ -1,6 +1,7 @@
 /** Security-group, route and endpoint facts that several checks need, computed the same way everywhere. */
 import type {
   AwsIpPermission,
+  AwsNatGateway,
   AwsNetworkAcl,
   AwsRoute,
   AwsRouteTable,
@@ -102,6 +103,15 @@ export function admittedSubnets(
 
 export function activeRoutes(t: AwsRouteTable): AwsRoute[] {
   return t.routes.filter((r) => r.state === undefined || r.state === 'active');
+}
+
+/**
+ * Does the route lead to the internet? Internet and egress-only gateways do; so does a NAT gateway unless it is known
+ * to be private (a NAT gateway cordon has no data on counts as public).
+ */
+export function reachesInternet(r: AwsRoute, nats: ReadonlyMap<string, AwsNatGateway>): boolean {
+  if (r.target.type === 'internet-gateway' || r.target.type === 'egress-only-internet-gateway') return true;
+  return r.target.type === 'nat-gateway' && nats.get(r.target.id)?.connectivityType !== 'private';
 }
 
 export function isDefaultRoute(r: AwsRoute): boolean {

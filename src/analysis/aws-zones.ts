@@ -39,6 +39,8 @@ export interface AwsZoneIndex {
   securityGroup(id: string): AwsSecurityGroup | undefined;
   networkInterface(id: string): AwsNetworkInterface | undefined;
   subnetsOfVpc(vpcId: string): AwsSubnet[];
+  /** Subnets of the VPC that are in a calling zone. */
+  callingSubnetsOfVpc(vpcId: string): AwsSubnet[];
   endpointsOfVpc(vpcId: string): AwsVpcEndpoint[];
   /** The explicitly associated route table, else the VPC's main one. */
   routeTableOfSubnet(subnet: AwsSubnet): AwsRouteTable | undefined;
@@ -160,6 +162,8 @@ export function buildAwsZoneIndex(inv: AwsInventory, policy: ZonePolicy): AwsZon
     securityGroup: (id) => sgs.get(id),
     networkInterface: (id) => enis.get(id),
     subnetsOfVpc: (id) => subnetsByVpc.get(id) ?? [],
+    callingSubnetsOfVpc: (id) =>
+      (subnetsByVpc.get(id) ?? []).filter((s) => callingZones.has(zoneOfSubnet(s.id)?.zone ?? '')),
     endpointsOfVpc: (id) => endpointsByVpc.get(id) ?? [],
     routeTableOfSubnet: (s) => explicitTable.get(s.id) ?? mainTable.get(s.vpcId),
     callingZones,

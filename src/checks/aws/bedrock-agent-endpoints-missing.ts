@@ -1,7 +1,6 @@
 import { endpointsFor } from '../../analysis/aws-network.js';
-import { scopeKey } from '../../inventory/aws.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { inScope, interfaceEndpointTerraform } from './support.js';
+import { hasDataset, inScope, interfaceEndpointTerraform } from './support.js';
 import { interfaceEndpoints } from './snippets.js';
 
 const AGENT_SERVICES = ['bedrock-agent', 'bedrock-agent-runtime'];
@@ -24,7 +23,7 @@ export default defineAwsCheck({
   run(ctx) {
     const out: CheckResult[] = [];
     const agents = inScope(ctx, ctx.inventory.bedrockAgents);
-    const agentsKnown = ctx.inventory.datasets.get(scopeKey(ctx.scope))?.has('bedrock:agents') ?? false;
+    const agentsKnown = hasDataset(ctx, 'bedrock:agents');
     for (const [vpcId, reasons] of ctx.zones.bedrockVpcs(ctx.scope)) {
       const have = AGENT_SERVICES.filter((s) => endpointsFor(ctx.zones, vpcId, s).length > 0);
       const resource = { id: vpcId, type: 'AWS::EC2::VPC' };

@@ -26,9 +26,7 @@ export default defineAwsCheck({
       .flatMap((e): CheckResult[] => {
         const az = (id: string) => ctx.zones.subnet(id)?.availabilityZone ?? ctx.zones.subnet(id)?.availabilityZoneId;
         const endpointAzs = new Set(e.subnetIds.map(az).filter((x): x is string => x !== undefined));
-        const callerSubnets = ctx.zones
-          .subnetsOfVpc(e.vpcId)
-          .filter((s) => ctx.zones.callingZones.has(ctx.zones.zoneOfSubnet(s.id)?.zone ?? ''));
+        const callerSubnets = ctx.zones.callingSubnetsOfVpc(e.vpcId);
         const jobSubnets = jobs
           .flatMap((j) => j.vpcConfig?.subnetIds ?? [])
           .map((id) => ctx.zones.subnet(id))

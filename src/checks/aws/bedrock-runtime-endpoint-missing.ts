@@ -17,10 +17,7 @@ export function bedrockEndpointResults(ctx: AwsCheckContext, service: string, wh
     const origin = vpc?.origin;
     const evidence = { whyThisVpc: reasons, endpoints: found.map((e) => ({ id: e.id, state: e.state ?? 'unknown' })) };
     if (found.length === 0) {
-      const callers = ctx.zones
-        .subnetsOfVpc(vpcId)
-        .filter((s) => ctx.zones.callingZones.has(ctx.zones.zoneOfSubnet(s.id)?.zone ?? ''))
-        .map((s) => s.id);
+      const callers = ctx.zones.callingSubnetsOfVpc(vpcId).map((s) => s.id);
       out.push({
         status: 'fail',
         resource,

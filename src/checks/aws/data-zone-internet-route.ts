@@ -1,5 +1,6 @@
-import { scopeKey } from '../../inventory/aws.js';
+import { reachesInternet } from '../../analysis/aws-network.js';
 import { defineAwsCheck } from '../types.js';
+import { hasDataset } from './support.js';
 import { zoneRouteResults } from './zone-routing-support.js';
 import { REMOVE_INTERNET_ROUTE } from './snippets.js';
 
@@ -19,22 +20,15 @@ export default defineAwsCheck({
   seeds: ['000: NET-011 Block data zone internet'],
   requires: ['ec2:subnets', 'ec2:route-tables'],
   run(ctx) {
-    const natKnown = ctx.inventory.datasets.get(scopeKey(ctx.scope))?.has('ec2:nat-gateways') ?? false;
+    const natKnown = hasDataset(ctx, 'ec2:nat-gateways');
     const nats = new Map(ctx.inventory.natGateways.map((n) => [n.id, n]));
     return zoneRouteResults(
       ctx,
       'data',
-      (r) => {
-        if (r.target.type === 'internet-gateway' || r.target.type === 'egress-only-internet-gateway')
-          return `${r.destination} -> ${r.target.id}`;
-        if (r.target.type === 'nat-gateway') {
-          const nat = nats.get(r.target.id);
-          // A private NAT gateway reaches other networks, not the internet; unknown NATs count as public.
-          if (nat?.connectivityType === 'private') return undefined;
-          return `${r.destination} -> ${r.target.id}${natKnown ? '' : ' (NAT type unknown: describe-nat-gateways not in snapshot)'}`;
-        }
-        return undefined;
-      },
+      (r) =>
+        reachesInternet(r, nats)
+          ? `${r.destination} -> ${r.target.id}${r.target.type === 'nat-gateway' && !natKnown ? ' (NAT type unknown: describe-nat-gateways not in snapshot)' : ''}`
+          : undefined,
       (s, hits) => `data-zone subnet ${s.id} routes to the internet: ${hits.join('; ')}`,
     );
   },

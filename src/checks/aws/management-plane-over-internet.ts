@@ -1,4 +1,4 @@
-import { activeRoutes, endpointAvailable, isDefaultRoute } from '../../analysis/aws-network.js';
+import { activeRoutes, endpointAvailable, isDefaultRoute, reachesInternet } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { inScope } from './support.js';
 import { interfaceEndpoints } from './snippets.js';
@@ -39,13 +39,7 @@ export default defineAwsCheck({
         });
         continue;
       }
-      const internet = activeRoutes(table).find(
-        (r) =>
-          isDefaultRoute(r) &&
-          (r.target.type === 'internet-gateway' ||
-            r.target.type === 'egress-only-internet-gateway' ||
-            (r.target.type === 'nat-gateway' && nats.get(r.target.id)?.connectivityType !== 'private')),
-      );
+      const internet = activeRoutes(table).find((r) => isDefaultRoute(r) && reachesInternet(r, nats));
       const usable = (svc: string) =>
         ctx.zones
           .endpointsOfVpc(s.vpcId)

@@ -15,7 +15,3 @@ export function endpointGroups(
   }
   return { groups, missing };
 }
-
-export function hasEniData(ctx: AwsCheckContext): boolean {
-  return ctx.inventory.datasets.get(`${ctx.scope.account}/${ctx.scope.region}`)?.has('ec2:network-interfaces') ?? false;
-}

@@ -1,7 +1,7 @@
 /** Helpers shared by the AWS checks. */
 import { AI_SERVICES } from '../../analysis/aws-zones.js';
 import { SUPPORTING_SERVICES } from '../../analysis/aws-network.js';
-import { scopeKey, type AwsVpcEndpoint } from '../../inventory/aws.js';
+import { scopeKey, type AwsDataset, type AwsVpcEndpoint } from '../../inventory/aws.js';
 import type { AwsCheckContext } from '../types.js';
 
 // Each inventory list is split by scope once, not filtered again by every check in every scope.
@@ -32,6 +32,11 @@ export function auditedEndpoints(ctx: AwsCheckContext, opts: { interfaceOnly: bo
     .filter((e) => !opts.interfaceOnly || e.type === 'Interface')
     .filter((e) => AI_SERVICES.test(e.service) || (SUPPORTING_SERVICES.test(e.service) && ai.has(e.vpcId)))
     .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Whether a regional data set was captured for the check's scope. */
+export function hasDataset(ctx: AwsCheckContext, dataset: AwsDataset): boolean {
+  return ctx.inventory.datasets.get(scopeKey(ctx.scope))?.has(dataset) ?? false;
 }
 
 export function endpointArn(ctx: AwsCheckContext, e: AwsVpcEndpoint): string {

@@ -29,9 +29,7 @@ export default defineAwsCheck({
     const aclOf = (s: AwsSubnet): AwsNetworkAcl | undefined =>
       acls.find((a) => a.subnetIds.includes(s.id)) ?? acls.find((a) => a.vpcId === s.vpcId && a.isDefault);
     return auditedEndpoints(ctx, { interfaceOnly: true }).flatMap((e): CheckResult[] => {
-      const callers = ctx.zones
-        .subnetsOfVpc(e.vpcId)
-        .filter((s) => ctx.zones.callingZones.has(ctx.zones.zoneOfSubnet(s.id)?.zone ?? ''));
+      const callers = ctx.zones.callingSubnetsOfVpc(e.vpcId);
       const targets = e.subnetIds.map((id) => ctx.zones.subnet(id)).filter((s): s is AwsSubnet => s !== undefined);
       const pairs = callers.flatMap((c) =>
         targets.filter((t) => t.id !== c.id && c.cidr && t.cidr).map((t) => [c, t] as const),

@@ -1,7 +1,7 @@
 import { admittedSubnets } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { auditedEndpoints, endpointResource, inScope } from './support.js';
-import { endpointGroups, hasEniData } from './sg-support.js';
+import { auditedEndpoints, endpointResource, hasDataset, inScope } from './support.js';
+import { endpointGroups } from './sg-support.js';
 import { ENDPOINT_SECURITY_GROUP } from './snippets.js';
 
 export default defineAwsCheck({
@@ -30,7 +30,14 @@ export default defineAwsCheck({
       const { groups, missing } = endpointGroups(ctx, e);
       if (e.groupIds.length === 0 || missing.length > 0) return [];
       const subnets = ctx.zones.subnetsOfVpc(e.vpcId);
-      const { admitted, unresolved } = admittedSubnets(groups, subnets, ctx.zones, 443, hasEniData(ctx), enis);
+      const { admitted, unresolved } = admittedSubnets(
+        groups,
+        subnets,
+        ctx.zones,
+        443,
+        hasDataset(ctx, 'ec2:network-interfaces'),
+        enis,
+      );
       const outsiders = [...admitted.keys()]
         .sort()
         .map((id) => ({

@@ -1,7 +1,7 @@
 import { admittedSubnets } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { auditedEndpoints, endpointResource, inScope } from './support.js';
-import { endpointGroups, hasEniData } from './sg-support.js';
+import { auditedEndpoints, endpointResource, hasDataset, inScope } from './support.js';
+import { endpointGroups } from './sg-support.js';
 import { ENDPOINT_SECURITY_GROUP } from './snippets.js';
 
 export default defineAwsCheck({
@@ -26,9 +26,7 @@ export default defineAwsCheck({
     return auditedEndpoints(ctx, { interfaceOnly: true }).flatMap((e): CheckResult[] => {
       const { groups, missing } = endpointGroups(ctx, e);
       if (missing.length > 0) return [];
-      const callers = ctx.zones
-        .subnetsOfVpc(e.vpcId)
-        .filter((s) => ctx.zones.callingZones.has(ctx.zones.zoneOfSubnet(s.id)?.zone ?? ''));
+      const callers = ctx.zones.callingSubnetsOfVpc(e.vpcId);
       if (callers.length === 0) {
         return [
           {
@@ -40,7 +38,14 @@ export default defineAwsCheck({
           },
         ];
       }
-      const { admitted, unresolved } = admittedSubnets(groups, callers, ctx.zones, 443, hasEniData(ctx), enis);
+      const { admitted, unresolved } = admittedSubnets(
+        groups,
+        callers,
+        ctx.zones,
+        443,
+        hasDataset(ctx, 'ec2:network-interfaces'),
+        enis,
+      );
       // A subnet reached through a group reference counts when its callers carry that group; a CIDR must cover it whole.
       const blocked = callers
         .filter((s) => !(admitted.get(s.id) ?? []).some((a) => a.whole || a.via.includes('members of')))
