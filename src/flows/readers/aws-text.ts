@@ -60,33 +60,26 @@ const ERRORS = [
   'port out of range',
 ] as const;
 
+function setV4(b: FlowBatch, r: number, isSrc: boolean, v4: number): 0 {
+  if (isSrc) {
+    b.src[r] = v4;
+    b.family[r]! &= ~SRC_V6;
+  } else {
+    b.dst[r] = v4;
+    b.family[r]! &= ~DST_V6;
+  }
+  return 0;
+}
+
 /** 0 when an address was stored, 1 for "-", 2 when invalid. IPv6 goes to the text side table. */
 function addr(buf: Buffer, s: number, e: number, b: FlowBatch, r: number, isSrc: boolean): number {
   const v4 = ipv4FromBytes(buf, s, e);
-  if (v4 >= 0) {
-    if (isSrc) {
-      b.src[r] = v4;
-      b.family[r]! &= ~SRC_V6;
-    } else {
-      b.dst[r] = v4;
-      b.family[r]! &= ~DST_V6;
-    }
-    return 0;
-  }
+  if (v4 >= 0) return setV4(b, r, isSrc, v4);
   if (e - s === 1 && buf[s] === 45) return 1;
   const six = parseIPv6(buf.toString('latin1', s, e));
   if (six === undefined) return 2;
-  if (typeof six === 'number') {
-    // IPv4-mapped IPv6: classify as the IPv4 address.
-    if (isSrc) {
-      b.src[r] = six;
-      b.family[r]! &= ~SRC_V6;
-    } else {
-      b.dst[r] = six;
-      b.family[r]! &= ~DST_V6;
-    }
-    return 0;
-  }
+  // IPv4-mapped IPv6: classify as the IPv4 address.
+  if (typeof six === 'number') return setV4(b, r, isSrc, six);
   if (isSrc) {
     b.family[r]! |= SRC_V6;
     b.srcV6[r] = six;
