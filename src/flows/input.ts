@@ -165,8 +165,9 @@ export function sniffFormat(head: Buffer, gzip: boolean, logFormat?: string): Sn
 export const CHUNK_BYTES = 1 << 20;
 
 /**
- * Streams a file (gunzipping when needed) and calls onLines with buffers that hold only whole lines; the last
- * line may lack its newline. The work buffer is reused: memory is bounded by the chunk size and the longest line.
+ * Streams a file (gunzipping when needed) and calls onLines with buffers that hold only whole lines, each ending
+ * with "\n" (one is added after a last line that lacks it, so parsers can scan to the newline without bounds checks).
+ * The work buffer is reused: memory is bounded by the chunk size and the longest line.
  */
 export async function streamLines(
   file: string,
@@ -198,10 +199,22 @@ export async function streamLines(
       work.copy(work, 0, lastNl + 1, have);
       have -= lastNl + 1;
     }
-    if (have > 0) onLines(work, 0, have);
+    finalLine(work, have, onLines);
   } finally {
     raw.destroy();
   }
+}
+
+/** The unterminated last line of a file, given a newline. */
+function finalLine(work: Buffer, have: number, onLines: (buf: Buffer, start: number, end: number) => void): void {
+  if (have === 0) return;
+  let buf = work;
+  if (have === work.length) {
+    buf = Buffer.allocUnsafe(have + 1);
+    work.copy(buf, 0, 0, have);
+  }
+  buf[have] = 10;
+  onLines(buf, 0, have + 1);
 }
 
 /**
@@ -233,7 +246,7 @@ function readPlainLines(
       work.copy(work, 0, lastNl + 1, have);
       have -= lastNl + 1;
     }
-    if (have > 0) onLines(work, 0, have);
+    finalLine(work, have, onLines);
   } finally {
     closeSync(fd);
   }

@@ -156,13 +156,21 @@ export class Interner {
   readonly names: string[] = [];
 
   internBytes(buf: Buffer, s: number, e: number): number {
-    let h1 = 0x811c9dc5;
+    // Four bytes per step: the multiply chain is a quarter as long as byte-at-a-time hashing (ids are ~21 bytes).
+    let h1 = 0x811c9dc5 ^ (e - s);
     let h2 = 0x01000193;
-    for (let i = s; i < e; i++) {
+    let i = s;
+    for (; i + 4 <= e; i += 4) {
+      const w = buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
+      h1 = Math.imul(h1 ^ w, 0x01000193);
+      h2 = Math.imul(h2 + w, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    for (; i < e; i++) {
       const c = buf[i]!;
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 + c, 0x5bd1e995) ^ (h2 >>> 15);
     }
+    h1 ^= h1 >>> 16;
     const key = h1 & 0x3fffffff;
     const check = (h2 ^ (h1 >>> 30)) | 0;
     const first = this.ids.get(key);

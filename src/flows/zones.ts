@@ -25,6 +25,10 @@ export class PrefixTable {
   private readonly ends: Uint32Array;
   private readonly values: Int32Array;
   private readonly dir: Int32Array;
+  /** Per /16: the value when the whole block has one (>= 0), else -1 - index of its per-/24 table in `sub`. */
+  private readonly block: Int32Array;
+  /** Per /24 of mixed /16 blocks: the value when the whole /24 has one, else -1 (binary search). */
+  private readonly sub: Int32Array;
   private readonly v6: { first: bigint; last: bigint; prefix: number; value: number }[];
   private readonly v6Cache = new Map<string, number>();
 
@@ -32,6 +36,8 @@ export class PrefixTable {
     entries: Entry[],
     readonly fallback: number,
   ) {
+    // Negative numbers mark sub-tables in the directory below: values must not be negative.
+    if (fallback < 0 || entries.some((e) => e.value < 0)) throw new Error('prefix table values must be >= 0');
     const v4 = entries.filter((e) => e.cidr.family === 4);
     // Identical CIDRs: keep the first by precedence.
     const seen = new Map<string, Entry>();
@@ -77,6 +83,20 @@ export class PrefixTable {
       this.dir[h] = j;
     }
     this.dir[65536] = out.length;
+    // Most addresses sit in a /16 or /24 that one interval covers (or none does): two array reads instead of a search.
+    this.block = new Int32Array(65536);
+    const subs: number[] = [];
+    for (let h = 0; h < 65536; h++) {
+      const lo = h * 65536;
+      const v = this.uniform(lo, lo + 65535);
+      if (v !== undefined) {
+        this.block[h] = v;
+        continue;
+      }
+      this.block[h] = -1 - subs.length / 256;
+      for (let k = 0; k < 256; k++) subs.push(this.uniform(lo + k * 256, lo + k * 256 + 255) ?? -1);
+    }
+    this.sub = Int32Array.from(subs);
     this.v6 = entries
       .filter((e) => e.cidr.family === 6)
       .sort((a, b) => b.cidr.prefix - a.cidr.prefix || a.order - b.order)
@@ -92,7 +112,24 @@ export class PrefixTable {
     return this.starts.length;
   }
 
+  /** The one value of every address in [lo, hi], or undefined when they differ. */
+  private uniform(lo: number, hi: number): number | undefined {
+    let a = this.dir[lo >>> 16]!;
+    const n = this.starts.length;
+    while (a < n && this.ends[a]! < lo) a++;
+    if (a >= n || this.starts[a]! > hi) return this.fallback;
+    return this.starts[a]! <= lo && this.ends[a]! >= hi ? this.values[a]! : undefined;
+  }
+
   lookup4(ip: number): number {
+    const b = this.block[ip >>> 16]!;
+    if (b >= 0) return b;
+    const v = this.sub[(-1 - b) * 256 + ((ip >>> 8) & 255)]!;
+    if (v >= 0) return v;
+    return this.search4(ip);
+  }
+
+  private search4(ip: number): number {
     const h = ip >>> 16;
     let lo = this.dir[h]!;
     let hi = Math.min(this.dir[h + 1]! + 1, this.starts.length) - 1;

@@ -7,8 +7,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { readAwsText } from '../../src/flows/readers/aws-text.js';
-import { KNOWN_FIELDS } from '../../src/flows/readers/aws-fields.js';
+import { parseAwsRecord, readAwsText } from '../../src/flows/readers/aws-text.js';
+import { columnMap, KNOWN_FIELDS, type ColumnMap } from '../../src/flows/readers/aws-fields.js';
+import { fastParser } from '../../src/flows/readers/aws-fast.js';
 import { readAzure } from '../../src/flows/readers/azure.js';
 import { readGcp } from '../../src/flows/readers/gcp.js';
 import { readRoute53 } from '../../src/flows/readers/route53.js';
@@ -157,9 +158,12 @@ test('prefix table agrees with a brute-force longest-prefix match over random ne
     fc.property(
       fc.array(cidrArb, { maxLength: 30 }),
       fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 50 }),
-      (cidrs, ips) => {
+      (cidrs, random) => {
         const entries = cidrs.map((c, order) => ({ cidr: parseCidr(c), value: order + 1, order }));
         const table = new PrefixTable(entries, 0);
+        // Random addresses rarely land where blocks are mixed: also probe both edges of every CIDR and just outside.
+        const edges = entries.flatMap((e) => [e.cidr.first - 1n, e.cidr.first, e.cidr.last, e.cidr.last + 1n]);
+        const ips = [...random, ...edges.filter((x) => x >= 0n && x <= 0xffffffffn).map(Number)];
         for (const ip of ips) {
           let best = 0;
           let bestPrefix = -1;
@@ -215,4 +219,90 @@ test('AWS reader: an address field is stored exactly when it is a valid dotted I
   } finally {
     t.cleanup();
   }
+});
+
+const COLUMNS = [
+  'family',
+  'src',
+  'dst',
+  'srcPort',
+  'dstPort',
+  'proto',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'action',
+  'status',
+  'dir',
+  'trafficPath',
+  'service',
+  'iface',
+] as const;
+
+test('AWS reader: the compiled fast path stores exactly what the reference parser stores, on every line it accepts', () => {
+  const layouts = [
+    'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status',
+    'version vpc-id srcaddr pkt-srcaddr dstaddr pkt-dstaddr srcport dstport protocol bytes start end action log-status flow-direction traffic-path pkt-dst-aws-service interface-id',
+    'pkt-dstaddr dstaddr start srcaddr end pkt-srcaddr action bytes',
+  ].map((l) => columnMap(l) as ColumnMap);
+  const junk = fc.oneof(
+    fc.constantFrom('-', '0', '65536', '1763769600123', 'ACCEPT', 'OK', 'NODATA', 'SKIPDATA', 'S3', 'x', '2001:db8::1'),
+    fc.constantFrom('256.1.1.1', '1.2.3', '01.2.3.4', '1.2.3.4.5', '1..2.3', '1.2.3.4x', '1234.1.1.1', '4294967296'),
+    fc.stringMatching(/^[0-9.-]{1,12}$/),
+  );
+  // Per field a plausible value most of the time, junk sometimes, so lines are records often and broken often.
+  const plausible = (name: string): fc.Arbitrary<string> => {
+    if (name.endsWith('addr')) return fc.oneof(fc.ipV4(), fc.constant('-'));
+    if (name === 'action') return fc.constantFrom('ACCEPT', 'REJECT', '-');
+    if (name === 'log-status') return fc.constantFrom('OK', 'OK', 'NODATA', 'SKIPDATA', '-');
+    if (name === 'flow-direction') return fc.constantFrom('ingress', 'egress', '-');
+    if (name === 'pkt-dst-aws-service') return fc.constantFrom('S3', 'DYNAMODB', 'AMAZON', '-');
+    if (name.endsWith('-id')) return fc.constantFrom('eni-0a1b2c3d4e5f60718', 'vpc-1', '123456789012', '-');
+    if (name === 'start' || name === 'end') return fc.constantFrom('1763769600', '1763769600123', '0', '-');
+    return fc.oneof(fc.nat({ max: 70000 }).map(String), fc.constant('-'));
+  };
+  const field = (name: string) => fc.oneof({ arbitrary: plausible(name), weight: 30 }, { arbitrary: junk, weight: 1 });
+  const sep = fc.oneof({ arbitrary: fc.constant(' '), weight: 60 }, fc.constantFrom('  ', '\t', ' \r', '\r'));
+  const line = (map: ColumnMap) =>
+    fc
+      .tuple(
+        fc.tuple(...map.names.map((n) => fc.tuple(field(n), sep))),
+        fc.integer({ min: -1, max: 1 }),
+        fc.oneof({ arbitrary: fc.constant('\n'), weight: 10 }, fc.constantFrom('\r\n', ' \n')),
+      )
+      .map(([parts, extra, eol]) => {
+        // Sometimes a field too few or too many.
+        const fields = extra < 0 ? parts.slice(0, -1) : extra > 0 ? [...parts, ['7', ' '] as const] : parts;
+        return fields.map(([t, s], i) => (i < fields.length - 1 ? t + s : t)).join('') + eol;
+      });
+  const interner = new Interner();
+  let accepted = 0;
+  let runs = 0;
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: layouts.length - 1 }).chain((k) => fc.tuple(fc.constant(k), line(layouts[k]!))),
+      ([k, text]) => {
+        const map = layouts[k]!;
+        const buf = Buffer.from(text, 'latin1');
+        const fast = new FlowBatch(1);
+        fast.clearRow(0);
+        const q = fastParser(map.ids)(buf, 0, fast, 0, interner);
+        const ref = new FlowBatch(1);
+        ref.clearRow(0);
+        let le = text.indexOf('\n');
+        while (le > 0 && (text[le - 1] === '\r' || text[le - 1] === ' ')) le--;
+        const err = parseAwsRecord(buf, 0, le, map.ids, ref, 0, interner);
+        runs++;
+        if (q < 0) return;
+        accepted++;
+        assert.equal(err, 0, `fast path accepted a line the reference refuses: ${JSON.stringify(text)}`);
+        assert.equal(q, text.indexOf('\n'));
+        for (const c of COLUMNS) assert.equal(fast[c][0], ref[c][0], `${c} of ${JSON.stringify(text)}`);
+      },
+    ),
+    { numRuns: 3000, seed: 11 },
+  );
+  // The property says nothing if the fast path refused everything.
+  assert.ok(accepted > runs / 20, `fast path accepted ${accepted} of ${runs} lines`);
 });

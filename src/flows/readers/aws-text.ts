@@ -46,6 +46,7 @@ import {
   type ColumnMap,
 } from './aws-fields.js';
 import type { ReaderSink } from './sink.js';
+import { fastParser, type FastParser } from './aws-fast.js';
 
 const ERRORS = [
   '',
@@ -310,6 +311,143 @@ export function regionFromPath(file: string): string {
   return REGION_IN_PATH.exec(file)?.[1] ?? '';
 }
 
+/** Per-file reading state; the chunk loop is a method so every file shares one optimised copy of it. */
+class AwsTextReader {
+  map: ColumnMap | undefined;
+  cols: Uint8Array = new Uint8Array(0);
+  fast: FastParser | undefined;
+  tgwMap: ColumnMap | undefined;
+  lineNo = 0;
+  records = 0;
+  format = 'aws-vpc';
+  readonly fixed: ColumnMap | undefined;
+  readonly source: BatchSource;
+
+  constructor(
+    readonly file: string,
+    options: AwsTextOptions,
+    readonly batch: FlowBatch,
+    readonly sink: ReaderSink,
+    readonly interner: Interner,
+  ) {
+    const fixed = options.logFormat !== undefined ? columnMap(options.logFormat) : undefined;
+    if (typeof fixed === 'string') throw new Error(`--log-format: ${fixed}`);
+    this.fixed = fixed;
+    const pathRegion = regionFromPath(file);
+    const source: BatchSource = {
+      file,
+      format: this.format,
+      provider: 'aws',
+      rawLine: (b, i) => b.buf!.toString('utf8', b.lineStart[i], b.lineEnd[i]),
+      describe: (b, i) => describeAwsRecord(source.rawLine(b, i).split(' '), this.map!.names, pathRegion),
+    };
+    this.source = source;
+  }
+
+  private useMap(m: ColumnMap): void {
+    this.map = m;
+    this.cols = m.ids;
+    this.fast = fastParser(m.ids);
+    this.format = m.tgw ? 'aws-tgw' : 'aws-vpc';
+  }
+
+  /** Whole lines buf[start, end), the last ending with "\n". */
+  lines(buf: Buffer, start: number, end: number): void {
+    const batch = this.batch;
+    const interner = this.interner;
+    batch.buf = buf;
+    batch.n = 0;
+    let p = start;
+    while (p < end) {
+      this.lineNo++;
+      const c0 = buf[p]!;
+      // Records (not headers, not indented, format known) take the fast path; it refuses what it does not handle.
+      const fast = this.fast;
+      if (fast !== undefined && c0 > 32 && !(c0 >= 97 && c0 <= 122)) {
+        const r = batch.n;
+        batch.clearRow(r);
+        const q = fast(buf, p, batch, r, interner);
+        if (q >= 0) {
+          batch.line[r] = this.lineNo;
+          batch.lineStart[r] = p;
+          batch.lineEnd[r] = q;
+          this.records++;
+          p = q + 1;
+          if (++batch.n === batch.capacity) {
+            this.sink.flush(batch);
+            batch.n = 0;
+          }
+          continue;
+        }
+      }
+      p = this.slowLine(buf, p, end);
+    }
+    if (batch.n > 0) {
+      this.sink.flush(batch);
+      batch.n = 0;
+    }
+  }
+
+  /** One line by the general path (headers, the first record, anything the fast path refused); returns the next line's start. */
+  private slowLine(buf: Buffer, p: number, end: number): number {
+    const batch = this.batch;
+    const file = this.file;
+    let nl = buf.indexOf(10, p);
+    if (nl < 0 || nl >= end) nl = end;
+    let le = nl;
+    while (le > p && (buf[le - 1] === 13 || buf[le - 1] === 32)) le--;
+    let ls = p;
+    while (ls < le && buf[ls] === 32) ls++;
+    const next = nl + 1;
+    if (le <= ls) return next;
+    const c0 = buf[ls]!;
+    // A header: the first line of an S3 file, or again where files were concatenated.
+    if (c0 >= 97 && c0 <= 122) {
+      let sp = buf.indexOf(32, ls);
+      if (sp < 0 || sp > le) sp = le;
+      if (KNOWN_FIELDS.has(buf.toString('latin1', ls, sp).replace(/_/g, '-'))) {
+        const m = columnMap(buf.toString('latin1', ls, le));
+        if (typeof m === 'string') this.sink.malformed(file, this.lineNo, `header: ${m}`);
+        else this.useMap(m);
+        return next;
+      }
+    }
+    if (this.map === undefined) {
+      if (this.fixed) this.useMap(this.fixed);
+      else {
+        const second = buf.toString('latin1', ls, Math.min(le, ls + 40)).split(' ')[1];
+        this.useMap(columnMap((second === 'TransitGateway' ? AWS_TGW_DEFAULT : AWS_V2_DEFAULT).join(' ')) as ColumnMap);
+      }
+      this.source.format = this.format;
+    }
+    const r = batch.n;
+    batch.clearRow(r);
+    let err = parseAwsRecord(buf, ls, le, this.cols, batch, r, this.interner);
+    if (err === 1 || err === 2) {
+      // CloudWatch groups can mix VPC and TGW records ("6 TransitGateway …"): retry with the TGW default.
+      const second = buf.toString('latin1', ls, Math.min(le, ls + 40)).split(' ')[1];
+      if (second === 'TransitGateway' && !this.map!.tgw) {
+        this.tgwMap ??= columnMap(AWS_TGW_DEFAULT.join(' ')) as ColumnMap;
+        batch.clearRow(r);
+        err = parseAwsRecord(buf, ls, le, this.tgwMap.ids, batch, r, this.interner);
+      }
+    }
+    if (err !== 0) {
+      this.sink.malformed(file, this.lineNo, ERRORS[err]!);
+      return next;
+    }
+    batch.line[r] = this.lineNo;
+    batch.lineStart[r] = ls;
+    batch.lineEnd[r] = le;
+    this.records++;
+    if (++batch.n === batch.capacity) {
+      this.sink.flush(batch);
+      batch.n = 0;
+    }
+    return next;
+  }
+}
+
 export async function readAwsText(
   file: string,
   gzip: boolean,
@@ -318,94 +456,8 @@ export async function readAwsText(
   sink: ReaderSink,
   interner: Interner,
 ): Promise<{ records: number; format: string }> {
-  let map: ColumnMap | undefined;
-  let cols: Uint8Array = new Uint8Array(0);
-  let tgwMap: ColumnMap | undefined;
-  let lineNo = 0;
-  let records = 0;
-  let format = 'aws-vpc';
-  const pathRegion = regionFromPath(file);
-  const fixed = options.logFormat !== undefined ? columnMap(options.logFormat) : undefined;
-  if (typeof fixed === 'string') throw new Error(`--log-format: ${fixed}`);
-
-  const useMap = (m: ColumnMap) => {
-    map = m;
-    cols = m.ids;
-    format = m.tgw ? 'aws-tgw' : 'aws-vpc';
-  };
-
-  const source: BatchSource = {
-    file,
-    format,
-    provider: 'aws',
-    rawLine: (b, i) => b.buf!.toString('utf8', b.lineStart[i], b.lineEnd[i]),
-    describe: (b, i) => describeAwsRecord(source.rawLine(b, i).split(' '), map!.names, pathRegion),
-  };
-  batch.source = source;
-
-  await streamLines(file, gzip, (buf, start, end) => {
-    batch.buf = buf;
-    batch.n = 0;
-    let p = start;
-    while (p < end) {
-      let nl = buf.indexOf(10, p);
-      if (nl < 0 || nl >= end) nl = end;
-      lineNo++;
-      let le = nl;
-      while (le > p && (buf[le - 1] === 13 || buf[le - 1] === 32)) le--;
-      let ls = p;
-      while (ls < le && buf[ls] === 32) ls++;
-      p = nl + 1;
-      if (le <= ls) continue;
-      const c0 = buf[ls]!;
-      // A header: the first line of an S3 file, or again where files were concatenated.
-      if (c0 >= 97 && c0 <= 122) {
-        const text = buf.toString('latin1', ls, le);
-        const first = text.slice(0, text.indexOf(' ') >>> 0);
-        if (KNOWN_FIELDS.has(first.replace(/_/g, '-'))) {
-          const m = columnMap(text);
-          if (typeof m === 'string') sink.malformed(file, lineNo, `header: ${m}`);
-          else useMap(m);
-          continue;
-        }
-      }
-      if (map === undefined) {
-        if (fixed) useMap(fixed);
-        else {
-          const second = buf.toString('latin1', ls, Math.min(le, ls + 40)).split(' ')[1];
-          useMap(columnMap((second === 'TransitGateway' ? AWS_TGW_DEFAULT : AWS_V2_DEFAULT).join(' ')) as ColumnMap);
-        }
-        source.format = format;
-      }
-      const r = batch.n;
-      batch.clearRow(r);
-      let err = parseAwsRecord(buf, ls, le, cols, batch, r, interner);
-      if (err === 1 || err === 2) {
-        // CloudWatch groups can mix VPC and TGW records ("6 TransitGateway …"): retry with the TGW default.
-        const second = buf.toString('latin1', ls, Math.min(le, ls + 40)).split(' ')[1];
-        if (second === 'TransitGateway' && !map!.tgw) {
-          tgwMap ??= columnMap(AWS_TGW_DEFAULT.join(' ')) as ColumnMap;
-          batch.clearRow(r);
-          err = parseAwsRecord(buf, ls, le, tgwMap.ids, batch, r, interner);
-        }
-      }
-      if (err !== 0) {
-        sink.malformed(file, lineNo, ERRORS[err]!);
-        continue;
-      }
-      batch.line[r] = lineNo;
-      batch.lineStart[r] = ls;
-      batch.lineEnd[r] = le;
-      records++;
-      if (++batch.n === batch.capacity) {
-        sink.flush(batch);
-        batch.n = 0;
-      }
-    }
-    if (batch.n > 0) {
-      sink.flush(batch);
-      batch.n = 0;
-    }
-  });
-  return { records, format };
+  const reader = new AwsTextReader(file, options, batch, sink, interner);
+  batch.source = reader.source;
+  await streamLines(file, gzip, (buf, start, end) => reader.lines(buf, start, end));
+  return { records: reader.records, format: reader.format };
 }
