@@ -271,6 +271,7 @@ export class FlowAnalysis implements ReaderSink {
   finish(files: FileReport[], engine: 'js' | 'duckdb' = 'js'): FlowRunResult {
     for (const r of this.rules) r.finish?.(this.ctx);
     for (const r of this.dnsRules) r.finish?.(this.ctx);
+    this.ctx.settleRuleUse();
     const matrix: MatrixCell[] = [];
     const { cells, zcount } = this;
     for (let s = 0; s < zcount; s++) {

@@ -38,16 +38,25 @@ export class FlowContext {
   readonly learnedAi4 = new Set<number>();
   readonly learnedAi6 = new Set<string>();
   static readonly MAX_LEARNED = 100_000;
-  /** Per (from, to, protocol class): decision index + 1 for each destination port (65536 = none). Lazily allocated. */
-  /** Dense (from × zones + to) × 4 + protocol class → port table; pre-sized so it never degrades to a dictionary. */
-  private readonly decisionIndex: (Int32Array | null)[];
+  /**
+   * Rule port ranges cut 0..65535 into segments with one decision each: `segmentOfPort` (shared by all zone pairs,
+   * 64 KiB, stays in cache) maps a port (65536 = none) to its segment, and `decisionTable` holds decision index + 1
+   * per ((from × zones + to) × 4 + protocol class) × segments + segment, 0 until that zone pair is first asked.
+   */
+  private readonly cuts: number[];
+  private readonly segmentOfPort: Uint16Array;
+  private readonly segments: number;
+  private readonly decisionTable: Int32Array;
   private readonly zoneCount: number;
   private readonly decisionList: CachedDecision[] = [];
   private readonly decisionByReason = new Map<string, number>();
   /** The zone approved AI endpoint addresses are placed in: the first service zone, else none (-1). */
   readonly aiZone: number;
-  /** Accepted rows credited to each allow rule (by index). */
+  /** Accepted rows credited to each allow rule (by index); complete after settleRuleUse(). */
   readonly ruleUse: Float64Array;
+  /** Per decision index: 1 when allowed, and rows credited to it (summed into ruleUse by settleRuleUse()). */
+  private allowedById = new Uint8Array(64);
+  private creditsById = new Float64Array(64);
 
   constructor(
     readonly policy: ZonePolicy,
@@ -76,7 +85,18 @@ export class FlowContext {
     this.approvedResolvers = PrefixTable.ofCidrs([...PROVIDER_RESOLVERS, ...settings.approved_resolvers]);
     this.ruleUse = new Float64Array(policy.rules.length);
     this.zoneCount = zones.names.length;
-    this.decisionIndex = new Array<Int32Array | null>(zones.names.length * zones.names.length * 4).fill(null);
+    const cuts = new Set<number>([0, 65536]);
+    for (const r of policy.rules) {
+      cuts.add(r.portRange.low);
+      cuts.add(r.portRange.high + 1);
+    }
+    this.cuts = [...cuts].filter((c) => c <= 65536).sort((a, b) => a - b);
+    // The last segment is "no port" (65536).
+    this.segments = this.cuts.length;
+    this.segmentOfPort = new Uint16Array(65537);
+    for (let k = 0; k + 1 < this.cuts.length; k++) this.segmentOfPort.fill(k, this.cuts[k], this.cuts[k + 1]);
+    this.segmentOfPort[65536] = this.segments - 1;
+    this.decisionTable = new Int32Array(this.zoneCount * this.zoneCount * 4 * this.segments);
     const service = [...policy.zones.values()].find((z) => z.kind === 'service');
     this.aiZone = service ? (zones.zoneId(service.name) ?? -1) : -1;
   }
@@ -87,19 +107,46 @@ export class FlowContext {
    * segment, so the hot path is an array read.
    */
   decision(from: number, to: number, proto: number, port: number): CachedDecision {
-    // Only tcp, udp and icmp differ in meaning; every other protocol is "any".
-    const pc = proto === 6 ? 0 : proto === 17 ? 1 : proto === 1 || proto === 58 ? 2 : 3;
-    const q = port < 0 || port > 65535 ? 65536 : port;
-    const key = (from * this.zoneCount + to) * 4 + pc;
-    const ports = this.decisionIndex[key] ?? this.fillKey(key, from, to, pc);
-    return this.decisionList[ports[q]! - 1]!;
+    return this.decisionList[this.decisionId(from, to, proto, port)]!;
   }
 
-  private fillKey(key: number, from: number, to: number, pc: number): Int32Array {
-    const ports = this.fillPorts(from, to, pc === 0 ? 6 : pc === 1 ? 17 : pc === 2 ? 1 : -1);
-    this.decisionIndex[key] = ports;
-    return ports;
+  /** The index of the decision (for isAllowedId / credit / decisionById): the per-row hot path reads no object. */
+  decisionId(from: number, to: number, proto: number, port: number): number {
+    // Only tcp, udp and icmp differ in meaning; every other protocol is "any".
+    const pc = proto === 6 ? 0 : proto === 17 ? 1 : proto === 1 || proto === 58 ? 2 : 3;
+    const seg = this.segmentOfPort[port < 0 || port > 65535 ? 65536 : port]!;
+    const base = ((from * this.zoneCount + to) * 4 + pc) * this.segments;
+    let v = this.decisionTable[base + seg]!;
+    if (v === 0) {
+      this.fillPair(base, from, to, pc);
+      v = this.decisionTable[base + seg]!;
+    }
+    return v - 1;
   }
+
+  isAllowedId(id: number): boolean {
+    return this.allowedById[id] === 1;
+  }
+
+  decisionById(id: number): CachedDecision {
+    return this.decisionList[id]!;
+  }
+
+  /** Credits one accepted row to the allow rules of decision `id` (counted per decision, summed at the end). */
+  credit(id: number): void {
+    this.creditsById[id]!++;
+  }
+
+  /** Adds the per-decision credits to ruleUse (once, after the last batch). */
+  settleRuleUse(): void {
+    for (let id = 0; id < this.decisionList.length; id++) {
+      const n = this.creditsById[id]!;
+      if (n === 0) continue;
+      for (const r of this.decisionList[id]!.rules) this.ruleUse[r]! += n;
+      this.creditsById[id] = 0;
+    }
+  }
+
 
   /**
    * Every decision as port segments, for SQL: (from zone, to zone, protocol class 0 tcp / 1 udp / 2 icmp / 3 other,
@@ -124,13 +171,7 @@ export class FlowContext {
       explicitDeny: boolean;
     }[] = [];
     const protocols: Protocol[] = ['tcp', 'udp', 'icmp', 'any'];
-    // Rule port ranges cut 0..65535 into segments with one decision each (as in fillPorts, without the tables).
-    const cuts = new Set<number>([0, 65536]);
-    for (const r of this.policy.rules) {
-      cuts.add(r.portRange.low);
-      cuts.add(r.portRange.high + 1);
-    }
-    const sorted = [...cuts].filter((c) => c <= 65536).sort((a, b) => a - b);
+    const sorted = this.cuts;
     for (let from = 0; from < this.zoneCount; from++) {
       for (let to = 0; to < this.zoneCount; to++) {
         for (let pc = 0; pc < 4; pc++) {
@@ -170,9 +211,9 @@ export class FlowContext {
     return out;
   }
 
-  private fillPorts(from: number, to: number, proto: number): Int32Array {
-    const protocol: Protocol =
-      proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 1 || proto === 58 ? 'icmp' : 'any';
+  /** Decides every port segment of one (from, to, protocol class) once. */
+  private fillPair(base: number, from: number, to: number, pc: number): void {
+    const protocol: Protocol = pc === 0 ? 'tcp' : pc === 1 ? 'udp' : pc === 2 ? 'icmp' : 'any';
     const ask = (port: number | undefined): number => {
       const r = decide(this.policy, {
         from: this.zones.names[from]!,
@@ -188,19 +229,20 @@ export class FlowContext {
         idx = this.decisionList.length;
         this.decisionList.push({ allowed: r.allowed, kind: r.kind, rules, reason: r.reason });
         this.decisionByReason.set(sig, idx);
+        if (idx >= this.allowedById.length) {
+          const allowed = new Uint8Array(idx * 2);
+          allowed.set(this.allowedById);
+          this.allowedById = allowed;
+          const credits = new Float64Array(idx * 2);
+          credits.set(this.creditsById);
+          this.creditsById = credits;
+        }
+        this.allowedById[idx] = r.allowed ? 1 : 0;
       }
       return idx + 1;
     };
-    const ports = new Int32Array(65537);
-    const cuts = new Set<number>([0, 65536]);
-    for (const r of this.policy.rules) {
-      cuts.add(r.portRange.low);
-      cuts.add(r.portRange.high + 1);
-    }
-    const sorted = [...cuts].filter((c) => c <= 65536).sort((a, b) => a - b);
-    for (let k = 0; k + 1 < sorted.length; k++) ports.fill(ask(sorted[k]), sorted[k], sorted[k + 1]);
-    ports[65536] = ask(undefined);
-    return ports;
+    for (let k = 0; k + 1 < this.cuts.length; k++) this.decisionTable[base + k] = ask(this.cuts[k]);
+    this.decisionTable[base + this.segments - 1] = ask(undefined);
   }
 
   /**
@@ -210,7 +252,7 @@ export class FlowContext {
   isReplyToAllowed(b: FlowBatch, i: number): boolean {
     const sp = b.srcPort[i]!;
     if (sp < 0) return false;
-    return this.decision(b.dstZone[i]!, b.srcZone[i]!, b.proto[i]!, sp).allowed;
+    return this.allowedById[this.decisionId(b.dstZone[i]!, b.srcZone[i]!, b.proto[i]!, sp)] === 1;
   }
 
   isApprovedAi(b: FlowBatch, i: number): boolean {

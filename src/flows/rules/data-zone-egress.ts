@@ -35,24 +35,28 @@ export const dataZoneEgress: FlowRuleModule = {
         b.service[i] !== SVC_NONE
       )
         continue;
-      if (ctx.isReplyToAllowed(b, i)) continue;
-      const rejected = b.action[i] === ACTION_REJECT;
-      ctx.alerts.hitRow(
-        DATA_EGRESS,
-        rejected ? 'medium' : 'high',
-        `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
-        b,
-        i,
-        () => ({
-          talker: srcText(b, i),
-          message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} egress from data zone ${ctx.zoneName(b.srcZone[i]!)}: ${flowText(b, i)} (destination is not private by configuration)`,
-          evidence: {
-            srcZone: ctx.zoneName(b.srcZone[i]!),
-            dstZone: ctx.zoneName(b.dstZone[i]!),
-            action: rejected ? 'REJECT' : 'ACCEPT',
-          },
-        }),
-      );
+      // Reported outside the loop: a closure over loop variables would allocate a context for every row.
+      if (!ctx.isReplyToAllowed(b, i)) report(b, i, ctx);
     }
   },
 };
+
+function report(b: FlowBatch, i: number, ctx: FlowContext): void {
+  const rejected = b.action[i] === ACTION_REJECT;
+  ctx.alerts.hitRow(
+    DATA_EGRESS,
+    rejected ? 'medium' : 'high',
+    `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
+    b,
+    i,
+    () => ({
+      talker: srcText(b, i),
+      message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} egress from data zone ${ctx.zoneName(b.srcZone[i]!)}: ${flowText(b, i)} (destination is not private by configuration)`,
+      evidence: {
+        srcZone: ctx.zoneName(b.srcZone[i]!),
+        dstZone: ctx.zoneName(b.dstZone[i]!),
+        action: rejected ? 'REJECT' : 'ACCEPT',
+      },
+    }),
+  );
+}

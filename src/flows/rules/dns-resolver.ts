@@ -37,24 +37,29 @@ export const dnsResolver: FlowRuleModule = {
       const sz = b.srcZone[i]!;
       // Queries arriving from the internet at a resolver of yours are not a bypass by your workloads.
       if (sz === ctx.zones.internet) continue;
-      const rejected = b.action[i] === ACTION_REJECT;
-      const sensitive = ctx.isData[sz] === 1 || ctx.isInference[sz] === 1 || ctx.isSandbox[sz] === 1;
-      ctx.alerts.hitRow(
-        DNS_RESOLVER,
-        rejected ? 'low' : sensitive ? 'high' : 'medium',
-        `${srcText(b, i)}>${dstText(b, i)}:${port}`,
-        b,
-        i,
-        () => ({
-          talker: srcText(b, i),
-          message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} DNS from zone ${ctx.zoneName(sz)} to resolver ${dstText(b, i)} (zone ${ctx.zoneName(b.dstZone[i]!)}), which is not approved: ${flowText(b, i)}`,
-          evidence: {
-            srcZone: ctx.zoneName(sz),
-            dstZone: ctx.zoneName(b.dstZone[i]!),
-            action: rejected ? 'REJECT' : 'ACCEPT',
-          },
-        }),
-      );
+      // Reported outside the loop: a closure over loop variables would allocate a context for every row.
+      report(b, i, ctx, sz, port);
     }
   },
 };
+
+function report(b: FlowBatch, i: number, ctx: FlowContext, sz: number, port: number): void {
+  const rejected = b.action[i] === ACTION_REJECT;
+  const sensitive = ctx.isData[sz] === 1 || ctx.isInference[sz] === 1 || ctx.isSandbox[sz] === 1;
+  ctx.alerts.hitRow(
+    DNS_RESOLVER,
+    rejected ? 'low' : sensitive ? 'high' : 'medium',
+    `${srcText(b, i)}>${dstText(b, i)}:${port}`,
+    b,
+    i,
+    () => ({
+      talker: srcText(b, i),
+      message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} DNS from zone ${ctx.zoneName(sz)} to resolver ${dstText(b, i)} (zone ${ctx.zoneName(b.dstZone[i]!)}), which is not approved: ${flowText(b, i)}`,
+      evidence: {
+        srcZone: ctx.zoneName(sz),
+        dstZone: ctx.zoneName(b.dstZone[i]!),
+        action: rejected ? 'REJECT' : 'ACCEPT',
+      },
+    }),
+  );
+}

@@ -37,23 +37,28 @@ export const inferenceExternal: FlowRuleModule = {
       // DNS is the resolver rule's business; approved AI endpoints were re-zoned to the service zone already.
       const port = b.dstPort[i]!;
       if (port === 53 || port === 853 || ctx.isApprovedAi(b, i) || ctx.isReplyToAllowed(b, i)) continue;
-      const rejected = b.action[i] === ACTION_REJECT;
-      ctx.alerts.hitRow(
-        INFERENCE_EXTERNAL,
-        rejected ? 'low' : 'high',
-        `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
-        b,
-        i,
-        () => ({
-          talker: srcText(b, i),
-          message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection from inference zone ${ctx.zoneName(b.srcZone[i]!)} to an endpoint that is not an approved AI endpoint: ${flowText(b, i)}`,
-          evidence: {
-            srcZone: ctx.zoneName(b.srcZone[i]!),
-            dstZone: ctx.zoneName(b.dstZone[i]!),
-            action: rejected ? 'REJECT' : 'ACCEPT',
-          },
-        }),
-      );
+      // Reported outside the loop: a closure over loop variables would allocate a context for every row.
+      report(b, i, ctx);
     }
   },
 };
+
+function report(b: FlowBatch, i: number, ctx: FlowContext): void {
+  const rejected = b.action[i] === ACTION_REJECT;
+  ctx.alerts.hitRow(
+    INFERENCE_EXTERNAL,
+    rejected ? 'low' : 'high',
+    `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
+    b,
+    i,
+    () => ({
+      talker: srcText(b, i),
+      message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection from inference zone ${ctx.zoneName(b.srcZone[i]!)} to an endpoint that is not an approved AI endpoint: ${flowText(b, i)}`,
+      evidence: {
+        srcZone: ctx.zoneName(b.srcZone[i]!),
+        dstZone: ctx.zoneName(b.dstZone[i]!),
+        action: rejected ? 'REJECT' : 'ACCEPT',
+      },
+    }),
+  );
+}

@@ -38,12 +38,16 @@ export const internetManagement: FlowRuleModule = {
       const port = b.dstPort[i]!;
       const mgmtPort = port >= 0 && (b.proto[i] === 6 || b.proto[i] === 17) && ctx.managementPort[port] === 1;
       if (ctx.isManagement[dz] !== 1 && !mgmtPort) continue;
-      if (ctx.isReplyToAllowed(b, i)) continue;
-      ctx.alerts.hitRow(INTERNET_MANAGEMENT, 'high', `${dstText(b, i)}:${port}/${b.proto[i]}`, b, i, () => ({
-        talker: srcText(b, i),
-        message: `Internet source reached ${ctx.isManagement[dz] === 1 ? 'management zone ' : 'a management port in zone '}${ctx.zoneName(dz)}: ${flowText(b, i)}`,
-        evidence: { srcZone: ctx.zoneName(b.srcZone[i]!), dstZone: ctx.zoneName(dz), managementPort: mgmtPort },
-      }));
+      // Reported outside the loop: a closure over loop variables would allocate a context for every row.
+      if (!ctx.isReplyToAllowed(b, i)) report(b, i, ctx, dz, port, mgmtPort);
     }
   },
 };
+
+function report(b: FlowBatch, i: number, ctx: FlowContext, dz: number, port: number, mgmtPort: boolean): void {
+  ctx.alerts.hitRow(INTERNET_MANAGEMENT, 'high', `${dstText(b, i)}:${port}/${b.proto[i]}`, b, i, () => ({
+    talker: srcText(b, i),
+    message: `Internet source reached ${ctx.isManagement[dz] === 1 ? 'management zone ' : 'a management port in zone '}${ctx.zoneName(dz)}: ${flowText(b, i)}`,
+    evidence: { srcZone: ctx.zoneName(b.srcZone[i]!), dstZone: ctx.zoneName(dz), managementPort: mgmtPort },
+  }));
+}

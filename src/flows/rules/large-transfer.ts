@@ -65,24 +65,8 @@ export function largeTransfer(): FlowRuleModule {
           continue;
         const bytes = b.bytes[i]!;
         if (bytes <= 0) continue;
-        if (bytes >= lt.flow_bytes) {
-          ctx.alerts.hitRow(
-            LARGE_FLOW,
-            ctx.isData[sz] === 1 ? 'high' : 'medium',
-            `${srcText(b, i)}>${dstText(b, i)}`,
-            b,
-            i,
-            () => ({
-              talker: srcText(b, i),
-              message: `Flow of ${bytes} bytes from zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)} (threshold ${lt.flow_bytes})`,
-              evidence: {
-                srcZone: ctx.zoneName(sz),
-                dstZone: ctx.zoneName(b.dstZone[i]!),
-                thresholdBytes: lt.flow_bytes,
-              },
-            }),
-          );
-        }
+        // Reported outside the loop: a closure over loop variables would allocate a context for every row.
+        if (bytes >= lt.flow_bytes) reportFlow(b, i, ctx, sz, bytes);
         // The windowed sum watches exfiltration: sources in data, inference or sandbox zones to destinations outside
         // the private space (keeping every pair of a busy VPC would cost memory for no finding).
         // Gateway-endpoint destinations (S3, DynamoDB) count too: a bucket outside the organisation is reachable there.
@@ -100,8 +84,9 @@ export function largeTransfer(): FlowRuleModule {
         }
         let bySrc = windows.get(w);
         if (!bySrc) windows.set(w, (bySrc = new Map<number | string, Map<number | string, PairState>>()));
-        const sk = b.family[i]! & SRC_V6 ? b.srcV6[i]! : b.src[i]!;
-        const dk = b.family[i]! & DST_V6 ? b.dstV6[i]! : b.dst[i]!;
+        // IPv4 keys as int32 (a bijection of the uint32): small integers, so Map lookups box nothing.
+        const sk = b.family[i]! & SRC_V6 ? b.srcV6[i]! : b.src[i]! | 0;
+        const dk = b.family[i]! & DST_V6 ? b.dstV6[i]! : b.dst[i]! | 0;
         let byDst = bySrc.get(sk);
         if (!byDst) bySrc.set(sk, (byDst = new Map<number | string, PairState>()));
         let st = byDst.get(dk);
@@ -116,29 +101,54 @@ export function largeTransfer(): FlowRuleModule {
         st.bytes += bytes;
         if (!st.alerted && st.bytes >= lt.pair_bytes) {
           st.alerted = true;
-          const total = st.bytes;
-          const a = ctx.alerts.hitRow(
-            LARGE_PAIR,
-            ctx.isData[sz] === 1 || ctx.isInference[sz] === 1 ? 'high' : 'medium',
-            `${w}|${srcText(b, i)}>${dstText(b, i)}`,
-            b,
-            i,
-            () => ({
-              talker: srcText(b, i),
-              message: `${srcText(b, i)} (zone ${ctx.zoneName(sz)}) sent at least ${total} bytes to ${dstText(b, i)} (zone ${ctx.zoneName(b.dstZone[i]!)}) within a ${lt.window_minutes}-minute window starting ${w >= 0 ? new Date(w * windowSec * 1000).toISOString() : 'unknown'} (threshold ${lt.pair_bytes})`,
-              evidence: {
-                srcZone: ctx.zoneName(sz),
-                dstZone: ctx.zoneName(b.dstZone[i]!),
-                windowMinutes: lt.window_minutes,
-                bytesWhenCrossed: total,
-                thresholdBytes: lt.pair_bytes,
-              },
-            }),
-          );
-          // The alert's byte count is the window total at the crossing, not just this record.
-          if (a) a.bytes = total;
+          reportPair(b, i, ctx, sz, w, st.bytes);
         }
       }
     },
   };
+}
+
+function reportFlow(b: FlowBatch, i: number, ctx: FlowContext, sz: number, bytes: number): void {
+  const lt = ctx.settings.large_transfer;
+  ctx.alerts.hitRow(
+    LARGE_FLOW,
+    ctx.isData[sz] === 1 ? 'high' : 'medium',
+    `${srcText(b, i)}>${dstText(b, i)}`,
+    b,
+    i,
+    () => ({
+      talker: srcText(b, i),
+      message: `Flow of ${bytes} bytes from zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)} (threshold ${lt.flow_bytes})`,
+      evidence: {
+        srcZone: ctx.zoneName(sz),
+        dstZone: ctx.zoneName(b.dstZone[i]!),
+        thresholdBytes: lt.flow_bytes,
+      },
+    }),
+  );
+}
+
+function reportPair(b: FlowBatch, i: number, ctx: FlowContext, sz: number, w: number, total: number): void {
+  const lt = ctx.settings.large_transfer;
+  const windowSec = lt.window_minutes * 60;
+  const a = ctx.alerts.hitRow(
+    LARGE_PAIR,
+    ctx.isData[sz] === 1 || ctx.isInference[sz] === 1 ? 'high' : 'medium',
+    `${w}|${srcText(b, i)}>${dstText(b, i)}`,
+    b,
+    i,
+    () => ({
+      talker: srcText(b, i),
+      message: `${srcText(b, i)} (zone ${ctx.zoneName(sz)}) sent at least ${total} bytes to ${dstText(b, i)} (zone ${ctx.zoneName(b.dstZone[i]!)}) within a ${lt.window_minutes}-minute window starting ${w >= 0 ? new Date(w * windowSec * 1000).toISOString() : 'unknown'} (threshold ${lt.pair_bytes})`,
+      evidence: {
+        srcZone: ctx.zoneName(sz),
+        dstZone: ctx.zoneName(b.dstZone[i]!),
+        windowMinutes: lt.window_minutes,
+        bytesWhenCrossed: total,
+        thresholdBytes: lt.pair_bytes,
+      },
+    }),
+  );
+  // The alert's byte count is the window total at the crossing, not just this record.
+  if (a) a.bytes = total;
 }

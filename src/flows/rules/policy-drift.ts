@@ -25,24 +25,26 @@ export const POLICY_DRIFT: RuleMeta = {
 export const policyDrift: FlowRuleModule = {
   meta: [POLICY_DRIFT],
   onBatch(b: FlowBatch, ctx: FlowContext): void {
-    const internet = ctx.zones.internet;
-    for (let i = 0; i < b.n; i++) {
-      const sz = b.srcZone[i]!;
-      const dz = b.dstZone[i]!;
-      if (b.status[i] !== STATUS_OK || b.reply[i] === 1 || b.action[i] === ACTION_REJECT) continue;
-      if (ctx.isPolicyZone[sz] !== 1 || ctx.isPolicyZone[dz] !== 1) continue;
-      const d = ctx.decision(sz, dz, b.proto[i]!, b.dstPort[i]!);
-      if (d.allowed) {
-        for (let k = 0; k < d.rules.length; k++) ctx.ruleUse[d.rules[k]!]!++;
+    // Locals, not property reads per row: the alert call below would otherwise force reloads.
+    const { n, srcZone, dstZone, status, reply, action } = b;
+    const isPolicyZone = ctx.isPolicyZone;
+    for (let i = 0; i < n; i++) {
+      const sz = srcZone[i]!;
+      const dz = dstZone[i]!;
+      if (status[i] !== STATUS_OK || reply[i] === 1 || action[i] === ACTION_REJECT) continue;
+      if (isPolicyZone[sz] !== 1 || isPolicyZone[dz] !== 1) continue;
+      const id = ctx.decisionId(sz, dz, b.proto[i]!, b.dstPort[i]!);
+      if (ctx.isAllowedId(id)) {
+        ctx.credit(id);
         continue;
       }
       // Inside one zone, zone rules do not apply (unless the policy has a rule for it, credited above).
       if (sz === dz) continue;
       const sp = b.srcPort[i]!;
       if (sp >= 0) {
-        const rev = ctx.decision(dz, sz, b.proto[i]!, sp);
-        if (rev.allowed) {
-          for (let k = 0; k < rev.rules.length; k++) ctx.ruleUse[rev.rules[k]!]!++;
+        const rev = ctx.decisionId(dz, sz, b.proto[i]!, sp);
+        if (ctx.isAllowedId(rev)) {
+          ctx.credit(rev);
           continue;
         }
       }
@@ -51,31 +53,38 @@ export const policyDrift: FlowRuleModule = {
       // From a service port to an ephemeral port: the reply of a connection the other way, which is judged (and
       // alerted) on its own record; alerting the reply too would double every violation.
       if (sp >= 0 && sp < 1024 && b.dstPort[i]! >= 1024) continue;
-      const ruleIds = d.rules.map((r) => ctx.policy.rules[r]!.id);
-      const violated = d.kind === 'explicit-deny' ? `deny rule ${ruleIds.join(', ')}` : 'the default deny';
-      const severe =
-        d.kind === 'explicit-deny' ||
-        ctx.isData[dz] === 1 ||
-        ctx.isManagement[dz] === 1 ||
-        (sz === internet && dz !== internet);
-      ctx.alerts.hitRow(
-        POLICY_DRIFT,
-        severe ? 'high' : 'medium',
-        `${sz}>${dz}|${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
-        b,
-        i,
-        () => ({
-          talker: srcText(b, i),
-          message: `${ctx.zoneName(sz)} -> ${ctx.zoneName(dz)} traffic ${flowText(b, i)} was ${b.action[i] === 1 ? 'accepted' : 'observed'} but violates ${violated} of ${ctx.policy.file}`,
-          evidence: {
-            srcZone: ctx.zoneName(sz),
-            dstZone: ctx.zoneName(dz),
-            decision: d.kind,
-            violatedRules: ruleIds,
-            ruleLines: d.rules.map((r) => ctx.policy.rules[r]!.position.line ?? null),
-          },
-        }),
-      );
+      // Reported outside the loop: a closure over loop variables would allocate a context for every row.
+      report(b, i, ctx, sz, dz, id);
     }
   },
 };
+
+function report(b: FlowBatch, i: number, ctx: FlowContext, sz: number, dz: number, id: number): void {
+  const internet = ctx.zones.internet;
+  const d = ctx.decisionById(id);
+  const ruleIds = d.rules.map((r) => ctx.policy.rules[r]!.id);
+  const violated = d.kind === 'explicit-deny' ? `deny rule ${ruleIds.join(', ')}` : 'the default deny';
+  const severe =
+    d.kind === 'explicit-deny' ||
+    ctx.isData[dz] === 1 ||
+    ctx.isManagement[dz] === 1 ||
+    (sz === internet && dz !== internet);
+  ctx.alerts.hitRow(
+    POLICY_DRIFT,
+    severe ? 'high' : 'medium',
+    `${sz}>${dz}|${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
+    b,
+    i,
+    () => ({
+      talker: srcText(b, i),
+      message: `${ctx.zoneName(sz)} -> ${ctx.zoneName(dz)} traffic ${flowText(b, i)} was ${b.action[i] === 1 ? 'accepted' : 'observed'} but violates ${violated} of ${ctx.policy.file}`,
+      evidence: {
+        srcZone: ctx.zoneName(sz),
+        dstZone: ctx.zoneName(dz),
+        decision: d.kind,
+        violatedRules: ruleIds,
+        ruleLines: d.rules.map((r) => ctx.policy.rules[r]!.position.line ?? null),
+      },
+    }),
+  );
+}

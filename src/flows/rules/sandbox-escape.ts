@@ -26,24 +26,28 @@ export const sandboxEscape: FlowRuleModule = {
     for (let i = 0; i < b.n; i++) {
       const sz = b.srcZone[i]!;
       if (ctx.isSandbox[sz] !== 1 || b.dstZone[i] === sz || b.status[i] !== STATUS_OK || b.reply[i] === 1) continue;
-      if (ctx.isReplyToAllowed(b, i)) continue;
-      const rejected = b.action[i] === ACTION_REJECT;
-      ctx.alerts.hitRow(
-        SANDBOX_ESCAPE,
-        rejected ? 'low' : 'critical',
-        `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
-        b,
-        i,
-        () => ({
-          talker: srcText(b, i),
-          message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection out of sandbox zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)}`,
-          evidence: {
-            srcZone: ctx.zoneName(sz),
-            dstZone: ctx.zoneName(b.dstZone[i]!),
-            action: rejected ? 'REJECT' : 'ACCEPT',
-          },
-        }),
-      );
+      // Reported outside the loop: a closure over loop variables would allocate a context for every row.
+      if (!ctx.isReplyToAllowed(b, i)) report(b, i, ctx, sz);
     }
   },
 };
+
+function report(b: FlowBatch, i: number, ctx: FlowContext, sz: number): void {
+  const rejected = b.action[i] === ACTION_REJECT;
+  ctx.alerts.hitRow(
+    SANDBOX_ESCAPE,
+    rejected ? 'low' : 'critical',
+    `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
+    b,
+    i,
+    () => ({
+      talker: srcText(b, i),
+      message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection out of sandbox zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)}`,
+      evidence: {
+        srcZone: ctx.zoneName(sz),
+        dstZone: ctx.zoneName(b.dstZone[i]!),
+        action: rejected ? 'REJECT' : 'ACCEPT',
+      },
+    }),
+  );
+}

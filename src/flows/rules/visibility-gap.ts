@@ -62,14 +62,8 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
     onBatch(b: FlowBatch, ctx: FlowContext): void {
       const gapsApply = b.source.format === 'aws-vpc';
       for (let i = 0; i < b.n; i++) {
-        if (b.status[i] === STATUS_SKIPDATA) {
-          const d = b.source.describe(b, i);
-          ctx.alerts.hitRow(SKIPDATA, 'medium', d.resource || displayName(b.source.file), b, i, () => ({
-            talker: d.resource,
-            message: `Flow log records were skipped for ${d.resource || 'an interface'} between ${iso(b.start[i]!)} and ${iso(b.end[i]!)}: traffic in that interval is not assessed`,
-            evidence: { start: iso(b.start[i]!), end: iso(b.end[i]!) },
-          }));
-        }
+        // Reported outside the loop: a closure over loop variables would allocate a context for every row.
+        if (b.status[i] === STATUS_SKIPDATA) reportSkip(b, i, ctx, displayName);
         if (!gapsApply) continue;
         const id = b.iface[i]!;
         const s = b.start[i]!;
@@ -138,4 +132,13 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
 
 function iso(sec: number): string {
   return sec >= 0 ? new Date(sec * 1000).toISOString().replace('.000Z', 'Z') : 'unknown';
+}
+
+function reportSkip(b: FlowBatch, i: number, ctx: FlowContext, displayName: (f: string) => string): void {
+  const d = b.source.describe(b, i);
+  ctx.alerts.hitRow(SKIPDATA, 'medium', d.resource || displayName(b.source.file), b, i, () => ({
+    talker: d.resource,
+    message: `Flow log records were skipped for ${d.resource || 'an interface'} between ${iso(b.start[i]!)} and ${iso(b.end[i]!)}: traffic in that interval is not assessed`,
+    evidence: { start: iso(b.start[i]!), end: iso(b.end[i]!) },
+  }));
 }
