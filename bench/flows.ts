@@ -2,7 +2,7 @@
  * `npm run bench:flows [-- --records N]`: generates a deterministic synthetic AWS VPC flow log (default format with
  * header, a mix of zones, actions, sizes, NODATA/SKIPDATA) in a temp directory, then measures in separate child
  * processes (so peak RSS is per run): cordon's JS engine on plain text at N/4 and N records and on gzip at N, and
- * DuckDB (read_csv, 1 thread) doing the same zone classification and the data-egress rule in SQL. Prints records per
+ * DuckDB (read_csv, 1 thread, one scan) doing the same zone classification, matrix and data-egress rule in SQL. Prints records per
  * second, peak RSS and the ratio, and checks that both find the same data-egress alerts. Deletes its files.
  */
 import { spawnSync } from 'node:child_process';
@@ -143,25 +143,36 @@ async function child(mode: string, file: string): Promise<void> {
       dataEgressAlerts: r.alerts.filter((a) => a.rule.id === 'flow-data-zone-egress').length,
     };
   } else {
-    const { openDuckdb, loadZoneTable, dataEgressSql } = duck;
+    const { openDuckdb } = duck;
     const zones = buildZoneMap(policy, policy.document.flows, undefined);
     const db = await openDuckdb(1);
-    await loadZoneTable(db.connection, zones);
     const dataZones = policy.document.flows.data_zones.map((z) => zones.zoneId(z)!).filter((z) => z !== undefined);
-    // The same work as cordon's pass: every record read and typed, both ends placed in zones, the matrix, and the
-    // data-egress rule. Materialised once into a temp table so the file is read once.
-    await db.connection
-      .run(`CREATE TEMP TABLE flows AS SELECT * FROM read_csv('${file}', delim=' ', header=true, nullstr='-', auto_detect=false, compression='auto',
-      columns={'version':'INTEGER','account_id':'VARCHAR','interface_id':'VARCHAR','srcaddr':'VARCHAR','dstaddr':'VARCHAR','srcport':'INTEGER','dstport':'INTEGER','protocol':'INTEGER','packets':'BIGINT','bytes':'BIGINT','start':'BIGINT','end':'BIGINT','action':'VARCHAR','log_status':'VARCHAR'})`);
-    const count = await db.connection.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM flows');
-    const records = Number(count.getRowObjectsJS()[0]!.n);
-    const matrix = await db.connection.runAndReadAll(`
-      WITH r AS (SELECT ip4(srcaddr) AS s4, ip4(dstaddr) AS d4, action, bytes FROM flows WHERE log_status = 'OK'),
-      z AS (SELECT CASE WHEN r.s4 <= zs.e THEN zs.v ELSE ${zones.internet} END AS sz, CASE WHEN r.d4 <= zd.e THEN zd.v ELSE ${zones.internet} END AS dz, action, bytes
-            FROM r ASOF LEFT JOIN zint zs ON r.s4 >= zs.s ASOF LEFT JOIN zint zd ON r.d4 >= zd.s)
-      SELECT sz, dz, action, count(*) AS n, sum(bytes) AS b FROM z GROUP BY ALL`);
-    void matrix;
-    const egress = await db.connection.runAndReadAll(dataEgressSql('flows', dataZones, zones.internet, false));
+    // The same work as cordon's pass, written as DuckDB is fastest at it (measured: a temp table plus ASOF joins was
+    // 4x slower): one scan of read_csv; IPv4 to an integer by splitting and casting the octets; zones as a CASE over
+    // the same disjoint intervals the JS engine uses (few here: a CASE beats an ASOF join); the matrix, the
+    // data-egress groups and the record count as grouping sets of one aggregation.
+    const zoneOf = (x: string) =>
+      `CASE ${zones.table
+        .intervals()
+        .map((i) => `WHEN ${x} BETWEEN ${i.start} AND ${i.end} THEN ${i.value}`)
+        .join(' ')} ELSE ${zones.internet} END`;
+    const egress = `sz IN (${dataZones.join(',') || '-1'}) AND dz = ${zones.internet}`;
+    const rows = await db.connection.runAndReadAll(`
+      WITH r AS (
+        SELECT srcaddr, dstaddr, dstport, protocol, action, bytes, log_status = 'OK' AS ok,
+          list_reduce(TRY_CAST(string_split(srcaddr, '.') AS UTINYINT[])::UBIGINT[], (a, b) -> a * 256 + b) AS s4,
+          list_reduce(TRY_CAST(string_split(dstaddr, '.') AS UTINYINT[])::UBIGINT[], (a, b) -> a * 256 + b) AS d4
+        FROM read_csv('${file}', delim=' ', header=true, nullstr='-', auto_detect=false, compression='auto',
+          columns={'version':'INTEGER','account_id':'VARCHAR','interface_id':'VARCHAR','srcaddr':'VARCHAR','dstaddr':'VARCHAR','srcport':'INTEGER','dstport':'INTEGER','protocol':'INTEGER','packets':'BIGINT','bytes':'BIGINT','start':'BIGINT','end':'BIGINT','action':'VARCHAR','log_status':'VARCHAR'})),
+      z AS (SELECT *, CASE WHEN ok THEN ${zoneOf('s4')} END AS sz, CASE WHEN ok THEN ${zoneOf('d4')} END AS dz FROM r),
+      e AS (SELECT *, CASE WHEN ${egress} THEN srcaddr END AS e_src, CASE WHEN ${egress} THEN dstaddr END AS e_dst,
+              CASE WHEN ${egress} THEN dstport END AS e_port, CASE WHEN ${egress} THEN protocol END AS e_proto FROM z)
+      SELECT GROUPING(sz, dz, e_src, e_dst, e_port, e_proto, action) AS g, sz, dz, e_src, action, count(*)::DOUBLE AS n, sum(bytes)::DOUBLE AS b
+      FROM e GROUP BY GROUPING SETS ((sz, dz, action), (e_src, e_dst, e_port, e_proto, action), ())`);
+    const all = rows.getRowObjectsJS();
+    // Grouping bit masks (sz, dz, e_src, e_dst, e_port, e_proto, action; 1 = not grouped): () is 127, the egress set 96.
+    const records = Number(all.find((r) => Number(r.g) === 127)!.n);
+    const egressGroups = all.filter((r) => Number(r.g) === 96 && r.e_src !== null).length;
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     db.close();
     result = {
@@ -169,7 +180,7 @@ async function child(mode: string, file: string): Promise<void> {
       seconds,
       cpuSeconds: cpu(),
       peakRssMb: process.resourceUsage().maxRSS / 1024,
-      dataEgressAlerts: egress.getRowObjectsJS().length,
+      dataEgressAlerts: egressGroups,
     };
   }
   process.stdout.write(JSON.stringify(result) + '\n');
