@@ -103,6 +103,63 @@ export class AlertBook {
     return a;
   }
 
+  /**
+   * Hits counted elsewhere (the DuckDB engine's SQL), as if hitRow had been called `records` times in input order for
+   * rows of this key: the first of them makes the alert (or, over the key bound, all go to the overflow count), and
+   * `samples` (their first file:line references) fill the samples up to MAX_SAMPLES.
+   */
+  addGroup(
+    rule: RuleMeta,
+    severity: Severity,
+    key: string,
+    records: number,
+    bytes: number,
+    samples: readonly string[],
+    make: () => Omit<Alert, 'rule' | 'severity' | 'key' | 'records' | 'bytes' | 'samples'>,
+  ): Alert | undefined {
+    const fullKey = `${rule.id}|${severity}|${key}`;
+    let a = this.alerts.get(fullKey);
+    if (a === undefined) {
+      const n = this.perRule.get(rule.id) ?? 0;
+      if (n >= this.maxPerRule) {
+        const o = this.overflow.get(rule.id) ?? { records: 0, bytes: 0 };
+        o.records += records;
+        o.bytes += bytes;
+        this.overflow.set(rule.id, o);
+        return undefined;
+      }
+      this.perRule.set(rule.id, n + 1);
+      const m = make();
+      a = {
+        rule,
+        severity,
+        key,
+        message: m.message,
+        talker: m.talker,
+        records: 0,
+        bytes: 0,
+        file: m.file,
+        line: m.line,
+        firstRecord: m.firstRecord,
+        samples: [],
+        provider: m.provider,
+        account: m.account,
+        region: m.region,
+        resourceType: m.resourceType,
+        resource: m.resource,
+        evidence: m.evidence,
+      };
+      this.alerts.set(fullKey, a);
+    }
+    a.records += records;
+    a.bytes += bytes;
+    for (const s of samples) {
+      if (a.samples.length >= MAX_SAMPLES) break;
+      a.samples.push(s);
+    }
+    return a;
+  }
+
   /** A hit that is not one flow row (DNS, gaps, inputs). */
   hit(
     rule: RuleMeta,
@@ -155,8 +212,46 @@ export function dstText(b: FlowBatch, i: number): string {
   return b.family[i]! & DST_V6 ? b.dstV6[i]! : ipv4ToString(b.dst[i]!);
 }
 
+/**
+ * The plain values of one flow row that alert messages and evidence are made of. Both engines build them (the JS
+ * engine from a batch row, the DuckDB engine from a SQL result row) and pass them to the rules' text functions, so
+ * messages and evidence are the same bytes whichever engine found the hit.
+ */
+export interface FlowFacts {
+  /** Address texts as srcText/dstText give them (dotted IPv4, normalised IPv6). */
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  proto: number;
+  /** ACTION_UNKNOWN (observed), ACTION_ACCEPT or ACTION_REJECT. */
+  action: number;
+  srcZone: string;
+  dstZone: string;
+}
+
+/** What a rule's text function gives: the alert's message, its "top talker" address and its evidence. */
+export interface AlertText {
+  message: string;
+  talker: string;
+  evidence: Record<string, unknown>;
+}
+
+export function rowFacts(b: FlowBatch, i: number, zoneNames: readonly string[]): FlowFacts {
+  return {
+    src: srcText(b, i),
+    dst: dstText(b, i),
+    srcPort: b.srcPort[i]!,
+    dstPort: b.dstPort[i]!,
+    proto: b.proto[i]!,
+    action: b.action[i]!,
+    srcZone: zoneNames[b.srcZone[i]!]!,
+    dstZone: zoneNames[b.dstZone[i]!]!,
+  };
+}
+
 /** "10.0.3.7 -> 203.0.113.9:443/tcp" */
-export function flowText(b: FlowBatch, i: number): string {
-  const port = b.dstPort[i]! >= 0 && (b.proto[i] === 6 || b.proto[i] === 17) ? `:${b.dstPort[i]}` : '';
-  return `${srcText(b, i)} -> ${dstText(b, i)}${port}/${protoName(b.proto[i]!)}`;
+export function flowTextOf(f: FlowFacts): string {
+  const port = f.dstPort >= 0 && (f.proto === 6 || f.proto === 17) ? `:${f.dstPort}` : '';
+  return `${f.src} -> ${f.dst}${port}/${protoName(f.proto)}`;
 }

@@ -4,7 +4,7 @@
  * or S3/DynamoDB over path 2) stays on the AWS network and is left to the large-transfer rule; replies to a
  * connection the policy allows inwards are not egress.
  */
-import { dstText, flowText, srcText, type RuleMeta } from '../alerts.js';
+import { dstText, flowTextOf, rowFacts, srcText, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -49,14 +49,16 @@ function report(b: FlowBatch, i: number, ctx: FlowContext): void {
     `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
     b,
     i,
-    () => ({
-      talker: srcText(b, i),
-      message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} egress from data zone ${ctx.zoneName(b.srcZone[i]!)}: ${flowText(b, i)} (destination is not private by configuration)`,
-      evidence: {
-        srcZone: ctx.zoneName(b.srcZone[i]!),
-        dstZone: ctx.zoneName(b.dstZone[i]!),
-        action: rejected ? 'REJECT' : 'ACCEPT',
-      },
-    }),
+    () => dataEgressText(rowFacts(b, i, ctx.zones.names)),
   );
+}
+
+/** Message and evidence of a data-zone egress alert, from plain values (both engines). */
+export function dataEgressText(f: FlowFacts): AlertText {
+  const rejected = f.action === ACTION_REJECT;
+  return {
+    talker: f.src,
+    message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} egress from data zone ${f.srcZone}: ${flowTextOf(f)} (destination is not private by configuration)`,
+    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, action: rejected ? 'REJECT' : 'ACCEPT' },
+  };
 }

@@ -3,7 +3,7 @@
  * endpoints), flows.approved_ai_cidrs, and addresses that approved AI host names resolved to in DNS query logs read
  * in the same run. Accepted: high; rejected attempt: low.
  */
-import { dstText, flowText, srcText, type RuleMeta } from '../alerts.js';
+import { dstText, flowTextOf, rowFacts, srcText, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -51,14 +51,16 @@ function report(b: FlowBatch, i: number, ctx: FlowContext): void {
     `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
     b,
     i,
-    () => ({
-      talker: srcText(b, i),
-      message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection from inference zone ${ctx.zoneName(b.srcZone[i]!)} to an endpoint that is not an approved AI endpoint: ${flowText(b, i)}`,
-      evidence: {
-        srcZone: ctx.zoneName(b.srcZone[i]!),
-        dstZone: ctx.zoneName(b.dstZone[i]!),
-        action: rejected ? 'REJECT' : 'ACCEPT',
-      },
-    }),
+    () => inferenceExternalText(rowFacts(b, i, ctx.zones.names)),
   );
+}
+
+/** Message and evidence of an inference-to-unapproved-endpoint alert, from plain values (both engines). */
+export function inferenceExternalText(f: FlowFacts): AlertText {
+  const rejected = f.action === ACTION_REJECT;
+  return {
+    talker: f.src,
+    message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection from inference zone ${f.srcZone} to an endpoint that is not an approved AI endpoint: ${flowTextOf(f)}`,
+    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, action: rejected ? 'REJECT' : 'ACCEPT' },
+  };
 }

@@ -3,7 +3,7 @@
  * internal address on a management port (flows.management_ports: SSH, RDP, WinRM, Kubernetes API). Rejected
  * attempts are not alerted: the internet probes every address all day and a blocked probe needs no action.
  */
-import { dstText, flowText, srcText, type RuleMeta } from '../alerts.js';
+import { dstText, flowTextOf, rowFacts, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { ACTION_REJECT, STATUS_OK, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -45,9 +45,19 @@ export const internetManagement: FlowRuleModule = {
 };
 
 function report(b: FlowBatch, i: number, ctx: FlowContext, dz: number, port: number, mgmtPort: boolean): void {
-  ctx.alerts.hitRow(INTERNET_MANAGEMENT, 'high', `${dstText(b, i)}:${port}/${b.proto[i]}`, b, i, () => ({
-    talker: srcText(b, i),
-    message: `Internet source reached ${ctx.isManagement[dz] === 1 ? 'management zone ' : 'a management port in zone '}${ctx.zoneName(dz)}: ${flowText(b, i)}`,
-    evidence: { srcZone: ctx.zoneName(b.srcZone[i]!), dstZone: ctx.zoneName(dz), managementPort: mgmtPort },
-  }));
+  ctx.alerts.hitRow(INTERNET_MANAGEMENT, 'high', `${dstText(b, i)}:${port}/${b.proto[i]}`, b, i, () =>
+    internetManagementText(rowFacts(b, i, ctx.zones.names), ctx.isManagement[dz] === 1, mgmtPort),
+  );
+}
+
+/**
+ * Message and evidence of an internet-to-management alert, from plain values (both engines): `managementZone` when
+ * the destination zone is a management zone, `managementPort` when the port is one of flows.management_ports.
+ */
+export function internetManagementText(f: FlowFacts, managementZone: boolean, managementPort: boolean): AlertText {
+  return {
+    talker: f.src,
+    message: `Internet source reached ${managementZone ? 'management zone ' : 'a management port in zone '}${f.dstZone}: ${flowTextOf(f)}`,
+    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, managementPort },
+  };
 }

@@ -7,7 +7,7 @@
  * minus one are dropped (logs arrive roughly in time order; a late record opens a fresh sum). New pairs beyond the
  * bound are counted as untracked and reported, never silently dropped.
  */
-import { dstText, flowText, srcText, type RuleMeta } from '../alerts.js';
+import { dstText, flowTextOf, rowFacts, srcText, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { ACTION_REJECT, DST_V6, SRC_V6, STATUS_OK, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -116,39 +116,54 @@ function reportFlow(b: FlowBatch, i: number, ctx: FlowContext, sz: number, bytes
     `${srcText(b, i)}>${dstText(b, i)}`,
     b,
     i,
-    () => ({
-      talker: srcText(b, i),
-      message: `Flow of ${bytes} bytes from zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)} (threshold ${lt.flow_bytes})`,
-      evidence: {
-        srcZone: ctx.zoneName(sz),
-        dstZone: ctx.zoneName(b.dstZone[i]!),
-        thresholdBytes: lt.flow_bytes,
-      },
-    }),
+    () => largeFlowText(rowFacts(b, i, ctx.zones.names), bytes, lt.flow_bytes),
   );
 }
 
 function reportPair(b: FlowBatch, i: number, ctx: FlowContext, sz: number, w: number, total: number): void {
   const lt = ctx.settings.large_transfer;
-  const windowSec = lt.window_minutes * 60;
   const a = ctx.alerts.hitRow(
     LARGE_PAIR,
     ctx.isData[sz] === 1 || ctx.isInference[sz] === 1 ? 'high' : 'medium',
     `${w}|${srcText(b, i)}>${dstText(b, i)}`,
     b,
     i,
-    () => ({
-      talker: srcText(b, i),
-      message: `${srcText(b, i)} (zone ${ctx.zoneName(sz)}) sent at least ${total} bytes to ${dstText(b, i)} (zone ${ctx.zoneName(b.dstZone[i]!)}) within a ${lt.window_minutes}-minute window starting ${w >= 0 ? new Date(w * windowSec * 1000).toISOString() : 'unknown'} (threshold ${lt.pair_bytes})`,
-      evidence: {
-        srcZone: ctx.zoneName(sz),
-        dstZone: ctx.zoneName(b.dstZone[i]!),
-        windowMinutes: lt.window_minutes,
-        bytesWhenCrossed: total,
-        thresholdBytes: lt.pair_bytes,
-      },
-    }),
+    () => largePairText(rowFacts(b, i, ctx.zones.names), total, w, lt.window_minutes, lt.pair_bytes),
   );
   // The alert's byte count is the window total at the crossing, not just this record.
   if (a) a.bytes = total;
+}
+
+/** Message and evidence of a single large flow, from plain values (both engines). */
+export function largeFlowText(f: FlowFacts, bytes: number, thresholdBytes: number): AlertText {
+  return {
+    talker: f.src,
+    message: `Flow of ${bytes} bytes from zone ${f.srcZone} to zone ${f.dstZone}: ${flowTextOf(f)} (threshold ${thresholdBytes})`,
+    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, thresholdBytes },
+  };
+}
+
+/**
+ * Message and evidence of a pair crossing the window threshold, from plain values (both engines): `total` is the
+ * window's sum at the crossing, `window` the tumbling window's number (epoch seconds / window length; -1 unknown).
+ */
+export function largePairText(
+  f: FlowFacts,
+  total: number,
+  window: number,
+  windowMinutes: number,
+  thresholdBytes: number,
+): AlertText {
+  const start = window >= 0 ? new Date(window * windowMinutes * 60 * 1000).toISOString() : 'unknown';
+  return {
+    talker: f.src,
+    message: `${f.src} (zone ${f.srcZone}) sent at least ${total} bytes to ${f.dst} (zone ${f.dstZone}) within a ${windowMinutes}-minute window starting ${start} (threshold ${thresholdBytes})`,
+    evidence: {
+      srcZone: f.srcZone,
+      dstZone: f.dstZone,
+      windowMinutes,
+      bytesWhenCrossed: total,
+      thresholdBytes,
+    },
+  };
 }

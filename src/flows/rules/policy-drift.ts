@@ -4,9 +4,10 @@
  * the reverse direction being allowed. Traffic inside one zone is not governed by zone rules. Also credits allow
  * rules with the traffic they permitted, for the "unused allow rules" report.
  */
-import { flowText, srcText, dstText, type RuleMeta } from '../alerts.js';
-import type { FlowContext } from '../context.js';
-import { ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
+import { dstText, flowTextOf, rowFacts, srcText, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
+import type { CachedDecision, FlowContext } from '../context.js';
+import type { ZonePolicy } from '../../policy/load.js';
+import { ACTION_ACCEPT, ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
 
 export const POLICY_DRIFT: RuleMeta = {
@@ -62,8 +63,6 @@ export const policyDrift: FlowRuleModule = {
 function report(b: FlowBatch, i: number, ctx: FlowContext, sz: number, dz: number, id: number): void {
   const internet = ctx.zones.internet;
   const d = ctx.decisionById(id);
-  const ruleIds = d.rules.map((r) => ctx.policy.rules[r]!.id);
-  const violated = d.kind === 'explicit-deny' ? `deny rule ${ruleIds.join(', ')}` : 'the default deny';
   const severe =
     d.kind === 'explicit-deny' ||
     ctx.isData[dz] === 1 ||
@@ -75,16 +74,30 @@ function report(b: FlowBatch, i: number, ctx: FlowContext, sz: number, dz: numbe
     `${sz}>${dz}|${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
     b,
     i,
-    () => ({
-      talker: srcText(b, i),
-      message: `${ctx.zoneName(sz)} -> ${ctx.zoneName(dz)} traffic ${flowText(b, i)} was ${b.action[i] === 1 ? 'accepted' : 'observed'} but violates ${violated} of ${ctx.policy.file}`,
-      evidence: {
-        srcZone: ctx.zoneName(sz),
-        dstZone: ctx.zoneName(dz),
-        decision: d.kind,
-        violatedRules: ruleIds,
-        ruleLines: d.rules.map((r) => ctx.policy.rules[r]!.position.line ?? null),
-      },
-    }),
+    () => policyDriftText(rowFacts(b, i, ctx.zones.names), d, ctx.policy),
   );
+}
+
+/**
+ * Message and evidence of a policy-drift alert, from plain values (both engines): `d` is the policy's decision for
+ * the row's direction (the deny rules or the default deny it violates).
+ */
+export function policyDriftText(
+  f: FlowFacts,
+  d: Pick<CachedDecision, 'kind' | 'rules'>,
+  policy: ZonePolicy,
+): AlertText {
+  const ruleIds = d.rules.map((r) => policy.rules[r]!.id);
+  const violated = d.kind === 'explicit-deny' ? `deny rule ${ruleIds.join(', ')}` : 'the default deny';
+  return {
+    talker: f.src,
+    message: `${f.srcZone} -> ${f.dstZone} traffic ${flowTextOf(f)} was ${f.action === ACTION_ACCEPT ? 'accepted' : 'observed'} but violates ${violated} of ${policy.file}`,
+    evidence: {
+      srcZone: f.srcZone,
+      dstZone: f.dstZone,
+      decision: d.kind,
+      violatedRules: ruleIds,
+      ruleLines: d.rules.map((r) => policy.rules[r]!.position.line ?? null),
+    },
+  };
 }

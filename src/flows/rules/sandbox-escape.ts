@@ -2,7 +2,7 @@
  * Sandbox escape: a flow from a sandbox zone (agent code execution) to any other zone or the internet. Replies to
  * connections the policy allows into the sandbox are not escapes. Accepted: critical; rejected attempt: low.
  */
-import { dstText, flowText, srcText, type RuleMeta } from '../alerts.js';
+import { dstText, flowTextOf, rowFacts, srcText, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { ACTION_REJECT, STATUS_OK, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -27,12 +27,12 @@ export const sandboxEscape: FlowRuleModule = {
       const sz = b.srcZone[i]!;
       if (ctx.isSandbox[sz] !== 1 || b.dstZone[i] === sz || b.status[i] !== STATUS_OK || b.reply[i] === 1) continue;
       // Reported outside the loop: a closure over loop variables would allocate a context for every row.
-      if (!ctx.isReplyToAllowed(b, i)) report(b, i, ctx, sz);
+      if (!ctx.isReplyToAllowed(b, i)) report(b, i, ctx);
     }
   },
 };
 
-function report(b: FlowBatch, i: number, ctx: FlowContext, sz: number): void {
+function report(b: FlowBatch, i: number, ctx: FlowContext): void {
   const rejected = b.action[i] === ACTION_REJECT;
   ctx.alerts.hitRow(
     SANDBOX_ESCAPE,
@@ -40,14 +40,16 @@ function report(b: FlowBatch, i: number, ctx: FlowContext, sz: number): void {
     `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
     b,
     i,
-    () => ({
-      talker: srcText(b, i),
-      message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection out of sandbox zone ${ctx.zoneName(sz)} to zone ${ctx.zoneName(b.dstZone[i]!)}: ${flowText(b, i)}`,
-      evidence: {
-        srcZone: ctx.zoneName(sz),
-        dstZone: ctx.zoneName(b.dstZone[i]!),
-        action: rejected ? 'REJECT' : 'ACCEPT',
-      },
-    }),
+    () => sandboxEscapeText(rowFacts(b, i, ctx.zones.names)),
   );
+}
+
+/** Message and evidence of a sandbox-escape alert, from plain values (both engines). */
+export function sandboxEscapeText(f: FlowFacts): AlertText {
+  const rejected = f.action === ACTION_REJECT;
+  return {
+    talker: f.src,
+    message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection out of sandbox zone ${f.srcZone} to zone ${f.dstZone}: ${flowTextOf(f)}`,
+    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, action: rejected ? 'REJECT' : 'ACCEPT' },
+  };
 }

@@ -6,7 +6,7 @@
  * State: per interface a bitmap of 5-minute buckets over 28 days from its first record (1 KiB), for at most
  * flows.visibility.max_interfaces interfaces; records outside that span or beyond the bound are counted as untracked.
  */
-import type { RuleMeta } from '../alerts.js';
+import type { Alert, AlertText, RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { STATUS_SKIPDATA, type FlowBatch, type Interner } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -109,19 +109,9 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
             const from = (t.base + prev + 1) * BUCKET_SEC;
             const to = (t.base + k) * BUCKET_SEC;
             const name = interner.names[id]!;
-            ctx.alerts.hit(MISSING_INTERVAL, 'medium', `${name}|${from}`, () => ({
-              message: `No flow records for interface ${name} from ${iso(from)} to ${iso(to)} (${Math.round((to - from) / 60)} minutes): that period is not assessed`,
-              talker: name,
-              file: t.file,
-              line: t.line,
-              firstRecord: '',
-              provider: t.provider,
-              account: t.account,
-              region: t.region,
-              resourceType: 'AWS::EC2::NetworkInterface',
-              resource: name,
-              evidence: { missingFrom: iso(from), missingTo: iso(to), gapMinutes: ctx.settings.visibility.gap_minutes },
-            }));
+            ctx.alerts.hit(MISSING_INTERVAL, 'medium', `${name}|${from}`, () =>
+              missingIntervalAlert(name, from, to, ctx.settings.visibility.gap_minutes, t),
+            );
           }
           prev = k;
         }
@@ -136,9 +126,42 @@ function iso(sec: number): string {
 
 function reportSkip(b: FlowBatch, i: number, ctx: FlowContext, displayName: (f: string) => string): void {
   const d = b.source.describe(b, i);
-  ctx.alerts.hitRow(SKIPDATA, 'medium', d.resource || displayName(b.source.file), b, i, () => ({
-    talker: d.resource,
-    message: `Flow log records were skipped for ${d.resource || 'an interface'} between ${iso(b.start[i]!)} and ${iso(b.end[i]!)}: traffic in that interval is not assessed`,
-    evidence: { start: iso(b.start[i]!), end: iso(b.end[i]!) },
-  }));
+  ctx.alerts.hitRow(SKIPDATA, 'medium', d.resource || displayName(b.source.file), b, i, () =>
+    skipdataText(d.resource, b.start[i]!, b.end[i]!),
+  );
+}
+
+/** Message and evidence of a SKIPDATA alert, from plain values (both engines); times in epoch seconds, -1 unknown. */
+export function skipdataText(resource: string, start: number, end: number): AlertText {
+  return {
+    talker: resource,
+    message: `Flow log records were skipped for ${resource || 'an interface'} between ${iso(start)} and ${iso(end)}: traffic in that interval is not assessed`,
+    evidence: { start: iso(start), end: iso(end) },
+  };
+}
+
+/**
+ * A missing-interval alert (both engines): no record of interface `name` from `from` to `to` (epoch seconds); `first`
+ * is where the interface's first record was read.
+ */
+export function missingIntervalAlert(
+  name: string,
+  from: number,
+  to: number,
+  gapMinutes: number,
+  first: { file: string; line: number; account: string; region: string },
+): Omit<Alert, 'rule' | 'severity' | 'key' | 'records' | 'bytes' | 'samples'> {
+  return {
+    message: `No flow records for interface ${name} from ${iso(from)} to ${iso(to)} (${Math.round((to - from) / 60)} minutes): that period is not assessed`,
+    talker: name,
+    file: first.file,
+    line: first.line,
+    firstRecord: '',
+    provider: 'aws',
+    account: first.account,
+    region: first.region,
+    resourceType: 'AWS::EC2::NetworkInterface',
+    resource: name,
+    evidence: { missingFrom: iso(from), missingTo: iso(to), gapMinutes },
+  };
 }
