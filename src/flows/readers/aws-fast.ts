@@ -3,7 +3,8 @@
  * kind costs about a third of the parse time; a function generated for the file's exact layout (straight-line code,
  * one block per column) does not. This is the technique ajv and fast-json-stringify use for schemas.
  *
- * A generated parser takes the record starting at p (a non-space byte) and accepts only the common case: fields
+ * A generated parser clears row r itself (only what its layout may leave unset) and takes the record starting at p
+ * (a non-space byte). It accepts only the common case: fields
  * separated by single spaces, numbers as digits or "-", addresses as dotted IPv4 or "-", and "\n" right after the
  * last field. Fields end at the first byte <= 32, so neither the line's end nor a bounds check per byte is needed
  * (every chunk ends with "\n"). It returns the position of that "\n", or -1 for anything else (IPv6, a trailing "\r"
@@ -134,7 +135,16 @@ export function fastParserSource(cols: Uint8Array): string {
     const next = c < last ? 'if (ch !== 32) return -1;\n    ch = buf[++p];' : 'if (ch !== 10) return -1;';
     return `  // column ${c}\n  ts = p;\n  {\n    ${columnCode(id)}\n  }\n  if (p === ts) return -1;\n  ${next.replace('\n', '\n  ')}`;
   });
+  // The row starts as FlowBatch.clearRow leaves it, but only columns this layout may leave unset are written.
+  const always = new Set([F_SRCPORT, F_DSTPORT, F_PROTO, F_PACKETS, F_BYTES, F_START, F_END, F_PATH]);
+  const present = new Set(cols);
+  const clear = [
+    'b.family[r] = 0; b.src[r] = 0; b.dst[r] = 0; b.action[r] = 0; b.status[r] = 0; b.dir[r] = 0;',
+    'b.service[r] = 0; b.reply[r] = 0; b.iface[r] = -1; b.ctx[r] = 0;',
+    ...[...always].filter((id) => !present.has(id)).map((id) => `b.${CLEARED[id]![0]}[r] = ${CLEARED[id]![1]};`),
+  ].join(' ');
   return `"use strict";
+  ${clear}
   let ch = buf[p], ts = p, v = 0, v4 = 0, dash = false;
   let haveSrc = false, haveDst = false, srcFromPkt = false, dstFromPkt = false, pathVal = -1, s3 = false;
 ${blocks.join('\n')}
@@ -143,6 +153,18 @@ ${blocks.join('\n')}
   if (pathVal === 7 || (pathVal === 2 && s3)) b.service[r] = ${SVC_GATEWAY_ENDPOINT};
   return p;`;
 }
+
+/** Numeric columns and the value clearRow gives them when the layout lacks the field. */
+const CLEARED: Record<number, [string, number]> = {
+  [F_SRCPORT]: ['srcPort', -1],
+  [F_DSTPORT]: ['dstPort', -1],
+  [F_PROTO]: ['proto', -1],
+  [F_PACKETS]: ['packets', 0],
+  [F_BYTES]: ['bytes', 0],
+  [F_START]: ['start', -1],
+  [F_END]: ['end', -1],
+  [F_PATH]: ['trafficPath', -1],
+};
 
 const compiled = new Map<string, FastParser>();
 

@@ -365,7 +365,6 @@ class AwsTextReader {
       const fast = this.fast;
       if (fast !== undefined && c0 > 32 && !(c0 >= 97 && c0 <= 122)) {
         const r = batch.n;
-        batch.clearRow(r);
         const q = fast(buf, p, batch, r, interner);
         if (q >= 0) {
           batch.line[r] = this.lineNo;
