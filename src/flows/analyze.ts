@@ -191,6 +191,8 @@ export class FlowAnalysis implements ReaderSink {
   skipdata = 0;
   dnsQueries = 0;
   private readonly aiDomainPatterns: string[];
+  /** Untracked records counted outside the rule modules (the DuckDB engine's SQL), by the module's first rule id. */
+  private readonly untrackedElsewhere = new Map<string, number>();
 
   constructor(
     readonly policy: ZonePolicy,
@@ -268,6 +270,33 @@ export class FlowAnalysis implements ReaderSink {
     }));
   }
 
+  // Results counted outside the batch path (the DuckDB engine computes them in SQL and adds them here).
+
+  /** Adds records to a matrix cell; `action` is ACTION_ACCEPT, ACTION_REJECT or anything else for observed. */
+  addMatrixCell(from: number, to: number, action: number, records: number, bytes: number): void {
+    const k = (from * this.zcount + to) * 6 + (action === ACTION_ACCEPT ? 0 : action === ACTION_REJECT ? 2 : 4);
+    this.cells[k]! += records;
+    this.cells[k + 1]! += bytes;
+  }
+
+  /** Adds record counts: `records` includes the NODATA and SKIPDATA records. */
+  addRecordCounts(records: number, nodata: number, skipdata: number): void {
+    this.records += records;
+    this.nodata += nodata;
+    this.skipdata += skipdata;
+  }
+
+  /** Counts malformed lines of a file without samples (its first ones went through malformed()). */
+  countMalformed(file: string, n: number): void {
+    this.malformedTotal += n;
+    this.malformedByFile.set(file, (this.malformedByFile.get(file) ?? 0) + n);
+  }
+
+  /** Untracked records of the rule module whose first rule id is `ruleId`, counted outside the module. */
+  addUntracked(ruleId: string, n: number): void {
+    this.untrackedElsewhere.set(ruleId, (this.untrackedElsewhere.get(ruleId) ?? 0) + n);
+  }
+
   finish(files: FileReport[], engine: 'js' | 'duckdb' = 'js'): FlowRunResult {
     for (const r of this.rules) r.finish?.(this.ctx);
     for (const r of this.dnsRules) r.finish?.(this.ctx);
@@ -297,7 +326,7 @@ export class FlowAnalysis implements ReaderSink {
     const stateNotes: StateNote[] = [];
     const rulesMeta = [...this.rules.flatMap((r) => r.meta), ...this.dnsRules.flatMap((r) => r.meta), NOT_ASSESSED];
     for (const r of [...this.rules, ...this.dnsRules]) {
-      const n = r.untracked?.() ?? 0;
+      const n = (r.untracked?.() ?? 0) + (this.untrackedElsewhere.get(r.meta[0]!.id) ?? 0);
       if (n > 0)
         stateNotes.push({
           rule: r.meta.map((m) => m.id).join(', '),
