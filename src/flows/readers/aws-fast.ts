@@ -49,7 +49,7 @@ export type FastParser = (buf: Buffer, p: number, b: FlowBatch, r: number, inter
 /** Digits or "-" (-1) into v; an empty field fails. (Written so that reading past the buffer, undefined, stops.) */
 const NUMBER = `v = 0;
     if (ch === 45) { v = -1; ch = buf[++p]; }
-    else { for (;;) { const d = ch - 48; if (!(d >= 0 && d <= 9)) break; v = v * 10 + d; ch = buf[++p]; } }`;
+    else { for (;;) { const d = ch - 48; if ((d >>> 0) > 9) break; v = v * 10 + d; ch = buf[++p] | 0; } }`;
 
 /** Dotted IPv4 into v4, or "-" (dash = true); anything else fails. */
 const ADDRESS = `dash = ch === 45;
