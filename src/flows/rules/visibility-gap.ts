@@ -61,6 +61,11 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
     untracked: () => untracked,
     onBatch(b: FlowBatch, ctx: FlowContext): void {
       const gapsApply = b.source.format === 'aws-vpc';
+      // Records of one aggregation interval share start and end: divide only when they change.
+      let lastS = -1;
+      let lastSBucket = 0;
+      let lastE = -1;
+      let lastEBucket = 0;
       for (let i = 0; i < b.n; i++) {
         // Reported outside the loop: a closure over loop variables would allocate a context for every row.
         if (b.status[i] === STATUS_SKIPDATA) reportSkip(b, i, ctx, displayName);
@@ -88,9 +93,18 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
           tracks[id] = t;
           tracked++;
         }
-        const from = Math.floor(s / BUCKET_SEC) - t.base;
+        if (s !== lastS) {
+          lastS = s;
+          lastSBucket = Math.floor(s / BUCKET_SEC);
+        }
         // The end is exclusive: a record ending at 00:20 covers up to, not into, the 00:20 bucket.
-        const to = Math.floor((e > s ? e - 1 : e) / BUCKET_SEC) - t.base;
+        const last = e > s ? e - 1 : e;
+        if (last !== lastE) {
+          lastE = last;
+          lastEBucket = Math.floor(last / BUCKET_SEC);
+        }
+        const from = lastSBucket - t.base;
+        const to = lastEBucket - t.base;
         if (from < 0 || to >= BUCKETS) {
           untracked++;
           continue;
