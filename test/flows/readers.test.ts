@@ -272,3 +272,30 @@ test('formats are recognised from content, not names', async () => {
     assert.equal(sniffFormat(head, gzip).format, format, file);
   }
 });
+
+test('AWS layout whose first field is an id (lowercase): records read, and a second header mid-file switches the layout', async () => {
+  const t = tempDir({
+    'concat.log': [
+      'interface-id srcaddr dstaddr dstport action log-status',
+      'eni-0a1b2c3d 10.0.3.7 203.0.113.9 443 ACCEPT OK',
+      'eni-0a1b2c3d 10.0.3.8 203.0.113.9 443 REJECT OK',
+      'version srcaddr dstaddr srcport dstport protocol bytes action log-status',
+      '5 10.0.3.9 198.51.100.1 40000 22 6 900 ACCEPT OK',
+      '',
+    ].join('\n'),
+  });
+  try {
+    const r = await readAws(path.join(t.dir, 'concat.log'));
+    assert.deepEqual(r.bad, []);
+    assert.deepEqual(
+      r.rows.map((x) => [x.line, x.iface, x.src, x.dst, x.dport, x.action]),
+      [
+        [2, 'eni-0a1b2c3d', '10.0.3.7', '203.0.113.9', 443, ACTION_ACCEPT],
+        [3, 'eni-0a1b2c3d', '10.0.3.8', '203.0.113.9', 443, ACTION_REJECT],
+        [5, '', '10.0.3.9', '198.51.100.1', 22, ACTION_ACCEPT],
+      ],
+    );
+  } finally {
+    t.cleanup();
+  }
+});

@@ -361,9 +361,10 @@ class AwsTextReader {
     while (p < end) {
       this.lineNo++;
       const c0 = buf[p]!;
-      // Records (not headers, not indented, format known) take the fast path; it refuses what it does not handle.
+      // Records take the fast path once the format is known; it refuses what it does not handle, header lines
+      // included (every layout has srcaddr and dstaddr, and an address column refuses a word).
       const fast = this.fast;
-      if (fast !== undefined && c0 > 32 && !(c0 >= 97 && c0 <= 122)) {
+      if (fast !== undefined && c0 > 32) {
         const r = batch.n;
         const q = fast(buf, p, batch, r, interner);
         if (q >= 0) {
