@@ -148,69 +148,6 @@ export class FlowContext {
   }
 
 
-  /**
-   * Every decision as port segments, for SQL: (from zone, to zone, protocol class 0 tcp / 1 udp / 2 icmp / 3 other,
-   * first port, last port, allowed); port 65536 stands for "no port".
-   */
-  decisionSegments(): {
-    from: number;
-    to: number;
-    pc: number;
-    lo: number;
-    hi: number;
-    allowed: boolean;
-    explicitDeny: boolean;
-  }[] {
-    const out: {
-      from: number;
-      to: number;
-      pc: number;
-      lo: number;
-      hi: number;
-      allowed: boolean;
-      explicitDeny: boolean;
-    }[] = [];
-    const protocols: Protocol[] = ['tcp', 'udp', 'icmp', 'any'];
-    const sorted = this.cuts;
-    for (let from = 0; from < this.zoneCount; from++) {
-      for (let to = 0; to < this.zoneCount; to++) {
-        for (let pc = 0; pc < 4; pc++) {
-          const protocol = protocols[pc]!;
-          const ask = (port: number | undefined) =>
-            decide(this.policy, {
-              from: this.zones.names[from]!,
-              to: this.zones.names[to]!,
-              protocol,
-              ...(port !== undefined && (protocol === 'tcp' || protocol === 'udp') ? { port } : {}),
-            });
-          for (let k = 0; k + 1 < sorted.length; k++) {
-            const d = ask(sorted[k]);
-            out.push({
-              from,
-              to,
-              pc,
-              lo: sorted[k]!,
-              hi: sorted[k + 1]! - 1,
-              allowed: d.allowed,
-              explicitDeny: d.kind === 'explicit-deny',
-            });
-          }
-          const none = ask(undefined);
-          out.push({
-            from,
-            to,
-            pc,
-            lo: 65536,
-            hi: 65536,
-            allowed: none.allowed,
-            explicitDeny: none.kind === 'explicit-deny',
-          });
-        }
-      }
-    }
-    return out;
-  }
-
   /** Decides every port segment of one (from, to, protocol class) once. */
   private fillPair(base: number, from: number, to: number, pc: number): void {
     const protocol: Protocol = pc === 0 ? 'tcp' : pc === 1 ? 'udp' : pc === 2 ? 'icmp' : 'any';

@@ -1,148 +1,507 @@
 /**
- * The per-flow rules written in SQL alone (data-zone egress, inference to unapproved endpoints, sandbox escape,
- * internet to management, DNS to unapproved resolvers, policy drift), over the typed, zone-classified rows the DuckDB engine reads.
- * They mirror the rule modules, including reply detection against the policy (exported as port segments), and give
- * alert groups (rule, severity, key, records, bytes, first line). A test checks they agree with the rule modules, so
- * the SQL and the JS say the same thing about the same data.
+ * The flow analysis in SQL (the DuckDB engine), over the classified rows of one file at a time (TEMP TABLE `fr`,
+ * made by duckdb.ts), in the order the files are read:
+ *
+ * - record, NODATA and SKIPDATA counts, malformed lines (count and first samples), the zone-to-zone matrix;
+ * - every flow rule's alert groups: rule, severity, key, records, bytes, the first hit (its file line, raw text and
+ *   values) and the first MAX_SAMPLES lines, as AlertBook would collect them hit by hit;
+ * - the allow rules' use (the "unused allow rules" report), credited as the policy-drift rule does;
+ * - large transfers per (window, source, destination) with the rule module's exact tumbling-window semantics, across
+ *   files: the sums and the newest window carry from file to file in SQL tables;
+ * - interface coverage for missing intervals, accumulated across files and judged at the end.
+ *
+ * JS only turns the result rows into alerts: each rule module's exported text function makes message and evidence
+ * from the same plain values as in the JS engine, and AlertBook.addGroup applies the key bound and samples. So both
+ * engines give the same alerts; a test compares them, and another proves no rule module sees a row here.
+ *
+ * Not bounded as in the rule modules: the window sums keep every (window, source, destination) pair that is live
+ * (large_transfer.max_pairs does not apply: DuckDB spills to disk instead), so this engine reports no untracked pairs.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { FlowContext } from './context.js';
-import { recordsSql } from './duckdb.js';
-import type { ColumnMap } from './readers/aws-fields.js';
+import type { Severity } from '../findings/types.js';
+import { MAX_SAMPLES, type FlowFacts, type RuleMeta } from './alerts.js';
+import type { FlowAnalysis } from './analyze.js';
+import { ipv4ToString } from './ip.js';
+import type { RowDescription } from './record.js';
+import { DATA_EGRESS, dataEgressText } from './rules/data-zone-egress.js';
+import { DNS_RESOLVER, dnsResolverText } from './rules/dns-resolver.js';
+import { INFERENCE_EXTERNAL, inferenceExternalText } from './rules/inference-external.js';
+import { INTERNET_MANAGEMENT, internetManagementText } from './rules/internet-management.js';
+import { LARGE_FLOW, LARGE_PAIR, largeFlowText, largePairText } from './rules/large-transfer.js';
+import { POLICY_DRIFT, policyDriftText } from './rules/policy-drift.js';
+import { SANDBOX_ESCAPE, sandboxEscapeText } from './rules/sandbox-escape.js';
+import { MISSING_INTERVAL, SKIPDATA, missingIntervalAlert, skipdataText } from './rules/visibility-gap.js';
 
-export interface SqlAlertGroup {
-  rule: string;
-  severity: string;
-  key: string;
-  records: number;
-  bytes: number;
-  line: number;
+/** One file's rows in `fr`, and how to reach their raw text and description. */
+export interface SqlFile {
+  /** Position among the flow files of the run: rows are in order of (index, ord). */
+  index: number;
+  file: string;
+  /** Display name (alerts, samples). */
+  name: string;
+  /** Joins `rw` (raw text `t`; for JSON rows also provider, account, region, rtype, resource) to `fr` by ord. */
+  rawJoin: string;
+  /** Whether `rw` has the description columns (JSON rows) or rows are described from their raw text (AWS). */
+  json: boolean;
+  /** A row's description from its raw text and segment (AWS) or its description columns (JSON). */
+  describe(row: Record<string, unknown>): RowDescription;
+  /** Malformed header lines found while reading the file (AWS text), in line order. */
+  headerErrors: { line: number; message: string }[];
 }
 
-async function insertRows(c: DuckDBConnection, table: string, columns: string, rows: string[]): Promise<void> {
-  await c.run(`CREATE OR REPLACE TEMP TABLE ${table} (${columns})`);
-  for (let i = 0; i < rows.length; i += 1000)
-    await c.run(`INSERT INTO ${table} VALUES ${rows.slice(i, i + 1000).join(',')}`);
+/** The window value before any row: lower than any window number (-1 is "no time"). */
+const NO_WINDOW = -1e18;
+/** Visibility-gap buckets, as in rules/visibility-gap.ts. */
+const BUCKET_SEC = 300;
+const BUCKETS = 8064;
+
+/** The per-row rules, by the number the SQL gives them. */
+const ROW_RULES: RuleMeta[] = [
+  DATA_EGRESS,
+  LARGE_FLOW,
+  INFERENCE_EXTERNAL,
+  POLICY_DRIFT,
+  SANDBOX_ESCAPE,
+  INTERNET_MANAGEMENT,
+  DNS_RESOLVER,
+  SKIPDATA,
+];
+
+function num(v: unknown): number {
+  return typeof v === 'bigint' ? Number(v) : (v as number);
 }
 
-/** Loads the policy decisions, zone roles and approved address sets the SQL rules need. */
-export async function loadRuleTables(c: DuckDBConnection, ctx: FlowContext): Promise<void> {
-  await insertRows(
-    c,
-    'dec',
-    'f INTEGER, t INTEGER, pc INTEGER, lo INTEGER, hi INTEGER, allowed BOOLEAN, explicit_deny BOOLEAN',
-    ctx
-      .decisionSegments()
-      .map((d) => `(${d.from}, ${d.to}, ${d.pc}, ${d.lo}, ${d.hi}, ${d.allowed}, ${d.explicitDeny})`),
-  );
-  const roles: string[] = [];
-  for (let z = 0; z < ctx.zones.names.length; z++) {
-    roles.push(
-      `(${z}, ${ctx.isData[z] === 1}, ${ctx.isInference[z] === 1}, ${ctx.isSandbox[z] === 1}, ${ctx.isManagement[z] === 1})`,
-    );
+export class SqlRules {
+  private newest = NO_WINDOW;
+  private readonly files: SqlFile[] = [];
+
+  constructor(
+    private readonly c: DuckDBConnection,
+    private readonly analysis: FlowAnalysis,
+  ) {}
+
+  private get ctx() {
+    return this.analysis.ctx;
   }
-  await insertRows(c, 'roles', 'z INTEGER, data BOOLEAN, inf BOOLEAN, sbx BOOLEAN, mgmt BOOLEAN', roles);
-  const intervals = (t: { intervals(): { start: number; end: number; value: number }[] }) =>
-    t
-      .intervals()
-      .filter((x) => x.value === 1)
-      .map((x) => `(${x.start}, ${x.end})`);
-  await insertRows(c, 'ai', 's DOUBLE, e DOUBLE', intervals(ctx.approvedAi));
-  await insertRows(c, 'resolvers', 's DOUBLE, e DOUBLE', intervals(ctx.approvedResolvers));
-  await insertRows(
-    c,
-    'mports',
-    'p INTEGER',
-    ctx.settings.management_ports.map((p) => `(${p})`),
-  );
-  await insertRows(
-    c,
-    'policy_zones',
-    'z INTEGER',
-    [...ctx.isPolicyZone.keys()].filter((z) => ctx.isPolicyZone[z] === 1).map((z) => `(${z})`),
-  );
+
+  /** Zone ids where a role mask is set, as a SQL condition on `col`. */
+  private inZones(col: string, ...masks: Uint8Array[]): string {
+    const ids: number[] = [];
+    for (let z = 0; z < this.analysis.zones.names.length; z++) if (masks.some((m) => m[z] === 1)) ids.push(z);
+    return ids.length > 0 ? `${col} IN (${ids.join(',')})` : 'false';
+  }
+
+  async init(): Promise<void> {
+    const c = this.c;
+    await this.loadDecisions();
+    await c.run('CREATE OR REPLACE TEMP TABLE lt_state (w DOUBLE, s VARCHAR, d VARCHAR, bytes DOUBLE)');
+    await c.run(
+      'CREATE OR REPLACE TEMP TABLE gap_first (iface VARCHAR, g DOUBLE, fi INTEGER, line DOUBLE, seg INTEGER, st DOUBLE, raw VARCHAR)',
+    );
+    await c.run('CREATE OR REPLACE TEMP TABLE gap_ranges (iface VARCHAR, fb DOUBLE, tb DOUBLE, n DOUBLE)');
+  }
+
+  /** First ports of the policy's port segments (rule port ranges cut 0..65535; 65536 stands for "no port"). */
+  private starts: number[] = [];
+
+  /**
+   * The policy's decisions, taken from the JS engine's own decision table (FlowContext.decisionId): dec(key,
+   * allowed, deny, id) for every (from zone, to zone, protocol class, port segment), key as decisionKey() computes
+   * it; dec_rules(id, r) the deciding rules of each decision.
+   */
+  private async loadDecisions(): Promise<void> {
+    const { ctx, policy } = this.analysis;
+    const cuts = new Set<number>([0, 65536]);
+    for (const r of policy.rules) {
+      cuts.add(r.portRange.low);
+      cuts.add(r.portRange.high + 1);
+    }
+    this.starts = [...cuts].filter((x) => x <= 65536).sort((a, b) => a - b);
+    const z = this.analysis.zones.names.length;
+    const protoOf = [6, 17, 1, -1];
+    const rows: string[] = [];
+    const seen = new Set<number>();
+    let key = 0;
+    for (let from = 0; from < z; from++) {
+      for (let to = 0; to < z; to++) {
+        for (let pc = 0; pc < 4; pc++) {
+          for (const lo of this.starts) {
+            const id = ctx.decisionId(from, to, protoOf[pc]!, lo === 65536 ? -1 : lo);
+            const d = ctx.decisionById(id);
+            seen.add(id);
+            rows.push(`(${key++}, ${d.allowed}, ${d.kind === 'explicit-deny'}, ${id})`);
+          }
+        }
+      }
+    }
+    const c = this.c;
+    await c.run('CREATE OR REPLACE TEMP TABLE dec (key INTEGER, allowed BOOLEAN, deny BOOLEAN, id INTEGER)');
+    for (let i = 0; i < rows.length; i += 2000)
+      await c.run(`INSERT INTO dec VALUES ${rows.slice(i, i + 2000).join(',')}`);
+    await c.run('CREATE OR REPLACE TEMP TABLE dec_rules (id INTEGER, r INTEGER)');
+    const dr = [...seen].flatMap((id) => ctx.decisionById(id).rules.map((r) => `(${id}, ${r})`));
+    if (dr.length > 0) await c.run(`INSERT INTO dec_rules VALUES ${dr.join(',')}`);
+  }
+
+  /** The dec key of (from zone, to zone, protocol class, port 0..65536) as SQL. */
+  private decisionKey(from: string, to: string, pc: string, port: string): string {
+    const z = this.analysis.zones.names.length;
+    const n = this.starts.length;
+    const segment = `CASE ${this.starts
+      .slice(1)
+      .map((s, k) => `WHEN ${port} < ${s} THEN ${k}`)
+      .join(' ')} ELSE ${n - 1} END`;
+    return `((${from} * ${z} + ${to}) * 4 + ${pc}) * ${n} + ${segment}`;
+  }
+
+  private async all(sql: string): Promise<Record<string, unknown>[]> {
+    return (await this.c.runAndReadAll(sql)).getRowObjectsJS();
+  }
+
+  /** Facts of a result row that carries fr's columns (addresses, ports, protocol, action, zones). */
+  private facts(r: Record<string, unknown>): FlowFacts {
+    const names = this.analysis.zones.names;
+    return {
+      src: r.s4 !== null ? ipv4ToString(num(r.s4)) : String(r.s6),
+      dst: r.d4 !== null ? ipv4ToString(num(r.d4)) : String(r.d6),
+      srcPort: num(r.sport),
+      dstPort: num(r.dport),
+      proto: num(r.proto),
+      action: num(r.action),
+      srcZone: names[num(r.sz)]!,
+      dstZone: names[num(r.dz)]!,
+    };
+  }
+
+  /** Analyses the rows of one file (`fr`); returns its valid records. */
+  async analyzeFile(f: SqlFile): Promise<number> {
+    const { analysis, c } = this;
+    const ctx = this.ctx;
+    const { internet, gateway, unzoned } = analysis.zones;
+    const lt = ctx.settings.large_transfer;
+    this.files[f.index] = f;
+
+    // Counts, malformed lines, matrix.
+    const counts = (
+      await this.all(`SELECT count(*) FILTER (WHERE bad IS NULL)::DOUBLE AS records,
+        count(*) FILTER (WHERE bad IS NULL AND status = 1)::DOUBLE AS nodata,
+        count(*) FILTER (WHERE bad IS NULL AND status = 2)::DOUBLE AS skipdata,
+        count(*) FILTER (WHERE bad IS NOT NULL)::DOUBLE AS bad FROM fr`)
+    )[0]!;
+    const badSamples = await this.all(
+      `SELECT line::DOUBLE AS line, bad FROM fr WHERE bad IS NOT NULL ORDER BY line LIMIT ${f.headerErrors.length + 20}`,
+    );
+    const matrix = await this.all(`SELECT sz, dz, action, count(*)::DOUBLE AS n, sum(bytes)::DOUBLE AS b
+      FROM fr WHERE bad IS NULL AND status = 0 GROUP BY ALL`);
+
+    // The valid, OK, non-reply rows with the policy's decision for their direction and for the reverse one.
+    await c.run(`CREATE OR REPLACE TEMP TABLE x AS
+WITH u AS (
+  SELECT ord, line, s4, d4, s6, d6, sport, dport, proto, bytes, st, en, action, svc, sz, dz, d_ai, d_res,
+    CASE proto WHEN 6 THEN 0 WHEN 17 THEN 1 WHEN 1 THEN 2 WHEN 58 THEN 2 ELSE 3 END AS pc,
+    CASE WHEN dport < 0 OR dport > 65535 THEN 65536 ELSE dport END AS q
+  FROM fr WHERE bad IS NULL AND status = 0 AND NOT reply),
+v AS (
+  SELECT u.*, ${this.decisionKey('sz', 'dz', 'pc', 'q')} AS fk,
+    CASE WHEN sport >= 0 THEN ${this.decisionKey('dz', 'sz', 'pc', 'sport')} END AS rk
+  FROM u)
+SELECT v.*, fw.allowed AS fwd_ok, fw.deny AS fwd_deny, fw.id AS fwd_id, coalesce(rv.allowed, false) AS rev_ok, rv.id AS rev_id
+FROM v LEFT JOIN dec fw ON fw.key = v.fk LEFT JOIN dec rv ON rv.key = v.rk`);
+
+    const data = (col: string) => this.inZones(col, ctx.isData);
+    const sensitive = (col: string) => this.inZones(col, ctx.isData, ctx.isInference, ctx.isSandbox);
+    const policyZone = (col: string) => `${col} NOT IN (${unzoned}, ${gateway})`;
+    const mports = ctx.settings.management_ports;
+    // One SELECT per rule, as its module decides (see each module for the reasons); key components stay typed.
+    const flowKey = 's4 AS ks4, s6 AS ks6, d4 AS kd4, d6 AS kd6';
+    const hits = [
+      // 0 flow-data-zone-egress
+      `SELECT 0 AS r, CASE WHEN action = 2 THEN 'medium' ELSE 'high' END AS sev, ord, line, bytes,
+         NULL::INTEGER AS kz1, NULL::INTEGER AS kz2, ${flowKey}, dport AS kp, proto AS kpr, NULL::VARCHAR AS kres
+       FROM x WHERE ${data('sz')} AND dz = ${internet} AND NOT svc AND NOT rev_ok`,
+      // 1 flow-large-transfer
+      `SELECT 1, CASE WHEN ${data('sz')} THEN 'high' ELSE 'medium' END, ord, line, bytes, NULL, NULL, ${flowKey}, NULL, NULL, NULL
+       FROM x WHERE sz <> dz AND action <> 2 AND bytes > 0 AND bytes >= ${lt.flow_bytes}`,
+      // 2 flow-inference-unapproved-endpoint
+      `SELECT 2, CASE WHEN action = 2 THEN 'low' ELSE 'high' END, ord, line, bytes, NULL, NULL, ${flowKey}, dport, proto, NULL
+       FROM x WHERE ${this.inZones('sz', ctx.isInference)} AND dz = ${internet} AND NOT svc AND dport NOT IN (53, 853)
+         AND NOT d_ai AND NOT rev_ok`,
+      // 3 flow-policy-drift
+      `SELECT 3, CASE WHEN fwd_deny OR ${this.inZones('dz', ctx.isData, ctx.isManagement)} OR (sz = ${internet} AND dz <> ${internet})
+         THEN 'high' ELSE 'medium' END, ord, line, bytes, sz, dz, ${flowKey}, dport, proto, NULL
+       FROM x WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} AND NOT fwd_ok AND sz <> dz AND NOT rev_ok
+         AND NOT svc AND NOT (sport >= 0 AND sport < 1024 AND dport >= 1024)`,
+      // 4 flow-sandbox-escape
+      `SELECT 4, CASE WHEN action = 2 THEN 'low' ELSE 'critical' END, ord, line, bytes, NULL, NULL, ${flowKey}, dport, proto, NULL
+       FROM x WHERE ${this.inZones('sz', ctx.isSandbox)} AND dz <> sz AND NOT rev_ok`,
+      // 5 flow-internet-to-management
+      `SELECT 5, 'high', ord, line, bytes, NULL, NULL, NULL, NULL, d4, d6, dport, proto, NULL
+       FROM x WHERE sz = ${internet} AND dz <> ${internet} AND action <> 2 AND NOT rev_ok
+         AND (${this.inZones('dz', ctx.isManagement)} OR (dport >= 0 AND proto IN (6, 17) AND dport IN (${mports.length > 0 ? mports.join(',') : '-1'})))`,
+      // 6 flow-dns-unapproved-resolver
+      `SELECT 6, CASE WHEN action = 2 THEN 'low' WHEN ${sensitive('sz')} THEN 'high' ELSE 'medium' END, ord, line, bytes,
+         NULL, NULL, ${flowKey}, dport, NULL, NULL
+       FROM x WHERE dport IN (53, 853) AND proto IN (6, 17) AND NOT d_res AND sz <> ${internet}`,
+      // 7 flow-visibility-skipdata: keyed by the logging resource, else the file
+      `SELECT 7, 'medium', ord, line, bytes, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+         CASE WHEN res <> '' THEN res ELSE ${lit(f.name)} END
+       FROM fr WHERE bad IS NULL AND status = 2`,
+    ];
+    const groups = await this.all(`
+WITH h AS (${hits.join('\nUNION ALL\n')}),
+g AS (
+  SELECT r, sev, kz1, kz2, ks4, ks6, kd4, kd6, kp, kpr, kres, count(*)::DOUBLE AS n, sum(bytes)::DOUBLE AS b,
+    min(ord) AS first, min_by(line, ord, ${MAX_SAMPLES}) AS samples
+  FROM h GROUP BY ALL)
+SELECT g.r, g.sev, g.n, g.b, g.kres, g.first::DOUBLE AS first, g.samples,
+  fr.line::DOUBLE AS line, fr.seg, fr.s4, fr.s6, fr.d4, fr.d6, fr.sport, fr.dport, fr.proto, fr.action, fr.bytes, fr.st, fr.en,
+  fr.sz, fr.dz, rw.t AS raw${f.json ? ', rw.provider, rw.account, rw.region, rw.rtype, rw.resource' : ''}
+FROM g JOIN fr ON fr.ord = g.first ${f.rawJoin}
+ORDER BY g.first, g.r`);
+
+    // Allow rules credited as the policy-drift rule credits them: the forward decision, else within different zones
+    // the reverse one (a reply).
+    const use = await this.all(`SELECT dr.r, count(*)::DOUBLE AS n
+FROM x JOIN dec_rules dr ON dr.id = CASE WHEN fwd_ok THEN fwd_id WHEN sz <> dz AND rev_ok THEN rev_id END
+WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} GROUP BY dr.r`);
+
+    const crossings = await this.windows(f);
+    await this.coverage(f);
+    await c.run('DROP TABLE x');
+
+    // Everything was computed: now the results join the analysis.
+    analysis.addRecordCounts(num(counts.records), num(counts.nodata), num(counts.skipdata));
+    const malformed = [...f.headerErrors, ...badSamples.map((r) => ({ line: num(r.line), message: String(r.bad) }))]
+      .sort((a, b) => a.line - b.line)
+      .slice(0, 20);
+    for (const m of malformed) analysis.malformed(f.file, m.line, m.message);
+    analysis.countMalformed(f.file, f.headerErrors.length + num(counts.bad) - malformed.length);
+    for (const m of matrix) analysis.addMatrixCell(num(m.sz), num(m.dz), num(m.action), num(m.n), num(m.b));
+    for (const u of use) ctx.ruleUse[num(u.r)]! += num(u.n);
+    for (const g of groups) this.addGroup(f, g);
+    for (const x of crossings) this.addCrossing(f, x);
+    return num(counts.records);
+  }
+
+  /** One rule's group of hits in a file: the alert made from its first row, as the rule module would make it. */
+  private addGroup(f: SqlFile, g: Record<string, unknown>): void {
+    const ctx = this.ctx;
+    const rule = ROW_RULES[num(g.r)]!;
+    const facts = num(g.r) === 7 ? undefined : this.facts(g);
+    const key = (() => {
+      const ff = facts!;
+      switch (rule) {
+        case LARGE_FLOW:
+          return `${ff.src}>${ff.dst}`;
+        case POLICY_DRIFT:
+          return `${num(g.sz)}>${num(g.dz)}|${ff.src}>${ff.dst}:${ff.dstPort}/${ff.proto}`;
+        case INTERNET_MANAGEMENT:
+          return `${ff.dst}:${ff.dstPort}/${ff.proto}`;
+        case DNS_RESOLVER:
+          return `${ff.src}>${ff.dst}:${ff.dstPort}`;
+        case SKIPDATA:
+          return String(g.kres);
+        default:
+          return `${ff.src}>${ff.dst}:${ff.dstPort}/${ff.proto}`;
+      }
+    })();
+    const desc = f.describe(g);
+    const text = () => {
+      const ff = facts!;
+      switch (rule) {
+        case DATA_EGRESS:
+          return dataEgressText(ff);
+        case LARGE_FLOW:
+          return largeFlowText(ff, num(g.bytes), ctx.settings.large_transfer.flow_bytes);
+        case INFERENCE_EXTERNAL:
+          return inferenceExternalText(ff);
+        case POLICY_DRIFT:
+          return policyDriftText(ff, ctx.decision(num(g.sz), num(g.dz), ff.proto, ff.dstPort), ctx.policy);
+        case SANDBOX_ESCAPE:
+          return sandboxEscapeText(ff);
+        case INTERNET_MANAGEMENT: {
+          const dz = num(g.dz);
+          const port = ff.dstPort;
+          const mgmtPort = port >= 0 && (ff.proto === 6 || ff.proto === 17) && ctx.managementPort[port] === 1;
+          return internetManagementText(ff, ctx.isManagement[dz] === 1, mgmtPort);
+        }
+        case DNS_RESOLVER:
+          return dnsResolverText(ff);
+        default:
+          return skipdataText(desc.resource, num(g.st), num(g.en));
+      }
+    };
+    const samples = (g.samples as unknown[]).map((l) => `${f.name}:${num(l)}`);
+    ctx.alerts.addGroup(rule, g.sev as Severity, key, num(g.n), num(g.b), samples, () => ({
+      ...text(),
+      file: f.name,
+      line: num(g.line),
+      firstRecord: String(g.raw),
+      provider: desc.provider,
+      account: desc.account,
+      region: desc.region,
+      resourceType: desc.resourceType,
+      resource: desc.resource,
+    }));
+  }
+
+  /**
+   * flow-large-transfer-window for one file, continuing the sums of earlier files (lt_state). As in the rule
+   * module: rows are accepted/observed, leave their zone, from a data, inference or sandbox zone to the internet or
+   * a gateway endpoint, with bytes; window w = floor((end, else start) / window length), -1 without a time. When a
+   * row's window is newer than any before, windows older than it minus one are dropped: a later row of a dropped
+   * window starts a fresh sum. So a row's sum is that of its (window, source, destination) since the last such drop
+   * of its window ("epoch": the number of advances of the newest window to w + 2 or more). A sum alerts once, on the
+   * row that makes it reach pair_bytes (sums only grow: a sum at or above it has alerted). Returns the crossing
+   * rows in order.
+   */
+  private async windows(f: SqlFile): Promise<Record<string, unknown>[]> {
+    const { c, ctx } = this;
+    const { internet, gateway } = this.analysis.zones;
+    const lt = ctx.settings.large_transfer;
+    const sec = lt.window_minutes * 60;
+    const n0 = this.newest;
+    const key = (a: string) => `CASE WHEN ${a}4 IS NOT NULL THEN ${a}4::BIGINT::VARCHAR ELSE ${a}6 END`;
+    await c.run(`CREATE OR REPLACE TEMP TABLE ltx AS
+WITH cand AS (
+  SELECT ord, bytes, ${key('s')} AS s, ${key('d')} AS d, sz,
+    CASE WHEN (CASE WHEN en >= 0 THEN en ELSE st END) >= 0 THEN floor((CASE WHEN en >= 0 THEN en ELSE st END) / ${sec}) ELSE -1 END AS w
+  FROM x WHERE sz <> dz AND action <> 2 AND bytes > 0 AND dz IN (${internet}, ${gateway})
+    AND ${this.inZones('sz', ctx.isData, ctx.isInference, ctx.isSandbox)}),
+run AS (SELECT cand.*, greatest(${n0}, max(w) OVER (ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS nmax FROM cand),
+adv AS (SELECT DISTINCT nmax AS v FROM run WHERE nmax > ${n0}),
+ep AS (SELECT run.*, (SELECT count(*) FROM adv WHERE adv.v <= run.nmax AND adv.v > run.w + 1) AS e FROM run),
+g AS (
+  SELECT ep.*, CASE WHEN ep.e = 0 THEN coalesce(st.bytes, 0) ELSE 0 END AS base
+  FROM ep LEFT JOIN lt_state st ON st.w = ep.w AND st.s = ep.s AND st.d = ep.d)
+SELECT g.*, base + sum(bytes) OVER (PARTITION BY w, s, d, e ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum
+FROM g`);
+    const top = (await this.all('SELECT max(nmax) AS n, count(*)::DOUBLE AS k FROM ltx'))[0]!;
+    if (num(top.k) === 0) {
+      await c.run('DROP TABLE ltx');
+      return [];
+    }
+    const p = lt.pair_bytes;
+    const crossings = await this.all(`
+SELECT ltx.w, ltx.cum, CASE WHEN ${this.inZones('ltx.sz', ctx.isData, ctx.isInference)} THEN 'high' ELSE 'medium' END AS sev,
+  fr.line::DOUBLE AS line, fr.seg, fr.s4, fr.s6, fr.d4, fr.d6, fr.sport, fr.dport, fr.proto, fr.action, fr.bytes, fr.sz, fr.dz,
+  rw.t AS raw${f.json ? ', rw.provider, rw.account, rw.region, rw.rtype, rw.resource' : ''}
+FROM ltx JOIN fr ON fr.ord = ltx.ord ${f.rawJoin}
+WHERE ltx.cum >= ${p} AND ltx.cum - ltx.bytes < ${p}
+ORDER BY ltx.ord`);
+    // The sums alive after this file: each pair's latest epoch unless a later advance dropped its window, and the
+    // earlier files' sums this file neither touched nor dropped.
+    await c.run(`CREATE OR REPLACE TEMP TABLE lt_next AS
+WITH adv AS (SELECT DISTINCT nmax AS v FROM ltx WHERE nmax > ${n0}),
+ends AS (SELECT w, s, d, e, max(cum) AS bytes FROM ltx GROUP BY w, s, d, e)
+SELECT w, s, d, bytes FROM ends WHERE e = (SELECT count(*) FROM adv WHERE adv.v > ends.w + 1)
+UNION ALL
+SELECT st.w, st.s, st.d, st.bytes FROM lt_state st
+WHERE (SELECT count(*) FROM adv WHERE adv.v > st.w + 1) = 0
+  AND NOT EXISTS (SELECT 1 FROM ends WHERE ends.w = st.w AND ends.s = st.s AND ends.d = st.d)`);
+    await c.run('DROP TABLE lt_state');
+    await c.run('ALTER TABLE lt_next RENAME TO lt_state');
+    await c.run('DROP TABLE ltx');
+    this.newest = Math.max(n0, num(top.n));
+    return crossings;
+  }
+
+  private addCrossing(f: SqlFile, x: Record<string, unknown>): void {
+    const ctx = this.ctx;
+    const lt = ctx.settings.large_transfer;
+    const facts = this.facts(x);
+    const w = num(x.w);
+    const total = num(x.cum);
+    const desc = f.describe(x);
+    const line = num(x.line);
+    const a = ctx.alerts.addGroup(
+      LARGE_PAIR,
+      x.sev as Severity,
+      `${w}|${facts.src}>${facts.dst}`,
+      1,
+      num(x.bytes),
+      [`${f.name}:${line}`],
+      () => ({
+        ...largePairText(facts, total, w, lt.window_minutes, lt.pair_bytes),
+        file: f.name,
+        line,
+        firstRecord: String(x.raw),
+        provider: desc.provider,
+        account: desc.account,
+        region: desc.region,
+        resourceType: desc.resourceType,
+        resource: desc.resource,
+      }),
+    );
+    // As the rule module: the alert's byte count is the window total at the (latest) crossing.
+    if (a) a.bytes = total;
+  }
+
+  /**
+   * Interface coverage for flow-visibility-missing-interval (AWS VPC rows with an interface and a start time): each
+   * interface's first row (the earliest in the run decides its 28-day span and is its evidence) and the 5-minute
+   * buckets its rows cover, as ranges with counts.
+   */
+  private async coverage(f: SqlFile): Promise<void> {
+    const c = this.c;
+    const g = `${f.index}::DOUBLE * 4294967296 + fr.ord`;
+    await c.run(`CREATE OR REPLACE TEMP TABLE gx AS
+SELECT iface, ord, floor(st / ${BUCKET_SEC}) AS fb,
+  floor((CASE WHEN e > st THEN e - 1 ELSE e END) / ${BUCKET_SEC}) AS tb
+FROM (SELECT iface, ord, st, CASE WHEN en >= 0 THEN en ELSE st END AS e FROM fr WHERE bad IS NULL AND gaps AND iface IS NOT NULL AND st >= 0)`);
+    await c.run(`INSERT INTO gap_first
+SELECT fr.iface, ${g}, ${f.index}, fr.line, fr.seg, fr.st, rw.t
+FROM (SELECT iface, min(ord) AS o FROM gx WHERE iface NOT IN (SELECT iface FROM gap_first) GROUP BY iface) n
+JOIN fr ON fr.ord = n.o ${f.rawJoin}`);
+    await c.run('INSERT INTO gap_ranges SELECT iface, fb, tb, count(*)::DOUBLE FROM gx GROUP BY ALL');
+    await c.run('DROP TABLE gx');
+  }
+
+  /**
+   * After the last file: missing intervals per interface, as the rule module finds them in its bitmaps. The first
+   * visibility.max_interfaces interfaces (by first row) are tracked; a row of another, or outside its interface's
+   * 28-day span, is untracked.
+   */
+  async finish(): Promise<void> {
+    const ctx = this.ctx;
+    const v = ctx.settings.visibility;
+    const gapBuckets = Math.ceil((v.gap_minutes * 60) / BUCKET_SEC);
+    const ranges = `
+WITH f AS (SELECT iface, floor(st / ${BUCKET_SEC}) - ${BUCKETS / 2} AS base, row_number() OVER (ORDER BY g) AS rk FROM gap_first),
+r AS (SELECT gr.iface, f.base, f.rk, gr.fb - f.base AS lo, gr.tb - f.base AS hi, sum(gr.n) AS n
+      FROM gap_ranges gr JOIN f ON f.iface = gr.iface GROUP BY ALL)`;
+    const untracked = (
+      await this.all(
+        `${ranges} SELECT coalesce(sum(n) FILTER (WHERE rk > ${v.max_interfaces} OR lo < 0 OR hi >= ${BUCKETS}), 0)::DOUBLE AS n FROM r`,
+      )
+    )[0]!;
+    if (num(untracked.n) > 0) this.analysis.addUntracked(SKIPDATA.id, num(untracked.n));
+    const gaps = await this.all(`${ranges},
+cov AS (SELECT * FROM r WHERE rk <= ${v.max_interfaces} AND lo >= 0 AND hi < ${BUCKETS} AND hi >= lo),
+p AS (SELECT cov.*, max(hi) OVER (PARTITION BY iface ORDER BY lo, hi ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM cov)
+SELECT p.iface, ((p.base + p.prev + 1) * ${BUCKET_SEC})::DOUBLE AS "from", ((p.base + p.lo) * ${BUCKET_SEC})::DOUBLE AS "to",
+  gf.fi, gf.line, gf.seg, gf.raw
+FROM p JOIN gap_first gf ON gf.iface = p.iface
+WHERE p.prev IS NOT NULL AND p.lo > p.prev + 1 AND p.lo - p.prev - 1 >= ${gapBuckets}`);
+    const ordered = gaps.sort((a, b) => String(a.iface).localeCompare(String(b.iface)) || num(a.from) - num(b.from));
+    for (const gp of ordered) {
+      const name = String(gp.iface);
+      const from = num(gp.from);
+      const file = this.files[num(gp.fi)]!;
+      const d = file.describe({ raw: gp.raw, seg: gp.seg });
+      ctx.alerts.hit(MISSING_INTERVAL, 'medium', `${name}|${from}`, () =>
+        missingIntervalAlert(name, from, num(gp.to), v.gap_minutes, {
+          file: file.name,
+          line: num(gp.line),
+          account: d.account,
+          region: d.region,
+        }),
+      );
+    }
+  }
 }
 
-/** The SQL rules over one AWS text or Parquet file; IPv4 rows only (IPv6 rows are left to the rule modules). */
-export function perFlowRulesSql(
-  file: string,
-  kind: 'text' | 'parquet',
-  map: ColumnMap,
-  internet: number,
-  aiZone: number,
-): string {
-  // Back to dotted text with integer shifts (DOUBLE division would round).
-  const addr = (x: string) =>
-    `((${x})::BIGINT >> 24)::VARCHAR || '.' || (((${x})::BIGINT >> 16) & 255)::VARCHAR || '.' || (((${x})::BIGINT >> 8) & 255)::VARCHAR || '.' || ((${x})::BIGINT & 255)::VARCHAR`;
-  return `
-WITH r0 AS (${recordsSql(file, kind, map)}),
-r AS (
-  SELECT line, s4, d4, sport::INTEGER AS sport, dport::INTEGER AS dport, proto::INTEGER AS proto, greatest(bytes, 0) AS bytes, action,
-    CASE WHEN sz = -2 THEN ${internet} ELSE sz END AS sz, CASE WHEN dz = -2 THEN ${internet} ELSE dz END AS dz,
-    (path = 7 OR (path = 2 AND s3)) AS svc,
-    CASE proto WHEN 6 THEN 0 WHEN 17 THEN 1 WHEN 1 THEN 2 WHEN 58 THEN 2 ELSE 3 END AS pc
-  FROM r0 WHERE bad IS NULL AND status = 0 AND s4 IS NOT NULL AND d4 IS NOT NULL),
--- Approved AI endpoints belong to the service zone: re-zone as the engine does (CIDRs from settings).
-z AS (
-  SELECT r.* REPLACE (
-    CASE WHEN ${aiZone} >= 0 AND r.sz = ${internet} AND EXISTS (SELECT 1 FROM ai WHERE r.s4 BETWEEN ai.s AND ai.e) THEN ${aiZone} ELSE r.sz END AS sz,
-    CASE WHEN ${aiZone} >= 0 AND r.dz = ${internet} AND EXISTS (SELECT 1 FROM ai WHERE r.d4 BETWEEN ai.s AND ai.e) THEN ${aiZone} ELSE r.dz END AS dz)
-  FROM r),
-x AS (
-  SELECT z.*, ${addr('s4')} AS src, ${addr('d4')} AS dst,
-    (sport >= 0 AND EXISTS (SELECT 1 FROM dec WHERE dec.f = z.dz AND dec.t = z.sz AND dec.pc = z.pc AND z.sport BETWEEN dec.lo AND dec.hi AND dec.allowed)) AS reply_ok,
-    (SELECT any_value(dec.allowed) FROM dec WHERE dec.f = z.sz AND dec.t = z.dz AND dec.pc = z.pc AND (CASE WHEN z.dport < 0 THEN 65536 ELSE z.dport END) BETWEEN dec.lo AND dec.hi) AS fwd_ok,
-    (SELECT any_value(dec.explicit_deny) FROM dec WHERE dec.f = z.sz AND dec.t = z.dz AND dec.pc = z.pc AND (CASE WHEN z.dport < 0 THEN 65536 ELSE z.dport END) BETWEEN dec.lo AND dec.hi) AS fwd_deny,
-    z.sz IN (SELECT z FROM policy_zones) AND z.dz IN (SELECT z FROM policy_zones) AS both_policy,
-    rs.data AS s_data, rs.inf AS s_inf, rs.sbx AS s_sbx, rd.mgmt AS d_mgmt, rd.data AS d_data,
-    EXISTS (SELECT 1 FROM resolvers WHERE z.d4 BETWEEN resolvers.s AND resolvers.e) AS approved_resolver,
-    dport IN (SELECT p FROM mports) AS mport
-  FROM z LEFT JOIN roles rs ON rs.z = z.sz LEFT JOIN roles rd ON rd.z = z.dz),
-hits AS (
-  SELECT 'flow-data-zone-egress' AS rule, CASE WHEN action = 2 THEN 'medium' ELSE 'high' END AS severity,
-    src || '>' || dst || ':' || dport || '/' || proto AS key, line, bytes
-  FROM x WHERE s_data AND dz = ${internet} AND NOT svc AND NOT reply_ok
-  UNION ALL
-  SELECT 'flow-inference-unapproved-endpoint', CASE WHEN action = 2 THEN 'low' ELSE 'high' END,
-    src || '>' || dst || ':' || dport || '/' || proto, line, bytes
-  FROM x WHERE s_inf AND dz = ${internet} AND NOT svc AND dport NOT IN (53, 853) AND NOT reply_ok
-  UNION ALL
-  SELECT 'flow-sandbox-escape', CASE WHEN action = 2 THEN 'low' ELSE 'critical' END,
-    src || '>' || dst || ':' || dport || '/' || proto, line, bytes
-  FROM x WHERE s_sbx AND dz <> sz AND NOT reply_ok
-  UNION ALL
-  SELECT 'flow-internet-to-management', 'high', dst || ':' || dport || '/' || proto, line, bytes
-  FROM x WHERE sz = ${internet} AND dz <> ${internet} AND action <> 2 AND (coalesce(d_mgmt, false) OR (proto IN (6, 17) AND mport)) AND NOT reply_ok
-  UNION ALL
-  SELECT 'flow-dns-unapproved-resolver',
-    CASE WHEN action = 2 THEN 'low' WHEN s_data OR s_inf OR s_sbx THEN 'high' ELSE 'medium' END,
-    src || '>' || dst || ':' || dport, line, bytes
-  FROM x WHERE dport IN (53, 853) AND proto IN (6, 17) AND NOT approved_resolver AND sz <> ${internet}
-  UNION ALL
-  SELECT 'flow-policy-drift',
-    CASE WHEN fwd_deny OR coalesce(d_data, false) OR coalesce(d_mgmt, false) OR (sz = ${internet} AND dz <> ${internet}) THEN 'high' ELSE 'medium' END,
-    sz || '>' || dz || '|' || src || '>' || dst || ':' || dport || '/' || proto, line, bytes
-  FROM x WHERE action <> 2 AND both_policy AND sz <> dz AND NOT fwd_ok AND NOT reply_ok AND NOT svc
-    AND NOT (sport >= 0 AND sport < 1024 AND dport >= 1024))
-SELECT rule, severity, key, count(*)::DOUBLE AS records, sum(bytes)::DOUBLE AS bytes, min(line)::DOUBLE AS line
-FROM hits GROUP BY ALL ORDER BY ALL`;
-}
-
-export async function runPerFlowRulesSql(
-  c: DuckDBConnection,
-  ctx: FlowContext,
-  file: string,
-  kind: 'text' | 'parquet',
-  map: ColumnMap,
-): Promise<SqlAlertGroup[]> {
-  await loadRuleTables(c, ctx);
-  const r = await c.runAndReadAll(perFlowRulesSql(file, kind, map, ctx.zones.internet, ctx.aiZone));
-  return r.getRowObjectsJS().map((row) => ({
-    rule: String(row.rule as string),
-    severity: String(row.severity as string),
-    key: String(row.key as string),
-    records: Number(row.records),
-    bytes: Number(row.bytes),
-    line: Number(row.line),
-  }));
+/** SQL text literal. */
+function lit(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }

@@ -1,23 +1,50 @@
 /**
- * The DuckDB engine (`--engine duckdb`): AWS flow logs in text (plain or gzip) and Parquet are read, split, typed,
- * validated and placed in zones by SQL in an embedded DuckDB (no extensions: IPv4 becomes an integer in SQL and
- * zones are an ASOF join on the same disjoint intervals the JS engine uses). The classified rows then go through the
- * same rule code and matrix as the JS engine, which is what makes both engines give the same alerts. JSON formats
- * (Azure, GCP, Route 53) are read by the JS readers in both engines.
+ * The DuckDB engine (`--engine duckdb`): the flow analysis as SQL in an embedded DuckDB (one thread, nothing
+ * downloaded). This module reads: AWS flow logs in text (plain or gzip) and Parquet are split, typed, validated and
+ * placed in zones by SQL into one table of rows per file (`fr`); Azure and GCP JSON are parsed by the JS readers and
+ * their rows appended to a table that the same zone SQL turns into `fr`. duckdb-rules.ts then computes the matrix,
+ * the counts and every flow rule over `fr` in SQL, and turns the SQL result rows into alerts. Route 53 query logs are
+ * read by the JS reader in both engines (they feed the DNS rules and the approved AI addresses learned from answers).
  *
- * DATA_EGRESS_SQL is the data-zone egress rule written in SQL alone; the benchmark runs it and a test checks it finds
- * the same alerts as the rule module.
+ * IPv6 texts are parsed, normalised and looked up (zone, approved AI endpoint, approved resolver) in JS, once per
+ * distinct address of a file, into a dictionary table the SQL joins: DuckDB's inet extension is not available
+ * offline and no extension is ever installed.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { readHead } from './input.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { beginFlowRun, type FlowAnalysis, type FlowRunOptions, type FlowRunResult } from './analyze.js';
 import { parseIPv6 } from './ip.js';
-import { AWS_TGW_DEFAULT, AWS_V2_DEFAULT, KNOWN_FIELDS, columnMap, type ColumnMap } from './readers/aws-fields.js';
+import {
+  AWS_TGW_DEFAULT,
+  AWS_V2_DEFAULT,
+  KNOWN_FIELDS,
+  columnMap,
+  F_ACTION,
+  F_BYTES,
+  F_DST,
+  F_DSTPORT,
+  F_DSTSVC,
+  F_END,
+  F_IFACE,
+  F_PATH,
+  F_PKTDST,
+  F_PKTSRC,
+  F_PROTO,
+  F_SRC,
+  F_SRCPORT,
+  F_START,
+  F_STATUS,
+  type ColumnMap,
+} from './readers/aws-fields.js';
 import { describeAwsRecord, regionFromPath } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
 import { readRoute53 } from './readers/route53.js';
-import { DST_V6, FlowBatch, SRC_V6, type BatchSource } from './record.js';
+import type { ReaderSink } from './readers/sink.js';
+import { DST_V6, FlowBatch, SRC_V6, type RowDescription } from './record.js';
+import { SqlRules, type SqlFile } from './duckdb-rules.js';
 import type { ZoneMap } from './zones.js';
 
 // Loaded lazily: the JS engine never pays for the native module.
@@ -25,11 +52,15 @@ type DuckConnection = DuckDBConnection;
 
 export async function openDuckdb(threads = 1): Promise<{ connection: DuckConnection; close: () => void }> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
+  // Larger-than-memory work spills to a private temporary directory (DuckDB's default is ./.tmp in the working
+  // directory), removed on close.
+  const spill = mkdtempSync(path.join(tmpdir(), 'cordon-duckdb-'));
   // No extension may be downloaded: this engine works offline and sends nothing anywhere.
   const instance = await DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     threads: String(threads),
+    temp_directory: spill,
   });
   const connection = await instance.connect();
   await connection.run(MACROS);
@@ -38,16 +69,19 @@ export async function openDuckdb(threads = 1): Promise<{ connection: DuckConnect
     close: () => {
       connection.closeSync();
       instance.closeSync();
+      rmSync(spill, { recursive: true, force: true });
     },
   };
 }
 
-/** IPv4 text → integer (NULL when not IPv4; UTINYINT casts reject octets above 255); a number field → DOUBLE, -1 for "-", NULL when not a number. */
+/**
+ * ip4: IPv4 text → integer (NULL unless dotted IPv4 with up to three digits and at most 255 per octet, as the JS
+ * parser reads it); fnum: a number field → DOUBLE (digits only), -1 for "-", NULL when not a number.
+ */
 export const MACROS = `
-CREATE OR REPLACE MACRO ip4(s) AS (CASE WHEN regexp_full_match(s, '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}') THEN
-  TRY_CAST(split_part(s, '.', 1) AS UTINYINT)::DOUBLE * 16777216 + TRY_CAST(split_part(s, '.', 2) AS UTINYINT)::DOUBLE * 65536
-  + TRY_CAST(split_part(s, '.', 3) AS UTINYINT)::DOUBLE * 256 + TRY_CAST(split_part(s, '.', 4) AS UTINYINT)::DOUBLE END);
-CREATE OR REPLACE MACRO fnum(s) AS (CASE WHEN s = '-' THEN -1 WHEN regexp_full_match(s, '\\d+') THEN TRY_CAST(s AS DOUBLE) END);
+CREATE OR REPLACE MACRO ip4(s) AS (CASE WHEN regexp_full_match(s, '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}')
+  THEN list_reduce(TRY_CAST(string_split(s, '.') AS UTINYINT[])::DOUBLE[], (a, b) -> a * 256 + b) END);
+CREATE OR REPLACE MACRO fnum(s) AS (CASE WHEN s = '-' THEN -1 WHEN regexp_full_match(s, '[0-9]+') THEN TRY_CAST(s AS DOUBLE) END);
 `;
 
 /** SQL text literal. */
@@ -55,86 +89,32 @@ function lit(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-/** Creates the zone interval table (disjoint, sorted) the ASOF joins use. */
-export async function loadZoneTable(c: DuckConnection, zones: ZoneMap): Promise<void> {
-  await c.run('CREATE OR REPLACE TABLE zint (s DOUBLE, e DOUBLE, v INTEGER)');
-  const rows = zones.table.intervals();
-  for (let i = 0; i < rows.length; i += 500) {
-    const part = rows.slice(i, i + 500).map((r) => `(${r.start}, ${r.end}, ${r.value})`);
-    await c.run(`INSERT INTO zint VALUES ${part.join(',')}`);
-  }
+/** SQL identifier. */
+function ident(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
 }
 
-/** One row per record with typed columns, from a text file (columns from the header/LogFormat) or Parquet. */
-export function recordsSql(file: string, kind: 'text' | 'parquet', map: ColumnMap): string {
-  const n = map.names.length;
-  const col = (name: string): string => {
-    const k = map.names.indexOf(name);
-    if (k < 0) return `'-'`;
-    return kind === 'text' ? `f[${k + 1}]` : `coalesce(CAST("${name.replace(/-/g, '_')}" AS VARCHAR), '-')`;
-  };
-  const source =
-    kind === 'text'
-      ? `SELECT line, t, string_split(t, ' ') AS f FROM (
-           SELECT row_number() OVER () AS line, trim(c, E' \\r') AS t
-           FROM read_csv(${lit(file)}, columns={'c': 'VARCHAR'}, delim=E'\\x01', quote='', escape='', header=false,
-                         auto_detect=false, strict_mode=false, compression='auto'))
-         WHERE t <> '' AND replace(split_part(t, ' ', 1), '_', '-') NOT IN (${[...KNOWN_FIELDS].map(lit).join(', ')})`
-      : `SELECT row_number() OVER () AS line, concat_ws(' ', ${map.names.map((x) => `coalesce(CAST("${x.replace(/-/g, '_')}" AS VARCHAR), '-')`).join(', ')}) AS t, *
-         FROM read_parquet(${lit(file)})`;
-  const nf = kind === 'text' ? 'len(f)' : String(n);
-  const ifaceName = map.names.includes('tgw-attachment-id') ? 'tgw-attachment-id' : 'interface-id';
-  return `
-WITH src AS (${source}),
-c AS (
-  SELECT line, t, ${nf} AS nf,
-    ${col('srcaddr')} AS a_src, ${col('dstaddr')} AS a_dst, ${col('pkt-srcaddr')} AS a_psrc, ${col('pkt-dstaddr')} AS a_pdst,
-    ${col('srcport')} AS a_sport, ${col('dstport')} AS a_dport, ${col('protocol')} AS a_proto,
-    ${col('packets')} AS a_packets, ${col('bytes')} AS a_bytes, ${col('start')} AS a_start, ${col('end')} AS a_end,
-    ${col('action')} AS a_action, ${col('log-status')} AS a_status, ${col('flow-direction')} AS a_dir,
-    ${col('traffic-path')} AS a_path, ${col('pkt-dst-aws-service')} AS a_dsvc, ${col(ifaceName)} AS a_iface
-  FROM src),
-t AS (
-  SELECT line, t, nf,
-    CASE WHEN a_psrc <> '-' THEN a_psrc ELSE a_src END AS s_txt,
-    CASE WHEN a_pdst <> '-' THEN a_pdst ELSE a_dst END AS d_txt,
-    fnum(a_sport) AS sport, fnum(a_dport) AS dport, fnum(a_proto) AS proto, fnum(a_packets) AS packets, fnum(a_bytes) AS bytes,
-    fnum(a_start) AS st, fnum(a_end) AS en, fnum(a_path) AS path,
-    CASE a_action WHEN 'ACCEPT' THEN 1 WHEN 'REJECT' THEN 2 WHEN '-' THEN 0 END AS action,
-    CASE a_status WHEN 'OK' THEN 0 WHEN '-' THEN 0 WHEN 'NODATA' THEN 1 WHEN 'SKIPDATA' THEN 2 END AS status,
-    CASE WHEN starts_with(a_dir, 'i') THEN 1 WHEN starts_with(a_dir, 'e') THEN 2 ELSE 0 END AS dir,
-    a_dsvc IN ('S3', 'DYNAMODB') AS s3, a_iface AS iface
-  FROM c),
-v AS (
-  SELECT *, ip4(s_txt) AS s4, ip4(d_txt) AS d4,
-    CASE
-      WHEN nf < ${n} THEN 'fewer fields than the format'
-      WHEN nf > ${n} THEN 'more fields than the format'
-      WHEN sport IS NULL OR dport IS NULL OR proto IS NULL OR packets IS NULL OR bytes IS NULL OR st IS NULL OR en IS NULL OR path IS NULL THEN 'not a number'
-      WHEN sport > 65535 OR dport > 65535 THEN 'port out of range'
-      WHEN (s_txt <> '-' AND ip4(s_txt) IS NULL AND NOT contains(s_txt, ':')) OR (d_txt <> '-' AND ip4(d_txt) IS NULL AND NOT contains(d_txt, ':')) THEN 'not an IP address'
-      WHEN action IS NULL THEN 'action is not ACCEPT, REJECT or -'
-      WHEN status IS NULL THEN 'log-status is not OK, NODATA or SKIPDATA'
-      WHEN status = 0 AND (s_txt = '-' OR d_txt = '-') THEN 'an OK record without source or destination address'
-    END AS bad
-  FROM t)
-SELECT v.line, v.t, v.bad, v.s4, v.d4,
-  CASE WHEN v.s4 IS NULL AND v.s_txt <> '-' THEN v.s_txt END AS s6, CASE WHEN v.d4 IS NULL AND v.d_txt <> '-' THEN v.d_txt END AS d6,
-  v.sport, v.dport, v.proto, v.packets, v.bytes,
-  CASE WHEN v.st > 1e11 THEN v.st / 1000 ELSE v.st END AS st, CASE WHEN v.en > 1e11 THEN v.en / 1000 ELSE v.en END AS en,
-  v.action, v.status, v.dir, v.path, v.s3, v.iface,
-  CASE WHEN v.s4 IS NULL THEN -1 WHEN v.s4 <= zs.e THEN zs.v ELSE -2 END AS sz,
-  CASE WHEN v.d4 IS NULL THEN -1 WHEN v.d4 <= zd.e THEN zd.v ELSE -2 END AS dz
-FROM v
-ASOF LEFT JOIN zint zs ON v.s4 >= zs.s
-ASOF LEFT JOIN zint zd ON v.d4 >= zd.s
-ORDER BY v.line`;
+/** Runs INSERTs of literal rows in chunks. */
+async function insertRows(c: DuckConnection, table: string, rows: string[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000)
+    await c.run(`INSERT INTO ${table} VALUES ${rows.slice(i, i + 1000).join(',')}`);
+}
+
+/** Creates the zone interval table (disjoint, sorted) of the ZoneMap (used by dataEgressSql). */
+export async function loadZoneTable(c: DuckConnection, zones: ZoneMap): Promise<void> {
+  await c.run('CREATE OR REPLACE TABLE zint (s DOUBLE, e DOUBLE, v INTEGER)');
+  await insertRows(
+    c,
+    'zint',
+    zones.table.intervals().map((r) => `(${r.start}, ${r.end}, ${r.value})`),
+  );
 }
 
 /**
  * The data-zone egress rule in SQL over read_csv of an AWS text log (header line present): accepted or rejected
  * flows from a data zone to an address no zone or private range claims, grouped like the rule module's alert keys.
- * `dataZones` and `internet` are zone ids of the ZoneMap loaded with loadZoneTable.
+ * `dataZones` and `internet` are zone ids of the ZoneMap loaded with loadZoneTable. (A small standalone query; the
+ * engine itself uses duckdb-rules.ts.)
  */
 export function dataEgressSql(file: string, dataZones: number[], internet: number, nativeCsv = true): string {
   const from = nativeCsv
@@ -153,164 +133,544 @@ FROM z WHERE sz IN (${dataZones.join(',') || '-1'}) AND dz = ${internet}
 GROUP BY ALL ORDER BY ALL`;
 }
 
-/** Columns of an AWS text file from its header, the LogFormat, or the default of its first record. */
-export async function textColumns(file: string, logFormat?: string): Promise<ColumnMap | string> {
-  const { head } = await readHead(file);
-  const first = head.toString('utf8').trimStart().split('\n', 1)[0]!.trim();
-  if (/^[a-z]/.test(first)) return columnMap(first);
-  if (logFormat !== undefined) return columnMap(logFormat);
-  return columnMap((first.split(' ')[1] === 'TransitGateway' ? AWS_TGW_DEFAULT : AWS_V2_DEFAULT).join(' '));
+/**
+ * Every IPv4 address's zone and approved flags as disjoint intervals covering 0..2^32-1, each with one code:
+ * zone * 4 + 2 (an approved AI endpoint) + 1 (an approved resolver). Built with the JS engine's own lookups (the zone
+ * table; flows.approved_ai_cidrs and the approved AI addresses learned from DNS answers so far; the approved
+ * resolvers), evaluated once per interval where none of them changes. Also loaded as TEMP TABLE addr (s, e, code).
+ */
+export interface AddressTable {
+  starts: number[];
+  codes: number[];
 }
 
-async function parquetColumns(c: DuckConnection, file: string): Promise<ColumnMap | string> {
-  const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${lit(file)})`);
-  const names = r.getRowObjectsJS().map((row) => (typeof row.column_name === 'string' ? row.column_name : ''));
-  return columnMap(names.join(' '));
+export async function loadAddressTable(c: DuckConnection, analysis: FlowAnalysis): Promise<AddressTable> {
+  const { zones, ctx } = analysis;
+  const cuts = new Set<number>([0]);
+  const add = (list: { start: number; end: number }[]) => {
+    for (const r of list) {
+      cuts.add(r.start);
+      if (r.end < 4294967295) cuts.add(r.end + 1);
+    }
+  };
+  add(zones.table.intervals());
+  add(ctx.approvedAi.intervals());
+  add(ctx.approvedResolvers.intervals());
+  for (const ip of ctx.learnedAi4) {
+    cuts.add(ip);
+    if (ip < 4294967295) cuts.add(ip + 1);
+  }
+  const table: AddressTable = { starts: [], codes: [] };
+  for (const s of [...cuts].sort((a, b) => a - b)) {
+    const ai = ctx.approvedAi.lookup4(s) === 1 || ctx.learnedAi4.has(s);
+    const code = zones.table.lookup4(s) * 4 + (ai ? 2 : 0) + (ctx.approvedResolvers.lookup4(s) === 1 ? 1 : 0);
+    if (table.codes[table.codes.length - 1] === code) continue;
+    table.starts.push(s);
+    table.codes.push(code);
+  }
+  await c.run('CREATE OR REPLACE TEMP TABLE addr (s DOUBLE, code INTEGER)');
+  await insertRows(
+    c,
+    'addr',
+    table.starts.map((s, i) => `(${s}, ${table.codes[i]})`),
+  );
+  return table;
 }
 
-async function readWithDuckdb(
+/** Intervals up to which the address code is a CASE (a binary search); beyond, an ASOF join on addr. */
+const CASE_INTERVALS = 512;
+
+/** The address code of IPv4 value x (not NULL) as a binary search over the interval starts. */
+function codeCase(x: string, t: AddressTable, lo = 0, hi = t.starts.length - 1): string {
+  if (lo === hi) return String(t.codes[lo]);
+  const mid = (lo + hi + 1) >> 1;
+  return `CASE WHEN ${x} < ${t.starts[mid]} THEN ${codeCase(x, t, lo, mid - 1)} ELSE ${codeCase(x, t, mid, hi)} END`;
+}
+
+/** The `tok` column of a query's rows. */
+async function tokensOf(c: DuckConnection, sql: string): Promise<string[]> {
+  return (await c.runAndReadAll(sql)).getRowObjectsJS().map((r) => (typeof r.tok === 'string' ? r.tok : ''));
+}
+
+/** Creates the IPv6 dictionary `v6` (token → valid, IPv4 of a mapped address, normalised text, zone, flags). */
+async function loadV6Dictionary(c: DuckConnection, analysis: FlowAnalysis, tokens: string[]): Promise<void> {
+  const { zones, ctx } = analysis;
+  await c.run(
+    'CREATE OR REPLACE TEMP TABLE v6 (tok VARCHAR, ok BOOLEAN, v4 DOUBLE, norm VARCHAR, zone INTEGER, ai BOOLEAN, res BOOLEAN)',
+  );
+  const rows = tokens.map((tok) => {
+    const six = parseIPv6(tok);
+    if (six === undefined) return `(${lit(tok)}, false, NULL, NULL, NULL, NULL, NULL)`;
+    if (typeof six === 'number') return `(${lit(tok)}, true, ${six}, NULL, NULL, NULL, NULL)`;
+    const ai = ctx.approvedAi.lookup6(six) === 1 || ctx.learnedAi6.has(six);
+    const res = ctx.approvedResolvers.lookup6(six) === 1;
+    return `(${lit(tok)}, true, NULL, ${lit(six)}, ${zones.table.lookup6(six)}, ${ai}, ${res})`;
+  });
+  await insertRows(c, 'v6', rows);
+}
+
+/**
+ * The zone SQL both kinds of input share: typed rows → the classified rows of TEMP TABLE fr. IPv4 ends take the
+ * address table's code, IPv6 ends the dictionary's zone and flags; then approved AI endpoints reached over public
+ * addresses go to the first service zone (as FlowContext.rezoneApprovedAi) and gateway-endpoint traffic to public
+ * AWS addresses to its own column (as FlowAnalysis.flushClassified).
+ */
+function classifySql(typed: string, analysis: FlowAnalysis, addr: AddressTable): string {
+  const { internet, gateway } = analysis.zones;
+  const ai = analysis.ctx.aiZone;
+  const asof = addr.starts.length > CASE_INTERVALS;
+  const code = (x: string, alias: string) => (asof ? `${alias}.code` : codeCase(`p.${x}`, addr));
+  const rezone = (z: string, flag: string) =>
+    ai >= 0 ? `CASE WHEN ${z} = ${internet} AND ${flag} THEN ${ai} ELSE ${z} END` : z;
+  return `
+CREATE OR REPLACE TEMP TABLE fr AS
+WITH p AS (${typed}),
+k AS (
+  SELECT p.*, CASE WHEN p.s4 IS NOT NULL THEN ${code('s4', 'a1')} END AS sc, CASE WHEN p.d4 IS NOT NULL THEN ${code('d4', 'a2')} END AS dc
+  FROM p${asof ? ' ASOF LEFT JOIN addr a1 ON p.s4 >= a1.s ASOF LEFT JOIN addr a2 ON p.d4 >= a2.s' : ''}),
+z AS (
+  SELECT k.*,
+    CASE WHEN s4 IS NOT NULL THEN sc >> 2 ELSE s6z END AS sz0,
+    CASE WHEN s4 IS NOT NULL THEN (sc & 2) <> 0 ELSE coalesce(s6ai, false) END AS s_ai,
+    CASE WHEN d4 IS NOT NULL THEN dc >> 2 ELSE d6z END AS dz0,
+    CASE WHEN d4 IS NOT NULL THEN (dc & 2) <> 0 ELSE coalesce(d6ai, false) END AS d_ai,
+    CASE WHEN d4 IS NOT NULL THEN (dc & 1) <> 0 ELSE coalesce(d6res, false) END AS d_res
+  FROM k),
+r AS (SELECT z.*, ${rezone('sz0', 's_ai')} AS sz, ${rezone('dz0', 'd_ai')} AS dz1 FROM z)
+SELECT ord, line, seg, gaps, bad, s4, d4, s6, d6, sport, dport, proto, bytes, st, en, action, status, svc, reply,
+  iface, res, d_ai, d_res, sz, CASE WHEN svc AND dz1 = ${internet} THEN ${gateway} ELSE dz1 END AS dz
+FROM r`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// AWS text and Parquet
+
+/** A run of lines read with one column map (a header line switches the map, as in the JS reader). */
+interface Segment {
+  lo: number;
+  hi: number;
+  map: ColumnMap;
+  /** Header lines inside the run whose column map was invalid (they are malformed, and skipped). */
+  skip: number[];
+  /** Parquet: the file's own column names, in the order of map.names. */
+  columns?: string[];
+}
+
+const MSG = {
+  fewer: 'fewer fields than the format',
+  more: 'more fields than the format',
+  empty: 'empty field (two spaces in a row)',
+  number: 'not a number',
+  address: 'not an IP address',
+  action: 'action is not ACCEPT, REJECT or -',
+  status: 'log-status is not OK, NODATA or SKIPDATA',
+  noAddress: 'an OK record without source or destination address',
+  port: 'port out of range',
+} as const;
+
+/** Reads an AWS text file into TEMP TABLE lines (line, t): every line numbered, trimmed as the JS reader trims, blank lines dropped. */
+async function loadLines(c: DuckConnection, file: string, gzip: boolean): Promise<void> {
+  await c.run(`
+CREATE OR REPLACE TEMP TABLE lines AS
+SELECT line, t FROM (
+  SELECT row_number() OVER () AS line,
+    CASE WHEN starts_with(c, ' ') OR ends_with(c, ' ') OR ends_with(c, E'\\r') THEN rtrim(ltrim(c, ' '), E' \\r') ELSE c END AS t
+  FROM read_csv(${lit(file)}, columns={'c': 'VARCHAR'}, delim=E'\\x01', quote='', escape='', header=false,
+                auto_detect=false, strict_mode=false, compression=${gzip ? "'gzip'" : "'none'"}))
+WHERE t <> ''`);
+}
+
+/**
+ * The runs of lines and their column maps: header lines (a known field name first) switch the map or, when invalid,
+ * are malformed; before any header the LogFormat (--log-format) or the default of the first record's kind applies.
+ */
+async function textSegments(
   c: DuckConnection,
+  logFormat: string | undefined,
+): Promise<{ segments: Segment[]; headerErrors: { line: number; message: string }[]; last?: ColumnMap }> {
+  const fixed = logFormat !== undefined ? columnMap(logFormat) : undefined;
+  if (typeof fixed === 'string') throw new Error(`--log-format: ${fixed}`);
+  // Header lines start with a lower-case letter and a known field name (as in the JS reader).
+  const headers = (
+    (
+      await c.runAndReadAll(`SELECT line::DOUBLE AS line, t FROM lines WHERE t >= 'a' AND t < '{' ORDER BY line`)
+    ).getRowObjectsJS() as { line: number; t: string }[]
+  ).filter((r) => KNOWN_FIELDS.has(r.t.slice(0, r.t.indexOf(' ') >>> 0).replace(/_/g, '-')));
+  const firstData = (
+    (
+      await c.runAndReadAll(
+        `SELECT line::DOUBLE AS line, t FROM lines${headers.length ? ` WHERE line NOT IN (${headers.map((h) => h.line).join(',')})` : ''} ORDER BY line LIMIT 1`,
+      )
+    ).getRowObjectsJS() as { line: number; t: string }[]
+  )[0];
+  const segments: Segment[] = [];
+  const headerErrors: { line: number; message: string }[] = [];
+  let map: ColumnMap | undefined;
+  let last: ColumnMap | undefined;
+  let lo = 1;
+  let skip: number[] = [];
+  const close = (hi: number) => {
+    // Only runs with a data line need a map; before any header the first record decides the default.
+    if (firstData && firstData.line >= lo && firstData.line <= hi && map === undefined) {
+      map =
+        fixed ??
+        (columnMap(
+          firstData.t.split(' ')[1] === 'TransitGateway' ? AWS_TGW_DEFAULT.join(' ') : AWS_V2_DEFAULT.join(' '),
+        ) as ColumnMap);
+      last = map;
+    }
+    if (map !== undefined && hi >= lo) segments.push({ lo, hi, map, skip });
+  };
+  for (const r of headers) {
+    const m = columnMap(r.t);
+    if (typeof m === 'string') {
+      headerErrors.push({ line: r.line, message: `header: ${m}` });
+      skip.push(r.line);
+      continue;
+    }
+    close(r.line - 1);
+    map = m;
+    last = m;
+    lo = r.line + 1;
+    skip = [];
+  }
+  close(Number.MAX_SAFE_INTEGER);
+  return { segments, headerErrors, ...(last ? { last } : {}) };
+}
+
+/** The one segment of a Parquet file: its columns as AWS names them (`_` for `-`). */
+async function parquetSegment(c: DuckConnection, file: string): Promise<Segment> {
+  const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${lit(file)})`);
+  const columns = r.getRowObjectsJS().map((row) => (typeof row.column_name === 'string' ? row.column_name : ''));
+  const map = columnMap(columns.join(' '));
+  if (typeof map === 'string') throw new Error(map);
+  await c.run(
+    `CREATE OR REPLACE TEMP TABLE pq AS SELECT row_number() OVER () AS "__cordon_line", * FROM read_parquet(${lit(file)})`,
+  );
+  return { lo: 1, hi: Number.MAX_SAFE_INTEGER, map, skip: [], columns };
+}
+
+/** Token k (0-based) of a segment's rows as text: a field of the line, or a Parquet column cast to text ('-' for NULL). */
+function tokenOf(seg: Segment, kind: 'text' | 'parquet', k: number): string {
+  return kind === 'text' ? `f[${k + 1}]` : `coalesce(CAST(${ident(seg.columns![k]!)} AS VARCHAR), '-')`;
+}
+
+/** Address tokens of a segment that may be IPv6 (they contain ':'): the texts the IPv6 dictionary needs. */
+function v6TokensSql(segs: Segment[], kind: 'text' | 'parquet'): string {
+  const parts = segs.map((seg) => {
+    const ks = [F_SRC, F_DST, F_PKTSRC, F_PKTDST].map((id) => seg.map.ids.indexOf(id)).filter((k) => k >= 0);
+    const list = `[${ks.map((k) => tokenOf(seg, kind, k)).join(', ')}]`;
+    return kind === 'text'
+      ? `SELECT unnest(${list}) AS tok FROM (SELECT string_split(t, ' ') AS f FROM lines WHERE line BETWEEN ${seg.lo} AND ${seg.hi} AND contains(t, ':'))`
+      : `SELECT unnest(${list}) AS tok FROM pq`;
+  });
+  return `SELECT DISTINCT tok FROM (${parts.join(' UNION ALL ')}) WHERE contains(tok, ':') ORDER BY tok`;
+}
+
+/**
+ * One segment's rows typed and validated as parseAwsRecord does: the first problem in column order is the line's
+ * message (an empty field, a number that is not one or a port above 65535, an address that is neither IPv4, "-" nor
+ * valid IPv6, an action or log-status not known), then a field count that differs from the format, then an OK
+ * record without both addresses. pkt-srcaddr/pkt-dstaddr win over srcaddr/dstaddr when not "-"; a plain address
+ * after its pkt- column is not read when the pkt- value was.
+ */
+function segmentSql(seg: Segment, index: number, kind: 'text' | 'parquet', dict: boolean): string {
+  const { names, ids } = seg.map;
+  const n = names.length;
+  const at = (id: number) => ids.indexOf(id);
+  const col = (k: number) => `c${k + 1}`;
+  const val = (k: number) => `v${k + 1}`;
+  const byName = (name: string) => (names.indexOf(name) >= 0 ? col(names.indexOf(name)) : `'-'`);
+  const isNumber = (id: number) => (id >= F_SRCPORT && id <= F_END) || id === F_PATH;
+  const ADDRESS: Record<number, 'src' | 'dst' | 'psrc' | 'pdst'> = {
+    [F_SRC]: 'src',
+    [F_DST]: 'dst',
+    [F_PKTSRC]: 'psrc',
+    [F_PKTDST]: 'pdst',
+  };
+  const addrs = Object.entries(ADDRESS)
+    .map(([id, a]) => ({ k: at(Number(id)), a }))
+    .filter((x) => x.k >= 0);
+  const has = (a: string) => addrs.some((x) => x.a === a);
+  const tk = (a: string) => (has(a) ? col(addrs.find((x) => x.a === a)!.k) : `'-'`);
+
+  // A: the tokens. B: each token's value, computed once (numbers, IPv4, action, log-status, the IPv6 dictionary).
+  const tokens = Array.from({ length: n }, (_, k) => `${tokenOf(seg, kind, k)} AS ${col(k)}`).join(', ');
+  const source =
+    kind === 'text'
+      ? `SELECT line, len(f) AS nf, ${tokens} FROM (SELECT line, string_split(t, ' ') AS f FROM lines
+           WHERE line BETWEEN ${seg.lo} AND ${seg.hi}${seg.skip.length ? ` AND line NOT IN (${seg.skip.join(',')})` : ''})`
+      : `SELECT "__cordon_line" AS line, ${n} AS nf, ${tokens} FROM pq`;
+  const values: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const id = ids[k]!;
+    const x = col(k);
+    if (isNumber(id)) values.push(`fnum(${x}) AS ${val(k)}`);
+    else if (id === F_ACTION)
+      values.push(
+        `CASE WHEN strlen(${x}) = 6 AND starts_with(${x}, 'A') THEN 1 WHEN strlen(${x}) = 6 AND starts_with(${x}, 'R') THEN 2 WHEN ${x} = '-' THEN 0 END AS ${val(k)}`,
+      );
+    else if (id === F_STATUS)
+      values.push(
+        `CASE WHEN strlen(${x}) = 2 AND starts_with(${x}, 'O') THEN 0 WHEN strlen(${x}) = 6 AND starts_with(${x}, 'N') THEN 1 WHEN strlen(${x}) = 8 AND starts_with(${x}, 'S') THEN 2 WHEN ${x} = '-' THEN 0 END AS ${val(k)}`,
+      );
+  }
+  for (const { k, a } of addrs) values.push(`ip4(${col(k)}) AS n_${a}`);
+  const dcol = (a: string, field: string) => (dict && has(a) ? `v_${a}.${field}` : 'NULL');
+  for (const a of ['src', 'dst', 'psrc', 'pdst'])
+    values.push(
+      `${dcol(a, 'ok')} AS ok_${a}, ${dcol(a, 'v4')} AS m_${a}, ${dcol(a, 'norm')} AS x_${a}, ${dcol(a, 'zone')} AS z_${a}, ${dcol(a, 'ai')} AS i_${a}, ${dcol(a, 'res')} AS r_${a}`,
+    );
+  const joins = dict ? addrs.map(({ k, a }) => `LEFT JOIN v6 v_${a} ON v_${a}.tok = A.${col(k)}`).join(' ') : '';
+  const B = `SELECT A.*, ${values.join(', ')} FROM (${source}) A ${joins}`;
+
+  // The effective address of one end: the pkt- value unless "-", else the plain one unless "-".
+  const end = (plain: string, pkt: string, what: 'v4' | 'v6' | 'zone' | 'ai' | 'res') => {
+    const pick = (a: string) => {
+      if (!has(a)) return 'NULL';
+      if (what === 'v4') return `coalesce(n_${a}, m_${a})`;
+      if (what === 'v6') return `CASE WHEN n_${a} IS NULL THEN x_${a} END`;
+      return `${what === 'zone' ? 'z' : what === 'ai' ? 'i' : 'r'}_${a}`;
+    };
+    return `CASE WHEN ${tk(pkt)} <> '-' THEN ${pick(pkt)} WHEN ${tk(plain)} <> '-' THEN ${pick(plain)} END`;
+  };
+  const valueOr = (id: number, absent: string) => (at(id) >= 0 ? val(at(id)) : absent);
+  const status = valueOr(F_STATUS, '0');
+
+  // The line's message: the first problem in column order, as parseAwsRecord finds it.
+  const checks: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const x = col(k);
+    const id = ids[k]!;
+    const present = kind === 'text' ? `nf >= ${k + 1} AND ` : '';
+    if (kind === 'text') checks.push(`WHEN ${present}${x} = '' THEN '${MSG.empty}'`);
+    if (isNumber(id)) {
+      checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MSG.number}'`);
+      if (id === F_SRCPORT || id === F_DSTPORT) checks.push(`WHEN ${present}${val(k)} > 65535 THEN '${MSG.port}'`);
+    } else if (ADDRESS[id] !== undefined) {
+      const a = ADDRESS[id];
+      // A plain address after its pkt- column is not read when the pkt- value was (not "-").
+      const pk = id === F_SRC ? at(F_PKTSRC) : id === F_DST ? at(F_PKTDST) : -1;
+      const skipped = pk >= 0 && pk < k ? `${col(pk)} <> '-' OR ` : '';
+      checks.push(
+        `WHEN ${present}NOT (${skipped}${x} = '-' OR n_${a} IS NOT NULL OR coalesce(ok_${a}, false)) THEN '${MSG.address}'`,
+      );
+    } else if (id === F_ACTION) checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MSG.action}'`);
+    else if (id === F_STATUS) checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MSG.status}'`);
+  }
+  if (kind === 'text') {
+    checks.push(`WHEN nf < ${n} THEN '${MSG.fewer}'`);
+    checks.push(`WHEN nf > ${n} THEN '${MSG.more}'`);
+  }
+  const none = (plain: string, pkt: string) =>
+    `(${end(plain, pkt, 'v4')}) IS NULL AND (${end(plain, pkt, 'v6')}) IS NULL`;
+  checks.push(`WHEN ${status} = 0 AND (${none('src', 'psrc')} OR ${none('dst', 'pdst')}) THEN '${MSG.noAddress}'`);
+
+  const path = valueOr(F_PATH, '-1');
+  const svcCol = at(F_DSTSVC) >= 0 ? col(at(F_DSTSVC)) : undefined;
+  const s3 = svcCol ? `(${svcCol} = 'S3' OR (strlen(${svcCol}) = 8 AND starts_with(${svcCol}, 'DY')))` : 'false';
+  const time = (id: number) =>
+    at(id) >= 0 ? `CASE WHEN ${val(at(id))} > 1e11 THEN ${val(at(id))} / 1000 ELSE ${val(at(id))} END` : '-1';
+  const iface = at(F_IFACE) >= 0 ? `CASE WHEN ${col(at(F_IFACE))} <> '-' THEN ${col(at(F_IFACE))} END` : 'NULL';
+  // The logging resource as describeAwsRecord names it (the SKIPDATA alert's key).
+  const res = `CASE WHEN ${byName('tgw-attachment-id')} <> '-' THEN ${byName('tgw-attachment-id')} WHEN ${byName('interface-id')} <> '-' THEN ${byName('interface-id')} ELSE '' END`;
+  return `
+SELECT line AS ord, line, ${index} AS seg, ${!seg.map.tgw} AS gaps,
+  CASE ${checks.join(' ')} END AS bad,
+  (${end('src', 'psrc', 'v4')})::DOUBLE AS s4, (${end('dst', 'pdst', 'v4')})::DOUBLE AS d4,
+  (${end('src', 'psrc', 'v6')})::VARCHAR AS s6, (${end('dst', 'pdst', 'v6')})::VARCHAR AS d6,
+  (${end('src', 'psrc', 'zone')})::INTEGER AS s6z, (${end('src', 'psrc', 'ai')})::BOOLEAN AS s6ai,
+  (${end('dst', 'pdst', 'zone')})::INTEGER AS d6z, (${end('dst', 'pdst', 'ai')})::BOOLEAN AS d6ai,
+  (${end('dst', 'pdst', 'res')})::BOOLEAN AS d6res,
+  TRY_CAST(${valueOr(F_SRCPORT, '-1')} AS INTEGER) AS sport, TRY_CAST(${valueOr(F_DSTPORT, '-1')} AS INTEGER) AS dport,
+  TRY_CAST(CASE WHEN ${valueOr(F_PROTO, '-1')} > 255 THEN -1 ELSE ${valueOr(F_PROTO, '-1')} END AS INTEGER) AS proto,
+  greatest(${valueOr(F_BYTES, '0')}, 0)::DOUBLE AS bytes, (${time(F_START)})::DOUBLE AS st, (${time(F_END)})::DOUBLE AS en,
+  (${valueOr(F_ACTION, '0')})::TINYINT AS action, (${status})::TINYINT AS status,
+  (${path} = 7 OR (${path} = 2 AND ${s3})) AS svc, false AS reply,
+  ${iface} AS iface, ${res} AS res
+FROM (${B})`;
+}
+
+/** Describes a row of an AWS file for evidence, as the JS reader does (the tokens of its raw line). */
+function awsDescriber(file: string, segments: Segment[]) {
+  const pathRegion = regionFromPath(file);
+  return (raw: string, seg: number): RowDescription =>
+    describeAwsRecord(raw.split(' '), segments[seg]!.map.names, pathRegion);
+}
+
+/**
+ * Reads an AWS text or Parquet file into `fr` (and `lines` or `pq` for raw text). Returns what the rules need to
+ * describe rows, and the file's format and header problems.
+ */
+async function readAws(
+  c: DuckConnection,
+  analysis: FlowAnalysis,
   file: string,
   kind: 'text' | 'parquet',
-  map: ColumnMap,
-  analysis: FlowAnalysis,
-  batch: FlowBatch,
-): Promise<number> {
-  const zones = analysis.zones;
-  const raws: string[] = [];
-  const ifaces: string[] = [];
-  const pathRegion = regionFromPath(file);
-  const source: BatchSource = {
-    file,
-    format: map.tgw ? 'aws-tgw' : 'aws-vpc',
-    provider: 'aws',
-    rawLine: (_b, i) => raws[i]!,
-    describe: (_b, i) => describeAwsRecord(raws[i]!.split(' '), map.names, pathRegion, ifaces[i] || undefined),
-  };
-  batch.source = source;
-  batch.buf = undefined;
-  batch.n = 0;
-  let records = 0;
-  const result = await c.stream(recordsSql(file, kind, map));
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const cols = chunk.getColumns();
-    const [
-      line,
-      t,
-      bad,
-      s4,
-      d4,
-      s6,
-      d6,
-      sport,
-      dport,
-      proto,
-      packets,
-      bytes,
-      st,
-      en,
-      action,
-      status,
-      dir,
-      path,
-      s3,
-      iface,
-      sz,
-      dz,
-    ] = cols as unknown[][];
-    for (let k = 0; k < chunk.rowCount; k++) {
-      const lineNo = Number(line![k]);
-      if (bad![k] !== null) {
-        analysis.malformed(file, lineNo, String(bad![k]));
-        continue;
-      }
-      const r = batch.n;
-      batch.clearRow(r);
-      // IPv6 stays text and is classified by the same prefix table; an invalid one is malformed as in the JS reader.
-      let ok = true;
-      for (const [v4, v6, isSrc] of [
-        [s4![k], s6![k], true],
-        [d4![k], d6![k], false],
-      ] as const) {
-        if (v4 !== null) {
-          if (isSrc) batch.src[r] = v4 as number;
-          else batch.dst[r] = v4 as number;
-        } else if (v6 !== null) {
-          const six = typeof v6 === 'string' ? parseIPv6(v6) : undefined;
-          if (six === undefined) ok = false;
-          else if (typeof six === 'number') {
-            if (isSrc) batch.src[r] = six;
-            else batch.dst[r] = six;
-          } else if (isSrc) {
-            batch.family[r]! |= SRC_V6;
-            batch.srcV6[r] = six;
-          } else {
-            batch.family[r]! |= DST_V6;
-            batch.dstV6[r] = six;
-          }
-        }
-      }
-      if (!ok) {
-        analysis.malformed(file, lineNo, 'not an IP address');
-        continue;
-      }
-      batch.srcPort[r] = sport![k] as number;
-      batch.dstPort[r] = dport![k] as number;
-      batch.proto[r] = (proto![k] as number) > 255 ? -1 : (proto![k] as number);
-      batch.packets[r] = Math.max(0, packets![k] as number);
-      batch.bytes[r] = Math.max(0, bytes![k] as number);
-      batch.start[r] = st![k] as number;
-      batch.end[r] = en![k] as number;
-      batch.action[r] = action![k] as number;
-      batch.status[r] = status![k] as number;
-      batch.dir[r] = dir![k] as number;
-      const p = path![k] as number;
-      batch.trafficPath[r] = p > 127 ? -1 : p;
-      if (p === 7 || (p === 2 && s3![k] === true)) batch.service[r] = 1;
-      const ifaceText = String(iface![k]);
-      batch.iface[r] = ifaceText === '-' ? -1 : analysis.interner.internString(ifaceText);
-      ifaces[r] = ifaceText === '-' ? '' : ifaceText;
-      const zsv = sz![k] as number;
-      const dzv = dz![k] as number;
-      batch.srcZone[r] =
-        zsv === -1
-          ? batch.family[r]! & SRC_V6
-            ? zones.table.lookup6(batch.srcV6[r]!)
-            : zones.table.lookup4(batch.src[r]!)
-          : zsv === -2
-            ? zones.internet
-            : zsv;
-      batch.dstZone[r] =
-        dzv === -1
-          ? batch.family[r]! & DST_V6
-            ? zones.table.lookup6(batch.dstV6[r]!)
-            : zones.table.lookup4(batch.dst[r]!)
-          : dzv === -2
-            ? zones.internet
-            : dzv;
-      batch.line[r] = lineNo;
-      raws[r] = String(t![k]);
-      batch.n++;
-      records++;
-      if (batch.n === batch.capacity) {
-        analysis.flushClassified(batch);
-        batch.n = 0;
-      }
-    }
+  gzip: boolean,
+  logFormat: string | undefined,
+  addr: AddressTable,
+): Promise<{
+  format: string;
+  headerErrors: { line: number; message: string }[];
+  rawJoin: string;
+  describe: (raw: string, seg: number) => RowDescription;
+}> {
+  let segments: Segment[];
+  let headerErrors: { line: number; message: string }[] = [];
+  let format: string;
+  let rawJoin: string;
+  if (kind === 'text') {
+    await loadLines(c, file, gzip);
+    const s = await textSegments(c, logFormat);
+    segments = s.segments;
+    headerErrors = s.headerErrors;
+    format = s.last?.tgw ? 'aws-tgw' : 'aws-vpc';
+    rawJoin = 'LEFT JOIN lines rw ON rw.line = fr.ord';
+  } else {
+    const seg = await parquetSegment(c, file);
+    segments = [seg];
+    format = `${seg.map.tgw ? 'aws-tgw' : 'aws-vpc'}-parquet`;
+    rawJoin = `LEFT JOIN (SELECT "__cordon_line" AS line, concat_ws(' ', ${seg.columns!.map((_, k) => tokenOf(seg, 'parquet', k)).join(', ')}) AS t FROM pq) rw ON rw.line = fr.ord`;
   }
-  if (batch.n > 0) analysis.flushClassified(batch);
-  batch.n = 0;
-  return records;
+  const tokens = segments.length > 0 ? await tokensOf(c, v6TokensSql(segments, kind)) : [];
+  const dict = tokens.length > 0;
+  if (dict) await loadV6Dictionary(c, analysis, tokens);
+  const typed =
+    segments.length > 0 ? segments.map((seg, i) => segmentSql(seg, i, kind, dict)).join('\nUNION ALL\n') : EMPTY_TYPED;
+  await c.run(classifySql(typed, analysis, addr));
+  return { format, headerErrors, rawJoin, describe: awsDescriber(file, segments) };
 }
+
+/** A typed row set with no rows (a text file with no data line). */
+const EMPTY_TYPED = `SELECT NULL::BIGINT AS ord, NULL::BIGINT AS line, 0 AS seg, false AS gaps, NULL::VARCHAR AS bad,
+  NULL::DOUBLE AS s4, NULL::DOUBLE AS d4, NULL::VARCHAR AS s6, NULL::VARCHAR AS d6, NULL::INTEGER AS s6z,
+  NULL::BOOLEAN AS s6ai, NULL::INTEGER AS d6z, NULL::BOOLEAN AS d6ai, NULL::BOOLEAN AS d6res, NULL::INTEGER AS sport,
+  NULL::INTEGER AS dport, NULL::INTEGER AS proto, NULL::DOUBLE AS bytes, NULL::DOUBLE AS st, NULL::DOUBLE AS en,
+  NULL::TINYINT AS action, NULL::TINYINT AS status, NULL::BOOLEAN AS svc, NULL::BOOLEAN AS reply,
+  NULL::VARCHAR AS iface, NULL::VARCHAR AS res WHERE false`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Azure and GCP JSON: read by the JS readers, rows appended to DuckDB
+
+const JROWS = `CREATE OR REPLACE TEMP TABLE jrows (ord BIGINT, line BIGINT, t VARCHAR, s4 DOUBLE, d4 DOUBLE, s6 VARCHAR,
+  d6 VARCHAR, sport INTEGER, dport INTEGER, proto INTEGER, bytes DOUBLE, st DOUBLE, en DOUBLE, action TINYINT,
+  status TINYINT, svc BOOLEAN, reply BOOLEAN, provider VARCHAR, account VARCHAR, region VARCHAR, rtype VARCHAR,
+  resource VARCHAR)`;
+
+/** A sink that appends every flushed batch row (typed by the reader, with its raw text and description) to jrows. */
+function appendingSink(appender: DuckDBAppender, analysis: FlowAnalysis): ReaderSink & { rows: number } {
+  const sink = {
+    rows: 0,
+    flush(b: FlowBatch): void {
+      for (let i = 0; i < b.n; i++) {
+        const d = b.source.describe(b, i);
+        appender.appendBigInt(BigInt(sink.rows++));
+        appender.appendBigInt(BigInt(b.line[i]!));
+        appender.appendVarchar(b.source.rawLine(b, i));
+        const f = b.family[i]!;
+        if (f & SRC_V6) appender.appendNull();
+        else appender.appendDouble(b.src[i]!);
+        if (f & DST_V6) appender.appendNull();
+        else appender.appendDouble(b.dst[i]!);
+        if (f & SRC_V6) appender.appendVarchar(b.srcV6[i]!);
+        else appender.appendNull();
+        if (f & DST_V6) appender.appendVarchar(b.dstV6[i]!);
+        else appender.appendNull();
+        appender.appendInteger(b.srcPort[i]!);
+        appender.appendInteger(b.dstPort[i]!);
+        appender.appendInteger(b.proto[i]!);
+        appender.appendDouble(b.bytes[i]!);
+        appender.appendDouble(b.start[i]!);
+        appender.appendDouble(b.end[i]!);
+        appender.appendTinyInt(b.action[i]!);
+        appender.appendTinyInt(b.status[i]!);
+        appender.appendBoolean(b.service[i] !== 0);
+        appender.appendBoolean(b.reply[i] === 1);
+        appender.appendVarchar(d.provider);
+        appender.appendVarchar(d.account);
+        appender.appendVarchar(d.region);
+        appender.appendVarchar(d.resourceType);
+        appender.appendVarchar(d.resource);
+        appender.endRow();
+      }
+    },
+    dns: analysis.dns.bind(analysis),
+    malformed: analysis.malformed.bind(analysis),
+  };
+  return sink;
+}
+
+/** The typed rows of jrows (JSON readers already validated and normalised them). */
+function jsonTypedSql(dict: boolean): string {
+  const v = (side: 's' | 'd', field: string) => (dict ? `v_${side}.${field}` : 'NULL');
+  return `
+SELECT j.ord, j.line, 0 AS seg, false AS gaps, NULL::VARCHAR AS bad, j.s4, j.d4, j.s6, j.d6,
+  ${v('s', 'zone')}::INTEGER AS s6z, ${v('s', 'ai')}::BOOLEAN AS s6ai, ${v('d', 'zone')}::INTEGER AS d6z,
+  ${v('d', 'ai')}::BOOLEAN AS d6ai, ${v('d', 'res')}::BOOLEAN AS d6res,
+  j.sport, j.dport, j.proto, j.bytes, j.st, j.en, j.action, j.status, j.svc, j.reply, NULL::VARCHAR AS iface, j.resource AS res
+FROM jrows j${dict ? ' LEFT JOIN v6 v_s ON v_s.tok = j.s6 LEFT JOIN v6 v_d ON v_d.tok = j.d6' : ''}`;
+}
+
+async function readJson(
+  c: DuckConnection,
+  analysis: FlowAnalysis,
+  file: string,
+  format: 'azure' | 'gcp-vpc',
+  gzip: boolean,
+  batch: FlowBatch,
+  addr: AddressTable,
+): Promise<{ records: number; format: string; rows: number; error?: Error }> {
+  await c.run(JROWS);
+  const appender = await c.createAppender('jrows');
+  const sink = appendingSink(appender, analysis);
+  let result: { records: number; format: string } = { records: 0, format };
+  let error: Error | undefined;
+  try {
+    result =
+      format === 'azure'
+        ? await readAzure(file, gzip, batch, sink, analysis.interner)
+        : await readGcp(file, gzip, batch, sink, analysis.interner);
+  } catch (err) {
+    // As in the JS engine, the rows of the batches flushed before the failure are analysed.
+    error = err as Error;
+  } finally {
+    appender.closeSync();
+  }
+  const tokens = await tokensOf(
+    c,
+    'SELECT DISTINCT tok FROM (SELECT s6 AS tok FROM jrows UNION ALL SELECT d6 FROM jrows) WHERE tok IS NOT NULL ORDER BY tok',
+  );
+  if (tokens.length > 0) await loadV6Dictionary(c, analysis, tokens);
+  await c.run(classifySql(jsonTypedSql(tokens.length > 0), analysis, addr));
+  return { ...result, rows: sink.rows, ...(error ? { error } : {}) };
+}
+
+const JSON_RAW_JOIN = 'LEFT JOIN jrows rw ON rw.ord = fr.ord';
+
+function jsonDescribe(row: Record<string, unknown>): RowDescription {
+  return {
+    provider: row.provider as RowDescription['provider'],
+    account: String(row.account),
+    region: String(row.region),
+    resourceType: String(row.rtype),
+    resource: String(row.resource),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The engine
 
 export async function analyzeFlowsDuckdb(paths: readonly string[], options: FlowRunOptions): Promise<FlowRunResult> {
   const { displayName, analysis, planned, files } = await beginFlowRun(paths, options);
-  // One thread: output order and line numbering stay deterministic.
+  // One thread: line numbering and the order of rows stay deterministic.
   const db = await openDuckdb(1);
+  const c = db.connection;
   try {
-    await loadZoneTable(db.connection, analysis.zones);
+    const rules = new SqlRules(c, analysis);
+    await rules.init();
+    let addresses: AddressTable | undefined;
+    let index = 0;
     const batch = new FlowBatch();
     for (const p of planned) {
       const name = displayName(p.file);
@@ -327,32 +687,43 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
         });
         continue;
       }
-      // Records already counted when a read fails midway (a truncated gzip): the file is partly assessed.
       const before = analysis.records + analysis.dnsQueries;
       try {
         let records: number;
         let format: string = p.format;
-        if (p.format === 'aws-vpc' || p.format === 'aws-tgw' || p.format === 'parquet') {
-          const map =
-            p.format === 'parquet'
-              ? await parquetColumns(db.connection, p.file)
-              : await textColumns(p.file, options.logFormat);
-          if (typeof map === 'string') throw new Error(map);
-          records = await readWithDuckdb(
-            db.connection,
-            p.file,
-            p.format === 'parquet' ? 'parquet' : 'text',
-            map,
-            analysis,
-            batch,
-          );
-          format =
-            p.format === 'parquet' ? `${map.tgw ? 'aws-tgw' : 'aws-vpc'}-parquet` : map.tgw ? 'aws-tgw' : 'aws-vpc';
-        } else if (p.format === 'azure')
-          ({ records, format } = await readAzure(p.file, p.gzip, batch, analysis, analysis.interner));
-        else if (p.format === 'gcp-vpc')
-          ({ records, format } = await readGcp(p.file, p.gzip, batch, analysis, analysis.interner));
-        else ({ records, format } = await readRoute53(p.file, p.gzip, analysis));
+        let failure: Error | undefined;
+        if (p.format === 'route53-dns') ({ records, format } = await readRoute53(p.file, p.gzip, analysis));
+        else {
+          // DNS logs come first: the approved AI addresses they taught are complete before any flow is placed.
+          addresses ??= await loadAddressTable(c, analysis);
+          const base = { index: index++, file: p.file, name };
+          if (p.format === 'aws-vpc' || p.format === 'aws-tgw' || p.format === 'parquet') {
+            const kind = p.format === 'parquet' ? 'parquet' : 'text';
+            const r = await readAws(c, analysis, p.file, kind, p.gzip, options.logFormat, addresses);
+            format = r.format;
+            const f: SqlFile = {
+              ...base,
+              rawJoin: r.rawJoin,
+              json: false,
+              describe: (row) => r.describe(String(row.raw), Number(row.seg)),
+              headerErrors: r.headerErrors,
+            };
+            records = await rules.analyzeFile(f);
+          } else {
+            const r = await readJson(c, analysis, p.file, p.format, p.gzip, batch, addresses);
+            format = r.format;
+            records = r.records;
+            failure = r.error;
+            await rules.analyzeFile({
+              ...base,
+              rawJoin: JSON_RAW_JOIN,
+              json: true,
+              describe: jsonDescribe,
+              headerErrors: [],
+            });
+          }
+        }
+        if (failure) throw failure;
         const bad = analysis.malformedByFile.get(p.file) ?? 0;
         files.push({
           file: name,
@@ -379,6 +750,7 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
         });
       }
     }
+    await rules.finish();
   } finally {
     db.close();
   }

@@ -1,66 +1,403 @@
-/** Both engines give the same alerts, matrix and malformed counts on the same data; the SQL-only egress rule agrees. */
+/**
+ * Both engines give the same findings, matrix, counts, malformed lines, unused allow rules and state notes on the same
+ * data, and the DuckDB engine computes its rules in SQL (no batch ever reaches the rule modules).
+ */
 import assert from 'node:assert/strict';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { generate } from '../../bench/flows.js';
-import { analyzeFlows, type FlowRunResult } from '../../src/flows/analyze.js';
+import { FlowAnalysis, analyzeFlows, type FlowRunResult } from '../../src/flows/analyze.js';
 import { analyzeFlowsDuckdb, dataEgressSql, loadZoneTable, openDuckdb } from '../../src/flows/duckdb.js';
 import { findingsOf } from '../../src/flows/report.js';
+import { dataZoneEgress } from '../../src/flows/rules/data-zone-egress.js';
+import { dnsResolver } from '../../src/flows/rules/dns-resolver.js';
+import { inferenceExternal } from '../../src/flows/rules/inference-external.js';
+import { internetManagement } from '../../src/flows/rules/internet-management.js';
+import { policyDrift } from '../../src/flows/rules/policy-drift.js';
+import { sandboxEscape } from '../../src/flows/rules/sandbox-escape.js';
 import { buildZoneMap } from '../../src/flows/zones.js';
-import { EXAMPLES, log, referencePolicy, tempDir, v2 } from './helpers.js';
+import { parsePolicy } from '../../src/policy/load.js';
+import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
+import { EXAMPLES, V2_HEADER, referencePolicy, tempDir } from './helpers.js';
 
+/** Everything a report shows, including each finding's raw first record and samples. */
 function comparable(r: FlowRunResult) {
-  // The raw evidence text differs only in how it was read (bytes vs SQL); everything else must match.
   return {
-    findings: findingsOf(r).map((f) => ({ ...f, evidence: { ...f.evidence, firstRecord: undefined } })),
+    findings: findingsOf(r),
     matrix: r.matrix,
     records: r.records,
     nodata: r.nodata,
     skipdata: r.skipdata,
-    malformed: r.malformedTotal,
-    malformedLines: r.malformedSamples.map((m) => `${m.file}:${m.line}`),
-    unused: r.unusedRules,
+    dnsQueries: r.dnsQueries,
+    malformedTotal: r.malformedTotal,
+    malformedSamples: r.malformedSamples,
+    unusedRules: r.unusedRules,
+    stateNotes: r.stateNotes,
+    // The DuckDB engine names Parquet input as such; the JS engine does not read Parquet.
     files: r.files.map((f) => ({ ...f, format: f.format.replace('-parquet', '') })),
   };
 }
 
-test('JS and DuckDB engines: same alerts on the example directory (AWS gzip + plain with a malformed line, Azure, GCP, DNS)', async () => {
-  const policy = (await import('../../src/policy/load.js')).loadPolicyFile(path.join(EXAMPLES, 'cordon.yaml'));
-  const p = await policy;
-  const opts = { policy: p, cwd: EXAMPLES };
-  const js = await analyzeFlows([path.join(EXAMPLES, 'logs')], opts);
-  const duck = await analyzeFlowsDuckdb([path.join(EXAMPLES, 'logs')], opts);
-  assert.ok(js.alerts.length > 10);
-  assert.deepEqual(comparable(duck), comparable(js));
+function countByRule(r: FlowRunResult): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of r.alerts) out[a.rule.id] = (out[a.rule.id] ?? 0) + 1;
+  return out;
+}
+
+async function bothEngines(paths: string[], opts: Parameters<typeof analyzeFlows>[1]) {
+  const js = await analyzeFlows(paths, opts);
+  const duck = await analyzeFlowsDuckdb(paths, opts);
+  assert.equal(js.engine, 'js');
   assert.equal(duck.engine, 'duckdb');
+  assert.deepEqual(comparable(duck), comparable(js));
+  return js;
+}
+
+test('JS and DuckDB engines: same results on the example directory (AWS gzip + plain with a malformed line, Azure, GCP, DNS)', async () => {
+  const { loadPolicyFile } = await import('../../src/policy/load.js');
+  const policy = await loadPolicyFile(path.join(EXAMPLES, 'cordon.yaml'));
+  const js = await bothEngines([path.join(EXAMPLES, 'logs')], { policy, cwd: EXAMPLES });
+  assert.ok(js.alerts.length > 10);
+  assert.ok(js.malformedTotal > 0);
 });
 
-test('JS and DuckDB engines: same alerts on 20 000 generated records with IPv6, junk lines and a custom header', async () => {
-  const policy = referencePolicy("  approved_ai_cidrs: ['52.119.0.0/16']\n  large_transfer:\n    pair_bytes: 5000000");
-  const t = tempDir({
-    'odd.log':
-      'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status pkt-srcaddr flow-direction traffic-path\n' +
-      '5 1 eni-1 10.0.0.5 203.0.113.9 1 443 6 1 900 1763769600 1763769660 ACCEPT OK 10.0.3.31 egress 8\n' +
-      '5 1 eni-1 2001:db8::1 2001:db8::2 1 443 6 1 900 1763769600 1763769660 ACCEPT OK - ingress -\n' +
-      '5 1 eni-1 10.0.3.3 8.8.8.8 1 53 17 1 90 1763769600 1763769660 ACCEPT OK - egress 8\n' +
-      'garbage line\n' +
-      '5 1 eni-1 10.0.3.3 8.8.8.8 1 53 17 1 90 1763769600 1763769660 ACCEPT\n',
-    'small.log': log(v2('10.0.3.30', '203.0.113.66', 50000, 443), v2('10.0.5.9', '10.0.3.30', 1, 6333)),
-  });
+const T = 1763769600; // 2025-11-22T00:00:00Z, a multiple of the 10-minute window below
+
+/** A default-format record with a given start (end = start + 60), bytes and interface. */
+function rec(
+  src: string,
+  dst: string,
+  sport: number,
+  dport: number,
+  bytes: number,
+  start: number | '-',
+  eni = 'eni-0crafted000000001',
+  action = 'ACCEPT',
+  proto = 6,
+): string {
+  const end = start === '-' ? '-' : start + 60;
+  return `2 123456789012 ${eni} ${src} ${dst} ${sport} ${dport} ${proto} 10 ${bytes} ${start} ${end} ${action} OK`;
+}
+
+const V5_HEADER =
+  'version pkt-srcaddr srcaddr pkt-dstaddr dstaddr srcport dstport protocol packets bytes start end action log-status interface-id account-id traffic-path pkt-dst-aws-service';
+
+/**
+ * Generated traffic plus crafted files (in the order both engines read them: DNS first, then by name):
+ * - large transfers per (window, source, destination) over 10-minute windows: sums crossing the threshold on a later
+ *   row, across files (a gzip file continues the sums of the plain one before it), a newer window dropping older
+ *   ones so a late row starts a fresh sum and alerts again under the same key, rows without a time;
+ * - interfaces with a missing interval, one with a record past its 28-day span (untracked), SKIPDATA;
+ * - IPv6 (normalised, IPv4-mapped, invalid, to approved AI CIDRs and addresses learned from DNS answers);
+ * - header lines switching the column map mid-file (pkt- addresses before plain ones, traffic-path 7), an invalid
+ *   header, and every kind of malformed line, where several problems on one line give the first in column order;
+ * - the example Azure and GCP files, so JSON rows share the alert book, the matrix and the window sums.
+ */
+function craftedDir(): { dir: string; cleanup: () => void } {
+  const data = '10.0.3.9';
+  const inf = '10.0.2.9';
+  const sbx = '10.0.5.9';
+  const out = '198.51.100.7';
+  // The window rows come a day after everything else, so their windows are the newest when they are read.
+  const TW = T + 86400;
+  const w1 = [
+    V2_HEADER,
+    rec(data, out, 40000, 443, 3000, TW),
+    rec(data, out, 40001, 443, 3000, TW + 60), // window 0 crosses 5000 here
+    rec(data, out, 40002, 443, 3000, TW + 120),
+    rec(inf, out, 40003, 443, 2000, TW + 700), // window 1, carried into w2.log.gz
+    rec(data, out, 40004, 443, 4000, TW + 1300), // window 2: window 0 is dropped
+    rec(data, out, 40005, 443, 4000, TW + 100), // late row of window 0: a fresh sum
+    rec(data, out, 40006, 443, 4000, TW + 110), // crosses again: same alert, records 2
+    rec(data, out, 40007, 443, 2000, TW + 1310), // window 2 crosses
+    rec(sbx, '203.0.113.77', 40008, 443, 4000, TW + 1320),
+    rec(data, out, 40009, 443, 1000, TW + 130, 'eni-0crafted000000001', 'REJECT'), // rejected: not summed
+  ];
+  const w2 = [
+    V2_HEADER,
+    rec(inf, out, 40010, 443, 4000, TW + 710), // 2000 carried + 4000: crosses in this file
+    rec(sbx, '203.0.113.77', 40011, 443, 2000, TW + 1330), // carried 4000 + 2000
+    rec(data, out, 40012, 443, 100, TW + 3000), // window 5: everything older than 4 dropped
+    rec(inf, out, 40013, 443, 5000, TW + 720), // late: fresh sum, crosses alone
+    rec(data, out, 40014, 443, 6000, '-'), // no time: window -1
+  ];
+  const gaps = [
+    V2_HEADER,
+    rec('10.0.1.20', '10.0.2.20', 40100, 443, 500, T, 'eni-0gap0000000000001'),
+    rec('10.0.1.20', '10.0.2.20', 40101, 443, 500, T + 300, 'eni-0gap0000000000001'),
+    `2 123456789012 eni-0gap0000000000001 - - - - - - - ${T + 600} ${T + 900} - NODATA`,
+    rec('10.0.1.20', '10.0.2.20', 40102, 443, 500, T + 3600, 'eni-0gap0000000000001'), // 45 minutes missing
+    rec('10.0.1.21', '10.0.2.20', 40103, 443, 500, T, 'eni-0gap0000000000002'),
+    rec('10.0.1.21', '10.0.2.20', 40104, 443, 500, T + 40 * 86400, 'eni-0gap0000000000002'), // past 28 days: untracked
+    `2 123456789012 eni-0gap0000000000003 - - - - - - - ${T} ${T + 60} - SKIPDATA`,
+    `2 123456789012 - - - - - - - - ${T} ${T + 60} - SKIPDATA`, // no interface: keyed by the file
+  ];
+  const v6 = [
+    V2_HEADER,
+    rec('fd00::1', '2001:DB8::9', 40200, 53, 90, T, 'eni-0v6', 'ACCEPT', 17), // unzoned private to a resolver, upper case
+    rec('::ffff:10.0.3.5', '203.0.113.9', 40201, 443, 700, T), // IPv4-mapped source in the data zone
+    rec(data, '2001:db8::77', 40202, 443, 800, T), // data zone to an IPv6 internet address
+    rec(inf, '2001:db8:a1::5', 40203, 443, 900, T), // approved AI CIDR: the service zone, allowed by NET-002
+    rec(inf, '2600:1f18::1', 40204, 443, 900, T), // learned from a DNS AAAA answer
+    rec(inf, '52.94.1.1', 40205, 443, 900, T), // learned from a DNS A answer
+    rec(inf, '2600:1f18::2', 40206, 443, 900, T), // not learned: inference to an unapproved endpoint
+    rec('zz::1', data, 40207, 443, 900, T), // not an address
+    rec('fe80::1%eth0', data, 40208, 22, 900, T), // zone index: valid, internet source to a management port
+    rec('2001:db8::5', '2001:db8::6', 40209, 443, 900, T), // internet to internet
+    rec('10.0.1.5', '10.0.4.5', 9999, 50000, 900, T), // a reply: credits T-REPLY
+    rec('10.0.5.20', '10.0.5.21', 7000, 50001, 900, T), // a reply inside one zone: credits nothing
+    rec('10.0.3.9', '10.0.1.10', 443, 50002, 900, T), // from a service port: a reply, not drift
+    rec('198.51.100.20', '10.0.2.30', 50003, 8080, 900, T), // drift from the internet: high
+    rec(inf, '10.0.4.53', 50004, 53, 90, T, 'eni-0crafted000000001', 'ACCEPT', 17), // an approved resolver
+    rec(inf, 'fd00:ec2::253', 50005, 53, 90, T, 'eni-0crafted000000001', 'ACCEPT', 17), // the AWS resolver (IPv6)
+    rec(inf, '10.0.4.54', 50006, 53, 90, T, 'eni-0crafted000000001', 'ACCEPT', 17), // not approved
+  ];
+  const headers = [
+    V2_HEADER,
+    rec('10.0.1.10', '10.0.2.20', 40300, 443, 100, T, 'eni-0hdr'),
+    'garbage line',
+    `2 123456789012 eni-0hdr 10.0.1.999 10.0.2.20 x 443 6 10 100 ${T} ${T + 60} ACCEPT OK`, // address before port
+    `2 123456789012 eni-0hdr 10.0.1.10  10.0.2.20 40301 443 6 10 100 ${T} ${T + 60} ACCEPT OK`,
+    `${rec('10.0.1.10', '10.0.2.20', 40302, 443, 100, T)} extra`,
+    rec('10.0.1.10', '10.0.2.20', 70000, 443, 100, T),
+    `2 123456789012 eni-0hdr 10.0.1.10 10.0.2.20 40303 443 6 10 100 ${T} ${T + 60} ACCEPTED OK`,
+    `2 123456789012 eni-0hdr 10.0.1.10 10.0.2.20 40304 443 6 10 100 ${T} ${T + 60} AXXXXX OK`, // read as ACCEPT
+    `2 123456789012 eni-0hdr 10.0.1.10 10.0.2.20 40305 443 6 10 100 ${T} ${T + 60} ACCEPT FOO`,
+    `2 123456789012 eni-0hdr - 10.0.2.20 40306 443 6 10 100 ${T} ${T + 60} ACCEPT OK`,
+    `2 123456789012 eni-0hdr 10.0.1.10 10.0.2.20 40307 443 6 10 100 ${T}000 ${T + 60}000 ACCEPT OK`, // milliseconds
+    'version foo-bar srcaddr dstaddr',
+    '',
+    '   ',
+    V5_HEADER,
+    `5 10.0.3.9 not-an-ip 52.95.1.1 10.0.9.9 40400 443 6 10 9000 ${T} ${T + 60} ACCEPT OK eni-0hdr5 123456789012 7 S3`,
+    `5 - not-an-ip 52.95.1.1 10.0.9.9 40401 443 6 10 9000 ${T} ${T + 60} ACCEPT OK eni-0hdr5 123456789012 7 S3`,
+    `   5 10.0.3.9 10.0.3.9 - 203.0.113.5 40402 443 6 10 9000 ${T} ${T + 60} ACCEPT OK eni-0hdr5 123456789012 1 -`,
+    `5 10.0.3.9 10.0.3.9 52.95.1.2 52.95.1.2 40403 443 6 10 9000 ${T} ${T + 60} ACCEPT OK eni-0hdr5 123456789012 2 DYNAMODB`,
+  ];
+  const dns = [
+    { name: 'bedrock-runtime.us-east-1.amazonaws.com.', type: 'A', answer: '52.94.1.1' },
+    { name: 'bedrock-runtime.us-east-1.amazonaws.com.', type: 'AAAA', answer: '2600:1f18::1' },
+    { name: 'example.com.', type: 'A', answer: '2600:1f18::2' },
+  ].map((q, i) =>
+    JSON.stringify({
+      version: '1.100000',
+      account_id: '123456789012',
+      region: 'us-east-1',
+      vpc_id: 'vpc-0ai',
+      query_timestamp: `2025-11-22T00:00:0${i}Z`,
+      query_name: q.name,
+      query_type: q.type,
+      rcode: 'NOERROR',
+      answers: [{ Rdata: q.answer, Type: q.type, Class: 'IN' }],
+      srcaddr: inf,
+    }),
+  );
+  const t = tempDir(
+    {
+      'w1.log': w1.join('\n') + '\n',
+      'w2.log.gz': w2.join('\n') + '\n',
+      'gaps.log': gaps.join('\n') + '\n',
+      'v6.log': v6.join('\n') + '\n',
+      'headers.log': headers.join('\r\n') + '\r\n',
+      'zz-resolver.jsonl': dns.join('\n') + '\n',
+    },
+    ['w2.log.gz'],
+  );
+  copyFileSync(path.join(EXAMPLES, 'logs/azure/PT1H.json'), path.join(t.dir, 'azure.json'));
+  copyFileSync(path.join(EXAMPLES, 'logs/gcp/vpc_flows.jsonl'), path.join(t.dir, 'gcp.jsonl'));
+  return t;
+}
+
+/**
+ * The reference policy with two more allow rules (credited only through the reverse direction of a reply, and one
+ * inside a zone that a reply must not credit), and flows settings with thresholds low enough for the windowed rules.
+ */
+function craftedPolicy(extra?: string[]) {
+  const rules = `
+  - id: T-REPLY
+    name: Management to application, seen only as replies
+    from: management
+    to: application
+    action: allow
+    protocol: tcp
+    ports: 9999
+    justification: test
+  - id: T-SELF
+    name: Inside the sandbox, seen only as replies
+    from: sandbox
+    to: sandbox
+    action: allow
+    protocol: tcp
+    ports: 7000
+    justification: test
+`;
+  const yaml = REFERENCE_POLICY_YAML.replace('\n# Accepted risks', `${rules}\n# Accepted risks`);
+  return parsePolicy('cordon.yaml', `${yaml}\nflows:\n${craftedSettings(extra)}\n`);
+}
+
+/** flows settings for the crafted data: low thresholds so the windowed rules fire. */
+function craftedSettings(extra: string[] = ['  visibility: { gap_minutes: 30 }']): string {
+  return [
+    "  approved_ai_cidrs: ['52.119.0.0/16', '2001:db8:a1::/48']",
+    "  approved_ai_domains: ['bedrock*.*.amazonaws.com']",
+    "  approved_resolvers: ['10.0.4.53/32']",
+    '  large_transfer: { flow_bytes: 200000, pair_bytes: 5000, window_minutes: 10 }',
+    ...extra,
+  ].join('\n');
+}
+
+test('JS and DuckDB engines: same results on generated and crafted data (windows across files and late rows, gaps, IPv6, learned AI addresses, header switches, malformed lines, Azure and GCP rows)', async () => {
+  const t = craftedDir();
   try {
     await generate(path.join(t.dir, 'gen.log'), 20_000, false);
-    const opts = { policy, cwd: t.dir };
-    const js = await analyzeFlows([t.dir], opts);
-    const duck = await analyzeFlowsDuckdb([t.dir], opts);
-    assert.ok(js.records > 19_000);
-    assert.equal(js.malformedTotal, 2);
-    assert.deepEqual(comparable(duck), comparable(js));
+    const js = await bothEngines([t.dir], { policy: craftedPolicy(), cwd: t.dir });
+    const n = countByRule(js);
+    // Every rule has something to compare, the windowed ones included.
+    for (const id of [
+      'flow-data-zone-egress',
+      'flow-large-transfer',
+      'flow-large-transfer-window',
+      'flow-inference-unapproved-endpoint',
+      'flow-policy-drift',
+      'flow-sandbox-escape',
+      'flow-internet-to-management',
+      'flow-dns-unapproved-resolver',
+      'flow-visibility-skipdata',
+      'flow-visibility-missing-interval',
+    ])
+      assert.ok((n[id] ?? 0) > 0, `${id} fired`);
+    const window = (key: string) => js.alerts.find((a) => a.rule.id === 'flow-large-transfer-window' && a.key === key);
+    const w0 = (T + 86400) / 600;
+    // Window 0 alerted, was dropped by window 2, and a late row's fresh sum alerted again under the same key.
+    assert.deepEqual(
+      { records: window(`${w0}|10.0.3.9>198.51.100.7`)?.records, bytes: window(`${w0}|10.0.3.9>198.51.100.7`)?.bytes },
+      { records: 2, bytes: 8000 },
+    );
+    // A sum carried from w1.log into w2.log.gz, and one without a time.
+    assert.equal(window(`${w0 + 1}|10.0.2.9>198.51.100.7`)?.records, 2);
+    assert.equal(window(`${w0 + 1}|10.0.2.9>198.51.100.7`)?.samples[0], 'w2.log.gz:2');
+    assert.ok(window('-1|10.0.3.9>198.51.100.7'));
+    assert.ok(js.stateNotes.some((s) => s.rule.includes('flow-visibility-missing-interval') && s.untracked === 1));
+    assert.ok(js.malformedSamples.some((m) => m.message === 'port out of range'));
+    assert.ok(js.alerts.some((a) => a.key.includes('2001:db8::9')));
+    const unused = js.unusedRules.map((u) => u.id);
+    assert.ok(unused.includes('T-SELF') && !unused.includes('T-REPLY'));
   } finally {
     t.cleanup();
   }
 });
 
-test('the data-egress rule written in SQL alone finds the same (source, destination, port) groups as the rule module', async () => {
+test('JS and DuckDB engines: a policy without a service zone keeps approved AI addresses in the internet zone, and the inference rule still spares them', async () => {
+  const policy = parsePolicy(
+    'cordon.yaml',
+    `version: 1
+zones:
+  inference: { cidrs: [10.0.2.0/24] }
+  internet: { kind: internet }
+rules: []
+flows:
+  approved_ai_cidrs: [52.119.0.0/16, '2001:db8:a1::/48']
+`,
+  );
+  const t = tempDir({
+    'f.log': [
+      V2_HEADER,
+      rec('10.0.2.9', '52.119.1.1', 40000, 443, 900, T),
+      rec('10.0.2.9', '2001:db8:a1::1', 40001, 443, 900, T),
+      rec('10.0.2.9', '52.120.1.1', 40002, 443, 900, T),
+    ].join('\n'),
+  });
+  try {
+    const js = await bothEngines([t.dir], { policy, cwd: t.dir });
+    assert.deepEqual(
+      js.alerts.filter((a) => a.rule.id === 'flow-inference-unapproved-endpoint').map((a) => a.key),
+      ['10.0.2.9>52.120.1.1:443/6'],
+    );
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('JS and DuckDB engines: same state notes and alerts under tight bounds (max_alerts_per_rule overflow, visibility.max_interfaces)', async () => {
+  const t = craftedDir();
+  try {
+    await generate(path.join(t.dir, 'gen.log'), 20_000, false);
+    const policy = craftedPolicy([
+      '  max_alerts_per_rule: 3',
+      '  visibility: { gap_minutes: 30, max_interfaces: 100 }',
+    ]);
+    const js = await bothEngines([t.dir], { policy, cwd: t.dir });
+    assert.ok(js.stateNotes.some((s) => s.note.includes('max_alerts_per_rule') && s.rule === 'flow-policy-drift'));
+    assert.ok(js.stateNotes.some((s) => s.rule.includes('flow-visibility-skipdata') && s.untracked > 1000));
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('DuckDB engine reads Parquet (written by DuckDB from a generated log): the same results as the JS engine on that log', async () => {
+  const policy = craftedPolicy();
+  // Same file name in two directories: the text log (for the JS engine) and the Parquet file (formats are detected
+  // by content), so file names, lines and raw records compare as they are.
+  const text = tempDir({});
+  const pq = tempDir({});
+  const db = await openDuckdb(1);
+  try {
+    const gen = path.join(text.dir, 'gen.tmp');
+    await generate(gen, 20_000, false);
+    // Without the header line, record n is line n in both files.
+    const body = readFileSync(gen, 'utf8').split('\n').slice(1).join('\n');
+    writeFileSync(path.join(text.dir, 'flows.log'), body);
+    const { rmSync } = await import('node:fs');
+    rmSync(gen);
+    await db.connection.run(
+      `COPY (SELECT * FROM read_csv('${path.join(text.dir, 'flows.log')}', delim=' ', header=false, nullstr='-', auto_detect=false,
+        columns={'version':'INTEGER','account_id':'VARCHAR','interface_id':'VARCHAR','srcaddr':'VARCHAR','dstaddr':'VARCHAR','srcport':'INTEGER','dstport':'INTEGER','protocol':'INTEGER','packets':'BIGINT','bytes':'BIGINT','start':'BIGINT','end':'BIGINT','action':'VARCHAR','log_status':'VARCHAR'}))
+       TO '${path.join(pq.dir, 'flows.log')}' (FORMAT parquet)`,
+    );
+    const js = await analyzeFlows([text.dir], { policy, cwd: text.dir });
+    const duck = await analyzeFlowsDuckdb([pq.dir], { policy, cwd: pq.dir });
+    assert.equal(duck.files[0]!.format, 'aws-vpc-parquet');
+    assert.equal(duck.records, 20_000);
+    assert.ok(countByRule(duck)['flow-large-transfer-window']! > 0);
+    // Only the sniffer's note on the format differs.
+    const withoutNotes = (r: FlowRunResult) => ({ ...comparable(r), files: r.files.map((f) => f.records) });
+    assert.deepEqual(withoutNotes(duck), withoutNotes(js));
+    assert.equal(duck.files[0]!.note, 'Parquet');
+    // The JS engine does not read Parquet: not assessed, never a pass.
+    const jsOnParquet = await analyzeFlows([pq.dir], { policy, cwd: pq.dir });
+    assert.equal(jsOnParquet.files[0]!.status, 'not-assessed');
+  } finally {
+    db.close();
+    text.cleanup();
+    pq.cleanup();
+  }
+});
+
+test('the DuckDB engine computes its rules in SQL: no batch reaches FlowAnalysis.flush or a rule module', async () => {
+  const t = craftedDir();
+  const spies = [
+    mock.method(FlowAnalysis.prototype, 'flush'),
+    mock.method(FlowAnalysis.prototype, 'flushClassified'),
+    ...[dataZoneEgress, dnsResolver, inferenceExternal, internetManagement, policyDrift, sandboxEscape].map((m) =>
+      mock.method(m, 'onBatch'),
+    ),
+  ];
+  try {
+    const policy = craftedPolicy();
+    const duck = await analyzeFlowsDuckdb([t.dir], { policy, cwd: t.dir });
+    assert.ok(duck.alerts.length > 20);
+    for (const s of spies) assert.equal(s.mock.callCount(), 0);
+    // The spies see the JS engine's batches: the check above is not vacuous.
+    await analyzeFlows([t.dir], { policy, cwd: t.dir });
+    for (const s of spies) assert.ok(s.mock.callCount() > 0);
+  } finally {
+    for (const s of spies) s.mock.restore();
+    t.cleanup();
+  }
+});
+
+test('the data-egress rule written in SQL alone (dataEgressSql) finds the same (source, destination, port) groups as the rule module', async () => {
   const policy = referencePolicy();
   const t = tempDir({});
   const db = await openDuckdb(1);
@@ -86,85 +423,6 @@ test('the data-egress rule written in SQL alone finds the same (source, destinat
       .sort();
     assert.ok(jsKeys.length > 0);
     assert.deepEqual(sqlKeys, jsKeys);
-  } finally {
-    db.close();
-    t.cleanup();
-  }
-});
-
-test('DuckDB engine reads Parquet flow logs (columns named as in AWS Parquet delivery)', async () => {
-  const policy = referencePolicy();
-  const t = tempDir({
-    'src.log': log(v2('10.0.3.30', '203.0.113.66', 50000, 443), v2('10.0.1.10', '10.0.2.20', 50001, 443)),
-  });
-  const db = await openDuckdb(1);
-  try {
-    const pq = path.join(t.dir, 'flows.parquet');
-    await db.connection.run(
-      `COPY (SELECT * FROM read_csv('${path.join(t.dir, 'src.log')}', delim=' ', header=true, nullstr='-', auto_detect=false,
-        columns={'version':'INTEGER','account_id':'VARCHAR','interface_id':'VARCHAR','srcaddr':'VARCHAR','dstaddr':'VARCHAR','srcport':'INTEGER','dstport':'INTEGER','protocol':'INTEGER','packets':'BIGINT','bytes':'BIGINT','start':'BIGINT','end':'BIGINT','action':'VARCHAR','log_status':'VARCHAR'}))
-       TO '${pq}' (FORMAT parquet)`,
-    );
-    const duck = await analyzeFlowsDuckdb([pq], { policy, cwd: t.dir });
-    assert.equal(duck.records, 2);
-    assert.equal(duck.files[0]!.format, 'aws-vpc-parquet');
-    const egress = duck.alerts.filter((a) => a.rule.id === 'flow-data-zone-egress');
-    assert.equal(egress.length, 1);
-    assert.equal(egress[0]!.line, 1);
-    // The JS engine does not read Parquet: not assessed, never a pass.
-    const js = await analyzeFlows([pq], { policy, cwd: t.dir });
-    assert.equal(js.files[0]!.status, 'not-assessed');
-  } finally {
-    db.close();
-    t.cleanup();
-  }
-});
-
-test('the per-flow rules written in SQL alone give the same alert groups as the rule modules', async () => {
-  const { runPerFlowRulesSql } = await import('../../src/flows/duckdb-rules.js');
-  const { textColumns } = await import('../../src/flows/duckdb.js');
-  const { FlowAnalysis } = await import('../../src/flows/analyze.js');
-  const policy = referencePolicy("  approved_ai_cidrs: ['52.119.0.0/16']\n  approved_resolvers: ['10.0.4.53/32']");
-  const t = tempDir({});
-  const db = await openDuckdb(1);
-  try {
-    const file = path.join(t.dir, 'gen.log');
-    await generate(file, 30_000, false);
-    // A few rows the generator does not make: a resolver, management from the internet, rejected attempts.
-    const extra = [
-      v2('10.0.1.10', '10.0.4.53', 1, 53, 10, 'ACCEPT', 17),
-      v2('45.1.2.3', '10.0.1.10', 2, 22),
-      v2('10.0.5.9', '203.0.113.5', 3, 443, 10, 'REJECT'),
-      v2('10.0.2.20', '52.119.1.1', 4, 443),
-    ];
-    (await import('node:fs')).appendFileSync(file, extra.join('\n') + '\n');
-    const js = await analyzeFlows([file], { policy, cwd: t.dir });
-    const ids = [
-      'flow-data-zone-egress',
-      'flow-inference-unapproved-endpoint',
-      'flow-sandbox-escape',
-      'flow-internet-to-management',
-      'flow-dns-unapproved-resolver',
-      'flow-policy-drift',
-    ];
-    const jsGroups = js.alerts
-      .filter((a) => ids.includes(a.rule.id))
-      .map((a) => `${a.rule.id}|${a.severity}|${a.key}|${a.records}|${a.bytes}|${a.line}`)
-      .sort();
-    const analysis = new FlowAnalysis(policy, (f) => f);
-    await loadZoneTable(db.connection, analysis.zones);
-    const map = await textColumns(file);
-    assert.ok(typeof map !== 'string');
-    const sql = (await runPerFlowRulesSql(db.connection, analysis.ctx, file, 'text', map))
-      .map((g) => `${g.rule}|${g.severity}|${g.key}|${g.records}|${g.bytes}|${g.line}`)
-      .sort();
-    assert.ok(jsGroups.length > 20);
-    for (const id of ids)
-      assert.ok(
-        jsGroups.some((g) => g.startsWith(id)),
-        `${id} has alerts in the data`,
-      );
-    assert.deepEqual(sql, jsGroups);
   } finally {
     db.close();
     t.cleanup();
