@@ -215,7 +215,7 @@ async function loadV6Dictionary(c: DuckConnection, analysis: FlowAnalysis, token
  * addresses go to the first service zone (as FlowContext.rezoneApprovedAi) and gateway-endpoint traffic to public
  * AWS addresses to its own column (as FlowAnalysis.flushClassified).
  */
-function classifySql(typed: string, analysis: FlowAnalysis, addr: AddressTable): string {
+function classifySql(typed: string, analysis: FlowAnalysis, addr: AddressTable, insert = false): string {
   const { internet, gateway } = analysis.zones;
   const ai = analysis.ctx.aiZone;
   const asof = addr.starts.length > CASE_INTERVALS;
@@ -223,7 +223,7 @@ function classifySql(typed: string, analysis: FlowAnalysis, addr: AddressTable):
   const rezone = (z: string, flag: string) =>
     ai >= 0 ? `CASE WHEN ${z} = ${internet} AND ${flag} THEN ${ai} ELSE ${z} END` : z;
   return `
-CREATE OR REPLACE TEMP TABLE fr AS
+${insert ? 'INSERT INTO fr' : 'CREATE OR REPLACE TEMP TABLE fr AS'}
 WITH p AS (${typed}),
 k AS (
   SELECT p.*, CASE WHEN p.s4 IS NOT NULL THEN ${code('s4', 'a1')} END AS sc, CASE WHEN p.d4 IS NOT NULL THEN ${code('d4', 'a2')} END AS dc
@@ -254,6 +254,8 @@ interface Segment {
   skip: number[];
   /** Parquet: the file's own column names, in the order of map.names. */
   columns?: string[];
+  /** A further condition on the run's lines (SQL). */
+  only?: string;
 }
 
 const MSG = {
@@ -361,7 +363,7 @@ function v6TokensSql(segs: Segment[], kind: 'text' | 'parquet'): string {
     const ks = [F_SRC, F_DST, F_PKTSRC, F_PKTDST].map((id) => seg.map.ids.indexOf(id)).filter((k) => k >= 0);
     const list = `[${ks.map((k) => tokenOf(seg, kind, k)).join(', ')}]`;
     return kind === 'text'
-      ? `SELECT unnest(${list}) AS tok FROM (SELECT string_split(t, ' ') AS f FROM lines WHERE line BETWEEN ${seg.lo} AND ${seg.hi} AND contains(t, ':'))`
+      ? `SELECT unnest(${list}) AS tok FROM (SELECT string_split(t, ' ') AS f FROM lines WHERE line BETWEEN ${seg.lo} AND ${seg.hi}${seg.only ? ` AND ${seg.only}` : ''} AND contains(t, ':'))`
       : `SELECT unnest(${list}) AS tok FROM pq`;
   });
   return `SELECT DISTINCT tok FROM (${parts.join(' UNION ALL ')}) WHERE contains(tok, ':') ORDER BY tok`;
@@ -399,7 +401,7 @@ function segmentSql(seg: Segment, index: number, kind: 'text' | 'parquet', dict:
   const source =
     kind === 'text'
       ? `SELECT line, len(f) AS nf, ${tokens} FROM (SELECT line, string_split(t, ' ') AS f FROM lines
-           WHERE line BETWEEN ${seg.lo} AND ${seg.hi}${seg.skip.length ? ` AND line NOT IN (${seg.skip.join(',')})` : ''})`
+           WHERE line BETWEEN ${seg.lo} AND ${seg.hi}${seg.skip.length ? ` AND line NOT IN (${seg.skip.join(',')})` : ''}${seg.only ? ` AND ${seg.only}` : ''})`
       : `SELECT "__cordon_line" AS line, ${n} AS nf, ${tokens} FROM pq`;
   const values: string[] = [];
   for (let k = 0; k < n; k++) {
@@ -534,12 +536,49 @@ async function readAws(
     rawJoin = `LEFT JOIN (SELECT "__cordon_line" AS line, concat_ws(' ', ${seg.columns!.map((_, k) => tokenOf(seg, 'parquet', k)).join(', ')}) AS t FROM pq) rw ON rw.line = fr.ord`;
   }
   const tokens = segments.length > 0 ? await tokensOf(c, v6TokensSql(segments, kind)) : [];
-  const dict = tokens.length > 0;
-  if (dict) await loadV6Dictionary(c, analysis, tokens);
+  if (tokens.length > 0) await loadV6Dictionary(c, analysis, tokens);
   const typed =
-    segments.length > 0 ? segments.map((seg, i) => segmentSql(seg, i, kind, dict)).join('\nUNION ALL\n') : EMPTY_TYPED;
+    segments.length > 0
+      ? segments.map((seg, i) => segmentSql(seg, i, kind, tokens.length > 0)).join('\nUNION ALL\n')
+      : EMPTY_TYPED;
   await c.run(classifySql(typed, analysis, addr));
+  if (kind === 'text') await retryTransitGateway(c, analysis, segments, tokens, addr);
   return { format, headerErrors, rawJoin, describe: awsDescriber(file, segments) };
+}
+
+/**
+ * CloudWatch log groups can mix VPC and Transit Gateway records ("6 TransitGateway …"): as the JS reader does, a line
+ * of a VPC run with too few or too many fields whose second field is TransitGateway is read again with the TGW
+ * default format (as a run of its own, so its evidence is described with the TGW field names).
+ */
+async function retryTransitGateway(
+  c: DuckConnection,
+  analysis: FlowAnalysis,
+  segments: Segment[],
+  tokens: string[],
+  addr: AddressTable,
+): Promise<void> {
+  const vpc = segments.flatMap((seg, i) => (seg.map.tgw ? [] : [i]));
+  if (vpc.length === 0) return;
+  await c.run(`CREATE OR REPLACE TEMP TABLE retry AS
+SELECT fr.line FROM fr JOIN lines l ON l.line = fr.line
+WHERE fr.bad IN ('${MSG.fewer}', '${MSG.more}') AND fr.seg IN (${vpc.join(',')})
+  AND contains(l.t, ' TransitGateway') AND string_split(l.t, ' ')[2] = 'TransitGateway'`);
+  const n = await c.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM retry');
+  if (n.getRowObjectsJS()[0]!.n === 0) return;
+  const tgw: Segment = {
+    lo: 1,
+    hi: Number.MAX_SAFE_INTEGER,
+    map: columnMap(AWS_TGW_DEFAULT.join(' ')) as ColumnMap,
+    skip: [],
+    only: 'line IN (SELECT line FROM retry)',
+  };
+  segments.push(tgw);
+  const more = await tokensOf(c, v6TokensSql([tgw], 'text'));
+  const all = [...new Set([...tokens, ...more])];
+  if (more.some((t) => !tokens.includes(t))) await loadV6Dictionary(c, analysis, all);
+  await c.run('DELETE FROM fr WHERE line IN (SELECT line FROM retry)');
+  await c.run(classifySql(segmentSql(tgw, segments.length - 1, 'text', all.length > 0), analysis, addr, true));
 }
 
 /** A typed row set with no rows (a text file with no data line). */

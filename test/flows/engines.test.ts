@@ -94,7 +94,7 @@ const V5_HEADER =
  *   header, and every kind of malformed line, where several problems on one line give the first in column order;
  * - the example Azure and GCP files, so JSON rows share the alert book, the matrix and the window sums.
  */
-function craftedDir(): { dir: string; cleanup: () => void } {
+function craftedDir(mixedCloudWatch = false): { dir: string; cleanup: () => void } {
   const data = '10.0.3.9';
   const inf = '10.0.2.9';
   const sbx = '10.0.5.9';
@@ -204,6 +204,26 @@ function craftedDir(): { dir: string; cleanup: () => void } {
     },
     ['w2.log.gz'],
   );
+  if (mixedCloudWatch) {
+    // A CloudWatch export (no header; CLOUDWATCH_FORMAT) mixing VPC and Transit Gateway records: a line with more
+    // fields than the format whose second field is TransitGateway is read with the TGW default.
+    const tgw = (src: string, dst: string, fields = 36) =>
+      `6 TransitGateway 123456789010 tgw-0a1b2c3d4e5f6g7h8 tgw-attach-0a1b2c3d4e5f6g7h8 123456789010 123456789010 vpc-abcdefab012345678 vpc-fedcba98765432101 subnet-aaaaaaaa012345678 subnet-bbbbbbbb012345678 eni-1111aaaa2222bbbb3 eni-3333cccc4444dddd5 use2-az2 use2-az2 tgw-attach-fedcba9876543210 ${src} ${dst} 55022 443 6 9 1066 ${T} ${T + 60} OK IPv4 0 0 0 0 3 us-east-2 egress - -`
+        .split(' ')
+        .slice(0, fields)
+        .join(' ');
+    const vpc = (src: string, dst: string) =>
+      `2 123456789012 eni-0cw vpc-1 subnet-1 i-1 0 IPv4 use1-az1 - - - us-east-1 - - - ${src} ${dst} 40500 443 6 10 100 ${T} ${T + 60} OK`;
+    writeFileSync(
+      path.join(t.dir, 'cloudwatch.log'),
+      [
+        vpc('10.0.1.10', '10.0.2.20'),
+        tgw('10.0.1.10', '10.0.2.20'),
+        tgw('10.0.1.11', '10.0.2.21', 30), // too few fields for the TGW format as well
+        vpc('10.0.1.12', '10.0.2.22'),
+      ].join('\n') + '\n',
+    );
+  }
   copyFileSync(path.join(EXAMPLES, 'logs/azure/PT1H.json'), path.join(t.dir, 'azure.json'));
   copyFileSync(path.join(EXAMPLES, 'logs/gcp/vpc_flows.jsonl'), path.join(t.dir, 'gcp.jsonl'));
   return t;
@@ -236,6 +256,10 @@ function craftedPolicy(extra?: string[]) {
   return parsePolicy('cordon.yaml', `${yaml}\nflows:\n${craftedSettings(extra)}\n`);
 }
 
+/** The LogFormat of the headerless CloudWatch export: its addresses sit where the TGW default has them. */
+const CLOUDWATCH_FORMAT =
+  'version account-id interface-id vpc-id subnet-id instance-id tcp-flags type az-id sublocation-type sublocation-id pkt-src-aws-service region ecs-cluster-arn ecs-cluster-name ecs-container-instance-arn srcaddr dstaddr srcport dstport protocol packets bytes start end log-status';
+
 /** flows settings for the crafted data: low thresholds so the windowed rules fire. */
 function craftedSettings(extra: string[] = ['  visibility: { gap_minutes: 30 }']): string {
   return [
@@ -247,11 +271,11 @@ function craftedSettings(extra: string[] = ['  visibility: { gap_minutes: 30 }']
   ].join('\n');
 }
 
-test('JS and DuckDB engines: same results on generated and crafted data (windows across files and late rows, gaps, IPv6, learned AI addresses, header switches, malformed lines, Azure and GCP rows)', async () => {
-  const t = craftedDir();
+test('JS and DuckDB engines: same results on generated and crafted data (windows across files and late rows, gaps, IPv6, learned AI addresses, header switches, mixed VPC/TGW lines, malformed lines, Azure and GCP rows)', async () => {
+  const t = craftedDir(true);
   try {
     await generate(path.join(t.dir, 'gen.log'), 20_000, false);
-    const js = await bothEngines([t.dir], { policy: craftedPolicy(), cwd: t.dir });
+    const js = await bothEngines([t.dir], { policy: craftedPolicy(), cwd: t.dir, logFormat: CLOUDWATCH_FORMAT });
     const n = countByRule(js);
     // Every rule has something to compare, the windowed ones included.
     for (const id of [
@@ -283,6 +307,10 @@ test('JS and DuckDB engines: same results on generated and crafted data (windows
     assert.ok(js.alerts.some((a) => a.key.includes('2001:db8::9')));
     const unused = js.unusedRules.map((u) => u.id);
     assert.ok(unused.includes('T-SELF') && !unused.includes('T-REPLY'));
+    assert.deepEqual(
+      js.files.filter((f) => f.file === 'cloudwatch.log').map((f) => [f.records, f.malformed]),
+      [[3, 1]],
+    );
   } finally {
     t.cleanup();
   }
