@@ -10,9 +10,11 @@
  * distinct address of a file, into a dictionary table the SQL joins: DuckDB's inet extension is not available
  * offline and no extension is ever installed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { beginFlowRun, type FlowAnalysis, type FlowRunOptions, type FlowRunResult } from './analyze.js';
 import { parseIPv6 } from './ip.js';
@@ -270,6 +272,28 @@ const MSG = {
   port: 'port out of range',
 } as const;
 
+/**
+ * DuckDB reads a truncated gzip file up to the break without an error. So gzip input is also inflated here (on
+ * libuv's thread pool, while DuckDB reads it): a failure is reported as the JS engine reports it, and as there, only
+ * the lines completed before the break are used.
+ */
+async function gzipIntegrity(file: string): Promise<{ error?: Error; completeLines: number }> {
+  let completeLines = 0;
+  try {
+    await pipeline(
+      createReadStream(file),
+      createGunzip({ chunkSize: 1 << 20 }),
+      async (chunks: AsyncIterable<Buffer>) => {
+        for await (const chunk of chunks)
+          for (let p = chunk.indexOf(10); p >= 0; p = chunk.indexOf(10, p + 1)) completeLines++;
+      },
+    );
+    return { completeLines };
+  } catch (err) {
+    return { error: err as Error, completeLines };
+  }
+}
+
 /** Reads an AWS text file into TEMP TABLE lines (line, t): every line numbered, trimmed as the JS reader trims, blank lines dropped. */
 async function loadLines(c: DuckConnection, file: string, gzip: boolean): Promise<void> {
   await c.run(`
@@ -517,13 +541,21 @@ async function readAws(
   headerErrors: { line: number; message: string }[];
   rawJoin: string;
   describe: (raw: string, seg: number) => RowDescription;
+  error?: Error;
 }> {
   let segments: Segment[];
   let headerErrors: { line: number; message: string }[] = [];
   let format: string;
   let rawJoin: string;
+  let error: Error | undefined;
   if (kind === 'text') {
+    const integrity = gzip ? gzipIntegrity(file) : undefined;
     await loadLines(c, file, gzip);
+    const broken = await integrity;
+    if (broken?.error) {
+      error = broken.error;
+      await c.run(`DELETE FROM lines WHERE line > ${broken.completeLines}`);
+    }
     const s = await textSegments(c, logFormat);
     segments = s.segments;
     headerErrors = s.headerErrors;
@@ -543,7 +575,7 @@ async function readAws(
       : EMPTY_TYPED;
   await c.run(classifySql(typed, analysis, addr));
   if (kind === 'text') await retryTransitGateway(c, analysis, segments, tokens, addr);
-  return { format, headerErrors, rawJoin, describe: awsDescriber(file, segments) };
+  return { format, headerErrors, rawJoin, describe: awsDescriber(file, segments), ...(error ? { error } : {}) };
 }
 
 /**
@@ -748,6 +780,7 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
               headerErrors: r.headerErrors,
             };
             records = await rules.analyzeFile(f);
+            failure = r.error;
           } else {
             const r = await readJson(c, analysis, p.file, p.format, p.gzip, batch, addresses);
             format = r.format;

@@ -3,9 +3,10 @@
  * data, and the DuckDB engine computes its rules in SQL (no batch ever reaches the rule modules).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mock, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { generate } from '../../bench/flows.js';
 import { FlowAnalysis, analyzeFlows, type FlowRunResult } from '../../src/flows/analyze.js';
 import { analyzeFlowsDuckdb, dataEgressSql, loadZoneTable, openDuckdb } from '../../src/flows/duckdb.js';
@@ -363,6 +364,22 @@ test('JS and DuckDB engines: same state notes and alerts under tight bounds (max
   }
 });
 
+test('JS and DuckDB engines: a truncated gzip file gives the same partial results and the same failed-read note', async () => {
+  const t = tempDir({});
+  try {
+    const plain = path.join(t.dir, 'gen.tmp');
+    await generate(plain, 5_000, false);
+    const gz = gzipSync(readFileSync(plain));
+    rmSync(plain);
+    writeFileSync(path.join(t.dir, 'cut.log.gz'), gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const js = await bothEngines([t.dir], { policy: craftedPolicy(), cwd: t.dir });
+    assert.match(js.files[0]!.note, /^read failed after \d+ records/);
+    assert.ok(js.records > 1000 && js.records < 5000);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('DuckDB engine reads Parquet (written by DuckDB from a generated log): the same results as the JS engine on that log', async () => {
   const policy = craftedPolicy();
   // Same file name in two directories: the text log (for the JS engine) and the Parquet file (formats are detected
@@ -376,7 +393,6 @@ test('DuckDB engine reads Parquet (written by DuckDB from a generated log): the 
     // Without the header line, record n is line n in both files.
     const body = readFileSync(gen, 'utf8').split('\n').slice(1).join('\n');
     writeFileSync(path.join(text.dir, 'flows.log'), body);
-    const { rmSync } = await import('node:fs');
     rmSync(gen);
     await db.connection.run(
       `COPY (SELECT * FROM read_csv('${path.join(text.dir, 'flows.log')}', delim=' ', header=false, nullstr='-', auto_detect=false,
