@@ -1,13 +1,13 @@
 /**
- * The flow analysis in SQL (the DuckDB engine), over the classified rows of one file at a time (TEMP TABLE `fr`,
- * made by duckdb.ts), in the order the files are read:
+ * The flow analysis in SQL (the DuckDB engine), over the classified rows of one batch of files at a time (TEMP TABLE
+ * `fr`, made by duckdb.ts; rows ordered by `go`: the file's place in the run, then the row's in the file):
  *
  * - record, NODATA and SKIPDATA counts, malformed lines (count and first samples), the zone-to-zone matrix;
  * - every flow rule's alert groups: rule, severity, key, records, bytes, the first hit (its file line, raw text and
  *   values) and the first MAX_SAMPLES lines, as AlertBook would collect them hit by hit;
  * - the allow rules' use (the "unused allow rules" report), credited as the policy-drift rule does;
  * - large transfers per (window, source, destination) with the rule module's exact tumbling-window semantics, across
- *   files: the sums and the newest window carry from file to file in SQL tables;
+ *   files: the sums and the newest window carry from batch to batch in SQL tables;
  * - interface coverage for missing intervals, accumulated across files and judged at the end.
  *
  * JS only turns the result rows into alerts: each rule module's exported text function makes message and evidence
@@ -22,6 +22,7 @@ import type { Severity } from '../findings/types.js';
 import { MAX_SAMPLES, type FlowFacts, type RuleMeta } from './alerts.js';
 import type { FlowAnalysis } from './analyze.js';
 import { ipv4ToString } from './ip.js';
+import { describeAwsRecord, regionFromPath } from './readers/aws-text.js';
 import type { RowDescription } from './record.js';
 import { DATA_EGRESS, dataEgressText } from './rules/data-zone-egress.js';
 import { DNS_RESOLVER, dnsResolverText } from './rules/dns-resolver.js';
@@ -32,22 +33,20 @@ import { POLICY_DRIFT, policyDriftText } from './rules/policy-drift.js';
 import { SANDBOX_ESCAPE, sandboxEscapeText } from './rules/sandbox-escape.js';
 import { MISSING_INTERVAL, SKIPDATA, missingIntervalAlert, skipdataText } from './rules/visibility-gap.js';
 
-/** One file's rows in `fr`, and how to reach their raw text and description. */
-export interface SqlFile {
-  /** Position among the flow files of the run: rows are in order of (index, ord). */
-  index: number;
-  file: string;
-  /** Display name (alerts, samples). */
-  name: string;
-  /** Joins `rw` (raw text `t`; for JSON rows also provider, account, region, rtype, resource) to `fr` by ord. */
+/** One batch's rows in `fr`, and how to reach their raw text and description. */
+export interface SqlBatch {
+  /** The files' indexes in the run, in reading order. */
+  files: number[];
+  /** Joins `rw` (raw text `t`; for JSON rows also provider, account, region, rtype, resource) to `fr` by go. */
   rawJoin: string;
   /** Whether `rw` has the description columns (JSON rows) or rows are described from their raw text (AWS). */
   json: boolean;
-  /** A row's description from its raw text and segment (AWS) or its description columns (JSON). */
-  describe(row: Record<string, unknown>): RowDescription;
-  /** Malformed header lines found while reading the file (AWS text), in line order. */
-  headerErrors: { line: number; message: string }[];
+  /** Per file index: malformed header lines found while reading (AWS text), in line order. */
+  headerErrors: Map<number, { line: number; message: string }[]>;
 }
+
+/** 2^32: go = file index * FILE_SPAN + order in the file. */
+const FILE_SPAN = 4294967296;
 
 /** The window value before any row: lower than any window number (-1 is "no time"). */
 const NO_WINDOW = -1e18;
@@ -73,7 +72,10 @@ function num(v: unknown): number {
 
 export class SqlRules {
   private newest = NO_WINDOW;
-  private readonly files: SqlFile[] = [];
+  /** Every flow file of the run by index: path, display name, the region its S3 key names. */
+  private readonly files: { file: string; name: string; pathRegion: string }[] = [];
+  /** The column names of every AWS column map read so far, by id (fr.seg; -1 for JSON rows). */
+  readonly maps: (readonly string[])[] = [];
 
   constructor(
     private readonly c: DuckDBConnection,
@@ -91,12 +93,35 @@ export class SqlRules {
     return ids.length > 0 ? `${col} IN (${ids.join(',')})` : 'false';
   }
 
+  /** Names the files of a batch before it is read. */
+  register(files: { fi: number; file: string; name: string }[]): void {
+    for (const f of files) this.files[f.fi] = { file: f.file, name: f.name, pathRegion: regionFromPath(f.file) };
+  }
+
+  /** A row's description: its columns (JSON), or its raw text read with its column map (AWS, as the JS reader). */
+  private describe(row: Record<string, unknown>): RowDescription {
+    if (typeof row.provider === 'string')
+      return {
+        provider: row.provider as RowDescription['provider'],
+        account: String(row.account),
+        region: String(row.region),
+        resourceType: String(row.rtype),
+        resource: String(row.resource),
+      };
+    return describeAwsRecord(String(row.raw).split(' '), this.maps[num(row.seg)]!, this.files[num(row.fi)]!.pathRegion);
+  }
+
+  /** "file:line" of a row given its go and line. */
+  private sample(go: unknown, line: unknown): string {
+    return `${this.files[Math.floor(num(go) / FILE_SPAN)]!.name}:${num(line)}`;
+  }
+
   async init(): Promise<void> {
     const c = this.c;
     await this.loadDecisions();
     await c.run('CREATE OR REPLACE TEMP TABLE lt_state (w DOUBLE, s VARCHAR, d VARCHAR, bytes DOUBLE)');
     await c.run(
-      'CREATE OR REPLACE TEMP TABLE gap_first (iface VARCHAR, g DOUBLE, fi INTEGER, line DOUBLE, seg INTEGER, st DOUBLE, raw VARCHAR)',
+      'CREATE OR REPLACE TEMP TABLE gap_first (iface VARCHAR, g DOUBLE, fi INTEGER, line DOUBLE, seg INTEGER, st DOUBLE, raw VARCHAR, provider VARCHAR, account VARCHAR, region VARCHAR, rtype VARCHAR, resource VARCHAR)',
     );
     await c.run('CREATE OR REPLACE TEMP TABLE gap_ranges (iface VARCHAR, fb DOUBLE, tb DOUBLE, n DOUBLE)');
   }
@@ -173,23 +198,22 @@ export class SqlRules {
     };
   }
 
-  /** Analyses the rows of one file (`fr`); returns its valid records. */
-  async analyzeFile(f: SqlFile): Promise<number> {
+  /** Analyses the rows of one batch (`fr`); returns each file's valid records. */
+  async analyzeBatch(f: SqlBatch): Promise<Map<number, { records: number }>> {
     const { analysis, c } = this;
     const ctx = this.ctx;
     const { internet, gateway, unzoned } = analysis.zones;
     const lt = ctx.settings.large_transfer;
-    this.files[f.index] = f;
+    await c.run('CREATE OR REPLACE TEMP TABLE bnames (fi INTEGER, name VARCHAR)');
+    await c.run(`INSERT INTO bnames VALUES ${f.files.map((fi) => `(${fi}, ${lit(this.files[fi]!.name)})`).join(', ')}`);
 
     // Counts, malformed lines, matrix.
-    const counts = (
-      await this.all(`SELECT count(*) FILTER (WHERE bad IS NULL)::DOUBLE AS records,
+    const counts = await this.all(`SELECT fi, count(*) FILTER (WHERE bad IS NULL)::DOUBLE AS records,
         count(*) FILTER (WHERE bad IS NULL AND status = 1)::DOUBLE AS nodata,
         count(*) FILTER (WHERE bad IS NULL AND status = 2)::DOUBLE AS skipdata,
-        count(*) FILTER (WHERE bad IS NOT NULL)::DOUBLE AS bad FROM fr`)
-    )[0]!;
+        count(*) FILTER (WHERE bad IS NOT NULL)::DOUBLE AS bad FROM fr GROUP BY fi`);
     const badSamples = await this.all(
-      `SELECT line::DOUBLE AS line, bad FROM fr WHERE bad IS NOT NULL ORDER BY line LIMIT ${f.headerErrors.length + 20}`,
+      `SELECT fi, line::DOUBLE AS line, bad FROM fr WHERE bad IS NOT NULL ORDER BY go LIMIT 20`,
     );
     const matrix = await this.all(`SELECT sz, dz, action, count(*)::DOUBLE AS n, sum(bytes)::DOUBLE AS b
       FROM fr WHERE bad IS NULL AND status = 0 GROUP BY ALL`);
@@ -197,7 +221,7 @@ export class SqlRules {
     // The valid, OK, non-reply rows with the policy's decision for their direction and for the reverse one.
     await c.run(`CREATE OR REPLACE TEMP TABLE x AS
 WITH u AS (
-  SELECT ord, line, s4, d4, s6, d6, sport, dport, proto, bytes, st, en, action, svc, sz, dz, d_ai, d_res,
+  SELECT fi, go, line, s4, d4, s6, d6, sport, dport, proto, bytes, st, en, action, svc, sz, dz, d_ai, d_res,
     CASE proto WHEN 6 THEN 0 WHEN 17 THEN 1 WHEN 1 THEN 2 WHEN 58 THEN 2 ELSE 3 END AS pc,
     CASE WHEN dport < 0 OR dport > 65535 THEN 65536 ELSE dport END AS q
   FROM fr WHERE bad IS NULL AND status = 0 AND NOT reply),
@@ -205,7 +229,8 @@ v AS (
   SELECT u.*, ${this.decisionKey('sz', 'dz', 'pc', 'q')} AS fk,
     CASE WHEN sport >= 0 THEN ${this.decisionKey('dz', 'sz', 'pc', 'sport')} END AS rk
   FROM u)
-SELECT v.*, fw.allowed AS fwd_ok, fw.deny AS fwd_deny, fw.id AS fwd_id, coalesce(rv.allowed, false) AS rev_ok, rv.id AS rev_id
+SELECT v.* EXCLUDE (pc, q, fk, rk), fw.allowed AS fwd_ok, fw.deny AS fwd_deny, fw.id AS fwd_id,
+  coalesce(rv.allowed, false) AS rev_ok, rv.id AS rev_id
 FROM v LEFT JOIN dec fw ON fw.key = v.fk LEFT JOIN dec rv ON rv.key = v.rk`);
 
     const data = (col: string) => this.inZones(col, ctx.isData);
@@ -216,47 +241,47 @@ FROM v LEFT JOIN dec fw ON fw.key = v.fk LEFT JOIN dec rv ON rv.key = v.rk`);
     const flowKey = 's4 AS ks4, s6 AS ks6, d4 AS kd4, d6 AS kd6';
     const hits = [
       // 0 flow-data-zone-egress
-      `SELECT 0 AS r, CASE WHEN action = 2 THEN 'medium' ELSE 'high' END AS sev, ord, line, bytes,
+      `SELECT 0 AS r, CASE WHEN action = 2 THEN 'medium' ELSE 'high' END AS sev, go, line, bytes,
          NULL::INTEGER AS kz1, NULL::INTEGER AS kz2, ${flowKey}, dport AS kp, proto AS kpr, NULL::VARCHAR AS kres
        FROM x WHERE ${data('sz')} AND dz = ${internet} AND NOT svc AND NOT rev_ok`,
       // 1 flow-large-transfer
-      `SELECT 1, CASE WHEN ${data('sz')} THEN 'high' ELSE 'medium' END, ord, line, bytes, NULL, NULL, ${flowKey}, NULL, NULL, NULL
+      `SELECT 1, CASE WHEN ${data('sz')} THEN 'high' ELSE 'medium' END, go, line, bytes, NULL, NULL, ${flowKey}, NULL, NULL, NULL
        FROM x WHERE sz <> dz AND action <> 2 AND bytes > 0 AND bytes >= ${lt.flow_bytes}`,
       // 2 flow-inference-unapproved-endpoint
-      `SELECT 2, CASE WHEN action = 2 THEN 'low' ELSE 'high' END, ord, line, bytes, NULL, NULL, ${flowKey}, dport, proto, NULL
+      `SELECT 2, CASE WHEN action = 2 THEN 'low' ELSE 'high' END, go, line, bytes, NULL, NULL, ${flowKey}, dport, proto, NULL
        FROM x WHERE ${this.inZones('sz', ctx.isInference)} AND dz = ${internet} AND NOT svc AND dport NOT IN (53, 853)
          AND NOT d_ai AND NOT rev_ok`,
       // 3 flow-policy-drift
       `SELECT 3, CASE WHEN fwd_deny OR ${this.inZones('dz', ctx.isData, ctx.isManagement)} OR (sz = ${internet} AND dz <> ${internet})
-         THEN 'high' ELSE 'medium' END, ord, line, bytes, sz, dz, ${flowKey}, dport, proto, NULL
+         THEN 'high' ELSE 'medium' END, go, line, bytes, sz, dz, ${flowKey}, dport, proto, NULL
        FROM x WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} AND NOT fwd_ok AND sz <> dz AND NOT rev_ok
          AND NOT svc AND NOT (sport >= 0 AND sport < 1024 AND dport >= 1024)`,
       // 4 flow-sandbox-escape
-      `SELECT 4, CASE WHEN action = 2 THEN 'low' ELSE 'critical' END, ord, line, bytes, NULL, NULL, ${flowKey}, dport, proto, NULL
+      `SELECT 4, CASE WHEN action = 2 THEN 'low' ELSE 'critical' END, go, line, bytes, NULL, NULL, ${flowKey}, dport, proto, NULL
        FROM x WHERE ${this.inZones('sz', ctx.isSandbox)} AND dz <> sz AND NOT rev_ok`,
       // 5 flow-internet-to-management
-      `SELECT 5, 'high', ord, line, bytes, NULL, NULL, NULL, NULL, d4, d6, dport, proto, NULL
+      `SELECT 5, 'high', go, line, bytes, NULL, NULL, NULL, NULL, d4, d6, dport, proto, NULL
        FROM x WHERE sz = ${internet} AND dz <> ${internet} AND action <> 2 AND NOT rev_ok
          AND (${this.inZones('dz', ctx.isManagement)} OR (dport >= 0 AND proto IN (6, 17) AND dport IN (${mports.length > 0 ? mports.join(',') : '-1'})))`,
       // 6 flow-dns-unapproved-resolver
-      `SELECT 6, CASE WHEN action = 2 THEN 'low' WHEN ${sensitive('sz')} THEN 'high' ELSE 'medium' END, ord, line, bytes,
+      `SELECT 6, CASE WHEN action = 2 THEN 'low' WHEN ${sensitive('sz')} THEN 'high' ELSE 'medium' END, go, line, bytes,
          NULL, NULL, ${flowKey}, dport, NULL, NULL
        FROM x WHERE dport IN (53, 853) AND proto IN (6, 17) AND NOT d_res AND sz <> ${internet}`,
       // 7 flow-visibility-skipdata: keyed by the logging resource, else the file
-      `SELECT 7, 'medium', ord, line, bytes, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-         CASE WHEN res <> '' THEN res ELSE ${lit(f.name)} END
+      `SELECT 7, 'medium', go, line, bytes, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+         CASE WHEN res <> '' THEN res ELSE (SELECT name FROM bnames b WHERE b.fi = fr.fi) END
        FROM fr WHERE bad IS NULL AND status = 2`,
     ];
     const groups = await this.all(`
 WITH h AS (${hits.join('\nUNION ALL\n')}),
 g AS (
   SELECT r, sev, kz1, kz2, ks4, ks6, kd4, kd6, kp, kpr, kres, count(*)::DOUBLE AS n, sum(bytes)::DOUBLE AS b,
-    min(ord) AS first, min_by(line, ord, ${MAX_SAMPLES}) AS samples
+    min(go) AS first, min_by(go, go, ${MAX_SAMPLES}) AS sample_go, min_by(line, go, ${MAX_SAMPLES}) AS sample_line
   FROM h GROUP BY ALL)
-SELECT g.r, g.sev, g.n, g.b, g.kres, g.first::DOUBLE AS first, g.samples,
-  fr.line::DOUBLE AS line, fr.seg, fr.s4, fr.s6, fr.d4, fr.d6, fr.sport, fr.dport, fr.proto, fr.action, fr.bytes, fr.st, fr.en,
-  fr.sz, fr.dz, rw.t AS raw${f.json ? ', rw.provider, rw.account, rw.region, rw.rtype, rw.resource' : ''}
-FROM g JOIN fr ON fr.ord = g.first ${f.rawJoin}
+SELECT g.r, g.sev, g.n, g.b, g.kres, g.first, g.sample_go, g.sample_line,
+  fr.fi, fr.line::DOUBLE AS line, fr.seg, fr.s4, fr.s6, fr.d4, fr.d6, fr.sport, fr.dport, fr.proto, fr.action, fr.bytes,
+  fr.st, fr.en, fr.sz, fr.dz, rw.t AS raw${f.json ? ', rw.provider, rw.account, rw.region, rw.rtype, rw.resource' : ''}
+FROM g JOIN fr ON fr.go = g.first ${f.rawJoin}
 ORDER BY g.first, g.r`);
 
     // Allow rules credited as the policy-drift rule credits them: the forward decision, else within different zones
@@ -270,21 +295,37 @@ WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} GROUP BY dr.r`
     await c.run('DROP TABLE x');
 
     // Everything was computed: now the results join the analysis.
-    analysis.addRecordCounts(num(counts.records), num(counts.nodata), num(counts.skipdata));
-    const malformed = [...f.headerErrors, ...badSamples.map((r) => ({ line: num(r.line), message: String(r.bad) }))]
-      .sort((a, b) => a.line - b.line)
+    const perFile = new Map<number, { records: number }>();
+    for (const r of counts) {
+      analysis.addRecordCounts(num(r.records), num(r.nodata), num(r.skipdata));
+      perFile.set(num(r.fi), { records: num(r.records) });
+    }
+    // Malformed lines file by file, the first ones with their message (the analysis keeps the first 20 of the run).
+    const order = new Map(f.files.map((fi, k) => [fi, k]));
+    const malformed = [
+      ...[...f.headerErrors].flatMap(([fi, errors]) => errors.map((e) => ({ fi, ...e }))),
+      ...badSamples.map((r) => ({ fi: num(r.fi), line: num(r.line), message: String(r.bad) })),
+    ]
+      .sort((a, b) => order.get(a.fi)! - order.get(b.fi)! || a.line - b.line)
       .slice(0, 20);
-    for (const m of malformed) analysis.malformed(f.file, m.line, m.message);
-    analysis.countMalformed(f.file, f.headerErrors.length + num(counts.bad) - malformed.length);
+    const badOf = new Map(counts.map((r) => [num(r.fi), num(r.bad)]));
+    for (const fi of f.files) {
+      const file = this.files[fi]!.file;
+      const shown = malformed.filter((m) => m.fi === fi);
+      for (const m of shown) analysis.malformed(file, m.line, m.message);
+      const total = (f.headerErrors.get(fi)?.length ?? 0) + (badOf.get(fi) ?? 0);
+      if (total > shown.length) analysis.countMalformed(file, total - shown.length);
+    }
     for (const m of matrix) analysis.addMatrixCell(num(m.sz), num(m.dz), num(m.action), num(m.n), num(m.b));
     for (const u of use) ctx.ruleUse[num(u.r)]! += num(u.n);
-    for (const g of groups) this.addGroup(f, g);
-    for (const x of crossings) this.addCrossing(f, x);
-    return num(counts.records);
+    for (const g of groups) this.addGroup(g);
+    for (const x of crossings) this.addCrossing(x);
+    await c.run('DROP TABLE fr');
+    return perFile;
   }
 
-  /** One rule's group of hits in a file: the alert made from its first row, as the rule module would make it. */
-  private addGroup(f: SqlFile, g: Record<string, unknown>): void {
+  /** One rule's group of hits in a batch: the alert made from its first row, as the rule module would make it. */
+  private addGroup(g: Record<string, unknown>): void {
     const ctx = this.ctx;
     const rule = ROW_RULES[num(g.r)]!;
     const facts = num(g.r) === 7 ? undefined : this.facts(g);
@@ -305,7 +346,7 @@ WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} GROUP BY dr.r`
           return `${ff.src}>${ff.dst}:${ff.dstPort}/${ff.proto}`;
       }
     })();
-    const desc = f.describe(g);
+    const desc = this.describe(g);
     const text = () => {
       const ff = facts!;
       switch (rule) {
@@ -331,10 +372,11 @@ WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} GROUP BY dr.r`
           return skipdataText(desc.resource, num(g.st), num(g.en));
       }
     };
-    const samples = (g.samples as unknown[]).map((l) => `${f.name}:${num(l)}`);
+    const gos = g.sample_go as unknown[];
+    const samples = (g.sample_line as unknown[]).map((l, k) => this.sample(gos[k], l));
     ctx.alerts.addGroup(rule, g.sev as Severity, key, num(g.n), num(g.b), samples, () => ({
       ...text(),
-      file: f.name,
+      file: this.files[num(g.fi)]!.name,
       line: num(g.line),
       firstRecord: String(g.raw),
       provider: desc.provider,
@@ -346,7 +388,7 @@ WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} GROUP BY dr.r`
   }
 
   /**
-   * flow-large-transfer-window for one file, continuing the sums of earlier files (lt_state). As in the rule
+   * flow-large-transfer-window for one batch, continuing the sums of earlier ones (lt_state). As in the rule
    * module: rows are accepted/observed, leave their zone, from a data, inference or sandbox zone to the internet or
    * a gateway endpoint, with bytes; window w = floor((end, else start) / window length), -1 without a time. When a
    * row's window is newer than any before, windows older than it minus one are dropped: a later row of a dropped
@@ -355,7 +397,7 @@ WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} GROUP BY dr.r`
    * row that makes it reach pair_bytes (sums only grow: a sum at or above it has alerted). Returns the crossing
    * rows in order.
    */
-  private async windows(f: SqlFile): Promise<Record<string, unknown>[]> {
+  private async windows(f: SqlBatch): Promise<Record<string, unknown>[]> {
     const { c, ctx } = this;
     const { internet, gateway } = this.analysis.zones;
     const lt = ctx.settings.large_transfer;
@@ -364,17 +406,17 @@ WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} GROUP BY dr.r`
     const key = (a: string) => `CASE WHEN ${a}4 IS NOT NULL THEN ${a}4::BIGINT::VARCHAR ELSE ${a}6 END`;
     await c.run(`CREATE OR REPLACE TEMP TABLE ltx AS
 WITH cand AS (
-  SELECT ord, bytes, ${key('s')} AS s, ${key('d')} AS d, sz,
+  SELECT go, bytes, ${key('s')} AS s, ${key('d')} AS d, sz,
     CASE WHEN (CASE WHEN en >= 0 THEN en ELSE st END) >= 0 THEN floor((CASE WHEN en >= 0 THEN en ELSE st END) / ${sec}) ELSE -1 END AS w
   FROM x WHERE sz <> dz AND action <> 2 AND bytes > 0 AND dz IN (${internet}, ${gateway})
     AND ${this.inZones('sz', ctx.isData, ctx.isInference, ctx.isSandbox)}),
-run AS (SELECT cand.*, greatest(${n0}, max(w) OVER (ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS nmax FROM cand),
+run AS (SELECT cand.*, greatest(${n0}, max(w) OVER (ORDER BY go ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS nmax FROM cand),
 adv AS (SELECT DISTINCT nmax AS v FROM run WHERE nmax > ${n0}),
 ep AS (SELECT run.*, (SELECT count(*) FROM adv WHERE adv.v <= run.nmax AND adv.v > run.w + 1) AS e FROM run),
 g AS (
   SELECT ep.*, CASE WHEN ep.e = 0 THEN coalesce(st.bytes, 0) ELSE 0 END AS base
   FROM ep LEFT JOIN lt_state st ON st.w = ep.w AND st.s = ep.s AND st.d = ep.d)
-SELECT g.*, base + sum(bytes) OVER (PARTITION BY w, s, d, e ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum
+SELECT g.*, base + sum(bytes) OVER (PARTITION BY w, s, d, e ORDER BY go ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum
 FROM g`);
     const top = (await this.all('SELECT max(nmax) AS n, count(*)::DOUBLE AS k FROM ltx'))[0]!;
     if (num(top.k) === 0) {
@@ -384,13 +426,13 @@ FROM g`);
     const p = lt.pair_bytes;
     const crossings = await this.all(`
 SELECT ltx.w, ltx.cum, CASE WHEN ${this.inZones('ltx.sz', ctx.isData, ctx.isInference)} THEN 'high' ELSE 'medium' END AS sev,
-  fr.line::DOUBLE AS line, fr.seg, fr.s4, fr.s6, fr.d4, fr.d6, fr.sport, fr.dport, fr.proto, fr.action, fr.bytes, fr.sz, fr.dz,
-  rw.t AS raw${f.json ? ', rw.provider, rw.account, rw.region, rw.rtype, rw.resource' : ''}
-FROM ltx JOIN fr ON fr.ord = ltx.ord ${f.rawJoin}
+  fr.fi, fr.line::DOUBLE AS line, fr.seg, fr.s4, fr.s6, fr.d4, fr.d6, fr.sport, fr.dport, fr.proto, fr.action, fr.bytes,
+  fr.sz, fr.dz, rw.t AS raw${f.json ? ', rw.provider, rw.account, rw.region, rw.rtype, rw.resource' : ''}
+FROM ltx JOIN fr ON fr.go = ltx.go ${f.rawJoin}
 WHERE ltx.cum >= ${p} AND ltx.cum - ltx.bytes < ${p}
-ORDER BY ltx.ord`);
-    // The sums alive after this file: each pair's latest epoch unless a later advance dropped its window, and the
-    // earlier files' sums this file neither touched nor dropped.
+ORDER BY ltx.go`);
+    // The sums alive after this batch: each pair's latest epoch unless a later advance dropped its window, and the
+    // earlier batches' sums this batch neither touched nor dropped.
     await c.run(`CREATE OR REPLACE TEMP TABLE lt_next AS
 WITH adv AS (SELECT DISTINCT nmax AS v FROM ltx WHERE nmax > ${n0}),
 ends AS (SELECT w, s, d, e, max(cum) AS bytes FROM ltx GROUP BY w, s, d, e)
@@ -406,24 +448,25 @@ WHERE (SELECT count(*) FROM adv WHERE adv.v > st.w + 1) = 0
     return crossings;
   }
 
-  private addCrossing(f: SqlFile, x: Record<string, unknown>): void {
+  private addCrossing(x: Record<string, unknown>): void {
     const ctx = this.ctx;
     const lt = ctx.settings.large_transfer;
     const facts = this.facts(x);
     const w = num(x.w);
     const total = num(x.cum);
-    const desc = f.describe(x);
+    const desc = this.describe(x);
     const line = num(x.line);
+    const name = this.files[num(x.fi)]!.name;
     const a = ctx.alerts.addGroup(
       LARGE_PAIR,
       x.sev as Severity,
       `${w}|${facts.src}>${facts.dst}`,
       1,
       num(x.bytes),
-      [`${f.name}:${line}`],
+      [`${name}:${line}`],
       () => ({
         ...largePairText(facts, total, w, lt.window_minutes, lt.pair_bytes),
-        file: f.name,
+        file: name,
         line,
         firstRecord: String(x.raw),
         provider: desc.provider,
@@ -442,17 +485,17 @@ WHERE (SELECT count(*) FROM adv WHERE adv.v > st.w + 1) = 0
    * interface's first row (the earliest in the run decides its 28-day span and is its evidence) and the 5-minute
    * buckets its rows cover, as ranges with counts.
    */
-  private async coverage(f: SqlFile): Promise<void> {
+  private async coverage(f: SqlBatch): Promise<void> {
     const c = this.c;
-    const g = `${f.index}::DOUBLE * 4294967296 + fr.ord`;
     await c.run(`CREATE OR REPLACE TEMP TABLE gx AS
-SELECT iface, ord, floor(st / ${BUCKET_SEC}) AS fb,
+SELECT iface, go, floor(st / ${BUCKET_SEC}) AS fb,
   floor((CASE WHEN e > st THEN e - 1 ELSE e END) / ${BUCKET_SEC}) AS tb
-FROM (SELECT iface, ord, st, CASE WHEN en >= 0 THEN en ELSE st END AS e FROM fr WHERE bad IS NULL AND gaps AND iface IS NOT NULL AND st >= 0)`);
+FROM (SELECT iface, go, st, CASE WHEN en >= 0 THEN en ELSE st END AS e FROM fr WHERE bad IS NULL AND gaps AND iface IS NOT NULL AND st >= 0)`);
+    const desc = f.json ? 'rw.provider, rw.account, rw.region, rw.rtype, rw.resource' : 'NULL, NULL, NULL, NULL, NULL';
     await c.run(`INSERT INTO gap_first
-SELECT fr.iface, ${g}, ${f.index}, fr.line, fr.seg, fr.st, rw.t
-FROM (SELECT iface, min(ord) AS o FROM gx WHERE iface NOT IN (SELECT iface FROM gap_first) GROUP BY iface) n
-JOIN fr ON fr.ord = n.o ${f.rawJoin}`);
+SELECT fr.iface, fr.go, fr.fi, fr.line, fr.seg, fr.st, rw.t, ${desc}
+FROM (SELECT iface, min(go) AS o FROM gx WHERE iface NOT IN (SELECT iface FROM gap_first) GROUP BY iface) n
+JOIN fr ON fr.go = n.o ${f.rawJoin}`);
     await c.run('INSERT INTO gap_ranges SELECT iface, fb, tb, count(*)::DOUBLE FROM gx GROUP BY ALL');
     await c.run('DROP TABLE gx');
   }
@@ -480,18 +523,17 @@ r AS (SELECT gr.iface, f.base, f.rk, gr.fb - f.base AS lo, gr.tb - f.base AS hi,
 cov AS (SELECT * FROM r WHERE rk <= ${v.max_interfaces} AND lo >= 0 AND hi < ${BUCKETS} AND hi >= lo),
 p AS (SELECT cov.*, max(hi) OVER (PARTITION BY iface ORDER BY lo, hi ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM cov)
 SELECT p.iface, ((p.base + p.prev + 1) * ${BUCKET_SEC})::DOUBLE AS "from", ((p.base + p.lo) * ${BUCKET_SEC})::DOUBLE AS "to",
-  gf.fi, gf.line, gf.seg, gf.raw
+  gf.fi, gf.line, gf.seg, gf.raw, gf.provider, gf.account, gf.region, gf.rtype, gf.resource
 FROM p JOIN gap_first gf ON gf.iface = p.iface
 WHERE p.prev IS NOT NULL AND p.lo > p.prev + 1 AND p.lo - p.prev - 1 >= ${gapBuckets}`);
     const ordered = gaps.sort((a, b) => String(a.iface).localeCompare(String(b.iface)) || num(a.from) - num(b.from));
     for (const gp of ordered) {
       const name = String(gp.iface);
       const from = num(gp.from);
-      const file = this.files[num(gp.fi)]!;
-      const d = file.describe({ raw: gp.raw, seg: gp.seg });
+      const d = this.describe(gp);
       ctx.alerts.hit(MISSING_INTERVAL, 'medium', `${name}|${from}`, () =>
         missingIntervalAlert(name, from, num(gp.to), v.gap_minutes, {
-          file: file.name,
+          file: this.files[num(gp.fi)]!.name,
           line: num(gp.line),
           account: d.account,
           region: d.region,

@@ -1,16 +1,19 @@
 /**
  * The DuckDB engine (`--engine duckdb`): the flow analysis as SQL in an embedded DuckDB (one thread, nothing
- * downloaded). This module reads: AWS flow logs in text (plain or gzip) and Parquet are split, typed, validated and
- * placed in zones by SQL into one table of rows per file (`fr`); Azure and GCP JSON are parsed by the JS readers and
- * their rows appended to a table that the same zone SQL turns into `fr`. duckdb-rules.ts then computes the matrix,
- * the counts and every flow rule over `fr` in SQL, and turns the SQL result rows into alerts. Route 53 query logs are
- * read by the JS reader in both engines (they feed the DNS rules and the approved AI addresses learned from answers).
+ * downloaded). This module reads, a batch at a time, into one table of typed, zoned rows (`fr`): AWS flow logs in
+ * text (plain or gzip; consecutive files are read together by one read_csv, so many small files cost little more
+ * than one) and Parquet are split, typed, validated and placed in zones by SQL; Azure and GCP JSON are parsed by the
+ * JS readers and their rows appended to a table the same zone SQL turns into `fr`. duckdb-rules.ts then computes the
+ * matrix, the counts and every flow rule over `fr` in SQL, and turns the SQL result rows into alerts. Route 53 query
+ * logs are read by the JS reader in both engines (they feed the DNS rules and the approved AI addresses learned from
+ * answers).
  *
  * IPv6 texts are parsed, normalised and looked up (zone, approved AI endpoint, approved resolver) in JS, once per
- * distinct address of a file, into a dictionary table the SQL joins: DuckDB's inet extension is not available
+ * distinct address of a batch, into a dictionary table the SQL joins: DuckDB's inet extension is not available
  * offline and no extension is ever installed.
  */
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -40,13 +43,12 @@ import {
   F_STATUS,
   type ColumnMap,
 } from './readers/aws-fields.js';
-import { describeAwsRecord, regionFromPath } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
 import { readRoute53 } from './readers/route53.js';
 import type { ReaderSink } from './readers/sink.js';
-import { DST_V6, FlowBatch, SRC_V6, type RowDescription } from './record.js';
-import { SqlRules, type SqlFile } from './duckdb-rules.js';
+import { DST_V6, FlowBatch, SRC_V6 } from './record.js';
+import { SqlRules } from './duckdb-rules.js';
 import type { ZoneMap } from './zones.js';
 
 // Loaded lazily: the JS engine never pays for the native module.
@@ -212,10 +214,10 @@ async function loadV6Dictionary(c: DuckConnection, analysis: FlowAnalysis, token
 }
 
 /**
- * The zone SQL both kinds of input share: typed rows → the classified rows of TEMP TABLE fr. IPv4 ends take the
- * address table's code, IPv6 ends the dictionary's zone and flags; then approved AI endpoints reached over public
- * addresses go to the first service zone (as FlowContext.rezoneApprovedAi) and gateway-endpoint traffic to public
- * AWS addresses to its own column (as FlowAnalysis.flushClassified).
+ * The zone SQL all inputs share: typed rows → the classified rows of TEMP TABLE fr. IPv4 ends take the address
+ * table's code, IPv6 ends the dictionary's zone and flags; then approved AI endpoints reached over public addresses go
+ * to the first service zone (as FlowContext.rezoneApprovedAi) and gateway-endpoint traffic to public AWS addresses to
+ * its own column (as FlowAnalysis.flushClassified).
  */
 function classifySql(typed: string, analysis: FlowAnalysis, addr: AddressTable, insert = false): string {
   const { internet, gateway } = analysis.zones;
@@ -239,26 +241,16 @@ z AS (
     CASE WHEN d4 IS NOT NULL THEN (dc & 1) <> 0 ELSE coalesce(d6res, false) END AS d_res
   FROM k),
 r AS (SELECT z.*, ${rezone('sz0', 's_ai')} AS sz, ${rezone('dz0', 'd_ai')} AS dz1 FROM z)
-SELECT ord, line, seg, gaps, bad, s4, d4, s6, d6, sport, dport, proto, bytes, st, en, action, status, svc, reply,
+SELECT fi, ord, go, line, seg, gaps, bad, s4, d4, s6, d6, sport, dport, proto, bytes, st, en, action, status, svc, reply,
   iface, res, d_ai, d_res, sz, CASE WHEN svc AND dz1 = ${internet} THEN ${gateway} ELSE dz1 END AS dz
 FROM r`;
 }
 
+/** A row's place in the whole run: its file's index, then its order in the file (`go` in the SQL). */
+const GO = (fi: string, ord: string) => `${fi}::DOUBLE * 4294967296 + ${ord}`;
+
 // ---------------------------------------------------------------------------------------------------------------
 // AWS text and Parquet
-
-/** A run of lines read with one column map (a header line switches the map, as in the JS reader). */
-interface Segment {
-  lo: number;
-  hi: number;
-  map: ColumnMap;
-  /** Header lines inside the run whose column map was invalid (they are malformed, and skipped). */
-  skip: number[];
-  /** Parquet: the file's own column names, in the order of map.names. */
-  columns?: string[];
-  /** A further condition on the run's lines (SQL). */
-  only?: string;
-}
 
 const MSG = {
   fewer: 'fewer fields than the format',
@@ -294,114 +286,131 @@ async function gzipIntegrity(file: string): Promise<{ error?: Error; completeLin
   }
 }
 
-/** Reads an AWS text file into TEMP TABLE lines (line, t): every line numbered, trimmed as the JS reader trims, blank lines dropped. */
-async function loadLines(c: DuckConnection, file: string, gzip: boolean): Promise<void> {
-  await c.run(`
-CREATE OR REPLACE TEMP TABLE lines AS
-SELECT line, t FROM (
-  SELECT row_number() OVER () AS line,
-    CASE WHEN starts_with(c, ' ') OR ends_with(c, ' ') OR ends_with(c, E'\\r') THEN rtrim(ltrim(c, ' '), E' \\r') ELSE c END AS t
-  FROM read_csv(${lit(file)}, columns={'c': 'VARCHAR'}, delim=E'\\x01', quote='', escape='', header=false,
-                auto_detect=false, strict_mode=false, compression=${gzip ? "'gzip'" : "'none'"}))
-WHERE t <> ''`);
+/** An AWS text file of a batch: its index in the run (fi) and path. */
+interface TextFile {
+  fi: number;
+  file: string;
 }
 
 /**
- * The runs of lines and their column maps: header lines (a known field name first) switch the map or, when invalid,
- * are malformed; before any header the LogFormat (--log-format) or the default of the first record's kind applies.
+ * The column maps of a batch's lines, as the JS reader chooses them: header lines (a known field name first) switch
+ * the map or, when invalid, are malformed; before any header, the LogFormat (--log-format) or the default of the
+ * first record's kind. Returns per file its runs (first line, last line, map) and malformed header lines.
  */
-async function textSegments(
+async function textRuns(
   c: DuckConnection,
+  files: TextFile[],
   logFormat: string | undefined,
-): Promise<{ segments: Segment[]; headerErrors: { line: number; message: string }[]; last?: ColumnMap }> {
+): Promise<{
+  runs: { fi: number; lo: number; hi: number; map: ColumnMap }[];
+  headerErrors: Map<number, { line: number; message: string }[]>;
+  last: Map<number, ColumnMap>;
+}> {
   const fixed = logFormat !== undefined ? columnMap(logFormat) : undefined;
   if (typeof fixed === 'string') throw new Error(`--log-format: ${fixed}`);
-  // Header lines start with a lower-case letter and a known field name (as in the JS reader).
-  const headers = (
-    (
-      await c.runAndReadAll(`SELECT line::DOUBLE AS line, t FROM lines WHERE t >= 'a' AND t < '{' ORDER BY line`)
-    ).getRowObjectsJS() as { line: number; t: string }[]
-  ).filter((r) => KNOWN_FIELDS.has(r.t.slice(0, r.t.indexOf(' ') >>> 0).replace(/_/g, '-')));
-  const firstData = (
-    (
-      await c.runAndReadAll(
-        `SELECT line::DOUBLE AS line, t FROM lines${headers.length ? ` WHERE line NOT IN (${headers.map((h) => h.line).join(',')})` : ''} ORDER BY line LIMIT 1`,
-      )
-    ).getRowObjectsJS() as { line: number; t: string }[]
-  )[0];
-  const segments: Segment[] = [];
-  const headerErrors: { line: number; message: string }[] = [];
-  let map: ColumnMap | undefined;
-  let last: ColumnMap | undefined;
-  let lo = 1;
-  let skip: number[] = [];
-  const close = (hi: number) => {
-    // Only runs with a data line need a map; before any header the first record decides the default.
-    if (firstData && firstData.line >= lo && firstData.line <= hi && map === undefined) {
-      map =
-        fixed ??
-        (columnMap(
-          firstData.t.split(' ')[1] === 'TransitGateway' ? AWS_TGW_DEFAULT.join(' ') : AWS_V2_DEFAULT.join(' '),
-        ) as ColumnMap);
-      last = map;
-    }
-    if (map !== undefined && hi >= lo) segments.push({ lo, hi, map, skip });
-  };
-  for (const r of headers) {
-    const m = columnMap(r.t);
-    if (typeof m === 'string') {
-      headerErrors.push({ line: r.line, message: `header: ${m}` });
-      skip.push(r.line);
-      continue;
-    }
-    close(r.line - 1);
-    map = m;
-    last = m;
-    lo = r.line + 1;
-    skip = [];
-  }
-  close(Number.MAX_SAFE_INTEGER);
-  return { segments, headerErrors, ...(last ? { last } : {}) };
-}
-
-/** The one segment of a Parquet file: its columns as AWS names them (`_` for `-`). */
-async function parquetSegment(c: DuckConnection, file: string): Promise<Segment> {
-  const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${lit(file)})`);
-  const columns = r.getRowObjectsJS().map((row) => (typeof row.column_name === 'string' ? row.column_name : ''));
-  const map = columnMap(columns.join(' '));
-  if (typeof map === 'string') throw new Error(map);
-  await c.run(
-    `CREATE OR REPLACE TEMP TABLE pq AS SELECT row_number() OVER () AS "__cordon_line", * FROM read_parquet(${lit(file)})`,
+  const rows = (
+    await c.runAndReadAll(`SELECT fi, line::DOUBLE AS line, t FROM lines WHERE t >= 'a' AND t < '{' ORDER BY fi, line`)
+  ).getRowObjectsJS() as { fi: number; line: number; t: string }[];
+  const headers = rows.filter((r) => KNOWN_FIELDS.has(r.t.slice(0, r.t.indexOf(' ') >>> 0).replace(/_/g, '-')));
+  await c.run('CREATE OR REPLACE TEMP TABLE hdrs (fi INTEGER, line BIGINT)');
+  await insertRows(
+    c,
+    'hdrs',
+    headers.map((h) => `(${h.fi}, ${h.line})`),
   );
-  return { lo: 1, hi: Number.MAX_SAFE_INTEGER, map, skip: [], columns };
-}
-
-/** Token k (0-based) of a segment's rows as text: a field of the line, or a Parquet column cast to text ('-' for NULL). */
-function tokenOf(seg: Segment, kind: 'text' | 'parquet', k: number): string {
-  return kind === 'text' ? `f[${k + 1}]` : `coalesce(CAST(${ident(seg.columns![k]!)} AS VARCHAR), '-')`;
-}
-
-/** Address tokens of a segment that may be IPv6 (they contain ':'): the texts the IPv6 dictionary needs. */
-function v6TokensSql(segs: Segment[], kind: 'text' | 'parquet'): string {
-  const parts = segs.map((seg) => {
-    const ks = [F_SRC, F_DST, F_PKTSRC, F_PKTDST].map((id) => seg.map.ids.indexOf(id)).filter((k) => k >= 0);
-    const list = `[${ks.map((k) => tokenOf(seg, kind, k)).join(', ')}]`;
-    return kind === 'text'
-      ? `SELECT unnest(${list}) AS tok FROM (SELECT string_split(t, ' ') AS f FROM lines WHERE line BETWEEN ${seg.lo} AND ${seg.hi}${seg.only ? ` AND ${seg.only}` : ''} AND contains(t, ':'))`
-      : `SELECT unnest(${list}) AS tok FROM pq`;
-  });
-  return `SELECT DISTINCT tok FROM (${parts.join(' UNION ALL ')}) WHERE contains(tok, ':') ORDER BY tok`;
+  const firsts = new Map(
+    (
+      (
+        await c.runAndReadAll(`SELECT fi, min(line)::DOUBLE AS line, arg_min(t, line) AS t FROM lines l
+          WHERE NOT EXISTS (SELECT 1 FROM hdrs h WHERE h.fi = l.fi AND h.line = l.line) GROUP BY fi`)
+      ).getRowObjectsJS() as { fi: number; line: number; t: string }[]
+    ).map((r) => [r.fi, r]),
+  );
+  const runs: { fi: number; lo: number; hi: number; map: ColumnMap }[] = [];
+  const headerErrors = new Map<number, { line: number; message: string }[]>();
+  const last = new Map<number, ColumnMap>();
+  for (const { fi } of files) {
+    const firstData = firsts.get(fi);
+    const errors: { line: number; message: string }[] = [];
+    let map: ColumnMap | undefined;
+    let lo = 1;
+    const close = (hi: number) => {
+      // Before any header, the first record decides the default (as in the JS reader).
+      if (firstData && firstData.line >= lo && firstData.line <= hi && map === undefined) {
+        map =
+          fixed ??
+          (columnMap(
+            firstData.t.split(' ')[1] === 'TransitGateway' ? AWS_TGW_DEFAULT.join(' ') : AWS_V2_DEFAULT.join(' '),
+          ) as ColumnMap);
+        last.set(fi, map);
+      }
+      if (map !== undefined && hi >= lo) runs.push({ fi, lo, hi, map });
+    };
+    for (const h of headers) {
+      if (h.fi !== fi) continue;
+      const m = columnMap(h.t);
+      if (typeof m === 'string') {
+        errors.push({ line: h.line, message: `header: ${m}` });
+        continue;
+      }
+      close(h.line - 1);
+      map = m;
+      last.set(fi, m);
+      lo = h.line + 1;
+    }
+    close(Number.MAX_SAFE_INTEGER);
+    headerErrors.set(fi, errors);
+  }
+  return { runs, headerErrors, last };
 }
 
 /**
- * One segment's rows typed and validated as parseAwsRecord does: the first problem in column order is the line's
+ * Creates TEMP TABLE segs (fi, lo, hi, seg, grp) for runs: each run gets a column-map id of the whole run (seg, kept
+ * in `maps` to describe rows later), and runs with the same columns share a group (one typed SELECT per group).
+ */
+async function loadSegs(
+  c: DuckConnection,
+  maps: (readonly string[])[],
+  runs: { fi: number; lo: number; hi: number; map: ColumnMap }[],
+  groups: ColumnMap[],
+  table = 'segs',
+  create = true,
+): Promise<void> {
+  const rows = runs.map((r) => {
+    maps.push(r.map.names);
+    let grp = groups.findIndex((g) => g.names.join(' ') === r.map.names.join(' '));
+    if (grp < 0) grp = groups.push(r.map) - 1;
+    return `(${r.fi}, ${r.lo}, ${r.hi}, ${maps.length - 1}, ${grp})`;
+  });
+  if (create)
+    await c.run(`CREATE OR REPLACE TEMP TABLE ${table} (fi INTEGER, lo BIGINT, hi BIGINT, seg INTEGER, grp INTEGER)`);
+  await insertRows(c, table, rows);
+}
+
+/** The rows of one group of runs: fi, line, seg, nf (field count) and the tokens c1..cn. */
+function textSource(grp: number, n: number, exclude: boolean, where = ''): string {
+  const tokens = Array.from({ length: n }, (_, k) => `f[${k + 1}] AS c${k + 1}`).join(', ');
+  return `SELECT fi, line, seg, len(f) AS nf, ${tokens} FROM (
+    SELECT l.fi, l.line, s.seg, string_split(l.t, ' ') AS f FROM lines l JOIN segs s ON s.fi = l.fi AND l.line BETWEEN s.lo AND s.hi
+    WHERE s.grp = ${grp}${exclude ? ' AND NOT EXISTS (SELECT 1 FROM hdrs h WHERE h.fi = l.fi AND h.line = l.line)' : ''}${where})`;
+}
+
+/** Address tokens of a source that may be IPv6 (they contain ':'): the texts the IPv6 dictionary needs. */
+function v6TokensSql(map: ColumnMap, source: string): string {
+  const ks = [F_SRC, F_DST, F_PKTSRC, F_PKTDST].map((id) => map.ids.indexOf(id)).filter((k) => k >= 0);
+  return `SELECT DISTINCT tok FROM (SELECT unnest([${ks.map((k) => `c${k + 1}`).join(', ')}]) AS tok FROM (${source}))
+    WHERE contains(tok, ':') ORDER BY tok`;
+}
+
+/**
+ * Rows of one column map typed and validated as parseAwsRecord does: the first problem in column order is the line's
  * message (an empty field, a number that is not one or a port above 65535, an address that is neither IPv4, "-" nor
  * valid IPv6, an action or log-status not known), then a field count that differs from the format, then an OK
  * record without both addresses. pkt-srcaddr/pkt-dstaddr win over srcaddr/dstaddr when not "-"; a plain address
- * after its pkt- column is not read when the pkt- value was.
+ * after its pkt- column is not read when the pkt- value was. `source` gives fi, line, seg, nf and tokens c1..cn.
  */
-function segmentSql(seg: Segment, index: number, kind: 'text' | 'parquet', dict: boolean): string {
-  const { names, ids } = seg.map;
+function typedSql(map: ColumnMap, source: string, text: boolean, dict: boolean): string {
+  const { names, ids } = map;
   const n = names.length;
   const at = (id: number) => ids.indexOf(id);
   const col = (k: number) => `c${k + 1}`;
@@ -420,13 +429,7 @@ function segmentSql(seg: Segment, index: number, kind: 'text' | 'parquet', dict:
   const has = (a: string) => addrs.some((x) => x.a === a);
   const tk = (a: string) => (has(a) ? col(addrs.find((x) => x.a === a)!.k) : `'-'`);
 
-  // A: the tokens. B: each token's value, computed once (numbers, IPv4, action, log-status, the IPv6 dictionary).
-  const tokens = Array.from({ length: n }, (_, k) => `${tokenOf(seg, kind, k)} AS ${col(k)}`).join(', ');
-  const source =
-    kind === 'text'
-      ? `SELECT line, len(f) AS nf, ${tokens} FROM (SELECT line, string_split(t, ' ') AS f FROM lines
-           WHERE line BETWEEN ${seg.lo} AND ${seg.hi}${seg.skip.length ? ` AND line NOT IN (${seg.skip.join(',')})` : ''}${seg.only ? ` AND ${seg.only}` : ''})`
-      : `SELECT "__cordon_line" AS line, ${n} AS nf, ${tokens} FROM pq`;
+  // Each token's value, computed once (numbers, IPv4, action, log-status, the IPv6 dictionary).
   const values: string[] = [];
   for (let k = 0; k < n; k++) {
     const id = ids[k]!;
@@ -468,8 +471,8 @@ function segmentSql(seg: Segment, index: number, kind: 'text' | 'parquet', dict:
   for (let k = 0; k < n; k++) {
     const x = col(k);
     const id = ids[k]!;
-    const present = kind === 'text' ? `nf >= ${k + 1} AND ` : '';
-    if (kind === 'text') checks.push(`WHEN ${present}${x} = '' THEN '${MSG.empty}'`);
+    const present = text ? `nf >= ${k + 1} AND ` : '';
+    if (text) checks.push(`WHEN ${present}${x} = '' THEN '${MSG.empty}'`);
     if (isNumber(id)) {
       checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MSG.number}'`);
       if (id === F_SRCPORT || id === F_DSTPORT) checks.push(`WHEN ${present}${val(k)} > 65535 THEN '${MSG.port}'`);
@@ -484,7 +487,7 @@ function segmentSql(seg: Segment, index: number, kind: 'text' | 'parquet', dict:
     } else if (id === F_ACTION) checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MSG.action}'`);
     else if (id === F_STATUS) checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MSG.status}'`);
   }
-  if (kind === 'text') {
+  if (text) {
     checks.push(`WHEN nf < ${n} THEN '${MSG.fewer}'`);
     checks.push(`WHEN nf > ${n} THEN '${MSG.more}'`);
   }
@@ -501,7 +504,7 @@ function segmentSql(seg: Segment, index: number, kind: 'text' | 'parquet', dict:
   // The logging resource as describeAwsRecord names it (the SKIPDATA alert's key).
   const res = `CASE WHEN ${byName('tgw-attachment-id')} <> '-' THEN ${byName('tgw-attachment-id')} WHEN ${byName('interface-id')} <> '-' THEN ${byName('interface-id')} ELSE '' END`;
   return `
-SELECT line AS ord, line, ${index} AS seg, ${!seg.map.tgw} AS gaps,
+SELECT fi, line AS ord, ${GO('fi', 'line')} AS go, line, seg, ${!map.tgw} AS gaps,
   CASE ${checks.join(' ')} END AS bad,
   (${end('src', 'psrc', 'v4')})::DOUBLE AS s4, (${end('dst', 'pdst', 'v4')})::DOUBLE AS d4,
   (${end('src', 'psrc', 'v6')})::VARCHAR AS s6, (${end('dst', 'pdst', 'v6')})::VARCHAR AS d6,
@@ -517,65 +520,95 @@ SELECT line AS ord, line, ${index} AS seg, ${!seg.map.tgw} AS gaps,
 FROM (${B})`;
 }
 
-/** Describes a row of an AWS file for evidence, as the JS reader does (the tokens of its raw line). */
-function awsDescriber(file: string, segments: Segment[]) {
-  const pathRegion = regionFromPath(file);
-  return (raw: string, seg: number): RowDescription =>
-    describeAwsRecord(raw.split(' '), segments[seg]!.map.names, pathRegion);
+/** A typed row set with no rows (a batch without data lines). */
+const EMPTY_TYPED = `SELECT NULL::INTEGER AS fi, NULL::BIGINT AS ord, NULL::DOUBLE AS go, NULL::BIGINT AS line, 0 AS seg,
+  false AS gaps, NULL::VARCHAR AS bad, NULL::DOUBLE AS s4, NULL::DOUBLE AS d4, NULL::VARCHAR AS s6, NULL::VARCHAR AS d6,
+  NULL::INTEGER AS s6z, NULL::BOOLEAN AS s6ai, NULL::INTEGER AS d6z, NULL::BOOLEAN AS d6ai, NULL::BOOLEAN AS d6res,
+  NULL::INTEGER AS sport, NULL::INTEGER AS dport, NULL::INTEGER AS proto, NULL::DOUBLE AS bytes, NULL::DOUBLE AS st,
+  NULL::DOUBLE AS en, NULL::TINYINT AS action, NULL::TINYINT AS status, NULL::BOOLEAN AS svc, NULL::BOOLEAN AS reply,
+  NULL::VARCHAR AS iface, NULL::VARCHAR AS res WHERE false`;
+
+/** What reading a batch gives the rules and the engine. */
+export interface ReadResult {
+  /** SQL joining `rw` (raw text t; for JSON rows also provider, account, region, rtype, resource) to `fr` by go. */
+  rawJoin: string;
+  json: boolean;
+  /** Per file index: malformed header lines (AWS text), in line order. */
+  headerErrors: Map<number, { line: number; message: string }[]>;
+  /** Per file index: the format to report. */
+  formats: Map<number, string>;
+  /** Per file index: a read that failed after some lines (a truncated gzip file; JSON readers). */
+  errors: Map<number, Error>;
 }
 
 /**
- * Reads an AWS text or Parquet file into `fr` (and `lines` or `pq` for raw text). Returns what the rules need to
- * describe rows, and the file's format and header problems.
+ * Reads AWS text files (all plain or all gzip) into TEMP TABLE lines (fi, line, go, t; every line numbered per
+ * file, trimmed as the JS reader trims, blank lines dropped) and their typed, classified rows into fr. Many small
+ * files are read by one read_csv: the per-query cost is paid once per batch, not per file.
  */
-async function readAws(
+async function readAwsText(
   c: DuckConnection,
   analysis: FlowAnalysis,
-  file: string,
-  kind: 'text' | 'parquet',
+  maps: (readonly string[])[],
+  files: TextFile[],
   gzip: boolean,
   logFormat: string | undefined,
   addr: AddressTable,
-): Promise<{
-  format: string;
-  headerErrors: { line: number; message: string }[];
-  rawJoin: string;
-  describe: (raw: string, seg: number) => RowDescription;
-  error?: Error;
-}> {
-  let segments: Segment[];
-  let headerErrors: { line: number; message: string }[] = [];
-  let format: string;
-  let rawJoin: string;
-  let error: Error | undefined;
-  if (kind === 'text') {
-    const integrity = gzip ? gzipIntegrity(file) : undefined;
-    await loadLines(c, file, gzip);
-    const broken = await integrity;
-    if (broken?.error) {
-      error = broken.error;
-      await c.run(`DELETE FROM lines WHERE line > ${broken.completeLines}`);
-    }
-    const s = await textSegments(c, logFormat);
-    segments = s.segments;
-    headerErrors = s.headerErrors;
-    format = s.last?.tgw ? 'aws-tgw' : 'aws-vpc';
-    rawJoin = 'LEFT JOIN lines rw ON rw.line = fr.ord';
-  } else {
-    const seg = await parquetSegment(c, file);
-    segments = [seg];
-    format = `${seg.map.tgw ? 'aws-tgw' : 'aws-vpc'}-parquet`;
-    rawJoin = `LEFT JOIN (SELECT "__cordon_line" AS line, concat_ws(' ', ${seg.columns!.map((_, k) => tokenOf(seg, 'parquet', k)).join(', ')}) AS t FROM pq) rw ON rw.line = fr.ord`;
+): Promise<ReadResult> {
+  await c.run('CREATE OR REPLACE TEMP TABLE bfiles (path VARCHAR, fi INTEGER)');
+  await insertRows(
+    c,
+    'bfiles',
+    files.map((f) => `(${lit(f.file)}, ${f.fi})`),
+  );
+  // Inflated in JS as well, one file after the other, while DuckDB reads: only to find truncated files.
+  const integrity = gzip
+    ? (async () => {
+        const out = new Map<number, { error?: Error; completeLines: number }>();
+        for (const f of files) out.set(f.fi, await gzipIntegrity(f.file));
+        return out;
+      })()
+    : undefined;
+  const csv = `read_csv([${files.map((f) => lit(f.file)).join(', ')}], columns={'c': 'VARCHAR'}, delim=E'\\x01', quote='',
+    escape='', header=false, auto_detect=false, strict_mode=false, compression=${gzip ? "'gzip'" : "'none'"}, filename=true)`;
+  // Rows come in file order (one thread); a line's number is its row number within its file.
+  const numbered =
+    files.length === 1
+      ? `SELECT ${files[0]!.fi} AS fi, row_number() OVER () AS line, c FROM ${csv}`
+      : `SELECT b.fi, r.rn - min(r.rn) OVER (PARTITION BY r.filename) + 1 AS line, r.c
+         FROM (SELECT row_number() OVER () AS rn, filename, c FROM ${csv}) r JOIN bfiles b ON b.path = r.filename`;
+  await c.run(`
+CREATE OR REPLACE TEMP TABLE lines AS
+SELECT fi, line, ${GO('fi', 'line')} AS go, t FROM (
+  SELECT fi, line,
+    CASE WHEN starts_with(c, ' ') OR ends_with(c, ' ') OR ends_with(c, E'\\r') THEN rtrim(ltrim(c, ' '), E' \\r') ELSE c END AS t
+  FROM (${numbered}))
+WHERE t <> ''`);
+  const errors = new Map<number, Error>();
+  for (const [fi, r] of (await integrity) ?? []) {
+    if (!r.error) continue;
+    errors.set(fi, r.error);
+    await c.run(`DELETE FROM lines WHERE fi = ${fi} AND line > ${r.completeLines}`);
   }
-  const tokens = segments.length > 0 ? await tokensOf(c, v6TokensSql(segments, kind)) : [];
-  if (tokens.length > 0) await loadV6Dictionary(c, analysis, tokens);
+  const { runs, headerErrors, last } = await textRuns(c, files, logFormat);
+  const groups: ColumnMap[] = [];
+  await loadSegs(c, maps, runs, groups);
+  const exclude = [...headerErrors.values()].some((e) => e.length > 0);
+  const sources = groups.map((g, grp) => textSource(grp, g.names.length, exclude));
+  const tokens = new Set<string>();
+  for (const [grp, g] of groups.entries()) {
+    const withColon = textSource(grp, g.names.length, exclude, " AND contains(l.t, ':')");
+    for (const t of await tokensOf(c, v6TokensSql(g, withColon))) tokens.add(t);
+  }
+  if (tokens.size > 0) await loadV6Dictionary(c, analysis, [...tokens]);
   const typed =
-    segments.length > 0
-      ? segments.map((seg, i) => segmentSql(seg, i, kind, tokens.length > 0)).join('\nUNION ALL\n')
+    groups.length > 0
+      ? groups.map((g, grp) => typedSql(g, sources[grp]!, true, tokens.size > 0)).join('\nUNION ALL\n')
       : EMPTY_TYPED;
   await c.run(classifySql(typed, analysis, addr));
-  if (kind === 'text') await retryTransitGateway(c, analysis, segments, tokens, addr);
-  return { format, headerErrors, rawJoin, describe: awsDescriber(file, segments), ...(error ? { error } : {}) };
+  await retryTransitGateway(c, analysis, maps, groups, tokens, addr);
+  const formats = new Map(files.map((f) => [f.fi, last.get(f.fi)?.tgw ? 'aws-tgw' : 'aws-vpc']));
+  return { rawJoin: 'LEFT JOIN lines rw ON rw.go = fr.go', json: false, headerErrors, formats, errors };
 }
 
 /**
@@ -586,57 +619,91 @@ async function readAws(
 async function retryTransitGateway(
   c: DuckConnection,
   analysis: FlowAnalysis,
-  segments: Segment[],
-  tokens: string[],
+  maps: (readonly string[])[],
+  groups: ColumnMap[],
+  tokens: Set<string>,
   addr: AddressTable,
 ): Promise<void> {
-  const vpc = segments.flatMap((seg, i) => (seg.map.tgw ? [] : [i]));
+  const vpc = groups.flatMap((g, grp) => (g.tgw ? [] : [grp]));
   if (vpc.length === 0) return;
   await c.run(`CREATE OR REPLACE TEMP TABLE retry AS
-SELECT fr.line FROM fr JOIN lines l ON l.line = fr.line
-WHERE fr.bad IN ('${MSG.fewer}', '${MSG.more}') AND fr.seg IN (${vpc.join(',')})
+SELECT fr.fi, fr.line FROM fr JOIN lines l ON l.go = fr.go JOIN segs s ON s.seg = fr.seg
+WHERE fr.bad IN ('${MSG.fewer}', '${MSG.more}') AND s.grp IN (${vpc.join(',')})
   AND contains(l.t, ' TransitGateway') AND string_split(l.t, ' ')[2] = 'TransitGateway'`);
-  const n = await c.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM retry');
-  if (n.getRowObjectsJS()[0]!.n === 0) return;
-  const tgw: Segment = {
-    lo: 1,
-    hi: Number.MAX_SAFE_INTEGER,
-    map: columnMap(AWS_TGW_DEFAULT.join(' ')) as ColumnMap,
-    skip: [],
-    only: 'line IN (SELECT line FROM retry)',
-  };
-  segments.push(tgw);
-  const more = await tokensOf(c, v6TokensSql([tgw], 'text'));
-  const all = [...new Set([...tokens, ...more])];
-  if (more.some((t) => !tokens.includes(t))) await loadV6Dictionary(c, analysis, all);
-  await c.run('DELETE FROM fr WHERE line IN (SELECT line FROM retry)');
-  await c.run(classifySql(segmentSql(tgw, segments.length - 1, 'text', all.length > 0), analysis, addr, true));
+  const lines = (
+    await c.runAndReadAll('SELECT fi, line::DOUBLE AS line FROM retry ORDER BY fi, line')
+  ).getRowObjectsJS();
+  if (lines.length === 0) return;
+  const tgw = columnMap(AWS_TGW_DEFAULT.join(' ')) as ColumnMap;
+  const grp = groups.length;
+  await loadSegs(
+    c,
+    maps,
+    lines.map((r) => ({ fi: Number(r.fi), lo: Number(r.line), hi: Number(r.line), map: tgw })),
+    groups,
+    'segs',
+    false,
+  );
+  const source = textSource(grp, tgw.names.length, false);
+  const more = await tokensOf(c, v6TokensSql(tgw, textSource(grp, tgw.names.length, false, " AND contains(l.t, ':')")));
+  if (more.some((t) => !tokens.has(t))) {
+    for (const t of more) tokens.add(t);
+    await loadV6Dictionary(c, analysis, [...tokens]);
+  }
+  await c.run(`DELETE FROM fr WHERE go IN (SELECT ${GO('fi', 'line')} FROM retry)`);
+  await c.run(classifySql(typedSql(tgw, source, true, tokens.size > 0), analysis, addr, true));
 }
 
-/** A typed row set with no rows (a text file with no data line). */
-const EMPTY_TYPED = `SELECT NULL::BIGINT AS ord, NULL::BIGINT AS line, 0 AS seg, false AS gaps, NULL::VARCHAR AS bad,
-  NULL::DOUBLE AS s4, NULL::DOUBLE AS d4, NULL::VARCHAR AS s6, NULL::VARCHAR AS d6, NULL::INTEGER AS s6z,
-  NULL::BOOLEAN AS s6ai, NULL::INTEGER AS d6z, NULL::BOOLEAN AS d6ai, NULL::BOOLEAN AS d6res, NULL::INTEGER AS sport,
-  NULL::INTEGER AS dport, NULL::INTEGER AS proto, NULL::DOUBLE AS bytes, NULL::DOUBLE AS st, NULL::DOUBLE AS en,
-  NULL::TINYINT AS action, NULL::TINYINT AS status, NULL::BOOLEAN AS svc, NULL::BOOLEAN AS reply,
-  NULL::VARCHAR AS iface, NULL::VARCHAR AS res WHERE false`;
+/** Reads one Parquet file (columns as AWS names them, `_` for `-`) into TEMP TABLE pq and its rows into fr. */
+async function readParquet(
+  c: DuckConnection,
+  analysis: FlowAnalysis,
+  maps: (readonly string[])[],
+  fi: number,
+  file: string,
+  addr: AddressTable,
+): Promise<ReadResult> {
+  const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${lit(file)})`);
+  const columns = r.getRowObjectsJS().map((row) => (typeof row.column_name === 'string' ? row.column_name : ''));
+  const map = columnMap(columns.join(' '));
+  if (typeof map === 'string') throw new Error(map);
+  await c.run(
+    `CREATE OR REPLACE TEMP TABLE pq AS SELECT row_number() OVER () AS "__cordon_line", * FROM read_parquet(${lit(file)})`,
+  );
+  maps.push(map.names);
+  const tokens = columns.map((name) => `coalesce(CAST(${ident(name)} AS VARCHAR), '-')`);
+  const source = `SELECT ${fi} AS fi, "__cordon_line" AS line, ${maps.length - 1} AS seg, ${columns.length} AS nf,
+    ${tokens.map((t, k) => `${t} AS c${k + 1}`).join(', ')} FROM pq`;
+  const v6 = await tokensOf(c, v6TokensSql(map, source));
+  if (v6.length > 0) await loadV6Dictionary(c, analysis, v6);
+  await c.run(classifySql(typedSql(map, source, false, v6.length > 0), analysis, addr));
+  return {
+    rawJoin: `LEFT JOIN (SELECT ${GO(String(fi), '"__cordon_line"')} AS go, concat_ws(' ', ${tokens.join(', ')}) AS t FROM pq) rw ON rw.go = fr.go`,
+    json: false,
+    headerErrors: new Map([[fi, []]]),
+    formats: new Map([[fi, `${map.tgw ? 'aws-tgw' : 'aws-vpc'}-parquet`]]),
+    errors: new Map(),
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Azure and GCP JSON: read by the JS readers, rows appended to DuckDB
 
-const JROWS = `CREATE OR REPLACE TEMP TABLE jrows (ord BIGINT, line BIGINT, t VARCHAR, s4 DOUBLE, d4 DOUBLE, s6 VARCHAR,
-  d6 VARCHAR, sport INTEGER, dport INTEGER, proto INTEGER, bytes DOUBLE, st DOUBLE, en DOUBLE, action TINYINT,
-  status TINYINT, svc BOOLEAN, reply BOOLEAN, provider VARCHAR, account VARCHAR, region VARCHAR, rtype VARCHAR,
-  resource VARCHAR)`;
+const JROWS = `CREATE OR REPLACE TEMP TABLE jrows (ord BIGINT, go DOUBLE, line BIGINT, t VARCHAR, s4 DOUBLE, d4 DOUBLE,
+  s6 VARCHAR, d6 VARCHAR, sport INTEGER, dport INTEGER, proto INTEGER, bytes DOUBLE, st DOUBLE, en DOUBLE,
+  action TINYINT, status TINYINT, svc BOOLEAN, reply BOOLEAN, provider VARCHAR, account VARCHAR, region VARCHAR,
+  rtype VARCHAR, resource VARCHAR)`;
 
 /** A sink that appends every flushed batch row (typed by the reader, with its raw text and description) to jrows. */
-function appendingSink(appender: DuckDBAppender, analysis: FlowAnalysis): ReaderSink & { rows: number } {
+function appendingSink(appender: DuckDBAppender, analysis: FlowAnalysis, fi: number): ReaderSink & { rows: number } {
   const sink = {
     rows: 0,
     flush(b: FlowBatch): void {
       for (let i = 0; i < b.n; i++) {
         const d = b.source.describe(b, i);
-        appender.appendBigInt(BigInt(sink.rows++));
+        const ord = sink.rows++;
+        appender.appendBigInt(BigInt(ord));
+        appender.appendDouble(fi * 4294967296 + ord);
         appender.appendBigInt(BigInt(b.line[i]!));
         appender.appendVarchar(b.source.rawLine(b, i));
         const f = b.family[i]!;
@@ -673,30 +740,32 @@ function appendingSink(appender: DuckDBAppender, analysis: FlowAnalysis): Reader
 }
 
 /** The typed rows of jrows (JSON readers already validated and normalised them). */
-function jsonTypedSql(dict: boolean): string {
+function jsonTypedSql(fi: number, dict: boolean): string {
   const v = (side: 's' | 'd', field: string) => (dict ? `v_${side}.${field}` : 'NULL');
   return `
-SELECT j.ord, j.line, 0 AS seg, false AS gaps, NULL::VARCHAR AS bad, j.s4, j.d4, j.s6, j.d6,
+SELECT ${fi} AS fi, j.ord, j.go, j.line, -1 AS seg, false AS gaps, NULL::VARCHAR AS bad, j.s4, j.d4, j.s6, j.d6,
   ${v('s', 'zone')}::INTEGER AS s6z, ${v('s', 'ai')}::BOOLEAN AS s6ai, ${v('d', 'zone')}::INTEGER AS d6z,
   ${v('d', 'ai')}::BOOLEAN AS d6ai, ${v('d', 'res')}::BOOLEAN AS d6res,
   j.sport, j.dport, j.proto, j.bytes, j.st, j.en, j.action, j.status, j.svc, j.reply, NULL::VARCHAR AS iface, j.resource AS res
 FROM jrows j${dict ? ' LEFT JOIN v6 v_s ON v_s.tok = j.s6 LEFT JOIN v6 v_d ON v_d.tok = j.d6' : ''}`;
 }
 
+/** Reads an Azure or GCP file with the JS reader; its rows go to jrows and, classified, to fr. */
 async function readJson(
   c: DuckConnection,
   analysis: FlowAnalysis,
+  fi: number,
   file: string,
   format: 'azure' | 'gcp-vpc',
   gzip: boolean,
   batch: FlowBatch,
   addr: AddressTable,
-): Promise<{ records: number; format: string; rows: number; error?: Error }> {
+): Promise<ReadResult & { records: number }> {
   await c.run(JROWS);
   const appender = await c.createAppender('jrows');
-  const sink = appendingSink(appender, analysis);
+  const sink = appendingSink(appender, analysis, fi);
   let result: { records: number; format: string } = { records: 0, format };
-  let error: Error | undefined;
+  const errors = new Map<number, Error>();
   try {
     result =
       format === 'azure'
@@ -704,7 +773,7 @@ async function readJson(
         : await readGcp(file, gzip, batch, sink, analysis.interner);
   } catch (err) {
     // As in the JS engine, the rows of the batches flushed before the failure are analysed.
-    error = err as Error;
+    errors.set(fi, err as Error);
   } finally {
     appender.closeSync();
   }
@@ -713,24 +782,23 @@ async function readJson(
     'SELECT DISTINCT tok FROM (SELECT s6 AS tok FROM jrows UNION ALL SELECT d6 FROM jrows) WHERE tok IS NOT NULL ORDER BY tok',
   );
   if (tokens.length > 0) await loadV6Dictionary(c, analysis, tokens);
-  await c.run(classifySql(jsonTypedSql(tokens.length > 0), analysis, addr));
-  return { ...result, rows: sink.rows, ...(error ? { error } : {}) };
-}
-
-const JSON_RAW_JOIN = 'LEFT JOIN jrows rw ON rw.ord = fr.ord';
-
-function jsonDescribe(row: Record<string, unknown>): RowDescription {
+  await c.run(classifySql(jsonTypedSql(fi, tokens.length > 0), analysis, addr));
   return {
-    provider: row.provider as RowDescription['provider'],
-    account: String(row.account),
-    region: String(row.region),
-    resourceType: String(row.rtype),
-    resource: String(row.resource),
+    rawJoin: 'LEFT JOIN jrows rw ON rw.go = fr.go',
+    json: true,
+    headerErrors: new Map([[fi, []]]),
+    formats: new Map([[fi, result.format]]),
+    errors,
+    records: result.records,
   };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // The engine
+
+/** At most this many AWS text files, and this many bytes of them (gzip counted five times), are read as one batch. */
+const BATCH_FILES = 2000;
+const BATCH_BYTES = 128 * 1024 * 1024;
 
 export async function analyzeFlowsDuckdb(paths: readonly string[], options: FlowRunOptions): Promise<FlowRunResult> {
   const { displayName, analysis, planned, files } = await beginFlowRun(paths, options);
@@ -741,14 +809,92 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
     const rules = new SqlRules(c, analysis);
     await rules.init();
     let addresses: AddressTable | undefined;
-    let index = 0;
     const batch = new FlowBatch();
-    for (const p of planned) {
+    type Planned = (typeof planned)[number];
+    const report = (p: Planned, records: number, format: string, error: Error | undefined, bad: number) => {
       const name = displayName(p.file);
-      if (p.format === 'unknown') {
-        analysis.notAssessed(p.file, p.note);
+      if (error) {
+        const note = `read failed${records > 0 ? ` after ${records} records` : ''}: ${error.message.split('\n')[0]}`;
+        analysis.notAssessed(p.file, note);
         files.push({
           file: name,
+          format: p.format,
+          gzip: p.gzip,
+          records,
+          malformed: bad,
+          status: records > 0 ? 'partial' : 'not-assessed',
+          note,
+        });
+        return;
+      }
+      files.push({
+        file: name,
+        format,
+        gzip: p.gzip,
+        records,
+        malformed: bad,
+        status: bad > 0 ? (records > 0 ? 'partial' : 'not-assessed') : 'read',
+        note: p.note,
+      });
+      if (bad > 0 && records === 0) analysis.notAssessed(p.file, `no valid record (${bad} malformed lines)`);
+    };
+    /** Reads a batch (AWS text files, or one Parquet or JSON file) and runs the SQL analysis over it. */
+    const analyse = async (group: { p: Planned; fi: number }[]) => {
+      const first = group[0]!.p;
+      rules.register(group.map(({ p, fi }) => ({ fi, file: p.file, name: displayName(p.file) })));
+      let read: ReadResult & { records?: number };
+      if (first.format === 'parquet')
+        read = await readParquet(c, analysis, rules.maps, group[0]!.fi, first.file, addresses!);
+      else if (first.format === 'azure' || first.format === 'gcp-vpc')
+        read = await readJson(c, analysis, group[0]!.fi, first.file, first.format, first.gzip, batch, addresses!);
+      else
+        read = await readAwsText(
+          c,
+          analysis,
+          rules.maps,
+          group.map(({ p, fi }) => ({ fi, file: p.file })),
+          first.gzip,
+          options.logFormat,
+          addresses!,
+        );
+      const counts = await rules.analyzeBatch({ files: group.map((g) => g.fi), ...read });
+      for (const { p, fi } of group) {
+        const n = counts.get(fi) ?? { records: 0 };
+        const bad = analysis.malformedByFile.get(p.file) ?? 0;
+        report(p, read.records ?? n.records, read.formats.get(fi) ?? p.format, read.errors.get(fi), bad);
+      }
+    };
+    /** A batch's read failed (an input DuckDB cannot read): each file alone, so only the bad one is lost. */
+    const analyseEach = async (group: { p: Planned; fi: number }[]) => {
+      for (const g of group) {
+        try {
+          await analyse([g]);
+        } catch (err) {
+          report(g.p, 0, g.p.format, err as Error, analysis.malformedByFile.get(g.p.file) ?? 0);
+        }
+      }
+    };
+    let pending: { p: Planned; fi: number }[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      const group = pending;
+      pending = [];
+      pendingBytes = 0;
+      if (group.length === 0) return;
+      if (group.length === 1) return analyseEach(group);
+      try {
+        await analyse(group);
+      } catch {
+        await analyseEach(group);
+      }
+    };
+    let fi = 0;
+    for (const p of planned) {
+      if (p.format === 'unknown') {
+        await flush();
+        analysis.notAssessed(p.file, p.note);
+        files.push({
+          file: displayName(p.file),
           format: p.format,
           gzip: p.gzip,
           records: 0,
@@ -758,70 +904,33 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
         });
         continue;
       }
-      const before = analysis.records + analysis.dnsQueries;
-      try {
-        let records: number;
-        let format: string = p.format;
-        let failure: Error | undefined;
-        if (p.format === 'route53-dns') ({ records, format } = await readRoute53(p.file, p.gzip, analysis));
-        else {
-          // DNS logs come first: the approved AI addresses they taught are complete before any flow is placed.
-          addresses ??= await loadAddressTable(c, analysis);
-          const base = { index: index++, file: p.file, name };
-          if (p.format === 'aws-vpc' || p.format === 'aws-tgw' || p.format === 'parquet') {
-            const kind = p.format === 'parquet' ? 'parquet' : 'text';
-            const r = await readAws(c, analysis, p.file, kind, p.gzip, options.logFormat, addresses);
-            format = r.format;
-            const f: SqlFile = {
-              ...base,
-              rawJoin: r.rawJoin,
-              json: false,
-              describe: (row) => r.describe(String(row.raw), Number(row.seg)),
-              headerErrors: r.headerErrors,
-            };
-            records = await rules.analyzeFile(f);
-            failure = r.error;
-          } else {
-            const r = await readJson(c, analysis, p.file, p.format, p.gzip, batch, addresses);
-            format = r.format;
-            records = r.records;
-            failure = r.error;
-            await rules.analyzeFile({
-              ...base,
-              rawJoin: JSON_RAW_JOIN,
-              json: true,
-              describe: jsonDescribe,
-              headerErrors: [],
-            });
-          }
+      if (p.format === 'route53-dns') {
+        // Read by the JS reader in both engines; they come first, so the learned addresses are complete below.
+        const before = analysis.dnsQueries;
+        try {
+          const r = await readRoute53(p.file, p.gzip, analysis);
+          report(p, r.records, r.format, undefined, analysis.malformedByFile.get(p.file) ?? 0);
+        } catch (err) {
+          const got = analysis.dnsQueries - before;
+          report(p, got, p.format, err as Error, analysis.malformedByFile.get(p.file) ?? 0);
         }
-        if (failure) throw failure;
-        const bad = analysis.malformedByFile.get(p.file) ?? 0;
-        files.push({
-          file: name,
-          format,
-          gzip: p.gzip,
-          records,
-          malformed: bad,
-          status: bad > 0 ? (records > 0 ? 'partial' : 'not-assessed') : 'read',
-          note: p.note,
-        });
-        if (bad > 0 && records === 0) analysis.notAssessed(p.file, `no valid record (${bad} malformed lines)`);
-      } catch (err) {
-        const got = analysis.records + analysis.dnsQueries - before;
-        const note = `read failed${got > 0 ? ` after ${got} records` : ''}: ${(err as Error).message.split('\n')[0]}`;
-        analysis.notAssessed(p.file, note);
-        files.push({
-          file: name,
-          format: p.format,
-          gzip: p.gzip,
-          records: got,
-          malformed: analysis.malformedByFile.get(p.file) ?? 0,
-          status: got > 0 ? 'partial' : 'not-assessed',
-          note,
-        });
+        continue;
       }
+      addresses ??= await loadAddressTable(c, analysis);
+      const text = p.format === 'aws-vpc' || p.format === 'aws-tgw';
+      const size = text ? (await stat(p.file)).size * (p.gzip ? 5 : 1) : 0;
+      const joins =
+        text &&
+        pending.length > 0 &&
+        pending[0]!.p.gzip === p.gzip &&
+        pending.length < BATCH_FILES &&
+        pendingBytes + size <= BATCH_BYTES;
+      if (!joins) await flush();
+      pending.push({ p, fi: fi++ });
+      pendingBytes += size;
+      if (!text) await flush();
     }
+    await flush();
     await rules.finish();
   } finally {
     db.close();

@@ -380,6 +380,40 @@ test('JS and DuckDB engines: a truncated gzip file gives the same partial result
   }
 });
 
+test('DuckDB engine: AWS files read together in one batch; a file DuckDB cannot read (not UTF-8) fails alone', async () => {
+  const policy = craftedPolicy();
+  const good = (n: number) =>
+    [
+      V2_HEADER,
+      rec('10.0.3.9', `203.0.113.${n}`, 40000 + n, 443, 900, T),
+      rec('10.0.5.9', '10.0.3.9', 40100 + n, 6333, 900, T),
+    ].join('\n') + '\n';
+  const t = tempDir({ 'a.log': good(1), 'c.log': good(3) });
+  const only = tempDir({ 'a.log': good(1), 'c.log': good(3) });
+  try {
+    writeFileSync(path.join(t.dir, 'b.log'), Buffer.concat([Buffer.from(good(2)), Buffer.from([0xff, 0xfe, 0x0a])]));
+    const duck = await analyzeFlowsDuckdb([t.dir], { policy, cwd: t.dir });
+    assert.deepEqual(
+      duck.files.map((f) => [f.file, f.status, f.records]),
+      [
+        ['a.log', 'read', 2],
+        ['b.log', 'not-assessed', 0],
+        ['c.log', 'read', 2],
+      ],
+    );
+    assert.match(duck.files[1]!.note, /^read failed: /);
+    // The other files give what they give alone, in either engine.
+    const alone = await analyzeFlows([only.dir], { policy, cwd: only.dir });
+    const rules = (r: FlowRunResult) =>
+      findingsOf(r).filter((f) => f.checkId !== 'flow-input-not-assessed' && !f.checkId.startsWith('flow-visibility'));
+    assert.deepEqual(rules(duck), rules(alone));
+    assert.ok(rules(alone).length >= 4);
+  } finally {
+    t.cleanup();
+    only.cleanup();
+  }
+});
+
 test('DuckDB engine reads Parquet (written by DuckDB from a generated log): the same results as the JS engine on that log', async () => {
   const policy = craftedPolicy();
   // Same file name in two directories: the text log (for the JS engine) and the Parquet file (formats are detected
