@@ -25,6 +25,7 @@ import { readHead, sniffFormat } from '../../src/flows/input.js';
 import { FIXTURES, tempDir } from './helpers.js';
 
 interface Row {
+  resource: string;
   src: string;
   dst: string;
   sport: number;
@@ -67,6 +68,7 @@ function collector(interner: Interner) {
           line: b.line[i]!,
           raw: b.source.rawLine(b, i),
           iface: b.iface[i]! >= 0 ? interner.names[b.iface[i]!]! : '',
+          resource: b.source.describe(b, i).resource,
         });
       }
     },
@@ -155,7 +157,50 @@ test('AWS Transit Gateway default format (all v2-v6 fields, no action)', async (
     [r.rows[0]!.src, r.rows[0]!.dst, r.rows[0]!.dport, r.rows[0]!.action],
     ['10.0.5.7', '10.0.3.12', 5432, 0],
   );
-  assert.equal(r.rows[0]!.iface, 'tgw-attach-0a1b2c3d4e5f6g7h8');
+  // The attachment is the resource in evidence; it is not an interface whose log intervals are tracked.
+  assert.equal(r.rows[0]!.resource, 'tgw-attach-0a1b2c3d4e5f6g7h8');
+  assert.equal(r.rows[0]!.iface, '');
+});
+
+test('AWS records are described with the layout they were read with: a header switch mid-file, TGW lines in a VPC export', async () => {
+  const t = tempDir({
+    'switch.log': [
+      'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status',
+      '2 111122223333 eni-0aaa 10.0.3.7 203.0.113.9 40000 443 6 1 90 1763769600 1763769660 ACCEPT OK',
+      'version srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status account-id interface-id',
+      '2 10.0.3.8 203.0.113.9 40000 443 6 1 90 1763769600 1763769660 ACCEPT OK 444455556666 eni-0bbb',
+      '',
+    ].join('\n'),
+    'mixed.log': [
+      '2 111122223333 eni-0aaa 10.0.3.7 203.0.113.9 40000 443 6 1 90 1763769600 1763769660 ACCEPT OK',
+      readFileSync(path.join(FIXTURES, 'aws-tgw-default.log'), 'utf8')
+        .split('\n')
+        .find((l) => / TransitGateway /.test(l))!,
+      '',
+    ].join('\n'),
+  });
+  try {
+    const s = await readAws(path.join(t.dir, 'switch.log'));
+    assert.deepEqual(s.bad, []);
+    assert.deepEqual(
+      s.rows.map((x) => [x.line, x.resource, x.iface]),
+      [
+        [2, 'eni-0aaa', 'eni-0aaa'],
+        [4, 'eni-0bbb', 'eni-0bbb'],
+      ],
+    );
+    const m = await readAws(path.join(t.dir, 'mixed.log'));
+    assert.deepEqual(m.bad, []);
+    assert.deepEqual(
+      m.rows.map((x) => [x.line, x.resource, x.iface]),
+      [
+        [1, 'eni-0aaa', 'eni-0aaa'],
+        [2, 'tgw-attach-0a1b2c3d4e5f6g7h8', ''],
+      ],
+    );
+  } finally {
+    t.cleanup();
+  }
 });
 
 test('AWS gzip input gives the same rows as plain', async () => {

@@ -96,8 +96,9 @@ const READ: Record<string, number> = {
   'flow-direction': F_DIR,
   'traffic-path': F_PATH,
   'pkt-dst-aws-service': F_DSTSVC,
+  // The interface whose aggregation intervals the visibility rule tracks. Transit Gateway attachments are not
+  // tracked (the rule is about VPC interfaces, which log every interval); their id stays in the raw line.
   'interface-id': F_IFACE,
-  'tgw-attachment-id': F_IFACE,
 };
 
 /** Every documented field name (VPC v2–v8 and the newer ones AWS lists, TGW v2–v6). */
@@ -169,8 +170,5 @@ export function columnMap(spec: string): ColumnMap | string {
   for (const need of ['srcaddr', 'dstaddr'])
     if (!names.includes(need)) return `the format lacks ${need}: flows cannot be placed in zones`;
   const ids = Uint8Array.from(names.map((n) => READ[n] ?? F_SKIP));
-  // The ENI id is the interface; in TGW logs tgw-attachment-id is. Keep only the first that appears.
-  const ifaceCols = [...ids].map((id, i) => (id === F_IFACE ? i : -1)).filter((i) => i >= 0);
-  for (const i of ifaceCols.slice(1)) ids[i] = F_SKIP;
   return { names, ids, tgw: names.some((n) => n.startsWith('tgw-') || n === 'resource-type') };
 }

@@ -339,7 +339,13 @@ class AwsTextReader {
       format: this.format,
       provider: 'aws',
       rawLine: (b, i) => b.buf!.toString('utf8', b.lineStart[i], b.lineEnd[i]),
-      describe: (b, i) => describeAwsRecord(source.rawLine(b, i).split(' '), this.map!.names, pathRegion),
+      // ctx 1 marks a Transit Gateway line of a mixed CloudWatch export, read with the TGW default layout.
+      describe: (b, i) =>
+        describeAwsRecord(
+          source.rawLine(b, i).split(' '),
+          (b.ctx[i] === 1 && this.tgwMap ? this.tgwMap : this.map!).names,
+          pathRegion,
+        ),
     };
     this.source = source;
   }
@@ -408,7 +414,15 @@ class AwsTextReader {
       if (KNOWN_FIELDS.has(buf.toString('latin1', ls, sp).replace(/_/g, '-'))) {
         const m = columnMap(buf.toString('latin1', ls, le));
         if (typeof m === 'string') this.sink.malformed(file, this.lineNo, `header: ${m}`);
-        else this.useMap(m);
+        else {
+          // Rows read so far are described (evidence) with the map they were read with: hand them over first.
+          if (batch.n > 0) {
+            this.sink.flush(batch);
+            batch.n = 0;
+          }
+          this.useMap(m);
+          this.source.format = this.format;
+        }
         return next;
       }
     }
@@ -423,13 +437,15 @@ class AwsTextReader {
     const r = batch.n;
     batch.clearRow(r);
     let err = parseAwsRecord(buf, ls, le, this.cols, batch, r, this.interner);
-    if (err === 1 || err === 2) {
-      // CloudWatch groups can mix VPC and TGW records ("6 TransitGateway …"): retry with the TGW default.
+    if (err !== 0) {
+      // CloudWatch groups can mix VPC and TGW records ("6 TransitGateway …"): retry with the TGW default. (Under a
+      // VPC layout such a line fails early, at an address column, before its field count is seen.)
       const second = buf.toString('latin1', ls, Math.min(le, ls + 40)).split(' ')[1];
       if (second === 'TransitGateway' && !this.map!.tgw) {
         this.tgwMap ??= columnMap(AWS_TGW_DEFAULT.join(' ')) as ColumnMap;
         batch.clearRow(r);
         err = parseAwsRecord(buf, ls, le, this.tgwMap.ids, batch, r, this.interner);
+        batch.ctx[r] = 1;
       }
     }
     if (err !== 0) {
