@@ -859,9 +859,11 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
         );
       const counts = await rules.analyzeBatch({ files: group.map((g) => g.fi), ...read });
       for (const { p, fi } of group) {
-        const n = counts.get(fi) ?? { records: 0 };
+        // A reader's own count (JSON: rows of records), else the rows analysed (also after a failed read).
+        const n = counts.get(fi)?.records ?? 0;
+        const error = read.errors.get(fi);
         const bad = analysis.malformedByFile.get(p.file) ?? 0;
-        report(p, read.records ?? n.records, read.formats.get(fi) ?? p.format, read.errors.get(fi), bad);
+        report(p, error ? n : (read.records ?? n), read.formats.get(fi) ?? p.format, error, bad);
       }
     };
     /** A batch's read failed (an input DuckDB cannot read): each file alone, so only the bad one is lost. */
@@ -918,7 +920,12 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
       }
       addresses ??= await loadAddressTable(c, analysis);
       const text = p.format === 'aws-vpc' || p.format === 'aws-tgw';
-      const size = text ? (await stat(p.file)).size * (p.gzip ? 5 : 1) : 0;
+      const size = text
+        ? (await stat(p.file).then(
+            (st) => st.size,
+            () => 0,
+          )) * (p.gzip ? 5 : 1)
+        : 0;
       const joins =
         text &&
         pending.length > 0 &&
