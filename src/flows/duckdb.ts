@@ -613,8 +613,8 @@ WHERE t <> ''`);
 
 /**
  * CloudWatch log groups can mix VPC and Transit Gateway records ("6 TransitGateway …"): as the JS reader does, a line
- * of a VPC run with too few or too many fields whose second field is TransitGateway is read again with the TGW
- * default format (as a run of its own, so its evidence is described with the TGW field names).
+ * of a VPC run that is malformed and whose second field is TransitGateway is read again with the TGW default format
+ * (as a run of its own, so its evidence is described with the TGW field names).
  */
 async function retryTransitGateway(
   c: DuckConnection,
@@ -628,7 +628,7 @@ async function retryTransitGateway(
   if (vpc.length === 0) return;
   await c.run(`CREATE OR REPLACE TEMP TABLE retry AS
 SELECT fr.fi, fr.line FROM fr JOIN lines l ON l.go = fr.go JOIN segs s ON s.seg = fr.seg
-WHERE fr.bad IN ('${MSG.fewer}', '${MSG.more}') AND s.grp IN (${vpc.join(',')})
+WHERE fr.bad IS NOT NULL AND s.grp IN (${vpc.join(',')})
   AND contains(l.t, ' TransitGateway') AND string_split(l.t, ' ')[2] = 'TransitGateway'`);
   const lines = (
     await c.runAndReadAll('SELECT fi, line::DOUBLE AS line FROM retry ORDER BY fi, line')

@@ -20,7 +20,7 @@ import { sandboxEscape } from '../../src/flows/rules/sandbox-escape.js';
 import { buildZoneMap } from '../../src/flows/zones.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
-import { EXAMPLES, V2_HEADER, referencePolicy, tempDir } from './helpers.js';
+import { EXAMPLES, FIXTURES, V2_HEADER, referencePolicy, tempDir } from './helpers.js';
 
 /** Everything a report shows, including each finding's raw first record and samples. */
 function comparable(r: FlowRunResult) {
@@ -206,8 +206,8 @@ function craftedDir(mixedCloudWatch = false): { dir: string; cleanup: () => void
     ['w2.log.gz'],
   );
   if (mixedCloudWatch) {
-    // A CloudWatch export (no header; CLOUDWATCH_FORMAT) mixing VPC and Transit Gateway records: a line with more
-    // fields than the format whose second field is TransitGateway is read with the TGW default.
+    // A CloudWatch export (no header; CLOUDWATCH_FORMAT) mixing VPC and Transit Gateway records: a malformed line
+    // whose second field is TransitGateway (here: more fields than the format) is read with the TGW default.
     const tgw = (src: string, dst: string, fields = 36) =>
       `6 TransitGateway 123456789010 tgw-0a1b2c3d4e5f6g7h8 tgw-attach-0a1b2c3d4e5f6g7h8 123456789010 123456789010 vpc-abcdefab012345678 vpc-fedcba98765432101 subnet-aaaaaaaa012345678 subnet-bbbbbbbb012345678 eni-1111aaaa2222bbbb3 eni-3333cccc4444dddd5 use2-az2 use2-az2 tgw-attach-fedcba9876543210 ${src} ${dst} 55022 443 6 9 1066 ${T} ${T + 60} OK IPv4 0 0 0 0 3 us-east-2 egress - -`
         .split(' ')
@@ -257,7 +257,7 @@ function craftedPolicy(extra?: string[]) {
   return parsePolicy('cordon.yaml', `${yaml}\nflows:\n${craftedSettings(extra)}\n`);
 }
 
-/** The LogFormat of the headerless CloudWatch export: its addresses sit where the TGW default has them. */
+/** The LogFormat of the headerless CloudWatch export (--log-format). */
 const CLOUDWATCH_FORMAT =
   'version account-id interface-id vpc-id subnet-id instance-id tcp-flags type az-id sublocation-type sublocation-id pkt-src-aws-service region ecs-cluster-arn ecs-cluster-name ecs-container-instance-arn srcaddr dstaddr srcport dstport protocol packets bytes start end log-status';
 
@@ -312,6 +312,26 @@ test('JS and DuckDB engines: same results on generated and crafted data (windows
       js.files.filter((f) => f.file === 'cloudwatch.log').map((f) => [f.records, f.malformed]),
       [[3, 1]],
     );
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('JS and DuckDB engines: a CloudWatch export in the default format mixing VPC and Transit Gateway lines', async () => {
+  const tgw = readFileSync(path.join(FIXTURES, 'aws-tgw-default.log'), 'utf8').split('\n')[0]!;
+  const t = tempDir({
+    'cw.log': [
+      rec('10.0.1.10', '10.0.2.20', 40000, 443, 900, T),
+      tgw, // sandbox to data: an alert whose evidence names the TGW attachment
+      tgw.replace('10.0.5.7 10.0.3.12', '10.0.1.7 10.0.2.12').replace(' 5432 ', ' 443 '),
+      tgw.split(' ').slice(0, 30).join(' '), // too short for either format
+      rec('10.0.5.9', '10.0.3.9', 40001, 6333, 900, T),
+    ].join('\n'),
+  });
+  try {
+    const js = await bothEngines([t.dir], { policy: craftedPolicy(), cwd: t.dir });
+    assert.deepEqual([js.files[0]!.records, js.files[0]!.malformed], [4, 1]);
+    assert.ok(js.alerts.some((a) => a.resource === 'tgw-attach-0a1b2c3d4e5f6g7h8'));
   } finally {
     t.cleanup();
   }
