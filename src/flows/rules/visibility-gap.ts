@@ -37,8 +37,9 @@ export const MISSING_INTERVAL: RuleMeta = {
   references: [FLOWS_DOC],
 };
 
-const BUCKET_SEC = 300;
-const BUCKETS = 8064; // 28 days of 5-minute buckets
+/** Coverage is kept in 5-minute buckets, over 28 days from an interface's first record (the DuckDB engine too). */
+export const BUCKET_SEC = 300;
+export const BUCKETS = 8064;
 const WORDS = Math.ceil(BUCKETS / 32);
 
 interface IfaceTrack {
