@@ -210,13 +210,9 @@ export class FlowAnalysis implements ReaderSink {
     this.aiDomainPatterns = settings.approved_ai_domains.map((d) => d.toLowerCase());
   }
 
+  /** A batch from a reader: zones, the matrix, then every rule (the JS engine; the DuckDB engine does this in SQL). */
   flush(b: FlowBatch): void {
     this.zones.classify(b);
-    this.flushClassified(b);
-  }
-
-  /** For engines that classified the rows already (the DuckDB engine joins zones in SQL). */
-  flushClassified(b: FlowBatch): void {
     this.ctx.rezoneApprovedAi(b);
     // Gateway-endpoint traffic goes to public AWS addresses but never leaves the AWS network: its own column.
     const { internet, gateway } = this.zones;

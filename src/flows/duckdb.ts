@@ -217,7 +217,7 @@ async function loadV6Dictionary(c: DuckConnection, analysis: FlowAnalysis, token
  * The zone SQL all inputs share: typed rows → the classified rows of TEMP TABLE fr. IPv4 ends take the address
  * table's code, IPv6 ends the dictionary's zone and flags; then approved AI endpoints reached over public addresses go
  * to the first service zone (as FlowContext.rezoneApprovedAi) and gateway-endpoint traffic to public AWS addresses to
- * its own column (as FlowAnalysis.flushClassified).
+ * its own column (as FlowAnalysis.flush).
  */
 function classifySql(typed: string, analysis: FlowAnalysis, addr: AddressTable, insert = false): string {
   const { internet, gateway } = analysis.zones;

@@ -485,7 +485,6 @@ test('the DuckDB engine computes its rules in SQL: no batch reaches FlowAnalysis
   const t = craftedDir();
   const spies = [
     mock.method(FlowAnalysis.prototype, 'flush'),
-    mock.method(FlowAnalysis.prototype, 'flushClassified'),
     ...[dataZoneEgress, dnsResolver, inferenceExternal, internetManagement, policyDrift, sandboxEscape].map((m) =>
       mock.method(m, 'onBatch'),
     ),
