@@ -51,6 +51,36 @@ export class AlertBook {
   ) {}
 
   /**
+   * The alert of a key, made by `create` on its first hit; undefined when the rule is over its key bound (the hits
+   * then go to the rule's overflow count).
+   */
+  private open(
+    rule: RuleMeta,
+    severity: Severity,
+    key: string,
+    records: number,
+    bytes: number,
+    create: () => Alert,
+  ): Alert | undefined {
+    const fullKey = `${rule.id}|${severity}|${key}`;
+    let a = this.alerts.get(fullKey);
+    if (a === undefined) {
+      const n = this.perRule.get(rule.id) ?? 0;
+      if (n >= this.maxPerRule) {
+        const o = this.overflow.get(rule.id) ?? { records: 0, bytes: 0 };
+        o.records += records;
+        o.bytes += bytes;
+        this.overflow.set(rule.id, o);
+        return undefined;
+      }
+      this.perRule.set(rule.id, n + 1);
+      a = create();
+      this.alerts.set(fullKey, a);
+    }
+    return a;
+  }
+
+  /**
    * Counts a hit. `make` runs only for the first hit of a key, so message and evidence strings are built once.
    * Returns the alert (undefined when the rule is over its key bound).
    */
@@ -62,21 +92,10 @@ export class AlertBook {
     i: number,
     make: () => { message: string; talker: string; evidence: Record<string, unknown> },
   ): Alert | undefined {
-    const fullKey = `${rule.id}|${severity}|${key}`;
-    let a = this.alerts.get(fullKey);
-    if (a === undefined) {
-      const n = this.perRule.get(rule.id) ?? 0;
-      if (n >= this.maxPerRule) {
-        const o = this.overflow.get(rule.id) ?? { records: 0, bytes: 0 };
-        o.records++;
-        o.bytes += b.bytes[i]!;
-        this.overflow.set(rule.id, o);
-        return undefined;
-      }
-      this.perRule.set(rule.id, n + 1);
+    const a = this.open(rule, severity, key, 1, b.bytes[i]!, () => {
       const d = b.source.describe(b, i);
       const m = make();
-      a = {
+      return {
         rule,
         severity,
         key,
@@ -95,8 +114,8 @@ export class AlertBook {
         resource: d.resource,
         evidence: m.evidence,
       };
-      this.alerts.set(fullKey, a);
-    }
+    });
+    if (a === undefined) return undefined;
     a.records++;
     a.bytes += b.bytes[i]!;
     if (a.samples.length < MAX_SAMPLES) a.samples.push(`${this.displayName(b.source.file)}:${b.line[i]}`);
@@ -117,40 +136,16 @@ export class AlertBook {
     samples: readonly string[],
     make: () => Omit<Alert, 'rule' | 'severity' | 'key' | 'records' | 'bytes' | 'samples'>,
   ): Alert | undefined {
-    const fullKey = `${rule.id}|${severity}|${key}`;
-    let a = this.alerts.get(fullKey);
-    if (a === undefined) {
-      const n = this.perRule.get(rule.id) ?? 0;
-      if (n >= this.maxPerRule) {
-        const o = this.overflow.get(rule.id) ?? { records: 0, bytes: 0 };
-        o.records += records;
-        o.bytes += bytes;
-        this.overflow.set(rule.id, o);
-        return undefined;
-      }
-      this.perRule.set(rule.id, n + 1);
-      const m = make();
-      a = {
-        rule,
-        severity,
-        key,
-        message: m.message,
-        talker: m.talker,
-        records: 0,
-        bytes: 0,
-        file: m.file,
-        line: m.line,
-        firstRecord: m.firstRecord,
-        samples: [],
-        provider: m.provider,
-        account: m.account,
-        region: m.region,
-        resourceType: m.resourceType,
-        resource: m.resource,
-        evidence: m.evidence,
-      };
-      this.alerts.set(fullKey, a);
-    }
+    const a = this.open(rule, severity, key, records, bytes, () => ({
+      ...make(),
+      rule,
+      severity,
+      key,
+      records: 0,
+      bytes: 0,
+      samples: [],
+    }));
+    if (a === undefined) return undefined;
     a.records += records;
     a.bytes += bytes;
     for (const s of samples) {
@@ -169,25 +164,7 @@ export class AlertBook {
     bytes = 0,
     sample?: string,
   ): Alert | undefined {
-    const fullKey = `${rule.id}|${severity}|${key}`;
-    let a = this.alerts.get(fullKey);
-    if (a === undefined) {
-      const n = this.perRule.get(rule.id) ?? 0;
-      if (n >= this.maxPerRule) {
-        const o = this.overflow.get(rule.id) ?? { records: 0, bytes: 0 };
-        o.records++;
-        o.bytes += bytes;
-        this.overflow.set(rule.id, o);
-        return undefined;
-      }
-      this.perRule.set(rule.id, n + 1);
-      a = { ...make(), rule, severity, key, records: 0, bytes: 0, samples: [] };
-      this.alerts.set(fullKey, a);
-    }
-    a.records++;
-    a.bytes += bytes;
-    if (sample !== undefined && a.samples.length < MAX_SAMPLES) a.samples.push(sample);
-    return a;
+    return this.addGroup(rule, severity, key, 1, bytes, sample === undefined ? [] : [sample], make);
   }
 }
 
