@@ -5,7 +5,7 @@
  */
 import type { Remediation, Severity } from '../findings/types.js';
 import { ipv4ToString } from './ip.js';
-import { DST_V6, SRC_V6, type FlowBatch, type FlowProvider } from './record.js';
+import { ACTION_REJECT, DST_V6, SRC_V6, type FlowBatch, type FlowProvider } from './record.js';
 
 export interface RuleMeta {
   id: string;
@@ -228,6 +228,29 @@ export function rowFacts(b: FlowBatch, i: number, zoneNames: readonly string[]):
 }
 
 /** "10.0.3.7 -> 203.0.113.9:443/tcp" */
+/**
+ * A hit keyed by the flow (source > destination : port / protocol) whose severity says whether it was only an
+ * attempt (rejected) or got through: the shape of the egress, inference and sandbox rules.
+ */
+export function hitFlow(
+  book: AlertBook,
+  rule: RuleMeta,
+  severity: { rejected: Severity; accepted: Severity },
+  b: FlowBatch,
+  i: number,
+  zoneNames: readonly string[],
+  text: (f: FlowFacts) => AlertText,
+): void {
+  book.hitRow(
+    rule,
+    b.action[i] === ACTION_REJECT ? severity.rejected : severity.accepted,
+    `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
+    b,
+    i,
+    () => text(rowFacts(b, i, zoneNames)),
+  );
+}
+
 export function flowTextOf(f: FlowFacts): string {
   const port = f.dstPort >= 0 && (f.proto === 6 || f.proto === 17) ? `:${f.dstPort}` : '';
   return `${f.src} -> ${f.dst}${port}/${protoName(f.proto)}`;

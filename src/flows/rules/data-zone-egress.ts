@@ -4,7 +4,7 @@
  * or S3/DynamoDB over path 2) stays on the AWS network and is left to the large-transfer rule; replies to a
  * connection the policy allows inwards are not egress.
  */
-import { dstText, flowTextOf, rowFacts, srcText, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
+import { flowTextOf, hitFlow, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -42,15 +42,7 @@ export const dataZoneEgress: FlowRuleModule = {
 };
 
 function report(b: FlowBatch, i: number, ctx: FlowContext): void {
-  const rejected = b.action[i] === ACTION_REJECT;
-  ctx.alerts.hitRow(
-    DATA_EGRESS,
-    rejected ? 'medium' : 'high',
-    `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
-    b,
-    i,
-    () => dataEgressText(rowFacts(b, i, ctx.zones.names)),
-  );
+  hitFlow(ctx.alerts, DATA_EGRESS, { rejected: 'medium', accepted: 'high' }, b, i, ctx.zones.names, dataEgressText);
 }
 
 /** Message and evidence of a data-zone egress alert, from plain values (both engines). */

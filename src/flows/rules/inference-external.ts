@@ -3,7 +3,7 @@
  * endpoints), flows.approved_ai_cidrs, and addresses that approved AI host names resolved to in DNS query logs read
  * in the same run. Accepted: high; rejected attempt: low.
  */
-import { dstText, flowTextOf, rowFacts, srcText, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
+import { flowTextOf, hitFlow, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -44,14 +44,14 @@ export const inferenceExternal: FlowRuleModule = {
 };
 
 function report(b: FlowBatch, i: number, ctx: FlowContext): void {
-  const rejected = b.action[i] === ACTION_REJECT;
-  ctx.alerts.hitRow(
+  hitFlow(
+    ctx.alerts,
     INFERENCE_EXTERNAL,
-    rejected ? 'low' : 'high',
-    `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
+    { rejected: 'low', accepted: 'high' },
     b,
     i,
-    () => inferenceExternalText(rowFacts(b, i, ctx.zones.names)),
+    ctx.zones.names,
+    inferenceExternalText,
   );
 }
 

@@ -2,7 +2,7 @@
  * Sandbox escape: a flow from a sandbox zone (agent code execution) to any other zone or the internet. Replies to
  * connections the policy allows into the sandbox are not escapes. Accepted: critical; rejected attempt: low.
  */
-import { dstText, flowTextOf, rowFacts, srcText, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
+import { flowTextOf, hitFlow, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { ACTION_REJECT, STATUS_OK, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -33,14 +33,14 @@ export const sandboxEscape: FlowRuleModule = {
 };
 
 function report(b: FlowBatch, i: number, ctx: FlowContext): void {
-  const rejected = b.action[i] === ACTION_REJECT;
-  ctx.alerts.hitRow(
+  hitFlow(
+    ctx.alerts,
     SANDBOX_ESCAPE,
-    rejected ? 'low' : 'critical',
-    `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
+    { rejected: 'low', accepted: 'critical' },
     b,
     i,
-    () => sandboxEscapeText(rowFacts(b, i, ctx.zones.names)),
+    ctx.zones.names,
+    sandboxEscapeText,
   );
 }
 
