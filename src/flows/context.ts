@@ -147,7 +147,6 @@ export class FlowContext {
     }
   }
 
-
   /** Decides every port segment of one (from, to, protocol class) once. */
   private fillPair(base: number, from: number, to: number, pc: number): void {
     const protocol: Protocol = pc === 0 ? 'tcp' : pc === 1 ? 'udp' : pc === 2 ? 'icmp' : 'any';
