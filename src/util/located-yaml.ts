@@ -32,7 +32,9 @@ export function parseLocatedYaml(file: string, text: string): LocatedYaml {
     value = doc.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (err) {
     const pos = lineCounter.linePos(firstAliasOffset(text));
-    throw new InputErrors([new InputError(file, `invalid YAML: ${(err as Error).message}`, { line: pos.line, column: pos.col })]);
+    throw new InputErrors([
+      new InputError(file, `invalid YAML: ${(err as Error).message}`, { line: pos.line, column: pos.col }),
+    ]);
   }
   return {
     file,

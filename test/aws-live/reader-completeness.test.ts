@@ -42,7 +42,11 @@ describe('per-item data sets in collected snapshots', () => {
     }),
   ]);
   const sets = (scope: string) => loaded.inventory.datasets.get(scope) ?? new Set<AwsDataset>();
-  const derived: AwsDataset[] = ['ec2:vpc-attributes', 'bedrock:customization-job-details', 'elbv2:load-balancer-attributes'];
+  const derived: AwsDataset[] = [
+    'ec2:vpc-attributes',
+    'bedrock:customization-job-details',
+    'elbv2:load-balancer-attributes',
+  ];
 
   it('counts them complete where the list is empty', () => {
     assert.deepEqual(loaded.errors, []);

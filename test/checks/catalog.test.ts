@@ -58,6 +58,9 @@ describe('check catalog', () => {
     assert.equal(await readFile('docs/checks.md', 'utf8'), renderChecksMarkdown(AWS_CHECKS));
   });
   it('schema/cordon.schema.json is generated from the policy schema and up to date (npm run docs)', async () => {
-    assert.equal(await readFile('schema/cordon.schema.json', 'utf8'), JSON.stringify(policyJsonSchema(), null, 2) + '\n');
+    assert.equal(
+      await readFile('schema/cordon.schema.json', 'utf8'),
+      JSON.stringify(policyJsonSchema(), null, 2) + '\n',
+    );
   });
 });
