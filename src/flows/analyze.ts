@@ -40,12 +40,20 @@ import { visibilityGaps } from './rules/visibility-gap.js';
 import { buildZoneMap, type ZoneMap } from './zones.js';
 import type { RuleMeta } from './alerts.js';
 
+/** The DuckDB engine's memory bound (DuckDB's own default is 80 % of RAM); past it, its work spills to disk. */
+export const DEFAULT_DUCKDB_MEMORY = '1GB';
+
+/** A size DuckDB's memory_limit accepts ("512MB", "2GB", "1.5GiB"). */
+export const DUCKDB_SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
 export interface FlowRunOptions {
   policy: ZonePolicy;
   inventory?: AwsInventory;
   /** LogFormat of headerless AWS records (CloudWatch exports). */
   logFormat?: string;
   cwd: string;
+  /** DuckDB engine only: its memory limit (default DEFAULT_DUCKDB_MEMORY); past it, DuckDB spills to disk. */
+  duckdbMemoryLimit?: string;
 }
 
 export interface FileReport {

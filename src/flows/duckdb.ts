@@ -19,7 +19,14 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import { beginFlowRun, type FlowAnalysis, type FlowRunOptions, type FlowRunResult } from './analyze.js';
+import {
+  beginFlowRun,
+  DEFAULT_DUCKDB_MEMORY,
+  DUCKDB_SIZE,
+  type FlowAnalysis,
+  type FlowRunOptions,
+  type FlowRunResult,
+} from './analyze.js';
 import { parseIPv6 } from './ip.js';
 import {
   AWS_TGW_DEFAULT,
@@ -54,7 +61,11 @@ import type { ZoneMap } from './zones.js';
 // Loaded lazily: the JS engine never pays for the native module.
 type DuckConnection = DuckDBConnection;
 
-export async function openDuckdb(threads = 1): Promise<{ connection: DuckConnection; close: () => void }> {
+export async function openDuckdb(
+  threads = 1,
+  memoryLimit = DEFAULT_DUCKDB_MEMORY,
+): Promise<{ connection: DuckConnection; close: () => void }> {
+  if (!DUCKDB_SIZE.test(memoryLimit)) throw new Error(`not a memory size: ${memoryLimit}`);
   const { DuckDBInstance } = await import('@duckdb/node-api');
   // Larger-than-memory work spills to a private temporary directory (DuckDB's default is ./.tmp in the working
   // directory), removed on close.
@@ -65,6 +76,7 @@ export async function openDuckdb(threads = 1): Promise<{ connection: DuckConnect
     autoload_known_extensions: 'false',
     threads: String(threads),
     temp_directory: spill,
+    memory_limit: memoryLimit,
   });
   const connection = await instance.connect();
   await connection.run(MACROS);
@@ -803,7 +815,7 @@ const BATCH_BYTES = 128 * 1024 * 1024;
 export async function analyzeFlowsDuckdb(paths: readonly string[], options: FlowRunOptions): Promise<FlowRunResult> {
   const { displayName, analysis, planned, files } = await beginFlowRun(paths, options);
   // One thread: line numbering and the order of rows stay deterministic.
-  const db = await openDuckdb(1);
+  const db = await openDuckdb(1, options.duckdbMemoryLimit);
   const c = db.connection;
   try {
     const rules = new SqlRules(c, analysis);

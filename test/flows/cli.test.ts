@@ -110,6 +110,17 @@ test('--engine duckdb prints the same alerts as the default engine', async () =>
   assert.equal(duck.code, js.code);
 });
 
+test('--duckdb-memory: a small limit gives the same alerts; a value that is not a size is a usage error', async () => {
+  const args = ['flows', ...POLICY, '-f', 'jsonl', '--engine', 'duckdb', 'examples/flows/logs'];
+  const base = await run(args);
+  const small = await run([...args, '--duckdb-memory', '64MB']);
+  assert.equal(small.out, base.out);
+  assert.equal(small.code, base.code);
+  const bad = await run([...args, '--duckdb-memory', 'lots']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--duckdb-memory takes a size such as 512MB or 4GB, got lots/);
+});
+
 test('nothing readable: exit 2 with a clear message, no stack trace', async () => {
   const t = tempDir({ 'notes.txt': 'not a log\n' });
   try {

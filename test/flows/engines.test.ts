@@ -534,3 +534,19 @@ test('the data-egress rule written in SQL alone (dataEgressSql) finds the same (
     t.cleanup();
   }
 });
+
+test('the DuckDB engine runs under a memory limit (1 GB unless --duckdb-memory says otherwise)', async () => {
+  const limit = async (size?: string) => {
+    const db = await openDuckdb(1, size);
+    try {
+      const r = await db.connection.runAndReadAll("SELECT current_setting('memory_limit') AS m");
+      return String(r.getRowObjectsJS()[0]!.m);
+    } finally {
+      db.close();
+    }
+  };
+  // DuckDB reports the limit in binary units.
+  assert.equal(await limit(), '953.6 MiB');
+  assert.equal(await limit('64MB'), '61.0 MiB');
+  await assert.rejects(limit('lots'), /not a memory size: lots/);
+});

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { SEVERITIES, severityRank } from '../../findings/types.js';
-import { analyzeFlows, type FlowRunResult } from '../../flows/analyze.js';
+import { analyzeFlows, DUCKDB_SIZE, type FlowRunResult } from '../../flows/analyze.js';
 import { columnMap } from '../../flows/readers/aws-fields.js';
 import {
   findingsOf,
@@ -61,6 +61,14 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
         .choices(ENGINES)
         .default('js' as const),
     )
+    .option(
+      '--duckdb-memory <size>',
+      'memory limit of --engine duckdb, e.g. 512MB or 4GB (default 1GB); past it, work spills to a temporary directory',
+      (v) => {
+        if (!DUCKDB_SIZE.test(v)) throw new UsageError(`--duckdb-memory takes a size such as 512MB or 4GB, got ${v}`);
+        return v;
+      },
+    )
     .option('--max-alerts <n>', 'alerts listed in the table (all are in json, jsonl and sarif)', (v) => {
       if (!/^\d+$/.test(v)) throw new UsageError(`--max-alerts takes a number, got ${v}`);
       return Number(v);
@@ -88,6 +96,7 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
         cwd: io.cwd,
         ...(inventory ? { inventory } : {}),
         ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}),
+        ...(opts.duckdbMemory !== undefined ? { duckdbMemoryLimit: opts.duckdbMemory } : {}),
       };
       let result: FlowRunResult;
       if (opts.engine === 'duckdb') {
