@@ -540,7 +540,9 @@ test('the DuckDB engine runs under a memory limit (1 GB unless --duckdb-memory s
     const db = await openDuckdb(1, size);
     try {
       const r = await db.connection.runAndReadAll("SELECT current_setting('memory_limit') AS m");
-      return String(r.getRowObjectsJS()[0]!.m);
+      const m = r.getRowObjectsJS()[0]!.m;
+      assert.equal(typeof m, 'string');
+      return m as string;
     } finally {
       db.close();
     }
