@@ -2,7 +2,7 @@
  * Input plumbing: expanding PATH arguments (files, directories, globs) into a sorted file list, sniffing each
  * file's format from its first bytes (after gunzip), and streaming a file as chunks of whole lines.
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -218,37 +218,61 @@ function finalLine(work: Buffer, have: number, onLines: (buf: Buffer, start: num
 }
 
 /**
- * Plain files: synchronous reads straight into the work buffer (no copy per chunk, no event-loop round trip per
- * chunk; the page cache makes these reads memcpy-speed). The partial last line moves to the front.
+ * Plain files, double-buffered: while the caller parses one buffer, the next chunk is read into the other on the
+ * thread pool, so the read costs the parsing thread nothing. The partial last line of a buffer is copied to the
+ * front of the other before the read into it starts. Reads go straight into the buffers (no stream, no copy).
  */
-function readPlainLines(
+async function readPlainLines(
   file: string,
   onLines: (buf: Buffer, start: number, end: number) => void,
   maxLineBytes: number,
-): void {
-  const fd = openSync(file, 'r');
-  let work = Buffer.allocUnsafe(CHUNK_BYTES * 4);
-  let have = 0;
+): Promise<void> {
+  const fh = await open(file, 'r');
+  let cur = Buffer.allocUnsafe(CHUNK_BYTES * 4);
+  let next = Buffer.allocUnsafe(CHUNK_BYTES * 4);
   try {
-    for (;;) {
-      if (work.length - have < CHUNK_BYTES) {
+    let have = (await fh.read(cur, 0, cur.length, null)).bytesRead;
+    let eof = have === 0;
+    while (!eof) {
+      let lastNl = cur.lastIndexOf(10, have - 1);
+      // No newline in a full buffer: a long line; grow this buffer and read more of it.
+      while (lastNl < 0) {
         if (have > maxLineBytes) throw new Error(`a line longer than ${maxLineBytes} bytes`);
-        const bigger = Buffer.allocUnsafe(work.length * 2);
-        work.copy(bigger, 0, 0, have);
-        work = bigger;
+        if (have === cur.length) {
+          const bigger = Buffer.allocUnsafe(cur.length * 2);
+          cur.copy(bigger, 0, 0, have);
+          cur = bigger;
+        }
+        const n = (await fh.read(cur, have, cur.length - have, null)).bytesRead;
+        if (n === 0) {
+          finalLine(cur, have, onLines);
+          return;
+        }
+        have += n;
+        lastNl = cur.lastIndexOf(10, have - 1);
       }
-      const n = readSync(fd, work, have, work.length - have, null);
-      if (n === 0) break;
-      have += n;
-      const lastNl = work.lastIndexOf(10, have - 1);
-      if (lastNl < 0) continue;
-      onLines(work, 0, lastNl + 1);
-      work.copy(work, 0, lastNl + 1, have);
-      have -= lastNl + 1;
+      const carry = have - (lastNl + 1);
+      if (next.length < carry + CHUNK_BYTES) next = Buffer.allocUnsafe(Math.max(next.length, carry) + CHUNK_BYTES * 4);
+      cur.copy(next, 0, lastNl + 1, have);
+      const reading = fh.read(next, carry, next.length - carry, null);
+      // A rejected read is awaited below; until then it must not count as unhandled.
+      reading.catch(() => {});
+      try {
+        onLines(cur, 0, lastNl + 1);
+      } finally {
+        // Never leave a read into `next` running past this function (the caller may throw).
+        await reading.catch(() => undefined);
+      }
+      const n = (await reading).bytesRead;
+      [cur, next] = [next, cur];
+      have = carry + n;
+      if (n === 0) {
+        finalLine(cur, have, onLines);
+        eof = true;
+      }
     }
-    finalLine(work, have, onLines);
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
 

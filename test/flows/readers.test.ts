@@ -344,3 +344,25 @@ test('AWS layout whose first field is an id (lowercase): records read, and a sec
     t.cleanup();
   }
 });
+
+test('plain files: a line longer than the read buffer, and records on both sides of buffer edges, are read in order', async () => {
+  const record = (k: number) =>
+    `2 123456789012 eni-0a1b 10.0.3.${k % 250} 203.0.113.9 40000 443 6 1 ${k} 1763769600 1763769660 ACCEPT OK`;
+  // 60 000 records (about 5.5 MB, past one 4 MiB buffer), a 9 MB junk line, and a last record without a newline.
+  const head = Array.from({ length: 60_000 }, (_, k) => record(k));
+  const t = tempDir({
+    'edges.log': [...head, 'x'.repeat(9_000_000), record(60_000)].join('\n'),
+  });
+  try {
+    const r = await readAws(path.join(t.dir, 'edges.log'));
+    assert.equal(r.rows.length, 60_001);
+    assert.deepEqual(
+      r.rows.map((x, k) => x.line - k),
+      r.rows.map((_, k) => (k < 60_000 ? 1 : 2)),
+    );
+    assert.equal(r.rows[60_000]!.bytes, 60_000);
+    assert.deepEqual(r.bad, [{ line: 60_001, message: 'fewer fields than the format' }]);
+  } finally {
+    t.cleanup();
+  }
+});
