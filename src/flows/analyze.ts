@@ -1,7 +1,7 @@
 /**
  * The JavaScript engine: reads every input (DNS query logs first, so approved AI host names resolve to addresses
  * before flows are judged), classifies rows into zones, runs the rules, and keeps the zone-to-zone matrix.
- * Memory is bounded: one batch, one chunk buffer, and the documented per-rule state bounds.
+ * Memory is bounded: one batch, two read buffers, and the documented per-rule state bounds.
  */
 import path from 'node:path';
 import type { AwsInventory } from '../inventory/aws.js';
