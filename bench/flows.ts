@@ -240,6 +240,11 @@ async function mainBench(): Promise<void> {
     process.stdout.write(
       `\nratio cordon/duckdb (plain): ${(rate(js) / rate(duck)).toFixed(2)}x; (gzip): ${(rate(jsgz) / rate(duckgz)).toFixed(2)}x\n`,
     );
+    // Per CPU second too: on a shared host a run can lose the CPU for a while, which skews the wall-clock ratio.
+    const perCpu = (r: ChildResult) => r.records / r.cpuSeconds;
+    process.stdout.write(
+      `ratio per CPU second (plain): ${(perCpu(js) / perCpu(duck)).toFixed(2)}x; (gzip): ${(perCpu(jsgz) / perCpu(duckgz)).toFixed(2)}x\n`,
+    );
     process.stdout.write(
       `peak RSS N/4 -> N: ${rows[0]![1].peakRssMb.toFixed(0)} MB -> ${js.peakRssMb.toFixed(0)} MB\n`,
     );
