@@ -228,6 +228,11 @@ export function rowFacts(b: FlowBatch, i: number, zoneNames: readonly string[]):
 }
 
 /** "10.0.3.7 -> 203.0.113.9:443/tcp" */
+/** The alert key of a flow: "source>destination:port/protocol". */
+export function flowKey(b: FlowBatch, i: number): string {
+  return `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`;
+}
+
 /**
  * A hit keyed by the flow (source > destination : port / protocol) whose severity says whether it was only an
  * attempt (rejected) or got through: the shape of the egress, inference and sandbox rules.
@@ -241,13 +246,8 @@ export function hitFlow(
   zoneNames: readonly string[],
   text: (f: FlowFacts) => AlertText,
 ): void {
-  book.hitRow(
-    rule,
-    b.action[i] === ACTION_REJECT ? severity.rejected : severity.accepted,
-    `${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
-    b,
-    i,
-    () => text(rowFacts(b, i, zoneNames)),
+  book.hitRow(rule, b.action[i] === ACTION_REJECT ? severity.rejected : severity.accepted, flowKey(b, i), b, i, () =>
+    text(rowFacts(b, i, zoneNames)),
   );
 }
 

@@ -192,13 +192,19 @@ export class FlowContext {
   }
 
   isApprovedAi(b: FlowBatch, i: number): boolean {
-    if (b.family[i]! & DST_V6) {
-      const t = b.dstV6[i]!;
-      return this.approvedAi.lookup6(t) === 1 || (this.learnedAi6.size > 0 && this.learnedAi6.has(t));
-    }
-    const ip = b.dst[i]!;
+    return this.approvedAiAddress(b.family[i]! & DST_V6 ? b.dstV6[i] : undefined, b.dst[i]!);
+  }
+
+  isApprovedAiSrc(b: FlowBatch, i: number): boolean {
+    return this.approvedAiAddress(b.family[i]! & SRC_V6 ? b.srcV6[i] : undefined, b.src[i]!);
+  }
+
+  /** An IPv6 text when the address is IPv6, else the IPv4 uint32. */
+  private approvedAiAddress(v6: string | undefined, v4: number): boolean {
+    if (v6 !== undefined)
+      return this.approvedAi.lookup6(v6) === 1 || (this.learnedAi6.size > 0 && this.learnedAi6.has(v6));
     // Set.has on a uint32 above 2^30 boxes a number: skip it when nothing was learned.
-    return this.approvedAi.lookup4(ip) === 1 || (this.learnedAi4.size > 0 && this.learnedAi4.has(ip));
+    return this.approvedAi.lookup4(v4) === 1 || (this.learnedAi4.size > 0 && this.learnedAi4.has(v4));
   }
 
   isApprovedResolver(b: FlowBatch, i: number): boolean {
@@ -221,16 +227,6 @@ export class FlowContext {
       if (b.dstZone[i] === internet && this.isApprovedAi(b, i)) b.dstZone[i] = ai;
       if (b.srcZone[i] === internet && this.isApprovedAiSrc(b, i)) b.srcZone[i] = ai;
     }
-  }
-
-  isApprovedAiSrc(b: FlowBatch, i: number): boolean {
-    if (b.family[i]! & SRC_V6) {
-      const t = b.srcV6[i]!;
-      return this.approvedAi.lookup6(t) === 1 || (this.learnedAi6.size > 0 && this.learnedAi6.has(t));
-    }
-    const ip = b.src[i]!;
-    // Set.has on a uint32 above 2^30 boxes a number: skip it when nothing was learned.
-    return this.approvedAi.lookup4(ip) === 1 || (this.learnedAi4.size > 0 && this.learnedAi4.has(ip));
   }
 
   learnAiAddress(text: string): void {

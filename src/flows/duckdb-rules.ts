@@ -53,7 +53,7 @@ export interface SqlBatch {
 }
 
 /** 2^32: go = file index * FILE_SPAN + order in the file. */
-const FILE_SPAN = 4294967296;
+export const FILE_SPAN = 4294967296;
 
 /** The window value before any row: lower than any window number (-1 is "no time"). */
 const NO_WINDOW = -1e18;
@@ -549,6 +549,6 @@ WHERE p.prev IS NOT NULL AND p.lo > p.prev + 1 AND p.lo - p.prev - 1 >= ${gapBuc
 }
 
 /** SQL text literal. */
-function lit(s: string): string {
+export function lit(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }

@@ -50,12 +50,13 @@ import {
   F_STATUS,
   type ColumnMap,
 } from './readers/aws-fields.js';
+import { MALFORMED } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
 import { readRoute53 } from './readers/route53.js';
 import type { ReaderSink } from './readers/sink.js';
 import { DST_V6, FlowBatch, SRC_V6 } from './record.js';
-import { SqlRules } from './duckdb-rules.js';
+import { FILE_SPAN, lit, SqlRules } from './duckdb-rules.js';
 import type { ZoneMap } from './zones.js';
 
 // Loaded lazily: the JS engine never pays for the native module.
@@ -99,11 +100,6 @@ CREATE OR REPLACE MACRO ip4(s) AS (CASE WHEN regexp_full_match(s, '\\d{1,3}\\.\\
   THEN list_reduce(TRY_CAST(string_split(s, '.') AS UTINYINT[])::DOUBLE[], (a, b) -> a * 256 + b) END);
 CREATE OR REPLACE MACRO fnum(s) AS (CASE WHEN s = '-' THEN -1 WHEN regexp_full_match(s, '[0-9]+') THEN TRY_CAST(s AS DOUBLE) END);
 `;
-
-/** SQL text literal. */
-function lit(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
 
 /** SQL identifier. */
 function ident(s: string): string {
@@ -259,22 +255,10 @@ FROM r`;
 }
 
 /** A row's place in the whole run: its file's index, then its order in the file (`go` in the SQL). */
-const GO = (fi: string, ord: string) => `${fi}::DOUBLE * 4294967296 + ${ord}`;
+const GO = (fi: string, ord: string) => `${fi}::DOUBLE * ${FILE_SPAN} + ${ord}`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // AWS text and Parquet
-
-const MSG = {
-  fewer: 'fewer fields than the format',
-  more: 'more fields than the format',
-  empty: 'empty field (two spaces in a row)',
-  number: 'not a number',
-  address: 'not an IP address',
-  action: 'action is not ACCEPT, REJECT or -',
-  status: 'log-status is not OK, NODATA or SKIPDATA',
-  noAddress: 'an OK record without source or destination address',
-  port: 'port out of range',
-} as const;
 
 /**
  * DuckDB reads a truncated gzip file up to the break without an error. So gzip input is also inflated here (on
@@ -484,28 +468,31 @@ function typedSql(map: ColumnMap, source: string, text: boolean, dict: boolean):
     const x = col(k);
     const id = ids[k]!;
     const present = text ? `nf >= ${k + 1} AND ` : '';
-    if (text) checks.push(`WHEN ${present}${x} = '' THEN '${MSG.empty}'`);
+    if (text) checks.push(`WHEN ${present}${x} = '' THEN '${MALFORMED.empty}'`);
     if (isNumber(id)) {
-      checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MSG.number}'`);
-      if (id === F_SRCPORT || id === F_DSTPORT) checks.push(`WHEN ${present}${val(k)} > 65535 THEN '${MSG.port}'`);
+      checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MALFORMED.number}'`);
+      if (id === F_SRCPORT || id === F_DSTPORT)
+        checks.push(`WHEN ${present}${val(k)} > 65535 THEN '${MALFORMED.port}'`);
     } else if (ADDRESS[id] !== undefined) {
       const a = ADDRESS[id];
       // A plain address after its pkt- column is not read when the pkt- value was (not "-").
       const pk = id === F_SRC ? at(F_PKTSRC) : id === F_DST ? at(F_PKTDST) : -1;
       const skipped = pk >= 0 && pk < k ? `${col(pk)} <> '-' OR ` : '';
       checks.push(
-        `WHEN ${present}NOT (${skipped}${x} = '-' OR n_${a} IS NOT NULL OR coalesce(ok_${a}, false)) THEN '${MSG.address}'`,
+        `WHEN ${present}NOT (${skipped}${x} = '-' OR n_${a} IS NOT NULL OR coalesce(ok_${a}, false)) THEN '${MALFORMED.address}'`,
       );
-    } else if (id === F_ACTION) checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MSG.action}'`);
-    else if (id === F_STATUS) checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MSG.status}'`);
+    } else if (id === F_ACTION) checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MALFORMED.action}'`);
+    else if (id === F_STATUS) checks.push(`WHEN ${present}${val(k)} IS NULL THEN '${MALFORMED.status}'`);
   }
   if (text) {
-    checks.push(`WHEN nf < ${n} THEN '${MSG.fewer}'`);
-    checks.push(`WHEN nf > ${n} THEN '${MSG.more}'`);
+    checks.push(`WHEN nf < ${n} THEN '${MALFORMED.fewer}'`);
+    checks.push(`WHEN nf > ${n} THEN '${MALFORMED.more}'`);
   }
   const none = (plain: string, pkt: string) =>
     `(${end(plain, pkt, 'v4')}) IS NULL AND (${end(plain, pkt, 'v6')}) IS NULL`;
-  checks.push(`WHEN ${status} = 0 AND (${none('src', 'psrc')} OR ${none('dst', 'pdst')}) THEN '${MSG.noAddress}'`);
+  checks.push(
+    `WHEN ${status} = 0 AND (${none('src', 'psrc')} OR ${none('dst', 'pdst')}) THEN '${MALFORMED.noAddress}'`,
+  );
 
   const path = valueOr(F_PATH, '-1');
   const svcCol = at(F_DSTSVC) >= 0 ? col(at(F_DSTSVC)) : undefined;

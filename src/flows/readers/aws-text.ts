@@ -1,7 +1,8 @@
 /**
  * AWS VPC and Transit Gateway flow logs in text form (S3 delivery with its header line, or CloudWatch exports with
- * the LogFormat given by --log-format). The hot path: lines are found with Buffer.indexOf, fields are parsed in place
- * from bytes (numbers from char codes, IPv4 to uint32), and nothing is allocated per record except for IPv6.
+ * the LogFormat given by --log-format). Records go through the parser compiled for their column layout
+ * (aws-fast.ts); headers, the first record and whatever that parser refuses go through parseAwsRecord. Nothing is
+ * allocated per record except for IPv6.
  */
 import { ipv4FromBytes, parseIPv6 } from '../ip.js';
 import {
@@ -48,17 +49,31 @@ import {
 import type { ReaderSink } from './sink.js';
 import { fastParser, type FastParser } from './aws-fast.js';
 
+/** What is wrong with a malformed record, in the words both engines report. */
+export const MALFORMED = {
+  fewer: 'fewer fields than the format',
+  more: 'more fields than the format',
+  empty: 'empty field (two spaces in a row)',
+  number: 'not a number',
+  address: 'not an IP address',
+  action: 'action is not ACCEPT, REJECT or -',
+  status: 'log-status is not OK, NODATA or SKIPDATA',
+  noAddress: 'an OK record without source or destination address',
+  port: 'port out of range',
+} as const;
+
+/** parseAwsRecord's error codes (1 to 9) to messages. */
 const ERRORS = [
   '',
-  'fewer fields than the format',
-  'more fields than the format',
-  'empty field (two spaces in a row)',
-  'not a number',
-  'not an IP address',
-  'action is not ACCEPT, REJECT or -',
-  'log-status is not OK, NODATA or SKIPDATA',
-  'an OK record without source or destination address',
-  'port out of range',
+  MALFORMED.fewer,
+  MALFORMED.more,
+  MALFORMED.empty,
+  MALFORMED.number,
+  MALFORMED.address,
+  MALFORMED.action,
+  MALFORMED.status,
+  MALFORMED.noAddress,
+  MALFORMED.port,
 ] as const;
 
 function setV4(b: FlowBatch, r: number, isSrc: boolean, v4: number): 0 {
@@ -91,7 +106,6 @@ function addr(buf: Buffer, s: number, e: number, b: FlowBatch, r: number, isSrc:
   return 0;
 }
 
-/** Parses one record into row r; returns 0 or an index into ERRORS. */
 /**
  * The resource an AWS flow record is about (the logging interface, or the TGW attachment), its account and region,
  * from the record's tokens and the column names; shared by both engines. `interfaceId` overrides the token when the
@@ -118,6 +132,10 @@ export function describeAwsRecord(
   };
 }
 
+/**
+ * Parses the record buf[s, e) into row r; returns 0 or an index into ERRORS. The general parser: every line the
+ * compiled fast path (aws-fast.ts) refuses comes here, and its result defines what the fast path must store.
+ */
 export function parseAwsRecord(
   buf: Buffer,
   s: number,
@@ -139,7 +157,6 @@ export function parseAwsRecord(
     if (p > e) return 1;
     const ts = p;
     const id = cols[c]!;
-    // Numbers are scanned and parsed in one pass over the bytes (the hot case: 7 of the 14 default fields).
     if ((id >= F_SRCPORT && id <= F_END) || id === F_PATH) {
       let v = 0;
       let digitsOnly = true;
@@ -195,50 +212,11 @@ export function parseAwsRecord(
       // pkt-srcaddr/pkt-dstaddr (the original packet addresses) win over srcaddr/dstaddr whatever the column order;
       // a "-" falls back to the plain address.
       const skip = !isPkt && (isSrc ? srcFromPkt : dstFromPkt);
-      // Dotted IPv4 parsed while scanning; anything else (IPv6, "-", junk) takes the slow path below.
-      let value = 0;
-      let part = 0;
-      let digits = 0;
-      let dots = 0;
-      let plain = true;
-      while (p < e) {
-        const ch = buf[p]!;
-        if (ch === 32) break;
-        if (ch === 46) {
-          if (digits === 0 || digits > 3 || part > 255) plain = false;
-          value = value * 256 + part;
-          part = 0;
-          digits = 0;
-          dots++;
-        } else {
-          const d = ch - 48;
-          if (d < 0 || d > 9) plain = false;
-          else {
-            part = part * 10 + d;
-            digits++;
-          }
-        }
-        p++;
-      }
+      while (p < e && buf[p] !== 32) p++;
       const te = p;
       p++;
       if (te === ts) return 3;
       if (skip) continue;
-      if (plain && dots === 3 && digits > 0 && digits <= 3 && part <= 255 && te - ts <= 15) {
-        const v4 = value * 256 + part;
-        if (isSrc) {
-          b.src[r] = v4;
-          b.family[r]! &= ~SRC_V6;
-        } else {
-          b.dst[r] = v4;
-          b.family[r]! &= ~DST_V6;
-        }
-        if (isSrc) haveSrc = true;
-        else haveDst = true;
-        if (isPkt && isSrc) srcFromPkt = true;
-        if (isPkt && !isSrc) dstFromPkt = true;
-        continue;
-      }
       const k = addr(buf, ts, te, b, r, isSrc);
       if (k === 2) return 5;
       if (k === 0) {
@@ -250,7 +228,7 @@ export function parseAwsRecord(
       continue;
     }
     if (id === F_SKIP) {
-      // Skipped fields (account ids, ARNs, tags) can be long: native memchr finds their end.
+      // Skipped fields (account ids, ARNs, tags) can be long: memchr finds their end.
       const sp = buf.indexOf(32, p);
       p = sp < 0 || sp > e ? e : sp;
       if (p === ts) return 3;
@@ -314,7 +292,6 @@ export function regionFromPath(file: string): string {
 /** Per-file reading state; the chunk loop is a method so every file shares one optimised copy of it. */
 class AwsTextReader {
   map: ColumnMap | undefined;
-  cols: Uint8Array = new Uint8Array(0);
   fast: FastParser | undefined;
   tgwMap: ColumnMap | undefined;
   lineNo = 0;
@@ -352,7 +329,6 @@ class AwsTextReader {
 
   private useMap(m: ColumnMap): void {
     this.map = m;
-    this.cols = m.ids;
     this.fast = fastParser(m.ids);
     this.format = m.tgw ? 'aws-tgw' : 'aws-vpc';
   }
@@ -436,7 +412,7 @@ class AwsTextReader {
     }
     const r = batch.n;
     batch.clearRow(r);
-    let err = parseAwsRecord(buf, ls, le, this.cols, batch, r, this.interner);
+    let err = parseAwsRecord(buf, ls, le, this.map!.ids, batch, r, this.interner);
     if (err !== 0) {
       // CloudWatch groups can mix VPC and TGW records ("6 TransitGateway …"): retry with the TGW default. (Under a
       // VPC layout such a line fails early, at an address column, before its field count is seen.)

@@ -8,13 +8,12 @@ import {
   ACTION_REJECT,
   DIR_EGRESS,
   DIR_INGRESS,
-  type BatchSource,
   type FlowBatch,
   type Interner,
   type RowDescription,
 } from '../record.js';
 import { forEachJsonRecord, obj, str } from './json-docs.js';
-import { epochSeconds, portOf, setAddress } from './rows.js';
+import { epochSeconds, portOf, setAddress, startJsonBatch } from './rows.js';
 import type { ReaderSink } from './sink.js';
 
 const SUBSCRIPTION = /\/subscriptions\/([^/]+)/i;
@@ -35,20 +34,10 @@ export async function readAzure(
   sink: ReaderSink,
   interner: Interner,
 ): Promise<{ records: number; format: string }> {
-  const descs: RowDescription[] = [];
+  const descs = startJsonBatch(file, 'azure', 'azure', batch);
   let records = 0;
   let sawNsg = false;
   let sawVnet = false;
-  const source: BatchSource = {
-    file,
-    format: 'azure',
-    provider: 'azure',
-    rawLine: (b, i) => b.raw[i] ?? '',
-    describe: (_b, i) => descs[i]!,
-  };
-  batch.source = source;
-  batch.n = 0;
-  batch.buf = undefined;
   const flush = () => {
     if (batch.n > 0) sink.flush(batch);
     batch.n = 0;

@@ -3,10 +3,10 @@
  * prints). There is no allow/deny field: rows are "observed" (action unknown). VM-to-VM flows are reported by both
  * ends; the DEST report of a flow whose source is also a VM in a logged VPC is skipped so bytes count once.
  */
-import type { BatchSource, FlowBatch, Interner, RowDescription } from '../record.js';
+import type { FlowBatch, Interner } from '../record.js';
 import { DIR_EGRESS, DIR_INGRESS } from '../record.js';
 import { forEachJsonRecord, int, obj, str } from './json-docs.js';
-import { epochSeconds, portOf, setAddress } from './rows.js';
+import { epochSeconds, portOf, setAddress, startJsonBatch } from './rows.js';
 import type { ReaderSink } from './sink.js';
 
 export async function readGcp(
@@ -16,19 +16,9 @@ export async function readGcp(
   sink: ReaderSink,
   interner: Interner,
 ): Promise<{ records: number; format: string; duplicatesSkipped: number }> {
-  const descs: RowDescription[] = [];
+  const descs = startJsonBatch(file, 'gcp-vpc', 'gcp', batch);
   let records = 0;
   let duplicatesSkipped = 0;
-  const source: BatchSource = {
-    file,
-    format: 'gcp-vpc',
-    provider: 'gcp',
-    rawLine: (b, i) => b.raw[i] ?? '',
-    describe: (_b, i) => descs[i]!,
-  };
-  batch.source = source;
-  batch.n = 0;
-  batch.buf = undefined;
   await forEachJsonRecord(
     file,
     gzip,

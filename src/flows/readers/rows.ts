@@ -1,6 +1,29 @@
 /** Filling batch rows from parsed JSON values (the Azure, GCP readers): addresses from text. */
 import { ipv4FromString, parseIPv6 } from '../ip.js';
-import { DST_V6, SRC_V6, type FlowBatch } from '../record.js';
+import { DST_V6, SRC_V6, type FlowBatch, type FlowProvider, type RowDescription } from '../record.js';
+
+/**
+ * Points the batch at a JSON reader's source: rows keep their raw record text in batch.raw and their description in
+ * the returned array (by row index), filled by the reader.
+ */
+export function startJsonBatch(
+  file: string,
+  format: string,
+  provider: FlowProvider,
+  batch: FlowBatch,
+): RowDescription[] {
+  const descs: RowDescription[] = [];
+  batch.source = {
+    file,
+    format,
+    provider,
+    rawLine: (b, i) => b.raw[i] ?? '',
+    describe: (_b, i) => descs[i]!,
+  };
+  batch.n = 0;
+  batch.buf = undefined;
+  return descs;
+}
 
 /** Stores an address in row r; false when the text is not an IP address. */
 export function setAddress(b: FlowBatch, r: number, text: string | undefined, isSrc: boolean): boolean {

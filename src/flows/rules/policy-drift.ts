@@ -4,7 +4,7 @@
  * the reverse direction being allowed. Traffic inside one zone is not governed by zone rules. Also credits allow
  * rules with the traffic they permitted, for the "unused allow rules" report.
  */
-import { dstText, flowTextOf, rowFacts, srcText, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
+import { flowKey, flowTextOf, rowFacts, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { CachedDecision, FlowContext } from '../context.js';
 import type { ZonePolicy } from '../../policy/load.js';
 import { ACTION_ACCEPT, ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
@@ -68,13 +68,8 @@ function report(b: FlowBatch, i: number, ctx: FlowContext, sz: number, dz: numbe
     ctx.isData[dz] === 1 ||
     ctx.isManagement[dz] === 1 ||
     (sz === internet && dz !== internet);
-  ctx.alerts.hitRow(
-    POLICY_DRIFT,
-    severe ? 'high' : 'medium',
-    `${sz}>${dz}|${srcText(b, i)}>${dstText(b, i)}:${b.dstPort[i]}/${b.proto[i]}`,
-    b,
-    i,
-    () => policyDriftText(rowFacts(b, i, ctx.zones.names), d, ctx.policy),
+  ctx.alerts.hitRow(POLICY_DRIFT, severe ? 'high' : 'medium', `${sz}>${dz}|${flowKey(b, i)}`, b, i, () =>
+    policyDriftText(rowFacts(b, i, ctx.zones.names), d, ctx.policy),
   );
 }
 
