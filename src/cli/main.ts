@@ -3,14 +3,17 @@
  * on the program; this file owns exit codes and turns input errors into located one-line messages.
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
-import { InputError, UsageError, errorMessage } from '../util/errors.js';
-import { InputErrors } from '../util/located-yaml.js';
-import { COMMANDS } from './commands/index.js';
+import { InputError, InputErrors, UsageError, errorMessage } from '../util/errors.js';
+import { commandsFor, type RegisterCommand } from './commands/index.js';
 import { EXIT_USAGE, processIO, type CliIO } from './io.js';
 
 export const VERSION = '0.1.0';
 
-export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+export function buildProgram(
+  io: CliIO,
+  setExit: (code: number) => void,
+  commands: readonly RegisterCommand[],
+): Command {
   const program = new Command()
     .name('cordon')
     .description('Prove that cloud AI workloads are network-isolated: audit, verify zone intent, watch flows, fix.')
@@ -18,17 +21,21 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)');
-  for (const register of COMMANDS) register(program, io, setExit);
+  for (const register of commands) register(program, io, setExit);
   return program;
 }
 
 /** Runs the CLI and returns the exit code. Never throws for user errors. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
   try {
+    const program = buildProgram(
+      io,
+      (c) => {
+        code = c;
+      },
+      await commandsFor(argv),
+    );
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (err) {

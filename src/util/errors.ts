@@ -49,3 +49,11 @@ export class UsageError extends Error {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Several located problems at once; the CLI prints each. */
+export class InputErrors extends Error {
+  constructor(readonly errors: InputError[]) {
+    super(errors.map((e) => e.format()).join('\n'));
+    this.name = 'InputErrors';
+  }
+}

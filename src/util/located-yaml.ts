@@ -4,7 +4,10 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { InputError, type SourcePosition } from './errors.js';
+import { InputError, InputErrors, type SourcePosition } from './errors.js';
+
+// Kept here too for the modules that import it with the YAML reader.
+export { InputErrors };
 import { toPointer } from './json-pointer.js';
 
 export interface LocatedYaml {
@@ -80,14 +83,6 @@ function firstAliasOffset(text: string): number {
 function rangeStart(node: unknown): number | undefined {
   const range = (node as YamlNode | undefined)?.range;
   return range ? range[0] : undefined;
-}
-
-/** Several located problems at once; the CLI prints each. */
-export class InputErrors extends Error {
-  constructor(readonly errors: InputError[]) {
-    super(errors.map((e) => e.format()).join('\n'));
-    this.name = 'InputErrors';
-  }
 }
 
 /** Turns zod issues into located errors, one per issue. */

@@ -6,7 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CollectError, collectAws, type CollectOptions, type CollectSummary } from '../../sources/aws-live/collect.js';
+import type { CollectOptions, CollectSummary } from '../../sources/aws-live/collect.js';
+import { CollectError } from '../../sources/aws-live/errors.js';
 import { isRegion } from '../../sources/aws-snapshot/names.js';
 import { UsageError, errorMessage } from '../../util/errors.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO } from '../io.js';
@@ -119,6 +120,11 @@ export function formatCollectSummary(s: CollectSummary, out?: string): string {
   }
   for (const k of s.skipped) lines.push(`  skipped ${k.account}${k.region ? `/${k.region}` : ''}: ${k.reason}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The collector and the AWS SDK load only when a command collects. */
+async function collectAws(options: CollectOptions): Promise<CollectSummary> {
+  return (await import('../../sources/aws-live/collect.js')).collectAws(options);
 }
 
 /** `cordon scan --aws`: the collection flags plus --aws and --save-snapshot. */
