@@ -7,7 +7,6 @@
  */
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { AWS_DATASETS, type AwsDataset } from '../../inventory/aws.js';
 import { isRegion } from '../aws-snapshot/names.js';
 import { collectAgents, collectCustomizationJobs } from './bedrock.js';
@@ -26,6 +25,7 @@ import { collectSageMaker } from './sagemaker.js';
 import { CollectError, classifyError, type Failure } from './errors.js';
 
 export { CollectError };
+import { credentialChain } from './credentials.js';
 import { createLimiter } from './limiter.js';
 import { collectOrganization, listOrganizationAccounts } from './organizations.js';
 import type { DatasetOutcome, Unavailable } from './types.js';
@@ -93,7 +93,13 @@ export async function collectAws(options: CollectOptions): Promise<CollectSummar
   const env = options.env ?? process.env;
   const agents = createSocketPools(Math.max(4, (options.concurrency ?? 8) * (options.callsPerScope ?? 4)));
   const settings: ClientSettings = {
-    credentials: options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {}),
+    credentials:
+      options.credentials ??
+      credentialChain({
+        env,
+        ...(options.profile ? { profile: options.profile } : {}),
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      }),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     env,

@@ -6,7 +6,13 @@
 import { errorMessage } from '../../util/errors.js';
 
 export type FailureKind =
-  'denied' | 'region-not-enabled' | 'service-not-offered' | 'not-in-organization' | 'credentials' | 'other';
+  | 'denied'
+  | 'region-not-enabled'
+  | 'service-not-offered'
+  | 'not-in-organization'
+  | 'credentials'
+  | 'unreachable'
+  | 'other';
 
 export interface Failure {
   kind: FailureKind;
@@ -31,11 +37,25 @@ const REGION_NOT_ENABLED = new Set([
   'InvalidClientTokenId',
 ]);
 const NOT_OFFERED = new Set(['UnknownEndpoint', 'EndpointError', 'UnknownOperationException', 'UnknownOperation']);
-const NOT_OFFERED_NET = new Set(['ENOTFOUND', 'EAI_AGAIN']);
+const NOT_FOUND_NET = new Set(['ENOTFOUND', 'EAI_AGAIN']);
+const UNREACHABLE_NET = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'TimeoutError',
+]);
+// AWS's own endpoint domains: a name there that does not resolve means the service has no endpoint in the region.
+const AWS_DOMAIN = /\.(amazonaws\.com|amazonaws\.com\.cn|api\.aws|c2s\.ic\.gov|sc2s\.sgov\.gov)\.?$/i;
 
 interface SdkErrorLike {
   name?: string;
   code?: string;
+  hostname?: string;
+  address?: string;
+  port?: number;
   message?: string;
   Code?: string;
   $metadata?: { httpStatusCode?: number };
@@ -50,7 +70,16 @@ export function classifyError(err: unknown): Failure {
   if (name === 'AWSOrganizationsNotInUseException') return { kind: 'not-in-organization', reason };
   if (REGION_NOT_ENABLED.has(name))
     return { kind: 'region-not-enabled', reason: `${reason} (is the region enabled for this account?)` };
-  if (NOT_OFFERED.has(name) || (e.code !== undefined && NOT_OFFERED_NET.has(e.code))) {
+  // A name that does not resolve is "not offered" only on AWS's own domains; an emulator or proxy the user configured
+  // that cannot be reached is a connection problem, and saying otherwise would hide a wrong --endpoint-url.
+  const host = e.hostname ?? /ENOTFOUND (\S+)/.exec(message)?.[1];
+  if (e.code !== undefined && NOT_FOUND_NET.has(e.code) && (host === undefined || !AWS_DOMAIN.test(host)))
+    return { kind: 'unreachable', reason: `${reason} (cannot resolve ${host ?? 'the endpoint'}: check the endpoint settings)` };
+  if (UNREACHABLE_NET.has(e.code ?? '') || UNREACHABLE_NET.has(name)) {
+    const where = e.address ? `${e.address}${e.port ? `:${e.port}` : ''}` : 'the endpoint';
+    return { kind: 'unreachable', reason: `${reason} (cannot reach ${where})` };
+  }
+  if (NOT_OFFERED.has(name) || (e.code !== undefined && NOT_FOUND_NET.has(e.code))) {
     return { kind: 'service-not-offered', reason: `${reason} (the service is not offered in this region)` };
   }
   // A 404 that is not about a named resource means the API itself is not there.
