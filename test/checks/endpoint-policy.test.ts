@@ -52,6 +52,23 @@ describe('aws-vpc-endpoint-policy-principal-unrestricted', () => {
       ['pass'],
     );
   });
+  it('probe identities never coincide with the policy: "every account except 999999999999" is open', () => {
+    // A fixed probe account made this look restrictive: the probe was the one account the policy shuts out.
+    assert.deepEqual(status(allow({ StringNotEquals: { 'aws:PrincipalAccount': '999999999999' } })), ['fail']);
+    assert.deepEqual(status(allow({ StringNotLike: { 'aws:PrincipalAccount': '9999*' } })), ['fail']);
+    assert.deepEqual(status(allow({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-cordonprobe00' } })), ['fail']);
+    assert.deepEqual(
+      status(allow({ StringNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/cordon-outside-probe' } })),
+      ['fail'],
+    );
+  });
+  it('a wildcard on the account or organisation admits the outsiders it matches', () => {
+    // "1*" covers 123456789012 (trusted) and every other account starting with 1.
+    assert.deepEqual(status(allow({ StringLike: { 'aws:PrincipalAccount': '1*' } })), ['fail']);
+    assert.deepEqual(status(allow({ StringLike: { 'aws:PrincipalOrgID': 'o-*' } })), ['fail']);
+    // An exact account list stays restrictive.
+    assert.deepEqual(status(allow({ StringLike: { 'aws:PrincipalAccount': '123456789012' } })), ['pass']);
+  });
   it('fails StringEqualsIfExists on the org (a principal in no organization gets in)', () => {
     assert.deepEqual(status(allow({ StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc123def4' } })), ['fail']);
   });

@@ -34,7 +34,7 @@ export default defineAwsCheck({
       if (p.kind !== 'parsed' || p.fullAccess) return []; // reported by aws-vpc-endpoint-policy-missing
       const resource = endpointResource(ctx, e);
       const foreignOrgs = orgIdsInPolicy(p.doc).filter((o) => ours !== undefined && o !== ours);
-      const leaks = outsiderProbes(trusted, foreignOrgs).flatMap((probe) =>
+      const leaks = outsiderProbes(trusted, foreignOrgs, p.doc, ours).flatMap((probe) =>
         grantsTo(p.doc, probe.name, probe.principal, probe.ctx),
       );
       // Explicit principal lists: accounts outside the trusted set, when the user told cordon which are trusted.
@@ -76,7 +76,7 @@ export default defineAwsCheck({
           resource,
           origin: e.origin,
           message: `${e.service} endpoint ${e.id}: no statement grants access to principals outside ${ours ?? 'the organization'} or the trusted accounts`,
-          evidence: { probes: outsiderProbes(trusted, foreignOrgs).map((x) => x.name) },
+          evidence: { probes: outsiderProbes(trusted, foreignOrgs, p.doc, ours).map((x) => x.name) },
         },
       ];
     });
