@@ -12,7 +12,7 @@ import { SEVERITIES, type Finding, type Severity, type Status } from './findings
 import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
 import { loadAwsSnapshot, type SnapshotWarning } from './sources/aws-snapshot/load.js';
-import type { AwsInventory } from './inventory/aws.js';
+import { inventoryScopes, type AwsInventory } from './inventory/aws.js';
 import { globMatch } from './util/glob.js';
 import type { InputError } from './util/errors.js';
 
@@ -49,6 +49,8 @@ export interface Summary {
   failBySeverity: Record<Severity, number>;
   suppressed: number;
   files: number;
+  /** Account/region scopes with data: 0 means nothing was assessed. */
+  scopes: number;
   /** Seed 003's KPIs: share of Bedrock customization jobs with VPC protection, and the non-compliant count. */
   kpis: {
     customizationJobs: {
@@ -80,9 +82,15 @@ export function selectChecks(include: string[] | undefined, exclude: string[] | 
   );
 }
 
+/** Patterns of --checks / --skip-checks that name no check: a typo there must not go unnoticed. */
+export function unmatchedCheckPatterns(patterns: readonly string[] | undefined): string[] {
+  return (patterns ?? []).filter((p) => !AWS_CHECKS.some((c) => globMatch(p, c.id)));
+}
+
 export function summarise(
   findings: Finding[],
   files: number,
+  scopes: number,
   kpis: Summary['kpis'] = {
     customizationJobs: { total: 0, withVpc: 0, withoutVpc: 0, unknown: 0, percentWithVpc: null },
   },
@@ -97,7 +105,7 @@ export function summarise(
       else failBySeverity[f.severity]++;
     }
   }
-  return { byStatus, failBySeverity, suppressed, files, kpis };
+  return { byStatus, failBySeverity, suppressed, files, scopes, kpis };
 }
 
 /** Paths in findings: relative to the working directory, with forward slashes (stable across machines). */
@@ -126,7 +134,9 @@ export async function scanAwsSnapshot(opts: ScanOptions): Promise<ScanReport> {
     warnings: loaded.warnings.map((w) => ({ ...w, file: fix(w.file) })),
     suppressions: { expired: sup.expired, unused: sup.unused },
     checks,
-    summary: summarise(findings, loaded.files.length, { customizationJobs: customizationKpis(loaded.inventory) }),
+    summary: summarise(findings, loaded.files.length, inventoryScopes(loaded.inventory).length, {
+      customizationJobs: customizationKpis(loaded.inventory),
+    }),
   };
 }
 

@@ -17,6 +17,19 @@ export function isCidr(text: string): boolean {
   return tryParseCidr(text) !== undefined;
 }
 
+/** For "10.0.3.7/24", the network it was probably meant to be ("10.0.3.0/24"); undefined when no host bits are set. */
+export function hostBitsSet(text: string): string | undefined {
+  const c = tryParseCidr(text);
+  if (!c || !text.includes('/')) return undefined;
+  const [addr] = text.trim().split('/', 1) as [string];
+  const parsed = ipaddr.parse(addr);
+  const network =
+    parsed.kind() === 'ipv4'
+      ? ipaddr.IPv4.networkAddressFromCIDR(text.trim())
+      : ipaddr.IPv6.networkAddressFromCIDR(text.trim());
+  return network.toString() === parsed.toString() ? undefined : `${network.toString()}/${c.prefix}`;
+}
+
 // Snapshots repeat the same few hundred CIDRs across thousands of rules; parsing is bigint work, so memoise it.
 const parsed = new Map<string, Cidr | undefined>();
 

@@ -6,17 +6,44 @@ import { loadBaseline } from '../../findings/suppress.js';
 import { SEVERITIES, severityRank, type Severity } from '../../findings/types.js';
 import { resolvePolicy } from '../../policy/resolve.js';
 import { FORMATS, renderReport } from '../../reporters/index.js';
-import { scanAwsSnapshot, type ScanReport } from '../../scan.js';
+import { scanAwsSnapshot, unmatchedCheckPatterns, type ScanReport } from '../../scan.js';
 import { UsageError } from '../../util/errors.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { addScanAwsFlags, snapshotForScan } from './collect.js';
 import { commaList } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
-export function exitCodeFor(report: ScanReport, failOn: Severity): number {
-  const threshold = severityRank(failOn);
+export interface ExitPolicy {
+  failOn: Severity;
+  /** Judge by the findings even when some input could not be read. */
+  allowPartial?: boolean;
+  /** A check at or above failOn that could not be assessed fails the run too. */
+  failOnNotAssessed?: boolean;
+}
+
+/**
+ * Why the run cannot pass as it stands, or undefined. A gate is judged by its worst case: input that could not be
+ * read (a truncated file, a skipped item) or input that covered nothing (a collection of zero scopes) must not
+ * look like a clean result, so both are input errors unless the user accepts partial input explicitly.
+ */
+export function degradedInput(report: ScanReport, policy: ExitPolicy): string | undefined {
+  if (report.summary.files === 0) return 'no input file could be read';
+  if (report.summary.scopes === 0)
+    return 'the input holds no account/region scope with data, so nothing was assessed (check the snapshot path or the collection scope)';
+  if (report.inputErrors.length > 0 && !policy.allowPartial)
+    return `${report.inputErrors.length} input error(s): the report is partial (see above); --allow-partial judges by the findings alone`;
+  return undefined;
+}
+
+export function exitCodeFor(report: ScanReport, policy: ExitPolicy | Severity): number {
+  const p = typeof policy === 'string' ? { failOn: policy } : policy;
+  if (typeof policy !== 'string' && degradedInput(report, p)) return EXIT_USAGE;
+  const threshold = severityRank(p.failOn);
   const failing = report.findings.some(
-    (f) => f.status === 'fail' && !f.suppression && severityRank(f.severity) >= threshold,
+    (f) =>
+      !f.suppression &&
+      severityRank(f.severity) >= threshold &&
+      (f.status === 'fail' || (p.failOnNotAssessed === true && f.status === 'not-assessed')),
   );
   return failing ? EXIT_FINDINGS : EXIT_OK;
 }
@@ -41,7 +68,22 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
     .option('--checks <ids>', 'only these checks (comma-separated ids or patterns with *)', commaList)
     .option('--skip-checks <ids>', 'skip these checks (comma-separated ids or patterns with *)', commaList)
     .option('-v, --verbose', 'also list suppressed findings in the table')
+    .option(
+      '--allow-partial',
+      'exit by the findings even when some input could not be read (default: input errors exit 2; they are reported either way)',
+    )
+    .option('--fail-on-not-assessed', 'exit 1 also when a check at or above --fail-on could not be assessed')
     .action(async (pathArg, opts) => {
+      for (const [flag, patterns] of [
+        ['--checks', opts.checks],
+        ['--skip-checks', opts.skipChecks],
+      ] as const) {
+        const unmatched = unmatchedCheckPatterns(patterns);
+        if (unmatched.length > 0)
+          throw new UsageError(
+            `${flag} ${unmatched.map((p) => JSON.stringify(p)).join(', ')} matches no check (cordon checks list)`,
+          );
+      }
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
       const baseline = opts.baseline ? await loadBaseline(path.resolve(io.cwd, opts.baseline)) : undefined;
       // --aws collects now (docs/collect.md) into a temporary snapshot that is scanned like any other.
@@ -68,19 +110,20 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
       } else {
         io.stdout(text);
       }
-      // Unreadable inputs are reported as errors (exit 2) only when nothing at all could be read.
-      if (report.summary.files === 0 || (report.inputErrors.length > 0 && report.findings.length === 0)) {
-        if (opts.format !== 'table')
-          for (const e of report.inputErrors)
-            io.stderr(`error: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}\n`);
-        setExit(EXIT_USAGE);
-        return;
-      }
-      if (opts.format !== 'table' && report.inputErrors.length > 0) {
+      const policyForExit: ExitPolicy = {
+        failOn: opts.failOn,
+        allowPartial: opts.allowPartial === true,
+        failOnNotAssessed: opts.failOnNotAssessed === true,
+      };
+      const degraded = degradedInput(report, policyForExit);
+      // The table lists input errors itself; other formats go to files or pipes, so say them on stderr too.
+      if (opts.format !== 'table')
         for (const e of report.inputErrors)
-          io.stderr(`warning: skipped ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}\n`);
-      }
-      setExit(exitCodeFor(report, opts.failOn));
+          io.stderr(
+            `${degraded ? 'error' : 'warning'}: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}${e.pointer ? ` (at ${e.pointer})` : ''}: ${e.message}\n`,
+          );
+      if (degraded) io.stderr(`error: ${degraded}\n`);
+      setExit(exitCodeFor(report, policyForExit));
     });
   addScanAwsFlags(program.commands.find((c) => c.name() === 'scan')!);
 };

@@ -74,7 +74,10 @@ export function classifyError(err: unknown): Failure {
   // that cannot be reached is a connection problem, and saying otherwise would hide a wrong --endpoint-url.
   const host = e.hostname ?? /ENOTFOUND (\S+)/.exec(message)?.[1];
   if (e.code !== undefined && NOT_FOUND_NET.has(e.code) && (host === undefined || !AWS_DOMAIN.test(host)))
-    return { kind: 'unreachable', reason: `${reason} (cannot resolve ${host ?? 'the endpoint'}: check the endpoint settings)` };
+    return {
+      kind: 'unreachable',
+      reason: `${reason} (cannot resolve ${host ?? 'the endpoint'}: check the endpoint settings)`,
+    };
   if (UNREACHABLE_NET.has(e.code ?? '') || UNREACHABLE_NET.has(name)) {
     const where = e.address ? `${e.address}${e.port ? `:${e.port}` : ''}` : 'the endpoint';
     return { kind: 'unreachable', reason: `${reason} (cannot reach ${where})` };
