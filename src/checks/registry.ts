@@ -1,6 +1,8 @@
 /** Every check cordon ships. A new check is one module under checks/<provider>/ and one line here. */
 import type { AwsCheck } from './types.js';
 import aiSupportingEndpointsMissing from './aws/ai-supporting-endpoints-missing.js';
+import aiVpcDnsQueryLoggingMissing from './aws/ai-vpc-dns-query-logging-missing.js';
+import aiVpcFlowLogsMissing from './aws/ai-vpc-flow-logs-missing.js';
 import bedrockAgentEndpointsMissing from './aws/bedrock-agent-endpoints-missing.js';
 import bedrockControlPlaneEndpointMissing from './aws/bedrock-control-plane-endpoint-missing.js';
 import bedrockCustomizationJobInternetRoute from './aws/bedrock-customization-job-internet-route.js';
@@ -76,6 +78,8 @@ export const AWS_CHECKS: readonly AwsCheck[] = [
   elbIdleTimeoutTooShort,
   bedrockCustomizationCreationUnrestricted,
   aiNetworkResourcesUntagged,
+  aiVpcFlowLogsMissing,
+  aiVpcDnsQueryLoggingMissing,
   managementPlaneOverInternet,
   s3EndpointPolicyAllowsForeignBuckets,
 ]

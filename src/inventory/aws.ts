@@ -210,6 +210,33 @@ export interface AwsLoadBalancer extends Scoped {
   attributesKnown: boolean;
 }
 
+/** A VPC flow log (describe-flow-logs): what it captures and whether it delivers. */
+export interface AwsFlowLog extends Scoped {
+  id: string;
+  /** vpc-…, subnet-…, eni-…, tgw-… or tgw-attach-…: what the log is attached to. */
+  resourceId: string;
+  /** ACTIVE when the log is set up (AWS's only documented value). */
+  status?: string;
+  /** ALL, ACCEPT or REJECT. */
+  trafficType?: string;
+  /** SUCCESS, or FAILED when AWS cannot deliver to the destination (a deleted bucket, a missing role). */
+  deliverStatus?: string;
+  destinationType?: string;
+  destination?: string;
+  /** The ${field} format; undefined means the default (version 2) format. */
+  logFormat?: string;
+}
+
+/** A Route 53 Resolver query logging configuration associated with a VPC. */
+export interface AwsResolverQueryLogAssociation extends Scoped {
+  id: string;
+  configId: string;
+  vpcId: string;
+  /** CREATING, ACTIVE, ACTION_NEEDED, DELETING or FAILED. */
+  status?: string;
+  error?: string;
+}
+
 /**
  * The data sets a snapshot can hold. Checks declare which they need; when one is missing for a scope the check is
  * not assessed there, with the command that would produce it.
@@ -228,6 +255,11 @@ export const AWS_DATASETS = {
   'ec2:network-acls': { level: 'regional', command: 'aws ec2 describe-network-acls' },
   'ec2:vpc-endpoints': { level: 'regional', command: 'aws ec2 describe-vpc-endpoints' },
   'ec2:network-interfaces': { level: 'regional', command: 'aws ec2 describe-network-interfaces' },
+  'ec2:flow-logs': { level: 'regional', command: 'aws ec2 describe-flow-logs' },
+  'route53resolver:query-log-associations': {
+    level: 'regional',
+    command: 'aws route53resolver list-resolver-query-log-config-associations',
+  },
   'bedrock:customization-jobs': { level: 'regional', command: 'aws bedrock list-model-customization-jobs' },
   'bedrock:customization-job-details': {
     level: 'regional',
@@ -289,6 +321,8 @@ export interface AwsInventory {
   networkAcls: AwsNetworkAcl[];
   vpcEndpoints: AwsVpcEndpoint[];
   networkInterfaces: AwsNetworkInterface[];
+  flowLogs: AwsFlowLog[];
+  resolverQueryLogAssociations: AwsResolverQueryLogAssociation[];
   customizationJobs: AwsCustomizationJob[];
   bedrockAgents: AwsBedrockAgent[];
   serviceControlPolicies: AwsServiceControlPolicy[];
@@ -318,6 +352,8 @@ export function emptyAwsInventory(): AwsInventory {
     networkAcls: [],
     vpcEndpoints: [],
     networkInterfaces: [],
+    flowLogs: [],
+    resolverQueryLogAssociations: [],
     customizationJobs: [],
     bedrockAgents: [],
     serviceControlPolicies: [],

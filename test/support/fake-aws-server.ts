@@ -22,6 +22,7 @@ export const EC2_LIST_ACTIONS: Record<string, string> = {
   DescribeNetworkAcls: 'NetworkAcls',
   DescribeVpcEndpoints: 'VpcEndpoints',
   DescribeNetworkInterfaces: 'NetworkInterfaces',
+  DescribeFlowLogs: 'FlowLogs',
 };
 
 export interface RegionData {
@@ -40,6 +41,8 @@ export interface RegionData {
   loadBalancers: Item[];
   /** {LoadBalancerArn, Attributes} documents. */
   lbAttributes: Item[];
+  /** list-resolver-query-log-config-associations items. */
+  queryLogAssociations: Item[];
 }
 
 export interface FakeOrganization {
@@ -107,6 +110,7 @@ const emptyRegion = (): RegionData => ({
   sagemaker: {},
   sagemakerDetails: {},
   loadBalancers: [],
+  queryLogAssociations: [],
   lbAttributes: [],
 });
 
@@ -197,13 +201,14 @@ function handle(
     if (r.service === 'elasticloadbalancing') return elbv2(options, calls, throttled, r, res);
     if (r.service === 'organizations') return organizations(options, calls, throttled, r, res);
     if (r.service === 'bedrock') return bedrock(options, calls, throttled, r, res);
+    if (r.service === 'route53resolver') return route53resolver(options, calls, throttled, r, res);
     throw new HttpError(400, 'UnknownService', `the fake does not serve ${r.service}`);
   } catch (err) {
     const e = err instanceof HttpError ? err : new HttpError(500, 'InternalFailure', String(err));
     if (r?.service === 'ec2') send(res, e.status, 'text/xml', ec2Error(e.code, e.message));
     else if (r?.service === 'sts' || r?.service === 'elasticloadbalancing' || !r)
       send(res, e.status, 'text/xml', queryError(e.code, e.message));
-    else if (r.service === 'organizations' || r.service === 'sagemaker')
+    else if (r.service === 'organizations' || r.service === 'sagemaker' || r.service === 'route53resolver')
       send(res, e.status, 'application/x-amz-json-1.1', JSON.stringify({ __type: e.code, Message: e.message }));
     else
       send(res, e.status, 'application/json', JSON.stringify({ message: e.message }), { 'x-amzn-errortype': e.code });
@@ -490,6 +495,35 @@ function sagemaker(
     return json(d);
   }
   throw new HttpError(400, 'UnknownOperationException', `unknown operation ${op}`);
+}
+
+/** Route 53 Resolver (JSON 1.1): the query logging associations, paged by NextToken. */
+function route53resolver(
+  options: FakeOptions,
+  calls: RecordedCall[],
+  throttled: Set<string>,
+  r: Req,
+  res: ServerResponse,
+): void {
+  const op = (r.target ?? '').split('.')[1] ?? '';
+  gate(options, calls, throttled, r, `route53resolver:${op}`, [400, 'ThrottlingException']);
+  if (op !== 'ListResolverQueryLogConfigAssociations')
+    throw new HttpError(400, 'UnknownOperationException', `unknown operation ${op}`);
+  const input = JSON.parse(r.body || '{}') as Record<string, unknown>;
+  const token = typeof input.NextToken === 'string' ? input.NextToken : undefined;
+  const max = typeof input.MaxResults === 'number' ? input.MaxResults : undefined;
+  const p = page(regionData(options, r).queryLogAssociations, token, options.pageSize, max);
+  send(
+    res,
+    200,
+    'application/x-amz-json-1.1',
+    JSON.stringify({
+      ResolverQueryLogConfigAssociations: p.items,
+      TotalCount: p.items.length,
+      TotalFilteredCount: p.items.length,
+      ...(p.next ? { NextToken: p.next } : {}),
+    }),
+  );
 }
 
 function elbv2(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, r: Req, res: ServerResponse): void {

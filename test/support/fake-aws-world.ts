@@ -53,6 +53,11 @@ export function worldFromSnapshot(root: string, callerAccount: string, regions: 
         ),
         loadBalancers: list(dir, 'describe-load-balancers.json', 'LoadBalancers'),
         lbAttributes: array(dir, 'describe-load-balancer-attributes.json'),
+        queryLogAssociations: list(
+          dir,
+          'list-resolver-query-log-config-associations.json',
+          'ResolverQueryLogConfigAssociations',
+        ),
       };
       (world.data[account] ??= {})[sub] = data;
     }

@@ -12,6 +12,7 @@ const LIST_NAMES: Record<string, string> = {
   RouteTables: 'routeTableSet',
   InternetGateways: 'internetGatewaySet',
   NatGateways: 'natGatewaySet',
+  FlowLogs: 'flowLogSet',
   SecurityGroups: 'securityGroupInfo',
   NetworkAcls: 'networkAclSet',
   VpcEndpoints: 'vpcEndpointSet',

@@ -17,7 +17,14 @@ export type Credentials = NonNullable<EC2ClientConfig['credentials']>;
 
 /** The SDK's service ids as they appear in AWS_ENDPOINT_URL_<ID> and in a profile's `services` section. */
 export type ServiceId =
-  'EC2' | 'BEDROCK' | 'BEDROCK_AGENT' | 'SAGEMAKER' | 'ELASTIC_LOAD_BALANCING_V2' | 'ORGANIZATIONS' | 'STS';
+  | 'EC2'
+  | 'BEDROCK'
+  | 'BEDROCK_AGENT'
+  | 'SAGEMAKER'
+  | 'ELASTIC_LOAD_BALANCING_V2'
+  | 'ORGANIZATIONS'
+  | 'ROUTE53RESOLVER'
+  | 'STS';
 
 export interface ClientSettings {
   credentials: Credentials;

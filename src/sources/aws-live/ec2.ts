@@ -1,6 +1,7 @@
 /** EC2 network data sets of one account and region: describe-* outputs, each gathered over all pages. */
 import {
   DescribeVpcAttributeCommand,
+  paginateDescribeFlowLogs,
   paginateDescribeInternetGateways,
   paginateDescribeNatGateways,
   paginateDescribeNetworkAcls,
@@ -100,6 +101,14 @@ export const EC2_LISTS: Ec2List[] = [
     id: 'NetworkInterfaceId',
     action: 'ec2:DescribeNetworkInterfaces',
     paginate: paginateDescribeNetworkInterfaces as Paginate,
+  },
+  {
+    dataset: 'ec2:flow-logs',
+    file: 'describe-flow-logs.json',
+    key: 'FlowLogs',
+    id: 'FlowLogId',
+    action: 'ec2:DescribeFlowLogs',
+    paginate: paginateDescribeFlowLogs as Paginate,
   },
 ];
 

@@ -533,6 +533,59 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     },
   },
   {
+    key: 'FlowLogs',
+    dataset: 'ec2:flow-logs',
+    read(ctx, raw, p) {
+      const f = parseItem(ctx, S.flowLogShape, raw, p);
+      if (!f) return;
+      const destination = f.LogDestination ?? f.LogGroupName;
+      addDraft(
+        ctx,
+        'flowLogs',
+        'ec2:flow-logs',
+        p,
+        {
+          id: f.FlowLogId,
+          resourceId: f.ResourceId,
+          ...(f.FlowLogStatus ? { status: f.FlowLogStatus } : {}),
+          ...(f.TrafficType ? { trafficType: f.TrafficType } : {}),
+          ...(f.DeliverLogsStatus ? { deliverStatus: f.DeliverLogsStatus } : {}),
+          ...(f.LogDestinationType ? { destinationType: f.LogDestinationType } : {}),
+          ...(destination ? { destination } : {}),
+          ...(f.LogFormat ? { logFormat: f.LogFormat } : {}),
+        },
+        {
+          ...(f.ResourceId.startsWith('vpc-') ? { vpcId: f.ResourceId } : {}),
+          ...(f.ResourceId.startsWith('subnet-') ? { subnetId: f.ResourceId } : {}),
+        },
+      );
+    },
+  },
+  {
+    key: 'ResolverQueryLogConfigAssociations',
+    dataset: 'route53resolver:query-log-associations',
+    read(ctx, raw, p) {
+      const a = parseItem(ctx, S.resolverQueryLogAssociationShape, raw, p);
+      if (!a) return;
+      const error =
+        a.Error && a.Error !== 'NONE' ? `${a.Error}${a.ErrorMessage ? `: ${a.ErrorMessage}` : ''}` : undefined;
+      addDraft(
+        ctx,
+        'resolverQueryLogAssociations',
+        'route53resolver:query-log-associations',
+        p,
+        {
+          id: a.Id,
+          configId: a.ResolverQueryLogConfigId,
+          vpcId: a.ResourceId,
+          ...(a.Status ? { status: a.Status } : {}),
+          ...(error ? { error } : {}),
+        },
+        { vpcId: a.ResourceId },
+      );
+    },
+  },
+  {
     key: 'SecurityGroups',
     dataset: 'ec2:security-groups',
     read(ctx, raw, p) {

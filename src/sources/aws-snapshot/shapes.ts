@@ -81,6 +81,27 @@ export const internetGatewayShape = z.looseObject({
   Attachments: z.array(z.looseObject({ VpcId: z.string(), State: z.string().optional() })).default([]),
 });
 
+export const flowLogShape = z.looseObject({
+  FlowLogId: z.string(),
+  ResourceId: z.string(),
+  FlowLogStatus: z.string().optional(),
+  TrafficType: z.string().optional(),
+  DeliverLogsStatus: z.string().optional(),
+  LogDestinationType: z.string().optional(),
+  LogDestination: z.string().optional(),
+  LogGroupName: z.string().optional(),
+  LogFormat: z.string().optional(),
+});
+
+export const resolverQueryLogAssociationShape = z.looseObject({
+  Id: z.string(),
+  ResolverQueryLogConfigId: z.string(),
+  ResourceId: z.string(),
+  Status: z.string().optional(),
+  Error: z.string().optional(),
+  ErrorMessage: z.string().optional(),
+});
+
 export const natGatewayShape = z.looseObject({
   NatGatewayId: z.string(),
   VpcId: z.string().optional(),

@@ -1,0 +1,133 @@
+/**
+ * Route 53 Resolver query logging associations of one account and region. The registry here serves only an old
+ * @aws-sdk/client-route53resolver with a second copy of the SDK's runtime, so this one JSON 1.1 call is made
+ * directly: SigV4-signed with @smithy/signature-v4 (the SDK's own signer), sent with fetch, paged by NextToken,
+ * retried on throttling. Errors carry the service's error type, so classifyError treats them like SDK errors.
+ */
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { configuredEndpoint, type ClientSettings, type Credentials } from './clients.js';
+import type { Limiter } from './limiter.js';
+import { failed, ok, sortById, type DatasetOutcome } from './types.js';
+
+const ACTION = 'route53resolver:ListResolverQueryLogConfigAssociations';
+const TARGET = 'Route53Resolver.ListResolverQueryLogConfigAssociations';
+
+/** node:crypto behind the Checksum interface the signer expects (a hash, or an HMAC when given a secret). */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytes = (d: SourceData): string | Uint8Array =>
+  typeof d === 'string'
+    ? d
+    : d instanceof ArrayBuffer
+      ? new Uint8Array(d)
+      : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+
+class Sha256 {
+  private h: Hash | Hmac;
+  constructor(private readonly secret?: SourceData) {
+    this.h = this.fresh();
+  }
+  private fresh(): Hash | Hmac {
+    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret));
+  }
+  update(data: SourceData): void {
+    this.h.update(bytes(data));
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.h.digest()));
+  }
+  reset(): void {
+    this.h = this.fresh();
+  }
+}
+
+export class ServiceError extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+    readonly $metadata: { httpStatusCode: number },
+  ) {
+    super(message);
+  }
+}
+
+function endpointFor(region: string, settings: ClientSettings): URL {
+  const configured = configuredEndpoint('ROUTE53RESOLVER', settings);
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return new URL(configured ?? `https://route53resolver.${region}.${suffix}`);
+}
+
+async function call(
+  url: URL,
+  region: string,
+  credentials: Credentials,
+  body: Record<string, unknown>,
+  maxAttempts: number,
+): Promise<Record<string, unknown>> {
+  const signer = new SignatureV4({ service: 'route53resolver', region, credentials, sha256: Sha256 });
+  const text = JSON.stringify(body);
+  for (let attempt = 1; ; attempt++) {
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname || '/',
+      query: {},
+      headers: {
+        host: url.host,
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': TARGET,
+      },
+      body: text,
+    });
+    let res: Response;
+    try {
+      res = await fetch(url, { method: 'POST', headers: signed.headers, body: text });
+    } catch (err) {
+      // fetch hides the socket error in `cause`; classifyError reads its code and address.
+      throw (err as { cause?: unknown }).cause ?? err;
+    }
+    const payload = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    if (res.ok) return payload;
+    const type = String(payload.__type ?? payload.code ?? `HTTP${res.status}`).replace(/^.*#/, '');
+    const message = String(payload.message ?? payload.Message ?? res.statusText);
+    const retryable = res.status === 429 || res.status >= 500 || /Throttl/.test(type);
+    if (!retryable || attempt >= maxAttempts) throw new ServiceError(type, message, { httpStatusCode: res.status });
+    await new Promise((r) => setTimeout(r, Math.min(20_000, 100 * 2 ** attempt * (0.5 + Math.random()))));
+  }
+}
+
+export async function collectQueryLogAssociations(
+  region: string,
+  settings: ClientSettings,
+  credentials: Credentials,
+  limit: Limiter,
+): Promise<DatasetOutcome> {
+  const url = endpointFor(region, settings);
+  try {
+    const items: Record<string, unknown>[] = [];
+    let token: string | undefined;
+    do {
+      settings.counter.calls++;
+      const page = await limit(() =>
+        call(
+          url,
+          region,
+          credentials,
+          { MaxResults: 100, ...(token ? { NextToken: token } : {}) },
+          settings.maxAttempts,
+        ),
+      );
+      const list = page.ResolverQueryLogConfigAssociations;
+      if (Array.isArray(list)) items.push(...(list as Record<string, unknown>[]));
+      token = typeof page.NextToken === 'string' && page.NextToken ? page.NextToken : undefined;
+    } while (token);
+    return ok('route53resolver:query-log-associations', {
+      name: 'list-resolver-query-log-config-associations.json',
+      document: { ResolverQueryLogConfigAssociations: sortById(items, 'Id') },
+    });
+  } catch (err) {
+    return failed('route53resolver:query-log-associations', ACTION, err);
+  }
+}
