@@ -90,8 +90,9 @@ async function call(
     }
     const payload = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (res.ok) return payload;
-    const type = String(payload.__type ?? payload.code ?? `HTTP${res.status}`).replace(/^.*#/, '');
-    const message = String(payload.message ?? payload.Message ?? res.statusText);
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const type = (str(payload.__type) ?? str(payload.code) ?? `HTTP${res.status}`).replace(/^.*#/, '');
+    const message = str(payload.message) ?? str(payload.Message) ?? res.statusText;
     const retryable = res.status === 429 || res.status >= 500 || /Throttl/.test(type);
     if (!retryable || attempt >= maxAttempts) throw new ServiceError(type, message, { httpStatusCode: res.status });
     await new Promise((r) => setTimeout(r, Math.min(20_000, 100 * 2 ** attempt * (0.5 + Math.random()))));
