@@ -5,6 +5,7 @@ import { registerChecks } from './checks.js';
 import { registerCollect } from './collect.js';
 import { registerFlows } from './flows.js';
 import { registerPolicy } from './policy.js';
+import { registerProbe } from './probe.js';
 import { registerScan } from './scan.js';
 
 export type RegisterCommand = (program: Command, io: CliIO, setExit: (code: number) => void) => void;
@@ -15,4 +16,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerChecks,
   registerCollect,
   registerFlows,
+  registerProbe,
 ];
