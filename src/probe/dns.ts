@@ -76,10 +76,7 @@ export async function askNameserver(
         return { addresses: [], code: codeOf(err) };
       }
     });
-  const [a, aaaa] = await Promise.all([
-    ask((n) => resolver.resolve4(n)),
-    ask((n) => resolver.resolve6(n)),
-  ]);
+  const [a, aaaa] = await Promise.all([ask((n) => resolver.resolve4(n)), ask((n) => resolver.resolve6(n))]);
   resolver.cancel();
   return { resolver: server, a, aaaa };
 }

@@ -63,8 +63,11 @@ export function serviceNames(
           );
           const enis = new Set(endpoints.flatMap((e) => e.networkInterfaceIds));
           const addrs = inventory.networkInterfaces.filter((n) => enis.has(n.id)).flatMap((n) => n.privateIps);
-          entry.endpointAddresses = [...new Set(addrs)].sort();
-          entry.endpointIds = endpoints.map((e) => e.id).sort();
+          // Without an endpoint (or its interfaces) in the snapshot, the zone's CIDRs decide instead.
+          if (addrs.length > 0) {
+            entry.endpointAddresses = [...new Set(addrs)].sort();
+            entry.endpointIds = endpoints.map((e) => e.id).sort();
+          }
         }
         names.push(entry);
       }
@@ -82,15 +85,12 @@ export function serviceNames(
   if (services.gcp.length > 0)
     for (const service of services.gcp) {
       names.push({ name: service, provider: 'gcp', service });
-      for (const region of settings.gcp_regions)
-        names.push({ name: `${region}-${service}`, provider: 'gcp', service });
+      for (const region of settings.gcp_regions) names.push({ name: `${region}-${service}`, provider: 'gcp', service });
     }
   for (const name of settings.names) names.push({ name: name.replace(/\.$/, ''), provider: 'custom', service: name });
   const seen = new Set<string>();
   return {
-    names: names
-      .filter((n) => !seen.has(n.name) && seen.add(n.name))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+    names: names.filter((n) => !seen.has(n.name) && seen.add(n.name)).sort((a, b) => a.name.localeCompare(b.name)),
     missing,
   };
 }

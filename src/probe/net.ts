@@ -147,7 +147,8 @@ function attempt(
     socket.once('error', (err: NodeJS.ErrnoException) => {
       if (result) {
         if (result.tls && !result.tls.ok) result.tls.error = err.code ?? err.message;
-        else if (opts.http && !result.http) result.http = { note: `connection failed after the handshake: ${err.code}` };
+        else if (opts.http && !result.http)
+          result.http = { note: `connection failed after the handshake: ${err.code}` };
         finish(result);
       } else
         finish({
@@ -305,7 +306,7 @@ export function lookupRoute(table: RouteEntry[], address: string): RouteHop | un
   const value = ipToBig(parsed.toString());
   let best: RouteEntry | undefined;
   for (const r of table) {
-    if (r.family !== family || r.dev === 'lo' && r.prefix === 0) continue;
+    if (r.family !== family || (r.dev === 'lo' && r.prefix === 0)) continue;
     const shift = BigInt(bits - r.prefix);
     if (r.prefix !== 0 && value >> shift !== r.dest >> shift) continue;
     if (!best || r.prefix > best.prefix || (r.prefix === best.prefix && r.metric < best.metric)) best = r;

@@ -218,7 +218,8 @@ export async function derivePlan(opts: PlanOptions): Promise<ProbePlan> {
         expect: 'no TCP connection',
         why: 'a public fallback bypasses the private endpoint',
         ruleIds: [],
-        unassessed: 'no public addresses given: list a public-view answer of the service names in probe.public_addresses',
+        unassessed:
+          'no public addresses given: list a public-view answer of the service names in probe.public_addresses',
         policyPath: ['probe'],
       });
     for (const [i, address] of settings.public_addresses.entries())

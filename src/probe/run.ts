@@ -53,7 +53,13 @@ export function newMarker(zone: string): string {
 
 export function toFinding(test: PlannedTest, outcome: TestOutcome, zone: string, policy: ZonePolicy): Finding {
   const meta = KINDS[test.kind];
-  const resource = { provider: 'policy' as const, account: zone, region: 'probe', type: 'cordon::probe', id: test.target };
+  const resource = {
+    provider: 'policy' as const,
+    account: zone,
+    region: 'probe',
+    type: 'cordon::probe',
+    id: test.target,
+  };
   const pos = policy.locate(test.policyPath);
   return {
     checkId: meta.id,
@@ -96,13 +102,11 @@ export async function runProbe(plan: ProbePlan, opts: RunOptions): Promise<Probe
   const outcomes = await Promise.all(
     plan.tests.map(async (test): Promise<TestOutcome> => {
       if (test.unassessed) return { status: 'not-assessed', message: test.unassessed, evidence: {} };
-      const run = MODULES[test.kind](test)(test, ctx).catch(
-        (err: unknown): TestOutcome => ({
-          status: 'not-assessed',
-          message: `the test failed to run: ${(err as Error).message}`,
-          evidence: {},
-        }),
-      );
+      const run = MODULES[test.kind](test)(test, ctx).catch((err: unknown): TestOutcome => ({
+        status: 'not-assessed',
+        message: `the test failed to run: ${(err as Error).message}`,
+        evidence: {},
+      }));
       const r = await Promise.race([run, deadline]);
       if (r !== 'late') return r;
       timedOut = true;
@@ -114,9 +118,11 @@ export async function runProbe(plan: ProbePlan, opts: RunOptions): Promise<Probe
     }),
   );
   clearTimeout(timer);
-  const dnsNotes = plan.resolverNotes.map(
-    (note): TestOutcome => ({ status: 'not-assessed', message: note, evidence: {} }),
-  );
+  const dnsNotes = plan.resolverNotes.map((note): TestOutcome => ({
+    status: 'not-assessed',
+    message: note,
+    evidence: {},
+  }));
   const findings = [
     ...plan.tests.map((t, i) => toFinding(t, outcomes[i]!, plan.zone, opts.policy)),
     ...dnsNotes.map((o) =>

@@ -16,8 +16,7 @@ const resolverAddress = z
   .string()
   .refine(
     (s) =>
-      ipaddr.isValid(s) ||
-      (/^(.+):(\d{1,5})$/.test(s) && ipaddr.isValid(s.replace(/^\[?(.+?)\]?:\d{1,5}$/, '$1'))),
+      ipaddr.isValid(s) || (/^(.+):(\d{1,5})$/.test(s) && ipaddr.isValid(s.replace(/^\[?(.+?)\]?:\d{1,5}$/, '$1'))),
     { message: 'resolvers are an address, optionally with :port ([v6]:port)' },
   );
 const httpUrl = z.string().refine(

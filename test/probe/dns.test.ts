@@ -60,7 +60,10 @@ describe('probe dns test', () => {
     assert.equal(r.status, 'pass', r.message);
     assert.deepEqual(r.evidence.A, ['10.0.6.10', '10.0.6.11']);
     assert.equal(r.evidence.aaaaCode, 'ENODATA');
-    assert.ok(good.queries.some((q) => q.endsWith(`${NAME} AAAA`)), 'AAAA was asked too');
+    assert.ok(
+      good.queries.some((q) => q.endsWith(`${NAME} AAAA`)),
+      'AAAA was asked too',
+    );
   });
 
   it('fails on a public answer from one resolver (split answer), naming the resolver and the address', async () => {
@@ -84,7 +87,10 @@ describe('probe dns test', () => {
   it('with a snapshot, demands exactly the endpoint addresses', async () => {
     const server = `127.0.0.1:${good.dnsPorts[0]}`;
     const name = { name: NAME, provider: 'aws' as const, service: 'bedrock-runtime', endpointIds: ['vpce-1'] };
-    const exact = await runDns(dnsTest(server, { name: { ...name, endpointAddresses: ['10.0.6.10', '10.0.6.11'] } }), ctx());
+    const exact = await runDns(
+      dnsTest(server, { name: { ...name, endpointAddresses: ['10.0.6.10', '10.0.6.11'] } }),
+      ctx(),
+    );
     assert.equal(exact.status, 'pass', exact.message);
     const other = await runDns(dnsTest(server, { name: { ...name, endpointAddresses: ['10.0.6.10'] } }), ctx());
     assert.equal(other.status, 'fail');

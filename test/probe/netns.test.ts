@@ -93,7 +93,10 @@ function answers(leak: boolean): void {
   );
 }
 
-function probe(zone: string, args: string[] = []): { code: number; findings: Finding[]; stdout: string; stderr: string } {
+function probe(
+  zone: string,
+  args: string[] = [],
+): { code: number; findings: Finding[]; stdout: string; stderr: string } {
   const r = spawnSync(
     'ip',
     [
@@ -122,7 +125,10 @@ function probe(zone: string, args: string[] = []): { code: number; findings: Fin
 
 function one(findings: Finding[], checkId: string, target: string): Finding {
   const f = findings.find((x) => x.checkId === checkId && x.resource.id === target);
-  assert.ok(f, `no ${checkId} finding for ${target}: ${findings.map((x) => `${x.checkId} ${x.resource.id}`).join('; ')}`);
+  assert.ok(
+    f,
+    `no ${checkId} finding for ${target}: ${findings.map((x) => `${x.checkId} ${x.resource.id}`).join('; ')}`,
+  );
   return f;
 }
 
@@ -132,13 +138,51 @@ describe('cordon probe in network namespaces', { skip: skip ?? false }, () => {
     writeFileSync(path.join(dir, 'cordon.yaml'), POLICY);
     // A CA the probe trusts through NODE_EXTRA_CA_CERTS, and the AI endpoint's certificate for its name.
     const ssl = (...a: string[]) => run('openssl', a);
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=cordon test CA',
-      '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.crt'));
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${NAME}`,
-      '-keyout', path.join(dir, 'ai.key'), '-out', path.join(dir, 'ai.csr'));
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=cordon test CA',
+      '-keyout',
+      path.join(dir, 'ca.key'),
+      '-out',
+      path.join(dir, 'ca.crt'),
+    );
+    ssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      `/CN=${NAME}`,
+      '-keyout',
+      path.join(dir, 'ai.key'),
+      '-out',
+      path.join(dir, 'ai.csr'),
+    );
     writeFileSync(path.join(dir, 'ext.cnf'), `subjectAltName=DNS:${NAME}\n`);
-    ssl('x509', '-req', '-in', path.join(dir, 'ai.csr'), '-CA', path.join(dir, 'ca.crt'), '-CAkey', path.join(dir, 'ca.key'),
-      '-CAcreateserial', '-days', '1', '-extfile', path.join(dir, 'ext.cnf'), '-out', path.join(dir, 'ai.crt'));
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      path.join(dir, 'ai.csr'),
+      '-CA',
+      path.join(dir, 'ca.crt'),
+      '-CAkey',
+      path.join(dir, 'ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      path.join(dir, 'ext.cnf'),
+      '-out',
+      path.join(dir, 'ai.crt'),
+    );
     answers(false);
 
     topo = new Topology(
@@ -237,7 +281,10 @@ describe('cordon probe in network namespaces', { skip: skip ?? false }, () => {
       assert.equal(r.code, 1);
       const leak = one(r.findings, 'probe-dns', `${NAME} @ ${DNS_SECOND}`);
       assert.equal(leak.status, 'fail');
-      assert.match(leak.message, new RegExp(`at resolver ${DNS_SECOND} \\(/etc/resolv.conf\\) answered ${WEB} \\(a public address: DNS leak\\)`));
+      assert.match(
+        leak.message,
+        new RegExp(`at resolver ${DNS_SECOND} \\(/etc/resolv.conf\\) answered ${WEB} \\(a public address: DNS leak\\)`),
+      );
       assert.deepEqual(leak.evidence?.resolverRoute, { dev: `v${topo.id}inf`, via: '192.0.2.1', route: '0.0.0.0/0' });
       // getaddrinfo asks the first nameserver only: the system answer alone would have hidden the leak.
       assert.equal(one(r.findings, 'probe-dns', `${NAME} @ system`).status, 'pass');
@@ -250,19 +297,61 @@ describe('cordon probe in network namespaces', { skip: skip ?? false }, () => {
       assert.equal(xml.testsuites['@_tests'], '3');
       assert.equal(xml.testsuites['@_failures'], '1');
       assert.equal(junit.code, 1);
-      assert.equal(probe('inf', ['--only', 'dns', '--fail-on', 'critical']).code, 0, 'a high failure under --fail-on critical');
+      assert.equal(
+        probe('inf', ['--only', 'dns', '--fail-on', 'critical']).code,
+        0,
+        'a high failure under --fail-on critical',
+      );
     } finally {
       answers(false);
     }
   });
 
   const openings: { open: Opening; zone: string; checkId: string; target: string; evidence: RegExp }[] = [
-    { open: 'ai-reach', zone: 'inf', checkId: 'probe-ai-reach', target: `${NAME}:443`, evidence: /198\.51\.100\.2:443 timed out after \d+(\.\d+)? ms: nothing answered \(filtered\) \(route 0\.0\.0\.0\/0 via 192\.0\.2\.1 dev/ },
-    { open: 'public-fallback', zone: 'inf', checkId: 'probe-public-fallback', target: `${WEB}:443`, evidence: /203\.0\.113\.10:443 accepted a TCP connection in [\d.]+ ms from 192\.0\.2\.2 \(route 0\.0\.0\.0\/0 via 192\.0\.2\.1/ },
-    { open: 'ai-blocked', zone: 'app', checkId: 'probe-ai-blocked', target: `${NAME}:443`, evidence: /198\.51\.100\.2:443 accepted a TCP connection .* via 192\.0\.2\.17/ },
-    { open: 'lateral', zone: 'app', checkId: 'probe-lateral', target: `${DATA}:6333`, evidence: /192\.0\.2\.34:6333 accepted a TCP connection/ },
-    { open: 'egress', zone: 'inf', checkId: 'probe-egress', target: `http://${WEB}/`, evidence: /the marked request was sent and answered "HTTP\/1\.1 200 OK"/ },
-    { open: 'tool-isolation', zone: 'sbx', checkId: 'probe-tool-isolation', target: `metadata ${META}`, evidence: /198\.51\.100\.254:80 accepted a TCP connection .* via 192\.0\.2\.49/ },
+    {
+      open: 'ai-reach',
+      zone: 'inf',
+      checkId: 'probe-ai-reach',
+      target: `${NAME}:443`,
+      evidence:
+        /198\.51\.100\.2:443 timed out after \d+(\.\d+)? ms: nothing answered \(filtered\) \(route 0\.0\.0\.0\/0 via 192\.0\.2\.1 dev/,
+    },
+    {
+      open: 'public-fallback',
+      zone: 'inf',
+      checkId: 'probe-public-fallback',
+      target: `${WEB}:443`,
+      evidence:
+        /203\.0\.113\.10:443 accepted a TCP connection in [\d.]+ ms from 192\.0\.2\.2 \(route 0\.0\.0\.0\/0 via 192\.0\.2\.1/,
+    },
+    {
+      open: 'ai-blocked',
+      zone: 'app',
+      checkId: 'probe-ai-blocked',
+      target: `${NAME}:443`,
+      evidence: /198\.51\.100\.2:443 accepted a TCP connection .* via 192\.0\.2\.17/,
+    },
+    {
+      open: 'lateral',
+      zone: 'app',
+      checkId: 'probe-lateral',
+      target: `${DATA}:6333`,
+      evidence: /192\.0\.2\.34:6333 accepted a TCP connection/,
+    },
+    {
+      open: 'egress',
+      zone: 'inf',
+      checkId: 'probe-egress',
+      target: `http://${WEB}/`,
+      evidence: /the marked request was sent and answered "HTTP\/1\.1 200 OK"/,
+    },
+    {
+      open: 'tool-isolation',
+      zone: 'sbx',
+      checkId: 'probe-tool-isolation',
+      target: `metadata ${META}`,
+      evidence: /198\.51\.100\.254:80 accepted a TCP connection .* via 192\.0\.2\.49/,
+    },
   ];
   for (const o of openings)
     it(`fails ${o.checkId} when the ${o.open} boundary is opened on purpose`, async () => {
@@ -285,7 +374,10 @@ describe('cordon probe in network namespaces', { skip: skip ?? false }, () => {
           for (let i = 0; i < 40 && !httpLog.some((l) => l.includes('cordon-probe-test-inf')); i++)
             await new Promise((r) => setTimeout(r, 50));
           assert.ok(
-            httpLog.some((l) => l.includes('GET /cordon-probe/cordon-probe-test-inf') && l.endsWith('marker=cordon-probe-test-inf')),
+            httpLog.some(
+              (l) =>
+                l.includes('GET /cordon-probe/cordon-probe-test-inf') && l.endsWith('marker=cordon-probe-test-inf'),
+            ),
             `the canary saw the marker: ${httpLog.join('; ')}`,
           );
         }

@@ -43,7 +43,10 @@ export class Topology {
   private readonly made: string[] = [];
   private readonly etc: string[] = [];
 
-  constructor(readonly zones: Zone[], readonly routerExtra: string[] = []) {
+  constructor(
+    readonly zones: Zone[],
+    readonly routerExtra: string[] = [],
+  ) {
     this.router = this.ns('rt');
   }
 
@@ -90,7 +93,10 @@ export class Topology {
     const dir = path.join('/etc/netns', this.ns(key));
     mkdirSync(dir, { recursive: true });
     this.etc.push(dir);
-    writeFileSync(path.join(dir, 'resolv.conf'), nameservers.map((n) => `nameserver ${n}\n`).join('') + 'options timeout:1 attempts:1\n');
+    writeFileSync(
+      path.join(dir, 'resolv.conf'),
+      nameservers.map((n) => `nameserver ${n}\n`).join('') + 'options timeout:1 attempts:1\n',
+    );
   }
 
   /** Starts a long-running process inside a namespace; resolves once it prints `ready`. */

@@ -27,6 +27,7 @@ export interface Running {
   /** Bound ports, in the order of the config (useful with port 0). */
   dnsPorts: number[];
   tcpPorts: number[];
+  httpPorts: number[];
   /** Queries seen: "address name type". */
   queries: string[];
   requests: string[];
@@ -46,6 +47,7 @@ export async function startServices(config: ServicesConfig, log: (line: string) 
   const running: Running = {
     dnsPorts: [],
     tcpPorts: [],
+    httpPorts: [],
     queries: [],
     requests: [],
     close: async () => {
@@ -87,7 +89,7 @@ export async function startServices(config: ServicesConfig, log: (line: string) 
           class: 'IN' as const,
           data,
         })),
-      } as dnsPacket.Packet);
+      });
       sock.send(reply, rinfo.port, rinfo.address);
     });
     await new Promise<void>((resolve, reject) => {
@@ -106,8 +108,9 @@ export async function startServices(config: ServicesConfig, log: (line: string) 
     return (server.address() as net.AddressInfo).port;
   };
   const sockets = new Set<net.Socket>();
-  closers.push(async () => {
+  closers.push(() => {
     for (const s of sockets) s.destroy();
+    return Promise.resolve();
   });
   for (const l of config.tcp ?? []) {
     const server = net.createServer((s) => {
@@ -138,13 +141,13 @@ export async function startServices(config: ServicesConfig, log: (line: string) 
         if (!buf.includes('\r\n\r\n')) return;
         const [requestLine] = buf.split('\r\n');
         const marker = /^x-cordon-probe:\s*(\S+)/im.exec(buf)?.[1] ?? '-';
-        const line = `http ${l.address}:${l.port} ${requestLine} marker=${marker}`;
+        const line = `http ${l.address} ${requestLine} marker=${marker}`;
         running.requests.push(line);
         log(line);
         s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok');
       });
     });
-    await listen(server, l.address, l.port);
+    running.httpPorts.push(await listen(server, l.address, l.port));
   }
   return running;
 }

@@ -36,9 +36,17 @@ export const registerProbe: RegisterCommand = (program, io, setExit) => {
     .option('--plan', 'print the test plan and send nothing')
     .option('--only <kinds>', 'only these test kinds (comma-separated): dns, ai-reach, ai-blocked, …', commaList)
     .option('--skip <kinds>', 'skip these test kinds (comma-separated)', commaList)
-    .option('--timeout <ms>', 'per connection attempt or DNS query (default probe.timeout_ms, 3000)', positiveInt('--timeout'))
+    .option(
+      '--timeout <ms>',
+      'per connection attempt or DNS query (default probe.timeout_ms, 3000)',
+      positiveInt('--timeout'),
+    )
     .option('--concurrency <n>', 'attempts in flight (default probe.concurrency, 16)', positiveInt('--concurrency'))
-    .option('--time-limit <seconds>', 'the whole run (default probe.time_limit_seconds, 120)', positiveInt('--time-limit'))
+    .option(
+      '--time-limit <seconds>',
+      'the whole run (default probe.time_limit_seconds, 120)',
+      positiveInt('--time-limit'),
+    )
     .option('--marker <text>', 'the marker HTTP requests carry (default: cordon-probe-<zone>-<random>)', (v) => {
       if (!/^[A-Za-z0-9._-]{1,100}$/.test(v)) throw new UsageError('--marker takes letters, digits, ".", "_" and "-"');
       return v;

@@ -41,7 +41,8 @@ export function judgeAddress(address: string, test: PlannedTest): Verdict {
   const cidrs = test.allowedCidrs ?? [];
   if (cidrs.length > 0 && inCidrs(address, cidrs)) return { address, class: cls, ok: true, why: 'in the service zone' };
   if (cls === 'public') return { address, class: cls, ok: false, why: 'a public address: DNS leak' };
-  if (cidrs.length > 0) return { address, class: cls, ok: false, why: `outside the service zone (${cidrs.join(', ')})` };
+  if (cidrs.length > 0)
+    return { address, class: cls, ok: false, why: `outside the service zone (${cidrs.join(', ')})` };
   if (cls === 'private') return { address, class: cls, ok: true, why: 'a private address' };
   return { address, class: cls, ok: false, why: `a ${cls} address, not a private endpoint` };
 }

@@ -3,10 +3,7 @@ import ipaddr from 'ipaddr.js';
 import { askSystem } from '../dns.js';
 import type { Prober } from '../net.js';
 
-export async function addressesOf(
-  host: string,
-  prober: Prober,
-): Promise<{ addresses: string[]; error?: string }> {
+export async function addressesOf(host: string, prober: Prober): Promise<{ addresses: string[]; error?: string }> {
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   if (ipaddr.isValid(bare)) return { addresses: [bare] };
   const ans = await askSystem(host, prober.timeoutMs, prober.limiter);
