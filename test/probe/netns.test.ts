@@ -245,8 +245,10 @@ describe('cordon probe in network namespaces', { skip: skip ?? false }, () => {
   });
 
   it('passes every test from inference, application and sandbox when the boundaries are right', () => {
+    const runs = new Map<string, Finding[]>();
     for (const zone of ['inf', 'app', 'sbx']) {
       const r = probe(zone);
+      runs.set(zone, r.findings);
       const notPassing = r.findings.filter((f) => f.status !== 'pass');
       assert.deepEqual(
         notPassing.map((f) => `${f.checkId} ${f.resource.id}: ${f.message}`),
@@ -263,15 +265,15 @@ describe('cordon probe in network namespaces', { skip: skip ?? false }, () => {
             : ['probe-dns', 'probe-ai-blocked', 'probe-lateral', 'probe-egress', 'probe-tool-isolation'];
       for (const k of expected) assert.ok(kinds.has(k), `zone ${zone} ran ${k}`);
     }
-    const inf = probe('inf', ['--only', 'dns,ai-reach']);
+    const inf = runs.get('inf')!;
     for (const resolver of ['system', DNS_GOOD, DNS_SECOND])
-      assert.equal(one(inf.findings, 'probe-dns', `${NAME} @ ${resolver}`).status, 'pass');
-    const reach = one(inf.findings, 'probe-ai-reach', `${NAME}:443`);
+      assert.equal(one(inf, 'probe-dns', `${NAME} @ ${resolver}`).status, 'pass');
+    const reach = one(inf, 'probe-ai-reach', `${NAME}:443`);
     assert.match(reach.message, new RegExp(`${AI.replace(/\./g, '\\.')}:443 TCP [\\d.]+ ms, TLSv1\\.3 [\\d.]+ ms`));
     // application -> data is rejected with a reset: refused, told apart from the timeouts of dropped paths.
-    const app = probe('app', ['--only', 'lateral']);
-    assert.match(one(app.findings, 'probe-lateral', `${DATA}:6333`).message, /refused: a TCP reset came back/);
-    assert.match(one(app.findings, 'probe-lateral', `${SBX}:8443`).message, /timed out after/);
+    const app = runs.get('app')!;
+    assert.match(one(app, 'probe-lateral', `${DATA}:6333`).message, /refused: a TCP reset came back/);
+    assert.match(one(app, 'probe-lateral', `${SBX}:8443`).message, /timed out after/);
   });
 
   it('fails the DNS test of the one resolver that leaks (split answer), naming resolver, address and hop', () => {
@@ -290,18 +292,14 @@ describe('cordon probe in network namespaces', { skip: skip ?? false }, () => {
       assert.equal(one(r.findings, 'probe-dns', `${NAME} @ system`).status, 'pass');
       assert.equal(one(r.findings, 'probe-dns', `${NAME} @ ${DNS_GOOD}`).status, 'pass');
 
-      const junit = probe('inf', ['--only', 'dns', '--format', 'junit']);
+      // JUnit: these are tests. The leak is high, so --fail-on critical lets the run exit 0.
+      const junit = probe('inf', ['--only', 'dns', '--format', 'junit', '--fail-on', 'critical']);
       const xml = new XMLParser({ ignoreAttributes: false }).parse(junit.stdout) as {
         testsuites: { '@_failures': string; '@_tests': string };
       };
       assert.equal(xml.testsuites['@_tests'], '3');
       assert.equal(xml.testsuites['@_failures'], '1');
-      assert.equal(junit.code, 1);
-      assert.equal(
-        probe('inf', ['--only', 'dns', '--fail-on', 'critical']).code,
-        0,
-        'a high failure under --fail-on critical',
-      );
+      assert.equal(junit.code, 0);
     } finally {
       answers(false);
     }
