@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { networkInterfaces } from 'node:os';
 import tls from 'node:tls';
 import ipaddr from 'ipaddr.js';
 
@@ -86,6 +87,7 @@ export interface ProberOptions {
 export class Prober {
   readonly limiter: Limiter;
   private readonly refused = new Map<string, ConnectResult>();
+  private readonly inFlight = new Map<string, Promise<void>>();
   private routeTable: RouteEntry[] | undefined;
   constructor(private readonly opts: ProberOptions) {
     this.limiter = new Limiter(opts.concurrency);
@@ -96,6 +98,8 @@ export class Prober {
   }
 
   routeTo(address: string): RouteHop | undefined {
+    // Loopback and the host's own addresses live in the kernel's local table, which /proc/net/route does not show.
+    if (isLocal(address)) return { dev: 'lo', route: 'local' };
     this.routeTable ??= (this.opts.routes ?? readRoutes)();
     return lookupRoute(this.routeTable, address);
   }
@@ -107,9 +111,16 @@ export class Prober {
     opts: { tls?: { servername: string }; http?: { host: string; path: string; marker: string } } = {},
   ): Promise<ConnectResult> {
     const key = `${address}|${port}`;
+    // Attempts to one target wait for each other, so a refusal is seen before anything is sent again.
+    const before = this.inFlight.get(key);
+    if (before) await before;
     const earlier = this.refused.get(key);
     if (earlier) return { ...earlier, reused: true, ms: 0 };
-    const result = await this.limiter.run(() => attempt(address, port, this.opts.timeoutMs, opts));
+    const mine = this.limiter.run(() => attempt(address, port, this.opts.timeoutMs, opts));
+    const settled = mine.then(() => undefined);
+    this.inFlight.set(key, settled);
+    const result = await mine;
+    if (this.inFlight.get(key) === settled) this.inFlight.delete(key);
     const route = this.routeTo(address);
     if (route) result.route = route;
     if (result.outcome === 'refused') this.refused.set(key, result);
@@ -286,6 +297,13 @@ export function readRoutes(): RouteEntry[] {
     // No IPv6 routes readable.
   }
   return out;
+}
+
+function isLocal(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  if (ipaddr.parse(address).range() === 'loopback') return true;
+  const own = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
+  return own.includes(address);
 }
 
 function ipToBig(address: string): bigint {
