@@ -56,14 +56,14 @@ describe('cordon probe on loopback', () => {
       ok.stdout,
       new RegExp(`PASS  127\\.0\\.0\\.1:${closed}\\n\\s+blocked: 127\\.0\\.0\\.1:${closed} refused`),
     );
-    assert.match(ok.stdout, /N\/A   resolver configuration\n\s+cannot read .*missing-resolv\.conf: ENOENT/);
+    assert.match(ok.stdout, /N\/A {3}resolver configuration\n\s+cannot read .*missing-resolv\.conf: ENOENT/);
 
     const open = await probe('open.yaml');
     assert.equal(open.code, 1);
     // Suppressed in cordon.yaml: shown, never failing the run.
-    assert.match(open.stdout, /SUPP  127\.0\.0\.1:\d+\n\s+127\.0\.0\.1:\d+ accepted a TCP connection/);
+    assert.match(open.stdout, /SUPP {2}127\.0\.0\.1:\d+\n\s+127\.0\.0\.1:\d+ accepted a TCP connection/);
     // The sandbox's tool call reached the data host too: critical, so even --fail-on critical fails the run.
-    assert.match(open.stdout, /FAIL  internal 127\.0\.0\.1:\d+\n.*the marked request was sent/);
+    assert.match(open.stdout, /FAIL {2}internal 127\.0\.0\.1:\d+\n.*the marked request was sent/);
     assert.equal((await probe('open.yaml', '--fail-on', 'critical')).code, 1);
     assert.equal((await probe('open.yaml', '--skip', 'tool-isolation')).code, 0);
   });
