@@ -1,16 +1,12 @@
 /** What each kind of probe test is for: the metadata findings, SARIF rules and docs share. */
-import type { Remediation, Severity } from '../findings/types.js';
+import type { CheckMeta } from '../checks/types.js';
 import type { TestKind } from './plan.js';
 
-export interface KindMeta {
-  id: string;
-  title: string;
-  severity: Severity;
-  service: string;
-  rationale: string;
-  remediation: Remediation;
-  references: string[];
-}
+/** The part of a check's metadata that findings and SARIF rules use. */
+export type KindMeta = Pick<
+  CheckMeta,
+  'id' | 'title' | 'severity' | 'service' | 'rationale' | 'remediation' | 'references'
+>;
 
 const SEED = 'seed 000 "Validation and Testing", seed 001 "Network Validation Script"';
 

@@ -137,51 +137,15 @@ describe('cordon probe in network namespaces', { skip: skip ?? false }, () => {
     dir = mkdtempSync(path.join(tmpdir(), 'cordon-probe-'));
     writeFileSync(path.join(dir, 'cordon.yaml'), POLICY);
     // A CA the probe trusts through NODE_EXTRA_CA_CERTS, and the AI endpoint's certificate for its name.
-    const ssl = (...a: string[]) => run('openssl', a);
+    const f = (name: string) => path.join(dir, name); // mkdtemp paths have no spaces
+    const ssl = (args: string) => run('openssl', args.split(' '));
     ssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=cordon test CA',
-      '-keyout',
-      path.join(dir, 'ca.key'),
-      '-out',
-      path.join(dir, 'ca.crt'),
+      `req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=cordon-test-CA -keyout ${f('ca.key')} -out ${f('ca.crt')}`,
     );
+    ssl(`req -newkey rsa:2048 -nodes -subj /CN=${NAME} -keyout ${f('ai.key')} -out ${f('ai.csr')}`);
+    writeFileSync(f('ext.cnf'), `subjectAltName=DNS:${NAME}\n`);
     ssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      `/CN=${NAME}`,
-      '-keyout',
-      path.join(dir, 'ai.key'),
-      '-out',
-      path.join(dir, 'ai.csr'),
-    );
-    writeFileSync(path.join(dir, 'ext.cnf'), `subjectAltName=DNS:${NAME}\n`);
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      path.join(dir, 'ai.csr'),
-      '-CA',
-      path.join(dir, 'ca.crt'),
-      '-CAkey',
-      path.join(dir, 'ca.key'),
-      '-CAcreateserial',
-      '-days',
-      '1',
-      '-extfile',
-      path.join(dir, 'ext.cnf'),
-      '-out',
-      path.join(dir, 'ai.crt'),
+      `x509 -req -in ${f('ai.csr')} -CA ${f('ca.crt')} -CAkey ${f('ca.key')} -CAcreateserial -days 1 -extfile ${f('ext.cnf')} -out ${f('ai.crt')}`,
     );
     answers(false);
 

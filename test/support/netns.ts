@@ -22,7 +22,12 @@ export function netnsUnavailable(): string | undefined {
 }
 
 export function run(cmd: string, args: string[], input?: string): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
+  // Piped stderr keeps tool chatter (openssl's progress dots) out of the test log and in the error on failure.
+  return execFileSync(cmd, args, {
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(input !== undefined ? { input } : {}),
+  });
 }
 
 export interface Zone {
