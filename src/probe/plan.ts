@@ -11,19 +11,10 @@ import { decide } from '../policy/evaluate.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { InputError, UsageError } from '../util/errors.js';
 import { serviceNames, type ServiceName } from './names.js';
-import type { ProbeSettings } from './settings.js';
 
-export const TEST_KINDS = [
-  'dns',
-  'ai-reach',
-  'ai-blocked',
-  'public-fallback',
-  'reach',
-  'lateral',
-  'egress',
-  'tool-isolation',
-] as const;
-export type TestKind = (typeof TEST_KINDS)[number];
+import { TEST_KINDS, type ProbeSettings, type TestKind } from './settings.js';
+
+export { TEST_KINDS, type TestKind };
 
 /** One resolver the DNS test asks: the system's (getaddrinfo, as applications do) or one nameserver directly. */
 export interface ResolverRef {

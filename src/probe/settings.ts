@@ -6,6 +6,19 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
+/** The kinds of probe test (`--only`, `--skip`); here so the CLI can list them without loading the probe layer. */
+export const TEST_KINDS = [
+  'dns',
+  'ai-reach',
+  'ai-blocked',
+  'public-fallback',
+  'reach',
+  'lateral',
+  'egress',
+  'tool-isolation',
+] as const;
+export type TestKind = (typeof TEST_KINDS)[number];
+
 const address = z.string().refine((s) => ipaddr.isValid(s), { message: 'not an IPv4 or IPv6 address' });
 const hostName = z
   .string()

@@ -8,6 +8,7 @@ import { Option } from '@commander-js/extra-typings';
 import { SEVERITIES } from '../../findings/types.js';
 import type { AwsInventory } from '../../inventory/aws.js';
 import { resolvePolicy } from '../../policy/resolve.js';
+import { TEST_KINDS } from '../../probe/settings.js';
 import { UsageError } from '../../util/errors.js';
 import { EXIT_USAGE } from '../io.js';
 import { commaList } from '../options.js';
@@ -34,7 +35,7 @@ export const registerProbe: RegisterCommand = (program, io, setExit) => {
     .option('--snapshot <dir>', 'AWS snapshot: DNS answers must be exactly the interface endpoint addresses')
     .option('--region <regions>', 'AWS regions whose service names are probed (comma-separated)', commaList)
     .option('--plan', 'print the test plan and send nothing')
-    .option('--only <kinds>', 'only these test kinds (comma-separated): dns, ai-reach, ai-blocked, …', commaList)
+    .option('--only <kinds>', `only these test kinds (comma-separated): ${TEST_KINDS.join(', ')}`, commaList)
     .option('--skip <kinds>', 'skip these test kinds (comma-separated)', commaList)
     .option(
       '--timeout <ms>',
