@@ -337,10 +337,15 @@ export async function derivePlan(opts: PlanOptions): Promise<ProbePlan> {
     for (const [hostZone, hosts] of Object.entries(settings.hosts)) {
       if (hostZone === zone || policy.zones.get(hostZone)!.kind !== 'network') continue;
       for (const [i, h] of hosts.entries()) {
+        // A port the policy lets this zone use is not a tool-isolation failure; take the first it forbids.
+        const port = h.ports.find(
+          (p) => !decide(policy, { from: zone, to: hostZone, protocol: 'tcp', port: p }).allowed,
+        );
+        if (port === undefined) continue;
         internal++;
         toolTest(
-          `internal ${h.address}:${h.ports[0]}`,
-          `http://${bracket(h.address)}:${h.ports[0]}/`,
+          `internal ${h.address}:${port}`,
+          `http://${bracket(h.address)}:${port}/`,
           `a tool call must not reach zone ${hostZone}`,
           ['probe', 'hosts', hostZone, i],
         );

@@ -61,6 +61,31 @@ describe('probe plan', () => {
     assert.ok(tools.includes('http://10.0.3.10:6333/'));
   });
 
+  it('plans egress to listed internet hosts, and leaves ports the policy allows out of tool isolation', async () => {
+    const p = parsePolicy(
+      'p.yaml',
+      `version: 1
+zones:
+  sandbox: {}
+  data: {}
+  internet: { kind: internet }
+rules:
+  - { id: R1, name: results store, from: sandbox, to: data, action: allow, protocol: tcp, ports: 9000, justification: results }
+probe:
+  hosts:
+    internet: [{ address: 203.0.113.7, ports: [443] }]
+    data: [{ address: 192.0.2.9, ports: [9000, 5432] }]
+`,
+    );
+    const plan = await derivePlan({ policy: p, policySource: 'p.yaml', zone: 'sandbox', skip: ['dns'] });
+    const of = (kind: string) => plan.tests.filter((t) => t.kind === kind && !t.unassessed).map((t) => t.target);
+    assert.deepEqual(of('egress'), ['203.0.113.7:443']);
+    assert.deepEqual(of('reach'), ['192.0.2.9:9000']);
+    assert.deepEqual(of('lateral'), ['192.0.2.9:5432']);
+    assert.ok(of('tool-isolation').includes('internal 192.0.2.9:5432'));
+    assert.ok(!of('tool-isolation').includes('internal 192.0.2.9:9000'));
+  });
+
   it('selects kinds with only and skip, and rejects unknown kinds and zones', async () => {
     const only = await derivePlan({ policy, policySource: 'p', zone: 'inference', only: ['lateral', 'reach'] });
     assert.deepEqual([...new Set(only.tests.map((t) => t.kind))].sort(), ['lateral', 'reach']);
