@@ -4,6 +4,7 @@
  */
 import { createColors } from 'picocolors';
 import type { Status } from '../findings/types.js';
+import type { Format } from '../reporters/index.js';
 import { renderJunit } from '../reporters/junit.js';
 import { renderMarkdown } from '../reporters/markdown.js';
 import { renderSarif } from '../reporters/sarif.js';
@@ -11,9 +12,6 @@ import { summarise, TOOL, type ScanReport } from '../scan.js';
 import { KINDS } from './kinds.js';
 import { TEST_KINDS, type ProbePlan } from './plan.js';
 import type { ProbeResult } from './run.js';
-
-export const PROBE_FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown'] as const;
-export type ProbeFormat = (typeof PROBE_FORMATS)[number];
 
 export function renderPlanText(plan: ProbePlan): string {
   const out = [
@@ -106,7 +104,7 @@ export function renderProbeJson(result: ProbeResult): string {
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-export function renderProbe(format: ProbeFormat, result: ProbeResult, opts: { color: boolean }): string {
+export function renderProbe(format: Format, result: ProbeResult, opts: { color: boolean }): string {
   switch (format) {
     case 'table':
       return renderProbeTable(result, opts);

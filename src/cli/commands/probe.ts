@@ -9,13 +9,12 @@ import { SEVERITIES } from '../../findings/types.js';
 import type { AwsInventory } from '../../inventory/aws.js';
 import { resolvePolicy } from '../../policy/resolve.js';
 import { TEST_KINDS } from '../../probe/settings.js';
+import { FORMATS } from '../../reporters/index.js';
 import { UsageError } from '../../util/errors.js';
 import { EXIT_USAGE } from '../io.js';
 import { commaList } from '../options.js';
 import { exitCodeFor } from './scan.js';
 import type { RegisterCommand } from './index.js';
-
-const FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown'] as const;
 
 function positiveInt(flag: string) {
   return (v: string) => {
