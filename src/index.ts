@@ -51,5 +51,8 @@ export {
 } from './findings/types.js';
 export { renderReport, FORMATS, type Format } from './reporters/index.js';
 export { toSarif } from './reporters/sarif.js';
+export { derivePlan, TEST_KINDS, type PlannedTest, type ProbePlan, type TestKind } from './probe/plan.js';
+export { runProbe, type ProbeResult } from './probe/run.js';
+export { renderPlanText, renderProbe } from './probe/report.js';
 export { InputError, UsageError } from './util/errors.js';
 export { main } from './cli/main.js';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { hostBitsSet, isCidr } from '../util/cidr.js';
 import { flowSettingsSchema } from '../flows/settings.js';
+import { probeSettingsSchema } from '../probe/settings.js';
 
 export const BUILTIN_ZONES = [
   'application',
@@ -122,6 +123,8 @@ export const policySchema = z.strictObject({
   suppressions: z.array(suppressionSchema).default([]),
   aws: awsSettingsSchema.prefault({}),
   flows: flowSettingsSchema.prefault({}),
+  /** `cordon probe`: names, hosts per zone, canaries and bounds (docs/probe.md). */
+  probe: probeSettingsSchema.prefault({}),
 });
 
 export type PolicyDocument = z.output<typeof policySchema>;
