@@ -112,6 +112,9 @@ export async function scanAwsSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const root = (await isDirectory(path.resolve(opts.cwd, opts.snapshot))) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
   const checks = selectChecks(opts.checks, opts.skipChecks);
+  // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
+  for (const byDataset of loaded.inventory.partial.values())
+    for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
   let findings = runAwsChecks(loaded.inventory, opts.policy, checks).map((f) =>
     f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f,
   );

@@ -26,9 +26,20 @@ export class LineIndex {
   }
 }
 
+/** A key that occurs twice in one object: JSON.parse (and so most tools) silently keep the last value. */
+export interface DuplicateKey {
+  /** Pointer of the object holding the key. */
+  object: string;
+  key: string;
+  /** Where the later occurrence is (its value is the one kept). */
+  position: SourcePosition;
+  firstLine: number;
+}
+
 export interface LocatedJson {
   file: string;
   value: unknown;
+  duplicates: DuplicateKey[];
   /** Position of the value at a JSON pointer; falls back to the nearest existing ancestor. */
   locate(pointer: string): SourcePosition;
 }
@@ -44,9 +55,19 @@ export function parseLocatedJson(file: string, text: string): LocatedJson {
     const what = first ? describeParseError(first.error) : 'empty document';
     throw new InputError(file, `invalid JSON: ${what}`, pos);
   }
+  const duplicates: DuplicateKey[] = [];
+  const value = nodeValue(root, [], (object, key, first, again) =>
+    duplicates.push({
+      object: toPointer(object),
+      key,
+      position: { ...lines.position(again.offset), pointer: toPointer([...object, key]) },
+      firstLine: lines.position(first.offset).line,
+    }),
+  );
   return {
     file,
-    value: nodeValue(root),
+    value,
+    duplicates,
     locate(pointer: string): SourcePosition {
       const segments = parsePointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
       for (let n = segments.length; n >= 0; n--) {
@@ -68,26 +89,33 @@ function describeParseError(code: number): string {
   return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-/** Builds the plain value from the tree, like JSON.parse. */
-function nodeValue(node: Node): unknown {
+type OnDuplicate = (object: (string | number)[], key: string, first: Node, again: Node) => void;
+
+/** Builds the plain value from the tree, like JSON.parse (the last of duplicate keys wins), reporting duplicates. */
+function nodeValue(node: Node, at: (string | number)[], onDuplicate: OnDuplicate): unknown {
   switch (node.type) {
     case 'object': {
       const out: Record<string, unknown> = {};
+      const seen = new Map<string, Node>();
       for (const prop of node.children ?? []) {
         const [k, v] = prop.children ?? [];
+        if (!k || !v) continue;
+        const key = String(k.value);
+        const first = seen.get(key);
+        if (first) onDuplicate(at, key, first, prop);
+        else seen.set(key, prop);
         // defineProperty, not assignment: a "__proto__" key stays data instead of replacing the prototype.
-        if (k && v)
-          Object.defineProperty(out, String(k.value), {
-            value: nodeValue(v),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
+        Object.defineProperty(out, key, {
+          value: nodeValue(v, [...at, key], onDuplicate),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }
     case 'array':
-      return (node.children ?? []).map(nodeValue);
+      return (node.children ?? []).map((c, i) => nodeValue(c, [...at, i], onDuplicate));
     default:
       return node.value as unknown;
   }

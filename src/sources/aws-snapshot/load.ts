@@ -5,7 +5,8 @@
  * ({"cordonSnapshot": 1, "provider": "aws", "account": …, "region": …}) that covers its directory and those below.
  * A bad file or item gives a located error and is skipped; everything else is still read.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { Origin } from '../../findings/types.js';
@@ -16,14 +17,15 @@ import {
   type AwsDataset,
   type AwsInventory,
   type AwsIpPermission,
+  type SkippedItem,
   type AwsSageMakerResource,
   type SageMakerKind,
   type RouteTargetType,
   type Scoped,
 } from '../../inventory/aws.js';
-import { InputError } from '../../util/errors.js';
+import { InputError, type SourcePosition } from '../../util/errors.js';
 import { toPointer } from '../../util/json-pointer.js';
-import { parseLocatedJson, type LocatedJson } from '../../util/located-json.js';
+import { parseLocatedJson, type DuplicateKey, type LocatedJson } from '../../util/located-json.js';
 import { parseArn, parseServiceName, regionOfAvailabilityZone } from './names.js';
 import * as S from './shapes.js';
 
@@ -42,7 +44,31 @@ export interface SnapshotResult {
   files: { file: string; recognisedAs: string[] }[];
 }
 
-type ListKey = Exclude<keyof AwsInventory, 'organization' | 'datasets' | 'unavailable'>;
+type ListKey = Exclude<keyof AwsInventory, 'organization' | 'datasets' | 'unavailable' | 'partial' | 'scopeOrigins'>;
+
+/** The file-system calls the reader makes; tests inject failures that root cannot produce with chmod. */
+export interface SnapshotFs {
+  readdir(dir: string): Promise<Dirent[]>;
+  readFile(file: string): Promise<string>;
+  stat(p: string): Promise<Stats>;
+  realpath(p: string): Promise<string>;
+}
+
+export interface SnapshotOptions {
+  fs?: SnapshotFs;
+  /** Unrecognised files reported one by one; the rest are counted in one more error. */
+  unrecognisedListed?: number;
+}
+
+const NODE_FS: SnapshotFs = {
+  readdir: (dir) => readdir(dir, { withFileTypes: true }),
+  readFile: (file) => readFile(file, 'utf8'),
+  stat: (p) => stat(p),
+  realpath: (p) => realpath(p),
+};
+
+/** Enough unrecognised files to see the pattern; thousands of lines would bury everything else. */
+const UNRECOGNISED_LISTED = 20;
 
 interface Hint {
   account?: string;
@@ -66,6 +92,14 @@ interface Manifest {
   unavailable: { dataset: string; reason: string; action?: string }[];
 }
 
+/** A data set that is incomplete somewhere: a skipped item or a list cut short, with what its scope may be. */
+interface Taint {
+  dataset: AwsDataset;
+  dir: string;
+  hint: Hint;
+  skipped: SkippedItem;
+}
+
 interface State {
   root: string;
   drafts: Draft[];
@@ -76,79 +110,136 @@ interface State {
   lbAttributes: Map<string, { idle: number | undefined; dir: string }>;
   /** Data sets seen through documents that add no inventory item of their own (load balancer attributes). */
   markers: { dataset: AwsDataset; hint: Hint; dir: string }[];
+  taints: Taint[];
+  unrecognised: { listed: number; more: number; limit: number };
   result: SnapshotResult;
 }
 
-export async function loadAwsSnapshot(root: string): Promise<SnapshotResult> {
-  const result: SnapshotResult = { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] };
-  const state: State = {
+function newState(root: string, opts: SnapshotOptions): State {
+  return {
     root,
     drafts: [],
     emptyDatasets: [],
     manifests: new Map(),
     lbAttributes: new Map(),
     markers: [],
-    result,
+    taints: [],
+    unrecognised: { listed: 0, more: 0, limit: opts.unrecognisedListed ?? UNRECOGNISED_LISTED },
+    result: { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] },
   };
+}
+
+export async function loadAwsSnapshot(root: string, opts: SnapshotOptions = {}): Promise<SnapshotResult> {
+  const fs = opts.fs ?? NODE_FS;
+  const state = newState(root, opts);
+  const result = state.result;
   let files: string[];
   try {
-    files = await listJsonFiles(root);
+    const info = await fs.stat(root);
     // Paths in reports are relative to the snapshot directory (or to the directory of a single file).
-    if ((await stat(root)).isFile()) state.root = path.dirname(root);
+    if (info.isFile()) {
+      state.root = path.dirname(root);
+      files = [root];
+    } else files = await listJsonFiles(state, fs, root);
   } catch (err) {
-    result.errors.push(
-      new InputError(root, `cannot read snapshot: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
-    );
+    result.errors.push(new InputError(root, `cannot read snapshot: ${errnoCode(err)}`));
     return result;
   }
   if (files.length === 0) result.errors.push(new InputError(root, 'no .json files found'));
   for (const file of files) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await fs.readFile(file);
     } catch (err) {
-      result.errors.push(
-        new InputError(rel(state, file), `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
-      );
+      result.errors.push(new InputError(rel(state, file), `cannot read: ${errnoCode(err)}`));
       continue;
     }
     readDocumentFile(state, file, text);
   }
-  resolveScopes(state);
+  finish(state);
   return result;
 }
 
 /** Reads one file's text into the state; exported for tests that feed documents without a directory. */
-export function loadAwsSnapshotFromTexts(files: { name: string; text: string }[]): SnapshotResult {
-  const result: SnapshotResult = { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] };
-  const state: State = {
-    root: '',
-    drafts: [],
-    emptyDatasets: [],
-    manifests: new Map(),
-    lbAttributes: new Map(),
-    markers: [],
-    result,
-  };
+export function loadAwsSnapshotFromTexts(
+  files: { name: string; text: string }[],
+  opts: SnapshotOptions = {},
+): SnapshotResult {
+  const state = newState('', opts);
   for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) readDocumentFile(state, f.name, f.text);
-  resolveScopes(state);
-  return result;
+  finish(state);
+  return state.result;
 }
 
-async function listJsonFiles(root: string): Promise<string[]> {
-  const info = await stat(root);
-  if (info.isFile()) return [root];
+function finish(state: State): void {
+  const u = state.unrecognised;
+  if (u.more > 0)
+    state.result.errors.push(
+      new InputError(
+        state.root || '.',
+        `and ${u.more} more unrecognised file${u.more === 1 ? '' : 's'} (the first ${u.listed} are listed above)`,
+      ),
+    );
+  resolveScopes(state);
+}
+
+function errnoCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? String(err);
+}
+
+/**
+ * The .json files under root, sorted. A folder that cannot be read is a located error and the walk goes on.
+ * Symbolic links: a link to a file is read (with a warning naming the target, since the data lives outside the
+ * snapshot's own tree and may be shared with other scopes); a link to a folder is not followed (with a warning),
+ * since it can loop or make the same data count twice; a broken link is an error.
+ */
+async function listJsonFiles(state: State, fs: SnapshotFs, root: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(dir);
+    } catch (err) {
+      // The root itself failing is "cannot read snapshot"; a folder below it is skipped and named.
+      if (dir === root) throw err;
+      state.result.errors.push(new InputError(rel(state, dir), `cannot read folder: ${errnoCode(err)}; skipped`));
+      return;
+    }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) await walk(full);
-      else if (e.isFile() && e.name.toLowerCase().endsWith('.json')) out.push(full);
+      else if (e.isFile() && isJsonName(e.name)) out.push(full);
+      else if (e.isSymbolicLink()) await symlinkEntry(state, fs, full, out);
     }
   };
   await walk(root);
   return out;
+}
+
+function isJsonName(name: string): boolean {
+  return name.toLowerCase().endsWith('.json');
+}
+
+async function symlinkEntry(state: State, fs: SnapshotFs, full: string, out: string[]): Promise<void> {
+  let target: string;
+  let info: Stats;
+  try {
+    target = await fs.realpath(full);
+    info = await fs.stat(full);
+  } catch (err) {
+    if (isJsonName(full))
+      state.result.errors.push(new InputError(rel(state, full), `broken symbolic link: ${errnoCode(err)}; skipped`));
+    return;
+  }
+  if (info.isDirectory()) {
+    state.result.warnings.push({
+      file: rel(state, full),
+      message: `symbolic link to the folder ${target}: not followed; copy the files in to scan them`,
+    });
+  } else if (info.isFile() && isJsonName(full)) {
+    state.result.warnings.push({ file: rel(state, full), message: `symbolic link to ${target}: read` });
+    out.push(full);
+  }
 }
 
 function rel(state: State, file: string): string {
@@ -173,24 +264,50 @@ function readDocumentFile(state: State, absFile: string, text: string): void {
     Array.isArray(doc.value) && doc.value.every((d) => d !== null && typeof d === 'object' && !Array.isArray(d))
       ? doc.value.map((d, i) => [d, `/${i}`])
       : [[doc.value, '']];
+  const consumed = new Set<DuplicateKey>();
   for (const [value, base] of docs) {
-    const kind = recognise(state, doc, dir, value, base);
+    const kind = recognise(state, doc, dir, value, base, consumed);
     if (kind) recognised.push(kind);
   }
+  // Duplicates no item claimed (in parts of a document cordon does not read): the data read is unambiguous.
+  for (const d of doc.duplicates)
+    if (!consumed.has(d))
+      state.result.warnings.push({
+        file,
+        message: `duplicate key ${JSON.stringify(d.key)} in ${d.object || 'the document'} (first at line ${d.firstLine}); the last value is used`,
+        ...(d.position.line !== undefined ? { line: d.position.line } : {}),
+      });
   state.result.files.push({ file, recognisedAs: recognised });
 }
 
+/** One "not a recognised output" error per file up to a limit, then a count (10,000 stray files, 1 line). */
+function unrecognised(state: State, error: InputError): void {
+  const u = state.unrecognised;
+  if (u.listed < u.limit) {
+    u.listed++;
+    state.result.errors.push(error);
+  } else u.more++;
+}
+
 /** Dispatches one document by its content. Returns what it was, or undefined after recording an error. */
-function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, base: string): string | undefined {
+function recognise(
+  state: State,
+  doc: LocatedJson,
+  dir: string,
+  value: unknown,
+  base: string,
+  consumed: Set<DuplicateKey>,
+): string | undefined {
   const file = doc.file;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    state.result.errors.push(
+    unrecognised(
+      state,
       new InputError(file, 'not a recognised AWS CLI output: expected a JSON object', doc.locate(base)),
     );
     return undefined;
   }
   const v = value as Record<string, unknown>;
-  const ctx: ItemContext = { state, doc, dir, base };
+  const ctx: ItemContext = { state, doc, dir, base, consumed };
   if ('cordonSnapshot' in v) return readManifest(ctx, v);
   if (typeof v.NextToken === 'string') {
     state.result.warnings.push({
@@ -203,18 +320,18 @@ function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, 
   // list (of ids) that would otherwise pass for describe-security-groups.
   const sm = SAGEMAKER_DETAIL.find((d) => d.test(v));
   if (sm) {
-    const item = parseItem(ctx, sm.shape, v, base);
+    const item = parseItem(ctx, sm.shape, v, base, SAGEMAKER_DATASET[sm.kind]);
     if (item) addSageMaker(ctx, sm.kind, sm.normalise(item as never), base, true);
     return sm.command;
   }
   for (const r of LIST_RECOGNISERS) {
     if (Array.isArray(v[r.key])) {
-      readList(ctx, r, v[r.key] as unknown[]);
+      readList(ctx, r, v[r.key] as unknown[], typeof v.NextToken === 'string');
       return r.key;
     }
   }
   if (typeof v.VpcId === 'string' && ('EnableDnsSupport' in v || 'EnableDnsHostnames' in v)) {
-    const item = parseItem(ctx, S.vpcAttributeShape, v, base);
+    const item = parseItem(ctx, S.vpcAttributeShape, v, base, 'ec2:vpc-attributes');
     if (item) {
       addDraft(
         ctx,
@@ -232,12 +349,12 @@ function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, 
     return 'describe-vpc-attribute';
   }
   if (typeof v.jobArn === 'string') {
-    const item = parseItem(ctx, S.customizationJobShape, v, base);
+    const item = parseItem(ctx, S.customizationJobShape, v, base, 'bedrock:customization-job-details');
     if (item) addJob(ctx, item, base, true);
     return 'get-model-customization-job';
   }
   if (v.Policy !== null && typeof v.Policy === 'object' && 'PolicySummary' in v.Policy) {
-    const item = parseItem(ctx, S.describePolicyShape, v, base);
+    const item = parseItem(ctx, S.describePolicyShape, v, base, 'organizations:scps');
     if (item) {
       const summary = item.Policy.PolicySummary;
       if (summary.Type !== undefined && summary.Type !== 'SERVICE_CONTROL_POLICY') {
@@ -260,7 +377,7 @@ function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, 
     return 'describe-policy';
   }
   if (typeof v.LoadBalancerArn === 'string' && Array.isArray(v.Attributes)) {
-    const item = parseItem(ctx, S.loadBalancerAttributesShape, v, base);
+    const item = parseItem(ctx, S.loadBalancerAttributesShape, v, base, 'elbv2:load-balancer-attributes');
     if (item) {
       const idle = item.Attributes.find((a) => a.Key === 'idle_timeout.timeout_seconds');
       state.lbAttributes.set(item.LoadBalancerArn, { idle: idle ? Number(idle.Value) : undefined, dir });
@@ -270,7 +387,7 @@ function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, 
     return 'describe-load-balancer-attributes';
   }
   if (v.Organization !== null && typeof v.Organization === 'object') {
-    const item = parseItem(ctx, S.organizationShape, v, base);
+    const item = parseItem(ctx, S.organizationShape, v, base, 'organizations:organization');
     if (item) {
       state.result.inventory.organization = {
         id: item.Organization.Id,
@@ -282,7 +399,8 @@ function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, 
     return 'describe-organization';
   }
   const keys = Object.keys(v).slice(0, 6).join(', ');
-  state.result.errors.push(
+  unrecognised(
+    state,
     new InputError(
       file,
       `not a recognised AWS CLI output (top-level keys: ${keys || 'none'}); see docs/snapshots.md for the commands cordon reads`,
@@ -297,6 +415,8 @@ interface ItemContext {
   doc: LocatedJson;
   dir: string;
   base: string;
+  /** Duplicate keys already reported as making an item (or list) unreadable. */
+  consumed: Set<DuplicateKey>;
 }
 
 interface ListRecogniser {
@@ -305,23 +425,119 @@ interface ListRecogniser {
   read(ctx: ItemContext, raw: unknown, pointer: string): void;
 }
 
+/**
+ * Validates one item. A bad item is a located error and is skipped, and its data set is marked incomplete for the
+ * item's scope (`dataset`; undefined for the manifest, which is no data set): checks needing it are then not
+ * assessed there instead of being judged on the items that happened to be readable.
+ */
 function parseItem<T extends z.ZodType>(
   ctx: ItemContext,
   shape: T,
   raw: unknown,
   pointer: string,
+  dataset: AwsDataset | undefined,
 ): z.output<T> | undefined {
+  // Two values for one key are ambiguous (JSON.parse keeps the last, other tools may not): the item is unreadable.
+  const dups = ctx.doc.duplicates.filter((d) => d.object === pointer || d.object.startsWith(pointer + '/'));
+  if (dups.length > 0) {
+    for (const d of dups) ctx.consumed.add(d);
+    const d = dups[0]!;
+    const what = `duplicate key ${JSON.stringify(d.key)} (first at line ${d.firstLine}): the item is ambiguous`;
+    ctx.state.result.errors.push(new InputError(ctx.doc.file, `${what}; item skipped`, d.position));
+    if (dataset) taint(ctx, dataset, raw, d.position, what);
+    return undefined;
+  }
   const r = shape.safeParse(raw);
   if (r.success) return r.data;
-  for (const issue of r.error.issues.slice(0, 3)) {
+  r.error.issues.slice(0, 3).forEach((issue, i) => {
     const p = pointer + toPointer(issue.path.map((s) => (typeof s === 'symbol' ? String(s) : s)));
-    const what =
-      issue.code === 'invalid_type' && issue.input === undefined
-        ? `missing required field ${String(issue.path[issue.path.length - 1])}`
-        : issue.message;
-    ctx.state.result.errors.push(new InputError(ctx.doc.file, `${what}; item skipped`, ctx.doc.locate(p)));
-  }
+    const what = describeIssue(issue, raw);
+    const at = ctx.doc.locate(p);
+    ctx.state.result.errors.push(new InputError(ctx.doc.file, `${what}; item skipped`, at));
+    if (i === 0 && dataset) taint(ctx, dataset, raw, at, what);
+  });
   return undefined;
+}
+
+/** Says what is wrong with a value in words a person fixing the file can act on. */
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const found = valueAt(raw, issue.path);
+  const field = String(issue.path[issue.path.length - 1] ?? '');
+  if (!found.present) return `missing required field ${field}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${withArticle(issue.expected)}, got ${describeValue(found.value)}`;
+    case 'invalid_value':
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(found.value)}`;
+    default:
+      return `${issue.message}, got ${describeValue(found.value)}`;
+  }
+}
+
+function valueAt(raw: unknown, at: readonly PropertyKey[]): { present: boolean; value?: unknown } {
+  let cur = raw;
+  for (const seg of at) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, seg))
+      return { present: false };
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return { present: true, value: cur };
+}
+
+function withArticle(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v);
+  return `${withArticle(typeof v)} (${text.length > 40 ? `${text.slice(0, 37)}...` : text})`;
+}
+
+/** Marks `dataset` incomplete wherever this item's data would have gone; the scope is resolved with the rest. */
+function taint(ctx: ItemContext, dataset: AwsDataset, raw: unknown, at: SourcePosition, reason: string): void {
+  ctx.state.taints.push({
+    dataset,
+    dir: ctx.dir,
+    hint: looseHint(raw),
+    skipped: {
+      file: ctx.doc.file,
+      ...(at.line !== undefined ? { line: at.line } : {}),
+      ...(at.column !== undefined ? { column: at.column } : {}),
+      pointer: at.pointer ?? '',
+      reason,
+    },
+  });
+}
+
+/**
+ * What an unreadable item still says about its scope, read leniently: the fields the readers take hints from
+ * (owner ids, ARNs, availability zones, service names, VPC and subnet ids), whichever have a usable value.
+ */
+function looseHint(raw: unknown): Hint {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const v = raw as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+  const arn = Object.entries(v)
+    .filter(([k]) => /arn$/i.test(k))
+    .map(([, x]) => parseArn(str(x)))
+    .find((a) => a !== undefined);
+  const owner = str(v.OwnerId);
+  const account =
+    owner && /^\d{12}$/.test(owner) ? owner : arn && /^\d{12}$/.test(arn.account) ? arn.account : undefined;
+  const service = str(v.ServiceName);
+  const region =
+    regionOfAvailabilityZone(str(v.AvailabilityZone)) ||
+    (arn?.region ? arn.region : undefined) ||
+    (service ? parseServiceName(service).region : undefined);
+  return {
+    ...(account ? { account } : {}),
+    ...(region ? { region } : {}),
+    ...(str(v.VpcId) ? { vpcId: str(v.VpcId) } : {}),
+    ...(str(v.SubnetId) ? { subnetId: str(v.SubnetId) } : {}),
+  };
 }
 
 function originOf(doc: LocatedJson, pointer: string): Origin {
@@ -356,9 +572,27 @@ function addDraft(
   });
 }
 
-function readList(ctx: ItemContext, r: ListRecogniser, items: unknown[]): void {
-  if (items.length === 0) ctx.state.emptyDatasets.push({ dir: ctx.dir, dataset: r.dataset, file: ctx.doc.file });
-  items.forEach((raw, i) => r.read(ctx, raw, `${ctx.base}/${r.key}/${i}`));
+function readList(ctx: ItemContext, r: ListRecogniser, items: unknown[], paginated: boolean): void {
+  const { doc, base } = ctx;
+  // Two lists under one key: JSON keeps the last, and the first one's items would vanish unseen.
+  const dup = doc.duplicates.find((d) => d.object === base && d.key === r.key);
+  if (dup) {
+    ctx.consumed.add(dup);
+    const what = `duplicate key ${JSON.stringify(r.key)} (first at line ${dup.firstLine}): only the last list is read`;
+    ctx.state.result.errors.push(new InputError(doc.file, what, dup.position));
+    taint(ctx, r.dataset, undefined, dup.position, what);
+  }
+  // One page of a longer list: the items on the other pages are missing as surely as skipped ones.
+  if (paginated)
+    taint(
+      ctx,
+      r.dataset,
+      undefined,
+      doc.locate(`${base}/NextToken`),
+      'output has a NextToken: the rest of the list is missing',
+    );
+  if (items.length === 0) ctx.state.emptyDatasets.push({ dir: ctx.dir, dataset: r.dataset, file: doc.file });
+  items.forEach((raw, i) => r.read(ctx, raw, `${base}/${r.key}/${i}`));
 }
 
 function ownerHint(owner: string | undefined): Hint {
@@ -412,7 +646,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'Vpcs',
     dataset: 'ec2:vpcs',
     read(ctx, raw, p) {
-      const v = parseItem(ctx, S.vpcShape, raw, p);
+      const v = parseItem(ctx, S.vpcShape, raw, p, 'ec2:vpcs');
       if (!v) return;
       const assoc = (v.CidrBlockAssociationSet ?? [])
         .filter((a) => !a.CidrBlockState?.State || a.CidrBlockState.State === 'associated')
@@ -438,7 +672,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'Subnets',
     dataset: 'ec2:subnets',
     read(ctx, raw, p) {
-      const s = parseItem(ctx, S.subnetShape, raw, p);
+      const s = parseItem(ctx, S.subnetShape, raw, p, 'ec2:subnets');
       if (!s) return;
       const arn = parseArn(s.SubnetArn);
       addDraft(
@@ -467,7 +701,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'RouteTables',
     dataset: 'ec2:route-tables',
     read(ctx, raw, p) {
-      const t = parseItem(ctx, S.routeTableShape, raw, p);
+      const t = parseItem(ctx, S.routeTableShape, raw, p, 'ec2:route-tables');
       if (!t) return;
       addDraft(
         ctx,
@@ -495,7 +729,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'InternetGateways',
     dataset: 'ec2:internet-gateways',
     read(ctx, raw, p) {
-      const g = parseItem(ctx, S.internetGatewayShape, raw, p);
+      const g = parseItem(ctx, S.internetGatewayShape, raw, p, 'ec2:internet-gateways');
       if (!g) return;
       const vpcIds = g.Attachments.filter((a) => !a.State || ['attached', 'available'].includes(a.State)).map(
         (a) => a.VpcId,
@@ -514,7 +748,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'NatGateways',
     dataset: 'ec2:nat-gateways',
     read(ctx, raw, p) {
-      const n = parseItem(ctx, S.natGatewayShape, raw, p);
+      const n = parseItem(ctx, S.natGatewayShape, raw, p, 'ec2:nat-gateways');
       if (!n) return;
       addDraft(
         ctx,
@@ -536,7 +770,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'SecurityGroups',
     dataset: 'ec2:security-groups',
     read(ctx, raw, p) {
-      const g = parseItem(ctx, S.securityGroupShape, raw, p);
+      const g = parseItem(ctx, S.securityGroupShape, raw, p, 'ec2:security-groups');
       if (!g) return;
       addDraft(
         ctx,
@@ -559,7 +793,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'NetworkAcls',
     dataset: 'ec2:network-acls',
     read(ctx, raw, p) {
-      const a = parseItem(ctx, S.networkAclShape, raw, p);
+      const a = parseItem(ctx, S.networkAclShape, raw, p, 'ec2:network-acls');
       if (!a) return;
       addDraft(
         ctx,
@@ -589,7 +823,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'VpcEndpoints',
     dataset: 'ec2:vpc-endpoints',
     read(ctx, raw, p) {
-      const e = parseItem(ctx, S.vpcEndpointShape, raw, p);
+      const e = parseItem(ctx, S.vpcEndpointShape, raw, p, 'ec2:vpc-endpoints');
       if (!e) return;
       const svc = parseServiceName(e.ServiceName);
       let policy: unknown;
@@ -630,7 +864,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'NetworkInterfaces',
     dataset: 'ec2:network-interfaces',
     read(ctx, raw, p) {
-      const n = parseItem(ctx, S.networkInterfaceShape, raw, p);
+      const n = parseItem(ctx, S.networkInterfaceShape, raw, p, 'ec2:network-interfaces');
       if (!n) return;
       const ips = [
         ...new Set([
@@ -666,7 +900,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'modelCustomizationJobSummaries',
     dataset: 'bedrock:customization-jobs',
     read(ctx, raw, p) {
-      const j = parseItem(ctx, S.customizationJobSummaryShape, raw, p);
+      const j = parseItem(ctx, S.customizationJobSummaryShape, raw, p, 'bedrock:customization-jobs');
       if (j) addJob(ctx, j, p, false);
     },
   },
@@ -674,7 +908,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'agentSummaries',
     dataset: 'bedrock:agents',
     read(ctx, raw, p) {
-      const a = parseItem(ctx, S.agentSummaryShape, raw, p);
+      const a = parseItem(ctx, S.agentSummaryShape, raw, p, 'bedrock:agents');
       if (!a) return;
       addDraft(
         ctx,
@@ -739,7 +973,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key,
     dataset: SAGEMAKER_DATASET[kind],
     read(ctx, raw, p) {
-      const item = parseItem(ctx, shape, raw, p);
+      const item = parseItem(ctx, shape, raw, p, SAGEMAKER_DATASET[kind]);
       if (item) addSageMaker(ctx, kind, { ...normalise(item as never), subnetIds: [], securityGroupIds: [] }, p, false);
     },
   })),
@@ -747,7 +981,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'LoadBalancers',
     dataset: 'elbv2:load-balancers',
     read(ctx, raw, p) {
-      const lb = parseItem(ctx, S.loadBalancerShape, raw, p);
+      const lb = parseItem(ctx, S.loadBalancerShape, raw, p, 'elbv2:load-balancers');
       if (!lb) return;
       const arn = parseArn(lb.LoadBalancerArn);
       addDraft(
@@ -776,7 +1010,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'Policies',
     dataset: 'organizations:scps',
     read(ctx, raw, p) {
-      const s = parseItem(ctx, S.policySummaryShape, raw, p);
+      const s = parseItem(ctx, S.policySummaryShape, raw, p, 'organizations:scps');
       if (!s) return;
       if (s.Type !== undefined && s.Type !== 'SERVICE_CONTROL_POLICY') return;
       addScp(ctx, s, p, undefined, undefined);
@@ -956,8 +1190,17 @@ function addScp(
 }
 
 function readManifest(ctx: ItemContext, v: Record<string, unknown>): string | undefined {
-  const m = parseItem(ctx, S.manifestShape, v, ctx.base);
+  const m = parseItem(ctx, S.manifestShape, v, ctx.base, undefined);
   if (!m) return undefined;
+  const before = ctx.state.manifests.get(ctx.dir);
+  if (before) {
+    // The first (in name order) stays: which one the user meant cannot be told, so both are named.
+    const same = before.account === m.account && before.region === m.region;
+    const message = `a second manifest for ${ctx.dir === '.' ? 'the snapshot folder' : `folder ${ctx.dir}`}${same ? '' : ` (${m.account}/${m.region})`}: ${before.file} (${before.account}/${before.region}) is used and this one ignored`;
+    if (same) ctx.state.result.warnings.push({ file: ctx.doc.file, message, line: 1 });
+    else ctx.state.result.errors.push(new InputError(ctx.doc.file, message, ctx.doc.locate(ctx.base)));
+    return 'cordon manifest';
+  }
   ctx.state.manifests.set(ctx.dir, {
     file: ctx.doc.file,
     account: m.account,
@@ -995,6 +1238,86 @@ function readManifest(ctx: ItemContext, v: Record<string, unknown>): string | un
   return 'cordon manifest';
 }
 
+/**
+ * Gives each incomplete data set the scope(s) its missing items belong to, like items are placed (manifest, own
+ * hints, linked resources, the folder's single scope). When that cannot be told, every scope the folder could hold
+ * is marked (every scope of the snapshot when the folder has none of its own): a wrong "not assessed" can be
+ * fixed with a manifest, a wrong pass cannot be noticed.
+ */
+function resolveTaints(
+  state: State,
+  vpcOf: (h: Hint) => string | undefined,
+  vpcScope: Map<string, Hint>,
+  dirScopes: Map<string, Set<string>>,
+): void {
+  const inv = state.result.inventory;
+  const allScopes = () => [
+    ...new Set([
+      ...[...inv.datasets.keys()].filter((k) => k !== '*'),
+      ...[...state.manifests.values()].filter((m) => m.region !== 'global').map(scopeKey),
+    ]),
+  ];
+  for (const t of state.taints) {
+    let keys: string[];
+    if (AWS_DATASETS[t.dataset].level === 'organization') keys = ['*'];
+    else {
+      const m = manifestFor(state, t.dir);
+      const vpcId = vpcOf(t.hint);
+      const linked = vpcId ? vpcScope.get(vpcId) : undefined;
+      const account = m?.account ?? t.hint.account ?? linked?.account;
+      const region = m?.region ?? t.hint.region ?? linked?.region;
+      if (account && region) keys = [`${account}/${region}`];
+      else {
+        const fits = (k: string) => {
+          const [a, r] = k.split('/');
+          return (!account || a === account) && (!region || r === region);
+        };
+        const inDir = [...(dirScopes.get(t.dir) ?? [])].filter(fits);
+        keys = inDir.length > 0 ? inDir : allScopes().filter(fits);
+        if (keys.length === 0) keys = [`${account ?? 'unknown'}/${region ?? 'unknown'}`];
+      }
+    }
+    for (const key of keys) {
+      const byDataset = inv.partial.get(key) ?? new Map<AwsDataset, SkippedItem[]>();
+      byDataset.set(t.dataset, [...(byDataset.get(t.dataset) ?? []), t.skipped]);
+      inv.partial.set(key, byDataset);
+      // A scope whose only data was unreadable still gets its checks, as not assessed.
+      if (key !== '*' && !inv.datasets.has(key)) inv.datasets.set(key, new Set());
+    }
+  }
+}
+
+/**
+ * A manifest that disagrees with the data it covers. A region from an availability zone or an ARN cannot differ
+ * from the manifest's: an error. An account can (a shared VPC's subnets carry their owner's account): a warning.
+ * The manifest still decides; one message per file.
+ */
+function checkAgainstManifest(state: State, m: Manifest, d: Draft, seen: Set<string>): void {
+  if (AWS_DATASETS[d.dataset].level === 'organization' || d.value.origin.kind !== 'file') return;
+  const o = d.value.origin;
+  if (seen.has(o.file)) return;
+  // Endpoint service names may name another region (cross-region PrivateLink), so they are no contradiction.
+  const region = d.list === 'vpcEndpoints' ? undefined : d.hint.region;
+  const at = { line: o.line, column: o.column, pointer: o.pointer };
+  if (region && region !== m.region) {
+    seen.add(o.file);
+    state.result.errors.push(
+      new InputError(
+        o.file,
+        `this data is in region ${region} but ${m.file} says ${m.region}; the manifest's region is used (a file in the wrong folder?)`,
+        at,
+      ),
+    );
+  } else if (d.hint.account && d.hint.account !== m.account) {
+    seen.add(o.file);
+    state.result.warnings.push({
+      file: o.file,
+      message: `this data names account ${d.hint.account} but ${m.file} says ${m.account}; the manifest's account is used (expected for resources shared from another account)`,
+      ...(o.line !== undefined ? { line: o.line } : {}),
+    });
+  }
+}
+
 function markDataset(state: State, key: string, dataset: AwsDataset): void {
   const set = state.result.inventory.datasets.get(key) ?? new Set();
   set.add(dataset);
@@ -1029,8 +1352,10 @@ function resolveScopes(state: State): void {
     if (d.list === 'subnets') subnetVpc.set(String(d.value.id), String(d.value.vpcId));
     if (d.hint.vpcId && (own.account || own.region)) remember(vpcScope, d.hint.vpcId, own);
   }
+  const contradicted = new Set<string>();
   for (const d of state.drafts) {
     const m = manifestFor(state, d.dir);
+    if (m) checkAgainstManifest(state, m, d, contradicted);
     const vpcId = d.hint.vpcId ?? (d.hint.subnetId ? subnetVpc.get(d.hint.subnetId) : undefined);
     const linked = vpcId ? vpcScope.get(vpcId) : undefined;
     d.value.account = m?.account ?? d.hint.account ?? linked?.account ?? '';
@@ -1086,6 +1411,7 @@ function resolveScopes(state: State): void {
           'empty output whose account and region cannot be told; add a manifest (docs/snapshots.md) so "none found" counts',
       });
   }
+  resolveTaints(state, (h) => h.vpcId ?? (h.subnetId ? subnetVpc.get(h.subnetId) : undefined), vpcScope, dirScopes);
   // Per-item data sets are complete when their list is known to be empty: no VPCs, no VPC attributes to read;
   // no jobs, no job details. (A collector cannot write an empty "array of describe-vpc-attribute outputs".)
   for (const [key, sets] of inv.datasets) {
