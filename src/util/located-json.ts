@@ -5,6 +5,7 @@
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { InputError, type SourcePosition } from './errors.js';
 import { parsePointer, toPointer } from './json-pointer.js';
+import { detach } from './json-stream.js';
 
 export class LineIndex {
   private readonly starts: number[] = [0];
@@ -117,6 +118,6 @@ function nodeValue(node: Node, at: (string | number)[], onDuplicate: OnDuplicate
     case 'array':
       return (node.children ?? []).map((c, i) => nodeValue(c, [...at, i], onDuplicate));
     default:
-      return node.value as unknown;
+      return typeof node.value === 'string' ? detach(node.value) : (node.value as unknown);
   }
 }

@@ -5,7 +5,7 @@
  * ({"cordonSnapshot": 1, "provider": "aws", "account": …, "region": …}) that covers its directory and those below.
  * A bad file or item gives a located error and is skipped; everything else is still read.
  */
-import type { Dirent, Stats } from 'node:fs';
+import { createReadStream, type Dirent, type Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -24,8 +24,9 @@ import {
   type Scoped,
 } from '../../inventory/aws.js';
 import { InputError, type SourcePosition } from '../../util/errors.js';
-import { toPointer } from '../../util/json-pointer.js';
+import { parsePointer, toPointer } from '../../util/json-pointer.js';
 import { parseLocatedJson, type DuplicateKey, type LocatedJson } from '../../util/located-json.js';
+import { locateIn, readOutline, readValues, type PosNode } from '../../util/json-stream.js';
 import { parseArn, parseServiceName, regionOfAvailabilityZone } from './names.js';
 import * as S from './shapes.js';
 
@@ -50,22 +51,44 @@ type ListKey = Exclude<keyof AwsInventory, 'organization' | 'datasets' | 'unavai
 export interface SnapshotFs {
   readdir(dir: string): Promise<Dirent[]>;
   readFile(file: string): Promise<string>;
+  /** The file's text in chunks, for files read as a stream. */
+  textChunks(file: string): AsyncIterable<string>;
   stat(p: string): Promise<Stats>;
   realpath(p: string): Promise<string>;
 }
 
 export interface SnapshotOptions {
-  fs?: SnapshotFs;
+  fs?: Partial<SnapshotFs>;
+  /** Files larger than this are not read (a located error); default 1 GiB. */
+  maxFileBytes?: number;
+  /**
+   * Files larger than this are streamed: memory then grows with the largest item, not with the file (default
+   * 8 MiB; smaller files are parsed whole, which is faster).
+   */
+  streamAboveBytes?: number;
   /** Unrecognised files reported one by one; the rest are counted in one more error. */
   unrecognisedListed?: number;
 }
 
+const MAX_FILE_BYTES = 2 ** 30;
+const STREAM_ABOVE_BYTES = 8 * 2 ** 20;
+
 const NODE_FS: SnapshotFs = {
   readdir: (dir) => readdir(dir, { withFileTypes: true }),
   readFile: (file) => readFile(file, 'utf8'),
+  textChunks: fileTextChunks,
   stat: (p) => stat(p),
   realpath: (p) => realpath(p),
 };
+
+/** UTF-8 text in 1 MiB chunks; a character split between chunks is joined by the decoder, a BOM kept like readFile. */
+async function* fileTextChunks(file: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  for await (const buf of createReadStream(file, { highWaterMark: 2 ** 20 }))
+    yield decoder.decode(buf as Buffer, { stream: true });
+  const tail = decoder.decode();
+  if (tail) yield tail;
+}
 
 /** Enough unrecognised files to see the pattern; thousands of lines would bury everything else. */
 const UNRECOGNISED_LISTED = 20;
@@ -130,7 +153,7 @@ function newState(root: string, opts: SnapshotOptions): State {
 }
 
 export async function loadAwsSnapshot(root: string, opts: SnapshotOptions = {}): Promise<SnapshotResult> {
-  const fs = opts.fs ?? NODE_FS;
+  const fs: SnapshotFs = { ...NODE_FS, ...opts.fs };
   const state = newState(root, opts);
   const result = state.result;
   let files: string[];
@@ -146,18 +169,62 @@ export async function loadAwsSnapshot(root: string, opts: SnapshotOptions = {}):
     return result;
   }
   if (files.length === 0) result.errors.push(new InputError(root, 'no .json files found'));
-  for (const file of files) {
-    let text: string;
+  const maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
+  const streamAbove = opts.streamAboveBytes ?? STREAM_ABOVE_BYTES;
+  for (const abs of files) {
+    const file = rel(state, abs);
     try {
-      text = await fs.readFile(file);
+      const size = (await fs.stat(abs)).size;
+      if (size > maxBytes) {
+        const mb = (n: number) =>
+          n < 2 ** 20 ? `${Math.round((n / 2 ** 10) * 10) / 10} KiB` : `${Math.round((n / 2 ** 20) * 10) / 10} MiB`;
+        const error = new InputError(
+          file,
+          `file is ${mb(size)}, over the ${mb(maxBytes)} limit for one file (maxFileBytes); skipped`,
+          { line: 1, column: 1 },
+        );
+        result.errors.push(error);
+        taintByHead(state, file, await head(fs, abs), error.message);
+      } else if (size > streamAbove) {
+        let source: JsonSource;
+        try {
+          source = await streamSource(fs, abs, file);
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          openFailed(state, file, err, await head(fs, abs));
+          continue;
+        }
+        await readDocumentFile(state, file, source);
+      } else {
+        const text = await fs.readFile(abs);
+        readText(state, file, text);
+      }
     } catch (err) {
-      result.errors.push(new InputError(rel(state, file), `cannot read: ${errnoCode(err)}`));
-      continue;
+      result.errors.push(new InputError(file, `cannot read: ${errnoCode(err)}`));
     }
-    readDocumentFile(state, file, text);
   }
   finish(state);
   return result;
+}
+
+/** The first bytes of a file, to tell what an unreadable one was meant to hold. */
+async function head(fs: SnapshotFs, abs: string): Promise<string> {
+  try {
+    for await (const chunk of fs.textChunks(abs)) return chunk.slice(0, 4096);
+  } catch {
+    // Nothing to tell from.
+  }
+  return '';
+}
+
+function readText(state: State, file: string, text: string): void {
+  let source: JsonSource;
+  try {
+    source = memorySource(file, text);
+  } catch (err) {
+    return openFailed(state, file, err, text.slice(0, 4096));
+  }
+  void readDocumentFile(state, file, source);
 }
 
 /** Reads one file's text into the state; exported for tests that feed documents without a directory. */
@@ -166,7 +233,7 @@ export function loadAwsSnapshotFromTexts(
   opts: SnapshotOptions = {},
 ): SnapshotResult {
   const state = newState('', opts);
-  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) readDocumentFile(state, f.name, f.text);
+  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) readText(state, f.name, f.text);
   finish(state);
   return state.result;
 }
@@ -248,36 +315,152 @@ function rel(state: State, file: string): string {
   return r === '' ? path.basename(file) : r.split(path.sep).join('/');
 }
 
-function readDocumentFile(state: State, absFile: string, text: string): void {
-  const file = rel(state, absFile);
+/**
+ * A file's JSON, either parsed whole (small files: `located-json`) or streamed (large ones: `json-stream`). Both give
+ * the same outline to recognise documents by, the same positions and duplicate keys, and hand out the values the
+ * plans ask for: in the streamed case one item at a time, so a file's size does not decide the memory it takes.
+ */
+interface JsonSource {
+  doc: LocatedJson;
+  /** Number of items of the list at `pointer` (streamed outlines hold empty stubs). */
+  length(pointer: string, outline: unknown[]): number;
+  /**
+   * Calls `onValue` with the value at each target pointer (or each item of the list there), in document order;
+   * synchronously when the file is in memory.
+   */
+  read(
+    targets: Map<string, 'whole' | 'list'>,
+    onValue: (pointer: string, value: unknown) => void,
+  ): Promise<void> | void;
+}
+
+function memorySource(file: string, text: string): JsonSource {
+  const doc = parseLocatedJson(file, text);
+  return {
+    doc,
+    length: (_p, outline) => outline.length,
+    read(targets, onValue) {
+      const at = (pointer: string): unknown =>
+        parsePointer(pointer).reduce<unknown>((v, seg) => (v as Record<string, unknown>)[seg], doc.value);
+      for (const [p, how] of targets)
+        if (how === 'whole') onValue(p, at(p));
+        else (at(p) as unknown[]).forEach((item, i) => onValue(`${p}/${i}`, item));
+    },
+  };
+}
+
+/** Outline first (syntax, duplicates, what each document is), then only the items the plans read. */
+async function streamSource(fs: SnapshotFs, absFile: string, file: string): Promise<JsonSource> {
+  // Arrays directly in a document (the root object, or an element of a root array) are where items live.
+  const isStub = (p: (string | number)[]) => p.length === 1 || (p.length === 2 && typeof p[0] === 'number');
+  const outline = await readOutline(file, fs.textChunks(absFile), isStub);
+  let overlay: { at: string; pos: PosNode } | undefined;
+  const doc: LocatedJson = {
+    file,
+    value: outline.value,
+    duplicates: outline.duplicates,
+    locate(pointer) {
+      if (overlay && (pointer === overlay.at || pointer.startsWith(overlay.at + '/')))
+        return locateIn(overlay.pos, overlay.at, pointer);
+      return locateIn(outline.pos, '', pointer);
+    },
+  };
+  return {
+    doc,
+    length: (p) => outline.stubs.get(p) ?? 0,
+    async read(targets, onValue) {
+      const want = (path: (string | number)[]) =>
+        targets.get(toPointer(path)) === 'whole' ||
+        (path.length > 0 && targets.get(toPointer(path.slice(0, -1))) === 'list');
+      await readValues(file, fs.textChunks(absFile), want, (pointer, value, pos) => {
+        overlay = { at: pointer, pos };
+        try {
+          onValue(pointer, value);
+        } finally {
+          overlay = undefined;
+        }
+      });
+    },
+  };
+}
+
+/** What a document was recognised as, and what reading it takes: its whole value, or the items of one list. */
+interface Plan {
+  kind: string;
+  ctx: ItemContext;
+  /** Reads the whole document; returns what it was (a bad manifest is nothing). */
+  whole?: (v: Record<string, unknown>) => string | undefined;
+  list?: { r: ListRecogniser; paginated: boolean };
+}
+
+/** Opens a file's JSON; a syntax error is a located error, and what the file seemed to hold is marked incomplete. */
+function openFailed(state: State, file: string, err: unknown, head: string): void {
+  const error = err instanceof InputError ? err : new InputError(file, String(err));
+  state.result.errors.push(error);
+  taintByHead(state, file, head, error.message);
+}
+
+/**
+ * A file that could not be read at all may still say what it holds in its first bytes ({"RouteTables": [...): that
+ * data set is then incomplete wherever the file's folder puts it, as another file may hold the rest of it.
+ */
+function taintByHead(state: State, file: string, head: string, reason: string): void {
+  const key = /^\uFEFF?\s*\[?\s*\{\s*"([A-Za-z]+)"\s*:\s*\[/.exec(head)?.[1];
+  const r = LIST_RECOGNISERS.find((x) => x.key === key);
+  if (!r) return;
+  state.taints.push({
+    dataset: r.dataset,
+    dir: path.dirname(file),
+    hint: {},
+    skipped: { file, line: 1, column: 1, pointer: '', reason },
+  });
+}
+
+function readDocumentFile(state: State, file: string, source: JsonSource): Promise<void> | void {
   const dir = path.dirname(file);
-  let doc: LocatedJson;
-  try {
-    doc = parseLocatedJson(file, text);
-  } catch (err) {
-    state.result.errors.push(err instanceof InputError ? err : new InputError(file, String(err)));
-    return;
-  }
-  const recognised: string[] = [];
+  const doc = source.doc;
   // A file may hold one CLI output or an array of them (several describe-vpc-attribute calls, say).
   const docs: [unknown, string][] =
     Array.isArray(doc.value) && doc.value.every((d) => d !== null && typeof d === 'object' && !Array.isArray(d))
       ? doc.value.map((d, i) => [d, `/${i}`])
       : [[doc.value, '']];
   const consumed = new Set<DuplicateKey>();
-  for (const [value, base] of docs) {
-    const kind = recognise(state, doc, dir, value, base, consumed);
-    if (kind) recognised.push(kind);
+  const plans = docs.flatMap(([value, base]) => recognise(state, doc, dir, value, base, consumed) ?? []);
+  const byPointer = new Map<string, Plan>();
+  for (const plan of plans) {
+    const { base } = plan.ctx;
+    if (plan.list) {
+      const at = `${base}/${plan.list.r.key}`;
+      const outline = (docs.find(([, b]) => b === base)![0] as Record<string, unknown[]>)[plan.list.r.key]!;
+      startList(plan.ctx, plan.list.r, source.length(at, outline), plan.list.paginated);
+      byPointer.set(at, plan);
+    } else byPointer.set(base, plan);
   }
-  // Duplicates no item claimed (in parts of a document cordon does not read): the data read is unambiguous.
-  for (const d of doc.duplicates)
-    if (!consumed.has(d))
-      state.result.warnings.push({
-        file,
-        message: `duplicate key ${JSON.stringify(d.key)} in ${d.object || 'the document'} (first at line ${d.firstLine}); the last value is used`,
-        ...(d.position.line !== undefined ? { line: d.position.line } : {}),
-      });
-  state.result.files.push({ file, recognisedAs: recognised });
+  const kinds = new Map<Plan, string | undefined>(plans.map((p) => [p, p.whole ? undefined : p.kind]));
+  const targets = new Map([...byPointer].map(([at, p]) => [at, p.whole ? ('whole' as const) : ('list' as const)]));
+  const done = () => {
+    // Duplicates no item claimed (in parts of a document cordon does not read): the data read is unambiguous.
+    for (const d of doc.duplicates)
+      if (!consumed.has(d))
+        state.result.warnings.push({
+          file,
+          message: `duplicate key ${JSON.stringify(d.key)} in ${d.object || 'the document'} (first at line ${d.firstLine}); the last value is used`,
+          ...(d.position.line !== undefined ? { line: d.position.line } : {}),
+        });
+    state.result.files.push({ file, recognisedAs: plans.flatMap((p) => kinds.get(p) ?? []) });
+  };
+  const reading = source.read(targets, (pointer, value) => {
+    const whole = byPointer.get(pointer);
+    if (whole?.whole) return void kinds.set(whole, whole.whole(value as Record<string, unknown>));
+    const list = byPointer.get(pointer.slice(0, pointer.lastIndexOf('/')))!;
+    list.list!.r.read(list.ctx, value, pointer);
+  });
+  if (!reading) return done();
+  return reading.then(done, (err: unknown) => {
+    // The outline pass validated the file; a failure now means it changed while being read.
+    state.result.errors.push(err instanceof InputError ? err : new InputError(file, String(err)));
+    done();
+  });
 }
 
 /** One "not a recognised output" error per file up to a limit, then a count (10,000 stray files, 1 line). */
@@ -297,7 +480,7 @@ function recognise(
   value: unknown,
   base: string,
   consumed: Set<DuplicateKey>,
-): string | undefined {
+): Plan | undefined {
   const file = doc.file;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     unrecognised(
@@ -308,7 +491,7 @@ function recognise(
   }
   const v = value as Record<string, unknown>;
   const ctx: ItemContext = { state, doc, dir, base, consumed };
-  if ('cordonSnapshot' in v) return readManifest(ctx, v);
+  if ('cordonSnapshot' in v) return { kind: 'cordon manifest', ctx, whole: (full) => readManifest(ctx, full) };
   if (typeof v.NextToken === 'string') {
     state.result.warnings.push({
       file,
@@ -320,83 +503,85 @@ function recognise(
   // list (of ids) that would otherwise pass for describe-security-groups.
   const sm = SAGEMAKER_DETAIL.find((d) => d.test(v));
   if (sm) {
-    const item = parseItem(ctx, sm.shape, v, base, SAGEMAKER_DATASET[sm.kind]);
-    if (item) addSageMaker(ctx, sm.kind, sm.normalise(item as never), base, true);
-    return sm.command;
+    return whole(ctx, sm.command, (v) => {
+      const item = parseItem(ctx, sm.shape, v, base, SAGEMAKER_DATASET[sm.kind]);
+      if (item) addSageMaker(ctx, sm.kind, sm.normalise(item as never), base, true);
+    });
   }
-  for (const r of LIST_RECOGNISERS) {
-    if (Array.isArray(v[r.key])) {
-      readList(ctx, r, v[r.key] as unknown[], typeof v.NextToken === 'string');
-      return r.key;
-    }
-  }
+  for (const r of LIST_RECOGNISERS)
+    if (Array.isArray(v[r.key])) return { kind: r.key, ctx, list: { r, paginated: typeof v.NextToken === 'string' } };
   if (typeof v.VpcId === 'string' && ('EnableDnsSupport' in v || 'EnableDnsHostnames' in v)) {
-    const item = parseItem(ctx, S.vpcAttributeShape, v, base, 'ec2:vpc-attributes');
-    if (item) {
-      addDraft(
-        ctx,
-        'vpcAttributes',
-        'ec2:vpc-attributes',
-        base,
-        {
-          vpcId: item.VpcId,
-          enableDnsSupport: item.EnableDnsSupport?.Value,
-          enableDnsHostnames: item.EnableDnsHostnames?.Value,
-        },
-        { vpcId: item.VpcId },
-      );
-    }
-    return 'describe-vpc-attribute';
+    return whole(ctx, 'describe-vpc-attribute', (v) => {
+      const item = parseItem(ctx, S.vpcAttributeShape, v, base, 'ec2:vpc-attributes');
+      if (item) {
+        addDraft(
+          ctx,
+          'vpcAttributes',
+          'ec2:vpc-attributes',
+          base,
+          {
+            vpcId: item.VpcId,
+            enableDnsSupport: item.EnableDnsSupport?.Value,
+            enableDnsHostnames: item.EnableDnsHostnames?.Value,
+          },
+          { vpcId: item.VpcId },
+        );
+      }
+    });
   }
   if (typeof v.jobArn === 'string') {
-    const item = parseItem(ctx, S.customizationJobShape, v, base, 'bedrock:customization-job-details');
-    if (item) addJob(ctx, item, base, true);
-    return 'get-model-customization-job';
+    return whole(ctx, 'get-model-customization-job', (v) => {
+      const item = parseItem(ctx, S.customizationJobShape, v, base, 'bedrock:customization-job-details');
+      if (item) addJob(ctx, item, base, true);
+    });
   }
   if (v.Policy !== null && typeof v.Policy === 'object' && 'PolicySummary' in v.Policy) {
-    const item = parseItem(ctx, S.describePolicyShape, v, base, 'organizations:scps');
-    if (item) {
-      const summary = item.Policy.PolicySummary;
-      if (summary.Type !== undefined && summary.Type !== 'SERVICE_CONTROL_POLICY') {
-        state.result.warnings.push({
-          file,
-          message: `policy ${summary.Id} is a ${summary.Type}, not a service control policy: ignored`,
-          ...lineOf(doc, base),
-        });
-      } else {
-        let content: unknown;
-        let contentError: string | undefined;
-        try {
-          content = JSON.parse(item.Policy.Content ?? 'null');
-        } catch (err) {
-          contentError = `policy content is not valid JSON: ${(err as Error).message}`;
+    return whole(ctx, 'describe-policy', (v) => {
+      const item = parseItem(ctx, S.describePolicyShape, v, base, 'organizations:scps');
+      if (item) {
+        const summary = item.Policy.PolicySummary;
+        if (summary.Type !== undefined && summary.Type !== 'SERVICE_CONTROL_POLICY') {
+          state.result.warnings.push({
+            file,
+            message: `policy ${summary.Id} is a ${summary.Type}, not a service control policy: ignored`,
+            ...lineOf(doc, base),
+          });
+        } else {
+          let content: unknown;
+          let contentError: string | undefined;
+          try {
+            content = JSON.parse(item.Policy.Content ?? 'null');
+          } catch (err) {
+            contentError = `policy content is not valid JSON: ${(err as Error).message}`;
+          }
+          addScp(ctx, summary, base + '/Policy', content, contentError);
         }
-        addScp(ctx, summary, base + '/Policy', content, contentError);
       }
-    }
-    return 'describe-policy';
+    });
   }
   if (typeof v.LoadBalancerArn === 'string' && Array.isArray(v.Attributes)) {
-    const item = parseItem(ctx, S.loadBalancerAttributesShape, v, base, 'elbv2:load-balancer-attributes');
-    if (item) {
-      const idle = item.Attributes.find((a) => a.Key === 'idle_timeout.timeout_seconds');
-      state.lbAttributes.set(item.LoadBalancerArn, { idle: idle ? Number(idle.Value) : undefined, dir });
-      const arn = parseArn(item.LoadBalancerArn);
-      addDraftMarker(ctx, 'elbv2:load-balancer-attributes', { account: arn?.account, region: arn?.region });
-    }
-    return 'describe-load-balancer-attributes';
+    return whole(ctx, 'describe-load-balancer-attributes', (v) => {
+      const item = parseItem(ctx, S.loadBalancerAttributesShape, v, base, 'elbv2:load-balancer-attributes');
+      if (item) {
+        const idle = item.Attributes.find((a) => a.Key === 'idle_timeout.timeout_seconds');
+        state.lbAttributes.set(item.LoadBalancerArn, { idle: idle ? Number(idle.Value) : undefined, dir });
+        const arn = parseArn(item.LoadBalancerArn);
+        addDraftMarker(ctx, 'elbv2:load-balancer-attributes', { account: arn?.account, region: arn?.region });
+      }
+    });
   }
   if (v.Organization !== null && typeof v.Organization === 'object') {
-    const item = parseItem(ctx, S.organizationShape, v, base, 'organizations:organization');
-    if (item) {
-      state.result.inventory.organization = {
-        id: item.Organization.Id,
-        ...(item.Organization.MasterAccountId ? { managementAccountId: item.Organization.MasterAccountId } : {}),
-        origin: originOf(doc, base + '/Organization'),
-      };
-      markDataset(state, '*', 'organizations:organization');
-    }
-    return 'describe-organization';
+    return whole(ctx, 'describe-organization', (v) => {
+      const item = parseItem(ctx, S.organizationShape, v, base, 'organizations:organization');
+      if (item) {
+        state.result.inventory.organization = {
+          id: item.Organization.Id,
+          ...(item.Organization.MasterAccountId ? { managementAccountId: item.Organization.MasterAccountId } : {}),
+          origin: originOf(doc, base + '/Organization'),
+        };
+        markDataset(state, '*', 'organizations:organization');
+      }
+    });
   }
   const keys = Object.keys(v).slice(0, 6).join(', ');
   unrecognised(
@@ -572,7 +757,20 @@ function addDraft(
   });
 }
 
-function readList(ctx: ItemContext, r: ListRecogniser, items: unknown[], paginated: boolean): void {
+/** A single-output document, read whole once its full value is at hand. */
+function whole(ctx: ItemContext, kind: string, read: (v: Record<string, unknown>) => void): Plan {
+  return {
+    kind,
+    ctx,
+    whole: (v) => {
+      read(v);
+      return kind;
+    },
+  };
+}
+
+/** What a list says before its items are read: duplicate list keys, a NextToken, "there are none". */
+function startList(ctx: ItemContext, r: ListRecogniser, length: number, paginated: boolean): void {
   const { doc, base } = ctx;
   // Two lists under one key: JSON keeps the last, and the first one's items would vanish unseen.
   const dup = doc.duplicates.find((d) => d.object === base && d.key === r.key);
@@ -591,8 +789,7 @@ function readList(ctx: ItemContext, r: ListRecogniser, items: unknown[], paginat
       doc.locate(`${base}/NextToken`),
       'output has a NextToken: the rest of the list is missing',
     );
-  if (items.length === 0) ctx.state.emptyDatasets.push({ dir: ctx.dir, dataset: r.dataset, file: doc.file });
-  items.forEach((raw, i) => r.read(ctx, raw, `${base}/${r.key}/${i}`));
+  if (length === 0) ctx.state.emptyDatasets.push({ dir: ctx.dir, dataset: r.dataset, file: doc.file });
 }
 
 function ownerHint(owner: string | undefined): Hint {
