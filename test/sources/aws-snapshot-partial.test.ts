@@ -89,6 +89,16 @@ describe('partial data sets', () => {
     assert.ok(findings.some((f) => f.checkId === 'aws-data-zone-internet-route' && f.status === 'fail'));
   });
 
+  it('checks that only consult a data set treat an incomplete one as unknown, not as "none"', async () => {
+    const dir = await copyExample('misconfigured');
+    // An empty first page with a NextToken (AWS may return one): the agents are on pages that are missing.
+    await writeFile(path.join(dir, 'list-agents.json'), JSON.stringify({ agentSummaries: [], NextToken: 'p2' }));
+    const { findings } = await scanJson(dir, ['--checks', 'aws-bedrock-agent-endpoints-missing']);
+    const vpc2 = findings.find((f) => f.resource.id === 'vpc-0b1b2c3d4e5f60002');
+    // "No agents here" would be a pass for a VPC without agent endpoints.
+    assert.equal(vpc2?.status, 'not-assessed');
+  });
+
   it('validation messages say what is wrong, and "missing" only for a field that is absent', () => {
     const r = loadAwsSnapshotFromTexts([
       { name: 'manifest.json', text: JSON.stringify(manifest()) },
