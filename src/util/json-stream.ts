@@ -174,8 +174,9 @@ class Grammar {
     }
   }
 
-  /** End of text: every container must be closed (an empty text is the caller's "empty document"). */
+  /** End of text: there must have been a value, and every container must be closed. */
   end(line: number, column: number): void {
+    if (this.expect === Expect.Value && this.stack.length === 0) this.fail(E.ValueExpected, line, column);
     const top = this.stack[this.stack.length - 1];
     if (top) this.fail(top.kind === 'object' ? E.CloseBraceExpected : E.CloseBracketExpected, line, column);
   }
@@ -329,8 +330,10 @@ interface Built {
 export interface Outline {
   value: unknown;
   pos: PosNode;
-  /** Length of each array left out of the outline, by pointer. */
+  /** Length of each array left out of the outline, by pointer (of the last one, when a key repeats). */
   stubs: Map<string, number>;
+  /** How many arrays were left out at each pointer: more than one when a key repeats (JSON keeps the last). */
+  stubOccurrences: Map<string, number>;
   duplicates: DuplicateKey[];
 }
 
@@ -345,6 +348,7 @@ export async function readOutline(
 ): Promise<Outline> {
   const stack: (Built | null)[] = [];
   const stubs = new Map<string, number>();
+  const stubOccurrences = new Map<string, number>();
   const duplicates: DuplicateKey[] = [];
   let root: { value: unknown; pos: PosNode } | undefined;
   const place = (path: Segment[], value: unknown, pos: PosNode) => {
@@ -357,8 +361,10 @@ export async function readOutline(
       if (parent === null) return void stack.push(null);
       if (kind === 'array' && isStub(path)) {
         const pos: PosNode = { line, column };
+        const pointer = toPointer(path);
         place(path, [], pos);
-        stack.push({ value: [], pos, stub: toPointer(path) });
+        stubOccurrences.set(pointer, (stubOccurrences.get(pointer) ?? 0) + 1);
+        stack.push({ value: [], pos, stub: pointer });
         stack.push(null);
         return;
       }
@@ -394,27 +400,35 @@ export async function readOutline(
   const g = new Grammar(file, handler);
   await scan(chunks, g);
   if (!root) throw new InputError(file, 'invalid JSON: empty document', { line: 1, column: 1 });
-  return { value: root.value, pos: root.pos, stubs, duplicates };
+  return { value: root.value, pos: root.pos, stubs, stubOccurrences, duplicates };
 }
 
 /**
- * Hands out, one at a time and in file order, the values at the paths where `wanted(path)` holds (nothing below a
- * wanted value is asked about), each with its pointer and position tree. The file must already have passed
- * `readOutline`.
+ * Hands out, one at a time and in file order, the values at the paths where `wanted(path, occurrence)` holds
+ * (nothing below a wanted value is asked about), each with its pointer and position tree. `occurrence` counts the
+ * containers opened so far at the parent's pointer (2 for the items of the second of two "Vpcs" lists). The file
+ * must already have passed `readOutline`.
  */
 export async function readValues(
   file: string,
   chunks: AsyncIterable<string>,
-  wanted: (path: Segment[]) => boolean,
+  wanted: (path: Segment[], occurrence: number) => boolean,
   onValue: (pointer: string, value: unknown, pos: PosNode) => void,
 ): Promise<void> {
   // null: a container outside any wanted value (not built).
   const stack: (Built | null)[] = [];
+  // Only containers outside wanted values are counted: documents and the lists in them, a handful per file.
+  const opened = new Map<string, number>();
+  const occurrence = (path: Segment[]) => opened.get(toPointer(path.slice(0, -1))) ?? 0;
   const handler: Handler = {
     open(kind, path, line, column) {
       const parent = stack[stack.length - 1];
       const inside = parent !== undefined && parent !== null;
-      if (!inside && !wanted(path)) return void stack.push(null);
+      if (!inside && !wanted(path, occurrence(path))) {
+        const p = toPointer(path);
+        opened.set(p, (opened.get(p) ?? 0) + 1);
+        return void stack.push(null);
+      }
       const built: Built =
         kind === 'object'
           ? { value: {}, pos: { line, column, kids: new Map() } }
@@ -426,7 +440,7 @@ export async function readValues(
     scalar(value, path, line, column) {
       const parent = stack[stack.length - 1];
       if (parent) attach(parent, path, value, { line, column });
-      else if (wanted(path)) onValue(toPointer(path), value, { line, column });
+      else if (wanted(path, occurrence(path))) onValue(toPointer(path), value, { line, column });
     },
     close() {
       const done = stack.pop();

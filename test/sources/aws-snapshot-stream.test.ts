@@ -4,7 +4,7 @@
  * the size limit with a located error that leaves its data set not assessed.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -87,6 +87,36 @@ describe('streamed snapshot files', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('read any document exactly as whole-file parsing does (property)', async () => {
+    const shapes = fc.oneof(
+      fc.string(),
+      fc.jsonValue().map((v) => JSON.stringify(v, null, 2)),
+      fc
+        .jsonValue()
+        .map((v) => JSON.stringify({ VpcEndpoints: [v, { VpcEndpointId: 'e', VpcId: 'v', ServiceName: 's' }] })),
+      fc.jsonValue().map((v) => JSON.stringify([{ VpcId: 'vpc-1', EnableDnsSupport: v }, { RouteTables: [v] }])),
+      fc.jsonValue().map((v) => JSON.stringify({ Policy: { PolicySummary: v, Content: v } })),
+      fc
+        .jsonValue()
+        .map((v) => `{"Subnets": [${JSON.stringify(v)}], "Subnets": [], "NextToken": ${JSON.stringify(v)}}`),
+      fc.string().map((s) => `{"Vpcs": [${s}]}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(shapes, { minLength: 1, maxLength: 3 }), async (texts) => {
+        const dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-stream-prop-'));
+        await writeFile(
+          path.join(dir, 'manifest.json'),
+          '{"cordonSnapshot": 1, "provider": "aws", "account": "123456789012", "region": "us-east-1"}',
+        );
+        for (const [i, text] of texts.entries()) await writeFile(path.join(dir, `f${i}.json`), text);
+        const { whole, streamed } = await bothWays(dir);
+        assert.deepEqual(streamed, whole);
+        await rm(dir, { recursive: true });
+      }),
+      { numRuns: 60 },
     );
   });
 

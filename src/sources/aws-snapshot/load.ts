@@ -369,9 +369,13 @@ async function streamSource(fs: SnapshotFs, absFile: string, file: string): Prom
     doc,
     length: (p) => outline.stubs.get(p) ?? 0,
     async read(targets, onValue) {
-      const want = (path: (string | number)[]) =>
-        targets.get(toPointer(path)) === 'whole' ||
-        (path.length > 0 && targets.get(toPointer(path.slice(0, -1))) === 'list');
+      const want = (path: (string | number)[], occurrence: number) => {
+        if (targets.get(toPointer(path)) === 'whole') return true;
+        if (path.length === 0) return false;
+        const list = toPointer(path.slice(0, -1));
+        // Of two lists under one key, JSON (and the whole-file reader) keeps the last.
+        return targets.get(list) === 'list' && occurrence === outline.stubOccurrences.get(list);
+      };
       await readValues(file, fs.textChunks(absFile), want, (pointer, value, pos) => {
         overlay = { at: pointer, pos };
         try {
