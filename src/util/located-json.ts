@@ -65,6 +65,8 @@ export function parseLocatedJson(file: string, text: string): LocatedJson {
       firstLine: lines.position(first.offset).line,
     }),
   );
+  // In file order, as the streaming reader finds them (values are built children first).
+  duplicates.sort((a, b) => a.position.line! - b.position.line! || a.position.column! - b.position.column!);
   return {
     file,
     value,
@@ -92,31 +94,51 @@ function describeParseError(code: number): string {
 
 type OnDuplicate = (object: (string | number)[], key: string, first: Node, again: Node) => void;
 
-/** Builds the plain value from the tree, like JSON.parse (the last of duplicate keys wins), reporting duplicates. */
+/**
+ * Builds the plain value from the tree, like JSON.parse (the last of duplicate keys wins), reporting duplicates.
+ * `at` is the path of `node`, one shared stack pushed and popped on the way down.
+ */
 function nodeValue(node: Node, at: (string | number)[], onDuplicate: OnDuplicate): unknown {
   switch (node.type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      const seen = new Map<string, Node>();
-      for (const prop of node.children ?? []) {
+      const props = node.children ?? [];
+      let count = 0;
+      for (const prop of props) {
         const [k, v] = prop.children ?? [];
         if (!k || !v) continue;
+        count++;
         const key = String(k.value);
-        const first = seen.get(key);
-        if (first) onDuplicate(at, key, first, prop);
-        else seen.set(key, prop);
+        at.push(key);
         // defineProperty, not assignment: a "__proto__" key stays data instead of replacing the prototype.
         Object.defineProperty(out, key, {
-          value: nodeValue(v, [...at, key], onDuplicate),
+          value: nodeValue(v, at, onDuplicate),
           enumerable: true,
           writable: true,
           configurable: true,
         });
+        at.pop();
+      }
+      // Fewer keys than properties: some key repeats. Only then are they compared.
+      if (Object.keys(out).length < count) {
+        const seen = new Map<string, Node>();
+        for (const prop of props) {
+          const k = prop.children?.[0];
+          if (!k || !prop.children?.[1]) continue;
+          const first = seen.get(String(k.value));
+          if (first) onDuplicate(at, String(k.value), first, prop);
+          else seen.set(String(k.value), prop);
+        }
       }
       return out;
     }
     case 'array':
-      return (node.children ?? []).map((c, i) => nodeValue(c, [...at, i], onDuplicate));
+      return (node.children ?? []).map((c, i) => {
+        at.push(i);
+        const v = nodeValue(c, at, onDuplicate);
+        at.pop();
+        return v;
+      });
     default:
       return typeof node.value === 'string' ? detach(node.value) : (node.value as unknown);
   }

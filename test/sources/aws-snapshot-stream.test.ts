@@ -103,6 +103,12 @@ describe('streamed snapshot files', () => {
         .jsonValue()
         .map((v) => `{"Subnets": [${JSON.stringify(v)}], "Subnets": [], "NextToken": ${JSON.stringify(v)}}`),
       fc.string().map((s) => `{"Vpcs": [${s}]}`),
+      fc
+        .jsonValue()
+        .map(
+          (v) =>
+            `{"M": 1, "M": {"y": ${JSON.stringify(v)}, "y": 2}, "Vpcs": [{"VpcId": "v", "T": 1, "T": {"x": 1, "x": 2}}]}`,
+        ),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(shapes, { minLength: 1, maxLength: 3 }), async (texts) => {
