@@ -20,7 +20,12 @@ export {
   type CheckResult,
 } from './checks/types.js';
 export { renderChecksMarkdown } from './checks/docs.js';
-export { loadAwsSnapshot, loadAwsSnapshotFromTexts, type SnapshotResult } from './sources/aws-snapshot/load.js';
+export {
+  loadAwsSnapshot,
+  loadAwsSnapshotFromTexts,
+  type SnapshotOptions,
+  type SnapshotResult,
+} from './sources/aws-snapshot/load.js';
 export {
   collectAws,
   CollectError,

@@ -11,7 +11,7 @@ import { applySuppressions, subtractBaseline } from './findings/suppress.js';
 import { SEVERITIES, type Finding, type Severity, type Status } from './findings/types.js';
 import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
-import { loadAwsSnapshot, type SnapshotWarning } from './sources/aws-snapshot/load.js';
+import { loadAwsSnapshot, type SnapshotOptions, type SnapshotWarning } from './sources/aws-snapshot/load.js';
 import { inventoryScopes, type AwsInventory } from './inventory/aws.js';
 import { globMatch } from './util/glob.js';
 import type { InputError } from './util/errors.js';
@@ -30,6 +30,8 @@ export interface ScanOptions {
   checks?: string[];
   skipChecks?: string[];
   baseline?: Set<string>;
+  /** Reader settings: the size limit for one file (maxFileBytes), when to stream, a file system to read through. */
+  snapshotOptions?: SnapshotOptions;
 }
 
 export interface ScanReport {
@@ -116,10 +118,13 @@ function displayPath(cwd: string, snapshot: string, rel: string): string {
 }
 
 export async function scanAwsSnapshot(opts: ScanOptions): Promise<ScanReport> {
-  const loaded = await loadAwsSnapshot(path.resolve(opts.cwd, opts.snapshot));
+  const loaded = await loadAwsSnapshot(path.resolve(opts.cwd, opts.snapshot), opts.snapshotOptions);
   const root = (await isDirectory(path.resolve(opts.cwd, opts.snapshot))) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
   const checks = selectChecks(opts.checks, opts.skipChecks);
+  // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
+  for (const byDataset of loaded.inventory.partial.values())
+    for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
   let findings = runAwsChecks(loaded.inventory, opts.policy, checks).map((f) =>
     f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f,
   );

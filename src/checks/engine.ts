@@ -14,10 +14,21 @@ import {
 import type { ZonePolicy } from '../policy/load.js';
 import { buildAwsZoneIndex } from '../analysis/aws-zones.js';
 import { compareFindings, fingerprintOf, type Finding, type Origin } from '../findings/types.js';
+import { formatLocated } from '../util/errors.js';
 import type { AwsCheck, CheckResult } from './types.js';
+
+/** Skipped items named one by one before the rest are counted. */
+const SKIPPED_LISTED = 3;
 
 function missingReason(inv: AwsInventory, scope: ScopeKey, dataset: AwsDataset): string | undefined {
   const key = AWS_DATASETS[dataset].level === 'organization' ? '*' : scopeKey(scope);
+  // Incomplete beats present: judging the items that were read as if they were all would turn a skip into a pass.
+  const skipped = inv.partial.get(key)?.get(dataset);
+  if (skipped?.length) {
+    const listed = skipped.slice(0, SKIPPED_LISTED).map((s) => formatLocated(s.file, s, s.reason));
+    const more = skipped.length - listed.length;
+    return `${dataset} is incomplete, ${skipped.length === 1 ? 'an item' : `${skipped.length} items`} could not be read: ${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+  }
   if (inv.datasets.get(key)?.has(dataset)) return undefined;
   const u = inv.unavailable.get(key)?.get(dataset);
   if (u) return `${dataset} could not be collected: ${u.reason}${u.action ? ` (needs ${u.action})` : ''}`;

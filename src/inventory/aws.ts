@@ -310,6 +310,15 @@ export function scopeKey(s: ScopeKey): string {
   return `${s.account}/${s.region}`;
 }
 
+/** An item (or the rest of a list) that was in the snapshot but could not be read: where, and why. */
+export interface SkippedItem {
+  file: string;
+  line?: number;
+  column?: number;
+  pointer: string;
+  reason: string;
+}
+
 export interface AwsInventory {
   vpcs: AwsVpc[];
   vpcAttributes: AwsVpcAttributes[];
@@ -338,6 +347,11 @@ export interface AwsInventory {
    * scope as a whole, since code-scanning tools need a file for every result.
    */
   scopeOrigins: Map<string, Origin>;
+  /**
+   * Data sets present but incomplete in a scope: items that were skipped (bad shape, duplicate keys) or lists cut
+   * short (NextToken). Checks that require such a data set are not assessed there, never judged on the rest.
+   */
+  partial: Map<string, Map<AwsDataset, SkippedItem[]>>;
 }
 
 export function emptyAwsInventory(): AwsInventory {
@@ -362,6 +376,7 @@ export function emptyAwsInventory(): AwsInventory {
     datasets: new Map(),
     unavailable: new Map(),
     scopeOrigins: new Map(),
+    partial: new Map(),
   };
 }
 

@@ -5,6 +5,7 @@
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { InputError, type SourcePosition } from './errors.js';
 import { parsePointer, toPointer } from './json-pointer.js';
+import { detach } from './json-stream.js';
 
 export class LineIndex {
   private readonly starts: number[] = [0];
@@ -26,9 +27,20 @@ export class LineIndex {
   }
 }
 
+/** A key that occurs twice in one object: JSON.parse (and so most tools) silently keep the last value. */
+export interface DuplicateKey {
+  /** Pointer of the object holding the key. */
+  object: string;
+  key: string;
+  /** Where the later occurrence is (its value is the one kept). */
+  position: SourcePosition;
+  firstLine: number;
+}
+
 export interface LocatedJson {
   file: string;
   value: unknown;
+  duplicates: DuplicateKey[];
   /** Position of the value at a JSON pointer; falls back to the nearest existing ancestor. */
   locate(pointer: string): SourcePosition;
 }
@@ -44,9 +56,21 @@ export function parseLocatedJson(file: string, text: string): LocatedJson {
     const what = first ? describeParseError(first.error) : 'empty document';
     throw new InputError(file, `invalid JSON: ${what}`, pos);
   }
+  const duplicates: DuplicateKey[] = [];
+  const value = nodeValue(root, [], (object, key, first, again) =>
+    duplicates.push({
+      object: toPointer(object),
+      key,
+      position: { ...lines.position(again.offset), pointer: toPointer([...object, key]) },
+      firstLine: lines.position(first.offset).line,
+    }),
+  );
+  // In file order, as the streaming reader finds them (values are built children first).
+  duplicates.sort((a, b) => a.position.line! - b.position.line! || a.position.column! - b.position.column!);
   return {
     file,
-    value: nodeValue(root),
+    value,
+    duplicates,
     locate(pointer: string): SourcePosition {
       const segments = parsePointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
       for (let n = segments.length; n >= 0; n--) {
@@ -68,27 +92,54 @@ function describeParseError(code: number): string {
   return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-/** Builds the plain value from the tree, like JSON.parse. */
-function nodeValue(node: Node): unknown {
+type OnDuplicate = (object: (string | number)[], key: string, first: Node, again: Node) => void;
+
+/**
+ * Builds the plain value from the tree, like JSON.parse (the last of duplicate keys wins), reporting duplicates.
+ * `at` is the path of `node`, one shared stack pushed and popped on the way down.
+ */
+function nodeValue(node: Node, at: (string | number)[], onDuplicate: OnDuplicate): unknown {
   switch (node.type) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const prop of node.children ?? []) {
+      const props = node.children ?? [];
+      let count = 0;
+      for (const prop of props) {
         const [k, v] = prop.children ?? [];
+        if (!k || !v) continue;
+        count++;
+        const key = String(k.value);
+        at.push(key);
         // defineProperty, not assignment: a "__proto__" key stays data instead of replacing the prototype.
-        if (k && v)
-          Object.defineProperty(out, String(k.value), {
-            value: nodeValue(v),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
+        Object.defineProperty(out, key, {
+          value: nodeValue(v, at, onDuplicate),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        at.pop();
+      }
+      // Fewer keys than properties: some key repeats. Only then are they compared.
+      if (Object.keys(out).length < count) {
+        const seen = new Map<string, Node>();
+        for (const prop of props) {
+          const k = prop.children?.[0];
+          if (!k || !prop.children?.[1]) continue;
+          const first = seen.get(String(k.value));
+          if (first) onDuplicate(at, String(k.value), first, prop);
+          else seen.set(String(k.value), prop);
+        }
       }
       return out;
     }
     case 'array':
-      return (node.children ?? []).map(nodeValue);
+      return (node.children ?? []).map((c, i) => {
+        at.push(i);
+        const v = nodeValue(c, at, onDuplicate);
+        at.pop();
+        return v;
+      });
     default:
-      return node.value as unknown;
+      return typeof node.value === 'string' ? detach(node.value) : (node.value as unknown);
   }
 }

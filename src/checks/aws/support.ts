@@ -34,9 +34,11 @@ export function auditedEndpoints(ctx: AwsCheckContext, opts: { interfaceOnly: bo
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** Whether a regional data set was captured for the check's scope. */
+/** Whether a regional data set was captured, complete (no item skipped), for the check's scope. */
 export function hasDataset(ctx: AwsCheckContext, dataset: AwsDataset): boolean {
-  return ctx.inventory.datasets.get(scopeKey(ctx.scope))?.has(dataset) ?? false;
+  const key = scopeKey(ctx.scope);
+  if (ctx.inventory.partial.get(key)?.has(dataset)) return false;
+  return ctx.inventory.datasets.get(key)?.has(dataset) ?? false;
 }
 
 export function endpointArn(ctx: AwsCheckContext, e: AwsVpcEndpoint): string {

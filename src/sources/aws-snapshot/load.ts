@@ -5,7 +5,8 @@
  * ({"cordonSnapshot": 1, "provider": "aws", "account": …, "region": …}) that covers its directory and those below.
  * A bad file or item gives a located error and is skipped; everything else is still read.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createReadStream, type Dirent, type Stats } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { Origin } from '../../findings/types.js';
@@ -16,14 +17,16 @@ import {
   type AwsDataset,
   type AwsInventory,
   type AwsIpPermission,
+  type SkippedItem,
   type AwsSageMakerResource,
   type SageMakerKind,
   type RouteTargetType,
   type Scoped,
 } from '../../inventory/aws.js';
-import { InputError } from '../../util/errors.js';
-import { toPointer } from '../../util/json-pointer.js';
-import { parseLocatedJson, type LocatedJson } from '../../util/located-json.js';
+import { InputError, type SourcePosition } from '../../util/errors.js';
+import { parsePointer, toPointer } from '../../util/json-pointer.js';
+import { parseLocatedJson, type DuplicateKey, type LocatedJson } from '../../util/located-json.js';
+import { locateIn, readOutline, readValues, type PosNode } from '../../util/json-stream.js';
 import { parseArn, parseServiceName, regionOfAvailabilityZone } from './names.js';
 import * as S from './shapes.js';
 
@@ -42,7 +45,53 @@ export interface SnapshotResult {
   files: { file: string; recognisedAs: string[] }[];
 }
 
-type ListKey = Exclude<keyof AwsInventory, 'organization' | 'datasets' | 'unavailable'>;
+type ListKey = Exclude<keyof AwsInventory, 'organization' | 'datasets' | 'unavailable' | 'partial' | 'scopeOrigins'>;
+
+/** The file-system calls the reader makes; tests inject failures that root cannot produce with chmod. */
+export interface SnapshotFs {
+  readdir(dir: string): Promise<Dirent[]>;
+  readFile(file: string): Promise<string>;
+  /** The file's text in chunks, for files read as a stream. */
+  textChunks(file: string): AsyncIterable<string>;
+  stat(p: string): Promise<Stats>;
+  realpath(p: string): Promise<string>;
+}
+
+export interface SnapshotOptions {
+  fs?: Partial<SnapshotFs>;
+  /** Files larger than this are not read (a located error); default 1 GiB. */
+  maxFileBytes?: number;
+  /**
+   * Files larger than this are streamed: memory then grows with the largest item, not with the file (default
+   * 8 MiB; smaller files are parsed whole, which is faster).
+   */
+  streamAboveBytes?: number;
+  /** Unrecognised files reported one by one; the rest are counted in one more error. */
+  unrecognisedListed?: number;
+}
+
+const MAX_FILE_BYTES = 2 ** 30;
+const STREAM_ABOVE_BYTES = 8 * 2 ** 20;
+
+const NODE_FS: SnapshotFs = {
+  readdir: (dir) => readdir(dir, { withFileTypes: true }),
+  readFile: (file) => readFile(file, 'utf8'),
+  textChunks: fileTextChunks,
+  stat: (p) => stat(p),
+  realpath: (p) => realpath(p),
+};
+
+/** UTF-8 text in 1 MiB chunks; a character split between chunks is joined by the decoder, a BOM kept like readFile. */
+async function* fileTextChunks(file: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  for await (const buf of createReadStream(file, { highWaterMark: 2 ** 20 }))
+    yield decoder.decode(buf as Buffer, { stream: true });
+  const tail = decoder.decode();
+  if (tail) yield tail;
+}
+
+/** Enough unrecognised files to see the pattern; thousands of lines would bury everything else. */
+const UNRECOGNISED_LISTED = 20;
 
 interface Hint {
   account?: string;
@@ -66,6 +115,14 @@ interface Manifest {
   unavailable: { dataset: string; reason: string; action?: string }[];
 }
 
+/** A data set that is incomplete somewhere: a skipped item or a list cut short, with what its scope may be. */
+interface Taint {
+  dataset: AwsDataset;
+  dir: string;
+  hint: Hint;
+  skipped: SkippedItem;
+}
+
 interface State {
   root: string;
   drafts: Draft[];
@@ -76,79 +133,180 @@ interface State {
   lbAttributes: Map<string, { idle: number | undefined; dir: string }>;
   /** Data sets seen through documents that add no inventory item of their own (load balancer attributes). */
   markers: { dataset: AwsDataset; hint: Hint; dir: string }[];
+  taints: Taint[];
+  unrecognised: { listed: number; more: number; limit: number };
   result: SnapshotResult;
 }
 
-export async function loadAwsSnapshot(root: string): Promise<SnapshotResult> {
-  const result: SnapshotResult = { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] };
-  const state: State = {
+function newState(root: string, opts: SnapshotOptions): State {
+  return {
     root,
     drafts: [],
     emptyDatasets: [],
     manifests: new Map(),
     lbAttributes: new Map(),
     markers: [],
-    result,
+    taints: [],
+    unrecognised: { listed: 0, more: 0, limit: opts.unrecognisedListed ?? UNRECOGNISED_LISTED },
+    result: { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] },
   };
+}
+
+export async function loadAwsSnapshot(root: string, opts: SnapshotOptions = {}): Promise<SnapshotResult> {
+  const fs: SnapshotFs = { ...NODE_FS, ...opts.fs };
+  const state = newState(root, opts);
+  const result = state.result;
   let files: string[];
   try {
-    files = await listJsonFiles(root);
+    const info = await fs.stat(root);
     // Paths in reports are relative to the snapshot directory (or to the directory of a single file).
-    if ((await stat(root)).isFile()) state.root = path.dirname(root);
+    if (info.isFile()) {
+      state.root = path.dirname(root);
+      files = [root];
+    } else files = await listJsonFiles(state, fs, root);
   } catch (err) {
-    result.errors.push(
-      new InputError(root, `cannot read snapshot: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
-    );
+    result.errors.push(new InputError(root, `cannot read snapshot: ${errnoCode(err)}`));
     return result;
   }
   if (files.length === 0) result.errors.push(new InputError(root, 'no .json files found'));
-  for (const file of files) {
-    let text: string;
+  const maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
+  const streamAbove = opts.streamAboveBytes ?? STREAM_ABOVE_BYTES;
+  for (const abs of files) {
+    const file = rel(state, abs);
     try {
-      text = await readFile(file, 'utf8');
+      const size = (await fs.stat(abs)).size;
+      if (size > maxBytes) {
+        const mb = (n: number) =>
+          n < 2 ** 20 ? `${Math.round((n / 2 ** 10) * 10) / 10} KiB` : `${Math.round((n / 2 ** 20) * 10) / 10} MiB`;
+        const error = new InputError(
+          file,
+          `file is ${mb(size)}, over the ${mb(maxBytes)} limit for one file (maxFileBytes); skipped`,
+          { line: 1, column: 1 },
+        );
+        result.errors.push(error);
+        taintByHead(state, file, await head(fs, abs), error.message);
+      } else if (size > streamAbove) {
+        let source: JsonSource;
+        try {
+          source = await streamSource(fs, abs, file);
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          openFailed(state, file, err, await head(fs, abs));
+          continue;
+        }
+        await readDocumentFile(state, file, source);
+      } else {
+        const text = await fs.readFile(abs);
+        readText(state, file, text);
+      }
     } catch (err) {
-      result.errors.push(
-        new InputError(rel(state, file), `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
-      );
-      continue;
+      result.errors.push(new InputError(file, `cannot read: ${errnoCode(err)}`));
     }
-    readDocumentFile(state, file, text);
   }
-  resolveScopes(state);
+  finish(state);
   return result;
+}
+
+/** The first bytes of a file, to tell what an unreadable one was meant to hold. */
+async function head(fs: SnapshotFs, abs: string): Promise<string> {
+  try {
+    for await (const chunk of fs.textChunks(abs)) return chunk.slice(0, 4096);
+  } catch {
+    // Nothing to tell from.
+  }
+  return '';
+}
+
+function readText(state: State, file: string, text: string): void {
+  let source: JsonSource;
+  try {
+    source = memorySource(file, text);
+  } catch (err) {
+    return openFailed(state, file, err, text.slice(0, 4096));
+  }
+  void readDocumentFile(state, file, source);
 }
 
 /** Reads one file's text into the state; exported for tests that feed documents without a directory. */
-export function loadAwsSnapshotFromTexts(files: { name: string; text: string }[]): SnapshotResult {
-  const result: SnapshotResult = { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] };
-  const state: State = {
-    root: '',
-    drafts: [],
-    emptyDatasets: [],
-    manifests: new Map(),
-    lbAttributes: new Map(),
-    markers: [],
-    result,
-  };
-  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) readDocumentFile(state, f.name, f.text);
-  resolveScopes(state);
-  return result;
+export function loadAwsSnapshotFromTexts(
+  files: { name: string; text: string }[],
+  opts: SnapshotOptions = {},
+): SnapshotResult {
+  const state = newState('', opts);
+  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) readText(state, f.name, f.text);
+  finish(state);
+  return state.result;
 }
 
-async function listJsonFiles(root: string): Promise<string[]> {
-  const info = await stat(root);
-  if (info.isFile()) return [root];
+function finish(state: State): void {
+  const u = state.unrecognised;
+  if (u.more > 0)
+    state.result.errors.push(
+      new InputError(
+        state.root || '.',
+        `and ${u.more} more unrecognised file${u.more === 1 ? '' : 's'} (the first ${u.listed} are listed above)`,
+      ),
+    );
+  resolveScopes(state);
+}
+
+function errnoCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? String(err);
+}
+
+/**
+ * The .json files under root, sorted. A folder that cannot be read is a located error and the walk goes on.
+ * Symbolic links: a link to a file is read (with a warning naming the target, since the data lives outside the
+ * snapshot's own tree and may be shared with other scopes); a link to a folder is not followed (with a warning),
+ * since it can loop or make the same data count twice; a broken link is an error.
+ */
+async function listJsonFiles(state: State, fs: SnapshotFs, root: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(dir);
+    } catch (err) {
+      // The root itself failing is "cannot read snapshot"; a folder below it is skipped and named.
+      if (dir === root) throw err;
+      state.result.errors.push(new InputError(rel(state, dir), `cannot read folder: ${errnoCode(err)}; skipped`));
+      return;
+    }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) await walk(full);
-      else if (e.isFile() && e.name.toLowerCase().endsWith('.json')) out.push(full);
+      else if (e.isFile() && isJsonName(e.name)) out.push(full);
+      else if (e.isSymbolicLink()) await symlinkEntry(state, fs, full, out);
     }
   };
   await walk(root);
   return out;
+}
+
+function isJsonName(name: string): boolean {
+  return name.toLowerCase().endsWith('.json');
+}
+
+async function symlinkEntry(state: State, fs: SnapshotFs, full: string, out: string[]): Promise<void> {
+  let target: string;
+  let info: Stats;
+  try {
+    target = await fs.realpath(full);
+    info = await fs.stat(full);
+  } catch (err) {
+    if (isJsonName(full))
+      state.result.errors.push(new InputError(rel(state, full), `broken symbolic link: ${errnoCode(err)}; skipped`));
+    return;
+  }
+  if (info.isDirectory()) {
+    state.result.warnings.push({
+      file: rel(state, full),
+      message: `symbolic link to the folder ${target}: not followed; copy the files in to scan them`,
+    });
+  } else if (info.isFile() && isJsonName(full)) {
+    state.result.warnings.push({ file: rel(state, full), message: `symbolic link to ${target}: read` });
+    out.push(full);
+  }
 }
 
 function rel(state: State, file: string): string {
@@ -157,41 +315,187 @@ function rel(state: State, file: string): string {
   return r === '' ? path.basename(file) : r.split(path.sep).join('/');
 }
 
-function readDocumentFile(state: State, absFile: string, text: string): void {
-  const file = rel(state, absFile);
+/**
+ * A file's JSON, either parsed whole (small files: `located-json`) or streamed (large ones: `json-stream`). Both give
+ * the same outline to recognise documents by, the same positions and duplicate keys, and hand out the values the
+ * plans ask for: in the streamed case one item at a time, so a file's size does not decide the memory it takes.
+ */
+interface JsonSource {
+  doc: LocatedJson;
+  /** Number of items of the list at `pointer` (streamed outlines hold empty stubs). */
+  length(pointer: string, outline: unknown[]): number;
+  /**
+   * Calls `onValue` with the value at each target pointer (or each item of the list there), in document order;
+   * synchronously when the file is in memory.
+   */
+  read(
+    targets: Map<string, 'whole' | 'list'>,
+    onValue: (pointer: string, value: unknown) => void,
+  ): Promise<void> | void;
+}
+
+function memorySource(file: string, text: string): JsonSource {
+  const doc = parseLocatedJson(file, text);
+  return {
+    doc,
+    length: (_p, outline) => outline.length,
+    read(targets, onValue) {
+      const at = (pointer: string): unknown =>
+        parsePointer(pointer).reduce<unknown>((v, seg) => (v as Record<string, unknown>)[seg], doc.value);
+      for (const [p, how] of targets)
+        if (how === 'whole') onValue(p, at(p));
+        else (at(p) as unknown[]).forEach((item, i) => onValue(`${p}/${i}`, item));
+    },
+  };
+}
+
+/** Outline first (syntax, duplicates, what each document is), then only the items the plans read. */
+async function streamSource(fs: SnapshotFs, absFile: string, file: string): Promise<JsonSource> {
+  // Arrays directly in a document (the root object, or an element of a root array) are where items live.
+  const isStub = (p: (string | number)[]) => p.length === 1 || (p.length === 2 && typeof p[0] === 'number');
+  const outline = await readOutline(file, fs.textChunks(absFile), isStub);
+  let overlay: { at: string; pos: PosNode } | undefined;
+  const doc: LocatedJson = {
+    file,
+    value: outline.value,
+    duplicates: outline.duplicates,
+    locate(pointer) {
+      if (overlay && (pointer === overlay.at || pointer.startsWith(overlay.at + '/')))
+        return locateIn(overlay.pos, overlay.at, pointer);
+      return locateIn(outline.pos, '', pointer);
+    },
+  };
+  return {
+    doc,
+    length: (p) => outline.stubs.get(p) ?? 0,
+    async read(targets, onValue) {
+      const want = (path: (string | number)[], occurrence: number) => {
+        if (targets.get(toPointer(path)) === 'whole') return true;
+        if (path.length === 0) return false;
+        const list = toPointer(path.slice(0, -1));
+        // Of two lists under one key, JSON (and the whole-file reader) keeps the last.
+        return targets.get(list) === 'list' && occurrence === outline.stubOccurrences.get(list);
+      };
+      await readValues(file, fs.textChunks(absFile), want, (pointer, value, pos) => {
+        overlay = { at: pointer, pos };
+        try {
+          onValue(pointer, value);
+        } finally {
+          overlay = undefined;
+        }
+      });
+    },
+  };
+}
+
+/** What a document was recognised as, and what reading it takes: its whole value, or the items of one list. */
+interface Plan {
+  kind: string;
+  ctx: ItemContext;
+  /** Reads the whole document; returns what it was (a bad manifest is nothing). */
+  whole?: (v: Record<string, unknown>) => string | undefined;
+  list?: { r: ListRecogniser; paginated: boolean };
+}
+
+/** Opens a file's JSON; a syntax error is a located error, and what the file seemed to hold is marked incomplete. */
+function openFailed(state: State, file: string, err: unknown, head: string): void {
+  const error = err instanceof InputError ? err : new InputError(file, String(err));
+  state.result.errors.push(error);
+  taintByHead(state, file, head, error.message);
+}
+
+/**
+ * A file that could not be read at all may still say what it holds in its first bytes ({"RouteTables": [...): that
+ * data set is then incomplete wherever the file's folder puts it, as another file may hold the rest of it.
+ */
+function taintByHead(state: State, file: string, head: string, reason: string): void {
+  const key = /^\uFEFF?\s*\[?\s*\{\s*"([A-Za-z]+)"\s*:\s*\[/.exec(head)?.[1];
+  const r = LIST_RECOGNISERS.find((x) => x.key === key);
+  if (!r) return;
+  state.taints.push({
+    dataset: r.dataset,
+    dir: path.dirname(file),
+    hint: {},
+    skipped: { file, line: 1, column: 1, pointer: '', reason },
+  });
+}
+
+function readDocumentFile(state: State, file: string, source: JsonSource): Promise<void> | void {
   const dir = path.dirname(file);
-  let doc: LocatedJson;
-  try {
-    doc = parseLocatedJson(file, text);
-  } catch (err) {
-    state.result.errors.push(err instanceof InputError ? err : new InputError(file, String(err)));
-    return;
-  }
-  const recognised: string[] = [];
+  const doc = source.doc;
   // A file may hold one CLI output or an array of them (several describe-vpc-attribute calls, say).
   const docs: [unknown, string][] =
     Array.isArray(doc.value) && doc.value.every((d) => d !== null && typeof d === 'object' && !Array.isArray(d))
       ? doc.value.map((d, i) => [d, `/${i}`])
       : [[doc.value, '']];
-  for (const [value, base] of docs) {
-    const kind = recognise(state, doc, dir, value, base);
-    if (kind) recognised.push(kind);
+  const consumed = new Set<DuplicateKey>();
+  const plans = docs.flatMap(([value, base]) => recognise(state, doc, dir, value, base, consumed) ?? []);
+  const byPointer = new Map<string, Plan>();
+  for (const plan of plans) {
+    const { base } = plan.ctx;
+    if (plan.list) {
+      const at = `${base}/${plan.list.r.key}`;
+      const outline = (docs.find(([, b]) => b === base)![0] as Record<string, unknown[]>)[plan.list.r.key]!;
+      startList(plan.ctx, plan.list.r, source.length(at, outline), plan.list.paginated);
+      byPointer.set(at, plan);
+    } else byPointer.set(base, plan);
   }
-  state.result.files.push({ file, recognisedAs: recognised });
+  const kinds = new Map<Plan, string | undefined>(plans.map((p) => [p, p.whole ? undefined : p.kind]));
+  const targets = new Map([...byPointer].map(([at, p]) => [at, p.whole ? ('whole' as const) : ('list' as const)]));
+  const done = () => {
+    // Duplicates no item claimed (in parts of a document cordon does not read): the data read is unambiguous.
+    for (const d of doc.duplicates)
+      if (!consumed.has(d))
+        state.result.warnings.push({
+          file,
+          message: `duplicate key ${JSON.stringify(d.key)} in ${d.object || 'the document'} (first at line ${d.firstLine}); the last value is used`,
+          ...(d.position.line !== undefined ? { line: d.position.line } : {}),
+        });
+    state.result.files.push({ file, recognisedAs: plans.flatMap((p) => kinds.get(p) ?? []) });
+  };
+  const reading = source.read(targets, (pointer, value) => {
+    const whole = byPointer.get(pointer);
+    if (whole?.whole) return void kinds.set(whole, whole.whole(value as Record<string, unknown>));
+    const list = byPointer.get(pointer.slice(0, pointer.lastIndexOf('/')))!;
+    list.list!.r.read(list.ctx, value, pointer);
+  });
+  if (!reading) return done();
+  return reading.then(done, (err: unknown) => {
+    // The outline pass validated the file; a failure now means it changed while being read.
+    state.result.errors.push(err instanceof InputError ? err : new InputError(file, String(err)));
+    done();
+  });
+}
+
+/** One "not a recognised output" error per file up to a limit, then a count (10,000 stray files, 1 line). */
+function unrecognised(state: State, error: InputError): void {
+  const u = state.unrecognised;
+  if (u.listed < u.limit) {
+    u.listed++;
+    state.result.errors.push(error);
+  } else u.more++;
 }
 
 /** Dispatches one document by its content. Returns what it was, or undefined after recording an error. */
-function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, base: string): string | undefined {
+function recognise(
+  state: State,
+  doc: LocatedJson,
+  dir: string,
+  value: unknown,
+  base: string,
+  consumed: Set<DuplicateKey>,
+): Plan | undefined {
   const file = doc.file;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    state.result.errors.push(
+    unrecognised(
+      state,
       new InputError(file, 'not a recognised AWS CLI output: expected a JSON object', doc.locate(base)),
     );
     return undefined;
   }
   const v = value as Record<string, unknown>;
-  const ctx: ItemContext = { state, doc, dir, base };
-  if ('cordonSnapshot' in v) return readManifest(ctx, v);
+  const ctx: ItemContext = { state, doc, dir, base, consumed };
+  if ('cordonSnapshot' in v) return { kind: 'cordon manifest', ctx, whole: (full) => readManifest(ctx, full) };
   if (typeof v.NextToken === 'string') {
     state.result.warnings.push({
       file,
@@ -203,86 +507,89 @@ function recognise(state: State, doc: LocatedJson, dir: string, value: unknown, 
   // list (of ids) that would otherwise pass for describe-security-groups.
   const sm = SAGEMAKER_DETAIL.find((d) => d.test(v));
   if (sm) {
-    const item = parseItem(ctx, sm.shape, v, base);
-    if (item) addSageMaker(ctx, sm.kind, sm.normalise(item as never), base, true);
-    return sm.command;
+    return whole(ctx, sm.command, (v) => {
+      const item = parseItem(ctx, sm.shape, v, base, SAGEMAKER_DATASET[sm.kind]);
+      if (item) addSageMaker(ctx, sm.kind, sm.normalise(item as never), base, true);
+    });
   }
-  for (const r of LIST_RECOGNISERS) {
-    if (Array.isArray(v[r.key])) {
-      readList(ctx, r, v[r.key] as unknown[]);
-      return r.key;
-    }
-  }
+  for (const r of LIST_RECOGNISERS)
+    if (Array.isArray(v[r.key])) return { kind: r.key, ctx, list: { r, paginated: typeof v.NextToken === 'string' } };
   if (typeof v.VpcId === 'string' && ('EnableDnsSupport' in v || 'EnableDnsHostnames' in v)) {
-    const item = parseItem(ctx, S.vpcAttributeShape, v, base);
-    if (item) {
-      addDraft(
-        ctx,
-        'vpcAttributes',
-        'ec2:vpc-attributes',
-        base,
-        {
-          vpcId: item.VpcId,
-          enableDnsSupport: item.EnableDnsSupport?.Value,
-          enableDnsHostnames: item.EnableDnsHostnames?.Value,
-        },
-        { vpcId: item.VpcId },
-      );
-    }
-    return 'describe-vpc-attribute';
+    return whole(ctx, 'describe-vpc-attribute', (v) => {
+      const item = parseItem(ctx, S.vpcAttributeShape, v, base, 'ec2:vpc-attributes');
+      if (item) {
+        addDraft(
+          ctx,
+          'vpcAttributes',
+          'ec2:vpc-attributes',
+          base,
+          {
+            vpcId: item.VpcId,
+            enableDnsSupport: item.EnableDnsSupport?.Value,
+            enableDnsHostnames: item.EnableDnsHostnames?.Value,
+          },
+          { vpcId: item.VpcId },
+        );
+      }
+    });
   }
   if (typeof v.jobArn === 'string') {
-    const item = parseItem(ctx, S.customizationJobShape, v, base);
-    if (item) addJob(ctx, item, base, true);
-    return 'get-model-customization-job';
+    return whole(ctx, 'get-model-customization-job', (v) => {
+      const item = parseItem(ctx, S.customizationJobShape, v, base, 'bedrock:customization-job-details');
+      if (item) addJob(ctx, item, base, true);
+    });
   }
   if (v.Policy !== null && typeof v.Policy === 'object' && 'PolicySummary' in v.Policy) {
-    const item = parseItem(ctx, S.describePolicyShape, v, base);
-    if (item) {
-      const summary = item.Policy.PolicySummary;
-      if (summary.Type !== undefined && summary.Type !== 'SERVICE_CONTROL_POLICY') {
-        state.result.warnings.push({
-          file,
-          message: `policy ${summary.Id} is a ${summary.Type}, not a service control policy: ignored`,
-          ...lineOf(doc, base),
-        });
-      } else {
-        let content: unknown;
-        let contentError: string | undefined;
-        try {
-          content = JSON.parse(item.Policy.Content ?? 'null');
-        } catch (err) {
-          contentError = `policy content is not valid JSON: ${(err as Error).message}`;
+    return whole(ctx, 'describe-policy', (v) => {
+      const item = parseItem(ctx, S.describePolicyShape, v, base, 'organizations:scps');
+      if (item) {
+        const summary = item.Policy.PolicySummary;
+        if (summary.Type !== undefined && summary.Type !== 'SERVICE_CONTROL_POLICY') {
+          state.result.warnings.push({
+            file,
+            message: `policy ${summary.Id} is a ${summary.Type}, not a service control policy: ignored`,
+            ...lineOf(doc, base),
+          });
+        } else {
+          let content: unknown;
+          let contentError: string | undefined;
+          try {
+            content = JSON.parse(item.Policy.Content ?? 'null');
+          } catch (err) {
+            contentError = `policy content is not valid JSON: ${(err as Error).message}`;
+          }
+          addScp(ctx, summary, base + '/Policy', content, contentError);
         }
-        addScp(ctx, summary, base + '/Policy', content, contentError);
       }
-    }
-    return 'describe-policy';
+    });
   }
   if (typeof v.LoadBalancerArn === 'string' && Array.isArray(v.Attributes)) {
-    const item = parseItem(ctx, S.loadBalancerAttributesShape, v, base);
-    if (item) {
-      const idle = item.Attributes.find((a) => a.Key === 'idle_timeout.timeout_seconds');
-      state.lbAttributes.set(item.LoadBalancerArn, { idle: idle ? Number(idle.Value) : undefined, dir });
-      const arn = parseArn(item.LoadBalancerArn);
-      addDraftMarker(ctx, 'elbv2:load-balancer-attributes', { account: arn?.account, region: arn?.region });
-    }
-    return 'describe-load-balancer-attributes';
+    return whole(ctx, 'describe-load-balancer-attributes', (v) => {
+      const item = parseItem(ctx, S.loadBalancerAttributesShape, v, base, 'elbv2:load-balancer-attributes');
+      if (item) {
+        const idle = item.Attributes.find((a) => a.Key === 'idle_timeout.timeout_seconds');
+        state.lbAttributes.set(item.LoadBalancerArn, { idle: idle ? Number(idle.Value) : undefined, dir });
+        const arn = parseArn(item.LoadBalancerArn);
+        addDraftMarker(ctx, 'elbv2:load-balancer-attributes', { account: arn?.account, region: arn?.region });
+      }
+    });
   }
   if (v.Organization !== null && typeof v.Organization === 'object') {
-    const item = parseItem(ctx, S.organizationShape, v, base);
-    if (item) {
-      state.result.inventory.organization = {
-        id: item.Organization.Id,
-        ...(item.Organization.MasterAccountId ? { managementAccountId: item.Organization.MasterAccountId } : {}),
-        origin: originOf(doc, base + '/Organization'),
-      };
-      markDataset(state, '*', 'organizations:organization');
-    }
-    return 'describe-organization';
+    return whole(ctx, 'describe-organization', (v) => {
+      const item = parseItem(ctx, S.organizationShape, v, base, 'organizations:organization');
+      if (item) {
+        state.result.inventory.organization = {
+          id: item.Organization.Id,
+          ...(item.Organization.MasterAccountId ? { managementAccountId: item.Organization.MasterAccountId } : {}),
+          origin: originOf(doc, base + '/Organization'),
+        };
+        markDataset(state, '*', 'organizations:organization');
+      }
+    });
   }
   const keys = Object.keys(v).slice(0, 6).join(', ');
-  state.result.errors.push(
+  unrecognised(
+    state,
     new InputError(
       file,
       `not a recognised AWS CLI output (top-level keys: ${keys || 'none'}); see docs/snapshots.md for the commands cordon reads`,
@@ -297,6 +604,8 @@ interface ItemContext {
   doc: LocatedJson;
   dir: string;
   base: string;
+  /** Duplicate keys already reported as making an item (or list) unreadable. */
+  consumed: Set<DuplicateKey>;
 }
 
 interface ListRecogniser {
@@ -305,23 +614,119 @@ interface ListRecogniser {
   read(ctx: ItemContext, raw: unknown, pointer: string): void;
 }
 
+/**
+ * Validates one item. A bad item is a located error and is skipped, and its data set is marked incomplete for the
+ * item's scope (`dataset`; undefined for the manifest, which is no data set): checks needing it are then not
+ * assessed there instead of being judged on the items that happened to be readable.
+ */
 function parseItem<T extends z.ZodType>(
   ctx: ItemContext,
   shape: T,
   raw: unknown,
   pointer: string,
+  dataset: AwsDataset | undefined,
 ): z.output<T> | undefined {
+  // Two values for one key are ambiguous (JSON.parse keeps the last, other tools may not): the item is unreadable.
+  const dups = ctx.doc.duplicates.filter((d) => d.object === pointer || d.object.startsWith(pointer + '/'));
+  if (dups.length > 0) {
+    for (const d of dups) ctx.consumed.add(d);
+    const d = dups[0]!;
+    const what = `duplicate key ${JSON.stringify(d.key)} (first at line ${d.firstLine}): the item is ambiguous`;
+    ctx.state.result.errors.push(new InputError(ctx.doc.file, `${what}; item skipped`, d.position));
+    if (dataset) taint(ctx, dataset, raw, d.position, what);
+    return undefined;
+  }
   const r = shape.safeParse(raw);
   if (r.success) return r.data;
-  for (const issue of r.error.issues.slice(0, 3)) {
+  r.error.issues.slice(0, 3).forEach((issue, i) => {
     const p = pointer + toPointer(issue.path.map((s) => (typeof s === 'symbol' ? String(s) : s)));
-    const what =
-      issue.code === 'invalid_type' && issue.input === undefined
-        ? `missing required field ${String(issue.path[issue.path.length - 1])}`
-        : issue.message;
-    ctx.state.result.errors.push(new InputError(ctx.doc.file, `${what}; item skipped`, ctx.doc.locate(p)));
-  }
+    const what = describeIssue(issue, raw);
+    const at = ctx.doc.locate(p);
+    ctx.state.result.errors.push(new InputError(ctx.doc.file, `${what}; item skipped`, at));
+    if (i === 0 && dataset) taint(ctx, dataset, raw, at, what);
+  });
   return undefined;
+}
+
+/** Says what is wrong with a value in words a person fixing the file can act on. */
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const found = valueAt(raw, issue.path);
+  const field = String(issue.path[issue.path.length - 1] ?? '');
+  if (!found.present) return `missing required field ${field}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${withArticle(issue.expected)}, got ${describeValue(found.value)}`;
+    case 'invalid_value':
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(found.value)}`;
+    default:
+      return `${issue.message}, got ${describeValue(found.value)}`;
+  }
+}
+
+function valueAt(raw: unknown, at: readonly PropertyKey[]): { present: boolean; value?: unknown } {
+  let cur = raw;
+  for (const seg of at) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, seg))
+      return { present: false };
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return { present: true, value: cur };
+}
+
+function withArticle(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v);
+  return `${withArticle(typeof v)} (${text.length > 40 ? `${text.slice(0, 37)}...` : text})`;
+}
+
+/** Marks `dataset` incomplete wherever this item's data would have gone; the scope is resolved with the rest. */
+function taint(ctx: ItemContext, dataset: AwsDataset, raw: unknown, at: SourcePosition, reason: string): void {
+  ctx.state.taints.push({
+    dataset,
+    dir: ctx.dir,
+    hint: looseHint(raw),
+    skipped: {
+      file: ctx.doc.file,
+      ...(at.line !== undefined ? { line: at.line } : {}),
+      ...(at.column !== undefined ? { column: at.column } : {}),
+      pointer: at.pointer ?? '',
+      reason,
+    },
+  });
+}
+
+/**
+ * What an unreadable item still says about its scope, read leniently: the fields the readers take hints from
+ * (owner ids, ARNs, availability zones, service names, VPC and subnet ids), whichever have a usable value.
+ */
+function looseHint(raw: unknown): Hint {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const v = raw as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+  const arn = Object.entries(v)
+    .filter(([k]) => /arn$/i.test(k))
+    .map(([, x]) => parseArn(str(x)))
+    .find((a) => a !== undefined);
+  const owner = str(v.OwnerId);
+  const account =
+    owner && /^\d{12}$/.test(owner) ? owner : arn && /^\d{12}$/.test(arn.account) ? arn.account : undefined;
+  const service = str(v.ServiceName);
+  const region =
+    regionOfAvailabilityZone(str(v.AvailabilityZone)) ||
+    (arn?.region ? arn.region : undefined) ||
+    (service ? parseServiceName(service).region : undefined);
+  return {
+    ...(account ? { account } : {}),
+    ...(region ? { region } : {}),
+    ...(str(v.VpcId) ? { vpcId: str(v.VpcId) } : {}),
+    ...(str(v.SubnetId) ? { subnetId: str(v.SubnetId) } : {}),
+  };
 }
 
 function originOf(doc: LocatedJson, pointer: string): Origin {
@@ -356,9 +761,39 @@ function addDraft(
   });
 }
 
-function readList(ctx: ItemContext, r: ListRecogniser, items: unknown[]): void {
-  if (items.length === 0) ctx.state.emptyDatasets.push({ dir: ctx.dir, dataset: r.dataset, file: ctx.doc.file });
-  items.forEach((raw, i) => r.read(ctx, raw, `${ctx.base}/${r.key}/${i}`));
+/** A single-output document, read whole once its full value is at hand. */
+function whole(ctx: ItemContext, kind: string, read: (v: Record<string, unknown>) => void): Plan {
+  return {
+    kind,
+    ctx,
+    whole: (v) => {
+      read(v);
+      return kind;
+    },
+  };
+}
+
+/** What a list says before its items are read: duplicate list keys, a NextToken, "there are none". */
+function startList(ctx: ItemContext, r: ListRecogniser, length: number, paginated: boolean): void {
+  const { doc, base } = ctx;
+  // Two lists under one key: JSON keeps the last, and the first one's items would vanish unseen.
+  const dup = doc.duplicates.find((d) => d.object === base && d.key === r.key);
+  if (dup) {
+    ctx.consumed.add(dup);
+    const what = `duplicate key ${JSON.stringify(r.key)} (first at line ${dup.firstLine}): only the last list is read`;
+    ctx.state.result.errors.push(new InputError(doc.file, what, dup.position));
+    taint(ctx, r.dataset, undefined, dup.position, what);
+  }
+  // One page of a longer list: the items on the other pages are missing as surely as skipped ones.
+  if (paginated)
+    taint(
+      ctx,
+      r.dataset,
+      undefined,
+      doc.locate(`${base}/NextToken`),
+      'output has a NextToken: the rest of the list is missing',
+    );
+  if (length === 0) ctx.state.emptyDatasets.push({ dir: ctx.dir, dataset: r.dataset, file: doc.file });
 }
 
 function ownerHint(owner: string | undefined): Hint {
@@ -412,7 +847,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'Vpcs',
     dataset: 'ec2:vpcs',
     read(ctx, raw, p) {
-      const v = parseItem(ctx, S.vpcShape, raw, p);
+      const v = parseItem(ctx, S.vpcShape, raw, p, 'ec2:vpcs');
       if (!v) return;
       const assoc = (v.CidrBlockAssociationSet ?? [])
         .filter((a) => !a.CidrBlockState?.State || a.CidrBlockState.State === 'associated')
@@ -438,7 +873,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'Subnets',
     dataset: 'ec2:subnets',
     read(ctx, raw, p) {
-      const s = parseItem(ctx, S.subnetShape, raw, p);
+      const s = parseItem(ctx, S.subnetShape, raw, p, 'ec2:subnets');
       if (!s) return;
       const arn = parseArn(s.SubnetArn);
       addDraft(
@@ -467,7 +902,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'RouteTables',
     dataset: 'ec2:route-tables',
     read(ctx, raw, p) {
-      const t = parseItem(ctx, S.routeTableShape, raw, p);
+      const t = parseItem(ctx, S.routeTableShape, raw, p, 'ec2:route-tables');
       if (!t) return;
       addDraft(
         ctx,
@@ -495,7 +930,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'InternetGateways',
     dataset: 'ec2:internet-gateways',
     read(ctx, raw, p) {
-      const g = parseItem(ctx, S.internetGatewayShape, raw, p);
+      const g = parseItem(ctx, S.internetGatewayShape, raw, p, 'ec2:internet-gateways');
       if (!g) return;
       const vpcIds = g.Attachments.filter((a) => !a.State || ['attached', 'available'].includes(a.State)).map(
         (a) => a.VpcId,
@@ -514,7 +949,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'NatGateways',
     dataset: 'ec2:nat-gateways',
     read(ctx, raw, p) {
-      const n = parseItem(ctx, S.natGatewayShape, raw, p);
+      const n = parseItem(ctx, S.natGatewayShape, raw, p, 'ec2:nat-gateways');
       if (!n) return;
       addDraft(
         ctx,
@@ -536,7 +971,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'FlowLogs',
     dataset: 'ec2:flow-logs',
     read(ctx, raw, p) {
-      const f = parseItem(ctx, S.flowLogShape, raw, p);
+      const f = parseItem(ctx, S.flowLogShape, raw, p, 'ec2:flow-logs');
       if (!f) return;
       const destination = f.LogDestination ?? f.LogGroupName;
       addDraft(
@@ -565,7 +1000,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'ResolverQueryLogConfigAssociations',
     dataset: 'route53resolver:query-log-associations',
     read(ctx, raw, p) {
-      const a = parseItem(ctx, S.resolverQueryLogAssociationShape, raw, p);
+      const a = parseItem(ctx, S.resolverQueryLogAssociationShape, raw, p, 'route53resolver:query-log-associations');
       if (!a) return;
       const error =
         a.Error && a.Error !== 'NONE' ? `${a.Error}${a.ErrorMessage ? `: ${a.ErrorMessage}` : ''}` : undefined;
@@ -589,7 +1024,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'SecurityGroups',
     dataset: 'ec2:security-groups',
     read(ctx, raw, p) {
-      const g = parseItem(ctx, S.securityGroupShape, raw, p);
+      const g = parseItem(ctx, S.securityGroupShape, raw, p, 'ec2:security-groups');
       if (!g) return;
       addDraft(
         ctx,
@@ -612,7 +1047,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'NetworkAcls',
     dataset: 'ec2:network-acls',
     read(ctx, raw, p) {
-      const a = parseItem(ctx, S.networkAclShape, raw, p);
+      const a = parseItem(ctx, S.networkAclShape, raw, p, 'ec2:network-acls');
       if (!a) return;
       addDraft(
         ctx,
@@ -642,7 +1077,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'VpcEndpoints',
     dataset: 'ec2:vpc-endpoints',
     read(ctx, raw, p) {
-      const e = parseItem(ctx, S.vpcEndpointShape, raw, p);
+      const e = parseItem(ctx, S.vpcEndpointShape, raw, p, 'ec2:vpc-endpoints');
       if (!e) return;
       const svc = parseServiceName(e.ServiceName);
       let policy: unknown;
@@ -683,7 +1118,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'NetworkInterfaces',
     dataset: 'ec2:network-interfaces',
     read(ctx, raw, p) {
-      const n = parseItem(ctx, S.networkInterfaceShape, raw, p);
+      const n = parseItem(ctx, S.networkInterfaceShape, raw, p, 'ec2:network-interfaces');
       if (!n) return;
       const ips = [
         ...new Set([
@@ -719,7 +1154,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'modelCustomizationJobSummaries',
     dataset: 'bedrock:customization-jobs',
     read(ctx, raw, p) {
-      const j = parseItem(ctx, S.customizationJobSummaryShape, raw, p);
+      const j = parseItem(ctx, S.customizationJobSummaryShape, raw, p, 'bedrock:customization-jobs');
       if (j) addJob(ctx, j, p, false);
     },
   },
@@ -727,7 +1162,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'agentSummaries',
     dataset: 'bedrock:agents',
     read(ctx, raw, p) {
-      const a = parseItem(ctx, S.agentSummaryShape, raw, p);
+      const a = parseItem(ctx, S.agentSummaryShape, raw, p, 'bedrock:agents');
       if (!a) return;
       addDraft(
         ctx,
@@ -792,7 +1227,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key,
     dataset: SAGEMAKER_DATASET[kind],
     read(ctx, raw, p) {
-      const item = parseItem(ctx, shape, raw, p);
+      const item = parseItem(ctx, shape, raw, p, SAGEMAKER_DATASET[kind]);
       if (item) addSageMaker(ctx, kind, { ...normalise(item as never), subnetIds: [], securityGroupIds: [] }, p, false);
     },
   })),
@@ -800,7 +1235,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'LoadBalancers',
     dataset: 'elbv2:load-balancers',
     read(ctx, raw, p) {
-      const lb = parseItem(ctx, S.loadBalancerShape, raw, p);
+      const lb = parseItem(ctx, S.loadBalancerShape, raw, p, 'elbv2:load-balancers');
       if (!lb) return;
       const arn = parseArn(lb.LoadBalancerArn);
       addDraft(
@@ -829,7 +1264,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     key: 'Policies',
     dataset: 'organizations:scps',
     read(ctx, raw, p) {
-      const s = parseItem(ctx, S.policySummaryShape, raw, p);
+      const s = parseItem(ctx, S.policySummaryShape, raw, p, 'organizations:scps');
       if (!s) return;
       if (s.Type !== undefined && s.Type !== 'SERVICE_CONTROL_POLICY') return;
       addScp(ctx, s, p, undefined, undefined);
@@ -1009,8 +1444,17 @@ function addScp(
 }
 
 function readManifest(ctx: ItemContext, v: Record<string, unknown>): string | undefined {
-  const m = parseItem(ctx, S.manifestShape, v, ctx.base);
+  const m = parseItem(ctx, S.manifestShape, v, ctx.base, undefined);
   if (!m) return undefined;
+  const before = ctx.state.manifests.get(ctx.dir);
+  if (before) {
+    // The first (in name order) stays: which one the user meant cannot be told, so both are named.
+    const same = before.account === m.account && before.region === m.region;
+    const message = `a second manifest for ${ctx.dir === '.' ? 'the snapshot folder' : `folder ${ctx.dir}`}${same ? '' : ` (${m.account}/${m.region})`}: ${before.file} (${before.account}/${before.region}) is used and this one ignored`;
+    if (same) ctx.state.result.warnings.push({ file: ctx.doc.file, message, line: 1 });
+    else ctx.state.result.errors.push(new InputError(ctx.doc.file, message, ctx.doc.locate(ctx.base)));
+    return 'cordon manifest';
+  }
   ctx.state.manifests.set(ctx.dir, {
     file: ctx.doc.file,
     account: m.account,
@@ -1048,6 +1492,86 @@ function readManifest(ctx: ItemContext, v: Record<string, unknown>): string | un
   return 'cordon manifest';
 }
 
+/**
+ * Gives each incomplete data set the scope(s) its missing items belong to, like items are placed (manifest, own
+ * hints, linked resources, the folder's single scope). When that cannot be told, every scope the folder could hold
+ * is marked (every scope of the snapshot when the folder has none of its own): a wrong "not assessed" can be
+ * fixed with a manifest, a wrong pass cannot be noticed.
+ */
+function resolveTaints(
+  state: State,
+  vpcOf: (h: Hint) => string | undefined,
+  vpcScope: Map<string, Hint>,
+  dirScopes: Map<string, Set<string>>,
+): void {
+  const inv = state.result.inventory;
+  const allScopes = () => [
+    ...new Set([
+      ...[...inv.datasets.keys()].filter((k) => k !== '*'),
+      ...[...state.manifests.values()].filter((m) => m.region !== 'global').map(scopeKey),
+    ]),
+  ];
+  for (const t of state.taints) {
+    let keys: string[];
+    if (AWS_DATASETS[t.dataset].level === 'organization') keys = ['*'];
+    else {
+      const m = manifestFor(state, t.dir);
+      const vpcId = vpcOf(t.hint);
+      const linked = vpcId ? vpcScope.get(vpcId) : undefined;
+      const account = m?.account ?? t.hint.account ?? linked?.account;
+      const region = m?.region ?? t.hint.region ?? linked?.region;
+      if (account && region) keys = [`${account}/${region}`];
+      else {
+        const fits = (k: string) => {
+          const [a, r] = k.split('/');
+          return (!account || a === account) && (!region || r === region);
+        };
+        const inDir = [...(dirScopes.get(t.dir) ?? [])].filter(fits);
+        keys = inDir.length > 0 ? inDir : allScopes().filter(fits);
+        if (keys.length === 0) keys = [`${account ?? 'unknown'}/${region ?? 'unknown'}`];
+      }
+    }
+    for (const key of keys) {
+      const byDataset = inv.partial.get(key) ?? new Map<AwsDataset, SkippedItem[]>();
+      byDataset.set(t.dataset, [...(byDataset.get(t.dataset) ?? []), t.skipped]);
+      inv.partial.set(key, byDataset);
+      // A scope whose only data was unreadable still gets its checks, as not assessed.
+      if (key !== '*' && !inv.datasets.has(key)) inv.datasets.set(key, new Set());
+    }
+  }
+}
+
+/**
+ * A manifest that disagrees with the data it covers. A region from an availability zone or an ARN cannot differ
+ * from the manifest's: an error. An account can (a shared VPC's subnets carry their owner's account): a warning.
+ * The manifest still decides; one message per file.
+ */
+function checkAgainstManifest(state: State, m: Manifest, d: Draft, seen: Set<string>): void {
+  if (AWS_DATASETS[d.dataset].level === 'organization' || d.value.origin.kind !== 'file') return;
+  const o = d.value.origin;
+  if (seen.has(o.file)) return;
+  // Endpoint service names may name another region (cross-region PrivateLink), so they are no contradiction.
+  const region = d.list === 'vpcEndpoints' ? undefined : d.hint.region;
+  const at = { line: o.line, column: o.column, pointer: o.pointer };
+  if (region && region !== m.region) {
+    seen.add(o.file);
+    state.result.errors.push(
+      new InputError(
+        o.file,
+        `this data is in region ${region} but ${m.file} says ${m.region}; the manifest's region is used (a file in the wrong folder?)`,
+        at,
+      ),
+    );
+  } else if (d.hint.account && d.hint.account !== m.account) {
+    seen.add(o.file);
+    state.result.warnings.push({
+      file: o.file,
+      message: `this data names account ${d.hint.account} but ${m.file} says ${m.account}; the manifest's account is used (expected for resources shared from another account)`,
+      ...(o.line !== undefined ? { line: o.line } : {}),
+    });
+  }
+}
+
 function markDataset(state: State, key: string, dataset: AwsDataset): void {
   const set = state.result.inventory.datasets.get(key) ?? new Set();
   set.add(dataset);
@@ -1082,8 +1606,10 @@ function resolveScopes(state: State): void {
     if (d.list === 'subnets') subnetVpc.set(String(d.value.id), String(d.value.vpcId));
     if (d.hint.vpcId && (own.account || own.region)) remember(vpcScope, d.hint.vpcId, own);
   }
+  const contradicted = new Set<string>();
   for (const d of state.drafts) {
     const m = manifestFor(state, d.dir);
+    if (m) checkAgainstManifest(state, m, d, contradicted);
     const vpcId = d.hint.vpcId ?? (d.hint.subnetId ? subnetVpc.get(d.hint.subnetId) : undefined);
     const linked = vpcId ? vpcScope.get(vpcId) : undefined;
     d.value.account = m?.account ?? d.hint.account ?? linked?.account ?? '';
@@ -1139,6 +1665,7 @@ function resolveScopes(state: State): void {
           'empty output whose account and region cannot be told; add a manifest (docs/snapshots.md) so "none found" counts',
       });
   }
+  resolveTaints(state, (h) => h.vpcId ?? (h.subnetId ? subnetVpc.get(h.subnetId) : undefined), vpcScope, dirScopes);
   // Per-item data sets are complete when their list is known to be empty: no VPCs, no VPC attributes to read;
   // no jobs, no job details. (A collector cannot write an empty "array of describe-vpc-attribute outputs".)
   for (const [key, sets] of inv.datasets) {
