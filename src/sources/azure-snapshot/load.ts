@@ -61,6 +61,7 @@ interface Draft {
 interface PendingSkip {
   dataset: AzureDataset;
   subscription: string;
+  /** "*": every location of the subscription (the item's own location cannot be told). */
   location?: string;
   parentId?: string;
   item: SkippedItem;
@@ -226,6 +227,7 @@ function readDocumentFile(state: State, file: string, text: string): void {
         state.skips.push({
           dataset,
           subscription,
+          location: '*',
           item: { file, ...lineOf(doc, u.pointer), pointer: u.pointer, reason: u.reason },
         });
   }
@@ -444,13 +446,7 @@ function target(
   });
 }
 
-function securityRules(
-  list: unknown[],
-  base: string,
-  isDefault: boolean,
-  it: ItemContext,
-  parse: Parser,
-): AzureSecurityRule[] {
+function securityRules(list: unknown[], base: string, isDefault: boolean, parse: Parser): AzureSecurityRule[] {
   const out: AzureSecurityRule[] = [];
   list.forEach((raw, i) => {
     const pointer = `${base}/${i}`;
@@ -475,7 +471,6 @@ function securityRules(
       pointer,
     });
   });
-  void it;
   return out;
 }
 
@@ -688,12 +683,11 @@ const READERS: Record<string, Reader> = {
     if (!p) return;
     add(it, 'networkSecurityGroups', {
       tags: it.env.tags,
-      securityRules: securityRules(p.securityRules, `${it.pointer}/properties/securityRules`, false, it, parse),
+      securityRules: securityRules(p.securityRules, `${it.pointer}/properties/securityRules`, false, parse),
       defaultSecurityRules: securityRules(
         p.defaultSecurityRules,
         `${it.pointer}/properties/defaultSecurityRules`,
         true,
-        it,
         parse,
       ),
       subnetIds: p.subnets,
