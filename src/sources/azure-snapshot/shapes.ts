@@ -78,7 +78,7 @@ export const cognitiveProps = props({
   privateEndpointConnections,
 });
 
-const outboundRule = z.looseObject({
+export const outboundRuleShape = z.looseObject({
   type: z.string(),
   destination: opt(
     z.union([z.string(), z.looseObject({ serviceResourceId: str, subresourceTarget: str, serviceTag: str })]),
@@ -91,7 +91,7 @@ export const mlProps = props({
   managedNetwork: opt(
     z.looseObject({
       isolationMode: str,
-      outboundRules: opt(z.record(z.string(), outboundRule)).transform((v) => v ?? {}),
+      outboundRules: opt(z.record(z.string(), outboundRuleShape)).transform((v) => v ?? {}),
     }),
   ),
   storageAccount: str,

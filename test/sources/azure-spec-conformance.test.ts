@@ -1,0 +1,212 @@
+/**
+ * The Azure reader against the Azure REST API specification's own example responses (test/fixtures/azure-specs,
+ * api-versions in its README): every field the reader uses must come out with the example's value and shape.
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseAzureId, sameAzureId } from '../../src/inventory/azure.js';
+import { loadAzureSnapshot, loadAzureSnapshotFromTexts } from '../../src/sources/azure-snapshot/load.js';
+import { outboundRuleShape } from '../../src/sources/azure-snapshot/shapes.js';
+
+const DIR = 'test/fixtures/azure-specs';
+
+async function fixture(name: string) {
+  const text = await readFile(path.join(DIR, name), 'utf8');
+  const r = loadAzureSnapshotFromTexts([{ name, text }]);
+  assert.deepEqual(
+    r.errors.map((e) => e.format()),
+    [],
+    name,
+  );
+  return { raw: JSON.parse(text) as Record<string, any>, inv: r.inventory, warnings: r.warnings };
+}
+
+describe('Azure reader conforms to the REST API specification examples', () => {
+  it('every fixture is listed in the README with its spec path and api-version, and reads without errors', async () => {
+    const readme = await readFile(path.join(DIR, 'README.md'), 'utf8');
+    const files = (await readdir(DIR)).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length >= 12);
+    for (const f of files) {
+      const line = readme.split('\n').find((l) => l.includes(`\`${f}\``));
+      assert.ok(line, `${f} is not in the README`);
+      const version = /-(\d{4}-\d{2}-\d{2})-/.exec(f)![1]!;
+      assert.ok(line.includes(`/${version}/examples/`) && line.trim().endsWith(`| ${version} |`), `${f}: ${line}`);
+    }
+    const r = await loadAzureSnapshot(DIR);
+    assert.deepEqual(r.errors, []);
+  });
+
+  it('Microsoft.CognitiveServices/accounts 2024-10-01', async () => {
+    const { raw, inv } = await fixture('cognitiveservices-2024-10-01-CreateAccount.json');
+    const a = inv.cognitiveAccounts[0]!;
+    assert.equal(a.id, raw.id);
+    assert.equal(a.kind, raw.kind);
+    assert.equal(a.sku, raw.sku.name);
+    assert.equal(a.endpoint, raw.properties.endpoint);
+    assert.equal(a.location, 'westus', '"West US" is a display name; ARM ids and Resource Graph use "westus"');
+    assert.equal(a.subscription, 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx');
+    assert.equal(a.resourceGroup, 'myResourceGroup');
+    assert.equal(a.publicNetworkAccess, undefined, 'absent in the example: the reader must not invent a value');
+  });
+
+  it('privateEndpointConnections (CognitiveServices list, ML workspace) 2024-10-01', async () => {
+    const { raw } = await fixture('cognitiveservices-2024-10-01-ListPrivateEndpointConnections.json');
+    // The connection list shape is the same one embedded in properties.privateEndpointConnections.
+    const account = {
+      id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.CognitiveServices/accounts/a',
+      type: 'Microsoft.CognitiveServices/accounts',
+      kind: 'OpenAI',
+      location: 'eastus',
+      properties: { privateEndpointConnections: raw.value },
+    };
+    const r = loadAzureSnapshotFromTexts([{ name: 'a.json', text: JSON.stringify(account) }]);
+    assert.deepEqual(r.errors, []);
+    const c = r.inventory.cognitiveAccounts[0]!.privateEndpointConnections[0]!;
+    assert.equal(c.status, raw.value[0].properties.privateLinkServiceConnectionState.status);
+    assert.equal(c.privateEndpointId, raw.value[0].properties.privateEndpoint.id);
+    const ws = await fixture('machinelearningservices-2024-10-01-Workspace-get.json');
+    const w = ws.inv.mlWorkspaces[0]!;
+    const p = ws.raw.properties;
+    assert.deepEqual(
+      [w.storageAccount, w.keyVault, w.containerRegistry, w.applicationInsights],
+      [p.storageAccount, p.keyVault, p.containerRegistry, p.applicationInsights],
+    );
+    assert.equal(w.publicNetworkAccess, p.publicNetworkAccess);
+    assert.equal(w.allowPublicAccessWhenBehindVnet, p.allowPublicAccessWhenBehindVnet);
+    assert.equal(w.privateEndpointConnections[0]!.status, 'Approved');
+    assert.equal(w.kind, 'Default', 'the example has no kind: a plain Azure ML workspace');
+  });
+
+  it('ML managed network outbound rules 2024-10-01', async () => {
+    const raw = JSON.parse(
+      await readFile(path.join(DIR, 'machinelearningservices-2024-10-01-ManagedNetwork-listRule.json'), 'utf8'),
+    ) as {
+      value: { properties: unknown }[];
+    };
+    for (const rule of raw.value) {
+      const r = outboundRuleShape.safeParse(rule.properties);
+      assert.ok(r.success, JSON.stringify(r.error?.issues));
+      assert.equal(r.data.type, 'FQDN');
+      assert.equal(r.data.destination, 'destination_of_the_fqdn_rule');
+    }
+  });
+
+  it('Microsoft.Network/privateEndpoints 2024-05-01', async () => {
+    const { raw, inv } = await fixture('network-2024-05-01-PrivateEndpointGet.json');
+    const pe = inv.privateEndpoints[0]!;
+    const p = raw.properties;
+    assert.equal(pe.subnetId, p.subnet.id);
+    assert.deepEqual(pe.connections[0]!.groupIds, p.privateLinkServiceConnections[0].properties.groupIds);
+    assert.equal(pe.connections[0]!.status, 'Approved');
+    assert.equal(
+      pe.connections[0]!.privateLinkServiceId,
+      p.privateLinkServiceConnections[0].properties.privateLinkServiceId,
+    );
+    assert.deepEqual(pe.customDnsConfigs, p.customDnsConfigs);
+    assert.deepEqual(
+      pe.networkInterfaceIds,
+      [p.networkInterfaces[0].id],
+      'a malformed id ("provders") is kept, not rejected',
+    );
+    assert.deepEqual(pe.ipConfigurations[0], { groupId: 'file', memberName: 'file', privateIpAddress: '192.168.0.6' });
+  });
+
+  it('privateEndpoints/privateDnsZoneGroups 2024-05-01 (no type in the example: recognised by content)', async () => {
+    const { raw, inv } = await fixture('network-2024-05-01-PrivateEndpointDnsZoneGroupGet.json');
+    const g = inv.privateDnsZoneGroups[0]!;
+    assert.equal(g.zoneConfigs.length, 2);
+    const c = raw.properties.privateDnsZoneConfigs[0].properties;
+    assert.equal(g.zoneConfigs[0]!.privateDnsZoneId, c.privateDnsZoneId);
+    assert.deepEqual(g.zoneConfigs[0]!.recordSets, c.recordSets);
+    assert.ok(g.privateEndpointId.endsWith('/testPe'));
+  });
+
+  it('Microsoft.Network/networkSecurityGroups 2024-05-01', async () => {
+    const { raw, inv } = await fixture('network-2024-05-01-NetworkSecurityGroupGet.json');
+    const nsg = inv.networkSecurityGroups[0]!;
+    const r = raw.properties.securityRules[0].properties;
+    const rule = nsg.securityRules[0]!;
+    assert.deepEqual(
+      [
+        rule.priority,
+        rule.direction,
+        rule.access,
+        rule.protocol,
+        rule.sources,
+        rule.sourcePorts,
+        rule.destinations,
+        rule.destinationPorts,
+      ],
+      [
+        r.priority,
+        r.direction,
+        r.access,
+        r.protocol,
+        [r.sourceAddressPrefix],
+        [r.sourcePortRange],
+        [r.destinationAddressPrefix],
+        [r.destinationPortRange],
+      ],
+    );
+    assert.deepEqual(
+      nsg.defaultSecurityRules.map((d) => [d.name, d.priority, d.sources, d.destinations]),
+      raw.properties.defaultSecurityRules.map((d: any) => [
+        d.name,
+        d.properties.priority,
+        [d.properties.sourceAddressPrefix],
+        [d.properties.destinationAddressPrefix],
+      ]),
+    );
+  });
+
+  it('Microsoft.Network/virtualNetworks and virtualNetworkPeerings 2024-05-01', async () => {
+    const { raw, inv } = await fixture('network-2024-05-01-VirtualNetworkGetWithSubnetDelegation.json');
+    assert.deepEqual(inv.virtualNetworks[0]!.addressPrefixes, raw.properties.addressSpace.addressPrefixes);
+    assert.deepEqual(inv.virtualNetworks[0]!.dnsServers, [], 'no dhcpOptions: Azure-provided DNS');
+    const s = inv.subnets[0]!;
+    assert.deepEqual(s.addressPrefixes, [raw.properties.subnets[0].properties.addressPrefix]);
+    assert.deepEqual(s.delegations, ['Microsoft.Provider/resourceType']);
+    assert.equal(s.location, 'westus');
+    assert.ok(sameAzureId(s.vnetId, raw.id));
+    const peer = await fixture('network-2024-05-01-VirtualNetworkPeeringGet.json');
+    const p = peer.inv.vnetPeerings[0]!;
+    const pp = peer.raw.properties;
+    assert.deepEqual(
+      [
+        p.remoteVirtualNetworkId,
+        p.remoteAddressPrefixes,
+        p.allowVirtualNetworkAccess,
+        p.allowForwardedTraffic,
+        p.allowGatewayTransit,
+        p.useRemoteGateways,
+        p.peeringState,
+      ],
+      [pp.remoteVirtualNetwork.id, pp.remoteAddressSpace.addressPrefixes, true, true, false, false, 'Initiated'],
+    );
+    assert.equal(parseAzureId(p.vnetId).names.at(-1), 'vnet1');
+  });
+
+  it('Microsoft.Network/privateDnsZones, virtualNetworkLinks and A record sets 2020-06-01', async () => {
+    const zones = await fixture('privatedns-2020-06-01-PrivateZoneListInSubscription.json');
+    const z = zones.inv.privateDnsZones[0]!;
+    assert.deepEqual([z.zoneName, z.location, z.numberOfRecordSets], ['privatezone1.com', 'global', 1]);
+    assert.ok(
+      zones.warnings.some((w) => /longer list/.test(w.message)),
+      'the example has a nextLink: a page, not all',
+    );
+    const links = await fixture('privatedns-2020-06-01-VirtualNetworkLinkGet.json');
+    const l = links.inv.privateDnsZoneLinks[0]!;
+    assert.deepEqual(
+      [l.zoneName, l.virtualNetworkId, l.registrationEnabled, l.virtualNetworkLinkState],
+      ['privatezone1.com', links.raw.properties.virtualNetwork.id, false, 'Completed'],
+    );
+    const recs = await fixture('privatedns-2020-06-01-RecordSetAGet.json');
+    const a = recs.inv.privateDnsARecords[0]!;
+    assert.deepEqual(
+      [a.zoneName, a.recordName, a.ipv4Addresses, a.ttl, a.fqdn],
+      ['privatezone1.com', 'recorda', ['1.2.3.4'], 3600, 'recorda.privatezone1.com.'],
+    );
+  });
+});
