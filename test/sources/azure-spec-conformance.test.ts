@@ -222,3 +222,129 @@ describe('Azure reader conforms to the REST API specification examples', () => {
     );
   });
 });
+
+describe('Azure reader conforms to the REST API specification examples (network edge, DNS resolver, PaaS)', () => {
+  it('Microsoft.Network/routeTables 2024-05-01', async () => {
+    const { raw, inv } = await fixture('network-2024-05-01-RouteTableGet.json');
+    const r = inv.routeTables[0]!;
+    const route = (k: string) => at(raw, `/properties/routes/0/properties/${k}`);
+    assert.deepEqual(
+      [r.routes[0]!.name, r.routes[0]!.addressPrefix, r.routes[0]!.nextHopType, r.disableBgpRoutePropagation],
+      ['route1', route('addressPrefix'), route('nextHopType'), false],
+    );
+  });
+
+  it('Microsoft.Network/azureFirewalls 2024-05-01 (classic rules)', async () => {
+    const { raw, inv } = await fixture('network-2024-05-01-AzureFirewallGet.json');
+    const fw = inv.firewalls[0]!;
+    const ip = (k: string) => at(raw, `/properties/ipConfigurations/0/properties/${k}`);
+    assert.deepEqual(fw.ipConfigurations[0], {
+      privateIpAddress: ip('privateIPAddress'),
+      subnetId: ip('subnet/id'),
+      publicIpAddressId: ip('publicIPAddress/id'),
+    });
+    assert.equal(fw.skuTier, 'Standard');
+    assert.equal(fw.location, 'westus');
+    const app = fw.classicRules.find((r) => r.kind === 'application')!;
+    assert.deepEqual([app.action, app.targetFqdns, app.protocols], ['Deny', ['www.test.com'], ['Https:443']]);
+    const net = fw.classicRules.find((r) => r.kind === 'network')!;
+    assert.deepEqual(
+      [net.targetFqdns, net.destinationPorts, net.protocols],
+      [['www.amazon.com'], ['443-444', '8443'], ['TCP']],
+    );
+  });
+
+  it('firewallPolicies/ruleCollectionGroups 2024-05-01', async () => {
+    const { raw, inv } = await fixture('network-2024-05-01-FirewallPolicyRuleCollectionGroupList.json');
+    const g = inv.firewallRuleCollectionGroups[0]!;
+    const rule = (k: string) => at(raw, `/value/0/properties/ruleCollections/0/rules/0/${k}`);
+    assert.equal(g.priority, 110);
+    assert.equal(parseAzureId(g.policyId).names.at(-1), 'firewallPolicy');
+    const r = g.rules[0]!;
+    assert.deepEqual(
+      [
+        r.collection,
+        r.collectionPriority,
+        r.action,
+        r.ruleType,
+        r.sourceAddresses,
+        r.destinationAddresses,
+        r.protocols,
+        r.destinationPorts,
+      ],
+      [
+        'Example-Filter-Rule-Collection',
+        120,
+        'Deny',
+        rule('ruleType'),
+        rule('sourceAddresses'),
+        rule('destinationAddresses'),
+        rule('ipProtocols'),
+        rule('destinationPorts'),
+      ],
+    );
+  });
+
+  it('Microsoft.Network/bastionHosts and networkInterfaces 2024-05-01', async () => {
+    const bas = await fixture('network-2024-05-01-BastionHostGet.json');
+    const b = bas.inv.bastionHosts[0]!;
+    assert.deepEqual(b.subnetIds, [at(bas.raw, '/properties/ipConfigurations/0/properties/subnet/id')]);
+    assert.equal(b.sku, 'Standard');
+    assert.equal(parseAzureId(b.virtualNetworkId ?? '').names.at(-1), 'vnet2');
+    const nic = await fixture('network-2024-05-01-NetworkInterfaceGet.json');
+    const n = nic.inv.networkInterfaces[0]!;
+    const c = (i: number, k: string) => at(nic.raw, `/properties/ipConfigurations/${i}/properties/${k}`);
+    assert.deepEqual(
+      n.ipConfigurations.map((x) => [x.privateIpAddress, x.subnetId, x.publicIpAddressId]),
+      [
+        [c(0, 'privateIPAddress'), c(0, 'subnet/id'), c(0, 'publicIPAddress/id')],
+        [c(1, 'privateIPAddress'), c(1, 'subnet/id'), undefined],
+      ],
+    );
+    assert.equal(n.networkSecurityGroupId, at(nic.raw, '/properties/networkSecurityGroup/id'));
+    assert.equal(n.virtualMachineId, at(nic.raw, '/properties/virtualMachine/id'));
+  });
+
+  it('DNS private resolver inbound endpoints and forwarding rules 2022-07-01', async () => {
+    const inb = await fixture('dnsresolver-2022-07-01-InboundEndpoint_Get.json');
+    const e = inb.inv.dnsResolverInboundEndpoints[0]!;
+    assert.deepEqual(e.ipConfigurations, [
+      {
+        privateIpAddress: at(inb.raw, '/properties/ipConfigurations/0/privateIpAddress'),
+        subnetId: at(inb.raw, '/properties/ipConfigurations/0/subnet/id'),
+      },
+    ]);
+    assert.equal(e.location, 'westus2');
+    const fwd = await fixture('dnsresolver-2022-07-01-ForwardingRule_Put.json');
+    const r = fwd.inv.dnsForwardingRules[0]!;
+    assert.deepEqual(
+      [r.domainName, r.targetDnsServers, r.state],
+      ['contoso.com.', at(fwd.raw, '/properties/targetDnsServers'), 'Enabled'],
+    );
+    assert.equal(parseAzureId(r.rulesetId).names.at(-1), 'sampleDnsForwardingRuleset');
+    assert.ok(
+      fwd.warnings.some((w) => /cannot tell the location/.test(w.message)),
+      'its ruleset is not in the file',
+    );
+  });
+
+  it('Microsoft.Search/searchServices 2023-11-01 and Microsoft.Storage/storageAccounts 2023-05-01', async () => {
+    const srch = await fixture('search-2023-11-01-SearchCreateOrUpdateServiceToAllowAccessFromPublicCustomIPs.json');
+    const s = srch.inv.searchServices[0]!;
+    assert.equal(s.publicNetworkAccess, 'enabled', 'Search spells the values in lower case');
+    assert.deepEqual(s.networkAcls?.ipRules, ['123.4.5.6', '123.4.6.0/18']);
+    assert.deepEqual(s.privateEndpointConnections, []);
+    assert.equal(s.sku, 'standard');
+    const st = await fixture('storage-2023-05-01-StorageAccountGetProperties.json');
+    const a = st.inv.storageAccounts[0]!;
+    const acl = (k: string) => at(st.raw, `/properties/networkAcls/${k}`);
+    assert.deepEqual(a.networkAcls, {
+      defaultAction: acl('defaultAction'),
+      bypass: acl('bypass'),
+      ipRules: acl('ipRules'),
+      virtualNetworkRules: acl('virtualNetworkRules'),
+    });
+    assert.equal(a.publicNetworkAccess, undefined);
+    assert.equal(a.kind, 'Storage');
+  });
+});
