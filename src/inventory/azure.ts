@@ -599,12 +599,15 @@ export const AZURE_DATASETS = {
 
 export type AzureDataset = keyof typeof AZURE_DATASETS;
 
-/** The data set a (lower-case) resource type belongs to. */
+const DATASET_OF_TYPE = new Map<string, AzureDataset>(
+  (Object.entries(AZURE_DATASETS) as [AzureDataset, AzureDatasetInfo][]).flatMap(([name, info]) =>
+    info.types.map((t): [string, AzureDataset] => [t, name]),
+  ),
+);
+
+/** The data set a resource type (any case) belongs to. */
 export function azureDatasetOfType(type: string): AzureDataset | undefined {
-  const t = type.toLowerCase();
-  for (const [name, info] of Object.entries(AZURE_DATASETS) as [AzureDataset, AzureDatasetInfo][])
-    if (info.types.includes(t)) return name;
-  return undefined;
+  return DATASET_OF_TYPE.get(type.toLowerCase());
 }
 
 /** An item a reader skipped (bad shape): the data set it belongs to is partial in its scope. */

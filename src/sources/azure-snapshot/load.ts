@@ -1113,17 +1113,19 @@ function finish(state: State): void {
       inv.scopeOrigins.set(scope, { kind: 'file', file: d.value.origin.file, line: 1, column: 1 });
   }
   for (const { subscription, dataset } of state.declared) markDataset(inv, subscription, dataset);
+  // Locations per subscription, for skips that cover "every location" (computed once: linear in the input).
+  const locationsOf = new Map<string, string[]>();
+  for (const k of inv.scopeOrigins.keys()) {
+    const i = k.indexOf('/');
+    const list = locationsOf.get(k.slice(0, i)) ?? [];
+    list.push(k.slice(i + 1));
+    locationsOf.set(k.slice(0, i), list);
+  }
   for (const s of state.skips) {
     markDataset(inv, s.subscription, s.dataset);
     const locations =
       s.location === '*'
-        ? [
-            ...new Set(
-              [...inv.scopeOrigins.keys()]
-                .filter((k) => k.startsWith(`${s.subscription}/`))
-                .map((k) => k.slice(k.indexOf('/') + 1)),
-            ),
-          ]
+        ? [...(locationsOf.get(s.subscription) ?? [])]
         : [s.location ?? locate(s.parentId) ?? 'unknown'];
     if (locations.length === 0) locations.push('unknown');
     for (const location of locations) {
