@@ -1,0 +1,171 @@
+/** Private DNS for private endpoints: which zones an endpoint needs, and whether callers' VNets resolve them. */
+import { expectedPrivateDnsZones, type ExpectedZones } from '../../analysis/azure-private-dns.js';
+import {
+  azureIdKey,
+  parseAzureId,
+  type AzureInventory,
+  type AzurePrivateDnsARecordSet,
+  type AzurePrivateDnsZone,
+  type AzurePrivateEndpoint,
+  type AzureVirtualNetwork,
+} from '../../inventory/azure.js';
+
+export interface EndpointTarget {
+  /** Lower-case ARM type of the target resource. */
+  type: string;
+  targetId: string;
+  groupId: string;
+  kind?: string;
+  expected?: ExpectedZones;
+}
+
+/** What each connection of a private endpoint targets, with the zones Microsoft's table gives for it. */
+export function endpointTargets(inv: AzureInventory, pe: AzurePrivateEndpoint): EndpointTarget[] {
+  const out: EndpointTarget[] = [];
+  for (const c of pe.connections) {
+    if (!c.privateLinkServiceId) continue;
+    const type = parseAzureId(c.privateLinkServiceId).type ?? '';
+    const kind = inv.cognitiveAccounts.find((a) => azureIdKey(a.id) === azureIdKey(c.privateLinkServiceId!))?.kind;
+    for (const groupId of c.groupIds.length ? c.groupIds : ['']) {
+      const expected = expectedPrivateDnsZones({
+        resourceType: type,
+        groupId,
+        ...(kind ? { kind } : {}),
+        location: pe.location,
+      });
+      out.push({
+        type,
+        targetId: c.privateLinkServiceId,
+        groupId,
+        ...(kind ? { kind } : {}),
+        ...(expected ? { expected } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** The endpoint's private addresses: custom DNS configs, IP configurations and its NICs. */
+export function endpointAddresses(inv: AzureInventory, pe: AzurePrivateEndpoint): Set<string> {
+  const ips = new Set<string>();
+  for (const c of pe.customDnsConfigs) c.ipAddresses.forEach((ip) => ips.add(ip));
+  for (const c of pe.ipConfigurations) if (c.privateIpAddress) ips.add(c.privateIpAddress);
+  const nicIds = new Set(pe.networkInterfaceIds.map(azureIdKey));
+  for (const n of inv.networkInterfaces)
+    if (nicIds.has(azureIdKey(n.id)) || (n.privateEndpointId && azureIdKey(n.privateEndpointId) === azureIdKey(pe.id)))
+      for (const c of n.ipConfigurations) if (c.privateIpAddress) ips.add(c.privateIpAddress);
+  return ips;
+}
+
+const trim = (z: string) => z.toLowerCase().replace(/\.$/, '');
+
+/** Zones (any subscription) with this name. */
+export function zonesNamed(inv: AzureInventory, name: string): AzurePrivateDnsZone[] {
+  return inv.privateDnsZones.filter((z) => trim(z.zoneName || z.name) === trim(name));
+}
+
+/** A records of a zone that point at one of the addresses. */
+export function recordsTo(
+  inv: AzureInventory,
+  zone: AzurePrivateDnsZone,
+  ips: Set<string>,
+): AzurePrivateDnsARecordSet[] {
+  return inv.privateDnsARecords.filter(
+    (r) => azureIdKey(r.zoneId) === azureIdKey(zone.id) && r.ipv4Addresses.some((ip) => ips.has(ip)),
+  );
+}
+
+export type Resolution =
+  { kind: 'private'; via: string } | { kind: 'public'; why: string } | { kind: 'unknown'; why: string };
+
+/**
+ * How a VNet resolves names in a privatelink zone: through a link of one of the zones (Azure-provided DNS), through
+ * custom DNS servers that are inbound endpoints of a DNS private resolver in a VNet linked to the zone, or not at all
+ * (public DNS answers). Custom DNS servers cordon cannot follow make the answer unknown, never private.
+ */
+export function resolveZoneFrom(
+  inv: AzureInventory,
+  vnet: AzureVirtualNetwork,
+  zones: AzurePrivateDnsZone[],
+  publicDomain: string,
+): Resolution {
+  const linkedVnets = (zs: AzurePrivateDnsZone[]) =>
+    new Set(
+      inv.privateDnsZoneLinks
+        .filter((l) => zs.some((z) => azureIdKey(z.id) === azureIdKey(l.zoneId)) && l.virtualNetworkId)
+        .map((l) => azureIdKey(l.virtualNetworkId!)),
+    );
+  const linked = linkedVnets(zones);
+  const zoneLabel = zones.map((z) => z.zoneName || z.name).join(', ');
+  if (vnet.dnsServers.length > 0 && !vnet.dnsServers.every((s) => s === '168.63.129.16')) {
+    // Custom DNS servers: followed when they are inbound endpoints of a DNS private resolver, which answers with
+    // the zones linked to its own VNet.
+    const unknown: string[] = [];
+    const unlinked: string[] = [];
+    for (const server of vnet.dnsServers) {
+      const resolverVnet = inboundResolverVnet(inv, server);
+      if (resolverVnet === undefined) unknown.push(server);
+      else if (!linked.has(azureIdKey(resolverVnet)))
+        unlinked.push(`${server} (resolver in ${resolverVnet.split('/').pop()})`);
+    }
+    if (unlinked.length > 0)
+      return {
+        kind: 'public',
+        why: `its DNS server(s) ${unlinked.join(', ')} resolve through a VNet that ${zoneLabel || 'no privatelink zone'} is not linked to`,
+      };
+    if (unknown.length === 0)
+      return {
+        kind: 'private',
+        via: `custom DNS ${vnet.dnsServers.join(', ')}: DNS private resolver inbound endpoint(s) in a VNet linked to ${zoneLabel}`,
+      };
+    return {
+      kind: 'unknown',
+      why: `uses custom DNS server(s) ${unknown.join(', ')} that cordon cannot follow (not the inbound endpoint of a DNS private resolver in the snapshot)`,
+    };
+  }
+  // Azure-provided DNS. A forwarding ruleset linked to the VNet with a rule for the service's domain takes the
+  // query elsewhere before private zones are consulted.
+  const rulesets = new Set(
+    inv.dnsForwardingRulesetLinks
+      .filter((l) => l.virtualNetworkId && azureIdKey(l.virtualNetworkId) === azureIdKey(vnet.id))
+      .map((l) => azureIdKey(l.rulesetId)),
+  );
+  const names = [trim(publicDomain), ...zones.map((z) => trim(z.zoneName || z.name))];
+  const rule = inv.dnsForwardingRules.find(
+    (r) =>
+      rulesets.has(azureIdKey(r.rulesetId)) &&
+      (r.state ?? 'Enabled').toLowerCase() === 'enabled' &&
+      names.some((d) => d === trim(r.domainName) || d.endsWith(`.${trim(r.domainName)}`)),
+  );
+  if (rule && rule.targetDnsServers.every((t) => inboundInLinkedVnet(inv, t.ipAddress, linked)))
+    return {
+      kind: 'private',
+      via: `forwarding rule for ${rule.domainName} to resolver inbound endpoint(s) in a VNet linked to ${zoneLabel}`,
+    };
+  if (rule)
+    return {
+      kind: 'unknown',
+      why: `a DNS forwarding rule for ${rule.domainName} sends the query to ${rule.targetDnsServers.map((t) => t.ipAddress).join(', ')}, which cordon cannot follow`,
+    };
+  if (zones.length === 0) return { kind: 'public', why: 'no private DNS zone holds the record' };
+  if (linked.has(azureIdKey(vnet.id))) return { kind: 'private', via: `${zoneLabel} is linked to the VNet` };
+  return {
+    kind: 'public',
+    why: `${zoneLabel} is not linked to the VNet, so Azure DNS answers with the public address`,
+  };
+}
+
+/** Whether an address is an inbound endpoint of a DNS private resolver whose VNet is one of `linked`. */
+/** The VNet of the DNS private resolver whose inbound endpoint has this address, if any. */
+function inboundResolverVnet(inv: AzureInventory, ip: string): string | undefined {
+  const inbound = inv.dnsResolverInboundEndpoints.find((e) =>
+    e.ipConfigurations.some((c) => c.privateIpAddress === ip),
+  );
+  const resolver = inbound && inv.dnsResolvers.find((r) => azureIdKey(r.id) === azureIdKey(inbound.resolverId));
+  return resolver?.virtualNetworkId;
+}
+
+function inboundInLinkedVnet(inv: AzureInventory, ip: string, linked: Set<string>): boolean {
+  const vnet = inboundResolverVnet(inv, ip);
+  return vnet !== undefined && linked.has(azureIdKey(vnet));
+}

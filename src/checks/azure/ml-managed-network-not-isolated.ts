@@ -1,0 +1,48 @@
+import { azureIdKey } from '../../inventory/azure.js';
+import { defineAzureCheck, type AzureCheckResult } from './types.js';
+
+export default defineAzureCheck({
+  id: 'azure-ml-managed-network-not-isolated',
+  title: 'AI Foundry hub or Azure ML workspace lets its managed network reach the internet',
+  severity: 'high',
+  service: 'machinelearningservices',
+  resourceType: 'Microsoft.MachineLearningServices/workspaces',
+  rationale:
+    "Compute in an AI Foundry hub or Azure ML workspace runs in a Microsoft-managed network whose isolation mode decides its egress: Disabled (no managed network: compute egress is whatever its own VNet allows), AllowInternetOutbound (any destination), or AllowOnlyApprovedOutbound (only the outbound rules you approve: private endpoints, service tags, FQDNs). Seed 002 asks for egress restricted to approved destinations; training data and prompts leave through an open managed network. Projects inherit their hub's managed network and are judged through it. Outbound FQDN rules are listed in the evidence for review.",
+  remediation: {
+    text: 'Set the managed network isolation mode to AllowOnlyApprovedOutbound and add outbound rules only for what the workload needs.',
+    snippet: {
+      language: 'bicep',
+      code: "resource hub 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = {\n  // …\n  properties: {\n    managedNetwork: { isolationMode: 'AllowOnlyApprovedOutbound' }\n  }\n}",
+    },
+  },
+  references: [
+    'https://learn.microsoft.com/azure/ai-foundry/how-to/configure-managed-network',
+    'https://learn.microsoft.com/azure/machine-learning/how-to-managed-network',
+  ],
+  seeds: ['002: Restrict outbound traffic to approved destinations (AI Foundry managed network)'],
+  requires: ['machinelearning:workspaces'],
+  run(ctx) {
+    return ctx.own.mlWorkspaces
+      .filter((w) => w.kind.toLowerCase() !== 'project')
+      .sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))
+      .map((w): AzureCheckResult => {
+        const mode = w.managedNetwork?.isolationMode ?? 'Disabled';
+        const fqdns = (w.managedNetwork?.outboundRules ?? [])
+          .filter((r) => r.type.toLowerCase() === 'fqdn')
+          .map((r) => r.destination ?? r.name);
+        const ok = mode.toLowerCase() === 'allowonlyapprovedoutbound';
+        const label = `${w.kind === 'Hub' ? 'AI Foundry hub' : 'Azure ML workspace'} ${w.name}`;
+        return {
+          status: ok ? 'pass' : 'fail',
+          resource: { id: w.id, type: 'Microsoft.MachineLearningServices/workspaces' },
+          location: w.location,
+          origin: w.origin,
+          message: ok
+            ? `${label}'s managed network allows only approved outbound (${w.managedNetwork?.outboundRules.length ?? 0} rule(s))`
+            : `${label}'s managed network isolation mode is ${mode}: its compute can reach ${mode.toLowerCase() === 'disabled' ? 'whatever its own network allows' : 'any internet destination'}`,
+          evidence: { isolationMode: mode, fqdnRules: fqdns },
+        };
+      });
+  },
+});

@@ -1,0 +1,101 @@
+import { azureIdKey } from '../../inventory/azure.js';
+import { endpointAddresses, endpointTargets, recordsTo, resolveZoneFrom, zonesNamed } from './dns-support.js';
+import { aiTargets, callerVnets, endpointsTo, targetResource } from './support.js';
+import { defineAzureCheck, type AzureCheckResult } from './types.js';
+
+export default defineAzureCheck({
+  id: 'azure-private-dns-zone-not-linked',
+  title: "Callers' VNet resolves an AI service to its public address (privatelink zone not linked)",
+  severity: 'high',
+  service: 'network',
+  resourceType: 'Microsoft.CognitiveServices/accounts',
+  rationale:
+    'A privatelink zone answers only for the VNets it is linked to. Seed 001: "Private DNS not linked to peered VNets — spoke VNets resolve public IP". cordon follows resolution from every VNet that hosts callers of the service (a subnet in a zone the policy allows to reach external_ai on 443), across subscriptions and peerings: a link of the zone holding the endpoint\'s record, custom DNS servers that are inbound endpoints of a DNS private resolver in a linked VNet, or a forwarding rule to such an endpoint count as private. Custom DNS servers or forwarding targets cordon cannot follow make the check not assessed, never a pass.',
+  remediation: {
+    text: 'Link the privatelink zone to every VNet that hosts callers, or point those VNets at a DNS private resolver whose VNet is linked.',
+    snippet: {
+      language: 'bicep',
+      code: "resource link 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {\n  parent: openaiZone\n  name: 'link-spoke'\n  location: 'global'\n  properties: { virtualNetwork: { id: spokeVnet.id }, registrationEnabled: false }\n}",
+    },
+  },
+  references: [
+    'https://learn.microsoft.com/azure/private-link/private-endpoint-dns-integration',
+    'https://learn.microsoft.com/azure/dns/private-dns-virtual-network-links',
+    'https://learn.microsoft.com/azure/dns/dns-private-resolver-overview',
+  ],
+  seeds: [
+    '001: Private DNS not linked to peered VNets — spoke VNets resolve public IP',
+    '000: Azure Private DNS zone and VNet links',
+  ],
+  requires: ['cognitiveservices:accounts', 'machinelearning:workspaces', 'search:services'],
+  looksUp: [
+    'network:private-endpoints',
+    'network:private-dns-zones',
+    'network:private-dns-zone-links',
+    'network:private-dns-a-records',
+    'network:virtual-networks',
+    'network:dns-resolvers',
+    'network:dns-forwarding-rules',
+    'network:dns-forwarding-ruleset-links',
+  ],
+  run(ctx) {
+    const callers = callerVnets(ctx);
+    return aiTargets(ctx.own).flatMap((t): AzureCheckResult[] => {
+      const pes = endpointsTo(ctx.inventory, t.resource).filter((p) => p.approved);
+      if (pes.length === 0) return []; // reported by azure-ai-private-endpoint-missing
+      const base = { resource: targetResource(t), location: t.resource.location, origin: t.resource.origin };
+      if (callers.length === 0)
+        return [
+          {
+            ...base,
+            status: 'not-assessed',
+            message: `${t.label}: no VNet hosts a subnet of a calling zone, so there is no caller to resolve from (check the zone selectors)`,
+          },
+        ];
+      // The zones that must resolve: the required ones, narrowed to zones holding the endpoint's record when any does.
+      const needed = new Map<string, ReturnType<typeof zonesNamed>>();
+      for (const { endpoint } of pes) {
+        const ips = endpointAddresses(ctx.inventory, endpoint);
+        for (const target of endpointTargets(ctx.inventory, endpoint))
+          if (azureIdKey(target.targetId) === azureIdKey(t.resource.id))
+            for (const zoneName of target.expected?.required ?? []) {
+              const all = zonesNamed(ctx.inventory, zoneName);
+              const holding = all.filter((z) => recordsTo(ctx.inventory, z, ips).length > 0);
+              needed.set(zoneName, holding.length ? holding : all);
+            }
+      }
+      const publicly: string[] = [];
+      const unknown: string[] = [];
+      const privately: string[] = [];
+      for (const { vnet } of callers)
+        for (const [zoneName, zones] of [...needed].sort()) {
+          const r = resolveZoneFrom(ctx.inventory, vnet, zones, zoneName.replace(/^privatelink\./, ''));
+          if (r.kind === 'public') publicly.push(`${vnet.name}: ${zoneName} — ${r.why}`);
+          else if (r.kind === 'unknown') unknown.push(`${vnet.name}: ${zoneName} — ${r.why}`);
+          else privately.push(`${vnet.name}: ${zoneName} — ${r.via}`);
+        }
+      const evidence = { callerVnets: callers.map((c) => c.vnet.id), publicly, unknown, privately };
+      if (publicly.length > 0)
+        return [
+          {
+            ...base,
+            status: 'fail',
+            message: `${t.label} resolves to its public address from ${publicly.join('; ')}`,
+            evidence,
+          },
+        ];
+      if (unknown.length > 0)
+        return [
+          { ...base, status: 'not-assessed', message: `${t.label}: resolution from ${unknown.join('; ')}`, evidence },
+        ];
+      return [
+        {
+          ...base,
+          status: 'pass',
+          message: `${t.label} resolves privately from every caller VNet (${callers.length})`,
+          evidence,
+        },
+      ];
+    });
+  },
+});

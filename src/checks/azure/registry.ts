@@ -1,0 +1,23 @@
+/** Every Azure check. A new check is one module in this folder and one line here. */
+import aiLocalAuthEnabled from './ai-local-auth-enabled.js';
+import aiPrivateEndpointMissing from './ai-private-endpoint-missing.js';
+import aiPublicAccessAfterPrivateEndpoint from './ai-public-access-after-private-endpoint.js';
+import aiPublicNetworkAccess from './ai-public-network-access.js';
+import aiSubnetInternetEgress from './ai-subnet-internet-egress.js';
+import mlManagedNetworkNotIsolated from './ml-managed-network-not-isolated.js';
+import supportingServicePublic from './supporting-service-public.js';
+import privateDnsZoneNotLinked from './private-dns-zone-not-linked.js';
+import privateEndpointDnsMisconfigured from './private-endpoint-dns-misconfigured.js';
+import type { AzureCheck } from './types.js';
+
+export const AZURE_CHECKS: readonly AzureCheck[] = [
+  aiLocalAuthEnabled,
+  aiPrivateEndpointMissing,
+  aiPublicAccessAfterPrivateEndpoint,
+  aiPublicNetworkAccess,
+  aiSubnetInternetEgress,
+  mlManagedNetworkNotIsolated,
+  supportingServicePublic,
+  privateDnsZoneNotLinked,
+  privateEndpointDnsMisconfigured,
+].sort((a, b) => a.id.localeCompare(b.id));

@@ -1,0 +1,191 @@
+/** Lookups the Azure checks share: per-subscription views, AI and supporting targets, callers' networks. */
+import { placeAzureResources, type AzureZonePlacement, type AzureZoneSelector } from '../../analysis/azure-zones.js';
+import {
+  azureIdKey,
+  emptyAzureInventory,
+  type AzureInventory,
+  type AzurePrivateEndpoint,
+  type AzurePrivateLinkTarget,
+  type AzureSubnet,
+  type AzureVirtualNetwork,
+} from '../../inventory/azure.js';
+import { callingZones } from '../../policy/calling-zones.js';
+import type { ZonePolicy } from '../../policy/load.js';
+import type { AzureCheckContext } from './types.js';
+
+type ListKey = {
+  [K in keyof AzureInventory]: AzureInventory[K] extends readonly { subscription: string }[] ? K : never;
+}[keyof AzureInventory];
+
+/** Every list of the inventory split by subscription in one pass; maps (datasets, …) are shared. */
+export function inventoryBySubscription(inv: AzureInventory): Map<string, AzureInventory> {
+  const views = new Map<string, AzureInventory>();
+  const empty = emptyAzureInventory();
+  for (const key of Object.keys(empty) as (keyof AzureInventory)[]) {
+    const list = inv[key];
+    if (!Array.isArray(list)) continue;
+    for (const item of list as { subscription: string }[]) {
+      let view = views.get(item.subscription);
+      if (!view) {
+        view = {
+          ...emptyAzureInventory(),
+          datasets: inv.datasets,
+          unavailable: inv.unavailable,
+          partial: inv.partial,
+          scopeOrigins: inv.scopeOrigins,
+        };
+        views.set(item.subscription, view);
+      }
+      (view[key as ListKey] as unknown[]).push(item);
+    }
+  }
+  return views;
+}
+
+/** The policy's zone selectors in the form zone placement takes (subnet ids, VNet ids, CIDRs, tags). */
+export function azureSelectors(policy: ZonePolicy): AzureZoneSelector[] {
+  return [...policy.zones.values()]
+    .filter((z) => z.kind === 'network')
+    .map((z) => ({
+      zone: z.name,
+      subnetIds: z.subnet_ids,
+      vnetIds: [...z.vpc_ids, ...((z as { network_ids?: string[] }).network_ids ?? [])],
+      cidrs: z.cidrs,
+      tags: z.tags,
+    }));
+}
+
+export function placeAzure(inv: AzureInventory, policy: ZonePolicy): AzureZonePlacement {
+  return placeAzureResources(
+    {
+      subnets: inv.subnets,
+      virtualNetworks: inv.virtualNetworks,
+      networkSecurityGroups: inv.networkSecurityGroups,
+      networkInterfaces: inv.networkInterfaces,
+      privateEndpoints: inv.privateEndpoints,
+    },
+    azureSelectors(policy),
+    { zoneTagKey: policy.document.zone_tag_key },
+  );
+}
+
+export interface AiTarget {
+  resource: AzurePrivateLinkTarget;
+  /** Lower-case ARM type. */
+  type: string;
+  kind?: string;
+  label: string;
+}
+
+/** AI resources: Cognitive Services / AI Services / OpenAI accounts, AI Foundry hubs and projects, AI Search. */
+export function aiTargets(inv: AzureInventory): AiTarget[] {
+  return [
+    ...inv.cognitiveAccounts.map((a) => ({
+      resource: a,
+      type: 'microsoft.cognitiveservices/accounts',
+      kind: a.kind,
+      label: `${a.kind} account ${a.name}`,
+    })),
+    ...inv.mlWorkspaces.map((w) => ({
+      resource: w,
+      type: 'microsoft.machinelearningservices/workspaces',
+      kind: w.kind,
+      label: `${w.kind === 'Hub' ? 'AI Foundry hub' : w.kind === 'Project' ? 'AI Foundry project' : 'Azure ML workspace'} ${w.name}`,
+    })),
+    ...inv.searchServices.map((s) => ({
+      resource: s,
+      type: 'microsoft.search/searchservices',
+      label: `AI Search service ${s.name}`,
+    })),
+  ].sort((a, b) => (azureIdKey(a.resource.id) < azureIdKey(b.resource.id) ? -1 : 1));
+}
+
+/** Supporting services of an AI workload (seed 002): storage, key vaults, container registries. */
+export function supportingTargets(inv: AzureInventory): AiTarget[] {
+  return [
+    ...inv.storageAccounts.map((s) => ({
+      resource: s,
+      type: 'microsoft.storage/storageaccounts',
+      label: `storage account ${s.name}`,
+    })),
+    ...inv.keyVaults.map((k) => ({ resource: k, type: 'microsoft.keyvault/vaults', label: `key vault ${k.name}` })),
+    ...inv.containerRegistries.map((r) => ({
+      resource: r,
+      type: 'microsoft.containerregistry/registries',
+      label: `container registry ${r.name}`,
+    })),
+  ].sort((a, b) => (azureIdKey(a.resource.id) < azureIdKey(b.resource.id) ? -1 : 1));
+}
+
+/** Connection states that make a private endpoint usable; Pending, Rejected and Disconnected do not. */
+export const APPROVED = (status: string | undefined) => (status ?? '').toLowerCase() === 'approved';
+
+/**
+ * The resource whose private endpoints serve a target: a hub-based AI Foundry project has none of its own and is
+ * reached through its hub's endpoints (Microsoft: projects inherit the hub's network configuration).
+ */
+export function networkOwner(inv: AzureInventory, t: AzurePrivateLinkTarget): AzurePrivateLinkTarget {
+  const hubId = (t as { kind?: string; hubResourceId?: string }).hubResourceId;
+  if ((t as { kind?: string }).kind?.toLowerCase() !== 'project' || !hubId) return t;
+  return inv.mlWorkspaces.find((w) => azureIdKey(w.id) === azureIdKey(hubId)) ?? t;
+}
+
+/** Private endpoints (any subscription) whose connection targets the resource, with the connection's state. */
+export function endpointsTo(
+  inv: AzureInventory,
+  served: AzurePrivateLinkTarget,
+): { endpoint: AzurePrivateEndpoint; approved: boolean; groupIds: string[] }[] {
+  const target = networkOwner(inv, served);
+  const key = azureIdKey(target.id);
+  const out: { endpoint: AzurePrivateEndpoint; approved: boolean; groupIds: string[] }[] = [];
+  for (const pe of inv.privateEndpoints)
+    for (const c of pe.connections)
+      if (c.privateLinkServiceId && azureIdKey(c.privateLinkServiceId) === key) {
+        // The target's own view of the connection is authoritative where it has one.
+        const own = target.privateEndpointConnections.find(
+          (x) => x.privateEndpointId && azureIdKey(x.privateEndpointId) === azureIdKey(pe.id),
+        );
+        out.push({ endpoint: pe, approved: APPROVED(own?.status ?? c.status), groupIds: c.groupIds });
+      }
+  return out.sort((a, b) => (azureIdKey(a.endpoint.id) < azureIdKey(b.endpoint.id) ? -1 : 1));
+}
+
+/** Public network access as Azure evaluates it: an explicit Disabled wins; otherwise the network ACLs decide. */
+export function publicExposure(t: AzurePrivateLinkTarget): { open: boolean; how: string } {
+  const pna = (t.publicNetworkAccess ?? '').toLowerCase();
+  if (pna === 'disabled') return { open: false, how: 'publicNetworkAccess Disabled' };
+  const acl = t.networkAcls;
+  const action = (acl?.defaultAction ?? '').toLowerCase();
+  if (action === 'deny') {
+    // "Selected networks": only the listed IP ranges and subnets get in. cordon is stricter than Azure Policy here
+    // when a rule admits the whole internet.
+    const wide = acl!.ipRules.filter((r) => /^0\.0\.0\.0(\/0)?$|^::\/0$/.test(r));
+    if (wide.length > 0) return { open: true, how: `network ACLs deny by default but admit ${wide.join(', ')}` };
+    return {
+      open: false,
+      how: `publicNetworkAccess ${t.publicNetworkAccess ?? 'unset'}, network ACLs deny by default${acl!.ipRules.length ? ` (allowing ${acl!.ipRules.join(', ')})` : ''}`,
+    };
+  }
+  return {
+    open: true,
+    how: `publicNetworkAccess ${t.publicNetworkAccess ?? 'unset (Enabled)'}${acl ? `, network ACLs default ${acl.defaultAction ?? 'unset (Allow)'}` : ', no network ACLs'}`,
+  };
+}
+
+/** VNets (any subscription) with a subnet in a calling zone: the networks that must resolve AI names privately. */
+export function callerVnets(ctx: AzureCheckContext): { vnet: AzureVirtualNetwork; subnets: AzureSubnet[] }[] {
+  const calling = callingZones(ctx.policy);
+  const byVnet = new Map<string, AzureSubnet[]>();
+  for (const s of ctx.inventory.subnets) {
+    const zone = ctx.zones.subnet(s.id)?.zone;
+    if (zone && calling.has(zone)) byVnet.set(azureIdKey(s.vnetId), [...(byVnet.get(azureIdKey(s.vnetId)) ?? []), s]);
+  }
+  return ctx.inventory.virtualNetworks
+    .filter((v) => byVnet.has(azureIdKey(v.id)))
+    .map((v) => ({ vnet: v, subnets: byVnet.get(azureIdKey(v.id))! }))
+    .sort((a, b) => (azureIdKey(a.vnet.id) < azureIdKey(b.vnet.id) ? -1 : 1));
+}
+
+export function targetResource(t: AiTarget) {
+  return { id: t.resource.id, type: t.type };
+}
