@@ -4,11 +4,17 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AWS_CHECKS } from './checks/registry.js';
+import { CHECKS } from './checks/registry.js';
 import { runAwsChecks } from './checks/engine.js';
-import type { AwsCheck } from './checks/types.js';
+import { azureSubscriptions, runAzureChecks } from './checks/azure/engine.js';
+import { aiTargets, endpointsTo, publicExposure } from './checks/azure/support.js';
+import type { AwsCheck, Check } from './checks/types.js';
+import type { AzureCheck } from './checks/azure/types.js';
+import type { AzureInventory } from './inventory/azure.js';
+import { loadAzureSnapshot } from './sources/azure-snapshot/load.js';
+import { partitionSnapshot } from './sources/detect.js';
 import { applySuppressions, subtractBaseline } from './findings/suppress.js';
-import { SEVERITIES, type Finding, type Severity, type Status } from './findings/types.js';
+import { compareFindings, SEVERITIES, type Finding, type Severity, type Status } from './findings/types.js';
 import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
 import { loadAwsSnapshot, type SnapshotOptions, type SnapshotWarning } from './sources/aws-snapshot/load.js';
@@ -41,7 +47,7 @@ export interface ScanReport {
   inputErrors: { file: string; line?: number; column?: number; pointer?: string; message: string }[];
   warnings: SnapshotWarning[];
   suppressions: { expired: Suppression[]; unused: Suppression[] };
-  checks: AwsCheck[];
+  checks: Check[];
   summary: Summary;
 }
 
@@ -62,6 +68,21 @@ export interface Summary {
       unknown: number;
       percentWithVpc: number | null;
     };
+    /** Azure, when the input holds Azure data: AI resources that are private (public access off, approved endpoint). */
+    azureAiPrivate?: { total: number; private: number; percentPrivate: number | null };
+  };
+}
+
+/** The share of Azure AI resources that are private: public network access closed and an approved private endpoint. */
+export function azureAiKpis(inv: AzureInventory): NonNullable<Summary['kpis']['azureAiPrivate']> {
+  const targets = aiTargets(inv);
+  const priv = targets.filter(
+    (t) => !publicExposure(t.resource).open && endpointsTo(inv, t.resource).some((e) => e.approved),
+  ).length;
+  return {
+    total: targets.length,
+    private: priv,
+    percentPrivate: targets.length === 0 ? null : Math.round((1000 * priv) / targets.length) / 10,
   };
 }
 
@@ -78,15 +99,15 @@ export function customizationKpis(inv: AwsInventory): Summary['kpis']['customiza
   };
 }
 
-export function selectChecks(include: string[] | undefined, exclude: string[] | undefined): AwsCheck[] {
-  return AWS_CHECKS.filter(
+export function selectChecks(include: string[] | undefined, exclude: string[] | undefined): Check[] {
+  return CHECKS.filter(
     (c) => (!include?.length || include.some((p) => globMatch(p, c.id))) && !exclude?.some((p) => globMatch(p, c.id)),
   );
 }
 
 /** Patterns of --checks / --skip-checks that name no check: a typo there must not go unnoticed. */
 export function unmatchedCheckPatterns(patterns: readonly string[] | undefined): string[] {
-  return (patterns ?? []).filter((p) => !AWS_CHECKS.some((c) => globMatch(p, c.id)));
+  return (patterns ?? []).filter((p) => !CHECKS.some((c) => globMatch(p, c.id)));
 }
 
 export function summarise(
@@ -117,33 +138,65 @@ function displayPath(cwd: string, snapshot: string, rel: string): string {
   return (fromCwd.startsWith('..') ? abs : fromCwd).split(path.sep).join('/');
 }
 
-export async function scanAwsSnapshot(opts: ScanOptions): Promise<ScanReport> {
-  const loaded = await loadAwsSnapshot(path.resolve(opts.cwd, opts.snapshot), opts.snapshotOptions);
-  const root = (await isDirectory(path.resolve(opts.cwd, opts.snapshot))) ? opts.snapshot : path.dirname(opts.snapshot);
-  const fix = (file: string) => displayPath(opts.cwd, root, file);
-  const checks = selectChecks(opts.checks, opts.skipChecks);
-  // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
-  for (const byDataset of loaded.inventory.partial.values())
-    for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
-  let findings = runAwsChecks(loaded.inventory, opts.policy, checks).map((f) =>
-    f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f,
+/**
+ * Audits a snapshot directory of any provider mix: files are sorted to the AWS or Azure reader by content
+ * (sources/detect.ts), each provider's checks run on its inventory, and the findings make one report. An input with
+ * no Azure file takes exactly the AWS path it always took.
+ */
+export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
+  const abs = path.resolve(opts.cwd, opts.snapshot);
+  const parts = await partitionSnapshot(abs);
+  const withAzure = parts.azure.length > 0;
+  const withAws = parts.aws.length > 0 || !withAzure;
+  // The AWS reader also walks the tree when all files are Azure's: it reports unreadable folders and links.
+  const loaded = await loadAwsSnapshot(
+    abs,
+    withAzure
+      ? { ...opts.snapshotOptions, only: new Set(parts.aws.map((f) => path.resolve(f))) }
+      : opts.snapshotOptions,
   );
+  const azure = withAzure ? await loadAzureSnapshot(abs, parts.azure) : undefined;
+  const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
+  const fix = (file: string) => displayPath(opts.cwd, root, file);
+  const selected = selectChecks(opts.checks, opts.skipChecks);
+  const awsChecks = withAws ? selected.filter((c): c is AwsCheck => c.provider === 'aws') : [];
+  const azureChecks = withAzure ? selected.filter((c): c is AzureCheck => c.provider === 'azure') : [];
+  // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
+  for (const inv of [loaded.inventory, azure?.inventory])
+    for (const byDataset of inv?.partial.values() ?? [])
+      for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
+  let findings = [
+    ...runAwsChecks(loaded.inventory, opts.policy, awsChecks),
+    ...(azure ? runAzureChecks(azure.inventory, opts.policy, azureChecks) : []),
+  ].map((f) => (f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f));
+  if (azure) findings.sort(compareFindings);
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
   findings = sup.findings;
   if (opts.baseline) findings = subtractBaseline(findings, opts.baseline);
+  const errors = [...loaded.errors, ...(azure?.errors ?? [])];
+  const kpis: Summary['kpis'] = {
+    customizationJobs: customizationKpis(loaded.inventory),
+    ...(azure ? { azureAiPrivate: azureAiKpis(azure.inventory) } : {}),
+  };
   return {
     tool: TOOL,
     policy: opts.policySource,
     findings,
-    inputErrors: loaded.errors.map((e: InputError) => ({ file: fix(e.file), ...e.position, message: e.message })),
-    warnings: loaded.warnings.map((w) => ({ ...w, file: fix(w.file) })),
+    inputErrors: errors.map((e: InputError) => ({ file: fix(e.file), ...e.position, message: e.message })),
+    warnings: [...loaded.warnings, ...(azure?.warnings ?? [])].map((w) => ({ ...w, file: fix(w.file) })),
     suppressions: { expired: sup.expired, unused: sup.unused },
-    checks,
-    summary: summarise(findings, loaded.files.length, inventoryScopes(loaded.inventory).length, {
-      customizationJobs: customizationKpis(loaded.inventory),
-    }),
+    checks: [...awsChecks, ...azureChecks],
+    summary: summarise(
+      findings,
+      loaded.files.length + (azure?.files.length ?? 0),
+      inventoryScopes(loaded.inventory).length + (azure ? azureSubscriptions(azure.inventory).length : 0),
+      kpis,
+    ),
   };
 }
+
+/** The AWS-era name of scanSnapshot, kept for library users. */
+export const scanAwsSnapshot = scanSnapshot;
 
 async function isDirectory(p: string): Promise<boolean> {
   try {

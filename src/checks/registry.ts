@@ -1,5 +1,6 @@
 /** Every check cordon ships. A new check is one module under checks/<provider>/ and one line here. */
-import type { AwsCheck } from './types.js';
+import { AZURE_CHECKS } from './azure/registry.js';
+import type { AwsCheck, Check } from './types.js';
 import aiSupportingEndpointsMissing from './aws/ai-supporting-endpoints-missing.js';
 import aiVpcDnsQueryLoggingMissing from './aws/ai-vpc-dns-query-logging-missing.js';
 import aiVpcFlowLogsMissing from './aws/ai-vpc-flow-logs-missing.js';
@@ -86,6 +87,9 @@ export const AWS_CHECKS: readonly AwsCheck[] = [
   .slice()
   .sort((a, b) => a.id.localeCompare(b.id));
 
-export function findCheck(id: string): AwsCheck | undefined {
-  return AWS_CHECKS.find((c) => c.id === id);
+/** Every check of every provider, sorted by id. */
+export const CHECKS: readonly Check[] = [...AWS_CHECKS, ...AZURE_CHECKS].sort((a, b) => a.id.localeCompare(b.id));
+
+export function findCheck(id: string): Check | undefined {
+  return CHECKS.find((c) => c.id === id);
 }

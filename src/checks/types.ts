@@ -7,6 +7,7 @@ import type { ZonePolicy } from '../policy/load.js';
 import type { Origin, Remediation, Severity, Status } from '../findings/types.js';
 import type { AwsDataset, AwsInventory, ScopeKey } from '../inventory/aws.js';
 import type { AwsZoneIndex } from '../analysis/aws-zones.js';
+import type { AzureCheck } from './azure/types.js';
 
 export interface CheckMeta {
   /** Stable id, never reused: provider-service-what. */
@@ -53,3 +54,6 @@ export interface AwsCheck extends CheckMeta {
 export function defineAwsCheck(check: Omit<AwsCheck, 'provider'>): AwsCheck {
   return { provider: 'aws', ...check };
 }
+
+/** A check of any provider: what reporters, the catalog and selection work with. */
+export type Check = AwsCheck | AzureCheck;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { AWS_CHECKS } from '../../src/checks/registry.js';
+import { AWS_CHECKS, CHECKS } from '../../src/checks/registry.js';
 import { renderChecksMarkdown } from '../../src/checks/docs.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { policyJsonSchema } from '../../src/policy/schema.js';
@@ -20,9 +20,9 @@ const misconfigured = await scan('examples/aws/misconfigured');
 
 describe('check catalog', () => {
   it('has unique ids and complete metadata', () => {
-    assert.equal(new Set(AWS_CHECKS.map((c) => c.id)).size, AWS_CHECKS.length);
-    for (const c of AWS_CHECKS) {
-      assert.match(c.id, /^aws-[a-z0-9-]+$/);
+    assert.equal(new Set(CHECKS.map((c) => c.id)).size, CHECKS.length);
+    for (const c of CHECKS) {
+      assert.match(c.id, new RegExp(`^${c.provider}-[a-z0-9-]+$`));
       assert.ok(
         c.title &&
           c.rationale.length > 40 &&
@@ -55,7 +55,7 @@ describe('check catalog', () => {
     assert.deepEqual(misconfigured.inputErrors, []);
   });
   it('docs/checks.md is generated from the metadata and up to date (npm run docs)', async () => {
-    assert.equal(await readFile('docs/checks.md', 'utf8'), renderChecksMarkdown(AWS_CHECKS));
+    assert.equal(await readFile('docs/checks.md', 'utf8'), renderChecksMarkdown(CHECKS));
   });
   it('schema/cordon.schema.json is generated from the policy schema and up to date (npm run docs)', async () => {
     assert.equal(

@@ -1,6 +1,6 @@
 /** `cordon checks list|show`: the catalog, from the checks' own metadata. */
 import { Option } from '@commander-js/extra-typings';
-import { AWS_CHECKS, findCheck } from '../../checks/registry.js';
+import { CHECKS, findCheck } from '../../checks/registry.js';
 import { UsageError } from '../../util/errors.js';
 import { EXIT_OK } from '../io.js';
 import type { RegisterCommand } from './index.js';
@@ -17,15 +17,15 @@ export const registerChecks: RegisterCommand = (program, io, setExit) => {
       if (opts.format === 'json') {
         io.stdout(
           JSON.stringify(
-            AWS_CHECKS.map((c) => Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'run'))),
+            CHECKS.map((c) => Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'run'))),
             null,
             2,
           ) + '\n',
         );
       } else {
-        const w = Math.max(...AWS_CHECKS.map((c) => c.id.length));
-        for (const c of AWS_CHECKS) io.stdout(`${c.id.padEnd(w)}  ${c.severity.padEnd(8)}  ${c.title}\n`);
-        io.stdout(`${AWS_CHECKS.length} checks\n`);
+        const w = Math.max(...CHECKS.map((c) => c.id.length));
+        for (const c of CHECKS) io.stdout(`${c.id.padEnd(w)}  ${c.severity.padEnd(8)}  ${c.title}\n`);
+        io.stdout(`${CHECKS.length} checks\n`);
       }
       setExit(EXIT_OK);
     });

@@ -68,6 +68,8 @@ export interface SnapshotOptions {
   streamAboveBytes?: number;
   /** Unrecognised files reported one by one; the rest are counted in one more error. */
   unrecognisedListed?: number;
+  /** Read only these files (absolute paths) of the tree; the others belong to another provider's reader. */
+  only?: ReadonlySet<string>;
 }
 
 const MAX_FILE_BYTES = 2 ** 30;
@@ -172,6 +174,7 @@ export async function loadAwsSnapshot(root: string, opts: SnapshotOptions = {}):
   const maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
   const streamAbove = opts.streamAboveBytes ?? STREAM_ABOVE_BYTES;
   for (const abs of files) {
+    if (opts.only && !opts.only.has(path.resolve(abs))) continue;
     const file = rel(state, abs);
     try {
       const size = (await fs.stat(abs)).size;

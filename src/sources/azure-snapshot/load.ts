@@ -86,12 +86,20 @@ function newState(root: string): State {
   };
 }
 
-export async function loadAzureSnapshot(root: string): Promise<AzureSnapshotResult> {
+/**
+ * Reads the snapshot under `root`; `files` (absolute paths) restricts it to these files of the tree, when another
+ * provider's reader takes the rest and reports the tree's unreadable folders.
+ */
+export async function loadAzureSnapshot(root: string, files?: readonly string[]): Promise<AzureSnapshotResult> {
   const state = newState(root);
   const result = state.result;
-  let files: string[];
   try {
-    files = await listJsonFiles(root);
+    if (files === undefined) {
+      const unreadable: { dir: string; code: string }[] = [];
+      files = await listJsonFiles(root, unreadable);
+      for (const u of unreadable)
+        result.errors.push(new InputError(rel(state, u.dir), `cannot read folder: ${u.code}; skipped`));
+    }
     if ((await stat(root)).isFile()) state.root = path.dirname(root);
   } catch (err) {
     result.errors.push(
@@ -100,7 +108,7 @@ export async function loadAzureSnapshot(root: string): Promise<AzureSnapshotResu
     return result;
   }
   if (files.length === 0) result.errors.push(new InputError(root, 'no .json files found'));
-  for (const file of files) {
+  for (const file of [...files].sort()) {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -124,12 +132,20 @@ export function loadAzureSnapshotFromTexts(files: { name: string; text: string }
   return state.result;
 }
 
-async function listJsonFiles(root: string): Promise<string[]> {
+async function listJsonFiles(root: string, unreadable: { dir: string; code: string }[] = []): Promise<string[]> {
   const info = await stat(root);
   if (info.isFile()) return [root];
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      // The root failing is "cannot read snapshot"; a folder below it is skipped (the caller names it).
+      if (dir === root) throw err;
+      unreadable.push({ dir, code: (err as NodeJS.ErrnoException).code ?? String(err) });
+      return;
+    }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) await walk(full);

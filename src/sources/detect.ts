@@ -1,0 +1,72 @@
+/**
+ * Which provider a snapshot file belongs to, by content, so that one directory may hold AWS and Azure data and be
+ * scanned as one. The head of each file is enough: Azure documents carry ARM resource ids
+ * ("/subscriptions/<guid>/…"), lower- or mixed-case "Microsoft.*" resource types, or a cordon manifest naming azure;
+ * AWS CLI outputs carry none of these. A file that looks like neither goes to the AWS reader, which reports it as
+ * unrecognised with its location (as before Azure existed).
+ */
+import { open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+export type SnapshotProvider = 'aws' | 'azure';
+
+const HEAD_BYTES = 16 * 1024;
+const AZURE_ID = /"\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/|")/i;
+const AZURE_TYPE = /"type"\s*:\s*"microsoft\.[a-z]+\//i;
+const MANIFEST = /"provider"\s*:\s*"(aws|azure|gcp)"/;
+
+export function detectProvider(head: string): SnapshotProvider {
+  const manifest = MANIFEST.exec(head)?.[1];
+  if (manifest === 'azure') return 'azure';
+  if (manifest === 'aws') return 'aws';
+  return AZURE_ID.test(head) || AZURE_TYPE.test(head) ? 'azure' : 'aws';
+}
+
+async function head(file: string): Promise<string> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The .json files under `root` (or `root` itself), by provider, in sorted order. Folders and files that cannot be
+ * read are left to the readers, which report them with their location.
+ */
+export async function partitionSnapshot(root: string): Promise<Record<SnapshotProvider, string[]>> {
+  const out: Record<SnapshotProvider, string[]> = { aws: [], azure: [] };
+  const files: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.name.toLowerCase().endsWith('.json') && (e.isFile() || e.isSymbolicLink())) files.push(full);
+    }
+  };
+  try {
+    if ((await stat(root)).isFile()) files.push(root);
+    else await walk(root);
+  } catch {
+    return out;
+  }
+  for (const f of files) {
+    let provider: SnapshotProvider = 'aws';
+    try {
+      provider = detectProvider(await head(f));
+    } catch {
+      // unreadable: the AWS reader reports it
+    }
+    out[provider].push(f);
+  }
+  return out;
+}

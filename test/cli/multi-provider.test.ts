@@ -1,0 +1,85 @@
+/**
+ * One scan over any provider mix: files go to the AWS or Azure reader by content, each provider's checks run on its
+ * inventory, and one report comes out. AWS-only input takes exactly the path it always took.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import AjvDraft04 from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
+import { AZURE_CHECKS } from '../../src/checks/azure/registry.js';
+import type { Finding } from '../../src/findings/types.js';
+import { detectProvider } from '../../src/sources/detect.js';
+import { runCli } from '../support/cli.js';
+
+const require = createRequire(import.meta.url);
+const schema = JSON.parse(
+  await readFile(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+) as object;
+const POLICY = ['-p', 'examples/cordon.yaml'];
+const findingsOf = (stdout: string) => (JSON.parse(stdout) as { findings: Finding[] }).findings;
+
+describe('provider detection', () => {
+  it('tells Azure documents from AWS CLI output by their content', () => {
+    assert.equal(
+      detectProvider(
+        '{"count": 1, "data": [{"id": "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/x"',
+      ),
+      'azure',
+    );
+    assert.equal(detectProvider('{"value": [{"type": "Microsoft.Network/privateEndpoints"'), 'azure');
+    assert.equal(detectProvider('{"cordonSnapshot": 1, "provider": "azure", "subscriptions": []}'), 'azure');
+    assert.equal(detectProvider('{"Vpcs": [{"VpcId": "vpc-1", "OwnerId": "111122223333"}]}'), 'aws');
+    assert.equal(detectProvider('{"cordonSnapshot": 1, "provider": "aws", "account": "1"}'), 'aws');
+    assert.equal(
+      detectProvider('{"something": "else"}'),
+      'aws',
+      'unknown content goes to the AWS reader, which reports it',
+    );
+  });
+});
+
+describe('cordon scan on Azure and mixed input', () => {
+  it('the Azure misconfigured example is valid SARIF with a failing result for every Azure check', async () => {
+    const r = await runCli(['scan', 'examples/azure/misconfigured', ...POLICY, '--format', 'sarif']);
+    assert.equal(r.code, 1, r.stderr);
+    const log = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; kind: string }[] }[] };
+    const ajv = new AjvDraft04.default({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormatsModule.default(ajv);
+    assert.ok(ajv.validate(schema, log), JSON.stringify(ajv.errors?.slice(0, 3)));
+    const failing = new Set(log.runs[0]!.results.filter((x) => x.kind === 'fail').map((x) => x.ruleId));
+    for (const c of AZURE_CHECKS) assert.ok(failing.has(c.id), `no failing SARIF result for ${c.id}`);
+  });
+
+  it('the Azure reference example exits 0', async () => {
+    const r = await runCli(['scan', 'examples/azure/reference', ...POLICY]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
+  it('a directory holding AWS and Azure data gives one report; each provider finds what it finds alone', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cordon-mixed-'));
+    cpSync('examples/aws/misconfigured', path.join(dir, 'aws'), { recursive: true });
+    cpSync('examples/azure/misconfigured', path.join(dir, 'azure'), { recursive: true });
+    const mixed = await runCli(['scan', dir, ...POLICY, '--format', 'json']);
+    assert.equal(mixed.code, 1, mixed.stderr);
+    assert.equal((JSON.parse(mixed.stdout) as { inputErrors: unknown[] }).inputErrors.length, 0);
+    const all = findingsOf(mixed.stdout);
+    const alone = async (example: string) =>
+      findingsOf((await runCli(['scan', example, ...POLICY, '--format', 'json'])).stdout).map(
+        ({ origin: _o, ...f }) => f,
+      );
+    const strip = (fs: Finding[]) => fs.map(({ origin: _o, ...f }) => f);
+    assert.deepEqual(
+      strip(all.filter((f) => f.resource.provider === 'aws')),
+      await alone('examples/aws/misconfigured'),
+    );
+    assert.deepEqual(
+      strip(all.filter((f) => f.resource.provider === 'azure')),
+      await alone('examples/azure/misconfigured'),
+    );
+  });
+});
