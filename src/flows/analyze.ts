@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { AwsInventory } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { InputError } from '../util/errors.js';
-import { globMatch } from '../util/glob.js';
 import { InputErrors } from '../util/located-yaml.js';
 import { AlertBook, type Alert } from './alerts.js';
 import { FlowContext } from './context.js';
@@ -27,6 +26,7 @@ import {
   STATUS_SKIPDATA,
   SVC_NONE,
 } from './record.js';
+import { dnsAiLeak } from './rules/dns-ai-leak.js';
 import { dataZoneEgress } from './rules/data-zone-egress.js';
 import { dnsResolver } from './rules/dns-resolver.js';
 import { dnsTunnel } from './rules/dns-tunnel.js';
@@ -128,7 +128,7 @@ export function displayNameFor(cwd: string): (file: string) => string {
 
 export function allRuleMeta(): RuleMeta[] {
   const it = new Interner();
-  const metas = [...flowRules(it, (f) => f).flatMap((r) => r.meta), ...dnsTunnel((f) => f).meta, NOT_ASSESSED];
+  const metas = [...flowRules(it, (f) => f).flatMap((r) => r.meta), ...dnsAiLeak((f) => f).meta, ...dnsTunnel((f) => f).meta, NOT_ASSESSED];
   return metas.sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -198,7 +198,6 @@ export class FlowAnalysis implements ReaderSink {
   nodata = 0;
   skipdata = 0;
   dnsQueries = 0;
-  private readonly aiDomainPatterns: string[];
   /** Untracked records counted outside the rule modules (the DuckDB engine's SQL), by the module's first rule id. */
   private readonly untrackedElsewhere = new Map<string, number>();
 
@@ -212,10 +211,9 @@ export class FlowAnalysis implements ReaderSink {
     this.zones = buildZoneMap(policy, settings, inventory);
     this.ctx = new FlowContext(policy, settings, this.zones, new AlertBook(settings.max_alerts_per_rule, displayName));
     this.rules = flowRules(this.interner, displayName);
-    this.dnsRules = [dnsTunnel(displayName)];
+    this.dnsRules = [dnsAiLeak(displayName), dnsTunnel(displayName)];
     this.zcount = this.zones.names.length;
     this.cells = new Float64Array(this.zcount * this.zcount * 6);
-    this.aiDomainPatterns = settings.approved_ai_domains.map((d) => d.toLowerCase());
   }
 
   /** A batch from a reader: zones, the matrix, then every rule (the JS engine; the DuckDB engine does this in SQL). */
@@ -244,8 +242,9 @@ export class FlowAnalysis implements ReaderSink {
 
   dns(q: DnsQuery): void {
     this.dnsQueries++;
-    if (q.answers.length > 0 && this.aiDomainPatterns.some((p) => globMatch(p, q.name, true))) {
-      for (const a of q.answers) this.ctx.learnAiAddress(a);
+    // Only private answers are endpoint addresses; a public one is the leak (dns-ai-public-answer), never approved.
+    if (q.answers.length > 0 && this.ctx.isAiName(q.name)) {
+      for (const a of q.answers) if (this.ctx.aiAnswerKind(a) === 'private') this.ctx.learnAiAddress(a);
     }
     for (const r of this.dnsRules) r.onQuery(q, this.ctx);
   }

@@ -174,8 +174,11 @@ export async function loadAddressTable(c: DuckConnection, analysis: FlowAnalysis
   }
   const table: AddressTable = { starts: [], codes: [] };
   for (const s of [...cuts].sort((a, b) => a - b)) {
-    const ai = ctx.approvedAi.lookup4(s) === 1 || ctx.learnedAi4.has(s);
-    const code = zones.table.lookup4(s) * 4 + (ai ? 2 : 0) + (ctx.approvedResolvers.lookup4(s) === 1 ? 1 : 0);
+    const learned = ctx.learnedAi4.has(s);
+    const ai = ctx.approvedAi.lookup4(s) === 1 || learned;
+    // A learned (private) endpoint address is the service zone wherever it is, as FlowContext.rezoneApprovedAi.
+    const zone = learned && ctx.aiZone >= 0 ? ctx.aiZone : zones.table.lookup4(s);
+    const code = zone * 4 + (ai ? 2 : 0) + (ctx.approvedResolvers.lookup4(s) === 1 ? 1 : 0);
     if (table.codes[table.codes.length - 1] === code) continue;
     table.starts.push(s);
     table.codes.push(code);
@@ -214,9 +217,11 @@ async function loadV6Dictionary(c: DuckConnection, analysis: FlowAnalysis, token
     const six = parseIPv6(tok);
     if (six === undefined) return `(${lit(tok)}, false, NULL, NULL, NULL, NULL, NULL)`;
     if (typeof six === 'number') return `(${lit(tok)}, true, ${six}, NULL, NULL, NULL, NULL)`;
-    const ai = ctx.approvedAi.lookup6(six) === 1 || ctx.learnedAi6.has(six);
+    const learned = ctx.learnedAi6.has(six);
+    const ai = ctx.approvedAi.lookup6(six) === 1 || learned;
     const res = ctx.approvedResolvers.lookup6(six) === 1;
-    return `(${lit(tok)}, true, NULL, ${lit(six)}, ${zones.table.lookup6(six)}, ${ai}, ${res})`;
+    const zone = learned && ctx.aiZone >= 0 ? ctx.aiZone : zones.table.lookup6(six);
+    return `(${lit(tok)}, true, NULL, ${lit(six)}, ${zone}, ${ai}, ${res})`;
   });
   await insertRows(c, 'v6', rows);
 }

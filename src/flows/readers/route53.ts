@@ -12,7 +12,7 @@ export async function readRoute53(
   await forEachJsonRecord(
     file,
     gzip,
-    ({ value, line }) => {
+    ({ value, text, line }) => {
       const q = obj(value);
       const name = str(q?.query_name);
       const time = epochSeconds(str(q?.query_timestamp));
@@ -40,6 +40,7 @@ export async function readRoute53(
         account: str(q.account_id) ?? '',
         region: str(q.region) ?? '',
         vpcId: str(q.vpc_id) ?? '',
+        raw: text,
       });
       records++;
     },

@@ -16,6 +16,8 @@ export interface DnsQuery {
   account: string;
   region: string;
   vpcId: string;
+  /** The record's text, for evidence. */
+  raw: string;
 }
 
 export interface ReaderSink {
