@@ -374,6 +374,35 @@ export function sortAlerts(alerts: Alert[]): Alert[] {
   );
 }
 
+/**
+ * The report of a file read to its end (both engines). A file without a single record (a header-only flow log, an
+ * empty records array, only malformed lines) is not assessed: it says nothing about traffic, so it is never a pass.
+ */
+export function readToEnd(
+  analysis: FlowAnalysis,
+  p: { file: string; gzip: boolean; note: string },
+  name: string,
+  format: string,
+  records: number,
+): FileReport {
+  const bad = analysis.malformedByFile.get(p.file) ?? 0;
+  let note = p.note;
+  if (records === 0) {
+    const why = bad > 0 ? `no valid record (${bad} malformed lines)` : 'no record (header or empty document only)';
+    analysis.notAssessed(p.file, why);
+    if (bad === 0) note = why;
+  }
+  return {
+    file: name,
+    format,
+    gzip: p.gzip,
+    records,
+    malformed: bad,
+    status: records === 0 ? 'not-assessed' : bad > 0 ? 'partial' : 'read',
+    note,
+  };
+}
+
 /** Sniffs every file; DNS logs come first in the returned order (their answers feed the approved AI addresses). */
 export async function planInputs(paths: readonly string[], cwd: string, logFormat?: string) {
   const { files, errors } = await expandInputs(paths, cwd);
@@ -449,17 +478,7 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
       else if (p.format === 'azure') r = await readAzure(p.file, p.gzip, batch, analysis, analysis.interner);
       else if (p.format === 'gcp-vpc') r = await readGcp(p.file, p.gzip, batch, analysis, analysis.interner);
       else r = await readRoute53(p.file, p.gzip, analysis);
-      const bad = analysis.malformedByFile.get(p.file) ?? 0;
-      files.push({
-        file: name,
-        format: r.format,
-        gzip: p.gzip,
-        records: r.records,
-        malformed: bad,
-        status: bad > 0 ? (r.records > 0 ? 'partial' : 'not-assessed') : 'read',
-        note: p.note,
-      });
-      if (bad > 0 && r.records === 0) analysis.notAssessed(p.file, `no valid record (${bad} malformed lines)`);
+      files.push(readToEnd(analysis, p, name, r.format, r.records));
     } catch (err) {
       const bad = analysis.malformedByFile.get(p.file) ?? 0;
       const got = analysis.records + analysis.dnsQueries - before;

@@ -26,6 +26,7 @@ import {
   type FlowAnalysis,
   type FlowRunOptions,
   type FlowRunResult,
+  readToEnd,
 } from './analyze.js';
 import { parseIPv6 } from './ip.js';
 import {
@@ -831,16 +832,7 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
         });
         return;
       }
-      files.push({
-        file: name,
-        format,
-        gzip: p.gzip,
-        records,
-        malformed: bad,
-        status: bad > 0 ? (records > 0 ? 'partial' : 'not-assessed') : 'read',
-        note: p.note,
-      });
-      if (bad > 0 && records === 0) analysis.notAssessed(p.file, `no valid record (${bad} malformed lines)`);
+      files.push(readToEnd(analysis, p, name, format, records));
     };
     /** Reads a batch (AWS text files, or one Parquet or JSON file) and runs the SQL analysis over it. */
     const analyse = async (group: { p: Planned; fi: number }[]) => {

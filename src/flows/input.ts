@@ -27,12 +27,22 @@ function globRegExp(pattern: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/**
+ * Files under `dir`, recursively. A folder that cannot be listed is skipped with an error naming that folder (not the
+ * root), and the walk goes on: one unreadable folder must not hide the rest of the input.
+ */
+async function walk(dir: string, out: string[], errors: InputError[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    errors.push(new InputError(dir, `cannot read folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+    return;
+  }
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) await walk(full, out);
+    if (e.isDirectory()) await walk(full, out, errors);
     else if (e.isFile()) out.push(full);
   }
 }
@@ -52,12 +62,14 @@ export async function expandInputs(
       const base = parts.slice(0, firstGlob).join('/') || '/';
       const re = globRegExp(abs);
       const found: string[] = [];
-      try {
-        await walk(base, found);
-      } catch {
+      const walkErrors: InputError[] = [];
+      await walk(base, found, walkErrors);
+      // The pattern's own base folder missing is "no such directory"; a folder deeper down is named as it is.
+      if (walkErrors.length === 1 && walkErrors[0]!.file === base && found.length === 0) {
         errors.push(new InputError(abs, 'no such directory for this pattern'));
         continue;
       }
+      errors.push(...walkErrors);
       const matched = found.filter((f) => re.test(f));
       if (matched.length === 0) errors.push(new InputError(abs, 'pattern matched no files'));
       for (const f of matched) files.add(f);
@@ -67,7 +79,7 @@ export async function expandInputs(
       const st = await stat(abs);
       if (st.isDirectory()) {
         const found: string[] = [];
-        await walk(abs, found);
+        await walk(abs, found, errors);
         for (const f of found) files.add(f);
       } else files.add(abs);
     } catch (err) {
