@@ -39,7 +39,15 @@ const dnsSchema = z.strictObject({
   /** Distinct subdomains of one base domain from one source within subdomain_window_minutes. */
   subdomains_per_window: count.default(100),
   subdomain_window_minutes: count.default(5),
-  /** A (source, base domain) is alerted when this many different signals fired for it. */
+  /**
+   * Query names (patterns with "*", case-insensitive) the tunnelling rule does not judge, e.g. a provider's long
+   * endpoint names: '*.vpce.amazonaws.com'.
+   */
+  allowed_names: z.array(z.string().min(1)).default([]),
+  /**
+   * A (source, base domain) is alerted when this many different signals fired for it: unusual names (long name, long
+   * label or high-entropy label: one signal, they come together), many subdomains, TXT rate, NULL rate, TXT/NULL share.
+   */
   min_signals: count.default(2),
   /** Bound on (source, base domain) and (source, minute) keys. */
   max_keys: count.default(100_000),

@@ -58,3 +58,51 @@ test('DNS leak never whitelists its own destination: only private answers are le
   );
   assert.ok(priv.matrix.some((m) => m.from === 'inference' && m.to === 'external_ai'));
 });
+
+/** n pseudo-random hex characters (xorshift32), deterministic per seed. */
+function hex(seed: number, n = 17): string {
+  let x = (seed + 1) * 2654435761;
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out += '0123456789abcdef'[(x >>> 8) & 15];
+  }
+  return out;
+}
+
+test('DNS tunnelling: long interface-endpoint names from one host do not fire; many distinct random names under one registrable domain do', async () => {
+  // A handful of documentation-shaped interface-endpoint names: long and hex-labelled, all three per-name features.
+  const vpce = [0, 1, 2, 3, 4].map(
+    (k) => `vpce-0${hex(k)}-${hex(k + 9, 8)}.bedrock-runtime.us-east-1.vpce.amazonaws.com`,
+  );
+  assert.ok(vpce.every((n) => n.length > 52));
+  const quiet = await runBoth({
+    'dns.log': vpce.map((name, k) => r53({ name, src: INF, answers: [['A', `10.0.2.${50 + k}`]] })).join('\n') + '\n',
+  });
+  assert.equal(alertsOf(quiet, 'dns-tunnelling').length, 0);
+
+  // A tunnel under a private-section public suffix (github.io): the base domain is the owner's, not github.io.
+  const tunnel = Array.from({ length: 120 }, (_, k) =>
+    r53({
+      name: `${hex(k, 24)}${hex(k + 500, 24)}.attacker.github.io`,
+      src: '10.0.5.9',
+      time: `2025-11-22T00:10:${String(k % 60).padStart(2, '0')}Z`,
+    }),
+  );
+  const other = r53({ name: 'docs.someone-else.github.io', src: '10.0.5.9' });
+  const loud = await runBoth({ 'dns.log': [...tunnel, other].join('\n') + '\n' });
+  const a = alertsOf(loud, 'dns-tunnelling');
+  assert.equal(a.length, 1);
+  assert.equal(a[0]!.evidence.baseDomain, 'attacker.github.io');
+  assert.deepEqual(a[0]!.evidence.signals, ['unusual-names', 'many-subdomains']);
+  assert.deepEqual(a[0]!.evidence.nameFeatures, ['long-name', 'long-label', 'high-entropy-label']);
+
+  // The policy can allow a known name pattern: the same queries are then not judged.
+  const allowed = await runBoth(
+    { 'dns.log': [...tunnel, other].join('\n') + '\n' },
+    referencePolicy("  dns:\n    allowed_names: ['*.attacker.github.io']"),
+  );
+  assert.equal(alertsOf(allowed, 'dns-tunnelling').length, 0);
+});

@@ -274,7 +274,8 @@ test('DNS tunnelling: a high TXT share with long labels fires at low volume; the
   const txt = await runOn({ 'dns.log': names.map((n, k) => q(n, 'TXT', k)).join('\n') + '\n' });
   const a = alertsOf(txt, 'dns-tunnelling');
   assert.equal(a.length, 1);
-  assert.deepEqual(a[0]!.evidence.signals, ['long-label', 'txt-null-share']);
+  assert.deepEqual(a[0]!.evidence.signals, ['unusual-names', 'txt-null-share']);
+  assert.deepEqual(a[0]!.evidence.nameFeatures, ['long-label']);
   const plain = await runOn({ 'dns.log': names.map((n, k) => q(n, 'A', k)).join('\n') + '\n' });
   assert.equal(alertsOf(plain, 'dns-tunnelling').length, 0);
 });
