@@ -140,7 +140,12 @@ async function child(mode: string, file: string): Promise<void> {
       seconds,
       cpuSeconds: cpu(),
       peakRssMb: process.resourceUsage().maxRSS / 1024,
-      dataEgressAlerts: r.alerts.filter((a) => a.rule.id === 'flow-data-zone-egress').length,
+      // cordon keeps alerts of different logging interfaces apart; the SQL groups by flow: count distinct flows.
+      dataEgressAlerts: new Set(
+        r.alerts
+          .filter((a) => a.rule.id === 'flow-data-zone-egress')
+          .map((a) => `${a.key.slice(0, a.key.lastIndexOf('|'))}|${a.severity}`),
+      ).size,
     };
   } else {
     const { openDuckdb } = duck;

@@ -19,7 +19,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Severity } from '../findings/types.js';
-import { MAX_SAMPLES, type FlowFacts, type RuleMeta } from './alerts.js';
+import { MAX_SAMPLES, resourceKey, type FlowFacts, type RuleMeta } from './alerts.js';
 import type { FlowAnalysis } from './analyze.js';
 import { ipv4ToString } from './ip.js';
 import { describeAwsRecord, regionFromPath } from './readers/aws-text.js';
@@ -115,9 +115,9 @@ export class SqlRules {
     return describeAwsRecord(String(row.raw).split(' '), this.maps[num(row.seg)]!, this.files[num(row.fi)]!.pathRegion);
   }
 
-  /** "file:line" of a row given its go and line. */
-  private sample(go: unknown, line: unknown): string {
-    return `${this.files[Math.floor(num(go) / FILE_SPAN)]!.name}:${num(line)}`;
+  /** The file and line of a row given its go and line. */
+  private sample(go: unknown, line: unknown): { file: string; line: number } {
+    return { file: this.files[Math.floor(num(go) / FILE_SPAN)]!.name, line: num(line) };
   }
 
   async init(): Promise<void> {
@@ -225,7 +225,7 @@ export class SqlRules {
     // The valid, OK, non-reply rows with the policy's decision for their direction and for the reverse one.
     await c.run(`CREATE OR REPLACE TEMP TABLE x AS
 WITH u AS (
-  SELECT fi, go, line, s4, d4, s6, d6, sport, dport, proto, bytes, st, en, action, svc, sz, dz, d_ai, d_res,
+  SELECT fi, go, line, s4, d4, s6, d6, sport, dport, proto, bytes, st, en, action, svc, sz, dz, d_ai, d_res, res,
     CASE proto WHEN 6 THEN 0 WHEN 17 THEN 1 WHEN 1 THEN 2 WHEN 58 THEN 2 ELSE 3 END AS pc,
     CASE WHEN dport < 0 OR dport > 65535 THEN 65536 ELSE dport END AS q
   FROM fr WHERE bad IS NULL AND status = 0 AND NOT reply),
@@ -277,9 +277,9 @@ FROM v LEFT JOIN dec fw ON fw.key = v.fk LEFT JOIN dec rv ON rv.key = v.rk`);
        FROM fr WHERE bad IS NULL AND status = 2`,
     ];
     const groups = await this.all(`
-WITH h AS (${hits.join('\nUNION ALL\n')}),
+WITH h AS (${hits.map((h) => h.replace(/^\s*SELECT /, 'SELECT fi AS kf, coalesce(res, \'\') AS kr, ')).join('\nUNION ALL\n')}),
 g AS (
-  SELECT r, sev, kz1, kz2, ks4, ks6, kd4, kd6, kp, kpr, kres, count(*)::DOUBLE AS n, sum(bytes)::DOUBLE AS b,
+  SELECT kf, kr, r, sev, kz1, kz2, ks4, ks6, kd4, kd6, kp, kpr, kres, count(*)::DOUBLE AS n, sum(bytes)::DOUBLE AS b,
     min(go) AS first, min_by(go, go, ${MAX_SAMPLES}) AS sample_go, min_by(line, go, ${MAX_SAMPLES}) AS sample_line
   FROM h GROUP BY ALL)
 SELECT g.r, g.sev, g.n, g.b, g.kres, g.first, g.sample_go, g.sample_line,
@@ -379,7 +379,8 @@ WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} GROUP BY dr.r`
     };
     const gos = g.sample_go as unknown[];
     const samples = (g.sample_line as unknown[]).map((l, k) => this.sample(gos[k], l));
-    ctx.alerts.addGroup(rule, g.sev as Severity, key, num(g.n), num(g.b), samples, () => ({
+    // Grouped per file and logging resource (kf, kr): the alert is per provider and resource, its files each cited.
+    ctx.alerts.addGroup(rule, g.sev as Severity, resourceKey(key, desc.provider, desc.resource), num(g.n), num(g.b), samples, () => ({
       ...text(),
       file: this.files[num(g.fi)]!.name,
       line: num(g.line),
@@ -465,10 +466,10 @@ WHERE (SELECT count(*) FROM adv WHERE adv.v > st.w + 1) = 0
     const a = ctx.alerts.addGroup(
       LARGE_PAIR,
       x.sev as Severity,
-      `${w}|${facts.src}>${facts.dst}`,
+      resourceKey(`${w}|${facts.src}>${facts.dst}`, desc.provider, desc.resource),
       1,
       num(x.bytes),
-      [`${name}:${line}`],
+      [{ file: name, line }],
       () => ({
         ...largePairText(facts, total, w, lt.window_minutes, lt.pair_bytes),
         file: name,

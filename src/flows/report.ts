@@ -35,6 +35,9 @@ export function alertToFinding(a: Alert): Finding {
       bytes: a.bytes,
       ...(a.firstRecord ? { firstRecord: a.firstRecord } : {}),
       samples: a.samples,
+      // Every contributing file with its own counts and first lines (the samples above are the first hits overall).
+      files: a.files,
+      ...(a.filesNotListed.files > 0 ? { filesNotListed: a.filesNotListed } : {}),
     },
     remediation: a.rule.remediation,
     references: a.rule.references,
@@ -247,6 +250,12 @@ export function renderFlowsTable(
         `           ${a.records} record${a.records === 1 ? '' : 's'}, ${formatBytes(a.bytes)}; evidence ${a.file}:${a.line}${a.samples.length > 1 ? ` (also ${a.samples.slice(1).join(', ')})` : ''}`,
       ),
     );
+    // More than one file: each one's share, so no contributing file goes uncited (all of them in json/jsonl/sarif).
+    if (a.files.length > 1) {
+      const shown = a.files.slice(0, 3).map((f) => `${f.file} (${f.records}, lines ${f.lines.join(',')})`);
+      const more = a.files.length - shown.length + a.filesNotListed.files;
+      out.push(c.dim(`           files: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`));
+    }
   }
   if (alerts.length > max) out.push(c.dim(`  … ${alerts.length - max} more (use --format jsonl or sarif for all)`));
   return out.join('\n') + '\n';

@@ -106,3 +106,97 @@ test('DNS tunnelling: long interface-endpoint names from one host do not fire; m
   );
   assert.equal(alertsOf(allowed, 'dns-tunnelling').length, 0);
 });
+
+/** An Azure VNet flow log v4 blob (Network Watcher documentation shape) with the given flow tuples. */
+function azureVnet(tuples: string[]): string {
+  return JSON.stringify(
+    {
+      records: [
+        {
+          time: '2025-11-22T00:01:00.0000000Z',
+          flowLogVersion: 4,
+          flowLogGUID: '66aa66aa-bb77-cc88-dd99-00ee00ee00ee',
+          macAddress: '112233445566',
+          category: 'FlowLogFlowEvent',
+          flowLogResourceID:
+            '/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NETWORKWATCHER_EASTUS/FLOWLOGS/VNETFLOWLOG',
+          targetResourceID:
+            '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ai/providers/Microsoft.Network/virtualNetworks/ai-vnet',
+          operationName: 'FlowLogFlowEvent',
+          flowRecords: {
+            flows: [
+              { aclID: '00aa00aa-bb11-cc22-dd33-44ee44ee44ee', flowGroups: [{ rule: 'DefaultRule_AllowInternetOutBound', flowTuples: tuples }] },
+            ],
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+/** A GCP VPC Flow Logs entry (Cloud Logging documentation shape) reported by the source VM. */
+function gcpFlow(src: string, dst: string, sport: number, dport: number, bytes: number): string {
+  return JSON.stringify({
+    insertId: `id${sport}`,
+    jsonPayload: {
+      bytes_sent: String(bytes),
+      connection: { dest_ip: dst, dest_port: dport, protocol: 6, src_ip: src, src_port: sport },
+      end_time: '2025-11-22T00:01:05Z',
+      packets_sent: '40',
+      reporter: 'SRC',
+      src_instance: { project_id: 'ai-project', region: 'us-central1', vm_name: 'data-vm-1', zone: 'us-central1-a' },
+      src_vpc: { project_id: 'ai-project', subnetwork_name: 'data', vpc_name: 'ai' },
+      start_time: '2025-11-22T00:01:00Z',
+    },
+    logName: 'projects/ai-project/logs/compute.googleapis.com%2Fvpc_flows',
+    resource: {
+      labels: { location: 'us-central1-a', project_id: 'ai-project', subnetwork_id: '1234567890', subnetwork_name: 'data' },
+      type: 'gce_subnetwork',
+    },
+    timestamp: '2025-11-22T00:01:10Z',
+  });
+}
+
+test('mixed directory: one flow seen by AWS (two files), Azure and GCP gives one alert per provider and resource, citing every file and line; a suppression of the AWS interface hides only its alert', async () => {
+  const DATA = '10.0.3.30';
+  const OUT = '203.0.113.17';
+  const t0 = 1763769660;
+  const files = {
+    'aws/a.log': log(v2(DATA, OUT, 50000, 443, 700, 'ACCEPT', 6, t0), v2(DATA, OUT, 50001, 443, 800, 'ACCEPT', 6, t0)),
+    'aws/b.log': log(v2('10.0.1.10', '10.0.2.20', 50002, 443), v2(DATA, OUT, 50003, 443, 900, 'ACCEPT', 6, t0 + 60)),
+    'azure/PT1H.json': azureVnet([`${t0}000,${DATA},${OUT},22730,443,6,O,E,NX,3,705,4,4569`]),
+    'gcp/vpc_flows.jsonl': `${gcpFlow(DATA, OUT, 51544, 443, 52000)}\n`,
+  };
+  const r = await runBoth(files);
+  const egress = alertsOf(r, 'flow-data-zone-egress').filter((a) => a.severity === 'high');
+  assert.deepEqual(
+    egress.map((a) => [a.provider, a.resource, a.files.map((f) => [f.file, f.records, f.lines])]).sort(),
+    [
+      ['aws', 'eni-0aaaaaaaaaaaaaaaa', [['aws/a.log', 2, [2, 3]], ['aws/b.log', 1, [3]]]],
+      [
+        'azure',
+        '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ai/providers/Microsoft.Network/virtualNetworks/ai-vnet',
+        [['azure/PT1H.json', 1, [20]]], // the flow tuple's own line
+      ],
+      ['gcp', 'data-vm-1', [['gcp/vpc_flows.jsonl', 1, [1]]]],
+    ],
+  );
+  // The finding carries the per-file evidence too (json, jsonl and SARIF are made from it).
+  const { findingsOf } = await import('../../src/flows/report.js');
+  const suppress = {
+    suppressions: [{ check: 'flow-data-zone-egress', resource: 'eni-0aaaaaaaaaaaaaaaa', reason: 'vendor sync' }],
+    today: '2026-01-01',
+  };
+  const findings = findingsOf(r, suppress).filter((f) => f.checkId === 'flow-data-zone-egress' && f.severity === 'high');
+  assert.deepEqual(
+    findings.map((f) => [f.resource.provider, f.suppression !== undefined]).sort(),
+    [
+      ['aws', true],
+      ['azure', false],
+      ['gcp', false],
+    ],
+  );
+  assert.ok(findings.every((f) => Array.isArray(f.evidence?.files) && (f.evidence?.files as unknown[]).length > 0));
+});

@@ -323,6 +323,12 @@ class AwsTextReader {
           (b.ctx[i] === 1 && this.tgwMap ? this.tgwMap : this.map!).names,
           pathRegion,
         ),
+      // A VPC record's resource is its interface, already interned; only TGW lines need the description.
+      resource: (b, i) => {
+        if (b.ctx[i] === 1 || this.map!.tgw) return source.describe(b, i).resource;
+        const id = b.iface[i]!;
+        return id >= 0 ? this.interner.names[id]! : '';
+      },
     };
     this.source = source;
   }

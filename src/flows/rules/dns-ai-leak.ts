@@ -60,7 +60,7 @@ export function dnsAiLeak(displayName: (f: string) => string): DnsRuleModule {
             resource: q.vpcId,
           }),
           0,
-          `${file}:${q.line}`,
+          { file, line: q.line },
         );
       }
     },

@@ -9,7 +9,7 @@
  * subdomains of the current window are kept as 32-bit hashes, capped at the threshold + 1. Queries of pairs beyond
  * the bound are counted as untracked. Windows advance with the query time (query logs are time-ordered per file).
  */
-import type { RuleMeta } from '../alerts.js';
+import { MAX_SAMPLES, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import type { DnsQuery } from '../readers/sink.js';
 import { getDomain } from 'tldts';
@@ -86,6 +86,8 @@ function hash32(s: string): number {
 }
 
 interface PairState {
+  /** Queries and their first lines per file (raw path), in the order files were read. */
+  perFile: Map<string, { records: number; lines: number[] }>;
   signals: number;
   /** Bits of NAME_FEATURES seen. */
   features: number;
@@ -158,14 +160,15 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
               },
             }),
             0,
-            `${displayName(q.file)}:${q.line}`,
+            { file: displayName(q.file), line: q.line },
           );
         }
       }
 
       if (allowed(ctx, q.name)) return;
       const base = baseDomain(q.name);
-      const key = `${q.srcaddr}|${base}`;
+      // The VPC is part of the key: the same private source address in two VPCs is two hosts.
+      const key = `${q.vpcId}|${q.srcaddr}|${base}`;
       let p = pairs.get(key);
       if (!p) {
         if (pairs.size >= s.max_keys) {
@@ -173,6 +176,7 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
           return;
         }
         p = {
+          perFile: new Map(),
           signals: 0,
           features: 0,
           queries: 0,
@@ -196,6 +200,10 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
         pairs.set(key, p);
       }
       p.queries++;
+      let pf = p.perFile.get(q.file);
+      if (pf === undefined) p.perFile.set(q.file, (pf = { records: 0, lines: [] }));
+      pf.records++;
+      if (pf.lines.length < MAX_SAMPLES) pf.lines.push(q.line);
       let sig = 0;
       let features = 0;
       const sub = q.name.length > base.length ? q.name.slice(0, q.name.length - base.length - 1) : '';
@@ -243,7 +251,7 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
         if (p.queries >= s.share_min_queries && p.txtNull / p.queries >= s.txt_null_share) p.signals |= 1 << 4;
         const names = SIGNALS.filter((_, k) => p.signals & (1 << k));
         if (names.length < s.min_signals) continue;
-        const [srcaddr, base] = key.split('|') as [string, string];
+        const [, srcaddr, base] = key.split('|') as [string, string, string];
         const a = ctx.alerts.hit(DNS_TUNNEL, 'high', key, () => ({
           message: `${srcaddr} queried ${base} in a way that looks like DNS tunnelling: ${names.join(', ')} (${p.queries} queries)`,
           talker: srcaddr,
@@ -270,6 +278,7 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
         if (a) {
           a.records = p.queries;
           a.samples = p.samples;
+          a.files = [...p.perFile].map(([file, f]) => ({ file: displayName(file), records: f.records, bytes: 0, lines: f.lines }));
         }
       }
     },

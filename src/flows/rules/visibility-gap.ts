@@ -6,7 +6,7 @@
  * State: per interface a bitmap of 5-minute buckets over 28 days from its first record (1 KiB), for at most
  * flows.visibility.max_interfaces interfaces; records outside that span or beyond the bound are counted as untracked.
  */
-import type { Alert, AlertText, RuleMeta } from '../alerts.js';
+import type { AlertBody, AlertText, RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { STATUS_SKIPDATA, type FlowBatch, type Interner } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -165,7 +165,7 @@ export function missingIntervalAlert(
   to: number,
   gapMinutes: number,
   first: { file: string; line: number; account: string; region: string },
-): Omit<Alert, 'rule' | 'severity' | 'key' | 'records' | 'bytes' | 'samples'> {
+): AlertBody {
   return {
     message: `No flow records for interface ${name} from ${iso(from)} to ${iso(to)} (${Math.round((to - from) / 60)} minutes): that period is not assessed`,
     talker: name,
