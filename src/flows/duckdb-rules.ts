@@ -250,7 +250,7 @@ FROM v LEFT JOIN dec fw ON fw.key = v.fk LEFT JOIN dec rv ON rv.key = v.rk`);
        FROM x WHERE ${data('sz')} AND dz = ${internet} AND NOT svc AND NOT rev_ok`,
       // 1 flow-large-transfer
       `SELECT 1, CASE WHEN ${data('sz')} THEN 'high' ELSE 'medium' END, go, line, bytes, NULL, NULL, ${flowKey}, NULL, NULL, NULL
-       FROM x WHERE sz <> dz AND action <> 2 AND bytes > 0 AND bytes >= ${lt.flow_bytes}`,
+       FROM x WHERE sz <> dz AND action <> 2 AND bytes > 0 AND bytes > ${lt.flow_bytes} AND NOT coalesce(fwd_ok, false) AND NOT rev_ok`,
       // 2 flow-inference-unapproved-endpoint
       `SELECT 2, CASE WHEN action = 2 THEN 'low' ELSE 'high' END, go, line, bytes, NULL, NULL, ${flowKey}, dport, proto, NULL
        FROM x WHERE ${this.inZones('sz', ctx.isInference)} AND dz = ${internet} AND NOT svc AND dport NOT IN (53, 853)

@@ -12,8 +12,8 @@ const positive = z.number().positive();
 const count = z.int().min(1);
 
 const largeTransferSchema = z.strictObject({
-  /** One flow record at or above this many bytes leaving its zone (seed 000: 100 MB). */
-  flow_bytes: positive.default(100_000_000),
+  /** One flow record of more than this many bytes leaving its zone to a destination the policy does not approve (seed 000: 100 MiB). */
+  flow_bytes: positive.default(104_857_600),
   /** Sum of bytes from one source to one destination within a window (Elastic hunt: 1 GiB in 8 h). */
   pair_bytes: positive.default(1_073_741_824),
   window_minutes: count.default(480),

@@ -1,7 +1,7 @@
 /** Every rule: a case that fires and one that does not, on small AWS logs and the reference policy's zones. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alertsOf, log, referencePolicy, runOn, v2 } from './helpers.js';
+import { alertsOf, log, referencePolicy, runBoth, runOn, v2 } from './helpers.js';
 
 // Reference zones: application 10.0.1/24, inference .2, data .3, management .4, sandbox .5; everything else internet.
 const APP = '10.0.1.10';
@@ -53,17 +53,22 @@ test('data-zone egress: "private" follows the configuration, not RFC 1918', asyn
   );
 });
 
-test('large transfer: one flow at or above flow_bytes fires; below does not; within a zone does not', async () => {
-  const r = await runOn({
+test('large transfer (seed 000): more than flow_bytes to a destination the policy does not approve fires; exactly the threshold, an approved destination, or within a zone does not', async () => {
+  const MIB100 = 100 * 1024 * 1024;
+  const r = await runBoth({
     'a.log': log(
-      v2(INF, NET, 50000, 443, 100_000_000),
-      v2(INF, NET, 50001, 443, 99_999_999),
+      v2(INF, NET, 50000, 443, MIB100 + 1),
+      v2(INF, NET, 50001, 443, MIB100),
+      // NET-001 allows application -> inference on 443: a large upload there is the traffic the policy asked for.
+      v2(APP, INF, 50003, 443, 5 * MIB100),
       v2(DATA, '10.0.3.31', 50002, 9000, 500_000_000),
     ),
   });
   const a = alertsOf(r, 'flow-large-transfer');
-  assert.equal(a.length, 1);
-  assert.equal(a[0]!.bytes, 100_000_000);
+  assert.deepEqual(
+    a.map((x) => [x.talker, x.bytes]),
+    [[INF, MIB100 + 1]],
+  );
 });
 
 test('large transfer per pair: the window sum crossing pair_bytes fires once; another window or another pair does not add up', async () => {
