@@ -15,7 +15,7 @@ import { readAwsText } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
 import { readRoute53 } from './readers/route53.js';
-import type { DnsQuery, ReaderSink } from './readers/sink.js';
+import type { DnsQuery, ReadSummary, ReaderSink } from './readers/sink.js';
 import {
   ACTION_ACCEPT,
   ACTION_REJECT,
@@ -61,7 +61,13 @@ export interface FileReport {
   /** A FlowFormat, refined by the reader (azure-nsg, azure-vnet, aws-vpc-parquet). */
   format: string;
   gzip: boolean;
+  /** Rows the rules saw (an Azure tuple with received counters is two; a skipped GCP DEST duplicate none). */
   records: number;
+  /**
+   * What was counted, in the input's own units: `records` (AWS), `tuples` and `directions` (Azure), `entries` and
+   * `deduplicatedReports` (GCP), `queries` (DNS). Absent when nothing was read.
+   */
+  units?: Record<string, number>;
   malformed: number;
   /** read: fully read; partial: read with malformed lines; not-assessed: nothing could be read. */
   status: 'read' | 'partial' | 'not-assessed';
@@ -384,6 +390,7 @@ export function readToEnd(
   name: string,
   format: string,
   records: number,
+  units: Record<string, number> = { records },
 ): FileReport {
   const bad = analysis.malformedByFile.get(p.file) ?? 0;
   let note = p.note;
@@ -397,6 +404,7 @@ export function readToEnd(
     format,
     gzip: p.gzip,
     records,
+    units,
     malformed: bad,
     status: records === 0 ? 'not-assessed' : bad > 0 ? 'partial' : 'read',
     note,
@@ -465,7 +473,7 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
     // Records already counted when a read fails midway (a truncated gzip): the file is partly assessed.
     const before = analysis.records + analysis.dnsQueries;
     try {
-      let r: { records: number; format: string };
+      let r: ReadSummary;
       if (p.format === 'aws-vpc' || p.format === 'aws-tgw')
         r = await readAwsText(
           p.file,
@@ -478,7 +486,7 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
       else if (p.format === 'azure') r = await readAzure(p.file, p.gzip, batch, analysis, analysis.interner);
       else if (p.format === 'gcp-vpc') r = await readGcp(p.file, p.gzip, batch, analysis, analysis.interner);
       else r = await readRoute53(p.file, p.gzip, analysis);
-      files.push(readToEnd(analysis, p, name, r.format, r.records));
+      files.push(readToEnd(analysis, p, name, r.format, r.records, r.units));
     } catch (err) {
       const bad = analysis.malformedByFile.get(p.file) ?? 0;
       const got = analysis.records + analysis.dnsQueries - before;

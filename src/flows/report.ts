@@ -97,6 +97,16 @@ function count(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 }
 
+/** "12 tuples -> 20 directional rows", "10 entries - 3 de-duplicated DEST reports = 7 rows", "300 records". */
+function unitText(m: Map<string, number>, format: string): string {
+  const n = (u: string) => m.get(u) ?? 0;
+  if (m.has('tuples')) return `${n('tuples')} flow tuples -> ${n('directions')} directional rows`;
+  if (m.has('entries'))
+    return `${n('entries')} log entries - ${n('deduplicatedReports')} de-duplicated DEST reports = ${n('entries') - n('deduplicatedReports')} rows`;
+  if (m.has('queries')) return `${n('queries')} queries`;
+  return `${n('records')} ${format === 'parquet' ? 'rows' : 'records'}`;
+}
+
 function pad(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) =>
@@ -163,6 +173,20 @@ export function renderFlowsTable(
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]) => `${k} ×${v}`)
         .join(', ')}`,
+    );
+  // What was counted per format, in the input's own units, so the numbers reconcile with the input.
+  const units = new Map<string, Map<string, number>>();
+  for (const f of read) {
+    const m = units.get(f.format) ?? new Map<string, number>();
+    for (const [u, n] of Object.entries(f.units ?? { records: f.records })) m.set(u, (m.get(u) ?? 0) + n);
+    units.set(f.format, m);
+  }
+  if (units.size > 0)
+    out.push(
+      `  counted: ${[...units]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([fmt, m]) => `${fmt} ${unitText(m, fmt)}`)
+        .join('; ')}`,
     );
   if (result.nodata + result.skipdata > 0)
     out.push(`  NODATA records: ${result.nodata}, SKIPDATA records: ${result.skipdata}`);

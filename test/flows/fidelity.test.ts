@@ -200,3 +200,38 @@ test('mixed directory: one flow seen by AWS (two files), Azure and GCP gives one
   );
   assert.ok(findings.every((f) => Array.isArray(f.evidence?.files) && (f.evidence?.files as unknown[]).length > 0));
 });
+
+test('counting units: each file says what was counted (AWS records, Azure tuples and directions, GCP entries and de-duplicated DEST reports, DNS queries), in both engines and the table', async () => {
+  const DATA = '10.0.3.30';
+  const OUT = '203.0.113.17';
+  const dest = JSON.parse(gcpFlow(DATA, '10.0.2.20', 40000, 443, 1000)) as { jsonPayload: Record<string, unknown> };
+  // The destination VM's report of the same flow: the source VM (which has flow logs) reports it too.
+  dest.jsonPayload.reporter = 'DEST';
+  dest.jsonPayload.dest_instance = { project_id: 'ai-project', region: 'us-central1', vm_name: 'inf-vm-1', zone: 'us-central1-a' };
+  const files = {
+    'aws.log': log(v2(DATA, OUT, 50000, 443), v2('10.0.1.10', '10.0.2.20', 50001, 443)),
+    // One tuple with received counters (two directions), one without (one direction).
+    'azure.json': azureVnet([
+      `1763769660000,${DATA},${OUT},22730,443,6,O,E,NX,3,705,4,4569`,
+      `1763769661000,10.0.1.10,10.0.2.20,22731,443,6,O,B,NX,0,0,0,0`,
+    ]),
+    'gcp.jsonl': [gcpFlow(DATA, '10.0.2.20', 40000, 443, 1000), JSON.stringify(dest)].join('\n') + '\n',
+    'dns.log': r53({ name: 'example.com', src: DATA, answers: [['A', '93.184.215.14']] }) + '\n',
+  };
+  const r = await runBoth(files);
+  assert.deepEqual(
+    r.files.map((f) => [f.file, f.records, f.units]),
+    [
+      ['aws.log', 2, { records: 2 }],
+      ['azure.json', 3, { tuples: 2, directions: 3 }],
+      ['dns.log', 1, { queries: 1 }],
+      ['gcp.jsonl', 1, { entries: 2, deduplicatedReports: 1 }],
+    ],
+  );
+  assert.equal(r.records, 2 + 3 + 1);
+  const { renderFlowsTable } = await import('../../src/flows/report.js');
+  assert.match(
+    renderFlowsTable(r, {}),
+    /counted: aws-vpc 2 records; azure-vnet 2 flow tuples -> 3 directional rows; gcp-vpc 2 log entries - 1 de-duplicated DEST reports = 1 rows; route53-dns 1 queries/,
+  );
+});

@@ -1,13 +1,13 @@
 /** Route 53 Resolver query logs: one JSON object per line (S3/Firehose) or a JSON array export. */
 import { forEachJsonRecord, obj, str } from './json-docs.js';
 import { epochSeconds } from './rows.js';
-import type { ReaderSink } from './sink.js';
+import type { ReadSummary, ReaderSink } from './sink.js';
 
 export async function readRoute53(
   file: string,
   gzip: boolean,
   sink: ReaderSink,
-): Promise<{ records: number; format: string }> {
+): Promise<ReadSummary> {
   let records = 0;
   await forEachJsonRecord(
     file,
@@ -46,5 +46,5 @@ export async function readRoute53(
     },
     (line, message) => sink.malformed(file, line, message),
   );
-  return { records, format: 'route53-dns' };
+  return { records, format: 'route53-dns', units: { queries: records } };
 }
