@@ -36,6 +36,8 @@ import {
   BUCKET_SEC,
   MISSING_INTERVAL,
   SKIPDATA,
+  compareSeriesKeys,
+  flowLogSeries,
   missingIntervalAlert,
   skipdataText,
 } from './rules/visibility-gap.js';
@@ -208,8 +210,11 @@ export class SqlRules {
     const ctx = this.ctx;
     const { internet, gateway, unzoned } = analysis.zones;
     const lt = ctx.settings.large_transfer;
-    await c.run('CREATE OR REPLACE TEMP TABLE bnames (fi INTEGER, name VARCHAR)');
-    await c.run(`INSERT INTO bnames VALUES ${f.files.map((fi) => `(${fi}, ${lit(this.files[fi]!.name)})`).join(', ')}`);
+    await c.run('CREATE OR REPLACE TEMP TABLE bnames (fi INTEGER, name VARCHAR, series VARCHAR)');
+    const series = (fi: number) => flowLogSeries(this.files[fi]!.file, () => this.files[fi]!.name);
+    await c.run(
+      `INSERT INTO bnames VALUES ${f.files.map((fi) => `(${fi}, ${lit(this.files[fi]!.name)}, ${lit(series(fi))})`).join(', ')}`,
+    );
 
     // Counts, malformed lines, matrix.
     const counts = await this.all(`SELECT fi, count(*) FILTER (WHERE bad IS NULL)::DOUBLE AS records,
@@ -496,10 +501,11 @@ WHERE (SELECT count(*) FROM adv WHERE adv.v > st.w + 1) = 0
     await c.run(`CREATE OR REPLACE TEMP TABLE gx AS
 SELECT iface, go, floor(st / ${BUCKET_SEC}) AS fb,
   floor((CASE WHEN e > st THEN e - 1 ELSE e END) / ${BUCKET_SEC}) AS tb
-FROM (SELECT iface, go, st, CASE WHEN en >= 0 THEN en ELSE st END AS e FROM fr WHERE bad IS NULL AND gaps AND iface IS NOT NULL AND st >= 0)`);
+FROM (SELECT b.series || '|' || fr.iface AS iface, go, st, CASE WHEN en >= 0 THEN en ELSE st END AS e
+      FROM fr JOIN bnames b ON b.fi = fr.fi WHERE bad IS NULL AND gaps AND fr.iface IS NOT NULL AND st >= 0)`);
     const desc = f.json ? 'rw.provider, rw.account, rw.region, rw.rtype, rw.resource' : 'NULL, NULL, NULL, NULL, NULL';
     await c.run(`INSERT INTO gap_first
-SELECT fr.iface, fr.go, fr.fi, fr.line, fr.seg, fr.st, rw.t, ${desc}
+SELECT n.iface, fr.go, fr.fi, fr.line, fr.seg, fr.st, rw.t, ${desc}
 FROM (SELECT iface, min(go) AS o FROM gx WHERE iface NOT IN (SELECT iface FROM gap_first) GROUP BY iface) n
 JOIN fr ON fr.go = n.o ${f.rawJoin}`);
     await c.run('INSERT INTO gap_ranges SELECT iface, fb, tb, count(*)::DOUBLE FROM gx GROUP BY ALL');
@@ -532,7 +538,7 @@ SELECT p.iface, ((p.base + p.prev + 1) * ${BUCKET_SEC})::DOUBLE AS "from", ((p.b
   gf.fi, gf.line, gf.seg, gf.raw, gf.provider, gf.account, gf.region, gf.rtype, gf.resource
 FROM p JOIN gap_first gf ON gf.iface = p.iface
 WHERE p.prev IS NOT NULL AND p.lo > p.prev + 1 AND p.lo - p.prev - 1 >= ${gapBuckets}`);
-    const ordered = gaps.sort((a, b) => String(a.iface).localeCompare(String(b.iface)) || num(a.from) - num(b.from));
+    const ordered = gaps.sort((a, b) => compareSeriesKeys(String(a.iface), String(b.iface)) || num(a.from) - num(b.from));
     for (const gp of ordered) {
       const name = String(gp.iface);
       const from = num(gp.from);

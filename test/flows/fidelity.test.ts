@@ -231,7 +231,39 @@ test('counting units: each file says what was counted (AWS records, Azure tuples
   assert.equal(r.records, 2 + 3 + 1);
   const { renderFlowsTable } = await import('../../src/flows/report.js');
   assert.match(
-    renderFlowsTable(r, {}),
+    renderFlowsTable(r, { color: false }),
     /counted: aws-vpc 2 records; azure-vnet 2 flow tuples -> 3 directional rows; gcp-vpc 2 log entries - 1 de-duplicated DEST reports = 1 rows; route53-dns 1 queries/,
   );
+});
+
+test('visibility gaps per flow log: an hour between two separate exports is not a missing interval; an hour missing inside one S3 flow log series is', async () => {
+  const T0 = 1763769600; // 2025-11-22T00:00:00Z
+  const eni = 'eni-0aaaaaaaaaaaaaaaa';
+  // One record (NODATA when idle) per 5-minute interval, as AWS writes for an interface with a flow log.
+  const hour = (from: number) =>
+    log(
+      ...Array.from({ length: 12 }, (_, k) =>
+        k % 2 === 0
+          ? v2('10.0.1.10', '10.0.2.20', 50000 + k, 443, 1000, 'ACCEPT', 6, from + k * 300, eni)
+          : `2 123456789012 ${eni} - - - - - - - ${from + k * 300} ${from + k * 300 + 300} - NODATA`,
+      ),
+    );
+  const exports = await runBoth({
+    'export-00h.log': hour(T0),
+    'export-02h.log': hour(T0 + 7200),
+  });
+  assert.equal(alertsOf(exports, 'flow-visibility-missing-interval').length, 0);
+
+  const key = (t: string) =>
+    `AWSLogs/123456789012/vpcflowlogs/us-east-1/2025/11/22/123456789012_vpcflowlogs_us-east-1_fl-0123456789abcdef0_20251122T${t}Z_a1b2c3d4.log`;
+  const s3 = await runBoth({ [key('0000')]: hour(T0), [key('0200')]: hour(T0 + 7200) });
+  const gaps = alertsOf(s3, 'flow-visibility-missing-interval');
+  assert.equal(gaps.length, 1);
+  assert.equal(gaps[0]!.resource, eni);
+  assert.deepEqual(gaps[0]!.evidence, {
+    flowLog: '123456789012/us-east-1/fl-0123456789abcdef0',
+    missingFrom: '2025-11-22T01:00:00Z',
+    missingTo: '2025-11-22T02:00:00Z',
+    gapMinutes: 30,
+  });
 });
