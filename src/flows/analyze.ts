@@ -10,7 +10,19 @@ import { InputError } from '../util/errors.js';
 import { InputErrors } from '../util/located-yaml.js';
 import { AlertBook, type Alert } from './alerts.js';
 import { FlowContext } from './context.js';
-import { expandInputs, readHead, sniffFormat, type FlowFormat } from './input.js';
+import {
+  clearReadAhead,
+  expandInputs,
+  mapLimit,
+  readAheadSmall,
+  readHead,
+  setReadAhead,
+  sniffFormat,
+  type FlowFormat,
+} from './input.js';
+
+/** Files read (heads while planning, small files ahead while analysing) at once: enough to keep the disk busy. */
+export const READ_CONCURRENCY = 16;
 import { readAwsText } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
@@ -416,14 +428,19 @@ export async function planInputs(paths: readonly string[], cwd: string, logForma
   const { files, errors } = await expandInputs(paths, cwd);
   const planned: { file: string; format: FlowFormat; gzip: boolean; note: string }[] = [];
   const unreadable: { file: string; note: string }[] = errors.map((e) => ({ file: e.file, note: e.message }));
-  for (const file of files) {
+  // Heads are read with bounded concurrency (many small files would otherwise wait on one read after another); the
+  // results keep the files' order.
+  const sniffed = await mapLimit(files, READ_CONCURRENCY, async (file) => {
     try {
       const { head, gzip } = await readHead(file);
-      const s = sniffFormat(head, gzip, logFormat);
-      planned.push({ file, format: s.format, gzip: s.gzip, note: s.note });
+      return { file, ...sniffFormat(head, gzip, logFormat) };
     } catch (err) {
-      unreadable.push({ file, note: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      return { file, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
     }
+  });
+  for (const s of sniffed) {
+    if ('error' in s) unreadable.push({ file: s.file, note: s.error! });
+    else planned.push({ file: s.file, format: s.format, gzip: s.gzip, note: s.note });
   }
   const rank = (f: FlowFormat) => (f === 'route53-dns' ? 0 : 1);
   planned.sort((a, b) => rank(a.format) - rank(b.format) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -454,7 +471,31 @@ export async function beginFlowRun(paths: readonly string[], options: FlowRunOpt
 export async function analyzeFlows(paths: readonly string[], options: FlowRunOptions): Promise<FlowRunResult> {
   const { displayName, analysis, planned, files } = await beginFlowRun(paths, options);
   const batch = new FlowBatch();
-  for (const p of planned) {
+  // Small files are read whole up to READ_CONCURRENCY files ahead, while the current one is parsed; files are still
+  // analysed one at a time in the planned order, so the output does not depend on which read finished first.
+  const readable = (f: FlowFormat) => f !== 'unknown' && f !== 'parquet';
+  const ahead: (Promise<Buffer | undefined> | undefined)[] = [];
+  const startRead = (k: number) => {
+    const q = planned[k];
+    if (q && readable(q.format)) ahead[k] = readAheadSmall(q.file, q.gzip);
+  };
+  for (let k = 0; k < READ_CONCURRENCY; k++) startRead(k);
+  for (let k = 0; k < planned.length; k++) {
+    const p = planned[k]!;
+    startRead(k + READ_CONCURRENCY);
+    const content = await ahead[k];
+    ahead[k] = undefined;
+    if (content) setReadAhead(p.file, content, p.gzip);
+    try {
+      await analyzeOne(p);
+    } finally {
+      clearReadAhead(p.file);
+    }
+  }
+  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return analysis.finish(files);
+
+  async function analyzeOne(p: (typeof planned)[number]): Promise<void> {
     const name = displayName(p.file);
     if (p.format === 'unknown' || p.format === 'parquet') {
       const note = p.format === 'parquet' ? 'Parquet flow logs are read by --engine duckdb' : p.note;
@@ -468,7 +509,7 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
         status: 'not-assessed',
         note,
       });
-      continue;
+      return;
     }
     // Records already counted when a read fails midway (a truncated gzip): the file is partly assessed.
     const before = analysis.records + analysis.dnsQueries;
@@ -503,6 +544,4 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
       });
     }
   }
-  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return analysis.finish(files);
 }

@@ -105,3 +105,45 @@ test('--inventory pointing nowhere (missing, a file, or a folder with no snapsho
     t.cleanup();
   }
 });
+
+test('many small files are read with bounded concurrency (not one after another), and the output stays the same', async () => {
+  const fsp = (await import('node:fs/promises')).default;
+  const { syncBuiltinESMExports } = await import('node:module');
+  const { analyzeFlows, READ_CONCURRENCY } = await import('../../src/flows/analyze.js');
+  const { findingsOf } = await import('../../src/flows/report.js');
+  const files: Record<string, string> = {};
+  for (let k = 0; k < 60; k++)
+    files[`f${String(k).padStart(3, '0')}.log`] = log(v2('10.0.3.30', `203.0.113.${k + 1}`, 50000 + k, 443));
+  const t = tempDir(files);
+  const original = fsp.open;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  try {
+    const run = async () => {
+      const r = await analyzeFlows([t.dir], { policy: referencePolicy(), cwd: t.dir });
+      return { findings: findingsOf(r), files: r.files, matrix: r.matrix };
+    };
+    const plain = await run();
+    // Every open waits 5 ms, as a slow disk or network file system would: reads one after another never overlap.
+    fsp.open = (async (...args: Parameters<typeof original>) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        await new Promise((res) => setTimeout(res, 5));
+        return await original(...args);
+      } finally {
+        inFlight--;
+      }
+    }) as typeof original;
+    syncBuiltinESMExports();
+    const slow = await run();
+    assert.ok(maxInFlight > 1, `opens in flight at once: ${maxInFlight}`);
+    assert.ok(maxInFlight <= READ_CONCURRENCY + 1, `bounded: ${maxInFlight}`);
+    assert.deepEqual(slow, plain);
+    assert.equal(plain.files.length, 60);
+  } finally {
+    fsp.open = original;
+    syncBuiltinESMExports();
+    t.cleanup();
+  }
+});
