@@ -221,7 +221,8 @@ async function mainBench(): Promise<void> {
     // Many small files (issue 8: reading them one after another left the process idle): 10 000 files of 10 records.
     const many = path.join(dir, 'many');
     mkdirSync(many);
-    for (let k = 0; k < SMALL_FILES; k++) await generate(path.join(many, `f${String(k).padStart(5, '0')}.log`), 10, false);
+    for (let k = 0; k < SMALL_FILES; k++)
+      await generate(path.join(many, `f${String(k).padStart(5, '0')}.log`), 10, false);
     const mb = (f: string) => (statSync(f).size / 1e6).toFixed(0);
     const rows: [string, ChildResult, string][] = [];
     rows.push(['cordon js, plain, N/4', runChild('js', small), `${mb(small)} MB`]);

@@ -146,7 +146,12 @@ export function displayNameFor(cwd: string): (file: string) => string {
 
 export function allRuleMeta(): RuleMeta[] {
   const it = new Interner();
-  const metas = [...flowRules(it, (f) => f).flatMap((r) => r.meta), ...dnsAiLeak((f) => f).meta, ...dnsTunnel((f) => f).meta, NOT_ASSESSED];
+  const metas = [
+    ...flowRules(it, (f) => f).flatMap((r) => r.meta),
+    ...dnsAiLeak((f) => f).meta,
+    ...dnsTunnel((f) => f).meta,
+    NOT_ASSESSED,
+  ];
   return metas.sort((a, b) => a.id.localeCompare(b.id));
 }
 

@@ -282,7 +282,7 @@ FROM v LEFT JOIN dec fw ON fw.key = v.fk LEFT JOIN dec rv ON rv.key = v.rk`);
        FROM fr WHERE bad IS NULL AND status = 2`,
     ];
     const groups = await this.all(`
-WITH h AS (${hits.map((h) => h.replace(/^\s*SELECT /, 'SELECT fi AS kf, coalesce(res, \'\') AS kr, ')).join('\nUNION ALL\n')}),
+WITH h AS (${hits.map((h) => h.replace(/^\s*SELECT /, "SELECT fi AS kf, coalesce(res, '') AS kr, ")).join('\nUNION ALL\n')}),
 g AS (
   SELECT kf, kr, r, sev, kz1, kz2, ks4, ks6, kd4, kd6, kp, kpr, kres, count(*)::DOUBLE AS n, sum(bytes)::DOUBLE AS b,
     min(go) AS first, min_by(go, go, ${MAX_SAMPLES}) AS sample_go, min_by(line, go, ${MAX_SAMPLES}) AS sample_line
@@ -385,17 +385,25 @@ WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} GROUP BY dr.r`
     const gos = g.sample_go as unknown[];
     const samples = (g.sample_line as unknown[]).map((l, k) => this.sample(gos[k], l));
     // Grouped per file and logging resource (kf, kr): the alert is per provider and resource, its files each cited.
-    ctx.alerts.addGroup(rule, g.sev as Severity, resourceKey(key, desc.provider, desc.resource), num(g.n), num(g.b), samples, () => ({
-      ...text(),
-      file: this.files[num(g.fi)]!.name,
-      line: num(g.line),
-      firstRecord: String(g.raw),
-      provider: desc.provider,
-      account: desc.account,
-      region: desc.region,
-      resourceType: desc.resourceType,
-      resource: desc.resource,
-    }));
+    ctx.alerts.addGroup(
+      rule,
+      g.sev as Severity,
+      resourceKey(key, desc.provider, desc.resource),
+      num(g.n),
+      num(g.b),
+      samples,
+      () => ({
+        ...text(),
+        file: this.files[num(g.fi)]!.name,
+        line: num(g.line),
+        firstRecord: String(g.raw),
+        provider: desc.provider,
+        account: desc.account,
+        region: desc.region,
+        resourceType: desc.resourceType,
+        resource: desc.resource,
+      }),
+    );
   }
 
   /**
@@ -538,7 +546,9 @@ SELECT p.iface, ((p.base + p.prev + 1) * ${BUCKET_SEC})::DOUBLE AS "from", ((p.b
   gf.fi, gf.line, gf.seg, gf.raw, gf.provider, gf.account, gf.region, gf.rtype, gf.resource
 FROM p JOIN gap_first gf ON gf.iface = p.iface
 WHERE p.prev IS NOT NULL AND p.lo > p.prev + 1 AND p.lo - p.prev - 1 >= ${gapBuckets}`);
-    const ordered = gaps.sort((a, b) => compareSeriesKeys(String(a.iface), String(b.iface)) || num(a.from) - num(b.from));
+    const ordered = gaps.sort(
+      (a, b) => compareSeriesKeys(String(a.iface), String(b.iface)) || num(a.from) - num(b.from),
+    );
     for (const gp of ordered) {
       const name = String(gp.iface);
       const from = num(gp.from);

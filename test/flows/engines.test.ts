@@ -20,7 +20,16 @@ import { sandboxEscape } from '../../src/flows/rules/sandbox-escape.js';
 import { buildZoneMap } from '../../src/flows/zones.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
-import { EXAMPLES, FIXTURES, V2_HEADER, bothEngines, comparable, countByRule, referencePolicy, tempDir } from './helpers.js';
+import {
+  EXAMPLES,
+  FIXTURES,
+  V2_HEADER,
+  bothEngines,
+  comparable,
+  countByRule,
+  referencePolicy,
+  tempDir,
+} from './helpers.js';
 
 test('JS and DuckDB engines: same results on the example directory (AWS gzip + plain with a malformed line, Azure, GCP, DNS)', async () => {
   const { loadPolicyFile } = await import('../../src/policy/load.js');
@@ -265,9 +274,7 @@ test('JS and DuckDB engines: same results on generated and crafted data (windows
       assert.ok((n[id] ?? 0) > 0, `${id} fired`);
     // Keys name the logging interface too (all these rows come from eni-0crafted000000001).
     const window = (key: string) =>
-      js.alerts.find(
-        (a) => a.rule.id === 'flow-large-transfer-window' && a.key === `${key}|aws:eni-0crafted000000001`,
-      );
+      js.alerts.find((a) => a.rule.id === 'flow-large-transfer-window' && a.key === `${key}|aws:eni-0crafted000000001`);
     const w0 = (T + 86400) / 600;
     // Window 0 alerted, was dropped by window 2, and a late row's fresh sum alerted again under the same key.
     assert.deepEqual(

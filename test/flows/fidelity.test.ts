@@ -125,7 +125,10 @@ function azureVnet(tuples: string[]): string {
           operationName: 'FlowLogFlowEvent',
           flowRecords: {
             flows: [
-              { aclID: '00aa00aa-bb11-cc22-dd33-44ee44ee44ee', flowGroups: [{ rule: 'DefaultRule_AllowInternetOutBound', flowTuples: tuples }] },
+              {
+                aclID: '00aa00aa-bb11-cc22-dd33-44ee44ee44ee',
+                flowGroups: [{ rule: 'DefaultRule_AllowInternetOutBound', flowTuples: tuples }],
+              },
             ],
           },
         },
@@ -152,7 +155,12 @@ function gcpFlow(src: string, dst: string, sport: number, dport: number, bytes: 
     },
     logName: 'projects/ai-project/logs/compute.googleapis.com%2Fvpc_flows',
     resource: {
-      labels: { location: 'us-central1-a', project_id: 'ai-project', subnetwork_id: '1234567890', subnetwork_name: 'data' },
+      labels: {
+        location: 'us-central1-a',
+        project_id: 'ai-project',
+        subnetwork_id: '1234567890',
+        subnetwork_name: 'data',
+      },
       type: 'gce_subnetwork',
     },
     timestamp: '2025-11-22T00:01:10Z',
@@ -174,7 +182,14 @@ test('mixed directory: one flow seen by AWS (two files), Azure and GCP gives one
   assert.deepEqual(
     egress.map((a) => [a.provider, a.resource, a.files.map((f) => [f.file, f.records, f.lines])]).sort(),
     [
-      ['aws', 'eni-0aaaaaaaaaaaaaaaa', [['aws/a.log', 2, [2, 3]], ['aws/b.log', 1, [3]]]],
+      [
+        'aws',
+        'eni-0aaaaaaaaaaaaaaaa',
+        [
+          ['aws/a.log', 2, [2, 3]],
+          ['aws/b.log', 1, [3]],
+        ],
+      ],
       [
         'azure',
         '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ai/providers/Microsoft.Network/virtualNetworks/ai-vnet',
@@ -189,15 +204,14 @@ test('mixed directory: one flow seen by AWS (two files), Azure and GCP gives one
     suppressions: [{ check: 'flow-data-zone-egress', resource: 'eni-0aaaaaaaaaaaaaaaa', reason: 'vendor sync' }],
     today: '2026-01-01',
   };
-  const findings = findingsOf(r, suppress).filter((f) => f.checkId === 'flow-data-zone-egress' && f.severity === 'high');
-  assert.deepEqual(
-    findings.map((f) => [f.resource.provider, f.suppression !== undefined]).sort(),
-    [
-      ['aws', true],
-      ['azure', false],
-      ['gcp', false],
-    ],
+  const findings = findingsOf(r, suppress).filter(
+    (f) => f.checkId === 'flow-data-zone-egress' && f.severity === 'high',
   );
+  assert.deepEqual(findings.map((f) => [f.resource.provider, f.suppression !== undefined]).sort(), [
+    ['aws', true],
+    ['azure', false],
+    ['gcp', false],
+  ]);
   assert.ok(findings.every((f) => Array.isArray(f.evidence?.files) && (f.evidence?.files as unknown[]).length > 0));
 });
 
@@ -207,7 +221,12 @@ test('counting units: each file says what was counted (AWS records, Azure tuples
   const dest = JSON.parse(gcpFlow(DATA, '10.0.2.20', 40000, 443, 1000)) as { jsonPayload: Record<string, unknown> };
   // The destination VM's report of the same flow: the source VM (which has flow logs) reports it too.
   dest.jsonPayload.reporter = 'DEST';
-  dest.jsonPayload.dest_instance = { project_id: 'ai-project', region: 'us-central1', vm_name: 'inf-vm-1', zone: 'us-central1-a' };
+  dest.jsonPayload.dest_instance = {
+    project_id: 'ai-project',
+    region: 'us-central1',
+    vm_name: 'inf-vm-1',
+    zone: 'us-central1-a',
+  };
   const files = {
     'aws.log': log(v2(DATA, OUT, 50000, 443), v2('10.0.1.10', '10.0.2.20', 50001, 443)),
     // One tuple with received counters (two directions), one without (one direction).

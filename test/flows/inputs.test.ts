@@ -28,7 +28,7 @@ async function run(args: string[], cwd: string): Promise<{ code: number; out: st
   return { code: await main(args, io), out, err };
 }
 
-test('an unreadable folder is skipped with an error naming that folder; the folders after it are still read', async () => {
+test('an unreadable folder is skipped with an error naming that folder; the folders after it are still read', () => {
   const t = tempDir({
     'logs/a/a.log': log(v2('10.0.3.30', '203.0.113.9', 50000, 443)),
     'logs/b/b.log': log(v2('10.0.3.31', '203.0.113.9', 50000, 443)),
@@ -47,7 +47,17 @@ test('an unreadable folder is skipped with an error naming that folder; the fold
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const r = spawnSync(
       process.execPath,
-      ['--import', import.meta.resolve('tsx'), script, 'flows', '-p', path.join(EXAMPLES, 'cordon.yaml'), '-f', 'json', 'logs'],
+      [
+        '--import',
+        import.meta.resolve('tsx'),
+        script,
+        'flows',
+        '-p',
+        path.join(EXAMPLES, 'cordon.yaml'),
+        '-f',
+        'json',
+        'logs',
+      ],
       { cwd: t.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, ...asNobody },
     );
     assert.equal(r.status, 1, r.stderr);
@@ -125,7 +135,7 @@ test('many small files are read with bounded concurrency (not one after another)
     };
     const plain = await run();
     // Every open waits 5 ms, as a slow disk or network file system would: reads one after another never overlap.
-    fsp.open = (async (...args: Parameters<typeof original>) => {
+    fsp.open = async (...args: Parameters<typeof original>) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
@@ -134,7 +144,7 @@ test('many small files are read with bounded concurrency (not one after another)
       } finally {
         inFlight--;
       }
-    }) as typeof original;
+    };
     syncBuiltinESMExports();
     const slow = await run();
     assert.ok(maxInFlight > 1, `opens in flight at once: ${maxInFlight}`);

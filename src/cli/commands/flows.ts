@@ -84,7 +84,9 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
         const dir = path.resolve(io.cwd, opts.inventory);
         const st = await stat(dir).catch((err: NodeJS.ErrnoException) => err.code ?? 'unreadable');
         if (typeof st === 'string' || !st.isDirectory())
-          throw new UsageError(`--inventory ${opts.inventory}: not a snapshot directory (${typeof st === 'string' ? st : 'a file'})`);
+          throw new UsageError(
+            `--inventory ${opts.inventory}: not a snapshot directory (${typeof st === 'string' ? st : 'a file'})`,
+          );
         const snap = await loadAwsSnapshot(dir);
         for (const e of snap.errors) io.stderr(`warning: inventory: ${e.format()}\n`);
         inventory = snap.inventory;

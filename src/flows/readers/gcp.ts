@@ -93,5 +93,9 @@ export async function readGcp(
   if (batch.n > 0) sink.flush(batch);
   batch.n = 0;
   // A DEST report of a flow whose source VM also reports it is skipped: bytes count once.
-  return { records, format: 'gcp-vpc', units: { entries: records + duplicatesSkipped, deduplicatedReports: duplicatesSkipped } };
+  return {
+    records,
+    format: 'gcp-vpc',
+    units: { entries: records + duplicatesSkipped, deduplicatedReports: duplicatesSkipped },
+  };
 }

@@ -3,11 +3,7 @@ import { forEachJsonRecord, obj, str } from './json-docs.js';
 import { epochSeconds } from './rows.js';
 import type { ReadSummary, ReaderSink } from './sink.js';
 
-export async function readRoute53(
-  file: string,
-  gzip: boolean,
-  sink: ReaderSink,
-): Promise<ReadSummary> {
+export async function readRoute53(file: string, gzip: boolean, sink: ReaderSink): Promise<ReadSummary> {
   let records = 0;
   await forEachJsonRecord(
     file,

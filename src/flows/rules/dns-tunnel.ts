@@ -278,7 +278,12 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
         if (a) {
           a.records = p.queries;
           a.samples = p.samples;
-          a.files = [...p.perFile].map(([file, f]) => ({ file: displayName(file), records: f.records, bytes: 0, lines: f.lines }));
+          a.files = [...p.perFile].map(([file, f]) => ({
+            file: displayName(file),
+            records: f.records,
+            bytes: 0,
+            lines: f.lines,
+          }));
         }
       }
     },

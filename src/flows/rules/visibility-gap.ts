@@ -147,14 +147,13 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
       const all = [...bySeries].flatMap(([series, list]) =>
         list.flatMap((t, id) => (t ? [[`${series}|${interner.names[id]!}`, id, t] as const] : [])),
       );
-      for (const [key, id, t] of all.sort((a, b) => compareSeriesKeys(a[0], b[0]))) {
+      for (const [key, , t] of all.sort((a, b) => compareSeriesKeys(a[0], b[0]))) {
         let prev = -1;
         for (let k = 0; k < BUCKETS; k++) {
           if (!(t.bits[k >>> 5]! & (1 << (k & 31)))) continue;
           if (prev >= 0 && k - prev - 1 >= gapBuckets) {
             const from = (t.base + prev + 1) * BUCKET_SEC;
             const to = (t.base + k) * BUCKET_SEC;
-            const name = interner.names[id]!;
             ctx.alerts.hit(MISSING_INTERVAL, 'medium', `${key}|${from}`, () =>
               missingIntervalAlert(key, from, to, ctx.settings.visibility.gap_minutes, t),
             );
