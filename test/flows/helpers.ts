@@ -30,17 +30,22 @@ export function tempDir(
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Runs `fn` on a temporary directory holding `files`, removed afterwards. */
+export async function withTempDir<T>(files: Record<string, string>, fn: (dir: string) => Promise<T>): Promise<T> {
+  const t = tempDir(files);
+  try {
+    return await fn(t.dir);
+  } finally {
+    t.cleanup();
+  }
+}
+
 export async function runOn(
   files: Record<string, string>,
   policy = referencePolicy(),
   extra: { logFormat?: string } = {},
 ): Promise<FlowRunResult> {
-  const t = tempDir(files);
-  try {
-    return await analyzeFlows([t.dir], { policy, cwd: t.dir, ...extra });
-  } finally {
-    t.cleanup();
-  }
+  return withTempDir(files, (dir) => analyzeFlows([dir], { policy, cwd: dir, ...extra }));
 }
 
 export const V2_HEADER =
@@ -109,12 +114,7 @@ export async function runBoth(
   policy = referencePolicy(),
   extra: { logFormat?: string } = {},
 ): Promise<FlowRunResult> {
-  const t = tempDir(files);
-  try {
-    return await bothEngines([t.dir], { policy, cwd: t.dir, ...extra });
-  } finally {
-    t.cleanup();
-  }
+  return withTempDir(files, (dir) => bothEngines([dir], { policy, cwd: dir, ...extra }));
 }
 
 /** One Route 53 Resolver query log record as the documentation shows it (resolver-query-logs-example-json). */

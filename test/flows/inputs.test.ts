@@ -7,25 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/io.js';
+import { runCli } from '../support/cli.js';
 import { EXAMPLES, V2_HEADER, bothEngines, log, referencePolicy, tempDir, v2 } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    cwd,
-    env: { NO_COLOR: '1' },
-    today: '2026-01-01',
-  };
-  return { code: await main(args, io), out, err };
+async function run(args: string[], cwd: string) {
+  const r = await runCli(args, { cwd });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 test('an unreadable folder is skipped with an error naming that folder; the folders after it are still read', () => {
