@@ -133,8 +133,15 @@ async function child(mode: string, file: string): Promise<void> {
     return (u.user + u.system) / 1e6;
   };
   let result: ChildResult;
-  if (mode === 'js') {
-    const r = await analyzeFlows([file], { policy, cwd: path.dirname(file) });
+  if (mode === 'js' || mode.startsWith('engine:')) {
+    // engine:<limit>: the whole --engine duckdb analysis under that memory limit (its peak RSS against the docs).
+    const r = mode.startsWith('engine:')
+      ? await duck.analyzeFlowsDuckdb([file], {
+          policy,
+          cwd: path.dirname(file),
+          duckdbMemoryLimit: mode.slice('engine:'.length),
+        })
+      : await analyzeFlows([file], { policy, cwd: path.dirname(file) });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     // Records include NODATA/SKIPDATA rows: every line is parsed.
     result = {
@@ -269,6 +276,17 @@ async function mainBench(): Promise<void> {
       `data-egress alerts: cordon ${js.dataEgressAlerts}, duckdb ${duck.dataEgressAlerts} (${same ? 'same' : 'DIFFERENT'})\n`,
     );
     if (!same) process.exitCode = 1;
+    // --engine-memory: the --engine duckdb analysis (every rule in SQL) under its default and a 500 MB limit.
+    if (args.includes('--engine-memory')) {
+      for (const limit of ['1GB', '500MB']) {
+        const r = runChild(`engine:${limit}`, plain);
+        // DuckDB's GB and MB are powers of ten; peak RSS is in MiB.
+        const mbLimit = (limit === '1GB' ? 1e9 : 5e8) / 2 ** 20;
+        process.stdout.write(
+          `--engine duckdb, memory limit ${limit}: ${r.seconds.toFixed(1)} s, ${r.cpuSeconds.toFixed(1)} CPU s, peak RSS ${r.peakRssMb.toFixed(0)} MB (limit + ${(r.peakRssMb - mbLimit).toFixed(0)} MB)\n`,
+        );
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
