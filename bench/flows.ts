@@ -6,7 +6,7 @@
  * second, peak RSS and the ratio, and checks that both find the same data-egress alerts. Deletes its files.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -106,6 +106,8 @@ export async function generate(file: string, records: number, gzip: boolean): Pr
   await once(raw, 'finish');
 }
 
+const SMALL_FILES = 10_000;
+
 interface ChildResult {
   records: number;
   seconds: number;
@@ -131,8 +133,15 @@ async function child(mode: string, file: string): Promise<void> {
     return (u.user + u.system) / 1e6;
   };
   let result: ChildResult;
-  if (mode === 'js') {
-    const r = await analyzeFlows([file], { policy, cwd: path.dirname(file) });
+  if (mode === 'js' || mode.startsWith('engine:')) {
+    // engine:<limit>: the whole --engine duckdb analysis under that memory limit (its peak RSS against the docs).
+    const r = mode.startsWith('engine:')
+      ? await duck.analyzeFlowsDuckdb([file], {
+          policy,
+          cwd: path.dirname(file),
+          duckdbMemoryLimit: mode.slice('engine:'.length),
+        })
+      : await analyzeFlows([file], { policy, cwd: path.dirname(file) });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     // Records include NODATA/SKIPDATA rows: every line is parsed.
     result = {
@@ -140,7 +149,12 @@ async function child(mode: string, file: string): Promise<void> {
       seconds,
       cpuSeconds: cpu(),
       peakRssMb: process.resourceUsage().maxRSS / 1024,
-      dataEgressAlerts: r.alerts.filter((a) => a.rule.id === 'flow-data-zone-egress').length,
+      // cordon keeps alerts of different logging interfaces apart; the SQL groups by flow: count distinct flows.
+      dataEgressAlerts: new Set(
+        r.alerts
+          .filter((a) => a.rule.id === 'flow-data-zone-egress')
+          .map((a) => `${a.key.slice(0, a.key.lastIndexOf('|'))}|${a.severity}`),
+      ).size,
     };
   } else {
     const { openDuckdb } = duck;
@@ -211,11 +225,17 @@ async function mainBench(): Promise<void> {
     await generate(small, smallN, false);
     await generate(plain, records, false);
     await generate(gz, records, true);
+    // Many small files (issue 8: reading them one after another left the process idle): 10 000 files of 10 records.
+    const many = path.join(dir, 'many');
+    mkdirSync(many);
+    for (let k = 0; k < SMALL_FILES; k++)
+      await generate(path.join(many, `f${String(k).padStart(5, '0')}.log`), 10, false);
     const mb = (f: string) => (statSync(f).size / 1e6).toFixed(0);
     const rows: [string, ChildResult, string][] = [];
     rows.push(['cordon js, plain, N/4', runChild('js', small), `${mb(small)} MB`]);
     rows.push(['cordon js, plain, N', runChild('js', plain), `${mb(plain)} MB`]);
     rows.push(['cordon js, gzip, N', runChild('js', gz), `${mb(gz)} MB gz`]);
+    rows.push(['cordon js, 10 000 small files', runChild('js', many), `${SMALL_FILES} files`]);
     rows.push(['duckdb 1 thread, plain, N', runChild('duckdb', plain), `${mb(plain)} MB`]);
     rows.push(['duckdb 1 thread, gzip, N', runChild('duckdb', gz), `${mb(gz)} MB gz`]);
     process.stdout.write(
@@ -228,8 +248,8 @@ async function mainBench(): Promise<void> {
     }
     const js = rows[1]![1];
     const jsgz = rows[2]![1];
-    const duck = rows[3]![1];
-    const duckgz = rows[4]![1];
+    const duck = rows[4]![1];
+    const duckgz = rows[5]![1];
     const rate = (r: ChildResult) => r.records / r.seconds;
     // Wall-clock rates depend on what else runs on the machine: say so.
     process.stdout.write(
@@ -256,6 +276,17 @@ async function mainBench(): Promise<void> {
       `data-egress alerts: cordon ${js.dataEgressAlerts}, duckdb ${duck.dataEgressAlerts} (${same ? 'same' : 'DIFFERENT'})\n`,
     );
     if (!same) process.exitCode = 1;
+    // --engine-memory: the --engine duckdb analysis (every rule in SQL) under its default and a 500 MB limit.
+    if (args.includes('--engine-memory')) {
+      for (const limit of ['1GB', '500MB']) {
+        const r = runChild(`engine:${limit}`, plain);
+        // DuckDB's GB and MB are powers of ten; peak RSS is in MiB.
+        const mbLimit = (limit === '1GB' ? 1e9 : 5e8) / 2 ** 20;
+        process.stdout.write(
+          `--engine duckdb, memory limit ${limit}: ${r.seconds.toFixed(1)} s, ${r.cpuSeconds.toFixed(1)} CPU s, peak RSS ${r.peakRssMb.toFixed(0)} MB (limit + ${(r.peakRssMb - mbLimit).toFixed(0)} MB)\n`,
+        );
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -30,6 +30,10 @@ export interface Alert {
   line: number;
   firstRecord: string;
   samples: string[];
+  /** Every file that contributed (up to MAX_FILES_PER_ALERT, in the order of their first hit): counts and first lines. */
+  files: FileEvidence[];
+  /** Hits in files beyond MAX_FILES_PER_ALERT: counted, not listed. */
+  filesNotListed: { files: number; records: number; bytes: number };
   provider: FlowProvider;
   account: string;
   region: string;
@@ -38,12 +42,66 @@ export interface Alert {
   evidence: Record<string, unknown>;
 }
 
+/** One file's part of an alert. */
+export interface FileEvidence {
+  file: string;
+  records: number;
+  bytes: number;
+  /** The first MAX_SAMPLES lines of its hits. */
+  lines: number[];
+}
+
 export const MAX_SAMPLES = 5;
+export const MAX_FILES_PER_ALERT = 1000;
+
+/** The fields an alert's maker gives; the book fills in the counts, samples and files. */
+export type AlertBody = Omit<
+  Alert,
+  'rule' | 'severity' | 'key' | 'records' | 'bytes' | 'samples' | 'files' | 'filesNotListed'
+>;
+
+/**
+ * The alert key of a flow-row hit: the rule's key plus the provider and the logging resource, so hits of different
+ * providers or resources (an AWS interface, an Azure NSG, a GCP VM) are never one alert and a suppression of one
+ * resource cannot hide another's events.
+ */
+export function resourceKey(key: string, provider: string, resource: string): string {
+  return `${key}|${provider}:${resource}`;
+}
+
+/** Adds hits of one file to an alert's per-file evidence. */
+export function tallyFile(a: Alert, file: string, records: number, bytes: number, lines: readonly number[]): void {
+  let f = a.files.length > 0 ? a.files[a.files.length - 1] : undefined;
+  if (f === undefined || f.file !== file) {
+    f = a.files.find((x) => x.file === file);
+    if (f === undefined) {
+      if (a.files.length >= MAX_FILES_PER_ALERT) {
+        // Counted once per file switch, so "files" is an upper bound when hits of unlisted files interleave.
+        a.filesNotListed.files++;
+        a.filesNotListed.records += records;
+        a.filesNotListed.bytes += bytes;
+        return;
+      }
+      f = { file, records: 0, bytes: 0, lines: [] };
+      a.files.push(f);
+    }
+  }
+  f.records += records;
+  f.bytes += bytes;
+  for (const l of lines) {
+    if (f.lines.length >= MAX_SAMPLES) break;
+    f.lines.push(l);
+  }
+}
 
 export class AlertBook {
   readonly alerts = new Map<string, Alert>();
   private readonly perRule = new Map<string, number>();
   readonly overflow = new Map<string, { records: number; bytes: number }>();
+
+  /** The display name of the last batch source seen by hitRow (path.relative per hit would cost). */
+  private lastSource: unknown;
+  private lastName = '';
 
   constructor(
     private readonly maxPerRule: number,
@@ -92,21 +150,29 @@ export class AlertBook {
     i: number,
     make: () => { message: string; talker: string; evidence: Record<string, unknown> },
   ): Alert | undefined {
-    const a = this.open(rule, severity, key, 1, b.bytes[i]!, () => {
-      const d = b.source.describe(b, i);
+    const src = b.source;
+    if (src !== this.lastSource) {
+      this.lastSource = src;
+      this.lastName = this.displayName(src.file);
+    }
+    const name = this.lastName;
+    const a = this.open(rule, severity, resourceKey(key, src.provider, src.resource(b, i)), 1, b.bytes[i]!, () => {
+      const d = src.describe(b, i);
       const m = make();
       return {
         rule,
         severity,
-        key,
+        key: resourceKey(key, src.provider, src.resource(b, i)),
         message: m.message,
         talker: m.talker,
         records: 0,
         bytes: 0,
-        file: this.displayName(b.source.file),
+        file: name,
         line: b.line[i]!,
-        firstRecord: b.source.rawLine(b, i),
+        firstRecord: src.rawLine(b, i),
         samples: [],
+        files: [],
+        filesNotListed: { files: 0, records: 0, bytes: 0 },
         provider: d.provider,
         account: d.account,
         region: d.region,
@@ -118,7 +184,8 @@ export class AlertBook {
     if (a === undefined) return undefined;
     a.records++;
     a.bytes += b.bytes[i]!;
-    if (a.samples.length < MAX_SAMPLES) a.samples.push(`${this.displayName(b.source.file)}:${b.line[i]}`);
+    if (a.samples.length < MAX_SAMPLES) a.samples.push(`${name}:${b.line[i]}`);
+    tallyFile(a, name, 1, b.bytes[i]!, [b.line[i]!]);
     return a;
   }
 
@@ -133,8 +200,8 @@ export class AlertBook {
     key: string,
     records: number,
     bytes: number,
-    samples: readonly string[],
-    make: () => Omit<Alert, 'rule' | 'severity' | 'key' | 'records' | 'bytes' | 'samples'>,
+    samples: readonly { file: string; line: number }[],
+    make: () => AlertBody,
   ): Alert | undefined {
     const a = this.open(rule, severity, key, records, bytes, () => ({
       ...make(),
@@ -144,14 +211,25 @@ export class AlertBook {
       records: 0,
       bytes: 0,
       samples: [],
+      files: [],
+      filesNotListed: { files: 0, records: 0, bytes: 0 },
     }));
     if (a === undefined) return undefined;
     a.records += records;
     a.bytes += bytes;
     for (const s of samples) {
       if (a.samples.length >= MAX_SAMPLES) break;
-      a.samples.push(s);
+      a.samples.push(`${s.file}:${s.line}`);
     }
+    // A group's hits are of one file (the DuckDB engine groups per file), or of the file of its one sample.
+    if (samples.length > 0)
+      tallyFile(
+        a,
+        samples[0]!.file,
+        records,
+        bytes,
+        samples.map((s) => s.line),
+      );
     return a;
   }
 
@@ -160,9 +238,9 @@ export class AlertBook {
     rule: RuleMeta,
     severity: Severity,
     key: string,
-    make: () => Omit<Alert, 'rule' | 'severity' | 'key' | 'records' | 'bytes' | 'samples'>,
+    make: () => AlertBody,
     bytes = 0,
-    sample?: string,
+    sample?: { file: string; line: number },
   ): Alert | undefined {
     return this.addGroup(rule, severity, key, 1, bytes, sample === undefined ? [] : [sample], make);
   }

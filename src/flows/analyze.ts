@@ -7,16 +7,27 @@ import path from 'node:path';
 import type { AwsInventory } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { InputError } from '../util/errors.js';
-import { globMatch } from '../util/glob.js';
 import { InputErrors } from '../util/located-yaml.js';
 import { AlertBook, type Alert } from './alerts.js';
 import { FlowContext } from './context.js';
-import { expandInputs, readHead, sniffFormat, type FlowFormat } from './input.js';
+import {
+  clearReadAhead,
+  expandInputs,
+  mapLimit,
+  readAheadSmall,
+  readHead,
+  setReadAhead,
+  sniffFormat,
+  type FlowFormat,
+} from './input.js';
+
+/** Files read (heads while planning, small files ahead while analysing) at once: enough to keep the disk busy. */
+export const READ_CONCURRENCY = 16;
 import { readAwsText } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
 import { readRoute53 } from './readers/route53.js';
-import type { DnsQuery, ReaderSink } from './readers/sink.js';
+import type { DnsQuery, ReadSummary, ReaderSink } from './readers/sink.js';
 import {
   ACTION_ACCEPT,
   ACTION_REJECT,
@@ -27,6 +38,7 @@ import {
   STATUS_SKIPDATA,
   SVC_NONE,
 } from './record.js';
+import { dnsAiLeak } from './rules/dns-ai-leak.js';
 import { dataZoneEgress } from './rules/data-zone-egress.js';
 import { dnsResolver } from './rules/dns-resolver.js';
 import { dnsTunnel } from './rules/dns-tunnel.js';
@@ -61,7 +73,13 @@ export interface FileReport {
   /** A FlowFormat, refined by the reader (azure-nsg, azure-vnet, aws-vpc-parquet). */
   format: string;
   gzip: boolean;
+  /** Rows the rules saw (an Azure tuple with received counters is two; a skipped GCP DEST duplicate none). */
   records: number;
+  /**
+   * What was counted, in the input's own units: `records` (AWS), `tuples` and `directions` (Azure), `entries` and
+   * `deduplicatedReports` (GCP), `queries` (DNS). Absent when nothing was read.
+   */
+  units?: Record<string, number>;
   malformed: number;
   /** read: fully read; partial: read with malformed lines; not-assessed: nothing could be read. */
   status: 'read' | 'partial' | 'not-assessed';
@@ -128,7 +146,12 @@ export function displayNameFor(cwd: string): (file: string) => string {
 
 export function allRuleMeta(): RuleMeta[] {
   const it = new Interner();
-  const metas = [...flowRules(it, (f) => f).flatMap((r) => r.meta), ...dnsTunnel((f) => f).meta, NOT_ASSESSED];
+  const metas = [
+    ...flowRules(it, (f) => f).flatMap((r) => r.meta),
+    ...dnsAiLeak((f) => f).meta,
+    ...dnsTunnel((f) => f).meta,
+    NOT_ASSESSED,
+  ];
   return metas.sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -198,7 +221,6 @@ export class FlowAnalysis implements ReaderSink {
   nodata = 0;
   skipdata = 0;
   dnsQueries = 0;
-  private readonly aiDomainPatterns: string[];
   /** Untracked records counted outside the rule modules (the DuckDB engine's SQL), by the module's first rule id. */
   private readonly untrackedElsewhere = new Map<string, number>();
 
@@ -212,10 +234,9 @@ export class FlowAnalysis implements ReaderSink {
     this.zones = buildZoneMap(policy, settings, inventory);
     this.ctx = new FlowContext(policy, settings, this.zones, new AlertBook(settings.max_alerts_per_rule, displayName));
     this.rules = flowRules(this.interner, displayName);
-    this.dnsRules = [dnsTunnel(displayName)];
+    this.dnsRules = [dnsAiLeak(displayName), dnsTunnel(displayName)];
     this.zcount = this.zones.names.length;
     this.cells = new Float64Array(this.zcount * this.zcount * 6);
-    this.aiDomainPatterns = settings.approved_ai_domains.map((d) => d.toLowerCase());
   }
 
   /** A batch from a reader: zones, the matrix, then every rule (the JS engine; the DuckDB engine does this in SQL). */
@@ -244,8 +265,9 @@ export class FlowAnalysis implements ReaderSink {
 
   dns(q: DnsQuery): void {
     this.dnsQueries++;
-    if (q.answers.length > 0 && this.aiDomainPatterns.some((p) => globMatch(p, q.name, true))) {
-      for (const a of q.answers) this.ctx.learnAiAddress(a);
+    // Only private answers are endpoint addresses; a public one is the leak (dns-ai-public-answer), never approved.
+    if (q.answers.length > 0 && this.ctx.isAiName(q.name)) {
+      for (const a of q.answers) if (this.ctx.aiAnswerKind(a) === 'private') this.ctx.learnAiAddress(a);
     }
     for (const r of this.dnsRules) r.onQuery(q, this.ctx);
   }
@@ -375,19 +397,55 @@ export function sortAlerts(alerts: Alert[]): Alert[] {
   );
 }
 
+/**
+ * The report of a file read to its end (both engines). A file without a single record (a header-only flow log, an
+ * empty records array, only malformed lines) is not assessed: it says nothing about traffic, so it is never a pass.
+ */
+export function readToEnd(
+  analysis: FlowAnalysis,
+  p: { file: string; gzip: boolean; note: string },
+  name: string,
+  format: string,
+  records: number,
+  units: Record<string, number> = { records },
+): FileReport {
+  const bad = analysis.malformedByFile.get(p.file) ?? 0;
+  let note = p.note;
+  if (records === 0) {
+    const why = bad > 0 ? `no valid record (${bad} malformed lines)` : 'no record (header or empty document only)';
+    analysis.notAssessed(p.file, why);
+    if (bad === 0) note = why;
+  }
+  return {
+    file: name,
+    format,
+    gzip: p.gzip,
+    records,
+    units,
+    malformed: bad,
+    status: records === 0 ? 'not-assessed' : bad > 0 ? 'partial' : 'read',
+    note,
+  };
+}
+
 /** Sniffs every file; DNS logs come first in the returned order (their answers feed the approved AI addresses). */
 export async function planInputs(paths: readonly string[], cwd: string, logFormat?: string) {
   const { files, errors } = await expandInputs(paths, cwd);
   const planned: { file: string; format: FlowFormat; gzip: boolean; note: string }[] = [];
   const unreadable: { file: string; note: string }[] = errors.map((e) => ({ file: e.file, note: e.message }));
-  for (const file of files) {
+  // Heads are read with bounded concurrency (many small files would otherwise wait on one read after another); the
+  // results keep the files' order.
+  const sniffed = await mapLimit(files, READ_CONCURRENCY, async (file) => {
     try {
       const { head, gzip } = await readHead(file);
-      const s = sniffFormat(head, gzip, logFormat);
-      planned.push({ file, format: s.format, gzip: s.gzip, note: s.note });
+      return { file, ...sniffFormat(head, gzip, logFormat) };
     } catch (err) {
-      unreadable.push({ file, note: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      return { file, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
     }
+  });
+  for (const s of sniffed) {
+    if ('error' in s) unreadable.push({ file: s.file, note: s.error! });
+    else planned.push({ file: s.file, format: s.format, gzip: s.gzip, note: s.note });
   }
   const rank = (f: FlowFormat) => (f === 'route53-dns' ? 0 : 1);
   planned.sort((a, b) => rank(a.format) - rank(b.format) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -418,7 +476,31 @@ export async function beginFlowRun(paths: readonly string[], options: FlowRunOpt
 export async function analyzeFlows(paths: readonly string[], options: FlowRunOptions): Promise<FlowRunResult> {
   const { displayName, analysis, planned, files } = await beginFlowRun(paths, options);
   const batch = new FlowBatch();
-  for (const p of planned) {
+  // Small files are read whole up to READ_CONCURRENCY files ahead, while the current one is parsed; files are still
+  // analysed one at a time in the planned order, so the output does not depend on which read finished first.
+  const readable = (f: FlowFormat) => f !== 'unknown' && f !== 'parquet';
+  const ahead: (Promise<Buffer | undefined> | undefined)[] = [];
+  const startRead = (k: number) => {
+    const q = planned[k];
+    if (q && readable(q.format)) ahead[k] = readAheadSmall(q.file, q.gzip);
+  };
+  for (let k = 0; k < READ_CONCURRENCY; k++) startRead(k);
+  for (let k = 0; k < planned.length; k++) {
+    const p = planned[k]!;
+    startRead(k + READ_CONCURRENCY);
+    const content = await ahead[k];
+    ahead[k] = undefined;
+    if (content) setReadAhead(p.file, content, p.gzip);
+    try {
+      await analyzeOne(p);
+    } finally {
+      clearReadAhead(p.file);
+    }
+  }
+  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return analysis.finish(files);
+
+  async function analyzeOne(p: (typeof planned)[number]): Promise<void> {
     const name = displayName(p.file);
     if (p.format === 'unknown' || p.format === 'parquet') {
       const note = p.format === 'parquet' ? 'Parquet flow logs are read by --engine duckdb' : p.note;
@@ -432,12 +514,12 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
         status: 'not-assessed',
         note,
       });
-      continue;
+      return;
     }
     // Records already counted when a read fails midway (a truncated gzip): the file is partly assessed.
     const before = analysis.records + analysis.dnsQueries;
     try {
-      let r: { records: number; format: string };
+      let r: ReadSummary;
       if (p.format === 'aws-vpc' || p.format === 'aws-tgw')
         r = await readAwsText(
           p.file,
@@ -450,17 +532,7 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
       else if (p.format === 'azure') r = await readAzure(p.file, p.gzip, batch, analysis, analysis.interner);
       else if (p.format === 'gcp-vpc') r = await readGcp(p.file, p.gzip, batch, analysis, analysis.interner);
       else r = await readRoute53(p.file, p.gzip, analysis);
-      const bad = analysis.malformedByFile.get(p.file) ?? 0;
-      files.push({
-        file: name,
-        format: r.format,
-        gzip: p.gzip,
-        records: r.records,
-        malformed: bad,
-        status: bad > 0 ? (r.records > 0 ? 'partial' : 'not-assessed') : 'read',
-        note: p.note,
-      });
-      if (bad > 0 && r.records === 0) analysis.notAssessed(p.file, `no valid record (${bad} malformed lines)`);
+      files.push(readToEnd(analysis, p, name, r.format, r.records, r.units));
     } catch (err) {
       const bad = analysis.malformedByFile.get(p.file) ?? 0;
       const got = analysis.records + analysis.dnsQueries - before;
@@ -477,6 +549,4 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
       });
     }
   }
-  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return analysis.finish(files);
 }

@@ -7,7 +7,8 @@ import { decide, type Decision } from '../policy/evaluate.js';
 import type { ZonePolicy } from '../policy/load.js';
 import type { Protocol } from '../policy/schema.js';
 import type { AlertBook } from './alerts.js';
-import { ipv4FromString, parseAddress } from './ip.js';
+import { globMatch } from '../util/glob.js';
+import { parseAddress } from './ip.js';
 import type { FlowBatch } from './record.js';
 import { DST_V6, SRC_V6 } from './record.js';
 import type { FlowSettings } from './settings.js';
@@ -57,6 +58,7 @@ export class FlowContext {
   /** Per decision index: 1 when allowed, and rows credited to it (summed into ruleUse by settleRuleUse()). */
   private allowedById = new Uint8Array(64);
   private creditsById = new Float64Array(64);
+  private readonly aiDomainPatterns: string[];
 
   constructor(
     readonly policy: ZonePolicy,
@@ -99,6 +101,7 @@ export class FlowContext {
     this.decisionTable = new Int32Array(this.zoneCount * this.zoneCount * 4 * this.segments);
     const service = [...policy.zones.values()].find((z) => z.kind === 'service');
     this.aiZone = service ? (zones.zoneId(service.name) ?? -1) : -1;
+    this.aiDomainPatterns = settings.approved_ai_domains.map((d) => d.toLowerCase());
   }
 
   /**
@@ -214,28 +217,51 @@ export class FlowContext {
   }
 
   /**
-   * Approved AI endpoints reached over public addresses (flows.approved_ai_cidrs, or learned from DNS answers for
-   * approved host names) belong to the service zone, not the internet: the policy's rules for it then apply.
+   * Approved AI endpoints belong to the service zone: public addresses in flows.approved_ai_cidrs (only where they
+   * would otherwise be internet), and the private endpoint addresses that DNS answers for approved AI names gave
+   * (wherever they are: an endpoint address inside the inference subnet is the endpoint, most specific wins).
    */
   rezoneApprovedAi(b: FlowBatch): void {
     const ai = this.aiZone;
     const internet = this.zones.internet;
     if (ai < 0) return;
-    const noTable = this.approvedAi.intervalCount === 0 && this.learnedAi4.size === 0 && this.learnedAi6.size === 0;
-    if (noTable) return;
+    const learned = this.learnedAi4.size > 0 || this.learnedAi6.size > 0;
+    if (this.approvedAi.intervalCount === 0 && !learned) return;
     for (let i = 0; i < b.n; i++) {
-      if (b.dstZone[i] === internet && this.isApprovedAi(b, i)) b.dstZone[i] = ai;
-      if (b.srcZone[i] === internet && this.isApprovedAiSrc(b, i)) b.srcZone[i] = ai;
+      const f = b.family[i]!;
+      if (learned && this.isLearned(f & DST_V6 ? b.dstV6[i] : undefined, b.dst[i]!)) b.dstZone[i] = ai;
+      else if (b.dstZone[i] === internet && this.isApprovedAi(b, i)) b.dstZone[i] = ai;
+      if (learned && this.isLearned(f & SRC_V6 ? b.srcV6[i] : undefined, b.src[i]!)) b.srcZone[i] = ai;
+      else if (b.srcZone[i] === internet && this.isApprovedAiSrc(b, i)) b.srcZone[i] = ai;
     }
   }
 
+  private isLearned(v6: string | undefined, v4: number): boolean {
+    return v6 !== undefined ? this.learnedAi6.has(v6) : this.learnedAi4.has(v4);
+  }
+
+  /** True when a host name is an approved AI service name (flows.approved_ai_domains). */
+  isAiName(name: string): boolean {
+    return this.aiDomainPatterns.some((p) => globMatch(p, name, true));
+  }
+
+  /**
+   * Where a DNS answer for an approved AI name points: inside a zone or the configured private ranges (the private
+   * endpoint: learned), inside flows.approved_ai_cidrs (approved public endpoints), or anywhere else (public: a DNS
+   * leak, never learned, so a connection to it stays an unapproved endpoint).
+   */
+  aiAnswerKind(text: string): 'private' | 'approved' | 'public' | 'invalid' {
+    const a = parseAddress(text);
+    if (a === undefined) return 'invalid';
+    const zone = a.v === 4 ? this.zones.table.lookup4(a.n) : this.zones.table.lookup6(a.text);
+    if (zone !== this.zones.internet) return 'private';
+    const approved = a.v === 4 ? this.approvedAi.lookup4(a.n) : this.approvedAi.lookup6(a.text);
+    return approved === 1 ? 'approved' : 'public';
+  }
+
+  /** Learns a private endpoint address of an approved AI name (see aiAnswerKind); bounded by MAX_LEARNED. */
   learnAiAddress(text: string): void {
     if (this.learnedAi4.size + this.learnedAi6.size >= FlowContext.MAX_LEARNED) return;
-    const v4 = ipv4FromString(text);
-    if (v4 >= 0) {
-      this.learnedAi4.add(v4);
-      return;
-    }
     const a = parseAddress(text);
     if (a?.v === 6) this.learnedAi6.add(a.text);
     else if (a?.v === 4) this.learnedAi4.add(a.n);

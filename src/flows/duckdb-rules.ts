@@ -19,7 +19,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Severity } from '../findings/types.js';
-import { MAX_SAMPLES, type FlowFacts, type RuleMeta } from './alerts.js';
+import { MAX_SAMPLES, resourceKey, type FlowFacts, type RuleMeta } from './alerts.js';
 import type { FlowAnalysis } from './analyze.js';
 import { ipv4ToString } from './ip.js';
 import { describeAwsRecord, regionFromPath } from './readers/aws-text.js';
@@ -36,6 +36,8 @@ import {
   BUCKET_SEC,
   MISSING_INTERVAL,
   SKIPDATA,
+  compareSeriesKeys,
+  flowLogSeries,
   missingIntervalAlert,
   skipdataText,
 } from './rules/visibility-gap.js';
@@ -115,9 +117,9 @@ export class SqlRules {
     return describeAwsRecord(String(row.raw).split(' '), this.maps[num(row.seg)]!, this.files[num(row.fi)]!.pathRegion);
   }
 
-  /** "file:line" of a row given its go and line. */
-  private sample(go: unknown, line: unknown): string {
-    return `${this.files[Math.floor(num(go) / FILE_SPAN)]!.name}:${num(line)}`;
+  /** The file and line of a row given its go and line. */
+  private sample(go: unknown, line: unknown): { file: string; line: number } {
+    return { file: this.files[Math.floor(num(go) / FILE_SPAN)]!.name, line: num(line) };
   }
 
   async init(): Promise<void> {
@@ -208,8 +210,11 @@ export class SqlRules {
     const ctx = this.ctx;
     const { internet, gateway, unzoned } = analysis.zones;
     const lt = ctx.settings.large_transfer;
-    await c.run('CREATE OR REPLACE TEMP TABLE bnames (fi INTEGER, name VARCHAR)');
-    await c.run(`INSERT INTO bnames VALUES ${f.files.map((fi) => `(${fi}, ${lit(this.files[fi]!.name)})`).join(', ')}`);
+    await c.run('CREATE OR REPLACE TEMP TABLE bnames (fi INTEGER, name VARCHAR, series VARCHAR)');
+    const series = (fi: number) => flowLogSeries(this.files[fi]!.file, () => this.files[fi]!.name);
+    await c.run(
+      `INSERT INTO bnames VALUES ${f.files.map((fi) => `(${fi}, ${lit(this.files[fi]!.name)}, ${lit(series(fi))})`).join(', ')}`,
+    );
 
     // Counts, malformed lines, matrix.
     const counts = await this.all(`SELECT fi, count(*) FILTER (WHERE bad IS NULL)::DOUBLE AS records,
@@ -225,7 +230,7 @@ export class SqlRules {
     // The valid, OK, non-reply rows with the policy's decision for their direction and for the reverse one.
     await c.run(`CREATE OR REPLACE TEMP TABLE x AS
 WITH u AS (
-  SELECT fi, go, line, s4, d4, s6, d6, sport, dport, proto, bytes, st, en, action, svc, sz, dz, d_ai, d_res,
+  SELECT fi, go, line, s4, d4, s6, d6, sport, dport, proto, bytes, st, en, action, svc, sz, dz, d_ai, d_res, res,
     CASE proto WHEN 6 THEN 0 WHEN 17 THEN 1 WHEN 1 THEN 2 WHEN 58 THEN 2 ELSE 3 END AS pc,
     CASE WHEN dport < 0 OR dport > 65535 THEN 65536 ELSE dport END AS q
   FROM fr WHERE bad IS NULL AND status = 0 AND NOT reply),
@@ -250,7 +255,7 @@ FROM v LEFT JOIN dec fw ON fw.key = v.fk LEFT JOIN dec rv ON rv.key = v.rk`);
        FROM x WHERE ${data('sz')} AND dz = ${internet} AND NOT svc AND NOT rev_ok`,
       // 1 flow-large-transfer
       `SELECT 1, CASE WHEN ${data('sz')} THEN 'high' ELSE 'medium' END, go, line, bytes, NULL, NULL, ${flowKey}, NULL, NULL, NULL
-       FROM x WHERE sz <> dz AND action <> 2 AND bytes > 0 AND bytes >= ${lt.flow_bytes}`,
+       FROM x WHERE sz <> dz AND action <> 2 AND bytes > 0 AND bytes > ${lt.flow_bytes} AND NOT coalesce(fwd_ok, false) AND NOT rev_ok`,
       // 2 flow-inference-unapproved-endpoint
       `SELECT 2, CASE WHEN action = 2 THEN 'low' ELSE 'high' END, go, line, bytes, NULL, NULL, ${flowKey}, dport, proto, NULL
        FROM x WHERE ${this.inZones('sz', ctx.isInference)} AND dz = ${internet} AND NOT svc AND dport NOT IN (53, 853)
@@ -277,9 +282,9 @@ FROM v LEFT JOIN dec fw ON fw.key = v.fk LEFT JOIN dec rv ON rv.key = v.rk`);
        FROM fr WHERE bad IS NULL AND status = 2`,
     ];
     const groups = await this.all(`
-WITH h AS (${hits.join('\nUNION ALL\n')}),
+WITH h AS (${hits.map((h) => h.replace(/^\s*SELECT /, "SELECT fi AS kf, coalesce(res, '') AS kr, ")).join('\nUNION ALL\n')}),
 g AS (
-  SELECT r, sev, kz1, kz2, ks4, ks6, kd4, kd6, kp, kpr, kres, count(*)::DOUBLE AS n, sum(bytes)::DOUBLE AS b,
+  SELECT kf, kr, r, sev, kz1, kz2, ks4, ks6, kd4, kd6, kp, kpr, kres, count(*)::DOUBLE AS n, sum(bytes)::DOUBLE AS b,
     min(go) AS first, min_by(go, go, ${MAX_SAMPLES}) AS sample_go, min_by(line, go, ${MAX_SAMPLES}) AS sample_line
   FROM h GROUP BY ALL)
 SELECT g.r, g.sev, g.n, g.b, g.kres, g.first, g.sample_go, g.sample_line,
@@ -379,17 +384,26 @@ WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} GROUP BY dr.r`
     };
     const gos = g.sample_go as unknown[];
     const samples = (g.sample_line as unknown[]).map((l, k) => this.sample(gos[k], l));
-    ctx.alerts.addGroup(rule, g.sev as Severity, key, num(g.n), num(g.b), samples, () => ({
-      ...text(),
-      file: this.files[num(g.fi)]!.name,
-      line: num(g.line),
-      firstRecord: String(g.raw),
-      provider: desc.provider,
-      account: desc.account,
-      region: desc.region,
-      resourceType: desc.resourceType,
-      resource: desc.resource,
-    }));
+    // Grouped per file and logging resource (kf, kr): the alert is per provider and resource, its files each cited.
+    ctx.alerts.addGroup(
+      rule,
+      g.sev as Severity,
+      resourceKey(key, desc.provider, desc.resource),
+      num(g.n),
+      num(g.b),
+      samples,
+      () => ({
+        ...text(),
+        file: this.files[num(g.fi)]!.name,
+        line: num(g.line),
+        firstRecord: String(g.raw),
+        provider: desc.provider,
+        account: desc.account,
+        region: desc.region,
+        resourceType: desc.resourceType,
+        resource: desc.resource,
+      }),
+    );
   }
 
   /**
@@ -465,10 +479,10 @@ WHERE (SELECT count(*) FROM adv WHERE adv.v > st.w + 1) = 0
     const a = ctx.alerts.addGroup(
       LARGE_PAIR,
       x.sev as Severity,
-      `${w}|${facts.src}>${facts.dst}`,
+      resourceKey(`${w}|${facts.src}>${facts.dst}`, desc.provider, desc.resource),
       1,
       num(x.bytes),
-      [`${name}:${line}`],
+      [{ file: name, line }],
       () => ({
         ...largePairText(facts, total, w, lt.window_minutes, lt.pair_bytes),
         file: name,
@@ -495,10 +509,11 @@ WHERE (SELECT count(*) FROM adv WHERE adv.v > st.w + 1) = 0
     await c.run(`CREATE OR REPLACE TEMP TABLE gx AS
 SELECT iface, go, floor(st / ${BUCKET_SEC}) AS fb,
   floor((CASE WHEN e > st THEN e - 1 ELSE e END) / ${BUCKET_SEC}) AS tb
-FROM (SELECT iface, go, st, CASE WHEN en >= 0 THEN en ELSE st END AS e FROM fr WHERE bad IS NULL AND gaps AND iface IS NOT NULL AND st >= 0)`);
+FROM (SELECT b.series || '|' || fr.iface AS iface, go, st, CASE WHEN en >= 0 THEN en ELSE st END AS e
+      FROM fr JOIN bnames b ON b.fi = fr.fi WHERE bad IS NULL AND gaps AND fr.iface IS NOT NULL AND st >= 0)`);
     const desc = f.json ? 'rw.provider, rw.account, rw.region, rw.rtype, rw.resource' : 'NULL, NULL, NULL, NULL, NULL';
     await c.run(`INSERT INTO gap_first
-SELECT fr.iface, fr.go, fr.fi, fr.line, fr.seg, fr.st, rw.t, ${desc}
+SELECT n.iface, fr.go, fr.fi, fr.line, fr.seg, fr.st, rw.t, ${desc}
 FROM (SELECT iface, min(go) AS o FROM gx WHERE iface NOT IN (SELECT iface FROM gap_first) GROUP BY iface) n
 JOIN fr ON fr.go = n.o ${f.rawJoin}`);
     await c.run('INSERT INTO gap_ranges SELECT iface, fb, tb, count(*)::DOUBLE FROM gx GROUP BY ALL');
@@ -531,7 +546,9 @@ SELECT p.iface, ((p.base + p.prev + 1) * ${BUCKET_SEC})::DOUBLE AS "from", ((p.b
   gf.fi, gf.line, gf.seg, gf.raw, gf.provider, gf.account, gf.region, gf.rtype, gf.resource
 FROM p JOIN gap_first gf ON gf.iface = p.iface
 WHERE p.prev IS NOT NULL AND p.lo > p.prev + 1 AND p.lo - p.prev - 1 >= ${gapBuckets}`);
-    const ordered = gaps.sort((a, b) => String(a.iface).localeCompare(String(b.iface)) || num(a.from) - num(b.from));
+    const ordered = gaps.sort(
+      (a, b) => compareSeriesKeys(String(a.iface), String(b.iface)) || num(a.from) - num(b.from),
+    );
     for (const gp of ordered) {
       const name = String(gp.iface);
       const from = num(gp.from);

@@ -26,6 +26,7 @@ import {
   type FlowAnalysis,
   type FlowRunOptions,
   type FlowRunResult,
+  readToEnd,
 } from './analyze.js';
 import { parseIPv6 } from './ip.js';
 import {
@@ -54,7 +55,7 @@ import { MALFORMED } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
 import { readRoute53 } from './readers/route53.js';
-import type { ReaderSink } from './readers/sink.js';
+import type { ReadSummary, ReaderSink } from './readers/sink.js';
 import { DST_V6, FlowBatch, SRC_V6 } from './record.js';
 import { FILE_SPAN, lit, SqlRules } from './duckdb-rules.js';
 import type { ZoneMap } from './zones.js';
@@ -174,8 +175,11 @@ export async function loadAddressTable(c: DuckConnection, analysis: FlowAnalysis
   }
   const table: AddressTable = { starts: [], codes: [] };
   for (const s of [...cuts].sort((a, b) => a - b)) {
-    const ai = ctx.approvedAi.lookup4(s) === 1 || ctx.learnedAi4.has(s);
-    const code = zones.table.lookup4(s) * 4 + (ai ? 2 : 0) + (ctx.approvedResolvers.lookup4(s) === 1 ? 1 : 0);
+    const learned = ctx.learnedAi4.has(s);
+    const ai = ctx.approvedAi.lookup4(s) === 1 || learned;
+    // A learned (private) endpoint address is the service zone wherever it is, as FlowContext.rezoneApprovedAi.
+    const zone = learned && ctx.aiZone >= 0 ? ctx.aiZone : zones.table.lookup4(s);
+    const code = zone * 4 + (ai ? 2 : 0) + (ctx.approvedResolvers.lookup4(s) === 1 ? 1 : 0);
     if (table.codes[table.codes.length - 1] === code) continue;
     table.starts.push(s);
     table.codes.push(code);
@@ -214,9 +218,11 @@ async function loadV6Dictionary(c: DuckConnection, analysis: FlowAnalysis, token
     const six = parseIPv6(tok);
     if (six === undefined) return `(${lit(tok)}, false, NULL, NULL, NULL, NULL, NULL)`;
     if (typeof six === 'number') return `(${lit(tok)}, true, ${six}, NULL, NULL, NULL, NULL)`;
-    const ai = ctx.approvedAi.lookup6(six) === 1 || ctx.learnedAi6.has(six);
+    const learned = ctx.learnedAi6.has(six);
+    const ai = ctx.approvedAi.lookup6(six) === 1 || learned;
     const res = ctx.approvedResolvers.lookup6(six) === 1;
-    return `(${lit(tok)}, true, NULL, ${lit(six)}, ${zones.table.lookup6(six)}, ${ai}, ${res})`;
+    const zone = learned && ctx.aiZone >= 0 ? ctx.aiZone : zones.table.lookup6(six);
+    return `(${lit(tok)}, true, NULL, ${lit(six)}, ${zone}, ${ai}, ${res})`;
   });
   await insertRows(c, 'v6', rows);
 }
@@ -759,11 +765,11 @@ async function readJson(
   gzip: boolean,
   batch: FlowBatch,
   addr: AddressTable,
-): Promise<ReadResult & { records: number }> {
+): Promise<ReadResult & { records: number; units: Record<string, number> }> {
   await c.run(JROWS);
   const appender = await c.createAppender('jrows');
   const sink = appendingSink(appender, analysis, fi);
-  let result: { records: number; format: string } = { records: 0, format };
+  let result: ReadSummary = { records: 0, format, units: {} };
   const errors = new Map<number, Error>();
   try {
     result =
@@ -789,6 +795,7 @@ async function readJson(
     formats: new Map([[fi, result.format]]),
     errors,
     records: result.records,
+    units: result.units,
   };
 }
 
@@ -810,7 +817,14 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
     let addresses: AddressTable | undefined;
     const batch = new FlowBatch();
     type Planned = (typeof planned)[number];
-    const report = (p: Planned, records: number, format: string, error: Error | undefined, bad: number) => {
+    const report = (
+      p: Planned,
+      records: number,
+      format: string,
+      error: Error | undefined,
+      bad: number,
+      units?: Record<string, number>,
+    ) => {
       const name = displayName(p.file);
       if (error) {
         const note = `read failed${records > 0 ? ` after ${records} records` : ''}: ${error.message.split('\n')[0]}`;
@@ -826,22 +840,13 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
         });
         return;
       }
-      files.push({
-        file: name,
-        format,
-        gzip: p.gzip,
-        records,
-        malformed: bad,
-        status: bad > 0 ? (records > 0 ? 'partial' : 'not-assessed') : 'read',
-        note: p.note,
-      });
-      if (bad > 0 && records === 0) analysis.notAssessed(p.file, `no valid record (${bad} malformed lines)`);
+      files.push(readToEnd(analysis, p, name, format, records, units));
     };
     /** Reads a batch (AWS text files, or one Parquet or JSON file) and runs the SQL analysis over it. */
     const analyse = async (group: { p: Planned; fi: number }[]) => {
       const first = group[0]!.p;
       rules.register(group.map(({ p, fi }) => ({ fi, file: p.file, name: displayName(p.file) })));
-      let read: ReadResult & { records?: number };
+      let read: ReadResult & { records?: number; units?: Record<string, number> };
       if (first.format === 'parquet')
         read = await readParquet(c, analysis, rules.maps, group[0]!.fi, first.file, addresses!);
       else if (first.format === 'azure' || first.format === 'gcp-vpc')
@@ -862,7 +867,7 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
         const n = counts.get(fi)?.records ?? 0;
         const error = read.errors.get(fi);
         const bad = analysis.malformedByFile.get(p.file) ?? 0;
-        report(p, error ? n : (read.records ?? n), read.formats.get(fi) ?? p.format, error, bad);
+        report(p, error ? n : (read.records ?? n), read.formats.get(fi) ?? p.format, error, bad, read.units);
       }
     };
     /** A batch's read failed (an input DuckDB cannot read): each file alone, so only the bad one is lost. */
@@ -910,7 +915,7 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
         const before = analysis.dnsQueries;
         try {
           const r = await readRoute53(p.file, p.gzip, analysis);
-          report(p, r.records, r.format, undefined, analysis.malformedByFile.get(p.file) ?? 0);
+          report(p, r.records, r.format, undefined, analysis.malformedByFile.get(p.file) ?? 0, r.units);
         } catch (err) {
           const got = analysis.dnsQueries - before;
           report(p, got, p.format, err as Error, analysis.malformedByFile.get(p.file) ?? 0);

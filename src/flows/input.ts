@@ -5,7 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { createGunzip, gunzip } from 'node:zlib';
 import { InputError } from '../util/errors.js';
 
 const GLOB_CHARS = /[*?[]/;
@@ -27,12 +28,22 @@ function globRegExp(pattern: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/**
+ * Files under `dir`, recursively. A folder that cannot be listed is skipped with an error naming that folder (not the
+ * root), and the walk goes on: one unreadable folder must not hide the rest of the input.
+ */
+async function walk(dir: string, out: string[], errors: InputError[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    errors.push(new InputError(dir, `cannot read folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+    return;
+  }
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) await walk(full, out);
+    if (e.isDirectory()) await walk(full, out, errors);
     else if (e.isFile()) out.push(full);
   }
 }
@@ -52,12 +63,14 @@ export async function expandInputs(
       const base = parts.slice(0, firstGlob).join('/') || '/';
       const re = globRegExp(abs);
       const found: string[] = [];
-      try {
-        await walk(base, found);
-      } catch {
+      const walkErrors: InputError[] = [];
+      await walk(base, found, walkErrors);
+      // The pattern's own base folder missing is "no such directory"; a folder deeper down is named as it is.
+      if (walkErrors.length === 1 && walkErrors[0]!.file === base && found.length === 0) {
         errors.push(new InputError(abs, 'no such directory for this pattern'));
         continue;
       }
+      errors.push(...walkErrors);
       const matched = found.filter((f) => re.test(f));
       if (matched.length === 0) errors.push(new InputError(abs, 'pattern matched no files'));
       for (const f of matched) files.add(f);
@@ -67,7 +80,7 @@ export async function expandInputs(
       const st = await stat(abs);
       if (st.isDirectory()) {
         const found: string[] = [];
-        await walk(abs, found);
+        await walk(abs, found, errors);
         for (const f of found) files.add(f);
       } else files.add(abs);
     } catch (err) {
@@ -88,8 +101,66 @@ export interface Sniffed {
 
 const HEAD_BYTES = 64 * 1024;
 
+/**
+ * Contents of small files read ahead (decompressed), by path: readHead, streamLines and readWhole serve them from
+ * memory. The JS engine reads the next few small files while it parses the current one (see readAheadSmall), so many
+ * small files do not cost one disk round trip after another.
+ */
+const readAhead = new Map<string, { content: Buffer; gzip: boolean }>();
+
+export function setReadAhead(file: string, content: Buffer, gzip: boolean): void {
+  readAhead.set(file, { content, gzip });
+}
+
+export function clearReadAhead(file: string): void {
+  readAhead.delete(file);
+}
+
+/** Files up to this size (on disk) are read ahead whole; decompressed at most READ_AHEAD_MAX_OUTPUT. */
+export const READ_AHEAD_MAX_FILE = 256 * 1024;
+const READ_AHEAD_MAX_OUTPUT = 4 * 1024 * 1024;
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * A small file's whole (decompressed) content, or undefined when it is larger than READ_AHEAD_MAX_FILE, inflates
+ * beyond READ_AHEAD_MAX_OUTPUT, or cannot be read or inflated (then the streaming read reports what is wrong, with the
+ * records before a fault, exactly as without read-ahead).
+ */
+export async function readAheadSmall(file: string, gzip: boolean): Promise<Buffer | undefined> {
+  try {
+    const fh = await open(file, 'r');
+    let raw: Buffer;
+    try {
+      const { size } = await fh.stat();
+      if (size > READ_AHEAD_MAX_FILE) return undefined;
+      raw = await fh.readFile();
+    } finally {
+      await fh.close();
+    }
+    return gzip ? await gunzipAsync(raw, { maxOutputLength: READ_AHEAD_MAX_OUTPUT }) : raw;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results in the items' order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const k = next++;
+      out[k] = await fn(items[k]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 /** Reads up to HEAD_BYTES of (decompressed) content. */
 export async function readHead(file: string): Promise<{ head: Buffer; gzip: boolean }> {
+  const ahead = readAhead.get(file);
+  if (ahead) return { head: ahead.content.subarray(0, HEAD_BYTES), gzip: ahead.gzip };
   const fh = await open(file, 'r');
   let magic: Buffer;
   try {
@@ -175,6 +246,8 @@ export async function streamLines(
   onLines: (buf: Buffer, start: number, end: number) => void,
   maxLineBytes = 64 * 1024 * 1024,
 ): Promise<void> {
+  const ahead = readAhead.get(file);
+  if (ahead) return contentLines(ahead.content, onLines);
   if (!gzip) return readPlainLines(file, onLines, maxLineBytes);
   const raw = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   const stream = gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
@@ -202,6 +275,19 @@ export async function streamLines(
     finalLine(work, have, onLines);
   } finally {
     raw.destroy();
+  }
+}
+
+/** Lines of content held in memory (read ahead), as streamLines hands them. */
+function contentLines(content: Buffer, onLines: (buf: Buffer, start: number, end: number) => void): void {
+  const lastNl = content.lastIndexOf(10);
+  if (lastNl >= 0) onLines(content, 0, lastNl + 1);
+  const rest = content.length - (lastNl + 1);
+  if (rest > 0) {
+    // A copy with room for the newline: the read-ahead content itself is never written to.
+    const tail = Buffer.allocUnsafe(rest + 1);
+    content.copy(tail, 0, lastNl + 1);
+    finalLine(tail, rest, onLines);
   }
 }
 
@@ -278,6 +364,12 @@ async function readPlainLines(
 
 /** Reads a whole (possibly gzipped) file, refusing beyond maxBytes: for single-document JSON formats. */
 export async function readWhole(file: string, gzip: boolean, maxBytes: number): Promise<Buffer> {
+  const ahead = readAhead.get(file);
+  if (ahead) {
+    if (ahead.content.length > maxBytes)
+      throw new Error(`a single JSON document larger than ${maxBytes} bytes; export it as JSON lines instead`);
+    return ahead.content;
+  }
   const raw = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   const stream = gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
   raw.on('error', (e) => stream.destroy(e));

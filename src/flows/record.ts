@@ -42,6 +42,8 @@ export interface BatchSource {
   /** The raw text of row i, for evidence. Valid only while the batch is being processed. */
   rawLine(batch: FlowBatch, i: number): string;
   describe(batch: FlowBatch, i: number): RowDescription;
+  /** describe(batch, i).resource, without building the description (called for every alert hit). */
+  resource(batch: FlowBatch, i: number): string;
 }
 
 export const BATCH_CAPACITY = 16_384;

@@ -35,6 +35,9 @@ export function alertToFinding(a: Alert): Finding {
       bytes: a.bytes,
       ...(a.firstRecord ? { firstRecord: a.firstRecord } : {}),
       samples: a.samples,
+      // Every contributing file with its own counts and first lines (the samples above are the first hits overall).
+      files: a.files,
+      ...(a.filesNotListed.files > 0 ? { filesNotListed: a.filesNotListed } : {}),
     },
     remediation: a.rule.remediation,
     references: a.rule.references,
@@ -92,6 +95,16 @@ export function formatBytes(n: number): string {
 
 function count(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+}
+
+/** "12 tuples -> 20 directional rows", "10 entries - 3 de-duplicated DEST reports = 7 rows", "300 records". */
+function unitText(m: Map<string, number>, format: string): string {
+  const n = (u: string) => m.get(u) ?? 0;
+  if (m.has('tuples')) return `${n('tuples')} flow tuples -> ${n('directions')} directional rows`;
+  if (m.has('entries'))
+    return `${n('entries')} log entries - ${n('deduplicatedReports')} de-duplicated DEST reports = ${n('entries') - n('deduplicatedReports')} rows`;
+  if (m.has('queries')) return `${n('queries')} queries`;
+  return `${n('records')} ${format === 'parquet' ? 'rows' : 'records'}`;
 }
 
 function pad(rows: string[][]): string[] {
@@ -160,6 +173,20 @@ export function renderFlowsTable(
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]) => `${k} ×${v}`)
         .join(', ')}`,
+    );
+  // What was counted per format, in the input's own units, so the numbers reconcile with the input.
+  const units = new Map<string, Map<string, number>>();
+  for (const f of read) {
+    const m = units.get(f.format) ?? new Map<string, number>();
+    for (const [u, n] of Object.entries(f.units ?? { records: f.records })) m.set(u, (m.get(u) ?? 0) + n);
+    units.set(f.format, m);
+  }
+  if (units.size > 0)
+    out.push(
+      `  counted: ${[...units]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([fmt, m]) => `${fmt} ${unitText(m, fmt)}`)
+        .join('; ')}`,
     );
   if (result.nodata + result.skipdata > 0)
     out.push(`  NODATA records: ${result.nodata}, SKIPDATA records: ${result.skipdata}`);
@@ -247,6 +274,12 @@ export function renderFlowsTable(
         `           ${a.records} record${a.records === 1 ? '' : 's'}, ${formatBytes(a.bytes)}; evidence ${a.file}:${a.line}${a.samples.length > 1 ? ` (also ${a.samples.slice(1).join(', ')})` : ''}`,
       ),
     );
+    // More than one file: each one's share, so no contributing file goes uncited (all of them in json/jsonl/sarif).
+    if (a.files.length > 1) {
+      const shown = a.files.slice(0, 3).map((f) => `${f.file} (${f.records}, lines ${f.lines.join(',')})`);
+      const more = a.files.length - shown.length + a.filesNotListed.files;
+      out.push(c.dim(`           files: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`));
+    }
   }
   if (alerts.length > max) out.push(c.dim(`  … ${alerts.length - max} more (use --format jsonl or sarif for all)`));
   return out.join('\n') + '\n';

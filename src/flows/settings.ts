@@ -12,8 +12,8 @@ const positive = z.number().positive();
 const count = z.int().min(1);
 
 const largeTransferSchema = z.strictObject({
-  /** One flow record at or above this many bytes leaving its zone (seed 000: 100 MB). */
-  flow_bytes: positive.default(100_000_000),
+  /** One flow record of more than this many bytes leaving its zone to a destination the policy does not approve (seed 000: 100 MiB). */
+  flow_bytes: positive.default(104_857_600),
   /** Sum of bytes from one source to one destination within a window (Elastic hunt: 1 GiB in 8 h). */
   pair_bytes: positive.default(1_073_741_824),
   window_minutes: count.default(480),
@@ -39,7 +39,15 @@ const dnsSchema = z.strictObject({
   /** Distinct subdomains of one base domain from one source within subdomain_window_minutes. */
   subdomains_per_window: count.default(100),
   subdomain_window_minutes: count.default(5),
-  /** A (source, base domain) is alerted when this many different signals fired for it. */
+  /**
+   * Query names (patterns with "*", case-insensitive) the tunnelling rule does not judge, e.g. a provider's long
+   * endpoint names: '*.vpce.amazonaws.com'.
+   */
+  allowed_names: z.array(z.string().min(1)).default([]),
+  /**
+   * A (source, base domain) is alerted when this many different signals fired for it: unusual names (long name, long
+   * label or high-entropy label: one signal, they come together), many subdomains, TXT rate, NULL rate, TXT/NULL share.
+   */
   min_signals: count.default(2),
   /** Bound on (source, base domain) and (source, minute) keys. */
   max_keys: count.default(100_000),

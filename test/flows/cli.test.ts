@@ -33,7 +33,9 @@ test('mixed directory (AWS, Azure, GCP, DNS): matrix, alerts with file:line, exi
   assert.match(r.out, /Zone matrix/);
   assert.match(r.out, /data\s+internet\s+\d+/);
   assert.match(r.out, /Top talkers per alert type/);
-  assert.match(r.out, /Allow rules no traffic used \(1; candidates to remove\)\n {2}NET-005/);
+  // The example's DNS log answers bedrock-runtime with a public address: a DNS leak, so NET-002 carries no traffic.
+  assert.match(r.out, /Allow rules no traffic used \(2; candidates to remove\)\n {2}NET-002.*\n {2}NET-005/);
+  assert.match(r.out, /HIGH {5}dns-ai-public-answer/);
   assert.match(r.out, /CRITICAL flow-sandbox-escape/);
   assert.match(
     r.out,
@@ -87,10 +89,12 @@ test('jsonl is one finding per line; sarif has results with file and line; json 
     matrix: { from: string; to: string }[];
     unusedRules: { id: string }[];
   };
-  assert.ok(json.matrix.some((m) => m.from === 'inference' && m.to === 'external_ai'));
+  // The public answer for bedrock-runtime is a leak, never learned: the calls to it stay internet traffic.
+  assert.ok(json.matrix.some((m) => m.from === 'inference' && m.to === 'internet'));
+  assert.ok(!json.matrix.some((m) => m.from === 'inference' && m.to === 'external_ai'));
   assert.deepEqual(
     json.unusedRules.map((u) => u.id),
-    ['NET-005'],
+    ['NET-002', 'NET-005'],
   );
 });
 

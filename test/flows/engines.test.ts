@@ -20,40 +20,16 @@ import { sandboxEscape } from '../../src/flows/rules/sandbox-escape.js';
 import { buildZoneMap } from '../../src/flows/zones.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
-import { EXAMPLES, FIXTURES, V2_HEADER, referencePolicy, tempDir } from './helpers.js';
-
-/** Everything a report shows, including each finding's raw first record and samples. */
-function comparable(r: FlowRunResult) {
-  return {
-    findings: findingsOf(r),
-    matrix: r.matrix,
-    records: r.records,
-    nodata: r.nodata,
-    skipdata: r.skipdata,
-    dnsQueries: r.dnsQueries,
-    malformedTotal: r.malformedTotal,
-    malformedSamples: r.malformedSamples,
-    unusedRules: r.unusedRules,
-    stateNotes: r.stateNotes,
-    // The DuckDB engine names Parquet input as such; the JS engine does not read Parquet.
-    files: r.files.map((f) => ({ ...f, format: f.format.replace('-parquet', '') })),
-  };
-}
-
-function countByRule(r: FlowRunResult): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const a of r.alerts) out[a.rule.id] = (out[a.rule.id] ?? 0) + 1;
-  return out;
-}
-
-async function bothEngines(paths: string[], opts: Parameters<typeof analyzeFlows>[1]) {
-  const js = await analyzeFlows(paths, opts);
-  const duck = await analyzeFlowsDuckdb(paths, opts);
-  assert.equal(js.engine, 'js');
-  assert.equal(duck.engine, 'duckdb');
-  assert.deepEqual(comparable(duck), comparable(js));
-  return js;
-}
+import {
+  EXAMPLES,
+  FIXTURES,
+  V2_HEADER,
+  bothEngines,
+  comparable,
+  countByRule,
+  referencePolicy,
+  tempDir,
+} from './helpers.js';
 
 test('JS and DuckDB engines: same results on the example directory (AWS gzip + plain with a malformed line, Azure, GCP, DNS)', async () => {
   const { loadPolicyFile } = await import('../../src/policy/load.js');
@@ -140,8 +116,10 @@ function craftedDir(mixedCloudWatch = false): { dir: string; cleanup: () => void
     rec('::ffff:10.0.3.5', '203.0.113.9', 40201, 443, 700, T), // IPv4-mapped source in the data zone
     rec(data, '2001:db8::77', 40202, 443, 800, T), // data zone to an IPv6 internet address
     rec(inf, '2001:db8:a1::5', 40203, 443, 900, T), // approved AI CIDR: the service zone, allowed by NET-002
-    rec(inf, '2600:1f18::1', 40204, 443, 900, T), // learned from a DNS AAAA answer
-    rec(inf, '52.94.1.1', 40205, 443, 900, T), // learned from a DNS A answer
+    rec(inf, '2600:1f18::1', 40204, 443, 900, T), // a public DNS AAAA answer: a leak, not learned
+    rec(inf, '52.94.1.1', 40205, 443, 900, T), // a public DNS A answer: a leak, not learned
+    rec(inf, '10.0.2.50', 40210, 443, 900, T), // learned private endpoint inside the inference subnet
+    rec('10.0.1.10', 'fd00::50', 40211, 443, 900, T), // learned private IPv6 endpoint: application to external_ai
     rec(inf, '2600:1f18::2', 40206, 443, 900, T), // not learned: inference to an unapproved endpoint
     rec('zz::1', data, 40207, 443, 900, T), // not an address
     rec('fe80::1%eth0', data, 40208, 22, 900, T), // zone index: valid, internet source to a management port
@@ -180,6 +158,8 @@ function craftedDir(mixedCloudWatch = false): { dir: string; cleanup: () => void
     { name: 'bedrock-runtime.us-east-1.amazonaws.com.', type: 'A', answer: '52.94.1.1' },
     { name: 'bedrock-runtime.us-east-1.amazonaws.com.', type: 'AAAA', answer: '2600:1f18::1' },
     { name: 'example.com.', type: 'A', answer: '2600:1f18::2' },
+    { name: 'bedrock-runtime.us-east-1.amazonaws.com.', type: 'A', answer: '10.0.2.50' },
+    { name: 'bedrock-runtime.us-east-1.amazonaws.com.', type: 'AAAA', answer: 'fd00::50' },
   ].map((q, i) =>
     JSON.stringify({
       version: '1.100000',
@@ -292,7 +272,9 @@ test('JS and DuckDB engines: same results on generated and crafted data (windows
       'flow-visibility-missing-interval',
     ])
       assert.ok((n[id] ?? 0) > 0, `${id} fired`);
-    const window = (key: string) => js.alerts.find((a) => a.rule.id === 'flow-large-transfer-window' && a.key === key);
+    // Keys name the logging interface too (all these rows come from eni-0crafted000000001).
+    const window = (key: string) =>
+      js.alerts.find((a) => a.rule.id === 'flow-large-transfer-window' && a.key === `${key}|aws:eni-0crafted000000001`);
     const w0 = (T + 86400) / 600;
     // Window 0 alerted, was dropped by window 2, and a late row's fresh sum alerted again under the same key.
     assert.deepEqual(
@@ -361,7 +343,7 @@ flows:
     const js = await bothEngines([t.dir], { policy, cwd: t.dir });
     assert.deepEqual(
       js.alerts.filter((a) => a.rule.id === 'flow-inference-unapproved-endpoint').map((a) => a.key),
-      ['10.0.2.9>52.120.1.1:443/6'],
+      ['10.0.2.9>52.120.1.1:443/6|aws:eni-0crafted000000001'],
     );
   } finally {
     t.cleanup();
@@ -523,10 +505,14 @@ test('the data-egress rule written in SQL alone (dataEgressSql) finds the same (
           .join(''),
       )
       .sort();
-    const jsKeys = js.alerts
-      .filter((a) => a.rule.id === 'flow-data-zone-egress')
-      .map((a) => `${a.key}|${a.severity === 'high' ? 'ACCEPT' : 'REJECT'}`)
-      .sort();
+    // The rule module's alerts are per flow and logging interface (key "flow|provider:resource"); the SQL's per flow.
+    const jsKeys = [
+      ...new Set(
+        js.alerts
+          .filter((a) => a.rule.id === 'flow-data-zone-egress')
+          .map((a) => `${a.key.slice(0, a.key.lastIndexOf('|'))}|${a.severity === 'high' ? 'ACCEPT' : 'REJECT'}`),
+      ),
+    ].sort();
     assert.ok(jsKeys.length > 0);
     assert.deepEqual(sqlKeys, jsKeys);
   } finally {

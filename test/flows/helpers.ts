@@ -1,9 +1,12 @@
 /** Shared helpers for the flow tests: a temp directory of logs and a run of the JS engine over it. */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { analyzeFlows, type FlowRunResult } from '../../src/flows/analyze.js';
+import { analyzeFlowsDuckdb } from '../../src/flows/duckdb.js';
+import { findingsOf } from '../../src/flows/report.js';
 import { parsePolicy, type ZonePolicy } from '../../src/policy/load.js';
 import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
 
@@ -27,17 +30,22 @@ export function tempDir(
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Runs `fn` on a temporary directory holding `files`, removed afterwards. */
+export async function withTempDir<T>(files: Record<string, string>, fn: (dir: string) => Promise<T>): Promise<T> {
+  const t = tempDir(files);
+  try {
+    return await fn(t.dir);
+  } finally {
+    t.cleanup();
+  }
+}
+
 export async function runOn(
   files: Record<string, string>,
   policy = referencePolicy(),
   extra: { logFormat?: string } = {},
 ): Promise<FlowRunResult> {
-  const t = tempDir(files);
-  try {
-    return await analyzeFlows([t.dir], { policy, cwd: t.dir, ...extra });
-  } finally {
-    t.cleanup();
-  }
+  return withTempDir(files, (dir) => analyzeFlows([dir], { policy, cwd: dir, ...extra }));
 }
 
 export const V2_HEADER =
@@ -64,4 +72,74 @@ export function log(...lines: string[]): string {
 
 export function alertsOf(r: FlowRunResult, rule: string) {
   return r.alerts.filter((a) => a.rule.id === rule);
+}
+
+/** Everything a report shows, including each finding's raw first record and samples. */
+export function comparable(r: FlowRunResult) {
+  return {
+    findings: findingsOf(r),
+    matrix: r.matrix,
+    records: r.records,
+    nodata: r.nodata,
+    skipdata: r.skipdata,
+    dnsQueries: r.dnsQueries,
+    malformedTotal: r.malformedTotal,
+    malformedSamples: r.malformedSamples,
+    unusedRules: r.unusedRules,
+    stateNotes: r.stateNotes,
+    // The DuckDB engine names Parquet input as such; the JS engine does not read Parquet.
+    files: r.files.map((f) => ({ ...f, format: f.format.replace('-parquet', '') })),
+  };
+}
+
+export function countByRule(r: FlowRunResult): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of r.alerts) out[a.rule.id] = (out[a.rule.id] ?? 0) + 1;
+  return out;
+}
+
+/** Runs both engines, proves they give the same report, and returns the JS engine's result. */
+export async function bothEngines(paths: string[], opts: Parameters<typeof analyzeFlows>[1]) {
+  const js = await analyzeFlows(paths, opts);
+  const duck = await analyzeFlowsDuckdb(paths, opts);
+  assert.equal(js.engine, 'js');
+  assert.equal(duck.engine, 'duckdb');
+  assert.deepEqual(comparable(duck), comparable(js));
+  return js;
+}
+
+/** bothEngines over files written to a temporary directory. */
+export async function runBoth(
+  files: Record<string, string>,
+  policy = referencePolicy(),
+  extra: { logFormat?: string } = {},
+): Promise<FlowRunResult> {
+  return withTempDir(files, (dir) => bothEngines([dir], { policy, cwd: dir, ...extra }));
+}
+
+/** One Route 53 Resolver query log record as the documentation shows it (resolver-query-logs-example-json). */
+export function r53(q: {
+  name: string;
+  answers?: [string, string][];
+  src: string;
+  type?: string;
+  time?: string;
+  vpc?: string;
+}): string {
+  return JSON.stringify({
+    version: '1.100000',
+    account_id: '111122223333',
+    region: 'us-east-1',
+    vpc_id: q.vpc ?? 'vpc-0a1b2c3d4e5f67890',
+    query_timestamp: q.time ?? '2025-11-22T00:00:10Z',
+    query_name: `${q.name}.`,
+    query_type: q.type ?? 'A',
+    query_class: 'IN',
+    rcode: 'NOERROR',
+    answers: (q.answers ?? []).map(([Type, Rdata]) => ({ Rdata, Type, Class: 'IN' })),
+    srcaddr: q.src,
+    srcport: '50938',
+    transport: 'UDP',
+    srcids: { instance: 'i-0inference0example' },
+  });
 }

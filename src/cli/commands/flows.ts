@@ -1,5 +1,5 @@
 /** `cordon flows PATH...`: observed traffic (flow logs and DNS query logs) against the zone policy. */
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { SEVERITIES, severityRank } from '../../findings/types.js';
@@ -81,9 +81,20 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
       let inventory: AwsInventory | undefined;
       if (opts.inventory) {
-        const snap = await loadAwsSnapshot(path.resolve(io.cwd, opts.inventory));
+        const dir = path.resolve(io.cwd, opts.inventory);
+        const st = await stat(dir).catch((err: NodeJS.ErrnoException) => err.code ?? 'unreadable');
+        if (typeof st === 'string' || !st.isDirectory())
+          throw new UsageError(
+            `--inventory ${opts.inventory}: not a snapshot directory (${typeof st === 'string' ? st : 'a file'})`,
+          );
+        const snap = await loadAwsSnapshot(dir);
         for (const e of snap.errors) io.stderr(`warning: inventory: ${e.format()}\n`);
         inventory = snap.inventory;
+        // An inventory that gave no address at all would silently change nothing: the zones would be the policy's.
+        if (inventory.subnets.length === 0 && inventory.vpcs.length === 0 && inventory.networkInterfaces.length === 0)
+          throw new UsageError(
+            `--inventory ${opts.inventory}: no subnet, VPC or network interface could be read from it (see docs/snapshots.md)`,
+          );
       }
       const zoned = [...policy.zones.values()].some((z) => z.cidrs.length > 0);
       if (!zoned && !inventory) {

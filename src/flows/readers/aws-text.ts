@@ -46,7 +46,7 @@ import {
   F_STATUS,
   type ColumnMap,
 } from './aws-fields.js';
-import type { ReaderSink } from './sink.js';
+import type { ReadSummary, ReaderSink } from './sink.js';
 import { fastParser, type FastParser } from './aws-fast.js';
 
 /** What is wrong with a malformed record, in the words both engines report. */
@@ -323,6 +323,12 @@ class AwsTextReader {
           (b.ctx[i] === 1 && this.tgwMap ? this.tgwMap : this.map!).names,
           pathRegion,
         ),
+      // A VPC record's resource is its interface, already interned; only TGW lines need the description.
+      resource: (b, i) => {
+        if (b.ctx[i] === 1 || this.map!.tgw) return source.describe(b, i).resource;
+        const id = b.iface[i]!;
+        return id >= 0 ? this.interner.names[id]! : '';
+      },
     };
     this.source = source;
   }
@@ -447,9 +453,9 @@ export async function readAwsText(
   batch: FlowBatch,
   sink: ReaderSink,
   interner: Interner,
-): Promise<{ records: number; format: string }> {
+): Promise<ReadSummary> {
   const reader = new AwsTextReader(file, options, batch, sink, interner);
   batch.source = reader.source;
   await streamLines(file, gzip, (buf, start, end) => reader.lines(buf, start, end));
-  return { records: reader.records, format: reader.format };
+  return { records: reader.records, format: reader.format, units: { records: reader.records } };
 }

@@ -14,7 +14,7 @@ import {
 } from '../record.js';
 import { forEachJsonRecord, obj, str } from './json-docs.js';
 import { epochSeconds, portOf, setAddress, startJsonBatch } from './rows.js';
-import type { ReaderSink } from './sink.js';
+import type { ReadSummary, ReaderSink } from './sink.js';
 
 const SUBSCRIPTION = /\/subscriptions\/([^/]+)/i;
 const WATCHER_REGION = /NETWORKWATCHER_([A-Z0-9]+)/i;
@@ -33,9 +33,10 @@ export async function readAzure(
   batch: FlowBatch,
   sink: ReaderSink,
   interner: Interner,
-): Promise<{ records: number; format: string }> {
+): Promise<ReadSummary> {
   const descs = startJsonBatch(file, 'azure', 'azure', batch);
   let records = 0;
+  let tuples = 0;
   let sawNsg = false;
   let sawVnet = false;
   const flush = () => {
@@ -93,6 +94,7 @@ export async function readAzure(
       return true;
     };
     if (!put(false)) return `bad IP address in flowTuple ${tuple}`;
+    tuples++;
     if (bytesIn > 0 || pktIn > 0) put(true);
     return undefined;
   };
@@ -172,5 +174,10 @@ export async function readAzure(
     (line, message) => sink.malformed(file, line, message),
   );
   flush();
-  return { records, format: sawVnet && !sawNsg ? 'azure-vnet' : sawNsg && !sawVnet ? 'azure-nsg' : 'azure' };
+  return {
+    records,
+    format: sawVnet && !sawNsg ? 'azure-vnet' : sawNsg && !sawVnet ? 'azure-nsg' : 'azure',
+    // A tuple with received counters is two rows (one per direction); the second only counts in the matrix.
+    units: { tuples, directions: records },
+  };
 }

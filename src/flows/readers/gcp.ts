@@ -7,7 +7,7 @@ import type { FlowBatch, Interner } from '../record.js';
 import { DIR_EGRESS, DIR_INGRESS } from '../record.js';
 import { forEachJsonRecord, int, obj, str } from './json-docs.js';
 import { epochSeconds, portOf, setAddress, startJsonBatch } from './rows.js';
-import type { ReaderSink } from './sink.js';
+import type { ReadSummary, ReaderSink } from './sink.js';
 
 export async function readGcp(
   file: string,
@@ -15,7 +15,7 @@ export async function readGcp(
   batch: FlowBatch,
   sink: ReaderSink,
   interner: Interner,
-): Promise<{ records: number; format: string; duplicatesSkipped: number }> {
+): Promise<ReadSummary> {
   const descs = startJsonBatch(file, 'gcp-vpc', 'gcp', batch);
   let records = 0;
   let duplicatesSkipped = 0;
@@ -92,5 +92,10 @@ export async function readGcp(
   );
   if (batch.n > 0) sink.flush(batch);
   batch.n = 0;
-  return { records, format: 'gcp-vpc', duplicatesSkipped };
+  // A DEST report of a flow whose source VM also reports it is skipped: bytes count once.
+  return {
+    records,
+    format: 'gcp-vpc',
+    units: { entries: records + duplicatesSkipped, deduplicatedReports: duplicatesSkipped },
+  };
 }

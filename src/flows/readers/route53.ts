@@ -1,18 +1,14 @@
 /** Route 53 Resolver query logs: one JSON object per line (S3/Firehose) or a JSON array export. */
 import { forEachJsonRecord, obj, str } from './json-docs.js';
 import { epochSeconds } from './rows.js';
-import type { ReaderSink } from './sink.js';
+import type { ReadSummary, ReaderSink } from './sink.js';
 
-export async function readRoute53(
-  file: string,
-  gzip: boolean,
-  sink: ReaderSink,
-): Promise<{ records: number; format: string }> {
+export async function readRoute53(file: string, gzip: boolean, sink: ReaderSink): Promise<ReadSummary> {
   let records = 0;
   await forEachJsonRecord(
     file,
     gzip,
-    ({ value, line }) => {
+    ({ value, text, line }) => {
       const q = obj(value);
       const name = str(q?.query_name);
       const time = epochSeconds(str(q?.query_timestamp));
@@ -40,10 +36,11 @@ export async function readRoute53(
         account: str(q.account_id) ?? '',
         region: str(q.region) ?? '',
         vpcId: str(q.vpc_id) ?? '',
+        raw: text,
       });
       records++;
     },
     (line, message) => sink.malformed(file, line, message),
   );
-  return { records, format: 'route53-dns' };
+  return { records, format: 'route53-dns', units: { queries: records } };
 }

@@ -19,6 +19,7 @@ export function startJsonBatch(
     provider,
     rawLine: (b, i) => b.raw[i] ?? '',
     describe: (_b, i) => descs[i]!,
+    resource: (_b, i) => descs[i]!.resource,
   };
   batch.n = 0;
   batch.buf = undefined;

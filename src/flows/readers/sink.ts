@@ -16,6 +16,19 @@ export interface DnsQuery {
   account: string;
   region: string;
   vpcId: string;
+  /** The record's text, for evidence. */
+  raw: string;
+}
+
+/**
+ * What a reader read from a file. `records` is the rows the rules saw; `units` says what was counted in the input's
+ * own terms (AWS records, Azure tuples and the directions they became, GCP entries and the DEST duplicates skipped,
+ * DNS queries), so the numbers reconcile with the input.
+ */
+export interface ReadSummary {
+  records: number;
+  format: string;
+  units: Record<string, number>;
 }
 
 export interface ReaderSink {

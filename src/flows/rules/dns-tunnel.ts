@@ -1,16 +1,19 @@
 /**
- * DNS tunnelling and exfiltration from resolver query logs. Per (source, base domain) it collects signals: a long
- * query name, a long label, a high-entropy label, many distinct subdomains in a window, TXT or NULL query rates per
- * minute, and the share of TXT/NULL among its queries. A pair with at least flows.dns.min_signals different signals is alerted (high). Per source, a query
- * rate above flows.dns.queries_per_minute is alerted on its own (medium).
+ * DNS tunnelling and exfiltration from resolver query logs. Per (source, base domain by the Public Suffix List) it
+ * collects independent signals: unusual names (long name, long label or high-entropy label, counted once), many
+ * distinct subdomains in a window, TXT or NULL query rates per minute, and the share of TXT/NULL among its queries. A
+ * pair with at least flows.dns.min_signals signals is alerted (high). Names matching flows.dns.allowed_names are not
+ * judged. Per source, a query rate above flows.dns.queries_per_minute is alerted on its own (medium).
  *
  * State: at most flows.dns.max_keys (source, base domain) pairs plus as many sources; per pair the distinct
  * subdomains of the current window are kept as 32-bit hashes, capped at the threshold + 1. Queries of pairs beyond
  * the bound are counted as untracked. Windows advance with the query time (query logs are time-ordered per file).
  */
-import type { RuleMeta } from '../alerts.js';
+import { MAX_SAMPLES, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import type { DnsQuery } from '../readers/sink.js';
+import { getDomain } from 'tldts';
+import { globMatch } from '../../util/glob.js';
 import { FLOWS_DOC, type DnsRuleModule } from './types.js';
 
 export const DNS_TUNNEL: RuleMeta = {
@@ -38,49 +41,23 @@ export const DNS_VOLUME: RuleMeta = {
   references: [FLOWS_DOC],
 };
 
-const SIGNALS = [
-  'long-name',
-  'long-label',
-  'high-entropy-label',
-  'many-subdomains',
-  'txt-rate',
-  'null-rate',
-  'txt-null-share',
-] as const;
+/**
+ * Independent signals: a pair alerts when at least flows.dns.min_signals of them fired. The three per-name features
+ * (long name, long label, high-entropy label) come together on the same names (a long random label makes a long,
+ * high-entropy name), so they are one signal, "unusual-names": one host looking up a handful of long provider names
+ * (interface-endpoint names such as vpce-….bedrock-runtime.<region>.vpce.amazonaws.com) is not a tunnel. A tunnel is
+ * many distinct names under one base domain, volume of TXT or NULL queries, or their share.
+ */
+const SIGNALS = ['unusual-names', 'many-subdomains', 'txt-rate', 'null-rate', 'txt-null-share'] as const;
+/** The per-name features behind "unusual-names", reported in the evidence. */
+const NAME_FEATURES = ['long-name', 'long-label', 'high-entropy-label'] as const;
 
-/** Second-level public suffixes common enough to matter; without them "co.uk" would be a base domain. */
-const TWO_PART_SUFFIXES = new Set([
-  'co.uk',
-  'org.uk',
-  'ac.uk',
-  'gov.uk',
-  'com.au',
-  'net.au',
-  'org.au',
-  'co.jp',
-  'ne.jp',
-  'or.jp',
-  'co.nz',
-  'com.br',
-  'com.cn',
-  'com.mx',
-  'co.in',
-  'co.za',
-  'com.sg',
-  'com.tr',
-  'co.kr',
-  'com.hk',
-  'com.tw',
-  'com.ar',
-  'co.il',
-]);
-
-/** eTLD+1 by a small rule: last two labels, or three under a known two-part suffix. */
+/**
+ * The registrable domain by the Public Suffix List (tldts, ICANN and private sections: names under a private suffix
+ * such as github.io or a cloud's per-customer suffix belong to different owners), else the name itself.
+ */
 export function baseDomain(name: string): string {
-  const labels = name.split('.');
-  if (labels.length <= 2) return name;
-  const two = labels.slice(-2).join('.');
-  return TWO_PART_SUFFIXES.has(two) && labels.length >= 3 ? labels.slice(-3).join('.') : two;
+  return getDomain(name, { allowPrivateDomains: true, validateHostname: false }) ?? name;
 }
 
 /** Shannon entropy in bits per character. */
@@ -95,6 +72,13 @@ export function entropy(s: string): number {
   return h;
 }
 
+/** Names the policy allows (flows.dns.allowed_names): known providers' long names are not judged. */
+function allowed(ctx: FlowContext, name: string): boolean {
+  const patterns = ctx.settings.dns.allowed_names;
+  for (let i = 0; i < patterns.length; i++) if (globMatch(patterns[i]!, name, true)) return true;
+  return false;
+}
+
 function hash32(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
@@ -102,7 +86,11 @@ function hash32(s: string): number {
 }
 
 interface PairState {
+  /** Queries and their first lines per file (raw path), in the order files were read. */
+  perFile: Map<string, { records: number; lines: number[] }>;
   signals: number;
+  /** Bits of NAME_FEATURES seen. */
+  features: number;
   queries: number;
   file: string;
   line: number;
@@ -172,13 +160,15 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
               },
             }),
             0,
-            `${displayName(q.file)}:${q.line}`,
+            { file: displayName(q.file), line: q.line },
           );
         }
       }
 
+      if (allowed(ctx, q.name)) return;
       const base = baseDomain(q.name);
-      const key = `${q.srcaddr}|${base}`;
+      // The VPC is part of the key: the same private source address in two VPCs is two hosts.
+      const key = `${q.vpcId}|${q.srcaddr}|${base}`;
       let p = pairs.get(key);
       if (!p) {
         if (pairs.size >= s.max_keys) {
@@ -186,7 +176,9 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
           return;
         }
         p = {
+          perFile: new Map(),
           signals: 0,
+          features: 0,
           queries: 0,
           file: displayName(q.file),
           line: q.line,
@@ -208,13 +200,20 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
         pairs.set(key, p);
       }
       p.queries++;
+      let pf = p.perFile.get(q.file);
+      if (pf === undefined) p.perFile.set(q.file, (pf = { records: 0, lines: [] }));
+      pf.records++;
+      if (pf.lines.length < MAX_SAMPLES) pf.lines.push(q.line);
       let sig = 0;
+      let features = 0;
       const sub = q.name.length > base.length ? q.name.slice(0, q.name.length - base.length - 1) : '';
-      if (q.name.length > s.max_name_length) sig |= 1 << 0;
+      if (q.name.length > s.max_name_length) features |= 1 << 0;
       for (const label of sub.split('.')) {
-        if (label.length >= s.max_label_length) sig |= 1 << 1;
-        if (label.length >= s.entropy_min_label && entropy(label) >= s.entropy_bits) sig |= 1 << 2;
+        if (label.length >= s.max_label_length) features |= 1 << 1;
+        if (label.length >= s.entropy_min_label && entropy(label) >= s.entropy_bits) features |= 1 << 2;
       }
+      if (features !== 0) sig |= 1 << 0;
+      p.features |= features;
       const win = Math.floor(q.time / (s.subdomain_window_minutes * 60));
       if (win !== p.window) {
         p.window = win;
@@ -223,7 +222,7 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
       if (sub !== '' && p.subdomains.size <= s.subdomains_per_window) {
         p.subdomains.add(hash32(sub));
         if (p.subdomains.size > p.maxSubdomains) p.maxSubdomains = p.subdomains.size;
-        if (p.subdomains.size > s.subdomains_per_window) sig |= 1 << 3;
+        if (p.subdomains.size > s.subdomains_per_window) sig |= 1 << 1;
       }
       if (minute !== p.minute) {
         p.minute = minute;
@@ -231,8 +230,8 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
         p.nul = 0;
       }
       if (q.type === 'TXT' || q.type === 'NULL') p.txtNull++;
-      if (q.type === 'TXT' && ++p.txt > s.txt_per_minute) sig |= 1 << 4;
-      if (q.type === 'NULL' && ++p.nul > s.null_per_minute) sig |= 1 << 5;
+      if (q.type === 'TXT' && ++p.txt > s.txt_per_minute) sig |= 1 << 2;
+      if (q.type === 'NULL' && ++p.nul > s.null_per_minute) sig |= 1 << 3;
       p.maxTxt = Math.max(p.maxTxt, p.txt);
       p.maxNull = Math.max(p.maxNull, p.nul);
       if (sig !== 0 && p.samples.length < 5 && (sig & ~p.signals) !== 0) {
@@ -249,10 +248,10 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
       const s = ctx.settings.dns;
       for (const [key, p] of [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         // Tunnels carry data in TXT/NULL answers: a high share of them for one domain is a signal of its own.
-        if (p.queries >= s.share_min_queries && p.txtNull / p.queries >= s.txt_null_share) p.signals |= 1 << 6;
+        if (p.queries >= s.share_min_queries && p.txtNull / p.queries >= s.txt_null_share) p.signals |= 1 << 4;
         const names = SIGNALS.filter((_, k) => p.signals & (1 << k));
         if (names.length < s.min_signals) continue;
-        const [srcaddr, base] = key.split('|') as [string, string];
+        const [, srcaddr, base] = key.split('|') as [string, string, string];
         const a = ctx.alerts.hit(DNS_TUNNEL, 'high', key, () => ({
           message: `${srcaddr} queried ${base} in a way that looks like DNS tunnelling: ${names.join(', ')} (${p.queries} queries)`,
           talker: srcaddr,
@@ -268,6 +267,7 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
             baseDomain: base,
             txtNullShare: Math.round((p.txtNull / p.queries) * 1000) / 1000,
             signals: names,
+            nameFeatures: NAME_FEATURES.filter((_, k) => p.features & (1 << k)),
             queries: p.queries,
             exampleNames: p.examples,
             maxSubdomainsPerWindow: p.maxSubdomains,
@@ -278,6 +278,12 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
         if (a) {
           a.records = p.queries;
           a.samples = p.samples;
+          a.files = [...p.perFile].map(([file, f]) => ({
+            file: displayName(file),
+            records: f.records,
+            bytes: 0,
+            lines: f.lines,
+          }));
         }
       }
     },

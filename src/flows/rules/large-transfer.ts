@@ -1,5 +1,6 @@
 /**
- * Large transfers leaving a zone: one flow record at or above flows.large_transfer.flow_bytes (seed 000: 100 MB),
+ * Large transfers leaving a zone: one flow record of more than flows.large_transfer.flow_bytes (seed 000: 100 MiB) to
+ * a destination the policy does not approve,
  * and the sum from one source in a data, inference or sandbox zone to one non-private destination within a tumbling
  * window (default 1 GiB in 8 h).
  *
@@ -65,8 +66,10 @@ export function largeTransfer(): FlowRuleModule {
           continue;
         const bytes = b.bytes[i]!;
         if (bytes <= 0) continue;
-        // Reported outside the loop: a closure over loop variables would allocate a context for every row.
-        if (bytes >= lt.flow_bytes) reportFlow(b, i, ctx, sz, bytes);
+        // Seed 000: more than the threshold (`>`), to a destination the policy does not approve (an allowed call, or
+        // the reply of one, is the traffic the policy asked for). Reported outside the loop: a closure over loop
+        // variables would allocate a context for every row.
+        if (bytes > lt.flow_bytes && !approved(b, i, ctx)) reportFlow(b, i, ctx, sz, bytes);
         // The windowed sum watches exfiltration: sources in data, inference or sandbox zones to destinations outside
         // the private space (keeping every pair of a busy VPC would cost memory for no finding).
         // Gateway-endpoint destinations (S3, DynamoDB) count too: a bucket outside the organisation is reachable there.
@@ -106,6 +109,14 @@ export function largeTransfer(): FlowRuleModule {
       }
     },
   };
+}
+
+/** The policy allows the row's direction, or it is the reply of a connection the policy allows. */
+function approved(b: FlowBatch, i: number, ctx: FlowContext): boolean {
+  return (
+    ctx.isAllowedId(ctx.decisionId(b.srcZone[i]!, b.dstZone[i]!, b.proto[i]!, b.dstPort[i]!)) ||
+    ctx.isReplyToAllowed(b, i)
+  );
 }
 
 function reportFlow(b: FlowBatch, i: number, ctx: FlowContext, sz: number, bytes: number): void {

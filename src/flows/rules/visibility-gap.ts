@@ -6,7 +6,7 @@
  * State: per interface a bitmap of 5-minute buckets over 28 days from its first record (1 KiB), for at most
  * flows.visibility.max_interfaces interfaces; records outside that span or beyond the bound are counted as untracked.
  */
-import type { Alert, AlertText, RuleMeta } from '../alerts.js';
+import type { AlertBody, AlertText, RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { STATUS_SKIPDATA, type FlowBatch, type Interner } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -52,9 +52,31 @@ interface IfaceTrack {
   region: string;
 }
 
+/** An S3 delivery object key: {account}_vpcflowlogs_{region}_{flow-log-id}_{YYYYMMDDTHHmmZ}_{hash}.log[.gz]. */
+const S3_OBJECT = /(?:^|[/\\])(\d{12})_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-z]+)_\d{8}T\d{4}Z_[0-9a-z]+\.log(?:\.gz)?$/i;
+
+/**
+ * The flow log a file belongs to, for gaps: the objects AWS delivers to S3 for one flow log (account, region, flow-log
+ * id in the key) are one series, so a hole between them is a real gap; any other file (a CloudWatch export, a copy) is a
+ * series of its own, so the hour between two exports is not taken for lost records.
+ */
+export function flowLogSeries(file: string, displayName: (f: string) => string): string {
+  const m = S3_OBJECT.exec(file);
+  return m ? `${m[1]}/${m[2]}/${m[3]}` : displayName(file);
+}
+
+/** Sorts coverage keys "series|interface" by series, then interface (both engines). */
+export function compareSeriesKeys(a: string, b: string): number {
+  const i = a.lastIndexOf('|');
+  const j = b.lastIndexOf('|');
+  return a.slice(0, i).localeCompare(b.slice(0, j)) || a.slice(i + 1).localeCompare(b.slice(j + 1));
+}
+
 export function visibilityGaps(interner: Interner, displayName: (f: string) => string): FlowRuleModule {
-  // Interned interface ids are dense small integers: an array beats a Map on the hot path.
-  const tracks: (IfaceTrack | undefined)[] = [];
+  // Per flow log series, interned interface ids are dense small integers: an array beats a Map on the hot path.
+  const bySeries = new Map<string, (IfaceTrack | undefined)[]>();
+  let lastSource: unknown;
+  let tracks: (IfaceTrack | undefined)[] = [];
   let tracked = 0;
   let untracked = 0;
   return {
@@ -62,6 +84,13 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
     untracked: () => untracked,
     onBatch(b: FlowBatch, ctx: FlowContext): void {
       const gapsApply = b.source.format === 'aws-vpc';
+      if (gapsApply && b.source !== lastSource) {
+        lastSource = b.source;
+        const series = flowLogSeries(b.source.file, displayName);
+        let t = bySeries.get(series);
+        if (!t) bySeries.set(series, (t = []));
+        tracks = t;
+      }
       // Records of one aggregation interval share start and end: divide only when they change.
       let lastS = -1;
       let lastSBucket = 0;
@@ -115,17 +144,18 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
     },
     finish(ctx: FlowContext): void {
       const gapBuckets = Math.ceil((ctx.settings.visibility.gap_minutes * 60) / BUCKET_SEC);
-      const all = tracks.flatMap((t, id) => (t ? [[id, t] as const] : []));
-      for (const [id, t] of all.sort((a, b) => interner.names[a[0]]!.localeCompare(interner.names[b[0]]!))) {
+      const all = [...bySeries].flatMap(([series, list]) =>
+        list.flatMap((t, id) => (t ? [[`${series}|${interner.names[id]!}`, id, t] as const] : [])),
+      );
+      for (const [key, , t] of all.sort((a, b) => compareSeriesKeys(a[0], b[0]))) {
         let prev = -1;
         for (let k = 0; k < BUCKETS; k++) {
           if (!(t.bits[k >>> 5]! & (1 << (k & 31)))) continue;
           if (prev >= 0 && k - prev - 1 >= gapBuckets) {
             const from = (t.base + prev + 1) * BUCKET_SEC;
             const to = (t.base + k) * BUCKET_SEC;
-            const name = interner.names[id]!;
-            ctx.alerts.hit(MISSING_INTERVAL, 'medium', `${name}|${from}`, () =>
-              missingIntervalAlert(name, from, to, ctx.settings.visibility.gap_minutes, t),
+            ctx.alerts.hit(MISSING_INTERVAL, 'medium', `${key}|${from}`, () =>
+              missingIntervalAlert(key, from, to, ctx.settings.visibility.gap_minutes, t),
             );
           }
           prev = k;
@@ -156,18 +186,20 @@ export function skipdataText(resource: string, start: number, end: number): Aler
 }
 
 /**
- * A missing-interval alert (both engines): no record of interface `name` from `from` to `to` (epoch seconds); `first`
- * is where the interface's first record was read.
+ * A missing-interval alert (both engines): no record of the interface of `key` ("flow log series|interface") from
+ * `from` to `to` (epoch seconds); `first` is where the interface's first record in that series was read.
  */
 export function missingIntervalAlert(
-  name: string,
+  key: string,
   from: number,
   to: number,
   gapMinutes: number,
   first: { file: string; line: number; account: string; region: string },
-): Omit<Alert, 'rule' | 'severity' | 'key' | 'records' | 'bytes' | 'samples'> {
+): AlertBody {
+  const name = key.slice(key.lastIndexOf('|') + 1);
+  const flowLog = key.slice(0, key.lastIndexOf('|'));
   return {
-    message: `No flow records for interface ${name} from ${iso(from)} to ${iso(to)} (${Math.round((to - from) / 60)} minutes): that period is not assessed`,
+    message: `No flow records for interface ${name} in flow log ${flowLog} from ${iso(from)} to ${iso(to)} (${Math.round((to - from) / 60)} minutes): that period is not assessed`,
     talker: name,
     file: first.file,
     line: first.line,
@@ -177,6 +209,6 @@ export function missingIntervalAlert(
     region: first.region,
     resourceType: 'AWS::EC2::NetworkInterface',
     resource: name,
-    evidence: { missingFrom: iso(from), missingTo: iso(to), gapMinutes },
+    evidence: { flowLog, missingFrom: iso(from), missingTo: iso(to), gapMinutes },
   };
 }
