@@ -3,6 +3,7 @@
  * validate_traffic_flow semantics, without its protocol bug where a "tcp" rule matched UDP and an "https" query
  * never matched a "tcp" rule).
  */
+import { ANY_ZONE } from './any-zone.js';
 import type { CompiledRule, ZonePolicy } from './load.js';
 import { portsMatter, protocolCovers, wireProtocol, type WireProtocol } from './ports.js';
 import type { Protocol } from './schema.js';
@@ -35,7 +36,7 @@ export function ruleMatches(
   wire: WireProtocol,
   port: number | undefined,
 ): boolean {
-  if (rule.from !== from || rule.to !== to) return false;
+  if ((rule.from !== from && rule.from !== ANY_ZONE) || (rule.to !== to && rule.to !== ANY_ZONE)) return false;
   if (!protocolCovers(rule.wire, wire)) return false;
   // A query for "any" protocol is matched only by rules that cover every protocol and port.
   if (wire === 'any') return rule.portRange.low === 0 && rule.portRange.high === 65535;

@@ -2,7 +2,7 @@
  * `cordon policy lint`: problems a policy can have that the schema cannot see. Rules are compared as sets of
  * (protocol, port) for a zone pair; because deny always beats allow, an allow inside a deny never takes effect.
  */
-import { cidrsOverlap } from '../util/cidr.js';
+import { cidrContains, cidrsOverlap } from '../util/cidr.js';
 import type { SourcePosition } from '../util/errors.js';
 import type { CompiledRule, ZonePolicy } from './load.js';
 import { formatPorts, portsMatter, protocolCovers, protocolsOverlap } from './ports.js';
@@ -67,14 +67,26 @@ export function lintPolicy(policy: ZonePolicy): LintProblem[] {
     for (let j = i + 1; j < zones.length; j++) {
       for (const a of zones[i]!.parsedCidrs) {
         for (const b of zones[j]!.parsedCidrs) {
-          if (cidrsOverlap(a, b)) {
-            problems.push({
-              level: 'error',
-              code: 'zone-cidr-overlap',
-              message: `zones ${zones[i]!.name} (${a.text}) and ${zones[j]!.name} (${b.text}) overlap: an address in both has no single zone`,
-              position: zones[j]!.position,
-            });
-          }
+          if (!cidrsOverlap(a, b)) continue;
+          // One range inside the other is a nested zone (the seed's endpoint addresses inside the inference subnet):
+          // the most specific range wins, as in flows and zone placement. Equal ranges have no single zone.
+          const nested = a.prefix !== b.prefix && (cidrContains(a, b) || cidrContains(b, a));
+          const [outer, inner] = a.prefix < b.prefix ? [zones[i]!, zones[j]!] : [zones[j]!, zones[i]!];
+          problems.push(
+            nested
+              ? {
+                  level: 'info',
+                  code: 'zone-cidr-nested',
+                  message: `zone ${inner.name} (${a.prefix < b.prefix ? b.text : a.text}) sits inside zone ${outer.name} (${a.prefix < b.prefix ? a.text : b.text}): the most specific range wins, so those addresses are ${inner.name}`,
+                  position: zones[j]!.position,
+                }
+              : {
+                  level: 'error',
+                  code: 'zone-cidr-overlap',
+                  message: `zones ${zones[i]!.name} (${a.text}) and ${zones[j]!.name} (${b.text}) overlap: an address in both has no single zone`,
+                  position: zones[j]!.position,
+                },
+          );
         }
       }
     }

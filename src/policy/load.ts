@@ -7,6 +7,7 @@ import { InputError, type SourcePosition } from '../util/errors.js';
 import { InputErrors, parseLocatedYaml, zodIssuesToErrors } from '../util/located-yaml.js';
 import { parseCidr, type Cidr } from '../util/cidr.js';
 import { parsePorts, rulePorts, wireProtocol, type PortRange, type WireProtocol } from './ports.js';
+import { ANY_ZONE } from './any-zone.js';
 import { policySchema, type FlowRule, type PolicyDocument, type ZoneDefinition } from './schema.js';
 
 export interface CompiledRule extends FlowRule {
@@ -52,11 +53,17 @@ export function parsePolicy(file: string, text: string): ZonePolicy {
   for (const [name, def] of Object.entries(document.zones)) {
     zones.set(name, {
       ...def,
+      // network_ids and the older vpc_ids select the same thing; the analyses read one list.
+      vpc_ids: [...def.vpc_ids, ...def.network_ids],
       name,
       parsedCidrs: def.cidrs.map((c) => parseCidr(c)),
       position: yaml.locate(['zones', name]),
     });
   }
+  if (zones.has(ANY_ZONE))
+    errors.push(
+      new InputError(file, `"${ANY_ZONE}" is reserved: rules use it for every zone; rename the zone`, zones.get(ANY_ZONE)!.position),
+    );
   const internetZones = [...zones.values()].filter((z) => z.kind === 'internet');
   if (internetZones.length > 1) {
     errors.push(
@@ -84,7 +91,7 @@ export function parsePolicy(file: string, text: string): ZonePolicy {
   document.rules.forEach((rule, index) => {
     const at = (key: string) => yaml.locate(['rules', index, key]);
     for (const end of ['from', 'to'] as const) {
-      if (!zones.has(rule[end])) {
+      if (!zones.has(rule[end]) && rule[end] !== ANY_ZONE) {
         errors.push(
           new InputError(
             file,

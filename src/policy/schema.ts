@@ -48,13 +48,17 @@ const portSpec = z.union([
 const zoneSchema = z.strictObject({
   description: z.string().optional(),
   /**
-   * network: addresses and cloud resources you own (selected by cidrs, subnet_ids, vpc_ids, tags);
+   * network: addresses and cloud resources you own (selected by cidrs, subnet_ids, network_ids, tags);
    * internet: every address that no other zone claims;
    * service: cloud AI service endpoints (Bedrock, Azure OpenAI, Vertex AI), reached through private endpoints.
    */
   kind: z.enum(['network', 'internet', 'service']).default('network'),
   cidrs: z.array(cidr).default([]),
+  /** Subnets by id: AWS subnet ids, Azure subnet resource ids (any case), GCP subnetwork names or self links. */
   subnet_ids: z.array(z.string().min(1)).default([]),
+  /** Whole networks: AWS VPC ids, Azure VNet resource ids (any case), GCP VPC network names or self links. */
+  network_ids: z.array(z.string().min(1)).default([]),
+  /** The AWS-era name of network_ids, still read. */
   vpc_ids: z.array(z.string().min(1)).default([]),
   /** Resources carrying all of these tags belong to the zone. */
   tags: z.record(z.string(), z.string()).default({}),

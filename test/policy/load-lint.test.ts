@@ -100,7 +100,7 @@ rules:
 `;
     const problems = lintPolicy(parsePolicy('p.yaml', yaml));
     const codes = (code: string) => problems.filter((p) => p.code === code);
-    assert.equal(codes('zone-cidr-overlap').length, 1);
+    assert.equal(codes('zone-cidr-nested').length, 1, 'data sits inside application: most specific wins');
     assert.equal(codes('rule-never-applies').length, 1);
     assert.equal(codes('rule-never-applies')[0]!.position.line, 9);
     assert.equal(codes('rule-redundant').length, 1, 'A3 repeats A2');

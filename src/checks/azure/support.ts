@@ -49,7 +49,7 @@ export function azureSelectors(policy: ZonePolicy): AzureZoneSelector[] {
     .map((z) => ({
       zone: z.name,
       subnetIds: z.subnet_ids,
-      vnetIds: [...z.vpc_ids, ...((z as { network_ids?: string[] }).network_ids ?? [])],
+      vnetIds: z.vpc_ids,
       cidrs: z.cidrs,
       tags: z.tags,
     }));
