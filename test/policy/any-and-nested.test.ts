@@ -49,7 +49,7 @@ describe('nested zones in lint', () => {
     );
     const nested = problems.find((p) => p.code === 'zone-cidr-nested');
     assert.equal(nested?.level, 'info');
-    assert.match(nested!.message, /external_ai .* sits inside zone inference/);
+    assert.match(nested.message, /external_ai .* sits inside zone inference/);
     const same = lintPolicy(parsePolicy('p.yaml', POLICY.replace('[10.0.2.128/28]', '[10.0.2.0/24]')));
     assert.equal(same.filter((p) => p.code === 'zone-cidr-overlap').length, 1);
   });
