@@ -144,7 +144,8 @@ describe('Azure snapshot reader: the examples', () => {
     assert.deepEqual(zoneLinkedVnets(inv, 'privatelink.openai.azure.com'), ['vnet-hub']);
     assert.equal(byName(inv.privateEndpoints, 'pe-srch').name, 'pe-srch');
     assert.ok(!inv.privateDnsZoneGroups.some((g) => g.privateEndpointId.endsWith('/pe-srch')));
-    assert.equal(byName(inv.subnets, 'snet-pe').privateEndpointNetworkPolicies, 'Disabled');
+    assert.equal(byName(inv.subnets, 'snet-pe-legacy').privateEndpointNetworkPolicies, 'Disabled');
+    assert.ok(byName(inv.privateEndpoints, 'pe-srch').subnetId?.endsWith('/snet-pe-legacy'));
     assert.equal(byName(inv.subnets, 'snet-inference').routeTableId, undefined);
     assert.equal(byName(inv.mlWorkspaces, 'hub-cordon').managedNetwork?.isolationMode, 'AllowInternetOutbound');
     assert.equal(byName(inv.mlWorkspaces, 'proj-cordon').managedNetwork?.isolationMode, 'Disabled');
@@ -398,16 +399,14 @@ describe('Azure snapshot reader: bad input', () => {
     const docs = fc.oneof(
       fc.string(),
       fc.jsonValue().map((v) => JSON.stringify(v)),
-      fc
-        .array(fc.oneof(row, fc.jsonValue()), { maxLength: 4 })
-        .map((rows) =>
-          JSON.stringify({
-            count: rows.length + 1,
-            data: [goodRow, ...rows],
-            skip_token: null,
-            total_records: rows.length + 1,
-          }),
-        ),
+      fc.array(fc.oneof(row, fc.jsonValue()), { maxLength: 4 }).map((rows) =>
+        JSON.stringify({
+          count: rows.length + 1,
+          data: [goodRow, ...rows],
+          skip_token: null,
+          total_records: rows.length + 1,
+        }),
+      ),
       fc
         .array(fc.oneof(row, fc.jsonValue()), { maxLength: 4 })
         .map((rows) => JSON.stringify({ value: [goodRow, ...rows] })),
