@@ -154,6 +154,30 @@ describe('Azure snapshot reader: the examples', () => {
     assert.ok(byName(inv.networkInterfaces, 'nic-inference').ipConfigurations[0]!.publicIpAddressId);
     assert.equal(byName(inv.bastionHosts, 'bas-app-dev').sku, 'Developer');
     assert.deepEqual(byName(inv.virtualNetworks, 'vnet-ai').dnsServers, ['192.168.50.10']);
+    // NSG priority order: the catch-all allow (200) comes before the callers-only rule (250).
+    assert.deepEqual(
+      byName(inv.networkSecurityGroups, 'nsg-pe').securityRules.map((r) => [r.priority, r.access, r.sources]),
+      [
+        [200, 'Allow', ['*']],
+        [250, 'Allow', ['10.2.1.0/24', '10.1.2.0/24']],
+        [300, 'Deny', ['*']],
+      ],
+    );
+    assert.deepEqual(
+      byName(inv.networkSecurityGroups, 'nsg-app').securityRules[0]!.destinationPorts,
+      ['443'],
+      'callers are denied 443 to the endpoint subnet',
+    );
+    assert.ok(
+      byName(inv.mlWorkspaces, 'hub-cordon').managedNetwork?.outboundRules.some(
+        (r) => r.destination === '*.pastebin.com',
+      ),
+    );
+    const aRecord = (zone: string, name: string) =>
+      inv.privateDnsARecords.find((x) => x.zoneName === zone && x.recordName === name)?.ipv4Addresses;
+    assert.deepEqual(aRecord('privatelink.openai.azure.com', 'oai-cordon'), ['10.9.9.9']);
+    assert.equal(aRecord('privatelink.services.ai.azure.com', 'ais-cordon'), undefined);
+    assert.ok(byName(inv.networkInterfaces, 'nic-jumpbox').ipConfigurations[0]!.publicIpAddressId);
   });
 });
 
