@@ -274,6 +274,24 @@ describe('Azure snapshot reader: content, ids and scopes', () => {
     assert.ok(hasAzureDataset(r.inventory, { subscription: SUB, location: 'eastus' }, 'network:virtual-networks'));
   });
 
+  it('says once per file when rows carry no subscription, and files them under "unknown"', () => {
+    const row = (n: number) => ({
+      id: `/providers/Microsoft.Network/privateDnsZones/z${n}.example`,
+      type: 'microsoft.network/privatednszones',
+      properties: {},
+    });
+    const r = loadAzureSnapshotFromTexts([{ name: 'z.json', text: JSON.stringify({ value: [row(1), row(2)] }) }]);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(
+      r.inventory.privateDnsZones.map((z) => [z.subscription, z.location]),
+      [
+        ['unknown', 'global'],
+        ['unknown', 'global'],
+      ],
+    );
+    assert.equal(r.warnings.filter((w) => /cannot tell the subscription/.test(w.message)).length, 1);
+  });
+
   it('a manifest declares data sets read completely and those a collector could not read', () => {
     const r = loadAzureSnapshotFromTexts([
       {

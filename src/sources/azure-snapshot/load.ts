@@ -966,6 +966,7 @@ function finish(state: State): void {
     return undefined;
   };
   const unresolved = new Set<string>();
+  const noSubscription = new Set<string>();
   const seen = new Set<string>();
   for (const d of state.drafts) {
     if (!d.value.location) {
@@ -984,10 +985,13 @@ function finish(state: State): void {
         }
       }
     }
-    if (d.value.subscription === 'unknown' && d.value.origin.kind === 'file') {
+    const o = d.value.origin;
+    if (d.value.subscription === 'unknown' && o.kind === 'file' && !noSubscription.has(o.file)) {
+      noSubscription.add(o.file);
       state.result.warnings.push({
-        file: d.value.origin.file,
-        message: `cannot tell the subscription of ${d.value.id}`,
+        file: o.file,
+        message: `cannot tell the subscription of ${d.value.id} (and maybe others in this file): its id has none and the row no subscriptionId`,
+        ...(o.line ? { line: o.line } : {}),
       });
     }
     // The same resource may come from a Resource Graph file and an ARM list file: the first (in file order) wins.
