@@ -5,6 +5,7 @@
  * ({"cordonSnapshot": 1, "provider": "aws", "account": …, "region": …}) that covers its directory and those below.
  * A bad file or item gives a located error and is skipped; everything else is still read.
  */
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { Origin } from '../../findings/types.js';
@@ -23,7 +24,6 @@ import {
 import { InputError } from '../../util/errors.js';
 import { toPointer } from '../../util/json-pointer.js';
 import { parseLocatedJson, type LocatedJson } from '../../util/located-json.js';
-import { readSnapshotFiles } from '../../util/snapshot-files.js';
 import { parseArn, parseServiceName, regionOfAvailabilityZone } from './names.js';
 import * as S from './shapes.js';
 
@@ -67,6 +67,7 @@ interface Manifest {
 }
 
 interface State {
+  root: string;
   drafts: Draft[];
   /** Data sets seen in a file with no items (an empty describe output is data: "there are none"). */
   emptyDatasets: { dir: string; dataset: AwsDataset; file: string }[];
@@ -79,33 +80,85 @@ interface State {
 }
 
 export async function loadAwsSnapshot(root: string): Promise<SnapshotResult> {
-  const state = newState();
-  await readSnapshotFiles(root, state.result.errors, (file, text) => readDocumentFile(state, file, text));
-  resolveScopes(state);
-  return state.result;
-}
-
-/** Reads one file's text into the state; exported for tests that feed documents without a directory. */
-export function loadAwsSnapshotFromTexts(files: { name: string; text: string }[]): SnapshotResult {
-  const state = newState();
-  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) readDocumentFile(state, f.name, f.text);
-  resolveScopes(state);
-  return state.result;
-}
-
-function newState(): State {
-  return {
+  const result: SnapshotResult = { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] };
+  const state: State = {
+    root,
     drafts: [],
     emptyDatasets: [],
     manifests: new Map(),
     lbAttributes: new Map(),
     markers: [],
-    result: { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] },
+    result,
   };
+  let files: string[];
+  try {
+    files = await listJsonFiles(root);
+    // Paths in reports are relative to the snapshot directory (or to the directory of a single file).
+    if ((await stat(root)).isFile()) state.root = path.dirname(root);
+  } catch (err) {
+    result.errors.push(
+      new InputError(root, `cannot read snapshot: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
+    );
+    return result;
+  }
+  if (files.length === 0) result.errors.push(new InputError(root, 'no .json files found'));
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      result.errors.push(
+        new InputError(rel(state, file), `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
+      );
+      continue;
+    }
+    readDocumentFile(state, file, text);
+  }
+  resolveScopes(state);
+  return result;
 }
 
-/** Reads one file; `file` is its name relative to the snapshot root. */
-function readDocumentFile(state: State, file: string, text: string): void {
+/** Reads one file's text into the state; exported for tests that feed documents without a directory. */
+export function loadAwsSnapshotFromTexts(files: { name: string; text: string }[]): SnapshotResult {
+  const result: SnapshotResult = { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] };
+  const state: State = {
+    root: '',
+    drafts: [],
+    emptyDatasets: [],
+    manifests: new Map(),
+    lbAttributes: new Map(),
+    markers: [],
+    result,
+  };
+  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) readDocumentFile(state, f.name, f.text);
+  resolveScopes(state);
+  return result;
+}
+
+async function listJsonFiles(root: string): Promise<string[]> {
+  const info = await stat(root);
+  if (info.isFile()) return [root];
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile() && e.name.toLowerCase().endsWith('.json')) out.push(full);
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+function rel(state: State, file: string): string {
+  if (!state.root) return file;
+  const r = path.relative(path.resolve(state.root), path.resolve(file));
+  return r === '' ? path.basename(file) : r.split(path.sep).join('/');
+}
+
+function readDocumentFile(state: State, absFile: string, text: string): void {
+  const file = rel(state, absFile);
   const dir = path.dirname(file);
   let doc: LocatedJson;
   try {
