@@ -453,8 +453,9 @@ const argType = (
 /**
  * Every data set an Azure snapshot can hold. Checks declare which they need; when one is missing for a subscription
  * the check is not assessed there, with the command and permission that would supply it.
- * Resource Graph has no type for private DNS record sets, private endpoint DNS zone groups, firewall policy rule
- * collection groups or DNS forwarding rules (see docs/azure-snapshots.md): those are ARM REST list calls.
+ * Private DNS record sets, private endpoint DNS zone groups, firewall policy rule collection groups and DNS forwarding
+ * rules / ruleset links are child collections that cordon collects with ARM list calls (docs/azure-snapshots.md says
+ * why); everything else is one Resource Graph query.
  */
 export const AZURE_DATASETS = {
   'cognitiveservices:accounts': {

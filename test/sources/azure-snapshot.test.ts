@@ -144,7 +144,8 @@ describe('Azure snapshot reader: the examples', () => {
     assert.deepEqual(zoneLinkedVnets(inv, 'privatelink.openai.azure.com'), ['vnet-hub']);
     assert.equal(byName(inv.privateEndpoints, 'pe-srch').name, 'pe-srch');
     assert.ok(!inv.privateDnsZoneGroups.some((g) => g.privateEndpointId.endsWith('/pe-srch')));
-    assert.equal(byName(inv.subnets, 'snet-pe').privateEndpointNetworkPolicies, 'Disabled');
+    assert.equal(byName(inv.subnets, 'snet-pe-legacy').privateEndpointNetworkPolicies, 'Disabled');
+    assert.ok(byName(inv.privateEndpoints, 'pe-srch').subnetId?.endsWith('/snet-pe-legacy'));
     assert.equal(byName(inv.subnets, 'snet-inference').routeTableId, undefined);
     assert.equal(byName(inv.mlWorkspaces, 'hub-cordon').managedNetwork?.isolationMode, 'AllowInternetOutbound');
     assert.equal(byName(inv.mlWorkspaces, 'proj-cordon').managedNetwork?.isolationMode, 'Disabled');
@@ -153,6 +154,30 @@ describe('Azure snapshot reader: the examples', () => {
     assert.ok(byName(inv.networkInterfaces, 'nic-inference').ipConfigurations[0]!.publicIpAddressId);
     assert.equal(byName(inv.bastionHosts, 'bas-app-dev').sku, 'Developer');
     assert.deepEqual(byName(inv.virtualNetworks, 'vnet-ai').dnsServers, ['192.168.50.10']);
+    // NSG priority order: the catch-all allow (200) comes before the callers-only rule (250).
+    assert.deepEqual(
+      byName(inv.networkSecurityGroups, 'nsg-pe').securityRules.map((r) => [r.priority, r.access, r.sources]),
+      [
+        [200, 'Allow', ['*']],
+        [250, 'Allow', ['10.2.1.0/24', '10.1.2.0/24']],
+        [300, 'Deny', ['*']],
+      ],
+    );
+    assert.deepEqual(
+      byName(inv.networkSecurityGroups, 'nsg-app').securityRules[0]!.destinationPorts,
+      ['443'],
+      'callers are denied 443 to the endpoint subnet',
+    );
+    assert.ok(
+      byName(inv.mlWorkspaces, 'hub-cordon').managedNetwork?.outboundRules.some(
+        (r) => r.destination === '*.pastebin.com',
+      ),
+    );
+    const aRecord = (zone: string, name: string) =>
+      inv.privateDnsARecords.find((x) => x.zoneName === zone && x.recordName === name)?.ipv4Addresses;
+    assert.deepEqual(aRecord('privatelink.openai.azure.com', 'oai-cordon'), ['10.9.9.9']);
+    assert.equal(aRecord('privatelink.services.ai.azure.com', 'ais-cordon'), undefined);
+    assert.ok(byName(inv.networkInterfaces, 'nic-jumpbox').ipConfigurations[0]!.publicIpAddressId);
   });
 });
 
@@ -247,6 +272,24 @@ describe('Azure snapshot reader: content, ids and scopes', () => {
     const s = r.inventory.subnets[0]!;
     assert.deepEqual([s.location, s.vnetId, s.addressPrefixes], ['eastus', vnet, ['10.0.0.0/24', 'fd00::/64']]);
     assert.ok(hasAzureDataset(r.inventory, { subscription: SUB, location: 'eastus' }, 'network:virtual-networks'));
+  });
+
+  it('says once per file when rows carry no subscription, and files them under "unknown"', () => {
+    const row = (n: number) => ({
+      id: `/providers/Microsoft.Network/privateDnsZones/z${n}.example`,
+      type: 'microsoft.network/privatednszones',
+      properties: {},
+    });
+    const r = loadAzureSnapshotFromTexts([{ name: 'z.json', text: JSON.stringify({ value: [row(1), row(2)] }) }]);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(
+      r.inventory.privateDnsZones.map((z) => [z.subscription, z.location]),
+      [
+        ['unknown', 'global'],
+        ['unknown', 'global'],
+      ],
+    );
+    assert.equal(r.warnings.filter((w) => /cannot tell the subscription/.test(w.message)).length, 1);
   });
 
   it('a manifest declares data sets read completely and those a collector could not read', () => {
@@ -398,16 +441,14 @@ describe('Azure snapshot reader: bad input', () => {
     const docs = fc.oneof(
       fc.string(),
       fc.jsonValue().map((v) => JSON.stringify(v)),
-      fc
-        .array(fc.oneof(row, fc.jsonValue()), { maxLength: 4 })
-        .map((rows) =>
-          JSON.stringify({
-            count: rows.length + 1,
-            data: [goodRow, ...rows],
-            skip_token: null,
-            total_records: rows.length + 1,
-          }),
-        ),
+      fc.array(fc.oneof(row, fc.jsonValue()), { maxLength: 4 }).map((rows) =>
+        JSON.stringify({
+          count: rows.length + 1,
+          data: [goodRow, ...rows],
+          skip_token: null,
+          total_records: rows.length + 1,
+        }),
+      ),
       fc
         .array(fc.oneof(row, fc.jsonValue()), { maxLength: 4 })
         .map((rows) => JSON.stringify({ value: [goodRow, ...rows] })),

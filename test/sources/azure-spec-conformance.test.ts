@@ -348,3 +348,41 @@ describe('Azure reader conforms to the REST API specification examples (network 
     assert.equal(a.kind, 'Storage');
   });
 });
+
+describe('Azure reader conforms to the REST API specification examples (Key Vault, ACR, public IP, VM)', () => {
+  it('Microsoft.KeyVault/vaults 2023-07-01 and Microsoft.ContainerRegistry/registries 2023-07-01', async () => {
+    const kv = await fixture('keyvault-2023-07-01-getVault.json');
+    const v = kv.inv.keyVaults[0]!;
+    assert.equal(v.publicNetworkAccess, at(kv.raw, '/properties/publicNetworkAccess'));
+    assert.equal(v.networkAcls, undefined, 'the example has no networkAcls');
+    const acr = await fixture('containerregistry-2023-07-01-RegistryGet.json');
+    const r = acr.inv.containerRegistries[0]!;
+    assert.deepEqual(
+      [
+        r.publicNetworkAccess,
+        r.networkAcls?.defaultAction,
+        r.networkAcls?.ipRules,
+        r.sku,
+        r.adminUserEnabled,
+        r.privateEndpointConnections,
+      ],
+      [
+        at(acr.raw, '/properties/publicNetworkAccess'),
+        at(acr.raw, '/properties/networkRuleSet/defaultAction'),
+        [],
+        'Standard',
+        false,
+        [],
+      ],
+    );
+  });
+
+  it('Microsoft.Network/publicIPAddresses 2024-05-01 and Microsoft.Compute/virtualMachines 2024-07-01', async () => {
+    const pip = await fixture('network-2024-05-01-PublicIpAddressGet.json');
+    assert.equal(pip.inv.publicIpAddresses[0]!.ipConfigurationId, at(pip.raw, '/properties/ipConfiguration/id'));
+    const vm = await fixture('compute-2024-07-01-VirtualMachine_Get.json');
+    const m = vm.inv.virtualMachines[0]!;
+    assert.deepEqual(m.networkInterfaceIds, [at(vm.raw, '/properties/networkProfile/networkInterfaces/0/id')]);
+    assert.deepEqual([m.osType, m.location, m.tags], ['Windows', 'westus', { myTag1: 'tagValue1' }]);
+  });
+});

@@ -7,8 +7,6 @@
  * "none") and those a collector could not read.
  * A bad file or item gives a located error and is skipped (and recorded in `partial`); everything else is still read.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { z } from 'zod';
 import type { Origin } from '../../findings/types.js';
 import {
@@ -30,6 +28,7 @@ import {
 import { InputError } from '../../util/errors.js';
 import { toPointer } from '../../util/json-pointer.js';
 import { parseLocatedJson, type LocatedJson } from '../../util/located-json.js';
+import { readSnapshotFiles } from '../../util/snapshot-files.js';
 import { recogniseAzureDocument } from './recognise.js';
 import * as S from './shapes.js';
 
@@ -68,7 +67,6 @@ interface PendingSkip {
 }
 
 interface State {
-  root: string;
   drafts: Draft[];
   skips: PendingSkip[];
   /** Data sets a manifest declares complete, per subscription. */
@@ -76,9 +74,8 @@ interface State {
   result: AzureSnapshotResult;
 }
 
-function newState(root: string): State {
+function newState(): State {
   return {
-    root,
     drafts: [],
     skips: [],
     declared: [],
@@ -91,75 +88,18 @@ function newState(root: string): State {
  * provider's reader takes the rest and reports the tree's unreadable folders.
  */
 export async function loadAzureSnapshot(root: string, files?: readonly string[]): Promise<AzureSnapshotResult> {
-  const state = newState(root);
-  const result = state.result;
-  try {
-    if (files === undefined) {
-      const unreadable: { dir: string; code: string }[] = [];
-      files = await listJsonFiles(root, unreadable);
-      for (const u of unreadable)
-        result.errors.push(new InputError(rel(state, u.dir), `cannot read folder: ${u.code}; skipped`));
-    }
-    if ((await stat(root)).isFile()) state.root = path.dirname(root);
-  } catch (err) {
-    result.errors.push(
-      new InputError(root, `cannot read snapshot: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
-    );
-    return result;
-  }
-  if (files.length === 0) result.errors.push(new InputError(root, 'no .json files found'));
-  for (const file of [...files].sort()) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      result.errors.push(
-        new InputError(rel(state, file), `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
-      );
-      continue;
-    }
-    readDocumentFile(state, rel(state, file), text);
-  }
-  finish(state);
-  return result;
-}
-
-/** Reads documents given as text (tests, and callers that already hold the files). */
-export function loadAzureSnapshotFromTexts(files: { name: string; text: string }[]): AzureSnapshotResult {
-  const state = newState('');
-  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) readDocumentFile(state, f.name, f.text);
+  const state = newState();
+  await readSnapshotFiles(root, state.result.errors, (file, text) => readDocumentFile(state, file, text), files);
   finish(state);
   return state.result;
 }
 
-async function listJsonFiles(root: string, unreadable: { dir: string; code: string }[] = []): Promise<string[]> {
-  const info = await stat(root);
-  if (info.isFile()) return [root];
-  const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      // The root failing is "cannot read snapshot"; a folder below it is skipped (the caller names it).
-      if (dir === root) throw err;
-      unreadable.push({ dir, code: (err as NodeJS.ErrnoException).code ?? String(err) });
-      return;
-    }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (e.isFile() && e.name.toLowerCase().endsWith('.json')) out.push(full);
-    }
-  };
-  await walk(root);
-  return out;
-}
-
-function rel(state: State, file: string): string {
-  if (!state.root) return file;
-  const r = path.relative(path.resolve(state.root), path.resolve(file));
-  return r === '' ? path.basename(file) : r.split(path.sep).join('/');
+/** Reads documents given as text (tests, and callers that already hold the files). */
+export function loadAzureSnapshotFromTexts(files: { name: string; text: string }[]): AzureSnapshotResult {
+  const state = newState();
+  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) readDocumentFile(state, f.name, f.text);
+  finish(state);
+  return state.result;
 }
 
 interface FileContext {
@@ -490,19 +430,35 @@ function securityRules(list: unknown[], base: string, isDefault: boolean, parse:
   return out;
 }
 
+/** A subnet or peering, embedded in its VNet or listed on its own: it takes the VNet's location. */
+function addVnetChild(
+  it: ItemContext,
+  list: 'subnets' | 'vnetPeerings',
+  child: { id: string; name?: string | undefined },
+  fields: Record<string, unknown>,
+  at: { pointer: string; vnetId: string; location?: string | undefined },
+): void {
+  add(it, list, defined({ vnetId: at.vnetId, ...fields }), {
+    id: child.id,
+    ...(child.name ? { name: child.name } : {}),
+    pointer: at.pointer,
+    parentId: at.vnetId,
+    ...(at.location ? { location: at.location } : {}),
+    dataset: 'network:virtual-networks',
+  });
+}
+
 function addSubnet(
   it: ItemContext,
   s: z.output<typeof S.embeddedSubnet>,
-  pointer: string,
-  vnetId: string,
-  location?: string,
+  at: Parameters<typeof addVnetChild>[4],
 ): void {
   const p = s.properties;
-  add(
+  addVnetChild(
     it,
     'subnets',
-    defined({
-      vnetId,
+    s,
+    {
       addressPrefixes: p.addressPrefixes.length > 0 ? p.addressPrefixes : p.addressPrefix ? [p.addressPrefix] : [],
       networkSecurityGroupId: p.networkSecurityGroup,
       routeTableId: p.routeTable,
@@ -510,31 +466,22 @@ function addSubnet(
       privateEndpointNetworkPolicies: p.privateEndpointNetworkPolicies,
       defaultOutboundAccess: p.defaultOutboundAccess,
       delegations: p.delegations,
-    }),
-    {
-      id: s.id,
-      ...(s.name ? { name: s.name } : {}),
-      pointer,
-      parentId: vnetId,
-      ...(location ? { location } : {}),
-      dataset: 'network:virtual-networks',
     },
+    at,
   );
 }
 
 function addPeering(
   it: ItemContext,
   s: z.output<typeof S.embeddedPeering>,
-  pointer: string,
-  vnetId: string,
-  location?: string,
+  at: Parameters<typeof addVnetChild>[4],
 ): void {
   const p = s.properties;
-  add(
+  addVnetChild(
     it,
     'vnetPeerings',
-    defined({
-      vnetId,
+    s,
+    {
       remoteVirtualNetworkId: p.remoteVirtualNetwork,
       remoteAddressPrefixes: p.remoteAddressSpace,
       allowVirtualNetworkAccess: p.allowVirtualNetworkAccess,
@@ -542,15 +489,8 @@ function addPeering(
       allowGatewayTransit: p.allowGatewayTransit,
       useRemoteGateways: p.useRemoteGateways,
       peeringState: p.peeringState,
-    }),
-    {
-      id: s.id,
-      ...(s.name ? { name: s.name } : {}),
-      pointer,
-      parentId: vnetId,
-      ...(location ? { location } : {}),
-      dataset: 'network:virtual-networks',
     },
+    at,
   );
 }
 
@@ -560,183 +500,205 @@ function parentOf(it: ItemContext): string {
 
 type Reader = (it: ItemContext, parse: Parser) => void;
 
+/** Where an item's location comes from: its own `location`, "global", or its parent resource. */
+type Placement = 'own' | 'global' | 'parent';
+
+/**
+ * A reader for one resource type: the list it fills, the shape of its `properties`, the inventory fields, and where
+ * its location comes from. `fields` may add child items (a VNet's subnets) through `parse`.
+ */
+function reader<T extends z.ZodType>(
+  list: ListKey,
+  props: T,
+  fields: (it: ItemContext, p: z.output<T>, parse: Parser) => Record<string, unknown>,
+  placement: Placement = 'own',
+): Reader {
+  return (it, parse) => {
+    const p = parse(props, it.env.properties, `${it.pointer}/properties`);
+    if (p === undefined) return;
+    const parentId = parentOf(it);
+    const where =
+      placement === 'global' ? { location: 'global' } : placement === 'parent' || !it.location ? { parentId } : {};
+    add(it, list, defined(fields(it, p, parse)), where);
+  };
+}
+
+/** A child of a private DNS zone: the zone's id and (lower-case) name. */
+function zoneOf(it: ItemContext): { zoneId: string; zoneName: string } {
+  const zoneId = parentOf(it);
+  return { zoneId, zoneName: (parseAzureId(zoneId).names.at(-1) ?? '').toLowerCase() };
+}
+
+function nameOf(it: ItemContext): string {
+  return it.env.name ?? parseAzureId(it.env.id).names.at(-1) ?? '';
+}
+
+type ClassicCollections = z.output<typeof S.firewallProps>['applicationRuleCollections'];
+
+function classicRules(cols: ClassicCollections, kind: 'application' | 'network', base: string) {
+  return cols.flatMap((c, ci) =>
+    c.properties.rules.map((r, ri) =>
+      defined({
+        collection: c.name ?? '',
+        kind,
+        action: c.properties.action,
+        name: r.name ?? '',
+        sourceAddresses: r.sourceAddresses,
+        destinationAddresses: r.destinationAddresses,
+        targetFqdns: [...r.targetFqdns, ...r.destinationFqdns],
+        fqdnTags: r.fqdnTags,
+        destinationPorts: r.destinationPorts,
+        protocols: r.protocols,
+        pointer: `${base}/${ci}/properties/rules/${ri}`,
+      }),
+    ),
+  );
+}
+
+function managedNetwork(it: ItemContext, mn: z.output<typeof S.mlProps>['managedNetwork']) {
+  if (!mn) return undefined;
+  const base = `${it.pointer}/properties/managedNetwork/outboundRules/`;
+  return defined({
+    isolationMode: mn.isolationMode,
+    outboundRules: Object.entries(mn.outboundRules)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, r]) =>
+        defined({
+          name,
+          type: r.type,
+          destination:
+            typeof r.destination === 'string'
+              ? r.destination
+              : (r.destination?.serviceResourceId ?? r.destination?.serviceTag),
+          subresourceTarget: typeof r.destination === 'object' ? r.destination.subresourceTarget : undefined,
+          category: r.category,
+          status: r.status,
+          pointer: base + toPointer([name]).slice(1),
+        }),
+      ),
+  });
+}
+
 /** One reader per resource type (lower-case), each turning a resource into inventory items. */
 const READERS: Record<string, Reader> = {
-  'microsoft.cognitiveservices/accounts'(it, parse) {
-    const p = parse(S.cognitiveProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(it, 'cognitiveAccounts', {
-      ...target(it, p, p.networkAcls),
-      kind: it.env.kind ?? '',
-      ...defined({
-        sku: it.env.sku?.name,
-        disableLocalAuth: p.disableLocalAuth,
-        customSubDomainName: p.customSubDomainName,
-        endpoint: p.endpoint,
-        restrictOutboundNetworkAccess: p.restrictOutboundNetworkAccess,
-      }),
-      allowedFqdnList: p.allowedFqdnList,
-    });
-  },
-  'microsoft.machinelearningservices/workspaces'(it, parse) {
-    const p = parse(S.mlProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    const mn = p.managedNetwork;
-    add(it, 'mlWorkspaces', {
-      ...target(it, p, p.networkAcls),
-      kind: it.env.kind ?? 'Default',
-      ...defined({
-        managedNetwork: mn
-          ? defined({
-              isolationMode: mn.isolationMode,
-              outboundRules: Object.entries(mn.outboundRules)
-                .sort(([a], [b]) => a.localeCompare(b))
-                .map(([name, r]) =>
-                  defined({
-                    name,
-                    type: r.type,
-                    destination:
-                      typeof r.destination === 'string'
-                        ? r.destination
-                        : (r.destination?.serviceResourceId ?? r.destination?.serviceTag),
-                    subresourceTarget: typeof r.destination === 'object' ? r.destination.subresourceTarget : undefined,
-                    category: r.category,
-                    status: r.status,
-                    pointer: `${it.pointer}/properties/managedNetwork/outboundRules/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
-                  }),
-                ),
-            })
-          : undefined,
-        storageAccount: p.storageAccount,
-        keyVault: p.keyVault,
-        containerRegistry: p.containerRegistry,
-        applicationInsights: p.applicationInsights,
-        hubResourceId: p.hubResourceId,
-        allowPublicAccessWhenBehindVnet: p.allowPublicAccessWhenBehindVnet,
-      }),
-    });
-  },
-  'microsoft.search/searchservices'(it, parse) {
-    const p = parse(S.searchProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    const rules = p.networkRuleSet;
-    add(it, 'searchServices', {
-      ...target(
-        it,
-        p,
-        rules
-          ? { ipRules: rules.ipRules, virtualNetworkRules: [], bypass: rules.bypass, defaultAction: undefined }
-          : undefined,
-      ),
-      ...defined({ sku: it.env.sku?.name, disableLocalAuth: p.disableLocalAuth }),
-    });
-  },
-  'microsoft.storage/storageaccounts'(it, parse) {
-    const p = parse(S.storageProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(it, 'storageAccounts', {
-      ...target(it, p, p.networkAcls),
-      ...defined({
-        kind: it.env.kind,
-        allowBlobPublicAccess: p.allowBlobPublicAccess,
-        allowSharedKeyAccess: p.allowSharedKeyAccess,
-      }),
-    });
-  },
-  'microsoft.keyvault/vaults'(it, parse) {
-    const p = parse(S.keyVaultProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(it, 'keyVaults', {
-      ...target(it, p, p.networkAcls),
-      ...defined({ enableRbacAuthorization: p.enableRbacAuthorization }),
-    });
-  },
-  'microsoft.containerregistry/registries'(it, parse) {
-    const p = parse(S.registryProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(it, 'containerRegistries', {
-      ...target(it, p, p.networkRuleSet),
-      ...defined({ sku: it.env.sku?.name, adminUserEnabled: p.adminUserEnabled }),
-    });
-  },
-  'microsoft.network/virtualnetworks'(it, parse) {
-    const p = parse(S.vnetProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    const subnetIds: string[] = [];
-    p.subnets.forEach((raw, i) => {
-      const at = `${it.pointer}/properties/subnets/${i}`;
-      const s = parse(S.embeddedSubnet, raw, at);
-      if (!s) return;
-      subnetIds.push(s.id);
-      addSubnet(it, s, at, it.env.id, it.location);
-    });
-    const peeringIds: string[] = [];
-    p.virtualNetworkPeerings.forEach((raw, i) => {
-      const at = `${it.pointer}/properties/virtualNetworkPeerings/${i}`;
-      const s = parse(S.embeddedPeering, raw, at);
-      if (!s) return;
-      peeringIds.push(s.id);
-      addPeering(it, s, at, it.env.id, it.location);
-    });
-    add(it, 'virtualNetworks', {
+  'microsoft.cognitiveservices/accounts': reader('cognitiveAccounts', S.cognitiveProps, (it, p) => ({
+    ...target(it, p, p.networkAcls),
+    kind: it.env.kind ?? '',
+    sku: it.env.sku?.name,
+    disableLocalAuth: p.disableLocalAuth,
+    customSubDomainName: p.customSubDomainName,
+    endpoint: p.endpoint,
+    restrictOutboundNetworkAccess: p.restrictOutboundNetworkAccess,
+    allowedFqdnList: p.allowedFqdnList,
+  })),
+  'microsoft.machinelearningservices/workspaces': reader('mlWorkspaces', S.mlProps, (it, p) => ({
+    ...target(it, p, p.networkAcls),
+    kind: it.env.kind ?? 'Default',
+    managedNetwork: managedNetwork(it, p.managedNetwork),
+    storageAccount: p.storageAccount,
+    keyVault: p.keyVault,
+    containerRegistry: p.containerRegistry,
+    applicationInsights: p.applicationInsights,
+    hubResourceId: p.hubResourceId,
+    allowPublicAccessWhenBehindVnet: p.allowPublicAccessWhenBehindVnet,
+  })),
+  'microsoft.search/searchservices': reader('searchServices', S.searchProps, (it, p) => ({
+    // Search has IP rules but no default action: public access is governed by publicNetworkAccess alone.
+    ...target(
+      it,
+      p,
+      p.networkRuleSet && {
+        ipRules: p.networkRuleSet.ipRules,
+        virtualNetworkRules: [],
+        bypass: p.networkRuleSet.bypass,
+        defaultAction: undefined,
+      },
+    ),
+    sku: it.env.sku?.name,
+    disableLocalAuth: p.disableLocalAuth,
+  })),
+  'microsoft.storage/storageaccounts': reader('storageAccounts', S.storageProps, (it, p) => ({
+    ...target(it, p, p.networkAcls),
+    kind: it.env.kind,
+    allowBlobPublicAccess: p.allowBlobPublicAccess,
+    allowSharedKeyAccess: p.allowSharedKeyAccess,
+  })),
+  'microsoft.keyvault/vaults': reader('keyVaults', S.keyVaultProps, (it, p) => ({
+    ...target(it, p, p.networkAcls),
+    enableRbacAuthorization: p.enableRbacAuthorization,
+  })),
+  'microsoft.containerregistry/registries': reader('containerRegistries', S.registryProps, (it, p) => ({
+    ...target(it, p, p.networkRuleSet),
+    sku: it.env.sku?.name,
+    adminUserEnabled: p.adminUserEnabled,
+  })),
+  'microsoft.network/virtualnetworks': reader('virtualNetworks', S.vnetProps, (it, p, parse) => {
+    const children = <T extends z.ZodType>(
+      raws: unknown[],
+      key: string,
+      shape: T,
+      addChild: (c: z.output<T>, at: string) => void,
+    ) =>
+      raws.flatMap((raw, i) => {
+        const at = `${it.pointer}/properties/${key}/${i}`;
+        const c = parse(shape, raw, at);
+        if (c === undefined) return [];
+        addChild(c, at);
+        return [(c as { id: string }).id];
+      });
+    return {
       tags: it.env.tags,
       addressPrefixes: p.addressSpace,
       dnsServers: p.dhcpOptions,
-      subnetIds,
-      peeringIds,
-    });
-  },
+      subnetIds: children(p.subnets, 'subnets', S.embeddedSubnet, (s, pointer) =>
+        addSubnet(it, s, { pointer, vnetId: it.env.id, location: it.location }),
+      ),
+      peeringIds: children(p.virtualNetworkPeerings, 'virtualNetworkPeerings', S.embeddedPeering, (s, pointer) =>
+        addPeering(it, s, { pointer, vnetId: it.env.id, location: it.location }),
+      ),
+    };
+  }),
   'microsoft.network/virtualnetworks/subnets'(it, parse) {
     const s = parse(S.embeddedSubnet, it.env, it.pointer);
-    if (s) addSubnet(it, s, it.pointer, parentOf(it));
+    if (s) addSubnet(it, s, { pointer: it.pointer, vnetId: parentOf(it) });
   },
   'microsoft.network/virtualnetworks/virtualnetworkpeerings'(it, parse) {
     const s = parse(S.embeddedPeering, it.env, it.pointer);
-    if (s) addPeering(it, s, it.pointer, parentOf(it));
+    if (s) addPeering(it, s, { pointer: it.pointer, vnetId: parentOf(it) });
   },
-  'microsoft.network/networksecuritygroups'(it, parse) {
-    const p = parse(S.nsgProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(it, 'networkSecurityGroups', {
-      tags: it.env.tags,
-      securityRules: securityRules(p.securityRules, `${it.pointer}/properties/securityRules`, false, parse),
-      defaultSecurityRules: securityRules(
-        p.defaultSecurityRules,
-        `${it.pointer}/properties/defaultSecurityRules`,
-        true,
-        parse,
-      ),
-      subnetIds: p.subnets,
-      networkInterfaceIds: p.networkInterfaces,
-    });
-  },
-  'microsoft.network/routetables'(it, parse) {
-    const p = parse(S.routeTableProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    const routes = p.routes.flatMap((raw, i) => {
+  'microsoft.network/networksecuritygroups': reader('networkSecurityGroups', S.nsgProps, (it, p, parse) => ({
+    tags: it.env.tags,
+    securityRules: securityRules(p.securityRules, `${it.pointer}/properties/securityRules`, false, parse),
+    defaultSecurityRules: securityRules(
+      p.defaultSecurityRules,
+      `${it.pointer}/properties/defaultSecurityRules`,
+      true,
+      parse,
+    ),
+    subnetIds: p.subnets,
+    networkInterfaceIds: p.networkInterfaces,
+  })),
+  'microsoft.network/routetables': reader('routeTables', S.routeTableProps, (it, p, parse) => ({
+    tags: it.env.tags,
+    routes: p.routes.flatMap((raw, i) => {
       const at = `${it.pointer}/properties/routes/${i}`;
       const r = parse(S.routeShape, raw, at);
-      if (!r) return [];
-      return [
-        defined({
-          name: r.name ?? '',
-          addressPrefix: r.properties.addressPrefix,
-          nextHopType: r.properties.nextHopType,
-          nextHopIpAddress: r.properties.nextHopIpAddress,
-          pointer: at,
-        }),
-      ];
-    });
-    add(it, 'routeTables', {
-      tags: it.env.tags,
-      routes,
-      subnetIds: p.subnets,
-      ...defined({ disableBgpRoutePropagation: p.disableBgpRoutePropagation }),
-    });
-  },
-  'microsoft.network/privateendpoints'(it, parse) {
-    const p = parse(S.privateEndpointProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
+      return r === undefined
+        ? []
+        : [
+            defined({
+              name: r.name ?? '',
+              addressPrefix: r.properties.addressPrefix,
+              nextHopType: r.properties.nextHopType,
+              nextHopIpAddress: r.properties.nextHopIpAddress,
+              pointer: at,
+            }),
+          ];
+    }),
+    subnetIds: p.subnets,
+    disableBgpRoutePropagation: p.disableBgpRoutePropagation,
+  })),
+  'microsoft.network/privateendpoints': reader('privateEndpoints', S.privateEndpointProps, (it, p) => {
     const conns = (list: typeof p.privateLinkServiceConnections, key: string, manual: boolean) =>
       list.map((c, i) =>
         defined({
@@ -748,9 +710,9 @@ const READERS: Record<string, Reader> = {
           pointer: `${it.pointer}/properties/${key}/${i}`,
         }),
       );
-    add(it, 'privateEndpoints', {
+    return {
       tags: it.env.tags,
-      ...defined({ subnetId: p.subnet }),
+      subnetId: p.subnet,
       connections: [
         ...conns(p.privateLinkServiceConnections, 'privateLinkServiceConnections', false),
         ...conns(p.manualPrivateLinkServiceConnections, 'manualPrivateLinkServiceConnections', true),
@@ -764,283 +726,197 @@ const READERS: Record<string, Reader> = {
           privateIpAddress: c.properties.privateIPAddress,
         }),
       ),
-    });
-  },
-  'microsoft.network/privateendpoints/privatednszonegroups'(it, parse) {
-    const p = parse(S.zoneGroupProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    const pe = parentOf(it);
-    add(
-      it,
-      'privateDnsZoneGroups',
-      {
-        privateEndpointId: pe,
-        zoneConfigs: p.privateDnsZoneConfigs.map((c, i) =>
-          defined({
-            name: c.name,
-            privateDnsZoneId: c.properties.privateDnsZoneId,
-            recordSets: c.properties.recordSets.map((r) =>
-              defined({
-                recordType: r.recordType,
-                recordSetName: r.recordSetName,
-                fqdn: r.fqdn,
-                ipAddresses: r.ipAddresses,
-              }),
-            ),
-            pointer: `${it.pointer}/properties/privateDnsZoneConfigs/${i}`,
-          }),
-        ),
-      },
-      { parentId: pe },
-    );
-  },
-  'microsoft.network/privatednszones'(it, parse) {
-    const p = parse(S.privateZoneProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(
-      it,
-      'privateDnsZones',
-      {
-        tags: it.env.tags,
-        zoneName: (it.env.name ?? parseAzureId(it.env.id).names.at(-1) ?? '').toLowerCase(),
-        ...defined({
-          numberOfRecordSets: p.numberOfRecordSets,
-          numberOfVirtualNetworkLinks: p.numberOfVirtualNetworkLinks,
+    };
+  }),
+  'microsoft.network/privateendpoints/privatednszonegroups': reader(
+    'privateDnsZoneGroups',
+    S.zoneGroupProps,
+    (it, p) => ({
+      privateEndpointId: parentOf(it),
+      zoneConfigs: p.privateDnsZoneConfigs.map((c, i) =>
+        defined({
+          name: c.name,
+          privateDnsZoneId: c.properties.privateDnsZoneId,
+          recordSets: c.properties.recordSets.map((r) =>
+            defined({
+              recordType: r.recordType,
+              recordSetName: r.recordSetName,
+              fqdn: r.fqdn,
+              ipAddresses: r.ipAddresses,
+            }),
+          ),
+          pointer: `${it.pointer}/properties/privateDnsZoneConfigs/${i}`,
         }),
-      },
-      { location: 'global' },
-    );
-  },
-  'microsoft.network/privatednszones/virtualnetworklinks'(it, parse) {
-    const p = parse(S.zoneLinkProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    const zoneId = parentOf(it);
-    add(
-      it,
-      'privateDnsZoneLinks',
-      {
-        tags: it.env.tags,
-        zoneId,
-        zoneName: (parseAzureId(zoneId).names.at(-1) ?? '').toLowerCase(),
-        ...defined({
-          virtualNetworkId: p.virtualNetwork,
-          registrationEnabled: p.registrationEnabled,
-          virtualNetworkLinkState: p.virtualNetworkLinkState,
-          resolutionPolicy: p.resolutionPolicy,
-        }),
-      },
-      { location: 'global' },
-    );
-  },
-  'microsoft.network/privatednszones/a'(it, parse) {
-    const p = parse(S.aRecordProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    const zoneId = parentOf(it);
-    add(
-      it,
-      'privateDnsARecords',
-      {
-        zoneId,
-        zoneName: (parseAzureId(zoneId).names.at(-1) ?? '').toLowerCase(),
-        recordName: (it.env.name ?? parseAzureId(it.env.id).names.at(-1) ?? '').toLowerCase(),
-        ipv4Addresses: p.aRecords.map((a) => a.ipv4Address),
-        ...defined({ fqdn: p.fqdn, ttl: p.ttl }),
-      },
-      { location: 'global' },
-    );
-  },
-  'microsoft.network/dnsresolvers'(it, parse) {
-    const p = parse(S.resolverProps, it.env.properties, `${it.pointer}/properties`);
-    if (p) add(it, 'dnsResolvers', { tags: it.env.tags, ...defined({ virtualNetworkId: p.virtualNetwork }) });
-  },
-  'microsoft.network/dnsresolvers/inboundendpoints'(it, parse) {
-    const p = parse(S.inboundEndpointProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(
-      it,
-      'dnsResolverInboundEndpoints',
-      {
-        tags: it.env.tags,
-        resolverId: parentOf(it),
-        ipConfigurations: p.ipConfigurations.map((c) =>
-          defined({ privateIpAddress: c.privateIpAddress, subnetId: c.subnet }),
-        ),
-      },
-      it.location ? {} : { parentId: parentOf(it) },
-    );
-  },
-  'microsoft.network/dnsresolvers/outboundendpoints'(it, parse) {
-    const p = parse(S.outboundEndpointProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(
-      it,
-      'dnsResolverOutboundEndpoints',
-      { tags: it.env.tags, resolverId: parentOf(it), ...defined({ subnetId: p.subnet }) },
-      it.location ? {} : { parentId: parentOf(it) },
-    );
-  },
-  'microsoft.network/dnsforwardingrulesets'(it, parse) {
-    const p = parse(S.rulesetProps, it.env.properties, `${it.pointer}/properties`);
-    if (p) add(it, 'dnsForwardingRulesets', { tags: it.env.tags, outboundEndpointIds: p.dnsResolverOutboundEndpoints });
-  },
-  'microsoft.network/dnsforwardingrulesets/forwardingrules'(it, parse) {
-    const p = parse(S.forwardingRuleProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    const ruleset = parentOf(it);
-    add(
-      it,
-      'dnsForwardingRules',
-      {
-        rulesetId: ruleset,
-        domainName: p.domainName.toLowerCase(),
-        targetDnsServers: p.targetDnsServers.map((t) => ({ ipAddress: t.ipAddress, port: t.port ?? 53 })),
-        ...defined({ state: p.forwardingRuleState }),
-      },
-      { parentId: ruleset },
-    );
-  },
-  'microsoft.network/dnsforwardingrulesets/virtualnetworklinks'(it, parse) {
-    const p = parse(S.rulesetLinkProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    const ruleset = parentOf(it);
-    add(
-      it,
-      'dnsForwardingRulesetLinks',
-      { rulesetId: ruleset, ...defined({ virtualNetworkId: p.virtualNetwork }) },
-      { parentId: ruleset },
-    );
-  },
-  'microsoft.network/azurefirewalls'(it, parse) {
-    const p = parse(S.firewallProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    const classic = (cols: typeof p.applicationRuleCollections, kind: 'application' | 'network', key: string) =>
-      cols.flatMap((c, ci) =>
-        c.properties.rules.map((r, ri) =>
+      ),
+    }),
+    'parent',
+  ),
+  'microsoft.network/privatednszones': reader(
+    'privateDnsZones',
+    S.privateZoneProps,
+    (it, p) => ({
+      tags: it.env.tags,
+      zoneName: nameOf(it).toLowerCase(),
+      numberOfRecordSets: p.numberOfRecordSets,
+      numberOfVirtualNetworkLinks: p.numberOfVirtualNetworkLinks,
+    }),
+    'global',
+  ),
+  'microsoft.network/privatednszones/virtualnetworklinks': reader(
+    'privateDnsZoneLinks',
+    S.zoneLinkProps,
+    (it, p) => ({
+      tags: it.env.tags,
+      ...zoneOf(it),
+      virtualNetworkId: p.virtualNetwork,
+      registrationEnabled: p.registrationEnabled,
+      virtualNetworkLinkState: p.virtualNetworkLinkState,
+      resolutionPolicy: p.resolutionPolicy,
+    }),
+    'global',
+  ),
+  'microsoft.network/privatednszones/a': reader(
+    'privateDnsARecords',
+    S.aRecordProps,
+    (it, p) => ({
+      ...zoneOf(it),
+      recordName: nameOf(it).toLowerCase(),
+      ipv4Addresses: p.aRecords.map((a) => a.ipv4Address),
+      fqdn: p.fqdn,
+      ttl: p.ttl,
+    }),
+    'global',
+  ),
+  'microsoft.network/dnsresolvers': reader('dnsResolvers', S.resolverProps, (it, p) => ({
+    tags: it.env.tags,
+    virtualNetworkId: p.virtualNetwork,
+  })),
+  'microsoft.network/dnsresolvers/inboundendpoints': reader(
+    'dnsResolverInboundEndpoints',
+    S.inboundEndpointProps,
+    (it, p) => ({
+      tags: it.env.tags,
+      resolverId: parentOf(it),
+      ipConfigurations: p.ipConfigurations.map((c) =>
+        defined({ privateIpAddress: c.privateIpAddress, subnetId: c.subnet }),
+      ),
+    }),
+  ),
+  'microsoft.network/dnsresolvers/outboundendpoints': reader(
+    'dnsResolverOutboundEndpoints',
+    S.outboundEndpointProps,
+    (it, p) => ({ tags: it.env.tags, resolverId: parentOf(it), subnetId: p.subnet }),
+  ),
+  'microsoft.network/dnsforwardingrulesets': reader('dnsForwardingRulesets', S.rulesetProps, (it, p) => ({
+    tags: it.env.tags,
+    outboundEndpointIds: p.dnsResolverOutboundEndpoints,
+  })),
+  'microsoft.network/dnsforwardingrulesets/forwardingrules': reader(
+    'dnsForwardingRules',
+    S.forwardingRuleProps,
+    (it, p) => ({
+      rulesetId: parentOf(it),
+      domainName: p.domainName.toLowerCase(),
+      targetDnsServers: p.targetDnsServers.map((t) => ({ ipAddress: t.ipAddress, port: t.port ?? 53 })),
+      state: p.forwardingRuleState,
+    }),
+    'parent',
+  ),
+  'microsoft.network/dnsforwardingrulesets/virtualnetworklinks': reader(
+    'dnsForwardingRulesetLinks',
+    S.rulesetLinkProps,
+    (it, p) => ({ rulesetId: parentOf(it), virtualNetworkId: p.virtualNetwork }),
+    'parent',
+  ),
+  'microsoft.network/azurefirewalls': reader('firewalls', S.firewallProps, (it, p) => ({
+    tags: it.env.tags,
+    skuTier: p.sku?.tier,
+    firewallPolicyId: p.firewallPolicy,
+    hubPrivateIpAddress: p.hubIPAddresses?.privateIPAddress,
+    ipConfigurations: p.ipConfigurations.map((c) =>
+      defined({
+        privateIpAddress: c.properties.privateIPAddress,
+        subnetId: c.properties.subnet,
+        publicIpAddressId: c.properties.publicIPAddress,
+      }),
+    ),
+    classicRules: [
+      ...classicRules(
+        p.applicationRuleCollections,
+        'application',
+        `${it.pointer}/properties/applicationRuleCollections`,
+      ),
+      ...classicRules(p.networkRuleCollections, 'network', `${it.pointer}/properties/networkRuleCollections`),
+    ],
+  })),
+  'microsoft.network/firewallpolicies': reader('firewallPolicies', S.firewallPolicyProps, (it, p) => ({
+    tags: it.env.tags,
+    ruleCollectionGroupIds: p.ruleCollectionGroups,
+    basePolicyId: p.basePolicy,
+    threatIntelMode: p.threatIntelMode,
+  })),
+  'microsoft.network/firewallpolicies/rulecollectiongroups': reader(
+    'firewallRuleCollectionGroups',
+    S.ruleCollectionGroupProps,
+    (it, p) => ({
+      policyId: parentOf(it),
+      priority: p.priority,
+      rules: p.ruleCollections.flatMap((c, ci) =>
+        c.rules.map((r, ri) =>
           defined({
             collection: c.name ?? '',
-            kind,
-            action: c.properties.action,
+            collectionPriority: c.priority,
+            action: c.action ?? (c.ruleCollectionType === 'FirewallPolicyNatRuleCollection' ? 'Dnat' : undefined),
             name: r.name ?? '',
+            ruleType: r.ruleType,
             sourceAddresses: r.sourceAddresses,
+            sourceIpGroups: r.sourceIpGroups,
             destinationAddresses: r.destinationAddresses,
-            targetFqdns: [...r.targetFqdns, ...r.destinationFqdns],
+            destinationFqdns: r.destinationFqdns,
+            targetFqdns: r.targetFqdns,
             fqdnTags: r.fqdnTags,
+            webCategories: r.webCategories,
             destinationPorts: r.destinationPorts,
-            protocols: r.protocols,
-            pointer: `${it.pointer}/properties/${key}/${ci}/properties/rules/${ri}`,
+            // Application rules name protocol:port pairs; network rules IP protocols.
+            protocols: r.ruleType === 'ApplicationRule' ? r.protocols : r.ipProtocols,
+            pointer: `${it.pointer}/properties/ruleCollections/${ci}/rules/${ri}`,
           }),
         ),
-      );
-    add(it, 'firewalls', {
-      tags: it.env.tags,
-      ...defined({
-        skuTier: p.sku?.tier,
-        firewallPolicyId: p.firewallPolicy,
-        hubPrivateIpAddress: p.hubIPAddresses?.privateIPAddress,
-      }),
-      ipConfigurations: p.ipConfigurations.map((c) =>
-        defined({
-          privateIpAddress: c.properties.privateIPAddress,
-          subnetId: c.properties.subnet,
-          publicIpAddressId: c.properties.publicIPAddress,
-        }),
       ),
-      classicRules: [
-        ...classic(p.applicationRuleCollections, 'application', 'applicationRuleCollections'),
-        ...classic(p.networkRuleCollections, 'network', 'networkRuleCollections'),
-      ],
-    });
-  },
-  'microsoft.network/firewallpolicies'(it, parse) {
-    const p = parse(S.firewallPolicyProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(it, 'firewallPolicies', {
-      tags: it.env.tags,
-      ruleCollectionGroupIds: p.ruleCollectionGroups,
-      ...defined({ basePolicyId: p.basePolicy, threatIntelMode: p.threatIntelMode }),
-    });
-  },
-  'microsoft.network/firewallpolicies/rulecollectiongroups'(it, parse) {
-    const p = parse(S.ruleCollectionGroupProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    const policy = parentOf(it);
-    const rules = p.ruleCollections.flatMap((c, ci) =>
-      c.rules.map((r, ri) =>
-        defined({
-          collection: c.name ?? '',
-          collectionPriority: c.priority,
-          action: c.action ?? (c.ruleCollectionType === 'FirewallPolicyNatRuleCollection' ? 'Dnat' : undefined),
-          name: r.name ?? '',
-          ruleType: r.ruleType,
-          sourceAddresses: r.sourceAddresses,
-          sourceIpGroups: r.sourceIpGroups,
-          destinationAddresses: r.destinationAddresses,
-          destinationFqdns: r.destinationFqdns,
-          targetFqdns: r.targetFqdns,
-          fqdnTags: r.fqdnTags,
-          webCategories: r.webCategories,
-          destinationPorts: r.destinationPorts,
-          protocols: r.ruleType === 'ApplicationRule' ? r.protocols : r.ipProtocols,
-          pointer: `${it.pointer}/properties/ruleCollections/${ci}/rules/${ri}`,
-        }),
-      ),
-    );
-    add(
-      it,
-      'firewallRuleCollectionGroups',
-      { policyId: policy, ...defined({ priority: p.priority }), rules },
-      { parentId: policy },
-    );
-  },
-  'microsoft.network/bastionhosts'(it, parse) {
-    const p = parse(S.bastionProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
+    }),
+    'parent',
+  ),
+  'microsoft.network/bastionhosts': reader('bastionHosts', S.bastionProps, (it, p) => {
     const subnetIds = p.ipConfigurations.flatMap((c) => (c.properties.subnet ? [c.properties.subnet] : []));
     // Developer-SKU hosts name a virtual network instead of an AzureBastionSubnet.
     const vnet = p.virtualNetwork ?? (subnetIds[0] ? parseAzureId(subnetIds[0]).parentId : undefined);
-    add(it, 'bastionHosts', {
-      tags: it.env.tags,
-      subnetIds,
-      ...defined({ sku: it.env.sku?.name, virtualNetworkId: vnet }),
-    });
-  },
-  'microsoft.network/publicipaddresses'(it, parse) {
-    const p = parse(S.publicIpProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(it, 'publicIpAddresses', {
-      tags: it.env.tags,
-      ...defined({ ipAddress: p.ipAddress, ipConfigurationId: p.ipConfiguration, sku: it.env.sku?.name }),
-    });
-  },
-  'microsoft.network/networkinterfaces'(it, parse) {
-    const p = parse(S.nicProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(it, 'networkInterfaces', {
-      tags: it.env.tags,
-      ipConfigurations: p.ipConfigurations.map((c, i) =>
-        defined({
-          privateIpAddress: c.properties.privateIPAddress,
-          subnetId: c.properties.subnet,
-          publicIpAddressId: c.properties.publicIPAddress,
-          pointer: `${it.pointer}/properties/ipConfigurations/${i}`,
-        }),
-      ),
-      ...defined({
-        networkSecurityGroupId: p.networkSecurityGroup,
-        virtualMachineId: p.virtualMachine,
-        privateEndpointId: p.privateEndpoint,
+    return { tags: it.env.tags, subnetIds, sku: it.env.sku?.name, virtualNetworkId: vnet };
+  }),
+  'microsoft.network/publicipaddresses': reader('publicIpAddresses', S.publicIpProps, (it, p) => ({
+    tags: it.env.tags,
+    ipAddress: p.ipAddress,
+    ipConfigurationId: p.ipConfiguration,
+    sku: it.env.sku?.name,
+  })),
+  'microsoft.network/networkinterfaces': reader('networkInterfaces', S.nicProps, (it, p) => ({
+    tags: it.env.tags,
+    ipConfigurations: p.ipConfigurations.map((c, i) =>
+      defined({
+        privateIpAddress: c.properties.privateIPAddress,
+        subnetId: c.properties.subnet,
+        publicIpAddressId: c.properties.publicIPAddress,
+        pointer: `${it.pointer}/properties/ipConfigurations/${i}`,
       }),
-    });
-  },
-  'microsoft.compute/virtualmachines'(it, parse) {
-    const p = parse(S.vmProps, it.env.properties, `${it.pointer}/properties`);
-    if (!p) return;
-    add(it, 'virtualMachines', {
-      tags: it.env.tags,
-      networkInterfaceIds: p.networkProfile,
-      ...defined({ osType: p.storageProfile?.osDisk?.osType }),
-    });
-  },
+    ),
+    networkSecurityGroupId: p.networkSecurityGroup,
+    virtualMachineId: p.virtualMachine,
+    privateEndpointId: p.privateEndpoint,
+  })),
+  'microsoft.compute/virtualmachines': reader('virtualMachines', S.vmProps, (it, p) => ({
+    tags: it.env.tags,
+    networkInterfaceIds: p.networkProfile,
+    osType: p.storageProfile?.osDisk?.osType,
+  })),
 };
 
 function readManifest(ctx: FileContext, v: Record<string, unknown>): void {
@@ -1094,6 +970,7 @@ function finish(state: State): void {
     return undefined;
   };
   const unresolved = new Set<string>();
+  const noSubscription = new Set<string>();
   const seen = new Set<string>();
   for (const d of state.drafts) {
     if (!d.value.location) {
@@ -1112,10 +989,13 @@ function finish(state: State): void {
         }
       }
     }
-    if (d.value.subscription === 'unknown' && d.value.origin.kind === 'file') {
+    const o = d.value.origin;
+    if (d.value.subscription === 'unknown' && o.kind === 'file' && !noSubscription.has(o.file)) {
+      noSubscription.add(o.file);
       state.result.warnings.push({
-        file: d.value.origin.file,
-        message: `cannot tell the subscription of ${d.value.id}`,
+        file: o.file,
+        message: `cannot tell the subscription of ${d.value.id} (and maybe others in this file): its id has none and the row no subscriptionId`,
+        ...(o.line ? { line: o.line } : {}),
       });
     }
     // The same resource may come from a Resource Graph file and an ARM list file: the first (in file order) wins.
