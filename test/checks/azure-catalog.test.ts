@@ -199,4 +199,31 @@ describe('the other Azure checks on their traps', () => {
       /network:private-dns-zone-groups is not in the snapshot .*Microsoft\.Network\/privateEndpoints\/privateDnsZoneGroups\/read/,
     );
   });
+
+  it("the endpoint subnet's default AllowVnetInBound admits other zones unless a deny comes first", () => {
+    const fs = run(
+      variant((r) => {
+        if (named(r, '/networkSecurityGroups/nsg-pe'))
+          props(r).securityRules = (props(r).securityRules as Json[]).filter((x) => x.name !== 'deny-all-in');
+        return r;
+      }),
+      'azure-private-endpoint-subnet-nsg',
+    );
+    const f = fs.find((x) => x.resource.id.endsWith('/pe-oai'))!;
+    assert.equal(f.status, 'fail');
+    assert.match(f.message, /by rule AllowVnetInBound \(priority 65000\)/);
+  });
+
+  it('a firewall application rule for "*" allows any destination', () => {
+    const fs = run(
+      variant((r) => {
+        if (String(r.type).toLowerCase() === 'microsoft.network/firewallpolicies/rulecollectiongroups')
+          for (const c of (props(r).ruleCollections as Json[]) ?? [])
+            for (const rule of (c.rules as Json[]) ?? []) if (Array.isArray(rule.targetFqdns)) rule.targetFqdns = ['*'];
+        return r;
+      }),
+      'azure-firewall-allows-any-destination',
+    );
+    assert.ok(fs.some((f) => f.status === 'fail' && /allows any destination/.test(f.message)));
+  });
 });

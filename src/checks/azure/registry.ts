@@ -6,7 +6,10 @@ import aiPublicNetworkAccess from './ai-public-network-access.js';
 import aiSubnetInternetEgress from './ai-subnet-internet-egress.js';
 import mlManagedNetworkNotIsolated from './ml-managed-network-not-isolated.js';
 import supportingServicePublic from './supporting-service-public.js';
+import firewallAllowsAnyDestination from './firewall-allows-any-destination.js';
 import privateDnsZoneNotLinked from './private-dns-zone-not-linked.js';
+import privateEndpointSubnetNsg from './private-endpoint-subnet-nsg.js';
+import vmPublicIp from './vm-public-ip.js';
 import privateEndpointDnsMisconfigured from './private-endpoint-dns-misconfigured.js';
 import type { AzureCheck } from './types.js';
 
@@ -18,6 +21,9 @@ export const AZURE_CHECKS: readonly AzureCheck[] = [
   aiSubnetInternetEgress,
   mlManagedNetworkNotIsolated,
   supportingServicePublic,
+  firewallAllowsAnyDestination,
   privateDnsZoneNotLinked,
+  privateEndpointSubnetNsg,
+  vmPublicIp,
   privateEndpointDnsMisconfigured,
 ].sort((a, b) => a.id.localeCompare(b.id));
