@@ -6,6 +6,7 @@
  * keeps the time ratio near 3.
  *
  *   npm run bench:scan [-- --sizes 1000,3000 --formats table,json --regions 4 --cordon-root DIR]
+ *   npm run bench:scan -- --generate DIR --sizes 300    (only write an organisation, to profile by hand)
  *
  * --cordon-root runs another checkout's src/cli/main.ts (to measure a baseline with the same generated data).
  */
@@ -33,6 +34,8 @@ const { values: args } = parseArgs({
     'cordon-root': { type: 'string' },
     child: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    /** Only write the organisation of the first size into this folder (for profiling by hand). */
+    generate: { type: 'string' },
   },
   allowPositionals: true,
   strict: false,
@@ -223,4 +226,6 @@ async function main(): Promise<void> {
 }
 
 if (args.child) await child();
+else if (args.generate)
+  generate(path.resolve(String(args.generate)), Number(String(args.sizes).split(',')[0]), Number(args.regions));
 else await main();
