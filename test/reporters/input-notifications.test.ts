@@ -73,7 +73,7 @@ describe('input errors and warnings in SARIF and JUnit', () => {
     const error = exec.find((n) => n.level === 'error');
     assert.ok(error, 'an error notification');
     assert.equal(error.locations?.[0]?.physicalLocation.artifactLocation.uri, 'snap/describe-nat-gateways.json');
-    assert.ok(error.locations[0]!.physicalLocation.region!.startLine >= 1);
+    assert.ok(error.locations[0].physicalLocation.region!.startLine >= 1);
     const warning = exec.find((n) => n.level === 'warning');
     assert.match(warning?.message.text ?? '', /NextToken/);
     assert.equal(warning?.locations?.[0]?.physicalLocation.artifactLocation.uri, 'snap/describe-vpcs.json');
