@@ -8,7 +8,7 @@ import { AWS_CHECKS } from './checks/registry.js';
 import { runAwsChecks } from './checks/engine.js';
 import type { AwsCheck } from './checks/types.js';
 import { applySuppressions, subtractBaseline } from './findings/suppress.js';
-import { SEVERITIES, type Finding, type Severity, type Status } from './findings/types.js';
+import { SEVERITIES, type Finding, type Origin, type Severity, type Status } from './findings/types.js';
 import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
 import { loadAwsSnapshot, type SnapshotWarning } from './sources/aws-snapshot/load.js';
@@ -112,9 +112,19 @@ export async function scanAwsSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const root = (await isDirectory(path.resolve(opts.cwd, opts.snapshot))) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
   const checks = selectChecks(opts.checks, opts.skipChecks);
-  let findings = runAwsChecks(loaded.inventory, opts.policy, checks).map((f) =>
-    f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f,
-  );
+  let findings = runAwsChecks(loaded.inventory, opts.policy, checks);
+  // Findings about one item share its origin object: rewrite each origin once, in place (the findings are new
+  // objects), so an organisation's hundreds of thousands of findings are not copied.
+  const displayed = new Map<Origin, Origin>();
+  for (const f of findings) {
+    if (f.origin?.kind !== 'file') continue;
+    let o = displayed.get(f.origin);
+    if (!o) {
+      o = { ...f.origin, file: fix(f.origin.file) };
+      displayed.set(f.origin, o);
+    }
+    f.origin = o;
+  }
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
   findings = sup.findings;
   if (opts.baseline) findings = subtractBaseline(findings, opts.baseline);
