@@ -5,12 +5,13 @@
  * the table and the JSON report. Prints wall time and peak RSS of each run and the 3000/1000 ratios: a linear scan
  * keeps the time ratio near 3.
  *
- *   npm run bench:scan [-- --sizes 1000,3000 --formats table,json --regions 4 --cordon-root DIR]
+ *   npm run bench:scan [-- --sizes 1000,3000 --formats table,json --regions 4 --cordon-root DIR --runner dist|src]
  *   npm run bench:scan -- --generate DIR --sizes 300    (only write an organisation, to profile by hand)
  *
- * --cordon-root runs another checkout's src/cli/main.ts (to measure a baseline with the same generated data).
+ * --cordon-root runs another checkout's CLI (to measure a baseline with the same generated data). The child runs the
+ * built CLI (dist/, built first) by default, as users run it; --runner src runs the sources through tsx.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,7 +33,8 @@ const { values: args } = parseArgs({
     formats: { type: 'string', default: 'table,json' },
     regions: { type: 'string', default: '4' },
     'cordon-root': { type: 'string' },
-    child: { type: 'boolean', default: false },
+    /** dist: the built CLI, as users run it (built first); src: the TypeScript sources through tsx. */
+    runner: { type: 'string', default: 'dist' },
     keep: { type: 'boolean', default: false },
     /** Only write the organisation of the first size into this folder (for profiling by hand). */
     generate: { type: 'string' },
@@ -96,41 +98,36 @@ interface ChildResult {
   outputBytes: number;
 }
 
-/** Child: one `cordon scan`, run in-process so resourceUsage() covers exactly it; result on fd 3. */
-async function child(): Promise<void> {
-  const root = args['cordon-root'] ? path.resolve(String(args['cordon-root'])) : path.resolve(here, '..');
-  const { main } = (await import(pathToFileURL(path.join(root, 'src/cli/main.ts')).href)) as {
-    main: (argv: string[]) => Promise<number>;
-  };
-  const argv = process.argv.slice(process.argv.indexOf('--') + 1);
-  const start = performance.now();
-  const cpu0 = process.cpuUsage();
-  const code = await main(argv);
-  const result = {
-    wallMs: performance.now() - start,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
-    cpuS: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpu0)),
-    exitCode: code,
-  };
-  writeFileSync(3, JSON.stringify(result) + '\n');
-}
+/**
+ * Child: one `cordon scan`, in-process so resourceUsage() covers exactly it; result on fd 3. Plain JavaScript run
+ * without tsx for the built CLI, so the peak RSS is the CLI's own and not the TypeScript loader's.
+ */
+const CHILD_SCRIPT = `
+import { writeFileSync } from 'node:fs';
+const { main } = await import(process.env.CORDON_BENCH_ENTRY);
+const start = performance.now();
+const cpu0 = process.cpuUsage();
+const exitCode = await main(process.argv.slice(1));
+const c = process.cpuUsage(cpu0);
+writeFileSync(3, JSON.stringify({
+  wallMs: performance.now() - start,
+  maxRssMb: process.resourceUsage().maxRSS / 1024,
+  cpuS: (c.user + c.system) / 1e6,
+  exitCode,
+}) + '\\n');
+`;
 
-function runChild(argv: string[]): Promise<ChildResult> {
+function runChild(root: string, argv: string[]): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const p = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        fileURLToPath(import.meta.url),
-        '--child',
-        ...(args['cordon-root'] ? ['--cordon-root', String(args['cordon-root'])] : []),
-        '--',
-        ...argv,
-      ],
+      [...(args.runner === 'src' ? ['--import', 'tsx'] : []), '--input-type=module', '-e', CHILD_SCRIPT, '--', ...argv],
       {
         env: {
           ...process.env,
+          CORDON_BENCH_ENTRY: pathToFileURL(
+            path.join(root, args.runner === 'src' ? 'src/cli/main.ts' : 'dist/cli/main.js'),
+          ).href,
           AWS_EC2_METADATA_DISABLED: 'true',
           METADATA_SERVER_DETECTION: 'none',
           NODE_NO_WARNINGS: '1',
@@ -167,6 +164,19 @@ async function main(): Promise<void> {
   const sizes = String(args.sizes).split(',').map(Number);
   const formats = String(args.formats).split(',');
   const regions = Number(args.regions);
+  const root = args['cordon-root'] ? path.resolve(String(args['cordon-root'])) : path.resolve(here, '..');
+  if (args.runner !== 'src') {
+    // Measure what users run: the compiled CLI, freshly built from this code.
+    const built = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
+    if (built.status !== 0) throw new Error(`building ${root} failed`);
+  }
   const load0 = loadavg()[0]!;
   const work = mkdtempSync(path.join(tmpdir(), 'cordon-bench-scan-'));
   const lines: string[] = [];
@@ -183,7 +193,7 @@ async function main(): Promise<void> {
       process.stderr.write(`${lines.at(-1)}\n`);
       for (const format of formats) {
         const out = path.join(work, `report-${size}.${format}`);
-        const r = await runChild(['scan', snap, '-p', POLICY, '-f', format, '-o', out, '--fail-on', 'critical']);
+        const r = await runChild(root, ['scan', snap, '-p', POLICY, '-f', format, '-o', out, '--fail-on', 'critical']);
         try {
           r.outputBytes = statSync(out).size;
         } catch {
@@ -201,7 +211,7 @@ async function main(): Promise<void> {
   const row = (size: number, format: string, r: ChildResult) =>
     `${String(size).padStart(6)} ${format.padEnd(6)} ${(r.wallMs / 1000).toFixed(1).padStart(8)} s ${r.cpuS.toFixed(1).padStart(8)} s ${r.maxRssMb.toFixed(0).padStart(8)} MB ${(r.outputBytes / 1e6).toFixed(1).padStart(9)} MB  exit ${r.exitCode}${Number.isNaN(r.wallMs) || r.outputBytes === 0 ? `  FAILED: ${r.stderrTail}` : ''}`;
   const out = [
-    `cordon scan benchmark (${args['cordon-root'] ? `code from ${String(args['cordon-root'])}` : 'this checkout'}), ${regions} regions per account, policy examples/cordon.yaml`,
+    `cordon scan benchmark (${args['cordon-root'] ? `code from ${String(args['cordon-root'])}` : 'this checkout'}, ${args.runner === 'src' ? 'sources through tsx' : 'built CLI (dist/)'}), ${regions} regions per account, policy examples/cordon.yaml`,
     ...lines,
     `${'scopes'.padStart(6)} ${'format'.padEnd(6)} ${'wall'.padStart(10)} ${'CPU'.padStart(10)} ${'peak RSS'.padStart(11)} ${'report'.padStart(12)}`,
     ...[...results].map(([k, r]) => {
@@ -225,7 +235,6 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-if (args.child) await child();
-else if (args.generate)
+if (args.generate)
   generate(path.resolve(String(args.generate)), Number(String(args.sizes).split(',')[0]), Number(args.regions));
 else await main();
