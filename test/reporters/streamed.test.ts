@@ -2,6 +2,10 @@
  * Streamed reports (issue 8, point 3): every format is written chunk by chunk to stdout or the -o file, with the
  * same bytes the one-string reporters produced. test/fixtures/reports/ holds the reports of the examples as the
  * one-string reporters wrote them (before streaming); the streamed ones must match them byte for byte.
+ *
+ * When a change to the examples or to a report is intended, rewrite them from the code whose output is the reference:
+ *   for ex in reference misconfigured; do for f in table json sarif junit markdown; do
+ *     node bin/cordon.js scan examples/aws/$ex -p examples/cordon.yaml -f $f > test/fixtures/reports/$ex.$f; done; done
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
