@@ -24,12 +24,12 @@ export async function reportDestination(io: CliIO, output: string | undefined): 
   const info = await stat(dir).catch(() => undefined);
   if (!info) throw new UsageError(`-o ${output}: the folder ${dir} does not exist (create it first)`);
   if (!info.isDirectory()) throw new UsageError(`-o ${output}: ${dir} is not a folder`);
-  if ((await stat(file).catch(() => undefined))?.isDirectory())
-    throw new UsageError(`-o ${output}: is a folder; name a file`);
+  const existing = await stat(file).catch(() => undefined);
+  if (existing?.isDirectory()) throw new UsageError(`-o ${output}: is a folder; name a file`);
   try {
-    await access(dir, constants.W_OK);
+    await access(existing ? file : dir, constants.W_OK);
   } catch {
-    throw new UsageError(`-o ${output}: the folder ${dir} is not writable`);
+    throw new UsageError(`-o ${output}: ${existing ? 'the file' : `the folder ${dir}`} is not writable`);
   }
   return {
     async write(chunks) {
