@@ -14,7 +14,14 @@ import type { AzureInventory } from './inventory/azure.js';
 import { loadAzureSnapshot } from './sources/azure-snapshot/load.js';
 import { partitionSnapshot } from './sources/detect.js';
 import { applySuppressions, subtractBaseline } from './findings/suppress.js';
-import { compareFindings, SEVERITIES, type Finding, type Severity, type Status } from './findings/types.js';
+import {
+  compareFindings,
+  SEVERITIES,
+  type Finding,
+  type Origin,
+  type Severity,
+  type Status,
+} from './findings/types.js';
 import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
 import { loadAwsSnapshot, type SnapshotOptions, type SnapshotWarning } from './sources/aws-snapshot/load.js';
@@ -165,11 +172,21 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   for (const inv of [loaded.inventory, azure?.inventory])
     for (const byDataset of inv?.partial.values() ?? [])
       for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
-  let findings = [
-    ...runAwsChecks(loaded.inventory, opts.policy, awsChecks),
-    ...(azure ? runAzureChecks(azure.inventory, opts.policy, azureChecks) : []),
-  ].map((f) => (f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f));
-  if (azure) findings.sort(compareFindings);
+  let findings = runAwsChecks(loaded.inventory, opts.policy, awsChecks);
+  if (azure)
+    findings = [...findings, ...runAzureChecks(azure.inventory, opts.policy, azureChecks)].sort(compareFindings);
+  // Findings about one item share its origin object: rewrite each origin once, in place (the findings are new
+  // objects), so an organisation's hundreds of thousands of findings are not copied.
+  const displayed = new Map<Origin, Origin>();
+  for (const f of findings) {
+    if (f.origin?.kind !== 'file') continue;
+    let o = displayed.get(f.origin);
+    if (!o) {
+      o = { ...f.origin, file: fix(f.origin.file) };
+      displayed.set(f.origin, o);
+    }
+    f.origin = o;
+  }
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
   findings = sup.findings;
   if (opts.baseline) findings = subtractBaseline(findings, opts.baseline);

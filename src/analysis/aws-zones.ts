@@ -3,7 +3,7 @@
  * table governs it, and which VPCs host AI workloads. Built once per scan from the inventory and the zone policy.
  */
 import { decide } from '../policy/evaluate.js';
-import type { ZonePolicy } from '../policy/load.js';
+import type { CompiledZone, ZonePolicy } from '../policy/load.js';
 import { cidrContains, tryParseCidr } from '../util/cidr.js';
 import {
   scopeKey,
@@ -59,7 +59,35 @@ function tagsMatch(want: Record<string, string>, have: Record<string, string>): 
   return keys.length > 0 && keys.every((k) => have[k] === want[k]);
 }
 
-export function buildAwsZoneIndex(inv: AwsInventory, policy: ZonePolicy): AwsZoneIndex {
+/** What the zone index takes from the policy: computed once per scan, shared by every scope's index. */
+export interface AwsZoneRules {
+  policy: ZonePolicy;
+  networkZones: CompiledZone[];
+  callingZones: Set<string>;
+  bedrockExpected: boolean;
+}
+
+export function awsZoneRules(policy: ZonePolicy): AwsZoneRules {
+  const networkZones = [...policy.zones.values()].filter((z) => z.kind === 'network');
+  const serviceZones = [...policy.zones.values()].filter((z) => z.kind === 'service');
+  const callingZones = new Set(
+    networkZones
+      .filter((z) =>
+        serviceZones.some((t) => decide(policy, { from: z.name, to: t.name, protocol: 'tcp', port: 443 }).allowed),
+      )
+      .map((z) => z.name),
+  );
+  const bedrockExpected = serviceZones.some((z) => (z.services?.aws ?? []).some((s) => BEDROCK_SERVICE.test(s)));
+  return { policy, networkZones, callingZones, bedrockExpected };
+}
+
+/**
+ * Builds the index over an inventory. The check engine gives it one scope's view (inventoryByScope), so every
+ * lookup by id stays within that account/region; given a whole inventory, ids are looked up organisation-wide.
+ */
+export function buildAwsZoneIndex(inv: AwsInventory, policyOrRules: ZonePolicy | AwsZoneRules): AwsZoneIndex {
+  const rules = 'networkZones' in policyOrRules ? policyOrRules : awsZoneRules(policyOrRules);
+  const { policy, callingZones, bedrockExpected } = rules;
   const byId = <T extends { id: string }>(list: T[]) => new Map(list.map((x) => [x.id, x]));
   const subnets = byId(inv.subnets);
   const vpcs = byId(inv.vpcs);
@@ -67,7 +95,11 @@ export function buildAwsZoneIndex(inv: AwsInventory, policy: ZonePolicy): AwsZon
   const enis = byId(inv.networkInterfaces);
   const group = <T>(list: T[], key: (x: T) => string) => {
     const m = new Map<string, T[]>();
-    for (const x of list) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
+    for (const x of list) {
+      const bucket = m.get(key(x));
+      if (bucket) bucket.push(x);
+      else m.set(key(x), [x]);
+    }
     return m;
   };
   const subnetsByVpc = group(inv.subnets, (s) => s.vpcId);
@@ -79,7 +111,7 @@ export function buildAwsZoneIndex(inv: AwsInventory, policy: ZonePolicy): AwsZon
     if (t.main) mainTable.set(t.vpcId, t);
   }
 
-  const zones = [...policy.zones.values()].filter((z) => z.kind === 'network');
+  const zones = rules.networkZones;
   const tagKey = policy.document.zone_tag_key;
   const membership = new Map<string, ZoneMembership | undefined>();
   const zoneOfSubnet = (id: string): ZoneMembership | undefined => {
@@ -106,16 +138,6 @@ export function buildAwsZoneIndex(inv: AwsInventory, policy: ZonePolicy): AwsZon
     membership.set(id, result);
     return result;
   };
-
-  const serviceZones = [...policy.zones.values()].filter((z) => z.kind === 'service');
-  const callingZones = new Set(
-    zones
-      .filter((z) =>
-        serviceZones.some((t) => decide(policy, { from: z.name, to: t.name, protocol: 'tcp', port: 443 }).allowed),
-      )
-      .map((z) => z.name),
-  );
-  const bedrockExpected = serviceZones.some((z) => (z.services?.aws ?? []).some((s) => BEDROCK_SERVICE.test(s)));
 
   const inScope = (scope: ScopeKey) => (x: { account: string; region: string }) => scopeKey(x) === scopeKey(scope);
   // Checks ask for the same scope's AI VPCs many times; compute each answer once.

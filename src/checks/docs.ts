@@ -4,9 +4,12 @@ import { AZURE_DATASETS, type AzureDataset } from '../inventory/azure.js';
 import type { Check } from './types.js';
 
 function needs(c: Check): string {
-  if (c.provider === 'aws') return c.requires.map((d: AwsDataset) => `\`${d}\` (${AWS_DATASETS[d].command})`).join(', ');
+  if (c.provider === 'aws')
+    return c.requires.map((d: AwsDataset) => `\`${d}\` (${AWS_DATASETS[d].command})`).join(', ');
   const own = c.requires.map((d: AzureDataset) => `\`${d}\` (${AZURE_DATASETS[d].permission})`);
-  const anywhere = (c.looksUp ?? []).map((d: AzureDataset) => `\`${d}\` (${AZURE_DATASETS[d].permission}, any subscription)`);
+  const anywhere = (c.looksUp ?? []).map(
+    (d: AzureDataset) => `\`${d}\` (${AZURE_DATASETS[d].permission}, any subscription)`,
+  );
   return [...own, ...anywhere].join(', ');
 }
 

@@ -5,6 +5,8 @@
  */
 import {
   AWS_DATASETS,
+  emptyScopeView,
+  inventoryByScope,
   inventoryScopes,
   scopeKey,
   type AwsDataset,
@@ -12,7 +14,7 @@ import {
   type ScopeKey,
 } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
-import { buildAwsZoneIndex } from '../analysis/aws-zones.js';
+import { awsZoneRules, buildAwsZoneIndex } from '../analysis/aws-zones.js';
 import { compareFindings, fingerprintOf, type Finding, type Origin } from '../findings/types.js';
 import { formatLocated } from '../util/errors.js';
 import type { AwsCheck, CheckResult } from './types.js';
@@ -59,12 +61,19 @@ export function toFinding(check: AwsCheck, scope: ScopeKey, r: CheckResult, fall
   };
 }
 
+/**
+ * Scope by scope: the inventory is split into per-scope views once, and each scope's zone index is built from its
+ * own view and dropped when the scope is done, so the work per scope does not grow with the organisation and no
+ * lookup crosses into another account or region.
+ */
 export function runAwsChecks(inv: AwsInventory, policy: ZonePolicy, checks: readonly AwsCheck[]): Finding[] {
-  const zones = buildAwsZoneIndex(inv, policy);
+  const rules = awsZoneRules(policy);
+  const views = inventoryByScope(inv);
   const findings: Finding[] = [];
-  const scopes = inventoryScopes(inv);
-  for (const check of checks) {
-    for (const scope of scopes) {
+  for (const scope of inventoryScopes(inv)) {
+    const view = views.get(scopeKey(scope)) ?? emptyScopeView(inv);
+    const zones = buildAwsZoneIndex(view, rules);
+    for (const check of checks) {
       const level = check.requires.every((d) => AWS_DATASETS[d].level === 'organization') ? '*' : scopeKey(scope);
       const fallback = inv.scopeOrigins.get(level) ?? inv.scopeOrigins.get(scopeKey(scope));
       const reasons = check.requires
@@ -86,7 +95,7 @@ export function runAwsChecks(inv: AwsInventory, policy: ZonePolicy, checks: read
         );
         continue;
       }
-      for (const r of check.run({ inventory: inv, scope, policy, zones, settings: policy.document.aws }))
+      for (const r of check.run({ inventory: view, scope, policy, zones, settings: policy.document.aws }))
         findings.push(toFinding(check, scope, r, fallback));
     }
   }

@@ -39,6 +39,10 @@ export interface CheckResult {
 }
 
 export interface AwsCheckContext {
+  /**
+   * The scope's view of the inventory: its lists hold only this account/region's resources; organisation-level data
+   * (SCPs, the organisation, the data-set maps) is shared. `zones` is built from the same view.
+   */
   inventory: AwsInventory;
   scope: ScopeKey;
   policy: ZonePolicy;

@@ -390,3 +390,67 @@ export function inventoryScopes(inv: AwsInventory): ScopeKey[] {
       return { account, region };
     });
 }
+
+/** The inventory's lists of resources that belong to one account/region. */
+export const SCOPED_LISTS = [
+  'vpcs',
+  'vpcAttributes',
+  'subnets',
+  'routeTables',
+  'internetGateways',
+  'natGateways',
+  'securityGroups',
+  'networkAcls',
+  'vpcEndpoints',
+  'networkInterfaces',
+  'flowLogs',
+  'resolverQueryLogAssociations',
+  'customizationJobs',
+  'bedrockAgents',
+  'sagemakerResources',
+  'loadBalancers',
+] as const satisfies readonly (keyof AwsInventory)[];
+
+type ResourceList = { [K in keyof AwsInventory]-?: AwsInventory[K] extends Scoped[] ? K : never }[keyof AwsInventory];
+// A new resource list must be split by scope (or be declared organisation-wide here): else checks would not see it.
+type UnsplitList = Exclude<ResourceList, (typeof SCOPED_LISTS)[number] | 'serviceControlPolicies'>;
+const everyListSplit: [UnsplitList] extends [never] ? true : false = true;
+void everyListSplit;
+
+/**
+ * Splits the inventory into one view per scope ("account/region"), in one pass over each list. A view has the
+ * scope's own resources in every scoped list and shares the organisation-level data (SCPs, the organisation, the
+ * data-set maps) with the whole inventory. Checks and the zone index read a view, so a lookup by id (a VPC's
+ * endpoints, a subnet) never finds another account's resource that happens to have the same id, and the work per
+ * scope does not grow with the size of the organisation.
+ */
+export function inventoryByScope(inv: AwsInventory): Map<string, AwsInventory> {
+  const views = new Map<string, AwsInventory>();
+  const viewOf = (key: string): AwsInventory => {
+    let v = views.get(key);
+    if (!v) {
+      v = { ...emptyAwsInventory(), ...sharedParts(inv) };
+      views.set(key, v);
+    }
+    return v;
+  };
+  for (const key of inv.datasets.keys()) if (key !== '*') viewOf(key);
+  for (const list of SCOPED_LISTS)
+    for (const item of inv[list] as Scoped[]) (viewOf(scopeKey(item))[list] as Scoped[]).push(item);
+  return views;
+}
+
+/** An empty view of a scope: its lists are empty, organisation-level data is shared. */
+export function emptyScopeView(inv: AwsInventory): AwsInventory {
+  return { ...emptyAwsInventory(), ...sharedParts(inv) };
+}
+
+function sharedParts(inv: AwsInventory): Partial<AwsInventory> {
+  return {
+    serviceControlPolicies: inv.serviceControlPolicies,
+    ...(inv.organization ? { organization: inv.organization } : {}),
+    datasets: inv.datasets,
+    unavailable: inv.unavailable,
+    scopeOrigins: inv.scopeOrigins,
+  };
+}

@@ -62,7 +62,11 @@ export function parsePolicy(file: string, text: string): ZonePolicy {
   }
   if (zones.has(ANY_ZONE))
     errors.push(
-      new InputError(file, `"${ANY_ZONE}" is reserved: rules use it for every zone; rename the zone`, zones.get(ANY_ZONE)!.position),
+      new InputError(
+        file,
+        `"${ANY_ZONE}" is reserved: rules use it for every zone; rename the zone`,
+        zones.get(ANY_ZONE)!.position,
+      ),
     );
   const internetZones = [...zones.values()].filter((z) => z.kind === 'internet');
   if (internetZones.length > 1) {

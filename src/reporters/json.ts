@@ -1,7 +1,9 @@
 /** Machine-readable report: the whole ScanReport, stable key order, sorted findings. Baselines read this format. */
 import type { ScanReport } from '../scan.js';
+import { chunksToString, jsonChunks, type Chunks } from './stream.js';
 
-export function renderJson(report: ScanReport): string {
+/** Written finding by finding: the report of a large organisation is larger than a string can be. */
+export function jsonReportChunks(report: ScanReport): Chunks {
   const out = {
     tool: report.tool,
     policy: report.policy,
@@ -11,5 +13,12 @@ export function renderJson(report: ScanReport): string {
     warnings: report.warnings,
     suppressions: report.suppressions,
   };
-  return JSON.stringify(out, null, 2) + '\n';
+  return (function* () {
+    yield* jsonChunks(out, 2);
+    yield '\n';
+  })();
+}
+
+export function renderJson(report: ScanReport): string {
+  return chunksToString(jsonReportChunks(report));
 }

@@ -1,6 +1,7 @@
 /** JUnit XML for CI dashboards: a suite per check, a test case per resource; not-assessed findings are skipped. */
 import type { ScanReport } from '../scan.js';
 import { originText } from './shared.js';
+import { chunksToString, joinLines, type Chunks } from './stream.js';
 
 function esc(s: string): string {
   // XML 1.0 forbids most control characters even escaped; drop them.
@@ -17,39 +18,68 @@ function esc(s: string): string {
 }
 
 export function renderJunit(report: ScanReport): string {
-  const byCheck = new Map<string, typeof report.findings>();
-  for (const f of report.findings) byCheck.set(f.checkId, [...(byCheck.get(f.checkId) ?? []), f]);
+  return chunksToString(junitChunks(report));
+}
+
+export function junitChunks(report: ScanReport): Chunks {
+  return joinLines(junitLines(report), true);
+}
+
+type Findings = ScanReport['findings'];
+
+function* junitLines(report: ScanReport): Generator<string> {
+  const byCheck = new Map<string, Findings>();
+  for (const f of report.findings) {
+    const list = byCheck.get(f.checkId);
+    if (list) list.push(f);
+    else byCheck.set(f.checkId, [f]);
+  }
   const suites = [...byCheck.entries()].sort(([a], [b]) => a.localeCompare(b));
-  const count = (fs: typeof report.findings, pred: (f: (typeof fs)[number]) => boolean) => fs.filter(pred).length;
-  const isFailure = (f: (typeof report.findings)[number]) => f.status === 'fail' && !f.suppression;
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="cordon" tests="${report.findings.length}" failures="${count(report.findings, isFailure)}" skipped="${count(report.findings, (f) => f.status === 'not-assessed' || f.suppression !== undefined)}">`,
-  ];
+  const count = (fs: Findings, pred: (f: Findings[number]) => boolean) => fs.filter(pred).length;
+  const isFailure = (f: Findings[number]) => f.status === 'fail' && !f.suppression;
+  const isSkipped = (f: Findings[number]) => f.status === 'not-assessed' || f.suppression !== undefined;
+  const errors = report.inputErrors;
+  // Input errors are test cases in error, so CI dashboards show that the scan did not read everything.
+  const inputTests = errors.length > 0 || report.warnings.length > 0 ? errors.length || 1 : 0;
+  yield '<?xml version="1.0" encoding="UTF-8"?>';
+  yield `<testsuites name="cordon" tests="${report.findings.length + inputTests}" failures="${count(report.findings, isFailure)}"${errors.length > 0 ? ` errors="${errors.length}"` : ''} skipped="${count(report.findings, isSkipped)}">`;
+  if (inputTests > 0) yield* inputSuite(report);
   for (const [checkId, fs] of suites) {
-    lines.push(
-      `  <testsuite name="${esc(checkId)}" tests="${fs.length}" failures="${count(fs, isFailure)}" skipped="${count(fs, (f) => f.status === 'not-assessed' || f.suppression !== undefined)}">`,
-    );
+    yield `  <testsuite name="${esc(checkId)}" tests="${fs.length}" failures="${count(fs, isFailure)}" skipped="${count(fs, isSkipped)}">`;
     for (const f of fs) {
       const name = esc(`${f.resource.id} (${f.resource.account}/${f.resource.region})`);
       const where = originText(f.origin);
       const body = esc(`${f.message}${where ? `\nat ${where}` : ''}\nremediation: ${f.remediation.text}`);
       if (isFailure(f))
-        lines.push(
-          `    <testcase classname="${esc(checkId)}" name="${name}"><failure type="${f.severity}" message="${esc(f.message)}">${body}</failure></testcase>`,
-        );
+        yield `    <testcase classname="${esc(checkId)}" name="${name}"><failure type="${f.severity}" message="${esc(f.message)}">${body}</failure></testcase>`;
       else if (f.suppression)
-        lines.push(
-          `    <testcase classname="${esc(checkId)}" name="${name}"><skipped message="${esc(`suppressed: ${f.suppression.reason}`)}"/></testcase>`,
-        );
+        yield `    <testcase classname="${esc(checkId)}" name="${name}"><skipped message="${esc(`suppressed: ${f.suppression.reason}`)}"/></testcase>`;
       else if (f.status === 'not-assessed')
-        lines.push(
-          `    <testcase classname="${esc(checkId)}" name="${name}"><skipped message="${esc(f.message)}"/></testcase>`,
-        );
-      else lines.push(`    <testcase classname="${esc(checkId)}" name="${name}"/>`);
+        yield `    <testcase classname="${esc(checkId)}" name="${name}"><skipped message="${esc(f.message)}"/></testcase>`;
+      else yield `    <testcase classname="${esc(checkId)}" name="${name}"/>`;
     }
-    lines.push('  </testsuite>');
+    yield '  </testsuite>';
   }
-  lines.push('</testsuites>');
-  return lines.join('\n') + '\n';
+  yield '</testsuites>';
+}
+
+/**
+ * The "cordon input" suite: one test case in error per input error (file, position, message); warnings go to the
+ * suite's system-err. With only warnings, one passing test case carries them.
+ */
+function* inputSuite(report: ScanReport): Generator<string> {
+  const where = (e: { file: string; line?: number; column?: number }) =>
+    `${e.file}${e.line !== undefined ? `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}` : ''}`;
+  const errors = report.inputErrors;
+  yield `  <testsuite name="cordon input" tests="${errors.length || 1}" failures="0" errors="${errors.length}" skipped="0">`;
+  for (const e of errors) {
+    const name = esc(where(e));
+    const text = esc(`${where(e)}${'pointer' in e && e.pointer ? ` (${e.pointer})` : ''}: ${e.message}`);
+    yield `    <testcase classname="cordon input" name="${name}"><error type="input-error" message="${esc(e.message)}">${text}</error></testcase>`;
+  }
+  if (errors.length === 0) yield '    <testcase classname="cordon input" name="snapshot read"/>';
+  if (report.warnings.length > 0) {
+    yield `    <system-err>${esc(report.warnings.map((w) => `warning: ${where(w)}: ${w.message}`).join('\n'))}</system-err>`;
+  }
+  yield '  </testsuite>';
 }

@@ -28,8 +28,8 @@ describe('startup', () => {
   it('loads one command module for a command, none for --version, all for help', async () => {
     assert.equal((await commandsFor(['--version'])).length, 0);
     assert.equal((await commandsFor(['policy', 'check', '--from', 'a'])).length, 1);
-    assert.equal((await commandsFor(["--help"])).length, 6);
-    assert.equal((await commandsFor(["nosuchcommand"])).length, 6);
+    assert.equal((await commandsFor(['--help'])).length, 6);
+    assert.equal((await commandsFor(['nosuchcommand'])).length, 6);
   });
 
   it(

@@ -1,6 +1,5 @@
 import type { Tags } from '../../inventory/aws.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { inScope } from './support.js';
 import { REQUIRED_TAGS } from './snippets.js';
 
 export default defineAwsCheck({
@@ -22,11 +21,11 @@ export default defineAwsCheck({
     const required = ctx.settings.required_tags;
     const subnetIds = new Set<string>();
     const groupIds = new Set<string>();
-    for (const j of inScope(ctx, ctx.inventory.customizationJobs)) {
+    for (const j of ctx.inventory.customizationJobs) {
       j.vpcConfig?.subnetIds.forEach((s) => subnetIds.add(s));
       j.vpcConfig?.securityGroupIds.forEach((g) => groupIds.add(g));
     }
-    for (const r of inScope(ctx, ctx.inventory.sagemakerResources)) {
+    for (const r of ctx.inventory.sagemakerResources) {
       if (r.kind === 'training-job' || r.kind === 'processing-job') {
         r.subnetIds.forEach((s) => subnetIds.add(s));
         r.securityGroupIds.forEach((g) => groupIds.add(g));

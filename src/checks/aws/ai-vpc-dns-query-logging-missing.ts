@@ -1,5 +1,4 @@
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { inScope } from './support.js';
 
 export default defineAwsCheck({
   id: 'aws-ai-vpc-dns-query-logging-missing',
@@ -23,7 +22,7 @@ export default defineAwsCheck({
   seeds: ['000: Monitoring — log all DNS queries'],
   requires: ['ec2:vpcs', 'ec2:subnets', 'ec2:vpc-endpoints', 'route53resolver:query-log-associations'],
   run(ctx) {
-    const associations = inScope(ctx, ctx.inventory.resolverQueryLogAssociations);
+    const associations = ctx.inventory.resolverQueryLogAssociations;
     return [...ctx.zones.aiVpcs(ctx.scope)].map(([vpcId, reasons]): CheckResult => {
       const resource = { id: vpcId, type: 'AWS::EC2::VPC' };
       const mine = associations.filter((a) => a.vpcId === vpcId);

@@ -1,6 +1,5 @@
 import type { AwsFlowLog } from '../../inventory/aws.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { inScope } from './support.js';
 
 /**
  * Fields `cordon flows` needs from a VPC flow log: the 5-tuple, action, volume and time, the interface for visibility
@@ -81,7 +80,7 @@ export default defineAwsCheck({
   seeds: ['000: Monitoring — capture all traffic between zones with VPC flow logs'],
   requires: ['ec2:vpcs', 'ec2:subnets', 'ec2:vpc-endpoints', 'ec2:flow-logs'],
   run(ctx) {
-    const logs = inScope(ctx, ctx.inventory.flowLogs);
+    const logs = ctx.inventory.flowLogs;
     const byResource = new Map<string, AwsFlowLog[]>();
     for (const l of logs) byResource.set(l.resourceId, [...(byResource.get(l.resourceId) ?? []), l]);
     const good = (id: string) => (byResource.get(id) ?? []).find((l) => flowLogProblems(l).length === 0);

@@ -1,6 +1,6 @@
 import { endpointsFor } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { hasDataset, inScope, interfaceEndpointTerraform } from './support.js';
+import { hasDataset, interfaceEndpointTerraform } from './support.js';
 import { interfaceEndpoints } from './snippets.js';
 
 const AGENT_SERVICES = ['bedrock-agent', 'bedrock-agent-runtime'];
@@ -22,7 +22,7 @@ export default defineAwsCheck({
   requires: ['ec2:vpcs', 'ec2:subnets', 'ec2:vpc-endpoints'],
   run(ctx) {
     const out: CheckResult[] = [];
-    const agents = inScope(ctx, ctx.inventory.bedrockAgents);
+    const agents = ctx.inventory.bedrockAgents;
     const agentsKnown = hasDataset(ctx, 'bedrock:agents');
     for (const [vpcId, reasons] of ctx.zones.bedrockVpcs(ctx.scope)) {
       const have = AGENT_SERVICES.filter((s) => endpointsFor(ctx.zones, vpcId, s).length > 0);

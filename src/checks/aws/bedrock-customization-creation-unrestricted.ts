@@ -2,7 +2,6 @@ import { context } from '../../iam/conditions.js';
 import { statementApplies } from '../../iam/evaluate.js';
 import { parsePolicyDocument, statementLabel } from '../../iam/policy.js';
 import { defineAwsCheck } from '../types.js';
-import { inScope } from './support.js';
 
 export default defineAwsCheck({
   id: 'aws-bedrock-customization-creation-unrestricted',
@@ -41,7 +40,7 @@ export default defineAwsCheck({
   seeds: ['003: Policy enforcement (SCP denying customization jobs without VPC configuration)'],
   requires: ['organizations:scps', 'bedrock:customization-jobs'],
   run(ctx) {
-    const jobs = inScope(ctx, ctx.inventory.customizationJobs);
+    const jobs = ctx.inventory.customizationJobs;
     if (jobs.length === 0 && ctx.zones.bedrockVpcs(ctx.scope).size === 0) return [];
     const resource = { id: ctx.scope.account, type: 'AWS::Organizations::Account' };
     const probe = context(

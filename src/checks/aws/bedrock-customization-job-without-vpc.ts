@@ -1,6 +1,5 @@
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { jobResource } from './job-support.js';
-import { inScope } from './support.js';
 
 export default defineAwsCheck({
   id: 'aws-bedrock-customization-job-without-vpc',
@@ -21,7 +20,7 @@ export default defineAwsCheck({
   seeds: ['003: Bedrock model customization jobs without VPC protection (automated auditing)'],
   requires: ['bedrock:customization-jobs'],
   run(ctx) {
-    return inScope(ctx, ctx.inventory.customizationJobs)
+    return ctx.inventory.customizationJobs
       .sort((a, b) => a.arn.localeCompare(b.arn))
       .map((j): CheckResult => {
         if (!j.detail) {

@@ -1,6 +1,6 @@
 import { BEDROCK_SERVICE } from '../../analysis/aws-zones.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { endpointResource, inScope } from './support.js';
+import { endpointResource } from './support.js';
 import { ENDPOINT_IN_EVERY_AZ } from './snippets.js';
 
 export default defineAwsCheck({
@@ -19,8 +19,8 @@ export default defineAwsCheck({
   seeds: ['004: pitfall 3 (one endpoint per AZ in multi-AZ deployments)'],
   requires: ['ec2:vpc-endpoints', 'ec2:subnets'],
   run(ctx) {
-    const jobs = inScope(ctx, ctx.inventory.customizationJobs);
-    return inScope(ctx, ctx.inventory.vpcEndpoints)
+    const jobs = ctx.inventory.customizationJobs;
+    return ctx.inventory.vpcEndpoints
       .filter((e) => e.type === 'Interface' && BEDROCK_SERVICE.test(e.service))
       .sort((a, b) => a.id.localeCompare(b.id))
       .flatMap((e): CheckResult[] => {

@@ -3,7 +3,6 @@ import { statementApplies } from '../../iam/evaluate.js';
 import { parsePolicyDocument, statementLabel, type Statement } from '../../iam/policy.js';
 import { BEDROCK_SERVICE } from '../../analysis/aws-zones.js';
 import { defineAwsCheck } from '../types.js';
-import { inScope } from './support.js';
 
 const ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
 const NETWORK_KEYS = [
@@ -57,7 +56,7 @@ export default defineAwsCheck({
   run(ctx) {
     const usesBedrock =
       ctx.zones.bedrockVpcs(ctx.scope).size > 0 ||
-      inScope(ctx, ctx.inventory.vpcEndpoints).some((e) => BEDROCK_SERVICE.test(e.service));
+      ctx.inventory.vpcEndpoints.some((e) => BEDROCK_SERVICE.test(e.service));
     if (!usesBedrock) return [];
     const org = ctx.inventory.organization;
     const resource = { id: ctx.scope.account, type: 'AWS::Organizations::Account' };

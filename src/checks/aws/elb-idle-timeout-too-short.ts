@@ -1,5 +1,4 @@
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { inScope } from './support.js';
 
 export default defineAwsCheck({
   id: 'aws-elb-idle-timeout-too-short',
@@ -21,7 +20,7 @@ export default defineAwsCheck({
   run(ctx) {
     const min = ctx.settings.min_idle_timeout_seconds;
     const ai = ctx.zones.aiVpcs(ctx.scope);
-    return inScope(ctx, ctx.inventory.loadBalancers)
+    return ctx.inventory.loadBalancers
       .filter((lb) => lb.type === 'application' && lb.vpcId !== undefined && ai.has(lb.vpcId))
       .sort((a, b) => a.arn.localeCompare(b.arn))
       .map((lb): CheckResult => {

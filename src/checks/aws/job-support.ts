@@ -1,6 +1,5 @@
 import type { AwsCustomizationJob } from '../../inventory/aws.js';
 import type { AwsCheckContext, CheckResult } from '../types.js';
-import { inScope } from './support.js';
 
 export function jobResource(j: AwsCustomizationJob): CheckResult['resource'] {
   return { id: j.name || j.arn, arn: j.arn, type: 'AWS::Bedrock::ModelCustomizationJob' };
@@ -13,7 +12,7 @@ export function jobsInVpc(ctx: AwsCheckContext): {
 } {
   const jobs: { job: AwsCustomizationJob; vpcId: string }[] = [];
   const unknown: CheckResult[] = [];
-  for (const j of inScope(ctx, ctx.inventory.customizationJobs).sort((a, b) => a.arn.localeCompare(b.arn))) {
+  for (const j of ctx.inventory.customizationJobs.sort((a, b) => a.arn.localeCompare(b.arn))) {
     if (!j.detail || !j.vpcConfig || j.vpcConfig.subnetIds.length === 0) continue;
     const subnets = j.vpcConfig.subnetIds.map((id) => ctx.zones.subnet(id));
     const vpcId = subnets.find((s) => s !== undefined)?.vpcId;

@@ -1,6 +1,5 @@
 import { activeRoutes, endpointAvailable, isDefaultRoute, reachesInternet } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { inScope } from './support.js';
 import { interfaceEndpoints } from './snippets.js';
 
 const MANAGEMENT_SERVICES = ['secretsmanager', 'logs', 'monitoring', 'ssm', 'kms'];
@@ -25,7 +24,7 @@ export default defineAwsCheck({
     const zones = new Set([...AI_ZONES, ...ctx.zones.callingZones].filter((z) => z !== 'application'));
     const nats = new Map(ctx.inventory.natGateways.map((n) => [n.id, n]));
     const out: CheckResult[] = [];
-    for (const s of inScope(ctx, ctx.inventory.subnets).sort((a, b) => a.id.localeCompare(b.id))) {
+    for (const s of ctx.inventory.subnets.sort((a, b) => a.id.localeCompare(b.id))) {
       const zone = ctx.zones.zoneOfSubnet(s.id)?.zone;
       if (!zone || !zones.has(zone)) continue;
       const resource = { id: s.id, type: 'AWS::EC2::Subnet' };

@@ -2,7 +2,7 @@ import { context } from '../../iam/conditions.js';
 import { evaluate } from '../../iam/evaluate.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { endpointPolicy } from './policy-support.js';
-import { endpointResource, inScope } from './support.js';
+import { endpointResource } from './support.js';
 
 const ACTIONS = ['s3:PutObject', 's3:GetObject'];
 
@@ -48,7 +48,7 @@ export default defineAwsCheck({
   run(ctx) {
     const ai = ctx.zones.aiVpcs(ctx.scope);
     const ours = ctx.settings.organization_id ?? ctx.inventory.organization?.id;
-    return inScope(ctx, ctx.inventory.vpcEndpoints)
+    return ctx.inventory.vpcEndpoints
       .filter((e) => /^s3(-fips)?$/.test(e.service) && ai.has(e.vpcId))
       .sort((a, b) => a.id.localeCompare(b.id))
       .flatMap((e): CheckResult[] => {

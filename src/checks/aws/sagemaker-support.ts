@@ -1,7 +1,6 @@
 /** SageMaker network-setting checks share one shape: per resource of a kind, a setting that must hold. */
 import type { AwsSageMakerResource, SageMakerKind } from '../../inventory/aws.js';
 import { defineAwsCheck, type AwsCheck, type CheckMeta, type CheckResult } from '../types.js';
-import { inScope } from './support.js';
 
 const DATASET = {
   'notebook-instance': 'sagemaker:notebook-instances',
@@ -42,7 +41,7 @@ export function sagemakerSettingCheck(def: SettingCheck): AwsCheck {
     resourceType: RESOURCE_TYPE[kind],
     requires: [DATASET[kind]],
     run(ctx) {
-      return inScope(ctx, ctx.inventory.sagemakerResources)
+      return ctx.inventory.sagemakerResources
         .filter((r) => r.kind === kind)
         .sort((a, b) => a.arn.localeCompare(b.arn))
         .map((r): CheckResult => {

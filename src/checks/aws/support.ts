@@ -4,31 +4,13 @@ import { SUPPORTING_SERVICES } from '../../analysis/aws-network.js';
 import { scopeKey, type AwsDataset, type AwsVpcEndpoint } from '../../inventory/aws.js';
 import type { AwsCheckContext } from '../types.js';
 
-// Each inventory list is split by scope once, not filtered again by every check in every scope.
-const byScope = new WeakMap<object, Map<string, unknown[]>>();
-
-export function inScope<T extends { account: string; region: string }>(ctx: AwsCheckContext, list: T[]): T[] {
-  let index = byScope.get(list) as Map<string, T[]> | undefined;
-  if (!index) {
-    index = new Map<string, T[]>();
-    for (const x of list) {
-      const k = scopeKey(x);
-      const bucket = index.get(k);
-      if (bucket) bucket.push(x);
-      else index.set(k, [x]);
-    }
-    byScope.set(list, index);
-  }
-  return index.get(scopeKey(ctx.scope)) ?? [];
-}
-
 /**
  * Endpoints cordon audits: those of AI services anywhere, and those of supporting services (S3, STS, logs, secrets,
  * KMS, SSM, ECR) in VPCs that host AI workloads.
  */
 export function auditedEndpoints(ctx: AwsCheckContext, opts: { interfaceOnly: boolean }): AwsVpcEndpoint[] {
   const ai = ctx.zones.aiVpcs(ctx.scope);
-  return inScope(ctx, ctx.inventory.vpcEndpoints)
+  return ctx.inventory.vpcEndpoints
     .filter((e) => !opts.interfaceOnly || e.type === 'Interface')
     .filter((e) => AI_SERVICES.test(e.service) || (SUPPORTING_SERVICES.test(e.service) && ai.has(e.vpcId)))
     .sort((a, b) => a.id.localeCompare(b.id));

@@ -1,5 +1,4 @@
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { inScope } from './support.js';
 
 export default defineAwsCheck({
   id: 'aws-vpc-dns-resolution-disabled',
@@ -21,7 +20,7 @@ export default defineAwsCheck({
   requires: ['ec2:vpcs', 'ec2:subnets', 'ec2:vpc-endpoints', 'ec2:vpc-attributes'],
   run(ctx) {
     const out: CheckResult[] = [];
-    const attrs = inScope(ctx, ctx.inventory.vpcAttributes);
+    const attrs = ctx.inventory.vpcAttributes;
     for (const [vpcId, reasons] of ctx.zones.aiVpcs(ctx.scope)) {
       const mine = attrs.filter((a) => a.vpcId === vpcId);
       const support = mine.find((a) => a.enableDnsSupport !== undefined);

@@ -1,7 +1,7 @@
 import { EPHEMERAL_PORTS, evaluateNacl, type NaclVerdict } from '../../analysis/aws-network.js';
 import type { AwsNetworkAcl, AwsSubnet } from '../../inventory/aws.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { auditedEndpoints, endpointResource, inScope } from './support.js';
+import { auditedEndpoints, endpointResource } from './support.js';
 
 export default defineAwsCheck({
   id: 'aws-vpc-endpoint-nacl-blocks-callers',
@@ -25,7 +25,7 @@ export default defineAwsCheck({
   seeds: ['004: pitfall 2 (traffic to the endpoint blocked; shows up as a timeout that looks like DNS)'],
   requires: ['ec2:vpc-endpoints', 'ec2:subnets', 'ec2:network-acls'],
   run(ctx) {
-    const acls = inScope(ctx, ctx.inventory.networkAcls);
+    const acls = ctx.inventory.networkAcls;
     const aclOf = (s: AwsSubnet): AwsNetworkAcl | undefined =>
       acls.find((a) => a.subnetIds.includes(s.id)) ?? acls.find((a) => a.vpcId === s.vpcId && a.isDefault);
     return auditedEndpoints(ctx, { interfaceOnly: true }).flatMap((e): CheckResult[] => {

@@ -1,6 +1,6 @@
 import { admittedSubnets } from '../../analysis/aws-network.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
-import { auditedEndpoints, endpointResource, hasDataset, inScope } from './support.js';
+import { auditedEndpoints, endpointResource, hasDataset } from './support.js';
 import { endpointGroups } from './sg-support.js';
 import { ENDPOINT_SECURITY_GROUP } from './snippets.js';
 
@@ -25,7 +25,7 @@ export default defineAwsCheck({
   ],
   requires: ['ec2:vpc-endpoints', 'ec2:security-groups', 'ec2:subnets'],
   run(ctx) {
-    const enis = inScope(ctx, ctx.inventory.networkInterfaces);
+    const enis = ctx.inventory.networkInterfaces;
     return auditedEndpoints(ctx, { interfaceOnly: true }).flatMap((e): CheckResult[] => {
       const { groups, missing } = endpointGroups(ctx, e);
       if (e.groupIds.length === 0 || missing.length > 0) return [];

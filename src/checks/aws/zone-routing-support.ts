@@ -1,7 +1,6 @@
 import { activeRoutes } from '../../analysis/aws-network.js';
 import type { AwsRoute, AwsSubnet } from '../../inventory/aws.js';
 import type { AwsCheckContext, CheckResult } from '../types.js';
-import { inScope } from './support.js';
 
 /** One result per subnet of a zone: fail with the offending routes, pass, or not assessed without a route table. */
 export function zoneRouteResults(
@@ -11,7 +10,7 @@ export function zoneRouteResults(
   describe: (s: AwsSubnet, hits: string[]) => string,
 ): CheckResult[] {
   const out: CheckResult[] = [];
-  for (const s of inScope(ctx, ctx.inventory.subnets).sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const s of ctx.inventory.subnets.sort((a, b) => a.id.localeCompare(b.id))) {
     const m = ctx.zones.zoneOfSubnet(s.id);
     if (m?.zone !== zone) continue;
     const resource = {

@@ -1,5 +1,5 @@
 /** `cordon flows PATH...`: observed traffic (flow logs and DNS query logs) against the zone policy. */
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { SEVERITIES, severityRank } from '../../findings/types.js';
@@ -18,6 +18,7 @@ import { resolvePolicy } from '../../policy/resolve.js';
 import { loadAwsSnapshot } from '../../sources/aws-snapshot/load.js';
 import { UsageError } from '../../util/errors.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
+import { reportDestination } from '../output.js';
 import type { RegisterCommand } from './index.js';
 
 export const FLOW_FORMATS = ['table', 'json', 'jsonl', 'sarif'] as const;
@@ -79,6 +80,7 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
         if (typeof map === 'string') throw new UsageError(`--log-format: ${map}`);
       }
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
+      const destination = await reportDestination(io, opts.output);
       let inventory: AwsInventory | undefined;
       if (opts.inventory) {
         const dir = path.resolve(io.cwd, opts.inventory);
@@ -135,10 +137,8 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
             ...(opts.maxAlerts !== undefined ? { maxAlerts: opts.maxAlerts } : {}),
           });
       }
-      if (opts.output) {
-        await writeFile(path.resolve(io.cwd, opts.output), text);
-        io.stderr(`wrote ${opts.format} report to ${opts.output}\n`);
-      } else io.stdout(text);
+      await destination.write([text]);
+      if (opts.output) io.stderr(`wrote ${opts.format} report to ${opts.output}\n`);
       if (opts.format !== 'table') {
         for (const f of result.files.filter((x) => x.status === 'not-assessed'))
           io.stderr(`warning: not assessed: ${f.file}: ${f.note}\n`);

@@ -1,14 +1,14 @@
 /** `cordon scan PATH`: audit a snapshot against the catalog and the zone policy. */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { loadBaseline } from '../../findings/suppress.js';
 import { SEVERITIES, severityRank, type Severity } from '../../findings/types.js';
 import { resolvePolicy } from '../../policy/resolve.js';
-import { FORMATS, renderReport } from '../../reporters/index.js';
-import { scanAwsSnapshot, unmatchedCheckPatterns, type ScanReport } from '../../scan.js';
+import { FORMATS, reportChunks } from '../../reporters/index.js';
+import { scanSnapshot, unmatchedCheckPatterns, type ScanReport } from '../../scan.js';
 import { UsageError } from '../../util/errors.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
+import { reportDestination } from '../output.js';
 import { addScanAwsFlags, snapshotForScan } from './collect.js';
 import { commaList } from '../options.js';
 import type { RegisterCommand } from './index.js';
@@ -86,10 +86,11 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
       }
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
       const baseline = opts.baseline ? await loadBaseline(path.resolve(io.cwd, opts.baseline)) : undefined;
+      const destination = await reportDestination(io, opts.output);
       // --aws collects now (docs/collect.md) into a temporary snapshot that is scanned like any other.
       const collected = await snapshotForScan(pathArg, opts, io);
       const target = collected.path;
-      const report = await scanAwsSnapshot({
+      const report = await scanSnapshot({
         snapshot: target,
         policy,
         policySource: source,
@@ -100,16 +101,13 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
         ...(baseline ? { baseline } : {}),
       }).finally(collected.cleanup);
       if (report.checks.length === 0) throw new UsageError(`no check matches --checks ${opts.checks?.join(',') ?? ''}`);
-      const text = renderReport(opts.format, report, {
-        color: !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR,
-        verbose: opts.verbose === true,
-      });
-      if (opts.output) {
-        await writeFile(path.resolve(io.cwd, opts.output), text);
-        io.stderr(`wrote ${opts.format} report to ${opts.output}\n`);
-      } else {
-        io.stdout(text);
-      }
+      await destination.write(
+        reportChunks(opts.format, report, {
+          color: !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR,
+          verbose: opts.verbose === true,
+        }),
+      );
+      if (opts.output) io.stderr(`wrote ${opts.format} report to ${opts.output}\n`);
       const policyForExit: ExitPolicy = {
         failOn: opts.failOn,
         allowPartial: opts.allowPartial === true,

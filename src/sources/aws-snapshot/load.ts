@@ -1671,13 +1671,18 @@ function resolveScopes(state: State): void {
   resolveTaints(state, (h) => h.vpcId ?? (h.subnetId ? subnetVpc.get(h.subnetId) : undefined), vpcScope, dirScopes);
   // Per-item data sets are complete when their list is known to be empty: no VPCs, no VPC attributes to read;
   // no jobs, no job details. (A collector cannot write an empty "array of describe-vpc-attribute outputs".)
+  // (Scopes that have items are collected once, not searched for in every scope.)
+  const scopesOf = (list: { account: string; region: string }[]) => new Set(list.map(scopeKey));
+  const [withVpcs, withJobs, withLbs] = [inv.vpcs, inv.customizationJobs, inv.loadBalancers].map(scopesOf) as [
+    Set<string>,
+    Set<string>,
+    Set<string>,
+  ];
   for (const [key, sets] of inv.datasets) {
     if (key === '*') continue;
-    if (sets.has('ec2:vpcs') && !inv.vpcs.some((v) => scopeKey(v) === key)) sets.add('ec2:vpc-attributes');
-    if (sets.has('bedrock:customization-jobs') && !inv.customizationJobs.some((j) => scopeKey(j) === key))
-      sets.add('bedrock:customization-job-details');
-    if (sets.has('elbv2:load-balancers') && !inv.loadBalancers.some((l) => scopeKey(l) === key))
-      sets.add('elbv2:load-balancer-attributes');
+    if (sets.has('ec2:vpcs') && !withVpcs.has(key)) sets.add('ec2:vpc-attributes');
+    if (sets.has('bedrock:customization-jobs') && !withJobs.has(key)) sets.add('bedrock:customization-job-details');
+    if (sets.has('elbv2:load-balancers') && !withLbs.has(key)) sets.add('elbv2:load-balancer-attributes');
   }
   // A scope's location: its manifest when it has one, else the first file that gave it data.
   for (const m of [...state.manifests.values()].sort((x, y) => x.file.localeCompare(y.file))) {
