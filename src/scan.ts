@@ -200,7 +200,22 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
     policy: opts.policySource,
     findings,
     inputErrors: errors.map((e: InputError) => ({ file: fix(e.file), ...e.position, message: e.message })),
-    warnings: [...loaded.warnings, ...(azure?.warnings ?? [])].map((w) => ({ ...w, file: fix(w.file) })),
+    warnings: [
+      ...loaded.warnings,
+      ...(azure?.warnings ?? []),
+      ...zoneTagWarnings(opts.policy, [
+        ...loaded.inventory.vpcs,
+        ...loaded.inventory.subnets,
+        ...(azure
+          ? [
+              ...azure.inventory.virtualNetworks,
+              ...azure.inventory.networkSecurityGroups,
+              ...azure.inventory.networkInterfaces,
+              ...azure.inventory.privateEndpoints,
+            ]
+          : []),
+      ]),
+    ].map((w) => ({ ...w, file: fix(w.file) })),
     suppressions: { expired: sup.expired, unused: sup.unused },
     checks: [...awsChecks, ...azureChecks],
     summary: summarise(
@@ -210,6 +225,32 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       kpis,
     ),
   };
+}
+
+/**
+ * Zone tags that place nothing: a value that differs from a zone name only in case ("Inference"), or names no zone
+ * at all (a typo). Either would silently leave the resource unzoned, and its checks would judge it as such.
+ */
+export function zoneTagWarnings(
+  policy: ZonePolicy,
+  tagged: readonly { tags: Record<string, string>; origin: Origin; id: string }[],
+): SnapshotWarning[] {
+  const key = policy.document.zone_tag_key;
+  const names = [...policy.zones.keys()];
+  const out: SnapshotWarning[] = [];
+  for (const r of tagged) {
+    const value = r.tags[key];
+    if (value === undefined || policy.zones.has(value) || r.origin.kind !== 'file') continue;
+    const near = names.find((n) => n.toLowerCase() === value.trim().toLowerCase());
+    out.push({
+      file: r.origin.file,
+      ...(r.origin.line !== undefined ? { line: r.origin.line } : {}),
+      message: near
+        ? `${r.id}: tag ${key}=${JSON.stringify(value)} differs from zone ${JSON.stringify(near)} only in case or spaces; zone names are exact, so it places the resource in no zone`
+        : `${r.id}: tag ${key}=${JSON.stringify(value)} names no zone of the policy (zones: ${names.join(', ')}); it places the resource in no zone`,
+    });
+  }
+  return out;
 }
 
 /** The AWS-era name of scanSnapshot, kept for library users. */

@@ -66,3 +66,22 @@ describe('exit policy', () => {
     );
   });
 });
+
+describe('zone tags that place nothing', () => {
+  it('a zone tag differing only in case, or naming no zone, is a located warning', async () => {
+    const dir = copyOf('examples/aws/reference');
+    const file = path.join(dir, 'describe-subnets.json');
+    const text = readFileSync(file, 'utf8');
+    const once = (s: string, from: string, to: string) => s.replace(from, to);
+    let edited = once(text, '"Value": "inference"', '"Value": "Inference"');
+    edited = once(edited, '"Value": "data"', '"Value": "dta"');
+    writeFileSync(file, edited);
+    const r = await runCli(['scan', dir, ...POLICY, '--format', 'json']);
+    const warnings = (JSON.parse(r.stdout) as { warnings: { file: string; line?: number; message: string }[] }).warnings;
+    assert.ok(
+      warnings.some((w) => /SecurityZone="Inference" differs from zone "inference" only in case/.test(w.message) && w.line),
+      JSON.stringify(warnings),
+    );
+    assert.ok(warnings.some((w) => /SecurityZone="dta" names no zone of the policy/.test(w.message)));
+  });
+});
