@@ -446,11 +446,9 @@ export function emptyScopeView(inv: AwsInventory): AwsInventory {
 }
 
 function sharedParts(inv: AwsInventory): Partial<AwsInventory> {
-  return {
-    serviceControlPolicies: inv.serviceControlPolicies,
-    ...(inv.organization ? { organization: inv.organization } : {}),
-    datasets: inv.datasets,
-    unavailable: inv.unavailable,
-    scopeOrigins: inv.scopeOrigins,
-  };
+  // Everything that is not a scoped list is shared (SCPs, the organisation, the data-set, partial and unavailable
+  // maps, origins): a map added later is shared without anyone remembering to list it here — forgetting `partial`
+  // once turned skipped items back into passes.
+  const scoped = new Set<string>(SCOPED_LISTS);
+  return Object.fromEntries(Object.entries(inv).filter(([k]) => !scoped.has(k))) as Partial<AwsInventory>;
 }

@@ -26,6 +26,14 @@ function* markdownLines(report: ScanReport): Generator<string> {
     `| pass | ${s.byStatus.pass} |`,
     '',
   ];
+  const az = s.kpis.azureAiPrivate;
+  if (az && az.total > 0)
+    yield* [
+      '| Azure AI KPI | value |',
+      '|---|---|',
+      `| private AI resources | ${az.percentPrivate}% (${az.private} of ${az.total}) |`,
+      '',
+    ];
   const k = s.kpis.customizationJobs;
   if (k.total > 0) {
     yield* [

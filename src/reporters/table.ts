@@ -77,6 +77,9 @@ function* tableLines(report: ScanReport, opts: TableOptions): Generator<string> 
   if (k.total > 0) {
     yield `Customization jobs: ${k.percentWithVpc === null ? 'VPC protection unknown' : `${k.percentWithVpc}% with VPC protection`} (${k.withVpc} of ${k.withVpc + k.withoutVpc}), ${k.withoutVpc} non-compliant${k.unknown ? `, ${k.unknown} without details` : ''}`;
   }
+  const az = s.kpis.azureAiPrivate;
+  if (az && az.total > 0)
+    yield `Azure AI resources: ${az.percentPrivate}% private (${az.private} of ${az.total} with public access off and an approved private endpoint)`;
   const bySev = SEVERITIES.filter((x) => s.failBySeverity[x] > 0)
     .map((x) => `${s.failBySeverity[x]} ${x}`)
     .join(', ');
