@@ -413,6 +413,16 @@ export interface AzureBastionHost extends AzureTagged {
   virtualNetworkId?: string;
 }
 
+/** A Network Watcher flow log: on a VNet, subnet or NIC (VNet flow logs) or on an NSG (NSG flow logs, retiring). */
+export interface AzureFlowLog extends AzureTagged {
+  targetResourceId: string;
+  enabled?: boolean;
+  /** Log format version: 2 adds bytes and packets and the flow state. */
+  formatVersion?: number;
+  storageId?: string;
+  trafficAnalytics?: boolean;
+}
+
 export interface AzurePublicIpAddress extends AzureTagged {
   ipAddress?: string;
   /** The ip configuration it is attached to (NIC, firewall, bastion, load balancer…). */
@@ -581,6 +591,11 @@ export const AZURE_DATASETS = {
     command: argType('microsoft.network/bastionhosts'),
     permission: 'Microsoft.Network/bastionHosts/read',
   },
+  'network:flow-logs': {
+    types: ['microsoft.network/networkwatchers/flowlogs'],
+    command: argType('microsoft.network/networkwatchers/flowlogs'),
+    permission: 'Microsoft.Network/networkWatchers/flowLogs/read',
+  },
   'network:public-ip-addresses': {
     types: ['microsoft.network/publicipaddresses'],
     command: argType('microsoft.network/publicipaddresses'),
@@ -656,6 +671,7 @@ export interface AzureInventory {
   firewallRuleCollectionGroups: AzureFirewallPolicyRuleCollectionGroup[];
   bastionHosts: AzureBastionHost[];
   publicIpAddresses: AzurePublicIpAddress[];
+  flowLogs: AzureFlowLog[];
   networkInterfaces: AzureNetworkInterface[];
   virtualMachines: AzureVirtualMachine[];
   /**
@@ -704,6 +720,7 @@ export function emptyAzureInventory(): AzureInventory {
     firewallRuleCollectionGroups: [],
     bastionHosts: [],
     publicIpAddresses: [],
+    flowLogs: [],
     networkInterfaces: [],
     virtualMachines: [],
     datasets: new Map(),

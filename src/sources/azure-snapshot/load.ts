@@ -892,6 +892,14 @@ const READERS: Record<string, Reader> = {
     const vnet = p.virtualNetwork ?? (subnetIds[0] ? parseAzureId(subnetIds[0]).parentId : undefined);
     return { tags: it.env.tags, subnetIds, sku: it.env.sku?.name, virtualNetworkId: vnet };
   }),
+  'microsoft.network/networkwatchers/flowlogs': reader('flowLogs', S.flowLogProps, (it, p) => ({
+    tags: it.env.tags,
+    targetResourceId: p.targetResourceId ?? '',
+    enabled: p.enabled,
+    formatVersion: p.format?.version,
+    storageId: p.storageId,
+    trafficAnalytics: p.flowAnalyticsConfiguration?.networkWatcherFlowAnalyticsConfiguration?.enabled,
+  })),
   'microsoft.network/publicipaddresses': reader('publicIpAddresses', S.publicIpProps, (it, p) => ({
     tags: it.env.tags,
     ipAddress: p.ipAddress,

@@ -337,6 +337,16 @@ export const bastionProps = props({
 
 export const publicIpProps = props({ ipAddress: str, ipConfiguration: optIdRef });
 
+export const flowLogProps = props({
+  targetResourceId: str,
+  storageId: str,
+  enabled: bool,
+  format: opt(z.looseObject({ type: str, version: opt(z.number()) })),
+  flowAnalyticsConfiguration: opt(
+    z.looseObject({ networkWatcherFlowAnalyticsConfiguration: opt(z.looseObject({ enabled: bool })) }),
+  ),
+});
+
 export const nicProps = props({
   ipConfigurations: list(
     z.looseObject({
