@@ -115,6 +115,14 @@ const awsSettingsSchema = z.strictObject({
   min_idle_timeout_seconds: z.int().min(1).max(4000).default(300),
 });
 
+const azureSettingsSchema = z.strictObject({
+  /**
+   * FQDNs (patterns with "*") that AI Foundry / Azure ML managed networks and firewall application rules may allow
+   * outbound. Empty: every FQDN rule is listed for review but none fails.
+   */
+  approved_fqdns: z.array(z.string().min(1)).default([]),
+});
+
 export const policySchema = z.strictObject({
   version: z.literal(1),
   /** Tag whose value names a resource's zone (the seeds tag resources SecurityZone=inference). */
@@ -126,6 +134,7 @@ export const policySchema = z.strictObject({
   rules: z.array(ruleSchema).default([]),
   suppressions: z.array(suppressionSchema).default([]),
   aws: awsSettingsSchema.prefault({}),
+  azure: azureSettingsSchema.prefault({}),
   flows: flowSettingsSchema.prefault({}),
   /** `cordon probe`: names, hosts per zone, canaries and bounds (docs/probe.md). */
   probe: probeSettingsSchema.prefault({}),
@@ -136,6 +145,7 @@ export type ZoneDefinition = z.output<typeof zoneSchema>;
 export type FlowRule = z.output<typeof ruleSchema>;
 export type Suppression = z.output<typeof suppressionSchema>;
 export type AwsSettings = z.output<typeof awsSettingsSchema>;
+export type AzureSettings = z.output<typeof azureSettingsSchema>;
 
 export function policyJsonSchema(): unknown {
   return z.toJSONSchema(policySchema, { io: 'input', target: 'draft-2020-12' });

@@ -226,4 +226,26 @@ describe('the other Azure checks on their traps', () => {
     );
     assert.ok(fs.some((f) => f.status === 'fail' && /allows any destination/.test(f.message)));
   });
+
+  it('a managed network FQDN rule outside azure.approved_fqdns fails when the policy lists approved FQDNs', async () => {
+    const strict = await loadPolicyFile('examples/cordon.yaml');
+    strict.document.azure.approved_fqdns = ['*.example.invalid'];
+    const snap = loadAzureSnapshotFromTexts(files('examples/azure/reference'));
+    const f = runAzureChecks(
+      snap.inventory,
+      strict,
+      AZURE_CHECKS.filter((c) => c.id === 'azure-ml-managed-network-not-isolated'),
+    )[0]!;
+    assert.equal(f.status, 'fail');
+    assert.match(f.message, /allows FQDNs outside azure\.approved_fqdns: pypi\.org/);
+    strict.document.azure.approved_fqdns = ['pypi.org'];
+    assert.equal(
+      runAzureChecks(
+        snap.inventory,
+        strict,
+        AZURE_CHECKS.filter((c) => c.id === 'azure-ml-managed-network-not-isolated'),
+      )[0]!.status,
+      'pass',
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import { azureIdKey } from '../../inventory/azure.js';
+import { globMatch } from '../../util/glob.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
 
 export default defineAzureCheck({
@@ -31,7 +32,13 @@ export default defineAzureCheck({
         const fqdns = (w.managedNetwork?.outboundRules ?? [])
           .filter((r) => r.type.toLowerCase() === 'fqdn')
           .map((r) => r.destination ?? r.name);
-        const ok = mode.toLowerCase() === 'allowonlyapprovedoutbound';
+        const approved = ctx.policy.document.azure.approved_fqdns;
+        // With an approved list in cordon.yaml, an FQDN rule outside it is an opening the policy did not agree to.
+        const unapproved = approved.length
+          ? fqdns.filter((f) => f !== undefined && !approved.some((a) => globMatch(a, f, true)))
+          : [];
+        const isolated = mode.toLowerCase() === 'allowonlyapprovedoutbound';
+        const ok = isolated && unapproved.length === 0;
         const label = `${w.kind === 'Hub' ? 'AI Foundry hub' : 'Azure ML workspace'} ${w.name}`;
         return {
           status: ok ? 'pass' : 'fail',
@@ -40,7 +47,9 @@ export default defineAzureCheck({
           origin: w.origin,
           message: ok
             ? `${label}'s managed network allows only approved outbound (${w.managedNetwork?.outboundRules.length ?? 0} rule(s))`
-            : `${label}'s managed network isolation mode is ${mode}: its compute can reach ${mode.toLowerCase() === 'disabled' ? 'whatever its own network allows' : 'any internet destination'}`,
+            : !isolated
+              ? `${label}'s managed network isolation mode is ${mode}: its compute can reach ${mode.toLowerCase() === 'disabled' ? 'whatever its own network allows' : 'any internet destination'}`
+              : `${label}'s managed network allows FQDNs outside azure.approved_fqdns: ${unapproved.join(', ')}`,
           evidence: { isolationMode: mode, fqdnRules: fqdns },
         };
       });

@@ -6,6 +6,7 @@ import aiPublicNetworkAccess from './ai-public-network-access.js';
 import aiSubnetInternetEgress from './ai-subnet-internet-egress.js';
 import mlManagedNetworkNotIsolated from './ml-managed-network-not-isolated.js';
 import supportingServicePublic from './supporting-service-public.js';
+import callerNsgBlocksEndpoint from './caller-nsg-blocks-endpoint.js';
 import firewallAllowsAnyDestination from './firewall-allows-any-destination.js';
 import privateDnsZoneNotLinked from './private-dns-zone-not-linked.js';
 import privateEndpointSubnetNsg from './private-endpoint-subnet-nsg.js';
@@ -22,6 +23,7 @@ export const AZURE_CHECKS: readonly AzureCheck[] = [
   aiSubnetInternetEgress,
   mlManagedNetworkNotIsolated,
   supportingServicePublic,
+  callerNsgBlocksEndpoint,
   firewallAllowsAnyDestination,
   privateDnsZoneNotLinked,
   privateEndpointSubnetNsg,

@@ -1,0 +1,97 @@
+import { azureIdKey, type AzureNetworkSecurityGroup, type AzureSubnet } from '../../inventory/azure.js';
+import { callingZones } from '../../policy/calling-zones.js';
+import { endpointAddresses } from './dns-support.js';
+import { nsgDecision } from './nsg-support.js';
+import { aiTargets, endpointsTo } from './support.js';
+import { defineAzureCheck, type AzureCheckResult } from './types.js';
+
+export default defineAzureCheck({
+  id: 'azure-caller-nsg-blocks-endpoint',
+  title: "NSGs block the calling zone's HTTPS to the AI private endpoint",
+  severity: 'medium',
+  service: 'network',
+  resourceType: 'Microsoft.Network/virtualNetworks/subnets',
+  rationale:
+    "The policy lets the calling zones reach the AI services on 443; if the callers' subnet NSG denies that outbound, or the endpoint subnet's NSG (where network policies apply) denies it inbound, calls time out — the failure seed 004 warns looks like a DNS problem. cordon evaluates both NSGs as Azure does (priority order, default rules) for TCP 443 from each calling-zone subnet to each approved AI private endpoint's address.",
+  remediation: {
+    text: "Allow TCP 443 from the calling subnets to the private endpoint subnet, outbound on the callers' NSG and inbound on the endpoint subnet's NSG, at a priority ahead of any deny.",
+    snippet: {
+      language: 'azurecli',
+      code: 'az network nsg rule create -g RG --nsg-name nsg-inference -n allow-pe-https --priority 100 --direction Outbound --access Allow --protocol Tcp --destination-port-ranges 443 --destination-address-prefixes <endpoint-subnet-cidr>',
+    },
+  },
+  references: ['https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works'],
+  seeds: ['004: NSG/firewall blocking 443 looks like a DNS failure', '002: NSGs restrict traffic between subnets'],
+  requires: ['network:virtual-networks', 'network:network-security-groups'],
+  looksUp: ['network:private-endpoints', 'cognitiveservices:accounts', 'machinelearning:workspaces', 'search:services'],
+  run(ctx) {
+    const calling = callingZones(ctx.policy);
+    const nsgOf = (s: AzureSubnet): AzureNetworkSecurityGroup | undefined =>
+      s.networkSecurityGroupId
+        ? ctx.inventory.networkSecurityGroups.find((n) => azureIdKey(n.id) === azureIdKey(s.networkSecurityGroupId!))
+        : undefined;
+    const endpoints = aiTargets(ctx.inventory)
+      .flatMap((t) => endpointsTo(ctx.inventory, t.resource).filter((e) => e.approved))
+      .map((e) => e.endpoint)
+      .filter((e, i, all) => all.findIndex((x) => azureIdKey(x.id) === azureIdKey(e.id)) === i)
+      .sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1));
+    // Subnets that hold private endpoints serve the calls; they are not callers.
+    const endpointSubnets = new Set(
+      ctx.inventory.privateEndpoints.flatMap((p) => (p.subnetId ? [azureIdKey(p.subnetId)] : [])),
+    );
+    const out: AzureCheckResult[] = [];
+    for (const s of [...ctx.own.subnets].sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))) {
+      const zone = ctx.zones.subnet(s.id)?.zone;
+      if (!zone || !calling.has(zone) || endpoints.length === 0 || endpointSubnets.has(azureIdKey(s.id))) continue;
+      const callerNsg = nsgOf(s);
+      const blocked: string[] = [];
+      for (const pe of endpoints) {
+        const ips = [...endpointAddresses(ctx.inventory, pe)];
+        if (ips.length === 0) continue;
+        const dest = { cidrs: ips.map((ip) => `${ip}/32`) };
+        const out443 =
+          callerNsg &&
+          nsgDecision(callerNsg, {
+            direction: 'Outbound',
+            protocol: 'Tcp',
+            port: 443,
+            source: { cidrs: s.addressPrefixes },
+            destination: dest,
+          });
+        if (out443 && out443.access.toLowerCase() === 'deny')
+          blocked.push(
+            `${pe.name}: ${callerNsg!.name} denies it outbound (rule ${out443.name}, priority ${out443.priority})`,
+          );
+        const peSubnet = pe.subnetId
+          ? ctx.inventory.subnets.find((x) => azureIdKey(x.id) === azureIdKey(pe.subnetId!))
+          : undefined;
+        const policies = (peSubnet?.privateEndpointNetworkPolicies ?? 'Disabled').toLowerCase();
+        const peNsg =
+          peSubnet && (policies === 'enabled' || policies === 'networksecuritygroupenabled')
+            ? nsgOf(peSubnet)
+            : undefined;
+        const in443 =
+          peNsg &&
+          nsgDecision(peNsg, {
+            direction: 'Inbound',
+            protocol: 'Tcp',
+            port: 443,
+            source: { cidrs: s.addressPrefixes },
+            destination: dest,
+          });
+        if (in443 && in443.access.toLowerCase() === 'deny')
+          blocked.push(`${pe.name}: ${peNsg!.name} denies it inbound (rule ${in443.name}, priority ${in443.priority})`);
+      }
+      out.push({
+        status: blocked.length ? 'fail' : 'pass',
+        resource: { id: s.id, type: 'Microsoft.Network/virtualNetworks/subnets' },
+        location: s.location,
+        origin: s.origin,
+        message: blocked.length
+          ? `subnet ${s.name} (${zone}) cannot open HTTPS to AI private endpoints: ${blocked.join('; ')}`
+          : `subnet ${s.name} (${zone}) can open HTTPS to the AI private endpoints (${endpoints.length})`,
+      });
+    }
+    return out;
+  },
+});
