@@ -60,7 +60,7 @@ export default defineAzureCheck({
           });
         if (out443 && out443.access.toLowerCase() === 'deny')
           blocked.push(
-            `${pe.name}: ${callerNsg!.name} denies it outbound (rule ${out443.name}, priority ${out443.priority})`,
+            `${pe.name}: ${callerNsg.name} denies it outbound (rule ${out443.name}, priority ${out443.priority})`,
           );
         const peSubnet = pe.subnetId
           ? ctx.inventory.subnets.find((x) => azureIdKey(x.id) === azureIdKey(pe.subnetId!))
@@ -80,7 +80,7 @@ export default defineAzureCheck({
             destination: dest,
           });
         if (in443 && in443.access.toLowerCase() === 'deny')
-          blocked.push(`${pe.name}: ${peNsg!.name} denies it inbound (rule ${in443.name}, priority ${in443.priority})`);
+          blocked.push(`${pe.name}: ${peNsg.name} denies it inbound (rule ${in443.name}, priority ${in443.priority})`);
       }
       out.push({
         status: blocked.length ? 'fail' : 'pass',
