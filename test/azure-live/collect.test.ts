@@ -120,8 +120,9 @@ describe('cordon collect azure (library)', () => {
       world({ subscriptions: [{ id: SUB }, { id: OTHER }], deniedSubscriptions: [OTHER] }),
     );
     try {
+      const dir = out();
       const summary = await collectAzure({
-        out: out(),
+        out: dir,
         endpoint: fake.endpoint,
         ca: fake.ca,
         env: CLIENT,
@@ -133,6 +134,12 @@ describe('cordon collect azure (library)', () => {
       );
       assert.equal(summary.skipped.length, 1);
       assert.match(summary.skipped[0]!.reason, /AuthorizationFailed.*Microsoft\.Resources\/subscriptions\/read/);
+      // The unreadable subscription is in the snapshot as unavailable data: its checks are not assessed, not absent.
+      const loaded = await loadAzureSnapshot(dir);
+      assert.equal(
+        loaded.inventory.unavailable.get(OTHER)?.get('network:private-endpoints')?.permission,
+        'Microsoft.Resources/subscriptions/read',
+      );
     } finally {
       await fake.close();
     }

@@ -121,8 +121,8 @@ export interface AzureUnavailable {
 
 export interface AzureCollectSummary {
   subscriptions: { id: string; collected: AzureDataset[]; unavailable: AzureUnavailable[] }[];
-  /** Subscriptions asked for that could not be read at all. */
-  skipped: { subscription: string; reason: string }[];
+  /** Subscriptions not read: disabled ones, and (unreadable) ones asked for that the identity cannot read. */
+  skipped: { subscription: string; reason: string; unreadable?: boolean }[];
   resources: number;
   apiCalls: number;
 }
@@ -220,6 +220,22 @@ export async function collectAzure(o: AzureCollectOptions): Promise<AzureCollect
     summary.resources += s.rows.length + [...s.children.values()].reduce((n, l) => n + l.length, 0);
     summary.subscriptions.push(await writeSubscription(o.out, s));
   }
+  // A subscription asked for but unreadable is in the snapshot with every data set unavailable: its checks are then
+  // not assessed, naming the permission, rather than absent from the report.
+  for (const k of skipped.filter((x) => x.unreadable)) {
+    const dir = path.join(o.out, k.subscription);
+    await mkdir(dir, { recursive: true });
+    const unavailable = (Object.keys(AZURE_DATASETS) as AzureDataset[]).sort().map((dataset) => ({
+      subscription: k.subscription,
+      dataset,
+      reason: k.reason,
+      permission: 'Microsoft.Resources/subscriptions/read',
+    }));
+    await writeFile(
+      path.join(dir, MANIFEST),
+      stableJson({ cordonSnapshot: 1, provider: 'azure', subscriptions: [k.subscription], datasets: [], unavailable }),
+    );
+  }
   summary.apiCalls = arm.calls;
   return summary;
 }
@@ -268,6 +284,7 @@ async function subscriptionsToRead(
           skipped.push({
             subscription: id,
             reason: `${f.reason}${f.kind === 'denied' || f.kind === 'not-found' ? ' (needs Microsoft.Resources/subscriptions/read)' : ''}`,
+            unreadable: true,
           });
         }
       }),
