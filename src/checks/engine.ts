@@ -15,9 +15,9 @@ import {
 } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { awsZoneRules, buildAwsZoneIndex } from '../analysis/aws-zones.js';
-import { compareFindings, fingerprintOf, type Finding, type Origin } from '../findings/types.js';
+import { compareFindings, fingerprintOf, type Finding, type Origin, type ResourceRef } from '../findings/types.js';
 import { formatLocated } from '../util/errors.js';
-import type { AwsCheck, CheckResult } from './types.js';
+import type { AwsCheck, Check, CheckResult } from './types.js';
 
 /** Skipped items named one by one before the rest are counted. */
 const SKIPPED_LISTED = 3;
@@ -46,6 +46,17 @@ export function toFinding(check: AwsCheck, scope: ScopeKey, r: CheckResult, fall
     id: r.resource.id,
     ...(r.resource.arn ? { arn: r.resource.arn } : {}),
   };
+  return findingOf(check, resource, r, fingerprintOf(check.id, resource), fallbackOrigin);
+}
+
+/** A check result as a provider-neutral finding about `resource`. */
+export function findingOf(
+  check: Pick<Check, 'id' | 'title' | 'severity' | 'remediation' | 'references'>,
+  resource: ResourceRef,
+  r: CheckResult,
+  fingerprint: string,
+  fallbackOrigin?: Origin,
+): Finding {
   return {
     checkId: check.id,
     title: check.title,
@@ -57,7 +68,7 @@ export function toFinding(check: AwsCheck, scope: ScopeKey, r: CheckResult, fall
     ...(r.evidence ? { evidence: r.evidence } : {}),
     remediation: r.remediation ?? check.remediation,
     references: check.references,
-    fingerprint: fingerprintOf(check.id, resource),
+    fingerprint,
   };
 }
 

@@ -3,27 +3,19 @@
  * server: the collected snapshot scans to the same findings as the hand-written example it was served from.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import type { Finding } from '../../src/findings/types.js';
+import { jsonFiles } from '../support/files.js';
 import { resourcesOf, startFakeAzure } from '../support/fake-azure-server.js';
 
 const TENANT = '72f988bf-0000-4000-8000-00000000cafe';
 const EXAMPLE = 'examples/azure/misconfigured';
 const ENV = { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: 'cordon-cli-client', AZURE_CLIENT_SECRET: 'fake-secret' };
-
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const full = path.join(dir, n);
-      return statSync(full).isDirectory() ? jsonFiles(full) : n.endsWith('.json') ? [full] : [];
-    });
-}
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';

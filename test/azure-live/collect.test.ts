@@ -5,13 +5,14 @@
  * throttling are followed; a denied subscription or child list becomes unavailable data naming the permission.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { AZURE_COLLECT_PERMISSIONS, CHILD_LISTS, collectAzure } from '../../src/sources/azure-live/collect.js';
 import { AZURE_DATASETS } from '../../src/inventory/azure.js';
 import { loadAzureSnapshot } from '../../src/sources/azure-snapshot/load.js';
+import { jsonFiles } from '../support/files.js';
 import { resourcesOf, startFakeAzure, type FakeAzureOptions } from '../support/fake-azure-server.js';
 
 const TENANT = '72f988bf-0000-4000-8000-00000000cafe';
@@ -19,15 +20,6 @@ const SUB = '11111111-1111-1111-1111-111111111111';
 const OTHER = '22222222-2222-2222-2222-222222222222';
 const EXAMPLE = 'examples/azure/reference';
 const CLIENT = { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: 'cordon-test-client', AZURE_CLIENT_SECRET: 'fake-secret' };
-
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const full = path.join(dir, n);
-      return statSync(full).isDirectory() ? jsonFiles(full) : n.endsWith('.json') ? [full] : [];
-    });
-}
 
 function world(extra: Partial<FakeAzureOptions> = {}): FakeAzureOptions {
   const resources = resourcesOf(jsonFiles(EXAMPLE).map((f) => JSON.parse(readFileSync(f, 'utf8')) as unknown));

@@ -1,3 +1,4 @@
+import { AWS_V2_DEFAULT } from '../../flows/readers/aws-fields.js';
 import type { AwsFlowLog } from '../../inventory/aws.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 
@@ -22,24 +23,6 @@ export const MONITOR_FIELDS = [
   'flow-direction',
 ] as const;
 
-/** The version 2 default format, used when a flow log has no LogFormat. */
-const DEFAULT_FIELDS = [
-  'version',
-  'account-id',
-  'interface-id',
-  'srcaddr',
-  'dstaddr',
-  'srcport',
-  'dstport',
-  'protocol',
-  'packets',
-  'bytes',
-  'start',
-  'end',
-  'action',
-  'log-status',
-];
-
 const FORMAT = MONITOR_FIELDS.map((f) => `\${${f}}`).join(' ');
 
 /** What keeps a flow log from feeding the monitor; empty when it does. */
@@ -51,7 +34,9 @@ export function flowLogProblems(log: AwsFlowLog): string[] {
     problems.push(
       `captures only ${log.trafficType} traffic (ALL is needed: ${log.trafficType === 'ACCEPT' ? 'rejected attempts' : 'accepted flows'} go unseen)`,
     );
-  const fields = log.logFormat ? [...log.logFormat.matchAll(/\$\{([a-z0-9-]+)\}/g)].map((m) => m[1]!) : DEFAULT_FIELDS;
+  const fields = log.logFormat
+    ? [...log.logFormat.matchAll(/\$\{([a-z0-9-]+)\}/g)].map((m) => m[1]!)
+    : (AWS_V2_DEFAULT as readonly string[]);
   const missing = MONITOR_FIELDS.filter((f) => !fields.includes(f));
   if (missing.length > 0)
     problems.push(`${log.logFormat ? 'its log format' : 'the default log format'} lacks ${missing.join(', ')}`);

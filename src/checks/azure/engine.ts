@@ -5,6 +5,7 @@
  * the permission that would supply it: missing data is never a pass.
  */
 import { compareFindings, fingerprintOf, type Finding, type Origin } from '../../findings/types.js';
+import { findingOf } from '../engine.js';
 import { AZURE_DATASETS, azureIdKey, type AzureDataset, type AzureInventory } from '../../inventory/azure.js';
 import type { ZonePolicy } from '../../policy/load.js';
 import { formatLocated } from '../../util/errors.js';
@@ -60,22 +61,10 @@ export function azureFinding(check: AzureCheck, subscription: string, r: AzureCh
     account: subscription,
     region: r.location ?? 'global',
     type: r.resource.type ?? check.resourceType,
-    // Azure ids are case-insensitive: the fingerprint uses one spelling so baselines survive a change of source.
     id: r.resource.id,
   };
-  return {
-    checkId: check.id,
-    title: check.title,
-    severity: check.severity,
-    status: r.status,
-    resource,
-    ...(r.origin ? { origin: r.origin } : fallback ? { origin: fallback } : {}),
-    message: r.message,
-    ...(r.evidence ? { evidence: r.evidence } : {}),
-    remediation: r.remediation ?? check.remediation,
-    references: check.references,
-    fingerprint: fingerprintOf(check.id, { ...resource, id: azureIdKey(resource.id) }),
-  };
+  // Azure ids are case-insensitive: the fingerprint uses one spelling so baselines survive a change of source.
+  return findingOf(check, resource, r, fingerprintOf(check.id, { ...resource, id: azureIdKey(resource.id) }), fallback);
 }
 
 /** Subscriptions with any data or any declared data set, sorted. */
