@@ -29,7 +29,7 @@ import { DNS_RESOLVER, dnsResolverText } from './rules/dns-resolver.js';
 import { INFERENCE_EXTERNAL, inferenceExternalText } from './rules/inference-external.js';
 import { INTERNET_MANAGEMENT, internetManagementText } from './rules/internet-management.js';
 import { LARGE_FLOW, LARGE_PAIR, largeFlowText, largePairText } from './rules/large-transfer.js';
-import { POLICY_DRIFT, policyDriftText } from './rules/policy-drift.js';
+import { driftSeverity, POLICY_DRIFT, policyDriftText } from './rules/policy-drift.js';
 import { SANDBOX_ESCAPE, sandboxEscapeText } from './rules/sandbox-escape.js';
 import {
   BUCKETS,
@@ -387,7 +387,9 @@ WHERE action <> 2 AND ${policyZone('sz')} AND ${policyZone('dz')} GROUP BY dr.r`
     // Grouped per file and logging resource (kf, kr): the alert is per provider and resource, its files each cited.
     ctx.alerts.addGroup(
       rule,
-      g.sev as Severity,
+      rule === POLICY_DRIFT
+        ? driftSeverity(g.sev as Severity, ctx.decision(num(g.sz), num(g.dz), facts!.proto, facts!.dstPort), ctx.policy)
+        : (g.sev as Severity),
       resourceKey(key, desc.provider, desc.resource),
       num(g.n),
       num(g.b),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { hostBitsSet, isCidr } from '../util/cidr.js';
+import { SEVERITIES } from '../findings/types.js';
 import { flowSettingsSchema } from '../flows/settings.js';
 import { probeSettingsSchema } from '../probe/settings.js';
 
@@ -78,6 +79,11 @@ const ruleSchema = z.strictObject({
   from: zoneName,
   to: zoneName,
   action: z.enum(['allow', 'deny']),
+  /**
+   * Deny rules: the severity of a flow alert for traffic that breaks this rule (cordon flows), instead of the
+   * monitor's default (high for the data and management zones and from the internet, medium otherwise).
+   */
+  severity: z.enum(SEVERITIES).optional(),
   protocol: z.enum(PROTOCOLS),
   /** Omitted: every port (for https: 443). Ignored for icmp. */
   ports: portSpec.optional(),

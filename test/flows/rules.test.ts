@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alertsOf, log, referencePolicy, runBoth, runOn, v2 } from './helpers.js';
+import { parsePolicy } from '../../src/policy/load.js';
+import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
 
 // Reference zones: application 10.0.1/24, inference .2, data .3, management .4, sandbox .5; everything else internet.
 const APP = '10.0.1.10';
@@ -371,4 +373,16 @@ test('a truncated gzip file: the records before the break are used, the file is 
   } finally {
     t.cleanup();
   }
+});
+
+test('per-rule severity: a deny rule with severity sets the drift alert severity in both engines; rules without keep the default', async () => {
+  const policy = parsePolicy(
+    'cordon.yaml',
+    REFERENCE_POLICY_YAML.replace(/(  - id: NET-012\n(?:    .*\n)*?    action: deny\n)/, '$1    severity: critical\n'),
+  );
+  assert.equal(policy.rules.find((x) => x.id === 'NET-012')?.severity, 'critical');
+  const r = await runBoth({ 'a.log': log(v2(INF, NET, 50400, 443), v2(APP, DATA, 50300, 5432)) }, policy);
+  const a = alertsOf(r, 'flow-policy-drift');
+  assert.equal(a.find((x) => x.message.includes(NET))?.severity, 'critical');
+  assert.equal(a.find((x) => x.message.includes('5432'))?.severity, 'high', 'default deny keeps the default');
 });

@@ -7,6 +7,7 @@
 import { flowKey, flowTextOf, rowFacts, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { CachedDecision, FlowContext } from '../context.js';
 import type { ZonePolicy } from '../../policy/load.js';
+import { severityRank, type Severity } from '../../findings/types.js';
 import { ACTION_ACCEPT, ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
 
@@ -68,9 +69,21 @@ function report(b: FlowBatch, i: number, ctx: FlowContext, sz: number, dz: numbe
     ctx.isData[dz] === 1 ||
     ctx.isManagement[dz] === 1 ||
     (sz === internet && dz !== internet);
-  ctx.alerts.hitRow(POLICY_DRIFT, severe ? 'high' : 'medium', `${sz}>${dz}|${flowKey(b, i)}`, b, i, () =>
+  const severity = driftSeverity(severe ? 'high' : 'medium', d, ctx.policy);
+  ctx.alerts.hitRow(POLICY_DRIFT, severity, `${sz}>${dz}|${flowKey(b, i)}`, b, i, () =>
     policyDriftText(rowFacts(b, i, ctx.zones.names), d, ctx.policy),
   );
+}
+
+/**
+ * The severity of a drift alert: the highest `severity` set on the deny rules it breaks, else the monitor's default
+ * (both engines call this, so their alerts agree).
+ */
+export function driftSeverity(base: Severity, d: Pick<CachedDecision, 'kind' | 'rules'>, policy: ZonePolicy): Severity {
+  if (d.kind !== 'explicit-deny') return base;
+  const set = d.rules.map((r) => policy.rules[r]?.severity).filter((x): x is Severity => x !== undefined);
+  if (set.length === 0) return base;
+  return set.reduce((a, x) => (severityRank(x) > severityRank(a) ? x : a));
 }
 
 /**
