@@ -2,6 +2,7 @@
  * cordon as a library. The CLI is a thin layer over these: load a policy, read a snapshot, run checks, render.
  */
 export {
+  scanSnapshot,
   scanAwsSnapshot,
   selectChecks,
   summarise,
@@ -10,12 +11,16 @@ export {
   type ScanReport,
   type Summary,
 } from './scan.js';
-export { AWS_CHECKS, findCheck } from './checks/registry.js';
+export { AWS_CHECKS, CHECKS, findCheck } from './checks/registry.js';
+export { AZURE_CHECKS } from './checks/azure/registry.js';
+export { runAzureChecks } from './checks/azure/engine.js';
+export { defineAzureCheck, type AzureCheck, type AzureCheckContext } from './checks/azure/types.js';
 export { runAwsChecks } from './checks/engine.js';
 export {
   defineAwsCheck,
   type AwsCheck,
   type AwsCheckContext,
+  type Check,
   type CheckMeta,
   type CheckResult,
 } from './checks/types.js';
@@ -34,6 +39,14 @@ export {
   type ScopeSummary,
 } from './sources/aws-live/collect.js';
 export { AWS_DATASETS, emptyAwsInventory, type AwsInventory, type AwsDataset } from './inventory/aws.js';
+export { AZURE_DATASETS, azureIdKey, type AzureInventory, type AzureDataset } from './inventory/azure.js';
+export {
+  loadAzureSnapshot,
+  loadAzureSnapshotFromTexts,
+  type AzureSnapshotResult,
+} from './sources/azure-snapshot/load.js';
+export { collectAzure, type AzureCollectOptions, type AzureCollectSummary } from './sources/azure-live/collect.js';
+export { detectProvider, partitionSnapshot, type SnapshotProvider } from './sources/detect.js';
 export { buildAwsZoneIndex, type AwsZoneIndex } from './analysis/aws-zones.js';
 export { parsePolicy, loadPolicyFile, type ZonePolicy, type CompiledRule, type CompiledZone } from './policy/load.js';
 export { resolvePolicy, builtinPolicy } from './policy/resolve.js';
