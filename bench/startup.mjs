@@ -21,7 +21,18 @@ writeFileSync(
 const commands = {
   '--version': ['--version'],
   'checks list': ['checks', 'list'],
-  'policy check': ['policy', 'check', '--from', 'application', '--to', 'external_ai', '--port', '443', '-p', 'examples/cordon.yaml'],
+  'policy check': [
+    'policy',
+    'check',
+    '--from',
+    'application',
+    '--to',
+    'external_ai',
+    '--port',
+    '443',
+    '-p',
+    'examples/cordon.yaml',
+  ],
   'scan --help': ['scan', '--help'],
 };
 const cases = { 'node -e 0': ['-e', '0'] };
@@ -44,7 +55,11 @@ const base = median(times['node -e 0']);
 console.log(`startup, median of ${runs} interleaved runs (wall ms; ratio to node -e 0; peak RSS)`);
 for (const name of Object.keys(cases)) {
   const m = median(times[name]);
-  console.log(`  ${name.padEnd(28)} ${m.toFixed(0).padStart(5)} ms  ${(m / base).toFixed(2).padStart(5)}x  ${(rss[name] / 1024).toFixed(0).padStart(4)} MB`);
+  console.log(
+    `  ${name.padEnd(28)} ${m.toFixed(0).padStart(5)} ms  ${(m / base).toFixed(2).padStart(5)}x  ${(rss[name] / 1024).toFixed(0).padStart(4)} MB`,
+  );
 }
 for (const name of Object.keys(commands))
-  console.log(`  bundled/unbundled ${name.padEnd(18)} ${(median(times[name]) / median(times[`${name} (unbundled)`])).toFixed(2)}`);
+  console.log(
+    `  bundled/unbundled ${name.padEnd(18)} ${(median(times[name]) / median(times[`${name} (unbundled)`])).toFixed(2)}`,
+  );

@@ -15,7 +15,9 @@ await build({
   target: 'node20',
   external: ['@duckdb/*', '@aws-sdk/*', '@smithy/*', '@azure/*', 'google-auth-library'],
   // CommonJS dependencies (commander) call require() for Node built-ins; ESM output needs a real require for that.
-  banner: { js: "import { createRequire as __cordonRequire } from 'node:module'; const require = __cordonRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cordonRequire } from 'node:module'; const require = __cordonRequire(import.meta.url);",
+  },
   // jsonc-parser's "main" is a UMD build that require()s its parts by relative path; its ESM build bundles.
   mainFields: ['module', 'main'],
   logLevel: 'warning',

@@ -77,9 +77,12 @@ describe('zone tags that place nothing', () => {
     edited = once(edited, '"Value": "data"', '"Value": "dta"');
     writeFileSync(file, edited);
     const r = await runCli(['scan', dir, ...POLICY, '--format', 'json']);
-    const warnings = (JSON.parse(r.stdout) as { warnings: { file: string; line?: number; message: string }[] }).warnings;
+    const warnings = (JSON.parse(r.stdout) as { warnings: { file: string; line?: number; message: string }[] })
+      .warnings;
     assert.ok(
-      warnings.some((w) => /SecurityZone="Inference" differs from zone "inference" only in case/.test(w.message) && w.line),
+      warnings.some(
+        (w) => /SecurityZone="Inference" differs from zone "inference" only in case/.test(w.message) && w.line,
+      ),
       JSON.stringify(warnings),
     );
     assert.ok(warnings.some((w) => /SecurityZone="dta" names no zone of the policy/.test(w.message)));

@@ -378,7 +378,10 @@ test('a truncated gzip file: the records before the break are used, the file is 
 test('per-rule severity: a deny rule with severity sets the drift alert severity in both engines; rules without keep the default', async () => {
   const policy = parsePolicy(
     'cordon.yaml',
-    REFERENCE_POLICY_YAML.replace(/( {2}- id: NET-012\n(?: {4}.*\n)*? {4}action: deny\n)/, '$1    severity: critical\n'),
+    REFERENCE_POLICY_YAML.replace(
+      /( {2}- id: NET-012\n(?: {4}.*\n)*? {4}action: deny\n)/,
+      '$1    severity: critical\n',
+    ),
   );
   assert.equal(policy.rules.find((x) => x.id === 'NET-012')?.severity, 'critical');
   const r = await runBoth({ 'a.log': log(v2(INF, NET, 50400, 443), v2(APP, DATA, 50300, 5432)) }, policy);
