@@ -3,6 +3,7 @@
  * flows settings), cached policy decisions per (from zone, to zone, protocol, port), approved address sets, and the
  * alert book.
  */
+import { policyNamesUnzoned, UNZONED_ZONE } from '../policy/any-zone.js';
 import { decide, type Decision } from '../policy/evaluate.js';
 import type { ZonePolicy } from '../policy/load.js';
 import type { Protocol } from '../policy/schema.js';
@@ -79,8 +80,9 @@ export class FlowContext {
     this.isSandbox = mask(settings.sandbox_zones);
     this.isManagement = mask(settings.management_zones);
     this.isPolicyZone = new Uint8Array(256);
+    const judgeUnzoned = policyNamesUnzoned(policy.rules);
     for (let z = 0; z < zones.names.length; z++)
-      if (z !== zones.unzoned && z !== zones.gateway) this.isPolicyZone[z] = 1;
+      if ((z !== zones.unzoned || judgeUnzoned) && z !== zones.gateway) this.isPolicyZone[z] = 1;
     this.managementPort = new Uint8Array(65536);
     for (const p of settings.management_ports) this.managementPort[p] = 1;
     this.approvedAi = PrefixTable.ofCidrs(settings.approved_ai_cidrs);
@@ -154,9 +156,11 @@ export class FlowContext {
   private fillPair(base: number, from: number, to: number, pc: number): void {
     const protocol: Protocol = pc === 0 ? 'tcp' : pc === 1 ? 'udp' : pc === 2 ? 'icmp' : 'any';
     const ask = (port: number | undefined): number => {
+      // The private space no zone claims is "unzoned" to the policy.
+      const name = (z: number) => (z === this.zones.unzoned ? UNZONED_ZONE : this.zones.names[z]!);
       const r = decide(this.policy, {
-        from: this.zones.names[from]!,
-        to: this.zones.names[to]!,
+        from: name(from),
+        to: name(to),
         protocol,
         ...(port !== undefined && (protocol === 'tcp' || protocol === 'udp') ? { port } : {}),
       });

@@ -29,6 +29,7 @@ import { DNS_RESOLVER, dnsResolverText } from './rules/dns-resolver.js';
 import { INFERENCE_EXTERNAL, inferenceExternalText } from './rules/inference-external.js';
 import { INTERNET_MANAGEMENT, internetManagementText } from './rules/internet-management.js';
 import { LARGE_FLOW, LARGE_PAIR, largeFlowText, largePairText } from './rules/large-transfer.js';
+import { policyNamesUnzoned } from '../policy/any-zone.js';
 import { driftSeverity, POLICY_DRIFT, policyDriftText } from './rules/policy-drift.js';
 import { SANDBOX_ESCAPE, sandboxEscapeText } from './rules/sandbox-escape.js';
 import {
@@ -244,7 +245,9 @@ FROM v LEFT JOIN dec fw ON fw.key = v.fk LEFT JOIN dec rv ON rv.key = v.rk`);
 
     const data = (col: string) => this.inZones(col, ctx.isData);
     const sensitive = (col: string) => this.inZones(col, ctx.isData, ctx.isInference, ctx.isSandbox);
-    const policyZone = (col: string) => `${col} NOT IN (${unzoned}, ${gateway})`;
+    // The unzoned private space is judged only when a rule names it (as the JS engine's isPolicyZone).
+    const excluded = policyNamesUnzoned(ctx.policy.rules) ? `${gateway}` : `${unzoned}, ${gateway}`;
+    const policyZone = (col: string) => `${col} NOT IN (${excluded})`;
     const mports = ctx.settings.management_ports;
     // One SELECT per rule, as its module decides (see each module for the reasons); key components stay typed.
     const flowKey = 's4 AS ks4, s6 AS ks6, d4 AS kd4, d6 AS kd6';

@@ -7,7 +7,7 @@ import { InputError, type SourcePosition } from '../util/errors.js';
 import { InputErrors, parseLocatedYaml, zodIssuesToErrors } from '../util/located-yaml.js';
 import { parseCidr, type Cidr } from '../util/cidr.js';
 import { parsePorts, rulePorts, wireProtocol, type PortRange, type WireProtocol } from './ports.js';
-import { ANY_ZONE } from './any-zone.js';
+import { ANY_ZONE, UNZONED_ZONE } from './any-zone.js';
 import { policySchema, type FlowRule, type PolicyDocument, type ZoneDefinition } from './schema.js';
 
 export interface CompiledRule extends FlowRule {
@@ -60,14 +60,15 @@ export function parsePolicy(file: string, text: string): ZonePolicy {
       position: yaml.locate(['zones', name]),
     });
   }
-  if (zones.has(ANY_ZONE))
-    errors.push(
-      new InputError(
-        file,
-        `"${ANY_ZONE}" is reserved: rules use it for every zone; rename the zone`,
-        zones.get(ANY_ZONE)!.position,
-      ),
-    );
+  for (const reserved of [ANY_ZONE, UNZONED_ZONE])
+    if (zones.has(reserved))
+      errors.push(
+        new InputError(
+          file,
+          `"${reserved}" is reserved: rules use it for ${reserved === ANY_ZONE ? 'every zone' : 'private addresses no zone claims'}; rename the zone`,
+          zones.get(reserved)!.position,
+        ),
+      );
   const internetZones = [...zones.values()].filter((z) => z.kind === 'internet');
   if (internetZones.length > 1) {
     errors.push(
@@ -95,7 +96,7 @@ export function parsePolicy(file: string, text: string): ZonePolicy {
   document.rules.forEach((rule, index) => {
     const at = (key: string) => yaml.locate(['rules', index, key]);
     for (const end of ['from', 'to'] as const) {
-      if (!zones.has(rule[end]) && rule[end] !== ANY_ZONE) {
+      if (!zones.has(rule[end]) && rule[end] !== ANY_ZONE && rule[end] !== UNZONED_ZONE) {
         errors.push(
           new InputError(
             file,

@@ -389,3 +389,30 @@ test('per-rule severity: a deny rule with severity sets the drift alert severity
   assert.equal(a.find((x) => x.message.includes(NET))?.severity, 'critical');
   assert.equal(a.find((x) => x.message.includes('5432'))?.severity, 'high', 'default deny keeps the default');
 });
+
+test('rules may name the unzoned private space: traffic to it is judged only then, in both engines', async () => {
+  const UNZONED = '10.99.0.7';
+  const files = { 'a.log': log(v2(INF, UNZONED, 50410, 443)) };
+  const quiet = await runBoth(files);
+  assert.equal(alertsOf(quiet, 'flow-policy-drift').length, 0, 'without a rule naming it, unzoned space is not judged');
+  const policy = parsePolicy(
+    'cordon.yaml',
+    REFERENCE_POLICY_YAML.replace(
+      '\n# Accepted risks',
+      `
+  - id: NET-099
+    name: Inference reaches no unplanned private address
+    from: inference
+    to: unzoned
+    action: deny
+    protocol: any
+    severity: high
+    justification: every private destination of the inference zone is a planned zone
+
+# Accepted risks`,
+    ),
+  );
+  const a = alertsOf(await runBoth(files, policy), 'flow-policy-drift');
+  assert.equal(a.length, 1);
+  assert.match(a[0]!.message, /NET-099/);
+});
