@@ -51,10 +51,12 @@ export function exitCodeFor(report: ScanReport, policy: ExitPolicy | Severity): 
 export const registerScan: RegisterCommand = (program, io, setExit) => {
   program
     .command('scan')
-    .description('audit an AWS snapshot (a directory of AWS CLI JSON output) for AI network-isolation gaps')
+    .description(
+      'audit a snapshot (AWS CLI JSON output, Azure Resource Graph / ARM JSON, or both in one directory) for AI network-isolation gaps',
+    )
     .argument(
       '[path]',
-      'snapshot directory or file (docs/snapshots.md lists the commands that make one); or --aws to collect one now',
+      'snapshot directory or file (docs/snapshots.md and docs/azure-snapshots.md list the commands that make one); or --aws / --azure to collect one now',
     )
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table' as const))
