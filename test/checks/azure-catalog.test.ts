@@ -141,6 +141,25 @@ describe('azure-private-dns-zone-not-linked', () => {
     assert.equal(f.status, 'not-assessed');
     assert.match(f.message, /10\.9\.9\.9 that cordon cannot follow/);
   });
+
+  it('a wildcard forwarding rule (".") takes every query elsewhere: not assessed, never a pass', () => {
+    const f = openai(
+      run(
+        variant((r) => {
+          if (named(r, '/virtualNetworks/vnet-ai')) delete props(r).dhcpOptions;
+          if (named(r, '/dnsForwardingRulesets/dnsfrs-hub/virtualNetworkLinks/link-hub'))
+            props(r).virtualNetwork = {
+              id: String(r.id).replace(/rg-hub.*$/, 'rg-ai/providers/Microsoft.Network/virtualNetworks/vnet-ai'),
+            };
+          if (named(r, '/forwardingRules/corp')) props(r).domainName = '.';
+          return r;
+        }),
+        check,
+      ),
+    );
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /forwarding rule for \. sends the query to 192\.168\.0\.10/);
+  });
 });
 
 describe('the other Azure checks on their traps', () => {
