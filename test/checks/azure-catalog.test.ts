@@ -233,6 +233,62 @@ describe('the other Azure checks on their traps', () => {
     assert.match(f.message, /by rule AllowVnetInBound \(priority 65000\)/);
   });
 
+  it('an NSG allow that covers only part of the subnet is not overruled by a later deny (egress)', () => {
+    const fs = run(
+      variant((r) => {
+        if (String(r.type).toLowerCase() === 'microsoft.network/routetables') props(r).routes = [];
+        // Default outbound access on: without the NSG, the subnet reaches the internet.
+        for (const s of (props(r).subnets as Json[] | undefined) ?? [])
+          if (s.name === 'snet-inference') props(s).defaultOutboundAccess = true;
+        if (named(r, '/networkSecurityGroups/nsg-inference'))
+          (props(r).securityRules as Json[]).push({
+            name: 'allow-half-out',
+            properties: {
+              priority: 200,
+              direction: 'Outbound',
+              access: 'Allow',
+              protocol: 'Tcp',
+              sourceAddressPrefix: '10.1.2.0/25',
+              sourcePortRange: '*',
+              destinationAddressPrefix: 'Internet',
+              destinationPortRange: '443',
+            },
+          });
+        return r;
+      }),
+      'azure-ai-subnet-internet-egress',
+    );
+    const inference = fs.find((x) => x.resource.id.endsWith('/snet-inference'))!;
+    assert.equal(inference.status, 'fail', inference.message);
+    assert.match(inference.message, /rule allow-half-out, priority 200/);
+  });
+
+  it("an endpoint subnet's NSG allow for part of another zone's subnet admits that zone", () => {
+    const fs = run(
+      variant((r) => {
+        if (named(r, '/networkSecurityGroups/nsg-pe'))
+          (props(r).securityRules as Json[]).push({
+            name: 'allow-some-jumpbox',
+            properties: {
+              priority: 150,
+              direction: 'Inbound',
+              access: 'Allow',
+              protocol: 'Tcp',
+              sourceAddressPrefix: '10.0.3.0/28',
+              sourcePortRange: '*',
+              destinationAddressPrefix: '*',
+              destinationPortRange: '443',
+            },
+          });
+        return r;
+      }),
+      'azure-private-endpoint-subnet-nsg',
+    );
+    const f = fs.find((x) => x.resource.id.endsWith('/pe-oai'))!;
+    assert.equal(f.status, 'fail', f.message);
+    assert.match(f.message, /by rule allow-some-jumpbox \(priority 150\)/);
+  });
+
   it('a firewall application rule for "*" allows any destination', () => {
     const fs = run(
       variant((r) => {
