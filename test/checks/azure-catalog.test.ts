@@ -289,6 +289,16 @@ describe('the other Azure checks on their traps', () => {
     assert.match(f.message, /by rule allow-some-jumpbox \(priority 150\)/);
   });
 
+  it("the callers' NSG missing from the snapshot makes the HTTPS check not assessed, never a pass", () => {
+    const fs = run(
+      variant((r) => (named(r, '/networkSecurityGroups/nsg-inference') ? undefined : r)),
+      'azure-caller-nsg-blocks-endpoint',
+    );
+    const f = fs.find((x) => x.resource.id.endsWith('/snet-inference'))!;
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /nsg-inference.* not in the snapshot/);
+  });
+
   it('a firewall application rule for "*" allows any destination', () => {
     const fs = run(
       variant((r) => {
