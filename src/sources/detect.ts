@@ -14,9 +14,11 @@ const HEAD_BYTES = 16 * 1024;
 const AZURE_ID = /"\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/|")/i;
 const AZURE_TYPE = /"type"\s*:\s*"microsoft\.[a-z]+\//i;
 const MANIFEST = /"provider"\s*:\s*"(aws|azure|gcp)"/;
+const CORDON_MANIFEST = /"cordonSnapshot"\s*:/;
 
 export function detectProvider(head: string): SnapshotProvider {
-  const manifest = MANIFEST.exec(head)?.[1];
+  // Only cordon's manifest names its provider: a resource tagged "provider": "aws" is still an Azure resource.
+  const manifest = CORDON_MANIFEST.test(head) ? MANIFEST.exec(head)?.[1] : undefined;
   if (manifest === 'azure') return 'azure';
   if (manifest === 'aws') return 'aws';
   return AZURE_ID.test(head) || AZURE_TYPE.test(head) ? 'azure' : 'aws';

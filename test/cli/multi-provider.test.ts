@@ -41,6 +41,12 @@ describe('provider detection', () => {
       'unknown content goes to the AWS reader, which reports it',
     );
   });
+
+  it('a "provider" tag on an Azure resource is not a cordon manifest', () => {
+    const nsg =
+      '{"value": [{"id": "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg", "tags": {"provider": "aws"}, "type": "Microsoft.Network/networkSecurityGroups"}]}';
+    assert.equal(detectProvider(nsg), 'azure');
+  });
 });
 
 describe('cordon scan on Azure and mixed input', () => {
