@@ -289,6 +289,22 @@ describe('the other Azure checks on their traps', () => {
     assert.match(f.message, /by rule allow-some-jumpbox \(priority 150\)/);
   });
 
+  it('an NSG listed without its default rules still has them: AllowVnetInBound admits other zones', () => {
+    const fs = run(
+      variant((r) => {
+        if (named(r, '/networkSecurityGroups/nsg-pe')) {
+          props(r).securityRules = (props(r).securityRules as Json[]).filter((x) => x.name !== 'deny-all-in');
+          delete props(r).defaultSecurityRules;
+        }
+        return r;
+      }),
+      'azure-private-endpoint-subnet-nsg',
+    );
+    const f = fs.find((x) => x.resource.id.endsWith('/pe-oai'))!;
+    assert.equal(f.status, 'fail', f.message);
+    assert.match(f.message, /by rule AllowVnetInBound \(priority 65000\)/);
+  });
+
   it("the callers' NSG missing from the snapshot makes the HTTPS check not assessed, never a pass", () => {
     const fs = run(
       variant((r) => (named(r, '/networkSecurityGroups/nsg-inference') ? undefined : r)),

@@ -57,9 +57,46 @@ function matches(r: AzureSecurityRule, pkt: PacketClass): boolean | 'partly' {
   return asg || src === 'some' || dst === 'some' ? 'partly' : true;
 }
 
+const defaultRule = (
+  name: string,
+  priority: number,
+  direction: 'Inbound' | 'Outbound',
+  access: 'Allow' | 'Deny',
+  source: string,
+  destination: string,
+): AzureSecurityRule => ({
+  name,
+  priority,
+  direction,
+  access,
+  protocol: '*',
+  sources: [source],
+  sourcePorts: ['*'],
+  destinations: [destination],
+  destinationPorts: ['*'],
+  sourceApplicationSecurityGroupIds: [],
+  destinationApplicationSecurityGroupIds: [],
+  isDefault: true,
+  pointer: '', // not in the snapshot
+});
+
+/**
+ * Every NSG has these (Microsoft's default security rules); a source that lists NSGs without them (an export, a
+ * template) must not make the VNet-wide allows disappear.
+ */
+const DEFAULT_RULES: AzureSecurityRule[] = [
+  defaultRule('AllowVnetInBound', 65000, 'Inbound', 'Allow', 'VirtualNetwork', 'VirtualNetwork'),
+  defaultRule('AllowAzureLoadBalancerInBound', 65001, 'Inbound', 'Allow', 'AzureLoadBalancer', '*'),
+  defaultRule('DenyAllInBound', 65500, 'Inbound', 'Deny', '*', '*'),
+  defaultRule('AllowVnetOutBound', 65000, 'Outbound', 'Allow', 'VirtualNetwork', 'VirtualNetwork'),
+  defaultRule('AllowInternetOutBound', 65001, 'Outbound', 'Allow', '*', 'Internet'),
+  defaultRule('DenyAllOutBound', 65500, 'Outbound', 'Deny', '*', '*'),
+];
+
 /** The deciding rule for the packet class, or undefined when no rule matches (cannot happen with default rules). */
 export function nsgDecision(nsg: AzureNetworkSecurityGroup, pkt: PacketClass): AzureSecurityRule | undefined {
-  const rules = [...nsg.securityRules, ...nsg.defaultSecurityRules].sort((a, b) => a.priority - b.priority);
+  const defaults = nsg.defaultSecurityRules.length > 0 ? nsg.defaultSecurityRules : DEFAULT_RULES;
+  const rules = [...nsg.securityRules, ...defaults].sort((a, b) => a.priority - b.priority);
   for (const r of rules) {
     const m = matches(r, pkt);
     if (m === true) return r;
