@@ -219,6 +219,15 @@ describe('the other Azure checks on their traps', () => {
     );
   });
 
+  it('supporting services are chosen by the AI resources next to them: without the AI data sets, not assessed', () => {
+    const texts = variant((r) =>
+      String(r.type).toLowerCase() === 'microsoft.cognitiveservices/accounts' ? undefined : r,
+    );
+    const fs = run(texts, 'azure-supporting-service-public');
+    assert.ok(fs.length > 0 && fs.every((f) => f.status === 'not-assessed'), JSON.stringify(fs.map((f) => f.status)));
+    assert.match(fs[0]!.message, /cognitiveservices:accounts is not in the snapshot/);
+  });
+
   it("the endpoint subnet's default AllowVnetInBound admits other zones unless a deny comes first", () => {
     const fs = run(
       variant((r) => {
