@@ -228,6 +228,13 @@ describe('the other Azure checks on their traps', () => {
     assert.match(fs[0]!.message, /cognitiveservices:accounts is not in the snapshot/);
   });
 
+  it('endpoint subnets of supporting services: without the supporting data sets, not assessed', () => {
+    const texts = files('examples/azure/reference').filter((f) => !f.name.includes('supporting-services'));
+    const fs = run(texts, 'azure-private-endpoint-subnet-nsg');
+    assert.ok(fs.length > 0 && fs.every((f) => f.status === 'not-assessed'), JSON.stringify(fs.map((f) => f.status)));
+    assert.match(fs[0]!.message, /storage:accounts is not in the snapshot/);
+  });
+
   it("the endpoint subnet's default AllowVnetInBound admits other zones unless a deny comes first", () => {
     const fs = run(
       variant((r) => {
