@@ -160,6 +160,32 @@ describe('azure-private-dns-zone-not-linked', () => {
     assert.equal(f.status, 'not-assessed', f.message);
     assert.match(f.message, /forwarding rule for \. sends the query to 192\.168\.0\.10/);
   });
+
+  it('an endpoint whose sub-resource has no known privatelink zone is not assessed, never a pass', () => {
+    const f = openai(
+      run(
+        variant((r) => {
+          if (named(r, '/privateEndpoints/pe-oai'))
+            for (const c of (props(r).privateLinkServiceConnections as Json[]) ?? [])
+              (c.properties as Json).groupIds = ['unknown-sub-resource'];
+          return r;
+        }),
+        check,
+      ),
+    );
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /no private DNS zone for/);
+  });
+
+  it("a hub-based AI Foundry project resolves through its hub's zones: unlinked there, the project fails", () => {
+    const fs = run(
+      variant((r) => (named(r, 'privatelink.api.azureml.ms/virtualNetworkLinks/link-hub') ? undefined : r)),
+      check,
+    );
+    const project = fs.find((f) => f.resource.id.endsWith('/proj-cordon'))!;
+    assert.equal(project.status, 'fail', project.message);
+    assert.match(project.message, /privatelink\.api\.azureml\.ms/);
+  });
 });
 
 describe('the other Azure checks on their traps', () => {
