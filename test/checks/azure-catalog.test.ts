@@ -261,6 +261,25 @@ describe('the other Azure checks on their traps', () => {
     assert.match(fs[0]!.message, /storage:accounts is not in the snapshot/);
   });
 
+  it('a Basic-SKU Bastion in a peered VNet reaches the management host (only Developer serves its own VNet alone)', () => {
+    // Move the hub's Bastion into the peered spoke: the jump box in the hub is now reached over the peering.
+    const moved = (sku: string) => (r: Json) => {
+      if (!named(r, '/bastionHosts/bas-hub')) return r;
+      const moved = JSON.parse(
+        JSON.stringify(r).replace(
+          /resourceGroups\/rg-hub\/providers\/Microsoft\.Network\/virtualNetworks\/vnet-hub/g,
+          'resourceGroups/rg-ai/providers/Microsoft.Network/virtualNetworks/vnet-ai',
+        ),
+      ) as Json;
+      moved.sku = { name: sku };
+      return moved;
+    };
+    const jumpbox = (sku: string) =>
+      run(variant(moved(sku)), 'azure-vm-public-ip').find((x) => x.message.includes('management'))!;
+    assert.equal(jumpbox('Basic').status, 'pass', jumpbox('Basic').message);
+    assert.equal(jumpbox('Developer').status, 'fail', jumpbox('Developer').message);
+  });
+
   it("the endpoint subnet's default AllowVnetInBound admits other zones unless a deny comes first", () => {
     const fs = run(
       variant((r) => {
