@@ -75,6 +75,20 @@ const byId = (id: string, name: string) => (r: Json) =>
 void byId;
 const named = (r: Json, suffix: string) => String(r.id).toLowerCase().endsWith(suffix.toLowerCase());
 const props = (r: Json) => (r.properties ??= {}) as Json;
+/** An NSG rule allowing TCP 443 from one prefix to another. */
+const allow443 = (name: string, priority: number, direction: string, source: string, destination: string) => ({
+  name,
+  properties: {
+    priority,
+    direction,
+    access: 'Allow',
+    protocol: 'Tcp',
+    sourceAddressPrefix: source,
+    sourcePortRange: '*',
+    destinationAddressPrefix: destination,
+    destinationPortRange: '443',
+  },
+});
 
 describe('Azure catalog on the examples', () => {
   it('the reference example fails no check; every check passes somewhere in it', () => {
@@ -302,19 +316,9 @@ describe('the other Azure checks on their traps', () => {
         for (const s of (props(r).subnets as Json[] | undefined) ?? [])
           if (s.name === 'snet-inference') props(s).defaultOutboundAccess = true;
         if (named(r, '/networkSecurityGroups/nsg-inference'))
-          (props(r).securityRules as Json[]).push({
-            name: 'allow-half-out',
-            properties: {
-              priority: 200,
-              direction: 'Outbound',
-              access: 'Allow',
-              protocol: 'Tcp',
-              sourceAddressPrefix: '10.1.2.0/25',
-              sourcePortRange: '*',
-              destinationAddressPrefix: 'Internet',
-              destinationPortRange: '443',
-            },
-          });
+          (props(r).securityRules as Json[]).push(
+            allow443('allow-half-out', 200, 'Outbound', '10.1.2.0/25', 'Internet'),
+          );
         return r;
       }),
       'azure-ai-subnet-internet-egress',
@@ -328,19 +332,7 @@ describe('the other Azure checks on their traps', () => {
     const fs = run(
       variant((r) => {
         if (named(r, '/networkSecurityGroups/nsg-pe'))
-          (props(r).securityRules as Json[]).push({
-            name: 'allow-some-jumpbox',
-            properties: {
-              priority: 150,
-              direction: 'Inbound',
-              access: 'Allow',
-              protocol: 'Tcp',
-              sourceAddressPrefix: '10.0.3.0/28',
-              sourcePortRange: '*',
-              destinationAddressPrefix: '*',
-              destinationPortRange: '443',
-            },
-          });
+          (props(r).securityRules as Json[]).push(allow443('allow-some-jumpbox', 150, 'Inbound', '10.0.3.0/28', '*'));
         return r;
       }),
       'azure-private-endpoint-subnet-nsg',
