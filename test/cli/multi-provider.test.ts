@@ -47,6 +47,12 @@ describe('provider detection', () => {
       '{"value": [{"id": "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg", "tags": {"provider": "aws"}, "type": "Microsoft.Network/networkSecurityGroups"}]}';
     assert.equal(detectProvider(nsg), 'azure');
   });
+
+  it('an empty ARM list or Resource Graph result is Azure data (the Azure reader warns; the AWS reader would reject it)', () => {
+    assert.equal(detectProvider('{"value": []}'), 'azure');
+    assert.equal(detectProvider('{"count": 0, "data": [], "skip_token": null, "total_records": 0}'), 'azure');
+    assert.equal(detectProvider('{"Vpcs": []}'), 'aws');
+  });
 });
 
 describe('cordon scan on Azure and mixed input', () => {
