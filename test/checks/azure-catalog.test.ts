@@ -294,6 +294,15 @@ describe('the other Azure checks on their traps', () => {
     assert.equal(jumpbox('Developer').status, 'fail', jumpbox('Developer').message);
   });
 
+  it('a VM whose NICs are not in the snapshot is not assessed (its zone and public IPs are unknown), never skipped', () => {
+    const fs = run(
+      variant((r) => (named(r, '/networkInterfaces/nic-jumpbox') ? undefined : r)),
+      'azure-vm-public-ip',
+    );
+    const f = fs.find((x) => x.resource.id.toLowerCase().endsWith('/vm-jumpbox'));
+    assert.equal(f?.status, 'not-assessed', JSON.stringify(fs.map((x) => x.message)));
+  });
+
   it("the endpoint subnet's default AllowVnetInBound admits other zones unless a deny comes first", () => {
     const fs = run(
       variant((r) => {

@@ -53,12 +53,12 @@ export default defineAzureCheck({
             .filter((z): z is string => !!z),
         ),
       ];
-      if (zones.length === 0) continue; // not in a zoned network
       const base = {
         resource: { id: vm.id, type: 'Microsoft.Compute/virtualMachines' },
         location: vm.location,
         origin: vm.origin,
       };
+      // Checked before the zone: a missing NIC may be the one that places the VM in a zone.
       if (own.length < vm.networkInterfaceIds.length) {
         out.push({
           ...base,
@@ -67,6 +67,7 @@ export default defineAzureCheck({
         });
         continue;
       }
+      if (zones.length === 0) continue; // not in a zoned network
       const publicIps = configs
         .filter(({ c }) => c.publicIpAddressId)
         .map(({ c }) => c.publicIpAddressId!.split('/').pop());
