@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CHECKS } from './checks/registry.js';
 import { runAwsChecks } from './checks/engine.js';
-import { azureSubscriptions, runAzureChecks } from './checks/azure/engine.js';
+import { runAzureChecks } from './checks/azure/engine.js';
 import { aiTargets, endpointsTo, publicExposure } from './checks/azure/support.js';
 import type { AwsCheck, Check } from './checks/types.js';
 import type { AzureCheck } from './checks/azure/types.js';
@@ -25,7 +25,7 @@ import {
 import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
 import { loadAwsSnapshot, type SnapshotOptions, type SnapshotWarning } from './sources/aws-snapshot/load.js';
-import { inventoryScopes, type AwsInventory } from './inventory/aws.js';
+import type { AwsInventory } from './inventory/aws.js';
 import { globMatch } from './util/glob.js';
 import type { InputError } from './util/errors.js';
 
@@ -138,6 +138,14 @@ export function summarise(
   return { byStatus, failBySeverity, suppressed, files, scopes, kpis };
 }
 
+/**
+ * Scopes (account/region, subscription) where at least one data set was read. A scope declared by a manifest whose
+ * every data set was unreadable gets its checks, all not assessed, but covers nothing.
+ */
+function scopesWithData(datasets: Map<string, Set<unknown>>): number {
+  return [...datasets].filter(([key, read]) => key !== '*' && read.size > 0).length;
+}
+
 /** Paths in findings: relative to the working directory, with forward slashes (stable across machines). */
 function displayPath(cwd: string, snapshot: string, rel: string): string {
   const abs = path.resolve(cwd, snapshot, rel);
@@ -221,7 +229,7 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
     summary: summarise(
       findings,
       loaded.files.length + (azure?.files.length ?? 0),
-      inventoryScopes(loaded.inventory).length + (azure ? azureSubscriptions(azure.inventory).length : 0),
+      scopesWithData(loaded.inventory.datasets) + (azure ? scopesWithData(azure.inventory.datasets) : 0),
       kpis,
     ),
   };

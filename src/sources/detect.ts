@@ -1,12 +1,13 @@
 /**
  * Which provider a snapshot file belongs to, by content, so that one directory may hold AWS and Azure data and be
  * scanned as one. The head of each file is enough: Azure documents carry ARM resource ids
- * ("/subscriptions/<guid>/…"), lower- or mixed-case "Microsoft.*" resource types, or a cordon manifest naming azure;
- * AWS CLI outputs carry none of these. A file that looks like neither goes to the AWS reader, which reports it as
+ * ("/subscriptions/<guid>/…"), lower- or mixed-case "Microsoft.*" resource types, or a cordon manifest naming azure,
+ * and an empty ARM list or Resource Graph result is told by its shape; AWS CLI outputs carry none of these. A file that looks like neither goes to the AWS reader, which reports it as
  * unrecognised with its location (as before Azure existed).
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isAzureDocument } from './azure-snapshot/recognise.js';
 
 export type SnapshotProvider = 'aws' | 'azure';
 
@@ -14,12 +15,20 @@ const HEAD_BYTES = 16 * 1024;
 const AZURE_ID = /"\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/|")/i;
 const AZURE_TYPE = /"type"\s*:\s*"microsoft\.[a-z]+\//i;
 const MANIFEST = /"provider"\s*:\s*"(aws|azure|gcp)"/;
+const CORDON_MANIFEST = /"cordonSnapshot"\s*:/;
 
 export function detectProvider(head: string): SnapshotProvider {
-  const manifest = MANIFEST.exec(head)?.[1];
+  // Only cordon's manifest names its provider: a resource tagged "provider": "aws" is still an Azure resource.
+  const manifest = CORDON_MANIFEST.test(head) ? MANIFEST.exec(head)?.[1] : undefined;
   if (manifest === 'azure') return 'azure';
   if (manifest === 'aws') return 'aws';
-  return AZURE_ID.test(head) || AZURE_TYPE.test(head) ? 'azure' : 'aws';
+  if (AZURE_ID.test(head) || AZURE_TYPE.test(head)) return 'azure';
+  // An empty ARM list or Resource Graph result has no id to sniff; a file that fits in the head can be parsed.
+  try {
+    return isAzureDocument(JSON.parse(head)) ? 'azure' : 'aws';
+  } catch {
+    return 'aws';
+  }
 }
 
 async function head(file: string): Promise<string> {

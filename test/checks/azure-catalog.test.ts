@@ -75,6 +75,20 @@ const byId = (id: string, name: string) => (r: Json) =>
 void byId;
 const named = (r: Json, suffix: string) => String(r.id).toLowerCase().endsWith(suffix.toLowerCase());
 const props = (r: Json) => (r.properties ??= {}) as Json;
+/** An NSG rule allowing TCP 443 from one prefix to another. */
+const allow443 = (name: string, priority: number, direction: string, source: string, destination: string) => ({
+  name,
+  properties: {
+    priority,
+    direction,
+    access: 'Allow',
+    protocol: 'Tcp',
+    sourceAddressPrefix: source,
+    sourcePortRange: '*',
+    destinationAddressPrefix: destination,
+    destinationPortRange: '443',
+  },
+});
 
 describe('Azure catalog on the examples', () => {
   it('the reference example fails no check; every check passes somewhere in it', () => {
@@ -141,6 +155,51 @@ describe('azure-private-dns-zone-not-linked', () => {
     assert.equal(f.status, 'not-assessed');
     assert.match(f.message, /10\.9\.9\.9 that cordon cannot follow/);
   });
+
+  it('a wildcard forwarding rule (".") takes every query elsewhere: not assessed, never a pass', () => {
+    const f = openai(
+      run(
+        variant((r) => {
+          if (named(r, '/virtualNetworks/vnet-ai')) delete props(r).dhcpOptions;
+          if (named(r, '/dnsForwardingRulesets/dnsfrs-hub/virtualNetworkLinks/link-hub'))
+            props(r).virtualNetwork = {
+              id: String(r.id).replace(/rg-hub.*$/, 'rg-ai/providers/Microsoft.Network/virtualNetworks/vnet-ai'),
+            };
+          if (named(r, '/forwardingRules/corp')) props(r).domainName = '.';
+          return r;
+        }),
+        check,
+      ),
+    );
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /forwarding rule for \. sends the query to 192\.168\.0\.10/);
+  });
+
+  it('an endpoint whose sub-resource has no known privatelink zone is not assessed, never a pass', () => {
+    const f = openai(
+      run(
+        variant((r) => {
+          if (named(r, '/privateEndpoints/pe-oai'))
+            for (const c of (props(r).privateLinkServiceConnections as Json[]) ?? [])
+              (c.properties as Json).groupIds = ['unknown-sub-resource'];
+          return r;
+        }),
+        check,
+      ),
+    );
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /no private DNS zone for/);
+  });
+
+  it("a hub-based AI Foundry project resolves through its hub's zones: unlinked there, the project fails", () => {
+    const fs = run(
+      variant((r) => (named(r, 'privatelink.api.azureml.ms/virtualNetworkLinks/link-hub') ? undefined : r)),
+      check,
+    );
+    const project = fs.find((f) => f.resource.id.endsWith('/proj-cordon'))!;
+    assert.equal(project.status, 'fail', project.message);
+    assert.match(project.message, /privatelink\.api\.azureml\.ms/);
+  });
 });
 
 describe('the other Azure checks on their traps', () => {
@@ -200,6 +259,50 @@ describe('the other Azure checks on their traps', () => {
     );
   });
 
+  it('supporting services are chosen by the AI resources next to them: without the AI data sets, not assessed', () => {
+    const texts = variant((r) =>
+      String(r.type).toLowerCase() === 'microsoft.cognitiveservices/accounts' ? undefined : r,
+    );
+    const fs = run(texts, 'azure-supporting-service-public');
+    assert.ok(fs.length > 0 && fs.every((f) => f.status === 'not-assessed'), JSON.stringify(fs.map((f) => f.status)));
+    assert.match(fs[0]!.message, /cognitiveservices:accounts is not in the snapshot/);
+  });
+
+  it('endpoint subnets of supporting services: without the supporting data sets, not assessed', () => {
+    const texts = files('examples/azure/reference').filter((f) => !f.name.includes('supporting-services'));
+    const fs = run(texts, 'azure-private-endpoint-subnet-nsg');
+    assert.ok(fs.length > 0 && fs.every((f) => f.status === 'not-assessed'), JSON.stringify(fs.map((f) => f.status)));
+    assert.match(fs[0]!.message, /storage:accounts is not in the snapshot/);
+  });
+
+  it('a Basic-SKU Bastion in a peered VNet reaches the management host (only Developer serves its own VNet alone)', () => {
+    // Move the hub's Bastion into the peered spoke: the jump box in the hub is now reached over the peering.
+    const moved = (sku: string) => (r: Json) => {
+      if (!named(r, '/bastionHosts/bas-hub')) return r;
+      const moved = JSON.parse(
+        JSON.stringify(r).replace(
+          /resourceGroups\/rg-hub\/providers\/Microsoft\.Network\/virtualNetworks\/vnet-hub/g,
+          'resourceGroups/rg-ai/providers/Microsoft.Network/virtualNetworks/vnet-ai',
+        ),
+      ) as Json;
+      moved.sku = { name: sku };
+      return moved;
+    };
+    const jumpbox = (sku: string) =>
+      run(variant(moved(sku)), 'azure-vm-public-ip').find((x) => x.message.includes('management'))!;
+    assert.equal(jumpbox('Basic').status, 'pass', jumpbox('Basic').message);
+    assert.equal(jumpbox('Developer').status, 'fail', jumpbox('Developer').message);
+  });
+
+  it('a VM whose NICs are not in the snapshot is not assessed (its zone and public IPs are unknown), never skipped', () => {
+    const fs = run(
+      variant((r) => (named(r, '/networkInterfaces/nic-jumpbox') ? undefined : r)),
+      'azure-vm-public-ip',
+    );
+    const f = fs.find((x) => x.resource.id.toLowerCase().endsWith('/vm-jumpbox'));
+    assert.equal(f?.status, 'not-assessed', JSON.stringify(fs.map((x) => x.message)));
+  });
+
   it("the endpoint subnet's default AllowVnetInBound admits other zones unless a deny comes first", () => {
     const fs = run(
       variant((r) => {
@@ -212,6 +315,66 @@ describe('the other Azure checks on their traps', () => {
     const f = fs.find((x) => x.resource.id.endsWith('/pe-oai'))!;
     assert.equal(f.status, 'fail');
     assert.match(f.message, /by rule AllowVnetInBound \(priority 65000\)/);
+  });
+
+  it('an NSG allow that covers only part of the subnet is not overruled by a later deny (egress)', () => {
+    const fs = run(
+      variant((r) => {
+        if (String(r.type).toLowerCase() === 'microsoft.network/routetables') props(r).routes = [];
+        // Default outbound access on: without the NSG, the subnet reaches the internet.
+        for (const s of (props(r).subnets as Json[] | undefined) ?? [])
+          if (s.name === 'snet-inference') props(s).defaultOutboundAccess = true;
+        if (named(r, '/networkSecurityGroups/nsg-inference'))
+          (props(r).securityRules as Json[]).push(
+            allow443('allow-half-out', 200, 'Outbound', '10.1.2.0/25', 'Internet'),
+          );
+        return r;
+      }),
+      'azure-ai-subnet-internet-egress',
+    );
+    const inference = fs.find((x) => x.resource.id.endsWith('/snet-inference'))!;
+    assert.equal(inference.status, 'fail', inference.message);
+    assert.match(inference.message, /rule allow-half-out, priority 200/);
+  });
+
+  it("an endpoint subnet's NSG allow for part of another zone's subnet admits that zone", () => {
+    const fs = run(
+      variant((r) => {
+        if (named(r, '/networkSecurityGroups/nsg-pe'))
+          (props(r).securityRules as Json[]).push(allow443('allow-some-jumpbox', 150, 'Inbound', '10.0.3.0/28', '*'));
+        return r;
+      }),
+      'azure-private-endpoint-subnet-nsg',
+    );
+    const f = fs.find((x) => x.resource.id.endsWith('/pe-oai'))!;
+    assert.equal(f.status, 'fail', f.message);
+    assert.match(f.message, /by rule allow-some-jumpbox \(priority 150\)/);
+  });
+
+  it('an NSG listed without its default rules still has them: AllowVnetInBound admits other zones', () => {
+    const fs = run(
+      variant((r) => {
+        if (named(r, '/networkSecurityGroups/nsg-pe')) {
+          props(r).securityRules = (props(r).securityRules as Json[]).filter((x) => x.name !== 'deny-all-in');
+          delete props(r).defaultSecurityRules;
+        }
+        return r;
+      }),
+      'azure-private-endpoint-subnet-nsg',
+    );
+    const f = fs.find((x) => x.resource.id.endsWith('/pe-oai'))!;
+    assert.equal(f.status, 'fail', f.message);
+    assert.match(f.message, /by rule AllowVnetInBound \(priority 65000\)/);
+  });
+
+  it("the callers' NSG missing from the snapshot makes the HTTPS check not assessed, never a pass", () => {
+    const fs = run(
+      variant((r) => (named(r, '/networkSecurityGroups/nsg-inference') ? undefined : r)),
+      'azure-caller-nsg-blocks-endpoint',
+    );
+    const f = fs.find((x) => x.resource.id.endsWith('/snet-inference'))!;
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /nsg-inference.* not in the snapshot/);
   });
 
   it('a firewall application rule for "*" allows any destination', () => {

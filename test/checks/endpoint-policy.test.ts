@@ -69,6 +69,17 @@ describe('aws-vpc-endpoint-policy-principal-unrestricted', () => {
     // An exact account list stays restrictive.
     assert.deepEqual(status(allow({ StringLike: { 'aws:PrincipalAccount': '123456789012' } })), ['pass']);
   });
+  it('a principal ARN pattern with any account admits outsiders who name a role that way', () => {
+    // Anyone can create a role called Admin in their own account.
+    assert.deepEqual(status(allow({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/Admin' } })), ['fail']);
+    const [f] = runCheck(principalUnrestricted, {
+      'eps.json': endpoint(allow({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/Admin' } })),
+    });
+    assert.match(f!.message, /principal arn:aws:iam::\d{12}:role\/Admin of organization/);
+    assert.deepEqual(status(allow({ StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ai-*' } })), ['fail']);
+    // The account fixed: restrictive.
+    assert.deepEqual(status(allow({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/*' } })), ['pass']);
+  });
   it('fails StringEqualsIfExists on the org (a principal in no organization gets in)', () => {
     assert.deepEqual(status(allow({ StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc123def4' } })), ['fail']);
   });

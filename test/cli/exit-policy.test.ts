@@ -46,6 +46,37 @@ describe('exit policy', () => {
     assert.match(r.stderr, /no account\/region scope/);
   });
 
+  it('scopes whose every data set was unreadable cover nothing: exit 2, not a clean run of not-assessed checks', async () => {
+    const aws = mkdtempSync(path.join(os.tmpdir(), 'cordon-denied-'));
+    writeFileSync(
+      path.join(aws, 'cordon-manifest.json'),
+      JSON.stringify({
+        cordonSnapshot: 1,
+        provider: 'aws',
+        account: '111111111111',
+        region: 'us-east-1',
+        unavailable: [{ dataset: 'ec2:vpcs', reason: 'AccessDenied', action: 'ec2:DescribeVpcs' }],
+      }),
+    );
+    const sub = '11111111-1111-1111-1111-111111111111';
+    const azure = mkdtempSync(path.join(os.tmpdir(), 'cordon-denied-'));
+    writeFileSync(
+      path.join(azure, 'cordon-manifest.json'),
+      JSON.stringify({
+        cordonSnapshot: 1,
+        provider: 'azure',
+        subscriptions: [sub],
+        datasets: [],
+        unavailable: [{ subscription: sub, dataset: 'network:virtual-networks', reason: 'AuthorizationFailed' }],
+      }),
+    );
+    for (const dir of [aws, azure]) {
+      const r = await runCli(['scan', dir, ...POLICY, '--allow-partial']);
+      assert.equal(r.code, 2, r.stdout);
+      assert.match(r.stderr, /no account\/region scope/);
+    }
+  });
+
   it('--fail-on-not-assessed fails the run when a check at or above --fail-on was not assessed', async () => {
     const dir = copyOf('examples/aws/reference');
     // Without network ACLs the NACL check cannot be assessed.

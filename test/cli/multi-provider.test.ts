@@ -41,6 +41,18 @@ describe('provider detection', () => {
       'unknown content goes to the AWS reader, which reports it',
     );
   });
+
+  it('a "provider" tag on an Azure resource is not a cordon manifest', () => {
+    const nsg =
+      '{"value": [{"id": "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg", "tags": {"provider": "aws"}, "type": "Microsoft.Network/networkSecurityGroups"}]}';
+    assert.equal(detectProvider(nsg), 'azure');
+  });
+
+  it('an empty ARM list or Resource Graph result is Azure data (the Azure reader warns; the AWS reader would reject it)', () => {
+    assert.equal(detectProvider('{"value": []}'), 'azure');
+    assert.equal(detectProvider('{"count": 0, "data": [], "skip_token": null, "total_records": 0}'), 'azure');
+    assert.equal(detectProvider('{"Vpcs": []}'), 'aws');
+  });
 });
 
 describe('cordon scan on Azure and mixed input', () => {

@@ -118,6 +118,15 @@ function fillAccount(pattern: string): string {
   return pattern.replace(/\?/g, '7').replace(/\*/, '7'.repeat(digits)).replace(/\*/g, '');
 }
 
+/** An ARN pattern instantiated: a wildcard account field becomes the probe account, other wildcards probe text. */
+function fillArn(pattern: string, account: string): string {
+  const parts = pattern.split(':');
+  if (parts.length < 6) return pattern;
+  const acct = parts[4]!;
+  if (/[*?]/.test(acct)) parts[4] = acct === '*' ? account : fillAccount(acct);
+  return parts.map((x, i) => (i === 4 ? x : x.replace(/\*/g, 'cordonprobe').replace(/\?/g, 'x'))).join(':');
+}
+
 /**
  * Callers that must not be able to use an endpoint: a principal in a foreign organisation, one in no organisation,
  * per foreign organisation id the policy names a principal of that organisation, and principals that the policy's own
@@ -136,8 +145,8 @@ export function outsiderProbes(
   const account = fresh(accountCandidate, avoid);
   const role = fresh((i) => (i === 0 ? 'cordon-outside-probe' : `cordon-outside-probe-${i}`), avoid);
   const org = fresh((i) => `o-cordonprobe${String(i).padStart(2, '0')}`, [...avoid, ...(ourOrg ? [ourOrg] : [])]);
-  const principal = (acct: string, orgId?: string): Probe => {
-    const arn = `arn:aws:iam::${acct}:role/${role}`;
+  const principal = (acct: string, orgId?: string, arn = `arn:aws:iam::${acct}:role/${role}`): Probe => {
+    const who = arn.endsWith(`:role/${role}`) ? acct : arn;
     const base = {
       'aws:PrincipalAccount': acct,
       'aws:PrincipalArn': arn,
@@ -147,12 +156,12 @@ export function outsiderProbes(
     };
     return orgId === undefined
       ? {
-          name: `principal ${acct} in no organization`,
+          name: `principal ${who} in no organization`,
           principal: { account: acct, arn },
           ctx: context(base, IDENTITY_KEYS),
         }
       : {
-          name: `principal ${acct} of organization ${orgId}`,
+          name: `principal ${who} of organization ${orgId}`,
           principal: { account: acct, arn },
           ctx: context(
             { ...base, 'aws:PrincipalOrgID': orgId, 'aws:PrincipalOrgPaths': `${orgId}/r-prb0/` },
@@ -166,12 +175,18 @@ export function outsiderProbes(
   const patternOrgs = patternInstances(doc, 'aws:principalorgid', (p) =>
     p.replace(/\*/g, 'cordonprobe').replace(/\?/g, 'x'),
   ).filter((o) => o !== ourOrg);
+  // "arn:aws:iam::*:role/Admin" admits a role of that name in any account, and anyone can create one.
+  const patternArns = patternInstances(doc, 'aws:principalarn', (p) => fillArn(p, account)).filter((a) => {
+    const acct = a.split(':')[4];
+    return acct !== undefined && /^\d{12}$/.test(acct) && !trustedAccounts.includes(acct);
+  });
   return [
     principal(account, org),
     principal(account),
     ...foreignOrgIds.map((o) => principal(account, o)),
     ...patternAccounts.map((a) => principal(a, org)),
     ...patternOrgs.map((o) => principal(account, o)),
+    ...patternArns.map((a) => principal(a.split(':')[4]!, org, a)),
   ];
 }
 

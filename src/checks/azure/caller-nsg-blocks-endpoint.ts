@@ -45,9 +45,16 @@ export default defineAzureCheck({
       if (!zone || !calling.has(zone) || endpoints.length === 0 || endpointSubnets.has(azureIdKey(s.id))) continue;
       const callerNsg = nsgOf(s);
       const blocked: string[] = [];
+      // An NSG or subnet named but not in the snapshot, or an endpoint without a known address, is not judged open.
+      const unknown: string[] = [];
+      if (s.networkSecurityGroupId && !callerNsg)
+        unknown.push(`its NSG ${s.networkSecurityGroupId.split('/').pop()} is not in the snapshot`);
       for (const pe of endpoints) {
         const ips = [...endpointAddresses(ctx.inventory, pe)];
-        if (ips.length === 0) continue;
+        if (ips.length === 0) {
+          unknown.push(`${pe.name}: cordon cannot tell its private address`);
+          continue;
+        }
         const dest = { cidrs: ips.map((ip) => `${ip}/32`) };
         const out443 =
           callerNsg &&
@@ -66,10 +73,11 @@ export default defineAzureCheck({
           ? ctx.inventory.subnets.find((x) => azureIdKey(x.id) === azureIdKey(pe.subnetId!))
           : undefined;
         const policies = (peSubnet?.privateEndpointNetworkPolicies ?? 'Disabled').toLowerCase();
-        const peNsg =
-          peSubnet && (policies === 'enabled' || policies === 'networksecuritygroupenabled')
-            ? nsgOf(peSubnet)
-            : undefined;
+        const filtered = policies === 'enabled' || policies === 'networksecuritygroupenabled';
+        const peNsg = peSubnet && filtered ? nsgOf(peSubnet) : undefined;
+        if (pe.subnetId && !peSubnet) unknown.push(`${pe.name}: its subnet is not in the snapshot`);
+        else if (peSubnet?.networkSecurityGroupId && filtered && !peNsg)
+          unknown.push(`${pe.name}: NSG ${peSubnet.networkSecurityGroupId.split('/').pop()} is not in the snapshot`);
         const in443 =
           peNsg &&
           nsgDecision(peNsg, {
@@ -83,13 +91,15 @@ export default defineAzureCheck({
           blocked.push(`${pe.name}: ${peNsg.name} denies it inbound (rule ${in443.name}, priority ${in443.priority})`);
       }
       out.push({
-        status: blocked.length ? 'fail' : 'pass',
+        status: blocked.length ? 'fail' : unknown.length ? 'not-assessed' : 'pass',
         resource: { id: s.id, type: 'Microsoft.Network/virtualNetworks/subnets' },
         location: s.location,
         origin: s.origin,
         message: blocked.length
           ? `subnet ${s.name} (${zone}) cannot open HTTPS to AI private endpoints: ${blocked.join('; ')}`
-          : `subnet ${s.name} (${zone}) can open HTTPS to the AI private endpoints (${endpoints.length})`,
+          : unknown.length
+            ? `subnet ${s.name} (${zone}): HTTPS to the AI private endpoints cannot be judged: ${unknown.join('; ')}`
+            : `subnet ${s.name} (${zone}) can open HTTPS to the AI private endpoints (${endpoints.length})`,
       });
     }
     return out;

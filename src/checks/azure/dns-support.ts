@@ -131,21 +131,28 @@ export function resolveZoneFrom(
       .map((l) => azureIdKey(l.rulesetId)),
   );
   const names = [trim(publicDomain), ...zones.map((z) => trim(z.zoneName || z.name))];
-  const rule = inv.dnsForwardingRules.find(
+  // "." is the wildcard rule (every name). Every matching rule is weighed, not the first found: the CNAME chain
+  // (name.<domain> → name.privatelink.<domain>) may hit a different rule at each step.
+  const covers = (d: string, domain: string) => domain === '' || d === domain || d.endsWith(`.${domain}`);
+  const matching = inv.dnsForwardingRules.filter(
     (r) =>
       rulesets.has(azureIdKey(r.rulesetId)) &&
       (r.state ?? 'Enabled').toLowerCase() === 'enabled' &&
-      names.some((d) => d === trim(r.domainName) || d.endsWith(`.${trim(r.domainName)}`)),
+      names.some((d) => covers(d, trim(r.domainName))),
   );
-  if (rule && rule.targetDnsServers.every((t) => inboundInLinkedVnet(inv, t.ipAddress, linked)))
+  const unfollowed = matching.find(
+    (r) => !r.targetDnsServers.every((t) => inboundInLinkedVnet(inv, t.ipAddress, linked)),
+  );
+  if (unfollowed)
+    return {
+      kind: 'unknown',
+      why: `a DNS forwarding rule for ${unfollowed.domainName} sends the query to ${unfollowed.targetDnsServers.map((t) => t.ipAddress).join(', ')}, which cordon cannot follow`,
+    };
+  const rule = matching[0];
+  if (rule)
     return {
       kind: 'private',
       via: `forwarding rule for ${rule.domainName} to resolver inbound endpoint(s) in a VNet linked to ${zoneLabel}`,
-    };
-  if (rule)
-    return {
-      kind: 'unknown',
-      why: `a DNS forwarding rule for ${rule.domainName} sends the query to ${rule.targetDnsServers.map((t) => t.ipAddress).join(', ')}, which cordon cannot follow`,
     };
   if (zones.length === 0) return { kind: 'public', why: 'no private DNS zone holds the record' };
   if (linked.has(azureIdKey(vnet.id))) return { kind: 'private', via: `${zoneLabel} is linked to the VNet` };

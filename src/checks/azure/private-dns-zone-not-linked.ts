@@ -1,6 +1,6 @@
 import { azureIdKey } from '../../inventory/azure.js';
 import { endpointAddresses, endpointTargets, recordsTo, resolveZoneFrom, zonesNamed } from './dns-support.js';
-import { aiTargets, callerVnets, endpointsTo, targetResource } from './support.js';
+import { aiTargets, callerVnets, endpointsTo, networkOwner, targetResource } from './support.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
 
 export default defineAzureCheck({
@@ -54,16 +54,30 @@ export default defineAzureCheck({
         ];
       // The zones that must resolve: the required ones, narrowed to zones holding the endpoint's record when any does.
       const needed = new Map<string, ReturnType<typeof zonesNamed>>();
+      const unmapped: string[] = [];
+      // A hub-based project is served by its hub's endpoints, whose connections name the hub.
+      const served = azureIdKey(networkOwner(ctx.inventory, t.resource).id);
       for (const { endpoint } of pes) {
         const ips = endpointAddresses(ctx.inventory, endpoint);
         for (const target of endpointTargets(ctx.inventory, endpoint))
-          if (azureIdKey(target.targetId) === azureIdKey(t.resource.id))
+          if (azureIdKey(target.targetId) === served) {
+            if (!target.expected) unmapped.push(`${endpoint.name} (sub-resource ${target.groupId || '(none)'})`);
             for (const zoneName of target.expected?.required ?? []) {
               const all = zonesNamed(ctx.inventory, zoneName);
               const holding = all.filter((z) => recordsTo(ctx.inventory, z, ips).length > 0);
               needed.set(zoneName, holding.length ? holding : all);
             }
+          }
       }
+      // No zone to follow means nothing was checked: not a pass.
+      if (needed.size === 0)
+        return [
+          {
+            ...base,
+            status: 'not-assessed',
+            message: `${t.label}: cordon knows no private DNS zone for ${unmapped.join(', ') || 'its endpoints'}`,
+          },
+        ];
       const publicly: string[] = [];
       const unknown: string[] = [];
       const privately: string[] = [];

@@ -25,7 +25,15 @@ export default defineAzureCheck({
   ],
   seeds: ['001: NSG on the private endpoint subnet', '002: NSGs restrict traffic between subnets'],
   requires: ['network:private-endpoints', 'network:virtual-networks', 'network:network-security-groups'],
-  looksUp: ['cognitiveservices:accounts', 'machinelearning:workspaces', 'search:services'],
+  // Which endpoints are audited: those of AI and supporting services.
+  looksUp: [
+    'cognitiveservices:accounts',
+    'machinelearning:workspaces',
+    'search:services',
+    'storage:accounts',
+    'keyvault:vaults',
+    'containerregistry:registries',
+  ],
   run(ctx) {
     const calling = callingZones(ctx.policy);
     const audited = new Set(

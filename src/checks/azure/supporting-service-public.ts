@@ -22,7 +22,15 @@ export default defineAzureCheck({
     'https://learn.microsoft.com/azure/storage/common/storage-private-endpoints',
   ],
   seeds: ['002: Deploy supporting services within the network boundary'],
-  requires: ['storage:accounts', 'keyvault:vaults', 'containerregistry:registries', 'machinelearning:workspaces'],
+  // The AI resources decide which supporting services are audited (those in their resource groups).
+  requires: [
+    'storage:accounts',
+    'keyvault:vaults',
+    'containerregistry:registries',
+    'machinelearning:workspaces',
+    'cognitiveservices:accounts',
+    'search:services',
+  ],
   looksUp: ['network:private-endpoints'],
   run(ctx) {
     const ai = aiTargets(ctx.own);

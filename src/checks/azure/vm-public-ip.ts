@@ -8,7 +8,7 @@ export default defineAzureCheck({
   service: 'compute',
   resourceType: 'Microsoft.Compute/virtualMachines',
   rationale:
-    'Seed 002: management goes through a jump box reached by Azure Bastion, never through public IPs on hosts. A VM in any zone of the policy (inference, data, management, …) with a public IP is reachable from the internet whatever the private endpoints do, and a jump box with its own public IP is the opposite of the Bastion pattern. A VM in the management zone is also checked for a Bastion that can reach it: one in its VNet, or a Standard/Premium Bastion in a peered VNet (a Developer-SKU Bastion serves only its own VNet).',
+    'Seed 002: management goes through a jump box reached by Azure Bastion, never through public IPs on hosts. A VM in any zone of the policy (inference, data, management, …) with a public IP is reachable from the internet whatever the private endpoints do, and a jump box with its own public IP is the opposite of the Bastion pattern. A VM in the management zone is also checked for a Bastion that can reach it: one in its VNet, or a Basic, Standard or Premium Bastion in a peered VNet (a Developer-SKU Bastion serves only its own VNet).',
   remediation: {
     text: 'Remove the public IP from the NIC and reach the VM through Azure Bastion (Standard SKU in the hub for peered spokes).',
     snippet: {
@@ -53,12 +53,12 @@ export default defineAzureCheck({
             .filter((z): z is string => !!z),
         ),
       ];
-      if (zones.length === 0) continue; // not in a zoned network
       const base = {
         resource: { id: vm.id, type: 'Microsoft.Compute/virtualMachines' },
         location: vm.location,
         origin: vm.origin,
       };
+      // Checked before the zone: a missing NIC may be the one that places the VM in a zone.
       if (own.length < vm.networkInterfaceIds.length) {
         out.push({
           ...base,
@@ -67,6 +67,7 @@ export default defineAzureCheck({
         });
         continue;
       }
+      if (zones.length === 0) continue; // not in a zoned network
       const publicIps = configs
         .filter(({ c }) => c.publicIpAddressId)
         .map(({ c }) => c.publicIpAddressId!.split('/').pop());
@@ -81,15 +82,12 @@ export default defineAzureCheck({
           if (!b.virtualNetworkId) return false;
           const bv = azureIdKey(b.virtualNetworkId);
           if (vnets.some((v) => azureIdKey(v) === bv)) return true;
-          return (
-            (b.sku ?? 'Basic').toLowerCase() !== 'developer' &&
-            (b.sku ?? 'Basic').toLowerCase() !== 'basic' &&
-            vnets.some((v) => peers(v).has(bv))
-          );
+          // Microsoft's SKU table: every SKU but Developer connects to VMs in peered VNets.
+          return (b.sku ?? 'Basic').toLowerCase() !== 'developer' && vnets.some((v) => peers(v).has(bv));
         });
         if (!reachable)
           problems.push(
-            'is a management host that no Bastion can reach (none in its VNet, no Standard/Premium Bastion in a peered VNet)',
+            'is a management host that no Bastion can reach (none in its VNet, no Basic/Standard/Premium Bastion in a peered VNet)',
           );
       }
       out.push({
