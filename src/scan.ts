@@ -66,6 +66,8 @@ export interface Summary {
   files: number;
   /** Account/region scopes with data: 0 means nothing was assessed. */
   scopes: number;
+  /** Data sets that were read only in part (skipped items, lists cut short by a NextToken or nextLink), when any. */
+  incomplete?: number;
   /** Seed 003's KPIs: share of Bedrock customization jobs with VPC protection, and the non-compliant count. */
   kpis: {
     customizationJobs: {
@@ -226,13 +228,22 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
     ].map((w) => ({ ...w, file: fix(w.file) })),
     suppressions: { expired: sup.expired, unused: sup.unused },
     checks: [...awsChecks, ...azureChecks],
-    summary: summarise(
-      findings,
-      loaded.files.length + (azure?.files.length ?? 0),
-      scopesWithData(loaded.inventory.datasets) + (azure ? scopesWithData(azure.inventory.datasets) : 0),
-      kpis,
+    summary: withIncomplete(
+      summarise(
+        findings,
+        loaded.files.length + (azure?.files.length ?? 0),
+        scopesWithData(loaded.inventory.datasets) + (azure ? scopesWithData(azure.inventory.datasets) : 0),
+        kpis,
+      ),
+      [loaded.inventory.partial, azure?.inventory.partial],
     ),
   };
+}
+
+/** Counts the (scope, data set) pairs read only in part; the field appears only when there are any. */
+function withIncomplete(summary: Summary, partials: (Map<string, Map<string, unknown>> | undefined)[]): Summary {
+  const n = partials.reduce((sum, p) => sum + [...(p?.values() ?? [])].reduce((k, m) => k + m.size, 0), 0);
+  return n > 0 ? { ...summary, incomplete: n } : summary;
 }
 
 /**

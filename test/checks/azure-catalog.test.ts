@@ -411,4 +411,53 @@ describe('the other Azure checks on their traps', () => {
       'pass',
     );
   });
+
+  it('a more specific route straight to the Internet beats the firewall route (longest prefix)', () => {
+    const fs = run(
+      variant((r) => {
+        if (String(r.type).toLowerCase() === 'microsoft.network/routetables')
+          (props(r).routes as Json[]).push({
+            name: 'azurecloud-direct',
+            properties: { addressPrefix: 'AzureCloud', nextHopType: 'Internet' },
+          });
+        return r;
+      }),
+      'azure-ai-subnet-internet-egress',
+    );
+    const f = fs.find((x) => x.resource.id.endsWith('/snet-inference'))!;
+    assert.equal(f.status, 'pass', 'the reference NSG still denies all outbound internet');
+    assert.match(f.message, /routes straight to the Internet \(azurecloud-direct AzureCloud\)/);
+  });
+
+  it('an NSG that denies only TCP 443 out leaves web, QUIC and DNS open', () => {
+    const fs = run(
+      variant((r) => {
+        if (String(r.type).toLowerCase() === 'microsoft.network/routetables') props(r).routes = [];
+        // Default outbound access on: without it the subnet has no path out at all.
+        if (named(r, '/virtualNetworks/vnet-ai'))
+          for (const sn of props(r).subnets as Json[]) (sn.properties as Json).defaultOutboundAccess = true;
+        if (named(r, '/networkSecurityGroups/nsg-inference'))
+          props(r).securityRules = [
+            {
+              name: 'deny-https-out',
+              properties: {
+                priority: 100,
+                direction: 'Outbound',
+                access: 'Deny',
+                protocol: 'Tcp',
+                sourceAddressPrefix: '*',
+                sourcePortRange: '*',
+                destinationAddressPrefix: 'Internet',
+                destinationPortRange: '443',
+              },
+            },
+          ];
+        return r;
+      }),
+      'azure-ai-subnet-internet-egress',
+    );
+    const f = fs.find((x) => x.resource.id.endsWith('/snet-inference'))!;
+    assert.equal(f.status, 'fail');
+    assert.match(f.message, /allows TCP 80, UDP 443, UDP 53/);
+  });
 });

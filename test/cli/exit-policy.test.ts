@@ -119,3 +119,17 @@ describe('zone tags that place nothing', () => {
     assert.ok(warnings.some((w) => /SecurityZone="dta" names no zone of the policy/.test(w.message)));
   });
 });
+
+describe('lists cut short', () => {
+  it('a list with a NextToken (a page without its successors) exits 2 unless --allow-partial', async () => {
+    const dir = copyOf('examples/aws/reference');
+    const file = path.join(dir, 'describe-security-groups.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...doc, NextToken: 'eyJwYWdlIjoyfQ==' }));
+    const r = await runCli(['scan', dir, ...POLICY, '--format', 'json']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /read only in part/);
+    assert.equal((JSON.parse(r.stdout) as { summary: { incomplete?: number } }).summary.incomplete, 1);
+    assert.equal((await runCli(['scan', dir, ...POLICY, '--allow-partial'])).code, 0);
+  });
+});

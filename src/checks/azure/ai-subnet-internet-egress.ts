@@ -1,5 +1,6 @@
 import { azureIdKey, type AzureSubnet } from '../../inventory/azure.js';
 import { callingZones } from '../../policy/calling-zones.js';
+import { cidrContains, tryParseCidr } from '../../util/cidr.js';
 import { nsgDecision } from './nsg-support.js';
 import { defineAzureCheck, type AzureCheckContext, type AzureCheckResult } from './types.js';
 
@@ -64,30 +65,41 @@ function judge(ctx: AzureCheckContext, s: AzureSubnet, zone: string): AzureCheck
       status: 'not-assessed',
       message: `subnet ${s.name} (${zone}) uses NSG ${s.networkSecurityGroupId.split('/').pop()}, which is not in the snapshot`,
     };
-  if (hop === 'virtualappliance' || hop === 'none')
+  // More specific routes straight to the Internet win over a 0.0.0.0/0 to the firewall (longest prefix match): a
+  // service tag such as AzureCloud reaches every tenant's public endpoints, other tenants' AI accounts included.
+  const leaks = (rt?.routes ?? []).filter(
+    (r) => r !== def && r.nextHopType.toLowerCase() === 'internet' && !isPrivatePrefix(r.addressPrefix),
+  );
+  if ((hop === 'virtualappliance' || hop === 'none') && leaks.length === 0)
     return {
       ...base,
       status: 'pass',
       message: `subnet ${s.name} (${zone}) sends internet-bound traffic to ${hop === 'none' ? 'nowhere (next hop None)' : `a firewall/NVA at ${def!.nextHopIpAddress ?? '?'}`} (route ${def!.name} in ${rt!.name})`,
       origin: { ...(rt!.origin.kind === 'file' ? { ...rt!.origin, pointer: def!.pointer } : rt!.origin) },
     };
-  const rule = nsg
-    ? nsgDecision(nsg, {
-        direction: 'Outbound',
-        protocol: 'Tcp',
-        port: 443,
-        source: { cidrs: s.addressPrefixes },
-        destination: 'internet',
-      })
-    : undefined;
-  if (nsg && rule && rule.access.toLowerCase() === 'deny')
+  // Egress is more than HTTPS: web, QUIC and DNS to the internet are exfiltration paths too.
+  const classes = [
+    { protocol: 'Tcp' as const, port: 443 },
+    { protocol: 'Tcp' as const, port: 80 },
+    { protocol: 'Udp' as const, port: 443 },
+    { protocol: 'Udp' as const, port: 53 },
+  ];
+  const decisions = classes.map((c) => ({
+    c,
+    rule: nsg
+      ? nsgDecision(nsg, { direction: 'Outbound', ...c, source: { cidrs: s.addressPrefixes }, destination: 'internet' })
+      : undefined,
+  }));
+  const open = decisions.filter((d) => !nsg || !d.rule || d.rule.access.toLowerCase() !== 'deny');
+  if (nsg && open.length === 0)
     return {
       ...base,
       status: 'pass',
-      message: `subnet ${s.name} (${zone}) has no firewall route, but NSG ${nsg.name} denies outbound internet (rule ${rule.name}, priority ${rule.priority})`,
+      message: `subnet ${s.name} (${zone}) has ${leaks.length ? `routes straight to the Internet (${leaks.map((r) => `${r.name} ${r.addressPrefix}`).join(', ')})` : 'no firewall route'}, but NSG ${nsg.name} denies outbound internet (${[...new Set(decisions.map((d) => `${d.rule!.name} (${d.rule!.priority})`))].join(', ')})`,
     };
-  const path =
-    hop === 'internet'
+  const path = leaks.length
+    ? `route(s) ${leaks.map((r) => `${r.name} (${r.addressPrefix})`).join(', ')} send traffic straight to the Internet, ahead of the firewall route by longest prefix`
+    : hop === 'internet'
       ? `route ${def!.name} sends 0.0.0.0/0 to the Internet`
       : s.natGatewayId
         ? 'the system route sends 0.0.0.0/0 out through its NAT gateway'
@@ -100,8 +112,9 @@ function judge(ctx: AzureCheckContext, s: AzureSubnet, zone: string): AzureCheck
       status: 'pass',
       message: `subnet ${s.name} (${zone}) is a private subnet (default outbound access off, no NAT gateway, no internet route)`,
     };
+  const rule = open[0]?.rule;
   const allowedBy = nsg
-    ? `NSG ${nsg.name} allows it (rule ${rule?.name ?? '?'}, priority ${rule?.priority ?? '?'})`
+    ? `NSG ${nsg.name} allows ${open.map((d) => `${d.c.protocol.toUpperCase()} ${d.c.port}`).join(', ')} (rule ${rule?.name ?? '?'}, priority ${rule?.priority ?? '?'})`
     : 'no NSG filters it';
   return {
     ...base,
@@ -113,4 +126,12 @@ function judge(ctx: AzureCheckContext, s: AzureSubnet, zone: string): AzureCheck
       decidingRule: rule ? `${rule.name} (${rule.priority})` : null,
     },
   };
+}
+
+const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map((c) => tryParseCidr(c)!);
+
+/** A route prefix inside private address space (a service tag or public prefix is not). */
+function isPrivatePrefix(prefix: string): boolean {
+  const c = tryParseCidr(prefix);
+  return c !== undefined && PRIVATE.some((p) => cidrContains(p, c));
 }

@@ -32,6 +32,9 @@ export function degradedInput(report: ScanReport, policy: ExitPolicy): string | 
     return 'the input holds no account/region scope with data, so nothing was assessed (check the snapshot path or the collection scope)';
   if (report.inputErrors.length > 0 && !policy.allowPartial)
     return `${report.inputErrors.length} input error(s): the report is partial (see above); --allow-partial judges by the findings alone`;
+  // Lists cut short (a NextToken or nextLink with no next page) are warnings, not errors, but the data is just as partial.
+  if ((report.summary.incomplete ?? 0) > 0 && !policy.allowPartial)
+    return `${report.summary.incomplete} data set(s) were read only in part (see the warnings and the not-assessed checks); --allow-partial judges by the findings alone`;
   return undefined;
 }
 
