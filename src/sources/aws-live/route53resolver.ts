@@ -122,7 +122,13 @@ export async function collectQueryLogAssociations(
       );
       const list = page.ResolverQueryLogConfigAssociations;
       if (Array.isArray(list)) items.push(...(list as Record<string, unknown>[]));
-      token = typeof page.NextToken === 'string' && page.NextToken ? page.NextToken : undefined;
+      const next = typeof page.NextToken === 'string' && page.NextToken ? page.NextToken : undefined;
+      // A service (or emulator) that hands back the same token would page forever.
+      if (next !== undefined && next === token)
+        throw new ServiceError('RepeatedNextToken', 'the service returned the same NextToken twice', {
+          httpStatusCode: 200,
+        });
+      token = next;
     } while (token);
     return ok('route53resolver:query-log-associations', {
       name: 'list-resolver-query-log-config-associations.json',
