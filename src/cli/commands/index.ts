@@ -15,6 +15,7 @@ export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   checks: async () => (await import('./checks.js')).registerChecks,
   collect: async () => (await import('./collect.js')).registerCollect,
   flows: async () => (await import('./flows.js')).registerFlows,
+  verify: async () => (await import('./verify.js')).registerVerify,
 };
 
 /**
