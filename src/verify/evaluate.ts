@@ -300,7 +300,9 @@ export class SetEvaluator {
         maybe: unionAll(list.map((d) => and(filterSets(d.inbound).maybe, or(pub(d), maybePub(d))))),
       };
       const back = swapAddressDim(this.gatewayAtoms(s.atoms, new Set(net.internetGateways), false), DST);
-      const replies = triAndSet(this.replyOut(s, this.clientRange(mode), mode), back);
+      const backMaybe = or(back, swapAddressDim(s.atoms.unknown, DST));
+      const out = this.replyOut(s, this.clientRange(mode), mode);
+      const replies = { yes: and(out.yes, back), maybe: and(out.maybe, backMaybe) };
       const t = triAndSet(
         triAnd(triAnd(admitted, s.nin), triOr(replies, { yes: NON_TCP, maybe: NON_TCP })),
         this.internetSrc,
