@@ -301,8 +301,8 @@ export class SetEvaluator {
       };
       const back = swapAddressDim(this.gatewayAtoms(s.atoms, new Set(net.internetGateways), false), DST);
       const backMaybe = or(back, swapAddressDim(s.atoms.unknown, DST));
-      const out = this.replyOut(s, this.clientRange(mode), mode);
-      const replies = { yes: and(out.yes, back), maybe: and(out.maybe, backMaybe) };
+      const replyOut = this.replyOut(s, this.clientRange(mode), mode);
+      const replies = { yes: and(replyOut.yes, back), maybe: and(replyOut.maybe, backMaybe) };
       const t = triAndSet(
         triAnd(triAnd(admitted, s.nin), triOr(replies, { yes: NON_TCP, maybe: NON_TCP })),
         this.internetSrc,
