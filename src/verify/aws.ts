@@ -7,7 +7,14 @@
  * transit gateways (whose route tables cordon does not collect), are next hops the model cannot follow.
  */
 import type { Origin } from '../findings/types.js';
-import { scopeKey, type AwsDataset, type AwsInventory, type AwsIpPermission, type AwsNetworkAcl, type AwsRoute } from '../inventory/aws.js';
+import {
+  scopeKey,
+  type AwsDataset,
+  type AwsInventory,
+  type AwsIpPermission,
+  type AwsNetworkAcl,
+  type AwsRoute,
+} from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { buildAwsZoneIndex } from '../analysis/aws-zones.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
@@ -119,12 +126,16 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         remotes.push({ kind: 'members', label: ref.groupId, addresses: [] });
       else {
         remotes.push({ kind: 'unknown', reason: `members of ${ref.groupId} not in the inventory` });
-        notes.add(`security group ${g.id} references ${ref.groupId}, whose members are not in the inventory: that traffic is unknown`);
+        notes.add(
+          `security group ${g.id} references ${ref.groupId}, whose members are not in the inventory: that traffic is unknown`,
+        );
       }
     }
     for (const pl of p.prefixListIds) {
       remotes.push({ kind: 'unknown', reason: `prefix list ${pl} not collected` });
-      notes.add(`security group ${g.id} uses prefix list ${pl}; cordon does not collect prefix-list entries, so that traffic is unknown`);
+      notes.add(
+        `security group ${g.id} uses prefix list ${pl}; cordon does not collect prefix-list entries, so that traffic is unknown`,
+      );
     }
     const remoteText = [
       ...p.ipv4Ranges.map((r) => r.cidr),
@@ -148,7 +159,11 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
 
   // One filter per distinct set of groups and direction: thousands of interfaces share a few hundred sets.
   const sgFilters = new Map<string, Filter>();
-  const sgFilter = (scope: { account: string; region: string }, groupIds: string[], direction: 'in' | 'out'): Filter => {
+  const sgFilter = (
+    scope: { account: string; region: string },
+    groupIds: string[],
+    direction: 'in' | 'out',
+  ): Filter => {
     const ids = [...new Set(groupIds)].sort();
     const k = `${scopeKey(scope)}|${direction}|${ids.join(',')}`;
     let f = sgFilters.get(k);
@@ -164,7 +179,9 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
           remotes: [{ kind: 'unknown', reason: `security group ${id} not in the inventory` }],
           ref: { label: `${id} (not in the inventory)`, resourceId: id },
         });
-        notes.add(`security group ${id} (${scopeKey(scope)}) is attached to an interface but not in the inventory: its traffic is unknown`);
+        notes.add(
+          `security group ${id} (${scopeKey(scope)}) is attached to an interface but not in the inventory: its traffic is unknown`,
+        );
         continue;
       }
       for (const p of direction === 'in' ? g.ingress : g.egress) {
@@ -178,7 +195,10 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       order: 'any-allow',
       stateful: true,
       rules,
-      defaultRef: { label: `${ids.join(', ') || 'no security group'}: no ${direction === 'in' ? 'inbound' : 'outbound'} rule matches`, resourceId: ids[0] ?? '' },
+      defaultRef: {
+        label: `${ids.join(', ') || 'no security group'}: no ${direction === 'in' ? 'inbound' : 'outbound'} rule matches`,
+        resourceId: ids[0] ?? '',
+      },
     };
     sgFilters.set(k, f);
     return f;
@@ -200,7 +220,13 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       };
       if (!proto || !cidr) {
         notes.add(`${acl.id} rule ${e.ruleNumber}: protocol or CIDR not understood; treated as unknown`);
-        rules.push({ action: e.action, proto: [0, 255], ports: [0, 65535], remotes: [{ kind: 'unknown', reason: 'unparsable rule' }], ref });
+        rules.push({
+          action: e.action,
+          proto: [0, 255],
+          ports: [0, 65535],
+          remotes: [{ kind: 'unknown', reason: 'unparsable rule' }],
+          ref,
+        });
         continue;
       }
       const ports: [number, number] =
@@ -215,7 +241,11 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       order: 'first-match',
       stateful: false,
       rules,
-      defaultRef: { label: `${acl.id} ${direction === 'in' ? 'inbound' : 'outbound'}: no rule matches (implicit deny)`, resourceId: acl.id, origin: acl.origin },
+      defaultRef: {
+        label: `${acl.id} ${direction === 'in' ? 'inbound' : 'outbound'}: no rule matches (implicit deny)`,
+        resourceId: acl.id,
+        origin: acl.origin,
+      },
     };
   };
 
@@ -223,14 +253,22 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   const pcxVpcs = new Map<string, Set<string>>();
   for (const t of inv.routeTables)
     for (const r of t.routes)
-      if (r.target.type === 'vpc-peering') pcxVpcs.set(r.target.id, (pcxVpcs.get(r.target.id) ?? new Set()).add(`${scopeKey(t)}|${t.vpcId}`));
+      if (r.target.type === 'vpc-peering')
+        pcxVpcs.set(r.target.id, (pcxVpcs.get(r.target.id) ?? new Set()).add(`${scopeKey(t)}|${t.vpcId}`));
   const peerings = new Map<string, Peering>();
   for (const [id, vpcs] of [...pcxVpcs].sort(([a], [b]) => a.localeCompare(b))) {
     const list = [...vpcs].sort();
     if (list.length === 2) {
       const [a, b] = list.map((x) => x.split('|')[1]!) as [string, string];
-      peerings.set(id, { id, networks: [a, b], ref: { label: `peering ${id} (${a} <-> ${b}, inferred from route tables)`, resourceId: id } });
-    } else notes.add(`peering ${id} is routed to from ${list.length} VPC(s) in the inventory; its other side is not, so paths over it are unknown`);
+      peerings.set(id, {
+        id,
+        networks: [a, b],
+        ref: { label: `peering ${id} (${a} <-> ${b}, inferred from route tables)`, resourceId: id },
+      });
+    } else
+      notes.add(
+        `peering ${id} is routed to from ${list.length} VPC(s) in the inventory; its other side is not, so paths over it are unknown`,
+      );
   }
 
   const routeTarget = (t: { account: string; region: string }, r: AwsRoute): RouteTarget => {
@@ -252,10 +290,16 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         const e = endpoints.get(key(t, r.target.id));
         return e?.type === 'Gateway'
           ? { kind: 'service', id: r.target.id }
-          : { kind: 'unknown', id: r.target.id, reason: 'gateway load balancer endpoint (an appliance cordon does not model)' };
+          : {
+              kind: 'unknown',
+              id: r.target.id,
+              reason: 'gateway load balancer endpoint (an appliance cordon does not model)',
+            };
       }
       case 'transit-gateway':
-        notes.add(`routes to transit gateway ${r.target.id}: cordon does not collect transit gateway route tables, so paths through it are unknown`);
+        notes.add(
+          `routes to transit gateway ${r.target.id}: cordon does not collect transit gateway route tables, so paths through it are unknown`,
+        );
         return { kind: 'unknown', id: r.target.id, reason: 'transit gateway route tables are not in the inventory' };
       default:
         return { kind: 'unknown', id: r.target.id, reason: `${r.target.type} next hop not modelled` };
@@ -270,12 +314,18 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       const destination = r.destination.startsWith('pl-') ? undefined : tryParseCidr(r.destination);
       const target = routeTarget(t, r);
       if (destination === undefined && target.kind === 'service')
-        notes.add('gateway endpoint routes (S3, DynamoDB) divert only those services’ own addresses: witnesses assume an internet address outside them');
+        notes.add(
+          'gateway endpoint routes (S3, DynamoDB) divert only those services’ own addresses: witnesses assume an internet address outside them',
+        );
       return {
         ...(destination ? { destination } : {}),
         destinationText: r.destination,
         target,
-        ref: { label: `${t.id} route ${r.destination} -> ${r.target.id}`, resourceId: t.id, origin: at(t.origin, r.pointer) },
+        ref: {
+          label: `${t.id} route ${r.destination} -> ${r.target.id}`,
+          resourceId: t.id,
+          origin: at(t.origin, r.pointer),
+        },
       };
     });
     rt = { id: t.id, routes, ref: { label: t.id, resourceId: t.id, origin: t.origin } };
@@ -285,7 +335,10 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
 
   const networks = new Map<string, Network>();
   for (const v of inv.vpcs) {
-    const igws = inv.internetGateways.filter((g) => scopeKey(g) === scopeKey(v) && g.vpcIds.includes(v.id)).map((g) => g.id).sort();
+    const igws = inv.internetGateways
+      .filter((g) => scopeKey(g) === scopeKey(v) && g.vpcIds.includes(v.id))
+      .map((g) => g.id)
+      .sort();
     networks.set(v.id, {
       id: v.id,
       scope: scopeKey(v),
@@ -295,7 +348,8 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     });
   }
 
-  const dataset = (x: { account: string; region: string }, d: AwsDataset) => inv.datasets.get(scopeKey(x))?.has(d) === true;
+  const dataset = (x: { account: string; region: string }, d: AwsDataset) =>
+    inv.datasets.get(scopeKey(x))?.has(d) === true;
 
   const subnets = new Map<string, Subnet>();
   const naclCache = new Map<AwsNetworkAcl, { in: Filter; out: Filter }>();
@@ -308,12 +362,21 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       filters = { in: naclFilter(acl, 'in'), out: naclFilter(acl, 'out') };
       naclCache.set(acl, filters);
     }
-    if (!acl) notes.add(`no network ACL known for ${s.id}${dataset(s, 'ec2:network-acls') ? '' : ' (ec2:network-acls not in the snapshot)'}: its traffic is unknown`);
+    if (!acl)
+      notes.add(
+        `no network ACL known for ${s.id}${dataset(s, 'ec2:network-acls') ? '' : ' (ec2:network-acls not in the snapshot)'}: its traffic is unknown`,
+      );
     const table = zones.routeTableOfSubnet(s);
     const sameScopeTable = table && scopeKey(table) === scopeKey(s) ? table : undefined;
     if (!sameScopeTable) notes.add(`no route table known for ${s.id}: its routing is unknown`);
     if (!networks.has(s.vpcId)) {
-      networks.set(s.vpcId, { id: s.vpcId, scope: scopeKey(s), cidrs: [], internetGateways: [], ref: { label: s.vpcId, resourceId: s.vpcId } });
+      networks.set(s.vpcId, {
+        id: s.vpcId,
+        scope: scopeKey(s),
+        cidrs: [],
+        internetGateways: [],
+        ref: { label: s.vpcId, resourceId: s.vpcId },
+      });
       notes.add(`VPC ${s.vpcId} not in the inventory: its CIDRs come from its subnets only`);
     }
     const zone = zones.zoneOfSubnet(s.id)?.zone;
@@ -329,8 +392,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     });
   }
   for (const n of networks.values())
-    if (n.cidrs.length === 0)
-      n.cidrs = [...subnets.values()].filter((s) => s.network === n.id).flatMap((s) => s.cidrs);
+    if (n.cidrs.length === 0) n.cidrs = [...subnets.values()].filter((s) => s.network === n.id).flatMap((s) => s.cidrs);
 
   const interfaces: Interface[] = [];
   const endpointOfEni = new Map<string, (typeof inv.vpcEndpoints)[number]>();
@@ -362,10 +424,14 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     });
   }
   if (inv.networkInterfaces.some((n) => n.publicIps === undefined))
-    notes.add('public IPv4 addresses of network interfaces are not in the inventory: direct internet paths of interfaces in subnets with an internet-gateway route are unknown');
+    notes.add(
+      'public IPv4 addresses of network interfaces are not in the inventory: direct internet paths of interfaces in subnets with an internet-gateway route are unknown',
+    );
   for (const e of inv.vpcEndpoints)
     if (e.type === 'Interface' && serviceZone.has(e.service) && e.networkInterfaceIds.length === 0)
-      notes.add(`interface endpoint ${e.id} (${e.service}) lists no network interfaces: it is not a destination in the matrix`);
+      notes.add(
+        `interface endpoint ${e.id} (${e.service}) lists no network interfaces: it is not a destination in the matrix`,
+      );
 
   const nats = new Map<string, NatGateway>();
   for (const g of inv.natGateways) {

@@ -28,10 +28,13 @@ export interface ResolutionStep {
 
 export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: NetworkModel): Finding[] {
   const approved = new Map<string, string>();
-  for (const z of policy.zones.values()) if (z.kind === 'service') for (const s of z.services?.aws ?? []) approved.set(s, z.name);
+  for (const z of policy.zones.values())
+    if (z.kind === 'service') for (const s of z.services?.aws ?? []) approved.set(s, z.name);
   // Zones allowed to call a service zone (on any port): their VPCs must resolve the names privately.
   const callers = new Set(
-    policy.rules.filter((r) => r.action === 'allow' && policy.zones.get(r.to)?.kind === 'service').map((r) => `${r.from}>${r.to}`),
+    policy.rules
+      .filter((r) => r.action === 'allow' && policy.zones.get(r.to)?.kind === 'service')
+      .map((r) => `${r.from}>${r.to}`),
   );
   const out: Finding[] = [];
   const vpcZones = new Map<string, Set<string>>();
@@ -40,7 +43,9 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
   for (const vpc of [...inv.vpcs].sort((a, b) => a.id.localeCompare(b.id))) {
     const zonesHere = vpcZones.get(vpc.id) ?? new Set<string>();
     const scope = scopeKey(vpc);
-    const endpointsHere = inv.vpcEndpoints.filter((e) => scopeKey(e) === scope && e.vpcId === vpc.id && e.type === 'Interface');
+    const endpointsHere = inv.vpcEndpoints.filter(
+      (e) => scopeKey(e) === scope && e.vpcId === vpc.id && e.type === 'Interface',
+    );
     const inScope = inv.vpcEndpoints.filter((e) => scopeKey(e) === scope && e.type === 'Interface');
     for (const [service, zone] of [...approved].sort()) {
       const calling = [...zonesHere].filter((z) => callers.has(`${z}>${zone}`)).sort();
@@ -54,7 +59,11 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
       const name = `${service}.${vpc.region}.amazonaws.com`;
       const chain: ResolutionStep[] = [];
       if (!endpoint) chain.push({ what: `no ${service} interface endpoint in ${vpc.id}`, ok: false });
-      else chain.push({ what: `${endpoint.id} privateDnsEnabled=${endpoint.privateDnsEnabled}`, ok: endpoint.privateDnsEnabled });
+      else
+        chain.push({
+          what: `${endpoint.id} privateDnsEnabled=${endpoint.privateDnsEnabled}`,
+          ok: endpoint.privateDnsEnabled,
+        });
       chain.push({ what: `${vpc.id} enableDnsSupport=${support ?? 'not collected'}`, ok: support ?? 'unknown' });
       chain.push({ what: `${vpc.id} enableDnsHostnames=${hostnames ?? 'not collected'}`, ok: hostnames ?? 'unknown' });
       const failed = chain.filter((c) => c.ok === false);
@@ -83,10 +92,18 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
           name,
           vpc: vpc.id,
           callingZones: calling,
-          chain: [...chain.map((c) => ({ step: c.what, ok: c.ok })), { step: status === 'fail' ? 'Route 53 Resolver answers with the public service addresses' : 'unknown', ok: status !== 'fail' }],
+          chain: [
+            ...chain.map((c) => ({ step: c.what, ok: c.ok })),
+            {
+              step: status === 'fail' ? 'Route 53 Resolver answers with the public service addresses' : 'unknown',
+              ok: status !== 'fail',
+            },
+          ],
         },
         remediation: DNS_CHECK.remediation,
-        references: ['https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns'],
+        references: [
+          'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns',
+        ],
         fingerprint: fingerprintOf(DNS_CHECK.id, { ...resource, id: `${vpc.id}|${service}` }),
       });
     }

@@ -59,7 +59,13 @@ interface SubnetSets {
 const UNKNOWN_FILTER: TriSet = { yes: EMPTY, maybe: FULL };
 
 /** Remotes (on `as`) whose replies pass the filter on some (`exists`) or every (`all`) port of the range. */
-function replyRemotes(f: TriSet, direction: 'in' | 'out', ports: readonly [number, number], mode: ReplyMode, as: typeof SRC | typeof DST): TriSet {
+function replyRemotes(
+  f: TriSet,
+  direction: 'in' | 'out',
+  ports: readonly [number, number],
+  mode: ReplyMode,
+  as: typeof SRC | typeof DST,
+): TriSet {
   const q = and(TCP, protoPorts([6, 6], ports));
   const remoteDim = direction === 'in' ? SRC : DST;
   const keep = (s: PacketSet) => exists(s, [remoteDim === SRC ? DST : SRC, PROTO, PORT]);
@@ -100,12 +106,16 @@ export class SetEvaluator {
 
   /** Replies into the subnet from remotes on DST (the forward destination), on the given ports. */
   replyIn(s: SubnetSets, ports: readonly [number, number], mode: ReplyMode): TriSet {
-    return this.cached(`in|${s.subnet.id}|${ports.join('-')}|${mode}`, () => replyRemotes(s.nin, 'in', ports, mode, DST));
+    return this.cached(`in|${s.subnet.id}|${ports.join('-')}|${mode}`, () =>
+      replyRemotes(s.nin, 'in', ports, mode, DST),
+    );
   }
 
   /** Replies out of the subnet to remotes on SRC (the forward source). */
   replyOut(s: SubnetSets, ports: readonly [number, number], mode: ReplyMode): TriSet {
-    return this.cached(`out|${s.subnet.id}|${ports.join('-')}|${mode}`, () => replyRemotes(s.nout, 'out', ports, mode, SRC));
+    return this.cached(`out|${s.subnet.id}|${ports.join('-')}|${mode}`, () =>
+      replyRemotes(s.nout, 'out', ports, mode, SRC),
+    );
   }
 
   private cached(key: string, f: () => TriSet): TriSet {
@@ -229,8 +239,16 @@ export class SetEvaluator {
       const replyIn = triOr(this.replyIn(s, this.clientRange(mode), mode), { yes: NON_TCP, maybe: NON_TCP });
       // Direct: public IPv4 (or any IPv6 address) and an internet-gateway route.
       const direct = own(
-        (i) => addresses(SRC, i.addresses.filter((c) => c.family === 6 || i.publicIpv4 === true)),
-        (i) => addresses(SRC, i.addresses.filter((c) => c.family === 4 && i.publicIpv4 === undefined)),
+        (i) =>
+          addresses(
+            SRC,
+            i.addresses.filter((c) => c.family === 6 || i.publicIpv4 === true),
+          ),
+        (i) =>
+          addresses(
+            SRC,
+            i.addresses.filter((c) => c.family === 4 && i.publicIpv4 === undefined),
+          ),
       );
       const igw = this.gatewayAtoms(s.atoms, attached, true);
       parts.push(triAnd(triAndSet(triAnd(direct, s.nout), and(igw, this.internetDst)), replyIn));
@@ -292,9 +310,16 @@ export class SetEvaluator {
       const s = this.sub(subnetId);
       const net = this.model.networks.get(s.subnet.network);
       if (!net || net.internetGateways.length === 0) continue;
-      const pub = (i: Interface) => addresses(DST, i.addresses.filter((c) => c.family === 6 || i.publicIpv4 === true));
+      const pub = (i: Interface) =>
+        addresses(
+          DST,
+          i.addresses.filter((c) => c.family === 6 || i.publicIpv4 === true),
+        );
       const maybePub = (i: Interface) =>
-        addresses(DST, i.addresses.filter((c) => c.family === 4 && i.publicIpv4 === undefined));
+        addresses(
+          DST,
+          i.addresses.filter((c) => c.family === 4 && i.publicIpv4 === undefined),
+        );
       const admitted: TriSet = {
         yes: unionAll(list.map((d) => and(filterSets(d.inbound).yes, pub(d)))),
         maybe: unionAll(list.map((d) => and(filterSets(d.inbound).maybe, or(pub(d), maybePub(d))))),

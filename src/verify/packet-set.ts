@@ -147,7 +147,8 @@ export function unionAll(sets: readonly PacketSet[]): PacketSet {
   let layer = [...sets];
   while (layer.length > 1) {
     const next: PacketSet[] = [];
-    for (let i = 0; i < layer.length; i += 2) next.push(i + 1 < layer.length ? or(layer[i]!, layer[i + 1]!) : layer[i]!);
+    for (let i = 0; i < layer.length; i += 2)
+      next.push(i + 1 < layer.length ? or(layer[i]!, layer[i + 1]!) : layer[i]!);
     layer = next;
   }
   return layer[0]!;
@@ -264,7 +265,8 @@ export interface Point {
 export function contains(a: PacketSet, p: Point): boolean {
   let n = a;
   while (n.dim !== TERMINAL) {
-    const v = n.dim === FAM ? p.fam : n.dim === SRC ? p.src : n.dim === DST ? p.dst : n.dim === PROTO ? p.proto : p.port;
+    const v =
+      n.dim === FAM ? p.fam : n.dim === SRC ? p.src : n.dim === DST ? p.dst : n.dim === PROTO ? p.proto : p.port;
     let i = 0;
     while (i < n.cuts.length && !(v < n.cuts[i]!)) i++;
     n = n.kids[i]!;

@@ -96,7 +96,9 @@ export const VERIFY_CHECKS = {
     severity: 'medium' as Severity,
     rationale:
       'A flow the policy allows cannot be established from some sources: a filter or route drops the request or, for TCP, the reply (network ACLs are stateless; seed 004 pitfall 2). Such failures look like DNS timeouts in production.',
-    remediation: { text: 'Open the hop the witness path shows as dropping the packet (or its reply) for the allowed ports.' },
+    remediation: {
+      text: 'Open the hop the witness path shows as dropping the packet (or its reply) for the allowed ports.',
+    },
   },
   unknown: {
     id: 'verify-not-assessed',
@@ -104,7 +106,9 @@ export const VERIFY_CHECKS = {
     severity: 'medium' as Severity,
     rationale:
       'Part of the traffic between two zones depends on data the inventory does not hold (prefix-list entries, transit gateway route tables, public addresses, an unseen peer). cordon does not guess: this traffic is neither proven permitted nor proven blocked.',
-    remediation: { text: 'Collect the missing data named in the message, or accept the residual risk with a suppression.' },
+    remediation: {
+      text: 'Collect the missing data named in the message, or accept the residual risk with a suppression.',
+    },
   },
 } as const;
 
@@ -199,7 +203,11 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const dests = to === internet ? [] : (byZone.get(to) ?? []);
     const pol = policySet(policy, from, to);
     const compute = (mode: ReplyMode): Contribution[] =>
-      to === internet ? ev.toInternet(sources, mode) : from === internet ? ev.fromInternet(dests, mode) : ev.zoneToZone(sources, dests, mode);
+      to === internet
+        ? ev.toInternet(sources, mode)
+        : from === internet
+          ? ev.fromInternet(dests, mode)
+          : ev.zoneToZone(sources, dests, mode);
     const possible = (from === internet || sources.length > 0) && (to === internet || dests.length > 0);
     const contributions = possible ? compute('exists') : [];
     const all = unionOf(contributions);
@@ -225,11 +233,22 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       ] as const) {
         if (set === EMPTY) continue;
         if (to === internet) {
-          for (const [subnetId] of groupBy(sources.filter((s) => s.network === c.from), (s) => s.subnet)) {
+          for (const [subnetId] of groupBy(
+            sources.filter((s) => s.network === c.from),
+            (s) => s.subnet,
+          )) {
             const part = and(set, addresses(SRC, model.subnets.get(subnetId)!.cidrs));
             if (part === EMPTY) continue;
             const w = witness(part, c, 'exists');
-            if (w) addGroup({ kind, from, to, ...locateRoute(w.trace, model.subnets.get(subnetId)!), set: part, witness: w });
+            if (w)
+              addGroup({
+                kind,
+                from,
+                to,
+                ...locateRoute(w.trace, model.subnets.get(subnetId)!),
+                set: part,
+                witness: w,
+              });
           }
         } else {
           const reach = exists(set, [SRC, PROTO, PORT]);
@@ -238,7 +257,13 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             (d) => `${d.subnet}|${d.inbound.id}`,
           );
           for (const list of targets.values()) {
-            const part = and(set, addresses(DST, list.flatMap((d) => d.addresses)));
+            const part = and(
+              set,
+              addresses(
+                DST,
+                list.flatMap((d) => d.addresses),
+              ),
+            );
             if (part === EMPTY) continue;
             const w = witness(part, c, 'exists');
             if (w) addGroup({ kind, from, to, ...locateIngress(w.trace, list[0]!), set: part, witness: w });
@@ -285,10 +310,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       const fam = s ? (s.addresses[0]!.family === 4 ? 0 : 1) : (d?.addresses[0]!.family ?? 4) === 4 ? 0 : 1;
       const srcAddr = s ? s.addresses.find((a) => (a.family === 4 ? 0 : 1) === fam) : undefined;
       const dstAddr = d ? d.addresses.find((a) => (a.family === 4 ? 0 : 1) === fam) : undefined;
-      const internetPoint = pick(and(fam === 0 ? ev.internetDst : ev.internetDst, box({ fam: fam as 0 | 1 })));
+      const internetPoint = pick(and(fam === 0 ? ev.internetDst : ev.internetDst, box({ fam: fam })));
       const p: Point = {
-        fam: fam as 0 | 1,
-        src: srcAddr ? toBound(srcAddr) : (pick(and(ev.internetSrc, box({ fam: fam as 0 | 1 })))?.src ?? 0),
+        fam: fam,
+        src: srcAddr ? toBound(srcAddr) : (pick(and(ev.internetSrc, box({ fam: fam })))?.src ?? 0),
         dst: dstAddr ? toBound(dstAddr) : (internetPoint?.dst ?? 0),
         proto: cls.proto,
         port: cls.port,
@@ -330,11 +355,17 @@ function containsAddr(reach: PacketSet, a: { family: 4 | 6; first: bigint }): bo
 /** Violations into a destination are located at the inbound rule that admitted the witness (the rule to narrow). */
 function locateIngress(t: Trace, d: Interface): { locate: Ref | undefined; resourceType: string } {
   const hop = t.hops.find((h) => h.at === d.id && h.ref);
-  return { locate: hop?.ref ?? d.ref, resourceType: hop?.ref ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface' };
+  return {
+    locate: hop?.ref ?? d.ref,
+    resourceType: hop?.ref ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface',
+  };
 }
 
 /** Violations towards the internet are located at the source subnet's route that leads there. */
-function locateRoute(t: Trace, s: { id: string; routeTable?: { id: string } }): { locate: Ref | undefined; resourceType: string } {
+function locateRoute(
+  t: Trace,
+  s: { id: string; routeTable?: { id: string } },
+): { locate: Ref | undefined; resourceType: string } {
   const hop = t.hops.find((h) => h.ref && h.at === s.routeTable?.id && h.what.startsWith('routed'));
   return { locate: hop?.ref ?? t.hops.find((h) => h.ref)?.ref, resourceType: 'AWS::EC2::RouteTable' };
 }
@@ -353,19 +384,36 @@ function locateDrop(t: Trace): { locate: Ref | undefined; resourceType: string }
 }
 
 function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
-  const meta = g.kind === 'violation' ? VERIFY_CHECKS.violation : g.kind === 'broken' ? VERIFY_CHECKS.broken : VERIFY_CHECKS.unknown;
+  const meta =
+    g.kind === 'violation'
+      ? VERIFY_CHECKS.violation
+      : g.kind === 'broken'
+        ? VERIFY_CHECKS.broken
+        : VERIFY_CHECKS.unknown;
   const cls = classes(g.set, 12);
   const scope = scopeOf(g, model);
   const resourceId = g.locate?.resourceId || `${g.from}->${g.to}`;
-  const resource = { provider: model.provider, account: scope.account, region: scope.region, type: g.resourceType, id: resourceId };
+  const resource = {
+    provider: model.provider,
+    account: scope.account,
+    region: scope.region,
+    type: g.resourceType,
+    id: resourceId,
+  };
   const w = g.witness;
   const pair = `${g.from} -> ${g.to}`;
   const rules = policy.rules.filter((r) => r.from === g.from && r.to === g.to);
   const policyText =
     g.kind === 'broken'
-      ? `allowed by ${rules.filter((r) => r.action === 'allow').map((r) => r.id).join(', ')}`
+      ? `allowed by ${rules
+          .filter((r) => r.action === 'allow')
+          .map((r) => r.id)
+          .join(', ')}`
       : rules.some((r) => r.action === 'deny')
-        ? `denied by ${rules.filter((r) => r.action === 'deny').map((r) => r.id).join(', ')}`
+        ? `denied by ${rules
+            .filter((r) => r.action === 'deny')
+            .map((r) => r.id)
+            .join(', ')}`
         : 'denied by default (no rule allows it)';
   const blocking = w.trace.hops.find((h) => h.verdict === 'no') ?? w.trace.hops.find((h) => h.verdict !== 'yes');
   const message =
@@ -378,7 +426,10 @@ function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
   return {
     checkId: meta.id,
     title: meta.title,
-    severity: g.kind === 'violation' && (g.to === model.internetZone || g.from === model.internetZone) ? 'critical' : meta.severity,
+    severity:
+      g.kind === 'violation' && (g.to === model.internetZone || g.from === model.internetZone)
+        ? 'critical'
+        : meta.severity,
     status: g.kind === 'unknown' ? 'not-assessed' : 'fail',
     resource,
     ...(origin ? { origin } : {}),
@@ -399,7 +450,10 @@ function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
     },
     remediation: meta.remediation,
     references: ['https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html'],
-    fingerprint: fingerprintOf(meta.id, { ...resource, id: `${g.from}->${g.to}|${resourceId}|${origin?.kind === 'file' ? (origin.pointer ?? '') : ''}` }),
+    fingerprint: fingerprintOf(meta.id, {
+      ...resource,
+      id: `${g.from}->${g.to}|${resourceId}|${origin?.kind === 'file' ? (origin.pointer ?? '') : ''}`,
+    }),
   };
 }
 

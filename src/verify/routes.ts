@@ -78,7 +78,11 @@ export function atomsOf(a: RouteAtoms, key: string): PacketSet {
 }
 
 /** The route a destination address takes, 'unknown' when a prefix list may decide it, or undefined (no route). */
-export function lookupRoute(t: RouteTable | undefined, p: Point, dstOf: 'dst' | 'src' = 'dst'): Route | 'unknown' | undefined {
+export function lookupRoute(
+  t: RouteTable | undefined,
+  p: Point,
+  dstOf: 'dst' | 'src' = 'dst',
+): Route | 'unknown' | undefined {
   if (!t) return 'unknown';
   const addr = dstOf === 'dst' ? p.dst : p.src;
   let best: Route | undefined;

@@ -32,7 +32,11 @@ export interface VerifyReport extends VerifyResult {
 export async function verifyAwsSnapshot(opts: VerifyOptions): Promise<VerifyReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
   const loaded = await loadAwsSnapshot(abs);
-  const root = (await stat(abs).then((s) => s.isDirectory()).catch(() => false)) ? abs : path.dirname(abs);
+  const root = (await stat(abs)
+    .then((s) => s.isDirectory())
+    .catch(() => false))
+    ? abs
+    : path.dirname(abs);
   const fix = (file: string) => {
     const rel = path.relative(opts.cwd, path.resolve(root, file));
     return (rel.startsWith('..') ? path.resolve(root, file) : rel).split(path.sep).join('/');

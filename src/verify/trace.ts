@@ -122,7 +122,15 @@ export class Tracer {
     return mode === 'exists' ? ANY_EPHEMERAL : this.clientPorts;
   }
 
-  private deliver(t: Walk, s: Interface, sub: Subnet, network: string, p: Point, mode: ReplyMode, peering?: string): Trace {
+  private deliver(
+    t: Walk,
+    s: Interface,
+    sub: Subnet,
+    network: string,
+    p: Point,
+    mode: ReplyMode,
+    peering?: string,
+  ): Trace {
     const d = this.interfaceAt(network, p, 'dst');
     if (!d) return t.drop(network, 'no interface at the destination address');
     const dsub = this.model.subnets.get(d.subnet)!;
@@ -136,10 +144,16 @@ export class Tracer {
       const ok =
         back === 'unknown'
           ? 'maybe'
-          : back && (peering ? back.target.kind === 'peering' && back.target.id === peering : back.target.kind === 'local')
+          : back &&
+              (peering ? back.target.kind === 'peering' && back.target.id === peering : back.target.kind === 'local')
             ? 'yes'
             : 'no';
-      t.hop(dsub.routeTable?.id ?? dsub.id, ok, ok === 'no' ? 'no route back for the reply' : 'reply routed back', back !== 'unknown' ? back?.ref : undefined);
+      t.hop(
+        dsub.routeTable?.id ?? dsub.id,
+        ok,
+        ok === 'no' ? 'no route back for the reply' : 'reply routed back',
+        back !== 'unknown' ? back?.ref : undefined,
+      );
       if (cross) {
         t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
         t.replyLeg(sub.id, sub.inbound, p, this.range(mode), mode, 'in');
@@ -167,7 +181,11 @@ export class Tracer {
     const net = this.model.networks.get(nsub.network);
     if (r === 'unknown') t.hop(nsub.routeTable?.id ?? nsub.id, 'maybe', 'NAT subnet route unknown');
     else if (!r || r.target.kind !== 'internet' || r.target.egressOnly || !net?.internetGateways.includes(r.target.id))
-      return t.drop(nsub.routeTable?.id ?? nsub.id, 'the NAT gateway’s subnet has no route to an internet gateway', r?.ref);
+      return t.drop(
+        nsub.routeTable?.id ?? nsub.id,
+        'the NAT gateway’s subnet has no route to an internet gateway',
+        r?.ref,
+      );
     else t.route(nsub.routeTable!.id, r);
     t.filter(nsub.id, nsub.outbound, p, 'out');
     t.hop('internet', 'yes', 'to the internet');
@@ -243,10 +261,17 @@ export class Tracer {
         const ok =
           back === 'unknown'
             ? 'maybe'
-            : back?.target.kind === 'internet' && !back.target.egressOnly && net.internetGateways.includes(back.target.id)
+            : back?.target.kind === 'internet' &&
+                !back.target.egressOnly &&
+                net.internetGateways.includes(back.target.id)
               ? 'yes'
               : 'no';
-        t.hop(dsub.routeTable?.id ?? dsub.id, ok, ok === 'no' ? 'no route back to the internet for the reply' : 'reply routed to the internet gateway', back !== 'unknown' ? back?.ref : undefined);
+        t.hop(
+          dsub.routeTable?.id ?? dsub.id,
+          ok,
+          ok === 'no' ? 'no route back to the internet for the reply' : 'reply routed to the internet gateway',
+          back !== 'unknown' ? back?.ref : undefined,
+        );
         t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
       }
       return t.done(d.id);
@@ -284,7 +309,14 @@ class Walk {
   }
 
   /** The reply of a TCP connection through a stateless filter: the reply's remote is the forward packet's other end. */
-  replyLeg(at: string, f: Filter | undefined, p: Point, ports: readonly [number, number], mode: ReplyMode, dir: 'in' | 'out'): void {
+  replyLeg(
+    at: string,
+    f: Filter | undefined,
+    p: Point,
+    ports: readonly [number, number],
+    mode: ReplyMode,
+    dir: 'in' | 'out',
+  ): void {
     if (this.stopped) return;
     if (!f) return this.hop(at, 'maybe', 'reply: filter not in the inventory');
     // The reply swaps addresses; its destination port is the client's port. Filters are constant between the
@@ -293,9 +325,25 @@ class Walk {
     const candidates = new Set<number>([ports[0]]);
     for (const r of f.rules)
       for (const b of [r.ports[0], r.ports[1] + 1]) if (b >= ports[0] && b <= ports[1]) candidates.add(b);
-    const decisions = [...candidates].sort((a, b) => a - b).map((port) => ({ port, d: decidePacket(f, { ...reply, port }) }));
-    const pass = (v: Tri) => (mode === 'exists' ? decisions.some((x) => x.d.verdict === v) : decisions.every((x) => x.d.verdict === v || (v === 'maybe' && x.d.verdict === 'yes')));
-    const verdict: Tri = mode === 'exists' ? (pass('yes') ? 'yes' : pass('maybe') ? 'maybe' : 'no') : pass('yes') ? 'yes' : pass('maybe') ? 'maybe' : 'no';
+    const decisions = [...candidates]
+      .sort((a, b) => a - b)
+      .map((port) => ({ port, d: decidePacket(f, { ...reply, port }) }));
+    const pass = (v: Tri) =>
+      mode === 'exists'
+        ? decisions.some((x) => x.d.verdict === v)
+        : decisions.every((x) => x.d.verdict === v || (v === 'maybe' && x.d.verdict === 'yes'));
+    const verdict: Tri =
+      mode === 'exists'
+        ? pass('yes')
+          ? 'yes'
+          : pass('maybe')
+            ? 'maybe'
+            : 'no'
+        : pass('yes')
+          ? 'yes'
+          : pass('maybe')
+            ? 'maybe'
+            : 'no';
     const deciding =
       verdict === 'no' || (mode === 'all' && verdict !== 'yes')
         ? decisions.find((x) => x.d.verdict !== 'yes')!

@@ -4,16 +4,17 @@ import { describe, it } from 'node:test';
 import { compileAws } from '../../src/verify/aws.js';
 import { awsDnsFindings } from '../../src/verify/dns-aws.js';
 import { verifyModel } from '../../src/verify/questions.js';
-import type { AwsInventory } from '../../src/inventory/aws.js';
+import type { AwsInventory, AwsNaclEntry } from '../../src/inventory/aws.js';
 import { all, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
 
 const run = (inv: AwsInventory) => verifyModel(compileAws(inv, POLICY), POLICY, { clientPorts: [32768, 60999] });
-const cell = (r: ReturnType<typeof run>, from: string, to: string) => r.matrix.find((m) => m.from === from && m.to === to)!;
+const cell = (r: ReturnType<typeof run>, from: string, to: string) =>
+  r.matrix.find((m) => m.from === from && m.to === to)!;
 const findings = (r: ReturnType<typeof run>, id: string, from: string, to: string) =>
   r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
 
 /** inference (10.0.2.0/24) and data (10.0.3.0/24) in one VPC; the data subnet's ACL is the variable. */
-function twoTier(dataAclOut: Parameters<typeof subnet>[5] extends infer A ? (A extends { out: infer O } ? O : never) : never) {
+function twoTier(dataAclOut: Omit<AwsNaclEntry, 'egress'>[]) {
   const inv = inventory();
   vpc(inv, 'vpc-1', '10.0.0.0/16');
   subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
@@ -31,7 +32,11 @@ function twoTier(dataAclOut: Parameters<typeof subnet>[5] extends infer A ? (A e
 describe('verify: network ACL return traffic', () => {
   it('an ACL that lets the request in but not the reply out breaks the allowed flow, naming the ACL rule', () => {
     // Outbound only to port 443: no client port (1024-65535) gets a reply.
-    const r = run(twoTier([{ ruleNumber: 100, protocol: '6', action: 'allow', cidr: '10.0.0.0/16', portRange: { from: 443, to: 443 } }]));
+    const r = run(
+      twoTier([
+        { ruleNumber: 100, protocol: '6', action: 'allow', cidr: '10.0.0.0/16', portRange: { from: 443, to: 443 } },
+      ]),
+    );
     const broken = findings(r, 'verify-broken-intent', 'inference', 'data');
     assert.equal(broken.length, 1);
     assert.equal(broken[0]!.resource.id, 'acl-dat');
@@ -39,12 +44,20 @@ describe('verify: network ACL return traffic', () => {
     assert.deepEqual(cell(r, 'inference', 'data').configurationPermits, []);
   });
   it('replies on the ephemeral ports make it work', () => {
-    const r = run(twoTier([{ ruleNumber: 100, protocol: '6', action: 'allow', cidr: '10.0.0.0/16', portRange: { from: 1024, to: 65535 } }]));
+    const r = run(
+      twoTier([
+        { ruleNumber: 100, protocol: '6', action: 'allow', cidr: '10.0.0.0/16', portRange: { from: 1024, to: 65535 } },
+      ]),
+    );
     assert.equal(findings(r, 'verify-broken-intent', 'inference', 'data').length, 0);
     assert.deepEqual(cell(r, 'inference', 'data').configurationPermits, ['tcp/6333']);
   });
   it('replies allowed only above 49152 still break a Linux client (32768-60999) but let an attacker through', () => {
-    const r = run(twoTier([{ ruleNumber: 100, protocol: '6', action: 'allow', cidr: '10.0.0.0/16', portRange: { from: 49152, to: 65535 } }]));
+    const r = run(
+      twoTier([
+        { ruleNumber: 100, protocol: '6', action: 'allow', cidr: '10.0.0.0/16', portRange: { from: 49152, to: 65535 } },
+      ]),
+    );
     assert.equal(findings(r, 'verify-broken-intent', 'inference', 'data').length, 1);
     assert.deepEqual(cell(r, 'inference', 'data').configurationPermits, ['tcp/6333']);
   });
@@ -81,7 +94,9 @@ describe('verify: security-group-referenced sources', () => {
   });
   it('a prefix-list source is unknown, never silently permitted or denied', () => {
     const inv = build(false);
-    inv.securityGroups.find((g) => g.id === 'sg-db')!.ingress.push({ ...tcp(5432, 5432, [], [], ['pl-123']), pointer: '/x' });
+    inv.securityGroups
+      .find((g) => g.id === 'sg-db')!
+      .ingress.push({ ...tcp(5432, 5432, [], [], ['pl-123']), pointer: '/x' });
     const r = run(inv);
     assert.deepEqual(cell(r, 'app', 'data').unknown, ['tcp/5432']);
     assert.equal(findings(r, 'verify-not-assessed', 'app', 'data').length, 1);
@@ -94,9 +109,18 @@ describe('verify: peering is not transitive', () => {
     vpc(inv, 'vpc-a', '10.1.0.0/16');
     vpc(inv, 'vpc-b', '10.2.0.0/16');
     vpc(inv, 'vpc-c', '10.3.0.0/16');
-    subnet(inv, 'a', 'vpc-a', '10.1.1.0/24', 'app', [['10.2.0.0/16', 'pcx-ab'], ['10.3.0.0/16', 'pcx-ab']]);
-    subnet(inv, 'b', 'vpc-b', '10.2.1.0/24', 'inference', [['10.1.0.0/16', 'pcx-ab'], ['10.3.0.0/16', 'pcx-bc']]);
-    subnet(inv, 'c', 'vpc-c', '10.3.1.0/24', 'data', [['10.2.0.0/16', 'pcx-bc'], ['10.1.0.0/16', 'pcx-bc']]);
+    subnet(inv, 'a', 'vpc-a', '10.1.1.0/24', 'app', [
+      ['10.2.0.0/16', 'pcx-ab'],
+      ['10.3.0.0/16', 'pcx-ab'],
+    ]);
+    subnet(inv, 'b', 'vpc-b', '10.2.1.0/24', 'inference', [
+      ['10.1.0.0/16', 'pcx-ab'],
+      ['10.3.0.0/16', 'pcx-bc'],
+    ]);
+    subnet(inv, 'c', 'vpc-c', '10.3.1.0/24', 'data', [
+      ['10.2.0.0/16', 'pcx-bc'],
+      ['10.1.0.0/16', 'pcx-bc'],
+    ]);
     sg(inv, 'sg-open-b', 'vpc-b', [all()]);
     sg(inv, 'sg-open-c', 'vpc-c', [all()]);
     sg(inv, 'sg-a', 'vpc-a', []);
@@ -113,7 +137,9 @@ describe('verify: peering is not transitive', () => {
   });
   it('a reply needs a route back over the same peering', () => {
     const inv = build();
-    inv.routeTables.find((t) => t.id === 'rtb-b')!.routes = inv.routeTables.find((t) => t.id === 'rtb-b')!.routes.filter((x) => x.destination !== '10.1.0.0/16');
+    inv.routeTables.find((t) => t.id === 'rtb-b')!.routes = inv.routeTables
+      .find((t) => t.id === 'rtb-b')!
+      .routes.filter((x) => x.destination !== '10.1.0.0/16');
     const r = run(inv);
     assert.ok(!cell(r, 'app', 'inference').configurationPermits.some((c) => c === 'any' || c.startsWith('tcp')));
   });
@@ -145,7 +171,14 @@ describe('verify: a NAT gateway needs an internet-gateway route in its own subne
   });
   it('a blackhole route drops what a wider route would carry', () => {
     const inv = build(true);
-    inv.routeTables.find((t) => t.id === 'rtb-dat')!.routes.push({ destination: '8.0.0.0/8', target: { type: 'nat-gateway', id: 'nat-gone' }, state: 'blackhole', pointer: '/bh' });
+    inv.routeTables
+      .find((t) => t.id === 'rtb-dat')!
+      .routes.push({
+        destination: '8.0.0.0/8',
+        target: { type: 'nat-gateway', id: 'nat-gone' },
+        state: 'blackhole',
+        pointer: '/bh',
+      });
     const r = run(inv);
     const m = r.matrix.find((x) => x.from === 'data' && x.to === 'internet')!;
     assert.deepEqual(m.configurationPermits, ['any']);
@@ -164,9 +197,21 @@ describe('verify: an endpoint reachable by IP but not by name', () => {
     eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
     eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
     inv.vpcEndpoints.push({
-      account: '111111111111', region: 'us-east-1', origin: { kind: 'file', file: 'inv.json', pointer: '/vpce' },
-      id: 'vpce-1', vpcId: 'vpc-1', serviceName: 'com.amazonaws.us-east-1.bedrock-runtime', service: 'bedrock-runtime', type: 'Interface',
-      state: 'available', privateDnsEnabled: privateDns, subnetIds: ['inf'], groupIds: ['sg-vpce'], routeTableIds: [], networkInterfaceIds: ['eni-vpce'], tags: {},
+      account: '111111111111',
+      region: 'us-east-1',
+      origin: { kind: 'file', file: 'inv.json', pointer: '/vpce' },
+      id: 'vpce-1',
+      vpcId: 'vpc-1',
+      serviceName: 'com.amazonaws.us-east-1.bedrock-runtime',
+      service: 'bedrock-runtime',
+      type: 'Interface',
+      state: 'available',
+      privateDnsEnabled: privateDns,
+      subnetIds: ['inf'],
+      groupIds: ['sg-vpce'],
+      routeTableIds: [],
+      networkInterfaceIds: ['eni-vpce'],
+      tags: {},
     });
     return inv;
   };
@@ -178,7 +223,10 @@ describe('verify: an endpoint reachable by IP but not by name', () => {
     const dns = awsDnsFindings(inv, POLICY, model);
     assert.equal(dns.length, 1);
     assert.equal(dns[0]!.status, 'fail');
-    assert.match(dns[0]!.message, /bedrock-runtime\.us-east-1\.amazonaws\.com from vpc-1 .* falls through to public DNS: vpce-1 privateDnsEnabled=false/);
+    assert.match(
+      dns[0]!.message,
+      /bedrock-runtime\.us-east-1\.amazonaws\.com from vpc-1 .* falls through to public DNS: vpce-1 privateDnsEnabled=false/,
+    );
   });
   it('with private DNS and both VPC attributes it resolves to the endpoint', () => {
     const inv = build(true);

@@ -35,16 +35,26 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
   );
   const w = Math.max(10, ...cells.map((m) => `${m.from} -> ${m.to}`.length));
   for (const m of cells) {
-    const flag = m.violations > 0 ? c.red('VIOLATION') : m.brokenIntent > 0 ? c.yellow('BROKEN') : m.unknown.length > 0 ? c.magenta('UNKNOWN') : c.green('ok');
+    const flag =
+      m.violations > 0
+        ? c.red('VIOLATION')
+        : m.brokenIntent > 0
+          ? c.yellow('BROKEN')
+          : m.unknown.length > 0
+            ? c.magenta('UNKNOWN')
+            : c.green('ok');
     out.push(
       `  ${`${m.from} -> ${m.to}`.padEnd(w)}  ${flag.padEnd(color ? 19 : 9)}  policy: ${m.policyAllows.join(', ') || 'deny'} | config: ${m.configurationPermits.join(', ') || 'nothing'}${m.unknown.length ? ` | unknown: ${m.unknown.join(', ')}` : ''}`,
     );
   }
   const empty = r.matrix.filter((m) => m.sources === 0 || m.destinations === 0);
-  const emptyZones = [...new Set(empty.flatMap((m) => [m.sources === 0 ? m.from : '', m.destinations === 0 ? m.to : '']))]
+  const emptyZones = [
+    ...new Set(empty.flatMap((m) => [m.sources === 0 ? m.from : '', m.destinations === 0 ? m.to : ''])),
+  ]
     .filter(Boolean)
     .sort();
-  if (emptyZones.length) out.push(c.dim(`  zones with no interfaces in the inventory (nothing to verify there): ${emptyZones.join(', ')}`));
+  if (emptyZones.length)
+    out.push(c.dim(`  zones with no interfaces in the inventory (nothing to verify there): ${emptyZones.join(', ')}`));
   out.push('');
   for (const sev of SEVERITIES) {
     const fs = r.findings.filter((f) => f.status === 'fail' && !f.suppression && f.severity === sev);
@@ -54,9 +64,14 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
       out.push(`  ✗ ${f.checkId}  ${c.bold(f.resource.id)} ${c.dim(`${f.resource.account}/${f.resource.region}`)}`);
       out.push(`      ${f.message}`);
       const where = originText(f.origin);
-      if (where) out.push(c.dim(`      at ${where}${f.origin?.kind === 'file' && f.origin.pointer ? ` ${f.origin.pointer}` : ''}`));
-      const path = (f.evidence as { witness?: { path?: { at: string; verdict: string; what: string }[] } } | undefined)?.witness?.path;
-      for (const h of path ?? []) out.push(c.dim(`        ${h.verdict === 'yes' ? '→' : h.verdict === 'no' ? '✗' : '?'} ${h.at}: ${h.what}`));
+      if (where)
+        out.push(
+          c.dim(`      at ${where}${f.origin?.kind === 'file' && f.origin.pointer ? ` ${f.origin.pointer}` : ''}`),
+        );
+      const path = (f.evidence as { witness?: { path?: { at: string; verdict: string; what: string }[] } } | undefined)
+        ?.witness?.path;
+      for (const h of path ?? [])
+        out.push(c.dim(`        ${h.verdict === 'yes' ? '→' : h.verdict === 'no' ? '✗' : '?'} ${h.at}: ${h.what}`));
     }
     out.push('');
   }
@@ -71,7 +86,8 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
     for (const n of r.notes) out.push(c.dim(`  - ${n}`));
     out.push('');
   }
-  for (const e of r.inputErrors) out.push(c.red(`input error: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`));
+  for (const e of r.inputErrors)
+    out.push(c.red(`input error: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`));
   const failing = r.findings.filter((f) => f.status === 'fail' && !f.suppression).length;
   out.push(
     `${c.bold('Summary:')} ${failing} failing, ${na.length} not assessed — ${r.stats.interfaces} interfaces, ${r.stats.subnets} subnets, ${r.stats.networks} networks, ${r.stats.pairs} zone pairs; policy: ${r.policy}`,
@@ -82,7 +98,16 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
 export function renderVerifyJson(r: VerifyReport): string {
   return (
     JSON.stringify(
-      { tool: TOOL, policy: r.policy, zones: r.zones, stats: r.stats, matrix: r.matrix, findings: r.findings, notes: r.notes, inputErrors: r.inputErrors },
+      {
+        tool: TOOL,
+        policy: r.policy,
+        zones: r.zones,
+        stats: r.stats,
+        matrix: r.matrix,
+        findings: r.findings,
+        notes: r.notes,
+        inputErrors: r.inputErrors,
+      },
       null,
       2,
     ) + '\n'
@@ -92,17 +117,27 @@ export function renderVerifyJson(r: VerifyReport): string {
 export const registerVerify: RegisterCommand = (program, io, setExit) => {
   program
     .command('verify')
-    .description('prove the zone policy against the configured network (AWS snapshot): zone matrix, violations and broken intent with witnesses')
+    .description(
+      'prove the zone policy against the configured network (AWS snapshot): zone matrix, violations and broken intent with witnesses',
+    )
     .argument('<path>', 'snapshot directory (docs/snapshots.md)')
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(VERIFY_FORMATS).default('table' as const))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity').choices(SEVERITIES).default('high' as const),
+      new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity')
+        .choices(SEVERITIES)
+        .default('high' as const),
     )
     .action(async (pathArg, opts) => {
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
-      const report = await verifyAwsSnapshot({ snapshot: pathArg, policy, policySource: source, cwd: io.cwd, today: io.today });
+      const report = await verifyAwsSnapshot({
+        snapshot: pathArg,
+        policy,
+        policySource: source,
+        cwd: io.cwd,
+        today: io.today,
+      });
       const text =
         opts.format === 'json'
           ? renderVerifyJson(report)
@@ -114,7 +149,8 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
         io.stderr(`wrote ${opts.format} report to ${opts.output}\n`);
       } else io.stdout(text);
       if (opts.format !== 'table')
-        for (const e of report.inputErrors) io.stderr(`error: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}\n`);
+        for (const e of report.inputErrors)
+          io.stderr(`error: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}\n`);
       // Degraded input never looks like a clean proof.
       if (report.files === 0 || report.scopes === 0 || report.inputErrors.length > 0 || report.stats.interfaces === 0) {
         io.stderr(
@@ -125,7 +161,9 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
       }
       const threshold = severityRank(opts.failOn);
       setExit(
-        report.findings.some((f) => f.status === 'fail' && !f.suppression && severityRank(f.severity) >= threshold) ? EXIT_FINDINGS : EXIT_OK,
+        report.findings.some((f) => f.status === 'fail' && !f.suppression && severityRank(f.severity) >= threshold)
+          ? EXIT_FINDINGS
+          : EXIT_OK,
       );
     });
 };
