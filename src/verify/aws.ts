@@ -95,7 +95,9 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   for (const n of inv.networkInterfaces)
     for (const g of n.groupIds) {
       const k = `${n.region}|${g}`;
-      members.set(k, [...(members.get(k) ?? []), ...hostCidrs(n.privateIps), ...hostCidrs(n.ipv6Ips ?? [])]);
+      let list = members.get(k);
+      if (!list) members.set(k, (list = []));
+      list.push(...hostCidrs(n.privateIps), ...hostCidrs(n.ipv6Ips ?? []));
     }
   const eniData = (x: { account: string; region: string }) =>
     inv.datasets.get(scopeKey(x))?.has('ec2:network-interfaces') === true;

@@ -81,6 +81,7 @@ export class SetEvaluator {
   readonly internetSrc: PacketSet;
   private readonly subnets = new Map<string, SubnetSets>();
   private readonly replyCache = new Map<string, TriSet>();
+  private readonly sideCache = new Map<string, TriSet>();
 
   constructor(
     readonly model: NetworkModel,
@@ -167,17 +168,35 @@ export class SetEvaluator {
   }
 
   /** Zone-to-zone: every (source in `from`, destination in `to`) packet the configuration lets through. */
-  zoneToZone(sources: readonly Interface[], dests: readonly Interface[], mode: ReplyMode): Contribution[] {
+  zoneToZone(
+    sources: readonly Interface[],
+    dests: readonly Interface[],
+    mode: ReplyMode,
+    /** Names for the source and destination groups: parts computed for one pair are reused by the next. */
+    keys?: { from: string; to: string },
+  ): Contribution[] {
     const out: Contribution[] = [];
     const destsByNet = groupBy(dests, (d) => d.network);
     const srcBySubnet = groupBy(sources, (s) => s.subnet);
-    const dinCache = new Map<string, TriSet>();
+    const local = new Map<string, TriSet>();
     const din = (net: string, peering: string | undefined, returnRoute: boolean) => {
-      const key = `${net}|${peering ?? ''}|${returnRoute}`;
-      let r = dinCache.get(key);
+      const key = `${net}|${peering ?? ''}|${returnRoute}|${mode}`;
+      const cache = keys ? this.sideCache : local;
+      const ck = keys ? `din|${keys.to}|${key}` : key;
+      let r = cache.get(ck);
       if (!r) {
         r = this.destinationSide(destsByNet.get(net) ?? [], mode, returnRoute, peering);
-        dinCache.set(key, r);
+        cache.set(ck, r);
+      }
+      return r;
+    };
+    const sourceSide = (subnetId: string, list: Interface[]) => {
+      if (!keys) return this.sourceSide(subnetId, list, mode);
+      const ck = `src|${keys.from}|${subnetId}|${mode}`;
+      let r = this.sideCache.get(ck);
+      if (!r) {
+        r = this.sourceSide(subnetId, list, mode);
+        this.sideCache.set(ck, r);
       }
       return r;
     };
@@ -192,7 +211,7 @@ export class SetEvaluator {
     for (const [subnetId, list] of srcBySubnet) {
       const s = this.sub(subnetId);
       const v = s.subnet.network;
-      const base = this.sourceSide(subnetId, list, mode);
+      const base = sourceSide(subnetId, list);
       if (base.maybe === EMPTY) continue;
       if (destsByNet.has(v)) add(v, v, triAnd(triAndSet(base, atomsOf(s.atoms, 'local')), din(v, undefined, true)));
       for (const [key, atoms] of s.atoms.byTarget) {

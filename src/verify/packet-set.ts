@@ -50,30 +50,56 @@ function domainStart(dim: number, fam: Family): Bound {
 }
 
 let nextId = 2;
-const unique = new Map<string, PacketSet>();
+// Hash-consing table: numeric hash → node (or bucket of nodes on collision). String keys were the first version;
+// building one per mk() call made garbage collection most of the run time on large networks.
+const unique = new Map<number, PacketSet | PacketSet[]>();
+let uniqueCount = 0;
 const memo = [new Map<number, PacketSet>(), new Map<number, PacketSet>(), new Map<number, PacketSet>()];
 
 /** Forget every cached node and result (sets built before stay valid but are no longer shared). */
 export function resetPacketSets(): void {
   unique.clear();
+  uniqueCount = 0;
   for (const m of memo) m.clear();
 }
 
 export function nodeCount(): number {
-  return unique.size;
+  return uniqueCount;
+}
+
+function hashBound(c: Bound): number {
+  if (typeof c === 'number') return (c | 0) ^ ((c / 4294967296) | 0);
+  return Number(c & 0xffffffffn) ^ Number((c >> 96n) & 0xffffffffn) ^ 0x5bd1e995;
+}
+
+function sameNode(n: PacketSet, dim: number, cuts: readonly Bound[], kids: readonly PacketSet[]): boolean {
+  if (n.dim !== dim || n.kids.length !== kids.length) return false;
+  for (let i = 0; i < kids.length; i++) if (n.kids[i] !== kids[i]) return false;
+  for (let i = 0; i < cuts.length; i++) {
+    const a = n.cuts[i]!;
+    const b = cuts[i]!;
+    if (a !== b || typeof a !== typeof b) return false;
+  }
+  return true;
 }
 
 function mk(dim: number, cuts: Bound[], kids: PacketSet[]): PacketSet {
   if (kids.length === 1) return kids[0]!;
-  let key = `${dim}${typeof cuts[0] === 'bigint' ? 'b' : 'n'}`;
-  for (const c of cuts) key += `,${c}`;
-  key += '|';
-  for (const k of kids) key += `${k.id},`;
-  let node = unique.get(key);
-  if (!node) {
-    node = { id: nextId++, dim, cuts, kids };
-    unique.set(key, node);
+  let h = Math.imul(dim + 1, 0x9e3779b1);
+  for (const c of cuts) h = Math.imul(h ^ hashBound(c), 0x85ebca6b) + 0x27d4eb2f;
+  for (const k of kids) h = Math.imul(h ^ k.id, 0xc2b2ae35) + 0x165667b1;
+  h >>>= 0;
+  const slot = unique.get(h);
+  if (slot !== undefined) {
+    if (!Array.isArray(slot)) {
+      if (sameNode(slot, dim, cuts, kids)) return slot;
+    } else for (const n of slot) if (sameNode(n, dim, cuts, kids)) return n;
   }
+  const node: PacketSet = { id: nextId++, dim, cuts, kids };
+  uniqueCount++;
+  if (slot === undefined) unique.set(h, node);
+  else if (Array.isArray(slot)) slot.push(node);
+  else unique.set(h, [slot, node]);
   return node;
 }
 

@@ -207,7 +207,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         ? ev.toInternet(sources, mode)
         : from === internet
           ? ev.fromInternet(dests, mode)
-          : ev.zoneToZone(sources, dests, mode);
+          : ev.zoneToZone(sources, dests, mode, { from, to });
     const possible = (from === internet || sources.length > 0) && (to === internet || dests.length > 0);
     const contributions = possible ? compute('exists') : [];
     const all = unionOf(contributions);

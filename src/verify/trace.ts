@@ -55,8 +55,15 @@ export class Tracer {
     readonly clientPorts: readonly [number, number],
   ) {
     for (const i of model.interfaces)
-      for (const a of i.addresses) this.byNetAddr.set(`${i.network}|${a.family}|${a.first}`, i);
+      for (const a of i.addresses) {
+        this.byNetAddr.set(`${i.network}|${a.family}|${a.first}`, i);
+        const k = `${a.family}|${a.first}`;
+        const l = this.byAddr.get(k);
+        if (l) l.push(i);
+        else this.byAddr.set(k, [i]);
+      }
   }
+  private readonly byAddr = new Map<string, Interface[]>();
 
   interfaceAt(network: string, p: Point, side: 'src' | 'dst'): Interface | undefined {
     const a = side === 'src' ? p.src : p.dst;
@@ -207,9 +214,7 @@ export class Tracer {
       this.replyInto(t, sub, p, this.range(mode), mode);
       return t.done('internet');
     }
-    const candidates = this.model.interfaces.filter(
-      (i) => i.addresses.some((c) => inCidrs([c], p.fam, p.dst)) && i.id !== s.id,
-    );
+    const candidates = (this.byAddr.get(`${p.fam === V4 ? 4 : 6}|${BigInt(p.dst)}`) ?? []).filter((i) => i.id !== s.id);
     const best = candidates.find((d) => this.peek(s, sub, d, p, mode) !== 'no');
     if (!best) return t.drop(sub.id, 'no interface at the destination address admits it');
     const dsub = this.model.subnets.get(best.subnet)!;
