@@ -105,7 +105,12 @@ function build(w: World) {
             ...(r.protocol === '6' || r.protocol === '17' ? { portRange: { from: r.ports[0], to: r.ports[1] } } : {}),
           }))
           .concat([
-            { ruleNumber: 30000, protocol: '-1', action: (vi + si) % 3 === 0 ? ('deny' as const) : ('allow' as const), cidr: '0.0.0.0/0' },
+            {
+              ruleNumber: 30000,
+              protocol: '-1',
+              action: (vi + si) % 3 === 0 ? ('deny' as const) : ('allow' as const),
+              cidr: '0.0.0.0/0',
+            },
           ]);
       subnet(inv, id, `vpc-${vi + 1}`, `10.${vi + 1}.${si + 1}.0/24`, s.zone, routes, {
         in: entries(false),
