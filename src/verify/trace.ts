@@ -215,33 +215,27 @@ export class Tracer {
       return t.done('internet');
     }
     const candidates = (this.byAddr.get(`${p.fam === V4 ? 4 : 6}|${BigInt(p.dst)}`) ?? []).filter((i) => i.id !== s.id);
-    const best = candidates.find((d) => this.peek(s, sub, d, p, mode) !== 'no');
+    const best = candidates.find((d) => {
+      const w = new Walk(p);
+      this.destinationLegs(w, sub, d, p, mode);
+      return w.verdict !== 'no';
+    });
     if (!best) return t.drop(sub.id, 'no interface at the destination address admits it');
-    const dsub = this.model.subnets.get(best.subnet)!;
+    this.destinationLegs(t, sub, best, p, mode);
+    return t.done(best.id);
+  }
+
+  /** Subnet filters both ways (unless in the same subnet) and the destination's inbound filter, without routing. */
+  private destinationLegs(t: Walk, sub: Subnet, d: Interface, p: Point, mode: ReplyMode): void {
+    const dsub = this.model.subnets.get(d.subnet)!;
     const cross = dsub.id !== sub.id;
     if (cross) t.filter(sub.id, sub.outbound, p, 'out');
     if (cross) t.filter(dsub.id, dsub.inbound, p, 'in');
-    t.filter(best.id, best.inbound, p, 'in');
+    t.filter(d.id, d.inbound, p, 'in');
     if (cross && p.proto === PROTO_TCP) {
       t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
       t.replyLeg(sub.id, sub.inbound, p, this.range(mode), mode, 'in');
     }
-    return t.done(best.id);
-  }
-
-  private peek(s: Interface, sub: Subnet, d: Interface, p: Point, mode: ReplyMode): Tri {
-    const w = new Walk(p);
-    w.verdict = 'maybe';
-    const dsub = this.model.subnets.get(d.subnet)!;
-    const cross = dsub.id !== sub.id;
-    if (cross) w.filter(sub.id, sub.outbound, p, 'out');
-    if (cross) w.filter(dsub.id, dsub.inbound, p, 'in');
-    w.filter(d.id, d.inbound, p, 'in');
-    if (cross && p.proto === PROTO_TCP) {
-      w.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
-      w.replyLeg(sub.id, sub.inbound, p, this.range(mode), mode, 'in');
-    }
-    return w.verdict;
   }
 
   private replyInto(t: Walk, sub: Subnet, p: Point, ports: readonly [number, number], mode: ReplyMode): void {
