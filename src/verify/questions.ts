@@ -275,9 +275,11 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     if (pol !== EMPTY && possible) {
       const strict = unionOf(compute('all'));
       const srcList: (Interface | undefined)[] = from === internet ? [undefined] : sources;
+      // What each source reaches anywhere in the zone: destinations quantified away once, then one slice per source.
+      const perSource = exists(strict.maybe, [DST]);
       for (const s of srcList) {
-        const mine = s ? and(strict.maybe, addresses(SRC, s.addresses)) : strict.maybe;
-        const missing = diff(pol, exists(mine, [FAM, SRC, DST]));
+        const mine = s ? and(perSource, addresses(SRC, s.addresses)) : perSource;
+        const missing = diff(pol, exists(mine, [FAM, SRC]));
         if (missing === EMPTY) continue;
         const w = brokenWitness(s, missing);
         if (w) addGroup({ kind: 'broken', from, to, ...locateDrop(w.trace), set: missing, witness: w });
