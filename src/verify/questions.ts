@@ -459,13 +459,25 @@ function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
   };
 }
 
+const scopeIndex = new WeakMap<NetworkModel, Map<string, string>>();
+
+/** The account/region of the located resource (a subnet, route table, interface or one of its groups). */
 function scopeOf(g: Group, model: NetworkModel): { account: string; region: string } {
-  const id = g.locate?.resourceId;
-  const net =
-    [...model.subnets.values()].find((s) => s.id === id || s.routeTable?.id === id)?.scope ??
-    model.interfaces.find((i) => i.id === id || i.inbound.id.split('+').includes(id ?? ''))?.scope ??
-    [...model.networks.values()][0]?.scope ??
-    '/';
-  const [account, region] = net.split('/') as [string, string];
+  let index = scopeIndex.get(model);
+  if (!index) {
+    index = new Map();
+    for (const s of model.subnets.values()) {
+      index.set(s.id, s.scope);
+      if (s.routeTable) index.set(s.routeTable.id, s.scope);
+      if (s.inbound) index.set(s.inbound.id, s.scope);
+    }
+    for (const i of model.interfaces) {
+      index.set(i.id, i.scope);
+      for (const gid of i.inbound.id.split('+')) if (!index.has(gid)) index.set(gid, i.scope);
+    }
+    scopeIndex.set(model, index);
+  }
+  const scope = index.get(g.locate?.resourceId ?? '') ?? [...model.networks.values()][0]?.scope ?? '/';
+  const [account, region] = scope.split('/') as [string, string];
   return { account: account ?? '', region: region ?? '' };
 }
