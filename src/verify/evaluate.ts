@@ -200,20 +200,23 @@ export class SetEvaluator {
       }
       return r;
     };
-    const acc = new Map<string, { from: string; to: string; sets: TriSet[] }>();
-    const add = (from: string, to: string, t: TriSet) => {
+    // Sources are gathered per (source network, next hop) first, then intersected once with the destination side:
+    // intersecting per subnet repeated the work over the whole destination aggregate for every subnet.
+    const routed = new Map<string, { from: string; to: string; din: () => TriSet; sets: TriSet[] }>();
+    const add = (from: string, to: string, hop: string, din: () => TriSet, t: TriSet) => {
       if (t.maybe === EMPTY) return;
-      const k = `${from}|${to}`;
-      const e = acc.get(k) ?? { from, to, sets: [] };
+      const k = `${from}|${to}|${hop}`;
+      const e = routed.get(k) ?? { from, to, din, sets: [] };
       e.sets.push(t);
-      acc.set(k, e);
+      routed.set(k, e);
     };
     for (const [subnetId, list] of srcBySubnet) {
       const s = this.sub(subnetId);
       const v = s.subnet.network;
       const base = sourceSide(subnetId, list);
       if (base.maybe === EMPTY) continue;
-      if (destsByNet.has(v)) add(v, v, triAnd(triAndSet(base, atomsOf(s.atoms, 'local')), din(v, undefined, true)));
+      if (destsByNet.has(v))
+        add(v, v, 'local', () => din(v, undefined, true), triAndSet(base, atomsOf(s.atoms, 'local')));
       for (const [key, atoms] of s.atoms.byTarget) {
         if (!key.startsWith('peering:')) continue;
         const id = key.slice('peering:'.length);
@@ -225,15 +228,28 @@ export class SetEvaluator {
           atoms.reduce((x, a) => or(x, a.set), EMPTY),
           addresses(DST, wNet?.cidrs ?? []),
         );
-        add(v, w, triAnd(triAndSet(base, set), din(w, id, true)));
+        add(v, w, key, () => din(w, id, true), triAndSet(base, set));
       }
       // Next hops cordon cannot follow (transit gateways, appliances, NAT towards private space): maybe anywhere.
       const unk = or(s.atoms.unknown, and(this.natAtoms(s), not(this.internetDst)));
       if (unk !== EMPTY)
-        for (const w of destsByNet.keys())
-          add(v, w, { yes: EMPTY, maybe: and(and(base.maybe, unk), din(w, undefined, false).maybe) });
+        for (const w of destsByNet.keys()) {
+          const d = () => {
+            const x = din(w, undefined, false);
+            return { yes: EMPTY, maybe: x.maybe };
+          };
+          add(v, w, 'unknown', d, { yes: EMPTY, maybe: and(base.maybe, unk) });
+        }
     }
-    for (const e of acc.values()) out.push({ from: e.from, to: e.to, set: triUnion(e.sets) });
+    const acc = new Map<string, { from: string; to: string; sets: TriSet[] }>();
+    for (const e of routed.values()) {
+      const k = `${e.from}|${e.to}`;
+      const a = acc.get(k) ?? { from: e.from, to: e.to, sets: [] };
+      const t = triAnd(triUnion(e.sets), e.din());
+      if (t.maybe !== EMPTY) a.sets.push(t);
+      acc.set(k, a);
+    }
+    for (const e of acc.values()) if (e.sets.length > 0) out.push({ from: e.from, to: e.to, set: triUnion(e.sets) });
     return out;
   }
 
