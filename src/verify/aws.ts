@@ -161,6 +161,8 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
 
   // One filter per distinct set of groups and direction: thousands of interfaces share a few hundred sets.
   const sgFilters = new Map<string, Filter>();
+  // A group's rules are built once and shared by every filter that includes the group.
+  const groupRules = new Map<string, FilterRule[]>();
   const sgFilter = (
     scope: { account: string; region: string },
     groupIds: string[],
@@ -186,10 +188,13 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         );
         continue;
       }
-      for (const p of direction === 'in' ? g.ingress : g.egress) {
-        const r = permissionRule(g, p, direction);
-        if (r) rules.push(r);
+      const gk = `${key(g, g.id)}|${direction}`;
+      let own = groupRules.get(gk);
+      if (!own) {
+        own = (direction === 'in' ? g.ingress : g.egress).flatMap((p) => permissionRule(g, p, direction) ?? []);
+        groupRules.set(gk, own);
       }
+      rules.push(...own);
     }
     f = {
       id: ids.join('+') || '(no security group)',

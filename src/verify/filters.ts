@@ -75,6 +75,7 @@ export function ruleSets(rule: FilterRule, direction: 'in' | 'out'): TriSet {
 }
 
 const compiled = new WeakMap<Filter, TriSet>();
+const runCache = new WeakMap<FilterRule, { length: number; direction: 'in' | 'out'; set: TriSet }>();
 
 /** The packets a filter allows (three-valued), cached per filter object. */
 export function filterSets(f: Filter): TriSet {
@@ -82,7 +83,24 @@ export function filterSets(f: Filter): TriSet {
   if (hit) return hit;
   let result: TriSet;
   if (f.order === 'any-allow') {
-    result = triUnion(f.rules.filter((r) => r.action === 'allow').map((r) => ruleSets(r, f.direction)));
+    // Interfaces share groups in many combinations: union each group's rules once (runs of rules from one resource,
+    // cached by their first rule object, which compilers reuse per group) and then the groups.
+    const runs: FilterRule[][] = [];
+    for (const r of f.rules) {
+      if (r.action !== 'allow') continue;
+      const last = runs[runs.length - 1];
+      if (last && last[0]!.ref.resourceId === r.ref.resourceId) last.push(r);
+      else runs.push([r]);
+    }
+    result = triUnion(
+      runs.map((run) => {
+        const hit = runCache.get(run[0]!);
+        if (hit && hit.length === run.length && hit.direction === f.direction) return hit.set;
+        const set = triUnion(run.map((r) => ruleSets(r, f.direction)));
+        runCache.set(run[0]!, { length: run.length, direction: f.direction, set });
+        return set;
+      }),
+    );
   } else {
     let yes = EMPTY;
     let maybe = EMPTY;
