@@ -51,7 +51,7 @@ type Expr = { op: 'box'; spec: Spec } | { op: 'and' | 'or' | 'diff'; a: Expr; b:
 const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
   e: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    spec.map((s) => ({ op: 'box' as const, spec: s as Spec })),
+    spec.map((s) => ({ op: 'box' as const, spec: s })),
     fc.record({ op: fc.constantFrom<'and' | 'or' | 'diff'>('and', 'or', 'diff'), a: tie('e'), b: tie('e') }),
     fc.record({ op: fc.constant<'not'>('not'), a: tie('e') }),
   ),
