@@ -66,6 +66,11 @@ export function resetPacketSets(): void {
   for (const m of memo) m.clear();
 }
 
+/** Drop memoised operation results once they pass `limit` entries (nodes stay shared; only caches go). */
+export function trimOperationCache(limit = 2_000_000): void {
+  for (const m of memo) if (m.size > limit) m.clear();
+}
+
 export function nodeCount(): number {
   return uniqueCount;
 }

@@ -28,6 +28,7 @@ import {
   V4,
   type PacketSet,
   type Point,
+  trimOperationCache,
   type ProtoPortBox,
 } from './packet-set.js';
 import { SetEvaluator, groupBy, unionOf, type Contribution, type ReplyMode } from './evaluate.js';
@@ -199,6 +200,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   }
 
   for (const [from, to] of pairs) {
+    trimOperationCache();
     const sources = from === internet ? [] : (byZone.get(from) ?? []).filter((i) => i.role === 'workload');
     const dests = to === internet ? [] : (byZone.get(to) ?? []);
     const pol = policySet(policy, from, to);
