@@ -147,19 +147,8 @@ export class Tracer {
     t.filter(d.id, d.inbound, p, 'in');
     if (t.stopped) return t.done();
     if (p.proto === PROTO_TCP) {
-      const back = lookupRoute(dsub.routeTable, p, 'src');
-      const ok =
-        back === 'unknown'
-          ? 'maybe'
-          : back &&
-              (peering ? back.target.kind === 'peering' && back.target.id === peering : back.target.kind === 'local')
-            ? 'yes'
-            : 'no';
-      t.hop(
-        dsub.routeTable?.id ?? dsub.id,
-        ok,
-        ok === 'no' ? 'no route back for the reply' : 'reply routed back',
-        back !== 'unknown' ? back?.ref : undefined,
+      this.replyRoute(t, dsub, p, (r) =>
+        peering ? r.target.kind === 'peering' && r.target.id === peering : r.target.kind === 'local',
       );
       if (cross) {
         t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
@@ -238,6 +227,18 @@ export class Tracer {
     }
   }
 
+  /** The reply of a TCP connection leaves by the destination subnet's routes: they must lead back the same way. */
+  private replyRoute(t: Walk, dsub: Subnet, p: Point, back: (r: Route) => boolean): void {
+    const r = lookupRoute(dsub.routeTable, p, 'src');
+    const ok = r === 'unknown' ? 'maybe' : r && back(r) ? 'yes' : 'no';
+    t.hop(
+      dsub.routeTable?.id ?? dsub.id,
+      ok,
+      ok === 'no' ? 'no route back for the reply' : 'reply routed back',
+      r !== 'unknown' ? r?.ref : undefined,
+    );
+  }
+
   private replyInto(t: Walk, sub: Subnet, p: Point, ports: readonly [number, number], mode: ReplyMode): void {
     if (p.proto === PROTO_TCP) t.replyLeg(sub.id, sub.inbound, p, ports, mode, 'in');
   }
@@ -256,20 +257,11 @@ export class Tracer {
       t.filter(d.id, d.inbound, p, 'in');
       if (t.stopped) return t.done();
       if (p.proto === PROTO_TCP) {
-        const back = lookupRoute(dsub.routeTable, p, 'src');
-        const ok =
-          back === 'unknown'
-            ? 'maybe'
-            : back?.target.kind === 'internet' &&
-                !back.target.egressOnly &&
-                net.internetGateways.includes(back.target.id)
-              ? 'yes'
-              : 'no';
-        t.hop(
-          dsub.routeTable?.id ?? dsub.id,
-          ok,
-          ok === 'no' ? 'no route back to the internet for the reply' : 'reply routed to the internet gateway',
-          back !== 'unknown' ? back?.ref : undefined,
+        this.replyRoute(
+          t,
+          dsub,
+          p,
+          (r) => r.target.kind === 'internet' && !r.target.egressOnly && net.internetGateways.includes(r.target.id),
         );
         t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
       }
