@@ -7,7 +7,9 @@ import { stat } from 'node:fs/promises';
 import { applySuppressions } from '../findings/suppress.js';
 import { compareFindings, type Finding } from '../findings/types.js';
 import { EPHEMERAL_PORTS } from '../analysis/aws-network.js';
-import { inventoryScopes } from '../inventory/aws.js';
+import { AWS_DATASETS, inventoryScopes, scopeKey, type AwsDataset } from '../inventory/aws.js';
+import { fingerprintOf } from '../findings/types.js';
+import { VERIFY_CHECKS } from './questions.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { loadAwsSnapshot } from '../sources/aws-snapshot/load.js';
 import { compileAws } from './aws.js';
@@ -48,7 +50,11 @@ export async function verifyAwsSnapshot(opts: VerifyOptions): Promise<VerifyRepo
     for (const h of ev?.witness?.path ?? []) if (h.file) h.file = fix(h.file);
     return f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f;
   };
-  const findings = [...result.findings, ...awsDnsFindings(loaded.inventory, opts.policy, model)].map(relocate);
+  const findings = [
+    ...result.findings,
+    ...awsDnsFindings(loaded.inventory, opts.policy, model),
+    ...missingData(loaded.inventory),
+  ].map(relocate);
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
   return {
     ...result,
@@ -58,4 +64,41 @@ export async function verifyAwsSnapshot(opts: VerifyOptions): Promise<VerifyRepo
     scopes: inventoryScopes(loaded.inventory).length,
     files: loaded.files.length,
   };
+}
+
+/** Data sets the model needs: a scope without one is not verified there, and says so (never a clean pass). */
+const NEEDED: AwsDataset[] = [
+  'ec2:vpcs',
+  'ec2:subnets',
+  'ec2:network-interfaces',
+  'ec2:security-groups',
+  'ec2:network-acls',
+  'ec2:route-tables',
+  'ec2:internet-gateways',
+  'ec2:nat-gateways',
+];
+
+function missingData(inv: Parameters<typeof compileAws>[0]): Finding[] {
+  const out: Finding[] = [];
+  for (const scope of inventoryScopes(inv)) {
+    const have = inv.datasets.get(scopeKey(scope)) ?? new Set();
+    const missing = NEEDED.filter((d) => !have.has(d));
+    if (missing.length === 0) continue;
+    const resource = { provider: 'aws' as const, ...scope, type: 'AWS::EC2::VPC', id: scopeKey(scope) };
+    const origin = inv.scopeOrigins.get(scopeKey(scope));
+    out.push({
+      checkId: VERIFY_CHECKS.unknown.id,
+      title: VERIFY_CHECKS.unknown.title,
+      severity: VERIFY_CHECKS.unknown.severity,
+      status: 'not-assessed',
+      resource,
+      ...(origin ? { origin } : {}),
+      message: `zone reachability in ${scopeKey(scope)} is not verified: missing ${missing.join(', ')} (${missing.map((d) => AWS_DATASETS[d].command).join('; ')})`,
+      evidence: { missing },
+      remediation: VERIFY_CHECKS.unknown.remediation,
+      references: [],
+      fingerprint: fingerprintOf(VERIFY_CHECKS.unknown.id, { ...resource, id: `${scopeKey(scope)}|missing-data` }),
+    });
+  }
+  return out;
 }

@@ -1,6 +1,9 @@
 /** `cordon verify` on the bundled examples: the seed's violations with witnesses, and a clean reference. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { runCli } from '../support/cli.js';
 
 interface Json {
@@ -88,5 +91,19 @@ describe('cordon verify on the examples', () => {
   it('a missing snapshot is an input error (exit 2), never a clean proof', async () => {
     const r = await runCli(['verify', 'examples/aws/does-not-exist', '-p', 'examples/cordon.yaml']);
     assert.equal(r.code, 2);
+  });
+
+  it('a snapshot without network ACLs is reported not assessed for its scope, never verified clean', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cordon-verify-'));
+    try {
+      await cp('examples/aws/reference', dir, { recursive: true });
+      await rm(path.join(dir, 'describe-network-acls.json'));
+      const r = await runCli(['verify', dir, '-p', 'examples/cordon.yaml', '--format', 'json']);
+      const j = JSON.parse(r.stdout) as Json;
+      const na = j.findings.filter((f) => f.status === 'not-assessed');
+      assert.ok(na.some((f) => /missing ec2:network-acls/.test((f as unknown as { message: string }).message)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
