@@ -67,7 +67,7 @@ export function resetPacketSets(): void {
 }
 
 /** Drop memoised operation results once they pass `limit` entries (nodes stay shared; only caches go). */
-export function trimOperationCache(limit = 2_000_000): void {
+export function trimOperationCache(limit = 500_000): void {
   for (const m of memo) if (m.size > limit) m.clear();
 }
 
