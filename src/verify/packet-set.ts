@@ -59,7 +59,11 @@ const unique = new Map<number, PacketSet | PacketSet[]>();
 let uniqueCount = 0;
 const memo = [new Map<number, PacketSet>(), new Map<number, PacketSet>(), new Map<number, PacketSet>()];
 
-/** Forget every cached node and result (sets built before stay valid but are no longer shared). */
+/**
+ * Forget every cached node and result. Sets built before stay valid (membership never depends on sharing; only the
+ * `===` shortcuts and the merging of equal neighbours get less effective), and nodes nothing else holds can be
+ * collected: without this the table keeps every intermediate node of a run alive.
+ */
 export function resetPacketSets(): void {
   unique.clear();
   uniqueCount = 0;

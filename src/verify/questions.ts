@@ -28,7 +28,7 @@ import {
   V4,
   type PacketSet,
   type Point,
-  trimOperationCache,
+  resetPacketSets,
   type ProtoPortBox,
 } from './packet-set.js';
 import { SetEvaluator, groupBy, unionOf, type Contribution, type ReplyMode } from './evaluate.js';
@@ -200,7 +200,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   }
 
   for (const [from, to] of pairs) {
-    trimOperationCache();
+    // Each pair's intermediate diagrams are garbage once its findings are made: let them go.
+    resetPacketSets();
     const sources = from === internet ? [] : (byZone.get(from) ?? []).filter((i) => i.role === 'workload');
     const dests = to === internet ? [] : (byZone.get(to) ?? []);
     const pol = policySet(policy, from, to);
