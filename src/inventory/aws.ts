@@ -148,6 +148,13 @@ export interface AwsNetworkInterface extends Scoped {
   interfaceType?: string;
   description?: string;
   privateIps: string[];
+  /** IPv6 addresses (Ipv6Addresses); undefined when the source does not read them. */
+  ipv6Ips?: string[];
+  /**
+   * Public IPv4 addresses (Association.PublicIp, an Elastic IP or an auto-assigned one); undefined when the source
+   * does not read them, which `cordon verify` reports as unknown rather than guessing.
+   */
+  publicIps?: string[];
   groupIds: string[];
   requesterManaged: boolean;
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { commandsFor } from '../../src/cli/commands/index.js';
+import { COMMANDS, commandsFor } from '../../src/cli/commands/index.js';
 
 const HOOK = `data:text/javascript,${encodeURIComponent(`
 import { register } from 'node:module';
@@ -28,8 +28,8 @@ describe('startup', () => {
   it('loads one command module for a command, none for --version, all for help', async () => {
     assert.equal((await commandsFor(['--version'])).length, 0);
     assert.equal((await commandsFor(['policy', 'check', '--from', 'a'])).length, 1);
-    assert.equal((await commandsFor(['--help'])).length, 6);
-    assert.equal((await commandsFor(['nosuchcommand'])).length, 6);
+    assert.equal((await commandsFor(['--help'])).length, Object.keys(COMMANDS).length);
+    assert.equal((await commandsFor(['nosuchcommand'])).length, Object.keys(COMMANDS).length);
   });
 
   it(

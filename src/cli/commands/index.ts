@@ -16,6 +16,7 @@ export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   collect: async () => (await import('./collect.js')).registerCollect,
   flows: async () => (await import('./flows.js')).registerFlows,
   probe: async () => (await import('./probe.js')).registerProbe,
+  verify: async () => (await import('./verify.js')).registerVerify,
 };
 
 /**

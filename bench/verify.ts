@@ -1,0 +1,266 @@
+/**
+ * `npm run bench:verify`: a deterministic large AWS network (20,000 interfaces, 100,000 security-group rules, 2,000
+ * subnets in 40 VPCs with peerings and transit-gateway routes) → the full zone matrix with witnesses, timed, with the
+ * process's peak RSS; then a straightforward per-pair evaluator (one hop-by-hop trace per interface pair and port)
+ * on a random subset in the same run, extrapolated to every pair the matrix covers, for the speed ratio.
+ */
+import { performance } from 'node:perf_hooks';
+import { compileAws } from '../src/verify/aws.js';
+import { verifyModel } from '../src/verify/questions.js';
+import { Tracer } from '../src/verify/trace.js';
+import { AWS_DATASETS, emptyAwsInventory, type AwsDataset, type AwsIpPermission } from '../src/inventory/aws.js';
+import { parsePolicy } from '../src/policy/load.js';
+import { REFERENCE_POLICY_YAML } from '../src/policy/reference.js';
+import type { Point } from '../src/verify/packet-set.js';
+
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 4294967296;
+  };
+}
+const r = rng(11);
+const pickOne = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+// --scale F shrinks the network (F=0.1: 2,000 interfaces, 10,000 rules, 200 subnets); 1 is the issue's size.
+const scaleArg = process.argv.indexOf('--scale');
+const SCALE = scaleArg > 0 ? Number(process.argv[scaleArg + 1]) : 1;
+const VPCS = Math.max(4, Math.round(40 * SCALE));
+const SUBNETS = Math.round((2000 * SCALE) / 10) * 10 || 40;
+const ENIS = Math.round(20000 * SCALE);
+const SGS = Math.round(2000 * SCALE);
+const RULES_PER_SG = 50;
+const ZONES = ['application', 'inference', 'data', 'management', 'sandbox'];
+const account = '123456789012';
+const region = 'us-east-1';
+const scope = { account, region };
+const origin = (pointer: string) => ({ kind: 'file' as const, file: 'bench.json', pointer });
+
+const inv = emptyAwsInventory();
+inv.datasets.set(`${account}/${region}`, new Set(Object.keys(AWS_DATASETS) as AwsDataset[]));
+for (let v = 0; v < VPCS; v++) {
+  inv.vpcs.push({
+    ...scope,
+    origin: origin(`/v/${v}`),
+    id: `vpc-${v}`,
+    cidrs: [`10.${v}.0.0/16`],
+    ipv6Cidrs: [],
+    isDefault: false,
+    tags: {},
+  });
+  if (v % 4 === 0)
+    inv.internetGateways.push({ ...scope, origin: origin(`/igw/${v}`), id: `igw-${v}`, vpcIds: [`vpc-${v}`] });
+  inv.natGateways.push({
+    ...scope,
+    origin: origin(`/nat/${v}`),
+    id: `nat-${v}`,
+    subnetId: `subnet-${v}-0`,
+    vpcId: `vpc-${v}`,
+    state: 'available',
+    connectivityType: 'public',
+  });
+}
+const perVpc = SUBNETS / VPCS;
+for (let v = 0; v < VPCS; v++) {
+  for (let s = 0; s < perVpc; s++) {
+    const id = `subnet-${v}-${s}`;
+    inv.subnets.push({
+      ...scope,
+      origin: origin(`/s/${id}`),
+      id,
+      vpcId: `vpc-${v}`,
+      cidr: `10.${v}.${s}.0/24`,
+      ipv6Cidrs: [],
+      tags: { SecurityZone: ZONES[s % ZONES.length]! },
+    });
+    const routes = [
+      { destination: `10.${v}.0.0/16`, target: { type: 'local' as const, id: 'local' }, state: 'active', pointer: '' },
+    ];
+    const peer = (v + 1) % VPCS;
+    routes.push({
+      destination: `10.${peer}.0.0/16`,
+      target: { type: 'vpc-peering' as never, id: `pcx-${Math.min(v, peer)}-${Math.max(v, peer)}` },
+      state: 'active',
+      pointer: '',
+    });
+    const prev = (v + VPCS - 1) % VPCS;
+    routes.push({
+      destination: `10.${prev}.0.0/16`,
+      target: { type: 'vpc-peering' as never, id: `pcx-${Math.min(v, prev)}-${Math.max(v, prev)}` },
+      state: 'active',
+      pointer: '',
+    });
+    const def = s === 0 && v % 4 === 0 ? 'igw' : pickOne(['nat', 'tgw', 'none', 'igw']);
+    if (def === 'igw' && v % 4 === 0)
+      routes.push({
+        destination: '0.0.0.0/0',
+        target: { type: 'internet-gateway' as never, id: `igw-${v}` },
+        state: 'active',
+        pointer: '',
+      });
+    if (def === 'nat')
+      routes.push({
+        destination: '0.0.0.0/0',
+        target: { type: 'nat-gateway' as never, id: `nat-${v}` },
+        state: 'active',
+        pointer: '',
+      });
+    if (def === 'tgw')
+      routes.push({
+        destination: '0.0.0.0/0',
+        target: { type: 'transit-gateway' as never, id: 'tgw-1' },
+        state: 'active',
+        pointer: '',
+      });
+    routes.forEach((x, i) => (x.pointer = `/rt/${id}/Routes/${i}`));
+    inv.routeTables.push({
+      ...scope,
+      origin: origin(`/rt/${id}`),
+      id: `rtb-${id}`,
+      vpcId: `vpc-${v}`,
+      main: false,
+      subnetIds: [id],
+      tags: {},
+      routes,
+    });
+  }
+  // One ACL per 10 subnets: allow the VPC and the internet, deny a random range, replies on ephemeral ports.
+  for (let a = 0; a < perVpc / 10; a++) {
+    const ids = Array.from({ length: 10 }, (_, k) => `subnet-${v}-${a * 10 + k}`);
+    const e = (
+      ruleNumber: number,
+      egress: boolean,
+      action: 'allow' | 'deny',
+      cidr: string,
+      protocol = '-1',
+      portRange?: { from: number; to: number },
+    ) => ({ ruleNumber, egress, action, cidr, protocol, ...(portRange ? { portRange } : {}) });
+    inv.networkAcls.push({
+      ...scope,
+      origin: origin(`/acl/${v}-${a}`),
+      id: `acl-${v}-${a}`,
+      vpcId: `vpc-${v}`,
+      isDefault: false,
+      subnetIds: ids,
+      entries: [
+        e(50, false, 'deny', `10.${(v + 7) % VPCS}.0.0/16`),
+        e(100, false, 'allow', '10.0.0.0/8', '6', { from: 0, to: 65535 }),
+        e(110, false, 'allow', '0.0.0.0/0', '6', { from: 1024, to: 65535 }),
+        e(32767, false, 'deny', '0.0.0.0/0'),
+        e(100, true, 'allow', '10.0.0.0/8'),
+        e(110, true, 'allow', '0.0.0.0/0', '6', { from: 443, to: 443 }),
+        e(120, true, 'allow', '0.0.0.0/0', '6', { from: 1024, to: 65535 }),
+        e(32767, true, 'deny', '0.0.0.0/0'),
+      ],
+    });
+  }
+}
+const PORTS = [22, 80, 443, 5432, 6333, 8443, 3306, 9200];
+for (let g = 0; g < SGS; g++) {
+  const v = g % VPCS;
+  const perm = (k: number): AwsIpPermission => {
+    const x = r();
+    const remote =
+      x < 0.08
+        ? '0.0.0.0/0'
+        : x < 0.15
+          ? `198.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}/32`
+          : `10.${Math.floor(r() * VPCS)}.${Math.floor(r() * perVpc)}.0/24`;
+    const y = r();
+    const [from, to] = y < 0.6 ? [pickOne(PORTS), 0] : y < 0.8 ? [1000 + Math.floor(r() * 5000), 0] : [-1, -1];
+    return {
+      protocol: from === -1 ? '-1' : 'tcp',
+      ...(from === -1
+        ? {}
+        : { fromPort: from, toPort: to === 0 ? (y < 0.6 ? from : from + Math.floor(r() * 100)) : to }),
+      ipv4Ranges: [{ cidr: remote }],
+      ipv6Ranges: [],
+      groupRefs: k % 25 === 0 ? [{ groupId: `sg-${(g + 1) % SGS}` }] : [],
+      prefixListIds: [],
+      pointer: '',
+    };
+  };
+  const ingress = Array.from({ length: RULES_PER_SG - 5 }, (_, k) => perm(k));
+  const egress = Array.from({ length: 5 }, (_, k) => perm(k + 1));
+  inv.securityGroups.push({
+    ...scope,
+    origin: origin(`/sg/${g}`),
+    id: `sg-${g}`,
+    name: `sg-${g}`,
+    vpcId: `vpc-${v}`,
+    tags: {},
+    ingress: ingress.map((p, i) => ({ ...p, pointer: `/sg/${g}/IpPermissions/${i}` })),
+    egress: egress.map((p, i) => ({ ...p, pointer: `/sg/${g}/IpPermissionsEgress/${i}` })),
+  });
+}
+for (let n = 0; n < ENIS; n++) {
+  const v = n % VPCS;
+  const s = Math.floor(n / VPCS) % perVpc;
+  const groups = Array.from(
+    { length: 1 + Math.floor(r() * 3) },
+    () => `sg-${v + VPCS * Math.floor(r() * (SGS / VPCS))}`,
+  );
+  inv.networkInterfaces.push({
+    ...scope,
+    origin: origin(`/eni/${n}`),
+    id: `eni-${n}`,
+    subnetId: `subnet-${v}-${s}`,
+    vpcId: `vpc-${v}`,
+    privateIps: [`10.${v}.${s}.${10 + Math.floor(n / SUBNETS)}`],
+    groupIds: groups,
+    requesterManaged: false,
+    publicIps: r() < 0.05 ? ['198.51.100.1'] : [],
+  });
+}
+const policy = parsePolicy('reference', REFERENCE_POLICY_YAML.replace(/^ {4}cidrs: \[.*\]\n/gm, ''));
+const ruleCount = inv.securityGroups.reduce((a, g) => a + g.ingress.length + g.egress.length, 0);
+
+const rss = () => process.memoryUsage().rss;
+let peak = rss();
+const timer = setInterval(() => (peak = Math.max(peak, rss())), 5);
+const t0 = performance.now();
+const model = compileAws(inv, policy);
+const t1 = performance.now();
+const result = verifyModel(model, policy, { clientPorts: [32768, 60999] });
+const t2 = performance.now();
+peak = Math.max(peak, rss());
+clearInterval(timer);
+
+// Baseline: one trace per (source, destination) interface pair and port, on a random subset.
+const tracer = new Tracer(model, [32768, 60999]);
+const ifaces = model.interfaces;
+const SAMPLE = 3000;
+const tb0 = performance.now();
+let reached = 0;
+for (let i = 0; i < SAMPLE; i++) {
+  const s = pickOne(ifaces);
+  const d = pickOne(ifaces);
+  for (const port of PORTS) {
+    const p: Point = { fam: 0, src: Number(s.addresses[0]!.first), dst: Number(d.addresses[0]!.first), proto: 6, port };
+    if (tracer.trace({ kind: 'interface', iface: s }, p, 'exists').verdict !== 'no') reached++;
+  }
+}
+const tb1 = performance.now();
+const perPair = (tb1 - tb0) / SAMPLE;
+const pairs = ifaces.length * ifaces.length;
+const projected = (perPair * pairs) / 1000;
+const full = (t2 - t0) / 1000;
+
+console.log(
+  `network: ${ifaces.length} interfaces, ${ruleCount} security-group rules, ${model.subnets.size} subnets, ${model.networks.size} VPCs, ${model.peerings.size} peerings, transit-gateway routes`,
+);
+console.log(
+  `compile model: ${((t1 - t0) / 1000).toFixed(2)} s; full zone matrix with witnesses: ${((t2 - t1) / 1000).toFixed(2)} s; total ${full.toFixed(2)} s`,
+);
+console.log(
+  `findings: ${result.findings.length} (${result.matrix.filter((m) => m.violations > 0).length} zone pairs with violations); peak RSS ${(peak / 1048576).toFixed(0)} MB`,
+);
+console.log(
+  `baseline per-pair evaluator: ${SAMPLE} pairs x ${PORTS.length} ports in ${((tb1 - tb0) / 1000).toFixed(2)} s (${reached} reachable) = ${(perPair * 1000).toFixed(0)} µs per pair; all ${pairs.toExponential(2)} pairs (still only ${PORTS.length} ports each) would take ${projected.toFixed(0)} s`,
+);
+console.log(`speed ratio (projected per-pair / set evaluator): ${(projected / full).toFixed(0)}x`);

@@ -1,0 +1,169 @@
+/** `cordon verify SNAPSHOT`: prove the zone policy against the configured network, with a witness for every gap. */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option } from '@commander-js/extra-typings';
+import { createColors } from 'picocolors';
+import { SEVERITIES, severityRank } from '../../findings/types.js';
+import { resolvePolicy } from '../../policy/resolve.js';
+import { renderSarif } from '../../reporters/sarif.js';
+import { originText, SEVERITY_LABEL } from '../../reporters/shared.js';
+import { TOOL } from '../../scan.js';
+import { DNS_CHECK } from '../../verify/dns-aws.js';
+import { VERIFY_CHECKS } from '../../verify/questions.js';
+import { verifyAwsSnapshot, type VerifyReport } from '../../verify/run.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
+import type { RegisterCommand } from './index.js';
+
+export const VERIFY_FORMATS = ['table', 'json', 'sarif'] as const;
+
+const RULES = [...Object.values(VERIFY_CHECKS), DNS_CHECK].map((c) => ({
+  id: c.id,
+  title: c.title,
+  severity: c.severity,
+  rationale: c.rationale,
+  remediation: c.remediation,
+  references: ['https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html'],
+  service: 'vpc',
+}));
+
+export function renderVerifyTable(r: VerifyReport, color: boolean): string {
+  const c = createColors(color);
+  const out: string[] = [];
+  out.push(c.bold('Zone matrix (policy allows | configuration permits | cordon cannot decide)'));
+  const cells = r.matrix.filter(
+    (m) => m.policyAllows.length + m.configurationPermits.length + m.unknown.length + m.violations + m.brokenIntent > 0,
+  );
+  const w = Math.max(10, ...cells.map((m) => `${m.from} -> ${m.to}`.length));
+  for (const m of cells) {
+    const flag =
+      m.violations > 0
+        ? c.red('VIOLATION')
+        : m.brokenIntent > 0
+          ? c.yellow('BROKEN')
+          : m.unknown.length > 0
+            ? c.magenta('UNKNOWN')
+            : c.green('ok');
+    out.push(
+      `  ${`${m.from} -> ${m.to}`.padEnd(w)}  ${flag.padEnd(color ? 19 : 9)}  policy: ${m.policyAllows.join(', ') || 'deny'} | config: ${m.configurationPermits.join(', ') || 'nothing'}${m.unknown.length ? ` | unknown: ${m.unknown.join(', ')}` : ''}`,
+    );
+  }
+  const empty = r.matrix.filter((m) => m.sources === 0 || m.destinations === 0);
+  const emptyZones = [
+    ...new Set(empty.flatMap((m) => [m.sources === 0 ? m.from : '', m.destinations === 0 ? m.to : ''])),
+  ]
+    .filter(Boolean)
+    .sort();
+  if (emptyZones.length)
+    out.push(c.dim(`  zones with no interfaces in the inventory (nothing to verify there): ${emptyZones.join(', ')}`));
+  out.push('');
+  for (const sev of SEVERITIES) {
+    const fs = r.findings.filter((f) => f.status === 'fail' && !f.suppression && f.severity === sev);
+    if (fs.length === 0) continue;
+    out.push(`${SEVERITY_LABEL[sev]} (${fs.length})`);
+    for (const f of fs) {
+      out.push(`  ✗ ${f.checkId}  ${c.bold(f.resource.id)} ${c.dim(`${f.resource.account}/${f.resource.region}`)}`);
+      out.push(`      ${f.message}`);
+      const where = originText(f.origin);
+      if (where)
+        out.push(
+          c.dim(`      at ${where}${f.origin?.kind === 'file' && f.origin.pointer ? ` ${f.origin.pointer}` : ''}`),
+        );
+      const path = (f.evidence as { witness?: { path?: { at: string; verdict: string; what: string }[] } } | undefined)
+        ?.witness?.path;
+      for (const h of path ?? [])
+        out.push(c.dim(`        ${h.verdict === 'yes' ? '→' : h.verdict === 'no' ? '✗' : '?'} ${h.at}: ${h.what}`));
+    }
+    out.push('');
+  }
+  const na = r.findings.filter((f) => f.status === 'not-assessed');
+  if (na.length) {
+    out.push(c.magenta(`NOT ASSESSED (${na.length})`));
+    for (const f of na) out.push(`  ? ${f.checkId}  ${f.resource.id}: ${f.message}`);
+    out.push('');
+  }
+  if (r.notes.length) {
+    out.push(c.dim('Notes'));
+    for (const n of r.notes) out.push(c.dim(`  - ${n}`));
+    out.push('');
+  }
+  for (const e of r.inputErrors)
+    out.push(c.red(`input error: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`));
+  const failing = r.findings.filter((f) => f.status === 'fail' && !f.suppression).length;
+  out.push(
+    `${c.bold('Summary:')} ${failing} failing, ${na.length} not assessed — ${r.stats.interfaces} interfaces, ${r.stats.subnets} subnets, ${r.stats.networks} networks, ${r.stats.pairs} zone pairs; policy: ${r.policy}`,
+  );
+  return out.join('\n') + '\n';
+}
+
+export function renderVerifyJson(r: VerifyReport): string {
+  return (
+    JSON.stringify(
+      {
+        tool: TOOL,
+        policy: r.policy,
+        zones: r.zones,
+        stats: r.stats,
+        matrix: r.matrix,
+        findings: r.findings,
+        notes: r.notes,
+        inputErrors: r.inputErrors,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+export const registerVerify: RegisterCommand = (program, io, setExit) => {
+  program
+    .command('verify')
+    .description(
+      'prove the zone policy against the configured network (AWS snapshot): zone matrix, violations and broken intent with witnesses',
+    )
+    .argument('<path>', 'snapshot directory (docs/snapshots.md)')
+    .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(VERIFY_FORMATS).default('table' as const))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity')
+        .choices(SEVERITIES)
+        .default('high' as const),
+    )
+    .action(async (pathArg, opts) => {
+      const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
+      const report = await verifyAwsSnapshot({
+        snapshot: pathArg,
+        policy,
+        policySource: source,
+        cwd: io.cwd,
+        today: io.today,
+      });
+      const text =
+        opts.format === 'json'
+          ? renderVerifyJson(report)
+          : opts.format === 'sarif'
+            ? renderSarif({ tool: TOOL, rules: RULES, findings: report.findings })
+            : renderVerifyTable(report, !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR);
+      if (opts.output) {
+        await writeFile(path.resolve(io.cwd, opts.output), text);
+        io.stderr(`wrote ${opts.format} report to ${opts.output}\n`);
+      } else io.stdout(text);
+      if (opts.format !== 'table')
+        for (const e of report.inputErrors)
+          io.stderr(`error: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}\n`);
+      // Degraded input never looks like a clean proof.
+      if (report.files === 0 || report.scopes === 0 || report.inputErrors.length > 0 || report.stats.interfaces === 0) {
+        io.stderr(
+          `error: ${report.scopes === 0 ? 'the input holds no account/region scope with data' : report.inputErrors.length > 0 ? `${report.inputErrors.length} input error(s): the verification is partial` : 'no network interfaces in the inventory: nothing to verify'}\n`,
+        );
+        setExit(EXIT_USAGE);
+        return;
+      }
+      const threshold = severityRank(opts.failOn);
+      setExit(
+        report.findings.some((f) => f.status === 'fail' && !f.suppression && severityRank(f.severity) >= threshold)
+          ? EXIT_FINDINGS
+          : EXIT_OK,
+      );
+    });
+};

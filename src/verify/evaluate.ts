@@ -1,0 +1,408 @@
+/**
+ * The set evaluator: which packets each zone can get to each other zone (and the internet), as packet sets over
+ * (family, source, destination, protocol, port), computed per zone from aggregated filters rather than per pair of
+ * interfaces. Semantics, shared with the per-packet tracer (trace.ts) that the property test compares it with:
+ *
+ * - a packet leaves its interface through the outbound stateful filter, crosses its subnet's outbound stateless
+ *   filter unless the destination is in the same subnet, is routed by longest prefix match, crosses the destination
+ *   subnet's inbound stateless filter (same exception) and the destination interface's inbound stateful filter;
+ * - peering delivers only to the peer network's own addresses (not transitive); the reply must route back over it;
+ * - a public NAT gateway reaches the internet only through an internet-gateway route in its own subnet's table;
+ *   direct internet access needs a public address (IPv4) and an attached internet gateway;
+ * - a TCP connection also needs its replies through every stateless filter on the way back (stateful filters let
+ *   them through): for "is it permitted" each such filter must pass some client port (`exists`, what an attacker
+ *   needs), for "does intent work" every port of the client range (`all`, what a Linux client needs);
+ * - UDP and other protocols count as permitted when the forward packet arrives.
+ */
+import { filterSets, TRI_EMPTY, triAnd, triAndSet, triOr, triUnion, protoPorts, type TriSet } from './filters.js';
+import {
+  addresses,
+  and,
+  box,
+  diff,
+  DST,
+  EMPTY,
+  exists,
+  FAM,
+  FULL,
+  not,
+  or,
+  PORT,
+  PROTO,
+  SRC,
+  swapAddressDim,
+  unionAll,
+  type PacketSet,
+} from './packet-set.js';
+import { ANY_EPHEMERAL, NAT_PORTS, type Interface, type NetworkModel, type Subnet } from './model.js';
+import { atomsOf, routeAtoms, type RouteAtoms } from './routes.js';
+
+export type ReplyMode = 'exists' | 'all';
+
+export interface EvalOptions {
+  /** Client ports a legitimate client uses (broken-intent checks); default Linux 32768-60999. */
+  clientPorts: readonly [number, number];
+}
+
+export const TCP = box({ proto: [6, 6] });
+export const NON_TCP = not(TCP);
+
+interface SubnetSets {
+  subnet: Subnet;
+  nin: TriSet;
+  nout: TriSet;
+  srcCidr: PacketSet;
+  dstCidr: PacketSet;
+  atoms: RouteAtoms;
+}
+
+const UNKNOWN_FILTER: TriSet = { yes: EMPTY, maybe: FULL };
+
+/** Remotes (on `as`) whose replies pass the filter on some (`exists`) or every (`all`) port of the range. */
+function replyRemotes(
+  f: TriSet,
+  direction: 'in' | 'out',
+  ports: readonly [number, number],
+  mode: ReplyMode,
+  as: typeof SRC | typeof DST,
+): TriSet {
+  const q = and(TCP, protoPorts([6, 6], ports));
+  const remoteDim = direction === 'in' ? SRC : DST;
+  const keep = (s: PacketSet) => exists(s, [remoteDim === SRC ? DST : SRC, PROTO, PORT]);
+  const one = (s: PacketSet): PacketSet => {
+    const r = mode === 'exists' ? keep(and(s, q)) : not(keep(and(q, not(s))));
+    return remoteDim === as ? r : swapAddressDim(r, remoteDim);
+  };
+  return { yes: one(f.yes), maybe: one(f.maybe) };
+}
+
+export class SetEvaluator {
+  readonly internetDst: PacketSet;
+  readonly internetSrc: PacketSet;
+  private readonly subnets = new Map<string, SubnetSets>();
+  private readonly replyCache = new Map<string, TriSet>();
+  private readonly sideCache = new Map<string, TriSet>();
+
+  constructor(
+    readonly model: NetworkModel,
+    readonly options: EvalOptions,
+  ) {
+    this.internetDst = diff(addresses(DST, model.internet.include), addresses(DST, model.internet.exclude));
+    this.internetSrc = diff(addresses(SRC, model.internet.include), addresses(SRC, model.internet.exclude));
+    for (const s of model.subnets.values()) {
+      this.subnets.set(s.id, {
+        subnet: s,
+        nin: s.inbound ? filterSets(s.inbound) : UNKNOWN_FILTER,
+        nout: s.outbound ? filterSets(s.outbound) : UNKNOWN_FILTER,
+        srcCidr: addresses(SRC, s.cidrs),
+        dstCidr: addresses(DST, s.cidrs),
+        atoms: routeAtoms(s.routeTable),
+      });
+    }
+  }
+
+  sub(id: string): SubnetSets {
+    return this.subnets.get(id)!;
+  }
+
+  /** Replies into the subnet from remotes on DST (the forward destination), on the given ports. */
+  replyIn(s: SubnetSets, ports: readonly [number, number], mode: ReplyMode): TriSet {
+    return this.cached(`in|${s.subnet.id}|${ports.join('-')}|${mode}`, () =>
+      replyRemotes(s.nin, 'in', ports, mode, DST),
+    );
+  }
+
+  /** Replies out of the subnet to remotes on SRC (the forward source). */
+  replyOut(s: SubnetSets, ports: readonly [number, number], mode: ReplyMode): TriSet {
+    return this.cached(`out|${s.subnet.id}|${ports.join('-')}|${mode}`, () =>
+      replyRemotes(s.nout, 'out', ports, mode, SRC),
+    );
+  }
+
+  private cached(key: string, f: () => TriSet): TriSet {
+    let r = this.replyCache.get(key);
+    if (!r) {
+      r = f();
+      this.replyCache.set(key, r);
+    }
+    return r;
+  }
+
+  clientRange(mode: ReplyMode): readonly [number, number] {
+    return mode === 'exists' ? ANY_EPHEMERAL : this.options.clientPorts;
+  }
+
+  /** What a set of source interfaces of one subnet may send, before routing: outbound filters and reply legs. */
+  sourceSide(subnetId: string, sources: readonly Interface[], mode: ReplyMode): TriSet {
+    const s = this.sub(subnetId);
+    const own = triUnion(sources.map((i) => triAndSet(filterSets(i.outbound), addresses(SRC, i.addresses))));
+    const out = triOr(s.nout, { yes: s.dstCidr, maybe: s.dstCidr });
+    const reply = triOr(this.replyIn(s, this.clientRange(mode), mode), { yes: s.dstCidr, maybe: s.dstCidr });
+    return triAnd(triAnd(own, out), triOr(reply, { yes: NON_TCP, maybe: NON_TCP }));
+  }
+
+  /**
+   * What destination interfaces of one network admit, including their subnets' inbound filters and, for TCP, the
+   * reply leg out of their subnet and (when `returnRoute`) a route back to the source.
+   */
+  destinationSide(dests: readonly Interface[], mode: ReplyMode, returnRoute: boolean, peering?: string): TriSet {
+    const parts: TriSet[] = [];
+    const bySubnet = new Map<string, Interface[]>();
+    for (const d of dests) bySubnet.set(d.subnet, [...(bySubnet.get(d.subnet) ?? []), d]);
+    for (const [subnetId, list] of bySubnet) {
+      const s = this.sub(subnetId);
+      const admitted = triUnion(list.map((d) => triAndSet(filterSets(d.inbound), addresses(DST, d.addresses))));
+      const nin = triOr(s.nin, { yes: s.srcCidr, maybe: s.srcCidr });
+      let reply = triOr(this.replyOut(s, this.clientRange(mode), mode), { yes: s.srcCidr, maybe: s.srcCidr });
+      if (returnRoute) reply = triAnd(reply, this.returnRoute(s, peering));
+      parts.push(triAnd(triAnd(admitted, nin), triOr(reply, { yes: NON_TCP, maybe: NON_TCP })));
+    }
+    return triUnion(parts);
+  }
+
+  /** Sources (SRC) the subnet's route table sends replies back to: local, or over the given peering. */
+  private returnRoute(s: SubnetSets, peering: string | undefined): TriSet {
+    const key = peering ? `peering:${peering}` : 'local';
+    const set = swapAddressDim(atomsOf(s.atoms, key), DST);
+    return { yes: set, maybe: or(set, swapAddressDim(s.atoms.unknown, DST)) };
+  }
+
+  /** Zone-to-zone: every (source in `from`, destination in `to`) packet the configuration lets through. */
+  zoneToZone(
+    sources: readonly Interface[],
+    dests: readonly Interface[],
+    mode: ReplyMode,
+    /** Names for the source and destination groups: parts computed for one pair are reused by the next. */
+    keys?: { from: string; to: string },
+  ): Contribution[] {
+    const out: Contribution[] = [];
+    const destsByNet = groupBy(dests, (d) => d.network);
+    const srcBySubnet = groupBy(sources, (s) => s.subnet);
+    const local = new Map<string, TriSet>();
+    const din = (net: string, peering: string | undefined, returnRoute: boolean) => {
+      const key = `${net}|${peering ?? ''}|${returnRoute}|${mode}`;
+      const cache = keys ? this.sideCache : local;
+      const ck = keys ? `din|${keys.to}|${key}` : key;
+      let r = cache.get(ck);
+      if (!r) {
+        r = this.destinationSide(destsByNet.get(net) ?? [], mode, returnRoute, peering);
+        cache.set(ck, r);
+      }
+      return r;
+    };
+    const sourceSide = (subnetId: string, list: Interface[]) => {
+      if (!keys) return this.sourceSide(subnetId, list, mode);
+      const ck = `src|${keys.from}|${subnetId}|${mode}`;
+      let r = this.sideCache.get(ck);
+      if (!r) {
+        r = this.sourceSide(subnetId, list, mode);
+        this.sideCache.set(ck, r);
+      }
+      return r;
+    };
+    // Sources are gathered per (source network, next hop) first, then intersected once with the destination side:
+    // intersecting per subnet repeated the work over the whole destination aggregate for every subnet.
+    const routed = new Map<string, { from: string; to: string; din: () => TriSet; sets: TriSet[] }>();
+    const add = (from: string, to: string, hop: string, din: () => TriSet, t: TriSet) => {
+      if (t.maybe === EMPTY) return;
+      const k = `${from}|${to}|${hop}`;
+      const e = routed.get(k) ?? { from, to, din, sets: [] };
+      e.sets.push(t);
+      routed.set(k, e);
+    };
+    for (const [subnetId, list] of srcBySubnet) {
+      const s = this.sub(subnetId);
+      const v = s.subnet.network;
+      const base = sourceSide(subnetId, list);
+      if (base.maybe === EMPTY) continue;
+      if (destsByNet.has(v))
+        add(v, v, 'local', () => din(v, undefined, true), triAndSet(base, atomsOf(s.atoms, 'local')));
+      for (const [key, atoms] of s.atoms.byTarget) {
+        if (!key.startsWith('peering:')) continue;
+        const id = key.slice('peering:'.length);
+        const p = this.model.peerings.get(id);
+        const w = p ? (p.networks[0] === v ? p.networks[1] : p.networks[0]) : undefined;
+        if (!w || !destsByNet.has(w)) continue;
+        const wNet = this.model.networks.get(w);
+        const set = and(
+          atoms.reduce((x, a) => or(x, a.set), EMPTY),
+          addresses(DST, wNet?.cidrs ?? []),
+        );
+        add(v, w, key, () => din(w, id, true), triAndSet(base, set));
+      }
+      // Next hops cordon cannot follow (transit gateways, appliances, NAT towards private space): maybe anywhere.
+      const unk = or(s.atoms.unknown, and(this.natAtoms(s), not(this.internetDst)));
+      if (unk !== EMPTY)
+        for (const w of destsByNet.keys()) {
+          const d = () => {
+            const x = din(w, undefined, false);
+            return { yes: EMPTY, maybe: x.maybe };
+          };
+          add(v, w, 'unknown', d, { yes: EMPTY, maybe: and(base.maybe, unk) });
+        }
+    }
+    const acc = new Map<string, { from: string; to: string; sets: TriSet[] }>();
+    for (const e of routed.values()) {
+      const k = `${e.from}|${e.to}`;
+      const a = acc.get(k) ?? { from: e.from, to: e.to, sets: [] };
+      const t = triAnd(triUnion(e.sets), e.din());
+      if (t.maybe !== EMPTY) a.sets.push(t);
+      acc.set(k, a);
+    }
+    for (const e of acc.values()) if (e.sets.length > 0) out.push({ from: e.from, to: e.to, set: triUnion(e.sets) });
+    return out;
+  }
+
+  private natAtoms(s: SubnetSets): PacketSet {
+    let r = EMPTY;
+    for (const [k, atoms] of s.atoms.byTarget) if (k.startsWith('nat:')) for (const a of atoms) r = or(r, a.set);
+    return r;
+  }
+
+  /** Sources of a zone to the internet: directly through an internet gateway, through NAT, or unknown next hops. */
+  toInternet(sources: readonly Interface[], mode: ReplyMode): Contribution[] {
+    const out: Contribution[] = [];
+    for (const [subnetId, list] of groupBy(sources, (s) => s.subnet)) {
+      const s = this.sub(subnetId);
+      const net = this.model.networks.get(s.subnet.network);
+      const attached = new Set(net?.internetGateways ?? []);
+      const parts: TriSet[] = [];
+      const own = (pub: (i: Interface) => PacketSet, maybePub: (i: Interface) => PacketSet) => ({
+        yes: unionAll(list.map((i) => and(filterSets(i.outbound).yes, pub(i)))),
+        maybe: unionAll(list.map((i) => and(filterSets(i.outbound).maybe, or(pub(i), maybePub(i))))),
+      });
+      const replyIn = triOr(this.replyIn(s, this.clientRange(mode), mode), { yes: NON_TCP, maybe: NON_TCP });
+      // Direct: public IPv4 (or any IPv6 address) and an internet-gateway route.
+      const direct = own(
+        (i) =>
+          addresses(
+            SRC,
+            i.addresses.filter((c) => c.family === 6 || i.publicIpv4 === true),
+          ),
+        (i) =>
+          addresses(
+            SRC,
+            i.addresses.filter((c) => c.family === 4 && i.publicIpv4 === undefined),
+          ),
+      );
+      const igw = this.gatewayAtoms(s.atoms, attached, true);
+      parts.push(triAnd(triAndSet(triAnd(direct, s.nout), and(igw, this.internetDst)), replyIn));
+      // Through a NAT gateway.
+      const all = own(
+        (i) => addresses(SRC, i.addresses),
+        () => EMPTY,
+      );
+      for (const [key, atoms] of s.atoms.byTarget) {
+        if (!key.startsWith('nat:')) continue;
+        const nat = this.model.nats.get(key.slice(4));
+        if (!nat || !nat.available || !nat.public) continue;
+        const n = this.subnets.get(nat.subnet);
+        if (!n) continue;
+        const natNet = this.model.networks.get(n.subnet.network);
+        const natIgw = this.gatewayAtoms(n.atoms, new Set(natNet?.internetGateways ?? []), false);
+        const dst = and(
+          and(
+            atoms.reduce((x, a) => or(x, a.set), EMPTY),
+            this.internetDst,
+          ),
+          natIgw,
+        );
+        let path = triAnd(triAndSet(all, dst), n.nout);
+        let replies = this.replyIn(n, NAT_PORTS, mode);
+        if (n.subnet.id !== s.subnet.id) {
+          path = triAnd(triAnd(path, s.nout), n.nin);
+          replies = triAnd(
+            replies,
+            triAnd(this.replyOut(n, this.clientRange(mode), mode), this.replyIn(s, this.clientRange(mode), mode)),
+          );
+        }
+        parts.push(triAnd(path, triOr(replies, { yes: NON_TCP, maybe: NON_TCP })));
+      }
+      const unk = and(s.atoms.unknown, this.internetDst);
+      if (unk !== EMPTY) parts.push({ yes: EMPTY, maybe: and(and(all.maybe, s.nout.maybe), and(unk, replyIn.maybe)) });
+      const t = triUnion(parts);
+      if (t.maybe !== EMPTY) out.push({ from: s.subnet.network, to: 'internet', set: t });
+    }
+    return mergeContributions(out);
+  }
+
+  /** Destination (DST) atoms routed to an attached internet gateway (egress-only ones only when `outbound`). */
+  private gatewayAtoms(a: RouteAtoms, attached: Set<string>, egressOnlyToo: boolean): PacketSet {
+    let r = EMPTY;
+    for (const [k, atoms] of a.byTarget) {
+      const [kind, id] = k.split(':') as [string, string];
+      if (!attached.has(id) && kind === 'internet') continue;
+      if (kind === 'internet' || (kind === 'eigw' && egressOnlyToo))
+        for (const x of atoms) r = or(r, kind === 'eigw' ? and(x.set, box({ fam: 1 })) : x.set);
+    }
+    return r;
+  }
+
+  /** The internet to destinations with public addresses in networks with an internet gateway. */
+  fromInternet(dests: readonly Interface[], mode: ReplyMode): Contribution[] {
+    const out: Contribution[] = [];
+    for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
+      const s = this.sub(subnetId);
+      const net = this.model.networks.get(s.subnet.network);
+      if (!net || net.internetGateways.length === 0) continue;
+      const pub = (i: Interface) =>
+        addresses(
+          DST,
+          i.addresses.filter((c) => c.family === 6 || i.publicIpv4 === true),
+        );
+      const maybePub = (i: Interface) =>
+        addresses(
+          DST,
+          i.addresses.filter((c) => c.family === 4 && i.publicIpv4 === undefined),
+        );
+      const admitted: TriSet = {
+        yes: unionAll(list.map((d) => and(filterSets(d.inbound).yes, pub(d)))),
+        maybe: unionAll(list.map((d) => and(filterSets(d.inbound).maybe, or(pub(d), maybePub(d))))),
+      };
+      const back = swapAddressDim(this.gatewayAtoms(s.atoms, new Set(net.internetGateways), false), DST);
+      const backMaybe = or(back, swapAddressDim(s.atoms.unknown, DST));
+      const replyOut = this.replyOut(s, this.clientRange(mode), mode);
+      const replies = { yes: and(replyOut.yes, back), maybe: and(replyOut.maybe, backMaybe) };
+      const t = triAndSet(
+        triAnd(triAnd(admitted, s.nin), triOr(replies, { yes: NON_TCP, maybe: NON_TCP })),
+        this.internetSrc,
+      );
+      if (t.maybe !== EMPTY) out.push({ from: 'internet', to: s.subnet.network, set: t });
+    }
+    return mergeContributions(out);
+  }
+}
+
+/** Part of a zone pair's answer between two networks (or a network and the internet). */
+export interface Contribution {
+  from: string;
+  to: string;
+  set: TriSet;
+}
+
+function mergeContributions(list: Contribution[]): Contribution[] {
+  const m = new Map<string, Contribution>();
+  for (const c of list) {
+    const k = `${c.from}|${c.to}`;
+    const e = m.get(k);
+    m.set(k, e ? { ...e, set: triOr(e.set, c.set) } : c);
+  }
+  return [...m.values()];
+}
+
+export function groupBy<T>(list: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of list) {
+    const k = key(x);
+    const l = m.get(k);
+    if (l) l.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+}
+
+export function unionOf(cs: readonly Contribution[]): TriSet {
+  return cs.length === 0 ? TRI_EMPTY : triUnion(cs.map((c) => c.set));
+}
+
+export { FAM };

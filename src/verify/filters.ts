@@ -1,0 +1,186 @@
+/**
+ * Filters as packet sets (for the set evaluator) and as per-packet decisions (for traces and the naive evaluator).
+ * Both read the same FilterRule list. Unknown remotes make a three-valued answer: `yes` holds packets surely
+ * allowed, `maybe` those possibly allowed (yes ⊆ maybe); the difference is traffic cordon cannot decide.
+ */
+import {
+  and,
+  box,
+  cidrBounds,
+  diff,
+  DST,
+  EMPTY,
+  familyOf,
+  FULL,
+  or,
+  SRC,
+  unionAll,
+  V4,
+  type PacketSet,
+  type Point,
+} from './packet-set.js';
+import { hasPorts, type Filter, type FilterRule, type Ref, type Remote } from './model.js';
+import type { Cidr } from '../util/cidr.js';
+
+export interface TriSet {
+  yes: PacketSet;
+  maybe: PacketSet;
+}
+
+export const TRI_EMPTY: TriSet = { yes: EMPTY, maybe: EMPTY };
+export const TRI_FULL: TriSet = { yes: FULL, maybe: FULL };
+
+export const tri = (s: PacketSet): TriSet => ({ yes: s, maybe: s });
+export const triAnd = (a: TriSet, b: TriSet): TriSet => ({ yes: and(a.yes, b.yes), maybe: and(a.maybe, b.maybe) });
+export const triOr = (a: TriSet, b: TriSet): TriSet => ({ yes: or(a.yes, b.yes), maybe: or(a.maybe, b.maybe) });
+export const triAndSet = (a: TriSet, s: PacketSet): TriSet => ({ yes: and(a.yes, s), maybe: and(a.maybe, s) });
+export function triUnion(list: readonly TriSet[]): TriSet {
+  return { yes: unionAll(list.map((t) => t.yes)), maybe: unionAll(list.map((t) => t.maybe)) };
+}
+
+const PORT_PROTOS = or(box({ proto: [6, 6] }), box({ proto: [17, 17] }));
+
+const protoPortCache = new Map<string, PacketSet>();
+/** Protocol × port part of a rule: ports constrain only the protocols that have them. */
+export function protoPorts(proto: readonly [number, number], ports: readonly [number, number]): PacketSet {
+  const key = `${proto[0]}-${proto[1]}/${ports[0]}-${ports[1]}`;
+  let s = protoPortCache.get(key);
+  if (!s) {
+    const p = box({ proto });
+    s = ports[0] === 0 && ports[1] === 65535 ? p : and(p, or(box({ port: ports }), diff(FULL, PORT_PROTOS)));
+    protoPortCache.set(key, s);
+  }
+  return s;
+}
+
+function remoteSet(r: Remote, dim: typeof SRC | typeof DST): PacketSet | undefined {
+  if (r.kind === 'unknown') return undefined;
+  const cidrs = r.kind === 'cidr' ? [r.cidr] : r.addresses;
+  return unionAll(cidrs.map((c) => box(dim === SRC ? { src: c } : { dst: c })));
+}
+
+/** The packets a rule surely matches and those it may match. */
+export function ruleSets(rule: FilterRule, direction: 'in' | 'out'): TriSet {
+  const dim = direction === 'in' ? SRC : DST;
+  const pp = protoPorts(rule.proto, rule.ports);
+  const known: PacketSet[] = [];
+  let unknown = false;
+  for (const r of rule.remotes) {
+    const s = remoteSet(r, dim);
+    if (s) known.push(s);
+    else unknown = true;
+  }
+  const yes = and(unionAll(known), pp);
+  return { yes, maybe: unknown ? pp : yes };
+}
+
+const compiled = new WeakMap<Filter, TriSet>();
+const runCache = new WeakMap<FilterRule, { length: number; direction: 'in' | 'out'; set: TriSet }>();
+
+/** The packets a filter allows (three-valued), cached per filter object. */
+export function filterSets(f: Filter): TriSet {
+  const hit = compiled.get(f);
+  if (hit) return hit;
+  let result: TriSet;
+  if (f.order === 'any-allow') {
+    // Interfaces share groups in many combinations: union each group's rules once (runs of rules from one resource,
+    // cached by their first rule object, which compilers reuse per group) and then the groups.
+    const runs: FilterRule[][] = [];
+    for (const r of f.rules) {
+      if (r.action !== 'allow') continue;
+      const last = runs[runs.length - 1];
+      if (last && last[0]!.ref.resourceId === r.ref.resourceId) last.push(r);
+      else runs.push([r]);
+    }
+    result = triUnion(
+      runs.map((run) => {
+        const hit = runCache.get(run[0]!);
+        if (hit && hit.length === run.length && hit.direction === f.direction) return hit.set;
+        const set = triUnion(run.map((r) => ruleSets(r, f.direction)));
+        runCache.set(run[0]!, { length: run.length, direction: f.direction, set });
+        return set;
+      }),
+    );
+  } else {
+    let yes = EMPTY;
+    let maybe = EMPTY;
+    let surelyReaches = FULL; // packets no earlier rule may have matched
+    let mayReach = FULL; // packets no earlier rule surely matched
+    for (const r of f.rules) {
+      const m = ruleSets(r, f.direction);
+      if (r.action === 'allow') {
+        yes = or(yes, and(surelyReaches, m.yes));
+        maybe = or(maybe, and(mayReach, m.maybe));
+      }
+      surelyReaches = diff(surelyReaches, m.maybe);
+      mayReach = diff(mayReach, m.yes);
+    }
+    result = { yes, maybe };
+  }
+  compiled.set(f, result);
+  return result;
+}
+
+// ---- per packet ----
+
+function inCidr(c: Cidr, fam: number, addr: number | bigint): boolean {
+  if (familyOf(c) !== fam) return false;
+  const [lo, hi] = cidrBounds(c);
+  return lo <= addr && addr < hi;
+}
+
+export type Tri = 'yes' | 'no' | 'maybe';
+
+/** Does the rule match the packet? Reads the raw rule, not its compiled set. */
+export function ruleMatches(rule: FilterRule, direction: 'in' | 'out', p: Point): Tri {
+  if (p.proto < rule.proto[0] || p.proto > rule.proto[1]) return 'no';
+  if (hasPorts(p.proto) && (p.port < rule.ports[0] || p.port > rule.ports[1])) return 'no';
+  const addr = direction === 'in' ? p.src : p.dst;
+  let unknown = false;
+  for (const r of rule.remotes) {
+    if (r.kind === 'unknown') unknown = true;
+    else if ((r.kind === 'cidr' ? [r.cidr] : r.addresses).some((c) => inCidr(c, p.fam, addr))) return 'yes';
+  }
+  return unknown ? 'maybe' : 'no';
+}
+
+export interface FilterDecision {
+  verdict: Tri;
+  /** The rule that decided (or the default), and rules that might have matched before it. */
+  ref: Ref;
+  undecidedBy: Ref[];
+}
+
+/** The filter's decision on one packet, with the rule that made it. */
+export function decidePacket(f: Filter, p: Point): FilterDecision {
+  if (f.order === 'any-allow') {
+    const maybes: Ref[] = [];
+    for (const r of f.rules) {
+      if (r.action !== 'allow') continue;
+      const m = ruleMatches(r, f.direction, p);
+      if (m === 'yes') return { verdict: 'yes', ref: r.ref, undecidedBy: [] };
+      if (m === 'maybe') maybes.push(r.ref);
+    }
+    return maybes.length > 0
+      ? { verdict: 'maybe', ref: maybes[0]!, undecidedBy: maybes }
+      : { verdict: 'no', ref: f.defaultRef, undecidedBy: [] };
+  }
+  // Three-valued first match: a rule that may match leaves both outcomes open until one rule surely matches.
+  let allowPossible = false;
+  const maybes: Ref[] = [];
+  for (const r of f.rules) {
+    const m = ruleMatches(r, f.direction, p);
+    if (m === 'no') continue;
+    if (m === 'maybe') {
+      if (r.action === 'allow') allowPossible = true;
+      maybes.push(r.ref);
+      continue;
+    }
+    if (r.action === 'allow') return { verdict: maybes.length > 0 ? 'maybe' : 'yes', ref: r.ref, undecidedBy: maybes };
+    return { verdict: allowPossible ? 'maybe' : 'no', ref: r.ref, undecidedBy: maybes };
+  }
+  return { verdict: allowPossible ? 'maybe' : 'no', ref: f.defaultRef, undecidedBy: maybes };
+}
+
+/** Helpers for IPv4 tests and tools. */
+export const isV4 = (p: Point): boolean => p.fam === V4;

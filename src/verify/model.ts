@@ -1,0 +1,158 @@
+/**
+ * The provider-neutral network model `cordon verify` asks its questions of (Batfish's split between a model and the
+ * questions). A provider compiler (aws.ts today; Azure and GCP later) turns its inventory into these components:
+ * interfaces with stateful filters, subnets with stateless filters and route tables, NAT gateways, peerings, and the
+ * internet. Rules keep their raw match (protocol, port range, remote addresses) next to a reference to the rule they
+ * came from, so the set evaluator and the per-packet evaluator read the same facts and every hop can name its rule.
+ */
+import type { Origin } from '../findings/types.js';
+import type { Cidr } from '../util/cidr.js';
+
+/** Where a rule, route or resource came from: a label for people and the file/JSON pointer for SARIF. */
+export interface Ref {
+  /** e.g. "sg-0abc ingress tcp 6333-6334 from 10.1.0.0/16" or "acl-0abc egress rule 100". */
+  label: string;
+  resourceId: string;
+  origin?: Origin;
+}
+
+/** What a rule's remote side may be. `unknown` means the addresses could not be resolved (a prefix list, say). */
+export type Remote =
+  | { kind: 'cidr'; cidr: Cidr }
+  | { kind: 'members'; label: string; addresses: Cidr[] }
+  | { kind: 'unknown'; reason: string };
+
+export interface FilterRule {
+  action: 'allow' | 'deny';
+  /** Inclusive protocol-number range: [0, 255] is every protocol. */
+  proto: readonly [number, number];
+  /** Inclusive destination-port range; ignored for protocols without ports. */
+  ports: readonly [number, number];
+  /** The remote end: source for an inbound filter, destination for an outbound one. Any of them matches. */
+  remotes: Remote[];
+  ref: Ref;
+}
+
+/**
+ * A packet filter on one direction. `first-match` filters (network ACLs, NSGs, firewall policies) take the first
+ * rule that matches; `any-allow` filters (AWS security groups) allow what any rule allows. Both deny by default.
+ */
+export interface Filter {
+  id: string;
+  direction: 'in' | 'out';
+  order: 'first-match' | 'any-allow';
+  /** Stateful filters let replies through; stateless ones see the reply as a packet of its own. */
+  stateful: boolean;
+  rules: FilterRule[];
+  defaultRef: Ref;
+}
+
+export type RouteTarget =
+  | { kind: 'local' }
+  | { kind: 'internet'; id: string; egressOnly: boolean }
+  | { kind: 'nat'; id: string }
+  | { kind: 'peering'; id: string }
+  /** A gateway endpoint: traffic to the service's prefix list goes to the cloud service, not the internet. */
+  | { kind: 'service'; id: string }
+  | { kind: 'drop'; reason: string }
+  /** A next hop cordon does not model (transit gateway without its route tables, appliances, VPN). */
+  | { kind: 'unknown'; id: string; reason: string };
+
+export interface Route {
+  /** A CIDR, or undefined when the destination is a prefix list whose addresses are not known. */
+  destination?: Cidr;
+  destinationText: string;
+  target: RouteTarget;
+  ref: Ref;
+}
+
+export interface RouteTable {
+  id: string;
+  routes: Route[];
+  ref: Ref;
+}
+
+export interface Network {
+  id: string;
+  scope: string;
+  cidrs: Cidr[];
+  /** Internet gateways attached to the network. */
+  internetGateways: string[];
+  ref: Ref;
+}
+
+export interface Subnet {
+  id: string;
+  network: string;
+  scope: string;
+  cidrs: Cidr[];
+  zone?: string;
+  /** Stateless filters at the subnet boundary; undefined when they could not be read (then paths are unknown). */
+  inbound?: Filter;
+  outbound?: Filter;
+  routeTable?: RouteTable;
+  ref: Ref;
+}
+
+export interface Interface {
+  id: string;
+  subnet: string;
+  network: string;
+  scope: string;
+  zone?: string;
+  /** Private addresses (host CIDRs). */
+  addresses: Cidr[];
+  /** True when it has a public IPv4 address, undefined when the inventory does not say. */
+  publicIpv4?: boolean;
+  inbound: Filter;
+  outbound: Filter;
+  /** Workloads start connections; service endpoints only answer. */
+  role: 'workload' | 'service-endpoint';
+  /** For service endpoints: the cloud service it fronts. */
+  service?: string;
+  ref: Ref;
+}
+
+export interface NatGateway {
+  id: string;
+  subnet: string;
+  /** Public NAT gateways reach the internet through an internet gateway route in their own subnet. */
+  public: boolean;
+  available: boolean;
+  ref: Ref;
+}
+
+/** A non-transitive connection between two networks (AWS VPC peering, Azure VNet peering). */
+export interface Peering {
+  id: string;
+  networks: [string, string];
+  ref: Ref;
+}
+
+export interface NetworkModel {
+  provider: 'aws' | 'azure' | 'gcp';
+  networks: Map<string, Network>;
+  subnets: Map<string, Subnet>;
+  interfaces: Interface[];
+  nats: Map<string, NatGateway>;
+  peerings: Map<string, Peering>;
+  /** The internet: these public ranges minus the excluded ones (networks, zones, special-purpose space). */
+  internet: { include: Cidr[]; exclude: Cidr[] };
+  /** The policy zone that stands for the internet, if the policy has one. */
+  internetZone?: string;
+  /** Things the model assumed or could not resolve, said once each in the report. */
+  notes: string[];
+}
+
+export const PROTO_TCP = 6;
+export const PROTO_UDP = 17;
+
+/** Ports mean something only for TCP and UDP; other protocols carry port 0 in cordon's packets. */
+export function hasPorts(proto: number): boolean {
+  return proto === PROTO_TCP || proto === PROTO_UDP;
+}
+
+/** Ports a client picks for its side of a connection: any unprivileged one (an attacker binds whichever it likes). */
+export const ANY_EPHEMERAL: readonly [number, number] = [1024, 65535];
+/** Ports a NAT gateway uses towards the internet. */
+export const NAT_PORTS: readonly [number, number] = [1024, 65535];

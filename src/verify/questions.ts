@@ -1,0 +1,486 @@
+/**
+ * The questions `cordon verify` asks of a network model: for every ordered pair of zones (and the internet), what
+ * the policy allows and what the configuration permits, the violations (permitted, policy denies) and the broken
+ * intent (allowed, but the configuration blocks it for some source). Violations are grouped by the rule that lets
+ * them through — a destination's inbound security rule, or the source subnet's route to the internet — so a finding
+ * points at the rule to change; each carries a witness packet traced hop by hop.
+ */
+import { fingerprintOf, type Finding, type Origin, type Severity } from '../findings/types.js';
+import type { ZonePolicy } from '../policy/load.js';
+import {
+  addresses,
+  and,
+  box,
+  contains,
+  diff,
+  DST,
+  EMPTY,
+  exists,
+  FAM,
+  FULL,
+  or,
+  pick,
+  PORT,
+  PROTO,
+  protoPortBoxes,
+  SRC,
+  unionAll,
+  V4,
+  type PacketSet,
+  type Point,
+  resetPacketSets,
+  type ProtoPortBox,
+} from './packet-set.js';
+import { SetEvaluator, groupBy, unionOf, type Contribution, type ReplyMode } from './evaluate.js';
+import type { Interface, NetworkModel, Ref } from './model.js';
+import { Tracer, type Hop, type Trace } from './trace.js';
+import ipaddr from 'ipaddr.js';
+
+/** The policy's allowed (protocol × port) set for a zone pair, with decide()'s semantics (explicit deny wins). */
+export function policySet(policy: ZonePolicy, from: string, to: string): PacketSet {
+  const part = (r: ZonePolicy['rules'][number]): PacketSet => {
+    const ports: [number, number] = [r.portRange.low, r.portRange.high];
+    switch (r.wire) {
+      case 'tcp':
+        return box({ proto: [6, 6], port: ports });
+      case 'udp':
+        return box({ proto: [17, 17], port: ports });
+      case 'icmp':
+        return or(box({ proto: [1, 1] }), box({ proto: [58, 58] }));
+      case 'any':
+        return FULL;
+    }
+  };
+  const rules = policy.rules.filter((r) => r.from === from && r.to === to);
+  const allow = unionAll(rules.filter((r) => r.action === 'allow').map(part));
+  const deny = unionAll(rules.filter((r) => r.action === 'deny').map(part));
+  return diff(allow, deny);
+}
+
+export interface MatrixCell {
+  from: string;
+  to: string;
+  /** Protocol/port classes the policy allows. */
+  policyAllows: string[];
+  /** Classes the configuration permits for some source/destination pair. */
+  configurationPermits: string[];
+  /** Classes cordon could not decide (unresolved prefix lists, transit gateways, unknown public addresses). */
+  unknown: string[];
+  violations: number;
+  brokenIntent: number;
+  sources: number;
+  destinations: number;
+}
+
+export interface VerifyResult {
+  zones: string[];
+  matrix: MatrixCell[];
+  findings: Finding[];
+  notes: string[];
+  stats: { interfaces: number; subnets: number; networks: number; pairs: number };
+}
+
+export const VERIFY_CHECKS = {
+  violation: {
+    id: 'verify-zone-violation',
+    title: 'The configuration permits traffic the zone policy denies',
+    severity: 'high' as Severity,
+    rationale:
+      'cordon computed every packet class the security groups, network ACLs and routes let through between two zones and compared it with cordon.yaml: these classes are permitted although the policy denies them. The witness is one concrete packet with the rule that admitted it at each hop.',
+    remediation: {
+      text: 'Narrow the rule the finding points at (the destination security group rule, or the route to the internet) so that only the zones the policy allows can reach it.',
+    },
+  },
+  broken: {
+    id: 'verify-broken-intent',
+    title: 'The zone policy allows traffic the configuration blocks',
+    severity: 'medium' as Severity,
+    rationale:
+      'A flow the policy allows cannot be established from some sources: a filter or route drops the request or, for TCP, the reply (network ACLs are stateless; seed 004 pitfall 2). Such failures look like DNS timeouts in production.',
+    remediation: {
+      text: 'Open the hop the witness path shows as dropping the packet (or its reply) for the allowed ports.',
+    },
+  },
+  unknown: {
+    id: 'verify-not-assessed',
+    title: 'Zone reachability cordon could not decide',
+    severity: 'medium' as Severity,
+    rationale:
+      'Part of the traffic between two zones depends on data the inventory does not hold (prefix-list entries, transit gateway route tables, public addresses, an unseen peer). cordon does not guess: this traffic is neither proven permitted nor proven blocked.',
+    remediation: {
+      text: 'Collect the missing data named in the message, or accept the residual risk with a suppression.',
+    },
+  },
+} as const;
+
+export function classText(b: ProtoPortBox): string {
+  const [p0, p1] = b.proto;
+  const names: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
+  const proto = p0 === 0 && p1 === 255 ? 'any' : p0 === p1 ? (names[p0] ?? `proto ${p0}`) : `proto ${p0}-${p1}`;
+  if (!(p0 === p1 && (p0 === 6 || p0 === 17))) return proto;
+  const [a, z] = b.port;
+  return a === 0 && z === 65535 ? `${proto} all ports` : a === z ? `${proto}/${a}` : `${proto}/${a}-${z}`;
+}
+
+function classes(s: PacketSet, limit = 20): string[] {
+  return protoPortBoxes(s, limit).map(classText);
+}
+
+export function addressText(p: Point, side: 'src' | 'dst'): string {
+  const v = BigInt(side === 'src' ? p.src : p.dst);
+  const bytes: number[] = [];
+  const n = p.fam === V4 ? 4 : 16;
+  let x = v;
+  for (let i = 0; i < n; i++) {
+    bytes.unshift(Number(x & 0xffn));
+    x >>= 8n;
+  }
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+function packetText(p: Point): string {
+  const names: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
+  const proto = names[p.proto] ?? `proto ${p.proto}`;
+  return `${addressText(p, 'src')} -> ${addressText(p, 'dst')} ${proto}${p.proto === 6 || p.proto === 17 ? `/${p.port}` : ''}`;
+}
+
+function hopJson(h: Hop): Record<string, unknown> {
+  return {
+    at: h.at,
+    verdict: h.verdict,
+    what: h.what,
+    ...(h.ref?.origin?.kind === 'file' ? { file: h.ref.origin.file, pointer: h.ref.origin.pointer } : {}),
+  };
+}
+
+export interface VerifyOptions {
+  clientPorts: readonly [number, number];
+  /** Witness traces per finding group kept in evidence. */
+  maxClassesListed?: number;
+}
+
+interface Group {
+  kind: 'violation' | 'broken' | 'unknown';
+  from: string;
+  to: string;
+  locate: Ref | undefined;
+  resourceType: string;
+  set: PacketSet;
+  count: number;
+  witness: { source: string; destination: string; packet: Point; trace: Trace };
+}
+
+export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: VerifyOptions): VerifyResult {
+  const ev = new SetEvaluator(model, { clientPorts: options.clientPorts });
+  const tracer = new Tracer(model, options.clientPorts);
+  const internet = model.internetZone;
+  const zoneNames = [...policy.zones.values()].map((z) => z.name);
+  const byZone = groupBy(
+    model.interfaces.filter((i) => i.zone !== undefined),
+    (i) => i.zone!,
+  );
+  const srcZones = zoneNames.filter((z) => policy.zones.get(z)!.kind === 'network');
+  const dstZones = zoneNames.filter((z) => policy.zones.get(z)!.kind !== 'internet');
+  const matrix: MatrixCell[] = [];
+  const groups = new Map<string, Group>();
+  const addGroup = (g: Omit<Group, 'count' | 'set'> & { set: PacketSet }) => {
+    const k = `${g.kind}|${g.from}|${g.to}|${g.locate?.resourceId ?? ''}|${g.locate?.origin?.kind === 'file' ? g.locate.origin.pointer : (g.locate?.label ?? '')}`;
+    const e = groups.get(k);
+    if (e) {
+      e.set = or(e.set, g.set);
+      e.count++;
+    } else groups.set(k, { ...g, count: 1 });
+  };
+
+  const pairs: [string, string][] = [];
+  for (const a of srcZones) for (const b of dstZones) if (a !== b) pairs.push([a, b]);
+  if (internet) {
+    for (const a of srcZones) pairs.push([a, internet]);
+    for (const b of dstZones) if (policy.zones.get(b)!.kind === 'network') pairs.push([internet, b]);
+  }
+
+  for (const [from, to] of pairs) {
+    // Each pair's intermediate diagrams are garbage once its findings are made: let them go.
+    resetPacketSets();
+    const sources = from === internet ? [] : (byZone.get(from) ?? []).filter((i) => i.role === 'workload');
+    const dests = to === internet ? [] : (byZone.get(to) ?? []);
+    const pol = policySet(policy, from, to);
+    const compute = (mode: ReplyMode): Contribution[] =>
+      to === internet
+        ? ev.toInternet(sources, mode)
+        : from === internet
+          ? ev.fromInternet(dests, mode)
+          : ev.zoneToZone(sources, dests, mode, { from, to });
+    const possible = (from === internet || sources.length > 0) && (to === internet || dests.length > 0);
+    const contributions = possible ? compute('exists') : [];
+    const all = unionOf(contributions);
+    const violation = diff(all.yes, pol);
+    const unknown = diff(diff(all.maybe, all.yes), pol);
+    const cell: MatrixCell = {
+      from,
+      to,
+      policyAllows: classes(pol),
+      configurationPermits: classes(all.yes),
+      unknown: classes(diff(all.maybe, all.yes)),
+      violations: 0,
+      brokenIntent: 0,
+      sources: from === internet ? 1 : sources.length,
+      destinations: to === internet ? 1 : dests.length,
+    };
+    const before = groups.size;
+    // Violations and unknowns: one witness per destination group (or per source subnet towards the internet).
+    for (const c of contributions) {
+      for (const [kind, set] of [
+        ['violation', and(violation, c.set.yes)],
+        ['unknown', and(unknown, c.set.maybe)],
+      ] as const) {
+        if (set === EMPTY) continue;
+        if (to === internet) {
+          for (const [subnetId] of groupBy(
+            sources.filter((s) => s.network === c.from),
+            (s) => s.subnet,
+          )) {
+            const part = and(set, addresses(SRC, model.subnets.get(subnetId)!.cidrs));
+            if (part === EMPTY) continue;
+            const w = witness(part, c, 'exists');
+            if (w)
+              addGroup({
+                kind,
+                from,
+                to,
+                ...locateRoute(w.trace, model.subnets.get(subnetId)!),
+                set: part,
+                witness: w,
+              });
+          }
+        } else {
+          const reach = exists(set, [SRC, PROTO, PORT]);
+          const targets = groupBy(
+            dests.filter((d) => d.network === c.to && d.addresses.some((a) => containsAddr(reach, a))),
+            (d) => `${d.subnet}|${d.inbound.id}`,
+          );
+          for (const list of targets.values()) {
+            const part = and(
+              set,
+              addresses(
+                DST,
+                list.flatMap((d) => d.addresses),
+              ),
+            );
+            if (part === EMPTY) continue;
+            const w = witness(part, c, 'exists');
+            if (w) addGroup({ kind, from, to, ...locateIngress(w.trace, list[0]!), set: part, witness: w });
+          }
+        }
+      }
+    }
+    // Broken intent: sources that cannot reach any destination on some allowed class.
+    if (pol !== EMPTY && possible) {
+      const strict = unionOf(compute('all'));
+      const srcList: (Interface | undefined)[] = from === internet ? [undefined] : sources;
+      // What each source reaches anywhere in the zone: destinations quantified away once, then one slice per source.
+      const perSource = exists(strict.maybe, [DST]);
+      for (const s of srcList) {
+        const mine = s ? and(perSource, addresses(SRC, s.addresses)) : perSource;
+        const missing = diff(pol, exists(mine, [FAM, SRC]));
+        if (missing === EMPTY) continue;
+        const w = brokenWitness(s, missing);
+        if (w) addGroup({ kind: 'broken', from, to, ...locateDrop(w.trace), set: missing, witness: w });
+      }
+    }
+    for (const g of [...groups.values()].slice(before)) {
+      if (g.kind === 'violation') cell.violations++;
+      if (g.kind === 'broken') cell.brokenIntent++;
+    }
+    matrix.push(cell);
+
+    function witness(set: PacketSet, c: Contribution, mode: ReplyMode) {
+      const p = pick(set);
+      if (!p) return undefined;
+      const src = from === internet ? undefined : tracer.interfaceAt(c.from, p, 'src');
+      const trace = tracer.trace(src ? { kind: 'interface', iface: src } : { kind: 'internet' }, p, mode);
+      const dst = to === internet ? undefined : tracer.interfaceAt(c.to, p, 'dst');
+      return {
+        source: src ? `${src.ref.label} (${src.subnet})` : 'internet',
+        destination: dst ? `${dst.ref.label} (${dst.subnet})` : 'internet',
+        packet: p,
+        trace,
+      };
+    }
+
+    function brokenWitness(s: Interface | undefined, missing: PacketSet) {
+      // A destination to try: the first one (by id) in the zone, or an internet address.
+      const d = [...dests].sort((a, b) => a.id.localeCompare(b.id))[0];
+      const cls = pick(missing)!;
+      const fam = s ? (s.addresses[0]!.family === 4 ? 0 : 1) : (d?.addresses[0]!.family ?? 4) === 4 ? 0 : 1;
+      const srcAddr = s ? s.addresses.find((a) => (a.family === 4 ? 0 : 1) === fam) : undefined;
+      const dstAddr = d ? d.addresses.find((a) => (a.family === 4 ? 0 : 1) === fam) : undefined;
+      const internetPoint = pick(and(fam === 0 ? ev.internetDst : ev.internetDst, box({ fam: fam })));
+      const p: Point = {
+        fam: fam,
+        src: srcAddr ? toBound(srcAddr) : (pick(and(ev.internetSrc, box({ fam: fam })))?.src ?? 0),
+        dst: dstAddr ? toBound(dstAddr) : (internetPoint?.dst ?? 0),
+        proto: cls.proto,
+        port: cls.port,
+      };
+      const trace = tracer.trace(s ? { kind: 'interface', iface: s } : { kind: 'internet' }, p, 'all');
+      return {
+        source: s ? `${s.ref.label} (${s.subnet})` : 'internet',
+        destination: d ? `${d.ref.label} (${d.subnet})` : 'internet',
+        packet: p,
+        trace,
+      };
+    }
+  }
+
+  const findings = [...groups.values()].map((g) => toFinding(g, model, policy));
+  return {
+    zones: zoneNames,
+    matrix,
+    findings,
+    notes: model.notes,
+    stats: {
+      interfaces: model.interfaces.length,
+      subnets: model.subnets.size,
+      networks: model.networks.size,
+      pairs: pairs.length,
+    },
+  };
+}
+
+function toBound(c: { family: 4 | 6; first: bigint }): number | bigint {
+  return c.family === 4 ? Number(c.first) : c.first;
+}
+
+/** `reach` constrains only FAM and DST: is this destination address in it? */
+function containsAddr(reach: PacketSet, a: { family: 4 | 6; first: bigint }): boolean {
+  return contains(reach, { fam: a.family === 4 ? 0 : 1, src: 0, dst: toBound(a), proto: 0, port: 0 });
+}
+
+/** Violations into a destination are located at the inbound rule that admitted the witness (the rule to narrow). */
+function locateIngress(t: Trace, d: Interface): { locate: Ref | undefined; resourceType: string } {
+  const hop = t.hops.find((h) => h.at === d.id && h.ref);
+  return {
+    locate: hop?.ref ?? d.ref,
+    resourceType: hop?.ref ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface',
+  };
+}
+
+/** Violations towards the internet are located at the source subnet's route that leads there. */
+function locateRoute(
+  t: Trace,
+  s: { id: string; routeTable?: { id: string } },
+): { locate: Ref | undefined; resourceType: string } {
+  const hop = t.hops.find((h) => h.ref && h.at === s.routeTable?.id && h.what.startsWith('routed'));
+  return { locate: hop?.ref ?? t.hops.find((h) => h.ref)?.ref, resourceType: 'AWS::EC2::RouteTable' };
+}
+
+function locateDrop(t: Trace): { locate: Ref | undefined; resourceType: string } {
+  const hop = t.hops.find((h) => h.verdict === 'no') ?? t.hops.find((h) => h.verdict !== 'yes');
+  const id = hop?.ref?.resourceId ?? hop?.at ?? '';
+  const type = id.startsWith('acl-')
+    ? 'AWS::EC2::NetworkAcl'
+    : id.startsWith('sg-')
+      ? 'AWS::EC2::SecurityGroup'
+      : id.startsWith('rtb-')
+        ? 'AWS::EC2::RouteTable'
+        : 'AWS::EC2::NetworkInterface';
+  return { locate: hop?.ref ?? (hop ? { label: hop.what, resourceId: hop.at } : undefined), resourceType: type };
+}
+
+function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
+  const meta =
+    g.kind === 'violation'
+      ? VERIFY_CHECKS.violation
+      : g.kind === 'broken'
+        ? VERIFY_CHECKS.broken
+        : VERIFY_CHECKS.unknown;
+  const cls = classes(g.set, 12);
+  const scope = scopeOf(g, model);
+  const resourceId = g.locate?.resourceId || `${g.from}->${g.to}`;
+  const resource = {
+    provider: model.provider,
+    account: scope.account,
+    region: scope.region,
+    type: g.resourceType,
+    id: resourceId,
+  };
+  const w = g.witness;
+  const pair = `${g.from} -> ${g.to}`;
+  const rules = policy.rules.filter((r) => r.from === g.from && r.to === g.to);
+  const policyText =
+    g.kind === 'broken'
+      ? `allowed by ${rules
+          .filter((r) => r.action === 'allow')
+          .map((r) => r.id)
+          .join(', ')}`
+      : rules.some((r) => r.action === 'deny')
+        ? `denied by ${rules
+            .filter((r) => r.action === 'deny')
+            .map((r) => r.id)
+            .join(', ')}`
+        : 'denied by default (no rule allows it)';
+  const blocking = w.trace.hops.find((h) => h.verdict === 'no') ?? w.trace.hops.find((h) => h.verdict !== 'yes');
+  const message =
+    g.kind === 'violation'
+      ? `${pair}: ${cls.join(', ')} permitted by the configuration, ${policyText}; e.g. ${w.source} -> ${w.destination}: ${packetText(w.packet)} via ${g.locate?.label ?? '?'}`
+      : g.kind === 'broken'
+        ? `${pair}: ${cls.join(', ')} ${policyText} but blocked for ${g.count} source(s); e.g. ${w.source} -> ${w.destination}: ${packetText(w.packet)} ${blocking ? `stops at ${blocking.at}: ${blocking.what}` : ''}`
+        : `${pair}: ${cls.join(', ')} may be permitted (${policyText}) but cordon cannot decide: ${blocking ? `${blocking.at}: ${blocking.what}` : 'unresolved data'}; e.g. ${w.source} -> ${w.destination}: ${packetText(w.packet)}`;
+  const origin: Origin | undefined = g.locate?.origin;
+  return {
+    checkId: meta.id,
+    title: meta.title,
+    severity:
+      g.kind === 'violation' && (g.to === model.internetZone || g.from === model.internetZone)
+        ? 'critical'
+        : meta.severity,
+    status: g.kind === 'unknown' ? 'not-assessed' : 'fail',
+    resource,
+    ...(origin ? { origin } : {}),
+    message,
+    evidence: {
+      from: g.from,
+      to: g.to,
+      classes: cls,
+      groupedWitnesses: g.count,
+      policy: policyText,
+      ...(g.locate ? { rule: g.locate.label } : {}),
+      witness: {
+        source: w.source,
+        destination: w.destination,
+        packet: packetText(w.packet),
+        path: w.trace.hops.map(hopJson),
+      },
+    },
+    remediation: meta.remediation,
+    references: ['https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html'],
+    fingerprint: fingerprintOf(meta.id, {
+      ...resource,
+      id: `${g.from}->${g.to}|${resourceId}|${origin?.kind === 'file' ? (origin.pointer ?? '') : ''}`,
+    }),
+  };
+}
+
+const scopeIndex = new WeakMap<NetworkModel, Map<string, string>>();
+
+/** The account/region of the located resource (a subnet, route table, interface or one of its groups). */
+function scopeOf(g: Group, model: NetworkModel): { account: string; region: string } {
+  let index = scopeIndex.get(model);
+  if (!index) {
+    index = new Map();
+    for (const s of model.subnets.values()) {
+      index.set(s.id, s.scope);
+      if (s.routeTable) index.set(s.routeTable.id, s.scope);
+      if (s.inbound) index.set(s.inbound.id, s.scope);
+    }
+    for (const i of model.interfaces) {
+      index.set(i.id, i.scope);
+      for (const gid of i.inbound.id.split('+')) if (!index.has(gid)) index.set(gid, i.scope);
+    }
+    scopeIndex.set(model, index);
+  }
+  const scope = index.get(g.locate?.resourceId ?? '') ?? [...model.networks.values()][0]?.scope ?? '/';
+  const [account, region] = scope.split('/') as [string, string];
+  return { account: account ?? '', region: region ?? '' };
+}

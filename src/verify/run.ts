@@ -1,0 +1,104 @@
+/**
+ * `cordon verify` as a library call: snapshot → inventory → network model → zone questions → findings. Paths in
+ * findings are relative to the working directory, as in scan reports.
+ */
+import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { applySuppressions } from '../findings/suppress.js';
+import { compareFindings, type Finding } from '../findings/types.js';
+import { EPHEMERAL_PORTS } from '../analysis/aws-network.js';
+import { AWS_DATASETS, inventoryScopes, scopeKey, type AwsDataset } from '../inventory/aws.js';
+import { fingerprintOf } from '../findings/types.js';
+import { VERIFY_CHECKS } from './questions.js';
+import type { ZonePolicy } from '../policy/load.js';
+import { loadAwsSnapshot } from '../sources/aws-snapshot/load.js';
+import { compileAws } from './aws.js';
+import { awsDnsFindings } from './dns-aws.js';
+import { verifyModel, type VerifyResult } from './questions.js';
+
+export interface VerifyOptions {
+  snapshot: string;
+  policy: ZonePolicy;
+  policySource: string;
+  cwd: string;
+  today: string;
+}
+
+export interface VerifyReport extends VerifyResult {
+  policy: string;
+  inputErrors: { file: string; line?: number; pointer?: string; message: string }[];
+  scopes: number;
+  files: number;
+}
+
+export async function verifyAwsSnapshot(opts: VerifyOptions): Promise<VerifyReport> {
+  const abs = path.resolve(opts.cwd, opts.snapshot);
+  const loaded = await loadAwsSnapshot(abs);
+  const root = (await stat(abs)
+    .then((s) => s.isDirectory())
+    .catch(() => false))
+    ? abs
+    : path.dirname(abs);
+  const fix = (file: string) => {
+    const rel = path.relative(opts.cwd, path.resolve(root, file));
+    return (rel.startsWith('..') ? path.resolve(root, file) : rel).split(path.sep).join('/');
+  };
+  const model = compileAws(loaded.inventory, opts.policy);
+  const result = verifyModel(model, opts.policy, { clientPorts: [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to] });
+  const relocate = (f: Finding): Finding => {
+    const ev = f.evidence as { witness?: { path?: { file?: string }[] } } | undefined;
+    for (const h of ev?.witness?.path ?? []) if (h.file) h.file = fix(h.file);
+    return f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f;
+  };
+  const findings = [
+    ...result.findings,
+    ...awsDnsFindings(loaded.inventory, opts.policy, model),
+    ...missingData(loaded.inventory),
+  ].map(relocate);
+  const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
+  return {
+    ...result,
+    findings: [...sup.findings].sort(compareFindings),
+    policy: opts.policySource,
+    inputErrors: loaded.errors.map((e) => ({ file: fix(e.file), ...e.position, message: e.message })),
+    scopes: inventoryScopes(loaded.inventory).length,
+    files: loaded.files.length,
+  };
+}
+
+/** Data sets the model needs: a scope without one is not verified there, and says so (never a clean pass). */
+const NEEDED: AwsDataset[] = [
+  'ec2:vpcs',
+  'ec2:subnets',
+  'ec2:network-interfaces',
+  'ec2:security-groups',
+  'ec2:network-acls',
+  'ec2:route-tables',
+  'ec2:internet-gateways',
+  'ec2:nat-gateways',
+];
+
+function missingData(inv: Parameters<typeof compileAws>[0]): Finding[] {
+  const out: Finding[] = [];
+  for (const scope of inventoryScopes(inv)) {
+    const have = inv.datasets.get(scopeKey(scope)) ?? new Set();
+    const missing = NEEDED.filter((d) => !have.has(d));
+    if (missing.length === 0) continue;
+    const resource = { provider: 'aws' as const, ...scope, type: 'AWS::EC2::VPC', id: scopeKey(scope) };
+    const origin = inv.scopeOrigins.get(scopeKey(scope));
+    out.push({
+      checkId: VERIFY_CHECKS.unknown.id,
+      title: VERIFY_CHECKS.unknown.title,
+      severity: VERIFY_CHECKS.unknown.severity,
+      status: 'not-assessed',
+      resource,
+      ...(origin ? { origin } : {}),
+      message: `zone reachability in ${scopeKey(scope)} is not verified: missing ${missing.join(', ')} (${missing.map((d) => AWS_DATASETS[d].command).join('; ')})`,
+      evidence: { missing },
+      remediation: VERIFY_CHECKS.unknown.remediation,
+      references: [],
+      fingerprint: fingerprintOf(VERIFY_CHECKS.unknown.id, { ...resource, id: `${scopeKey(scope)}|missing-data` }),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,366 @@
+/**
+ * The per-packet evaluator: follows one concrete packet hop by hop through the model and names the rule or route
+ * that admitted or dropped it at each hop. It reads the raw rules (never the compiled sets), so it doubles as the
+ * naive reference the property test checks the set evaluator against, and it produces the witness paths findings
+ * show. Semantics are those described in evaluate.ts.
+ */
+import { decidePacket, type Tri } from './filters.js';
+import { cidrBounds, familyOf, V4, type Point } from './packet-set.js';
+import {
+  ANY_EPHEMERAL,
+  NAT_PORTS,
+  PROTO_TCP,
+  type Filter,
+  type Interface,
+  type NetworkModel,
+  type Ref,
+  type Route,
+  type Subnet,
+} from './model.js';
+import { lookupRoute } from './routes.js';
+import type { ReplyMode } from './evaluate.js';
+import type { Cidr } from '../util/cidr.js';
+
+export interface Hop {
+  /** The component: an interface, subnet filter, route table, gateway. */
+  at: string;
+  verdict: Tri;
+  /** What happened, in words: "allowed by", "dropped by", "routed to". */
+  what: string;
+  ref?: Ref;
+}
+
+export interface Trace {
+  verdict: Tri;
+  hops: Hop[];
+  /** The destination reached: an interface id, "internet", or nothing. */
+  destination?: string;
+}
+
+export type TraceSource = { kind: 'interface'; iface: Interface } | { kind: 'internet' };
+
+function inCidrs(cidrs: readonly Cidr[], fam: number, a: number | bigint): boolean {
+  return cidrs.some((c) => {
+    if (familyOf(c) !== fam) return false;
+    const [lo, hi] = cidrBounds(c);
+    return lo <= a && a < hi;
+  });
+}
+
+export class Tracer {
+  private readonly byNetAddr = new Map<string, Interface>();
+
+  constructor(
+    readonly model: NetworkModel,
+    readonly clientPorts: readonly [number, number],
+  ) {
+    for (const i of model.interfaces)
+      for (const a of i.addresses) {
+        this.byNetAddr.set(`${i.network}|${a.family}|${a.first}`, i);
+        const k = `${a.family}|${a.first}`;
+        const l = this.byAddr.get(k);
+        if (l) l.push(i);
+        else this.byAddr.set(k, [i]);
+      }
+  }
+  private readonly byAddr = new Map<string, Interface[]>();
+
+  interfaceAt(network: string, p: Point, side: 'src' | 'dst'): Interface | undefined {
+    const a = side === 'src' ? p.src : p.dst;
+    return this.byNetAddr.get(`${network}|${p.fam === V4 ? 4 : 6}|${BigInt(a)}`);
+  }
+
+  isInternet(p: Point, side: 'src' | 'dst'): boolean {
+    const a = side === 'src' ? p.src : p.dst;
+    return inCidrs(this.model.internet.include, p.fam, a) && !inCidrs(this.model.internet.exclude, p.fam, a);
+  }
+
+  trace(source: TraceSource, p: Point, mode: ReplyMode): Trace {
+    const t = new Walk(p);
+    if (source.kind === 'internet') return this.fromInternet(t, p, mode);
+    const s = source.iface;
+    const sub = this.model.subnets.get(s.subnet)!;
+    t.filter(s.id, s.outbound, p, 'out');
+    if (t.stopped) return t.done();
+    const route = lookupRoute(sub.routeTable, p);
+    const rt = sub.routeTable?.id ?? `${sub.id} (no route table)`;
+    if (route === undefined) return t.drop(rt, 'no route to the destination');
+    if (route === 'unknown') return this.unknownHop(t, s, sub, p, mode);
+    t.route(rt, route);
+    const target = route.target;
+    switch (target.kind) {
+      case 'local':
+        return this.deliver(t, s, sub, s.network, p, mode, undefined);
+      case 'peering': {
+        const peer = this.model.peerings.get(target.id);
+        const w = peer ? (peer.networks[0] === s.network ? peer.networks[1] : peer.networks[0]) : undefined;
+        const wNet = w ? this.model.networks.get(w) : undefined;
+        if (!w || !wNet || !inCidrs(wNet.cidrs, p.fam, p.dst))
+          return t.drop(target.id, 'peering delivers only to the peer network’s own addresses (not transitive)');
+        return this.deliver(t, s, sub, w, p, mode, target.id);
+      }
+      case 'internet': {
+        const net = this.model.networks.get(s.network);
+        if (!target.egressOnly && !net?.internetGateways.includes(target.id))
+          return t.drop(target.id, 'internet gateway not attached');
+        if (!this.isInternet(p, 'dst')) return t.drop(target.id, 'an internet gateway does not route private space');
+        if (target.egressOnly && p.fam === V4) return t.drop(target.id, 'egress-only gateways carry IPv6 only');
+        if (p.fam === V4 && s.publicIpv4 !== true) {
+          if (s.publicIpv4 === false) return t.drop(s.id, 'no public IPv4 address: the internet gateway drops it');
+          t.hop(s.id, 'maybe', 'public IPv4 address not in the inventory');
+        }
+        t.filter(sub.id, sub.outbound, p, 'out');
+        t.hop(target.id, 'yes', 'to the internet');
+        this.replyInto(t, sub, p, this.range(mode), mode);
+        return t.done('internet');
+      }
+      case 'nat':
+        return this.viaNat(t, s, sub, target.id, p, mode);
+      case 'service':
+        return t.drop(target.id, 'gateway endpoint: delivered to the cloud service, not the internet');
+      case 'drop':
+        return t.drop(rt, target.reason);
+      case 'unknown':
+        return this.unknownHop(t, s, sub, p, mode);
+    }
+  }
+
+  private range(mode: ReplyMode): readonly [number, number] {
+    return mode === 'exists' ? ANY_EPHEMERAL : this.clientPorts;
+  }
+
+  private deliver(
+    t: Walk,
+    s: Interface,
+    sub: Subnet,
+    network: string,
+    p: Point,
+    mode: ReplyMode,
+    peering?: string,
+  ): Trace {
+    const d = this.interfaceAt(network, p, 'dst');
+    if (!d) return t.drop(network, 'no interface at the destination address');
+    const dsub = this.model.subnets.get(d.subnet)!;
+    const cross = dsub.id !== sub.id;
+    if (cross) t.filter(sub.id, sub.outbound, p, 'out');
+    if (cross) t.filter(dsub.id, dsub.inbound, p, 'in');
+    t.filter(d.id, d.inbound, p, 'in');
+    if (t.stopped) return t.done();
+    if (p.proto === PROTO_TCP) {
+      this.replyRoute(t, dsub, p, (r) =>
+        peering ? r.target.kind === 'peering' && r.target.id === peering : r.target.kind === 'local',
+      );
+      if (cross) {
+        t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
+        t.replyLeg(sub.id, sub.inbound, p, this.range(mode), mode, 'in');
+      }
+    }
+    return t.done(d.id);
+  }
+
+  private viaNat(t: Walk, s: Interface, sub: Subnet, natId: string, p: Point, mode: ReplyMode): Trace {
+    // Towards private space a NAT gateway forwards by its own subnet's routes (often a transit gateway): unknown.
+    if (!this.isInternet(p, 'dst')) return this.unknownHop(t, s, sub, p, mode);
+    const nat = this.model.nats.get(natId);
+    if (!nat) return t.drop(natId, 'NAT gateway not in the inventory');
+    if (!nat.available) return t.drop(natId, 'NAT gateway not available');
+    if (!nat.public) return t.drop(natId, 'a private NAT gateway does not reach the internet');
+    const nsub = this.model.subnets.get(nat.subnet);
+    if (!nsub) return t.drop(natId, 'NAT gateway subnet not in the inventory');
+    const cross = nsub.id !== sub.id;
+    if (cross) {
+      t.filter(sub.id, sub.outbound, p, 'out');
+      t.filter(nsub.id, nsub.inbound, p, 'in');
+    }
+    t.hop(natId, 'yes', 'source address translated by the NAT gateway', nat.ref);
+    const r = lookupRoute(nsub.routeTable, p);
+    const net = this.model.networks.get(nsub.network);
+    if (r === 'unknown') t.hop(nsub.routeTable?.id ?? nsub.id, 'maybe', 'NAT subnet route unknown');
+    else if (!r || r.target.kind !== 'internet' || r.target.egressOnly || !net?.internetGateways.includes(r.target.id))
+      return t.drop(
+        nsub.routeTable?.id ?? nsub.id,
+        'the NAT gateway’s subnet has no route to an internet gateway',
+        r?.ref,
+      );
+    else t.route(nsub.routeTable!.id, r);
+    t.filter(nsub.id, nsub.outbound, p, 'out');
+    t.hop('internet', 'yes', 'to the internet');
+    if (p.proto === PROTO_TCP) {
+      t.replyLeg(nsub.id, nsub.inbound, p, NAT_PORTS, mode, 'in');
+      if (cross) {
+        t.replyLeg(nsub.id, nsub.outbound, p, this.range(mode), mode, 'out');
+        t.replyLeg(sub.id, sub.inbound, p, this.range(mode), mode, 'in');
+      }
+    }
+    return t.done('internet');
+  }
+
+  /** A next hop cordon cannot follow: the answer is unknown if everything it can see would let the packet pass. */
+  private unknownHop(t: Walk, s: Interface, sub: Subnet, p: Point, mode: ReplyMode): Trace {
+    t.hop(sub.routeTable?.id ?? sub.id, 'maybe', 'next hop not modelled (transit gateway, appliance, prefix list)');
+    if (this.isInternet(p, 'dst')) {
+      t.filter(sub.id, sub.outbound, p, 'out');
+      this.replyInto(t, sub, p, this.range(mode), mode);
+      return t.done('internet');
+    }
+    const candidates = (this.byAddr.get(`${p.fam === V4 ? 4 : 6}|${BigInt(p.dst)}`) ?? []).filter((i) => i.id !== s.id);
+    const best = candidates.find((d) => {
+      const w = new Walk(p);
+      this.destinationLegs(w, sub, d, p, mode);
+      return w.verdict !== 'no';
+    });
+    if (!best) return t.drop(sub.id, 'no interface at the destination address admits it');
+    this.destinationLegs(t, sub, best, p, mode);
+    return t.done(best.id);
+  }
+
+  /** Subnet filters both ways (unless in the same subnet) and the destination's inbound filter, without routing. */
+  private destinationLegs(t: Walk, sub: Subnet, d: Interface, p: Point, mode: ReplyMode): void {
+    const dsub = this.model.subnets.get(d.subnet)!;
+    const cross = dsub.id !== sub.id;
+    if (cross) t.filter(sub.id, sub.outbound, p, 'out');
+    if (cross) t.filter(dsub.id, dsub.inbound, p, 'in');
+    t.filter(d.id, d.inbound, p, 'in');
+    if (cross && p.proto === PROTO_TCP) {
+      t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
+      t.replyLeg(sub.id, sub.inbound, p, this.range(mode), mode, 'in');
+    }
+  }
+
+  /** The reply of a TCP connection leaves by the destination subnet's routes: they must lead back the same way. */
+  private replyRoute(t: Walk, dsub: Subnet, p: Point, back: (r: Route) => boolean): void {
+    const r = lookupRoute(dsub.routeTable, p, 'src');
+    const ok = r === 'unknown' ? 'maybe' : r && back(r) ? 'yes' : 'no';
+    t.hop(
+      dsub.routeTable?.id ?? dsub.id,
+      ok,
+      ok === 'no' ? 'no route back for the reply' : 'reply routed back',
+      r !== 'unknown' ? r?.ref : undefined,
+    );
+  }
+
+  private replyInto(t: Walk, sub: Subnet, p: Point, ports: readonly [number, number], mode: ReplyMode): void {
+    if (p.proto === PROTO_TCP) t.replyLeg(sub.id, sub.inbound, p, ports, mode, 'in');
+  }
+
+  private fromInternet(t: Walk, p: Point, mode: ReplyMode): Trace {
+    for (const net of this.model.networks.values()) {
+      const d = this.interfaceAt(net.id, p, 'dst');
+      if (!d) continue;
+      if (net.internetGateways.length === 0) return t.drop(net.id, 'no internet gateway attached');
+      if (p.fam === V4 && d.publicIpv4 !== true) {
+        if (d.publicIpv4 === false) return t.drop(d.id, 'no public IPv4 address');
+        t.hop(d.id, 'maybe', 'public IPv4 address not in the inventory');
+      }
+      const dsub = this.model.subnets.get(d.subnet)!;
+      t.filter(dsub.id, dsub.inbound, p, 'in');
+      t.filter(d.id, d.inbound, p, 'in');
+      if (t.stopped) return t.done();
+      if (p.proto === PROTO_TCP) {
+        this.replyRoute(
+          t,
+          dsub,
+          p,
+          (r) => r.target.kind === 'internet' && !r.target.egressOnly && net.internetGateways.includes(r.target.id),
+        );
+        t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
+      }
+      return t.done(d.id);
+    }
+    return t.drop('internet', 'no interface at the destination address');
+  }
+}
+
+/** Accumulates hops and the three-valued verdict of a walk. */
+class Walk {
+  verdict: Tri = 'yes';
+  hops: Hop[] = [];
+  stopped = false;
+  constructor(readonly p: Point) {}
+
+  hop(at: string, v: Tri, what: string, ref?: Ref): void {
+    if (this.stopped) return;
+    this.hops.push({ at, verdict: v, what, ...(ref ? { ref } : {}) });
+    if (v === 'no') {
+      this.verdict = 'no';
+      this.stopped = true;
+    } else if (v === 'maybe') this.verdict = 'maybe';
+  }
+
+  filter(at: string, f: Filter | undefined, p: Point, dir: 'in' | 'out'): void {
+    if (this.stopped) return;
+    if (!f) return this.hop(at, 'maybe', `${dir === 'in' ? 'inbound' : 'outbound'} filter not in the inventory`);
+    const d = decidePacket(f, p);
+    const what = d.verdict === 'yes' ? 'allowed by' : d.verdict === 'no' ? 'dropped by' : 'undecided (unresolved rule)';
+    this.hop(at, d.verdict, `${dir === 'in' ? 'inbound' : 'outbound'} ${what} ${d.ref.label}`, d.ref);
+  }
+
+  route(at: string, r: Route): void {
+    this.hop(at, 'yes', `routed by ${r.destinationText} -> ${describeTarget(r)}`, r.ref);
+  }
+
+  /** The reply of a TCP connection through a stateless filter: the reply's remote is the forward packet's other end. */
+  replyLeg(
+    at: string,
+    f: Filter | undefined,
+    p: Point,
+    ports: readonly [number, number],
+    mode: ReplyMode,
+    dir: 'in' | 'out',
+  ): void {
+    if (this.stopped) return;
+    if (!f) return this.hop(at, 'maybe', 'reply: filter not in the inventory');
+    // The reply swaps addresses; its destination port is the client's port. Filters are constant between the
+    // boundaries of their rules' port ranges, so checking each boundary inside the range checks every port.
+    const reply = { ...p, src: p.dst, dst: p.src };
+    const candidates = new Set<number>([ports[0]]);
+    for (const r of f.rules)
+      for (const b of [r.ports[0], r.ports[1] + 1]) if (b >= ports[0] && b <= ports[1]) candidates.add(b);
+    const decisions = [...candidates]
+      .sort((a, b) => a - b)
+      .map((port) => ({ port, d: decidePacket(f, { ...reply, port }) }));
+    const pass = (v: Tri) =>
+      mode === 'exists'
+        ? decisions.some((x) => x.d.verdict === v)
+        : decisions.every((x) => x.d.verdict === v || (v === 'maybe' && x.d.verdict === 'yes'));
+    const verdict: Tri =
+      mode === 'exists'
+        ? pass('yes')
+          ? 'yes'
+          : pass('maybe')
+            ? 'maybe'
+            : 'no'
+        : pass('yes')
+          ? 'yes'
+          : pass('maybe')
+            ? 'maybe'
+            : 'no';
+    const deciding =
+      verdict === 'no' || (mode === 'all' && verdict !== 'yes')
+        ? decisions.find((x) => x.d.verdict !== 'yes')!
+        : (decisions.find((x) => x.d.verdict === 'yes') ?? decisions[0]!);
+    const range = ports[0] === ports[1] ? `${ports[0]}` : `${ports[0]}-${ports[1]}`;
+    this.hop(
+      at,
+      verdict,
+      `reply (${dir === 'in' ? 'inbound' : 'outbound'}, client ports ${range}) ${verdict === 'no' ? `dropped at port ${deciding.port} by` : 'allowed by'} ${deciding.d.ref.label}`,
+      deciding.d.ref,
+    );
+  }
+
+  drop(at: string, why: string, ref?: Ref): Trace {
+    this.hop(at, 'no', why, ref);
+    return this.done();
+  }
+
+  done(destination?: string): Trace {
+    return { verdict: this.verdict, hops: this.hops, ...(destination && this.verdict !== 'no' ? { destination } : {}) };
+  }
+}
+
+function describeTarget(r: Route): string {
+  const t = r.target;
+  if (t.kind === 'local') return 'local';
+  if (t.kind === 'drop') return `blackhole (${t.reason})`;
+  return t.id;
+}

@@ -1,0 +1,109 @@
+/** `cordon verify` on the bundled examples: the seed's violations with witnesses, and a clean reference. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../support/cli.js';
+
+interface Json {
+  matrix: { from: string; to: string; violations: number; configurationPermits: string[] }[];
+  findings: {
+    checkId: string;
+    status: string;
+    severity: string;
+    resource: { id: string };
+    origin?: { file: string; pointer?: string };
+    evidence: { from: string; to: string; witness: { path: { at: string }[] } };
+  }[];
+}
+
+describe('cordon verify on the examples', () => {
+  it('misconfigured: lateral movement, data-zone internet and sandbox escapes, each with a witness at the rule to change', async () => {
+    const r = await runCli(['verify', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml', '--format', 'json']);
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.stdout) as Json;
+    const v = (from: string, to: string) =>
+      j.findings.filter(
+        (f) => f.checkId === 'verify-zone-violation' && f.evidence.from === from && f.evidence.to === to,
+      );
+    const lateral = v('application', 'data');
+    assert.equal(lateral.length, 1);
+    assert.equal(lateral[0]!.resource.id, 'sg-0b1b2c3d4e5f6d101');
+    assert.deepEqual(lateral[0]!.origin, {
+      kind: 'file',
+      file: 'examples/aws/misconfigured/describe-security-groups-workloads.json',
+      pointer: '/SecurityGroups/2/IpPermissions/0',
+    });
+    assert.ok(lateral[0]!.evidence.witness.path.length >= 5);
+    const dataNet = v('data', 'internet');
+    assert.equal(dataNet[0]!.severity, 'critical');
+    assert.equal(dataNet[0]!.origin?.pointer, '/RouteTables/1/Routes/1');
+    assert.equal(v('sandbox', 'internet').length, 1);
+    assert.equal(v('sandbox', 'data').length, 1);
+    assert.ok(
+      j.findings.some((f) => f.checkId === 'verify-broken-intent' && f.resource.id === 'acl-0b1b2c3d4e5f60003'),
+    );
+    assert.ok(
+      j.findings.some((f) => f.checkId === 'verify-ai-name-public-dns' && f.resource.id === 'vpce-0b1b2c3d4e5f60001'),
+    );
+    // The JSON carries the whole matrix, including pairs with nothing to report.
+    assert.ok(
+      j.matrix.some(
+        (m) =>
+          m.from === 'inference' &&
+          m.to === 'data' &&
+          m.configurationPermits.includes('tcp/6333-6334') &&
+          m.violations === 0,
+      ),
+    );
+  });
+
+  it('reference: verifies clean (exit 0, no failing or undecided finding)', async () => {
+    const r = await runCli(['verify', 'examples/aws/reference', '-p', 'examples/cordon.yaml', '--format', 'json']);
+    const j = JSON.parse(r.stdout) as Json;
+    assert.deepEqual(
+      j.findings.filter((f) => f.status !== 'pass').map((f) => f.checkId),
+      [],
+    );
+    assert.equal(r.code, 0);
+  });
+
+  it('SARIF points at the permitting rule; table output is deterministic', async () => {
+    const s = await runCli(['verify', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml', '--format', 'sarif']);
+    const log = JSON.parse(s.stdout) as {
+      runs: {
+        results: { ruleId: string; locations: { physicalLocation?: { artifactLocation: { uri: string } } }[] }[];
+      }[];
+    };
+    const lateral = log.runs[0]!.results.filter((x) => x.ruleId === 'verify-zone-violation');
+    assert.ok(
+      lateral.every((x) =>
+        x.locations[0]!.physicalLocation?.artifactLocation.uri.startsWith('examples/aws/misconfigured/'),
+      ),
+    );
+    const a = await runCli(['verify', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml']);
+    const b = await runCli(['verify', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml']);
+    assert.equal(a.stdout, b.stdout);
+    assert.match(a.stdout, /application -> data\s+VIOLATION/);
+  });
+
+  it('a missing snapshot is an input error (exit 2), never a clean proof', async () => {
+    const r = await runCli(['verify', 'examples/aws/does-not-exist', '-p', 'examples/cordon.yaml']);
+    assert.equal(r.code, 2);
+  });
+
+  it('a snapshot without network ACLs is reported not assessed for its scope, never verified clean', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cordon-verify-'));
+    try {
+      await cp('examples/aws/reference', dir, { recursive: true });
+      await rm(path.join(dir, 'describe-network-acls.json'));
+      const r = await runCli(['verify', dir, '-p', 'examples/cordon.yaml', '--format', 'json']);
+      const j = JSON.parse(r.stdout) as Json;
+      const na = j.findings.filter((f) => f.status === 'not-assessed');
+      assert.ok(na.some((f) => /missing ec2:network-acls/.test((f as unknown as { message: string }).message)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

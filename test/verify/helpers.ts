@@ -1,0 +1,200 @@
+/** A small AWS inventory builder for verify tests: one scope, resources written tersely. */
+import {
+  AWS_DATASETS,
+  emptyAwsInventory,
+  type AwsDataset,
+  type AwsInventory,
+  type AwsIpPermission,
+  type AwsNaclEntry,
+} from '../../src/inventory/aws.js';
+import { parsePolicy, type ZonePolicy } from '../../src/policy/load.js';
+
+const scope = { account: '111111111111', region: 'us-east-1' };
+const origin = (pointer: string) => ({ kind: 'file' as const, file: 'inv.json', pointer });
+
+export function inventory(): AwsInventory {
+  const inv = emptyAwsInventory();
+  inv.datasets.set(`${scope.account}/${scope.region}`, new Set(Object.keys(AWS_DATASETS) as AwsDataset[]));
+  return inv;
+}
+
+export function vpc(inv: AwsInventory, id: string, cidr: string, igw?: string): void {
+  inv.vpcs.push({
+    ...scope,
+    origin: origin(`/vpcs/${id}`),
+    id,
+    cidrs: [cidr],
+    ipv6Cidrs: [],
+    isDefault: false,
+    tags: {},
+  });
+  if (igw) inv.internetGateways.push({ ...scope, origin: origin(`/igw/${igw}`), id: igw, vpcIds: [id] });
+  inv.vpcAttributes.push({
+    ...scope,
+    origin: origin(`/attr/${id}`),
+    vpcId: id,
+    enableDnsSupport: true,
+    enableDnsHostnames: true,
+  });
+}
+
+export function subnet(
+  inv: AwsInventory,
+  id: string,
+  vpcId: string,
+  cidr: string,
+  zone: string,
+  routes: [string, string][] = [],
+  acl?: { in: Omit<AwsNaclEntry, 'egress'>[]; out: Omit<AwsNaclEntry, 'egress'>[] },
+): void {
+  inv.subnets.push({
+    ...scope,
+    origin: origin(`/subnets/${id}`),
+    id,
+    vpcId,
+    cidr,
+    ipv6Cidrs: [],
+    tags: { SecurityZone: zone },
+  });
+  const vpcCidr = inv.vpcs.find((v) => v.id === vpcId)!.cidrs[0]!;
+  inv.routeTables.push({
+    ...scope,
+    origin: origin(`/rt/${id}`),
+    id: `rtb-${id}`,
+    vpcId,
+    main: false,
+    subnetIds: [id],
+    tags: {},
+    routes: [['local', vpcCidr] as [string, string], ...routes.map(([d, t]) => [t, d] as [string, string])].map(
+      ([t, d], i) => ({
+        destination: d,
+        target: {
+          type:
+            t === 'local'
+              ? 'local'
+              : t.startsWith('igw-')
+                ? 'internet-gateway'
+                : t.startsWith('nat-')
+                  ? 'nat-gateway'
+                  : t.startsWith('pcx-')
+                    ? 'vpc-peering'
+                    : t.startsWith('tgw-')
+                      ? 'transit-gateway'
+                      : 'other',
+          id: t,
+        },
+        state: t.startsWith('blackhole') ? 'blackhole' : 'active',
+        pointer: `/rt/${id}/Routes/${i}`,
+      }),
+    ),
+  });
+  const entries = acl ?? {
+    in: [{ ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0' }],
+    out: [{ ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0' }],
+  };
+  inv.networkAcls.push({
+    ...scope,
+    origin: origin(`/acl/${id}`),
+    id: `acl-${id}`,
+    vpcId,
+    isDefault: false,
+    subnetIds: [id],
+    entries: [...entries.in.map((e) => ({ ...e, egress: false })), ...entries.out.map((e) => ({ ...e, egress: true }))],
+  });
+}
+
+export const tcp = (
+  from: number,
+  to: number,
+  cidrs: string[] = [],
+  groups: string[] = [],
+  prefixLists: string[] = [],
+): AwsIpPermission => ({
+  protocol: 'tcp',
+  fromPort: from,
+  toPort: to,
+  ipv4Ranges: cidrs.map((cidr) => ({ cidr })),
+  ipv6Ranges: [],
+  groupRefs: groups.map((groupId) => ({ groupId })),
+  prefixListIds: prefixLists,
+  pointer: '',
+});
+export const all = (cidr = '0.0.0.0/0'): AwsIpPermission => ({
+  protocol: '-1',
+  ipv4Ranges: [{ cidr }],
+  ipv6Ranges: [],
+  groupRefs: [],
+  prefixListIds: [],
+  pointer: '',
+});
+
+export function sg(
+  inv: AwsInventory,
+  id: string,
+  vpcId: string,
+  ingress: AwsIpPermission[],
+  egress: AwsIpPermission[] = [all()],
+): void {
+  inv.securityGroups.push({
+    ...scope,
+    origin: origin(`/sg/${id}`),
+    id,
+    name: id,
+    vpcId,
+    tags: {},
+    ingress: ingress.map((p, i) => ({ ...p, pointer: `/sg/${id}/IpPermissions/${i}` })),
+    egress: egress.map((p, i) => ({ ...p, pointer: `/sg/${id}/IpPermissionsEgress/${i}` })),
+  });
+}
+
+export function eni(
+  inv: AwsInventory,
+  id: string,
+  subnetId: string,
+  ip: string,
+  groups: string[],
+  extra: { publicIps?: string[]; interfaceType?: string } = {},
+): void {
+  const s = inv.subnets.find((x) => x.id === subnetId)!;
+  inv.networkInterfaces.push({
+    ...scope,
+    origin: origin(`/eni/${id}`),
+    id,
+    subnetId,
+    vpcId: s.vpcId,
+    privateIps: [ip],
+    groupIds: groups,
+    requesterManaged: false,
+    publicIps: extra.publicIps ?? [],
+    ...(extra.interfaceType ? { interfaceType: extra.interfaceType } : {}),
+  });
+}
+
+export function nat(inv: AwsInventory, id: string, subnetId: string): void {
+  const s = inv.subnets.find((x) => x.id === subnetId)!;
+  inv.natGateways.push({
+    ...scope,
+    origin: origin(`/nat/${id}`),
+    id,
+    subnetId,
+    vpcId: s.vpcId,
+    state: 'available',
+    connectivityType: 'public',
+  });
+}
+
+export const POLICY: ZonePolicy = parsePolicy(
+  'test.yaml',
+  `version: 1
+zones:
+  app: {}
+  inference: {}
+  data: {}
+  external_ai: { kind: service, services: { aws: [bedrock-runtime] } }
+  internet: { kind: internet }
+rules:
+  - { id: R1, name: app to inference, from: app, to: inference, action: allow, protocol: tcp, ports: 443, justification: x }
+  - { id: R2, name: inference to data, from: inference, to: data, action: allow, protocol: tcp, ports: 6333, justification: x }
+  - { id: R3, name: inference to ai, from: inference, to: external_ai, action: allow, protocol: https, justification: x }
+`,
+);

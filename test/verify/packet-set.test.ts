@@ -1,0 +1,167 @@
+/** Packet-set algebra against a brute-force membership check, over IPv4 and IPv6 together. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  and,
+  box,
+  contains,
+  diff,
+  exists,
+  not,
+  or,
+  pick,
+  DST,
+  SRC,
+  V4,
+  V6,
+  type PacketSet,
+  type Point,
+} from '../../src/verify/packet-set.js';
+import { parseCidr } from '../../src/util/cidr.js';
+
+const CIDRS = [
+  '0.0.0.0/0',
+  '10.0.0.0/8',
+  '10.0.1.0/24',
+  '10.0.1.7/32',
+  '8.8.8.0/24',
+  '::/0',
+  '2001:db8::/32',
+  '2001:db8:0:1::/64',
+  '2001:db8::5/128',
+  'fd00::/8',
+];
+interface Spec {
+  src?: string;
+  dst?: string;
+  proto?: [number, number];
+  port?: [number, number];
+}
+const spec = fc.record(
+  {
+    src: fc.constantFrom(...CIDRS),
+    dst: fc.constantFrom(...CIDRS),
+    proto: fc.constantFrom<[number, number]>([6, 6], [17, 17], [0, 255], [1, 1]),
+    port: fc.constantFrom<[number, number]>([443, 443], [0, 65535], [1024, 65535], [6333, 6334]),
+  },
+  { requiredKeys: [] },
+);
+type Expr = { op: 'box'; spec: Spec } | { op: 'and' | 'or' | 'diff'; a: Expr; b: Expr } | { op: 'not'; a: Expr };
+const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
+  e: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    spec.map((s) => ({ op: 'box' as const, spec: s })),
+    fc.record({ op: fc.constantFrom<'and' | 'or' | 'diff'>('and', 'or', 'diff'), a: tie('e'), b: tie('e') }),
+    fc.record({ op: fc.constant<'not'>('not'), a: tie('e') }),
+  ),
+})).e;
+
+const inCidr = (text: string, fam: number, a: number | bigint) => {
+  const c = parseCidr(text);
+  return (c.family === 4 ? V4 : V6) === fam && c.first <= BigInt(a) && BigInt(a) <= c.last;
+};
+function build(e: Expr): PacketSet {
+  switch (e.op) {
+    case 'box': {
+      const s = e.spec;
+      const src = s.src ? parseCidr(s.src) : undefined;
+      const dst = s.dst ? parseCidr(s.dst) : undefined;
+      const pp = { ...(s.proto ? { proto: s.proto } : {}), ...(s.port ? { port: s.port } : {}) };
+      if (src && dst && src.family !== dst.family)
+        return box({ src, dst: parseCidr(src.family === 4 ? '0.0.0.0/32' : '::/128'), ...pp });
+      return box({
+        ...(src ? { src } : {}),
+        ...(dst ? { dst } : {}),
+        ...(s.proto ? { proto: s.proto } : {}),
+        ...(s.port ? { port: s.port } : {}),
+      });
+    }
+    case 'not':
+      return not(build(e.a));
+    default:
+      return { and, or, diff }[e.op](build(e.a), build(e.b));
+  }
+}
+function member(e: Expr, p: Point): boolean {
+  switch (e.op) {
+    case 'box': {
+      const s = e.spec;
+      if (s.src && s.dst && parseCidr(s.src).family !== parseCidr(s.dst).family)
+        return (
+          inCidr(s.src, p.fam, p.src) &&
+          inCidr(s.src.includes(':') ? '::/128' : '0.0.0.0/32', p.fam, p.dst) &&
+          (!s.proto || (p.proto >= s.proto[0] && p.proto <= s.proto[1])) &&
+          (!s.port || (p.port >= s.port[0] && p.port <= s.port[1]))
+        );
+      return (
+        (!s.src || inCidr(s.src, p.fam, p.src)) &&
+        (!s.dst || inCidr(s.dst, p.fam, p.dst)) &&
+        (!s.proto || (p.proto >= s.proto[0] && p.proto <= s.proto[1])) &&
+        (!s.port || (p.port >= s.port[0] && p.port <= s.port[1]))
+      );
+    }
+    case 'not':
+      return !member(e.a, p);
+    case 'and':
+      return member(e.a, p) && member(e.b, p);
+    case 'or':
+      return member(e.a, p) || member(e.b, p);
+    case 'diff':
+      return member(e.a, p) && !member(e.b, p);
+  }
+}
+const V4_ADDR = [0, 0x0a000001, 0x0a000107, 0x0a000108, 0x08080808, 0xffffffff];
+const V6_ADDR = [
+  0n,
+  0x20010db8000000000000000000000005n,
+  0x20010db8000000010000000000000001n,
+  0xfd000000000000000000000000000001n,
+  (1n << 128n) - 1n,
+];
+const point = fc.oneof(
+  fc.record({
+    fam: fc.constant<0>(0),
+    src: fc.constantFrom(...V4_ADDR),
+    dst: fc.constantFrom(...V4_ADDR),
+    proto: fc.constantFrom(1, 6, 17, 50),
+    port: fc.constantFrom(0, 443, 1023, 1024, 6334, 65535),
+  }),
+  fc.record({
+    fam: fc.constant<1>(1),
+    src: fc.constantFrom(...V6_ADDR),
+    dst: fc.constantFrom(...V6_ADDR),
+    proto: fc.constantFrom(1, 6, 17, 50),
+    port: fc.constantFrom(0, 443, 1023, 1024, 6334, 65535),
+  }),
+) as fc.Arbitrary<Point>;
+
+describe('packet sets', () => {
+  it('union, intersection, difference and complement agree with brute-force membership (IPv4 and IPv6)', () => {
+    fc.assert(
+      fc.property(expr, fc.array(point, { minLength: 10, maxLength: 10 }), (e, points) => {
+        const s = build(e);
+        for (const p of points)
+          assert.equal(
+            contains(s, p),
+            member(e, p),
+            JSON.stringify({ p: { ...p, src: String(p.src), dst: String(p.dst) } }),
+          );
+        const w = pick(s);
+        if (w) assert.ok(member(e, w), 'a picked witness is a member');
+        else assert.ok(points.every((p) => !member(e, p)));
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+  it('equal sets are the same object (hash-consing), and exists() projects', () => {
+    const a = or(box({ dst: parseCidr('10.0.0.0/25') }), box({ dst: parseCidr('10.0.0.128/25') }));
+    assert.equal(a, box({ dst: parseCidr('10.0.0.0/24') }));
+    const b = and(box({ src: parseCidr('10.0.1.0/24'), proto: [6, 6] }), box({ dst: parseCidr('2001:db8::/32') }));
+    assert.equal(b, box({ proto: [0, -1] }), 'IPv4 source and IPv6 destination never meet');
+    assert.equal(
+      exists(box({ src: parseCidr('10.0.1.0/24'), dst: parseCidr('10.0.2.0/24'), port: [443, 443] }), [SRC, DST]),
+      and(box({ fam: V4 }), box({ port: [443, 443] })),
+    );
+  });
+});

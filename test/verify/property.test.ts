@@ -1,0 +1,205 @@
+/**
+ * The set evaluator against the per-packet evaluator on random small AWS networks and random packets: for every
+ * packet, membership in the computed sets (surely / maybe / not permitted) must equal the hop-by-hop verdict.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { compileAws } from '../../src/verify/aws.js';
+import { SetEvaluator, unionOf, type ReplyMode } from '../../src/verify/evaluate.js';
+import { contains, type Point } from '../../src/verify/packet-set.js';
+import { Tracer } from '../../src/verify/trace.js';
+import type { AwsIpPermission, AwsNaclEntry } from '../../src/inventory/aws.js';
+import { eni, inventory, nat, POLICY, sg, subnet, vpc } from './helpers.js';
+
+const ZONES = ['app', 'inference', 'data'];
+const PORTS = [22, 443, 1024, 6333, 40000, 65535];
+const protoArb = fc.constantFrom('-1', '6', '17', '1');
+const portRange = fc.constantFrom<[number, number]>(
+  [443, 443],
+  [0, 65535],
+  [1024, 65535],
+  [6333, 6334],
+  [32768, 60999],
+  [22, 443],
+);
+
+const world = fc.record({
+  vpcs: fc.array(
+    fc.record({
+      igw: fc.boolean(),
+      subnets: fc.array(
+        fc.record({
+          zone: fc.constantFrom(...ZONES),
+          def: fc.constantFrom('none', 'igw', 'nat', 'tgw', 'pcx', 'blackhole'),
+          enis: fc.integer({ min: 1, max: 2 }),
+        }),
+        { minLength: 1, maxLength: 3 },
+      ),
+    }),
+    { minLength: 2, maxLength: 3 },
+  ),
+  naclRules: fc.array(
+    fc.record({
+      n: fc.integer({ min: 1, max: 200 }),
+      egress: fc.boolean(),
+      protocol: protoArb,
+      allow: fc.boolean(),
+      cidr: fc.constantFrom('0.0.0.0/0', '10.0.0.0/8', '10.1.0.0/16', '10.2.1.0/24', '8.0.0.0/8'),
+      ports: portRange,
+    }),
+    { maxLength: 10 },
+  ),
+  sgRules: fc.array(
+    fc.record({
+      egress: fc.boolean(),
+      protocol: protoArb,
+      ports: portRange,
+      remote: fc.constantFrom('0.0.0.0/0', '10.0.0.0/8', '10.1.1.0/24', '10.2.0.0/16', 'group', 'pl'),
+    }),
+    { maxLength: 12 },
+  ),
+  publics: fc.array(fc.constantFrom<'yes' | 'no' | 'unknown'>('yes', 'no', 'unknown'), {
+    minLength: 12,
+    maxLength: 12,
+  }),
+  packets: fc.array(
+    fc.record({
+      src: fc.nat(),
+      dst: fc.nat(),
+      internetDst: fc.boolean(),
+      fromInternet: fc.boolean(),
+      proto: fc.constantFrom(6, 17, 1),
+      port: fc.constantFrom(...PORTS),
+    }),
+    { minLength: 5, maxLength: 15 },
+  ),
+});
+
+type World = typeof world extends fc.Arbitrary<infer T> ? T : never;
+
+function build(w: World) {
+  const inv = inventory();
+  w.vpcs.forEach((v, vi) => vpc(inv, `vpc-${vi + 1}`, `10.${vi + 1}.0.0/16`, v.igw ? `igw-${vi + 1}` : undefined));
+  let eniCount = 0;
+  let rule = 0;
+  w.vpcs.forEach((v, vi) => {
+    v.subnets.forEach((s, si) => {
+      const id = `s${vi + 1}${si + 1}`;
+      const routes: [string, string][] = [];
+      const peer = vi === 0 ? 2 : 1;
+      routes.push([`10.${peer}.0.0/16`, `pcx-${Math.min(vi + 1, peer)}${Math.max(vi + 1, peer)}`]);
+      if (s.def === 'igw') routes.push(['0.0.0.0/0', `igw-${vi + 1}`]);
+      if (s.def === 'nat') routes.push(['0.0.0.0/0', `nat-${vi + 1}`]);
+      if (s.def === 'tgw') routes.push(['0.0.0.0/0', 'tgw-1']);
+      if (s.def === 'pcx') routes.push(['0.0.0.0/0', `pcx-${Math.min(vi + 1, peer)}${Math.max(vi + 1, peer)}`]);
+      if (s.def === 'blackhole') routes.push(['8.0.0.0/8', 'blackhole-x'], ['0.0.0.0/0', `igw-${vi + 1}`]);
+      const entries = (egress: boolean): Omit<AwsNaclEntry, 'egress'>[] =>
+        w.naclRules
+          .filter((r, i) => r.egress === egress && (i + vi + si) % 2 === 0)
+          .map((r) => ({
+            ruleNumber: r.n + (rule++ % 7) * 1000,
+            protocol: r.protocol,
+            action: r.allow ? ('allow' as const) : ('deny' as const),
+            cidr: r.cidr,
+            ...(r.protocol === '6' || r.protocol === '17' ? { portRange: { from: r.ports[0], to: r.ports[1] } } : {}),
+          }))
+          .concat([
+            {
+              ruleNumber: 30000,
+              protocol: '-1',
+              action: (vi + si) % 3 === 0 ? ('deny' as const) : ('allow' as const),
+              cidr: '0.0.0.0/0',
+            },
+          ]);
+      subnet(inv, id, `vpc-${vi + 1}`, `10.${vi + 1}.${si + 1}.0/24`, s.zone, routes, {
+        in: entries(false),
+        out: entries(true),
+      });
+      for (let k = 0; k < s.enis; k++) {
+        const n = eniCount++;
+        const perm = (r: (typeof w.sgRules)[number]): AwsIpPermission => ({
+          protocol: r.protocol,
+          ...(r.protocol === '6' || r.protocol === '17' ? { fromPort: r.ports[0], toPort: r.ports[1] } : {}),
+          ipv4Ranges: r.remote.includes('/') ? [{ cidr: r.remote }] : [],
+          ipv6Ranges: [],
+          groupRefs: r.remote === 'group' ? [{ groupId: `sg-${(n + 1) % 4}` }] : [],
+          prefixListIds: r.remote === 'pl' ? ['pl-1'] : [],
+          pointer: '',
+        });
+        const mine = w.sgRules.filter((_, i) => (i + n) % 3 !== 0);
+        sg(
+          inv,
+          `sg-${n}`,
+          `vpc-${vi + 1}`,
+          mine.filter((r) => !r.egress).map(perm),
+          mine.filter((r) => r.egress).map(perm),
+        );
+        const pub = w.publics[n % 12];
+        eni(
+          inv,
+          `eni-${n}`,
+          id,
+          `10.${vi + 1}.${si + 1}.${10 + k}`,
+          [`sg-${n}`],
+          pub === 'yes' ? { publicIps: ['203.0.113.9'] } : {},
+        );
+        if (pub === 'unknown') delete inv.networkInterfaces[inv.networkInterfaces.length - 1]!.publicIps;
+      }
+    });
+    nat(inv, `nat-${vi + 1}`, `s${vi + 1}${(vi % v.subnets.length) + 1}`);
+  });
+  return inv;
+}
+
+const INTERNET = [0x08080808, 0x01010101, 0x08000001];
+
+describe('verify: set evaluator agrees with the per-packet evaluator', () => {
+  it('on random networks and packets, in both reply modes', () => {
+    fc.assert(
+      fc.property(world, (w) => {
+        const model = compileAws(build(w), POLICY);
+        const ev = new SetEvaluator(model, { clientPorts: [32768, 60999] });
+        const tracer = new Tracer(model, [32768, 60999]);
+        const ifaces = model.interfaces;
+        for (const pk of w.packets) {
+          const s = ifaces[pk.src % ifaces.length]!;
+          const d = ifaces[pk.dst % ifaces.length]!;
+          if (!pk.fromInternet && !pk.internetDst && s === d) continue;
+          for (const mode of ['exists', 'all'] as ReplyMode[]) {
+            const fromInternet = pk.fromInternet;
+            const toInternet = !fromInternet && pk.internetDst;
+            const p: Point = {
+              fam: 0,
+              src: fromInternet ? INTERNET[pk.src % 3]! : Number(s.addresses[0]!.first),
+              dst: toInternet ? INTERNET[pk.dst % 3]! : Number(d.addresses[0]!.first),
+              proto: pk.proto,
+              port: pk.proto === 1 ? 0 : pk.port,
+            };
+            const sets = unionOf(
+              fromInternet
+                ? ev.fromInternet([d], mode)
+                : toInternet
+                  ? ev.toInternet([s], mode)
+                  : ev.zoneToZone([s], [d], mode),
+            );
+            const fast = contains(sets.yes, p) ? 'yes' : contains(sets.maybe, p) ? 'maybe' : 'no';
+            const naive = tracer.trace(fromInternet ? { kind: 'internet' } : { kind: 'interface', iface: s }, p, mode);
+            assert.equal(
+              fast,
+              naive.verdict,
+              `${mode} ${fromInternet ? 'internet' : s.id} -> ${toInternet ? 'internet' : d.id} proto ${p.proto} port ${p.port}: ${JSON.stringify(naive.hops.map((h) => `${h.at} ${h.verdict} ${h.what}`))}`,
+            );
+          }
+        }
+      }),
+      {
+        numRuns: 150,
+        seed: 11,
+        reporter: (r) => {
+          if (r.failed) console.error(String((r.errorInstance as Error)?.message).slice(0, 2000));
+        },
+      },
+    );
+  });
+});
