@@ -1142,6 +1142,15 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           ...(n.InterfaceType ? { interfaceType: n.InterfaceType } : {}),
           ...(n.Description ? { description: n.Description } : {}),
           privateIps: ips,
+          // describe-network-interfaces always shows an association when there is one: absent means none.
+          publicIps: [
+            ...new Set(
+              [n.Association?.PublicIp, ...n.PrivateIpAddresses.map((x) => x.Association?.PublicIp)].filter(
+                (x): x is string => x !== undefined,
+              ),
+            ),
+          ].sort(),
+          ipv6Ips: n.Ipv6Addresses.map((x) => x.Ipv6Address).sort(),
           groupIds: n.Groups.map((g) => g.GroupId),
           requesterManaged: n.RequesterManaged,
         },

@@ -178,7 +178,17 @@ export const networkInterfaceShape = z.looseObject({
   Description: z.string().optional(),
   OwnerId: z.string().optional(),
   PrivateIpAddress: z.string().optional(),
-  PrivateIpAddresses: z.array(z.looseObject({ PrivateIpAddress: z.string() })).default([]),
+  PrivateIpAddresses: z
+    .array(
+      z.looseObject({
+        PrivateIpAddress: z.string(),
+        Association: z.looseObject({ PublicIp: z.string().optional() }).optional(),
+      }),
+    )
+    .default([]),
+  /** The primary address's public IP (an Elastic IP or an auto-assigned one). */
+  Association: z.looseObject({ PublicIp: z.string().optional() }).optional(),
+  Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: z.string() })).default([]),
   Groups: z.array(z.looseObject({ GroupId: z.string() })).default([]),
   RequesterManaged: z.boolean().default(false),
 });
