@@ -7,8 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/io.js';
+import { runCli } from '../support/cli.js';
 import type { Finding } from '../../src/findings/types.js';
 import { jsonFiles } from '../support/files.js';
 import { resourcesOf, startFakeAzure } from '../support/fake-azure-server.js';
@@ -17,21 +16,7 @@ const TENANT = '72f988bf-0000-4000-8000-00000000cafe';
 const EXAMPLE = 'examples/azure/misconfigured';
 const ENV = { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: 'cordon-cli-client', AZURE_CLIENT_SECRET: 'fake-secret' };
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    cwd: process.cwd(),
-    env: ENV,
-    today: '2026-12-04',
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args, { env: ENV, today: '2026-12-04' });
 
 const comparable = (stdout: string) =>
   (JSON.parse(stdout) as { findings: Finding[] }).findings.map(({ origin: _o, ...f }) => f);

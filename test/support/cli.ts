@@ -8,7 +8,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(args: string[], opts: { cwd?: string; today?: string } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  opts: { cwd?: string; today?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -17,7 +20,7 @@ export async function runCli(args: string[], opts: { cwd?: string; today?: strin
     stdoutIsTTY: false,
     stderrIsTTY: false,
     cwd: opts.cwd ?? process.cwd(),
-    env: {},
+    env: opts.env ?? {},
     today: opts.today ?? '2026-11-22',
   };
   const code = await main(args, io);
