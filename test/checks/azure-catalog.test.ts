@@ -460,4 +460,20 @@ describe('the other Azure checks on their traps', () => {
     assert.equal(f.status, 'fail');
     assert.match(f.message, /allows TCP 80, UDP 443, UDP 53/);
   });
+
+  it('a default route to the virtual network gateway is forced tunnelling, not direct egress', () => {
+    const fs = run(
+      variant((r) => {
+        if (String(r.type).toLowerCase() === 'microsoft.network/routetables')
+          for (const route of props(r).routes as Json[])
+            if ((route.properties as Json).addressPrefix === '0.0.0.0/0')
+              route.properties = { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' };
+        return r;
+      }),
+      'azure-ai-subnet-internet-egress',
+    );
+    const f = fs.find((x) => x.resource.id.endsWith('/snet-inference'))!;
+    assert.equal(f.status, 'pass');
+    assert.match(f.message, /forced tunnelling/);
+  });
 });

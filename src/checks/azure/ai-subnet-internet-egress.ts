@@ -70,11 +70,19 @@ function judge(ctx: AzureCheckContext, s: AzureSubnet, zone: string): AzureCheck
   const leaks = (rt?.routes ?? []).filter(
     (r) => r !== def && r.nextHopType.toLowerCase() === 'internet' && !isPrivatePrefix(r.addressPrefix),
   );
-  if ((hop === 'virtualappliance' || hop === 'none') && leaks.length === 0)
+  // A 0.0.0.0/0 to the virtual network gateway is forced tunnelling: egress is decided on-premises, not here.
+  const controlled = hop === 'virtualappliance' || hop === 'none' || hop === 'virtualnetworkgateway';
+  const where =
+    hop === 'none'
+      ? 'nowhere (next hop None)'
+      : hop === 'virtualnetworkgateway'
+        ? 'the virtual network gateway (forced tunnelling: egress is decided on-premises)'
+        : `a firewall/NVA at ${def?.nextHopIpAddress ?? '?'}`;
+  if (controlled && leaks.length === 0)
     return {
       ...base,
       status: 'pass',
-      message: `subnet ${s.name} (${zone}) sends internet-bound traffic to ${hop === 'none' ? 'nowhere (next hop None)' : `a firewall/NVA at ${def!.nextHopIpAddress ?? '?'}`} (route ${def!.name} in ${rt!.name})`,
+      message: `subnet ${s.name} (${zone}) sends internet-bound traffic to ${where} (route ${def!.name} in ${rt!.name})`,
       origin: { ...(rt!.origin.kind === 'file' ? { ...rt!.origin, pointer: def!.pointer } : rt!.origin) },
     };
   // Egress is more than HTTPS: web, QUIC and DNS to the internet are exfiltration paths too.
