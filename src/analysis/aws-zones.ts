@@ -2,7 +2,7 @@
  * Zone membership of AWS resources and the lookups checks share: which zone a subnet is in (and why), which route
  * table governs it, and which VPCs host AI workloads. Built once per scan from the inventory and the zone policy.
  */
-import { decide } from '../policy/evaluate.js';
+import { callingZones as callingZonesOf } from '../policy/calling-zones.js';
 import type { CompiledZone, ZonePolicy } from '../policy/load.js';
 import { cidrContains, tryParseCidr } from '../util/cidr.js';
 import {
@@ -70,13 +70,7 @@ export interface AwsZoneRules {
 export function awsZoneRules(policy: ZonePolicy): AwsZoneRules {
   const networkZones = [...policy.zones.values()].filter((z) => z.kind === 'network');
   const serviceZones = [...policy.zones.values()].filter((z) => z.kind === 'service');
-  const callingZones = new Set(
-    networkZones
-      .filter((z) =>
-        serviceZones.some((t) => decide(policy, { from: z.name, to: t.name, protocol: 'tcp', port: 443 }).allowed),
-      )
-      .map((z) => z.name),
-  );
+  const callingZones = callingZonesOf(policy);
   const bedrockExpected = serviceZones.some((z) => (z.services?.aws ?? []).some((s) => BEDROCK_SERVICE.test(s)));
   return { policy, networkZones, callingZones, bedrockExpected };
 }
