@@ -3,6 +3,7 @@
  * jsonc-parser gives a syntax tree with offsets; we keep the tree and convert offsets to line/column lazily.
  */
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { Origin } from '../findings/types.js';
 import { InputError, type SourcePosition } from './errors.js';
 import { parsePointer, toPointer } from './json-pointer.js';
 import { detach } from './json-stream.js';
@@ -142,4 +143,21 @@ function nodeValue(node: Node, at: (string | number)[], onDuplicate: OnDuplicate
     default:
       return typeof node.value === 'string' ? detach(node.value) : (node.value as unknown);
   }
+}
+
+/** The origin of the value at `pointer`: its file, line and column, and the pointer. */
+export function originOf(doc: Pick<LocatedJson, 'file' | 'locate'>, pointer: string): Origin {
+  const pos = doc.locate(pointer);
+  return {
+    kind: 'file',
+    file: doc.file,
+    ...(pos.line !== undefined ? { line: pos.line, column: pos.column } : {}),
+    pointer,
+  };
+}
+
+/** The line of the value at `pointer`, when known. */
+export function lineOf(doc: Pick<LocatedJson, 'locate'>, pointer: string): { line?: number } {
+  const l = doc.locate(pointer).line;
+  return l === undefined ? {} : { line: l };
 }

@@ -9,7 +9,6 @@ import { createReadStream, type Dirent, type Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { Origin } from '../../findings/types.js';
 import {
   AWS_DATASETS,
   emptyAwsInventory,
@@ -25,7 +24,7 @@ import {
 } from '../../inventory/aws.js';
 import { InputError, type SourcePosition } from '../../util/errors.js';
 import { parsePointer, toPointer } from '../../util/json-pointer.js';
-import { parseLocatedJson, type DuplicateKey, type LocatedJson } from '../../util/located-json.js';
+import { parseLocatedJson, type DuplicateKey, type LocatedJson, lineOf, originOf } from '../../util/located-json.js';
 import { locateIn, readOutline, readValues, type PosNode } from '../../util/json-stream.js';
 import { parseArn, parseServiceName, regionOfAvailabilityZone } from './names.js';
 import * as S from './shapes.js';
@@ -730,21 +729,6 @@ function looseHint(raw: unknown): Hint {
     ...(str(v.VpcId) ? { vpcId: str(v.VpcId) } : {}),
     ...(str(v.SubnetId) ? { subnetId: str(v.SubnetId) } : {}),
   };
-}
-
-function originOf(doc: LocatedJson, pointer: string): Origin {
-  const pos = doc.locate(pointer);
-  return {
-    kind: 'file',
-    file: doc.file,
-    ...(pos.line !== undefined ? { line: pos.line, column: pos.column } : {}),
-    pointer,
-  };
-}
-
-function lineOf(doc: LocatedJson, pointer: string): { line?: number } {
-  const l = doc.locate(pointer).line;
-  return l === undefined ? {} : { line: l };
 }
 
 function addDraft(

@@ -8,7 +8,6 @@
  * A bad file or item gives a located error and is skipped (and recorded in `partial`); everything else is still read.
  */
 import type { z } from 'zod';
-import type { Origin } from '../../findings/types.js';
 import {
   AZURE_DATASETS,
   azureDatasetOfType,
@@ -27,7 +26,7 @@ import {
 } from '../../inventory/azure.js';
 import { InputError } from '../../util/errors.js';
 import { toPointer } from '../../util/json-pointer.js';
-import { parseLocatedJson, type LocatedJson } from '../../util/located-json.js';
+import { parseLocatedJson, type LocatedJson, lineOf, originOf } from '../../util/located-json.js';
 import { readSnapshotFiles } from '../../util/snapshot-files.js';
 import { recogniseAzureDocument } from './recognise.js';
 import * as S from './shapes.js';
@@ -209,21 +208,6 @@ function readDocumentFile(state: State, file: string, text: string): void {
     file,
     recognisedAs: [kind, ...[...ctx.datasets].sort()],
   });
-}
-
-function lineOf(doc: LocatedJson, pointer: string): { line?: number } {
-  const l = doc.locate(pointer).line;
-  return l === undefined ? {} : { line: l };
-}
-
-function originOf(doc: LocatedJson, pointer: string): Origin {
-  const pos = doc.locate(pointer);
-  return {
-    kind: 'file',
-    file: doc.file,
-    ...(pos.line !== undefined ? { line: pos.line, column: pos.column } : {}),
-    pointer,
-  };
 }
 
 /** The lower-case type of a raw item: its `type`, else the type its id spells, else a content hint. */
