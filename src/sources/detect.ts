@@ -16,6 +16,9 @@ const AZURE_ID = /"\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 const AZURE_TYPE = /"type"\s*:\s*"microsoft\.[a-z]+\//i;
 const MANIFEST = /"provider"\s*:\s*"(aws|azure|gcp)"/;
 const CORDON_MANIFEST = /"cordonSnapshot"\s*:/;
+// The top-level keys of an ARM list or a Resource Graph result; AWS CLI output never has them.
+const AZURE_LIST_KEYS = /"(value|data|count|skip_token|total_records|totalRecords|\$skipToken|nextLink)"\s*:/;
+const HEADS_AT_ONCE = 16;
 
 export function detectProvider(head: string): SnapshotProvider {
   // Only cordon's manifest names its provider: a resource tagged "provider": "aws" is still an Azure resource.
@@ -23,7 +26,9 @@ export function detectProvider(head: string): SnapshotProvider {
   if (manifest === 'azure') return 'azure';
   if (manifest === 'aws') return 'aws';
   if (AZURE_ID.test(head) || AZURE_TYPE.test(head)) return 'azure';
-  // An empty ARM list or Resource Graph result has no id to sniff; a file that fits in the head can be parsed.
+  // An empty ARM list or Resource Graph result has no id to sniff; a file that fits in the head and has their keys
+  // is parsed to tell (every other small file would be parsed twice for nothing).
+  if (!AZURE_LIST_KEYS.test(head)) return 'aws';
   try {
     return isAzureDocument(JSON.parse(head)) ? 'azure' : 'aws';
   } catch {
@@ -68,14 +73,20 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
   } catch {
     return out;
   }
-  for (const f of files) {
-    let provider: SnapshotProvider = 'aws';
-    try {
-      provider = detectProvider(await head(f));
-    } catch {
-      // unreadable: the AWS reader reports it
+  // Heads are read a few at a time (tens of thousands of small files at organisation scale); order is kept.
+  const providers: SnapshotProvider[] = new Array<SnapshotProvider>(files.length).fill('aws');
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      try {
+        providers[i] = detectProvider(await head(files[i]!));
+      } catch {
+        // unreadable: the AWS reader reports it
+      }
     }
-    out[provider].push(f);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(HEADS_AT_ONCE, files.length) }, worker));
+  files.forEach((f, i) => out[providers[i]!].push(f));
   return out;
 }
