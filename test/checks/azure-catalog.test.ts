@@ -70,9 +70,6 @@ function run(texts: { name: string; text: string }[], checkId?: string): Finding
   );
 }
 
-const byId = (id: string, name: string) => (r: Json) =>
-  String(r.id).toLowerCase().endsWith(`/${name}`.toLowerCase()) ? id : undefined;
-void byId;
 const named = (r: Json, suffix: string) => String(r.id).toLowerCase().endsWith(suffix.toLowerCase());
 const props = (r: Json) => (r.properties ??= {}) as Json;
 /** An NSG rule allowing TCP 443 from one prefix to another. */

@@ -9,7 +9,7 @@ import { findingOf } from '../engine.js';
 import { AZURE_DATASETS, azureIdKey, type AzureDataset, type AzureInventory } from '../../inventory/azure.js';
 import type { ZonePolicy } from '../../policy/load.js';
 import { formatLocated } from '../../util/errors.js';
-import { inventoryBySubscription, placeAzure } from './support.js';
+import { emptySubscriptionView, inventoryBySubscription, placeAzure } from './support.js';
 import type { AzureCheck, AzureCheckResult } from './types.js';
 
 const LISTED = 3;
@@ -77,7 +77,7 @@ export function runAzureChecks(inv: AzureInventory, policy: ZonePolicy, checks: 
   const views = inventoryBySubscription(inv);
   const findings: Finding[] = [];
   for (const subscription of azureSubscriptions(inv)) {
-    const own = views.get(subscription) ?? { ...inv, ...emptyLists(inv) };
+    const own = views.get(subscription) ?? emptySubscriptionView(inv);
     const fallback = [...inv.scopeOrigins.entries()].find(([k]) => k.startsWith(`${subscription}/`))?.[1];
     for (const check of checks) {
       const reasons = [
@@ -105,12 +105,4 @@ export function runAzureChecks(inv: AzureInventory, policy: ZonePolicy, checks: 
     }
   }
   return findings.sort(compareFindings);
-}
-
-function emptyLists(inv: AzureInventory): Partial<AzureInventory> {
-  return Object.fromEntries(
-    Object.entries(inv)
-      .filter(([, v]) => Array.isArray(v))
-      .map(([k]) => [k, []]),
-  );
 }

@@ -2,7 +2,6 @@
 import { placeAzureResources, type AzureZonePlacement, type AzureZoneSelector } from '../../analysis/azure-zones.js';
 import {
   azureIdKey,
-  emptyAzureInventory,
   type AzureInventory,
   type AzurePrivateEndpoint,
   type AzurePrivateLinkTarget,
@@ -17,23 +16,26 @@ type ListKey = {
   [K in keyof AzureInventory]: AzureInventory[K] extends readonly { subscription: string }[] ? K : never;
 }[keyof AzureInventory];
 
+/**
+ * A view with every resource list empty and every other part (data-set, unavailable and partial maps, origins)
+ * shared, so a map added to the inventory later is shared without being listed here.
+ */
+export function emptySubscriptionView(inv: AzureInventory): AzureInventory {
+  return Object.fromEntries(
+    Object.entries(inv).map(([k, v]) => [k, Array.isArray(v) ? [] : v]),
+  ) as unknown as AzureInventory;
+}
+
 /** Every list of the inventory split by subscription in one pass; maps (datasets, …) are shared. */
 export function inventoryBySubscription(inv: AzureInventory): Map<string, AzureInventory> {
   const views = new Map<string, AzureInventory>();
-  const empty = emptyAzureInventory();
-  for (const key of Object.keys(empty) as (keyof AzureInventory)[]) {
+  for (const key of Object.keys(inv) as (keyof AzureInventory)[]) {
     const list = inv[key];
     if (!Array.isArray(list)) continue;
     for (const item of list as { subscription: string }[]) {
       let view = views.get(item.subscription);
       if (!view) {
-        view = {
-          ...emptyAzureInventory(),
-          datasets: inv.datasets,
-          unavailable: inv.unavailable,
-          partial: inv.partial,
-          scopeOrigins: inv.scopeOrigins,
-        };
+        view = emptySubscriptionView(inv);
         views.set(item.subscription, view);
       }
       (view[key as ListKey] as unknown[]).push(item);

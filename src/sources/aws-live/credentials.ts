@@ -24,13 +24,9 @@ export interface ChainOptions {
   env: NodeJS.ProcessEnv;
 }
 
-/** The endpoint credential calls go to, when the user configured one; undefined for the real AWS. */
-export function credentialEndpoint(o: Pick<ChainOptions, 'endpoint' | 'env'>): string | undefined {
-  return configuredEndpoint('STS', o);
-}
-
 export function credentialChain(o: ChainOptions): Credentials {
-  const endpoint = credentialEndpoint(o);
+  // Where credential calls go when the user configured an endpoint; undefined for the real AWS.
+  const endpoint = configuredEndpoint('STS', o);
   // Shared files named in the injected environment (the CLI's is the process's), so a run in-process reads the
   // same profiles a subprocess would.
   const files = {
