@@ -8,6 +8,7 @@ import type { Origin, Remediation, Severity, Status } from '../findings/types.js
 import type { AwsDataset, AwsInventory, ScopeKey } from '../inventory/aws.js';
 import type { AwsZoneIndex } from '../analysis/aws-zones.js';
 import type { AzureCheck } from './azure/types.js';
+import type { GcpCheck } from './gcp/types.js';
 
 export interface CheckMeta {
   /** Stable id, never reused: provider-service-what. */
@@ -60,4 +61,4 @@ export function defineAwsCheck(check: Omit<AwsCheck, 'provider'>): AwsCheck {
 }
 
 /** A check of any provider: what reporters, the catalog and selection work with. */
-export type Check = AwsCheck | AzureCheck;
+export type Check = AwsCheck | AzureCheck | GcpCheck;

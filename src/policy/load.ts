@@ -80,7 +80,15 @@ export function parsePolicy(file: string, text: string): ZonePolicy {
     );
   }
   for (const z of internetZones) {
-    if (z.cidrs.length + z.subnet_ids.length + z.vpc_ids.length + Object.keys(z.tags).length > 0) {
+    if (
+      z.cidrs.length +
+        z.subnet_ids.length +
+        z.vpc_ids.length +
+        Object.keys(z.tags).length +
+        z.network_tags.length +
+        z.service_accounts.length >
+      0
+    ) {
       errors.push(
         new InputError(
           file,

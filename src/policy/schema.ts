@@ -61,8 +61,12 @@ const zoneSchema = z.strictObject({
   network_ids: z.array(z.string().min(1)).default([]),
   /** The AWS-era name of network_ids, still read. */
   vpc_ids: z.array(z.string().min(1)).default([]),
-  /** Resources carrying all of these tags belong to the zone. */
+  /** Resources carrying all of these tags belong to the zone (GCP: labels). */
   tags: z.record(z.string(), z.string()).default({}),
+  /** GCP: instances carrying one of these network tags belong to the zone. */
+  network_tags: z.array(z.string().min(1)).default([]),
+  /** GCP: instances running as one of these service accounts (e-mail) belong to the zone. */
+  service_accounts: z.array(z.string().min(1)).default([]),
   /** For service zones: the approved AI service endpoints, per provider. */
   services: z
     .strictObject({
@@ -129,6 +133,23 @@ const azureSettingsSchema = z.strictObject({
   approved_fqdns: z.array(z.string().min(1)).default([]),
 });
 
+const gcpSettingsSchema = z.strictObject({
+  /** Your organization ("organizations/123" or "123"): projects under it are in scope of its perimeters and policies. */
+  organization: z
+    .string()
+    .regex(/^(organizations\/)?\d+$/, 'organizations are "organizations/123" or "123"')
+    .optional(),
+  /** Projects (ids) trusted beyond the AI projects: PSC allowlists and perimeter bridges may name them. */
+  trusted_projects: z.array(z.string().min(1)).default([]),
+  /**
+   * Google APIs the AI workloads use: an enforced VPC Service Controls perimeter must restrict each of them, and AI
+   * networks must reach them privately. aiplatform.googleapis.com is always included.
+   */
+  approved_services: z
+    .array(z.string().regex(/^[a-z0-9.-]+\.googleapis\.com$/, 'services look like storage.googleapis.com'))
+    .default([]),
+});
+
 export const policySchema = z.strictObject({
   version: z.literal(1),
   /** Tag whose value names a resource's zone (the seeds tag resources SecurityZone=inference). */
@@ -141,6 +162,7 @@ export const policySchema = z.strictObject({
   suppressions: z.array(suppressionSchema).default([]),
   aws: awsSettingsSchema.prefault({}),
   azure: azureSettingsSchema.prefault({}),
+  gcp: gcpSettingsSchema.prefault({}),
   flows: flowSettingsSchema.prefault({}),
   /** `cordon probe`: names, hosts per zone, canaries and bounds (docs/probe.md). */
   probe: probeSettingsSchema.prefault({}),
@@ -152,6 +174,7 @@ export type FlowRule = z.output<typeof ruleSchema>;
 export type Suppression = z.output<typeof suppressionSchema>;
 export type AwsSettings = z.output<typeof awsSettingsSchema>;
 export type AzureSettings = z.output<typeof azureSettingsSchema>;
+export type GcpSettings = z.output<typeof gcpSettingsSchema>;
 
 export function policyJsonSchema(): unknown {
   return z.toJSONSchema(policySchema, { io: 'input', target: 'draft-2020-12' });

@@ -1,0 +1,708 @@
+/**
+ * The Google Cloud inventory: typed, normalised resources with their origin, filled by the GCP snapshot source and the
+ * live collector. Field names follow the REST resources of the APIs named in docs/gcp-snapshots.md (Compute Engine v1,
+ * Cloud DNS v1, Access Context Manager v1, Org Policy v2, Vertex AI v1, Notebooks v2, Resource Manager v3, Service
+ * Usage v1), camelCase as the JSON representation writes them.
+ *
+ * Normalisation:
+ * - Resource ids are relative resource names without the API host or version ("projects/p/global/networks/n",
+ *   "projects/p/regions/r/subnetworks/s", "projects/p/managedZones/z"): `gcpIdKey` turns a self link
+ *   (https://www.googleapis.com/compute/v1/…), a Cloud Asset name (//compute.googleapis.com/…) or a relative name into
+ *   that form, so references compare with `sameGcpId`.
+ * - Projects are named by project id. APIs that name a project by number (VPC-SC perimeter resources, Vertex AI's
+ *   `network`, asset ancestors) are rewritten to the id by the source when the project is known (`resolveProjectRefs`).
+ * - Region is the resource's region, "global" for global resources; zonal resources (instances, Workbench) carry their
+ *   zone and the region it belongs to.
+ */
+import type { Origin } from '../findings/types.js';
+
+export type Labels = Record<string, string>;
+
+export interface GcpScoped {
+  /** Project id (not number) where known; the number when the data never names the id. */
+  project: string;
+  /** Region, or "global". */
+  region: string;
+  origin: Origin;
+  /** Relative resource name: compare with gcpIdKey / sameGcpId. */
+  id: string;
+  name: string;
+}
+
+export interface GcpLabelled extends GcpScoped {
+  labels: Labels;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resource ids
+
+const ID_PREFIXES = [
+  /^https?:\/\/(?:www|compute)\.googleapis\.com\/compute\/(?:v1|beta|alpha)\//,
+  /^https?:\/\/dns\.googleapis\.com\/dns\/(?:v1|v1beta2)\//,
+  /^https?:\/\/[a-z0-9-]+\.googleapis\.com\/(?:v\d[a-z0-9]*\/)?/,
+  /^\/\/[a-z0-9-]+\.googleapis\.com\//,
+];
+
+/** The one way cordon compares GCP resource references: the relative name, without host, version or slashes. */
+export function gcpIdKey(ref: string): string {
+  let s = ref.trim();
+  for (const re of ID_PREFIXES) s = s.replace(re, '');
+  return s.replace(/^\/+|\/+$/g, '');
+}
+
+export function sameGcpId(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && gcpIdKey(a) === gcpIdKey(b);
+}
+
+/** The project segment of a relative name ("projects/p/…" → "p"). */
+export function projectOfId(ref: string): string | undefined {
+  const m = /^projects\/([^/]+)/.exec(gcpIdKey(ref));
+  return m?.[1];
+}
+
+/** The last segment of a reference (a resource's short name). */
+export function shortName(ref: string): string {
+  const k = gcpIdKey(ref);
+  return k.slice(k.lastIndexOf('/') + 1);
+}
+
+/** "us-central1-a" → "us-central1". */
+export function regionOfZone(zone: string): string {
+  const z = shortName(zone);
+  return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(z) ? z.slice(0, z.lastIndexOf('-')) : z;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Projects and the resource hierarchy
+
+export interface GcpProject extends GcpLabelled {
+  projectId: string;
+  projectNumber?: string;
+  /** Parent chain nearest first: "folders/123", "organizations/456" (the project itself excluded). */
+  ancestors: string[];
+  /** ACTIVE, DELETE_REQUESTED… as written. */
+  state?: string;
+  /** Shared VPC: HOST when the project is a host project (compute project resource, xpnProjectStatus). */
+  xpnProjectStatus?: string;
+}
+
+/** An enabled API of a project (serviceusage.googleapis.com/Service with state ENABLED). */
+export interface GcpEnabledService extends GcpScoped {
+  /** e.g. "aiplatform.googleapis.com". */
+  service: string;
+  state?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// VPC networks
+
+export interface GcpNetworkPeering {
+  name: string;
+  /** Id of the peer network. */
+  network: string;
+  /** ACTIVE / INACTIVE. */
+  state?: string;
+  exportCustomRoutes?: boolean;
+  importCustomRoutes?: boolean;
+  exchangeSubnetRoutes?: boolean;
+  pointer: string;
+}
+
+export interface GcpNetwork extends GcpScoped {
+  autoCreateSubnetworks?: boolean;
+  /** Ids of the network's subnetworks as the network lists them. */
+  subnetworks: string[];
+  peerings: GcpNetworkPeering[];
+  /** REGIONAL / GLOBAL. */
+  routingMode?: string;
+  /** AFTER_CLASSIC_FIREWALL (default) / BEFORE_CLASSIC_FIREWALL. */
+  networkFirewallPolicyEnforcementOrder?: string;
+}
+
+export interface GcpSubnetworkLogConfig {
+  enable?: boolean;
+  aggregationInterval?: string;
+  flowSampling?: number;
+  /** INCLUDE_ALL_METADATA, EXCLUDE_ALL_METADATA, CUSTOM_METADATA. */
+  metadata?: string;
+  filterExpr?: string;
+}
+
+export interface GcpSubnetwork extends GcpScoped {
+  network: string;
+  ipCidrRange?: string;
+  secondaryIpRanges: { rangeName: string; ipCidrRange: string }[];
+  /** IPv6 internal or external range where the subnet is dual-stack. */
+  ipv6CidrRange?: string;
+  externalIpv6Prefix?: string;
+  privateIpGoogleAccess?: boolean;
+  /** PRIVATE (default), PRIVATE_SERVICE_CONNECT, REGIONAL_MANAGED_PROXY, … */
+  purpose?: string;
+  stackType?: string;
+  /** Absent: flow logs off (the API omits logConfig when never configured). */
+  logConfig?: GcpSubnetworkLogConfig;
+}
+
+/** One entry of a VPC firewall rule's allowed / denied list. */
+export interface GcpProtocolPorts {
+  /** "tcp", "udp", "icmp", "all", or a protocol number, as written. */
+  protocol: string;
+  /** "443", "8000-8080"; empty means every port. */
+  ports: string[];
+}
+
+export interface GcpFirewallRule extends GcpScoped {
+  network: string;
+  /** INGRESS / EGRESS (INGRESS when omitted). */
+  direction: string;
+  /** 0 … 65535, lower wins; 1000 when omitted. */
+  priority: number;
+  sourceRanges: string[];
+  destinationRanges: string[];
+  sourceTags: string[];
+  targetTags: string[];
+  sourceServiceAccounts: string[];
+  targetServiceAccounts: string[];
+  allowed: GcpProtocolPorts[];
+  denied: GcpProtocolPorts[];
+  disabled: boolean;
+  logEnabled?: boolean;
+}
+
+export interface GcpFirewallPolicyRule {
+  priority: number;
+  /** INGRESS / EGRESS. */
+  direction: string;
+  /** allow, deny, goto_next, apply_security_profile_group. */
+  action: string;
+  srcIpRanges: string[];
+  destIpRanges: string[];
+  srcFqdns: string[];
+  destFqdns: string[];
+  srcRegionCodes: string[];
+  destRegionCodes: string[];
+  srcAddressGroups: string[];
+  destAddressGroups: string[];
+  srcThreatIntelligences: string[];
+  destThreatIntelligences: string[];
+  srcSecureTags: string[];
+  layer4Configs: GcpProtocolPorts[];
+  /** Network / instance targets (self links); empty means every instance the policy applies to. */
+  targetResources: string[];
+  targetServiceAccounts: string[];
+  targetSecureTags: string[];
+  disabled: boolean;
+  enableLogging?: boolean;
+  description?: string;
+  ruleName?: string;
+  pointer: string;
+}
+
+export interface GcpFirewallPolicy extends GcpScoped {
+  /**
+   * hierarchical: attached to an organization or folder (firewallPolicies/123, parent organizations/… or folders/…);
+   * network: a global network firewall policy; regional: a regional network firewall policy.
+   */
+  kind: 'hierarchical' | 'network' | 'regional';
+  /** For hierarchical policies: "organizations/N" or "folders/N". */
+  parent?: string;
+  displayName?: string;
+  /** Where the policy is attached: networks (network policies), organizations / folders (hierarchical). */
+  associations: { name?: string; attachmentTarget: string }[];
+  rules: GcpFirewallPolicyRule[];
+}
+
+export interface GcpRoute extends GcpScoped {
+  network: string;
+  destRange: string;
+  /** 1000 when omitted; lower wins among equally specific routes. */
+  priority: number;
+  /** Network tags the route applies to; empty: every instance. */
+  tags: string[];
+  nextHopGateway?: string;
+  nextHopIp?: string;
+  nextHopInstance?: string;
+  nextHopIlb?: string;
+  nextHopVpnTunnel?: string;
+  nextHopPeering?: string;
+  nextHopNetwork?: string;
+  nextHopHub?: string;
+  /** SUBNET, STATIC, BGP, TRANSIT. */
+  routeType?: string;
+}
+
+export interface GcpCloudNat {
+  name: string;
+  /** ALL_SUBNETWORKS_ALL_IP_RANGES, ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES, LIST_OF_SUBNETWORKS. */
+  sourceSubnetworkIpRangesToNat?: string;
+  subnetworks: { name: string; sourceIpRangesToNat: string[] }[];
+  natIpAllocateOption?: string;
+  /** PUBLIC (default) or PRIVATE (inter-VPC NAT). */
+  type?: string;
+  logEnabled?: boolean;
+  pointer: string;
+}
+
+export interface GcpRouter extends GcpScoped {
+  network: string;
+  nats: GcpCloudNat[];
+}
+
+export interface GcpAddress extends GcpLabelled {
+  address?: string;
+  /** INTERNAL / EXTERNAL. */
+  addressType?: string;
+  /** GCE_ENDPOINT, PRIVATE_SERVICE_CONNECT, VPC_PEERING, SHARED_LOADBALANCER_VIP, … */
+  purpose?: string;
+  network?: string;
+  subnetwork?: string;
+  status?: string;
+  users: string[];
+  ipVersion?: string;
+  prefixLength?: number;
+}
+
+export interface GcpForwardingRule extends GcpLabelled {
+  /** The address (an IP or an address resource's id) as written. */
+  IPAddress?: string;
+  IPProtocol?: string;
+  /** EXTERNAL, EXTERNAL_MANAGED, INTERNAL, INTERNAL_MANAGED, INTERNAL_SELF_MANAGED; empty for PSC endpoints. */
+  loadBalancingScheme?: string;
+  /**
+   * For Private Service Connect endpoints: "all-apis" / "vpc-sc" (Google APIs bundles) or a service attachment's id;
+   * otherwise a target proxy / pool / instance id.
+   */
+  target?: string;
+  network?: string;
+  subnetwork?: string;
+  pscConnectionStatus?: string;
+  allowPscGlobalAccess?: boolean;
+  portRange?: string;
+  ports: string[];
+  allPorts?: boolean;
+}
+
+export interface GcpAccessConfig {
+  /** ONE_TO_ONE_NAT, DIRECT_IPV6. */
+  type?: string;
+  natIP?: string;
+  externalIpv6?: string;
+}
+
+export interface GcpInstanceNetworkInterface {
+  name?: string;
+  network?: string;
+  subnetwork?: string;
+  networkIP?: string;
+  ipv6Address?: string;
+  /** An entry here (even without natIP: an ephemeral address) gives the interface an external IPv4 address. */
+  accessConfigs: GcpAccessConfig[];
+  ipv6AccessConfigs: GcpAccessConfig[];
+  aliasIpRanges: string[];
+  pointer: string;
+}
+
+export interface GcpInstance extends GcpLabelled {
+  /** The zone ("us-central1-a"); region holds the region. */
+  zone: string;
+  status?: string;
+  networkInterfaces: GcpInstanceNetworkInterface[];
+  /** Network tags (tags.items). */
+  tags: string[];
+  serviceAccounts: string[];
+  canIpForward?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cloud DNS
+
+export interface GcpManagedZone extends GcpLabelled {
+  /** With the trailing dot, as the API writes it: "googleapis.com.". */
+  dnsName: string;
+  /** public / private. Public when omitted. */
+  visibility: string;
+  /** Networks a private zone is bound to (privateVisibilityConfig.networks[].networkUrl). */
+  networks: string[];
+  gkeClusters: string[];
+  /** Forwarding zones: target name servers. */
+  forwardingTargets: string[];
+  /** Peering zones: the network whose resolution order answers. */
+  peeringTargetNetwork?: string;
+  /** Service Directory namespace zones, response policy zones etc. are kept as written. */
+  serviceDirectoryNamespace?: string;
+  cloudLoggingEnabled?: boolean;
+}
+
+export interface GcpRecordSet extends GcpScoped {
+  /** The managed zone's id. */
+  zone: string;
+  /** Fully qualified with the trailing dot ("aiplatform.googleapis.com."). */
+  dnsName: string;
+  type: string;
+  ttl?: number;
+  rrdatas: string[];
+}
+
+export interface GcpDnsPolicy extends GcpScoped {
+  networks: string[];
+  enableLogging?: boolean;
+  enableInboundForwarding?: boolean;
+  alternativeNameServers: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// VPC Service Controls and organization policies
+
+export interface GcpPerimeterConfig {
+  /** "projects/<number>" as the API writes them, rewritten to "projects/<id>" where the project is known. */
+  resources: string[];
+  restrictedServices: string[];
+  accessLevels: string[];
+  vpcAccessibleServices?: { enableRestriction?: boolean; allowedServices: string[] };
+  ingressPolicies: number;
+  egressPolicies: number;
+  pointer: string;
+}
+
+export interface GcpServicePerimeter {
+  origin: Origin;
+  /** "accessPolicies/N/servicePerimeters/P". */
+  id: string;
+  name: string;
+  title?: string;
+  /** PERIMETER_TYPE_REGULAR (default) / PERIMETER_TYPE_BRIDGE. */
+  perimeterType: string;
+  /** Enforced configuration. */
+  status?: GcpPerimeterConfig;
+  /** Dry-run configuration (meaningful when useExplicitDryRunSpec is true). */
+  spec?: GcpPerimeterConfig;
+  useExplicitDryRunSpec: boolean;
+}
+
+export interface GcpOrgPolicyRule {
+  allowAll?: boolean;
+  denyAll?: boolean;
+  enforce?: boolean;
+  allowedValues: string[];
+  deniedValues: string[];
+  /** A CEL condition makes the rule conditional (cordon then cannot tell whether it applies). */
+  condition?: string;
+}
+
+export interface GcpOrgPolicy {
+  origin: Origin;
+  /** "projects/<id>/policies/<constraint>", "folders/N/policies/…", "organizations/N/policies/…". */
+  id: string;
+  /** "projects/<id>", "folders/N" or "organizations/N". */
+  parent: string;
+  /** Without the "constraints/" prefix: "compute.vmExternalIpAccess". */
+  constraint: string;
+  spec?: { rules: GcpOrgPolicyRule[]; inheritFromParent?: boolean; reset?: boolean };
+  dryRunSpec?: { rules: GcpOrgPolicyRule[]; inheritFromParent?: boolean; reset?: boolean };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Vertex AI and Workbench
+
+export interface GcpPrivateServiceConnectConfig {
+  enablePrivateServiceConnect?: boolean;
+  projectAllowlist: string[];
+}
+
+export interface GcpVertexEndpoint extends GcpLabelled {
+  displayName?: string;
+  /** VPC-peered private endpoint: the consumer network. */
+  network?: string;
+  privateServiceConnectConfig?: GcpPrivateServiceConnectConfig;
+  dedicatedEndpointEnabled?: boolean;
+}
+
+export interface GcpVertexIndexEndpoint extends GcpLabelled {
+  displayName?: string;
+  publicEndpointEnabled?: boolean;
+  network?: string;
+  privateServiceConnectConfig?: GcpPrivateServiceConnectConfig;
+}
+
+export interface GcpWorkbenchInstance extends GcpLabelled {
+  /** The zone from the name ("projects/p/locations/us-central1-a/instances/i"). */
+  zone: string;
+  state?: string;
+  /** gceSetup.disablePublicIp (v2) or noPublicIp (v1). */
+  disablePublicIp?: boolean;
+  networkInterfaces: { network?: string; subnet?: string; hasExternalIp: boolean; pointer: string }[];
+  tags: string[];
+  serviceAccounts: string[];
+  /** "v2" (notebooks.googleapis.com/v2 Instance) or "v1" (legacy user-managed notebook). */
+  apiVersion: 'v1' | 'v2';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Data sets
+
+export interface GcpDatasetInfo {
+  /** Cloud Asset Inventory asset types that fill the data set. */
+  assetTypes: readonly string[];
+  /** The gcloud command that captures it in the gcloud shape. */
+  command: string;
+  /** The IAM permission that reading it needs. */
+  permission: string;
+  /** Where presence is tracked: per project, or per organization / folder (hierarchy-level resources). */
+  level: 'project' | 'hierarchy';
+}
+
+export const GCP_DATASETS = {
+  'resourcemanager:projects': {
+    assetTypes: ['cloudresourcemanager.googleapis.com/Project'],
+    command: 'gcloud projects describe PROJECT --format=json',
+    permission: 'resourcemanager.projects.get',
+    level: 'project',
+  },
+  'serviceusage:services': {
+    assetTypes: ['serviceusage.googleapis.com/Service'],
+    command: 'gcloud services list --enabled --project PROJECT --format=json',
+    permission: 'serviceusage.services.list',
+    level: 'project',
+  },
+  'compute:networks': {
+    assetTypes: ['compute.googleapis.com/Network'],
+    command: 'gcloud compute networks list --project PROJECT --format=json',
+    permission: 'compute.networks.list',
+    level: 'project',
+  },
+  'compute:subnetworks': {
+    assetTypes: ['compute.googleapis.com/Subnetwork'],
+    command: 'gcloud compute networks subnets list --project PROJECT --format=json',
+    permission: 'compute.subnetworks.list',
+    level: 'project',
+  },
+  'compute:firewalls': {
+    assetTypes: ['compute.googleapis.com/Firewall'],
+    command: 'gcloud compute firewall-rules list --project PROJECT --format=json',
+    permission: 'compute.firewalls.list',
+    level: 'project',
+  },
+  'compute:network-firewall-policies': {
+    assetTypes: ['compute.googleapis.com/FirewallPolicy'],
+    command:
+      'gcloud compute network-firewall-policies list --project PROJECT --format=json (then describe each, global and --region)',
+    permission: 'compute.firewallPolicies.list',
+    level: 'project',
+  },
+  'compute:hierarchical-firewall-policies': {
+    assetTypes: ['compute.googleapis.com/FirewallPolicy'],
+    command:
+      'gcloud compute firewall-policies list --organization ORG --format=json (and --folder FOLDER; then describe each)',
+    permission: 'compute.firewallPolicies.list',
+    level: 'hierarchy',
+  },
+  'compute:routes': {
+    assetTypes: ['compute.googleapis.com/Route'],
+    command: 'gcloud compute routes list --project PROJECT --format=json',
+    permission: 'compute.routes.list',
+    level: 'project',
+  },
+  'compute:routers': {
+    assetTypes: ['compute.googleapis.com/Router'],
+    command: 'gcloud compute routers list --project PROJECT --format=json',
+    permission: 'compute.routers.list',
+    level: 'project',
+  },
+  'compute:addresses': {
+    assetTypes: ['compute.googleapis.com/Address', 'compute.googleapis.com/GlobalAddress'],
+    command: 'gcloud compute addresses list --project PROJECT --format=json (lists regional and global addresses)',
+    permission: 'compute.addresses.list',
+    level: 'project',
+  },
+  'compute:forwarding-rules': {
+    assetTypes: ['compute.googleapis.com/ForwardingRule', 'compute.googleapis.com/GlobalForwardingRule'],
+    command: 'gcloud compute forwarding-rules list --project PROJECT --format=json (lists regional and global rules)',
+    permission: 'compute.forwardingRules.list',
+    level: 'project',
+  },
+  'compute:instances': {
+    assetTypes: ['compute.googleapis.com/Instance'],
+    command: 'gcloud compute instances list --project PROJECT --format=json',
+    permission: 'compute.instances.list',
+    level: 'project',
+  },
+  'dns:managed-zones': {
+    assetTypes: ['dns.googleapis.com/ManagedZone'],
+    command: 'gcloud dns managed-zones list --project PROJECT --format=json',
+    permission: 'dns.managedZones.list',
+    level: 'project',
+  },
+  'dns:record-sets': {
+    assetTypes: ['dns.googleapis.com/ResourceRecordSet'],
+    command: 'gcloud dns record-sets list --zone ZONE --project PROJECT --format=json (for each private zone)',
+    permission: 'dns.resourceRecordSets.list',
+    level: 'project',
+  },
+  'dns:policies': {
+    assetTypes: ['dns.googleapis.com/Policy'],
+    command: 'gcloud dns policies list --project PROJECT --format=json',
+    permission: 'dns.policies.list',
+    level: 'project',
+  },
+  'accesscontextmanager:service-perimeters': {
+    assetTypes: ['accesscontextmanager.googleapis.com/ServicePerimeter'],
+    command: 'gcloud access-context-manager perimeters list --policy POLICY --format=json',
+    permission: 'accesscontextmanager.servicePerimeters.list',
+    level: 'hierarchy',
+  },
+  'orgpolicy:policies': {
+    assetTypes: ['orgpolicy.googleapis.com/Policy'],
+    command:
+      'gcloud org-policies list --project PROJECT --format=json (and --folder / --organization for every ancestor; then describe each)',
+    permission: 'orgpolicy.policies.list',
+    level: 'hierarchy',
+  },
+  'aiplatform:endpoints': {
+    assetTypes: ['aiplatform.googleapis.com/Endpoint'],
+    command: 'gcloud ai endpoints list --region REGION --project PROJECT --format=json',
+    permission: 'aiplatform.endpoints.list',
+    level: 'project',
+  },
+  'aiplatform:index-endpoints': {
+    assetTypes: ['aiplatform.googleapis.com/IndexEndpoint'],
+    command: 'gcloud ai index-endpoints list --region REGION --project PROJECT --format=json',
+    permission: 'aiplatform.indexEndpoints.list',
+    level: 'project',
+  },
+  'notebooks:instances': {
+    assetTypes: ['notebooks.googleapis.com/Instance'],
+    command: 'gcloud workbench instances list --location ZONE --project PROJECT --format=json',
+    permission: 'notebooks.instances.list',
+    level: 'project',
+  },
+} as const satisfies Record<string, GcpDatasetInfo>;
+
+export type GcpDataset = keyof typeof GCP_DATASETS;
+
+/** An item a reader skipped (bad shape): the data set it belongs to is partial in its scope. */
+export interface GcpSkippedItem {
+  file: string;
+  line?: number;
+  pointer: string;
+  reason: string;
+}
+
+export interface GcpInventory {
+  projects: GcpProject[];
+  enabledServices: GcpEnabledService[];
+  networks: GcpNetwork[];
+  subnetworks: GcpSubnetwork[];
+  firewalls: GcpFirewallRule[];
+  /** Network (global and regional) firewall policies; hierarchical ones are in hierarchicalFirewallPolicies. */
+  firewallPolicies: GcpFirewallPolicy[];
+  routes: GcpRoute[];
+  routers: GcpRouter[];
+  addresses: GcpAddress[];
+  forwardingRules: GcpForwardingRule[];
+  instances: GcpInstance[];
+  managedZones: GcpManagedZone[];
+  recordSets: GcpRecordSet[];
+  dnsPolicies: GcpDnsPolicy[];
+  vertexEndpoints: GcpVertexEndpoint[];
+  vertexIndexEndpoints: GcpVertexIndexEndpoint[];
+  workbenchInstances: GcpWorkbenchInstance[];
+  // Hierarchy-level resources: not in any project (no `project` field), shared by every project view.
+  hierarchicalFirewallPolicies: GcpFirewallPolicy[];
+  servicePerimeters: GcpServicePerimeter[];
+  orgPolicies: GcpOrgPolicy[];
+  /**
+   * Which data sets are present, per project id for project-level data sets and per "organizations/N" /
+   * "folders/N" for hierarchy-level ones. Use `hasGcpDataset`.
+   */
+  datasets: Map<string, Set<GcpDataset>>;
+  /** Data sets a collector tried and could not read, per project (or hierarchy node), with reason and permission. */
+  unavailable: Map<string, Map<GcpDataset, { reason: string; permission?: string }>>;
+  /** Skipped items and lists cut short, per scope ("project/region" or the hierarchy node), per data set. */
+  partial: Map<string, Map<GcpDataset, GcpSkippedItem[]>>;
+  /** The first file that gave a scope ("project/region") data: where findings about the scope as a whole point. */
+  scopeOrigins: Map<string, Origin>;
+}
+
+export function emptyGcpInventory(): GcpInventory {
+  return {
+    projects: [],
+    enabledServices: [],
+    networks: [],
+    subnetworks: [],
+    firewalls: [],
+    firewallPolicies: [],
+    routes: [],
+    routers: [],
+    addresses: [],
+    forwardingRules: [],
+    instances: [],
+    managedZones: [],
+    recordSets: [],
+    dnsPolicies: [],
+    vertexEndpoints: [],
+    vertexIndexEndpoints: [],
+    workbenchInstances: [],
+    hierarchicalFirewallPolicies: [],
+    servicePerimeters: [],
+    orgPolicies: [],
+    datasets: new Map(),
+    unavailable: new Map(),
+    partial: new Map(),
+    scopeOrigins: new Map(),
+  };
+}
+
+export interface GcpScopeKey {
+  project: string;
+  region: string;
+}
+
+export function gcpScopeKey(s: GcpScopeKey): string {
+  return `${s.project}/${s.region}`;
+}
+
+/** True when the data set was captured for the project and nothing in it was skipped in the project. */
+export function hasGcpDataset(inv: GcpInventory, project: string, dataset: GcpDataset): boolean {
+  if (!(inv.datasets.get(project)?.has(dataset) ?? false)) return false;
+  for (const [key, m] of inv.partial) if (key.startsWith(`${project}/`) && m.has(dataset)) return false;
+  return true;
+}
+
+/** A lookup by id that compares GCP references by their relative name. */
+export function indexByGcpId<T extends { id: string }>(items: readonly T[]): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const it of items) if (!m.has(gcpIdKey(it.id))) m.set(gcpIdKey(it.id), it);
+  return m;
+}
+
+/**
+ * Rewrites "projects/<number>" to "projects/<id>" where the inventory knows the project, in place, for the fields
+ * that APIs write with numbers (perimeter resources, Vertex AI networks, Workbench networks, org policy parents).
+ * Sources call it once after reading everything.
+ */
+export function resolveProjectRefs(inv: GcpInventory): void {
+  const byNumber = new Map(
+    inv.projects.filter((p) => p.projectNumber).map((p) => [p.projectNumber!, p.projectId] as const),
+  );
+  if (byNumber.size === 0) return;
+  const fix = (ref: string | undefined): string | undefined => {
+    if (ref === undefined) return undefined;
+    const k = gcpIdKey(ref);
+    const m = /^projects\/(\d+)(\/.*)?$/.exec(k);
+    const id = m ? byNumber.get(m[1]!) : undefined;
+    return id ? `projects/${id}${m![2] ?? ''}` : k;
+  };
+  const fixProject = (p: string) => byNumber.get(p) ?? p;
+  for (const per of inv.servicePerimeters)
+    for (const c of [per.status, per.spec]) if (c) c.resources = c.resources.map((r) => fix(r)!);
+  for (const e of [...inv.vertexEndpoints, ...inv.vertexIndexEndpoints]) e.network = fix(e.network);
+  for (const w of inv.workbenchInstances)
+    for (const n of w.networkInterfaces) {
+      n.network = fix(n.network);
+      n.subnet = fix(n.subnet);
+    }
+  for (const o of inv.orgPolicies) o.parent = fix(o.parent)!;
+  for (const list of Object.values(inv))
+    if (Array.isArray(list))
+      for (const item of list as { project?: string }[]) if (item.project) item.project = fixProject(item.project);
+}
