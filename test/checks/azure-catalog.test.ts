@@ -426,6 +426,25 @@ describe('the other Azure checks on their traps', () => {
     assert.match(f.message, /routes straight to the Internet \(azurecloud-direct AzureCloud\)/);
   });
 
+  it("a disabled flow log on a subnet takes precedence over the VNet's enabled one: that subnet is not logged", () => {
+    const texts = variant((r) => r);
+    const flowFile = texts.find((f) => f.name.endsWith('network-watcher-flow-logs.json'))!;
+    const doc = JSON.parse(flowFile.text) as { data: Json[]; count: number };
+    const vnetLog = doc.data[0]!;
+    const subnetLog = structuredClone(vnetLog);
+    subnetLog.id = String(vnetLog.id).replace(/fl-vnet-ai$/, 'fl-snet-inference');
+    subnetLog.name = 'fl-snet-inference';
+    props(subnetLog).targetResourceId = `${String(props(vnetLog).targetResourceId)}/subnets/snet-inference`;
+    props(subnetLog).enabled = false;
+    flowFile.text = JSON.stringify({ ...doc, data: [vnetLog, subnetLog], count: 2, total_records: 2 });
+    const f = run(texts, 'azure-ai-vnet-flow-logs-missing')[0]!;
+    assert.equal(f.status, 'fail');
+    assert.match(f.message, /snet-inference has its own flow log, disabled, which takes precedence over the VNet's/);
+    props(subnetLog).enabled = true;
+    flowFile.text = JSON.stringify({ ...doc, data: [vnetLog, subnetLog], count: 2, total_records: 2 });
+    assert.equal(run(texts, 'azure-ai-vnet-flow-logs-missing')[0]!.status, 'pass');
+  });
+
   it('an NSG that denies only TCP 443 out leaves web, QUIC and DNS open', () => {
     const fs = run(
       variant((r) => {
