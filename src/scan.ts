@@ -26,6 +26,7 @@ import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
 import { loadAwsSnapshot, type SnapshotOptions, type SnapshotWarning } from './sources/aws-snapshot/load.js';
 import type { AwsInventory } from './inventory/aws.js';
+import type { CloudFormationOptions } from './sources/iac/cloudformation/load.js';
 import { globMatch } from './util/glob.js';
 import type { InputError } from './util/errors.js';
 
@@ -45,6 +46,8 @@ export interface ScanOptions {
   baseline?: Set<string>;
   /** Reader settings: the size limit for one file (maxFileBytes), when to stream, a file system to read through. */
   snapshotOptions?: SnapshotOptions;
+  /** CloudFormation parameter values (`--parameter Key=Value`), for templates in the input. */
+  cloudFormation?: CloudFormationOptions;
 }
 
 export interface ScanReport {
@@ -164,25 +167,36 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
   const parts = await partitionSnapshot(abs);
   const withAzure = parts.azure.length > 0;
-  const withAws = parts.aws.length > 0 || !withAzure;
+  // CloudFormation templates fill an AWS inventory of their own (scope iac/iac-region), checked like a snapshot's.
+  const cfn =
+    parts.cloudformation.length > 0
+      ? await (
+          await import('./sources/iac/cloudformation/load.js')
+        ).loadCloudFormation(abs, parts.cloudformation, opts.cloudFormation)
+      : undefined;
+  const withAws = parts.aws.length > 0 || (!withAzure && !cfn);
   // The AWS reader also walks the tree when all files are Azure's: it reports unreadable folders and links.
   const loaded = await loadAwsSnapshot(
     abs,
-    withAzure
+    withAzure || cfn
       ? { ...opts.snapshotOptions, only: new Set(parts.aws.map((f) => path.resolve(f))) }
       : opts.snapshotOptions,
   );
+  // With only templates, the snapshot reader's "no .json files found" is no error.
+  if (cfn && parts.aws.length === 0)
+    loaded.errors = loaded.errors.filter((e) => !/^no \.json files found$/.test(e.message));
   const azure = withAzure ? await loadAzureSnapshot(abs, parts.azure) : undefined;
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
   const selected = selectChecks(opts.checks, opts.skipChecks);
-  const awsChecks = withAws ? selected.filter((c): c is AwsCheck => c.provider === 'aws') : [];
+  const awsChecks = withAws || cfn ? selected.filter((c): c is AwsCheck => c.provider === 'aws') : [];
   const azureChecks = withAzure ? selected.filter((c): c is AzureCheck => c.provider === 'azure') : [];
   // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
-  for (const inv of [loaded.inventory, azure?.inventory])
+  for (const inv of [loaded.inventory, azure?.inventory, cfn?.inventory])
     for (const byDataset of inv?.partial.values() ?? [])
       for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
-  let findings = runAwsChecks(loaded.inventory, opts.policy, awsChecks);
+  let findings = withAws ? runAwsChecks(loaded.inventory, opts.policy, awsChecks) : [];
+  if (cfn) findings = [...findings, ...runAwsChecks(cfn.inventory, opts.policy, awsChecks)].sort(compareFindings);
   if (azure)
     findings = [...findings, ...runAzureChecks(azure.inventory, opts.policy, azureChecks)].sort(compareFindings);
   // Findings about one item share its origin object: rewrite each origin once, in place (the findings are new
@@ -200,7 +214,7 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
   findings = sup.findings;
   if (opts.baseline) findings = subtractBaseline(findings, opts.baseline);
-  const errors = [...loaded.errors, ...(azure?.errors ?? [])];
+  const errors = [...loaded.errors, ...(azure?.errors ?? []), ...(cfn?.errors ?? [])];
   const kpis: Summary['kpis'] = {
     customizationJobs: customizationKpis(loaded.inventory),
     ...(azure ? { azureAiPrivate: azureAiKpis(azure.inventory) } : {}),
@@ -213,9 +227,11 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
     warnings: [
       ...loaded.warnings,
       ...(azure?.warnings ?? []),
+      ...(cfn?.warnings ?? []),
       ...zoneTagWarnings(opts.policy, [
         ...loaded.inventory.vpcs,
         ...loaded.inventory.subnets,
+        ...(cfn ? [...cfn.inventory.vpcs, ...cfn.inventory.subnets] : []),
         ...(azure
           ? [
               ...azure.inventory.virtualNetworks,
@@ -231,11 +247,13 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
     summary: withIncomplete(
       summarise(
         findings,
-        loaded.files.length + (azure?.files.length ?? 0),
-        scopesWithData(loaded.inventory.datasets) + (azure ? scopesWithData(azure.inventory.datasets) : 0),
+        loaded.files.length + (azure?.files.length ?? 0) + (cfn?.files.length ?? 0),
+        scopesWithData(loaded.inventory.datasets) +
+          (azure ? scopesWithData(azure.inventory.datasets) : 0) +
+          (cfn ? scopesWithData(cfn.inventory.datasets) : 0),
         kpis,
       ),
-      [loaded.inventory.partial, azure?.inventory.partial],
+      [loaded.inventory.partial, azure?.inventory.partial, cfn?.inventory.partial],
     ),
   };
 }

@@ -8,8 +8,11 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isAzureDocument } from './azure-snapshot/recognise.js';
+import { isTemplateName, looksLikeCloudFormation } from './iac/cloudformation/recognise.js';
 
 export type SnapshotProvider = 'aws' | 'azure';
+/** Where a file goes: a snapshot provider's reader, or an infrastructure-as-code reader. */
+export type InputKind = SnapshotProvider | 'cloudformation';
 
 const HEAD_BYTES = 16 * 1024;
 const AZURE_ID = /"\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/|")/i;
@@ -51,8 +54,8 @@ async function head(file: string): Promise<string> {
  * The .json files under `root` (or `root` itself), by provider, in sorted order. Folders and files that cannot be
  * read are left to the readers, which report them with their location.
  */
-export async function partitionSnapshot(root: string): Promise<Record<SnapshotProvider, string[]>> {
-  const out: Record<SnapshotProvider, string[]> = { aws: [], azure: [] };
+export async function partitionSnapshot(root: string): Promise<Record<InputKind, string[]>> {
+  const out: Record<InputKind, string[]> = { aws: [], azure: [], cloudformation: [] };
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -64,7 +67,8 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) await walk(full);
-      else if (e.name.toLowerCase().endsWith('.json') && (e.isFile() || e.isSymbolicLink())) files.push(full);
+      else if ((e.name.toLowerCase().endsWith('.json') || isTemplateName(e.name)) && (e.isFile() || e.isSymbolicLink()))
+        files.push(full);
     }
   };
   try {
@@ -74,19 +78,25 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
     return out;
   }
   // Heads are read a few at a time (tens of thousands of small files at organisation scale); order is kept.
-  const providers: SnapshotProvider[] = new Array<SnapshotProvider>(files.length).fill('aws');
+  // A YAML file that is not a template (cordon.yaml, CI config) goes nowhere, as before templates were read.
+  const providers: (InputKind | undefined)[] = files.map((f) => (isTemplateName(f) ? undefined : 'aws'));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const i = next++;
       try {
-        providers[i] = detectProvider(await head(files[i]!));
+        const text = await head(files[i]!);
+        if (looksLikeCloudFormation(text)) providers[i] = 'cloudformation';
+        else if (providers[i] !== undefined) providers[i] = detectProvider(text);
       } catch {
         // unreadable: the AWS reader reports it
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(HEADS_AT_ONCE, files.length) }, worker));
-  files.forEach((f, i) => out[providers[i]!].push(f));
+  files.forEach((f, i) => {
+    const kind = providers[i];
+    if (kind) out[kind].push(f);
+  });
   return out;
 }
