@@ -170,7 +170,7 @@ function fnSub(stack: Stack, args: unknown, at: readonly (string | number)[]): u
 function fnFindInMap(stack: Stack, args: unknown, at: readonly (string | number)[]): unknown {
   if (!Array.isArray(args) || args.length < 3)
     return unknown(stack, at, `!FindInMap ${short(args)}`, 'FindInMap takes [map, key, key]');
-  const [m, k1, k2, opts] = args.map((a: unknown) => evaluate(stack, a, at)) as unknown[];
+  const [m, k1, k2, opts] = args.map<unknown>((a: unknown) => evaluate(stack, a, at));
   const u = firstUnknown([m, k1, k2]);
   if (u) return u;
   const table = stack.mappings[String(m)] as Record<string, Record<string, unknown>> | undefined;
@@ -219,7 +219,7 @@ function fnSplit(stack: Stack, args: unknown, at: readonly (string | number)[]):
 function fnCidr(stack: Stack, args: unknown, at: readonly (string | number)[]): unknown {
   const bad = () => unknown(stack, at, `!Cidr ${short(args)}`, 'Cidr takes [IPv4 block, count, host bits]');
   if (!Array.isArray(args) || args.length !== 3) return bad();
-  const [block, count, bits] = args.map((a: unknown) => evaluate(stack, a, at)) as unknown[];
+  const [block, count, bits] = args.map<unknown>((a: unknown) => evaluate(stack, a, at));
   const u = firstUnknown([block, count, bits]);
   if (u) return u;
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(String(block));
@@ -259,7 +259,7 @@ function conditionValue(stack: Stack, expr: unknown, at: readonly (string | numb
 function fnEquals(stack: Stack, args: unknown, at: readonly (string | number)[]): boolean | Unknown {
   if (!Array.isArray(args) || args.length !== 2)
     return unknown(stack, at, `!Equals ${short(args)}`, 'Equals takes two values');
-  const [a, b] = args.map((x: unknown) => evaluate(stack, x, at)) as unknown[];
+  const [a, b] = args.map<unknown>((x: unknown) => evaluate(stack, x, at));
   const u = firstUnknown([a, b]);
   if (u) return u;
   return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));

@@ -211,7 +211,7 @@ function taintAll(state: State, item: SkippedItem): void {
 
 function taint(state: State, dataset: AwsDataset, item: SkippedItem): void {
   let byDataset = state.inv.partial.get(state.key);
-  if (!byDataset) state.inv.partial.set(state.key, (byDataset = new Map()));
+  if (!byDataset) state.inv.partial.set(state.key, (byDataset = new Map<AwsDataset, SkippedItem[]>()));
   const list = byDataset.get(dataset);
   if (list) list.push(item);
   else byDataset.set(dataset, [item]);
@@ -1124,6 +1124,15 @@ function finish(state: State): void {
     t.routes.unshift(...localRoutes(vpc, (t.origin as { pointer?: string }).pointer ?? ''));
     t.subnetIds.sort();
   }
+  // A gateway endpoint adds a route to its service's prefix list in each of its tables.
+  for (const e of inv.vpcEndpoints)
+    if (e.type === 'Gateway')
+      for (const id of e.routeTableIds)
+        state.tables.get(id)?.routes.push({
+          destination: `pl-(${e.serviceName})`,
+          target: { type: 'vpc-endpoint', id: e.id },
+          pointer: (e.origin as { pointer?: string }).pointer ?? '',
+        });
   for (const vpc of inv.vpcs) {
     const subnets = inv.subnets.filter((s) => s.vpcId === vpc.id).map((s) => s.id);
     const pointer = (vpc.origin as { pointer?: string }).pointer ?? '';
