@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  AWS_DATASETS,
   emptyAwsInventory,
   scopeKey,
   type AwsDataset,
@@ -67,6 +68,23 @@ export const CLOUDFORMATION_DATASETS: readonly AwsDataset[] = [
   'elbv2:load-balancers',
   'elbv2:load-balancer-attributes',
 ];
+
+/** Data sets a template cannot declare, and why: their checks are not assessed with this reason. */
+const NOT_DECLARED: Partial<Record<AwsDataset, string>> = {
+  'ec2:network-interfaces':
+    'a template does not list the network interfaces that carry its security groups (instances, tasks, functions); scan the deployed account',
+  'bedrock:customization-jobs':
+    'Bedrock model customization jobs are API calls, not CloudFormation resources; scan the deployed account',
+  'bedrock:customization-job-details':
+    'Bedrock model customization jobs are API calls, not CloudFormation resources; scan the deployed account',
+  'sagemaker:training-jobs':
+    'SageMaker training jobs are API calls, not CloudFormation resources; scan the deployed account',
+  'sagemaker:processing-jobs':
+    'SageMaker processing jobs are API calls, not CloudFormation resources; scan the deployed account',
+  'organizations:scps':
+    "SCPs are the organization's, not one stack's (a template's AWS::Organizations::Policy is one of many); scan the management account",
+  'organizations:organization': "the organization is not one stack's; scan the management account",
+};
 
 const SAM = 'AWS::Serverless-2016-10-31';
 const LANGUAGE_EXTENSIONS = 'AWS::LanguageExtensions';
@@ -246,6 +264,12 @@ function run(state: State): void {
   const inv = state.inv;
   if (state.templates.size === 0 && state.result.errors.length === 0) return;
   inv.datasets.set(state.key, new Set(CLOUDFORMATION_DATASETS));
+  for (const [dataset, reason] of Object.entries(NOT_DECLARED) as [AwsDataset, string][]) {
+    const key = AWS_DATASETS[dataset].level === 'organization' ? '*' : state.key;
+    let m = inv.unavailable.get(key);
+    if (!m) inv.unavailable.set(key, (m = new Map<AwsDataset, { reason: string }>()));
+    m.set(dataset, { reason });
+  }
   const nested = new Set(nestedNames(state));
   const first = [...state.templates.keys()].sort()[0];
   if (first) inv.scopeOrigins.set(state.key, { kind: 'file', file: first, line: 1, column: 1 });
