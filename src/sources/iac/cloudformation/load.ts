@@ -792,6 +792,30 @@ function attachmentMissing(state: State, r: Reader, what: string, target: string
   });
 }
 
+/** A separate ingress or egress resource: the rule joins the group it names (the trap of rules declared apart). */
+function attachRule(state: State, r: Reader, egress: boolean): void {
+  const groupId = r.str(r.props.GroupId);
+  const g = groupId ? state.groups.get(groupId) : undefined;
+  const rule = permission(r, r.props, toPointer(['Resources', r.decl.logicalId]), egress);
+  if (!g) return attachmentMissing(state, r, 'security group', groupId);
+  (egress ? g.egress : g.ingress).push(rule);
+}
+
+/** A subnet association: the subnet joins the route table or network ACL it names. */
+function associate(
+  state: State,
+  r: Reader,
+  what: string,
+  owners: Map<string, { subnetIds: string[] }>,
+  ownerProperty: string,
+): void {
+  const ownerId = r.str(r.props[ownerProperty]);
+  const subnetId = r.str(r.props.SubnetId);
+  const owner = ownerId ? owners.get(ownerId) : undefined;
+  if (!owner) return attachmentMissing(state, r, what, ownerId);
+  if (subnetId) owner.subnetIds.push(subnetId);
+}
+
 const MAPPERS: Record<string, Mapper> = {
   'AWS::EC2::VPC'(state, r) {
     const cidr = r.str(r.props.CidrBlock);
@@ -876,11 +900,7 @@ const MAPPERS: Record<string, Mapper> = {
     table.routes.push(route);
   },
   'AWS::EC2::SubnetRouteTableAssociation'(state, r) {
-    const tableId = r.str(r.props.RouteTableId);
-    const subnetId = r.str(r.props.SubnetId);
-    const table = tableId ? state.tables.get(tableId) : undefined;
-    if (!table) return attachmentMissing(state, r, 'route table', tableId);
-    if (subnetId) table.subnetIds.push(subnetId);
+    associate(state, r, 'route table', state.tables, 'RouteTableId');
   },
   'AWS::EC2::InternetGateway'(state, r) {
     const g = { ...scoped(r), id: r.id, vpcIds: [] as string[] };
@@ -931,18 +951,10 @@ const MAPPERS: Record<string, Mapper> = {
     state.groups.set(r.id, g);
   },
   'AWS::EC2::SecurityGroupIngress'(state, r) {
-    const groupId = r.str(r.props.GroupId);
-    const g = groupId ? state.groups.get(groupId) : undefined;
-    const rule = permission(r, r.props, toPointer(['Resources', r.decl.logicalId]), false);
-    if (!g) return attachmentMissing(state, r, 'security group', groupId);
-    g.ingress.push(rule);
+    attachRule(state, r, false);
   },
   'AWS::EC2::SecurityGroupEgress'(state, r) {
-    const groupId = r.str(r.props.GroupId);
-    const g = groupId ? state.groups.get(groupId) : undefined;
-    const rule = permission(r, r.props, toPointer(['Resources', r.decl.logicalId]), true);
-    if (!g) return attachmentMissing(state, r, 'security group', groupId);
-    g.egress.push(rule);
+    attachRule(state, r, true);
   },
   'AWS::EC2::NetworkAcl'(state, r) {
     const vpcId = r.str(r.props.VpcId) ?? `${r.id}.unknown-vpc`;
@@ -976,11 +988,7 @@ const MAPPERS: Record<string, Mapper> = {
     acl.entries.push(entry);
   },
   'AWS::EC2::SubnetNetworkAclAssociation'(state, r) {
-    const aclId = r.str(r.props.NetworkAclId);
-    const subnetId = r.str(r.props.SubnetId);
-    const acl = aclId ? state.acls.get(aclId) : undefined;
-    if (!acl) return attachmentMissing(state, r, 'network ACL', aclId);
-    if (subnetId) acl.subnetIds.push(subnetId);
+    associate(state, r, 'network ACL', state.acls, 'NetworkAclId');
   },
   'AWS::EC2::VPCEndpoint'(state, r) {
     const vpcId = r.str(r.props.VpcId) ?? `${r.id}.unknown-vpc`;
