@@ -270,3 +270,79 @@ test('property: malformed YAML and JSON give located errors, never a crash, and 
     { numRuns: 300 },
   );
 });
+
+test('EC2 semantics a template leaves implicit: default egress, default ACL, main route table, default group', () => {
+  const yaml = `Resources:
+  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }
+  Sub: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24 } }
+  Empty: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: g, VpcId: !Ref Vpc, SecurityGroupEgress: [] } }
+  Closed:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: g
+      VpcId: !Ref Vpc
+      SecurityGroupEgress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/16 }]
+  Endpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties: { VpcId: !Ref Vpc, ServiceName: com.amazonaws.us-east-1.sts, VpcEndpointType: Interface, SubnetIds: [!Ref Sub] }
+`;
+  const inv = loadCloudFormationFromTexts([{ name: 't.yaml', text: yaml }]).inventory;
+  const group = (id: string) => inv.securityGroups.find((g) => g.id === id)!;
+  assert.deepEqual(
+    group('Empty').egress[0]!.ipv4Ranges,
+    [{ cidr: '0.0.0.0/0' }],
+    'an empty list keeps the default rule',
+  );
+  assert.equal(group('Closed').egress.length, 1);
+  assert.equal(group('Closed').egress[0]!.fromPort, 443);
+  assert.deepEqual(inv.vpcEndpoints[0]!.groupIds, ['Vpc.DefaultSecurityGroup']);
+  assert.equal(inv.vpcEndpoints[0]!.state, 'available');
+  assert.equal(inv.vpcEndpoints[0]!.privateDnsEnabled, false, 'CloudFormation default');
+  assert.deepEqual(
+    inv.routeTables.map((t) => [t.id, t.main, t.routes.map((r) => r.destination)]),
+    [['Vpc.MainRouteTable', true, ['10.0.0.0/16']]],
+  );
+  assert.deepEqual(
+    inv.networkAcls.map((a) => [a.id, a.isDefault, a.subnetIds]),
+    [['Vpc.DefaultNetworkAcl', true, ['Sub']]],
+  );
+});
+
+test('a parameter value outside AllowedValues is a located error; a nested Resources map is not a template', () => {
+  const loaded = loadCloudFormationFromTexts(
+    [
+      {
+        name: 'a.yaml',
+        text: NETWORK.replace("    Default: 'no'", "    Default: 'no'\n    AllowedValues: ['yes', 'no']"),
+      },
+      { name: 'serverless.yml', text: 'service: x\nresources:\n  Resources:\n    B: { Type: AWS::S3::Bucket }\n' },
+    ],
+    { parameters: { WithNat: 'maybe' } },
+  );
+  assert.deepEqual(
+    loaded.errors.map((e) => e.format()),
+    ['a.yaml:3:3: parameter WithNat: "maybe" is not one of its AllowedValues (yes, no) (at /Parameters/WithNat)'],
+  );
+  assert.match(loaded.warnings.map((w) => `${w.file}: ${w.message}`).join('\n'), /serverless\.yml: not read: not a/);
+});
+
+test('an !If on an unknown condition inside a list is not known before deploy', () => {
+  const yaml = `Parameters:
+  Open: { Type: String }
+Conditions:
+  IsOpen: !Equals [!Ref Open, 'yes']
+Resources:
+  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: g
+      VpcId: !Ref Vpc
+      SecurityGroupIngress:
+        - !If [IsOpen, { IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0 }, !Ref AWS::NoValue]
+`;
+  const inv = loadCloudFormationFromTexts([{ name: 't.yaml', text: yaml }]).inventory;
+  const skipped = inv.partial.get('iac/iac-region')?.get('ec2:security-groups') ?? [];
+  assert.equal(skipped.length, 1);
+  assert.match(skipped[0]!.reason, /^Group: value not known before deploy: !Ref Open \(t\.yaml:2\)/);
+});

@@ -302,7 +302,9 @@ export function evaluate(stack: Stack, v: unknown, at: readonly (string | number
       case 'Ref':
         return ref(stack, evaluate(stack, arg, at, depth + 1), at);
       case 'Condition':
-        return typeof arg === 'string' ? condition(stack, arg, at) : unknown(stack, at, short(v), 'a condition name');
+        // A property map whose only key is "Condition" (an IAM fragment) is data, not the condition function.
+        if (typeof arg === 'string') return condition(stack, arg, at);
+        break;
       case 'Fn::GetAtt':
         return fnGetAtt(stack, arg, at);
       case 'Fn::Sub':

@@ -197,10 +197,12 @@ function parseInto(state: State, name: string, text: string): void {
   for (const w of t.warnings) state.result.warnings.push({ file: name, message: w.message, ...lineOnly(w.position) });
   const v = t.value as Record<string, unknown> | null;
   if (!v || typeof v !== 'object' || Array.isArray(v) || !isMapping(v.Resources)) {
-    fileFailed(
-      state,
-      new InputError(name, 'not a CloudFormation template: expected a mapping with a Resources mapping', t.locate([])),
-    );
+    // Its head looked like a template (a Serverless Framework file nests one under "resources:"): not ours, said.
+    state.result.warnings.push({
+      file: name,
+      message: 'not read: not a CloudFormation template (no top-level Resources mapping)',
+      ...lineOnly(t.locate([])),
+    });
     state.result.files.push({ file: name, recognisedAs: [] });
     return;
   }
@@ -352,6 +354,13 @@ function instantiate(
     else if (given.has(name)) {
       value = given.get(name);
       if (prefix === '') state.usedParameters.add(name);
+      const allowed = Array.isArray(d.AllowedValues) ? d.AllowedValues.map(String) : undefined;
+      if (allowed && typeof value === 'string' && !allowed.includes(value)) {
+        // CloudFormation would refuse the deploy; judging the template on that value would judge nothing real.
+        const reason = `parameter ${name}: ${JSON.stringify(value)} is not one of its AllowedValues (${allowed.join(', ')})`;
+        state.result.errors.push(new InputError(template.file, reason, template.locate(at)));
+        value = unknown(stack, at, `!Ref ${name}`, reason);
+      }
     } else if (d.Default !== undefined) value = d.Default;
     else
       value = unknown(
@@ -556,10 +565,12 @@ class Reader {
     });
   }
 
+  /** The mappings of a list; an unknown list or item (an `!If` on an unknown condition) is recorded. */
   list(v: unknown): Record<string, unknown>[] {
-    const k = this.known(Array.isArray(v) ? undefined : v);
-    void k;
-    return Array.isArray(v) ? v.filter(isMapping) : [];
+    if (v instanceof Unknown) this.unknowns.push(v);
+    if (!Array.isArray(v)) return [];
+    for (const x of v) if (x instanceof Unknown) this.unknowns.push(x);
+    return v.filter(isMapping);
   }
 
   /** Tags: an unknown value is kept as its expression (presence counts; a zone tag of it names no zone, a warning). */
@@ -572,6 +583,7 @@ class Reader {
     }
     if (!Array.isArray(list)) return out;
     for (const t of list) {
+      if (t instanceof Unknown) this.unknowns.push(t);
       if (!isMapping(t) || typeof t.Key !== 'string') continue;
       const u = firstUnknown(t.Value);
       out[t.Key] = u ? `{${u.expr}}` : String(t.Value);
@@ -931,13 +943,12 @@ const MAPPERS: Record<string, Mapper> = {
     const ingress = r
       .list(r.props.SecurityGroupIngress)
       .map((rule, i) => permission(r, rule, r.pointer('SecurityGroupIngress', i), false));
-    const declaredEgress = r.props.SecurityGroupEgress !== undefined;
-    // Without SecurityGroupEgress, EC2 gives a VPC group its default rule: all traffic to 0.0.0.0/0.
-    const egress = declaredEgress
-      ? r
-          .list(r.props.SecurityGroupEgress)
-          .map((rule, i) => permission(r, rule, r.pointer('SecurityGroupEgress', i), true))
-      : [defaultEgress(toPointer(['Resources', r.decl.logicalId]))];
+    const declared = r
+      .list(r.props.SecurityGroupEgress)
+      .map((rule, i) => permission(r, rule, r.pointer('SecurityGroupEgress', i), true));
+    // Without an egress rule (SecurityGroupEgress absent or empty), EC2 keeps a VPC group's default rule: all traffic
+    // to 0.0.0.0/0.
+    const egress = declared.length > 0 ? declared : [defaultEgress(toPointer(['Resources', r.decl.logicalId]))];
     const g = {
       ...scoped(r),
       id: r.id,
