@@ -59,7 +59,7 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
     )
     .argument(
       '[path]',
-      'snapshot directory or file (docs/snapshots.md and docs/azure-snapshots.md list the commands that make one); or --aws / --azure to collect one now',
+      'snapshot directory or file (docs/snapshots.md and docs/azure-snapshots.md list the commands that make one), CloudFormation templates among them too (docs/iac.md); or --aws / --azure to collect one now',
     )
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table' as const))

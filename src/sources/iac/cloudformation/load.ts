@@ -313,10 +313,11 @@ function instantiate(
   const resources = new Map<string, ResourceDecl>();
   for (const [logicalId, r] of Object.entries(v.Resources as Record<string, unknown>)) {
     if (!isMapping(r) || typeof r.Type !== 'string') {
-      state.result.errors.push(
-        new InputError(template.file, `resource ${logicalId} has no Type`, template.locate(['Resources', logicalId])),
-      );
-      taintAll(state, skipped(template, ['Resources', logicalId], `resource ${logicalId} has no Type`));
+      const why = logicalId.startsWith('Fn::ForEach::')
+        ? `${logicalId}: Fn::ForEach (AWS::LanguageExtensions) is not expanded by cordon; the resources it makes are not read`
+        : `resource ${logicalId} has no Type`;
+      state.result.errors.push(new InputError(template.file, why, template.locate(['Resources', logicalId])));
+      taintAll(state, skipped(template, ['Resources', logicalId], why));
       continue;
     }
     resources.set(logicalId, {
@@ -406,7 +407,7 @@ function instantiate(
           ? `nested stack ${idOf(stack, r.logicalId)}: template ${String(url)} is not a local file, not read`
           : !child
             ? `nested stack ${idOf(stack, r.logicalId)}: template ${local} not found or not readable`
-            : chain.includes(local) || chain.length >= MAX_NESTING
+            : [...chain, template.file].includes(local) || chain.length >= MAX_NESTING
               ? `nested stack ${idOf(stack, r.logicalId)}: template ${local} nests itself`
               : undefined;
     if (why || !child) {
