@@ -346,3 +346,26 @@ Resources:
   assert.equal(skipped.length, 1);
   assert.match(skipped[0]!.reason, /^Group: value not known before deploy: !Ref Open \(t\.yaml:2\)/);
 });
+
+test('names and log destinations known only at deploy do not make data sets incomplete; a bucket ARN is its name', () => {
+  const yaml = `Resources:
+  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }
+  Logs: { Type: AWS::S3::Bucket }
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties: { GroupName: !Sub '\${AWS::StackName}-endpoints', GroupDescription: g, VpcId: !Ref Vpc }
+  Flow:
+    Type: AWS::EC2::FlowLog
+    Properties: { ResourceId: !Ref Vpc, ResourceType: VPC, TrafficType: ALL, LogDestinationType: s3, LogDestination: !GetAtt Logs.Arn }
+  Delivery:
+    Type: AWS::EC2::FlowLog
+    Properties: { ResourceId: !Ref Vpc, ResourceType: VPC, TrafficType: ALL, LogGroupName: !GetAtt Group.Arn }
+`;
+  const inv = loadCloudFormationFromTexts([{ name: 't.yaml', text: yaml }]).inventory;
+  assert.equal(inv.partial.size, 0, JSON.stringify([...(inv.partial.get('iac/iac-region') ?? [])]));
+  assert.equal(inv.securityGroups.find((g) => g.id === 'Group')!.name, '{!Ref AWS::StackName}');
+  assert.deepEqual(
+    inv.flowLogs.map((f) => f.destination),
+    ['arn:aws:s3:::Logs', '{!GetAtt Group.Arn}'],
+  );
+});

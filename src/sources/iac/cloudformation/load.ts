@@ -480,6 +480,11 @@ function attribute(
         return prop('VpcId');
       case 'AWS::EC2::Subnet.AvailabilityZone':
         return prop('AvailabilityZone');
+      case 'AWS::S3::Bucket.Arn': {
+        // A bucket's ARN is its name's: known when the name is (endpoint policies often name the stack's buckets).
+        const name = r.properties.BucketName === undefined ? id : prop('BucketName');
+        return typeof name === 'string' ? `arn:aws:s3:::${name}` : name;
+      }
     }
     if (r.type === 'AWS::CloudFormation::Stack' && attr.startsWith('Outputs.')) {
       const child = children.get(logicalId);
@@ -536,6 +541,16 @@ class Reader {
       return undefined;
     }
     return v;
+  }
+
+  /**
+   * A value no check judges (a name, a description, a log destination): an unknown one is shown as its expression
+   * and does not make the data set incomplete (`!Sub ${AWS::StackName}-sg` as a group name is common and harmless).
+   */
+  text(v: unknown): string | undefined {
+    const u = firstUnknown(v);
+    if (u) return `{${u.expr}}`;
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
   }
 
   str(v: unknown): string | undefined {
@@ -710,7 +725,7 @@ function permission(r: Reader, rule: Record<string, unknown>, pointer: string, e
   );
   const owner = r.str(rule.SourceSecurityGroupOwnerId);
   const prefixList = r.str(egress ? rule.DestinationPrefixListId : rule.SourcePrefixListId);
-  const description = r.str(rule.Description);
+  const description = r.text(rule.Description);
   return {
     protocol,
     ...(from !== undefined && from !== -1 ? { fromPort: from } : {}),
@@ -953,7 +968,7 @@ const MAPPERS: Record<string, Mapper> = {
     const g = {
       ...scoped(r),
       id: r.id,
-      name: r.str(r.props.GroupName) ?? r.id,
+      name: r.text(r.props.GroupName) ?? r.id,
       ...(vpcId ? { vpcId } : {}),
       ingress,
       egress,
@@ -1044,7 +1059,7 @@ const MAPPERS: Record<string, Mapper> = {
   'AWS::EC2::FlowLog'(state, r) {
     const resourceId = r.str(r.props.ResourceId) ?? `${r.id}.unknown-resource`;
     const destinationType = r.str(r.props.LogDestinationType) ?? 'cloud-watch-logs';
-    const destination = r.str(r.props.LogDestination ?? r.props.LogGroupName);
+    const destination = r.text(r.props.LogDestination ?? r.props.LogGroupName);
     const logFormat = r.str(r.props.LogFormat);
     state.inv.flowLogs.push({
       ...scoped(r),
@@ -1098,7 +1113,7 @@ const MAPPERS: Record<string, Mapper> = {
     );
   },
   'AWS::Bedrock::Agent'(state, r) {
-    state.inv.bedrockAgents.push({ ...scoped(r), id: r.id, name: r.str(r.props.AgentName) ?? r.id });
+    state.inv.bedrockAgents.push({ ...scoped(r), id: r.id, name: r.text(r.props.AgentName) ?? r.id });
   },
   'AWS::ElasticLoadBalancingV2::LoadBalancer'(state, r) {
     const mappings = r.list(r.props.SubnetMappings).map((m) => r.str(m.SubnetId));
