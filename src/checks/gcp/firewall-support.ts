@@ -1,0 +1,266 @@
+/**
+ * What the firewall, NAT and external-IP checks share: the "subjects" of an AI zone (each subnetwork, as a VM with
+ * no network tags in it, and each instance with its own tags and service accounts), the firewall stages of their
+ * network (memoised per network and region), and the questions asked of the evaluator: which ports are open to or
+ * from an arbitrary internet address, and which ports a set of addresses can reach.
+ */
+import {
+  gcpIdKey,
+  indexByGcpId,
+  type GcpInstance,
+  type GcpInventory,
+  type GcpNetwork,
+  type GcpSubnetwork,
+} from '../../inventory/gcp.js';
+import { callingZones } from '../../policy/calling-zones.js';
+import type { ZonePolicy } from '../../policy/load.js';
+import type { Origin } from '../../findings/types.js';
+import { addressSetOf, INTERNET_V4, INTERNET_V6, ipv4Count, isEmpty, type AddressSet } from './address-set.js';
+import {
+  evaluateFirewall,
+  firewallSetup,
+  portSegments,
+  protocolsOf,
+  PORTED,
+  unresolvedReasons,
+  type FirewallDirection,
+  type FirewallOutcome,
+  type FirewallRuleRef,
+  type FirewallSetup,
+  type FirewallTarget,
+  type PacketClass,
+  type RemoteInstance,
+} from './firewall-eval.js';
+import type { GcpCheckContext } from './types.js';
+
+/** Zones whose VMs must not be open to the internet: the calling zones and the monitor's data zones. */
+export function aiZones(policy: ZonePolicy): Set<string> {
+  return new Set([...callingZones(policy), ...policy.document.flows.data_zones.filter((z) => policy.zones.has(z))]);
+}
+
+export interface FirewallSubject {
+  kind: 'subnetwork' | 'instance';
+  id: string;
+  name: string;
+  project: string;
+  region: string;
+  zone: string;
+  origin: Origin;
+  target: FirewallTarget;
+  /** The subnetwork (for an instance: of its first interface). */
+  subnetwork?: GcpSubnetwork;
+  instance?: GcpInstance;
+  dualStack: boolean;
+}
+
+function subnetAddresses(s: GcpSubnetwork): AddressSet {
+  return addressSetOf([
+    ...(s.ipCidrRange ? [s.ipCidrRange] : []),
+    ...s.secondaryIpRanges.map((r) => r.ipCidrRange),
+    ...(s.ipv6CidrRange ? [s.ipv6CidrRange] : []),
+    ...(s.externalIpv6Prefix ? [s.externalIpv6Prefix] : []),
+  ]).set;
+}
+
+const isDualStack = (s: GcpSubnetwork | undefined) =>
+  !!s && (/IPV6/i.test(s.stackType ?? '') || !!s.ipv6CidrRange || !!s.externalIpv6Prefix);
+
+/**
+ * The project's subjects in `zones`: every subnetwork placed there (a VM in it with no network tags and no known
+ * service account), and every instance placed there by its own facts or its subnetwork. Sorted by id.
+ */
+export function firewallSubjects(ctx: GcpCheckContext, zones: ReadonlySet<string>): FirewallSubject[] {
+  const subnets = indexByGcpId(ctx.inventory.subnetworks);
+  const out: FirewallSubject[] = [];
+  for (const s of ctx.own.subnetworks) {
+    const zone = ctx.zones.subnetwork(s.id)?.zone;
+    if (!zone || !zones.has(zone) || (s.purpose && s.purpose !== 'PRIVATE')) continue;
+    out.push({
+      kind: 'subnetwork',
+      id: s.id,
+      name: s.name,
+      project: s.project,
+      region: s.region,
+      zone,
+      origin: s.origin,
+      subnetwork: s,
+      dualStack: isDualStack(s),
+      target: { network: s.network, region: s.region, tags: [], serviceAccounts: [], addresses: subnetAddresses(s) },
+    });
+  }
+  for (const vm of ctx.own.instances) {
+    const zone = ctx.zones.instance(vm.id)?.zone;
+    const nic = vm.networkInterfaces[0];
+    if (!zone || !zones.has(zone) || !nic?.network) continue;
+    const subnet = nic.subnetwork ? subnets.get(gcpIdKey(nic.subnetwork)) : undefined;
+    out.push({
+      kind: 'instance',
+      id: vm.id,
+      name: vm.name,
+      project: vm.project,
+      region: vm.region,
+      zone,
+      origin: vm.origin,
+      instance: vm,
+      ...(subnet ? { subnetwork: subnet } : {}),
+      dualStack: isDualStack(subnet) && !!nic.ipv6Address,
+      target: {
+        network: nic.network,
+        region: vm.region,
+        tags: vm.tags,
+        serviceAccounts: vm.serviceAccounts,
+        addresses: addressSetOf([nic.networkIP, nic.ipv6Address].filter((x): x is string => !!x)).set,
+        instance: vm.id,
+      },
+    });
+  }
+  // Subnetworks first: an instance's result is compared with its subnetwork's.
+  return out.sort((a, b) => a.kind.localeCompare(b.kind) || gcpIdKey(a.id).localeCompare(gcpIdKey(b.id)));
+}
+
+/** Firewall stages per network and region, computed once per check run. */
+export function firewallSetups(inv: GcpInventory): (networkId: string, region: string) => FirewallSetup | undefined {
+  const networks = indexByGcpId(inv.networks);
+  const memo = new Map<string, FirewallSetup>();
+  return (networkId, region) => {
+    const net: GcpNetwork | undefined = networks.get(gcpIdKey(networkId));
+    if (!net) return undefined;
+    const key = `${gcpIdKey(networkId)}|${region}`;
+    let s = memo.get(key);
+    if (!s) memo.set(key, (s = firewallSetup(inv, net, region)));
+    return s;
+  };
+}
+
+export interface OpenPorts {
+  protocol: string;
+  /** undefined for protocols without ports. */
+  ports?: [number, number];
+  rule: FirewallRuleRef;
+  /** What the allowed remote side is ("any address", "12 addresses", …). */
+  remote: string;
+}
+
+export interface Exposure {
+  open: OpenPorts[];
+  /** Rules cordon cannot resolve that could change the answer. */
+  unresolved: string[];
+  /** Rules that close the arbitrary address (deny rules that decided), for the pass message. */
+  closedBy: FirewallRuleRef[];
+}
+
+/** A /8 of public IPv4 space: an allow that broad is internet access even when it is not 0.0.0.0/0. */
+const BROAD = 1n << 24n;
+
+function describePorts(o: OpenPorts): string {
+  if (!o.ports) return o.protocol;
+  const [lo, hi] = o.ports;
+  return lo === 0 && hi === 65535 ? `${o.protocol} (all ports)` : `${o.protocol} ${lo === hi ? lo : `${lo}-${hi}`}`;
+}
+
+export function describeOpen(open: readonly OpenPorts[], max = 4): string {
+  const parts = open.slice(0, max).map((o) => `${describePorts(o)} from/to ${o.remote} by ${o.rule.label}`);
+  return `${parts.join('; ')}${open.length > max ? `; and ${open.length - max} more` : ''}`;
+}
+
+/** Adjacent port segments with the same deciding rule read as one range. */
+function merge(open: OpenPorts[]): OpenPorts[] {
+  const out: OpenPorts[] = [];
+  for (const o of open) {
+    const last = out[out.length - 1];
+    if (
+      last &&
+      last.protocol === o.protocol &&
+      last.rule.label === o.rule.label &&
+      last.remote === o.remote &&
+      last.ports &&
+      o.ports &&
+      last.ports[1] + 1 === o.ports[0]
+    )
+      last.ports = [last.ports[0], o.ports[1]];
+    else out.push({ ...o });
+  }
+  return out;
+}
+
+function packetClasses(
+  setup: FirewallSetup,
+  extraPorts: readonly number[] = [],
+): { protocol: string; ports?: [number, number] }[] {
+  return protocolsOf(setup).flatMap((protocol) =>
+    PORTED.has(protocol)
+      ? portSegments(setup, protocol, extraPorts).map((ports) => ({ protocol, ports }))
+      : [{ protocol }],
+  );
+}
+
+/**
+ * Ports open between the subject and an arbitrary internet address (one that no rule names), or a broad public
+ * range (a /8 or more), in one direction.
+ */
+export function internetExposure(setup: FirewallSetup, s: FirewallSubject, direction: FirewallDirection): Exposure {
+  const open: OpenPorts[] = [];
+  const unresolved = new Set<string>(setup.unknown);
+  const closedBy = new Map<string, FirewallRuleRef>();
+  for (const remote of s.dualStack ? [INTERNET_V4, INTERNET_V6] : [INTERNET_V4])
+    for (const c of packetClasses(setup)) {
+      const pkt: PacketClass = {
+        direction,
+        protocol: c.protocol,
+        ...(c.ports ? { port: c.ports[0] } : {}),
+        target: s.target,
+        remote,
+      };
+      const ev = evaluateFirewall(setup, pkt);
+      if (ev.truncated) unresolved.add('too many rules cordon cannot resolve');
+      const main = ev.outcomes.filter((o) => o.main);
+      const certainMain = main.filter((o) => o.assumptions.every((a) => !a.applies || a.side === 'remote'));
+      const allowMain = main.find((o) => o.action === 'allow');
+      if (allowMain && main.every((o) => o.action === 'allow')) {
+        open.push({ ...c, rule: allowMain.rule, remote: 'any address' });
+        continue;
+      }
+      if (allowMain) for (const r of unresolvedReasons(main)) unresolved.add(r);
+      const broad = ev.outcomes.find(
+        (o) => o.action === 'allow' && o.assumptions.length === 0 && ipv4Count(o.remote) >= BROAD,
+      );
+      if (broad) {
+        open.push({ ...c, rule: broad.rule, remote: `${ipv4Count(broad.remote)} public addresses` });
+        continue;
+      }
+      for (const o of certainMain) if (o.action === 'deny') closedBy.set(o.rule.label, o.rule);
+    }
+  return { open: merge(open), unresolved: [...unresolved].sort(), closedBy: [...closedBy.values()] };
+}
+
+/**
+ * Ports on which some address of `remote` reaches the subject (ingress), with certainty; and the rules cordon cannot
+ * resolve that might open more. `extraPorts` adds segment boundaries (the policy's port ranges).
+ */
+export function reachableFrom(
+  setup: FirewallSetup,
+  s: FirewallSubject,
+  remote: AddressSet,
+  remoteInstances: readonly RemoteInstance[],
+  extraPorts: readonly number[],
+): { open: (OpenPorts & { outcome: FirewallOutcome })[]; unresolved: string[] } {
+  const open: (OpenPorts & { outcome: FirewallOutcome })[] = [];
+  const unresolved = new Set<string>(setup.unknown);
+  if (isEmpty(remote)) return { open, unresolved: [] };
+  for (const c of packetClasses(setup, extraPorts)) {
+    const ev = evaluateFirewall(setup, {
+      direction: 'INGRESS',
+      protocol: c.protocol,
+      ...(c.ports ? { port: c.ports[0] } : {}),
+      target: s.target,
+      remote,
+      remoteInstances,
+    });
+    if (ev.truncated) unresolved.add('too many rules cordon cannot resolve');
+    const allows = ev.outcomes.filter((o) => o.action === 'allow');
+    const certain = allows.find((o) => o.assumptions.length === 0);
+    if (certain) open.push({ ...c, rule: certain.rule, remote: 'some addresses', outcome: certain });
+    else for (const r of unresolvedReasons(allows)) unresolved.add(r);
+  }
+  return { open, unresolved: [...unresolved].sort() };
+}
