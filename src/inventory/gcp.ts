@@ -125,6 +125,8 @@ export interface GcpSubnetworkLogConfig {
   flowSampling?: number;
   /** INCLUDE_ALL_METADATA, EXCLUDE_ALL_METADATA, CUSTOM_METADATA. */
   metadata?: string;
+  /** With CUSTOM_METADATA: the metadata fields kept ("src_instance", "dest_vpc", …). */
+  metadataFields?: string[];
   filterExpr?: string;
 }
 

@@ -115,7 +115,10 @@ export function firewallSubjects(ctx: GcpCheckContext, zones: ReadonlySet<string
     });
   }
   // Subnetworks first: an instance's result is compared with its subnetwork's.
-  return out.sort((a, b) => a.kind.localeCompare(b.kind) || gcpIdKey(a.id).localeCompare(gcpIdKey(b.id)));
+  return out.sort(
+    (a, b) =>
+      (a.kind === b.kind ? 0 : a.kind === 'subnetwork' ? -1 : 1) || gcpIdKey(a.id).localeCompare(gcpIdKey(b.id)),
+  );
 }
 
 /** Firewall stages per network and region, computed once per check run. */
@@ -235,7 +238,8 @@ export function internetExposure(setup: FirewallSetup, s: FirewallSubject, direc
 
 /**
  * Ports on which some address of `remote` reaches the subject (ingress), with certainty; and the rules cordon cannot
- * resolve that might open more. `extraPorts` adds segment boundaries (the policy's port ranges).
+ * resolve that might open more. `extraPorts` adds segment boundaries (the policy's port ranges); `relevant` skips
+ * packet classes the caller does not ask about (its segment's first port stands for the segment).
  */
 export function reachableFrom(
   setup: FirewallSetup,
@@ -243,11 +247,13 @@ export function reachableFrom(
   remote: AddressSet,
   remoteInstances: readonly RemoteInstance[],
   extraPorts: readonly number[],
+  relevant: (protocol: string, port: number | undefined) => boolean = () => true,
 ): { open: (OpenPorts & { outcome: FirewallOutcome })[]; unresolved: string[] } {
   const open: (OpenPorts & { outcome: FirewallOutcome })[] = [];
   const unresolved = new Set<string>(setup.unknown);
   if (isEmpty(remote)) return { open, unresolved: [] };
   for (const c of packetClasses(setup, extraPorts)) {
+    if (!relevant(c.protocol, c.ports?.[0])) continue;
     const ev = evaluateFirewall(setup, {
       direction: 'INGRESS',
       protocol: c.protocol,
