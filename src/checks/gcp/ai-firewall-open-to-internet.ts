@@ -57,8 +57,8 @@ export default defineGcpCheck({
         const unresolved = [...new Set([...egress.unresolved, ...ingress.unresolved])];
         if (egress.open.length || ingress.open.length) {
           const parts = [
-            egress.open.length ? `egress to the internet is allowed: ${describeOpen(egress.open)}` : '',
-            ingress.open.length ? `ingress from the internet is allowed: ${describeOpen(ingress.open)}` : '',
+            egress.open.length ? `egress to the internet is allowed: ${describeOpen(egress.open, 'EGRESS')}` : '',
+            ingress.open.length ? `ingress from the internet is allowed: ${describeOpen(ingress.open, 'INGRESS')}` : '',
           ].filter(Boolean);
           const decider = [...egress.open, ...ingress.open][0]!.rule;
           result = {

@@ -73,8 +73,8 @@ export default defineGcpCheck({
             const e = internetExposure(setup, s, 'EGRESS');
             const i = internetExposure(setup, s, 'INGRESS');
             const parts = [
-              i.open.length ? `the firewall admits ${describeOpen(i.open, 2)} from the internet` : '',
-              e.open.length ? `allows egress ${describeOpen(e.open, 2)}` : '',
+              i.open.length ? `the firewall admits ${describeOpen(i.open, 'INGRESS', 2)}` : '',
+              e.open.length ? `allows egress ${describeOpen(e.open, 'EGRESS', 2)}` : '',
             ].filter(Boolean);
             return parts.length ? parts.join(' and ') : 'the firewall currently closes it to and from the internet';
           })()

@@ -91,7 +91,7 @@ export default defineGcpCheck({
               ...base,
               status: 'fail',
               origin,
-              message: `${what} reaches the internet through ${nat}: route ${describeRoutes(routes)}, and the firewall allows ${describeOpen(egress.open)}`,
+              message: `${what} reaches the internet through ${nat}: route ${describeRoutes(routes)}, and the firewall allows ${describeOpen(egress.open, 'EGRESS')}`,
               evidence: { nat: serving.map(({ r, n }) => `${r.name}/${n.name}`), routes: routes.map((r) => r.name) },
             }
           : {

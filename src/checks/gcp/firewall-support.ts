@@ -161,9 +161,20 @@ function describePorts(o: OpenPorts): string {
   return lo === 0 && hi === 65535 ? `${o.protocol} (all ports)` : `${o.protocol} ${lo === hi ? lo : `${lo}-${hi}`}`;
 }
 
-export function describeOpen(open: readonly OpenPorts[], max = 4): string {
-  const parts = open.slice(0, max).map((o) => `${describePorts(o)} from/to ${o.remote} by ${o.rule.label}`);
-  return `${parts.join('; ')}${open.length > max ? `; and ${open.length - max} more` : ''}`;
+/** "icmp, tcp (all ports) to any address (implied allow egress rule …)", grouped by deciding rule and remote side. */
+export function describeOpen(open: readonly OpenPorts[], direction: FirewallDirection, max = 4): string {
+  const groups = new Map<string, { rule: string; remote: string; ports: string[] }>();
+  for (const o of open) {
+    const key = `${o.rule.label}|${o.remote}`;
+    const g = groups.get(key) ?? { rule: o.rule.label, remote: o.remote, ports: [] };
+    g.ports.push(describePorts(o));
+    groups.set(key, g);
+  }
+  const parts = [...groups.values()].map((g) => {
+    const ports = g.ports.length > max ? [...g.ports.slice(0, max), `${g.ports.length - max} more`] : g.ports;
+    return `${ports.join(', ')} ${direction === 'EGRESS' ? 'to' : 'from'} ${g.remote} (${g.rule})`;
+  });
+  return parts.join('; ');
 }
 
 /** Adjacent port segments with the same deciding rule read as one range. */
