@@ -1,4 +1,4 @@
-import { aiZones, describeOpen, firewallSetups, firewallSubjects, internetExposure } from './firewall-support.js';
+import { aiZones, describeOpen, FirewallView, firewallSubjects, internetExposure } from './firewall-support.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
@@ -30,7 +30,7 @@ export default defineGcpCheck({
     'compute:hierarchical-firewall-policies',
   ],
   run(ctx) {
-    const setups = firewallSetups(ctx.inventory);
+    const view = new FirewallView(ctx.inventory);
     const out: GcpCheckResult[] = [];
     const subnetVerdicts = new Map<string, string>();
     for (const s of firewallSubjects(ctx, aiZones(ctx.policy))) {
@@ -43,17 +43,16 @@ export default defineGcpCheck({
         region: s.region,
         origin: s.origin,
       };
-      const setup = setups(s.target.network, s.region);
+      const egress = internetExposure(view, s, 'EGRESS');
+      const ingress = internetExposure(view, s, 'INGRESS');
       let result: GcpCheckResult;
-      if (!setup)
+      if (!egress || !ingress)
         result = {
           ...base,
           status: 'not-assessed',
           message: `${what}: its network ${s.target.network} is not in the snapshot, so its firewall cannot be evaluated`,
         };
       else {
-        const egress = internetExposure(setup, s, 'EGRESS');
-        const ingress = internetExposure(setup, s, 'INGRESS');
         const unresolved = [...new Set([...egress.unresolved, ...ingress.unresolved])];
         if (egress.open.length || ingress.open.length) {
           const parts = [

@@ -1,5 +1,5 @@
 import { gcpIdKey } from '../../inventory/gcp.js';
-import { aiZones, describeOpen, firewallSetups, firewallSubjects, internetExposure } from './firewall-support.js';
+import { aiZones, describeOpen, FirewallView, firewallSubjects, internetExposure } from './firewall-support.js';
 import { describeRoutes, internetRoutes } from './internet-route.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
@@ -34,7 +34,7 @@ export default defineGcpCheck({
     'compute:hierarchical-firewall-policies',
   ],
   run(ctx) {
-    const setups = firewallSetups(ctx.inventory);
+    const view = new FirewallView(ctx.inventory);
     const out: GcpCheckResult[] = [];
     for (const s of firewallSubjects(ctx, aiZones(ctx.policy))) {
       const vm = s.instance;
@@ -67,18 +67,21 @@ export default defineGcpCheck({
         });
         continue;
       }
-      const setup = setups(s.target.network, s.region);
-      const firewall = setup
-        ? (() => {
-            const e = internetExposure(setup, s, 'EGRESS');
-            const i = internetExposure(setup, s, 'INGRESS');
-            const parts = [
+      const e = internetExposure(view, s, 'EGRESS');
+      const i = internetExposure(view, s, 'INGRESS');
+      const parts =
+        e && i
+          ? [
               i.open.length ? `the firewall admits ${describeOpen(i.open, 'INGRESS', 2)}` : '',
               e.open.length ? `allows egress ${describeOpen(e.open, 'EGRESS', 2)}` : '',
-            ].filter(Boolean);
-            return parts.length ? parts.join(' and ') : 'the firewall currently closes it to and from the internet';
-          })()
-        : `its network ${gcpIdKey(s.target.network)} is not in the snapshot`;
+            ].filter(Boolean)
+          : [];
+      const firewall =
+        !e || !i
+          ? `its network ${gcpIdKey(s.target.network)} is not in the snapshot`
+          : parts.length
+            ? parts.join(' and ')
+            : 'the firewall currently closes it to and from the internet';
       out.push({
         ...base,
         status: 'fail',

@@ -1,5 +1,5 @@
 import { gcpIdKey, sameGcpId, type GcpCloudNat, type GcpRouter, type GcpSubnetwork } from '../../inventory/gcp.js';
-import { aiZones, describeOpen, firewallSetups, firewallSubjects, internetExposure } from './firewall-support.js';
+import { aiZones, describeOpen, FirewallView, firewallSubjects, internetExposure } from './firewall-support.js';
 import { describeRoutes, internetRoutes } from './internet-route.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
@@ -41,7 +41,7 @@ export default defineGcpCheck({
     'compute:hierarchical-firewall-policies',
   ],
   run(ctx) {
-    const setups = firewallSetups(ctx.inventory);
+    const view = new FirewallView(ctx.inventory);
     const out: GcpCheckResult[] = [];
     for (const s of firewallSubjects(ctx, aiZones(ctx.policy))) {
       if (s.kind !== 'subnetwork' || !s.subnetwork) continue;
@@ -75,8 +75,7 @@ export default defineGcpCheck({
         });
         continue;
       }
-      const setup = setups(sn.network, sn.region);
-      const egress = setup ? internetExposure(setup, s, 'EGRESS') : undefined;
+      const egress = internetExposure(view, s, 'EGRESS');
       if (!egress || (egress.open.length === 0 && egress.unresolved.length > 0)) {
         out.push({
           ...base,

@@ -4,7 +4,7 @@ import type { ZonePolicy } from '../../policy/load.js';
 import type { GcpZonePlacement } from '../../analysis/gcp-zones.js';
 import { addressSetOf, type AddressSet } from './address-set.js';
 import type { RemoteInstance } from './firewall-eval.js';
-import { aiZones, firewallSetups, firewallSubjects, reachableFrom } from './firewall-support.js';
+import { aiZones, FirewallView, firewallSubjects, reachableFrom } from './firewall-support.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
@@ -35,7 +35,8 @@ export default defineGcpCheck({
     'compute:hierarchical-firewall-policies',
   ],
   run(ctx) {
-    const setups = firewallSetups(ctx.inventory);
+    const view = new FirewallView(ctx.inventory);
+    const sides = new Map<string, ReturnType<typeof zoneSide>>();
     const sources = [...ctx.policy.zones.values()].filter((z) => z.kind === 'network').map((z) => z.name);
     const out: GcpCheckResult[] = [];
     for (const s of firewallSubjects(ctx, aiZones(ctx.policy))) {
@@ -46,8 +47,7 @@ export default defineGcpCheck({
         region: s.region,
         origin: s.origin,
       };
-      const setup = setups(s.target.network, s.region);
-      if (!setup) {
+      if (!view.setup(s.target.network, s.region)) {
         out.push({ ...base, status: 'not-assessed', message: `${what}: its network is not in the snapshot` });
         continue;
       }
@@ -56,7 +56,10 @@ export default defineGcpCheck({
       const evidence: Record<string, unknown>[] = [];
       for (const from of sources) {
         if (from === s.zone) continue;
-        const { addresses, instances } = zoneSide(ctx.inventory, ctx.zones, ctx.policy, from, s.target.network);
+        const sideKey = `${from}|${gcpIdKey(s.target.network)}`;
+        let side = sides.get(sideKey);
+        if (!side) sides.set(sideKey, (side = zoneSide(ctx.inventory, ctx.zones, ctx.policy, from, s.target.network)));
+        const { addresses, instances } = side;
         const policyPorts = ctx.policy.rules.flatMap((r) => [r.portRange.low, r.portRange.high + 1]);
         const allowed = (protocol: string, port: number | undefined) =>
           decide(ctx.policy, {
@@ -65,7 +68,16 @@ export default defineGcpCheck({
             protocol: protocol === 'tcp' || protocol === 'udp' || protocol === 'icmp' ? protocol : 'any',
             ...(port === undefined ? {} : { port }),
           });
-        const r = reachableFrom(setup, s, addresses, instances, policyPorts, (p, port) => !allowed(p, port).allowed);
+        // Zones are the same for every subnetwork of the network: the question is cached per source and target zone.
+        const r = reachableFrom(
+          view,
+          s,
+          `${from}>${s.zone}`,
+          addresses,
+          instances,
+          policyPorts,
+          (p, port) => !allowed(p, port).allowed,
+        )!;
         for (const u of r.unresolved) unresolved.add(u);
         // Adjacent port segments with the same firewall rule and the same policy reason read as one range.
         const merged: { protocol: string; ports?: [number, number]; rule: string; why: string }[] = [];

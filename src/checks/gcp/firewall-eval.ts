@@ -358,19 +358,48 @@ function l4Matches(l4: readonly L4[], protocol: string, port: number | undefined
   );
 }
 
+/** True when the rule's targets (network tags, service accounts, target resources) leave the VM out. */
+function targetExcluded(rule: CompiledFirewallRule, t: FirewallTarget): boolean {
+  if (rule.targetTags.length && !rule.targetTags.some((x) => t.tags.includes(x))) return true;
+  if (
+    rule.targetServiceAccounts.length &&
+    !rule.targetServiceAccounts.some((x) => t.serviceAccounts.some((s) => s.toLowerCase() === x.toLowerCase()))
+  )
+    return true;
+  return (
+    rule.targetResources.length > 0 &&
+    !rule.targetResources.some((r) => sameGcpId(r, t.network) || (t.instance !== undefined && sameGcpId(r, t.instance)))
+  );
+}
+
+/**
+ * The setup restricted to the rules of one direction that may apply to the VM: evaluation and port segmentation then
+ * look only at those (the answer is the same; the work is not).
+ */
+export function narrowSetup(setup: FirewallSetup, target: FirewallTarget, direction: FirewallDirection): FirewallSetup {
+  return {
+    stages: setup.stages.map((s) => ({
+      ...s,
+      rules: s.rules.filter((r) => r.direction === direction && !targetExcluded(r, target)),
+    })),
+    unknown: setup.unknown,
+  };
+}
+
+/** What of the VM side the setup's rules look at beyond tags and service accounts: its addresses, its instance id. */
+export function targetSensitivity(setup: FirewallSetup): { addresses: boolean; instance: boolean } {
+  const rules = setup.stages.flatMap((s) => s.rules);
+  return {
+    addresses: rules.some((r) => r.local !== undefined),
+    instance: rules.some((r) => r.targetResources.some((x) => x.includes('/instances/'))),
+  };
+}
+
 function match(rule: CompiledFirewallRule, pkt: PacketClass, remote: AddressSet): Match {
   if (rule.direction !== pkt.direction) return { kind: 'no' };
   if (!l4Matches(rule.l4, pkt.protocol, pkt.port)) return { kind: 'no' };
   const t = pkt.target;
-  if (rule.targetTags.length && !rule.targetTags.some((x) => t.tags.includes(x))) return { kind: 'no' };
-  const sa = new Set(t.serviceAccounts.map((s) => s.toLowerCase()));
-  if (rule.targetServiceAccounts.length && !rule.targetServiceAccounts.some((x) => sa.has(x.toLowerCase())))
-    return { kind: 'no' };
-  if (
-    rule.targetResources.length &&
-    !rule.targetResources.some((r) => sameGcpId(r, t.network) || (t.instance !== undefined && sameGcpId(r, t.instance)))
-  )
-    return { kind: 'no' };
+  if (targetExcluded(rule, t)) return { kind: 'no' };
   const unsure: string[] = [];
   const unsureTarget = rule.targetSecureTags.length > 0 || rule.local !== undefined;
   if (rule.targetSecureTags.length)

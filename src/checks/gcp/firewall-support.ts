@@ -19,12 +19,13 @@ import { addressSetOf, INTERNET_V4, INTERNET_V6, ipv4Count, isEmpty, type Addres
 import {
   evaluateFirewall,
   firewallSetup,
+  narrowSetup,
+  targetSensitivity,
   portSegments,
   protocolsOf,
   PORTED,
   unresolvedReasons,
   type FirewallDirection,
-  type FirewallOutcome,
   type FirewallRuleRef,
   type FirewallSetup,
   type FirewallTarget,
@@ -121,18 +122,62 @@ export function firewallSubjects(ctx: GcpCheckContext, zones: ReadonlySet<string
   );
 }
 
-/** Firewall stages per network and region, computed once per check run. */
-export function firewallSetups(inv: GcpInventory): (networkId: string, region: string) => FirewallSetup | undefined {
-  const networks = indexByGcpId(inv.networks);
-  const memo = new Map<string, FirewallSetup>();
-  return (networkId, region) => {
-    const net: GcpNetwork | undefined = networks.get(gcpIdKey(networkId));
+/**
+ * Firewall stages per network and region, and per VM signature (direction, network tags, service accounts — the
+ * addresses and instance id only where a rule looks at them), computed once per check run: subnetworks and
+ * instances that share a signature share every evaluation, so cost follows the distinct signatures, not the VMs.
+ */
+export class FirewallView {
+  private readonly networks: Map<string, GcpNetwork>;
+  private readonly setups = new Map<string, FirewallSetup>();
+  private readonly narrowed = new Map<string, FirewallSetup>();
+  private readonly results = new Map<string, unknown>();
+
+  constructor(private readonly inv: GcpInventory) {
+    this.networks = indexByGcpId(inv.networks);
+  }
+
+  /** Every stage for VMs of the network in the region; undefined when the network is not in the inventory. */
+  setup(networkId: string, region: string): FirewallSetup | undefined {
+    const net = this.networks.get(gcpIdKey(networkId));
     if (!net) return undefined;
     const key = `${gcpIdKey(networkId)}|${region}`;
-    let s = memo.get(key);
-    if (!s) memo.set(key, (s = firewallSetup(inv, net, region)));
+    let s = this.setups.get(key);
+    if (!s) this.setups.set(key, (s = firewallSetup(this.inv, net, region)));
     return s;
-  };
+  }
+
+  /** The rules of one direction that may apply to the subject, and the key its evaluations are cached under. */
+  forSubject(s: FirewallSubject, direction: FirewallDirection): { setup: FirewallSetup; key: string } | undefined {
+    const full = this.setup(s.target.network, s.target.region);
+    if (!full) return undefined;
+    const t = s.target;
+    const sensitive = targetSensitivity(full);
+    const key = [
+      gcpIdKey(t.network),
+      t.region,
+      direction,
+      [...t.tags].sort().join(','),
+      t.serviceAccounts
+        .map((x) => x.toLowerCase())
+        .sort()
+        .join(','),
+      sensitive.instance ? (t.instance ?? '') : '',
+      sensitive.addresses ? t.addresses.map(([lo, hi]) => `${lo}-${hi}`).join(',') : '',
+      s.dualStack ? '6' : '4',
+    ].join('|');
+    let setup = this.narrowed.get(key);
+    if (!setup) this.narrowed.set(key, (setup = narrowSetup(full, t, direction)));
+    return { setup, key };
+  }
+
+  /** A result computed once per key. */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.results.has(key)) return this.results.get(key) as T;
+    const v = compute();
+    this.results.set(key, v);
+    return v;
+  }
 }
 
 export interface OpenPorts {
@@ -210,41 +255,50 @@ function packetClasses(
 
 /**
  * Ports open between the subject and an arbitrary internet address (one that no rule names), or a broad public
- * range (a /8 or more), in one direction.
+ * range (a /8 or more), in one direction. Undefined when the subject's network is not in the inventory.
  */
-export function internetExposure(setup: FirewallSetup, s: FirewallSubject, direction: FirewallDirection): Exposure {
-  const open: OpenPorts[] = [];
-  const unresolved = new Set<string>(setup.unknown);
-  const closedBy = new Map<string, FirewallRuleRef>();
-  for (const remote of s.dualStack ? [INTERNET_V4, INTERNET_V6] : [INTERNET_V4])
-    for (const c of packetClasses(setup)) {
-      const pkt: PacketClass = {
-        direction,
-        protocol: c.protocol,
-        ...(c.ports ? { port: c.ports[0] } : {}),
-        target: s.target,
-        remote,
-      };
-      const ev = evaluateFirewall(setup, pkt);
-      if (ev.truncated) unresolved.add('too many rules cordon cannot resolve');
-      const main = ev.outcomes.filter((o) => o.main);
-      const certainMain = main.filter((o) => o.assumptions.every((a) => !a.applies || a.side === 'remote'));
-      const allowMain = main.find((o) => o.action === 'allow');
-      if (allowMain && main.every((o) => o.action === 'allow')) {
-        open.push({ ...c, rule: allowMain.rule, remote: 'any address' });
-        continue;
+export function internetExposure(
+  view: FirewallView,
+  s: FirewallSubject,
+  direction: FirewallDirection,
+): Exposure | undefined {
+  const narrowed = view.forSubject(s, direction);
+  if (!narrowed) return undefined;
+  const { setup, key } = narrowed;
+  return view.memo(`internet|${key}`, () => {
+    const open: OpenPorts[] = [];
+    const unresolved = new Set<string>(setup.unknown);
+    const closedBy = new Map<string, FirewallRuleRef>();
+    for (const remote of s.dualStack ? [INTERNET_V4, INTERNET_V6] : [INTERNET_V4])
+      for (const c of packetClasses(setup)) {
+        const pkt: PacketClass = {
+          direction,
+          protocol: c.protocol,
+          ...(c.ports ? { port: c.ports[0] } : {}),
+          target: s.target,
+          remote,
+        };
+        const ev = evaluateFirewall(setup, pkt);
+        if (ev.truncated) unresolved.add('too many rules cordon cannot resolve');
+        const main = ev.outcomes.filter((o) => o.main);
+        const certainMain = main.filter((o) => o.assumptions.every((a) => !a.applies || a.side === 'remote'));
+        const allowMain = main.find((o) => o.action === 'allow');
+        if (allowMain && main.every((o) => o.action === 'allow')) {
+          open.push({ ...c, rule: allowMain.rule, remote: 'any address' });
+          continue;
+        }
+        if (allowMain) for (const r of unresolvedReasons(main)) unresolved.add(r);
+        const broad = ev.outcomes.find(
+          (o) => o.action === 'allow' && o.assumptions.length === 0 && ipv4Count(o.remote) >= BROAD,
+        );
+        if (broad) {
+          open.push({ ...c, rule: broad.rule, remote: `${ipv4Count(broad.remote)} public addresses` });
+          continue;
+        }
+        for (const o of certainMain) if (o.action === 'deny') closedBy.set(o.rule.label, o.rule);
       }
-      if (allowMain) for (const r of unresolvedReasons(main)) unresolved.add(r);
-      const broad = ev.outcomes.find(
-        (o) => o.action === 'allow' && o.assumptions.length === 0 && ipv4Count(o.remote) >= BROAD,
-      );
-      if (broad) {
-        open.push({ ...c, rule: broad.rule, remote: `${ipv4Count(broad.remote)} public addresses` });
-        continue;
-      }
-      for (const o of certainMain) if (o.action === 'deny') closedBy.set(o.rule.label, o.rule);
-    }
-  return { open: merge(open), unresolved: [...unresolved].sort(), closedBy: [...closedBy.values()] };
+    return { open: merge(open), unresolved: [...unresolved].sort(), closedBy: [...closedBy.values()] };
+  });
 }
 
 /**
@@ -253,31 +307,38 @@ export function internetExposure(setup: FirewallSetup, s: FirewallSubject, direc
  * packet classes the caller does not ask about (its segment's first port stands for the segment).
  */
 export function reachableFrom(
-  setup: FirewallSetup,
+  view: FirewallView,
   s: FirewallSubject,
+  /** Names the remote side and `relevant` for the cache: the same key must mean the same question. */
+  question: string,
   remote: AddressSet,
   remoteInstances: readonly RemoteInstance[],
   extraPorts: readonly number[],
   relevant: (protocol: string, port: number | undefined) => boolean = () => true,
-): { open: (OpenPorts & { outcome: FirewallOutcome })[]; unresolved: string[] } {
-  const open: (OpenPorts & { outcome: FirewallOutcome })[] = [];
-  const unresolved = new Set<string>(setup.unknown);
-  if (isEmpty(remote)) return { open, unresolved: [] };
-  for (const c of packetClasses(setup, extraPorts)) {
-    if (!relevant(c.protocol, c.ports?.[0])) continue;
-    const ev = evaluateFirewall(setup, {
-      direction: 'INGRESS',
-      protocol: c.protocol,
-      ...(c.ports ? { port: c.ports[0] } : {}),
-      target: s.target,
-      remote,
-      remoteInstances,
-    });
-    if (ev.truncated) unresolved.add('too many rules cordon cannot resolve');
-    const allows = ev.outcomes.filter((o) => o.action === 'allow');
-    const certain = allows.find((o) => o.assumptions.length === 0);
-    if (certain) open.push({ ...c, rule: certain.rule, remote: 'some addresses', outcome: certain });
-    else for (const r of unresolvedReasons(allows)) unresolved.add(r);
-  }
-  return { open, unresolved: [...unresolved].sort() };
+): { open: OpenPorts[]; unresolved: string[] } | undefined {
+  const narrowed = view.forSubject(s, 'INGRESS');
+  if (!narrowed) return undefined;
+  const { setup, key } = narrowed;
+  return view.memo(`reach|${key}|${question}`, () => {
+    const open: OpenPorts[] = [];
+    const unresolved = new Set<string>(setup.unknown);
+    if (isEmpty(remote)) return { open, unresolved: [] };
+    for (const c of packetClasses(setup, extraPorts)) {
+      if (!relevant(c.protocol, c.ports?.[0])) continue;
+      const ev = evaluateFirewall(setup, {
+        direction: 'INGRESS',
+        protocol: c.protocol,
+        ...(c.ports ? { port: c.ports[0] } : {}),
+        target: s.target,
+        remote,
+        remoteInstances,
+      });
+      if (ev.truncated) unresolved.add('too many rules cordon cannot resolve');
+      const allows = ev.outcomes.filter((o) => o.action === 'allow');
+      const certain = allows.find((o) => o.assumptions.length === 0);
+      if (certain) open.push({ ...c, rule: certain.rule, remote: 'some addresses' });
+      else for (const r of unresolvedReasons(allows)) unresolved.add(r);
+    }
+    return { open, unresolved: [...unresolved].sort() };
+  });
 }
