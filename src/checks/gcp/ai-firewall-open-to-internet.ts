@@ -30,7 +30,7 @@ export default defineGcpCheck({
     'compute:hierarchical-firewall-policies',
   ],
   run(ctx) {
-    const view = new FirewallView(ctx.inventory);
+    const view = FirewallView.of(ctx);
     const out: GcpCheckResult[] = [];
     const subnetVerdicts = new Map<string, string>();
     for (const s of firewallSubjects(ctx, aiZones(ctx.policy))) {

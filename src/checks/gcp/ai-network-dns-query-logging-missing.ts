@@ -1,5 +1,5 @@
 import { gcpIdKey, sameGcpId } from '../../inventory/gcp.js';
-import { aiZones } from './firewall-support.js';
+import { aiNetworkKeys } from './firewall-support.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
@@ -22,16 +22,10 @@ export default defineGcpCheck({
   requires: ['compute:networks'],
   looksUp: ['compute:subnetworks', 'dns:policies'],
   run(ctx) {
-    const zones = aiZones(ctx.policy);
-    const aiNetworks = new Set(
-      ctx.inventory.subnetworks
-        .filter((s) => zones.has(ctx.zones.subnetwork(s.id)?.zone ?? ''))
-        .map((s) => gcpIdKey(s.network)),
-    );
+    const aiNetworks = aiNetworkKeys(ctx);
     const out: GcpCheckResult[] = [];
     for (const n of [...ctx.own.networks].sort((a, b) => gcpIdKey(a.id).localeCompare(gcpIdKey(b.id)))) {
-      const own = ctx.zones.networkZones(n.id).filter((z) => zones.has(z));
-      if (!aiNetworks.has(gcpIdKey(n.id)) && own.length === 0) continue;
+      if (!aiNetworks.has(gcpIdKey(n.id))) continue;
       const base = {
         resource: { id: n.id, type: 'compute.googleapis.com/Network' },
         region: 'global',

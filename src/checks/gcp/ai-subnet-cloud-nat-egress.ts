@@ -41,7 +41,7 @@ export default defineGcpCheck({
     'compute:hierarchical-firewall-policies',
   ],
   run(ctx) {
-    const view = new FirewallView(ctx.inventory);
+    const view = FirewallView.of(ctx);
     const out: GcpCheckResult[] = [];
     for (const s of firewallSubjects(ctx, aiZones(ctx.policy))) {
       if (s.kind !== 'subnetwork' || !s.subnetwork) continue;

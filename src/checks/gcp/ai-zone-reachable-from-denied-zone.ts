@@ -1,11 +1,12 @@
-import { gcpIdKey, type GcpInventory, type GcpNetwork } from '../../inventory/gcp.js';
+import { gcpIdKey, indexByGcpId, type GcpInventory } from '../../inventory/gcp.js';
 import { decide } from '../../policy/evaluate.js';
 import type { ZonePolicy } from '../../policy/load.js';
 import type { GcpZonePlacement } from '../../analysis/gcp-zones.js';
 import { addressSetOf, type AddressSet } from './address-set.js';
 import type { RemoteInstance } from './firewall-eval.js';
 import { aiZones, FirewallView, firewallSubjects, reachableFrom } from './firewall-support.js';
-import { defineGcpCheck, type GcpCheckResult } from './types.js';
+import { perInventory } from './support.js';
+import { defineGcpCheck, type GcpCheckContext, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
   id: 'gcp-ai-zone-reachable-from-denied-zone',
@@ -35,8 +36,10 @@ export default defineGcpCheck({
     'compute:hierarchical-firewall-policies',
   ],
   run(ctx) {
-    const view = new FirewallView(ctx.inventory);
-    const sides = new Map<string, ReturnType<typeof zoneSide>>();
+    const view = FirewallView.of(ctx);
+    // Shared by every project's run: the placement object lives as long as the run over the inventory.
+    const decisions = perInventory(ctx.zones, 'zone decisions', () => new Map<string, ReturnType<typeof decide>>());
+    const sides = perInventory(ctx.zones, 'zone sides', () => new Map<string, ReturnType<typeof zoneSide>>());
     const sources = [...ctx.policy.zones.values()].filter((z) => z.kind === 'network').map((z) => z.name);
     const out: GcpCheckResult[] = [];
     for (const s of firewallSubjects(ctx, aiZones(ctx.policy))) {
@@ -60,14 +63,17 @@ export default defineGcpCheck({
         let side = sides.get(sideKey);
         if (!side) sides.set(sideKey, (side = zoneSide(ctx.inventory, ctx.zones, ctx.policy, from, s.target.network)));
         const { addresses, instances } = side;
-        const policyPorts = ctx.policy.rules.flatMap((r) => [r.portRange.low, r.portRange.high + 1]);
-        const allowed = (protocol: string, port: number | undefined) =>
-          decide(ctx.policy, {
-            from,
-            to: s.zone,
-            protocol: protocol === 'tcp' || protocol === 'udp' || protocol === 'icmp' ? protocol : 'any',
-            ...(port === undefined ? {} : { port }),
-          });
+        const allowed = (protocol: string, port: number | undefined) => {
+          const p = protocol === 'tcp' || protocol === 'udp' || protocol === 'icmp' ? protocol : 'any';
+          const key = `${from}>${s.zone}|${p}|${port ?? ''}`;
+          let d = decisions.get(key);
+          if (!d)
+            decisions.set(
+              key,
+              (d = decide(ctx.policy, { from, to: s.zone, protocol: p, ...(port === undefined ? {} : { port }) })),
+            );
+          return d;
+        };
         // Zones are the same for every subnetwork of the network: the question is cached per source and target zone.
         const r = reachableFrom(
           view,
@@ -75,7 +81,7 @@ export default defineGcpCheck({
           `${from}>${s.zone}`,
           addresses,
           instances,
-          policyPorts,
+          policyPorts(ctx),
           (p, port) => !allowed(p, port).allowed,
         )!;
         for (const u of r.unresolved) unresolved.add(u);
@@ -131,6 +137,54 @@ export default defineGcpCheck({
   },
 });
 
+/** The policy's port boundaries: where the zone policy's answer may change. */
+function policyPorts(ctx: GcpCheckContext): number[] {
+  return perInventory(ctx.zones, 'policy ports', () => [
+    ...new Set(ctx.policy.rules.flatMap((r) => [r.portRange.low, r.portRange.high + 1])),
+  ]);
+}
+
+interface ZoneMembers {
+  /** Per network key: the CIDRs of the zone's subnetworks there. */
+  subnetCidrs: Map<string, string[]>;
+  instances: RemoteInstance[];
+}
+
+/** Every zone's subnetwork ranges per network and its instances, placed once per run. */
+function zoneMembers(inv: GcpInventory, zones: GcpZonePlacement): Map<string, ZoneMembers> {
+  return perInventory(zones, 'zone members', () => {
+    const out = new Map<string, ZoneMembers>();
+    const of = (zone: string) => {
+      let m = out.get(zone);
+      if (!m) out.set(zone, (m = { subnetCidrs: new Map(), instances: [] }));
+      return m;
+    };
+    for (const sn of inv.subnetworks) {
+      const zone = zones.subnetwork(sn.id)?.zone;
+      if (!zone) continue;
+      const m = of(zone);
+      const k = gcpIdKey(sn.network);
+      const list = m.subnetCidrs.get(k) ?? [];
+      if (sn.ipCidrRange) list.push(sn.ipCidrRange);
+      list.push(...sn.secondaryIpRanges.map((r) => r.ipCidrRange));
+      m.subnetCidrs.set(k, list);
+    }
+    for (const vm of inv.instances) {
+      const zone = zones.instance(vm.id)?.zone;
+      if (!zone) continue;
+      for (const nic of vm.networkInterfaces)
+        if (nic.network && nic.networkIP)
+          of(zone).instances.push({
+            network: nic.network,
+            ip: nic.networkIP,
+            tags: vm.tags,
+            serviceAccounts: vm.serviceAccounts,
+          });
+    }
+    return out;
+  });
+}
+
 /** A zone's addresses as seen from `network`: its CIDRs, its subnetworks there or on peered networks, its instances. */
 function zoneSide(
   inv: GcpInventory,
@@ -139,29 +193,15 @@ function zoneSide(
   zone: string,
   network: string,
 ): { addresses: AddressSet; instances: RemoteInstance[] } {
-  const net: GcpNetwork | undefined = inv.networks.find((n) => gcpIdKey(n.id) === gcpIdKey(network));
+  const net = perInventory(inv, 'networks by id', () => indexByGcpId(inv.networks)).get(gcpIdKey(network));
   const reachable = new Set([
     gcpIdKey(network),
     ...(net?.peerings ?? []).filter((p) => (p.state ?? 'ACTIVE') === 'ACTIVE').map((p) => gcpIdKey(p.network)),
   ]);
+  const members = zoneMembers(inv, zones).get(zone);
   const cidrs = [...(policy.zones.get(zone)?.cidrs ?? [])];
-  for (const sn of inv.subnetworks)
-    if (reachable.has(gcpIdKey(sn.network)) && zones.subnetwork(sn.id)?.zone === zone) {
-      if (sn.ipCidrRange) cidrs.push(sn.ipCidrRange);
-      cidrs.push(...sn.secondaryIpRanges.map((r) => r.ipCidrRange));
-    }
-  const instances: RemoteInstance[] = [];
-  for (const vm of inv.instances)
-    if (zones.instance(vm.id)?.zone === zone)
-      for (const nic of vm.networkInterfaces)
-        if (nic.network && nic.networkIP && reachable.has(gcpIdKey(nic.network))) {
-          instances.push({
-            network: nic.network,
-            ip: nic.networkIP,
-            tags: vm.tags,
-            serviceAccounts: vm.serviceAccounts,
-          });
-          cidrs.push(nic.networkIP);
-        }
+  for (const k of reachable) cidrs.push(...(members?.subnetCidrs.get(k) ?? []));
+  const instances = (members?.instances ?? []).filter((i) => reachable.has(gcpIdKey(i.network)));
+  cidrs.push(...instances.map((i) => i.ip));
   return { addresses: addressSetOf(cidrs).set, instances };
 }

@@ -27,6 +27,7 @@ import {
   type GcpFirewallRule,
   type GcpInventory,
   type GcpNetwork,
+  type GcpProject,
   type GcpProtocolPorts,
 } from '../../inventory/gcp.js';
 import { addressSetOf, intersect, isEmpty, subtract, union, type AddressSet } from './address-set.js';
@@ -276,12 +277,39 @@ export interface FirewallSetup {
  * The stages that apply to VMs of `network` in `region`, for a network in `project`. Hierarchical policies attach to
  * the project's ancestors (organization first, then folders down to the nearest).
  */
+interface FirewallIndex {
+  projects: Map<string, GcpProject>;
+  /** VPC firewall rules by network key. */
+  firewalls: Map<string, GcpFirewallRule[]>;
+  /** Firewall policies (hierarchical and network) by the key of what they are attached to. */
+  attached: Map<string, GcpFirewallPolicy[]>;
+}
+
+const indexes = new WeakMap<GcpInventory, FirewallIndex>();
+
+/** Lookups built once per inventory, so that a setup per network costs what that network has, not the inventory. */
+function firewallIndex(inv: GcpInventory): FirewallIndex {
+  let ix = indexes.get(inv);
+  if (ix) return ix;
+  const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  };
+  ix = { projects: new Map(inv.projects.map((p) => [p.projectId, p])), firewalls: new Map(), attached: new Map() };
+  for (const f of inv.firewalls) if (!f.disabled) push(ix.firewalls, gcpIdKey(f.network), f);
+  for (const p of [...inv.hierarchicalFirewallPolicies, ...inv.firewallPolicies])
+    for (const target of new Set(p.associations.map((a) => gcpIdKey(a.attachmentTarget)))) push(ix.attached, target, p);
+  indexes.set(inv, ix);
+  return ix;
+}
+
 export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: string): FirewallSetup {
   const unknown: string[] = [];
   const stages: FirewallStage[] = [];
-  const project = inv.projects.find((p) => p.projectId === network.project);
-  const attached = (p: GcpFirewallPolicy, target: string) =>
-    p.associations.some((a) => gcpIdKey(a.attachmentTarget) === gcpIdKey(target));
+  const ix = firewallIndex(inv);
+  const project = ix.projects.get(network.project);
+  const attachedTo = (target: string) => ix.attached.get(gcpIdKey(target)) ?? [];
   if (inv.hierarchicalFirewallPolicies.length > 0) {
     if (!project)
       unknown.push(
@@ -289,7 +317,9 @@ export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: st
       );
     else
       for (const node of [...project.ancestors].reverse())
-        for (const p of inv.hierarchicalFirewallPolicies.filter((x) => attached(x, node)).sort(byId))
+        for (const p of attachedTo(node)
+          .filter((x) => x.kind === 'hierarchical')
+          .sort(byId))
           stages.push({
             layer: 'hierarchical',
             label: `hierarchical policy ${p.displayName ?? p.name} on ${node}`,
@@ -299,14 +329,11 @@ export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: st
   const vpc: FirewallStage = {
     layer: 'vpc',
     label: 'VPC firewall rules',
-    rules: inv.firewalls
-      .filter((f) => !f.disabled && sameGcpId(f.network, network.id))
-      .flatMap(compileVpcRule)
-      .sort(byPriority),
+    rules: (ix.firewalls.get(gcpIdKey(network.id)) ?? []).flatMap(compileVpcRule).sort(byPriority),
   };
   const policies = (kind: 'network' | 'regional'): FirewallStage[] =>
-    inv.firewallPolicies
-      .filter((p) => p.kind === kind && attached(p, network.id) && (kind === 'network' || p.region === region))
+    attachedTo(network.id)
+      .filter((p) => p.kind === kind && (kind === 'network' || p.region === region))
       .sort(byId)
       .map((p) => {
         const layer = kind === 'network' ? ('global-policy' as const) : ('regional-policy' as const);
@@ -387,12 +414,19 @@ export function narrowSetup(setup: FirewallSetup, target: FirewallTarget, direct
 }
 
 /** What of the VM side the setup's rules look at beyond tags and service accounts: its addresses, its instance id. */
+const sensitivity = new WeakMap<FirewallSetup, { addresses: boolean; instance: boolean }>();
+
 export function targetSensitivity(setup: FirewallSetup): { addresses: boolean; instance: boolean } {
-  const rules = setup.stages.flatMap((s) => s.rules);
-  return {
-    addresses: rules.some((r) => r.local !== undefined),
-    instance: rules.some((r) => r.targetResources.some((x) => x.includes('/instances/'))),
-  };
+  let v = sensitivity.get(setup);
+  if (!v) {
+    const rules = setup.stages.flatMap((s) => s.rules);
+    v = {
+      addresses: rules.some((r) => r.local !== undefined),
+      instance: rules.some((r) => r.targetResources.some((x) => x.includes('/instances/'))),
+    };
+    sensitivity.set(setup, v);
+  }
+  return v;
 }
 
 function match(rule: CompiledFirewallRule, pkt: PacketClass, remote: AddressSet): Match {
@@ -411,8 +445,10 @@ function match(rule: CompiledFirewallRule, pkt: PacketClass, remote: AddressSet)
   }
   // Remote side: the union of ranges, source tags / service accounts (as the IPs of the VMs that carry them, in the
   // same network), and what cordon cannot resolve.
-  let addresses: AddressSet | undefined;
+  let addresses: AddressSet;
   if (rule.remote.ranges === undefined) addresses = remote;
+  else if (rule.remote.sourceTags.length === 0 && rule.remote.sourceServiceAccounts.length === 0)
+    addresses = intersect(remote, rule.remote.ranges);
   else {
     const fromTags = (pkt.remoteInstances ?? [])
       .filter(

@@ -32,11 +32,30 @@ import {
   type PacketClass,
   type RemoteInstance,
 } from './firewall-eval.js';
+import { perInventory } from './support.js';
 import type { GcpCheckContext } from './types.js';
 
 /** Zones whose VMs must not be open to the internet: the calling zones and the monitor's data zones. */
 export function aiZones(policy: ZonePolicy): Set<string> {
   return new Set([...callingZones(policy), ...policy.document.flows.data_zones.filter((z) => policy.zones.has(z))]);
+}
+
+/**
+ * Keys of the networks that host AI workloads: placed by the policy in an AI or data zone, or holding a subnetwork
+ * placed in one. Computed once per run.
+ */
+export function aiNetworkKeys(ctx: GcpCheckContext): Set<string> {
+  return perInventory(ctx.zones, 'ai networks', () => {
+    const zones = aiZones(ctx.policy);
+    const out = new Set(
+      ctx.inventory.networks
+        .filter((n) => ctx.zones.networkZones(n.id).some((z) => zones.has(z)))
+        .map((n) => gcpIdKey(n.id)),
+    );
+    for (const s of ctx.inventory.subnetworks)
+      if (zones.has(ctx.zones.subnetwork(s.id)?.zone ?? '')) out.add(gcpIdKey(s.network));
+    return out;
+  });
 }
 
 export interface FirewallSubject {
@@ -71,7 +90,7 @@ const isDualStack = (s: GcpSubnetwork | undefined) =>
  * service account), and every instance placed there by its own facts or its subnetwork. Sorted by id.
  */
 export function firewallSubjects(ctx: GcpCheckContext, zones: ReadonlySet<string>): FirewallSubject[] {
-  const subnets = indexByGcpId(ctx.inventory.subnetworks);
+  const subnets = perInventory(ctx.inventory, 'subnetworks by id', () => indexByGcpId(ctx.inventory.subnetworks));
   const out: FirewallSubject[] = [];
   for (const s of ctx.own.subnetworks) {
     const zone = ctx.zones.subnetwork(s.id)?.zone;
@@ -133,8 +152,16 @@ export class FirewallView {
   private readonly narrowed = new Map<string, FirewallSetup>();
   private readonly results = new Map<string, unknown>();
 
-  constructor(private readonly inv: GcpInventory) {
+  private constructor(private readonly inv: GcpInventory) {
     this.networks = indexByGcpId(inv.networks);
+  }
+
+  /**
+   * The view for one run of the checks over an inventory (keyed on the run's zone placement, so a run with another
+   * policy never sees these answers), shared by every project and every check of the run.
+   */
+  static of(ctx: GcpCheckContext): FirewallView {
+    return perInventory(ctx.zones, 'firewall view', () => new FirewallView(ctx.inventory));
   }
 
   /** Every stage for VMs of the network in the region; undefined when the network is not in the inventory. */

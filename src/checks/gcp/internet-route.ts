@@ -6,7 +6,8 @@
  * route does. Routes to the gateway for private.googleapis.com / restricted.googleapis.com stay on Google's network
  * and are not internet paths.
  */
-import { sameGcpId, shortName, type GcpInventory, type GcpRoute } from '../../inventory/gcp.js';
+import { gcpIdKey, shortName, type GcpInventory, type GcpRoute } from '../../inventory/gcp.js';
+import { perInventory } from './support.js';
 import { cidrContains, tryParseCidr } from '../../util/cidr.js';
 
 const GOOGLE_API_VIPS = ['199.36.153.4/30', '199.36.153.8/30', '34.126.0.0/18'].map((c) => tryParseCidr(c)!);
@@ -17,9 +18,18 @@ export const toGateway = (r: GcpRoute) =>
 
 /** Routes that give a VM with these network tags a path to the internet; [] when none. */
 export function internetRoutes(inv: GcpInventory, network: string, tags: readonly string[]): GcpRoute[] {
-  const applies = (r: GcpRoute) =>
-    sameGcpId(r.network, network) && (r.tags.length === 0 || r.tags.some((t) => tags.includes(t)));
-  const routes = inv.routes.filter(applies);
+  const byNetwork = perInventory(inv, 'routes by network', () => {
+    const m = new Map<string, GcpRoute[]>();
+    for (const r of inv.routes) {
+      const list = m.get(gcpIdKey(r.network));
+      if (list) list.push(r);
+      else m.set(gcpIdKey(r.network), [r]);
+    }
+    return m;
+  });
+  const routes = (byNetwork.get(gcpIdKey(network)) ?? []).filter(
+    (r) => r.tags.length === 0 || r.tags.some((t) => tags.includes(t)),
+  );
   const defaults = routes.filter((r) => r.destRange === '0.0.0.0/0');
   const best = Math.min(...defaults.map((r) => r.priority));
   const out = defaults.filter((r) => r.priority === best && toGateway(r));

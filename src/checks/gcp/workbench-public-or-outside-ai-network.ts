@@ -1,5 +1,5 @@
 import { gcpIdKey, shortName } from '../../inventory/gcp.js';
-import { aiZones } from './firewall-support.js';
+import { aiNetworkKeys } from './firewall-support.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
@@ -26,15 +26,7 @@ export default defineGcpCheck({
   requires: ['notebooks:instances'],
   looksUp: ['compute:networks', 'compute:subnetworks'],
   run(ctx) {
-    const zones = aiZones(ctx.policy);
-    // Approved: networks the policy places in an AI or data zone, or that hold a subnetwork placed in one.
-    const approved = new Set(
-      ctx.inventory.networks
-        .filter((n) => ctx.zones.networkZones(n.id).some((z) => zones.has(z)))
-        .map((n) => gcpIdKey(n.id)),
-    );
-    for (const s of ctx.inventory.subnetworks)
-      if (zones.has(ctx.zones.subnetwork(s.id)?.zone ?? '')) approved.add(gcpIdKey(s.network));
+    const approved = aiNetworkKeys(ctx);
     const out: GcpCheckResult[] = [];
     for (const w of [...ctx.own.workbenchInstances].sort((a, b) => gcpIdKey(a.id).localeCompare(gcpIdKey(b.id)))) {
       const what = `Workbench ${w.apiVersion} instance ${w.name}`;
