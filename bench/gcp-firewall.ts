@@ -11,15 +11,10 @@
 import { parseArgs } from 'node:util';
 import { runGcpChecks } from '../src/checks/gcp/engine.js';
 import { GCP_CHECKS } from '../src/checks/gcp/registry.js';
-import {
-  emptyGcpInventory,
-  type GcpDataset,
-  type GcpFirewallPolicyRule,
-  type GcpFirewallRule,
-  type GcpInventory,
-} from '../src/inventory/gcp.js';
+import { emptyGcpInventory, type GcpDataset, type GcpFirewallRule, type GcpInventory } from '../src/inventory/gcp.js';
 import { parsePolicy } from '../src/policy/load.js';
 import { REFERENCE_POLICY_YAML } from '../src/policy/reference.js';
+import { firewall, policyRule } from '../test/support/gcp-build.js';
 
 const { values: args } = parseArgs({ options: { projects: { type: 'string', default: '600' } } });
 const origin = { kind: 'file' as const, file: 'bench.json' };
@@ -32,32 +27,6 @@ const CHECKS = GCP_CHECKS.filter((c) =>
     'gcp-ai-instance-external-ip',
   ].includes(c.id),
 );
-
-function policyRule(priority: number, extra: Partial<GcpFirewallPolicyRule>): GcpFirewallPolicyRule {
-  return {
-    priority,
-    direction: 'INGRESS',
-    action: 'allow',
-    srcIpRanges: [],
-    destIpRanges: [],
-    srcFqdns: [],
-    destFqdns: [],
-    srcRegionCodes: [],
-    destRegionCodes: [],
-    srcAddressGroups: [],
-    destAddressGroups: [],
-    srcThreatIntelligences: [],
-    destThreatIntelligences: [],
-    srcSecureTags: [],
-    layer4Configs: [{ protocol: 'all', ports: [] }],
-    targetResources: [],
-    targetServiceAccounts: [],
-    targetSecureTags: [],
-    disabled: false,
-    pointer: '/rules/0',
-    ...extra,
-  };
-}
 
 function build(projects: number): GcpInventory {
   const inv = emptyGcpInventory();
@@ -81,8 +50,8 @@ function build(projects: number): GcpInventory {
     kind: 'hierarchical',
     associations: [{ attachmentTarget: 'organizations/1' }],
     rules: [
-      policyRule(10, { direction: 'EGRESS', action: 'goto_next', destIpRanges: ['10.0.0.0/8'] }),
-      policyRule(20, { action: 'deny', srcIpRanges: ['198.51.100.0/24'] }),
+      policyRule({ priority: 10, direction: 'EGRESS', action: 'goto_next', destIpRanges: ['10.0.0.0/8'] }),
+      policyRule({ priority: 20, action: 'deny', srcIpRanges: ['198.51.100.0/24'] }),
     ],
   });
   for (let p = 0; p < projects; p++) {
@@ -112,26 +81,8 @@ function build(projects: number): GcpInventory {
         secondaryIpRanges: [],
       }),
     );
-    const fw = (name: string, extra: Partial<GcpFirewallRule>): GcpFirewallRule => ({
-      project,
-      region: 'global',
-      origin,
-      id: `projects/${project}/global/firewalls/${name}`,
-      name,
-      network: net,
-      direction: 'INGRESS',
-      priority: 1000,
-      sourceRanges: [],
-      destinationRanges: [],
-      sourceTags: [],
-      targetTags: [],
-      sourceServiceAccounts: [],
-      targetServiceAccounts: [],
-      allowed: [],
-      denied: [],
-      disabled: false,
-      ...extra,
-    });
+    const fw = (name: string, extra: Partial<GcpFirewallRule>): GcpFirewallRule =>
+      firewall(name, { project, id: `projects/${project}/global/firewalls/${name}`, network: net, ...extra });
     inv.firewalls.push(
       fw('deny-egress', {
         direction: 'EGRESS',
@@ -165,7 +116,8 @@ function build(projects: number): GcpInventory {
       kind: 'network',
       associations: [{ attachmentTarget: net }],
       rules: [
-        policyRule(100, {
+        policyRule({
+          priority: 100,
           action: 'deny',
           srcIpRanges: ['10.0.5.0/24'],
           layer4Configs: [{ protocol: 'tcp', ports: ['22'] }],

@@ -4,14 +4,13 @@
  * the reference assets for the traps the checks are about.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { runGcpChecks } from '../../src/checks/gcp/engine.js';
 import { GCP_CHECKS } from '../../src/checks/gcp/registry.js';
 import type { Finding } from '../../src/findings/types.js';
 import { loadPolicyFile, type ZonePolicy } from '../../src/policy/load.js';
 import { loadGcpSnapshotFromTexts } from '../../src/sources/gcp-snapshot/load.js';
+import { namedFiles } from '../support/files.js';
 
 type Json = Record<string, unknown>;
 
@@ -26,19 +25,9 @@ const MINE = [
   'gcp-workbench-public-or-outside-ai-network',
 ];
 
-function files(dir: string, base = dir): { name: string; text: string }[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const full = path.join(dir, n);
-      if (statSync(full).isDirectory()) return files(full, base);
-      return [{ name: path.relative(base, full).split(path.sep).join('/'), text: readFileSync(full, 'utf8') }];
-    });
-}
-
 /** The reference with `edit` applied to every asset's resource.data (return undefined to delete the asset). */
 function variant(edit: (data: Json, assetType: string) => Json | undefined) {
-  return files('examples/gcp/reference').map((f) => {
+  return namedFiles('examples/gcp/reference').map((f) => {
     const doc = JSON.parse(f.text) as unknown;
     if (!Array.isArray(doc) || !(doc[0] as Json | undefined)?.assetType) return f;
     const kept = (doc as Json[]).flatMap((a) => {
@@ -79,7 +68,7 @@ describe('GCP checks B on the examples', () => {
   });
 
   it('the reference fails none of them, and each passes somewhere', () => {
-    const fs = run(files('examples/gcp/reference'));
+    const fs = run(namedFiles('examples/gcp/reference'));
     assert.deepEqual(
       fs.filter((f) => f.status !== 'pass').map((f) => `${f.checkId}: ${f.message}`),
       [],
@@ -92,7 +81,7 @@ describe('GCP checks B on the examples', () => {
   });
 
   it('the misconfigured example fails each of them', () => {
-    const fs = run(files('examples/gcp/misconfigured'));
+    const fs = run(namedFiles('examples/gcp/misconfigured'));
     for (const id of MINE)
       assert.ok(
         fs.some((f) => f.checkId === id && f.status === 'fail'),
@@ -112,7 +101,7 @@ describe('GCP checks B on the examples', () => {
 
   it('a default route and a NAT on the reference network open the AI subnetworks; the firewall still closes them', () => {
     const withNat = [
-      ...files('examples/gcp/reference'),
+      ...namedFiles('examples/gcp/reference'),
       {
         name: 'router.json',
         text: JSON.stringify([

@@ -1,4 +1,10 @@
-import { aiZones, describeOpen, FirewallView, firewallSubjects, internetExposure } from './firewall-support.js';
+import {
+  describeOpen,
+  FIREWALL_DATASETS,
+  FirewallView,
+  firewallSubjects,
+  internetExposure,
+} from './firewall-support.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
@@ -23,17 +29,12 @@ export default defineGcpCheck({
   ],
   seeds: ['000: NET-011 Block data zone internet', '000: NET-012 Block inference internet egress'],
   requires: ['compute:subnetworks', 'compute:instances'],
-  looksUp: [
-    'compute:networks',
-    'compute:firewalls',
-    'compute:network-firewall-policies',
-    'compute:hierarchical-firewall-policies',
-  ],
+  looksUp: [...FIREWALL_DATASETS],
   run(ctx) {
     const view = FirewallView.of(ctx);
     const out: GcpCheckResult[] = [];
     const subnetVerdicts = new Map<string, string>();
-    for (const s of firewallSubjects(ctx, aiZones(ctx.policy))) {
+    for (const s of firewallSubjects(ctx)) {
       const what = `${s.kind} ${s.name} (${s.zone})`;
       const base = {
         resource: {

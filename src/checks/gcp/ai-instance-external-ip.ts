@@ -1,5 +1,11 @@
 import { gcpIdKey } from '../../inventory/gcp.js';
-import { aiZones, describeOpen, FirewallView, firewallSubjects, internetExposure } from './firewall-support.js';
+import {
+  describeOpen,
+  FIREWALL_DATASETS,
+  FirewallView,
+  firewallSubjects,
+  internetExposure,
+} from './firewall-support.js';
 import { describeRoutes, internetRoutes } from './internet-route.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
@@ -25,18 +31,11 @@ export default defineGcpCheck({
   ],
   seeds: ['001: VPC-SC + Organization Policy (no external IPs)', '000: NET-012 Block inference internet egress'],
   requires: ['compute:instances'],
-  looksUp: [
-    'compute:networks',
-    'compute:subnetworks',
-    'compute:routes',
-    'compute:firewalls',
-    'compute:network-firewall-policies',
-    'compute:hierarchical-firewall-policies',
-  ],
+  looksUp: [...FIREWALL_DATASETS, 'compute:subnetworks', 'compute:routes'],
   run(ctx) {
     const view = FirewallView.of(ctx);
     const out: GcpCheckResult[] = [];
-    for (const s of firewallSubjects(ctx, aiZones(ctx.policy))) {
+    for (const s of firewallSubjects(ctx)) {
       const vm = s.instance;
       if (s.kind !== 'instance' || !vm) continue;
       const what = `instance ${vm.name} (${s.zone})`;

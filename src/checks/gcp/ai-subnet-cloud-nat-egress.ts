@@ -1,5 +1,11 @@
 import { gcpIdKey, sameGcpId, type GcpCloudNat, type GcpRouter, type GcpSubnetwork } from '../../inventory/gcp.js';
-import { aiZones, describeOpen, FirewallView, firewallSubjects, internetExposure } from './firewall-support.js';
+import {
+  describeOpen,
+  FIREWALL_DATASETS,
+  FirewallView,
+  firewallSubjects,
+  internetExposure,
+} from './firewall-support.js';
 import { describeRoutes, internetRoutes } from './internet-route.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
@@ -32,18 +38,11 @@ export default defineGcpCheck({
   ],
   seeds: ['000: NET-012 Block inference internet egress', '001: Vertex AI behind Private Service Connect'],
   requires: ['compute:subnetworks'],
-  looksUp: [
-    'compute:networks',
-    'compute:routers',
-    'compute:routes',
-    'compute:firewalls',
-    'compute:network-firewall-policies',
-    'compute:hierarchical-firewall-policies',
-  ],
+  looksUp: [...FIREWALL_DATASETS, 'compute:routers', 'compute:routes'],
   run(ctx) {
     const view = FirewallView.of(ctx);
     const out: GcpCheckResult[] = [];
-    for (const s of firewallSubjects(ctx, aiZones(ctx.policy))) {
+    for (const s of firewallSubjects(ctx)) {
       if (s.kind !== 'subnetwork' || !s.subnetwork) continue;
       const sn = s.subnetwork;
       const what = `subnetwork ${s.name} (${s.zone})`;

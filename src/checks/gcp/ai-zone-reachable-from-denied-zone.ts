@@ -4,7 +4,7 @@ import type { ZonePolicy } from '../../policy/load.js';
 import type { GcpZonePlacement } from '../../analysis/gcp-zones.js';
 import { addressSetOf, type AddressSet } from './address-set.js';
 import type { RemoteInstance } from './firewall-eval.js';
-import { aiZones, FirewallView, firewallSubjects, reachableFrom } from './firewall-support.js';
+import { FIREWALL_DATASETS, FirewallView, firewallSubjects, reachableFrom } from './firewall-support.js';
 import { perInventory } from './support.js';
 import { defineGcpCheck, type GcpCheckContext, type GcpCheckResult } from './types.js';
 
@@ -29,12 +29,7 @@ export default defineGcpCheck({
   ],
   seeds: ['000: zone-to-zone flow table (NET-001 … NET-013)'],
   requires: ['compute:subnetworks', 'compute:instances'],
-  looksUp: [
-    'compute:networks',
-    'compute:firewalls',
-    'compute:network-firewall-policies',
-    'compute:hierarchical-firewall-policies',
-  ],
+  looksUp: [...FIREWALL_DATASETS],
   run(ctx) {
     const view = FirewallView.of(ctx);
     // Shared by every project's run: the placement object lives as long as the run over the inventory.
@@ -42,7 +37,7 @@ export default defineGcpCheck({
     const sides = perInventory(ctx.zones, 'zone sides', () => new Map<string, ReturnType<typeof zoneSide>>());
     const sources = [...ctx.policy.zones.values()].filter((z) => z.kind === 'network').map((z) => z.name);
     const out: GcpCheckResult[] = [];
-    for (const s of firewallSubjects(ctx, aiZones(ctx.policy))) {
+    for (const s of firewallSubjects(ctx)) {
       if (s.kind === 'instance') continue; // zone-to-zone reachability is judged per subnetwork
       const what = `subnetwork ${s.name} (${s.zone})`;
       const base = {

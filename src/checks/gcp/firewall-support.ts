@@ -8,6 +8,7 @@ import {
   gcpIdKey,
   indexByGcpId,
   type GcpInstance,
+  type GcpDataset,
   type GcpInventory,
   type GcpNetwork,
   type GcpSubnetwork,
@@ -34,6 +35,14 @@ import {
 } from './firewall-eval.js';
 import { perInventory } from './support.js';
 import type { GcpCheckContext } from './types.js';
+
+/** The data sets every firewall evaluation looks up (the network, its rules, and the policies above and beside it). */
+export const FIREWALL_DATASETS = [
+  'compute:networks',
+  'compute:firewalls',
+  'compute:network-firewall-policies',
+  'compute:hierarchical-firewall-policies',
+] as const satisfies readonly GcpDataset[];
 
 /** Zones whose VMs must not be open to the internet: the calling zones and the monitor's data zones. */
 export function aiZones(policy: ZonePolicy): Set<string> {
@@ -86,10 +95,13 @@ const isDualStack = (s: GcpSubnetwork | undefined) =>
   !!s && (/IPV6/i.test(s.stackType ?? '') || !!s.ipv6CidrRange || !!s.externalIpv6Prefix);
 
 /**
- * The project's subjects in `zones`: every subnetwork placed there (a VM in it with no network tags and no known
+ * The project's subjects in `zones` (the AI and data zones unless told): every subnetwork placed there (a VM in it with no network tags and no known
  * service account), and every instance placed there by its own facts or its subnetwork. Sorted by id.
  */
-export function firewallSubjects(ctx: GcpCheckContext, zones: ReadonlySet<string>): FirewallSubject[] {
+export function firewallSubjects(
+  ctx: GcpCheckContext,
+  zones: ReadonlySet<string> = aiZones(ctx.policy),
+): FirewallSubject[] {
   const subnets = perInventory(ctx.inventory, 'subnetworks by id', () => indexByGcpId(ctx.inventory.subnetworks));
   const out: FirewallSubject[] = [];
   for (const s of ctx.own.subnetworks) {

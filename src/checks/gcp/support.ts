@@ -122,7 +122,7 @@ const perInventoryCache = new WeakMap<object, Map<string, unknown>>();
  */
 export function perInventory<T>(owner: object, name: string, build: () => T): T {
   let m = perInventoryCache.get(owner);
-  if (!m) perInventoryCache.set(owner, (m = new Map()));
+  if (!m) perInventoryCache.set(owner, (m = new Map<string, unknown>()));
   if (!m.has(name)) m.set(name, build());
   return m.get(name) as T;
 }
