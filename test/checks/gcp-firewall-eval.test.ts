@@ -253,4 +253,56 @@ describe('GCP firewall evaluation', () => {
       [8081, 65535],
     ]);
   });
+
+  it('goto_next in a network policy hands over to the next stage; apply_security_profile_group allows', () => {
+    const inv = inventory({
+      firewallPolicies: [
+        firewallPolicy('netpol', 'network', NET, [
+          policyRule({ priority: 1, direction: 'EGRESS', action: 'goto_next', destIpRanges: ['8.8.8.0/24'] }),
+          policyRule({ priority: 2, direction: 'EGRESS', action: 'deny', destIpRanges: ['0.0.0.0/0'] }),
+          policyRule({
+            priority: 3,
+            direction: 'INGRESS',
+            action: 'apply_security_profile_group',
+            srcIpRanges: ['1.2.3.0/24'],
+          }),
+        ]),
+      ],
+    });
+    const net = network('vpc-ai', { networkFirewallPolicyEnforcementOrder: 'BEFORE_CLASSIC_FIREWALL' });
+    const vpcDeny = firewall('vpc-deny', {
+      direction: 'EGRESS',
+      priority: 5,
+      denied: [{ protocol: 'all', ports: [] }],
+    });
+    assert.equal(decide({ ...inv, firewalls: [vpcDeny] }, egress(443), net), 'deny by vpc-deny');
+    assert.equal(decide(inv, egress(443), net), 'allow by implied allow egress rule (priority 65535)');
+    assert.equal(decide(inv, egress(443, { remote: addressSetOf(['9.9.9.9']).set }), net), 'deny by netpol rule 2');
+    assert.equal(decide(inv, ingress(443, '1.2.3.4'), net), 'allow by netpol rule 3');
+  });
+
+  it('an FQDN rule forks on the addresses it may take: the branch of every other address stays main', () => {
+    const inv = inventory({
+      firewallPolicies: [
+        firewallPolicy('netpol', 'network', NET, [
+          policyRule({ priority: 1, direction: 'EGRESS', action: 'allow', destFqdns: ['api.example.com'] }),
+          policyRule({ priority: 2, direction: 'EGRESS', action: 'deny', destIpRanges: ['0.0.0.0/0'] }),
+        ]),
+      ],
+    });
+    const ev = evaluateFirewall(
+      firewallSetup(inv, network('vpc-ai'), 'us-central1'),
+      egress(443, { remote: INTERNET_V4 }),
+    );
+    // VPC rules come first (none), then the policy: FQDN allow (unresolved), then deny for the rest.
+    const main = ev.outcomes.filter((o) => o.main);
+    assert.deepEqual(
+      main.map((o) => `${o.action} ${o.rule.label}`),
+      ['deny netpol rule 2'],
+    );
+    const fqdn = ev.outcomes.find((o) => !o.main)!;
+    assert.equal(fqdn.action, 'allow');
+    assert.match(fqdn.assumptions[0]!.why, /FQDN api\.example\.com/);
+    assert.match(decide(inv, egress(443)), /^unresolved: netpol rule 1 matches FQDN api\.example\.com/);
+  });
 });
