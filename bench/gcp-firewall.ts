@@ -161,7 +161,7 @@ function measure(projects: number): { ms: number; subjects: number; findings: nu
 }
 
 const n = Number(args.projects);
-measure(Math.max(1, Math.floor(n / 100))); // warm up the JIT
+measure(Math.max(1, Math.floor(n / 10))); // warm up the JIT on the baseline size, then measure it
 const base = measure(Math.max(1, Math.floor(n / 10)));
 const full = measure(n);
 const row = (label: string, r: typeof base) =>
