@@ -564,6 +564,7 @@ const readSubnetwork: Handler = (it, f) => {
               aggregationInterval: log.str('aggregationInterval'),
               flowSampling: log.num('flowSampling'),
               metadata: log.str('metadata'),
+              ...(log.has('metadataFields') ? { metadataFields: log.strs('metadataFields') } : {}),
               filterExpr: log.str('filterExpr'),
             },
           }
