@@ -46,6 +46,7 @@ export {
   type AzureSnapshotResult,
 } from './sources/azure-snapshot/load.js';
 export { collectAzure, type AzureCollectOptions, type AzureCollectSummary } from './sources/azure-live/collect.js';
+export { collectGcp, type GcpCollectOptions, type GcpCollectSummary } from './sources/gcp-live/collect.js';
 export { detectProvider, partitionSnapshot, type SnapshotProvider } from './sources/detect.js';
 export { buildAwsZoneIndex, type AwsZoneIndex } from './analysis/aws-zones.js';
 export { parsePolicy, loadPolicyFile, type ZonePolicy, type CompiledRule, type CompiledZone } from './policy/load.js';
