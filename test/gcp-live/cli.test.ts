@@ -94,6 +94,58 @@ describe('cordon collect gcp / scan --gcp', () => {
     await collectAndCompare('examples/gcp/misconfigured', ['--projects', 'ai-net-host,ai-workloads']);
   });
 
+  it('a denied project is reported with the permission it needs, and its data is unavailable in the snapshot', async () => {
+    const fake = await startFakeGcp({
+      ...gcpWorldFromExample('examples/gcp/reference'),
+      user: USER,
+      deniedProjects: ['ai-workloads'],
+    });
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), 'cordon-gcp-cli-'));
+      writeFileSync(path.join(dir, 'ca.pem'), fake.ca);
+      writeFileSync(
+        path.join(dir, 'adc.json'),
+        JSON.stringify({
+          type: 'authorized_user',
+          client_id: USER.clientId,
+          client_secret: USER.clientSecret,
+          refresh_token: USER.refreshToken,
+        }),
+      );
+      const out = path.join(dir, 'kept');
+      const env = { GOOGLE_APPLICATION_CREDENTIALS: path.join(dir, 'adc.json') };
+      const c = await runCli(
+        [
+          'collect',
+          'gcp',
+          '--out',
+          out,
+          '--endpoint-url',
+          fake.endpoint,
+          '--ca-file',
+          path.join(dir, 'ca.pem'),
+          '--projects',
+          'ai-net-host,ai-workloads',
+        ],
+        { env },
+      );
+      assert.equal(c.code, 0, c.stderr);
+      assert.match(c.stderr, /1 complete, 1 with unavailable data sets/);
+      assert.match(
+        c.stderr,
+        /unavailable ai-workloads compute:networks: PERMISSION_DENIED: Permission 'cloudasset\.assets\.listResource' denied .* \(needs cloudasset\.assets\.listResource\)/,
+      );
+      const inv = (await loadGcpSnapshot(out)).inventory;
+      assert.equal(
+        inv.unavailable.get('ai-workloads')?.get('aiplatform:endpoints')?.permission,
+        'cloudasset.assets.listResource',
+      );
+      assert.ok(inv.networks.length > 0, 'the readable project was collected');
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('flags of another cloud, or no scope, are usage errors', async () => {
     const cli = (args: string[]) => runCli(args, { env: {} });
     assert.equal((await cli(['scan', '--gcp', '--subscriptions', 'x'])).code, 2);

@@ -36,6 +36,8 @@ export interface FakeGcpOptions {
   deniedProjects?: string[];
   /** Org Policy v2 answers 403 SERVICE_DISABLED for these parents. */
   orgPolicyDisabledFor?: string[];
+  /** Delay before each answer (benchmarks: a cloud API is not instantaneous). */
+  latencyMs?: number;
 }
 
 export interface FakeGcpCall {
@@ -81,11 +83,15 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      try {
-        handle(req, res, Buffer.concat(chunks).toString('utf8'));
-      } catch (err) {
-        rpcError(res, 500, 'INTERNAL', String(err));
-      }
+      const answer = () => {
+        try {
+          handle(req, res, Buffer.concat(chunks).toString('utf8'));
+        } catch (err) {
+          rpcError(res, 500, 'INTERNAL', String(err));
+        }
+      };
+      if (o.latencyMs) setTimeout(answer, o.latencyMs);
+      else answer();
     });
   });
 
