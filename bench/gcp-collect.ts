@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { collectGcp } from '../src/sources/gcp-live/collect.js';
-import { startFakeGcp, type FakeGcpOptions } from '../test/support/fake-gcp-server.js';
+import { startFakeGcp, writeUserCredential, type FakeGcpOptions } from '../test/support/fake-gcp-server.js';
 import { gcpWorldFromExample } from '../test/support/fake-gcp-world.js';
 import { treeHash } from '../test/support/files.js';
 
@@ -103,16 +103,7 @@ async function main(): Promise<void> {
   const concurrency = Number(args.concurrency);
   const load0 = loadavg()[0]!;
   const work = mkdtempSync(path.join(tmpdir(), 'cordon-bench-gcp-'));
-  const credentials = path.join(work, 'adc.json');
-  writeFileSync(
-    credentials,
-    JSON.stringify({
-      type: 'authorized_user',
-      client_id: USER.clientId,
-      client_secret: USER.clientSecret,
-      refresh_token: USER.refreshToken,
-    }),
-  );
+  const credentials = writeUserCredential(work, USER);
   const runs: { name: string; copies: number; concurrency: number }[] = [
     { name: `concurrent (${concurrency} calls), ${copies * 2} projects`, copies, concurrency },
     { name: `concurrent (${concurrency} calls), ${copies * 6} projects`, copies: copies * 3, concurrency },

@@ -11,8 +11,9 @@ import type { Finding } from '../../src/findings/types.js';
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import { loadGcpSnapshot } from '../../src/sources/gcp-snapshot/load.js';
 import { runCli } from '../support/cli.js';
-import { startFakeGcp } from '../support/fake-gcp-server.js';
+import { startFakeGcp, writeUserCredential } from '../support/fake-gcp-server.js';
 import { gcpWorldFromExample } from '../support/fake-gcp-world.js';
+import { withoutOrigins } from '../support/files.js';
 
 const USER = { clientId: 'cordon-cli.apps.example', clientSecret: 'fake-secret', refreshToken: 'fake-refresh' };
 const POLICY = ['-p', 'examples/cordon.yaml', '--format', 'json'];
@@ -23,19 +24,9 @@ const comparable = (stdout: string) =>
 
 /** Inventory lists without origins and JSON pointers, and each project's data sets. */
 function inventoryOf(inv: GcpInventory): Record<string, unknown> {
-  const strip = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(strip)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v)
-              .filter(([k]) => k !== 'origin' && k !== 'pointer')
-              .map(([k, x]) => [k, strip(x)]),
-          )
-        : v;
   const lists = Object.entries(inv)
     .filter(([, v]) => Array.isArray(v))
-    .map(([k, v]): [string, string[]] => [k, (strip(v) as unknown[]).map((x) => JSON.stringify(x)).sort()]);
+    .map(([k, v]): [string, string[]] => [k, (withoutOrigins(v) as unknown[]).map((x) => JSON.stringify(x)).sort()]);
   const projects = [...inv.datasets]
     .filter(([k]) => !/^(organizations|folders|accessPolicies)\//.test(k))
     .map(([k, s]) => [k, [...s].sort()]);
@@ -49,17 +40,7 @@ async function collectAndCompare(example: string, scope: string[]): Promise<void
     const dir = mkdtempSync(path.join(tmpdir(), 'cordon-gcp-cli-'));
     const ca = path.join(dir, 'ca.pem');
     writeFileSync(ca, fake.ca);
-    const credentials = path.join(dir, 'adc.json');
-    writeFileSync(
-      credentials,
-      JSON.stringify({
-        type: 'authorized_user',
-        client_id: USER.clientId,
-        client_secret: USER.clientSecret,
-        refresh_token: USER.refreshToken,
-      }),
-    );
-    const env = { GOOGLE_APPLICATION_CREDENTIALS: credentials };
+    const env = { GOOGLE_APPLICATION_CREDENTIALS: writeUserCredential(dir, USER) };
     const cli = (args: string[]) => runCli(args, { env, today: '2026-12-04' });
     const live = ['--endpoint-url', fake.endpoint, '--ca-file', ca, ...scope];
     const out = path.join(dir, 'snapshot');
@@ -103,17 +84,8 @@ describe('cordon collect gcp / scan --gcp', () => {
     try {
       const dir = mkdtempSync(path.join(tmpdir(), 'cordon-gcp-cli-'));
       writeFileSync(path.join(dir, 'ca.pem'), fake.ca);
-      writeFileSync(
-        path.join(dir, 'adc.json'),
-        JSON.stringify({
-          type: 'authorized_user',
-          client_id: USER.clientId,
-          client_secret: USER.clientSecret,
-          refresh_token: USER.refreshToken,
-        }),
-      );
       const out = path.join(dir, 'kept');
-      const env = { GOOGLE_APPLICATION_CREDENTIALS: path.join(dir, 'adc.json') };
+      const env = { GOOGLE_APPLICATION_CREDENTIALS: writeUserCredential(dir, USER) };
       const c = await runCli(
         [
           'collect',

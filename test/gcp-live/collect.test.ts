@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ASSET_TYPES, GCP_COLLECT_PERMISSIONS, collectGcp } from '../../src/sources/gcp-live/collect.js';
 import { classifyGcpError, GcpApiError, retryAfterMs } from '../../src/sources/gcp-live/rest.js';
-import { startFakeGcp, type Asset, type FakeGcpOptions } from '../support/fake-gcp-server.js';
+import { startFakeGcp, writeUserCredential, type Asset, type FakeGcpOptions } from '../support/fake-gcp-server.js';
 
 const ORG = 'organizations/100';
 const FOLDER = 'folders/200';
@@ -163,14 +163,7 @@ function credentialFile(dir: string, doc: unknown): string {
   return file;
 }
 
-const userEnv = (dir: string) => ({
-  GOOGLE_APPLICATION_CREDENTIALS: credentialFile(dir, {
-    type: 'authorized_user',
-    client_id: USER.clientId,
-    client_secret: USER.clientSecret,
-    refresh_token: USER.refreshToken,
-  }),
-});
+const userEnv = (dir: string) => ({ GOOGLE_APPLICATION_CREDENTIALS: writeUserCredential(dir, USER) });
 
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 

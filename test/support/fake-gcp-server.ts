@@ -9,9 +9,11 @@
  * JWT is verified against its public key. Every other request needs one of the two.
  */
 import { createPublicKey, verify } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { certificate } from './fake-azure-server.js';
 
 export type Json = Record<string, unknown>;
@@ -219,22 +221,13 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
         return denied(res, 'cloudasset.assets.listResource', `//cloudresourcemanager.googleapis.com/${parent}`);
       const types = new Set(query.assetTypes ?? []);
       const contentType = url.searchParams.get('contentType');
-      if (contentType === 'ACCESS_POLICY') {
-        if (!parent.startsWith('organizations/'))
-          return rpcError(res, 400, 'INVALID_ARGUMENT', 'access policies are listed under an organization');
-        const items = under(parent, o.accessPolicyAssets ?? []).filter(
-          (a) => types.size === 0 || types.has(a.assetType),
-        );
-        return page(
-          res,
-          url,
-          'assets',
-          items.sort((a, b) => (a.name < b.name ? -1 : 1)),
-          { readTime: '2026-12-04T00:00:00Z' },
-        );
-      }
-      if (contentType !== 'RESOURCE') return rpcError(res, 400, 'INVALID_ARGUMENT', `content type ${contentType}`);
-      const items = under(parent, o.assets).filter((a) => types.size === 0 || types.has(a.assetType));
+      if (contentType === 'ACCESS_POLICY' && !parent.startsWith('organizations/'))
+        return rpcError(res, 400, 'INVALID_ARGUMENT', 'access policies are listed under an organization');
+      if (contentType !== 'RESOURCE' && contentType !== 'ACCESS_POLICY')
+        return rpcError(res, 400, 'INVALID_ARGUMENT', `content type ${contentType}`);
+      const items = under(parent, contentType === 'RESOURCE' ? o.assets : (o.accessPolicyAssets ?? [])).filter(
+        (a) => types.size === 0 || types.has(a.assetType),
+      );
       return page(
         res,
         url,
@@ -309,4 +302,22 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Writes an authorized-user credential file (as `gcloud auth application-default login` does) for the fake's user. */
+export function writeUserCredential(
+  dir: string,
+  user: { clientId: string; clientSecret: string; refreshToken: string },
+): string {
+  const file = path.join(dir, 'adc.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      type: 'authorized_user',
+      client_id: user.clientId,
+      client_secret: user.clientSecret,
+      refresh_token: user.refreshToken,
+    }),
+  );
+  return file;
 }

@@ -29,3 +29,14 @@ export function treeHash(root: string): { files: number; sha256: string } {
   walk(root);
   return { files, sha256: h.digest('hex') };
 }
+
+/** A value without its `origin` and `pointer` fields, at any depth (two snapshots' files differ, their data not). */
+export function withoutOrigins(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutOrigins);
+  if (!v || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => k !== 'origin' && k !== 'pointer')
+      .map(([k, x]) => [k, withoutOrigins(x)]),
+  );
+}

@@ -394,21 +394,25 @@ export const registerCollect: RegisterCommand = (program, io, setExit) => {
     )
     .requiredOption('--out <dir>', 'snapshot directory to write (new or empty)');
   addAzureCollectFlags(azure);
-  azure.action(async (opts) => {
-    const flags = opts as typeof opts & AzureCollectFlags;
-    const options = await azureOptionsFrom(flags, path.resolve(io.cwd, opts.out), io);
-    let summary: AzureCollectSummary;
+  /** Runs a collection: its summary on stderr; a CollectError is a usage error, and so is collecting nothing. */
+  const run = async (collectNow: () => Promise<{ text: string; scopes: number }>) => {
     try {
-      summary = await collectAzure(options);
+      const { text, scopes } = await collectNow();
+      io.stderr(text);
+      // Nothing collected is not a success: a scan of it would assess nothing.
+      setExit(scopes === 0 ? EXIT_USAGE : EXIT_OK);
     } catch (err) {
       if (!(err instanceof CollectError)) throw err;
       io.stderr(`error: ${errorMessage(err)}\n`);
       setExit(EXIT_USAGE);
-      return;
     }
-    io.stderr(formatAzureSummary(summary, opts.out));
-    // Nothing collected is not a success: a scan of it would assess nothing.
-    setExit(summary.subscriptions.length === 0 ? EXIT_USAGE : EXIT_OK);
+  };
+  azure.action(async (opts) => {
+    const options = await azureOptionsFrom(opts as typeof opts & AzureCollectFlags, path.resolve(io.cwd, opts.out), io);
+    await run(async () => {
+      const summary = await collectAzure(options);
+      return { text: formatAzureSummary(summary, opts.out), scopes: summary.subscriptions.length };
+    });
   });
   const gcp = collect
     .command('gcp')
@@ -418,20 +422,11 @@ export const registerCollect: RegisterCommand = (program, io, setExit) => {
     .requiredOption('--out <dir>', 'snapshot directory to write (new or empty)');
   addGcpCollectFlags(gcp);
   gcp.action(async (opts) => {
-    const flags = opts as typeof opts & GcpCollectFlags;
-    const options = await gcpOptionsFrom(flags, path.resolve(io.cwd, opts.out), io);
-    let summary: GcpCollectSummary;
-    try {
-      summary = await collectGcp(options);
-    } catch (err) {
-      if (!(err instanceof CollectError)) throw err;
-      io.stderr(`error: ${errorMessage(err)}\n`);
-      setExit(EXIT_USAGE);
-      return;
-    }
-    io.stderr(formatGcpSummary(summary, opts.out));
-    // Nothing collected is not a success: a scan of it would assess nothing.
-    setExit(summary.projects.length === 0 ? EXIT_USAGE : EXIT_OK);
+    const options = await gcpOptionsFrom(opts as typeof opts & GcpCollectFlags, path.resolve(io.cwd, opts.out), io);
+    await run(async () => {
+      const summary = await collectGcp(options);
+      return { text: formatGcpSummary(summary, opts.out), scopes: summary.projects.length };
+    });
   });
   aws.action(async (opts) => {
     const flags = opts as typeof opts & CollectFlags;
