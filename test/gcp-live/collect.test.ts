@@ -315,6 +315,7 @@ describe('cordon collect gcp (library)', () => {
           // What a real key file carries: never called with an endpoint.
           token_uri: 'https://oauth2.googleapis.com/token',
         }),
+        GOOGLE_CLOUD_QUOTA_PROJECT: 'ai-billing',
       };
       connections.length = 0;
       const summary = await collectGcp({
@@ -329,6 +330,10 @@ describe('cordon collect gcp (library)', () => {
         [['ai-prod', 0]],
       );
       assert.ok(!fake.calls.some((c) => c.path === '/token'));
+      assert.ok(
+        fake.calls.every((c) => c.userProject === 'ai-billing'),
+        'the quota project goes with every call',
+      );
       assert.ok(fake.calls.every((c) => c.status !== 401));
       assert.deepEqual([...new Set(connections)], ['127.0.0.1']);
     } finally {
@@ -395,6 +400,39 @@ describe('cordon collect gcp (library)', () => {
         assert.ok(u, p.scope);
         assert.match(u.reason, /^in folders\/200: PERMISSION_DENIED: Organization Policy API has not been used/);
       }
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('throttling that outlasts the retries is unavailable data, not a pass; a project pending deletion is skipped', async () => {
+    const w = world({ throttledProjects: ['denied-proj'] });
+    const gone = project('gone-proj', '333');
+    (gone.resource as { data: Record<string, unknown> }).data.lifecycleState = 'DELETE_REQUESTED';
+    w.assets.push(gone);
+    const fake = await startFakeGcp(w);
+    try {
+      const dir = scratch();
+      const summary = await collectGcp({
+        out: path.join(dir, 's'),
+        projects: ['ai-prod', 'denied-proj', 'gone-proj'],
+        endpoint: fake.endpoint,
+        ca: fake.ca,
+        env: userEnv(dir),
+        maxRetries: 2,
+        backoffMs: 5,
+      });
+      assert.deepEqual(
+        summary.projects.map((p) => p.scope),
+        ['ai-prod', 'denied-proj'],
+      );
+      const throttled = summary.projects.find((p) => p.scope === 'denied-proj')!;
+      const networks = throttled.unavailable.find((u) => u.dataset === 'compute:networks')!;
+      assert.match(networks.reason, /RESOURCE_EXHAUSTED.*still throttled after retries/);
+      assert.equal(networks.permission, 'cloudasset.assets.listResource');
+      // Three tries: the first answer and two retries.
+      assert.equal(fake.calls.filter((c) => c.path === '/v1/projects/denied-proj/assets').length, 3);
+      assert.deepEqual(summary.skipped, [{ scope: 'projects/gone-proj', reason: 'project is DELETE_REQUESTED' }]);
     } finally {
       await fake.close();
     }

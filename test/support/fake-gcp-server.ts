@@ -36,6 +36,8 @@ export interface FakeGcpOptions {
   throttleOnce?: boolean;
   /** Projects (ids) whose asset list answers 403 PERMISSION_DENIED. */
   deniedProjects?: string[];
+  /** Projects (ids) whose asset list always answers 429 without Retry-After. */
+  throttledProjects?: string[];
   /** Org Policy v2 answers 403 SERVICE_DISABLED for these parents. */
   orgPolicyDisabledFor?: string[];
   /** Delay before each answer (benchmarks: a cloud API is not instantaneous). */
@@ -49,6 +51,8 @@ export interface FakeGcpCall {
   status: number;
   /** The address the client connected from (always loopback here). */
   remoteAddress: string;
+  /** The x-goog-user-project header (the quota project). */
+  userProject?: string;
 }
 
 export interface FakeGcp {
@@ -181,6 +185,9 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
       query,
       status: 0,
       remoteAddress: req.socket.remoteAddress ?? '',
+      ...(typeof req.headers['x-goog-user-project'] === 'string'
+        ? { userProject: req.headers['x-goog-user-project'] }
+        : {}),
     });
 
     if (p === '/token' && req.method === 'POST') {
@@ -217,6 +224,8 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
         });
       }
       const project = /^projects\/(.+)$/.exec(parent)?.[1];
+      if (project && o.throttledProjects?.includes(project))
+        return rpcError(res, 429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric ListAssets.');
       if (project && o.deniedProjects?.includes(project))
         return denied(res, 'cloudasset.assets.listResource', `//cloudresourcemanager.googleapis.com/${parent}`);
       const types = new Set(query.assetTypes ?? []);

@@ -226,6 +226,7 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
   // Projects first (their numbers name the others' ancestors), then every asset under its project.
   const seen = new Set<string>();
   const all: Json[] = [];
+  const inactive = new Set<string>();
   for (const { parent, outcome } of assetsByParent) {
     if (outcome.failure) {
       if (parent.startsWith('projects/'))
@@ -251,6 +252,15 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
     const ancestors = (Array.isArray(a.ancestors) ? (a.ancestors as unknown[]) : [])
       .map(String)
       .filter((x) => !x.startsWith('projects/'));
+    // A project pending deletion is shut down and its APIs refuse calls: skipped and said so, as Azure's disabled
+    // subscriptions are (v1 lifecycleState, v3 state).
+    const state = data.lifecycleState ?? data.state;
+    if (state === 'DELETE_REQUESTED' || state === 'DELETE_IN_PROGRESS') {
+      skipped.push({ scope: `projects/${id}`, reason: `project is ${String(state)}` });
+      if (number) byNumber.set(number, id);
+      inactive.add(id);
+      continue;
+    }
     projects.set(id, { ...newProject(id), ...(number ? { number } : {}), ancestors, described: true });
     if (number) byNumber.set(number, id);
   }
@@ -262,12 +272,13 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
   for (const a of all) {
     // Assets not in a project (hierarchical firewall policies) are read per folder and organization below.
     const id = projectOf(a);
-    if (!id) continue;
+    if (!id || inactive.has(id)) continue;
     let p = projects.get(id);
     if (!p) projects.set(id, (p = newProject(id)));
     p.assets.push(a);
   }
   for (const { id, failure } of failedProjects) {
+    if (inactive.has(id) || inactive.has(byNumber.get(id) ?? '')) continue;
     const known = projects.get(id) ?? [...projects.values()].find((p) => p.number === id);
     if (known && known.assets.length > 0) continue; // also read through a folder or the organization
     const p = known ?? newProject(id);
@@ -307,7 +318,7 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
     summary.projects.push(await writeProject(o.out, p, nodes));
   }
   // An organization or folder that could not be listed at all is in the snapshot as unavailable data.
-  for (const s of skipped) {
+  for (const s of skipped.filter((x) => !x.scope.startsWith('projects/'))) {
     const dir = path.join(o.out, s.scope);
     await mkdir(dir, { recursive: true });
     const unavailable = ALL.map((dataset) => ({

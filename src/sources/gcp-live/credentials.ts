@@ -68,6 +68,8 @@ export async function gcpAuthClient(o: GcpCredentialOptions): Promise<GcpAuthCli
       ? json.token_uri
       : `${origin}/token`;
   const str = (k: keyof CredentialFile) => (typeof json[k] === 'string' ? json[k] : undefined);
+  // The Asset API bills user credentials to a quota project (x-goog-user-project); set as ADC would set it.
+  const quota = o.env.GOOGLE_CLOUD_QUOTA_PROJECT ?? str('quota_project_id');
   if (json.type === 'authorized_user') {
     const clientId = str('client_id');
     const clientSecret = str('client_secret');
@@ -76,13 +78,15 @@ export async function gcpAuthClient(o: GcpCredentialOptions): Promise<GcpAuthCli
       throw new GcpCredentialSetupError(
         `GOOGLE_APPLICATION_CREDENTIALS ${file}: an authorized_user credential needs client_id, client_secret and refresh_token`,
       );
-    return new gal.UserRefreshClient({
+    const user = new gal.UserRefreshClient({
       clientId,
       clientSecret,
       refreshToken,
       endpoints: { oauth2TokenUrl: tokenUri },
       transporterOptions,
     });
+    if (quota) user.quotaProjectId = quota;
+    return user;
   }
   if (json.type === 'service_account') {
     const email = str('client_email');
@@ -96,6 +100,7 @@ export async function gcpAuthClient(o: GcpCredentialOptions): Promise<GcpAuthCli
     // never calls a token endpoint (its service-account token exchange always goes to oauth2.googleapis.com).
     const jwt = new gal.JWT({ email, key, ...(keyId ? { keyId } : {}), scopes: [GCP_SCOPE], transporterOptions });
     jwt.useJWTAccessWithScope = true;
+    if (quota) jwt.quotaProjectId = quota;
     return jwt;
   }
   throw new GcpCredentialSetupError(
