@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ASSET_TYPES, GCP_COLLECT_PERMISSIONS, collectGcp } from '../../src/sources/gcp-live/collect.js';
 import { classifyGcpError, GcpApiError, retryAfterMs } from '../../src/sources/gcp-live/rest.js';
+import { loadGcpSnapshot } from '../../src/sources/gcp-snapshot/load.js';
 import { startFakeGcp, writeUserCredential, type Asset, type FakeGcpOptions } from '../support/fake-gcp-server.js';
 
 const ORG = 'organizations/100';
@@ -374,6 +375,41 @@ describe('cordon collect gcp (library)', () => {
       };
       assert.ok(!m.datasets.includes('compute:networks'));
       assert.ok(m.unavailable.every((u) => u.scope === 'denied-proj'));
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('an organization that cannot be listed is skipped and written as unavailable data; listed projects are collected', async () => {
+    const fake = await startFakeGcp(world({ deniedParents: [ORG] }));
+    try {
+      const dir = scratch();
+      const out = path.join(dir, 's');
+      const summary = await collectGcp({
+        out,
+        organization: '100',
+        projects: ['ai-prod'],
+        endpoint: fake.endpoint,
+        ca: fake.ca,
+        env: userEnv(dir),
+      });
+      assert.deepEqual(summary.skipped, [
+        {
+          scope: ORG,
+          reason:
+            "PERMISSION_DENIED: Permission 'cloudasset.assets.listResource' denied on resource '//cloudresourcemanager.googleapis.com/organizations/100' (or it may not exist). (needs cloudasset.assets.listResource)",
+        },
+      ]);
+      // The fake denies the organization's access-policy list too: the perimeters above ai-prod are unknown.
+      assert.deepEqual(
+        summary.projects.map((p) => [p.scope, p.unavailable.map((u) => [u.dataset, u.permission])]),
+        [['ai-prod', [['accesscontextmanager:service-perimeters', 'cloudasset.assets.listResource']]]],
+      );
+      // Read directly as the project's organization, and listed as unavailable beside that.
+      assert.ok(files(out).includes('organizations/100/cordon-manifest.json'));
+      const inv = (await loadGcpSnapshot(out)).inventory;
+      assert.equal(inv.unavailable.get(ORG)?.get('compute:networks')?.permission, 'cloudasset.assets.listResource');
+      assert.ok(inv.networks.length > 0);
     } finally {
       await fake.close();
     }

@@ -36,6 +36,8 @@ export interface FakeGcpOptions {
   throttleOnce?: boolean;
   /** Projects (ids) whose asset list answers 403 PERMISSION_DENIED. */
   deniedProjects?: string[];
+  /** Organizations and folders ("organizations/1") whose asset list answers 403 PERMISSION_DENIED. */
+  deniedParents?: string[];
   /** Projects (ids) whose asset list always answers 429 without Retry-After. */
   throttledProjects?: string[];
   /** Org Policy v2 answers 403 SERVICE_DISABLED for these parents. */
@@ -226,7 +228,7 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
       const project = /^projects\/(.+)$/.exec(parent)?.[1];
       if (project && o.throttledProjects?.includes(project))
         return rpcError(res, 429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric ListAssets.');
-      if (project && o.deniedProjects?.includes(project))
+      if ((project && o.deniedProjects?.includes(project)) || o.deniedParents?.includes(parent))
         return denied(res, 'cloudasset.assets.listResource', `//cloudresourcemanager.googleapis.com/${parent}`);
       const types = new Set(query.assetTypes ?? []);
       const contentType = url.searchParams.get('contentType');

@@ -227,11 +227,13 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
   const seen = new Set<string>();
   const all: Json[] = [];
   const inactive = new Set<string>();
+  /** Organizations and folders whose assets could not be listed: their projects are unknown. */
+  const unlisted: { scope: string; reason: string; permission: string }[] = [];
   for (const { parent, outcome } of assetsByParent) {
     if (outcome.failure) {
       if (parent.startsWith('projects/'))
         failedProjects.push({ id: parent.slice('projects/'.length), failure: outcome.failure });
-      else skipped.push({ scope: parent, reason: `${outcome.failure.reason} (needs ${outcome.failure.permission})` });
+      else unlisted.push({ scope: parent, ...outcome.failure });
       continue;
     }
     for (const a of outcome.items)
@@ -289,7 +291,7 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
   const nodes = new Map<string, NodeState>();
   for (const p of projects.values()) for (const n of p.ancestors) if (!nodes.has(n)) nodes.set(n, { node: n });
   for (const parent of parents)
-    if (!parent.startsWith('projects/') && !nodes.has(parent) && !skipped.some((s) => s.scope === parent))
+    if (!parent.startsWith('projects/') && !nodes.has(parent) && !unlisted.some((s) => s.scope === parent))
       nodes.set(parent, { node: parent });
 
   await Promise.all([
@@ -304,6 +306,8 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
     }),
   ]);
 
+  for (const u of unlisted) skipped.push({ scope: u.scope, reason: `${u.reason} (needs ${u.permission})` });
+  skipped.sort((a, b) => cmp(a.scope, b.scope));
   const summary: GcpCollectSummary = { projects: [], hierarchy: [], skipped, resources: 0, apiCalls: 0 };
   for (const n of [...nodes.values()].sort((a, b) => cmp(a.node, b.node))) {
     summary.resources +=
@@ -317,17 +321,17 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
       (p.orgPolicies?.items.length ?? 0);
     summary.projects.push(await writeProject(o.out, p, nodes));
   }
-  // An organization or folder that could not be listed at all is in the snapshot as unavailable data.
-  for (const s of skipped.filter((x) => !x.scope.startsWith('projects/'))) {
-    const dir = path.join(o.out, s.scope);
+  // An organization or folder that could not be listed at all is in the snapshot as unavailable data (beside the
+  // manifest of what was read there directly when it is also above a listed project): checks that look up
+  // hierarchy data are then not assessed, rather than passing without its projects.
+  for (const u of unlisted) {
+    const dir = path.join(o.out, u.scope);
     await mkdir(dir, { recursive: true });
-    const unavailable = ALL.map((dataset) => ({
-      scope: s.scope,
-      dataset,
-      reason: s.reason,
-      permission: GCP_PERMISSIONS.assets,
-    }));
-    await writeFile(path.join(dir, MANIFEST_FILE), manifest({ hierarchy: [s.scope], datasets: [], unavailable }));
+    const unavailable = ALL.map((dataset) => ({ scope: u.scope, dataset, reason: u.reason, permission: u.permission }));
+    await writeFile(
+      path.join(dir, 'cordon-manifest-unlisted.json'),
+      manifest({ hierarchy: [u.scope], datasets: [], unavailable }),
+    );
   }
   summary.apiCalls = rest.calls;
   return summary;
