@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import { AZURE_COLLECT_PERMISSIONS, CHILD_LISTS, collectAzure } from '../../src/sources/azure-live/collect.js';
 import { AZURE_DATASETS } from '../../src/inventory/azure.js';
 import { loadAzureSnapshot } from '../../src/sources/azure-snapshot/load.js';
-import { jsonFiles } from '../support/files.js';
+import { jsonFiles, withoutOrigins } from '../support/files.js';
 import { resourcesOf, startFakeAzure, type FakeAzureOptions } from '../support/fake-azure-server.js';
 
 const TENANT = '72f988bf-0000-4000-8000-00000000cafe';
@@ -37,20 +37,10 @@ const out = () => path.join(mkdtempSync(path.join(tmpdir(), 'cordon-azure-live-'
 
 /** Inventory lists without origins and JSON pointers (the two snapshots' files differ), for comparison. */
 function comparable(inv: Record<string, unknown>): Record<string, unknown[]> {
-  const strip = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(strip)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v)
-              .filter(([k]) => k !== 'origin' && k !== 'pointer')
-              .map(([k, x]) => [k, strip(x)]),
-          )
-        : v;
   return Object.fromEntries(
     Object.entries(inv)
       .filter(([, v]) => Array.isArray(v))
-      .map(([k, v]) => [k, (strip(v) as unknown[]).map((x) => JSON.stringify(x)).sort()]),
+      .map(([k, v]) => [k, (withoutOrigins(v) as unknown[]).map((x) => JSON.stringify(x)).sort()]),
   );
 }
 

@@ -41,7 +41,8 @@ export interface FakeAzure {
 }
 
 let cert: { key: string; cert: string } | undefined;
-function certificate(): { key: string; cert: string } {
+/** A self-signed certificate for 127.0.0.1, made once per test process (the fake GCP server uses it too). */
+export function certificate(): { key: string; cert: string } {
   if (cert) return cert;
   const dir = mkdtempSync(path.join(tmpdir(), 'cordon-fake-azure-'));
   try {
