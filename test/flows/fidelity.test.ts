@@ -279,10 +279,47 @@ test('visibility gaps per flow log: an hour between two separate exports is not 
   const gaps = alertsOf(s3, 'flow-visibility-missing-interval');
   assert.equal(gaps.length, 1);
   assert.equal(gaps[0]!.resource, eni);
+  // The records on either side of the hole are cited: the last of the first hour's object (line 13: header + 12
+  // records), the first of the next object, each in its own file's evidence.
+  const before = `${key('0000')}:13`;
+  const after = `${key('0200')}:2`;
   assert.deepEqual(gaps[0]!.evidence, {
     flowLog: '123456789012/us-east-1/fl-0123456789abcdef0',
     missingFrom: '2025-11-22T01:00:00Z',
     missingTo: '2025-11-22T02:00:00Z',
     gapMinutes: 30,
+    lastRecordBefore: before,
+    firstRecordAfter: after,
   });
+  assert.deepEqual([gaps[0]!.file, gaps[0]!.line], [key('0000'), 13]);
+  assert.deepEqual(
+    gaps[0]!.files.map((f) => [f.file, f.lines]),
+    [
+      [key('0000'), [13]],
+      [key('0200'), [2]],
+    ],
+  );
+
+  // Objects delivered out of time order, records out of order inside them, and a late record that lands inside the
+  // first hour (it must not become an edge): the edges are still the last record of the first hour and the first of
+  // the third, wherever they were read.
+  const shuffled = (from: number, order: number[]) =>
+    log(
+      ...order.map((k) =>
+        v2('10.0.1.10', '10.0.2.20', 50000 + k, 443, 1000, 'ACCEPT', 6, from + k * 300, eni).replace(
+          ` ${from + k * 300 + 60} `,
+          ` ${from + k * 300 + 300} `,
+        ),
+      ),
+    );
+  const mixed = await runBoth({
+    [key('0000')]: shuffled(T0 + 7200, [3, 0, 2, 1]), // 02:00-02:20, first record (02:00) on line 3
+    [key('0100')]: shuffled(T0, [11, 5, 0, 7]), // 00:00-01:00 with holes inside; 00:55 on line 2
+    [key('0200')]: shuffled(T0, [1, 2, 3, 4, 6, 8, 9, 10]), // fills the first hour's holes
+  });
+  const g = alertsOf(mixed, 'flow-visibility-missing-interval');
+  assert.equal(g.length, 1);
+  assert.equal(g[0]!.evidence.missingFrom, '2025-11-22T01:00:00Z');
+  assert.equal(g[0]!.evidence.lastRecordBefore, `${key('0100')}:2`);
+  assert.equal(g[0]!.evidence.firstRecordAfter, `${key('0000')}:3`);
 });
