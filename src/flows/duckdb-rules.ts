@@ -129,7 +129,9 @@ export class SqlRules {
     await c.run(
       'CREATE OR REPLACE TEMP TABLE gap_first (iface VARCHAR, g DOUBLE, fi INTEGER, line DOUBLE, seg INTEGER, st DOUBLE, raw VARCHAR, provider VARCHAR, account VARCHAR, region VARCHAR, rtype VARCHAR, resource VARCHAR)',
     );
-    await c.run('CREATE OR REPLACE TEMP TABLE gap_ranges (iface VARCHAR, fb DOUBLE, tb DOUBLE, n DOUBLE, go DOUBLE, line DOUBLE)');
+    await c.run(
+      'CREATE OR REPLACE TEMP TABLE gap_ranges (iface VARCHAR, fb DOUBLE, tb DOUBLE, n DOUBLE, go DOUBLE, line DOUBLE)',
+    );
   }
 
   /** First ports of the policy's port segments (rule port ranges cut 0..65535; 65536 stands for "no port"). */
@@ -520,7 +522,9 @@ FROM (SELECT b.series || '|' || fr.iface AS iface, go, fr.line, st, CASE WHEN en
 SELECT n.iface, fr.go, fr.fi, fr.line, fr.seg, fr.st, rw.t, ${desc}
 FROM (SELECT iface, min(go) AS o FROM gx WHERE iface NOT IN (SELECT iface FROM gap_first) GROUP BY iface) n
 JOIN fr ON fr.go = n.o ${f.rawJoin}`);
-    await c.run('INSERT INTO gap_ranges SELECT iface, fb, tb, count(*)::DOUBLE, min(go), min_by(line, go) FROM gx GROUP BY iface, fb, tb');
+    await c.run(
+      'INSERT INTO gap_ranges SELECT iface, fb, tb, count(*)::DOUBLE, min(go), min_by(line, go) FROM gx GROUP BY iface, fb, tb',
+    );
     await c.run('DROP TABLE gx');
   }
 
