@@ -531,8 +531,7 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
         );
       else if (p.format === 'azure') r = await readAzure(p.file, p.gzip, batch, analysis, analysis.interner);
       else if (p.format === 'gcp-vpc') r = await readGcp(p.file, p.gzip, batch, analysis, analysis.interner);
-      else if (isDnsFormat(p.format)) r = await readDnsFile(p.file, p.gzip, p.format, analysis);
-      else throw new Error(`no reader for ${p.format}`);
+      else r = await readDnsFile(p.file, p.gzip, p.format, analysis);
       files.push(readToEnd(analysis, p, name, r.format, r.records, r.units));
     } catch (err) {
       const bad = analysis.malformedByFile.get(p.file) ?? 0;

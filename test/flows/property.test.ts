@@ -133,7 +133,7 @@ test('JSON readers (Azure, GCP, Route 53, Azure and Cloud DNS): malformed record
           const interner = new Interner();
           if (kind === 'azure') await readAzure(file, false, new FlowBatch(8), c.sink, interner);
           else if (kind === 'gcp') await readGcp(file, false, new FlowBatch(8), c.sink, interner);
-          else await readDnsFile(file, false, kind as DnsFormatName, c.sink);
+          else await readDnsFile(file, false, kind, c.sink);
           for (const line of c.bad)
             assert.ok(line >= 1 && line <= lines.length, `line ${line} within 1..${lines.length}`);
           // Nothing valid in the generated lines for these readers except by accident; everything else is counted.
