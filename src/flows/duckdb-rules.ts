@@ -568,16 +568,15 @@ WHERE p.prev IS NOT NULL AND p.lo > p.prev + 1 AND p.lo - p.prev - 1 >= ${gapBuc
       const name = String(gp.iface);
       const from = num(gp.from);
       const d = this.describe(gp);
-      reportMissingInterval(
-        ctx.alerts,
-        name,
+      reportMissingInterval(ctx.alerts, {
+        key: name,
         from,
-        num(gp.to),
-        v.gap_minutes,
-        d,
-        this.sample(gp.before_go, gp.before_line),
-        this.sample(gp.after_go, gp.after_line),
-      );
+        to: num(gp.to),
+        gapMinutes: v.gap_minutes,
+        scope: d,
+        before: this.sample(gp.before_go, gp.before_line),
+        after: this.sample(gp.after_go, gp.after_line),
+      });
     }
   }
 }

@@ -117,15 +117,17 @@ export async function runBoth(
   return withTempDir(files, (dir) => bothEngines([dir], { policy, cwd: dir, ...extra }));
 }
 
-/** One Route 53 Resolver query log record as the documentation shows it (resolver-query-logs-example-json). */
-export function r53(q: {
+/** What a test DNS record says: the query name, its A/AAAA (or other) answers as [type, data], the source. */
+export interface DnsRecordSpec {
   name: string;
   answers?: [string, string][];
   src: string;
   type?: string;
   time?: string;
-  vpc?: string;
-}): string {
+}
+
+/** One Route 53 Resolver query log record as the documentation shows it (resolver-query-logs-example-json). */
+export function r53(q: DnsRecordSpec & { vpc?: string }): string {
   return JSON.stringify({
     version: '1.100000',
     account_id: '111122223333',
@@ -148,13 +150,7 @@ export function r53(q: {
  * One Azure DNS security policy query log record as a diagnostic setting writes it to a storage account (category
  * DnsResponse, the DNSQueryLogs fields in `properties`).
  */
-export function azDns(q: {
-  name: string;
-  answers?: [string, string][];
-  src: string;
-  type?: string;
-  time?: string;
-}): string {
+export function azDns(q: DnsRecordSpec): string {
   const sub = '00000000-0000-0000-0000-000000000000';
   return JSON.stringify({
     time: q.time ?? '2025-11-22T00:00:10.0000000Z',
@@ -181,13 +177,7 @@ export function azDns(q: {
 }
 
 /** One Cloud DNS query log entry (Cloud Logging LogEntry, resource.type dns_query) as a log sink writes it. */
-export function gcpDns(q: {
-  name: string;
-  answers?: [string, string][];
-  src: string;
-  type?: string;
-  time?: string;
-}): string {
+export function gcpDns(q: DnsRecordSpec): string {
   return JSON.stringify({
     insertId: `q${q.src}${q.name.length}`,
     jsonPayload: {

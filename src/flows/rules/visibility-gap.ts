@@ -189,16 +189,15 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
         for (let k = 0; k < BUCKETS; k++) {
           if (!(t.bits[k >>> 5]! & (1 << (k & 31)))) continue;
           if (prev >= 0 && k - prev - 1 >= gapBuckets) {
-            reportMissingInterval(
-              ctx.alerts,
+            reportMissingInterval(ctx.alerts, {
               key,
-              (t.base + prev + 1) * BUCKET_SEC,
-              (t.base + k) * BUCKET_SEC,
-              ctx.settings.visibility.gap_minutes,
-              t,
-              t.endAt.get(prev)!,
-              t.startAt.get(k)!,
-            );
+              from: (t.base + prev + 1) * BUCKET_SEC,
+              to: (t.base + k) * BUCKET_SEC,
+              gapMinutes: ctx.settings.visibility.gap_minutes,
+              scope: t,
+              before: t.endAt.get(prev)!,
+              after: t.startAt.get(k)!,
+            });
           }
           prev = k;
         }
@@ -227,44 +226,32 @@ export function skipdataText(resource: string, start: number, end: number): Aler
   };
 }
 
-/**
- * A missing-interval alert (both engines): no record of the interface of `key` ("flow log series|interface") from
- * `from` to `to` (epoch seconds), located at the last record before the hole and citing the first one after it (each
- * in its own file's evidence); `scope` is the account and region of the interface's first record.
- */
-export function reportMissingInterval(
-  book: AlertBook,
-  key: string,
-  from: number,
-  to: number,
-  gapMinutes: number,
-  scope: { account: string; region: string },
-  before: RecordAt,
-  after: RecordAt,
-): void {
-  const a = book.hit(
-    MISSING_INTERVAL,
-    'medium',
-    `${key}|${from}`,
-    () => missingIntervalAlert(key, from, to, gapMinutes, scope, before, after),
-    0,
-    before,
-  );
-  if (a === undefined) return;
-  a.records++;
-  if (a.samples.length < MAX_SAMPLES) a.samples.push(`${after.file}:${after.line}`);
-  tallyFile(a, after.file, 1, 0, [after.line]);
+/** A hole in an interface's coverage: from..to (epoch seconds) in the flow log series of `key` ("series|interface"). */
+export interface MissingInterval {
+  key: string;
+  from: number;
+  to: number;
+  gapMinutes: number;
+  /** The account and region of the interface's first record. */
+  scope: { account: string; region: string };
+  /** The last record before the hole and the first one after it. */
+  before: RecordAt;
+  after: RecordAt;
 }
 
-function missingIntervalAlert(
-  key: string,
-  from: number,
-  to: number,
-  gapMinutes: number,
-  scope: { account: string; region: string },
-  before: RecordAt,
-  after: RecordAt,
-): AlertBody {
+/**
+ * A missing-interval alert (both engines), located at the last record before the hole and citing the first one after
+ * it, each in its own file's evidence.
+ */
+export function reportMissingInterval(book: AlertBook, g: MissingInterval): void {
+  const a = book.hit(MISSING_INTERVAL, 'medium', `${g.key}|${g.from}`, () => missingIntervalAlert(g), 0, g.before);
+  if (a === undefined) return;
+  a.records++;
+  if (a.samples.length < MAX_SAMPLES) a.samples.push(`${g.after.file}:${g.after.line}`);
+  tallyFile(a, g.after.file, 1, 0, [g.after.line]);
+}
+
+function missingIntervalAlert({ key, from, to, gapMinutes, scope, before, after }: MissingInterval): AlertBody {
   const name = key.slice(key.lastIndexOf('|') + 1);
   const flowLog = key.slice(0, key.lastIndexOf('|'));
   return {
