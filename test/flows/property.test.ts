@@ -18,7 +18,7 @@ import { FlowBatch, Interner } from '../../src/flows/record.js';
 import { ipv4FromString, ipv4ToString } from '../../src/flows/ip.js';
 import { PrefixTable } from '../../src/flows/zones.js';
 import { parseCidr } from '../../src/util/cidr.js';
-import { tempDir, v2, V2_HEADER } from './helpers.js';
+import { referencePolicy, runBoth, tempDir, v2, V2_HEADER } from './helpers.js';
 
 function counting() {
   let rows = 0;
@@ -237,6 +237,64 @@ test('DNS log readers (Route 53, Azure, Cloud DNS): every malformed line is repo
   } finally {
     t.cleanup();
   }
+});
+
+test('missing intervals cite, on either side of each hole, the first record read that ends in the bucket before it and the first that starts in the bucket after it (brute force, both engines)', async () => {
+  const T0 = 1763769600;
+  const eni = 'eni-0aaaaaaaaaaaaaaaa';
+  const key = (k: number) =>
+    `123456789012_vpcflowlogs_us-east-1_fl-0123456789abcdef0_20251122T${String(k).padStart(4, '0')}Z_a1b2c3d4.log`;
+  // Records anywhere in 20 hours, 1 to 25 minutes long, spread over up to four objects of one flow log, in any order.
+  const rec = fc.record({ at: fc.nat(20 * 60 - 1), minutes: fc.integer({ min: 1, max: 25 }), file: fc.nat(3) });
+  let holes = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(rec, { minLength: 2, maxLength: 40 }), async (recs) => {
+      const files: Record<string, string[]> = {};
+      for (const [i, r] of recs.entries()) {
+        const s = T0 + r.at * 60;
+        const line = `2 123456789012 ${eni} 10.0.1.10 10.0.2.20 ${40000 + i} 443 6 10 1000 ${s} ${s + r.minutes * 60} ACCEPT OK`;
+        (files[key(r.file)] ??= [V2_HEADER]).push(line);
+      }
+      // Brute force, in reading order (files by name, then line): coverage buckets and each record's first and last.
+      const read = Object.keys(files)
+        .sort()
+        .flatMap((f) =>
+          files[f]!.slice(1).map((l, i) => {
+            const [s, e] = l.split(' ').slice(10, 12).map(Number) as [number, number];
+            return { at: `${f}:${i + 2}`, from: Math.floor(s / 300), to: Math.floor((e - 1) / 300) };
+          }),
+        );
+      const covered = new Set(read.flatMap((r) => Array.from({ length: r.to - r.from + 1 }, (_, k) => r.from + k)));
+      const buckets = [...covered].sort((a, b) => a - b);
+      const expected = buckets.slice(1).flatMap((k, i) => {
+        const prev = buckets[i]!;
+        if (k - prev - 1 < 6) return [];
+        return [
+          {
+            missingFrom: new Date((prev + 1) * 300_000).toISOString().replace('.000Z', 'Z'),
+            lastRecordBefore: read.find((r) => r.to === prev)!.at,
+            firstRecordAfter: read.find((r) => r.from === k)!.at,
+          },
+        ];
+      });
+      const r = await runBoth(
+        Object.fromEntries(Object.entries(files).map(([f, lines]) => [f, lines.join('\n') + '\n'])),
+        referencePolicy('  visibility: { gap_minutes: 30 }'),
+      );
+      const got = r.alerts
+        .filter((a) => a.rule.id === 'flow-visibility-missing-interval')
+        .map((a) => ({
+          missingFrom: a.evidence.missingFrom,
+          lastRecordBefore: a.evidence.lastRecordBefore,
+          firstRecordAfter: a.evidence.firstRecordAfter,
+        }))
+        .sort((a, b) => String(a.missingFrom).localeCompare(String(b.missingFrom)));
+      assert.deepEqual(got, expected);
+      holes += expected.length;
+    }),
+    { numRuns: 25, seed: 41 },
+  );
+  assert.ok(holes > 25, `the generated logs had holes to cite (${holes})`);
 });
 
 test('prefix table agrees with a brute-force longest-prefix match over random nested and disjoint CIDRs', () => {
