@@ -258,7 +258,9 @@ export async function startFakeAzure(o: FakeAzureOptions): Promise<FakeAzure> {
       if (denied.has(sub) || o.deniedChildren?.includes(child))
         return forbidden(
           res,
-          `${parts.at(-3) === 'privateDnsZones' ? 'Microsoft.Network/privateDnsZones' : 'Microsoft.Network/' + (parts.at(-3) ?? '')}/${child}/read`,
+          extension
+            ? `${child.replace(/^providers\//i, '')}/read`
+            : `${parts.at(-3) === 'privateDnsZones' ? 'Microsoft.Network/privateDnsZones' : 'Microsoft.Network/' + (parts.at(-3) ?? '')}/${child}/read`,
           p,
         );
       if (!o.resources.some((r) => r.id.toLowerCase() === parentId.toLowerCase()))
