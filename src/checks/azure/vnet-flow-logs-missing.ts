@@ -1,5 +1,6 @@
 import { azureIdKey, type AzureFlowLog } from '../../inventory/azure.js';
-import { aiVirtualNetworks } from './support.js';
+import { callingZones } from '../../policy/calling-zones.js';
+import { aiTargets, endpointsTo } from './support.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
 
 export default defineAzureCheck({
@@ -25,11 +26,24 @@ export default defineAzureCheck({
   requires: ['network:virtual-networks'],
   looksUp: ['network:flow-logs', 'network:private-endpoints'],
   run(ctx) {
+    const calling = callingZones(ctx.policy);
     const enabled = new Map<string, AzureFlowLog>();
     for (const f of ctx.inventory.flowLogs)
       if (f.enabled !== false && f.targetResourceId) enabled.set(azureIdKey(f.targetResourceId), f);
+    const aiEndpointSubnets = new Set(
+      aiTargets(ctx.inventory).flatMap((t) =>
+        endpointsTo(ctx.inventory, t.resource).flatMap((e) =>
+          e.endpoint.subnetId ? [azureIdKey(e.endpoint.subnetId)] : [],
+        ),
+      ),
+    );
     const out: AzureCheckResult[] = [];
-    for (const { vnet, subnets: relevant } of aiVirtualNetworks(ctx)) {
+    for (const vnet of [...ctx.own.virtualNetworks].sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))) {
+      const subnets = ctx.inventory.subnets.filter((s) => azureIdKey(s.vnetId) === azureIdKey(vnet.id));
+      const relevant = subnets.filter(
+        (s) => calling.has(ctx.zones.subnet(s.id)?.zone ?? '') || aiEndpointSubnets.has(azureIdKey(s.id)),
+      );
+      if (relevant.length === 0) continue;
       const base = {
         resource: { id: vnet.id, type: 'Microsoft.Network/virtualNetworks' },
         location: vnet.location,
