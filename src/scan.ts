@@ -25,7 +25,8 @@ import {
 import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
 import { loadAwsSnapshot, type SnapshotOptions, type SnapshotWarning } from './sources/aws-snapshot/load.js';
-import type { AwsInventory } from './inventory/aws.js';
+import { emptyAwsInventory, type AwsInventory } from './inventory/aws.js';
+import { mergeAwsInventory } from './sources/iac/merge.js';
 import { globMatch } from './util/glob.js';
 import type { InputError } from './util/errors.js';
 
@@ -45,6 +46,8 @@ export interface ScanOptions {
   baseline?: Set<string>;
   /** Reader settings: the size limit for one file (maxFileBytes), when to stream, a file system to read through. */
   snapshotOptions?: SnapshotOptions;
+  /** Terraform input values: --var-file files (relative to cwd) and --var NAME=VALUE. */
+  terraform?: { varFiles?: string[]; vars?: string[] };
 }
 
 export interface ScanReport {
@@ -164,14 +167,30 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
   const parts = await partitionSnapshot(abs);
   const withAzure = parts.azure.length > 0;
-  const withAws = parts.aws.length > 0 || !withAzure;
+  // Terraform (HCL or plan JSON) is read by its own source and its resources join the provider inventories.
+  const terraform =
+    parts.terraform.length > 0
+      ? await (
+          await import('./sources/iac/terraform/load.js')
+        ).loadTerraform(abs, parts.terraform, { ...opts.terraform, cwd: opts.cwd })
+      : undefined;
+  const withAwsFiles = parts.aws.length > 0 || (!withAzure && !terraform);
+  const withAws = withAwsFiles || terraform?.inventory !== undefined;
   // The AWS reader also walks the tree when all files are Azure's: it reports unreadable folders and links.
-  const loaded = await loadAwsSnapshot(
-    abs,
-    withAzure
-      ? { ...opts.snapshotOptions, only: new Set(parts.aws.map((f) => path.resolve(f))) }
-      : opts.snapshotOptions,
-  );
+  const loaded = withAwsFiles
+    ? await loadAwsSnapshot(
+        abs,
+        withAzure || terraform
+          ? { ...opts.snapshotOptions, only: new Set(parts.aws.map((f) => path.resolve(f))) }
+          : opts.snapshotOptions,
+      )
+    : { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] };
+  if (terraform) {
+    if (terraform.inventory) mergeAwsInventory(loaded.inventory, terraform.inventory);
+    loaded.errors.push(...terraform.errors);
+    loaded.warnings.push(...terraform.warnings);
+    loaded.files.push(...terraform.files);
+  }
   const azure = withAzure ? await loadAzureSnapshot(abs, parts.azure) : undefined;
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);

@@ -8,8 +8,12 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isAzureDocument } from './azure-snapshot/recognise.js';
+import { looksLikeTerraformPlan } from './iac/terraform/detect.js';
 
 export type SnapshotProvider = 'aws' | 'azure';
+/** Infrastructure-as-code inputs, read by their own sources (src/sources/iac/). */
+export type IacFormat = 'terraform';
+export type InputKind = SnapshotProvider | IacFormat;
 
 const HEAD_BYTES = 16 * 1024;
 const AZURE_ID = /"\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/|")/i;
@@ -51,8 +55,8 @@ async function head(file: string): Promise<string> {
  * The .json files under `root` (or `root` itself), by provider, in sorted order. Folders and files that cannot be
  * read are left to the readers, which report them with their location.
  */
-export async function partitionSnapshot(root: string): Promise<Record<SnapshotProvider, string[]>> {
-  const out: Record<SnapshotProvider, string[]> = { aws: [], azure: [] };
+export async function partitionSnapshot(root: string): Promise<Record<InputKind, string[]>> {
+  const out: Record<InputKind, string[]> = { aws: [], azure: [], terraform: [] };
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -63,24 +67,31 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
+      // .terraform holds providers and downloaded modules: read through modules.json, never as root modules.
+      if (e.isDirectory()) {
+        if (e.name !== '.terraform') await walk(full);
+      } else if (e.name.endsWith('.tf') && (e.isFile() || e.isSymbolicLink())) out.terraform.push(full);
       else if (e.name.toLowerCase().endsWith('.json') && (e.isFile() || e.isSymbolicLink())) files.push(full);
     }
   };
   try {
-    if ((await stat(root)).isFile()) files.push(root);
+    if ((await stat(root)).isFile()) {
+      if (root.endsWith('.tf')) out.terraform.push(root);
+      else files.push(root);
+    }
     else await walk(root);
   } catch {
     return out;
   }
   // Heads are read a few at a time (tens of thousands of small files at organisation scale); order is kept.
-  const providers: SnapshotProvider[] = new Array<SnapshotProvider>(files.length).fill('aws');
+  const providers: InputKind[] = new Array<InputKind>(files.length).fill('aws');
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const i = next++;
       try {
-        providers[i] = detectProvider(await head(files[i]!));
+        const text = await head(files[i]!);
+        providers[i] = looksLikeTerraformPlan(text) ? 'terraform' : detectProvider(text);
       } catch {
         // unreadable: the AWS reader reports it
       }
@@ -88,5 +99,6 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
   };
   await Promise.all(Array.from({ length: Math.min(HEADS_AT_ONCE, files.length) }, worker));
   files.forEach((f, i) => out[providers[i]!].push(f));
+  out.terraform.sort();
   return out;
 }

@@ -11,6 +11,10 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { reportDestination } from '../output.js';
 import { addScanAwsFlags, snapshotForScan } from './collect.js';
 import { commaList } from '../options.js';
+
+function repeatable(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 import type { RegisterCommand } from './index.js';
 
 export interface ExitPolicy {
@@ -78,6 +82,8 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
       'exit by the findings even when some input could not be read (default: input errors exit 2; they are reported either way)',
     )
     .option('--fail-on-not-assessed', 'exit 1 also when a check at or above --fail-on could not be assessed')
+    .option('--var-file <file>', 'Terraform: a variables file for the root modules (repeatable)', repeatable, [] as string[])
+    .option('--var <name=value>', 'Terraform: a root module variable (repeatable)', repeatable, [] as string[])
     .action(async (pathArg, opts) => {
       for (const [flag, patterns] of [
         ['--checks', opts.checks],
@@ -104,6 +110,7 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
         ...(opts.checks ? { checks: opts.checks } : {}),
         ...(opts.skipChecks ? { skipChecks: opts.skipChecks } : {}),
         ...(baseline ? { baseline } : {}),
+        ...(opts.varFile.length > 0 || opts.var.length > 0 ? { terraform: { varFiles: opts.varFile, vars: opts.var } } : {}),
       }).finally(collected.cleanup);
       if (report.checks.length === 0) throw new UsageError(`no check matches --checks ${opts.checks?.join(',') ?? ''}`);
       await destination.write(
