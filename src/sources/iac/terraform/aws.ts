@@ -19,7 +19,8 @@ import {
   type Scoped,
 } from '../../../inventory/aws.js';
 import { parseServiceName } from '../../aws-snapshot/names.js';
-import type { TfResource, TfTaint } from './resource.js';
+import { IAC_ACCOUNT, IAC_REGION } from './modules.js';
+import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, isUnknown, type Value, type ValueObject } from './values.js';
 
 /** The regional data sets a Terraform tree declares completely for the scopes it fills (docs/iac.md). */
@@ -631,22 +632,23 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       addPartial(inv, '*', 'organizations:scps', { file: r.origin.file, line: r.origin.line, column: r.origin.column, pointer: r.address, reason: `value not known before deploy: ${err.detail}` });
     }
   }
-  const org = byType.get('aws_organizations_organization')?.[0];
-  if (org) {
-    inv.organization = { id: org.address, origin: org.origin };
-    markDataset(inv, '*', 'organizations:organization');
-  }
+  // aws_organizations_organization is not mapped: its id (o-…) is known only after apply, and the principal checks
+  // need the real id (cordon.yaml aws.organization_id gives it).
 
   for (const key of ctx.scopes) for (const d of TERRAFORM_AWS_DATASETS) markDataset(inv, key, d);
   for (const t of taints) {
     if (t.provider !== 'aws' && t.provider !== '*') continue;
-    const key = scopeKey(t);
-    if (!inv.datasets.has(key)) {
-      for (const d of TERRAFORM_AWS_DATASETS) markDataset(inv, key, d);
-      inv.scopeOrigins.set(key, t.origin);
+    const every = t.account === EVERY_SCOPE;
+    const keys = every ? [...ctx.scopes] : [scopeKey(t)];
+    if (keys.length === 0) keys.push(scopeKey({ account: IAC_ACCOUNT, region: IAC_REGION }));
+    for (const key of keys) {
+      if (!inv.datasets.has(key)) {
+        for (const d of TERRAFORM_AWS_DATASETS) markDataset(inv, key, d);
+        inv.scopeOrigins.set(key, t.origin);
+      }
+      const sets = t.type ? [DATASET_OF[t.type]].filter((d): d is AwsDataset => d !== undefined) : TERRAFORM_AWS_DATASETS;
+      for (const d of sets) addPartial(inv, key, d, { file: t.origin.file, line: t.origin.line, column: t.origin.column, pointer: t.address, reason: t.reason });
     }
-    const sets = t.type ? [DATASET_OF[t.type]].filter((d): d is AwsDataset => d !== undefined) : TERRAFORM_AWS_DATASETS;
-    for (const d of sets) addPartial(inv, key, d, { file: t.origin.file, line: t.origin.line, column: t.origin.column, pointer: t.address, reason: t.reason });
   }
   return inv;
 }

@@ -184,12 +184,11 @@ class Converter {
 
   expr(n: TsNode): Expr {
     switch (n.type) {
-      case 'expression': {
-        const kids = n.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'comment');
-        let e = this.expr(kids[0]!);
-        for (const post of kids.slice(1)) e = this.postfix(n, e, post);
-        return e;
-      }
+      case 'expression':
+        return this.sequence(
+          n,
+          n.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'comment'),
+        );
       case 'literal_value':
         return this.expr(n.namedChildren[0]!);
       case 'numeric_lit':
@@ -239,12 +238,21 @@ class Converter {
       }
       case 'operation':
         return this.expr(n.namedChildren[0]!);
-      case 'unary_operation':
-        return this.mk(n, { k: 'unary', op: n.children[0]!.text, operand: this.expr(n.namedChildren.at(-1)!) });
+      case 'unary_operation': {
+        // Operands are not wrapped in an expression node: a primary followed by its accessors.
+        const operand = n.children.filter((c): c is TsNode => c !== null && c.isNamed && c.type !== 'comment');
+        return this.mk(n, { k: 'unary', op: n.children[0]!.text, operand: this.sequence(n, operand) });
+      }
       case 'binary_operation': {
-        const [l, r] = n.namedChildren as [TsNode, TsNode];
-        const op = n.children.find((c) => c !== null && !c.isNamed)!.text;
-        return this.mk(n, { k: 'binary', op, left: this.expr(l), right: this.expr(r) });
+        const kids = n.children.filter((c): c is TsNode => c !== null && c.type !== 'comment');
+        const at = kids.findIndex((c) => !c.isNamed);
+        if (at <= 0) throw new HclConvertError();
+        return this.mk(n, {
+          k: 'binary',
+          op: kids[at]!.text,
+          left: this.sequence(n, kids.slice(0, at)),
+          right: this.sequence(n, kids.slice(at + 1)),
+        });
       }
       case 'for_expr':
         return this.forExpr(n.namedChildren[0]!);
@@ -253,6 +261,14 @@ class Converter {
       default:
         throw new HclConvertError();
     }
+  }
+
+  /** A primary expression followed by postfix accessors (get_attr, index, splat), as siblings. */
+  private sequence(whole: TsNode, nodes: TsNode[]): Expr {
+    if (nodes.length === 0) throw new HclConvertError();
+    let e = this.expr(nodes[0]!);
+    for (const post of nodes.slice(1)) e = this.postfix(whole, e, post);
+    return e;
   }
 
   private forExpr(n: TsNode): Expr {

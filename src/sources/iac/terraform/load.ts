@@ -12,7 +12,7 @@ import { mapAws } from './aws.js';
 import { parseHcl } from './hcl.js';
 import { awsAccount, IAC_ACCOUNT, IAC_REGION, ModuleInstance, Tree, type ProviderConf, type TfInstance } from './modules.js';
 import { readPlan } from './plan.js';
-import { materialise, type TfOrigin, type TfResource, type TfTaint } from './resource.js';
+import { EVERY_SCOPE, materialise, type TfOrigin, type TfResource, type TfTaint } from './resource.js';
 import { isUnknown, type Value, type ValueObject } from './values.js';
 
 /** Cloud providers cordon has checks for but whose Terraform resources are not mapped yet (google: the GCP inventory). */
@@ -94,7 +94,7 @@ export async function loadTerraform(root: string, files: string[], opts: Terrafo
     for (const e of def.errors) {
       errors.push(new InputError(e.file, e.message, { line: e.line, column: e.column }));
       // The file's resources may be missing: every data set of the module's providers is incomplete.
-      taints.push({ provider: '*', address: def.dir || '.', account: IAC_ACCOUNT, region: IAC_REGION, origin: { kind: 'file', file: e.file, line: e.line, column: e.column }, reason: `${e.file}:${e.line}:${e.column}: ${e.message}; what it declares is not known` });
+      taints.push({ provider: '*', address: def.dir || '.', account: EVERY_SCOPE, region: EVERY_SCOPE, origin: { kind: 'file', file: e.file, line: e.line, column: e.column }, reason: `${e.message}: what the block declares is not known` });
     }
   }
   for (const w of tree.warnings) out.warnings.push({ file: w.file, line: w.line, message: w.message });

@@ -28,6 +28,9 @@ export interface TfResource {
   attrLines: Map<string, number>;
 }
 
+/** A taint's account and region when it concerns every scope the tree fills (a file that did not parse). */
+export const EVERY_SCOPE = '*';
+
 /** Something that could not be read or expanded: every data set it may feed is partial in its scope. */
 export interface TfTaint {
   /** `aws`, `azurerm`…, or `*` when unknown (a module that is not on disk). */
