@@ -57,7 +57,9 @@ export function readPlan(file: string, text: string): { resources: TfResource[];
   const variables = obj(doc.variables) ?? {};
   const providerConfig = obj(config?.provider_config) ?? {};
   const providerValue = (key: string, attr: string): Value | undefined => {
-    const exprs = obj(obj(providerConfig[key])?.expressions);
+    // A module's resources name "net:aws"; an inherited configuration is the root's "aws".
+    const conf = obj(providerConfig[key]) ?? obj(providerConfig[key.slice(key.lastIndexOf(':') + 1)]);
+    const exprs = obj(conf?.expressions);
     const e = obj(exprs?.[attr]);
     if (!e) return undefined;
     if ('constant_value' in e) return e.constant_value as Value;
