@@ -156,6 +156,11 @@ export const FUNCTIONS: Record<string, Fn> = {
     return Object.fromEntries(ks.map((k, i) => [str(k, 'zipmap'), vs[i] ?? null])) as ValueObject;
   },
   flatten: (a) => flatten(list(a[0]!, 'flatten')),
+  index: (a) => {
+    const i = list(a[0]!, 'index').findIndex((x) => valuesEqual(x, a[1]!));
+    if (i < 0) throw new EvalError('index: value not in the list');
+    return i;
+  },
   distinct: (a) => distinct(list(a[0]!, 'distinct')),
   compact: (a) => list(a[0]!, 'compact').filter((x) => x !== null && x !== ''),
   contains: (a) => list(a[0]!, 'contains').some((x) => valuesEqual(x, a[1]!)),
