@@ -6,7 +6,7 @@
  * parser, nothing evaluated) and `cordon --version` (start-up). Needs `npm run build` first.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -106,7 +106,9 @@ function moduleText(i: number): string {
 // Per module: 1 vpc + 3 + 3 subnets + 2 tables + 3 associations + 1 group + 3 rules + 4 endpoints + flow log + query
 // log association = 22 resources; 3 padding security groups make 25.
 function padding(): string {
-  return [0, 1, 2].map((k) => `resource "aws_security_group" "pad${k}" {\n  name   = "pad${k}"\n  vpc_id = aws_vpc.this.id\n}\n`).join('');
+  return [0, 1, 2]
+    .map((k) => `resource "aws_security_group" "pad${k}" {\n  name   = "pad${k}"\n  vpc_id = aws_vpc.this.id\n}\n`)
+    .join('');
 }
 
 function generate(dir: string): number {
@@ -116,7 +118,9 @@ function generate(dir: string): number {
     mkdirSync(m, { recursive: true });
     writeFileSync(path.join(m, 'main.tf'), moduleText(i));
     writeFileSync(path.join(m, 'padding.tf'), padding());
-    calls.push(`module "m${i}" {\n  source = "./modules/m${String(i).padStart(3, '0')}"\n  name   = "vpc-${i}"\n  region = "us-east-1"\n}\n`);
+    calls.push(
+      `module "m${i}" {\n  source = "./modules/m${String(i).padStart(3, '0')}"\n  name   = "vpc-${i}"\n  region = "us-east-1"\n}\n`,
+    );
   }
   writeFileSync(path.join(dir, 'main.tf'), calls.join('\n'));
   return MODULES * PER_MODULE;
@@ -138,10 +142,19 @@ function run(args: string[], script = path.join(root, 'bin/cordon.js')): Measure
     "process.on('exit', () => { const u = process.resourceUsage(); require('fs').writeSync(2, `\\nUSAGE ${u.userCPUTime + u.systemCPUTime} ${u.maxRSS}\\n`); });\n",
   );
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', preload, script, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, ['--require', preload, script, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   const m = /USAGE (\d+) (\d+)/.exec(r.stderr);
-  return { wall, cpu: m ? Number(m[1]) / 1e6 : NaN, rss: m ? Number(m[2]) / 1024 : NaN, status: r.status, out: r.stdout };
+  return {
+    wall,
+    cpu: m ? Number(m[1]) / 1e6 : NaN,
+    rss: m ? Number(m[2]) / 1024 : NaN,
+    status: r.status,
+    out: r.stdout,
+  };
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cordon-bench-iac-'));
@@ -180,7 +193,9 @@ console.log(blocks);
   console.log(row('cordon --version (start-up)', startup));
   console.log(row(`parse only (${files} files, tree-sitter)`, parse));
   console.log(row(`cordon scan (${resources} resources)`, scan));
-  console.log(`findings: ${findings}; scan/parse CPU ratio ${(scan.cpu / parse.cpu).toFixed(2)}×; per resource ${((scan.cpu * 1000) / declared).toFixed(3)} ms CPU`);
+  console.log(
+    `findings: ${findings}; scan/parse CPU ratio ${(scan.cpu / parse.cpu).toFixed(2)}×; per resource ${((scan.cpu * 1000) / declared).toFixed(3)} ms CPU`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

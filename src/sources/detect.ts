@@ -78,8 +78,7 @@ export async function partitionSnapshot(root: string): Promise<Record<InputKind,
     if ((await stat(root)).isFile()) {
       if (root.endsWith('.tf')) out.terraform.push(root);
       else files.push(root);
-    }
-    else await walk(root);
+    } else await walk(root);
   } catch {
     return out;
   }

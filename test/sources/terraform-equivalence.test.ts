@@ -54,7 +54,10 @@ async function results(dir: string, inv: AwsInventory): Promise<string[]> {
   const m = names(inv);
   return report.findings
     .filter((f) => !SCOPED_OUT.has(f.checkId))
-    .map((f) => `${f.checkId} ${m.get(f.resource.id) ?? m.get(f.resource.arn ?? '') ?? (/^\d{12}$|^iac$/.test(f.resource.id) ? 'account' : f.resource.id)} ${f.status}`)
+    .map(
+      (f) =>
+        `${f.checkId} ${m.get(f.resource.id) ?? m.get(f.resource.arn ?? '') ?? (/^\d{12}$|^iac$/.test(f.resource.id) ? 'account' : f.resource.id)} ${f.status}`,
+    )
     .filter((r) => !STATE_ONLY.has(r.split(' ').slice(0, 2).join(' ')))
     .sort();
 }
@@ -62,7 +65,10 @@ async function results(dir: string, inv: AwsInventory): Promise<string[]> {
 async function terraformInventory(dir: string): Promise<AwsInventory> {
   const parts = await partitionSnapshot(path.resolve(dir));
   const r = await loadTerraform(path.resolve(dir), parts.terraform);
-  assert.deepEqual(r.errors.map((e) => e.format()), []);
+  assert.deepEqual(
+    r.errors.map((e) => e.format()),
+    [],
+  );
   assert.ok(r.inventory);
   return r.inventory;
 }
@@ -81,7 +87,10 @@ describe('Terraform examples match their snapshot twins', () => {
   it('the reference example passes every check it can express and points findings at .tf lines', async () => {
     const report = await scan('examples/terraform/aws-reference');
     assert.equal(report.inputErrors.length, 0);
-    assert.deepEqual(report.findings.filter((f) => f.status === 'fail'), []);
+    assert.deepEqual(
+      report.findings.filter((f) => f.status === 'fail'),
+      [],
+    );
     const located = report.findings.filter((f) => f.origin?.kind === 'file' && f.origin.file.endsWith('.tf'));
     assert.ok(located.length > 50);
     for (const f of located) assert.ok(f.origin?.kind === 'file' && (f.origin.line ?? 0) > 0);

@@ -79,7 +79,10 @@ describe('Terraform HCL', () => {
 `;
     const r = await load({ 'main.tf': NETWORK, 'rules.tf': rule });
     const sg = r.inventory!.securityGroups.find((g) => g.id === 'aws_security_group.ep')!;
-    assert.deepEqual(sg.ingress.map((p) => p.ipv4Ranges.map((x) => x.cidr)), [['0.0.0.0/0']]);
+    assert.deepEqual(
+      sg.ingress.map((p) => p.ipv4Ranges.map((x) => x.cidr)),
+      [['0.0.0.0/0']],
+    );
     const report = await scan(r.root);
     const open = report.findings.find((f) => f.checkId === 'aws-vpc-endpoint-security-group-open-to-internet');
     assert.equal(open?.status, 'fail');
@@ -87,7 +90,7 @@ describe('Terraform HCL', () => {
     assert.match(open?.origin?.kind === 'file' ? open.origin.file : '', /main\.tf$/);
     // Without the rule the same group is closed: the test can fail.
     const closed = await scan((await load({ 'main.tf': NETWORK })).root);
-    assert.equal(closed.findings.find((f) => f.checkId === open!.checkId)?.status, 'pass');
+    assert.equal(closed.findings.find((f) => f.checkId === open.checkId)?.status, 'pass');
   });
 
   it('a variable without a default makes what depends on it not assessed, naming it and its line', async () => {
@@ -102,7 +105,7 @@ describe('Terraform HCL', () => {
     const report = await scan(r.root);
     const dns = report.findings.find((f) => f.checkId === 'aws-vpc-endpoint-private-dns-disabled');
     assert.equal(dns?.status, 'not-assessed');
-    assert.match(dns!.message, /var\.vpc_id/);
+    assert.match(dns.message, /var\.vpc_id/);
     // Given with --var, it resolves.
     const given = await loadTerraform(r.root, r.parts.terraform, { vars: ['vpc_id=aws_vpc.main'] });
     assert.equal(given.inventory!.vpcEndpoints[0]?.vpcId, 'aws_vpc.main');
@@ -166,11 +169,19 @@ output "vpc_id" {
   });
 
   it('count = 0 declares nothing; an unknown count makes the data set partial', async () => {
-    const zero = await load({ 'main.tf': NETWORK.replace('resource "aws_vpc_endpoint" "runtime" {', 'resource "aws_vpc_endpoint" "runtime" {\n  count = 0') });
+    const zero = await load({
+      'main.tf': NETWORK.replace(
+        'resource "aws_vpc_endpoint" "runtime" {',
+        'resource "aws_vpc_endpoint" "runtime" {\n  count = 0',
+      ),
+    });
     assert.equal(zero.inventory!.vpcEndpoints.length, 0);
     assert.equal(zero.inventory!.partial.size, 0);
     const unknown = await load({
-      'main.tf': NETWORK.replace('resource "aws_vpc_endpoint" "runtime" {', 'resource "aws_vpc_endpoint" "runtime" {\n  count = var.n').concat('variable "n" {}\n'),
+      'main.tf': NETWORK.replace(
+        'resource "aws_vpc_endpoint" "runtime" {',
+        'resource "aws_vpc_endpoint" "runtime" {\n  count = var.n',
+      ).concat('variable "n" {}\n'),
     });
     const skipped = unknown.inventory!.partial.get('iac/us-east-1')?.get('ec2:vpc-endpoints') ?? [];
     assert.match(skipped[0]?.reason ?? '', /how many instances is not known before deploy: var\.n/);
@@ -197,7 +208,10 @@ module "remote" {
     );
     assert.deepEqual(r.inventory!.vpcs[0]?.cidrs, ['10.9.0.0/16']);
     assert.equal(r.inventory!.vpcAttributes[0]?.enableDnsHostnames, true);
-    assert.match(r.warnings[0]?.message ?? '', /module\.remote: module source "terraform-aws-modules\/vpc\/aws" is not on disk/);
+    assert.match(
+      r.warnings[0]?.message ?? '',
+      /module\.remote: module source "terraform-aws-modules\/vpc\/aws" is not on disk/,
+    );
     assert.equal(r.warnings[0]?.line, 11);
     const skipped = r.inventory!.partial.get('iac/us-east-1')?.get('ec2:vpcs') ?? [];
     assert.match(skipped[0]?.reason ?? '', /module\.remote/);
@@ -244,12 +258,22 @@ data "aws_region" "here" {}
       fc.asyncProperty(
         fc.oneof(
           fc.string({ maxLength: 80 }),
-          fc.constantFrom('resource "aws_vpc" {', 'x = ', 'a = "unterminated', 'locals { a = [1, }', '}}}', 'variable "x" { default = ${ }'),
+          fc.constantFrom(
+            'resource "aws_vpc" {',
+            'x = ',
+            'a = "unterminated',
+            'locals { a = [1, }',
+            '}}}',
+            'variable "x" { default = ${ }',
+          ),
         ),
         fc.nat(NETWORK.length),
         async (junk, at) => {
           const broken = NETWORK.slice(0, at) + junk + NETWORK.slice(at);
-          const r = await load({ 'bad/main.tf': broken, 'good/main.tf': NETWORK.replaceAll('aws_vpc.main', 'aws_vpc.good').replace('"main"', '"good"') });
+          const r = await load({
+            'bad/main.tf': broken,
+            'good/main.tf': NETWORK.replaceAll('aws_vpc.main', 'aws_vpc.good').replace('"main"', '"good"'),
+          });
           for (const e of r.errors) {
             assert.match(e.file, /bad\/main\.tf$/);
             assert.ok((e.position.line ?? 0) >= 1);
@@ -332,7 +356,9 @@ const PLAN = {
           provider_config_key: 'aws',
           expressions: {
             vpc_id: { references: ['aws_vpc.main.id', 'aws_vpc.main'] },
-            subnet_ids: { references: ['module.net.aws_subnet.a[0].id', 'module.net.aws_subnet.a[0]', 'module.net.aws_subnet.a'] },
+            subnet_ids: {
+              references: ['module.net.aws_subnet.a[0].id', 'module.net.aws_subnet.a[0]', 'module.net.aws_subnet.a'],
+            },
             policy: { references: ['data.aws_iam_policy_document.p.json', 'data.aws_iam_policy_document.p'] },
           },
         },
@@ -360,10 +386,19 @@ const PLAN = {
 describe('Terraform plan JSON', () => {
   it('reads planned values, resolves same-plan id references, and keeps the rest unknown', async () => {
     const r = await load({ 'plan.json': JSON.stringify(PLAN, null, 2), 'snapshot/describe-vpcs.json': '{"Vpcs": []}' });
-    assert.deepEqual(r.parts.terraform.map((f) => path.basename(f)), ['plan.json']);
-    assert.deepEqual(r.parts.aws.map((f) => path.basename(f)), ['describe-vpcs.json']);
+    assert.deepEqual(
+      r.parts.terraform.map((f) => path.basename(f)),
+      ['plan.json'],
+    );
+    assert.deepEqual(
+      r.parts.aws.map((f) => path.basename(f)),
+      ['describe-vpcs.json'],
+    );
     const inv = r.inventory!;
-    assert.deepEqual(inv.vpcs.map((v) => v.id), ['aws_vpc.main']);
+    assert.deepEqual(
+      inv.vpcs.map((v) => v.id),
+      ['aws_vpc.main'],
+    );
     const e = inv.vpcEndpoints[0]!;
     assert.equal(e.vpcId, 'aws_vpc.main');
     assert.deepEqual(e.subnetIds, ['module.net.aws_subnet.a[0]']);
@@ -373,7 +408,10 @@ describe('Terraform plan JSON', () => {
     assert.ok((e.origin.kind === 'file' ? e.origin.line : 0)! > 1);
     // The subnet's VPC comes from a module variable: unknown, so the subnet is skipped and named.
     assert.equal(inv.subnets.length, 0);
-    assert.match(inv.partial.get('iac/eu-west-1')?.get('ec2:subnets')?.[0]?.reason ?? '', /module\.net\.aws_subnet\.a\[0\]\.vpc_id/);
+    assert.match(
+      inv.partial.get('iac/eu-west-1')?.get('ec2:subnets')?.[0]?.reason ?? '',
+      /module\.net\.aws_subnet\.a\[0\]\.vpc_id/,
+    );
   });
 
   it('malformed plan JSON is a located error and other files are still read', async () => {

@@ -82,7 +82,12 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
       'exit by the findings even when some input could not be read (default: input errors exit 2; they are reported either way)',
     )
     .option('--fail-on-not-assessed', 'exit 1 also when a check at or above --fail-on could not be assessed')
-    .option('--var-file <file>', 'Terraform: a variables file for the root modules (repeatable)', repeatable, [] as string[])
+    .option(
+      '--var-file <file>',
+      'Terraform: a variables file for the root modules (repeatable)',
+      repeatable,
+      [] as string[],
+    )
     .option('--var <name=value>', 'Terraform: a root module variable (repeatable)', repeatable, [] as string[])
     .action(async (pathArg, opts) => {
       for (const [flag, patterns] of [
@@ -110,7 +115,9 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
         ...(opts.checks ? { checks: opts.checks } : {}),
         ...(opts.skipChecks ? { skipChecks: opts.skipChecks } : {}),
         ...(baseline ? { baseline } : {}),
-        ...(opts.varFile.length > 0 || opts.var.length > 0 ? { terraform: { varFiles: opts.varFile, vars: opts.var } } : {}),
+        ...(opts.varFile.length > 0 || opts.var.length > 0
+          ? { terraform: { varFiles: opts.varFile, vars: opts.var } }
+          : {}),
       }).finally(collected.cleanup);
       if (report.checks.length === 0) throw new UsageError(`no check matches --checks ${opts.checks?.join(',') ?? ''}`);
       await destination.write(

@@ -1,5 +1,5 @@
 /** Joining an IaC source's inventory with what the snapshot readers read from the same directory. */
-import { SCOPED_LISTS, type AwsInventory } from '../../inventory/aws.js';
+import { SCOPED_LISTS, type AwsDataset, type AwsInventory, type SkippedItem } from '../../inventory/aws.js';
 
 /** Appends `from` to `into`: resource lists, SCPs, and the per-scope maps (IaC scopes never collide with accounts). */
 export function mergeAwsInventory(into: AwsInventory, from: AwsInventory): void {
@@ -12,10 +12,11 @@ export function mergeAwsInventory(into: AwsInventory, from: AwsInventory): void 
     else into.datasets.set(key, new Set(sets));
   }
   for (const [key, m] of from.partial) {
-    const mine = into.partial.get(key) ?? new Map();
+    const mine: Map<AwsDataset, SkippedItem[]> = into.partial.get(key) ?? new Map<AwsDataset, SkippedItem[]>();
     for (const [d, items] of m) mine.set(d, [...(mine.get(d) ?? []), ...items]);
     into.partial.set(key, mine);
   }
-  for (const [key, m] of from.unavailable) into.unavailable.set(key, new Map([...(into.unavailable.get(key) ?? []), ...m]));
+  for (const [key, m] of from.unavailable)
+    into.unavailable.set(key, new Map([...(into.unavailable.get(key) ?? []), ...m]));
   for (const [key, o] of from.scopeOrigins) if (!into.scopeOrigins.has(key)) into.scopeOrigins.set(key, o);
 }

@@ -21,7 +21,7 @@ import {
 import { parseServiceName } from '../../aws-snapshot/names.js';
 import { IAC_ACCOUNT, IAC_REGION } from './modules.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
-import { firstUnknown, isObject, isUnknown, type Value, type ValueObject } from './values.js';
+import { firstUnknown, isObject, isUnknown, text, type Value, type ValueObject } from './values.js';
 
 /** The regional data sets a Terraform tree declares completely for the scopes it fills (docs/iac.md). */
 export const TERRAFORM_AWS_DATASETS: AwsDataset[] = [
@@ -148,7 +148,11 @@ class Reader {
 
   num(attr: string): number | undefined {
     const v = this.need(attr);
-    return typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined;
+    return typeof v === 'number'
+      ? v
+      : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v))
+        ? Number(v)
+        : undefined;
   }
 
   tags(): Record<string, string> {
@@ -170,8 +174,18 @@ class Reader {
 
 /** "-1" / "all" → "-1", protocol numbers of tcp, udp, icmp → their names, as the EC2 API reports them. */
 function protocol(p: Value | undefined): string {
-  const s = String(p ?? '-1').toLowerCase();
-  return s === 'all' || s === '-1' ? '-1' : s === '6' ? 'tcp' : s === '17' ? 'udp' : s === '1' ? 'icmp' : s === '58' ? 'icmpv6' : s;
+  const s = text(p ?? '-1').toLowerCase();
+  return s === 'all' || s === '-1'
+    ? '-1'
+    : s === '6'
+      ? 'tcp'
+      : s === '17'
+        ? 'udp'
+        : s === '1'
+          ? 'icmp'
+          : s === '58'
+            ? 'icmpv6'
+            : s;
 }
 
 function permission(
@@ -183,7 +197,8 @@ function permission(
   names: { cidr4: string; cidr6: string; groups: string; prefixes: string; self?: string },
 ): AwsIpPermission {
   const proto = protocol(rd.need(attr, rule.protocol ?? rule.ip_protocol));
-  const num = (v: Value | undefined) => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : undefined);
+  const num = (v: Value | undefined) =>
+    typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : undefined;
   const from = num(rd.need(attr, rule.from_port));
   const to = num(rd.need(attr, rule.to_port));
   const list = (v: Value | undefined) => rd.strs(attr, v ?? null);
@@ -201,9 +216,26 @@ function permission(
   };
 }
 
-const INLINE_SG = { cidr4: 'cidr_blocks', cidr6: 'ipv6_cidr_blocks', groups: 'security_groups', prefixes: 'prefix_list_ids', self: 'self' };
-const RULE_SG = { cidr4: 'cidr_blocks', cidr6: 'ipv6_cidr_blocks', groups: 'source_security_group_id', prefixes: 'prefix_list_ids', self: 'self' };
-const VPC_RULE = { cidr4: 'cidr_ipv4', cidr6: 'cidr_ipv6', groups: 'referenced_security_group_id', prefixes: 'prefix_list_id' };
+const INLINE_SG = {
+  cidr4: 'cidr_blocks',
+  cidr6: 'ipv6_cidr_blocks',
+  groups: 'security_groups',
+  prefixes: 'prefix_list_ids',
+  self: 'self',
+};
+const RULE_SG = {
+  cidr4: 'cidr_blocks',
+  cidr6: 'ipv6_cidr_blocks',
+  groups: 'source_security_group_id',
+  prefixes: 'prefix_list_ids',
+  self: 'self',
+};
+const VPC_RULE = {
+  cidr4: 'cidr_ipv4',
+  cidr6: 'cidr_ipv6',
+  groups: 'referenced_security_group_id',
+  prefixes: 'prefix_list_id',
+};
 
 /** The route target's kind, from the referenced resource's type (an address) or the id's prefix (a literal). */
 function targetType(id: string, attr: string): RouteTargetType {
@@ -260,7 +292,15 @@ const TARGETS = [
 ];
 
 function route(rd: Reader, attr: string, r: ValueObject, pointer: string): AwsRoute | undefined {
-  const dest = rd.need(attr, r.cidr_block ?? r.destination_cidr_block ?? r.ipv6_cidr_block ?? r.destination_ipv6_cidr_block ?? r.destination_prefix_list_id ?? null);
+  const dest = rd.need(
+    attr,
+    r.cidr_block ??
+      r.destination_cidr_block ??
+      r.ipv6_cidr_block ??
+      r.destination_ipv6_cidr_block ??
+      r.destination_prefix_list_id ??
+      null,
+  );
   for (const t of TARGETS) {
     const id = rd.need(attr, r[t] ?? null);
     if (typeof id === 'string' && id !== '' && typeof dest === 'string' && dest !== '')
@@ -276,7 +316,13 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     inv,
     scopes: new Set(),
     taint(r, dataset, reason) {
-      addPartial(inv, scopeKey(r), dataset, { file: r.origin.file, line: r.origin.line, column: r.origin.column, pointer: r.address, reason: `value not known before deploy: ${reason}` });
+      addPartial(inv, scopeKey(r), dataset, {
+        file: r.origin.file,
+        line: r.origin.line,
+        column: r.origin.column,
+        pointer: r.address,
+        reason: `value not known before deploy: ${reason}`,
+      });
     },
   };
   const byType = new Map<string, TfResource[]>();
@@ -308,9 +354,21 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
   each(['aws_vpc'], (rd) => {
     const cidr = rd.str('cidr_block', true);
     const v6 = rd.str('ipv6_cidr_block', true);
-    inv.vpcs.push({ ...rd.scoped(), id: rd.r.address, cidrs: cidr ? [cidr] : [], ipv6Cidrs: v6 ? [v6] : [], isDefault: false, tags: rd.tags() });
+    inv.vpcs.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      cidrs: cidr ? [cidr] : [],
+      ipv6Cidrs: v6 ? [v6] : [],
+      isDefault: false,
+      tags: rd.tags(),
+    });
     // The provider's defaults: DNS support on, DNS hostnames off.
-    inv.vpcAttributes.push({ ...rd.scoped(), vpcId: rd.r.address, enableDnsSupport: rd.bool('enable_dns_support', true), enableDnsHostnames: rd.bool('enable_dns_hostnames', false) });
+    inv.vpcAttributes.push({
+      ...rd.scoped(),
+      vpcId: rd.r.address,
+      enableDnsSupport: rd.bool('enable_dns_support', true),
+      enableDnsHostnames: rd.bool('enable_dns_hostnames', false),
+    });
   });
   const vpcs = byId(inv.vpcs);
   each(['aws_vpc_ipv4_cidr_block_association'], (rd) => {
@@ -371,13 +429,29 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       const x = route(rd, 'route', r, `${rd.r.address}.route[${i}]`);
       if (x) routes.push(x);
     });
-    inv.routeTables.push({ ...rd.scoped(), id: rd.r.address, vpcId, routes, subnetIds: [], main: isDefault, tags: rd.tags() });
+    inv.routeTables.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      vpcId,
+      routes,
+      subnetIds: [],
+      main: isDefault,
+      tags: rd.tags(),
+    });
   });
   const tables = byId(inv.routeTables);
   // A VPC without a declared main route table still has one, with only the local route.
   for (const vpc of inv.vpcs)
     if (!inv.routeTables.some((t) => t.vpcId === vpc.id && t.main)) {
-      const t: AwsRouteTable = { ...vpc, id: `${vpc.id}.main_route_table_id`, vpcId: vpc.id, routes: localRoutes(vpc, vpc.id), subnetIds: [], main: true, tags: {} };
+      const t: AwsRouteTable = {
+        ...vpc,
+        id: `${vpc.id}.main_route_table_id`,
+        vpcId: vpc.id,
+        routes: localRoutes(vpc, vpc.id),
+        subnetIds: [],
+        main: true,
+        tags: {},
+      };
       inv.routeTables.push(t);
       tables.set(t.id, t);
     }
@@ -418,7 +492,11 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
   const groups = byId(inv.securityGroups);
   const groupOf = (rd: Reader): AwsSecurityGroup => {
     const g = groups.get(rd.str('security_group_id') ?? '');
-    if (!g) throw new NotKnown('security_group_id', `${rd.r.address}: its security group ${String(rd.v.security_group_id)} is not in the scanned code`);
+    if (!g)
+      throw new NotKnown(
+        'security_group_id',
+        `${rd.r.address}: its security group ${text(rd.v.security_group_id)} is not in the scanned code`,
+      );
     return g;
   };
   each(['aws_security_group_rule'], (rd) => {
@@ -440,7 +518,14 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     const entries: AwsNaclEntry[] = [];
     for (const dir of ['ingress', 'egress'] as const)
       for (const e of rd.blocks(dir)) entries.push(naclEntry(rd, dir, e, dir === 'egress'));
-    inv.networkAcls.push({ ...rd.scoped(), id: rd.r.address, vpcId, isDefault, entries, subnetIds: rd.strs('subnet_ids') });
+    inv.networkAcls.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      vpcId,
+      isDefault,
+      entries,
+      subnetIds: rd.strs('subnet_ids'),
+    });
   });
   for (const vpc of inv.vpcs)
     if (!inv.networkAcls.some((a) => a.vpcId === vpc.id && a.isDefault))
@@ -449,11 +534,18 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
         id: `${vpc.id}.default_network_acl_id`,
         vpcId: vpc.id,
         isDefault: true,
-        entries: [false, true].map((egress) => ({ ruleNumber: 100, egress, protocol: '-1', action: 'allow' as const, cidr: '0.0.0.0/0' })),
+        entries: [false, true].map((egress) => ({
+          ruleNumber: 100,
+          egress,
+          protocol: '-1',
+          action: 'allow' as const,
+          cidr: '0.0.0.0/0',
+        })),
         subnetIds: [],
       });
   for (const acl of inv.networkAcls)
-    for (const egress of [false, true]) acl.entries.push({ ruleNumber: 32767, egress, protocol: '-1', action: 'deny', cidr: '0.0.0.0/0' });
+    for (const egress of [false, true])
+      acl.entries.push({ ruleNumber: 32767, egress, protocol: '-1', action: 'deny', cidr: '0.0.0.0/0' });
   const acls = byId(inv.networkAcls);
   each(['aws_network_acl_rule'], (rd) => {
     const acl = acls.get(rd.str('network_acl_id') ?? '');
@@ -533,7 +625,8 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
   each(['aws_route53_resolver_query_log_config_association'], (rd) => {
     const vpcId = rd.str('resource_id');
     const configId = rd.str('resolver_query_log_config_id');
-    if (vpcId && configId) inv.resolverQueryLogAssociations.push({ ...rd.scoped(), id: rd.r.address, configId, vpcId, status: 'ACTIVE' });
+    if (vpcId && configId)
+      inv.resolverQueryLogAssociations.push({ ...rd.scoped(), id: rd.r.address, configId, vpcId, status: 'ACTIVE' });
   });
 
   each(['aws_bedrock_custom_model'], (rd) => {
@@ -543,7 +636,14 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       arn: rd.r.address,
       name: rd.str('job_name', true) ?? rd.r.address,
       detail: true,
-      ...(vpc ? { vpcConfig: { subnetIds: rd.strs('vpc_config', vpc.subnet_ids), securityGroupIds: rd.strs('vpc_config', vpc.security_group_ids) } } : {}),
+      ...(vpc
+        ? {
+            vpcConfig: {
+              subnetIds: rd.strs('vpc_config', vpc.subnet_ids),
+              securityGroupIds: rd.strs('vpc_config', vpc.security_group_ids),
+            },
+          }
+        : {}),
     });
   });
   each(['aws_bedrockagent_agent'], (rd) => {
@@ -591,7 +691,10 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     });
   });
   each(['aws_lb', 'aws_alb'], (rd) => {
-    const mapped = rd.blocks('subnet_mapping').map((m) => rd.need('subnet_mapping', m.subnet_id)).filter((s): s is string => typeof s === 'string');
+    const mapped = rd
+      .blocks('subnet_mapping')
+      .map((m) => rd.need('subnet_mapping', m.subnet_id))
+      .filter((s): s is string => typeof s === 'string');
     const subnetIds = [...rd.strs('subnets'), ...mapped];
     const vpcId = subnets.get(subnetIds[0] ?? '')?.vpcId;
     const type = rd.str('load_balancer_type') ?? 'application';
@@ -624,12 +727,27 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       } catch {
         contentError = 'content is not valid JSON';
       }
-      inv.serviceControlPolicies.push({ ...rd.scoped(), account: '*', region: '*', id: r.address, name: rd.str('name', true) ?? r.address, awsManaged: false, ...(parsed !== undefined ? { content: parsed } : {}), ...(contentError ? { contentError } : {}) });
+      inv.serviceControlPolicies.push({
+        ...rd.scoped(),
+        account: '*',
+        region: '*',
+        id: r.address,
+        name: rd.str('name', true) ?? r.address,
+        awsManaged: false,
+        ...(parsed !== undefined ? { content: parsed } : {}),
+        ...(contentError ? { contentError } : {}),
+      });
       markDataset(inv, '*', 'organizations:scps');
     } catch (err) {
       if (!(err instanceof NotKnown)) throw err;
       markDataset(inv, '*', 'organizations:scps');
-      addPartial(inv, '*', 'organizations:scps', { file: r.origin.file, line: r.origin.line, column: r.origin.column, pointer: r.address, reason: `value not known before deploy: ${err.detail}` });
+      addPartial(inv, '*', 'organizations:scps', {
+        file: r.origin.file,
+        line: r.origin.line,
+        column: r.origin.column,
+        pointer: r.address,
+        reason: `value not known before deploy: ${err.detail}`,
+      });
     }
   }
   // aws_organizations_organization is not mapped: its id (o-…) is known only after apply, and the principal checks
@@ -646,8 +764,17 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
         for (const d of TERRAFORM_AWS_DATASETS) markDataset(inv, key, d);
         inv.scopeOrigins.set(key, t.origin);
       }
-      const sets = t.type ? [DATASET_OF[t.type]].filter((d): d is AwsDataset => d !== undefined) : TERRAFORM_AWS_DATASETS;
-      for (const d of sets) addPartial(inv, key, d, { file: t.origin.file, line: t.origin.line, column: t.origin.column, pointer: t.address, reason: t.reason });
+      const sets = t.type
+        ? [DATASET_OF[t.type]].filter((d): d is AwsDataset => d !== undefined)
+        : TERRAFORM_AWS_DATASETS;
+      for (const d of sets)
+        addPartial(inv, key, d, {
+          file: t.origin.file,
+          line: t.origin.line,
+          column: t.origin.column,
+          pointer: t.address,
+          reason: t.reason,
+        });
     }
   }
   return inv;
@@ -658,7 +785,12 @@ function markDataset(inv: AwsInventory, key: string, d: AwsDataset): void {
   inv.datasets.get(key)!.add(d);
 }
 
-function addPartial(inv: AwsInventory, key: string, d: AwsDataset, item: { file: string; line?: number; column?: number; pointer: string; reason: string }): void {
+function addPartial(
+  inv: AwsInventory,
+  key: string,
+  d: AwsDataset,
+  item: { file: string; line?: number; column?: number; pointer: string; reason: string },
+): void {
   if (!inv.partial.has(key)) inv.partial.set(key, new Map());
   const m = inv.partial.get(key)!;
   if (!m.has(d)) m.set(d, []);
@@ -667,18 +799,26 @@ function addPartial(inv: AwsInventory, key: string, d: AwsDataset, item: { file:
 
 /** `aws_vpc.main.default_route_table_id` → `aws_vpc.main` (resources.ts resolves these to such strings). */
 function defaultOwner(id: string | undefined): string | undefined {
-  return id?.replace(/\.(default_route_table_id|main_route_table_id|default_network_acl_id|default_security_group_id)$/, '');
+  return id?.replace(
+    /\.(default_route_table_id|main_route_table_id|default_network_acl_id|default_security_group_id)$/,
+    '',
+  );
 }
 
 function localRoutes(vpc: { cidrs: string[]; ipv6Cidrs: string[] } | undefined, owner: string): AwsRoute[] {
-  return [...(vpc?.cidrs ?? []), ...(vpc?.ipv6Cidrs ?? [])].map((c, i) => ({ destination: c, target: { type: 'local' as const, id: 'local' }, state: 'active', pointer: `${owner}#local[${i}]` }));
+  return [...(vpc?.cidrs ?? []), ...(vpc?.ipv6Cidrs ?? [])].map((c, i) => ({
+    destination: c,
+    target: { type: 'local' as const, id: 'local' },
+    state: 'active',
+    pointer: `${owner}#local[${i}]`,
+  }));
 }
 
 function naclEntry(rd: Reader, attr: string, e: ValueObject, egress: boolean): AwsNaclEntry {
   const proto = protocol(rd.need(attr, e.protocol));
   const from = rd.need(attr, e.from_port);
   const to = rd.need(attr, e.to_port);
-  const action = String(rd.need(attr, e.action ?? e.rule_action)).toLowerCase() === 'deny' ? 'deny' : 'allow';
+  const action = text(rd.need(attr, e.action ?? e.rule_action)).toLowerCase() === 'deny' ? 'deny' : 'allow';
   const cidr = rd.need(attr, e.cidr_block);
   const v6 = rd.need(attr, e.ipv6_cidr_block);
   return {

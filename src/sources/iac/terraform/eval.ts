@@ -6,7 +6,7 @@
  */
 import type { Expr } from './hcl.js';
 import { CATCHING, EvalError, FUNCTIONS, unknownArg, valuesEqual } from './functions.js';
-import { firstUnknown, isObject, isUnknown, Unknown, type Value, type ValueObject } from './values.js';
+import { firstUnknown, isObject, isUnknown, text, Unknown, type Value, type ValueObject } from './values.js';
 
 /** An object whose attributes are computed on demand (a resource type, a module's outputs, `data`). */
 export class Lazy {
@@ -104,15 +104,15 @@ export class Evaluator {
         const o = this.eval(e.obj, scope);
         const k = this.value(e.key, scope);
         if (isUnknown(k)) return k;
-        if (o instanceof Lazy) return o.get(String(k));
+        if (o instanceof Lazy) return o.get(text(k));
         if (isUnknown(o)) return o;
         if (Array.isArray(o)) {
           const i = typeof k === 'number' ? k : Number(k);
-          if (!Number.isInteger(i) || i < 0 || i >= o.length) throw new EvalError(`index ${String(k)} out of range`);
+          if (!Number.isInteger(i) || i < 0 || i >= o.length) throw new EvalError(`index ${text(k)} out of range`);
           return o[i]!;
         }
         if (isObject(o)) {
-          const key = String(k);
+          const key = text(k);
           if (!(key in o)) return this.missing(o, key, e, scope);
           return o[key]!;
         }
@@ -173,7 +173,10 @@ export class Evaluator {
     const owner = INSTANCE.get(o);
     // A resource attribute the code does not set: computed by the provider at apply time.
     // The VPC's default route table, ACL and security group exist without being declared: their ids are named so.
-    if (owner && /^(default_route_table_id|main_route_table_id|default_network_acl_id|default_security_group_id)$/.test(key))
+    if (
+      owner &&
+      /^(default_route_table_id|main_route_table_id|default_network_acl_id|default_security_group_id)$/.test(key)
+    )
       return `${owner}.${key}`;
     if (owner) return new Unknown(`${owner}.${key}`, `${scope.file}:${e.line}`, 'known only after apply');
     throw new EvalError(`no attribute or key ${JSON.stringify(key)}`);
@@ -292,7 +295,7 @@ export class Evaluator {
       }
       const key = this.value(e.keyExpr!, inner);
       if (isUnknown(key)) return key;
-      const ks = String(key);
+      const ks = text(key);
       if (e.group) ((outObj[ks] ??= []) as Value[]).push(val);
       else {
         if (ks in outObj) throw new EvalError(`for: duplicate key ${JSON.stringify(ks)}`);

@@ -2,8 +2,8 @@
  * The Terraform functions cordon evaluates: pure ones whose result depends only on their arguments. Anything else
  * (timestamp, uuid, file reads outside the module, provider functions) is unknown, never guessed.
  */
-import type { Unknown} from './values.js';
-import { isObject, isUnknown, type Value, type ValueObject } from './values.js';
+import type { Unknown } from './values.js';
+import { isObject, isUnknown, text, type Value, type ValueObject } from './values.js';
 
 export class EvalError extends Error {}
 
@@ -121,14 +121,19 @@ export const FUNCTIONS: Record<string, Fn> = {
   format: (a) => format(a),
   formatlist: (a) => {
     const n = Math.max(0, ...a.slice(1).map((x) => (Array.isArray(x) ? x.length : 0)));
-    return Array.from({ length: n }, (_, i) => format([a[0]!, ...a.slice(1).map((x) => (Array.isArray(x) ? x[i]! : x))]));
+    return Array.from({ length: n }, (_, i) =>
+      format([a[0]!, ...a.slice(1).map((x) => (Array.isArray(x) ? x[i]! : x))]),
+    );
   },
-  join: (a) => flatten(a.slice(1).map((x) => list(x, 'join'))).map((x) => str(x, 'join')).join(str(a[0]!, 'join')),
+  join: (a) =>
+    flatten(a.slice(1).map((x) => list(x, 'join')))
+      .map((x) => str(x, 'join'))
+      .join(str(a[0]!, 'join')),
   split: (a) => str(a[1]!, 'split').split(str(a[0]!, 'split')),
   cidrsubnet: (a) => cidrsubnet(str(a[0]!, 'cidrsubnet'), num(a[1]!, 'cidrsubnet'), num(a[2]!, 'cidrsubnet')),
   cidrhost: (a) => cidrhost(str(a[0]!, 'cidrhost'), num(a[1]!, 'cidrhost')),
   tolist: (a) => [...list(a[0]!, 'tolist')],
-  toset: (a) => distinct(list(a[0]!, 'toset')).sort((x, y) => String(x).localeCompare(String(y))),
+  toset: (a) => distinct(list(a[0]!, 'toset')).sort((x, y) => text(x).localeCompare(text(y))),
   tomap: (a) => ({ ...obj(a[0]!, 'tomap') }),
   tostring: (a) => (a[0] === null ? null : str(a[0]!, 'tostring')),
   tonumber: (a) => (a[0] === null ? null : num(a[0]!, 'tonumber')),
@@ -153,7 +158,7 @@ export const FUNCTIONS: Record<string, Fn> = {
   zipmap: (a) => {
     const ks = list(a[0]!, 'zipmap');
     const vs = list(a[1]!, 'zipmap');
-    return Object.fromEntries(ks.map((k, i) => [str(k, 'zipmap'), vs[i] ?? null])) as ValueObject;
+    return Object.fromEntries(ks.map((k, i): [string, Value] => [str(k, 'zipmap'), vs[i] ?? null]));
   },
   flatten: (a) => flatten(list(a[0]!, 'flatten')),
   index: (a) => {
@@ -177,14 +182,19 @@ export const FUNCTIONS: Record<string, Fn> = {
   },
   range: (a) => {
     const [start, end, step] =
-      a.length === 1 ? [0, num(a[0]!, 'range'), 1] : [num(a[0]!, 'range'), num(a[1]!, 'range'), a[2] === undefined ? 1 : num(a[2], 'range')];
+      a.length === 1
+        ? [0, num(a[0]!, 'range'), 1]
+        : [num(a[0]!, 'range'), num(a[1]!, 'range'), a[2] === undefined ? 1 : num(a[2], 'range')];
     if (step === 0 || Math.abs((end - start) / step) > 10_000) throw new EvalError('range: too many elements');
     const out: number[] = [];
     for (let i = start; step > 0 ? i < end : i > end; i += step) out.push(i);
     return out;
   },
   slice: (a) => list(a[0]!, 'slice').slice(num(a[1]!, 'slice'), num(a[2]!, 'slice')),
-  sort: (a) => list(a[0]!, 'sort').map((x) => str(x, 'sort')).sort(),
+  sort: (a) =>
+    list(a[0]!, 'sort')
+      .map((x) => str(x, 'sort'))
+      .sort(),
   reverse: (a) => [...list(a[0]!, 'reverse')].reverse(),
   lower: (a) => str(a[0]!, 'lower').toLowerCase(),
   upper: (a) => str(a[0]!, 'upper').toUpperCase(),

@@ -152,7 +152,7 @@ class Converter {
         }
       } catch (err) {
         if (!(err instanceof HclConvertError)) throw err;
-        if (topLevel) this.syntaxErrors(c) || this.errors.push({ ...posOf(c), message: 'unsupported syntax' });
+        if (topLevel && !this.syntaxErrors(c)) this.errors.push({ ...posOf(c), message: 'unsupported syntax' });
         else throw err;
       }
     }
@@ -233,7 +233,7 @@ class Converter {
         return this.mk(n, { k: 'call', name: kids[0]!.text, args: argExprs, expand });
       }
       case 'conditional': {
-        const [test, a, b] = n.namedChildren.filter((c) => c?.type === 'expression') as TsNode[];
+        const [test, a, b] = n.namedChildren.filter((c): c is TsNode => c?.type === 'expression');
         return this.mk(n, { k: 'cond', test: this.expr(test!), then: this.expr(a!), else: this.expr(b!) });
       }
       case 'operation':
@@ -356,7 +356,8 @@ class Converter {
     const raw: (string | Expr)[] = [];
     let at = start;
     for (const i of interps) {
-      if (i.startIndex > at) raw.push(this.source.slice(byteToChar(this.source, at), byteToChar(this.source, i.startIndex)));
+      if (i.startIndex > at)
+        raw.push(this.source.slice(byteToChar(this.source, at), byteToChar(this.source, i.startIndex)));
       const e = i.namedChildren.find((c) => c?.type === 'expression');
       if (!e) throw new HclConvertError();
       raw.push(this.expr(e));

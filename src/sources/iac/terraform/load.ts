@@ -10,7 +10,15 @@ import { InputError } from '../../../util/errors.js';
 import type { SnapshotWarning } from '../../aws-snapshot/load.js';
 import { mapAws } from './aws.js';
 import { parseHcl } from './hcl.js';
-import { awsAccount, IAC_ACCOUNT, IAC_REGION, ModuleInstance, Tree, type ProviderConf, type TfInstance } from './modules.js';
+import {
+  awsAccount,
+  IAC_ACCOUNT,
+  IAC_REGION,
+  ModuleInstance,
+  Tree,
+  type ProviderConf,
+  type TfInstance,
+} from './modules.js';
 import { readPlan } from './plan.js';
 import { EVERY_SCOPE, materialise, type TfOrigin, type TfResource, type TfTaint } from './resource.js';
 import { isUnknown, type Value, type ValueObject } from './values.js';
@@ -38,7 +46,11 @@ export interface TerraformResult {
  * Reads `files` (absolute paths of .tf files and of plan .json files under `root`). Paths in the result are relative
  * to `root` (or to the directory of `root` when it is a file).
  */
-export async function loadTerraform(root: string, files: string[], opts: TerraformOptions = {}): Promise<TerraformResult> {
+export async function loadTerraform(
+  root: string,
+  files: string[],
+  opts: TerraformOptions = {},
+): Promise<TerraformResult> {
   const base = files.length === 1 && files[0] === root ? path.dirname(root) : root;
   const tree = new Tree(base);
   const errors: InputError[] = [];
@@ -94,7 +106,14 @@ export async function loadTerraform(root: string, files: string[], opts: Terrafo
     for (const e of def.errors) {
       errors.push(new InputError(e.file, e.message, { line: e.line, column: e.column }));
       // The file's resources may be missing: every data set of the module's providers is incomplete.
-      taints.push({ provider: '*', address: def.dir || '.', account: EVERY_SCOPE, region: EVERY_SCOPE, origin: { kind: 'file', file: e.file, line: e.line, column: e.column }, reason: `${e.message}: what the block declares is not known` });
+      taints.push({
+        provider: '*',
+        address: def.dir || '.',
+        account: EVERY_SCOPE,
+        region: EVERY_SCOPE,
+        origin: { kind: 'file', file: e.file, line: e.line, column: e.column },
+        reason: `${e.message}: what the block declares is not known`,
+      });
     }
   }
   for (const w of tree.warnings) out.warnings.push({ file: w.file, line: w.line, message: w.message });
@@ -113,7 +132,11 @@ export async function loadTerraform(root: string, files: string[], opts: Terrafo
   // Providers without a mapper yet: said once per provider, so their absence from the report is not read as a pass.
   for (const p of [...new Set(resources.filter((r) => UNMAPPED.has(r.provider)).map((r) => r.provider))].sort()) {
     const first = resources.find((r) => r.provider === p)!;
-    out.warnings.push({ file: first.origin.file, line: first.origin.line, message: `${p} resources (${first.address}…) are not mapped to an inventory yet; no check ran on them` });
+    out.warnings.push({
+      file: first.origin.file,
+      line: first.origin.line,
+      message: `${p} resources (${first.address}…) are not mapped to an inventory yet; no check ran on them`,
+    });
   }
   out.files.sort((a, b) => a.file.localeCompare(b.file));
   return out;
@@ -122,7 +145,10 @@ export async function loadTerraform(root: string, files: string[], opts: Terrafo
 function scopeOf(provider: string, conf: ProviderConf): { account: string; region: string } {
   if (provider === 'aws')
     return { account: awsAccount(conf), region: typeof conf.region === 'string' ? conf.region : IAC_REGION };
-  return { account: typeof conf.account === 'string' ? conf.account : IAC_ACCOUNT, region: typeof conf.region === 'string' ? conf.region : IAC_REGION };
+  return {
+    account: typeof conf.account === 'string' ? conf.account : IAC_ACCOUNT,
+    region: typeof conf.region === 'string' ? conf.region : IAC_REGION,
+  };
 }
 
 function toResource(i: TfInstance): TfResource {
@@ -140,7 +166,12 @@ function toResource(i: TfInstance): TfResource {
 }
 
 /** terraform.tfvars, *.auto.tfvars (sorted), then --var-file and --var, later ones winning, as Terraform does. */
-async function rootInputs(tree: Tree, dir: string, opts: TerraformOptions, errors: InputError[]): Promise<Map<string, Value>> {
+async function rootInputs(
+  tree: Tree,
+  dir: string,
+  opts: TerraformOptions,
+  errors: InputError[],
+): Promise<Map<string, Value>> {
   const inputs = new Map<string, Value>();
   const { readdir } = await import('node:fs/promises');
   let names: string[] = [];
@@ -160,7 +191,9 @@ async function rootInputs(tree: Tree, dir: string, opts: TerraformOptions, error
     try {
       text = await readFile(f, 'utf8');
     } catch (err) {
-      errors.push(new InputError(file, `cannot read variables file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+      errors.push(
+        new InputError(file, `cannot read variables file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
+      );
       continue;
     }
     const parsed = await parseHcl(text);

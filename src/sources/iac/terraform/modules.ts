@@ -130,7 +130,12 @@ async function loadModuleDef(tree: Tree, abs: string, given?: string[]): Promise
     try {
       text = await readFile(f, 'utf8');
     } catch (err) {
-      def.errors.push({ file, line: 1, column: 1, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? err}` });
+      def.errors.push({
+        file,
+        line: 1,
+        column: 1,
+        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      });
       continue;
     }
     const parsed = await parseHcl(text);
@@ -158,7 +163,15 @@ function addBody(def: ModuleDef, file: string, body: Body): void {
           def.errors.push({ file, line: b.line, column: b.column, message: `${b.type} block needs a type and a name` });
           break;
         }
-        const decl: ResourceDecl = { mode: b.type === 'data' ? 'data' : 'managed', type: l0, name: l1, body: b.body, file, line: b.line, column: b.column };
+        const decl: ResourceDecl = {
+          mode: b.type === 'data' ? 'data' : 'managed',
+          type: l0,
+          name: l1,
+          body: b.body,
+          file,
+          line: b.line,
+          column: b.column,
+        };
         if (b.type === 'data') {
           const key = `${l0}.${l1}`;
           const first = def.data.get(key);
@@ -293,7 +306,11 @@ export class ModuleInstance {
   }
 
   /** The instance keys of a resource or module call: [undefined] for a single one, else indices or keys. */
-  private expansion(body: Body, file: string, extra?: Map<string, EvalValue>): (number | string)[] | undefined | Unknown {
+  private expansion(
+    body: Body,
+    file: string,
+    extra?: Map<string, EvalValue>,
+  ): (number | string)[] | undefined | Unknown {
     const scope = this.scope(file, extra);
     const count = body.attrs.get('count');
     const forEach = body.attrs.get('for_each');
@@ -340,7 +357,8 @@ export class ModuleInstance {
     if (memo !== undefined) return memo;
     const decl = this.def.resources.find((r) => r.type === type && r.name === name);
     if (!decl) return new Unknown(`${type}.${name}`, `${file}:${at.line}`, 'no such resource in this module', true);
-    if (this.inProgress.has(key)) return new Unknown(key, `${decl.file}:${decl.line}`, 'count or for_each refers to itself', true);
+    if (this.inProgress.has(key))
+      return new Unknown(key, `${decl.file}:${decl.line}`, 'count or for_each refers to itself', true);
     this.inProgress.add(key);
     const keys = this.expansion(decl.body, decl.file);
     this.inProgress.delete(key);
@@ -455,7 +473,9 @@ export class ModuleInstance {
       }
     });
     // data sources with count/for_each: every instance answers the same static questions.
-    return decl.body.attrs.has('count') || decl.body.attrs.has('for_each') ? new Lazy(single.describe, () => single) : single;
+    return decl.body.attrs.has('count') || decl.body.attrs.has('for_each')
+      ? new Lazy(single.describe, () => single)
+      : single;
   }
 
   /** Expands and evaluates every module call (children first reachable through `children`). */
@@ -486,7 +506,12 @@ export class ModuleInstance {
     const providers = this.childProviders(decl);
     if (dir === undefined) {
       const reason = `module source ${JSON.stringify(source ?? sourceAttr?.expr.text ?? '(none)')} is not on disk (run terraform init, or vendor it); not read`;
-      this.tree.warnings.push({ file: decl.file, line: decl.line, column: decl.column, message: `${address}: ${reason}` });
+      this.tree.warnings.push({
+        file: decl.file,
+        line: decl.line,
+        column: decl.column,
+        message: `${address}: ${reason}`,
+      });
       this.tree.unexpanded.push({
         address,
         provider: '*',
@@ -664,7 +689,15 @@ export function defineBody(
                 .map((k) => [k, coll[k]!])
             : [];
         for (const [k, v] of entries)
-          out.push(blockObject(ev, content.body, withVars(scope, new Map([[iter, { key: k, value: v }]])), address, inProgress));
+          out.push(
+            blockObject(
+              ev,
+              content.body,
+              withVars(scope, new Map([[iter, { key: k, value: v }]])),
+              address,
+              inProgress,
+            ),
+          );
       }
       return out;
     });

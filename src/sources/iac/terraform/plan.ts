@@ -20,9 +20,9 @@ export function isTerraformPlan(doc: unknown): boolean {
   );
 }
 
-
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 interface ConfigModule {
@@ -37,7 +37,8 @@ function configModule(m: Json | undefined): ConfigModule {
     if (o && typeof o.address === 'string') resources.set(o.address, o);
   }
   const calls = new Map<string, ConfigModule>();
-  for (const [name, c] of Object.entries(obj(m?.module_calls) ?? {})) calls.set(name, configModule(obj(obj(c)?.module)));
+  for (const [name, c] of Object.entries(obj(m?.module_calls) ?? {}))
+    calls.set(name, configModule(obj(obj(c)?.module)));
   return { resources, calls };
 }
 
@@ -76,7 +77,13 @@ export function readPlan(file: string, text: string): { resources: TfResource[];
       const change = obj(item?.change);
       const actions = arr(change?.actions);
       if (!item || !change) {
-        errors.push(new InputError(file, 'resource change is not an object with a change', located.locate(`/resource_changes/${i}`)));
+        errors.push(
+          new InputError(
+            file,
+            'resource change is not an object with a change',
+            located.locate(`/resource_changes/${i}`),
+          ),
+        );
         return;
       }
       if (actions.length === 1 && actions[0] === 'delete') return; // being destroyed: not in the result
@@ -98,15 +105,30 @@ export function readPlan(file: string, text: string): { resources: TfResource[];
     if (item.mode !== undefined && item.mode !== 'managed') continue;
     const address = item.address;
     const type = item.type;
-    if (typeof address !== 'string' || typeof type !== 'string' || (values !== null && values !== undefined && !obj(values))) {
+    if (
+      typeof address !== 'string' ||
+      typeof type !== 'string' ||
+      (values !== null && values !== undefined && !obj(values))
+    ) {
       errors.push(new InputError(file, 'resource has no address, type or values object', pos));
       continue;
     }
     if (values === null || values === undefined) continue;
     const moduleAddress = typeof item.module_address === 'string' ? item.module_address : '';
-    const cfg = configFor(rootConfig, moduleAddress, typeof item.type === 'string' ? `${type}.${String(item.name)}` : '');
+    const cfg = configFor(
+      rootConfig,
+      moduleAddress,
+      typeof item.type === 'string' ? `${type}.${String(item.name)}` : '',
+    );
     const prefix = moduleAddress ? `${moduleAddress}.` : '';
-    const merged = withUnknowns(values as Value, unknown, obj(cfg?.expressions), prefix, `${address}`, `${file}:${origin.line}`) as ValueObject;
+    const merged = withUnknowns(
+      values as Value,
+      unknown,
+      obj(cfg?.expressions),
+      prefix,
+      `${address}`,
+      `${file}:${origin.line}`,
+    ) as ValueObject;
     const providerKey = typeof cfg?.provider_config_key === 'string' ? cfg.provider_config_key : type.split('_')[0]!;
     const local = type.split('_')[0]!;
     const region = providerValue(providerKey, 'region');
@@ -116,7 +138,12 @@ export function readPlan(file: string, text: string): { resources: TfResource[];
       type,
       provider: local,
       values: merged,
-      account: local === 'aws' ? awsAccount({ ...(account !== undefined ? { account } : {}) }) : typeof account === 'string' ? account : IAC_ACCOUNT,
+      account:
+        local === 'aws'
+          ? awsAccount({ ...(account !== undefined ? { account } : {}) })
+          : typeof account === 'string'
+            ? account
+            : IAC_ACCOUNT,
       region: typeof region === 'string' ? region : IAC_REGION,
       origin,
       attrLines: new Map(),
@@ -137,7 +164,14 @@ const REF = /^((?:module\.[^.]+\.)*(?:[a-z0-9]+_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[
 function withUnknowns(after: Value, mask: unknown, exprs: unknown, prefix: string, path: string, where: string): Value {
   if (mask === true) {
     const e = obj(exprs);
-    const refs = [...new Set(arr(e?.references).filter((r): r is string => typeof r === 'string').map((r) => REF.exec(r)?.[1]).filter((r): r is string => r !== undefined))];
+    const refs = [
+      ...new Set(
+        arr(e?.references)
+          .filter((r): r is string => typeof r === 'string')
+          .map((r) => REF.exec(r)?.[1])
+          .filter((r): r is string => r !== undefined),
+      ),
+    ];
     const name = path.split('.').at(-1) ?? '';
     const plural = /(_ids|_arns|s)$/.test(name);
     if (refs.length > 0 && (plural || refs.length === 1)) {
@@ -150,14 +184,22 @@ function withUnknowns(after: Value, mask: unknown, exprs: unknown, prefix: strin
     const list = Array.isArray(after) ? after : [];
     const len = Math.max(list.length, mask.length);
     return Array.from({ length: len }, (_, i) =>
-      withUnknowns(list[i] ?? null, mask[i], Array.isArray(exprs) ? exprs[i] ?? exprs[0] : exprs, prefix, `${path}[${i}]`, where),
+      withUnknowns(
+        list[i] ?? null,
+        mask[i],
+        Array.isArray(exprs) ? (exprs[i] ?? exprs[0]) : exprs,
+        prefix,
+        `${path}[${i}]`,
+        where,
+      ),
     );
   }
   const m = obj(mask);
   if (m) {
     const base: ValueObject = isObject(after) ? { ...after } : {};
     const ex = Array.isArray(exprs) ? obj(exprs[0]) : obj(exprs);
-    for (const [k, sub] of Object.entries(m)) base[k] = withUnknowns(base[k] ?? null, sub, ex?.[k], prefix, `${path}.${k}`, where);
+    for (const [k, sub] of Object.entries(m))
+      base[k] = withUnknowns(base[k] ?? null, sub, ex?.[k], prefix, `${path}.${k}`, where);
     return base;
   }
   return after;

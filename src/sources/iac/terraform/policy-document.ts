@@ -5,7 +5,7 @@
 import type { Evaluator, EvalValue, Scope } from './eval.js';
 import type { Body } from './hcl.js';
 import { defineBody, type Located } from './modules.js';
-import { firstUnknown, isObject, Unknown, type Value, type ValueObject } from './values.js';
+import { firstUnknown, isObject, text, Unknown, type Value, type ValueObject } from './values.js';
 
 export function policyDocumentJson(
   ev: Evaluator,
@@ -33,7 +33,7 @@ export function policyDocumentJson(
     const out: Record<string, string[]> = {};
     for (const b of blocks) {
       if (!isObject(b)) continue;
-      const type = String(b.type);
+      const type = text(b.type);
       const ids = list(b.identifiers) ?? [];
       if (type === '*' && ids.length === 1 && ids[0] === '*') return '*';
       (out[type] ??= []).push(...ids);
@@ -58,7 +58,7 @@ export function policyDocumentJson(
       if (Array.isArray(s.condition) && s.condition.length > 0) {
         const cond: Record<string, Record<string, string[]>> = {};
         for (const c of s.condition)
-          if (isObject(c)) (cond[String(c.test)] ??= {})[String(c.variable)] = list(c.values) ?? [];
+          if (isObject(c)) (cond[text(c.test)] ??= {})[text(c.variable)] = list(c.values) ?? [];
         st.Condition = cond;
       }
       return st;

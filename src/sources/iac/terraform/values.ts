@@ -51,6 +51,15 @@ export function firstUnknown(v: Value | undefined): Unknown | undefined {
   return undefined;
 }
 
+/** A scalar as text (keys, messages); collections and unknowns as JSON / their description. */
+export function text(v: Value | undefined): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v instanceof Unknown) return v.toString();
+  return JSON.stringify(v);
+}
+
 /** A value with no Unknown inside, as plain JSON (for endpoint policies and the like). */
 export function toJson(v: Value): unknown {
   return v;
