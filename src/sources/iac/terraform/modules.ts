@@ -504,6 +504,17 @@ export class ModuleInstance {
       dir = path.resolve(this.def.abs, source);
     else if (this.initModules.has(initKey)) dir = this.initModules.get(initKey);
     const providers = this.childProviders(decl);
+    // A call whose resources cannot be known: every data set of its providers' scope is incomplete.
+    const unread = (reason: string) =>
+      this.tree.unexpanded.push({
+        address,
+        provider: '*',
+        conf: providers.get('aws') ?? providers.get('azurerm') ?? {},
+        file: decl.file,
+        line: decl.line,
+        column: decl.column,
+        reason,
+      });
     if (dir === undefined) {
       const reason = `module source ${JSON.stringify(source ?? sourceAttr?.expr.text ?? '(none)')} is not on disk (run terraform init, or vendor it); not read`;
       this.tree.warnings.push({
@@ -512,30 +523,14 @@ export class ModuleInstance {
         column: decl.column,
         message: `${address}: ${reason}`,
       });
-      this.tree.unexpanded.push({
-        address,
-        provider: '*',
-        conf: providers.get('aws') ?? providers.get('azurerm') ?? {},
-        file: decl.file,
-        line: decl.line,
-        column: decl.column,
-        reason: `${address} (${decl.file}:${decl.line}): ${reason}, so the resources it declares are not known`,
-      });
+      unread(`${address} (${decl.file}:${decl.line}): ${reason}, so the resources it declares are not known`);
       this.callValues.set(name, new Unknown(address, `${decl.file}:${decl.line}`, reason));
       return;
     }
     const def = await this.tree.def(dir);
     const keys = this.expansion(decl.body, decl.file);
     if (isUnknown(keys)) {
-      this.tree.unexpanded.push({
-        address,
-        provider: '*',
-        conf: providers.get('aws') ?? providers.get('azurerm') ?? {},
-        file: decl.file,
-        line: decl.line,
-        column: decl.column,
-        reason: `${address}: how many instances is not known before deploy: ${keys.toString()}`,
-      });
+      unread(`${address}: how many instances is not known before deploy: ${keys.toString()}`);
       this.callValues.set(name, keys);
       return;
     }
