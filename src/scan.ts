@@ -26,7 +26,7 @@ import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
 import { loadAwsSnapshot, type SnapshotOptions, type SnapshotWarning } from './sources/aws-snapshot/load.js';
 import { emptyAwsInventory, type AwsInventory } from './inventory/aws.js';
-import { mergeAwsInventory } from './sources/iac/merge.js';
+import { mergeInventory } from './sources/iac/merge.js';
 import { globMatch } from './util/glob.js';
 import type { InputError } from './util/errors.js';
 
@@ -186,17 +186,21 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       )
     : { inventory: emptyAwsInventory(), errors: [], warnings: [], files: [] };
   if (terraform) {
-    if (terraform.inventory) mergeAwsInventory(loaded.inventory, terraform.inventory);
+    if (terraform.inventory) mergeInventory(loaded.inventory, terraform.inventory);
     loaded.errors.push(...terraform.errors);
     loaded.warnings.push(...terraform.warnings);
     loaded.files.push(...terraform.files);
   }
-  const azure = withAzure ? await loadAzureSnapshot(abs, parts.azure) : undefined;
+  const azureSnapshot = withAzure ? await loadAzureSnapshot(abs, parts.azure) : undefined;
+  if (azureSnapshot && terraform?.azure) mergeInventory(azureSnapshot.inventory, terraform.azure);
+  const azure =
+    azureSnapshot ??
+    (terraform?.azure ? { inventory: terraform.azure, errors: [], warnings: [], files: [] } : undefined);
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
   const selected = selectChecks(opts.checks, opts.skipChecks);
   const awsChecks = withAws ? selected.filter((c): c is AwsCheck => c.provider === 'aws') : [];
-  const azureChecks = withAzure ? selected.filter((c): c is AzureCheck => c.provider === 'azure') : [];
+  const azureChecks = azure ? selected.filter((c): c is AzureCheck => c.provider === 'azure') : [];
   // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
   for (const inv of [loaded.inventory, azure?.inventory])
     for (const byDataset of inv?.partial.values() ?? [])

@@ -1,22 +1,35 @@
 /** Joining an IaC source's inventory with what the snapshot readers read from the same directory. */
-import { SCOPED_LISTS, type AwsDataset, type AwsInventory, type SkippedItem } from '../../inventory/aws.js';
+import type { AwsInventory } from '../../inventory/aws.js';
+import type { AzureInventory } from '../../inventory/azure.js';
 
-/** Appends `from` to `into`: resource lists, SCPs, and the per-scope maps (IaC scopes never collide with accounts). */
-export function mergeAwsInventory(into: AwsInventory, from: AwsInventory): void {
-  for (const list of SCOPED_LISTS) (into[list] as unknown[]).push(...(from[list] as unknown[]));
-  into.serviceControlPolicies.push(...from.serviceControlPolicies);
-  if (from.organization && !into.organization) into.organization = from.organization;
-  for (const [key, sets] of from.datasets) {
-    const mine = into.datasets.get(key);
-    if (mine) for (const d of sets) mine.add(d);
-    else into.datasets.set(key, new Set(sets));
+/**
+ * Appends `from` to `into`: every resource list, and the per-scope maps (data sets, partial and unavailable data
+ * sets, scope origins). IaC scopes (account `iac`, or the code's literal ids) rarely collide with a snapshot's; when
+ * they do, both sources' items and gaps are kept.
+ */
+export function mergeInventory<T extends AwsInventory | AzureInventory>(into: T, from: T): void {
+  const a = into as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(from as unknown as Record<string, unknown>)) {
+    const mine = a[key];
+    if (Array.isArray(value) && Array.isArray(mine)) mine.push(...(value as unknown[]));
+    else if (value instanceof Map && mine instanceof Map) mergeMap(mine, value);
+    else if (mine === undefined) a[key] = value;
   }
-  for (const [key, m] of from.partial) {
-    const mine: Map<AwsDataset, SkippedItem[]> = into.partial.get(key) ?? new Map<AwsDataset, SkippedItem[]>();
-    for (const [d, items] of m) mine.set(d, [...(mine.get(d) ?? []), ...items]);
-    into.partial.set(key, mine);
+}
+
+function mergeMap(into: Map<unknown, unknown>, from: Map<unknown, unknown>): void {
+  for (const [k, v] of from) {
+    const mine = into.get(k);
+    if (mine === undefined) into.set(k, v);
+    else if (mine instanceof Set && v instanceof Set) for (const x of v) mine.add(x);
+    else if (mine instanceof Map && v instanceof Map) {
+      for (const [k2, v2] of v) {
+        const m2: unknown = mine.get(k2);
+        mine.set(
+          k2,
+          Array.isArray(m2) && Array.isArray(v2) ? [...(m2 as unknown[]), ...(v2 as unknown[])] : (m2 ?? v2),
+        );
+      }
+    }
   }
-  for (const [key, m] of from.unavailable)
-    into.unavailable.set(key, new Map([...(into.unavailable.get(key) ?? []), ...m]));
-  for (const [key, o] of from.scopeOrigins) if (!into.scopeOrigins.has(key)) into.scopeOrigins.set(key, o);
 }

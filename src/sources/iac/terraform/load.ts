@@ -6,9 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AwsInventory } from '../../../inventory/aws.js';
+import type { AzureInventory } from '../../../inventory/azure.js';
 import { InputError } from '../../../util/errors.js';
 import type { SnapshotWarning } from '../../aws-snapshot/load.js';
 import { mapAws } from './aws.js';
+import { isMappedAzureType, mapAzure } from './azure.js';
 import { parseHcl } from './hcl.js';
 import {
   awsAccount,
@@ -24,7 +26,7 @@ import { EVERY_SCOPE, materialise, type TfOrigin, type TfResource, type TfTaint 
 import { isUnknown, type Value, type ValueObject } from './values.js';
 
 /** Cloud providers cordon has checks for but whose Terraform resources are not mapped yet (google: the GCP inventory). */
-const UNMAPPED = new Set(['azurerm', 'azapi', 'google', 'google-beta']);
+const UNMAPPED = new Set(['google', 'google-beta']);
 
 export interface TerraformOptions {
   /** --var-file: tfvars files (paths as given, relative to cwd) applied to every root module after the automatic ones. */
@@ -37,6 +39,8 @@ export interface TerraformOptions {
 export interface TerraformResult {
   /** AWS resources (undefined when the tree declares none). */
   inventory?: AwsInventory;
+  /** azurerm / azapi resources (undefined when the tree declares none). */
+  azure?: AzureInventory;
   errors: InputError[];
   warnings: SnapshotWarning[];
   files: { file: string; recognisedAs: string[] }[];
@@ -129,6 +133,14 @@ export async function loadTerraform(
   resources.sort((a, b) => a.address.localeCompare(b.address) || a.origin.file.localeCompare(b.origin.file));
   if (resources.some((r) => r.provider === 'aws') || taints.some((t) => t.provider === 'aws' || t.provider === '*'))
     out.inventory = mapAws(resources, taints);
+  if (
+    resources.some((r) => r.provider === 'azurerm' || r.provider === 'azapi') ||
+    taints.some((t) => t.provider === 'azurerm' || t.provider === 'azapi')
+  ) {
+    const azure = mapAzure(resources, taints);
+    out.azure = azure.inventory;
+    errors.push(...azure.errors);
+  }
   // Providers without a mapper yet: said once per provider, so their absence from the report is not read as a pass.
   for (const p of [...new Set(resources.filter((r) => UNMAPPED.has(r.provider)).map((r) => r.provider))].sort()) {
     const first = resources.find((r) => r.provider === p)!;
@@ -157,7 +169,11 @@ function toResource(i: TfInstance): TfResource {
     address: i.address,
     type: i.type,
     provider: i.provider,
-    values: materialise(i.values) as ValueObject,
+    // `id` is not enumerable (it is not an argument); an Azure resource's ARM id is what its record is keyed by.
+    values: {
+      ...(materialise(i.values) as ValueObject),
+      ...(isMappedAzureType(i.type) ? { id: materialise(i.values.id!) } : {}),
+    },
     ...scopeOf(i.provider, i.conf),
     origin,
     ...(i.conf.declared ? { scopeOrigin: { kind: 'file', ...i.conf.declared } } : {}),

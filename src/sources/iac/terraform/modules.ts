@@ -10,6 +10,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Evaluator, INSTANCE, Lazy, withVars, type EvalValue, type Scope } from './eval.js';
 import { parseHcl, type Attribute, type Block, type Body, type Expr, type HclSyntaxError } from './hcl.js';
+import { azureResourceId, isMappedAzureType } from './azure.js';
 import { policyDocumentJson } from './policy-document.js';
 import { isObject, isUnknown, Unknown, type Value, type ValueObject } from './values.js';
 
@@ -388,12 +389,25 @@ export class ModuleInstance {
     const scope = this.scope(decl.file, extra);
     // self.* in provisioners only; elsewhere it is an error Terraform reports.
     defineBody(this.tree.evaluator, values, decl.body, scope, address, attrLines, this.inProgress);
+    const { name, conf } = this.providerOf(decl);
+    // An Azure resource's id is the ARM id its name, group and parent give (the Azure inventory joins by ARM id).
+    if (isMappedAzureType(decl.type)) {
+      const subscription = typeof conf.account === 'string' ? conf.account : IAC_ACCOUNT;
+      Object.defineProperty(values, 'id', {
+        enumerable: false,
+        configurable: true,
+        get: () => {
+          const id = azureResourceId(decl.type, values, subscription) ?? address;
+          Object.defineProperty(values, 'id', { value: id, enumerable: false, configurable: true, writable: true });
+          return id;
+        },
+      });
+    }
     // What other resources refer to: `id` and `arn` resolve to the address (the resource's id in the inventory).
     for (const attr of ['id', 'arn'])
       if (!(attr in values))
         Object.defineProperty(values, attr, { value: address, enumerable: false, writable: true, configurable: true });
     INSTANCE.set(values, address);
-    const { name, conf } = this.providerOf(decl);
     const inst: TfInstance = {
       address,
       type: decl.type,
