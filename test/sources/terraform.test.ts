@@ -427,3 +427,80 @@ describe('Terraform plan JSON', () => {
     );
   });
 });
+
+const AZAPI = (props: string, name = '"oai-test"') => `provider "azurerm" {
+  features {}
+  subscription_id = "33333333-3333-3333-3333-333333333333"
+}
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-ai"
+  location = "swedencentral"
+}
+variable "account_name" {}
+resource "azapi_resource" "oai" {
+  type      = "Microsoft.CognitiveServices/accounts@2024-10-01"
+  name      = ${name}
+  parent_id = azurerm_resource_group.rg.id
+  location  = "swedencentral"
+  body      = ${props}
+}
+`;
+
+describe('Terraform azurerm and azapi', () => {
+  const publicAccess = async (files: Record<string, string>) => {
+    const r = await load(files);
+    const report = await scan(r.root);
+    return { r, f: report.findings.find((f) => f.checkId === 'azure-ai-public-network-access') };
+  };
+
+  it('an azapi body is read as the ARM resource it creates, as an object or as jsonencoded text', async () => {
+    const open = await publicAccess({
+      'main.tf': AZAPI('{ kind = "OpenAI", properties = { publicNetworkAccess = "Enabled" } }'),
+    });
+    assert.equal(open.f?.status, 'fail');
+    assert.equal(
+      open.f?.resource.id,
+      '/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/oai-test',
+    );
+    assert.ok(open.f?.origin?.kind === 'file' && open.f.origin.file.endsWith('main.tf') && open.f.origin.line === 10);
+    const closed = await publicAccess({
+      'main.tf': AZAPI(
+        'jsonencode({ kind = "OpenAI", properties = { publicNetworkAccess = "Disabled", networkAcls = { defaultAction = "Deny" } } })',
+      ),
+    });
+    assert.equal(closed.f?.status, 'pass');
+  });
+
+  it('an account whose name is not known before deploy is not assessed, naming the variable', async () => {
+    const { r, f } = await publicAccess({
+      'main.tf': AZAPI('{ kind = "OpenAI", properties = { publicNetworkAccess = "Disabled" } }', 'var.account_name'),
+    });
+    assert.equal(r.azure!.cognitiveAccounts.length, 0);
+    assert.equal(f?.status, 'not-assessed');
+    assert.match(f!.message, /var\.account_name/);
+  });
+
+  it('the Azure examples: the reference fails nothing, the misconfigured one fails what it was built to fail', async () => {
+    const failing = async (dir: string) =>
+      [
+        ...new Set(
+          (await scan(path.resolve(dir))).findings
+            .filter((f) => f.status === 'fail')
+            .map((f) => `${f.checkId} ${f.resource.id.split('/').at(-1)}`),
+        ),
+      ].sort();
+    assert.deepEqual(await failing('examples/terraform/azure-reference'), []);
+    assert.deepEqual(await failing('examples/terraform/azure-misconfigured'), [
+      'azure-ai-local-auth-enabled ais-cordon',
+      'azure-ai-local-auth-enabled oai-cordon',
+      'azure-ai-public-access-after-private-endpoint ais-cordon',
+      'azure-ai-public-access-after-private-endpoint oai-cordon',
+      'azure-ai-public-network-access ais-cordon',
+      'azure-ai-public-network-access oai-cordon',
+      'azure-ai-subnet-internet-egress snet-inference',
+      'azure-ai-vnet-flow-logs-missing vnet-ai',
+      'azure-private-endpoint-subnet-nsg pe-ais',
+      'azure-private-endpoint-subnet-nsg pe-oai',
+    ]);
+  });
+});
