@@ -446,6 +446,55 @@ resource "azapi_resource" "oai" {
 }
 `;
 
+const AZURE_PLAN = JSON.stringify({
+  format_version: '1.2',
+  terraform_version: '1.9.5',
+  resource_changes: [
+    {
+      address: 'azurerm_resource_group.rg',
+      mode: 'managed',
+      type: 'azurerm_resource_group',
+      name: 'rg',
+      change: { actions: ['create'], after: { name: 'rg-ai', location: 'swedencentral' }, after_unknown: { id: true } },
+    },
+    {
+      address: 'azapi_resource.oai',
+      mode: 'managed',
+      type: 'azapi_resource',
+      name: 'oai',
+      change: {
+        actions: ['create'],
+        after: {
+          type: 'Microsoft.CognitiveServices/accounts@2024-10-01',
+          name: 'oai-plan',
+          location: 'swedencentral',
+          body: { kind: 'OpenAI', properties: { publicNetworkAccess: 'Enabled' } },
+        },
+        after_unknown: { id: true, parent_id: true },
+      },
+    },
+  ],
+  configuration: {
+    provider_config: {
+      azurerm: {
+        name: 'azurerm',
+        expressions: { subscription_id: { constant_value: '44444444-4444-4444-4444-444444444444' } },
+      },
+    },
+    root_module: {
+      resources: [
+        {
+          address: 'azapi_resource.oai',
+          type: 'azapi_resource',
+          name: 'oai',
+          provider_config_key: 'azapi',
+          expressions: { parent_id: { references: ['azurerm_resource_group.rg.id', 'azurerm_resource_group.rg'] } },
+        },
+      ],
+    },
+  },
+});
+
 describe('Terraform azurerm and azapi', () => {
   const publicAccess = async (files: Record<string, string>) => {
     const r = await load(files);
@@ -478,6 +527,19 @@ describe('Terraform azurerm and azapi', () => {
     assert.equal(r.azure!.cognitiveAccounts.length, 0);
     assert.equal(f?.status, 'not-assessed');
     assert.match(f!.message, /var\.account_name/);
+  });
+
+  it('an Azure plan builds the ARM ids the plan leaves unknown, through references to the resource group', async () => {
+    const r = await load({ 'plan.json': AZURE_PLAN });
+    assert.deepEqual(
+      r.azure!.cognitiveAccounts.map((a) => [a.id, a.publicNetworkAccess]),
+      [
+        [
+          '/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/oai-plan',
+          'Enabled',
+        ],
+      ],
+    );
   });
 
   it('the Azure examples: the reference fails nothing, the misconfigured one fails what it was built to fail', async () => {

@@ -7,6 +7,7 @@
 import { InputError } from '../../../util/errors.js';
 import { parseLocatedJson } from '../../../util/located-json.js';
 import { IAC_ACCOUNT, IAC_REGION, awsAccount } from './modules.js';
+import { azureResourceId, isMappedAzureType } from './azure.js';
 import type { TfResource } from './resource.js';
 import { isObject, Unknown, type Value, type ValueObject } from './values.js';
 
@@ -149,7 +150,34 @@ export function readPlan(file: string, text: string): { resources: TfResource[];
       attrLines: new Map(),
     });
   }
+  resolveAzureIds(resources);
   return { resources, errors };
+}
+
+/**
+ * Azure resources are keyed by ARM id: an id the plan leaves unknown is built from the name, group and parent (as for
+ * HCL), and references that resolved to an address are replaced by that resource's ARM id — resource groups and
+ * azurerm resources first, then azapi resources, whose ids hang under a parent_id that may be one of those.
+ */
+function resolveAzureIds(resources: TfResource[]): void {
+  const ids = new Map<string, string>();
+  const replace = (v: Value): Value => {
+    if (typeof v === 'string') return ids.get(v) ?? v;
+    if (Array.isArray(v)) return v.map(replace);
+    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
+    return v;
+  };
+  const azure = resources.filter((r) => isMappedAzureType(r.type));
+  for (const pass of [(t: string) => t !== 'azapi_resource', (t: string) => t === 'azapi_resource']) {
+    for (const r of azure.filter((x) => pass(x.type))) {
+      r.values = replace(r.values) as ValueObject;
+      const known = r.values.id;
+      const id = typeof known === 'string' && known.startsWith('/') ? known : azureResourceId(r.type, r.values, r.account);
+      if (id !== undefined) r.values.id = id;
+      if (typeof id === 'string') ids.set(r.address, id);
+    }
+  }
+  for (const r of azure) r.values = replace(r.values) as ValueObject;
 }
 
 function configFor(root: ConfigModule, moduleAddress: string, key: string): Json | undefined {
