@@ -253,6 +253,23 @@ data "aws_region" "here" {}
     assert.deepEqual((e.policy as { Statement: { Resource: string }[] }).Statement[0]!.Resource, '${local.picked[0]}');
   });
 
+  it('valid syntax cordon does not evaluate is unknown, not an input error', async () => {
+    const r = await load({
+      'main.tf': `${PROVIDER}
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+  tags       = { Name = "%{ if true }x%{ endif }", Owner = "me" }
+}
+`,
+    });
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.inventory!.vpcs[0]?.tags, {});
+    assert.match(
+      r.inventory!.partial.get('iac/us-east-1')?.get('ec2:vpcs')?.[0]?.reason ?? '',
+      /aws_vpc\.v\.tags .*not evaluated/,
+    );
+  });
+
   it('malformed HCL gives located errors, never a crash, and the other files are still read', async () => {
     await fc.assert(
       fc.asyncProperty(

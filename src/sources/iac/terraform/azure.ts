@@ -399,7 +399,7 @@ export function mapAzure(
     if (!ATTACHMENTS.has(r.type)) continue;
     const v = r.values;
     const target = (attr: string): V | undefined =>
-      typeof v[attr] === 'string' ? byId.get((v[attr]).toLowerCase()) : undefined;
+      typeof v[attr] === 'string' ? byId.get(v[attr].toLowerCase()) : undefined;
     const props = (d: V): V => (isObject(d.properties) ? d.properties : (d.properties = {}));
     if (r.type === 'azurerm_network_security_rule') {
       const rgId = `/subscriptions/${r.account.toLowerCase()}/resourceGroups/${text(v.resource_group_name)}`;
@@ -409,9 +409,7 @@ export function mapAzure(
       if (nsg) (props(nsg).securityRules as Value[]).push(securityRule(v));
     } else if (r.type === 'azurerm_route') {
       const rgId = `/subscriptions/${r.account.toLowerCase()}/resourceGroups/${text(v.resource_group_name)}`;
-      const rt = byId.get(
-        `${rgId}/providers/Microsoft.Network/routeTables/${text(v.route_table_name)}`.toLowerCase(),
-      );
+      const rt = byId.get(`${rgId}/providers/Microsoft.Network/routeTables/${text(v.route_table_name)}`.toLowerCase());
       if (rt) ((props(rt).routes ??= []) as Value[]).push(routeOf(v));
     } else {
       const subnet = target('subnet_id');

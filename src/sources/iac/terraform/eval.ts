@@ -128,6 +128,8 @@ export class Evaluator {
         if (!chain) return items;
         return items.map((item) => this.value(chain, holeScope(scope, item)));
       }
+      case 'opaque':
+        return this.unknown(e, scope, 'this kind of expression is not evaluated before deploy');
       case 'hole': {
         const v = scope.lookup('\u0000hole', e);
         return v === undefined ? this.unknown(e, scope, 'splat outside a splat') : v;

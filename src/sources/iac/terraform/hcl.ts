@@ -38,7 +38,9 @@ export type ExprNode =
       group: boolean;
     }
   /** A placeholder used by the splat accessors for "the element". */
-  | { k: 'hole' };
+  | { k: 'hole' }
+  /** Valid syntax cordon does not evaluate (template directives `%{ if }`…): unknown when evaluated. */
+  | { k: 'opaque' };
 
 export type Expr = ExprNode & Pos & { text: string };
 
@@ -146,7 +148,7 @@ class Converter {
           const name = c.namedChildren[0]!.text;
           const exprNode = c.namedChildren[1];
           if (!exprNode) continue;
-          body.attrs.set(name, { name, expr: this.expr(exprNode), ...posOf(c) });
+          body.attrs.set(name, { name, expr: this.exprOrOpaque(exprNode), ...posOf(c) });
         } else if (c.type === 'block') {
           body.blocks.push(this.block(c));
         }
@@ -157,6 +159,16 @@ class Converter {
       }
     }
     return body;
+  }
+
+  /** An attribute's value: valid syntax the converter does not know stays in the tree as an unknown. */
+  private exprOrOpaque(n: TsNode): Expr {
+    try {
+      return this.expr(n);
+    } catch (err) {
+      if (!(err instanceof HclConvertError)) throw err;
+      return this.mk(n, { k: 'opaque' });
+    }
   }
 
   block(n: TsNode): Block {
@@ -325,7 +337,13 @@ class Converter {
 
   /** A quoted or heredoc template: literal text is read from the source (tree-sitter drops heredoc whitespace). */
   private template(n: TsNode): Expr {
-    const parts = this.templateParts(n);
+    let parts: (string | Expr)[];
+    try {
+      parts = this.templateParts(n);
+    } catch (err) {
+      if (!(err instanceof HclConvertError)) throw err;
+      return this.mk(n, { k: 'opaque' });
+    }
     if (parts.length === 0) return this.mk(n, { k: 'lit', v: '' });
     if (parts.length === 1 && typeof parts[0] === 'string') return this.mk(n, { k: 'lit', v: parts[0] });
     return this.mk(n, { k: 'tpl', parts });

@@ -172,7 +172,8 @@ function resolveAzureIds(resources: TfResource[]): void {
     for (const r of azure.filter((x) => pass(x.type))) {
       r.values = replace(r.values) as ValueObject;
       const known = r.values.id;
-      const id = typeof known === 'string' && known.startsWith('/') ? known : azureResourceId(r.type, r.values, r.account);
+      const id =
+        typeof known === 'string' && known.startsWith('/') ? known : azureResourceId(r.type, r.values, r.account);
       if (id !== undefined) r.values.id = id;
       if (typeof id === 'string') ids.set(r.address, id);
     }
