@@ -543,7 +543,7 @@ describe('Terraform azurerm and azapi', () => {
     });
     assert.equal(r.azure!.cognitiveAccounts.length, 0);
     assert.equal(f?.status, 'not-assessed');
-    assert.match(f!.message, /var\.account_name/);
+    assert.match(f.message, /var\.account_name/);
   });
 
   it('an Azure plan builds the ARM ids the plan leaves unknown, through references to the resource group', async () => {
