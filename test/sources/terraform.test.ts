@@ -102,6 +102,8 @@ describe('Terraform HCL', () => {
     const skipped = r.inventory!.partial.get('iac/us-east-1')?.get('ec2:vpc-endpoints') ?? [];
     assert.equal(skipped.length, 1);
     assert.match(skipped[0]!.reason, /var\.vpc_id \(main\.tf:\d+\): variable has no default/);
+    // The item points at the attribute whose value is missing (SARIF annotates that line).
+    assert.equal(skipped[0]!.line, text.split('\n').findIndex((l) => l.includes('= var.vpc_id')) + 1);
     const report = await scan(r.root);
     const dns = report.findings.find((f) => f.checkId === 'aws-vpc-endpoint-private-dns-disabled');
     assert.equal(dns?.status, 'not-assessed');

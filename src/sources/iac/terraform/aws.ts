@@ -101,7 +101,8 @@ class NotKnown extends Error {
 interface Ctx {
   inv: AwsInventory;
   scopes: Set<string>;
-  taint(r: TfResource, dataset: AwsDataset, reason: string): void;
+  /** `attr`: the attribute whose value is not known, so the item points at its line. */
+  taint(r: TfResource, dataset: AwsDataset, reason: string, attr?: string): void;
 }
 
 class Reader {
@@ -126,7 +127,7 @@ class Reader {
   soft(attr: string, v: Value | undefined = this.v[attr]): Value | undefined {
     const u = firstUnknown(v);
     if (!u) return v;
-    this.ctx.taint(this.r, this.dataset, `${this.r.address}.${attr} is not known before deploy: ${u.toString()}`);
+    this.ctx.taint(this.r, this.dataset, `${this.r.address}.${attr} is not known before deploy: ${u.toString()}`, attr);
     return undefined;
   }
 
@@ -315,11 +316,12 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
   const ctx: Ctx = {
     inv,
     scopes: new Set(),
-    taint(r, dataset, reason) {
+    taint(r, dataset, reason, attr) {
+      const line = attr === undefined ? undefined : r.attrLines.get(attr);
       addPartial(inv, scopeKey(r), dataset, {
         file: r.origin.file,
-        line: r.origin.line,
-        column: r.origin.column,
+        line: line ?? r.origin.line,
+        ...(line === undefined ? { column: r.origin.column } : {}),
         pointer: r.address,
         reason: `value not known before deploy: ${reason}`,
       });
@@ -345,7 +347,7 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
           fn(rd);
         } catch (err) {
           if (!(err instanceof NotKnown)) throw err;
-          ctx.taint(r, dataset, err.detail);
+          ctx.taint(r, dataset, err.detail, err.what);
         }
       }
   };

@@ -147,7 +147,13 @@ export function readPlan(file: string, text: string): { resources: TfResource[];
             : IAC_ACCOUNT,
       region: typeof region === 'string' ? region : IAC_REGION,
       origin,
-      attrLines: new Map(),
+      // Lines of the planned attributes, for items that point at the attribute whose value is not known.
+      attrLines: new Map(
+        Object.keys(merged).map((k) => [
+          k,
+          located.locate(`${pointer}/${changes.length > 0 ? 'change/after' : 'values'}/${k}`).line ?? origin.line,
+        ]),
+      ),
     });
   }
   resolveAzureIds(resources);
