@@ -113,6 +113,23 @@ describe('Terraform HCL', () => {
     assert.equal(given.inventory!.vpcEndpoints[0]?.vpcId, 'aws_vpc.main');
   });
 
+  it('a region not known before deploy is the scope iac-region, and data.aws_region gives the same value', async () => {
+    const text = NETWORK.replace('region = "us-east-1"', 'region = var.region')
+      .replace(
+        '"com.amazonaws.us-east-1.bedrock-runtime"',
+        '"com.amazonaws.${data.aws_region.current.name}.bedrock-runtime"',
+      )
+      .concat('variable "region" {}\ndata "aws_region" "current" {}\n');
+    const r = await load({ 'main.tf': text });
+    const e = r.inventory!.vpcEndpoints[0]!;
+    assert.deepEqual(
+      [e.region, e.serviceName, e.service],
+      ['iac-region', 'com.amazonaws.iac-region.bedrock-runtime', 'bedrock-runtime'],
+    );
+    const report = await scan(r.root);
+    assert.equal(report.findings.find((f) => f.checkId === 'aws-bedrock-runtime-endpoint-missing')?.status, 'pass');
+  });
+
   it('a module called twice with different inputs gives two sets of resources', async () => {
     const r = await load({
       'main.tf': `${PROVIDER}

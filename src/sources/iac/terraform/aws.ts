@@ -571,7 +571,7 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       id: rd.r.address,
       vpcId,
       serviceName,
-      service: parseServiceName(serviceName).service,
+      service: serviceOf(serviceName, rd.r.region),
       type: rd.str('vpc_endpoint_type') ?? 'Gateway',
       // Terraform waits until the endpoint is available; a plan that applies leaves it so.
       state: 'available',
@@ -780,6 +780,13 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     }
   }
   return inv;
+}
+
+/** The service part of an endpoint service name; the scope's placeholder region (iac-region) counts as a region. */
+function serviceOf(serviceName: string, region: string): string {
+  for (const prefix of [`com.amazonaws.${region}.`, `aws.sagemaker.${region}.`])
+    if (serviceName.startsWith(prefix)) return serviceName.slice(prefix.length);
+  return parseServiceName(serviceName).service;
 }
 
 function markDataset(inv: AwsInventory, key: string, d: AwsDataset): void {

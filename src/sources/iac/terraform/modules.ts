@@ -458,7 +458,8 @@ export class ModuleInstance {
       const a = decl.body.attrs.get(attr);
       return a ? this.tree.evaluator.value(a.expr, scope) : undefined;
     };
-    const region = conf.region ?? IAC_REGION;
+    // The scope rule: the provider's static region, else iac-region — pseudo-references give the same value.
+    const region = typeof conf.region === 'string' ? conf.region : IAC_REGION;
     const account = awsAccount(conf);
     const single = new Lazy(`data.${type}.${name}`, (attr): Value => {
       const unknown = () =>
