@@ -589,11 +589,9 @@ describe('Terraform azurerm and azapi', () => {
       ].sort();
     assert.deepEqual(await failing('examples/terraform/azure-reference'), []);
     assert.deepEqual(await failing('examples/terraform/azure-misconfigured'), [
-      'azure-ai-local-auth-enabled ais-cordon',
       'azure-ai-local-auth-enabled oai-cordon',
-      'azure-ai-public-access-after-private-endpoint ais-cordon',
+      'azure-ai-private-endpoint-missing ais-cordon',
       'azure-ai-public-access-after-private-endpoint oai-cordon',
-      'azure-ai-public-network-access ais-cordon',
       'azure-ai-public-network-access oai-cordon',
       'azure-ai-subnet-internet-egress snet-inference',
       'azure-ai-vnet-flow-logs-missing vnet-ai',

@@ -1,4 +1,5 @@
-# The AI accounts, public and with key auth on: OpenAI through azurerm, AI Services through azapi (the ARM body).
+# The AI accounts: OpenAI (azurerm) public and with key auth on; AI Services (azapi, the ARM body) private, but its
+# only endpoint connection is a manual one that nobody approved (Pending).
 
 resource "azurerm_cognitive_account" "openai" {
   name                          = "oai-cordon"
@@ -23,16 +24,17 @@ resource "azapi_resource" "ai_services" {
     sku  = { name = "S0" }
     properties = {
       customSubDomainName = "ais-cordon"
-      publicNetworkAccess = "Enabled"
-      disableLocalAuth    = false
+      publicNetworkAccess = "Disabled"
+      disableLocalAuth    = true
+      networkAcls         = { defaultAction = "Deny" }
     }
   }
 }
 
 locals {
   endpoints = {
-    oai = { target = azurerm_cognitive_account.openai.id, group = "account", zones = ["openai"] }
-    ais = { target = azapi_resource.ai_services.id, group = "account", zones = ["cogsvc", "openai", "services"] }
+    oai = { target = azurerm_cognitive_account.openai.id, group = "account", zones = ["openai"], manual = false }
+    ais = { target = azapi_resource.ai_services.id, group = "account", zones = ["cogsvc", "openai", "services"], manual = true }
   }
 }
 
@@ -46,7 +48,7 @@ resource "azurerm_private_endpoint" "this" {
     name                           = "${each.key}-connection"
     private_connection_resource_id = each.value.target
     subresource_names              = [each.value.group]
-    is_manual_connection           = false
+    is_manual_connection           = each.value.manual
   }
   private_dns_zone_group {
     name                 = "default"
