@@ -28,7 +28,7 @@ import {
 import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
 import { loadAwsSnapshot, type SnapshotOptions, type SnapshotWarning } from './sources/aws-snapshot/load.js';
-import type { AwsInventory } from './inventory/aws.js';
+import { emptyAwsInventory, type AwsInventory } from './inventory/aws.js';
 import type { CloudFormationOptions } from './sources/iac/cloudformation/load.js';
 import { globMatch } from './util/glob.js';
 import type { InputError } from './util/errors.js';
@@ -51,6 +51,8 @@ export interface ScanOptions {
   snapshotOptions?: SnapshotOptions;
   /** CloudFormation parameter values (`--parameter Key=Value`), for templates in the input. */
   cloudFormation?: CloudFormationOptions;
+  /** Terraform input values: --var-file files (relative to cwd) and --var NAME=VALUE. */
+  terraform?: { varFiles?: string[]; vars?: string[] };
 }
 
 export interface ScanReport {
@@ -99,6 +101,17 @@ export function azureAiKpis(inv: AzureInventory): NonNullable<Summary['kpis']['a
     private: priv,
     percentPrivate: targets.length === 0 ? null : Math.round((1000 * priv) / targets.length) / 10,
   };
+}
+
+/** One share over several inputs (a snapshot and IaC, say): the counts add up, the percentage is recomputed. */
+function sumShares(shares: { total: number; private: number }[]): {
+  total: number;
+  private: number;
+  percentPrivate: number | null;
+} {
+  const total = shares.reduce((n, s) => n + s.total, 0);
+  const priv = shares.reduce((n, s) => n + s.private, 0);
+  return { total, private: priv, percentPrivate: total === 0 ? null : Math.round((1000 * priv) / total) / 10 };
 }
 
 /** Jobs seen only in list output have unknown VPC settings and are left out of the share. */
@@ -162,11 +175,6 @@ function displayPath(cwd: string, snapshot: string, rel: string): string {
 }
 
 /**
- * Audits a snapshot directory of any provider mix: files are sorted to the AWS or Azure reader by content
- * (sources/detect.ts), each provider's checks run on its inventory, and the findings make one report. An input with
- * no Azure file takes exactly the AWS path it always took.
- */
-/**
  * One reader's result, ready for the provider-neutral rest of the scan: its inventory's own checks, its errors and
  * warnings, and what the summary counts. Snapshot readers and infrastructure-as-code readers each add one.
  */
@@ -190,7 +198,7 @@ interface LoadedPart {
 export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
   const input = await partitionSnapshot(abs);
-  const others = input.azure.length + input.gcp.length + input.cloudformation.length > 0;
+  const others = input.azure.length + input.gcp.length + input.cloudformation.length + input.terraform.length > 0;
   // The AWS reader also walks the tree when every file is another reader's: it reports unreadable folders and links.
   const aws = await loadAwsSnapshot(
     abs,
@@ -199,6 +207,18 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const selected = selectChecks(opts.checks, opts.skipChecks);
   const of = <C extends Check>(provider: C['provider']) => selected.filter((c): c is C => c.provider === provider);
   const parts: LoadedPart[] = [];
+  const azureInventories: AzureInventory[] = [];
+  const azurePart = (inv: AzureInventory, r: Pick<LoadedPart, 'errors' | 'warnings' | 'files'>): LoadedPart => {
+    azureInventories.push(inv);
+    return {
+      ...r,
+      provider: 'azure',
+      datasets: inv.datasets,
+      partial: inv.partial,
+      tagged: [...inv.virtualNetworks, ...inv.networkSecurityGroups, ...inv.networkInterfaces, ...inv.privateEndpoints],
+      run: (checks) => runAzureChecks(inv, opts.policy, checks as AzureCheck[]),
+    };
+  };
   const awsInventory = (
     inventory: AwsInventory,
     r: Omit<LoadedPart, 'provider' | 'datasets' | 'partial' | 'tagged' | 'run'>,
@@ -222,26 +242,26 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       }),
       run: () => [],
     });
+  if (input.terraform.length > 0) {
+    // Terraform (HCL or plan JSON) fills an AWS and an Azure inventory of its own, checked like a snapshot's.
+    const { loadTerraform } = await import('./sources/iac/terraform/load.js');
+    const tf = await loadTerraform(abs, input.terraform, { ...opts.terraform, cwd: opts.cwd });
+    const report = { errors: tf.errors, warnings: tf.warnings, files: tf.files.length };
+    if (tf.inventory) parts.push(awsInventory(tf.inventory, report));
+    if (tf.azure) parts.push(azurePart(tf.azure, tf.inventory ? { errors: [], warnings: [], files: 0 } : report));
+    else if (!tf.inventory) parts.push({ ...awsInventory(emptyAwsInventory(), report), run: () => [] });
+  }
   if (input.cloudformation.length > 0) {
     // Templates fill an AWS inventory of their own (scope iac / iac-region), checked like a snapshot's.
     const { loadCloudFormation } = await import('./sources/iac/cloudformation/load.js');
     const cfn = await loadCloudFormation(abs, input.cloudformation, opts.cloudFormation);
     parts.push(awsInventory(cfn.inventory, { errors: cfn.errors, warnings: cfn.warnings, files: cfn.files.length }));
   }
-  let azureInventory: AzureInventory | undefined;
   if (input.azure.length > 0) {
     const azure = await loadAzureSnapshot(abs, input.azure);
-    const inv = (azureInventory = azure.inventory);
-    parts.push({
-      provider: 'azure',
-      errors: azure.errors,
-      warnings: azure.warnings,
-      files: azure.files.length,
-      datasets: inv.datasets,
-      partial: inv.partial,
-      tagged: [...inv.virtualNetworks, ...inv.networkSecurityGroups, ...inv.networkInterfaces, ...inv.privateEndpoints],
-      run: (checks) => runAzureChecks(inv, opts.policy, checks as AzureCheck[]),
-    });
+    parts.push(
+      azurePart(azure.inventory, { errors: azure.errors, warnings: azure.warnings, files: azure.files.length }),
+    );
   }
   if (input.gcp.length > 0) {
     const gcp = await loadGcpSnapshot(abs, input.gcp);
@@ -284,7 +304,7 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   if (opts.baseline) findings = subtractBaseline(findings, opts.baseline);
   const kpis: Summary['kpis'] = {
     customizationJobs: customizationKpis(aws.inventory),
-    ...(azureInventory ? { azureAiPrivate: azureAiKpis(azureInventory) } : {}),
+    ...(azureInventories.length > 0 ? { azureAiPrivate: sumShares(azureInventories.map(azureAiKpis)) } : {}),
   };
   return {
     tool: TOOL,

@@ -10,10 +10,13 @@ import path from 'node:path';
 import { isAzureDocument } from './azure-snapshot/recognise.js';
 import { looksLikeGcp } from './gcp-snapshot/recognise.js';
 import { isTemplateName, looksLikeCloudFormation } from './iac/cloudformation/recognise.js';
+import { looksLikeTerraformPlan } from './iac/terraform/detect.js';
 
 export type SnapshotProvider = 'aws' | 'azure' | 'gcp';
+/** Infrastructure-as-code inputs, read by their own sources (src/sources/iac/). */
+export type IacFormat = 'cloudformation' | 'terraform';
 /** Where a file goes: a snapshot provider's reader, or an infrastructure-as-code reader. */
-export type InputKind = SnapshotProvider | 'cloudformation';
+export type InputKind = SnapshotProvider | IacFormat;
 
 const HEAD_BYTES = 16 * 1024;
 const AZURE_ID = /"\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/|")/i;
@@ -58,7 +61,7 @@ async function head(file: string): Promise<string> {
  * read are left to the readers, which report them with their location.
  */
 export async function partitionSnapshot(root: string): Promise<Record<InputKind, string[]>> {
-  const out: Record<InputKind, string[]> = { aws: [], azure: [], gcp: [], cloudformation: [] };
+  const out: Record<InputKind, string[]> = { aws: [], azure: [], gcp: [], cloudformation: [], terraform: [] };
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -69,15 +72,20 @@ export async function partitionSnapshot(root: string): Promise<Record<InputKind,
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
+      // .terraform holds providers and downloaded modules: read through modules.json, never as root modules.
+      if (e.isDirectory()) {
+        if (e.name !== '.terraform') await walk(full);
+      } else if (e.name.endsWith('.tf') && (e.isFile() || e.isSymbolicLink())) out.terraform.push(full);
       // JSON lines (.jsonl, .ndjson): `gcloud asset export` output; only Google Cloud data is read from them.
       else if ((/\.(json|jsonl|ndjson)$/i.test(e.name) || isTemplateName(e.name)) && (e.isFile() || e.isSymbolicLink()))
         files.push(full);
     }
   };
   try {
-    if ((await stat(root)).isFile()) files.push(root);
-    else await walk(root);
+    if ((await stat(root)).isFile()) {
+      if (root.endsWith('.tf')) out.terraform.push(root);
+      else files.push(root);
+    } else await walk(root);
   } catch {
     return out;
   }
@@ -91,7 +99,8 @@ export async function partitionSnapshot(root: string): Promise<Record<InputKind,
       try {
         const text = await head(files[i]!);
         if (looksLikeCloudFormation(text)) providers[i] = 'cloudformation';
-        else if (providers[i] !== undefined) providers[i] = detectProvider(text);
+        else if (providers[i] !== undefined)
+          providers[i] = looksLikeTerraformPlan(text) ? 'terraform' : detectProvider(text);
       } catch {
         // unreadable: the AWS reader reports it
       }
@@ -103,5 +112,6 @@ export async function partitionSnapshot(root: string): Promise<Record<InputKind,
     // JSON lines are only ever Google Cloud asset exports: anything else in them is not cordon's to read.
     if (kind && (kind === 'gcp' || !/\.(jsonl|ndjson)$/i.test(f))) out[kind].push(f);
   });
+  out.terraform.sort();
   return out;
 }

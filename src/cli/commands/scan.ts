@@ -11,6 +11,10 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { reportDestination } from '../output.js';
 import { addScanAwsFlags, snapshotForScan } from './collect.js';
 import { commaList, keyValue } from '../options.js';
+
+function repeatable(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 import type { RegisterCommand } from './index.js';
 
 export interface ExitPolicy {
@@ -83,6 +87,13 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
       'a CloudFormation parameter value for the templates in the input (repeatable; wins over the default)',
       keyValue,
     )
+    .option(
+      '--var-file <file>',
+      'Terraform: a variables file for the root modules (repeatable)',
+      repeatable,
+      [] as string[],
+    )
+    .option('--var <name=value>', 'Terraform: a root module variable (repeatable)', repeatable, [] as string[])
     .action(async (pathArg, opts) => {
       for (const [flag, patterns] of [
         ['--checks', opts.checks],
@@ -110,6 +121,9 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
         ...(opts.skipChecks ? { skipChecks: opts.skipChecks } : {}),
         ...(baseline ? { baseline } : {}),
         ...(opts.parameter ? { cloudFormation: { parameters: opts.parameter } } : {}),
+        ...(opts.varFile.length > 0 || opts.var.length > 0
+          ? { terraform: { varFiles: opts.varFile, vars: opts.var } }
+          : {}),
       }).finally(collected.cleanup);
       if (report.checks.length === 0)
         throw new UsageError(

@@ -1,0 +1,855 @@
+/**
+ * Terraform aws resources → the AWS inventory the snapshot and live sources fill, so the same checks run. Ids are
+ * Terraform addresses (references between resources resolve to them), account and region come from the provider
+ * configuration (docs/iac.md), and what is not known before deploy either makes the item's data set partial (the
+ * engine then reports the checks that need it not assessed, naming the expression) or, for an endpoint policy, a
+ * policy error that the policy checks report as not assessed.
+ */
+import {
+  emptyAwsInventory,
+  scopeKey,
+  type AwsDataset,
+  type AwsInventory,
+  type AwsIpPermission,
+  type AwsNaclEntry,
+  type AwsRoute,
+  type AwsRouteTable,
+  type AwsSecurityGroup,
+  type RouteTargetType,
+  type Scoped,
+} from '../../../inventory/aws.js';
+import { parseServiceName } from '../../aws-snapshot/names.js';
+import { IAC_ACCOUNT, IAC_REGION } from './modules.js';
+import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
+import { firstUnknown, isObject, isUnknown, text, type Value, type ValueObject } from './values.js';
+
+/** The regional data sets a Terraform tree declares completely for the scopes it fills (docs/iac.md). */
+export const TERRAFORM_AWS_DATASETS: AwsDataset[] = [
+  'ec2:vpcs',
+  'ec2:vpc-attributes',
+  'ec2:subnets',
+  'ec2:route-tables',
+  'ec2:internet-gateways',
+  'ec2:nat-gateways',
+  'ec2:security-groups',
+  'ec2:network-acls',
+  'ec2:vpc-endpoints',
+  'ec2:flow-logs',
+  'route53resolver:query-log-associations',
+  'bedrock:customization-jobs',
+  'bedrock:customization-job-details',
+  'bedrock:agents',
+  'sagemaker:notebook-instances',
+  'sagemaker:domains',
+  'sagemaker:models',
+  'elbv2:load-balancers',
+  'elbv2:load-balancer-attributes',
+];
+
+/** Which data set each mapped resource type feeds (an unknown value in it makes that data set partial). */
+const DATASET_OF: Record<string, AwsDataset> = {
+  aws_vpc: 'ec2:vpcs',
+  aws_vpc_ipv4_cidr_block_association: 'ec2:vpcs',
+  aws_subnet: 'ec2:subnets',
+  aws_route_table: 'ec2:route-tables',
+  aws_default_route_table: 'ec2:route-tables',
+  aws_route: 'ec2:route-tables',
+  aws_route_table_association: 'ec2:route-tables',
+  aws_main_route_table_association: 'ec2:route-tables',
+  aws_internet_gateway: 'ec2:internet-gateways',
+  aws_internet_gateway_attachment: 'ec2:internet-gateways',
+  aws_nat_gateway: 'ec2:nat-gateways',
+  aws_security_group: 'ec2:security-groups',
+  aws_default_security_group: 'ec2:security-groups',
+  aws_security_group_rule: 'ec2:security-groups',
+  aws_vpc_security_group_ingress_rule: 'ec2:security-groups',
+  aws_vpc_security_group_egress_rule: 'ec2:security-groups',
+  aws_network_acl: 'ec2:network-acls',
+  aws_default_network_acl: 'ec2:network-acls',
+  aws_network_acl_rule: 'ec2:network-acls',
+  aws_network_acl_association: 'ec2:network-acls',
+  aws_vpc_endpoint: 'ec2:vpc-endpoints',
+  aws_vpc_endpoint_policy: 'ec2:vpc-endpoints',
+  aws_vpc_endpoint_subnet_association: 'ec2:vpc-endpoints',
+  aws_vpc_endpoint_security_group_association: 'ec2:vpc-endpoints',
+  aws_vpc_endpoint_route_table_association: 'ec2:vpc-endpoints',
+  aws_flow_log: 'ec2:flow-logs',
+  aws_route53_resolver_query_log_config_association: 'route53resolver:query-log-associations',
+  aws_bedrock_custom_model: 'bedrock:customization-jobs',
+  aws_bedrockagent_agent: 'bedrock:agents',
+  aws_sagemaker_notebook_instance: 'sagemaker:notebook-instances',
+  aws_sagemaker_domain: 'sagemaker:domains',
+  aws_sagemaker_model: 'sagemaker:models',
+  aws_lb: 'elbv2:load-balancers',
+  aws_alb: 'elbv2:load-balancers',
+};
+
+export function awsDatasetOf(type: string): AwsDataset | undefined {
+  return DATASET_OF[type];
+}
+
+/** An unknown value where the item needs a known one: the item's data set becomes partial. */
+class NotKnown extends Error {
+  constructor(
+    readonly what: string,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+interface Ctx {
+  inv: AwsInventory;
+  scopes: Set<string>;
+  /** `attr`: the attribute whose value is not known, so the item points at its line. */
+  taint(r: TfResource, dataset: AwsDataset, reason: string, attr?: string): void;
+}
+
+class Reader {
+  constructor(
+    readonly r: TfResource,
+    readonly ctx: Ctx,
+    readonly dataset: AwsDataset,
+  ) {}
+
+  get v(): ValueObject {
+    return this.r.values;
+  }
+
+  /** A value the item needs: unknown stops the item (its data set is marked partial). */
+  need(attr: string, v: Value | undefined = this.v[attr]): Value | undefined {
+    const u = firstUnknown(v);
+    if (u) throw new NotKnown(attr, `${this.r.address}.${attr} is not known before deploy: ${u.toString()}`);
+    return v;
+  }
+
+  /** A value that only refines the item: unknown leaves it out and marks the data set partial. */
+  soft(attr: string, v: Value | undefined = this.v[attr]): Value | undefined {
+    const u = firstUnknown(v);
+    if (!u) return v;
+    this.ctx.taint(this.r, this.dataset, `${this.r.address}.${attr} is not known before deploy: ${u.toString()}`, attr);
+    return undefined;
+  }
+
+  str(attr: string, soft = false): string | undefined {
+    const v = soft ? this.soft(attr) : this.need(attr);
+    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+  }
+
+  strs(attr: string, v: Value | undefined = this.v[attr]): string[] {
+    const x = this.need(attr, v);
+    if (x === null || x === undefined) return [];
+    return (Array.isArray(x) ? x : [x]).filter((s): s is string => typeof s === 'string');
+  }
+
+  bool(attr: string, dflt: boolean): boolean {
+    const v = this.need(attr);
+    return typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : dflt;
+  }
+
+  num(attr: string): number | undefined {
+    const v = this.need(attr);
+    return typeof v === 'number'
+      ? v
+      : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v))
+        ? Number(v)
+        : undefined;
+  }
+
+  tags(): Record<string, string> {
+    const t = this.soft('tags');
+    const out: Record<string, string> = {};
+    if (isObject(t)) for (const [k, x] of Object.entries(t)) if (typeof x === 'string') out[k] = x;
+    return out;
+  }
+
+  blocks(attr: string): ValueObject[] {
+    const v = this.need(attr);
+    return Array.isArray(v) ? v.filter(isObject) : [];
+  }
+
+  scoped(): Scoped {
+    return { account: this.r.account, region: this.r.region, origin: this.r.origin };
+  }
+}
+
+/** "-1" / "all" → "-1", protocol numbers of tcp, udp, icmp → their names, as the EC2 API reports them. */
+function protocol(p: Value | undefined): string {
+  const s = text(p ?? '-1').toLowerCase();
+  return s === 'all' || s === '-1'
+    ? '-1'
+    : s === '6'
+      ? 'tcp'
+      : s === '17'
+        ? 'udp'
+        : s === '1'
+          ? 'icmp'
+          : s === '58'
+            ? 'icmpv6'
+            : s;
+}
+
+function permission(
+  rd: Reader,
+  attr: string,
+  rule: ValueObject,
+  pointer: string,
+  groupId: string,
+  names: { cidr4: string; cidr6: string; groups: string; prefixes: string; self?: string },
+): AwsIpPermission {
+  const proto = protocol(rd.need(attr, rule.protocol ?? rule.ip_protocol));
+  const num = (v: Value | undefined) =>
+    typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : undefined;
+  const from = num(rd.need(attr, rule.from_port));
+  const to = num(rd.need(attr, rule.to_port));
+  const list = (v: Value | undefined) => rd.strs(attr, v ?? null);
+  const groups = list(rule[names.groups]).map((g) => ({ groupId: g }));
+  if (names.self && rd.need(attr, rule[names.self]) === true) groups.push({ groupId });
+  return {
+    protocol: proto,
+    ...(proto === '-1' || from === undefined ? {} : { fromPort: from }),
+    ...(proto === '-1' || to === undefined ? {} : { toPort: to }),
+    ipv4Ranges: list(rule[names.cidr4]).map((cidr) => ({ cidr })),
+    ipv6Ranges: list(rule[names.cidr6]).map((cidr) => ({ cidr })),
+    groupRefs: groups,
+    prefixListIds: list(rule[names.prefixes]),
+    pointer,
+  };
+}
+
+const INLINE_SG = {
+  cidr4: 'cidr_blocks',
+  cidr6: 'ipv6_cidr_blocks',
+  groups: 'security_groups',
+  prefixes: 'prefix_list_ids',
+  self: 'self',
+};
+const RULE_SG = {
+  cidr4: 'cidr_blocks',
+  cidr6: 'ipv6_cidr_blocks',
+  groups: 'source_security_group_id',
+  prefixes: 'prefix_list_ids',
+  self: 'self',
+};
+const VPC_RULE = {
+  cidr4: 'cidr_ipv4',
+  cidr6: 'cidr_ipv6',
+  groups: 'referenced_security_group_id',
+  prefixes: 'prefix_list_id',
+};
+
+/** The route target's kind, from the referenced resource's type (an address) or the id's prefix (a literal). */
+function targetType(id: string, attr: string): RouteTargetType {
+  const type = /(?:^|\.)(aws_[a-z0-9_]+)\.[^.]+$/.exec(id.replace(/\[[^\]]*\]$/, ''))?.[1];
+  const byType: Record<string, RouteTargetType> = {
+    aws_internet_gateway: 'internet-gateway',
+    aws_egress_only_internet_gateway: 'egress-only-internet-gateway',
+    aws_nat_gateway: 'nat-gateway',
+    aws_vpc_endpoint: 'vpc-endpoint',
+    aws_ec2_transit_gateway: 'transit-gateway',
+    aws_vpc_peering_connection: 'vpc-peering',
+    aws_network_interface: 'network-interface',
+    aws_instance: 'instance',
+    aws_vpn_gateway: 'virtual-private-gateway',
+  };
+  if (type && byType[type]) return byType[type];
+  if (id === 'local') return 'local';
+  const prefixes: [string, RouteTargetType][] = [
+    ['igw-', 'internet-gateway'],
+    ['eigw-', 'egress-only-internet-gateway'],
+    ['nat-', 'nat-gateway'],
+    ['vpce-', 'vpc-endpoint'],
+    ['tgw-', 'transit-gateway'],
+    ['pcx-', 'vpc-peering'],
+    ['eni-', 'network-interface'],
+    ['i-', 'instance'],
+    ['vgw-', 'virtual-private-gateway'],
+  ];
+  for (const [p, t] of prefixes) if (id.startsWith(p)) return t;
+  const byAttr: Record<string, RouteTargetType> = {
+    nat_gateway_id: 'nat-gateway',
+    transit_gateway_id: 'transit-gateway',
+    vpc_peering_connection_id: 'vpc-peering',
+    network_interface_id: 'network-interface',
+    egress_only_gateway_id: 'egress-only-internet-gateway',
+    vpc_endpoint_id: 'vpc-endpoint',
+    instance_id: 'instance',
+  };
+  return byAttr[attr] ?? 'other';
+}
+
+const TARGETS = [
+  'gateway_id',
+  'nat_gateway_id',
+  'transit_gateway_id',
+  'vpc_peering_connection_id',
+  'network_interface_id',
+  'egress_only_gateway_id',
+  'vpc_endpoint_id',
+  'instance_id',
+  'local_gateway_id',
+  'carrier_gateway_id',
+  'core_network_arn',
+];
+
+function route(rd: Reader, attr: string, r: ValueObject, pointer: string): AwsRoute | undefined {
+  const dest = rd.need(
+    attr,
+    r.cidr_block ??
+      r.destination_cidr_block ??
+      r.ipv6_cidr_block ??
+      r.destination_ipv6_cidr_block ??
+      r.destination_prefix_list_id ??
+      null,
+  );
+  for (const t of TARGETS) {
+    const id = rd.need(attr, r[t] ?? null);
+    if (typeof id === 'string' && id !== '' && typeof dest === 'string' && dest !== '')
+      return { destination: dest, target: { type: targetType(id, t), id }, state: 'active', pointer };
+  }
+  return undefined;
+}
+
+/** Maps the aws resources into a new inventory; scopes are those of the resources (plus the given ones). */
+export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory {
+  const inv = emptyAwsInventory();
+  const ctx: Ctx = {
+    inv,
+    scopes: new Set(),
+    taint(r, dataset, reason, attr) {
+      const line = attr === undefined ? undefined : r.attrLines.get(attr);
+      addPartial(inv, scopeKey(r), dataset, {
+        file: r.origin.file,
+        line: line ?? r.origin.line,
+        ...(line === undefined ? { column: r.origin.column } : {}),
+        pointer: r.address,
+        reason: `value not known before deploy: ${reason}`,
+      });
+    },
+  };
+  const byType = new Map<string, TfResource[]>();
+  for (const r of resources) {
+    if (!r.type.startsWith('aws_')) continue;
+    const key = scopeKey(r);
+    if (!ctx.scopes.has(key)) {
+      ctx.scopes.add(key);
+      inv.scopeOrigins.set(key, r.scopeOrigin ?? r.origin);
+    }
+    if (!byType.has(r.type)) byType.set(r.type, []);
+    byType.get(r.type)!.push(r);
+  }
+  const each = (types: string[], fn: (rd: Reader) => void) => {
+    for (const type of types)
+      for (const r of byType.get(type) ?? []) {
+        const dataset = DATASET_OF[type]!;
+        const rd = new Reader(r, ctx, dataset);
+        try {
+          fn(rd);
+        } catch (err) {
+          if (!(err instanceof NotKnown)) throw err;
+          ctx.taint(r, dataset, err.detail, err.what);
+        }
+      }
+  };
+  const byId = <T extends { id: string }>(list: T[]) => new Map(list.map((x) => [x.id, x]));
+
+  each(['aws_vpc'], (rd) => {
+    const cidr = rd.str('cidr_block', true);
+    const v6 = rd.str('ipv6_cidr_block', true);
+    inv.vpcs.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      cidrs: cidr ? [cidr] : [],
+      ipv6Cidrs: v6 ? [v6] : [],
+      isDefault: false,
+      tags: rd.tags(),
+    });
+    // The provider's defaults: DNS support on, DNS hostnames off.
+    inv.vpcAttributes.push({
+      ...rd.scoped(),
+      vpcId: rd.r.address,
+      enableDnsSupport: rd.bool('enable_dns_support', true),
+      enableDnsHostnames: rd.bool('enable_dns_hostnames', false),
+    });
+  });
+  const vpcs = byId(inv.vpcs);
+  each(['aws_vpc_ipv4_cidr_block_association'], (rd) => {
+    const vpc = vpcs.get(rd.str('vpc_id') ?? '');
+    const cidr = rd.str('cidr_block', true);
+    if (vpc && cidr) vpc.cidrs.push(cidr);
+  });
+  each(['aws_subnet'], (rd) => {
+    const vpcId = rd.str('vpc_id');
+    if (!vpcId) return;
+    const cidr = rd.str('cidr_block', true);
+    const v6 = rd.str('ipv6_cidr_block', true);
+    const az = rd.str('availability_zone', true);
+    const azId = rd.str('availability_zone_id', true);
+    inv.subnets.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      vpcId,
+      ...(cidr ? { cidr } : {}),
+      ipv6Cidrs: v6 ? [v6] : [],
+      ...(az ? { availabilityZone: az } : {}),
+      ...(azId ? { availabilityZoneId: azId } : {}),
+      tags: rd.tags(),
+    });
+  });
+  const subnets = byId(inv.subnets);
+
+  each(['aws_internet_gateway'], (rd) => {
+    const vpc = rd.str('vpc_id');
+    inv.internetGateways.push({ ...rd.scoped(), id: rd.r.address, vpcIds: vpc ? [vpc] : [] });
+  });
+  const igws = byId(inv.internetGateways);
+  each(['aws_internet_gateway_attachment'], (rd) => {
+    const igw = igws.get(rd.str('internet_gateway_id') ?? '');
+    const vpc = rd.str('vpc_id');
+    if (igw && vpc) igw.vpcIds.push(vpc);
+  });
+  each(['aws_nat_gateway'], (rd) => {
+    const subnetId = rd.str('subnet_id');
+    const vpcId = subnets.get(subnetId ?? '')?.vpcId;
+    inv.natGateways.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      ...(vpcId ? { vpcId } : {}),
+      ...(subnetId ? { subnetId } : {}),
+      state: 'available',
+      connectivityType: rd.str('connectivity_type') === 'private' ? 'private' : 'public',
+    });
+  });
+
+  // Route tables: inline routes, separate aws_route resources, associations; each VPC's CIDRs route locally.
+  each(['aws_route_table', 'aws_default_route_table'], (rd) => {
+    const isDefault = rd.r.type === 'aws_default_route_table';
+    const vpcId = isDefault ? defaultOwner(rd.str('default_route_table_id')) : rd.str('vpc_id');
+    if (!vpcId) throw new NotKnown('vpc_id', `${rd.r.address}: the VPC of the route table is not known before deploy`);
+    const routes = localRoutes(vpcs.get(vpcId), rd.r.address);
+    rd.blocks('route').forEach((r, i) => {
+      const x = route(rd, 'route', r, `${rd.r.address}.route[${i}]`);
+      if (x) routes.push(x);
+    });
+    inv.routeTables.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      vpcId,
+      routes,
+      subnetIds: [],
+      main: isDefault,
+      tags: rd.tags(),
+    });
+  });
+  const tables = byId(inv.routeTables);
+  // A VPC without a declared main route table still has one, with only the local route.
+  for (const vpc of inv.vpcs)
+    if (!inv.routeTables.some((t) => t.vpcId === vpc.id && t.main)) {
+      const t: AwsRouteTable = {
+        ...vpc,
+        id: `${vpc.id}.main_route_table_id`,
+        vpcId: vpc.id,
+        routes: localRoutes(vpc, vpc.id),
+        subnetIds: [],
+        main: true,
+        tags: {},
+      };
+      inv.routeTables.push(t);
+      tables.set(t.id, t);
+    }
+  each(['aws_route'], (rd) => {
+    const t = tables.get(rd.str('route_table_id') ?? '');
+    const x = route(rd, 'route', rd.v, rd.r.address);
+    if (t && x) t.routes.push(x);
+  });
+  each(['aws_route_table_association'], (rd) => {
+    const t = tables.get(rd.str('route_table_id') ?? '');
+    const s = rd.str('subnet_id');
+    if (t && s) t.subnetIds.push(s);
+  });
+  each(['aws_main_route_table_association'], (rd) => {
+    const t = tables.get(rd.str('route_table_id') ?? '');
+    const vpcId = rd.str('vpc_id');
+    if (!t) return;
+    for (const other of inv.routeTables) if (other.vpcId === vpcId && other.main && other !== t) other.main = false;
+    t.main = true;
+  });
+
+  // Security groups: inline rules, aws_security_group_rule, and the per-rule vpc_security_group_*_rule resources.
+  each(['aws_security_group', 'aws_default_security_group'], (rd) => {
+    const id = rd.r.address;
+    const perms = (dir: 'ingress' | 'egress'): AwsIpPermission[] =>
+      rd.blocks(dir).map((r, i) => permission(rd, dir, r, `${id}.${dir}[${i}]`, id, INLINE_SG));
+    inv.securityGroups.push({
+      ...rd.scoped(),
+      id,
+      name: rd.str('name', true) ?? rd.str('name_prefix', true) ?? id,
+      ...(rd.str('vpc_id') ? { vpcId: rd.str('vpc_id')! } : {}),
+      ingress: perms('ingress'),
+      // Terraform removes the default allow-all egress rule unless the code declares egress.
+      egress: perms('egress'),
+      tags: rd.tags(),
+    });
+  });
+  const groups = byId(inv.securityGroups);
+  const groupOf = (rd: Reader): AwsSecurityGroup => {
+    const g = groups.get(rd.str('security_group_id') ?? '');
+    if (!g)
+      throw new NotKnown(
+        'security_group_id',
+        `${rd.r.address}: its security group ${text(rd.v.security_group_id)} is not in the scanned code`,
+      );
+    return g;
+  };
+  each(['aws_security_group_rule'], (rd) => {
+    const g = groupOf(rd);
+    const dir = rd.str('type') === 'egress' ? 'egress' : 'ingress';
+    g[dir].push(permission(rd, 'rule', rd.v, rd.r.address, g.id, RULE_SG));
+  });
+  each(['aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'], (rd) => {
+    const g = groupOf(rd);
+    const dir = rd.r.type.endsWith('_egress_rule') ? 'egress' : 'ingress';
+    g[dir].push(permission(rd, 'rule', rd.v, rd.r.address, g.id, VPC_RULE));
+  });
+
+  // Network ACLs: every VPC has a default ACL that allows everything unless the code manages it.
+  each(['aws_network_acl', 'aws_default_network_acl'], (rd) => {
+    const isDefault = rd.r.type === 'aws_default_network_acl';
+    const vpcId = isDefault ? defaultOwner(rd.str('default_network_acl_id')) : rd.str('vpc_id');
+    if (!vpcId) throw new NotKnown('vpc_id', `${rd.r.address}: the VPC of the network ACL is not known before deploy`);
+    const entries: AwsNaclEntry[] = [];
+    for (const dir of ['ingress', 'egress'] as const)
+      for (const e of rd.blocks(dir)) entries.push(naclEntry(rd, dir, e, dir === 'egress'));
+    inv.networkAcls.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      vpcId,
+      isDefault,
+      entries,
+      subnetIds: rd.strs('subnet_ids'),
+    });
+  });
+  for (const vpc of inv.vpcs)
+    if (!inv.networkAcls.some((a) => a.vpcId === vpc.id && a.isDefault))
+      inv.networkAcls.push({
+        ...vpc,
+        id: `${vpc.id}.default_network_acl_id`,
+        vpcId: vpc.id,
+        isDefault: true,
+        entries: [false, true].map((egress) => ({
+          ruleNumber: 100,
+          egress,
+          protocol: '-1',
+          action: 'allow' as const,
+          cidr: '0.0.0.0/0',
+        })),
+        subnetIds: [],
+      });
+  for (const acl of inv.networkAcls)
+    for (const egress of [false, true])
+      acl.entries.push({ ruleNumber: 32767, egress, protocol: '-1', action: 'deny', cidr: '0.0.0.0/0' });
+  const acls = byId(inv.networkAcls);
+  each(['aws_network_acl_rule'], (rd) => {
+    const acl = acls.get(rd.str('network_acl_id') ?? '');
+    if (acl) acl.entries.push(naclEntry(rd, 'rule', rd.v, rd.bool('egress', false)));
+  });
+  each(['aws_network_acl_association'], (rd) => {
+    const acl = acls.get(rd.str('network_acl_id') ?? '');
+    const s = rd.str('subnet_id');
+    if (!acl || !s) return;
+    for (const other of inv.networkAcls) other.subnetIds = other.subnetIds.filter((x) => x !== s);
+    acl.subnetIds.push(s);
+  });
+
+  each(['aws_vpc_endpoint'], (rd) => {
+    const vpcId = rd.str('vpc_id');
+    const serviceName = rd.str('service_name');
+    if (!vpcId || !serviceName) return;
+    const p = policyOf(rd, 'policy');
+    inv.vpcEndpoints.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      vpcId,
+      serviceName,
+      service: serviceOf(serviceName, rd.r.region),
+      type: rd.str('vpc_endpoint_type') ?? 'Gateway',
+      // Terraform waits until the endpoint is available; a plan that applies leaves it so.
+      state: 'available',
+      privateDnsEnabled: rd.bool('private_dns_enabled', false),
+      ...p,
+      subnetIds: rd.strs('subnet_ids'),
+      groupIds: rd.strs('security_group_ids'),
+      routeTableIds: rd.strs('route_table_ids'),
+      networkInterfaceIds: [],
+      tags: rd.tags(),
+    });
+  });
+  const endpoints = byId(inv.vpcEndpoints);
+  const endpointOf = (rd: Reader) => endpoints.get(rd.str('vpc_endpoint_id') ?? '');
+  each(['aws_vpc_endpoint_policy'], (rd) => {
+    const e = endpointOf(rd);
+    if (!e) return;
+    delete e.policy;
+    delete e.policyError;
+    Object.assign(e, policyOf(rd, 'policy'));
+  });
+  each(['aws_vpc_endpoint_subnet_association'], (rd) => {
+    const s = rd.str('subnet_id');
+    if (s) endpointOf(rd)?.subnetIds.push(s);
+  });
+  each(['aws_vpc_endpoint_security_group_association'], (rd) => {
+    const g = rd.str('security_group_id');
+    if (g) endpointOf(rd)?.groupIds.push(g);
+  });
+  each(['aws_vpc_endpoint_route_table_association'], (rd) => {
+    const t = rd.str('route_table_id');
+    if (t) endpointOf(rd)?.routeTableIds.push(t);
+  });
+
+  each(['aws_flow_log'], (rd) => {
+    const target = ['vpc_id', 'subnet_id', 'eni_id', 'transit_gateway_id', 'transit_gateway_attachment_id']
+      .map((a) => rd.str(a))
+      .find((x) => x);
+    if (!target) return;
+    const format = rd.str('log_format', true);
+    const dest = rd.str('log_destination', true) ?? rd.str('log_group_name', true);
+    inv.flowLogs.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      resourceId: target,
+      status: 'ACTIVE',
+      trafficType: rd.str('traffic_type') ?? 'ALL',
+      destinationType: rd.str('log_destination_type') ?? 'cloud-watch-logs',
+      ...(dest ? { destination: dest } : {}),
+      ...(format ? { logFormat: format } : {}),
+    });
+  });
+  each(['aws_route53_resolver_query_log_config_association'], (rd) => {
+    const vpcId = rd.str('resource_id');
+    const configId = rd.str('resolver_query_log_config_id');
+    if (vpcId && configId)
+      inv.resolverQueryLogAssociations.push({ ...rd.scoped(), id: rd.r.address, configId, vpcId, status: 'ACTIVE' });
+  });
+
+  each(['aws_bedrock_custom_model'], (rd) => {
+    const vpc = rd.blocks('vpc_config')[0];
+    inv.customizationJobs.push({
+      ...rd.scoped(),
+      arn: rd.r.address,
+      name: rd.str('job_name', true) ?? rd.r.address,
+      detail: true,
+      ...(vpc
+        ? {
+            vpcConfig: {
+              subnetIds: rd.strs('vpc_config', vpc.subnet_ids),
+              securityGroupIds: rd.strs('vpc_config', vpc.security_group_ids),
+            },
+          }
+        : {}),
+    });
+  });
+  each(['aws_bedrockagent_agent'], (rd) => {
+    inv.bedrockAgents.push({ ...rd.scoped(), id: rd.r.address, name: rd.str('agent_name', true) ?? rd.r.address });
+  });
+  const sm = (rd: Reader, kind: 'notebook-instance' | 'domain' | 'model', name: string) => ({
+    ...rd.scoped(),
+    kind,
+    arn: rd.r.address,
+    name: rd.str(name, true) ?? rd.r.address,
+    detail: true,
+  });
+  each(['aws_sagemaker_notebook_instance'], (rd) => {
+    const subnetId = rd.str('subnet_id');
+    const vpcId = subnets.get(subnetId ?? '')?.vpcId;
+    inv.sagemakerResources.push({
+      ...sm(rd, 'notebook-instance', 'name'),
+      ...(vpcId ? { vpcId } : {}),
+      subnetIds: subnetId ? [subnetId] : [],
+      securityGroupIds: rd.strs('security_groups'),
+      directInternetAccess: (rd.str('direct_internet_access') ?? 'Enabled') === 'Enabled',
+    });
+  });
+  each(['aws_sagemaker_domain'], (rd) => {
+    const user = rd.blocks('default_user_settings')[0];
+    const vpcId = rd.str('vpc_id');
+    inv.sagemakerResources.push({
+      ...sm(rd, 'domain', 'domain_name'),
+      ...(vpcId ? { vpcId } : {}),
+      subnetIds: rd.strs('subnet_ids'),
+      securityGroupIds: user ? rd.strs('default_user_settings', user.security_groups ?? null) : [],
+      appNetworkAccessType: rd.str('app_network_access_type') ?? 'PublicInternetOnly',
+    });
+  });
+  each(['aws_sagemaker_model'], (rd) => {
+    const vpc = rd.blocks('vpc_config')[0];
+    const subnetIds = vpc ? rd.strs('vpc_config', vpc.subnets) : [];
+    const vpcId = subnets.get(subnetIds[0] ?? '')?.vpcId;
+    inv.sagemakerResources.push({
+      ...sm(rd, 'model', 'name'),
+      ...(vpcId ? { vpcId } : {}),
+      subnetIds,
+      securityGroupIds: vpc ? rd.strs('vpc_config', vpc.security_group_ids) : [],
+      networkIsolation: rd.bool('enable_network_isolation', false),
+    });
+  });
+  each(['aws_lb', 'aws_alb'], (rd) => {
+    const mapped = rd
+      .blocks('subnet_mapping')
+      .map((m) => rd.need('subnet_mapping', m.subnet_id))
+      .filter((s): s is string => typeof s === 'string');
+    const subnetIds = [...rd.strs('subnets'), ...mapped];
+    const vpcId = subnets.get(subnetIds[0] ?? '')?.vpcId;
+    const type = rd.str('load_balancer_type') ?? 'application';
+    const idle = rd.num('idle_timeout');
+    inv.loadBalancers.push({
+      ...rd.scoped(),
+      arn: rd.r.address,
+      name: rd.str('name', true) ?? rd.r.address,
+      type,
+      scheme: rd.bool('internal', false) ? 'internal' : 'internet-facing',
+      ...(vpcId ? { vpcId } : {}),
+      subnetIds,
+      // The provider's default idle timeout is 60 seconds.
+      ...(type === 'application' ? { idleTimeoutSeconds: idle ?? 60 } : {}),
+      attributesKnown: true,
+    });
+  });
+
+  // Organisation-level: SCPs and the organisation, when the code manages them (else not assessed: not in the code).
+  for (const r of byType.get('aws_organizations_policy') ?? []) {
+    const rd = new Reader(r, ctx, 'organizations:scps');
+    try {
+      const type = rd.str('type') ?? 'SERVICE_CONTROL_POLICY';
+      if (type !== 'SERVICE_CONTROL_POLICY') continue;
+      const content = rd.str('content');
+      let parsed: unknown;
+      let contentError: string | undefined;
+      try {
+        parsed = content === undefined ? undefined : JSON.parse(content);
+      } catch {
+        contentError = 'content is not valid JSON';
+      }
+      inv.serviceControlPolicies.push({
+        ...rd.scoped(),
+        account: '*',
+        region: '*',
+        id: r.address,
+        name: rd.str('name', true) ?? r.address,
+        awsManaged: false,
+        ...(parsed !== undefined ? { content: parsed } : {}),
+        ...(contentError ? { contentError } : {}),
+      });
+      markDataset(inv, '*', 'organizations:scps');
+    } catch (err) {
+      if (!(err instanceof NotKnown)) throw err;
+      markDataset(inv, '*', 'organizations:scps');
+      addPartial(inv, '*', 'organizations:scps', {
+        file: r.origin.file,
+        line: r.origin.line,
+        column: r.origin.column,
+        pointer: r.address,
+        reason: `value not known before deploy: ${err.detail}`,
+      });
+    }
+  }
+  // aws_organizations_organization is not mapped: its id (o-…) is known only after apply, and the principal checks
+  // need the real id (cordon.yaml aws.organization_id gives it).
+
+  for (const key of ctx.scopes) for (const d of TERRAFORM_AWS_DATASETS) markDataset(inv, key, d);
+  for (const t of taints) {
+    if (t.provider !== 'aws' && t.provider !== '*') continue;
+    const every = t.account === EVERY_SCOPE;
+    const keys = every ? [...ctx.scopes] : [scopeKey(t)];
+    if (keys.length === 0) keys.push(scopeKey({ account: IAC_ACCOUNT, region: IAC_REGION }));
+    for (const key of keys) {
+      if (!inv.datasets.has(key)) {
+        for (const d of TERRAFORM_AWS_DATASETS) markDataset(inv, key, d);
+        inv.scopeOrigins.set(key, t.origin);
+      }
+      const sets = t.type
+        ? [DATASET_OF[t.type]].filter((d): d is AwsDataset => d !== undefined)
+        : TERRAFORM_AWS_DATASETS;
+      for (const d of sets)
+        addPartial(inv, key, d, {
+          file: t.origin.file,
+          line: t.origin.line,
+          column: t.origin.column,
+          pointer: t.address,
+          reason: t.reason,
+        });
+    }
+  }
+  return inv;
+}
+
+/** The service part of an endpoint service name; the scope's placeholder region (iac-region) counts as a region. */
+function serviceOf(serviceName: string, region: string): string {
+  for (const prefix of [`com.amazonaws.${region}.`, `aws.sagemaker.${region}.`])
+    if (serviceName.startsWith(prefix)) return serviceName.slice(prefix.length);
+  return parseServiceName(serviceName).service;
+}
+
+function markDataset(inv: AwsInventory, key: string, d: AwsDataset): void {
+  if (!inv.datasets.has(key)) inv.datasets.set(key, new Set());
+  inv.datasets.get(key)!.add(d);
+}
+
+function addPartial(
+  inv: AwsInventory,
+  key: string,
+  d: AwsDataset,
+  item: { file: string; line?: number; column?: number; pointer: string; reason: string },
+): void {
+  if (!inv.partial.has(key)) inv.partial.set(key, new Map());
+  const m = inv.partial.get(key)!;
+  if (!m.has(d)) m.set(d, []);
+  m.get(d)!.push(item);
+}
+
+/** `aws_vpc.main.default_route_table_id` → `aws_vpc.main` (resources.ts resolves these to such strings). */
+function defaultOwner(id: string | undefined): string | undefined {
+  return id?.replace(
+    /\.(default_route_table_id|main_route_table_id|default_network_acl_id|default_security_group_id)$/,
+    '',
+  );
+}
+
+function localRoutes(vpc: { cidrs: string[]; ipv6Cidrs: string[] } | undefined, owner: string): AwsRoute[] {
+  return [...(vpc?.cidrs ?? []), ...(vpc?.ipv6Cidrs ?? [])].map((c, i) => ({
+    destination: c,
+    target: { type: 'local' as const, id: 'local' },
+    state: 'active',
+    pointer: `${owner}#local[${i}]`,
+  }));
+}
+
+function naclEntry(rd: Reader, attr: string, e: ValueObject, egress: boolean): AwsNaclEntry {
+  const proto = protocol(rd.need(attr, e.protocol));
+  const from = rd.need(attr, e.from_port);
+  const to = rd.need(attr, e.to_port);
+  const action = text(rd.need(attr, e.action ?? e.rule_action)).toLowerCase() === 'deny' ? 'deny' : 'allow';
+  const cidr = rd.need(attr, e.cidr_block);
+  const v6 = rd.need(attr, e.ipv6_cidr_block);
+  return {
+    ruleNumber: Number(rd.need(attr, e.rule_no ?? e.rule_number)),
+    egress,
+    protocol: proto,
+    action,
+    ...(typeof cidr === 'string' && cidr ? { cidr } : {}),
+    ...(typeof v6 === 'string' && v6 ? { ipv6Cidr: v6 } : {}),
+    ...(proto !== '-1' && typeof from === 'number' && typeof to === 'number' ? { portRange: { from, to } } : {}),
+  };
+}
+
+function policyOf(rd: Reader, attr: string): { policy?: unknown; policyError?: string } {
+  const v = rd.v[attr];
+  if (v === undefined || v === null || v === '') return {};
+  if (isUnknown(v)) return { policyError: `value not known before deploy: ${v.toString()}` };
+  if (isObject(v)) return { policy: v };
+  if (typeof v !== 'string') return { policyError: 'policy is not a JSON string' };
+  try {
+    return { policy: JSON.parse(v) as unknown };
+  } catch {
+    return { policyError: `${rd.r.address}.${attr} is not valid JSON` };
+  }
+}

@@ -1,0 +1,548 @@
+/**
+ * Terraform azurerm and azapi resources → the Azure inventory. Each resource is rendered as the ARM resource it
+ * creates (azapi's `body` already is one; azurerm arguments are translated to ARM properties) with an ARM id built
+ * statically from its name, resource group and parent, and the Azure snapshot reader reads those documents — so the
+ * Azure mapping, joins by id (subnet → VNet, zone group → zone) and checks are the snapshot's own. Origins are then
+ * pointed back at the .tf declarations. A resource with a value not known before deploy is left out and its data set
+ * marked incomplete, naming the value.
+ */
+import {
+  AZURE_DATASETS,
+  azureDatasetOfType,
+  azureScopeKey,
+  normaliseLocation,
+  parseAzureId,
+  type AzureDataset,
+  type AzureInventory,
+  type SkippedItem,
+} from '../../../inventory/azure.js';
+import { loadAzureSnapshotFromTexts } from '../../azure-snapshot/load.js';
+import { InputError } from '../../../util/errors.js';
+import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
+import { firstUnknown, isObject, text, Unknown, type Value, type ValueObject } from './values.js';
+
+type V = ValueObject;
+
+interface AzurermType {
+  arm: string;
+  /** The ARM id of the parent resource, for child resources (subnets, zone links, flow logs). */
+  parent?: (v: V, rgId: string) => Value;
+  /** ARM properties (and top-level fields such as kind, sku) from the azurerm arguments. */
+  toArm?: (v: V) => V;
+}
+
+const enabled = (b: Value | undefined, dflt = true): string => ((b ?? dflt) === false ? 'Disabled' : 'Enabled');
+const list = (v: Value | undefined): Value[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+const first = (v: Value | undefined): V => (Array.isArray(v) && isObject(v[0]) ? v[0] : {});
+const idRef = (id: Value | undefined) => (id === undefined || id === null ? undefined : { id });
+const defined = (o: Record<string, Value | undefined>): V =>
+  Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as V;
+
+function networkAcls(v: V, block = 'network_acls'): V | undefined {
+  const a = first(v[block]);
+  if (Object.keys(a).length === 0) return undefined;
+  return defined({
+    defaultAction: a.default_action,
+    bypass: Array.isArray(a.bypass) ? a.bypass.map(text).join(', ') : a.bypass,
+    ipRules: list(a.ip_rules).map((value) => ({ value })),
+    virtualNetworkRules: [
+      ...list(a.virtual_network_subnet_ids),
+      ...list(a.virtual_network_rules).map((r) => (isObject(r) ? r.subnet_id! : r)),
+    ].map((id) => ({ id })),
+  });
+}
+
+function securityRule(r: V): V {
+  return {
+    name: r.name ?? null,
+    properties: defined({
+      priority: r.priority,
+      direction: r.direction,
+      access: r.access,
+      protocol: r.protocol,
+      sourceAddressPrefix: r.source_address_prefix,
+      sourceAddressPrefixes: r.source_address_prefixes,
+      sourcePortRange: r.source_port_range,
+      sourcePortRanges: r.source_port_ranges,
+      destinationAddressPrefix: r.destination_address_prefix,
+      destinationAddressPrefixes: r.destination_address_prefixes,
+      destinationPortRange: r.destination_port_range,
+      destinationPortRanges: r.destination_port_ranges,
+    }),
+  };
+}
+
+function routeOf(r: V): V {
+  return {
+    name: r.name ?? null,
+    properties: defined({
+      addressPrefix: r.address_prefix,
+      nextHopType: r.next_hop_type,
+      nextHopIpAddress: r.next_hop_in_ip_address,
+    }),
+  };
+}
+
+function subnetProps(v: V): V {
+  const prefixes = list(v.address_prefixes ?? v.address_prefix);
+  const policies =
+    v.private_endpoint_network_policies ??
+    (v.private_endpoint_network_policies_enabled === undefined
+      ? undefined
+      : enabled(v.private_endpoint_network_policies_enabled));
+  return defined({
+    addressPrefixes: prefixes,
+    privateEndpointNetworkPolicies: policies ?? 'Disabled',
+    defaultOutboundAccess: v.default_outbound_access_enabled ?? true,
+    delegations: list(v.delegation).map((d) => ({
+      properties: { serviceName: first(isObject(d) ? d.service_delegation : undefined).name ?? null },
+    })),
+    networkSecurityGroup: idRef(v.security_group),
+  });
+}
+
+const rg = (v: V): Value => v.resource_group_name ?? null;
+
+const AZURERM: Record<string, AzurermType> = {
+  azurerm_cognitive_account: {
+    arm: 'Microsoft.CognitiveServices/accounts',
+    toArm: (v) => ({
+      kind: v.kind ?? null,
+      sku: { name: v.sku_name ?? null },
+      properties: defined({
+        publicNetworkAccess: enabled(v.public_network_access_enabled),
+        customSubDomainName: v.custom_subdomain_name,
+        disableLocalAuth: v.local_auth_enabled === undefined ? false : v.local_auth_enabled === false,
+        restrictOutboundNetworkAccess: v.outbound_network_access_restricted ?? false,
+        allowedFqdnList: v.fqdns,
+        networkAcls: networkAcls(v),
+      }),
+    }),
+  },
+  azurerm_ai_services: {
+    arm: 'Microsoft.CognitiveServices/accounts',
+    toArm: (v) => ({ ...AZURERM.azurerm_cognitive_account!.toArm!(v), kind: 'AIServices' }),
+  },
+  azurerm_search_service: {
+    arm: 'Microsoft.Search/searchServices',
+    toArm: (v) => ({
+      sku: { name: v.sku ?? null },
+      properties: defined({
+        publicNetworkAccess: enabled(v.public_network_access_enabled),
+        disableLocalAuth: v.local_authentication_enabled === false,
+        networkRuleSet: { ipRules: list(v.allowed_ips).map((value) => ({ value })) },
+      }),
+    }),
+  },
+  azurerm_storage_account: {
+    arm: 'Microsoft.Storage/storageAccounts',
+    toArm: (v) => ({
+      kind: v.account_kind ?? 'StorageV2',
+      properties: defined({
+        publicNetworkAccess: enabled(v.public_network_access_enabled),
+        allowBlobPublicAccess: v.allow_nested_items_to_be_public ?? true,
+        allowSharedKeyAccess: v.shared_access_key_enabled ?? true,
+        networkAcls: networkAcls(v, 'network_rules'),
+      }),
+    }),
+  },
+  azurerm_key_vault: {
+    arm: 'Microsoft.KeyVault/vaults',
+    toArm: (v) => ({
+      properties: defined({
+        publicNetworkAccess: enabled(v.public_network_access_enabled),
+        enableRbacAuthorization: v.enable_rbac_authorization ?? v.rbac_authorization_enabled ?? false,
+        networkAcls: networkAcls(v),
+      }),
+    }),
+  },
+  azurerm_container_registry: {
+    arm: 'Microsoft.ContainerRegistry/registries',
+    toArm: (v) => ({
+      sku: { name: v.sku ?? null },
+      properties: defined({
+        publicNetworkAccess: enabled(v.public_network_access_enabled),
+        adminUserEnabled: v.admin_enabled ?? false,
+      }),
+    }),
+  },
+  azurerm_machine_learning_workspace: {
+    arm: 'Microsoft.MachineLearningServices/workspaces',
+    toArm: (v) => ({
+      kind: v.kind ?? 'Default',
+      properties: defined({
+        publicNetworkAccess: enabled(v.public_network_access_enabled),
+        storageAccount: v.storage_account_id,
+        keyVault: v.key_vault_id,
+        containerRegistry: v.container_registry_id,
+        applicationInsights: v.application_insights_id,
+        managedNetwork: { isolationMode: first(v.managed_network).isolation_mode ?? 'Disabled' },
+      }),
+    }),
+  },
+  azurerm_virtual_network: {
+    arm: 'Microsoft.Network/virtualNetworks',
+    toArm: (v) => ({
+      properties: {
+        addressSpace: { addressPrefixes: list(v.address_space) },
+        dhcpOptions: { dnsServers: list(v.dns_servers) },
+        subnets: list(v.subnet)
+          .filter(isObject)
+          .map((s) => ({ name: s.name ?? null, id: s.id ?? null, properties: subnetProps(s) })),
+      },
+    }),
+  },
+  azurerm_subnet: {
+    arm: 'Microsoft.Network/virtualNetworks/subnets',
+    parent: (v, rgId) =>
+      typeof v.virtual_network_name === 'string'
+        ? `${rgId}/providers/Microsoft.Network/virtualNetworks/${v.virtual_network_name}`
+        : (v.virtual_network_name ?? null),
+    toArm: (v) => ({ properties: subnetProps(v) }),
+  },
+  azurerm_network_security_group: {
+    arm: 'Microsoft.Network/networkSecurityGroups',
+    toArm: (v) => ({ properties: { securityRules: list(v.security_rule).filter(isObject).map(securityRule) } }),
+  },
+  azurerm_route_table: {
+    arm: 'Microsoft.Network/routeTables',
+    toArm: (v) => ({
+      properties: defined({
+        routes: list(v.route).filter(isObject).map(routeOf),
+        disableBgpRoutePropagation:
+          v.bgp_route_propagation_enabled === undefined
+            ? (v.disable_bgp_route_propagation ?? false)
+            : v.bgp_route_propagation_enabled === false,
+      }),
+    }),
+  },
+  azurerm_private_endpoint: {
+    arm: 'Microsoft.Network/privateEndpoints',
+    toArm: (v) => {
+      const conns = list(v.private_service_connection).filter(isObject);
+      const conn = (c: V) => ({
+        name: c.name ?? null,
+        properties: defined({
+          privateLinkServiceId: c.private_connection_resource_id ?? c.private_connection_resource_alias,
+          groupIds: list(c.subresource_names),
+          // Auto-approved in the same directory; a manual connection waits for the owner's approval.
+          privateLinkServiceConnectionState: { status: c.is_manual_connection === true ? 'Pending' : 'Approved' },
+        }),
+      });
+      return {
+        properties: {
+          subnet: idRef(v.subnet_id) ?? null,
+          privateLinkServiceConnections: conns.filter((c) => c.is_manual_connection !== true).map(conn),
+          manualPrivateLinkServiceConnections: conns.filter((c) => c.is_manual_connection === true).map(conn),
+        },
+      };
+    },
+  },
+  azurerm_private_dns_zone: { arm: 'Microsoft.Network/privateDnsZones', toArm: () => ({ properties: {} }) },
+  azurerm_private_dns_zone_virtual_network_link: {
+    arm: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+    parent: (v, rgId) =>
+      typeof v.private_dns_zone_name === 'string'
+        ? `${rgId}/providers/Microsoft.Network/privateDnsZones/${v.private_dns_zone_name}`
+        : (v.private_dns_zone_name ?? null),
+    toArm: (v) => ({
+      properties: defined({
+        virtualNetwork: idRef(v.virtual_network_id),
+        registrationEnabled: v.registration_enabled ?? false,
+        resolutionPolicy: v.resolution_policy,
+        virtualNetworkLinkState: 'Completed',
+      }),
+    }),
+  },
+  azurerm_network_watcher_flow_log: {
+    arm: 'Microsoft.Network/networkWatchers/flowLogs',
+    parent: (v, rgId) =>
+      typeof v.network_watcher_name === 'string'
+        ? `${rgId}/providers/Microsoft.Network/networkWatchers/${v.network_watcher_name}`
+        : (v.network_watcher_name ?? null),
+    toArm: (v) => {
+      const ta = first(v.traffic_analytics);
+      return {
+        properties: defined({
+          targetResourceId: v.target_resource_id ?? v.network_security_group_id,
+          storageId: v.storage_account_id,
+          enabled: v.enabled ?? true,
+          format: { type: 'JSON', version: v.version ?? 1 },
+          flowAnalyticsConfiguration: { networkWatcherFlowAnalyticsConfiguration: { enabled: ta.enabled ?? false } },
+        }),
+      };
+    },
+  },
+};
+
+/** Resources that change another resource's document: associations and separate rules. */
+const ATTACHMENTS = new Set([
+  'azurerm_subnet_network_security_group_association',
+  'azurerm_subnet_route_table_association',
+  'azurerm_subnet_nat_gateway_association',
+  'azurerm_network_security_rule',
+  'azurerm_route',
+]);
+
+const AZAPI_TYPES = new Set(['azapi_resource']);
+
+/**
+ * The ARM id of an azurerm or azapi resource, built from its arguments (what `id` references resolve to), or
+ * undefined for a type cordon does not map (its `id` is then its address).
+ */
+export function azureResourceId(type: string, v: V, subscription: string): Value | undefined {
+  if (type === 'azurerm_resource_group')
+    return typeof v.name === 'string' ? `/subscriptions/${subscription}/resourceGroups/${v.name}` : unknownOf(v.name);
+  if (AZAPI_TYPES.has(type)) {
+    const t = typeof v.type === 'string' ? v.type.split('@')[0]! : undefined;
+    const parent = v.parent_id;
+    if (!t || typeof parent !== 'string' || typeof v.name !== 'string') return unknownOf(v.type, v.parent_id, v.name);
+    const segs = t.split('/');
+    // A child type (ns/parent/child) hangs under its parent resource; a top-level type under the group.
+    return segs.length > 2 ? `${parent}/${segs.at(-1)!}/${v.name}` : `${parent}/providers/${t}/${v.name}`;
+  }
+  const def = AZURERM[type];
+  if (!def) return undefined;
+  const group = rg(v);
+  if (typeof group !== 'string' || typeof v.name !== 'string') return unknownOf(v.resource_group_name, v.name);
+  const rgId = `/subscriptions/${subscription}/resourceGroups/${group}`;
+  if (def.parent) {
+    const parent = def.parent(v, rgId);
+    if (typeof parent !== 'string') return unknownOf(parent);
+    return `${parent}/${def.arm.split('/').at(-1)!}/${v.name}`;
+  }
+  return `${rgId}/providers/${def.arm}/${v.name}`;
+}
+
+function unknownOf(...vs: (Value | undefined)[]): Value {
+  for (const v of vs) {
+    const u = firstUnknown(v);
+    if (u) return u;
+  }
+  return new Unknown('id', '', 'the resource name, group or parent is not a string', true);
+}
+
+/** The azurerm / azapi types cordon maps, for the instance objects' `id`. */
+export function isMappedAzureType(type: string): boolean {
+  return type === 'azurerm_resource_group' || AZAPI_TYPES.has(type) || type in AZURERM;
+}
+
+interface Doc {
+  resource: TfResource;
+  arm: V;
+}
+
+/** Maps azurerm/azapi resources into an Azure inventory through the Azure snapshot reader. */
+export function mapAzure(
+  resources: TfResource[],
+  taints: TfTaint[],
+): { inventory: AzureInventory; errors: InputError[] } {
+  const docs: Doc[] = [];
+  const skipped: { r: TfResource; dataset: AzureDataset; reason: string; location?: string }[] = [];
+  const subscriptions = new Set<string>();
+  const byId = new Map<string, V>();
+  const azure = resources.filter((r) => r.provider === 'azurerm' || r.provider === 'azapi');
+  const groupLocation = new Map<string, Value>();
+  for (const r of azure)
+    if (r.type === 'azurerm_resource_group' && typeof r.values.name === 'string')
+      groupLocation.set(r.values.name, r.values.location ?? null);
+  for (const r of azure) {
+    if (r.type === 'azurerm_resource_group' || ATTACHMENTS.has(r.type)) continue;
+    const id = r.values.id;
+    // The subscription is the one in the resource's id (azapi resources hang under an azurerm group), else the scope's.
+    const subscription = (
+      (typeof id === 'string' ? parseAzureId(id).subscription : undefined) ?? r.account
+    ).toLowerCase();
+    subscriptions.add(subscription);
+    let arm: V;
+    if (AZAPI_TYPES.has(r.type)) {
+      const body = typeof r.values.body === 'string' ? safeJson(r.values.body) : r.values.body;
+      const type = typeof r.values.type === 'string' ? r.values.type.split('@')[0]! : '';
+      arm = {
+        ...(isObject(body) ? body : {}),
+        type,
+        name: r.values.name ?? null,
+        location: r.values.location ?? null,
+        tags: r.values.tags ?? {},
+      };
+    } else {
+      const def = AZURERM[r.type];
+      if (!def) continue;
+      arm = {
+        type: def.arm,
+        name: r.values.name ?? null,
+        location: r.values.location ?? groupLocation.get(text(r.values.resource_group_name)) ?? null,
+        tags: r.values.tags ?? {},
+        ...def.toArm!(r.values),
+      };
+    }
+    arm.id = id ?? null;
+    arm.subscriptionId = subscription;
+    const dataset = azureDatasetOfType(text(arm.type));
+    if (!dataset) continue;
+    const u = firstUnknown(arm);
+    if (u) {
+      const location = typeof arm.location === 'string' ? normaliseLocation(arm.location) : undefined;
+      skipped.push({
+        r,
+        dataset,
+        reason: `value not known before deploy: ${u.toString()}`,
+        ...(location ? { location } : {}),
+      });
+      continue;
+    }
+    if (typeof id === 'string') byId.set(id.toLowerCase(), arm);
+    docs.push({ resource: r, arm });
+  }
+  // Associations and separate rules change the documents they point at.
+  for (const r of azure) {
+    if (!ATTACHMENTS.has(r.type)) continue;
+    const v = r.values;
+    const target = (attr: string): V | undefined =>
+      typeof v[attr] === 'string' ? byId.get(v[attr].toLowerCase()) : undefined;
+    const props = (d: V): V => (isObject(d.properties) ? d.properties : (d.properties = {}));
+    if (r.type === 'azurerm_network_security_rule') {
+      const rgId = `/subscriptions/${r.account.toLowerCase()}/resourceGroups/${text(v.resource_group_name)}`;
+      const nsg = byId.get(
+        `${rgId}/providers/Microsoft.Network/networkSecurityGroups/${text(v.network_security_group_name)}`.toLowerCase(),
+      );
+      if (nsg) (props(nsg).securityRules as Value[]).push(securityRule(v));
+    } else if (r.type === 'azurerm_route') {
+      const rgId = `/subscriptions/${r.account.toLowerCase()}/resourceGroups/${text(v.resource_group_name)}`;
+      const rt = byId.get(`${rgId}/providers/Microsoft.Network/routeTables/${text(v.route_table_name)}`.toLowerCase());
+      if (rt) ((props(rt).routes ??= []) as Value[]).push(routeOf(v));
+    } else {
+      const subnet = target('subnet_id');
+      const field = r.type.includes('security_group')
+        ? 'networkSecurityGroup'
+        : r.type.includes('route_table')
+          ? 'routeTable'
+          : 'natGateway';
+      const ref = v.network_security_group_id ?? v.route_table_id ?? v.nat_gateway_id;
+      if (subnet && typeof ref === 'string') props(subnet)[field] = { id: ref };
+    }
+  }
+  // A private endpoint's DNS zone group is its own ARM child resource.
+  for (const d of [...docs]) {
+    if (d.resource.type !== 'azurerm_private_endpoint') continue;
+    const g = first(d.resource.values.private_dns_zone_group);
+    if (Object.keys(g).length === 0) continue;
+    docs.push({
+      resource: d.resource,
+      arm: {
+        id: `${text(d.arm.id)}/privateDnsZoneGroups/${text(g.name ?? 'default')}`,
+        name: g.name ?? 'default',
+        type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+        subscriptionId: d.arm.subscriptionId ?? null,
+        properties: {
+          privateDnsZoneConfigs: list(g.private_dns_zone_ids).map((zone) => ({
+            name: typeof zone === 'string' ? zone.split('/').at(-1)!.replace(/\./g, '-') : null,
+            properties: { privateDnsZoneId: zone },
+          })),
+        },
+      },
+    });
+  }
+  // One document of ARM resources, and a manifest: what the code can declare is complete per subscription.
+  const manifest = {
+    cordonSnapshot: 1,
+    provider: 'azure',
+    subscriptions: [...subscriptions],
+    datasets: (Object.keys(AZURE_DATASETS) as AzureDataset[]).filter((d) => TERRAFORM_AZURE_DATASETS.has(d)),
+  };
+  const read = loadAzureSnapshotFromTexts([
+    { name: 'terraform-manifest.json', text: JSON.stringify(manifest) },
+    { name: 'terraform.json', text: JSON.stringify(docs.map((d) => d.arm)) },
+  ]);
+  const inv = read.inventory;
+  // Origins: from the rendered document back to the declaration.
+  const origins = docs.map((d) => d.resource.origin);
+  for (const [k, v] of Object.entries(inv)) {
+    if (!Array.isArray(v) || k === 'datasets') continue;
+    for (const item of v as { origin: { kind: string; pointer?: string } }[]) {
+      const i = Number(/^\/(\d+)/.exec(item.origin.pointer ?? '')?.[1]);
+      if (Number.isInteger(i) && origins[i]) item.origin = origins[i];
+    }
+  }
+  for (const [key, o] of inv.scopeOrigins) inv.scopeOrigins.set(key, origins[0] ?? o);
+  for (const [, byDataset] of inv.partial)
+    for (const [, items] of byDataset)
+      for (const s of items) {
+        const i = Number(/^\/(\d+)/.exec(s.pointer)?.[1]);
+        if (Number.isInteger(i) && origins[i]) Object.assign(s, { file: origins[i].file, line: origins[i].line });
+      }
+  const addSkip = (subscription: string, location: string, dataset: AzureDataset, item: SkippedItem) => {
+    const key = azureScopeKey({ subscription, location });
+    const m = inv.partial.get(key) ?? new Map<AzureDataset, SkippedItem[]>();
+    m.set(dataset, [...(m.get(dataset) ?? []), item]);
+    inv.partial.set(key, m);
+    const sets = inv.datasets.get(subscription) ?? new Set<AzureDataset>();
+    sets.add(dataset);
+    inv.datasets.set(subscription, sets);
+  };
+  const locationsOf = (subscription: string) =>
+    [...inv.scopeOrigins.keys()]
+      .filter((k) => k.startsWith(`${subscription}/`))
+      .map((k) => k.slice(subscription.length + 1));
+  for (const s of skipped) {
+    const subscription = s.r.account.toLowerCase();
+    const locations = s.location ? [s.location] : locationsOf(subscription);
+    for (const location of locations.length ? locations : ['unknown'])
+      addSkip(subscription, location, s.dataset, {
+        file: s.r.origin.file,
+        line: s.r.origin.line,
+        pointer: s.r.address,
+        reason: s.reason,
+      });
+  }
+  for (const t of taints) {
+    if (t.provider !== 'azurerm' && t.provider !== 'azapi' && t.provider !== '*') continue;
+    const subs = t.account === EVERY_SCOPE ? [...subscriptions] : [t.account.toLowerCase()];
+    for (const subscription of subs) {
+      if (t.provider === '*' && !subscriptions.has(subscription)) continue;
+      for (const location of locationsOf(subscription).length ? locationsOf(subscription) : ['unknown'])
+        for (const d of TERRAFORM_AZURE_DATASETS)
+          addSkip(subscription, location, d, {
+            file: t.origin.file,
+            line: t.origin.line,
+            pointer: t.address,
+            reason: t.reason,
+          });
+    }
+  }
+  // Errors about the rendered document are errors about the declaration it came from.
+  const errors = read.errors.map((e) => {
+    const i = Number(/^\/(\d+)/.exec(e.position.pointer ?? '')?.[1]);
+    const o = Number.isInteger(i) ? origins[i] : undefined;
+    return o
+      ? new InputError(o.file, `${docs[i]!.resource.address}: ${e.message}`, { line: o.line, column: o.column })
+      : e;
+  });
+  return { inventory: inv, errors };
+}
+
+function safeJson(s: string): Value {
+  try {
+    return JSON.parse(s) as Value;
+  } catch {
+    return new Unknown('body', '', 'body is not valid JSON', true);
+  }
+}
+
+/** The Azure data sets a Terraform tree declares completely (docs/iac.md); the rest stay absent (not assessed). */
+export const TERRAFORM_AZURE_DATASETS = new Set<AzureDataset>([
+  'cognitiveservices:accounts',
+  'machinelearning:workspaces',
+  'search:services',
+  'storage:accounts',
+  'keyvault:vaults',
+  'containerregistry:registries',
+  'network:virtual-networks',
+  'network:network-security-groups',
+  'network:route-tables',
+  'network:private-endpoints',
+  'network:private-dns-zone-groups',
+  'network:private-dns-zones',
+  'network:private-dns-zone-links',
+  'network:flow-logs',
+]);
