@@ -11,7 +11,7 @@ import { aiTargets, endpointsTo, publicExposure } from './checks/azure/support.j
 import type { AwsCheck, Check } from './checks/types.js';
 import type { AzureCheck } from './checks/azure/types.js';
 import type { AzureInventory } from './inventory/azure.js';
-import { loadAzureSnapshot } from './sources/azure-snapshot/load.js';
+import { loadAzureSnapshot, type AzureSnapshotResult } from './sources/azure-snapshot/load.js';
 import { partitionSnapshot } from './sources/detect.js';
 import { applySuppressions, subtractBaseline } from './findings/suppress.js';
 import {
@@ -95,6 +95,14 @@ export function azureAiKpis(inv: AzureInventory): NonNullable<Summary['kpis']['a
   };
 }
 
+/** The AI-private KPI over several Azure inventories (a snapshot and IaC in one scan). */
+function sumAiKpis(parts: NonNullable<Summary['kpis']['azureAiPrivate']>[]): NonNullable<Summary['kpis']['azureAiPrivate']> {
+  if (parts.length === 1) return parts[0]!;
+  const total = parts.reduce((n, p) => n + p.total, 0);
+  const priv = parts.reduce((n, p) => n + p.private, 0);
+  return { total, private: priv, percentPrivate: total === 0 ? null : Math.round((1000 * priv) / total) / 10 };
+}
+
 /** Jobs seen only in list output have unknown VPC settings and are left out of the share. */
 export function customizationKpis(inv: AwsInventory): Summary['kpis']['customizationJobs'] {
   const known = inv.customizationJobs.filter((j) => j.detail);
@@ -163,7 +171,7 @@ function displayPath(cwd: string, snapshot: string, rel: string): string {
 export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
   const parts = await partitionSnapshot(abs);
-  const withAzure = parts.azure.length > 0;
+  const withAzure = parts.azure.length + parts.arm.length + parts.bicep.length > 0;
   const withAws = parts.aws.length > 0 || !withAzure;
   // The AWS reader also walks the tree when all files are Azure's: it reports unreadable folders and links.
   const loaded = await loadAwsSnapshot(
@@ -172,19 +180,27 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       ? { ...opts.snapshotOptions, only: new Set(parts.aws.map((f) => path.resolve(f))) }
       : opts.snapshotOptions,
   );
-  const azure = withAzure ? await loadAzureSnapshot(abs, parts.azure) : undefined;
+  // Azure snapshot files and each Azure IaC format fill their own inventory; IaC readers load only when needed.
+  const azureResults: AzureSnapshotResult[] = [];
+  if (parts.azure.length > 0) azureResults.push(await loadAzureSnapshot(abs, parts.azure));
+  if (parts.arm.length > 0) azureResults.push(await (await import('./sources/iac/arm/load.js')).loadArm(abs, parts.arm));
+  if (parts.bicep.length > 0)
+    azureResults.push(await (await import('./sources/iac/bicep/load.js')).loadBicep(abs, parts.bicep));
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
   const selected = selectChecks(opts.checks, opts.skipChecks);
   const awsChecks = withAws ? selected.filter((c): c is AwsCheck => c.provider === 'aws') : [];
   const azureChecks = withAzure ? selected.filter((c): c is AzureCheck => c.provider === 'azure') : [];
   // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
-  for (const inv of [loaded.inventory, azure?.inventory])
-    for (const byDataset of inv?.partial.values() ?? [])
+  for (const inv of [loaded.inventory, ...azureResults.map((r) => r.inventory)])
+    for (const byDataset of inv.partial.values())
       for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
   let findings = runAwsChecks(loaded.inventory, opts.policy, awsChecks);
-  if (azure)
-    findings = [...findings, ...runAzureChecks(azure.inventory, opts.policy, azureChecks)].sort(compareFindings);
+  if (azureResults.length > 0)
+    findings = [
+      ...findings,
+      ...azureResults.flatMap((r) => runAzureChecks(r.inventory, opts.policy, azureChecks)),
+    ].sort(compareFindings);
   // Findings about one item share its origin object: rewrite each origin once, in place (the findings are new
   // objects), so an organisation's hundreds of thousands of findings are not copied.
   const displayed = new Map<Origin, Origin>();
@@ -200,10 +216,10 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
   findings = sup.findings;
   if (opts.baseline) findings = subtractBaseline(findings, opts.baseline);
-  const errors = [...loaded.errors, ...(azure?.errors ?? [])];
+  const errors = [...loaded.errors, ...azureResults.flatMap((r) => r.errors)];
   const kpis: Summary['kpis'] = {
     customizationJobs: customizationKpis(loaded.inventory),
-    ...(azure ? { azureAiPrivate: azureAiKpis(azure.inventory) } : {}),
+    ...(azureResults.length > 0 ? { azureAiPrivate: sumAiKpis(azureResults.map((r) => azureAiKpis(r.inventory))) } : {}),
   };
   return {
     tool: TOOL,
@@ -212,18 +228,16 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
     inputErrors: errors.map((e: InputError) => ({ file: fix(e.file), ...e.position, message: e.message })),
     warnings: [
       ...loaded.warnings,
-      ...(azure?.warnings ?? []),
+      ...azureResults.flatMap((r) => r.warnings),
       ...zoneTagWarnings(opts.policy, [
         ...loaded.inventory.vpcs,
         ...loaded.inventory.subnets,
-        ...(azure
-          ? [
-              ...azure.inventory.virtualNetworks,
-              ...azure.inventory.networkSecurityGroups,
-              ...azure.inventory.networkInterfaces,
-              ...azure.inventory.privateEndpoints,
-            ]
-          : []),
+        ...azureResults.flatMap(({ inventory: inv }) => [
+          ...inv.virtualNetworks,
+          ...inv.networkSecurityGroups,
+          ...inv.networkInterfaces,
+          ...inv.privateEndpoints,
+        ]),
       ]),
     ].map((w) => ({ ...w, file: fix(w.file) })),
     suppressions: { expired: sup.expired, unused: sup.unused },
@@ -231,11 +245,12 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
     summary: withIncomplete(
       summarise(
         findings,
-        loaded.files.length + (azure?.files.length ?? 0),
-        scopesWithData(loaded.inventory.datasets) + (azure ? scopesWithData(azure.inventory.datasets) : 0),
+        loaded.files.length + azureResults.reduce((n, r) => n + r.files.length, 0),
+        scopesWithData(loaded.inventory.datasets) +
+          azureResults.reduce((n, r) => n + scopesWithData(r.inventory.datasets), 0),
         kpis,
       ),
-      [loaded.inventory.partial, azure?.inventory.partial],
+      [loaded.inventory.partial, ...azureResults.map((r) => r.inventory.partial)],
     ),
   };
 }

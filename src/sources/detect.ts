@@ -9,7 +9,8 @@ import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isAzureDocument } from './azure-snapshot/recognise.js';
 
-export type SnapshotProvider = 'aws' | 'azure';
+/** A snapshot provider, or an infrastructure-as-code format whose reader fills that provider's inventory. */
+export type SnapshotProvider = 'aws' | 'azure' | 'arm' | 'bicep';
 
 const HEAD_BYTES = 16 * 1024;
 const AZURE_ID = /"\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/|")/i;
@@ -19,12 +20,15 @@ const CORDON_MANIFEST = /"cordonSnapshot"\s*:/;
 // The top-level keys of an ARM list or a Resource Graph result; AWS CLI output never has them.
 const AZURE_LIST_KEYS = /"(value|data|count|skip_token|total_records|totalRecords|\$skipToken|nextLink)"\s*:/;
 const HEADS_AT_ONCE = 16;
+// ARM templates and their parameters files name their schema; they hold Microsoft.* types, so this comes first.
+const ARM_SCHEMA = /"\$schema"\s*:\s*"[^"]*(deploymentTemplate|deploymentParameters)[^"]*"/i;
 
 export function detectProvider(head: string): SnapshotProvider {
   // Only cordon's manifest names its provider: a resource tagged "provider": "aws" is still an Azure resource.
   const manifest = CORDON_MANIFEST.test(head) ? MANIFEST.exec(head)?.[1] : undefined;
   if (manifest === 'azure') return 'azure';
   if (manifest === 'aws') return 'aws';
+  if (ARM_SCHEMA.test(head)) return 'arm';
   if (AZURE_ID.test(head) || AZURE_TYPE.test(head)) return 'azure';
   // An empty ARM list or Resource Graph result has no id to sniff; a file that fits in the head and has their keys
   // is parsed to tell (every other small file would be parsed twice for nothing).
@@ -52,7 +56,7 @@ async function head(file: string): Promise<string> {
  * read are left to the readers, which report them with their location.
  */
 export async function partitionSnapshot(root: string): Promise<Record<SnapshotProvider, string[]>> {
-  const out: Record<SnapshotProvider, string[]> = { aws: [], azure: [] };
+  const out: Record<SnapshotProvider, string[]> = { aws: [], azure: [], arm: [], bicep: [] };
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -65,10 +69,11 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
       const full = path.join(dir, e.name);
       if (e.isDirectory()) await walk(full);
       else if (e.name.toLowerCase().endsWith('.json') && (e.isFile() || e.isSymbolicLink())) files.push(full);
+      else if (e.name.toLowerCase().endsWith('.bicep') && (e.isFile() || e.isSymbolicLink())) out.bicep.push(full);
     }
   };
   try {
-    if ((await stat(root)).isFile()) files.push(root);
+    if ((await stat(root)).isFile()) (root.toLowerCase().endsWith('.bicep') ? out.bicep : files).push(root);
     else await walk(root);
   } catch {
     return out;
