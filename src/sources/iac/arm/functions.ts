@@ -140,6 +140,9 @@ function call(e: Extract<Expr, { k: 'call' }>, ctx: EvalContext): Value {
   const lazy = lazyCall(name, e.args, ctx);
   if (lazy !== undefined) return lazy;
   const args = e.args.map((a) => evaluate(a, ctx));
+  // What the Bicep translation could not express: an unknown with its text and cause.
+  if (name === 'cordonunknown' && typeof args[0] === 'string' && typeof args[1] === 'string')
+    return new Unknown(args[0], args[1]);
   const because = DEPLOY_TIME[name] ?? (name.startsWith('list') ? 'a secret or runtime list of a deployed resource' : undefined);
   if (because !== undefined) return unknownCall(e.name, args, `${e.name}() is ${because} (${ctx.where})`);
   if (name.includes('.')) return unknownCall(e.name, args, `user-defined function ${e.name} is not evaluated (${ctx.where})`);

@@ -1,6 +1,136 @@
-import type { AzureSnapshotResult } from '../../azure-snapshot/load.js';
-import { azureResourceReader } from '../../azure-snapshot/load.js';
+/**
+ * Reads Bicep files into the Azure inventory: each file is parsed with tree-sitter-bicep (WASM, loaded only when a
+ * scan holds .bicep files), translated to the ARM template it stands for (translate.ts) and evaluated by the ARM
+ * reader, so both formats share one semantics and one mapping. Files used as local modules by another file are read
+ * through the module call, with its parameters; the others are deployments of their own. See docs/iac.md.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Language, Parser } from 'web-tree-sitter';
+import { azureResourceReader, type AzureSnapshotResult } from '../../azure-snapshot/load.js';
+import { InputError, type SourcePosition } from '../../../util/errors.js';
+import { parseLocatedJson } from '../../../util/located-json.js';
+import { IacAzureFeed } from '../arm/inventory.js';
+import { evaluateTemplate, type SourceDoc } from '../arm/template.js';
+import { BicepTranslator } from './translate.js';
 
-export async function loadBicep(_root: string, _files: readonly string[]): Promise<AzureSnapshotResult> {
-  return Promise.resolve(azureResourceReader().finish());
+let parser: Promise<Parser> | undefined;
+
+/** One tree-sitter parser per process: the WASM runtime and grammar load once. */
+async function bicepParser(): Promise<Parser> {
+  parser ??= (async () => {
+    const { Parser: P, Language: L } = await import('web-tree-sitter');
+    await P.init();
+    const require = createRequire(import.meta.url);
+    const lang: Language = await L.load(require.resolve('tree-sitter-bicep/tree-sitter-bicep.wasm'));
+    const p = new P();
+    p.setLanguage(lang);
+    return p;
+  })();
+  return parser;
+}
+
+interface Translated {
+  doc: SourceDoc;
+  modules: string[];
+}
+
+function docOf(file: string, template: Record<string, unknown>, positions: Map<string, SourcePosition>): SourceDoc {
+  return {
+    file,
+    value: template,
+    locate(pointer) {
+      for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
+        const at = positions.get(p);
+        if (at) return { ...at, pointer: p };
+        if (p === '') return { line: 1, column: 1 };
+      }
+    },
+  };
+}
+
+/** Reads and translates one .bicep file; errors are pushed located. */
+async function translateFile(
+  p: Parser,
+  base: string,
+  file: string,
+  errors: InputError[],
+): Promise<Translated | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(base, file), 'utf8');
+  } catch (err) {
+    errors.push(new InputError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+    return undefined;
+  }
+  const tree = p.parse(text);
+  if (!tree) {
+    errors.push(new InputError(file, 'cannot parse Bicep'));
+    return undefined;
+  }
+  try {
+    const t = new BicepTranslator(tree.rootNode, file).translate();
+    for (const e of t.errors) errors.push(new InputError(file, e.message, e.position));
+    return { doc: docOf(file, t.template, t.positions), modules: t.modules };
+  } finally {
+    tree.delete();
+  }
+}
+
+export async function loadBicep(root: string, files: readonly string[]): Promise<AzureSnapshotResult> {
+  const reader = azureResourceReader();
+  const result = reader.result;
+  let base = root;
+  try {
+    if (!(await stat(root)).isDirectory()) base = path.dirname(root);
+  } catch {
+    result.errors.push(new InputError(root, 'cannot read'));
+    return reader.finish();
+  }
+  const p = await bicepParser();
+  const names = [...files].map((f) => path.relative(base, f).split(path.sep).join('/')).sort();
+  const translated = new Map<string, Translated | undefined>();
+  const translate = async (name: string) => {
+    if (!translated.has(name)) translated.set(name, await translateFile(p, base, name, result.errors));
+    return translated.get(name);
+  };
+  // Modules first: every local module reachable from a file is translated before evaluation (which is synchronous).
+  const linked = new Set<string>();
+  const jsonModules = new Map<string, SourceDoc | string>();
+  const queue = [...names];
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    const t = await translate(name);
+    for (const m of t?.modules ?? []) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(name), m));
+      if (linked.has(target)) continue;
+      linked.add(target);
+      if (target.startsWith('..')) continue;
+      if (target.toLowerCase().endsWith('.json')) {
+        try {
+          const doc = parseLocatedJson(target, await readFile(path.join(base, target), 'utf8'), { jsonc: true });
+          jsonModules.set(target, { file: doc.file, value: doc.value, locate: (x) => doc.locate(x) });
+        } catch (err) {
+          jsonModules.set(target, err instanceof InputError ? err.format() : `cannot read ${target}`);
+        }
+      } else if (!translated.has(target)) queue.push(target);
+    }
+  }
+  const loadLinked = (from: string, rel: string): SourceDoc | string => {
+    const target = path.posix.normalize(path.posix.join(path.posix.dirname(from), rel));
+    if (target.startsWith('..')) return `module ${rel} is outside the scanned folder`;
+    const json = jsonModules.get(target);
+    if (json) return json;
+    const t = translated.get(target);
+    return t ? t.doc : `module ${rel} could not be read`;
+  };
+  const feed = new IacAzureFeed(reader);
+  for (const name of names) {
+    const t = translated.get(name);
+    result.files.push({ file: name, recognisedAs: t ? ['bicep'] : [] });
+    if (!t || linked.has(name)) continue;
+    feed.add(evaluateTemplate({ doc: t.doc, loadLinked }));
+  }
+  return feed.finish();
 }
