@@ -69,11 +69,11 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
       const full = path.join(dir, e.name);
       if (e.isDirectory()) await walk(full);
       else if (e.name.toLowerCase().endsWith('.json') && (e.isFile() || e.isSymbolicLink())) files.push(full);
-      else if (e.name.toLowerCase().endsWith('.bicep') && (e.isFile() || e.isSymbolicLink())) out.bicep.push(full);
+      else if (/\.bicep(param)?$/i.test(e.name) && (e.isFile() || e.isSymbolicLink())) out.bicep.push(full);
     }
   };
   try {
-    if ((await stat(root)).isFile()) (root.toLowerCase().endsWith('.bicep') ? out.bicep : files).push(root);
+    if ((await stat(root)).isFile()) (/\.bicep(param)?$/i.test(root) ? out.bicep : files).push(root);
     else await walk(root);
   } catch {
     return out;

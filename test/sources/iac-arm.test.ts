@@ -286,6 +286,56 @@ describe('ARM templates', () => {
     assert.ok(inv.datasets.get('iac')?.has('network:flow-logs'));
   });
 
+  it('languageVersion 2.0 symbolic resources: reference() gives declared properties, runtime ones stay unknown', async () => {
+    const dir = tree({
+      'main.json': {
+        $schema: SCHEMA,
+        languageVersion: '2.0',
+        resources: {
+          vnet: {
+            type: 'Microsoft.Network/virtualNetworks',
+            apiVersion: '2024-05-01',
+            name: 'vnet',
+            location: 'swedencentral',
+            properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.0.1.0/24' } }] },
+          },
+          oai: account('oai', 'Disabled'),
+          pe: {
+            type: 'Microsoft.Network/privateEndpoints',
+            apiVersion: '2024-05-01',
+            name: 'pe',
+            location: 'swedencentral',
+            properties: {
+              subnet: { id: "[reference('vnet').subnets[0].id]" },
+              privateLinkServiceConnections: [
+                { name: 'c', properties: { privateLinkServiceId: "[resourceInfo('oai').id]", groupIds: ['account'] } },
+              ],
+              customNetworkInterfaceName: "[reference('vnet').resourceGuid]",
+            },
+          },
+          hub: { type: 'Microsoft.Network/virtualNetworks', apiVersion: '2024-05-01', name: 'hub', existing: true },
+        },
+      },
+    });
+    const r = await loadArm(dir, [path.join(dir, 'main.json')]);
+    assert.deepEqual(r.errors, []);
+    const pe = r.inventory.privateEndpoints[0]!;
+    assert.equal(pe.subnetId, `${RG}/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe`);
+    assert.equal(pe.connections[0]!.privateLinkServiceId, `${RG}/Microsoft.CognitiveServices/accounts/oai`);
+    const skipped = [...r.inventory.partial.get('iac/swedencentral')!.entries()].map(([d, items]) => [d, items.map((i) => i.reason)]);
+    assert.deepEqual(skipped, [
+      [
+        'network:private-endpoints',
+        ["value not known before deploy: reference('vnet').resourceGuid is a runtime property, known only after deploy (main.json:57)"],
+      ],
+      // The existing VNet has no location: it is charged to every location of its subscription.
+      [
+        'network:virtual-networks',
+        ['Microsoft.Network/virtualNetworks hub is an existing resource, declared outside the scanned code: its properties are not known'],
+      ],
+    ]);
+  });
+
   it('is detected by its $schema, before the Azure snapshot reader sees its Microsoft.* types', async () => {
     assert.equal(detectProvider(`{"$schema": "${SCHEMA}", "resources": [{"type": "Microsoft.Network/virtualNetworks"}]}`), 'arm');
     assert.equal(detectProvider(`{"$schema": "${PARAMS_SCHEMA}", "parameters": {}}`), 'arm');
@@ -414,6 +464,30 @@ resource never 'Microsoft.CognitiveServices/accounts@2024-10-01' = if (length(na
       r.findings.find((f) => f.status === 'not-assessed')!.message,
       /parameters\('pna'\) has no default and no value was given \(main\.bicep:6\)/,
     );
+  });
+});
+
+describe('Bicep parameter files', () => {
+  it('a .bicepparam file gives the values of the file it uses', async () => {
+    const main = `param pna string
+param name string = 'oai'
+
+resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: name
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: {
+    publicNetworkAccess: pna
+  }
+}
+`;
+    const withParams = await scan(tree({ 'main.bicep': main, 'prod.bicepparam': "using './main.bicep'\n\nparam pna = 'Enabled'\nparam name = 'oai-\${pna}'\n" }));
+    assert.deepEqual(withParams.inputErrors, []);
+    assert.deepEqual(byResource(withParams), { [`${RG}/Microsoft.CognitiveServices/accounts/oai-Enabled`]: 'fail' });
+    const without = await scan(tree({ 'main.bicep': main }));
+    assert.deepEqual(without.findings.map((f) => f.status), ['not-assessed']);
+    const bad = await scan(tree({ 'main.bicep': main, 'x.bicepparam': "param pna = 'Disabled'\n" }));
+    assert.match(bad.inputErrors.map((e) => `${e.file}:${e.line}: ${e.message}`).join('\n'), /x\.bicepparam:1: a \.bicepparam file needs a using declaration/);
   });
 });
 

@@ -35,6 +35,11 @@ export interface EvalContext {
   copyIndex(loop: string | undefined): number | undefined;
   /** "file:line" of the expression, for the causes of unknowns. */
   where: string;
+  /**
+   * A languageVersion 2.0 symbolic resource of the template: `reference('vnet')` (its declared properties, as a
+   * declared-only view) or `resourceInfo('vnet')` (id, name, type, apiVersion); undefined when `name` is no symbol.
+   */
+  symbolic?(name: string, what: 'reference' | 'resourceInfo'): Value | undefined;
 }
 
 const DEPLOY_TIME: Record<string, string> = {
@@ -67,7 +72,7 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       if (of instanceof Unknown) return new Unknown(`${of.text}.${e.name}`, of.cause);
       if (!isObjectValue(of)) throw new ExpressionError(`cannot read property ${e.name} of ${describe(of)}`);
       const v = getProperty(of, e.name);
-      if (v === undefined) throw new ExpressionError(`the object has no property ${e.name}`);
+      if (v === undefined) return missing(of, e.name, renderExprShort(e), ctx);
       return v;
     }
     case 'index': {
@@ -83,7 +88,7 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       }
       if (isObjectValue(of) && typeof ix === 'string') {
         const v = getProperty(of, ix);
-        if (v === undefined) throw new ExpressionError(`the object has no property ${ix}`);
+        if (v === undefined) return missing(of, ix, renderExprShort(e), ctx);
         return v;
       }
       throw new ExpressionError(`cannot index ${describe(of)} with ${describe(ix)}`);
@@ -91,6 +96,40 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
     case 'call':
       return call(e, ctx);
   }
+}
+
+/**
+ * A property the object does not have: an error, except in a declared-only view of a resource (`reference('vnet')`),
+ * where it is a runtime property Azure fills in at deploy time.
+ */
+function missing(of: ObjectValue, name: string, text: string, ctx: EvalContext): Value {
+  if (DECLARED_ONLY.has(of)) return new Unknown(text, `${text} is a runtime property, known only after deploy (${ctx.where})`);
+  throw new ExpressionError(`the object has no property ${name}`);
+}
+
+function renderExprShort(e: Expr): string {
+  switch (e.k) {
+    case 'lit':
+      return renderValue(e.v);
+    case 'call':
+      return `${e.name}(${e.args.map(renderExprShort).join(', ')})`;
+    case 'prop':
+      return `${renderExprShort(e.of)}.${e.name}`;
+    case 'index':
+      return `${renderExprShort(e.of)}[${renderExprShort(e.index)}]`;
+  }
+}
+
+/** Objects that hold only what a template declares about a resource (every nested object of such a view too). */
+export const DECLARED_ONLY = new WeakSet<object>();
+
+export function declaredOnly(v: Value): Value {
+  if (Array.isArray(v)) v.forEach(declaredOnly);
+  else if (isObjectValue(v)) {
+    DECLARED_ONLY.add(v);
+    Object.values(v).forEach(declaredOnly);
+  }
+  return v;
 }
 
 function describe(v: Value): string {
@@ -143,6 +182,10 @@ function call(e: Extract<Expr, { k: 'call' }>, ctx: EvalContext): Value {
   // What the Bicep translation could not express: an unknown with its text and cause.
   if (name === 'cordonunknown' && typeof args[0] === 'string' && typeof args[1] === 'string')
     return new Unknown(args[0], args[1]);
+  if ((name === 'reference' || name === 'resourceinfo') && typeof args[0] === 'string' && (args.length === 1 || name === 'reference')) {
+    const v = ctx.symbolic?.(args[0], name === 'reference' ? 'reference' : 'resourceInfo');
+    if (v !== undefined && !(name === 'reference' && args[2] === 'Full')) return v;
+  }
   const because = DEPLOY_TIME[name] ?? (name.startsWith('list') ? 'a secret or runtime list of a deployed resource' : undefined);
   if (because !== undefined) return unknownCall(e.name, args, `${e.name}() is ${because} (${ctx.where})`);
   if (name.includes('.')) return unknownCall(e.name, args, `user-defined function ${e.name} is not evaluated (${ctx.where})`);

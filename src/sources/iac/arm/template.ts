@@ -22,7 +22,7 @@ import {
   type ObjectValue,
   type Value,
 } from './expression.js';
-import { evaluate, providerPath, type DeploymentLevel, type DeploymentScope, type EvalContext } from './functions.js';
+import { declaredOnly, evaluate, providerPath, type DeploymentLevel, type DeploymentScope, type EvalContext } from './functions.js';
 
 /** One parsed source file: its plain value and positions (a template, a linked template, or a Bicep translation). */
 export interface SourceDoc {
@@ -132,6 +132,7 @@ class Frame {
   private readonly evaluating = new Set<string>();
   private readonly params = new Map<string, { pointer: string; value?: Value; def?: unknown }>();
   private readonly vars = new Map<string, { pointer: string; raw: unknown; copy?: unknown }>();
+  private readonly symbols = new Map<string, { raw: unknown; pointer: string }>();
 
   constructor(
     readonly doc: SourceDoc,
@@ -139,7 +140,11 @@ class Frame {
     template: Record<string, unknown>,
     given: Map<string, Value>,
     readonly scope: DeploymentScope,
+    /** Where the template's resources land (for the ids of its symbolic resources). */
+    private readonly target: Target,
   ) {
+    const res = template.resources;
+    if (isRecord(res)) for (const [k, r] of Object.entries(res)) this.symbols.set(k, { raw: r, pointer: `${base}/resources/${esc(k)}` });
     const params = isRecord(template.parameters) ? template.parameters : {};
     for (const [name, def] of Object.entries(params)) {
       const value = findCaseless(given, name);
@@ -211,7 +216,30 @@ class Frame {
         return l?.index;
       },
       where: whereOf(this.doc, pointer),
+      symbolic: (name, what) => this.symbolic(name, what, pointer),
     };
+  }
+
+  /** `reference('sym')` / `resourceInfo('sym')` of a languageVersion 2.0 symbolic resource (see functions.ts). */
+  private symbolic(name: string, what: 'reference' | 'resourceInfo', at: string): Value | undefined {
+    const sym = this.symbols.get(name);
+    if (!sym || !isRecord(sym.raw) || isRecord(sym.raw.copy)) return undefined;
+    const raw = sym.raw;
+    const type = stringOf(this.value(raw.type, `${sym.pointer}/type`, []), `${sym.pointer}/type`, 'type');
+    const resName = stringOf(this.value(raw.name, `${sym.pointer}/name`, []), `${sym.pointer}/name`, 'name');
+    const id = resourceIdOf(this, raw, sym.pointer, [], this.target, type, resName);
+    if (what === 'resourceInfo')
+      return { id, name: resName, type, apiVersion: typeof raw.apiVersion === 'string' ? raw.apiVersion : '' };
+    if (raw.existing === true)
+      return new Unknown(`reference('${name}')`, `${name} is an existing resource, declared outside the scanned code (${whereOf(this.doc, at)})`);
+    const props = this.guard(`ref:${name}`, sym.pointer, () => this.value(raw.properties ?? {}, `${sym.pointer}/properties`, []));
+    // Embedded children (a VNet's subnets) have the ids Azure gives them.
+    if (isObjectValue(props))
+      for (const [key, list] of Object.entries(props))
+        if (Array.isArray(list))
+          for (const child of list)
+            if (isObjectValue(child) && typeof child.name === 'string' && child.id === undefined) child.id = `${id}/${key}/${child.name}`;
+    return declaredOnly(props);
   }
 
   /** Evaluates a JSON value of the template: expressions in strings, property `copy` loops in objects. */
@@ -295,13 +323,28 @@ export function evaluateTemplate(input: TemplateInput): TemplateOutcome {
     resourceGroup: IAC_SCOPE_VALUE,
     location: IAC_SCOPE_VALUE,
   };
-  const frame = new Frame(input.doc, input.base ?? '', template, input.parameters ?? new Map(), scope);
-  walkTemplate({ out, loadLinked: input.loadLinked, depth: 0 }, frame, template, input.base ?? '', {
-    level: scope.level,
-    subscriptionId: scope.subscriptionId,
-    resourceGroup: scope.resourceGroup,
-  });
+  const target: Target = { level: scope.level, subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup };
+  const frame = new Frame(input.doc, input.base ?? '', template, input.parameters ?? new Map(), scope, target);
+  walkTemplate({ out, loadLinked: input.loadLinked, depth: 0 }, frame, template, input.base ?? '', target);
   return out;
+}
+
+/** The variables of a template evaluated on their own (the values of a .bicepparam file, translated). */
+export function evaluateVariables(doc: SourceDoc): { values: Map<string, Value>; errors: TemplateProblem[] } {
+  const template = isRecord(doc.value) ? doc.value : {};
+  const scope: DeploymentScope = { level: 'resourceGroup', subscriptionId: IAC_SCOPE_VALUE, resourceGroup: IAC_SCOPE_VALUE, location: IAC_SCOPE_VALUE };
+  const frame = new Frame(doc, '', template, new Map(), scope, scope);
+  const values = new Map<string, Value>();
+  const errors: TemplateProblem[] = [];
+  for (const name of Object.keys(isRecord(template.variables) ? template.variables : {})) {
+    try {
+      values.set(name, frame.variable(name, `/variables/${esc(name)}`));
+    } catch (err) {
+      if (!(err instanceof Located)) throw err;
+      errors.push({ doc, pointer: err.pointer, message: err.message });
+    }
+  }
+  return { values, errors };
 }
 
 function pointerGet(v: unknown, pointer: string): unknown {
@@ -576,7 +619,7 @@ function nestedDeployment(
     resourceGroup: inner.resourceGroup,
     location: typeof location === 'string' ? location : frame.scope.location,
   };
-  const innerFrame = new Frame(doc, base, template, given, scope);
+  const innerFrame = new Frame(doc, base, template, given, scope, inner);
   walkTemplate(childWalk, innerFrame, template, base, inner, uncertain);
 }
 

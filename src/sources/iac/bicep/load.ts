@@ -12,7 +12,8 @@ import { azureResourceReader, type AzureSnapshotResult } from '../../azure-snaps
 import { InputError, type SourcePosition } from '../../../util/errors.js';
 import { parseLocatedJson } from '../../../util/located-json.js';
 import { IacAzureFeed } from '../arm/inventory.js';
-import { evaluateTemplate, type SourceDoc } from '../arm/template.js';
+import type { Value } from '../arm/expression.js';
+import { evaluateTemplate, evaluateVariables, type SourceDoc } from '../arm/template.js';
 import { BicepTranslator } from './translate.js';
 
 let parser: Promise<Parser> | undefined;
@@ -78,6 +79,46 @@ async function translateFile(
   }
 }
 
+interface ParamFile {
+  file: string;
+  /** The Bicep file it gives values for, relative to the scanned root. */
+  using: string;
+  values: Map<string, Value>;
+}
+
+/**
+ * A .bicepparam file: `using './main.bicep'` and `param name = value` lines. The grammar has no rule for parameter
+ * assignments, so they are read as variables (same columns: "param" becomes "var  ") and evaluated as such.
+ */
+async function readParamFile(p: Parser, base: string, file: string, errors: InputError[]): Promise<ParamFile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(base, file), 'utf8');
+  } catch (err) {
+    errors.push(new InputError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+    return undefined;
+  }
+  const using = /^[ \t]*using[ \t]+'([^']+)'.*$/m.exec(text);
+  if (!using) {
+    errors.push(new InputError(file, "a .bicepparam file needs a using declaration (using './main.bicep')", { line: 1, column: 1 }));
+    return undefined;
+  }
+  const masked = text
+    .replace(using[0], ' '.repeat(using[0].length))
+    .replace(/^([ \t]*)param(?=[ \t])/gm, '$1var  ');
+  const tree = p.parse(masked);
+  if (!tree) return undefined;
+  try {
+    const t = new BicepTranslator(tree.rootNode, file).translate();
+    for (const e of t.errors) errors.push(new InputError(file, e.message, e.position));
+    const { values, errors: evalErrors } = evaluateVariables(docOf(file, t.template, t.positions));
+    for (const e of evalErrors) errors.push(new InputError(file, e.message, e.doc.locate(e.pointer)));
+    return { file, using: path.posix.normalize(path.posix.join(path.posix.dirname(file), using[1]!)), values };
+  } finally {
+    tree.delete();
+  }
+}
+
 export async function loadBicep(root: string, files: readonly string[]): Promise<AzureSnapshotResult> {
   const reader = azureResourceReader();
   const result = reader.result;
@@ -89,7 +130,17 @@ export async function loadBicep(root: string, files: readonly string[]): Promise
     return reader.finish();
   }
   const p = await bicepParser();
-  const names = [...files].map((f) => path.relative(base, f).split(path.sep).join('/')).sort();
+  const all = [...files].map((f) => path.relative(base, f).split(path.sep).join('/')).sort();
+  const names = all.filter((f) => !f.toLowerCase().endsWith('.bicepparam'));
+  // Parameter files: the values for the file each one `using`s.
+  const paramsFor = new Map<string, ParamFile[]>();
+  for (const file of all.filter((f) => f.toLowerCase().endsWith('.bicepparam'))) {
+    const pf = await readParamFile(p, base, file, result.errors);
+    result.files.push({ file, recognisedAs: pf ? ['bicepparam'] : [] });
+    if (!pf) continue;
+    paramsFor.set(pf.using, [...(paramsFor.get(pf.using) ?? []), pf]);
+  }
+  const roots = [...new Set([...names, ...[...paramsFor.keys()].filter((u) => !u.startsWith('..'))])].sort();
   const translated = new Map<string, Translated | undefined>();
   const translate = async (name: string) => {
     if (!translated.has(name)) translated.set(name, await translateFile(p, base, name, result.errors));
@@ -98,7 +149,7 @@ export async function loadBicep(root: string, files: readonly string[]): Promise
   // Modules first: every local module reachable from a file is translated before evaluation (which is synchronous).
   const linked = new Set<string>();
   const jsonModules = new Map<string, SourceDoc | string>();
-  const queue = [...names];
+  const queue = [...roots];
   while (queue.length > 0) {
     const name = queue.shift()!;
     const t = await translate(name);
@@ -126,11 +177,17 @@ export async function loadBicep(root: string, files: readonly string[]): Promise
     return t ? t.doc : `module ${rel} could not be read`;
   };
   const feed = new IacAzureFeed(reader);
-  for (const name of names) {
+  for (const name of roots) {
     const t = translated.get(name);
-    result.files.push({ file: name, recognisedAs: t ? ['bicep'] : [] });
+    if (names.includes(name)) result.files.push({ file: name, recognisedAs: t ? ['bicep'] : [] });
     if (!t || linked.has(name)) continue;
-    feed.add(evaluateTemplate({ doc: t.doc, loadLinked }));
+    const pfs = paramsFor.get(name) ?? [];
+    if (pfs.length > 1)
+      result.warnings.push({
+        file: name,
+        message: `${pfs.length} parameter files use it (${pfs.map((x) => x.file).join(', ')}); it is read with ${pfs[0]!.file} only: scan each parameter file on its own for the others`,
+      });
+    feed.add(evaluateTemplate({ doc: t.doc, loadLinked, ...(pfs[0] ? { parameters: pfs[0].values } : {}) }));
   }
   return feed.finish();
 }

@@ -151,7 +151,10 @@ export class BicepTranslator {
     const variables: Record<string, Json> = {};
     const resources: Record<string, Json> = {};
     for (const d of decls) {
-      if (d.hasError) continue;
+      if (d.hasError) {
+        this.unreadable(d, resources);
+        continue;
+      }
       try {
         switch (d.type) {
           case 'target_scope_assignment': {
@@ -201,6 +204,25 @@ export class BicepTranslator {
       positions: this.positions,
       modules: this.modules,
       errors: this.errors,
+    };
+  }
+
+  /**
+   * A resource or module declaration with a syntax error is not read, but what it declares is not known either: its
+   * type (when the type string survived) is charged as not known, like a resource whose condition is unknown.
+   */
+  private unreadable(d: Node, out: Record<string, Json>): void {
+    if (d.type !== 'resource_declaration' && d.type !== 'module_declaration') return;
+    const [id] = named(d);
+    const typeNode = firstNamed(d, 'string');
+    const type = d.type === 'module_declaration' ? undefined : typeNode ? stringLiteral(typeNode).split('@')[0] : undefined;
+    if (!id || id.type !== 'identifier' || !type || !/^[^/]+\.[^/]+\/./.test(type)) return;
+    const at = `/resources/${esc(id.text)}`;
+    this.positions.set(at, pos(d));
+    out[id.text] = {
+      type,
+      name: id.text,
+      condition: jsonOf(this.unknown(d, `declaration ${id.text} has a syntax error, so what it deploys is not known`)),
     };
   }
 
