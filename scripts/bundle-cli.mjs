@@ -14,7 +14,15 @@ await build({
   platform: 'node',
   target: 'node20',
   // web-tree-sitter and tree-sitter-bicep load their .wasm files from their own package folders at run time.
-  external: ['@duckdb/*', '@aws-sdk/*', '@smithy/*', '@azure/*', 'google-auth-library', 'web-tree-sitter', 'tree-sitter-bicep'],
+  external: [
+    '@duckdb/*',
+    '@aws-sdk/*',
+    '@smithy/*',
+    '@azure/*',
+    'google-auth-library',
+    'web-tree-sitter',
+    'tree-sitter-bicep',
+  ],
   // CommonJS dependencies (commander) call require() for Node built-ins; ESM output needs a real require for that.
   banner: {
     js: "import { createRequire as __cordonRequire } from 'node:module'; const require = __cordonRequire(import.meta.url);",

@@ -25,6 +25,7 @@ interface Res {
   body: Obj;
 }
 
+const text = (v: Json | undefined): string => (typeof v === 'string' ? v : '');
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function walk(dir: string): string[] {
@@ -67,14 +68,28 @@ const READ_ONLY: Record<string, string[]> = {
   'microsoft.network/networksecuritygroups': ['defaultSecurityRules', 'subnets', 'networkInterfaces'],
   'microsoft.network/routetables': ['subnets'],
   'microsoft.network/privateendpoints': ['networkInterfaces', 'customDnsConfigs'],
-  'microsoft.network/privatednszones': ['numberOfRecordSets', 'numberOfVirtualNetworkLinks', 'numberOfVirtualNetworkLinksWithRegistration', 'maxNumberOfRecordSets', 'maxNumberOfVirtualNetworkLinks', 'maxNumberOfVirtualNetworkLinksWithRegistration'],
+  'microsoft.network/privatednszones': [
+    'numberOfRecordSets',
+    'numberOfVirtualNetworkLinks',
+    'numberOfVirtualNetworkLinksWithRegistration',
+    'maxNumberOfRecordSets',
+    'maxNumberOfVirtualNetworkLinks',
+    'maxNumberOfVirtualNetworkLinksWithRegistration',
+  ],
   'microsoft.network/privatednszones/virtualnetworklinks': ['virtualNetworkLinkState'],
   'microsoft.network/privatednszones/a': ['fqdn', 'isAutoRegistered'],
   'microsoft.network/publicipaddresses': ['ipConfiguration', 'ipAddress'],
   'microsoft.network/networkinterfaces': ['virtualMachine', 'macAddress', 'primary'],
   'microsoft.cognitiveservices/accounts': ['endpoint', 'endpoints', 'callRateLimit', 'capabilities', 'quotaLimit'],
 };
-const CHILD_READ_ONLY = ['provisioningState', 'ipConfigurations', 'privateEndpoints', 'recordSets', 'serviceAssociationLinks', 'resourceNavigationLinks'];
+const CHILD_READ_ONLY = [
+  'provisioningState',
+  'ipConfigurations',
+  'privateEndpoints',
+  'recordSets',
+  'serviceAssociationLinks',
+  'resourceNavigationLinks',
+];
 
 function strip(v: Json, depth: number, type: string): Json {
   if (Array.isArray(v)) return v.map((x) => strip(x, depth + 1, type));
@@ -82,7 +97,13 @@ function strip(v: Json, depth: number, type: string): Json {
   const out: Obj = {};
   for (const [k, x] of Object.entries(v)) {
     if (x === null) continue;
-    if (depth > 0 && (k === 'id' || k === 'etag' || (k === 'type' && x.toString().includes('/'))) && typeof x === 'string' && !isReference(v)) continue;
+    if (
+      depth > 0 &&
+      (k === 'id' || k === 'etag' || (k === 'type' && typeof x === 'string' && x.includes('/'))) &&
+      typeof x === 'string' &&
+      !isReference(v)
+    )
+      continue;
     if (depth > 1 && CHILD_READ_ONLY.includes(k)) continue;
     out[k] = strip(x, depth + 1, type);
   }
@@ -94,12 +115,14 @@ const isReference = (o: Obj) => Object.keys(o).length === 1 && typeof o.id === '
 
 function load(dir: string): Res[] {
   const byId = new Map<string, Obj>();
-  for (const f of walk(dir)) for (const it of items(f)) if (typeof it.id === 'string') byId.set(it.id.toLowerCase(), it);
+  for (const f of walk(dir))
+    for (const it of items(f)) if (typeof it.id === 'string') byId.set(it.id.toLowerCase(), it);
   const nics = new Map<string, Obj>();
-  for (const it of byId.values()) if (String(it.type).toLowerCase() === 'microsoft.network/networkinterfaces') nics.set(String(it.id).toLowerCase(), it);
+  for (const it of byId.values())
+    if (text(it.type).toLowerCase() === 'microsoft.network/networkinterfaces') nics.set(text(it.id).toLowerCase(), it);
   const out: Res[] = [];
   for (const it of byId.values()) {
-    const id = String(it.id);
+    const id = text(it.id);
     const m = /resourceGroups\/([^/]+)\/providers\/([^/]+)\/(.+)$/i.exec(id)!;
     const segs = m[3]!.split('/');
     const typeSegs = [m[2]!, ...segs.filter((_, i) => i % 2 === 0)];
@@ -119,21 +142,29 @@ function load(dir: string): Res[] {
         .flatMap((c) => ((c.properties as Obj).groupIds as string[]) ?? [])[0];
       const ipConfigurations: Json[] = [];
       for (const ref of (props.networkInterfaces as Obj[] | undefined) ?? []) {
-        const nic = nics.get(String(ref.id).toLowerCase());
-        const confs = (((nic?.properties as Obj | undefined)?.ipConfigurations as Obj[] | undefined) ?? []).filter(isObj);
+        const nic = nics.get(text(ref.id).toLowerCase());
+        const confs = (((nic?.properties as Obj | undefined)?.ipConfigurations as Obj[] | undefined) ?? []).filter(
+          isObj,
+        );
         confs.forEach((c, i) => {
           const p = c.properties as Obj;
           const member = (p.privateLinkConnectionProperties as Obj | undefined)?.requiredMemberName ?? 'default';
           ipConfigurations.push({
             name: `ipconfig-${i + 1}`,
-            properties: { groupId: (p.privateLinkConnectionProperties as Obj | undefined)?.groupId ?? group ?? '', memberName: member, privateIPAddress: p.privateIPAddress as string },
+            properties: {
+              groupId: (p.privateLinkConnectionProperties as Obj | undefined)?.groupId ?? group ?? '',
+              memberName: member,
+              privateIPAddress: p.privateIPAddress as string,
+            },
           });
         });
       }
       if (ipConfigurations.length > 0) properties.ipConfigurations = ipConfigurations;
       for (const key of ['privateLinkServiceConnections', 'manualPrivateLinkServiceConnections']) {
         const list = properties[key];
-        if (Array.isArray(list)) for (const c of list) if (isObj(c) && isObj(c.properties)) delete c.properties.privateLinkServiceConnectionState;
+        if (Array.isArray(list))
+          for (const c of list)
+            if (isObj(c) && isObj(c.properties)) delete c.properties.privateLinkServiceConnectionState;
       }
     }
     if (lower === 'microsoft.machinelearningservices/workspaces' && isObj(properties.managedNetwork)) {
@@ -146,8 +177,16 @@ function load(dir: string): Res[] {
       const v = it[k];
       if (v !== null && v !== undefined && v !== '' && !(isObj(v) && Object.keys(v).length === 0)) body[k] = v;
     }
-    if (Object.keys(properties).length > 0 || ['microsoft.network/privatednszones'].includes(lower)) body.properties = properties;
-    out.push({ id, type, names, rg: m[1]!, ...(typeof it.location === 'string' ? { location: it.location } : {}), body });
+    if (Object.keys(properties).length > 0 || ['microsoft.network/privatednszones'].includes(lower))
+      body.properties = properties;
+    out.push({
+      id,
+      type,
+      names,
+      rg: m[1]!,
+      ...(typeof it.location === 'string' ? { location: it.location } : {}),
+      body,
+    });
   }
   return out.sort((a, b) => a.rg.localeCompare(b.rg) || a.id.toLowerCase().localeCompare(b.id.toLowerCase()));
 }
@@ -161,7 +200,10 @@ function targets(all: Res[]): Map<string, { res: Res; childOf?: { collection: st
     if (r.type.toLowerCase() === 'microsoft.network/virtualnetworks' && isObj(p))
       for (const collection of ['subnets', 'virtualNetworkPeerings'])
         ((p[collection] as Obj[] | undefined) ?? []).forEach((s, index) =>
-          m.set(`${r.id}/${collection}/${String(s.name)}`.toLowerCase(), { res: r, childOf: { collection, index, name: String(s.name) } }),
+          m.set(`${r.id}/${collection}/${text(s.name)}`.toLowerCase(), {
+            res: r,
+            childOf: { collection, index, name: text(s.name) },
+          }),
         );
   }
   return m;
@@ -253,7 +295,9 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function camel(s: string): string {
   const words = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const out = words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase())).join('');
+  const out = words
+    .map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase()))
+    .join('');
   return /^[0-9]/.test(out) ? `r${out}` : out || 'r';
 }
 
@@ -266,7 +310,14 @@ interface Ref {
 }
 
 function bicepValue(v: Json | Ref, indent: string): string {
-  if (v !== null && typeof v === 'object' && 'text' in v && typeof (v as Ref).text === 'string' && Object.keys(v).length === 1 && (v as Ref).text.startsWith('\u0000'))
+  if (
+    v !== null &&
+    typeof v === 'object' &&
+    'text' in v &&
+    typeof (v as Ref).text === 'string' &&
+    Object.keys(v).length === 1 &&
+    (v as Ref).text.startsWith('\u0000')
+  )
     return (v as Ref).text.slice(1);
   if (typeof v === 'string') return bicepString(v);
   if (v === null || typeof v !== 'object') return String(v);
@@ -280,7 +331,7 @@ function bicepValue(v: Json | Ref, indent: string): string {
   return `{\n${entries.map(([k, x]) => `${next}${IDENT.test(k) ? k : bicepString(k)}: ${bicepValue(x, next)}`).join('\n')}\n${indent}}`;
 }
 
-const raw = (text: string): Json => ({ text: `\u0000${text}` }) as unknown as Json;
+const raw = (code: string): Json => ({ text: `\u0000${code}` });
 
 function writeBicep(all: Res[], out: string, subscription: string, location: string): void {
   const t = targets(all);
@@ -318,11 +369,19 @@ function writeBicep(all: Res[], out: string, subscription: string, location: str
   const modules: string[] = [];
   for (const rg of groups) {
     const list = all.filter((r) => r.rg === rg);
-    const lines = ['// Generated by scripts/generate-azure-iac-examples.ts from the Azure snapshot example.', '', 'param location string', ''];
+    const lines = [
+      '// Generated by scripts/generate-azure-iac-examples.ts from the Azure snapshot example.',
+      '',
+      'param location string',
+      '',
+    ];
     for (const r of list) {
       const sym = symbols.get(r)!;
       // A child whose parent is declared in this file names it with `parent`; otherwise the full name.
-      const parent = r.names.length > 1 ? list.find((p) => p.id.toLowerCase() === r.id.toLowerCase().split('/').slice(0, -2).join('/')) : undefined;
+      const parent =
+        r.names.length > 1
+          ? list.find((p) => p.id.toLowerCase() === r.id.toLowerCase().split('/').slice(0, -2).join('/'))
+          : undefined;
       const body: Obj = {};
       if (parent) body.parent = raw(symbols.get(parent)!);
       body.name = parent ? r.names.at(-1)! : r.names.join('/');
@@ -351,7 +410,8 @@ for (const twin of ['reference', 'misconfigured']) {
   const all = load(path.join('examples/azure', twin));
   const subscription = /\/subscriptions\/([^/]+)/.exec(all[0]!.id)![1]!;
   const location = 'swedencentral';
-  for (const dir of [`examples/arm/azure-${twin}`, `examples/bicep/azure-${twin}`]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [`examples/arm/azure-${twin}`, `examples/bicep/azure-${twin}`])
+    rmSync(dir, { recursive: true, force: true });
   writeArm(all, `examples/arm/azure-${twin}`, subscription, location);
   writeBicep(all, `examples/bicep/azure-${twin}`, subscription, location);
 }

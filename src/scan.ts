@@ -96,7 +96,9 @@ export function azureAiKpis(inv: AzureInventory): NonNullable<Summary['kpis']['a
 }
 
 /** The AI-private KPI over several Azure inventories (a snapshot and IaC in one scan). */
-function sumAiKpis(parts: NonNullable<Summary['kpis']['azureAiPrivate']>[]): NonNullable<Summary['kpis']['azureAiPrivate']> {
+function sumAiKpis(
+  parts: NonNullable<Summary['kpis']['azureAiPrivate']>[],
+): NonNullable<Summary['kpis']['azureAiPrivate']> {
   if (parts.length === 1) return parts[0]!;
   const total = parts.reduce((n, p) => n + p.total, 0);
   const priv = parts.reduce((n, p) => n + p.private, 0);
@@ -183,7 +185,8 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   // Azure snapshot files and each Azure IaC format fill their own inventory; IaC readers load only when needed.
   const azureResults: AzureSnapshotResult[] = [];
   if (parts.azure.length > 0) azureResults.push(await loadAzureSnapshot(abs, parts.azure));
-  if (parts.arm.length > 0) azureResults.push(await (await import('./sources/iac/arm/load.js')).loadArm(abs, parts.arm));
+  if (parts.arm.length > 0)
+    azureResults.push(await (await import('./sources/iac/arm/load.js')).loadArm(abs, parts.arm));
   if (parts.bicep.length > 0)
     azureResults.push(await (await import('./sources/iac/bicep/load.js')).loadBicep(abs, parts.bicep));
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
@@ -219,7 +222,9 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const errors = [...loaded.errors, ...azureResults.flatMap((r) => r.errors)];
   const kpis: Summary['kpis'] = {
     customizationJobs: customizationKpis(loaded.inventory),
-    ...(azureResults.length > 0 ? { azureAiPrivate: sumAiKpis(azureResults.map((r) => azureAiKpis(r.inventory))) } : {}),
+    ...(azureResults.length > 0
+      ? { azureAiPrivate: sumAiKpis(azureResults.map((r) => azureAiKpis(r.inventory))) }
+      : {}),
   };
   return {
     tool: TOOL,

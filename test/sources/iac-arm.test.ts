@@ -79,7 +79,10 @@ describe('ARM expressions', () => {
       ev("resourceId('rg-hub', 'Microsoft.Network/privateDnsZones', 'privatelink.openai.azure.com')"),
       '/subscriptions/iac/resourceGroups/rg-hub/providers/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com',
     );
-    assert.equal(ev("subscriptionResourceId('Microsoft.Resources/resourceGroups', 'rg')"), '/subscriptions/iac/providers/Microsoft.Resources/resourceGroups/rg');
+    assert.equal(
+      ev("subscriptionResourceId('Microsoft.Resources/resourceGroups', 'rg')"),
+      '/subscriptions/iac/providers/Microsoft.Resources/resourceGroups/rg',
+    );
     assert.equal(ev("format('{0}-{1}-{{x}}', 'a', 3)"), 'a-3-{x}');
     assert.equal(ev("concat('a', 'b', string(1))"), 'ab1');
     assert.deepEqual(ev('concat(createArray(1), createArray(2, 3))'), [1, 2, 3]);
@@ -88,8 +91,8 @@ describe('ARM expressions', () => {
     assert.equal(ev("length(union(createObject('a', 1), createObject('b', 2)))"), 2);
     assert.equal(ev("and(equals(int('3'), 3), not(false), or(false, true))"), true);
     assert.equal(ev("if(equals(copyIndex(), 2), 'two', parameters('missing'))"), 'two');
-    assert.equal(ev("resourceGroup().location"), 'iac');
-    assert.equal(ev("subscription().subscriptionId"), 'iac');
+    assert.equal(ev('resourceGroup().location'), 'iac');
+    assert.equal(ev('subscription().subscriptionId'), 'iac');
     assert.equal(ev("createObject('k', createArray('x', 'y')).k[1]"), 'y');
     assert.equal(ev("toLower('[[x]')"), '[[x]');
   });
@@ -147,7 +150,10 @@ describe('ARM templates', () => {
     const dev = await scan(tree({ 'main.json': template }));
     assert.deepEqual(Object.values(byResource(dev)), ['pass']);
     const prod = await scan(
-      tree({ 'main.json': template, 'main.parameters.json': { $schema: PARAMS_SCHEMA, parameters: { env: { value: 'prod' } } } }),
+      tree({
+        'main.json': template,
+        'main.parameters.json': { $schema: PARAMS_SCHEMA, parameters: { env: { value: 'prod' } } },
+      }),
     );
     assert.equal(byResource(prod)[`${RG}/Microsoft.CognitiveServices/accounts/oai-debug`], 'fail');
   });
@@ -175,7 +181,10 @@ describe('ARM templates', () => {
         },
       }),
     );
-    assert.deepEqual(cond.findings.map((f) => f.status), ['not-assessed']);
+    assert.deepEqual(
+      cond.findings.map((f) => f.status),
+      ['not-assessed'],
+    );
     assert.match(cond.findings[0]!.message, /condition parameters\('on'\) is not known before deploy/);
   });
 
@@ -209,7 +218,10 @@ describe('ARM templates', () => {
             resourceGroup: 'rg-ai',
             properties: {
               mode: 'Incremental',
-              template: { $schema: SCHEMA, resources: [account("[concat(variables('prefix'), '-outer')]", 'Disabled')] },
+              template: {
+                $schema: SCHEMA,
+                resources: [account("[concat(variables('prefix'), '-outer')]", 'Disabled')],
+              },
             },
           },
           {
@@ -270,7 +282,14 @@ describe('ARM templates', () => {
               ],
             },
             resources: [
-              { type: 'virtualNetworkPeerings', apiVersion: '2024-05-01', name: 'to-hub', properties: { remoteVirtualNetwork: { id: "[resourceId('rg-hub', 'Microsoft.Network/virtualNetworks', 'hub')]" } } },
+              {
+                type: 'virtualNetworkPeerings',
+                apiVersion: '2024-05-01',
+                name: 'to-hub',
+                properties: {
+                  remoteVirtualNetwork: { id: "[resourceId('rg-hub', 'Microsoft.Network/virtualNetworks', 'hub')]" },
+                },
+              },
             ],
           },
         ],
@@ -279,7 +298,13 @@ describe('ARM templates', () => {
     const res = await loadArm(dir, [path.join(dir, 'main.json')]);
     assert.deepEqual(res.errors, []);
     const inv = res.inventory;
-    assert.deepEqual(inv.subnets.map((s) => [s.name, s.addressPrefixes[0]]), [['snet-0', '10.0.0.0/24'], ['snet-1', '10.0.1.0/24']]);
+    assert.deepEqual(
+      inv.subnets.map((s) => [s.name, s.addressPrefixes[0]]),
+      [
+        ['snet-0', '10.0.0.0/24'],
+        ['snet-1', '10.0.1.0/24'],
+      ],
+    );
     assert.equal(inv.vnetPeerings[0]!.id, `${RG}/Microsoft.Network/virtualNetworks/vnet/virtualNetworkPeerings/to-hub`);
     assert.equal(inv.vnetPeerings[0]!.location, 'swedencentral');
     // A template declares the data sets it can express: an empty flow-log list means "none declared".
@@ -297,7 +322,10 @@ describe('ARM templates', () => {
             apiVersion: '2024-05-01',
             name: 'vnet',
             location: 'swedencentral',
-            properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.0.1.0/24' } }] },
+            properties: {
+              addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+              subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.0.1.0/24' } }],
+            },
           },
           oai: account('oai', 'Disabled'),
           pe: {
@@ -322,26 +350,39 @@ describe('ARM templates', () => {
     const pe = r.inventory.privateEndpoints[0]!;
     assert.equal(pe.subnetId, `${RG}/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe`);
     assert.equal(pe.connections[0]!.privateLinkServiceId, `${RG}/Microsoft.CognitiveServices/accounts/oai`);
-    const skipped = [...r.inventory.partial.get('iac/swedencentral')!.entries()].map(([d, items]) => [d, items.map((i) => i.reason)]);
+    const skipped = [...r.inventory.partial.get('iac/swedencentral')!.entries()].map(([d, items]) => [
+      d,
+      items.map((i) => i.reason),
+    ]);
     assert.deepEqual(skipped, [
       [
         'network:private-endpoints',
-        ["value not known before deploy: reference('vnet').resourceGuid is a runtime property, known only after deploy (main.json:57)"],
+        [
+          "value not known before deploy: reference('vnet').resourceGuid is a runtime property, known only after deploy (main.json:57)",
+        ],
       ],
       // The existing VNet has no location: it is charged to every location of its subscription.
       [
         'network:virtual-networks',
-        ['Microsoft.Network/virtualNetworks hub is an existing resource, declared outside the scanned code: its properties are not known'],
+        [
+          'Microsoft.Network/virtualNetworks hub is an existing resource, declared outside the scanned code: its properties are not known',
+        ],
       ],
     ]);
   });
 
   it('is detected by its $schema, before the Azure snapshot reader sees its Microsoft.* types', async () => {
-    assert.equal(detectProvider(`{"$schema": "${SCHEMA}", "resources": [{"type": "Microsoft.Network/virtualNetworks"}]}`), 'arm');
+    assert.equal(
+      detectProvider(`{"$schema": "${SCHEMA}", "resources": [{"type": "Microsoft.Network/virtualNetworks"}]}`),
+      'arm',
+    );
     assert.equal(detectProvider(`{"$schema": "${PARAMS_SCHEMA}", "parameters": {}}`), 'arm');
     const parts = await partitionSnapshot(path.resolve('examples/bicep/azure-reference'));
     assert.equal(parts.bicep.length, 6);
-    assert.deepEqual([parts.aws, parts.azure, parts.arm].map((p) => p.length), [0, 0, 0]);
+    assert.deepEqual(
+      [parts.aws, parts.azure, parts.arm].map((p) => p.length),
+      [0, 0, 0],
+    );
   });
 });
 
@@ -389,7 +430,10 @@ resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
     const loaded = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
     assert.deepEqual(loaded.errors, []);
     const pe = loaded.inventory.privateEndpoints[0]!;
-    assert.equal(pe.subnetId, '/subscriptions/iac/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-pe');
+    assert.equal(
+      pe.subnetId,
+      '/subscriptions/iac/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-pe',
+    );
     assert.equal(pe.connections[0]!.privateLinkServiceId, `${RG}/Microsoft.CognitiveServices/accounts/oai`);
     assert.equal(pe.connections[0]!.status, 'Approved');
     assert.equal(pe.origin.kind === 'file' && pe.origin.line, 17);
@@ -481,13 +525,24 @@ resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   }
 }
 `;
-    const withParams = await scan(tree({ 'main.bicep': main, 'prod.bicepparam': "using './main.bicep'\n\nparam pna = 'Enabled'\nparam name = 'oai-\${pna}'\n" }));
+    const withParams = await scan(
+      tree({
+        'main.bicep': main,
+        'prod.bicepparam': "using './main.bicep'\n\nparam pna = 'Enabled'\nparam name = 'oai-${pna}'\n",
+      }),
+    );
     assert.deepEqual(withParams.inputErrors, []);
     assert.deepEqual(byResource(withParams), { [`${RG}/Microsoft.CognitiveServices/accounts/oai-Enabled`]: 'fail' });
     const without = await scan(tree({ 'main.bicep': main }));
-    assert.deepEqual(without.findings.map((f) => f.status), ['not-assessed']);
+    assert.deepEqual(
+      without.findings.map((f) => f.status),
+      ['not-assessed'],
+    );
     const bad = await scan(tree({ 'main.bicep': main, 'x.bicepparam': "param pna = 'Disabled'\n" }));
-    assert.match(bad.inputErrors.map((e) => `${e.file}:${e.line}: ${e.message}`).join('\n'), /x\.bicepparam:1: a \.bicepparam file needs a using declaration/);
+    assert.match(
+      bad.inputErrors.map((e) => `${e.file}:${e.line}: ${e.message}`).join('\n'),
+      /x\.bicepparam:1: a \.bicepparam file needs a using declaration/,
+    );
   });
 });
 
@@ -502,9 +557,14 @@ describe('malformed ARM and Bicep input', () => {
     fc.oneof(
       fc.nat({ max: text.length - 1 }).map((n) => text.slice(0, n)),
       fc
-        .tuple(fc.nat({ max: text.length - 1 }), fc.constantFrom('{', '}', '[', ']', ',', ':', '"', "'", '(', ')', '$', '\n', '[[', 'x'))
+        .tuple(
+          fc.nat({ max: text.length - 1 }),
+          fc.constantFrom('{', '}', '[', ']', ',', ':', '"', "'", '(', ')', '$', '\n', '[[', 'x'),
+        )
         .map(([n, c]) => text.slice(0, n) + c + text.slice(n + 1)),
-      fc.tuple(fc.nat({ max: text.length - 1 }), fc.string({ maxLength: 12 })).map(([n, s]) => text.slice(0, n) + s + text.slice(n)),
+      fc
+        .tuple(fc.nat({ max: text.length - 1 }), fc.string({ maxLength: 12 }))
+        .map(([n, s]) => text.slice(0, n) + s + text.slice(n)),
     );
 
   it('ARM: a bad template gives located errors and the other template is still read', async () => {
@@ -525,7 +585,9 @@ describe('malformed ARM and Bicep input', () => {
   it('ARM: random expressions give located errors or unknowns, never a crash', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 30 }), async (s) => {
-        const dir = tree({ 'main.json': { $schema: SCHEMA, resources: [account('oai', `[${s}]`), account('oai-2', 'Disabled')] } });
+        const dir = tree({
+          'main.json': { $schema: SCHEMA, resources: [account('oai', `[${s}]`), account('oai-2', 'Disabled')] },
+        });
         const r = await loadArm(dir, [path.join(dir, 'main.json')]);
         assert.ok(r.inventory.cognitiveAccounts.some((a) => a.name === 'oai-2'));
         for (const e of r.errors) {
@@ -538,7 +600,8 @@ describe('malformed ARM and Bicep input', () => {
   });
 
   it('Bicep: a bad file gives located errors and the other file is still read', async () => {
-    const goodBicep = "resource ok 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai-good'\n  location: 'x'\n  kind: 'OpenAI'\n  properties: {\n    publicNetworkAccess: 'Disabled'\n  }\n}\n";
+    const goodBicep =
+      "resource ok 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai-good'\n  location: 'x'\n  kind: 'OpenAI'\n  properties: {\n    publicNetworkAccess: 'Disabled'\n  }\n}\n";
     await fc.assert(
       fc.asyncProperty(mutation(bicepText), async (text) => {
         const dir = tree({ 'bad.bicep': `param location string = 'x'\n${text}`, 'good.bicep': goodBicep });

@@ -16,7 +16,13 @@ before(async () => {
 });
 
 const scan = (dir: string) =>
-  scanSnapshot({ snapshot: dir, policy, policySource: 'examples/cordon.yaml', cwd: process.cwd(), today: '2026-01-01' });
+  scanSnapshot({
+    snapshot: dir,
+    policy,
+    policySource: 'examples/cordon.yaml',
+    cwd: process.cwd(),
+    today: '2026-01-01',
+  });
 
 const results = (r: ScanReport) =>
   r.findings.map((f) => `${f.checkId} ${(f.resource?.id ?? '').toLowerCase()} ${f.status}`).sort();
@@ -37,7 +43,10 @@ describe('Azure IaC examples match their snapshot twins', () => {
         const ext = format === 'arm' ? '.json' : '.bicep';
         for (const f of iac.findings) {
           if (f.origin?.kind !== 'file') continue;
-          assert.ok(f.origin.file.startsWith(`examples/${format}/azure-${twin}/`) && f.origin.file.endsWith(ext), f.origin.file);
+          assert.ok(
+            f.origin.file.startsWith(`examples/${format}/azure-${twin}/`) && f.origin.file.endsWith(ext),
+            f.origin.file,
+          );
           assert.ok((f.origin.line ?? 0) >= 1);
         }
       });

@@ -47,7 +47,7 @@ const DEPLOY_TIME: Record<string, string> = {
   newguid: 'a new GUID at every deployment',
   utcnow: 'the deployment time',
   uniquestring:
-    "a hash Azure computes at deploy time (Microsoft does not document the algorithm, so cordon does not guess it)",
+    'a hash Azure computes at deploy time (Microsoft does not document the algorithm, so cordon does not guess it)',
   guid: 'a GUID Azure derives at deploy time (its algorithm is not documented)',
   environment: 'the cloud environment of the deployment',
   deployment: 'the deployment object',
@@ -83,7 +83,8 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
         return new Unknown(`${renderValue(of)}[${renderValue(ix)}]`, u.cause);
       }
       if (Array.isArray(of) && typeof ix === 'number') {
-        if (ix < 0 || ix >= of.length) throw new ExpressionError(`index ${ix} is outside the array (length ${of.length})`);
+        if (ix < 0 || ix >= of.length)
+          throw new ExpressionError(`index ${ix} is outside the array (length ${of.length})`);
         return of[ix]!;
       }
       if (isObjectValue(of) && typeof ix === 'string') {
@@ -103,7 +104,8 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
  * where it is a runtime property Azure fills in at deploy time.
  */
 function missing(of: ObjectValue, name: string, text: string, ctx: EvalContext): Value {
-  if (DECLARED_ONLY.has(of)) return new Unknown(text, `${text} is a runtime property, known only after deploy (${ctx.where})`);
+  if (DECLARED_ONLY.has(of))
+    return new Unknown(text, `${text} is a runtime property, known only after deploy (${ctx.where})`);
   throw new ExpressionError(`the object has no property ${name}`);
 }
 
@@ -182,13 +184,19 @@ function call(e: Extract<Expr, { k: 'call' }>, ctx: EvalContext): Value {
   // What the Bicep translation could not express: an unknown with its text and cause.
   if (name === 'cordonunknown' && typeof args[0] === 'string' && typeof args[1] === 'string')
     return new Unknown(args[0], args[1]);
-  if ((name === 'reference' || name === 'resourceinfo') && typeof args[0] === 'string' && (args.length === 1 || name === 'reference')) {
+  if (
+    (name === 'reference' || name === 'resourceinfo') &&
+    typeof args[0] === 'string' &&
+    (args.length === 1 || name === 'reference')
+  ) {
     const v = ctx.symbolic?.(args[0], name === 'reference' ? 'reference' : 'resourceInfo');
     if (v !== undefined && !(name === 'reference' && args[2] === 'Full')) return v;
   }
-  const because = DEPLOY_TIME[name] ?? (name.startsWith('list') ? 'a secret or runtime list of a deployed resource' : undefined);
+  const because =
+    DEPLOY_TIME[name] ?? (name.startsWith('list') ? 'a secret or runtime list of a deployed resource' : undefined);
   if (because !== undefined) return unknownCall(e.name, args, `${e.name}() is ${because} (${ctx.where})`);
-  if (name.includes('.')) return unknownCall(e.name, args, `user-defined function ${e.name} is not evaluated (${ctx.where})`);
+  if (name.includes('.'))
+    return unknownCall(e.name, args, `user-defined function ${e.name} is not evaluated (${ctx.where})`);
   // Scope functions and those that take names, not values.
   switch (name) {
     case 'parameters':
@@ -235,13 +243,15 @@ function arity(name: string, args: readonly unknown[], min: number, max = Infini
 
 function str(args: Value[], i: number, fn: string): string {
   const v = args[i];
-  if (typeof v !== 'string') throw new ExpressionError(`${fn}(): argument ${i + 1} must be a string, got ${describe(v ?? null)}`);
+  if (typeof v !== 'string')
+    throw new ExpressionError(`${fn}(): argument ${i + 1} must be a string, got ${describe(v ?? null)}`);
   return v;
 }
 
 function num(args: Value[], i: number, fn: string): number {
   const v = args[i];
-  if (typeof v !== 'number') throw new ExpressionError(`${fn}(): argument ${i + 1} must be an integer, got ${describe(v ?? null)}`);
+  if (typeof v !== 'number')
+    throw new ExpressionError(`${fn}(): argument ${i + 1} must be an integer, got ${describe(v ?? null)}`);
   return v;
 }
 
@@ -253,7 +263,8 @@ function truthy(v: Value, fn: string): boolean {
 
 /** Deep equality, case-sensitive for strings (ARM's equals); undefined when an unknown decides it. */
 function deepEqual(a: Value, b: Value): boolean | undefined {
-  if (a instanceof Unknown || b instanceof Unknown) return a instanceof Unknown && b instanceof Unknown && a.text === b.text ? true : undefined;
+  if (a instanceof Unknown || b instanceof Unknown)
+    return a instanceof Unknown && b instanceof Unknown && a.text === b.text ? true : undefined;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     let out: boolean | undefined = true;
@@ -382,11 +393,14 @@ const PURE: Record<string, Pure> = {
   tolower: (args, _c, fn) => str(args, 0, fn).toLowerCase(),
   toupper: (args, _c, fn) => str(args, 0, fn).toUpperCase(),
   trim: (args, _c, fn) => str(args, 0, fn).trim(),
-  replace: (args, _c, fn) => str(args, 0, fn).split(str(args, 1, fn)).join(str(args, 2, fn)),
+  replace: (args, _c, fn) =>
+    str(args, 0, fn)
+      .split(str(args, 1, fn))
+      .join(str(args, 2, fn)),
   split(args, _c, fn) {
     const s = str(args, 0, fn);
     const d = args[1];
-    const delims = Array.isArray(d) ? d.map((x) => String(x)) : [str(args, 1, fn)];
+    const delims = Array.isArray(d) ? d.map(toText) : [str(args, 1, fn)];
     let parts = [s];
     for (const del of delims) parts = parts.flatMap((p) => p.split(del));
     return parts;
@@ -394,7 +408,8 @@ const PURE: Record<string, Pure> = {
   string: (args) => toText(args[0] ?? null),
   int(args, _c, fn) {
     const v = args[0];
-    const n = typeof v === 'number' ? Math.trunc(v) : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
+    const n =
+      typeof v === 'number' ? Math.trunc(v) : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
     if (Number.isNaN(n)) throw new ExpressionError(`${fn}(): cannot convert ${describe(v ?? null)} to an integer`);
     return n;
   },
@@ -438,16 +453,20 @@ const PURE: Record<string, Pure> = {
       for (const a of args as Value[][]) for (const x of a) if (!out.some((y) => deepEqual(x, y) === true)) out.push(x);
       return out;
     }
-    if (args.every(isObjectValue)) return Object.assign({}, ...(args as ObjectValue[])) as ObjectValue;
+    if (args.every(isObjectValue)) {
+      const out: ObjectValue = {};
+      for (const a of args) Object.assign(out, a);
+      return out;
+    }
     throw new ExpressionError(`${fn}() expects all arrays or all objects`);
   },
   intersection(args, _c, fn) {
-    if (args.every(Array.isArray)) {
-      const [first, ...rest] = args as Value[][];
+    if (args.every((a): a is Value[] => Array.isArray(a))) {
+      const [first, ...rest] = args;
       return (first ?? []).filter((x) => rest.every((r) => r.some((y) => deepEqual(x, y) === true)));
     }
     if (args.every(isObjectValue)) {
-      const [first, ...rest] = args as ObjectValue[];
+      const [first, ...rest] = args;
       return Object.fromEntries(
         Object.entries(first ?? {}).filter(([k, v]) => rest.every((r) => k in r && deepEqual(r[k]!, v) === true)),
       );
@@ -482,7 +501,10 @@ const PURE: Record<string, Pure> = {
     const n = Math.max(0, num(args, 1, fn));
     return typeof v === 'string' ? v.slice(n) : asArray(v, fn).slice(n);
   },
-  join: (args, _c, fn) => asArray(args[0] ?? null, fn).map(toText).join(str(args, 1, fn)),
+  join: (args, _c, fn) =>
+    asArray(args[0] ?? null, fn)
+      .map(toText)
+      .join(str(args, 1, fn)),
   range(args, _c, fn) {
     const start = num(args, 0, fn);
     const count = num(args, 1, fn);
@@ -496,10 +518,22 @@ const PURE: Record<string, Pure> = {
     if (start < 0 || len < 0 || start + len > s.length) throw new ExpressionError(`${fn}(): range outside the string`);
     return s.slice(start, start + len);
   },
-  startswith: (args, _c, fn) => str(args, 0, fn).toLowerCase().startsWith(str(args, 1, fn).toLowerCase()),
-  endswith: (args, _c, fn) => str(args, 0, fn).toLowerCase().endsWith(str(args, 1, fn).toLowerCase()),
-  indexof: (args, _c, fn) => str(args, 0, fn).toLowerCase().indexOf(str(args, 1, fn).toLowerCase()),
-  lastindexof: (args, _c, fn) => str(args, 0, fn).toLowerCase().lastIndexOf(str(args, 1, fn).toLowerCase()),
+  startswith: (args, _c, fn) =>
+    str(args, 0, fn)
+      .toLowerCase()
+      .startsWith(str(args, 1, fn).toLowerCase()),
+  endswith: (args, _c, fn) =>
+    str(args, 0, fn)
+      .toLowerCase()
+      .endsWith(str(args, 1, fn).toLowerCase()),
+  indexof: (args, _c, fn) =>
+    str(args, 0, fn)
+      .toLowerCase()
+      .indexOf(str(args, 1, fn).toLowerCase()),
+  lastindexof: (args, _c, fn) =>
+    str(args, 0, fn)
+      .toLowerCase()
+      .lastIndexOf(str(args, 1, fn).toLowerCase()),
   padleft(args, _c, fn) {
     const s = toText(args[0] ?? null);
     return s.padStart(num(args, 1, fn), args.length > 2 ? str(args, 2, fn) : ' ');

@@ -36,7 +36,8 @@ function settle(raw: Record<string, unknown>): void {
     ] as const) {
       const list = p[key];
       if (Array.isArray(list))
-        for (const s of list) if (isRecord(s) && s.id === undefined && typeof s.name === 'string') s.id = `${raw.id}/${child}/${s.name}`;
+        for (const s of list)
+          if (isRecord(s) && s.id === undefined && typeof s.name === 'string') s.id = `${raw.id}/${child}/${s.name}`;
     }
   }
   if (type === 'microsoft.network/privateendpoints') {
@@ -79,12 +80,23 @@ export class IacAzureFeed {
         list.map((x) => ({ raw: x.raw, pointer: x.pointer })),
       );
       if (ignoredTypes.length > 0)
-        r.warnings.push({ file: doc.file, message: `resource types cordon does not read were ignored: ${ignoredTypes.join(', ')}` });
+        r.warnings.push({
+          file: doc.file,
+          message: `resource types cordon does not read were ignored: ${ignoredTypes.join(', ')}`,
+        });
       for (const res of list) {
         const id = typeof res.raw.id === 'string' ? parseAzureId(res.raw.id) : undefined;
         if (id?.subscription) this.subscriptions.add(id.subscription);
         for (const u of res.unknowns)
-          this.skip(doc, String(res.raw.type), id?.subscription, res.raw.location, id?.parentId, `${res.pointer}${u.pointer}`, `value not known before deploy: ${u.cause}`);
+          this.skip(
+            doc,
+            String(res.raw.type),
+            id?.subscription,
+            res.raw.location,
+            id?.parentId,
+            `${res.pointer}${u.pointer}`,
+            `value not known before deploy: ${u.cause}`,
+          );
       }
     }
     for (const x of outcome.excluded) {

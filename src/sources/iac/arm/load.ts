@@ -42,7 +42,10 @@ function parameterValues(doc: LocatedJson): Map<string, Value> {
     if (isRecord(v) && 'value' in v) out.set(k, v.value as Value);
     else if (isRecord(v) && 'reference' in v) {
       const { line } = doc.locate(`/parameters/${k}`);
-      out.set(k, new Unknown(`parameters('${k}')`, `parameter ${k} is a Key Vault secret reference (${doc.file}:${line ?? 1})`));
+      out.set(
+        k,
+        new Unknown(`parameters('${k}')`, `parameter ${k} is a Key Vault secret reference (${doc.file}:${line ?? 1})`),
+      );
     }
   }
   return out;
@@ -77,7 +80,11 @@ export async function loadArm(root: string, files: readonly string[]): Promise<A
     linkedPaths(doc.value, rels);
     for (const r of rels) linked.add(path.posix.normalize(path.posix.join(path.posix.dirname(file), r)));
   }
-  const sourceOf = (doc: LocatedJson): SourceDoc => ({ file: doc.file, value: doc.value, locate: (p) => doc.locate(p) });
+  const sourceOf = (doc: LocatedJson): SourceDoc => ({
+    file: doc.file,
+    value: doc.value,
+    locate: (p) => doc.locate(p),
+  });
   const loadLinked = (from: string, rel: string): SourceDoc | string => {
     const name = path.posix.normalize(path.posix.join(path.posix.dirname(from), rel));
     if (name.startsWith('..')) return `linked template ${rel} is outside the scanned folder`;
@@ -86,7 +93,9 @@ export async function loadArm(root: string, files: readonly string[]): Promise<A
       try {
         doc = parseLocatedJson(name, readFileSync(path.join(base, name), 'utf8'), { jsonc: true });
       } catch (err) {
-        return err instanceof InputError ? `linked template ${rel}: ${err.format()}` : `cannot read linked template ${rel}`;
+        return err instanceof InputError
+          ? `linked template ${rel}: ${err.format()}`
+          : `cannot read linked template ${rel}`;
       }
     }
     return sourceOf(doc);
@@ -96,13 +105,18 @@ export async function loadArm(root: string, files: readonly string[]): Promise<A
     if (isParametersFile(doc.value)) {
       const template = file.replace(/\.parameters\.json$/i, '.json');
       if (!docs.has(template))
-        result.warnings.push({ file, message: `parameters file without a template ${path.posix.basename(template)} beside it: not used` });
+        result.warnings.push({
+          file,
+          message: `parameters file without a template ${path.posix.basename(template)} beside it: not used`,
+        });
       result.files.push({ file, recognisedAs: ['arm-parameters'] });
       continue;
     }
     const level = isRecord(doc.value) ? levelOfSchema(doc.value.$schema) : undefined;
     if (!level) {
-      result.errors.push(new InputError(file, 'not an ARM template: $schema names no deployment template', doc.locate('')));
+      result.errors.push(
+        new InputError(file, 'not an ARM template: $schema names no deployment template', doc.locate('')),
+      );
       result.files.push({ file, recognisedAs: [] });
       continue;
     }

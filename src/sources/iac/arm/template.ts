@@ -22,7 +22,14 @@ import {
   type ObjectValue,
   type Value,
 } from './expression.js';
-import { declaredOnly, evaluate, providerPath, type DeploymentLevel, type DeploymentScope, type EvalContext } from './functions.js';
+import {
+  declaredOnly,
+  evaluate,
+  providerPath,
+  type DeploymentLevel,
+  type DeploymentScope,
+  type EvalContext,
+} from './functions.js';
 
 /** One parsed source file: its plain value and positions (a template, a linked template, or a Bicep translation). */
 export interface SourceDoc {
@@ -144,7 +151,8 @@ class Frame {
     private readonly target: Target,
   ) {
     const res = template.resources;
-    if (isRecord(res)) for (const [k, r] of Object.entries(res)) this.symbols.set(k, { raw: r, pointer: `${base}/resources/${esc(k)}` });
+    if (isRecord(res))
+      for (const [k, r] of Object.entries(res)) this.symbols.set(k, { raw: r, pointer: `${base}/resources/${esc(k)}` });
     const params = isRecord(template.parameters) ? template.parameters : {};
     for (const [name, def] of Object.entries(params)) {
       const value = findCaseless(given, name);
@@ -212,7 +220,8 @@ class Frame {
       parameter: (n) => this.parameter(n, pointer),
       variable: (n) => this.variable(n, pointer),
       copyIndex: (loop) => {
-        const l = loop === undefined ? loops.at(-1) : loops.findLast((x) => x.name.toLowerCase() === loop.toLowerCase());
+        const l =
+          loop === undefined ? loops.at(-1) : loops.findLast((x) => x.name.toLowerCase() === loop.toLowerCase());
         return l?.index;
       },
       where: whereOf(this.doc, pointer),
@@ -231,14 +240,20 @@ class Frame {
     if (what === 'resourceInfo')
       return { id, name: resName, type, apiVersion: typeof raw.apiVersion === 'string' ? raw.apiVersion : '' };
     if (raw.existing === true)
-      return new Unknown(`reference('${name}')`, `${name} is an existing resource, declared outside the scanned code (${whereOf(this.doc, at)})`);
-    const props = this.guard(`ref:${name}`, sym.pointer, () => this.value(raw.properties ?? {}, `${sym.pointer}/properties`, []));
+      return new Unknown(
+        `reference('${name}')`,
+        `${name} is an existing resource, declared outside the scanned code (${whereOf(this.doc, at)})`,
+      );
+    const props = this.guard(`ref:${name}`, sym.pointer, () =>
+      this.value(raw.properties ?? {}, `${sym.pointer}/properties`, []),
+    );
     // Embedded children (a VNet's subnets) have the ids Azure gives them.
     if (isObjectValue(props))
       for (const [key, list] of Object.entries(props))
         if (Array.isArray(list))
           for (const child of list)
-            if (isObjectValue(child) && typeof child.name === 'string' && child.id === undefined) child.id = `${id}/${key}/${child.name}`;
+            if (isObjectValue(child) && typeof child.name === 'string' && child.id === undefined)
+              child.id = `${id}/${key}/${child.name}`;
     return declaredOnly(props);
   }
 
@@ -323,8 +338,19 @@ export function evaluateTemplate(input: TemplateInput): TemplateOutcome {
     resourceGroup: IAC_SCOPE_VALUE,
     location: IAC_SCOPE_VALUE,
   };
-  const target: Target = { level: scope.level, subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup };
-  const frame = new Frame(input.doc, input.base ?? '', template, input.parameters ?? new Map(), scope, target);
+  const target: Target = {
+    level: scope.level,
+    subscriptionId: scope.subscriptionId,
+    resourceGroup: scope.resourceGroup,
+  };
+  const frame = new Frame(
+    input.doc,
+    input.base ?? '',
+    template,
+    input.parameters ?? new Map<string, Value>(),
+    scope,
+    target,
+  );
   walkTemplate({ out, loadLinked: input.loadLinked, depth: 0 }, frame, template, input.base ?? '', target);
   return out;
 }
@@ -332,7 +358,12 @@ export function evaluateTemplate(input: TemplateInput): TemplateOutcome {
 /** The variables of a template evaluated on their own (the values of a .bicepparam file, translated). */
 export function evaluateVariables(doc: SourceDoc): { values: Map<string, Value>; errors: TemplateProblem[] } {
   const template = isRecord(doc.value) ? doc.value : {};
-  const scope: DeploymentScope = { level: 'resourceGroup', subscriptionId: IAC_SCOPE_VALUE, resourceGroup: IAC_SCOPE_VALUE, location: IAC_SCOPE_VALUE };
+  const scope: DeploymentScope = {
+    level: 'resourceGroup',
+    subscriptionId: IAC_SCOPE_VALUE,
+    resourceGroup: IAC_SCOPE_VALUE,
+    location: IAC_SCOPE_VALUE,
+  };
   const frame = new Frame(doc, '', template, new Map(), scope, scope);
   const values = new Map<string, Value>();
   const errors: TemplateProblem[] = [];
@@ -358,7 +389,14 @@ function pointerGet(v: unknown, pointer: string): unknown {
   return cur;
 }
 
-function walkTemplate(w: Walk, frame: Frame, template: Record<string, unknown>, base: string, target: Target, uncertain?: string): void {
+function walkTemplate(
+  w: Walk,
+  frame: Frame,
+  template: Record<string, unknown>,
+  base: string,
+  target: Target,
+  uncertain?: string,
+): void {
   const res = template.resources;
   const entries: [unknown, string][] = Array.isArray(res)
     ? res.map((r, i) => [r, `${base}/resources/${i}`])
@@ -366,7 +404,11 @@ function walkTemplate(w: Walk, frame: Frame, template: Record<string, unknown>, 
       ? Object.entries(res).map(([k, r]) => [r, `${base}/resources/${esc(k)}`])
       : [];
   if (res !== undefined && !Array.isArray(res) && !isRecord(res))
-    w.out.errors.push({ doc: frame.doc, pointer: `${base}/resources`, message: 'resources must be an array or an object' });
+    w.out.errors.push({
+      doc: frame.doc,
+      pointer: `${base}/resources`,
+      message: 'resources must be an array or an object',
+    });
   for (const [raw, pointer] of entries) walkResource(w, frame, raw, pointer, target, [], undefined, uncertain);
 }
 
@@ -401,7 +443,10 @@ function walkResource(
         return;
       }
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 800)
-        throw new Located(`${pointer}/copy/count`, `copy count must be an integer from 0 to 800, got ${renderValue(count)}`);
+        throw new Located(
+          `${pointer}/copy/count`,
+          `copy count must be an integer from 0 to 800, got ${renderValue(count)}`,
+        );
       for (let index = 0; index < count; index++)
         emitOne(w, frame, raw, pointer, target, [...loops, { name, index }], parent, uncertain);
       return;
@@ -415,7 +460,15 @@ function walkResource(
 }
 
 /** A resource that could not be evaluated still makes its data set incomplete (its type is usually literal). */
-function excludeUnreadable(w: Walk, frame: Frame, raw: Record<string, unknown>, pointer: string, target: Target, parent: Parent | undefined, why: string): void {
+function excludeUnreadable(
+  w: Walk,
+  frame: Frame,
+  raw: Record<string, unknown>,
+  pointer: string,
+  target: Target,
+  parent: Parent | undefined,
+  why: string,
+): void {
   if (typeof raw.type !== 'string' || isExpression(raw.type)) return;
   w.out.excluded.push({
     type: fullType(raw.type, parent),
@@ -476,7 +529,14 @@ function emitOne(
     return;
   }
   if (why) {
-    w.out.excluded.push({ type, subscription: target.subscriptionId, ...(loc ? { location: loc } : {}), doc: frame.doc, pointer, reason: why });
+    w.out.excluded.push({
+      type,
+      subscription: target.subscriptionId,
+      ...(loc ? { location: loc } : {}),
+      doc: frame.doc,
+      pointer,
+      reason: why,
+    });
   } else if (type.toLowerCase() !== 'microsoft.resources/resourcegroups') {
     const id = resourceIdOf(frame, raw, pointer, loops, target, type, name);
     const body: ObjectValue = { id, type, name: name.split('/').at(-1)! };
@@ -514,7 +574,8 @@ function resourceIdOf(
     const scope = stringOf(frame.value(raw.scope, `${pointer}/scope`, loops), `${pointer}/scope`, 'scope');
     return `${scope.replace(/\/+$/, '')}${path}`;
   }
-  if (target.level === 'resourceGroup') return `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}${path}`;
+  if (target.level === 'resourceGroup')
+    return `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}${path}`;
   if (target.level === 'subscription') return `/subscriptions/${target.subscriptionId}${path}`;
   return path;
 }
@@ -563,7 +624,8 @@ function nestedDeployment(
   const sub = 'subscriptionId' in raw ? frame.value(raw.subscriptionId, at('subscriptionId'), loops) : undefined;
   const inner: Target = {
     level: rg !== undefined ? 'resourceGroup' : target.level,
-    subscriptionId: sub !== undefined ? stringOf(sub, at('subscriptionId'), 'subscriptionId').toLowerCase() : target.subscriptionId,
+    subscriptionId:
+      sub !== undefined ? stringOf(sub, at('subscriptionId'), 'subscriptionId').toLowerCase() : target.subscriptionId,
     resourceGroup: rg !== undefined ? stringOf(rg, at('resourceGroup'), 'resourceGroup') : target.resourceGroup,
   };
   if (sub !== undefined && rg === undefined && target.level !== 'resourceGroup') inner.level = 'subscription';
@@ -586,7 +648,11 @@ function nestedDeployment(
     }
     const loaded = w.loadLinked?.(frame.doc.file, rel) ?? 'linked templates cannot be read here';
     if (typeof loaded === 'string') {
-      w.out.errors.push({ doc: frame.doc, pointer: `${pointer}/properties/templateLink/relativePath`, message: `deployment ${name}: ${loaded}` });
+      w.out.errors.push({
+        doc: frame.doc,
+        pointer: `${pointer}/properties/templateLink/relativePath`,
+        message: `deployment ${name}: ${loaded}`,
+      });
       return;
     }
     doc = loaded;
@@ -610,7 +676,13 @@ function nestedDeployment(
     for (const [k, v] of Object.entries(params)) {
       if (isObjectValue(v) && getProperty(v, 'value') !== undefined) given.set(k, getProperty(v, 'value')!);
       else if (isObjectValue(v) && getProperty(v, 'reference') !== undefined)
-        given.set(k, new Unknown(`parameters('${k}')`, `parameter ${k} is a Key Vault reference (${whereOf(frame.doc, `${pointer}/properties/parameters`)})`));
+        given.set(
+          k,
+          new Unknown(
+            `parameters('${k}')`,
+            `parameter ${k} is a Key Vault reference (${whereOf(frame.doc, `${pointer}/properties/parameters`)})`,
+          ),
+        );
     }
   const location = frame.value(raw.location, `${pointer}/location`, loops);
   const scope: DeploymentScope = {
@@ -622,4 +694,3 @@ function nestedDeployment(
   const innerFrame = new Frame(doc, base, template, given, scope, inner);
   walkTemplate(childWalk, innerFrame, template, base, inner, uncertain);
 }
-

@@ -90,7 +90,12 @@ interface ParamFile {
  * A .bicepparam file: `using './main.bicep'` and `param name = value` lines. The grammar has no rule for parameter
  * assignments, so they are read as variables (same columns: "param" becomes "var  ") and evaluated as such.
  */
-async function readParamFile(p: Parser, base: string, file: string, errors: InputError[]): Promise<ParamFile | undefined> {
+async function readParamFile(
+  p: Parser,
+  base: string,
+  file: string,
+  errors: InputError[],
+): Promise<ParamFile | undefined> {
   let text: string;
   try {
     text = await readFile(path.join(base, file), 'utf8');
@@ -100,12 +105,15 @@ async function readParamFile(p: Parser, base: string, file: string, errors: Inpu
   }
   const using = /^[ \t]*using[ \t]+'([^']+)'.*$/m.exec(text);
   if (!using) {
-    errors.push(new InputError(file, "a .bicepparam file needs a using declaration (using './main.bicep')", { line: 1, column: 1 }));
+    errors.push(
+      new InputError(file, "a .bicepparam file needs a using declaration (using './main.bicep')", {
+        line: 1,
+        column: 1,
+      }),
+    );
     return undefined;
   }
-  const masked = text
-    .replace(using[0], ' '.repeat(using[0].length))
-    .replace(/^([ \t]*)param(?=[ \t])/gm, '$1var  ');
+  const masked = text.replace(using[0], ' '.repeat(using[0].length)).replace(/^([ \t]*)param(?=[ \t])/gm, '$1var  ');
   const tree = p.parse(masked);
   if (!tree) return undefined;
   try {

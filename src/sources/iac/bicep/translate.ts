@@ -83,7 +83,9 @@ const BINARY: Record<string, string> = {
 const pos = (n: Node): SourcePosition => ({ line: n.startPosition.row + 1, column: n.startPosition.column + 1 });
 
 function named(n: Node): Node[] {
-  return n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'diagnostic_comment');
+  return n.namedChildren.filter(
+    (c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'diagnostic_comment',
+  );
 }
 
 function firstNamed(n: Node, type: string): Node | undefined {
@@ -160,7 +162,8 @@ export class BicepTranslator {
           case 'target_scope_assignment': {
             const s = firstNamed(d, 'string');
             const v = s ? stringLiteral(s) : '';
-            if (v === 'subscription' || v === 'managementGroup' || v === 'tenant' || v === 'resourceGroup') this.level = v;
+            if (v === 'subscription' || v === 'managementGroup' || v === 'tenant' || v === 'resourceGroup')
+              this.level = v;
             break;
           }
           case 'parameter_declaration': {
@@ -171,7 +174,11 @@ export class BicepTranslator {
             const nullable = type?.descendantsOfType('nullable_type').length ?? 0;
             parameters[id.text] = {
               type: type?.text ?? 'object',
-              ...(def ? { defaultValue: this.json(def, new Map(), `${at}/defaultValue`) } : nullable ? { defaultValue: null } : {}),
+              ...(def
+                ? { defaultValue: this.json(def, new Map(), `${at}/defaultValue`) }
+                : nullable
+                  ? { defaultValue: null }
+                  : {}),
             };
             break;
           }
@@ -200,7 +207,14 @@ export class BicepTranslator {
     }[this.level];
     this.positions.set('', { line: 1, column: 1 });
     return {
-      template: { $schema: schema, languageVersion: '2.0', contentVersion: '1.0.0.0', parameters, variables, resources },
+      template: {
+        $schema: schema,
+        languageVersion: '2.0',
+        contentVersion: '1.0.0.0',
+        parameters,
+        variables,
+        resources,
+      },
       positions: this.positions,
       modules: this.modules,
       errors: this.errors,
@@ -215,7 +229,8 @@ export class BicepTranslator {
     if (d.type !== 'resource_declaration' && d.type !== 'module_declaration') return;
     const [id] = named(d);
     const typeNode = firstNamed(d, 'string');
-    const type = d.type === 'module_declaration' ? undefined : typeNode ? stringLiteral(typeNode).split('@')[0] : undefined;
+    const type =
+      d.type === 'module_declaration' ? undefined : typeNode ? stringLiteral(typeNode).split('@')[0] : undefined;
     if (!id || id.type !== 'identifier' || !type || !/^[^/]+\.[^/]+\/./.test(type)) return;
     const at = `/resources/${esc(id.text)}`;
     this.positions.set(at, pos(d));
@@ -307,7 +322,11 @@ export class BicepTranslator {
       condition = cond;
       value = body;
     }
-    return { ...(value?.type === 'object' ? { body: value } : {}), ...(condition ? { condition } : {}), ...(loop ? { loop } : {}) };
+    return {
+      ...(value?.type === 'object' ? { body: value } : {}),
+      ...(condition ? { condition } : {}),
+      ...(loop ? { loop } : {}),
+    };
   }
 
   private functionName(n: Node): string {
@@ -340,7 +359,8 @@ export class BicepTranslator {
     const sym = this.symbols.get(symName)!;
     const names = this.names(symName, env);
     const scope = (sym.scopeArgs ?? []).map((a) => this.expr(a, env));
-    if (this.level === 'subscription' && scope.length === 0) return call('subscriptionResourceId', lit(sym.type!), ...names);
+    if (this.level === 'subscription' && scope.length === 0)
+      return call('subscriptionResourceId', lit(sym.type!), ...names);
     return call('resourceId', ...scope, lit(sym.type!), ...names);
   }
 
@@ -361,17 +381,22 @@ export class BicepTranslator {
     let symEnv = env;
     if (sym.loop) {
       const first = rest[0];
-      if (first === undefined || typeof first === 'string') return this.unknown(whole, `a loop resource used without an index`);
+      if (first === undefined || typeof first === 'string')
+        return this.unknown(whole, `a loop resource used without an index`);
       symEnv = this.loopEnv(sym, first, env);
       rest = rest.slice(1);
     }
     const [head, ...tail] = rest;
     const apply = (e: Expr, more: (string | Expr)[]): Expr =>
-      more.reduce<Expr>((acc, p) => (typeof p === 'string' ? { k: 'prop', of: acc, name: p } : { k: 'index', of: acc, index: p }), e);
+      more.reduce<Expr>(
+        (acc, p) => (typeof p === 'string' ? { k: 'prop', of: acc, name: p } : { k: 'index', of: acc, index: p }),
+        e,
+      );
     if (head === 'id') return apply(this.idOf(symName, symEnv), tail);
     if (head === 'name') return apply(this.joinNames(this.names(symName, symEnv).slice(-1)), tail);
     if (head === 'type') return apply(lit(sym.type!), tail);
-    if (sym.existing) return this.unknown(whole, `a property of ${symName}, an existing resource declared outside the scanned code`);
+    if (sym.existing)
+      return this.unknown(whole, `a property of ${symName}, an existing resource declared outside the scanned code`);
     if (typeof head === 'string') {
       // The declared value, walked as far as the file spells it.
       let node = property(sym.body, head);
@@ -399,10 +424,14 @@ export class BicepTranslator {
       // A declared embedded child (a VNet's subnet): Azure gives it <parent id>/<collection>/<name>.
       if (node?.type === 'object' && parentPath && tail[i] === 'id' && i === tail.length - 1) {
         const childName = property(node, 'name');
-        if (childName && collection) return call('concat', this.idOf(symName, symEnv), lit(`/${collection}/`), this.expr(childName, symEnv));
+        if (childName && collection)
+          return call('concat', this.idOf(symName, symEnv), lit(`/${collection}/`), this.expr(childName, symEnv));
       }
     }
-    return this.unknown(whole, `${symName}.${path.map((p) => (typeof p === 'string' ? p : '[…]')).join('.')} is known only after deploy`);
+    return this.unknown(
+      whole,
+      `${symName}.${path.map((p) => (typeof p === 'string' ? p : '[…]')).join('.')} is known only after deploy`,
+    );
   }
 
   /** Member/subscript chain: root node and the path. */
@@ -464,16 +493,19 @@ export class BicepTranslator {
           if (sym?.kind === 'module') return this.unknown(n, `module outputs are not evaluated before deploy`);
         }
         let e = this.expr(root, env);
-        for (const p of path) e = typeof p === 'string' ? { k: 'prop', of: e, name: p } : { k: 'index', of: e, index: p };
+        for (const p of path)
+          e = typeof p === 'string' ? { k: 'prop', of: e, name: p } : { k: 'index', of: e, index: p };
         return e;
       }
       case 'call_expression': {
         const name = this.functionName(n);
         const args = this.argNodes(n).map((a) => this.expr(a, env));
         if (name === 'any') return args[0] ?? lit(null);
-        if (name === 'resourcegroup' && args.length > 0) return this.unknown(n, 'a resource group other than the deployment scope');
+        if (name === 'resourcegroup' && args.length > 0)
+          return this.unknown(n, 'a resource group other than the deployment scope');
         const f = n.childForFieldName('function') ?? named(n)[0];
-        const original = f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? name) : (f?.text ?? name);
+        const original =
+          f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? name) : (f?.text ?? name);
         return call(original, ...args);
       }
       case 'binary_expression': {
@@ -600,7 +632,8 @@ export class BicepTranslator {
         if (p.type !== 'object_property' || !body) continue;
         const [k, v] = named(p);
         const key = k ? keyOf(k) : undefined;
-        if (!key || !v || ['name', 'parent', 'dependsOn', 'scope'].includes(key) || v.type === 'resource_declaration') continue;
+        if (!key || !v || ['name', 'parent', 'dependsOn', 'scope'].includes(key) || v.type === 'resource_declaration')
+          continue;
         this.positions.set(`${at}/${esc(key)}`, pos(p));
         res[key] = this.json(v, env, `${at}/${esc(key)}`);
       }
@@ -611,14 +644,16 @@ export class BicepTranslator {
     // Nested child resources become resources of their own, their names composed with the parent's.
     if (body)
       for (const p of named(body)) {
-        const nested = p.type === 'object_property' ? named(p).find((c) => c.type === 'resource_declaration') : undefined;
+        const nested =
+          p.type === 'object_property' ? named(p).find((c) => c.type === 'resource_declaration') : undefined;
         if (nested) this.resource(nested, out);
       }
   }
 
   private jsonAt(n: Node, env: Map<string, Expr>, at: string, asId = false): Json {
     this.positions.set(at, pos(n));
-    if (asId && n.type === 'identifier' && this.symbols.get(n.text)?.kind === 'resource') return jsonOf(this.idOf(n.text, env));
+    if (asId && n.type === 'identifier' && this.symbols.get(n.text)?.kind === 'resource')
+      return jsonOf(this.idOf(n.text, env));
     return jsonOf(this.expr(n, env));
   }
 
@@ -636,7 +671,8 @@ export class BicepTranslator {
       if (fn === 'resourcegroup' && args.length > 0) {
         res.resourceGroup = this.jsonAt(args.at(-1)!, env, `${at}/resourceGroup`);
         if (args.length > 1) res.subscriptionId = this.jsonAt(args[0]!, env, `${at}/subscriptionId`);
-      } else if (fn === 'subscription' && args.length > 0) res.subscriptionId = this.jsonAt(args[0]!, env, `${at}/subscriptionId`);
+      } else if (fn === 'subscription' && args.length > 0)
+        res.subscriptionId = this.jsonAt(args[0]!, env, `${at}/subscriptionId`);
     } else if (scope) {
       res.resourceGroup = jsonOf(this.unknown(scope, 'a module scope cordon does not evaluate'));
     }
