@@ -152,6 +152,20 @@ export function renderValue(v: Value): string {
   return JSON.stringify(v, (_k, x: unknown) => (x instanceof Unknown ? `[${x.text}]` : x));
 }
 
+/** ARM expression text of an expression tree (what goes between the brackets). */
+export function renderExpr(e: Expr): string {
+  switch (e.k) {
+    case 'lit':
+      return renderValue(e.v);
+    case 'call':
+      return `${e.name}(${e.args.map(renderExpr).join(', ')})`;
+    case 'prop':
+      return `${renderExpr(e.of)}.${e.name}`;
+    case 'index':
+      return `${renderExpr(e.of)}[${renderExpr(e.index)}]`;
+  }
+}
+
 /** The first Unknown anywhere inside a value. */
 export function findUnknown(v: Value): Unknown | undefined {
   if (v instanceof Unknown) return v;

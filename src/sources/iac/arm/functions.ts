@@ -10,6 +10,7 @@ import {
   findUnknown,
   getProperty,
   isObjectValue,
+  renderExpr,
   renderValue,
   Unknown,
   type Expr,
@@ -72,7 +73,7 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       if (of instanceof Unknown) return new Unknown(`${of.text}.${e.name}`, of.cause);
       if (!isObjectValue(of)) throw new ExpressionError(`cannot read property ${e.name} of ${describe(of)}`);
       const v = getProperty(of, e.name);
-      if (v === undefined) return missing(of, e.name, renderExprShort(e), ctx);
+      if (v === undefined) return missing(of, e.name, renderExpr(e), ctx);
       return v;
     }
     case 'index': {
@@ -89,7 +90,7 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       }
       if (isObjectValue(of) && typeof ix === 'string') {
         const v = getProperty(of, ix);
-        if (v === undefined) return missing(of, ix, renderExprShort(e), ctx);
+        if (v === undefined) return missing(of, ix, renderExpr(e), ctx);
         return v;
       }
       throw new ExpressionError(`cannot index ${describe(of)} with ${describe(ix)}`);
@@ -107,19 +108,6 @@ function missing(of: ObjectValue, name: string, text: string, ctx: EvalContext):
   if (DECLARED_ONLY.has(of))
     return new Unknown(text, `${text} is a runtime property, known only after deploy (${ctx.where})`);
   throw new ExpressionError(`the object has no property ${name}`);
-}
-
-function renderExprShort(e: Expr): string {
-  switch (e.k) {
-    case 'lit':
-      return renderValue(e.v);
-    case 'call':
-      return `${e.name}(${e.args.map(renderExprShort).join(', ')})`;
-    case 'prop':
-      return `${renderExprShort(e.of)}.${e.name}`;
-    case 'index':
-      return `${renderExprShort(e.of)}[${renderExprShort(e.index)}]`;
-  }
 }
 
 /** Objects that hold only what a template declares about a resource (every nested object of such a view too). */

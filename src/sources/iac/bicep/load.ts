@@ -51,6 +51,15 @@ function docOf(file: string, template: Record<string, unknown>, positions: Map<s
   };
 }
 
+async function readText(base: string, file: string, errors: InputError[]): Promise<string | undefined> {
+  try {
+    return await readFile(path.join(base, file), 'utf8');
+  } catch (err) {
+    errors.push(new InputError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+    return undefined;
+  }
+}
+
 /** Reads and translates one .bicep file; errors are pushed located. */
 async function translateFile(
   p: Parser,
@@ -58,13 +67,8 @@ async function translateFile(
   file: string,
   errors: InputError[],
 ): Promise<Translated | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path.join(base, file), 'utf8');
-  } catch (err) {
-    errors.push(new InputError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
-    return undefined;
-  }
+  const text = await readText(base, file, errors);
+  if (text === undefined) return undefined;
   const tree = p.parse(text);
   if (!tree) {
     errors.push(new InputError(file, 'cannot parse Bicep'));
@@ -96,13 +100,8 @@ async function readParamFile(
   file: string,
   errors: InputError[],
 ): Promise<ParamFile | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path.join(base, file), 'utf8');
-  } catch (err) {
-    errors.push(new InputError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
-    return undefined;
-  }
+  const text = await readText(base, file, errors);
+  if (text === undefined) return undefined;
   const using = /^[ \t]*using[ \t]+'([^']+)'.*$/m.exec(text);
   if (!using) {
     errors.push(

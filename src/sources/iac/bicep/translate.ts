@@ -11,7 +11,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { SourcePosition } from '../../../util/errors.js';
-import type { Expr } from '../arm/expression.js';
+import { renderExpr, type Expr } from '../arm/expression.js';
 
 export interface BicepTranslation {
   template: Record<string, unknown>;
@@ -27,20 +27,6 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const lit = (v: string | number | boolean | null): Expr => ({ k: 'lit', v });
 const call = (name: string, ...args: Expr[]): Expr => ({ k: 'call', name, args });
-
-/** ARM expression text of an expression tree (what goes between the brackets). */
-export function renderExpr(e: Expr): string {
-  switch (e.k) {
-    case 'lit':
-      return typeof e.v === 'string' ? `'${e.v.replace(/'/g, "''")}'` : String(e.v);
-    case 'call':
-      return `${e.name}(${e.args.map(renderExpr).join(', ')})`;
-    case 'prop':
-      return `${renderExpr(e.of)}.${e.name}`;
-    case 'index':
-      return `${renderExpr(e.of)}[${renderExpr(e.index)}]`;
-  }
-}
 
 /** A JSON value for an expression: literals stay literal (a bracketed literal string is escaped). */
 function jsonOf(e: Expr): Json {
