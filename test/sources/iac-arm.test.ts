@@ -188,6 +188,30 @@ describe('ARM templates', () => {
     assert.match(cond.findings[0]!.message, /condition parameters\('on'\) is not known before deploy/);
   });
 
+  it('an unknown name that checks compare (a private DNS zone) is not known, not a missing zone', async () => {
+    const dir = tree({
+      'main.json': {
+        $schema: SCHEMA,
+        parameters: { zone: { type: 'string' } },
+        resources: [
+          {
+            type: 'Microsoft.Network/privateDnsZones',
+            apiVersion: '2024-06-01',
+            name: "[parameters('zone')]",
+            location: 'global',
+          },
+          account('oai', 'Disabled'),
+        ],
+      },
+    });
+    const r = await loadArm(dir, [path.join(dir, 'main.json')]);
+    assert.equal(r.inventory.privateDnsZones[0]!.id, `${RG}/Microsoft.Network/privateDnsZones/[parameters('zone')]`);
+    const skipped = r.inventory.partial.get('iac/global')?.get('network:private-dns-zones') ?? [];
+    assert.match(skipped[0]?.reason ?? '', /the name parameters\('zone'\): parameters\('zone'\) has no default/);
+    // The account's own name is only a label: it is still judged.
+    assert.equal(r.inventory.partial.get('iac/swedencentral'), undefined);
+  });
+
   it('nested deployments: inner scope with parameters, outer scope, a linked local template read once', async () => {
     const dir = tree({
       'main.json': {

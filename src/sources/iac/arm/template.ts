@@ -509,7 +509,8 @@ function emitOne(
     else if (c !== true && c !== 'true' && c !== 'True')
       throw new Located(`${pointer}/condition`, `condition must be a boolean, got ${renderValue(c)}`);
   }
-  let name = stringOf(frame.value(raw.name, `${pointer}/name`, loops), `${pointer}/name`, 'name');
+  const nameValue = frame.value(raw.name, `${pointer}/name`, loops);
+  let name = stringOf(nameValue, `${pointer}/name`, 'name');
   if (parent && name.split('/').length < type.split('/').length - 1) name = `${parent.name}/${name}`;
   const location = frame.value(raw.location, `${pointer}/location`, loops);
   const loc = typeof location === 'string' ? location : undefined;
@@ -544,6 +545,9 @@ function emitOne(
       if (key in raw) body[key] = key === 'location' ? location : frame.value(raw[key], `${pointer}/${key}`, loops);
     }
     const unknowns: EmittedResource['unknowns'] = [];
+    // Where the name itself means something (a DNS zone, a record, a subnet), an unknown name is an unknown value.
+    if (nameValue instanceof Unknown && NAME_MATTERS.has(type.toLowerCase()))
+      unknowns.push({ pointer: '/name', cause: `the name ${nameValue.text}: ${nameValue.cause}` });
     const clean = stripUnknowns(body, '', unknowns) as Record<string, unknown>;
     w.out.resources.push({ raw: clean, doc: frame.doc, pointer, unknowns });
   }
@@ -606,6 +610,13 @@ function stripUnknowns(v: Value, pointer: string, out: EmittedResource['unknowns
 }
 
 const MAX_DEPTH = 16;
+
+/** Types whose checks compare the name itself (zone names, record names, special subnet names). */
+const NAME_MATTERS = new Set([
+  'microsoft.network/privatednszones',
+  'microsoft.network/privatednszones/a',
+  'microsoft.network/virtualnetworks/subnets',
+]);
 
 function nestedDeployment(
   w: Walk,
