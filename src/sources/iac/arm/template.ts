@@ -215,6 +215,7 @@ class Frame {
   }
 
   context(pointer: string, loops: Loop[]): EvalContext {
+    const doc = this.doc;
     return {
       scope: this.scope,
       parameter: (n) => this.parameter(n, pointer),
@@ -224,7 +225,10 @@ class Frame {
           loop === undefined ? loops.at(-1) : loops.findLast((x) => x.name.toLowerCase() === loop.toLowerCase());
         return l?.index;
       },
-      where: whereOf(this.doc, pointer),
+      // Positions are looked up only when an unknown or an error needs one (most values need none).
+      get where() {
+        return whereOf(doc, pointer);
+      },
       symbolic: (name, what) => this.symbolic(name, what, pointer),
     };
   }
