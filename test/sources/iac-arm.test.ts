@@ -575,8 +575,13 @@ describe('malformed ARM and Bicep input', () => {
     $schema: SCHEMA,
     resources: [account('oai-good', 'Disabled')],
   };
-  const armText = readFileSync('examples/arm/azure-misconfigured/rg-hub.json', 'utf8');
-  const bicepText = readFileSync('examples/bicep/azure-misconfigured/rg-ai.bicep', 'utf8');
+  const armTexts = ['azuredeploy.json', 'rg-hub.json'].map((f) =>
+    readFileSync(`examples/arm/azure-misconfigured/${f}`, 'utf8'),
+  );
+  const bicepTexts = ['rg-ai.bicep', 'rg-hub.bicep'].map((f) =>
+    readFileSync(`examples/bicep/azure-misconfigured/${f}`, 'utf8'),
+  );
+  const mutations = (texts: string[]) => fc.constantFrom(...texts).chain(mutation);
   const mutation = (text: string) =>
     fc.oneof(
       fc.nat({ max: text.length - 1 }).map((n) => text.slice(0, n)),
@@ -593,7 +598,7 @@ describe('malformed ARM and Bicep input', () => {
 
   it('ARM: a bad template gives located errors and the other template is still read', async () => {
     await fc.assert(
-      fc.asyncProperty(mutation(armText), async (text) => {
+      fc.asyncProperty(mutations(armTexts), async (text) => {
         const dir = tree({ 'bad.json': text, 'good.json': good });
         const r = await loadArm(dir, [path.join(dir, 'bad.json'), path.join(dir, 'good.json')]);
         assert.ok(r.inventory.cognitiveAccounts.some((a) => a.name === 'oai-good'));
@@ -627,7 +632,7 @@ describe('malformed ARM and Bicep input', () => {
     const goodBicep =
       "resource ok 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai-good'\n  location: 'x'\n  kind: 'OpenAI'\n  properties: {\n    publicNetworkAccess: 'Disabled'\n  }\n}\n";
     await fc.assert(
-      fc.asyncProperty(mutation(bicepText), async (text) => {
+      fc.asyncProperty(mutations(bicepTexts), async (text) => {
         const dir = tree({ 'bad.bicep': `param location string = 'x'\n${text}`, 'good.bicep': goodBicep });
         const r = await loadBicep(dir, [path.join(dir, 'bad.bicep'), path.join(dir, 'good.bicep')]);
         assert.ok(r.inventory.cognitiveAccounts.some((a) => a.name === 'oai-good'));
