@@ -570,6 +570,23 @@ resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   });
 });
 
+/** A malformed file gives only located errors about itself, and the good file beside it is still read. */
+async function badFileLocated(
+  load: typeof loadArm,
+  bad: string,
+  text: string,
+  goodName: string,
+  goodBody: string | object,
+): Promise<void> {
+  const dir = tree({ [bad]: text, [goodName]: goodBody });
+  const r = await load(dir, [path.join(dir, bad), path.join(dir, goodName)]);
+  assert.ok(r.inventory.cognitiveAccounts.some((a) => a.name === 'oai-good'));
+  for (const e of r.errors) {
+    assert.equal(e.file, bad);
+    assert.ok((e.position.line ?? 0) >= 1, e.format());
+  }
+}
+
 describe('malformed ARM and Bicep input', () => {
   const good = {
     $schema: SCHEMA,
@@ -599,13 +616,7 @@ describe('malformed ARM and Bicep input', () => {
   it('ARM: a bad template gives located errors and the other template is still read', async () => {
     await fc.assert(
       fc.asyncProperty(mutations(armTexts), async (text) => {
-        const dir = tree({ 'bad.json': text, 'good.json': good });
-        const r = await loadArm(dir, [path.join(dir, 'bad.json'), path.join(dir, 'good.json')]);
-        assert.ok(r.inventory.cognitiveAccounts.some((a) => a.name === 'oai-good'));
-        for (const e of r.errors) {
-          assert.equal(e.file, 'bad.json');
-          assert.ok((e.position.line ?? 0) >= 1, e.format());
-        }
+        await badFileLocated(loadArm, 'bad.json', text, 'good.json', good);
       }),
       { numRuns: 60 },
     );
@@ -633,13 +644,7 @@ describe('malformed ARM and Bicep input', () => {
       "resource ok 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai-good'\n  location: 'x'\n  kind: 'OpenAI'\n  properties: {\n    publicNetworkAccess: 'Disabled'\n  }\n}\n";
     await fc.assert(
       fc.asyncProperty(mutations(bicepTexts), async (text) => {
-        const dir = tree({ 'bad.bicep': `param location string = 'x'\n${text}`, 'good.bicep': goodBicep });
-        const r = await loadBicep(dir, [path.join(dir, 'bad.bicep'), path.join(dir, 'good.bicep')]);
-        assert.ok(r.inventory.cognitiveAccounts.some((a) => a.name === 'oai-good'));
-        for (const e of r.errors) {
-          assert.equal(e.file, 'bad.bicep');
-          assert.ok((e.position.line ?? 0) >= 1, e.format());
-        }
+        await badFileLocated(loadBicep, 'bad.bicep', `param location string = 'x'\n${text}`, 'good.bicep', goodBicep);
       }),
       { numRuns: 40 },
     );
