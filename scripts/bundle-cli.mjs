@@ -13,8 +13,17 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // web-tree-sitter finds its .wasm next to its own module; the HCL grammar's .wasm is resolved from node_modules.
-  external: ['@duckdb/*', '@aws-sdk/*', '@smithy/*', '@azure/*', 'google-auth-library', 'web-tree-sitter'],
+  // web-tree-sitter and tree-sitter-bicep load their .wasm files from their own package folders at run time; the HCL
+  // grammar's .wasm is resolved from node_modules.
+  external: [
+    '@duckdb/*',
+    '@aws-sdk/*',
+    '@smithy/*',
+    '@azure/*',
+    'google-auth-library',
+    'web-tree-sitter',
+    'tree-sitter-bicep',
+  ],
   // CommonJS dependencies (commander) call require() for Node built-ins; ESM output needs a real require for that.
   banner: {
     js: "import { createRequire as __cordonRequire } from 'node:module'; const require = __cordonRequire(import.meta.url);",

@@ -198,7 +198,14 @@ interface LoadedPart {
 export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
   const input = await partitionSnapshot(abs);
-  const others = input.azure.length + input.gcp.length + input.cloudformation.length + input.terraform.length > 0;
+  const others =
+    input.azure.length +
+      input.gcp.length +
+      input.cloudformation.length +
+      input.terraform.length +
+      input.arm.length +
+      input.bicep.length >
+    0;
   // The AWS reader also walks the tree when every file is another reader's: it reports unreadable folders and links.
   const aws = await loadAwsSnapshot(
     abs,
@@ -263,6 +270,14 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       azurePart(azure.inventory, { errors: azure.errors, warnings: azure.warnings, files: azure.files.length }),
     );
   }
+  // ARM templates and Bicep files each fill an Azure inventory of their own; their readers load only when needed.
+  for (const r of [
+    input.arm.length > 0 ? await (await import('./sources/iac/arm/load.js')).loadArm(abs, input.arm) : undefined,
+    input.bicep.length > 0
+      ? await (await import('./sources/iac/bicep/load.js')).loadBicep(abs, input.bicep)
+      : undefined,
+  ])
+    if (r) parts.push(azurePart(r.inventory, { errors: r.errors, warnings: r.warnings, files: r.files.length }));
   if (input.gcp.length > 0) {
     const gcp = await loadGcpSnapshot(abs, input.gcp);
     const inv = gcp.inventory;

@@ -13,8 +13,8 @@ import { isTemplateName, looksLikeCloudFormation } from './iac/cloudformation/re
 import { looksLikeTerraformPlan } from './iac/terraform/detect.js';
 
 export type SnapshotProvider = 'aws' | 'azure' | 'gcp';
-/** Infrastructure-as-code inputs, read by their own sources (src/sources/iac/). */
-export type IacFormat = 'cloudformation' | 'terraform';
+/** Infrastructure-as-code inputs, read by their own sources (src/sources/iac/) into a provider's inventory. */
+export type IacFormat = 'cloudformation' | 'terraform' | 'arm' | 'bicep';
 /** Where a file goes: a snapshot provider's reader, or an infrastructure-as-code reader. */
 export type InputKind = SnapshotProvider | IacFormat;
 
@@ -26,13 +26,16 @@ const CORDON_MANIFEST = /"cordonSnapshot"\s*:/;
 // The top-level keys of an ARM list or a Resource Graph result; AWS CLI output never has them.
 const AZURE_LIST_KEYS = /"(value|data|count|skip_token|total_records|totalRecords|\$skipToken|nextLink)"\s*:/;
 const HEADS_AT_ONCE = 16;
+// ARM templates and their parameters files name their schema; they hold Microsoft.* types, so this comes first.
+const ARM_SCHEMA = /"\$schema"\s*:\s*"[^"]*(deploymentTemplate|deploymentParameters)[^"]*"/i;
 
-export function detectProvider(head: string): SnapshotProvider {
+export function detectProvider(head: string): SnapshotProvider | 'arm' {
   // Only cordon's manifest names its provider: a resource tagged "provider": "aws" is still an Azure resource.
   const manifest = CORDON_MANIFEST.test(head) ? MANIFEST.exec(head)?.[1] : undefined;
   if (manifest === 'azure') return 'azure';
   if (manifest === 'aws') return 'aws';
   if (manifest === 'gcp') return 'gcp';
+  if (ARM_SCHEMA.test(head)) return 'arm';
   if (AZURE_ID.test(head) || AZURE_TYPE.test(head)) return 'azure';
   if (looksLikeGcp(head)) return 'gcp';
   // An empty ARM list or Resource Graph result has no id to sniff; a file that fits in the head and has their keys
@@ -61,7 +64,15 @@ async function head(file: string): Promise<string> {
  * read are left to the readers, which report them with their location.
  */
 export async function partitionSnapshot(root: string): Promise<Record<InputKind, string[]>> {
-  const out: Record<InputKind, string[]> = { aws: [], azure: [], gcp: [], cloudformation: [], terraform: [] };
+  const out: Record<InputKind, string[]> = {
+    aws: [],
+    azure: [],
+    gcp: [],
+    cloudformation: [],
+    terraform: [],
+    arm: [],
+    bicep: [],
+  };
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -75,15 +86,17 @@ export async function partitionSnapshot(root: string): Promise<Record<InputKind,
       // .terraform holds providers and downloaded modules: read through modules.json, never as root modules.
       if (e.isDirectory()) {
         if (e.name !== '.terraform') await walk(full);
-      } else if (e.name.endsWith('.tf') && (e.isFile() || e.isSymbolicLink())) out.terraform.push(full);
+      } else if (!(e.isFile() || e.isSymbolicLink())) continue;
+      else if (e.name.endsWith('.tf')) out.terraform.push(full);
+      else if (/\.bicep(param)?$/i.test(e.name)) out.bicep.push(full);
       // JSON lines (.jsonl, .ndjson): `gcloud asset export` output; only Google Cloud data is read from them.
-      else if ((/\.(json|jsonl|ndjson)$/i.test(e.name) || isTemplateName(e.name)) && (e.isFile() || e.isSymbolicLink()))
-        files.push(full);
+      else if (/\.(json|jsonl|ndjson)$/i.test(e.name) || isTemplateName(e.name)) files.push(full);
     }
   };
   try {
     if ((await stat(root)).isFile()) {
       if (root.endsWith('.tf')) out.terraform.push(root);
+      else if (/\.bicep(param)?$/i.test(root)) out.bicep.push(root);
       else files.push(root);
     } else await walk(root);
   } catch {

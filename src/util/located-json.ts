@@ -46,10 +46,14 @@ export interface LocatedJson {
   locate(pointer: string): SourcePosition;
 }
 
-/** Parses strict JSON (comments and trailing commas are rejected, as the AWS CLI never writes them). */
-export function parseLocatedJson(file: string, text: string): LocatedJson {
+/**
+ * Parses strict JSON (comments and trailing commas are rejected, as the AWS CLI never writes them), or with `jsonc`
+ * the JSON with comments that ARM templates allow.
+ */
+export function parseLocatedJson(file: string, text: string, options: { jsonc?: boolean } = {}): LocatedJson {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const jsonc = options.jsonc === true;
+  const root = parseTree(text, errors, { allowTrailingComma: jsonc, disallowComments: !jsonc });
   const lines = new LineIndex(text);
   if (errors.length > 0 || root === undefined) {
     const first = errors[0];

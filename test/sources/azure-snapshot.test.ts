@@ -377,6 +377,25 @@ describe('Azure snapshot reader: bad input', () => {
     );
   });
 
+  it('an embedded subnet or rule without properties is read with empty lists, not a crash', () => {
+    const vnet = rg(SUB, 'g', 'Microsoft.Network/virtualNetworks', 'v');
+    const r = loadAzureSnapshotFromTexts([
+      {
+        name: 'v.json',
+        text: JSON.stringify([
+          {
+            id: vnet,
+            type: 'Microsoft.Network/virtualNetworks',
+            location: 'westeurope',
+            properties: { subnets: [{ id: `${vnet}/subnets/s`, name: 's' }] },
+          },
+        ]),
+      },
+    ]);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.inventory.subnets[0]!.addressPrefixes, []);
+  });
+
   it('a page of a longer list makes its data sets partial (never complete)', () => {
     const zone = {
       id: rg(SUB, 'g', 'Microsoft.Network/privateDnsZones', 'privatelink.openai.azure.com'),

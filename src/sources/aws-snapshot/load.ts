@@ -174,7 +174,8 @@ export async function loadAwsSnapshot(root: string, opts: SnapshotOptions = {}):
     result.errors.push(new InputError(root, `cannot read snapshot: ${errnoCode(err)}`));
     return result;
   }
-  if (files.length === 0) result.errors.push(new InputError(root, 'no .json files found'));
+  // With `only`, other readers took the tree's files (Azure JSON, .bicep): an empty AWS share is no error.
+  if (files.length === 0 && !opts.only) result.errors.push(new InputError(root, 'no .json files found'));
   const maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
   const streamAbove = opts.streamAboveBytes ?? STREAM_ABOVE_BYTES;
   const wanted = opts.only ? files.filter((abs) => opts.only!.has(path.resolve(abs))) : files;

@@ -103,13 +103,58 @@ export function loadAzureSnapshotFromTexts(files: { name: string; text: string }
 
 interface FileContext {
   state: State;
-  doc: LocatedJson;
+  /** Where the items come from: a snapshot file, or (for IaC) a template whose pointers place the declarations. */
+  doc: Pick<LocatedJson, 'file' | 'locate'>;
   /** Data sets this file gave items for (a skipped item of unknown type is charged to them). */
   datasets: Set<AzureDataset>;
   /** Scopes this file gave items for (a truncated file makes its data sets partial there). */
   subscriptions: Set<string>;
   untyped: { pointer: string; reason: string }[];
   ignoredTypes: Set<string>;
+}
+
+function fileContext(state: State, doc: Pick<LocatedJson, 'file' | 'locate'>): FileContext {
+  return { state, doc, datasets: new Set(), subscriptions: new Set(), untyped: [], ignoredTypes: new Set() };
+}
+
+/** A skipped item to charge to a data set in a subscription (one location, or "*" for every location of it). */
+export type AzureSkip = PendingSkip;
+
+/**
+ * The snapshot reader's normaliser for ARM-shaped resources from another source (ARM templates and Bicep): each
+ * resource is read as if it were an ARM REST body, with origins from the caller's `locate`, so both sources share
+ * one mapping to the inventory.
+ */
+export interface AzureResourceReader {
+  /** Reads the resources of one source file; `pointer` places each one through `doc.locate`. */
+  readFile(
+    doc: Pick<LocatedJson, 'file' | 'locate'>,
+    items: readonly { raw: unknown; pointer: string }[],
+  ): { ignoredTypes: string[]; datasets: AzureDataset[] };
+  /** Marks data sets incomplete in a scope (values not known before deploy, resources outside the code). */
+  skip(skip: AzureSkip): void;
+  /** Declares a data set complete for a subscription: an empty list then means "none". */
+  declare(subscription: string, dataset: AzureDataset): void;
+  result: AzureSnapshotResult;
+  finish(): AzureSnapshotResult;
+}
+
+export function azureResourceReader(): AzureResourceReader {
+  const state = newState();
+  return {
+    readFile(doc, items) {
+      const ctx = fileContext(state, doc);
+      for (const { raw, pointer } of items) readItem(ctx, raw, pointer);
+      return { ignoredTypes: [...ctx.ignoredTypes].sort(), datasets: [...ctx.datasets].sort() };
+    },
+    skip: (s) => state.skips.push(s),
+    declare: (subscription, dataset) => state.declared.push({ subscription, dataset }),
+    result: state.result,
+    finish() {
+      finish(state);
+      return state.result;
+    },
+  };
 }
 
 function readDocumentFile(state: State, file: string, text: string): void {
@@ -121,14 +166,7 @@ function readDocumentFile(state: State, file: string, text: string): void {
     return;
   }
   const kind = recogniseAzureDocument(doc.value);
-  const ctx: FileContext = {
-    state,
-    doc,
-    datasets: new Set(),
-    subscriptions: new Set(),
-    untyped: [],
-    ignoredTypes: new Set(),
-  };
+  const ctx = fileContext(state, doc);
   let items: { raw: unknown; pointer: string }[] = [];
   let truncated: string | undefined;
   const v = doc.value as Record<string, unknown>;

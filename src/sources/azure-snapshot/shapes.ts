@@ -21,7 +21,9 @@ const strList = list(z.string());
 const idRef = z.looseObject({ id: z.string() });
 const optIdRef = opt(idRef).transform((v) => v?.id);
 const idRefs = list(idRef).transform((v) => v.map((r) => r.id));
-const props = <T extends z.ZodRawShape>(shape: T) => opt(z.looseObject(shape)).transform((v) => v ?? ({} as never));
+// A missing or null properties bag is parsed as {} so its lists get their defaults (a subnet listed without
+// properties must not leave addressPrefixes undefined).
+const props = <T extends z.ZodRawShape>(shape: T) => z.preprocess((v) => v ?? {}, z.looseObject(shape));
 
 /** The envelope every ARM resource and Resource Graph row shares. */
 export const resourceShape = z.looseObject({

@@ -1,0 +1,136 @@
+/**
+ * Turns evaluated ARM resources (from ARM templates or Bicep) into the Azure inventory through the snapshot reader's
+ * normaliser, after filling in what Azure itself decides at deploy time in a way the template fixes:
+ * - embedded subnets and peerings get the ids Azure gives them (`<vnet id>/subnets/<name>`);
+ * - a private endpoint's automatic connection is Approved once deployed (Azure approves it when the deployer may, and
+ *   the deployment fails otherwise); a manual one waits as Pending.
+ * Values known only at deploy time, resources whose existence is unknown and `existing` resources make their data
+ * set incomplete in their scope (inventory.partial), so the checks that need them are not assessed, naming the
+ * expression and its file and line. The data sets ARM can express are declared present for each subscription the
+ * code deploys to, so "no flow log declared" can fail.
+ */
+import {
+  AZURE_DATASETS,
+  azureDatasetOfType,
+  normaliseLocation,
+  parseAzureId,
+  type AzureDataset,
+} from '../../../inventory/azure.js';
+import { InputError } from '../../../util/errors.js';
+import type { AzureResourceReader } from '../../azure-snapshot/load.js';
+import type { EmittedResource, SourceDoc, TemplateOutcome } from './template.js';
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Deploy-time facts the template fixes (see the module comment). Mutates the freshly built body. */
+function settle(raw: Record<string, unknown>): void {
+  const type = typeof raw.type === 'string' ? raw.type.toLowerCase() : '';
+  const p = raw.properties;
+  if (!isRecord(p) || typeof raw.id !== 'string') return;
+  if (type === 'microsoft.network/virtualnetworks') {
+    for (const [key, child] of [
+      ['subnets', 'subnets'],
+      ['virtualNetworkPeerings', 'virtualNetworkPeerings'],
+    ] as const) {
+      const list = p[key];
+      if (Array.isArray(list))
+        for (const s of list)
+          if (isRecord(s) && s.id === undefined && typeof s.name === 'string') s.id = `${raw.id}/${child}/${s.name}`;
+    }
+  }
+  if (type === 'microsoft.network/privateendpoints') {
+    for (const [key, status] of [
+      ['privateLinkServiceConnections', 'Approved'],
+      ['manualPrivateLinkServiceConnections', 'Pending'],
+    ] as const) {
+      const list = p[key];
+      if (!Array.isArray(list)) continue;
+      for (const c of list)
+        if (isRecord(c) && isRecord(c.properties) && c.properties.privateLinkServiceConnectionState === undefined)
+          c.properties.privateLinkServiceConnectionState = { status, description: 'set by Azure at deploy time' };
+    }
+  }
+}
+
+/** Collects outcomes of several templates, then fills the reader. */
+export class IacAzureFeed {
+  private readonly subscriptions = new Set<string>();
+
+  constructor(private readonly reader: AzureResourceReader) {}
+
+  add(outcome: TemplateOutcome): void {
+    const r = this.reader.result;
+    for (const e of outcome.errors) r.errors.push(new InputError(e.doc.file, e.message, e.doc.locate(e.pointer)));
+    for (const w of outcome.warnings) {
+      const { line } = w.doc.locate(w.pointer);
+      r.warnings.push({ file: w.doc.file, message: w.message, ...(line !== undefined ? { line } : {}) });
+    }
+    const byDoc = new Map<SourceDoc, EmittedResource[]>();
+    for (const res of outcome.resources) {
+      settle(res.raw);
+      const list = byDoc.get(res.doc) ?? [];
+      list.push(res);
+      byDoc.set(res.doc, list);
+    }
+    for (const [doc, list] of byDoc) {
+      const { ignoredTypes } = this.reader.readFile(
+        doc,
+        list.map((x) => ({ raw: x.raw, pointer: x.pointer })),
+      );
+      if (ignoredTypes.length > 0)
+        r.warnings.push({
+          file: doc.file,
+          message: `resource types cordon does not read were ignored: ${ignoredTypes.join(', ')}`,
+        });
+      for (const res of list) {
+        const id = typeof res.raw.id === 'string' ? parseAzureId(res.raw.id) : undefined;
+        if (id?.subscription) this.subscriptions.add(id.subscription);
+        for (const u of res.unknowns)
+          this.skip(
+            doc,
+            String(res.raw.type),
+            id?.subscription,
+            res.raw.location,
+            id?.parentId,
+            `${res.pointer}${u.pointer}`,
+            `value not known before deploy: ${u.cause}`,
+          );
+      }
+    }
+    for (const x of outcome.excluded) {
+      this.subscriptions.add(x.subscription.toLowerCase());
+      this.skip(x.doc, x.type, x.subscription, x.location, undefined, x.pointer, x.reason);
+    }
+  }
+
+  private skip(
+    doc: SourceDoc,
+    type: string,
+    subscription: string | undefined,
+    location: unknown,
+    parentId: string | undefined,
+    pointer: string,
+    reason: string,
+  ): void {
+    const dataset = azureDatasetOfType(type);
+    if (!dataset) return;
+    const loc = typeof location === 'string' ? normaliseLocation(location) : undefined;
+    const { line } = doc.locate(pointer);
+    this.reader.skip({
+      dataset,
+      subscription: (subscription ?? 'unknown').toLowerCase(),
+      // A child without a location of its own is placed with its parent; anything else unplaced counts everywhere.
+      ...(loc ? { location: loc } : parentId ? {} : { location: '*' }),
+      ...(parentId && !loc ? { parentId } : {}),
+      item: { file: doc.file, ...(line !== undefined ? { line } : {}), pointer, reason },
+    });
+  }
+
+  finish() {
+    for (const s of this.subscriptions)
+      for (const d of Object.keys(AZURE_DATASETS) as AzureDataset[]) this.reader.declare(s, d);
+    return this.reader.finish();
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Reads Bicep files into the Azure inventory: each file is parsed with tree-sitter-bicep (WASM, loaded only when a
+ * scan holds .bicep files), translated to the ARM template it stands for (translate.ts) and evaluated by the ARM
+ * reader, so both formats share one semantics and one mapping. Files used as local modules by another file are read
+ * through the module call, with its parameters; the others are deployments of their own. See docs/iac.md.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Language, Parser } from 'web-tree-sitter';
+import { azureResourceReader, type AzureSnapshotResult } from '../../azure-snapshot/load.js';
+import { InputError, type SourcePosition } from '../../../util/errors.js';
+import { parseLocatedJson } from '../../../util/located-json.js';
+import { IacAzureFeed } from '../arm/inventory.js';
+import type { Value } from '../arm/expression.js';
+import { evaluateTemplate, evaluateVariables, type SourceDoc } from '../arm/template.js';
+import { BicepTranslator } from './translate.js';
+
+let parser: Promise<Parser> | undefined;
+
+/** One tree-sitter parser per process: the WASM runtime and grammar load once. */
+async function bicepParser(): Promise<Parser> {
+  parser ??= (async () => {
+    const { Parser: P, Language: L } = await import('web-tree-sitter');
+    await P.init();
+    const require = createRequire(import.meta.url);
+    const lang: Language = await L.load(require.resolve('tree-sitter-bicep/tree-sitter-bicep.wasm'));
+    const p = new P();
+    p.setLanguage(lang);
+    return p;
+  })();
+  return parser;
+}
+
+interface Translated {
+  doc: SourceDoc;
+  modules: string[];
+}
+
+function docOf(file: string, template: Record<string, unknown>, positions: Map<string, SourcePosition>): SourceDoc {
+  return {
+    file,
+    value: template,
+    locate(pointer) {
+      for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
+        const at = positions.get(p);
+        if (at) return { ...at, pointer: p };
+        if (p === '') return { line: 1, column: 1 };
+      }
+    },
+  };
+}
+
+async function readText(base: string, file: string, errors: InputError[]): Promise<string | undefined> {
+  try {
+    return await readFile(path.join(base, file), 'utf8');
+  } catch (err) {
+    errors.push(new InputError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`));
+    return undefined;
+  }
+}
+
+/** Reads and translates one .bicep file; errors are pushed located. */
+async function translateFile(
+  p: Parser,
+  base: string,
+  file: string,
+  errors: InputError[],
+): Promise<Translated | undefined> {
+  const text = await readText(base, file, errors);
+  if (text === undefined) return undefined;
+  const tree = p.parse(text);
+  if (!tree) {
+    errors.push(new InputError(file, 'cannot parse Bicep'));
+    return undefined;
+  }
+  try {
+    const t = new BicepTranslator(tree.rootNode, file).translate();
+    for (const e of t.errors) errors.push(new InputError(file, e.message, e.position));
+    return { doc: docOf(file, t.template, t.positions), modules: t.modules };
+  } finally {
+    tree.delete();
+  }
+}
+
+interface ParamFile {
+  file: string;
+  /** The Bicep file it gives values for, relative to the scanned root. */
+  using: string;
+  values: Map<string, Value>;
+}
+
+/**
+ * A .bicepparam file: `using './main.bicep'` and `param name = value` lines. The grammar has no rule for parameter
+ * assignments, so they are read as variables (same columns: "param" becomes "var  ") and evaluated as such.
+ */
+async function readParamFile(
+  p: Parser,
+  base: string,
+  file: string,
+  errors: InputError[],
+): Promise<ParamFile | undefined> {
+  const text = await readText(base, file, errors);
+  if (text === undefined) return undefined;
+  const using = /^[ \t]*using[ \t]+'([^']+)'.*$/m.exec(text);
+  if (!using) {
+    errors.push(
+      new InputError(file, "a .bicepparam file needs a using declaration (using './main.bicep')", {
+        line: 1,
+        column: 1,
+      }),
+    );
+    return undefined;
+  }
+  const masked = text.replace(using[0], ' '.repeat(using[0].length)).replace(/^([ \t]*)param(?=[ \t])/gm, '$1var  ');
+  const tree = p.parse(masked);
+  if (!tree) return undefined;
+  try {
+    const t = new BicepTranslator(tree.rootNode, file).translate();
+    for (const e of t.errors) errors.push(new InputError(file, e.message, e.position));
+    const { values, errors: evalErrors } = evaluateVariables(docOf(file, t.template, t.positions));
+    for (const e of evalErrors) errors.push(new InputError(file, e.message, e.doc.locate(e.pointer)));
+    return { file, using: path.posix.normalize(path.posix.join(path.posix.dirname(file), using[1]!)), values };
+  } finally {
+    tree.delete();
+  }
+}
+
+export async function loadBicep(root: string, files: readonly string[]): Promise<AzureSnapshotResult> {
+  const reader = azureResourceReader();
+  const result = reader.result;
+  let base = root;
+  try {
+    if (!(await stat(root)).isDirectory()) base = path.dirname(root);
+  } catch {
+    result.errors.push(new InputError(root, 'cannot read'));
+    return reader.finish();
+  }
+  const p = await bicepParser();
+  const all = [...files].map((f) => path.relative(base, f).split(path.sep).join('/')).sort();
+  const names = all.filter((f) => !f.toLowerCase().endsWith('.bicepparam'));
+  // Parameter files: the values for the file each one `using`s.
+  const paramsFor = new Map<string, ParamFile[]>();
+  for (const file of all.filter((f) => f.toLowerCase().endsWith('.bicepparam'))) {
+    const pf = await readParamFile(p, base, file, result.errors);
+    result.files.push({ file, recognisedAs: pf ? ['bicepparam'] : [] });
+    if (!pf) continue;
+    paramsFor.set(pf.using, [...(paramsFor.get(pf.using) ?? []), pf]);
+  }
+  const roots = [...new Set([...names, ...[...paramsFor.keys()].filter((u) => !u.startsWith('..'))])].sort();
+  const translated = new Map<string, Translated | undefined>();
+  const translate = async (name: string) => {
+    if (!translated.has(name)) translated.set(name, await translateFile(p, base, name, result.errors));
+    return translated.get(name);
+  };
+  // Modules first: every local module reachable from a file is translated before evaluation (which is synchronous).
+  const linked = new Set<string>();
+  const jsonModules = new Map<string, SourceDoc | string>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    const t = await translate(name);
+    for (const m of t?.modules ?? []) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(name), m));
+      if (linked.has(target)) continue;
+      linked.add(target);
+      if (target.startsWith('..')) continue;
+      if (target.toLowerCase().endsWith('.json')) {
+        try {
+          const doc = parseLocatedJson(target, await readFile(path.join(base, target), 'utf8'), { jsonc: true });
+          jsonModules.set(target, { file: doc.file, value: doc.value, locate: (x) => doc.locate(x) });
+        } catch (err) {
+          jsonModules.set(target, err instanceof InputError ? err.format() : `cannot read ${target}`);
+        }
+      } else if (!translated.has(target)) queue.push(target);
+    }
+  }
+  const loadLinked = (from: string, rel: string): SourceDoc | string => {
+    const target = path.posix.normalize(path.posix.join(path.posix.dirname(from), rel));
+    if (target.startsWith('..')) return `module ${rel} is outside the scanned folder`;
+    const json = jsonModules.get(target);
+    if (json) return json;
+    const t = translated.get(target);
+    return t ? t.doc : `module ${rel} could not be read`;
+  };
+  const feed = new IacAzureFeed(reader);
+  for (const name of roots) {
+    const t = translated.get(name);
+    if (names.includes(name)) result.files.push({ file: name, recognisedAs: t ? ['bicep'] : [] });
+    if (!t || linked.has(name)) continue;
+    const pfs = paramsFor.get(name) ?? [];
+    if (pfs.length > 1)
+      result.warnings.push({
+        file: name,
+        message: `${pfs.length} parameter files use it (${pfs.map((x) => x.file).join(', ')}); it is read with ${pfs[0]!.file} only: scan each parameter file on its own for the others`,
+      });
+    feed.add(evaluateTemplate({ doc: t.doc, loadLinked, ...(pfs[0] ? { parameters: pfs[0].values } : {}) }));
+  }
+  return feed.finish();
+}

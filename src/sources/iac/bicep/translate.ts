@@ -1,0 +1,687 @@
+/**
+ * Translates one Bicep file (its tree-sitter-bicep syntax tree) into the ARM JSON template `bicep build` would give
+ * for the parts cordon reads, with the source position of every value, so the ARM evaluator does the rest (one
+ * semantics for both). Mapped: `targetScope`, `param` (defaults; nullable parameters default to null), `var`,
+ * `resource` (type@apiVersion, `parent`, nested child resources, `existing`, `scope` of existing resources, `if`
+ * conditions, `for` loops), `module` (local files become linked templates with their parameters; registry modules are
+ * reported as not read), string interpolation, operators and the function calls ARM knows. Symbolic references
+ * become what they stand for: `vnet.id` the resource id, `vnet.name` its name, `vnet.properties.x` the value the file
+ * declares (a declared embedded child's `id` included), anything else (runtime properties, module outputs, lambdas)
+ * an unknown naming the expression and its line.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { SourcePosition } from '../../../util/errors.js';
+import { renderExpr, type Expr } from '../arm/expression.js';
+
+export interface BicepTranslation {
+  template: Record<string, unknown>;
+  /** Position of each JSON value built from the source, by JSON pointer into `template`. */
+  positions: Map<string, SourcePosition>;
+  /** Local module paths as written (relative to this file). */
+  modules: string[];
+  errors: { position: SourcePosition; message: string }[];
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+const lit = (v: string | number | boolean | null): Expr => ({ k: 'lit', v });
+const call = (name: string, ...args: Expr[]): Expr => ({ k: 'call', name, args });
+
+/** A JSON value for an expression: literals stay literal (a bracketed literal string is escaped). */
+function jsonOf(e: Expr): Json {
+  if (e.k === 'lit') {
+    if (typeof e.v === 'string' && e.v.startsWith('[') && e.v.endsWith(']')) return `[${e.v}`;
+    return e.v;
+  }
+  return `[${renderExpr(e)}]`;
+}
+
+interface Symbol {
+  kind: 'param' | 'var' | 'resource' | 'module';
+  node: Node;
+  /** resource: type without api version, body object, parent symbol name, existing flag, loop. */
+  type?: string;
+  body?: Node;
+  parent?: string;
+  existing?: boolean;
+  loop?: { item?: string; index?: string; collection: Node };
+  /** Where an existing resource lives: resourceGroup('rg') / resourceGroup('sub', 'rg'). */
+  scopeArgs?: Node[];
+}
+
+const BINARY: Record<string, string> = {
+  '==': 'equals',
+  '&&': 'and',
+  '||': 'or',
+  '<': 'less',
+  '>': 'greater',
+  '<=': 'lessOrEquals',
+  '>=': 'greaterOrEquals',
+  '+': 'add',
+  '-': 'sub',
+  '*': 'mul',
+  '/': 'div',
+  '%': 'mod',
+  '??': 'coalesce',
+};
+
+const pos = (n: Node): SourcePosition => ({ line: n.startPosition.row + 1, column: n.startPosition.column + 1 });
+
+function named(n: Node): Node[] {
+  return n.namedChildren.filter(
+    (c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'diagnostic_comment',
+  );
+}
+
+function firstNamed(n: Node, type: string): Node | undefined {
+  return named(n).find((c) => c.type === type);
+}
+
+/** The value node of `key: value` in an object node. */
+function property(obj: Node | undefined, key: string): Node | undefined {
+  if (!obj || obj.type !== 'object') return undefined;
+  for (const p of named(obj)) {
+    if (p.type !== 'object_property') continue;
+    const [k, v] = named(p);
+    if (k && v && keyOf(k) === key) return v;
+  }
+  return undefined;
+}
+
+function keyOf(k: Node): string | undefined {
+  if (k.type === 'identifier' || k.type === 'compatible_identifier') return k.text;
+  if (k.type === 'string' && !named(k).some((c) => c.type === 'interpolation')) return stringLiteral(k);
+  return undefined;
+}
+
+const ESCAPES: Record<string, string> = { "\\'": "'", '\\\\': '\\', '\\n': '\n', '\\r': '\r', '\\t': '\t', '\\$': '$' };
+
+function decodeEscape(t: string): string {
+  const u = /^\\u\{([0-9a-fA-F]+)\}$/.exec(t);
+  if (u) return String.fromCodePoint(parseInt(u[1]!, 16));
+  return ESCAPES[t] ?? t.slice(1);
+}
+
+/** The text of a string without interpolation. */
+function stringLiteral(n: Node): string {
+  return named(n)
+    .map((c) => (c.type === 'escape_sequence' ? decodeEscape(c.text) : c.text))
+    .join('');
+}
+
+export class BicepTranslator {
+  private readonly symbols = new Map<string, Symbol>();
+  private readonly positions = new Map<string, SourcePosition>();
+  private readonly errors: BicepTranslation['errors'] = [];
+  private readonly modules: string[] = [];
+  private level: 'resourceGroup' | 'subscription' | 'managementGroup' | 'tenant' = 'resourceGroup';
+
+  constructor(
+    private readonly root: Node,
+    private readonly file: string,
+  ) {}
+
+  private where(n: Node): string {
+    return `${this.file}:${n.startPosition.row + 1}`;
+  }
+
+  private unknown(n: Node, cause: string): Expr {
+    const text = n.text.length > 120 ? `${n.text.slice(0, 117)}...` : n.text;
+    return call('cordonUnknown', lit(text.replace(/\s+/g, ' ')), lit(`${cause} (${this.where(n)})`));
+  }
+
+  translate(): BicepTranslation {
+    this.collectErrors(this.root);
+    const decls = named(this.root);
+    for (const d of decls) this.declare(d, undefined);
+    const parameters: Record<string, Json> = {};
+    const variables: Record<string, Json> = {};
+    const resources: Record<string, Json> = {};
+    for (const d of decls) {
+      if (d.hasError) {
+        this.unreadable(d, resources);
+        continue;
+      }
+      try {
+        switch (d.type) {
+          case 'target_scope_assignment': {
+            const s = firstNamed(d, 'string');
+            const v = s ? stringLiteral(s) : '';
+            if (v === 'subscription' || v === 'managementGroup' || v === 'tenant' || v === 'resourceGroup')
+              this.level = v;
+            break;
+          }
+          case 'parameter_declaration': {
+            const [id, type, def] = named(d);
+            if (!id) break;
+            const at = `/parameters/${esc(id.text)}`;
+            this.positions.set(at, pos(d));
+            const nullable = type?.descendantsOfType('nullable_type').length ?? 0;
+            parameters[id.text] = {
+              type: type?.text ?? 'object',
+              ...(def
+                ? { defaultValue: this.json(def, new Map(), `${at}/defaultValue`) }
+                : nullable
+                  ? { defaultValue: null }
+                  : {}),
+            };
+            break;
+          }
+          case 'variable_declaration': {
+            const [id, value] = named(d);
+            if (!id || !value) break;
+            const at = `/variables/${esc(id.text)}`;
+            this.positions.set(at, pos(d));
+            variables[id.text] = this.json(value, new Map(), at);
+            break;
+          }
+          case 'resource_declaration':
+          case 'module_declaration':
+            this.resource(d, resources);
+            break;
+        }
+      } catch (err) {
+        this.errors.push({ position: pos(d), message: `${(err as Error).message}; declaration skipped` });
+      }
+    }
+    const schema = {
+      resourceGroup: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      subscription: 'https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#',
+      managementGroup: 'https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#',
+      tenant: 'https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#',
+    }[this.level];
+    this.positions.set('', { line: 1, column: 1 });
+    return {
+      template: {
+        $schema: schema,
+        languageVersion: '2.0',
+        contentVersion: '1.0.0.0',
+        parameters,
+        variables,
+        resources,
+      },
+      positions: this.positions,
+      modules: this.modules,
+      errors: this.errors,
+    };
+  }
+
+  /**
+   * A resource or module declaration with a syntax error is not read, but what it declares is not known either: its
+   * type (when the type string survived) is charged as not known, like a resource whose condition is unknown.
+   */
+  private unreadable(d: Node, out: Record<string, Json>): void {
+    if (d.type !== 'resource_declaration' && d.type !== 'module_declaration') return;
+    const [id] = named(d);
+    const typeNode = firstNamed(d, 'string');
+    const type =
+      d.type === 'module_declaration' ? undefined : typeNode ? stringLiteral(typeNode).split('@')[0] : undefined;
+    if (!id || id.type !== 'identifier' || !type || !/^[^/]+\.[^/]+\/./.test(type)) return;
+    const at = `/resources/${esc(id.text)}`;
+    this.positions.set(at, pos(d));
+    out[id.text] = {
+      type,
+      name: id.text,
+      condition: jsonOf(this.unknown(d, `declaration ${id.text} has a syntax error, so what it deploys is not known`)),
+    };
+  }
+
+  private collectErrors(n: Node): void {
+    if (!n.hasError && !n.isMissing) return;
+    if (n.isError || n.isMissing) {
+      const near = n.text.length > 40 ? `${n.text.slice(0, 40)}…` : n.text;
+      this.errors.push({
+        position: pos(n),
+        message: n.isMissing ? `syntax error: missing ${n.type}` : `syntax error near ${JSON.stringify(near)}`,
+      });
+      if (this.errors.length >= 20) return;
+      return;
+    }
+    for (const c of n.children) if (c && this.errors.length < 20) this.collectErrors(c);
+  }
+
+  /** Records a declaration's symbol (nested resources under their parent). */
+  private declare(d: Node, parent: string | undefined): void {
+    const [id] = named(d);
+    if (!id || id.type !== 'identifier') return;
+    switch (d.type) {
+      case 'parameter_declaration':
+        this.symbols.set(id.text, { kind: 'param', node: d });
+        return;
+      case 'variable_declaration':
+        this.symbols.set(id.text, { kind: 'var', node: d });
+        return;
+      case 'module_declaration':
+        this.symbols.set(id.text, { kind: 'module', node: d });
+        return;
+      case 'resource_declaration': {
+        const typeNode = firstNamed(d, 'string');
+        let type = typeNode ? stringLiteral(typeNode).split('@')[0]! : '';
+        const parentSym = parent ? this.symbols.get(parent) : undefined;
+        if (parentSym?.type && !/^[^/]+\.[^/]+\//.test(type)) type = `${parentSym.type}/${type}`;
+        const { body, loop } = this.bodyOf(d);
+        const parentProp = property(body, 'parent');
+        const sym: Symbol = {
+          kind: 'resource',
+          node: d,
+          type,
+          ...(body ? { body } : {}),
+          existing: d.children.some((c) => c?.type === 'existing'),
+          ...(loop ? { loop } : {}),
+        };
+        if (parent) sym.parent = parent;
+        else if (parentProp?.type === 'identifier') sym.parent = parentProp.text;
+        const scope = property(body, 'scope');
+        if (scope?.type === 'call_expression') {
+          const fn = this.functionName(scope);
+          if (fn === 'resourcegroup') sym.scopeArgs = this.argNodes(scope);
+        }
+        this.symbols.set(id.text, sym);
+        if (body)
+          for (const p of named(body))
+            if (p.type === 'object_property') {
+              const nested = named(p).find((c) => c.type === 'resource_declaration');
+              if (nested) this.declare(nested, id.text);
+            }
+        return;
+      }
+    }
+  }
+
+  private bodyOf(d: Node): { body?: Node; condition?: Node; loop?: Symbol['loop'] } {
+    let value = named(d).at(-1);
+    let loop: Symbol['loop'];
+    let condition: Node | undefined;
+    if (value?.type === 'for_statement') {
+      const params = firstNamed(value, 'for_loop_parameters');
+      const item = params ? firstNamed(params, 'loop_variable')?.text : value.childForFieldName('initializer')?.text;
+      const index = params ? firstNamed(params, 'loop_enumerator')?.text : undefined;
+      const parts = named(value).filter((c) => c.type !== 'for_loop_parameters');
+      const collection = params ? parts[0] : parts[1];
+      const body = value.childForFieldName('body') ?? parts.at(-1);
+      if (collection) loop = { ...(item ? { item } : {}), ...(index ? { index } : {}), collection };
+      value = body ?? undefined;
+    }
+    if (value?.type === 'if_statement') {
+      const [cond, body] = named(value);
+      condition = cond;
+      value = body;
+    }
+    return {
+      ...(value?.type === 'object' ? { body: value } : {}),
+      ...(condition ? { condition } : {}),
+      ...(loop ? { loop } : {}),
+    };
+  }
+
+  private functionName(n: Node): string {
+    const f = n.childForFieldName('function') ?? named(n)[0];
+    if (!f) return '';
+    const name = f.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? '') : f.text;
+    return name.toLowerCase();
+  }
+
+  private argNodes(n: Node): Node[] {
+    const args = n.childForFieldName('arguments') ?? firstNamed(n, 'arguments');
+    return args ? named(args) : [];
+  }
+
+  /** The name of a resource as an expression, with its parents' names ("vnet/subnet"). */
+  private names(symName: string, env: Map<string, Expr>, depth = 0): Expr[] {
+    const sym = this.symbols.get(symName);
+    if (!sym || depth > 8) return [];
+    const nameNode = property(sym.body, 'name');
+    const own = nameNode ? this.expr(nameNode, env) : lit(symName);
+    return [...(sym.parent ? this.names(sym.parent, env, depth + 1) : []), own];
+  }
+
+  private joinNames(parts: Expr[]): Expr {
+    if (parts.every((p) => p.k === 'lit')) return lit(parts.map((p) => String((p as { v: unknown }).v)).join('/'));
+    return parts.length === 1 ? parts[0]! : call('concat', ...parts.flatMap((p, i) => (i === 0 ? [p] : [lit('/'), p])));
+  }
+
+  private idOf(symName: string, env: Map<string, Expr>): Expr {
+    const sym = this.symbols.get(symName)!;
+    const names = this.names(symName, env);
+    const scope = (sym.scopeArgs ?? []).map((a) => this.expr(a, env));
+    if (this.level === 'subscription' && scope.length === 0)
+      return call('subscriptionResourceId', lit(sym.type!), ...names);
+    return call('resourceId', ...scope, lit(sym.type!), ...names);
+  }
+
+  /** Environment of a loop resource seen at one index (`vnets[i].id`). */
+  private loopEnv(sym: Symbol, index: Expr, env: Map<string, Expr>): Map<string, Expr> {
+    const out = new Map(env);
+    if (!sym.loop) return out;
+    const coll = this.expr(sym.loop.collection, env);
+    if (sym.loop.item) out.set(sym.loop.item, { k: 'index', of: coll, index });
+    if (sym.loop.index) out.set(sym.loop.index, index);
+    return out;
+  }
+
+  /** `sym.a.b[0].c` on a resource symbol. */
+  private resourceMember(symName: string, path: (string | Expr)[], env: Map<string, Expr>, whole: Node): Expr {
+    const sym = this.symbols.get(symName)!;
+    let rest = path;
+    let symEnv = env;
+    if (sym.loop) {
+      const first = rest[0];
+      if (first === undefined || typeof first === 'string')
+        return this.unknown(whole, `a loop resource used without an index`);
+      symEnv = this.loopEnv(sym, first, env);
+      rest = rest.slice(1);
+    }
+    const [head, ...tail] = rest;
+    const apply = (e: Expr, more: (string | Expr)[]): Expr =>
+      more.reduce<Expr>(
+        (acc, p) => (typeof p === 'string' ? { k: 'prop', of: acc, name: p } : { k: 'index', of: acc, index: p }),
+        e,
+      );
+    if (head === 'id') return apply(this.idOf(symName, symEnv), tail);
+    if (head === 'name') return apply(this.joinNames(this.names(symName, symEnv).slice(-1)), tail);
+    if (head === 'type') return apply(lit(sym.type!), tail);
+    if (sym.existing)
+      return this.unknown(whole, `a property of ${symName}, an existing resource declared outside the scanned code`);
+    if (typeof head === 'string') {
+      // The declared value, walked as far as the file spells it.
+      let node = property(sym.body, head);
+      let i = 0;
+      let parentPath: Node | undefined;
+      let collection: string | undefined = head;
+      while (node && i < tail.length) {
+        const p = tail[i]!;
+        if (typeof p === 'string') {
+          if (node.type !== 'object') break;
+          const next = property(node, p);
+          if (!next) break;
+          collection = p;
+          node = next;
+        } else {
+          if (node.type !== 'array' || p.k !== 'lit' || typeof p.v !== 'number') break;
+          const item = named(node)[p.v];
+          if (!item) break;
+          parentPath = node;
+          node = item;
+        }
+        i++;
+      }
+      if (node && i === tail.length) return this.expr(node, symEnv);
+      // A declared embedded child (a VNet's subnet): Azure gives it <parent id>/<collection>/<name>.
+      if (node?.type === 'object' && parentPath && tail[i] === 'id' && i === tail.length - 1) {
+        const childName = property(node, 'name');
+        if (childName && collection)
+          return call('concat', this.idOf(symName, symEnv), lit(`/${collection}/`), this.expr(childName, symEnv));
+      }
+    }
+    return this.unknown(
+      whole,
+      `${symName}.${path.map((p) => (typeof p === 'string' ? p : '[…]')).join('.')} is known only after deploy`,
+    );
+  }
+
+  /** Member/subscript chain: root node and the path. */
+  private chain(n: Node, env: Map<string, Expr>): { root: Node; path: (string | Expr)[] } {
+    const path: (string | Expr)[] = [];
+    let cur = n;
+    for (;;) {
+      if (cur.type === 'member_expression') {
+        path.unshift(cur.childForFieldName('property')?.text ?? '');
+        cur = cur.childForFieldName('object') ?? named(cur)[0]!;
+      } else if (cur.type === 'subscript_expression') {
+        const ix = cur.childForFieldName('index') ?? named(cur)[1];
+        path.unshift(ix ? this.expr(ix, env) : lit(0));
+        cur = cur.childForFieldName('object') ?? named(cur)[0]!;
+      } else return { root: cur, path };
+    }
+  }
+
+  /** A Bicep expression as an ARM expression tree. */
+  expr(n: Node, env: Map<string, Expr>): Expr {
+    switch (n.type) {
+      case 'string': {
+        const parts: Expr[] = [];
+        let text = '';
+        for (const c of named(n)) {
+          if (c.type === 'interpolation') {
+            if (text) parts.push(lit(text));
+            text = '';
+            const inner = named(c)[0];
+            parts.push(inner ? this.expr(inner, env) : lit(''));
+          } else text += c.type === 'escape_sequence' ? decodeEscape(c.text) : c.text;
+        }
+        if (text || parts.length === 0) parts.push(lit(text));
+        return parts.length === 1 && parts[0]!.k === 'lit' ? parts[0]! : call('concat', ...parts);
+      }
+      case 'number':
+        return lit(Number(n.text));
+      case 'boolean':
+        return lit(n.text === 'true');
+      case 'null':
+        return lit(null);
+      case 'parenthesized_expression':
+        return this.expr(named(n)[0]!, env);
+      case 'identifier': {
+        const bound = env.get(n.text);
+        if (bound) return bound;
+        const sym = this.symbols.get(n.text);
+        if (sym?.kind === 'param') return call('parameters', lit(n.text));
+        if (sym?.kind === 'var') return call('variables', lit(n.text));
+        if (sym) return this.unknown(n, `${sym.kind} ${n.text} used as a value`);
+        throw new Error(`${this.where(n)}: unknown name ${n.text}`);
+      }
+      case 'member_expression':
+      case 'subscript_expression': {
+        const { root, path } = this.chain(n, env);
+        if (root.type === 'identifier' && !env.has(root.text)) {
+          const sym = this.symbols.get(root.text);
+          if (sym?.kind === 'resource') return this.resourceMember(root.text, path, env, n);
+          if (sym?.kind === 'module') return this.unknown(n, `module outputs are not evaluated before deploy`);
+        }
+        let e = this.expr(root, env);
+        for (const p of path)
+          e = typeof p === 'string' ? { k: 'prop', of: e, name: p } : { k: 'index', of: e, index: p };
+        return e;
+      }
+      case 'call_expression': {
+        const name = this.functionName(n);
+        const args = this.argNodes(n).map((a) => this.expr(a, env));
+        if (name === 'any') return args[0] ?? lit(null);
+        if (name === 'resourcegroup' && args.length > 0)
+          return this.unknown(n, 'a resource group other than the deployment scope');
+        const f = n.childForFieldName('function') ?? named(n)[0];
+        const original =
+          f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? name) : (f?.text ?? name);
+        return call(original, ...args);
+      }
+      case 'binary_expression': {
+        const l = n.childForFieldName('left');
+        const r = n.childForFieldName('right');
+        const op = n.childForFieldName('operator')?.text ?? '';
+        if (!l || !r) return this.unknown(n, 'an incomplete expression');
+        const [a, b] = [this.expr(l, env), this.expr(r, env)];
+        if (op === '!=') return call('not', call('equals', a, b));
+        if (op === '=~') return call('equals', call('toLower', a), call('toLower', b));
+        if (op === '!~') return call('not', call('equals', call('toLower', a), call('toLower', b)));
+        const fn = BINARY[op];
+        return fn ? call(fn, a, b) : this.unknown(n, `operator ${op} is not evaluated`);
+      }
+      case 'unary_expression': {
+        const op = n.childForFieldName('operator')?.text ?? n.children[0]?.text;
+        const arg = n.childForFieldName('argument') ?? named(n)[0];
+        if (!arg) return this.unknown(n, 'an incomplete expression');
+        if (op === '!') return call('not', this.expr(arg, env));
+        if (op === '-') return call('sub', lit(0), this.expr(arg, env));
+        return this.unknown(n, `operator ${op ?? ''} is not evaluated`);
+      }
+      case 'ternary_expression': {
+        const c = n.childForFieldName('condition');
+        const a = n.childForFieldName('consequence');
+        const b = n.childForFieldName('alternative');
+        if (!c || !a || !b) return this.unknown(n, 'an incomplete expression');
+        return call('if', this.expr(c, env), this.expr(a, env), this.expr(b, env));
+      }
+      case 'array':
+        return call('createArray', ...named(n).map((c) => this.expr(c, env)));
+      case 'object': {
+        const args: Expr[] = [];
+        for (const p of named(n)) {
+          if (p.type !== 'object_property') continue;
+          const [k, v] = named(p);
+          const key = k ? keyOf(k) : undefined;
+          if (key === undefined || !v) return this.unknown(n, 'an object with a computed key');
+          args.push(lit(key), this.expr(v, env));
+        }
+        return call('createObject', ...args);
+      }
+      default:
+        return this.unknown(n, `${n.type.replace(/_/g, ' ')} is not evaluated before deploy`);
+    }
+  }
+
+  /** A value as template JSON: objects and arrays stay JSON (so positions and property loops map), the rest expressions. */
+  json(n: Node, env: Map<string, Expr>, at: string): Json {
+    this.positions.set(at, pos(n));
+    if (n.type === 'object') {
+      const out: Record<string, Json> = {};
+      const copies: Json[] = [];
+      for (const p of named(n)) {
+        if (p.type !== 'object_property') continue;
+        const [k, v] = named(p);
+        if (!k || !v || v.type === 'resource_declaration') continue;
+        const key = keyOf(k);
+        if (key === undefined) throw new Error(`${this.where(p)}: computed object keys are not supported`);
+        const here = `${at}/${esc(key)}`;
+        this.positions.set(here, pos(p));
+        if (v.type === 'for_statement') {
+          const loop = this.propertyLoop(v, key, env, here);
+          if (loop) {
+            copies.push(loop);
+            continue;
+          }
+        }
+        out[key] = this.json(v, env, here);
+      }
+      if (copies.length > 0) out.copy = copies;
+      return out;
+    }
+    if (n.type === 'array') return named(n).map((c, i) => this.json(c, env, `${at}/${i}`));
+    return jsonOf(this.expr(n, env));
+  }
+
+  /** `[for x in xs: {…}]` as a property copy loop; undefined (then an unknown) when it filters with `if`. */
+  private propertyLoop(v: Node, key: string, env: Map<string, Expr>, at: string): Json | undefined {
+    const params = firstNamed(v, 'for_loop_parameters');
+    const item = params ? firstNamed(params, 'loop_variable')?.text : v.childForFieldName('initializer')?.text;
+    const index = params ? firstNamed(params, 'loop_enumerator')?.text : undefined;
+    const parts = named(v).filter((c) => c.type !== 'for_loop_parameters');
+    const collection = params ? parts[0] : parts[1];
+    const body = v.childForFieldName('body') ?? parts.at(-1);
+    if (!collection || !body || body.type === 'if_statement') return undefined;
+    const coll = this.expr(collection, env);
+    const i = call('copyIndex', lit(key));
+    const inner = new Map(env);
+    if (item) inner.set(item, { k: 'index', of: coll, index: i });
+    if (index) inner.set(index, i);
+    return { name: key, count: jsonOf(call('length', coll)), input: this.json(body, inner, `${at}`) };
+  }
+
+  private resource(d: Node, out: Record<string, Json>): void {
+    const [id] = named(d);
+    if (!id) return;
+    const sym = this.symbols.get(id.text);
+    if (!sym) return;
+    const at = `/resources/${esc(id.text)}`;
+    this.positions.set(at, pos(d));
+    const { body, condition, loop } = this.bodyOf(d);
+    const env = new Map<string, Expr>();
+    const res: Record<string, Json> = {};
+    if (loop) {
+      const coll = this.expr(loop.collection, env);
+      const i = call('copyIndex', lit(id.text));
+      if (loop.item) env.set(loop.item, { k: 'index', of: coll, index: i });
+      if (loop.index) env.set(loop.index, i);
+      res.copy = { name: id.text, count: jsonOf(call('length', coll)) };
+    }
+    if (condition) res.condition = this.jsonAt(condition, env, `${at}/condition`);
+    if (sym.kind === 'module') this.module(d, body, env, at, res);
+    else {
+      const typeNode = firstNamed(d, 'string');
+      const [, apiVersion] = typeNode ? stringLiteral(typeNode).split('@') : [];
+      res.type = sym.type!;
+      if (apiVersion) res.apiVersion = apiVersion;
+      if (sym.existing) res.existing = true;
+      const nameNode = property(body, 'name');
+      res.name = jsonOf(this.joinNames(this.names(id.text, env)));
+      if (nameNode) this.positions.set(`${at}/name`, pos(nameNode));
+      for (const p of named(body ?? d)) {
+        if (p.type !== 'object_property' || !body) continue;
+        const [k, v] = named(p);
+        const key = k ? keyOf(k) : undefined;
+        if (!key || !v || ['name', 'parent', 'dependsOn', 'scope'].includes(key) || v.type === 'resource_declaration')
+          continue;
+        this.positions.set(`${at}/${esc(key)}`, pos(p));
+        res[key] = this.json(v, env, `${at}/${esc(key)}`);
+      }
+      const scope = property(body, 'scope');
+      if (scope && !sym.existing) res.scope = this.jsonAt(scope, env, `${at}/scope`, true);
+    }
+    out[id.text] = res;
+    // Nested child resources become resources of their own, their names composed with the parent's.
+    if (body)
+      for (const p of named(body)) {
+        const nested =
+          p.type === 'object_property' ? named(p).find((c) => c.type === 'resource_declaration') : undefined;
+        if (nested) this.resource(nested, out);
+      }
+  }
+
+  private jsonAt(n: Node, env: Map<string, Expr>, at: string, asId = false): Json {
+    this.positions.set(at, pos(n));
+    if (asId && n.type === 'identifier' && this.symbols.get(n.text)?.kind === 'resource')
+      return jsonOf(this.idOf(n.text, env));
+    return jsonOf(this.expr(n, env));
+  }
+
+  private module(d: Node, body: Node | undefined, env: Map<string, Expr>, at: string, res: Record<string, Json>): void {
+    const [id, pathNode] = named(d);
+    const path = pathNode?.type === 'string' ? stringLiteral(pathNode) : '';
+    res.type = 'Microsoft.Resources/deployments';
+    res.apiVersion = '2022-09-01';
+    const nameNode = property(body, 'name');
+    res.name = nameNode ? this.jsonAt(nameNode, env, `${at}/name`) : (id?.text ?? 'module');
+    const scope = property(body, 'scope');
+    if (scope?.type === 'call_expression') {
+      const fn = this.functionName(scope);
+      const args = this.argNodes(scope);
+      if (fn === 'resourcegroup' && args.length > 0) {
+        res.resourceGroup = this.jsonAt(args.at(-1)!, env, `${at}/resourceGroup`);
+        if (args.length > 1) res.subscriptionId = this.jsonAt(args[0]!, env, `${at}/subscriptionId`);
+      } else if (fn === 'subscription' && args.length > 0)
+        res.subscriptionId = this.jsonAt(args[0]!, env, `${at}/subscriptionId`);
+    } else if (scope) {
+      res.resourceGroup = jsonOf(this.unknown(scope, 'a module scope cordon does not evaluate'));
+    }
+    const params: Record<string, Json> = {};
+    const paramsNode = property(body, 'params');
+    if (paramsNode?.type === 'object')
+      for (const p of named(paramsNode)) {
+        if (p.type !== 'object_property') continue;
+        const [k, v] = named(p);
+        const key = k ? keyOf(k) : undefined;
+        if (!key || !v) continue;
+        const here = `${at}/properties/parameters/${esc(key)}`;
+        this.positions.set(here, pos(p));
+        params[key] = { value: this.json(v, env, `${here}/value`) };
+      }
+    const local = path !== '' && !/^(br|ts)[:/]/i.test(path);
+    if (local) this.modules.push(path);
+    res.properties = {
+      mode: 'Incremental',
+      expressionEvaluationOptions: { scope: 'inner' },
+      templateLink: local ? { relativePath: path } : { uri: path || '(no path)' },
+      parameters: params,
+    };
+    this.positions.set(`${at}/properties`, pos(d));
+  }
+}
