@@ -14,7 +14,18 @@
  *   needs), for "does intent work" every port of the client range (`all`, what a Linux client needs);
  * - UDP and other protocols count as permitted when the forward packet arrives.
  */
-import { filterSets, tri, TRI_EMPTY, TRI_FULL, triAnd, triAndSet, triOr, triUnion, protoPorts, type TriSet } from './filters.js';
+import {
+  filterSets,
+  tri,
+  TRI_EMPTY,
+  TRI_FULL,
+  triAnd,
+  triAndSet,
+  triOr,
+  triUnion,
+  protoPorts,
+  type TriSet,
+} from './filters.js';
 import {
   addresses,
   and,
@@ -397,7 +408,8 @@ export class SetEvaluator {
         const filter = triAnd(s.nout, filterSets(fw.filter));
         parts.push(triAnd(triAnd(triAndSet(all, out), filter), replyIn));
         const unsure = and(routed, fs.atoms.unknown);
-        if (unsure !== EMPTY) parts.push({ yes: EMPTY, maybe: and(and(all.maybe, filter.maybe), and(unsure, replyIn.maybe)) });
+        if (unsure !== EMPTY)
+          parts.push({ yes: EMPTY, maybe: and(and(all.maybe, filter.maybe), and(unsure, replyIn.maybe)) });
       }
       const unk = and(s.atoms.unknown, this.internetDst);
       if (unk !== EMPTY) parts.push({ yes: EMPTY, maybe: and(and(all.maybe, s.nout.maybe), and(unk, replyIn.maybe)) });

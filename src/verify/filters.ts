@@ -147,7 +147,11 @@ function remotesMatch(remotes: readonly Remote[] | undefined, fam: number, addr:
   let unknown = false;
   for (const r of remotes) {
     if (r.kind === 'unknown') unknown ||= !r.within || inSpace(r.within, fam, addr);
-    else if (r.kind === 'space' ? inSpace(r.space, fam, addr) : (r.kind === 'cidr' ? [r.cidr] : r.addresses).some((c) => inCidr(c, fam, addr)))
+    else if (
+      r.kind === 'space'
+        ? inSpace(r.space, fam, addr)
+        : (r.kind === 'cidr' ? [r.cidr] : r.addresses).some((c) => inCidr(c, fam, addr))
+    )
       return 'yes';
   }
   return unknown ? 'maybe' : 'no';

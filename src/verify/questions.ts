@@ -35,6 +35,7 @@ import { SetEvaluator, groupBy, unionOf, type Contribution, type ReplyMode } fro
 import type { Interface, NetworkModel, Ref } from './model.js';
 import { Tracer, type Hop, type Trace } from './trace.js';
 import ipaddr from 'ipaddr.js';
+import { parseAzureId } from '../inventory/azure.js';
 
 /** The policy's allowed (protocol × port) set for a zone pair, with decide()'s semantics (explicit deny wins). */
 export function policySet(policy: ZonePolicy, from: string, to: string): PacketSet {
@@ -357,12 +358,19 @@ function containsAddr(reach: PacketSet, a: { family: 4 | 6; first: bigint }): bo
   return contains(reach, { fam: a.family === 4 ? 0 : 1, src: 0, dst: toBound(a), proto: 0, port: 0 });
 }
 
+/** How compilers label a filter that filters nothing (an Azure NIC or subnet without an NSG). */
+export const NO_FILTER = 'no NSG, nothing filtered';
+
 /** Violations into a destination are located at the inbound rule that admitted the witness (the rule to narrow). */
 function locateIngress(t: Trace, d: Interface): { locate: Ref | undefined; resourceType: string } {
-  const hop = t.hops.find((h) => h.at === d.id && h.ref);
+  // The NIC's own filter, unless it has none (Azure NIC without an NSG): then the subnet's rule admitted it.
+  const hop =
+    t.hops.find((h) => h.at === d.id && h.ref && !h.ref.label.endsWith(NO_FILTER)) ??
+    t.hops.find((h) => h.at === d.subnet && h.ref && h.what.startsWith('inbound allowed')) ??
+    t.hops.find((h) => h.at === d.id && h.ref);
   return {
     locate: hop?.ref ?? d.ref,
-    resourceType: hop?.ref ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface',
+    resourceType: armType(hop?.ref ?? d.ref) ?? (hop?.ref ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface'),
   };
 }
 
@@ -372,20 +380,33 @@ function locateRoute(
   s: { id: string; routeTable?: { id: string } },
 ): { locate: Ref | undefined; resourceType: string } {
   const hop = t.hops.find((h) => h.ref && h.at === s.routeTable?.id && h.what.startsWith('routed'));
-  return { locate: hop?.ref ?? t.hops.find((h) => h.ref)?.ref, resourceType: 'AWS::EC2::RouteTable' };
+  // A system route (Azure) cannot be edited: then the subnet's outbound rule that let it out is the one to change.
+  const filterHop = t.hops.find((h) => h.ref && h.at === s.id && h.what.startsWith('outbound allowed'));
+  const locate =
+    (hop?.ref?.label.startsWith('system route') && filterHop?.ref && !filterHop.ref.label.endsWith(NO_FILTER)
+      ? filterHop.ref
+      : hop?.ref) ?? t.hops.find((h) => h.ref)?.ref;
+  return { locate, resourceType: armType(locate) ?? 'AWS::EC2::RouteTable' };
 }
 
 function locateDrop(t: Trace): { locate: Ref | undefined; resourceType: string } {
   const hop = t.hops.find((h) => h.verdict === 'no') ?? t.hops.find((h) => h.verdict !== 'yes');
   const id = hop?.ref?.resourceId ?? hop?.at ?? '';
-  const type = id.startsWith('acl-')
-    ? 'AWS::EC2::NetworkAcl'
-    : id.startsWith('sg-')
-      ? 'AWS::EC2::SecurityGroup'
-      : id.startsWith('rtb-')
-        ? 'AWS::EC2::RouteTable'
-        : 'AWS::EC2::NetworkInterface';
+  const type =
+    armType(hop?.ref) ??
+    (id.startsWith('acl-')
+      ? 'AWS::EC2::NetworkAcl'
+      : id.startsWith('sg-')
+        ? 'AWS::EC2::SecurityGroup'
+        : id.startsWith('rtb-')
+          ? 'AWS::EC2::RouteTable'
+          : 'AWS::EC2::NetworkInterface');
   return { locate: hop?.ref ?? (hop ? { label: hop.what, resourceId: hop.at } : undefined), resourceType: type };
+}
+
+/** The ARM resource type of an Azure resource id (lower case, as ARM compares them); undefined for other ids. */
+function armType(ref: Ref | undefined): string | undefined {
+  return ref?.resourceId.startsWith('/subscriptions/') ? parseAzureId(ref.resourceId).type : undefined;
 }
 
 function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
@@ -454,13 +475,19 @@ function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
       },
     },
     remediation: meta.remediation,
-    references: ['https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html'],
+    references: [REFERENCES[model.provider]],
     fingerprint: fingerprintOf(meta.id, {
       ...resource,
       id: `${g.from}->${g.to}|${resourceId}|${origin?.kind === 'file' ? (origin.pointer ?? '') : ''}`,
     }),
   };
 }
+
+const REFERENCES: Record<NetworkModel['provider'], string> = {
+  aws: 'https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html',
+  azure: 'https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview',
+  gcp: 'https://cloud.google.com/firewall/docs/firewalls',
+};
 
 const scopeIndex = new WeakMap<NetworkModel, Map<string, string>>();
 
@@ -469,15 +496,26 @@ function scopeOf(g: Group, model: NetworkModel): { account: string; region: stri
   let index = scopeIndex.get(model);
   if (!index) {
     index = new Map();
+    const put = (k: string | undefined, scope: string) => {
+      if (k !== undefined && !index!.has(k)) index!.set(k, scope);
+    };
     for (const s of model.subnets.values()) {
-      index.set(s.id, s.scope);
-      if (s.routeTable) index.set(s.routeTable.id, s.scope);
-      if (s.inbound) index.set(s.inbound.id, s.scope);
+      put(s.id, s.scope);
+      put(s.ref.resourceId, s.scope);
+      if (s.routeTable) put(s.routeTable.id, s.scope);
+      for (const r of s.routeTable?.routes ?? []) put(r.ref.resourceId, s.scope);
+      if (s.inbound) put(s.inbound.id, s.scope);
+      for (const f of [s.inbound, s.outbound]) put(f?.rules[0]?.ref.resourceId, s.scope);
     }
     for (const i of model.interfaces) {
-      index.set(i.id, i.scope);
-      for (const gid of i.inbound.id.split('+')) if (!index.has(gid)) index.set(gid, i.scope);
+      put(i.id, i.scope);
+      put(i.ref.resourceId, i.scope);
+      for (const f of [i.inbound, i.outbound]) put(f.rules[0]?.ref.resourceId, i.scope);
+      put(i.internetEgress?.via.resourceId, i.scope);
+      for (const gid of i.inbound.id.split('+')) put(gid, i.scope);
     }
+    for (const f of model.firewalls?.values() ?? [])
+      for (const r of f.filter.rules) put(r.ref.resourceId, model.subnets.get(f.subnet)?.scope ?? '/');
     scopeIndex.set(model, index);
   }
   const scope = index.get(g.locate?.resourceId ?? '') ?? [...model.networks.values()][0]?.scope ?? '/';

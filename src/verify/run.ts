@@ -12,8 +12,14 @@ import { fingerprintOf } from '../findings/types.js';
 import { VERIFY_CHECKS } from './questions.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { loadAwsSnapshot } from '../sources/aws-snapshot/load.js';
+import { loadAzureSnapshot } from '../sources/azure-snapshot/load.js';
+import { partitionSnapshot } from '../sources/detect.js';
+import { azureInventoryScopes } from '../inventory/azure.js';
+import type { InputError } from '../util/errors.js';
 import { compileAws } from './aws.js';
+import { compileAzure } from './azure.js';
 import { awsDnsFindings } from './dns-aws.js';
+import { azureDnsFindings, azureMissingData } from './dns-azure.js';
 import { verifyModel, type VerifyResult } from './questions.js';
 
 export interface VerifyOptions {
@@ -31,9 +37,15 @@ export interface VerifyReport extends VerifyResult {
   files: number;
 }
 
-export async function verifyAwsSnapshot(opts: VerifyOptions): Promise<VerifyReport> {
+/**
+ * Verifies every provider the snapshot holds (files are sorted to a provider by their head, as `cordon scan` does):
+ * each provider's compiler builds its model, the same questions are asked of each, and the reports are merged.
+ */
+export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
-  const loaded = await loadAwsSnapshot(abs);
+  const parts = await partitionSnapshot(abs);
+  const withAzure = parts.azure.length > 0;
+  const withAws = parts.aws.length > 0 || !withAzure;
   const root = (await stat(abs)
     .then((s) => s.isDirectory())
     .catch(() => false))
@@ -43,26 +55,53 @@ export async function verifyAwsSnapshot(opts: VerifyOptions): Promise<VerifyRepo
     const rel = path.relative(opts.cwd, path.resolve(root, file));
     return (rel.startsWith('..') ? path.resolve(root, file) : rel).split(path.sep).join('/');
   };
-  const model = compileAws(loaded.inventory, opts.policy);
-  const result = verifyModel(model, opts.policy, { clientPorts: [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to] });
+  const clientPorts: [number, number] = [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to];
+  const runs: { result: VerifyResult; extra: Finding[]; errors: InputError[]; scopes: number; files: number }[] = [];
+  if (withAws) {
+    // The AWS reader also walks the tree when all files are Azure's: it reports unreadable folders and links.
+    const loaded = await loadAwsSnapshot(
+      abs,
+      withAzure ? { only: new Set(parts.aws.map((f) => path.resolve(f))) } : {},
+    );
+    const model = compileAws(loaded.inventory, opts.policy);
+    runs.push({
+      result: verifyModel(model, opts.policy, { clientPorts }),
+      extra: [...awsDnsFindings(loaded.inventory, opts.policy, model), ...missingData(loaded.inventory)],
+      errors: loaded.errors,
+      scopes: inventoryScopes(loaded.inventory).length,
+      files: loaded.files.length,
+    });
+  }
+  if (withAzure) {
+    const loaded = await loadAzureSnapshot(abs, parts.azure);
+    const model = compileAzure(loaded.inventory, opts.policy);
+    runs.push({
+      result: verifyModel(model, opts.policy, { clientPorts }),
+      extra: [...azureDnsFindings(loaded.inventory, opts.policy, model), ...azureMissingData(loaded.inventory)],
+      errors: loaded.errors,
+      scopes: azureInventoryScopes(loaded.inventory).length,
+      files: loaded.files.length,
+    });
+  }
   const relocate = (f: Finding): Finding => {
     const ev = f.evidence as { witness?: { path?: { file?: string }[] } } | undefined;
     for (const h of ev?.witness?.path ?? []) if (h.file) h.file = fix(h.file);
     return f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f;
   };
-  const findings = [
-    ...result.findings,
-    ...awsDnsFindings(loaded.inventory, opts.policy, model),
-    ...missingData(loaded.inventory),
-  ].map(relocate);
+  const findings = runs.flatMap((r) => [...r.result.findings, ...r.extra]).map(relocate);
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
+  const first = runs[0]!.result;
+  const sum = (k: keyof VerifyResult['stats']) => runs.reduce((a, r) => a + r.result.stats[k], 0);
   return {
-    ...result,
+    zones: first.zones,
+    matrix: runs.flatMap((r) => r.result.matrix),
     findings: [...sup.findings].sort(compareFindings),
+    notes: [...new Set(runs.flatMap((r) => r.result.notes))].sort(),
+    stats: { interfaces: sum('interfaces'), subnets: sum('subnets'), networks: sum('networks'), pairs: sum('pairs') },
     policy: opts.policySource,
-    inputErrors: loaded.errors.map((e) => ({ file: fix(e.file), ...e.position, message: e.message })),
-    scopes: inventoryScopes(loaded.inventory).length,
-    files: loaded.files.length,
+    inputErrors: runs.flatMap((r) => r.errors.map((e) => ({ file: fix(e.file), ...e.position, message: e.message }))),
+    scopes: runs.reduce((a, r) => a + r.scopes, 0),
+    files: runs.reduce((a, r) => a + r.files, 0),
   };
 }
 

@@ -110,8 +110,16 @@ export class Tracer {
         const can = egress(s);
         if (p.fam === V4 && can !== true) {
           if (can === false)
-            return t.drop(s.id, s.internetEgress ? s.internetEgress.via.label : 'no public IPv4 address: the internet gateway drops it', s.internetEgress?.via);
-          t.hop(s.id, 'maybe', s.internetEgress ? s.internetEgress.via.label : 'public IPv4 address not in the inventory');
+            return t.drop(
+              s.id,
+              s.internetEgress ? s.internetEgress.via.label : 'no public IPv4 address: the internet gateway drops it',
+              s.internetEgress?.via,
+            );
+          t.hop(
+            s.id,
+            'maybe',
+            s.internetEgress ? s.internetEgress.via.label : 'public IPv4 address not in the inventory',
+          );
         } else if (p.fam === V4 && s.internetEgress)
           t.hop(s.id, 'yes', `source address translated: ${s.internetEgress.via.label}`, s.internetEgress.via);
         t.filter(sub.id, sub.outbound, p, 'out');
@@ -242,11 +250,21 @@ export class Tracer {
       return origin === hub || peer.acceptsForwarded?.[idx] === true ? w : undefined;
     };
     const w = forwardTo(r, 'dst');
-    if (!w) return t.drop(rt, 'the firewall cannot forward it there (no route, or a peering that refuses forwarded traffic)', r.ref);
+    if (!w)
+      return t.drop(
+        rt,
+        'the firewall cannot forward it there (no route, or a peering that refuses forwarded traffic)',
+        r.ref,
+      );
     if (p.proto === PROTO_TCP) {
       const home = lookupRoute(fsub.routeTable, p, 'src');
       const ok = home === 'unknown' ? 'maybe' : home && forwardTo(home, 'src') === s.network ? 'yes' : 'no';
-      t.hop(rt, ok, ok === 'no' ? 'the firewall cannot send the reply back' : 'reply forwarded back by the firewall', home !== 'unknown' ? home?.ref : undefined);
+      t.hop(
+        rt,
+        ok,
+        ok === 'no' ? 'the firewall cannot send the reply back' : 'reply forwarded back by the firewall',
+        home !== 'unknown' ? home?.ref : undefined,
+      );
     }
     return this.deliver(t, s, sub, w, p, mode, `firewall:${id}`, true);
   }

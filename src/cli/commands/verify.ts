@@ -10,7 +10,7 @@ import { originText, SEVERITY_LABEL } from '../../reporters/shared.js';
 import { TOOL } from '../../scan.js';
 import { DNS_CHECK } from '../../verify/dns-aws.js';
 import { VERIFY_CHECKS } from '../../verify/questions.js';
-import { verifyAwsSnapshot, type VerifyReport } from '../../verify/run.js';
+import { verifySnapshot, type VerifyReport } from '../../verify/run.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import type { RegisterCommand } from './index.js';
 
@@ -131,7 +131,7 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
     )
     .action(async (pathArg, opts) => {
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
-      const report = await verifyAwsSnapshot({
+      const report = await verifySnapshot({
         snapshot: pathArg,
         policy,
         policySource: source,
