@@ -323,7 +323,8 @@ export class SetEvaluator {
       toNetwork: (w) => {
         let r = cache.get(w);
         if (!r) {
-          r = triAnd(triAnd(filter, reach(w)), { yes: back, maybe: backMaybe });
+          // Only a TCP connection needs the reply back through the firewall (as for the other reply legs).
+          r = triAnd(triAnd(filter, reach(w)), { yes: or(back, NON_TCP), maybe: or(backMaybe, NON_TCP) });
           cache.set(w, r);
         }
         return r;

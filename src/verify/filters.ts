@@ -203,7 +203,9 @@ export function decidePacket(f: Filter, p: Point): FilterDecision {
     if (r.action === 'allow') return { verdict: maybes.length > 0 ? 'maybe' : 'yes', ref: r.ref, undecidedBy: maybes };
     return { verdict: allowPossible ? 'maybe' : 'no', ref: r.ref, undecidedBy: maybes };
   }
-  return { verdict: allowPossible ? 'maybe' : 'no', ref: f.defaultRef, undecidedBy: maybes };
+  // Undecided: name the first rule that may have allowed it (the one to resolve), else the default.
+  const firstMaybe = f.rules.find((r) => r.action === 'allow' && maybes.includes(r.ref));
+  return { verdict: allowPossible ? 'maybe' : 'no', ref: firstMaybe?.ref ?? f.defaultRef, undecidedBy: maybes };
 }
 
 /** Helpers for IPv4 tests and tools. */

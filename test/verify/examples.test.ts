@@ -88,6 +88,64 @@ describe('cordon verify on the examples', () => {
     assert.match(a.stdout, /application -> data\s+VIOLATION/);
   });
 
+  it('Azure misconfigured: management reaches the AI endpoints, inference reaches the internet, each at its NSG rule', async () => {
+    const r = await runCli([
+      'verify',
+      'examples/azure/misconfigured',
+      '-p',
+      'examples/cordon.yaml',
+      '--format',
+      'json',
+    ]);
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.stdout) as Json;
+    const v = (from: string, to: string) =>
+      j.findings.filter(
+        (f) => f.checkId === 'verify-zone-violation' && f.evidence.from === from && f.evidence.to === to,
+      );
+    // nsg-pe's allow-https-any (priority 200) wins over the callers-only rule (250): the hub jump box gets in.
+    const ai = v('management', 'external_ai');
+    assert.equal(ai.length, 1);
+    assert.match(ai[0]!.resource.id, /networkSecurityGroups\/nsg-pe$/);
+    assert.equal(ai[0]!.origin?.pointer, '/data/0/properties/securityRules/0');
+    // snet-inference: no route table, default outbound access, a public IP, and nsg-inference's allow-internet-out.
+    const net = v('inference', 'internet');
+    assert.equal(net.length, 1);
+    assert.equal(net[0]!.severity, 'critical');
+    assert.match(net[0]!.resource.id, /networkSecurityGroups\/nsg-inference$/);
+    // The jump box's public IP and the 0.0.0.0/0 user route in VirtualNetwork: AllowVnetInBound admits the internet.
+    assert.equal(v('internet', 'management').length, 1);
+    // NET-002 broken by nsg-inference's deny-pe-https-legacy (priority 90).
+    const broken = j.findings.filter((f) => f.checkId === 'verify-broken-intent');
+    assert.deepEqual(
+      broken.map((f) => [f.evidence.from, f.evidence.to, f.origin?.pointer]),
+      [['inference', 'external_ai', '/data/1/properties/securityRules/0']],
+    );
+    // The batch spoke (inference zone) has no link to privatelink.openai.azure.com; vnet-ai's custom DNS is unknown.
+    const dns = j.findings.filter((f) => f.checkId === 'verify-ai-name-public-dns');
+    assert.deepEqual(dns.map((f) => [f.resource.id.split('/').pop(), f.status]).sort(), [
+      ['vnet-ai', 'not-assessed'],
+      ['vnet-batch-inference', 'fail'],
+    ]);
+    for (const f of [...ai, ...net]) assert.equal(f.evidence.witness.path.length >= 4, true, 'a hop-by-hop witness');
+  });
+
+  it('Azure reference: no failing finding; the firewall’s FQDN rule (pypi) is the one thing cordon cannot decide', async () => {
+    const r = await runCli(['verify', 'examples/azure/reference', '-p', 'examples/cordon.yaml', '--format', 'json']);
+    const j = JSON.parse(r.stdout) as Json;
+    assert.deepEqual(
+      j.findings.filter((f) => f.status === 'fail').map((f) => f.checkId),
+      [],
+    );
+    const na = j.findings.filter((f) => f.status === 'not-assessed');
+    assert.deepEqual(
+      na.map((f) => [f.checkId, f.evidence.from, f.evidence.to]),
+      [['verify-not-assessed', 'inference', 'internet']],
+    );
+    assert.match((na[0] as unknown as { message: string }).message, /python-packages/);
+    assert.equal(r.code, 0);
+  });
+
   it('a missing snapshot is an input error (exit 2), never a clean proof', async () => {
     const r = await runCli(['verify', 'examples/aws/does-not-exist', '-p', 'examples/cordon.yaml']);
     assert.equal(r.code, 2);

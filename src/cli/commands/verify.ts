@@ -118,7 +118,7 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
   program
     .command('verify')
     .description(
-      'prove the zone policy against the configured network (AWS snapshot): zone matrix, violations and broken intent with witnesses',
+      'prove the zone policy against the configured network (AWS or Azure snapshot): zone matrix, violations and broken intent with witnesses',
     )
     .argument('<path>', 'snapshot directory (docs/snapshots.md)')
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
