@@ -29,11 +29,13 @@ import {
   type PacketSet,
   type Point,
   resetPacketSets,
+  restrictAddress,
   type ProtoPortBox,
 } from './packet-set.js';
 import { SetEvaluator, groupBy, unionOf, type Contribution, type ReplyMode } from './evaluate.js';
 import type { Interface, NetworkModel, Ref } from './model.js';
 import { Tracer, type Hop, type Trace } from './trace.js';
+import { decidePacket } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
 
@@ -166,9 +168,20 @@ interface Group {
   to: string;
   locate: Ref | undefined;
   resourceType: string;
-  set: PacketSet;
+  /** The packet classes of every member; united once, when the finding is made. */
+  parts: PacketSet[];
   count: number;
+  /** Every rule of the located resource that admitted (or dropped) a member, by label. */
+  rules: Map<string, Ref>;
   witness: { source: string; destination: string; packet: Point; trace: Trace };
+}
+
+/**
+ * Findings are one per (question, zone pair, resource to change): a security group, NSG, ACL or route table. Members
+ * whose deciding rule is known without a trace (a destination's inbound decision) join their group without one.
+ */
+function groupKey(kind: Group['kind'], from: string, to: string, locate: Ref | undefined): string {
+  return `${kind}|${from}|${to}|${locate?.resourceId ?? ''}|${locate?.resourceId ? '' : (locate?.label ?? '')}`;
 }
 
 export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: VerifyOptions): VerifyResult {
@@ -184,14 +197,30 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   const dstZones = zoneNames.filter((z) => policy.zones.get(z)!.kind !== 'internet');
   const matrix: MatrixCell[] = [];
   const groups = new Map<string, Group>();
-  const addGroup = (g: Omit<Group, 'count' | 'set'> & { set: PacketSet }) => {
-    const k = `${g.kind}|${g.from}|${g.to}|${g.locate?.resourceId ?? ''}|${g.locate?.origin?.kind === 'file' ? g.locate.origin.pointer : (g.locate?.label ?? '')}`;
+  /** Adds a member to its group; `make` (the witness trace) runs only for the group's first member. */
+  const join = (
+    kind: Group['kind'],
+    from: string,
+    to: string,
+    locate: { locate: Ref | undefined; resourceType: string },
+    set: PacketSet,
+    make: () => Group['witness'] | undefined,
+  ): void => {
+    const k = groupKey(kind, from, to, locate.locate);
     const e = groups.get(k);
     if (e) {
-      e.set = or(e.set, g.set);
+      e.parts.push(set);
       e.count++;
-    } else groups.set(k, { ...g, count: 1 });
+      if (locate.locate) e.rules.set(locate.locate.label, locate.locate);
+      return;
+    }
+    const w = make();
+    if (!w) return;
+    const rules = new Map<string, Ref>(locate.locate ? [[locate.locate.label, locate.locate]] : []);
+    groups.set(k, { kind, from, to, ...locate, parts: [set], count: 1, rules, witness: w });
   };
+  const addGroup = (g: Omit<Group, 'count' | 'parts' | 'rules'> & { set: PacketSet }) =>
+    join(g.kind, g.from, g.to, { locate: g.locate, resourceType: g.resourceType }, g.set, () => g.witness);
 
   const pairs: [string, string][] = [];
   for (const a of srcZones) for (const b of dstZones) if (a !== b) pairs.push([a, b]);
@@ -261,16 +290,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             (d) => `${d.subnet}|${d.inbound.id}`,
           );
           for (const list of targets.values()) {
-            const part = and(
-              set,
-              addresses(
-                DST,
-                list.flatMap((d) => d.addresses),
-              ),
-            );
-            if (part === EMPTY) continue;
-            const w = witness(part, c, 'exists');
-            if (w) addGroup({ kind, from, to, ...locateIngress(w.trace, list[0]!), set: part, witness: w });
+            const part = unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
+            const p = pick(part);
+            if (!p) continue;
+            join(kind, from, to, admittedBy(model, list[0]!, p), part, () => witness(part, c, 'exists'));
           }
         }
       }
@@ -281,12 +304,24 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       const srcList: (Interface | undefined)[] = from === internet ? [undefined] : sources;
       // What each source reaches anywhere in the zone: destinations quantified away once, then one slice per source.
       const perSource = exists(strict.maybe, [DST]);
+      // Sources of one subnet with the same outbound filter missing the same classes (sets are hash-consed, so
+      // equal sets are one object) are one equivalence class: traced once.
+      const classes = new Map<string, { locate: Ref | undefined; resourceType: string }>();
       for (const s of srcList) {
-        const mine = s ? and(perSource, addresses(SRC, s.addresses)) : perSource;
+        const mine = s ? unionAll(s.addresses.map((a) => restrictAddress(perSource, SRC, a))) : perSource;
         const missing = diff(pol, exists(mine, [FAM, SRC]));
         if (missing === EMPTY) continue;
+        const ck = `${s?.subnet ?? ''}|${s?.outbound.id ?? ''}|${missing.id}`;
+        const known = classes.get(ck);
+        if (known) {
+          join('broken', from, to, known, missing, () => undefined);
+          continue;
+        }
         const w = brokenWitness(s, missing);
-        if (w) addGroup({ kind: 'broken', from, to, ...locateDrop(w.trace), set: missing, witness: w });
+        if (!w) continue;
+        const located = locateDrop(w.trace);
+        classes.set(ck, located);
+        join('broken', from, to, located, missing, () => w);
       }
     }
     for (const g of [...groups.values()].slice(before)) {
@@ -334,7 +369,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     }
   }
 
-  const findings = [...groups.values()].map((g) => toFinding(g, model, policy));
+  const findings = [...groups.values()].map((g) => toFinding(g, unionAll(g.parts), model, policy));
   return {
     zones: zoneNames,
     matrix,
@@ -361,16 +396,19 @@ function containsAddr(reach: PacketSet, a: { family: 4 | 6; first: bigint }): bo
 /** How compilers label a filter that filters nothing (an Azure NIC or subnet without an NSG). */
 export const NO_FILTER = 'no NSG, nothing filtered';
 
-/** Violations into a destination are located at the inbound rule that admitted the witness (the rule to narrow). */
-function locateIngress(t: Trace, d: Interface): { locate: Ref | undefined; resourceType: string } {
-  // The NIC's own filter, unless it has none (Azure NIC without an NSG): then the subnet's rule admitted it.
-  const hop =
-    t.hops.find((h) => h.at === d.id && h.ref && !h.ref.label.endsWith(NO_FILTER)) ??
-    t.hops.find((h) => h.at === d.subnet && h.ref && h.what.startsWith('inbound allowed')) ??
-    t.hops.find((h) => h.at === d.id && h.ref);
+/**
+ * The inbound rule that admits a packet into a destination, without a trace: the interface's own filter, or its
+ * subnet's when the interface has none (an Azure NIC without an NSG): the rule to narrow. The witness trace shows
+ * the same decision at the same hop.
+ */
+function admittedBy(model: NetworkModel, d: Interface, p: Point): { locate: Ref | undefined; resourceType: string } {
+  const own = decidePacket(d.inbound, p);
+  const sub = model.subnets.get(d.subnet);
+  const ref = own.ref.label.endsWith(NO_FILTER) && sub?.inbound ? decidePacket(sub.inbound, p).ref : own.ref;
   return {
-    locate: hop?.ref ?? d.ref,
-    resourceType: armType(hop?.ref ?? d.ref) ?? (hop?.ref ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface'),
+    locate: ref,
+    resourceType:
+      armType(ref) ?? (ref.resourceId.startsWith('sg-') ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface'),
   };
 }
 
@@ -409,14 +447,14 @@ function armType(ref: Ref | undefined): string | undefined {
   return ref?.resourceId.startsWith('/subscriptions/') ? parseAzureId(ref.resourceId).type : undefined;
 }
 
-function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
+function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePolicy): Finding {
   const meta =
     g.kind === 'violation'
       ? VERIFY_CHECKS.violation
       : g.kind === 'broken'
         ? VERIFY_CHECKS.broken
         : VERIFY_CHECKS.unknown;
-  const cls = classes(g.set, 12);
+  const cls = classes(set, 12);
   const scope = scopeOf(g, model);
   const resourceId = g.locate?.resourceId || `${g.from}->${g.to}`;
   const resource = {
@@ -467,6 +505,7 @@ function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
       groupedWitnesses: g.count,
       policy: policyText,
       ...(g.locate ? { rule: g.locate.label } : {}),
+      ...(g.rules.size > 1 ? { rules: [...g.rules.keys()].sort().slice(0, 20), ruleCount: g.rules.size } : {}),
       witness: {
         source: w.source,
         destination: w.destination,
