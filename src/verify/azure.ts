@@ -74,6 +74,23 @@ const PUBLIC: AddressSpace = {
   include: [ANY_V4, cidr('2000::/3')],
   exclude: [...NOT_INTERNET_V4.map(cidr), cidr('2001:db8::/32')],
 };
+const ANY: Remote[] = [
+  { kind: 'cidr', cidr: ANY_V4 },
+  { kind: 'cidr', cidr: ANY_V6 },
+];
+
+/** A stateful filter with one allow-everything rule on `remotes` (no NSG; or an unknown one, with unknown remotes). */
+function oneRuleFilter(id: string, direction: 'in' | 'out', remotes: Remote[], ref: Ref): Filter {
+  return {
+    id,
+    direction,
+    order: 'first-match',
+    stateful: true,
+    rules: [{ action: 'allow', proto: [0, 255], ports: [0, 65535], remotes, ref }],
+    defaultRef: ref,
+  };
+}
+
 /** Reserved ranges the system routes send to None. */
 const NONE_ROUTES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 
@@ -236,11 +253,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
   ): Remote[] => {
     const t = text.trim();
     const lower = t.toLowerCase();
-    if (t === '*' || lower === 'any')
-      return [
-        { kind: 'cidr', cidr: ANY_V4 },
-        { kind: 'cidr', cidr: ANY_V6 },
-      ];
+    if (t === '*' || lower === 'any') return ANY;
     const c = tryParseCidr(t);
     if (c) return [{ kind: 'cidr', cidr: c }];
     const vnetSpace = v ? vnetTag(v, s) : [];
@@ -338,25 +351,12 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
         out.push({ action, proto, ports: p ?? [0, 65535], remotes, locals, ref });
     return out;
   };
-  const openFilter = (what: string, direction: 'in' | 'out', resourceId: string, origin?: Origin): Filter => ({
-    id: `${what} (no NSG)`,
-    direction,
-    order: 'first-match',
-    stateful: true,
-    rules: [
-      {
-        action: 'allow',
-        proto: [0, 255],
-        ports: [0, 65535],
-        remotes: [
-          { kind: 'cidr', cidr: ANY_V4 },
-          { kind: 'cidr', cidr: ANY_V6 },
-        ],
-        ref: { label: `${what}: ${NO_FILTER}`, resourceId, ...(origin ? { origin } : {}) },
-      },
-    ],
-    defaultRef: { label: `${what}: no NSG`, resourceId, ...(origin ? { origin } : {}) },
-  });
+  const openFilter = (what: string, direction: 'in' | 'out', resourceId: string, origin?: Origin): Filter =>
+    oneRuleFilter(`${what} (no NSG)`, direction, ANY, {
+      label: `${what}: ${NO_FILTER}`,
+      resourceId,
+      ...(origin ? { origin } : {}),
+    });
 
   // ---- firewalls
   const firewallAt = new Map<string, AzureFirewall>();
@@ -605,25 +605,17 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     const nicNsg = n.networkSecurityGroupId ? nsgs.get(azureIdKey(n.networkSecurityGroupId)) : undefined;
     if (n.networkSecurityGroupId && !nicNsg)
       notes.add(`NSG of NIC ${name} is not in the inventory: its traffic is unknown`);
-    const unknownNsg = (direction: 'in' | 'out'): Filter => ({
-      id: `${name} NSG (not in the inventory)`,
-      direction,
-      order: 'first-match',
-      stateful: true,
-      rules: [
+    const unknownNsg = (direction: 'in' | 'out'): Filter =>
+      oneRuleFilter(
+        `${name} NSG (not in the inventory)`,
+        direction,
+        [{ kind: 'unknown', reason: 'NSG not in the inventory' }],
         {
-          action: 'allow',
-          proto: [0, 255],
-          ports: [0, 65535],
-          remotes: [{ kind: 'unknown', reason: 'NSG not in the inventory' }],
-          ref: {
-            label: `${n.networkSecurityGroupId} (not in the inventory)`,
-            resourceId: n.networkSecurityGroupId ?? n.id,
-          },
+          label: `${n.networkSecurityGroupId} (not in the inventory)`,
+          resourceId: n.networkSecurityGroupId ?? n.id,
+          origin: n.origin,
         },
-      ],
-      defaultRef: { label: `${name}: NSG not in the inventory`, resourceId: n.id, origin: n.origin },
-    });
+      );
     const filter = (direction: 'in' | 'out') =>
       nicNsg
         ? nsgFilter(nicNsg, v, s, direction)
@@ -689,22 +681,11 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
 function firewallFilter(inv: AzureInventory, fw: AzureFirewall, name: string, notes: Set<string>): Filter {
   const unknownAll = (why: string): Filter => {
     notes.add(`firewall ${name}: ${why}; traffic through it is unknown`);
-    return {
-      id: name,
-      direction: 'out',
-      order: 'first-match',
-      stateful: true,
-      rules: [
-        {
-          action: 'allow',
-          proto: [0, 255],
-          ports: [0, 65535],
-          remotes: [{ kind: 'unknown', reason: why }],
-          ref: { label: `${name}: ${why}`, resourceId: fw.id, origin: fw.origin },
-        },
-      ],
-      defaultRef: { label: `${name}: ${why}`, resourceId: fw.id, origin: fw.origin },
-    };
+    return oneRuleFilter(name, 'out', [{ kind: 'unknown', reason: why }], {
+      label: `${name}: ${why}`,
+      resourceId: fw.id,
+      origin: fw.origin,
+    });
   };
   const rules: { rule: AzureFirewallPolicyRule; resourceId: string; origin: Origin }[] = [];
   if (fw.firewallPolicyId) {
@@ -752,13 +733,9 @@ function firewallFilter(inv: AzureInventory, fw: AzureFirewall, name: string, no
         resourceId: fw.id,
         origin: at(fw.origin, c.pointer),
       });
-  const anyAddress: Remote[] = [
-    { kind: 'cidr', cidr: ANY_V4 },
-    { kind: 'cidr', cidr: ANY_V6 },
-  ];
   const addressRemotes = (list: string[], what: string): Remote[] =>
     list.flatMap((a): Remote[] => {
-      if (a.trim() === '*') return anyAddress;
+      if (a.trim() === '*') return ANY;
       const c = tryParseCidr(a.trim());
       return c
         ? [{ kind: 'cidr', cidr: c }]
@@ -785,7 +762,7 @@ function firewallFilter(inv: AzureInventory, fw: AzureFirewall, name: string, no
     if (app) {
       const fqdns = [...r.targetFqdns, ...r.fqdnTags, ...r.webCategories];
       remotes = r.targetFqdns.includes('*')
-        ? anyAddress
+        ? ANY
         : [
             {
               kind: 'unknown',

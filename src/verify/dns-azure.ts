@@ -21,7 +21,7 @@ import { endpointAddresses, endpointTargets, resolveZoneFrom, zonesNamed } from 
 import { AZURE_VERIFY_DATASETS } from './azure.js';
 import { DNS_CHECK, type ResolutionStep } from './dns-aws.js';
 import type { NetworkModel } from './model.js';
-import { VERIFY_CHECKS } from './questions.js';
+import { notVerified } from './questions.js';
 
 export function azureDnsFindings(inv: AzureInventory, policy: ZonePolicy, model: NetworkModel): Finding[] {
   const approved = new Map<string, string>();
@@ -141,20 +141,16 @@ export function azureMissingData(inv: AzureInventory): Finding[] {
       type: 'Microsoft.Resources/subscriptions',
       id: azureScopeKey(scope),
     };
-    const origin = inv.scopeOrigins.get(azureScopeKey(scope));
-    out.push({
-      checkId: VERIFY_CHECKS.unknown.id,
-      title: VERIFY_CHECKS.unknown.title,
-      severity: VERIFY_CHECKS.unknown.severity,
-      status: 'not-assessed',
-      resource,
-      ...(origin ? { origin } : {}),
-      message: `zone reachability in ${azureScopeKey(scope)} is not verified: missing or partial ${missing.join(', ')} (${missing.map((d) => AZURE_DATASETS[d].command).join('; ')})`,
-      evidence: { missing },
-      remediation: VERIFY_CHECKS.unknown.remediation,
-      references: [],
-      fingerprint: fingerprintOf(VERIFY_CHECKS.unknown.id, { ...resource, id: `${azureScopeKey(scope)}|missing-data` }),
-    });
+    const commands = missing.map((d) => AZURE_DATASETS[d].command);
+    out.push(
+      notVerified(
+        resource,
+        azureScopeKey(scope),
+        missing.map((d) => `${d} (missing or partial)`),
+        commands,
+        inv.scopeOrigins.get(azureScopeKey(scope)),
+      ),
+    );
   }
   return out;
 }

@@ -116,6 +116,29 @@ export const VERIFY_CHECKS = {
   },
 } as const;
 
+/** A scope the model could not be built for: not assessed, naming the missing data sets and the commands for them. */
+export function notVerified(
+  resource: Finding['resource'],
+  scope: string,
+  missing: readonly string[],
+  commands: readonly string[],
+  origin: Origin | undefined,
+): Finding {
+  return {
+    checkId: VERIFY_CHECKS.unknown.id,
+    title: VERIFY_CHECKS.unknown.title,
+    severity: VERIFY_CHECKS.unknown.severity,
+    status: 'not-assessed',
+    resource,
+    ...(origin ? { origin } : {}),
+    message: `zone reachability in ${scope} is not verified: missing ${missing.join(', ')} (${commands.join('; ')})`,
+    evidence: { missing },
+    remediation: VERIFY_CHECKS.unknown.remediation,
+    references: [],
+    fingerprint: fingerprintOf(VERIFY_CHECKS.unknown.id, { ...resource, id: `${scope}|missing-data` }),
+  };
+}
+
 export function classText(b: ProtoPortBox): string {
   const [p0, p1] = b.proto;
   const names: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };

@@ -8,8 +8,6 @@ import { applySuppressions } from '../findings/suppress.js';
 import { compareFindings, type Finding } from '../findings/types.js';
 import { EPHEMERAL_PORTS } from '../analysis/aws-network.js';
 import { AWS_DATASETS, inventoryScopes, scopeKey, type AwsDataset } from '../inventory/aws.js';
-import { fingerprintOf } from '../findings/types.js';
-import { VERIFY_CHECKS } from './questions.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { loadAwsSnapshot } from '../sources/aws-snapshot/load.js';
 import { loadAzureSnapshot } from '../sources/azure-snapshot/load.js';
@@ -20,7 +18,7 @@ import { compileAws } from './aws.js';
 import { compileAzure } from './azure.js';
 import { awsDnsFindings } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
-import { verifyModel, type VerifyResult } from './questions.js';
+import { notVerified, verifyModel, type VerifyResult } from './questions.js';
 
 export interface VerifyOptions {
   snapshot: string;
@@ -124,20 +122,8 @@ function missingData(inv: Parameters<typeof compileAws>[0]): Finding[] {
     const missing = NEEDED.filter((d) => !have.has(d));
     if (missing.length === 0) continue;
     const resource = { provider: 'aws' as const, ...scope, type: 'AWS::EC2::VPC', id: scopeKey(scope) };
-    const origin = inv.scopeOrigins.get(scopeKey(scope));
-    out.push({
-      checkId: VERIFY_CHECKS.unknown.id,
-      title: VERIFY_CHECKS.unknown.title,
-      severity: VERIFY_CHECKS.unknown.severity,
-      status: 'not-assessed',
-      resource,
-      ...(origin ? { origin } : {}),
-      message: `zone reachability in ${scopeKey(scope)} is not verified: missing ${missing.join(', ')} (${missing.map((d) => AWS_DATASETS[d].command).join('; ')})`,
-      evidence: { missing },
-      remediation: VERIFY_CHECKS.unknown.remediation,
-      references: [],
-      fingerprint: fingerprintOf(VERIFY_CHECKS.unknown.id, { ...resource, id: `${scopeKey(scope)}|missing-data` }),
-    });
+    const commands = missing.map((d) => AWS_DATASETS[d].command);
+    out.push(notVerified(resource, scopeKey(scope), missing, commands, inv.scopeOrigins.get(scopeKey(scope))));
   }
   return out;
 }

@@ -6,7 +6,8 @@ import {
   type AzureInventory,
   type AzureSecurityRule,
 } from '../../src/inventory/azure.js';
-import { parsePolicy, type ZonePolicy } from '../../src/policy/load.js';
+import type { ZonePolicy } from '../../src/policy/load.js';
+import { testPolicy } from './helpers.js';
 
 const SUB = '33333333-3333-3333-3333-333333333333';
 const base = (type: string, name: string, parent?: string) => ({
@@ -218,18 +219,4 @@ export function firewall(
   });
 }
 
-export const AZURE_POLICY: ZonePolicy = parsePolicy(
-  'test.yaml',
-  `version: 1
-zones:
-  app: {}
-  inference: {}
-  data: {}
-  external_ai: { kind: service, services: { azure: [privatelink.openai.azure.com] } }
-  internet: { kind: internet }
-rules:
-  - { id: R1, name: app to inference, from: app, to: inference, action: allow, protocol: tcp, ports: 443, justification: x }
-  - { id: R2, name: inference to data, from: inference, to: data, action: allow, protocol: tcp, ports: 6333, justification: x }
-  - { id: R3, name: inference to ai, from: inference, to: external_ai, action: allow, protocol: https, justification: x }
-`,
-);
+export const AZURE_POLICY: ZonePolicy = testPolicy('azure: [privatelink.openai.azure.com]');
