@@ -9,7 +9,8 @@
  * - Rules name both ends (FilterRule.locals). Service tags: VirtualNetwork is the VNet's address space, the spaces
  *   of connected peerings that allow virtual network access, the prefixes of the user-defined routes of its subnets
  *   (Microsoft: "address prefixes used on user-defined routes … might also contain default routes") and the host
- *   address 168.63.129.16; Internet is public space outside VirtualNetwork; AzureLoadBalancer is 168.63.129.16; other
+ *   address 168.63.129.16; Internet is public space outside the VNet's own and peered space (a fixed list of public
+ *   prefixes: a 0.0.0.0/0 user route puts everything in VirtualNetwork but leaves a deny of Internet working); AzureLoadBalancer is 168.63.129.16; other
  *   tags (AzureCloud, Storage, …) have ranges cordon does not hold, so they are unknown within public space.
  *   Application security groups resolve to the addresses of the NIC configurations that are members; an ASG with no
  *   known member is unknown, never empty.
@@ -263,7 +264,8 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
         {
           kind: 'space',
           label: 'Internet',
-          space: { include: PUBLIC.include, exclude: [...PUBLIC.exclude, ...vnetSpace] },
+          // Microsoft's public prefixes: user routes widen VirtualNetwork, never narrow Internet.
+          space: { include: PUBLIC.include, exclude: [...PUBLIC.exclude, ...(v ? vnetTag(v, undefined) : [])] },
         },
       ];
     if (lower === 'azureloadbalancer') return [{ kind: 'cidr', cidr: AZURE_HOST }];

@@ -110,6 +110,27 @@ describe('verify (Azure): service tags', () => {
     inv.subnets[0]!.defaultOutboundAccess = false;
     assert.equal(violations(run(inv), 'inference', 'internet').length, 0);
   });
+  it('a 0.0.0.0/0 user route widens VirtualNetwork but not Internet: a deny of Internet still stops egress', () => {
+    const build = (deny: boolean) => {
+      const inv = azureInventory();
+      vnet(inv, 'vnet', '10.1.0.0/16');
+      nsg(inv, 'nsg-inf', deny ? [rule('deny-internet-out', 4000, 'Outbound', 'Deny', '*', ['*'], ['Internet'])] : []);
+      routeTable(inv, 'rt', [['0.0.0.0/0', 'Internet']]);
+      subnet(inv, 'vnet', 'inf', '10.1.2.0/24', { nsg: 'nsg-inf', routeTable: 'rt' });
+      nic(inv, 'nic-inf', 'vnet', 'inf', '10.1.2.4', { zone: 'inference' });
+      return run(inv);
+    };
+    assert.deepEqual(cell(build(true), 'inference', 'internet').configurationPermits, []);
+    // Without the deny, AllowVnetOutBound (VirtualNetwork holds 0.0.0.0/0 now) lets it out before the defaults would.
+    const open = violations(build(false), 'inference', 'internet');
+    assert.equal(open.length, 1);
+    const path = (open[0]!.evidence as { witness: { path: { what: string }[] } }).witness.path;
+    assert.equal(
+      path.some((h) => /AllowVnetOutBound/.test(h.what)),
+      true,
+      'let out by AllowVnetOutBound',
+    );
+  });
   it('a service tag cordon has no ranges for is unknown, never allowed or denied', () => {
     const r = run(
       oneVnet(
