@@ -142,6 +142,26 @@ describe('cordon verify on the examples', () => {
     assert.equal(r.code, 0);
   });
 
+  it('a snapshot with AWS and Azure files verifies both and merges the reports', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cordon-verify-'));
+    try {
+      await cp('examples/aws/misconfigured', path.join(dir, 'aws'), { recursive: true });
+      await cp('examples/azure/reference', path.join(dir, 'azure'), { recursive: true });
+      const r = await runCli(['verify', dir, '-p', 'examples/cordon.yaml', '--format', 'json']);
+      const j = JSON.parse(r.stdout) as Json & { stats: { networks: number } };
+      assert.equal(r.code, 1);
+      const failing = j.findings.filter((f) => f.status === 'fail');
+      assert.equal(failing.length > 0, true, 'the AWS violations are there');
+      assert.deepEqual(
+        failing.filter((f) => f.resource.id.startsWith('/subscriptions/')),
+        [],
+      );
+      assert.equal(j.matrix.filter((m) => m.from === 'inference' && m.to === 'external_ai').length, 2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a missing snapshot is an input error (exit 2), never a clean proof', async () => {
     const r = await runCli(['verify', 'examples/aws/does-not-exist', '-p', 'examples/cordon.yaml']);
     assert.equal(r.code, 2);
