@@ -58,6 +58,7 @@ let nextId = 2;
 const unique = new Map<number, PacketSet | PacketSet[]>();
 let uniqueCount = 0;
 const memo = [new Map<number, PacketSet>(), new Map<number, PacketSet>(), new Map<number, PacketSet>()];
+const existsMemo = new Map<number, Map<number, PacketSet>>();
 
 /**
  * Forget every cached node and result. Sets built before stay valid (membership never depends on sharing; only the
@@ -68,11 +69,12 @@ export function resetPacketSets(): void {
   unique.clear();
   uniqueCount = 0;
   for (const m of memo) m.clear();
+  existsMemo.clear();
 }
 
 /** Drop memoised operation results once they pass `limit` entries (nodes stay shared; only caches go). */
 export function trimOperationCache(limit = 500_000): void {
-  for (const m of memo) if (m.size > limit) m.clear();
+  for (const m of [...memo, ...existsMemo.values()]) if (m.size > limit) m.clear();
 }
 
 export function nodeCount(): number {
@@ -289,7 +291,11 @@ export function restrictAddress(a: PacketSet, dim: typeof SRC | typeof DST, c: C
 /** Existentially quantify dimensions away: the set of packets that agree with some member on the other dimensions. */
 export function exists(a: PacketSet, dims: readonly number[]): PacketSet {
   const mask = dims.reduce((m, d) => m | (1 << d), 0);
-  return existsMasked(a, mask, new Map());
+  // Memoised across calls (per set of dimensions) like the other operations: slices of one zone set share their
+  // sub-diagrams, so quantifying each slice separately would redo the shared part every time.
+  let cache = existsMemo.get(mask);
+  if (!cache) existsMemo.set(mask, (cache = new Map()));
+  return existsMasked(a, mask, cache);
 }
 function existsMasked(a: PacketSet, mask: number, cache: Map<number, PacketSet>): PacketSet {
   if (a.dim === TERMINAL) return a;

@@ -392,7 +392,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     }
   }
 
-  const findings = [...groups.values()].map((g) => toFinding(g, unionAll(g.parts), model, policy));
+  // A finding shows its classes (protocol × port): each member is quantified down to them before the union.
+  const findings = [...groups.values()].map((g) =>
+    toFinding(g, unionAll(g.parts.map((p) => exists(p, [FAM, SRC, DST]))), model, policy),
+  );
   return {
     zones: zoneNames,
     matrix,
