@@ -294,7 +294,7 @@ export function exists(a: PacketSet, dims: readonly number[]): PacketSet {
   // Memoised across calls (per set of dimensions) like the other operations: slices of one zone set share their
   // sub-diagrams, so quantifying each slice separately would redo the shared part every time.
   let cache = existsMemo.get(mask);
-  if (!cache) existsMemo.set(mask, (cache = new Map()));
+  if (!cache) existsMemo.set(mask, (cache = new Map<number, PacketSet>()));
   return existsMasked(a, mask, cache);
 }
 function existsMasked(a: PacketSet, mask: number, cache: Map<number, PacketSet>): PacketSet {
