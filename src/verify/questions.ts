@@ -61,6 +61,8 @@ export function policySet(policy: ZonePolicy, from: string, to: string): PacketS
 }
 
 export interface MatrixCell {
+  /** The cloud whose network the cell is about (a snapshot may hold several). */
+  provider: NetworkModel['provider'];
   from: string;
   to: string;
   /** Protocol/port classes the policy allows. */
@@ -270,6 +272,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const violation = diff(all.yes, pol);
     const unknown = diff(diff(all.maybe, all.yes), pol);
     const cell: MatrixCell = {
+      provider: model.provider,
       from,
       to,
       policyAllows: classes(pol),

@@ -156,7 +156,14 @@ describe('cordon verify on the examples', () => {
         failing.filter((f) => f.resource.id.startsWith('/subscriptions/')),
         [],
       );
-      assert.equal(j.matrix.filter((m) => m.from === 'inference' && m.to === 'external_ai').length, 2);
+      assert.deepEqual(
+        j.matrix
+          .filter((m) => m.from === 'inference' && m.to === 'external_ai')
+          .map((m) => (m as { provider: string }).provider),
+        ['aws', 'azure'],
+      );
+      const table = await runCli(['verify', dir, '-p', 'examples/cordon.yaml']);
+      assert.match(table.stdout, /\[azure\] inference -> external_ai/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -33,7 +33,10 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
   const cells = r.matrix.filter(
     (m) => m.policyAllows.length + m.configurationPermits.length + m.unknown.length + m.violations + m.brokenIntent > 0,
   );
-  const w = Math.max(10, ...cells.map((m) => `${m.from} -> ${m.to}`.length));
+  // With several clouds in one snapshot, each row says which one it is about.
+  const several = new Set(r.matrix.map((m) => m.provider)).size > 1;
+  const pair = (m: (typeof cells)[number]) => `${several ? `[${m.provider}] ` : ''}${m.from} -> ${m.to}`;
+  const w = Math.max(10, ...cells.map((m) => pair(m).length));
   for (const m of cells) {
     const flag =
       m.violations > 0
@@ -44,7 +47,7 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
             ? c.magenta('UNKNOWN')
             : c.green('ok');
     out.push(
-      `  ${`${m.from} -> ${m.to}`.padEnd(w)}  ${flag.padEnd(color ? 19 : 9)}  policy: ${m.policyAllows.join(', ') || 'deny'} | config: ${m.configurationPermits.join(', ') || 'nothing'}${m.unknown.length ? ` | unknown: ${m.unknown.join(', ')}` : ''}`,
+      `  ${pair(m).padEnd(w)}  ${flag.padEnd(color ? 19 : 9)}  policy: ${m.policyAllows.join(', ') || 'deny'} | config: ${m.configurationPermits.join(', ') || 'nothing'}${m.unknown.length ? ` | unknown: ${m.unknown.join(', ')}` : ''}`,
     );
   }
   const empty = r.matrix.filter((m) => m.sources === 0 || m.destinations === 0);
