@@ -7,7 +7,7 @@ import path from 'node:path';
 import { runCli } from '../support/cli.js';
 
 interface Json {
-  matrix: { from: string; to: string; violations: number; configurationPermits: string[] }[];
+  matrix: { provider: string; from: string; to: string; violations: number; configurationPermits: string[] }[];
   findings: {
     checkId: string;
     status: string;
@@ -157,9 +157,7 @@ describe('cordon verify on the examples', () => {
         [],
       );
       assert.deepEqual(
-        j.matrix
-          .filter((m) => m.from === 'inference' && m.to === 'external_ai')
-          .map((m) => (m as { provider: string }).provider),
+        j.matrix.filter((m) => m.from === 'inference' && m.to === 'external_ai').map((m) => m.provider),
         ['aws', 'azure'],
       );
       const table = await runCli(['verify', dir, '-p', 'examples/cordon.yaml']);
