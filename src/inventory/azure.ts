@@ -455,7 +455,14 @@ export interface AzurePublicIpAddress extends AzureTagged {
 }
 
 export interface AzureNetworkInterface extends AzureTagged {
-  ipConfigurations: { privateIpAddress?: string; subnetId?: string; publicIpAddressId?: string; pointer: string }[];
+  ipConfigurations: {
+    privateIpAddress?: string;
+    subnetId?: string;
+    publicIpAddressId?: string;
+    /** Application security groups the configuration is a member of (NSG rules may name them). */
+    applicationSecurityGroupIds?: string[];
+    pointer: string;
+  }[];
   networkSecurityGroupId?: string;
   virtualMachineId?: string;
   privateEndpointId?: string;

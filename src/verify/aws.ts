@@ -59,7 +59,7 @@ function portsText(proto: [number, number], ports: readonly [number, number]): s
 }
 
 /** Special-purpose IPv4 space (RFC 6890) that is never the internet. */
-const NOT_INTERNET_V4 = [
+export const NOT_INTERNET_V4 = [
   '0.0.0.0/8',
   '10.0.0.0/8',
   '100.64.0.0/10',

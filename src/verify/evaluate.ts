@@ -14,7 +14,18 @@
  *   needs), for "does intent work" every port of the client range (`all`, what a Linux client needs);
  * - UDP and other protocols count as permitted when the forward packet arrives.
  */
-import { filterSets, TRI_EMPTY, triAnd, triAndSet, triOr, triUnion, protoPorts, type TriSet } from './filters.js';
+import {
+  filterSets,
+  tri,
+  TRI_EMPTY,
+  TRI_FULL,
+  triAnd,
+  triAndSet,
+  triOr,
+  triUnion,
+  protoPorts,
+  type TriSet,
+} from './filters.js';
 import {
   addresses,
   and,
@@ -53,6 +64,11 @@ interface SubnetSets {
   nout: TriSet;
   srcCidr: PacketSet;
   dstCidr: PacketSet;
+  /** Addresses the subnet's filters do not see (its own, for AWS network ACLs; none for Azure NSGs). */
+  bypassSrc: TriSet;
+  bypassDst: TriSet;
+  /** Stateful subnet filters (Azure NSGs) let replies through; stateless ones (network ACLs) see them. */
+  stateful: boolean;
   atoms: RouteAtoms;
 }
 
@@ -90,12 +106,17 @@ export class SetEvaluator {
     this.internetDst = diff(addresses(DST, model.internet.include), addresses(DST, model.internet.exclude));
     this.internetSrc = diff(addresses(SRC, model.internet.include), addresses(SRC, model.internet.exclude));
     for (const s of model.subnets.values()) {
+      const srcCidr = addresses(SRC, s.cidrs);
+      const dstCidr = addresses(DST, s.cidrs);
       this.subnets.set(s.id, {
         subnet: s,
         nin: s.inbound ? filterSets(s.inbound) : UNKNOWN_FILTER,
         nout: s.outbound ? filterSets(s.outbound) : UNKNOWN_FILTER,
-        srcCidr: addresses(SRC, s.cidrs),
-        dstCidr: addresses(DST, s.cidrs),
+        srcCidr,
+        dstCidr,
+        bypassSrc: tri(s.filtersIntraSubnet ? EMPTY : srcCidr),
+        bypassDst: tri(s.filtersIntraSubnet ? EMPTY : dstCidr),
+        stateful: s.inbound?.stateful === true && s.outbound?.stateful === true,
         atoms: routeAtoms(s.routeTable),
       });
     }
@@ -107,6 +128,7 @@ export class SetEvaluator {
 
   /** Replies into the subnet from remotes on DST (the forward destination), on the given ports. */
   replyIn(s: SubnetSets, ports: readonly [number, number], mode: ReplyMode): TriSet {
+    if (s.stateful) return TRI_FULL;
     return this.cached(`in|${s.subnet.id}|${ports.join('-')}|${mode}`, () =>
       replyRemotes(s.nin, 'in', ports, mode, DST),
     );
@@ -114,6 +136,7 @@ export class SetEvaluator {
 
   /** Replies out of the subnet to remotes on SRC (the forward source). */
   replyOut(s: SubnetSets, ports: readonly [number, number], mode: ReplyMode): TriSet {
+    if (s.stateful) return TRI_FULL;
     return this.cached(`out|${s.subnet.id}|${ports.join('-')}|${mode}`, () =>
       replyRemotes(s.nout, 'out', ports, mode, SRC),
     );
@@ -136,8 +159,8 @@ export class SetEvaluator {
   sourceSide(subnetId: string, sources: readonly Interface[], mode: ReplyMode): TriSet {
     const s = this.sub(subnetId);
     const own = triUnion(sources.map((i) => triAndSet(filterSets(i.outbound), addresses(SRC, i.addresses))));
-    const out = triOr(s.nout, { yes: s.dstCidr, maybe: s.dstCidr });
-    const reply = triOr(this.replyIn(s, this.clientRange(mode), mode), { yes: s.dstCidr, maybe: s.dstCidr });
+    const out = triOr(s.nout, s.bypassDst);
+    const reply = triOr(this.replyIn(s, this.clientRange(mode), mode), s.bypassDst);
     return triAnd(triAnd(own, out), triOr(reply, { yes: NON_TCP, maybe: NON_TCP }));
   }
 
@@ -145,24 +168,23 @@ export class SetEvaluator {
    * What destination interfaces of one network admit, including their subnets' inbound filters and, for TCP, the
    * reply leg out of their subnet and (when `returnRoute`) a route back to the source.
    */
-  destinationSide(dests: readonly Interface[], mode: ReplyMode, returnRoute: boolean, peering?: string): TriSet {
+  destinationSide(dests: readonly Interface[], mode: ReplyMode, returnRoute: boolean, back = 'local'): TriSet {
     const parts: TriSet[] = [];
     const bySubnet = new Map<string, Interface[]>();
     for (const d of dests) bySubnet.set(d.subnet, [...(bySubnet.get(d.subnet) ?? []), d]);
     for (const [subnetId, list] of bySubnet) {
       const s = this.sub(subnetId);
       const admitted = triUnion(list.map((d) => triAndSet(filterSets(d.inbound), addresses(DST, d.addresses))));
-      const nin = triOr(s.nin, { yes: s.srcCidr, maybe: s.srcCidr });
-      let reply = triOr(this.replyOut(s, this.clientRange(mode), mode), { yes: s.srcCidr, maybe: s.srcCidr });
-      if (returnRoute) reply = triAnd(reply, this.returnRoute(s, peering));
+      const nin = triOr(s.nin, s.bypassSrc);
+      let reply = triOr(this.replyOut(s, this.clientRange(mode), mode), s.bypassSrc);
+      if (returnRoute) reply = triAnd(reply, this.returnRoute(s, back));
       parts.push(triAnd(triAnd(admitted, nin), triOr(reply, { yes: NON_TCP, maybe: NON_TCP })));
     }
     return triUnion(parts);
   }
 
-  /** Sources (SRC) the subnet's route table sends replies back to: local, or over the given peering. */
-  private returnRoute(s: SubnetSets, peering: string | undefined): TriSet {
-    const key = peering ? `peering:${peering}` : 'local';
+  /** Sources (SRC) the subnet's route table sends replies back to by the given next hop (a route target key). */
+  private returnRoute(s: SubnetSets, key: string): TriSet {
     const set = swapAddressDim(atomsOf(s.atoms, key), DST);
     return { yes: set, maybe: or(set, swapAddressDim(s.atoms.unknown, DST)) };
   }
@@ -179,13 +201,13 @@ export class SetEvaluator {
     const destsByNet = groupBy(dests, (d) => d.network);
     const srcBySubnet = groupBy(sources, (s) => s.subnet);
     const local = new Map<string, TriSet>();
-    const din = (net: string, peering: string | undefined, returnRoute: boolean) => {
-      const key = `${net}|${peering ?? ''}|${returnRoute}|${mode}`;
+    const din = (net: string, back: string, returnRoute: boolean) => {
+      const key = `${net}|${back}|${returnRoute}|${mode}`;
       const cache = keys ? this.sideCache : local;
       const ck = keys ? `din|${keys.to}|${key}` : key;
       let r = cache.get(ck);
       if (!r) {
-        r = this.destinationSide(destsByNet.get(net) ?? [], mode, returnRoute, peering);
+        r = this.destinationSide(destsByNet.get(net) ?? [], mode, returnRoute, back);
         cache.set(ck, r);
       }
       return r;
@@ -216,7 +238,7 @@ export class SetEvaluator {
       const base = sourceSide(subnetId, list);
       if (base.maybe === EMPTY) continue;
       if (destsByNet.has(v))
-        add(v, v, 'local', () => din(v, undefined, true), triAndSet(base, atomsOf(s.atoms, 'local')));
+        add(v, v, 'local', () => din(v, 'local', true), triAndSet(base, atomsOf(s.atoms, 'local')));
       for (const [key, atoms] of s.atoms.byTarget) {
         if (!key.startsWith('peering:')) continue;
         const id = key.slice('peering:'.length);
@@ -228,14 +250,26 @@ export class SetEvaluator {
           atoms.reduce((x, a) => or(x, a.set), EMPTY),
           addresses(DST, wNet?.cidrs ?? []),
         );
-        add(v, w, key, () => din(w, id, true), triAndSet(base, set));
+        add(v, w, key, () => din(w, key, true), triAndSet(base, set));
+      }
+      // Through a firewall: its filter, then its own subnet's routes to the destination network and back.
+      for (const key of s.atoms.byTarget.keys()) {
+        if (!key.startsWith('firewall:')) continue;
+        const via = this.viaFirewall(key.slice('firewall:'.length), v);
+        if (!via) continue;
+        const routed = triAndSet(base, atomsOf(s.atoms, key));
+        for (const w of destsByNet.keys()) {
+          const hop = via.toNetwork(w);
+          if (hop.maybe === EMPTY) continue;
+          add(v, w, key, () => din(w, key, true), triAnd(routed, hop));
+        }
       }
       // Next hops cordon cannot follow (transit gateways, appliances, NAT towards private space): maybe anywhere.
       const unk = or(s.atoms.unknown, and(this.natAtoms(s), not(this.internetDst)));
       if (unk !== EMPTY)
         for (const w of destsByNet.keys()) {
           const d = () => {
-            const x = din(w, undefined, false);
+            const x = din(w, 'local', false);
             return { yes: EMPTY, maybe: x.maybe };
           };
           add(v, w, 'unknown', d, { yes: EMPTY, maybe: and(base.maybe, unk) });
@@ -251,6 +285,51 @@ export class SetEvaluator {
     }
     for (const e of acc.values()) if (e.sets.length > 0) out.push({ from: e.from, to: e.to, set: triUnion(e.sets) });
     return out;
+  }
+
+  /**
+   * A firewall as a transit hop from network `from`: what its filter admits, forwarded by its subnet's routes to a
+   * network's own addresses (locally or over a peering that accepts forwarded traffic), with the reply routed back
+   * to `from` the same way. Undefined when the model does not hold the firewall.
+   */
+  private viaFirewall(id: string, from: string): { toNetwork(w: string): TriSet; filter: TriSet } | undefined {
+    const fw = this.model.firewalls?.get(id);
+    const fs = fw ? this.subnets.get(fw.subnet) : undefined;
+    if (!fw || !fs) return undefined;
+    const filter = filterSets(fw.filter);
+    const hub = fs.subnet.network;
+    // Addresses (DST) of network w the firewall's subnet forwards to, on a path w accepts from this source.
+    const reach = (w: string): TriSet => {
+      const cidrs = addresses(DST, this.model.networks.get(w)?.cidrs ?? []);
+      if (w === hub) return tri(and(atomsOf(fs.atoms, 'local'), cidrs));
+      const parts: PacketSet[] = [];
+      for (const [key, atoms] of fs.atoms.byTarget) {
+        if (!key.startsWith('peering:')) continue;
+        const p = this.model.peerings.get(key.slice('peering:'.length));
+        if (!p || !p.networks.includes(w) || !p.networks.includes(hub)) continue;
+        // Traffic that did not start in the hub is forwarded traffic for the spoke.
+        const idx = p.networks[0] === w ? 0 : 1;
+        if (from !== hub && p.acceptsForwarded?.[idx] !== true) continue;
+        for (const a of atoms) parts.push(and(a.set, cidrs));
+      }
+      return { yes: unionAll(parts), maybe: or(unionAll(parts), and(fs.atoms.unknown, cidrs)) };
+    };
+    const home = reach(from);
+    const back = swapAddressDim(home.yes, DST);
+    const backMaybe = swapAddressDim(home.maybe, DST);
+    const cache = new Map<string, TriSet>();
+    return {
+      filter,
+      toNetwork: (w) => {
+        let r = cache.get(w);
+        if (!r) {
+          // Only a TCP connection needs the reply back through the firewall (as for the other reply legs).
+          r = triAnd(triAnd(filter, reach(w)), { yes: or(back, NON_TCP), maybe: or(backMaybe, NON_TCP) });
+          cache.set(w, r);
+        }
+        return r;
+      },
+    };
   }
 
   private natAtoms(s: SubnetSets): PacketSet {
@@ -277,12 +356,12 @@ export class SetEvaluator {
         (i) =>
           addresses(
             SRC,
-            i.addresses.filter((c) => c.family === 6 || i.publicIpv4 === true),
+            i.addresses.filter((c) => c.family === 6 || egress(i) === true),
           ),
         (i) =>
           addresses(
             SRC,
-            i.addresses.filter((c) => c.family === 4 && i.publicIpv4 === undefined),
+            i.addresses.filter((c) => c.family === 4 && egress(i) === undefined),
           ),
       );
       const igw = this.gatewayAtoms(s.atoms, attached, true);
@@ -317,6 +396,21 @@ export class SetEvaluator {
           );
         }
         parts.push(triAnd(path, triOr(replies, { yes: NON_TCP, maybe: NON_TCP })));
+      }
+      // Through a firewall with a public address, out by its own subnet's route to the internet.
+      for (const key of s.atoms.byTarget.keys()) {
+        if (!key.startsWith('firewall:')) continue;
+        const fw = this.model.firewalls?.get(key.slice('firewall:'.length));
+        const fs = fw ? this.subnets.get(fw.subnet) : undefined;
+        if (!fw || !fs || !fw.publicEgress) continue;
+        const fsNet = this.model.networks.get(fs.subnet.network);
+        const routed = and(atomsOf(s.atoms, key), this.internetDst);
+        const out = and(routed, this.gatewayAtoms(fs.atoms, new Set(fsNet?.internetGateways ?? []), false));
+        const filter = triAnd(s.nout, filterSets(fw.filter));
+        parts.push(triAnd(triAnd(triAndSet(all, out), filter), replyIn));
+        const unsure = and(routed, fs.atoms.unknown);
+        if (unsure !== EMPTY)
+          parts.push({ yes: EMPTY, maybe: and(and(all.maybe, filter.maybe), and(unsure, replyIn.maybe)) });
       }
       const unk = and(s.atoms.unknown, this.internetDst);
       if (unk !== EMPTY) parts.push({ yes: EMPTY, maybe: and(and(all.maybe, s.nout.maybe), and(unk, replyIn.maybe)) });
@@ -371,6 +465,11 @@ export class SetEvaluator {
     }
     return mergeContributions(out);
   }
+}
+
+/** Whether an interface's IPv4 packets to the internet get a public source address (undefined: not known). */
+export function egress(i: Interface): boolean | undefined {
+  return i.internetEgress ? i.internetEgress.can : i.publicIpv4;
 }
 
 /** Part of a zone pair's answer between two networks (or a network and the internet). */

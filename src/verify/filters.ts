@@ -4,6 +4,7 @@
  * allowed, `maybe` those possibly allowed (yes ⊆ maybe); the difference is traffic cordon cannot decide.
  */
 import {
+  addresses,
   and,
   box,
   cidrBounds,
@@ -19,7 +20,7 @@ import {
   type PacketSet,
   type Point,
 } from './packet-set.js';
-import { hasPorts, type Filter, type FilterRule, type Ref, type Remote } from './model.js';
+import { hasPorts, type AddressSpace, type Filter, type FilterRule, type Ref, type Remote } from './model.js';
 import type { Cidr } from '../util/cidr.js';
 
 export interface TriSet {
@@ -53,25 +54,31 @@ export function protoPorts(proto: readonly [number, number], ports: readonly [nu
   return s;
 }
 
-function remoteSet(r: Remote, dim: typeof SRC | typeof DST): PacketSet | undefined {
-  if (r.kind === 'unknown') return undefined;
-  const cidrs = r.kind === 'cidr' ? [r.cidr] : r.addresses;
-  return unionAll(cidrs.map((c) => box(dim === SRC ? { src: c } : { dst: c })));
+function spaceSet(sp: AddressSpace, dim: typeof SRC | typeof DST): PacketSet {
+  return diff(addresses(dim, sp.include), addresses(dim, sp.exclude));
+}
+
+/** The addresses (on `dim`) remotes surely and possibly match; undefined remotes match every address. */
+function remotesSets(remotes: readonly Remote[] | undefined, dim: typeof SRC | typeof DST): TriSet {
+  if (!remotes) return TRI_FULL;
+  const yes: PacketSet[] = [];
+  const maybe: PacketSet[] = [];
+  for (const r of remotes) {
+    if (r.kind === 'unknown') maybe.push(r.within ? spaceSet(r.within, dim) : FULL);
+    else if (r.kind === 'space') yes.push(spaceSet(r.space, dim));
+    else yes.push(addresses(dim, r.kind === 'cidr' ? [r.cidr] : r.addresses));
+  }
+  const y = unionAll(yes);
+  return { yes: y, maybe: or(y, unionAll(maybe)) };
 }
 
 /** The packets a rule surely matches and those it may match. */
 export function ruleSets(rule: FilterRule, direction: 'in' | 'out'): TriSet {
-  const dim = direction === 'in' ? SRC : DST;
+  const remote = direction === 'in' ? SRC : DST;
   const pp = protoPorts(rule.proto, rule.ports);
-  const known: PacketSet[] = [];
-  let unknown = false;
-  for (const r of rule.remotes) {
-    const s = remoteSet(r, dim);
-    if (s) known.push(s);
-    else unknown = true;
-  }
-  const yes = and(unionAll(known), pp);
-  return { yes, maybe: unknown ? pp : yes };
+  const far = remotesSets(rule.remotes, remote);
+  const near = remotesSets(rule.locals, remote === SRC ? DST : SRC);
+  return { yes: and(and(far.yes, near.yes), pp), maybe: and(and(far.maybe, near.maybe), pp) };
 }
 
 const compiled = new WeakMap<Filter, TriSet>();
@@ -131,17 +138,34 @@ function inCidr(c: Cidr, fam: number, addr: number | bigint): boolean {
 
 export type Tri = 'yes' | 'no' | 'maybe';
 
+function inSpace(sp: AddressSpace, fam: number, addr: number | bigint): boolean {
+  return sp.include.some((c) => inCidr(c, fam, addr)) && !sp.exclude.some((c) => inCidr(c, fam, addr));
+}
+
+function remotesMatch(remotes: readonly Remote[] | undefined, fam: number, addr: number | bigint): Tri {
+  if (!remotes) return 'yes';
+  let unknown = false;
+  for (const r of remotes) {
+    if (r.kind === 'unknown') unknown ||= !r.within || inSpace(r.within, fam, addr);
+    else if (
+      r.kind === 'space'
+        ? inSpace(r.space, fam, addr)
+        : (r.kind === 'cidr' ? [r.cidr] : r.addresses).some((c) => inCidr(c, fam, addr))
+    )
+      return 'yes';
+  }
+  return unknown ? 'maybe' : 'no';
+}
+
 /** Does the rule match the packet? Reads the raw rule, not its compiled set. */
 export function ruleMatches(rule: FilterRule, direction: 'in' | 'out', p: Point): Tri {
   if (p.proto < rule.proto[0] || p.proto > rule.proto[1]) return 'no';
   if (hasPorts(p.proto) && (p.port < rule.ports[0] || p.port > rule.ports[1])) return 'no';
-  const addr = direction === 'in' ? p.src : p.dst;
-  let unknown = false;
-  for (const r of rule.remotes) {
-    if (r.kind === 'unknown') unknown = true;
-    else if ((r.kind === 'cidr' ? [r.cidr] : r.addresses).some((c) => inCidr(c, p.fam, addr))) return 'yes';
-  }
-  return unknown ? 'maybe' : 'no';
+  const far = remotesMatch(rule.remotes, p.fam, direction === 'in' ? p.src : p.dst);
+  if (far === 'no') return 'no';
+  const near = remotesMatch(rule.locals, p.fam, direction === 'in' ? p.dst : p.src);
+  if (near === 'no') return 'no';
+  return far === 'yes' && near === 'yes' ? 'yes' : 'maybe';
 }
 
 export interface FilterDecision {
@@ -179,7 +203,9 @@ export function decidePacket(f: Filter, p: Point): FilterDecision {
     if (r.action === 'allow') return { verdict: maybes.length > 0 ? 'maybe' : 'yes', ref: r.ref, undecidedBy: maybes };
     return { verdict: allowPossible ? 'maybe' : 'no', ref: r.ref, undecidedBy: maybes };
   }
-  return { verdict: allowPossible ? 'maybe' : 'no', ref: f.defaultRef, undecidedBy: maybes };
+  // Undecided: name the first rule that may have allowed it (the one to resolve), else the default.
+  const firstMaybe = f.rules.find((r) => r.action === 'allow' && maybes.includes(r.ref));
+  return { verdict: allowPossible ? 'maybe' : 'no', ref: firstMaybe?.ref ?? f.defaultRef, undecidedBy: maybes };
 }
 
 /** Helpers for IPv4 tests and tools. */

@@ -16,11 +16,21 @@ export interface Ref {
   origin?: Origin;
 }
 
-/** What a rule's remote side may be. `unknown` means the addresses could not be resolved (a prefix list, say). */
+/** An address space given as ranges minus ranges (the internet; an Azure service tag such as Internet). */
+export interface AddressSpace {
+  include: Cidr[];
+  exclude: Cidr[];
+}
+
+/**
+ * What a rule's remote side may be. `unknown` means the addresses could not be resolved (a prefix list, an Azure
+ * service tag cordon has no ranges for); `within`, when given, bounds them (AzureCloud is public space, say).
+ */
 export type Remote =
   | { kind: 'cidr'; cidr: Cidr }
   | { kind: 'members'; label: string; addresses: Cidr[] }
-  | { kind: 'unknown'; reason: string };
+  | { kind: 'space'; label: string; space: AddressSpace }
+  | { kind: 'unknown'; reason: string; within?: AddressSpace };
 
 export interface FilterRule {
   action: 'allow' | 'deny';
@@ -30,6 +40,11 @@ export interface FilterRule {
   ports: readonly [number, number];
   /** The remote end: source for an inbound filter, destination for an outbound one. Any of them matches. */
   remotes: Remote[];
+  /**
+   * The near end (destination of an inbound packet, source of an outbound one), for filters whose rules name both
+   * ends (Azure NSG and firewall rules); undefined matches any address.
+   */
+  locals?: Remote[];
   ref: Ref;
 }
 
@@ -55,6 +70,8 @@ export type RouteTarget =
   /** A gateway endpoint: traffic to the service's prefix list goes to the cloud service, not the internet. */
   | { kind: 'service'; id: string }
   | { kind: 'drop'; reason: string }
+  /** A firewall the model holds (Azure Firewall): its filter decides, then its own subnet's routes forward. */
+  | { kind: 'firewall'; id: string }
   /** A next hop cordon does not model (transit gateway without its route tables, appliances, VPN). */
   | { kind: 'unknown'; id: string; reason: string };
 
@@ -87,10 +104,18 @@ export interface Subnet {
   scope: string;
   cidrs: Cidr[];
   zone?: string;
-  /** Stateless filters at the subnet boundary; undefined when they could not be read (then paths are unknown). */
+  /**
+   * Filters at the subnet boundary (AWS network ACLs: stateless; Azure NSGs: stateful); undefined when they could not
+   * be read (then paths are unknown).
+   */
   inbound?: Filter;
   outbound?: Filter;
   routeTable?: RouteTable;
+  /**
+   * True when the subnet's filters also see traffic between two addresses of the subnet (Azure NSGs); AWS network
+   * ACLs only see traffic that crosses the subnet boundary.
+   */
+  filtersIntraSubnet?: boolean;
   ref: Ref;
 }
 
@@ -104,6 +129,12 @@ export interface Interface {
   addresses: Cidr[];
   /** True when it has a public IPv4 address, undefined when the inventory does not say. */
   publicIpv4?: boolean;
+  /**
+   * Whether an IPv4 packet routed to the internet gets a public source address (Azure: a public IP on the NIC, the
+   * subnet's NAT gateway, or default outbound access), with what provides it; absent means `publicIpv4` decides
+   * (AWS: only the interface's own public address counts).
+   */
+  internetEgress?: { can: boolean | undefined; via: Ref };
   inbound: Filter;
   outbound: Filter;
   /** Workloads start connections; service endpoints only answer. */
@@ -126,6 +157,22 @@ export interface NatGateway {
 export interface Peering {
   id: string;
   networks: [string, string];
+  /**
+   * Per network (same order): whether it accepts traffic forwarded over the peering that did not start in the other
+   * network (Azure allowForwardedTraffic, needed behind a hub firewall); absent means no forwarding is modelled.
+   */
+  acceptsForwarded?: [boolean, boolean];
+  ref: Ref;
+}
+
+/** A firewall packets are routed through (Azure Firewall): stateful, first-match over both ends of the packet. */
+export interface Firewall {
+  id: string;
+  /** The subnet it sits in; its route table forwards what the filter admits. */
+  subnet: string;
+  filter: Filter;
+  /** True when it has a public address to translate internet-bound traffic to. */
+  publicEgress: boolean;
   ref: Ref;
 }
 
@@ -136,6 +183,7 @@ export interface NetworkModel {
   interfaces: Interface[];
   nats: Map<string, NatGateway>;
   peerings: Map<string, Peering>;
+  firewalls?: Map<string, Firewall>;
   /** The internet: these public ranges minus the excluded ones (networks, zones, special-purpose space). */
   internet: { include: Cidr[]; exclude: Cidr[] };
   /** The policy zone that stands for the internet, if the policy has one. */

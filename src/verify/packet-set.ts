@@ -58,6 +58,7 @@ let nextId = 2;
 const unique = new Map<number, PacketSet | PacketSet[]>();
 let uniqueCount = 0;
 const memo = [new Map<number, PacketSet>(), new Map<number, PacketSet>(), new Map<number, PacketSet>()];
+const existsMemo = new Map<number, Map<number, PacketSet>>();
 
 /**
  * Forget every cached node and result. Sets built before stay valid (membership never depends on sharing; only the
@@ -68,11 +69,12 @@ export function resetPacketSets(): void {
   unique.clear();
   uniqueCount = 0;
   for (const m of memo) m.clear();
+  existsMemo.clear();
 }
 
 /** Drop memoised operation results once they pass `limit` entries (nodes stay shared; only caches go). */
 export function trimOperationCache(limit = 500_000): void {
-  for (const m of memo) if (m.size > limit) m.clear();
+  for (const m of [...memo, ...existsMemo.values()]) if (m.size > limit) m.clear();
 }
 
 export function nodeCount(): number {
@@ -251,10 +253,49 @@ export function addresses(dim: typeof SRC | typeof DST, cidrs: readonly Cidr[]):
   return unionAll(cidrs.map((c) => box(dim === SRC ? { src: c } : { dst: c })));
 }
 
+/** Index of the child of `n` whose interval holds `v` (binary search over the cuts). */
+function childIndex(n: PacketSet, v: Bound): number {
+  let lo = 0;
+  let hi = n.cuts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (v < n.cuts[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * `a` restricted to one CIDR on an address dimension: the same as `and(a, addresses(dim, [c]))`, but found by binary
+ * search when `a` splits FAM and then `dim` first (the zone aggregates do) and the CIDR lies within one interval, so
+ * slicing a zone's set per interface costs O(log n) each instead of a pass over the whole set.
+ */
+export function restrictAddress(a: PacketSet, dim: typeof SRC | typeof DST, c: Cidr): PacketSet {
+  const fam = familyOf(c);
+  const [lo, hi] = cidrBounds(c);
+  const slow = () => and(a, box(dim === SRC ? { src: c } : { dst: c }));
+  let n = a;
+  if (n.dim === FAM) n = n.kids[childIndex(n, fam)]!;
+  if (n === EMPTY) return EMPTY;
+  let kid: PacketSet;
+  if (n.dim === dim) {
+    const i = childIndex(n, lo);
+    if (i !== childIndex(n, typeof hi === 'bigint' ? hi - 1n : hi - 1)) return slow();
+    kid = n.kids[i]!;
+  } else if (n.dim > dim) kid = n;
+  else return slow();
+  if (kid === EMPTY) return EMPTY;
+  return interval(FAM, fam, fam, fam + 1, interval(dim, fam, lo, hi, kid));
+}
+
 /** Existentially quantify dimensions away: the set of packets that agree with some member on the other dimensions. */
 export function exists(a: PacketSet, dims: readonly number[]): PacketSet {
   const mask = dims.reduce((m, d) => m | (1 << d), 0);
-  return existsMasked(a, mask, new Map());
+  // Memoised across calls (per set of dimensions) like the other operations: slices of one zone set share their
+  // sub-diagrams, so quantifying each slice separately would redo the shared part every time.
+  let cache = existsMemo.get(mask);
+  if (!cache) existsMemo.set(mask, (cache = new Map<number, PacketSet>()));
+  return existsMasked(a, mask, cache);
 }
 function existsMasked(a: PacketSet, mask: number, cache: Map<number, PacketSet>): PacketSet {
   if (a.dim === TERMINAL) return a;

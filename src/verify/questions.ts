@@ -29,12 +29,15 @@ import {
   type PacketSet,
   type Point,
   resetPacketSets,
+  restrictAddress,
   type ProtoPortBox,
 } from './packet-set.js';
 import { SetEvaluator, groupBy, unionOf, type Contribution, type ReplyMode } from './evaluate.js';
 import type { Interface, NetworkModel, Ref } from './model.js';
 import { Tracer, type Hop, type Trace } from './trace.js';
+import { decidePacket } from './filters.js';
 import ipaddr from 'ipaddr.js';
+import { parseAzureId } from '../inventory/azure.js';
 
 /** The policy's allowed (protocol × port) set for a zone pair, with decide()'s semantics (explicit deny wins). */
 export function policySet(policy: ZonePolicy, from: string, to: string): PacketSet {
@@ -58,6 +61,8 @@ export function policySet(policy: ZonePolicy, from: string, to: string): PacketS
 }
 
 export interface MatrixCell {
+  /** The cloud whose network the cell is about (a snapshot may hold several). */
+  provider: NetworkModel['provider'];
   from: string;
   to: string;
   /** Protocol/port classes the policy allows. */
@@ -113,6 +118,29 @@ export const VERIFY_CHECKS = {
   },
 } as const;
 
+/** A scope the model could not be built for: not assessed, naming the missing data sets and the commands for them. */
+export function notVerified(
+  resource: Finding['resource'],
+  scope: string,
+  missing: readonly string[],
+  commands: readonly string[],
+  origin: Origin | undefined,
+): Finding {
+  return {
+    checkId: VERIFY_CHECKS.unknown.id,
+    title: VERIFY_CHECKS.unknown.title,
+    severity: VERIFY_CHECKS.unknown.severity,
+    status: 'not-assessed',
+    resource,
+    ...(origin ? { origin } : {}),
+    message: `zone reachability in ${scope} is not verified: missing ${missing.join(', ')} (${commands.join('; ')})`,
+    evidence: { missing },
+    remediation: VERIFY_CHECKS.unknown.remediation,
+    references: [],
+    fingerprint: fingerprintOf(VERIFY_CHECKS.unknown.id, { ...resource, id: `${scope}|missing-data` }),
+  };
+}
+
 export function classText(b: ProtoPortBox): string {
   const [p0, p1] = b.proto;
   const names: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
@@ -165,9 +193,20 @@ interface Group {
   to: string;
   locate: Ref | undefined;
   resourceType: string;
-  set: PacketSet;
+  /** The packet classes of every member; united once, when the finding is made. */
+  parts: PacketSet[];
   count: number;
+  /** Every rule of the located resource that admitted (or dropped) a member, by label. */
+  rules: Map<string, Ref>;
   witness: { source: string; destination: string; packet: Point; trace: Trace };
+}
+
+/**
+ * Findings are one per (question, zone pair, resource to change): a security group, NSG, ACL or route table. Members
+ * whose deciding rule is known without a trace (a destination's inbound decision) join their group without one.
+ */
+function groupKey(kind: Group['kind'], from: string, to: string, locate: Ref | undefined): string {
+  return `${kind}|${from}|${to}|${locate?.resourceId ?? ''}|${locate?.resourceId ? '' : (locate?.label ?? '')}`;
 }
 
 export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: VerifyOptions): VerifyResult {
@@ -183,14 +222,30 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   const dstZones = zoneNames.filter((z) => policy.zones.get(z)!.kind !== 'internet');
   const matrix: MatrixCell[] = [];
   const groups = new Map<string, Group>();
-  const addGroup = (g: Omit<Group, 'count' | 'set'> & { set: PacketSet }) => {
-    const k = `${g.kind}|${g.from}|${g.to}|${g.locate?.resourceId ?? ''}|${g.locate?.origin?.kind === 'file' ? g.locate.origin.pointer : (g.locate?.label ?? '')}`;
+  /** Adds a member to its group; `make` (the witness trace) runs only for the group's first member. */
+  const join = (
+    kind: Group['kind'],
+    from: string,
+    to: string,
+    locate: { locate: Ref | undefined; resourceType: string },
+    set: PacketSet,
+    make: () => Group['witness'] | undefined,
+  ): void => {
+    const k = groupKey(kind, from, to, locate.locate);
     const e = groups.get(k);
     if (e) {
-      e.set = or(e.set, g.set);
+      e.parts.push(set);
       e.count++;
-    } else groups.set(k, { ...g, count: 1 });
+      if (locate.locate) e.rules.set(locate.locate.label, locate.locate);
+      return;
+    }
+    const w = make();
+    if (!w) return;
+    const rules = new Map<string, Ref>(locate.locate ? [[locate.locate.label, locate.locate]] : []);
+    groups.set(k, { kind, from, to, ...locate, parts: [set], count: 1, rules, witness: w });
   };
+  const addGroup = (g: Omit<Group, 'count' | 'parts' | 'rules'> & { set: PacketSet }) =>
+    join(g.kind, g.from, g.to, { locate: g.locate, resourceType: g.resourceType }, g.set, () => g.witness);
 
   const pairs: [string, string][] = [];
   for (const a of srcZones) for (const b of dstZones) if (a !== b) pairs.push([a, b]);
@@ -217,6 +272,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const violation = diff(all.yes, pol);
     const unknown = diff(diff(all.maybe, all.yes), pol);
     const cell: MatrixCell = {
+      provider: model.provider,
       from,
       to,
       policyAllows: classes(pol),
@@ -260,16 +316,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             (d) => `${d.subnet}|${d.inbound.id}`,
           );
           for (const list of targets.values()) {
-            const part = and(
-              set,
-              addresses(
-                DST,
-                list.flatMap((d) => d.addresses),
-              ),
-            );
-            if (part === EMPTY) continue;
-            const w = witness(part, c, 'exists');
-            if (w) addGroup({ kind, from, to, ...locateIngress(w.trace, list[0]!), set: part, witness: w });
+            const part = unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
+            const p = pick(part);
+            if (!p) continue;
+            join(kind, from, to, admittedBy(model, list[0]!, p), part, () => witness(part, c, 'exists'));
           }
         }
       }
@@ -280,12 +330,24 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       const srcList: (Interface | undefined)[] = from === internet ? [undefined] : sources;
       // What each source reaches anywhere in the zone: destinations quantified away once, then one slice per source.
       const perSource = exists(strict.maybe, [DST]);
+      // Sources of one subnet with the same outbound filter missing the same classes (sets are hash-consed, so
+      // equal sets are one object) are one equivalence class: traced once.
+      const classes = new Map<string, { locate: Ref | undefined; resourceType: string }>();
       for (const s of srcList) {
-        const mine = s ? and(perSource, addresses(SRC, s.addresses)) : perSource;
+        const mine = s ? unionAll(s.addresses.map((a) => restrictAddress(perSource, SRC, a))) : perSource;
         const missing = diff(pol, exists(mine, [FAM, SRC]));
         if (missing === EMPTY) continue;
+        const ck = `${s?.subnet ?? ''}|${s?.outbound.id ?? ''}|${missing.id}`;
+        const known = classes.get(ck);
+        if (known) {
+          join('broken', from, to, known, missing, () => undefined);
+          continue;
+        }
         const w = brokenWitness(s, missing);
-        if (w) addGroup({ kind: 'broken', from, to, ...locateDrop(w.trace), set: missing, witness: w });
+        if (!w) continue;
+        const located = locateDrop(w.trace);
+        classes.set(ck, located);
+        join('broken', from, to, located, missing, () => w);
       }
     }
     for (const g of [...groups.values()].slice(before)) {
@@ -333,7 +395,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     }
   }
 
-  const findings = [...groups.values()].map((g) => toFinding(g, model, policy));
+  // A finding shows its classes (protocol × port): each member is quantified down to them before the union.
+  const findings = [...groups.values()].map((g) =>
+    toFinding(g, unionAll(g.parts.map((p) => exists(p, [FAM, SRC, DST]))), model, policy),
+  );
   return {
     zones: zoneNames,
     matrix,
@@ -357,12 +422,22 @@ function containsAddr(reach: PacketSet, a: { family: 4 | 6; first: bigint }): bo
   return contains(reach, { fam: a.family === 4 ? 0 : 1, src: 0, dst: toBound(a), proto: 0, port: 0 });
 }
 
-/** Violations into a destination are located at the inbound rule that admitted the witness (the rule to narrow). */
-function locateIngress(t: Trace, d: Interface): { locate: Ref | undefined; resourceType: string } {
-  const hop = t.hops.find((h) => h.at === d.id && h.ref);
+/** How compilers label a filter that filters nothing (an Azure NIC or subnet without an NSG). */
+export const NO_FILTER = 'no NSG, nothing filtered';
+
+/**
+ * The inbound rule that admits a packet into a destination, without a trace: the interface's own filter, or its
+ * subnet's when the interface has none (an Azure NIC without an NSG): the rule to narrow. The witness trace shows
+ * the same decision at the same hop.
+ */
+function admittedBy(model: NetworkModel, d: Interface, p: Point): { locate: Ref | undefined; resourceType: string } {
+  const own = decidePacket(d.inbound, p);
+  const sub = model.subnets.get(d.subnet);
+  const ref = own.ref.label.endsWith(NO_FILTER) && sub?.inbound ? decidePacket(sub.inbound, p).ref : own.ref;
   return {
-    locate: hop?.ref ?? d.ref,
-    resourceType: hop?.ref ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface',
+    locate: ref,
+    resourceType:
+      armType(ref) ?? (ref.resourceId.startsWith('sg-') ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface'),
   };
 }
 
@@ -372,30 +447,43 @@ function locateRoute(
   s: { id: string; routeTable?: { id: string } },
 ): { locate: Ref | undefined; resourceType: string } {
   const hop = t.hops.find((h) => h.ref && h.at === s.routeTable?.id && h.what.startsWith('routed'));
-  return { locate: hop?.ref ?? t.hops.find((h) => h.ref)?.ref, resourceType: 'AWS::EC2::RouteTable' };
+  // A system route (Azure) cannot be edited: then the subnet's outbound rule that let it out is the one to change.
+  const filterHop = t.hops.find((h) => h.ref && h.at === s.id && h.what.startsWith('outbound allowed'));
+  const locate =
+    (hop?.ref?.label.startsWith('system route') && filterHop?.ref && !filterHop.ref.label.endsWith(NO_FILTER)
+      ? filterHop.ref
+      : hop?.ref) ?? t.hops.find((h) => h.ref)?.ref;
+  return { locate, resourceType: armType(locate) ?? 'AWS::EC2::RouteTable' };
 }
 
 function locateDrop(t: Trace): { locate: Ref | undefined; resourceType: string } {
   const hop = t.hops.find((h) => h.verdict === 'no') ?? t.hops.find((h) => h.verdict !== 'yes');
   const id = hop?.ref?.resourceId ?? hop?.at ?? '';
-  const type = id.startsWith('acl-')
-    ? 'AWS::EC2::NetworkAcl'
-    : id.startsWith('sg-')
-      ? 'AWS::EC2::SecurityGroup'
-      : id.startsWith('rtb-')
-        ? 'AWS::EC2::RouteTable'
-        : 'AWS::EC2::NetworkInterface';
+  const type =
+    armType(hop?.ref) ??
+    (id.startsWith('acl-')
+      ? 'AWS::EC2::NetworkAcl'
+      : id.startsWith('sg-')
+        ? 'AWS::EC2::SecurityGroup'
+        : id.startsWith('rtb-')
+          ? 'AWS::EC2::RouteTable'
+          : 'AWS::EC2::NetworkInterface');
   return { locate: hop?.ref ?? (hop ? { label: hop.what, resourceId: hop.at } : undefined), resourceType: type };
 }
 
-function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
+/** The ARM resource type of an Azure resource id (lower case, as ARM compares them); undefined for other ids. */
+function armType(ref: Ref | undefined): string | undefined {
+  return ref?.resourceId.startsWith('/subscriptions/') ? parseAzureId(ref.resourceId).type : undefined;
+}
+
+function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePolicy): Finding {
   const meta =
     g.kind === 'violation'
       ? VERIFY_CHECKS.violation
       : g.kind === 'broken'
         ? VERIFY_CHECKS.broken
         : VERIFY_CHECKS.unknown;
-  const cls = classes(g.set, 12);
+  const cls = classes(set, 12);
   const scope = scopeOf(g, model);
   const resourceId = g.locate?.resourceId || `${g.from}->${g.to}`;
   const resource = {
@@ -446,6 +534,7 @@ function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
       groupedWitnesses: g.count,
       policy: policyText,
       ...(g.locate ? { rule: g.locate.label } : {}),
+      ...(g.rules.size > 1 ? { rules: [...g.rules.keys()].sort().slice(0, 20), ruleCount: g.rules.size } : {}),
       witness: {
         source: w.source,
         destination: w.destination,
@@ -454,13 +543,19 @@ function toFinding(g: Group, model: NetworkModel, policy: ZonePolicy): Finding {
       },
     },
     remediation: meta.remediation,
-    references: ['https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html'],
+    references: [REFERENCES[model.provider]],
     fingerprint: fingerprintOf(meta.id, {
       ...resource,
       id: `${g.from}->${g.to}|${resourceId}|${origin?.kind === 'file' ? (origin.pointer ?? '') : ''}`,
     }),
   };
 }
+
+const REFERENCES: Record<NetworkModel['provider'], string> = {
+  aws: 'https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html',
+  azure: 'https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview',
+  gcp: 'https://cloud.google.com/firewall/docs/firewalls',
+};
 
 const scopeIndex = new WeakMap<NetworkModel, Map<string, string>>();
 
@@ -469,15 +564,26 @@ function scopeOf(g: Group, model: NetworkModel): { account: string; region: stri
   let index = scopeIndex.get(model);
   if (!index) {
     index = new Map();
+    const put = (k: string | undefined, scope: string) => {
+      if (k !== undefined && !index!.has(k)) index!.set(k, scope);
+    };
     for (const s of model.subnets.values()) {
-      index.set(s.id, s.scope);
-      if (s.routeTable) index.set(s.routeTable.id, s.scope);
-      if (s.inbound) index.set(s.inbound.id, s.scope);
+      put(s.id, s.scope);
+      put(s.ref.resourceId, s.scope);
+      if (s.routeTable) put(s.routeTable.id, s.scope);
+      for (const r of s.routeTable?.routes ?? []) put(r.ref.resourceId, s.scope);
+      if (s.inbound) put(s.inbound.id, s.scope);
+      for (const f of [s.inbound, s.outbound]) put(f?.rules[0]?.ref.resourceId, s.scope);
     }
     for (const i of model.interfaces) {
-      index.set(i.id, i.scope);
-      for (const gid of i.inbound.id.split('+')) if (!index.has(gid)) index.set(gid, i.scope);
+      put(i.id, i.scope);
+      put(i.ref.resourceId, i.scope);
+      for (const f of [i.inbound, i.outbound]) put(f.rules[0]?.ref.resourceId, i.scope);
+      put(i.internetEgress?.via.resourceId, i.scope);
+      for (const gid of i.inbound.id.split('+')) put(gid, i.scope);
     }
+    for (const f of model.firewalls?.values() ?? [])
+      for (const r of f.filter.rules) put(r.ref.resourceId, model.subnets.get(f.subnet)?.scope ?? '/');
     scopeIndex.set(model, index);
   }
   const scope = index.get(g.locate?.resourceId ?? '') ?? [...model.networks.values()][0]?.scope ?? '/';

@@ -28,6 +28,8 @@ export function targetKey(r: Route): string {
       return `peering:${t.id}`;
     case 'service':
       return `service:${t.id}`;
+    case 'firewall':
+      return `firewall:${t.id}`;
     case 'drop':
       return 'drop';
     case 'unknown':

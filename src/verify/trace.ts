@@ -17,8 +17,8 @@ import {
   type Route,
   type Subnet,
 } from './model.js';
-import { lookupRoute } from './routes.js';
-import type { ReplyMode } from './evaluate.js';
+import { lookupRoute, targetKey } from './routes.js';
+import { egress, type ReplyMode } from './evaluate.js';
 import type { Cidr } from '../util/cidr.js';
 
 export interface Hop {
@@ -90,25 +90,38 @@ export class Tracer {
     const target = route.target;
     switch (target.kind) {
       case 'local':
-        return this.deliver(t, s, sub, s.network, p, mode, undefined);
+        return this.deliver(t, s, sub, s.network, p, mode, 'local');
       case 'peering': {
         const peer = this.model.peerings.get(target.id);
         const w = peer ? (peer.networks[0] === s.network ? peer.networks[1] : peer.networks[0]) : undefined;
         const wNet = w ? this.model.networks.get(w) : undefined;
         if (!w || !wNet || !inCidrs(wNet.cidrs, p.fam, p.dst))
           return t.drop(target.id, 'peering delivers only to the peer network’s own addresses (not transitive)');
-        return this.deliver(t, s, sub, w, p, mode, target.id);
+        return this.deliver(t, s, sub, w, p, mode, targetKey(route));
       }
+      case 'firewall':
+        return this.viaFirewall(t, s, sub, target.id, p, mode);
       case 'internet': {
         const net = this.model.networks.get(s.network);
         if (!target.egressOnly && !net?.internetGateways.includes(target.id))
           return t.drop(target.id, 'internet gateway not attached');
         if (!this.isInternet(p, 'dst')) return t.drop(target.id, 'an internet gateway does not route private space');
         if (target.egressOnly && p.fam === V4) return t.drop(target.id, 'egress-only gateways carry IPv6 only');
-        if (p.fam === V4 && s.publicIpv4 !== true) {
-          if (s.publicIpv4 === false) return t.drop(s.id, 'no public IPv4 address: the internet gateway drops it');
-          t.hop(s.id, 'maybe', 'public IPv4 address not in the inventory');
-        }
+        const can = egress(s);
+        if (p.fam === V4 && can !== true) {
+          if (can === false)
+            return t.drop(
+              s.id,
+              s.internetEgress ? s.internetEgress.via.label : 'no public IPv4 address: the internet gateway drops it',
+              s.internetEgress?.via,
+            );
+          t.hop(
+            s.id,
+            'maybe',
+            s.internetEgress ? s.internetEgress.via.label : 'public IPv4 address not in the inventory',
+          );
+        } else if (p.fam === V4 && s.internetEgress)
+          t.hop(s.id, 'yes', `source address translated: ${s.internetEgress.via.label}`, s.internetEgress.via);
         t.filter(sub.id, sub.outbound, p, 'out');
         t.hop(target.id, 'yes', 'to the internet');
         this.replyInto(t, sub, p, this.range(mode), mode);
@@ -136,20 +149,21 @@ export class Tracer {
     network: string,
     p: Point,
     mode: ReplyMode,
-    peering?: string,
+    /** The route target key the reply must take back ("local", "peering:<id>", "firewall:<id>"). */
+    back: string,
+    /** The source subnet's outbound filter was already applied (before a firewall). */
+    leftSubnet = false,
   ): Trace {
     const d = this.interfaceAt(network, p, 'dst');
     if (!d) return t.drop(network, 'no interface at the destination address');
     const dsub = this.model.subnets.get(d.subnet)!;
-    const cross = dsub.id !== sub.id;
-    if (cross) t.filter(sub.id, sub.outbound, p, 'out');
+    const cross = crosses(sub, dsub);
+    if (cross && !leftSubnet) t.filter(sub.id, sub.outbound, p, 'out');
     if (cross) t.filter(dsub.id, dsub.inbound, p, 'in');
     t.filter(d.id, d.inbound, p, 'in');
     if (t.stopped) return t.done();
     if (p.proto === PROTO_TCP) {
-      this.replyRoute(t, dsub, p, (r) =>
-        peering ? r.target.kind === 'peering' && r.target.id === peering : r.target.kind === 'local',
-      );
+      this.replyRoute(t, dsub, p, (r) => targetKey(r) === back);
       if (cross) {
         t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
         t.replyLeg(sub.id, sub.inbound, p, this.range(mode), mode, 'in');
@@ -167,7 +181,7 @@ export class Tracer {
     if (!nat.public) return t.drop(natId, 'a private NAT gateway does not reach the internet');
     const nsub = this.model.subnets.get(nat.subnet);
     if (!nsub) return t.drop(natId, 'NAT gateway subnet not in the inventory');
-    const cross = nsub.id !== sub.id;
+    const cross = crosses(sub, nsub);
     if (cross) {
       t.filter(sub.id, sub.outbound, p, 'out');
       t.filter(nsub.id, nsub.inbound, p, 'in');
@@ -195,6 +209,66 @@ export class Tracer {
     return t.done('internet');
   }
 
+  /**
+   * Through a firewall: its filter decides, then its subnet's routes forward — to the internet (translated to its
+   * public address), or to a network's own addresses locally or over a peering that accepts forwarded traffic; the
+   * reply must come back through the same firewall.
+   */
+  private viaFirewall(t: Walk, s: Interface, sub: Subnet, id: string, p: Point, mode: ReplyMode): Trace {
+    const fw = this.model.firewalls?.get(id);
+    const fsub = fw ? this.model.subnets.get(fw.subnet) : undefined;
+    if (!fw || !fsub) return this.unknownHop(t, s, sub, p, mode);
+    t.filter(sub.id, sub.outbound, p, 'out');
+    t.filter(fw.id, fw.filter, p, 'out');
+    if (t.stopped) return t.done();
+    const r = lookupRoute(fsub.routeTable, p);
+    const rt = fsub.routeTable?.id ?? fsub.id;
+    if (r === 'unknown') return this.unknownHop(t, s, sub, p, mode);
+    if (!r) return t.drop(rt, 'the firewall’s subnet has no route to the destination');
+    t.route(rt, r);
+    const hub = fsub.network;
+    if (this.isInternet(p, 'dst')) {
+      const net = this.model.networks.get(hub);
+      if (r.target.kind !== 'internet' || !net?.internetGateways.includes(r.target.id))
+        return t.drop(rt, 'the firewall’s subnet does not route this destination to the internet', r.ref);
+      if (!fw.publicEgress) return t.drop(fw.id, 'the firewall has no public address', fw.ref);
+      t.hop(fw.id, 'yes', 'to the internet (source translated to the firewall’s public address)', fw.ref);
+      this.replyInto(t, sub, p, this.range(mode), mode);
+      return t.done('internet');
+    }
+    // The network the firewall forwards to, and the peering it takes (forwarded traffic must be accepted).
+    const forwardTo = (route: Route, addr: 'dst' | 'src'): string | undefined => {
+      if (route.target.kind === 'local') return hub;
+      if (route.target.kind !== 'peering') return undefined;
+      const peer = this.model.peerings.get(route.target.id);
+      if (!peer) return undefined;
+      const idx = peer.networks[0] === hub ? 1 : 0;
+      const w = peer.networks[idx];
+      const wNet = w ? this.model.networks.get(w) : undefined;
+      if (!w || !wNet || !inCidrs(wNet.cidrs, p.fam, addr === 'dst' ? p.dst : p.src)) return undefined;
+      const origin = addr === 'dst' ? s.network : w;
+      return origin === hub || peer.acceptsForwarded?.[idx] === true ? w : undefined;
+    };
+    const w = forwardTo(r, 'dst');
+    if (!w)
+      return t.drop(
+        rt,
+        'the firewall cannot forward it there (no route, or a peering that refuses forwarded traffic)',
+        r.ref,
+      );
+    if (p.proto === PROTO_TCP) {
+      const home = lookupRoute(fsub.routeTable, p, 'src');
+      const ok = home === 'unknown' ? 'maybe' : home && forwardTo(home, 'src') === s.network ? 'yes' : 'no';
+      t.hop(
+        rt,
+        ok,
+        ok === 'no' ? 'the firewall cannot send the reply back' : 'reply forwarded back by the firewall',
+        home !== 'unknown' ? home?.ref : undefined,
+      );
+    }
+    return this.deliver(t, s, sub, w, p, mode, `firewall:${id}`, true);
+  }
+
   /** A next hop cordon cannot follow: the answer is unknown if everything it can see would let the packet pass. */
   private unknownHop(t: Walk, s: Interface, sub: Subnet, p: Point, mode: ReplyMode): Trace {
     t.hop(sub.routeTable?.id ?? sub.id, 'maybe', 'next hop not modelled (transit gateway, appliance, prefix list)');
@@ -217,7 +291,7 @@ export class Tracer {
   /** Subnet filters both ways (unless in the same subnet) and the destination's inbound filter, without routing. */
   private destinationLegs(t: Walk, sub: Subnet, d: Interface, p: Point, mode: ReplyMode): void {
     const dsub = this.model.subnets.get(d.subnet)!;
-    const cross = dsub.id !== sub.id;
+    const cross = crosses(sub, dsub);
     if (cross) t.filter(sub.id, sub.outbound, p, 'out');
     if (cross) t.filter(dsub.id, dsub.inbound, p, 'in');
     t.filter(d.id, d.inbound, p, 'in');
@@ -310,6 +384,7 @@ class Walk {
   ): void {
     if (this.stopped) return;
     if (!f) return this.hop(at, 'maybe', 'reply: filter not in the inventory');
+    if (f.stateful) return; // a stateful filter lets the reply of a connection it admitted through
     // The reply swaps addresses; its destination port is the client's port. Filters are constant between the
     // boundaries of their rules' port ranges, so checking each boundary inside the range checks every port.
     const reply = { ...p, src: p.dst, dst: p.src };
@@ -356,6 +431,11 @@ class Walk {
   done(destination?: string): Trace {
     return { verdict: this.verdict, hops: this.hops, ...(destination && this.verdict !== 'no' ? { destination } : {}) };
   }
+}
+
+/** Does a packet between two subnets pass their filters? (AWS ACLs skip traffic within a subnet; Azure NSGs don't.) */
+function crosses(a: Subnet, b: Subnet): boolean {
+  return a.id !== b.id || a.filtersIntraSubnet === true;
 }
 
 function describeTarget(r: Route): string {

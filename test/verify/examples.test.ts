@@ -7,7 +7,7 @@ import path from 'node:path';
 import { runCli } from '../support/cli.js';
 
 interface Json {
-  matrix: { from: string; to: string; violations: number; configurationPermits: string[] }[];
+  matrix: { provider: string; from: string; to: string; violations: number; configurationPermits: string[] }[];
   findings: {
     checkId: string;
     status: string;
@@ -86,6 +86,85 @@ describe('cordon verify on the examples', () => {
     const b = await runCli(['verify', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml']);
     assert.equal(a.stdout, b.stdout);
     assert.match(a.stdout, /application -> data\s+VIOLATION/);
+  });
+
+  it('Azure misconfigured: management reaches the AI endpoints, inference reaches the internet, each at its NSG rule', async () => {
+    const r = await runCli([
+      'verify',
+      'examples/azure/misconfigured',
+      '-p',
+      'examples/cordon.yaml',
+      '--format',
+      'json',
+    ]);
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.stdout) as Json;
+    const v = (from: string, to: string) =>
+      j.findings.filter(
+        (f) => f.checkId === 'verify-zone-violation' && f.evidence.from === from && f.evidence.to === to,
+      );
+    // nsg-pe's allow-https-any (priority 200) wins over the callers-only rule (250): the hub jump box gets in.
+    const ai = v('management', 'external_ai');
+    assert.equal(ai.length, 1);
+    assert.match(ai[0]!.resource.id, /networkSecurityGroups\/nsg-pe$/);
+    assert.equal(ai[0]!.origin?.pointer, '/data/0/properties/securityRules/0');
+    // snet-inference: no route table, default outbound access, a public IP, and nsg-inference's allow-internet-out.
+    const net = v('inference', 'internet');
+    assert.equal(net.length, 1);
+    assert.equal(net[0]!.severity, 'critical');
+    assert.match(net[0]!.resource.id, /networkSecurityGroups\/nsg-inference$/);
+    // The jump box's public IP and the 0.0.0.0/0 user route in VirtualNetwork: AllowVnetInBound admits the internet.
+    assert.equal(v('internet', 'management').length, 1);
+    // NET-002 broken by nsg-inference's deny-pe-https-legacy (priority 90).
+    const broken = j.findings.filter((f) => f.checkId === 'verify-broken-intent');
+    assert.deepEqual(
+      broken.map((f) => [f.evidence.from, f.evidence.to, f.origin?.pointer]),
+      [['inference', 'external_ai', '/data/1/properties/securityRules/0']],
+    );
+    // The batch spoke (inference zone) has no link to privatelink.openai.azure.com; vnet-ai's custom DNS is unknown.
+    const dns = j.findings.filter((f) => f.checkId === 'verify-ai-name-public-dns');
+    assert.deepEqual(dns.map((f) => [f.resource.id.split('/').pop(), f.status]).sort(), [
+      ['vnet-ai', 'not-assessed'],
+      ['vnet-batch-inference', 'fail'],
+    ]);
+    for (const f of [...ai, ...net]) assert.equal(f.evidence.witness.path.length >= 4, true, 'a hop-by-hop witness');
+  });
+
+  it('Azure reference: verifies clean (exit 0, no failing or undecided finding)', async () => {
+    const r = await runCli(['verify', 'examples/azure/reference', '-p', 'examples/cordon.yaml', '--format', 'json']);
+    const j = JSON.parse(r.stdout) as Json;
+    assert.deepEqual(
+      j.findings.filter((f) => f.status !== 'pass').map((f) => f.checkId),
+      [],
+    );
+    // The firewall admits pypi for the inference VNet, but nsg-inference's deny-internet-out stops it first.
+    assert.equal(j.matrix.find((m) => m.from === 'inference' && m.to === 'internet')!.configurationPermits.length, 0);
+    assert.equal(r.code, 0);
+  });
+
+  it('a snapshot with AWS and Azure files verifies both and merges the reports', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cordon-verify-'));
+    try {
+      await cp('examples/aws/misconfigured', path.join(dir, 'aws'), { recursive: true });
+      await cp('examples/azure/reference', path.join(dir, 'azure'), { recursive: true });
+      const r = await runCli(['verify', dir, '-p', 'examples/cordon.yaml', '--format', 'json']);
+      const j = JSON.parse(r.stdout) as Json & { stats: { networks: number } };
+      assert.equal(r.code, 1);
+      const failing = j.findings.filter((f) => f.status === 'fail');
+      assert.equal(failing.length > 0, true, 'the AWS violations are there');
+      assert.deepEqual(
+        failing.filter((f) => f.resource.id.startsWith('/subscriptions/')),
+        [],
+      );
+      assert.deepEqual(
+        j.matrix.filter((m) => m.from === 'inference' && m.to === 'external_ai').map((m) => m.provider),
+        ['aws', 'azure'],
+      );
+      const table = await runCli(['verify', dir, '-p', 'examples/cordon.yaml']);
+      assert.match(table.stdout, /\[azure\] inference -> external_ai/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a missing snapshot is an input error (exit 2), never a clean proof', async () => {

@@ -183,18 +183,23 @@ export function nat(inv: AwsInventory, id: string, subnetId: string): void {
   });
 }
 
-export const POLICY: ZonePolicy = parsePolicy(
-  'test.yaml',
-  `version: 1
+/** The test policy: app → inference → data, inference → the AI service zone (whose services are given), internet. */
+export function testPolicy(services: string): ZonePolicy {
+  return parsePolicy(
+    'test.yaml',
+    `version: 1
 zones:
   app: {}
   inference: {}
   data: {}
-  external_ai: { kind: service, services: { aws: [bedrock-runtime] } }
+  external_ai: { kind: service, services: { ${services} } }
   internet: { kind: internet }
 rules:
   - { id: R1, name: app to inference, from: app, to: inference, action: allow, protocol: tcp, ports: 443, justification: x }
   - { id: R2, name: inference to data, from: inference, to: data, action: allow, protocol: tcp, ports: 6333, justification: x }
   - { id: R3, name: inference to ai, from: inference, to: external_ai, action: allow, protocol: https, justification: x }
 `,
-);
+  );
+}
+
+export const POLICY: ZonePolicy = testPolicy('aws: [bedrock-runtime]');

@@ -2,12 +2,12 @@
  * The set evaluator against the per-packet evaluator on random small AWS networks and random packets: for every
  * packet, membership in the computed sets (surely / maybe / not permitted) must equal the hop-by-hop verdict.
  */
-import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileAws } from '../../src/verify/aws.js';
-import { SetEvaluator, unionOf, type ReplyMode } from '../../src/verify/evaluate.js';
-import { contains, type Point } from '../../src/verify/packet-set.js';
+import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
+import type { Point } from '../../src/verify/packet-set.js';
+import { assertAgreement } from './agreement.js';
 import { Tracer } from '../../src/verify/trace.js';
 import type { AwsIpPermission, AwsNaclEntry } from '../../src/inventory/aws.js';
 import { eni, inventory, nat, POLICY, sg, subnet, vpc } from './helpers.js';
@@ -176,29 +176,13 @@ describe('verify: set evaluator agrees with the per-packet evaluator', () => {
               proto: pk.proto,
               port: pk.proto === 1 ? 0 : pk.port,
             };
-            const sets = unionOf(
-              fromInternet
-                ? ev.fromInternet([d], mode)
-                : toInternet
-                  ? ev.toInternet([s], mode)
-                  : ev.zoneToZone([s], [d], mode),
-            );
-            const fast = contains(sets.yes, p) ? 'yes' : contains(sets.maybe, p) ? 'maybe' : 'no';
-            const naive = tracer.trace(fromInternet ? { kind: 'internet' } : { kind: 'interface', iface: s }, p, mode);
-            assert.equal(
-              fast,
-              naive.verdict,
-              `${mode} ${fromInternet ? 'internet' : s.id} -> ${toInternet ? 'internet' : d.id} proto ${p.proto} port ${p.port}: ${JSON.stringify(naive.hops.map((h) => `${h.at} ${h.verdict} ${h.what}`))}`,
-            );
+            assertAgreement(ev, tracer, { s, d, fromInternet, toInternet, p, mode });
           }
         }
       }),
       {
         numRuns: 150,
         seed: 11,
-        reporter: (r) => {
-          if (r.failed) console.error(String((r.errorInstance as Error)?.message).slice(0, 2000));
-        },
       },
     );
   });

@@ -2,6 +2,26 @@
 
 param location string
 
+resource dnspolAi 'Microsoft.Network/dnsResolverPolicies@2024-05-01' = {
+  name: 'dnspol-ai'
+  location: location
+}
+
+resource microsoftInsightsToStorage 'Microsoft.Network/dnsResolverPolicies/providers/diagnosticSettings@2024-05-01' = {
+  name: 'dnspol-ai/microsoft.insights/to-storage'
+}
+
+resource dnspolAiLinkVnetAi 'Microsoft.Network/dnsResolverPolicies/virtualNetworkLinks@2024-05-01' = {
+  parent: dnspolAi
+  name: 'link-vnet-ai'
+  location: location
+  properties: {
+    virtualNetwork: {
+      id: resourceId('rg-ai', 'Microsoft.Network/virtualNetworks', 'vnet-ai')
+    }
+  }
+}
+
 resource privatelinkApiAzuremlMs 'Microsoft.Network/privateDnsZones@2024-06-01' = {
   name: 'privatelink.api.azureml.ms'
   location: 'global'

@@ -206,6 +206,32 @@ resource nsgInference 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
           destinationPortRange: '*'
         }
       }
+      {
+        name: 'allow-https-app'
+        properties: {
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          access: 'Allow'
+          priority: 100
+          direction: 'Inbound'
+          sourceAddressPrefix: '10.2.1.0/24'
+          destinationAddressPrefix: '10.1.2.0/24'
+          destinationPortRange: '443'
+        }
+      }
+      {
+        name: 'deny-all-in'
+        properties: {
+          protocol: '*'
+          sourcePortRange: '*'
+          access: 'Deny'
+          priority: 4096
+          direction: 'Inbound'
+          sourceAddressPrefix: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
     ]
   }
 }
@@ -419,7 +445,7 @@ resource peKv 'Microsoft.Network/privateEndpoints@2024-05-01' = {
   name: 'pe-kv'
   location: location
   tags: {
-    SecurityZone: 'inference'
+    SecurityZone: 'management'
   }
   properties: {
     subnet: {

@@ -2,6 +2,62 @@
 
 param location string
 
+resource dnspolAi 'Microsoft.Network/dnsResolverPolicies@2024-05-01' = {
+  name: 'dnspol-ai'
+  location: location
+}
+
+resource microsoftInsightsDnsQueryLogs 'Microsoft.Network/dnsResolverPolicies/providers/diagnosticSettings@2024-05-01' = {
+  name: 'dnspol-ai/microsoft.insights/dns-query-logs'
+  properties: {
+    workspaceId: '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-security'
+    logs: [
+      {
+        category: 'DnsResponse'
+        enabled: true
+        retentionPolicy: {
+          days: 0
+          enabled: false
+        }
+      }
+    ]
+    metrics: []
+  }
+}
+
+resource dnspolAiLinkVnetAi 'Microsoft.Network/dnsResolverPolicies/virtualNetworkLinks@2024-05-01' = {
+  parent: dnspolAi
+  name: 'link-vnet-ai'
+  location: location
+  properties: {
+    virtualNetwork: {
+      id: resourceId('rg-ai', 'Microsoft.Network/virtualNetworks', 'vnet-ai')
+    }
+  }
+}
+
+resource dnspolAiLinkVnetApp 'Microsoft.Network/dnsResolverPolicies/virtualNetworkLinks@2024-05-01' = {
+  parent: dnspolAi
+  name: 'link-vnet-app'
+  location: location
+  properties: {
+    virtualNetwork: {
+      id: resourceId('rg-app', 'Microsoft.Network/virtualNetworks', 'vnet-app')
+    }
+  }
+}
+
+resource dnspolAiLinkVnetHub 'Microsoft.Network/dnsResolverPolicies/virtualNetworkLinks@2024-05-01' = {
+  parent: dnspolAi
+  name: 'link-vnet-hub'
+  location: location
+  properties: {
+    virtualNetwork: {
+      id: resourceId('rg-hub', 'Microsoft.Network/virtualNetworks', 'vnet-hub')
+    }
+  }
+}
+
 resource privatelinkApiAzuremlMs 'Microsoft.Network/privateDnsZones@2024-06-01' = {
   name: 'privatelink.api.azureml.ms'
   location: 'global'

@@ -84,7 +84,7 @@ const defaultRule = (
  * Every NSG has these (Microsoft's default security rules); a source that lists NSGs without them (an export, a
  * template) must not make the VNet-wide allows disappear.
  */
-const DEFAULT_RULES: AzureSecurityRule[] = [
+export const DEFAULT_RULES: AzureSecurityRule[] = [
   defaultRule('AllowVnetInBound', 65000, 'Inbound', 'Allow', 'VirtualNetwork', 'VirtualNetwork'),
   defaultRule('AllowAzureLoadBalancerInBound', 65001, 'Inbound', 'Allow', 'AzureLoadBalancer', '*'),
   defaultRule('DenyAllInBound', 65500, 'Inbound', 'Deny', '*', '*'),

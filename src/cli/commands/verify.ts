@@ -10,7 +10,7 @@ import { originText, SEVERITY_LABEL } from '../../reporters/shared.js';
 import { TOOL } from '../../scan.js';
 import { DNS_CHECK } from '../../verify/dns-aws.js';
 import { VERIFY_CHECKS } from '../../verify/questions.js';
-import { verifyAwsSnapshot, type VerifyReport } from '../../verify/run.js';
+import { verifySnapshot, type VerifyReport } from '../../verify/run.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import type { RegisterCommand } from './index.js';
 
@@ -33,7 +33,10 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
   const cells = r.matrix.filter(
     (m) => m.policyAllows.length + m.configurationPermits.length + m.unknown.length + m.violations + m.brokenIntent > 0,
   );
-  const w = Math.max(10, ...cells.map((m) => `${m.from} -> ${m.to}`.length));
+  // With several clouds in one snapshot, each row says which one it is about.
+  const several = new Set(r.matrix.map((m) => m.provider)).size > 1;
+  const pair = (m: (typeof cells)[number]) => `${several ? `[${m.provider}] ` : ''}${m.from} -> ${m.to}`;
+  const w = Math.max(10, ...cells.map((m) => pair(m).length));
   for (const m of cells) {
     const flag =
       m.violations > 0
@@ -44,7 +47,7 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
             ? c.magenta('UNKNOWN')
             : c.green('ok');
     out.push(
-      `  ${`${m.from} -> ${m.to}`.padEnd(w)}  ${flag.padEnd(color ? 19 : 9)}  policy: ${m.policyAllows.join(', ') || 'deny'} | config: ${m.configurationPermits.join(', ') || 'nothing'}${m.unknown.length ? ` | unknown: ${m.unknown.join(', ')}` : ''}`,
+      `  ${pair(m).padEnd(w)}  ${flag.padEnd(color ? 19 : 9)}  policy: ${m.policyAllows.join(', ') || 'deny'} | config: ${m.configurationPermits.join(', ') || 'nothing'}${m.unknown.length ? ` | unknown: ${m.unknown.join(', ')}` : ''}`,
     );
   }
   const empty = r.matrix.filter((m) => m.sources === 0 || m.destinations === 0);
@@ -118,7 +121,7 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
   program
     .command('verify')
     .description(
-      'prove the zone policy against the configured network (AWS snapshot): zone matrix, violations and broken intent with witnesses',
+      'prove the zone policy against the configured network (AWS or Azure snapshot): zone matrix, violations and broken intent with witnesses',
     )
     .argument('<path>', 'snapshot directory (docs/snapshots.md)')
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
@@ -131,7 +134,7 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
     )
     .action(async (pathArg, opts) => {
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
-      const report = await verifyAwsSnapshot({
+      const report = await verifySnapshot({
         snapshot: pathArg,
         policy,
         policySource: source,

@@ -965,6 +965,7 @@ const READERS: Record<string, Reader> = {
         privateIpAddress: c.properties.privateIPAddress,
         subnetId: c.properties.subnet,
         publicIpAddressId: c.properties.publicIPAddress,
+        applicationSecurityGroupIds: c.properties.applicationSecurityGroups,
         pointer: `${it.pointer}/properties/ipConfigurations/${i}`,
       }),
     ),

@@ -364,7 +364,12 @@ export const flowLogProps = props({
 export const nicProps = props({
   ipConfigurations: list(
     z.looseObject({
-      properties: props({ privateIPAddress: str, subnet: optIdRef, publicIPAddress: optIdRef }),
+      properties: props({
+        privateIPAddress: str,
+        subnet: optIdRef,
+        publicIPAddress: optIdRef,
+        applicationSecurityGroups: idRefs,
+      }),
     }),
   ),
   networkSecurityGroup: optIdRef,

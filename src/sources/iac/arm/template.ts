@@ -504,7 +504,7 @@ function emitOne(
   parent: Parent | undefined,
   uncertain: string | undefined,
 ): void {
-  const type = fullType(stringOf(frame.value(raw.type, `${pointer}/type`, loops), `${pointer}/type`, 'type'), parent);
+  let type = fullType(stringOf(frame.value(raw.type, `${pointer}/type`, loops), `${pointer}/type`, 'type'), parent);
   let why = uncertain;
   if ('condition' in raw) {
     const c = frame.value(raw.condition, `${pointer}/condition`, loops);
@@ -516,6 +516,17 @@ function emitOne(
   const nameValue = frame.value(raw.name, `${pointer}/name`, loops);
   let name = stringOf(nameValue, `${pointer}/name`, 'name');
   if (parent && name.split('/').length < type.split('/').length - 1) name = `${parent.name}/${name}`;
+  // An extension resource written under its parent: type "Microsoft.Network/x/providers/diagnosticSettings", name
+  // "parent/Microsoft.Insights/setting" (Microsoft's template reference) is a Microsoft.Insights/diagnosticSettings
+  // resource scoped to the parent.
+  let extensionScope: string | undefined;
+  const ext = /^(.+?)\/providers\/([^/]+)$/i.exec(type);
+  const segments = name.split('/');
+  if (ext && segments.length >= 3) {
+    extensionScope = resourceIdOf(frame, {}, pointer, loops, target, ext[1]!, segments.slice(0, -2).join('/'));
+    type = `${segments.at(-2)!}/${ext[2]!}`;
+    name = segments.at(-1)!;
+  }
   const location = frame.value(raw.location, `${pointer}/location`, loops);
   const loc = typeof location === 'string' ? location : undefined;
   if (raw.existing === true) {
@@ -543,7 +554,9 @@ function emitOne(
       reason: why,
     });
   } else if (type.toLowerCase() !== 'microsoft.resources/resourcegroups') {
-    const id = resourceIdOf(frame, raw, pointer, loops, target, type, name);
+    const id = extensionScope
+      ? `${extensionScope}${providerPath(type, [name])}`
+      : resourceIdOf(frame, raw, pointer, loops, target, type, name);
     const body: ObjectValue = { id, type, name: name.split('/').at(-1)! };
     for (const key of ['location', 'tags', 'kind', 'sku', 'properties'] as const) {
       if (key in raw) body[key] = key === 'location' ? location : frame.value(raw[key], `${pointer}/${key}`, loops);

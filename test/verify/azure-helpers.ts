@@ -1,0 +1,223 @@
+/** A small Azure inventory builder for verify tests: one subscription and location, resources written tersely. */
+import {
+  AZURE_DATASETS,
+  emptyAzureInventory,
+  type AzureDataset,
+  type AzureInventory,
+  type AzureSecurityRule,
+} from '../../src/inventory/azure.js';
+import type { ZonePolicy } from '../../src/policy/load.js';
+import { testPolicy } from './helpers.js';
+
+const SUB = '33333333-3333-3333-3333-333333333333';
+const base = (type: string, name: string, parent?: string) => ({
+  subscription: SUB,
+  location: 'westeurope',
+  resourceGroup: 'rg',
+  origin: { kind: 'file' as const, file: 'inv.json', pointer: `/${type}/${name}` },
+  id: parent
+    ? `${parent}/${type}/${name}`
+    : `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/${type}/${name}`,
+  name,
+});
+export const idOf = (type: string, name: string) => base(type, name).id;
+
+export function azureInventory(): AzureInventory {
+  const inv = emptyAzureInventory();
+  inv.datasets.set(SUB, new Set(Object.keys(AZURE_DATASETS) as AzureDataset[]));
+  inv.scopeOrigins.set(`${SUB}/westeurope`, { kind: 'file', file: 'inv.json' });
+  return inv;
+}
+
+export function vnet(inv: AzureInventory, name: string, prefix: string, zone?: string): void {
+  inv.virtualNetworks.push({
+    ...base('virtualNetworks', name),
+    tags: zone ? { SecurityZone: zone } : {},
+    addressPrefixes: [prefix],
+    dnsServers: [],
+    subnetIds: [],
+    peeringIds: [],
+  });
+}
+
+export function subnet(
+  inv: AzureInventory,
+  vnetName: string,
+  name: string,
+  prefix: string,
+  opts: {
+    nsg?: string;
+    routeTable?: string;
+    defaultOutboundAccess?: boolean;
+    natGateway?: string;
+    peNetworkPolicies?: string;
+  } = {},
+): void {
+  const v = idOf('virtualNetworks', vnetName);
+  inv.subnets.push({
+    ...base('subnets', name, v),
+    vnetId: v,
+    addressPrefixes: [prefix],
+    ...(opts.nsg ? { networkSecurityGroupId: idOf('networkSecurityGroups', opts.nsg) } : {}),
+    ...(opts.routeTable ? { routeTableId: idOf('routeTables', opts.routeTable) } : {}),
+    ...(opts.natGateway ? { natGatewayId: idOf('natGateways', opts.natGateway) } : {}),
+    ...(opts.defaultOutboundAccess !== undefined ? { defaultOutboundAccess: opts.defaultOutboundAccess } : {}),
+    ...(opts.peNetworkPolicies ? { privateEndpointNetworkPolicies: opts.peNetworkPolicies } : {}),
+    delegations: [],
+  });
+}
+
+export const subnetId = (vnetName: string, name: string) => `${idOf('virtualNetworks', vnetName)}/subnets/${name}`;
+
+/** An NSG rule, written as: name priority direction access protocol source dest ports. */
+export function rule(
+  name: string,
+  priority: number,
+  direction: 'Inbound' | 'Outbound',
+  access: 'Allow' | 'Deny',
+  protocol: string,
+  sources: string[],
+  destinations: string[],
+  ports: string[] = ['*'],
+  asgs: { source?: string[]; destination?: string[] } = {},
+): AzureSecurityRule {
+  return {
+    name,
+    priority,
+    direction,
+    access,
+    protocol,
+    sources,
+    sourcePorts: ['*'],
+    destinations,
+    destinationPorts: ports,
+    sourceApplicationSecurityGroupIds: (asgs.source ?? []).map((a) => idOf('applicationSecurityGroups', a)),
+    destinationApplicationSecurityGroupIds: (asgs.destination ?? []).map((a) => idOf('applicationSecurityGroups', a)),
+    isDefault: false,
+    pointer: `/nsg/${name}`,
+  };
+}
+
+/** An NSG; its default rules are left out, as some exports do: the compiler adds Microsoft's defaults. */
+export function nsg(inv: AzureInventory, name: string, rules: AzureSecurityRule[]): void {
+  inv.networkSecurityGroups.push({
+    ...base('networkSecurityGroups', name),
+    tags: {},
+    securityRules: rules,
+    defaultSecurityRules: [],
+    subnetIds: [],
+    networkInterfaceIds: [],
+  });
+}
+
+export function routeTable(inv: AzureInventory, name: string, routes: [string, string, string?][]): void {
+  inv.routeTables.push({
+    ...base('routeTables', name),
+    tags: {},
+    routes: routes.map(([addressPrefix, nextHopType, nextHopIpAddress], i) => ({
+      name: `r${i}`,
+      addressPrefix,
+      nextHopType,
+      ...(nextHopIpAddress ? { nextHopIpAddress } : {}),
+      pointer: `/rt/${name}/routes/${i}`,
+    })),
+    subnetIds: [],
+  });
+}
+
+export function nic(
+  inv: AzureInventory,
+  name: string,
+  vnetName: string,
+  subnetName: string,
+  ip: string,
+  opts: { nsg?: string; publicIp?: boolean; asgs?: string[]; zone?: string; privateEndpoint?: string } = {},
+): void {
+  inv.networkInterfaces.push({
+    ...base('networkInterfaces', name),
+    tags: opts.zone ? { SecurityZone: opts.zone } : {},
+    ipConfigurations: [
+      {
+        privateIpAddress: ip,
+        subnetId: subnetId(vnetName, subnetName),
+        ...(opts.publicIp ? { publicIpAddressId: idOf('publicIPAddresses', `pip-${name}`) } : {}),
+        applicationSecurityGroupIds: (opts.asgs ?? []).map((a) => idOf('applicationSecurityGroups', a)),
+        pointer: `/nic/${name}/ipConfigurations/0`,
+      },
+    ],
+    ...(opts.nsg ? { networkSecurityGroupId: idOf('networkSecurityGroups', opts.nsg) } : {}),
+    ...(opts.privateEndpoint ? { privateEndpointId: idOf('privateEndpoints', opts.privateEndpoint) } : {}),
+  });
+}
+
+/** Both sides of a peering, Connected. */
+export function peer(
+  inv: AzureInventory,
+  a: string,
+  b: string,
+  flags: { access?: [boolean, boolean]; forwarded?: [boolean, boolean] } = {},
+): void {
+  const side = (x: string, y: string, i: 0 | 1) => {
+    const v = idOf('virtualNetworks', x);
+    inv.vnetPeerings.push({
+      ...base('virtualNetworkPeerings', `${x}-to-${y}`, v),
+      vnetId: v,
+      remoteVirtualNetworkId: idOf('virtualNetworks', y),
+      remoteAddressPrefixes: inv.virtualNetworks.find((n) => n.name === y)!.addressPrefixes,
+      allowVirtualNetworkAccess: flags.access?.[i] ?? true,
+      allowForwardedTraffic: flags.forwarded?.[i] ?? false,
+      peeringState: 'Connected',
+    });
+  };
+  side(a, b, 0);
+  side(b, a, 1);
+}
+
+/** An Azure Firewall at `ip` in the hub's AzureFirewallSubnet, with network rules [name, source, dest, ports, protocol]. */
+export function firewall(
+  inv: AzureInventory,
+  vnetName: string,
+  ip: string,
+  networkRules: [string, string, string, string, string?][],
+): void {
+  const policy = base('firewallPolicies', 'fwp');
+  inv.firewallPolicies.push({ ...policy, tags: {}, ruleCollectionGroupIds: [] });
+  inv.firewallRuleCollectionGroups.push({
+    ...base('ruleCollectionGroups', 'rcg', policy.id),
+    policyId: policy.id,
+    priority: 100,
+    rules: networkRules.map(([name, src, dst, port, protocol], i) => ({
+      collection: 'net',
+      collectionPriority: 100,
+      action: 'Allow',
+      name,
+      ruleType: 'NetworkRule',
+      sourceAddresses: [src],
+      sourceIpGroups: [],
+      destinationIpGroups: [],
+      destinationAddresses: [dst],
+      destinationFqdns: [],
+      targetFqdns: [],
+      fqdnTags: [],
+      webCategories: [],
+      destinationPorts: [port],
+      protocols: [protocol ?? 'TCP'],
+      pointer: `/rcg/rules/${i}`,
+    })),
+  });
+  inv.firewalls.push({
+    ...base('azureFirewalls', 'fw'),
+    tags: {},
+    firewallPolicyId: policy.id,
+    ipConfigurations: [
+      {
+        privateIpAddress: ip,
+        subnetId: subnetId(vnetName, 'AzureFirewallSubnet'),
+        publicIpAddressId: idOf('publicIPAddresses', 'pip-fw'),
+      },
+    ],
+    classicRules: [],
+  });
+}
+
+export const AZURE_POLICY: ZonePolicy = testPolicy('azure: [privatelink.openai.azure.com]');
