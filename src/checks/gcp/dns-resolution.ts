@@ -1,0 +1,157 @@
+/**
+ * What a name resolves to from inside a VPC network, following Cloud DNS as documented
+ * (https://cloud.google.com/dns/docs/zones/zones-overview#name-resolution-order,
+ * https://cloud.google.com/dns/docs/zones/zones-overview#peering-zones):
+ * - an outbound server policy (alternative name servers) on the network sends every query elsewhere: unknown;
+ * - among the private zones authorised for the network (privateVisibilityConfig), the most specific dnsName that
+ *   contains the name answers; forwarding zones and Service Directory zones are followed no further (unknown);
+ *   a DNS peering zone resolves in its target network (one hop: peering is not transitive);
+ * - no such zone: Google's public DNS answers (public addresses of Google APIs);
+ * - inside the zone: the record at the name, else the closest wildcard (`*.googleapis.com.`) when no record sits
+ *   between the two, else NXDOMAIN (a private zone never falls back to public DNS); CNAMEs are followed from the same
+ *   network.
+ * VPC Network Peering shares no private zones: a spoke resolves through its own bindings only (seed 001's "spoke
+ * resolves public IP").
+ */
+import { gcpIdKey, sameGcpId, type GcpInventory, type GcpManagedZone, type GcpRecordSet } from '../../inventory/gcp.js';
+
+export type Resolution =
+  | { kind: 'answer'; addresses: string[]; zones: GcpManagedZone[]; chain: string[] }
+  | { kind: 'public'; why: string }
+  | { kind: 'nxdomain'; zone: GcpManagedZone; why: string }
+  | { kind: 'unknown'; why: string };
+
+const fqdn = (n: string) => (n.endsWith('.') ? n.toLowerCase() : `${n.toLowerCase()}.`);
+const within = (name: string, domain: string) => name === domain || name.endsWith(`.${domain}`);
+
+export function isPrivateZone(z: GcpManagedZone): boolean {
+  return z.visibility.toLowerCase() === 'private';
+}
+
+/** Private zones (any kind) authorised for the network. */
+export function zonesBoundTo(inv: GcpInventory, networkId: string): GcpManagedZone[] {
+  return inv.managedZones.filter((z) => isPrivateZone(z) && z.networks.some((n) => sameGcpId(n, networkId)));
+}
+
+/** The zone that answers a name among the given zones: the longest dnsName containing it. */
+export function answeringZone(zones: readonly GcpManagedZone[], name: string): GcpManagedZone | undefined {
+  const n = fqdn(name);
+  return zones
+    .filter((z) => within(n, fqdn(z.dnsName)))
+    .sort((a, b) => fqdn(b.dnsName).length - fqdn(a.dnsName).length || a.id.localeCompare(b.id))[0];
+}
+
+function recordsOf(inv: GcpInventory): Map<string, GcpRecordSet[]> {
+  const m = new Map<string, GcpRecordSet[]>();
+  for (const r of inv.recordSets) {
+    const k = gcpIdKey(r.zone);
+    const list = m.get(k) ?? [];
+    list.push(r);
+    m.set(k, list);
+  }
+  return m;
+}
+
+type Lookup = { kind: 'records'; records: GcpRecordSet[] } | { kind: 'nxdomain' };
+
+/** Records for a name in a zone, with wildcard matching at the closest encloser. */
+function lookupInZone(records: readonly GcpRecordSet[], zone: GcpManagedZone, name: string): Lookup {
+  const n = fqdn(name);
+  const at = (x: string) => records.filter((r) => fqdn(r.dnsName) === x && (r.type === 'A' || r.type === 'CNAME'));
+  const exact = at(n);
+  if (exact.length > 0) return { kind: 'records', records: exact };
+  const apex = fqdn(zone.dnsName);
+  let parent = n;
+  while (parent !== apex && parent.includes('.')) {
+    parent = parent.slice(parent.indexOf('.') + 1);
+    const wild = at(`*.${parent}`);
+    if (wild.length > 0) return { kind: 'records', records: wild };
+    // A node that exists between the name and a wildcard above stops the wildcard (RFC 4592 closest encloser).
+    if (parent !== apex && records.some((r) => fqdn(r.dnsName) === parent)) break;
+    if (!within(parent, apex)) break;
+  }
+  return { kind: 'nxdomain' };
+}
+
+export interface Resolver {
+  resolve(networkId: string, name: string): Resolution;
+}
+
+const MAX_CNAMES = 8;
+
+/** A resolver over the inventory (record sets indexed once). */
+export function dnsResolver(inv: GcpInventory): Resolver {
+  const byZone = recordsOf(inv);
+  const resolve = (networkId: string, name: string, hops: number, chain: string[], seen: GcpManagedZone[]): Resolution => {
+    const policy = inv.dnsPolicies.find(
+      (p) => p.alternativeNameServers.length > 0 && p.networks.some((n) => sameGcpId(n, networkId)),
+    );
+    if (policy)
+      return {
+        kind: 'unknown',
+        why: `DNS server policy ${policy.name} sends queries from ${gcpIdKey(networkId)} to ${policy.alternativeNameServers.join(', ')}, which cordon cannot follow`,
+      };
+    const zone = answeringZone(zonesBoundTo(inv, networkId), name);
+    if (!zone)
+      return {
+        kind: 'public',
+        why: `no private zone containing ${fqdn(name)} is bound to ${gcpIdKey(networkId)}, so Cloud DNS answers from public DNS`,
+      };
+    if (zone.forwardingTargets.length > 0)
+      return {
+        kind: 'unknown',
+        why: `forwarding zone ${zone.name} sends ${fqdn(name)} to ${zone.forwardingTargets.join(', ')}, which cordon cannot follow`,
+      };
+    if (zone.serviceDirectoryNamespace)
+      return { kind: 'unknown', why: `zone ${zone.name} is a Service Directory zone, which cordon does not read` };
+    if (zone.peeringTargetNetwork) {
+      if (hops > 0)
+        return {
+          kind: 'unknown',
+          why: `peering zone ${zone.name} leads to another peering zone (Cloud DNS peering is not transitive)`,
+        };
+      return resolve(zone.peeringTargetNetwork, name, hops + 1, [...chain, `peering zone ${zone.name} → ${gcpIdKey(zone.peeringTargetNetwork)}`], seen);
+    }
+    const found = lookupInZone(byZone.get(gcpIdKey(zone.id)) ?? [], zone, name);
+    if (found.kind === 'nxdomain')
+      return {
+        kind: 'nxdomain',
+        zone,
+        why: `zone ${zone.name} (${zone.dnsName}) has no record for ${fqdn(name)}, so the name does not resolve (a private zone never falls back to public DNS)`,
+      };
+    const a = found.records.filter((r) => r.type === 'A').flatMap((r) => r.rrdatas);
+    const used = [...seen, zone];
+    if (a.length > 0) return { kind: 'answer', addresses: [...new Set(a)].sort(), zones: used, chain };
+    const target = found.records.find((r) => r.type === 'CNAME')?.rrdatas[0];
+    if (!target) return { kind: 'nxdomain', zone, why: `zone ${zone.name} has an empty CNAME for ${fqdn(name)}` };
+    if (chain.length >= MAX_CNAMES)
+      return { kind: 'unknown', why: `CNAME chain longer than ${MAX_CNAMES} at ${fqdn(name)}` };
+    const next = resolve(networkId, target, hops, [...chain, `${fqdn(name)} CNAME ${fqdn(target)}`], used);
+    // A CNAME out of every private zone ends in public DNS: that is where the name resolves.
+    return next;
+  };
+  return { resolve: (networkId, name) => resolve(networkId, name, 0, [], []) };
+}
+
+/** The Vertex AI names a network's callers use: the global name and one per region they sit in. */
+export function vertexNames(regions: readonly string[]): string[] {
+  return ['aiplatform.googleapis.com.', ...[...new Set(regions)].sort().map((r) => `${r}-aiplatform.googleapis.com.`)];
+}
+
+/**
+ * Private zones in the inventory that would answer the name (the most specific zone for it among all private zones)
+ * but are not bound to the network.
+ */
+export function unboundZonesFor(inv: GcpInventory, networkId: string, name: string): GcpManagedZone[] {
+  const n = fqdn(name);
+  return inv.managedZones
+    .filter(
+      (z) =>
+        isPrivateZone(z) &&
+        z.forwardingTargets.length === 0 &&
+        !z.peeringTargetNetwork &&
+        within(n, fqdn(z.dnsName)) &&
+        !z.networks.some((x) => sameGcpId(x, networkId)),
+    )
+    .sort((a, b) => a.id.localeCompare(b.id));
+}

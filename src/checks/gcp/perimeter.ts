@@ -1,0 +1,78 @@
+/**
+ * VPC Service Controls membership of a project, from Access Context Manager v1 service perimeters
+ * (https://cloud.google.com/access-context-manager/docs/reference/rest/v1/accessPolicies.servicePerimeters):
+ * `status` is the enforced configuration; `spec` is the dry-run one when `useExplicitDryRunSpec` is true (dry-run
+ * violations are only logged). Bridge perimeters restrict nothing. Perimeter resources name projects by number;
+ * the source rewrites them to ids where it knows the project (resolveProjectRefs).
+ */
+import type { GcpInventory, GcpPerimeterConfig, GcpServicePerimeter } from '../../inventory/gcp.js';
+import type { ZonePolicy } from '../../policy/load.js';
+import { approvedServices } from './support.js';
+
+/**
+ * Data services a perimeter must also restrict when the project has them enabled: the stores AI workloads read
+ * training data, embeddings and prompts from (each is a VPC Service Controls supported service).
+ */
+export const DATA_SERVICES = [
+  'alloydb.googleapis.com',
+  'bigquery.googleapis.com',
+  'bigtable.googleapis.com',
+  'datastore.googleapis.com',
+  'firestore.googleapis.com',
+  'notebooks.googleapis.com',
+  'spanner.googleapis.com',
+  'sqladmin.googleapis.com',
+  'storage.googleapis.com',
+] as const;
+
+const isRegular = (p: GcpServicePerimeter) => p.perimeterType !== 'PERIMETER_TYPE_BRIDGE';
+
+export interface ProjectPerimeters {
+  /** Regular perimeters whose enforced configuration holds the project. */
+  enforced: GcpServicePerimeter[];
+  /** Regular perimeters whose explicit dry-run configuration holds the project. */
+  dryRun: GcpServicePerimeter[];
+  /** Project numbers perimeters name that cordon could not map to a project id (may be this project). */
+  unresolved: string[];
+}
+
+function holds(config: GcpPerimeterConfig | undefined, refs: Set<string>): boolean {
+  return config?.resources.some((r) => refs.has(r)) ?? false;
+}
+
+export function perimetersOf(inv: GcpInventory, project: string): ProjectPerimeters {
+  const number = inv.projects.find((p) => p.projectId === project)?.projectNumber;
+  const refs = new Set([`projects/${project}`, ...(number ? [`projects/${number}`] : [])]);
+  const known = new Set(inv.projects.flatMap((p) => (p.projectNumber ? [`projects/${p.projectNumber}`] : [])));
+  const regular = inv.servicePerimeters.filter(isRegular).sort((a, b) => a.id.localeCompare(b.id));
+  const unresolved = number
+    ? []
+    : [
+        ...new Set(
+          regular
+            .flatMap((p) => [...(p.status?.resources ?? []), ...(p.spec?.resources ?? [])])
+            .filter((r) => /^projects\/\d+$/.test(r) && !known.has(r)),
+        ),
+      ].sort();
+  return {
+    enforced: regular.filter((p) => holds(p.status, refs)),
+    dryRun: regular.filter((p) => p.useExplicitDryRunSpec && holds(p.spec, refs)),
+    unresolved,
+  };
+}
+
+/** The services an AI project's perimeter must restrict: approved services plus the data services it has enabled. */
+export function requiredServices(inv: GcpInventory, policy: ZonePolicy, project: string): string[] {
+  const data = new Set<string>(DATA_SERVICES);
+  const enabled = inv.enabledServices
+    .filter((s) => s.project === project && data.has(s.service) && (s.state ?? 'ENABLED') === 'ENABLED')
+    .map((s) => s.service);
+  return [...new Set([...approvedServices(policy), ...enabled])].sort();
+}
+
+/** Required services a configuration does not restrict. */
+export function unrestricted(config: GcpPerimeterConfig | undefined, required: readonly string[]): string[] {
+  const restricted = new Set(config?.restrictedServices ?? []);
+  if (restricted.has('*')) return [];
+  return required.filter((s) => !restricted.has(s));
+}

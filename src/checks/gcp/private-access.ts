@@ -1,0 +1,209 @@
+/**
+ * Private paths from a VPC network to Google APIs (Vertex AI included), as Google documents them:
+ * - a Private Service Connect endpoint for Google APIs: a global forwarding rule whose target is the `all-apis` or
+ *   `vpc-sc` bundle, on a global INTERNAL address of purpose PRIVATE_SERVICE_CONNECT in the network
+ *   (https://cloud.google.com/vpc/docs/configure-private-service-connect-apis);
+ * - the private.googleapis.com (199.36.153.8/30) or restricted.googleapis.com (199.36.153.4/30) VIPs, which need a
+ *   route to the default internet gateway (https://cloud.google.com/vpc/docs/configure-private-google-access).
+ * Both only carry traffic that DNS sends there; dns-resolution.ts follows the names.
+ */
+import {
+  gcpIdKey,
+  projectOfId,
+  sameGcpId,
+  shortName,
+  type GcpAddress,
+  type GcpForwardingRule,
+  type GcpInventory,
+  type GcpNetwork,
+  type GcpRoute,
+  type GcpSubnetwork,
+} from '../../inventory/gcp.js';
+import type { Origin } from '../../findings/types.js';
+import { aiNetworkIds, aiSubnetworks } from './support.js';
+import type { GcpCheckContext } from './types.js';
+import { cidrContains, tryParseCidr, type Cidr } from '../../util/cidr.js';
+
+export const PRIVATE_VIP = '199.36.153.8/30';
+export const RESTRICTED_VIP = '199.36.153.4/30';
+
+export type ApiBundle = 'all-apis' | 'vpc-sc';
+
+export interface GoogleApisEndpoint {
+  rule: GcpForwardingRule;
+  bundle: ApiBundle;
+  /** The endpoint's internal address. */
+  ip: string;
+  address: GcpAddress;
+}
+
+export interface GoogleApisEndpoints {
+  endpoints: GoogleApisEndpoint[];
+  /** Forwarding rules to a bundle whose address cordon could not find or that do not carry traffic, with why. */
+  unusable: string[];
+  /** Rules whose address is not in the snapshot: cordon cannot tell whether they are endpoints. */
+  unresolved: string[];
+}
+
+/** The bundle a forwarding rule targets, when it is a Google APIs PSC endpoint. */
+export function bundleOf(rule: GcpForwardingRule): ApiBundle | undefined {
+  const t = rule.target ? shortName(rule.target) : undefined;
+  return t === 'all-apis' || t === 'vpc-sc' ? t : undefined;
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** Private Service Connect endpoints for Google APIs on a network. */
+export function googleApisEndpoints(inv: GcpInventory, networkId: string): GoogleApisEndpoints {
+  const out: GoogleApisEndpoints = { endpoints: [], unusable: [], unresolved: [] };
+  const rules = inv.forwardingRules
+    .filter((r) => bundleOf(r) && r.region === 'global' && sameGcpId(r.network, networkId))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  for (const rule of rules) {
+    const bundle = bundleOf(rule)!;
+    const ref = rule.IPAddress ?? '';
+    // The API returns the IP; a request may name the address resource instead.
+    const address = IPV4.test(ref)
+      ? inv.addresses.find(
+          (a) => a.address === ref && a.region === 'global' && (a.network === undefined || sameGcpId(a.network, networkId)),
+        )
+      : inv.addresses.find((a) => ref !== '' && sameGcpId(a.id, ref));
+    if (!address) {
+      out.unresolved.push(`${rule.name}: its address ${ref || '(none)'} is not among the global addresses read`);
+      continue;
+    }
+    if ((address.addressType ?? '').toUpperCase() !== 'INTERNAL' || address.purpose !== 'PRIVATE_SERVICE_CONNECT') {
+      out.unusable.push(
+        `${rule.name}: address ${address.name} is ${address.addressType ?? 'of no type'}/${address.purpose ?? 'no purpose'}, not INTERNAL/PRIVATE_SERVICE_CONNECT`,
+      );
+      continue;
+    }
+    if (rule.pscConnectionStatus && rule.pscConnectionStatus !== 'ACCEPTED') {
+      out.unusable.push(`${rule.name}: connection ${rule.pscConnectionStatus}`);
+      continue;
+    }
+    out.endpoints.push({ rule, bundle, ip: address.address ?? ref, address });
+  }
+  return out;
+}
+
+/** Every Google APIs PSC endpoint address in the inventory, by IP. */
+export function allGoogleApisEndpointIps(inv: GcpInventory): Map<string, GoogleApisEndpoint> {
+  const m = new Map<string, GoogleApisEndpoint>();
+  const networks = new Set(inv.forwardingRules.filter((r) => bundleOf(r) && r.network).map((r) => gcpIdKey(r.network!)));
+  for (const n of [...networks].sort())
+    for (const e of googleApisEndpoints(inv, n).endpoints) if (!m.has(e.ip)) m.set(e.ip, e);
+  return m;
+}
+
+export interface VipRouting {
+  vip: string;
+  /** The route that wins for the VIP range among routes applying to every instance, when any. */
+  route?: GcpRoute;
+  /** True when that route's next hop is the default internet gateway (the only hop the VIPs work through). */
+  reachable: boolean;
+  /** Routes to the gateway that cover the VIP for tagged instances only. */
+  taggedOnly: GcpRoute[];
+}
+
+const isGateway = (r: GcpRoute) => r.nextHopGateway !== undefined && shortName(r.nextHopGateway) === 'default-internet-gateway';
+
+/**
+ * The route a network uses for a VIP range: the most specific route containing it, then the lowest priority value
+ * (GCP's route selection; routes with network tags apply to tagged instances only and are reported apart).
+ */
+export function vipRouting(inv: GcpInventory, networkId: string, vip: string): VipRouting {
+  const target = tryParseCidr(vip)!;
+  const covering = inv.routes
+    .filter((r) => sameGcpId(r.network, networkId))
+    .map((r) => ({ r, c: tryParseCidr(r.destRange) }))
+    .filter((x): x is { r: GcpRoute; c: Cidr } => x.c !== undefined && cidrContains(x.c, target));
+  const untagged = covering
+    .filter((x) => x.r.tags.length === 0)
+    .sort((a, b) => b.c.prefix - a.c.prefix || a.r.priority - b.r.priority || a.r.id.localeCompare(b.r.id));
+  const route = untagged[0]?.r;
+  return {
+    vip,
+    route,
+    reachable: route !== undefined && isGateway(route),
+    taggedOnly: covering.filter((x) => x.r.tags.length > 0 && isGateway(x.r)).map((x) => x.r),
+  };
+}
+
+export interface NetworkApiAccess {
+  network: string;
+  psc: GoogleApisEndpoints;
+  private: VipRouting;
+  restricted: VipRouting;
+}
+
+export function networkApiAccess(inv: GcpInventory, networkId: string): NetworkApiAccess {
+  return {
+    network: gcpIdKey(networkId),
+    psc: googleApisEndpoints(inv, networkId),
+    private: vipRouting(inv, networkId, PRIVATE_VIP),
+    restricted: vipRouting(inv, networkId, RESTRICTED_VIP),
+  };
+}
+
+/** True when the network has a PSC endpoint for Google APIs or a route to one of the VIPs. */
+export function hasPrivateApiPath(a: NetworkApiAccess): boolean {
+  return a.psc.endpoints.length > 0 || a.private.reachable || a.restricted.reachable;
+}
+
+export interface AiNetwork {
+  id: string;
+  /** The network resource when it was read. */
+  network?: GcpNetwork;
+  /** The network's AI subnetworks. */
+  subnetworks: GcpSubnetwork[];
+  /** Regions of those subnetworks, sorted. */
+  regions: string[];
+}
+
+/** The AI networks a project owns (Shared VPC: the host project), sorted by id. */
+export function ownAiNetworks(ctx: GcpCheckContext): AiNetwork[] {
+  const subnets = aiSubnetworks(ctx.inventory.subnetworks, ctx.zones, ctx.policy);
+  return aiNetworkIds(ctx.inventory, ctx.zones, ctx.policy)
+    .filter((id) => projectOfId(id) === ctx.project)
+    .map((id) => {
+      const own = subnets.filter((s) => sameGcpId(s.network, id)).sort((a, b) => a.id.localeCompare(b.id));
+      return {
+        id,
+        network: ctx.inventory.networks.find((n) => sameGcpId(n.id, id)),
+        subnetworks: own,
+        regions: [...new Set(own.map((s) => s.region))].sort(),
+      };
+    });
+}
+
+/** Projects whose workloads use a network: its owner (Shared VPC host) and every project with a VM, Workbench instance or Vertex AI endpoint on it. */
+export function projectsOnNetwork(inv: GcpInventory, n: { id: string }): string[] {
+  const out = new Set<string>([projectOfId(n.id) ?? '']);
+  for (const i of inv.instances) if (i.networkInterfaces.some((x) => x.network && sameGcpId(x.network, n.id))) out.add(i.project);
+  for (const w of inv.workbenchInstances) if (w.networkInterfaces.some((x) => x.network && sameGcpId(x.network, n.id))) out.add(w.project);
+  for (const e of [...inv.vertexEndpoints, ...inv.vertexIndexEndpoints]) if (e.network && sameGcpId(e.network, n.id)) out.add(e.project);
+  out.delete('');
+  return [...out].sort();
+}
+
+/** The result base for a finding about an AI network. */
+export function networkResult(n: AiNetwork): { resource: { id: string; type: string }; region: string; origin: Origin } {
+  return {
+    resource: { id: n.id, type: 'compute.googleapis.com/Network' },
+    region: 'global',
+    origin: (n.network ?? n.subnetworks[0]!).origin,
+  };
+}
+
+export type AddressKind = 'psc-vpc-sc' | 'psc-all-apis' | 'restricted-vip' | 'private-vip' | 'other';
+
+/** What a DNS answer points at. */
+export function classifyAddress(ip: string, endpoints: Map<string, GoogleApisEndpoint>): AddressKind {
+  const e = endpoints.get(ip);
+  if (e) return e.bundle === 'vpc-sc' ? 'psc-vpc-sc' : 'psc-all-apis';
+  const c = tryParseCidr(ip);
+  if (c && cidrContains(tryParseCidr(RESTRICTED_VIP)!, c)) return 'restricted-vip';
+  if (c && cidrContains(tryParseCidr(PRIVATE_VIP)!, c)) return 'private-vip';
+  return 'other';
+}
