@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { GcpOrgPolicy, GcpOrgPolicyRule } from '../../src/inventory/gcp.js';
-import { effectivePolicy, evaluateBoolean, evaluateList, type Chain } from '../../src/checks/gcp/org-policy.js';
+import {
+  effectivePolicy,
+  evaluateBoolean,
+  evaluateList,
+  type Chain,
+  type ListValues,
+} from '../../src/checks/gcp/org-policy.js';
 import { rule, world, SVC } from '../support/gcp-world.js';
 
 const C = 'compute.vmExternalIpAccess';
@@ -24,19 +30,31 @@ function pol(
   };
 }
 
-const list = (ps: GcpOrgPolicy[]) => {
+type Outcome = Partial<ListValues & { decidedBy: string[]; dryRunAt: string[]; unknown: string }>;
+const list = (ps: GcpOrgPolicy[]): Outcome => {
   const e = evaluateList(ps, C, chain);
   return e.known ? { ...e.value, decidedBy: e.decidedBy, dryRunAt: e.dryRunAt } : { unknown: e.reason };
 };
 
 describe('list constraints', () => {
   it('no policy anywhere: the default', () => {
-    assert.deepEqual(list([]), { isDefault: true, allowAll: false, denyAll: false, allowed: [], denied: [], decidedBy: [], dryRunAt: [] });
+    assert.deepEqual(list([]), {
+      isDefault: true,
+      allowAll: false,
+      denyAll: false,
+      allowed: [],
+      denied: [],
+      decidedBy: [],
+      dryRunAt: [],
+    });
   });
 
   it('a node without a policy inherits; inheritFromParent false makes a new root', () => {
-    assert.equal((list([pol('organizations/1', [rule({ denyAll: true })])]) as { denyAll: boolean }).denyAll, true);
-    const r = list([pol('organizations/1', [rule({ denyAll: true })]), pol('projects/p', [rule({ allowedValues: ['vm1'] })])]);
+    assert.equal(list([pol('organizations/1', [rule({ denyAll: true })])]).denyAll, true);
+    const r = list([
+      pol('organizations/1', [rule({ denyAll: true })]),
+      pol('projects/p', [rule({ allowedValues: ['vm1'] })]),
+    ]);
     assert.deepEqual([r.denyAll, r.allowed, r.decidedBy], [false, ['vm1'], ['projects/p']]);
   });
 
@@ -46,7 +64,10 @@ describe('list constraints', () => {
       pol('folders/2', [rule({ allowedValues: ['blue'] })], { inheritFromParent: true }),
       pol('projects/p', [rule({ deniedValues: ['green'] })], { inheritFromParent: true }),
     ]);
-    assert.deepEqual([r.allowed, r.denied, r.decidedBy], [['blue', 'green', 'red'], ['green'], ['projects/p', 'folders/2', 'organizations/1']]);
+    assert.deepEqual(
+      [r.allowed, r.denied, r.decidedBy],
+      [['blue', 'green', 'red'], ['green'], ['projects/p', 'folders/2', 'organizations/1']],
+    );
   });
 
   it('reset restores the default whatever is above', () => {
@@ -63,9 +84,15 @@ describe('list constraints', () => {
   });
 
   it('a conditional rule is unknown unless a node below replaces it', () => {
-    const cond = pol('organizations/1', [rule({ denyAll: true, condition: "resource.matchTag('1/env', 'prod')" }), rule({ allowAll: true })]);
+    const cond = pol('organizations/1', [
+      rule({ denyAll: true, condition: "resource.matchTag('1/env', 'prod')" }),
+      rule({ allowAll: true }),
+    ]);
     assert.match(String(list([cond]).unknown), /organizations\/1 has a rule with condition/);
-    assert.match(String(list([cond, pol('projects/p', [rule({ deniedValues: ['x'] })], { inheritFromParent: true })]).unknown), /condition/);
+    assert.match(
+      String(list([cond, pol('projects/p', [rule({ deniedValues: ['x'] })], { inheritFromParent: true })]).unknown),
+      /condition/,
+    );
     assert.equal(list([cond, pol('projects/p', [rule({ denyAll: true })])]).denyAll, true);
   });
 
@@ -84,7 +111,10 @@ describe('list constraints', () => {
   });
 
   it('policies of another constraint do not count', () => {
-    assert.equal(list([pol('organizations/1', [rule({ denyAll: true })], { constraint: 'compute.other' })]).isDefault, true);
+    assert.equal(
+      list([pol('organizations/1', [rule({ denyAll: true })], { constraint: 'compute.other' })]).isDefault,
+      true,
+    );
   });
 });
 
@@ -106,13 +136,26 @@ describe('boolean constraints', () => {
   });
 
   it('reset restores the default; an empty spec does not decide', () => {
-    assert.deepEqual(bool([b('organizations/1', [rule({ enforce: true })]), b('projects/p', [], { reset: true })]), ['default', ['projects/p']]);
-    assert.deepEqual(bool([b('organizations/1', [rule({ enforce: true })]), b('projects/p', [])]), [true, ['organizations/1']]);
+    assert.deepEqual(bool([b('organizations/1', [rule({ enforce: true })]), b('projects/p', [], { reset: true })]), [
+      'default',
+      ['projects/p'],
+    ]);
+    assert.deepEqual(bool([b('organizations/1', [rule({ enforce: true })]), b('projects/p', [])]), [
+      true,
+      ['organizations/1'],
+    ]);
   });
 
   it('a conditional rule at the deciding node is unknown', () => {
     assert.match(
-      String(bool([b('folders/2', [rule({ enforce: true }), rule({ enforce: false, condition: "resource.matchTag('1/x', 'y')" })])])),
+      String(
+        bool([
+          b('folders/2', [
+            rule({ enforce: true }),
+            rule({ enforce: false, condition: "resource.matchTag('1/x', 'y')" }),
+          ]),
+        ]),
+      ),
       /folders\/2 has a rule with condition/,
     );
   });

@@ -33,13 +33,38 @@ export function world(): GcpInventory {
     origin: origin(`/${id}`),
   });
   inv.projects.push(
-    { ...scoped(HOST, 'global', `projects/${HOST}`), labels: {}, projectId: HOST, projectNumber: '111', ancestors: ['folders/200', 'organizations/100'], xpnProjectStatus: 'HOST' },
-    { ...scoped(SVC, 'global', `projects/${SVC}`), labels: {}, projectId: SVC, projectNumber: '222', ancestors: ['folders/200', 'organizations/100'] },
+    {
+      ...scoped(HOST, 'global', `projects/${HOST}`),
+      labels: {},
+      projectId: HOST,
+      projectNumber: '111',
+      ancestors: ['folders/200', 'organizations/100'],
+      xpnProjectStatus: 'HOST',
+    },
+    {
+      ...scoped(SVC, 'global', `projects/${SVC}`),
+      labels: {},
+      projectId: SVC,
+      projectNumber: '222',
+      ancestors: ['folders/200', 'organizations/100'],
+    },
   );
   inv.enabledServices.push(
-    { ...scoped(SVC, 'global', `projects/${SVC}/services/aiplatform.googleapis.com`), service: 'aiplatform.googleapis.com', state: 'ENABLED' },
-    { ...scoped(SVC, 'global', `projects/${SVC}/services/storage.googleapis.com`), service: 'storage.googleapis.com', state: 'ENABLED' },
-    { ...scoped(HOST, 'global', `projects/${HOST}/services/compute.googleapis.com`), service: 'compute.googleapis.com', state: 'ENABLED' },
+    {
+      ...scoped(SVC, 'global', `projects/${SVC}/services/aiplatform.googleapis.com`),
+      service: 'aiplatform.googleapis.com',
+      state: 'ENABLED',
+    },
+    {
+      ...scoped(SVC, 'global', `projects/${SVC}/services/storage.googleapis.com`),
+      service: 'storage.googleapis.com',
+      state: 'ENABLED',
+    },
+    {
+      ...scoped(HOST, 'global', `projects/${HOST}/services/compute.googleapis.com`),
+      service: 'compute.googleapis.com',
+      state: 'ENABLED',
+    },
   );
   inv.networks.push({ ...scoped(HOST, 'global', NET), subnetworks: [SUBNET], peerings: [] });
   inv.subnetworks.push({
@@ -80,7 +105,17 @@ export function world(): GcpInventory {
     ...scoped(SVC, 'us-central1', `projects/${SVC}/zones/us-central1-a/instances/proxy`),
     labels: {},
     zone: 'us-central1-a',
-    networkInterfaces: [{ network: NET, subnetwork: SUBNET, networkIP: '10.0.2.10', accessConfigs: [], ipv6AccessConfigs: [], aliasIpRanges: [], pointer: '/networkInterfaces/0' }],
+    networkInterfaces: [
+      {
+        network: NET,
+        subnetwork: SUBNET,
+        networkIP: '10.0.2.10',
+        accessConfigs: [],
+        ipv6AccessConfigs: [],
+        aliasIpRanges: [],
+        pointer: '/networkInterfaces/0',
+      },
+    ],
     tags: [],
     serviceAccounts: [],
   });
@@ -95,8 +130,20 @@ export function world(): GcpInventory {
     forwardingTargets: [],
   });
   inv.recordSets.push(
-    { ...scoped(HOST, 'global', `${zone}/rrsets/aiplatform.googleapis.com./A`), zone, dnsName: 'aiplatform.googleapis.com.', type: 'A', rrdatas: [PSC_IP] },
-    { ...scoped(HOST, 'global', `${zone}/rrsets/*.googleapis.com./CNAME`), zone, dnsName: '*.googleapis.com.', type: 'CNAME', rrdatas: ['aiplatform.googleapis.com.'] },
+    {
+      ...scoped(HOST, 'global', `${zone}/rrsets/aiplatform.googleapis.com./A`),
+      zone,
+      dnsName: 'aiplatform.googleapis.com.',
+      type: 'A',
+      rrdatas: [PSC_IP],
+    },
+    {
+      ...scoped(HOST, 'global', `${zone}/rrsets/*.googleapis.com./CNAME`),
+      zone,
+      dnsName: '*.googleapis.com.',
+      type: 'CNAME',
+      rrdatas: ['aiplatform.googleapis.com.'],
+    },
   );
   const config = (resources: string[]) => ({
     resources,
@@ -130,6 +177,13 @@ export function world(): GcpInventory {
   const projectSets = all.filter((d) => GCP_DATASETS[d].level === 'project');
   for (const p of [HOST, SVC]) inv.datasets.set(p, new Set([...projectSets, 'orgpolicy:policies']));
   for (const node of ['organizations/100', 'folders/200'])
-    inv.datasets.set(node, new Set<GcpDataset>(['orgpolicy:policies', 'accesscontextmanager:service-perimeters', 'compute:hierarchical-firewall-policies']));
+    inv.datasets.set(
+      node,
+      new Set<GcpDataset>([
+        'orgpolicy:policies',
+        'accesscontextmanager:service-perimeters',
+        'compute:hierarchical-firewall-policies',
+      ]),
+    );
   return inv;
 }

@@ -1,15 +1,23 @@
 import { gcpIdKey } from '../../inventory/gcp.js';
-import { hasPrivateApiPath, networkApiAccess, networkResult, ownAiNetworks, PRIVATE_VIP, RESTRICTED_VIP } from './private-access.js';
+import {
+  hasPrivateApiPath,
+  networkApiAccess,
+  networkResult,
+  ownAiNetworks,
+  PRIVATE_VIP,
+  RESTRICTED_VIP,
+} from './private-access.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
   id: 'gcp-ai-network-no-private-api-access',
-  title: 'AI network has no private path to Vertex AI (no Private Service Connect endpoint, no route to the Google API VIPs)',
+  title:
+    'AI network has no private path to Vertex AI (no Private Service Connect endpoint, no route to the Google API VIPs)',
   severity: 'high',
   service: 'network',
   resourceType: 'compute.googleapis.com/Network',
   rationale:
-    "Vertex AI is a Google API: without a Private Service Connect endpoint for Google APIs (a global forwarding rule to the all-apis or vpc-sc bundle on an internal PRIVATE_SERVICE_CONNECT address in the network) or a route that sends private.googleapis.com (199.36.153.8/30) or restricted.googleapis.com (199.36.153.4/30) to the default internet gateway, callers in the network reach aiplatform.googleapis.com only at its public addresses — through external IPs or Cloud NAT, outside any private path VPC Service Controls and DNS can pin. A route that only tagged instances get, or a more specific route that sends a VIP to an appliance, does not count. Seed 001 sets Vertex AI up behind Private Service Connect.",
+    'Vertex AI is a Google API: without a Private Service Connect endpoint for Google APIs (a global forwarding rule to the all-apis or vpc-sc bundle on an internal PRIVATE_SERVICE_CONNECT address in the network) or a route that sends private.googleapis.com (199.36.153.8/30) or restricted.googleapis.com (199.36.153.4/30) to the default internet gateway, callers in the network reach aiplatform.googleapis.com only at its public addresses — through external IPs or Cloud NAT, outside any private path VPC Service Controls and DNS can pin. A route that only tagged instances get, or a more specific route that sends a VIP to an appliance, does not count. Seed 001 sets Vertex AI up behind Private Service Connect.',
   remediation: {
     text: 'Create a Private Service Connect endpoint for Google APIs in the network (the vpc-sc bundle when the project is in a VPC Service Controls perimeter), then point DNS for googleapis.com at it (see gcp-vertex-dns-not-private).',
     snippet: {
@@ -40,7 +48,12 @@ export default defineGcpCheck({
           ...a.psc.endpoints.map((e) => `PSC endpoint ${e.rule.name} (${e.bundle}, ${e.ip})`),
           ...[a.restricted, a.private].filter((v) => v.reachable).map((v) => `route ${v.route!.name} for ${v.vip}`),
         ];
-        return { ...base, status: 'pass', message: `${n.id} reaches Google APIs privately through ${via.join(', ')}`, evidence };
+        return {
+          ...base,
+          status: 'pass',
+          message: `${n.id} reaches Google APIs privately through ${via.join(', ')}`,
+          evidence,
+        };
       }
       if (a.psc.unresolved.length > 0)
         return {
@@ -54,7 +67,9 @@ export default defineGcpCheck({
           ? `${v.vip} goes to ${v.route.nextHopGateway ?? v.route.nextHopIp ?? v.route.nextHopInstance ?? v.route.nextHopIlb ?? v.route.nextHopVpnTunnel ?? v.route.nextHopPeering ?? 'another next hop'} (route ${v.route.name}), not the default internet gateway`
           : `no route covers ${v.vip}`,
       );
-      const tagged = [a.private, a.restricted].flatMap((v) => v.taggedOnly.map((r) => `${r.name} (${v.vip}, tags ${r.tags.join(', ')})`));
+      const tagged = [a.private, a.restricted].flatMap((v) =>
+        v.taggedOnly.map((r) => `${r.name} (${v.vip}, tags ${r.tags.join(', ')})`),
+      );
       return {
         ...base,
         status: 'fail',

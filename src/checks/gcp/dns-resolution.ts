@@ -82,7 +82,13 @@ const MAX_CNAMES = 8;
 /** A resolver over the inventory (record sets indexed once). */
 export function dnsResolver(inv: GcpInventory): Resolver {
   const byZone = recordsOf(inv);
-  const resolve = (networkId: string, name: string, hops: number, chain: string[], seen: GcpManagedZone[]): Resolution => {
+  const resolve = (
+    networkId: string,
+    name: string,
+    hops: number,
+    chain: string[],
+    seen: GcpManagedZone[],
+  ): Resolution => {
     const policy = inv.dnsPolicies.find(
       (p) => p.alternativeNameServers.length > 0 && p.networks.some((n) => sameGcpId(n, networkId)),
     );
@@ -110,7 +116,13 @@ export function dnsResolver(inv: GcpInventory): Resolver {
           kind: 'unknown',
           why: `peering zone ${zone.name} leads to another peering zone (Cloud DNS peering is not transitive)`,
         };
-      return resolve(zone.peeringTargetNetwork, name, hops + 1, [...chain, `peering zone ${zone.name} → ${gcpIdKey(zone.peeringTargetNetwork)}`], seen);
+      return resolve(
+        zone.peeringTargetNetwork,
+        name,
+        hops + 1,
+        [...chain, `peering zone ${zone.name} → ${gcpIdKey(zone.peeringTargetNetwork)}`],
+        seen,
+      );
     }
     const found = lookupInZone(byZone.get(gcpIdKey(zone.id)) ?? [], zone, name);
     if (found.kind === 'nxdomain')

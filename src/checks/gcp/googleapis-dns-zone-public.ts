@@ -31,7 +31,11 @@ export default defineGcpCheck({
       .filter((z) => GOOGLEAPIS.test(z.dnsName))
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((z): GcpCheckResult => {
-        const base = { resource: { id: z.id, type: 'dns.googleapis.com/ManagedZone' }, region: 'global', origin: z.origin };
+        const base = {
+          resource: { id: z.id, type: 'dns.googleapis.com/ManagedZone' },
+          region: 'global',
+          origin: z.origin,
+        };
         return isPrivateZone(z)
           ? { ...base, status: 'pass', message: `zone ${z.name} (${z.dnsName}) is private` }
           : {

@@ -30,10 +30,18 @@ export default defineGcpCheck({
     if (!isAiProject(ctx)) return [];
     const base = projectResult(ctx);
     const e = effectivePolicy(ctx.inventory, ctx.project, CONSTRAINT, 'list');
-    if (!e.known) return [{ ...base, status: 'not-assessed', message: `${CONSTRAINT} for ${ctx.project}: ${e.reason}` }];
+    if (!e.known)
+      return [{ ...base, status: 'not-assessed', message: `${CONSTRAINT} for ${ctx.project}: ${e.reason}` }];
     const evidence = { effective: e.value, decidedBy: e.decidedBy, dryRunAt: e.dryRunAt };
     if (e.value.denyAll)
-      return [{ ...base, status: 'pass', message: `${CONSTRAINT} denies every VM external IP in ${ctx.project} (set at ${e.decidedBy.join(', ')})`, evidence }];
+      return [
+        {
+          ...base,
+          status: 'pass',
+          message: `${CONSTRAINT} denies every VM external IP in ${ctx.project} (set at ${e.decidedBy.join(', ')})`,
+          evidence,
+        },
+      ];
     return [
       {
         ...base,

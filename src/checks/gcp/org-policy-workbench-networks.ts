@@ -6,7 +6,8 @@ const CONSTRAINT = 'ainotebooks.restrictVpcNetworks';
 
 export default defineGcpCheck({
   id: 'gcp-org-policy-workbench-networks-not-restricted',
-  title: 'Organization policy does not restrict which VPC networks Workbench instances of an AI project may use (ainotebooks.restrictVpcNetworks)',
+  title:
+    'Organization policy does not restrict which VPC networks Workbench instances of an AI project may use (ainotebooks.restrictVpcNetworks)',
   severity: 'medium',
   service: 'org-policy',
   resourceType: 'cloudresourcemanager.googleapis.com/Project',
@@ -30,11 +31,19 @@ export default defineGcpCheck({
     if (!isAiProject(ctx)) return [];
     const base = projectResult(ctx);
     const e = effectivePolicy(ctx.inventory, ctx.project, CONSTRAINT, 'list');
-    if (!e.known) return [{ ...base, status: 'not-assessed', message: `${CONSTRAINT} for ${ctx.project}: ${e.reason}` }];
+    if (!e.known)
+      return [{ ...base, status: 'not-assessed', message: `${CONSTRAINT} for ${ctx.project}: ${e.reason}` }];
     const v = e.value;
     const evidence = { effective: v, decidedBy: e.decidedBy, dryRunAt: e.dryRunAt };
     if (v.denyAll || (!v.allowAll && !v.isDefault && v.allowed.length > 0))
-      return [{ ...base, status: 'pass', message: `${CONSTRAINT} for ${ctx.project}: ${describeList(v)} (set at ${e.decidedBy.join(', ')})`, evidence }];
+      return [
+        {
+          ...base,
+          status: 'pass',
+          message: `${CONSTRAINT} for ${ctx.project}: ${describeList(v)} (set at ${e.decidedBy.join(', ')})`,
+          evidence,
+        },
+      ];
     return [
       {
         ...base,

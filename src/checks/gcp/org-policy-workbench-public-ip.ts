@@ -6,7 +6,8 @@ const CONSTRAINT = 'ainotebooks.restrictPublicIp';
 
 export default defineGcpCheck({
   id: 'gcp-org-policy-workbench-public-ip-not-enforced',
-  title: 'Organization policy does not forbid public IPs on Vertex AI Workbench instances of an AI project (ainotebooks.restrictPublicIp)',
+  title:
+    'Organization policy does not forbid public IPs on Vertex AI Workbench instances of an AI project (ainotebooks.restrictPublicIp)',
   severity: 'medium',
   service: 'org-policy',
   resourceType: 'cloudresourcemanager.googleapis.com/Project',
@@ -30,16 +31,31 @@ export default defineGcpCheck({
     if (!isAiProject(ctx)) return [];
     const base = projectResult(ctx);
     const e = effectivePolicy(ctx.inventory, ctx.project, CONSTRAINT, 'boolean');
-    if (!e.known) return [{ ...base, status: 'not-assessed', message: `${CONSTRAINT} for ${ctx.project}: ${e.reason}` }];
+    if (!e.known)
+      return [{ ...base, status: 'not-assessed', message: `${CONSTRAINT} for ${ctx.project}: ${e.reason}` }];
     const evidence = { enforced: e.value, decidedBy: e.decidedBy, dryRunAt: e.dryRunAt };
     if (e.value === true)
-      return [{ ...base, status: 'pass', message: `${CONSTRAINT} is enforced for ${ctx.project} (set at ${e.decidedBy.join(', ')})`, evidence }];
+      return [
+        {
+          ...base,
+          status: 'pass',
+          message: `${CONSTRAINT} is enforced for ${ctx.project} (set at ${e.decidedBy.join(', ')})`,
+          evidence,
+        },
+      ];
     const why =
       e.value === 'default'
         ? e.decidedBy.length
           ? `reset to the default (not enforced) at ${e.decidedBy.join(', ')}`
           : 'no policy sets it (the default: not enforced)'
         : `not enforced (set at ${e.decidedBy.join(', ')})`;
-    return [{ ...base, status: 'fail', message: `${CONSTRAINT} for AI project ${ctx.project}: ${why}${dryRunNote(e)}`, evidence }];
+    return [
+      {
+        ...base,
+        status: 'fail',
+        message: `${CONSTRAINT} for AI project ${ctx.project}: ${why}${dryRunNote(e)}`,
+        evidence,
+      },
+    ];
   },
 });

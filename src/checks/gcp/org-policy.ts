@@ -92,7 +92,11 @@ export interface Chain {
   aliases: string[];
 }
 
-export function evaluateList(policies: readonly GcpOrgPolicy[], constraint: string, chain: Chain): Effective<ListValues> {
+export function evaluateList(
+  policies: readonly GcpOrgPolicy[],
+  constraint: string,
+  chain: Chain,
+): Effective<ListValues> {
   let value = DEFAULT_LIST;
   let decidedBy: string[] = [];
   let unknown: string | undefined;
@@ -142,7 +146,11 @@ export function evaluateList(policies: readonly GcpOrgPolicy[], constraint: stri
   return { known: true, value, decidedBy, dryRunAt };
 }
 
-export function evaluateBoolean(policies: readonly GcpOrgPolicy[], constraint: string, chain: Chain): Effective<boolean | 'default'> {
+export function evaluateBoolean(
+  policies: readonly GcpOrgPolicy[],
+  constraint: string,
+  chain: Chain,
+): Effective<boolean | 'default'> {
   const dryRunAt: string[] = [];
   let decided: Effective<boolean | 'default'> | undefined;
   chain.nodes.forEach((node, i) => {
@@ -185,7 +193,8 @@ export function unreadNodes(inv: GcpInventory, chain: Chain): string[] {
     const keys = node.startsWith('projects/') ? [node.slice('projects/'.length), node, ...chain.aliases] : [node];
     const u = keys.map((k) => inv.unavailable.get(k)?.get('orgpolicy:policies')).find((x) => x);
     if (u) out.push(`${node} (${u.reason})`);
-    else if (!keys.some((k) => inv.datasets.get(k)?.has('orgpolicy:policies'))) out.push(`${node} (not in the snapshot)`);
+    else if (!keys.some((k) => inv.datasets.get(k)?.has('orgpolicy:policies')))
+      out.push(`${node} (not in the snapshot)`);
   }
   return out;
 }
@@ -233,7 +242,8 @@ export function describeList(v: ListValues): string {
   if (v.isDefault) return "no policy sets it (the constraint's default: every value allowed)";
   if (v.denyAll) return 'every value denied';
   if (v.allowAll) return v.denied.length ? `every value allowed except ${v.denied.join(', ')}` : 'every value allowed';
-  if (v.allowed.length === 0) return v.denied.length ? `every value allowed except ${v.denied.join(', ')}` : 'every value allowed';
+  if (v.allowed.length === 0)
+    return v.denied.length ? `every value allowed except ${v.denied.join(', ')}` : 'every value allowed';
   return `only ${v.allowed.join(', ')} allowed${v.denied.length ? ` (denied: ${v.denied.join(', ')})` : ''}`;
 }
 

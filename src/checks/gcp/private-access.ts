@@ -65,7 +65,8 @@ export function googleApisEndpoints(inv: GcpInventory, networkId: string): Googl
     // The API returns the IP; a request may name the address resource instead.
     const address = IPV4.test(ref)
       ? inv.addresses.find(
-          (a) => a.address === ref && a.region === 'global' && (a.network === undefined || sameGcpId(a.network, networkId)),
+          (a) =>
+            a.address === ref && a.region === 'global' && (a.network === undefined || sameGcpId(a.network, networkId)),
         )
       : inv.addresses.find((a) => ref !== '' && sameGcpId(a.id, ref));
     if (!address) {
@@ -90,7 +91,9 @@ export function googleApisEndpoints(inv: GcpInventory, networkId: string): Googl
 /** Every Google APIs PSC endpoint address in the inventory, by IP. */
 export function allGoogleApisEndpointIps(inv: GcpInventory): Map<string, GoogleApisEndpoint> {
   const m = new Map<string, GoogleApisEndpoint>();
-  const networks = new Set(inv.forwardingRules.filter((r) => bundleOf(r) && r.network).map((r) => gcpIdKey(r.network!)));
+  const networks = new Set(
+    inv.forwardingRules.filter((r) => bundleOf(r) && r.network).map((r) => gcpIdKey(r.network!)),
+  );
   for (const n of [...networks].sort())
     for (const e of googleApisEndpoints(inv, n).endpoints) if (!m.has(e.ip)) m.set(e.ip, e);
   return m;
@@ -106,7 +109,8 @@ export interface VipRouting {
   taggedOnly: GcpRoute[];
 }
 
-const isGateway = (r: GcpRoute) => r.nextHopGateway !== undefined && shortName(r.nextHopGateway) === 'default-internet-gateway';
+const isGateway = (r: GcpRoute) =>
+  r.nextHopGateway !== undefined && shortName(r.nextHopGateway) === 'default-internet-gateway';
 
 /**
  * The route a network uses for a VIP range: the most specific route containing it, then the lowest priority value
@@ -180,15 +184,22 @@ export function ownAiNetworks(ctx: GcpCheckContext): AiNetwork[] {
 /** Projects whose workloads use a network: its owner (Shared VPC host) and every project with a VM, Workbench instance or Vertex AI endpoint on it. */
 export function projectsOnNetwork(inv: GcpInventory, n: { id: string }): string[] {
   const out = new Set<string>([projectOfId(n.id) ?? '']);
-  for (const i of inv.instances) if (i.networkInterfaces.some((x) => x.network && sameGcpId(x.network, n.id))) out.add(i.project);
-  for (const w of inv.workbenchInstances) if (w.networkInterfaces.some((x) => x.network && sameGcpId(x.network, n.id))) out.add(w.project);
-  for (const e of [...inv.vertexEndpoints, ...inv.vertexIndexEndpoints]) if (e.network && sameGcpId(e.network, n.id)) out.add(e.project);
+  for (const i of inv.instances)
+    if (i.networkInterfaces.some((x) => x.network && sameGcpId(x.network, n.id))) out.add(i.project);
+  for (const w of inv.workbenchInstances)
+    if (w.networkInterfaces.some((x) => x.network && sameGcpId(x.network, n.id))) out.add(w.project);
+  for (const e of [...inv.vertexEndpoints, ...inv.vertexIndexEndpoints])
+    if (e.network && sameGcpId(e.network, n.id)) out.add(e.project);
   out.delete('');
   return [...out].sort();
 }
 
 /** The result base for a finding about an AI network. */
-export function networkResult(n: AiNetwork): { resource: { id: string; type: string }; region: string; origin: Origin } {
+export function networkResult(n: AiNetwork): {
+  resource: { id: string; type: string };
+  region: string;
+  origin: Origin;
+} {
   return {
     resource: { id: n.id, type: 'compute.googleapis.com/Network' },
     region: 'global',

@@ -11,7 +11,7 @@ export default defineGcpCheck({
   service: 'dns',
   resourceType: 'compute.googleapis.com/Network',
   rationale:
-    "A Private Service Connect endpoint or a route to the Google API VIPs carries only what DNS sends there. Callers resolve aiplatform.googleapis.com and the regional REGION-aiplatform.googleapis.com names; without a Cloud DNS private zone bound to their network that answers them with the endpoint's address or the private/restricted VIP range (a googleapis.com zone with a `*` CNAME or A record, or aiplatform zones), they get Google's public addresses. cordon follows Cloud DNS resolution from the network: the most specific bound private zone, wildcards, CNAMEs, DNS peering zones; a zone that answers with another address, or has no record for the name (NXDOMAIN, no fallback), fails too. Forwarding zones and DNS server policies cordon cannot follow make the result not assessed. Seed 001: \"DNS not resolving to private IP — some clients use public IP despite PE existing\".",
+    'A Private Service Connect endpoint or a route to the Google API VIPs carries only what DNS sends there. Callers resolve aiplatform.googleapis.com and the regional REGION-aiplatform.googleapis.com names; without a Cloud DNS private zone bound to their network that answers them with the endpoint\'s address or the private/restricted VIP range (a googleapis.com zone with a `*` CNAME or A record, or aiplatform zones), they get Google\'s public addresses. cordon follows Cloud DNS resolution from the network: the most specific bound private zone, wildcards, CNAMEs, DNS peering zones; a zone that answers with another address, or has no record for the name (NXDOMAIN, no fallback), fails too. Forwarding zones and DNS server policies cordon cannot follow make the result not assessed. Seed 001: "DNS not resolving to private IP — some clients use public IP despite PE existing".',
   remediation: {
     text: 'Create a private googleapis.com zone bound to the AI network, with the PSC endpoint (or the VIP range) as the A record of a name every Google API name points at by CNAME.',
     snippet: {
@@ -36,7 +36,10 @@ export default defineGcpCheck({
       const unknown = names.filter((r) => r.resolution.kind === 'unknown');
       // Names that resolve publicly while a fitting zone exists elsewhere are gcp-vertex-dns-zone-not-bound's.
       const bad = names.filter(
-        (r) => !isPrivateAnswer(r) && r.resolution.kind !== 'unknown' && !(r.resolution.kind === 'public' && boundElsewhere(ctx.inventory, n.id, r.name).length > 0),
+        (r) =>
+          !isPrivateAnswer(r) &&
+          r.resolution.kind !== 'unknown' &&
+          !(r.resolution.kind === 'public' && boundElsewhere(ctx.inventory, n.id, r.name).length > 0),
       );
       if (bad.length > 0)
         return [
@@ -48,7 +51,14 @@ export default defineGcpCheck({
           },
         ];
       if (unknown.length > 0)
-        return [{ ...base, status: 'not-assessed', message: `${gcpIdKey(n.id)}: ${unknown.map(describeResolution).join('; ')}`, evidence }];
+        return [
+          {
+            ...base,
+            status: 'not-assessed',
+            message: `${gcpIdKey(n.id)}: ${unknown.map(describeResolution).join('; ')}`,
+            evidence,
+          },
+        ];
       if (names.every(isPrivateAnswer))
         return [
           {

@@ -25,7 +25,10 @@ export function boundElsewhere(inv: GcpInventory, networkId: string, name: strin
   return candidates
     .filter((z) => {
       const bound = { ...z, networks: [...z.networks, networkId] };
-      const r = dnsResolver({ ...inv, managedZones: inv.managedZones.map((x) => (x === z ? bound : x)) }).resolve(networkId, name);
+      const r = dnsResolver({ ...inv, managedZones: inv.managedZones.map((x) => (x === z ? bound : x)) }).resolve(
+        networkId,
+        name,
+      );
       return r.kind === 'answer' && r.addresses.every((a) => classifyAddress(a, endpoints) !== 'other');
     })
     .sort((a, b) => a.id.localeCompare(b.id));
@@ -33,7 +36,8 @@ export function boundElsewhere(inv: GcpInventory, networkId: string, name: strin
 
 export default defineGcpCheck({
   id: 'gcp-vertex-dns-zone-not-bound',
-  title: "A private zone that resolves Vertex AI privately is not bound to an AI network (peered or Shared VPC networks resolve public IPs)",
+  title:
+    'A private zone that resolves Vertex AI privately is not bound to an AI network (peered or Shared VPC networks resolve public IPs)',
   severity: 'high',
   service: 'dns',
   resourceType: 'compute.googleapis.com/Network',
@@ -69,7 +73,10 @@ export default defineGcpCheck({
         const viaPeering = zones.flatMap((z) =>
           peers
             .filter((p) => z.networks.some((zn) => sameGcpId(zn, p.network)))
-            .map((p) => `${gcpIdKey(n.id)} peers with ${gcpIdKey(p.network)} (peering ${p.name}), where ${z.name} is bound, but VPC Network Peering does not share private zones`),
+            .map(
+              (p) =>
+                `${gcpIdKey(n.id)} peers with ${gcpIdKey(p.network)} (peering ${p.name}), where ${z.name} is bound, but VPC Network Peering does not share private zones`,
+            ),
         );
         return [
           {
@@ -90,7 +97,13 @@ export default defineGcpCheck({
         ];
       const unknown = names.filter((r) => r.resolution.kind === 'unknown');
       if (unknown.length > 0)
-        return [{ ...base, status: 'not-assessed', message: `${gcpIdKey(n.id)}: ${unknown.map(describeResolution).join('; ')}` }];
+        return [
+          {
+            ...base,
+            status: 'not-assessed',
+            message: `${gcpIdKey(n.id)}: ${unknown.map(describeResolution).join('; ')}`,
+          },
+        ];
       return []; // no fitting zone anywhere, or a bound zone that answers wrongly: gcp-vertex-dns-not-private
     });
   },

@@ -14,7 +14,12 @@ export interface NameResolution {
   kinds: { address: string; kind: AddressKind }[];
 }
 
-export const PRIVATE_KINDS: ReadonlySet<AddressKind> = new Set(['psc-vpc-sc', 'psc-all-apis', 'restricted-vip', 'private-vip']);
+export const PRIVATE_KINDS: ReadonlySet<AddressKind> = new Set([
+  'psc-vpc-sc',
+  'psc-all-apis',
+  'restricted-vip',
+  'private-vip',
+]);
 
 export function isPrivateAnswer(r: NameResolution): boolean {
   return r.resolution.kind === 'answer' && r.kinds.length > 0 && r.kinds.every((k) => PRIVATE_KINDS.has(k.kind));
@@ -37,7 +42,8 @@ export function vertexDns(inv: GcpInventory): (n: AiNetwork) => NameResolution[]
 
 export function describeResolution(r: NameResolution): string {
   const res = r.resolution;
-  if (res.kind !== 'answer') return `${r.name} ${res.kind === 'public' ? 'resolves publicly' : res.kind === 'nxdomain' ? 'does not resolve' : 'is unknown'}: ${res.why}`;
+  if (res.kind !== 'answer')
+    return `${r.name} ${res.kind === 'public' ? 'resolves publicly' : res.kind === 'nxdomain' ? 'does not resolve' : 'is unknown'}: ${res.why}`;
   const via = [...res.chain, `zone ${res.zones.at(-1)?.name ?? '?'}`].join(', ');
   return `${r.name} → ${r.kinds.map((k) => `${k.address} (${k.kind})`).join(', ')} via ${via}`;
 }

@@ -4,7 +4,8 @@ import { defineGcpCheck } from './types.js';
 
 export default defineGcpCheck({
   id: 'gcp-vertex-project-outside-perimeter',
-  title: 'AI project is not inside an enforced VPC Service Controls perimeter that restricts Vertex AI and its data services',
+  title:
+    'AI project is not inside an enforced VPC Service Controls perimeter that restricts Vertex AI and its data services',
   severity: 'high',
   service: 'vpc-sc',
   resourceType: 'cloudresourcemanager.googleapis.com/Project',

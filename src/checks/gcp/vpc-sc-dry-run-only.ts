@@ -9,7 +9,7 @@ export default defineGcpCheck({
   service: 'vpc-sc',
   resourceType: 'cloudresourcemanager.googleapis.com/Project',
   rationale:
-    'A perimeter\'s dry-run configuration (spec, with useExplicitDryRunSpec) only logs what it would have denied; nothing is blocked. A project that appears in a perimeter\'s dry-run configuration but in no enforced one looks protected in the console and in reviews and is not: the issue\'s "perimeters that are configured but only in dry-run". Dry-run is a step before enforcement, not a control.',
+    "A perimeter's dry-run configuration (spec, with useExplicitDryRunSpec) only logs what it would have denied; nothing is blocked. A project that appears in a perimeter's dry-run configuration but in no enforced one looks protected in the console and in reviews and is not: the issue's \"perimeters that are configured but only in dry-run\". Dry-run is a step before enforcement, not a control.",
   remediation: {
     text: 'Review the dry-run violations in the audit logs, then enforce the dry-run configuration.',
     snippet: {

@@ -6,7 +6,8 @@ import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
   id: 'gcp-vpc-sc-unrestricted-api-path',
-  title: 'Network of a VPC Service Controls perimeter reaches Google APIs through all-apis or private.googleapis.com instead of vpc-sc or restricted.googleapis.com',
+  title:
+    'Network of a VPC Service Controls perimeter reaches Google APIs through all-apis or private.googleapis.com instead of vpc-sc or restricted.googleapis.com',
   severity: 'medium',
   service: 'vpc-sc',
   resourceType: 'compute.googleapis.com/Network',
@@ -38,7 +39,11 @@ export default defineGcpCheck({
       const answered = names.filter((r) => r.resolution.kind === 'answer');
       const open = answered.filter((r) => r.kinds.some((k) => k.kind === 'psc-all-apis' || k.kind === 'private-vip'));
       const allApis = googleApisEndpoints(ctx.inventory, n.id).endpoints.filter((e) => e.bundle === 'all-apis');
-      const evidence = { perimeterProjects, names: names.map(describeResolution), allApisEndpoints: allApis.map((e) => e.rule.name) };
+      const evidence = {
+        perimeterProjects,
+        names: names.map(describeResolution),
+        allApisEndpoints: allApis.map((e) => e.rule.name),
+      };
       if (open.length > 0)
         return [
           {
@@ -50,7 +55,14 @@ export default defineGcpCheck({
         ];
       const unknown = names.filter((r) => r.resolution.kind === 'unknown');
       if (unknown.length > 0)
-        return [{ ...base, status: 'not-assessed', message: `${gcpIdKey(n.id)}: ${unknown.map(describeResolution).join('; ')}`, evidence }];
+        return [
+          {
+            ...base,
+            status: 'not-assessed',
+            message: `${gcpIdKey(n.id)}: ${unknown.map(describeResolution).join('; ')}`,
+            evidence,
+          },
+        ];
       if (answered.length === 0) return []; // resolves publicly: gcp-vertex-dns-not-private
       return [
         {
