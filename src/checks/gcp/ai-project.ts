@@ -1,10 +1,12 @@
 /** Helpers of the checks that report on an AI project as a whole (perimeters, organization policies). */
 import { aiProjects } from './support.js';
+import { projectsById } from './perimeter.js';
 import type { GcpCheckContext } from './types.js';
+import type { GcpZonePlacement } from '../../analysis/gcp-zones.js';
 
 /** The result base for a finding about the project itself. */
 export function projectResult(ctx: GcpCheckContext) {
-  const p = ctx.inventory.projects.find((x) => x.projectId === ctx.project);
+  const p = projectsById(ctx.inventory).get(ctx.project);
   return {
     resource: { id: `projects/${ctx.project}`, type: 'cloudresourcemanager.googleapis.com/Project' },
     region: 'global',
@@ -12,7 +14,15 @@ export function projectResult(ctx: GcpCheckContext) {
   };
 }
 
+/** AI projects per run (keyed by the run's zone placement): computed once, not once per project. */
+const cache = new WeakMap<GcpZonePlacement, Set<string>>();
+
 /** True when the check's project is an AI project. */
 export function isAiProject(ctx: GcpCheckContext): boolean {
-  return aiProjects(ctx.inventory, ctx.zones, ctx.policy).includes(ctx.project);
+  let set = cache.get(ctx.zones);
+  if (!set) {
+    set = new Set(aiProjects(ctx.inventory, ctx.zones, ctx.policy));
+    cache.set(ctx.zones, set);
+  }
+  return set.has(ctx.project);
 }

@@ -1,5 +1,5 @@
-import { gcpIdKey, sameGcpId } from '../../inventory/gcp.js';
-import { ownAiNetworks } from './private-access.js';
+import { gcpIdKey } from '../../inventory/gcp.js';
+import { ownAiNetworks, workloads } from './private-access.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
@@ -42,18 +42,7 @@ export default defineGcpCheck({
         if (s.privateIpGoogleAccess === true)
           return { ...base, status: 'pass', message: `${gcpIdKey(s.id)} has Private Google Access on` };
         // VMs and Workbench instances in the subnetwork, and whether each has an external IPv4 address.
-        const vms = [
-          ...ctx.inventory.instances.flatMap((i) =>
-            i.networkInterfaces
-              .filter((nic) => nic.subnetwork && sameGcpId(nic.subnetwork, s.id))
-              .map((nic) => ({ name: i.name, external: nic.accessConfigs.length > 0 })),
-          ),
-          ...ctx.inventory.workbenchInstances.flatMap((w) =>
-            w.networkInterfaces
-              .filter((nic) => nic.subnet && sameGcpId(nic.subnet, s.id))
-              .map((nic) => ({ name: w.name, external: nic.hasExternalIp })),
-          ),
-        ];
+        const vms = workloads(ctx.inventory).bySubnetwork.get(gcpIdKey(s.id)) ?? [];
         const internalOnly = vms.filter((v) => !v.external).map((v) => v.name);
         if (vms.length > 0 && internalOnly.length === 0)
           return {

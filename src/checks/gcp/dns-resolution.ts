@@ -13,7 +13,13 @@
  * VPC Network Peering shares no private zones: a spoke resolves through its own bindings only (seed 001's "spoke
  * resolves public IP").
  */
-import { gcpIdKey, sameGcpId, type GcpInventory, type GcpManagedZone, type GcpRecordSet } from '../../inventory/gcp.js';
+import {
+  gcpIdKey,
+  type GcpDnsPolicy,
+  type GcpInventory,
+  type GcpManagedZone,
+  type GcpRecordSet,
+} from '../../inventory/gcp.js';
 
 export type Resolution =
   | { kind: 'answer'; addresses: string[]; zones: GcpManagedZone[]; chain: string[] }
@@ -28,9 +34,21 @@ export function isPrivateZone(z: GcpManagedZone): boolean {
   return z.visibility.toLowerCase() === 'private';
 }
 
-/** Private zones (any kind) authorised for the network. */
-export function zonesBoundTo(inv: GcpInventory, networkId: string): GcpManagedZone[] {
-  return inv.managedZones.filter((z) => isPrivateZone(z) && z.networks.some((n) => sameGcpId(n, networkId)));
+/** Private zones (any kind) per network they are authorised for, and DNS server policies per network. */
+function bindings(inv: GcpInventory) {
+  const zones = new Map<string, GcpManagedZone[]>();
+  for (const z of inv.managedZones)
+    if (isPrivateZone(z))
+      for (const n of new Set(z.networks.map(gcpIdKey))) {
+        const list = zones.get(n) ?? [];
+        list.push(z);
+        zones.set(n, list);
+      }
+  const policies = new Map<string, GcpDnsPolicy>();
+  for (const p of [...inv.dnsPolicies].sort((a, b) => a.id.localeCompare(b.id)))
+    if (p.alternativeNameServers.length > 0)
+      for (const n of p.networks) if (!policies.has(gcpIdKey(n))) policies.set(gcpIdKey(n), p);
+  return { zones, policies };
 }
 
 /** The zone that answers a name among the given zones: the longest dnsName containing it. */
@@ -74,7 +92,8 @@ function lookupInZone(records: readonly GcpRecordSet[], zone: GcpManagedZone, na
 }
 
 export interface Resolver {
-  resolve(networkId: string, name: string): Resolution;
+  /** `assumeBound`: resolve as if this zone were bound to the network too (what binding it would change). */
+  resolve(networkId: string, name: string, assumeBound?: GcpManagedZone): Resolution;
 }
 
 const MAX_CNAMES = 8;
@@ -82,6 +101,12 @@ const MAX_CNAMES = 8;
 /** A resolver over the inventory (record sets indexed once). */
 export function dnsResolver(inv: GcpInventory): Resolver {
   const byZone = recordsOf(inv);
+  const bound = bindings(inv);
+  let extra: { zone: GcpManagedZone; network: string } | undefined;
+  const zonesOf = (networkId: string) => {
+    const list = bound.zones.get(gcpIdKey(networkId)) ?? [];
+    return extra && extra.network === gcpIdKey(networkId) ? [...list, extra.zone] : list;
+  };
   const resolve = (
     networkId: string,
     name: string,
@@ -89,15 +114,13 @@ export function dnsResolver(inv: GcpInventory): Resolver {
     chain: string[],
     seen: GcpManagedZone[],
   ): Resolution => {
-    const policy = inv.dnsPolicies.find(
-      (p) => p.alternativeNameServers.length > 0 && p.networks.some((n) => sameGcpId(n, networkId)),
-    );
+    const policy = bound.policies.get(gcpIdKey(networkId));
     if (policy)
       return {
         kind: 'unknown',
         why: `DNS server policy ${policy.name} sends queries from ${gcpIdKey(networkId)} to ${policy.alternativeNameServers.join(', ')}, which cordon cannot follow`,
       };
-    const zone = answeringZone(zonesBoundTo(inv, networkId), name);
+    const zone = answeringZone(zonesOf(networkId), name);
     if (!zone)
       return {
         kind: 'public',
@@ -142,28 +165,19 @@ export function dnsResolver(inv: GcpInventory): Resolver {
     // A CNAME out of every private zone ends in public DNS: that is where the name resolves.
     return next;
   };
-  return { resolve: (networkId, name) => resolve(networkId, name, 0, [], []) };
+  return {
+    resolve(networkId, name, assumeBound) {
+      extra = assumeBound ? { zone: assumeBound, network: gcpIdKey(networkId) } : undefined;
+      try {
+        return resolve(networkId, name, 0, [], []);
+      } finally {
+        extra = undefined;
+      }
+    },
+  };
 }
 
 /** The Vertex AI names a network's callers use: the global name and one per region they sit in. */
 export function vertexNames(regions: readonly string[]): string[] {
   return ['aiplatform.googleapis.com.', ...[...new Set(regions)].sort().map((r) => `${r}-aiplatform.googleapis.com.`)];
-}
-
-/**
- * Private zones in the inventory that would answer the name (the most specific zone for it among all private zones)
- * but are not bound to the network.
- */
-export function unboundZonesFor(inv: GcpInventory, networkId: string, name: string): GcpManagedZone[] {
-  const n = fqdn(name);
-  return inv.managedZones
-    .filter(
-      (z) =>
-        isPrivateZone(z) &&
-        z.forwardingTargets.length === 0 &&
-        !z.peeringTargetNetwork &&
-        within(n, fqdn(z.dnsName)) &&
-        !z.networks.some((x) => sameGcpId(x, networkId)),
-    )
-    .sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -27,13 +27,13 @@ export function gcpAiKpis(inv: GcpInventory, policy: ZonePolicy): GcpAiKpis {
   const zones = placeGcp(inv, policy);
   const projects = aiProjects(inv, zones, policy);
   const subnets = aiSubnetworks(inv.subnetworks, zones, policy);
-  const resolve = vertexDns(inv);
+  const dns = vertexDns(inv);
   const networks = aiNetworkIds(inv, zones, policy).map((id) => {
     const own = subnets.filter((s) => sameGcpId(s.network, id));
     const n: AiNetwork = { id, subnetworks: own, regions: [...new Set(own.map((s) => s.region))].sort() };
     return {
       users: new Set(projectsOnNetwork(inv, n)),
-      private: hasPrivateApiPath(networkApiAccess(inv, id)) && resolve(n).every(isPrivateAnswer),
+      private: hasPrivateApiPath(networkApiAccess(inv, id)) && dns.names(n).every(isPrivateAnswer),
     };
   });
   let inPerimeter = 0;

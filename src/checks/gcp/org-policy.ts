@@ -15,6 +15,7 @@
  * a parent that denies all while allowing values itself.
  */
 import type { GcpInventory, GcpOrgPolicy, GcpOrgPolicyRule } from '../../inventory/gcp.js';
+import { projectsById } from './perimeter.js';
 
 export type ConstraintKind = 'boolean' | 'list';
 
@@ -75,14 +76,29 @@ function mergeList(parent: ListValues, local: ListValues): ListValues | undefine
 }
 
 /** The policies of one constraint at each node of the chain (a project policy may name the project by number). */
+const policyIndex = new WeakMap<readonly GcpOrgPolicy[], Map<string, GcpOrgPolicy>>();
+
 function policiesAt(
   policies: readonly GcpOrgPolicy[],
   constraint: string,
   node: string,
   aliases: readonly string[],
 ): GcpOrgPolicy | undefined {
-  const names = new Set([node, ...aliases]);
-  return policies.find((p) => p.constraint.replace(/^constraints\//, '') === constraint && names.has(p.parent));
+  // Indexed once per policy list: a run evaluates every AI project's chain against the same list.
+  let index = policyIndex.get(policies);
+  if (!index) {
+    index = new Map();
+    for (const p of policies) {
+      const k = `${p.parent} ${p.constraint.replace(/^constraints\//, '')}`;
+      if (!index.has(k)) index.set(k, p);
+    }
+    policyIndex.set(policies, index);
+  }
+  for (const n of [node, ...aliases]) {
+    const hit = index.get(`${n} ${constraint}`);
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 export interface Chain {
@@ -175,7 +191,7 @@ export function evaluateBoolean(
 
 /** The hierarchy above a project from the project resource's ancestors; undefined when the project was not read. */
 export function chainOf(inv: GcpInventory, project: string): Chain | undefined {
-  const p = inv.projects.find((x) => x.projectId === project);
+  const p = projectsById(inv).get(project);
   if (!p) return undefined;
   return {
     nodes: [`projects/${project}`, ...p.ancestors.filter((a) => a !== `projects/${project}`)],

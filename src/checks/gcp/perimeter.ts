@@ -5,7 +5,13 @@
  * violations are only logged). Bridge perimeters restrict nothing. Perimeter resources name projects by number;
  * the source rewrites them to ids where it knows the project (resolveProjectRefs).
  */
-import type { GcpInventory, GcpPerimeterConfig, GcpServicePerimeter } from '../../inventory/gcp.js';
+import type {
+  GcpEnabledService,
+  GcpInventory,
+  GcpPerimeterConfig,
+  GcpProject,
+  GcpServicePerimeter,
+} from '../../inventory/gcp.js';
 import type { ZonePolicy } from '../../policy/load.js';
 import { approvedServices } from './support.js';
 
@@ -40,20 +46,44 @@ function holds(config: GcpPerimeterConfig | undefined, refs: Set<string>): boole
   return config?.resources.some((r) => refs.has(r)) ?? false;
 }
 
+const projectIndex = new WeakMap<readonly GcpProject[], Map<string, GcpProject>>();
+
+/** Projects by id, indexed once per inventory. */
+export function projectsById(inv: GcpInventory): Map<string, GcpProject> {
+  let m = projectIndex.get(inv.projects);
+  if (!m) {
+    m = new Map(inv.projects.map((p) => [p.projectId, p]));
+    projectIndex.set(inv.projects, m);
+  }
+  return m;
+}
+
+const perimeterIndex = new WeakMap<GcpInventory, { regular: GcpServicePerimeter[]; unknownNumbers: string[] }>();
+
+/** Regular perimeters and the project numbers they name that no project in the inventory has, once per inventory. */
+function perimeterFacts(inv: GcpInventory) {
+  let f = perimeterIndex.get(inv);
+  if (!f) {
+    const known = new Set(inv.projects.flatMap((p) => (p.projectNumber ? [`projects/${p.projectNumber}`] : [])));
+    const regular = inv.servicePerimeters.filter(isRegular).sort((a, b) => a.id.localeCompare(b.id));
+    const unknownNumbers = [
+      ...new Set(
+        regular
+          .flatMap((p) => [...(p.status?.resources ?? []), ...(p.spec?.resources ?? [])])
+          .filter((r) => /^projects\/\d+$/.test(r) && !known.has(r)),
+      ),
+    ].sort();
+    f = { regular, unknownNumbers };
+    perimeterIndex.set(inv, f);
+  }
+  return f;
+}
+
 export function perimetersOf(inv: GcpInventory, project: string): ProjectPerimeters {
-  const number = inv.projects.find((p) => p.projectId === project)?.projectNumber;
+  const number = projectsById(inv).get(project)?.projectNumber;
   const refs = new Set([`projects/${project}`, ...(number ? [`projects/${number}`] : [])]);
-  const known = new Set(inv.projects.flatMap((p) => (p.projectNumber ? [`projects/${p.projectNumber}`] : [])));
-  const regular = inv.servicePerimeters.filter(isRegular).sort((a, b) => a.id.localeCompare(b.id));
-  const unresolved = number
-    ? []
-    : [
-        ...new Set(
-          regular
-            .flatMap((p) => [...(p.status?.resources ?? []), ...(p.spec?.resources ?? [])])
-            .filter((r) => /^projects\/\d+$/.test(r) && !known.has(r)),
-        ),
-      ].sort();
+  const { regular, unknownNumbers } = perimeterFacts(inv);
+  const unresolved = number ? [] : unknownNumbers;
   return {
     enforced: regular.filter((p) => holds(p.status, refs)),
     dryRun: regular.filter((p) => p.useExplicitDryRunSpec && holds(p.spec, refs)),
@@ -61,11 +91,11 @@ export function perimetersOf(inv: GcpInventory, project: string): ProjectPerimet
   };
 }
 
-/** The services an AI project's perimeter must restrict: approved services plus the data services it has enabled. */
-export function requiredServices(inv: GcpInventory, policy: ZonePolicy, project: string): string[] {
+/** The services an AI project's perimeter must restrict: approved services plus the data services it has enabled (pass the project's own services). */
+export function requiredServices(projectServices: readonly GcpEnabledService[], policy: ZonePolicy): string[] {
   const data = new Set<string>(DATA_SERVICES);
-  const enabled = inv.enabledServices
-    .filter((s) => s.project === project && data.has(s.service) && (s.state ?? 'ENABLED') === 'ENABLED')
+  const enabled = projectServices
+    .filter((s) => data.has(s.service) && (s.state ?? 'ENABLED') === 'ENABLED')
     .map((s) => s.service);
   return [...new Set([...approvedServices(policy), ...enabled])].sort();
 }

@@ -9,6 +9,7 @@
  */
 import {
   gcpIdKey,
+  indexByGcpId,
   projectOfId,
   sameGcpId,
   shortName,
@@ -20,7 +21,8 @@ import {
   type GcpSubnetwork,
 } from '../../inventory/gcp.js';
 import type { Origin } from '../../findings/types.js';
-import { aiNetworkIds, aiSubnetworks } from './support.js';
+import { aiSubnetworks } from './support.js';
+import type { GcpZonePlacement } from '../../analysis/gcp-zones.js';
 import type { GcpCheckContext } from './types.js';
 import { cidrContains, tryParseCidr, type Cidr } from '../../util/cidr.js';
 
@@ -165,32 +167,104 @@ export interface AiNetwork {
   regions: string[];
 }
 
-/** The AI networks a project owns (Shared VPC: the host project), sorted by id. */
+const aiNetworkCache = new WeakMap<GcpZonePlacement, Map<string, AiNetwork[]>>();
+
+/**
+ * The AI networks a project owns (Shared VPC: the host project), sorted by id. Computed once per run for every
+ * project (keyed by the run's zone placement) so that running per project stays linear.
+ */
 export function ownAiNetworks(ctx: GcpCheckContext): AiNetwork[] {
-  const subnets = aiSubnetworks(ctx.inventory.subnetworks, ctx.zones, ctx.policy);
-  return aiNetworkIds(ctx.inventory, ctx.zones, ctx.policy)
-    .filter((id) => projectOfId(id) === ctx.project)
-    .map((id) => {
-      const own = subnets.filter((s) => sameGcpId(s.network, id)).sort((a, b) => a.id.localeCompare(b.id));
-      return {
-        id,
-        network: ctx.inventory.networks.find((n) => sameGcpId(n.id, id)),
-        subnetworks: own,
-        regions: [...new Set(own.map((s) => s.region))].sort(),
-      };
-    });
+  let byProject = aiNetworkCache.get(ctx.zones);
+  if (!byProject) {
+    byProject = new Map();
+    const subnets = aiSubnetworks(ctx.inventory.subnetworks, ctx.zones, ctx.policy);
+    const networks = indexByGcpId(ctx.inventory.networks);
+    const byNetwork = new Map<string, GcpSubnetwork[]>();
+    for (const s of subnets) byNetwork.set(gcpIdKey(s.network), [...(byNetwork.get(gcpIdKey(s.network)) ?? []), s]);
+    for (const [id, own] of [...byNetwork].sort(([a], [b]) => a.localeCompare(b))) {
+      const project = projectOfId(id) ?? '';
+      const sorted = own.sort((a, b) => a.id.localeCompare(b.id));
+      byProject.set(project, [
+        ...(byProject.get(project) ?? []),
+        {
+          id,
+          network: networks.get(id),
+          subnetworks: sorted,
+          regions: [...new Set(sorted.map((s) => s.region))].sort(),
+        },
+      ]);
+    }
+    aiNetworkCache.set(ctx.zones, byProject);
+  }
+  return byProject.get(ctx.project) ?? [];
+}
+
+export interface Workload {
+  project: string;
+  name: string;
+  network?: string;
+  subnetwork?: string;
+  /** Has an external IPv4 address on that interface. */
+  external: boolean;
+}
+
+const workloadIndex = new WeakMap<
+  GcpInventory,
+  { byNetwork: Map<string, Workload[]>; bySubnetwork: Map<string, Workload[]> }
+>();
+
+/** VM and Workbench interfaces and Vertex AI endpoints by network and subnetwork, indexed once per inventory. */
+export function workloads(inv: GcpInventory): {
+  byNetwork: Map<string, Workload[]>;
+  bySubnetwork: Map<string, Workload[]>;
+} {
+  let w = workloadIndex.get(inv);
+  if (!w) {
+    const all: Workload[] = [
+      ...inv.instances.flatMap((i) =>
+        i.networkInterfaces.map((n) => ({
+          project: i.project,
+          name: i.name,
+          network: n.network,
+          subnetwork: n.subnetwork,
+          external: n.accessConfigs.length > 0,
+        })),
+      ),
+      ...inv.workbenchInstances.flatMap((x) =>
+        x.networkInterfaces.map((n) => ({
+          project: x.project,
+          name: x.name,
+          network: n.network,
+          subnetwork: n.subnet,
+          external: n.hasExternalIp,
+        })),
+      ),
+      ...[...inv.vertexEndpoints, ...inv.vertexIndexEndpoints].map((e) => ({
+        project: e.project,
+        name: e.name,
+        network: e.network,
+        external: false,
+      })),
+    ];
+    const group = (key: (x: Workload) => string | undefined) => {
+      const m = new Map<string, Workload[]>();
+      for (const x of all) {
+        const k = key(x);
+        if (k !== undefined) m.set(gcpIdKey(k), [...(m.get(gcpIdKey(k)) ?? []), x]);
+      }
+      return m;
+    };
+    w = { byNetwork: group((x) => x.network), bySubnetwork: group((x) => x.subnetwork) };
+    workloadIndex.set(inv, w);
+  }
+  return w;
 }
 
 /** Projects whose workloads use a network: its owner (Shared VPC host) and every project with a VM, Workbench instance or Vertex AI endpoint on it. */
 export function projectsOnNetwork(inv: GcpInventory, n: { id: string }): string[] {
-  const out = new Set<string>([projectOfId(n.id) ?? '']);
-  for (const i of inv.instances)
-    if (i.networkInterfaces.some((x) => x.network && sameGcpId(x.network, n.id))) out.add(i.project);
-  for (const w of inv.workbenchInstances)
-    if (w.networkInterfaces.some((x) => x.network && sameGcpId(x.network, n.id))) out.add(w.project);
-  for (const e of [...inv.vertexEndpoints, ...inv.vertexIndexEndpoints])
-    if (e.network && sameGcpId(e.network, n.id)) out.add(e.project);
-  out.delete('');
+  const out = new Set<string>((workloads(inv).byNetwork.get(gcpIdKey(n.id)) ?? []).map((w) => w.project));
+  const owner = projectOfId(n.id);
+  if (owner) out.add(owner);
   return [...out].sort();
 }
 

@@ -1,7 +1,6 @@
 import { gcpIdKey } from '../../inventory/gcp.js';
 import { networkResult, ownAiNetworks } from './private-access.js';
 import { describeResolution, isPrivateAnswer, vertexDns } from './vertex-dns.js';
-import { boundElsewhere } from './vertex-dns-zone-not-bound.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
@@ -28,9 +27,9 @@ export default defineGcpCheck({
   requires: ['compute:subnetworks'],
   looksUp: ['dns:managed-zones', 'dns:record-sets', 'dns:policies', 'compute:forwarding-rules', 'compute:addresses'],
   run(ctx) {
-    const resolve = vertexDns(ctx.inventory);
+    const dns = vertexDns(ctx.inventory);
     return ownAiNetworks(ctx).flatMap((n): GcpCheckResult[] => {
-      const names = resolve(n);
+      const names = dns.names(n);
       const base = networkResult(n);
       const evidence = { names: names.map(describeResolution) };
       const unknown = names.filter((r) => r.resolution.kind === 'unknown');
@@ -39,7 +38,7 @@ export default defineGcpCheck({
         (r) =>
           !isPrivateAnswer(r) &&
           r.resolution.kind !== 'unknown' &&
-          !(r.resolution.kind === 'public' && boundElsewhere(ctx.inventory, n.id, r.name).length > 0),
+          !(r.resolution.kind === 'public' && dns.boundElsewhere(n.id, r.name).length > 0),
       );
       if (bad.length > 0)
         return [

@@ -1,38 +1,7 @@
-import { gcpIdKey, sameGcpId, type GcpInventory, type GcpManagedZone } from '../../inventory/gcp.js';
-import { dnsResolver, isPrivateZone } from './dns-resolution.js';
+import { gcpIdKey, sameGcpId } from '../../inventory/gcp.js';
 import { networkResult, ownAiNetworks } from './private-access.js';
 import { describeResolution, isPrivateAnswer, vertexDns } from './vertex-dns.js';
-import { allGoogleApisEndpointIps, classifyAddress } from './private-access.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
-
-const within = (name: string, domain: string) => name === domain || name.endsWith(`.${domain}`);
-
-/**
- * Private zones not bound to the network that would answer the name privately if they were: resolution from the
- * network is replayed with the zone bound to it.
- */
-export function boundElsewhere(inv: GcpInventory, networkId: string, name: string): GcpManagedZone[] {
-  const candidates = inv.managedZones.filter(
-    (z) =>
-      isPrivateZone(z) &&
-      z.forwardingTargets.length === 0 &&
-      !z.peeringTargetNetwork &&
-      within(name, z.dnsName.endsWith('.') ? z.dnsName : `${z.dnsName}.`) &&
-      !z.networks.some((x) => sameGcpId(x, networkId)),
-  );
-  if (candidates.length === 0) return [];
-  const endpoints = allGoogleApisEndpointIps(inv);
-  return candidates
-    .filter((z) => {
-      const bound = { ...z, networks: [...z.networks, networkId] };
-      const r = dnsResolver({ ...inv, managedZones: inv.managedZones.map((x) => (x === z ? bound : x)) }).resolve(
-        networkId,
-        name,
-      );
-      return r.kind === 'answer' && r.addresses.every((a) => classifyAddress(a, endpoints) !== 'other');
-    })
-    .sort((a, b) => a.id.localeCompare(b.id));
-}
 
 export default defineGcpCheck({
   id: 'gcp-vertex-dns-zone-not-bound',
@@ -59,13 +28,13 @@ export default defineGcpCheck({
   requires: ['compute:subnetworks', 'compute:networks'],
   looksUp: ['dns:managed-zones', 'dns:record-sets', 'dns:policies', 'compute:forwarding-rules', 'compute:addresses'],
   run(ctx) {
-    const resolve = vertexDns(ctx.inventory);
+    const dns = vertexDns(ctx.inventory);
     return ownAiNetworks(ctx).flatMap((n): GcpCheckResult[] => {
-      const names = resolve(n);
+      const names = dns.names(n);
       const base = networkResult(n);
       const unbound = names
         .filter((r) => r.resolution.kind === 'public')
-        .map((r) => ({ r, zones: boundElsewhere(ctx.inventory, n.id, r.name) }))
+        .map((r) => ({ r, zones: dns.boundElsewhere(n.id, r.name) }))
         .filter((x) => x.zones.length > 0);
       if (unbound.length > 0) {
         const zones = [...new Map(unbound.flatMap((x) => x.zones).map((z) => [z.id, z])).values()];

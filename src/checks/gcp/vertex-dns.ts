@@ -1,11 +1,17 @@
 /**
- * How an AI network resolves the Vertex AI names, shared by the DNS checks: the answer for each name and what the
- * addresses point at (a Google APIs PSC endpoint, a VIP, or something else).
+ * How an AI network resolves the Vertex AI names, shared by the DNS and VPC-SC checks and the KPI: the answer for
+ * each name and what the addresses point at (a Google APIs PSC endpoint, a VIP, or something else). Built once per
+ * inventory (the engine runs every check once per project over the same inventory: per-project rebuilding would
+ * make the run quadratic in the number of projects).
  */
-import { dnsResolver, vertexNames, type Resolution } from './dns-resolution.js';
-import { allGoogleApisEndpointIps, classifyAddress, type AddressKind } from './private-access.js';
-import type { AiNetwork } from './private-access.js';
-import type { GcpInventory } from '../../inventory/gcp.js';
+import { gcpIdKey, sameGcpId, type GcpInventory, type GcpManagedZone } from '../../inventory/gcp.js';
+import { dnsResolver, isPrivateZone, vertexNames, type Resolution, type Resolver } from './dns-resolution.js';
+import {
+  allGoogleApisEndpointIps,
+  classifyAddress,
+  type AddressKind,
+  type GoogleApisEndpoint,
+} from './private-access.js';
 
 export interface NameResolution {
   name: string;
@@ -25,19 +31,62 @@ export function isPrivateAnswer(r: NameResolution): boolean {
   return r.resolution.kind === 'answer' && r.kinds.length > 0 && r.kinds.every((k) => PRIVATE_KINDS.has(k.kind));
 }
 
-/** Resolves the Vertex AI names of a network; build once per check run with `vertexDns(inv)`. */
-export function vertexDns(inv: GcpInventory): (n: AiNetwork) => NameResolution[] {
-  const resolver = dnsResolver(inv);
-  const endpoints = allGoogleApisEndpointIps(inv);
-  return (n) =>
-    vertexNames(n.regions).map((name) => {
-      const resolution = resolver.resolve(n.id, name);
-      const kinds =
-        resolution.kind === 'answer'
-          ? resolution.addresses.map((address) => ({ address, kind: classifyAddress(address, endpoints) }))
-          : [];
-      return { name, resolution, kinds };
-    });
+export interface VertexDns {
+  /** The Vertex AI names (global and the given regions') as resolved from a network. */
+  names(network: { id: string; regions: readonly string[] }): NameResolution[];
+  /**
+   * Private zones not bound to the network that would answer the name privately if they were (resolution replayed
+   * with the zone bound): what "bind the zone" would fix.
+   */
+  boundElsewhere(networkId: string, name: string): GcpManagedZone[];
+}
+
+const within = (name: string, domain: string) => name === domain || name.endsWith(`.${domain}`);
+const cache = new WeakMap<GcpInventory, VertexDns>();
+
+function build(inv: GcpInventory): VertexDns {
+  const resolver: Resolver = dnsResolver(inv);
+  const endpoints: Map<string, GoogleApisEndpoint> = allGoogleApisEndpointIps(inv);
+  const answerable = inv.managedZones
+    .filter((z) => isPrivateZone(z) && z.forwardingTargets.length === 0 && !z.peeringTargetNetwork)
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const classify = (name: string, resolution: Resolution): NameResolution => ({
+    name,
+    resolution,
+    kinds:
+      resolution.kind === 'answer'
+        ? resolution.addresses.map((address) => ({ address, kind: classifyAddress(address, endpoints) }))
+        : [],
+  });
+  const memo = new Map<string, NameResolution[]>();
+  return {
+    names(n) {
+      const key = `${gcpIdKey(n.id)} ${n.regions.join(',')}`;
+      let hit = memo.get(key);
+      if (!hit) {
+        hit = vertexNames(n.regions).map((name) => classify(name, resolver.resolve(n.id, name)));
+        memo.set(key, hit);
+      }
+      return hit;
+    },
+    boundElsewhere(networkId, name) {
+      return answerable.filter(
+        (z) =>
+          within(name, z.dnsName.endsWith('.') ? z.dnsName : `${z.dnsName}.`) &&
+          !z.networks.some((x) => sameGcpId(x, networkId)) &&
+          isPrivateAnswer(classify(name, resolver.resolve(networkId, name, z))),
+      );
+    },
+  };
+}
+
+export function vertexDns(inv: GcpInventory): VertexDns {
+  let v = cache.get(inv);
+  if (!v) {
+    v = build(inv);
+    cache.set(inv, v);
+  }
+  return v;
 }
 
 export function describeResolution(r: NameResolution): string {

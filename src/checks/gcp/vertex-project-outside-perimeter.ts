@@ -30,7 +30,7 @@ export default defineGcpCheck({
     if (!isAiProject(ctx)) return [];
     const base = projectResult(ctx);
     const m = perimetersOf(ctx.inventory, ctx.project);
-    const required = requiredServices(ctx.inventory, ctx.policy, ctx.project);
+    const required = requiredServices(ctx.own.enabledServices, ctx.policy);
     const evidence = {
       enforcedIn: m.enforced.map((p) => p.id),
       dryRunIn: m.dryRun.map((p) => p.id),

@@ -28,14 +28,14 @@ export default defineGcpCheck({
   requires: ['compute:subnetworks', 'compute:forwarding-rules', 'compute:addresses'],
   looksUp: ['accesscontextmanager:service-perimeters', 'dns:managed-zones', 'dns:record-sets', 'dns:policies'],
   run(ctx) {
-    const resolve = vertexDns(ctx.inventory);
+    const dns = vertexDns(ctx.inventory);
     return ownAiNetworks(ctx).flatMap((n): GcpCheckResult[] => {
       const perimeterProjects = projectsOnNetwork(ctx.inventory, n).filter(
         (p) => perimetersOf(ctx.inventory, p).enforced.length > 0,
       );
       if (perimeterProjects.length === 0) return []; // no perimeter: gcp-vertex-project-outside-perimeter
       const base = networkResult(n);
-      const names = resolve(n);
+      const names = dns.names(n);
       const answered = names.filter((r) => r.resolution.kind === 'answer');
       const open = answered.filter((r) => r.kinds.some((k) => k.kind === 'psc-all-apis' || k.kind === 'private-vip'));
       const allApis = googleApisEndpoints(ctx.inventory, n.id).endpoints.filter((e) => e.bundle === 'all-apis');
