@@ -40,12 +40,24 @@ function unavailableIn(inv: GcpInventory, project: string | undefined, dataset: 
   return undefined;
 }
 
+const presentAnywhere = new WeakMap<GcpInventory, Set<GcpDataset>>();
+
+/** Data sets present in any project or hierarchy node, once per inventory (per call it made runs quadratic). */
+function anywhereSets(inv: GcpInventory): Set<GcpDataset> {
+  let s = presentAnywhere.get(inv);
+  if (!s) {
+    s = new Set([...inv.datasets.values()].flatMap((x) => [...x]));
+    presentAnywhere.set(inv, s);
+  }
+  return s;
+}
+
 function missingReason(inv: GcpInventory, project: string, dataset: GcpDataset, anywhere: boolean): string | undefined {
   const scope = anywhere ? undefined : project;
   const why = partialIn(inv, scope, dataset) ?? unavailableIn(inv, scope, dataset);
   if (why) return why;
   const present = anywhere
-    ? [...inv.datasets.values()].some((s) => s.has(dataset))
+    ? anywhereSets(inv).has(dataset)
     : inv.datasets.get(project)?.has(dataset);
   if (present) return undefined;
   const info = GCP_DATASETS[dataset];

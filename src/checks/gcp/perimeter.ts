@@ -42,10 +42,6 @@ export interface ProjectPerimeters {
   unresolved: string[];
 }
 
-function holds(config: GcpPerimeterConfig | undefined, refs: Set<string>): boolean {
-  return config?.resources.some((r) => refs.has(r)) ?? false;
-}
-
 const projectIndex = new WeakMap<readonly GcpProject[], Map<string, GcpProject>>();
 
 /** Projects by id, indexed once per inventory. */
@@ -58,10 +54,26 @@ export function projectsById(inv: GcpInventory): Map<string, GcpProject> {
   return m;
 }
 
-const perimeterIndex = new WeakMap<GcpInventory, { regular: GcpServicePerimeter[]; unknownNumbers: string[] }>();
+interface PerimeterFacts {
+  /** Regular perimeters by the resources of their enforced (status) and explicit dry-run (spec) configurations. */
+  byStatus: Map<string, GcpServicePerimeter[]>;
+  bySpec: Map<string, GcpServicePerimeter[]>;
+  unknownNumbers: string[];
+}
+
+const perimeterIndex = new WeakMap<GcpInventory, PerimeterFacts>();
+
+function by(
+  perimeters: readonly GcpServicePerimeter[],
+  config: (p: GcpServicePerimeter) => GcpPerimeterConfig | undefined,
+) {
+  const m = new Map<string, GcpServicePerimeter[]>();
+  for (const p of perimeters) for (const r of new Set(config(p)?.resources ?? [])) m.set(r, [...(m.get(r) ?? []), p]);
+  return m;
+}
 
 /** Regular perimeters and the project numbers they name that no project in the inventory has, once per inventory. */
-function perimeterFacts(inv: GcpInventory) {
+function perimeterFacts(inv: GcpInventory): PerimeterFacts {
   let f = perimeterIndex.get(inv);
   if (!f) {
     const known = new Set(inv.projects.flatMap((p) => (p.projectNumber ? [`projects/${p.projectNumber}`] : [])));
@@ -73,7 +85,14 @@ function perimeterFacts(inv: GcpInventory) {
           .filter((r) => /^projects\/\d+$/.test(r) && !known.has(r)),
       ),
     ].sort();
-    f = { regular, unknownNumbers };
+    f = {
+      byStatus: by(regular, (p) => p.status),
+      bySpec: by(
+        regular.filter((p) => p.useExplicitDryRunSpec),
+        (p) => p.spec,
+      ),
+      unknownNumbers,
+    };
     perimeterIndex.set(inv, f);
   }
   return f;
@@ -81,12 +100,14 @@ function perimeterFacts(inv: GcpInventory) {
 
 export function perimetersOf(inv: GcpInventory, project: string): ProjectPerimeters {
   const number = projectsById(inv).get(project)?.projectNumber;
-  const refs = new Set([`projects/${project}`, ...(number ? [`projects/${number}`] : [])]);
-  const { regular, unknownNumbers } = perimeterFacts(inv);
+  const refs = [`projects/${project}`, ...(number ? [`projects/${number}`] : [])];
+  const { byStatus, bySpec, unknownNumbers } = perimeterFacts(inv);
   const unresolved = number ? [] : unknownNumbers;
+  const of = (m: Map<string, GcpServicePerimeter[]>) =>
+    [...new Set(refs.flatMap((r) => m.get(r) ?? []))].sort((a, b) => a.id.localeCompare(b.id));
   return {
-    enforced: regular.filter((p) => holds(p.status, refs)),
-    dryRun: regular.filter((p) => p.useExplicitDryRunSpec && holds(p.spec, refs)),
+    enforced: of(byStatus),
+    dryRun: of(bySpec),
     unresolved,
   };
 }

@@ -55,22 +55,60 @@ export function bundleOf(rule: GcpForwardingRule): ApiBundle | undefined {
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
+interface NetworkIndex {
+  /** Global forwarding rules to a Google APIs bundle, per network. */
+  bundleRules: Map<string, GcpForwardingRule[]>;
+  routes: Map<string, GcpRoute[]>;
+  addressById: Map<string, GcpAddress>;
+  /** Global addresses by "network ip" ("* ip" when the address names no network). */
+  globalAddressByIp: Map<string, GcpAddress>;
+}
+
+const networkIndexes = new WeakMap<GcpInventory, NetworkIndex>();
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** Rules, routes and addresses by network, once per inventory (checks run per project over the same inventory). */
+function networkIndex(inv: GcpInventory): NetworkIndex {
+  let x = networkIndexes.get(inv);
+  if (!x) {
+    x = {
+      bundleRules: new Map(),
+      routes: new Map(),
+      addressById: indexByGcpId(inv.addresses),
+      globalAddressByIp: new Map(),
+    };
+    for (const r of [...inv.forwardingRules].sort((a, b) => a.id.localeCompare(b.id)))
+      if (bundleOf(r) && r.region === 'global' && r.network) push(x.bundleRules, gcpIdKey(r.network), r);
+    for (const r of inv.routes) push(x.routes, gcpIdKey(r.network), r);
+    for (const a of inv.addresses)
+      if (a.address && a.region === 'global') {
+        // Internal addresses repeat across networks: the network is part of the key.
+        const k = `${a.network ? gcpIdKey(a.network) : '*'} ${a.address}`;
+        if (!x.globalAddressByIp.has(k)) x.globalAddressByIp.set(k, a);
+      }
+    networkIndexes.set(inv, x);
+  }
+  return x;
+}
+
 /** Private Service Connect endpoints for Google APIs on a network. */
 export function googleApisEndpoints(inv: GcpInventory, networkId: string): GoogleApisEndpoints {
   const out: GoogleApisEndpoints = { endpoints: [], unusable: [], unresolved: [] };
-  const rules = inv.forwardingRules
-    .filter((r) => bundleOf(r) && r.region === 'global' && sameGcpId(r.network, networkId))
-    .sort((a, b) => a.id.localeCompare(b.id));
-  for (const rule of rules) {
+  const index = networkIndex(inv);
+  for (const rule of index.bundleRules.get(gcpIdKey(networkId)) ?? []) {
     const bundle = bundleOf(rule)!;
     const ref = rule.IPAddress ?? '';
     // The API returns the IP; a request may name the address resource instead.
     const address = IPV4.test(ref)
-      ? inv.addresses.find(
-          (a) =>
-            a.address === ref && a.region === 'global' && (a.network === undefined || sameGcpId(a.network, networkId)),
-        )
-      : inv.addresses.find((a) => ref !== '' && sameGcpId(a.id, ref));
+      ? (index.globalAddressByIp.get(`${gcpIdKey(networkId)} ${ref}`) ?? index.globalAddressByIp.get(`* ${ref}`))
+      : ref
+        ? index.addressById.get(gcpIdKey(ref))
+        : undefined;
     if (!address) {
       out.unresolved.push(`${rule.name}: its address ${ref || '(none)'} is not among the global addresses read`);
       continue;
@@ -93,10 +131,7 @@ export function googleApisEndpoints(inv: GcpInventory, networkId: string): Googl
 /** Every Google APIs PSC endpoint address in the inventory, by IP. */
 export function allGoogleApisEndpointIps(inv: GcpInventory): Map<string, GoogleApisEndpoint> {
   const m = new Map<string, GoogleApisEndpoint>();
-  const networks = new Set(
-    inv.forwardingRules.filter((r) => bundleOf(r) && r.network).map((r) => gcpIdKey(r.network!)),
-  );
-  for (const n of [...networks].sort())
+  for (const n of [...networkIndex(inv).bundleRules.keys()].sort())
     for (const e of googleApisEndpoints(inv, n).endpoints) if (!m.has(e.ip)) m.set(e.ip, e);
   return m;
 }
@@ -120,8 +155,7 @@ const isGateway = (r: GcpRoute) =>
  */
 export function vipRouting(inv: GcpInventory, networkId: string, vip: string): VipRouting {
   const target = tryParseCidr(vip)!;
-  const covering = inv.routes
-    .filter((r) => sameGcpId(r.network, networkId))
+  const covering = (networkIndex(inv).routes.get(gcpIdKey(networkId)) ?? [])
     .map((r) => ({ r, c: tryParseCidr(r.destRange) }))
     .filter((x): x is { r: GcpRoute; c: Cidr } => x.c !== undefined && cidrContains(x.c, target));
   const untagged = covering
