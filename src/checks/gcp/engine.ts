@@ -56,9 +56,7 @@ function missingReason(inv: GcpInventory, project: string, dataset: GcpDataset, 
   const scope = anywhere ? undefined : project;
   const why = partialIn(inv, scope, dataset) ?? unavailableIn(inv, scope, dataset);
   if (why) return why;
-  const present = anywhere
-    ? anywhereSets(inv).has(dataset)
-    : inv.datasets.get(project)?.has(dataset);
+  const present = anywhere ? anywhereSets(inv).has(dataset) : inv.datasets.get(project)?.has(dataset);
   if (present) return undefined;
   const info = GCP_DATASETS[dataset];
   return `${dataset} is not in the snapshot${anywhere ? '' : ` for project ${project}`} (${info.command}; needs ${info.permission})`;

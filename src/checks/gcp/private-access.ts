@@ -6,6 +6,9 @@
  * - the private.googleapis.com (199.36.153.8/30) or restricted.googleapis.com (199.36.153.4/30) VIPs, which need a
  *   route to the default internet gateway (https://cloud.google.com/vpc/docs/configure-private-google-access).
  * Both only carry traffic that DNS sends there; dns-resolution.ts follows the names.
+ * Seed 001 says a PSC endpoint "requires a subnet with purpose PRIVATE_SERVICE_CONNECT": that holds for producers'
+ * NAT subnets, not for endpoints to Google APIs, whose address is a global address with that purpose and no subnet
+ * (Google's documentation wins; cordon looks for the global address).
  */
 import {
   gcpIdKey,
