@@ -15,6 +15,9 @@ export { AWS_CHECKS, CHECKS, findCheck } from './checks/registry.js';
 export { AZURE_CHECKS } from './checks/azure/registry.js';
 export { runAzureChecks } from './checks/azure/engine.js';
 export { defineAzureCheck, type AzureCheck, type AzureCheckContext } from './checks/azure/types.js';
+export { GCP_CHECKS } from './checks/gcp/registry.js';
+export { runGcpChecks } from './checks/gcp/engine.js';
+export { defineGcpCheck, type GcpCheck, type GcpCheckContext } from './checks/gcp/types.js';
 export { runAwsChecks } from './checks/engine.js';
 export {
   defineAwsCheck,
@@ -45,6 +48,10 @@ export {
   loadAzureSnapshotFromTexts,
   type AzureSnapshotResult,
 } from './sources/azure-snapshot/load.js';
+export { GCP_DATASETS, gcpIdKey, type GcpInventory, type GcpDataset } from './inventory/gcp.js';
+export { loadGcpSnapshot, loadGcpSnapshotFromTexts, type GcpSnapshotResult } from './sources/gcp-snapshot/load.js';
+export { placeGcpResources, type GcpZonePlacement, type GcpZoneSelector } from './analysis/gcp-zones.js';
+export { placeAzureResources, type AzureZonePlacement, type AzureZoneSelector } from './analysis/azure-zones.js';
 export { collectAzure, type AzureCollectOptions, type AzureCollectSummary } from './sources/azure-live/collect.js';
 export { detectProvider, partitionSnapshot, type SnapshotProvider } from './sources/detect.js';
 export { buildAwsZoneIndex, type AwsZoneIndex } from './analysis/aws-zones.js';

@@ -11,7 +11,10 @@ import { aiTargets, endpointsTo, publicExposure } from './checks/azure/support.j
 import type { AwsCheck, Check } from './checks/types.js';
 import type { AzureCheck } from './checks/azure/types.js';
 import type { AzureInventory } from './inventory/azure.js';
+import { runGcpChecks } from './checks/gcp/engine.js';
+import type { GcpCheck } from './checks/gcp/types.js';
 import { loadAzureSnapshot } from './sources/azure-snapshot/load.js';
+import { loadGcpSnapshot } from './sources/gcp-snapshot/load.js';
 import { partitionSnapshot } from './sources/detect.js';
 import { applySuppressions, subtractBaseline } from './findings/suppress.js';
 import {
@@ -164,27 +167,31 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
   const parts = await partitionSnapshot(abs);
   const withAzure = parts.azure.length > 0;
-  const withAws = parts.aws.length > 0 || !withAzure;
-  // The AWS reader also walks the tree when all files are Azure's: it reports unreadable folders and links.
+  const withGcp = parts.gcp.length > 0;
+  const withAws = parts.aws.length > 0 || (!withAzure && !withGcp);
+  // The AWS reader also walks the tree when all files are another provider's: it reports unreadable folders and links.
   const loaded = await loadAwsSnapshot(
     abs,
-    withAzure
+    withAzure || withGcp
       ? { ...opts.snapshotOptions, only: new Set(parts.aws.map((f) => path.resolve(f))) }
       : opts.snapshotOptions,
   );
   const azure = withAzure ? await loadAzureSnapshot(abs, parts.azure) : undefined;
+  const gcp = withGcp ? await loadGcpSnapshot(abs, parts.gcp) : undefined;
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
   const selected = selectChecks(opts.checks, opts.skipChecks);
   const awsChecks = withAws ? selected.filter((c): c is AwsCheck => c.provider === 'aws') : [];
   const azureChecks = withAzure ? selected.filter((c): c is AzureCheck => c.provider === 'azure') : [];
+  const gcpChecks = withGcp ? selected.filter((c): c is GcpCheck => c.provider === 'gcp') : [];
   // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
-  for (const inv of [loaded.inventory, azure?.inventory])
+  for (const inv of [loaded.inventory, azure?.inventory, gcp?.inventory])
     for (const byDataset of inv?.partial.values() ?? [])
       for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
   let findings = runAwsChecks(loaded.inventory, opts.policy, awsChecks);
-  if (azure)
-    findings = [...findings, ...runAzureChecks(azure.inventory, opts.policy, azureChecks)].sort(compareFindings);
+  if (azure) findings = [...findings, ...runAzureChecks(azure.inventory, opts.policy, azureChecks)];
+  if (gcp) findings = [...findings, ...runGcpChecks(gcp.inventory, opts.policy, gcpChecks)];
+  if (azure || gcp) findings.sort(compareFindings);
   // Findings about one item share its origin object: rewrite each origin once, in place (the findings are new
   // objects), so an organisation's hundreds of thousands of findings are not copied.
   const displayed = new Map<Origin, Origin>();
@@ -200,7 +207,7 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
   findings = sup.findings;
   if (opts.baseline) findings = subtractBaseline(findings, opts.baseline);
-  const errors = [...loaded.errors, ...(azure?.errors ?? [])];
+  const errors = [...loaded.errors, ...(azure?.errors ?? []), ...(gcp?.errors ?? [])];
   const kpis: Summary['kpis'] = {
     customizationJobs: customizationKpis(loaded.inventory),
     ...(azure ? { azureAiPrivate: azureAiKpis(azure.inventory) } : {}),
@@ -213,6 +220,7 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
     warnings: [
       ...loaded.warnings,
       ...(azure?.warnings ?? []),
+      ...(gcp?.warnings ?? []),
       ...zoneTagWarnings(opts.policy, [
         ...loaded.inventory.vpcs,
         ...loaded.inventory.subnets,
@@ -227,15 +235,17 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       ]),
     ].map((w) => ({ ...w, file: fix(w.file) })),
     suppressions: { expired: sup.expired, unused: sup.unused },
-    checks: [...awsChecks, ...azureChecks],
+    checks: [...awsChecks, ...azureChecks, ...gcpChecks],
     summary: withIncomplete(
       summarise(
         findings,
-        loaded.files.length + (azure?.files.length ?? 0),
-        scopesWithData(loaded.inventory.datasets) + (azure ? scopesWithData(azure.inventory.datasets) : 0),
+        loaded.files.length + (azure?.files.length ?? 0) + (gcp?.files.length ?? 0),
+        scopesWithData(loaded.inventory.datasets) +
+          (azure ? scopesWithData(azure.inventory.datasets) : 0) +
+          (gcp ? scopesWithData(gcp.inventory.datasets) : 0),
         kpis,
       ),
-      [loaded.inventory.partial, azure?.inventory.partial],
+      [loaded.inventory.partial, azure?.inventory.partial, gcp?.inventory.partial],
     ),
   };
 }

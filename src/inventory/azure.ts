@@ -391,6 +391,8 @@ export interface AzureFirewallPolicyRule {
   sourceAddresses: string[];
   sourceIpGroups: string[];
   destinationAddresses: string[];
+  /** IP group ids (Microsoft.Network/ipGroups): cordon does not read their addresses. */
+  destinationIpGroups: string[];
   destinationFqdns: string[];
   targetFqdns: string[];
   fqdnTags: string[];

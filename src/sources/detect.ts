@@ -8,8 +8,9 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isAzureDocument } from './azure-snapshot/recognise.js';
+import { looksLikeGcp } from './gcp-snapshot/recognise.js';
 
-export type SnapshotProvider = 'aws' | 'azure';
+export type SnapshotProvider = 'aws' | 'azure' | 'gcp';
 
 const HEAD_BYTES = 16 * 1024;
 const AZURE_ID = /"\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/|")/i;
@@ -25,7 +26,9 @@ export function detectProvider(head: string): SnapshotProvider {
   const manifest = CORDON_MANIFEST.test(head) ? MANIFEST.exec(head)?.[1] : undefined;
   if (manifest === 'azure') return 'azure';
   if (manifest === 'aws') return 'aws';
+  if (manifest === 'gcp') return 'gcp';
   if (AZURE_ID.test(head) || AZURE_TYPE.test(head)) return 'azure';
+  if (looksLikeGcp(head)) return 'gcp';
   // An empty ARM list or Resource Graph result has no id to sniff; a file that fits in the head and has their keys
   // is parsed to tell (every other small file would be parsed twice for nothing).
   if (!AZURE_LIST_KEYS.test(head)) return 'aws';
@@ -52,7 +55,7 @@ async function head(file: string): Promise<string> {
  * read are left to the readers, which report them with their location.
  */
 export async function partitionSnapshot(root: string): Promise<Record<SnapshotProvider, string[]>> {
-  const out: Record<SnapshotProvider, string[]> = { aws: [], azure: [] };
+  const out: Record<SnapshotProvider, string[]> = { aws: [], azure: [], gcp: [] };
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -64,7 +67,8 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) await walk(full);
-      else if (e.name.toLowerCase().endsWith('.json') && (e.isFile() || e.isSymbolicLink())) files.push(full);
+      // JSON lines (.jsonl, .ndjson): `gcloud asset export` output; only Google Cloud data is read from them.
+      else if (/\.(json|jsonl|ndjson)$/i.test(e.name) && (e.isFile() || e.isSymbolicLink())) files.push(full);
     }
   };
   try {
@@ -87,6 +91,8 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
     }
   };
   await Promise.all(Array.from({ length: Math.min(HEADS_AT_ONCE, files.length) }, worker));
-  files.forEach((f, i) => out[providers[i]!].push(f));
+  files.forEach((f, i) => {
+    if (providers[i] === 'gcp' || /\.json$/i.test(f)) out[providers[i]!].push(f);
+  });
   return out;
 }

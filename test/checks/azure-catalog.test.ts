@@ -387,6 +387,84 @@ describe('the other Azure checks on their traps', () => {
     assert.ok(fs.some((f) => f.status === 'fail' && /allows any destination/.test(f.message)));
   });
 
+  it("a child firewall policy enforces its base policy's rules: a wildcard there fails the child; an unread base or an IP group is not assessed", () => {
+    const HUB =
+      '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-hub/providers/Microsoft.Network/firewallPolicies';
+    const withBase = (baseId: string) =>
+      variant((r) => {
+        if (String(r.type).toLowerCase() === 'microsoft.network/firewallpolicies') props(r).basePolicy = { id: baseId };
+        return r;
+      });
+    const basePolicy = {
+      id: `${HUB}/fwp-base`,
+      name: 'fwp-base',
+      type: 'Microsoft.Network/firewallPolicies',
+      location: 'swedencentral',
+      properties: { ruleCollectionGroups: [{ id: `${HUB}/fwp-base/ruleCollectionGroups/base` }] },
+    };
+    const baseGroup = {
+      id: `${HUB}/fwp-base/ruleCollectionGroups/base`,
+      name: 'base',
+      type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups',
+      properties: {
+        priority: 100,
+        ruleCollections: [
+          {
+            ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
+            name: 'everything',
+            priority: 100,
+            action: { type: 'Allow' },
+            rules: [
+              {
+                ruleType: 'NetworkRule',
+                name: 'any',
+                ipProtocols: ['Any'],
+                sourceAddresses: ['*'],
+                destinationAddresses: ['*'],
+                destinationPorts: ['*'],
+              },
+            ],
+          },
+        ],
+      },
+    };
+    const hub = (fs: Finding[]) => fs.find((f) => f.resource.id.endsWith('/fwp-hub'))!;
+    const inherited = run(
+      [
+        ...withBase(basePolicy.id),
+        { name: 'base-policy.json', text: JSON.stringify({ value: [basePolicy, baseGroup] }) },
+      ],
+      'azure-firewall-allows-any-destination',
+    );
+    assert.equal(hub(inherited).status, 'fail');
+    assert.match(hub(inherited).message, /with base policy fwp-base\) allows any destination: base\/everything\/any/);
+    const unread = hub(run(withBase(`${HUB}/fwp-elsewhere`), 'azure-firewall-allows-any-destination'));
+    assert.equal(unread.status, 'not-assessed');
+    assert.match(unread.message, /base policy .*fwp-elsewhere is not in the snapshot/);
+    const ipGroup = hub(
+      run(
+        variant((r) => {
+          if (String(r.type).toLowerCase() === 'microsoft.network/firewallpolicies/rulecollectiongroups')
+            ((props(r).ruleCollections as Json[])[0]!.rules as Json[]).push({
+              ruleType: 'NetworkRule',
+              name: 'to-partners',
+              ipProtocols: ['TCP'],
+              sourceAddresses: ['10.1.0.0/16'],
+              destinationIpGroups: [`${HUB.replace('firewallPolicies', 'ipGroups')}/partners`],
+              destinationPorts: ['443'],
+            });
+          return r;
+        }),
+        'azure-firewall-allows-any-destination',
+      ),
+    );
+    assert.equal(ipGroup.status, 'not-assessed');
+    assert.match(
+      ipGroup.message,
+      /IP groups whose addresses cordon does not read: ai-egress\/ai-packages\/to-partners/,
+    );
+  });
+
   it('a managed network FQDN rule outside azure.approved_fqdns fails when the policy lists approved FQDNs', async () => {
     const strict = await loadPolicyFile('examples/cordon.yaml');
     strict.document.azure.approved_fqdns = ['*.example.invalid'];
@@ -424,6 +502,25 @@ describe('the other Azure checks on their traps', () => {
     const f = fs.find((x) => x.resource.id.endsWith('/snet-inference'))!;
     assert.equal(f.status, 'pass', 'the reference NSG still denies all outbound internet');
     assert.match(f.message, /routes straight to the Internet \(azurecloud-direct AzureCloud\)/);
+  });
+
+  it("a disabled flow log on a subnet takes precedence over the VNet's enabled one: that subnet is not logged", () => {
+    const texts = variant((r) => r);
+    const flowFile = texts.find((f) => f.name.endsWith('network-watcher-flow-logs.json'))!;
+    const doc = JSON.parse(flowFile.text) as { data: Json[]; count: number };
+    const vnetLog = doc.data[0]!;
+    const subnetLog = structuredClone(vnetLog);
+    subnetLog.id = String(vnetLog.id).replace(/fl-vnet-ai$/, 'fl-snet-inference');
+    subnetLog.name = 'fl-snet-inference';
+    props(subnetLog).targetResourceId = `${String(props(vnetLog).targetResourceId)}/subnets/snet-inference`;
+    props(subnetLog).enabled = false;
+    flowFile.text = JSON.stringify({ ...doc, data: [vnetLog, subnetLog], count: 2, total_records: 2 });
+    const f = run(texts, 'azure-ai-vnet-flow-logs-missing')[0]!;
+    assert.equal(f.status, 'fail');
+    assert.match(f.message, /snet-inference has its own flow log, disabled, which takes precedence over the VNet's/);
+    props(subnetLog).enabled = true;
+    flowFile.text = JSON.stringify({ ...doc, data: [vnetLog, subnetLog], count: 2, total_records: 2 });
+    assert.equal(run(texts, 'azure-ai-vnet-flow-logs-missing')[0]!.status, 'pass');
   });
 
   it('an NSG that denies only TCP 443 out leaves web, QUIC and DNS open', () => {

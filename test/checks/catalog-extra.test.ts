@@ -1,4 +1,11 @@
 /** Targeted cases for the checks of issue 3's catalog that the example snapshots do not exercise. */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import dnsQueryLogging from '../../src/checks/aws/ai-vpc-dns-query-logging-missing.js';
+import { runAwsChecks } from '../../src/checks/engine.js';
+import { parsePolicy } from '../../src/policy/load.js';
+import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
+import { loadAwsSnapshotFromTexts } from '../../src/sources/aws-snapshot/load.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import s3Foreign from '../../src/checks/aws/s3-endpoint-policy-allows-foreign-buckets.js';
@@ -217,6 +224,41 @@ describe('aws-management-plane-over-internet', () => {
     assert.deepEqual(
       priv.map((f) => f.status),
       ['pass'],
+    );
+  });
+});
+
+describe('aws-ai-vpc-dns-query-logging-missing', () => {
+  const dir = 'examples/aws/reference';
+  const texts = () =>
+    readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()
+      .map((n) => ({ name: n, text: readFileSync(path.join(dir, n), 'utf8') }));
+  const runWith = (status: string) => {
+    const files = texts().map((f) =>
+      f.name === 'list-resolver-query-log-config-associations.json'
+        ? { ...f, text: f.text.replace('"ACTIVE"', JSON.stringify(status)) }
+        : f,
+    );
+    const loaded = loadAwsSnapshotFromTexts(files);
+    return runAwsChecks(loaded.inventory, parsePolicy('cordon.yaml', REFERENCE_POLICY_YAML), [dnsQueryLogging]);
+  };
+
+  it('an association still CREATING is not a pass (it logs nothing yet and may end FAILED)', () => {
+    assert.deepEqual(
+      runWith('ACTIVE').map((f) => f.status),
+      ['pass'],
+    );
+    const creating = runWith('CREATING');
+    assert.deepEqual(
+      creating.map((f) => f.status),
+      ['not-assessed'],
+    );
+    assert.match(creating[0]!.message, /still CREATING/);
+    assert.deepEqual(
+      runWith('FAILED').map((f) => f.status),
+      ['fail'],
     );
   });
 });

@@ -26,13 +26,23 @@ export default defineAwsCheck({
     return [...ctx.zones.aiVpcs(ctx.scope)].map(([vpcId, reasons]): CheckResult => {
       const resource = { id: vpcId, type: 'AWS::EC2::VPC' };
       const mine = associations.filter((a) => a.vpcId === vpcId);
-      const active = mine.find((a) => a.status === undefined || a.status === 'ACTIVE' || a.status === 'CREATING');
+      const active = mine.find((a) => a.status === undefined || a.status === 'ACTIVE');
+      // CREATING logs nothing yet and may still end FAILED: not a pass until it is ACTIVE.
+      const creating = mine.find((a) => a.status === 'CREATING');
       if (active)
         return {
           status: 'pass',
           resource,
           origin: active.origin,
           message: `VPC ${vpcId} logs DNS queries through ${active.configId} (association ${active.id}${active.status ? `, ${active.status}` : ''})`,
+          evidence: { whyThisVpc: reasons },
+        };
+      if (creating)
+        return {
+          status: 'not-assessed',
+          resource,
+          origin: creating.origin,
+          message: `VPC ${vpcId}'s query logging association ${creating.id} is still CREATING: logging is not confirmed until it is ACTIVE (collect again)`,
           evidence: { whyThisVpc: reasons },
         };
       const origin = mine[0]?.origin ?? ctx.zones.vpc(vpcId)?.origin;

@@ -1,4 +1,4 @@
-import { azureIdKey } from '../../inventory/azure.js';
+import { azureIdKey, indexByAzureId } from '../../inventory/azure.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
 
 const ANY = (v: string) => v.trim() === '*' || v.trim() === '0.0.0.0/0' || v.trim().toLowerCase() === 'internet';
@@ -26,26 +26,70 @@ export default defineAzureCheck({
   requires: ['network:firewall-policies', 'network:firewall-rule-collection-groups', 'network:azure-firewalls'],
   run(ctx) {
     const out: AzureCheckResult[] = [];
+    const policies = indexByAzureId(ctx.inventory.firewallPolicies);
     for (const p of [...ctx.own.firewallPolicies].sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))) {
-      const groups = ctx.inventory.firewallRuleCollectionGroups.filter(
-        (g) => azureIdKey(g.policyId) === azureIdKey(p.id),
+      // A policy enforces its base (parent) policy's rules too: walk the chain, and stop at one cordon cannot read.
+      const chain = [p];
+      let missingBase: string | undefined;
+      for (let cur = p; cur.basePolicyId;) {
+        const base = policies.get(azureIdKey(cur.basePolicyId));
+        if (!base) {
+          missingBase = cur.basePolicyId;
+          break;
+        }
+        if (chain.includes(base)) break;
+        chain.push(base);
+        cur = base;
+      }
+      const chainKeys = new Set(chain.map((c) => azureIdKey(c.id)));
+      const groups = ctx.inventory.firewallRuleCollectionGroups.filter((g) => chainKeys.has(azureIdKey(g.policyId)));
+      const allows = groups.flatMap((g) =>
+        g.rules.filter((r) => (r.action ?? 'Allow').toLowerCase() === 'allow').map((r) => ({ g, r })),
       );
-      const wide = groups.flatMap((g) =>
-        g.rules
-          .filter((r) => (r.action ?? 'Allow').toLowerCase() === 'allow')
-          .filter((r) => [...r.targetFqdns, ...r.destinationFqdns, ...r.destinationAddresses].some(ANY))
-          .map((r) => ({ g, r })),
+      const wide = allows.filter(({ r }) =>
+        [...r.targetFqdns, ...r.destinationFqdns, ...r.destinationAddresses].some(ANY),
       );
-      const first = wide[0];
-      out.push({
-        status: wide.length ? 'fail' : 'pass',
+      // IP groups hold addresses cordon does not read: one of them may be 0.0.0.0/0.
+      const opaque = allows.filter(({ r }) => r.destinationIpGroups.length > 0);
+      const first = wide[0] ?? opaque[0];
+      const base = {
         resource: { id: p.id, type: 'Microsoft.Network/firewallPolicies' },
         location: p.location,
         origin: first && first.g.origin.kind === 'file' ? { ...first.g.origin, pointer: first.r.pointer } : p.origin,
-        message: wide.length
-          ? `firewall policy ${p.name} allows any destination: ${wide.map(({ g, r }) => `${g.name}/${r.collection}/${r.name} (${[...r.targetFqdns, ...r.destinationFqdns, ...r.destinationAddresses].filter(ANY).join(', ')})`).join('; ')}`
-          : `firewall policy ${p.name} allows only named destinations (${groups.reduce((n, g) => n + g.rules.length, 0)} rule(s))`,
-      });
+      };
+      const inherited =
+        chain.length > 1
+          ? ` (with base polic${chain.length > 2 ? 'ies' : 'y'} ${chain
+              .slice(1)
+              .map((c) => c.name)
+              .join(', ')})`
+          : '';
+      if (wide.length > 0) {
+        out.push({
+          ...base,
+          status: 'fail',
+          message: `firewall policy ${p.name}${inherited} allows any destination: ${wide.map(({ g, r }) => `${g.name}/${r.collection}/${r.name} (${[...r.targetFqdns, ...r.destinationFqdns, ...r.destinationAddresses].filter(ANY).join(', ')})`).join('; ')}`,
+        });
+      } else if (missingBase || opaque.length > 0) {
+        out.push({
+          ...base,
+          status: 'not-assessed',
+          message: `firewall policy ${p.name}: ${[
+            ...(missingBase ? [`its base policy ${missingBase} is not in the snapshot (its rules apply too)`] : []),
+            ...(opaque.length > 0
+              ? [
+                  `allow rules name IP groups whose addresses cordon does not read: ${opaque.map(({ g, r }) => `${g.name}/${r.collection}/${r.name} (${r.destinationIpGroups.join(', ')})`).join('; ')}`,
+                ]
+              : []),
+          ].join('; ')}`,
+        });
+      } else {
+        out.push({
+          ...base,
+          status: 'pass',
+          message: `firewall policy ${p.name}${inherited} allows only named destinations (${groups.reduce((n, g) => n + g.rules.length, 0)} rule(s))`,
+        });
+      }
     }
     for (const f of [...ctx.own.firewalls].sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))) {
       const wide = f.classicRules.filter(

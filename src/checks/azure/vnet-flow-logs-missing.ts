@@ -27,9 +27,18 @@ export default defineAzureCheck({
   looksUp: ['network:flow-logs', 'network:private-endpoints'],
   run(ctx) {
     const calling = callingZones(ctx.policy);
-    const enabled = new Map<string, AzureFlowLog>();
-    for (const f of ctx.inventory.flowLogs)
-      if (f.enabled !== false && f.targetResourceId) enabled.set(azureIdKey(f.targetResourceId), f);
+    // Every flow log by target, enabled or not: a subnet's own flow log takes precedence over its VNet's, so a
+    // disabled one on the subnet switches logging off there even when the VNet's is on (Microsoft's VNet flow log
+    // documentation, "precedence").
+    const byTarget = new Map<string, AzureFlowLog>();
+    for (const f of ctx.inventory.flowLogs) {
+      if (!f.targetResourceId) continue;
+      const k = azureIdKey(f.targetResourceId);
+      const seen = byTarget.get(k);
+      if (!seen || (seen.enabled === false && f.enabled !== false)) byTarget.set(k, f);
+    }
+    const on = (id: string | undefined) =>
+      id ? byTarget.get(azureIdKey(id))?.enabled !== false && byTarget.has(azureIdKey(id)) : false;
     const aiEndpointSubnets = new Set(
       aiTargets(ctx.inventory).flatMap((t) =>
         endpointsTo(ctx.inventory, t.resource).flatMap((e) =>
@@ -49,8 +58,18 @@ export default defineAzureCheck({
         location: vnet.location,
         origin: vnet.origin,
       };
-      const onVnet = enabled.get(azureIdKey(vnet.id));
-      if (onVnet) {
+      const onVnet = on(vnet.id) ? byTarget.get(azureIdKey(vnet.id)) : undefined;
+      /** How a subnet is logged: its own flow log decides when it has one, else the VNet's, else its NSG's. */
+      const coverage = (sub: (typeof relevant)[number]): 'subnet' | 'vnet' | 'nsg' | 'off-on-subnet' | 'none' => {
+        const own = byTarget.get(azureIdKey(sub.id));
+        if (own) return own.enabled === false ? 'off-on-subnet' : 'subnet';
+        if (onVnet) return 'vnet';
+        return on(sub.networkSecurityGroupId) ? 'nsg' : 'none';
+      };
+      const uncovered = relevant.filter((sub) => ['none', 'off-on-subnet'].includes(coverage(sub)));
+      const switchedOff = relevant.filter((sub) => coverage(sub) === 'off-on-subnet');
+      const legacy = relevant.filter((sub) => coverage(sub) === 'nsg');
+      if (onVnet && uncovered.length === 0) {
         out.push({
           ...base,
           status: 'pass',
@@ -59,17 +78,6 @@ export default defineAzureCheck({
         });
         continue;
       }
-      const uncovered = relevant.filter(
-        (s) =>
-          !enabled.has(azureIdKey(s.id)) &&
-          !(s.networkSecurityGroupId && enabled.has(azureIdKey(s.networkSecurityGroupId))),
-      );
-      const legacy = relevant.filter(
-        (s) =>
-          !enabled.has(azureIdKey(s.id)) &&
-          s.networkSecurityGroupId &&
-          enabled.has(azureIdKey(s.networkSecurityGroupId)),
-      );
       out.push(
         uncovered.length === 0
           ? {
@@ -80,7 +88,8 @@ export default defineAzureCheck({
           : {
               ...base,
               status: 'fail',
-              message: `VNet ${vnet.name} hosts AI workloads but ${uncovered.map((s) => s.name).join(', ')} ${uncovered.length === 1 ? 'is' : 'are'} covered by no enabled flow log (VNet, subnet or NSG): traffic between zones is not recorded`,
+              ...(switchedOff.length > 0 ? { origin: byTarget.get(azureIdKey(switchedOff[0]!.id))!.origin } : {}),
+              message: `VNet ${vnet.name} hosts AI workloads but ${uncovered.map((s) => s.name).join(', ')} ${uncovered.length === 1 ? 'is' : 'are'} covered by no enabled flow log (VNet, subnet or NSG)${switchedOff.length > 0 ? ` — ${switchedOff.map((s) => s.name).join(', ')} ${switchedOff.length === 1 ? 'has its own flow log, disabled, which' : 'have their own flow logs, disabled, which'} takes precedence over the VNet's` : ''}: traffic between zones is not recorded`,
               evidence: { subnets: uncovered.map((s) => s.id) },
             },
       );

@@ -75,7 +75,8 @@ export function gcpFinding(check: GcpCheck, project: string, r: GcpCheckResult, 
 
 /** Projects with any project-level data or any declared project data set, sorted. */
 export function gcpProjects(inv: GcpInventory): string[] {
-  const isProject = (k: string) => !k.startsWith('organizations/') && !k.startsWith('folders/');
+  // Hierarchy nodes ("organizations/1", "accessPolicies/2", "projects/3" for a project's org policies) have a slash.
+  const isProject = (k: string) => !k.includes('/');
   return [...new Set([...inv.datasets.keys(), ...inv.unavailable.keys()].filter(isProject))].sort();
 }
 

@@ -105,7 +105,12 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
         ...(opts.skipChecks ? { skipChecks: opts.skipChecks } : {}),
         ...(baseline ? { baseline } : {}),
       }).finally(collected.cleanup);
-      if (report.checks.length === 0) throw new UsageError(`no check matches --checks ${opts.checks?.join(',') ?? ''}`);
+      if (report.checks.length === 0)
+        throw new UsageError(
+          opts.checks?.length
+            ? `no check matches --checks ${opts.checks.join(',')}`
+            : 'no check to run: cordon has none for the providers in this input',
+        );
       await destination.write(
         reportChunks(opts.format, report, {
           color: !opts.output && io.stdoutIsTTY && !io.env.NO_COLOR,

@@ -856,6 +856,7 @@ const READERS: Record<string, Reader> = {
             sourceAddresses: r.sourceAddresses,
             sourceIpGroups: r.sourceIpGroups,
             destinationAddresses: r.destinationAddresses,
+            destinationIpGroups: r.destinationIpGroups,
             destinationFqdns: r.destinationFqdns,
             targetFqdns: r.targetFqdns,
             fqdnTags: r.fqdnTags,

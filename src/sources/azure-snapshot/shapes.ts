@@ -307,6 +307,7 @@ const policyRule = z.looseObject({
   sourceAddresses: strList,
   sourceIpGroups: strList,
   destinationAddresses: strList,
+  destinationIpGroups: strList,
   destinationFqdns: strList,
   targetFqdns: strList,
   fqdnTags: strList,
