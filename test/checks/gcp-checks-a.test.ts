@@ -3,6 +3,7 @@
  * (test/support/gcp-world.ts, seed 001 done right): the world passes every check; each case breaks one fact.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { runGcpChecks } from '../../src/checks/gcp/engine.js';
 import { dnsResolver } from '../../src/checks/gcp/dns-resolution.js';
@@ -11,6 +12,8 @@ import { GCP_CHECKS } from '../../src/checks/gcp/registry.js';
 import type { Finding } from '../../src/findings/types.js';
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import { loadPolicyFile, type ZonePolicy } from '../../src/policy/load.js';
+import { loadGcpSnapshot, loadGcpSnapshotFromTexts } from '../../src/sources/gcp-snapshot/load.js';
+import { jsonFiles } from '../support/files.js';
 import { HOST, NET, PSC_IP, rule, SUBNET, SVC, world } from '../support/gcp-world.js';
 
 let policy: ZonePolicy;
@@ -50,6 +53,57 @@ function edit(f: (inv: GcpInventory) => void): GcpInventory {
   f(inv);
   return inv;
 }
+
+describe('the GCP examples (snapshot files read by the GCP reader)', () => {
+  const scan = async (dir: string) => {
+    const snap = await loadGcpSnapshot(dir);
+    assert.deepEqual(
+      snap.errors.map((e) => e.format()),
+      [],
+    );
+    return runGcpChecks(
+      snap.inventory,
+      policy,
+      GCP_CHECKS.filter((c) => MINE.includes(c.id)),
+    );
+  };
+  it('the reference fails none of these checks and passes each somewhere', async () => {
+    const findings = await scan('examples/gcp/reference');
+    assert.deepEqual(
+      findings.filter((f) => f.status !== 'pass').map((f) => `${f.checkId}: ${f.message}`),
+      [],
+    );
+    for (const id of MINE)
+      assert.ok(
+        findings.some((f) => f.checkId === id && f.status === 'pass'),
+        `${id} passes`,
+      );
+  });
+  it('the misconfigured example fails each of them (its a-*.json files)', async () => {
+    const failing = new Set(
+      (await scan('examples/gcp/misconfigured')).filter((f) => f.status === 'fail').map((f) => f.checkId),
+    );
+    assert.deepEqual(
+      MINE.filter((id) => !failing.has(id)),
+      [],
+    );
+  });
+  it("the reference's org policies need the folder between the projects and the organization read", async () => {
+    const files = jsonFiles('examples/gcp/reference');
+    const texts = files.map((name) => {
+      const text = readFileSync(name, 'utf8');
+      return { name, text: name.endsWith('/manifest.json') ? text.replace(', "folders/345678901234"', '') : text };
+    });
+    const snap = loadGcpSnapshotFromTexts(texts);
+    const f = runGcpChecks(
+      snap.inventory,
+      policy,
+      GCP_CHECKS.filter((c) => c.id === 'gcp-org-policy-vm-external-ip-not-denied'),
+    );
+    assert.deepEqual([...new Set(f.map((x) => x.status))], ['not-assessed']);
+    assert.match(f[0]!.message, /folders\/345678901234 \(not in the snapshot\)/);
+  });
+});
 
 describe('the seed 001 world', () => {
   it('passes every check of this set, each somewhere', () => {

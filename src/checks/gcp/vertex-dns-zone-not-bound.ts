@@ -51,7 +51,7 @@ export default defineGcpCheck({
           {
             ...base,
             status: 'fail',
-            message: `${unbound.map((x) => x.r.name).join(', ')} resolve to public addresses from ${gcpIdKey(n.id)}: ${zones.map((z) => `zone ${z.name} (${z.project}) answers privately but is bound only to ${z.networks.map(gcpIdKey).join(', ') || 'no network'}`).join('; ')}${viaPeering.length ? `; ${viaPeering.join('; ')}` : ''}`,
+            message: `${unbound.map((x) => x.r.name).join(', ')} ${unbound.length === 1 ? 'resolves' : 'resolve'} to public addresses from ${gcpIdKey(n.id)}: ${zones.map((z) => `zone ${z.name} (${z.project}) answers privately but is bound only to ${z.networks.map(gcpIdKey).join(', ') || 'no network'}`).join('; ')}${viaPeering.length ? `; ${viaPeering.join('; ')}` : ''}`,
             evidence: { names: names.map(describeResolution), zones: zones.map((z) => gcpIdKey(z.id)) },
           },
         ];
