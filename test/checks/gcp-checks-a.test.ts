@@ -88,6 +88,23 @@ describe('the GCP examples (snapshot files read by the GCP reader)', () => {
       [],
     );
   });
+  it('KPI: every AI project of the reference is protected; the spoke of the misconfigured example is not', async () => {
+    const kpi = async (dir: string) => gcpAiKpis((await loadGcpSnapshot(dir)).inventory, policy);
+    assert.deepEqual(await kpi('examples/gcp/reference'), {
+      total: 2,
+      inEnforcedPerimeter: 2,
+      privateApiAccess: 2,
+      protected: 2,
+      percentProtected: 100,
+    });
+    assert.deepEqual(await kpi('examples/gcp/misconfigured'), {
+      total: 3,
+      inEnforcedPerimeter: 2,
+      privateApiAccess: 2,
+      protected: 2,
+      percentProtected: 66.7,
+    });
+  });
   it("the reference's org policies need the folder between the projects and the organization read", async () => {
     const files = jsonFiles('examples/gcp/reference');
     const texts = files.map((name) => {
