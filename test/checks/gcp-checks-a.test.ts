@@ -105,7 +105,7 @@ describe('the GCP examples (snapshot files read by the GCP reader)', () => {
       percentProtected: 66.7,
     });
   });
-  it("the reference's org policies need the folder between the projects and the organization read", async () => {
+  it("the reference's org policies need the folder between the projects and the organization read", () => {
     const files = jsonFiles('examples/gcp/reference');
     const texts = files.map((name) => {
       const text = readFileSync(name, 'utf8');

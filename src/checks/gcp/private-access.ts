@@ -14,7 +14,6 @@ import {
   gcpIdKey,
   indexByGcpId,
   projectOfId,
-  sameGcpId,
   shortName,
   type GcpAddress,
   type GcpForwardingRule,
