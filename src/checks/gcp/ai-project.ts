@@ -1,7 +1,8 @@
 /** Helpers of the checks that report on an AI project as a whole (perimeters, organization policies). */
 import { aiProjects } from './support.js';
 import { projectsById } from './perimeter.js';
-import type { GcpCheckContext } from './types.js';
+import type { GcpCheckContext, GcpCheckResult } from './types.js';
+import { dryRunNote, type Effective } from './org-policy.js';
 import type { GcpZonePlacement } from '../../analysis/gcp-zones.js';
 
 /** The result base for a finding about the project itself. */
@@ -25,4 +26,33 @@ export function isAiProject(ctx: GcpCheckContext): boolean {
     cache.set(ctx.zones, set);
   }
   return set.has(ctx.project);
+}
+
+/**
+ * The run of an organization policy check: for an AI project, the constraint's effective policy judged (`ok` passes;
+ * `says` describes the value), not assessed when it cannot be evaluated. `failNote` says what a failure allows.
+ */
+export function judgeOrgPolicy<T>(
+  ctx: GcpCheckContext,
+  constraint: string,
+  evaluate: () => Effective<T>,
+  judge: (value: T) => { ok: boolean; says: string },
+  failNote: string,
+): GcpCheckResult[] {
+  if (!isAiProject(ctx)) return [];
+  const base = projectResult(ctx);
+  const e = evaluate();
+  if (!e.known) return [{ ...base, status: 'not-assessed', message: `${constraint} for ${ctx.project}: ${e.reason}` }];
+  const { ok, says } = judge(e.value);
+  const where = e.decidedBy.length ? ` (set at ${e.decidedBy.join(', ')})` : '';
+  return [
+    {
+      ...base,
+      status: ok ? 'pass' : 'fail',
+      message: ok
+        ? `${constraint} for ${ctx.project}: ${says}${where}`
+        : `${constraint} for AI project ${ctx.project}: ${says}${where}${dryRunNote(e)}; ${failNote}`,
+      evidence: { effective: e.value, decidedBy: e.decidedBy, dryRunAt: e.dryRunAt },
+    },
+  ];
 }

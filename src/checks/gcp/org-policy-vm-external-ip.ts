@@ -1,5 +1,5 @@
-import { describeList, dryRunNote, effectivePolicy } from './org-policy.js';
-import { isAiProject, projectResult } from './ai-project.js';
+import { describeList, effectivePolicy } from './org-policy.js';
+import { judgeOrgPolicy } from './ai-project.js';
 import { defineGcpCheck } from './types.js';
 
 const CONSTRAINT = 'compute.vmExternalIpAccess';
@@ -27,28 +27,12 @@ export default defineGcpCheck({
   requires: ['resourcemanager:projects', 'serviceusage:services'],
   looksUp: ['orgpolicy:policies'],
   run(ctx) {
-    if (!isAiProject(ctx)) return [];
-    const base = projectResult(ctx);
-    const e = effectivePolicy(ctx.inventory, ctx.project, CONSTRAINT, 'list');
-    if (!e.known)
-      return [{ ...base, status: 'not-assessed', message: `${CONSTRAINT} for ${ctx.project}: ${e.reason}` }];
-    const evidence = { effective: e.value, decidedBy: e.decidedBy, dryRunAt: e.dryRunAt };
-    if (e.value.denyAll)
-      return [
-        {
-          ...base,
-          status: 'pass',
-          message: `${CONSTRAINT} denies every VM external IP in ${ctx.project} (set at ${e.decidedBy.join(', ')})`,
-          evidence,
-        },
-      ];
-    return [
-      {
-        ...base,
-        status: 'fail',
-        message: `${CONSTRAINT} for AI project ${ctx.project}: ${describeList(e.value)}${e.decidedBy.length ? ` (set at ${e.decidedBy.join(', ')})` : ''}${dryRunNote(e)}; it should deny all`,
-        evidence,
-      },
-    ];
+    return judgeOrgPolicy(
+      ctx,
+      CONSTRAINT,
+      () => effectivePolicy(ctx.inventory, ctx.project, CONSTRAINT, 'list'),
+      (v) => ({ ok: v.denyAll, says: v.denyAll ? 'every VM external IP denied' : describeList(v) }),
+      'it should deny all',
+    );
   },
 });

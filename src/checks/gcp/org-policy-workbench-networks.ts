@@ -1,5 +1,5 @@
-import { describeList, dryRunNote, effectivePolicy } from './org-policy.js';
-import { isAiProject, projectResult } from './ai-project.js';
+import { describeList, effectivePolicy } from './org-policy.js';
+import { judgeOrgPolicy } from './ai-project.js';
 import { defineGcpCheck } from './types.js';
 
 const CONSTRAINT = 'ainotebooks.restrictVpcNetworks';
@@ -28,29 +28,12 @@ export default defineGcpCheck({
   requires: ['resourcemanager:projects', 'serviceusage:services'],
   looksUp: ['orgpolicy:policies'],
   run(ctx) {
-    if (!isAiProject(ctx)) return [];
-    const base = projectResult(ctx);
-    const e = effectivePolicy(ctx.inventory, ctx.project, CONSTRAINT, 'list');
-    if (!e.known)
-      return [{ ...base, status: 'not-assessed', message: `${CONSTRAINT} for ${ctx.project}: ${e.reason}` }];
-    const v = e.value;
-    const evidence = { effective: v, decidedBy: e.decidedBy, dryRunAt: e.dryRunAt };
-    if (v.denyAll || (!v.allowAll && !v.isDefault && v.allowed.length > 0))
-      return [
-        {
-          ...base,
-          status: 'pass',
-          message: `${CONSTRAINT} for ${ctx.project}: ${describeList(v)} (set at ${e.decidedBy.join(', ')})`,
-          evidence,
-        },
-      ];
-    return [
-      {
-        ...base,
-        status: 'fail',
-        message: `${CONSTRAINT} for AI project ${ctx.project}: ${describeList(v)}${e.decidedBy.length ? ` (set at ${e.decidedBy.join(', ')})` : ''}${dryRunNote(e)}; Workbench instances can use any network`,
-        evidence,
-      },
-    ];
+    return judgeOrgPolicy(
+      ctx,
+      CONSTRAINT,
+      () => effectivePolicy(ctx.inventory, ctx.project, CONSTRAINT, 'list'),
+      (v) => ({ ok: v.denyAll || (!v.allowAll && !v.isDefault && v.allowed.length > 0), says: describeList(v) }),
+      'Workbench instances can use any network',
+    );
   },
 });

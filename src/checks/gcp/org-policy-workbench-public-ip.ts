@@ -1,5 +1,5 @@
-import { dryRunNote, effectivePolicy } from './org-policy.js';
-import { isAiProject, projectResult } from './ai-project.js';
+import { effectivePolicy } from './org-policy.js';
+import { judgeOrgPolicy } from './ai-project.js';
 import { defineGcpCheck } from './types.js';
 
 const CONSTRAINT = 'ainotebooks.restrictPublicIp';
@@ -28,34 +28,15 @@ export default defineGcpCheck({
   requires: ['resourcemanager:projects', 'serviceusage:services'],
   looksUp: ['orgpolicy:policies'],
   run(ctx) {
-    if (!isAiProject(ctx)) return [];
-    const base = projectResult(ctx);
-    const e = effectivePolicy(ctx.inventory, ctx.project, CONSTRAINT, 'boolean');
-    if (!e.known)
-      return [{ ...base, status: 'not-assessed', message: `${CONSTRAINT} for ${ctx.project}: ${e.reason}` }];
-    const evidence = { enforced: e.value, decidedBy: e.decidedBy, dryRunAt: e.dryRunAt };
-    if (e.value === true)
-      return [
-        {
-          ...base,
-          status: 'pass',
-          message: `${CONSTRAINT} is enforced for ${ctx.project} (set at ${e.decidedBy.join(', ')})`,
-          evidence,
-        },
-      ];
-    const why =
-      e.value === 'default'
-        ? e.decidedBy.length
-          ? `reset to the default (not enforced) at ${e.decidedBy.join(', ')}`
-          : 'no policy sets it (the default: not enforced)'
-        : `not enforced (set at ${e.decidedBy.join(', ')})`;
-    return [
-      {
-        ...base,
-        status: 'fail',
-        message: `${CONSTRAINT} for AI project ${ctx.project}: ${why}${dryRunNote(e)}`,
-        evidence,
-      },
-    ];
+    return judgeOrgPolicy(
+      ctx,
+      CONSTRAINT,
+      () => effectivePolicy(ctx.inventory, ctx.project, CONSTRAINT, 'boolean'),
+      (v) => ({
+        ok: v === true,
+        says: v === true ? 'enforced' : v === 'default' ? 'the default (not enforced)' : 'not enforced',
+      }),
+      'Workbench instances can be created with public IPs',
+    );
   },
 });

@@ -1,6 +1,6 @@
 import { gcpIdKey } from '../../inventory/gcp.js';
 import { networkResult, ownAiNetworks } from './private-access.js';
-import { describeResolution, isPrivateAnswer, vertexDns } from './vertex-dns.js';
+import { describeResolution, unknownResolution, isPrivateAnswer, vertexDns } from './vertex-dns.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
@@ -32,7 +32,6 @@ export default defineGcpCheck({
       const names = dns.names(n);
       const base = networkResult(n);
       const evidence = { names: names.map(describeResolution) };
-      const unknown = names.filter((r) => r.resolution.kind === 'unknown');
       // Names that resolve publicly while a fitting zone exists elsewhere are gcp-vertex-dns-zone-not-bound's.
       const bad = names.filter(
         (r) =>
@@ -49,15 +48,8 @@ export default defineGcpCheck({
             evidence,
           },
         ];
-      if (unknown.length > 0)
-        return [
-          {
-            ...base,
-            status: 'not-assessed',
-            message: `${gcpIdKey(n.id)}: ${unknown.map(describeResolution).join('; ')}`,
-            evidence,
-          },
-        ];
+      const unassessed = unknownResolution(names, base, evidence);
+      if (unassessed) return unassessed;
       if (names.every(isPrivateAnswer))
         return [
           {

@@ -1,6 +1,6 @@
 import { gcpIdKey, sameGcpId } from '../../inventory/gcp.js';
 import { networkResult, ownAiNetworks } from './private-access.js';
-import { describeResolution, isPrivateAnswer, vertexDns } from './vertex-dns.js';
+import { describeResolution, unknownResolution, isPrivateAnswer, vertexDns } from './vertex-dns.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
@@ -64,15 +64,8 @@ export default defineGcpCheck({
             message: `${gcpIdKey(n.id)} is bound to the zone(s) that resolve Vertex AI (${[...new Set(names.flatMap((r) => (r.resolution.kind === 'answer' ? r.resolution.zones.map((z) => z.name) : [])))].join(', ')})`,
           },
         ];
-      const unknown = names.filter((r) => r.resolution.kind === 'unknown');
-      if (unknown.length > 0)
-        return [
-          {
-            ...base,
-            status: 'not-assessed',
-            message: `${gcpIdKey(n.id)}: ${unknown.map(describeResolution).join('; ')}`,
-          },
-        ];
+      const unassessed = unknownResolution(names, base);
+      if (unassessed) return unassessed;
       return []; // no fitting zone anywhere, or a bound zone that answers wrongly: gcp-vertex-dns-not-private
     });
   },

@@ -12,6 +12,7 @@ import {
   type AddressKind,
   type GoogleApisEndpoint,
 } from './private-access.js';
+import type { GcpCheckResult } from './types.js';
 
 export interface NameResolution {
   name: string;
@@ -95,4 +96,22 @@ export function describeResolution(r: NameResolution): string {
     return `${r.name} ${res.kind === 'public' ? 'resolves publicly' : res.kind === 'nxdomain' ? 'does not resolve' : 'is unknown'}: ${res.why}`;
   const via = [...res.chain, `zone ${res.zones.at(-1)?.name ?? '?'}`].join(', ');
   return `${r.name} → ${r.kinds.map((k) => `${k.address} (${k.kind})`).join(', ')} via ${via}`;
+}
+
+/** A not-assessed result when a name's resolution cannot be followed (forwarding zones, server policies…). */
+export function unknownResolution(
+  names: readonly NameResolution[],
+  base: Omit<GcpCheckResult, 'status' | 'message'>,
+  evidence?: Record<string, unknown>,
+): GcpCheckResult[] | undefined {
+  const unknown = names.filter((r) => r.resolution.kind === 'unknown');
+  if (unknown.length === 0) return undefined;
+  return [
+    {
+      ...base,
+      status: 'not-assessed',
+      message: `${base.resource.id}: ${unknown.map(describeResolution).join('; ')}`,
+      ...(evidence ? { evidence } : {}),
+    },
+  ];
 }

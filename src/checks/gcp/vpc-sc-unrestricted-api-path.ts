@@ -1,7 +1,7 @@
 import { gcpIdKey } from '../../inventory/gcp.js';
 import { perimetersOf } from './perimeter.js';
 import { googleApisEndpoints, networkResult, ownAiNetworks, projectsOnNetwork } from './private-access.js';
-import { describeResolution, vertexDns } from './vertex-dns.js';
+import { describeResolution, unknownResolution, vertexDns } from './vertex-dns.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
@@ -53,16 +53,8 @@ export default defineGcpCheck({
             evidence,
           },
         ];
-      const unknown = names.filter((r) => r.resolution.kind === 'unknown');
-      if (unknown.length > 0)
-        return [
-          {
-            ...base,
-            status: 'not-assessed',
-            message: `${gcpIdKey(n.id)}: ${unknown.map(describeResolution).join('; ')}`,
-            evidence,
-          },
-        ];
+      const unassessed = unknownResolution(names, base, evidence);
+      if (unassessed) return unassessed;
       if (answered.length === 0) return []; // resolves publicly: gcp-vertex-dns-not-private
       return [
         {
