@@ -68,7 +68,12 @@ function by(
   config: (p: GcpServicePerimeter) => GcpPerimeterConfig | undefined,
 ) {
   const m = new Map<string, GcpServicePerimeter[]>();
-  for (const p of perimeters) for (const r of new Set(config(p)?.resources ?? [])) m.set(r, [...(m.get(r) ?? []), p]);
+  for (const p of perimeters)
+    for (const r of new Set(config(p)?.resources ?? [])) {
+      const list = m.get(r);
+      if (list) list.push(p);
+      else m.set(r, [p]);
+    }
   return m;
 }
 

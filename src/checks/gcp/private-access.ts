@@ -216,19 +216,16 @@ export function ownAiNetworks(ctx: GcpCheckContext): AiNetwork[] {
     const subnets = aiSubnetworks(ctx.inventory.subnetworks, ctx.zones, ctx.policy);
     const networks = indexByGcpId(ctx.inventory.networks);
     const byNetwork = new Map<string, GcpSubnetwork[]>();
-    for (const s of subnets) byNetwork.set(gcpIdKey(s.network), [...(byNetwork.get(gcpIdKey(s.network)) ?? []), s]);
+    for (const s of subnets) push(byNetwork, gcpIdKey(s.network), s);
     for (const [id, own] of [...byNetwork].sort(([a], [b]) => a.localeCompare(b))) {
       const project = projectOfId(id) ?? '';
       const sorted = own.sort((a, b) => a.id.localeCompare(b.id));
-      byProject.set(project, [
-        ...(byProject.get(project) ?? []),
-        {
-          id,
-          network: networks.get(id),
-          subnetworks: sorted,
-          regions: [...new Set(sorted.map((s) => s.region))].sort(),
-        },
-      ]);
+      push(byProject, project, {
+        id,
+        network: networks.get(id),
+        subnetworks: sorted,
+        regions: [...new Set(sorted.map((s) => s.region))].sort(),
+      });
     }
     aiNetworkCache.set(ctx.zones, byProject);
   }
@@ -286,7 +283,7 @@ export function workloads(inv: GcpInventory): {
       const m = new Map<string, Workload[]>();
       for (const x of all) {
         const k = key(x);
-        if (k !== undefined) m.set(gcpIdKey(k), [...(m.get(gcpIdKey(k)) ?? []), x]);
+        if (k !== undefined) push(m, gcpIdKey(k), x);
       }
       return m;
     };
