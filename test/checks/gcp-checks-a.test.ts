@@ -594,6 +594,24 @@ describe('organization policy checks', () => {
     assert.equal(f.status, 'fail');
     assert.match(f.message, /every value allowed/);
   });
+  it('restrictVpcNetworks allowing a network outside the AI zones fails; under: values are not assessed', () => {
+    const id = 'gcp-org-policy-workbench-networks-not-restricted';
+    const allow = (values: string[]) =>
+      about(
+        edit((i) => {
+          i.orgPolicies[2]!.spec!.rules = [rule({ allowedValues: values })];
+        }),
+        id,
+        `projects/${SVC}`,
+      );
+    const f = allow([NET, `projects/${SVC}/global/networks/default`]);
+    assert.equal(f.status, 'fail');
+    assert.match(f.message, /projects\/ai-svc\/global\/networks\/default is not an AI network/);
+    assert.equal(allow([`is:${NET}`]).status, 'pass');
+    const u = allow([NET, 'under:folders/200']);
+    assert.equal(u.status, 'not-assessed');
+    assert.match(u.message, /does not expand under:folders\/200/);
+  });
   it('a project outside the AI zones and without Vertex AI gets no finding', () => {
     const inv = edit((i) => {
       i.projects.push({

@@ -29,14 +29,15 @@ export function isAiProject(ctx: GcpCheckContext): boolean {
 }
 
 /**
- * The run of an organization policy check: for an AI project, the constraint's effective policy judged (`ok` passes;
- * `says` describes the value), not assessed when it cannot be evaluated. `failNote` says what a failure allows.
+ * The run of an organization policy check: for an AI project, the constraint's effective policy judged (`ok` passes,
+ * 'unknown' is not assessed; `says` describes the value), not assessed when it cannot be evaluated. `failNote` says
+ * what a failure allows.
  */
 export function judgeOrgPolicy<T>(
   ctx: GcpCheckContext,
   constraint: string,
   evaluate: () => Effective<T>,
-  judge: (value: T) => { ok: boolean; says: string },
+  judge: (value: T) => { ok: boolean | 'unknown'; says: string },
   failNote: string,
 ): GcpCheckResult[] {
   if (!isAiProject(ctx)) return [];
@@ -45,6 +46,8 @@ export function judgeOrgPolicy<T>(
   if (!e.known) return [{ ...base, status: 'not-assessed', message: `${constraint} for ${ctx.project}: ${e.reason}` }];
   const { ok, says } = judge(e.value);
   const where = e.decidedBy.length ? ` (set at ${e.decidedBy.join(', ')})` : '';
+  if (ok === 'unknown')
+    return [{ ...base, status: 'not-assessed', message: `${constraint} for ${ctx.project}: ${says}${where}` }];
   return [
     {
       ...base,

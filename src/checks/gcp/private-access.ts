@@ -210,6 +210,23 @@ const aiNetworkCache = new WeakMap<GcpZonePlacement, Map<string, AiNetwork[]>>()
  * project (keyed by the run's zone placement) so that running per project stays linear.
  */
 export function ownAiNetworks(ctx: GcpCheckContext): AiNetwork[] {
+  return aiNetworksByProject(ctx).get(ctx.project) ?? [];
+}
+
+/** Ids of every AI network of the run (any project). */
+export function allAiNetworkIds(ctx: GcpCheckContext): Set<string> {
+  const byProject = aiNetworksByProject(ctx);
+  let ids = aiNetworkIdCache.get(byProject);
+  if (!ids) {
+    ids = new Set([...byProject.values()].flatMap((list) => list.map((n) => n.id)));
+    aiNetworkIdCache.set(byProject, ids);
+  }
+  return ids;
+}
+
+const aiNetworkIdCache = new WeakMap<Map<string, AiNetwork[]>, Set<string>>();
+
+function aiNetworksByProject(ctx: GcpCheckContext): Map<string, AiNetwork[]> {
   let byProject = aiNetworkCache.get(ctx.zones);
   if (!byProject) {
     byProject = new Map();
@@ -229,7 +246,7 @@ export function ownAiNetworks(ctx: GcpCheckContext): AiNetwork[] {
     }
     aiNetworkCache.set(ctx.zones, byProject);
   }
-  return byProject.get(ctx.project) ?? [];
+  return byProject;
 }
 
 export interface Workload {
