@@ -7,8 +7,7 @@
  *   npm run bench:collect [-- --accounts 50 --regions 4 --latency-ms 10 --concurrency 8]
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { collectAws } from '../src/sources/aws-live/collect.js';
 import { startFakeAws, type FakeWorld, type RegionData } from '../test/support/fake-aws-server.js';
 import { worldFromSnapshot } from '../test/support/fake-aws-world.js';
+import { treeHash } from '../test/support/files.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURE = path.resolve(here, '../test/fixtures/aws-live/snapshot');
@@ -106,23 +106,6 @@ function benchWorld(accounts: number, regions: number): FakeWorld {
     organization: { ...fixture.organization!, accounts: ids.map((Id) => ({ Id, Name: `bench-${Id}` })) },
     regions: names.map((name) => ({ name, optIn: 'opt-in-not-required' as const })),
   };
-}
-
-function treeHash(root: string): { files: number; sha256: string } {
-  const h = createHash('sha256');
-  let files = 0;
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else {
-        files++;
-        h.update(path.relative(root, full)).update('\0').update(readFileSync(full)).update('\0');
-      }
-    }
-  };
-  walk(root);
-  return { files, sha256: h.digest('hex') };
 }
 
 async function main(): Promise<void> {

@@ -53,6 +53,7 @@ export { loadGcpSnapshot, loadGcpSnapshotFromTexts, type GcpSnapshotResult } fro
 export { placeGcpResources, type GcpZonePlacement, type GcpZoneSelector } from './analysis/gcp-zones.js';
 export { placeAzureResources, type AzureZonePlacement, type AzureZoneSelector } from './analysis/azure-zones.js';
 export { collectAzure, type AzureCollectOptions, type AzureCollectSummary } from './sources/azure-live/collect.js';
+export { collectGcp, type GcpCollectOptions, type GcpCollectSummary } from './sources/gcp-live/collect.js';
 export { detectProvider, partitionSnapshot, type SnapshotProvider } from './sources/detect.js';
 export { buildAwsZoneIndex, type AwsZoneIndex } from './analysis/aws-zones.js';
 export { parsePolicy, loadPolicyFile, type ZonePolicy, type CompiledRule, type CompiledZone } from './policy/load.js';

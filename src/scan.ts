@@ -29,6 +29,7 @@ import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
 import { loadAwsSnapshot, type SnapshotOptions, type SnapshotWarning } from './sources/aws-snapshot/load.js';
 import type { AwsInventory } from './inventory/aws.js';
+import type { CloudFormationOptions } from './sources/iac/cloudformation/load.js';
 import { globMatch } from './util/glob.js';
 import type { InputError } from './util/errors.js';
 
@@ -48,6 +49,8 @@ export interface ScanOptions {
   baseline?: Set<string>;
   /** Reader settings: the size limit for one file (maxFileBytes), when to stream, a file system to read through. */
   snapshotOptions?: SnapshotOptions;
+  /** CloudFormation parameter values (`--parameter Key=Value`), for templates in the input. */
+  cloudFormation?: CloudFormationOptions;
 }
 
 export interface ScanReport {
@@ -163,35 +166,107 @@ function displayPath(cwd: string, snapshot: string, rel: string): string {
  * (sources/detect.ts), each provider's checks run on its inventory, and the findings make one report. An input with
  * no Azure file takes exactly the AWS path it always took.
  */
+/**
+ * One reader's result, ready for the provider-neutral rest of the scan: its inventory's own checks, its errors and
+ * warnings, and what the summary counts. Snapshot readers and infrastructure-as-code readers each add one.
+ */
+interface LoadedPart {
+  provider: 'aws' | 'azure' | 'gcp';
+  errors: InputError[];
+  warnings: SnapshotWarning[];
+  files: number;
+  datasets: Map<string, Set<unknown>>;
+  partial: Map<string, Map<string, { file: string }[]>>;
+  /** Resources that may carry a zone tag (for the zone tag warnings). */
+  tagged: readonly { tags: Record<string, string>; origin: Origin; id: string }[];
+  run(checks: readonly Check[]): Finding[];
+}
+
+/**
+ * Audits a snapshot directory of any provider mix, infrastructure as code included: files are sorted to their reader
+ * by content (sources/detect.ts), each reader's inventory is checked by its provider's checks, and the findings make
+ * one report. An input with only AWS snapshot files takes exactly the path it always took.
+ */
 export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
-  const parts = await partitionSnapshot(abs);
-  const withAzure = parts.azure.length > 0;
-  const withGcp = parts.gcp.length > 0;
-  const withAws = parts.aws.length > 0 || (!withAzure && !withGcp);
-  // The AWS reader also walks the tree when all files are another provider's: it reports unreadable folders and links.
-  const loaded = await loadAwsSnapshot(
+  const input = await partitionSnapshot(abs);
+  const others = input.azure.length + input.gcp.length + input.cloudformation.length > 0;
+  // The AWS reader also walks the tree when every file is another reader's: it reports unreadable folders and links.
+  const aws = await loadAwsSnapshot(
     abs,
-    withAzure || withGcp
-      ? { ...opts.snapshotOptions, only: new Set(parts.aws.map((f) => path.resolve(f))) }
-      : opts.snapshotOptions,
+    others ? { ...opts.snapshotOptions, only: new Set(input.aws.map((f) => path.resolve(f))) } : opts.snapshotOptions,
   );
-  const azure = withAzure ? await loadAzureSnapshot(abs, parts.azure) : undefined;
-  const gcp = withGcp ? await loadGcpSnapshot(abs, parts.gcp) : undefined;
+  const selected = selectChecks(opts.checks, opts.skipChecks);
+  const of = <C extends Check>(provider: C['provider']) => selected.filter((c): c is C => c.provider === provider);
+  const parts: LoadedPart[] = [];
+  const awsInventory = (
+    inventory: AwsInventory,
+    r: Omit<LoadedPart, 'provider' | 'datasets' | 'partial' | 'tagged' | 'run'>,
+  ): LoadedPart => ({
+    ...r,
+    provider: 'aws',
+    datasets: inventory.datasets,
+    partial: inventory.partial,
+    tagged: [...inventory.vpcs, ...inventory.subnets],
+    run: (checks) => runAwsChecks(inventory, opts.policy, checks as AwsCheck[]),
+  });
+  if (input.aws.length > 0 || !others)
+    parts.push(awsInventory(aws.inventory, { errors: aws.errors, warnings: aws.warnings, files: aws.files.length }));
+  else if (aws.errors.length > 0 || aws.warnings.length > 0)
+    // Only the walk's findings (unreadable folders); with other readers' files, "no .json files" is no error.
+    parts.push({
+      ...awsInventory(aws.inventory, {
+        errors: aws.errors.filter((e) => !/^no \.json files found$/.test(e.message)),
+        warnings: aws.warnings,
+        files: 0,
+      }),
+      run: () => [],
+    });
+  if (input.cloudformation.length > 0) {
+    // Templates fill an AWS inventory of their own (scope iac / iac-region), checked like a snapshot's.
+    const { loadCloudFormation } = await import('./sources/iac/cloudformation/load.js');
+    const cfn = await loadCloudFormation(abs, input.cloudformation, opts.cloudFormation);
+    parts.push(awsInventory(cfn.inventory, { errors: cfn.errors, warnings: cfn.warnings, files: cfn.files.length }));
+  }
+  let azureInventory: AzureInventory | undefined;
+  if (input.azure.length > 0) {
+    const azure = await loadAzureSnapshot(abs, input.azure);
+    const inv = (azureInventory = azure.inventory);
+    parts.push({
+      provider: 'azure',
+      errors: azure.errors,
+      warnings: azure.warnings,
+      files: azure.files.length,
+      datasets: inv.datasets,
+      partial: inv.partial,
+      tagged: [...inv.virtualNetworks, ...inv.networkSecurityGroups, ...inv.networkInterfaces, ...inv.privateEndpoints],
+      run: (checks) => runAzureChecks(inv, opts.policy, checks as AzureCheck[]),
+    });
+  }
+  if (input.gcp.length > 0) {
+    const gcp = await loadGcpSnapshot(abs, input.gcp);
+    const inv = gcp.inventory;
+    parts.push({
+      provider: 'gcp',
+      errors: gcp.errors,
+      warnings: gcp.warnings,
+      files: gcp.files.length,
+      datasets: inv.datasets,
+      partial: inv.partial,
+      tagged: [],
+      run: (checks) => runGcpChecks(inv, opts.policy, checks as GcpCheck[]),
+    });
+  }
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
-  const selected = selectChecks(opts.checks, opts.skipChecks);
-  const awsChecks = withAws ? selected.filter((c): c is AwsCheck => c.provider === 'aws') : [];
-  const azureChecks = withAzure ? selected.filter((c): c is AzureCheck => c.provider === 'azure') : [];
-  const gcpChecks = withGcp ? selected.filter((c): c is GcpCheck => c.provider === 'gcp') : [];
   // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
-  for (const inv of [loaded.inventory, azure?.inventory, gcp?.inventory])
-    for (const byDataset of inv?.partial.values() ?? [])
+  for (const part of parts)
+    for (const byDataset of part.partial.values())
       for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
-  let findings = runAwsChecks(loaded.inventory, opts.policy, awsChecks);
-  if (azure) findings = [...findings, ...runAzureChecks(azure.inventory, opts.policy, azureChecks)];
-  if (gcp) findings = [...findings, ...runGcpChecks(gcp.inventory, opts.policy, gcpChecks)];
-  if (azure || gcp) findings.sort(compareFindings);
+  const providers = new Set(parts.filter((p) => p.files > 0 || p.provider !== 'aws' || !others).map((p) => p.provider));
+  const checksOf = { aws: of<AwsCheck>('aws'), azure: of<AzureCheck>('azure'), gcp: of<GcpCheck>('gcp') };
+  let findings = parts.flatMap((p) => p.run(checksOf[p.provider]));
+  if (parts.length > 1) findings.sort(compareFindings);
   // Findings about one item share its origin object: rewrite each origin once, in place (the findings are new
   // objects), so an organisation's hundreds of thousands of findings are not copied.
   const displayed = new Map<Origin, Origin>();
@@ -207,45 +282,34 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
   findings = sup.findings;
   if (opts.baseline) findings = subtractBaseline(findings, opts.baseline);
-  const errors = [...loaded.errors, ...(azure?.errors ?? []), ...(gcp?.errors ?? [])];
   const kpis: Summary['kpis'] = {
-    customizationJobs: customizationKpis(loaded.inventory),
-    ...(azure ? { azureAiPrivate: azureAiKpis(azure.inventory) } : {}),
+    customizationJobs: customizationKpis(aws.inventory),
+    ...(azureInventory ? { azureAiPrivate: azureAiKpis(azureInventory) } : {}),
   };
   return {
     tool: TOOL,
     policy: opts.policySource,
     findings,
-    inputErrors: errors.map((e: InputError) => ({ file: fix(e.file), ...e.position, message: e.message })),
+    inputErrors: parts
+      .flatMap((p) => p.errors)
+      .map((e: InputError) => ({ file: fix(e.file), ...e.position, message: e.message })),
     warnings: [
-      ...loaded.warnings,
-      ...(azure?.warnings ?? []),
-      ...(gcp?.warnings ?? []),
-      ...zoneTagWarnings(opts.policy, [
-        ...loaded.inventory.vpcs,
-        ...loaded.inventory.subnets,
-        ...(azure
-          ? [
-              ...azure.inventory.virtualNetworks,
-              ...azure.inventory.networkSecurityGroups,
-              ...azure.inventory.networkInterfaces,
-              ...azure.inventory.privateEndpoints,
-            ]
-          : []),
-      ]),
+      ...parts.flatMap((p) => p.warnings),
+      ...zoneTagWarnings(
+        opts.policy,
+        parts.flatMap((p) => p.tagged),
+      ),
     ].map((w) => ({ ...w, file: fix(w.file) })),
     suppressions: { expired: sup.expired, unused: sup.unused },
-    checks: [...awsChecks, ...azureChecks, ...gcpChecks],
+    checks: (['aws', 'azure', 'gcp'] as const).filter((p) => providers.has(p)).flatMap((p): Check[] => checksOf[p]),
     summary: withIncomplete(
       summarise(
         findings,
-        loaded.files.length + (azure?.files.length ?? 0) + (gcp?.files.length ?? 0),
-        scopesWithData(loaded.inventory.datasets) +
-          (azure ? scopesWithData(azure.inventory.datasets) : 0) +
-          (gcp ? scopesWithData(gcp.inventory.datasets) : 0),
+        parts.reduce((n, p) => n + p.files, 0),
+        parts.reduce((n, p) => n + scopesWithData(p.datasets), 0),
         kpis,
       ),
-      [loaded.inventory.partial, azure?.inventory.partial, gcp?.inventory.partial],
+      parts.map((p) => p.partial),
     ),
   };
 }

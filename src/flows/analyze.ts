@@ -26,7 +26,7 @@ export const READ_CONCURRENCY = 16;
 import { readAwsText } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
-import { readRoute53 } from './readers/route53.js';
+import { isDnsFormat, readDnsFile } from './readers/dns.js';
 import type { DnsQuery, ReadSummary, ReaderSink } from './readers/sink.js';
 import {
   ACTION_ACCEPT,
@@ -447,7 +447,7 @@ export async function planInputs(paths: readonly string[], cwd: string, logForma
     if ('error' in s) unreadable.push({ file: s.file, note: s.error! });
     else planned.push({ file: s.file, format: s.format, gzip: s.gzip, note: s.note });
   }
-  const rank = (f: FlowFormat) => (f === 'route53-dns' ? 0 : 1);
+  const rank = (f: FlowFormat) => (isDnsFormat(f) ? 0 : 1);
   planned.sort((a, b) => rank(a.format) - rank(b.format) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { planned, unreadable };
 }
@@ -531,7 +531,7 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
         );
       else if (p.format === 'azure') r = await readAzure(p.file, p.gzip, batch, analysis, analysis.interner);
       else if (p.format === 'gcp-vpc') r = await readGcp(p.file, p.gzip, batch, analysis, analysis.interner);
-      else r = await readRoute53(p.file, p.gzip, analysis);
+      else r = await readDnsFile(p.file, p.gzip, p.format, analysis);
       files.push(readToEnd(analysis, p, name, r.format, r.records, r.units));
     } catch (err) {
       const bad = analysis.malformedByFile.get(p.file) ?? 0;

@@ -35,11 +35,10 @@ import { SANDBOX_ESCAPE, sandboxEscapeText } from './rules/sandbox-escape.js';
 import {
   BUCKETS,
   BUCKET_SEC,
-  MISSING_INTERVAL,
   SKIPDATA,
   compareSeriesKeys,
   flowLogSeries,
-  missingIntervalAlert,
+  reportMissingInterval,
   skipdataText,
 } from './rules/visibility-gap.js';
 
@@ -130,7 +129,9 @@ export class SqlRules {
     await c.run(
       'CREATE OR REPLACE TEMP TABLE gap_first (iface VARCHAR, g DOUBLE, fi INTEGER, line DOUBLE, seg INTEGER, st DOUBLE, raw VARCHAR, provider VARCHAR, account VARCHAR, region VARCHAR, rtype VARCHAR, resource VARCHAR)',
     );
-    await c.run('CREATE OR REPLACE TEMP TABLE gap_ranges (iface VARCHAR, fb DOUBLE, tb DOUBLE, n DOUBLE)');
+    await c.run(
+      'CREATE OR REPLACE TEMP TABLE gap_ranges (iface VARCHAR, fb DOUBLE, tb DOUBLE, n DOUBLE, go DOUBLE, line DOUBLE)',
+    );
   }
 
   /** First ports of the policy's port segments (rule port ranges cut 0..65535; 65536 stands for "no port"). */
@@ -506,29 +507,32 @@ WHERE (SELECT count(*) FROM adv WHERE adv.v > st.w + 1) = 0
 
   /**
    * Interface coverage for flow-visibility-missing-interval (AWS VPC rows with an interface and a start time): each
-   * interface's first row (the earliest in the run decides its 28-day span and is its evidence) and the 5-minute
-   * buckets its rows cover, as ranges with counts.
+   * interface's first row (the earliest in the run decides its 28-day span and its account and region) and the
+   * 5-minute buckets its rows cover, as ranges with counts and the first row of each (a hole's edges cite them).
    */
   private async coverage(f: SqlBatch): Promise<void> {
     const c = this.c;
     await c.run(`CREATE OR REPLACE TEMP TABLE gx AS
-SELECT iface, go, floor(st / ${BUCKET_SEC}) AS fb,
+SELECT iface, go, line, floor(st / ${BUCKET_SEC}) AS fb,
   floor((CASE WHEN e > st THEN e - 1 ELSE e END) / ${BUCKET_SEC}) AS tb
-FROM (SELECT b.series || '|' || fr.iface AS iface, go, st, CASE WHEN en >= 0 THEN en ELSE st END AS e
+FROM (SELECT b.series || '|' || fr.iface AS iface, go, fr.line, st, CASE WHEN en >= 0 THEN en ELSE st END AS e
       FROM fr JOIN bnames b ON b.fi = fr.fi WHERE bad IS NULL AND gaps AND fr.iface IS NOT NULL AND st >= 0)`);
     const desc = f.json ? 'rw.provider, rw.account, rw.region, rw.rtype, rw.resource' : 'NULL, NULL, NULL, NULL, NULL';
     await c.run(`INSERT INTO gap_first
 SELECT n.iface, fr.go, fr.fi, fr.line, fr.seg, fr.st, rw.t, ${desc}
 FROM (SELECT iface, min(go) AS o FROM gx WHERE iface NOT IN (SELECT iface FROM gap_first) GROUP BY iface) n
 JOIN fr ON fr.go = n.o ${f.rawJoin}`);
-    await c.run('INSERT INTO gap_ranges SELECT iface, fb, tb, count(*)::DOUBLE FROM gx GROUP BY ALL');
+    await c.run(
+      'INSERT INTO gap_ranges SELECT iface, fb, tb, count(*)::DOUBLE, min(go), min_by(line, go) FROM gx GROUP BY iface, fb, tb',
+    );
     await c.run('DROP TABLE gx');
   }
 
   /**
    * After the last file: missing intervals per interface, as the rule module finds them in its bitmaps. The first
    * visibility.max_interfaces interfaces (by first row) are tracked; a row of another, or outside its interface's
-   * 28-day span, is untracked.
+   * 28-day span, is untracked. A hole's evidence is the first row (input order) ending in the bucket before it and
+   * the first starting in the bucket after it: the rows the rule module's edge maps keep.
    */
   async finish(): Promise<void> {
     const ctx = this.ctx;
@@ -536,8 +540,9 @@ JOIN fr ON fr.go = n.o ${f.rawJoin}`);
     const gapBuckets = Math.ceil((v.gap_minutes * 60) / BUCKET_SEC);
     const ranges = `
 WITH f AS (SELECT iface, floor(st / ${BUCKET_SEC}) - ${BUCKETS / 2} AS base, row_number() OVER (ORDER BY g) AS rk FROM gap_first),
-r AS (SELECT gr.iface, f.base, f.rk, gr.fb - f.base AS lo, gr.tb - f.base AS hi, sum(gr.n) AS n
-      FROM gap_ranges gr JOIN f ON f.iface = gr.iface GROUP BY ALL)`;
+r AS (SELECT gr.iface, f.base, f.rk, gr.fb - f.base AS lo, gr.tb - f.base AS hi, sum(gr.n) AS n,
+        min(gr.go) AS go, min_by(gr.line, gr.go) AS line
+      FROM gap_ranges gr JOIN f ON f.iface = gr.iface GROUP BY gr.iface, f.base, f.rk, gr.fb, gr.tb)`;
     const untracked = (
       await this.all(
         `${ranges} SELECT coalesce(sum(n) FILTER (WHERE rk > ${v.max_interfaces} OR lo < 0 OR hi >= ${BUCKETS}), 0)::DOUBLE AS n FROM r`,
@@ -546,10 +551,15 @@ r AS (SELECT gr.iface, f.base, f.rk, gr.fb - f.base AS lo, gr.tb - f.base AS hi,
     if (num(untracked.n) > 0) this.analysis.addUntracked(SKIPDATA.id, num(untracked.n));
     const gaps = await this.all(`${ranges},
 cov AS (SELECT * FROM r WHERE rk <= ${v.max_interfaces} AND lo >= 0 AND hi < ${BUCKETS} AND hi >= lo),
-p AS (SELECT cov.*, max(hi) OVER (PARTITION BY iface ORDER BY lo, hi ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM cov)
+p AS (SELECT cov.*, max(hi) OVER (PARTITION BY iface ORDER BY lo, hi ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM cov),
+ends AS (SELECT iface, hi, min(go) AS go, min_by(line, go) AS line FROM cov GROUP BY iface, hi),
+starts AS (SELECT iface, lo, min(go) AS go, min_by(line, go) AS line FROM cov GROUP BY iface, lo)
 SELECT p.iface, ((p.base + p.prev + 1) * ${BUCKET_SEC})::DOUBLE AS "from", ((p.base + p.lo) * ${BUCKET_SEC})::DOUBLE AS "to",
-  gf.fi, gf.line, gf.seg, gf.raw, gf.provider, gf.account, gf.region, gf.rtype, gf.resource
+  gf.fi, gf.line, gf.seg, gf.raw, gf.provider, gf.account, gf.region, gf.rtype, gf.resource,
+  e.go AS before_go, e.line AS before_line, s.go AS after_go, s.line AS after_line
 FROM p JOIN gap_first gf ON gf.iface = p.iface
+JOIN ends e ON e.iface = p.iface AND e.hi = p.prev
+JOIN starts s ON s.iface = p.iface AND s.lo = p.lo
 WHERE p.prev IS NOT NULL AND p.lo > p.prev + 1 AND p.lo - p.prev - 1 >= ${gapBuckets}`);
     const ordered = gaps.sort(
       (a, b) => compareSeriesKeys(String(a.iface), String(b.iface)) || num(a.from) - num(b.from),
@@ -558,14 +568,15 @@ WHERE p.prev IS NOT NULL AND p.lo > p.prev + 1 AND p.lo - p.prev - 1 >= ${gapBuc
       const name = String(gp.iface);
       const from = num(gp.from);
       const d = this.describe(gp);
-      ctx.alerts.hit(MISSING_INTERVAL, 'medium', `${name}|${from}`, () =>
-        missingIntervalAlert(name, from, num(gp.to), v.gap_minutes, {
-          file: this.files[num(gp.fi)]!.name,
-          line: num(gp.line),
-          account: d.account,
-          region: d.region,
-        }),
-      );
+      reportMissingInterval(ctx.alerts, {
+        key: name,
+        from,
+        to: num(gp.to),
+        gapMinutes: v.gap_minutes,
+        scope: d,
+        before: this.sample(gp.before_go, gp.before_line),
+        after: this.sample(gp.after_go, gp.after_line),
+      });
     }
   }
 }

@@ -54,7 +54,7 @@ import {
 import { MALFORMED } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
 import { readGcp } from './readers/gcp.js';
-import { readRoute53 } from './readers/route53.js';
+import { isDnsFormat, readDnsFile } from './readers/dns.js';
 import type { ReadSummary, ReaderSink } from './readers/sink.js';
 import { DST_V6, FlowBatch, SRC_V6 } from './record.js';
 import { FILE_SPAN, lit, SqlRules } from './duckdb-rules.js';
@@ -910,11 +910,11 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
         });
         continue;
       }
-      if (p.format === 'route53-dns') {
+      if (isDnsFormat(p.format)) {
         // Read by the JS reader in both engines; they come first, so the learned addresses are complete below.
         const before = analysis.dnsQueries;
         try {
-          const r = await readRoute53(p.file, p.gzip, analysis);
+          const r = await readDnsFile(p.file, p.gzip, p.format, analysis);
           report(p, r.records, r.format, undefined, analysis.malformedByFile.get(p.file) ?? 0, r.units);
         } catch (err) {
           const got = analysis.dnsQueries - before;

@@ -90,7 +90,8 @@ export async function expandInputs(
   return { files: [...files].sort(), errors };
 }
 
-export type FlowFormat = 'aws-vpc' | 'aws-tgw' | 'azure' | 'gcp-vpc' | 'route53-dns' | 'parquet' | 'unknown';
+export type FlowFormat =
+  'aws-vpc' | 'aws-tgw' | 'azure' | 'gcp-vpc' | 'route53-dns' | 'azure-dns' | 'gcp-dns' | 'parquet' | 'unknown';
 
 export interface Sniffed {
   format: FlowFormat;
@@ -201,6 +202,14 @@ export function sniffFormat(head: Buffer, gzip: boolean, logFormat?: string): Sn
   if (trimmed[0] === '{' || trimmed[0] === '[') {
     if (/"flowTuples"|"flowRecords"|"NetworkSecurityGroupFlowEvent"|"FlowLogFlowEvent"/.test(text))
       return { format: 'azure', gzip, note: 'Azure flow log JSON' };
+    // Before Route 53: an Azure resource log's properties also have query_name.
+    if (
+      /"category"\s*:\s*"DnsResponse"/i.test(text) ||
+      (/"QueryName"\s*:/.test(text) && /"SourceIpAddress"\s*:/.test(text))
+    )
+      return { format: 'azure-dns', gzip, note: 'Azure DNS security policy query log' };
+    if (/"jsonPayload"\s*:/.test(text) && /"queryName"\s*:/.test(text))
+      return { format: 'gcp-dns', gzip, note: 'Cloud DNS query log' };
     if (/"query_name"\s*:/.test(text)) return { format: 'route53-dns', gzip, note: 'Route 53 Resolver query log' };
     if (/"jsonPayload"\s*:/.test(text) && /vpc_flows|"connection"\s*:/.test(text))
       return { format: 'gcp-vpc', gzip, note: 'GCP VPC Flow Logs' };

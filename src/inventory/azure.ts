@@ -350,6 +350,28 @@ export interface AzureDnsForwardingRulesetLink extends AzureScoped {
   virtualNetworkId?: string;
 }
 
+/**
+ * A DNS security policy (Microsoft.Network/dnsResolverPolicies): DNS traffic rules and query logging for the virtual
+ * networks linked to it. Its query logs (the DnsResponse category, table DNSQueryLogs) go wherever a diagnostic setting
+ * on the policy sends them.
+ */
+export type AzureDnsSecurityPolicy = AzureTagged;
+
+/** A DNS security policy's link to a virtual network (dnsResolverPolicies/virtualNetworkLinks). */
+export interface AzureDnsSecurityPolicyLink extends AzureScoped {
+  policyId: string;
+  virtualNetworkId?: string;
+}
+
+/** A diagnostic setting (Microsoft.Insights/diagnosticSettings) on a resource: which log categories go where. */
+export interface AzureDiagnosticSetting extends AzureScoped {
+  /** The resource the setting is on. */
+  resourceId: string;
+  logs: { category?: string; categoryGroup?: string; enabled: boolean }[];
+  /** Where the logs go: workspace, storage account, event hub or partner solution ids. */
+  destinations: string[];
+}
+
 export interface AzureFirewallClassicRule {
   collection: string;
   kind: 'application' | 'network';
@@ -572,6 +594,22 @@ export const AZURE_DATASETS = {
     command: 'az dns-resolver vnet-link list --ruleset-name RULESET --resource-group RG -o json (for each ruleset)',
     permission: 'Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks/read',
   },
+  'network:dns-security-policies': {
+    types: ['microsoft.network/dnsresolverpolicies'],
+    command: argType('microsoft.network/dnsresolverpolicies'),
+    permission: 'Microsoft.Network/dnsResolverPolicies/read',
+  },
+  'network:dns-security-policy-links': {
+    types: ['microsoft.network/dnsresolverpolicies/virtualnetworklinks'],
+    command:
+      'az dns-resolver policy vnet-link list --policy-name POLICY --resource-group RG -o json (for each DNS security policy)',
+    permission: 'Microsoft.Network/dnsResolverPolicies/virtualNetworkLinks/read',
+  },
+  'monitor:dns-policy-diagnostic-settings': {
+    types: ['microsoft.insights/diagnosticsettings'],
+    command: 'az monitor diagnostic-settings list --resource POLICY_ID -o json (for each DNS security policy)',
+    permission: 'Microsoft.Insights/diagnosticSettings/read',
+  },
   'network:azure-firewalls': {
     types: ['microsoft.network/azurefirewalls'],
     command: argType('microsoft.network/azurefirewalls'),
@@ -668,6 +706,9 @@ export interface AzureInventory {
   dnsForwardingRulesets: AzureDnsForwardingRuleset[];
   dnsForwardingRules: AzureDnsForwardingRule[];
   dnsForwardingRulesetLinks: AzureDnsForwardingRulesetLink[];
+  dnsSecurityPolicies: AzureDnsSecurityPolicy[];
+  dnsSecurityPolicyLinks: AzureDnsSecurityPolicyLink[];
+  diagnosticSettings: AzureDiagnosticSetting[];
   firewalls: AzureFirewall[];
   firewallPolicies: AzureFirewallPolicy[];
   firewallRuleCollectionGroups: AzureFirewallPolicyRuleCollectionGroup[];
@@ -717,6 +758,9 @@ export function emptyAzureInventory(): AzureInventory {
     dnsForwardingRulesets: [],
     dnsForwardingRules: [],
     dnsForwardingRulesetLinks: [],
+    dnsSecurityPolicies: [],
+    dnsSecurityPolicyLinks: [],
+    diagnosticSettings: [],
     firewalls: [],
     firewallPolicies: [],
     firewallRuleCollectionGroups: [],

@@ -43,11 +43,19 @@ const ID_PREFIXES = [
   /^\/\/[a-z0-9-]+\.googleapis\.com\//,
 ];
 
+// Checks compare the same few thousand references many times over; the regex work is memoised (bounded).
+const idKeys = new Map<string, string>();
+
 /** The one way cordon compares GCP resource references: the relative name, without host, version or slashes. */
 export function gcpIdKey(ref: string): string {
+  const hit = idKeys.get(ref);
+  if (hit !== undefined) return hit;
   let s = ref.trim();
   for (const re of ID_PREFIXES) s = s.replace(re, '');
-  return s.replace(/^\/+|\/+$/g, '');
+  s = s.replace(/^\/+|\/+$/g, '');
+  if (idKeys.size > 200_000) idKeys.clear();
+  idKeys.set(ref, s);
+  return s;
 }
 
 export function sameGcpId(a: string | undefined, b: string | undefined): boolean {
@@ -125,6 +133,8 @@ export interface GcpSubnetworkLogConfig {
   flowSampling?: number;
   /** INCLUDE_ALL_METADATA, EXCLUDE_ALL_METADATA, CUSTOM_METADATA. */
   metadata?: string;
+  /** With CUSTOM_METADATA: the metadata fields kept ("src_instance", "dest_vpc", …). */
+  metadataFields?: string[];
   filterExpr?: string;
 }
 

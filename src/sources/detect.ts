@@ -9,8 +9,11 @@ import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isAzureDocument } from './azure-snapshot/recognise.js';
 import { looksLikeGcp } from './gcp-snapshot/recognise.js';
+import { isTemplateName, looksLikeCloudFormation } from './iac/cloudformation/recognise.js';
 
 export type SnapshotProvider = 'aws' | 'azure' | 'gcp';
+/** Where a file goes: a snapshot provider's reader, or an infrastructure-as-code reader. */
+export type InputKind = SnapshotProvider | 'cloudformation';
 
 const HEAD_BYTES = 16 * 1024;
 const AZURE_ID = /"\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/|")/i;
@@ -54,8 +57,8 @@ async function head(file: string): Promise<string> {
  * The .json files under `root` (or `root` itself), by provider, in sorted order. Folders and files that cannot be
  * read are left to the readers, which report them with their location.
  */
-export async function partitionSnapshot(root: string): Promise<Record<SnapshotProvider, string[]>> {
-  const out: Record<SnapshotProvider, string[]> = { aws: [], azure: [], gcp: [] };
+export async function partitionSnapshot(root: string): Promise<Record<InputKind, string[]>> {
+  const out: Record<InputKind, string[]> = { aws: [], azure: [], gcp: [], cloudformation: [] };
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -68,7 +71,8 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
       const full = path.join(dir, e.name);
       if (e.isDirectory()) await walk(full);
       // JSON lines (.jsonl, .ndjson): `gcloud asset export` output; only Google Cloud data is read from them.
-      else if (/\.(json|jsonl|ndjson)$/i.test(e.name) && (e.isFile() || e.isSymbolicLink())) files.push(full);
+      else if ((/\.(json|jsonl|ndjson)$/i.test(e.name) || isTemplateName(e.name)) && (e.isFile() || e.isSymbolicLink()))
+        files.push(full);
     }
   };
   try {
@@ -78,13 +82,16 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
     return out;
   }
   // Heads are read a few at a time (tens of thousands of small files at organisation scale); order is kept.
-  const providers: SnapshotProvider[] = new Array<SnapshotProvider>(files.length).fill('aws');
+  // A YAML file that is not a template (cordon.yaml, CI config) goes nowhere, as before templates were read.
+  const providers: (InputKind | undefined)[] = files.map((f) => (isTemplateName(f) ? undefined : 'aws'));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const i = next++;
       try {
-        providers[i] = detectProvider(await head(files[i]!));
+        const text = await head(files[i]!);
+        if (looksLikeCloudFormation(text)) providers[i] = 'cloudformation';
+        else if (providers[i] !== undefined) providers[i] = detectProvider(text);
       } catch {
         // unreadable: the AWS reader reports it
       }
@@ -92,7 +99,9 @@ export async function partitionSnapshot(root: string): Promise<Record<SnapshotPr
   };
   await Promise.all(Array.from({ length: Math.min(HEADS_AT_ONCE, files.length) }, worker));
   files.forEach((f, i) => {
-    if (providers[i] === 'gcp' || /\.json$/i.test(f)) out[providers[i]!].push(f);
+    const kind = providers[i];
+    // JSON lines are only ever Google Cloud asset exports: anything else in them is not cordon's to read.
+    if (kind && (kind === 'gcp' || !/\.(jsonl|ndjson)$/i.test(f))) out[kind].push(f);
   });
   return out;
 }

@@ -12,7 +12,10 @@ import { describe, it } from 'node:test';
 import { AZURE_COLLECT_PERMISSIONS, CHILD_LISTS, collectAzure } from '../../src/sources/azure-live/collect.js';
 import { AZURE_DATASETS } from '../../src/inventory/azure.js';
 import { loadAzureSnapshot } from '../../src/sources/azure-snapshot/load.js';
-import { jsonFiles } from '../support/files.js';
+import { runAzureChecks } from '../../src/checks/azure/engine.js';
+import { AZURE_CHECKS } from '../../src/checks/azure/registry.js';
+import { loadPolicyFile } from '../../src/policy/load.js';
+import { jsonFiles, withoutOrigins } from '../support/files.js';
 import { resourcesOf, startFakeAzure, type FakeAzureOptions } from '../support/fake-azure-server.js';
 
 const TENANT = '72f988bf-0000-4000-8000-00000000cafe';
@@ -37,20 +40,10 @@ const out = () => path.join(mkdtempSync(path.join(tmpdir(), 'cordon-azure-live-'
 
 /** Inventory lists without origins and JSON pointers (the two snapshots' files differ), for comparison. */
 function comparable(inv: Record<string, unknown>): Record<string, unknown[]> {
-  const strip = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(strip)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v)
-              .filter(([k]) => k !== 'origin' && k !== 'pointer')
-              .map(([k, x]) => [k, strip(x)]),
-          )
-        : v;
   return Object.fromEntries(
     Object.entries(inv)
       .filter(([, v]) => Array.isArray(v))
-      .map(([k, v]) => [k, (strip(v) as unknown[]).map((x) => JSON.stringify(x)).sort()]),
+      .map(([k, v]) => [k, (withoutOrigins(v) as unknown[]).map((x) => JSON.stringify(x)).sort()]),
   );
 }
 
@@ -162,6 +155,39 @@ describe('cordon collect azure (library)', () => {
           ),
         'the reader records the unavailable data set',
       );
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('diagnostic settings come from the extension collection of each DNS security policy; denied, they are unavailable and the DNS logging check is not assessed with the permission', async () => {
+    const fake = await startFakeAzure(world({ deniedChildren: ['providers/Microsoft.Insights/diagnosticSettings'] }));
+    try {
+      const dir = out();
+      const summary = await collectAzure({ out: dir, endpoint: fake.endpoint, ca: fake.ca, env: CLIENT });
+      assert.ok(
+        fake.calls.some((c) =>
+          /\/dnsResolverPolicies\/dnspol-ai\/providers\/Microsoft\.Insights\/diagnosticSettings$/i.test(c.path),
+        ),
+      );
+      const u = summary.subscriptions[0]!.unavailable;
+      assert.deepEqual(
+        u.map((x) => [x.dataset, x.permission]),
+        [['monitor:dns-policy-diagnostic-settings', 'Microsoft.Insights/diagnosticSettings/read']],
+      );
+      const loaded = await loadAzureSnapshot(dir);
+      assert.equal(loaded.inventory.dnsSecurityPolicyLinks.length, 3);
+      const policy = await loadPolicyFile('examples/cordon.yaml');
+      const findings = runAzureChecks(
+        loaded.inventory,
+        policy,
+        AZURE_CHECKS.filter((c) => c.id === 'azure-ai-vnet-dns-query-logging-missing'),
+      );
+      assert.ok(findings.length > 0);
+      for (const f of findings) {
+        assert.equal(f.status, 'not-assessed');
+        assert.match(f.message, /Microsoft\.Insights\/diagnosticSettings\/read/);
+      }
     } finally {
       await fake.close();
     }

@@ -571,3 +571,80 @@ describe('the other Azure checks on their traps', () => {
     assert.match(f.message, /forced tunnelling/);
   });
 });
+
+describe('azure-ai-vnet-dns-query-logging-missing', () => {
+  const check = 'azure-ai-vnet-dns-query-logging-missing';
+  const vnetAi = (fs: Finding[]) => fs.find((f) => f.checkId === check && f.resource.id.endsWith('/vnet-ai'))!;
+  const isSetting = (r: Json) => /\/diagnosticSettings\//i.test(String(r.id));
+
+  it('passes with the policy linked and its DnsResponse category sent to a workspace (setting as ARM lists it)', () => {
+    const f = vnetAi(run(files('examples/azure/reference'), check));
+    assert.equal(f.status, 'pass');
+    assert.match(f.message, /dnspol-ai sends them through diagnostic setting dns-query-logs/);
+  });
+
+  it('accepts the allLogs category group, in the flat shape `az monitor diagnostic-settings list` prints', () => {
+    const f = vnetAi(
+      run(
+        variant((r) =>
+          isSetting(r)
+            ? {
+                id: r.id,
+                name: r.name,
+                type: r.type,
+                workspaceId: props(r).workspaceId,
+                logs: [{ category: null, categoryGroup: 'allLogs', enabled: true }],
+              }
+            : r,
+        ),
+        check,
+      ),
+    );
+    assert.equal(f.status, 'pass');
+  });
+
+  it('fails when the setting sends only another category, or has no destination', () => {
+    const other = vnetAi(
+      run(
+        variant((r) =>
+          isSetting(r)
+            ? { ...r, properties: { ...props(r), logs: [{ category: 'SomethingElse', enabled: true }] } }
+            : r,
+        ),
+        check,
+      ),
+    );
+    assert.equal(other.status, 'fail');
+    assert.match(other.message, /no diagnostic setting on it sends the DnsResponse log category anywhere/);
+    const nowhere = vnetAi(
+      run(
+        variant((r) => (isSetting(r) ? { ...r, properties: { ...props(r), workspaceId: null } } : r)),
+        check,
+      ),
+    );
+    assert.equal(nowhere.status, 'fail');
+  });
+
+  it('fails when no DNS security policy is linked to the VNet', () => {
+    const f = vnetAi(
+      run(
+        variant((r) => (named(r, '/virtualNetworkLinks/link-vnet-ai') ? undefined : r)),
+        check,
+      ),
+    );
+    assert.equal(f.status, 'fail');
+    assert.match(f.message, /no DNS security policy is linked to it/);
+  });
+
+  it('is not assessed without the diagnostic settings of the policies (a snapshot that has none of them)', () => {
+    const texts = files('examples/azure/reference').filter(
+      (f) => !f.name.endsWith('dns-policy-diagnostic-settings.json'),
+    );
+    const fs = run(texts, check).filter((x) => x.checkId === check);
+    assert.ok(fs.length > 0);
+    assert.ok(
+      fs.every((x) => x.status === 'not-assessed'),
+      JSON.stringify(fs.map((x) => x.status)),
+    );
+  });
+});

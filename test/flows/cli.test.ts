@@ -26,10 +26,10 @@ async function run(args: string[], cwd = ROOT): Promise<{ code: number; out: str
 
 const POLICY = ['-p', 'examples/flows/cordon.yaml'];
 
-test('mixed directory (AWS, Azure, GCP, DNS): matrix, alerts with file:line, exit 1 at the default --fail-on high', async () => {
+test('mixed directory (AWS, Azure, GCP flow logs; Route 53, Azure and Cloud DNS logs): matrix, alerts with file:line, exit 1 at the default --fail-on high', async () => {
   const r = await run(['flows', ...POLICY, 'examples/flows/logs']);
   assert.equal(r.code, 1, r.err);
-  assert.match(r.out, /formats: aws-vpc ×2, azure-vnet ×1, gcp-vpc ×1, route53-dns ×1/);
+  assert.match(r.out, /formats: aws-vpc ×2, azure-dns ×1, azure-vnet ×1, gcp-dns ×1, gcp-vpc ×1, route53-dns ×1/);
   assert.match(r.out, /Zone matrix/);
   assert.match(r.out, /data\s+internet\s+\d+/);
   assert.match(r.out, /Top talkers per alert type/);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alertsOf, log, r53, referencePolicy, runBoth, v2 } from './helpers.js';
+import { alertsOf, azDns, gcpDns, log, r53, referencePolicy, runBoth, v2 } from './helpers.js';
 
 const INF = '10.0.2.20';
 const BEDROCK = 'bedrock-runtime.us-east-1.amazonaws.com';
@@ -105,6 +105,75 @@ test('DNS tunnelling: long interface-endpoint names from one host do not fire; m
     referencePolicy("  dns:\n    allowed_names: ['*.attacker.github.io']"),
   );
   assert.equal(alertsOf(allowed, 'dns-tunnelling').length, 0);
+});
+
+const AZ_VNET =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ai/providers/Microsoft.Network/virtualNetworks/ai-vnet';
+const OPENAI = 'contoso-ai.openai.azure.com';
+const VERTEX = 'us-central1-aiplatform.googleapis.com';
+
+test('DNS rules on Azure DNS security policy and Cloud DNS query logs: a public answer for an AI name is a leak of that cloud and network; a private one is learned as the endpoint', async () => {
+  const leak = await runBoth({
+    'azure/PT1H.json':
+      azDns({
+        name: OPENAI,
+        src: INF,
+        answers: [
+          ['CNAME', `${OPENAI}.privatelink.openai.azure.com.`],
+          ['A', '20.42.6.200'],
+        ],
+      }) + '\n',
+    'gcp/dns.json': `[\n${gcpDns({ name: VERTEX, src: INF, answers: [['A', '142.250.1.95']] })}\n]\n`,
+  });
+  const a = alertsOf(leak, 'dns-ai-public-answer');
+  assert.deepEqual(
+    a.map((x) => [x.provider, x.resourceType, x.resource, x.account, x.file, x.line, x.evidence.answer]).sort(),
+    [
+      [
+        'azure',
+        'Microsoft.Network/virtualNetworks',
+        AZ_VNET,
+        '00000000-0000-0000-0000-000000000000',
+        'azure/PT1H.json',
+        1,
+        '20.42.6.200',
+      ],
+      ['gcp', 'compute.googleapis.com/Network', 'ai-vpc', 'ai-project', 'gcp/dns.json', 2, '142.250.1.95'],
+    ],
+  );
+
+  // Private answers (the private endpoints) are learned: a later flow to them is inference -> external_ai, allowed.
+  const priv = await runBoth({
+    'a-flows.log': log(v2(INF, '10.0.2.51', 50000, 443), v2(INF, '10.0.2.52', 50001, 443)),
+    'z-azure.jsonl': azDns({ name: OPENAI, src: INF, answers: [['A', '10.0.2.51']] }) + '\n',
+    'z-gcp.jsonl': gcpDns({ name: VERTEX, src: INF, answers: [['A', '10.0.2.52']] }) + '\n',
+  });
+  assert.deepEqual(
+    priv.alerts.map((x) => x.rule.id),
+    [],
+  );
+  assert.ok(priv.matrix.some((m) => m.from === 'inference' && m.to === 'external_ai' && m.acceptedRecords === 2));
+});
+
+test('DNS tunnelling and query volume on Azure and Cloud DNS logs: the same source address in two clouds gives one alert per cloud, each citing its own file', async () => {
+  const names = Array.from({ length: 120 }, (_, k) => `${hex(k, 24)}${hex(k + 500, 24)}.attacker.github.io`);
+  const time = (k: number) => `2025-11-22T00:10:${String(k % 60).padStart(2, '0')}Z`;
+  const r = await runBoth({
+    'azure.jsonl': names.map((name, k) => azDns({ name, src: '10.0.5.9', time: time(k) })).join('\n') + '\n',
+    'gcp.jsonl': names.map((name, k) => gcpDns({ name, src: '10.0.5.9', time: time(k) })).join('\n') + '\n',
+  });
+  const t = alertsOf(r, 'dns-tunnelling');
+  assert.deepEqual(t.map((x) => [x.provider, x.resource, x.records, x.files.map((f) => [f.file, f.records])]).sort(), [
+    ['azure', AZ_VNET, 120, [['azure.jsonl', 120]]],
+    ['gcp', 'ai-vpc', 120, [['gcp.jsonl', 120]]],
+  ]);
+  // Quiet: a handful of long provider names from one host, in either cloud's log.
+  const quiet = await runBoth({
+    'azure.jsonl':
+      [0, 1, 2].map((k) => azDns({ name: `${hex(k, 40)}.privatelink.openai.azure.com`, src: INF })).join('\n') + '\n',
+    'gcp.jsonl': [0, 1, 2].map((k) => gcpDns({ name: `${hex(k, 40)}.${VERTEX}`, src: INF })).join('\n') + '\n',
+  });
+  assert.equal(alertsOf(quiet, 'dns-tunnelling').length, 0);
 });
 
 /** An Azure VNet flow log v4 blob (Network Watcher documentation shape) with the given flow tuples. */
@@ -215,6 +284,90 @@ test('mixed directory: one flow seen by AWS (two files), Azure and GCP gives one
   assert.ok(findings.every((f) => Array.isArray(f.evidence?.files) && (f.evidence?.files as unknown[]).length > 0));
 });
 
+/** An Azure NSG flow log v2 blob (Network Watcher documentation shape) with the given flow tuples. */
+function azureNsg(tuples: string[]): string {
+  return JSON.stringify({
+    records: [
+      {
+        time: '2025-11-22T00:01:00.0000000Z',
+        systemId: 'a0fca5ce-022c-47b1-9735-89943b42f2fa',
+        category: 'NetworkSecurityGroupFlowEvent',
+        resourceId:
+          '/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/AI/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/DATA-NSG',
+        operationName: 'NetworkSecurityGroupFlowEvents',
+        properties: {
+          Version: 2,
+          flows: [{ rule: 'DefaultRule_AllowInternetOutBound', flows: [{ mac: '000D3AF87856', flowTuples: tuples }] }],
+        },
+      },
+    ],
+  });
+}
+
+test('mixed directory of every format (AWS v2 and custom, Azure NSG and VNet, GCP, Route 53, Azure and Cloud DNS): alerts per provider and resource cite every contributing file and line', async () => {
+  const DATA = '10.0.3.30';
+  const OUT = '203.0.113.17';
+  const t0 = 1763769660;
+  const eni = 'eni-0aaaaaaaaaaaaaaaa';
+  const custom = [
+    'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id pkt-srcaddr pkt-dstaddr flow-direction traffic-path',
+    `5 123456789012 ${eni} 10.0.1.10 10.0.2.20 50100 443 6 10 900 ${t0} ${t0 + 60} ACCEPT OK vpc-0a subnet-0app 10.0.1.10 10.0.2.20 egress 1`,
+    `5 123456789012 ${eni} ${DATA} ${OUT} 50101 443 6 10 900 ${t0} ${t0 + 60} ACCEPT OK vpc-0a subnet-0data ${DATA} ${OUT} egress 8`,
+  ].join('\n');
+  const files = {
+    'aws/v2.log': log(v2(DATA, OUT, 50000, 443, 700, 'ACCEPT', 6, t0)),
+    'aws/custom.log': custom + '\n',
+    'azure/nsg/PT1H.json': azureNsg([`${t0},${DATA},${OUT},22731,443,T,O,A,B,,,,`]),
+    'azure/vnet/PT1H.json': azureVnet([`${t0}000,${DATA},${OUT},22730,443,6,O,E,NX,3,705,4,4569`]),
+    'gcp/vpc_flows.jsonl': `${gcpFlow(DATA, OUT, 51544, 443, 52000)}\n`,
+    'dns/route53.jsonl': r53({ name: BEDROCK, answers: [['A', '52.119.200.10']], src: INF }) + '\n',
+    'dns/azure.jsonl':
+      [
+        azDns({ name: 'example.com', src: INF }),
+        azDns({ name: OPENAI, src: INF, answers: [['A', '20.42.6.200']] }),
+      ].join('\n') + '\n',
+    'dns/gcp.json': `[\n${gcpDns({ name: VERTEX, src: INF, answers: [['A', '142.250.1.95']] })}\n]\n`,
+  };
+  const r = await runBoth(files);
+  assert.deepEqual(
+    r.files.map((f) => [f.file, f.format, f.status]),
+    [
+      ['aws/custom.log', 'aws-vpc', 'read'],
+      ['aws/v2.log', 'aws-vpc', 'read'],
+      ['azure/nsg/PT1H.json', 'azure-nsg', 'read'],
+      ['azure/vnet/PT1H.json', 'azure-vnet', 'read'],
+      ['dns/azure.jsonl', 'azure-dns', 'read'],
+      ['dns/gcp.json', 'gcp-dns', 'read'],
+      ['dns/route53.jsonl', 'route53-dns', 'read'],
+      ['gcp/vpc_flows.jsonl', 'gcp-vpc', 'read'],
+    ],
+  );
+  const cite = (rule: string) =>
+    alertsOf(r, rule)
+      .filter((a) => a.severity === 'high')
+      .map((a) => [a.provider, a.resource, a.files.map((f) => `${f.file}:${f.lines.join(',')}`)])
+      .sort();
+  assert.deepEqual(cite('flow-data-zone-egress'), [
+    ['aws', eni, ['aws/custom.log:3', 'aws/v2.log:2']],
+    [
+      'azure',
+      '/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/AI/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/DATA-NSG',
+      ['azure/nsg/PT1H.json:1'],
+    ],
+    [
+      'azure',
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ai/providers/Microsoft.Network/virtualNetworks/ai-vnet',
+      ['azure/vnet/PT1H.json:20'],
+    ],
+    ['gcp', 'data-vm-1', ['gcp/vpc_flows.jsonl:1']],
+  ]);
+  assert.deepEqual(cite('dns-ai-public-answer'), [
+    ['aws', 'vpc-0a1b2c3d4e5f67890', ['dns/route53.jsonl:1']],
+    ['azure', AZ_VNET, ['dns/azure.jsonl:2']],
+    ['gcp', 'ai-vpc', ['dns/gcp.json:2']],
+  ]);
+});
+
 test('counting units: each file says what was counted (AWS records, Azure tuples and directions, GCP entries and de-duplicated DEST reports, DNS queries), in both engines and the table', async () => {
   const DATA = '10.0.3.30';
   const OUT = '203.0.113.17';
@@ -279,10 +432,47 @@ test('visibility gaps per flow log: an hour between two separate exports is not 
   const gaps = alertsOf(s3, 'flow-visibility-missing-interval');
   assert.equal(gaps.length, 1);
   assert.equal(gaps[0]!.resource, eni);
+  // The records on either side of the hole are cited: the last of the first hour's object (line 13: header + 12
+  // records), the first of the next object, each in its own file's evidence.
+  const before = `${key('0000')}:13`;
+  const after = `${key('0200')}:2`;
   assert.deepEqual(gaps[0]!.evidence, {
     flowLog: '123456789012/us-east-1/fl-0123456789abcdef0',
     missingFrom: '2025-11-22T01:00:00Z',
     missingTo: '2025-11-22T02:00:00Z',
     gapMinutes: 30,
+    lastRecordBefore: before,
+    firstRecordAfter: after,
   });
+  assert.deepEqual([gaps[0]!.file, gaps[0]!.line], [key('0000'), 13]);
+  assert.deepEqual(
+    gaps[0]!.files.map((f) => [f.file, f.lines]),
+    [
+      [key('0000'), [13]],
+      [key('0200'), [2]],
+    ],
+  );
+
+  // Objects delivered out of time order, records out of order inside them, and a late record that lands inside the
+  // first hour (it must not become an edge): the edges are still the last record of the first hour and the first of
+  // the third, wherever they were read.
+  const shuffled = (from: number, order: number[]) =>
+    log(
+      ...order.map((k) =>
+        v2('10.0.1.10', '10.0.2.20', 50000 + k, 443, 1000, 'ACCEPT', 6, from + k * 300, eni).replace(
+          ` ${from + k * 300 + 60} `,
+          ` ${from + k * 300 + 300} `,
+        ),
+      ),
+    );
+  const mixed = await runBoth({
+    [key('0000')]: shuffled(T0 + 7200, [3, 0, 2, 1]), // 02:00-02:20, first record (02:00) on line 3
+    [key('0100')]: shuffled(T0, [11, 5, 0, 7]), // 00:00-01:00 with holes inside; 00:55 on line 2
+    [key('0200')]: shuffled(T0, [1, 2, 3, 4, 6, 8, 9, 10]), // fills the first hour's holes
+  });
+  const g = alertsOf(mixed, 'flow-visibility-missing-interval');
+  assert.equal(g.length, 1);
+  assert.equal(g[0]!.evidence.missingFrom, '2025-11-22T01:00:00Z');
+  assert.equal(g[0]!.evidence.lastRecordBefore, `${key('0100')}:2`);
+  assert.equal(g[0]!.evidence.firstRecordAfter, `${key('0000')}:3`);
 });

@@ -117,15 +117,17 @@ export async function runBoth(
   return withTempDir(files, (dir) => bothEngines([dir], { policy, cwd: dir, ...extra }));
 }
 
-/** One Route 53 Resolver query log record as the documentation shows it (resolver-query-logs-example-json). */
-export function r53(q: {
+/** What a test DNS record says: the query name, its A/AAAA (or other) answers as [type, data], the source. */
+export interface DnsRecordSpec {
   name: string;
   answers?: [string, string][];
   src: string;
   type?: string;
   time?: string;
-  vpc?: string;
-}): string {
+}
+
+/** One Route 53 Resolver query log record as the documentation shows it (resolver-query-logs-example-json). */
+export function r53(q: DnsRecordSpec & { vpc?: string }): string {
   return JSON.stringify({
     version: '1.100000',
     account_id: '111122223333',
@@ -141,5 +143,62 @@ export function r53(q: {
     srcport: '50938',
     transport: 'UDP',
     srcids: { instance: 'i-0inference0example' },
+  });
+}
+
+/**
+ * One Azure DNS security policy query log record as a diagnostic setting writes it to a storage account (category
+ * DnsResponse, the DNSQueryLogs fields in `properties`).
+ */
+export function azDns(q: DnsRecordSpec): string {
+  const sub = '00000000-0000-0000-0000-000000000000';
+  return JSON.stringify({
+    time: q.time ?? '2025-11-22T00:00:10.0000000Z',
+    resourceId: `/SUBSCRIPTIONS/${sub}/RESOURCEGROUPS/AI/PROVIDERS/MICROSOFT.NETWORK/DNSRESOLVERPOLICIES/AI-DNS-POLICY`,
+    category: 'DnsResponse',
+    operationName: 'RESPONSE_SUCCESS',
+    properties: {
+      version: '1',
+      sub_id: sub,
+      region: 'eastus',
+      vnet_id: `/subscriptions/${sub}/resourceGroups/ai/providers/Microsoft.Network/virtualNetworks/ai-vnet`,
+      query_name: `${q.name}.`,
+      query_type: q.type ?? 'A',
+      query_class: 'IN',
+      response_code: 0,
+      srcipaddr: q.src,
+      srcport: 53012,
+      transport: 'UDP',
+      resolution_path: 'PublicDnsResolution',
+      resolverpolicy_rule_action: 'None',
+      answer: (q.answers ?? []).map(([Type, RData]) => ({ Type, Class: 'IN', TTL: 10, RData })),
+    },
+  });
+}
+
+/** One Cloud DNS query log entry (Cloud Logging LogEntry, resource.type dns_query) as a log sink writes it. */
+export function gcpDns(q: DnsRecordSpec): string {
+  return JSON.stringify({
+    insertId: `q${q.src}${q.name.length}`,
+    jsonPayload: {
+      authAnswer: false,
+      protocol: 'UDP',
+      queryName: `${q.name}.`,
+      queryType: q.type ?? 'A',
+      rdata: (q.answers ?? []).map(([t, d]) => `${q.name}.\t300\tIN\t${t.toLowerCase()}\t${d}`).join('\n'),
+      responseCode: 'NOERROR',
+      sourceIP: q.src,
+      sourceNetwork: 'ai-vpc',
+      vmInstanceName: '5126498717125427000.inference-vm-1',
+      vmProjectId: 'ai-project',
+      vmZoneName: 'us-central1-a',
+    },
+    logName: 'projects/ai-project/logs/dns.googleapis.com%2Fdns_queries',
+    resource: {
+      labels: { location: 'us-central1', project_id: 'ai-project', source_network: 'ai-vpc', target_type: 'external' },
+      type: 'dns_query',
+    },
+    severity: 'INFO',
+    timestamp: q.time ?? '2025-11-22T00:00:10.000Z',
   });
 }

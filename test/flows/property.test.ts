@@ -12,13 +12,13 @@ import { columnMap, KNOWN_FIELDS, type ColumnMap } from '../../src/flows/readers
 import { fastParser } from '../../src/flows/readers/aws-fast.js';
 import { readAzure } from '../../src/flows/readers/azure.js';
 import { readGcp } from '../../src/flows/readers/gcp.js';
-import { readRoute53 } from '../../src/flows/readers/route53.js';
+import { readDnsFile, type DnsFormatName } from '../../src/flows/readers/dns.js';
 import type { ReaderSink } from '../../src/flows/readers/sink.js';
 import { FlowBatch, Interner } from '../../src/flows/record.js';
 import { ipv4FromString, ipv4ToString } from '../../src/flows/ip.js';
 import { PrefixTable } from '../../src/flows/zones.js';
 import { parseCidr } from '../../src/util/cidr.js';
-import { tempDir, v2, V2_HEADER } from './helpers.js';
+import { referencePolicy, runBoth, tempDir, v2, V2_HEADER } from './helpers.js';
 
 function counting() {
   let rows = 0;
@@ -112,16 +112,19 @@ const jsonish = fc.oneof(
   ),
   fc.constant('{"jsonPayload":{"connection":{"src_ip":"x","dest_ip":"10.0.0.1"}}}'),
   fc.constant('{"query_name":"a.example.","query_timestamp":"bad","srcaddr":"10.0.0.1"}'),
+  fc.constant('{"category":"DnsResponse","time":"x","properties":{"query_name":"a.","srcipaddr":1}}'),
+  fc.constant('{"QueryName":"a.","SourceIpAddress":"10.0.0.1","TimeGenerated":null,"Answer":"[{"}'),
+  fc.constant('{"jsonPayload":{"queryName":"a.","sourceIP":"10.0.0.1","rdata":"a. 1 IN a"},"timestamp":7}'),
 );
 
-test('JSON readers (Azure, GCP, Route 53): malformed records never throw and are counted with a line', async () => {
+test('JSON readers (Azure, GCP, Route 53, Azure and Cloud DNS): malformed records never throw and are counted with a line', async () => {
   const t = tempDir({});
   try {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(jsonish, { minLength: 1, maxLength: 20 }),
-        fc.constantFrom('azure', 'gcp', 'dns'),
+        fc.constantFrom('azure', 'gcp', 'route53-dns', 'azure-dns', 'gcp-dns'),
         async (lines, kind) => {
           const text = lines.map((l) => l.replace(/\n/g, ' ')).join('\n');
           const file = path.join(t.dir, `j${run++}.json`);
@@ -130,7 +133,7 @@ test('JSON readers (Azure, GCP, Route 53): malformed records never throw and are
           const interner = new Interner();
           if (kind === 'azure') await readAzure(file, false, new FlowBatch(8), c.sink, interner);
           else if (kind === 'gcp') await readGcp(file, false, new FlowBatch(8), c.sink, interner);
-          else await readRoute53(file, false, c.sink);
+          else await readDnsFile(file, false, kind, c.sink);
           for (const line of c.bad)
             assert.ok(line >= 1 && line <= lines.length, `line ${line} within 1..${lines.length}`);
           // Nothing valid in the generated lines for these readers except by accident; everything else is counted.
@@ -143,6 +146,155 @@ test('JSON readers (Azure, GCP, Route 53): malformed records never throw and are
   } finally {
     t.cleanup();
   }
+});
+
+/** One valid record of each DNS log format, with the source address as the varying part. */
+const DNS_RECORD: Record<DnsFormatName, (n: number) => string> = {
+  'route53-dns': (n) =>
+    JSON.stringify({
+      query_timestamp: '2025-11-22T00:00:10Z',
+      query_name: `h${n}.example.com.`,
+      query_type: 'A',
+      srcaddr: `10.0.0.${n % 250}`,
+      vpc_id: 'vpc-0a',
+      answers: [{ Rdata: '93.184.215.14', Type: 'A', Class: 'IN' }],
+    }),
+  'azure-dns': (n) =>
+    JSON.stringify({
+      time: '2025-11-22T00:00:10Z',
+      category: 'DnsResponse',
+      resourceId: '/SUBSCRIPTIONS/S/RESOURCEGROUPS/R/PROVIDERS/MICROSOFT.NETWORK/DNSRESOLVERPOLICIES/P',
+      properties: {
+        query_name: `h${n}.example.com.`,
+        query_type: 'A',
+        srcipaddr: `10.1.0.${n % 250}`,
+        vnet_id: 'v',
+        answer: [{ Type: 'A', RData: '93.184.215.14' }],
+      },
+    }),
+  'gcp-dns': (n) =>
+    JSON.stringify({
+      timestamp: '2025-11-22T00:00:10Z',
+      jsonPayload: {
+        queryName: `h${n}.example.com.`,
+        queryType: 'A',
+        sourceIP: `10.128.0.${n % 250}`,
+        rdata: `h${n}.example.com.\t300\tIN\ta\t93.184.215.14`,
+      },
+      resource: { type: 'dns_query', labels: { project_id: 'p', location: 'us-central1' } },
+    }),
+};
+
+test('DNS log readers (Route 53, Azure, Cloud DNS): every malformed line is reported at its own line and every valid record around it is read', async () => {
+  const t = tempDir({});
+  try {
+    let run = 0;
+    // Lines that can never be a record of any DNS format: junk, JSON that is not an object, objects missing fields.
+    const bad = fc.oneof(
+      junkLine.filter((l) => l.trim() !== '' && !/^\s*[[{]/.test(l)),
+      fc.constantFrom('{"query_name":1}', '{"category":"DnsResponse"}', '{"jsonPayload":{}}', '[1,2]', '"text"', '{'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<DnsFormatName>('route53-dns', 'azure-dns', 'gcp-dns'),
+        fc.array(
+          fc.oneof(
+            fc.nat(1000).map((n) => ({ n })),
+            bad,
+          ),
+          { minLength: 1, maxLength: 30 },
+        ),
+        async (format, items) => {
+          // The first line is valid so the file is JSON lines, as the formats are sniffed and delivered.
+          const lines = [
+            DNS_RECORD[format](0),
+            ...items.map((x) => (typeof x === 'string' ? x : DNS_RECORD[format](x.n))),
+          ];
+          const valid = [1, ...items.flatMap((x, k) => (typeof x === 'string' ? [] : [k + 2]))];
+          const file = path.join(t.dir, `d${run++}.jsonl`);
+          writeFileSync(file, lines.join('\n') + '\n');
+          const got: number[] = [];
+          const badLines: number[] = [];
+          const sink: ReaderSink = {
+            flush: () => assert.fail('a DNS reader sent flow rows'),
+            dns: (q) => {
+              got.push(q.line);
+              assert.deepEqual(q.answers, ['93.184.215.14']);
+            },
+            malformed: (_f, line) => badLines.push(line),
+          };
+          const r = await readDnsFile(file, false, format, sink);
+          assert.deepEqual(got, valid);
+          assert.deepEqual(
+            badLines,
+            lines.flatMap((_, k) => (valid.includes(k + 1) ? [] : [k + 1])),
+          );
+          assert.equal(r.records, got.length);
+        },
+      ),
+      { numRuns: 120, seed: 14 },
+    );
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('missing intervals cite, on either side of each hole, the first record read that ends in the bucket before it and the first that starts in the bucket after it (brute force, both engines)', async () => {
+  const T0 = 1763769600;
+  const eni = 'eni-0aaaaaaaaaaaaaaaa';
+  const key = (k: number) =>
+    `123456789012_vpcflowlogs_us-east-1_fl-0123456789abcdef0_20251122T${String(k).padStart(4, '0')}Z_a1b2c3d4.log`;
+  // Records anywhere in 20 hours, 1 to 25 minutes long, spread over up to four objects of one flow log, in any order.
+  const rec = fc.record({ at: fc.nat(20 * 60 - 1), minutes: fc.integer({ min: 1, max: 25 }), file: fc.nat(3) });
+  let holes = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(rec, { minLength: 2, maxLength: 40 }), async (recs) => {
+      const files: Record<string, string[]> = {};
+      for (const [i, r] of recs.entries()) {
+        const s = T0 + r.at * 60;
+        const line = `2 123456789012 ${eni} 10.0.1.10 10.0.2.20 ${40000 + i} 443 6 10 1000 ${s} ${s + r.minutes * 60} ACCEPT OK`;
+        (files[key(r.file)] ??= [V2_HEADER]).push(line);
+      }
+      // Brute force, in reading order (files by name, then line): coverage buckets and each record's first and last.
+      const read = Object.keys(files)
+        .sort()
+        .flatMap((f) =>
+          files[f]!.slice(1).map((l, i) => {
+            const [s, e] = l.split(' ').slice(10, 12).map(Number) as [number, number];
+            return { at: `${f}:${i + 2}`, from: Math.floor(s / 300), to: Math.floor((e - 1) / 300) };
+          }),
+        );
+      const covered = new Set(read.flatMap((r) => Array.from({ length: r.to - r.from + 1 }, (_, k) => r.from + k)));
+      const buckets = [...covered].sort((a, b) => a - b);
+      const expected = buckets.slice(1).flatMap((k, i) => {
+        const prev = buckets[i]!;
+        if (k - prev - 1 < 6) return [];
+        return [
+          {
+            missingFrom: new Date((prev + 1) * 300_000).toISOString().replace('.000Z', 'Z'),
+            lastRecordBefore: read.find((r) => r.to === prev)!.at,
+            firstRecordAfter: read.find((r) => r.from === k)!.at,
+          },
+        ];
+      });
+      const r = await runBoth(
+        Object.fromEntries(Object.entries(files).map(([f, lines]) => [f, lines.join('\n') + '\n'])),
+        referencePolicy('  visibility: { gap_minutes: 30 }'),
+      );
+      const got = r.alerts
+        .filter((a) => a.rule.id === 'flow-visibility-missing-interval')
+        .map((a) => ({
+          missingFrom: a.evidence.missingFrom,
+          lastRecordBefore: a.evidence.lastRecordBefore,
+          firstRecordAfter: a.evidence.firstRecordAfter,
+        }))
+        .sort((a, b) => String(a.missingFrom).localeCompare(String(b.missingFrom)));
+      assert.deepEqual(got, expected);
+      holes += expected.length;
+    }),
+    { numRuns: 25, seed: 41 },
+  );
+  assert.ok(holes > 25, `the generated logs had holes to cite (${holes})`);
 });
 
 test('prefix table agrees with a brute-force longest-prefix match over random nested and disjoint CIDRs', () => {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { readAwsText } from '../../src/flows/readers/aws-text.js';
 import { readAzure } from '../../src/flows/readers/azure.js';
 import { readGcp } from '../../src/flows/readers/gcp.js';
-import { readRoute53 } from '../../src/flows/readers/route53.js';
+import { readDnsFile } from '../../src/flows/readers/dns.js';
 import type { DnsQuery, ReaderSink } from '../../src/flows/readers/sink.js';
 import { ipv4ToString } from '../../src/flows/ip.js';
 import {
@@ -294,12 +294,86 @@ test('GCP VPC Flow Logs: string int64 counters, RFC 3339 times, the DEST copy of
 
 test('Route 53 Resolver query log (documentation example): trailing dot removed, A answers kept', async () => {
   const c = collector(new Interner());
-  const r = await readRoute53(path.join(FIXTURES, 'route53-doc.jsonl'), false, c.sink);
+  const r = await readDnsFile(path.join(FIXTURES, 'route53-doc.jsonl'), false, 'route53-dns', c.sink);
   assert.equal(r.records, 3);
   assert.deepEqual(c.dns[0]!.name, 's3.amazonaws.com');
   assert.deepEqual(c.dns[0]!.answers, ['52.216.0.1']);
   assert.equal(c.dns[2]!.rcode, 'NXDOMAIN');
   assert.equal(c.dns[1]!.time, Date.parse('2020-11-05T20:17:11Z') / 1000);
+  assert.deepEqual(
+    [c.dns[0]!.provider, c.dns[0]!.network, c.dns[0]!.networkType],
+    ['aws', 'vpc-00000000000000000', 'AWS::EC2::VPC'],
+  );
+});
+
+const AZ_SUB = '00000000-0000-0000-0000-000000000000';
+const AZ_VNET = `/subscriptions/${AZ_SUB}/resourceGroups/ai/providers/Microsoft.Network/virtualNetworks/ai-vnet`;
+
+test('Azure DNS security policy query logs: resource logs from a storage account and DNSQueryLogs rows from Log Analytics', async () => {
+  const c = collector(new Interner());
+  const r = await readDnsFile(path.join(FIXTURES, 'azure-dns-storage.jsonl'), false, 'azure-dns', c.sink);
+  assert.deepEqual([r.records, r.format, r.units, c.bad.length], [3, 'azure-dns', { queries: 3 }, 0]);
+  const q = c.dns[0]!;
+  // The CNAME to the privatelink zone is followed by the resolver: the A answer is the endpoint's address.
+  assert.deepEqual(
+    [q.name, q.type, q.srcaddr, q.answers, q.provider, q.account, q.region, q.network, q.networkType, q.line],
+    [
+      'ai-foundry.openai.azure.com',
+      'A',
+      '10.1.2.4',
+      ['10.1.3.5'],
+      'azure',
+      AZ_SUB,
+      'eastus',
+      AZ_VNET,
+      'Microsoft.Network/virtualNetworks',
+      1,
+    ],
+  );
+  assert.equal(q.time, Date.parse('2025-11-22T00:00:10.123Z') / 1000);
+  assert.deepEqual([c.dns[2]!.rcode, c.dns[2]!.answers], ['3', []]);
+
+  const la = collector(new Interner());
+  const r2 = await readDnsFile(path.join(FIXTURES, 'azure-dns-loganalytics.json'), false, 'azure-dns', la.sink);
+  assert.equal(r2.records, 1);
+  // Answer is a dynamic column, exported as JSON text.
+  assert.deepEqual(
+    [la.dns[0]!.answers, la.dns[0]!.network, la.dns[0]!.account, la.dns[0]!.line],
+    [['20.42.6.200'], AZ_VNET, AZ_SUB, 2],
+  );
+});
+
+test('Cloud DNS query logs: gcloud logging read JSON array and a Cloud Storage sink (JSON lines) give the same queries', async () => {
+  const a = collector(new Interner());
+  const b = collector(new Interner());
+  const r = await readDnsFile(path.join(FIXTURES, 'gcp-dns-gcloud.json'), false, 'gcp-dns', a.sink);
+  await readDnsFile(path.join(FIXTURES, 'gcp-dns-sink.jsonl'), false, 'gcp-dns', b.sink);
+  assert.deepEqual([r.records, r.format, a.bad.length], [3, 'gcp-dns', 0]);
+  const strip = (qs: typeof a.dns) => qs.map(({ line: _l, raw: _r, file: _f, ...q }) => q);
+  assert.deepEqual(strip(a.dns), strip(b.dns));
+  const q = a.dns[0]!;
+  assert.deepEqual(
+    [q.name, q.srcaddr, q.answers, q.provider, q.account, q.region, q.network, q.networkType],
+    [
+      'us-central1-aiplatform.googleapis.com',
+      '10.128.0.22',
+      ['142.250.1.95', '142.250.1.96'],
+      'gcp',
+      'ai-project',
+      'us-central1',
+      'ai-vpc',
+      'compute.googleapis.com/Network',
+    ],
+  );
+  assert.deepEqual(a.dns[1]!.answers, ['2607:f8b0:4001:c00::cf']);
+  assert.deepEqual([a.dns[2]!.rcode, a.dns[2]!.answers], ['NXDOMAIN', []]);
+  assert.deepEqual(
+    [a.dns.map((x) => x.line), b.dns.map((x) => x.line)],
+    [
+      [2, 35, 68],
+      [1, 2, 3],
+    ],
+  );
 });
 
 test('formats are recognised from content, not names', async () => {
@@ -311,6 +385,10 @@ test('formats are recognised from content, not names', async () => {
     'azure-vnet-doc.json': 'azure',
     'gcp-vpc-doc.jsonl': 'gcp-vpc',
     'route53-doc.jsonl': 'route53-dns',
+    'azure-dns-storage.jsonl': 'azure-dns',
+    'azure-dns-loganalytics.json': 'azure-dns',
+    'gcp-dns-gcloud.json': 'gcp-dns',
+    'gcp-dns-sink.jsonl': 'gcp-dns',
   };
   for (const [file, format] of Object.entries(expect)) {
     const { head, gzip } = await readHead(path.join(FIXTURES, file));

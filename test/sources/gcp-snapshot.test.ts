@@ -216,6 +216,29 @@ describe('GCP snapshot reader', () => {
     assert.equal(r.inventory.recordSets.length, 0);
   });
 
+  it('assets listed without --content-type (names only) are a warning, not silently nothing', () => {
+    const r = loadGcpSnapshotFromTexts([
+      {
+        name: 'names.json',
+        text: JSON.stringify([
+          {
+            name: '//compute.googleapis.com/projects/p/global/networks/n',
+            assetType: 'compute.googleapis.com/Network',
+            ancestors: ['projects/1'],
+          },
+          {
+            name: '//compute.googleapis.com/projects/p/global/firewalls/f',
+            assetType: 'compute.googleapis.com/Firewall',
+            ancestors: ['projects/1'],
+          },
+        ]),
+      },
+    ]);
+    assert.equal(r.warnings.length, 1);
+    assert.match(r.warnings[0]!.message, /no resource content.*--content-type=resource/);
+    assert.equal(r.inventory.datasets.size, 0, 'no data set is marked present by names alone');
+  });
+
   it('org policies: v1 (asset ORG_POLICY content) and v2 read to one model', () => {
     const r = loadGcpSnapshotFromTexts([
       {

@@ -41,7 +41,8 @@ export interface FakeAzure {
 }
 
 let cert: { key: string; cert: string } | undefined;
-function certificate(): { key: string; cert: string } {
+/** A self-signed certificate for 127.0.0.1, made once per test process (the fake GCP server uses it too). */
+export function certificate(): { key: string; cert: string } {
   if (cert) return cert;
   const dir = mkdtempSync(path.join(tmpdir(), 'cordon-fake-azure-'));
   try {
@@ -248,16 +249,19 @@ export async function startFakeAzure(o: FakeAzureOptions): Promise<FakeAzure> {
         { 'x-ms-user-quota-remaining': '14', 'x-ms-user-quota-resets-after': '00:00:05' },
       );
     }
-    // A child list: GET {parentId}/{child}
+    // A child list: GET {parentId}/{child}, or an extension collection: GET {resourceId}/providers/{namespace}/{type}
     const parts = p.split('/');
-    const child = parts.at(-1) ?? '';
-    const parentId = parts.slice(0, -1).join('/');
+    const extension = /^(.*)\/(providers\/[^/]+\/[^/]+)$/i.exec(p);
+    const child = extension ? extension[2]! : (parts.at(-1) ?? '');
+    const parentId = extension ? extension[1]! : parts.slice(0, -1).join('/');
     const sub = subOf(p);
     if (sub && req.method === 'GET') {
       if (denied.has(sub) || o.deniedChildren?.includes(child))
         return forbidden(
           res,
-          `${parts.at(-3) === 'privateDnsZones' ? 'Microsoft.Network/privateDnsZones' : 'Microsoft.Network/' + (parts.at(-3) ?? '')}/${child}/read`,
+          extension
+            ? `${child.replace(/^providers\//i, '')}/read`
+            : `${parts.at(-3) === 'privateDnsZones' ? 'Microsoft.Network/privateDnsZones' : 'Microsoft.Network/' + (parts.at(-3) ?? '')}/${child}/read`,
           p,
         );
       if (!o.resources.some((r) => r.id.toLowerCase() === parentId.toLowerCase()))

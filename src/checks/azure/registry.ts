@@ -11,6 +11,7 @@ import firewallAllowsAnyDestination from './firewall-allows-any-destination.js';
 import privateDnsZoneNotLinked from './private-dns-zone-not-linked.js';
 import privateEndpointSubnetNsg from './private-endpoint-subnet-nsg.js';
 import vmPublicIp from './vm-public-ip.js';
+import vnetDnsQueryLoggingMissing from './vnet-dns-query-logging-missing.js';
 import vnetFlowLogsMissing from './vnet-flow-logs-missing.js';
 import privateEndpointDnsMisconfigured from './private-endpoint-dns-misconfigured.js';
 import type { AzureCheck } from './types.js';
@@ -29,5 +30,6 @@ export const AZURE_CHECKS: readonly AzureCheck[] = [
   privateEndpointSubnetNsg,
   vmPublicIp,
   vnetFlowLogsMissing,
+  vnetDnsQueryLoggingMissing,
   privateEndpointDnsMisconfigured,
 ].sort((a, b) => a.id.localeCompare(b.id));

@@ -191,3 +191,30 @@ export function callerVnets(ctx: AzureCheckContext): { vnet: AzureVirtualNetwork
 export function targetResource(t: AiTarget) {
   return { id: t.resource.id, type: t.type };
 }
+
+/**
+ * The scope's own virtual networks that host AI workloads (sorted by id), each with its subnets that matter: subnets
+ * in a zone that calls AI services, and subnets holding private endpoints to an AI service. The VNets whose traffic
+ * and DNS queries the flow monitor needs (seed 000: capture traffic between zones, log every DNS query).
+ */
+export function aiVirtualNetworks(ctx: AzureCheckContext): { vnet: AzureVirtualNetwork; subnets: AzureSubnet[] }[] {
+  const calling = callingZones(ctx.policy);
+  const aiEndpointSubnets = new Set(
+    aiTargets(ctx.inventory).flatMap((t) =>
+      endpointsTo(ctx.inventory, t.resource).flatMap((e) =>
+        e.endpoint.subnetId ? [azureIdKey(e.endpoint.subnetId)] : [],
+      ),
+    ),
+  );
+  return [...ctx.own.virtualNetworks]
+    .sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))
+    .map((vnet) => ({
+      vnet,
+      subnets: ctx.inventory.subnets.filter(
+        (s) =>
+          azureIdKey(s.vnetId) === azureIdKey(vnet.id) &&
+          (calling.has(ctx.zones.subnet(s.id)?.zone ?? '') || aiEndpointSubnets.has(azureIdKey(s.id))),
+      ),
+    }))
+    .filter((v) => v.subnets.length > 0);
+}

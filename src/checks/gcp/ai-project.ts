@@ -1,9 +1,8 @@
 /** Helpers of the checks that report on an AI project as a whole (perimeters, organization policies). */
-import { aiProjects } from './support.js';
+import { aiProjects, perInventory } from './support.js';
 import { projectsById } from './perimeter.js';
 import type { GcpCheckContext, GcpCheckResult } from './types.js';
 import { dryRunNote, type Effective } from './org-policy.js';
-import type { GcpZonePlacement } from '../../analysis/gcp-zones.js';
 
 /** The result base for a finding about the project itself. */
 export function projectResult(ctx: GcpCheckContext) {
@@ -15,17 +14,12 @@ export function projectResult(ctx: GcpCheckContext) {
   };
 }
 
-/** AI projects per run (keyed by the run's zone placement): computed once, not once per project. */
-const cache = new WeakMap<GcpZonePlacement, Set<string>>();
-
 /** True when the check's project is an AI project. */
 export function isAiProject(ctx: GcpCheckContext): boolean {
-  let set = cache.get(ctx.zones);
-  if (!set) {
-    set = new Set(aiProjects(ctx.inventory, ctx.zones, ctx.policy));
-    cache.set(ctx.zones, set);
-  }
-  return set.has(ctx.project);
+  // Once per run (keyed by the run's zone placement), not once per project.
+  return perInventory(ctx.zones, 'aiProjects', () => new Set(aiProjects(ctx.inventory, ctx.zones, ctx.policy))).has(
+    ctx.project,
+  );
 }
 
 /**

@@ -10,7 +10,7 @@ import { findingOf } from '../engine.js';
 import { GCP_DATASETS, gcpIdKey, type GcpDataset, type GcpInventory } from '../../inventory/gcp.js';
 import type { ZonePolicy } from '../../policy/load.js';
 import { formatLocated } from '../../util/errors.js';
-import { emptyProjectView, inventoryByProject, placeGcp } from './support.js';
+import { emptyProjectView, inventoryByProject, perInventory, placeGcp } from './support.js';
 import type { GcpCheck, GcpCheckResult } from './types.js';
 
 const LISTED = 3;
@@ -40,16 +40,9 @@ function unavailableIn(inv: GcpInventory, project: string | undefined, dataset: 
   return undefined;
 }
 
-const presentAnywhere = new WeakMap<GcpInventory, Set<GcpDataset>>();
-
 /** Data sets present in any project or hierarchy node, once per inventory (per call it made runs quadratic). */
 function anywhereSets(inv: GcpInventory): Set<GcpDataset> {
-  let s = presentAnywhere.get(inv);
-  if (!s) {
-    s = new Set([...inv.datasets.values()].flatMap((x) => [...x]));
-    presentAnywhere.set(inv, s);
-  }
-  return s;
+  return perInventory(inv, 'datasetsAnywhere', () => new Set([...inv.datasets.values()].flatMap((x) => [...x])));
 }
 
 function missingReason(inv: GcpInventory, project: string, dataset: GcpDataset, anywhere: boolean): string | undefined {

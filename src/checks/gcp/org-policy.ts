@@ -16,6 +16,7 @@
  */
 import type { GcpInventory, GcpOrgPolicy, GcpOrgPolicyRule } from '../../inventory/gcp.js';
 import { projectsById } from './perimeter.js';
+import { perInventory } from './support.js';
 
 export type ConstraintKind = 'boolean' | 'list';
 
@@ -76,8 +77,6 @@ function mergeList(parent: ListValues, local: ListValues): ListValues | undefine
 }
 
 /** The policies of one constraint at each node of the chain (a project policy may name the project by number). */
-const policyIndex = new WeakMap<readonly GcpOrgPolicy[], Map<string, GcpOrgPolicy>>();
-
 function policiesAt(
   policies: readonly GcpOrgPolicy[],
   constraint: string,
@@ -85,15 +84,14 @@ function policiesAt(
   aliases: readonly string[],
 ): GcpOrgPolicy | undefined {
   // Indexed once per policy list: a run evaluates every AI project's chain against the same list.
-  let index = policyIndex.get(policies);
-  if (!index) {
-    index = new Map();
+  const index = perInventory(policies, 'byParentAndConstraint', () => {
+    const m = new Map<string, GcpOrgPolicy>();
     for (const p of policies) {
       const k = `${p.parent} ${p.constraint.replace(/^constraints\//, '')}`;
-      if (!index.has(k)) index.set(k, p);
+      if (!m.has(k)) m.set(k, p);
     }
-    policyIndex.set(policies, index);
-  }
+    return m;
+  });
   for (const n of [node, ...aliases]) {
     const hit = index.get(`${n} ${constraint}`);
     if (hit) return hit;

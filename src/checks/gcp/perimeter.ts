@@ -13,7 +13,7 @@ import type {
   GcpServicePerimeter,
 } from '../../inventory/gcp.js';
 import type { ZonePolicy } from '../../policy/load.js';
-import { approvedServices } from './support.js';
+import { approvedServices, perInventory } from './support.js';
 
 /**
  * Data services a perimeter must also restrict when the project has them enabled: the stores AI workloads read
@@ -42,16 +42,9 @@ export interface ProjectPerimeters {
   unresolved: string[];
 }
 
-const projectIndex = new WeakMap<readonly GcpProject[], Map<string, GcpProject>>();
-
 /** Projects by id, indexed once per inventory. */
 export function projectsById(inv: GcpInventory): Map<string, GcpProject> {
-  let m = projectIndex.get(inv.projects);
-  if (!m) {
-    m = new Map(inv.projects.map((p) => [p.projectId, p]));
-    projectIndex.set(inv.projects, m);
-  }
-  return m;
+  return perInventory(inv.projects, 'projectsById', () => new Map(inv.projects.map((p) => [p.projectId, p])));
 }
 
 interface PerimeterFacts {
@@ -60,8 +53,6 @@ interface PerimeterFacts {
   bySpec: Map<string, GcpServicePerimeter[]>;
   unknownNumbers: string[];
 }
-
-const perimeterIndex = new WeakMap<GcpInventory, PerimeterFacts>();
 
 function by(
   perimeters: readonly GcpServicePerimeter[],
@@ -79,8 +70,7 @@ function by(
 
 /** Regular perimeters and the project numbers they name that no project in the inventory has, once per inventory. */
 function perimeterFacts(inv: GcpInventory): PerimeterFacts {
-  let f = perimeterIndex.get(inv);
-  if (!f) {
+  return perInventory(inv, 'perimeterFacts', () => {
     const known = new Set(inv.projects.flatMap((p) => (p.projectNumber ? [`projects/${p.projectNumber}`] : [])));
     const regular = inv.servicePerimeters.filter(isRegular).sort((a, b) => a.id.localeCompare(b.id));
     const unknownNumbers = [
@@ -90,7 +80,7 @@ function perimeterFacts(inv: GcpInventory): PerimeterFacts {
           .filter((r) => /^projects\/\d+$/.test(r) && !known.has(r)),
       ),
     ].sort();
-    f = {
+    return {
       byStatus: by(regular, (p) => p.status),
       bySpec: by(
         regular.filter((p) => p.useExplicitDryRunSpec),
@@ -98,9 +88,7 @@ function perimeterFacts(inv: GcpInventory): PerimeterFacts {
       ),
       unknownNumbers,
     };
-    perimeterIndex.set(inv, f);
-  }
-  return f;
+  });
 }
 
 export function perimetersOf(inv: GcpInventory, project: string): ProjectPerimeters {

@@ -23,8 +23,7 @@ import {
   type GcpSubnetwork,
 } from '../../inventory/gcp.js';
 import type { Origin } from '../../findings/types.js';
-import { aiSubnetworks } from './support.js';
-import type { GcpZonePlacement } from '../../analysis/gcp-zones.js';
+import { aiSubnetworks, perInventory } from './support.js';
 import type { GcpCheckContext } from './types.js';
 import { cidrContains, tryParseCidr, type Cidr } from '../../util/cidr.js';
 
@@ -66,8 +65,6 @@ interface NetworkIndex {
   globalAddressByIp: Map<string, GcpAddress>;
 }
 
-const networkIndexes = new WeakMap<GcpInventory, NetworkIndex>();
-
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {
   const list = m.get(k);
   if (list) list.push(v);
@@ -76,9 +73,8 @@ function push<T>(m: Map<string, T[]>, k: string, v: T): void {
 
 /** Rules, routes and addresses by network, once per inventory (checks run per project over the same inventory). */
 function networkIndex(inv: GcpInventory): NetworkIndex {
-  let x = networkIndexes.get(inv);
-  if (!x) {
-    x = {
+  return perInventory(inv, 'networkIndex', () => {
+    const x: NetworkIndex = {
       bundleRules: new Map(),
       routes: new Map(),
       addressById: indexByGcpId(inv.addresses),
@@ -93,9 +89,8 @@ function networkIndex(inv: GcpInventory): NetworkIndex {
         const k = `${a.network ? gcpIdKey(a.network) : '*'} ${a.address}`;
         if (!x.globalAddressByIp.has(k)) x.globalAddressByIp.set(k, a);
       }
-    networkIndexes.set(inv, x);
-  }
-  return x;
+    return x;
+  });
 }
 
 /** Private Service Connect endpoints for Google APIs on a network. */
@@ -203,8 +198,6 @@ export interface AiNetwork {
   regions: string[];
 }
 
-const aiNetworkCache = new WeakMap<GcpZonePlacement, Map<string, AiNetwork[]>>();
-
 /**
  * The AI networks a project owns (Shared VPC: the host project), sorted by id. Computed once per run for every
  * project (keyed by the run's zone placement) so that running per project stays linear.
@@ -215,21 +208,16 @@ export function ownAiNetworks(ctx: GcpCheckContext): AiNetwork[] {
 
 /** Ids of every AI network of the run (any project). */
 export function allAiNetworkIds(ctx: GcpCheckContext): Set<string> {
-  const byProject = aiNetworksByProject(ctx);
-  let ids = aiNetworkIdCache.get(byProject);
-  if (!ids) {
-    ids = new Set([...byProject.values()].flatMap((list) => list.map((n) => n.id)));
-    aiNetworkIdCache.set(byProject, ids);
-  }
-  return ids;
+  return perInventory(
+    ctx.zones,
+    'aiNetworkIds',
+    () => new Set([...aiNetworksByProject(ctx).values()].flatMap((list) => list.map((n) => n.id))),
+  );
 }
 
-const aiNetworkIdCache = new WeakMap<Map<string, AiNetwork[]>, Set<string>>();
-
 function aiNetworksByProject(ctx: GcpCheckContext): Map<string, AiNetwork[]> {
-  let byProject = aiNetworkCache.get(ctx.zones);
-  if (!byProject) {
-    byProject = new Map();
+  return perInventory(ctx.zones, 'aiNetworksByProject', () => {
+    const byProject = new Map<string, AiNetwork[]>();
     const subnets = aiSubnetworks(ctx.inventory.subnetworks, ctx.zones, ctx.policy);
     const networks = indexByGcpId(ctx.inventory.networks);
     const byNetwork = new Map<string, GcpSubnetwork[]>();
@@ -244,9 +232,8 @@ function aiNetworksByProject(ctx: GcpCheckContext): Map<string, AiNetwork[]> {
         regions: [...new Set(sorted.map((s) => s.region))].sort(),
       });
     }
-    aiNetworkCache.set(ctx.zones, byProject);
-  }
-  return byProject;
+    return byProject;
+  });
 }
 
 export interface Workload {
@@ -258,18 +245,12 @@ export interface Workload {
   external: boolean;
 }
 
-const workloadIndex = new WeakMap<
-  GcpInventory,
-  { byNetwork: Map<string, Workload[]>; bySubnetwork: Map<string, Workload[]> }
->();
-
 /** VM and Workbench interfaces and Vertex AI endpoints by network and subnetwork, indexed once per inventory. */
 export function workloads(inv: GcpInventory): {
   byNetwork: Map<string, Workload[]>;
   bySubnetwork: Map<string, Workload[]>;
 } {
-  let w = workloadIndex.get(inv);
-  if (!w) {
+  return perInventory(inv, 'workloads', () => {
     const all: Workload[] = [
       ...inv.instances.flatMap((i) =>
         i.networkInterfaces.map((n) => ({
@@ -304,10 +285,8 @@ export function workloads(inv: GcpInventory): {
       }
       return m;
     };
-    w = { byNetwork: group((x) => x.network), bySubnetwork: group((x) => x.subnetwork) };
-    workloadIndex.set(inv, w);
-  }
-  return w;
+    return { byNetwork: group((x) => x.network), bySubnetwork: group((x) => x.subnetwork) };
+  });
 }
 
 /** Projects whose workloads use a network: its owner (Shared VPC host) and every project with a VM, Workbench instance or Vertex AI endpoint on it. */

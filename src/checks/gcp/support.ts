@@ -113,3 +113,16 @@ export function aiProjects(inv: GcpInventory, zones: GcpZonePlacement, policy: Z
   for (const s of aiSubnetworks(inv.subnetworks, zones, policy)) out.add(s.project);
   return [...out].sort();
 }
+
+const perInventoryCache = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A value computed once per owner object (the inventory, the zone placement) and name: checks run once per project
+ * over the same inventory, and an index rebuilt in every run makes the catalog quadratic in the number of projects.
+ */
+export function perInventory<T>(owner: object, name: string, build: () => T): T {
+  let m = perInventoryCache.get(owner);
+  if (!m) perInventoryCache.set(owner, (m = new Map<string, unknown>()));
+  if (!m.has(name)) m.set(name, build());
+  return m.get(name) as T;
+}

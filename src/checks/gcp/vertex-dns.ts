@@ -12,6 +12,7 @@ import {
   type AddressKind,
   type GoogleApisEndpoint,
 } from './private-access.js';
+import { perInventory } from './support.js';
 import type { GcpCheckResult } from './types.js';
 
 export interface NameResolution {
@@ -43,7 +44,6 @@ export interface VertexDns {
 }
 
 const within = (name: string, domain: string) => name === domain || name.endsWith(`.${domain}`);
-const cache = new WeakMap<GcpInventory, VertexDns>();
 
 function build(inv: GcpInventory): VertexDns {
   const resolver: Resolver = dnsResolver(inv);
@@ -82,12 +82,7 @@ function build(inv: GcpInventory): VertexDns {
 }
 
 export function vertexDns(inv: GcpInventory): VertexDns {
-  let v = cache.get(inv);
-  if (!v) {
-    v = build(inv);
-    cache.set(inv, v);
-  }
-  return v;
+  return perInventory(inv, 'vertexDns', () => build(inv));
 }
 
 export function describeResolution(r: NameResolution): string {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { CollectOptions, CollectSummary } from '../../sources/aws-live/collect.js';
 import type { AzureCollectSummary } from '../../sources/azure-live/collect.js';
+import type { GcpCollectOptions, GcpCollectSummary } from '../../sources/gcp-live/collect.js';
 import { CollectError } from '../../sources/aws-live/errors.js';
 import { isRegion } from '../../sources/aws-snapshot/names.js';
 import { UsageError, errorMessage } from '../../util/errors.js';
@@ -153,7 +154,12 @@ export function addAzureCollectFlags(cmd: Optionable, shared = true): void {
   cmd.option(`--ca-file <pem>`, "certificates to trust (an emulator's self-signed certificate)");
 }
 
-async function azureOptionsFrom(flags: AzureCollectFlags, out: string, io: CliIO) {
+/** The flags Azure and GCP collection share: concurrency, an emulator endpoint and the certificate it uses. */
+async function liveOptionsFrom(
+  flags: { concurrency?: string; endpointUrl?: string; caFile?: string },
+  out: string,
+  io: CliIO,
+): Promise<{ out: string; env: NodeJS.ProcessEnv; concurrency: number; endpoint?: string; ca?: string }> {
   const concurrency = Number(flags.concurrency ?? '8');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new UsageError('--concurrency must be a whole number from 1 to 256');
@@ -171,13 +177,75 @@ async function azureOptionsFrom(flags: AzureCollectFlags, out: string, io: CliIO
     out,
     env: io.env,
     concurrency,
+    ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
+    ...(ca ? { ca } : {}),
+  };
+}
+
+async function azureOptionsFrom(flags: AzureCollectFlags, out: string, io: CliIO) {
+  return {
+    ...(await liveOptionsFrom(flags, out, io)),
     ...(flags.tenant ? { tenant: flags.tenant } : {}),
     ...(flags.subscriptions ? { subscriptions: flags.subscriptions } : {}),
     ...(flags.managementGroup ? { managementGroup: flags.managementGroup } : {}),
-    ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
     ...(flags.authorityHost ? { authorityHost: flags.authorityHost } : {}),
-    ...(ca ? { ca } : {}),
   };
+}
+
+export interface GcpCollectFlags {
+  organization?: string;
+  folders?: string[];
+  projects?: string[];
+  endpointUrl?: string;
+  caFile?: string;
+  concurrency?: string;
+}
+
+/** Adds the GCP collection flags to a command; read them back as GcpCollectFlags. */
+export function addGcpCollectFlags(cmd: Optionable, shared = true): void {
+  cmd.option('--organization <number>', 'read every project of this organization (and its folders and policies)');
+  cmd.option('--folders <numbers>', 'read every project under these folders (comma-separated)', commaList);
+  cmd.option('--projects <ids>', 'read these projects (comma-separated project ids)', commaList);
+  if (shared) {
+    cmd.option(
+      '--endpoint-url <url>',
+      'send every call, token calls included, to this endpoint (an emulator or test double); credentials then come only from GOOGLE_APPLICATION_CREDENTIALS',
+    );
+    cmd.option('--concurrency <n>', 'API calls in flight at once (default 8)');
+    cmd.option('--ca-file <pem>', "certificates to trust (an emulator's self-signed certificate)");
+  }
+}
+
+async function gcpOptionsFrom(flags: GcpCollectFlags, out: string, io: CliIO): Promise<GcpCollectOptions> {
+  if (!flags.organization && !flags.folders && !flags.projects)
+    throw new UsageError('say what to read: --projects, --folders or --organization');
+  if (flags.organization && !/^(organizations\/)?\d+$/.test(flags.organization))
+    throw new UsageError(`--organization ${JSON.stringify(flags.organization)} is not an organization number`);
+  for (const f of flags.folders ?? [])
+    if (!/^(folders\/)?\d+$/.test(f)) throw new UsageError(`${JSON.stringify(f)} is not a folder number`);
+  return {
+    ...(await liveOptionsFrom(flags, out, io)),
+    ...(flags.organization ? { organization: flags.organization } : {}),
+    ...(flags.folders ? { folders: flags.folders } : {}),
+    ...(flags.projects ? { projects: flags.projects } : {}),
+  };
+}
+
+/** What was collected from Google Cloud and what not, one line per problem. */
+export function formatGcpSummary(s: GcpCollectSummary, out?: string): string {
+  const partial = s.projects.filter((x) => x.unavailable.length > 0);
+  const lines = [
+    `collected ${s.projects.length} project(s) and ${s.hierarchy.length} folder(s)/organization(s)${out ? ` into ${out}` : ''}: ${s.projects.length - partial.length} complete, ${partial.length} with unavailable data sets; ${s.resources} resources, ${s.apiCalls} API calls`,
+  ];
+  for (const scope of [...s.hierarchy, ...s.projects])
+    for (const u of scope.unavailable)
+      lines.push(`  unavailable ${scope.scope} ${u.dataset}: ${u.reason} (needs ${u.permission})`);
+  for (const k of s.skipped) lines.push(`  skipped ${k.scope}: ${k.reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function collectGcp(options: GcpCollectOptions): Promise<GcpCollectSummary> {
+  return (await import('../../sources/gcp-live/collect.js')).collectGcp(options);
 }
 
 /** What was collected from Azure and what not, one line per problem. */
@@ -213,11 +281,16 @@ export function addScanAwsFlags(cmd: Optionable): void {
     'collect from Azure now (read-only, the flags of `cordon collect azure`) and scan that instead of a PATH',
   );
   cmd.option(
+    '--gcp',
+    'collect from Google Cloud now (read-only, the flags of `cordon collect gcp`) and scan that instead of a PATH',
+  );
+  cmd.option(
     '--save-snapshot <dir>',
-    'with --aws or --azure: keep the collected snapshot in this (new or empty) directory',
+    'with --aws, --azure or --gcp: keep the collected snapshot in this (new or empty) directory',
   );
   addCollectFlags(cmd);
   addAzureCollectFlags(cmd, false);
+  addGcpCollectFlags(cmd, false);
 }
 
 /**
@@ -229,9 +302,12 @@ export async function snapshotForScan(
   opts: object,
   io: CliIO,
 ): Promise<{ path: string; cleanup: () => Promise<void> }> {
-  const flags = opts as CollectFlags & AzureCollectFlags & { aws?: boolean; azure?: boolean; saveSnapshot?: string };
-  if (flags.aws && flags.azure) throw new UsageError('collect one cloud at a time: --aws or --azure');
-  if (flags.azure) return azureSnapshotForScan(pathArg, flags, io);
+  const flags = opts as CollectFlags &
+    AzureCollectFlags &
+    GcpCollectFlags & { aws?: boolean; azure?: boolean; gcp?: boolean; saveSnapshot?: string };
+  if ([flags.aws, flags.azure, flags.gcp].filter(Boolean).length > 1)
+    throw new UsageError('collect one cloud at a time: --aws, --azure or --gcp');
+  if (flags.azure || flags.gcp) return liveSnapshotForScan(pathArg, flags, io, flags.gcp ? 'gcp' : 'azure');
   const collecting = [
     'profile',
     'region',
@@ -242,10 +318,13 @@ export async function snapshotForScan(
     'endpointUrl',
     'saveSnapshot',
   ].filter((k) => (flags as Record<string, unknown>)[k] !== undefined);
-  const azureStray = AZURE_ONLY.find((k) => (flags as Record<string, unknown>)[k] !== undefined);
-  if (azureStray) throw new UsageError(`--${azureStray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --azure`);
+  const stray = [...AZURE_ONLY, ...GCP_ONLY, 'caFile'].find((k) => (flags as Record<string, unknown>)[k] !== undefined);
+  if (stray)
+    throw new UsageError(
+      `--${flagName(stray)} needs ${(AZURE_ONLY as readonly string[]).includes(stray) ? '--azure' : (GCP_ONLY as readonly string[]).includes(stray) ? '--gcp' : '--azure or --gcp'}`,
+    );
   if (!flags.aws) {
-    if (!pathArg) throw new UsageError('give a snapshot PATH, or --aws or --azure to collect one now');
+    if (!pathArg) throw new UsageError('give a snapshot PATH, or --aws, --azure or --gcp to collect one now');
     if (collecting.length)
       throw new UsageError(`--${collecting[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --aws`);
     return { path: pathArg, cleanup: async () => {} };
@@ -264,26 +343,32 @@ export async function snapshotForScan(
   return { path: options.out, cleanup: async () => (keep ? undefined : rm(dir, { recursive: true, force: true })) };
 }
 
-const AZURE_ONLY = ['tenant', 'subscriptions', 'managementGroup', 'authorityHost', 'caFile'] as const;
+const AZURE_ONLY = ['tenant', 'subscriptions', 'managementGroup', 'authorityHost'] as const;
+const GCP_ONLY = ['organization', 'folders', 'projects'] as const;
 const AWS_ONLY = ['profile', 'region', 'regions', 'org', 'roleName', 'accounts'] as const;
+const flagName = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-async function azureSnapshotForScan(
+/** `scan --azure` / `scan --gcp`: collect into a temporary (or --save-snapshot) directory, then scan it. */
+async function liveSnapshotForScan(
   pathArg: string | undefined,
-  flags: AzureCollectFlags & CollectFlags & { saveSnapshot?: string },
+  flags: AzureCollectFlags & GcpCollectFlags & CollectFlags & { saveSnapshot?: string },
   io: CliIO,
+  cloud: 'azure' | 'gcp',
 ): Promise<{ path: string; cleanup: () => Promise<void> }> {
-  if (pathArg) throw new UsageError('give a snapshot PATH or --azure, not both');
-  const stray = AWS_ONLY.find((k) => (flags as Record<string, unknown>)[k] !== undefined);
-  if (stray)
-    throw new UsageError(
-      `--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is an AWS flag; it does not go with --azure`,
-    );
+  if (pathArg) throw new UsageError(`give a snapshot PATH or --${cloud}, not both`);
+  const foreign: readonly (readonly string[])[] = cloud === 'azure' ? [AWS_ONLY, GCP_ONLY] : [AWS_ONLY, AZURE_ONLY];
+  const stray = foreign.flat().find((k) => (flags as Record<string, unknown>)[k] !== undefined);
+  if (stray) throw new UsageError(`--${flagName(stray)} does not go with --${cloud}`);
   const keep = flags.saveSnapshot ? path.resolve(io.cwd, flags.saveSnapshot) : undefined;
-  const dir = keep ?? (await mkdtemp(path.join(tmpdir(), 'cordon-azure-')));
+  const dir = keep ?? (await mkdtemp(path.join(tmpdir(), `cordon-${cloud}-`)));
   const out = keep ? dir : path.join(dir, 'snapshot');
+  const where = keep ? flags.saveSnapshot : undefined;
   try {
-    const summary = await collectAzure(await azureOptionsFrom(flags, out, io));
-    io.stderr(formatAzureSummary(summary, keep ? flags.saveSnapshot : undefined));
+    io.stderr(
+      cloud === 'azure'
+        ? formatAzureSummary(await collectAzure(await azureOptionsFrom(flags, out, io)), where)
+        : formatGcpSummary(await collectGcp(await gcpOptionsFrom(flags, out, io)), where),
+    );
   } catch (err) {
     if (!keep) await rm(dir, { recursive: true, force: true });
     throw err instanceof CollectError ? new UsageError(err.message) : err;
@@ -309,21 +394,39 @@ export const registerCollect: RegisterCommand = (program, io, setExit) => {
     )
     .requiredOption('--out <dir>', 'snapshot directory to write (new or empty)');
   addAzureCollectFlags(azure);
-  azure.action(async (opts) => {
-    const flags = opts as typeof opts & AzureCollectFlags;
-    const options = await azureOptionsFrom(flags, path.resolve(io.cwd, opts.out), io);
-    let summary: AzureCollectSummary;
+  /** Runs a collection: its summary on stderr; a CollectError is a usage error, and so is collecting nothing. */
+  const run = async (collectNow: () => Promise<{ text: string; scopes: number }>) => {
     try {
-      summary = await collectAzure(options);
+      const { text, scopes } = await collectNow();
+      io.stderr(text);
+      // Nothing collected is not a success: a scan of it would assess nothing.
+      setExit(scopes === 0 ? EXIT_USAGE : EXIT_OK);
     } catch (err) {
       if (!(err instanceof CollectError)) throw err;
       io.stderr(`error: ${errorMessage(err)}\n`);
       setExit(EXIT_USAGE);
-      return;
     }
-    io.stderr(formatAzureSummary(summary, opts.out));
-    // Nothing collected is not a success: a scan of it would assess nothing.
-    setExit(summary.subscriptions.length === 0 ? EXIT_USAGE : EXIT_OK);
+  };
+  azure.action(async (opts) => {
+    const options = await azureOptionsFrom(opts as typeof opts & AzureCollectFlags, path.resolve(io.cwd, opts.out), io);
+    await run(async () => {
+      const summary = await collectAzure(options);
+      return { text: formatAzureSummary(summary, opts.out), scopes: summary.subscriptions.length };
+    });
+  });
+  const gcp = collect
+    .command('gcp')
+    .description(
+      'collect a Google Cloud snapshot (read-only): Cloud Asset Inventory resources, private DNS records, VPC Service Controls perimeters, organization and hierarchical firewall policies, per project',
+    )
+    .requiredOption('--out <dir>', 'snapshot directory to write (new or empty)');
+  addGcpCollectFlags(gcp);
+  gcp.action(async (opts) => {
+    const options = await gcpOptionsFrom(opts as typeof opts & GcpCollectFlags, path.resolve(io.cwd, opts.out), io);
+    await run(async () => {
+      const summary = await collectGcp(options);
+      return { text: formatGcpSummary(summary, opts.out), scopes: summary.projects.length };
+    });
   });
   aws.action(async (opts) => {
     const flags = opts as typeof opts & CollectFlags;

@@ -41,7 +41,7 @@ export const registerFlows: RegisterCommand = (program, io, setExit) => {
   program
     .command('flows')
     .description(
-      'check flow logs (AWS VPC/TGW, Azure NSG/VNet, GCP) and Route 53 Resolver query logs against the zone policy',
+      'check flow logs (AWS VPC/TGW, Azure NSG/VNet, GCP) and DNS query logs (Route 53 Resolver, Azure DNS security policy, Cloud DNS) against the zone policy',
     )
     .argument('<paths...>', 'files, directories or globs; plain or gzip; formats are detected from content')
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')

@@ -10,7 +10,7 @@ import { UsageError } from '../../util/errors.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { reportDestination } from '../output.js';
 import { addScanAwsFlags, snapshotForScan } from './collect.js';
-import { commaList } from '../options.js';
+import { commaList, keyValue } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 export interface ExitPolicy {
@@ -59,7 +59,7 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
     )
     .argument(
       '[path]',
-      'snapshot directory or file (docs/snapshots.md and docs/azure-snapshots.md list the commands that make one); or --aws / --azure to collect one now',
+      'snapshot directory or file (docs/snapshots.md and docs/azure-snapshots.md list the commands that make one), CloudFormation templates among them too (docs/iac.md); or --aws / --azure to collect one now',
     )
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table' as const))
@@ -78,6 +78,11 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
       'exit by the findings even when some input could not be read (default: input errors exit 2; they are reported either way)',
     )
     .option('--fail-on-not-assessed', 'exit 1 also when a check at or above --fail-on could not be assessed')
+    .option(
+      '--parameter <key=value>',
+      'a CloudFormation parameter value for the templates in the input (repeatable; wins over the default)',
+      keyValue,
+    )
     .action(async (pathArg, opts) => {
       for (const [flag, patterns] of [
         ['--checks', opts.checks],
@@ -104,6 +109,7 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
         ...(opts.checks ? { checks: opts.checks } : {}),
         ...(opts.skipChecks ? { skipChecks: opts.skipChecks } : {}),
         ...(baseline ? { baseline } : {}),
+        ...(opts.parameter ? { cloudFormation: { parameters: opts.parameter } } : {}),
       }).finally(collected.cleanup);
       if (report.checks.length === 0)
         throw new UsageError(

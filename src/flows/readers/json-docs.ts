@@ -154,3 +154,8 @@ export function int(v: unknown): number | undefined {
   if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
   return undefined;
 }
+
+/** A DNS query name as the rules compare it: lower case, without the trailing dot. */
+export function queryName(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
+}

@@ -1,5 +1,5 @@
 /** What readers feed: full batches of flow rows, DNS queries, and located problems with the input. */
-import type { FlowBatch } from '../record.js';
+import type { FlowBatch, FlowProvider } from '../record.js';
 
 export interface DnsQuery {
   file: string;
@@ -13,9 +13,14 @@ export interface DnsQuery {
   rcode: string;
   /** Addresses in A/AAAA answers. */
   answers: string[];
+  provider: FlowProvider;
+  /** AWS account, Azure subscription or GCP project. */
   account: string;
   region: string;
-  vpcId: string;
+  /** The network the query came from: a VPC id, a virtual network's id, a GCP VPC network; '' when not logged. */
+  network: string;
+  /** Its resource type (AWS::EC2::VPC, Microsoft.Network/virtualNetworks, compute.googleapis.com/Network). */
+  networkType: string;
   /** The record's text, for evidence. */
   raw: string;
 }

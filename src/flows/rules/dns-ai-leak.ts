@@ -5,8 +5,9 @@
  * in flows.approved_ai_cidrs. Such an answer is never learned as an approved endpoint (FlowAnalysis.dns), so traffic
  * that follows it is still judged as traffic to an unapproved endpoint.
  *
- * One alert per (VPC, name, answer): the same leak seen by many hosts is one misconfiguration (private DNS off on the
- * endpoint, or the private zone not linked to the network). State: none beyond the alert book.
+ * One alert per (provider, network, name, answer): the same leak seen by many hosts is one misconfiguration (private
+ * DNS off on the endpoint, or the private zone not linked to the network), and each cloud's network is its own
+ * resource (a suppression of one never hides another's). State: none beyond the alert book.
  */
 import type { RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
@@ -27,8 +28,8 @@ export const DNS_AI_LEAK: RuleMeta = {
 };
 
 /** The text of a leak alert (one function, so every engine says the same). */
-export function dnsLeakText(q: Pick<DnsQuery, 'name' | 'srcaddr' | 'vpcId'>, answer: string) {
-  const where = q.vpcId === '' ? '' : ` in ${q.vpcId}`;
+export function dnsLeakText(q: Pick<DnsQuery, 'name' | 'srcaddr' | 'network'>, answer: string) {
+  const where = q.network === '' ? '' : ` in ${q.network}`;
   return {
     message: `${q.name} resolved to public address ${answer} for ${q.srcaddr}${where}: not a private endpoint address (outside the zones and flows.private_cidrs), so AI traffic to this name leaves through the public endpoint`,
     talker: q.srcaddr,
@@ -47,17 +48,17 @@ export function dnsAiLeak(displayName: (f: string) => string): DnsRuleModule {
         ctx.alerts.hit(
           DNS_AI_LEAK,
           'high',
-          `aws|${q.vpcId}|${q.name}|${answer}`,
+          `${q.provider}|${q.network}|${q.name}|${answer}`,
           () => ({
             ...dnsLeakText(q, answer),
             file,
             line: q.line,
             firstRecord: q.raw,
-            provider: 'aws',
+            provider: q.provider,
             account: q.account,
             region: q.region,
-            resourceType: 'AWS::EC2::VPC',
-            resource: q.vpcId,
+            resourceType: q.networkType,
+            resource: q.network,
           }),
           0,
           { file, line: q.line },

@@ -96,9 +96,11 @@ interface PairState {
   line: number;
   samples: string[];
   examples: string[];
+  provider: DnsQuery['provider'];
   account: string;
   region: string;
-  vpcId: string;
+  network: string;
+  networkType: string;
   window: number;
   subdomains: Set<number>;
   maxSubdomains: number;
@@ -127,10 +129,12 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
     onQuery(q: DnsQuery, ctx: FlowContext): void {
       const s = ctx.settings.dns;
       const minute = Math.floor(q.time / 60);
-      let src = sources.get(q.srcaddr);
+      // A source is an address in one network of one cloud: the same private address elsewhere is another host.
+      const host = `${q.provider}|${q.network}|${q.srcaddr}`;
+      let src = sources.get(host);
       if (!src) {
         if (sources.size >= s.max_keys) untracked++;
-        else sources.set(q.srcaddr, (src = { minute, count: 0, alerted: false }));
+        else sources.set(host, (src = { minute, count: 0, alerted: false }));
       }
       if (src) {
         if (src.minute !== minute) {
@@ -142,18 +146,18 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
           ctx.alerts.hit(
             DNS_VOLUME,
             'medium',
-            q.srcaddr,
+            host,
             () => ({
               message: `${q.srcaddr} sent more than ${s.queries_per_minute} DNS queries in the minute starting ${new Date(minute * 60_000).toISOString()}`,
               talker: q.srcaddr,
               file: displayName(q.file),
               line: q.line,
               firstRecord: q.name,
-              provider: 'aws',
+              provider: q.provider,
               account: q.account,
               region: q.region,
-              resourceType: 'AWS::EC2::VPC',
-              resource: q.vpcId,
+              resourceType: q.networkType,
+              resource: q.network,
               evidence: {
                 queriesPerMinuteThreshold: s.queries_per_minute,
                 minute: new Date(minute * 60_000).toISOString(),
@@ -167,8 +171,8 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
 
       if (allowed(ctx, q.name)) return;
       const base = baseDomain(q.name);
-      // The VPC is part of the key: the same private source address in two VPCs is two hosts.
-      const key = `${q.vpcId}|${q.srcaddr}|${base}`;
+      // The network is part of the key: the same private source address in two networks is two hosts.
+      const key = `${host}|${base}`;
       let p = pairs.get(key);
       if (!p) {
         if (pairs.size >= s.max_keys) {
@@ -184,9 +188,11 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
           line: q.line,
           samples: [],
           examples: [],
+          provider: q.provider,
           account: q.account,
           region: q.region,
-          vpcId: q.vpcId,
+          network: q.network,
+          networkType: q.networkType,
           window: -1,
           subdomains: new Set(),
           maxSubdomains: 0,
@@ -251,18 +257,18 @@ export function dnsTunnel(displayName: (f: string) => string): DnsRuleModule {
         if (p.queries >= s.share_min_queries && p.txtNull / p.queries >= s.txt_null_share) p.signals |= 1 << 4;
         const names = SIGNALS.filter((_, k) => p.signals & (1 << k));
         if (names.length < s.min_signals) continue;
-        const [, srcaddr, base] = key.split('|') as [string, string, string];
+        const [, , srcaddr, base] = key.split('|') as [string, string, string, string];
         const a = ctx.alerts.hit(DNS_TUNNEL, 'high', key, () => ({
           message: `${srcaddr} queried ${base} in a way that looks like DNS tunnelling: ${names.join(', ')} (${p.queries} queries)`,
           talker: srcaddr,
           file: p.file,
           line: p.line,
           firstRecord: p.examples[0] ?? '',
-          provider: 'aws',
+          provider: p.provider,
           account: p.account,
           region: p.region,
-          resourceType: 'AWS::EC2::VPC',
-          resource: p.vpcId,
+          resourceType: p.networkType,
+          resource: p.network,
           evidence: {
             baseDomain: base,
             txtNullShare: Math.round((p.txtNull / p.queries) * 1000) / 1000,

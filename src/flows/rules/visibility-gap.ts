@@ -5,8 +5,13 @@
  *
  * State: per interface a bitmap of 5-minute buckets over 28 days from its first record (1 KiB), for at most
  * flows.visibility.max_interfaces interfaces; records outside that span or beyond the bound are counted as untracked.
+ * For evidence, each edge of a covered run (a covered bucket next to an uncovered one) keeps the file and line of the
+ * first record read that ends (or starts) there: two small maps per interface, two entries per run of coverage. An
+ * edge stops being one only when its neighbour is covered, which never comes undone, so at the end the edges of every
+ * hole are the records on either side of it: the first record read ending in the bucket before the hole, and the
+ * first starting in the bucket after it (the DuckDB engine takes the same rows: the smallest input order).
  */
-import type { AlertBody, AlertText, RuleMeta } from '../alerts.js';
+import { MAX_SAMPLES, tallyFile, type AlertBody, type AlertBook, type AlertText, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { STATUS_SKIPDATA, type FlowBatch, type Interner } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -42,14 +47,36 @@ export const BUCKET_SEC = 300;
 export const BUCKETS = 8064;
 const WORDS = Math.ceil(BUCKETS / 32);
 
+/** Where a record was read (display name and line). */
+export interface RecordAt {
+  file: string;
+  line: number;
+}
+
 interface IfaceTrack {
   base: number;
   bits: Uint32Array;
-  file: string;
-  line: number;
-  provider: 'aws';
+  /** Per covered bucket whose next bucket is not covered: the first record read that ends in it. */
+  endAt: Map<number, RecordAt>;
+  /** Per covered bucket whose previous bucket is not covered: the first record read that starts in it. */
+  startAt: Map<number, RecordAt>;
   account: string;
   region: string;
+}
+
+function covered(t: IfaceTrack, k: number): boolean {
+  return k >= 0 && k < BUCKETS && (t.bits[k >>> 5]! & (1 << (k & 31))) !== 0;
+}
+
+/**
+ * After a record covering buckets from..to set at least one new bit: buckets that now have covered neighbours are no
+ * longer edges, and the record becomes the evidence of its own edges when they have none yet.
+ */
+function markEdges(t: IfaceTrack, from: number, to: number, file: string, line: number): void {
+  if (t.endAt.size > 0) for (let k = from - 1; k < to; k++) t.endAt.delete(k);
+  if (t.startAt.size > 0) for (let k = from + 1; k <= to + 1; k++) t.startAt.delete(k);
+  if (!covered(t, to + 1) && !t.endAt.has(to)) t.endAt.set(to, { file, line });
+  if (!covered(t, from - 1) && !t.startAt.has(from)) t.startAt.set(from, { file, line });
 }
 
 /** An S3 delivery object key: {account}_vpcflowlogs_{region}_{flow-log-id}_{YYYYMMDDTHHmmZ}_{hash}.log[.gz]. */
@@ -77,6 +104,7 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
   const bySeries = new Map<string, (IfaceTrack | undefined)[]>();
   let lastSource: unknown;
   let tracks: (IfaceTrack | undefined)[] = [];
+  let fileName = '';
   let tracked = 0;
   let untracked = 0;
   return {
@@ -86,6 +114,7 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
       const gapsApply = b.source.format === 'aws-vpc';
       if (gapsApply && b.source !== lastSource) {
         lastSource = b.source;
+        fileName = displayName(b.source.file);
         const series = flowLogSeries(b.source.file, displayName);
         let t = bySeries.get(series);
         if (!t) bySeries.set(series, (t = []));
@@ -114,9 +143,8 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
           t = {
             base: Math.floor(s / BUCKET_SEC) - BUCKETS / 2,
             bits: new Uint32Array(WORDS),
-            file: displayName(b.source.file),
-            line: b.line[i]!,
-            provider: 'aws',
+            endAt: new Map(),
+            startAt: new Map(),
             account: d.account,
             region: d.region,
           };
@@ -139,7 +167,16 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
           untracked++;
           continue;
         }
-        for (let k = from; k <= to; k++) t.bits[k >>> 5]! |= 1 << (k & 31);
+        let fresh = false;
+        for (let k = from; k <= to; k++) {
+          const m = 1 << (k & 31);
+          if ((t.bits[k >>> 5]! & m) === 0) {
+            t.bits[k >>> 5]! |= m;
+            fresh = true;
+          }
+        }
+        // A record that covers nothing new cannot be an edge's first record (see the header).
+        if (fresh) markEdges(t, from, to, fileName, b.line[i]!);
       }
     },
     finish(ctx: FlowContext): void {
@@ -152,11 +189,15 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
         for (let k = 0; k < BUCKETS; k++) {
           if (!(t.bits[k >>> 5]! & (1 << (k & 31)))) continue;
           if (prev >= 0 && k - prev - 1 >= gapBuckets) {
-            const from = (t.base + prev + 1) * BUCKET_SEC;
-            const to = (t.base + k) * BUCKET_SEC;
-            ctx.alerts.hit(MISSING_INTERVAL, 'medium', `${key}|${from}`, () =>
-              missingIntervalAlert(key, from, to, ctx.settings.visibility.gap_minutes, t),
-            );
+            reportMissingInterval(ctx.alerts, {
+              key,
+              from: (t.base + prev + 1) * BUCKET_SEC,
+              to: (t.base + k) * BUCKET_SEC,
+              gapMinutes: ctx.settings.visibility.gap_minutes,
+              scope: t,
+              before: t.endAt.get(prev)!,
+              after: t.startAt.get(k)!,
+            });
           }
           prev = k;
         }
@@ -185,30 +226,52 @@ export function skipdataText(resource: string, start: number, end: number): Aler
   };
 }
 
+/** A hole in an interface's coverage: from..to (epoch seconds) in the flow log series of `key` ("series|interface"). */
+export interface MissingInterval {
+  key: string;
+  from: number;
+  to: number;
+  gapMinutes: number;
+  /** The account and region of the interface's first record. */
+  scope: { account: string; region: string };
+  /** The last record before the hole and the first one after it. */
+  before: RecordAt;
+  after: RecordAt;
+}
+
 /**
- * A missing-interval alert (both engines): no record of the interface of `key` ("flow log series|interface") from
- * `from` to `to` (epoch seconds); `first` is where the interface's first record in that series was read.
+ * A missing-interval alert (both engines), located at the last record before the hole and citing the first one after
+ * it, each in its own file's evidence.
  */
-export function missingIntervalAlert(
-  key: string,
-  from: number,
-  to: number,
-  gapMinutes: number,
-  first: { file: string; line: number; account: string; region: string },
-): AlertBody {
+export function reportMissingInterval(book: AlertBook, g: MissingInterval): void {
+  const a = book.hit(MISSING_INTERVAL, 'medium', `${g.key}|${g.from}`, () => missingIntervalAlert(g), 0, g.before);
+  if (a === undefined) return;
+  a.records++;
+  if (a.samples.length < MAX_SAMPLES) a.samples.push(`${g.after.file}:${g.after.line}`);
+  tallyFile(a, g.after.file, 1, 0, [g.after.line]);
+}
+
+function missingIntervalAlert({ key, from, to, gapMinutes, scope, before, after }: MissingInterval): AlertBody {
   const name = key.slice(key.lastIndexOf('|') + 1);
   const flowLog = key.slice(0, key.lastIndexOf('|'));
   return {
-    message: `No flow records for interface ${name} in flow log ${flowLog} from ${iso(from)} to ${iso(to)} (${Math.round((to - from) / 60)} minutes): that period is not assessed`,
+    message: `No flow records for interface ${name} in flow log ${flowLog} from ${iso(from)} to ${iso(to)} (${Math.round((to - from) / 60)} minutes, between ${before.file}:${before.line} and ${after.file}:${after.line}): that period is not assessed`,
     talker: name,
-    file: first.file,
-    line: first.line,
+    file: before.file,
+    line: before.line,
     firstRecord: '',
     provider: 'aws',
-    account: first.account,
-    region: first.region,
+    account: scope.account,
+    region: scope.region,
     resourceType: 'AWS::EC2::NetworkInterface',
     resource: name,
-    evidence: { flowLog, missingFrom: iso(from), missingTo: iso(to), gapMinutes },
+    evidence: {
+      flowLog,
+      missingFrom: iso(from),
+      missingTo: iso(to),
+      gapMinutes,
+      lastRecordBefore: `${before.file}:${before.line}`,
+      firstRecordAfter: `${after.file}:${after.line}`,
+    },
   };
 }

@@ -153,6 +153,11 @@ function newState(root: string, opts: SnapshotOptions): State {
   };
 }
 
+/** How many files are read ahead of the one being parsed. */
+const READ_AHEAD = 16;
+
+type Prefetched = { size: number; text?: string } | { error: unknown };
+
 export async function loadAwsSnapshot(root: string, opts: SnapshotOptions = {}): Promise<SnapshotResult> {
   const fs: SnapshotFs = { ...NODE_FS, ...opts.fs };
   const state = newState(root, opts);
@@ -172,11 +177,30 @@ export async function loadAwsSnapshot(root: string, opts: SnapshotOptions = {}):
   if (files.length === 0) result.errors.push(new InputError(root, 'no .json files found'));
   const maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
   const streamAbove = opts.streamAboveBytes ?? STREAM_ABOVE_BYTES;
-  for (const abs of files) {
-    if (opts.only && !opts.only.has(path.resolve(abs))) continue;
+  const wanted = opts.only ? files.filter((abs) => opts.only!.has(path.resolve(abs))) : files;
+  // Organisations are tens of thousands of small files: the next few are read while one is parsed (in order).
+  const ahead = (abs: string): Promise<Prefetched> =>
+    fs.stat(abs).then(
+      async (info): Promise<Prefetched> => {
+        if (info.size > maxBytes || info.size > streamAbove) return { size: info.size };
+        try {
+          return { size: info.size, text: await fs.readFile(abs) };
+        } catch (error) {
+          return { error };
+        }
+      },
+      (error: unknown) => ({ error }),
+    );
+  const inflight: (Promise<Prefetched> | undefined)[] = wanted.slice(0, READ_AHEAD).map(ahead);
+  for (let i = 0; i < wanted.length; i++) {
+    const abs = wanted[i]!;
+    const got = await inflight[i]!;
+    inflight[i] = undefined;
+    if (i + READ_AHEAD < wanted.length) inflight.push(ahead(wanted[i + READ_AHEAD]!));
     const file = rel(state, abs);
     try {
-      const size = (await fs.stat(abs)).size;
+      if ('error' in got) throw got.error;
+      const size = got.size;
       if (size > maxBytes) {
         const mb = (n: number) =>
           n < 2 ** 20 ? `${Math.round((n / 2 ** 10) * 10) / 10} KiB` : `${Math.round((n / 2 ** 20) * 10) / 10} MiB`;
@@ -187,7 +211,7 @@ export async function loadAwsSnapshot(root: string, opts: SnapshotOptions = {}):
         );
         result.errors.push(error);
         taintByHead(state, file, await head(fs, abs), error.message);
-      } else if (size > streamAbove) {
+      } else if (got.text === undefined) {
         let source: JsonSource;
         try {
           source = await streamSource(fs, abs, file);
@@ -197,10 +221,7 @@ export async function loadAwsSnapshot(root: string, opts: SnapshotOptions = {}):
           continue;
         }
         await readDocumentFile(state, file, source);
-      } else {
-        const text = await fs.readFile(abs);
-        readText(state, file, text);
-      }
+      } else readText(state, file, got.text);
     } catch (err) {
       result.errors.push(new InputError(file, `cannot read: ${errnoCode(err)}`));
     }

@@ -70,6 +70,21 @@ export const CHILD_LISTS: {
     apiVersion: '2022-07-01',
     file: 'arm-dns-forwarding-ruleset-links.json',
   },
+  {
+    dataset: 'network:dns-security-policy-links',
+    parentType: 'microsoft.network/dnsresolverpolicies',
+    child: 'virtualNetworkLinks',
+    apiVersion: '2025-05-01',
+    file: 'arm-dns-security-policy-links.json',
+  },
+  {
+    // Diagnostic settings are not in Resource Graph: an ARM GET on the policy's extension collection.
+    dataset: 'monitor:dns-policy-diagnostic-settings',
+    parentType: 'microsoft.network/dnsresolverpolicies',
+    child: 'providers/Microsoft.Insights/diagnosticSettings',
+    apiVersion: '2021-05-01-preview',
+    file: 'arm-dns-policy-diagnostic-settings.json',
+  },
 ];
 
 const CHILD_DATASETS = new Set<AzureDataset>(CHILD_LISTS.map((c) => c.dataset));

@@ -812,6 +812,35 @@ const READERS: Record<string, Reader> = {
     (it, p) => ({ rulesetId: parentOf(it), virtualNetworkId: p.virtualNetwork }),
     'parent',
   ),
+  'microsoft.network/dnsresolverpolicies': reader('dnsSecurityPolicies', S.dnsSecurityPolicyProps, (it) => ({
+    tags: it.env.tags,
+  })),
+  'microsoft.network/dnsresolverpolicies/virtualnetworklinks': reader(
+    'dnsSecurityPolicyLinks',
+    S.dnsSecurityPolicyLinkProps,
+    (it, p) => ({ policyId: parentOf(it), virtualNetworkId: p.virtualNetwork }),
+  ),
+  // An extension resource: its id is the resource it is on + /providers/microsoft.insights/diagnosticSettings/NAME, and
+  // it takes that resource's location. The CLI prints it flat, ARM under properties.
+  'microsoft.insights/diagnosticsettings': (it, parse) => {
+    const raw = it.env.properties.logs !== undefined ? it.env.properties : it.env;
+    const at = raw === it.env ? it.pointer : `${it.pointer}/properties`;
+    const p = parse(S.diagnosticSettingProps, raw, at);
+    if (p === undefined) return;
+    const resourceId = it.env.id.replace(/\/providers\/microsoft\.insights\/diagnosticsettings\/[^/]+\/?$/i, '');
+    add(
+      it,
+      'diagnosticSettings',
+      {
+        resourceId,
+        logs: p.logs.map((l) => defined({ category: l.category, categoryGroup: l.categoryGroup, enabled: l.enabled })),
+        destinations: [p.workspaceId, p.storageAccountId, p.eventHubAuthorizationRuleId, p.marketplacePartnerId].filter(
+          (d): d is string => d !== undefined && d !== '',
+        ),
+      },
+      { parentId: resourceId },
+    );
+  },
   'microsoft.network/azurefirewalls': reader('firewalls', S.firewallProps, (it, p) => ({
     tags: it.env.tags,
     skuTier: p.sku?.tier,

@@ -255,6 +255,17 @@ export const inboundEndpointProps = props({
 });
 export const outboundEndpointProps = props({ subnet: optIdRef });
 export const rulesetProps = props({ dnsResolverOutboundEndpoints: idRefs });
+/** A DNS security policy: nothing cordon reads beyond the envelope (its links and diagnostic settings are resources). */
+export const dnsSecurityPolicyProps = props({});
+export const dnsSecurityPolicyLinkProps = props({ virtualNetwork: optIdRef });
+/** A diagnostic setting as ARM returns it (in properties) or as `az monitor diagnostic-settings list` prints it (flat). */
+export const diagnosticSettingProps = z.looseObject({
+  logs: list(z.looseObject({ category: str, categoryGroup: str, enabled: z.boolean() })),
+  workspaceId: str,
+  storageAccountId: str,
+  eventHubAuthorizationRuleId: str,
+  marketplacePartnerId: str,
+});
 export const forwardingRuleProps = z.looseObject({
   domainName: z.string(),
   targetDnsServers: list(z.looseObject({ ipAddress: z.string(), port: num })),

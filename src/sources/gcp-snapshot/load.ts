@@ -71,6 +71,8 @@ interface State {
   declared: { scope: string; dataset: GcpDataset }[];
   /** From `gcloud projects get-ancestors`: project id → ancestors nearest first (the project excluded). */
   ancestors: Map<string, string[]>;
+  /** Files that held assets without resource content (warned once each). */
+  namesOnly: Set<string>;
   result: GcpSnapshotResult;
 }
 
@@ -80,6 +82,7 @@ function newState(): State {
     skips: [],
     declared: [],
     ancestors: new Map(),
+    namesOnly: new Set(),
     result: { inventory: emptyGcpInventory(), errors: [], warnings: [], files: [] },
   };
 }
@@ -412,7 +415,19 @@ function readAsset(it: ItemContext, r: Json): void {
   }
   const resource = r.resource as Json | undefined;
   const data = resource && typeof resource === 'object' ? (resource.data as Json | undefined) : undefined;
-  if (!data || typeof data !== 'object') return;
+  if (!data || typeof data !== 'object') {
+    // `gcloud asset list` without --content-type lists names only: say so once per file rather than read nothing.
+    if (ASSET_HANDLERS[assetType] && !Array.isArray(r.orgPolicy) && !it.state.namesOnly.has(it.doc.file)) {
+      it.state.namesOnly.add(it.doc.file);
+      const line = it.doc.locate(it.pointer).line;
+      it.state.result.warnings.push({
+        file: it.doc.file,
+        message: `asset ${name} has no resource content, so nothing about it was read: list assets with --content-type=resource (docs/gcp-snapshots.md)`,
+        ...(line ? { line } : {}),
+      });
+    }
+    return;
+  }
   const h = handlerFor(data, assetType);
   if (!h) return;
   const location = typeof resource!.location === 'string' ? resource!.location : undefined;
@@ -549,6 +564,7 @@ const readSubnetwork: Handler = (it, f) => {
               aggregationInterval: log.str('aggregationInterval'),
               flowSampling: log.num('flowSampling'),
               metadata: log.str('metadata'),
+              ...(log.has('metadataFields') ? { metadataFields: log.strs('metadataFields') } : {}),
               filterExpr: log.str('filterExpr'),
             },
           }

@@ -1,0 +1,1245 @@
+/**
+ * Reads CloudFormation templates (YAML or JSON) into the AWS inventory the snapshot and live sources fill, so every
+ * AWS check, zone placement and `cordon verify` run on a template before it is deployed. Resource ids are logical ids
+ * (`Network.Vpc` inside a nested stack Network); references between resources resolve to them. Scope: account `iac`,
+ * region `iac-region` (a template is region-agnostic; AWS::Region and AWS::AccountId resolve to the same values).
+ * A value that cannot be known before deploy makes the data set of its resource partial, naming the expression, so
+ * checks that need it are not assessed. See docs/iac.md, "CloudFormation".
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  AWS_DATASETS,
+  emptyAwsInventory,
+  scopeKey,
+  type AwsDataset,
+  type AwsInventory,
+  type AwsIpPermission,
+  type AwsNaclEntry,
+  type AwsRoute,
+  type AwsRouteTable,
+  type AwsSageMakerResource,
+  type RouteTargetType,
+  type Scoped,
+  type SkippedItem,
+} from '../../../inventory/aws.js';
+import type { Origin } from '../../../findings/types.js';
+import { InputError, type SourcePosition } from '../../../util/errors.js';
+import { toPointer } from '../../../util/json-pointer.js';
+import type { SnapshotResult } from '../../aws-snapshot/load.js';
+import { parseServiceName } from '../../aws-snapshot/names.js';
+import {
+  condition,
+  evaluate,
+  firstUnknown,
+  idOf,
+  unknown,
+  Unknown,
+  type ResourceDecl,
+  type Scope,
+  type Stack,
+} from './evaluate.js';
+import { parseTemplate, type Template } from './parse.js';
+
+export const IAC_SCOPE: Scope = { account: 'iac', region: 'iac-region' };
+
+export interface CloudFormationOptions {
+  /** Parameter values for the top-level templates (`--parameter Key=Value`); they win over defaults. */
+  parameters?: Record<string, string>;
+}
+
+/** The data sets a template can declare: present (so "no flow log declared" fails) once any template is read. */
+export const CLOUDFORMATION_DATASETS: readonly AwsDataset[] = [
+  'ec2:vpcs',
+  'ec2:vpc-attributes',
+  'ec2:subnets',
+  'ec2:route-tables',
+  'ec2:internet-gateways',
+  'ec2:nat-gateways',
+  'ec2:security-groups',
+  'ec2:network-acls',
+  'ec2:vpc-endpoints',
+  'ec2:flow-logs',
+  'route53resolver:query-log-associations',
+  'bedrock:agents',
+  'sagemaker:notebook-instances',
+  'sagemaker:domains',
+  'sagemaker:models',
+  'elbv2:load-balancers',
+  'elbv2:load-balancer-attributes',
+];
+
+/** Data sets a template cannot declare, and why: their checks are not assessed with this reason. */
+const NOT_DECLARED: Partial<Record<AwsDataset, string>> = {
+  'ec2:network-interfaces':
+    'a template does not list the network interfaces that carry its security groups (instances, tasks, functions); scan the deployed account',
+  'bedrock:customization-jobs':
+    'Bedrock model customization jobs are API calls, not CloudFormation resources; scan the deployed account',
+  'bedrock:customization-job-details':
+    'Bedrock model customization jobs are API calls, not CloudFormation resources; scan the deployed account',
+  'sagemaker:training-jobs':
+    'SageMaker training jobs are API calls, not CloudFormation resources; scan the deployed account',
+  'sagemaker:processing-jobs':
+    'SageMaker processing jobs are API calls, not CloudFormation resources; scan the deployed account',
+  'organizations:scps':
+    "SCPs are the organization's, not one stack's (a template's AWS::Organizations::Policy is one of many); scan the management account",
+  'organizations:organization': "the organization is not one stack's; scan the management account",
+};
+
+const SAM = 'AWS::Serverless-2016-10-31';
+const LANGUAGE_EXTENSIONS = 'AWS::LanguageExtensions';
+
+interface State {
+  result: SnapshotResult;
+  inv: AwsInventory;
+  key: string;
+  parameters: Record<string, string>;
+  usedParameters: Set<string>;
+  /** Inventory ids already taken, with where: two top-level templates declaring the same logical id collide. */
+  taken: Map<string, string>;
+  /** Route tables, groups, ACLs by id, for the resources that attach to them. */
+  tables: Map<string, AwsRouteTable>;
+  groups: Map<string, AwsInventory['securityGroups'][number]>;
+  acls: Map<string, AwsInventory['networkAcls'][number]>;
+  gateways: Map<string, AwsInventory['internetGateways'][number]>;
+  vpcs: Map<string, AwsInventory['vpcs'][number]>;
+  /** Resource type of every declared id (route targets are typed by what they point at). */
+  types: Map<string, string>;
+  /** Query-logging configurations by id, to tell an association to a declared configuration. */
+  queryLogConfigs: Set<string>;
+  templates: Map<string, Template>;
+}
+
+function newState(opts: CloudFormationOptions): State {
+  const inv = emptyAwsInventory();
+  return {
+    result: { inventory: inv, errors: [], warnings: [], files: [] },
+    inv,
+    key: scopeKey(IAC_SCOPE),
+    parameters: opts.parameters ?? {},
+    usedParameters: new Set(),
+    taken: new Map(),
+    tables: new Map(),
+    groups: new Map(),
+    acls: new Map(),
+    gateways: new Map(),
+    vpcs: new Map(),
+    types: new Map(),
+    queryLogConfigs: new Set(),
+    templates: new Map(),
+  };
+}
+
+/** Reads the templates `files` (absolute paths) under `root`; nested stacks' local templates are followed. */
+export async function loadCloudFormation(
+  root: string,
+  files: readonly string[],
+  opts: CloudFormationOptions = {},
+): Promise<SnapshotResult> {
+  const base = files.length === 1 && path.resolve(files[0]!) === path.resolve(root) ? path.dirname(root) : root;
+  const texts: { name: string; text: string }[] = [];
+  const state = newState(opts);
+  for (const f of [...files].sort()) {
+    const name = relName(base, f);
+    try {
+      texts.push({ name, text: await readFile(f, 'utf8') });
+    } catch (err) {
+      fileFailed(
+        state,
+        new InputError(name, `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`),
+      );
+    }
+  }
+  // Nested templates may sit outside the detected files (a name the detector does not read): read them on demand.
+  const extra = async (name: string): Promise<string | undefined> => {
+    try {
+      return await readFile(path.resolve(base, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const wanted = new Set<string>();
+  for (const t of texts) parseInto(state, t.name, t.text);
+  for (const name of nestedNames(state)) if (!state.templates.has(name)) wanted.add(name);
+  for (const name of [...wanted].sort()) {
+    const text = await extra(name);
+    if (text !== undefined) parseInto(state, name, text);
+  }
+  run(state);
+  return state.result;
+}
+
+/** Reads templates given as text (tests, and callers that already hold the files). */
+export function loadCloudFormationFromTexts(
+  files: { name: string; text: string }[],
+  opts: CloudFormationOptions = {},
+): SnapshotResult {
+  const state = newState(opts);
+  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) parseInto(state, f.name, f.text);
+  run(state);
+  return state.result;
+}
+
+function relName(base: string, file: string): string {
+  const r = path.relative(path.resolve(base), path.resolve(file));
+  return r === '' ? path.basename(file) : r.split(path.sep).join('/');
+}
+
+function parseInto(state: State, name: string, text: string): void {
+  let t: Template;
+  try {
+    t = parseTemplate(name, text);
+  } catch (err) {
+    fileFailed(state, err instanceof InputError ? err : new InputError(name, String(err)));
+    state.result.files.push({ file: name, recognisedAs: [] });
+    return;
+  }
+  for (const w of t.warnings) state.result.warnings.push({ file: name, message: w.message, ...lineOnly(w.position) });
+  const v = t.value as Record<string, unknown> | null;
+  if (!v || typeof v !== 'object' || Array.isArray(v) || !isMapping(v.Resources)) {
+    // Its head looked like a template (a Serverless Framework file nests one under "resources:"): not ours, said.
+    state.result.warnings.push({
+      file: name,
+      message: 'not read: not a CloudFormation template (no top-level Resources mapping)',
+      ...lineOnly(t.locate([])),
+    });
+    state.result.files.push({ file: name, recognisedAs: [] });
+    return;
+  }
+  state.templates.set(name, t);
+  state.result.files.push({ file: name, recognisedAs: ['cloudformation-template'] });
+}
+
+function lineOnly(p: SourcePosition): { line?: number } {
+  return p.line !== undefined ? { line: p.line } : {};
+}
+
+/** A template that could not be read may declare anything: every data set it could fill is incomplete. */
+function fileFailed(state: State, error: InputError): void {
+  state.result.errors.push(error);
+  taintAll(state, {
+    file: error.file,
+    ...error.position,
+    pointer: error.position.pointer ?? '',
+    reason: error.message,
+  });
+}
+
+function taintAll(state: State, item: SkippedItem): void {
+  for (const d of CLOUDFORMATION_DATASETS) taint(state, d, item);
+}
+
+function taint(state: State, dataset: AwsDataset, item: SkippedItem): void {
+  let byDataset = state.inv.partial.get(state.key);
+  if (!byDataset) state.inv.partial.set(state.key, (byDataset = new Map<AwsDataset, SkippedItem[]>()));
+  const list = byDataset.get(dataset);
+  if (list) list.push(item);
+  else byDataset.set(dataset, [item]);
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Local template paths of nested stacks (relative to the parent template's folder), as template names. */
+function nestedNames(state: State): string[] {
+  const out: string[] = [];
+  for (const [name, t] of state.templates) {
+    const resources = (t.value as { Resources: Record<string, unknown> }).Resources;
+    for (const r of Object.values(resources)) {
+      if (!isMapping(r) || r.Type !== 'AWS::CloudFormation::Stack') continue;
+      const url = (r.Properties as Record<string, unknown> | undefined)?.TemplateURL;
+      const local = typeof url === 'string' ? localTemplate(name, url) : undefined;
+      if (local) out.push(local);
+    }
+  }
+  return out;
+}
+
+/** A TemplateURL that names a local file (before `aws cloudformation package` uploads it), as a template name. */
+function localTemplate(parent: string, url: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return undefined;
+  return path.posix.normalize(path.posix.join(path.posix.dirname(parent), url.replace(/\\/g, '/')));
+}
+
+function run(state: State): void {
+  const inv = state.inv;
+  if (state.templates.size === 0 && state.result.errors.length === 0) return;
+  inv.datasets.set(state.key, new Set(CLOUDFORMATION_DATASETS));
+  for (const [dataset, reason] of Object.entries(NOT_DECLARED) as [AwsDataset, string][]) {
+    const key = AWS_DATASETS[dataset].level === 'organization' ? '*' : state.key;
+    let m = inv.unavailable.get(key);
+    if (!m) inv.unavailable.set(key, (m = new Map<AwsDataset, { reason: string }>()));
+    m.set(dataset, { reason });
+  }
+  const nested = new Set(nestedNames(state));
+  const first = [...state.templates.keys()].sort()[0];
+  if (first) inv.scopeOrigins.set(state.key, { kind: 'file', file: first, line: 1, column: 1 });
+  else
+    inv.scopeOrigins.set(state.key, {
+      kind: 'file',
+      file: state.result.errors[0]!.file,
+      line: state.result.errors[0]!.position.line ?? 1,
+    });
+  const stacks = [...state.templates.keys()]
+    .sort()
+    .filter((name) => !nested.has(name))
+    .map((name) => instantiate(state, state.templates.get(name)!, '', topParameters(state), []));
+  mapStacks(state, stacks);
+  for (const k of Object.keys(state.parameters))
+    if (!state.usedParameters.has(k))
+      state.result.warnings.push({
+        file: first ?? '.',
+        message: `--parameter ${k}: no template declares a parameter of that name`,
+      });
+  finish(state);
+}
+
+function topParameters(state: State): Map<string, unknown> {
+  return new Map(Object.entries(state.parameters));
+}
+
+const MAX_NESTING = 10;
+
+/** A stack of a template: parameters resolved, resources listed; nested stacks are instantiated as they are mapped. */
+function instantiate(
+  state: State,
+  template: Template,
+  prefix: string,
+  given: Map<string, unknown>,
+  chain: string[],
+): Stack {
+  const v = template.value as Record<string, unknown>;
+  const resources = new Map<string, ResourceDecl>();
+  for (const [logicalId, r] of Object.entries(v.Resources as Record<string, unknown>)) {
+    if (!isMapping(r) || typeof r.Type !== 'string') {
+      const why = logicalId.startsWith('Fn::ForEach::')
+        ? `${logicalId}: Fn::ForEach (AWS::LanguageExtensions) is not expanded by cordon; the resources it makes are not read`
+        : `resource ${logicalId} has no Type`;
+      state.result.errors.push(new InputError(template.file, why, template.locate(['Resources', logicalId])));
+      taintAll(state, skipped(template, ['Resources', logicalId], why));
+      continue;
+    }
+    resources.set(logicalId, {
+      logicalId,
+      type: r.Type,
+      properties: isMapping(r.Properties) ? r.Properties : {},
+      ...(typeof r.Condition === 'string' ? { condition: r.Condition } : {}),
+    });
+  }
+  const children = new Map<string, Stack>();
+  const stack: Stack = {
+    template,
+    prefix,
+    scope: IAC_SCOPE,
+    parameters: new Map(),
+    mappings: isMapping(v.Mappings) ? v.Mappings : {},
+    conditionDecls: isMapping(v.Conditions) ? v.Conditions : {},
+    conditions: new Map(),
+    resources,
+    getAtt: (s, id, attr, at) => attribute(s, children, id, attr, at),
+  };
+  const params = isMapping(v.Parameters) ? v.Parameters : {};
+  for (const [name, decl] of Object.entries(params)) {
+    const d = isMapping(decl) ? decl : {};
+    const type = typeof d.Type === 'string' ? d.Type : 'String';
+    const at = ['Parameters', name];
+    let value: unknown;
+    if (type.startsWith('AWS::SSM::Parameter::Value<'))
+      value = unknown(
+        stack,
+        at,
+        `!Ref ${name}`,
+        'read from Systems Manager Parameter Store when the stack is deployed',
+      );
+    else if (given.has(name)) {
+      value = given.get(name);
+      if (prefix === '') state.usedParameters.add(name);
+      const allowed = Array.isArray(d.AllowedValues) ? d.AllowedValues.map(String) : undefined;
+      if (allowed && typeof value === 'string' && !allowed.includes(value)) {
+        // CloudFormation would refuse the deploy; judging the template on that value would judge nothing real.
+        const reason = `parameter ${name}: ${JSON.stringify(value)} is not one of its AllowedValues (${allowed.join(', ')})`;
+        state.result.errors.push(new InputError(template.file, reason, template.locate(at)));
+        value = unknown(stack, at, `!Ref ${name}`, reason);
+      }
+    } else if (d.Default !== undefined) value = d.Default;
+    else
+      value = unknown(
+        stack,
+        at,
+        `!Ref ${name}`,
+        prefix === ''
+          ? `parameter without a default; give one with --parameter ${name}=VALUE`
+          : 'parameter without a default, and the parent stack passes none',
+      );
+    if (typeof value === 'string' && (type.startsWith('List<') || type === 'CommaDelimitedList'))
+      value = value.split(',').map((x) => x.trim());
+    else if (typeof value === 'number' || typeof value === 'boolean') value = String(value);
+    stack.parameters.set(name, value);
+  }
+  const transforms = ([] as unknown[]).concat(v.Transform ?? []);
+  for (const tr of transforms) {
+    if (tr === LANGUAGE_EXTENSIONS) continue;
+    const at = ['Transform'];
+    if (tr === SAM)
+      state.result.warnings.push({
+        file: template.file,
+        message: `the ${SAM} (SAM) transform is not supported: AWS::Serverless::* resources are not read; the other resources are`,
+        ...lineOnly(template.locate(at)),
+      });
+    else {
+      const reason = `transform ${typeof tr === 'string' ? tr : JSON.stringify(tr)} rewrites the template when deployed; cordon cannot see its result`;
+      state.result.warnings.push({ file: template.file, message: reason, ...lineOnly(template.locate(at)) });
+      taintAll(state, skipped(template, at, reason));
+    }
+  }
+  // Nested stacks are instantiated eagerly so their outputs are there for GetAtt.
+  for (const r of resources.values()) {
+    if (r.type !== 'AWS::CloudFormation::Stack') continue;
+    const at = ['Resources', r.logicalId];
+    const url = evaluate(stack, r.properties.TemplateURL, [...at, 'Properties', 'TemplateURL']);
+    const local = typeof url === 'string' ? localTemplate(template.file, url) : undefined;
+    const child = local ? state.templates.get(local) : undefined;
+    const why =
+      url instanceof Unknown
+        ? url.reason
+        : !local
+          ? `nested stack ${idOf(stack, r.logicalId)}: template ${String(url)} is not a local file, not read`
+          : !child
+            ? `nested stack ${idOf(stack, r.logicalId)}: template ${local} not found or not readable`
+            : [...chain, template.file].includes(local) || chain.length >= MAX_NESTING
+              ? `nested stack ${idOf(stack, r.logicalId)}: template ${local} nests itself`
+              : undefined;
+    if (why || !child) {
+      // Its resources are unseen: every data set they could fill is incomplete.
+      state.result.warnings.push({ file: template.file, message: why!, ...lineOnly(template.locate(at)) });
+      taintAll(state, skipped(template, at, why!));
+      continue;
+    }
+    const passed = evaluate(stack, r.properties.Parameters ?? {}, [...at, 'Properties', 'Parameters']);
+    const childStack = instantiate(
+      state,
+      child,
+      `${idOf(stack, r.logicalId)}.`,
+      new Map(isMapping(passed) ? Object.entries(passed) : []),
+      [...chain, template.file],
+    );
+    children.set(r.logicalId, childStack);
+  }
+  (stack as Stack & { children: Map<string, Stack> }).children = children;
+  return stack;
+}
+
+function skipped(template: Template, at: (string | number)[], reason: string): SkippedItem {
+  const pos = template.locate(at);
+  return {
+    file: template.file,
+    ...(pos.line !== undefined ? { line: pos.line } : {}),
+    ...(pos.column !== undefined ? { column: pos.column } : {}),
+    pointer: toPointer(at),
+    reason,
+  };
+}
+
+const resolving = new Set<string>();
+
+/** GetAtt values known before deploy: ids, and attributes that echo a property. */
+function attribute(
+  stack: Stack,
+  children: Map<string, Stack>,
+  logicalId: string,
+  attr: string,
+  at: readonly (string | number)[],
+): unknown {
+  const r = stack.resources.get(logicalId)!;
+  const id = idOf(stack, logicalId);
+  const key = `${stack.template.file}|${id}.${attr}`;
+  if (resolving.has(key)) return unknown(stack, at, `!GetAtt ${logicalId}.${attr}`, 'the attribute refers to itself');
+  resolving.add(key);
+  try {
+    const prop = (name: string) => evaluate(stack, r.properties[name], ['Resources', logicalId, 'Properties', name]);
+    switch (`${r.type}.${attr}`) {
+      case 'AWS::EC2::VPC.VpcId':
+      case 'AWS::EC2::Subnet.SubnetId':
+      case 'AWS::EC2::SecurityGroup.GroupId':
+      case 'AWS::EC2::RouteTable.RouteTableId':
+      case 'AWS::EC2::NetworkAcl.Id':
+      case 'AWS::EC2::InternetGateway.InternetGatewayId':
+      case 'AWS::EC2::VPCEndpoint.Id':
+      case 'AWS::Route53Resolver::ResolverQueryLoggingConfig.Id':
+        return id;
+      case 'AWS::EC2::VPC.CidrBlock':
+      case 'AWS::EC2::Subnet.CidrBlock':
+        return prop('CidrBlock');
+      case 'AWS::EC2::VPC.DefaultNetworkAcl':
+        return `${id}.DefaultNetworkAcl`;
+      case 'AWS::EC2::VPC.DefaultSecurityGroup':
+        return `${id}.DefaultSecurityGroup`;
+      case 'AWS::EC2::Subnet.VpcId':
+      case 'AWS::EC2::SecurityGroup.VpcId':
+        return prop('VpcId');
+      case 'AWS::EC2::Subnet.AvailabilityZone':
+        return prop('AvailabilityZone');
+      case 'AWS::S3::Bucket.Arn': {
+        // A bucket's ARN is its name's: known when the name is (endpoint policies often name the stack's buckets).
+        const name = r.properties.BucketName === undefined ? id : prop('BucketName');
+        return typeof name === 'string' ? `arn:aws:s3:::${name}` : name;
+      }
+    }
+    if (r.type === 'AWS::CloudFormation::Stack' && attr.startsWith('Outputs.')) {
+      const child = children.get(logicalId);
+      if (!child) return undefined;
+      const name = attr.slice('Outputs.'.length);
+      const outputs = (child.template.value as { Outputs?: Record<string, { Value?: unknown }> }).Outputs;
+      if (!isMapping(outputs?.[name])) return undefined;
+      return evaluate(child, outputs[name].Value, ['Outputs', name, 'Value']);
+    }
+    return undefined;
+  } finally {
+    resolving.delete(key);
+  }
+}
+
+/** What one resource's mapping reads: values with their unknowns collected for the resource's data sets. */
+class Reader {
+  readonly unknowns: Unknown[] = [];
+  readonly props: Record<string, unknown>;
+
+  constructor(
+    readonly stack: Stack,
+    readonly decl: ResourceDecl,
+  ) {
+    this.props = evaluate(stack, decl.properties, ['Resources', decl.logicalId, 'Properties']) as Record<
+      string,
+      unknown
+    >;
+  }
+
+  get id(): string {
+    return idOf(this.stack, this.decl.logicalId);
+  }
+
+  get origin(): Origin {
+    const pos = this.stack.template.locate(['Resources', this.decl.logicalId]);
+    return {
+      kind: 'file',
+      file: this.stack.template.file,
+      ...(pos.line !== undefined ? { line: pos.line } : {}),
+      ...(pos.column !== undefined ? { column: pos.column } : {}),
+      pointer: toPointer(['Resources', this.decl.logicalId]),
+    };
+  }
+
+  pointer(...rest: (string | number)[]): string {
+    return toPointer(['Resources', this.decl.logicalId, 'Properties', ...rest]);
+  }
+
+  private known(v: unknown): unknown {
+    const u = firstUnknown(v);
+    if (u) {
+      this.unknowns.push(u);
+      return undefined;
+    }
+    return v;
+  }
+
+  /**
+   * A value no check judges (a name, a description, a log destination): an unknown one is shown as its expression
+   * and does not make the data set incomplete (`!Sub ${AWS::StackName}-sg` as a group name is common and harmless).
+   */
+  text(v: unknown): string | undefined {
+    const u = firstUnknown(v);
+    if (u) return `{${u.expr}}`;
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+  }
+
+  str(v: unknown): string | undefined {
+    const k = this.known(v);
+    return typeof k === 'string' ? k : typeof k === 'number' || typeof k === 'boolean' ? String(k) : undefined;
+  }
+
+  num(v: unknown): number | undefined {
+    const s = this.str(v);
+    const n = s === undefined || s.trim() === '' ? NaN : Number(s);
+    return Number.isFinite(n) ? n : undefined;
+  }
+
+  bool(v: unknown, dflt: boolean): boolean {
+    const s = this.str(v);
+    return s === undefined ? dflt : s.toLowerCase() === 'true';
+  }
+
+  strs(v: unknown): string[] {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      const s = this.str(v);
+      return s === undefined ? [] : [s];
+    }
+    return v.flatMap((x) => {
+      const s = this.str(x);
+      return s === undefined ? [] : [s];
+    });
+  }
+
+  /** The mappings of a list; an unknown list or item (an `!If` on an unknown condition) is recorded. */
+  list(v: unknown): Record<string, unknown>[] {
+    if (v instanceof Unknown) this.unknowns.push(v);
+    if (!Array.isArray(v)) return [];
+    for (const x of v) if (x instanceof Unknown) this.unknowns.push(x);
+    return v.filter(isMapping);
+  }
+
+  /** Tags: an unknown value is kept as its expression (presence counts; a zone tag of it names no zone, a warning). */
+  tags(): Record<string, string> {
+    const out: Record<string, string> = {};
+    const list = this.props.Tags;
+    if (list instanceof Unknown) {
+      this.unknowns.push(list);
+      return out;
+    }
+    if (!Array.isArray(list)) return out;
+    for (const t of list) {
+      if (t instanceof Unknown) this.unknowns.push(t);
+      if (!isMapping(t) || typeof t.Key !== 'string') continue;
+      const u = firstUnknown(t.Value);
+      out[t.Key] = u ? `{${u.expr}}` : String(t.Value);
+    }
+    return out;
+  }
+}
+
+function scoped(r: Reader): Scoped {
+  return { account: IAC_SCOPE.account, region: IAC_SCOPE.region, origin: r.origin };
+}
+
+type Mapper = (state: State, r: Reader) => void;
+
+/** The data sets each mapped type fills (a resource whose existence or values are unknown makes them partial). */
+const DATASETS_OF: Record<string, AwsDataset[]> = {
+  'AWS::EC2::VPC': ['ec2:vpcs', 'ec2:vpc-attributes', 'ec2:route-tables', 'ec2:network-acls', 'ec2:security-groups'],
+  'AWS::EC2::VPCCidrBlock': ['ec2:vpcs'],
+  'AWS::EC2::Subnet': ['ec2:subnets'],
+  'AWS::EC2::RouteTable': ['ec2:route-tables'],
+  'AWS::EC2::Route': ['ec2:route-tables'],
+  'AWS::EC2::SubnetRouteTableAssociation': ['ec2:route-tables'],
+  'AWS::EC2::InternetGateway': ['ec2:internet-gateways'],
+  'AWS::EC2::VPCGatewayAttachment': ['ec2:internet-gateways'],
+  'AWS::EC2::NatGateway': ['ec2:nat-gateways'],
+  'AWS::EC2::SecurityGroup': ['ec2:security-groups'],
+  'AWS::EC2::SecurityGroupIngress': ['ec2:security-groups'],
+  'AWS::EC2::SecurityGroupEgress': ['ec2:security-groups'],
+  'AWS::EC2::NetworkAcl': ['ec2:network-acls'],
+  'AWS::EC2::NetworkAclEntry': ['ec2:network-acls'],
+  'AWS::EC2::SubnetNetworkAclAssociation': ['ec2:network-acls'],
+  'AWS::EC2::VPCEndpoint': ['ec2:vpc-endpoints'],
+  'AWS::EC2::FlowLog': ['ec2:flow-logs'],
+  'AWS::Route53Resolver::ResolverQueryLoggingConfig': ['route53resolver:query-log-associations'],
+  'AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation': ['route53resolver:query-log-associations'],
+  'AWS::SageMaker::NotebookInstance': ['sagemaker:notebook-instances'],
+  'AWS::SageMaker::Domain': ['sagemaker:domains'],
+  'AWS::SageMaker::Model': ['sagemaker:models'],
+  'AWS::Bedrock::Agent': ['bedrock:agents'],
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': ['elbv2:load-balancers', 'elbv2:load-balancer-attributes'],
+};
+
+interface Live {
+  stack: Stack;
+  decl: ResourceDecl;
+  /** The resource exists only if this unknown condition holds (its own, or its nested stack's). */
+  cond?: { name: string; unknown: Unknown };
+}
+
+/** The resources that exist, in every stack and nested stack: a condition that is false removes a resource. */
+function collect(state: State, stack: Stack, inherited: Live['cond'], out: Live[]): void {
+  for (const decl of stack.resources.values()) {
+    state.types.set(idOf(stack, decl.logicalId), decl.type);
+    let cond = inherited;
+    if (decl.condition !== undefined) {
+      const c = condition(stack, decl.condition, ['Resources', decl.logicalId, 'Condition']);
+      if (c === false) continue;
+      if (c instanceof Unknown) cond ??= { name: decl.condition, unknown: c };
+    }
+    if (decl.type === 'AWS::CloudFormation::Stack') {
+      const child = (stack as Stack & { children: Map<string, Stack> }).children.get(decl.logicalId);
+      if (child) collect(state, child, cond, out);
+      continue;
+    }
+    out.push({ stack, decl, ...(cond ? { cond } : {}) });
+  }
+}
+
+/** Types mapped first, in this order: the resources others attach to (routes to tables, rules to groups). */
+const ORDER: Record<string, number> = {
+  'AWS::EC2::VPC': 0,
+  'AWS::EC2::Subnet': 1,
+  'AWS::EC2::RouteTable': 1,
+  'AWS::EC2::InternetGateway': 1,
+  'AWS::EC2::SecurityGroup': 1,
+  'AWS::EC2::NetworkAcl': 1,
+  'AWS::Route53Resolver::ResolverQueryLoggingConfig': 1,
+};
+
+function mapStacks(state: State, stacks: Stack[]): void {
+  const live: Live[] = [];
+  for (const stack of stacks) collect(state, stack, undefined, live);
+  const rank = (x: Live) => ORDER[x.decl.type] ?? 2;
+  // A stable sort: declaration order within a rank.
+  for (const x of live.map((x, i) => ({ x, i })).sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i)) mapOne(state, x.x);
+}
+
+function mapOne(state: State, { stack, decl, cond }: Live): void {
+  const id = idOf(stack, decl.logicalId);
+  const before = state.taken.get(id);
+  if (before !== undefined)
+    state.result.warnings.push({
+      file: stack.template.file,
+      message: `logical id ${id} is also declared in ${before}: separate stacks, one inventory id; references to it are ambiguous`,
+      ...lineOnly(stack.template.locate(['Resources', decl.logicalId])),
+    });
+  state.taken.set(id, stack.template.file);
+  const mapper = MAPPERS[decl.type];
+  if (!mapper) return;
+  const r = new Reader(stack, decl);
+  mapper(state, r);
+  const datasets = DATASETS_OF[decl.type] ?? [];
+  const reasons = [
+    ...(cond
+      ? [{ u: cond.unknown, text: `${id} exists only if condition ${cond.name} holds: ${cond.unknown.reason}` }]
+      : []),
+    ...r.unknowns.map((u) => ({ u, text: `${id}: ${u.reason}` })),
+  ];
+  for (const { u, text } of reasons)
+    for (const d of datasets)
+      taint(state, d, { file: u.file, line: u.line, pointer: toPointer(['Resources', decl.logicalId]), reason: text });
+}
+
+function permission(r: Reader, rule: Record<string, unknown>, pointer: string, egress: boolean): AwsIpPermission {
+  const protocol = normaliseProtocol(r.str(rule.IpProtocol) ?? '-1');
+  const all = protocol === '-1';
+  const from = all ? undefined : r.num(rule.FromPort);
+  const to = all ? undefined : r.num(rule.ToPort);
+  const cidr = r.str(rule.CidrIp);
+  const cidr6 = r.str(rule.CidrIpv6);
+  const group = r.str(
+    egress ? rule.DestinationSecurityGroupId : (rule.SourceSecurityGroupId ?? rule.SourceSecurityGroupName),
+  );
+  const owner = r.str(rule.SourceSecurityGroupOwnerId);
+  const prefixList = r.str(egress ? rule.DestinationPrefixListId : rule.SourcePrefixListId);
+  const description = r.text(rule.Description);
+  return {
+    protocol,
+    ...(from !== undefined && from !== -1 ? { fromPort: from } : {}),
+    ...(to !== undefined && to !== -1 ? { toPort: to } : {}),
+    ipv4Ranges: cidr ? [{ cidr, ...(description ? { description } : {}) }] : [],
+    ipv6Ranges: cidr6 ? [{ cidr: cidr6, ...(description ? { description } : {}) }] : [],
+    groupRefs: group ? [{ groupId: group, ...(owner ? { userId: owner } : {}) }] : [],
+    prefixListIds: prefixList ? [prefixList] : [],
+    pointer,
+  };
+}
+
+const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
+
+function normaliseProtocol(p: string): string {
+  const lower = p.toLowerCase();
+  return PROTOCOL_NAMES[lower] ?? lower;
+}
+
+/** "com.amazonaws.<region>.bedrock-runtime": the region may be the IaC scope's placeholder, which is not region-shaped. */
+function serviceOf(serviceName: string): string {
+  for (const prefix of [`com.amazonaws.${IAC_SCOPE.region}.`, `aws.sagemaker.${IAC_SCOPE.region}.`])
+    if (serviceName.startsWith(prefix)) return serviceName.slice(prefix.length);
+  return parseServiceName(serviceName).service;
+}
+
+function routeTargetType(state: State, id: string, property: string): RouteTargetType {
+  switch (property) {
+    case 'NatGatewayId':
+      return 'nat-gateway';
+    case 'EgressOnlyInternetGatewayId':
+      return 'egress-only-internet-gateway';
+    case 'TransitGatewayId':
+      return 'transit-gateway';
+    case 'VpcPeeringConnectionId':
+      return 'vpc-peering';
+    case 'InstanceId':
+      return 'instance';
+    case 'NetworkInterfaceId':
+      return 'network-interface';
+    case 'VpcEndpointId':
+      return 'vpc-endpoint';
+    case 'GatewayId': {
+      const type = state.types.get(id);
+      if (type === 'AWS::EC2::InternetGateway' || id.startsWith('igw-')) return 'internet-gateway';
+      if (type === 'AWS::EC2::VPNGateway' || id.startsWith('vgw-')) return 'virtual-private-gateway';
+      if (id.startsWith('vpce-')) return 'vpc-endpoint';
+      return 'other';
+    }
+    default:
+      return 'other';
+  }
+}
+
+const ROUTE_TARGETS = [
+  'GatewayId',
+  'NatGatewayId',
+  'EgressOnlyInternetGatewayId',
+  'TransitGatewayId',
+  'VpcPeeringConnectionId',
+  'InstanceId',
+  'NetworkInterfaceId',
+  'VpcEndpointId',
+  'CarrierGatewayId',
+  'LocalGatewayId',
+  'CoreNetworkArn',
+];
+
+function sageMaker(
+  r: Reader,
+  kind: AwsSageMakerResource['kind'],
+  fields: Partial<AwsSageMakerResource>,
+): AwsSageMakerResource {
+  return {
+    ...scoped(r),
+    kind,
+    arn: `arn:aws:sagemaker:${IAC_SCOPE.region}:${IAC_SCOPE.account}:${kind}/${r.id}`,
+    name: r.id,
+    detail: true,
+    subnetIds: [],
+    securityGroupIds: [],
+    ...fields,
+  };
+}
+
+function attachmentMissing(state: State, r: Reader, what: string, target: string | undefined): void {
+  if (target === undefined) return; // unknown: recorded as such
+  state.result.warnings.push({
+    file: r.stack.template.file,
+    message: `${r.id} attaches to ${what} ${target}, which the scanned templates do not declare; not read`,
+    ...lineOnly(r.stack.template.locate(['Resources', r.decl.logicalId])),
+  });
+}
+
+/** A separate ingress or egress resource: the rule joins the group it names (the trap of rules declared apart). */
+function attachRule(state: State, r: Reader, egress: boolean): void {
+  const groupId = r.str(r.props.GroupId);
+  const g = groupId ? state.groups.get(groupId) : undefined;
+  const rule = permission(r, r.props, toPointer(['Resources', r.decl.logicalId]), egress);
+  if (!g) return attachmentMissing(state, r, 'security group', groupId);
+  (egress ? g.egress : g.ingress).push(rule);
+}
+
+/** A subnet association: the subnet joins the route table or network ACL it names. */
+function associate(
+  state: State,
+  r: Reader,
+  what: string,
+  owners: Map<string, { subnetIds: string[] }>,
+  ownerProperty: string,
+): void {
+  const ownerId = r.str(r.props[ownerProperty]);
+  const subnetId = r.str(r.props.SubnetId);
+  const owner = ownerId ? owners.get(ownerId) : undefined;
+  if (!owner) return attachmentMissing(state, r, what, ownerId);
+  if (subnetId) owner.subnetIds.push(subnetId);
+}
+
+const MAPPERS: Record<string, Mapper> = {
+  'AWS::EC2::VPC'(state, r) {
+    const cidr = r.str(r.props.CidrBlock);
+    if (r.props.CidrBlock === undefined && r.props.Ipv4IpamPoolId !== undefined)
+      r.unknowns.push(
+        unknown(
+          r.stack,
+          ['Resources', r.decl.logicalId, 'Properties', 'Ipv4IpamPoolId'],
+          'Ipv4IpamPoolId',
+          'the CIDR is allocated from an IPAM pool when deployed',
+        ),
+      );
+    const vpc = { ...scoped(r), id: r.id, cidrs: cidr ? [cidr] : [], ipv6Cidrs: [], isDefault: false, tags: r.tags() };
+    state.inv.vpcs.push(vpc);
+    state.vpcs.set(r.id, vpc);
+    state.inv.vpcAttributes.push({
+      ...scoped(r),
+      vpcId: r.id,
+      enableDnsSupport: r.bool(r.props.EnableDnsSupport, true),
+      enableDnsHostnames: r.bool(r.props.EnableDnsHostnames, false),
+    });
+  },
+  'AWS::EC2::VPCCidrBlock'(state, r) {
+    const vpcId = r.str(r.props.VpcId);
+    const vpc = vpcId ? state.vpcs.get(vpcId) : undefined;
+    const cidr = r.str(r.props.CidrBlock);
+    if (!vpc) return attachmentMissing(state, r, 'VPC', vpcId);
+    if (cidr) vpc.cidrs.push(cidr);
+    else if (r.props.Ipv6CidrBlock !== undefined) {
+      const c6 = r.str(r.props.Ipv6CidrBlock);
+      if (c6) vpc.ipv6Cidrs.push(c6);
+    }
+  },
+  'AWS::EC2::Subnet'(state, r) {
+    const vpcId = r.str(r.props.VpcId) ?? `${r.id}.unknown-vpc`;
+    const cidr = r.str(r.props.CidrBlock);
+    const az = r.str(r.props.AvailabilityZone);
+    const azId = r.str(r.props.AvailabilityZoneId);
+    const v6 = r.str(r.props.Ipv6CidrBlock);
+    state.inv.subnets.push({
+      ...scoped(r),
+      id: r.id,
+      vpcId,
+      ...(cidr ? { cidr } : {}),
+      ipv6Cidrs: v6 ? [v6] : [],
+      ...(az ? { availabilityZone: az } : {}),
+      ...(azId ? { availabilityZoneId: azId } : {}),
+      tags: r.tags(),
+    });
+  },
+  'AWS::EC2::RouteTable'(state, r) {
+    const vpcId = r.str(r.props.VpcId) ?? `${r.id}.unknown-vpc`;
+    const table: AwsRouteTable = {
+      ...scoped(r),
+      id: r.id,
+      vpcId,
+      routes: [],
+      subnetIds: [],
+      main: false,
+      tags: r.tags(),
+    };
+    state.inv.routeTables.push(table);
+    state.tables.set(r.id, table);
+  },
+  'AWS::EC2::Route'(state, r) {
+    const tableId = r.str(r.props.RouteTableId);
+    const table = tableId ? state.tables.get(tableId) : undefined;
+    const destination =
+      r.str(r.props.DestinationCidrBlock ?? r.props.DestinationIpv6CidrBlock ?? r.props.DestinationPrefixListId) ??
+      'unknown';
+    const property = ROUTE_TARGETS.find((p) => r.props[p] !== undefined);
+    const targetId = property ? r.str(r.props[property]) : undefined;
+    if (!table) return attachmentMissing(state, r, 'route table', tableId);
+    const route: AwsRoute = {
+      destination,
+      target: {
+        type: targetId && property ? routeTargetType(state, targetId, property) : 'other',
+        id: targetId ?? 'unknown',
+      },
+      pointer: toPointer(['Resources', r.decl.logicalId]),
+    };
+    table.routes.push(route);
+  },
+  'AWS::EC2::SubnetRouteTableAssociation'(state, r) {
+    associate(state, r, 'route table', state.tables, 'RouteTableId');
+  },
+  'AWS::EC2::InternetGateway'(state, r) {
+    const g = { ...scoped(r), id: r.id, vpcIds: [] as string[] };
+    state.inv.internetGateways.push(g);
+    state.gateways.set(r.id, g);
+  },
+  'AWS::EC2::VPCGatewayAttachment'(state, r) {
+    if (r.props.InternetGatewayId === undefined) return; // a VPN gateway: not an internet path
+    const gwId = r.str(r.props.InternetGatewayId);
+    const vpcId = r.str(r.props.VpcId);
+    const g = gwId ? state.gateways.get(gwId) : undefined;
+    if (!g) return attachmentMissing(state, r, 'internet gateway', gwId);
+    if (vpcId) g.vpcIds.push(vpcId);
+  },
+  'AWS::EC2::NatGateway'(state, r) {
+    const subnetId = r.str(r.props.SubnetId);
+    const vpcId = subnetId ? state.inv.subnets.find((s) => s.id === subnetId)?.vpcId : undefined;
+    state.inv.natGateways.push({
+      ...scoped(r),
+      id: r.id,
+      ...(vpcId ? { vpcId } : {}),
+      ...(subnetId ? { subnetId } : {}),
+      connectivityType: r.str(r.props.ConnectivityType) === 'private' ? 'private' : 'public',
+    });
+  },
+  'AWS::EC2::SecurityGroup'(state, r) {
+    const vpcId = r.str(r.props.VpcId);
+    const ingress = r
+      .list(r.props.SecurityGroupIngress)
+      .map((rule, i) => permission(r, rule, r.pointer('SecurityGroupIngress', i), false));
+    const declared = r
+      .list(r.props.SecurityGroupEgress)
+      .map((rule, i) => permission(r, rule, r.pointer('SecurityGroupEgress', i), true));
+    // Without an egress rule (SecurityGroupEgress absent or empty), EC2 keeps a VPC group's default rule: all traffic
+    // to 0.0.0.0/0.
+    const egress = declared.length > 0 ? declared : [defaultEgress(toPointer(['Resources', r.decl.logicalId]))];
+    const g = {
+      ...scoped(r),
+      id: r.id,
+      name: r.text(r.props.GroupName) ?? r.id,
+      ...(vpcId ? { vpcId } : {}),
+      ingress,
+      egress,
+      tags: r.tags(),
+    };
+    state.inv.securityGroups.push(g);
+    state.groups.set(r.id, g);
+  },
+  'AWS::EC2::SecurityGroupIngress'(state, r) {
+    attachRule(state, r, false);
+  },
+  'AWS::EC2::SecurityGroupEgress'(state, r) {
+    attachRule(state, r, true);
+  },
+  'AWS::EC2::NetworkAcl'(state, r) {
+    const vpcId = r.str(r.props.VpcId) ?? `${r.id}.unknown-vpc`;
+    // A custom ACL denies everything its entries do not allow (rule *, shown by EC2 as 32767).
+    const acl = { ...scoped(r), id: r.id, vpcId, isDefault: false, entries: implicitDeny(), subnetIds: [] as string[] };
+    state.inv.networkAcls.push(acl);
+    state.acls.set(r.id, acl);
+  },
+  'AWS::EC2::NetworkAclEntry'(state, r) {
+    const aclId = r.str(r.props.NetworkAclId);
+    const acl = aclId ? state.acls.get(aclId) : undefined;
+    const ruleNumber = r.num(r.props.RuleNumber);
+    const protocol = r.str(r.props.Protocol) ?? '-1';
+    const action = (r.str(r.props.RuleAction) ?? 'deny').toLowerCase() === 'allow' ? 'allow' : 'deny';
+    const cidr = r.str(r.props.CidrBlock);
+    const ipv6Cidr = r.str(r.props.Ipv6CidrBlock);
+    const range = isMapping(r.props.PortRange) ? r.props.PortRange : undefined;
+    const from = range ? r.num(range.From) : undefined;
+    const to = range ? r.num(range.To) : undefined;
+    if (!acl) return attachmentMissing(state, r, 'network ACL', aclId);
+    if (ruleNumber === undefined) return;
+    const entry: AwsNaclEntry = {
+      ruleNumber,
+      egress: r.bool(r.props.Egress, false),
+      protocol: normaliseAclProtocol(protocol),
+      action,
+      ...(cidr ? { cidr } : {}),
+      ...(ipv6Cidr ? { ipv6Cidr } : {}),
+      ...(from !== undefined && to !== undefined ? { portRange: { from, to } } : {}),
+    };
+    acl.entries.push(entry);
+  },
+  'AWS::EC2::SubnetNetworkAclAssociation'(state, r) {
+    associate(state, r, 'network ACL', state.acls, 'NetworkAclId');
+  },
+  'AWS::EC2::VPCEndpoint'(state, r) {
+    const vpcId = r.str(r.props.VpcId) ?? `${r.id}.unknown-vpc`;
+    const serviceName = r.str(r.props.ServiceName) ?? 'unknown';
+    const type = r.str(r.props.VpcEndpointType) ?? 'Gateway';
+    const doc = r.props.PolicyDocument;
+    let policy: unknown;
+    let policyError: string | undefined;
+    if (typeof doc === 'string') {
+      try {
+        policy = JSON.parse(doc);
+      } catch (err) {
+        policyError = `PolicyDocument is not valid JSON: ${(err as Error).message}`;
+      }
+    } else if (doc !== undefined && !firstUnknown(doc)) policy = doc;
+    else if (doc !== undefined) r.unknowns.push(firstUnknown(doc)!);
+    const groupIds = r.strs(r.props.SecurityGroupIds);
+    state.inv.vpcEndpoints.push({
+      ...scoped(r),
+      id: r.id,
+      vpcId,
+      serviceName,
+      service: serviceOf(serviceName),
+      type,
+      // AWS services accept their endpoints at once; the stack completes only when the endpoint is available.
+      ...(serviceName.startsWith('com.amazonaws.') ? { state: 'available' } : {}),
+      privateDnsEnabled: r.bool(r.props.PrivateDnsEnabled, false),
+      ...(policy !== undefined ? { policy } : {}),
+      ...(policyError ? { policyError } : {}),
+      subnetIds: r.strs(r.props.SubnetIds),
+      // An interface endpoint created without groups gets the VPC's default security group.
+      groupIds:
+        type === 'Interface' && groupIds.length === 0 && r.props.SecurityGroupIds === undefined
+          ? [`${vpcId}.DefaultSecurityGroup`]
+          : groupIds,
+      routeTableIds: r.strs(r.props.RouteTableIds),
+      networkInterfaceIds: [],
+      tags: r.tags(),
+    });
+  },
+  'AWS::EC2::FlowLog'(state, r) {
+    const resourceId = r.str(r.props.ResourceId) ?? `${r.id}.unknown-resource`;
+    const destinationType = r.str(r.props.LogDestinationType) ?? 'cloud-watch-logs';
+    const destination = r.text(r.props.LogDestination ?? r.props.LogGroupName);
+    const logFormat = r.str(r.props.LogFormat);
+    state.inv.flowLogs.push({
+      ...scoped(r),
+      id: r.id,
+      resourceId,
+      trafficType: r.str(r.props.TrafficType) ?? 'ALL',
+      destinationType,
+      ...(destination ? { destination } : {}),
+      ...(logFormat ? { logFormat } : {}),
+    });
+  },
+  'AWS::Route53Resolver::ResolverQueryLoggingConfig'(state, r) {
+    state.queryLogConfigs.add(r.id);
+  },
+  'AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation'(state, r) {
+    const configId = r.str(r.props.ResolverQueryLogConfigId) ?? 'unknown';
+    const vpcId = r.str(r.props.ResourceId) ?? `${r.id}.unknown-vpc`;
+    state.inv.resolverQueryLogAssociations.push({ ...scoped(r), id: r.id, configId, vpcId });
+  },
+  'AWS::SageMaker::NotebookInstance'(state, r) {
+    const subnet = r.str(r.props.SubnetId);
+    state.inv.sagemakerResources.push(
+      sageMaker(r, 'notebook-instance', {
+        subnetIds: subnet ? [subnet] : [],
+        securityGroupIds: r.strs(r.props.SecurityGroupIds),
+        // DirectInternetAccess defaults to Enabled.
+        directInternetAccess: (r.str(r.props.DirectInternetAccess) ?? 'Enabled') === 'Enabled',
+      }),
+    );
+  },
+  'AWS::SageMaker::Domain'(state, r) {
+    const vpcId = r.str(r.props.VpcId);
+    const settings = isMapping(r.props.DefaultUserSettings) ? r.props.DefaultUserSettings : {};
+    state.inv.sagemakerResources.push(
+      sageMaker(r, 'domain', {
+        ...(vpcId ? { vpcId } : {}),
+        subnetIds: r.strs(r.props.SubnetIds),
+        securityGroupIds: r.strs(settings.SecurityGroups),
+        appNetworkAccessType: r.str(r.props.AppNetworkAccessType) ?? 'PublicInternetOnly',
+      }),
+    );
+  },
+  'AWS::SageMaker::Model'(state, r) {
+    const vpc = isMapping(r.props.VpcConfig) ? r.props.VpcConfig : undefined;
+    state.inv.sagemakerResources.push(
+      sageMaker(r, 'model', {
+        subnetIds: r.strs(vpc?.Subnets),
+        securityGroupIds: r.strs(vpc?.SecurityGroupIds),
+        networkIsolation: r.bool(r.props.EnableNetworkIsolation, false),
+      }),
+    );
+  },
+  'AWS::Bedrock::Agent'(state, r) {
+    state.inv.bedrockAgents.push({ ...scoped(r), id: r.id, name: r.text(r.props.AgentName) ?? r.id });
+  },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer'(state, r) {
+    const mappings = r.list(r.props.SubnetMappings).map((m) => r.str(m.SubnetId));
+    const subnetIds = [...r.strs(r.props.Subnets), ...mappings.filter((s): s is string => s !== undefined)];
+    const vpcId = subnetIds.map((s) => state.inv.subnets.find((x) => x.id === s)?.vpcId).find((v) => v !== undefined);
+    const type = r.str(r.props.Type) ?? 'application';
+    let idle: number | undefined;
+    for (const a of r.list(r.props.LoadBalancerAttributes))
+      if (r.str(a.Key) === 'idle_timeout.timeout_seconds') idle = r.num(a.Value);
+    state.inv.loadBalancers.push({
+      ...scoped(r),
+      arn: `arn:aws:elasticloadbalancing:${IAC_SCOPE.region}:${IAC_SCOPE.account}:loadbalancer/${type === 'network' ? 'net' : type === 'gateway' ? 'gwy' : 'app'}/${r.id}`,
+      name: r.id,
+      type,
+      scheme: r.str(r.props.Scheme) ?? 'internet-facing',
+      ...(vpcId ? { vpcId } : {}),
+      subnetIds,
+      ...(idle !== undefined ? { idleTimeoutSeconds: idle } : {}),
+      // The template states every attribute it changes; the rest keep AWS's defaults.
+      attributesKnown: true,
+    });
+  },
+};
+
+function defaultEgress(pointer: string): AwsIpPermission {
+  return {
+    protocol: '-1',
+    ipv4Ranges: [{ cidr: '0.0.0.0/0' }],
+    ipv6Ranges: [],
+    groupRefs: [],
+    prefixListIds: [],
+    pointer,
+  };
+}
+
+function implicitDeny(): AwsNaclEntry[] {
+  return [false, true].flatMap((egress) => [
+    { ruleNumber: 32767, egress, protocol: '-1', action: 'deny' as const, cidr: '0.0.0.0/0' },
+    { ruleNumber: 32767, egress, protocol: '-1', action: 'deny' as const, ipv6Cidr: '::/0' },
+  ]);
+}
+
+const ACL_PROTOCOLS: Record<string, string> = { tcp: '6', udp: '17', icmp: '1', icmpv6: '58', all: '-1' };
+
+function normaliseAclProtocol(p: string): string {
+  return ACL_PROTOCOLS[p.toLowerCase()] ?? p;
+}
+
+function localRoutes(vpc: AwsInventory['vpcs'][number] | undefined, pointer: string): AwsRoute[] {
+  return [...(vpc?.cidrs ?? []), ...(vpc?.ipv6Cidrs ?? [])].map((c) => ({
+    destination: c,
+    target: { type: 'local', id: 'local' },
+    pointer,
+  }));
+}
+
+/**
+ * What EC2 creates with every VPC and the template cannot name: the main route table (only the local route: a
+ * template cannot add routes to it), the default network ACL (allows all) for subnets with no ACL of their own, and
+ * the default security group (for interface endpoints declared without groups).
+ */
+function finish(state: State): void {
+  const inv = state.inv;
+  // The local route of each VPC CIDR (VPCCidrBlock resources add theirs) comes first in every table.
+  for (const t of inv.routeTables) {
+    const vpc = state.vpcs.get(t.vpcId);
+    t.routes.unshift(...localRoutes(vpc, (t.origin as { pointer?: string }).pointer ?? ''));
+    t.subnetIds.sort();
+  }
+  // A gateway endpoint adds a route to its service's prefix list in each of its tables.
+  for (const e of inv.vpcEndpoints)
+    if (e.type === 'Gateway')
+      for (const id of e.routeTableIds)
+        state.tables.get(id)?.routes.push({
+          destination: `pl-(${e.serviceName})`,
+          target: { type: 'vpc-endpoint', id: e.id },
+          pointer: (e.origin as { pointer?: string }).pointer ?? '',
+        });
+  for (const vpc of inv.vpcs) {
+    const subnets = inv.subnets.filter((s) => s.vpcId === vpc.id).map((s) => s.id);
+    const pointer = (vpc.origin as { pointer?: string }).pointer ?? '';
+    inv.routeTables.push({
+      ...scopedOf(vpc),
+      id: `${vpc.id}.MainRouteTable`,
+      vpcId: vpc.id,
+      routes: localRoutes(vpc, pointer),
+      subnetIds: [],
+      main: true,
+      tags: {},
+    });
+    const associated = new Set(inv.networkAcls.filter((a) => a.vpcId === vpc.id).flatMap((a) => a.subnetIds));
+    inv.networkAcls.push({
+      ...scopedOf(vpc),
+      id: `${vpc.id}.DefaultNetworkAcl`,
+      vpcId: vpc.id,
+      isDefault: true,
+      entries: [
+        ...[false, true].flatMap((egress) => [
+          { ruleNumber: 100, egress, protocol: '-1', action: 'allow' as const, cidr: '0.0.0.0/0' },
+        ]),
+        ...implicitDeny(),
+      ],
+      subnetIds: subnets.filter((s) => !associated.has(s)),
+    });
+    const defaultGroup = `${vpc.id}.DefaultSecurityGroup`;
+    inv.securityGroups.push({
+      ...scopedOf(vpc),
+      id: defaultGroup,
+      name: 'default',
+      vpcId: vpc.id,
+      ingress: [
+        {
+          protocol: '-1',
+          ipv4Ranges: [],
+          ipv6Ranges: [],
+          groupRefs: [{ groupId: defaultGroup }],
+          prefixListIds: [],
+          pointer,
+        },
+      ],
+      egress: [defaultEgress(pointer)],
+      tags: {},
+    });
+  }
+}
+
+function scopedOf(x: Scoped): Scoped {
+  return { account: x.account, region: x.region, origin: x.origin };
+}
