@@ -10,7 +10,7 @@ import { findingOf } from '../engine.js';
 import { GCP_DATASETS, gcpIdKey, type GcpDataset, type GcpInventory } from '../../inventory/gcp.js';
 import type { ZonePolicy } from '../../policy/load.js';
 import { formatLocated } from '../../util/errors.js';
-import { emptyProjectView, inventoryByProject, placeGcp } from './support.js';
+import { emptyProjectView, inventoryByProject, perInventory, placeGcp } from './support.js';
 import type { GcpCheck, GcpCheckResult } from './types.js';
 
 const LISTED = 3;
@@ -40,13 +40,16 @@ function unavailableIn(inv: GcpInventory, project: string | undefined, dataset: 
   return undefined;
 }
 
+/** Data sets present in any project or hierarchy node, once per inventory (per call it made runs quadratic). */
+function anywhereSets(inv: GcpInventory): Set<GcpDataset> {
+  return perInventory(inv, 'datasetsAnywhere', () => new Set([...inv.datasets.values()].flatMap((x) => [...x])));
+}
+
 function missingReason(inv: GcpInventory, project: string, dataset: GcpDataset, anywhere: boolean): string | undefined {
   const scope = anywhere ? undefined : project;
   const why = partialIn(inv, scope, dataset) ?? unavailableIn(inv, scope, dataset);
   if (why) return why;
-  const present = anywhere
-    ? [...inv.datasets.values()].some((s) => s.has(dataset))
-    : inv.datasets.get(project)?.has(dataset);
+  const present = anywhere ? anywhereSets(inv).has(dataset) : inv.datasets.get(project)?.has(dataset);
   if (present) return undefined;
   const info = GCP_DATASETS[dataset];
   return `${dataset} is not in the snapshot${anywhere ? '' : ` for project ${project}`} (${info.command}; needs ${info.permission})`;
