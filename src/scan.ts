@@ -13,6 +13,7 @@ import type { AzureCheck } from './checks/azure/types.js';
 import type { AzureInventory } from './inventory/azure.js';
 import { runGcpChecks } from './checks/gcp/engine.js';
 import type { GcpCheck } from './checks/gcp/types.js';
+import { gcpAiKpis, type GcpAiKpis } from './checks/gcp/kpis.js';
 import { loadAzureSnapshot } from './sources/azure-snapshot/load.js';
 import { loadGcpSnapshot } from './sources/gcp-snapshot/load.js';
 import { partitionSnapshot } from './sources/detect.js';
@@ -87,6 +88,8 @@ export interface Summary {
     };
     /** Azure, when the input holds Azure data: AI resources that are private (public access off, approved endpoint). */
     azureAiPrivate?: { total: number; private: number; percentPrivate: number | null };
+    /** Google Cloud, when the input holds GCP data: AI projects inside an enforced perimeter with private API access. */
+    gcpAiProtected?: GcpAiKpis;
   };
 }
 
@@ -278,9 +281,11 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       : undefined,
   ])
     if (r) parts.push(azurePart(r.inventory, { errors: r.errors, warnings: r.warnings, files: r.files.length }));
+  let gcpKpis: GcpAiKpis | undefined;
   if (input.gcp.length > 0) {
     const gcp = await loadGcpSnapshot(abs, input.gcp);
     const inv = gcp.inventory;
+    gcpKpis = gcpAiKpis(inv, opts.policy);
     parts.push({
       provider: 'gcp',
       errors: gcp.errors,
@@ -320,6 +325,7 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const kpis: Summary['kpis'] = {
     customizationJobs: customizationKpis(aws.inventory),
     ...(azureInventories.length > 0 ? { azureAiPrivate: sumShares(azureInventories.map(azureAiKpis)) } : {}),
+    ...(gcpKpis ? { gcpAiProtected: gcpKpis } : {}),
   };
   return {
     tool: TOOL,

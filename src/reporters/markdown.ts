@@ -34,6 +34,16 @@ function* markdownLines(report: ScanReport): Generator<string> {
       `| private AI resources | ${az.percentPrivate}% (${az.private} of ${az.total}) |`,
       '',
     ];
+  const g = s.kpis.gcpAiProtected;
+  if (g && g.total > 0)
+    yield* [
+      '| GCP AI KPI | value |',
+      '|---|---|',
+      `| AI projects in an enforced perimeter with private Vertex AI access | ${g.percentProtected}% (${g.protected} of ${g.total}) |`,
+      `| in an enforced perimeter | ${g.inEnforcedPerimeter} |`,
+      `| private API access | ${g.privateApiAccess} |`,
+      '',
+    ];
   const k = s.kpis.customizationJobs;
   if (k.total > 0) {
     yield* [

@@ -80,6 +80,9 @@ function* tableLines(report: ScanReport, opts: TableOptions): Generator<string> 
   const az = s.kpis.azureAiPrivate;
   if (az && az.total > 0)
     yield `Azure AI resources: ${az.percentPrivate}% private (${az.private} of ${az.total} with public access off and an approved private endpoint)`;
+  const g = s.kpis.gcpAiProtected;
+  if (g && g.total > 0)
+    yield `GCP AI projects: ${g.percentProtected}% protected (${g.protected} of ${g.total} inside an enforced VPC Service Controls perimeter with private Vertex AI access; ${g.inEnforcedPerimeter} in a perimeter, ${g.privateApiAccess} private)`;
   const bySev = SEVERITIES.filter((x) => s.failBySeverity[x] > 0)
     .map((x) => `${s.failBySeverity[x]} ${x}`)
     .join(', ');

@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { AZURE_CHECKS } from '../../src/checks/azure/registry.js';
+import { GCP_CHECKS } from '../../src/checks/gcp/registry.js';
 import type { Finding } from '../../src/findings/types.js';
 import { detectProvider } from '../../src/sources/detect.js';
 import { runCli } from '../support/cli.js';
@@ -93,5 +94,36 @@ describe('cordon scan on Azure and mixed input', () => {
       strip(all.filter((f) => f.resource.provider === 'azure')),
       await alone('examples/azure/misconfigured'),
     );
+  });
+
+  it('the GCP misconfigured example is valid SARIF with a failing result for every GCP check; the reference exits 0', async () => {
+    const r = await runCli(['scan', 'examples/gcp/misconfigured', ...POLICY, '--format', 'sarif']);
+    assert.equal(r.code, 1, r.stderr);
+    const log = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; kind: string }[] }[] };
+    const ajv = new AjvDraft04.default({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormatsModule.default(ajv);
+    assert.ok(ajv.validate(schema, log), JSON.stringify(ajv.errors?.slice(0, 3)));
+    const failing = new Set(log.runs[0]!.results.filter((x) => x.kind === 'fail').map((x) => x.ruleId));
+    assert.ok(GCP_CHECKS.length >= 19);
+    for (const c of GCP_CHECKS) assert.ok(failing.has(c.id), `no failing SARIF result for ${c.id}`);
+    const ref = await runCli(['scan', 'examples/gcp/reference', ...POLICY]);
+    assert.equal(ref.code, 0, ref.stdout + ref.stderr);
+  });
+
+  it('AWS, Azure and GCP data in one directory: each provider finds what it finds alone', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cordon-mixed3-'));
+    for (const p of ['aws', 'azure', 'gcp'])
+      cpSync(`examples/${p}/misconfigured`, path.join(dir, p), { recursive: true });
+    const mixed = await runCli(['scan', dir, ...POLICY, '--format', 'json']);
+    assert.equal(mixed.code, 1, mixed.stderr);
+    assert.equal((JSON.parse(mixed.stdout) as { inputErrors: unknown[] }).inputErrors.length, 0);
+    const all = findingsOf(mixed.stdout);
+    const strip = (fs: Finding[]) => fs.map(({ origin: _o, ...f }) => f);
+    for (const p of ['aws', 'azure', 'gcp'] as const) {
+      const alone = strip(
+        findingsOf((await runCli(['scan', `examples/${p}/misconfigured`, ...POLICY, '--format', 'json'])).stdout),
+      );
+      assert.deepEqual(strip(all.filter((f) => f.resource.provider === p)), alone, p);
+    }
   });
 });
