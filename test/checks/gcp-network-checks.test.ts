@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { runGcpChecks } from '../../src/checks/gcp/engine.js';
 import { GCP_CHECKS } from '../../src/checks/gcp/registry.js';
 import type { Finding } from '../../src/findings/types.js';
-import type { GcpInventory, GcpRoute, GcpRouter, GcpWorkbenchInstance } from '../../src/inventory/gcp.js';
+import type { GcpDataset, GcpInventory, GcpRoute, GcpRouter, GcpWorkbenchInstance } from '../../src/inventory/gcp.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
 import {
@@ -436,5 +436,69 @@ describe('gcp-ai-network-dns-query-logging-missing', () => {
   });
   it('passes with a logging server policy bound to the network', () => {
     assert.equal(about(run(id, base({ dnsPolicies: [dnsPolicy(true)] })), 'vpc-ai').status, 'pass');
+  });
+});
+
+describe('data sets of the network’s own project (Shared VPC host), not just anywhere', () => {
+  // Every data set of the project but `without`; `without` present only in another project's files.
+  const elsewhere = (parts: Partial<GcpInventory>, without: GcpDataset) => {
+    const inv = base(parts);
+    inv.datasets.get(PROJECT)!.delete(without);
+    inv.datasets.set('other-project', new Set([without]));
+    return inv;
+  };
+  const vmWithExternalIp = () => {
+    const vm = instance('vm-pub', '10.0.2.7');
+    vm.networkInterfaces[0]!.accessConfigs.push({ type: 'ONE_TO_ONE_NAT' });
+    return vm;
+  };
+  it('external IP: routes captured for another project only do not mean "no internet route"', () => {
+    const f = about(
+      run('gcp-ai-instance-external-ip', elsewhere({ routes: [], instances: [vmWithExternalIp()] }, 'compute:routes')),
+      '/instances/vm-pub',
+    );
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /compute:routes is not in the snapshot for project ai-prod/);
+  });
+  it('Cloud NAT: routers and routes captured for another project only do not mean "no NAT" or "no route"', () => {
+    const noRouters = about(run('gcp-ai-subnet-cloud-nat-egress', elsewhere({}, 'compute:routers')), 'snet-inference');
+    assert.equal(noRouters.status, 'not-assessed', noRouters.message);
+    assert.match(noRouters.message, /compute:routers is not in the snapshot for project ai-prod/);
+    const noRoutes = about(
+      run(
+        'gcp-ai-subnet-cloud-nat-egress',
+        elsewhere({ routers: [router('ALL_SUBNETWORKS_ALL_IP_RANGES')], routes: [] }, 'compute:routes'),
+      ),
+      'snet-inference',
+    );
+    assert.equal(noRoutes.status, 'not-assessed', noRoutes.message);
+  });
+  it('firewall: VPC rules captured for another project only do not leave the implied rules to decide', () => {
+    const denyEgressPolicy = firewallPolicy('fw-policy', 'network', NET, [
+      policyRule({ direction: 'EGRESS', action: 'deny', destIpRanges: ['0.0.0.0/0'] }),
+    ]);
+    const inv = elsewhere({ firewallPolicies: [denyEgressPolicy] }, 'compute:firewalls');
+    const f = about(run('gcp-ai-firewall-open-to-internet', inv), '/subnetworks/snet-inference');
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /compute:firewalls is not in the snapshot for project ai-prod/);
+    // With the project's VPC rules captured (none), the policy closes it.
+    const ok = about(
+      run('gcp-ai-firewall-open-to-internet', base({ firewallPolicies: [denyEgressPolicy] })),
+      'snet-inference',
+    );
+    assert.equal(ok.status, 'pass', ok.message);
+  });
+});
+
+describe('gcp-ai-subnet-cloud-nat-egress: a default route for network tags', () => {
+  it('fails when VMs of the subnetwork carry the tag of the only default route', () => {
+    const tagged = defaultRoute({ tags: ['nat-egress'] });
+    const vm = instance('vm-nat', '10.0.2.8', { tags: ['nat-egress'] });
+    const inv = base({ routers: [router('ALL_SUBNETWORKS_ALL_IP_RANGES')], routes: [tagged], instances: [vm] });
+    const f = about(run('gcp-ai-subnet-cloud-nat-egress', inv), '/subnetworks/snet-inference');
+    assert.equal(f.status, 'fail', f.message);
+    // No VM carries the tag: the route applies to none of them.
+    const none = base({ routers: [router('ALL_SUBNETWORKS_ALL_IP_RANGES')], routes: [tagged] });
+    assert.equal(about(run('gcp-ai-subnet-cloud-nat-egress', none), '/subnetworks/snet-inference').status, 'pass');
   });
 });

@@ -6,7 +6,7 @@ import {
   firewallSubjects,
   internetExposure,
 } from './firewall-support.js';
-import { describeRoutes, internetRoutes } from './internet-route.js';
+import { describeRoutes, internetRoutes, networkDataGap } from './internet-route.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 /** Whether a Cloud NAT gateway translates the subnetwork's addresses (its primary range at least). */
@@ -56,6 +56,15 @@ export default defineGcpCheck({
         .flatMap((r) =>
           r.nats.filter((n) => (n.type ?? 'PUBLIC') !== 'PRIVATE' && natServes(n, sn)).map((n) => ({ r, n })),
         );
+      const routersGap = networkDataGap(ctx.inventory, sn.network, 'compute:routers');
+      if (serving.length === 0 && routersGap) {
+        out.push({
+          ...base,
+          status: 'not-assessed',
+          message: `${what}: whether Cloud NAT serves it cannot be judged: ${routersGap}`,
+        });
+        continue;
+      }
       if (serving.length === 0) {
         out.push({ ...base, status: 'pass', message: `${what}: no Cloud NAT gateway translates it` });
         continue;
@@ -66,6 +75,15 @@ export default defineGcpCheck({
           ? { ...serving[0]!.r.origin, pointer: serving[0]!.n.pointer }
           : serving[0]!.r.origin;
       const routes = internetRoutes(ctx.inventory, sn.network, []);
+      const routesGap = routes.length === 0 ? networkDataGap(ctx.inventory, sn.network, 'compute:routes') : undefined;
+      if (routesGap) {
+        out.push({
+          ...base,
+          status: 'not-assessed',
+          message: `${what}: ${nat} translates it; whether a route to the internet applies cannot be judged: ${routesGap}`,
+        });
+        continue;
+      }
       if (routes.length === 0) {
         out.push({
           ...base,

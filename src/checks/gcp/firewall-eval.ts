@@ -30,6 +30,7 @@ import {
   type GcpProject,
   type GcpProtocolPorts,
 } from '../../inventory/gcp.js';
+import { projectDatasetGap } from './engine.js';
 import { addressSetOf, intersect, isEmpty, subtract, union, type AddressSet } from './address-set.js';
 
 export type FirewallDirection = 'INGRESS' | 'EGRESS';
@@ -310,6 +311,11 @@ export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: st
   const ix = firewallIndex(inv);
   const project = ix.projects.get(network.project);
   const attachedTo = (target: string) => ix.attached.get(gcpIdKey(target)) ?? [];
+  // The network's rules and policies live in its own project (a Shared VPC host): captured elsewhere, they say nothing.
+  for (const d of ['compute:firewalls', 'compute:network-firewall-policies'] as const) {
+    const gap = projectDatasetGap(inv, network.project, d);
+    if (gap) unknown.push(gap);
+  }
   if (inv.hierarchicalFirewallPolicies.length > 0) {
     if (!project)
       unknown.push(
