@@ -474,6 +474,28 @@ describe('cordon collect gcp (library)', () => {
     }
   });
 
+  it('a 200 answer with an empty body is unavailable data, not an empty (complete) list', async () => {
+    const fake = await startFakeGcp(world({ emptyBodyProjects: ['denied-proj'] }));
+    try {
+      const dir = scratch();
+      const summary = await collectGcp({
+        out: path.join(dir, 's'),
+        projects: ['ai-prod', 'denied-proj'],
+        endpoint: fake.endpoint,
+        ca: fake.ca,
+        env: userEnv(dir),
+      });
+      const broken = summary.projects.find((p) => p.scope === 'denied-proj')!;
+      assert.ok(!broken.collected.includes('compute:networks'), broken.collected.join(', '));
+      const networks = broken.unavailable.find((u) => u.dataset === 'compute:networks');
+      assert.ok(networks, 'compute:networks unavailable');
+      assert.match(networks.reason, /empty|not a JSON object/);
+      assert.deepEqual(summary.projects.find((p) => p.scope === 'ai-prod')!.unavailable, []);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('credentials that do not work stop the run; nothing is written as if collected', async () => {
     const fake = await startFakeGcp(world());
     try {
