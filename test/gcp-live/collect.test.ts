@@ -496,6 +496,26 @@ describe('cordon collect gcp (library)', () => {
     }
   });
 
+  it('a project asked for whose asset list is empty (not even the project asset) is unavailable data', async () => {
+    const fake = await startFakeGcp(world({ emptyListProjects: ['denied-proj'] }));
+    try {
+      const dir = scratch();
+      const summary = await collectGcp({
+        out: path.join(dir, 's'),
+        projects: ['ai-prod', 'denied-proj'],
+        endpoint: fake.endpoint,
+        ca: fake.ca,
+        env: userEnv(dir),
+      });
+      const empty = summary.projects.find((p) => p.scope === 'denied-proj');
+      assert.ok(empty, summary.projects.map((p) => p.scope).join(', '));
+      assert.ok(!empty.collected.includes('compute:networks'));
+      assert.match(empty.unavailable.find((u) => u.dataset === 'compute:networks')!.reason, /no asset of the project/);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('credentials that do not work stop the run; nothing is written as if collected', async () => {
     const fake = await startFakeGcp(world());
     try {
