@@ -234,8 +234,8 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
         return rpcError(res, 429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric ListAssets.');
       if (project && o.emptyListProjects?.includes(project)) return send(res, 200, {});
       if (project && o.emptyBodyProjects?.includes(project)) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end();
+        res.writeHead(200, { 'content-type': 'application/json' }).end();
+        return;
       }
       if ((project && o.deniedProjects?.includes(project)) || o.deniedParents?.includes(parent))
         return denied(res, 'cloudasset.assets.listResource', `//cloudresourcemanager.googleapis.com/${parent}`);
