@@ -502,3 +502,20 @@ describe('gcp-ai-subnet-cloud-nat-egress: a default route for network tags', () 
     assert.equal(about(run('gcp-ai-subnet-cloud-nat-egress', none), '/subnetworks/snet-inference').status, 'pass');
   });
 });
+
+describe('subnetworks of the legacy purpose PRIVATE_RFC_1918 (a regular VM subnetwork) are checked', () => {
+  // Compute Engine v1 documents PRIVATE_RFC_1918 as "regular user created or automatically created subnet".
+  const legacy = () => [
+    subnetwork('snet-app', '10.0.1.0/24'),
+    subnetwork('snet-inference', '10.0.2.0/24', { purpose: 'PRIVATE_RFC_1918' }),
+  ];
+  it('flow logs and the firewall fail it as they fail a PRIVATE one; a proxy-only subnetwork is still left out', () => {
+    const inv = base({ subnetworks: legacy() });
+    assert.equal(about(run('gcp-ai-subnet-flow-logs-missing', inv), 'snet-inference').status, 'fail');
+    assert.equal(about(run('gcp-ai-firewall-open-to-internet', inv), 'snet-inference').status, 'fail');
+    const proxy = base({
+      subnetworks: [subnetwork('snet-inference', '10.0.2.0/24', { purpose: 'REGIONAL_MANAGED_PROXY' })],
+    });
+    assert.ok(!run('gcp-ai-subnet-flow-logs-missing', proxy).some((f) => f.resource.id.endsWith('snet-inference')));
+  });
+});

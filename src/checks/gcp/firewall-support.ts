@@ -6,6 +6,7 @@
  */
 import {
   gcpIdKey,
+  holdsVms,
   indexByGcpId,
   type GcpInstance,
   type GcpDataset,
@@ -106,7 +107,7 @@ export function firewallSubjects(
   const out: FirewallSubject[] = [];
   for (const s of ctx.own.subnetworks) {
     const zone = ctx.zones.subnetwork(s.id)?.zone;
-    if (!zone || !zones.has(zone) || (s.purpose && s.purpose !== 'PRIVATE')) continue;
+    if (!zone || !zones.has(zone) || !holdsVms(s)) continue;
     out.push({
       kind: 'subnetwork',
       id: s.id,
