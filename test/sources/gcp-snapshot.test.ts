@@ -366,6 +366,25 @@ describe('GCP names and zone placement', () => {
     assert.equal(regionOfZone('europe-west4'), 'europe-west4');
   });
 
+  it('places an IPv6-only subnetwork (no ipCidrRange) by its IPv6 range', () => {
+    const s = {
+      project: 'p1',
+      region: 'us-central1',
+      origin: { kind: 'file' as const, file: 'subnets.json' },
+      id: 'projects/p1/regions/us-central1/subnetworks/v6only',
+      name: 'v6only',
+      network: 'projects/p1/global/networks/n1',
+      secondaryIpRanges: [],
+      stackType: 'IPV6_ONLY',
+      ipv6CidrRange: 'fd20:1:2:3::/64',
+    };
+    const zones = placeGcpResources({ subnetworks: [s], networks: [] }, [
+      { zone: 'inference', cidrs: ['10.0.2.0/24', 'fd20:1:2::/48'] },
+    ]);
+    assert.equal(zones.subnetwork(s.id)?.zone, 'inference');
+    assert.equal(zones.subnetwork(s.id)?.via, 'cidr');
+  });
+
   it('places subnetworks by id, name, network and CIDR, and instances by labels, tags and accounts first', () => {
     const inv = loadGcpSnapshotFromTexts(files(REF)).inventory;
     // Without their zone labels, instances are placed by the selectors' labels, network tags and accounts.
