@@ -519,3 +519,41 @@ describe('subnetworks of the legacy purpose PRIVATE_RFC_1918 (a regular VM subne
     assert.ok(!run('gcp-ai-subnet-flow-logs-missing', proxy).some((f) => f.resource.id.endsWith('snet-inference')));
   });
 });
+
+describe('gcp-ai-zone-reachable-from-denied-zone: a zone on a peered network whose subnetworks were not captured', () => {
+  it('is not assessed rather than "nothing reaches it"', () => {
+    // The application zone is named by a subnetwork of a hub network peered with the AI network.
+    const byId = parsePolicy(
+      'cordon.yaml',
+      REFERENCE_POLICY_YAML.replace(
+        '    cidrs: [10.0.1.0/24]',
+        '    subnet_ids: [projects/hub/regions/us-central1/subnetworks/snet-app]',
+      ),
+    );
+    const hub = 'projects/hub/global/networks/vpc-hub';
+    const internal = firewall('allow-from-hub-app', {
+      sourceRanges: ['10.0.1.0/24'],
+      allowed: [{ protocol: 'all', ports: [] }],
+    });
+    const inv = base({
+      networks: [
+        network('vpc-ai', { peerings: [{ name: 'to-hub', network: hub, state: 'ACTIVE', pointer: '/peerings/0' }] }),
+      ],
+      firewalls: [internal],
+    });
+    const check = GCP_CHECKS.find((c) => c.id === 'gcp-ai-zone-reachable-from-denied-zone')!;
+    const f = about(runGcpChecks(inv, byId, [check]), '/subnetworks/snet-data');
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /compute:subnetworks is not in the snapshot for project hub/);
+    // With the hub's subnetworks captured, the allow from the hub's application subnetwork is found.
+    const snetApp = subnetwork('snet-app', '10.0.1.0/24', {
+      project: 'hub',
+      id: 'projects/hub/regions/us-central1/subnetworks/snet-app',
+      network: hub,
+    });
+    const full = base({ ...inv, subnetworks: [...inv.subnetworks, snetApp] });
+    full.datasets.set('hub', new Set(['compute:subnetworks', 'compute:networks']));
+    const g = about(runGcpChecks(full, byId, [check]), '/subnetworks/snet-data');
+    assert.equal(g.status, 'fail', g.message);
+  });
+});
