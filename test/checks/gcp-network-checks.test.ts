@@ -557,3 +557,21 @@ describe('gcp-ai-zone-reachable-from-denied-zone: a zone on a peered network who
     assert.equal(g.status, 'fail', g.message);
   });
 });
+
+describe('hierarchical firewall policies: a project whose ancestors stop at a folder', () => {
+  it('is not assessed: a folder always sits under an organization whose policies are then unknown', () => {
+    // `gcloud projects describe` names only the parent folder; the organization's policy allows SSH from anywhere.
+    const orgAllowsSsh = firewallPolicy('org-policy', 'hierarchical', 'organizations/1', [
+      policyRule({ srcIpRanges: ['0.0.0.0/0'], layer4Configs: [{ protocol: 'tcp', ports: ['22'] }] }),
+    ]);
+    const inv = base({ hierarchicalFirewallPolicies: [orgAllowsSsh], firewalls: [denyEgress] });
+    inv.projects[0]!.ancestors = ['folders/20'];
+    const f = about(run('gcp-ai-firewall-open-to-internet', inv), '/subnetworks/snet-inference');
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /gcloud projects get-ancestors ai-prod/);
+    // With the whole chain the organization's rule is found.
+    inv.projects[0]!.ancestors = ['folders/20', 'organizations/1'];
+    const g = about(run('gcp-ai-firewall-open-to-internet', { ...inv }), '/subnetworks/snet-inference');
+    assert.equal(g.status, 'fail', g.message);
+  });
+});

@@ -321,6 +321,15 @@ export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: st
       unknown.push(
         `the ancestors of project ${network.project} are not in the snapshot, so cordon cannot tell which hierarchical firewall policies apply (gcloud projects get-ancestors ${network.project})`,
       );
+    else if (
+      project.ancestors.length > 0 &&
+      !project.ancestors[project.ancestors.length - 1]!.startsWith('organizations/')
+    )
+      // A folder always belongs to an organization: a chain that stops at a folder (`gcloud projects describe` names
+      // only the parent) leaves out the policies of the nodes above it.
+      unknown.push(
+        `the ancestors of project ${network.project} are known only up to ${project.ancestors[project.ancestors.length - 1]}, so the hierarchical firewall policies above it are unknown (gcloud projects get-ancestors ${network.project} --format=json)`,
+      );
     else
       for (const node of [...project.ancestors].reverse())
         for (const p of attachedTo(node)
