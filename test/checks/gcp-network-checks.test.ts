@@ -575,3 +575,22 @@ describe('hierarchical firewall policies: a project whose ancestors stop at a fo
     assert.equal(g.status, 'fail', g.message);
   });
 });
+
+describe('a VM whose second network interface is in an AI zone', () => {
+  it('is checked on that interface: an external IP on the first one fails it', () => {
+    const vm = instance('vm-bridge', '10.0.1.9');
+    vm.networkInterfaces[0]!.subnetwork = `projects/${PROJECT}/regions/us-central1/subnetworks/snet-app`;
+    vm.networkInterfaces[0]!.accessConfigs.push({ type: 'ONE_TO_ONE_NAT', natIP: '203.0.113.7' });
+    vm.networkInterfaces.push({
+      ...vm.networkInterfaces[0]!,
+      name: 'nic1',
+      subnetwork: `projects/${PROJECT}/regions/us-central1/subnetworks/snet-inference`,
+      networkIP: '10.0.2.9',
+      accessConfigs: [],
+      pointer: '/networkInterfaces/1',
+    });
+    const f = about(run('gcp-ai-instance-external-ip', base({ instances: [vm] })), '/instances/vm-bridge');
+    assert.equal(f.status, 'fail', f.message);
+    assert.match(f.message, /203\.0\.113\.7/);
+  });
+});
