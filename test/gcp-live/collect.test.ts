@@ -474,47 +474,35 @@ describe('cordon collect gcp (library)', () => {
     }
   });
 
-  it('a 200 answer with an empty body is unavailable data, not an empty (complete) list', async () => {
-    const fake = await startFakeGcp(world({ emptyBodyProjects: ['denied-proj'] }));
-    try {
-      const dir = scratch();
-      const summary = await collectGcp({
-        out: path.join(dir, 's'),
-        projects: ['ai-prod', 'denied-proj'],
-        endpoint: fake.endpoint,
-        ca: fake.ca,
-        env: userEnv(dir),
-      });
-      const broken = summary.projects.find((p) => p.scope === 'denied-proj')!;
-      assert.ok(!broken.collected.includes('compute:networks'), broken.collected.join(', '));
-      const networks = broken.unavailable.find((u) => u.dataset === 'compute:networks');
-      assert.ok(networks, 'compute:networks unavailable');
-      assert.match(networks.reason, /empty|not a JSON object/);
-      assert.deepEqual(summary.projects.find((p) => p.scope === 'ai-prod')!.unavailable, []);
-    } finally {
-      await fake.close();
-    }
-  });
-
-  it('a project asked for whose asset list is empty (not even the project asset) is unavailable data', async () => {
-    const fake = await startFakeGcp(world({ emptyListProjects: ['denied-proj'] }));
-    try {
-      const dir = scratch();
-      const summary = await collectGcp({
-        out: path.join(dir, 's'),
-        projects: ['ai-prod', 'denied-proj'],
-        endpoint: fake.endpoint,
-        ca: fake.ca,
-        env: userEnv(dir),
-      });
-      const empty = summary.projects.find((p) => p.scope === 'denied-proj');
-      assert.ok(empty, summary.projects.map((p) => p.scope).join(', '));
-      assert.ok(!empty.collected.includes('compute:networks'));
-      assert.match(empty.unavailable.find((u) => u.dataset === 'compute:networks')!.reason, /no asset of the project/);
-    } finally {
-      await fake.close();
-    }
-  });
+  const faults: [string, Partial<FakeGcpOptions>, RegExp][] = [
+    ['a 200 answer with an empty body', { emptyBodyProjects: ['denied-proj'] }, /answered 200 with an empty body/],
+    [
+      'an asset list without a single asset (not even the project)',
+      { emptyListProjects: ['denied-proj'] },
+      /no asset of the project/,
+    ],
+  ];
+  for (const [what, fault, reason] of faults)
+    it(`${what} is unavailable data for the project asked for, never an empty (complete) project or none`, async () => {
+      const fake = await startFakeGcp(world(fault));
+      try {
+        const dir = scratch();
+        const summary = await collectGcp({
+          out: path.join(dir, 's'),
+          projects: ['ai-prod', 'denied-proj'],
+          endpoint: fake.endpoint,
+          ca: fake.ca,
+          env: userEnv(dir),
+        });
+        const broken = summary.projects.find((p) => p.scope === 'denied-proj');
+        assert.ok(broken, summary.projects.map((p) => p.scope).join(', '));
+        assert.ok(!broken.collected.includes('compute:networks'), broken.collected.join(', '));
+        assert.match(broken.unavailable.find((u) => u.dataset === 'compute:networks')?.reason ?? '', reason);
+        assert.deepEqual(summary.projects.find((p) => p.scope === 'ai-prod')!.unavailable, []);
+      } finally {
+        await fake.close();
+      }
+    });
 
   it('credentials that do not work stop the run; nothing is written as if collected', async () => {
     const fake = await startFakeGcp(world());

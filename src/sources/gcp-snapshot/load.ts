@@ -169,20 +169,13 @@ function readDocumentFile(state: State, file: string, text: string): void {
       }
       // A line that does not parse names no data set or project: every data set the file holds may miss an item
       // (an export cut short loses its last asset), so each is partial in each project of the file.
-      for (const e of bad.slice(0, 1))
-        for (const dataset of datasets)
-          for (const scope of scopes)
-            state.skips.push({
-              dataset,
-              scope,
-              region: '*',
-              item: {
-                file,
-                ...(e.position.line ? { line: e.position.line } : {}),
-                pointer: '',
-                reason: `${bad.length} line(s) of the file could not be read`,
-              },
-            });
+      if (bad.length > 0)
+        markFilePartial(state, datasets, scopes, {
+          file,
+          ...(bad[0]!.position.line ? { line: bad[0]!.position.line } : {}),
+          pointer: '',
+          reason: `${bad.length} line(s) of the file could not be read`,
+        });
       state.result.files.push({ file, recognisedAs: ['asset-lines', ...[...datasets].sort()] });
       return;
     }
@@ -267,16 +260,14 @@ function readDocumentFile(state: State, file: string, text: string): void {
     const reason = 'one page of a longer list: the rest is missing (follow nextPageToken when collecting)';
     const line = doc.locate(truncated).line;
     state.result.warnings.push({ file, message: reason, ...(line ? { line } : {}) });
-    for (const dataset of datasets)
-      for (const scope of scopes)
-        state.skips.push({
-          dataset,
-          scope,
-          region: '*',
-          item: { file, ...(line ? { line } : {}), pointer: truncated, reason },
-        });
+    markFilePartial(state, datasets, scopes, { file, ...(line ? { line } : {}), pointer: truncated, reason });
   }
   state.result.files.push({ file, recognisedAs: [kind, ...[...datasets].sort()] });
+}
+
+/** Every data set a file holds is partial in every project of the file (a page of a list, a line that did not parse). */
+function markFilePartial(state: State, datasets: Set<GcpDataset>, scopes: Set<string>, item: GcpSkippedItem): void {
+  for (const dataset of datasets) for (const scope of scopes) state.skips.push({ dataset, scope, region: '*', item });
 }
 
 function escape(s: string): string {
