@@ -3,7 +3,7 @@
  * networks carry no labels, so a subnetwork is placed by (first match wins, as on AWS and Azure):
  *   1. its id ("projects/p/regions/r/subnetworks/s", a self link, or the bare name "s"),
  *   2. its network's id (or bare name),
- *   3. CIDR: its primary range inside one of the zone's CIDRs.
+ *   3. CIDR: its primary range inside one of the zone's CIDRs (an IPv6-only subnetwork: its IPv6 range).
  * Instances, Workbench instances and forwarding rules (PSC endpoints) are placed by their own facts first — the
  * selector's labels, the zone label (the policy's zone_tag_key compared without case, "-" or "_": GCP label keys are
  * lower-case, so SecurityZone is written securityzone, security_zone or security-zone), the selector's network tags
@@ -136,11 +136,14 @@ export function placeGcpResources(
     const s = subnets.get(key);
     let result: GcpZoneMembership | undefined;
     if (s) {
-      const range = s.ipCidrRange ? tryParseCidr(s.ipCidrRange) : undefined;
+      // The primary IPv4 range; an IPv6-only subnetwork has none and is placed by its internal or external IPv6 range.
+      const ranges = (s.ipCidrRange ? [s.ipCidrRange] : [s.ipv6CidrRange, s.externalIpv6Prefix])
+        .filter((r): r is string => !!r)
+        .map((text) => ({ text, cidr: tryParseCidr(text) }));
       result = first([
         ['subnet-id', (z) => (z.subnet(s.id) ? s.id : undefined)],
         ['network-id', (z) => (z.network(s.network) ? s.network : undefined)],
-        ['cidr', (z) => (range && z.parsed.some((c) => cidrContains(c, range)) ? s.ipCidrRange : undefined)],
+        ['cidr', (z) => ranges.find(({ cidr }) => cidr && z.parsed.some((c) => cidrContains(c, cidr)))?.text],
       ]);
     }
     memo.set(key, result);

@@ -127,6 +127,15 @@ export interface GcpNetwork extends GcpScoped {
   networkFirewallPolicyEnforcementOrder?: string;
 }
 
+/**
+ * Whether a subnetwork holds VMs: purpose PRIVATE (the default) or its legacy name PRIVATE_RFC_1918 ("regular user
+ * created or automatically created subnet", Compute Engine v1), or PEER_MIGRATION (a VM subnetwork in transit between
+ * peered networks). Proxy-only, PSC producer and private NAT subnetworks hold no VMs.
+ */
+export function holdsVms(s: { purpose?: string }): boolean {
+  return !s.purpose || ['PRIVATE', 'PRIVATE_RFC_1918', 'PEER_MIGRATION'].includes(s.purpose);
+}
+
 export interface GcpSubnetworkLogConfig {
   enable?: boolean;
   aggregationInterval?: string;

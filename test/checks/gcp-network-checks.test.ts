@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { runGcpChecks } from '../../src/checks/gcp/engine.js';
 import { GCP_CHECKS } from '../../src/checks/gcp/registry.js';
 import type { Finding } from '../../src/findings/types.js';
-import type { GcpInventory, GcpRoute, GcpRouter, GcpWorkbenchInstance } from '../../src/inventory/gcp.js';
+import type { GcpDataset, GcpInventory, GcpRoute, GcpRouter, GcpWorkbenchInstance } from '../../src/inventory/gcp.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
 import {
@@ -436,5 +436,161 @@ describe('gcp-ai-network-dns-query-logging-missing', () => {
   });
   it('passes with a logging server policy bound to the network', () => {
     assert.equal(about(run(id, base({ dnsPolicies: [dnsPolicy(true)] })), 'vpc-ai').status, 'pass');
+  });
+});
+
+describe('data sets of the network’s own project (Shared VPC host), not just anywhere', () => {
+  // Every data set of the project but `without`; `without` present only in another project's files.
+  const elsewhere = (parts: Partial<GcpInventory>, without: GcpDataset) => {
+    const inv = base(parts);
+    inv.datasets.get(PROJECT)!.delete(without);
+    inv.datasets.set('other-project', new Set([without]));
+    return inv;
+  };
+  const vmWithExternalIp = () => {
+    const vm = instance('vm-pub', '10.0.2.7');
+    vm.networkInterfaces[0]!.accessConfigs.push({ type: 'ONE_TO_ONE_NAT' });
+    return vm;
+  };
+  it('external IP: routes captured for another project only do not mean "no internet route"', () => {
+    const f = about(
+      run('gcp-ai-instance-external-ip', elsewhere({ routes: [], instances: [vmWithExternalIp()] }, 'compute:routes')),
+      '/instances/vm-pub',
+    );
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /compute:routes is not in the snapshot for project ai-prod/);
+  });
+  it('Cloud NAT: routers and routes captured for another project only do not mean "no NAT" or "no route"', () => {
+    const noRouters = about(run('gcp-ai-subnet-cloud-nat-egress', elsewhere({}, 'compute:routers')), 'snet-inference');
+    assert.equal(noRouters.status, 'not-assessed', noRouters.message);
+    assert.match(noRouters.message, /compute:routers is not in the snapshot for project ai-prod/);
+    const noRoutes = about(
+      run(
+        'gcp-ai-subnet-cloud-nat-egress',
+        elsewhere({ routers: [router('ALL_SUBNETWORKS_ALL_IP_RANGES')], routes: [] }, 'compute:routes'),
+      ),
+      'snet-inference',
+    );
+    assert.equal(noRoutes.status, 'not-assessed', noRoutes.message);
+  });
+  it('firewall: VPC rules captured for another project only do not leave the implied rules to decide', () => {
+    const denyEgressPolicy = firewallPolicy('fw-policy', 'network', NET, [
+      policyRule({ direction: 'EGRESS', action: 'deny', destIpRanges: ['0.0.0.0/0'] }),
+    ]);
+    const inv = elsewhere({ firewallPolicies: [denyEgressPolicy] }, 'compute:firewalls');
+    const f = about(run('gcp-ai-firewall-open-to-internet', inv), '/subnetworks/snet-inference');
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /compute:firewalls is not in the snapshot for project ai-prod/);
+    // With the project's VPC rules captured (none), the policy closes it.
+    const ok = about(
+      run('gcp-ai-firewall-open-to-internet', base({ firewallPolicies: [denyEgressPolicy] })),
+      'snet-inference',
+    );
+    assert.equal(ok.status, 'pass', ok.message);
+  });
+});
+
+describe('gcp-ai-subnet-cloud-nat-egress: a default route for network tags', () => {
+  it('fails when VMs of the subnetwork carry the tag of the only default route', () => {
+    const tagged = defaultRoute({ tags: ['nat-egress'] });
+    const vm = instance('vm-nat', '10.0.2.8', { tags: ['nat-egress'] });
+    const inv = base({ routers: [router('ALL_SUBNETWORKS_ALL_IP_RANGES')], routes: [tagged], instances: [vm] });
+    const f = about(run('gcp-ai-subnet-cloud-nat-egress', inv), '/subnetworks/snet-inference');
+    assert.equal(f.status, 'fail', f.message);
+    // No VM carries the tag: the route applies to none of them.
+    const none = base({ routers: [router('ALL_SUBNETWORKS_ALL_IP_RANGES')], routes: [tagged] });
+    assert.equal(about(run('gcp-ai-subnet-cloud-nat-egress', none), '/subnetworks/snet-inference').status, 'pass');
+  });
+});
+
+describe('subnetworks of the legacy purpose PRIVATE_RFC_1918 (a regular VM subnetwork) are checked', () => {
+  // Compute Engine v1 documents PRIVATE_RFC_1918 as "regular user created or automatically created subnet".
+  const legacy = () => [
+    subnetwork('snet-app', '10.0.1.0/24'),
+    subnetwork('snet-inference', '10.0.2.0/24', { purpose: 'PRIVATE_RFC_1918' }),
+  ];
+  it('flow logs and the firewall fail it as they fail a PRIVATE one; a proxy-only subnetwork is still left out', () => {
+    const inv = base({ subnetworks: legacy() });
+    assert.equal(about(run('gcp-ai-subnet-flow-logs-missing', inv), 'snet-inference').status, 'fail');
+    assert.equal(about(run('gcp-ai-firewall-open-to-internet', inv), 'snet-inference').status, 'fail');
+    const proxy = base({
+      subnetworks: [subnetwork('snet-inference', '10.0.2.0/24', { purpose: 'REGIONAL_MANAGED_PROXY' })],
+    });
+    assert.ok(!run('gcp-ai-subnet-flow-logs-missing', proxy).some((f) => f.resource.id.endsWith('snet-inference')));
+  });
+});
+
+describe('gcp-ai-zone-reachable-from-denied-zone: a zone on a peered network whose subnetworks were not captured', () => {
+  it('is not assessed rather than "nothing reaches it"', () => {
+    // The application zone is named by a subnetwork of a hub network peered with the AI network.
+    const byId = parsePolicy(
+      'cordon.yaml',
+      REFERENCE_POLICY_YAML.replace(
+        '    cidrs: [10.0.1.0/24]',
+        '    subnet_ids: [projects/hub/regions/us-central1/subnetworks/snet-app]',
+      ),
+    );
+    const hub = 'projects/hub/global/networks/vpc-hub';
+    const internal = firewall('allow-from-hub-app', {
+      sourceRanges: ['10.0.1.0/24'],
+      allowed: [{ protocol: 'all', ports: [] }],
+    });
+    const inv = base({
+      networks: [
+        network('vpc-ai', { peerings: [{ name: 'to-hub', network: hub, state: 'ACTIVE', pointer: '/peerings/0' }] }),
+      ],
+      firewalls: [internal],
+    });
+    const check = GCP_CHECKS.find((c) => c.id === 'gcp-ai-zone-reachable-from-denied-zone')!;
+    const f = about(runGcpChecks(inv, byId, [check]), '/subnetworks/snet-data');
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /compute:subnetworks is not in the snapshot for project hub/);
+    // With the hub's subnetworks captured, the allow from the hub's application subnetwork is found.
+    const snetApp = subnetwork('snet-app', '10.0.1.0/24', {
+      project: 'hub',
+      id: 'projects/hub/regions/us-central1/subnetworks/snet-app',
+      network: hub,
+    });
+    const full = base({ ...inv, subnetworks: [...inv.subnetworks, snetApp] });
+    full.datasets.set('hub', new Set(['compute:subnetworks', 'compute:networks']));
+    const g = about(runGcpChecks(full, byId, [check]), '/subnetworks/snet-data');
+    assert.equal(g.status, 'fail', g.message);
+  });
+});
+
+describe('hierarchical firewall policies: a project whose ancestors stop at a folder', () => {
+  it('is not assessed: a folder always sits under an organization whose policies are then unknown', () => {
+    // `gcloud projects describe` names only the parent folder; the organization's policy allows SSH from anywhere.
+    const orgAllowsSsh = firewallPolicy('org-policy', 'hierarchical', 'organizations/1', [
+      policyRule({ srcIpRanges: ['0.0.0.0/0'], layer4Configs: [{ protocol: 'tcp', ports: ['22'] }] }),
+    ]);
+    const inv = base({ hierarchicalFirewallPolicies: [orgAllowsSsh], firewalls: [denyEgress] });
+    inv.projects[0]!.ancestors = ['folders/20'];
+    const f = about(run('gcp-ai-firewall-open-to-internet', inv), '/subnetworks/snet-inference');
+    assert.equal(f.status, 'not-assessed', f.message);
+    assert.match(f.message, /gcloud projects get-ancestors ai-prod/);
+    // With the whole chain the organization's rule is found.
+    inv.projects[0]!.ancestors = ['folders/20', 'organizations/1'];
+    const g = about(run('gcp-ai-firewall-open-to-internet', { ...inv }), '/subnetworks/snet-inference');
+    assert.equal(g.status, 'fail', g.message);
+  });
+});
+
+describe('a VM whose second network interface is in an AI zone', () => {
+  it('is checked on that interface: an external IP on the first one fails it', () => {
+    const vm = instance('vm-bridge', '10.0.1.9');
+    vm.networkInterfaces[0]!.subnetwork = `projects/${PROJECT}/regions/us-central1/subnetworks/snet-app`;
+    vm.networkInterfaces[0]!.accessConfigs.push({ type: 'ONE_TO_ONE_NAT', natIP: '203.0.113.7' });
+    vm.networkInterfaces.push({
+      ...vm.networkInterfaces[0]!,
+      name: 'nic1',
+      subnetwork: `projects/${PROJECT}/regions/us-central1/subnetworks/snet-inference`,
+      networkIP: '10.0.2.9',
+      accessConfigs: [],
+      pointer: '/networkInterfaces/1',
+    });
+    const f = about(run('gcp-ai-instance-external-ip', base({ instances: [vm] })), '/instances/vm-bridge');
+    assert.equal(f.status, 'fail', f.message);
+    assert.match(f.message, /203\.0\.113\.7/);
   });
 });

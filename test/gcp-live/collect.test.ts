@@ -474,6 +474,36 @@ describe('cordon collect gcp (library)', () => {
     }
   });
 
+  const faults: [string, Partial<FakeGcpOptions>, RegExp][] = [
+    ['a 200 answer with an empty body', { emptyBodyProjects: ['denied-proj'] }, /answered 200 with an empty body/],
+    [
+      'an asset list without a single asset (not even the project)',
+      { emptyListProjects: ['denied-proj'] },
+      /no asset of the project/,
+    ],
+  ];
+  for (const [what, fault, reason] of faults)
+    it(`${what} is unavailable data for the project asked for, never an empty (complete) project or none`, async () => {
+      const fake = await startFakeGcp(world(fault));
+      try {
+        const dir = scratch();
+        const summary = await collectGcp({
+          out: path.join(dir, 's'),
+          projects: ['ai-prod', 'denied-proj'],
+          endpoint: fake.endpoint,
+          ca: fake.ca,
+          env: userEnv(dir),
+        });
+        const broken = summary.projects.find((p) => p.scope === 'denied-proj');
+        assert.ok(broken, summary.projects.map((p) => p.scope).join(', '));
+        assert.ok(!broken.collected.includes('compute:networks'), broken.collected.join(', '));
+        assert.match(broken.unavailable.find((u) => u.dataset === 'compute:networks')?.reason ?? '', reason);
+        assert.deepEqual(summary.projects.find((p) => p.scope === 'ai-prod')!.unavailable, []);
+      } finally {
+        await fake.close();
+      }
+    });
+
   it('credentials that do not work stop the run; nothing is written as if collected', async () => {
     const fake = await startFakeGcp(world());
     try {

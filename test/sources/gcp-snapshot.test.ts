@@ -177,6 +177,35 @@ describe('GCP snapshot reader', () => {
     assert.match(r.warnings[0]!.message, /one page of a longer list/);
   });
 
+  it('a JSON line that does not parse (asset export cut short) leaves the data sets of its file partial', () => {
+    const fw = (name: string) => ({
+      name: `//compute.googleapis.com/projects/p1/global/firewalls/${name}`,
+      assetType: 'compute.googleapis.com/Firewall',
+      ancestors: ['projects/111', 'organizations/1'],
+      resource: {
+        version: 'v1',
+        discoveryName: 'Firewall',
+        data: {
+          name,
+          network: 'https://www.googleapis.com/compute/v1/projects/p1/global/networks/n1',
+          sourceRanges: ['0.0.0.0/0'],
+          allowed: [{ IPProtocol: 'tcp', ports: ['22'] }],
+        },
+      },
+    });
+    const lines = [fw('allow-a'), fw('allow-b'), fw('allow-ssh')].map((a) => JSON.stringify(a));
+    lines[2] = lines[2]!.slice(0, 90); // the line of allow-ssh, cut
+    const r = loadGcpSnapshotFromTexts([{ name: 'export.json', text: `${lines.join('\n')}\n` }]);
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0]!.format(), /export\.json:3.*line skipped/);
+    assert.equal(r.inventory.firewalls.length, 2);
+    assert.equal(
+      hasGcpDataset(r.inventory, 'p1', 'compute:firewalls'),
+      false,
+      'a lost rule could be the one that opens it',
+    );
+  });
+
   it('a bad field is a located error, the item is skipped and its data set partial; the rest is read', () => {
     const gcloud = asGcloud(ref);
     const fw = gcloud.find((f) => f.name === 'Firewall.json')!;
@@ -335,6 +364,25 @@ describe('GCP names and zone placement', () => {
     assert.equal(gcpIdKey(`/${id}/`), id);
     assert.equal(regionOfZone('us-central1-a'), 'us-central1');
     assert.equal(regionOfZone('europe-west4'), 'europe-west4');
+  });
+
+  it('places an IPv6-only subnetwork (no ipCidrRange) by its IPv6 range', () => {
+    const s = {
+      project: 'p1',
+      region: 'us-central1',
+      origin: { kind: 'file' as const, file: 'subnets.json' },
+      id: 'projects/p1/regions/us-central1/subnetworks/v6only',
+      name: 'v6only',
+      network: 'projects/p1/global/networks/n1',
+      secondaryIpRanges: [],
+      stackType: 'IPV6_ONLY',
+      ipv6CidrRange: 'fd20:1:2:3::/64',
+    };
+    const zones = placeGcpResources({ subnetworks: [s], networks: [] }, [
+      { zone: 'inference', cidrs: ['10.0.2.0/24', 'fd20:1:2::/48'] },
+    ]);
+    assert.equal(zones.subnetwork(s.id)?.zone, 'inference');
+    assert.equal(zones.subnetwork(s.id)?.via, 'cidr');
   });
 
   it('places subnetworks by id, name, network and CIDR, and instances by labels, tags and accounts first', () => {

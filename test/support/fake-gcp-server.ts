@@ -40,6 +40,10 @@ export interface FakeGcpOptions {
   deniedParents?: string[];
   /** Projects (ids) whose asset list always answers 429 without Retry-After. */
   throttledProjects?: string[];
+  /** Projects (ids) whose asset list answers 200 with an empty body (a broken proxy or gateway, not an empty list). */
+  emptyBodyProjects?: string[];
+  /** Projects (ids) whose asset list answers 200 {} (no assets, not even the project). */
+  emptyListProjects?: string[];
   /** Org Policy v2 answers 403 SERVICE_DISABLED for these parents. */
   orgPolicyDisabledFor?: string[];
   /** Delay before each answer (benchmarks: a cloud API is not instantaneous). */
@@ -228,6 +232,11 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
       const project = /^projects\/(.+)$/.exec(parent)?.[1];
       if (project && o.throttledProjects?.includes(project))
         return rpcError(res, 429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric ListAssets.');
+      if (project && o.emptyListProjects?.includes(project)) return send(res, 200, {});
+      if (project && o.emptyBodyProjects?.includes(project)) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end();
+        return;
+      }
       if ((project && o.deniedProjects?.includes(project)) || o.deniedParents?.includes(parent))
         return denied(res, 'cloudasset.assets.listResource', `//cloudresourcemanager.googleapis.com/${parent}`);
       const types = new Set(query.assetTypes ?? []);

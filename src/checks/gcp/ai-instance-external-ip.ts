@@ -6,7 +6,7 @@ import {
   firewallSubjects,
   internetExposure,
 } from './firewall-support.js';
-import { describeRoutes, internetRoutes } from './internet-route.js';
+import { describeRoutes, internetRoutes, networkDataGap } from './internet-route.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
 export default defineGcpCheck({
@@ -58,6 +58,19 @@ export default defineGcpCheck({
       const origin = vm.origin.kind === 'file' ? { ...vm.origin, pointer: external[0]!.pointer } : vm.origin;
       const routes = external.flatMap((n) => (n.network ? internetRoutes(ctx.inventory, n.network, vm.tags) : []));
       const v6 = external.some((n) => n.ipv6AccessConfigs.length > 0);
+      const routeGaps = [
+        ...new Set(
+          external.flatMap((n) => (n.network ? [networkDataGap(ctx.inventory, n.network, 'compute:routes')] : [])),
+        ),
+      ].filter((x): x is string => x !== undefined);
+      if (routes.length === 0 && !v6 && routeGaps.length > 0) {
+        out.push({
+          ...base,
+          status: 'not-assessed',
+          message: `${what} has ${addresses}; whether a route to the internet applies cannot be judged: ${routeGaps.join('; ')}`,
+        });
+        continue;
+      }
       if (routes.length === 0 && !v6) {
         out.push({
           ...base,

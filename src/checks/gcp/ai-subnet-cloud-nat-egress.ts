@@ -6,14 +6,33 @@ import {
   firewallSubjects,
   internetExposure,
 } from './firewall-support.js';
-import { describeRoutes, internetRoutes } from './internet-route.js';
-import { defineGcpCheck, type GcpCheckResult } from './types.js';
+import { describeRoutes, internetRoutes, networkDataGap } from './internet-route.js';
+import { perInventory } from './support.js';
+import { defineGcpCheck, type GcpCheckContext, type GcpCheckResult } from './types.js';
 
 /** Whether a Cloud NAT gateway translates the subnetwork's addresses (its primary range at least). */
 export function natServes(nat: GcpCloudNat, s: GcpSubnetwork): boolean {
   const mode = nat.sourceSubnetworkIpRangesToNat ?? 'ALL_SUBNETWORKS_ALL_IP_RANGES';
   if (mode === 'ALL_SUBNETWORKS_ALL_IP_RANGES' || mode === 'ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES') return true;
   return nat.subnetworks.some((x) => sameGcpId(x.name, s.id) || x.name === s.name);
+}
+
+/** The network tags of each instance, by the key of every subnetwork it has an interface in; once per run. */
+function vmTags(ctx: GcpCheckContext): Map<string, string[][]> {
+  return perInventory(ctx.inventory, 'instance tags by subnetwork', () => {
+    // Distinct tag sets only: a thousand VMs of one template ask the routes one question.
+    const m = new Map<string, Map<string, string[]>>();
+    for (const vm of ctx.inventory.instances)
+      if (vm.tags.length)
+        for (const n of vm.networkInterfaces) {
+          if (!n.subnetwork) continue;
+          const k = gcpIdKey(n.subnetwork);
+          const sets = m.get(k) ?? new Map<string, string[]>();
+          sets.set([...vm.tags].sort().join(','), [...vm.tags]);
+          m.set(k, sets);
+        }
+    return new Map([...m].map(([k, sets]) => [k, [...sets.values()]]));
+  });
 }
 
 export default defineGcpCheck({
@@ -56,6 +75,15 @@ export default defineGcpCheck({
         .flatMap((r) =>
           r.nats.filter((n) => (n.type ?? 'PUBLIC') !== 'PRIVATE' && natServes(n, sn)).map((n) => ({ r, n })),
         );
+      const routersGap = networkDataGap(ctx.inventory, sn.network, 'compute:routers');
+      if (serving.length === 0 && routersGap) {
+        out.push({
+          ...base,
+          status: 'not-assessed',
+          message: `${what}: whether Cloud NAT serves it cannot be judged: ${routersGap}`,
+        });
+        continue;
+      }
       if (serving.length === 0) {
         out.push({ ...base, status: 'pass', message: `${what}: no Cloud NAT gateway translates it` });
         continue;
@@ -65,7 +93,22 @@ export default defineGcpCheck({
         serving[0]!.r.origin.kind === 'file'
           ? { ...serving[0]!.r.origin, pointer: serving[0]!.n.pointer }
           : serving[0]!.r.origin;
-      const routes = internetRoutes(ctx.inventory, sn.network, []);
+      // Routes for network tags apply to the VMs that carry them: the subnetwork's VMs (any project: Shared VPC).
+      const tagSets = [[], ...(vmTags(ctx).get(gcpIdKey(sn.id)) ?? [])];
+      const routes = [
+        ...new Map(
+          tagSets.flatMap((tags) => internetRoutes(ctx.inventory, sn.network, tags)).map((r) => [r.id, r] as const),
+        ).values(),
+      ].sort((a, b) => a.id.localeCompare(b.id));
+      const routesGap = routes.length === 0 ? networkDataGap(ctx.inventory, sn.network, 'compute:routes') : undefined;
+      if (routesGap) {
+        out.push({
+          ...base,
+          status: 'not-assessed',
+          message: `${what}: ${nat} translates it; whether a route to the internet applies cannot be judged: ${routesGap}`,
+        });
+        continue;
+      }
       if (routes.length === 0) {
         out.push({
           ...base,

@@ -1,4 +1,4 @@
-import { gcpIdKey } from '../../inventory/gcp.js';
+import { gcpIdKey, holdsVms } from '../../inventory/gcp.js';
 import { aiZones } from './firewall-support.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
@@ -41,7 +41,7 @@ export default defineGcpCheck({
     const out: GcpCheckResult[] = [];
     for (const s of [...ctx.own.subnetworks].sort((a, b) => gcpIdKey(a.id).localeCompare(gcpIdKey(b.id)))) {
       const zone = ctx.zones.subnetwork(s.id)?.zone;
-      if (!zone || !zones.has(zone) || (s.purpose && s.purpose !== 'PRIVATE')) continue;
+      if (!zone || !zones.has(zone) || !holdsVms(s)) continue;
       const what = `subnetwork ${s.name} (${zone})`;
       const base = {
         resource: { id: s.id, type: 'compute.googleapis.com/Subnetwork' },

@@ -1,10 +1,11 @@
-import { gcpIdKey, indexByGcpId, type GcpInventory } from '../../inventory/gcp.js';
+import { gcpIdKey, indexByGcpId, projectOfId, type GcpInventory } from '../../inventory/gcp.js';
 import { decide } from '../../policy/evaluate.js';
 import type { ZonePolicy } from '../../policy/load.js';
 import type { GcpZonePlacement } from '../../analysis/gcp-zones.js';
 import { addressSetOf, type AddressSet } from './address-set.js';
 import type { RemoteInstance } from './firewall-eval.js';
 import { FIREWALL_DATASETS, FirewallView, firewallSubjects, reachableFrom } from './firewall-support.js';
+import { projectDatasetGap } from './engine.js';
 import { perInventory } from './support.js';
 import { defineGcpCheck, type GcpCheckContext, type GcpCheckResult } from './types.js';
 
@@ -57,7 +58,8 @@ export default defineGcpCheck({
         const sideKey = `${from}|${gcpIdKey(s.target.network)}`;
         let side = sides.get(sideKey);
         if (!side) sides.set(sideKey, (side = zoneSide(ctx.inventory, ctx.zones, ctx.policy, from, s.target.network)));
-        const { addresses, instances } = side;
+        const { addresses, instances, gaps } = side;
+        for (const g of gaps) unresolved.add(g);
         const allowed = (protocol: string, port: number | undefined) => {
           const p = protocol === 'tcp' || protocol === 'udp' || protocol === 'icmp' ? protocol : 'any';
           const key = `${from}>${s.zone}|${p}|${port ?? ''}`;
@@ -187,7 +189,7 @@ function zoneSide(
   policy: ZonePolicy,
   zone: string,
   network: string,
-): { addresses: AddressSet; instances: RemoteInstance[] } {
+): { addresses: AddressSet; instances: RemoteInstance[]; gaps: string[] } {
   const net = perInventory(inv, 'networks by id', () => indexByGcpId(inv.networks)).get(gcpIdKey(network));
   const reachable = new Set([
     gcpIdKey(network),
@@ -198,5 +200,13 @@ function zoneSide(
   for (const k of reachable) cidrs.push(...(members?.subnetCidrs.get(k) ?? []));
   const instances = (members?.instances ?? []).filter((i) => reachable.has(gcpIdKey(i.network)));
   cidrs.push(...instances.map((i) => i.ip));
-  return { addresses: addressSetOf(cidrs).set, instances };
+  // A peered network's subnetworks live in its own project: not captured there, the zone's addresses on it are unknown.
+  const gaps = [...reachable]
+    .map((k) => {
+      const project = projectOfId(k);
+      return project === undefined ? undefined : projectDatasetGap(inv, project, 'compute:subnetworks');
+    })
+    .filter((x): x is string => x !== undefined)
+    .sort();
+  return { addresses: addressSetOf(cidrs).set, instances, gaps };
 }

@@ -55,6 +55,15 @@ function missingReason(inv: GcpInventory, project: string, dataset: GcpDataset, 
   return `${dataset} is not in the snapshot${anywhere ? '' : ` for project ${project}`} (${info.command}; needs ${info.permission})`;
 }
 
+/**
+ * Why a project's data set cannot be relied on (missing, unavailable or partial there), or undefined. For the data
+ * a check reads from the project that owns a network (a Shared VPC host's routes, routers and firewall rules): the
+ * same data set captured for another project says nothing about this one.
+ */
+export function projectDatasetGap(inv: GcpInventory, project: string, dataset: GcpDataset): string | undefined {
+  return missingReason(inv, project, dataset, false);
+}
+
 export function gcpFinding(check: GcpCheck, project: string, r: GcpCheckResult, fallback?: Origin): Finding {
   const resource = {
     provider: 'gcp' as const,

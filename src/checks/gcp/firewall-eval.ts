@@ -30,6 +30,7 @@ import {
   type GcpProject,
   type GcpProtocolPorts,
 } from '../../inventory/gcp.js';
+import { projectDatasetGap } from './engine.js';
 import { addressSetOf, intersect, isEmpty, subtract, union, type AddressSet } from './address-set.js';
 
 export type FirewallDirection = 'INGRESS' | 'EGRESS';
@@ -310,10 +311,24 @@ export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: st
   const ix = firewallIndex(inv);
   const project = ix.projects.get(network.project);
   const attachedTo = (target: string) => ix.attached.get(gcpIdKey(target)) ?? [];
+  // The network's rules and policies live in its own project (a Shared VPC host): captured elsewhere, they say nothing.
+  for (const d of ['compute:firewalls', 'compute:network-firewall-policies'] as const) {
+    const gap = projectDatasetGap(inv, network.project, d);
+    if (gap) unknown.push(gap);
+  }
   if (inv.hierarchicalFirewallPolicies.length > 0) {
     if (!project)
       unknown.push(
         `the ancestors of project ${network.project} are not in the snapshot, so cordon cannot tell which hierarchical firewall policies apply (gcloud projects get-ancestors ${network.project})`,
+      );
+    else if (
+      project.ancestors.length > 0 &&
+      !project.ancestors[project.ancestors.length - 1]!.startsWith('organizations/')
+    )
+      // A folder always belongs to an organization: a chain that stops at a folder (`gcloud projects describe` names
+      // only the parent) leaves out the policies of the nodes above it.
+      unknown.push(
+        `the ancestors of project ${network.project} are known only up to ${project.ancestors[project.ancestors.length - 1]}, so the hierarchical firewall policies above it are unknown (gcloud projects get-ancestors ${network.project} --format=json)`,
       );
     else
       for (const node of [...project.ancestors].reverse())

@@ -6,6 +6,7 @@
  */
 import {
   gcpIdKey,
+  holdsVms,
   indexByGcpId,
   type GcpInstance,
   type GcpDataset,
@@ -106,7 +107,7 @@ export function firewallSubjects(
   const out: FirewallSubject[] = [];
   for (const s of ctx.own.subnetworks) {
     const zone = ctx.zones.subnetwork(s.id)?.zone;
-    if (!zone || !zones.has(zone) || (s.purpose && s.purpose !== 'PRIVATE')) continue;
+    if (!zone || !zones.has(zone) || !holdsVms(s)) continue;
     out.push({
       kind: 'subnetwork',
       id: s.id,
@@ -121,8 +122,19 @@ export function firewallSubjects(
     });
   }
   for (const vm of ctx.own.instances) {
-    const zone = ctx.zones.instance(vm.id)?.zone;
-    const nic = vm.networkInterfaces[0];
+    let zone = ctx.zones.instance(vm.id)?.zone;
+    let nic = vm.networkInterfaces[0];
+    // Placement follows the first interface; a VM with another interface in an AI- or data-zone subnetwork sits in
+    // that zone on that interface (a multi-NIC VM bridging zones), and is judged there.
+    if (!zone || !zones.has(zone))
+      for (const n of vm.networkInterfaces.slice(1)) {
+        const z = n.subnetwork ? ctx.zones.subnetwork(n.subnetwork)?.zone : undefined;
+        if (z && zones.has(z)) {
+          zone = z;
+          nic = n;
+          break;
+        }
+      }
     if (!zone || !zones.has(zone) || !nic?.network) continue;
     const subnet = nic.subnetwork ? subnets.get(gcpIdKey(nic.subnetwork)) : undefined;
     out.push({

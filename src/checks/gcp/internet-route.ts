@@ -6,7 +6,8 @@
  * route does. Routes to the gateway for private.googleapis.com / restricted.googleapis.com stay on Google's network
  * and are not internet paths.
  */
-import { gcpIdKey, shortName, type GcpInventory, type GcpRoute } from '../../inventory/gcp.js';
+import { gcpIdKey, projectOfId, shortName, type GcpInventory, type GcpRoute } from '../../inventory/gcp.js';
+import { projectDatasetGap } from './engine.js';
 import { perInventory } from './support.js';
 import { cidrContains, tryParseCidr } from '../../util/cidr.js';
 
@@ -41,6 +42,21 @@ export function internetRoutes(inv: GcpInventory, network: string, tags: readonl
     out.push(r);
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * Why the network's data set `dataset` (its routes, its routers) cannot be trusted to be complete: it lives in the
+ * project that owns the network (a Shared VPC host), so the same data set captured for another project says nothing.
+ */
+export function networkDataGap(
+  inv: GcpInventory,
+  network: string,
+  dataset: 'compute:routes' | 'compute:routers',
+): string | undefined {
+  const project = projectOfId(network);
+  return project === undefined
+    ? `the project of network ${gcpIdKey(network)} is unknown, so its ${dataset} cannot be looked up`
+    : projectDatasetGap(inv, project, dataset);
 }
 
 export function describeRoutes(routes: readonly GcpRoute[]): string {

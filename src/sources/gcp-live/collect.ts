@@ -279,6 +279,21 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
     if (!p) projects.set(id, (p = newProject(id)));
     p.assets.push(a);
   }
+  // A project asked for whose asset list answered without a single asset — not even the project itself, which every
+  // project has — was not read: unavailable data, never a project that silently drops out of the snapshot.
+  for (const parent of parents) {
+    const m = /^projects\/(.+)$/.exec(parent);
+    const id = m?.[1];
+    if (!id || inactive.has(id) || inactive.has(byNumber.get(id) ?? '')) continue;
+    if (projects.has(id) || projects.has(byNumber.get(id) ?? '') || failedProjects.some((f) => f.id === id)) continue;
+    failedProjects.push({
+      id,
+      failure: {
+        reason: 'the Cloud Asset API listed no asset of the project, not even the project itself',
+        permission: GCP_PERMISSIONS.assets,
+      },
+    });
+  }
   for (const { id, failure } of failedProjects) {
     if (inactive.has(id) || inactive.has(byNumber.get(id) ?? '')) continue;
     const known = projects.get(id) ?? [...projects.values()].find((p) => p.number === id);

@@ -109,7 +109,15 @@ export class GcpRest {
             ...(this.agent ? { agent: this.agent } : {}),
           });
           const d = res.data;
-          return d !== null && typeof d === 'object' && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
+          // Google's REST APIs answer an empty list with "{}": an empty or non-object body is a broken answer (a
+          // proxy, a gateway), and reading it as an empty list would declare the data set complete.
+          if (d === null || typeof d !== 'object' || Array.isArray(d))
+            throw new GcpApiError(
+              res.status,
+              'MALFORMED_RESPONSE',
+              `${new URL(url).pathname} answered ${res.status} with ${d === '' || d === undefined || d === null ? 'an empty body' : 'a body that is not a JSON object'}`,
+            );
+          return d as Record<string, unknown>;
         });
       } catch (err) {
         const e = toApiError(err);

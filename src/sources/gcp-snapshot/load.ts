@@ -156,10 +156,26 @@ function readDocumentFile(state: State, file: string, text: string): void {
     // `gcloud asset export` writes one asset per line.
     const nonEmpty = text.split('\n').filter((l) => l.trim() !== '');
     if (nonEmpty.length > 1 && nonEmpty[0]!.trimStart().startsWith('{')) {
+      const errorsBefore = state.result.errors.length;
       const docs = jsonLines(file, text, state.result.errors);
+      const bad = state.result.errors.slice(errorsBefore);
       const hints = pathHints(file);
       const datasets = new Set<GcpDataset>();
-      for (const { doc: d } of docs) readItem(state, d, d.value, '', hints, datasets);
+      const scopes = new Set<string>();
+      for (const { doc: d } of docs) {
+        const before = state.drafts.length;
+        readItem(state, d, d.value, '', hints, datasets);
+        for (let i = before; i < state.drafts.length; i++) scopes.add(state.drafts[i]!.scope);
+      }
+      // A line that does not parse names no data set or project: every data set the file holds may miss an item
+      // (an export cut short loses its last asset), so each is partial in each project of the file.
+      if (bad.length > 0)
+        markFilePartial(state, datasets, scopes, {
+          file,
+          ...(bad[0]!.position.line ? { line: bad[0]!.position.line } : {}),
+          pointer: '',
+          reason: `${bad.length} line(s) of the file could not be read`,
+        });
       state.result.files.push({ file, recognisedAs: ['asset-lines', ...[...datasets].sort()] });
       return;
     }
@@ -244,16 +260,14 @@ function readDocumentFile(state: State, file: string, text: string): void {
     const reason = 'one page of a longer list: the rest is missing (follow nextPageToken when collecting)';
     const line = doc.locate(truncated).line;
     state.result.warnings.push({ file, message: reason, ...(line ? { line } : {}) });
-    for (const dataset of datasets)
-      for (const scope of scopes)
-        state.skips.push({
-          dataset,
-          scope,
-          region: '*',
-          item: { file, ...(line ? { line } : {}), pointer: truncated, reason },
-        });
+    markFilePartial(state, datasets, scopes, { file, ...(line ? { line } : {}), pointer: truncated, reason });
   }
   state.result.files.push({ file, recognisedAs: [kind, ...[...datasets].sort()] });
+}
+
+/** Every data set a file holds is partial in every project of the file (a page of a list, a line that did not parse). */
+function markFilePartial(state: State, datasets: Set<GcpDataset>, scopes: Set<string>, item: GcpSkippedItem): void {
+  for (const dataset of datasets) for (const scope of scopes) state.skips.push({ dataset, scope, region: '*', item });
 }
 
 function escape(s: string): string {
