@@ -45,7 +45,12 @@ function parse(raw) {
   const text = raw.replace(/\{\s*\[key: string\]: (?:string|any);\s*\}/g, 'MAP').replace(/\/\*\*[\s\S]*?\*\//g, '');
   const out = new Map();
   const re = /export interface Schema\$(\w+) \{\n([\s\S]*?)\n {4}\}/g;
-  for (let m; (m = re.exec(text)); ) body(m[1], m[2].split('\n').filter((l) => l.trim() !== ''), out);
+  for (let m; (m = re.exec(text));)
+    body(
+      m[1],
+      m[2].split('\n').filter((l) => l.trim() !== ''),
+      out,
+    );
   return out;
 }
 

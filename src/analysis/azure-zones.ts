@@ -10,6 +10,7 @@
  * private endpoint), which win over their subnet's placement; otherwise they are where their subnet is.
  * Ids compare case-insensitively. The policy language will map its zone selectors onto AzureZoneSelector.
  */
+import { firstMatchingTier } from './zone-tiers.js';
 import {
   azureIdKey,
   type AzureNetworkInterface,
@@ -85,23 +86,7 @@ export function placeAzureResources(
 
   const first = (
     tiers: [AzureZoneVia, (s: (typeof prepared)[number]) => string | undefined][],
-  ): AzureZoneMembership | undefined => {
-    for (const [via, test] of tiers) {
-      const hits: { zone: string; evidence: string }[] = [];
-      for (const s of prepared) {
-        const evidence = test(s);
-        if (evidence !== undefined && !hits.some((h) => h.zone === s.zone)) hits.push({ zone: s.zone, evidence });
-      }
-      if (hits.length > 0)
-        return {
-          zone: hits[0]!.zone,
-          via,
-          evidence: hits[0]!.evidence,
-          alsoClaimedBy: hits.slice(1).map((h) => h.zone),
-        };
-    }
-    return undefined;
-  };
+  ): AzureZoneMembership | undefined => firstMatchingTier(prepared, tiers);
   /** The zone tag names a zone only when the policy has that zone. */
   const zoneTag = (tags: Tags | undefined, zone: string) => tags?.[tagKey] === zone && zoneNames.has(zone);
 

@@ -9,6 +9,7 @@
  * lower-case, so SecurityZone is written securityzone, security_zone or security-zone), the selector's network tags
  * and service accounts — then where their subnetwork is.
  */
+import { firstMatchingTier } from './zone-tiers.js';
 import {
   gcpIdKey,
   shortName,
@@ -106,25 +107,10 @@ export function placeGcpResources(
     tags: new Set(s.networkTags ?? []),
     accounts: new Set((s.serviceAccounts ?? []).map((a) => a.toLowerCase())),
   }));
-  type Prepared = (typeof prepared)[number];
 
-  const first = (tiers: [GcpZoneVia, (s: Prepared) => string | undefined][]): GcpZoneMembership | undefined => {
-    for (const [via, test] of tiers) {
-      const hits: { zone: string; evidence: string }[] = [];
-      for (const s of prepared) {
-        const evidence = test(s);
-        if (evidence !== undefined && !hits.some((h) => h.zone === s.zone)) hits.push({ zone: s.zone, evidence });
-      }
-      if (hits.length > 0)
-        return {
-          zone: hits[0]!.zone,
-          via,
-          evidence: hits[0]!.evidence,
-          alsoClaimedBy: hits.slice(1).map((h) => h.zone),
-        };
-    }
-    return undefined;
-  };
+  const first = (
+    tiers: [GcpZoneVia, (s: (typeof prepared)[number]) => string | undefined][],
+  ): GcpZoneMembership | undefined => firstMatchingTier(prepared, tiers);
   const zoneLabel = (labels: Labels | undefined, zone: string) =>
     zoneNames.has(zone) &&
     Object.entries(labels ?? {}).some(([k, v]) => normaliseLabelKey(k) === zoneKey && v === zone);

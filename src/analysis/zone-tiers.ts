@@ -1,0 +1,28 @@
+/**
+ * Zone placement's one rule, shared by the providers: ask the tiers of evidence in order (an id, then tags, then a
+ * CIDR, …); the first tier where any zone's selector matches decides, and the other zones that match at that same
+ * tier are kept as `alsoClaimedBy` (a policy problem worth showing).
+ */
+export interface TierMembership<Via extends string> {
+  zone: string;
+  via: Via;
+  /** The deciding fact: a resource id, a tag, an address range. */
+  evidence: string;
+  alsoClaimedBy: string[];
+}
+
+export function firstMatchingTier<S extends { zone: string }, Via extends string>(
+  selectors: readonly S[],
+  tiers: readonly (readonly [Via, (s: S) => string | undefined])[],
+): TierMembership<Via> | undefined {
+  for (const [via, test] of tiers) {
+    const hits: { zone: string; evidence: string }[] = [];
+    for (const s of selectors) {
+      const evidence = test(s);
+      if (evidence !== undefined && !hits.some((h) => h.zone === s.zone)) hits.push({ zone: s.zone, evidence });
+    }
+    if (hits.length > 0)
+      return { zone: hits[0]!.zone, via, evidence: hits[0]!.evidence, alsoClaimedBy: hits.slice(1).map((h) => h.zone) };
+  }
+  return undefined;
+}
