@@ -11,6 +11,7 @@ import { aiTargets, endpointsTo, publicExposure } from './checks/azure/support.j
 import type { AwsCheck, Check } from './checks/types.js';
 import type { AzureCheck } from './checks/azure/types.js';
 import type { AzureInventory } from './inventory/azure.js';
+import type { GcpInventory } from './inventory/gcp.js';
 import { runGcpChecks } from './checks/gcp/engine.js';
 import type { GcpCheck } from './checks/gcp/types.js';
 import { loadAzureSnapshot } from './sources/azure-snapshot/load.js';
@@ -230,6 +231,14 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
     tagged: [...inventory.vpcs, ...inventory.subnets],
     run: (checks) => runAwsChecks(inventory, opts.policy, checks as AwsCheck[]),
   });
+  const gcpPart = (inv: GcpInventory, r: Pick<LoadedPart, 'errors' | 'warnings' | 'files'>): LoadedPart => ({
+    ...r,
+    provider: 'gcp',
+    datasets: inv.datasets,
+    partial: inv.partial,
+    tagged: [],
+    run: (checks) => runGcpChecks(inv, opts.policy, checks as GcpCheck[]),
+  });
   if (input.aws.length > 0 || !others)
     parts.push(awsInventory(aws.inventory, { errors: aws.errors, warnings: aws.warnings, files: aws.files.length }));
   else if (aws.errors.length > 0 || aws.warnings.length > 0)
@@ -243,13 +252,21 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       run: () => [],
     });
   if (input.terraform.length > 0) {
-    // Terraform (HCL or plan JSON) fills an AWS and an Azure inventory of its own, checked like a snapshot's.
+    // Terraform (HCL or plan JSON) fills AWS, Azure and GCP inventories of its own, checked like a snapshot's; the
+    // first part carries the tree's errors and warnings.
     const { loadTerraform } = await import('./sources/iac/terraform/load.js');
     const tf = await loadTerraform(abs, input.terraform, { ...opts.terraform, cwd: opts.cwd });
-    const report = { errors: tf.errors, warnings: tf.warnings, files: tf.files.length };
-    if (tf.inventory) parts.push(awsInventory(tf.inventory, report));
-    if (tf.azure) parts.push(azurePart(tf.azure, tf.inventory ? { errors: [], warnings: [], files: 0 } : report));
-    else if (!tf.inventory) parts.push({ ...awsInventory(emptyAwsInventory(), report), run: () => [] });
+    let report = { errors: tf.errors, warnings: tf.warnings, files: tf.files.length };
+    const reported = () => {
+      const r = report;
+      report = { errors: [], warnings: [], files: 0 };
+      return r;
+    };
+    if (tf.inventory) parts.push(awsInventory(tf.inventory, reported()));
+    if (tf.azure) parts.push(azurePart(tf.azure, reported()));
+    if (tf.gcp) parts.push(gcpPart(tf.gcp, reported()));
+    if (!tf.inventory && !tf.azure && !tf.gcp)
+      parts.push({ ...awsInventory(emptyAwsInventory(), reported()), run: () => [] });
   }
   if (input.cloudformation.length > 0) {
     // Templates fill an AWS inventory of their own (scope iac / iac-region), checked like a snapshot's.
@@ -265,17 +282,7 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   }
   if (input.gcp.length > 0) {
     const gcp = await loadGcpSnapshot(abs, input.gcp);
-    const inv = gcp.inventory;
-    parts.push({
-      provider: 'gcp',
-      errors: gcp.errors,
-      warnings: gcp.warnings,
-      files: gcp.files.length,
-      datasets: inv.datasets,
-      partial: inv.partial,
-      tagged: [],
-      run: (checks) => runGcpChecks(inv, opts.policy, checks as GcpCheck[]),
-    });
+    parts.push(gcpPart(gcp.inventory, { errors: gcp.errors, warnings: gcp.warnings, files: gcp.files.length }));
   }
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
