@@ -1,0 +1,274 @@
+/**
+ * Terraform google resources in the GCP inventory: the reduced example matches its snapshot twin on what it declares,
+ * misconfigured variants fail the same check as the same change in the snapshot, ids and scopes follow the GCP
+ * relative names, API defaults are filled as the API fills them, and what is not known before deploy (or not mapped)
+ * makes the checks not assessed naming it.
+ */
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parsePolicy } from '../../src/policy/load.js';
+import { scanSnapshot } from '../../src/scan.js';
+import { partitionSnapshot } from '../../src/sources/detect.js';
+import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
+
+const policy = parsePolicy('examples/cordon.yaml', await readFile('examples/cordon.yaml', 'utf8'));
+const scan = (snapshot: string) =>
+  scanSnapshot({ snapshot, policy, policySource: 'examples/cordon.yaml', cwd: process.cwd(), today: '2026-11-22' });
+
+const TF = 'examples/terraform/gcp-reference';
+const SNAP = 'examples/gcp/reference';
+/** Vertex AI endpoints and Workbench instances are in the snapshot but not in the reduced Terraform example. */
+const NOT_DECLARED = new Set(['gcp-vertex-endpoint-public', 'gcp-workbench-public-or-outside-ai-network']);
+
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function copy(from: string): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'cordon-tfg-'));
+  dirs.push(root);
+  await cp(from, root, { recursive: true });
+  return root;
+}
+
+/** check, resource id (GCP relative name, the same in both sources), status. */
+async function results(dir: string): Promise<string[]> {
+  return (await scan(dir)).findings
+    .filter((f) => !NOT_DECLARED.has(f.checkId))
+    .map((f) => `${f.checkId} ${f.resource.id} ${f.status}`)
+    .sort();
+}
+
+async function load(files: Record<string, string>) {
+  const root = await mkdtemp(path.join(tmpdir(), 'cordon-tfg-'));
+  dirs.push(root);
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(root, name), text);
+  const parts = await partitionSnapshot(root);
+  return { root, ...(await loadTerraform(root, parts.terraform, { cwd: root })) };
+}
+
+/** Edits the snapshot's compute assets (JSON array) in a copy. */
+async function editAssets(dir: string, edit: (assets: Record<string, any>[]) => void): Promise<void> {
+  const file = path.join(dir, 'assets-compute.json');
+  const assets = JSON.parse(await readFile(file, 'utf8')) as Record<string, any>[];
+  edit(assets);
+  await writeFile(file, JSON.stringify(assets, null, 2));
+}
+const dataOf = (assets: Record<string, any>[], name: string) =>
+  assets.find((a) => (a.name as string).endsWith(name))!.resource.data as Record<string, any>;
+
+describe('Terraform google → GCP inventory', () => {
+  it(`${TF} ≡ ${SNAP} on the resources it declares, findings at .tf lines`, async () => {
+    const expected = await results(SNAP);
+    assert.ok(expected.length >= 13);
+    assert.deepEqual(await results(TF), expected);
+    const report = await scan(TF);
+    assert.deepEqual(report.inputErrors, []);
+    for (const f of report.findings.filter((x) => !NOT_DECLARED.has(x.checkId)))
+      assert.ok(f.origin?.kind === 'file' && f.origin.file.endsWith('.tf') && (f.origin.line ?? 0) > 0, f.checkId);
+  });
+
+  const EGRESS_RULE = {
+    tf: `resource "google_compute_firewall" "open_egress" {
+  name      = "allow-inference-egress-internet"
+  network   = google_compute_network.ai_vpc.id
+  direction = "EGRESS"
+  target_tags = ["inference"]
+  allow {
+    protocol = "tcp"
+    ports    = ["443"]
+  }
+}
+`,
+    snapshot: (assets: Record<string, any>[]) => {
+      const rule = structuredClone(assets.find((a) => (a.name as string).endsWith('/firewalls/deny-all-egress'))!);
+      rule.name = (rule.name as string).replace('deny-all-egress', 'allow-inference-egress-internet');
+      Object.assign(rule.resource.data, {
+        name: 'allow-inference-egress-internet',
+        selfLink: (rule.resource.data.selfLink as string).replace('deny-all-egress', 'allow-inference-egress-internet'),
+        priority: 1000,
+        targetTags: ['inference'],
+        allowed: [{ IPProtocol: 'tcp', ports: ['443'] }],
+        denied: [],
+        destinationRanges: ['0.0.0.0/0'],
+      });
+      assets.push(rule);
+    },
+    fails: 'gcp-ai-firewall-open-to-internet',
+  };
+  const NO_FLOW_LOGS = {
+    edit: (text: string) => text.replace(/  log_config \{\n    aggregation_interval[^}]*\}\n/, ''),
+    snapshot: (assets: Record<string, any>[]) => {
+      for (const s of ['application', 'inference', 'data', 'management', 'sandbox'])
+        delete dataOf(assets, `/subnetworks/${s}`).logConfig;
+    },
+    fails: 'gcp-ai-subnet-flow-logs-missing',
+  };
+  const EXTERNAL_IP = {
+    edit: (text: string) =>
+      text.replace(
+        /(subnetwork = google_compute_subnetwork\.zone\[each\.value\]\.self_link\n)/,
+        '$1    access_config {}\n',
+      ),
+    // The address only carries traffic with an internet route: the default route Google creates with a network.
+    extra: `resource "google_compute_route" "default_internet" {
+  name             = "default-internet"
+  network          = google_compute_network.ai_vpc.id
+  dest_range       = "0.0.0.0/0"
+  next_hop_gateway = "default-internet-gateway"
+}
+`,
+    snapshot: (assets: Record<string, any>[]) => {
+      const route = structuredClone(assets.find((a) => (a.name as string).endsWith('/routes/restricted-googleapis'))!);
+      route.name = (route.name as string).replace('restricted-googleapis', 'default-internet');
+      Object.assign(route.resource.data, {
+        name: 'default-internet',
+        selfLink: (route.resource.data.selfLink as string).replace('restricted-googleapis', 'default-internet'),
+        destRange: '0.0.0.0/0',
+      });
+      assets.push(route);
+      for (const i of ['app-1', 'inference-proxy-1', 'vector-db-1', 'secrets-relay-1', 'sandbox-runner-1'])
+        dataOf(assets, `/instances/${i}`).networkInterfaces[0].accessConfigs = [
+          { type: 'ONE_TO_ONE_NAT', name: 'external-nat' },
+        ];
+    },
+    fails: 'gcp-ai-instance-external-ip',
+  };
+
+  it('a firewall rule allowing egress to 0.0.0.0/0 fails the same check as in the snapshot', async () => {
+    const tf = await copy(TF);
+    await writeFile(path.join(tf, 'open.tf'), EGRESS_RULE.tf);
+    const snap = await copy(SNAP);
+    await editAssets(snap, EGRESS_RULE.snapshot);
+    const expected = await results(snap);
+    assert.ok(expected.some((r) => r.startsWith(`${EGRESS_RULE.fails} `) && r.endsWith(' fail')));
+    assert.deepEqual(await results(tf), expected);
+  });
+
+  for (const [name, variant, file] of [
+    ['subnets without log_config', NO_FLOW_LOGS, 'main.tf'],
+    ['instances with an access_config', EXTERNAL_IP, 'instances.tf'],
+  ] as const)
+    it(`${name} fail ${variant.fails} as the snapshot does`, async () => {
+      const tf = await copy(TF);
+      const text = await readFile(path.join(tf, file), 'utf8');
+      const edited = variant.edit(text);
+      assert.notEqual(edited, text);
+      await writeFile(path.join(tf, file), edited);
+      if ('extra' in variant) await writeFile(path.join(tf, 'extra.tf'), variant.extra);
+      const snap = await copy(SNAP);
+      await editAssets(snap, variant.snapshot);
+      const expected = await results(snap);
+      assert.ok(expected.some((r) => r.startsWith(`${variant.fails} `) && r.endsWith(' fail')));
+      assert.deepEqual(await results(tf), expected);
+    });
+
+  it('ids are relative names; project and region come from the resource, else the provider, else iac', async () => {
+    const r = await load({
+      'main.tf': `provider "google" {
+  project = "host"
+  region  = "europe-west4"
+}
+resource "google_compute_network" "n" {
+  name = "net"
+  auto_create_subnetworks = false
+}
+resource "google_compute_subnetwork" "s" {
+  name          = "s1"
+  network       = google_compute_network.n.name
+  ip_cidr_range = "10.1.0.0/24"
+}
+resource "google_compute_subnetwork" "other" {
+  project       = "svc"
+  region        = "us-east1"
+  name          = "s2"
+  network       = google_compute_network.n.self_link
+  ip_cidr_range = "10.2.0.0/24"
+}
+resource "google_compute_firewall" "in" {
+  name    = "no-source"
+  network = google_compute_network.n.id
+  allow {
+    protocol = "tcp"
+  }
+}
+`,
+    });
+    assert.deepEqual(r.errors, []);
+    const inv = r.gcp!;
+    assert.deepEqual(
+      inv.subnetworks.map((s) => [s.id, s.project, s.region, s.network]),
+      [
+        [
+          'projects/host/regions/europe-west4/subnetworks/s1',
+          'host',
+          'europe-west4',
+          'projects/host/global/networks/net',
+        ],
+        ['projects/svc/regions/us-east1/subnetworks/s2', 'svc', 'us-east1', 'projects/host/global/networks/net'],
+      ],
+    );
+    assert.deepEqual(inv.networks[0]!.subnetworks.sort(), inv.subnetworks.map((s) => s.id).sort());
+    // An ingress rule with no source applies to every source, as the API fills it.
+    assert.deepEqual(inv.firewalls[0]!.sourceRanges, ['0.0.0.0/0']);
+    assert.equal(inv.subnetworks[0]!.logConfig, undefined);
+
+    const bare = await load({ 'main.tf': 'resource "google_compute_network" "n" {\n  name = "net"\n}\n' });
+    assert.equal(bare.gcp!.networks[0]!.id, 'projects/iac/global/networks/net');
+    assert.equal(bare.gcp!.networks[0]!.autoCreateSubnetworks, true);
+  });
+
+  it('a value not known before deploy, or a type that is not mapped, makes the checks not assessed naming it', async () => {
+    const tf = await copy(TF);
+    await writeFile(
+      path.join(tf, 'unknown.tf'),
+      `variable "admin_range" {
+  type = string
+}
+resource "google_compute_firewall" "admin" {
+  name          = "allow-admin"
+  network       = google_compute_network.ai_vpc.id
+  source_ranges = [var.admin_range]
+  allow {
+    protocol = "tcp"
+    ports    = ["22"]
+  }
+}
+`,
+    );
+    const report = await scan(tf);
+    const open = report.findings.filter((f) => f.checkId === 'gcp-ai-firewall-open-to-internet');
+    assert.ok(open.length > 0);
+    for (const f of open) {
+      assert.equal(f.status, 'not-assessed');
+      assert.match(f.message, /var\.admin_range/);
+      assert.match(f.message, /unknown\.tf/);
+    }
+
+    const peered = await copy(TF);
+    await writeFile(
+      path.join(peered, 'peering.tf'),
+      `resource "google_compute_network_peering" "p" {
+  name         = "to-other"
+  network      = google_compute_network.ai_vpc.self_link
+  peer_network = "projects/other/global/networks/other"
+}
+resource "google_vertex_ai_featurestore" "f" {
+  name = "fs"
+}
+`,
+    );
+    const r2 = await scan(peered);
+    const reach = r2.findings.filter((f) => f.checkId === 'gcp-ai-zone-reachable-from-denied-zone');
+    assert.ok(reach.length > 0);
+    for (const f of reach) {
+      assert.equal(f.status, 'not-assessed');
+      assert.match(f.message, /google_compute_network_peering/);
+    }
+    assert.ok(r2.warnings.some((w) => /google_vertex_ai_featurestore .*not mapped/.test(w.message)));
+  });
+});
