@@ -271,4 +271,90 @@ resource "google_vertex_ai_featurestore" "f" {
     }
     assert.ok(r2.warnings.some((w) => /google_vertex_ai_featurestore .*not mapped/.test(w.message)));
   });
+  it('in a plan, unknown ids are built the same way and references to them resolve', async () => {
+    const plan = {
+      format_version: '1.2',
+      terraform_version: '1.9.5',
+      resource_changes: [
+        {
+          address: 'google_compute_network.n',
+          mode: 'managed',
+          type: 'google_compute_network',
+          name: 'n',
+          provider_name: 'registry.terraform.io/hashicorp/google',
+          change: {
+            actions: ['create'],
+            after: { name: 'ai-vpc', auto_create_subnetworks: false },
+            after_unknown: { id: true, self_link: true },
+          },
+        },
+        {
+          address: 'google_compute_subnetwork.s',
+          mode: 'managed',
+          type: 'google_compute_subnetwork',
+          name: 's',
+          provider_name: 'registry.terraform.io/hashicorp/google',
+          change: {
+            actions: ['create'],
+            after: { name: 'inference', ip_cidr_range: '10.0.2.0/24', region: 'us-central1' },
+            after_unknown: { id: true, network: true, self_link: true },
+          },
+        },
+        {
+          address: 'google_compute_firewall.f',
+          mode: 'managed',
+          type: 'google_compute_firewall',
+          name: 'f',
+          provider_name: 'registry.terraform.io/hashicorp/google',
+          change: {
+            actions: ['create'],
+            after: { name: 'f', direction: 'EGRESS', allow: [{ protocol: 'tcp', ports: ['443'] }] },
+            after_unknown: { id: true, network: true, destination_ranges: true },
+          },
+        },
+      ],
+      configuration: {
+        provider_config: { google: { name: 'google', expressions: { project: { constant_value: 'host' } } } },
+        root_module: {
+          resources: [
+            {
+              address: 'google_compute_subnetwork.s',
+              type: 'google_compute_subnetwork',
+              name: 's',
+              provider_config_key: 'google',
+              expressions: {
+                network: { references: ['google_compute_network.n.self_link', 'google_compute_network.n'] },
+              },
+            },
+            {
+              address: 'google_compute_firewall.f',
+              type: 'google_compute_firewall',
+              name: 'f',
+              provider_config_key: 'google',
+              expressions: {
+                network: { references: ['google_compute_network.n.id', 'google_compute_network.n'] },
+                destination_ranges: { references: ['var.ranges'] },
+              },
+            },
+          ],
+        },
+      },
+    };
+    const r = await load({ 'plan.json': JSON.stringify(plan, null, 2) });
+    assert.deepEqual(r.errors, []);
+    const inv = r.gcp!;
+    assert.deepEqual(
+      inv.subnetworks.map((x) => [x.id, x.network]),
+      [['projects/host/regions/us-central1/subnetworks/inference', 'projects/host/global/networks/ai-vpc']],
+    );
+    assert.deepEqual(
+      inv.networks.map((x) => x.id),
+      ['projects/host/global/networks/ai-vpc'],
+    );
+    // The firewall's ranges are not known: it is left out and the firewall data set is partial, naming them.
+    assert.deepEqual(inv.firewalls, []);
+    const skipped = [...inv.partial.values()].flatMap((m) => m.get('compute:firewalls') ?? []);
+    assert.equal(skipped.length, 1);
+    assert.match(skipped[0]!.reason, /destination_ranges/);
+  });
 });

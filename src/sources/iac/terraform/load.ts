@@ -1,6 +1,6 @@
 /**
  * The Terraform source: HCL directories (root modules and the local modules they call) and plan JSON, mapped into
- * the provider inventories (AWS today; azure.ts for azurerm/azapi; google is the next mapper on the same records).
+ * the provider inventories (aws.ts, azure.ts for azurerm/azapi, google.ts for google).
  * A root module is a directory of .tf files that no other directory of the tree calls as a local module.
  */
 import { readFile } from 'node:fs/promises';
