@@ -41,7 +41,7 @@ export function googleZone(v: ValueObject, conf: ProviderConf, where: string): V
   return new Unknown('zone', where, 'no zone argument and no static zone in the provider block');
 }
 
-type Path = (v: ValueObject, p: string, conf: ProviderConf, where: string) => Value;
+type Path = (v: ValueObject, p: string, conf: ProviderConf, where: string, address: string) => Value;
 
 /** The first Unknown among parts, else the joined path. */
 function join(...parts: Value[]): Value {
@@ -78,6 +78,9 @@ const PATHS: Record<string, Path> = {
   google_project_service: (v, p) => join('projects', p, 'services', v.service ?? null),
   google_vertex_ai_endpoint: (v, p, conf) =>
     join('projects', p, 'locations', googleRegion(v, conf), 'endpoints', v.name ?? null),
+  // The API names an index endpoint by a number it assigns: the Terraform address stands in for it.
+  google_vertex_ai_index_endpoint: (v, p, conf, _where, address) =>
+    join('projects', p, 'locations', googleRegion(v, conf), 'indexEndpoints', address),
   google_workbench_instance: (v, p, conf, where) =>
     join('projects', p, 'locations', googleZone(v, conf, where), 'instances', v.name ?? null),
   // Named in full in the code ("accessPolicies/N/servicePerimeters/x", "projects/p/policies/c").
@@ -90,18 +93,24 @@ export function isMappedGoogleType(type: string): boolean {
 }
 
 /** The resource's relative name (or the Unknown that stops it being known); undefined for types without one. */
-export function googleResourceId(type: string, v: ValueObject, conf: ProviderConf, where = ''): Value | undefined {
+export function googleResourceId(
+  type: string,
+  v: ValueObject,
+  conf: ProviderConf,
+  where = '',
+  address = '',
+): Value | undefined {
   const path = PATHS[type];
   if (!path) return undefined;
   const p = googleProject(v, conf);
   if (isUnknown(p)) return p;
-  const id = path(v, p as string, conf, where);
+  const id = path(v, p as string, conf, where, address);
   return id === null ? undefined : id;
 }
 
 /** Compute resources' self link (what `.self_link` gives); other types have none. */
 export function googleSelfLink(type: string, v: ValueObject, conf: ProviderConf, where = ''): Value | undefined {
   if (!type.startsWith('google_compute_')) return undefined;
-  const id = googleResourceId(type, v, conf, where);
+  const id = googleResourceId(type, v, conf, where, '');
   return typeof id === 'string' ? `https://www.googleapis.com/compute/v1/${id}` : id;
 }

@@ -298,6 +298,59 @@ const KINDS: Record<string, Kind> = {
   },
 };
 
+function pscConfig(v: V): V | undefined {
+  const c = first(v.private_service_connect_config);
+  return c
+    ? defined({ enablePrivateServiceConnect: c.enable_private_service_connect, projectAllowlist: c.project_allowlist })
+    : undefined;
+}
+
+/** A Vertex AI or Workbench resource: the REST name is its relative name; the rest per type. */
+const named = (assetType: string, dataset: GcpDataset, data: Kind['data']): Kind => ({
+  assetType,
+  dataset,
+  data: (v, c, id) => ({ ...data(v, c, id), name: id }),
+});
+
+Object.assign(KINDS, {
+  google_vertex_ai_endpoint: named('aiplatform.googleapis.com/Endpoint', 'aiplatform:endpoints', (v) =>
+    defined({
+      displayName: v.display_name,
+      labels: v.labels,
+      network: v.network,
+      privateServiceConnectConfig: pscConfig(v),
+      dedicatedEndpointEnabled: v.dedicated_endpoint_enabled,
+    }),
+  ),
+  google_vertex_ai_index_endpoint: named('aiplatform.googleapis.com/IndexEndpoint', 'aiplatform:index-endpoints', (v) =>
+    defined({
+      displayName: v.display_name,
+      labels: v.labels,
+      network: v.network,
+      publicEndpointEnabled: v.public_endpoint_enabled ?? false,
+      privateServiceConnectConfig: pscConfig(v),
+    }),
+  ),
+  google_workbench_instance: named('notebooks.googleapis.com/Instance', 'notebooks:instances', (v, c) => {
+    const gce = first(v.gce_setup) ?? {};
+    return defined({
+      labels: v.labels,
+      gceSetup: defined({
+        disablePublicIp: gce.disable_public_ip ?? false,
+        networkInterfaces: blocks(gce.network_interfaces).map((n) =>
+          defined({
+            network: ref(n.network, 'networks', c),
+            subnet: ref(n.subnet, 'subnetworks', c),
+            accessConfigs: blocks(n.access_configs).map((a) => defined({ externalIp: a.external_ip })),
+          }),
+        ),
+        tags: gce.tags,
+        serviceAccounts: blocks(gce.service_accounts).map((s) => ({ email: s.email ?? 'default' })),
+      }),
+    });
+  }),
+} satisfies Record<string, Kind>);
+
 /**
  * Types that change a data set cordon marks present but that are not mapped (yet): declaring one makes the data set
  * partial in its project, naming it, so a rule or peering cordon did not read never reads as a pass.
@@ -404,7 +457,7 @@ export function mapGoogle(
     projects.add(project);
     const id = r.values.id;
     const name = r.values.name;
-    const u = isUnknown(id) ? id : isUnknown(name) ? name : undefined;
+    const u = isUnknown(id) ? id : isUnknown(name) && k.kind ? name : undefined;
     if (u || typeof id !== 'string') {
       skipped.push({
         r,
@@ -416,7 +469,7 @@ export function mapGoogle(
       continue;
     }
     const c: Ctx = { project, region: regionOfId(id) };
-    const data: V = { kind: k.kind ?? null, name: name ?? null, ...k.data(r.values, c, id) };
+    const data: V = { ...(k.kind ? { kind: k.kind } : {}), name: name ?? null, ...k.data(r.values, c, id) };
     if (k.kind?.startsWith('compute#')) data.selfLink = `https://www.googleapis.com/compute/v1/${id}`;
     const unknown = firstUnknown(data);
     if (unknown) {

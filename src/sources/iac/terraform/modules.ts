@@ -418,7 +418,7 @@ export class ModuleInstance {
             return v;
           },
         });
-      fix('id', () => googleResourceId(decl.type, values, conf, `${decl.file}:${decl.line}`) ?? address);
+      fix('id', () => googleResourceId(decl.type, values, conf, `${decl.file}:${decl.line}`, address) ?? address);
       fix('self_link', () => googleSelfLink(decl.type, values, conf, `${decl.file}:${decl.line}`) ?? address);
     }
     // What other resources refer to: `id` and `arn` resolve to the address (the resource's id in the inventory).

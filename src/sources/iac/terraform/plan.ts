@@ -153,6 +153,7 @@ export function readPlan(file: string, text: string): { resources: TfResource[];
           ...(typeof zone === 'string' ? { zone } : {}),
         },
         `${file}:${origin.line}`,
+        address,
       );
       if (id !== undefined) merged.id = id;
     }
