@@ -51,15 +51,26 @@ async function load(files: Record<string, string>) {
   return { root, ...(await loadTerraform(root, parts.terraform, { cwd: root })) };
 }
 
+/** The asset fields the variants edit. */
+interface Asset {
+  name: string;
+  resource: { data: AssetData };
+}
+interface AssetData {
+  [field: string]: unknown;
+  selfLink: string;
+  logConfig?: unknown;
+  networkInterfaces: { accessConfigs: unknown[] }[];
+}
+
 /** Edits the snapshot's compute assets (JSON array) in a copy. */
-async function editAssets(dir: string, edit: (assets: Record<string, any>[]) => void): Promise<void> {
+async function editAssets(dir: string, edit: (assets: Asset[]) => void): Promise<void> {
   const file = path.join(dir, 'assets-compute.json');
-  const assets = JSON.parse(await readFile(file, 'utf8')) as Record<string, any>[];
+  const assets = JSON.parse(await readFile(file, 'utf8')) as Asset[];
   edit(assets);
   await writeFile(file, JSON.stringify(assets, null, 2));
 }
-const dataOf = (assets: Record<string, any>[], name: string) =>
-  assets.find((a) => (a.name as string).endsWith(name))!.resource.data as Record<string, any>;
+const dataOf = (assets: Asset[], name: string) => assets.find((a) => a.name.endsWith(name))!.resource.data;
 
 describe('Terraform google → GCP inventory', () => {
   it(`${TF} ≡ ${SNAP} on the resources it declares, findings at .tf lines`, async () => {
@@ -84,12 +95,12 @@ describe('Terraform google → GCP inventory', () => {
   }
 }
 `,
-    snapshot: (assets: Record<string, any>[]) => {
-      const rule = structuredClone(assets.find((a) => (a.name as string).endsWith('/firewalls/deny-all-egress'))!);
-      rule.name = (rule.name as string).replace('deny-all-egress', 'allow-inference-egress-internet');
+    snapshot: (assets: Asset[]) => {
+      const rule = structuredClone(assets.find((a) => a.name.endsWith('/firewalls/deny-all-egress'))!);
+      rule.name = rule.name.replace('deny-all-egress', 'allow-inference-egress-internet');
       Object.assign(rule.resource.data, {
         name: 'allow-inference-egress-internet',
-        selfLink: (rule.resource.data.selfLink as string).replace('deny-all-egress', 'allow-inference-egress-internet'),
+        selfLink: rule.resource.data.selfLink.replace('deny-all-egress', 'allow-inference-egress-internet'),
         priority: 1000,
         targetTags: ['inference'],
         allowed: [{ IPProtocol: 'tcp', ports: ['443'] }],
@@ -101,8 +112,8 @@ describe('Terraform google → GCP inventory', () => {
     fails: 'gcp-ai-firewall-open-to-internet',
   };
   const NO_FLOW_LOGS = {
-    edit: (text: string) => text.replace(/  log_config \{\n    aggregation_interval[^}]*\}\n/, ''),
-    snapshot: (assets: Record<string, any>[]) => {
+    edit: (text: string) => text.replace(/ {2}log_config \{\n {4}aggregation_interval[^}]*\}\n/, ''),
+    snapshot: (assets: Asset[]) => {
       for (const s of ['application', 'inference', 'data', 'management', 'sandbox'])
         delete dataOf(assets, `/subnetworks/${s}`).logConfig;
     },
@@ -122,17 +133,17 @@ describe('Terraform google → GCP inventory', () => {
   next_hop_gateway = "default-internet-gateway"
 }
 `,
-    snapshot: (assets: Record<string, any>[]) => {
-      const route = structuredClone(assets.find((a) => (a.name as string).endsWith('/routes/restricted-googleapis'))!);
-      route.name = (route.name as string).replace('restricted-googleapis', 'default-internet');
+    snapshot: (assets: Asset[]) => {
+      const route = structuredClone(assets.find((a) => a.name.endsWith('/routes/restricted-googleapis'))!);
+      route.name = route.name.replace('restricted-googleapis', 'default-internet');
       Object.assign(route.resource.data, {
         name: 'default-internet',
-        selfLink: (route.resource.data.selfLink as string).replace('restricted-googleapis', 'default-internet'),
+        selfLink: route.resource.data.selfLink.replace('restricted-googleapis', 'default-internet'),
         destRange: '0.0.0.0/0',
       });
       assets.push(route);
       for (const i of ['app-1', 'inference-proxy-1', 'vector-db-1', 'secrets-relay-1', 'sandbox-runner-1'])
-        dataOf(assets, `/instances/${i}`).networkInterfaces[0].accessConfigs = [
+        dataOf(assets, `/instances/${i}`).networkInterfaces[0]!.accessConfigs = [
           { type: 'ONE_TO_ONE_NAT', name: 'external-nat' },
         ];
     },
@@ -143,7 +154,7 @@ describe('Terraform google → GCP inventory', () => {
     edit: (text: string) => text.replace('disable_public_ip = true', 'disable_public_ip = false'),
     snapshot: async (dir: string) => {
       const file = path.join(dir, 'workbench-instances.json');
-      const list = JSON.parse(await readFile(file, 'utf8')) as Record<string, any>[];
+      const list = JSON.parse(await readFile(file, 'utf8')) as { gceSetup: { disablePublicIp: boolean } }[];
       list[0]!.gceSetup.disablePublicIp = false;
       await writeFile(file, JSON.stringify(list));
     },
@@ -379,5 +390,60 @@ resource "google_vertex_ai_featurestore" "f" {
     const skipped = [...inv.partial.values()].flatMap((m) => m.get('compute:firewalls') ?? []);
     assert.equal(skipped.length, 1);
     assert.match(skipped[0]!.reason, /destination_ranges/);
+  });
+  it('a Cloud NAT (its own resource) is listed in its router and fails the AI subnets it serves', async () => {
+    const tf = await copy(TF);
+    await writeFile(
+      path.join(tf, 'nat.tf'),
+      `resource "google_compute_router" "r" {
+  name    = "nat-router"
+  network = google_compute_network.ai_vpc.id
+}
+resource "google_compute_router_nat" "nat" {
+  name                               = "ai-nat"
+  router                             = google_compute_router.r.name
+  nat_ip_allocate_option             = "AUTO_ONLY"
+  source_subnetwork_ip_ranges_to_nat = "ALL_SUBNETWORKS_ALL_IP_RANGES"
+}
+resource "google_compute_route" "default_internet" {
+  name             = "default-internet"
+  network          = google_compute_network.ai_vpc.id
+  dest_range       = "0.0.0.0/0"
+  next_hop_gateway = "default-internet-gateway"
+}
+resource "google_compute_firewall" "egress_all" {
+  name      = "allow-egress-all"
+  network   = google_compute_network.ai_vpc.id
+  direction = "EGRESS"
+  allow {
+    protocol = "tcp"
+  }
+}
+`,
+    );
+    const parts = await partitionSnapshot(tf);
+    const r = await loadTerraform(tf, parts.terraform, { cwd: tf });
+    assert.deepEqual(
+      r.gcp!.routers.map((x) => [
+        x.id,
+        x.network,
+        x.nats.map((n) => [n.name, n.sourceSubnetworkIpRangesToNat, n.type]),
+      ]),
+      [
+        [
+          'projects/ai-net-host/regions/us-central1/routers/nat-router',
+          'projects/ai-net-host/global/networks/ai-vpc',
+          [['ai-nat', 'ALL_SUBNETWORKS_ALL_IP_RANGES', 'PUBLIC']],
+        ],
+      ],
+    );
+    const nat = (await scan(tf)).findings.filter((f) => f.checkId === 'gcp-ai-subnet-cloud-nat-egress');
+    assert.deepEqual(
+      nat.map((f) => `${f.resource.id} ${f.status}`),
+      [
+        'projects/ai-net-host/regions/us-central1/subnetworks/data fail',
+        'projects/ai-net-host/regions/us-central1/subnetworks/inference fail',
+      ],
+    );
   });
 });

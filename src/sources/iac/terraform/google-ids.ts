@@ -46,8 +46,8 @@ type Path = (v: ValueObject, p: string, conf: ProviderConf, where: string, addre
 /** The first Unknown among parts, else the joined path. */
 function join(...parts: Value[]): Value {
   for (const x of parts) if (isUnknown(x)) return x;
-  if (parts.some((x) => typeof x !== 'string')) return null;
-  return parts.join('/');
+  const strings = parts.filter((x): x is string => typeof x === 'string');
+  return strings.length === parts.length ? strings.join('/') : null;
 }
 
 const regional =

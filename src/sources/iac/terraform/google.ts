@@ -17,7 +17,7 @@ import { InputError } from '../../../util/errors.js';
 import type { SnapshotWarning } from '../../aws-snapshot/load.js';
 import { IAC_PROJECT } from './google-ids.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
-import { firstUnknown, isObject, isUnknown, type Value, type ValueObject } from './values.js';
+import { firstUnknown, isObject, isUnknown, text, type Value, type ValueObject } from './values.js';
 
 type V = ValueObject;
 
@@ -508,7 +508,7 @@ export function mapGoogle(
     if (r.type !== 'google_compute_router_nat') continue;
     const project = projectOf(r);
     const region = typeof r.values.region === 'string' ? r.values.region : r.region;
-    const router = byId.get(`projects/${project}/regions/${region}/routers/${String(r.values.router)}`);
+    const router = byId.get(`projects/${project}/regions/${region}/routers/${text(r.values.router).split('/').at(-1)}`);
     const nat = natOf(r.values);
     const unknown = firstUnknown(nat) ?? (isUnknown(r.values.router) ? r.values.router : undefined);
     if (unknown || !router) {
@@ -519,7 +519,7 @@ export function mapGoogle(
         region,
         reason: unknown
           ? `value not known before deploy: ${unknown.toString()}`
-          : `its router ${String(r.values.router)} is not declared in the scanned code`,
+          : `its router ${text(r.values.router)} is not declared in the scanned code`,
       });
       continue;
     }
