@@ -9,6 +9,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { parsePolicy } from '../../src/policy/load.js';
 import { scanSnapshot } from '../../src/scan.js';
 import { partitionSnapshot } from '../../src/sources/detect.js';
@@ -444,6 +445,63 @@ resource "google_compute_firewall" "egress_all" {
         'projects/ai-net-host/regions/us-central1/subnetworks/data fail',
         'projects/ai-net-host/regions/us-central1/subnetworks/inference fail',
       ],
+    );
+  });
+
+  it('arguments of the wrong shape give located errors, no crash, and the other resources are still read', async () => {
+    const literal: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({ maxLength: 6 }).map((x) => JSON.stringify(x)),
+        fc.integer().map(String),
+        fc.boolean().map(String),
+        fc.constant('null'),
+        fc.array(tie('value'), { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`),
+        fc.dictionary(fc.constantFrom('a', 'enable', 'network_url', 'protocol'), tie('value'), { maxKeys: 2 }).map(
+          (o) =>
+            `{ ${Object.entries(o)
+              .map(([k, v]) => `${k} = ${v}`)
+              .join(', ')} }`,
+        ),
+      ),
+    })).value;
+    const attrs = [
+      'name',
+      'network',
+      'ip_cidr_range',
+      'direction',
+      'priority',
+      'source_ranges',
+      'target_tags',
+      'rrdatas',
+    ];
+    const types = [
+      'google_compute_subnetwork',
+      'google_compute_firewall',
+      'google_dns_record_set',
+      'google_compute_instance',
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...types),
+        fc.array(fc.tuple(fc.constantFrom(...attrs), literal), { maxLength: 4 }),
+        async (type, pairs) => {
+          const body = [...new Map(pairs)].map(([k, v]) => `  ${k} = ${v}`).join('\n');
+          const r = await load({
+            'main.tf': 'resource "google_compute_network" "n" {\n  name = "net"\n}\n',
+            'odd.tf': `resource "${type}" "x" {\n${body}\n  managed_zone = "z"\n  type = "A"\n}\n`,
+          });
+          for (const e of r.errors) {
+            assert.match(e.file, /\.tf$/);
+            assert.ok((e.position.line ?? 0) > 0, e.format());
+          }
+          assert.deepEqual(
+            r.gcp?.networks.map((n) => n.id),
+            ['projects/iac/global/networks/net'],
+          );
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });
