@@ -71,6 +71,14 @@ async function editAssets(dir: string, edit: (assets: Asset[]) => void): Promise
   edit(assets);
   await writeFile(file, JSON.stringify(assets, null, 2));
 }
+/** Adds a copy of the asset named by `like` ("firewalls/x") under a new name, with fields changed. */
+function addLike(assets: Asset[], like: string, name: string, fields: Record<string, unknown>): void {
+  const asset = structuredClone(assets.find((a) => a.name.endsWith(`/${like}`))!);
+  const old = like.slice(like.indexOf('/') + 1);
+  asset.name = asset.name.replace(old, name);
+  Object.assign(asset.resource.data, { name, selfLink: asset.resource.data.selfLink.replace(old, name), ...fields });
+  assets.push(asset);
+}
 const dataOf = (assets: Asset[], name: string) => assets.find((a) => a.name.endsWith(name))!.resource.data;
 
 describe('Terraform google → GCP inventory', () => {
@@ -96,20 +104,14 @@ describe('Terraform google → GCP inventory', () => {
   }
 }
 `,
-    snapshot: (assets: Asset[]) => {
-      const rule = structuredClone(assets.find((a) => a.name.endsWith('/firewalls/deny-all-egress'))!);
-      rule.name = rule.name.replace('deny-all-egress', 'allow-inference-egress-internet');
-      Object.assign(rule.resource.data, {
-        name: 'allow-inference-egress-internet',
-        selfLink: rule.resource.data.selfLink.replace('deny-all-egress', 'allow-inference-egress-internet'),
+    snapshot: (assets: Asset[]) =>
+      addLike(assets, 'firewalls/deny-all-egress', 'allow-inference-egress-internet', {
         priority: 1000,
         targetTags: ['inference'],
         allowed: [{ IPProtocol: 'tcp', ports: ['443'] }],
         denied: [],
         destinationRanges: ['0.0.0.0/0'],
-      });
-      assets.push(rule);
-    },
+      }),
     fails: 'gcp-ai-firewall-open-to-internet',
   };
   const NO_FLOW_LOGS = {
@@ -135,14 +137,7 @@ describe('Terraform google → GCP inventory', () => {
 }
 `,
     snapshot: (assets: Asset[]) => {
-      const route = structuredClone(assets.find((a) => a.name.endsWith('/routes/restricted-googleapis'))!);
-      route.name = route.name.replace('restricted-googleapis', 'default-internet');
-      Object.assign(route.resource.data, {
-        name: 'default-internet',
-        selfLink: route.resource.data.selfLink.replace('restricted-googleapis', 'default-internet'),
-        destRange: '0.0.0.0/0',
-      });
-      assets.push(route);
+      addLike(assets, 'routes/restricted-googleapis', 'default-internet', { destRange: '0.0.0.0/0' });
       for (const i of ['app-1', 'inference-proxy-1', 'vector-db-1', 'secrets-relay-1', 'sandbox-runner-1'])
         dataOf(assets, `/instances/${i}`).networkInterfaces[0]!.accessConfigs = [
           { type: 'ONE_TO_ONE_NAT', name: 'external-nat' },
