@@ -224,6 +224,7 @@ resource "google_compute_firewall" "in" {
   network = google_compute_network.n.id
   allow {
     protocol = "tcp"
+    ports    = [443, "8000-8080"]
   }
 }
 `,
@@ -245,6 +246,7 @@ resource "google_compute_firewall" "in" {
     assert.deepEqual(inv.networks[0]!.subnetworks.sort(), inv.subnetworks.map((s) => s.id).sort());
     // An ingress rule with no source applies to every source, as the API fills it.
     assert.deepEqual(inv.firewalls[0]!.sourceRanges, ['0.0.0.0/0']);
+    assert.deepEqual(inv.firewalls[0]!.allowed, [{ protocol: 'tcp', ports: ['443', '8000-8080'] }]);
     assert.equal(inv.subnetworks[0]!.logConfig, undefined);
 
     const bare = await load({ 'main.tf': 'resource "google_compute_network" "n" {\n  name = "net"\n}\n' });

@@ -40,8 +40,12 @@ function ref(v: Value | undefined, collection: 'networks' | 'subnetworks', c: Ct
     : `projects/${c.project}/regions/${c.region}/subnetworks/${v}`;
 }
 
+/** Terraform converts numbers to strings for string arguments (`ports = [443]`): so does cordon. */
+const strings = (v: Value | undefined): Value | undefined =>
+  Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? String(x) : x)) : v;
+
 function protocolPorts(b: V): V {
-  return defined({ IPProtocol: b.protocol, ports: b.ports });
+  return defined({ IPProtocol: b.protocol, ports: strings(b.ports) });
 }
 
 /** Where the API fills a default the provider leaves out (firewall ranges), cordon fills the same default. */
