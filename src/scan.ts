@@ -11,6 +11,7 @@ import { aiTargets, endpointsTo, publicExposure } from './checks/azure/support.j
 import type { AwsCheck, Check } from './checks/types.js';
 import type { AzureCheck } from './checks/azure/types.js';
 import type { AzureInventory } from './inventory/azure.js';
+import type { GcpInventory } from './inventory/gcp.js';
 import { runGcpChecks } from './checks/gcp/engine.js';
 import type { GcpCheck } from './checks/gcp/types.js';
 import { gcpAiKpis, type GcpAiKpis } from './checks/gcp/kpis.js';
@@ -115,6 +116,20 @@ function sumShares(shares: { total: number; private: number }[]): {
   const total = shares.reduce((n, s) => n + s.total, 0);
   const priv = shares.reduce((n, s) => n + s.private, 0);
   return { total, private: priv, percentPrivate: total === 0 ? null : Math.round((1000 * priv) / total) / 10 };
+}
+
+function sumGcpKpis(all: GcpAiKpis[]): GcpAiKpis {
+  const add = (k: 'total' | 'inEnforcedPerimeter' | 'privateApiAccess' | 'protected') =>
+    all.reduce((n, x) => n + x[k], 0);
+  const total = add('total');
+  const prot = add('protected');
+  return {
+    total,
+    inEnforcedPerimeter: add('inEnforcedPerimeter'),
+    privateApiAccess: add('privateApiAccess'),
+    protected: prot,
+    percentProtected: total === 0 ? null : Math.round((1000 * prot) / total) / 10,
+  };
 }
 
 /** Jobs seen only in list output have unknown VPC settings and are left out of the share. */
@@ -240,6 +255,18 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
     tagged: [...inventory.vpcs, ...inventory.subnets],
     run: (checks) => runAwsChecks(inventory, opts.policy, checks as AwsCheck[]),
   });
+  const gcpInventories: GcpInventory[] = [];
+  const gcpPart = (inv: GcpInventory, r: Pick<LoadedPart, 'errors' | 'warnings' | 'files'>): LoadedPart => {
+    gcpInventories.push(inv);
+    return {
+      ...r,
+      provider: 'gcp',
+      datasets: inv.datasets,
+      partial: inv.partial,
+      tagged: [],
+      run: (checks) => runGcpChecks(inv, opts.policy, checks as GcpCheck[]),
+    };
+  };
   if (input.aws.length > 0 || !others)
     parts.push(awsInventory(aws.inventory, { errors: aws.errors, warnings: aws.warnings, files: aws.files.length }));
   else if (aws.errors.length > 0 || aws.warnings.length > 0)
@@ -253,13 +280,21 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       run: () => [],
     });
   if (input.terraform.length > 0) {
-    // Terraform (HCL or plan JSON) fills an AWS and an Azure inventory of its own, checked like a snapshot's.
+    // Terraform (HCL or plan JSON) fills AWS, Azure and GCP inventories of its own, checked like a snapshot's; the
+    // first part carries the tree's errors and warnings.
     const { loadTerraform } = await import('./sources/iac/terraform/load.js');
     const tf = await loadTerraform(abs, input.terraform, { ...opts.terraform, cwd: opts.cwd });
-    const report = { errors: tf.errors, warnings: tf.warnings, files: tf.files.length };
-    if (tf.inventory) parts.push(awsInventory(tf.inventory, report));
-    if (tf.azure) parts.push(azurePart(tf.azure, tf.inventory ? { errors: [], warnings: [], files: 0 } : report));
-    else if (!tf.inventory) parts.push({ ...awsInventory(emptyAwsInventory(), report), run: () => [] });
+    let report = { errors: tf.errors, warnings: tf.warnings, files: tf.files.length };
+    const reported = () => {
+      const r = report;
+      report = { errors: [], warnings: [], files: 0 };
+      return r;
+    };
+    if (tf.inventory) parts.push(awsInventory(tf.inventory, reported()));
+    if (tf.azure) parts.push(azurePart(tf.azure, reported()));
+    if (tf.gcp) parts.push(gcpPart(tf.gcp, reported()));
+    if (!tf.inventory && !tf.azure && !tf.gcp)
+      parts.push({ ...awsInventory(emptyAwsInventory(), reported()), run: () => [] });
   }
   if (input.cloudformation.length > 0) {
     // Templates fill an AWS inventory of their own (scope iac / iac-region), checked like a snapshot's.
@@ -281,21 +316,9 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       : undefined,
   ])
     if (r) parts.push(azurePart(r.inventory, { errors: r.errors, warnings: r.warnings, files: r.files.length }));
-  let gcpKpis: GcpAiKpis | undefined;
   if (input.gcp.length > 0) {
     const gcp = await loadGcpSnapshot(abs, input.gcp);
-    const inv = gcp.inventory;
-    gcpKpis = gcpAiKpis(inv, opts.policy);
-    parts.push({
-      provider: 'gcp',
-      errors: gcp.errors,
-      warnings: gcp.warnings,
-      files: gcp.files.length,
-      datasets: inv.datasets,
-      partial: inv.partial,
-      tagged: [],
-      run: (checks) => runGcpChecks(inv, opts.policy, checks as GcpCheck[]),
-    });
+    parts.push(gcpPart(gcp.inventory, { errors: gcp.errors, warnings: gcp.warnings, files: gcp.files.length }));
   }
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
@@ -325,7 +348,9 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const kpis: Summary['kpis'] = {
     customizationJobs: customizationKpis(aws.inventory),
     ...(azureInventories.length > 0 ? { azureAiPrivate: sumShares(azureInventories.map(azureAiKpis)) } : {}),
-    ...(gcpKpis ? { gcpAiProtected: gcpKpis } : {}),
+    ...(gcpInventories.length > 0
+      ? { gcpAiProtected: sumGcpKpis(gcpInventories.map((i) => gcpAiKpis(i, opts.policy))) }
+      : {}),
   };
   return {
     tool: TOOL,

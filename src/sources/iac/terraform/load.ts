@@ -1,16 +1,19 @@
 /**
  * The Terraform source: HCL directories (root modules and the local modules they call) and plan JSON, mapped into
- * the provider inventories (AWS today; azure.ts for azurerm/azapi; google is the next mapper on the same records).
+ * the provider inventories (aws.ts, azure.ts for azurerm/azapi, google.ts for google).
  * A root module is a directory of .tf files that no other directory of the tree calls as a local module.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AwsInventory } from '../../../inventory/aws.js';
 import type { AzureInventory } from '../../../inventory/azure.js';
+import type { GcpInventory } from '../../../inventory/gcp.js';
 import { InputError } from '../../../util/errors.js';
 import type { SnapshotWarning } from '../../aws-snapshot/load.js';
 import { mapAws } from './aws.js';
 import { isMappedAzureType, mapAzure } from './azure.js';
+import { mapGoogle } from './google.js';
+import { isMappedGoogleType } from './google-ids.js';
 import { parseHcl } from './hcl.js';
 import {
   awsAccount,
@@ -25,9 +28,6 @@ import { readPlan } from './plan.js';
 import { EVERY_SCOPE, materialise, type TfOrigin, type TfResource, type TfTaint } from './resource.js';
 import { isUnknown, type Value, type ValueObject } from './values.js';
 
-/** Cloud providers cordon has checks for but whose Terraform resources are not mapped yet (google: the GCP inventory). */
-const UNMAPPED = new Set(['google', 'google-beta']);
-
 export interface TerraformOptions {
   /** --var-file: tfvars files (paths as given, relative to cwd) applied to every root module after the automatic ones. */
   varFiles?: string[];
@@ -41,6 +41,8 @@ export interface TerraformResult {
   inventory?: AwsInventory;
   /** azurerm / azapi resources (undefined when the tree declares none). */
   azure?: AzureInventory;
+  /** google resources (undefined when the tree declares none). */
+  gcp?: GcpInventory;
   errors: InputError[];
   warnings: SnapshotWarning[];
   files: { file: string; recognisedAs: string[] }[];
@@ -141,14 +143,11 @@ export async function loadTerraform(
     out.azure = azure.inventory;
     errors.push(...azure.errors);
   }
-  // Providers without a mapper yet: said once per provider, so their absence from the report is not read as a pass.
-  for (const p of [...new Set(resources.filter((r) => UNMAPPED.has(r.provider)).map((r) => r.provider))].sort()) {
-    const first = resources.find((r) => r.provider === p)!;
-    out.warnings.push({
-      file: first.origin.file,
-      line: first.origin.line,
-      message: `${p} resources (${first.address}…) are not mapped to an inventory yet; no check ran on them`,
-    });
+  if (resources.some((r) => r.provider === 'google') || taints.some((t) => t.provider === 'google')) {
+    const gcp = mapGoogle(resources, taints);
+    out.gcp = gcp.inventory;
+    errors.push(...gcp.errors);
+    out.warnings.push(...gcp.warnings);
   }
   out.files.sort((a, b) => a.file.localeCompare(b.file));
   return out;
@@ -172,7 +171,7 @@ function toResource(i: TfInstance): TfResource {
     // `id` is not enumerable (it is not an argument); an Azure resource's ARM id is what its record is keyed by.
     values: {
       ...(materialise(i.values) as ValueObject),
-      ...(isMappedAzureType(i.type) ? { id: materialise(i.values.id!) } : {}),
+      ...(isMappedAzureType(i.type) || isMappedGoogleType(i.type) ? { id: materialise(i.values.id!) } : {}),
     },
     ...scopeOf(i.provider, i.conf),
     origin,

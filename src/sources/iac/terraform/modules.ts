@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Evaluator, INSTANCE, Lazy, withVars, type EvalValue, type Scope } from './eval.js';
 import { parseHcl, type Attribute, type Block, type Body, type Expr, type HclSyntaxError } from './hcl.js';
 import { azureResourceId, isMappedAzureType } from './azure.js';
+import { googleResourceId, googleSelfLink, isMappedGoogleType } from './google-ids.js';
 import { policyDocumentJson } from './policy-document.js';
 import { isObject, isUnknown, Unknown, type Value, type ValueObject } from './values.js';
 
@@ -45,8 +46,10 @@ export interface ModuleDef {
 /** A provider configuration: what decides a resource's scope. */
 export interface ProviderConf {
   region?: Value;
-  /** `allowed_account_ids` (AWS) or `subscription_id` (azurerm) when stated. */
+  /** `allowed_account_ids` (AWS), `subscription_id` (azurerm) or `project` (google) when stated. */
   account?: Value;
+  /** google: the provider's default zone. */
+  zone?: Value;
   declared?: Located;
 }
 
@@ -403,6 +406,21 @@ export class ModuleInstance {
         },
       });
     }
+    // A google resource's id is its relative name ("projects/p/global/networks/n"), as the GCP inventory joins by it.
+    if (isMappedGoogleType(decl.type)) {
+      const fix = (attr: string, make: () => Value) =>
+        Object.defineProperty(values, attr, {
+          enumerable: false,
+          configurable: true,
+          get: () => {
+            const v = make();
+            Object.defineProperty(values, attr, { value: v, enumerable: false, configurable: true, writable: true });
+            return v;
+          },
+        });
+      fix('id', () => googleResourceId(decl.type, values, conf, `${decl.file}:${decl.line}`, address) ?? address);
+      fix('self_link', () => googleSelfLink(decl.type, values, conf, `${decl.file}:${decl.line}`) ?? address);
+    }
     // What other resources refer to: `id` and `arn` resolve to the address (the resource's id in the inventory).
     for (const attr of ['id', 'arn'])
       if (!(attr in values))
@@ -620,9 +638,12 @@ export class ModuleInstance {
       const aliasName = alias ? this.tree.evaluator.value(alias.expr, scope) : undefined;
       const key = typeof aliasName === 'string' ? `${name}.${aliasName}` : name;
       const region = p.body.attrs.get('region') ?? p.body.attrs.get('location');
-      const account = p.body.attrs.get('allowed_account_ids') ?? p.body.attrs.get('subscription_id');
+      const account =
+        p.body.attrs.get('allowed_account_ids') ?? p.body.attrs.get('subscription_id') ?? p.body.attrs.get('project');
+      const zone = p.body.attrs.get('zone');
       this.providers.set(key, {
         ...(region ? { region: this.tree.evaluator.value(region.expr, scope) } : {}),
+        ...(zone ? { zone: this.tree.evaluator.value(zone.expr, scope) } : {}),
         ...(account ? { account: this.tree.evaluator.value(account.expr, scope) } : {}),
         declared: { file: p.file, line: p.line, column: p.column },
       });

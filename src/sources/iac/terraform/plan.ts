@@ -8,6 +8,7 @@ import { InputError } from '../../../util/errors.js';
 import { parseLocatedJson } from '../../../util/located-json.js';
 import { IAC_ACCOUNT, IAC_REGION, awsAccount } from './modules.js';
 import { azureResourceId, isMappedAzureType } from './azure.js';
+import { googleResourceId, isMappedGoogleType } from './google-ids.js';
 import type { TfResource } from './resource.js';
 import { isObject, Unknown, type Value, type ValueObject } from './values.js';
 
@@ -133,7 +134,29 @@ export function readPlan(file: string, text: string): { resources: TfResource[];
     const providerKey = typeof cfg?.provider_config_key === 'string' ? cfg.provider_config_key : type.split('_')[0]!;
     const local = type.split('_')[0]!;
     const region = providerValue(providerKey, 'region');
-    const account = providerValue(providerKey, local === 'aws' ? 'allowed_account_ids' : 'subscription_id');
+    const account = providerValue(
+      providerKey,
+      local === 'aws' ? 'allowed_account_ids' : local === 'google' ? 'project' : 'subscription_id',
+    );
+    // A google resource's id is its relative name: built like in HCL where the plan leaves it unknown.
+    if (
+      isMappedGoogleType(type) &&
+      !(typeof merged.id === 'string' && /^(projects|accessPolicies)\//.test(merged.id))
+    ) {
+      const zone = providerValue(providerKey, 'zone');
+      const id = googleResourceId(
+        type,
+        merged,
+        {
+          ...(typeof account === 'string' ? { account } : {}),
+          ...(typeof region === 'string' ? { region } : {}),
+          ...(typeof zone === 'string' ? { zone } : {}),
+        },
+        `${file}:${origin.line}`,
+        address,
+      );
+      if (id !== undefined) merged.id = id;
+    }
     resources.push({
       address,
       type,
@@ -157,6 +180,7 @@ export function readPlan(file: string, text: string): { resources: TfResource[];
     });
   }
   resolveAzureIds(resources);
+  resolveGoogleIds(resources);
   return { resources, errors };
 }
 
@@ -187,13 +211,26 @@ function resolveAzureIds(resources: TfResource[]): void {
   for (const r of azure) r.values = replace(r.values) as ValueObject;
 }
 
+/** References that resolved to a google resource's address (`.id`, `.self_link`) take its relative name. */
+function resolveGoogleIds(resources: TfResource[]): void {
+  const google = resources.filter((r) => isMappedGoogleType(r.type));
+  const ids = new Map(google.filter((r) => typeof r.values.id === 'string').map((r) => [r.address, r.values.id]));
+  const replace = (v: Value): Value => {
+    if (typeof v === 'string') return ids.get(v) ?? v;
+    if (Array.isArray(v)) return v.map(replace);
+    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
+    return v;
+  };
+  for (const r of google) r.values = replace(r.values) as ValueObject;
+}
+
 function configFor(root: ConfigModule, moduleAddress: string, key: string): Json | undefined {
   let m: ConfigModule | undefined = root;
   for (const part of moduleAddress.split(/\.?module\./).filter(Boolean)) m = m?.calls.get(part.replace(/\[.*\]$/, ''));
   return m?.resources.get(key);
 }
 
-const REF = /^((?:module\.[^.]+\.)*(?:[a-z0-9]+_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]+\])?)\.(id|arn)$/;
+const REF = /^((?:module\.[^.]+\.)*(?:[a-z0-9]+_[a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]+\])?)\.(id|arn|self_link)$/;
 
 /** `after` with Unknown where `after_unknown` says so, resolving same-plan `id`/`arn` references to addresses. */
 function withUnknowns(after: Value, mask: unknown, exprs: unknown, prefix: string, path: string, where: string): Value {
