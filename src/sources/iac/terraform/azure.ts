@@ -17,7 +17,8 @@ import {
   type SkippedItem,
 } from '../../../inventory/azure.js';
 import { loadAzureSnapshotFromTexts } from '../../azure-snapshot/load.js';
-import { InputError } from '../../../util/errors.js';
+import type { InputError } from '../../../util/errors.js';
+import { pointBackAtDeclarations } from './rendered.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, text, Unknown, type Value, type ValueObject } from './values.js';
 
@@ -455,22 +456,11 @@ export function mapAzure(
     { name: 'terraform.json', text: JSON.stringify(docs.map((d) => d.arm)) },
   ]);
   const inv = read.inventory;
-  // Origins: from the rendered document back to the declaration.
-  const origins = docs.map((d) => d.resource.origin);
-  for (const [k, v] of Object.entries(inv)) {
-    if (!Array.isArray(v) || k === 'datasets') continue;
-    for (const item of v as { origin: { kind: string; pointer?: string } }[]) {
-      const i = Number(/^\/(\d+)/.exec(item.origin.pointer ?? '')?.[1]);
-      if (Number.isInteger(i) && origins[i]) item.origin = origins[i];
-    }
-  }
-  for (const [key, o] of inv.scopeOrigins) inv.scopeOrigins.set(key, origins[0] ?? o);
-  for (const [, byDataset] of inv.partial)
-    for (const [, items] of byDataset)
-      for (const s of items) {
-        const i = Number(/^\/(\d+)/.exec(s.pointer)?.[1]);
-        if (Number.isInteger(i) && origins[i]) Object.assign(s, { file: origins[i].file, line: origins[i].line });
-      }
+  const errors = pointBackAtDeclarations(
+    inv,
+    docs.map((d) => d.resource),
+    read.errors,
+  );
   const addSkip = (subscription: string, location: string, dataset: AzureDataset, item: SkippedItem) => {
     const key = azureScopeKey({ subscription, location });
     const m = inv.partial.get(key) ?? new Map<AzureDataset, SkippedItem[]>();
@@ -510,14 +500,6 @@ export function mapAzure(
           });
     }
   }
-  // Errors about the rendered document are errors about the declaration it came from.
-  const errors = read.errors.map((e) => {
-    const i = Number(/^\/(\d+)/.exec(e.position.pointer ?? '')?.[1]);
-    const o = Number.isInteger(i) ? origins[i] : undefined;
-    return o
-      ? new InputError(o.file, `${docs[i]!.resource.address}: ${e.message}`, { line: o.line, column: o.column })
-      : e;
-  });
   return { inventory: inv, errors };
 }
 

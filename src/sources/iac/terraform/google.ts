@@ -13,9 +13,10 @@ import {
   type GcpSkippedItem,
 } from '../../../inventory/gcp.js';
 import { loadGcpSnapshotFromTexts } from '../../gcp-snapshot/load.js';
-import { InputError } from '../../../util/errors.js';
+import type { InputError } from '../../../util/errors.js';
 import type { SnapshotWarning } from '../../aws-snapshot/load.js';
 import { IAC_PROJECT } from './google-ids.js';
+import { pointBackAtDeclarations } from './rendered.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, isUnknown, text, type Value, type ValueObject } from './values.js';
 
@@ -540,24 +541,11 @@ export function mapGoogle(
     { name: 'terraform.json', text: JSON.stringify(docs.map((d) => d.asset)) },
   ]);
   const inv = read.inventory;
-  // Origins: from the rendered asset back to the declaration.
-  const origins = docs.map((d) => d.resource.origin);
-  const indexOf = (pointer: string | undefined) => Number(/^\/(\d+)/.exec(pointer ?? '')?.[1]);
-  for (const [k, v] of Object.entries(inv)) {
-    if (!Array.isArray(v)) continue;
-    for (const item of v as { origin: { kind: string; pointer?: string } }[]) {
-      const i = indexOf(item.origin.pointer);
-      if (Number.isInteger(i) && origins[i]) item.origin = origins[i];
-    }
-    void k;
-  }
-  for (const [key] of inv.scopeOrigins) if (origins[0]) inv.scopeOrigins.set(key, origins[0]);
-  for (const [, byDataset] of inv.partial)
-    for (const [, items] of byDataset)
-      for (const s of items) {
-        const i = indexOf(s.pointer);
-        if (Number.isInteger(i) && origins[i]) Object.assign(s, { file: origins[i].file, line: origins[i].line });
-      }
+  const errors = pointBackAtDeclarations(
+    inv,
+    docs.map((d) => d.resource),
+    read.errors,
+  );
   // Hierarchical firewall policies: the tree declares the ones it manages (none, in a project's tree) under one
   // stand-in organization, since the real ancestors are not known before deploy (docs/iac.md).
   inv.datasets.set(IAC_ORGANIZATION, new Set(['compute:hierarchical-firewall-policies']));
@@ -590,13 +578,6 @@ export function mapGoogle(
           reason: t.reason,
         });
   }
-  const errors = read.errors.map((e) => {
-    const i = indexOf(e.position.pointer);
-    const o = Number.isInteger(i) ? origins[i] : undefined;
-    return o
-      ? new InputError(o.file, `${docs[i]!.resource.address}: ${e.message}`, { line: o.line, column: o.column })
-      : e;
-  });
   // Types without a mapping: said once each, so their absence from the report is not read as a pass.
   const warnings: SnapshotWarning[] = [...unmapped.values()]
     .sort((a, b) => a.type.localeCompare(b.type))
