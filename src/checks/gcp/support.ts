@@ -62,7 +62,18 @@ export function gcpSelectors(policy: ZonePolicy): GcpZoneSelector[] {
     }));
 }
 
+/**
+ * Zone placement of an inventory under a policy, built once: the checks' engine and the summary KPI share it (and
+ * every index cached per placement).
+ */
 export function placeGcp(inv: GcpInventory, policy: ZonePolicy): GcpZonePlacement {
+  const byPolicy = perInventory(inv, 'zones', () => new WeakMap<ZonePolicy, GcpZonePlacement>());
+  let zones = byPolicy.get(policy);
+  if (!zones) byPolicy.set(policy, (zones = buildPlacement(inv, policy)));
+  return zones;
+}
+
+function buildPlacement(inv: GcpInventory, policy: ZonePolicy): GcpZonePlacement {
   return placeGcpResources(
     {
       subnetworks: inv.subnetworks,
