@@ -5,8 +5,6 @@
  * from its folders.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { placeGcpResources } from '../../src/analysis/gcp-zones.js';
@@ -14,19 +12,10 @@ import { gcpIdKey, hasGcpDataset, regionOfZone, type GcpInventory } from '../../
 import { detectProvider } from '../../src/sources/detect.js';
 import { loadGcpSnapshotFromTexts } from '../../src/sources/gcp-snapshot/load.js';
 import { recogniseGcpDocument } from '../../src/sources/gcp-snapshot/recognise.js';
+import { namedFiles } from '../support/files.js';
 
 type Json = Record<string, unknown>;
 const REF = 'examples/gcp/reference';
-
-function files(dir: string, base = dir): { name: string; text: string }[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const full = path.join(dir, n);
-      if (statSync(full).isDirectory()) return files(full, base);
-      return [{ name: path.relative(base, full).split(path.sep).join('/'), text: readFileSync(full, 'utf8') }];
-    });
-}
 
 /** The inventory without origins (which differ between shapes), for comparing what was read. */
 function content(inv: GcpInventory): Json {
@@ -100,7 +89,7 @@ function asGcloud(ref: { name: string; text: string }[]): { name: string; text: 
 }
 
 describe('GCP snapshot reader', () => {
-  const ref = files(REF);
+  const ref = namedFiles(REF);
 
   it('reads the reference without errors or warnings, projects named by id', () => {
     const r = loadGcpSnapshotFromTexts(ref);
@@ -386,7 +375,7 @@ describe('GCP names and zone placement', () => {
   });
 
   it('places subnetworks by id, name, network and CIDR, and instances by labels, tags and accounts first', () => {
-    const inv = loadGcpSnapshotFromTexts(files(REF)).inventory;
+    const inv = loadGcpSnapshotFromTexts(namedFiles(REF)).inventory;
     // Without their zone labels, instances are placed by the selectors' labels, network tags and accounts.
     for (const vm of inv.instances) if (vm.name !== 'vector-db-1') delete vm.labels['security-zone'];
     inv.instances.find((v) => v.name === 'app-1')!.labels.tier = 'web';
