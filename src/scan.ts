@@ -216,14 +216,8 @@ interface LoadedPart {
 export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
   const input = await partitionSnapshot(abs);
-  const others =
-    input.azure.length +
-      input.gcp.length +
-      input.cloudformation.length +
-      input.terraform.length +
-      input.arm.length +
-      input.bicep.length >
-    0;
+  // Any file for another reader (a provider's snapshot or infrastructure as code).
+  const others = Object.entries(input).some(([kind, files]) => kind !== 'aws' && files.length > 0);
   // The AWS reader also walks the tree when every file is another reader's: it reports unreadable folders and links.
   const aws = await loadAwsSnapshot(
     abs,
@@ -244,10 +238,7 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       run: (checks) => runAzureChecks(inv, opts.policy, checks as AzureCheck[]),
     };
   };
-  const awsInventory = (
-    inventory: AwsInventory,
-    r: Omit<LoadedPart, 'provider' | 'datasets' | 'partial' | 'tagged' | 'run'>,
-  ): LoadedPart => ({
+  const awsInventory = (inventory: AwsInventory, r: Pick<LoadedPart, 'errors' | 'warnings' | 'files'>): LoadedPart => ({
     ...r,
     provider: 'aws',
     datasets: inventory.datasets,
