@@ -15,9 +15,7 @@ import type { GcpInventory } from './inventory/gcp.js';
 import { runGcpChecks } from './checks/gcp/engine.js';
 import type { GcpCheck } from './checks/gcp/types.js';
 import { gcpAiKpis, type GcpAiKpis } from './checks/gcp/kpis.js';
-import { loadAzureSnapshot } from './sources/azure-snapshot/load.js';
-import { loadGcpSnapshot } from './sources/gcp-snapshot/load.js';
-import { partitionSnapshot } from './sources/detect.js';
+import { loadInput, type InputOptions } from './sources/load-input.js';
 import { applySuppressions, subtractBaseline } from './findings/suppress.js';
 import {
   compareFindings,
@@ -29,15 +27,14 @@ import {
 } from './findings/types.js';
 import type { ZonePolicy } from './policy/load.js';
 import type { Suppression } from './policy/schema.js';
-import { loadAwsSnapshot, type SnapshotOptions, type SnapshotWarning } from './sources/aws-snapshot/load.js';
-import { emptyAwsInventory, type AwsInventory } from './inventory/aws.js';
-import type { CloudFormationOptions } from './sources/iac/cloudformation/load.js';
+import type { SnapshotWarning } from './sources/aws-snapshot/load.js';
+import type { AwsInventory } from './inventory/aws.js';
 import { globMatch } from './util/glob.js';
 import type { InputError } from './util/errors.js';
 
 export const TOOL = { name: 'cordon', version: '0.1.0', informationUri: 'https://github.com/cordon-dev/cordon' };
 
-export interface ScanOptions {
+export interface ScanOptions extends InputOptions {
   /** Snapshot directory (or one file), as the user named it: paths in the report are relative to the working directory. */
   snapshot: string;
   policy: ZonePolicy;
@@ -49,12 +46,6 @@ export interface ScanOptions {
   checks?: string[];
   skipChecks?: string[];
   baseline?: Set<string>;
-  /** Reader settings: the size limit for one file (maxFileBytes), when to stream, a file system to read through. */
-  snapshotOptions?: SnapshotOptions;
-  /** CloudFormation parameter values (`--parameter Key=Value`), for templates in the input. */
-  cloudFormation?: CloudFormationOptions;
-  /** Terraform input values: --var-file files (relative to cwd) and --var NAME=VALUE. */
-  terraform?: { varFiles?: string[]; vars?: string[] };
 }
 
 export interface ScanReport {
@@ -215,102 +206,53 @@ interface LoadedPart {
  */
 export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
-  const input = await partitionSnapshot(abs);
-  // Any file for another reader (a provider's snapshot or infrastructure as code).
-  const others = Object.entries(input).some(([kind, files]) => kind !== 'aws' && files.length > 0);
-  // The AWS reader also walks the tree when every file is another reader's: it reports unreadable folders and links.
-  const aws = await loadAwsSnapshot(
-    abs,
-    others ? { ...opts.snapshotOptions, only: new Set(input.aws.map((f) => path.resolve(f))) } : opts.snapshotOptions,
-  );
+  const { parts: loaded, others, awsSnapshot } = await loadInput(abs, opts);
   const selected = selectChecks(opts.checks, opts.skipChecks);
   const of = <C extends Check>(provider: C['provider']) => selected.filter((c): c is C => c.provider === provider);
-  const parts: LoadedPart[] = [];
   const azureInventories: AzureInventory[] = [];
-  const azurePart = (inv: AzureInventory, r: Pick<LoadedPart, 'errors' | 'warnings' | 'files'>): LoadedPart => {
-    azureInventories.push(inv);
-    return {
-      ...r,
-      provider: 'azure',
-      datasets: inv.datasets,
-      partial: inv.partial,
-      tagged: [...inv.virtualNetworks, ...inv.networkSecurityGroups, ...inv.networkInterfaces, ...inv.privateEndpoints],
-      run: (checks) => runAzureChecks(inv, opts.policy, checks as AzureCheck[]),
-    };
-  };
-  const awsInventory = (inventory: AwsInventory, r: Pick<LoadedPart, 'errors' | 'warnings' | 'files'>): LoadedPart => ({
-    ...r,
-    provider: 'aws',
-    datasets: inventory.datasets,
-    partial: inventory.partial,
-    tagged: [...inventory.vpcs, ...inventory.subnets],
-    run: (checks) => runAwsChecks(inventory, opts.policy, checks as AwsCheck[]),
-  });
   const gcpInventories: GcpInventory[] = [];
-  const gcpPart = (inv: GcpInventory, r: Pick<LoadedPart, 'errors' | 'warnings' | 'files'>): LoadedPart => {
-    gcpInventories.push(inv);
-    return {
-      ...r,
-      provider: 'gcp',
-      datasets: inv.datasets,
-      partial: inv.partial,
-      tagged: [],
-      run: (checks) => runGcpChecks(inv, opts.policy, checks as GcpCheck[]),
-    };
-  };
-  if (input.aws.length > 0 || !others)
-    parts.push(awsInventory(aws.inventory, { errors: aws.errors, warnings: aws.warnings, files: aws.files.length }));
-  else if (aws.errors.length > 0 || aws.warnings.length > 0)
-    // Only the walk's findings (unreadable folders); with other readers' files, "no .json files" is no error.
-    parts.push({
-      ...awsInventory(aws.inventory, {
-        errors: aws.errors.filter((e) => !/^no \.json files found$/.test(e.message)),
-        warnings: aws.warnings,
-        files: 0,
-      }),
-      run: () => [],
-    });
-  if (input.terraform.length > 0) {
-    // Terraform (HCL or plan JSON) fills AWS, Azure and GCP inventories of its own, checked like a snapshot's; the
-    // first part carries the tree's errors and warnings.
-    const { loadTerraform } = await import('./sources/iac/terraform/load.js');
-    const tf = await loadTerraform(abs, input.terraform, { ...opts.terraform, cwd: opts.cwd });
-    let report = { errors: tf.errors, warnings: tf.warnings, files: tf.files.length };
-    const reported = () => {
-      const r = report;
-      report = { errors: [], warnings: [], files: 0 };
-      return r;
-    };
-    if (tf.inventory) parts.push(awsInventory(tf.inventory, reported()));
-    if (tf.azure) parts.push(azurePart(tf.azure, reported()));
-    if (tf.gcp) parts.push(gcpPart(tf.gcp, reported()));
-    if (!tf.inventory && !tf.azure && !tf.gcp)
-      parts.push({ ...awsInventory(emptyAwsInventory(), reported()), run: () => [] });
-  }
-  if (input.cloudformation.length > 0) {
-    // Templates fill an AWS inventory of their own (scope iac / iac-region), checked like a snapshot's.
-    const { loadCloudFormation } = await import('./sources/iac/cloudformation/load.js');
-    const cfn = await loadCloudFormation(abs, input.cloudformation, opts.cloudFormation);
-    parts.push(awsInventory(cfn.inventory, { errors: cfn.errors, warnings: cfn.warnings, files: cfn.files.length }));
-  }
-  if (input.azure.length > 0) {
-    const azure = await loadAzureSnapshot(abs, input.azure);
-    parts.push(
-      azurePart(azure.inventory, { errors: azure.errors, warnings: azure.warnings, files: azure.files.length }),
-    );
-  }
-  // ARM templates and Bicep files each fill an Azure inventory of their own; their readers load only when needed.
-  for (const r of [
-    input.arm.length > 0 ? await (await import('./sources/iac/arm/load.js')).loadArm(abs, input.arm) : undefined,
-    input.bicep.length > 0
-      ? await (await import('./sources/iac/bicep/load.js')).loadBicep(abs, input.bicep)
-      : undefined,
-  ])
-    if (r) parts.push(azurePart(r.inventory, { errors: r.errors, warnings: r.warnings, files: r.files.length }));
-  if (input.gcp.length > 0) {
-    const gcp = await loadGcpSnapshot(abs, input.gcp);
-    parts.push(gcpPart(gcp.inventory, { errors: gcp.errors, warnings: gcp.warnings, files: gcp.files.length }));
-  }
+  const parts: LoadedPart[] = loaded.map((l): LoadedPart => {
+    const r = { errors: l.errors, warnings: l.warnings, files: l.files, datasets: l.inventory.datasets };
+    switch (l.provider) {
+      case 'aws': {
+        const inventory = l.inventory;
+        return {
+          ...r,
+          provider: 'aws',
+          partial: inventory.partial,
+          tagged: [...inventory.vpcs, ...inventory.subnets],
+          run: l.walkOnly ? () => [] : (checks) => runAwsChecks(inventory, opts.policy, checks as AwsCheck[]),
+        };
+      }
+      case 'azure': {
+        const inv = l.inventory;
+        azureInventories.push(inv);
+        return {
+          ...r,
+          provider: 'azure',
+          partial: inv.partial,
+          tagged: [
+            ...inv.virtualNetworks,
+            ...inv.networkSecurityGroups,
+            ...inv.networkInterfaces,
+            ...inv.privateEndpoints,
+          ],
+          run: (checks) => runAzureChecks(inv, opts.policy, checks as AzureCheck[]),
+        };
+      }
+      case 'gcp': {
+        const inv = l.inventory;
+        gcpInventories.push(inv);
+        return {
+          ...r,
+          provider: 'gcp',
+          partial: inv.partial,
+          tagged: [],
+          run: (checks) => runGcpChecks(inv, opts.policy, checks as GcpCheck[]),
+        };
+      }
+    }
+  });
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
   // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
@@ -337,7 +279,7 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   findings = sup.findings;
   if (opts.baseline) findings = subtractBaseline(findings, opts.baseline);
   const kpis: Summary['kpis'] = {
-    customizationJobs: customizationKpis(aws.inventory),
+    customizationJobs: customizationKpis(awsSnapshot),
     ...(azureInventories.length > 0 ? { azureAiPrivate: sumShares(azureInventories.map(azureAiKpis)) } : {}),
     ...(gcpInventories.length > 0
       ? { gcpAiProtected: sumGcpKpis(gcpInventories.map((i) => gcpAiKpis(i, opts.policy))) }

@@ -126,6 +126,19 @@ export function notVerified(
   commands: readonly string[],
   origin: Origin | undefined,
 ): Finding {
+  return notVerifiedBecause(resource, scope, `missing ${missing.join(', ')} (${commands.join('; ')})`, origin, {
+    missing,
+  });
+}
+
+/** A scope not verified for the reason given: not assessed, never a pass. */
+export function notVerifiedBecause(
+  resource: Finding['resource'],
+  scope: string,
+  reason: string,
+  origin?: Origin,
+  evidence: Record<string, unknown> = { reason },
+): Finding {
   return {
     checkId: VERIFY_CHECKS.unknown.id,
     title: VERIFY_CHECKS.unknown.title,
@@ -133,8 +146,8 @@ export function notVerified(
     status: 'not-assessed',
     resource,
     ...(origin ? { origin } : {}),
-    message: `zone reachability in ${scope} is not verified: missing ${missing.join(', ')} (${commands.join('; ')})`,
-    evidence: { missing },
+    message: `zone reachability in ${scope} is not verified: ${reason}`,
+    evidence,
     remediation: VERIFY_CHECKS.unknown.remediation,
     references: [],
     fingerprint: fingerprintOf(VERIFY_CHECKS.unknown.id, { ...resource, id: `${scope}|missing-data` }),

@@ -9,18 +9,15 @@ import { compareFindings, type Finding } from '../findings/types.js';
 import { EPHEMERAL_PORTS } from '../analysis/aws-network.js';
 import { AWS_DATASETS, inventoryScopes, scopeKey, type AwsDataset } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
-import { loadAwsSnapshot } from '../sources/aws-snapshot/load.js';
-import { loadAzureSnapshot } from '../sources/azure-snapshot/load.js';
-import { partitionSnapshot, type SnapshotProvider } from '../sources/detect.js';
+import { loadInput, type InputOptions, type LoadedInventory } from '../sources/load-input.js';
 import { azureInventoryScopes } from '../inventory/azure.js';
-import { InputError } from '../util/errors.js';
 import { compileAws } from './aws.js';
 import { compileAzure } from './azure.js';
 import { awsDnsFindings } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
-import { notVerified, verifyModel, type VerifyResult } from './questions.js';
+import { notVerified, notVerifiedBecause, verifyModel, type VerifyResult } from './questions.js';
 
-export interface VerifyOptions {
+export interface VerifyOptions extends InputOptions {
   snapshot: string;
   policy: ZonePolicy;
   policySource: string;
@@ -35,79 +32,86 @@ export interface VerifyReport extends VerifyResult {
   files: number;
 }
 
-interface ProviderRun {
+/** One inventory verified: the zone questions' result, and the findings beside them. */
+export interface InventoryVerification {
   result: VerifyResult;
   /** Findings beside the zone questions: name resolution, and scopes the model could not be built for. */
   extra: Finding[];
-  errors: InputError[];
   scopes: number;
-  files: number;
 }
 
 const CLIENT_PORTS: [number, number] = [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to];
 
-/**
- * One verifier per provider the snapshot reader knows (sources/detect.ts): load its files (all of the tree when
- * `files` is undefined), compile the model, ask the questions. GCP is one more entry, with its compiler beside aws.ts
- * and azure.ts; the record type makes it required once detect.ts knows GCP files.
- */
-const VERIFIERS: Record<
-  SnapshotProvider,
-  (abs: string, files: readonly string[] | undefined, policy: ZonePolicy) => Promise<ProviderRun>
-> = {
-  aws: async (abs, files, policy) => {
-    const loaded = await loadAwsSnapshot(abs, files ? { only: new Set(files.map((f) => path.resolve(f))) } : {});
-    const model = compileAws(loaded.inventory, policy);
-    return {
-      result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
-      extra: [...awsDnsFindings(loaded.inventory, policy, model), ...missingData(loaded.inventory)],
-      errors: loaded.errors,
-      scopes: inventoryScopes(loaded.inventory).length,
-      files: loaded.files.length,
-    };
-  },
-  azure: async (abs, files, policy) => {
-    const loaded = await loadAzureSnapshot(abs, files);
-    const model = compileAzure(loaded.inventory, policy);
-    return {
-      result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
-      extra: [...azureDnsFindings(loaded.inventory, policy, model), ...azureMissingData(loaded.inventory)],
-      errors: loaded.errors,
-      scopes: azureInventoryScopes(loaded.inventory).length,
-      files: loaded.files.length,
-    };
-  },
-  // No GCP compiler yet: the GCP files are named as not verified, never left out silently.
-  gcp: (_abs, files) =>
-    Promise.resolve({
-      result: {
-        zones: [],
-        matrix: [],
-        findings: [],
-        notes: [],
-        stats: { interfaces: 0, subnets: 0, networks: 0, pairs: 0 },
-      },
-      extra: [],
-      errors: [
-        new InputError(
-          files?.[0] ?? _abs,
-          `cordon verify does not model Google Cloud yet: ${files?.length ?? 0} GCP file(s) not verified (cordon scan audits them)`,
-        ),
-      ],
-      scopes: 0,
-      files: 0,
-    }),
+const EMPTY_RESULT: VerifyResult = {
+  zones: [],
+  matrix: [],
+  findings: [],
+  notes: [],
+  stats: { interfaces: 0, subnets: 0, networks: 0, pairs: 0 },
 };
 
 /**
- * Verifies every provider the snapshot holds (files are sorted to a provider by their head, as `cordon scan` does):
- * each provider's compiler builds its model, the same questions are asked of each, and the reports are merged.
+ * Verifies one provider inventory, whichever reader filled it (snapshot, live collection, infrastructure as code):
+ * its provider's compiler builds the model and the same questions are asked of every model.
+ */
+export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): InventoryVerification {
+  switch (part.provider) {
+    case 'aws': {
+      const inv = part.inventory;
+      const model = compileAws(inv, policy);
+      return {
+        result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
+        extra: [...awsDnsFindings(inv, policy, model), ...missingData(inv)],
+        scopes: inventoryScopes(inv).length,
+      };
+    }
+    case 'azure': {
+      const inv = part.inventory;
+      const model = compileAzure(inv, policy);
+      return {
+        result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
+        extra: [...azureDnsFindings(inv, policy, model), ...azureMissingData(inv)],
+        scopes: azureInventoryScopes(inv).length,
+      };
+    }
+    case 'gcp': {
+      // No GCP compiler yet: each GCP project is named as not verified, never left out silently.
+      const inv = part.inventory;
+      const projects = [
+        ...new Set(
+          [...inv.datasets.keys()]
+            .map((k) => k.replace(/^projects\//, ''))
+            .filter((k) => k !== '*' && !k.includes('/')),
+        ),
+      ].sort();
+      return {
+        result: EMPTY_RESULT,
+        extra: projects.map((p) =>
+          notVerifiedBecause(
+            {
+              provider: 'gcp',
+              account: p,
+              region: 'global',
+              type: 'cloudresourcemanager.googleapis.com/Project',
+              id: `projects/${p}`,
+            },
+            `projects/${p}`,
+            'cordon verify does not model Google Cloud yet (cordon scan audits it)',
+          ),
+        ),
+        scopes: projects.length,
+      };
+    }
+  }
+}
+
+/**
+ * Verifies every inventory the input holds (files are sorted to their reader by content, as `cordon scan` does, so
+ * infrastructure as code is verified before deploy): the reports are merged.
  */
 export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
-  const parts = await partitionSnapshot(abs);
-  const withAzure = parts.azure.length > 0;
-  const withAws = parts.aws.length > 0 || (!withAzure && parts.gcp.length === 0);
+  const { parts } = await loadInput(abs, opts);
   const root = (await stat(abs)
     .then((s) => s.isDirectory())
     .catch(() => false))
@@ -117,20 +121,14 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
     const rel = path.relative(opts.cwd, path.resolve(root, file));
     return (rel.startsWith('..') ? path.resolve(root, file) : rel).split(path.sep).join('/');
   };
-  const runs: ProviderRun[] = [];
-  // The AWS reader also walks the tree when all files are Azure's: it reports unreadable folders and links.
-  if (withAws)
-    runs.push(await VERIFIERS.aws(abs, withAzure || parts.gcp.length > 0 ? parts.aws : undefined, opts.policy));
-  if (withAzure) runs.push(await VERIFIERS.azure(abs, parts.azure, opts.policy));
-  if (parts.gcp.length > 0) runs.push(await VERIFIERS.gcp(abs, parts.gcp, opts.policy));
-  const relocate = (f: Finding): Finding => {
-    const ev = f.evidence as { witness?: { path?: { file?: string }[] } } | undefined;
-    for (const h of ev?.witness?.path ?? []) if (h.file) h.file = fix(h.file);
-    return f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f;
-  };
-  const findings = runs.flatMap((r) => [...r.result.findings, ...r.extra]).map(relocate);
+  const runs = parts.map((p) => ({
+    ...(p.walkOnly ? { result: EMPTY_RESULT, extra: [], scopes: 0 } : verifyInventory(p, opts.policy)),
+    errors: p.errors,
+    files: p.files,
+  }));
+  const findings = runs.flatMap((r) => [...r.result.findings, ...r.extra]).map((f) => relocateFinding(f, fix));
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
-  const first = runs[0]!.result;
+  const first = runs.find((r) => r.result.zones.length > 0)?.result ?? runs[0]?.result ?? EMPTY_RESULT;
   const sum = (k: keyof VerifyResult['stats']) => runs.reduce((a, r) => a + r.result.stats[k], 0);
   return {
     zones: first.zones,
@@ -143,6 +141,13 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
     scopes: runs.reduce((a, r) => a + r.scopes, 0),
     files: runs.reduce((a, r) => a + r.files, 0),
   };
+}
+
+/** A finding's paths (its origin, and each hop of its witness) made relative to the working directory. */
+export function relocateFinding(f: Finding, fix: (file: string) => string): Finding {
+  const ev = f.evidence as { witness?: { path?: { file?: string }[] } } | undefined;
+  for (const h of ev?.witness?.path ?? []) if (h.file) h.file = fix(h.file);
+  return f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f;
 }
 
 /** Data sets the model needs: a scope without one is not verified there, and says so (never a clean pass). */

@@ -10,11 +10,7 @@ import { UsageError } from '../../util/errors.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { reportDestination } from '../output.js';
 import { addScanAwsFlags, snapshotForScan } from './collect.js';
-import { commaList, keyValue } from '../options.js';
-
-function repeatable(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+import { commaList, iacInputs, keyValue, repeatable } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 export interface ExitPolicy {
@@ -120,10 +116,7 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
         ...(opts.checks ? { checks: opts.checks } : {}),
         ...(opts.skipChecks ? { skipChecks: opts.skipChecks } : {}),
         ...(baseline ? { baseline } : {}),
-        ...(opts.parameter ? { cloudFormation: { parameters: opts.parameter } } : {}),
-        ...(opts.varFile.length > 0 || opts.var.length > 0
-          ? { terraform: { varFiles: opts.varFile, vars: opts.var } }
-          : {}),
+        ...iacInputs(opts),
       }).finally(collected.cleanup);
       if (report.checks.length === 0)
         throw new UsageError(

@@ -12,6 +12,7 @@ import { DNS_CHECK } from '../../verify/dns-aws.js';
 import { VERIFY_CHECKS } from '../../verify/questions.js';
 import { verifySnapshot, type VerifyReport } from '../../verify/run.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
+import { iacInputs, keyValue, repeatable } from '../options.js';
 import type { RegisterCommand } from './index.js';
 
 export const VERIFY_FORMATS = ['table', 'json', 'sarif'] as const;
@@ -121,9 +122,9 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
   program
     .command('verify')
     .description(
-      'prove the zone policy against the configured network (AWS or Azure snapshot): zone matrix, violations and broken intent with witnesses',
+      'prove the zone policy against the configured network (a snapshot or infrastructure as code): zone matrix, violations and broken intent with witnesses',
     )
-    .argument('<path>', 'snapshot directory (docs/snapshots.md)')
+    .argument('<path>', 'snapshot directory or file, or infrastructure as code (docs/snapshots.md, docs/iac.md)')
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(VERIFY_FORMATS).default('table' as const))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
@@ -132,6 +133,18 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
         .choices(SEVERITIES)
         .default('high' as const),
     )
+    .option(
+      '--parameter <key=value>',
+      'a CloudFormation parameter value for the templates in the input (repeatable; wins over the default)',
+      keyValue,
+    )
+    .option(
+      '--var-file <file>',
+      'Terraform: a variables file for the root modules (repeatable)',
+      repeatable,
+      [] as string[],
+    )
+    .option('--var <name=value>', 'Terraform: a root module variable (repeatable)', repeatable, [] as string[])
     .action(async (pathArg, opts) => {
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
       const report = await verifySnapshot({
@@ -140,6 +153,7 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
         policySource: source,
         cwd: io.cwd,
         today: io.today,
+        ...iacInputs(opts),
       });
       const text =
         opts.format === 'json'
