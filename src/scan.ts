@@ -9,6 +9,7 @@ import { runAwsChecks } from './checks/engine.js';
 import { runAzureChecks } from './checks/azure/engine.js';
 import { aiTargets, endpointsTo, publicExposure } from './checks/azure/support.js';
 import type { AwsCheck, Check } from './checks/types.js';
+import type { VerifyCheck } from './verify/checks.js';
 import type { AzureCheck } from './checks/azure/types.js';
 import type { AzureInventory } from './inventory/azure.js';
 import type { GcpInventory } from './inventory/gcp.js';
@@ -261,8 +262,21 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
   const providers = new Set(parts.filter((p) => p.files > 0 || p.provider !== 'aws' || !others).map((p) => p.provider));
   const checksOf = { aws: of<AwsCheck>('aws'), azure: of<AzureCheck>('azure'), gcp: of<GcpCheck>('gcp') };
+  const withVerify = (cs: Check[]) => [...cs, ...selected.filter((c) => c.provider === 'all')];
   let findings = parts.flatMap((p) => p.run(checksOf[p.provider]));
-  if (parts.length > 1) findings.sort(compareFindings);
+  // The zone verification (`cordon verify`) as checks over the same inventories; loaded only when selected.
+  const verifyChecks = selected.filter((c): c is VerifyCheck => c.provider === 'all');
+  if (verifyChecks.length > 0) {
+    const { verifyInventory, verifyPasses, relocateWitness } = await import('./verify/run.js');
+    const ids = new Set(verifyChecks.map((c) => c.id));
+    for (const l of loaded) {
+      if (l.walkOnly) continue;
+      const v = verifyInventory(l, opts.policy);
+      for (const f of [...v.result.findings, ...v.extra, ...verifyPasses(v, ids)])
+        if (ids.has(f.checkId)) findings.push(relocateWitness(f, fix));
+    }
+  }
+  if (parts.length > 1 || verifyChecks.length > 0) findings.sort(compareFindings);
   // Findings about one item share its origin object: rewrite each origin once, in place (the findings are new
   // objects), so an organisation's hundreds of thousands of findings are not copied.
   const displayed = new Map<Origin, Origin>();
@@ -300,7 +314,9 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       ),
     ].map((w) => ({ ...w, file: fix(w.file) })),
     suppressions: { expired: sup.expired, unused: sup.unused },
-    checks: (['aws', 'azure', 'gcp'] as const).filter((p) => providers.has(p)).flatMap((p): Check[] => checksOf[p]),
+    checks: withVerify(
+      (['aws', 'azure', 'gcp'] as const).filter((p) => providers.has(p)).flatMap((p): Check[] => checksOf[p]),
+    ),
     summary: withIncomplete(
       summarise(
         findings,

@@ -3,6 +3,7 @@
  * missing there, the engine reports it not assessed with the reason (the collector's error and the IAM action, or
  * the CLI command that would produce the data) — missing data is never a pass.
  */
+import { datasetAbsent } from '../inventory/input-kind.js';
 import {
   AWS_DATASETS,
   emptyScopeView,
@@ -34,7 +35,7 @@ function missingReason(inv: AwsInventory, scope: ScopeKey, dataset: AwsDataset):
   if (inv.datasets.get(key)?.has(dataset)) return undefined;
   const u = inv.unavailable.get(key)?.get(dataset);
   if (u) return `${dataset} could not be collected: ${u.reason}${u.action ? ` (needs ${u.action})` : ''}`;
-  return `${dataset} is not in the snapshot (${AWS_DATASETS[dataset].command})`;
+  return datasetAbsent(dataset, inv.iac, '', AWS_DATASETS[dataset].command);
 }
 
 export function toFinding(check: AwsCheck, scope: ScopeKey, r: CheckResult, fallbackOrigin?: Origin): Finding {

@@ -1,6 +1,7 @@
 /** Every check cordon ships. A new check is one module under checks/<provider>/ and one line here. */
 import { AZURE_CHECKS } from './azure/registry.js';
 import { GCP_CHECKS } from './gcp/registry.js';
+import { ALL_VERIFY_CHECKS } from '../verify/checks.js';
 import type { AwsCheck, Check } from './types.js';
 import aiSupportingEndpointsMissing from './aws/ai-supporting-endpoints-missing.js';
 import aiVpcDnsQueryLoggingMissing from './aws/ai-vpc-dns-query-logging-missing.js';
@@ -89,7 +90,7 @@ export const AWS_CHECKS: readonly AwsCheck[] = [
   .sort((a, b) => a.id.localeCompare(b.id));
 
 /** Every check of every provider, sorted by id. */
-export const CHECKS: readonly Check[] = [...AWS_CHECKS, ...AZURE_CHECKS, ...GCP_CHECKS].sort((a, b) =>
+export const CHECKS: readonly Check[] = [...AWS_CHECKS, ...AZURE_CHECKS, ...GCP_CHECKS, ...ALL_VERIFY_CHECKS].sort((a, b) =>
   a.id.localeCompare(b.id),
 );
 

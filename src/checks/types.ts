@@ -9,6 +9,7 @@ import type { AwsDataset, AwsInventory, ScopeKey } from '../inventory/aws.js';
 import type { AwsZoneIndex } from '../analysis/aws-zones.js';
 import type { AzureCheck } from './azure/types.js';
 import type { GcpCheck } from './gcp/types.js';
+import type { VerifyCheck } from '../verify/checks.js';
 
 export interface CheckMeta {
   /** Stable id, never reused: provider-service-what. */
@@ -60,5 +61,5 @@ export function defineAwsCheck(check: Omit<AwsCheck, 'provider'>): AwsCheck {
   return { provider: 'aws', ...check };
 }
 
-/** A check of any provider: what reporters, the catalog and selection work with. */
-export type Check = AwsCheck | AzureCheck | GcpCheck;
+/** A check of any provider, or of the network model (zone verification): what reporters, the catalog and selection work with. */
+export type Check = AwsCheck | AzureCheck | GcpCheck | VerifyCheck;

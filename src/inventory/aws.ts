@@ -2,6 +2,7 @@
  * The AWS inventory: typed, normalised resources with their origin. Sources (snapshot files today, live collection
  * later) fill it; checks read it. Field names follow the AWS API in camelCase.
  */
+import type { IacLanguage } from './input-kind.js';
 import type { Origin } from '../findings/types.js';
 
 export interface Scoped {
@@ -327,6 +328,8 @@ export interface SkippedItem {
 }
 
 export interface AwsInventory {
+  /** Set when infrastructure as code filled the inventory (the words of not-assessed messages). */
+  iac?: IacLanguage;
   vpcs: AwsVpc[];
   vpcAttributes: AwsVpcAttributes[];
   subnets: AwsSubnet[];

@@ -8,6 +8,7 @@
  * locations are lower-case without spaces ("West US" -> "westus"), and global resources (private DNS zones and their
  * children) are in location "global".
  */
+import type { IacLanguage } from './input-kind.js';
 import type { Origin } from '../findings/types.js';
 
 export type Tags = Record<string, string>;
@@ -691,6 +692,8 @@ export function azureScopeKey(s: AzureScopeKey): string {
 }
 
 export interface AzureInventory {
+  /** Set when infrastructure as code filled the inventory (the words of not-assessed messages). */
+  iac?: IacLanguage;
   cognitiveAccounts: AzureCognitiveAccount[];
   mlWorkspaces: AzureMlWorkspace[];
   searchServices: AzureSearchService[];

@@ -14,6 +14,7 @@
  * - Region is the resource's region, "global" for global resources; zonal resources (instances, Workbench) carry their
  *   zone and the region it belongs to.
  */
+import type { IacLanguage } from './input-kind.js';
 import type { Origin } from '../findings/types.js';
 
 export type Labels = Record<string, string>;
@@ -607,6 +608,8 @@ export interface GcpSkippedItem {
 }
 
 export interface GcpInventory {
+  /** Set when infrastructure as code filled the inventory (the words of not-assessed messages). */
+  iac?: IacLanguage;
   projects: GcpProject[];
   enabledServices: GcpEnabledService[];
   networks: GcpNetwork[];

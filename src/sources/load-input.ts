@@ -9,6 +9,7 @@ import type { AwsInventory } from '../inventory/aws.js';
 import { emptyAwsInventory } from '../inventory/aws.js';
 import type { AzureInventory } from '../inventory/azure.js';
 import type { GcpInventory } from '../inventory/gcp.js';
+import type { IacLanguage } from '../inventory/input-kind.js';
 import type { InputError } from '../util/errors.js';
 import { loadAwsSnapshot, type SnapshotOptions, type SnapshotWarning } from './aws-snapshot/load.js';
 import { loadAzureSnapshot } from './azure-snapshot/load.js';
@@ -51,6 +52,13 @@ export interface LoadedInput {
   /** The AWS snapshot reader's inventory (empty when the input has no AWS snapshot files). */
   awsSnapshot: AwsInventory;
 }
+
+const IAC_LANGUAGE: Partial<Record<InputKind, IacLanguage>> = {
+  terraform: 'Terraform',
+  cloudformation: 'CloudFormation',
+  arm: 'ARM',
+  bicep: 'Bicep',
+};
 
 /** Reads an input (absolute path) with every reader its files need. */
 export async function loadInput(abs: string, opts: InputOptions): Promise<LoadedInput> {
@@ -143,5 +151,6 @@ export async function loadInput(abs: string, opts: InputOptions): Promise<Loaded
       files: gcp.files.length,
     });
   }
+  for (const p of parts) if (IAC_LANGUAGE[p.reader]) p.inventory.iac = IAC_LANGUAGE[p.reader];
   return { parts, others, awsSnapshot: aws.inventory };
 }

@@ -33,10 +33,9 @@ import type {
   RouteTarget,
   Subnet,
 } from './model.js';
+import { originAt } from './model.js';
 
-function at(origin: Origin, pointer: string): Origin {
-  return origin.kind === 'file' ? { kind: 'file', file: origin.file, pointer } : origin;
-}
+const at = originAt;
 
 const PROTOCOL_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
 

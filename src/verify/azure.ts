@@ -65,6 +65,7 @@ import type {
   RouteTarget,
   Subnet,
 } from './model.js';
+import { originAt } from './model.js';
 
 const cidr = (text: string): Cidr => tryParseCidr(text)!;
 const ANY_V4 = cidr('0.0.0.0/0');
@@ -109,9 +110,7 @@ const PROTOCOLS: Record<string, [number, number][]> = {
   ah: [[51, 51]],
 };
 
-function at(origin: Origin, pointer: string | undefined): Origin {
-  return origin.kind === 'file' && pointer ? { kind: 'file', file: origin.file, pointer } : origin;
-}
+const at = originAt;
 
 /** "443", "8000-8999", "*" → inclusive ranges; undefined for text that is none of these. */
 function portRange(text: string): [number, number] | undefined {

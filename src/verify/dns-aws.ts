@@ -9,17 +9,9 @@ import { fingerprintOf, type Finding } from '../findings/types.js';
 import { scopeKey, type AwsInventory, type AwsVpcEndpoint } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import type { NetworkModel } from './model.js';
+import { VERIFY_CHECKS } from './checks.js';
 
-export const DNS_CHECK = {
-  id: 'verify-ai-name-public-dns',
-  title: 'An approved AI service name resolves to public addresses from a calling VPC',
-  severity: 'high' as const,
-  rationale:
-    'A private endpoint only helps if the service name resolves to it: that needs the endpoint’s private DNS and the VPC’s enableDnsSupport and enableDnsHostnames (seed 000, "Forgetting about DNS"). Otherwise SDK calls go to the public endpoint, over NAT or not at all.',
-  remediation: {
-    text: 'Enable private DNS on the interface endpoint and enableDnsSupport/enableDnsHostnames on the VPC (or create the endpoint in this VPC).',
-  },
-};
+export const DNS_CHECK = VERIFY_CHECKS.dns;
 
 export interface ResolutionStep {
   what: string;

@@ -22,6 +22,7 @@ import { AZURE_VERIFY_DATASETS } from './azure.js';
 import { DNS_CHECK, type ResolutionStep } from './dns-aws.js';
 import type { NetworkModel } from './model.js';
 import { notVerified } from './questions.js';
+import { missingReason } from '../checks/azure/engine.js';
 
 export function azureDnsFindings(inv: AzureInventory, policy: ZonePolicy, model: NetworkModel): Finding[] {
   const approved = new Map<string, string>();
@@ -73,7 +74,13 @@ export function azureDnsFindings(inv: AzureInventory, policy: ZonePolicy, model:
                 zones.some((z) => azureIdKey(z.id) === azureIdKey(r.zoneId)) && r.recordName.toLowerCase() === host,
             );
             const good = records.filter((r) => r.ipv4Addresses.some((ip) => ips.has(ip)));
-            if (good.length === 0) {
+            // Records not read (not collected, or not declared by infrastructure as code) prove nothing missing.
+            const unread =
+              good.length === 0 ? missingReason(inv, v.subscription, 'network:private-dns-a-records', true) : undefined;
+            if (unread) {
+              status = 'not-assessed';
+              chain.push({ what: `the A records of ${zoneName} are not known: ${unread}`, ok: 'unknown' });
+            } else if (good.length === 0) {
               status = 'fail';
               chain.push({
                 what:

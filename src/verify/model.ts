@@ -16,6 +16,15 @@ export interface Ref {
   origin?: Origin;
 }
 
+/**
+ * The origin of a rule inside a resource: the resource's file and line (readers locate items, not every field) with
+ * the rule's JSON pointer, so SARIF annotates the resource's line and the pointer names the rule.
+ */
+export function originAt(origin: Origin, pointer: string | undefined): Origin {
+  if (origin.kind !== 'file' || !pointer) return origin;
+  return { kind: 'file', file: origin.file, ...(origin.line !== undefined ? { line: origin.line } : {}), pointer };
+}
+
 /** An address space given as ranges minus ranges (the internet; an Azure service tag such as Internet). */
 export interface AddressSpace {
   include: Cidr[];

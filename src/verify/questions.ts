@@ -5,7 +5,7 @@
  * them through — a destination's inbound security rule, or the source subnet's route to the internet — so a finding
  * points at the rule to change; each carries a witness packet traced hop by hop.
  */
-import { fingerprintOf, type Finding, type Origin, type Severity } from '../findings/types.js';
+import { fingerprintOf, type Finding, type Origin } from '../findings/types.js';
 import type { ZonePolicy } from '../policy/load.js';
 import {
   addresses,
@@ -85,38 +85,8 @@ export interface VerifyResult {
   stats: { interfaces: number; subnets: number; networks: number; pairs: number };
 }
 
-export const VERIFY_CHECKS = {
-  violation: {
-    id: 'verify-zone-violation',
-    title: 'The configuration permits traffic the zone policy denies',
-    severity: 'high' as Severity,
-    rationale:
-      'cordon computed every packet class the security groups, network ACLs and routes let through between two zones and compared it with cordon.yaml: these classes are permitted although the policy denies them. The witness is one concrete packet with the rule that admitted it at each hop.',
-    remediation: {
-      text: 'Narrow the rule the finding points at (the destination security group rule, or the route to the internet) so that only the zones the policy allows can reach it.',
-    },
-  },
-  broken: {
-    id: 'verify-broken-intent',
-    title: 'The zone policy allows traffic the configuration blocks',
-    severity: 'medium' as Severity,
-    rationale:
-      'A flow the policy allows cannot be established from some sources: a filter or route drops the request or, for TCP, the reply (network ACLs are stateless; seed 004 pitfall 2). Such failures look like DNS timeouts in production.',
-    remediation: {
-      text: 'Open the hop the witness path shows as dropping the packet (or its reply) for the allowed ports.',
-    },
-  },
-  unknown: {
-    id: 'verify-not-assessed',
-    title: 'Zone reachability cordon could not decide',
-    severity: 'medium' as Severity,
-    rationale:
-      'Part of the traffic between two zones depends on data the inventory does not hold (prefix-list entries, transit gateway route tables, public addresses, an unseen peer). cordon does not guess: this traffic is neither proven permitted nor proven blocked.',
-    remediation: {
-      text: 'Collect the missing data named in the message, or accept the residual risk with a suppression.',
-    },
-  },
-} as const;
+export { VERIFY_CHECKS } from './checks.js';
+import { VERIFY_CHECKS } from './checks.js';
 
 /** A scope the model could not be built for: not assessed, naming the missing data sets and the commands for them. */
 export function notVerified(
@@ -528,7 +498,11 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
       : g.kind === 'broken'
         ? `${pair}: ${cls.join(', ')} ${policyText} but blocked for ${g.count} source(s); e.g. ${w.source} -> ${w.destination}: ${packetText(w.packet)} ${blocking ? `stops at ${blocking.at}: ${blocking.what}` : ''}`
         : `${pair}: ${cls.join(', ')} may be permitted (${policyText}) but cordon cannot decide: ${blocking ? `${blocking.at}: ${blocking.what}` : 'unresolved data'}; e.g. ${w.source} -> ${w.destination}: ${packetText(w.packet)}`;
-  const origin: Origin | undefined = g.locate?.origin;
+  // A drop that no rule decides (a missing public address) is located at the resource that lacks it.
+  const origin: Origin | undefined =
+    g.locate?.origin ??
+    model.interfaces.find((i) => i.id === resourceId)?.ref.origin ??
+    model.subnets.get(resourceId)?.ref.origin;
   return {
     checkId: meta.id,
     title: meta.title,
@@ -557,9 +531,10 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
     },
     remediation: meta.remediation,
     references: [REFERENCES[model.provider]],
+    // The rule's label, not its file position: a baseline must survive collecting the same account again.
     fingerprint: fingerprintOf(meta.id, {
       ...resource,
-      id: `${g.from}->${g.to}|${resourceId}|${origin?.kind === 'file' ? (origin.pointer ?? '') : ''}`,
+      id: `${g.from}->${g.to}|${resourceId}|${g.locate?.label ?? ''}`,
     }),
   };
 }

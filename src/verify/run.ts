@@ -5,17 +5,18 @@
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { applySuppressions } from '../findings/suppress.js';
-import { compareFindings, type Finding } from '../findings/types.js';
+import { compareFindings, fingerprintOf, type Finding } from '../findings/types.js';
 import { EPHEMERAL_PORTS } from '../analysis/aws-network.js';
 import { AWS_DATASETS, inventoryScopes, scopeKey, type AwsDataset } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { loadInput, type InputOptions, type LoadedInventory } from '../sources/load-input.js';
-import { azureInventoryScopes } from '../inventory/azure.js';
+import { azureInventoryScopes, azureScopeKey } from '../inventory/azure.js';
 import { compileAws } from './aws.js';
 import { compileAzure } from './azure.js';
 import { awsDnsFindings } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
 import { notVerified, notVerifiedBecause, verifyModel, type VerifyResult } from './questions.js';
+import { VERIFY_CHECKS } from './checks.js';
 
 export interface VerifyOptions extends InputOptions {
   snapshot: string;
@@ -37,7 +38,8 @@ export interface InventoryVerification {
   result: VerifyResult;
   /** Findings beside the zone questions: name resolution, and scopes the model could not be built for. */
   extra: Finding[];
-  scopes: number;
+  /** The scopes (account/region, subscription/location, project) the inventory holds data for. */
+  scopes: Finding['resource'][];
 }
 
 const CLIENT_PORTS: [number, number] = [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to];
@@ -62,7 +64,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         extra: [...awsDnsFindings(inv, policy, model), ...missingData(inv)],
-        scopes: inventoryScopes(inv).length,
+        scopes: inventoryScopes(inv).map((sc) => ({ provider: 'aws', ...sc, type: 'scope', id: scopeKey(sc) })),
       };
     }
     case 'azure': {
@@ -71,7 +73,15 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         extra: [...azureDnsFindings(inv, policy, model), ...azureMissingData(inv)],
-        scopes: azureInventoryScopes(inv).length,
+        scopes: azureInventoryScopes(inv)
+          .filter((sc) => sc.location !== 'global')
+          .map((sc) => ({
+            provider: 'azure',
+            account: sc.subscription,
+            region: sc.location,
+            type: 'scope',
+            id: azureScopeKey(sc),
+          })),
       };
     }
     case 'gcp': {
@@ -84,22 +94,19 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
             .filter((k) => k !== '*' && !k.includes('/')),
         ),
       ].sort();
+      const scopes = projects.map((p): Finding['resource'] => ({
+        provider: 'gcp',
+        account: p,
+        region: 'global',
+        type: 'cloudresourcemanager.googleapis.com/Project',
+        id: `projects/${p}`,
+      }));
       return {
         result: EMPTY_RESULT,
-        extra: projects.map((p) =>
-          notVerifiedBecause(
-            {
-              provider: 'gcp',
-              account: p,
-              region: 'global',
-              type: 'cloudresourcemanager.googleapis.com/Project',
-              id: `projects/${p}`,
-            },
-            `projects/${p}`,
-            'cordon verify does not model Google Cloud yet (cordon scan audits it)',
-          ),
+        extra: scopes.map((r) =>
+          notVerifiedBecause(r, r.id, 'cordon verify does not model Google Cloud yet (cordon scan audits it)'),
         ),
-        scopes: projects.length,
+        scopes,
       };
     }
   }
@@ -122,7 +129,7 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
     return (rel.startsWith('..') ? path.resolve(root, file) : rel).split(path.sep).join('/');
   };
   const runs = parts.map((p) => ({
-    ...(p.walkOnly ? { result: EMPTY_RESULT, extra: [], scopes: 0 } : verifyInventory(p, opts.policy)),
+    ...(p.walkOnly ? { result: EMPTY_RESULT, extra: [], scopes: [] } : verifyInventory(p, opts.policy)),
     errors: p.errors,
     files: p.files,
   }));
@@ -138,15 +145,21 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
     stats: { interfaces: sum('interfaces'), subnets: sum('subnets'), networks: sum('networks'), pairs: sum('pairs') },
     policy: opts.policySource,
     inputErrors: runs.flatMap((r) => r.errors.map((e) => ({ file: fix(e.file), ...e.position, message: e.message }))),
-    scopes: runs.reduce((a, r) => a + r.scopes, 0),
+    scopes: runs.reduce((a, r) => a + r.scopes.length, 0),
     files: runs.reduce((a, r) => a + r.files, 0),
   };
 }
 
-/** A finding's paths (its origin, and each hop of its witness) made relative to the working directory. */
-export function relocateFinding(f: Finding, fix: (file: string) => string): Finding {
+/** The files a finding's witness path names, made relative to the working directory (in place). */
+export function relocateWitness(f: Finding, fix: (file: string) => string): Finding {
   const ev = f.evidence as { witness?: { path?: { file?: string }[] } } | undefined;
   for (const h of ev?.witness?.path ?? []) if (h.file) h.file = fix(h.file);
+  return f;
+}
+
+/** A finding's paths (its origin, and each hop of its witness) made relative to the working directory. */
+export function relocateFinding(f: Finding, fix: (file: string) => string): Finding {
+  relocateWitness(f, fix);
   return f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f;
 }
 
@@ -171,6 +184,44 @@ function missingData(inv: Parameters<typeof compileAws>[0]): Finding[] {
     const resource = { provider: 'aws' as const, ...scope, type: 'AWS::EC2::VPC', id: scopeKey(scope) };
     const commands = missing.map((d) => AWS_DATASETS[d].command);
     out.push(notVerified(resource, scopeKey(scope), missing, commands, inv.scopeOrigins.get(scopeKey(scope))));
+  }
+  return out;
+}
+
+/**
+ * `cordon scan` reports a verify check's pass per scope where it was answered and holds: no failing finding of that
+ * check there and nothing left undecided (a scope with a verify-not-assessed finding gets no pass, since part of
+ * its traffic is not proven either way).
+ */
+export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<string>): Finding[] {
+  const all = [...v.result.findings, ...v.extra];
+  const key = (r: Finding['resource']) => (r.provider === 'gcp' ? `${r.account}` : `${r.account}/${r.region}`);
+  const seen = new Set(all.map((f) => `${f.checkId}|${key(f.resource)}`));
+  const undecided = new Set(all.filter((f) => f.checkId === VERIFY_CHECKS.unknown.id).map((f) => key(f.resource)));
+  const out: Finding[] = [];
+  const pairs = v.result.stats.pairs;
+  for (const scope of v.scopes) {
+    if (undecided.has(key(scope))) continue;
+    for (const c of [VERIFY_CHECKS.violation, VERIFY_CHECKS.broken, VERIFY_CHECKS.dns]) {
+      if (!checkIds.has(c.id) || seen.has(`${c.id}|${key(scope)}`)) continue;
+      out.push({
+        checkId: c.id,
+        title: c.title,
+        severity: c.severity,
+        status: 'pass',
+        resource: scope,
+        message:
+          c === VERIFY_CHECKS.dns
+            ? `approved AI service names resolve privately from every calling network in ${scope.id}`
+            : c === VERIFY_CHECKS.violation
+              ? `no packet class the zone policy denies is permitted in ${scope.id} (${pairs} zone pairs verified)`
+              : `every flow the zone policy allows can be established in ${scope.id} (${pairs} zone pairs verified)`,
+        evidence: { zonePairs: pairs, interfaces: v.result.stats.interfaces },
+        remediation: c.remediation,
+        references: [...c.references],
+        fingerprint: fingerprintOf(c.id, scope),
+      });
+    }
   }
   return out;
 }

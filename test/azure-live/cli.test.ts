@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { runCli } from '../support/cli.js';
 import type { Finding } from '../../src/findings/types.js';
 import { jsonFiles } from '../support/files.js';
+import { withoutPaths } from '../support/findings.js';
 import { resourcesOf, startFakeAzure } from '../support/fake-azure-server.js';
 
 const TENANT = '72f988bf-0000-4000-8000-00000000cafe';
@@ -18,8 +19,7 @@ const ENV = { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: 'cordon-cli-client', AZU
 
 const cli = (args: string[]) => runCli(args, { env: ENV, today: '2026-12-04' });
 
-const comparable = (stdout: string) =>
-  (JSON.parse(stdout) as { findings: Finding[] }).findings.map(({ origin: _o, ...f }) => f);
+const comparable = (stdout: string) => withoutPaths((JSON.parse(stdout) as { findings: Finding[] }).findings);
 
 describe('cordon collect azure / scan --azure', () => {
   it('collects a snapshot that scans to the same findings as the hand-written one', async () => {

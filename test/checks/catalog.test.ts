@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { AWS_CHECKS, CHECKS } from '../../src/checks/registry.js';
 import { renderChecksMarkdown } from '../../src/checks/docs.js';
+import { ALL_VERIFY_CHECKS } from '../../src/verify/checks.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { policyJsonSchema } from '../../src/policy/schema.js';
 import { scanAwsSnapshot } from '../../src/scan.js';
@@ -22,7 +23,8 @@ describe('check catalog', () => {
   it('has unique ids and complete metadata', () => {
     assert.equal(new Set(CHECKS.map((c) => c.id)).size, CHECKS.length);
     for (const c of CHECKS) {
-      assert.match(c.id, new RegExp(`^${c.provider}-[a-z0-9-]+$`));
+      // Provider checks are named after their provider; the network model's checks after `cordon verify`.
+      assert.match(c.id, new RegExp(`^${c.provider === 'all' ? 'verify' : c.provider}-[a-z0-9-]+$`));
       assert.ok(
         c.title &&
           c.rationale.length > 40 &&
@@ -34,7 +36,8 @@ describe('check catalog', () => {
       );
     }
   });
-  for (const check of AWS_CHECKS) {
+  // verify-not-assessed only ever says what could not be decided: it has no failing or passing case.
+  for (const check of [...AWS_CHECKS, ...ALL_VERIFY_CHECKS.filter((c) => c.id !== 'verify-not-assessed')]) {
     it(`${check.id}: fails on the misconfigured example, passes on the reference`, () => {
       const fails = misconfigured.findings.filter((f) => f.checkId === check.id && f.status === 'fail');
       assert.ok(fails.length > 0, `${check.id} did not fail on examples/aws/misconfigured`);

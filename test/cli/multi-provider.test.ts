@@ -15,6 +15,7 @@ import { AZURE_CHECKS } from '../../src/checks/azure/registry.js';
 import { GCP_CHECKS } from '../../src/checks/gcp/registry.js';
 import type { Finding } from '../../src/findings/types.js';
 import { detectProvider } from '../../src/sources/detect.js';
+import { withoutPaths } from '../support/findings.js';
 import { runCli } from '../support/cli.js';
 
 const require = createRequire(import.meta.url);
@@ -23,6 +24,8 @@ const schema = JSON.parse(
 ) as object;
 const POLICY = ['-p', 'examples/cordon.yaml'];
 const findingsOf = (stdout: string) => (JSON.parse(stdout) as { findings: Finding[] }).findings;
+
+const strip = withoutPaths;
 
 describe('provider detection', () => {
   it('tells Azure documents from AWS CLI output by their content', () => {
@@ -82,10 +85,7 @@ describe('cordon scan on Azure and mixed input', () => {
     assert.equal((JSON.parse(mixed.stdout) as { inputErrors: unknown[] }).inputErrors.length, 0);
     const all = findingsOf(mixed.stdout);
     const alone = async (example: string) =>
-      findingsOf((await runCli(['scan', example, ...POLICY, '--format', 'json'])).stdout).map(
-        ({ origin: _o, ...f }) => f,
-      );
-    const strip = (fs: Finding[]) => fs.map(({ origin: _o, ...f }) => f);
+      strip(findingsOf((await runCli(['scan', example, ...POLICY, '--format', 'json'])).stdout));
     assert.deepEqual(
       strip(all.filter((f) => f.resource.provider === 'aws')),
       await alone('examples/aws/misconfigured'),
@@ -118,7 +118,6 @@ describe('cordon scan on Azure and mixed input', () => {
     assert.equal(mixed.code, 1, mixed.stderr);
     assert.equal((JSON.parse(mixed.stdout) as { inputErrors: unknown[] }).inputErrors.length, 0);
     const all = findingsOf(mixed.stdout);
-    const strip = (fs: Finding[]) => fs.map(({ origin: _o, ...f }) => f);
     for (const p of ['aws', 'azure', 'gcp'] as const) {
       const alone = strip(
         findingsOf((await runCli(['scan', `examples/${p}/misconfigured`, ...POLICY, '--format', 'json'])).stdout),

@@ -80,7 +80,7 @@ describe('report formats', () => {
     );
     assert.match(md.stdout, /\| jobs with VPC protection \| 66\.7% \(2 of 3\) \|/);
     const table = await runCli(['scan', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml']);
-    assert.match(table.stdout, /^CRITICAL \(1\)/);
+    assert.match(table.stdout, new RegExp(`^CRITICAL \\(${sev.critical}\\)`));
     assert.ok(!table.stdout.includes('\u001b['), 'no colour when stdout is not a TTY');
     assert.match(
       table.stdout,

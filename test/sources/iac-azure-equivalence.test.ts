@@ -15,6 +15,8 @@ before(async () => {
   policy = await loadPolicyFile('examples/cordon.yaml');
 });
 
+// The provider checks only: the zone verification (verify-*) needs network interfaces, which IaC declares in part;
+// it is compared on its own.
 const scan = (dir: string) =>
   scanSnapshot({
     snapshot: dir,
@@ -22,6 +24,7 @@ const scan = (dir: string) =>
     policySource: 'examples/cordon.yaml',
     cwd: process.cwd(),
     today: '2026-01-01',
+    skipChecks: ['verify-*'],
   });
 
 const results = (r: ScanReport) =>

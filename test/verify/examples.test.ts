@@ -33,6 +33,7 @@ describe('cordon verify on the examples', () => {
     assert.deepEqual(lateral[0]!.origin, {
       kind: 'file',
       file: 'examples/aws/misconfigured/describe-security-groups-workloads.json',
+      line: 77, // the security group's line: SARIF needs one; the pointer names the rule
       pointer: '/SecurityGroups/2/IpPermissions/0',
     });
     assert.ok(lateral[0]!.evidence.witness.path.length >= 5);

@@ -4,6 +4,7 @@
  * subscription — or, for data sets it looks up, anywhere — makes the check not assessed there, with the command or
  * the permission that would supply it: missing data is never a pass.
  */
+import { datasetAbsent } from '../../inventory/input-kind.js';
 import { compareFindings, fingerprintOf, type Finding, type Origin } from '../../findings/types.js';
 import { findingOf } from '../engine.js';
 import { AZURE_DATASETS, azureIdKey, type AzureDataset, type AzureInventory } from '../../inventory/azure.js';
@@ -38,7 +39,8 @@ function unavailableIn(
   return undefined;
 }
 
-function missingReason(
+/** Why a data set cannot be relied on (in the subscription, or `anywhere`), or undefined when it can. */
+export function missingReason(
   inv: AzureInventory,
   subscription: string,
   dataset: AzureDataset,
@@ -52,7 +54,12 @@ function missingReason(
     : inv.datasets.get(subscription)?.has(dataset);
   if (present) return undefined;
   const info = AZURE_DATASETS[dataset];
-  return `${dataset} is not in the snapshot${anywhere ? '' : ` for subscription ${subscription}`} (${info.command}; needs ${info.permission})`;
+  return datasetAbsent(
+    dataset,
+    inv.iac,
+    anywhere ? '' : ` for subscription ${subscription}`,
+    `${info.command}; needs ${info.permission}`,
+  );
 }
 
 export function azureFinding(check: AzureCheck, subscription: string, r: AzureCheckResult, fallback?: Origin): Finding {

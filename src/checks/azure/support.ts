@@ -13,7 +13,7 @@ import type { ZonePolicy } from '../../policy/load.js';
 import type { AzureCheckContext } from './types.js';
 
 type ListKey = {
-  [K in keyof AzureInventory]: AzureInventory[K] extends readonly { subscription: string }[] ? K : never;
+  [K in keyof AzureInventory]-?: AzureInventory[K] extends readonly { subscription: string }[] ? K : never;
 }[keyof AzureInventory];
 
 /**

@@ -5,6 +5,7 @@
  * the check not assessed there, naming the command or the permission that would supply it: missing data is never a
  * pass.
  */
+import { datasetAbsent } from '../../inventory/input-kind.js';
 import { compareFindings, fingerprintOf, type Finding, type Origin } from '../../findings/types.js';
 import { findingOf } from '../engine.js';
 import { GCP_DATASETS, gcpIdKey, type GcpDataset, type GcpInventory } from '../../inventory/gcp.js';
@@ -52,7 +53,12 @@ function missingReason(inv: GcpInventory, project: string, dataset: GcpDataset, 
   const present = anywhere ? anywhereSets(inv).has(dataset) : inv.datasets.get(project)?.has(dataset);
   if (present) return undefined;
   const info = GCP_DATASETS[dataset];
-  return `${dataset} is not in the snapshot${anywhere ? '' : ` for project ${project}`} (${info.command}; needs ${info.permission})`;
+  return datasetAbsent(
+    dataset,
+    inv.iac,
+    anywhere ? '' : ` for project ${project}`,
+    `${info.command}; needs ${info.permission}`,
+  );
 }
 
 /**

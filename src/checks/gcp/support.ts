@@ -5,7 +5,7 @@ import { callingZones } from '../../policy/calling-zones.js';
 import type { ZonePolicy } from '../../policy/load.js';
 
 type ListKey = {
-  [K in keyof GcpInventory]: GcpInventory[K] extends readonly { project: string }[] ? K : never;
+  [K in keyof GcpInventory]-?: GcpInventory[K] extends readonly { project: string }[] ? K : never;
 }[keyof GcpInventory];
 
 /** Lists above the projects: every project view shares them whole. */

@@ -8,8 +8,7 @@ import { resolvePolicy } from '../../policy/resolve.js';
 import { renderSarif } from '../../reporters/sarif.js';
 import { originText, SEVERITY_LABEL } from '../../reporters/shared.js';
 import { TOOL } from '../../scan.js';
-import { DNS_CHECK } from '../../verify/dns-aws.js';
-import { VERIFY_CHECKS } from '../../verify/questions.js';
+import { ALL_VERIFY_CHECKS } from '../../verify/checks.js';
 import { verifySnapshot, type VerifyReport } from '../../verify/run.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { iacInputs, keyValue, repeatable } from '../options.js';
@@ -17,15 +16,7 @@ import type { RegisterCommand } from './index.js';
 
 export const VERIFY_FORMATS = ['table', 'json', 'sarif'] as const;
 
-const RULES = [...Object.values(VERIFY_CHECKS), DNS_CHECK].map((c) => ({
-  id: c.id,
-  title: c.title,
-  severity: c.severity,
-  rationale: c.rationale,
-  remediation: c.remediation,
-  references: ['https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html'],
-  service: 'vpc',
-}));
+const RULES = [...ALL_VERIFY_CHECKS];
 
 export function renderVerifyTable(r: VerifyReport, color: boolean): string {
   const c = createColors(color);

@@ -46,7 +46,7 @@ export interface AzureSnapshotResult {
   files: { file: string; recognisedAs: string[] }[];
 }
 
-type ListKey = Exclude<keyof AzureInventory, 'datasets' | 'unavailable' | 'partial' | 'scopeOrigins'>;
+type ListKey = Exclude<keyof AzureInventory, 'iac' | 'datasets' | 'unavailable' | 'partial' | 'scopeOrigins'>;
 
 interface Draft {
   list: ListKey;

@@ -47,7 +47,7 @@ export interface GcpSnapshotResult {
 }
 
 type Json = Record<string, unknown>;
-type ListKey = Exclude<keyof GcpInventory, 'datasets' | 'unavailable' | 'partial' | 'scopeOrigins'>;
+type ListKey = Exclude<keyof GcpInventory, 'iac' | 'datasets' | 'unavailable' | 'partial' | 'scopeOrigins'>;
 
 interface Draft {
   list: ListKey;
