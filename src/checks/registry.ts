@@ -90,8 +90,8 @@ export const AWS_CHECKS: readonly AwsCheck[] = [
   .sort((a, b) => a.id.localeCompare(b.id));
 
 /** Every check of every provider, sorted by id. */
-export const CHECKS: readonly Check[] = [...AWS_CHECKS, ...AZURE_CHECKS, ...GCP_CHECKS, ...ALL_VERIFY_CHECKS].sort((a, b) =>
-  a.id.localeCompare(b.id),
+export const CHECKS: readonly Check[] = [...AWS_CHECKS, ...AZURE_CHECKS, ...GCP_CHECKS, ...ALL_VERIFY_CHECKS].sort(
+  (a, b) => a.id.localeCompare(b.id),
 );
 
 export function findCheck(id: string): Check | undefined {

@@ -44,7 +44,10 @@ export interface SnapshotResult {
   files: { file: string; recognisedAs: string[] }[];
 }
 
-type ListKey = Exclude<keyof AwsInventory, 'iac' | 'organization' | 'datasets' | 'unavailable' | 'partial' | 'scopeOrigins'>;
+type ListKey = Exclude<
+  keyof AwsInventory,
+  'iac' | 'organization' | 'datasets' | 'unavailable' | 'partial' | 'scopeOrigins'
+>;
 
 /** The file-system calls the reader makes; tests inject failures that root cannot produce with chmod. */
 export interface SnapshotFs {
