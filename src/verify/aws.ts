@@ -339,12 +339,22 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     return rt;
   };
 
+  // Lookups by (scope, id), built once: an organisation has thousands of VPCs, subnets and ACLs.
+  const igwsOf = new Map<string, string[]>();
+  for (const g of inv.internetGateways)
+    for (const vpcId of g.vpcIds) {
+      const k = key(g, vpcId);
+      igwsOf.set(k, [...(igwsOf.get(k) ?? []), g.id]);
+    }
+  const aclOfSubnet = new Map<string, AwsNetworkAcl>();
+  const defaultAcl = new Map<string, AwsNetworkAcl>();
+  for (const a of inv.networkAcls) {
+    for (const id of a.subnetIds) if (!aclOfSubnet.has(key(a, id))) aclOfSubnet.set(key(a, id), a);
+    if (a.isDefault && !defaultAcl.has(key(a, a.vpcId))) defaultAcl.set(key(a, a.vpcId), a);
+  }
   const networks = new Map<string, Network>();
   for (const v of inv.vpcs) {
-    const igws = inv.internetGateways
-      .filter((g) => scopeKey(g) === scopeKey(v) && g.vpcIds.includes(v.id))
-      .map((g) => g.id)
-      .sort();
+    const igws = [...(igwsOf.get(key(v, v.id)) ?? [])].sort();
     networks.set(v.id, {
       id: v.id,
       scope: scopeKey(v),
@@ -360,9 +370,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   const subnets = new Map<string, Subnet>();
   const naclCache = new Map<AwsNetworkAcl, { in: Filter; out: Filter }>();
   for (const s of inv.subnets) {
-    const acl =
-      inv.networkAcls.find((a) => scopeKey(a) === scopeKey(s) && a.subnetIds.includes(s.id)) ??
-      inv.networkAcls.find((a) => scopeKey(a) === scopeKey(s) && a.vpcId === s.vpcId && a.isDefault);
+    const acl = aclOfSubnet.get(key(s, s.id)) ?? defaultAcl.get(key(s, s.vpcId));
     let filters = acl ? naclCache.get(acl) : undefined;
     if (acl && !filters) {
       filters = { in: naclFilter(acl, 'in'), out: naclFilter(acl, 'out') };
@@ -397,8 +405,9 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       ref: { label: s.id, resourceId: s.id, origin: s.origin },
     });
   }
-  for (const n of networks.values())
-    if (n.cidrs.length === 0) n.cidrs = [...subnets.values()].filter((s) => s.network === n.id).flatMap((s) => s.cidrs);
+  const subnetCidrs = new Map<string, Cidr[]>();
+  for (const s of subnets.values()) subnetCidrs.set(s.network, [...(subnetCidrs.get(s.network) ?? []), ...s.cidrs]);
+  for (const n of networks.values()) if (n.cidrs.length === 0) n.cidrs = subnetCidrs.get(n.id) ?? [];
 
   const interfaces: Interface[] = [];
   const endpointOfEni = new Map<string, (typeof inv.vpcEndpoints)[number]>();

@@ -32,19 +32,27 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
   const vpcZones = new Map<string, Set<string>>();
   for (const s of model.subnets.values())
     if (s.zone) vpcZones.set(s.network, (vpcZones.get(s.network) ?? new Set()).add(s.zone));
+  // Interface endpoints and VPC attributes by scope and VPC, once (an organisation has thousands of VPCs).
+  const group = <T>(items: readonly T[], k: (x: T) => string) => {
+    const m = new Map<string, T[]>();
+    for (const x of items) m.set(k(x), [...(m.get(k(x)) ?? []), x]);
+    return m;
+  };
+  const interfaceEndpoints = inv.vpcEndpoints.filter((e) => e.type === 'Interface');
+  const endpointsByScope = group(interfaceEndpoints, (e) => scopeKey(e));
+  const endpointsByVpc = group(interfaceEndpoints, (e) => `${scopeKey(e)}|${e.vpcId}`);
+  const attributesByVpc = group(inv.vpcAttributes, (a) => `${scopeKey(a)}|${a.vpcId}`);
   for (const vpc of [...inv.vpcs].sort((a, b) => a.id.localeCompare(b.id))) {
     const zonesHere = vpcZones.get(vpc.id) ?? new Set<string>();
     const scope = scopeKey(vpc);
-    const endpointsHere = inv.vpcEndpoints.filter(
-      (e) => scopeKey(e) === scope && e.vpcId === vpc.id && e.type === 'Interface',
-    );
-    const inScope = inv.vpcEndpoints.filter((e) => scopeKey(e) === scope && e.type === 'Interface');
+    const endpointsHere = endpointsByVpc.get(`${scope}|${vpc.id}`) ?? [];
+    const inScope = endpointsByScope.get(scope) ?? [];
     for (const [service, zone] of [...approved].sort()) {
       const calling = [...zonesHere].filter((z) => callers.has(`${z}>${zone}`)).sort();
       if (calling.length === 0) continue;
       // Services the scope uses somewhere (an endpoint exists), so a VPC without one is a real gap, not noise.
       if (!inScope.some((e) => e.service === service)) continue;
-      const attrs = inv.vpcAttributes.filter((a) => scopeKey(a) === scope && a.vpcId === vpc.id);
+      const attrs = attributesByVpc.get(`${scope}|${vpc.id}`) ?? [];
       const support = attrs.find((a) => a.enableDnsSupport !== undefined)?.enableDnsSupport;
       const hostnames = attrs.find((a) => a.enableDnsHostnames !== undefined)?.enableDnsHostnames;
       const endpoint: AwsVpcEndpoint | undefined = endpointsHere.find((e) => e.service === service);

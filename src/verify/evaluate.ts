@@ -265,7 +265,7 @@ export class SetEvaluator {
         }
       }
       // Next hops cordon cannot follow (transit gateways, appliances, NAT towards private space): maybe anywhere.
-      const unk = or(s.atoms.unknown, and(this.natAtoms(s), not(this.internetDst)));
+      const unk = or(s.atoms.unknown, this.natTowardsPrivate(s));
       if (unk !== EMPTY)
         for (const w of destsByNet.keys()) {
           const d = () => {
@@ -330,6 +330,36 @@ export class SetEvaluator {
         return r;
       },
     };
+  }
+
+  /**
+   * Private destinations a subnet sends to a NAT gateway: the gateway forwards them by its own subnet's routes, which
+   * cordon follows only as far as telling a dead end (an internet gateway or blackhole for a private address, or no
+   * route) from a next hop it does not model (a transit gateway, a peering, an appliance): only the latter is unknown.
+   */
+  private natTowardsPrivate(s: SubnetSets): PacketSet {
+    let r = EMPTY;
+    for (const [k, atoms] of s.atoms.byTarget) {
+      if (!k.startsWith('nat:')) continue;
+      const sent = and(
+        atoms.reduce((x, a) => or(x, a.set), EMPTY),
+        not(this.internetDst),
+      );
+      if (sent === EMPTY) continue;
+      const nat = this.model.nats.get(k.slice('nat:'.length));
+      const nsub = nat ? this.model.subnets.get(nat.subnet) : undefined;
+      if (!nsub) {
+        r = or(r, sent);
+        continue;
+      }
+      const n = this.sub(nsub.id).atoms;
+      let onward = n.unknown;
+      for (const [key, list] of n.byTarget)
+        if (!key.startsWith('internet:') && !key.startsWith('eigw:') && key !== 'drop')
+          for (const a of list) onward = or(onward, a.set);
+      r = or(r, and(sent, onward));
+    }
+    return r;
   }
 
   private natAtoms(s: SubnetSets): PacketSet {

@@ -173,9 +173,21 @@ export class Tracer {
   }
 
   private viaNat(t: Walk, s: Interface, sub: Subnet, natId: string, p: Point, mode: ReplyMode): Trace {
-    // Towards private space a NAT gateway forwards by its own subnet's routes (often a transit gateway): unknown.
-    if (!this.isInternet(p, 'dst')) return this.unknownHop(t, s, sub, p, mode);
     const nat = this.model.nats.get(natId);
+    // Towards private space a NAT gateway forwards by its own subnet's routes: a dead end there (the internet
+    // gateway, a blackhole, no route) drops the packet; a next hop cordon does not follow (often a transit gateway)
+    // leaves it unknown.
+    if (!this.isInternet(p, 'dst')) {
+      const nsub = nat ? this.model.subnets.get(nat.subnet) : undefined;
+      const r = nsub ? lookupRoute(nsub.routeTable, p) : 'unknown';
+      if (r !== 'unknown' && (!r || r.target.kind === 'internet' || r.target.kind === 'drop'))
+        return t.drop(
+          nsub?.routeTable?.id ?? natId,
+          'the NAT gateway’s subnet sends this private destination to the internet gateway or nowhere',
+          r?.ref,
+        );
+      return this.unknownHop(t, s, sub, p, mode);
+    }
     if (!nat) return t.drop(natId, 'NAT gateway not in the inventory');
     if (!nat.available) return t.drop(natId, 'NAT gateway not available');
     if (!nat.public) return t.drop(natId, 'a private NAT gateway does not reach the internet');
