@@ -96,10 +96,27 @@ resource "google_access_context_manager_service_perimeter_dry_run_resource" "ext
   perimeter_name = google_access_context_manager_service_perimeter.ai.name
   resource       = "projects/\${google_project.p.number}"
 }
+# Anywhere else the number is not known: a service account named by it matches nothing written literally.
+resource "google_compute_instance" "vm" {
+  project = google_project.p.project_id
+  name    = "vm"
+  zone    = "us-central1-a"
+  network_interface {
+    network = "default"
+  }
+  service_account {
+    email = "\${google_project.p.number}-compute@developer.gserviceaccount.com"
+  }
+}
 `,
     });
     assert.deepEqual(r.errors, []);
     const inv = r.gcp!;
+    assert.deepEqual(inv.instances, []);
+    assert.match(
+      [...inv.partial.values()].flatMap((m) => m.get('compute:instances') ?? [])[0]!.reason,
+      /google_project\.p\.number \(main\.tf:\d+\): known only after apply/,
+    );
     assert.deepEqual(
       inv.projects.map((p) => [p.id, p.ancestors, p.labels, p.ancestorsUnknown]),
       [['projects/ai-app', ['folders/google_folder.ai', 'organizations/42'], { env: 'prod' }, undefined]],

@@ -11,7 +11,7 @@
  * - A project's number is known only after apply: `google_project.x.number` stands in as its id (google-ids.ts).
  */
 import type { GcpDataset } from '../../../inventory/gcp.js';
-import { folderStandIn } from './google-ids.js';
+import { folderStandIn, ProjectNumber } from './google-ids.js';
 import { assetOf, blocks, defined, first, type Doc, type Skip, type V } from './google-shape.js';
 import type { TfResource } from './resource.js';
 import { firstUnknown, isUnknown, text, type Value } from './values.js';
@@ -115,11 +115,16 @@ function folderNode(v: Value | undefined): Value | undefined {
   return v.startsWith('folders/') ? v : `folders/${v}`;
 }
 
+/** Perimeter resources name projects by number: a declared project's number (ProjectNumber) is that project. */
+const perimeterResource = (x: Value): Value => (x instanceof ProjectNumber ? `projects/${x.projectId}` : x);
+const perimeterResources = (v: Value | undefined): Value | undefined =>
+  Array.isArray(v) ? v.map(perimeterResource) : v;
+
 function perimeterConfig(c: V | undefined): V | undefined {
   if (!c) return undefined;
   const vpc = first(c.vpc_accessible_services);
   return defined({
-    resources: c.resources,
+    resources: perimeterResources(c.resources),
     restrictedServices: c.restricted_services,
     accessLevels: c.access_levels,
     vpcAccessibleServices: vpc
@@ -275,7 +280,7 @@ export function renderHierarchy(google: readonly TfResource[], projectOf: (r: Tf
     if (!part) continue;
     const name = r.values.perimeter_name ?? r.values.perimeter;
     const target = perimeters.find((p) => typeof name === 'string' && p.data.name === name);
-    const value = part.field === 'resources' ? r.values.resource : {};
+    const value = part.field === 'resources' ? perimeterResource(r.values.resource ?? null) : {};
     const unknown = firstUnknown(name) ?? firstUnknown(value);
     if (unknown || !target) {
       skip(

@@ -104,12 +104,35 @@ export function folderStandIn(address: string): string {
 }
 
 /**
- * Attributes known only after apply that cordon can still stand in for, because the tree declares what they name:
- * a project's `number` (perimeter resources are "projects/<number>") resolves to its project id — the GCP inventory
- * names projects by id wherever it knows them — and a folder's `name` / `folder_id` to its stand-in.
+ * A declared project's `number`: not known before deploy, so it stays an Unknown wherever it is used (a service account
+ * email built from it matches nothing written literally), except where the API names a project by number and cordon
+ * by id — perimeter resources ("projects/<number>") — where the mapper reads it as the project it belongs to.
  */
-export function googleStandIns(type: string, v: ValueObject, address: string): [string, () => Value][] {
-  if (type === 'google_project') return [['number', () => v.project_id ?? null]];
+export class ProjectNumber extends Unknown {
+  constructor(
+    readonly projectId: string,
+    address: string,
+    where: string,
+  ) {
+    super(`${address}.number`, where, 'known only after apply');
+  }
+}
+
+/**
+ * Attributes known only after apply that cordon can still stand in for, because the tree declares what they name:
+ * a project's `number` (ProjectNumber) and a folder's `name` / `folder_id` (its stand-in).
+ */
+export function googleStandIns(type: string, v: ValueObject, address: string, where: string): [string, () => Value][] {
+  if (type === 'google_project')
+    return [
+      [
+        'number',
+        () =>
+          typeof v.project_id === 'string'
+            ? new ProjectNumber(v.project_id, address, where)
+            : new Unknown(`${address}.number`, where, 'known only after apply'),
+      ],
+    ];
   if (type === 'google_folder')
     return [
       ['name', () => folderStandIn(address)],

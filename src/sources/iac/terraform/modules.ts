@@ -420,7 +420,8 @@ export class ModuleInstance {
         });
       fix('id', () => googleResourceId(decl.type, values, conf, `${decl.file}:${decl.line}`, address) ?? address);
       fix('self_link', () => googleSelfLink(decl.type, values, conf, `${decl.file}:${decl.line}`) ?? address);
-      for (const [attr, make] of googleStandIns(decl.type, values, address)) if (!(attr in values)) fix(attr, make);
+      for (const [attr, make] of googleStandIns(decl.type, values, address, `${decl.file}:${decl.line}`))
+        if (!(attr in values)) fix(attr, make);
     }
     // What other resources refer to: `id` and `arn` resolve to the address (the resource's id in the inventory).
     for (const attr of ['id', 'arn'])
