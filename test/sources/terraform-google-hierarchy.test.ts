@@ -416,6 +416,70 @@ resource "google_compute_network_firewall_policy_association" "ai" {
     assert.ok(fails.length > 0);
   });
 
+  const HIERARCHICAL = `resource "google_compute_firewall_policy" "org" {
+  parent     = google_folder.ai.name
+  short_name = "ai-folder-policy"
+}
+resource "google_compute_firewall_policy_rule" "egress" {
+  firewall_policy = google_compute_firewall_policy.org.name
+  priority        = 100
+  action          = "allow"
+  direction       = "EGRESS"
+  match {
+    dest_ip_ranges = ["0.0.0.0/0"]
+    layer4_configs {
+      ip_protocol = "tcp"
+    }
+  }
+}
+resource "google_compute_firewall_policy_association" "folder" {
+  name              = "ai-folder"
+  firewall_policy   = google_compute_firewall_policy.org.id
+  attachment_target = google_folder.ai.name
+}
+`;
+
+  it('a hierarchical policy on a declared folder applies to its projects ahead of the VPC rules', async () => {
+    const root = await variant({ 'hierarchical.tf': () => HIERARCHICAL });
+    const parts = await partitionSnapshot(root);
+    const r = await loadTerraform(root, parts.terraform, { cwd: root });
+    assert.deepEqual(
+      r.gcp!.hierarchicalFirewallPolicies.map((p) => [
+        p.id,
+        p.parent,
+        p.displayName,
+        p.associations.map((a) => a.attachmentTarget),
+        p.rules.map((x) => [x.priority, x.action, x.destIpRanges]),
+      ]),
+      [
+        [
+          'locations/global/firewallPolicies/google_compute_firewall_policy.org',
+          'folders/google_folder.ai',
+          'ai-folder-policy',
+          ['folders/google_folder.ai'],
+          [[100, 'allow', ['0.0.0.0/0']]],
+        ],
+      ],
+    );
+    const open = (await scan(root)).findings.filter((f) => f.checkId === 'gcp-ai-firewall-open-to-internet');
+    assert.ok(open.some((f) => f.status === 'fail'));
+    // The same projects with an organization not known: which hierarchical policies apply is not known.
+    const unknownOrg = await variant({
+      'hierarchical.tf': () => HIERARCHICAL.replaceAll('google_folder.ai.name', '"organizations/1"'),
+      'organization.tf': (t) =>
+        t.replace(
+          'parent       = "organizations/${local.org_id}"',
+          'parent       = var.org\n}\nvariable "org" {\n  type = string',
+        ),
+    });
+    const findings = (await scan(unknownOrg)).findings.filter((f) => f.checkId === 'gcp-ai-firewall-open-to-internet');
+    assert.ok(findings.length > 0);
+    for (const f of findings) {
+      assert.equal(f.status, 'not-assessed', f.resource.id);
+      assert.match(f.message, /var\.org/);
+    }
+  });
+
   it('a rule of a firewall policy the tree does not declare makes the policy data set partial, naming it', async () => {
     const root = await variant({
       'policy.tf': () => `resource "google_compute_network_firewall_policy_rule" "r" {

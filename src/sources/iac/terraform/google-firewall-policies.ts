@@ -24,11 +24,28 @@ const ASSOCIATION_TYPES: Record<string, boolean> = {
   google_compute_region_network_firewall_policy_association: true,
 };
 
+/** Hierarchical (organization / folder) firewall policies: their number is assigned on create (google-ids.ts). */
+const HIERARCHICAL_POLICY_TYPES: Record<string, boolean> = {
+  google_compute_firewall_policy: false,
+  google_compute_firewall_policy_with_rules: true,
+};
+const HIERARCHICAL_PART_TYPES: Record<string, 'rules' | 'associations'> = {
+  google_compute_firewall_policy_rule: 'rules',
+  google_compute_firewall_policy_association: 'associations',
+};
+
 export function isFirewallPolicyPart(type: string): boolean {
-  return type in POLICY_TYPES || type in RULE_TYPES || type in ASSOCIATION_TYPES;
+  return (
+    type in POLICY_TYPES ||
+    type in RULE_TYPES ||
+    type in ASSOCIATION_TYPES ||
+    type in HIERARCHICAL_POLICY_TYPES ||
+    type in HIERARCHICAL_PART_TYPES
+  );
 }
 
 const DATASET = 'compute:network-firewall-policies' as const;
+const HIERARCHICAL = 'compute:hierarchical-firewall-policies' as const;
 
 /** The `match` block: plural lists in the rule resources, singular nested blocks in the _with_rules resources. */
 function match(m: V | undefined): V {
@@ -54,6 +71,7 @@ function match(m: V | undefined): V {
 function rule(v: V): V {
   const targetTags = [...blocks(v.target_secure_tags), ...blocks(v.target_secure_tag)];
   return defined({
+    targetResources: v.target_resources,
     priority: v.priority,
     action: v.action,
     direction: v.direction ?? 'INGRESS',
@@ -127,6 +145,71 @@ export function renderFirewallPolicies(
       continue;
     }
     (policy.data[r.type in RULE_TYPES ? 'rules' : 'associations'] as Value[]).push(part);
+  }
+  const hierarchical = renderHierarchical(google, projectOf);
+  return { docs: [...docs, ...hierarchical.docs], skipped: [...skipped, ...hierarchical.skipped] };
+}
+
+/**
+ * Hierarchical policies with their rules and associations. A policy's id is a number the API assigns: the Terraform
+ * address stands in for it ("locations/global/firewallPolicies/<address>", google-ids.ts), so rules and associations
+ * that name it by `.name` or `.id` join it. It applies to the projects below the organization or folder it is
+ * associated with; a project whose ancestors are not known is then not assessed by the firewall evaluation.
+ */
+function renderHierarchical(
+  google: readonly TfResource[],
+  projectOf: (r: TfResource) => string,
+): { docs: Doc[]; skipped: Skip[] } {
+  const docs: Doc[] = [];
+  const skipped: Skip[] = [];
+  const skip = (r: TfResource, reason: string) =>
+    skipped.push({ r, dataset: HIERARCHICAL, project: projectOf(r), region: 'global', reason });
+  const byAddress = new Map<string, Doc>();
+  for (const r of google) {
+    const withRules = HIERARCHICAL_POLICY_TYPES[r.type];
+    if (withRules === undefined) continue;
+    const data = defined({
+      kind: 'compute#firewallPolicy',
+      name: r.address,
+      shortName: r.values.short_name,
+      description: r.values.description,
+      parent: r.values.parent,
+      rules: withRules ? blocks(r.values.rule).map(rule) : [],
+      associations: [],
+    });
+    const unknown = firstUnknown(data);
+    if (unknown || typeof data.parent !== 'string') {
+      skip(r, unknown ? `value not known before deploy: ${unknown.toString()}` : `${r.address} has no parent`);
+      continue;
+    }
+    const d = {
+      resource: r,
+      data,
+      asset: assetOf('compute.googleapis.com/FirewallPolicy', `locations/global/firewallPolicies/${r.address}`, data),
+    };
+    docs.push(d);
+    byAddress.set(r.address, d);
+  }
+  for (const r of google) {
+    const list = HIERARCHICAL_PART_TYPES[r.type];
+    if (!list) continue;
+    const ref = r.values.firewall_policy;
+    const part =
+      list === 'rules'
+        ? rule(r.values)
+        : defined({ name: r.values.name, attachmentTarget: r.values.attachment_target });
+    const unknown = firstUnknown(ref) ?? firstUnknown(part);
+    const policy = typeof ref === 'string' ? byAddress.get(lastSegment(ref)) : undefined;
+    if (unknown || !policy) {
+      skip(
+        r,
+        unknown
+          ? `value not known before deploy: ${unknown.toString()}`
+          : `its firewall policy ${text(ref)} is not declared in the scanned code, so what the policy holds is not known`,
+      );
+      continue;
+    }
+    (policy.data[list] as Value[]).push(part);
   }
   return { docs, skipped };
 }

@@ -89,6 +89,9 @@ const PATHS: Record<string, Path> = {
   // The provider's id of a project is "projects/<project_id>"; a folder's is "folders/<number>", assigned on create.
   google_project: (v) => join('projects', v.project_id ?? null),
   google_folder: (_v, _p, _conf, _where, address) => folderStandIn(address),
+  google_compute_firewall_policy: (_v, _p, _conf, _where, address) => `locations/global/firewallPolicies/${address}`,
+  google_compute_firewall_policy_with_rules: (_v, _p, _conf, _where, address) =>
+    `locations/global/firewallPolicies/${address}`,
   google_compute_network_firewall_policy: global('firewallPolicies'),
   google_compute_region_network_firewall_policy: regional('firewallPolicies'),
   google_compute_network_firewall_policy_with_rules: global('firewallPolicies'),
@@ -133,6 +136,9 @@ export function googleStandIns(type: string, v: ValueObject, address: string, wh
             : new Unknown(`${address}.number`, where, 'known only after apply'),
       ],
     ];
+  // A hierarchical firewall policy's `name` is the number the API assigns: its address stands in (its id is built so).
+  if (type === 'google_compute_firewall_policy' || type === 'google_compute_firewall_policy_with_rules')
+    return [['name', () => address]];
   if (type === 'google_folder')
     return [
       ['name', () => folderStandIn(address)],

@@ -355,10 +355,6 @@ Object.assign(KINDS, {
 const UNMAPPED_FEEDS: Record<string, GcpDataset> = {
   google_compute_network_peering_routes_config: 'compute:networks',
   google_compute_shared_vpc_service_project: 'compute:networks',
-  google_compute_firewall_policy: 'compute:hierarchical-firewall-policies',
-  google_compute_firewall_policy_rule: 'compute:hierarchical-firewall-policies',
-  google_compute_firewall_policy_with_rules: 'compute:hierarchical-firewall-policies',
-  google_compute_firewall_policy_association: 'compute:hierarchical-firewall-policies',
   google_dns_response_policy: 'dns:policies',
   google_dns_response_policy_rule: 'dns:policies',
 };
