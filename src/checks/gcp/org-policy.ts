@@ -10,7 +10,10 @@
  *   denyAll decides for its node whatever the parent says;
  * - a rule with a condition (tags) applies only to resources that match it, which cordon cannot tell: the result is
  *   unknown for that project unless a node below replaces it;
- * - `dryRunSpec` is not enforced; it is reported, never counted.
+ * - `dryRunSpec` is not enforced; it is reported, never counted;
+ * - a node whose policies were not read (a folder not captured; before deploy, ancestors the code does not name) leaves
+ *   the result unknown, unless a node below it decides on its own (a boolean policy, a list policy that does not
+ *   inherit, allowAll/denyAll, reset): what is above cannot change that.
  * Two merges Google's documentation leaves open are reported as unknown rather than guessed: a node inheriting from
  * a parent that denies all while allowing values itself.
  */
