@@ -103,6 +103,31 @@ resource "google_access_context_manager_service_perimeter_dry_run_resource" "ext
   perimeter_name = google_access_context_manager_service_perimeter.ai.name
   resource       = "projects/\${google_project.p.number}"
 }
+resource "google_access_context_manager_service_perimeter_ingress_policy" "in" {
+  perimeter = google_access_context_manager_service_perimeter.ai.name
+  ingress_from {
+    identity_type = "ANY_IDENTITY"
+  }
+}
+resource "google_access_context_manager_service_perimeters" "all" {
+  parent = "accessPolicies/8"
+  service_perimeters {
+    name   = "accessPolicies/8/servicePerimeters/bridge"
+    title  = "bridge"
+    perimeter_type = "PERIMETER_TYPE_BRIDGE"
+    status {
+      resources = ["projects/\${google_project.p.number}"]
+    }
+  }
+  service_perimeters {
+    name  = "accessPolicies/8/servicePerimeters/dry"
+    title = "dry"
+    use_explicit_dry_run_spec = true
+    spec {
+      restricted_services = ["storage.googleapis.com"]
+    }
+  }
+}
 # Anywhere else the number is not known: a service account named by it matches nothing written literally.
 resource "google_compute_instance" "vm" {
   project = google_project.p.project_id
@@ -130,12 +155,28 @@ resource "google_compute_instance" "vm" {
     );
     const [p] = inv.servicePerimeters;
     assert.deepEqual(
-      [p!.id, p!.status?.resources, p!.status?.restrictedServices, p!.spec?.resources],
+      [p!.id, p!.status?.resources, p!.status?.restrictedServices, p!.status?.ingressPolicies, p!.spec?.resources],
       [
         'accessPolicies/7/servicePerimeters/ai',
         ['projects/ai-app'],
         ['aiplatform.googleapis.com'],
+        1,
         ['projects/ai-app'],
+      ],
+    );
+    assert.deepEqual(
+      inv.servicePerimeters
+        .slice(1)
+        .map((x) => [x.id, x.perimeterType, x.useExplicitDryRunSpec, x.status?.resources, x.spec?.restrictedServices]),
+      [
+        ['accessPolicies/8/servicePerimeters/bridge', 'PERIMETER_TYPE_BRIDGE', false, ['projects/ai-app'], undefined],
+        [
+          'accessPolicies/8/servicePerimeters/dry',
+          'PERIMETER_TYPE_REGULAR',
+          true,
+          undefined,
+          ['storage.googleapis.com'],
+        ],
       ],
     );
     assert.equal(p!.origin.kind === 'file' && p!.origin.file, 'main.tf');
