@@ -89,6 +89,11 @@ export interface GcpProject extends GcpLabelled {
   projectNumber?: string;
   /** Parent chain nearest first: "folders/123", "organizations/456" (the project itself excluded). */
   ancestors: string[];
+  /**
+   * Set when the chain stops short of the organization because what is above is not known (IaC before deploy: no
+   * literal org_id): why. Policies above are then unknown; only a node below that decides gives a result.
+   */
+  ancestorsUnknown?: string;
   /** ACTIVE, DELETE_REQUESTED… as written. */
   state?: string;
   /** Shared VPC: HOST when the project is a host project (compute project resource, xpnProjectStatus). */

@@ -1,4 +1,7 @@
-/** Which policy a command uses: --policy FILE, else ./cordon.yaml, else the built-in reference model by tags only. */
+/**
+ * Which policy a command uses: --policy FILE, else ./cordon.yaml, else the scanned directory's cordon.yaml, else the
+ * built-in reference model by tags only.
+ */
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { loadPolicyFile, parsePolicy, type ZonePolicy } from './load.js';
@@ -19,18 +22,31 @@ export function builtinPolicy(): ZonePolicy {
   return parsePolicy('<built-in reference policy>', withoutCidrs);
 }
 
-export async function resolvePolicy(explicit: string | undefined, cwd: string): Promise<ResolvedPolicy> {
+/**
+ * `scanned`: the directory a command reads (`cordon scan DIR`), whose own cordon.yaml is used when the working
+ * directory has none — the zone policy kept beside the infrastructure code or snapshot it describes.
+ */
+export async function resolvePolicy(
+  explicit: string | undefined,
+  cwd: string,
+  scanned?: string,
+): Promise<ResolvedPolicy> {
   if (explicit)
     return {
       policy: await loadPolicyFile(path.resolve(cwd, explicit)).then((p) => ({ ...p, file: explicit })),
       source: explicit,
     };
-  const local = path.join(cwd, 'cordon.yaml');
-  try {
-    await access(local);
-    return { policy: { ...(await loadPolicyFile(local)), file: 'cordon.yaml' }, source: 'cordon.yaml' };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  const candidates = ['cordon.yaml', ...(scanned ? [path.join(scanned, 'cordon.yaml')] : [])];
+  for (const name of candidates) {
+    const file = path.resolve(cwd, name);
+    try {
+      await access(file);
+    } catch (err) {
+      // A scanned path that is a file has no policy beside it (ENOTDIR).
+      if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) continue;
+      throw err;
+    }
+    return { policy: { ...(await loadPolicyFile(file)), file: name }, source: name };
   }
   return {
     policy: builtinPolicy(),

@@ -321,6 +321,10 @@ export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: st
       unknown.push(
         `the ancestors of project ${network.project} are not in the snapshot, so cordon cannot tell which hierarchical firewall policies apply (gcloud projects get-ancestors ${network.project})`,
       );
+    else if (project.ancestorsUnknown)
+      unknown.push(
+        `the ancestors of project ${network.project} are not known (${project.ancestorsUnknown}), so the hierarchical firewall policies that apply are unknown`,
+      );
     else if (
       project.ancestors.length > 0 &&
       !project.ancestors[project.ancestors.length - 1]!.startsWith('organizations/')

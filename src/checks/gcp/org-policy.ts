@@ -10,7 +10,10 @@
  *   denyAll decides for its node whatever the parent says;
  * - a rule with a condition (tags) applies only to resources that match it, which cordon cannot tell: the result is
  *   unknown for that project unless a node below replaces it;
- * - `dryRunSpec` is not enforced; it is reported, never counted.
+ * - `dryRunSpec` is not enforced; it is reported, never counted;
+ * - a node whose policies were not read (a folder not captured; before deploy, ancestors the code does not name) leaves
+ *   the result unknown, unless a node below it decides on its own (a boolean policy, a list policy that does not
+ *   inherit, allowAll/denyAll, reset): what is above cannot change that.
  * Two merges Google's documentation leaves open are reported as unknown rather than guessed: a node inheriting from
  * a parent that denies all while allowing values itself.
  */
@@ -104,16 +107,23 @@ export interface Chain {
   nodes: string[];
   /** Other names of the first node ("projects/<number>"). */
   aliases: string[];
+  /** Why the nodes above the last one are not known (GcpProject.ancestorsUnknown). */
+  unknownAbove?: string;
 }
 
+/**
+ * `above`: why the policies above the chain's nodes are not known (unread nodes); the result is then known only when a
+ * node of the chain replaces what it inherits.
+ */
 export function evaluateList(
   policies: readonly GcpOrgPolicy[],
   constraint: string,
   chain: Chain,
+  above?: string,
 ): Effective<ListValues> {
   let value = DEFAULT_LIST;
   let decidedBy: string[] = [];
-  let unknown: string | undefined;
+  let unknown: string | undefined = above;
   const dryRunAt: string[] = [];
   // Top-down: each node either replaces or merges into what is above it.
   for (const node of [...chain.nodes].reverse()) {
@@ -164,6 +174,7 @@ export function evaluateBoolean(
   policies: readonly GcpOrgPolicy[],
   constraint: string,
   chain: Chain,
+  above?: string,
 ): Effective<boolean | 'default'> {
   const dryRunAt: string[] = [];
   let decided: Effective<boolean | 'default'> | undefined;
@@ -184,7 +195,8 @@ export function evaluateBoolean(
     }
     decided = { known: true, value: spec.rules.some((r) => r.enforce === true), decidedBy: [node], dryRunAt };
   });
-  return decided ?? { known: true, value: 'default', decidedBy: [], dryRunAt };
+  if (decided) return decided;
+  return above ? { known: false, reason: above } : { known: true, value: 'default', decidedBy: [], dryRunAt };
 }
 
 /** The hierarchy above a project from the project resource's ancestors; undefined when the project was not read. */
@@ -194,6 +206,7 @@ export function chainOf(inv: GcpInventory, project: string): Chain | undefined {
   return {
     nodes: [`projects/${project}`, ...p.ancestors.filter((a) => a !== `projects/${project}`)],
     aliases: p.projectNumber ? [`projects/${p.projectNumber}`] : [],
+    ...(p.ancestorsUnknown ? { unknownAbove: p.ancestorsUnknown } : {}),
   };
 }
 
@@ -202,14 +215,21 @@ export function chainOf(inv: GcpInventory, project: string): Chain | undefined {
  * captured for it: the project id, or "folders/N" / "organizations/N"), with why.
  */
 export function unreadNodes(inv: GcpInventory, chain: Chain): string[] {
-  const out: string[] = [];
-  for (const node of chain.nodes) {
+  return unread(inv, chain).map((u) => u.text);
+}
+
+/** The unread nodes with their index in the chain (the unknown ancestors above it: index nodes.length). */
+function unread(inv: GcpInventory, chain: Chain): { index: number; text: string }[] {
+  const out: { index: number; text: string }[] = [];
+  chain.nodes.forEach((node, index) => {
     const keys = node.startsWith('projects/') ? [node.slice('projects/'.length), node, ...chain.aliases] : [node];
     const u = keys.map((k) => inv.unavailable.get(k)?.get('orgpolicy:policies')).find((x) => x);
-    if (u) out.push(`${node} (${u.reason})`);
+    if (u) out.push({ index, text: `${node} (${u.reason})` });
     else if (!keys.some((k) => inv.datasets.get(k)?.has('orgpolicy:policies')))
-      out.push(`${node} (not in the snapshot)`);
-  }
+      out.push({ index, text: `${node} (not in the snapshot)` });
+  });
+  if (chain.unknownAbove)
+    out.push({ index: chain.nodes.length, text: `the ancestors above ${chain.nodes.at(-1)} (${chain.unknownAbove})` });
   return out;
 }
 
@@ -240,15 +260,16 @@ export function effectivePolicy(
       known: false,
       reason: `the project's place in the resource hierarchy is unknown (resourcemanager:projects is not in the snapshot for ${project}), so inherited policies cannot be evaluated`,
     };
-  const unread = unreadNodes(inv, chain);
-  if (unread.length > 0)
-    return {
-      known: false,
-      reason: `organization policies of ${unread.join(', ')} were not read (gcloud org-policies list for each node; needs orgpolicy.policies.list)`,
-    };
+  // A node below every unread one that decides on its own (a boolean policy, a list policy that does not inherit, a
+  // reset) gives the result whatever is above; otherwise the unread nodes leave it unknown.
+  const gaps = unread(inv, chain);
+  const known = gaps.length ? { ...chain, nodes: chain.nodes.slice(0, gaps[0]!.index) } : chain;
+  const above = gaps.length
+    ? `organization policies of ${gaps.map((g) => g.text).join(', ')} were not read (gcloud org-policies list for each node; needs orgpolicy.policies.list)`
+    : undefined;
   return kind === 'list'
-    ? evaluateList(inv.orgPolicies, constraint, chain)
-    : evaluateBoolean(inv.orgPolicies, constraint, chain);
+    ? evaluateList(inv.orgPolicies, constraint, known, above)
+    : evaluateBoolean(inv.orgPolicies, constraint, known, above);
 }
 
 /** A short account of list values for messages. */

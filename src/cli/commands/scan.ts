@@ -61,7 +61,10 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
       '[path]',
       'snapshot directory or file (docs/snapshots.md and docs/azure-snapshots.md list the commands that make one), CloudFormation templates among them too (docs/iac.md); or --aws / --azure to collect one now',
     )
-    .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
+    .option(
+      '-p, --policy <file>',
+      "zone policy (default: ./cordon.yaml, else the scanned directory's cordon.yaml, else the built-in reference model)",
+    )
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table' as const))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(
@@ -101,7 +104,7 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
             `${flag} ${unmatched.map((p) => JSON.stringify(p)).join(', ')} matches no check (cordon checks list)`,
           );
       }
-      const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
+      const { policy, source } = await resolvePolicy(opts.policy, io.cwd, pathArg);
       const baseline = opts.baseline ? await loadBaseline(path.resolve(io.cwd, opts.baseline)) : undefined;
       const destination = await reportDestination(io, opts.output);
       // --aws collects now (docs/collect.md) into a temporary snapshot that is scanned like any other.

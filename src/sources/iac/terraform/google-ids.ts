@@ -86,7 +86,66 @@ const PATHS: Record<string, Path> = {
   // Named in full in the code ("accessPolicies/N/servicePerimeters/x", "projects/p/policies/c").
   google_access_context_manager_service_perimeter: (v) => v.name ?? null,
   google_org_policy_policy: (v) => v.name ?? null,
+  // The provider's id of a project is "projects/<project_id>"; a folder's is "folders/<number>", assigned on create.
+  google_project: (v) => join('projects', v.project_id ?? null),
+  google_folder: (_v, _p, _conf, _where, address) => folderStandIn(address),
+  google_compute_firewall_policy: (_v, _p, _conf, _where, address) => `locations/global/firewallPolicies/${address}`,
+  google_compute_firewall_policy_with_rules: (_v, _p, _conf, _where, address) =>
+    `locations/global/firewallPolicies/${address}`,
+  google_compute_network_firewall_policy: global('firewallPolicies'),
+  google_compute_region_network_firewall_policy: regional('firewallPolicies'),
+  google_compute_network_firewall_policy_with_rules: global('firewallPolicies'),
+  google_compute_region_network_firewall_policy_with_rules: regional('firewallPolicies'),
 };
+
+/**
+ * A folder's number is assigned when it is created: the Terraform address stands in for it ("folders/<address>"), so
+ * a project or policy placed in a folder the tree declares (`folder_id = google_folder.ai.name`) joins it.
+ */
+export function folderStandIn(address: string): string {
+  return `folders/${address}`;
+}
+
+/**
+ * A declared project's `number`: not known before deploy, so it stays an Unknown wherever it is used (a service account
+ * email built from it matches nothing written literally), except where the API names a project by number and cordon
+ * by id — perimeter resources ("projects/<number>") — where the mapper reads it as the project it belongs to.
+ */
+export class ProjectNumber extends Unknown {
+  constructor(
+    readonly projectId: string,
+    address: string,
+    where: string,
+  ) {
+    super(`${address}.number`, where, 'known only after apply');
+  }
+}
+
+/**
+ * Attributes known only after apply that cordon can still stand in for, because the tree declares what they name:
+ * a project's `number` (ProjectNumber) and a folder's `name` / `folder_id` (its stand-in).
+ */
+export function googleStandIns(type: string, v: ValueObject, address: string, where: string): [string, () => Value][] {
+  if (type === 'google_project')
+    return [
+      [
+        'number',
+        () =>
+          typeof v.project_id === 'string'
+            ? new ProjectNumber(v.project_id, address, where)
+            : new Unknown(`${address}.number`, where, 'known only after apply'),
+      ],
+    ];
+  // A hierarchical firewall policy's `name` is the number the API assigns: its address stands in (its id is built so).
+  if (type === 'google_compute_firewall_policy' || type === 'google_compute_firewall_policy_with_rules')
+    return [['name', () => address]];
+  if (type === 'google_folder')
+    return [
+      ['name', () => folderStandIn(address)],
+      ['folder_id', () => address],
+    ];
+  return [];
+}
 
 export function isMappedGoogleType(type: string): boolean {
   return type in PATHS;

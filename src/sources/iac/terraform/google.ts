@@ -15,18 +15,13 @@ import {
 import { loadGcpSnapshotFromTexts } from '../../gcp-snapshot/load.js';
 import type { InputError } from '../../../util/errors.js';
 import type { SnapshotWarning } from '../../aws-snapshot/load.js';
+import { addPeerings, isFirewallPolicyPart, renderFirewallPolicies } from './google-firewall-policies.js';
+import { isHierarchyType, renderHierarchy } from './google-hierarchy.js';
 import { IAC_PROJECT } from './google-ids.js';
+import { assetOf, blocks, defined, first, list, strings, type Doc, type Skip, type V } from './google-shape.js';
 import { pointBackAtDeclarations } from './rendered.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
-import { firstUnknown, isObject, isUnknown, text, type Value, type ValueObject } from './values.js';
-
-type V = ValueObject;
-
-const list = (v: Value | undefined): Value[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
-const blocks = (v: Value | undefined): V[] => list(v).filter(isObject);
-const first = (v: Value | undefined): V | undefined => blocks(v)[0];
-const defined = (o: Record<string, Value | undefined>): V =>
-  Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as V;
+import { firstUnknown, isUnknown, text, type Value } from './values.js';
 
 interface Ctx {
   project: string;
@@ -40,10 +35,6 @@ function ref(v: Value | undefined, collection: 'networks' | 'subnetworks', c: Ct
     ? `projects/${c.project}/global/networks/${v}`
     : `projects/${c.project}/regions/${c.region}/subnetworks/${v}`;
 }
-
-/** Terraform converts numbers to strings for string arguments (`ports = [443]`): so does cordon. */
-const strings = (v: Value | undefined): Value | undefined =>
-  Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? String(x) : x)) : v;
 
 function protocolPorts(b: V): V {
   return defined({ IPProtocol: b.protocol, ports: strings(b.ports) });
@@ -170,6 +161,7 @@ const KINDS: Record<string, Kind> = {
       routingConfig: { routingMode: v.routing_mode ?? 'REGIONAL' },
       networkFirewallPolicyEnforcementOrder: v.network_firewall_policy_enforcement_order ?? 'AFTER_CLASSIC_FIREWALL',
       subnetworks: [],
+      peerings: [],
     }),
     'compute:networks',
     'Network',
@@ -361,32 +353,31 @@ Object.assign(KINDS, {
  * partial in its project, naming it, so a rule or peering cordon did not read never reads as a pass.
  */
 const UNMAPPED_FEEDS: Record<string, GcpDataset> = {
-  google_compute_network_firewall_policy: 'compute:network-firewall-policies',
-  google_compute_network_firewall_policy_rule: 'compute:network-firewall-policies',
-  google_compute_network_firewall_policy_with_rules: 'compute:network-firewall-policies',
-  google_compute_network_firewall_policy_association: 'compute:network-firewall-policies',
-  google_compute_region_network_firewall_policy: 'compute:network-firewall-policies',
-  google_compute_region_network_firewall_policy_rule: 'compute:network-firewall-policies',
-  google_compute_region_network_firewall_policy_with_rules: 'compute:network-firewall-policies',
-  google_compute_region_network_firewall_policy_association: 'compute:network-firewall-policies',
-  google_compute_network_peering: 'compute:networks',
   google_compute_network_peering_routes_config: 'compute:networks',
   google_compute_shared_vpc_service_project: 'compute:networks',
-  google_compute_firewall_policy: 'compute:hierarchical-firewall-policies',
-  google_compute_firewall_policy_rule: 'compute:hierarchical-firewall-policies',
-  google_compute_firewall_policy_with_rules: 'compute:hierarchical-firewall-policies',
-  google_compute_firewall_policy_association: 'compute:hierarchical-firewall-policies',
   google_dns_response_policy: 'dns:policies',
   google_dns_response_policy_rule: 'dns:policies',
 };
 
 /**
- * The GCP data sets a Terraform tree declares completely (docs/iac.md); the rest stay absent (not assessed). Network
- * firewall policies are not mapped, but a tree that declares none has none: present, partial when one is declared.
+ * The GCP data sets a Terraform tree declares completely for every project it fills (docs/iac.md); the rest stay
+ * absent (not assessed) unless the tree declares them (TERRAFORM_GCP_DECLARED_DATASETS).
  */
 export const TERRAFORM_GCP_DATASETS = new Set<GcpDataset>([
   ...Object.values(KINDS).map((k) => k.dataset),
   'compute:network-firewall-policies',
+]);
+
+/**
+ * Data sets present only where the tree declares them: projects and their enabled services for the projects it
+ * declares (google_project), perimeters when it declares one, organization policies for the projects it declares
+ * and the nodes it sets policies on (google-hierarchy.ts).
+ */
+export const TERRAFORM_GCP_DECLARED_DATASETS = new Set<GcpDataset>([
+  'resourcemanager:projects',
+  'serviceusage:services',
+  'accesscontextmanager:service-perimeters',
+  'orgpolicy:policies',
 ]);
 
 /** Router NATs are their own Terraform resource; the API lists them inside the router. */
@@ -402,20 +393,6 @@ function natOf(v: V): V {
     type: v.type ?? 'PUBLIC',
     logConfig: { enable: first(v.log_config)?.enable ?? false },
   });
-}
-
-interface Doc {
-  resource: TfResource;
-  asset: V;
-  data: V;
-}
-
-interface Skip {
-  r: TfResource;
-  dataset: GcpDataset;
-  project: string;
-  region: string;
-  reason: string;
 }
 
 /** The hierarchy node hierarchy-level data sets are kept under (a Terraform tree does not know the organization). */
@@ -455,7 +432,9 @@ export function mapGoogle(
       continue;
     }
     if (!k) {
-      if (r.type !== 'google_compute_router_nat' && !unmapped.has(r.type)) unmapped.set(r.type, r);
+      const elsewhere = r.type === 'google_compute_router_nat' || r.type === 'google_compute_network_peering';
+      if (!elsewhere && !isHierarchyType(r.type) && !isFirewallPolicyPart(r.type) && !unmapped.has(r.type))
+        unmapped.set(r.type, r);
       continue;
     }
     const project = projectOf(r);
@@ -487,9 +466,7 @@ export function mapGoogle(
       });
       continue;
     }
-    const service = k.assetType.split('/')[0]!;
-    const asset: V = { name: `//${service}/${id}`, assetType: k.assetType, resource: { data } };
-    const d = { resource: r, asset, data };
+    const d = { resource: r, asset: assetOf(k.assetType, id, data), data };
     docs.push(d);
     byId.set(id, d);
   }
@@ -530,6 +507,18 @@ export function mapGoogle(
     }
     (router.data.nats as Value[]).push(nat);
   }
+  const regionOfResource = (r: TfResource) =>
+    typeof r.values.region === 'string' ? r.values.region.slice(r.values.region.lastIndexOf('/') + 1) : r.region;
+  const firewallPolicies = renderFirewallPolicies(google, projectOf, regionOfResource);
+  const networks = new Map(
+    docs.filter((d) => d.resource.type === 'google_compute_network').map((d) => [bare(d.data.selfLink), d]),
+  );
+  skipped.push(...firewallPolicies.skipped, ...addPeerings(google, networks, projectOf));
+  const hierarchy = renderHierarchy(google, projectOf);
+  skipped.push(...hierarchy.skipped);
+  docs.push(...firewallPolicies.docs, ...hierarchy.docs);
+  for (const p of hierarchy.declaredProjects.keys()) projects.add(p);
+  for (const s of skipped) if (GCP_DATASETS[s.dataset].level === 'project') projects.add(s.project);
   const manifest = {
     cordonSnapshot: 1,
     provider: 'gcp',
@@ -549,6 +538,20 @@ export function mapGoogle(
   // Hierarchical firewall policies: the tree declares the ones it manages (none, in a project's tree) under one
   // stand-in organization, since the real ancestors are not known before deploy (docs/iac.md).
   inv.datasets.set(IAC_ORGANIZATION, new Set(['compute:hierarchical-firewall-policies']));
+  // A declared project: its enabled services and its own organization policies are those the tree declares.
+  // So are a declared folder's policies.
+  const declare = (scope: string, ...datasets: GcpDataset[]) => {
+    const sets = inv.datasets.get(scope) ?? new Set<GcpDataset>();
+    for (const d of datasets) sets.add(d);
+    inv.datasets.set(scope, sets);
+  };
+  for (const project of hierarchy.declaredProjects.keys())
+    declare(project, 'serviceusage:services', 'orgpolicy:policies');
+  for (const folder of hierarchy.declaredFolders) declare(folder, 'orgpolicy:policies');
+  for (const p of inv.projects) {
+    const why = hierarchy.unknownAncestors.get(p.projectId);
+    if (why) p.ancestorsUnknown = why;
+  }
   const addSkip = (project: string, region: string, dataset: GcpDataset, item: GcpSkippedItem) => {
     const key = GCP_DATASETS[dataset].level === 'hierarchy' ? IAC_ORGANIZATION : gcpScopeKey({ project, region });
     const m = inv.partial.get(key) ?? new Map<GcpDataset, GcpSkippedItem[]>();
@@ -570,7 +573,7 @@ export function mapGoogle(
     if (t.provider !== 'google' && t.provider !== '*') continue;
     const targets = t.account === EVERY_SCOPE || t.provider === '*' ? [...projects] : [t.account];
     for (const project of targets.length ? targets : [IAC_PROJECT])
-      for (const d of TERRAFORM_GCP_DATASETS)
+      for (const d of [...TERRAFORM_GCP_DATASETS, ...TERRAFORM_GCP_DECLARED_DATASETS])
         addSkip(project, 'global', d, {
           file: t.origin.file,
           line: t.origin.line,
