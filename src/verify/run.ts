@@ -13,11 +13,15 @@ import { loadAwsSnapshot } from '../sources/aws-snapshot/load.js';
 import { loadAzureSnapshot } from '../sources/azure-snapshot/load.js';
 import { partitionSnapshot, type SnapshotProvider } from '../sources/detect.js';
 import { azureInventoryScopes } from '../inventory/azure.js';
+import { loadGcpSnapshot } from '../sources/gcp-snapshot/load.js';
+import { gcpProjects } from '../checks/gcp/engine.js';
 import { InputError } from '../util/errors.js';
 import { compileAws } from './aws.js';
 import { compileAzure } from './azure.js';
+import { compileGcp } from './gcp.js';
 import { awsDnsFindings } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
+import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
 import { notVerified, verifyModel, type VerifyResult } from './questions.js';
 
 export interface VerifyOptions {
@@ -48,8 +52,7 @@ const CLIENT_PORTS: [number, number] = [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to
 
 /**
  * One verifier per provider the snapshot reader knows (sources/detect.ts): load its files (all of the tree when
- * `files` is undefined), compile the model, ask the questions. GCP is one more entry, with its compiler beside aws.ts
- * and azure.ts; the record type makes it required once detect.ts knows GCP files.
+ * `files` is undefined), compile the model, ask the questions.
  */
 const VERIFIERS: Record<
   SnapshotProvider,
@@ -77,26 +80,17 @@ const VERIFIERS: Record<
       files: loaded.files.length,
     };
   },
-  // No GCP compiler yet: the GCP files are named as not verified, never left out silently.
-  gcp: (_abs, files) =>
-    Promise.resolve({
-      result: {
-        zones: [],
-        matrix: [],
-        findings: [],
-        notes: [],
-        stats: { interfaces: 0, subnets: 0, networks: 0, pairs: 0 },
-      },
-      extra: [],
-      errors: [
-        new InputError(
-          files?.[0] ?? _abs,
-          `cordon verify does not model Google Cloud yet: ${files?.length ?? 0} GCP file(s) not verified (cordon scan audits them)`,
-        ),
-      ],
-      scopes: 0,
-      files: 0,
-    }),
+  gcp: async (abs, files, policy) => {
+    const loaded = await loadGcpSnapshot(abs, files);
+    const model = compileGcp(loaded.inventory, policy);
+    return {
+      result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
+      extra: [...gcpDnsFindings(loaded.inventory, policy, model), ...gcpMissingData(loaded.inventory)],
+      errors: loaded.errors,
+      scopes: gcpProjects(loaded.inventory).length,
+      files: loaded.files.length,
+    };
+  },
 };
 
 /**
