@@ -31,9 +31,7 @@ export function gcpDnsFindings(inv: GcpInventory, policy: ZonePolicy, model: Net
       .filter((z) => z.kind === 'service' && (z.services?.gcp ?? []).some((s) => s.toLowerCase() === VERTEX))
       .map((z) => z.name),
   );
-  const callers = new Set(
-    policy.rules.filter((r) => r.action === 'allow' && vertexZones.has(r.to)).map((r) => r.from),
-  );
+  const callers = new Set(policy.rules.filter((r) => r.action === 'allow' && vertexZones.has(r.to)).map((r) => r.from));
   if (callers.size === 0) return [];
   const byNetwork = new Map<string, { zones: Set<string>; regions: Set<string> }>();
   for (const i of model.interfaces) {
@@ -47,7 +45,9 @@ export function gcpDnsFindings(inv: GcpInventory, policy: ZonePolicy, model: Net
   const out: Finding[] = [];
   for (const [net, { zones, regions }] of [...byNetwork].sort(([a], [b]) => a.localeCompare(b))) {
     const model_ = model.networks.get(net);
-    const n: GcpNetwork | undefined = inv.networks.find((x) => gcpIdKey(x.id) === gcpIdKey(model_?.ref.resourceId ?? ''));
+    const n: GcpNetwork | undefined = inv.networks.find(
+      (x) => gcpIdKey(x.id) === gcpIdKey(model_?.ref.resourceId ?? ''),
+    );
     if (!n) continue;
     const calling = [...zones].sort();
     for (const r of dns.names({ id: n.id, regions: [...regions].sort() })) {
@@ -63,9 +63,16 @@ export function gcpDnsFindings(inv: GcpInventory, policy: ZonePolicy, model: Net
               },
             ]
           : [{ what: res.why, ok: res.kind === 'unknown' ? 'unknown' : false }];
-      if (res.kind === 'public') chain.push({ what: 'Cloud DNS answers with the public Google API addresses', ok: false });
+      if (res.kind === 'public')
+        chain.push({ what: 'Cloud DNS answers with the public Google API addresses', ok: false });
       const status = res.kind === 'unknown' ? ('not-assessed' as const) : ('fail' as const);
-      const resource = { provider: 'gcp' as const, account: n.project, region: 'global', type: 'compute.googleapis.com/Network', id: gcpIdKey(n.id) };
+      const resource = {
+        provider: 'gcp' as const,
+        account: n.project,
+        region: 'global',
+        type: 'compute.googleapis.com/Network',
+        id: gcpIdKey(n.id),
+      };
       const failed = chain.filter((c) => c.ok !== true).map((c) => c.what);
       out.push({
         checkId: DNS_CHECK.id,

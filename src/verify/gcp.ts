@@ -39,6 +39,7 @@ import type { Origin } from '../findings/types.js';
 import {
   gcpIdKey,
   gcpScopeKey,
+  projectOfId,
   shortName,
   type GcpInstance,
   type GcpInstanceNetworkInterface,
@@ -120,9 +121,7 @@ function rangeCidrs(lo: bigint, hi: bigint, family: 4 | 6): Cidr[] {
 }
 
 export function cidrsOfSet(set: AddressSet): Cidr[] {
-  return set.flatMap(([lo, hi]) =>
-    lo >= V4_BASE ? rangeCidrs(lo - V4_BASE, hi - V4_BASE, 4) : rangeCidrs(lo, hi, 6),
-  );
+  return set.flatMap(([lo, hi]) => (lo >= V4_BASE ? rangeCidrs(lo - V4_BASE, hi - V4_BASE, 4) : rangeCidrs(lo, hi, 6)));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -171,7 +170,11 @@ function meetRemote(a: Remote, b: Remote): Remote | undefined {
   const list = (r: Remote): Cidr[] => (r.kind === 'cidr' ? [r.cidr] : r.kind === 'members' ? r.addresses : []);
   const out = list(a).flatMap((x) => list(b).flatMap((y) => cidrMeet(x, y) ?? []));
   if (out.length === 0) return undefined;
-  return { kind: 'members', label: a.kind === 'members' ? a.label : b.kind === 'members' ? b.label : 'addresses', addresses: out };
+  return {
+    kind: 'members',
+    label: a.kind === 'members' ? a.label : b.kind === 'members' ? b.label : 'addresses',
+    addresses: out,
+  };
 }
 
 function meetSide(a: Side, b: Side): Side | null {
@@ -254,7 +257,11 @@ function refOf(r: FirewallRuleRef, direction: 'in' | 'out'): Ref {
       : r.layer === 'implied'
         ? r.label
         : `firewall policy rule ${r.label}`;
+  const project = projectOfId(r.id);
+  const region = /\/regions\/([^/]+)\//.exec(gcpIdKey(r.id))?.[1] ?? 'global';
   return {
+    resourceType: r.layer === 'vpc' ? 'compute.googleapis.com/Firewall' : 'compute.googleapis.com/FirewallPolicy',
+    ...(project ? { scope: `${project}/${region}` } : {}),
     label:
       r.layer === 'implied'
         ? where
@@ -291,7 +298,13 @@ function compileFilter(
     remotes: undefined,
     locals: undefined,
     // The implied rules belong to the network: a violation they admit is fixed by a rule in it.
-    ref: { ...refOf(implied, direction), resourceId: networkKey, ...(defaultOrigin ? { origin: defaultOrigin } : {}) },
+    ref: {
+      ...refOf(implied, direction),
+      resourceId: networkKey,
+      resourceType: 'compute.googleapis.com/Network',
+      scope: `${projectOfId(networkKey) ?? ''}/global`,
+      ...(defaultOrigin ? { origin: defaultOrigin } : {}),
+    },
   };
   const filter = (rules: FlatRule[]): Filter => ({
     id,
@@ -299,16 +312,14 @@ function compileFilter(
     order: 'first-match',
     stateful: true,
     rules: rules.flatMap((r) =>
-      r.matches.map(
-        (m): FilterRule => ({
-          action: r.action,
-          proto: m.proto,
-          ports: m.ports,
-          remotes: r.remotes ?? ANY,
-          ...(r.locals ? { locals: r.locals } : {}),
-          ref: r.ref,
-        }),
-      ),
+      r.matches.map((m): FilterRule => ({
+        action: r.action,
+        proto: m.proto,
+        ports: m.ports,
+        remotes: r.remotes ?? ANY,
+        ...(r.locals ? { locals: r.locals } : {}),
+        ref: r.ref,
+      })),
     ),
     defaultRef: impliedRule.ref,
   });
@@ -347,7 +358,8 @@ function compileFilter(
           ...r.remote.sourceTags.map((t) => `tag ${t}`),
           ...r.remote.sourceServiceAccounts.map((s) => `service account ${s}`),
         ].join(', ');
-        if (found.length) remotes.push({ kind: 'members', label: `instances with ${label}`, addresses: found.map((m) => m.ip) });
+        if (found.length)
+          remotes.push({ kind: 'members', label: `instances with ${label}`, addresses: found.map((m) => m.ip) });
         else {
           notes.add(
             `${r.ref.label} names sources by ${label}, which no instance of ${networkKey} in the inventory carries: traffic it decides is unknown`,
@@ -355,7 +367,8 @@ function compileFilter(
           remotes.push({ kind: 'unknown', reason: `no instance in the inventory with ${label}` });
         }
       }
-      for (const u of r.remote.unresolved) remotes.push({ kind: 'unknown', reason: `${u} (addresses not in the inventory)` });
+      for (const u of r.remote.unresolved)
+        remotes.push({ kind: 'unknown', reason: `${u} (addresses not in the inventory)` });
       if (r.remote.unresolved.length)
         notes.add(`${r.ref.label} matches ${r.remote.unresolved.join(', ')}: traffic it decides is unknown`);
       if (remotes.length === 0) return undefined;
@@ -440,7 +453,11 @@ function namer<T extends { id: string; name: string; project: string }>(items: r
   const pCount = new Map<string, number>();
   for (const x of items) pCount.set(`${x.project}/${x.name}`, (pCount.get(`${x.project}/${x.name}`) ?? 0) + 1);
   return (x: T): string =>
-    count.get(x.name) === 1 ? x.name : pCount.get(`${x.project}/${x.name}`) === 1 ? `${x.project}/${x.name}` : gcpIdKey(x.id);
+    count.get(x.name) === 1
+      ? x.name
+      : pCount.get(`${x.project}/${x.name}`) === 1
+        ? `${x.project}/${x.name}`
+        : gcpIdKey(x.id);
 }
 
 const isUla = (c: Cidr) => c.family === 6 && c.first >> 121n === 0x7en;
@@ -459,7 +476,9 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
     if (z.kind === 'service') for (const s of z.services?.gcp ?? []) serviceZone.set(s.toLowerCase(), z.name);
 
   const rangesOf = (s: GcpSubnetwork): Cidr[] =>
-    [s.ipCidrRange, ...s.secondaryIpRanges.map((r) => r.ipCidrRange)].flatMap((t) => (t ? (tryParseCidr(t) ?? []) : []));
+    [s.ipCidrRange, ...s.secondaryIpRanges.map((r) => r.ipCidrRange)].flatMap((t) =>
+      t ? (tryParseCidr(t) ?? []) : [],
+    );
   const subnetsOfNet = new Map<string, GcpSubnetwork[]>();
   for (const s of inv.subnetworks) {
     const k = gcpIdKey(s.network);
@@ -480,7 +499,13 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
         ip,
         service: svc,
         zone: serviceZone.get(svc)!,
-        ref: { label: `PSC endpoint ${e.rule.name} (${e.bundle}) at ${e.ip}`, resourceId: e.rule.id, origin: e.rule.origin },
+        ref: {
+          label: `PSC endpoint ${e.rule.name} (${e.bundle}) at ${e.ip}`,
+          resourceId: e.rule.id,
+          origin: e.rule.origin,
+          resourceType: 'compute.googleapis.com/ForwardingRule',
+          scope: gcpScopeKey(e.rule),
+        },
       });
       pscOf.set(gcpIdKey(n.id), list);
     }
@@ -509,7 +534,11 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
         peerings.set(id, {
           id,
           networks: [x, y],
-          ref: { label: `VPC peering ${p.name} / ${back.name}`, resourceId: a.id, ...(at(a.origin, p.pointer) ? { origin: at(a.origin, p.pointer)! } : {}) },
+          ref: {
+            label: `VPC peering ${p.name} / ${back.name}`,
+            resourceId: a.id,
+            ...(at(a.origin, p.pointer) ? { origin: at(a.origin, p.pointer)! } : {}),
+          },
         });
       peersOf.set(gcpIdKey(a.id), [...(peersOf.get(gcpIdKey(a.id)) ?? []), { other: b, id }]);
       if (p.importCustomRoutes && back.exportCustomRoutes)
@@ -530,7 +559,11 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
         ? { kind: 'internet', id: GATEWAY, egressOnly: false }
         : { kind: 'unknown', id: shortName(r.nextHopGateway), reason: `gateway ${shortName(r.nextHopGateway)}` };
     const hop = r.nextHopInstance ?? r.nextHopIp ?? r.nextHopIlb ?? r.nextHopVpnTunnel ?? r.nextHopHub;
-    return { kind: 'unknown', id: hop ? shortName(hop) : r.name, reason: `next hop ${hop ? shortName(hop) : '(none)'} is not modelled` };
+    return {
+      kind: 'unknown',
+      id: hop ? shortName(hop) : r.name,
+      reason: `next hop ${hop ? shortName(hop) : '(none)'} is not modelled`,
+    };
   };
   const tables = new Map<string, RouteTable>();
   const tableFor = (n: GcpNetwork, tags: readonly string[]): { table: RouteTable; tagged: string[] } => {
@@ -539,13 +572,18 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
       const type = (r.routeType ?? 'STATIC').toUpperCase();
       return type !== 'SUBNET' && !type.startsWith('PEERING') && !r.nextHopNetwork && !r.nextHopPeering;
     });
-    const tagged = own.filter((r) => r.tags.length > 0 && r.tags.some((t) => tags.includes(t))).map((r) => r.name).sort();
+    const tagged = own
+      .filter((r) => r.tags.length > 0 && r.tags.some((t) => tags.includes(t)))
+      .map((r) => r.name)
+      .sort();
     const key = `${nk}|${tagged.join(',')}`;
     const hit = tables.get(key);
     if (hit) return { table: hit, tagged };
     const routes: Route[] = [];
     const subnetRoute = new Map(
-      (routesOf.get(nk) ?? []).filter((r) => (r.routeType ?? '').toUpperCase() === 'SUBNET').map((r) => [r.destRange, r]),
+      (routesOf.get(nk) ?? [])
+        .filter((r) => (r.routeType ?? '').toUpperCase() === 'SUBNET')
+        .map((r) => [r.destRange, r]),
     );
     const seen = new Set<string>();
     for (const s of subnetsOfNet.get(nk) ?? [])
@@ -558,8 +596,13 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
           destinationText: c.text,
           target: { kind: 'local' },
           ref: r
-            ? { label: `subnet route ${r.name} ${c.text}`, resourceId: r.id, origin: r.origin }
-            : { label: `subnet route of ${subName(s)} ${c.text}`, resourceId: s.id, origin: s.origin },
+            ? { label: `subnet route ${r.name} ${c.text}`, resourceId: r.id, origin: r.origin, ...routeKind(r) }
+            : {
+                label: `subnet route of ${subName(s)} ${c.text}`,
+                resourceId: s.id,
+                origin: s.origin,
+                ...subnetKind(s),
+              },
         });
       }
     for (const e of pscOf.get(nk) ?? [])
@@ -573,7 +616,12 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
             destination: c,
             destinationText: c.text,
             target: { kind: 'peering', id: p.id },
-            ref: { label: `peering subnet route ${c.text} of ${netName(p.other)}`, resourceId: s.id, origin: s.origin },
+            ref: {
+              label: `peering subnet route ${c.text} of ${netName(p.other)}`,
+              resourceId: s.id,
+              origin: s.origin,
+              ...subnetKind(s),
+            },
           });
         }
     // Static routes: per destination the lowest priority number; a tie with another next hop is ECMP (unknown).
@@ -582,7 +630,9 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
       if (r.tags.length > 0 && !tagged.includes(r.name)) continue;
       const c = tryParseCidr(r.destRange);
       if (!c) {
-        notes.add(`route ${r.name} of ${netName(n)} has destination ${r.destRange}, which cordon cannot read: it is left out`);
+        notes.add(
+          `route ${r.name} of ${netName(n)} has destination ${r.destRange}, which cordon cannot read: it is left out`,
+        );
         continue;
       }
       if (seen.has(c.text)) continue;
@@ -595,7 +645,9 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
       const first = winners[0]!;
       const same = targets.every((t) => JSON.stringify(t) === JSON.stringify(targets[0]));
       if (!same)
-        notes.add(`routes ${winners.map((r) => r.name).join(', ')} of ${netName(n)} share ${text} and priority ${best}: ECMP across next hops is not modelled`);
+        notes.add(
+          `routes ${winners.map((r) => r.name).join(', ')} of ${netName(n)} share ${text} and priority ${best}: ECMP across next hops is not modelled`,
+        );
       routes.push({
         destination: cidr(text),
         destinationText: text,
@@ -604,6 +656,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
           label: `route ${first.name} ${text} -> ${first.nextHopGateway ? shortName(first.nextHopGateway) : targets[0]!.kind === 'unknown' ? (targets[0] as { id: string }).id : ''} (priority ${best}${first.tags.length ? `, tags ${first.tags.join(', ')}` : ''})`,
           resourceId: first.id,
           origin: first.origin,
+          ...routeKind(first),
         },
       });
       for (const t of targets)
@@ -638,7 +691,12 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
     const id = tagged.length ? `${base} (tags: ${tagged.join(', ')})` : base;
     if (subnets.has(id)) return id;
     const zone = zones.subnetwork(s.id)?.zone;
-    const ref: Ref = { label: `${base}: GCP subnets have no packet filter`, resourceId: s.id, origin: s.origin };
+    const ref: Ref = {
+      label: `${base}: GCP subnets have no packet filter`,
+      resourceId: s.id,
+      origin: s.origin,
+      ...subnetKind(s),
+    };
     subnets.set(id, {
       id,
       network: netName(n),
@@ -649,7 +707,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
       outbound: openFilter(`${base} (no subnet filter)`, 'out', ref),
       routeTable: table,
       filtersIntraSubnet: true,
-      ref: { label: base, resourceId: s.id, origin: s.origin },
+      ref: { label: base, resourceId: s.id, origin: s.origin, ...subnetKind(s) },
     });
     return id;
   };
@@ -660,11 +718,21 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
   }
 
   // ---- interfaces
-  const nics: { inst: GcpInstance; nic: GcpInstanceNetworkInterface; index: number; net: GcpNetwork; sub: GcpSubnetwork }[] = [];
+  const nics: {
+    inst: GcpInstance;
+    nic: GcpInstanceNetworkInterface;
+    index: number;
+    net: GcpNetwork;
+    sub: GcpSubnetwork;
+  }[] = [];
   for (const inst of [...inv.instances].sort((a, b) => gcpIdKey(a.id).localeCompare(gcpIdKey(b.id))))
     inst.networkInterfaces.forEach((nic, index) => {
       const sub = nic.subnetwork ? subnetsById.get(gcpIdKey(nic.subnetwork)) : undefined;
-      const net = sub ? networksById.get(gcpIdKey(sub.network)) : nic.network ? networksById.get(gcpIdKey(nic.network)) : undefined;
+      const net = sub
+        ? networksById.get(gcpIdKey(sub.network))
+        : nic.network
+          ? networksById.get(gcpIdKey(nic.network))
+          : undefined;
       if (!sub || !net || !nic.networkIP) {
         notes.add(
           `interface ${nic.name ?? index} of instance ${instName(inst)}: ${!nic.networkIP ? 'no internal address' : 'its subnetwork or network is not in the inventory'}, so it is not verified`,
@@ -702,18 +770,33 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
         region,
         direction,
         [...inst.tags].sort().join(','),
-        [...inst.serviceAccounts].map((s) => s.toLowerCase()).sort().join(','),
+        [...inst.serviceAccounts]
+          .map((s) => s.toLowerCase())
+          .sort()
+          .join(','),
         sens.instance ? gcpIdKey(inst.id) : '',
       ].join('|');
       let f = filters.get(key);
       if (!f) {
         const narrowed = narrowSetup(setup, target, direction === 'in' ? 'INGRESS' : 'EGRESS');
-        f = compileFilter(`firewall of ${netName(net)} for ${identity(inst)}`, narrowed, direction, members, nk, notes, net.origin);
+        f = compileFilter(
+          `firewall of ${netName(net)} for ${identity(inst)}`,
+          narrowed,
+          direction,
+          members,
+          nk,
+          notes,
+          net.origin,
+        );
         filters.set(key, f);
       }
       return f;
     };
-    const addresses = [nic.networkIP!, ...nic.ipv6AccessConfigs.flatMap((a) => a.externalIpv6 ?? []), ...(nic.ipv6Address ? [nic.ipv6Address] : [])]
+    const addresses = [
+      nic.networkIP!,
+      ...nic.ipv6AccessConfigs.flatMap((a) => a.externalIpv6 ?? []),
+      ...(nic.ipv6Address ? [nic.ipv6Address] : []),
+    ]
       .flatMap((t) => tryParseCidr(t) ?? [])
       .filter((c) => !isUla(c));
     const external = nic.accessConfigs.length > 0;
@@ -733,6 +816,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
             via: {
               label: `external IP ${nic.accessConfigs[0]!.natIP ?? '(ephemeral)'} on ${name}`,
               resourceId: inst.id,
+              ...instanceKind(inst),
               ...(origin ? { origin } : {}),
             },
           }
@@ -744,12 +828,18 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
                 label: `${name} has no external IP and no Cloud NAT covers ${subName(sub)} in ${region}`,
                 resourceId: sub.id,
                 origin: sub.origin,
+                ...subnetKind(sub),
               },
             },
       inbound: filterFor('in'),
       outbound: filterFor('out'),
       role: 'workload',
-      ref: { label: `${name} ${nic.name ?? ''} ${nic.networkIP}`.replace(/\s+/g, ' '), resourceId: inst.id, ...(origin ? { origin } : {}) },
+      ref: {
+        label: `${name} ${nic.name ?? ''} ${nic.networkIP}`.replace(/\s+/g, ' '),
+        resourceId: inst.id,
+        ...instanceKind(inst),
+        ...(origin ? { origin } : {}),
+      },
     });
   }
   for (const w of inv.workbenchInstances)
@@ -818,6 +908,10 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
   };
 }
 
+const routeKind = (r: GcpRoute) => ({ resourceType: 'compute.googleapis.com/Route', scope: gcpScopeKey(r) });
+const subnetKind = (s: GcpSubnetwork) => ({ resourceType: 'compute.googleapis.com/Subnetwork', scope: gcpScopeKey(s) });
+const instanceKind = (i: GcpInstance) => ({ resourceType: 'compute.googleapis.com/Instance', scope: gcpScopeKey(i) });
+
 function identity(inst: GcpInstance): string {
   const parts = [
     inst.tags.length ? `tags ${[...inst.tags].sort().join(', ')}` : 'no tags',
@@ -835,9 +929,16 @@ function cloudNat(inv: GcpInventory, net: GcpNetwork, sub: GcpSubnetwork): Ref |
       const mode = (nat.sourceSubnetworkIpRangesToNat ?? 'ALL_SUBNETWORKS_ALL_IP_RANGES').toUpperCase();
       const covers =
         mode.startsWith('ALL_SUBNETWORKS') ||
-        (mode === 'LIST_OF_SUBNETWORKS' && nat.subnetworks.some((s) => gcpIdKey(s.name) === gcpIdKey(sub.id) || shortName(s.name) === sub.name));
+        (mode === 'LIST_OF_SUBNETWORKS' &&
+          nat.subnetworks.some((s) => gcpIdKey(s.name) === gcpIdKey(sub.id) || shortName(s.name) === sub.name));
       if (covers)
-        return { label: `Cloud NAT ${nat.name} on router ${r.name}`, resourceId: r.id, ...(at(r.origin, nat.pointer) ? { origin: at(r.origin, nat.pointer)! } : {}) };
+        return {
+          label: `Cloud NAT ${nat.name} on router ${r.name}`,
+          resourceId: r.id,
+          resourceType: 'compute.googleapis.com/Router',
+          scope: gcpScopeKey(r),
+          ...(at(r.origin, nat.pointer) ? { origin: at(r.origin, nat.pointer)! } : {}),
+        };
     }
   }
   return undefined;

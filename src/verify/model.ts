@@ -14,6 +14,12 @@ export interface Ref {
   label: string;
   resourceId: string;
   origin?: Origin;
+  /**
+   * The resource's type and "account/region" when the resource id alone does not give them (GCP: a Shared VPC host
+   * project's firewall rule applied to a service project's instance); findings use them for their resource.
+   */
+  resourceType?: string;
+  scope?: string;
 }
 
 /** An address space given as ranges minus ranges (the internet; an Azure service tag such as Internet). */

@@ -71,7 +71,12 @@ const PLACES: [string, string, string, string][] = [
 ];
 
 function build(w: World): GcpInventory {
-  const peer = (to: string) => ({ name: `to-${to}`, network: `projects/${PROJECT}/global/networks/${to}`, state: 'ACTIVE', pointer: '/peerings/0' });
+  const peer = (to: string) => ({
+    name: `to-${to}`,
+    network: `projects/${PROJECT}/global/networks/${to}`,
+    state: 'ACTIVE',
+    pointer: '/peerings/0',
+  });
   return gcpWorld({
     networks: [network('vpc-ai', { peerings: [peer('vpc-b')] }), network('vpc-b', { peerings: [peer('vpc-ai')] })],
     subnetworks: [
@@ -82,7 +87,12 @@ function build(w: World): GcpInventory {
     ],
     instances: w.vms.map((v, i) => {
       const [net, zone, , ip] = PLACES[i]!;
-      return vm(`vm-${i}`, ip, zone, { net, tags: v.tags, external: v.external, serviceAccounts: [`${v.sa}@x.iam.gserviceaccount.com`] });
+      return vm(`vm-${i}`, ip, zone, {
+        net,
+        tags: v.tags,
+        external: v.external,
+        serviceAccounts: [`${v.sa}@x.iam.gserviceaccount.com`],
+      });
     }),
     firewalls: ['vpc-ai', 'vpc-b'].flatMap((net) =>
       w.rules.map((r, i) =>
@@ -121,7 +131,10 @@ function build(w: World): GcpInventory {
           ? [route('default', '0.0.0.0/0')]
           : w.route === 'tagged'
             ? [route('default', '0.0.0.0/0', { tags: ['web'] })]
-            : [route('default', '0.0.0.0/0'), route('via-vm', '8.8.8.0/24', { nextHopGateway: undefined, nextHopIp: '10.1.1.99' })],
+            : [
+                route('default', '0.0.0.0/0'),
+                route('via-vm', '8.8.8.0/24', { nextHopGateway: undefined, nextHopIp: '10.1.1.99' }),
+              ],
     routers: w.nat ? [router('rtr', {})] : [],
   });
 }
@@ -167,12 +180,25 @@ describe('verify (GCP): the compiled model agrees with itself and with the firew
             const f = inbound ? s.inbound : s.outbound;
             const here = ipNumber(ip);
             const there = ipNumber(pk.remote);
-            const model_ = decidePacket(f, { fam: 0, src: inbound ? there : here, dst: inbound ? here : there, proto: pk.proto, port }).verdict;
+            const model_ = decidePacket(f, {
+              fam: 0,
+              src: inbound ? there : here,
+              dst: inbound ? here : there,
+              proto: pk.proto,
+              port,
+            }).verdict;
             const truth = decidingRule(setup, {
               direction: inbound ? 'INGRESS' : 'EGRESS',
               protocol: PROTO_NAME[pk.proto]!,
               ...(pk.proto === 1 ? {} : { port }),
-              target: { network: net.id, region: 'us-central1', tags: inst.tags, serviceAccounts: inst.serviceAccounts, addresses: addressSetOf([ip]).set, instance: inst.id },
+              target: {
+                network: net.id,
+                region: 'us-central1',
+                tags: inst.tags,
+                serviceAccounts: inst.serviceAccounts,
+                addresses: addressSetOf([ip]).set,
+                instance: inst.id,
+              },
               remote: addressSetOf([pk.remote]).set,
               remoteInstances: inv.instances.map((x) => ({
                 network: x.networkInterfaces[0]!.network!,
@@ -184,14 +210,27 @@ describe('verify (GCP): the compiled model agrees with itself and with the firew
             const expected = 'action' in truth ? (truth.action === 'allow' ? 'yes' : 'no') : 'maybe';
             // The model is as sure as the evaluator or less (a source tag no instance carries is unknown there, empty
             // in firewall-eval), never of the opposite opinion.
-            if (model_ !== 'maybe' || expected === 'maybe') assert.equal(model_, expected, `${s.id} ${inbound ? 'from' : 'to'} ${pk.remote} ${PROTO_NAME[pk.proto]}/${port}: ${JSON.stringify(truth)} vs ${JSON.stringify(f.rules.map((r) => [r.action, r.proto, r.ports, r.ref.label]))}`);
+            if (model_ !== 'maybe' || expected === 'maybe')
+              assert.equal(
+                model_,
+                expected,
+                `${s.id} ${inbound ? 'from' : 'to'} ${pk.remote} ${PROTO_NAME[pk.proto]}/${port}: ${JSON.stringify(truth)} vs ${JSON.stringify(f.rules.map((r) => [r.action, r.proto, r.ports, r.ref.label]))}`,
+              );
             count(`filter ${expected}${f.rules.some((r) => /goto_next/.test(r.ref.label)) ? ' goto' : ''}`);
           }
         }
       }),
       { numRuns: 150, seed: 11 },
     );
-    for (const k of ['path yes', 'path no', 'path maybe', 'filter yes', 'filter no', 'filter yes goto', 'filter no goto'])
+    for (const k of [
+      'path yes',
+      'path no',
+      'path maybe',
+      'filter yes',
+      'filter no',
+      'filter yes goto',
+      'filter no goto',
+    ])
       assert.equal((seen.get(k) ?? 0) > 0, true, `no case came out "${k}": ${JSON.stringify([...seen])}`);
   });
 });

@@ -23,9 +23,18 @@ describe('verify (GCP): implied rules', () => {
     assert.deepEqual(cell(r, 'app', 'data').configurationPermits, []);
     const broken = findings(r, 'verify-broken-intent', 'inference', 'data');
     assert.equal(broken.length, 1);
-    assert.ok(hops(broken[0]!).some((h) => /db-1: .*implied deny ingress rule \(priority 65535\)/.test(h)), hops(broken[0]!).join('\n'));
+    assert.ok(
+      hops(broken[0]!).some((h) => /db-1: .*implied deny ingress rule \(priority 65535\)/.test(h)),
+      hops(broken[0]!).join('\n'),
+    );
     // One allow opens it.
-    const open = runGcp(gcpWorld({ firewalls: [ingress('allow-rag', { sourceRanges: ['10.1.2.0/24'], allowed: [{ protocol: 'tcp', ports: ['6333'] }] })] }));
+    const open = runGcp(
+      gcpWorld({
+        firewalls: [
+          ingress('allow-rag', { sourceRanges: ['10.1.2.0/24'], allowed: [{ protocol: 'tcp', ports: ['6333'] }] }),
+        ],
+      }),
+    );
     assert.equal(findings(open, 'verify-broken-intent', 'inference', 'data').length, 0);
     assert.deepEqual(cell(open, 'inference', 'data').configurationPermits, ['tcp/6333']);
   });
@@ -38,7 +47,17 @@ describe('verify (GCP): implied rules', () => {
     // An egress deny closes it.
     const closed = runGcp(
       gcpWorld(
-        { routes: [defaultRoute], firewalls: [firewall('deny-egress', { direction: 'EGRESS', denied: [{ protocol: 'all', ports: [] }], destinationRanges: ['0.0.0.0/0'], priority: 65000 })] },
+        {
+          routes: [defaultRoute],
+          firewalls: [
+            firewall('deny-egress', {
+              direction: 'EGRESS',
+              denied: [{ protocol: 'all', ports: [] }],
+              destinationRanges: ['0.0.0.0/0'],
+              priority: 65000,
+            }),
+          ],
+        },
         { externalDb: true },
       ),
     );
@@ -50,14 +69,21 @@ describe('verify (GCP): implied rules', () => {
     const v = violations(r, 'internet', 'data');
     assert.equal(v.length, 1);
     assert.match(v[0]!.message, /VPC firewall rule ssh-from-anywhere \(ingress, priority 1000, allow\)/);
-    assert.equal(violations(runGcp(gcpWorld({ firewalls: [open] }, { externalDb: true })), 'internet', 'data').length, 0);
+    assert.equal(
+      violations(runGcp(gcpWorld({ firewalls: [open] }, { externalDb: true })), 'internet', 'data').length,
+      0,
+    );
   });
 });
 
 describe('verify (GCP): priorities', () => {
   const allow = ingress('allow-app-ssh', { sourceRanges: ['10.1.1.0/24'] });
   it('at equal priority a deny beats an allow', () => {
-    const deny = firewall('deny-app', { direction: 'INGRESS', sourceRanges: ['10.1.1.0/24'], denied: [{ protocol: 'all', ports: [] }] });
+    const deny = firewall('deny-app', {
+      direction: 'INGRESS',
+      sourceRanges: ['10.1.1.0/24'],
+      denied: [{ protocol: 'all', ports: [] }],
+    });
     assert.equal(violations(runGcp(gcpWorld({ firewalls: [allow, deny] })), 'app', 'data').length, 0);
     // One priority number lower for the allow and it wins.
     const v = violations(runGcp(gcpWorld({ firewalls: [{ ...allow, priority: 999 }, deny] })), 'app', 'data');
@@ -65,7 +91,12 @@ describe('verify (GCP): priorities', () => {
     assert.match(v[0]!.message, /allow-app-ssh \(ingress, priority 999, allow\)/);
   });
   it('a lower-priority allow is shadowed by a higher-priority deny of a wider range', () => {
-    const deny = firewall('deny-private', { direction: 'INGRESS', priority: 500, sourceRanges: ['10.0.0.0/8'], denied: [{ protocol: 'tcp', ports: [] }] });
+    const deny = firewall('deny-private', {
+      direction: 'INGRESS',
+      priority: 500,
+      sourceRanges: ['10.0.0.0/8'],
+      denied: [{ protocol: 'tcp', ports: [] }],
+    });
     const r = runGcp(gcpWorld({ firewalls: [allow, deny] }));
     assert.equal(violations(r, 'app', 'data').length, 0);
     assert.deepEqual(cell(r, 'app', 'data').configurationPermits, []);
@@ -85,26 +116,45 @@ describe('verify (GCP): policies and goto_next', () => {
     const r = runGcp(gcpWorld({ hierarchicalFirewallPolicies: [hier], firewalls: [vpcAllow] }));
     const v = violations(r, 'app', 'data');
     assert.equal(v.length, 1);
-    assert.match(v[0]!.message, /allow-internal-ssh .*reached by goto_next of firewall policy rule org-baseline rule 100/);
+    assert.match(
+      v[0]!.message,
+      /allow-internal-ssh .*reached by goto_next of firewall policy rule org-baseline rule 100/,
+    );
     // inference is not handed on: the policy's deny at 200 decides before the VPC allow.
     assert.deepEqual(cell(r, 'inference', 'data').configurationPermits, []);
     // Without the goto_next, the deny covers app too.
     const denyOnly = { ...hier, rules: [hier.rules[1]!] };
-    assert.equal(violations(runGcp(gcpWorld({ hierarchicalFirewallPolicies: [denyOnly], firewalls: [vpcAllow] })), 'app', 'data').length, 0);
+    assert.equal(
+      violations(runGcp(gcpWorld({ hierarchicalFirewallPolicies: [denyOnly], firewalls: [vpcAllow] })), 'app', 'data')
+        .length,
+      0,
+    );
   });
   it('BEFORE_CLASSIC_FIREWALL puts the network firewall policy before the VPC rules', () => {
-    const pol = firewallPolicy('net-pol', 'network', NET, [policyRule({ priority: 10, action: 'deny', srcIpRanges: ['10.1.1.0/24'] })]);
+    const pol = firewallPolicy('net-pol', 'network', NET, [
+      policyRule({ priority: 10, action: 'deny', srcIpRanges: ['10.1.1.0/24'] }),
+    ]);
     const vpcAllow = ingress('allow-app-ssh', { sourceRanges: ['10.1.1.0/24'], priority: 1 });
     const after = runGcp(gcpWorld({ firewallPolicies: [pol], firewalls: [vpcAllow] }));
     assert.equal(violations(after, 'app', 'data').length, 1, 'VPC rules first by default');
     const before = runGcp(
-      gcpWorld({ networks: [network('vpc-ai', { networkFirewallPolicyEnforcementOrder: 'BEFORE_CLASSIC_FIREWALL' })], firewallPolicies: [pol], firewalls: [vpcAllow] }),
+      gcpWorld({
+        networks: [network('vpc-ai', { networkFirewallPolicyEnforcementOrder: 'BEFORE_CLASSIC_FIREWALL' })],
+        firewallPolicies: [pol],
+        firewalls: [vpcAllow],
+      }),
     );
     assert.equal(violations(before, 'app', 'data').length, 0);
   });
   it('a rule that targets secure tags is unknown, never allowed or denied', () => {
     const pol = firewallPolicy('net-pol', 'network', NET, [
-      policyRule({ priority: 10, action: 'allow', srcIpRanges: ['10.1.1.0/24'], targetSecureTags: ['tagValues/123'], layer4Configs: [{ protocol: 'tcp', ports: ['22'] }] }),
+      policyRule({
+        priority: 10,
+        action: 'allow',
+        srcIpRanges: ['10.1.1.0/24'],
+        targetSecureTags: ['tagValues/123'],
+        layer4Configs: [{ protocol: 'tcp', ports: ['22'] }],
+      }),
     ]);
     const r = runGcp(gcpWorld({ firewallPolicies: [pol] }));
     assert.equal(violations(r, 'app', 'data').length, 0);
@@ -117,12 +167,25 @@ describe('verify (GCP): targets and sources', () => {
   it('target tags select the instances a rule applies to', () => {
     const rule = ingress('allow-ssh', { sourceRanges: ['10.1.1.0/24'], targetTags: ['data'] });
     assert.equal(violations(runGcp(gcpWorld({ firewalls: [rule] })), 'app', 'data').length, 1);
-    assert.equal(violations(runGcp(gcpWorld({ firewalls: [{ ...rule, targetTags: ['bastion'] }] })), 'app', 'data').length, 0);
+    assert.equal(
+      violations(runGcp(gcpWorld({ firewalls: [{ ...rule, targetTags: ['bastion'] }] })), 'app', 'data').length,
+      0,
+    );
   });
   it('target service accounts select the instances a rule applies to', () => {
-    const rule = ingress('allow-ssh', { sourceRanges: ['10.1.1.0/24'], targetServiceAccounts: [`data-sa@${PROJECT}.iam.gserviceaccount.com`] });
+    const rule = ingress('allow-ssh', {
+      sourceRanges: ['10.1.1.0/24'],
+      targetServiceAccounts: [`data-sa@${PROJECT}.iam.gserviceaccount.com`],
+    });
     assert.equal(violations(runGcp(gcpWorld({ firewalls: [rule] })), 'app', 'data').length, 1);
-    assert.equal(violations(runGcp(gcpWorld({ firewalls: [{ ...rule, targetServiceAccounts: ['other@x.iam.gserviceaccount.com'] }] })), 'app', 'data').length, 0);
+    assert.equal(
+      violations(
+        runGcp(gcpWorld({ firewalls: [{ ...rule, targetServiceAccounts: ['other@x.iam.gserviceaccount.com'] }] })),
+        'app',
+        'data',
+      ).length,
+      0,
+    );
   });
   it('source tags are the addresses of the instances that carry them, nothing else', () => {
     const rule = ingress('allow-from-app-tag', { sourceTags: ['app'], targetTags: ['data'] });
@@ -144,8 +207,14 @@ describe('verify (GCP): routes and egress', () => {
     assert.ok(hops(v[0]!).some((h) => /Cloud NAT rtr-nat on router rtr/.test(h)));
     assert.equal(violations(runGcp(gcpWorld({ routers: [nat] })), 'data', 'internet').length, 0);
     // A NAT for a list of other subnetworks does not translate this one.
-    const other = router('rtr', { sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS', subnetworks: [{ name: 'snet-app', sourceIpRangesToNat: [] }] });
-    assert.equal(violations(runGcp(gcpWorld({ routes: [defaultRoute], routers: [other] })), 'data', 'internet').length, 0);
+    const other = router('rtr', {
+      sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS',
+      subnetworks: [{ name: 'snet-app', sourceIpRangesToNat: [] }],
+    });
+    assert.equal(
+      violations(runGcp(gcpWorld({ routes: [defaultRoute], routers: [other] })), 'data', 'internet').length,
+      0,
+    );
   });
   it('a route with tags applies only to the instances that carry one', () => {
     const tagged = route('egress-data', '0.0.0.0/0', { tags: ['data'] });
@@ -155,7 +224,11 @@ describe('verify (GCP): routes and egress', () => {
     assert.equal(violations(r, 'app', 'internet').length, 0);
   });
   it('the longest prefix wins, then the lowest priority number; a next hop cordon does not model is unknown', () => {
-    const viaVm = route('via-appliance', '0.0.0.0/0', { nextHopGateway: undefined, nextHopIp: '10.1.1.99', priority: 100 });
+    const viaVm = route('via-appliance', '0.0.0.0/0', {
+      nextHopGateway: undefined,
+      nextHopIp: '10.1.1.99',
+      priority: 100,
+    });
     const r = runGcp(gcpWorld({ routes: [defaultRoute, viaVm] }, { externalDb: true }));
     assert.equal(violations(r, 'data', 'internet').length, 0);
     assert.ok(cell(r, 'data', 'internet').unknown.length > 0);
@@ -168,7 +241,12 @@ describe('verify (GCP): routes and egress', () => {
 
 describe('verify (GCP): peering', () => {
   it('is not transitive: app peers with inference, inference with data, and app does not reach data', () => {
-    const peer = (a: string, b: string) => ({ name: `${a}-to-${b}`, network: `projects/${PROJECT}/global/networks/${b}`, state: 'ACTIVE', pointer: '/peerings/0' });
+    const peer = (a: string, b: string) => ({
+      name: `${a}-to-${b}`,
+      network: `projects/${PROJECT}/global/networks/${b}`,
+      state: 'ACTIVE',
+      pointer: '/peerings/0',
+    });
     const nets = [
       network('net-app', { peerings: [peer('net-app', 'net-inference')] }),
       network('net-inference', { peerings: [peer('net-inference', 'net-app'), peer('net-inference', 'net-data')] }),
@@ -177,7 +255,11 @@ describe('verify (GCP): peering', () => {
     const sub = (z: string, c: string) =>
       subnetwork(`net-${z}-snet-${z}`, c, { network: `projects/${PROJECT}/global/networks/net-${z}` });
     const allowAll = (n: string) =>
-      firewall(`${n}-allow-all`, { network: `projects/${PROJECT}/global/networks/${n}`, sourceRanges: ['10.0.0.0/8'], allowed: [{ protocol: 'all', ports: [] }] });
+      firewall(`${n}-allow-all`, {
+        network: `projects/${PROJECT}/global/networks/${n}`,
+        sourceRanges: ['10.0.0.0/8'],
+        allowed: [{ protocol: 'all', ports: [] }],
+      });
     const r = runGcp(
       gcpWorld({
         networks: nets,
