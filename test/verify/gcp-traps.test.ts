@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { firewall, firewallPolicy, network, policyRule, PROJECT, subnetwork } from '../support/gcp-build.js';
-import { gcpMissingData } from '../../src/verify/dns-gcp.js';
-import { gcpWorld, NET, route, router, runGcp, vm } from './gcp-helpers.js';
+import { gcpDnsFindings, gcpMissingData } from '../../src/verify/dns-gcp.js';
+import { compileGcp } from '../../src/verify/gcp.js';
+import type { GcpManagedZone, GcpRecordSet } from '../../src/inventory/gcp.js';
+import { GCP_POLICY, gcpWorld, NET, route, router, runGcp, vm } from './gcp-helpers.js';
 
 type Result = ReturnType<typeof runGcp>;
 const cell = (r: Result, from: string, to: string) => r.matrix.find((m) => m.from === from && m.to === to)!;
@@ -289,5 +291,71 @@ describe('verify (GCP): missing data', () => {
     const r = runGcp(inv);
     assert.ok(cell(r, 'app', 'data').unknown.length > 0);
     assert.equal(violations(r, 'app', 'data').length, 0);
+  });
+});
+
+describe('verify (GCP): Vertex AI names per network', () => {
+  const origin = { kind: 'file' as const, file: 'dns.json' };
+  const zone = (name: string, dnsName: string, extra: Partial<GcpManagedZone> = {}): GcpManagedZone => ({
+    project: PROJECT,
+    region: 'global',
+    origin,
+    id: `projects/${PROJECT}/managedZones/${name}`,
+    name,
+    labels: {},
+    dnsName,
+    visibility: 'private',
+    networks: [NET],
+    gkeClusters: [],
+    forwardingTargets: [],
+    ...extra,
+  });
+  const record = (z: string, name: string, type: string, rrdatas: string[]): GcpRecordSet => ({
+    project: PROJECT,
+    region: 'global',
+    origin,
+    id: `projects/${PROJECT}/managedZones/${z}/rrsets/${name}/${type}`,
+    name,
+    zone: `projects/${PROJECT}/managedZones/${z}`,
+    dnsName: name,
+    type,
+    rrdatas,
+  });
+  const dns = (parts: Parameters<typeof gcpWorld>[0]) => {
+    const inv = gcpWorld(parts);
+    return gcpDnsFindings(inv, GCP_POLICY, compileGcp(inv, GCP_POLICY));
+  };
+  it('names resolve publicly without a bound private zone, privately through one answering the restricted VIP', () => {
+    const none = dns({});
+    assert.deepEqual(
+      none.map((f) => [f.status, (f.evidence as { name: string }).name]),
+      [
+        ['fail', 'aiplatform.googleapis.com'],
+        ['fail', 'us-central1-aiplatform.googleapis.com'],
+      ],
+    );
+    assert.match(none[0]!.message, /no private zone containing aiplatform\.googleapis\.com\. is bound/);
+    const good = dns({
+      managedZones: [zone('googleapis', 'googleapis.com.')],
+      recordSets: [
+        record('googleapis', '*.googleapis.com.', 'CNAME', ['restricted.googleapis.com.']),
+        record('googleapis', 'restricted.googleapis.com.', 'A', ['199.36.153.4', '199.36.153.5']),
+      ],
+    });
+    assert.deepEqual(good, []);
+    // The same zone bound to another network answers nothing here.
+    const elsewhere = dns({
+      managedZones: [
+        zone('googleapis', 'googleapis.com.', { networks: [`projects/${PROJECT}/global/networks/other`] }),
+      ],
+    });
+    assert.equal(elsewhere.length, 2);
+  });
+  it('a forwarding zone is not assessed, never a pass or a public answer', () => {
+    const f = dns({ managedZones: [zone('fwd', 'googleapis.com.', { forwardingTargets: ['10.9.9.9'] })] });
+    assert.deepEqual(
+      f.map((x) => x.status),
+      ['not-assessed', 'not-assessed'],
+    );
   });
 });
