@@ -359,3 +359,21 @@ describe('verify (GCP): Vertex AI names per network', () => {
     );
   });
 });
+
+describe('verify (GCP): IPv6', () => {
+  it('an external IPv6 address with the ::/0 route is reachable only through an IPv6 source range', () => {
+    const build = (ranges: string[]) => {
+      const inv = gcpWorld({
+        routes: [route('default-v6', '::/0')],
+        firewalls: [ingress('ssh', { sourceRanges: ranges })],
+      });
+      const db = inv.instances.find((i) => i.name === 'db-1')!;
+      db.networkInterfaces[0]!.ipv6AccessConfigs = [{ type: 'DIRECT_IPV6', externalIpv6: '2600:1900:4000:1::1' }];
+      db.networkInterfaces[0]!.ipv6Address = '2600:1900:4000:1::1';
+      return runGcp(inv);
+    };
+    assert.equal(violations(build(['::/0']), 'internet', 'data').length, 1);
+    // 0.0.0.0/0 is IPv4 only, and the VM has no external IPv4 address.
+    assert.equal(violations(build(['0.0.0.0/0']), 'internet', 'data').length, 0);
+  });
+});
