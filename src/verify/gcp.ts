@@ -61,7 +61,7 @@ import {
   type FirewallSetup,
 } from '../checks/gcp/firewall-eval.js';
 import type { AddressSet } from '../checks/gcp/address-set.js';
-import { googleApisEndpoints, PRIVATE_VIP, RESTRICTED_VIP } from '../checks/gcp/private-access.js';
+import { bundleOf, googleApisEndpoints, PRIVATE_VIP, RESTRICTED_VIP } from '../checks/gcp/private-access.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
 import { NOT_INTERNET_V4 } from './aws.js';
 import type {
@@ -376,13 +376,12 @@ function compileFilter(
     if (unsure.length) {
       notes.add(`${r.ref.label} ${unsure.join('; ')}: traffic it decides is unknown`);
       const bound = remotes?.map(within);
+      const known = bound?.every((b): b is AddressSpace => b !== undefined) ? bound : undefined;
       remotes = [
         {
           kind: 'unknown',
           reason: unsure.join('; '),
-          ...(bound && bound.every((b) => b !== undefined)
-            ? { within: { include: bound.flatMap((b) => b!.include), exclude: [] } }
-            : {}),
+          ...(known ? { within: { include: known.flatMap((b) => b.include), exclude: [] } } : {}),
         },
       ];
     }
@@ -842,8 +841,20 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
       },
     });
   }
+  // Load balancers and PSC endpoints to service attachments (a Vertex AI private endpoint) are not in the model: a
+  // path through one is neither proven nor refuted, so say so once each.
+  for (const r of inv.forwardingRules) {
+    if (bundleOf(r)) continue;
+    const scheme = (r.loadBalancingScheme ?? '').toUpperCase();
+    notes.add(
+      scheme === ''
+        ? `Private Service Connect endpoint ${r.name} (to ${r.target ? shortName(r.target) : 'a service attachment'}) is not modelled: paths to it are not verified`
+        : `${scheme.startsWith('EXTERNAL') ? 'external' : 'internal'} load balancer forwarding rule ${r.name} is not modelled: paths through it are not verified`,
+    );
+  }
+  const vmNames = new Set(inv.instances.map((i) => i.name));
   for (const w of inv.workbenchInstances)
-    if (!inv.instances.some((i) => i.name === w.name))
+    if (!vmNames.has(w.name))
       notes.add(`Workbench instance ${w.name}: its VM is not among the compute instances read, so it is not verified`);
 
   // ---- PSC endpoints for Google APIs

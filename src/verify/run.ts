@@ -15,7 +15,7 @@ import { partitionSnapshot, type SnapshotProvider } from '../sources/detect.js';
 import { azureInventoryScopes } from '../inventory/azure.js';
 import { loadGcpSnapshot } from '../sources/gcp-snapshot/load.js';
 import { gcpProjects } from '../checks/gcp/engine.js';
-import { InputError } from '../util/errors.js';
+import type { InputError } from '../util/errors.js';
 import { compileAws } from './aws.js';
 import { compileAzure } from './azure.js';
 import { compileGcp } from './gcp.js';

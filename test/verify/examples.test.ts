@@ -187,7 +187,10 @@ describe('cordon verify on the examples', () => {
 
   it('GCP reference: the only finding is NET-000, which its configuration really breaks (no way in for users)', async () => {
     const r = await runCli(['verify', 'examples/gcp/reference', '-p', 'examples/cordon.yaml', '--format', 'json']);
-    const j = JSON.parse(r.stdout) as Json & { findings: { message: string }[] };
+    const j = JSON.parse(r.stdout) as {
+      matrix: Json['matrix'];
+      findings: (Json['findings'][number] & { message: string })[];
+    };
     const open = j.findings.filter((f) => f.status !== 'pass');
     // app-1 has no external IP and the estate no external load balancer: users cannot reach the application.
     assert.deepEqual(
