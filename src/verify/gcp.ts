@@ -63,7 +63,7 @@ import {
 import type { AddressSet } from '../checks/gcp/address-set.js';
 import { bundleOf, googleApisEndpoints, PRIVATE_VIP, RESTRICTED_VIP } from '../checks/gcp/private-access.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
-import { NOT_INTERNET_V4 } from './aws.js';
+import { ANY, oneRuleFilter, PUBLIC } from './azure.js';
 import type {
   AddressSpace,
   Filter,
@@ -81,10 +81,6 @@ import type {
 } from './model.js';
 
 const cidr = (text: string): Cidr => tryParseCidr(text)!;
-const PUBLIC: AddressSpace = {
-  include: [cidr('0.0.0.0/0'), cidr('2000::/3')],
-  exclude: [...NOT_INTERNET_V4.map(cidr), cidr('2001:db8::/32')],
-};
 const GATEWAY = 'default-internet-gateway';
 
 /** Bundles of Google APIs a PSC endpoint serves: every Google API (vpc-sc: those VPC Service Controls supports). */
@@ -429,21 +425,8 @@ function compileFilter(
   return filter(chain(0));
 }
 
-const ANY: Remote[] = [
-  { kind: 'cidr', cidr: cidr('0.0.0.0/0') },
-  { kind: 'cidr', cidr: cidr('::/0') },
-];
-
-function openFilter(id: string, direction: 'in' | 'out', ref: Ref): Filter {
-  return {
-    id,
-    direction,
-    order: 'first-match',
-    stateful: true,
-    rules: [{ action: 'allow', proto: [0, 255], ports: [0, 65535], remotes: ANY, ref }],
-    defaultRef: ref,
-  };
-}
+/** A filter that lets everything through (GCP subnets; PSC endpoints, which VPC rules do not filter). */
+const openFilter = (id: string, direction: 'in' | 'out', ref: Ref): Filter => oneRuleFilter(id, direction, ANY, ref);
 
 /** Short, unique display names: the name, else project/name, else the relative name. */
 function namer<T extends { id: string; name: string; project: string }>(items: readonly T[]) {
