@@ -835,6 +835,17 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
         : `${scheme.startsWith('EXTERNAL') ? 'external' : 'internal'} load balancer forwarding rule ${r.name} is not modelled: paths through it are not verified`,
     );
   }
+  const aliased = nics.filter((n) => n.nic.aliasIpRanges.length > 0).map((n) => instName(n.inst));
+  if (aliased.length)
+    notes.add(
+      `alias IP ranges (GKE pods, containers) of ${aliased.slice(0, 5).join(', ')}${aliased.length > 5 ? ` and ${aliased.length - 5} more` : ''} are not modelled: traffic from or to them is not verified`,
+    );
+  // A Shared VPC host's service projects hold instances on its networks: those of a project not read are missing.
+  for (const p of inv.projects)
+    if ((p.xpnProjectStatus ?? '').toUpperCase() === 'HOST')
+      notes.add(
+        `${p.projectId} is a Shared VPC host: instances of service projects not in the snapshot are not verified`,
+      );
   const vmNames = new Set(inv.instances.map((i) => i.name));
   for (const w of inv.workbenchInstances)
     if (!vmNames.has(w.name))
