@@ -268,7 +268,6 @@ function refOf(r: FirewallRuleRef, direction: 'in' | 'out'): Ref {
 }
 
 interface Member {
-  network: string;
   ip: Cidr;
   tags: readonly string[];
   serviceAccounts: readonly string[];
@@ -344,11 +343,10 @@ function compileFilter(
       if (wanted.length) {
         const found = members.filter(
           (m) =>
-            m.network === networkKey &&
-            (r.remote.sourceTags.some((t) => m.tags.includes(t)) ||
-              r.remote.sourceServiceAccounts.some((s) =>
-                m.serviceAccounts.some((x) => x.toLowerCase() === s.toLowerCase()),
-              )),
+            r.remote.sourceTags.some((t) => m.tags.includes(t)) ||
+            r.remote.sourceServiceAccounts.some((s) =>
+              m.serviceAccounts.some((x) => x.toLowerCase() === s.toLowerCase()),
+            ),
         );
         const label = [
           ...r.remote.sourceTags.map((t) => `tag ${t}`),
@@ -442,6 +440,12 @@ function namer<T extends { id: string; name: string; project: string }>(items: r
         : gcpIdKey(x.id);
 }
 
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
 const isUla = (c: Cidr) => c.family === 6 && c.first >> 121n === 0x7en;
 
 export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel {
@@ -464,7 +468,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
   const subnetsOfNet = new Map<string, GcpSubnetwork[]>();
   for (const s of inv.subnetworks) {
     const k = gcpIdKey(s.network);
-    subnetsOfNet.set(k, [...(subnetsOfNet.get(k) ?? []), s]);
+    push(subnetsOfNet, k, s);
   }
 
   // ---- PSC endpoints for Google APIs: service endpoints of the zone that names a Google API they serve
@@ -522,7 +526,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
             ...(at(a.origin, p.pointer) ? { origin: at(a.origin, p.pointer)! } : {}),
           },
         });
-      peersOf.set(gcpIdKey(a.id), [...(peersOf.get(gcpIdKey(a.id)) ?? []), { other: b, id }]);
+      push(peersOf, gcpIdKey(a.id), { other: b, id });
       if (p.importCustomRoutes && back.exportCustomRoutes)
         notes.add(
           `${netName(a)} imports custom routes from ${netName(b)}: imported static routes are not modelled (only subnet routes), so paths that depend on them are not verified`,
@@ -533,7 +537,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
   const routesOf = new Map<string, GcpRoute[]>();
   for (const r of inv.routes) {
     const k = gcpIdKey(r.network);
-    routesOf.set(k, [...(routesOf.get(k) ?? []), r]);
+    push(routesOf, k, r);
   }
   const targetOf = (r: GcpRoute): RouteTarget => {
     if (r.nextHopGateway)
@@ -618,7 +622,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
         continue;
       }
       if (seen.has(c.text)) continue;
-      byDest.set(c.text, [...(byDest.get(c.text) ?? []), r]);
+      push(byDest, c.text, r);
     }
     for (const [text, list] of [...byDest].sort(([a], [b]) => a.localeCompare(b))) {
       const best = Math.min(...list.map((r) => r.priority));
@@ -723,10 +727,13 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
       }
       nics.push({ inst, nic, index, net, sub });
     });
-  const members: Member[] = nics.flatMap(({ inst, nic, net }) => {
+  // Source tags and service accounts match instances of the rule's own network only: members per network.
+  const members = new Map<string, Member[]>();
+  for (const { inst, nic, net } of nics) {
     const ip = tryParseCidr(nic.networkIP!);
-    return ip ? [{ network: gcpIdKey(net.id), ip, tags: inst.tags, serviceAccounts: inst.serviceAccounts }] : [];
-  });
+    const k = gcpIdKey(net.id);
+    if (ip) push(members, k, { ip, tags: inst.tags, serviceAccounts: inst.serviceAccounts });
+  }
   const setups = new Map<string, FirewallSetup>();
   const filters = new Map<string, Filter>();
   const interfaces: Interface[] = [];
@@ -765,7 +772,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
           `firewall of ${netName(net)} for ${identity(inst)}`,
           narrowed,
           direction,
-          members,
+          members.get(nk) ?? [],
           nk,
           notes,
           net.origin,
