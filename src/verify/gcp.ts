@@ -616,9 +616,15 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
       if (r.tags.length > 0 && !tagged.includes(r.name)) continue;
       const c = tryParseCidr(r.destRange);
       if (!c) {
+        // A route cordon cannot place may take any destination: the network's non-local routing becomes unknown.
         notes.add(
-          `route ${r.name} of ${netName(n)} has destination ${r.destRange}, which cordon cannot read: it is left out`,
+          `route ${r.name} of ${netName(n)} has destination ${r.destRange}, which cordon cannot read: routing in ${netName(n)} beyond its subnets is unknown`,
         );
+        routes.push({
+          destinationText: r.destRange,
+          target: { kind: 'unknown', id: r.name, reason: `destination ${r.destRange} not understood` },
+          ref: { label: `route ${r.name} ${r.destRange}`, resourceId: r.id, origin: r.origin, ...routeKind(r) },
+        });
         continue;
       }
       if (seen.has(c.text)) continue;

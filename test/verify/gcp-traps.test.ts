@@ -377,3 +377,14 @@ describe('verify (GCP): IPv6', () => {
     assert.equal(violations(build(['0.0.0.0/0']), 'internet', 'data').length, 0);
   });
 });
+
+describe('verify (GCP): unreadable routes', () => {
+  it('a route whose destination cordon cannot read makes routing beyond the subnets unknown, not absent', () => {
+    const r = runGcp(
+      gcpWorld({ routes: [defaultRoute, route('odd', 'not-a-cidr', { priority: 1 })] }, { externalDb: true }),
+    );
+    assert.equal(violations(r, 'data', 'internet').length, 0);
+    assert.ok(cell(r, 'data', 'internet').unknown.length > 0);
+    assert.ok(r.notes.some((n) => /route odd of vpc-ai has destination not-a-cidr/.test(n)));
+  });
+});
