@@ -388,3 +388,21 @@ describe('verify (GCP): unreadable routes', () => {
     assert.ok(r.notes.some((n) => /route odd of vpc-ai has destination not-a-cidr/.test(n)));
   });
 });
+
+describe('verify (GCP): Shared VPC', () => {
+  it("a service project's instance in the host network's subnet gets the host network's rules and routes", () => {
+    const svc = vm('svc-db', '10.1.3.20', 'data', { external: true });
+    svc.project = 'ai-svc';
+    svc.id = 'projects/ai-svc/zones/us-central1-a/instances/svc-db';
+    const inv = gcpWorld({
+      routes: [defaultRoute],
+      firewalls: [ingress('ssh-from-anywhere', { sourceRanges: ['0.0.0.0/0'], targetTags: ['data'] })],
+    });
+    inv.instances = [inv.instances[0]!, svc];
+    const r = runGcp(inv);
+    const v = violations(r, 'internet', 'data');
+    assert.equal(v.length, 1);
+    assert.equal(v[0]!.resource.account, PROJECT, 'the rule to change is in the host project');
+    assert.match(v[0]!.message, /svc-db/);
+  });
+});
