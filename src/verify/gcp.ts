@@ -339,8 +339,7 @@ function compileFilter(
     let remotes: Remote[] | undefined;
     if (r.remote.ranges !== undefined) {
       remotes = cidrsOfSet(r.remote.ranges).map((c): Remote => ({ kind: 'cidr', cidr: c }));
-      const wanted = [...r.remote.sourceTags, ...r.remote.sourceServiceAccounts.map((s) => s.toLowerCase())];
-      if (wanted.length) {
+      if (r.remote.sourceTags.length || r.remote.sourceServiceAccounts.length) {
         const found = members.filter(
           (m) =>
             r.remote.sourceTags.some((t) => m.tags.includes(t)) ||
@@ -420,8 +419,24 @@ function compileFilter(
     memo.set(k, out);
     return out;
   };
-  return filter(chain(0));
+  const rules = chain(0);
+  // goto_next copies the chain after it: nested ones multiply. Past a bound the filter is unknown, not truncated.
+  if (rules.length > MAX_FLAT_RULES) {
+    notes.add(`${id}: goto_next rules expand to more than ${MAX_FLAT_RULES} rules; its traffic is unknown`);
+    return filter([
+      {
+        action: 'allow',
+        matches: [{ proto: [0, 255], ports: [0, 65535] }],
+        remotes: [{ kind: 'unknown', reason: 'too many goto_next combinations' }],
+        locals: undefined,
+        ref: { label: `${id}: goto_next rules expand beyond what cordon evaluates`, resourceId: networkKey },
+      },
+    ]);
+  }
+  return filter(rules);
 }
+
+const MAX_FLAT_RULES = 50_000;
 
 /** A filter that lets everything through (GCP subnets; PSC endpoints, which VPC rules do not filter). */
 const openFilter = (id: string, direction: 'in' | 'out', ref: Ref): Filter => oneRuleFilter(id, direction, ANY, ref);
