@@ -318,17 +318,20 @@ function compileFilter(
     ),
     defaultRef: impliedRule.ref,
   });
-  if (setup.unknown.length) {
-    for (const u of setup.unknown) notes.add(`firewall of ${networkKey}: ${u}; traffic it decides is unknown`);
-    return filter([
+  /** Everything this filter decides is unknown (one allow rule that may match anything). */
+  const unknownFilter = (reason: string, label: string): Filter =>
+    filter([
       {
         action: 'allow',
         matches: [{ proto: [0, 255], ports: [0, 65535] }],
-        remotes: [{ kind: 'unknown', reason: setup.unknown.join('; ') }],
+        remotes: [{ kind: 'unknown', reason }],
         locals: undefined,
-        ref: { label: `${id}: firewall rules not known (${setup.unknown[0]})`, resourceId: networkKey },
+        ref: { label, resourceId: networkKey },
       },
     ]);
+  if (setup.unknown.length) {
+    for (const u of setup.unknown) notes.add(`firewall of ${networkKey}: ${u}; traffic it decides is unknown`);
+    return unknownFilter(setup.unknown.join('; '), `${id}: firewall rules not known (${setup.unknown[0]})`);
   }
   const flat = (r: CompiledFirewallRule): FlatRule | 'goto' | undefined => {
     const l4 = l4Matches(r.l4);
@@ -413,6 +416,7 @@ function compileFilter(
           const m = meetRule(next, { ...g, ref: gRef });
           if (m) out.push(m);
         }
+        if (out.length > MAX_FLAT_RULES) break;
       }
       out.push(...chain(k + 1));
     }
@@ -423,20 +427,15 @@ function compileFilter(
   // goto_next copies the chain after it: nested ones multiply. Past a bound the filter is unknown, not truncated.
   if (rules.length > MAX_FLAT_RULES) {
     notes.add(`${id}: goto_next rules expand to more than ${MAX_FLAT_RULES} rules; its traffic is unknown`);
-    return filter([
-      {
-        action: 'allow',
-        matches: [{ proto: [0, 255], ports: [0, 65535] }],
-        remotes: [{ kind: 'unknown', reason: 'too many goto_next combinations' }],
-        locals: undefined,
-        ref: { label: `${id}: goto_next rules expand beyond what cordon evaluates`, resourceId: networkKey },
-      },
-    ]);
+    return unknownFilter(
+      'too many goto_next combinations',
+      `${id}: goto_next rules expand beyond what cordon evaluates`,
+    );
   }
   return filter(rules);
 }
 
-const MAX_FLAT_RULES = 50_000;
+const MAX_FLAT_RULES = 20_000;
 
 /** A filter that lets everything through (GCP subnets; PSC endpoints, which VPC rules do not filter). */
 const openFilter = (id: string, direction: 'in' | 'out', ref: Ref): Filter => oneRuleFilter(id, direction, ANY, ref);

@@ -406,3 +406,27 @@ describe('verify (GCP): Shared VPC', () => {
     assert.match(v[0]!.message, /svc-db/);
   });
 });
+
+describe('verify (GCP): goto_next expansion bound', () => {
+  it('goto_next rules that would expand past the bound make the filter unknown, never truncated', () => {
+    const hier = firewallPolicy(
+      'org-wide',
+      'hierarchical',
+      'organizations/1',
+      Array.from({ length: 110 }, (_, i) =>
+        policyRule({
+          priority: 10 + i,
+          action: 'goto_next',
+          srcIpRanges: [`10.1.${Math.floor(i / 250)}.${i % 250}/32`],
+        }),
+      ),
+    );
+    const vpc = Array.from({ length: 200 }, (_, i) =>
+      ingress(`allow-${i}`, { sourceRanges: ['10.0.0.0/8'], allowed: [{ protocol: 'tcp', ports: [`${1000 + i}`] }] }),
+    );
+    const r = runGcp(gcpWorld({ hierarchicalFirewallPolicies: [hier], firewalls: vpc }));
+    assert.ok(r.notes.some((n) => /goto_next rules expand to more than 20000 rules/.test(n)));
+    assert.equal(violations(r, 'app', 'data').length, 0);
+    assert.ok(cell(r, 'app', 'data').unknown.length > 0);
+  });
+});
