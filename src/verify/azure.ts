@@ -72,17 +72,18 @@ const ANY_V4 = cidr('0.0.0.0/0');
 const ANY_V6 = cidr('::/0');
 /** Azure's host address: health probes (AzureLoadBalancer), DNS, DHCP; part of VirtualNetwork too. */
 const AZURE_HOST = cidr('168.63.129.16/32');
-const PUBLIC: AddressSpace = {
+/** Public address space (shared with the GCP compiler). */
+export const PUBLIC: AddressSpace = {
   include: [ANY_V4, cidr('2000::/3')],
   exclude: [...NOT_INTERNET_V4.map(cidr), cidr('2001:db8::/32')],
 };
-const ANY: Remote[] = [
+export const ANY: Remote[] = [
   { kind: 'cidr', cidr: ANY_V4 },
   { kind: 'cidr', cidr: ANY_V6 },
 ];
 
 /** A stateful filter with one allow-everything rule on `remotes` (no NSG; or an unknown one, with unknown remotes). */
-function oneRuleFilter(id: string, direction: 'in' | 'out', remotes: Remote[], ref: Ref): Filter {
+export function oneRuleFilter(id: string, direction: 'in' | 'out', remotes: Remote[], ref: Ref): Filter {
   return {
     id,
     direction,

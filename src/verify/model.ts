@@ -1,6 +1,6 @@
 /**
  * The provider-neutral network model `cordon verify` asks its questions of (Batfish's split between a model and the
- * questions). A provider compiler (aws.ts today; Azure and GCP later) turns its inventory into these components:
+ * questions). A provider compiler (aws.ts, azure.ts, gcp.ts) turns its inventory into these components:
  * interfaces with stateful filters, subnets with stateless filters and route tables, NAT gateways, peerings, and the
  * internet. Rules keep their raw match (protocol, port range, remote addresses) next to a reference to the rule they
  * came from, so the set evaluator and the per-packet evaluator read the same facts and every hop can name its rule.
@@ -14,6 +14,12 @@ export interface Ref {
   label: string;
   resourceId: string;
   origin?: Origin;
+  /**
+   * The resource's type and "account/region" when the resource id alone does not give them (GCP: a Shared VPC host
+   * project's firewall rule applied to a service project's instance); findings use them for their resource.
+   */
+  resourceType?: string;
+  scope?: string;
 }
 
 /**

@@ -420,7 +420,9 @@ function admittedBy(model: NetworkModel, d: Interface, p: Point): { locate: Ref 
   return {
     locate: ref,
     resourceType:
-      armType(ref) ?? (ref.resourceId.startsWith('sg-') ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface'),
+      ref.resourceType ??
+      armType(ref) ??
+      (ref.resourceId.startsWith('sg-') ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface'),
   };
 }
 
@@ -436,13 +438,14 @@ function locateRoute(
     (hop?.ref?.label.startsWith('system route') && filterHop?.ref && !filterHop.ref.label.endsWith(NO_FILTER)
       ? filterHop.ref
       : hop?.ref) ?? t.hops.find((h) => h.ref)?.ref;
-  return { locate, resourceType: armType(locate) ?? 'AWS::EC2::RouteTable' };
+  return { locate, resourceType: locate?.resourceType ?? armType(locate) ?? 'AWS::EC2::RouteTable' };
 }
 
 function locateDrop(t: Trace): { locate: Ref | undefined; resourceType: string } {
   const hop = t.hops.find((h) => h.verdict === 'no') ?? t.hops.find((h) => h.verdict !== 'yes');
   const id = hop?.ref?.resourceId ?? hop?.at ?? '';
   const type =
+    hop?.ref?.resourceType ??
     armType(hop?.ref) ??
     (id.startsWith('acl-')
       ? 'AWS::EC2::NetworkAcl'
@@ -574,7 +577,7 @@ function scopeOf(g: Group, model: NetworkModel): { account: string; region: stri
       for (const r of f.filter.rules) put(r.ref.resourceId, model.subnets.get(f.subnet)?.scope ?? '/');
     scopeIndex.set(model, index);
   }
-  const scope = index.get(g.locate?.resourceId ?? '') ?? [...model.networks.values()][0]?.scope ?? '/';
+  const scope = g.locate?.scope ?? index.get(g.locate?.resourceId ?? '') ?? [...model.networks.values()][0]?.scope ?? '/';
   const [account, region] = scope.split('/') as [string, string];
   return { account: account ?? '', region: region ?? '' };
 }

@@ -11,12 +11,15 @@ import { AWS_DATASETS, inventoryScopes, scopeKey, type AwsDataset } from '../inv
 import type { ZonePolicy } from '../policy/load.js';
 import { loadInput, type InputOptions, type LoadedInventory } from '../sources/load-input.js';
 import { azureInventoryScopes, azureScopeKey } from '../inventory/azure.js';
+import { gcpProjects } from '../checks/gcp/engine.js';
 import { compileAws } from './aws.js';
 import { compileAzure } from './azure.js';
+import { compileGcp } from './gcp.js';
 import { awsDnsFindings } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
 import { notVerified, notVerifiedBecause, verifyModel, type VerifyResult } from './questions.js';
 import { VERIFY_CHECKS } from './checks.js';
+import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
 
 export interface VerifyOptions extends InputOptions {
   snapshot: string;
@@ -85,28 +88,18 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       };
     }
     case 'gcp': {
-      // No GCP compiler yet: each GCP project is named as not verified, never left out silently.
       const inv = part.inventory;
-      const projects = [
-        ...new Set(
-          [...inv.datasets.keys()]
-            .map((k) => k.replace(/^projects\//, ''))
-            .filter((k) => k !== '*' && !k.includes('/')),
-        ),
-      ].sort();
-      const scopes = projects.map((p): Finding['resource'] => ({
-        provider: 'gcp',
-        account: p,
-        region: 'global',
-        type: 'cloudresourcemanager.googleapis.com/Project',
-        id: `projects/${p}`,
-      }));
+      const model = compileGcp(inv, policy);
       return {
-        result: EMPTY_RESULT,
-        extra: scopes.map((r) =>
-          notVerifiedBecause(r, r.id, 'cordon verify does not model Google Cloud yet (cordon scan audits it)'),
-        ),
-        scopes,
+        result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
+        extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv)],
+        scopes: gcpProjects(inv).map((p) => ({
+          provider: 'gcp',
+          account: p,
+          region: 'global',
+          type: 'cloudresourcemanager.googleapis.com/Project',
+          id: `projects/${p}`,
+        })),
       };
     }
   }

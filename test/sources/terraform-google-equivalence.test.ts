@@ -7,8 +7,9 @@
  * - gcp-org-policy-workbench-networks-not-restricted for ai-net-host and ai-workloads in the misconfigured twin: the
  *   organization allows only ai-vpc, an AI network of the snapshot's base that the reduced twin does not declare, so
  *   the allowed network is not an AI network there (fail) while it is one in the snapshot (pass).
- * The CLI runs from the repository root with no --policy: each example's cordon.yaml (a link to examples/cordon.yaml,
- * the policy the snapshots are written for) is found beside it.
+ * The CLI runs from the repository root with no --policy: each example's cordon.yaml (a copy of examples/cordon.yaml,
+ * the policy the snapshots are written for; a copy, since a link breaks where links are not checked out) is found
+ * beside it.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -77,6 +78,12 @@ describe('GCP Terraform examples match their snapshot twins', () => {
         [],
       );
     });
+
+  it('each example keeps the policy its snapshot twin is written for', async () => {
+    const policyText = await readFile('examples/cordon.yaml', 'utf8');
+    for (const ex of ['gcp-reference', 'gcp-misconfigured'])
+      assert.equal(await readFile(`examples/terraform/${ex}/cordon.yaml`, 'utf8'), policyText, ex);
+  });
 
   it('the reference example exits 0 from the repository root, its policy found beside it', async () => {
     const r = await runCli(['scan', 'examples/terraform/gcp-reference', '--format', 'json']);

@@ -143,6 +143,73 @@ describe('cordon verify on the examples', () => {
     assert.equal(r.code, 0);
   });
 
+  it('GCP misconfigured: the sandbox VPC lets the internet into inference and inference out, at the rule to change', async () => {
+    const r = await runCli(['verify', 'examples/gcp/misconfigured', '-p', 'examples/cordon.yaml', '--format', 'json']);
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.stdout) as Json;
+    const v = (from: string, to: string) =>
+      j.findings.filter(
+        (f) => f.checkId === 'verify-zone-violation' && f.evidence.from === from && f.evidence.to === to,
+      );
+    // ml-trainer-1 (10.0.2.130, inference by CIDR) has an external IP; default-allow-ssh admits 0.0.0.0/0 on 22.
+    const ssh = v('internet', 'inference');
+    assert.equal(ssh.length, 1);
+    assert.equal(ssh[0]!.resource.id, 'projects/ai-workloads/global/firewalls/default-allow-ssh');
+    assert.deepEqual(ssh[0]!.origin, {
+      kind: 'file',
+      file: 'examples/gcp/misconfigured/b-firewalls.json',
+      line: 31,
+      column: 3,
+      pointer: '/1',
+    });
+    assert.ok(ssh[0]!.evidence.witness.path.some((h) => h.at === 'ml-trainer-1'));
+    // Egress: the implied allow, the default route and the external IP (Cloud NAT would do it too).
+    const out = v('inference', 'internet');
+    assert.equal(out.length, 1);
+    assert.equal(out[0]!.severity, 'critical');
+    assert.equal(out[0]!.resource.id, 'projects/ai-workloads/global/routes/default-route-ml-sandbox');
+    const what = (out[0]!.evidence.witness.path as unknown as { what: string }[]).map((h) => h.what);
+    assert.ok(what.some((w) => /implied allow egress rule/.test(w)));
+    // ai-vpc's firewall keeps lateral movement, the data zone and the sandbox in: nothing to report there.
+    for (const [from, to] of [
+      ['application', 'data'],
+      ['sandbox', 'internet'],
+      ['data', 'internet'],
+      ['application', 'external_ai'],
+    ])
+      assert.equal(v(from!, to!).length, 0, `${from} -> ${to}`);
+    // The sandbox VPC binds no private googleapis.com zone: both Vertex AI names resolve publicly there.
+    const dns = j.findings.filter((f) => f.checkId === 'verify-ai-name-public-dns');
+    assert.deepEqual(dns.map((f) => [f.resource.id.split('/').pop(), f.status]).sort(), [
+      ['ml-sandbox-vpc', 'fail'],
+      ['ml-sandbox-vpc', 'fail'],
+    ]);
+  });
+
+  it('GCP reference: the only finding is NET-000, which its configuration really breaks (no way in for users)', async () => {
+    const r = await runCli(['verify', 'examples/gcp/reference', '-p', 'examples/cordon.yaml', '--format', 'json']);
+    const j = JSON.parse(r.stdout) as {
+      matrix: Json['matrix'];
+      findings: (Json['findings'][number] & { message: string })[];
+    };
+    const open = j.findings.filter((f) => f.status !== 'pass');
+    // app-1 has no external IP and the estate no external load balancer: users cannot reach the application.
+    assert.deepEqual(
+      open.map((f) => [f.checkId, f.evidence.from, f.evidence.to, f.resource.id]),
+      [['verify-broken-intent', 'internet', 'application', 'app-1']],
+    );
+    assert.match(open[0]!.message, /no public IPv4 address/);
+    for (const [from, to] of [
+      ['inference', 'external_ai'],
+      ['inference', 'data'],
+      ['application', 'inference'],
+    ])
+      assert.equal(j.matrix.find((m) => m.from === from && m.to === to)!.violations, 0);
+    assert.deepEqual(j.matrix.find((m) => m.from === 'inference' && m.to === 'external_ai')!.configurationPermits, [
+      'tcp/443',
+    ]);
+  });
+
   it('a snapshot with AWS and Azure files verifies both and merges the reports', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cordon-verify-'));
     try {

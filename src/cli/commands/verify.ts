@@ -137,7 +137,7 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
     )
     .option('--var <name=value>', 'Terraform: a root module variable (repeatable)', repeatable, [] as string[])
     .action(async (pathArg, opts) => {
-      const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
+      const { policy, source } = await resolvePolicy(opts.policy, io.cwd, pathArg);
       const report = await verifySnapshot({
         snapshot: pathArg,
         policy,

@@ -1,0 +1,85 @@
+/**
+ * GCP worlds for verify tests: network vpc-ai with app (10.1.1.0/24), inference (10.1.2.0/24) and data (10.1.3.0/24)
+ * subnetworks and one instance in each (app-1 10.1.1.10, inf-1 10.1.2.10, db-1 10.1.3.10), each tagged and labelled
+ * with its zone; firewall rules, policies, routes and routers are the variables.
+ */
+import type { GcpInstance, GcpInventory, GcpRoute, GcpRouter } from '../../src/inventory/gcp.js';
+import type { ZonePolicy } from '../../src/policy/load.js';
+import { compileGcp } from '../../src/verify/gcp.js';
+import { verifyModel } from '../../src/verify/questions.js';
+import { instance, inventory, network, PROJECT, subnetwork } from '../support/gcp-build.js';
+import { testPolicy } from './helpers.js';
+
+export const GCP_POLICY: ZonePolicy = testPolicy('gcp: [aiplatform.googleapis.com]');
+const origin = { kind: 'file' as const, file: 'test.json' };
+export const NET = `projects/${PROJECT}/global/networks/vpc-ai`;
+
+export function route(name: string, dest: string, extra: Partial<GcpRoute> = {}): GcpRoute {
+  return {
+    project: PROJECT,
+    region: 'global',
+    origin: { ...origin, pointer: `/routes/${name}` },
+    id: `projects/${PROJECT}/global/routes/${name}`,
+    name,
+    network: NET,
+    destRange: dest,
+    priority: 1000,
+    tags: [],
+    nextHopGateway: `projects/${PROJECT}/global/gateways/default-internet-gateway`,
+    routeType: 'STATIC',
+    ...extra,
+  };
+}
+
+export function router(name: string, nat: Partial<GcpRouter['nats'][number]> = {}, net = NET): GcpRouter {
+  return {
+    project: PROJECT,
+    region: 'us-central1',
+    origin,
+    id: `projects/${PROJECT}/regions/us-central1/routers/${name}`,
+    name,
+    network: net,
+    nats: [{ name: `${name}-nat`, subnetworks: [], pointer: '/nats/0', ...nat }],
+  };
+}
+
+/** An instance of zone `zone` in subnetwork `snet-<zone>` of network `net`. */
+export function vm(
+  name: string,
+  ip: string,
+  zone: string,
+  opts: { external?: boolean; net?: string; serviceAccounts?: string[]; tags?: string[] } = {},
+): GcpInstance {
+  const net = opts.net ?? 'vpc-ai';
+  const base = instance(name, ip, {
+    labels: { securityzone: zone },
+    tags: opts.tags ?? [zone],
+    serviceAccounts: opts.serviceAccounts ?? [`${zone}-sa@${PROJECT}.iam.gserviceaccount.com`],
+  });
+  base.networkInterfaces[0]!.network = `projects/${PROJECT}/global/networks/${net}`;
+  base.networkInterfaces[0]!.subnetwork = `projects/${PROJECT}/regions/us-central1/subnetworks/${net === 'vpc-ai' ? '' : `${net}-`}snet-${zone}`;
+  base.networkInterfaces[0]!.name = 'nic0';
+  if (opts.external) base.networkInterfaces[0]!.accessConfigs = [{ type: 'ONE_TO_ONE_NAT', natIP: '34.1.2.3' }];
+  return base;
+}
+
+/** The three-zone world; `parts` adds or replaces inventory lists. */
+export function gcpWorld(parts: Partial<GcpInventory> = {}, opts: { externalDb?: boolean } = {}): GcpInventory {
+  return inventory({
+    networks: [network('vpc-ai')],
+    subnetworks: [
+      subnetwork('snet-app', '10.1.1.0/24'),
+      subnetwork('snet-inference', '10.1.2.0/24'),
+      subnetwork('snet-data', '10.1.3.0/24'),
+    ],
+    instances: [
+      vm('app-1', '10.1.1.10', 'app'),
+      vm('inf-1', '10.1.2.10', 'inference'),
+      vm('db-1', '10.1.3.10', 'data', { external: opts.externalDb === true }),
+    ],
+    ...parts,
+  });
+}
+
+export const runGcp = (inv: GcpInventory) =>
+  verifyModel(compileGcp(inv, GCP_POLICY), GCP_POLICY, { clientPorts: [32768, 60999] });
