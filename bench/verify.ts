@@ -4,6 +4,7 @@
  * process's peak RSS; then a straightforward per-pair evaluator (one hop-by-hop trace per interface pair and port)
  * on a random subset in the same run, extrapolated to every pair the matrix covers, for the speed ratio.
  */
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { compileAws } from '../src/verify/aws.js';
 import { verifyModel } from '../src/verify/questions.js';
@@ -233,6 +234,14 @@ const t2 = performance.now();
 const cpu = process.cpuUsage(cpu0);
 peak = Math.max(peak, rss());
 clearInterval(timer);
+
+// --dump FILE writes the matrix and findings, to check that a change to the evaluator leaves the answers alone.
+const dumpArg = process.argv.indexOf('--dump');
+if (dumpArg > 0)
+  writeFileSync(
+    process.argv[dumpArg + 1]!,
+    JSON.stringify({ matrix: result.matrix, findings: result.findings }, null, 1),
+  );
 
 // Baseline: one trace per (source, destination) interface pair and port, on a random subset.
 const tracer = new Tracer(model, [32768, 60999]);

@@ -28,6 +28,7 @@ import {
   V4,
   type PacketSet,
   type Point,
+  rebuild,
   resetPacketSets,
   restrictAddress,
   type ProtoPortBox,
@@ -193,7 +194,7 @@ interface Group {
   to: string;
   locate: Ref | undefined;
   resourceType: string;
-  /** The packet classes of every member; united once, when the finding is made. */
+  /** The protocol × port classes of every member; united once, when the finding is made. */
   parts: PacketSet[];
   count: number;
   /** Every rule of the located resource that admitted (or dropped) a member, by label. */
@@ -233,8 +234,11 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   ): void => {
     const k = groupKey(kind, from, to, locate.locate);
     const e = groups.get(k);
+    // Members keep only their protocol × port classes: the packet sets themselves span sources × destinations and,
+    // kept for the whole run, held every zone pair's diagrams in memory.
+    const classesOf = () => exists(set, [FAM, SRC, DST]);
     if (e) {
-      e.parts.push(set);
+      e.parts.push(classesOf());
       e.count++;
       if (locate.locate) e.rules.set(locate.locate.label, locate.locate);
       return;
@@ -242,7 +246,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const w = make();
     if (!w) return;
     const rules = new Map<string, Ref>(locate.locate ? [[locate.locate.label, locate.locate]] : []);
-    groups.set(k, { kind, from, to, ...locate, parts: [set], count: 1, rules, witness: w });
+    groups.set(k, { kind, from, to, ...locate, parts: [classesOf()], count: 1, rules, witness: w });
   };
   const addGroup = (g: Omit<Group, 'count' | 'parts' | 'rules'> & { set: PacketSet }) =>
     join(g.kind, g.from, g.to, { locate: g.locate, resourceType: g.resourceType }, g.set, () => g.witness);
@@ -260,6 +264,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const sources = from === internet ? [] : (byZone.get(from) ?? []).filter((i) => i.role === 'workload');
     const dests = to === internet ? [] : (byZone.get(to) ?? []);
     const pol = policySet(policy, from, to);
+    const destsByNet = groupBy(dests, (d) => d.network);
+    const sourcesByNet = groupBy(sources, (s) => s.network);
     const compute = (mode: ReplyMode): Contribution[] =>
       to === internet
         ? ev.toInternet(sources, mode)
@@ -269,7 +275,6 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const possible = (from === internet || sources.length > 0) && (to === internet || dests.length > 0);
     const contributions = possible ? compute('exists') : [];
     const all = unionOf(contributions);
-    const violation = diff(all.yes, pol);
     const unknown = diff(diff(all.maybe, all.yes), pol);
     const cell: MatrixCell = {
       provider: model.provider,
@@ -287,15 +292,13 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     // Violations and unknowns: one witness per destination group (or per source subnet towards the internet).
     for (const c of contributions) {
       for (const [kind, set] of [
-        ['violation', and(violation, c.set.yes)],
+        // c.set.yes lies within all.yes: its violations are its own packets the policy denies.
+        ['violation', diff(c.set.yes, pol)],
         ['unknown', and(unknown, c.set.maybe)],
       ] as const) {
         if (set === EMPTY) continue;
         if (to === internet) {
-          for (const [subnetId] of groupBy(
-            sources.filter((s) => s.network === c.from),
-            (s) => s.subnet,
-          )) {
+          for (const [subnetId] of groupBy(sourcesByNet.get(c.from) ?? [], (s) => s.subnet)) {
             const part = and(set, addresses(SRC, model.subnets.get(subnetId)!.cidrs));
             if (part === EMPTY) continue;
             const w = witness(part, c, 'exists');
@@ -312,7 +315,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         } else {
           const reach = exists(set, [SRC, PROTO, PORT]);
           const targets = groupBy(
-            dests.filter((d) => d.network === c.to && d.addresses.some((a) => containsAddr(reach, a))),
+            (destsByNet.get(c.to) ?? []).filter((d) => d.addresses.some((a) => containsAddr(reach, a))),
             (d) => `${d.subnet}|${d.inbound.id}`,
           );
           for (const list of targets.values()) {
@@ -395,10 +398,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     }
   }
 
-  // A finding shows its classes (protocol × port): each member is quantified down to them before the union.
-  const findings = [...groups.values()].map((g) =>
-    toFinding(g, unionAll(g.parts.map((p) => exists(p, [FAM, SRC, DST]))), model, policy),
-  );
+  // A finding shows its classes (protocol × port), the union of its members'. Members were quantified in tables
+  // reset since; rebuilt in the current one, equal parts are one object again and the union stays canonical.
+  const findings = [...groups.values()].map((g) => toFinding(g, unionAll(g.parts.map(rebuild)), model, policy));
   return {
     zones: zoneNames,
     matrix,
