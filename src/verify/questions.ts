@@ -266,12 +266,12 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const pol = policySet(policy, from, to);
     const destsByNet = groupBy(dests, (d) => d.network);
     const sourcesByNet = groupBy(sources, (s) => s.network);
-    const compute = (mode: ReplyMode): Contribution[] =>
+    const compute = (mode: ReplyMode, within?: PacketSet): Contribution[] =>
       to === internet
         ? ev.toInternet(sources, mode)
         : from === internet
           ? ev.fromInternet(dests, mode)
-          : ev.zoneToZone(sources, dests, mode, { from, to });
+          : ev.zoneToZone(sources, dests, mode, { from, to }, within);
     const possible = (from === internet || sources.length > 0) && (to === internet || dests.length > 0);
     const contributions = possible ? compute('exists') : [];
     const all = unionOf(contributions);
@@ -329,7 +329,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     }
     // Broken intent: sources that cannot reach any destination on some allowed class.
     if (pol !== EMPTY && possible) {
-      const strict = unionOf(compute('all'));
+      // Only the allowed classes can be missing: the strict product is built for them alone.
+      const strict = unionOf(compute('all', pol));
       const srcList: (Interface | undefined)[] = from === internet ? [undefined] : sources;
       // What each source reaches anywhere in the zone: destinations quantified away once, then one slice per source.
       const perSource = exists(strict.maybe, [DST]);
