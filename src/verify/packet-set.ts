@@ -420,17 +420,21 @@ export function restrictAddress(a: PacketSet, dim: typeof SRC | typeof DST, c: C
  * The same set as a node of the current hash-consing table (after `resetPacketSets`, sets built before are valid but
  * no longer shared with new ones, so equal neighbours would not be merged and a union could come out split).
  */
-export function rebuild(a: PacketSet): PacketSet {
+export function rebuild(a: PacketSet, done = new Map<number, PacketSet>()): PacketSet {
   if (a.dim === TERMINAL) return a;
+  const hit = done.get(a.id);
+  if (hit) return hit;
   const cuts: Bound[] = [];
-  const kids: PacketSet[] = [rebuild(a.kids[0]!)];
+  const kids: PacketSet[] = [rebuild(a.kids[0]!, done)];
   for (let i = 1; i < a.kids.length; i++) {
-    const k = rebuild(a.kids[i]!);
+    const k = rebuild(a.kids[i]!, done);
     if (k === kids[kids.length - 1]) continue;
     cuts.push(a.cuts[i - 1]!);
     kids.push(k);
   }
-  return mk(a.dim, cuts, kids);
+  const r = mk(a.dim, cuts, kids);
+  done.set(a.id, r);
+  return r;
 }
 
 /** Existentially quantify dimensions away: the set of packets that agree with some member on the other dimensions. */

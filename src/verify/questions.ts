@@ -401,7 +401,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
 
   // A finding shows its classes (protocol × port), the union of its members'. Members were quantified in tables
   // reset since; rebuilt in the current one, equal parts are one object again and the union stays canonical.
-  const findings = [...groups.values()].map((g) => toFinding(g, unionAll(g.parts.map(rebuild)), model, policy));
+  const findings = [...groups.values()].map((g) =>
+    toFinding(g, unionAll(g.parts.map((p) => rebuild(p))), model, policy),
+  );
   return {
     zones: zoneNames,
     matrix,
