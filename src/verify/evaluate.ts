@@ -196,6 +196,11 @@ export class SetEvaluator {
     mode: ReplyMode,
     /** Names for the source and destination groups: parts computed for one pair are reused by the next. */
     keys?: { from: string; to: string },
+    /**
+     * Only these protocol × port classes are asked about (the policy's allowed ones, for broken intent): cut down
+     * at the sources, before the sources × destinations product is built.
+     */
+    within: PacketSet = FULL,
   ): Contribution[] {
     const out: Contribution[] = [];
     const destsByNet = groupBy(dests, (d) => d.network);
@@ -235,7 +240,7 @@ export class SetEvaluator {
     for (const [subnetId, list] of srcBySubnet) {
       const s = this.sub(subnetId);
       const v = s.subnet.network;
-      const base = sourceSide(subnetId, list);
+      const base = triAndSet(sourceSide(subnetId, list), within);
       if (base.maybe === EMPTY) continue;
       if (destsByNet.has(v))
         add(v, v, 'local', () => din(v, 'local', true), triAndSet(base, atomsOf(s.atoms, 'local')));

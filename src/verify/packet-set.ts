@@ -57,7 +57,69 @@ let nextId = 2;
 // building one per mk() call made garbage collection most of the run time on large networks.
 const unique = new Map<number, PacketSet | PacketSet[]>();
 let uniqueCount = 0;
-const memo = [new Map<number, PacketSet>(), new Map<number, PacketSet>(), new Map<number, PacketSet>()];
+/**
+ * Results of a binary operation keyed by the operands' ids, in an open-addressing table over typed arrays: a Map
+ * keyed by `a.id * K + b.id` boxed every key outside the small-integer range, and those boxes were a large part of
+ * the garbage the collector spent its time on.
+ */
+class PairMemo {
+  private keysA = new Int32Array(1024);
+  private keysB = new Int32Array(1024);
+  private vals: (PacketSet | undefined)[] = new Array<PacketSet | undefined>(1024);
+  size = 0;
+
+  private slot(a: number, b: number): number {
+    const mask = this.keysA.length - 1;
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & mask;
+    // Ids start at 1 for stored operands (EMPTY, id 0, never reaches the table), so 0 marks a free slot.
+    while (this.keysA[h] !== 0 && (this.keysA[h] !== a || this.keysB[h] !== b)) h = (h + 1) & mask;
+    return h;
+  }
+
+  get(a: number, b: number): PacketSet | undefined {
+    const h = this.slot(a, b);
+    return this.keysA[h] === 0 ? undefined : this.vals[h];
+  }
+
+  set(a: number, b: number, v: PacketSet): void {
+    if ((this.size + 1) * 2 > this.keysA.length) this.grow();
+    const h = this.slot(a, b);
+    if (this.keysA[h] === 0) this.size++;
+    this.keysA[h] = a;
+    this.keysB[h] = b;
+    this.vals[h] = v;
+  }
+
+  clear(): void {
+    this.keysA = new Int32Array(1024);
+    this.keysB = new Int32Array(1024);
+    this.vals = new Array<PacketSet | undefined>(1024);
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const { keysA, keysB, vals } = this;
+    const n = keysA.length * 2;
+    this.keysA = new Int32Array(n);
+    this.keysB = new Int32Array(n);
+    this.vals = new Array<PacketSet | undefined>(n);
+    for (let i = 0; i < keysA.length; i++)
+      if (keysA[i] !== 0) {
+        const h = this.slot(keysA[i]!, keysB[i]!);
+        this.keysA[h] = keysA[i]!;
+        this.keysB[h] = keysB[i]!;
+        this.vals[h] = vals[i];
+      }
+  }
+}
+
+const memo = [new PairMemo(), new PairMemo(), new PairMemo()];
+// Scratch stacks for the cuts and children `apply` is building: each call works above the entries of the calls
+// that are building around it and drops its own before it returns.
+const scratchCuts: Bound[] = [];
+const scratchKids: PacketSet[] = [];
+let cutsTop = 0;
+let kidsTop = 0;
 const existsMemo = new Map<number, Map<number, PacketSet>>();
 
 /**
@@ -70,6 +132,8 @@ export function resetPacketSets(): void {
   uniqueCount = 0;
   for (const m of memo) m.clear();
   existsMemo.clear();
+  scratchCuts.length = 0;
+  scratchKids.length = 0;
 }
 
 /** Drop memoised operation results once they pass `limit` entries (nodes stay shared; only caches go). */
@@ -86,30 +150,58 @@ function hashBound(c: Bound): number {
   return Number(c & 0xffffffffn) ^ Number((c >> 96n) & 0xffffffffn) ^ 0x5bd1e995;
 }
 
-function sameNode(n: PacketSet, dim: number, cuts: readonly Bound[], kids: readonly PacketSet[]): boolean {
-  if (n.dim !== dim || n.kids.length !== kids.length) return false;
-  for (let i = 0; i < kids.length; i++) if (n.kids[i] !== kids[i]) return false;
-  for (let i = 0; i < cuts.length; i++) {
+function sameNode(
+  n: PacketSet,
+  dim: number,
+  cuts: readonly Bound[],
+  c0: number,
+  kids: readonly PacketSet[],
+  k0: number,
+  len: number,
+): boolean {
+  if (n.dim !== dim || n.kids.length !== len) return false;
+  for (let i = 0; i < len; i++) if (n.kids[i] !== kids[k0 + i]) return false;
+  for (let i = 0; i < len - 1; i++) {
     const a = n.cuts[i]!;
-    const b = cuts[i]!;
+    const b = cuts[c0 + i]!;
     if (a !== b || typeof a !== typeof b) return false;
   }
   return true;
 }
 
 function mk(dim: number, cuts: Bound[], kids: PacketSet[]): PacketSet {
-  if (kids.length === 1) return kids[0]!;
+  return mkRange(dim, cuts, 0, kids, 0, kids.length, true);
+}
+
+/**
+ * The node for `kids[k0 .. k0+len)` split at `cuts[c0 .. c0+len-1)`. `owned` says the arrays are exactly the node's
+ * and may be kept; otherwise (the scratch stacks `apply` builds in) they are copied, and only when the node is new:
+ * most results already exist, and building throwaway arrays for them was much of the collector's work.
+ */
+function mkRange(
+  dim: number,
+  cuts: Bound[],
+  c0: number,
+  kids: PacketSet[],
+  k0: number,
+  len: number,
+  owned: boolean,
+): PacketSet {
+  if (len === 1) return kids[k0]!;
   let h = Math.imul(dim + 1, 0x9e3779b1);
-  for (const c of cuts) h = Math.imul(h ^ hashBound(c), 0x85ebca6b) + 0x27d4eb2f;
-  for (const k of kids) h = Math.imul(h ^ k.id, 0xc2b2ae35) + 0x165667b1;
-  h >>>= 0;
+  for (let i = 0; i < len - 1; i++) h = Math.imul(h ^ hashBound(cuts[c0 + i]!), 0x85ebca6b) + 0x27d4eb2f;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ kids[k0 + i]!.id, 0xc2b2ae35) + 0x165667b1;
+  // Kept within V8's small-integer range so the table's keys are never boxed.
+  h &= 0x3fffffff;
   const slot = unique.get(h);
   if (slot !== undefined) {
     if (!Array.isArray(slot)) {
-      if (sameNode(slot, dim, cuts, kids)) return slot;
-    } else for (const n of slot) if (sameNode(n, dim, cuts, kids)) return n;
+      if (sameNode(slot, dim, cuts, c0, kids, k0, len)) return slot;
+    } else for (const n of slot) if (sameNode(n, dim, cuts, c0, kids, k0, len)) return n;
   }
-  const node: PacketSet = { id: nextId++, dim, cuts, kids };
+  const node: PacketSet = owned
+    ? { id: nextId++, dim, cuts, kids }
+    : { id: nextId++, dim, cuts: cuts.slice(c0, c0 + len - 1), kids: kids.slice(k0, k0 + len) };
   uniqueCount++;
   if (slot === undefined) unique.set(h, node);
   else if (Array.isArray(slot)) slot.push(node);
@@ -144,20 +236,32 @@ function apply(op: number, a: PacketSet, b: PacketSet): PacketSet {
   if (t) return t;
   // Commutative operations share one cache entry for (a, b) and (b, a).
   if (op !== DIFF && a.id > b.id) [a, b] = [b, a];
-  const key = a.id * 94906265 + b.id;
   const cache = memo[op]!;
-  const hit = cache.get(key);
+  const hit = cache.get(a.id, b.id);
   if (hit) return hit;
   const dim = Math.min(a.dim, b.dim);
-  const ac = a.dim === dim ? a.cuts : NO_CUTS;
-  const ak = a.dim === dim ? a.kids : [a];
-  const bc = b.dim === dim ? b.cuts : NO_CUTS;
-  const bk = b.dim === dim ? b.kids : [b];
-  const cuts: Bound[] = [];
-  const kids: PacketSet[] = [apply(op, ak[0]!, bk[0]!)];
+  const aSplits = a.dim === dim;
+  const bSplits = b.dim === dim;
+  const ac = aSplits ? a.cuts : NO_CUTS;
+  const bc = bSplits ? b.cuts : NO_CUTS;
+  const c0 = cutsTop;
+  const k0 = kidsTop;
+  const first = apply(op, aSplits ? a.kids[0]! : a, bSplits ? b.kids[0]! : b);
+  scratchKids[kidsTop++] = first;
+  let last = first;
   let i = 0;
   let j = 0;
   while (i < ac.length || j < bc.length) {
+    // Galloping: where one operand is empty, an intersection (or a difference from an empty minuend) stays empty
+    // up to that operand's next cut, so the other operand's cuts before it are skipped by binary search. A wide set
+    // intersected with a sparse one (a zone's sources with one network's destinations, one subnet's addresses)
+    // costs the sparse one's intervals times a logarithm, not the wide one's size.
+    if (op !== OR) {
+      if ((aSplits ? a.kids[i]! : a) === EMPTY) j = i < ac.length ? lowerBound(bc, j, ac[i]!) : bc.length;
+      else if (op === AND && (bSplits ? b.kids[j]! : b) === EMPTY)
+        i = j < bc.length ? lowerBound(ac, i, bc[j]!) : ac.length;
+      if (i >= ac.length && j >= bc.length) break;
+    }
     let cut: Bound;
     if (j >= bc.length || (i < ac.length && ac[i]! < bc[j]!)) cut = ac[i++]!;
     else if (i >= ac.length || bc[j]! < ac[i]!) cut = bc[j++]!;
@@ -165,15 +269,30 @@ function apply(op: number, a: PacketSet, b: PacketSet): PacketSet {
       cut = ac[i++]!;
       j++;
     }
-    const k = apply(op, ak[i]!, bk[j]!);
-    if (k !== kids[kids.length - 1]) {
-      cuts.push(cut);
-      kids.push(k);
+    const k = apply(op, aSplits ? a.kids[i]! : a, bSplits ? b.kids[j]! : b);
+    if (k !== last) {
+      scratchCuts[cutsTop++] = cut;
+      scratchKids[kidsTop++] = k;
+      last = k;
     }
   }
-  const r = mk(dim, cuts, kids);
-  cache.set(key, r);
+  const r = mkRange(dim, scratchCuts, c0, scratchKids, k0, kidsTop - k0, false);
+  cutsTop = c0;
+  kidsTop = k0;
+  cache.set(a.id, b.id, r);
   return r;
+}
+
+/** The first index at or after `from` whose cut is not below `v` (cuts ascend). */
+function lowerBound(cuts: readonly Bound[], from: number, v: Bound): number {
+  let lo = from;
+  let hi = cuts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cuts[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export const and = (a: PacketSet, b: PacketSet): PacketSet => apply(AND, a, b);
@@ -222,9 +341,18 @@ export interface BoxSpec {
   port?: Range;
 }
 
-/** Half-open bounds of a CIDR in the family's representation. */
-export function cidrBounds(c: Cidr): [Bound, Bound] {
-  return c.family === 4 ? [Number(c.first), Number(c.last) + 1] : [c.first, c.last + 1n];
+const boundsCache = new WeakMap<Cidr, readonly [Bound, Bound]>();
+/**
+ * Half-open bounds of a CIDR in the family's representation, computed once per CIDR object: the per-packet
+ * evaluator asks for them for every rule it reads, and converting bigints each time was most of its cost.
+ */
+export function cidrBounds(c: Cidr): readonly [Bound, Bound] {
+  let b = boundsCache.get(c);
+  if (!b) {
+    b = c.family === 4 ? [Number(c.first), Number(c.last) + 1] : [c.first, c.last + 1n];
+    boundsCache.set(c, b);
+  }
+  return b;
 }
 
 export function familyOf(c: Cidr): Family {
@@ -286,6 +414,27 @@ export function restrictAddress(a: PacketSet, dim: typeof SRC | typeof DST, c: C
   else return slow();
   if (kid === EMPTY) return EMPTY;
   return interval(FAM, fam, fam, fam + 1, interval(dim, fam, lo, hi, kid));
+}
+
+/**
+ * The same set as a node of the current hash-consing table (after `resetPacketSets`, sets built before are valid but
+ * no longer shared with new ones, so equal neighbours would not be merged and a union could come out split).
+ */
+export function rebuild(a: PacketSet, done = new Map<number, PacketSet>()): PacketSet {
+  if (a.dim === TERMINAL) return a;
+  const hit = done.get(a.id);
+  if (hit) return hit;
+  const cuts: Bound[] = [];
+  const kids: PacketSet[] = [rebuild(a.kids[0]!, done)];
+  for (let i = 1; i < a.kids.length; i++) {
+    const k = rebuild(a.kids[i]!, done);
+    if (k === kids[kids.length - 1]) continue;
+    cuts.push(a.cuts[i - 1]!);
+    kids.push(k);
+  }
+  const r = mk(a.dim, cuts, kids);
+  done.set(a.id, r);
+  return r;
 }
 
 /** Existentially quantify dimensions away: the set of packets that agree with some member on the other dimensions. */

@@ -28,6 +28,7 @@ import {
   V4,
   type PacketSet,
   type Point,
+  rebuild,
   resetPacketSets,
   restrictAddress,
   type ProtoPortBox,
@@ -176,7 +177,7 @@ interface Group {
   to: string;
   locate: Ref | undefined;
   resourceType: string;
-  /** The packet classes of every member; united once, when the finding is made. */
+  /** The protocol × port classes of every member; united once, when the finding is made. */
   parts: PacketSet[];
   count: number;
   /** Every rule of the located resource that admitted (or dropped) a member, by label. */
@@ -216,8 +217,11 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   ): void => {
     const k = groupKey(kind, from, to, locate.locate);
     const e = groups.get(k);
+    // Members keep only their protocol × port classes: the packet sets themselves span sources × destinations and,
+    // kept for the whole run, held every zone pair's diagrams in memory.
+    const classesOf = () => exists(set, [FAM, SRC, DST]);
     if (e) {
-      e.parts.push(set);
+      e.parts.push(classesOf());
       e.count++;
       if (locate.locate) e.rules.set(locate.locate.label, locate.locate);
       return;
@@ -225,7 +229,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const w = make();
     if (!w) return;
     const rules = new Map<string, Ref>(locate.locate ? [[locate.locate.label, locate.locate]] : []);
-    groups.set(k, { kind, from, to, ...locate, parts: [set], count: 1, rules, witness: w });
+    groups.set(k, { kind, from, to, ...locate, parts: [classesOf()], count: 1, rules, witness: w });
   };
   const addGroup = (g: Omit<Group, 'count' | 'parts' | 'rules'> & { set: PacketSet }) =>
     join(g.kind, g.from, g.to, { locate: g.locate, resourceType: g.resourceType }, g.set, () => g.witness);
@@ -243,16 +247,17 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const sources = from === internet ? [] : (byZone.get(from) ?? []).filter((i) => i.role === 'workload');
     const dests = to === internet ? [] : (byZone.get(to) ?? []);
     const pol = policySet(policy, from, to);
-    const compute = (mode: ReplyMode): Contribution[] =>
+    const destsByNet = groupBy(dests, (d) => d.network);
+    const sourcesByNet = groupBy(sources, (s) => s.network);
+    const compute = (mode: ReplyMode, within?: PacketSet): Contribution[] =>
       to === internet
         ? ev.toInternet(sources, mode)
         : from === internet
           ? ev.fromInternet(dests, mode)
-          : ev.zoneToZone(sources, dests, mode, { from, to });
+          : ev.zoneToZone(sources, dests, mode, { from, to }, within);
     const possible = (from === internet || sources.length > 0) && (to === internet || dests.length > 0);
     const contributions = possible ? compute('exists') : [];
     const all = unionOf(contributions);
-    const violation = diff(all.yes, pol);
     const unknown = diff(diff(all.maybe, all.yes), pol);
     const cell: MatrixCell = {
       provider: model.provider,
@@ -270,15 +275,13 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     // Violations and unknowns: one witness per destination group (or per source subnet towards the internet).
     for (const c of contributions) {
       for (const [kind, set] of [
-        ['violation', and(violation, c.set.yes)],
+        // c.set.yes lies within all.yes: its violations are its own packets the policy denies.
+        ['violation', diff(c.set.yes, pol)],
         ['unknown', and(unknown, c.set.maybe)],
       ] as const) {
         if (set === EMPTY) continue;
         if (to === internet) {
-          for (const [subnetId] of groupBy(
-            sources.filter((s) => s.network === c.from),
-            (s) => s.subnet,
-          )) {
+          for (const [subnetId] of groupBy(sourcesByNet.get(c.from) ?? [], (s) => s.subnet)) {
             const part = and(set, addresses(SRC, model.subnets.get(subnetId)!.cidrs));
             if (part === EMPTY) continue;
             const w = witness(part, c, 'exists');
@@ -295,7 +298,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         } else {
           const reach = exists(set, [SRC, PROTO, PORT]);
           const targets = groupBy(
-            dests.filter((d) => d.network === c.to && d.addresses.some((a) => containsAddr(reach, a))),
+            (destsByNet.get(c.to) ?? []).filter((d) => d.addresses.some((a) => containsAddr(reach, a))),
             (d) => `${d.subnet}|${d.inbound.id}`,
           );
           for (const list of targets.values()) {
@@ -309,7 +312,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     }
     // Broken intent: sources that cannot reach any destination on some allowed class.
     if (pol !== EMPTY && possible) {
-      const strict = unionOf(compute('all'));
+      // Only the allowed classes can be missing: the strict product is built for them alone.
+      const strict = unionOf(compute('all', pol));
       const srcList: (Interface | undefined)[] = from === internet ? [undefined] : sources;
       // What each source reaches anywhere in the zone: destinations quantified away once, then one slice per source.
       const perSource = exists(strict.maybe, [DST]);
@@ -378,9 +382,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     }
   }
 
-  // A finding shows its classes (protocol × port): each member is quantified down to them before the union.
+  // A finding shows its classes (protocol × port), the union of its members'. Members were quantified in tables
+  // reset since; rebuilt in the current one, equal parts are one object again and the union stays canonical.
   const findings = [...groups.values()].map((g) =>
-    toFinding(g, unionAll(g.parts.map((p) => exists(p, [FAM, SRC, DST]))), model, policy),
+    toFinding(g, unionAll(g.parts.map((p) => rebuild(p))), model, policy),
   );
   return {
     zones: zoneNames,

@@ -11,6 +11,9 @@ import {
   not,
   or,
   pick,
+  rebuild,
+  resetPacketSets,
+  unionAll,
   DST,
   SRC,
   V4,
@@ -163,5 +166,45 @@ describe('packet sets', () => {
       exists(box({ src: parseCidr('10.0.1.0/24'), dst: parseCidr('10.0.2.0/24'), port: [443, 443] }), [SRC, DST]),
       and(box({ fam: V4 }), box({ port: [443, 443] })),
     );
+  });
+  it('a wide set intersected with a sparse one, or subtracted from it, is the set built point by point', () => {
+    // Thousands of destination hosts with their own ports against a few subnets: the operations skip the wide set's
+    // cuts where the other operand is empty, and must still give the canonical (hash-consed) answer.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4095 }), fc.constantFrom(22, 80, 443)), {
+          minLength: 1,
+          maxLength: 300,
+        }),
+        fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 4 }),
+        (hosts, subnets) => {
+          const host = (h: number) => parseCidr(`10.0.${h >> 8}.${h & 255}/32`);
+          const wide = unionAll(hosts.map(([h, port]) => box({ dst: host(h), port: [port, port] })));
+          const sparse = unionAll(subnets.map((n) => box({ dst: parseCidr(`10.0.${n >> 4}.${(n & 15) << 4}/28`) })));
+          const inSparse = (h: number) => subnets.some((n) => h >> 8 === n >> 4 && (h & 255) >> 4 === (n & 15));
+          const inside = hosts.filter(([h]) => inSparse(h));
+          const outside = hosts.filter(([h]) => !inSparse(h));
+          assert.equal(
+            and(wide, sparse),
+            unionAll(inside.map(([h, port]) => box({ dst: host(h), port: [port, port] }))),
+          );
+          assert.equal(and(sparse, wide), and(wide, sparse));
+          assert.equal(
+            diff(wide, sparse),
+            unionAll(outside.map(([h, port]) => box({ dst: host(h), port: [port, port] }))),
+          );
+        },
+      ),
+      { numRuns: 100, seed: 11 },
+    );
+  });
+  it('sets built before a reset are rebuilt into the current table, so equal sets are one object again', () => {
+    const tcp80 = () => box({ dst: parseCidr('10.0.0.0/25'), proto: [6, 6], port: [80, 80] });
+    const before = tcp80();
+    resetPacketSets();
+    assert.notEqual(before, tcp80(), 'a reset forgets shared nodes');
+    assert.equal(rebuild(before), tcp80());
+    const upper = box({ dst: parseCidr('10.0.0.128/25'), proto: [6, 6], port: [80, 80] });
+    assert.equal(or(rebuild(before), upper), box({ dst: parseCidr('10.0.0.0/24'), proto: [6, 6], port: [80, 80] }));
   });
 });
