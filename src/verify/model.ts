@@ -27,7 +27,9 @@ export interface Ref {
  * the rule's JSON pointer, so SARIF annotates the resource's line and the pointer names the rule.
  */
 export function originAt(origin: Origin, pointer: string | undefined): Origin {
-  if (origin.kind !== 'file' || !pointer) return origin;
+  // An origin that names a declaration (a Terraform address, not a JSON pointer) is already as precise as it gets: a
+  // pointer into the JSON the IaC reader rendered would mean nothing in the user's code.
+  if (origin.kind !== 'file' || !pointer || (origin.pointer && !origin.pointer.startsWith('/'))) return origin;
   return { kind: 'file', file: origin.file, ...(origin.line !== undefined ? { line: origin.line } : {}), pointer };
 }
 

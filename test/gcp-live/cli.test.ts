@@ -13,6 +13,7 @@ import { loadGcpSnapshot } from '../../src/sources/gcp-snapshot/load.js';
 import { runCli } from '../support/cli.js';
 import { startFakeGcp, writeUserCredential } from '../support/fake-gcp-server.js';
 import { gcpWorldFromExample } from '../support/fake-gcp-world.js';
+import { withoutPaths } from '../support/findings.js';
 import { withoutOrigins } from '../support/files.js';
 
 const USER = { clientId: 'cordon-cli.apps.example', clientSecret: 'fake-secret', refreshToken: 'fake-refresh' };
@@ -20,7 +21,7 @@ const POLICY = ['-p', 'examples/cordon.yaml', '--format', 'json'];
 
 /** Findings without origins (the files differ); a run with no report (no check for the input) has none. */
 const comparable = (stdout: string) =>
-  stdout ? (JSON.parse(stdout) as { findings: Finding[] }).findings.map(({ origin: _o, ...f }) => f) : [];
+  stdout ? withoutPaths((JSON.parse(stdout) as { findings: Finding[] }).findings) : [];
 
 /** Inventory lists without origins and JSON pointers, and each project's data sets. */
 function inventoryOf(inv: GcpInventory): Record<string, unknown> {

@@ -25,8 +25,17 @@ import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
 import { runCli } from '../support/cli.js';
 
 const policy = parsePolicy('examples/cordon.yaml', await readFile('examples/cordon.yaml', 'utf8'));
+// The provider checks only: the zone verification (verify-*) needs network interfaces, which IaC declares in part;
+// it is compared on its own.
 const scan = (snapshot: string) =>
-  scanSnapshot({ snapshot, policy, policySource: 'examples/cordon.yaml', cwd: process.cwd(), today: '2026-11-22' });
+  scanSnapshot({
+    snapshot,
+    policy,
+    policySource: 'examples/cordon.yaml',
+    cwd: process.cwd(),
+    today: '2026-11-22',
+    skipChecks: ['verify-*'],
+  });
 
 const TWINS = [
   ['examples/terraform/gcp-reference', 'examples/gcp/reference'],

@@ -24,7 +24,9 @@ export function pointBackAtDeclarations(
   declarations: readonly Pick<TfResource, 'origin' | 'address'>[],
   errors: readonly InputError[],
 ): InputError[] {
-  const origins = declarations.map((d) => d.origin);
+  // A rendered item points at its declaration's line, with the Terraform address as its pointer (as the aws mapper's
+  // origins do), so a finding names the declaration while its resource id stays the cloud id the checks join on.
+  const origins = declarations.map((d) => ({ ...d.origin, pointer: d.address }));
   const at = (pointer: string | undefined) => {
     const i = indexOf(pointer);
     return Number.isInteger(i) ? origins[i] : undefined;
