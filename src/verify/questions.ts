@@ -582,7 +582,8 @@ function scopeOf(g: Group, model: NetworkModel): { account: string; region: stri
       for (const r of f.filter.rules) put(r.ref.resourceId, model.subnets.get(f.subnet)?.scope ?? '/');
     scopeIndex.set(model, index);
   }
-  const scope = g.locate?.scope ?? index.get(g.locate?.resourceId ?? '') ?? [...model.networks.values()][0]?.scope ?? '/';
+  const scope =
+    g.locate?.scope ?? index.get(g.locate?.resourceId ?? '') ?? [...model.networks.values()][0]?.scope ?? '/';
   const [account, region] = scope.split('/') as [string, string];
   return { account: account ?? '', region: region ?? '' };
 }

@@ -17,7 +17,7 @@ import { compileAzure } from './azure.js';
 import { compileGcp } from './gcp.js';
 import { awsDnsFindings } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
-import { notVerified, notVerifiedBecause, verifyModel, type VerifyResult } from './questions.js';
+import { notVerified, verifyModel, type VerifyResult } from './questions.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
 
