@@ -23,6 +23,9 @@ export const EC2_LIST_ACTIONS: Record<string, string> = {
   DescribeVpcEndpoints: 'VpcEndpoints',
   DescribeNetworkInterfaces: 'NetworkInterfaces',
   DescribeFlowLogs: 'FlowLogs',
+  DescribeManagedPrefixLists: 'PrefixLists',
+  DescribeTransitGatewayVpcAttachments: 'TransitGatewayVpcAttachments',
+  DescribeTransitGatewayRouteTables: 'TransitGatewayRouteTables',
 };
 
 export interface RegionData {
@@ -43,6 +46,11 @@ export interface RegionData {
   lbAttributes: Item[];
   /** list-resolver-query-log-config-associations items. */
   queryLogAssociations: Item[];
+  /** {PrefixListId, Entries} documents (get-managed-prefix-list-entries with the list id). */
+  prefixListEntries: Item[];
+  /** {TransitGatewayRouteTableId, Associations} and {TransitGatewayRouteTableId, Routes} documents. */
+  tgwAssociations: Item[];
+  tgwRoutes: Item[];
 }
 
 export interface FakeOrganization {
@@ -112,6 +120,9 @@ const emptyRegion = (): RegionData => ({
   loadBalancers: [],
   queryLogAssociations: [],
   lbAttributes: [],
+  prefixListEntries: [],
+  tgwAssociations: [],
+  tgwRoutes: [],
 });
 
 class HttpError extends Error {
@@ -297,6 +308,34 @@ function ec2(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>
       200,
       'text/xml',
       ec2Response(action, { [listKey]: p.items, ...(p.next ? { NextToken: p.next } : {}) }),
+    );
+  }
+  // Per-item calls: the item's id in the request, a paged list (or, for SearchTransitGatewayRoutes, all) in the answer.
+  const perItem: Record<string, [string, keyof RegionData, string]> = {
+    GetManagedPrefixListEntries: ['PrefixListId', 'prefixListEntries', 'Entries'],
+    GetTransitGatewayRouteTableAssociations: ['TransitGatewayRouteTableId', 'tgwAssociations', 'Associations'],
+    SearchTransitGatewayRoutes: ['TransitGatewayRouteTableId', 'tgwRoutes', 'Routes'],
+  };
+  const one = perItem[action];
+  if (one) {
+    const [idField, docs, key] = one;
+    const id = form.get(idField);
+    const doc = (data[docs] as Item[]).find((x) => x[idField] === id);
+    if (!doc) throw new HttpError(400, `Invalid${idField}.NotFound`, `${idField} '${id}' does not exist`);
+    if (action === 'SearchTransitGatewayRoutes') {
+      // AWS requires a filter; cordon must ask for both route types or it would miss routes.
+      const values = [1, 2, 3].map((i) => form.get(`Filter.1.Value.${i}`)).filter(Boolean);
+      if (form.get('Filter.1.Name') !== 'type' || !values.includes('static') || !values.includes('propagated'))
+        throw new HttpError(400, 'InvalidParameterValue', 'the fake expects the filter type=static,propagated');
+      return send(res, 200, 'text/xml', ec2Response(action, { Routes: doc.Routes, AdditionalRoutesAvailable: false }));
+    }
+    const max = form.get('MaxResults');
+    const p = page(doc[key] as Item[], form.get('NextToken'), options.pageSize, max ? Number(max) : undefined);
+    return send(
+      res,
+      200,
+      'text/xml',
+      ec2Response(action, { [key]: p.items, ...(p.next ? { NextToken: p.next } : {}) }),
     );
   }
   if (action === 'DescribeVpcAttribute') {

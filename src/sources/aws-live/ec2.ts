@@ -14,6 +14,11 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { AwsDataset } from '../../inventory/aws.js';
+import {
+  collectPrefixLists,
+  collectTransitGatewayAttachments,
+  collectTransitGatewayRouteTables,
+} from './ec2-routing.js';
 import type { Limiter } from './limiter.js';
 import { cliShape, dependent, failed, gather, ok, sortById, type DatasetOutcome } from './types.js';
 
@@ -130,7 +135,13 @@ export async function collectEc2(client: EC2Client, limit: Limiter): Promise<Dat
   const results = await Promise.all(EC2_LISTS.map((l) => limit(() => collectList(client, l))));
   const outcomes = results.map((r) => r.outcome);
   const vpcs = results[0]!;
-  outcomes.push(await collectVpcAttributes(client, limit, vpcs.outcome, vpcs.items));
+  const [attributes, prefixLists, attachments, tgwTables] = await Promise.all([
+    collectVpcAttributes(client, limit, vpcs.outcome, vpcs.items),
+    collectPrefixLists(client, limit),
+    collectTransitGatewayAttachments(client, limit),
+    collectTransitGatewayRouteTables(client, limit),
+  ]);
+  outcomes.push(attributes, prefixLists, attachments, tgwTables);
   return outcomes;
 }
 
