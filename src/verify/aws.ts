@@ -1,8 +1,9 @@
 /**
  * The AWS compiler: inventory → provider-neutral network model. Security groups become stateful any-allow filters
- * (group references resolved to the member interfaces' addresses; prefix lists unknown, since cordon does not
- * collect their entries), network ACLs stateless first-match filters in rule-number order, route tables routes with
- * typed targets. Peerings are inferred from route tables: a pcx- id that routes of exactly two VPCs name connects
+ * (group references resolved to the member interfaces' addresses; prefix lists to their collected entries — an
+ * AWS-managed list such as com.amazonaws.us-east-1.s3 as that service's address space — and unknown when the entries
+ * are not in the inventory), network ACLs stateless first-match filters in rule-number order, route tables routes
+ * with typed targets (a route to a prefix list is one route per entry). Peerings are inferred from route tables: a pcx- id that routes of exactly two VPCs name connects
  * those two (AWS lets only the requester and accepter VPCs route to it); a peering seen from one side only, and
  * transit gateways (whose route tables cordon does not collect), are next hops the model cannot follow.
  */
@@ -83,6 +84,34 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     new Map(list.map((x) => [key(x, x.id), x]));
   const sgs = byScope(inv.securityGroups);
   const endpoints = byScope(inv.vpcEndpoints);
+  const prefixLists = byScope(inv.managedPrefixLists);
+  const dataset = (x: { account: string; region: string }, d: AwsDataset) =>
+    inv.datasets.get(scopeKey(x))?.has(d) === true;
+
+  /**
+   * A prefix list's addresses, or why they are unknown. AWS-managed lists (owner AWS, com.amazonaws.<region>.<service>)
+   * are a cloud service's addresses; customer-managed ones are whatever the customer put in them.
+   */
+  const resolvePrefixList = (
+    x: { account: string; region: string },
+    id: string,
+  ): { cidrs: Cidr[]; label: string; awsManaged: boolean } | { unknown: string } => {
+    const l = prefixLists.get(key(x, id));
+    if (!l)
+      return {
+        unknown: dataset(x, 'ec2:managed-prefix-lists')
+          ? `prefix list ${id} is not in the inventory`
+          : `prefix list ${id}: ec2:managed-prefix-lists not in the snapshot`,
+      };
+    if (!l.cidrs) return { unknown: `entries of prefix list ${id} not collected` };
+    const cidrs = l.cidrs.map((c) => tryParseCidr(c));
+    if (cidrs.some((c) => c === undefined)) return { unknown: `prefix list ${id} has an entry that is not a CIDR` };
+    return {
+      cidrs: cidrs as Cidr[],
+      label: l.name ? `${id} (${l.name})` : id,
+      awsManaged: l.ownerId === 'AWS' || (l.name?.startsWith('com.amazonaws.') ?? false),
+    };
+  };
 
   // Service zones: endpoint service name → zone (external_ai: bedrock-runtime, …).
   const serviceZone = new Map<string, string>();
@@ -134,10 +163,17 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       }
     }
     for (const pl of p.prefixListIds) {
-      remotes.push({ kind: 'unknown', reason: `prefix list ${pl} not collected` });
-      notes.add(
-        `security group ${g.id} uses prefix list ${pl}; cordon does not collect prefix-list entries, so that traffic is unknown`,
-      );
+      const r = resolvePrefixList(g, pl);
+      if ('cidrs' in r)
+        remotes.push(
+          r.awsManaged
+            ? { kind: 'space', label: r.label, space: { include: r.cidrs, exclude: [] } }
+            : { kind: 'members', label: r.label, addresses: r.cidrs },
+        );
+      else {
+        remotes.push({ kind: 'unknown', reason: r.unknown });
+        notes.add(`security group ${g.id} uses prefix list ${pl} (${r.unknown}): that traffic is unknown`);
+      }
     }
     const remoteText = [
       ...p.ipv4Ranges.map((r) => r.cidr),
@@ -317,24 +353,36 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     const k = key(t, t.id);
     let rt = tables.get(k);
     if (rt) return rt;
-    const routes: Route[] = t.routes.map((r) => {
-      const destination = r.destination.startsWith('pl-') ? undefined : tryParseCidr(r.destination);
+    // A route to a prefix list is a route to each of its entries. They come after the CIDR routes: on an identical
+    // destination AWS prefers the CIDR route, and both evaluators keep the first of equally long matches.
+    const cidrRoutes: Route[] = [];
+    const listRoutes: Route[] = [];
+    for (const r of t.routes) {
       const target = routeTarget(t, r);
-      if (destination === undefined && target.kind === 'service')
-        notes.add(
-          'gateway endpoint routes (S3, DynamoDB) divert only those services’ own addresses: witnesses assume an internet address outside them',
-        );
-      return {
-        ...(destination ? { destination } : {}),
-        destinationText: r.destination,
-        target,
-        ref: {
-          label: `${t.id} route ${r.destination} -> ${r.target.id}`,
-          resourceId: t.id,
-          origin: at(t.origin, r.pointer),
-        },
+      const ref = {
+        label: `${t.id} route ${r.destination} -> ${r.target.id}`,
+        resourceId: t.id,
+        origin: at(t.origin, r.pointer),
       };
-    });
+      if (!r.destination.startsWith('pl-')) {
+        const destination = tryParseCidr(r.destination);
+        cidrRoutes.push({ ...(destination ? { destination } : {}), destinationText: r.destination, target, ref });
+        continue;
+      }
+      const list = resolvePrefixList(t, r.destination);
+      if ('cidrs' in list) {
+        for (const destination of list.cidrs)
+          listRoutes.push({ destination, destinationText: `${list.label} entry ${destination.text}`, target, ref });
+        continue;
+      }
+      if (target.kind === 'service')
+        notes.add(
+          `gateway endpoint routes to prefix lists whose entries are unknown (${list.unknown}) divert only those services’ own addresses: witnesses assume an internet address outside them`,
+        );
+      else notes.add(`route table ${t.id} routes ${list.unknown}: destinations it may cover are unknown`);
+      cidrRoutes.push({ destinationText: r.destination, target, ref });
+    }
+    const routes = [...cidrRoutes, ...listRoutes];
     rt = { id: t.id, routes, ref: { label: t.id, resourceId: t.id, origin: t.origin } };
     tables.set(k, rt);
     return rt;
@@ -354,9 +402,6 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       ref: { label: v.id, resourceId: v.id, origin: v.origin },
     });
   }
-
-  const dataset = (x: { account: string; region: string }, d: AwsDataset) =>
-    inv.datasets.get(scopeKey(x))?.has(d) === true;
 
   const subnets = new Map<string, Subnet>();
   const naclCache = new Map<AwsNetworkAcl, { in: Filter; out: Filter }>();
