@@ -15,6 +15,7 @@ import {
   type AwsIpPermission,
   type AwsNetworkAcl,
   type AwsRoute,
+  type AwsTransitGatewayRouteTable,
 } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { buildAwsZoneIndex } from '../analysis/aws-zones.js';
@@ -33,6 +34,8 @@ import type {
   RouteTable,
   RouteTarget,
   Subnet,
+  TransitGateway,
+  TransitGatewayAttachment,
 } from './model.js';
 
 function at(origin: Origin, pointer: string): Origin {
@@ -111,6 +114,50 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       label: l.name ? `${id} (${l.name})` : id,
       awsManaged: l.ownerId === 'AWS' || (l.name?.startsWith('com.amazonaws.') ?? false),
     };
+  };
+
+  /**
+   * A transit gateway route table's routes: blackholes drop; a route to one attachment of a network the model holds
+   * goes there (filled in once attachments are known, so looked up lazily by id); anything else (VPN, Direct Connect,
+   * peering, ECMP over several attachments, a VPC not in the inventory) is a next hop cordon does not follow.
+   */
+  const tgwRoutes = (
+    t: AwsTransitGatewayRouteTable,
+    tgwId: string,
+    attachments: Map<string, TransitGatewayAttachment>,
+  ): Route[] => {
+    const cidrRoutes: Route[] = [];
+    const listRoutes: Route[] = [];
+    for (const r of t.routes ?? []) {
+      const only = r.attachments.length === 1 ? r.attachments[0]!.id : undefined;
+      const target: RouteTarget =
+        r.state === 'blackhole'
+          ? { kind: 'drop', reason: `blackhole route in ${t.id}` }
+          : only && attachments.has(only)
+            ? { kind: 'attachment', id: only }
+            : {
+                kind: 'unknown',
+                id: only ?? tgwId,
+                reason: only ? `${only} is not a VPC attachment cordon holds` : 'several or no attachments',
+              };
+      const ref: Ref = {
+        label: `${t.id} route ${r.destination} -> ${r.state === 'blackhole' ? 'blackhole' : r.attachments.map((a) => a.id).join(', ') || 'nothing'}`,
+        resourceId: t.id,
+        origin: r.origin,
+      };
+      if (r.destination.startsWith('pl-')) {
+        const list = resolvePrefixList(t, r.destination);
+        if ('cidrs' in list) {
+          for (const destination of list.cidrs)
+            listRoutes.push({ destination, destinationText: `${list.label} entry ${destination.text}`, target, ref });
+          continue;
+        }
+        notes.add(`transit gateway route table ${t.id} routes ${list.unknown}: destinations it may cover are unknown`);
+      }
+      const destination = r.destination.startsWith('pl-') ? undefined : tryParseCidr(r.destination);
+      cidrRoutes.push({ ...(destination ? { destination } : {}), destinationText: r.destination, target, ref });
+    }
+    return [...cidrRoutes, ...listRoutes];
   };
 
   // Service zones: endpoint service name → zone (external_ai: bedrock-runtime, …).
@@ -314,6 +361,30 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       );
   }
 
+  // Transit gateways whose attachments and route tables (with associations and routes) are complete in the inventory.
+  const tgwTables = new Map<string, AwsTransitGatewayRouteTable[]>();
+  for (const t of inv.transitGatewayRouteTables) {
+    const k = `${t.region}|${t.transitGatewayId}`;
+    tgwTables.set(k, [...(tgwTables.get(k) ?? []), t]);
+  }
+  const complete = (x: { account: string; region: string }, d: AwsDataset) =>
+    dataset(x, d) && inv.partial.get(scopeKey(x))?.has(d) !== true;
+  const tgwUnknown = (x: { account: string; region: string }, id: string): string | undefined => {
+    const tables = tgwTables.get(`${x.region}|${id}`) ?? [];
+    if (tables.length === 0)
+      return complete(x, 'ec2:transit-gateway-route-tables')
+        ? 'its route tables are not in the inventory (a transit gateway shared from another account: collect that account)'
+        : 'ec2:transit-gateway-route-tables is not in the snapshot';
+    for (const t of tables) {
+      if (!complete(t, 'ec2:transit-gateway-route-tables') || !complete(t, 'ec2:transit-gateway-vpc-attachments'))
+        return `the transit gateway data of ${scopeKey(t)} is incomplete`;
+      if (!t.associations) return `the associations of ${t.id} were not collected`;
+      if (!t.routes) return `the routes of ${t.id} were not collected`;
+      if (t.routesTruncated) return `${t.id} has more routes than were returned (AdditionalRoutesAvailable)`;
+    }
+    return undefined;
+  };
+
   const routeTarget = (t: { account: string; region: string }, r: AwsRoute): RouteTarget => {
     if (r.state === 'blackhole') return { kind: 'drop', reason: `blackhole route (its target ${r.target.id} is gone)` };
     switch (r.target.type) {
@@ -339,11 +410,12 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
               reason: 'gateway load balancer endpoint (an appliance cordon does not model)',
             };
       }
-      case 'transit-gateway':
-        notes.add(
-          `routes to transit gateway ${r.target.id}: cordon does not collect transit gateway route tables, so paths through it are unknown`,
-        );
-        return { kind: 'unknown', id: r.target.id, reason: 'transit gateway route tables are not in the inventory' };
+      case 'transit-gateway': {
+        const why = tgwUnknown(t, r.target.id);
+        if (!why) return { kind: 'transit-gateway', id: r.target.id };
+        notes.add(`routes to transit gateway ${r.target.id}: ${why}, so paths through it are unknown`);
+        return { kind: 'unknown', id: r.target.id, reason: why };
+      }
       default:
         return { kind: 'unknown', id: r.target.id, reason: `${r.target.type} next hop not modelled` };
     }
@@ -440,11 +512,54 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       ...(zone ? { zone } : {}),
       ...(filters ? { inbound: filters.in, outbound: filters.out } : {}),
       ...(sameScopeTable ? { routeTable: routeTable(sameScopeTable) } : {}),
+      ...(s.availabilityZoneId || s.availabilityZone
+        ? { availabilityZone: s.availabilityZoneId ?? s.availabilityZone }
+        : {}),
       ref: { label: s.id, resourceId: s.id, origin: s.origin },
     });
   }
   for (const n of networks.values())
     if (n.cidrs.length === 0) n.cidrs = [...subnets.values()].filter((s) => s.network === n.id).flatMap((s) => s.cidrs);
+
+  const transitGateways = new Map<string, TransitGateway>();
+  for (const [k, tables] of [...tgwTables].sort(([a], [b]) => a.localeCompare(b))) {
+    const id = k.slice(k.indexOf('|') + 1);
+    if (tgwUnknown(tables[0]!, id) || transitGateways.has(id)) continue;
+    const attachments = new Map<string, TransitGatewayAttachment>();
+    const tableOf = new Map<string, AwsTransitGatewayRouteTable>();
+    for (const t of tables)
+      for (const a of t.associations ?? [])
+        if (a.state === undefined || a.state === 'associated') tableOf.set(a.attachmentId, t);
+    const compiled = new Map<AwsTransitGatewayRouteTable, RouteTable>();
+    const tableModel = (t: AwsTransitGatewayRouteTable): RouteTable => {
+      let rt = compiled.get(t);
+      if (!rt) {
+        rt = {
+          id: t.id,
+          routes: tgwRoutes(t, id, attachments),
+          ref: { label: t.id, resourceId: t.id, origin: t.origin },
+        };
+        compiled.set(t, rt);
+      }
+      return rt;
+    };
+    for (const a of inv.transitGatewayAttachments) {
+      if (a.transitGatewayId !== id || a.region !== tables[0]!.region) continue;
+      if (a.state !== undefined && a.state !== 'available') continue;
+      if (!networks.has(a.vpcId) || attachments.has(a.id)) continue;
+      attachments.set(a.id, {
+        id: a.id,
+        network: a.vpcId,
+        subnets: [...a.subnetIds].sort(),
+        ref: { label: `${a.id} (${a.vpcId})`, resourceId: a.id, origin: a.origin },
+      });
+    }
+    for (const a of attachments.values()) {
+      const t = tableOf.get(a.id);
+      if (t) a.routeTable = tableModel(t);
+    }
+    transitGateways.set(id, { id, attachments, ref: { label: id, resourceId: id } });
+  }
 
   const interfaces: Interface[] = [];
   const endpointOfEni = new Map<string, (typeof inv.vpcEndpoints)[number]>();
@@ -511,6 +626,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     nats,
     peerings,
     internet: { include: [tryParseCidr('0.0.0.0/0')!, tryParseCidr('2000::/3')!], exclude },
+    ...(transitGateways.size > 0 ? { transitGateways } : {}),
     ...(internetZone ? { internetZone } : {}),
     notes: [...notes].sort(),
   };
