@@ -4,8 +4,9 @@
  * AWS-managed list such as com.amazonaws.us-east-1.s3 as that service's address space — and unknown when the entries
  * are not in the inventory), network ACLs stateless first-match filters in rule-number order, route tables routes
  * with typed targets (a route to a prefix list is one route per entry). Peerings are inferred from route tables: a pcx- id that routes of exactly two VPCs name connects
- * those two (AWS lets only the requester and accepter VPCs route to it); a peering seen from one side only, and
- * transit gateways (whose route tables cordon does not collect), are next hops the model cannot follow.
+ * those two (AWS lets only the requester and accepter VPCs route to it); a peering seen from one side only is a next
+ * hop the model cannot follow. A transit gateway is modelled (tgw.ts) when its VPC attachments and every route table
+ * of it, with associations and routes, are complete in the inventory; otherwise routes to it are unknown, with why.
  */
 import type { Origin } from '../findings/types.js';
 import {

@@ -7,6 +7,9 @@
  *   filter unless the destination is in the same subnet, is routed by longest prefix match, crosses the destination
  *   subnet's inbound stateless filter (same exception) and the destination interface's inbound stateful filter;
  * - peering delivers only to the peer network's own addresses (not transitive); the reply must route back over it;
+ * - a transit gateway (tgw.ts) delivers by the source attachment's associated route table to another attached
+ *   network's own addresses, through the attachment subnets' network ACLs as AWS documents them; the reply must
+ *   route back to the same gateway and, by the destination attachment's table, to the source attachment;
  * - a public NAT gateway reaches the internet only through an internet-gateway route in its own subnet's table;
  *   direct internet access needs a public address (IPv4) and an attached internet gateway;
  * - a TCP connection also needs its replies through every stateless filter on the way back (stateful filters let
