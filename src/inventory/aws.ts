@@ -300,6 +300,31 @@ export interface AwsTransitGatewayRouteTable extends Scoped {
 }
 
 /**
+ * The Route 53 private hosted zones associated with one VPC (list-hosted-zones-by-vpc, with the VPC id added by
+ * --query). Zone names keep no trailing dot and are lower case.
+ */
+export interface AwsHostedZoneAssociation extends Scoped {
+  vpcId: string;
+  zones: { id: string; name: string; owner?: string }[];
+}
+
+export interface AwsResourceRecord {
+  /** Lower case, no trailing dot; a wildcard keeps its "*." label. */
+  name: string;
+  type: string;
+  values: string[];
+  /** An alias record's target DNS name (lower case, no trailing dot). */
+  aliasTarget?: string;
+  pointer: string;
+}
+
+/** The record sets of one hosted zone (list-resource-record-sets, with the zone id added by --query). */
+export interface AwsHostedZoneRecords extends Scoped {
+  zoneId: string;
+  records: AwsResourceRecord[];
+}
+
+/**
  * The data sets a snapshot can hold. Checks declare which they need; when one is missing for a scope the check is
  * not assessed there, with the command that would produce it.
  */
@@ -330,7 +355,17 @@ export const AWS_DATASETS = {
   'ec2:transit-gateway-route-tables': {
     level: 'regional',
     command:
-      "aws ec2 describe-transit-gateway-route-tables, then per table get-transit-gateway-route-table-associations and search-transit-gateway-routes --filters Name=type,Values=static,propagated, each with --query adding TransitGatewayRouteTableId",
+      'aws ec2 describe-transit-gateway-route-tables, then per table get-transit-gateway-route-table-associations and search-transit-gateway-routes --filters Name=type,Values=static,propagated, each with --query adding TransitGatewayRouteTableId',
+  },
+  'route53:hosted-zones-by-vpc': {
+    level: 'regional',
+    command:
+      "aws route53 list-hosted-zones-by-vpc --vpc-id VPC --vpc-region REGION --query '{VpcId: `VPC`, HostedZoneSummaries: HostedZoneSummaries}'",
+  },
+  'route53:record-sets': {
+    level: 'regional',
+    command:
+      "aws route53 list-resource-record-sets --hosted-zone-id ZONE --query '{HostedZoneId: `ZONE`, ResourceRecordSets: ResourceRecordSets}' (zones associated with the scope's VPCs)",
   },
   'route53resolver:query-log-associations': {
     level: 'regional',
@@ -416,6 +451,8 @@ export interface AwsInventory {
   managedPrefixLists: AwsManagedPrefixList[];
   transitGatewayAttachments: AwsTransitGatewayVpcAttachment[];
   transitGatewayRouteTables: AwsTransitGatewayRouteTable[];
+  hostedZoneAssociations: AwsHostedZoneAssociation[];
+  hostedZoneRecords: AwsHostedZoneRecords[];
   organization?: { id: string; managementAccountId?: string; origin: Origin };
   /** Which data sets are present, per scope ("account/region"; organisation-level sets under "*"). */
   datasets: Map<string, Set<AwsDataset>>;
@@ -455,6 +492,8 @@ export function emptyAwsInventory(): AwsInventory {
     managedPrefixLists: [],
     transitGatewayAttachments: [],
     transitGatewayRouteTables: [],
+    hostedZoneAssociations: [],
+    hostedZoneRecords: [],
     datasets: new Map(),
     unavailable: new Map(),
     scopeOrigins: new Map(),
@@ -494,6 +533,8 @@ export const SCOPED_LISTS = [
   'managedPrefixLists',
   'transitGatewayAttachments',
   'transitGatewayRouteTables',
+  'hostedZoneAssociations',
+  'hostedZoneRecords',
 ] as const satisfies readonly (keyof AwsInventory)[];
 
 type ResourceList = { [K in keyof AwsInventory]-?: AwsInventory[K] extends Scoped[] ? K : never }[keyof AwsInventory];

@@ -100,4 +100,68 @@ describe('AWS snapshot reader: prefix lists and transit gateways', () => {
     );
     assert.ok(r.inventory.partial.get('111111111111/us-east-1')?.has('ec2:managed-prefix-lists'));
   });
+
+  it('reads hosted zones per VPC and record sets: names lower case without the trailing dot, wildcards unescaped', () => {
+    const r = loadAwsSnapshotFromTexts([
+      manifest,
+      {
+        name: 's/phz.json',
+        text: JSON.stringify([
+          {
+            VpcId: 'vpc-1',
+            HostedZoneSummaries: [
+              {
+                HostedZoneId: 'Z0ABC',
+                Name: 'Bedrock-Runtime.us-east-1.amazonaws.com.',
+                Owner: { OwningAccount: '111111111111' },
+              },
+            ],
+          },
+        ]),
+      },
+      {
+        name: 's/rr.json',
+        text: JSON.stringify({
+          HostedZoneId: '/hostedzone/Z0ABC',
+          ResourceRecordSets: [
+            {
+              Name: '\\052.bedrock-runtime.us-east-1.amazonaws.com.',
+              Type: 'A',
+              AliasTarget: {
+                HostedZoneId: 'Z7',
+                DNSName: 'vpce-0a-b.bedrock-runtime.us-east-1.vpce.amazonaws.com.',
+                EvaluateTargetHealth: false,
+              },
+            },
+            {
+              Name: 'bedrock-runtime.us-east-1.amazonaws.com.',
+              Type: 'A',
+              TTL: 60,
+              ResourceRecords: [{ Value: '10.0.2.20' }],
+            },
+          ],
+        }),
+      },
+    ]);
+    assert.deepEqual(r.errors, []);
+    const inv = r.inventory;
+    assert.deepEqual(inv.hostedZoneAssociations[0]!.zones, [
+      { id: 'Z0ABC', name: 'bedrock-runtime.us-east-1.amazonaws.com', owner: '111111111111' },
+    ]);
+    assert.equal(inv.hostedZoneRecords[0]!.zoneId, 'Z0ABC');
+    assert.deepEqual(
+      inv.hostedZoneRecords[0]!.records.map((x) => [x.name, x.type, x.values, x.aliasTarget]),
+      [
+        [
+          '*.bedrock-runtime.us-east-1.amazonaws.com',
+          'A',
+          [],
+          'vpce-0a-b.bedrock-runtime.us-east-1.vpce.amazonaws.com',
+        ],
+        ['bedrock-runtime.us-east-1.amazonaws.com', 'A', ['10.0.2.20'], undefined],
+      ],
+    );
+    const sets = inv.datasets.get('111111111111/us-east-1')!;
+    assert.ok(sets.has('route53:hosted-zones-by-vpc') && sets.has('route53:record-sets'));
+  });
 });

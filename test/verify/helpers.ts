@@ -36,6 +36,8 @@ export function vpc(inv: AwsInventory, id: string, cidr: string, igw?: string): 
     enableDnsSupport: true,
     enableDnsHostnames: true,
   });
+  // No private hosted zones unless a test associates one.
+  inv.hostedZoneAssociations.push({ ...scope, origin: origin(`/phz/${id}`), vpcId: id, zones: [] });
 }
 
 export function subnet(

@@ -635,6 +635,11 @@ function recognise(
   return undefined;
 }
 
+/** A DNS name as Route 53 prints it ("Example.com.", "\\052.example.com.") in cordon's form: lower case, no dot. */
+function dnsName(name: string): string {
+  return name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase();
+}
+
 /**
  * The per-item outputs that carry no id of their own (prefix-list entries, transit gateway route table associations
  * and routes): the documented commands add the id with --query, and they are merged into their item at the end.
@@ -645,6 +650,50 @@ function tableDetail(ctx: ItemContext, v: Record<string, unknown>): Plan | undef
     return whole(ctx, 'get-managed-prefix-list-entries', (v) => {
       const item = parseItem(ctx, S.prefixListEntriesShape, v, base, 'ec2:managed-prefix-lists');
       if (item) state.prefixListEntries.set(item.PrefixListId, item.Entries.map((e) => e.Cidr).sort());
+    });
+  if (typeof v.VpcId === 'string' && Array.isArray(v.HostedZoneSummaries))
+    return whole(ctx, 'list-hosted-zones-by-vpc', (v) => {
+      const item = parseItem(ctx, S.hostedZonesByVpcShape, v, base, 'route53:hosted-zones-by-vpc');
+      if (item)
+        addDraft(
+          ctx,
+          'hostedZoneAssociations',
+          'route53:hosted-zones-by-vpc',
+          base,
+          {
+            vpcId: item.VpcId,
+            zones: item.HostedZoneSummaries.map((z) => ({
+              id: z.HostedZoneId.replace(/^\/hostedzone\//, ''),
+              name: dnsName(z.Name),
+              ...(z.Owner?.OwningAccount || z.Owner?.OwningService
+                ? { owner: z.Owner.OwningAccount ?? z.Owner.OwningService }
+                : {}),
+            })),
+          },
+          { vpcId: item.VpcId },
+        );
+    });
+  if (typeof v.HostedZoneId === 'string' && Array.isArray(v.ResourceRecordSets))
+    return whole(ctx, 'list-resource-record-sets', (v) => {
+      const item = parseItem(ctx, S.recordSetsShape, v, base, 'route53:record-sets');
+      if (item)
+        addDraft(
+          ctx,
+          'hostedZoneRecords',
+          'route53:record-sets',
+          base,
+          {
+            zoneId: item.HostedZoneId.replace(/^\/hostedzone\//, ''),
+            records: item.ResourceRecordSets.map((r, i) => ({
+              name: dnsName(r.Name),
+              type: r.Type,
+              values: r.ResourceRecords.map((x) => x.Value),
+              ...(r.AliasTarget ? { aliasTarget: dnsName(r.AliasTarget.DNSName) } : {}),
+              pointer: `${base}/ResourceRecordSets/${i}`,
+            })),
+          },
+          {},
+        );
     });
   if (typeof v.TransitGatewayRouteTableId !== 'string') return undefined;
   if (Array.isArray(v.Associations))
@@ -1825,7 +1874,7 @@ function resolveScopes(state: State): void {
   ];
   for (const [key, sets] of inv.datasets) {
     if (key === '*') continue;
-    if (sets.has('ec2:vpcs') && !withVpcs.has(key)) sets.add('ec2:vpc-attributes');
+    if (sets.has('ec2:vpcs') && !withVpcs.has(key)) sets.add('ec2:vpc-attributes').add('route53:hosted-zones-by-vpc');
     if (sets.has('bedrock:customization-jobs') && !withJobs.has(key)) sets.add('bedrock:customization-job-details');
     if (sets.has('elbv2:load-balancers') && !withLbs.has(key)) sets.add('elbv2:load-balancer-attributes');
   }

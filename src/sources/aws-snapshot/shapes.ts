@@ -386,3 +386,28 @@ export const transitGatewayRoutesShape = z.looseObject({
   ),
   AdditionalRoutesAvailable: z.boolean().optional(),
 });
+
+/** list-hosted-zones-by-vpc, with the VPC id added by --query (the output names no VPC). */
+export const hostedZonesByVpcShape = z.looseObject({
+  VpcId: z.string(),
+  HostedZoneSummaries: z.array(
+    z.looseObject({
+      HostedZoneId: z.string(),
+      Name: z.string(),
+      Owner: z.looseObject({ OwningAccount: z.string().optional(), OwningService: z.string().optional() }).optional(),
+    }),
+  ),
+});
+
+/** list-resource-record-sets, with the zone id added by --query (the output names no zone). */
+export const recordSetsShape = z.looseObject({
+  HostedZoneId: z.string(),
+  ResourceRecordSets: z.array(
+    z.looseObject({
+      Name: z.string(),
+      Type: z.string(),
+      ResourceRecords: z.array(z.looseObject({ Value: z.string() })).default([]),
+      AliasTarget: z.looseObject({ DNSName: z.string() }).optional(),
+    }),
+  ),
+});
