@@ -62,6 +62,8 @@ export function worldFromSnapshot(root: string, callerAccount: string, regions: 
         prefixListEntries: array(dir, 'get-managed-prefix-list-entries.json'),
         tgwAssociations: array(dir, 'get-transit-gateway-route-table-associations.json'),
         tgwRoutes: array(dir, 'search-transit-gateway-routes.json'),
+        hostedZonesByVpc: array(dir, 'list-hosted-zones-by-vpc.json'),
+        recordSets: array(dir, 'list-resource-record-sets.json'),
       };
       (world.data[account] ??= {})[sub] = data;
     }

@@ -131,17 +131,23 @@ async function collectList(
   }
 }
 
-export async function collectEc2(client: EC2Client, limit: Limiter): Promise<DatasetOutcome[]> {
+export async function collectEc2(
+  client: EC2Client,
+  limit: Limiter,
+  /** Called with the VPC list's outcome and items, for data sets read per VPC by other services. */
+  onVpcs?: (outcome: DatasetOutcome, items: Record<string, unknown>[] | undefined) => Promise<DatasetOutcome[]>,
+): Promise<DatasetOutcome[]> {
   const results = await Promise.all(EC2_LISTS.map((l) => limit(() => collectList(client, l))));
   const outcomes = results.map((r) => r.outcome);
   const vpcs = results[0]!;
-  const [attributes, prefixLists, attachments, tgwTables] = await Promise.all([
+  const [attributes, prefixLists, attachments, tgwTables, perVpc] = await Promise.all([
     collectVpcAttributes(client, limit, vpcs.outcome, vpcs.items),
     collectPrefixLists(client, limit),
     collectTransitGatewayAttachments(client, limit),
     collectTransitGatewayRouteTables(client, limit),
+    onVpcs ? onVpcs(vpcs.outcome, vpcs.items) : Promise.resolve([]),
   ]);
-  outcomes.push(attributes, prefixLists, attachments, tgwTables);
+  outcomes.push(attributes, prefixLists, attachments, tgwTables, ...perVpc);
   return outcomes;
 }
 

@@ -1867,6 +1867,7 @@ function resolveScopes(state: State): void {
   // no jobs, no job details. (A collector cannot write an empty "array of describe-vpc-attribute outputs".)
   // (Scopes that have items are collected once, not searched for in every scope.)
   const scopesOf = (list: { account: string; region: string }[]) => new Set(list.map(scopeKey));
+  const withZones = scopesOf(inv.hostedZoneAssociations.filter((a) => a.zones.length > 0));
   const [withVpcs, withJobs, withLbs] = [inv.vpcs, inv.customizationJobs, inv.loadBalancers].map(scopesOf) as [
     Set<string>,
     Set<string>,
@@ -1875,6 +1876,8 @@ function resolveScopes(state: State): void {
   for (const [key, sets] of inv.datasets) {
     if (key === '*') continue;
     if (sets.has('ec2:vpcs') && !withVpcs.has(key)) sets.add('ec2:vpc-attributes').add('route53:hosted-zones-by-vpc');
+    // No zone associated with any VPC of the scope: no records to read.
+    if (sets.has('route53:hosted-zones-by-vpc') && !withZones.has(key)) sets.add('route53:record-sets');
     if (sets.has('bedrock:customization-jobs') && !withJobs.has(key)) sets.add('bedrock:customization-job-details');
     if (sets.has('elbv2:load-balancers') && !withLbs.has(key)) sets.add('elbv2:load-balancer-attributes');
   }
