@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { compileAws } from '../../src/verify/aws.js';
 import { awsDnsFindings } from '../../src/verify/dns-aws.js';
 import type { AwsInventory, AwsResourceRecord } from '../../src/inventory/aws.js';
-import { eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { bedrockEndpoint, eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
 
 const scope = { account: '111111111111', region: 'us-east-1' };
 const NAME = 'bedrock-runtime.us-east-1.amazonaws.com';
@@ -21,22 +21,7 @@ function build(privateDns: boolean) {
   sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
   eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
   eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
-  inv.vpcEndpoints.push({
-    ...scope,
-    origin: { kind: 'file', file: 'inv.json', pointer: '/vpce' },
-    id: 'vpce-0abc',
-    vpcId: 'vpc-1',
-    serviceName: 'com.amazonaws.us-east-1.bedrock-runtime',
-    service: 'bedrock-runtime',
-    type: 'Interface',
-    state: 'available',
-    privateDnsEnabled: privateDns,
-    subnetIds: ['inf'],
-    groupIds: ['sg-vpce'],
-    routeTableIds: [],
-    networkInterfaceIds: ['eni-vpce'],
-    tags: {},
-  });
+  bedrockEndpoint(inv, 'vpce-0abc', 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', privateDns);
   return inv;
 }
 

@@ -172,6 +172,34 @@ export function eni(
   });
 }
 
+/** A bedrock-runtime interface endpoint in `subnetId` with one network interface (already added with eni()). */
+export function bedrockEndpoint(
+  inv: AwsInventory,
+  id: string,
+  vpcId: string,
+  subnetId: string,
+  eniId: string,
+  group: string,
+  privateDnsEnabled: boolean,
+): void {
+  inv.vpcEndpoints.push({
+    ...scope,
+    origin: origin(`/vpce/${id}`),
+    id,
+    vpcId,
+    serviceName: 'com.amazonaws.us-east-1.bedrock-runtime',
+    service: 'bedrock-runtime',
+    type: 'Interface',
+    state: 'available',
+    privateDnsEnabled,
+    subnetIds: [subnetId],
+    groupIds: [group],
+    routeTableIds: [],
+    networkInterfaceIds: [eniId],
+    tags: {},
+  });
+}
+
 export function nat(inv: AwsInventory, id: string, subnetId: string): void {
   const s = inv.subnets.find((x) => x.id === subnetId)!;
   inv.natGateways.push({

@@ -74,7 +74,7 @@ export async function collectTransitGatewayRouteTables(client: EC2Client, limit:
       );
       // Static and propagated are every route type there is; the filter is required by the API.
       const routes: Record<string, unknown>[] = [];
-      let more = false;
+      let more: boolean;
       let NextToken: string | undefined;
       do {
         const r = await tagged(
