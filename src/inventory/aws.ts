@@ -246,6 +246,86 @@ export interface AwsResolverQueryLogAssociation extends Scoped {
 }
 
 /**
+ * A managed prefix list (describe-managed-prefix-lists) with its entries (get-managed-prefix-list-entries). AWS-managed
+ * lists (owner "AWS", names such as com.amazonaws.us-east-1.s3) are a cloud service's addresses.
+ */
+export interface AwsManagedPrefixList extends Scoped {
+  id: string;
+  name?: string;
+  /** IPv4 or IPv6. */
+  addressFamily?: string;
+  ownerId?: string;
+  state?: string;
+  /** The entries' CIDRs; undefined when get-managed-prefix-list-entries was not captured for the list. */
+  cidrs?: string[];
+}
+
+/** A transit gateway VPC attachment (describe-transit-gateway-vpc-attachments): one subnet per Availability Zone. */
+export interface AwsTransitGatewayVpcAttachment extends Scoped {
+  id: string;
+  transitGatewayId: string;
+  vpcId: string;
+  vpcOwnerId?: string;
+  /** available, pending, deleted, … */
+  state?: string;
+  subnetIds: string[];
+  applianceModeSupport?: boolean;
+}
+
+export interface AwsTransitGatewayRoute {
+  /** CIDR or prefix-list id. */
+  destination: string;
+  /** static or propagated. */
+  type?: string;
+  /** active or blackhole. */
+  state?: string;
+  /** Attachments the route forwards to (several for ECMP over VPN). */
+  attachments: { id: string; resourceId?: string; resourceType?: string }[];
+  pointer: string;
+  origin: Origin;
+}
+
+/**
+ * A transit gateway route table (describe-transit-gateway-route-tables) with its associations
+ * (get-transit-gateway-route-table-associations) and routes (search-transit-gateway-routes, static and propagated).
+ * `associations` and `routes` are undefined when those outputs were not captured; `routesTruncated` when AWS said
+ * more routes were available than it returned.
+ */
+export interface AwsTransitGatewayRouteTable extends Scoped {
+  id: string;
+  transitGatewayId: string;
+  state?: string;
+  associations?: { attachmentId: string; resourceId?: string; resourceType?: string; state?: string }[];
+  routes?: AwsTransitGatewayRoute[];
+  routesTruncated?: boolean;
+}
+
+/**
+ * The Route 53 private hosted zones associated with one VPC (list-hosted-zones-by-vpc, with the VPC id added by
+ * --query). Zone names keep no trailing dot and are lower case.
+ */
+export interface AwsHostedZoneAssociation extends Scoped {
+  vpcId: string;
+  zones: { id: string; name: string; owner?: string }[];
+}
+
+export interface AwsResourceRecord {
+  /** Lower case, no trailing dot; a wildcard keeps its "*." label. */
+  name: string;
+  type: string;
+  values: string[];
+  /** An alias record's target DNS name (lower case, no trailing dot). */
+  aliasTarget?: string;
+  pointer: string;
+}
+
+/** The record sets of one hosted zone (list-resource-record-sets, with the zone id added by --query). */
+export interface AwsHostedZoneRecords extends Scoped {
+  zoneId: string;
+  records: AwsResourceRecord[];
+}
+
+/**
  * The data sets a snapshot can hold. Checks declare which they need; when one is missing for a scope the check is
  * not assessed there, with the command that would produce it.
  */
@@ -264,6 +344,30 @@ export const AWS_DATASETS = {
   'ec2:vpc-endpoints': { level: 'regional', command: 'aws ec2 describe-vpc-endpoints' },
   'ec2:network-interfaces': { level: 'regional', command: 'aws ec2 describe-network-interfaces' },
   'ec2:flow-logs': { level: 'regional', command: 'aws ec2 describe-flow-logs' },
+  'ec2:managed-prefix-lists': {
+    level: 'regional',
+    command:
+      "aws ec2 describe-managed-prefix-lists, then get-managed-prefix-list-entries --prefix-list-id PL --query '{PrefixListId: `PL`, Entries: Entries}'",
+  },
+  'ec2:transit-gateway-vpc-attachments': {
+    level: 'regional',
+    command: 'aws ec2 describe-transit-gateway-vpc-attachments',
+  },
+  'ec2:transit-gateway-route-tables': {
+    level: 'regional',
+    command:
+      'aws ec2 describe-transit-gateway-route-tables, then per table get-transit-gateway-route-table-associations and search-transit-gateway-routes --filters Name=type,Values=static,propagated, each with --query adding TransitGatewayRouteTableId',
+  },
+  'route53:hosted-zones-by-vpc': {
+    level: 'regional',
+    command:
+      "aws route53 list-hosted-zones-by-vpc --vpc-id VPC --vpc-region REGION --query '{VpcId: `VPC`, HostedZoneSummaries: HostedZoneSummaries}'",
+  },
+  'route53:record-sets': {
+    level: 'regional',
+    command:
+      "aws route53 list-resource-record-sets --hosted-zone-id ZONE --query '{HostedZoneId: `ZONE`, ResourceRecordSets: ResourceRecordSets}' (zones associated with the scope's VPCs)",
+  },
   'route53resolver:query-log-associations': {
     level: 'regional',
     command: 'aws route53resolver list-resolver-query-log-config-associations',
@@ -347,6 +451,11 @@ export interface AwsInventory {
   serviceControlPolicies: AwsServiceControlPolicy[];
   sagemakerResources: AwsSageMakerResource[];
   loadBalancers: AwsLoadBalancer[];
+  managedPrefixLists: AwsManagedPrefixList[];
+  transitGatewayAttachments: AwsTransitGatewayVpcAttachment[];
+  transitGatewayRouteTables: AwsTransitGatewayRouteTable[];
+  hostedZoneAssociations: AwsHostedZoneAssociation[];
+  hostedZoneRecords: AwsHostedZoneRecords[];
   organization?: { id: string; managementAccountId?: string; origin: Origin };
   /** Which data sets are present, per scope ("account/region"; organisation-level sets under "*"). */
   datasets: Map<string, Set<AwsDataset>>;
@@ -383,6 +492,11 @@ export function emptyAwsInventory(): AwsInventory {
     serviceControlPolicies: [],
     sagemakerResources: [],
     loadBalancers: [],
+    managedPrefixLists: [],
+    transitGatewayAttachments: [],
+    transitGatewayRouteTables: [],
+    hostedZoneAssociations: [],
+    hostedZoneRecords: [],
     datasets: new Map(),
     unavailable: new Map(),
     scopeOrigins: new Map(),
@@ -419,6 +533,11 @@ export const SCOPED_LISTS = [
   'bedrockAgents',
   'sagemakerResources',
   'loadBalancers',
+  'managedPrefixLists',
+  'transitGatewayAttachments',
+  'transitGatewayRouteTables',
+  'hostedZoneAssociations',
+  'hostedZoneRecords',
 ] as const satisfies readonly (keyof AwsInventory)[];
 
 type ResourceList = { [K in keyof AwsInventory]-?: AwsInventory[K] extends Scoped[] ? K : never }[keyof AwsInventory];

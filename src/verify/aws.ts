@@ -1,10 +1,12 @@
 /**
  * The AWS compiler: inventory → provider-neutral network model. Security groups become stateful any-allow filters
- * (group references resolved to the member interfaces' addresses; prefix lists unknown, since cordon does not
- * collect their entries), network ACLs stateless first-match filters in rule-number order, route tables routes with
- * typed targets. Peerings are inferred from route tables: a pcx- id that routes of exactly two VPCs name connects
- * those two (AWS lets only the requester and accepter VPCs route to it); a peering seen from one side only, and
- * transit gateways (whose route tables cordon does not collect), are next hops the model cannot follow.
+ * (group references resolved to the member interfaces' addresses; prefix lists to their collected entries — an
+ * AWS-managed list such as com.amazonaws.us-east-1.s3 as that service's address space — and unknown when the entries
+ * are not in the inventory), network ACLs stateless first-match filters in rule-number order, route tables routes
+ * with typed targets (a route to a prefix list is one route per entry). Peerings are inferred from route tables: a pcx- id that routes of exactly two VPCs name connects
+ * those two (AWS lets only the requester and accepter VPCs route to it); a peering seen from one side only is a next
+ * hop the model cannot follow. A transit gateway is modelled (tgw.ts) when its VPC attachments and every route table
+ * of it, with associations and routes, are complete in the inventory; otherwise routes to it are unknown, with why.
  */
 import type { Origin } from '../findings/types.js';
 import {
@@ -14,6 +16,7 @@ import {
   type AwsIpPermission,
   type AwsNetworkAcl,
   type AwsRoute,
+  type AwsTransitGatewayRouteTable,
 } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { buildAwsZoneIndex } from '../analysis/aws-zones.js';
@@ -32,6 +35,8 @@ import type {
   RouteTable,
   RouteTarget,
   Subnet,
+  TransitGateway,
+  TransitGatewayAttachment,
 } from './model.js';
 import { originAt } from './model.js';
 
@@ -82,6 +87,78 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     new Map(list.map((x) => [key(x, x.id), x]));
   const sgs = byScope(inv.securityGroups);
   const endpoints = byScope(inv.vpcEndpoints);
+  const prefixLists = byScope(inv.managedPrefixLists);
+  const dataset = (x: { account: string; region: string }, d: AwsDataset) =>
+    inv.datasets.get(scopeKey(x))?.has(d) === true;
+
+  /**
+   * A prefix list's addresses, or why they are unknown. AWS-managed lists (owner AWS, com.amazonaws.<region>.<service>)
+   * are a cloud service's addresses; customer-managed ones are whatever the customer put in them.
+   */
+  const resolvePrefixList = (
+    x: { account: string; region: string },
+    id: string,
+  ): { cidrs: Cidr[]; label: string; awsManaged: boolean } | { unknown: string } => {
+    const l = prefixLists.get(key(x, id));
+    if (!l)
+      return {
+        unknown: dataset(x, 'ec2:managed-prefix-lists')
+          ? `prefix list ${id} is not in the inventory`
+          : `prefix list ${id}: ec2:managed-prefix-lists not in the snapshot`,
+      };
+    if (!l.cidrs) return { unknown: `entries of prefix list ${id} not collected` };
+    const cidrs = l.cidrs.map((c) => tryParseCidr(c));
+    if (cidrs.some((c) => c === undefined)) return { unknown: `prefix list ${id} has an entry that is not a CIDR` };
+    return {
+      cidrs: cidrs as Cidr[],
+      label: l.name ? `${id} (${l.name})` : id,
+      awsManaged: l.ownerId === 'AWS' || (l.name?.startsWith('com.amazonaws.') ?? false),
+    };
+  };
+
+  /**
+   * A transit gateway route table's routes: blackholes drop; a route to one attachment of a network the model holds
+   * goes there (filled in once attachments are known, so looked up lazily by id); anything else (VPN, Direct Connect,
+   * peering, ECMP over several attachments, a VPC not in the inventory) is a next hop cordon does not follow.
+   */
+  const tgwRoutes = (
+    t: AwsTransitGatewayRouteTable,
+    tgwId: string,
+    attachments: Map<string, TransitGatewayAttachment>,
+  ): Route[] => {
+    const cidrRoutes: Route[] = [];
+    const listRoutes: Route[] = [];
+    for (const r of t.routes ?? []) {
+      const only = r.attachments.length === 1 ? r.attachments[0]!.id : undefined;
+      const target: RouteTarget =
+        r.state === 'blackhole'
+          ? { kind: 'drop', reason: `blackhole route in ${t.id}` }
+          : only && attachments.has(only)
+            ? { kind: 'attachment', id: only }
+            : {
+                kind: 'unknown',
+                id: only ?? tgwId,
+                reason: only ? `${only} is not a VPC attachment cordon holds` : 'several or no attachments',
+              };
+      const ref: Ref = {
+        label: `${t.id} route ${r.destination} -> ${r.state === 'blackhole' ? 'blackhole' : r.attachments.map((a) => a.id).join(', ') || 'nothing'}`,
+        resourceId: t.id,
+        origin: r.origin,
+      };
+      if (r.destination.startsWith('pl-')) {
+        const list = resolvePrefixList(t, r.destination);
+        if ('cidrs' in list) {
+          for (const destination of list.cidrs)
+            listRoutes.push({ destination, destinationText: `${list.label} entry ${destination.text}`, target, ref });
+          continue;
+        }
+        notes.add(`transit gateway route table ${t.id} routes ${list.unknown}: destinations it may cover are unknown`);
+      }
+      const destination = r.destination.startsWith('pl-') ? undefined : tryParseCidr(r.destination);
+      cidrRoutes.push({ ...(destination ? { destination } : {}), destinationText: r.destination, target, ref });
+    }
+    return [...cidrRoutes, ...listRoutes];
+  };
 
   // Service zones: endpoint service name → zone (external_ai: bedrock-runtime, …).
   const serviceZone = new Map<string, string>();
@@ -133,10 +210,17 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       }
     }
     for (const pl of p.prefixListIds) {
-      remotes.push({ kind: 'unknown', reason: `prefix list ${pl} not collected` });
-      notes.add(
-        `security group ${g.id} uses prefix list ${pl}; cordon does not collect prefix-list entries, so that traffic is unknown`,
-      );
+      const r = resolvePrefixList(g, pl);
+      if ('cidrs' in r)
+        remotes.push(
+          r.awsManaged
+            ? { kind: 'space', label: r.label, space: { include: r.cidrs, exclude: [] } }
+            : { kind: 'members', label: r.label, addresses: r.cidrs },
+        );
+      else {
+        remotes.push({ kind: 'unknown', reason: r.unknown });
+        notes.add(`security group ${g.id} uses prefix list ${pl} (${r.unknown}): that traffic is unknown`);
+      }
     }
     const remoteText = [
       ...p.ipv4Ranges.map((r) => r.cidr),
@@ -277,6 +361,30 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       );
   }
 
+  // Transit gateways whose attachments and route tables (with associations and routes) are complete in the inventory.
+  const tgwTables = new Map<string, AwsTransitGatewayRouteTable[]>();
+  for (const t of inv.transitGatewayRouteTables) {
+    const k = `${t.region}|${t.transitGatewayId}`;
+    tgwTables.set(k, [...(tgwTables.get(k) ?? []), t]);
+  }
+  const complete = (x: { account: string; region: string }, d: AwsDataset) =>
+    dataset(x, d) && inv.partial.get(scopeKey(x))?.has(d) !== true;
+  const tgwUnknown = (x: { account: string; region: string }, id: string): string | undefined => {
+    const tables = tgwTables.get(`${x.region}|${id}`) ?? [];
+    if (tables.length === 0)
+      return complete(x, 'ec2:transit-gateway-route-tables')
+        ? 'its route tables are not in the inventory (a transit gateway shared from another account: collect that account)'
+        : 'ec2:transit-gateway-route-tables is not in the snapshot';
+    for (const t of tables) {
+      if (!complete(t, 'ec2:transit-gateway-route-tables') || !complete(t, 'ec2:transit-gateway-vpc-attachments'))
+        return `the transit gateway data of ${scopeKey(t)} is incomplete`;
+      if (!t.associations) return `the associations of ${t.id} were not collected`;
+      if (!t.routes) return `the routes of ${t.id} were not collected`;
+      if (t.routesTruncated) return `${t.id} has more routes than were returned (AdditionalRoutesAvailable)`;
+    }
+    return undefined;
+  };
+
   const routeTarget = (t: { account: string; region: string }, r: AwsRoute): RouteTarget => {
     if (r.state === 'blackhole') return { kind: 'drop', reason: `blackhole route (its target ${r.target.id} is gone)` };
     switch (r.target.type) {
@@ -302,11 +410,12 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
               reason: 'gateway load balancer endpoint (an appliance cordon does not model)',
             };
       }
-      case 'transit-gateway':
-        notes.add(
-          `routes to transit gateway ${r.target.id}: cordon does not collect transit gateway route tables, so paths through it are unknown`,
-        );
-        return { kind: 'unknown', id: r.target.id, reason: 'transit gateway route tables are not in the inventory' };
+      case 'transit-gateway': {
+        const why = tgwUnknown(t, r.target.id);
+        if (!why) return { kind: 'transit-gateway', id: r.target.id };
+        notes.add(`routes to transit gateway ${r.target.id}: ${why}, so paths through it are unknown`);
+        return { kind: 'unknown', id: r.target.id, reason: why };
+      }
       default:
         return { kind: 'unknown', id: r.target.id, reason: `${r.target.type} next hop not modelled` };
     }
@@ -316,24 +425,36 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     const k = key(t, t.id);
     let rt = tables.get(k);
     if (rt) return rt;
-    const routes: Route[] = t.routes.map((r) => {
-      const destination = r.destination.startsWith('pl-') ? undefined : tryParseCidr(r.destination);
+    // A route to a prefix list is a route to each of its entries. They come after the CIDR routes: on an identical
+    // destination AWS prefers the CIDR route, and both evaluators keep the first of equally long matches.
+    const cidrRoutes: Route[] = [];
+    const listRoutes: Route[] = [];
+    for (const r of t.routes) {
       const target = routeTarget(t, r);
-      if (destination === undefined && target.kind === 'service')
-        notes.add(
-          'gateway endpoint routes (S3, DynamoDB) divert only those services’ own addresses: witnesses assume an internet address outside them',
-        );
-      return {
-        ...(destination ? { destination } : {}),
-        destinationText: r.destination,
-        target,
-        ref: {
-          label: `${t.id} route ${r.destination} -> ${r.target.id}`,
-          resourceId: t.id,
-          origin: at(t.origin, r.pointer),
-        },
+      const ref = {
+        label: `${t.id} route ${r.destination} -> ${r.target.id}`,
+        resourceId: t.id,
+        origin: at(t.origin, r.pointer),
       };
-    });
+      if (!r.destination.startsWith('pl-')) {
+        const destination = tryParseCidr(r.destination);
+        cidrRoutes.push({ ...(destination ? { destination } : {}), destinationText: r.destination, target, ref });
+        continue;
+      }
+      const list = resolvePrefixList(t, r.destination);
+      if ('cidrs' in list) {
+        for (const destination of list.cidrs)
+          listRoutes.push({ destination, destinationText: `${list.label} entry ${destination.text}`, target, ref });
+        continue;
+      }
+      if (target.kind === 'service')
+        notes.add(
+          `gateway endpoint routes to prefix lists whose entries are unknown (${list.unknown}) divert only those services’ own addresses: witnesses assume an internet address outside them`,
+        );
+      else notes.add(`route table ${t.id} routes ${list.unknown}: destinations it may cover are unknown`);
+      cidrRoutes.push({ destinationText: r.destination, target, ref });
+    }
+    const routes = [...cidrRoutes, ...listRoutes];
     rt = { id: t.id, routes, ref: { label: t.id, resourceId: t.id, origin: t.origin } };
     tables.set(k, rt);
     return rt;
@@ -363,9 +484,6 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       ref: { label: v.id, resourceId: v.id, origin: v.origin },
     });
   }
-
-  const dataset = (x: { account: string; region: string }, d: AwsDataset) =>
-    inv.datasets.get(scopeKey(x))?.has(d) === true;
 
   const subnets = new Map<string, Subnet>();
   const naclCache = new Map<AwsNetworkAcl, { in: Filter; out: Filter }>();
@@ -402,12 +520,55 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       ...(zone ? { zone } : {}),
       ...(filters ? { inbound: filters.in, outbound: filters.out } : {}),
       ...(sameScopeTable ? { routeTable: routeTable(sameScopeTable) } : {}),
+      ...(s.availabilityZoneId || s.availabilityZone
+        ? { availabilityZone: s.availabilityZoneId ?? s.availabilityZone }
+        : {}),
       ref: { label: s.id, resourceId: s.id, origin: s.origin },
     });
   }
   const subnetCidrs = new Map<string, Cidr[]>();
   for (const s of subnets.values()) subnetCidrs.set(s.network, [...(subnetCidrs.get(s.network) ?? []), ...s.cidrs]);
   for (const n of networks.values()) if (n.cidrs.length === 0) n.cidrs = subnetCidrs.get(n.id) ?? [];
+
+  const transitGateways = new Map<string, TransitGateway>();
+  for (const [k, tables] of [...tgwTables].sort(([a], [b]) => a.localeCompare(b))) {
+    const id = k.slice(k.indexOf('|') + 1);
+    if (tgwUnknown(tables[0]!, id) || transitGateways.has(id)) continue;
+    const attachments = new Map<string, TransitGatewayAttachment>();
+    const tableOf = new Map<string, AwsTransitGatewayRouteTable>();
+    for (const t of tables)
+      for (const a of t.associations ?? [])
+        if (a.state === undefined || a.state === 'associated') tableOf.set(a.attachmentId, t);
+    const compiled = new Map<AwsTransitGatewayRouteTable, RouteTable>();
+    const tableModel = (t: AwsTransitGatewayRouteTable): RouteTable => {
+      let rt = compiled.get(t);
+      if (!rt) {
+        rt = {
+          id: t.id,
+          routes: tgwRoutes(t, id, attachments),
+          ref: { label: t.id, resourceId: t.id, origin: t.origin },
+        };
+        compiled.set(t, rt);
+      }
+      return rt;
+    };
+    for (const a of inv.transitGatewayAttachments) {
+      if (a.transitGatewayId !== id || a.region !== tables[0]!.region) continue;
+      if (a.state !== undefined && a.state !== 'available') continue;
+      if (!networks.has(a.vpcId) || attachments.has(a.id)) continue;
+      attachments.set(a.id, {
+        id: a.id,
+        network: a.vpcId,
+        subnets: [...a.subnetIds].sort(),
+        ref: { label: `${a.id} (${a.vpcId})`, resourceId: a.id, origin: a.origin },
+      });
+    }
+    for (const a of attachments.values()) {
+      const t = tableOf.get(a.id);
+      if (t) a.routeTable = tableModel(t);
+    }
+    transitGateways.set(id, { id, attachments, ref: { label: id, resourceId: id } });
+  }
 
   const interfaces: Interface[] = [];
   const endpointOfEni = new Map<string, (typeof inv.vpcEndpoints)[number]>();
@@ -474,6 +635,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     nats,
     peerings,
     internet: { include: [tryParseCidr('0.0.0.0/0')!, tryParseCidr('2000::/3')!], exclude },
+    ...(transitGateways.size > 0 ? { transitGateways } : {}),
     ...(internetZone ? { internetZone } : {}),
     notes: [...notes].sort(),
   };

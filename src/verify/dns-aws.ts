@@ -3,10 +3,11 @@
  * (bedrock-runtime.<region>.amazonaws.com) resolves to the interface endpoint only when the endpoint has private DNS
  * enabled and the VPC has both enableDnsSupport and enableDnsHostnames; otherwise the Route 53 Resolver answers with
  * the public service addresses. A VPC that can reach the endpoint by IP but resolves the name publicly still sends
- * its calls over the internet path (or fails), so this is reported with the chain that explains it.
+ * its calls over the internet path (or fails), so this is reported with the chain that explains it. A private hosted
+ * zone associated with the VPC for the name (or a parent domain) decides instead (see hostedZoneAnswer).
  */
 import { fingerprintOf, type Finding } from '../findings/types.js';
-import { scopeKey, type AwsInventory, type AwsVpcEndpoint } from '../inventory/aws.js';
+import { scopeKey, type AwsInventory, type AwsResourceRecord, type AwsVpcEndpoint } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import type { NetworkModel } from './model.js';
 import { VERIFY_CHECKS } from './checks.js';
@@ -58,15 +59,20 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
       const endpoint: AwsVpcEndpoint | undefined = endpointsHere.find((e) => e.service === service);
       const name = `${service}.${vpc.region}.amazonaws.com`;
       const chain: ResolutionStep[] = [];
-      if (!endpoint) chain.push({ what: `no ${service} interface endpoint in ${vpc.id}`, ok: false });
-      else
-        chain.push({
-          what: `${endpoint.id} privateDnsEnabled=${endpoint.privateDnsEnabled}`,
-          ok: endpoint.privateDnsEnabled,
-        });
+      const phz = hostedZoneAnswer(inv, vpc, name, service, endpoint?.privateDnsEnabled === true);
+      if (phz.kind === 'unknown' || phz.kind === 'zone') chain.push(...phz.steps);
+      if (phz.kind !== 'zone') {
+        if (!endpoint) chain.push({ what: `no ${service} interface endpoint in ${vpc.id}`, ok: false });
+        else
+          chain.push({
+            what: `${endpoint.id} privateDnsEnabled=${endpoint.privateDnsEnabled}`,
+            ok: endpoint.privateDnsEnabled,
+          });
+      }
       chain.push({ what: `${vpc.id} enableDnsSupport=${support ?? 'not collected'}`, ok: support ?? 'unknown' });
       chain.push({ what: `${vpc.id} enableDnsHostnames=${hostnames ?? 'not collected'}`, ok: hostnames ?? 'unknown' });
-      const failed = chain.filter((c) => c.ok === false);
+      // Hosted zones cordon could not read may override everything else: nothing is proven then.
+      const failed = phz.kind === 'unknown' ? [] : chain.filter((c) => c.ok === false);
       const unknown = chain.filter((c) => c.ok === 'unknown');
       if (failed.length === 0 && unknown.length === 0) continue;
       const resource = {
@@ -86,7 +92,7 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
         origin: endpoint?.origin ?? vpc.origin,
         message:
           status === 'fail'
-            ? `${name} from ${vpc.id} (zones ${calling.join(', ')}) falls through to public DNS: ${failed.map((c) => c.what).join('; ')}`
+            ? `${name} from ${vpc.id} (zones ${calling.join(', ')}) ${phz.kind === 'zone' ? `resolves wrongly through private hosted zone ${phz.zone}` : 'falls through to public DNS'}: ${failed.map((c) => c.what).join('; ')}`
             : `cannot tell how ${name} resolves from ${vpc.id}: ${unknown.map((c) => c.what).join('; ')}`,
         evidence: {
           name,
@@ -95,7 +101,12 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
           chain: [
             ...chain.map((c) => ({ step: c.what, ok: c.ok })),
             {
-              step: status === 'fail' ? 'Route 53 Resolver answers with the public service addresses' : 'unknown',
+              step:
+                status !== 'fail'
+                  ? 'unknown'
+                  : phz.kind === 'zone'
+                    ? `Route 53 Resolver answers from ${phz.zone}, not with the endpoint`
+                    : 'Route 53 Resolver answers with the public service addresses',
               ok: status !== 'fail',
             },
           ],
@@ -109,4 +120,90 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
     }
   }
   return out;
+}
+
+type HostedZoneAnswer =
+  | { kind: 'none' }
+  | { kind: 'unknown'; steps: ResolutionStep[] }
+  | { kind: 'zone'; zone: string; steps: ResolutionStep[] };
+
+/**
+ * What the VPC's private hosted zones say about a service name. Route 53 Resolver answers from the most specific
+ * private hosted zone associated with the VPC whose name is the name or a parent of it; the interface endpoint's
+ * private DNS is itself such a zone for the exact name, so a customer zone for a parent domain yields to it. A
+ * deciding zone without a record for the name answers NXDOMAIN (Resolver does not fall back to public DNS for a name
+ * inside a private zone's namespace); a record must lead to an interface endpoint of the service (an alias or CNAME
+ * to its vpce DNS name, or A records with its addresses).
+ */
+function hostedZoneAnswer(
+  inv: AwsInventory,
+  vpc: { id: string; account: string; region: string },
+  name: string,
+  service: string,
+  endpointPrivateDns: boolean,
+): HostedZoneAnswer {
+  const assoc = inv.hostedZoneAssociations.find((a) => scopeKey(a) === scopeKey(vpc) && a.vpcId === vpc.id);
+  if (!assoc)
+    return {
+      kind: 'unknown',
+      steps: [
+        {
+          what: `private hosted zones associated with ${vpc.id} not collected (route53:hosted-zones-by-vpc)`,
+          ok: 'unknown',
+        },
+      ],
+    };
+  const zone = assoc.zones
+    .filter((z) => name === z.name || name.endsWith(`.${z.name}`))
+    .sort((a, b) => b.name.length - a.name.length || a.id.localeCompare(b.id))[0];
+  if (!zone || (zone.name !== name && endpointPrivateDns)) return { kind: 'none' };
+  const label = `${zone.name} (${zone.id})`;
+  const steps: ResolutionStep[] = [{ what: `private hosted zone ${label} is associated with ${vpc.id}`, ok: true }];
+  const records = inv.hostedZoneRecords.find((r) => r.zoneId === zone.id);
+  if (!records) {
+    steps.push({ what: `records of ${label} not collected (route53:record-sets)`, ok: 'unknown' });
+    return { kind: 'unknown', steps };
+  }
+  const wildcard = `*.${name.slice(name.indexOf('.') + 1)}`;
+  const usable = (n: string) => records.records.filter((r) => r.name === n && ['A', 'AAAA', 'CNAME'].includes(r.type));
+  const found = usable(name).length > 0 ? usable(name) : usable(wildcard);
+  if (found.length === 0) {
+    steps.push({ what: `${label} has no record for ${name}: Resolver answers NXDOMAIN`, ok: false });
+    return { kind: 'zone', zone: label, steps };
+  }
+  for (const r of found) steps.push(recordStep(inv, vpc, r, service));
+  return { kind: 'zone', zone: label, steps };
+}
+
+/** Whether one record leads to an interface endpoint of the service. */
+function recordStep(
+  inv: AwsInventory,
+  vpc: { account: string; region: string },
+  r: AwsResourceRecord,
+  service: string,
+): ResolutionStep {
+  const endpoints = inv.vpcEndpoints.filter(
+    (e) => e.type === 'Interface' && e.service === service && e.region === vpc.region,
+  );
+  const target = r.aliasTarget ?? (r.type === 'CNAME' ? r.values[0]?.replace(/\.$/, '').toLowerCase() : undefined);
+  const what = `${r.name} ${r.aliasTarget ? 'alias' : r.type} -> ${target ?? r.values.join(', ')}`;
+  if (target !== undefined) {
+    const id = /^(?:\*\.)?(vpce-[0-9a-f]+)-[0-9a-z]+(?:-[a-z0-9-]+)?\.([a-z0-9.-]+)\.vpce\.amazonaws\.com$/.exec(
+      target,
+    );
+    if (!id || !id[2]!.startsWith(`${service}.`)) return { what: `${what}: not a ${service} endpoint`, ok: false };
+    const e = endpoints.find((x) => x.id === id[1]);
+    return e
+      ? { what: `${what} (${e.id})`, ok: true }
+      : { what: `${what}: endpoint ${id[1]} not in the inventory`, ok: 'unknown' };
+  }
+  const ips = new Set(
+    inv.networkInterfaces
+      .filter((n) => endpoints.some((e) => e.networkInterfaceIds.includes(n.id)))
+      .flatMap((n) => [...n.privateIps, ...(n.ipv6Ips ?? [])]),
+  );
+  const stray = r.values.filter((v) => !ips.has(v));
+  return stray.length === 0 && r.values.length > 0
+    ? { what: `${what} (addresses of a ${service} endpoint)`, ok: true }
+    : { what: `${what}: ${stray.join(', ')} is not an address of a ${service} endpoint`, ok: false };
 }

@@ -7,6 +7,9 @@
  *   filter unless the destination is in the same subnet, is routed by longest prefix match, crosses the destination
  *   subnet's inbound stateless filter (same exception) and the destination interface's inbound stateful filter;
  * - peering delivers only to the peer network's own addresses (not transitive); the reply must route back over it;
+ * - a transit gateway (tgw.ts) delivers by the source attachment's associated route table to another attached
+ *   network's own addresses, through the attachment subnets' network ACLs as AWS documents them; the reply must
+ *   route back to the same gateway and, by the destination attachment's table, to the source attachment;
  * - a public NAT gateway reaches the internet only through an internet-gateway route in its own subnet's table;
  *   direct internet access needs a public address (IPv4) and an attached internet gateway;
  * - a TCP connection also needs its replies through every stateless filter on the way back (stateful filters let
@@ -45,8 +48,16 @@ import {
   unionAll,
   type PacketSet,
 } from './packet-set.js';
-import { ANY_EPHEMERAL, NAT_PORTS, type Interface, type NetworkModel, type Subnet } from './model.js';
+import {
+  ANY_EPHEMERAL,
+  NAT_PORTS,
+  type Interface,
+  type NetworkModel,
+  type Subnet,
+  type TransitGatewayAttachment,
+} from './model.js';
 import { atomsOf, routeAtoms, type RouteAtoms } from './routes.js';
+import { tgwEntry, tgwExit, type TgwExit } from './tgw.js';
 
 export type ReplyMode = 'exists' | 'all';
 
@@ -269,8 +280,23 @@ export class SetEvaluator {
           add(v, w, key, () => din(w, key, true), triAnd(routed, hop));
         }
       }
-      // Next hops cordon cannot follow (transit gateways, appliances, NAT towards private space): maybe anywhere.
-      const unk = or(s.atoms.unknown, this.natTowardsPrivate(s));
+      // Through a transit gateway (tgw.ts): to another network's own addresses; what it cannot follow is unknown.
+      let tgwUnknown = EMPTY;
+      for (const key of s.atoms.byTarget.keys()) {
+        if (!key.startsWith('tgw:')) continue;
+        const tg = this.transitGateway(s, key.slice('tgw:'.length));
+        tgwUnknown = or(tgwUnknown, tg.unknown);
+        for (const dl of tg.deliveries) {
+          const w = dl.exit.att.network;
+          if (!destsByNet.has(w)) continue;
+          const hop = `${key}:${dl.entry.att.id}:${dl.exit.subnet.id}`;
+          const din = () => this.transitGatewayDestination(destsByNet.get(w)!, dl.entry, dl.exit, key, mode);
+          add(v, w, hop, din, triAndSet(this.transitGatewaySource(s, list, dl.entry.subnet, mode), dl.set));
+        }
+      }
+      // Next hops cordon cannot follow (appliances, NAT towards private space, transit gateway paths it cannot
+      // follow): maybe anywhere.
+      const unk = or(or(s.atoms.unknown, tgwUnknown), this.natTowardsPrivate(s));
       if (unk !== EMPTY)
         for (const w of destsByNet.keys()) {
           const d = () => {
@@ -367,6 +393,98 @@ export class SetEvaluator {
     return r;
   }
 
+  private readonly tgwCache = new Map<string, TgwRouting>();
+
+  /**
+   * A subnet's destinations (DST) routed to a transit gateway, split into what the gateway delivers to another
+   * network's own addresses (per entry and exit) and what cordon cannot follow.
+   */
+  private transitGateway(s: SubnetSets, id: string): TgwRouting {
+    const ck = `${s.subnet.id}|${id}`;
+    const hit = this.tgwCache.get(ck);
+    if (hit) return hit;
+    const routed = atomsOf(s.atoms, `tgw:${id}`);
+    const tgw = this.model.transitGateways?.get(id);
+    const entry = tgw ? tgwEntry(this.model, tgw, s.subnet) : undefined;
+    const r: TgwRouting = { unknown: EMPTY, deliveries: [] };
+    if (!tgw || !entry || entry.kind === 'unknown') r.unknown = routed;
+    else if (entry.kind === 'enter') {
+      const atoms = routeAtoms(entry.att.routeTable);
+      r.unknown = and(routed, atoms.unknown);
+      for (const [k, list] of atoms.byTarget) {
+        if (k === 'drop') continue;
+        for (const { route, set } of list) {
+          const exit = k.startsWith('attach:') ? tgwExit(this.model, tgw, entry, route) : undefined;
+          if (!exit || exit.kind === 'unknown') {
+            r.unknown = or(r.unknown, and(routed, set));
+            continue;
+          }
+          const own = addresses(DST, this.model.networks.get(exit.att.network)?.cidrs ?? []);
+          r.unknown = or(r.unknown, and(routed, diff(set, own)));
+          r.deliveries.push({ entry, exit, set: and(routed, and(set, own)) });
+        }
+      }
+    }
+    this.tgwCache.set(ck, r);
+    return r;
+  }
+
+  private transitGatewayUnknown(s: SubnetSets): PacketSet {
+    let r = EMPTY;
+    for (const k of s.atoms.byTarget.keys())
+      if (k.startsWith('tgw:')) r = or(r, this.transitGateway(s, k.slice('tgw:'.length)).unknown);
+    return r;
+  }
+
+  /**
+   * Sources of one subnet into a transit gateway: their outbound filters, the subnet's outbound ACL and the entry
+   * attachment subnet's inbound ACL, and, for TCP, the reply back through both unless they are one subnet.
+   */
+  private transitGatewaySource(s: SubnetSets, sources: readonly Interface[], entry: Subnet, mode: ReplyMode): TriSet {
+    const sa = this.sub(entry.id);
+    const own = triUnion(sources.map((i) => triAndSet(filterSets(i.outbound), addresses(SRC, i.addresses))));
+    const t = triAnd(triAnd(own, s.nout), sa.nin);
+    if (sa.subnet.id === s.subnet.id) return t;
+    const range = this.clientRange(mode);
+    const reply = triAnd(this.replyOut(sa, range, mode), this.replyIn(s, range, mode));
+    return triAnd(t, triOr(reply, { yes: NON_TCP, maybe: NON_TCP }));
+  }
+
+  /**
+   * Destinations of one network reached through a transit gateway exit: the exit subnet's outbound and the
+   * destination subnet's inbound ACL unless they are one subnet, and for TCP the reply out through both, routed
+   * back to the same gateway by the destination subnet and to the entry attachment by the exit attachment's table.
+   */
+  private transitGatewayDestination(
+    dests: readonly Interface[],
+    entry: { att: TransitGatewayAttachment },
+    exit: { att: TransitGatewayAttachment; subnet: Subnet },
+    key: string,
+    mode: ReplyMode,
+  ): TriSet {
+    const sb = this.sub(exit.subnet.id);
+    const range = this.clientRange(mode);
+    const table = exit.att.routeTable;
+    const backAtoms = table ? routeAtoms(table) : undefined;
+    const backYes = backAtoms ? swapAddressDim(atomsOf(backAtoms, `attach:${entry.att.id}`), DST) : EMPTY;
+    const back: TriSet = {
+      yes: backYes,
+      maybe: backAtoms ? or(backYes, swapAddressDim(backAtoms.unknown, DST)) : EMPTY,
+    };
+    const parts: TriSet[] = [];
+    for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
+      const d = this.sub(subnetId);
+      const admitted = triUnion(list.map((i) => triAndSet(filterSets(i.inbound), addresses(DST, i.addresses))));
+      const fwd = sb.subnet.id === subnetId ? admitted : triAnd(admitted, triAnd(sb.nout, d.nin));
+      const reply = triAnd(
+        triAnd(this.replyOut(d, range, mode), this.replyIn(sb, range, mode)),
+        triAnd(this.returnRoute(d, key), back),
+      );
+      parts.push(triAnd(fwd, triOr(reply, { yes: NON_TCP, maybe: NON_TCP })));
+    }
+    return triUnion(parts);
+  }
+
   private natAtoms(s: SubnetSets): PacketSet {
     let r = EMPTY;
     for (const [k, atoms] of s.atoms.byTarget) if (k.startsWith('nat:')) for (const a of atoms) r = or(r, a.set);
@@ -447,7 +565,7 @@ export class SetEvaluator {
         if (unsure !== EMPTY)
           parts.push({ yes: EMPTY, maybe: and(and(all.maybe, filter.maybe), and(unsure, replyIn.maybe)) });
       }
-      const unk = and(s.atoms.unknown, this.internetDst);
+      const unk = and(or(s.atoms.unknown, this.transitGatewayUnknown(s)), this.internetDst);
       if (unk !== EMPTY) parts.push({ yes: EMPTY, maybe: and(and(all.maybe, s.nout.maybe), and(unk, replyIn.maybe)) });
       const t = triUnion(parts);
       if (t.maybe !== EMPTY) out.push({ from: s.subnet.network, to: 'internet', set: t });
@@ -505,6 +623,16 @@ export class SetEvaluator {
 /** Whether an interface's IPv4 packets to the internet get a public source address (undefined: not known). */
 export function egress(i: Interface): boolean | undefined {
   return i.internetEgress ? i.internetEgress.can : i.publicIpv4;
+}
+
+interface TgwRouting {
+  /** Destinations (DST) the gateway path cannot be followed for. */
+  unknown: PacketSet;
+  deliveries: {
+    entry: { att: TransitGatewayAttachment; subnet: Subnet };
+    exit: Extract<TgwExit, { kind: 'deliver' }>;
+    set: PacketSet;
+  }[];
 }
 
 /** Part of a zone pair's answer between two networks (or a network and the internet). */

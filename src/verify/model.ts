@@ -89,6 +89,10 @@ export type RouteTarget =
   | { kind: 'drop'; reason: string }
   /** A firewall the model holds (Azure Firewall): its filter decides, then its own subnet's routes forward. */
   | { kind: 'firewall'; id: string }
+  /** A transit gateway the model holds (its route tables were collected): see tgw.ts. */
+  | { kind: 'transit-gateway'; id: string }
+  /** In a transit gateway route table: the attachment (to a network of the model) the packet is sent to. */
+  | { kind: 'attachment'; id: string }
   /** A next hop cordon does not model (transit gateway without its route tables, appliances, VPN). */
   | { kind: 'unknown'; id: string; reason: string };
 
@@ -133,6 +137,8 @@ export interface Subnet {
    * ACLs only see traffic that crosses the subnet boundary.
    */
   filtersIntraSubnet?: boolean;
+  /** The Availability Zone (AWS: its zone id when known, else its name): transit gateway attachments are per zone. */
+  availabilityZone?: string;
   ref: Ref;
 }
 
@@ -193,6 +199,24 @@ export interface Firewall {
   ref: Ref;
 }
 
+/** A transit gateway's attachment to a network of the model (AWS: a VPC attachment in state available). */
+export interface TransitGatewayAttachment {
+  id: string;
+  network: string;
+  /** Subnets the attachment has an interface in, at most one per Availability Zone. */
+  subnets: string[];
+  /** The transit gateway route table it is associated with; undefined: none, so the gateway drops what it sends. */
+  routeTable?: RouteTable;
+  ref: Ref;
+}
+
+/** A transit gateway whose attachments and route tables (with associations and routes) are all in the inventory. */
+export interface TransitGateway {
+  id: string;
+  attachments: Map<string, TransitGatewayAttachment>;
+  ref: Ref;
+}
+
 export interface NetworkModel {
   provider: 'aws' | 'azure' | 'gcp';
   networks: Map<string, Network>;
@@ -201,6 +225,7 @@ export interface NetworkModel {
   nats: Map<string, NatGateway>;
   peerings: Map<string, Peering>;
   firewalls?: Map<string, Firewall>;
+  transitGateways?: Map<string, TransitGateway>;
   /** The internet: these public ranges minus the excluded ones (networks, zones, special-purpose space). */
   internet: { include: Cidr[]; exclude: Cidr[] };
   /** The policy zone that stands for the internet, if the policy has one. */

@@ -30,6 +30,10 @@ export function targetKey(r: Route): string {
       return `service:${t.id}`;
     case 'firewall':
       return `firewall:${t.id}`;
+    case 'transit-gateway':
+      return `tgw:${t.id}`;
+    case 'attachment':
+      return `attach:${t.id}`;
     case 'drop':
       return 'drop';
     case 'unknown':

@@ -19,6 +19,7 @@ import {
 } from './model.js';
 import { lookupRoute, targetKey } from './routes.js';
 import { egress, type ReplyMode } from './evaluate.js';
+import { tgwEntry, tgwExit } from './tgw.js';
 import type { Cidr } from '../util/cidr.js';
 
 export interface Hop {
@@ -133,9 +134,68 @@ export class Tracer {
         return t.drop(target.id, 'gateway endpoint: delivered to the cloud service, not the internet');
       case 'drop':
         return t.drop(rt, target.reason);
+      case 'transit-gateway':
+        return this.viaTransitGateway(t, s, sub, target.id, p, mode);
+      case 'attachment':
       case 'unknown':
         return this.unknownHop(t, s, sub, p, mode);
     }
+  }
+
+  /**
+   * Through a transit gateway (tgw.ts has the rules): the path is decided first, then its filters are applied, so a
+   * path cordon cannot follow is an unknown hop exactly where the set evaluator puts it.
+   */
+  private viaTransitGateway(t: Walk, s: Interface, sub: Subnet, id: string, p: Point, mode: ReplyMode): Trace {
+    const tgw = this.model.transitGateways?.get(id);
+    if (!tgw) return this.unknownHop(t, s, sub, p, mode);
+    const entry = tgwEntry(this.model, tgw, sub);
+    if (entry.kind === 'unknown') return this.unknownHop(t, s, sub, p, mode);
+    if (entry.kind === 'drop') return t.drop(id, entry.why, tgw.ref);
+    const table = entry.att.routeTable!;
+    const r = lookupRoute(table, p);
+    if (r === 'unknown') return this.unknownHop(t, s, sub, p, mode);
+    if (!r) return t.drop(table.id, 'no route in the transit gateway route table', table.ref);
+    if (r.target.kind === 'drop') return t.drop(table.id, r.target.reason, r.ref);
+    const exit = tgwExit(this.model, tgw, entry, r);
+    const wNet = exit.kind === 'deliver' ? this.model.networks.get(exit.att.network) : undefined;
+    if (exit.kind !== 'deliver' || !wNet || !inCidrs(wNet.cidrs, p.fam, p.dst))
+      return this.unknownHop(t, s, sub, p, mode);
+    const d = this.interfaceAt(wNet.id, p, 'dst');
+    if (!d) return t.drop(wNet.id, 'no interface at the destination address');
+    const dsub = this.model.subnets.get(d.subnet)!;
+    const sa = entry.subnet;
+    const sb = exit.subnet;
+    t.hop(id, 'yes', `enters ${id} through ${entry.att.id} in ${sa.id}`, entry.att.ref);
+    t.filter(sub.id, sub.outbound, p, 'out');
+    t.filter(sa.id, sa.inbound, p, 'in');
+    t.route(table.id, r);
+    if (sb.id !== dsub.id) {
+      t.filter(sb.id, sb.outbound, p, 'out');
+      t.filter(dsub.id, dsub.inbound, p, 'in');
+    }
+    t.filter(d.id, d.inbound, p, 'in');
+    if (t.stopped) return t.done();
+    if (p.proto === PROTO_TCP) {
+      this.replyRoute(t, dsub, p, (x) => targetKey(x) === `tgw:${id}`);
+      const back = exit.att.routeTable ? lookupRoute(exit.att.routeTable, p, 'src') : undefined;
+      const ok = back === 'unknown' ? 'maybe' : back && targetKey(back) === `attach:${entry.att.id}` ? 'yes' : 'no';
+      t.hop(
+        exit.att.routeTable?.id ?? exit.att.id,
+        ok,
+        ok === 'no'
+          ? `${exit.att.id}'s route table does not send the reply back to ${entry.att.id}`
+          : `reply routed back by ${id}`,
+        back !== 'unknown' ? back?.ref : undefined,
+      );
+      t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
+      t.replyLeg(sb.id, sb.inbound, p, this.range(mode), mode, 'in');
+      if (sa.id !== sub.id) {
+        t.replyLeg(sa.id, sa.outbound, p, this.range(mode), mode, 'out');
+        t.replyLeg(sub.id, sub.inbound, p, this.range(mode), mode, 'in');
+      }
+    }
+    return t.done(d.id);
   }
 
   private range(mode: ReplyMode): readonly [number, number] {

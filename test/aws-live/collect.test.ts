@@ -230,6 +230,8 @@ describe('collectAws against the fake server', () => {
           'bedrock:customization-jobs',
           'ec2:vpc-attributes',
           'ec2:vpcs',
+          'route53:hosted-zones-by-vpc',
+          'route53:record-sets',
         ]);
         assert.match(u['ec2:vpc-attributes']!.reason, /^needs ec2:vpcs, which is unavailable: UnauthorizedOperation/);
         assert.equal(u['ec2:vpc-attributes']!.action, 'ec2:DescribeVpcs');

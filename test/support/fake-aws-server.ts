@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ec2Error, ec2Response, queryError, queryResponse } from './fake-aws-xml.js';
+import { ec2Error, ec2Response, escapeXml, queryError, queryResponse } from './fake-aws-xml.js';
 
 type Item = Record<string, unknown>;
 
@@ -23,6 +23,9 @@ export const EC2_LIST_ACTIONS: Record<string, string> = {
   DescribeVpcEndpoints: 'VpcEndpoints',
   DescribeNetworkInterfaces: 'NetworkInterfaces',
   DescribeFlowLogs: 'FlowLogs',
+  DescribeManagedPrefixLists: 'PrefixLists',
+  DescribeTransitGatewayVpcAttachments: 'TransitGatewayVpcAttachments',
+  DescribeTransitGatewayRouteTables: 'TransitGatewayRouteTables',
 };
 
 export interface RegionData {
@@ -43,6 +46,14 @@ export interface RegionData {
   lbAttributes: Item[];
   /** list-resolver-query-log-config-associations items. */
   queryLogAssociations: Item[];
+  /** {PrefixListId, Entries} documents (get-managed-prefix-list-entries with the list id). */
+  prefixListEntries: Item[];
+  /** {TransitGatewayRouteTableId, Associations} and {TransitGatewayRouteTableId, Routes} documents. */
+  tgwAssociations: Item[];
+  tgwRoutes: Item[];
+  /** {VpcId, HostedZoneSummaries} and {HostedZoneId, ResourceRecordSets} documents. */
+  hostedZonesByVpc: Item[];
+  recordSets: Item[];
 }
 
 export interface FakeOrganization {
@@ -112,6 +123,11 @@ const emptyRegion = (): RegionData => ({
   loadBalancers: [],
   queryLogAssociations: [],
   lbAttributes: [],
+  prefixListEntries: [],
+  tgwAssociations: [],
+  tgwRoutes: [],
+  hostedZonesByVpc: [],
+  recordSets: [],
 });
 
 class HttpError extends Error {
@@ -202,11 +218,12 @@ function handle(
     if (r.service === 'organizations') return organizations(options, calls, throttled, r, res);
     if (r.service === 'bedrock') return bedrock(options, calls, throttled, r, res);
     if (r.service === 'route53resolver') return route53resolver(options, calls, throttled, r, res);
+    if (r.service === 'route53') return route53(options, calls, throttled, r, res);
     throw new HttpError(400, 'UnknownService', `the fake does not serve ${r.service}`);
   } catch (err) {
     const e = err instanceof HttpError ? err : new HttpError(500, 'InternalFailure', String(err));
     if (r?.service === 'ec2') send(res, e.status, 'text/xml', ec2Error(e.code, e.message));
-    else if (r?.service === 'sts' || r?.service === 'elasticloadbalancing' || !r)
+    else if (r?.service === 'sts' || r?.service === 'elasticloadbalancing' || r?.service === 'route53' || !r)
       send(res, e.status, 'text/xml', queryError(e.code, e.message));
     else if (r.service === 'organizations' || r.service === 'sagemaker' || r.service === 'route53resolver')
       send(res, e.status, 'application/x-amz-json-1.1', JSON.stringify({ __type: e.code, Message: e.message }));
@@ -297,6 +314,34 @@ function ec2(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>
       200,
       'text/xml',
       ec2Response(action, { [listKey]: p.items, ...(p.next ? { NextToken: p.next } : {}) }),
+    );
+  }
+  // Per-item calls: the item's id in the request, a paged list (or, for SearchTransitGatewayRoutes, all) in the answer.
+  const perItem: Record<string, [string, keyof RegionData, string]> = {
+    GetManagedPrefixListEntries: ['PrefixListId', 'prefixListEntries', 'Entries'],
+    GetTransitGatewayRouteTableAssociations: ['TransitGatewayRouteTableId', 'tgwAssociations', 'Associations'],
+    SearchTransitGatewayRoutes: ['TransitGatewayRouteTableId', 'tgwRoutes', 'Routes'],
+  };
+  const one = perItem[action];
+  if (one) {
+    const [idField, docs, key] = one;
+    const id = form.get(idField);
+    const doc = (data[docs] as Item[]).find((x) => x[idField] === id);
+    if (!doc) throw new HttpError(400, `Invalid${idField}.NotFound`, `${idField} '${id}' does not exist`);
+    if (action === 'SearchTransitGatewayRoutes') {
+      // AWS requires a filter; cordon must ask for both route types or it would miss routes.
+      const values = [1, 2, 3].map((i) => form.get(`Filter.1.Value.${i}`)).filter(Boolean);
+      if (form.get('Filter.1.Name') !== 'type' || !values.includes('static') || !values.includes('propagated'))
+        throw new HttpError(400, 'InvalidParameterValue', 'the fake expects the filter type=static,propagated');
+      return send(res, 200, 'text/xml', ec2Response(action, { Routes: doc.Routes, AdditionalRoutesAvailable: false }));
+    }
+    const max = form.get('MaxResults');
+    const p = page(doc[key] as Item[], form.get('NextToken'), options.pageSize, max ? Number(max) : undefined);
+    return send(
+      res,
+      200,
+      'text/xml',
+      ec2Response(action, { [key]: p.items, ...(p.next ? { NextToken: p.next } : {}) }),
     );
   }
   if (action === 'DescribeVpcAttribute') {
@@ -524,6 +569,72 @@ function route53resolver(
       ...(p.next ? { NextToken: p.next } : {}),
     }),
   );
+}
+
+/**
+ * Route 53 (REST-XML), a global service: the VPC's region comes from the request (vpcregion), a zone's records
+ * from whichever region of the account holds them.
+ */
+function route53(
+  options: FakeOptions,
+  calls: RecordedCall[],
+  throttled: Set<string>,
+  r: Req,
+  res: ServerResponse,
+): void {
+  const byVpc = r.method === 'GET' && r.path === '/2013-04-01/hostedzonesbyvpc';
+  const rrset = /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/.exec(r.path);
+  if (!byVpc && !(r.method === 'GET' && rrset)) throw new HttpError(404, 'UnknownOperation', `no route for ${r.path}`);
+  const action = byVpc ? 'route53:ListHostedZonesByVPC' : 'route53:ListResourceRecordSets';
+  gate(options, calls, throttled, r, action, [400, 'Throttling']);
+  const regions = Object.values(options.world.data[r.account] ?? {});
+  const xml = (op: string, body: string) =>
+    send(
+      res,
+      200,
+      'text/xml',
+      `<?xml version="1.0" encoding="UTF-8"?>\n<${op}Response xmlns="https://route53.amazonaws.com/doc/2013-04-01/">${body}</${op}Response>`,
+    );
+  if (byVpc) {
+    const vpc = r.query.get('vpcid');
+    const region = options.world.data[r.account]?.[r.query.get('vpcregion') ?? ''];
+    const doc = region?.hostedZonesByVpc.find((d) => d.VpcId === vpc);
+    if (!doc) throw new HttpError(400, 'InvalidInput', `VPC ${vpc} not found`);
+    const p = page(doc.HostedZoneSummaries as Item[], r.query.get('nexttoken'), options.pageSize);
+    return xml(
+      'ListHostedZonesByVPC',
+      `<HostedZoneSummaries>${p.items.map((z) => `<HostedZoneSummary>${route53Xml(z)}</HostedZoneSummary>`).join('')}</HostedZoneSummaries><MaxItems>100</MaxItems>${p.next ? `<NextToken>${p.next}</NextToken>` : ''}`,
+    );
+  }
+  const zone = decodeURIComponent(rrset![1]!);
+  const doc = regions.flatMap((d) => d.recordSets).find((d) => d.HostedZoneId === zone);
+  if (!doc) throw new HttpError(404, 'NoSuchHostedZone', `No hosted zone found with ID: ${zone}`);
+  // Pages by record name, as Route 53 does: the next page starts at NextRecordName.
+  const sets = doc.ResourceRecordSets as Item[];
+  const start = r.query.get('name');
+  const type = r.query.get('type');
+  const from = start ? sets.findIndex((x) => x.Name === start && (!type || x.Type === type)) : 0;
+  if (from < 0) throw new HttpError(400, 'InvalidInput', `no record ${start} ${type}`);
+  const size = options.pageSize ?? sets.length;
+  const items = sets.slice(from, from + size);
+  const next = sets[from + size];
+  return xml(
+    'ListResourceRecordSets',
+    `<ResourceRecordSets>${items.map((x) => `<ResourceRecordSet>${route53Xml(x)}</ResourceRecordSet>`).join('')}</ResourceRecordSets><IsTruncated>${next ? 'true' : 'false'}</IsTruncated>${next ? `<NextRecordName>${escapeXml(String(next.Name))}</NextRecordName><NextRecordType>${escapeXml(String(next.Type))}</NextRecordType>` : ''}<MaxItems>${size}</MaxItems>`,
+  );
+}
+
+/** Route 53's XML: members by their JSON names, list items by the singular element name the API uses. */
+function route53Xml(v: unknown): string {
+  const ITEM: Record<string, string> = { ResourceRecords: 'ResourceRecord' };
+  if (v === null || typeof v !== 'object') return escapeXml(typeof v === 'string' ? v : JSON.stringify(v));
+  return Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) =>
+      Array.isArray(x)
+        ? `<${k}>${x.map((i) => `<${ITEM[k] ?? k}>${route53Xml(i)}</${ITEM[k] ?? k}>`).join('')}</${k}>`
+        : `<${k}>${route53Xml(x)}</${k}>`,
+    )
+    .join('');
 }
 
 function elbv2(options: FakeOptions, calls: RecordedCall[], throttled: Set<string>, r: Req, res: ServerResponse): void {

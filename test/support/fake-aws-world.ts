@@ -22,7 +22,8 @@ function array(dir: string, file: string): Item[] {
 }
 
 const kebab = (s: string) => s.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
-const fileOf = (key: string) => `describe-${kebab(key)}.json`;
+const fileOf = (key: string) =>
+  key === 'PrefixLists' ? 'describe-managed-prefix-lists.json' : `describe-${kebab(key)}.json`;
 
 export function worldFromSnapshot(root: string, callerAccount: string, regions: FakeWorld['regions']): FakeWorld {
   const world: FakeWorld = { callerAccount, data: {}, regions };
@@ -58,6 +59,11 @@ export function worldFromSnapshot(root: string, callerAccount: string, regions: 
           'list-resolver-query-log-config-associations.json',
           'ResolverQueryLogConfigAssociations',
         ),
+        prefixListEntries: array(dir, 'get-managed-prefix-list-entries.json'),
+        tgwAssociations: array(dir, 'get-transit-gateway-route-table-associations.json'),
+        tgwRoutes: array(dir, 'search-transit-gateway-routes.json'),
+        hostedZonesByVpc: array(dir, 'list-hosted-zones-by-vpc.json'),
+        recordSets: array(dir, 'list-resource-record-sets.json'),
       };
       (world.data[account] ??= {})[sub] = data;
     }

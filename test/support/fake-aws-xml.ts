@@ -34,12 +34,16 @@ const LIST_NAMES: Record<string, string> = {
   PrivateIpAddresses: 'privateIpAddressesSet',
   Ipv6Addresses: 'ipv6AddressesSet',
   PropagatingVgws: 'propagatingVgwSet',
+  PrefixLists: 'prefixListSet',
 };
 
 /** Renames that depend on the object the member is in. */
 const MEMBER_NAMES: Record<string, Record<string, string>> = {
   SecurityGroups: { Description: 'groupDescription' },
   NetworkAcls: { IsDefault: 'default' },
+  // The response body: GetTransitGatewayRouteTableAssociations's list is <associations>, not associationSet.
+  '': { Associations: 'associations' },
+  TransitGatewayVpcAttachments: { SubnetIds: 'subnetIds' },
 };
 
 function lowerFirst(s: string): string {

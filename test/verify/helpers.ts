@@ -36,6 +36,8 @@ export function vpc(inv: AwsInventory, id: string, cidr: string, igw?: string): 
     enableDnsSupport: true,
     enableDnsHostnames: true,
   });
+  // No private hosted zones unless a test associates one.
+  inv.hostedZoneAssociations.push({ ...scope, origin: origin(`/phz/${id}`), vpcId: id, zones: [] });
 }
 
 export function subnet(
@@ -167,6 +169,34 @@ export function eni(
     requesterManaged: false,
     publicIps: extra.publicIps ?? [],
     ...(extra.interfaceType ? { interfaceType: extra.interfaceType } : {}),
+  });
+}
+
+/** A bedrock-runtime interface endpoint in `subnetId` with one network interface (already added with eni()). */
+export function bedrockEndpoint(
+  inv: AwsInventory,
+  id: string,
+  vpcId: string,
+  subnetId: string,
+  eniId: string,
+  group: string,
+  privateDnsEnabled: boolean,
+): void {
+  inv.vpcEndpoints.push({
+    ...scope,
+    origin: origin(`/vpce/${id}`),
+    id,
+    vpcId,
+    serviceName: 'com.amazonaws.us-east-1.bedrock-runtime',
+    service: 'bedrock-runtime',
+    type: 'Interface',
+    state: 'available',
+    privateDnsEnabled,
+    subnetIds: [subnetId],
+    groupIds: [group],
+    routeTableIds: [],
+    networkInterfaceIds: [eniId],
+    tags: {},
   });
 }
 

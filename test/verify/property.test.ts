@@ -11,6 +11,7 @@ import { assertAgreement } from './agreement.js';
 import { Tracer } from '../../src/verify/trace.js';
 import type { AwsIpPermission, AwsNaclEntry } from '../../src/inventory/aws.js';
 import { eni, inventory, nat, POLICY, sg, subnet, vpc } from './helpers.js';
+import { addTgw, inZone } from './tgw-helpers.js';
 
 const ZONES = ['app', 'inference', 'data'];
 const PORTS = [22, 443, 1024, 6333, 40000, 65535];
@@ -59,6 +60,35 @@ const world = fc.record({
     }),
     { maxLength: 12 },
   ),
+  // A transit gateway (tgw-1, which 'tgw' subnets route to): attachments per VPC (subnets as a bit mask, the table
+  // it is associated with or none), routes per table, and each subnet's Availability Zone.
+  tgw: fc.record({
+    collected: fc.constantFrom(true, true, false),
+    /** Whether the VPCs also peer (their peering routes are more specific than the gateway's). */
+    peered: fc.boolean(),
+    attachments: fc.array(
+      fc.record({
+        on: fc.constantFrom(true, true, false),
+        subnets: fc.integer({ min: 1, max: 7 }),
+        table: fc.constantFrom(0, 0, 1, -1),
+      }),
+      { minLength: 3, maxLength: 3 },
+    ),
+    // Per table and VPC: its /16 to its own attachment, to another one, a blackhole, or no route; then a few more.
+    perVpc: fc.array(fc.constantFrom('own', 'own', 'own', 'other', 'blackhole', 'none'), {
+      minLength: 6,
+      maxLength: 6,
+    }),
+    routes: fc.array(
+      fc.record({
+        table: fc.constantFrom(0, 1),
+        dest: fc.constantFrom('10.0.0.0/8', '0.0.0.0/0', '10.2.1.0/24', '10.3.0.0/16'),
+        to: fc.constantFrom<number | 'blackhole'>(0, 1, 2, 'blackhole'),
+      }),
+      { maxLength: 3 },
+    ),
+    azs: fc.array(fc.constantFrom('az1', 'az1', 'az2'), { minLength: 9, maxLength: 9 }),
+  }),
   publics: fc.array(fc.constantFrom<'yes' | 'no' | 'unknown'>('yes', 'no', 'unknown'), {
     minLength: 12,
     maxLength: 12,
@@ -88,10 +118,12 @@ function build(w: World) {
       const id = `s${vi + 1}${si + 1}`;
       const routes: [string, string][] = [];
       const peer = vi === 0 ? 2 : 1;
-      routes.push([`10.${peer}.0.0/16`, `pcx-${Math.min(vi + 1, peer)}${Math.max(vi + 1, peer)}`]);
+      if (w.tgw.peered) routes.push([`10.${peer}.0.0/16`, `pcx-${Math.min(vi + 1, peer)}${Math.max(vi + 1, peer)}`]);
       if (s.def === 'igw') routes.push(['0.0.0.0/0', `igw-${vi + 1}`]);
       if (s.def === 'nat') routes.push(['0.0.0.0/0', `nat-${vi + 1}`]);
       if (s.def === 'tgw') routes.push(['0.0.0.0/0', 'tgw-1']);
+      // Attached VPCs reach the other VPCs (but their peer, more specific) through the transit gateway.
+      if (w.tgw.attachments[vi]!.on && (si + vi) % 3 !== 2) routes.push(['10.0.0.0/8', 'tgw-1']);
       if (s.def === 'pcx') routes.push(['0.0.0.0/0', `pcx-${Math.min(vi + 1, peer)}${Math.max(vi + 1, peer)}`]);
       if (s.def === 'blackhole') routes.push(['8.0.0.0/8', 'blackhole-x'], ['0.0.0.0/0', `igw-${vi + 1}`]);
       const entries = (egress: boolean): Omit<AwsNaclEntry, 'egress'>[] =>
@@ -148,42 +180,86 @@ function build(w: World) {
       }
     });
     nat(inv, `nat-${vi + 1}`, `s${vi + 1}${(vi % v.subnets.length) + 1}`);
+    v.subnets.forEach((_, si) => inZone(inv, w.tgw.azs[vi * 3 + si]!, `s${vi + 1}${si + 1}`));
   });
+  if (w.tgw.collected) {
+    const attached = w.vpcs.flatMap((v, vi) => {
+      const a = w.tgw.attachments[vi]!;
+      if (!a.on) return [];
+      const picked = v.subnets.map((_, si) => `s${vi + 1}${si + 1}`).filter((_, si) => (a.subnets >> si) & 1);
+      return [
+        { id: `att-${vi}`, vpc: `vpc-${vi + 1}`, subnets: picked.length ? picked : [`s${vi + 1}1`], table: a.table },
+      ];
+    });
+    addTgw(inv, {
+      id: 'tgw-1',
+      attachments: attached,
+      tables: [0, 1].map((ti) => ({
+        id: `tgw-rtb-${ti}`,
+        associations: attached.filter((a) => a.table === ti).map((a) => a.id),
+        routes: [
+          ...[0, 1, 2].flatMap((vi): [string, string][] => {
+            const how = w.tgw.perVpc[ti * 3 + vi]!;
+            const to = how === 'own' ? `att-${vi}` : how === 'other' ? `att-${(vi + 1) % 3}` : how;
+            return how === 'none' ? [] : [[`10.${vi + 1}.0.0/16`, to]];
+          }),
+          ...w.tgw.routes
+            .filter((r) => r.table === ti)
+            .map((r): [string, string] => [r.dest, r.to === 'blackhole' ? 'blackhole' : `att-${r.to}`]),
+        ],
+      })),
+    });
+  }
   return inv;
 }
 
 const INTERNET = [0x08080808, 0x01010101, 0x08000001];
 
-describe('verify: set evaluator agrees with the per-packet evaluator', () => {
-  it('on random networks and packets, in both reply modes', () => {
-    fc.assert(
-      fc.property(world, (w) => {
-        const model = compileAws(build(w), POLICY);
-        const ev = new SetEvaluator(model, { clientPorts: [32768, 60999] });
-        const tracer = new Tracer(model, [32768, 60999]);
-        const ifaces = model.interfaces;
-        for (const pk of w.packets) {
-          const s = ifaces[pk.src % ifaces.length]!;
-          const d = ifaces[pk.dst % ifaces.length]!;
-          if (!pk.fromInternet && !pk.internetDst && s === d) continue;
-          for (const mode of ['exists', 'all'] as ReplyMode[]) {
-            const fromInternet = pk.fromInternet;
-            const toInternet = !fromInternet && pk.internetDst;
-            const p: Point = {
-              fam: 0,
-              src: fromInternet ? INTERNET[pk.src % 3]! : Number(s.addresses[0]!.first),
-              dst: toInternet ? INTERNET[pk.dst % 3]! : Number(d.addresses[0]!.first),
-              proto: pk.proto,
-              port: pk.proto === 1 ? 0 : pk.port,
-            };
-            assertAgreement(ev, tracer, { s, d, fromInternet, toInternet, p, mode });
-          }
+function agree(arb: fc.Arbitrary<World>, numRuns: number, seed: number): void {
+  fc.assert(
+    fc.property(arb, (w) => {
+      const model = compileAws(build(w), POLICY);
+      const ev = new SetEvaluator(model, { clientPorts: [32768, 60999] });
+      const tracer = new Tracer(model, [32768, 60999]);
+      const ifaces = model.interfaces;
+      for (const pk of w.packets) {
+        const s = ifaces[pk.src % ifaces.length]!;
+        const d = ifaces[pk.dst % ifaces.length]!;
+        if (!pk.fromInternet && !pk.internetDst && s === d) continue;
+        for (const mode of ['exists', 'all'] as ReplyMode[]) {
+          const fromInternet = pk.fromInternet;
+          const toInternet = !fromInternet && pk.internetDst;
+          const p: Point = {
+            fam: 0,
+            src: fromInternet ? INTERNET[pk.src % 3]! : Number(s.addresses[0]!.first),
+            dst: toInternet ? INTERNET[pk.dst % 3]! : Number(d.addresses[0]!.first),
+            proto: pk.proto,
+            port: pk.proto === 1 ? 0 : pk.port,
+          };
+          assertAgreement(ev, tracer, { s, d, fromInternet, toInternet, p, mode });
         }
-      }),
-      {
-        numRuns: 150,
-        seed: 11,
-      },
-    );
-  });
+      }
+    }),
+    { numRuns, seed },
+  );
+}
+
+/** Three VPCs, all attached to a collected transit gateway, no peering: most packets cross the gateway. */
+const tgwWorld = world
+  .filter((w) => w.vpcs.length === 3)
+  .map((w) => ({
+    ...w,
+    tgw: {
+      ...w.tgw,
+      collected: true,
+      peered: false,
+      attachments: w.tgw.attachments.map((a) => ({ ...a, on: true })),
+    },
+    packets: w.packets.map((p) => ({ ...p, fromInternet: false, internetDst: p.internetDst && p.src % 4 === 0 })),
+  }));
+
+describe('verify: set evaluator agrees with the per-packet evaluator', () => {
+  it('on random networks and packets, in both reply modes', () => agree(world, 150, 11));
+  it('on random transit gateway topologies (associations, blackholes, zones, return routes)', () =>
+    agree(tgwWorld, 100, 12));
 });

@@ -5,7 +5,7 @@ import { compileAws } from '../../src/verify/aws.js';
 import { awsDnsFindings } from '../../src/verify/dns-aws.js';
 import { verifyModel } from '../../src/verify/questions.js';
 import type { AwsInventory, AwsNaclEntry } from '../../src/inventory/aws.js';
-import { all, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { all, bedrockEndpoint, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
 
 const run = (inv: AwsInventory) => verifyModel(compileAws(inv, POLICY), POLICY, { clientPorts: [32768, 60999] });
 const cell = (r: ReturnType<typeof run>, from: string, to: string) =>
@@ -196,23 +196,7 @@ describe('verify: an endpoint reachable by IP but not by name', () => {
     sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
     eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
     eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
-    inv.vpcEndpoints.push({
-      account: '111111111111',
-      region: 'us-east-1',
-      origin: { kind: 'file', file: 'inv.json', pointer: '/vpce' },
-      id: 'vpce-1',
-      vpcId: 'vpc-1',
-      serviceName: 'com.amazonaws.us-east-1.bedrock-runtime',
-      service: 'bedrock-runtime',
-      type: 'Interface',
-      state: 'available',
-      privateDnsEnabled: privateDns,
-      subnetIds: ['inf'],
-      groupIds: ['sg-vpce'],
-      routeTableIds: [],
-      networkInterfaceIds: ['eni-vpce'],
-      tags: {},
-    });
+    bedrockEndpoint(inv, 'vpce-1', 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', privateDns);
     return inv;
   };
   it('the packet path works, but without private DNS the name resolves publicly: reported with the chain', () => {

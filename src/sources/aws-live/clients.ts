@@ -10,6 +10,7 @@ import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -24,6 +25,7 @@ export type ServiceId =
   | 'ELASTIC_LOAD_BALANCING_V2'
   | 'ORGANIZATIONS'
   | 'ROUTE53RESOLVER'
+  | 'ROUTE_53'
   | 'STS';
 
 export interface ClientSettings {
@@ -116,6 +118,7 @@ export interface RegionClients {
   bedrockAgent: BedrockAgentClient;
   sagemaker: SageMakerClient;
   elbv2: ElasticLoadBalancingV2Client;
+  route53: Route53Client;
 }
 
 export function regionClients(region: string, settings: ClientSettings, credentials: Credentials): RegionClients {
@@ -133,7 +136,18 @@ export function regionClients(region: string, settings: ClientSettings, credenti
     new ElasticLoadBalancingV2Client(baseConfig('ELASTIC_LOAD_BALANCING_V2', region, settings, credentials)),
     settings.counter,
   );
-  return { ec2, bedrock, bedrockAgent, sagemaker, elbv2 };
+  // Route 53 is global: the partition's home region signs its calls, whatever the scope's region.
+  const route53 = counted(
+    new Route53Client(baseConfig('ROUTE_53', globalRegion(region), settings, credentials)),
+    settings.counter,
+  );
+  return { ec2, bedrock, bedrockAgent, sagemaker, elbv2, route53 };
+}
+
+function globalRegion(region: string): string {
+  if (region.startsWith('cn-')) return 'cn-northwest-1';
+  if (region.startsWith('us-gov-')) return 'us-gov-west-1';
+  return 'us-east-1';
 }
 
 export function stsClient(region: string | undefined, settings: ClientSettings, credentials: Credentials): STSClient {

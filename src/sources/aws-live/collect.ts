@@ -21,6 +21,7 @@ import {
 } from './clients.js';
 import { collectEc2 } from './ec2.js';
 import { collectLoadBalancers } from './elbv2.js';
+import { collectHostedZones } from './route53.js';
 import { collectSageMaker } from './sagemaker.js';
 import { CollectError, classifyError, type Failure } from './errors.js';
 
@@ -236,7 +237,9 @@ async function collectScope(
   const clients = regionClients(region, settings, c.credentials);
   const limit = createLimiter(callsPerScope);
   const [ec2, jobs, agents, sagemaker, elbv2, queryLogs] = await Promise.all([
-    collectEc2(clients.ec2, limit),
+    collectEc2(clients.ec2, limit, (outcome, vpcs) =>
+      collectHostedZones(clients.route53, region, limit, outcome, vpcs),
+    ),
     collectCustomizationJobs(clients.bedrock, limit),
     collectAgents(clients.bedrockAgent, limit),
     collectSageMaker(clients.sagemaker, limit),

@@ -14,6 +14,11 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { AwsDataset } from '../../inventory/aws.js';
+import {
+  collectPrefixLists,
+  collectTransitGatewayAttachments,
+  collectTransitGatewayRouteTables,
+} from './ec2-routing.js';
 import type { Limiter } from './limiter.js';
 import { cliShape, dependent, failed, gather, ok, sortById, type DatasetOutcome } from './types.js';
 
@@ -126,11 +131,23 @@ async function collectList(
   }
 }
 
-export async function collectEc2(client: EC2Client, limit: Limiter): Promise<DatasetOutcome[]> {
+export async function collectEc2(
+  client: EC2Client,
+  limit: Limiter,
+  /** Called with the VPC list's outcome and items, for data sets read per VPC by other services. */
+  onVpcs?: (outcome: DatasetOutcome, items: Record<string, unknown>[] | undefined) => Promise<DatasetOutcome[]>,
+): Promise<DatasetOutcome[]> {
   const results = await Promise.all(EC2_LISTS.map((l) => limit(() => collectList(client, l))));
   const outcomes = results.map((r) => r.outcome);
   const vpcs = results[0]!;
-  outcomes.push(await collectVpcAttributes(client, limit, vpcs.outcome, vpcs.items));
+  const [attributes, prefixLists, attachments, tgwTables, perVpc] = await Promise.all([
+    collectVpcAttributes(client, limit, vpcs.outcome, vpcs.items),
+    collectPrefixLists(client, limit),
+    collectTransitGatewayAttachments(client, limit),
+    collectTransitGatewayRouteTables(client, limit),
+    onVpcs ? onVpcs(vpcs.outcome, vpcs.items) : Promise.resolve([]),
+  ]);
+  outcomes.push(attributes, prefixLists, attachments, tgwTables, ...perVpc);
   return outcomes;
 }
 

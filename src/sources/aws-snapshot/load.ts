@@ -18,6 +18,8 @@ import {
   type AwsIpPermission,
   type SkippedItem,
   type AwsSageMakerResource,
+  type AwsTransitGatewayRoute,
+  type AwsTransitGatewayRouteTable,
   type SageMakerKind,
   type RouteTargetType,
   type Scoped,
@@ -135,6 +137,11 @@ interface State {
   manifests: Map<string, Manifest>;
   /** idle_timeout.timeout_seconds per load balancer ARN, merged into load balancers at the end. */
   lbAttributes: Map<string, { idle: number | undefined; dir: string }>;
+  /** get-managed-prefix-list-entries outputs by list id, merged into the prefix lists at the end. */
+  prefixListEntries: Map<string, string[]>;
+  /** Transit gateway route table associations and routes by table id, merged into the tables at the end. */
+  tgwAssociations: Map<string, NonNullable<AwsTransitGatewayRouteTable['associations']>>;
+  tgwRoutes: Map<string, { routes: AwsTransitGatewayRoute[]; truncated: boolean }>;
   /** Data sets seen through documents that add no inventory item of their own (load balancer attributes). */
   markers: { dataset: AwsDataset; hint: Hint; dir: string }[];
   taints: Taint[];
@@ -149,6 +156,9 @@ function newState(root: string, opts: SnapshotOptions): State {
     emptyDatasets: [],
     manifests: new Map(),
     lbAttributes: new Map(),
+    prefixListEntries: new Map(),
+    tgwAssociations: new Map(),
+    tgwRoutes: new Map(),
     markers: [],
     taints: [],
     unrecognised: { listed: 0, more: 0, limit: opts.unrecognisedListed ?? UNRECOGNISED_LISTED },
@@ -539,6 +549,8 @@ function recognise(
       if (item) addSageMaker(ctx, sm.kind, sm.normalise(item as never), base, true);
     });
   }
+  const detail = tableDetail(ctx, v);
+  if (detail) return detail;
   for (const r of LIST_RECOGNISERS)
     if (Array.isArray(v[r.key])) return { kind: r.key, ctx, list: { r, paginated: typeof v.NextToken === 'string' } };
   if (typeof v.VpcId === 'string' && ('EnableDnsSupport' in v || 'EnableDnsHostnames' in v)) {
@@ -623,6 +635,104 @@ function recognise(
       doc.locate(base),
     ),
   );
+  return undefined;
+}
+
+/** A DNS name as Route 53 prints it ("Example.com.", "\\052.example.com.") in cordon's form: lower case, no dot. */
+function dnsName(name: string): string {
+  return name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase();
+}
+
+/**
+ * The per-item outputs that carry no id of their own (prefix-list entries, transit gateway route table associations
+ * and routes): the documented commands add the id with --query, and they are merged into their item at the end.
+ */
+function tableDetail(ctx: ItemContext, v: Record<string, unknown>): Plan | undefined {
+  const { state, base } = ctx;
+  if (typeof v.PrefixListId === 'string' && Array.isArray(v.Entries))
+    return whole(ctx, 'get-managed-prefix-list-entries', (v) => {
+      const item = parseItem(ctx, S.prefixListEntriesShape, v, base, 'ec2:managed-prefix-lists');
+      if (item) state.prefixListEntries.set(item.PrefixListId, item.Entries.map((e) => e.Cidr).sort());
+    });
+  if (typeof v.VpcId === 'string' && Array.isArray(v.HostedZoneSummaries))
+    return whole(ctx, 'list-hosted-zones-by-vpc', (v) => {
+      const item = parseItem(ctx, S.hostedZonesByVpcShape, v, base, 'route53:hosted-zones-by-vpc');
+      if (item)
+        addDraft(
+          ctx,
+          'hostedZoneAssociations',
+          'route53:hosted-zones-by-vpc',
+          base,
+          {
+            vpcId: item.VpcId,
+            zones: item.HostedZoneSummaries.map((z) => ({
+              id: z.HostedZoneId.replace(/^\/hostedzone\//, ''),
+              name: dnsName(z.Name),
+              ...(z.Owner?.OwningAccount || z.Owner?.OwningService
+                ? { owner: z.Owner.OwningAccount ?? z.Owner.OwningService }
+                : {}),
+            })),
+          },
+          { vpcId: item.VpcId },
+        );
+    });
+  if (typeof v.HostedZoneId === 'string' && Array.isArray(v.ResourceRecordSets))
+    return whole(ctx, 'list-resource-record-sets', (v) => {
+      const item = parseItem(ctx, S.recordSetsShape, v, base, 'route53:record-sets');
+      if (item)
+        addDraft(
+          ctx,
+          'hostedZoneRecords',
+          'route53:record-sets',
+          base,
+          {
+            zoneId: item.HostedZoneId.replace(/^\/hostedzone\//, ''),
+            records: item.ResourceRecordSets.map((r, i) => ({
+              name: dnsName(r.Name),
+              type: r.Type,
+              values: r.ResourceRecords.map((x) => x.Value),
+              ...(r.AliasTarget ? { aliasTarget: dnsName(r.AliasTarget.DNSName) } : {}),
+              pointer: `${base}/ResourceRecordSets/${i}`,
+            })),
+          },
+          {},
+        );
+    });
+  if (typeof v.TransitGatewayRouteTableId !== 'string') return undefined;
+  if (Array.isArray(v.Associations))
+    return whole(ctx, 'get-transit-gateway-route-table-associations', (v) => {
+      const item = parseItem(ctx, S.transitGatewayAssociationsShape, v, base, 'ec2:transit-gateway-route-tables');
+      if (item)
+        state.tgwAssociations.set(
+          item.TransitGatewayRouteTableId,
+          item.Associations.map((a) => ({
+            attachmentId: a.TransitGatewayAttachmentId,
+            ...(a.ResourceId ? { resourceId: a.ResourceId } : {}),
+            ...(a.ResourceType ? { resourceType: a.ResourceType } : {}),
+            ...(a.State ? { state: a.State } : {}),
+          })),
+        );
+    });
+  if (Array.isArray(v.Routes))
+    return whole(ctx, 'search-transit-gateway-routes', (v) => {
+      const item = parseItem(ctx, S.transitGatewayRoutesShape, v, base, 'ec2:transit-gateway-route-tables');
+      if (!item) return;
+      state.tgwRoutes.set(item.TransitGatewayRouteTableId, {
+        truncated: item.AdditionalRoutesAvailable === true,
+        routes: item.Routes.map((r, i) => ({
+          destination: r.DestinationCidrBlock ?? r.PrefixListId ?? 'unknown',
+          ...(r.Type ? { type: r.Type } : {}),
+          ...(r.State ? { state: r.State } : {}),
+          attachments: r.TransitGatewayAttachments.map((a) => ({
+            id: a.TransitGatewayAttachmentId,
+            ...(a.ResourceId ? { resourceId: a.ResourceId } : {}),
+            ...(a.ResourceType ? { resourceType: a.ResourceType } : {}),
+          })),
+          pointer: `${base}/Routes/${i}`,
+          origin: originOf(ctx.doc, `${base}/Routes/${i}`),
+        })),
+      });
+    });
   return undefined;
 }
 
@@ -1282,6 +1392,75 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     },
   },
   {
+    key: 'PrefixLists',
+    dataset: 'ec2:managed-prefix-lists',
+    read(ctx, raw, p) {
+      const l = parseItem(ctx, S.managedPrefixListShape, raw, p, 'ec2:managed-prefix-lists');
+      if (!l) return;
+      const arn = parseArn(l.PrefixListArn);
+      addDraft(
+        ctx,
+        'managedPrefixLists',
+        'ec2:managed-prefix-lists',
+        p,
+        {
+          id: l.PrefixListId,
+          ...(l.PrefixListName ? { name: l.PrefixListName } : {}),
+          ...(l.AddressFamily ? { addressFamily: l.AddressFamily } : {}),
+          ...(l.OwnerId ? { ownerId: l.OwnerId } : {}),
+          ...(l.State ? { state: l.State } : {}),
+          ...(l.Cidrs ? { cidrs: [...l.Cidrs].sort() } : {}),
+        },
+        { ...ownerHint(l.OwnerId ?? arn?.account), ...(arn?.region ? { region: arn.region } : {}) },
+      );
+    },
+  },
+  {
+    key: 'TransitGatewayVpcAttachments',
+    dataset: 'ec2:transit-gateway-vpc-attachments',
+    read(ctx, raw, p) {
+      const a = parseItem(ctx, S.transitGatewayVpcAttachmentShape, raw, p, 'ec2:transit-gateway-vpc-attachments');
+      if (!a) return;
+      const appliance = a.Options?.ApplianceModeSupport;
+      addDraft(
+        ctx,
+        'transitGatewayAttachments',
+        'ec2:transit-gateway-vpc-attachments',
+        p,
+        {
+          id: a.TransitGatewayAttachmentId,
+          transitGatewayId: a.TransitGatewayId,
+          vpcId: a.VpcId,
+          ...(a.VpcOwnerId ? { vpcOwnerId: a.VpcOwnerId } : {}),
+          ...(a.State ? { state: a.State } : {}),
+          subnetIds: a.SubnetIds,
+          ...(appliance ? { applianceModeSupport: appliance === 'enable' } : {}),
+        },
+        { ...ownerHint(a.VpcOwnerId), vpcId: a.VpcId },
+      );
+    },
+  },
+  {
+    key: 'TransitGatewayRouteTables',
+    dataset: 'ec2:transit-gateway-route-tables',
+    read(ctx, raw, p) {
+      const t = parseItem(ctx, S.transitGatewayRouteTableShape, raw, p, 'ec2:transit-gateway-route-tables');
+      if (!t) return;
+      addDraft(
+        ctx,
+        'transitGatewayRouteTables',
+        'ec2:transit-gateway-route-tables',
+        p,
+        {
+          id: t.TransitGatewayRouteTableId,
+          transitGatewayId: t.TransitGatewayId,
+          ...(t.State ? { state: t.State } : {}),
+        },
+        {},
+      );
+    },
+  },
+  {
     key: 'Policies',
     dataset: 'organizations:scps',
     read(ctx, raw, p) {
@@ -1691,6 +1870,7 @@ function resolveScopes(state: State): void {
   // no jobs, no job details. (A collector cannot write an empty "array of describe-vpc-attribute outputs".)
   // (Scopes that have items are collected once, not searched for in every scope.)
   const scopesOf = (list: { account: string; region: string }[]) => new Set(list.map(scopeKey));
+  const withZones = scopesOf(inv.hostedZoneAssociations.filter((a) => a.zones.length > 0));
   const [withVpcs, withJobs, withLbs] = [inv.vpcs, inv.customizationJobs, inv.loadBalancers].map(scopesOf) as [
     Set<string>,
     Set<string>,
@@ -1698,7 +1878,9 @@ function resolveScopes(state: State): void {
   ];
   for (const [key, sets] of inv.datasets) {
     if (key === '*') continue;
-    if (sets.has('ec2:vpcs') && !withVpcs.has(key)) sets.add('ec2:vpc-attributes');
+    if (sets.has('ec2:vpcs') && !withVpcs.has(key)) sets.add('ec2:vpc-attributes').add('route53:hosted-zones-by-vpc');
+    // No zone associated with any VPC of the scope: no records to read.
+    if (sets.has('route53:hosted-zones-by-vpc') && !withZones.has(key)) sets.add('route53:record-sets');
     if (sets.has('bedrock:customization-jobs') && !withJobs.has(key)) sets.add('bedrock:customization-job-details');
     if (sets.has('elbv2:load-balancers') && !withLbs.has(key)) sets.add('elbv2:load-balancer-attributes');
   }
@@ -1727,6 +1909,19 @@ function resolveScopes(state: State): void {
     if (a) {
       lb.attributesKnown = true;
       if (a.idle !== undefined && Number.isFinite(a.idle)) lb.idleTimeoutSeconds = a.idle;
+    }
+  }
+  for (const l of inv.managedPrefixLists) {
+    const cidrs = state.prefixListEntries.get(l.id);
+    if (cidrs) l.cidrs = cidrs;
+  }
+  for (const t of inv.transitGatewayRouteTables) {
+    const assoc = state.tgwAssociations.get(t.id);
+    if (assoc) t.associations = assoc;
+    const routes = state.tgwRoutes.get(t.id);
+    if (routes) {
+      t.routes = routes.routes;
+      if (routes.truncated) t.routesTruncated = true;
     }
   }
   const smDetailed = new Set(inv.sagemakerResources.filter((r) => r.detail).map((r) => r.arn));

@@ -317,3 +317,97 @@ export function tagMap(list: { Key: string; Value: string }[] | undefined): Reco
   for (const t of list ?? []) out[t.Key] = t.Value;
   return out;
 }
+
+/** describe-managed-prefix-lists items; describe-prefix-lists (the older call) prints the AWS-managed ones with Cidrs. */
+export const managedPrefixListShape = z.looseObject({
+  PrefixListId: z.string(),
+  PrefixListName: z.string().optional(),
+  AddressFamily: z.string().optional(),
+  State: z.string().optional(),
+  PrefixListArn: z.string().optional(),
+  OwnerId: z.string().optional(),
+  Cidrs: z.array(z.string()).optional(),
+});
+
+/** get-managed-prefix-list-entries prints no list id; the documented command adds it with --query. */
+export const prefixListEntriesShape = z.looseObject({
+  PrefixListId: z.string(),
+  Entries: z.array(z.looseObject({ Cidr: z.string(), Description: z.string().optional() })),
+});
+
+export const transitGatewayVpcAttachmentShape = z.looseObject({
+  TransitGatewayAttachmentId: z.string(),
+  TransitGatewayId: z.string(),
+  VpcId: z.string(),
+  VpcOwnerId: z.string().optional(),
+  State: z.string().optional(),
+  SubnetIds: z.array(z.string()).default([]),
+  Options: z.looseObject({ ApplianceModeSupport: z.string().optional() }).optional(),
+});
+
+export const transitGatewayRouteTableShape = z.looseObject({
+  TransitGatewayRouteTableId: z.string(),
+  TransitGatewayId: z.string(),
+  State: z.string().optional(),
+});
+
+/** get-transit-gateway-route-table-associations, with the table id added by --query (the output has none). */
+export const transitGatewayAssociationsShape = z.looseObject({
+  TransitGatewayRouteTableId: z.string(),
+  Associations: z.array(
+    z.looseObject({
+      TransitGatewayAttachmentId: z.string(),
+      ResourceId: z.string().optional(),
+      ResourceType: z.string().optional(),
+      State: z.string().optional(),
+    }),
+  ),
+});
+
+/** search-transit-gateway-routes, with the table id added by --query (the output has none). */
+export const transitGatewayRoutesShape = z.looseObject({
+  TransitGatewayRouteTableId: z.string(),
+  Routes: z.array(
+    z.looseObject({
+      DestinationCidrBlock: z.string().optional(),
+      PrefixListId: z.string().optional(),
+      Type: z.string().optional(),
+      State: z.string().optional(),
+      TransitGatewayAttachments: z
+        .array(
+          z.looseObject({
+            TransitGatewayAttachmentId: z.string(),
+            ResourceId: z.string().optional(),
+            ResourceType: z.string().optional(),
+          }),
+        )
+        .default([]),
+    }),
+  ),
+  AdditionalRoutesAvailable: z.boolean().optional(),
+});
+
+/** list-hosted-zones-by-vpc, with the VPC id added by --query (the output names no VPC). */
+export const hostedZonesByVpcShape = z.looseObject({
+  VpcId: z.string(),
+  HostedZoneSummaries: z.array(
+    z.looseObject({
+      HostedZoneId: z.string(),
+      Name: z.string(),
+      Owner: z.looseObject({ OwningAccount: z.string().optional(), OwningService: z.string().optional() }).optional(),
+    }),
+  ),
+});
+
+/** list-resource-record-sets, with the zone id added by --query (the output names no zone). */
+export const recordSetsShape = z.looseObject({
+  HostedZoneId: z.string(),
+  ResourceRecordSets: z.array(
+    z.looseObject({
+      Name: z.string(),
+      Type: z.string(),
+      ResourceRecords: z.array(z.looseObject({ Value: z.string() })).default([]),
+      AliasTarget: z.looseObject({ DNSName: z.string() }).optional(),
+    }),
+  ),
+});

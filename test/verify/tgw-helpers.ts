@@ -1,0 +1,45 @@
+/** Transit gateway resources for verify tests, in the inventory's shapes (one scope, as helpers.ts). */
+import type { AwsInventory } from '../../src/inventory/aws.js';
+
+const scope = { account: '111111111111', region: 'us-east-1' };
+const origin = (pointer: string) => ({ kind: 'file' as const, file: 'tgw.json', pointer });
+
+export interface TgwSpec {
+  id: string;
+  attachments: { id: string; vpc: string; subnets: string[] }[];
+  /** Per table: the attachments associated with it and routes [destination, attachment id or 'blackhole']. */
+  tables: { id: string; associations: string[]; routes: [string, string][] }[];
+}
+
+export function addTgw(inv: AwsInventory, spec: TgwSpec): void {
+  for (const a of spec.attachments)
+    inv.transitGatewayAttachments.push({
+      ...scope,
+      origin: origin(`/att/${a.id}`),
+      id: a.id,
+      transitGatewayId: spec.id,
+      vpcId: a.vpc,
+      state: 'available',
+      subnetIds: a.subnets,
+    });
+  for (const t of spec.tables)
+    inv.transitGatewayRouteTables.push({
+      ...scope,
+      origin: origin(`/tgw-rtb/${t.id}`),
+      id: t.id,
+      transitGatewayId: spec.id,
+      associations: t.associations.map((attachmentId) => ({ attachmentId, state: 'associated' })),
+      routes: t.routes.map(([destination, to], i) => ({
+        destination,
+        state: to === 'blackhole' ? 'blackhole' : 'active',
+        attachments: to === 'blackhole' ? [] : [{ id: to }],
+        pointer: `/tgw-rtb/${t.id}/Routes/${i}`,
+        origin: origin(`/tgw-rtb/${t.id}/Routes/${i}`),
+      })),
+    });
+}
+
+/** Puts subnets in an Availability Zone (transit gateway attachments are per zone). */
+export function inZone(inv: AwsInventory, zone: string, ...subnets: string[]): void {
+  for (const s of inv.subnets) if (subnets.includes(s.id)) s.availabilityZone = zone;
+}
