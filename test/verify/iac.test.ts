@@ -16,6 +16,8 @@ import { loadAwsSnapshot } from '../../src/sources/aws-snapshot/load.js';
 import { partitionSnapshot } from '../../src/sources/detect.js';
 import { loadCloudFormation } from '../../src/sources/iac/cloudformation/load.js';
 import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
+import { loadArm } from '../../src/sources/iac/arm/load.js';
+import { compileAzure } from '../../src/verify/azure.js';
 import { compileAws } from '../../src/verify/aws.js';
 import type { NetworkModel } from '../../src/verify/model.js';
 import { verifyModel } from '../../src/verify/questions.js';
@@ -245,5 +247,117 @@ resource "aws_instance" "lost" {
     assert.equal(partial.length, 1);
     assert.match(partial[0]!.reason, /aws_instance\.lost\.subnet_id is not known before deploy: var\.subnet/);
     assert.equal(partial[0]!.line, 17);
+  });
+});
+
+describe('verify on infrastructure as code (Azure): NICs whose address is picked at deploy', () => {
+  const dirs: string[] = [];
+  after(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+  const template = (allowFrom: string) => ({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    resources: [
+      {
+        type: 'Microsoft.Network/networkSecurityGroups',
+        apiVersion: '2023-09-01',
+        name: 'nsg-data',
+        location: 'eastus',
+        properties: {
+          securityRules: [
+            {
+              name: 'qdrant-from-app',
+              properties: {
+                priority: 100,
+                direction: 'Inbound',
+                access: 'Allow',
+                protocol: 'Tcp',
+                sourceAddressPrefix: allowFrom,
+                sourcePortRange: '*',
+                destinationAddressPrefix: '*',
+                destinationPortRange: '6333-6334',
+              },
+            },
+            {
+              name: 'deny-vnet',
+              properties: {
+                priority: 200,
+                direction: 'Inbound',
+                access: 'Deny',
+                protocol: '*',
+                sourceAddressPrefix: 'VirtualNetwork',
+                sourcePortRange: '*',
+                destinationAddressPrefix: '*',
+                destinationPortRange: '*',
+              },
+            },
+          ],
+        },
+      },
+      {
+        type: 'Microsoft.Network/virtualNetworks',
+        apiVersion: '2023-09-01',
+        name: 'vnet-ai',
+        location: 'eastus',
+        dependsOn: ["[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg-data')]"],
+        properties: {
+          addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+          subnets: [
+            { name: 'snet-app', properties: { addressPrefix: '10.0.1.0/24' } },
+            {
+              name: 'snet-data',
+              properties: {
+                addressPrefix: '10.0.3.0/24',
+                networkSecurityGroup: { id: "[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg-data')]" },
+              },
+            },
+          ],
+        },
+      },
+      ...['app', 'data'].map((z) => ({
+        type: 'Microsoft.Network/networkInterfaces',
+        apiVersion: '2023-09-01',
+        name: `nic-${z}`,
+        location: 'eastus',
+        properties: {
+          ipConfigurations: [
+            {
+              name: 'ipconfig1',
+              properties: {
+                privateIPAllocationMethod: 'Dynamic',
+                subnet: { id: `[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-ai', 'snet-${z}')]` },
+              },
+            },
+          ],
+        },
+      })),
+    ],
+  });
+  const lateral = async (allowFrom: string) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cordon-iacv-arm-'));
+    dirs.push(dir);
+    await writeFile(path.join(dir, 'main.json'), JSON.stringify(template(allowFrom), null, 2));
+    const r = await loadArm(dir, [path.join(dir, 'main.json')]);
+    assert.deepEqual(r.errors, []);
+    const model = compileAzure(r.inventory, await policy);
+    return { model, found: verdicts(model, await policy).filter((v) => v.includes('application -> data')) };
+  };
+
+  it('a NIC declared without an address stands for every address of its subnet: a rule admitting part of it is found', async () => {
+    const { model, found } = await lateral('10.0.1.128/25');
+    const app = model.interfaces.find((i) => i.id === 'nic-app')!;
+    assert.deepEqual(
+      app.addresses.map((a) => a.text),
+      ['10.0.1.4/32', '10.0.1.128/32'],
+    );
+    assert.equal(app.zone, 'application');
+    assert.match(app.ref.label, /assigned at deploy/);
+    assert.deepEqual(found, ['verify-zone-violation application -> data: tcp/6333-6334']);
+  });
+
+  it('and a rule admitting none of it finds no path', async () => {
+    const { found } = await lateral('10.0.9.0/24');
+    assert.deepEqual(found, []);
   });
 });
