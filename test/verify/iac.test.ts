@@ -13,6 +13,7 @@ import { after, describe, it } from 'node:test';
 import type { AwsInventory } from '../../src/inventory/aws.js';
 import { loadPolicyFile, type ZonePolicy } from '../../src/policy/load.js';
 import { loadAwsSnapshot } from '../../src/sources/aws-snapshot/load.js';
+import { loadAzureSnapshot } from '../../src/sources/azure-snapshot/load.js';
 import { partitionSnapshot } from '../../src/sources/detect.js';
 import { loadCloudFormation } from '../../src/sources/iac/cloudformation/load.js';
 import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
@@ -359,5 +360,115 @@ describe('verify on infrastructure as code (Azure): NICs whose address is picked
   it('and a rule admitting none of it finds no path', async () => {
     const { found } = await lateral('10.0.9.0/24');
     assert.deepEqual(found, []);
+  });
+});
+
+describe('verify on infrastructure as code (Azure): NICs and private endpoints', () => {
+  const dirs: string[] = [];
+  after(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('the ARM misconfigured example gives its snapshot twin’s violations: Azure creates the private endpoints’ NICs', async () => {
+    const dir = path.resolve('examples/arm/azure-misconfigured');
+    const r = await loadArm(dir, (await partitionSnapshot(dir)).arm);
+    const oai = r.inventory.networkInterfaces.find((n) => n.name === 'pe-oai.nic')!;
+    assert.ok(oai.privateEndpointId?.endsWith('/privateEndpoints/pe-oai'));
+    const snap = path.resolve('examples/azure/misconfigured');
+    const twin = (await loadAzureSnapshot(snap, (await partitionSnapshot(snap)).azure)).inventory;
+    const expected = verdicts(compileAzure(twin, await policy), await policy);
+    assert.ok(expected.some((v) => v.startsWith('verify-zone-violation management -> external_ai')));
+    assert.deepEqual(verdicts(compileAzure(r.inventory, await policy), await policy), expected);
+  });
+
+  it('Terraform azurerm: a NIC with dynamic allocation and its NSG association; a rule admitting part of a subnet is found', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'cordon-iacv-azurerm-'));
+    dirs.push(root);
+    await writeFile(
+      path.join(root, 'main.tf'),
+      `
+provider "azurerm" {
+  features {}
+  subscription_id = "00000000-0000-0000-0000-000000000001"
+}
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-ai"
+  location = "eastus"
+}
+resource "azurerm_virtual_network" "v" {
+  name                = "vnet-ai"
+  resource_group_name = azurerm_resource_group.rg.name
+  location            = "eastus"
+  address_space       = ["10.0.0.0/16"]
+}
+resource "azurerm_subnet" "s" {
+  for_each             = { app = "10.0.1.0/24", data = "10.0.3.0/24" }
+  name                 = "snet-\${each.key}"
+  resource_group_name  = azurerm_resource_group.rg.name
+  virtual_network_name = azurerm_virtual_network.v.name
+  address_prefixes     = [each.value]
+}
+resource "azurerm_network_security_group" "db" {
+  name                = "nsg-db"
+  resource_group_name = azurerm_resource_group.rg.name
+  location            = "eastus"
+  security_rule {
+    name                       = "qdrant"
+    priority                   = 100
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_address_prefix      = "10.0.1.128/25"
+    source_port_range          = "*"
+    destination_address_prefix = "*"
+    destination_port_range     = "6333-6334"
+  }
+  security_rule {
+    name                       = "deny-vnet"
+    priority                   = 200
+    direction                  = "Inbound"
+    access                     = "Deny"
+    protocol                   = "*"
+    source_address_prefix      = "VirtualNetwork"
+    source_port_range          = "*"
+    destination_address_prefix = "*"
+    destination_port_range     = "*"
+  }
+}
+resource "azurerm_network_interface" "nic" {
+  for_each            = toset(["app", "data"])
+  name                = "nic-\${each.key}"
+  resource_group_name = azurerm_resource_group.rg.name
+  location            = "eastus"
+  ip_configuration {
+    name                          = "ipconfig1"
+    subnet_id                     = azurerm_subnet.s[each.key].id
+    private_ip_address_allocation = "Dynamic"
+  }
+}
+resource "azurerm_network_interface_security_group_association" "db" {
+  network_interface_id      = azurerm_network_interface.nic["data"].id
+  network_security_group_id = azurerm_network_security_group.db.id
+}
+`,
+    );
+    const r = await loadTerraform(root, (await partitionSnapshot(root)).terraform);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const inv = r.azure!;
+    assert.ok(inv.datasets.get('00000000-0000-0000-0000-000000000001')?.has('network:network-interfaces'));
+    const data = inv.networkInterfaces.find((n) => n.name === 'nic-data')!;
+    assert.match(data.networkSecurityGroupId ?? '', /networkSecurityGroups\/nsg-db$/);
+    const model = compileAzure(inv, await policy);
+    assert.deepEqual(
+      model.interfaces.find((i) => i.id === 'nic-app')?.addresses.map((a) => a.text),
+      ['10.0.1.4/32', '10.0.1.128/32'],
+    );
+    assert.deepEqual(
+      verdicts(model, await policy).filter((v) => v.includes('application -> data')),
+      ['verify-zone-violation application -> data: tcp/6333-6334'],
+    );
   });
 });
