@@ -505,6 +505,13 @@ function standInAddresses(
     [...policy.zones.values()].map((z) => z.parsedCidrs.map((c) => c.text)),
   ]);
   const subnets = new Map(inv.subnets.map((s) => [`${scopeKey(s)}|${s.id}`, s]));
+  // Addresses stated by other interfaces of the subnet are not given again.
+  const taken = new Map<string, Set<bigint>>();
+  for (const n of inv.networkInterfaces)
+    for (const c of hostCidrs(n.privateIps)) {
+      const k = `${scopeKey(n)}|${n.subnetId}`;
+      taken.set(k, (taken.get(k) ?? new Set()).add(c.first));
+    }
   const bySubnet = new Map<string, AwsNetworkInterface[]>();
   for (const n of pending) {
     const k = `${scopeKey(n)}|${n.subnetId}`;
@@ -514,7 +521,7 @@ function standInAddresses(
     const s = subnets.get(k);
     const cidr = s?.cidr ? tryParseCidr(s.cidr) : undefined;
     list.sort((a, b) => a.id.localeCompare(b.id));
-    const plan = cidr ? deployAddresses(cidr, boundaries, list.length) : undefined;
+    const plan = cidr ? deployAddresses(cidr, boundaries, list.length, taken.get(k)) : undefined;
     if (!plan) {
       notes.add(
         `${list.map((n) => n.id).join(', ')}: address assigned at deploy in ${k.split('|')[1]}, whose IPv4 CIDR is not known: not verified`,

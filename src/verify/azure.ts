@@ -868,20 +868,33 @@ function azureStandIns(
     [...policy.zones.values()].map((z) => z.parsedCidrs.map((c) => c.text)),
   ]);
   const subnets = new Map(inv.subnets.map((s) => [azureIdKey(s.id), s]));
+  // Addresses stated by other NICs of the subnet are not given again.
+  const taken = new Map<string, Set<bigint>>();
+  for (const n of inv.networkInterfaces)
+    for (const c of n.ipConfigurations) {
+      const ip = c.subnetId && c.privateIpAddress ? tryParseCidr(c.privateIpAddress) : undefined;
+      if (ip) taken.set(azureIdKey(c.subnetId!), (taken.get(azureIdKey(c.subnetId!)) ?? new Set()).add(ip.first));
+    }
   for (const [k, list] of bySubnet) {
     const prefix = subnets
       .get(k)
       ?.addressPrefixes.map((p) => tryParseCidr(p))
       .find((c) => c?.family === 4);
     list.sort((a, b) => (azureIdKey(a.nic) < azureIdKey(b.nic) ? -1 : 1));
-    const plan = prefix ? deployAddresses(prefix, boundaries, list.length) : undefined;
+    const plan = prefix ? deployAddresses(prefix, boundaries, list.length, taken.get(k)) : undefined;
     if (!plan) {
       notes.add(
         `NICs in ${k.split('/').pop()}: address assigned at deploy in a subnet whose IPv4 prefix is not known: not verified`,
       );
       continue;
     }
-    list.forEach(({ c }, i) => out.set(c, plan[i]!.addresses));
+    list.forEach(({ nic, c }, i) => {
+      out.set(c, plan[i]!.addresses);
+      if (plan[i]!.shared)
+        notes.add(
+          `${nic.split('/').pop()} shares a stand-in address with another NIC: a rule draws a range there too small for one address each`,
+        );
+    });
   }
   notes.add(
     'NICs declared in infrastructure as code get their private address at deploy: each stands for every free address of its subnet (one stand-in address per range a rule, route or zone tells apart)',

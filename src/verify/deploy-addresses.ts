@@ -57,6 +57,8 @@ export function deployAddresses(
   subnet: Cidr,
   boundaries: readonly Cidr[],
   count: number,
+  /** Addresses other interfaces of the subnet state: AWS and Azure never give them again. */
+  taken: ReadonlySet<bigint> = new Set(),
 ): DeployAddresses[] | undefined {
   if (subnet.family !== 4) return undefined;
   const lo = subnet.first + RESERVED_LOW;
@@ -68,14 +70,26 @@ export function deployAddresses(
     if (c.first > lo && c.first <= hi) cuts.add(c.first);
     if (c.last + 1n > lo && c.last + 1n <= hi) cuts.add(c.last + 1n);
   }
-  const starts = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const cells = starts.map((s, i) => ({ start: s, size: (i + 1 < starts.length ? starts[i + 1]! : hi + 1n) - s }));
+  const order = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  const starts = [...cuts].sort(order);
+  const cells = starts.map((start, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1]! : hi + 1n;
+    const used = [...taken].filter((t) => t >= start && t < end).sort(order);
+    return { start, used, free: end - start - BigInt(used.length) };
+  });
+  /** The r-th address of the cell that no other interface states (the cell's first when it has none free). */
+  const nth = (c: (typeof cells)[number], r: bigint): bigint => {
+    if (c.free === 0n) return c.start;
+    let a = c.start + (r % c.free);
+    for (const t of c.used) if (t <= a) a++;
+    return a;
+  };
   const result: DeployAddresses[] = [];
   for (let rank = 0; rank < count; rank++) {
     const r = BigInt(rank);
     result.push({
-      addresses: cells.map((c) => v4Text(c.start + (r % c.size))),
-      shared: cells.some((c) => r >= c.size),
+      addresses: cells.map((c) => v4Text(nth(c, r))),
+      shared: cells.some((c) => r >= c.free),
     });
   }
   return result;
