@@ -22,6 +22,7 @@ import { compileAzure } from '../../src/verify/azure.js';
 import { compileAws } from '../../src/verify/aws.js';
 import type { NetworkModel } from '../../src/verify/model.js';
 import { verifyModel } from '../../src/verify/questions.js';
+import { partialModelData } from '../../src/verify/partial.js';
 
 const CLIENT_PORTS: [number, number] = [32768, 60999];
 const policy = loadPolicyFile('examples/cordon.yaml');
@@ -470,5 +471,38 @@ resource "azurerm_network_interface_security_group_association" "db" {
       verdicts(model, await policy).filter((v) => v.includes('application -> data')),
       ['verify-zone-violation application -> data: tcp/6333-6334'],
     );
+  });
+});
+
+describe('verify on infrastructure as code: incomplete data', () => {
+  it('an interface whose subnet is not known before deploy makes the scope not verified, naming the expression', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'cordon-iacv-partial-'));
+    try {
+      await writeFile(
+        path.join(root, 'main.tf'),
+        `provider "aws" { region = "us-east-1" }
+variable "subnet" { type = string }
+resource "aws_instance" "app" {
+  ami           = "ami-1"
+  instance_type = "t3.micro"
+  subnet_id     = var.subnet
+}
+`,
+      );
+      const inv = await terraform(root);
+      const [f, ...rest] = partialModelData(
+        'aws',
+        inv.partial,
+        ['ec2:network-interfaces', 'ec2:subnets'],
+        'AWS::EC2::VPC',
+      );
+      assert.equal(rest.length, 0);
+      assert.equal(f!.status, 'not-assessed');
+      assert.equal(f!.resource.id, 'iac/us-east-1');
+      assert.match(f!.message, /ec2:network-interfaces incomplete: .*var\.subnet.*\(main\.tf:6\)/);
+      assert.deepEqual(partialModelData('aws', inv.partial, ['ec2:vpcs'], 'AWS::EC2::VPC'), []);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
