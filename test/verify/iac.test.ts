@@ -18,6 +18,7 @@ import { partitionSnapshot } from '../../src/sources/detect.js';
 import { loadCloudFormation } from '../../src/sources/iac/cloudformation/load.js';
 import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
 import { loadArm } from '../../src/sources/iac/arm/load.js';
+import { loadBicep } from '../../src/sources/iac/bicep/load.js';
 import { compileAzure } from '../../src/verify/azure.js';
 import { compileAws } from '../../src/verify/aws.js';
 import type { NetworkModel } from '../../src/verify/model.js';
@@ -370,7 +371,7 @@ describe('verify on infrastructure as code (Azure): NICs and private endpoints',
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  it('the ARM misconfigured example gives its snapshot twin’s violations: Azure creates the private endpoints’ NICs', async () => {
+  it('the ARM and Bicep misconfigured examples give their snapshot twin’s violations: Azure creates the private endpoints’ NICs', async () => {
     const dir = path.resolve('examples/arm/azure-misconfigured');
     const r = await loadArm(dir, (await partitionSnapshot(dir)).arm);
     const oai = r.inventory.networkInterfaces.find((n) => n.name === 'pe-oai.nic')!;
@@ -380,6 +381,21 @@ describe('verify on infrastructure as code (Azure): NICs and private endpoints',
     const expected = verdicts(compileAzure(twin, await policy), await policy);
     assert.ok(expected.some((v) => v.startsWith('verify-zone-violation management -> external_ai')));
     assert.deepEqual(verdicts(compileAzure(r.inventory, await policy), await policy), expected);
+    const bicepDir = path.resolve('examples/bicep/azure-misconfigured');
+    const bicep = await loadBicep(bicepDir, (await partitionSnapshot(bicepDir)).bicep);
+    assert.deepEqual(verdicts(compileAzure(bicep.inventory, await policy), await policy), expected);
+  });
+
+  it('the ARM and Bicep references verify as their snapshot twin does', async () => {
+    const snap = path.resolve('examples/azure/reference');
+    const twin = (await loadAzureSnapshot(snap, (await partitionSnapshot(snap)).azure)).inventory;
+    const expected = verdicts(compileAzure(twin, await policy), await policy);
+    const armDir = path.resolve('examples/arm/azure-reference');
+    const arm = await loadArm(armDir, (await partitionSnapshot(armDir)).arm);
+    assert.deepEqual(verdicts(compileAzure(arm.inventory, await policy), await policy), expected);
+    const bicepDir = path.resolve('examples/bicep/azure-reference');
+    const bicep = await loadBicep(bicepDir, (await partitionSnapshot(bicepDir)).bicep);
+    assert.deepEqual(verdicts(compileAzure(bicep.inventory, await policy), await policy), expected);
   });
 
   it('Terraform azurerm: a NIC with dynamic allocation and its NSG association; a rule admitting part of a subnet is found', async () => {
