@@ -817,14 +817,16 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
         'subnet_id',
         `${rd.r.address} has no subnet_id: AWS launches it in the default VPC, which the code does not declare`,
       );
-    const ip = rd.str('private_ip');
-    const assoc = rd.need('associate_public_ip_address');
+    const ip = literalIps(rd.v.private_ip)[0];
+    // Unknown (a plan's computed value): AWS decides by the subnet when the code does not say; else not known.
+    const assoc = rd.v.associate_public_ip_address;
+    const pub = isUnknown(assoc) ? undefined : typeof assoc === 'boolean' ? assoc : mapsPublic.get(subnetId);
     iface(rd, {
       id: eniId(rd.r.address),
       subnetId,
       groupIds: rd.strs('vpc_security_group_ids'),
-      privateIps: ip ? [ip, ...rd.strs('secondary_private_ips')] : [],
-      ...publicOf(eips.has(rd.r.address) || (typeof assoc === 'boolean' ? assoc : mapsPublic.get(subnetId))),
+      privateIps: ip ? [ip, ...literalIps(rd.v.secondary_private_ips)] : [],
+      ...publicOf(eips.has(rd.r.address) ? true : pub),
       requesterManaged: false,
       description: `instance ${rd.r.address}`,
     });
@@ -834,9 +836,9 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     if (!subnetId) return;
     const ips = [
       ...new Set([
-        ...rd.strs('private_ips'),
-        ...rd.strs('private_ip_list'),
-        ...(rd.str('private_ip') ? [rd.str('private_ip')!] : []),
+        ...literalIps(rd.v.private_ips),
+        ...literalIps(rd.v.private_ip_list),
+        ...literalIps(rd.v.private_ip),
       ]),
     ];
     iface(rd, {
@@ -883,7 +885,7 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
   each(['aws_efs_mount_target'], (rd) => {
     const subnetId = rd.str('subnet_id');
     if (!subnetId) return;
-    const ip = rd.str('ip_address');
+    const ip = literalIps(rd.v.ip_address)[0];
     iface(rd, {
       id: eniId(rd.r.address),
       subnetId,
@@ -1086,4 +1088,13 @@ function publicOf(p: boolean | undefined): { publicIp?: boolean } {
 
 function scopedOf(x: Scoped): Scoped {
   return { account: x.account, region: x.region, origin: x.origin };
+}
+
+/**
+ * Private addresses the code states. An unknown one (a plan's computed value, a variable without a value) is picked
+ * at deploy as far as cordon can tell: the verifier then stands it for every address of the subnet, which is sound.
+ */
+function literalIps(v: Value | undefined): string[] {
+  if (isUnknown(v)) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
 }
