@@ -43,6 +43,20 @@ async function cloudFormation(dir: string): Promise<AwsInventory> {
   return r.inventory;
 }
 
+/** The Azure inventory of a snapshot, ARM or Bicep folder (its files sorted to the reader as `cordon scan` sorts them). */
+async function azure(kind: 'azure' | 'arm' | 'bicep', dir: string) {
+  const abs = path.resolve(dir);
+  const files = (await partitionSnapshot(abs))[kind];
+  const r =
+    kind === 'azure'
+      ? await loadAzureSnapshot(abs, files)
+      : kind === 'arm'
+        ? await loadArm(abs, files)
+        : await loadBicep(abs, files);
+  assert.deepEqual(r.errors, []);
+  return r.inventory;
+}
+
 /** Violations, broken intent and undecided classes, by zone pair and packet class (resource ids differ by source). */
 function verdicts(model: NetworkModel, p: ZonePolicy): string[] {
   const r = verifyModel(model, p, { clientPorts: CLIENT_PORTS });
@@ -372,30 +386,29 @@ describe('verify on infrastructure as code (Azure): NICs and private endpoints',
   });
 
   it('the ARM and Bicep misconfigured examples give their snapshot twin’s violations: Azure creates the private endpoints’ NICs', async () => {
-    const dir = path.resolve('examples/arm/azure-misconfigured');
-    const r = await loadArm(dir, (await partitionSnapshot(dir)).arm);
-    const oai = r.inventory.networkInterfaces.find((n) => n.name === 'pe-oai.nic')!;
+    const arm = await azure('arm', 'examples/arm/azure-misconfigured');
+    const oai = arm.networkInterfaces.find((n) => n.name === 'pe-oai.nic')!;
     assert.ok(oai.privateEndpointId?.endsWith('/privateEndpoints/pe-oai'));
-    const snap = path.resolve('examples/azure/misconfigured');
-    const twin = (await loadAzureSnapshot(snap, (await partitionSnapshot(snap)).azure)).inventory;
-    const expected = verdicts(compileAzure(twin, await policy), await policy);
+    const expected = verdicts(
+      compileAzure(await azure('azure', 'examples/azure/misconfigured'), await policy),
+      await policy,
+    );
     assert.ok(expected.some((v) => v.startsWith('verify-zone-violation management -> external_ai')));
-    assert.deepEqual(verdicts(compileAzure(r.inventory, await policy), await policy), expected);
-    const bicepDir = path.resolve('examples/bicep/azure-misconfigured');
-    const bicep = await loadBicep(bicepDir, (await partitionSnapshot(bicepDir)).bicep);
-    assert.deepEqual(verdicts(compileAzure(bicep.inventory, await policy), await policy), expected);
+    assert.deepEqual(verdicts(compileAzure(arm, await policy), await policy), expected);
+    const bicep = await azure('bicep', 'examples/bicep/azure-misconfigured');
+    assert.deepEqual(verdicts(compileAzure(bicep, await policy), await policy), expected);
   });
 
   it('the ARM and Bicep references verify as their snapshot twin does', async () => {
-    const snap = path.resolve('examples/azure/reference');
-    const twin = (await loadAzureSnapshot(snap, (await partitionSnapshot(snap)).azure)).inventory;
-    const expected = verdicts(compileAzure(twin, await policy), await policy);
-    const armDir = path.resolve('examples/arm/azure-reference');
-    const arm = await loadArm(armDir, (await partitionSnapshot(armDir)).arm);
-    assert.deepEqual(verdicts(compileAzure(arm.inventory, await policy), await policy), expected);
-    const bicepDir = path.resolve('examples/bicep/azure-reference');
-    const bicep = await loadBicep(bicepDir, (await partitionSnapshot(bicepDir)).bicep);
-    assert.deepEqual(verdicts(compileAzure(bicep.inventory, await policy), await policy), expected);
+    const expected = verdicts(
+      compileAzure(await azure('azure', 'examples/azure/reference'), await policy),
+      await policy,
+    );
+    for (const kind of ['arm', 'bicep'] as const)
+      assert.deepEqual(
+        verdicts(compileAzure(await azure(kind, `examples/${kind}/azure-reference`), await policy), await policy),
+        expected,
+      );
   });
 
   it('Terraform azurerm: a NIC with dynamic allocation and its NSG association; a rule admitting part of a subnet is found', async () => {
