@@ -406,6 +406,47 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   for (const n of networks.values())
     if (n.cidrs.length === 0) n.cidrs = [...subnets.values()].filter((s) => s.network === n.id).flatMap((s) => s.cidrs);
 
+  const exclude = [
+    ...NOT_INTERNET_V4.map((c) => tryParseCidr(c)!),
+    tryParseCidr('2001:db8::/32')!,
+    ...[...networks.values()].flatMap((n) => n.cidrs),
+    ...[...policy.zones.values()].flatMap((z) => z.parsedCidrs),
+  ];
+  const internet = { include: [tryParseCidr('0.0.0.0/0')!, tryParseCidr('2000::/3')!], exclude };
+  /**
+   * A load balancer's interfaces open connections only to its targets, which AWS requires to have private addresses
+   * (ELB target IP addresses: VPC, RFC 1918 and RFC 6598 ranges): its groups' outbound rules, behind a first rule
+   * that denies the internet. cordon does not read target groups, so every private address stays possible.
+   */
+  const lbFilters = new Map<Filter, Filter>();
+  const loadBalancerOutbound = (f: Filter, n: AwsNetworkInterface): Filter => {
+    let lb = lbFilters.get(f);
+    if (!lb) {
+      const ref: Ref = {
+        label: `${n.description ?? n.id}: a load balancer connects only to targets with private addresses`,
+        resourceId: n.id,
+        origin: n.origin,
+      };
+      lb = {
+        ...f,
+        id: `${f.id} (load balancer)`,
+        order: 'first-match',
+        rules: [
+          {
+            action: 'deny',
+            proto: [0, 255],
+            ports: [0, 65535],
+            remotes: [{ kind: 'space', label: 'internet', space: internet }],
+            ref,
+          },
+          ...f.rules,
+        ],
+      };
+      lbFilters.set(f, lb);
+    }
+    return lb;
+  };
+
   const interfaces: Interface[] = [];
   const endpointOfEni = new Map<string, (typeof inv.vpcEndpoints)[number]>();
   for (const e of inv.vpcEndpoints) for (const id of e.networkInterfaceIds) endpointOfEni.set(key(e, id), e);
@@ -430,7 +471,9 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       addresses: [...hostCidrs(ipsOf(n)), ...hostCidrs(n.ipv6Ips ?? [])],
       ...(n.publicIps !== undefined ? { publicIpv4: n.publicIps.length > 0 } : {}),
       inbound: sgFilter(n, n.groupIds, 'in'),
-      outbound: sgFilter(n, n.groupIds, 'out'),
+      outbound: /^ELB (app|net)\//.test(n.description ?? '')
+        ? loadBalancerOutbound(sgFilter(n, n.groupIds, 'out'), n)
+        : sgFilter(n, n.groupIds, 'out'),
       role: isEndpoint ? 'service-endpoint' : 'workload',
       ...(vpce ? { service: vpce.service } : {}),
       ref: {
@@ -462,12 +505,6 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     });
   }
 
-  const exclude = [
-    ...NOT_INTERNET_V4.map((c) => tryParseCidr(c)!),
-    tryParseCidr('2001:db8::/32')!,
-    ...[...networks.values()].flatMap((n) => n.cidrs),
-    ...[...policy.zones.values()].flatMap((z) => z.parsedCidrs),
-  ];
   return {
     provider: 'aws',
     networks,
@@ -475,7 +512,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     interfaces,
     nats,
     peerings,
-    internet: { include: [tryParseCidr('0.0.0.0/0')!, tryParseCidr('2000::/3')!], exclude },
+    internet,
     ...(internetZone ? { internetZone } : {}),
     notes: [...notes].sort(),
   };

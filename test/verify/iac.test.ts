@@ -125,6 +125,10 @@ describe('verify on infrastructure as code (AWS)', () => {
     const expected = await snapshotVerdicts('examples/aws/misconfigured');
     assert.ok(expected.some((v) => v.startsWith('verify-zone-violation application -> data: tcp/6333-6334')));
     assert.deepEqual(verdicts(shared, await policy), expected);
+    // The internet-facing load balancer answers the internet but opens no connection to it (its targets are private).
+    const lb = model.interfaces.find((i) => i.id.startsWith('eni:aws_lb.claims_frontend:'))!;
+    assert.equal(lb.publicIpv4, true);
+    assert.ok(!verdicts(model, await policy).some((v) => v.includes('application -> internet')));
   });
 
   it('CloudFormation misconfigured gives its snapshot twin’s violations and broken intent; a stated address is kept', async () => {

@@ -1175,13 +1175,14 @@ const MAPPERS: Record<string, Mapper> = {
         reason: `${r.id} is a network load balancer without security groups: its interfaces filter nothing, which cordon does not model`,
       });
     else if (type !== 'gateway')
+      // AWS describes a load balancer's interfaces as "ELB app/<name>/<id>" (net/ for a network load balancer).
       perSubnet(
         state,
         r,
         subnetIds,
         groups,
         (r.str(r.props.Scheme) ?? 'internet-facing') === 'internet-facing',
-        'load balancer',
+        `ELB ${type === 'network' ? 'net' : 'app'}/`,
       );
   },
   'AWS::EC2::Instance'(state, r) {
@@ -1330,7 +1331,7 @@ function perSubnet(
       subnetId,
       groupIds: groups,
       publicIp,
-      description: `${what} ${r.id}`,
+      description: `${what}${what.endsWith('/') ? '' : ' '}${r.id}`,
     });
 }
 

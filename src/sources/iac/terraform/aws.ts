@@ -805,7 +805,7 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
         subnetId,
         groupIds: groups,
         publicIp,
-        description: `${what} ${rd.r.address}`,
+        description: `${what}${what.endsWith('/') ? '' : ' '}${rd.r.address}`,
       });
   };
   each(['aws_instance'], (rd) => {
@@ -937,7 +937,8 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     }
     if (lb.type === 'gateway') continue;
     const internetFacing = !lb.rd.bool('internal', false);
-    perSubnet(lb.rd, lb.subnetIds, lb.groups, internetFacing, 'load balancer');
+    // AWS describes a load balancer's interfaces as "ELB app/<name>/<id>" (net/ for a network load balancer).
+    perSubnet(lb.rd, lb.subnetIds, lb.groups, internetFacing, `ELB ${lb.type === 'network' ? 'net' : 'app'}/`);
   }
   endpointInterfaces(inv, (vpcId) => defaultGroup(vpcId));
   sageMakerInterfaces(inv, defaultGroup);
