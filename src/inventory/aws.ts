@@ -158,6 +158,12 @@ export interface AwsNetworkInterface extends Scoped {
   publicIps?: string[];
   groupIds: string[];
   requesterManaged: boolean;
+  /**
+   * True for an interface infrastructure as code declares or makes AWS create (an instance's, an interface endpoint's
+   * in each of its subnets…): its private address is picked at deploy, so privateIps holds only a literal one, and
+   * `cordon verify` stands it for any free address of its subnet (src/verify/deploy-addresses.ts).
+   */
+  addressAtDeploy?: boolean;
 }
 
 export interface AwsCustomizationJob extends Scoped {

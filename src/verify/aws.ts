@@ -15,12 +15,14 @@ import {
   type AwsInventory,
   type AwsIpPermission,
   type AwsNetworkAcl,
+  type AwsNetworkInterface,
   type AwsRoute,
   type AwsTransitGatewayRouteTable,
 } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { buildAwsZoneIndex } from '../analysis/aws-zones.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
+import { cidrsIn, deployAddresses, deployLabel } from './deploy-addresses.js';
 import type {
   Filter,
   FilterRule,
@@ -166,6 +168,9 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     if (z.kind === 'service') for (const s of z.services?.aws ?? []) serviceZone.set(s, z.name);
   const internetZone = [...policy.zones.values()].find((z) => z.kind === 'internet')?.name;
 
+  // Interfaces declared in infrastructure as code get their address at deploy: stand-ins for every address they may get.
+  const atDeploy = standInAddresses(inv, policy, notes);
+  const ipsOf = (n: AwsNetworkInterface) => atDeploy.get(n) ?? n.privateIps;
   // Members of each security group (scope-local; references across peered VPCs resolve by id in the same region).
   const members = new Map<string, Cidr[]>();
   for (const n of inv.networkInterfaces)
@@ -173,7 +178,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       const k = `${n.region}|${g}`;
       let list = members.get(k);
       if (!list) members.set(k, (list = []));
-      list.push(...hostCidrs(n.privateIps), ...hostCidrs(n.ipv6Ips ?? []));
+      list.push(...hostCidrs(ipsOf(n)), ...hostCidrs(n.ipv6Ips ?? []));
     }
   const eniData = (x: { account: string; region: string }) =>
     inv.datasets.get(scopeKey(x))?.has('ec2:network-interfaces') === true;
@@ -570,6 +575,47 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     transitGateways.set(id, { id, attachments, ref: { label: id, resourceId: id } });
   }
 
+  const exclude = [
+    ...NOT_INTERNET_V4.map((c) => tryParseCidr(c)!),
+    tryParseCidr('2001:db8::/32')!,
+    ...[...networks.values()].flatMap((n) => n.cidrs),
+    ...[...policy.zones.values()].flatMap((z) => z.parsedCidrs),
+  ];
+  const internet = { include: [tryParseCidr('0.0.0.0/0')!, tryParseCidr('2000::/3')!], exclude };
+  /**
+   * A load balancer's interfaces open connections only to its targets, which AWS requires to have private addresses
+   * (ELB target IP addresses: VPC, RFC 1918 and RFC 6598 ranges): its groups' outbound rules, behind a first rule
+   * that denies the internet. cordon does not read target groups, so every private address stays possible.
+   */
+  const lbFilters = new Map<Filter, Filter>();
+  const loadBalancerOutbound = (f: Filter, n: AwsNetworkInterface): Filter => {
+    let lb = lbFilters.get(f);
+    if (!lb) {
+      const ref: Ref = {
+        label: `${n.description ?? n.id}: a load balancer connects only to targets with private addresses`,
+        resourceId: n.id,
+        origin: n.origin,
+      };
+      lb = {
+        ...f,
+        id: `${f.id} (load balancer)`,
+        order: 'first-match',
+        rules: [
+          {
+            action: 'deny',
+            proto: [0, 255],
+            ports: [0, 65535],
+            remotes: [{ kind: 'space', label: 'internet', space: internet }],
+            ref,
+          },
+          ...f.rules,
+        ],
+      };
+      lbFilters.set(f, lb);
+    }
+    return lb;
+  };
+
   const interfaces: Interface[] = [];
   const endpointOfEni = new Map<string, (typeof inv.vpcEndpoints)[number]>();
   for (const e of inv.vpcEndpoints) for (const id of e.networkInterfaceIds) endpointOfEni.set(key(e, id), e);
@@ -584,19 +630,26 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         : undefined);
     const isEndpoint = vpce !== undefined || n.interfaceType === 'vpc_endpoint';
     const zone = isEndpoint ? (vpce ? serviceZone.get(vpce.service) : undefined) : sub.zone;
+    const label = vpce ? `${n.id} (${vpce.id}, ${vpce.service})` : n.id;
     interfaces.push({
       id: n.id,
       subnet: sub.id,
       network: sub.network,
       scope: sub.scope,
       ...(zone ? { zone } : {}),
-      addresses: [...hostCidrs(n.privateIps), ...hostCidrs(n.ipv6Ips ?? [])],
+      addresses: [...hostCidrs(ipsOf(n)), ...hostCidrs(n.ipv6Ips ?? [])],
       ...(n.publicIps !== undefined ? { publicIpv4: n.publicIps.length > 0 } : {}),
       inbound: sgFilter(n, n.groupIds, 'in'),
-      outbound: sgFilter(n, n.groupIds, 'out'),
+      outbound: /^ELB (app|net)\//.test(n.description ?? '')
+        ? loadBalancerOutbound(sgFilter(n, n.groupIds, 'out'), n)
+        : sgFilter(n, n.groupIds, 'out'),
       role: isEndpoint ? 'service-endpoint' : 'workload',
       ...(vpce ? { service: vpce.service } : {}),
-      ref: { label: vpce ? `${n.id} (${vpce.id}, ${vpce.service})` : n.id, resourceId: n.id, origin: n.origin },
+      ref: {
+        label: atDeploy.has(n) ? deployLabel(label) : label,
+        resourceId: n.id,
+        origin: n.origin,
+      },
     });
   }
   if (inv.networkInterfaces.some((n) => n.publicIps === undefined))
@@ -621,12 +674,6 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     });
   }
 
-  const exclude = [
-    ...NOT_INTERNET_V4.map((c) => tryParseCidr(c)!),
-    tryParseCidr('2001:db8::/32')!,
-    ...[...networks.values()].flatMap((n) => n.cidrs),
-    ...[...policy.zones.values()].flatMap((z) => z.parsedCidrs),
-  ];
   return {
     provider: 'aws',
     networks,
@@ -634,7 +681,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     interfaces,
     nats,
     peerings,
-    internet: { include: [tryParseCidr('0.0.0.0/0')!, tryParseCidr('2000::/3')!], exclude },
+    internet,
     ...(transitGateways.size > 0 ? { transitGateways } : {}),
     ...(internetZone ? { internetZone } : {}),
     notes: [...notes].sort(),
@@ -643,4 +690,61 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
 
 function hostCidrs(ips: readonly string[]): Cidr[] {
   return ips.flatMap((ip) => tryParseCidr(ip) ?? []);
+}
+
+/**
+ * Stand-in addresses (deploy-addresses.ts) for the interfaces whose address AWS picks at deploy, cut at every CIDR
+ * the security groups, network ACLs, route tables and zones draw; interfaces of a subnet are ranked by id.
+ */
+function standInAddresses(
+  inv: AwsInventory,
+  policy: ZonePolicy,
+  notes: Set<string>,
+): Map<AwsNetworkInterface, string[]> {
+  const out = new Map<AwsNetworkInterface, string[]>();
+  const pending = inv.networkInterfaces.filter((n) => n.addressAtDeploy && n.privateIps.length === 0 && n.subnetId);
+  if (pending.length === 0) return out;
+  const boundaries = cidrsIn([
+    inv.securityGroups,
+    inv.networkAcls,
+    inv.routeTables,
+    inv.subnets.map((s) => s.cidr),
+    [...policy.zones.values()].map((z) => z.parsedCidrs.map((c) => c.text)),
+  ]);
+  const subnets = new Map(inv.subnets.map((s) => [`${scopeKey(s)}|${s.id}`, s]));
+  // Addresses stated by other interfaces of the subnet are not given again.
+  const taken = new Map<string, Set<bigint>>();
+  for (const n of inv.networkInterfaces)
+    for (const c of hostCidrs(n.privateIps)) {
+      const k = `${scopeKey(n)}|${n.subnetId}`;
+      taken.set(k, (taken.get(k) ?? new Set()).add(c.first));
+    }
+  const bySubnet = new Map<string, AwsNetworkInterface[]>();
+  for (const n of pending) {
+    const k = `${scopeKey(n)}|${n.subnetId}`;
+    bySubnet.set(k, [...(bySubnet.get(k) ?? []), n]);
+  }
+  for (const [k, list] of bySubnet) {
+    const s = subnets.get(k);
+    const cidr = s?.cidr ? tryParseCidr(s.cidr) : undefined;
+    list.sort((a, b) => a.id.localeCompare(b.id));
+    const plan = cidr ? deployAddresses(cidr, boundaries, list.length, taken.get(k)) : undefined;
+    if (!plan) {
+      notes.add(
+        `${list.map((n) => n.id).join(', ')}: address assigned at deploy in ${k.split('|')[1]}, whose IPv4 CIDR is not known: not verified`,
+      );
+      continue;
+    }
+    list.forEach((n, i) => {
+      out.set(n, plan[i]!.addresses);
+      if (plan[i]!.shared)
+        notes.add(
+          `${n.id} shares a stand-in address with another interface of ${s!.id}: a rule draws a range there too small for one address each`,
+        );
+    });
+  }
+  notes.add(
+    'interfaces declared in infrastructure as code get their private address at deploy: each stands for every free address of its subnet (one stand-in address per range a rule, route or zone tells apart)',
+  );
+  return out;
 }

@@ -37,6 +37,7 @@ import {
   type AzureFirewall,
   type AzureFirewallPolicyRule,
   type AzureInventory,
+  type AzureNetworkInterface,
   type AzureNetworkSecurityGroup,
   type AzureSecurityRule,
   type AzureSubnet,
@@ -49,6 +50,7 @@ import { endpointTargets } from '../checks/azure/dns-support.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
 import { NOT_INTERNET_V4 } from './aws.js';
 import { NO_FILTER } from './questions.js';
+import { cidrsIn, deployAddresses, deployLabel } from './deploy-addresses.js';
 import type {
   AddressSpace,
   Filter,
@@ -234,15 +236,18 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     return tag;
   };
 
+  // IP configurations declared in infrastructure as code without an address get theirs at deploy: stand-ins.
+  const atDeploy = azureStandIns(inv, policy, notes);
+  const addressesOf = (c: AzureNetworkInterface['ipConfigurations'][number]): Cidr[] =>
+    (c.privateIpAddress ? [c.privateIpAddress] : (atDeploy.get(c) ?? [])).flatMap((a) => tryParseCidr(a) ?? []);
+
   // ---- application security groups: members from the NICs' IP configurations
   const asgMembers = new Map<string, Cidr[]>();
   for (const n of inv.networkInterfaces)
     for (const c of n.ipConfigurations)
       for (const g of c.applicationSecurityGroupIds ?? []) {
-        const ip = c.privateIpAddress ? tryParseCidr(c.privateIpAddress) : undefined;
-        if (!ip) continue;
         const k = azureIdKey(g);
-        asgMembers.set(k, [...(asgMembers.get(k) ?? []), ip]);
+        asgMembers.set(k, [...(asgMembers.get(k) ?? []), ...addressesOf(c)]);
       }
 
   /** An NSG address prefix or service tag, as seen from a NIC or subnet of `v`. */
@@ -545,7 +550,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
   const natGateways = new Set<string>();
   const interfaces: Interface[] = [];
   for (const n of [...inv.networkInterfaces].sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))) {
-    const configs = n.ipConfigurations.filter((c) => c.subnetId && c.privateIpAddress);
+    const configs = n.ipConfigurations.filter((c) => c.subnetId && addressesOf(c).length > 0);
     const first = configs[0];
     if (!first) continue;
     const s = subnetsById.get(azureIdKey(first.subnetId!));
@@ -630,14 +635,22 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
       network: vnetName(v),
       scope: scopeOf(n),
       ...(zone ? { zone } : {}),
-      addresses: configs.flatMap((c) => tryParseCidr(c.privateIpAddress!) ?? []),
+      addresses: configs.flatMap(addressesOf),
       publicIpv4: pip !== undefined,
       internetEgress: egressVia(),
       inbound: filter('in'),
       outbound: filter('out'),
       role: pe ? 'service-endpoint' : 'workload',
       ...(service ? { service } : {}),
-      ref: { label: pe ? `${name} (private endpoint ${pe.name})` : name, resourceId: n.id, origin: n.origin },
+      ref: {
+        label: configs.some((c) => atDeploy.has(c))
+          ? deployLabel(pe ? `${name} (private endpoint ${pe.name})` : name)
+          : pe
+            ? `${name} (private endpoint ${pe.name})`
+            : name,
+        resourceId: n.id,
+        origin: n.origin,
+      },
     });
   }
 
@@ -823,4 +836,68 @@ export const AZURE_VERIFY_DATASETS = [
 
 export function hasVnetData(inv: AzureInventory, v: AzureVirtualNetwork): boolean {
   return hasAzureDataset(inv, v, 'network:virtual-networks');
+}
+
+/**
+ * Stand-in addresses (deploy-addresses.ts) for NIC IP configurations that name a subnet but no address (a NIC or VM
+ * declared in a template or Terraform, with dynamic allocation), cut at every CIDR the NSGs, route tables, firewalls
+ * and zones draw; configurations of a subnet are ranked by NIC id.
+ */
+function azureStandIns(
+  inv: AzureInventory,
+  policy: ZonePolicy,
+  notes: Set<string>,
+): Map<AzureNetworkInterface['ipConfigurations'][number], string[]> {
+  type Config = AzureNetworkInterface['ipConfigurations'][number];
+  const out = new Map<Config, string[]>();
+  const bySubnet = new Map<string, { nic: string; c: Config }[]>();
+  for (const n of inv.networkInterfaces)
+    for (const c of n.ipConfigurations)
+      if (c.subnetId && !c.privateIpAddress) {
+        const k = azureIdKey(c.subnetId);
+        bySubnet.set(k, [...(bySubnet.get(k) ?? []), { nic: n.id, c }]);
+      }
+  if (bySubnet.size === 0) return out;
+  const boundaries = cidrsIn([
+    inv.networkSecurityGroups,
+    inv.routeTables,
+    inv.firewalls,
+    inv.firewallPolicies,
+    inv.firewallRuleCollectionGroups,
+    inv.subnets.map((s) => s.addressPrefixes),
+    [...policy.zones.values()].map((z) => z.parsedCidrs.map((c) => c.text)),
+  ]);
+  const subnets = new Map(inv.subnets.map((s) => [azureIdKey(s.id), s]));
+  // Addresses stated by other NICs of the subnet are not given again.
+  const taken = new Map<string, Set<bigint>>();
+  for (const n of inv.networkInterfaces)
+    for (const c of n.ipConfigurations) {
+      const ip = c.subnetId && c.privateIpAddress ? tryParseCidr(c.privateIpAddress) : undefined;
+      if (ip) taken.set(azureIdKey(c.subnetId!), (taken.get(azureIdKey(c.subnetId!)) ?? new Set()).add(ip.first));
+    }
+  for (const [k, list] of bySubnet) {
+    const prefix = subnets
+      .get(k)
+      ?.addressPrefixes.map((p) => tryParseCidr(p))
+      .find((c) => c?.family === 4);
+    list.sort((a, b) => (azureIdKey(a.nic) < azureIdKey(b.nic) ? -1 : 1));
+    const plan = prefix ? deployAddresses(prefix, boundaries, list.length, taken.get(k)) : undefined;
+    if (!plan) {
+      notes.add(
+        `NICs in ${k.split('/').pop()}: address assigned at deploy in a subnet whose IPv4 prefix is not known: not verified`,
+      );
+      continue;
+    }
+    list.forEach(({ nic, c }, i) => {
+      out.set(c, plan[i]!.addresses);
+      if (plan[i]!.shared)
+        notes.add(
+          `${nic.split('/').pop()} shares a stand-in address with another NIC: a rule draws a range there too small for one address each`,
+        );
+    });
+  }
+  notes.add(
+    'NICs declared in infrastructure as code get their private address at deploy: each stands for every free address of its subnet (one stand-in address per range a rule, route or zone tells apart)',
+  );
+  return out;
 }

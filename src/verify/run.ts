@@ -20,6 +20,7 @@ import { azureDnsFindings, azureMissingData } from './dns-azure.js';
 import { notVerified, verifyModel, type VerifyResult } from './questions.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
+import { partialModelData } from './partial.js';
 
 export interface VerifyOptions extends InputOptions {
   snapshot: string;
@@ -66,7 +67,11 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       const model = compileAws(inv, policy);
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
-        extra: [...awsDnsFindings(inv, policy, model), ...missingData(inv)],
+        extra: [
+          ...awsDnsFindings(inv, policy, model),
+          ...missingData(inv),
+          ...partialModelData('aws', inv.partial, NEEDED, 'AWS::EC2::VPC'),
+        ],
         scopes: inventoryScopes(inv).map((sc) => ({ provider: 'aws', ...sc, type: 'scope', id: scopeKey(sc) })),
       };
     }

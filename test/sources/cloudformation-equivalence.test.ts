@@ -102,9 +102,11 @@ test('the CloudFormation misconfigured example gives the snapshot misconfigured 
     // The snapshot's endpoint is in state "failed"; a template's AWS-service endpoint is available once deployed.
     'aws-vpc-endpoint-not-available endpoint:ai-prod:bedrock: snapshot fail, template pass',
     // The snapshot shows an endpoint with no group; EC2 gives one declared without groups the VPC's default group,
-    // which admits only its own members (unknown before deploy), so the template's results are about that group.
-    'aws-vpc-endpoint-security-group-admits-other-zones endpoint:ai-prod:logs: snapshot -, template not-assessed',
-    'aws-vpc-endpoint-security-group-blocks-callers endpoint:ai-prod:logs: snapshot fail, template not-assessed',
+    // which admits only its own members, so the template's results are about that group. Its members are the
+    // interfaces AWS creates for the template's resources declared without groups: the endpoint's own (inference
+    // subnets) and the load balancer's (app subnet, outside the calling zone).
+    'aws-vpc-endpoint-security-group-admits-other-zones endpoint:ai-prod:logs: snapshot -, template fail',
+    'aws-vpc-endpoint-security-group-blocks-callers endpoint:ai-prod:logs: snapshot fail, template pass',
     'aws-vpc-endpoint-security-group-missing endpoint:ai-prod:logs: snapshot fail, template pass',
     'aws-vpc-endpoint-security-group-open-to-internet endpoint:ai-prod:logs: snapshot -, template pass',
   ]);

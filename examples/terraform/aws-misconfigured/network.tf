@@ -144,3 +144,24 @@ resource "aws_route53_resolver_query_log_config_association" "prod" {
   resolver_query_log_config_id = "rqlc-0b1b2c3d4e5f6001"
   resource_id                  = aws_vpc.prod.id
 }
+
+# The workloads of the snapshot's describe-network-interfaces-workloads.json: an app server, the model proxy in the
+# inference subnet that routes to the internet, the vector database and the code sandbox. Their private addresses
+# are picked at deploy; `cordon verify` stands each for every address of its subnet.
+locals {
+  workloads = {
+    "app-server"   = { subnet = "app-a", group = "app-servers" }
+    "model-proxy"  = { subnet = "inf-b", group = "inference-proxy" }
+    "vector-db"    = { subnet = "data-a", group = "vector-db" }
+    "code-sandbox" = { subnet = "sandbox-a", group = "code-sandbox" }
+  }
+}
+
+resource "aws_instance" "workload" {
+  for_each               = local.workloads
+  ami                    = "ami-0c02fb55956c7d316"
+  instance_type          = "t3.medium"
+  subnet_id              = aws_subnet.prod[each.value.subnet].id
+  vpc_security_group_ids = [aws_security_group.this[each.value.group].id]
+  tags                   = { Name = each.key }
+}

@@ -17,7 +17,8 @@ resource "aws_sagemaker_domain" "studio" {
   subnet_ids              = local.inference_subnets
   app_network_access_type = "VpcOnly"
   default_user_settings {
-    execution_role = "arn:aws:iam::111122223333:role/sagemaker-studio"
+    execution_role  = "arn:aws:iam::111122223333:role/sagemaker-studio"
+    security_groups = [aws_security_group.inference.id]
   }
 }
 
@@ -57,5 +58,42 @@ resource "aws_lb" "frontend" {
   load_balancer_type = "application"
   internal           = false
   subnets            = [module.network.subnet_ids["app-a"], module.network.subnet_ids["app-b"]]
+  security_groups    = [aws_security_group.application.id]
   idle_timeout       = 900
+}
+
+# The load balancer admits HTTPS from anywhere, and so from the VPC too: the application subnets' network ACL refuses
+# it from the other zones (the zone policy lets only the internet and the application zone in). Replies to the
+# application's own calls arrive on ephemeral ports and pass.
+resource "aws_network_acl" "application" {
+  vpc_id     = module.network.vpc_id
+  subnet_ids = [module.network.subnet_ids["app-a"], module.network.subnet_ids["app-b"]]
+
+  dynamic "ingress" {
+    for_each = { 100 = "10.0.2.0/24", 110 = "10.0.3.0/24", 120 = "10.0.4.0/24", 130 = "10.0.5.0/24" }
+    content {
+      rule_no    = ingress.key
+      action     = "deny"
+      protocol   = "tcp"
+      from_port  = 443
+      to_port    = 443
+      cidr_block = ingress.value
+    }
+  }
+  ingress {
+    rule_no    = 200
+    action     = "allow"
+    protocol   = "-1"
+    from_port  = 0
+    to_port    = 0
+    cidr_block = "0.0.0.0/0"
+  }
+  egress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "-1"
+    from_port  = 0
+    to_port    = 0
+    cidr_block = "0.0.0.0/0"
+  }
 }

@@ -213,3 +213,14 @@ resource "aws_route53_resolver_query_log_config_association" "ai" {
   resolver_query_log_config_id = aws_route53_resolver_query_log_config.ai.id
   resource_id                  = module.network.vpc_id
 }
+
+# The model proxies of the snapshot's describe-network-interfaces.json, one per inference subnet; their addresses
+# are picked at deploy.
+resource "aws_instance" "model_proxy" {
+  for_each               = toset(["inf-a", "inf-b"])
+  ami                    = "ami-0c02fb55956c7d316"
+  instance_type          = "t3.medium"
+  subnet_id              = module.network.subnet_ids[each.key]
+  vpc_security_group_ids = [aws_security_group.inference.id]
+  tags                   = { Name = "model-proxy-${each.key}" }
+}

@@ -19,6 +19,7 @@ import {
 import { InputError } from '../../../util/errors.js';
 import type { AzureResourceReader } from '../../azure-snapshot/load.js';
 import type { EmittedResource, SourceDoc, TemplateOutcome } from './template.js';
+import { privateEndpointInterfaces } from '../azure-interfaces.js';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -131,6 +132,9 @@ export class IacAzureFeed {
   finish() {
     for (const s of this.subscriptions)
       for (const d of Object.keys(AZURE_DATASETS) as AzureDataset[]) this.reader.declare(s, d);
-    return this.reader.finish();
+    const result = this.reader.finish();
+    // Azure creates each private endpoint's NIC at deploy; a template cannot declare it.
+    privateEndpointInterfaces(result.inventory);
+    return result;
   }
 }

@@ -40,6 +40,13 @@ import {
   type Stack,
 } from './evaluate.js';
 import { parseTemplate, type Template } from './parse.js';
+import {
+  addInterface,
+  endpointInterfaces,
+  eniId,
+  sageMakerInterfaces,
+  type DeclaredInterface,
+} from '../aws-interfaces.js';
 
 export const IAC_SCOPE: Scope = { account: 'iac', region: 'iac-region' };
 
@@ -67,12 +74,11 @@ export const CLOUDFORMATION_DATASETS: readonly AwsDataset[] = [
   'sagemaker:models',
   'elbv2:load-balancers',
   'elbv2:load-balancer-attributes',
+  'ec2:network-interfaces',
 ];
 
 /** Data sets a template cannot declare, and why: their checks are not assessed with this reason. */
 const NOT_DECLARED: Partial<Record<AwsDataset, string>> = {
-  'ec2:network-interfaces':
-    'a template does not list the network interfaces that carry its security groups (instances, tasks, functions); scan the deployed account',
   'bedrock:customization-jobs':
     'Bedrock model customization jobs are API calls, not CloudFormation resources; scan the deployed account',
   'bedrock:customization-job-details':
@@ -107,6 +113,10 @@ interface State {
   types: Map<string, string>;
   /** Query-logging configurations by id, to tell an association to a declared configuration. */
   queryLogConfigs: Set<string>;
+  /** Subnets that give instances a public address (MapPublicIpOnLaunch), DB subnet groups' subnets, EIP targets. */
+  mapsPublic: Map<string, boolean | undefined>;
+  dbSubnetGroups: Map<string, string[]>;
+  eips: Set<string>;
   templates: Map<string, Template>;
 }
 
@@ -126,6 +136,9 @@ function newState(opts: CloudFormationOptions): State {
     vpcs: new Map(),
     types: new Map(),
     queryLogConfigs: new Set(),
+    mapsPublic: new Map(),
+    dbSubnetGroups: new Map(),
+    eips: new Set(),
     templates: new Map(),
   };
 }
@@ -618,7 +631,7 @@ type Mapper = (state: State, r: Reader) => void;
 const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::EC2::VPC': ['ec2:vpcs', 'ec2:vpc-attributes', 'ec2:route-tables', 'ec2:network-acls', 'ec2:security-groups'],
   'AWS::EC2::VPCCidrBlock': ['ec2:vpcs'],
-  'AWS::EC2::Subnet': ['ec2:subnets'],
+  'AWS::EC2::Subnet': ['ec2:subnets', 'ec2:network-interfaces'],
   'AWS::EC2::RouteTable': ['ec2:route-tables'],
   'AWS::EC2::Route': ['ec2:route-tables'],
   'AWS::EC2::SubnetRouteTableAssociation': ['ec2:route-tables'],
@@ -631,15 +644,29 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::EC2::NetworkAcl': ['ec2:network-acls'],
   'AWS::EC2::NetworkAclEntry': ['ec2:network-acls'],
   'AWS::EC2::SubnetNetworkAclAssociation': ['ec2:network-acls'],
-  'AWS::EC2::VPCEndpoint': ['ec2:vpc-endpoints'],
+  'AWS::EC2::VPCEndpoint': ['ec2:vpc-endpoints', 'ec2:network-interfaces'],
   'AWS::EC2::FlowLog': ['ec2:flow-logs'],
   'AWS::Route53Resolver::ResolverQueryLoggingConfig': ['route53resolver:query-log-associations'],
   'AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation': ['route53resolver:query-log-associations'],
-  'AWS::SageMaker::NotebookInstance': ['sagemaker:notebook-instances'],
-  'AWS::SageMaker::Domain': ['sagemaker:domains'],
+  'AWS::SageMaker::NotebookInstance': ['sagemaker:notebook-instances', 'ec2:network-interfaces'],
+  'AWS::SageMaker::Domain': ['sagemaker:domains', 'ec2:network-interfaces'],
   'AWS::SageMaker::Model': ['sagemaker:models'],
   'AWS::Bedrock::Agent': ['bedrock:agents'],
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': ['elbv2:load-balancers', 'elbv2:load-balancer-attributes'],
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': [
+    'elbv2:load-balancers',
+    'elbv2:load-balancer-attributes',
+    'ec2:network-interfaces',
+  ],
+  // Resources whose network interfaces AWS creates (../aws-interfaces.ts).
+  'AWS::EC2::Instance': ['ec2:network-interfaces'],
+  'AWS::EC2::NetworkInterface': ['ec2:network-interfaces'],
+  'AWS::EC2::EIP': ['ec2:network-interfaces'],
+  'AWS::Lambda::Function': ['ec2:network-interfaces'],
+  'AWS::ECS::Service': ['ec2:network-interfaces'],
+  'AWS::EFS::MountTarget': ['ec2:network-interfaces'],
+  'AWS::RDS::DBSubnetGroup': ['ec2:network-interfaces'],
+  'AWS::RDS::DBInstance': ['ec2:network-interfaces'],
+  'AWS::OpenSearchService::Domain': ['ec2:network-interfaces'],
 };
 
 interface Live {
@@ -677,6 +704,7 @@ const ORDER: Record<string, number> = {
   'AWS::EC2::SecurityGroup': 1,
   'AWS::EC2::NetworkAcl': 1,
   'AWS::Route53Resolver::ResolverQueryLoggingConfig': 1,
+  'AWS::RDS::DBSubnetGroup': 1,
 };
 
 function mapStacks(state: State, stacks: Stack[]): void {
@@ -883,6 +911,10 @@ const MAPPERS: Record<string, Mapper> = {
     const az = r.str(r.props.AvailabilityZone);
     const azId = r.str(r.props.AvailabilityZoneId);
     const v6 = r.str(r.props.Ipv6CidrBlock);
+    state.mapsPublic.set(
+      r.id,
+      firstUnknown(r.props.MapPublicIpOnLaunch) ? undefined : r.bool(r.props.MapPublicIpOnLaunch, false),
+    );
     state.inv.subnets.push({
       ...scoped(r),
       id: r.id,
@@ -1135,8 +1167,173 @@ const MAPPERS: Record<string, Mapper> = {
       // The template states every attribute it changes; the rest keep AWS's defaults.
       attributesKnown: true,
     });
+    const groups = r.strs(r.props.SecurityGroups);
+    // A network load balancer without security groups filters nothing, which an interface of the model cannot say.
+    if (type === 'network' && groups.length === 0)
+      taint(state, 'ec2:network-interfaces', {
+        ...skipped(r.stack.template, ['Resources', r.decl.logicalId], ''),
+        reason: `${r.id} is a network load balancer without security groups: its interfaces filter nothing, which cordon does not model`,
+      });
+    else if (type !== 'gateway')
+      // AWS describes a load balancer's interfaces as "ELB app/<name>/<id>" (net/ for a network load balancer).
+      perSubnet(
+        state,
+        r,
+        subnetIds,
+        groups,
+        (r.str(r.props.Scheme) ?? 'internet-facing') === 'internet-facing',
+        `ELB ${type === 'network' ? 'net' : 'app'}/`,
+      );
+  },
+  'AWS::EC2::Instance'(state, r) {
+    const listed = r.list(r.props.NetworkInterfaces);
+    if (listed.length === 0) {
+      const subnetId = r.str(r.props.SubnetId);
+      if (subnetId === undefined) {
+        if (r.props.SubnetId === undefined)
+          taint(state, 'ec2:network-interfaces', {
+            ...skipped(r.stack.template, ['Resources', r.decl.logicalId], ''),
+            reason: `${r.id} has no SubnetId: AWS launches it in the default VPC, which the template does not declare`,
+          });
+        return;
+      }
+      const ip = r.str(r.props.PrivateIpAddress);
+      iface(state, r, {
+        id: eniId(r.id),
+        subnetId,
+        groupIds: r.strs(r.props.SecurityGroupIds),
+        privateIps: ip ? [ip] : [],
+        publicIp: state.mapsPublic.get(subnetId),
+        requesterManaged: false,
+        description: `instance ${r.id}`,
+      });
+      return;
+    }
+    // Interfaces given by NetworkInterfaceId are AWS::EC2::NetworkInterface resources of their own.
+    listed.forEach((n, i) => {
+      const subnetId = r.str(n.SubnetId);
+      if (!subnetId) return;
+      const ip = r.str(n.PrivateIpAddress);
+      const assoc = n.AssociatePublicIpAddress === undefined ? undefined : r.bool(n.AssociatePublicIpAddress, false);
+      iface(state, r, {
+        id: i === 0 ? eniId(r.id) : `${eniId(r.id)}#${i}`,
+        subnetId,
+        groupIds: r.strs(n.GroupSet),
+        privateIps: ip ? [ip] : [],
+        publicIp: assoc ?? state.mapsPublic.get(subnetId),
+        requesterManaged: false,
+        description: `instance ${r.id}`,
+      });
+    });
+  },
+  'AWS::EC2::NetworkInterface'(state, r) {
+    const subnetId = r.str(r.props.SubnetId);
+    if (!subnetId) return;
+    const ips = [
+      ...(r.str(r.props.PrivateIpAddress) ? [r.str(r.props.PrivateIpAddress)!] : []),
+      ...r.list(r.props.PrivateIpAddresses).flatMap((a) => r.str(a.PrivateIpAddress) ?? []),
+    ];
+    iface(state, r, {
+      id: eniId(r.id),
+      subnetId,
+      groupIds: r.strs(r.props.GroupSet),
+      privateIps: [...new Set(ips)],
+      publicIp: false,
+      requesterManaged: false,
+      description: `network interface ${r.id}`,
+    });
+  },
+  'AWS::EC2::EIP'(state, r) {
+    for (const t of [r.str(r.props.InstanceId), r.str(r.props.NetworkInterfaceId)]) if (t) state.eips.add(eniId(t));
+  },
+  'AWS::Lambda::Function'(state, r) {
+    const vpc = isMapping(r.props.VpcConfig) ? r.props.VpcConfig : undefined;
+    if (vpc) perSubnet(state, r, r.strs(vpc.SubnetIds), r.strs(vpc.SecurityGroupIds), false, 'Lambda function');
+  },
+  'AWS::ECS::Service'(state, r) {
+    const net = isMapping(r.props.NetworkConfiguration) ? r.props.NetworkConfiguration : undefined;
+    const c = net && isMapping(net.AwsvpcConfiguration) ? net.AwsvpcConfiguration : undefined;
+    if (c)
+      perSubnet(
+        state,
+        r,
+        r.strs(c.Subnets),
+        r.strs(c.SecurityGroups),
+        (r.str(c.AssignPublicIp) ?? 'DISABLED') === 'ENABLED',
+        'ECS service',
+      );
+  },
+  'AWS::EFS::MountTarget'(state, r) {
+    const subnetId = r.str(r.props.SubnetId);
+    if (!subnetId) return;
+    const ip = r.str(r.props.IpAddress);
+    iface(state, r, {
+      id: eniId(r.id),
+      subnetId,
+      groupIds: r.strs(r.props.SecurityGroups),
+      privateIps: ip ? [ip] : [],
+      publicIp: false,
+      description: `EFS mount target ${r.id}`,
+    });
+  },
+  'AWS::RDS::DBSubnetGroup'(state, r) {
+    state.dbSubnetGroups.set(r.id, r.strs(r.props.SubnetIds));
+    const name = r.str(r.props.DBSubnetGroupName);
+    if (name) state.dbSubnetGroups.set(name, r.strs(r.props.SubnetIds));
+  },
+  'AWS::RDS::DBInstance'(state, r) {
+    const group = r.str(r.props.DBSubnetGroupName);
+    if (!group) return;
+    const ids = state.dbSubnetGroups.get(group);
+    if (!ids) return attachmentMissing(state, r, 'DB subnet group', group);
+    // RDS picks one subnet of the group (two for Multi-AZ) at deploy: an interface in each stands for them.
+    perSubnet(
+      state,
+      r,
+      ids,
+      r.strs(r.props.VPCSecurityGroups),
+      r.bool(r.props.PubliclyAccessible, false),
+      'RDS instance',
+    );
+  },
+  'AWS::OpenSearchService::Domain'(state, r) {
+    const vpc = isMapping(r.props.VPCOptions) ? r.props.VPCOptions : undefined;
+    if (vpc) perSubnet(state, r, r.strs(vpc.SubnetIds), r.strs(vpc.SecurityGroupIds), false, 'OpenSearch domain');
   },
 };
+
+/** An interface AWS creates for the resource; without groups, the VPC's default security group (as EC2 gives it). */
+function iface(
+  state: State,
+  r: Reader,
+  d: Omit<DeclaredInterface, 'interfaceType' | 'requesterManaged'> & Partial<DeclaredInterface>,
+): void {
+  const vpcId = state.inv.subnets.find((s) => s.id === d.subnetId)?.vpcId;
+  addInterface(state.inv, scoped(r), {
+    interfaceType: 'interface',
+    requesterManaged: true,
+    ...d,
+    groupIds: d.groupIds.length > 0 ? d.groupIds : [`${vpcId ?? 'unknown-vpc'}.DefaultSecurityGroup`],
+  });
+}
+
+function perSubnet(
+  state: State,
+  r: Reader,
+  subnetIds: string[],
+  groups: string[],
+  publicIp: boolean,
+  what: string,
+): void {
+  for (const subnetId of [...new Set(subnetIds)])
+    iface(state, r, {
+      id: eniId(r.id, subnetId),
+      subnetId,
+      groupIds: groups,
+      publicIp,
+      description: `${what}${what.endsWith('/') ? '' : ' '}${r.id}`,
+    });
+}
 
 function defaultEgress(pointer: string): AwsIpPermission {
   return {
@@ -1177,6 +1374,14 @@ function localRoutes(vpc: AwsInventory['vpcs'][number] | undefined, pointer: str
  */
 function finish(state: State): void {
   const inv = state.inv;
+  endpointInterfaces(inv, (vpcId) => `${vpcId}.DefaultSecurityGroup`);
+  // The inventory ARN ends in the logical id (sageMaker() below).
+  sageMakerInterfaces(
+    inv,
+    (vpcId) => `${vpcId ?? 'unknown-vpc'}.DefaultSecurityGroup`,
+    (arn) => arn.slice(arn.indexOf('/') + 1),
+  );
+  for (const n of inv.networkInterfaces) if (state.eips.has(n.id)) n.publicIps = ['(assigned at deploy)'];
   // The local route of each VPC CIDR (VPCCidrBlock resources add theirs) comes first in every table.
   for (const t of inv.routeTables) {
     const vpc = state.vpcs.get(t.vpcId);

@@ -19,6 +19,13 @@ import {
   type Scoped,
 } from '../../../inventory/aws.js';
 import { parseServiceName } from '../../aws-snapshot/names.js';
+import {
+  addInterface,
+  endpointInterfaces,
+  eniId,
+  sageMakerInterfaces,
+  type DeclaredInterface,
+} from '../aws-interfaces.js';
 import { IAC_ACCOUNT, IAC_REGION } from './modules.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, isUnknown, text, type Value, type ValueObject } from './values.js';
@@ -44,6 +51,7 @@ export const TERRAFORM_AWS_DATASETS: AwsDataset[] = [
   'sagemaker:models',
   'elbv2:load-balancers',
   'elbv2:load-balancer-attributes',
+  'ec2:network-interfaces',
 ];
 
 /** Which data set each mapped resource type feeds (an unknown value in it makes that data set partial). */
@@ -82,7 +90,30 @@ const DATASET_OF: Record<string, AwsDataset> = {
   aws_sagemaker_model: 'sagemaker:models',
   aws_lb: 'elbv2:load-balancers',
   aws_alb: 'elbv2:load-balancers',
+  // Resources whose network interfaces AWS creates (aws-interfaces.ts).
+  aws_instance: 'ec2:network-interfaces',
+  aws_network_interface: 'ec2:network-interfaces',
+  aws_network_interface_sg_attachment: 'ec2:network-interfaces',
+  aws_eip: 'ec2:network-interfaces',
+  aws_lambda_function: 'ec2:network-interfaces',
+  aws_ecs_service: 'ec2:network-interfaces',
+  aws_efs_mount_target: 'ec2:network-interfaces',
+  aws_db_instance: 'ec2:network-interfaces',
+  aws_db_subnet_group: 'ec2:network-interfaces',
+  aws_opensearch_domain: 'ec2:network-interfaces',
 };
+
+/** Types mapped into another data set whose unknowns also hide the interfaces AWS creates for them. */
+const ALSO_INTERFACES = new Set([
+  'aws_vpc_endpoint',
+  'aws_vpc_endpoint_subnet_association',
+  'aws_vpc_endpoint_security_group_association',
+  'aws_sagemaker_notebook_instance',
+  'aws_sagemaker_domain',
+  'aws_lb',
+  'aws_alb',
+  'aws_subnet',
+]);
 
 export function awsDatasetOf(type: string): AwsDataset | undefined {
   return DATASET_OF[type];
@@ -318,13 +349,16 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     scopes: new Set(),
     taint(r, dataset, reason, attr) {
       const line = attr === undefined ? undefined : r.attrLines.get(attr);
-      addPartial(inv, scopeKey(r), dataset, {
-        file: r.origin.file,
-        line: line ?? r.origin.line,
-        ...(line === undefined ? { column: r.origin.column } : {}),
-        pointer: r.address,
-        reason: `value not known before deploy: ${reason}`,
-      });
+      const sets: AwsDataset[] = [dataset];
+      if (ALSO_INTERFACES.has(r.type) && dataset !== 'ec2:network-interfaces') sets.push('ec2:network-interfaces');
+      for (const d of sets)
+        addPartial(inv, scopeKey(r), d, {
+          file: r.origin.file,
+          line: line ?? r.origin.line,
+          ...(line === undefined ? { column: r.origin.column } : {}),
+          pointer: r.address,
+          reason: `value not known before deploy: ${reason}`,
+        });
     },
   };
   const byType = new Map<string, TfResource[]>();
@@ -352,6 +386,8 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       }
   };
   const byId = <T extends { id: string }>(list: T[]) => new Map(list.map((x) => [x.id, x]));
+  const lbInterfaces: { rd: Reader; subnetIds: string[]; vpcId: string | undefined; type: string; groups: string[] }[] =
+    [];
 
   each(['aws_vpc'], (rd) => {
     const cidr = rd.str('cidr_block', true);
@@ -491,6 +527,23 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       tags: rd.tags(),
     });
   });
+  // Every VPC has a default security group (members admit each other, all egress) unless the code manages it; the
+  // interfaces AWS creates for resources declared without groups get it.
+  for (const vpc of inv.vpcs)
+    if (!inv.securityGroups.some((g) => g.vpcId === vpc.id && g.id.includes('aws_default_security_group.'))) {
+      const id = `${vpc.id}.default_security_group_id`;
+      const pointer = vpc.id;
+      const all = { ipv4Ranges: [], ipv6Ranges: [], prefixListIds: [], pointer };
+      inv.securityGroups.push({
+        ...scopedOf(vpc),
+        id,
+        name: 'default',
+        vpcId: vpc.id,
+        ingress: [{ protocol: '-1', ...all, groupRefs: [{ groupId: id }] }],
+        egress: [{ protocol: '-1', ...all, ipv4Ranges: [{ cidr: '0.0.0.0/0' }], groupRefs: [] }],
+        tags: {},
+      });
+    }
   const groups = byId(inv.securityGroups);
   const groupOf = (rd: Reader): AwsSecurityGroup => {
     const g = groups.get(rd.str('security_group_id') ?? '');
@@ -713,7 +766,182 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       ...(type === 'application' ? { idleTimeoutSeconds: idle ?? 60 } : {}),
       attributesKnown: true,
     });
+    lbInterfaces.push({ rd, subnetIds, vpcId, type, groups: rd.strs('security_groups') });
   });
+
+  // ---- Network interfaces AWS creates for the declared resources (../aws-interfaces.ts).
+  const defaultGroup = (vpcId: string | undefined) =>
+    inv.securityGroups.find((g) => g.vpcId === vpcId && g.id.includes('aws_default_security_group.'))?.id ??
+    `${vpcId ?? 'unknown-vpc'}.default_security_group_id`;
+  const groupsOr = (groups: string[], subnetId: string) =>
+    groups.length > 0 ? groups : [defaultGroup(subnets.get(subnetId)?.vpcId)];
+  // Public addresses: an Elastic IP names its instance or interface; else the instance's argument or its subnet's.
+  const eips = new Set<string>();
+  each(['aws_eip'], (rd) => {
+    for (const a of ['instance', 'network_interface']) {
+      const t = rd.str(a, true);
+      if (t) eips.add(t);
+    }
+  });
+  const mapsPublic = new Map<string, boolean | undefined>();
+  for (const r of byType.get('aws_subnet') ?? []) {
+    const v = r.values.map_public_ip_on_launch;
+    mapsPublic.set(r.address, isUnknown(v) ? undefined : v === true || v === 'true');
+  }
+  const iface = (
+    rd: Reader,
+    d: Omit<DeclaredInterface, 'interfaceType' | 'requesterManaged'> & Partial<DeclaredInterface>,
+  ) =>
+    addInterface(inv, rd.scoped(), {
+      interfaceType: 'interface',
+      requesterManaged: true,
+      ...d,
+      groupIds: groupsOr(d.groupIds, d.subnetId),
+    });
+  const perSubnet = (rd: Reader, subnetIds: string[], groups: string[], publicIp: boolean, what: string) => {
+    for (const subnetId of [...new Set(subnetIds)])
+      iface(rd, {
+        id: eniId(rd.r.address, subnetId),
+        subnetId,
+        groupIds: groups,
+        publicIp,
+        description: `${what}${what.endsWith('/') ? '' : ' '}${rd.r.address}`,
+      });
+  };
+  each(['aws_instance'], (rd) => {
+    // Interfaces attached in network_interface blocks are aws_network_interface resources of their own.
+    if (rd.blocks('network_interface').length > 0) return;
+    const subnetId = rd.str('subnet_id');
+    if (!subnetId)
+      throw new NotKnown(
+        'subnet_id',
+        `${rd.r.address} has no subnet_id: AWS launches it in the default VPC, which the code does not declare`,
+      );
+    const ip = literalIps(rd.v.private_ip)[0];
+    // Unknown (a plan's computed value): AWS decides by the subnet when the code does not say; else not known.
+    const assoc = rd.v.associate_public_ip_address;
+    const pub = isUnknown(assoc) ? undefined : typeof assoc === 'boolean' ? assoc : mapsPublic.get(subnetId);
+    iface(rd, {
+      id: eniId(rd.r.address),
+      subnetId,
+      groupIds: rd.strs('vpc_security_group_ids'),
+      privateIps: ip ? [ip, ...literalIps(rd.v.secondary_private_ips)] : [],
+      ...publicOf(eips.has(rd.r.address) ? true : pub),
+      requesterManaged: false,
+      description: `instance ${rd.r.address}`,
+    });
+  });
+  each(['aws_network_interface'], (rd) => {
+    const subnetId = rd.str('subnet_id');
+    if (!subnetId) return;
+    const ips = [
+      ...new Set([
+        ...literalIps(rd.v.private_ips),
+        ...literalIps(rd.v.private_ip_list),
+        ...literalIps(rd.v.private_ip),
+      ]),
+    ];
+    iface(rd, {
+      id: eniId(rd.r.address),
+      subnetId,
+      groupIds: rd.strs('security_groups'),
+      privateIps: ips,
+      publicIp: eips.has(rd.r.address),
+      requesterManaged: false,
+      description: `network interface ${rd.r.address}`,
+    });
+  });
+  const enis = byId(inv.networkInterfaces);
+  each(['aws_network_interface_sg_attachment'], (rd) => {
+    const n = enis.get(eniId(rd.str('network_interface_id') ?? ''));
+    const g = rd.str('security_group_id');
+    if (!n || !g) return;
+    // The group replaces the VPC default group AWS gave an interface declared without any.
+    n.groupIds = [...n.groupIds.filter((x) => !x.endsWith('.default_security_group_id')), g];
+  });
+  each(['aws_lambda_function'], (rd) => {
+    const vpc = rd.blocks('vpc_config')[0];
+    if (!vpc) return;
+    perSubnet(
+      rd,
+      rd.strs('vpc_config', vpc.subnet_ids),
+      rd.strs('vpc_config', vpc.security_group_ids),
+      false,
+      'Lambda function',
+    );
+  });
+  each(['aws_ecs_service'], (rd) => {
+    const net = rd.blocks('network_configuration')[0];
+    if (!net) return;
+    const pub = rd.need('network_configuration', net.assign_public_ip);
+    perSubnet(
+      rd,
+      rd.strs('network_configuration', net.subnets),
+      rd.strs('network_configuration', net.security_groups),
+      pub === true || pub === 'true',
+      'ECS service',
+    );
+  });
+  each(['aws_efs_mount_target'], (rd) => {
+    const subnetId = rd.str('subnet_id');
+    if (!subnetId) return;
+    const ip = literalIps(rd.v.ip_address)[0];
+    iface(rd, {
+      id: eniId(rd.r.address),
+      subnetId,
+      groupIds: rd.strs('security_groups'),
+      privateIps: ip ? [ip] : [],
+      publicIp: false,
+      description: `EFS mount target ${rd.r.address}`,
+    });
+  });
+  const dbSubnetGroups = new Map<string, string[]>();
+  each(['aws_db_subnet_group'], (rd) => {
+    const ids = rd.strs('subnet_ids');
+    dbSubnetGroups.set(rd.r.address, ids);
+    const name = rd.str('name', true);
+    if (name) dbSubnetGroups.set(name, ids);
+  });
+  each(['aws_db_instance'], (rd) => {
+    const group = rd.str('db_subnet_group_name');
+    if (!group) return;
+    const ids = dbSubnetGroups.get(group);
+    if (!ids)
+      throw new NotKnown(
+        'db_subnet_group_name',
+        `${rd.r.address}: its DB subnet group ${group} is not in the scanned code`,
+      );
+    // RDS picks one subnet of the group (two for Multi-AZ) at deploy: an interface in each stands for them.
+    perSubnet(rd, ids, rd.strs('vpc_security_group_ids'), rd.bool('publicly_accessible', false), 'RDS instance');
+  });
+  each(['aws_opensearch_domain'], (rd) => {
+    const vpc = rd.blocks('vpc_options')[0];
+    if (!vpc) return;
+    perSubnet(
+      rd,
+      rd.strs('vpc_options', vpc.subnet_ids),
+      rd.strs('vpc_options', vpc.security_group_ids),
+      false,
+      'OpenSearch domain',
+    );
+  });
+  for (const lb of lbInterfaces) {
+    // A network load balancer without security groups filters nothing, which an interface of the model cannot say.
+    if (lb.type === 'network' && lb.groups.length === 0) {
+      ctx.taint(
+        lb.rd.r,
+        'ec2:network-interfaces',
+        `${lb.rd.r.address} is a network load balancer without security groups: its interfaces filter nothing, which cordon does not model`,
+      );
+      continue;
+    }
+    if (lb.type === 'gateway') continue;
+    const internetFacing = !lb.rd.bool('internal', false);
+    // AWS describes a load balancer's interfaces as "ELB app/<name>/<id>" (net/ for a network load balancer).
+    perSubnet(lb.rd, lb.subnetIds, lb.groups, internetFacing, `ELB ${lb.type === 'network' ? 'net' : 'app'}/`);
+  }
+  endpointInterfaces(inv, (vpcId) => defaultGroup(vpcId));
+  sageMakerInterfaces(inv, defaultGroup);
 
   // Organisation-level: SCPs and the organisation, when the code manages them (else not assessed: not in the code).
   for (const r of byType.get('aws_organizations_policy') ?? []) {
@@ -852,4 +1080,22 @@ function policyOf(rd: Reader, attr: string): { policy?: unknown; policyError?: s
   } catch {
     return { policyError: `${rd.r.address}.${attr} is not valid JSON` };
   }
+}
+
+/** A public address known to be there (true), known absent (false), or decided outside the code (undefined). */
+function publicOf(p: boolean | undefined): { publicIp?: boolean } {
+  return p === undefined ? {} : { publicIp: p };
+}
+
+function scopedOf(x: Scoped): Scoped {
+  return { account: x.account, region: x.region, origin: x.origin };
+}
+
+/**
+ * Private addresses the code states. An unknown one (a plan's computed value, a variable without a value) is picked
+ * at deploy as far as cordon can tell: the verifier then stands it for every address of the subnet, which is sound.
+ */
+function literalIps(v: Value | undefined): string[] {
+  if (isUnknown(v)) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
 }

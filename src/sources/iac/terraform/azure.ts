@@ -21,6 +21,7 @@ import type { InputError } from '../../../util/errors.js';
 import { pointBackAtDeclarations } from './rendered.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, text, Unknown, type Value, type ValueObject } from './values.js';
+import { privateEndpointInterfaces } from '../azure-interfaces.js';
 
 type V = ValueObject;
 
@@ -239,6 +240,25 @@ const AZURERM: Record<string, AzurermType> = {
       };
     },
   },
+  // A NIC's address is Azure's pick at deploy unless allocated statically (the verifier stands it for its subnet).
+  azurerm_network_interface: {
+    arm: 'Microsoft.Network/networkInterfaces',
+    toArm: (v) => ({
+      properties: {
+        ipConfigurations: list(v.ip_configuration)
+          .filter(isObject)
+          .map((c) => ({
+            name: c.name ?? null,
+            properties: defined({
+              subnet: idRef(c.subnet_id),
+              privateIPAllocationMethod: c.private_ip_address_allocation ?? 'Dynamic',
+              privateIPAddress: c.private_ip_address_allocation === 'Static' ? c.private_ip_address : undefined,
+              publicIPAddress: idRef(c.public_ip_address_id),
+            }),
+          })),
+      },
+    }),
+  },
   azurerm_private_dns_zone: { arm: 'Microsoft.Network/privateDnsZones', toArm: () => ({ properties: {} }) },
   azurerm_private_dns_zone_virtual_network_link: {
     arm: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
@@ -281,6 +301,7 @@ const ATTACHMENTS = new Set([
   'azurerm_subnet_network_security_group_association',
   'azurerm_subnet_route_table_association',
   'azurerm_subnet_nat_gateway_association',
+  'azurerm_network_interface_security_group_association',
   'azurerm_network_security_rule',
   'azurerm_route',
 ]);
@@ -412,6 +433,10 @@ export function mapAzure(
       const rgId = `/subscriptions/${r.account.toLowerCase()}/resourceGroups/${text(v.resource_group_name)}`;
       const rt = byId.get(`${rgId}/providers/Microsoft.Network/routeTables/${text(v.route_table_name)}`.toLowerCase());
       if (rt) ((props(rt).routes ??= []) as Value[]).push(routeOf(v));
+    } else if (r.type === 'azurerm_network_interface_security_group_association') {
+      const nic = target('network_interface_id');
+      if (nic && typeof v.network_security_group_id === 'string')
+        props(nic).networkSecurityGroup = { id: v.network_security_group_id };
     } else {
       const subnet = target('subnet_id');
       const field = r.type.includes('security_group')
@@ -456,6 +481,8 @@ export function mapAzure(
     { name: 'terraform.json', text: JSON.stringify(docs.map((d) => d.arm)) },
   ]);
   const inv = read.inventory;
+  // Azure creates each private endpoint's NIC at deploy; the code cannot declare it.
+  privateEndpointInterfaces(inv);
   const errors = pointBackAtDeclarations(
     inv,
     docs.map((d) => d.resource),
@@ -523,6 +550,7 @@ export const TERRAFORM_AZURE_DATASETS = new Set<AzureDataset>([
   'network:network-security-groups',
   'network:route-tables',
   'network:private-endpoints',
+  'network:network-interfaces',
   'network:private-dns-zone-groups',
   'network:private-dns-zones',
   'network:private-dns-zone-links',
