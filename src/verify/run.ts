@@ -18,7 +18,10 @@ import { compileAws } from './aws.js';
 import { compileAzure } from './azure.js';
 import { awsDnsFindings } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
-import { notVerified, verifyModel, type VerifyResult } from './questions.js';
+import { notVerified, verifyModel, type CellClasses, type VerifyResult } from './questions.js';
+import type { NetworkModel } from './model.js';
+import type { AwsInventory } from '../inventory/aws.js';
+import type { ObservedLayer } from './observed.js';
 
 export interface VerifyOptions {
   snapshot: string;
@@ -26,6 +29,8 @@ export interface VerifyOptions {
   policySource: string;
   cwd: string;
   today: string;
+  /** `--flows`: flow logs to compare with the matrix (the observed layer, verify/observed.ts). */
+  flows?: { paths: readonly string[]; logFormat?: string };
 }
 
 export interface VerifyReport extends VerifyResult {
@@ -33,6 +38,8 @@ export interface VerifyReport extends VerifyResult {
   inputErrors: { file: string; line?: number; pointer?: string; message: string }[];
   scopes: number;
   files: number;
+  /** With `flows`: what the logs show, per matrix cell. */
+  observed?: ObservedLayer;
 }
 
 interface ProviderRun {
@@ -42,6 +49,9 @@ interface ProviderRun {
   errors: InputError[];
   scopes: number;
   files: number;
+  /** The compiled model (and AWS inventory), for the observed layer. */
+  model?: NetworkModel;
+  awsInventory?: AwsInventory;
 }
 
 const CLIENT_PORTS: [number, number] = [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to];
@@ -64,6 +74,8 @@ const VERIFIERS: Record<
       errors: loaded.errors,
       scopes: inventoryScopes(loaded.inventory).length,
       files: loaded.files.length,
+      model,
+      awsInventory: loaded.inventory,
     };
   },
   azure: async (abs, files, policy) => {
@@ -75,6 +87,7 @@ const VERIFIERS: Record<
       errors: loaded.errors,
       scopes: azureInventoryScopes(loaded.inventory).length,
       files: loaded.files.length,
+      model,
     };
   },
   // No GCP compiler yet: the GCP files are named as not verified, never left out silently.
@@ -128,21 +141,55 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
     for (const h of ev?.witness?.path ?? []) if (h.file) h.file = fix(h.file);
     return f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f;
   };
-  const findings = runs.flatMap((r) => [...r.result.findings, ...r.extra]).map(relocate);
+  const matrix = runs.flatMap((r) => r.result.matrix);
+  const observed = opts.flows ? await observe(opts, opts.flows, runs, matrix) : undefined;
+  const findings = [
+    ...runs.flatMap((r) => [...r.result.findings, ...r.extra]).map(relocate),
+    ...(observed?.findings ?? []),
+  ];
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
   const first = runs[0]!.result;
   const sum = (k: keyof VerifyResult['stats']) => runs.reduce((a, r) => a + r.result.stats[k], 0);
   return {
     zones: first.zones,
-    matrix: runs.flatMap((r) => r.result.matrix),
+    matrix,
     findings: [...sup.findings].sort(compareFindings),
     notes: [...new Set(runs.flatMap((r) => r.result.notes))].sort(),
     stats: { interfaces: sum('interfaces'), subnets: sum('subnets'), networks: sum('networks'), pairs: sum('pairs') },
     policy: opts.policySource,
-    inputErrors: runs.flatMap((r) => r.errors.map((e) => ({ file: fix(e.file), ...e.position, message: e.message }))),
+    inputErrors: [
+      ...runs.flatMap((r) => r.errors.map((e) => ({ file: fix(e.file), ...e.position, message: e.message }))),
+      ...(observed?.inputErrors ?? []),
+    ],
     scopes: runs.reduce((a, r) => a + r.scopes, 0),
     files: runs.reduce((a, r) => a + r.files, 0),
+    ...(observed ? { observed } : {}),
   };
+}
+
+/** The observed layer (loaded only with --flows): the logs against every provider's model and matrix. */
+async function observe(
+  opts: VerifyOptions,
+  flows: NonNullable<VerifyOptions['flows']>,
+  runs: readonly ProviderRun[],
+  matrix: VerifyReport['matrix'],
+): Promise<ObservedLayer> {
+  const { observeFlows } = await import('./observed.js');
+  const classes = new Map<string, CellClasses>(runs.flatMap((r) => [...(r.result.cellClasses ?? [])]));
+  const networks = runs.flatMap((r) =>
+    r.model ? [{ model: r.model, ...(r.awsInventory ? { awsInventory: r.awsInventory } : {}) }] : [],
+  );
+  return observeFlows(
+    {
+      paths: flows.paths,
+      policy: opts.policy,
+      cwd: opts.cwd,
+      ...(flows.logFormat ? { logFormat: flows.logFormat } : {}),
+    },
+    networks,
+    matrix,
+    classes,
+  );
 }
 
 /** Data sets the model needs: a scope without one is not verified there, and says so (never a clean pass). */
