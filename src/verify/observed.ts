@@ -187,6 +187,8 @@ interface Side {
   /** Logging resource id (lower case) → indices into `networks`. */
   resources: Map<string, number[]>;
   networks: string[];
+  /** "account/region" of each network. */
+  scopes: string[];
   covered: Uint8Array;
   /** Interned logging resource → networks (undefined: not in the snapshot), resolved once per resource. */
   byIface: Map<number, number[] | null>;
@@ -530,20 +532,10 @@ export async function observeFlows(
       });
       const internet = side.model.internetZone;
       if (againstPolicy.length > 0)
-        findings.push(
-          finding(OBSERVED_CHECKS.againstPolicy, m, againstPolicy, list, internet, 'policy denies', side.provider),
-        );
+        findings.push(finding(OBSERVED_CHECKS.againstPolicy, m, againstPolicy, list, internet, 'policy denies', side));
       if (notPermitted.length > 0)
         findings.push(
-          finding(
-            OBSERVED_CHECKS.notPermitted,
-            m,
-            notPermitted,
-            list,
-            internet,
-            'configuration permits none',
-            side.provider,
-          ),
+          finding(OBSERVED_CHECKS.notPermitted, m, notPermitted, list, internet, 'configuration permits none', side),
         );
     }
     const outside: OutsideCell[] = [];
@@ -654,15 +646,18 @@ export async function observeFlows(
     list: Agg[],
     internet: string | undefined,
     why: string,
-    provider: FlowProvider,
+    side: Side,
   ): Finding {
     const first = list.find((a) => aggText(a) === classes[0]!.class)!.first;
+    // Records without an account or region field (AWS default format): the scope of the network that logged it.
+    const net = side.resources.get(first.resource.toLowerCase())?.[0];
+    const [account, region] = (net !== undefined ? side.scopes[net]! : '/').split('/');
     const pair = `${m.from} -> ${m.to}`;
     const shown = classes.slice(0, 12).map((c) => `${c.class} (${c.records + c.replies} record(s))`);
     const resource = {
-      provider,
-      account: first.account,
-      region: first.region,
+      provider: side.provider,
+      account: first.account || account || '',
+      region: first.region || region || '',
       type: 'cordon::ZonePair',
       id: `${m.from}->${m.to}`,
     };
@@ -755,6 +750,7 @@ function buildSide(index: number, n: ObservedNetwork, policy: ZonePolicy): Side 
     table,
     resources,
     networks,
+    scopes: networks.map((k) => m.networks.get(k)!.scope),
     covered: new Uint8Array(networks.length),
     byIface: new Map(),
   };
