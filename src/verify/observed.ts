@@ -56,6 +56,8 @@ export interface ObservedInputs {
   logFormat?: string;
   policy: ZonePolicy;
   cwd: string;
+  /** Distinct exact classes kept (default MAX_EXACT_CLASSES); tests lower it to exercise folding. */
+  maxExactClasses?: number;
 }
 
 export interface RecordRef {
@@ -242,24 +244,30 @@ export async function observeFlows(
     layerCache.set(cell, l);
     return l;
   };
-  const explainedMemo = new Map<number, boolean>();
+  // Per (cell, protocol): one byte per port, 0 not yet asked, 1 not explained, 2 explained (64 KiB per pair seen).
+  const explainedMemo = new Map<number, Uint8Array>();
   const explains = (cell: number, proto: number, port: number): boolean => {
-    const k = (cell * 256 + proto) * 65536 + port;
-    let v = explainedMemo.get(k);
-    if (v === undefined) {
+    const k = cell * 256 + proto;
+    let ports = explainedMemo.get(k);
+    if (!ports) explainedMemo.set(k, (ports = new Uint8Array(65536)));
+    let v = ports[port]!;
+    if (v === 0) {
       const l = layers(cell);
       v =
         l !== undefined &&
         (inBoxes(l.policy, proto, port, true) ||
           inBoxes(l.permitted, proto, port, false) ||
-          inBoxes(l.undecided, proto, port, false));
-      explainedMemo.set(k, v);
+          inBoxes(l.undecided, proto, port, false))
+          ? 2
+          : 1;
+      ports[port] = v;
     }
-    return v;
+    return v === 2;
   };
 
   const aggs = new Map<number, Agg>();
   let exact = 0;
+  const maxExact = inputs.maxExactClasses ?? MAX_EXACT_CLASSES;
   const totals = { rows: 0, accepted: 0, replies: 0, rejected: 0, withoutVerdict: 0, nodata: 0, skipdata: 0 };
   const unplaced = new Map<string, { records: number; files: Set<string> }>();
   const unknownResources = new Map<string, number>();
@@ -337,7 +345,7 @@ export async function observeFlows(
         let key = (cell * 256 + proto) * 65538 + (port + 1);
         let a = aggs.get(key);
         let verdict: Verdict | undefined;
-        if (!a && exact >= MAX_EXACT_CLASSES) {
+        if (!a && exact >= maxExact) {
           // Folded: one class per cell, protocol and verdict, so no verdict is lost past the bound.
           verdict = judge(layers(cell), proto, connPort);
           key = -((cell * 256 + proto) * 8 + verdict.code) - 1;

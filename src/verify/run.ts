@@ -30,7 +30,7 @@ export interface VerifyOptions {
   cwd: string;
   today: string;
   /** `--flows`: flow logs to compare with the matrix (the observed layer, verify/observed.ts). */
-  flows?: { paths: readonly string[]; logFormat?: string };
+  flows?: { paths: readonly string[]; logFormat?: string; maxExactClasses?: number };
 }
 
 export interface VerifyReport extends VerifyResult {
@@ -179,17 +179,7 @@ async function observe(
   const networks = runs.flatMap((r) =>
     r.model ? [{ model: r.model, ...(r.awsInventory ? { awsInventory: r.awsInventory } : {}) }] : [],
   );
-  return observeFlows(
-    {
-      paths: flows.paths,
-      policy: opts.policy,
-      cwd: opts.cwd,
-      ...(flows.logFormat ? { logFormat: flows.logFormat } : {}),
-    },
-    networks,
-    matrix,
-    classes,
-  );
+  return observeFlows({ ...flows, policy: opts.policy, cwd: opts.cwd }, networks, matrix, classes);
 }
 
 /** Data sets the model needs: a scope without one is not verified there, and says so (never a clean pass). */

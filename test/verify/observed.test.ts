@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../support/cli.js';
+import { resolvePolicy } from '../../src/policy/resolve.js';
+import { verifySnapshot } from '../../src/verify/run.js';
 
 const FIX = 'test/fixtures/verify-flows/aws';
 const SNAPSHOT = `${FIX}/snapshot`;
@@ -250,6 +252,34 @@ describe('cordon verify --flows (AWS VPC flow logs)', () => {
     };
     const r = log.runs[0]!.results.find((x) => x.ruleId === 'verify-observed-against-policy')!;
     assert.equal(r.locations[0]!.physicalLocation?.artifactLocation.uri, LOG);
+  });
+});
+
+describe('verifySnapshot with flows: bounded classes', () => {
+  it('past the exact-class bound, ports fold per cell and verdict: no highlight is lost', async () => {
+    const cwd = process.cwd();
+    const { policy, source } = await resolvePolicy(POLICY, cwd);
+    const r = await verifySnapshot({
+      snapshot: SNAPSHOT,
+      policy,
+      policySource: source,
+      cwd,
+      today: '2026-11-22',
+      flows: { paths: [LOG], maxExactClasses: 1 },
+    });
+    const o = r.observed!;
+    const get = (from: string, to: string) => o.cells.find((c) => c.from === from && c.to === to)!;
+    // The first class read stays exact; every later one is folded with its verdict.
+    assert.deepEqual(get('application', 'data').againstPolicy, ['tcp/6333']);
+    assert.deepEqual(get('inference', 'data').notPermitted, ['tcp/6334 (ports beyond the per-run class limit)']);
+    assert.deepEqual(
+      get('inference', 'data').classes.map((c) => [c.class, c.records, c.replies, c.policy, c.configuration]),
+      [
+        ['tcp/6333 (ports beyond the per-run class limit)', 1, 0, 'allows', 'permits'],
+        ['tcp/6334 (ports beyond the per-run class limit)', 1, 1, 'allows', 'blocks'],
+      ],
+    );
+    assert.ok(r.findings.some((f) => f.checkId === 'verify-observed-not-permitted'));
   });
 });
 
