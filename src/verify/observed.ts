@@ -294,6 +294,21 @@ export async function observeFlows(
     return nets;
   };
 
+  /** A row as evidence: where it is, its text, and the account, region and resource that logged it. */
+  const evidence = (b: FlowBatch, i: number): Agg['first'] => {
+    const d = b.source.describe(b, i);
+    const raw = b.source.rawLine(b, i);
+    return {
+      file: display(b.source.file),
+      line: b.line[i]!,
+      record: raw.length > MAX_RECORD_TEXT ? `${raw.slice(0, MAX_RECORD_TEXT)}…` : raw,
+      account: d.account,
+      region: d.region,
+      resource: d.resource,
+      resourceType: d.resourceType,
+    };
+  };
+
   const sink: ReaderSink = {
     flush(b: FlowBatch): void {
       const side = sides.get(b.source.provider);
@@ -358,8 +373,6 @@ export async function observeFlows(
         }
         if (!a) {
           if (port !== -2) exact++;
-          const d = b.source.describe(b, i);
-          const raw = b.source.rawLine(b, i);
           a = {
             cell,
             proto,
@@ -371,31 +384,13 @@ export async function observeFlows(
             withoutVerdict: 0,
             bytes: 0,
             packets: 0,
-            first: {
-              file: display(b.source.file),
-              line: b.line[i]!,
-              record: raw.length > MAX_RECORD_TEXT ? `${raw.slice(0, MAX_RECORD_TEXT)}…` : raw,
-              account: d.account,
-              region: d.region,
-              resource: d.resource,
-              resourceType: d.resourceType,
-            },
+            first: evidence(b, i),
             weakFirst: reply || !accepted,
             ...(verdict ? { verdict } : {}),
           };
           aggs.set(key, a);
         } else if (a.weakFirst && accepted && !reply) {
-          const d = b.source.describe(b, i);
-          const raw = b.source.rawLine(b, i);
-          a.first = {
-            file: display(b.source.file),
-            line: b.line[i]!,
-            record: raw.length > MAX_RECORD_TEXT ? `${raw.slice(0, MAX_RECORD_TEXT)}…` : raw,
-            account: d.account,
-            region: d.region,
-            resource: d.resource,
-            resourceType: d.resourceType,
-          };
+          a.first = evidence(b, i);
           a.weakFirst = false;
         }
         a.bytes += b.bytes[i]!;
