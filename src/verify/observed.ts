@@ -577,7 +577,9 @@ export async function observeFlows(
       .map(([provider, u]) => ({ provider, records: u.records, files: [...u.files].sort() }))
       .sort((a, b) => cmp(a.provider, b.provider));
     for (const u of unplacedList)
-      reasons.push(`${u.records} ${u.provider} record(s) not placed: the snapshot has no ${u.provider} network`);
+      reasons.push(
+        `${u.records} ${u.provider} record(s) not placed: cordon verify has no ${u.provider} network model of this snapshot`,
+      );
     const unlogged = nets.filter((n) => !n.logged);
     if (unlogged.length > 0)
       reasons.push(

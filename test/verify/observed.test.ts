@@ -58,6 +58,8 @@ interface Json {
     reasons: string[];
     totals: Record<string, number>;
     unplaced: { provider: string; records: number; files: string[] }[];
+    outside: { from: string; to: string; records: number; classes: string[]; first: { line: number } }[];
+    unknownResources: { provider: string; resource: string; records: number }[];
     files: { file: string; status: string; records: number; malformed: number }[];
     note: string;
   };
@@ -115,6 +117,15 @@ describe('cordon verify --flows (AWS VPC flow logs)', () => {
     assert.ok(j.observed.reasons.some((r) => r.includes('vpc-0b0000000000000bb')));
     assert.equal(j.observed.totals.rejected, 1);
     assert.equal(j.observed.totals.nodata, 1);
+    // Traffic the matrix has no cell for is listed, not dropped; so is a logging interface the snapshot lacks.
+    assert.deepEqual(
+      j.observed.outside.map((o) => [o.from, o.to, o.records, o.classes, o.first.line]),
+      [
+        ['application', '(private, no zone)', 1, ['tcp/443'], 12],
+        ['application', 'application', 1, ['tcp/8080'], 11],
+      ],
+    );
+    assert.deepEqual(j.observed.unknownResources, [{ provider: 'aws', resource: 'eni-0fffffffffffffff9', records: 1 }]);
 
     const against = observedFindings(j).filter((f) => f.checkId === 'verify-observed-against-policy');
     assert.equal(against.length, 1);
@@ -209,7 +220,7 @@ describe('cordon verify --flows (AWS VPC flow logs)', () => {
     assert.deepEqual(
       j.observed.files.map((f) => [path.basename(f.file), f.status, f.records, f.malformed]),
       [
-        ['a.log.gz', 'read', 9, 0],
+        ['a.log.gz', 'read', 11, 0],
         ['b.log', 'partial', 2, 1],
         ['c.log', 'not-assessed', 0, 0],
       ],

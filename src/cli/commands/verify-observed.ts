@@ -78,7 +78,7 @@ export function renderObserved(o: ObservedLayer, c: Colors): string[] {
   for (const u of o.unplaced)
     out.push(
       c.yellow(
-        `  ${u.records} ${u.provider} record(s) not placed, the snapshot has no ${u.provider} network: ${u.files.join(', ')}`,
+        `  ${u.records} ${u.provider} record(s) not placed, cordon verify has no ${u.provider} network model of this snapshot: ${u.files.join(', ')}`,
       ),
     );
   if (o.unknownResources.length > 0)
