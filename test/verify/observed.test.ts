@@ -247,6 +247,12 @@ describe('cordon verify --flows (AWS VPC flow logs)', () => {
     assert.deepEqual(observedFindings(j), []);
   });
 
+  it('--log-format without --flows is a usage error, not silently ignored', async () => {
+    const r = await runCli(['verify', SNAPSHOT, '-p', POLICY, '--log-format', '${version} ${srcaddr}']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--log-format is read only with --flows/);
+  });
+
   it('is deterministic: the same input gives byte-identical JSON and table output', async () => {
     const a = await runCli(['verify', SNAPSHOT, '-p', POLICY, '--format', 'json', '--flows', `${FIX}/logs`]);
     const b = await runCli(['verify', SNAPSHOT, '-p', POLICY, '--format', 'json', '--flows', `${FIX}/logs`]);

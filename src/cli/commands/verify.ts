@@ -14,6 +14,7 @@ import { OBSERVED_CHECKS } from '../../verify/observed-checks.js';
 import { verifySnapshot, type VerifyReport } from '../../verify/run.js';
 import { observedCellText, renderObserved } from './verify-observed.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
+import { UsageError } from '../../util/errors.js';
 import type { RegisterCommand } from './index.js';
 
 export const VERIFY_FORMATS = ['table', 'json', 'sarif'] as const;
@@ -163,6 +164,7 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
         .default('high' as const),
     )
     .action(async (pathArg, opts) => {
+      if (opts.logFormat !== undefined && !opts.flows) throw new UsageError('--log-format is read only with --flows');
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd);
       const report = await verifySnapshot({
         snapshot: pathArg,
