@@ -192,8 +192,8 @@ interface Side {
   /** "account/region" of each network. */
   scopes: string[];
   covered: Uint8Array;
-  /** Interned logging resource → networks (undefined: not in the snapshot), resolved once per resource. */
-  byIface: Map<number, number[] | null>;
+  /** Interned logging resource → its networks, or its key in unknownResources; resolved once per resource. */
+  byIface: Map<number, number[] | string>;
 }
 
 const PORTLESS = (proto: number) => proto !== 6 && proto !== 17;
@@ -283,15 +283,15 @@ export async function observeFlows(
   const networksOf = (side: Side, b: FlowBatch, i: number): number[] | null => {
     const iface = b.iface[i]!;
     let nets = iface >= 0 ? side.byIface.get(iface) : undefined;
-    if (nets !== undefined) return nets;
-    const resource = b.source.resource(b, i);
-    nets = side.resources.get(resource.toLowerCase()) ?? null;
-    if (nets === null) {
-      const k = `${side.provider}|${resource}`;
-      unknownResources.set(k, (unknownResources.get(k) ?? 0) + 1);
+    if (nets === undefined) {
+      const resource = b.source.resource(b, i);
+      // A resource the snapshot lacks is remembered by its key, so each of its rows is counted.
+      nets = side.resources.get(resource.toLowerCase()) ?? `${side.provider}|${resource}`;
+      if (iface >= 0) side.byIface.set(iface, nets);
     }
-    if (iface >= 0) side.byIface.set(iface, nets);
-    return nets;
+    if (typeof nets !== 'string') return nets;
+    unknownResources.set(nets, (unknownResources.get(nets) ?? 0) + 1);
+    return null;
   };
 
   /** A row as evidence: where it is, its text, and the account, region and resource that logged it. */

@@ -121,11 +121,11 @@ describe('cordon verify --flows (AWS VPC flow logs)', () => {
     assert.deepEqual(
       j.observed.outside.map((o) => [o.from, o.to, o.records, o.classes, o.first.line]),
       [
-        ['application', '(private, no zone)', 1, ['tcp/443'], 12],
+        ['application', '(private, no zone)', 2, ['tcp/443'], 12],
         ['application', 'application', 1, ['tcp/8080'], 11],
       ],
     );
-    assert.deepEqual(j.observed.unknownResources, [{ provider: 'aws', resource: 'eni-0fffffffffffffff9', records: 1 }]);
+    assert.deepEqual(j.observed.unknownResources, [{ provider: 'aws', resource: 'eni-0fffffffffffffff9', records: 2 }]);
 
     const against = observedFindings(j).filter((f) => f.checkId === 'verify-observed-against-policy');
     assert.equal(against.length, 1);
@@ -220,7 +220,7 @@ describe('cordon verify --flows (AWS VPC flow logs)', () => {
     assert.deepEqual(
       j.observed.files.map((f) => [path.basename(f.file), f.status, f.records, f.malformed]),
       [
-        ['a.log.gz', 'read', 11, 0],
+        ['a.log.gz', 'read', 12, 0],
         ['b.log', 'partial', 2, 1],
         ['c.log', 'not-assessed', 0, 0],
       ],
