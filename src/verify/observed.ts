@@ -191,6 +191,8 @@ interface Side {
   networks: string[];
   /** "account/region" of each network. */
   scopes: string[];
+  /** Per zone, the networks (indices) of its interfaces: all of them, and those of its workloads (sources). */
+  zoneNetworks: { all: Map<string, number[]>; workloads: Map<string, number[]> };
   covered: Uint8Array;
   /** Interned logging resource → its networks, or its key in unknownResources; resolved once per resource. */
   byIface: Map<number, number[] | string>;
@@ -607,17 +609,8 @@ export async function observeFlows(
 
   function coverageOf(side: Side, m: MatrixCell): { coverage: Coverage; without: string[] } {
     if (m.sources === 0 || m.destinations === 0) return { coverage: 'no-interfaces', without: [] };
-    const internet = side.model.internetZone;
     const netsOf = (zone: string, workloadsOnly: boolean) =>
-      zone === internet
-        ? []
-        : [
-            ...new Set(
-              side.model.interfaces
-                .filter((x) => x.zone === zone && (!workloadsOnly || x.role === 'workload'))
-                .map((x) => side.networks.indexOf(x.network)),
-            ),
-          ].filter((k) => k >= 0);
+      (workloadsOnly ? side.zoneNetworks.workloads : side.zoneNetworks.all).get(zone) ?? [];
     const src = netsOf(m.from, true);
     const dst = netsOf(m.to, false);
     const all = (l: number[]) => l.length > 0 && l.every((k) => side.covered[k] === 1);
@@ -748,8 +741,20 @@ function buildSide(index: number, n: ObservedNetwork, policy: ZonePolicy): Side 
   }
   // Interfaces the model leaves out (NAT gateways, load balancers) still log for their VPC.
   for (const e of n.awsInventory?.networkInterfaces ?? []) if (e.vpcId) put(e.id, e.vpcId);
+  const sets = { all: new Map<string, Set<number>>(), workloads: new Map<string, Set<number>>() };
+  for (const i of m.interfaces) {
+    const k = netIndex.get(i.network);
+    if (!i.zone || k === undefined) continue;
+    for (const map of i.role === 'workload' ? [sets.all, sets.workloads] : [sets.all]) {
+      const set = map.get(i.zone) ?? new Set<number>();
+      map.set(i.zone, set.add(k));
+    }
+  }
+  const lists = (map: Map<string, Set<number>>) => new Map([...map].map(([z, set]) => [z, [...set]]));
+  const zoneNetworks = { all: lists(sets.all), workloads: lists(sets.workloads) };
   return {
     index,
+    zoneNetworks,
     provider: m.provider,
     model: m,
     table,
