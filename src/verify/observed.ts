@@ -41,7 +41,7 @@ import { buildZoneMap, PrefixTable } from '../flows/zones.js';
 import { tryParseCidr } from '../util/cidr.js';
 import type { NetworkModel } from './model.js';
 import { protoPortBoxes, type ProtoPortBox } from './packet-set.js';
-import { cellKey, classText, policySet, type CellClasses, type MatrixCell } from './questions.js';
+import { cellKey, classText, policySet, type CellClasses, type MatrixCell, type VerifyResult } from './questions.js';
 import { OBSERVED_CHECKS, PERMITTED_NEVER_OBSERVED_NOTE } from './observed-checks.js';
 
 export interface ObservedNetwork {
@@ -208,6 +208,26 @@ function inBoxes(boxes: readonly ProtoPortBox[], proto: number, port: number, ev
     );
   }
   return boxes.some((b) => b.proto[0] <= proto && proto <= b.proto[1] && b.port[0] <= port && port <= b.port[1]);
+}
+
+/**
+ * The observed layer of a verification: `runs` are the per-provider results of `verifyModel` with the model (and,
+ * for AWS, the inventory) each was asked of.
+ */
+export function observeRuns(
+  inputs: ObservedInputs,
+  runs: readonly { result: VerifyResult; model?: NetworkModel; awsInventory?: AwsInventory }[],
+): Promise<ObservedLayer> {
+  const classes = new Map<string, CellClasses>(runs.flatMap((r) => [...(r.result.cellClasses ?? [])]));
+  const networks = runs.flatMap((r) =>
+    r.model ? [{ model: r.model, ...(r.awsInventory ? { awsInventory: r.awsInventory } : {}) }] : [],
+  );
+  return observeFlows(
+    inputs,
+    networks,
+    runs.flatMap((r) => r.result.matrix),
+    classes,
+  );
 }
 
 /**

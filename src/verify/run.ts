@@ -18,7 +18,7 @@ import { compileAws } from './aws.js';
 import { compileAzure } from './azure.js';
 import { awsDnsFindings } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
-import { notVerified, verifyModel, type CellClasses, type VerifyResult } from './questions.js';
+import { notVerified, verifyModel, type VerifyResult } from './questions.js';
 import type { NetworkModel } from './model.js';
 import type { AwsInventory } from '../inventory/aws.js';
 import type { ObservedLayer } from './observed.js';
@@ -142,7 +142,10 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
     return f.origin?.kind === 'file' ? { ...f, origin: { ...f.origin, file: fix(f.origin.file) } } : f;
   };
   const matrix = runs.flatMap((r) => r.result.matrix);
-  const observed = opts.flows ? await observe(opts, opts.flows, runs, matrix) : undefined;
+  // Loaded only with --flows: the flow-log readers are not part of a plain verify.
+  const observed = opts.flows
+    ? await (await import('./observed.js')).observeRuns({ ...opts.flows, policy: opts.policy, cwd: opts.cwd }, runs)
+    : undefined;
   const findings = [
     ...runs.flatMap((r) => [...r.result.findings, ...r.extra]).map(relocate),
     ...(observed?.findings ?? []),
@@ -165,21 +168,6 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
     files: runs.reduce((a, r) => a + r.files, 0),
     ...(observed ? { observed } : {}),
   };
-}
-
-/** The observed layer (loaded only with --flows): the logs against every provider's model and matrix. */
-async function observe(
-  opts: VerifyOptions,
-  flows: NonNullable<VerifyOptions['flows']>,
-  runs: readonly ProviderRun[],
-  matrix: VerifyReport['matrix'],
-): Promise<ObservedLayer> {
-  const { observeFlows } = await import('./observed.js');
-  const classes = new Map<string, CellClasses>(runs.flatMap((r) => [...(r.result.cellClasses ?? [])]));
-  const networks = runs.flatMap((r) =>
-    r.model ? [{ model: r.model, ...(r.awsInventory ? { awsInventory: r.awsInventory } : {}) }] : [],
-  );
-  return observeFlows({ ...flows, policy: opts.policy, cwd: opts.cwd }, networks, matrix, classes);
 }
 
 /** Data sets the model needs: a scope without one is not verified there, and says so (never a clean pass). */
