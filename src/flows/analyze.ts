@@ -473,6 +473,25 @@ export async function beginFlowRun(paths: readonly string[], options: FlowRunOpt
   return { displayName, analysis, planned, files };
 }
 
+/**
+ * Reads one sniffed flow or DNS log file into a sink with the reader of its format (the JS engine, and `cordon verify
+ * --flows`). Parquet and unknown formats are the caller's to report.
+ */
+export async function readLogFile(
+  p: { file: string; format: FlowFormat; gzip: boolean },
+  logFormat: string | undefined,
+  batch: FlowBatch,
+  sink: ReaderSink,
+  interner: Interner,
+): Promise<ReadSummary> {
+  if (p.format === 'aws-vpc' || p.format === 'aws-tgw')
+    return readAwsText(p.file, p.gzip, logFormat !== undefined ? { logFormat } : {}, batch, sink, interner);
+  if (p.format === 'azure') return readAzure(p.file, p.gzip, batch, sink, interner);
+  if (p.format === 'gcp-vpc') return readGcp(p.file, p.gzip, batch, sink, interner);
+  if (isDnsFormat(p.format)) return readDnsFile(p.file, p.gzip, p.format, sink);
+  throw new Error(`no reader for the ${p.format} format`);
+}
+
 export async function analyzeFlows(paths: readonly string[], options: FlowRunOptions): Promise<FlowRunResult> {
   const { displayName, analysis, planned, files } = await beginFlowRun(paths, options);
   const batch = new FlowBatch();
@@ -519,19 +538,7 @@ export async function analyzeFlows(paths: readonly string[], options: FlowRunOpt
     // Records already counted when a read fails midway (a truncated gzip): the file is partly assessed.
     const before = analysis.records + analysis.dnsQueries;
     try {
-      let r: ReadSummary;
-      if (p.format === 'aws-vpc' || p.format === 'aws-tgw')
-        r = await readAwsText(
-          p.file,
-          p.gzip,
-          options.logFormat !== undefined ? { logFormat: options.logFormat } : {},
-          batch,
-          analysis,
-          analysis.interner,
-        );
-      else if (p.format === 'azure') r = await readAzure(p.file, p.gzip, batch, analysis, analysis.interner);
-      else if (p.format === 'gcp-vpc') r = await readGcp(p.file, p.gzip, batch, analysis, analysis.interner);
-      else r = await readDnsFile(p.file, p.gzip, p.format, analysis);
+      const r = await readLogFile(p, options.logFormat, batch, analysis, analysis.interner);
       files.push(readToEnd(analysis, p, name, r.format, r.records, r.units));
     } catch (err) {
       const bad = analysis.malformedByFile.get(p.file) ?? 0;

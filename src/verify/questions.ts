@@ -78,9 +78,24 @@ export interface MatrixCell {
   destinations: number;
 }
 
+/** A cell's classes as exact, untruncated (protocol × port) boxes: what observed traffic is compared with. */
+export interface CellClasses {
+  policy: ProtoPortBox[];
+  permitted: ProtoPortBox[];
+  /** Classes cordon could not decide (maybe, not yes). */
+  undecided: ProtoPortBox[];
+}
+
+/** The key of a cell in VerifyResult.cellClasses. */
+export function cellKey(provider: string, from: string, to: string): string {
+  return `${provider}|${from}|${to}`;
+}
+
 export interface VerifyResult {
   zones: string[];
   matrix: MatrixCell[];
+  /** Per cell (cellKey), its exact classes; the matrix's lists are for people and stop at 20 entries. */
+  cellClasses?: Map<string, CellClasses>;
   findings: Finding[];
   notes: string[];
   stats: { interfaces: number; subnets: number; networks: number; pairs: number };
@@ -205,6 +220,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   const srcZones = zoneNames.filter((z) => policy.zones.get(z)!.kind === 'network');
   const dstZones = zoneNames.filter((z) => policy.zones.get(z)!.kind !== 'internet');
   const matrix: MatrixCell[] = [];
+  const cellClasses = new Map<string, CellClasses>();
   const groups = new Map<string, Group>();
   /** Adds a member to its group; `make` (the witness trace) runs only for the group's first member. */
   const join = (
@@ -271,6 +287,11 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       sources: from === internet ? 1 : sources.length,
       destinations: to === internet ? 1 : dests.length,
     };
+    cellClasses.set(cellKey(model.provider, from, to), {
+      policy: protoPortBoxes(pol, Infinity),
+      permitted: protoPortBoxes(all.yes, Infinity),
+      undecided: protoPortBoxes(diff(all.maybe, all.yes), Infinity),
+    });
     const before = groups.size;
     // Violations and unknowns: one witness per destination group (or per source subnet towards the internet).
     for (const c of contributions) {
@@ -390,6 +411,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   return {
     zones: zoneNames,
     matrix,
+    cellClasses,
     findings,
     notes: model.notes,
     stats: {

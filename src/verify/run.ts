@@ -21,6 +21,9 @@ import { notVerified, verifyModel, type VerifyResult } from './questions.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
 import { partialModelData } from './partial.js';
+import type { NetworkModel } from './model.js';
+import type { AwsInventory } from '../inventory/aws.js';
+import type { ObservedLayer } from './observed.js';
 
 export interface VerifyOptions extends InputOptions {
   snapshot: string;
@@ -28,6 +31,8 @@ export interface VerifyOptions extends InputOptions {
   policySource: string;
   cwd: string;
   today: string;
+  /** `--flows`: flow logs to compare with the matrix (the observed layer, verify/observed.ts). */
+  flows?: { paths: readonly string[]; logFormat?: string; maxExactClasses?: number };
 }
 
 export interface VerifyReport extends VerifyResult {
@@ -35,6 +40,8 @@ export interface VerifyReport extends VerifyResult {
   inputErrors: { file: string; line?: number; pointer?: string; message: string }[];
   scopes: number;
   files: number;
+  /** With `flows`: what the logs show, per matrix cell. */
+  observed?: ObservedLayer;
 }
 
 /** One inventory verified: the zone questions' result, and the findings beside them. */
@@ -44,6 +51,9 @@ export interface InventoryVerification {
   extra: Finding[];
   /** The scopes (account/region, subscription/location, project) the inventory holds data for. */
   scopes: Finding['resource'][];
+  /** The compiled model (and the AWS inventory), for the observed layer. */
+  model?: NetworkModel;
+  awsInventory?: AwsInventory;
 }
 
 const CLIENT_PORTS: [number, number] = [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to];
@@ -72,6 +82,8 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
           ...missingData(inv),
           ...partialModelData('aws', inv.partial, NEEDED, 'AWS::EC2::VPC'),
         ],
+        model,
+        awsInventory: inv,
         scopes: inventoryScopes(inv).map((sc) => ({ provider: 'aws', ...sc, type: 'scope', id: scopeKey(sc) })),
       };
     }
@@ -81,6 +93,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         extra: [...azureDnsFindings(inv, policy, model), ...azureMissingData(inv)],
+        model,
         scopes: azureInventoryScopes(inv)
           .filter((sc) => sc.location !== 'global')
           .map((sc) => ({
@@ -98,6 +111,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv)],
+        model,
         scopes: gcpProjects(inv).map((p) => ({
           provider: 'gcp',
           account: p,
@@ -131,20 +145,33 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
     errors: p.errors,
     files: p.files,
   }));
-  const findings = runs.flatMap((r) => [...r.result.findings, ...r.extra]).map((f) => relocateFinding(f, fix));
+  const matrix = runs.flatMap((r) => r.result.matrix);
+  // Loaded only with --flows: the flow-log readers are not part of a plain verify.
+  const observed = opts.flows
+    ? await (await import('./observed.js')).observeRuns({ ...opts.flows, policy: opts.policy, cwd: opts.cwd }, runs)
+    : undefined;
+  // Observed findings are already relative to the working directory (they point at log lines).
+  const findings = [
+    ...runs.flatMap((r) => [...r.result.findings, ...r.extra]).map((f) => relocateFinding(f, fix)),
+    ...(observed?.findings ?? []),
+  ];
   const sup = applySuppressions(findings, opts.policy.document.suppressions, opts.today);
   const first = runs.find((r) => r.result.zones.length > 0)?.result ?? runs[0]?.result ?? EMPTY_RESULT;
   const sum = (k: keyof VerifyResult['stats']) => runs.reduce((a, r) => a + r.result.stats[k], 0);
   return {
     zones: first.zones,
-    matrix: runs.flatMap((r) => r.result.matrix),
+    matrix,
     findings: [...sup.findings].sort(compareFindings),
     notes: [...new Set(runs.flatMap((r) => r.result.notes))].sort(),
     stats: { interfaces: sum('interfaces'), subnets: sum('subnets'), networks: sum('networks'), pairs: sum('pairs') },
     policy: opts.policySource,
-    inputErrors: runs.flatMap((r) => r.errors.map((e) => ({ file: fix(e.file), ...e.position, message: e.message }))),
+    inputErrors: [
+      ...runs.flatMap((r) => r.errors.map((e) => ({ file: fix(e.file), ...e.position, message: e.message }))),
+      ...(observed?.inputErrors ?? []),
+    ],
     scopes: runs.reduce((a, r) => a + r.scopes.length, 0),
     files: runs.reduce((a, r) => a + r.files, 0),
+    ...(observed ? { observed } : {}),
   };
 }
 

@@ -9,19 +9,34 @@ import { renderSarif } from '../../reporters/sarif.js';
 import { originText, SEVERITY_LABEL } from '../../reporters/shared.js';
 import { TOOL } from '../../scan.js';
 import { ALL_VERIFY_CHECKS } from '../../verify/checks.js';
+import { OBSERVED_CHECKS } from '../../verify/observed-checks.js';
 import { verifySnapshot, type VerifyReport } from '../../verify/run.js';
+import { observedCellText, renderObserved } from './verify-observed.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
 import { iacInputs, keyValue, repeatable } from '../options.js';
+import { UsageError } from '../../util/errors.js';
 import type { RegisterCommand } from './index.js';
 
 export const VERIFY_FORMATS = ['table', 'json', 'sarif'] as const;
 
-const RULES = [...ALL_VERIFY_CHECKS];
+// The observed layer's two checks exist only with --flows (scan reads no logs), so they are not in the catalogue.
+const RULES = [
+  ...ALL_VERIFY_CHECKS,
+  ...Object.values(OBSERVED_CHECKS).map((c) => ({
+    ...c,
+    references: [...ALL_VERIFY_CHECKS[0]!.references],
+    service: 'network',
+  })),
+];
 
 export function renderVerifyTable(r: VerifyReport, color: boolean): string {
   const c = createColors(color);
   const out: string[] = [];
-  out.push(c.bold('Zone matrix (policy allows | configuration permits | cordon cannot decide)'));
+  out.push(
+    c.bold(
+      `Zone matrix (policy allows | configuration permits | cordon cannot decide${r.observed ? ' | observed in the flow logs' : ''})`,
+    ),
+  );
   const cells = r.matrix.filter(
     (m) => m.policyAllows.length + m.configurationPermits.length + m.unknown.length + m.violations + m.brokenIntent > 0,
   );
@@ -39,7 +54,7 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
             ? c.magenta('UNKNOWN')
             : c.green('ok');
     out.push(
-      `  ${pair(m).padEnd(w)}  ${flag.padEnd(color ? 19 : 9)}  policy: ${m.policyAllows.join(', ') || 'deny'} | config: ${m.configurationPermits.join(', ') || 'nothing'}${m.unknown.length ? ` | unknown: ${m.unknown.join(', ')}` : ''}`,
+      `  ${pair(m).padEnd(w)}  ${flag.padEnd(color ? 19 : 9)}  policy: ${m.policyAllows.join(', ') || 'deny'} | config: ${m.configurationPermits.join(', ') || 'nothing'}${m.unknown.length ? ` | unknown: ${m.unknown.join(', ')}` : ''}${r.observed ? ` | observed: ${observedCellText(r.observed, m)}` : ''}`,
     );
   }
   const empty = r.matrix.filter((m) => m.sources === 0 || m.destinations === 0);
@@ -51,6 +66,7 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
   if (emptyZones.length)
     out.push(c.dim(`  zones with no interfaces in the inventory (nothing to verify there): ${emptyZones.join(', ')}`));
   out.push('');
+  if (r.observed) out.push(...renderObserved(r.observed, c));
   for (const sev of SEVERITIES) {
     const fs = r.findings.filter((f) => f.status === 'fail' && !f.suppression && f.severity === sev);
     if (fs.length === 0) continue;
@@ -98,15 +114,33 @@ export function renderVerifyJson(r: VerifyReport): string {
         policy: r.policy,
         zones: r.zones,
         stats: r.stats,
-        matrix: r.matrix,
+        matrix: r.observed ? withObserved(r) : r.matrix,
         findings: r.findings,
         notes: r.notes,
         inputErrors: r.inputErrors,
+        ...(r.observed ? { observed: observedSummary(r.observed) } : {}),
       },
       null,
       2,
     ) + '\n'
   );
+}
+
+/** The matrix with each cell's observed layer beside its policy and configuration layers. */
+function withObserved(r: VerifyReport): unknown[] {
+  const byKey = new Map(r.observed!.cells.map((o) => [`${o.provider}|${o.from}|${o.to}`, o]));
+  return r.matrix.map((m) => {
+    const o = byKey.get(`${m.provider}|${m.from}|${m.to}`);
+    if (!o) return { ...m, observed: null };
+    const { provider: _p, from: _f, to: _t, ...rest } = o;
+    return { ...m, observed: rest };
+  });
+}
+
+/** The observed layer's run-wide part (cells are in the matrix, findings with the others). */
+function observedSummary(o: NonNullable<VerifyReport['observed']>): Record<string, unknown> {
+  const { cells: _cells, findings: _findings, inputErrors: _errors, ...rest } = o;
+  return rest;
 }
 
 export const registerVerify: RegisterCommand = (program, io, setExit) => {
@@ -116,6 +150,11 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
       'prove the zone policy against the configured network (a snapshot or infrastructure as code): zone matrix, violations and broken intent with witnesses',
     )
     .argument('<path>', 'snapshot directory or file, or infrastructure as code (docs/snapshots.md, docs/iac.md)')
+    .option(
+      '--flows <logs...>',
+      'flow logs (files, directories, globs; every format cordon flows reads, gzip too): adds the observed layer',
+    )
+    .option('--log-format <format>', 'with --flows: LogFormat of headerless AWS flow records (CloudWatch exports)')
     .option('-p, --policy <file>', 'zone policy (default: ./cordon.yaml, else the built-in reference model)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(VERIFY_FORMATS).default('table' as const))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
@@ -137,6 +176,7 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
     )
     .option('--var <name=value>', 'Terraform: a root module variable (repeatable)', repeatable, [] as string[])
     .action(async (pathArg, opts) => {
+      if (opts.logFormat !== undefined && !opts.flows) throw new UsageError('--log-format is read only with --flows');
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd, pathArg);
       const report = await verifySnapshot({
         snapshot: pathArg,
@@ -145,6 +185,9 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
         cwd: io.cwd,
         today: io.today,
         ...iacInputs(opts),
+        ...(opts.flows
+          ? { flows: { paths: opts.flows, ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) } }
+          : {}),
       });
       const text =
         opts.format === 'json'
