@@ -17,7 +17,8 @@ import { compileAzure } from './azure.js';
 import { compileGcp } from './gcp.js';
 import { awsDnsFindings } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
-import { notVerified, verifyModel, type VerifyResult } from './questions.js';
+import { notVerified, notVerifiedBecause, verifyModel, type VerifyResult } from './questions.js';
+import type { GcpInventory } from '../inventory/gcp.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
 import { partialModelData } from './partial.js';
@@ -110,7 +111,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       const model = compileGcp(inv, policy);
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
-        extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv)],
+        extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv), ...gcpAddressesAtDeploy(inv)],
         model,
         scopes: gcpProjects(inv).map((p) => ({
           provider: 'gcp',
@@ -249,4 +250,33 @@ export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<str
     }
   }
   return out;
+}
+
+/**
+ * Instances whose internal address is assigned at deploy (declared in infrastructure as code without `network_ip`):
+ * the GCP compiler has no stand-in addresses for them yet, so their project is not verified rather than verified
+ * without them.
+ */
+function gcpAddressesAtDeploy(inv: GcpInventory): Finding[] {
+  const byProject = new Map<string, GcpInventory['instances']>();
+  for (const i of inv.instances)
+    if (i.networkInterfaces.some((n) => !n.networkIP))
+      byProject.set(i.project, [...(byProject.get(i.project) ?? []), i]);
+  return [...byProject]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([project, instances]) => {
+      const names = instances.map((i) => i.id.split('/').pop()).sort();
+      return notVerifiedBecause(
+        {
+          provider: 'gcp',
+          account: project,
+          region: 'global',
+          type: 'cloudresourcemanager.googleapis.com/Project',
+          id: `projects/${project}`,
+        },
+        `projects/${project}`,
+        `${names.length} instance(s) get their internal address at deploy (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); cordon does not place such GCP interfaces yet`,
+        instances[0]!.origin,
+      );
+    });
 }
