@@ -64,6 +64,7 @@ import type { AddressSet } from '../checks/gcp/address-set.js';
 import { bundleOf, googleApisEndpoints, PRIVATE_VIP, RESTRICTED_VIP } from '../checks/gcp/private-access.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
 import { ANY, oneRuleFilter, PUBLIC } from './azure.js';
+import { cidrsIn, deployAddresses, deployLabel } from './deploy-addresses.js';
 import type {
   AddressSpace,
   Filter,
@@ -731,6 +732,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
     net: GcpNetwork;
     sub: GcpSubnetwork;
   }[] = [];
+  const standIns = gcpStandIns(inv, policy, subnetsById, notes);
   for (const inst of [...inv.instances].sort((a, b) => gcpIdKey(a.id).localeCompare(gcpIdKey(b.id))))
     inst.networkInterfaces.forEach((nic, index) => {
       const sub = nic.subnetwork ? subnetsById.get(gcpIdKey(nic.subnetwork)) : undefined;
@@ -739,7 +741,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
         : nic.network
           ? networksById.get(gcpIdKey(nic.network))
           : undefined;
-      if (!sub || !net || !nic.networkIP) {
+      if (!sub || !net || (!nic.networkIP && !standIns.has(nic))) {
         notes.add(
           `interface ${nic.name ?? index} of instance ${instName(inst)}: ${!nic.networkIP ? 'no internal address' : 'its subnetwork or network is not in the inventory'}, so it is not verified`,
         );
@@ -749,10 +751,14 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
     });
   // Source tags and service accounts match instances of the rule's own network only: members per network.
   const members = new Map<string, Member[]>();
+  const internalOf = (nic: GcpInstanceNetworkInterface): string[] =>
+    nic.networkIP ? [nic.networkIP] : (standIns.get(nic) ?? []);
   for (const { inst, nic, net } of nics) {
-    const ip = tryParseCidr(nic.networkIP!);
     const k = gcpIdKey(net.id);
-    if (ip) push(members, k, { ip, tags: inst.tags, serviceAccounts: inst.serviceAccounts });
+    for (const text of internalOf(nic)) {
+      const ip = tryParseCidr(text);
+      if (ip) push(members, k, { ip, tags: inst.tags, serviceAccounts: inst.serviceAccounts });
+    }
   }
   const setups = new Map<string, FirewallSetup>();
   const filters = new Map<string, Filter>();
@@ -802,7 +808,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
       return f;
     };
     const addresses = [
-      nic.networkIP!,
+      ...internalOf(nic),
       ...nic.ipv6AccessConfigs.flatMap((a) => a.externalIpv6 ?? []),
       ...(nic.ipv6Address ? [nic.ipv6Address] : []),
     ]
@@ -844,7 +850,9 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
       outbound: filterFor('out'),
       role: 'workload',
       ref: {
-        label: `${name} ${nic.name ?? ''} ${nic.networkIP}`.replace(/\s+/g, ' '),
+        label: nic.networkIP
+          ? `${name} ${nic.name ?? ''} ${nic.networkIP}`.replace(/\s+/g, ' ')
+          : deployLabel(`${name} ${nic.name ?? ''}`.replace(/\s+/g, ' ').trim()),
         resourceId: inst.id,
         ...instanceKind(inst),
         ...(origin ? { origin } : {}),
@@ -974,4 +982,52 @@ function cloudNat(inv: GcpInventory, net: GcpNetwork, sub: GcpSubnetwork): Ref |
     }
   }
   return undefined;
+}
+
+/**
+ * Stand-in internal addresses (deploy-addresses.ts) for instance interfaces declared in infrastructure as code without
+ * `network_ip`: Google picks the address at deploy from the subnetwork's primary range, so each interface stands for
+ * every free address there, one stand-in per range a firewall rule, route or zone tells apart (Google reserves the
+ * first two and last two addresses of the range; the stand-ins start at the fifth).
+ */
+function gcpStandIns(
+  inv: GcpInventory,
+  policy: ZonePolicy,
+  subnetsById: ReadonlyMap<string, GcpSubnetwork>,
+  notes: Set<string>,
+): Map<GcpInstanceNetworkInterface, string[]> {
+  const out = new Map<GcpInstanceNetworkInterface, string[]>();
+  const bySubnet = new Map<string, { id: string; nic: GcpInstanceNetworkInterface }[]>();
+  const taken = new Map<string, Set<bigint>>();
+  for (const inst of inv.instances)
+    inst.networkInterfaces.forEach((nic, index) => {
+      const k = nic.subnetwork ? gcpIdKey(nic.subnetwork) : undefined;
+      if (!k) return;
+      if (nic.networkIP) {
+        const ip = tryParseCidr(nic.networkIP);
+        if (ip) taken.set(k, (taken.get(k) ?? new Set()).add(ip.first));
+      } else bySubnet.set(k, [...(bySubnet.get(k) ?? []), { id: `${gcpIdKey(inst.id)}#${index}`, nic }]);
+    });
+  if (bySubnet.size === 0) return out;
+  const boundaries = cidrsIn([
+    inv.firewalls,
+    inv.firewallPolicies,
+    inv.hierarchicalFirewallPolicies,
+    inv.routes,
+    inv.subnetworks.map((s) => [s.ipCidrRange, ...s.secondaryIpRanges.map((r) => r.ipCidrRange)]),
+    [...policy.zones.values()].map((z) => z.parsedCidrs.map((c) => c.text)),
+  ]);
+  for (const [k, list] of bySubnet) {
+    const range = subnetsById.get(k)?.ipCidrRange;
+    const prefix = range ? tryParseCidr(range) : undefined;
+    list.sort((a, b) => a.id.localeCompare(b.id));
+    const plan = prefix ? deployAddresses(prefix, boundaries, list.length, taken.get(k)) : undefined;
+    if (!plan) continue;
+    list.forEach(({ nic }, i) => out.set(nic, plan[i]!.addresses));
+  }
+  if (out.size > 0)
+    notes.add(
+      'instances declared in infrastructure as code get their internal address at deploy: each stands for every free address of its subnetwork (one stand-in address per range a rule, route or zone tells apart)',
+    );
+  return out;
 }

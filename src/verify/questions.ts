@@ -532,7 +532,9 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
   const origin: Origin | undefined =
     g.locate?.origin ??
     model.interfaces.find((i) => i.id === resourceId)?.ref.origin ??
-    model.subnets.get(resourceId)?.ref.origin;
+    model.subnets.get(resourceId)?.ref.origin ??
+    // …or, for a hop that is no resource of the inventory (a cloud's internet gateway), at the witness's last located hop.
+    [...w.trace.hops].reverse().find((h) => h.ref?.origin)?.ref?.origin;
   return {
     checkId: meta.id,
     title: meta.title,

@@ -18,7 +18,7 @@ import { compileGcp } from './gcp.js';
 import { awsDnsFindings } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
 import { notVerified, notVerifiedBecause, verifyModel, type VerifyResult } from './questions.js';
-import type { GcpInventory } from '../inventory/gcp.js';
+import { gcpIdKey, type GcpInventory } from '../inventory/gcp.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
 import { partialModelData } from './partial.js';
@@ -253,14 +253,15 @@ export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<str
 }
 
 /**
- * Instances whose internal address is assigned at deploy (declared in infrastructure as code without `network_ip`):
- * the GCP compiler has no stand-in addresses for them yet, so their project is not verified rather than verified
- * without them.
+ * Instances whose internal address is assigned at deploy (declared in infrastructure as code without `network_ip`) in
+ * a subnetwork whose range is not known: the GCP compiler cannot give them stand-in addresses, so their project is not
+ * verified rather than verified without them.
  */
 function gcpAddressesAtDeploy(inv: GcpInventory): Finding[] {
+  const ranged = new Set(inv.subnetworks.filter((s) => s.ipCidrRange).map((s) => gcpIdKey(s.id)));
   const byProject = new Map<string, GcpInventory['instances']>();
   for (const i of inv.instances)
-    if (i.networkInterfaces.some((n) => !n.networkIP))
+    if (i.networkInterfaces.some((n) => !n.networkIP && !(n.subnetwork && ranged.has(gcpIdKey(n.subnetwork)))))
       byProject.set(i.project, [...(byProject.get(i.project) ?? []), i]);
   return [...byProject]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -275,7 +276,7 @@ function gcpAddressesAtDeploy(inv: GcpInventory): Finding[] {
           id: `projects/${project}`,
         },
         `projects/${project}`,
-        `${names.length} instance(s) get their internal address at deploy (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); cordon does not place such GCP interfaces yet`,
+        `${names.length} instance(s) get their internal address at deploy (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); in a subnetwork whose range is not known`,
         instances[0]!.origin,
       );
     });
