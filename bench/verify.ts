@@ -67,6 +67,58 @@ for (let v = 0; v < VPCS; v++) {
   });
 }
 const perVpc = SUBNETS / VPCS;
+// One transit gateway, hub and spoke: every VPC is attached through its first two subnets (one per Availability
+// Zone); the spokes' route table reaches the two shared-services VPCs (0 and 1) and blackholes the rest of 10/8, the
+// shared table reaches every VPC.
+const tgwRoute = (destination: string, to: number | undefined, i: number, table: string) => ({
+  destination,
+  type: to === undefined ? 'static' : 'propagated',
+  state: to === undefined ? 'blackhole' : 'active',
+  attachments: to === undefined ? [] : [{ id: `tgw-attach-${to}`, resourceId: `vpc-${to}`, resourceType: 'vpc' }],
+  pointer: `/tgw/${table}/Routes/${i}`,
+  origin: origin(`/tgw/${table}`),
+});
+for (let v = 0; v < VPCS; v++)
+  inv.transitGatewayAttachments.push({
+    ...scope,
+    origin: origin(`/tgw-attach/${v}`),
+    id: `tgw-attach-${v}`,
+    transitGatewayId: 'tgw-1',
+    vpcId: `vpc-${v}`,
+    state: 'available',
+    subnetIds: [`subnet-${v}-0`, `subnet-${v}-1`],
+  });
+const association = (v: number) => ({
+  attachmentId: `tgw-attach-${v}`,
+  resourceId: `vpc-${v}`,
+  resourceType: 'vpc',
+  state: 'associated',
+});
+const everyVpc = Array.from({ length: VPCS }, (_, v) => v);
+inv.transitGatewayRouteTables.push(
+  {
+    ...scope,
+    origin: origin('/tgw/spokes'),
+    id: 'tgw-rtb-spokes',
+    transitGatewayId: 'tgw-1',
+    state: 'available',
+    associations: everyVpc.filter((v) => v > 1).map(association),
+    routes: [
+      tgwRoute('10.0.0.0/16', 0, 0, 'spokes'),
+      tgwRoute('10.1.0.0/16', 1, 1, 'spokes'),
+      tgwRoute('10.0.0.0/8', undefined, 2, 'spokes'),
+    ],
+  },
+  {
+    ...scope,
+    origin: origin('/tgw/shared'),
+    id: 'tgw-rtb-shared',
+    transitGatewayId: 'tgw-1',
+    state: 'available',
+    associations: everyVpc.filter((v) => v <= 1).map(association),
+    routes: everyVpc.map((v, i) => tgwRoute(`10.${v}.0.0/16`, v, i, 'shared')),
+  },
+);
 for (let v = 0; v < VPCS; v++) {
   for (let s = 0; s < perVpc; s++) {
     const id = `subnet-${v}-${s}`;
@@ -78,6 +130,7 @@ for (let v = 0; v < VPCS; v++) {
       cidr: `10.${v}.${s}.0/24`,
       ipv6Cidrs: [],
       tags: { SecurityZone: ZONES[s % ZONES.length]! },
+      availabilityZone: `${region}${s % 2 === 0 ? 'a' : 'b'}`,
     });
     const routes = [
       { destination: `10.${v}.0.0/16`, target: { type: 'local' as const, id: 'local' }, state: 'active', pointer: '' },
@@ -268,7 +321,7 @@ const projected = perPair * pairs;
 const full = secs(cpu);
 
 console.log(
-  `network: ${ifaces.length} interfaces, ${ruleCount} security-group rules, ${model.subnets.size} subnets, ${model.networks.size} VPCs, ${model.peerings.size} peerings, transit-gateway routes (to an unknown next hop: the model has no transit gateway route tables yet)`,
+  `network: ${ifaces.length} interfaces, ${ruleCount} security-group rules, ${model.subnets.size} subnets, ${model.networks.size} VPCs, ${model.peerings.size} peerings, a hub-and-spoke transit gateway (spokes reach two shared VPCs)`,
 );
 console.log(
   `compile model: ${((t1 - t0) / 1000).toFixed(2)} s wall, ${secs(cpuCompile).toFixed(2)} s CPU; full zone matrix with witnesses: ${((t2 - t1) / 1000).toFixed(2)} s wall, ${(full - secs(cpuCompile)).toFixed(2)} s CPU; total ${((t2 - t0) / 1000).toFixed(2)} s wall, ${full.toFixed(2)} s CPU`,
