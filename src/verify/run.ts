@@ -18,6 +18,7 @@ import { compileGcp } from './gcp.js';
 import { awsDnsFindings } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
 import { notVerified, verifyModel, type VerifyResult } from './questions.js';
+import type { NetworkModel } from './model.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
 
@@ -43,6 +44,11 @@ export interface InventoryVerification {
   extra: Finding[];
   /** The scopes (account/region, subscription/location, project) the inventory holds data for. */
   scopes: Finding['resource'][];
+  /**
+   * The scopes (as `account/region`) with an interface in a policy zone: only there were the zone questions asked.
+   * A scope without one (no interfaces, or none a zone selector matched) was not verified and gets no pass.
+   */
+  zonedScopes: ReadonlySet<string>;
 }
 
 const CLIENT_PORTS: [number, number] = [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to];
@@ -60,12 +66,15 @@ const EMPTY_RESULT: VerifyResult = {
  * its provider's compiler builds the model and the same questions are asked of every model.
  */
 export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): InventoryVerification {
+  const zoned = (model: NetworkModel) =>
+    new Set(model.interfaces.filter((i) => i.zone !== undefined).map((i) => i.scope));
   switch (part.provider) {
     case 'aws': {
       const inv = part.inventory;
       const model = compileAws(inv, policy);
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
+        zonedScopes: zoned(model),
         extra: [...awsDnsFindings(inv, policy, model), ...missingData(inv)],
         scopes: inventoryScopes(inv).map((sc) => ({ provider: 'aws', ...sc, type: 'scope', id: scopeKey(sc) })),
       };
@@ -75,6 +84,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       const model = compileAzure(inv, policy);
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
+        zonedScopes: zoned(model),
         extra: [...azureDnsFindings(inv, policy, model), ...azureMissingData(inv)],
         scopes: azureInventoryScopes(inv)
           .filter((sc) => sc.location !== 'global')
@@ -92,6 +102,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       const model = compileGcp(inv, policy);
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
+        zonedScopes: zoned(model),
         extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv)],
         scopes: gcpProjects(inv).map((p) => ({
           provider: 'gcp',
@@ -122,7 +133,9 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
     return (rel.startsWith('..') ? path.resolve(root, file) : rel).split(path.sep).join('/');
   };
   const runs = parts.map((p) => ({
-    ...(p.walkOnly ? { result: EMPTY_RESULT, extra: [], scopes: [] } : verifyInventory(p, opts.policy)),
+    ...(p.walkOnly
+      ? { result: EMPTY_RESULT, extra: [], scopes: [], zonedScopes: new Set<string>() }
+      : verifyInventory(p, opts.policy)),
     errors: p.errors,
     files: p.files,
   }));
@@ -183,18 +196,25 @@ function missingData(inv: Parameters<typeof compileAws>[0]): Finding[] {
 
 /**
  * `cordon scan` reports a verify check's pass per scope where it was answered and holds: no failing finding of that
- * check there and nothing left undecided (a scope with a verify-not-assessed finding gets no pass, since part of
- * its traffic is not proven either way).
+ * check there, nothing left undecided (a scope with a verify-not-assessed finding gets no pass, since part of
+ * its traffic is not proven either way), and an interface of a policy zone there (else nothing was asked).
  */
 export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<string>): Finding[] {
   const all = [...v.result.findings, ...v.extra];
   const key = (r: Finding['resource']) => (r.provider === 'gcp' ? `${r.account}` : `${r.account}/${r.region}`);
   const seen = new Set(all.map((f) => `${f.checkId}|${key(f.resource)}`));
   const undecided = new Set(all.filter((f) => f.checkId === VERIFY_CHECKS.unknown.id).map((f) => key(f.resource)));
+  // Interfaces' scopes are account/region on every provider (one inventory, one provider); a GCP scope is a project.
+  const provider = v.scopes[0]?.provider ?? 'aws';
+  const asked = new Set(
+    [...v.zonedScopes].map((s) =>
+      key({ provider, account: s.split('/')[0]!, region: s.split('/')[1]!, type: '', id: '' }),
+    ),
+  );
   const out: Finding[] = [];
   const pairs = v.result.stats.pairs;
   for (const scope of v.scopes) {
-    if (undecided.has(key(scope))) continue;
+    if (undecided.has(key(scope)) || !asked.has(key(scope))) continue;
     for (const c of [VERIFY_CHECKS.violation, VERIFY_CHECKS.broken, VERIFY_CHECKS.dns]) {
       if (!checkIds.has(c.id) || seen.has(`${c.id}|${key(scope)}`)) continue;
       out.push({
