@@ -5,6 +5,9 @@ import { verifyInventory, verifyPasses } from '../../src/verify/run.js';
 import { ALL_VERIFY_CHECKS } from '../../src/verify/checks.js';
 import type { AwsInventory } from '../../src/inventory/aws.js';
 import { eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import type { GcpInventory } from '../../src/inventory/gcp.js';
+import { firewall, PROJECT } from '../support/gcp-build.js';
+import { GCP_POLICY, gcpWorld } from './gcp-helpers.js';
 
 const IDS = new Set(ALL_VERIFY_CHECKS.map((c) => c.id));
 const passes = (inv: AwsInventory) =>
@@ -55,5 +58,49 @@ describe('verify passes in scan', () => {
       p.some((f) => f.checkId === 'verify-zone-violation'),
       JSON.stringify(p.map((f) => f.checkId)),
     );
+  });
+});
+
+describe('verify passes in scan (GCP): hierarchical firewall policies not read', () => {
+  const allowInference = firewall('allow-inference-db', {
+    direction: 'INGRESS',
+    sourceRanges: ['10.1.2.0/24'],
+    targetTags: ['data'],
+    allowed: [{ protocol: 'tcp', ports: ['6333'] }],
+  });
+  /** The three-zone world with every data set the model reads. */
+  const world = () => {
+    const inv = gcpWorld({ firewalls: [allowInference] });
+    for (const d of ['compute:addresses', 'compute:forwarding-rules'] as const) inv.datasets.get(PROJECT)!.add(d);
+    return inv;
+  };
+  const notAssessed = (v: ReturnType<typeof verifyGcp>) =>
+    [...v.result.findings, ...v.extra].filter((f) => f.checkId === 'verify-not-assessed').map((f) => f.message);
+  const verifyGcp = (inv: GcpInventory) =>
+    verifyInventory({ provider: 'gcp', inventory: inv, errors: [], files: 1 } as never, GCP_POLICY);
+  it('an organization whose firewall policies could not be read leaves app -> data undecided, never a pass', () => {
+    // An organization policy could allow app -> data before the VPC rules are consulted: cordon cannot know.
+    const inv = world();
+    inv.datasets.delete('organizations/1');
+    inv.unavailable.set(
+      'organizations/1',
+      new Map([['compute:hierarchical-firewall-policies', { reason: 'permission denied' }]]),
+    );
+    const v = verifyGcp(inv);
+    const cellAppData = v.result.matrix.find((m) => m.from === 'app' && m.to === 'data')!;
+    assert.ok(
+      cellAppData.unknown.length > 0 || notAssessed(v).some((m) => /hierarchical-firewall-policies/.test(m)),
+      JSON.stringify(notAssessed(v)),
+    );
+    assert.deepEqual(
+      verifyPasses(v, IDS).map((f) => f.checkId),
+      [],
+    );
+  });
+  it('read, and holding no policy, the same network verifies clean', () => {
+    const v = verifyGcp(world());
+    const cellAppData = v.result.matrix.find((m) => m.from === 'app' && m.to === 'data')!;
+    assert.deepEqual(cellAppData.unknown, []);
+    assert.deepEqual(notAssessed(v), []);
   });
 });
