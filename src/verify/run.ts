@@ -15,7 +15,7 @@ import { gcpProjects } from '../checks/gcp/engine.js';
 import { compileAws } from './aws.js';
 import { compileAzure } from './azure.js';
 import { compileGcp } from './gcp.js';
-import { awsDnsFindings } from './dns-aws.js';
+import { awsDnsFindings, awsDnsScopes } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
 import { notVerified, verifyModel, type VerifyResult } from './questions.js';
 import type { NetworkModel } from './model.js';
@@ -49,6 +49,11 @@ export interface InventoryVerification {
    * A scope without one (no interfaces, or none a zone selector matched) was not verified and gets no pass.
    */
   zonedScopes: ReadonlySet<string>;
+  /**
+   * Where the name-resolution question was asked (`account/region`), when the provider's DNS verification asks it
+   * only in some scopes (AWS: where an interface endpoint of an approved service exists); elsewhere no DNS pass.
+   */
+  dnsAsked?: ReadonlySet<string>;
 }
 
 const CLIENT_PORTS: [number, number] = [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to];
@@ -76,6 +81,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         zonedScopes: zoned(model),
         extra: [...awsDnsFindings(inv, policy, model), ...missingData(inv)],
+        dnsAsked: awsDnsScopes(inv, policy),
         scopes: inventoryScopes(inv).map((sc) => ({ provider: 'aws', ...sc, type: 'scope', id: scopeKey(sc) })),
       };
     }
@@ -217,6 +223,7 @@ export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<str
     if (undecided.has(key(scope)) || !asked.has(key(scope))) continue;
     for (const c of [VERIFY_CHECKS.violation, VERIFY_CHECKS.broken, VERIFY_CHECKS.dns]) {
       if (!checkIds.has(c.id) || seen.has(`${c.id}|${key(scope)}`)) continue;
+      if (c === VERIFY_CHECKS.dns && v.dnsAsked && !v.dnsAsked.has(key(scope))) continue;
       out.push({
         checkId: c.id,
         title: c.title,

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { verifyInventory, verifyPasses } from '../../src/verify/run.js';
 import { ALL_VERIFY_CHECKS } from '../../src/verify/checks.js';
 import type { AwsInventory } from '../../src/inventory/aws.js';
-import { eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { bedrockEndpoint, eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import { firewall, PROJECT } from '../support/gcp-build.js';
 import { GCP_POLICY, gcpWorld } from './gcp-helpers.js';
@@ -102,5 +102,30 @@ describe('verify passes in scan (GCP): hierarchical firewall policies not read',
     const cellAppData = v.result.matrix.find((m) => m.from === 'app' && m.to === 'data')!;
     assert.deepEqual(cellAppData.unknown, []);
     assert.deepEqual(notAssessed(v), []);
+  });
+});
+
+describe('verify passes in scan: AI service names', () => {
+  it('a calling VPC in a scope without any endpoint for the approved service resolves the name publicly: no pass', () => {
+    // inference calls external_ai (bedrock-runtime); nothing in the account/region gives the name a private answer.
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16');
+    subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
+    sg(inv, 'sg-inf', 'vpc-1', []);
+    eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
+    const v = verifyInventory({ provider: 'aws', inventory: inv, errors: [], files: 1 } as never, POLICY);
+    assert.ok(!verifyPasses(v, IDS).some((f) => f.checkId === 'verify-ai-name-public-dns'));
+  });
+  it('with an endpoint whose private DNS answers for the calling VPC, the scope passes', () => {
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16');
+    subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
+    sg(inv, 'sg-inf', 'vpc-1', []);
+    sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
+    eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
+    eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
+    bedrockEndpoint(inv, 'vpce-1', 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', true);
+    const v = verifyInventory({ provider: 'aws', inventory: inv, errors: [], files: 1 } as never, POLICY);
+    assert.ok(verifyPasses(v, IDS).some((f) => f.checkId === 'verify-ai-name-public-dns'));
   });
 });
