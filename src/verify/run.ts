@@ -51,7 +51,8 @@ export interface InventoryVerification {
   zonedScopes: ReadonlySet<string>;
   /**
    * Where the name-resolution question was asked (`account/region`), when the provider's DNS verification asks it
-   * only in some scopes (AWS: where an interface endpoint of an approved service exists); elsewhere no DNS pass.
+   * only in some scopes (AWS: where an interface endpoint of an approved service exists; Azure: the VNets an approved
+   * private endpoint's names were resolved from); elsewhere no DNS pass.
    */
   dnsAsked?: ReadonlySet<string>;
 }
@@ -88,10 +89,12 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
     case 'azure': {
       const inv = part.inventory;
       const model = compileAzure(inv, policy);
+      const dnsAsked = new Set<string>();
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         zonedScopes: zoned(model),
-        extra: [...azureDnsFindings(inv, policy, model), ...azureMissingData(inv)],
+        extra: [...azureDnsFindings(inv, policy, model, dnsAsked), ...azureMissingData(inv)],
+        dnsAsked,
         scopes: azureInventoryScopes(inv)
           .filter((sc) => sc.location !== 'global')
           .map((sc) => ({

@@ -8,6 +8,7 @@ import { bedrockEndpoint, eni, inventory, POLICY, sg, subnet, tcp, vpc } from '.
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import { firewall, PROJECT } from '../support/gcp-build.js';
 import { GCP_POLICY, gcpWorld } from './gcp-helpers.js';
+import { AZURE_POLICY, azureInventory, nic, subnet as azSubnet, vnet as azVnet } from './azure-helpers.js';
 
 const IDS = new Set(ALL_VERIFY_CHECKS.map((c) => c.id));
 const passes = (inv: AwsInventory) =>
@@ -127,5 +128,17 @@ describe('verify passes in scan: AI service names', () => {
     bedrockEndpoint(inv, 'vpce-1', 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', true);
     const v = verifyInventory({ provider: 'aws', inventory: inv, errors: [], files: 1 } as never, POLICY);
     assert.ok(verifyPasses(v, IDS).some((f) => f.checkId === 'verify-ai-name-public-dns'));
+  });
+});
+
+describe('verify passes in scan (Azure): AI service names', () => {
+  it('a calling VNet in a subscription with no private endpoint for the approved service gets no DNS pass', () => {
+    const inv = azureInventory();
+    azVnet(inv, 'vnet-inf', '10.2.0.0/16', 'inference');
+    azSubnet(inv, 'vnet-inf', 'inf', '10.2.1.0/24');
+    nic(inv, 'nic-inf', 'vnet-inf', 'inf', '10.2.1.10');
+    const v = verifyInventory({ provider: 'azure', inventory: inv, errors: [], files: 1 } as never, AZURE_POLICY);
+    assert.ok(v.zonedScopes.size > 0, 'the inference NIC is zoned');
+    assert.ok(!verifyPasses(v, IDS).some((f) => f.checkId === 'verify-ai-name-public-dns'));
   });
 });
