@@ -182,6 +182,11 @@ interface Group {
   count: number;
   /** Every rule of the located resource that admitted (or dropped) a member, by label. */
   rules: Map<string, Ref>;
+  /**
+   * The scopes (account/region) of the members' interfaces: with the located rule in another scope (a Shared VPC
+   * host's firewall rule, a peer's security group) these are verified not clean either.
+   */
+  scopes: Set<string>;
   witness: { source: string; destination: string; packet: Point; trace: Trace };
 }
 
@@ -213,6 +218,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     to: string,
     locate: { locate: Ref | undefined; resourceType: string },
     set: PacketSet,
+    scopes: Iterable<string>,
     make: () => Group['witness'] | undefined,
   ): void => {
     const k = groupKey(kind, from, to, locate.locate);
@@ -224,15 +230,26 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       e.parts.push(classesOf());
       e.count++;
       if (locate.locate) e.rules.set(locate.locate.label, locate.locate);
+      for (const sc of scopes) e.scopes.add(sc);
       return;
     }
     const w = make();
     if (!w) return;
     const rules = new Map<string, Ref>(locate.locate ? [[locate.locate.label, locate.locate]] : []);
-    groups.set(k, { kind, from, to, ...locate, parts: [classesOf()], count: 1, rules, witness: w });
+    groups.set(k, {
+      kind,
+      from,
+      to,
+      ...locate,
+      parts: [classesOf()],
+      count: 1,
+      rules,
+      scopes: new Set(scopes),
+      witness: w,
+    });
   };
   const addGroup = (g: Omit<Group, 'count' | 'parts' | 'rules'> & { set: PacketSet }) =>
-    join(g.kind, g.from, g.to, { locate: g.locate, resourceType: g.resourceType }, g.set, () => g.witness);
+    join(g.kind, g.from, g.to, { locate: g.locate, resourceType: g.resourceType }, g.set, g.scopes, () => g.witness);
 
   const pairs: [string, string][] = [];
   for (const a of srcZones) for (const b of dstZones) if (a !== b) pairs.push([a, b]);
@@ -249,6 +266,13 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const pol = policySet(policy, from, to);
     const destsByNet = groupBy(dests, (d) => d.network);
     const sourcesByNet = groupBy(sources, (s) => s.network);
+    const sourceScopeMemo = new Map<string, string[]>();
+    /** The scopes of a network's sources in this pair (its interfaces may sit in other projects: Shared VPC). */
+    const sourceScopes = (net: string): string[] => {
+      let v = sourceScopeMemo.get(net);
+      if (!v) sourceScopeMemo.set(net, (v = [...new Set((sourcesByNet.get(net) ?? []).map((x) => x.scope))]));
+      return v;
+    };
     const compute = (mode: ReplyMode, within?: PacketSet): Contribution[] =>
       to === internet
         ? ev.toInternet(sources, mode)
@@ -281,7 +305,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       ] as const) {
         if (set === EMPTY) continue;
         if (to === internet) {
-          for (const [subnetId] of groupBy(sourcesByNet.get(c.from) ?? [], (s) => s.subnet)) {
+          for (const [subnetId, members] of groupBy(sourcesByNet.get(c.from) ?? [], (s) => s.subnet)) {
             const part = and(set, addresses(SRC, model.subnets.get(subnetId)!.cidrs));
             if (part === EMPTY) continue;
             const w = witness(part, c, 'exists');
@@ -292,6 +316,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
                 to,
                 ...locateRoute(w.trace, model.subnets.get(subnetId)!),
                 set: part,
+                scopes: new Set(members.map((m) => m.scope)),
                 witness: w,
               });
           }
@@ -305,7 +330,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             const part = unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
             const p = pick(part);
             if (!p) continue;
-            join(kind, from, to, admittedBy(model, list[0]!, p), part, () => witness(part, c, 'exists'));
+            const scopes = [...list.map((d) => d.scope), ...sourceScopes(c.from)];
+            join(kind, from, to, admittedBy(model, list[0]!, p), part, scopes, () => witness(part, c, 'exists'));
           }
         }
       }
@@ -327,14 +353,14 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         const ck = `${s?.subnet ?? ''}|${s?.outbound.id ?? ''}|${missing.id}`;
         const known = classes.get(ck);
         if (known) {
-          join('broken', from, to, known, missing, () => undefined);
+          join('broken', from, to, known, missing, s ? [s.scope] : [], () => undefined);
           continue;
         }
         const w = brokenWitness(s, missing);
         if (!w) continue;
         const located = locateDrop(w.trace);
         classes.set(ck, located);
-        join('broken', from, to, located, missing, () => w);
+        join('broken', from, to, located, missing, s ? [s.scope] : [], () => w);
       }
     }
     for (const g of [...groups.values()].slice(before)) {
@@ -530,6 +556,8 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
       policy: policyText,
       ...(g.locate ? { rule: g.locate.label } : {}),
       ...(g.rules.size > 1 ? { rules: [...g.rules.keys()].sort().slice(0, 20), ruleCount: g.rules.size } : {}),
+      // Every scope whose interfaces the finding is about (scan gives none of them a pass for this check).
+      scopes: [...g.scopes].sort(),
       witness: {
         source: w.source,
         destination: w.destination,

@@ -211,8 +211,17 @@ function missingData(inv: Parameters<typeof compileAws>[0]): Finding[] {
 export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<string>): Finding[] {
   const all = [...v.result.findings, ...v.extra];
   const key = (r: Finding['resource']) => (r.provider === 'gcp' ? `${r.account}` : `${r.account}/${r.region}`);
-  const seen = new Set(all.map((f) => `${f.checkId}|${key(f.resource)}`));
-  const undecided = new Set(all.filter((f) => f.checkId === VERIFY_CHECKS.unknown.id).map((f) => key(f.resource)));
+  /** The scope of the resource to change, and those of the interfaces the finding is about (`evidence.scopes`). */
+  const keysOf = (f: Finding): string[] => {
+    const more = (f.evidence as { scopes?: unknown } | undefined)?.scopes;
+    const scopes = Array.isArray(more) ? more.filter((x): x is string => typeof x === 'string') : [];
+    return [
+      key(f.resource),
+      ...scopes.map((sc) => key({ ...f.resource, account: sc.split('/')[0]!, region: sc.split('/')[1] ?? '' })),
+    ];
+  };
+  const seen = new Set(all.flatMap((f) => keysOf(f).map((k) => `${f.checkId}|${k}`)));
+  const undecided = new Set(all.filter((f) => f.checkId === VERIFY_CHECKS.unknown.id).flatMap(keysOf));
   // Interfaces' scopes are account/region on every provider (one inventory, one provider); a GCP scope is a project.
   const provider = v.scopes[0]?.provider ?? 'aws';
   const asked = new Set(

@@ -7,7 +7,7 @@ import type { AwsInventory } from '../../src/inventory/aws.js';
 import { bedrockEndpoint, eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import { firewall, PROJECT } from '../support/gcp-build.js';
-import { GCP_POLICY, gcpWorld } from './gcp-helpers.js';
+import { GCP_POLICY, gcpWorld, route, vm } from './gcp-helpers.js';
 import { AZURE_POLICY, azureInventory, nic, subnet as azSubnet, vnet as azVnet } from './azure-helpers.js';
 
 const IDS = new Set(ALL_VERIFY_CHECKS.map((c) => c.id));
@@ -140,5 +140,37 @@ describe('verify passes in scan (Azure): AI service names', () => {
     const v = verifyInventory({ provider: 'azure', inventory: inv, errors: [], files: 1 } as never, AZURE_POLICY);
     assert.ok(v.zonedScopes.size > 0, 'the inference NIC is zoned');
     assert.ok(!verifyPasses(v, IDS).some((f) => f.checkId === 'verify-ai-name-public-dns'));
+  });
+});
+
+describe('verify passes in scan (GCP): Shared VPC', () => {
+  it("a service project whose instance the host network's rule exposes gets no pass, though the rule is the host's", () => {
+    const svc = vm('svc-db', '10.1.3.20', 'data', { external: true });
+    svc.project = 'ai-svc';
+    svc.id = 'projects/ai-svc/zones/us-central1-a/instances/svc-db';
+    const inv = gcpWorld({
+      routes: [route('default-internet', '0.0.0.0/0')],
+      firewalls: [
+        firewall('ssh-from-anywhere', {
+          direction: 'INGRESS',
+          sourceRanges: ['0.0.0.0/0'],
+          targetTags: ['data'],
+          allowed: [{ protocol: 'tcp', ports: ['22'] }],
+        }),
+      ],
+    });
+    inv.instances = [inv.instances[0]!, svc];
+    for (const d of ['compute:addresses', 'compute:forwarding-rules'] as const) inv.datasets.get(PROJECT)!.add(d);
+    inv.datasets.set('ai-svc', new Set(inv.datasets.get(PROJECT)!));
+    const v = verifyInventory({ provider: 'gcp', inventory: inv, errors: [], files: 1 } as never, GCP_POLICY);
+    const fail = v.result.findings.find(
+      (f) => f.checkId === 'verify-zone-violation' && f.evidence?.from === 'internet',
+    );
+    assert.equal(fail?.resource.account, PROJECT, 'the rule to change is in the host project');
+    const svcPasses = verifyPasses(v, IDS).filter((f) => f.resource.account === 'ai-svc');
+    assert.ok(
+      !svcPasses.some((f) => f.checkId === 'verify-zone-violation'),
+      JSON.stringify(svcPasses.map((f) => f.checkId)),
+    );
   });
 });
