@@ -17,7 +17,8 @@ import { compileAzure } from './azure.js';
 import { compileGcp } from './gcp.js';
 import { awsDnsFindings, awsDnsScopes } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
-import { notVerified, verifyModel, type VerifyResult } from './questions.js';
+import { notVerified, policySet, verifyModel, type VerifyResult } from './questions.js';
+import { EMPTY } from './packet-set.js';
 import type { NetworkModel } from './model.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
@@ -55,6 +56,11 @@ export interface InventoryVerification {
    * private endpoint's names were resolved from); elsewhere no DNS pass.
    */
   dnsAsked?: ReadonlySet<string>;
+  /**
+   * Scopes (`account/region`) with sources of a zone pair the policy allows whose destination zone has no interface
+   * in the model (an AI service zone without an endpoint): that the flow can be established was never shown there.
+   */
+  unreached: ReadonlySet<string>;
 }
 
 const CLIENT_PORTS: [number, number] = [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to];
@@ -74,6 +80,7 @@ const EMPTY_RESULT: VerifyResult = {
 export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): InventoryVerification {
   const zoned = (model: NetworkModel) =>
     new Set(model.interfaces.filter((i) => i.zone !== undefined).map((i) => i.scope));
+  const unreached = (model: NetworkModel) => unreachedScopes(model, policy);
   switch (part.provider) {
     case 'aws': {
       const inv = part.inventory;
@@ -81,6 +88,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         zonedScopes: zoned(model),
+        unreached: unreached(model),
         extra: [...awsDnsFindings(inv, policy, model), ...missingData(inv)],
         dnsAsked: awsDnsScopes(inv, policy),
         scopes: inventoryScopes(inv).map((sc) => ({ provider: 'aws', ...sc, type: 'scope', id: scopeKey(sc) })),
@@ -93,6 +101,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         zonedScopes: zoned(model),
+        unreached: unreached(model),
         extra: [...azureDnsFindings(inv, policy, model, dnsAsked), ...azureMissingData(inv)],
         dnsAsked,
         scopes: azureInventoryScopes(inv)
@@ -112,6 +121,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         zonedScopes: zoned(model),
+        unreached: unreached(model),
         extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv)],
         scopes: gcpProjects(inv).map((p) => ({
           provider: 'gcp',
@@ -143,7 +153,7 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
   };
   const runs = parts.map((p) => ({
     ...(p.walkOnly
-      ? { result: EMPTY_RESULT, extra: [], scopes: [], zonedScopes: new Set<string>() }
+      ? { result: EMPTY_RESULT, extra: [], scopes: [], zonedScopes: new Set<string>(), unreached: new Set<string>() }
       : verifyInventory(p, opts.policy)),
     errors: p.errors,
     files: p.files,
@@ -203,6 +213,18 @@ function missingData(inv: Parameters<typeof compileAws>[0]): Finding[] {
   return out;
 }
 
+/** See InventoryVerification.unreached. */
+function unreachedScopes(model: NetworkModel, policy: ZonePolicy): Set<string> {
+  const present = new Set(model.interfaces.map((i) => i.zone));
+  const out = new Set<string>();
+  for (const r of policy.rules) {
+    if (r.action !== 'allow' || present.has(r.to) || policy.zones.get(r.to)?.kind === 'internet') continue;
+    if (policySet(policy, r.from, r.to) === EMPTY) continue;
+    for (const i of model.interfaces) if (i.zone === r.from && i.role === 'workload') out.add(i.scope);
+  }
+  return out;
+}
+
 /**
  * `cordon scan` reports a verify check's pass per scope where it was answered and holds: no failing finding of that
  * check there, nothing left undecided (a scope with a verify-not-assessed finding gets no pass, since part of
@@ -224,11 +246,12 @@ export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<str
   const undecided = new Set(all.filter((f) => f.checkId === VERIFY_CHECKS.unknown.id).flatMap(keysOf));
   // Interfaces' scopes are account/region on every provider (one inventory, one provider); a GCP scope is a project.
   const provider = v.scopes[0]?.provider ?? 'aws';
-  const asked = new Set(
-    [...v.zonedScopes].map((s) =>
-      key({ provider, account: s.split('/')[0]!, region: s.split('/')[1]!, type: '', id: '' }),
-    ),
-  );
+  const keys = (scopes: ReadonlySet<string>) =>
+    new Set(
+      [...scopes].map((s) => key({ provider, account: s.split('/')[0]!, region: s.split('/')[1]!, type: '', id: '' })),
+    );
+  const asked = keys(v.zonedScopes);
+  const unreached = keys(v.unreached);
   const out: Finding[] = [];
   const pairs = v.result.stats.pairs;
   for (const scope of v.scopes) {
@@ -236,6 +259,7 @@ export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<str
     for (const c of [VERIFY_CHECKS.violation, VERIFY_CHECKS.broken, VERIFY_CHECKS.dns]) {
       if (!checkIds.has(c.id) || seen.has(`${c.id}|${key(scope)}`)) continue;
       if (c === VERIFY_CHECKS.dns && v.dnsAsked && !v.dnsAsked.has(key(scope))) continue;
+      if (c === VERIFY_CHECKS.broken && unreached.has(key(scope))) continue;
       out.push({
         checkId: c.id,
         title: c.title,
