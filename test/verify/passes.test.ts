@@ -161,7 +161,7 @@ describe('verify passes in scan (GCP): Shared VPC', () => {
     });
     inv.instances = [inv.instances[0]!, svc];
     for (const d of ['compute:addresses', 'compute:forwarding-rules'] as const) inv.datasets.get(PROJECT)!.add(d);
-    inv.datasets.set('ai-svc', new Set(inv.datasets.get(PROJECT)!));
+    inv.datasets.set('ai-svc', new Set(inv.datasets.get(PROJECT)));
     const v = verifyInventory({ provider: 'gcp', inventory: inv, errors: [], files: 1 } as never, GCP_POLICY);
     const fail = v.result.findings.find(
       (f) => f.checkId === 'verify-zone-violation' && f.evidence?.from === 'internet',
