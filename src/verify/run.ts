@@ -57,8 +57,8 @@ export interface InventoryVerification {
    */
   dnsAsked?: ReadonlySet<string>;
   /**
-   * Scopes (`account/region`) with sources of a zone pair the policy allows whose destination zone has no interface
-   * in the model (an AI service zone without an endpoint): that the flow can be established was never shown there.
+   * Scopes (`account/region`) with sources of a zone pair the policy allows whose destination, a service zone, has no
+   * endpoint in the model: that the AI service can be reached was never shown there.
    */
   unreached: ReadonlySet<string>;
 }
@@ -218,7 +218,8 @@ function unreachedScopes(model: NetworkModel, policy: ZonePolicy): Set<string> {
   const present = new Set(model.interfaces.map((i) => i.zone));
   const out = new Set<string>();
   for (const r of policy.rules) {
-    if (r.action !== 'allow' || present.has(r.to) || policy.zones.get(r.to)?.kind === 'internet') continue;
+    // An empty network zone has nothing to reach; a service zone stands for a cloud service reached by its endpoints.
+    if (r.action !== 'allow' || present.has(r.to) || policy.zones.get(r.to)?.kind !== 'service') continue;
     if (policySet(policy, r.from, r.to) === EMPTY) continue;
     for (const i of model.interfaces) if (i.zone === r.from && i.role === 'workload') out.add(i.scope);
   }
