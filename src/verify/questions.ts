@@ -537,7 +537,7 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
     g.locate?.origin ??
     model.interfaces.find((i) => i.id === resourceId)?.ref.origin ??
     model.subnets.get(resourceId)?.ref.origin;
-  return {
+  const finding: Finding = {
     checkId: meta.id,
     title: meta.title,
     severity:
@@ -556,8 +556,6 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
       policy: policyText,
       ...(g.locate ? { rule: g.locate.label } : {}),
       ...(g.rules.size > 1 ? { rules: [...g.rules.keys()].sort().slice(0, 20), ruleCount: g.rules.size } : {}),
-      // Every scope whose interfaces the finding is about (scan gives none of them a pass for this check).
-      scopes: [...g.scopes].sort(),
       witness: {
         source: w.source,
         destination: w.destination,
@@ -573,7 +571,16 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
       id: `${g.from}->${g.to}|${resourceId}|${g.locate?.label ?? ''}`,
     }),
   };
+  findingScopes.set(finding, [...g.scopes].sort());
+  return finding;
 }
+
+/**
+ * Every scope (account/region) whose interfaces a zone finding is about, beside the scope of the rule to change it
+ * is located at: `cordon scan` gives none of them a pass for the finding's check. Kept out of the finding (reports
+ * stay as they were).
+ */
+export const findingScopes = new WeakMap<Finding, readonly string[]>();
 
 const REFERENCES: Record<NetworkModel['provider'], string> = {
   aws: 'https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html',

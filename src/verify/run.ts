@@ -17,7 +17,7 @@ import { compileAzure } from './azure.js';
 import { compileGcp } from './gcp.js';
 import { awsDnsFindings, awsDnsScopes } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
-import { notVerified, policySet, verifyModel, type VerifyResult } from './questions.js';
+import { findingScopes, notVerified, policySet, verifyModel, type VerifyResult } from './questions.js';
 import { EMPTY } from './packet-set.js';
 import type { NetworkModel } from './model.js';
 import { VERIFY_CHECKS } from './checks.js';
@@ -234,10 +234,9 @@ function unreachedScopes(model: NetworkModel, policy: ZonePolicy): Set<string> {
 export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<string>): Finding[] {
   const all = [...v.result.findings, ...v.extra];
   const key = (r: Finding['resource']) => (r.provider === 'gcp' ? `${r.account}` : `${r.account}/${r.region}`);
-  /** The scope of the resource to change, and those of the interfaces the finding is about (`evidence.scopes`). */
+  /** The scope of the resource to change, and those of the interfaces the finding is about (findingScopes). */
   const keysOf = (f: Finding): string[] => {
-    const more = (f.evidence as { scopes?: unknown } | undefined)?.scopes;
-    const scopes = Array.isArray(more) ? more.filter((x): x is string => typeof x === 'string') : [];
+    const scopes = findingScopes.get(f) ?? [];
     return [
       key(f.resource),
       ...scopes.map((sc) => key({ ...f.resource, account: sc.split('/')[0]!, region: sc.split('/')[1] ?? '' })),
