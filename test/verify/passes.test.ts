@@ -27,6 +27,29 @@ function twoSubnets(zoneA: string, zoneB: string): AwsInventory {
   return inv;
 }
 
+/**
+ * An inference interface in vpc-1 (10.0.2.10), optionally with a bedrock-runtime endpoint (private DNS on) it reaches
+ * and the data zone it calls on 6333.
+ */
+function inferenceVpc(opts: { endpoint?: boolean; data?: boolean }): AwsInventory {
+  const inv = inventory();
+  vpc(inv, 'vpc-1', '10.0.0.0/16');
+  subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
+  sg(inv, 'sg-inf', 'vpc-1', []);
+  eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
+  if (opts.endpoint) {
+    sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
+    eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
+    bedrockEndpoint(inv, 'vpce-1', 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', true);
+  }
+  if (opts.data) {
+    subnet(inv, 'dat', 'vpc-1', '10.0.3.0/24', 'data');
+    sg(inv, 'sg-db', 'vpc-1', [tcp(6333, 6333, ['10.0.2.0/24'])]);
+    eni(inv, 'eni-db', 'dat', '10.0.3.10', ['sg-db']);
+  }
+  return inv;
+}
+
 describe('verify passes in scan', () => {
   it('a scope whose interfaces sit in no policy zone was not verified: no pass', () => {
     // Subnet tags that match no zone (a typo in the selector): nothing there was compared with the policy.
@@ -109,25 +132,10 @@ describe('verify passes in scan (GCP): hierarchical firewall policies not read',
 describe('verify passes in scan: AI service names', () => {
   it('a calling VPC in a scope without any endpoint for the approved service resolves the name publicly: no pass', () => {
     // inference calls external_ai (bedrock-runtime); nothing in the account/region gives the name a private answer.
-    const inv = inventory();
-    vpc(inv, 'vpc-1', '10.0.0.0/16');
-    subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
-    sg(inv, 'sg-inf', 'vpc-1', []);
-    eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
-    const v = verifyInventory({ provider: 'aws', inventory: inv, errors: [], files: 1 } as never, POLICY);
-    assert.ok(!verifyPasses(v, IDS).some((f) => f.checkId === 'verify-ai-name-public-dns'));
+    assert.ok(!passes(inferenceVpc({})).some((f) => f.checkId === 'verify-ai-name-public-dns'));
   });
   it('with an endpoint whose private DNS answers for the calling VPC, the scope passes', () => {
-    const inv = inventory();
-    vpc(inv, 'vpc-1', '10.0.0.0/16');
-    subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
-    sg(inv, 'sg-inf', 'vpc-1', []);
-    sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
-    eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
-    eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
-    bedrockEndpoint(inv, 'vpce-1', 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', true);
-    const v = verifyInventory({ provider: 'aws', inventory: inv, errors: [], files: 1 } as never, POLICY);
-    assert.ok(verifyPasses(v, IDS).some((f) => f.checkId === 'verify-ai-name-public-dns'));
+    assert.ok(passes(inferenceVpc({ endpoint: true })).some((f) => f.checkId === 'verify-ai-name-public-dns'));
   });
 });
 
@@ -178,31 +186,9 @@ describe('verify passes in scan (GCP): Shared VPC', () => {
 describe('verify passes in scan: allowed flows with nothing to reach', () => {
   it('inference allowed to call the AI service zone, with no endpoint of it anywhere: no broken-intent pass', () => {
     // Nothing answers for external_ai: that inference can reach Bedrock was never shown (data is there and reached).
-    const inv = inventory();
-    vpc(inv, 'vpc-1', '10.0.0.0/16');
-    subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
-    sg(inv, 'sg-inf', 'vpc-1', []);
-    eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
-    subnet(inv, 'dat', 'vpc-1', '10.0.3.0/24', 'data');
-    sg(inv, 'sg-db', 'vpc-1', [tcp(6333, 6333, ['10.0.2.0/24'])]);
-    eni(inv, 'eni-db', 'dat', '10.0.3.10', ['sg-db']);
-    const v = verifyInventory({ provider: 'aws', inventory: inv, errors: [], files: 1 } as never, POLICY);
-    assert.ok(!verifyPasses(v, IDS).some((f) => f.checkId === 'verify-broken-intent'));
+    assert.ok(!passes(inferenceVpc({ data: true })).some((f) => f.checkId === 'verify-broken-intent'));
   });
   it('with the endpoint there and reachable, the allowed flow passes', () => {
-    const inv = inventory();
-    vpc(inv, 'vpc-1', '10.0.0.0/16');
-    subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
-    sg(inv, 'sg-inf', 'vpc-1', []);
-    sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
-    eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
-    eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
-    bedrockEndpoint(inv, 'vpce-1', 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', true);
-    // The data zone inference may call on 6333 is there too.
-    subnet(inv, 'dat', 'vpc-1', '10.0.3.0/24', 'data');
-    sg(inv, 'sg-db', 'vpc-1', [tcp(6333, 6333, ['10.0.2.0/24'])]);
-    eni(inv, 'eni-db', 'dat', '10.0.3.10', ['sg-db']);
-    const v = verifyInventory({ provider: 'aws', inventory: inv, errors: [], files: 1 } as never, POLICY);
-    assert.ok(verifyPasses(v, IDS).some((f) => f.checkId === 'verify-broken-intent'));
+    assert.ok(passes(inferenceVpc({ endpoint: true, data: true })).some((f) => f.checkId === 'verify-broken-intent'));
   });
 });
