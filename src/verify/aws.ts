@@ -130,6 +130,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   ): Route[] => {
     const cidrRoutes: Route[] = [];
     const listRoutes: Route[] = [];
+    const propagatedRoutes: Route[] = [];
     for (const r of t.routes ?? []) {
       const only = r.attachments.length === 1 ? r.attachments[0]!.id : undefined;
       const target: RouteTarget =
@@ -157,9 +158,16 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         notes.add(`transit gateway route table ${t.id} routes ${list.unknown}: destinations it may cover are unknown`);
       }
       const destination = r.destination.startsWith('pl-') ? undefined : tryParseCidr(r.destination);
-      cidrRoutes.push({ ...(destination ? { destination } : {}), destinationText: r.destination, target, ref });
+      (r.type === 'propagated' ? propagatedRoutes : cidrRoutes).push({
+        ...(destination ? { destination } : {}),
+        destinationText: r.destination,
+        target,
+        ref,
+      });
     }
-    return [...cidrRoutes, ...listRoutes];
+    // For one destination CIDR AWS prefers a static route, then a prefix-list route, then a propagated one ("Route
+    // evaluation order"); both evaluators keep the first of equally long matches.
+    return [...cidrRoutes, ...listRoutes, ...propagatedRoutes];
   };
 
   // Service zones: endpoint service name → zone (external_ai: bedrock-runtime, …).

@@ -19,6 +19,19 @@ export interface ResolutionStep {
   ok: boolean | 'unknown';
 }
 
+/**
+ * The scopes where awsDnsFindings asks how approved names resolve: those with an interface endpoint of an approved
+ * service (elsewhere it asks nothing, so nothing there is proven to resolve privately).
+ */
+export function awsDnsScopes(inv: AwsInventory, policy: ZonePolicy): Set<string> {
+  const approved = new Set(
+    [...policy.zones.values()].flatMap((z) => (z.kind === 'service' ? (z.services?.aws ?? []) : [])),
+  );
+  return new Set(
+    inv.vpcEndpoints.filter((e) => e.type === 'Interface' && approved.has(e.service)).map((e) => scopeKey(e)),
+  );
+}
+
 export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: NetworkModel): Finding[] {
   const approved = new Map<string, string>();
   for (const z of policy.zones.values())

@@ -24,7 +24,16 @@ import type { NetworkModel } from './model.js';
 import { notVerified } from './questions.js';
 import { missingReason } from '../checks/azure/engine.js';
 
-export function azureDnsFindings(inv: AzureInventory, policy: ZonePolicy, model: NetworkModel): Finding[] {
+/**
+ * `asked` collects the scopes (subscription/location) of the VNets whose resolution of an approved name was looked
+ * at: only approved private endpoints name the services to look up, so a calling VNet elsewhere is not proven.
+ */
+export function azureDnsFindings(
+  inv: AzureInventory,
+  policy: ZonePolicy,
+  model: NetworkModel,
+  asked?: Set<string>,
+): Finding[] {
   const approved = new Map<string, string>();
   for (const z of policy.zones.values())
     if (z.kind === 'service') for (const s of z.services?.azure ?? []) approved.set(s.toLowerCase(), z.name);
@@ -57,6 +66,7 @@ export function azureDnsFindings(inv: AzureInventory, policy: ZonePolicy, model:
         for (const [net, v] of [...vnetOf].sort(([a], [b]) => a.localeCompare(b))) {
           const calling = [...(zonesOf.get(net) ?? [])].filter((z) => callers.has(`${z}>${serviceZone}`)).sort();
           if (calling.length === 0) continue;
+          asked?.add(azureScopeKey(v));
           const zones = zonesNamed(inv, zoneName);
           const res = resolveZoneFrom(inv, v, zones, publicDomain);
           const chain: ResolutionStep[] = [{ what: `${name} is a CNAME to ${host}.${zoneName}`, ok: true }];

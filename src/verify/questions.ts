@@ -197,6 +197,11 @@ interface Group {
   count: number;
   /** Every rule of the located resource that admitted (or dropped) a member, by label. */
   rules: Map<string, Ref>;
+  /**
+   * The scopes (account/region) of the members' interfaces: with the located rule in another scope (a Shared VPC
+   * host's firewall rule, a peer's security group) these are verified not clean either.
+   */
+  scopes: Set<string>;
   witness: { source: string; destination: string; packet: Point; trace: Trace };
 }
 
@@ -229,6 +234,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     to: string,
     locate: { locate: Ref | undefined; resourceType: string },
     set: PacketSet,
+    scopes: Iterable<string>,
     make: () => Group['witness'] | undefined,
   ): void => {
     const k = groupKey(kind, from, to, locate.locate);
@@ -240,15 +246,26 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       e.parts.push(classesOf());
       e.count++;
       if (locate.locate) e.rules.set(locate.locate.label, locate.locate);
+      for (const sc of scopes) e.scopes.add(sc);
       return;
     }
     const w = make();
     if (!w) return;
     const rules = new Map<string, Ref>(locate.locate ? [[locate.locate.label, locate.locate]] : []);
-    groups.set(k, { kind, from, to, ...locate, parts: [classesOf()], count: 1, rules, witness: w });
+    groups.set(k, {
+      kind,
+      from,
+      to,
+      ...locate,
+      parts: [classesOf()],
+      count: 1,
+      rules,
+      scopes: new Set(scopes),
+      witness: w,
+    });
   };
   const addGroup = (g: Omit<Group, 'count' | 'parts' | 'rules'> & { set: PacketSet }) =>
-    join(g.kind, g.from, g.to, { locate: g.locate, resourceType: g.resourceType }, g.set, () => g.witness);
+    join(g.kind, g.from, g.to, { locate: g.locate, resourceType: g.resourceType }, g.set, g.scopes, () => g.witness);
 
   const pairs: [string, string][] = [];
   for (const a of srcZones) for (const b of dstZones) if (a !== b) pairs.push([a, b]);
@@ -265,6 +282,13 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const pol = policySet(policy, from, to);
     const destsByNet = groupBy(dests, (d) => d.network);
     const sourcesByNet = groupBy(sources, (s) => s.network);
+    const sourceScopeMemo = new Map<string, string[]>();
+    /** The scopes of a network's sources in this pair (its interfaces may sit in other projects: Shared VPC). */
+    const sourceScopes = (net: string): string[] => {
+      let v = sourceScopeMemo.get(net);
+      if (!v) sourceScopeMemo.set(net, (v = [...new Set((sourcesByNet.get(net) ?? []).map((x) => x.scope))]));
+      return v;
+    };
     const compute = (mode: ReplyMode, within?: PacketSet): Contribution[] =>
       to === internet
         ? ev.toInternet(sources, mode)
@@ -302,7 +326,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       ] as const) {
         if (set === EMPTY) continue;
         if (to === internet) {
-          for (const [subnetId] of groupBy(sourcesByNet.get(c.from) ?? [], (s) => s.subnet)) {
+          for (const [subnetId, members] of groupBy(sourcesByNet.get(c.from) ?? [], (s) => s.subnet)) {
             const part = and(set, addresses(SRC, model.subnets.get(subnetId)!.cidrs));
             if (part === EMPTY) continue;
             const w = witness(part, c, 'exists');
@@ -313,6 +337,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
                 to,
                 ...locateRoute(w.trace, model.subnets.get(subnetId)!),
                 set: part,
+                scopes: new Set(members.map((m) => m.scope)),
                 witness: w,
               });
           }
@@ -326,7 +351,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             const part = unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
             const p = pick(part);
             if (!p) continue;
-            join(kind, from, to, admittedBy(model, list[0]!, p), part, () => witness(part, c, 'exists'));
+            const scopes = [...list.map((d) => d.scope), ...sourceScopes(c.from)];
+            join(kind, from, to, admittedBy(model, list[0]!, p), part, scopes, () => witness(part, c, 'exists'));
           }
         }
       }
@@ -348,14 +374,14 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         const ck = `${s?.subnet ?? ''}|${s?.outbound.id ?? ''}|${missing.id}`;
         const known = classes.get(ck);
         if (known) {
-          join('broken', from, to, known, missing, () => undefined);
+          join('broken', from, to, known, missing, s ? [s.scope] : [], () => undefined);
           continue;
         }
         const w = brokenWitness(s, missing);
         if (!w) continue;
         const located = locateDrop(w.trace);
         classes.set(ck, located);
-        join('broken', from, to, located, missing, () => w);
+        join('broken', from, to, located, missing, s ? [s.scope] : [], () => w);
       }
     }
     for (const g of [...groups.values()].slice(before)) {
@@ -535,7 +561,7 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
     model.subnets.get(resourceId)?.ref.origin ??
     // …or, for a hop that is no resource of the inventory (a cloud's internet gateway), at the witness's last located hop.
     [...w.trace.hops].reverse().find((h) => h.ref?.origin)?.ref?.origin;
-  return {
+  const finding: Finding = {
     checkId: meta.id,
     title: meta.title,
     severity:
@@ -569,7 +595,16 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
       id: `${g.from}->${g.to}|${resourceId}|${g.locate?.label ?? ''}`,
     }),
   };
+  findingScopes.set(finding, [...g.scopes].sort());
+  return finding;
 }
+
+/**
+ * Every scope (account/region) whose interfaces a zone finding is about, beside the scope of the rule to change it
+ * is located at: `cordon scan` gives none of them a pass for the finding's check. Kept out of the finding (reports
+ * stay as they were).
+ */
+export const findingScopes = new WeakMap<Finding, readonly string[]>();
 
 const REFERENCES: Record<NetworkModel['provider'], string> = {
   aws: 'https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html',

@@ -15,9 +15,17 @@ import { gcpProjects } from '../checks/gcp/engine.js';
 import { compileAws } from './aws.js';
 import { compileAzure } from './azure.js';
 import { compileGcp } from './gcp.js';
-import { awsDnsFindings } from './dns-aws.js';
+import { awsDnsFindings, awsDnsScopes } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
-import { notVerified, notVerifiedBecause, verifyModel, type VerifyResult } from './questions.js';
+import {
+  findingScopes,
+  notVerified,
+  notVerifiedBecause,
+  policySet,
+  verifyModel,
+  type VerifyResult,
+} from './questions.js';
+import { EMPTY } from './packet-set.js';
 import { gcpIdKey, type GcpInventory } from '../inventory/gcp.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
@@ -55,6 +63,22 @@ export interface InventoryVerification {
   /** The compiled model (and the AWS inventory), for the observed layer. */
   model?: NetworkModel;
   awsInventory?: AwsInventory;
+  /**
+   * The scopes (as `account/region`) with an interface in a policy zone: only there were the zone questions asked.
+   * A scope without one (no interfaces, or none a zone selector matched) was not verified and gets no pass.
+   */
+  zonedScopes: ReadonlySet<string>;
+  /**
+   * Where the name-resolution question was asked (`account/region`), when the provider's DNS verification asks it
+   * only in some scopes (AWS: where an interface endpoint of an approved service exists; Azure: the VNets an approved
+   * private endpoint's names were resolved from); elsewhere no DNS pass.
+   */
+  dnsAsked?: ReadonlySet<string>;
+  /**
+   * Scopes (`account/region`) with sources of a zone pair the policy allows whose destination, a service zone, has no
+   * endpoint in the model: that the AI service can be reached was never shown there.
+   */
+  unreached: ReadonlySet<string>;
 }
 
 const CLIENT_PORTS: [number, number] = [EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to];
@@ -72,17 +96,23 @@ const EMPTY_RESULT: VerifyResult = {
  * its provider's compiler builds the model and the same questions are asked of every model.
  */
 export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): InventoryVerification {
+  const zoned = (model: NetworkModel) =>
+    new Set(model.interfaces.filter((i) => i.zone !== undefined).map((i) => i.scope));
+  const unreached = (model: NetworkModel) => unreachedScopes(model, policy);
   switch (part.provider) {
     case 'aws': {
       const inv = part.inventory;
       const model = compileAws(inv, policy);
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
+        zonedScopes: zoned(model),
+        unreached: unreached(model),
         extra: [
           ...awsDnsFindings(inv, policy, model),
           ...missingData(inv),
           ...partialModelData('aws', inv.partial, NEEDED, 'AWS::EC2::VPC'),
         ],
+        dnsAsked: awsDnsScopes(inv, policy),
         model,
         awsInventory: inv,
         scopes: inventoryScopes(inv).map((sc) => ({ provider: 'aws', ...sc, type: 'scope', id: scopeKey(sc) })),
@@ -91,9 +121,13 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
     case 'azure': {
       const inv = part.inventory;
       const model = compileAzure(inv, policy);
+      const dnsAsked = new Set<string>();
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
-        extra: [...azureDnsFindings(inv, policy, model), ...azureMissingData(inv)],
+        zonedScopes: zoned(model),
+        unreached: unreached(model),
+        extra: [...azureDnsFindings(inv, policy, model, dnsAsked), ...azureMissingData(inv)],
+        dnsAsked,
         model,
         scopes: azureInventoryScopes(inv)
           .filter((sc) => sc.location !== 'global')
@@ -111,6 +145,8 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       const model = compileGcp(inv, policy);
       return {
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
+        zonedScopes: zoned(model),
+        unreached: unreached(model),
         extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv), ...gcpAddressesAtDeploy(inv)],
         model,
         scopes: gcpProjects(inv).map((p) => ({
@@ -142,7 +178,9 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
     return (rel.startsWith('..') ? path.resolve(root, file) : rel).split(path.sep).join('/');
   };
   const runs = parts.map((p) => ({
-    ...(p.walkOnly ? { result: EMPTY_RESULT, extra: [], scopes: [] } : verifyInventory(p, opts.policy)),
+    ...(p.walkOnly
+      ? { result: EMPTY_RESULT, extra: [], scopes: [], zonedScopes: new Set<string>(), unreached: new Set<string>() }
+      : verifyInventory(p, opts.policy)),
     errors: p.errors,
     files: p.files,
   }));
@@ -214,22 +252,53 @@ function missingData(inv: Parameters<typeof compileAws>[0]): Finding[] {
   return out;
 }
 
+/** See InventoryVerification.unreached. */
+function unreachedScopes(model: NetworkModel, policy: ZonePolicy): Set<string> {
+  const present = new Set(model.interfaces.map((i) => i.zone));
+  const out = new Set<string>();
+  for (const r of policy.rules) {
+    // An empty network zone has nothing to reach; a service zone stands for a cloud service reached by its endpoints.
+    if (r.action !== 'allow' || present.has(r.to) || policy.zones.get(r.to)?.kind !== 'service') continue;
+    if (policySet(policy, r.from, r.to) === EMPTY) continue;
+    for (const i of model.interfaces) if (i.zone === r.from && i.role === 'workload') out.add(i.scope);
+  }
+  return out;
+}
+
 /**
  * `cordon scan` reports a verify check's pass per scope where it was answered and holds: no failing finding of that
- * check there and nothing left undecided (a scope with a verify-not-assessed finding gets no pass, since part of
- * its traffic is not proven either way).
+ * check there, nothing left undecided (a scope with a verify-not-assessed finding gets no pass, since part of
+ * its traffic is not proven either way), and an interface of a policy zone there (else nothing was asked).
  */
 export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<string>): Finding[] {
   const all = [...v.result.findings, ...v.extra];
   const key = (r: Finding['resource']) => (r.provider === 'gcp' ? `${r.account}` : `${r.account}/${r.region}`);
-  const seen = new Set(all.map((f) => `${f.checkId}|${key(f.resource)}`));
-  const undecided = new Set(all.filter((f) => f.checkId === VERIFY_CHECKS.unknown.id).map((f) => key(f.resource)));
+  /** The scope of the resource to change, and those of the interfaces the finding is about (findingScopes). */
+  const keysOf = (f: Finding): string[] => {
+    const scopes = findingScopes.get(f) ?? [];
+    return [
+      key(f.resource),
+      ...scopes.map((sc) => key({ ...f.resource, account: sc.split('/')[0]!, region: sc.split('/')[1] ?? '' })),
+    ];
+  };
+  const seen = new Set(all.flatMap((f) => keysOf(f).map((k) => `${f.checkId}|${k}`)));
+  const undecided = new Set(all.filter((f) => f.checkId === VERIFY_CHECKS.unknown.id).flatMap(keysOf));
+  // Interfaces' scopes are account/region on every provider (one inventory, one provider); a GCP scope is a project.
+  const provider = v.scopes[0]?.provider ?? 'aws';
+  const keys = (scopes: ReadonlySet<string>) =>
+    new Set(
+      [...scopes].map((s) => key({ provider, account: s.split('/')[0]!, region: s.split('/')[1]!, type: '', id: '' })),
+    );
+  const asked = keys(v.zonedScopes);
+  const unreached = keys(v.unreached);
   const out: Finding[] = [];
   const pairs = v.result.stats.pairs;
   for (const scope of v.scopes) {
-    if (undecided.has(key(scope))) continue;
+    if (undecided.has(key(scope)) || !asked.has(key(scope))) continue;
     for (const c of [VERIFY_CHECKS.violation, VERIFY_CHECKS.broken, VERIFY_CHECKS.dns]) {
       if (!checkIds.has(c.id) || seen.has(`${c.id}|${key(scope)}`)) continue;
+      if (c === VERIFY_CHECKS.dns && v.dnsAsked && !v.dnsAsked.has(key(scope))) continue;
+      if (c === VERIFY_CHECKS.broken && unreached.has(key(scope))) continue;
       out.push({
         checkId: c.id,
         title: c.title,

@@ -70,6 +70,14 @@ export function projectDatasetGap(inv: GcpInventory, project: string, dataset: G
   return missingReason(inv, project, dataset, false);
 }
 
+/**
+ * Why a hierarchy-level data set (organization / folder resources) cannot be relied on: unread everywhere, or
+ * unavailable or partial somewhere; undefined when read.
+ */
+export function hierarchyDatasetGap(inv: GcpInventory, dataset: GcpDataset): string | undefined {
+  return missingReason(inv, '', dataset, true);
+}
+
 export function gcpFinding(check: GcpCheck, project: string, r: GcpCheckResult, fallback?: Origin): Finding {
   const resource = {
     provider: 'gcp' as const,

@@ -30,7 +30,7 @@ import {
   type GcpProject,
   type GcpProtocolPorts,
 } from '../../inventory/gcp.js';
-import { projectDatasetGap } from './engine.js';
+import { hierarchyDatasetGap, projectDatasetGap } from './engine.js';
 import { addressSetOf, intersect, isEmpty, subtract, union, type AddressSet } from './address-set.js';
 
 export type FirewallDirection = 'INGRESS' | 'EGRESS';
@@ -316,6 +316,10 @@ export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: st
     const gap = projectDatasetGap(inv, network.project, d);
     if (gap) unknown.push(gap);
   }
+  // Hierarchical policies are evaluated before the network's own rules: unread, an organization's or folder's allow
+  // or deny may decide any packet, so no policies in the snapshot proves nothing.
+  const hierarchyGap = hierarchyDatasetGap(inv, 'compute:hierarchical-firewall-policies');
+  if (hierarchyGap) unknown.push(hierarchyGap);
   if (inv.hierarchicalFirewallPolicies.length > 0) {
     if (!project)
       unknown.push(

@@ -1,0 +1,194 @@
+/** When `cordon scan` reports a verify check as passed for a scope: only where the question was asked there. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { verifyInventory, verifyPasses } from '../../src/verify/run.js';
+import { ALL_VERIFY_CHECKS } from '../../src/verify/checks.js';
+import type { AwsInventory } from '../../src/inventory/aws.js';
+import { bedrockEndpoint, eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import type { GcpInventory } from '../../src/inventory/gcp.js';
+import { firewall, PROJECT } from '../support/gcp-build.js';
+import { GCP_POLICY, gcpWorld, route, vm } from './gcp-helpers.js';
+import { AZURE_POLICY, azureInventory, nic, subnet as azSubnet, vnet as azVnet } from './azure-helpers.js';
+
+const IDS = new Set(ALL_VERIFY_CHECKS.map((c) => c.id));
+const passes = (inv: AwsInventory) =>
+  verifyPasses(verifyInventory({ provider: 'aws', inventory: inv, errors: [], files: 1 } as never, POLICY), IDS);
+
+/** Two interfaces in one VPC, in subnets tagged with the zones given. */
+function twoSubnets(zoneA: string, zoneB: string): AwsInventory {
+  const inv = inventory();
+  vpc(inv, 'vpc-1', '10.0.0.0/16');
+  subnet(inv, 'a', 'vpc-1', '10.0.1.0/24', zoneA);
+  subnet(inv, 'b', 'vpc-1', '10.0.2.0/24', zoneB);
+  sg(inv, 'sg-a', 'vpc-1', []);
+  sg(inv, 'sg-b', 'vpc-1', [tcp(0, 65535, ['10.0.0.0/16'])]);
+  eni(inv, 'eni-a', 'a', '10.0.1.10', ['sg-a']);
+  eni(inv, 'eni-b', 'b', '10.0.2.10', ['sg-b']);
+  return inv;
+}
+
+/**
+ * An inference interface in vpc-1 (10.0.2.10), optionally with a bedrock-runtime endpoint (private DNS on) it reaches
+ * and the data zone it calls on 6333.
+ */
+function inferenceVpc(opts: { endpoint?: boolean; data?: boolean }): AwsInventory {
+  const inv = inventory();
+  vpc(inv, 'vpc-1', '10.0.0.0/16');
+  subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
+  sg(inv, 'sg-inf', 'vpc-1', []);
+  eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
+  if (opts.endpoint) {
+    sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
+    eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
+    bedrockEndpoint(inv, 'vpce-1', 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', true);
+  }
+  if (opts.data) {
+    subnet(inv, 'dat', 'vpc-1', '10.0.3.0/24', 'data');
+    sg(inv, 'sg-db', 'vpc-1', [tcp(6333, 6333, ['10.0.2.0/24'])]);
+    eni(inv, 'eni-db', 'dat', '10.0.3.10', ['sg-db']);
+  }
+  return inv;
+}
+
+describe('verify passes in scan', () => {
+  it('a scope whose interfaces sit in no policy zone was not verified: no pass', () => {
+    // Subnet tags that match no zone (a typo in the selector): nothing there was compared with the policy.
+    const p = passes(twoSubnets('aplication', 'dta'));
+    assert.deepEqual(
+      p.map((f) => f.checkId),
+      [],
+    );
+  });
+  it('a scope without any interface was not verified: no pass', () => {
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16');
+    subnet(inv, 'a', 'vpc-1', '10.0.1.0/24', 'app');
+    assert.deepEqual(
+      passes(inv).map((f) => f.checkId),
+      [],
+    );
+  });
+  it('a scope whose zoned interfaces were verified clean passes', () => {
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16');
+    subnet(inv, 'a', 'vpc-1', '10.0.1.0/24', 'app');
+    subnet(inv, 'b', 'vpc-1', '10.0.2.0/24', 'inference');
+    sg(inv, 'sg-a', 'vpc-1', []);
+    sg(inv, 'sg-b', 'vpc-1', [tcp(443, 443, ['10.0.1.0/24'])]);
+    eni(inv, 'eni-a', 'a', '10.0.1.10', ['sg-a']);
+    eni(inv, 'eni-b', 'b', '10.0.2.10', ['sg-b']);
+    const p = passes(inv);
+    assert.ok(
+      p.some((f) => f.checkId === 'verify-zone-violation'),
+      JSON.stringify(p.map((f) => f.checkId)),
+    );
+  });
+});
+
+describe('verify passes in scan (GCP): hierarchical firewall policies not read', () => {
+  const allowInference = firewall('allow-inference-db', {
+    direction: 'INGRESS',
+    sourceRanges: ['10.1.2.0/24'],
+    targetTags: ['data'],
+    allowed: [{ protocol: 'tcp', ports: ['6333'] }],
+  });
+  /** The three-zone world with every data set the model reads. */
+  const world = () => {
+    const inv = gcpWorld({ firewalls: [allowInference] });
+    for (const d of ['compute:addresses', 'compute:forwarding-rules'] as const) inv.datasets.get(PROJECT)!.add(d);
+    return inv;
+  };
+  const notAssessed = (v: ReturnType<typeof verifyGcp>) =>
+    [...v.result.findings, ...v.extra].filter((f) => f.checkId === 'verify-not-assessed').map((f) => f.message);
+  const verifyGcp = (inv: GcpInventory) =>
+    verifyInventory({ provider: 'gcp', inventory: inv, errors: [], files: 1 } as never, GCP_POLICY);
+  it('an organization whose firewall policies could not be read leaves app -> data undecided, never a pass', () => {
+    // An organization policy could allow app -> data before the VPC rules are consulted: cordon cannot know.
+    const inv = world();
+    inv.datasets.delete('organizations/1');
+    inv.unavailable.set(
+      'organizations/1',
+      new Map([['compute:hierarchical-firewall-policies', { reason: 'permission denied' }]]),
+    );
+    const v = verifyGcp(inv);
+    const cellAppData = v.result.matrix.find((m) => m.from === 'app' && m.to === 'data')!;
+    assert.ok(
+      cellAppData.unknown.length > 0 || notAssessed(v).some((m) => /hierarchical-firewall-policies/.test(m)),
+      JSON.stringify(notAssessed(v)),
+    );
+    assert.deepEqual(
+      verifyPasses(v, IDS).map((f) => f.checkId),
+      [],
+    );
+  });
+  it('read, and holding no policy, the same network verifies clean', () => {
+    const v = verifyGcp(world());
+    const cellAppData = v.result.matrix.find((m) => m.from === 'app' && m.to === 'data')!;
+    assert.deepEqual(cellAppData.unknown, []);
+    assert.deepEqual(notAssessed(v), []);
+  });
+});
+
+describe('verify passes in scan: AI service names', () => {
+  it('a calling VPC in a scope without any endpoint for the approved service resolves the name publicly: no pass', () => {
+    // inference calls external_ai (bedrock-runtime); nothing in the account/region gives the name a private answer.
+    assert.ok(!passes(inferenceVpc({})).some((f) => f.checkId === 'verify-ai-name-public-dns'));
+  });
+  it('with an endpoint whose private DNS answers for the calling VPC, the scope passes', () => {
+    assert.ok(passes(inferenceVpc({ endpoint: true })).some((f) => f.checkId === 'verify-ai-name-public-dns'));
+  });
+});
+
+describe('verify passes in scan (Azure): AI service names', () => {
+  it('a calling VNet in a subscription with no private endpoint for the approved service gets no DNS pass', () => {
+    const inv = azureInventory();
+    azVnet(inv, 'vnet-inf', '10.2.0.0/16', 'inference');
+    azSubnet(inv, 'vnet-inf', 'inf', '10.2.1.0/24');
+    nic(inv, 'nic-inf', 'vnet-inf', 'inf', '10.2.1.10');
+    const v = verifyInventory({ provider: 'azure', inventory: inv, errors: [], files: 1 } as never, AZURE_POLICY);
+    assert.ok(v.zonedScopes.size > 0, 'the inference NIC is zoned');
+    assert.ok(!verifyPasses(v, IDS).some((f) => f.checkId === 'verify-ai-name-public-dns'));
+  });
+});
+
+describe('verify passes in scan (GCP): Shared VPC', () => {
+  it("a service project whose instance the host network's rule exposes gets no pass, though the rule is the host's", () => {
+    const svc = vm('svc-db', '10.1.3.20', 'data', { external: true });
+    svc.project = 'ai-svc';
+    svc.id = 'projects/ai-svc/zones/us-central1-a/instances/svc-db';
+    const inv = gcpWorld({
+      routes: [route('default-internet', '0.0.0.0/0')],
+      firewalls: [
+        firewall('ssh-from-anywhere', {
+          direction: 'INGRESS',
+          sourceRanges: ['0.0.0.0/0'],
+          targetTags: ['data'],
+          allowed: [{ protocol: 'tcp', ports: ['22'] }],
+        }),
+      ],
+    });
+    inv.instances = [inv.instances[0]!, svc];
+    for (const d of ['compute:addresses', 'compute:forwarding-rules'] as const) inv.datasets.get(PROJECT)!.add(d);
+    inv.datasets.set('ai-svc', new Set(inv.datasets.get(PROJECT)));
+    const v = verifyInventory({ provider: 'gcp', inventory: inv, errors: [], files: 1 } as never, GCP_POLICY);
+    const fail = v.result.findings.find(
+      (f) => f.checkId === 'verify-zone-violation' && f.evidence?.from === 'internet',
+    );
+    assert.equal(fail?.resource.account, PROJECT, 'the rule to change is in the host project');
+    const svcPasses = verifyPasses(v, IDS).filter((f) => f.resource.account === 'ai-svc');
+    assert.ok(
+      !svcPasses.some((f) => f.checkId === 'verify-zone-violation'),
+      JSON.stringify(svcPasses.map((f) => f.checkId)),
+    );
+  });
+});
+
+describe('verify passes in scan: allowed flows with nothing to reach', () => {
+  it('inference allowed to call the AI service zone, with no endpoint of it anywhere: no broken-intent pass', () => {
+    // Nothing answers for external_ai: that inference can reach Bedrock was never shown (data is there and reached).
+    assert.ok(!passes(inferenceVpc({ data: true })).some((f) => f.checkId === 'verify-broken-intent'));
+  });
+  it('with the endpoint there and reachable, the allowed flow passes', () => {
+    assert.ok(passes(inferenceVpc({ endpoint: true, data: true })).some((f) => f.checkId === 'verify-broken-intent'));
+  });
+});
