@@ -9,7 +9,7 @@ import { runAwsChecks } from './checks/engine.js';
 import { runAzureChecks } from './checks/azure/engine.js';
 import { aiTargets, endpointsTo, publicExposure } from './checks/azure/support.js';
 import type { AwsCheck, Check } from './checks/types.js';
-import type { VerifyCheck } from './verify/checks.js';
+import { ALL_VERIFY_CHECKS, type VerifyCheck } from './verify/checks.js';
 import type { AzureCheck } from './checks/azure/types.js';
 import type { AzureInventory } from './inventory/azure.js';
 import type { GcpInventory } from './inventory/gcp.js';
@@ -262,10 +262,19 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
   const providers = new Set(parts.filter((p) => p.files > 0 || p.provider !== 'aws' || !others).map((p) => p.provider));
   const checksOf = { aws: of<AwsCheck>('aws'), azure: of<AzureCheck>('azure'), gcp: of<GcpCheck>('gcp') };
-  const withVerify = (cs: Check[]) => [...cs, ...selected.filter((c) => c.provider === 'all')];
+  // Selecting some verify checks keeps what the verification could not decide (verify-not-assessed) unless that is
+  // skipped by name: a scope whose data is missing must not show neither a pass nor a gap.
+  const verifyChecks = selected.filter((c): c is VerifyCheck => c.provider === 'all');
+  const undecided = ALL_VERIFY_CHECKS.find((c) => c.id === 'verify-not-assessed')!;
+  if (
+    verifyChecks.length > 0 &&
+    !verifyChecks.includes(undecided) &&
+    !opts.skipChecks?.some((p) => globMatch(p, undecided.id))
+  )
+    verifyChecks.push(undecided);
+  const withVerify = (cs: Check[]) => [...cs, ...verifyChecks];
   let findings = parts.flatMap((p) => p.run(checksOf[p.provider]));
   // The zone verification (`cordon verify`) as checks over the same inventories; loaded only when selected.
-  const verifyChecks = selected.filter((c): c is VerifyCheck => c.provider === 'all');
   if (verifyChecks.length > 0) {
     const { verifyInventory, verifyPasses, relocateWitness } = await import('./verify/run.js');
     const ids = new Set(verifyChecks.map((c) => c.id));

@@ -71,7 +71,16 @@ export function azureDnsFindings(
           const res = resolveZoneFrom(inv, v, zones, publicDomain);
           const chain: ResolutionStep[] = [{ what: `${name} is a CNAME to ${host}.${zoneName}`, ok: true }];
           let status: 'fail' | 'not-assessed' | undefined;
-          if (res.kind === 'public') {
+          // Zones or links not read prove no fall-through to public DNS.
+          const zonesUnread =
+            res.kind === 'public'
+              ? (missingReason(inv, v.subscription, 'network:private-dns-zones', true) ??
+                missingReason(inv, v.subscription, 'network:private-dns-zone-links', true))
+              : undefined;
+          if (zonesUnread) {
+            chain.push({ what: `the private DNS zones or their links are not known: ${zonesUnread}`, ok: 'unknown' });
+            status = 'not-assessed';
+          } else if (res.kind === 'public') {
             chain.push({ what: res.why, ok: false }, { what: 'Azure DNS answers with the public address', ok: false });
             status = 'fail';
           } else if (res.kind === 'unknown') {

@@ -1,6 +1,12 @@
 /** When `cordon scan` reports a verify check as passed for a scope: only where the question was asked there. */
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { parsePolicy } from '../../src/policy/load.js';
+import { scanSnapshot } from '../../src/scan.js';
 import { verifyInventory, verifyPasses } from '../../src/verify/run.js';
 import { ALL_VERIFY_CHECKS } from '../../src/verify/checks.js';
 import type { AwsInventory } from '../../src/inventory/aws.js';
@@ -190,5 +196,26 @@ describe('verify passes in scan: allowed flows with nothing to reach', () => {
   });
   it('with the endpoint there and reachable, the allowed flow passes', () => {
     assert.ok(passes(inferenceVpc({ endpoint: true, data: true })).some((f) => f.checkId === 'verify-broken-intent'));
+  });
+});
+
+describe('scan with only some verify checks selected', () => {
+  it('still reports what the verification could not decide, unless verify-not-assessed is skipped by name', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cordon-verify-select-'));
+    try {
+      cpSync('examples/aws/misconfigured', dir, { recursive: true });
+      // Without network ACLs the model cannot be built for the scope: not verified.
+      rmSync(path.join(dir, 'describe-network-acls.json'));
+      const policy = parsePolicy('examples/cordon.yaml', await readFile('examples/cordon.yaml', 'utf8'));
+      const scan = (extra: { checks?: string[]; skipChecks?: string[] }) =>
+        scanSnapshot({ snapshot: dir, policy, policySource: 'p', cwd: process.cwd(), today: '2026-12-05', ...extra });
+      const only = await scan({ checks: ['verify-zone-violation'] });
+      assert.ok(only.findings.some((f) => f.checkId === 'verify-not-assessed' && f.status === 'not-assessed'));
+      assert.ok(!only.findings.some((f) => f.checkId === 'verify-zone-violation' && f.status === 'pass'));
+      const skipped = await scan({ checks: ['verify-zone-violation'], skipChecks: ['verify-not-assessed'] });
+      assert.ok(!skipped.findings.some((f) => f.checkId === 'verify-not-assessed'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
