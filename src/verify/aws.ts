@@ -22,7 +22,7 @@ import {
 import type { ZonePolicy } from '../policy/load.js';
 import { buildAwsZoneIndex } from '../analysis/aws-zones.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
-import { cidrsIn, deployAddresses, deployLabel } from './deploy-addresses.js';
+import { cidrsIn, deployLabel, planStandIns } from './deploy-addresses.js';
 import type {
   Filter,
   FilterRule,
@@ -727,30 +727,24 @@ function standInAddresses(
       const k = `${scopeKey(n)}|${n.subnetId}`;
       taken.set(k, (taken.get(k) ?? new Set()).add(c.first));
     }
-  const bySubnet = new Map<string, AwsNetworkInterface[]>();
-  for (const n of pending) {
-    const k = `${scopeKey(n)}|${n.subnetId}`;
-    bySubnet.set(k, [...(bySubnet.get(k) ?? []), n]);
-  }
-  for (const [k, list] of bySubnet) {
-    const s = subnets.get(k);
-    const cidr = s?.cidr ? tryParseCidr(s.cidr) : undefined;
-    list.sort((a, b) => a.id.localeCompare(b.id));
-    const plan = cidr ? deployAddresses(cidr, boundaries, list.length, taken.get(k)) : undefined;
-    if (!plan) {
-      notes.add(
-        `${list.map((n) => n.id).join(', ')}: address assigned at deploy in ${k.split('|')[1]}, whose IPv4 CIDR is not known: not verified`,
-      );
-      continue;
-    }
-    list.forEach((n, i) => {
-      out.set(n, plan[i]!.addresses);
-      if (plan[i]!.shared)
-        notes.add(
-          `${n.id} shares a stand-in address with another interface of ${s!.id}: a rule draws a range there too small for one address each`,
-        );
-    });
-  }
+  const plan = planStandIns(
+    pending.map((n) => ({ item: n, id: n.id, subnet: `${scopeKey(n)}|${n.subnetId}` })),
+    (k) => {
+      const cidr = subnets.get(k)?.cidr;
+      return cidr ? tryParseCidr(cidr) : undefined;
+    },
+    boundaries,
+    taken,
+  );
+  for (const { subnet, items } of plan.unplaced)
+    notes.add(
+      `${items.map((n) => n.id).join(', ')}: address assigned at deploy in ${subnet.split('|')[1]}, whose IPv4 CIDR is not known: not verified`,
+    );
+  for (const { subnet, item } of plan.shared)
+    notes.add(
+      `${item.id} shares a stand-in address with another interface of ${subnet.split('|')[1]}: a rule draws a range there too small for one address each`,
+    );
+  for (const [n, a] of plan.addresses) out.set(n, a);
   notes.add(
     'interfaces declared in infrastructure as code get their private address at deploy: each stands for every free address of its subnet (one stand-in address per range a rule, route or zone tells apart)',
   );

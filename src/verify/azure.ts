@@ -50,7 +50,7 @@ import { endpointTargets } from '../checks/azure/dns-support.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
 import { NOT_INTERNET_V4 } from './aws.js';
 import { NO_FILTER } from './questions.js';
-import { cidrsIn, deployAddresses, deployLabel } from './deploy-addresses.js';
+import { cidrsIn, deployLabel, planStandIns, type PendingInterface } from './deploy-addresses.js';
 import type {
   AddressSpace,
   Filter,
@@ -850,14 +850,12 @@ function azureStandIns(
 ): Map<AzureNetworkInterface['ipConfigurations'][number], string[]> {
   type Config = AzureNetworkInterface['ipConfigurations'][number];
   const out = new Map<Config, string[]>();
-  const bySubnet = new Map<string, { nic: string; c: Config }[]>();
+  const pending: PendingInterface<{ nic: string; c: Config }>[] = [];
   for (const n of inv.networkInterfaces)
     for (const c of n.ipConfigurations)
-      if (c.subnetId && !c.privateIpAddress) {
-        const k = azureIdKey(c.subnetId);
-        bySubnet.set(k, [...(bySubnet.get(k) ?? []), { nic: n.id, c }]);
-      }
-  if (bySubnet.size === 0) return out;
+      if (c.subnetId && !c.privateIpAddress)
+        pending.push({ item: { nic: n.id, c }, id: azureIdKey(n.id), subnet: azureIdKey(c.subnetId) });
+  if (pending.length === 0) return out;
   const boundaries = cidrsIn([
     inv.networkSecurityGroups,
     inv.routeTables,
@@ -875,27 +873,26 @@ function azureStandIns(
       const ip = c.subnetId && c.privateIpAddress ? tryParseCidr(c.privateIpAddress) : undefined;
       if (ip) taken.set(azureIdKey(c.subnetId!), (taken.get(azureIdKey(c.subnetId!)) ?? new Set()).add(ip.first));
     }
-  for (const [k, list] of bySubnet) {
-    const prefix = subnets
-      .get(k)
-      ?.addressPrefixes.map((p) => tryParseCidr(p))
-      .find((c) => c?.family === 4);
-    list.sort((a, b) => (azureIdKey(a.nic) < azureIdKey(b.nic) ? -1 : 1));
-    const plan = prefix ? deployAddresses(prefix, boundaries, list.length, taken.get(k)) : undefined;
-    if (!plan) {
-      notes.add(
-        `NICs in ${k.split('/').pop()}: address assigned at deploy in a subnet whose IPv4 prefix is not known: not verified`,
-      );
-      continue;
-    }
-    list.forEach(({ nic, c }, i) => {
-      out.set(c, plan[i]!.addresses);
-      if (plan[i]!.shared)
-        notes.add(
-          `${nic.split('/').pop()} shares a stand-in address with another NIC: a rule draws a range there too small for one address each`,
-        );
-    });
-  }
+  const plan = planStandIns(
+    pending,
+    (k) =>
+      subnets
+        .get(k)
+        ?.addressPrefixes.map((p) => tryParseCidr(p))
+        .find((c) => c?.family === 4),
+    boundaries,
+    taken,
+    (a, b) => (a < b ? -1 : 1),
+  );
+  for (const { subnet } of plan.unplaced)
+    notes.add(
+      `NICs in ${subnet.split('/').pop()}: address assigned at deploy in a subnet whose IPv4 prefix is not known: not verified`,
+    );
+  for (const { item } of plan.shared)
+    notes.add(
+      `${item.nic.split('/').pop()} shares a stand-in address with another NIC: a rule draws a range there too small for one address each`,
+    );
+  for (const [{ c }, a] of plan.addresses) out.set(c, a);
   notes.add(
     'NICs declared in infrastructure as code get their private address at deploy: each stands for every free address of its subnet (one stand-in address per range a rule, route or zone tells apart)',
   );

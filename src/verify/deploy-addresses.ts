@@ -105,3 +105,49 @@ function v4Text(n: bigint): string {
 export function deployLabel(label: string): string {
   return `${label} [address assigned at deploy; a stand-in address of the subnet]`;
 }
+
+/** An interface waiting for stand-in addresses: its id (the rank within its subnet) and its subnet's key. */
+export interface PendingInterface<T> {
+  item: T;
+  id: string;
+  subnet: string;
+}
+
+export interface StandInPlan<T> {
+  addresses: Map<T, string[]>;
+  /** Interfaces of subnets whose IPv4 range is unknown or too small: they get no address. */
+  unplaced: { subnet: string; items: T[] }[];
+  /** Interfaces that share a stand-in address with another of their subnet. */
+  shared: { subnet: string; item: T }[];
+}
+
+/**
+ * Stand-in addresses for every pending interface, subnet by subnet (interfaces ranked by id, so the result is
+ * deterministic), skipping the addresses other interfaces of the subnet state. The provider compilers differ only in
+ * what they collect: which interfaces wait, the subnets' ranges, and the boundaries their rules draw.
+ */
+export function planStandIns<T>(
+  pending: readonly PendingInterface<T>[],
+  rangeOf: (subnet: string) => Cidr | undefined,
+  boundaries: readonly Cidr[],
+  taken: ReadonlyMap<string, ReadonlySet<bigint>>,
+  compare: (a: string, b: string) => number = (a, b) => a.localeCompare(b),
+): StandInPlan<T> {
+  const plan: StandInPlan<T> = { addresses: new Map(), unplaced: [], shared: [] };
+  const bySubnet = new Map<string, PendingInterface<T>[]>();
+  for (const p of pending) bySubnet.set(p.subnet, [...(bySubnet.get(p.subnet) ?? []), p]);
+  for (const [subnet, list] of bySubnet) {
+    list.sort((a, b) => compare(a.id, b.id));
+    const range = rangeOf(subnet);
+    const addresses = range ? deployAddresses(range, boundaries, list.length, taken.get(subnet)) : undefined;
+    if (!addresses) {
+      plan.unplaced.push({ subnet, items: list.map((p) => p.item) });
+      continue;
+    }
+    list.forEach((p, i) => {
+      plan.addresses.set(p.item, addresses[i]!.addresses);
+      if (addresses[i]!.shared) plan.shared.push({ subnet, item: p.item });
+    });
+  }
+  return plan;
+}

@@ -64,7 +64,7 @@ import type { AddressSet } from '../checks/gcp/address-set.js';
 import { bundleOf, googleApisEndpoints, PRIVATE_VIP, RESTRICTED_VIP } from '../checks/gcp/private-access.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
 import { ANY, oneRuleFilter, PUBLIC } from './azure.js';
-import { cidrsIn, deployAddresses, deployLabel } from './deploy-addresses.js';
+import { cidrsIn, deployLabel, planStandIns, type PendingInterface } from './deploy-addresses.js';
 import type {
   AddressSpace,
   Filter,
@@ -733,6 +733,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
     sub: GcpSubnetwork;
   }[] = [];
   const standIns = gcpStandIns(inv, policy, subnetsById, notes);
+  const unplaced: NonNullable<NetworkModel['unplaced']> = [];
   for (const inst of [...inv.instances].sort((a, b) => gcpIdKey(a.id).localeCompare(gcpIdKey(b.id))))
     inst.networkInterfaces.forEach((nic, index) => {
       const sub = nic.subnetwork ? subnetsById.get(gcpIdKey(nic.subnetwork)) : undefined;
@@ -745,6 +746,13 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
         notes.add(
           `interface ${nic.name ?? index} of instance ${instName(inst)}: ${!nic.networkIP ? 'no internal address' : 'its subnetwork or network is not in the inventory'}, so it is not verified`,
         );
+        if (!nic.networkIP)
+          unplaced.push({
+            account: inst.project,
+            region: 'global',
+            id: instName(inst),
+            ...(inst.origin ? { origin: inst.origin } : {}),
+          });
         return;
       }
       nics.push({ inst, nic, index, net, sub });
@@ -944,6 +952,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
     peerings,
     internet: { include: PUBLIC.include, exclude },
     ...(internetZone ? { internetZone } : {}),
+    ...(unplaced.length > 0 ? { unplaced } : {}),
     notes: [...notes].sort(),
   };
 }
@@ -997,7 +1006,7 @@ function gcpStandIns(
   notes: Set<string>,
 ): Map<GcpInstanceNetworkInterface, string[]> {
   const out = new Map<GcpInstanceNetworkInterface, string[]>();
-  const bySubnet = new Map<string, { id: string; nic: GcpInstanceNetworkInterface }[]>();
+  const pending: PendingInterface<GcpInstanceNetworkInterface>[] = [];
   const taken = new Map<string, Set<bigint>>();
   for (const inst of inv.instances)
     inst.networkInterfaces.forEach((nic, index) => {
@@ -1006,9 +1015,9 @@ function gcpStandIns(
       if (nic.networkIP) {
         const ip = tryParseCidr(nic.networkIP);
         if (ip) taken.set(k, (taken.get(k) ?? new Set()).add(ip.first));
-      } else bySubnet.set(k, [...(bySubnet.get(k) ?? []), { id: `${gcpIdKey(inst.id)}#${index}`, nic }]);
+      } else pending.push({ item: nic, id: `${gcpIdKey(inst.id)}#${index}`, subnet: k });
     });
-  if (bySubnet.size === 0) return out;
+  if (pending.length === 0) return out;
   const boundaries = cidrsIn([
     inv.firewalls,
     inv.firewallPolicies,
@@ -1017,14 +1026,16 @@ function gcpStandIns(
     inv.subnetworks.map((s) => [s.ipCidrRange, ...s.secondaryIpRanges.map((r) => r.ipCidrRange)]),
     [...policy.zones.values()].map((z) => z.parsedCidrs.map((c) => c.text)),
   ]);
-  for (const [k, list] of bySubnet) {
-    const range = subnetsById.get(k)?.ipCidrRange;
-    const prefix = range ? tryParseCidr(range) : undefined;
-    list.sort((a, b) => a.id.localeCompare(b.id));
-    const plan = prefix ? deployAddresses(prefix, boundaries, list.length, taken.get(k)) : undefined;
-    if (!plan) continue;
-    list.forEach(({ nic }, i) => out.set(nic, plan[i]!.addresses));
-  }
+  const plan = planStandIns(
+    pending,
+    (k) => {
+      const range = subnetsById.get(k)?.ipCidrRange;
+      return range ? tryParseCidr(range) : undefined;
+    },
+    boundaries,
+    taken,
+  );
+  for (const [nic, a] of plan.addresses) out.set(nic, a);
   if (out.size > 0)
     notes.add(
       'instances declared in infrastructure as code get their internal address at deploy: each stands for every free address of its subnetwork (one stand-in address per range a rule, route or zone tells apart)',

@@ -232,6 +232,11 @@ export interface NetworkModel {
   internetZone?: string;
   /** Things the model assumed or could not resolve, said once each in the report. */
   notes: string[];
+  /**
+   * Interfaces left out because their address is assigned at deploy and no stand-in could be given (their subnet's
+   * range is not known): their scope is not verified, never verified without them.
+   */
+  unplaced?: { account: string; region: string; id: string; origin?: Origin }[];
 }
 
 export const PROTO_TCP = 6;

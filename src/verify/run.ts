@@ -26,7 +26,6 @@ import {
   type VerifyResult,
 } from './questions.js';
 import { EMPTY } from './packet-set.js';
-import { gcpIdKey, type GcpInventory } from '../inventory/gcp.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
 import { partialModelData } from './partial.js';
@@ -147,7 +146,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         zonedScopes: zoned(model),
         unreached: unreached(model),
-        extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv), ...gcpAddressesAtDeploy(inv)],
+        extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv), ...unplacedFindings(model)],
         model,
         scopes: gcpProjects(inv).map((p) => ({
           provider: 'gcp',
@@ -322,31 +321,33 @@ export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<str
 }
 
 /**
- * Instances whose internal address is assigned at deploy (declared in infrastructure as code without `network_ip`) in
- * a subnetwork whose range is not known: the GCP compiler cannot give them stand-in addresses, so their project is not
- * verified rather than verified without them.
+ * Interfaces the compiler had to leave out (an address assigned at deploy in a subnet whose range is not known): their
+ * scope is not verified rather than verified without them.
  */
-function gcpAddressesAtDeploy(inv: GcpInventory): Finding[] {
-  const ranged = new Set(inv.subnetworks.filter((s) => s.ipCidrRange).map((s) => gcpIdKey(s.id)));
-  const byProject = new Map<string, GcpInventory['instances']>();
-  for (const i of inv.instances)
-    if (i.networkInterfaces.some((n) => !n.networkIP && !(n.subnetwork && ranged.has(gcpIdKey(n.subnetwork)))))
-      byProject.set(i.project, [...(byProject.get(i.project) ?? []), i]);
-  return [...byProject]
+function unplacedFindings(model: NetworkModel): Finding[] {
+  const byScope = new Map<string, NonNullable<NetworkModel['unplaced']>>();
+  for (const u of model.unplaced ?? []) {
+    const k = `${u.account}/${u.region}`;
+    byScope.set(k, [...(byScope.get(k) ?? []), u]);
+  }
+  return [...byScope]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([project, instances]) => {
-      const names = instances.map((i) => i.id.split('/').pop()).sort();
+    .map(([, list]) => {
+      const names = [...new Set(list.map((u) => u.id))].sort();
+      const { account, region } = list[0]!;
+      const gcp = model.provider === 'gcp';
+      const id = gcp ? `projects/${account}` : `${account}/${region}`;
       return notVerifiedBecause(
         {
-          provider: 'gcp',
-          account: project,
-          region: 'global',
-          type: 'cloudresourcemanager.googleapis.com/Project',
-          id: `projects/${project}`,
+          provider: model.provider,
+          account,
+          region,
+          type: gcp ? 'cloudresourcemanager.googleapis.com/Project' : 'scope',
+          id,
         },
-        `projects/${project}`,
-        `${names.length} instance(s) get their internal address at deploy (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); in a subnetwork whose range is not known`,
-        instances[0]!.origin,
+        id,
+        `${names.length} instance(s) get their internal address at deploy (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}) in a subnetwork whose range is not known`,
+        list[0]!.origin,
       );
     });
 }

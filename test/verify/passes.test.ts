@@ -219,3 +219,29 @@ describe('scan with only some verify checks selected', () => {
     }
   });
 });
+
+describe('GCP interfaces whose address is assigned at deploy', () => {
+  const atDeploy = (range: string | undefined) => {
+    const inv = gcpWorld();
+    const db = inv.instances.find((i) => i.id.endsWith('/db-1'))!;
+    delete db.networkInterfaces[0]!.networkIP;
+    const snet = inv.subnetworks.find((s) => s.id.endsWith('/snet-data'))!;
+    if (range === undefined) delete snet.ipCidrRange;
+    else snet.ipCidrRange = range;
+    return verifyInventory({ provider: 'gcp', inventory: inv, errors: [], files: 1 } as never, GCP_POLICY);
+  };
+  it('get stand-in addresses of their subnetwork', () => {
+    const v = atDeploy('10.1.3.0/24');
+    assert.ok(!v.extra.some((f) => /address at deploy/.test(f.message)));
+    assert.equal(v.result.stats.interfaces, 3);
+  });
+  it('make the project not verified when the subnetwork has no usable range', () => {
+    for (const range of [undefined, '10.1.3.0/30']) {
+      const v = atDeploy(range);
+      const f = v.extra.find((x) => x.checkId === 'verify-not-assessed' && /address at deploy/.test(x.message));
+      assert.ok(f, `range ${range}`);
+      assert.match(f.message, /db-1/);
+      assert.equal(v.result.stats.interfaces, 2);
+    }
+  });
+});
