@@ -11,6 +11,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
+import { groupBy } from './evaluate.js';
 
 /** Addresses at the start and end of every subnet the cloud keeps for itself (network, router, DNS, future; broadcast). */
 const RESERVED_LOW = 4n;
@@ -134,9 +135,7 @@ export function planStandIns<T>(
   compare: (a: string, b: string) => number = (a, b) => a.localeCompare(b),
 ): StandInPlan<T> {
   const plan: StandInPlan<T> = { addresses: new Map(), unplaced: [], shared: [] };
-  const bySubnet = new Map<string, PendingInterface<T>[]>();
-  for (const p of pending) bySubnet.set(p.subnet, [...(bySubnet.get(p.subnet) ?? []), p]);
-  for (const [subnet, list] of bySubnet) {
+  for (const [subnet, list] of groupBy(pending, (p) => p.subnet)) {
     list.sort((a, b) => compare(a.id, b.id));
     const range = rangeOf(subnet);
     const addresses = range ? deployAddresses(range, boundaries, list.length, taken.get(subnet)) : undefined;

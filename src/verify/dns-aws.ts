@@ -11,6 +11,7 @@ import { scopeKey, type AwsInventory, type AwsResourceRecord, type AwsVpcEndpoin
 import type { ZonePolicy } from '../policy/load.js';
 import type { NetworkModel } from './model.js';
 import { VERIFY_CHECKS } from './checks.js';
+import { groupBy } from './evaluate.js';
 
 export const DNS_CHECK = VERIFY_CHECKS.dns;
 
@@ -47,15 +48,10 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
   for (const s of model.subnets.values())
     if (s.zone) vpcZones.set(s.network, (vpcZones.get(s.network) ?? new Set()).add(s.zone));
   // Interface endpoints and VPC attributes by scope and VPC, once (an organisation has thousands of VPCs).
-  const group = <T>(items: readonly T[], k: (x: T) => string) => {
-    const m = new Map<string, T[]>();
-    for (const x of items) m.set(k(x), [...(m.get(k(x)) ?? []), x]);
-    return m;
-  };
   const interfaceEndpoints = inv.vpcEndpoints.filter((e) => e.type === 'Interface');
-  const endpointsByScope = group(interfaceEndpoints, (e) => scopeKey(e));
-  const endpointsByVpc = group(interfaceEndpoints, (e) => `${scopeKey(e)}|${e.vpcId}`);
-  const attributesByVpc = group(inv.vpcAttributes, (a) => `${scopeKey(a)}|${a.vpcId}`);
+  const endpointsByScope = groupBy(interfaceEndpoints, (e) => scopeKey(e));
+  const endpointsByVpc = groupBy(interfaceEndpoints, (e) => `${scopeKey(e)}|${e.vpcId}`);
+  const attributesByVpc = groupBy(inv.vpcAttributes, (a) => `${scopeKey(a)}|${a.vpcId}`);
   for (const vpc of [...inv.vpcs].sort((a, b) => a.id.localeCompare(b.id))) {
     const zonesHere = vpcZones.get(vpc.id) ?? new Set<string>();
     const scope = scopeKey(vpc);

@@ -13,6 +13,7 @@ import { severityRank, type Severity } from '../../src/findings/types.js';
 import { startFakeAws, type FakeOptions } from '../support/fake-aws-server.js';
 import { CALLER, FIXTURE, MEMBER, fixtureWorld, tempOut } from '../support/fake-aws-helpers.js';
 import { runCli } from '../support/cli.js';
+import { withoutPaths } from '../support/findings.js';
 import { main } from '../../src/cli/main.js';
 
 before(() => {
@@ -31,9 +32,7 @@ async function withFake<T>(opts: Omit<FakeOptions, 'world'>, fn: (endpoint: stri
 }
 
 /** What a finding says, without where the evidence file lives (the two snapshots sit in different places). */
-function comparable(findings: Finding[]) {
-  return findings.map(({ origin: _o, ...f }) => f);
-}
+const comparable = withoutPaths;
 
 function findingsOf(stdout: string): Finding[] {
   return (JSON.parse(stdout) as { findings: Finding[] }).findings;
