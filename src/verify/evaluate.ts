@@ -238,15 +238,25 @@ export class SetEvaluator {
       }
       return r;
     };
-    // Sources are gathered per (source network, next hop) first, then intersected once with the destination side:
-    // intersecting per subnet repeated the work over the whole destination aggregate for every subnet.
-    const routed = new Map<string, { from: string; to: string; din: () => TriSet; sets: TriSet[] }>();
+    // Sources are gathered per (destination network, next hop) first, then intersected once with the destination
+    // side: intersecting per subnet repeated the work over the whole destination aggregate for every subnet, and
+    // intersecting per source network made a hub (a transit gateway, an unknown next hop reaching every network)
+    // cost networks² relations. A hop key therefore names no source network unless the destination side depends
+    // on it (a peering's return route); sources of networks whose addresses overlap stay apart (`bucketOf`), so a
+    // source address still names one network.
+    const bucketOf = this.sourceBuckets(srcBySubnet);
+    const routed = new Map<
+      string,
+      { froms: Set<string>; to: string; bucket: number; din: () => TriSet; sets: TriSet[] }
+    >();
     const add = (from: string, to: string, hop: string, din: () => TriSet, t: TriSet) => {
       if (t.maybe === EMPTY) return;
-      const k = `${from}|${to}|${hop}`;
-      const e = routed.get(k) ?? { from, to, din, sets: [] };
+      const bucket = bucketOf(from);
+      const k = `${bucket}|${to}|${hop}`;
+      let e = routed.get(k);
+      if (!e) routed.set(k, (e = { froms: new Set(), to, bucket, din, sets: [] }));
+      e.froms.add(from);
       e.sets.push(t);
-      routed.set(k, e);
     };
     for (const [subnetId, list] of srcBySubnet) {
       const s = this.sub(subnetId);
@@ -289,9 +299,10 @@ export class SetEvaluator {
         for (const dl of tg.deliveries) {
           const w = dl.exit.att.network;
           if (!destsByNet.has(w)) continue;
-          const hop = `${key}:${dl.entry.att.id}:${dl.exit.subnet.id}`;
-          const din = () => this.transitGatewayDestination(destsByNet.get(w)!, dl.entry, dl.exit, key, mode);
-          add(v, w, hop, din, triAndSet(this.transitGatewaySource(s, list, dl.entry.subnet, mode), dl.set));
+          const hop = `${key}:${dl.exit.att.id}:${dl.exit.subnet.id}`;
+          const din = () => this.transitGatewayDestination(destsByNet.get(w)!, dl.exit, key, mode);
+          const from = triAndSet(this.transitGatewaySource(s, list, dl.entry.subnet, mode), dl.set);
+          add(v, w, hop, din, triAnd(from, this.transitGatewayReturn(dl.exit.att, dl.entry.att)));
         }
       }
       // Next hops cordon cannot follow (appliances, NAT towards private space, transit gateway paths it cannot
@@ -306,16 +317,40 @@ export class SetEvaluator {
           add(v, w, 'unknown', d, { yes: EMPTY, maybe: and(base.maybe, unk) });
         }
     }
-    const acc = new Map<string, { from: string; to: string; sets: TriSet[] }>();
+    const acc = new Map<string, { froms: Set<string>; to: string; sets: TriSet[] }>();
     for (const e of routed.values()) {
-      const k = `${e.from}|${e.to}`;
-      const a = acc.get(k) ?? { from: e.from, to: e.to, sets: [] };
+      const k = `${e.bucket}|${e.to}`;
+      let a = acc.get(k);
+      if (!a) acc.set(k, (a = { froms: new Set(), to: e.to, sets: [] }));
       const t = triAnd(triUnion(e.sets), e.din());
-      if (t.maybe !== EMPTY) a.sets.push(t);
-      acc.set(k, a);
+      if (t.maybe === EMPTY) continue;
+      a.sets.push(t);
+      for (const f of e.froms) a.froms.add(f);
     }
-    for (const e of acc.values()) if (e.sets.length > 0) out.push({ from: e.from, to: e.to, set: triUnion(e.sets) });
+    for (const e of acc.values())
+      if (e.sets.length > 0) {
+        const froms = [...e.froms].sort();
+        out.push({ from: froms[0]!, froms, to: e.to, set: triUnion(e.sets) });
+      }
     return out;
+  }
+
+  /**
+   * Buckets of source networks whose addresses do not overlap (AWS allows overlapping VPCs that are not connected):
+   * within a bucket, a source address belongs to one network. Almost always a single bucket.
+   */
+  private sourceBuckets(srcBySubnet: Map<string, Interface[]>): (net: string) => number {
+    const nets = [...new Set([...srcBySubnet.keys()].map((id) => this.sub(id).subnet.network))].sort();
+    const buckets: PacketSet[] = [];
+    const of = new Map<string, number>();
+    for (const n of nets) {
+      const own = addresses(SRC, this.model.networks.get(n)?.cidrs ?? []);
+      let b = buckets.findIndex((taken) => and(taken, own) === EMPTY);
+      if (b < 0) b = buckets.push(EMPTY) - 1;
+      buckets[b] = or(buckets[b]!, own);
+      of.set(n, b);
+    }
+    return (net) => of.get(net) ?? 0;
   }
 
   /**
@@ -450,6 +485,27 @@ export class SetEvaluator {
     return triAnd(t, triOr(reply, { yes: NON_TCP, maybe: NON_TCP }));
   }
 
+  private readonly tgwReturnCache = new Map<string, TriSet>();
+
+  /**
+   * Sources (SRC) whose TCP replies the exit attachment's associated table routes back to the entry attachment;
+   * other protocols need no reply. A condition on the source alone, so it is applied on the source side and the
+   * destination side is shared by every entry: ((reply ∧ back) ∨ non-TCP) = (reply ∨ non-TCP) ∧ (back ∨ non-TCP).
+   */
+  private transitGatewayReturn(exit: TransitGatewayAttachment, entry: TransitGatewayAttachment): TriSet {
+    const ck = `${exit.id}|${entry.id}`;
+    let r = this.tgwReturnCache.get(ck);
+    if (!r) {
+      const table = exit.routeTable;
+      const backAtoms = table ? routeAtoms(table) : undefined;
+      const yes = backAtoms ? swapAddressDim(atomsOf(backAtoms, `attach:${entry.id}`), DST) : EMPTY;
+      const maybe = backAtoms ? or(yes, swapAddressDim(backAtoms.unknown, DST)) : EMPTY;
+      r = { yes: or(yes, NON_TCP), maybe: or(maybe, NON_TCP) };
+      this.tgwReturnCache.set(ck, r);
+    }
+    return r;
+  }
+
   /**
    * Destinations of one network reached through a transit gateway exit: the exit subnet's outbound and the
    * destination subnet's inbound ACL unless they are one subnet, and for TCP the reply out through both, routed
@@ -457,20 +513,12 @@ export class SetEvaluator {
    */
   private transitGatewayDestination(
     dests: readonly Interface[],
-    entry: { att: TransitGatewayAttachment },
     exit: { att: TransitGatewayAttachment; subnet: Subnet },
     key: string,
     mode: ReplyMode,
   ): TriSet {
     const sb = this.sub(exit.subnet.id);
     const range = this.clientRange(mode);
-    const table = exit.att.routeTable;
-    const backAtoms = table ? routeAtoms(table) : undefined;
-    const backYes = backAtoms ? swapAddressDim(atomsOf(backAtoms, `attach:${entry.att.id}`), DST) : EMPTY;
-    const back: TriSet = {
-      yes: backYes,
-      maybe: backAtoms ? or(backYes, swapAddressDim(backAtoms.unknown, DST)) : EMPTY,
-    };
     const parts: TriSet[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
       const d = this.sub(subnetId);
@@ -478,7 +526,7 @@ export class SetEvaluator {
       const fwd = sb.subnet.id === subnetId ? admitted : triAnd(admitted, triAnd(sb.nout, d.nin));
       const reply = triAnd(
         triAnd(this.replyOut(d, range, mode), this.replyIn(sb, range, mode)),
-        triAnd(this.returnRoute(d, key), back),
+        this.returnRoute(d, key),
       );
       parts.push(triAnd(fwd, triOr(reply, { yes: NON_TCP, maybe: NON_TCP })));
     }
@@ -568,7 +616,7 @@ export class SetEvaluator {
       const unk = and(or(s.atoms.unknown, this.transitGatewayUnknown(s)), this.internetDst);
       if (unk !== EMPTY) parts.push({ yes: EMPTY, maybe: and(and(all.maybe, s.nout.maybe), and(unk, replyIn.maybe)) });
       const t = triUnion(parts);
-      if (t.maybe !== EMPTY) out.push({ from: s.subnet.network, to: 'internet', set: t });
+      if (t.maybe !== EMPTY) out.push({ from: s.subnet.network, froms: [s.subnet.network], to: 'internet', set: t });
     }
     return mergeContributions(out);
   }
@@ -614,7 +662,7 @@ export class SetEvaluator {
         triAnd(triAnd(admitted, s.nin), triOr(replies, { yes: NON_TCP, maybe: NON_TCP })),
         this.internetSrc,
       );
-      if (t.maybe !== EMPTY) out.push({ from: 'internet', to: s.subnet.network, set: t });
+      if (t.maybe !== EMPTY) out.push({ from: 'internet', froms: ['internet'], to: s.subnet.network, set: t });
     }
     return mergeContributions(out);
   }
@@ -637,7 +685,10 @@ interface TgwRouting {
 
 /** Part of a zone pair's answer between two networks (or a network and the internet). */
 export interface Contribution {
+  /** The first of `froms`. */
   from: string;
+  /** The source networks (one, or several whose addresses do not overlap), sorted. */
+  froms: readonly string[];
   to: string;
   set: TriSet;
 }

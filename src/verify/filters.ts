@@ -84,6 +84,16 @@ export function ruleSets(rule: FilterRule, direction: 'in' | 'out'): TriSet {
 const compiled = new WeakMap<Filter, TriSet>();
 const runCache = new WeakMap<FilterRule, { length: number; direction: 'in' | 'out'; set: TriSet }>();
 
+/** The union of a run of one resource's rules, cached by its first rule object (compilers reuse them per group). */
+function runSets(run: readonly FilterRule[], direction: 'in' | 'out'): TriSet {
+  if (run.length === 0) return TRI_EMPTY;
+  const hit = runCache.get(run[0]!);
+  if (hit && hit.length === run.length && hit.direction === direction) return hit.set;
+  const set = triUnion(run.map((r) => ruleSets(r, direction)));
+  runCache.set(run[0]!, { length: run.length, direction, set });
+  return set;
+}
+
 /** The packets a filter allows (three-valued), cached per filter object. */
 export function filterSets(f: Filter): TriSet {
   const hit = compiled.get(f);
@@ -99,15 +109,7 @@ export function filterSets(f: Filter): TriSet {
       if (last && last[0]!.ref.resourceId === r.ref.resourceId) last.push(r);
       else runs.push([r]);
     }
-    result = triUnion(
-      runs.map((run) => {
-        const hit = runCache.get(run[0]!);
-        if (hit && hit.length === run.length && hit.direction === f.direction) return hit.set;
-        const set = triUnion(run.map((r) => ruleSets(r, f.direction)));
-        runCache.set(run[0]!, { length: run.length, direction: f.direction, set });
-        return set;
-      }),
-    );
+    result = triUnion(runs.map((run) => runSets(run, f.direction)));
   } else {
     let yes = EMPTY;
     let maybe = EMPTY;
@@ -125,6 +127,44 @@ export function filterSets(f: Filter): TriSet {
     result = { yes, maybe };
   }
   compiled.set(f, result);
+  return result;
+}
+
+const byResource = new WeakMap<Filter, Map<string, TriSet>>();
+
+/**
+ * The packets a filter admits by the rules of one resource (a security group of an interface, one firewall rule, an
+ * NSG): in first-match order only what no earlier rule decided. A finding names the resource to change; what is
+ * left after taking out each named resource's part names the next one.
+ */
+export function resourceAdmits(f: Filter, resourceId: string): TriSet {
+  let m = byResource.get(f);
+  if (!m) byResource.set(f, (m = new Map()));
+  const hit = m.get(resourceId);
+  if (hit) return hit;
+  let result: TriSet;
+  if (f.order === 'any-allow')
+    result = runSets(
+      f.rules.filter((r) => r.action === 'allow' && r.ref.resourceId === resourceId),
+      f.direction,
+    );
+  else {
+    let yes = EMPTY;
+    let maybe = EMPTY;
+    let surelyReaches = FULL;
+    let mayReach = FULL;
+    for (const r of f.rules) {
+      const rs = ruleSets(r, f.direction);
+      if (r.action === 'allow' && r.ref.resourceId === resourceId) {
+        yes = or(yes, and(surelyReaches, rs.yes));
+        maybe = or(maybe, and(mayReach, rs.maybe));
+      }
+      surelyReaches = diff(surelyReaches, rs.maybe);
+      mayReach = diff(mayReach, rs.yes);
+    }
+    result = { yes, maybe };
+  }
+  m.set(resourceId, result);
   return result;
 }
 
@@ -206,6 +246,24 @@ export function decidePacket(f: Filter, p: Point): FilterDecision {
   // Undecided: name the first rule that may have allowed it (the one to resolve), else the default.
   const firstMaybe = f.rules.find((r) => r.action === 'allow' && maybes.includes(r.ref));
   return { verdict: allowPossible ? 'maybe' : 'no', ref: firstMaybe?.ref ?? f.defaultRef, undecidedBy: maybes };
+}
+
+/**
+ * Other resources of an any-allow filter (an interface's other security groups) that also surely admit the packet:
+ * a trace names them, because removing the deciding rule alone would still let the packet in.
+ */
+export function alsoAdmittedBy(f: Filter, p: Point, decided: Ref): Ref[] {
+  if (f.order !== 'any-allow') return [];
+  const seen = new Set<string>([decided.resourceId]);
+  const out: Ref[] = [];
+  for (const r of f.rules) {
+    if (r.action !== 'allow' || seen.has(r.ref.resourceId)) continue;
+    if (ruleMatches(r, f.direction, p) === 'yes') {
+      seen.add(r.ref.resourceId);
+      out.push(r.ref);
+    }
+  }
+  return out;
 }
 
 /** Helpers for IPv4 tests and tools. */

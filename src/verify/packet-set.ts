@@ -121,6 +121,10 @@ const scratchKids: PacketSet[] = [];
 let cutsTop = 0;
 let kidsTop = 0;
 const existsMemo = new Map<number, Map<number, PacketSet>>();
+/** Results of andExists per quantified dimension (SRC, DST), keyed by the operands' ids. */
+const andExistsMemo = [new PairMemo(), new PairMemo()];
+/** Per node id: a segment tree over its children's union, for unions of a run of children (rangeUnion). */
+const rangeTrees = new Map<number, PacketSet[]>();
 
 /**
  * Forget every cached node and result. Sets built before stay valid (membership never depends on sharing; only the
@@ -132,6 +136,8 @@ export function resetPacketSets(): void {
   uniqueCount = 0;
   for (const m of memo) m.clear();
   existsMemo.clear();
+  for (const m of andExistsMemo) m.clear();
+  rangeTrees.clear();
   scratchCuts.length = 0;
   scratchKids.length = 0;
 }
@@ -465,6 +471,109 @@ function existsMasked(a: PacketSet, mask: number, cache: Map<number, PacketSet>)
   }
   cache.set(a.id, r);
   return r;
+}
+
+/**
+ * The union of children i..j (inclusive) of a node, from a segment tree over its children built on first use: a
+ * question about a range of addresses then costs a logarithm of the children instead of a pass over them.
+ */
+function rangeUnion(n: PacketSet, i: number, j: number): PacketSet {
+  const k = n.kids.length;
+  if (i === j) return n.kids[i]!;
+  let tree = rangeTrees.get(n.id);
+  if (!tree) {
+    tree = new Array<PacketSet>(2 * k);
+    for (let x = 0; x < k; x++) tree[k + x] = n.kids[x]!;
+    for (let x = k - 1; x >= 1; x--) tree[x] = or(tree[2 * x]!, tree[2 * x + 1]!);
+    rangeTrees.set(n.id, tree);
+  }
+  let r = EMPTY;
+  for (let lo = i + k, hi = j + k + 1; lo < hi; lo >>= 1, hi >>= 1) {
+    if (lo & 1) r = or(r, tree[lo++]!);
+    if (hi & 1) r = or(r, tree[--hi]!);
+  }
+  return r;
+}
+
+/**
+ * `exists(and(a, b), [dim])` for dim SRC or DST, without building the intersection: at the quantified dimension, for
+ * each interval of the operand with fewer intervals, its child meets the union of the other operand's children over
+ * that interval (rangeUnion). A zone's sources (one interval per source address) against a destination's admitted
+ * sources (a few ranges) so costs the ranges times a logarithm, where the intersection itself is as large as the
+ * relation between every source and destination.
+ */
+export function andExists(a: PacketSet, b: PacketSet, dim: typeof SRC | typeof DST): PacketSet {
+  if (a === EMPTY || b === EMPTY) return EMPTY;
+  const q = dim === SRC ? 0 : 1;
+  if (a.id > b.id) [a, b] = [b, a];
+  const cache = andExistsMemo[q]!;
+  const hit = cache.get(a.id, b.id);
+  if (hit) return hit;
+  let r: PacketSet;
+  const top = Math.min(a.dim, b.dim);
+  if (top > dim) r = and(a, b);
+  else if (top === dim) {
+    if (a.dim !== dim) r = and(a, exists(b, [dim]));
+    else if (b.dim !== dim) r = and(exists(a, [dim]), b);
+    else {
+      // Walk the operand with fewer intervals; the other answers with the union over each interval.
+      const [few, many] = a.kids.length <= b.kids.length ? [a, b] : [b, a];
+      const parts: PacketSet[] = [];
+      for (let x = 0; x < few.kids.length; x++) {
+        const kid = few.kids[x]!;
+        if (kid === EMPTY) continue;
+        const i = x === 0 ? 0 : childIndex(many, few.cuts[x - 1]!);
+        const j = x === few.cuts.length ? many.kids.length - 1 : childIndexBefore(many, few.cuts[x]!);
+        const other = rangeUnion(many, i, j);
+        if (other !== EMPTY) parts.push(and(kid, other));
+      }
+      r = unionAll(parts);
+    }
+  } else {
+    // Above the quantified dimension: split like an intersection, skipping where either side is empty.
+    const aSplits = a.dim === top;
+    const bSplits = b.dim === top;
+    const ac = aSplits ? a.cuts : NO_CUTS;
+    const bc = bSplits ? b.cuts : NO_CUTS;
+    const cuts: Bound[] = [];
+    const kids: PacketSet[] = [];
+    let i = 0;
+    let j = 0;
+    let lo: Bound | undefined;
+    for (;;) {
+      const ka = aSplits ? a.kids[i]! : a;
+      const kb = bSplits ? b.kids[j]! : b;
+      const k = ka === EMPTY || kb === EMPTY ? EMPTY : andExists(ka, kb, dim);
+      if (kids.length === 0) kids.push(k);
+      else if (k !== kids[kids.length - 1]) {
+        cuts.push(lo!);
+        kids.push(k);
+      }
+      if (i >= ac.length && j >= bc.length) break;
+      // Galloping as in `apply`: an empty side stays empty up to its next cut (to the end after its last one).
+      if (ka === EMPTY) {
+        if (i >= ac.length) break;
+        j = lowerBound(bc, j, ac[i]!);
+      } else if (kb === EMPTY) {
+        if (j >= bc.length) break;
+        i = lowerBound(ac, i, bc[j]!);
+      }
+      if (j >= bc.length || (i < ac.length && ac[i]! < bc[j]!)) lo = ac[i++]!;
+      else if (i >= ac.length || bc[j]! < ac[i]!) lo = bc[j++]!;
+      else {
+        lo = ac[i++]!;
+        j++;
+      }
+    }
+    r = mk(top, cuts, kids);
+  }
+  cache.set(a.id, b.id, r);
+  return r;
+}
+
+/** Index of the child whose interval holds the value just below `v` (the last child starting before `v`). */
+function childIndexBefore(n: PacketSet, v: Bound): number {
+  return lowerBound(n.cuts, 0, v);
 }
 
 /**

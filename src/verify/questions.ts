@@ -34,9 +34,9 @@ import {
   type ProtoPortBox,
 } from './packet-set.js';
 import { SetEvaluator, groupBy, unionOf, type Contribution, type ReplyMode } from './evaluate.js';
-import type { Interface, NetworkModel, Ref } from './model.js';
+import type { Filter, Interface, NetworkModel, Ref } from './model.js';
 import { Tracer, type Hop, type Trace } from './trace.js';
-import { decidePacket } from './filters.js';
+import { decidePacket, resourceAdmits, ruleMatches, type TriSet } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
 
@@ -256,7 +256,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       kind,
       from,
       to,
-      ...locate,
+      locate: locate.locate,
+      resourceType: locate.resourceType,
       parts: [classesOf()],
       count: 1,
       rules,
@@ -288,6 +289,17 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       let v = sourceScopeMemo.get(net);
       if (!v) sourceScopeMemo.set(net, (v = [...new Set((sourcesByNet.get(net) ?? []).map((x) => x.scope))]));
       return v;
+    };
+    /**
+     * The scopes of the source networks a member's packets come from: a contribution may gather several networks
+     * (every spoke behind one transit gateway), and a finding is about only those its packets start in.
+     */
+    const memberSourceScopes = (c: Contribution, part: PacketSet): string[] => {
+      if (c.froms.length === 1) return sourceScopes(c.from);
+      const srcs = exists(part, [DST, PROTO, PORT]);
+      return c.froms
+        .filter((n) => and(srcs, addresses(SRC, model.networks.get(n)?.cidrs ?? [])) !== EMPTY)
+        .flatMap(sourceScopes);
     };
     const compute = (mode: ReplyMode, within?: PacketSet): Contribution[] =>
       to === internet
@@ -348,11 +360,11 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             (d) => `${d.subnet}|${d.inbound.id}`,
           );
           for (const list of targets.values()) {
-            const part = unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
-            const p = pick(part);
-            if (!p) continue;
-            const scopes = [...list.map((d) => d.scope), ...sourceScopes(c.from)];
-            join(kind, from, to, admittedBy(model, list[0]!, p), part, scopes, () => witness(part, c, 'exists'));
+            const all = unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
+            for (const m of admittingResources(model, list[0]!, all, kind)) {
+              const scopes = [...list.map((d) => d.scope), ...memberSourceScopes(c, m.part)];
+              join(kind, from, to, m.located, m.part, scopes, () => witness(m.part, c, 'exists', m.at));
+            }
           }
         }
       }
@@ -390,10 +402,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     }
     matrix.push(cell);
 
-    function witness(set: PacketSet, c: Contribution, mode: ReplyMode) {
-      const p = pick(set);
+    function witness(set: PacketSet, c: Contribution, mode: ReplyMode, at?: Point) {
+      const p = at ?? pick(set);
       if (!p) return undefined;
-      const src = from === internet ? undefined : tracer.interfaceAt(c.from, p, 'src');
+      const src = from === internet ? undefined : sourceAt(c, p);
       const trace = tracer.trace(src ? { kind: 'interface', iface: src } : { kind: 'internet' }, p, mode);
       const dst = to === internet ? undefined : tracer.interfaceAt(c.to, p, 'dst');
       return {
@@ -402,6 +414,15 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         packet: p,
         trace,
       };
+    }
+
+    /** The source interface at the packet's source address, in whichever of the contribution's networks holds it. */
+    function sourceAt(c: Contribution, p: Point): Interface | undefined {
+      for (const n of c.froms) {
+        const i = tracer.interfaceAt(n, p, 'src');
+        if (i) return i;
+      }
+      return undefined;
     }
 
     function brokenWitness(s: Interface | undefined, missing: PacketSet) {
@@ -458,6 +479,9 @@ function containsAddr(reach: PacketSet, a: { family: 4 | 6; first: bigint }): bo
   return contains(reach, { fam: a.family === 4 ? 0 : 1, src: 0, dst: toBound(a), proto: 0, port: 0 });
 }
 
+/** Resources named per destination group before the rest of its packets goes to the last one (bounds the work). */
+const MAX_RESOURCES_PER_DESTINATION = 16;
+
 /** How compilers label a filter that filters nothing (an Azure NIC or subnet without an NSG). */
 export const NO_FILTER = 'no NSG, nothing filtered';
 
@@ -466,17 +490,86 @@ export const NO_FILTER = 'no NSG, nothing filtered';
  * subnet's when the interface has none (an Azure NIC without an NSG): the rule to narrow. The witness trace shows
  * the same decision at the same hop.
  */
-function admittedBy(model: NetworkModel, d: Interface, p: Point): { locate: Ref | undefined; resourceType: string } {
+function admittedBy(
+  model: NetworkModel,
+  d: Interface,
+  p: Point,
+): { locate: Ref | undefined; resourceType: string; filter: Filter } {
   const own = decidePacket(d.inbound, p);
   const sub = model.subnets.get(d.subnet);
-  const ref = own.ref.label.endsWith(NO_FILTER) && sub?.inbound ? decidePacket(sub.inbound, p).ref : own.ref;
-  return {
-    locate: ref,
-    resourceType:
-      ref.resourceType ??
-      armType(ref) ??
-      (ref.resourceId.startsWith('sg-') ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface'),
-  };
+  const bySubnet = own.ref.label.endsWith(NO_FILTER) && sub?.inbound ? sub.inbound : undefined;
+  const ref = bySubnet ? decidePacket(bySubnet, p).ref : own.ref;
+  return { filter: bySubnet ?? d.inbound, locate: ref, resourceType: resourceTypeOf(ref) };
+}
+
+function resourceTypeOf(ref: Ref): string {
+  return (
+    ref.resourceType ??
+    armType(ref) ??
+    (ref.resourceId.startsWith('sg-') ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface')
+  );
+}
+
+interface Admitting {
+  located: { locate: Ref | undefined; resourceType: string };
+  /** The part of the destination group's packets this resource admits. */
+  part: PacketSet;
+  /** A packet of the part, for the witness: one no earlier resource admits where there is one. */
+  at: Point;
+}
+
+/**
+ * Every resource of a destination's inbound filter that admits some of `set` is a rule to change, each with the
+ * packets it admits: with security groups (any rule allows) all of an interface's groups that let any of them in,
+ * overlapping or not, since removing one group's rule leaves the others admitting; with first-match filters the
+ * resources whose rules decide, which partition the set (taken out one by one, at most
+ * MAX_RESOURCES_PER_DESTINATION before the rest goes to the last).
+ */
+function* admittingResources(
+  model: NetworkModel,
+  d: Interface,
+  set: PacketSet,
+  kind: Group['kind'],
+): Generator<Admitting> {
+  const side = (t: TriSet) => (kind === 'violation' ? t.yes : t.maybe);
+  const p0 = pick(set);
+  if (!p0) return;
+  const first = admittedBy(model, d, p0);
+  const f = first.filter;
+  if (f.order === 'any-allow') {
+    const ids = [...new Set(f.rules.filter((r) => r.action === 'allow').map((r) => r.ref.resourceId))];
+    let earlier = EMPTY;
+    let covered = EMPTY;
+    for (const id of ids) {
+      const admits = side(resourceAdmits(f, id));
+      const mine = and(set, admits);
+      if (mine !== EMPTY) {
+        const at = pick(diff(mine, earlier)) ?? pick(mine)!;
+        const ref = f.rules.find(
+          (r) => r.action === 'allow' && r.ref.resourceId === id && ruleMatches(r, f.direction, at) !== 'no',
+        )?.ref;
+        const located = ref ? { locate: ref, resourceType: resourceTypeOf(ref) } : admittedBy(model, d, at);
+        yield { located, part: mine, at };
+        covered = or(covered, mine);
+      }
+      earlier = or(earlier, admits);
+    }
+    const left = diff(set, covered);
+    const p = pick(left);
+    if (p) yield { located: admittedBy(model, d, p), part: left, at: p };
+    return;
+  }
+  let rest = set;
+  for (let n = 0; rest !== EMPTY; n++) {
+    const p = n === 0 ? p0 : pick(rest)!;
+    const located = n === 0 ? first : admittedBy(model, d, p);
+    const own = located.locate ? resourceAdmits(located.filter, located.locate.resourceId) : undefined;
+    const mine = own ? and(rest, side(own)) : EMPTY;
+    // The last of a bounded number, or a decision no allow rule of the resource made: all that is left.
+    const part = n + 1 < MAX_RESOURCES_PER_DESTINATION && mine !== EMPTY && contains(mine, p) ? mine : rest;
+    rest = part === rest ? EMPTY : diff(rest, part);
+    yield { located, part, at: p };
+  }
 }
 
 /** Violations towards the internet are located at the source subnet's route that leads there. */

@@ -4,7 +4,7 @@
  * naive reference the property test checks the set evaluator against, and it produces the witness paths findings
  * show. Semantics are those described in evaluate.ts.
  */
-import { decidePacket, type Tri } from './filters.js';
+import { alsoAdmittedBy, decidePacket, type Tri } from './filters.js';
 import { cidrBounds, familyOf, V4, type Point } from './packet-set.js';
 import {
   ANY_EPHEMERAL,
@@ -438,7 +438,9 @@ class Walk {
     if (!f) return this.hop(at, 'maybe', `${dir === 'in' ? 'inbound' : 'outbound'} filter not in the inventory`);
     const d = decidePacket(f, p);
     const what = d.verdict === 'yes' ? 'allowed by' : d.verdict === 'no' ? 'dropped by' : 'undecided (unresolved rule)';
-    this.hop(at, d.verdict, `${dir === 'in' ? 'inbound' : 'outbound'} ${what} ${d.ref.label}`, d.ref);
+    const also = d.verdict === 'yes' ? alsoAdmittedBy(f, p, d.ref) : [];
+    const tail = also.length ? ` (also allowed by ${also.map((r) => r.label).join('; ')})` : '';
+    this.hop(at, d.verdict, `${dir === 'in' ? 'inbound' : 'outbound'} ${what} ${d.ref.label}${tail}`, d.ref);
   }
 
   route(at: string, r: Route): void {

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   and,
+  andExists,
   box,
   contains,
   diff,
@@ -156,6 +157,27 @@ describe('packet sets', () => {
       }),
       { numRuns: 300, seed: 7 },
     );
+  });
+  it('andExists(a, b, dim) is exists(and(a, b), [dim]) without the intersection (hash-consed: the same object)', () => {
+    fc.assert(
+      fc.property(expr, expr, fc.constantFrom<typeof SRC | typeof DST>(SRC, DST), (x, y, dim) => {
+        const a = build(x);
+        const b = build(y);
+        assert.equal(andExists(a, b, dim), exists(and(a, b), [dim]));
+      }),
+      { numRuns: 400, seed: 11 },
+    );
+    // Many sources (one per address) against a few admitted ranges: the segment-tree path.
+    const hosts = Array.from({ length: 300 }, (_, i) =>
+      box({ src: parseCidr(`10.0.${i >> 4}.${(i & 15) * 4}/32`), dst: parseCidr('10.9.0.0/16'), port: [i % 7, i % 7] }),
+    );
+    const sources = unionAll(hosts);
+    const admitted = or(
+      box({ src: parseCidr('10.0.3.0/24'), port: [0, 3] }),
+      box({ src: parseCidr('10.0.7.16/28'), port: [4, 65535] }),
+    );
+    assert.equal(andExists(sources, admitted, SRC), exists(and(sources, admitted), [SRC]));
+    assert.equal(andExists(sources, admitted, DST), exists(and(sources, admitted), [DST]));
   });
   it('equal sets are the same object (hash-consing), and exists() projects', () => {
     const a = or(box({ dst: parseCidr('10.0.0.0/25') }), box({ dst: parseCidr('10.0.0.128/25') }));

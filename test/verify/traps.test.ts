@@ -219,3 +219,41 @@ describe('verify: an endpoint reachable by IP but not by name', () => {
     assert.match(awsDnsFindings(inv, POLICY, compileAws(inv, POLICY))[0]!.message, /enableDnsHostnames=false/);
   });
 });
+
+describe('verify: every security group that lets a violation in is named', () => {
+  /** app (10.0.5.0/24) → data (10.0.3.0/24): the database interface has two groups, the variable is what each admits. */
+  function twoGroups(a: string[], b: string[]) {
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16');
+    subnet(inv, 'sbx', 'vpc-1', '10.0.5.0/24', 'app');
+    subnet(inv, 'dat', 'vpc-1', '10.0.3.0/24', 'data');
+    sg(inv, 'sg-sbx', 'vpc-1', []);
+    sg(inv, 'sg-a', 'vpc-1', [tcp(5432, 5432, a)]);
+    sg(inv, 'sg-b', 'vpc-1', [tcp(5432, 5432, b)]);
+    eni(inv, 'eni-sbx', 'sbx', '10.0.5.10', ['sg-sbx']);
+    eni(inv, 'eni-db', 'dat', '10.0.3.10', ['sg-a', 'sg-b']);
+    return inv;
+  }
+  it('two groups admitting the same packets are two findings: removing either rule alone leaves the other', () => {
+    const r = run(twoGroups(['10.0.5.0/24'], ['10.0.0.0/16']));
+    const v = findings(r, 'verify-zone-violation', 'app', 'data');
+    assert.deepEqual(v.map((f) => f.resource.id).sort(), ['sg-a', 'sg-b']);
+    for (const f of v) assert.deepEqual(f.evidence?.classes, ['tcp/5432']);
+    // Each witness's destination hop is a rule of the group the finding names.
+    for (const f of v) {
+      const hops = (f.evidence?.witness as { path: { at: string; what: string }[] }).path;
+      assert.ok(
+        hops.some((h) => h.what.includes(f.resource.id)),
+        JSON.stringify(hops),
+      );
+    }
+  });
+  it('a group admitting only other sources is not named', () => {
+    const r = run(twoGroups(['10.0.5.0/24'], ['10.0.9.0/24']));
+    const v = findings(r, 'verify-zone-violation', 'app', 'data');
+    assert.deepEqual(
+      v.map((f) => f.resource.id),
+      ['sg-a'],
+    );
+  });
+});
