@@ -139,7 +139,7 @@ const byResource = new WeakMap<Filter, Map<string, TriSet>>();
  */
 export function resourceAdmits(f: Filter, resourceId: string): TriSet {
   let m = byResource.get(f);
-  if (!m) byResource.set(f, (m = new Map()));
+  if (!m) byResource.set(f, (m = new Map<string, TriSet>()));
   const hit = m.get(resourceId);
   if (hit) return hit;
   let result: TriSet;
