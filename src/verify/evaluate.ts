@@ -32,6 +32,7 @@ import {
 import {
   addresses,
   and,
+  andExists,
   box,
   diff,
   DST,
@@ -317,21 +318,20 @@ export class SetEvaluator {
           add(v, w, 'unknown', d, { yes: EMPTY, maybe: and(base.maybe, unk) });
         }
     }
-    const acc = new Map<string, { froms: Set<string>; to: string; sets: TriSet[] }>();
+    // The relation itself (sources × destinations) is not built: a part keeps its source and destination sides,
+    // and questions project it (andExists) or build it for one slice.
+    const acc = new Map<string, { froms: Set<string>; to: string; parts: RelationPart[] }>();
     for (const e of routed.values()) {
       const k = `${e.bucket}|${e.to}`;
       let a = acc.get(k);
-      if (!a) acc.set(k, (a = { froms: new Set(), to: e.to, sets: [] }));
-      const t = triAnd(triUnion(e.sets), e.din());
-      if (t.maybe === EMPTY) continue;
-      a.sets.push(t);
+      if (!a) acc.set(k, (a = { froms: new Set(), to: e.to, parts: [] }));
+      const part = { src: triUnion(e.sets), dst: e.din() };
+      if (andExists(part.src.maybe, part.dst.maybe, SRC) === EMPTY) continue;
+      a.parts.push(part);
       for (const f of e.froms) a.froms.add(f);
     }
     for (const e of acc.values())
-      if (e.sets.length > 0) {
-        const froms = [...e.froms].sort();
-        out.push({ from: froms[0]!, froms, to: e.to, set: triUnion(e.sets) });
-      }
+      if (e.parts.length > 0) out.push(relationContribution([...e.froms].sort(), e.to, e.parts));
     return out;
   }
 
@@ -690,7 +690,29 @@ export interface Contribution {
   /** The source networks (one, or several whose addresses do not overlap), sorted. */
   froms: readonly string[];
   to: string;
-  set: TriSet;
+  /** The packets (sources × destinations); for zone to zone built on first use from `parts`. */
+  readonly set: TriSet;
+  /** Zone to zone: the relation as pairs of source side and destination side, to project without building it. */
+  parts?: readonly RelationPart[];
+}
+
+/** Part of a relation: the packets in both sides. */
+export interface RelationPart {
+  src: TriSet;
+  dst: TriSet;
+}
+
+function relationContribution(froms: string[], to: string, parts: RelationPart[]): Contribution {
+  let set: TriSet | undefined;
+  return {
+    from: froms[0]!,
+    froms,
+    to,
+    parts,
+    get set() {
+      return (set ??= triUnion(parts.map((p) => triAnd(p.src, p.dst))));
+    },
+  };
 }
 
 function mergeContributions(list: Contribution[]): Contribution[] {

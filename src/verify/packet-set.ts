@@ -645,6 +645,62 @@ export function pick(a: PacketSet): Point | undefined {
   if (!chosen.has(PORT)) point.port = point.proto === 6 || point.proto === 17 ? 443 : 0;
   return point;
 }
+/**
+ * A member of `and(a, b)` (undefined when they do not meet), found without building the intersection: a depth-first
+ * walk over both diagrams' intervals that stops at the first point in both, with pairs already found disjoint
+ * remembered. For a witness source among a zone's sources (a wide set) admitted by one destination (a narrow one).
+ */
+export function pickAnd(a: PacketSet, b: PacketSet): Point | undefined {
+  if (a === EMPTY || b === EMPTY) return undefined;
+  const point: Point = { fam: V4, src: 0, dst: 0, proto: 6, port: 0 };
+  const chosen = new Set<number>();
+  const disjoint = new Set<string>();
+  const go = (x: PacketSet, y: PacketSet): boolean => {
+    if (x === EMPTY || y === EMPTY) return false;
+    if (x === FULL && y === FULL) return true;
+    const key = x.id < y.id ? `${x.id},${y.id}` : `${y.id},${x.id}`;
+    if (disjoint.has(key)) return false;
+    const dim = Math.min(x.dim, y.dim);
+    const at = (n: PacketSet, v: Bound) => (n.dim === dim ? n.kids[childIndex(n, v)]! : n);
+    chosen.add(dim);
+    if (dim === PROTO)
+      for (const want of PREFERRED_PROTO) {
+        point.proto = want;
+        if (go(at(x, want), at(y, want))) return true;
+      }
+    // The node with fewer intervals leads; the other's children are found by binary search inside each interval.
+    const [n, w] = x.dim !== dim ? [y, x] : y.dim !== dim || x.kids.length <= y.kids.length ? [x, y] : [y, x];
+    for (let i = 0; i < n.kids.length; i++) {
+      const kn = n.kids[i]!;
+      if (kn === EMPTY) continue;
+      const lo = i === 0 ? domainStart(dim, point.fam) : n.cuts[i - 1]!;
+      const hi = i === n.cuts.length ? domainEnd(dim, point.fam) : n.cuts[i]!;
+      if (w.dim !== dim) {
+        set(point, dim, lo);
+        if (go(kn, w)) return true;
+        continue;
+      }
+      for (let j = childIndex(w, lo); j < w.kids.length; j++) {
+        const start = j === 0 ? domainStart(dim, point.fam) : w.cuts[j - 1]!;
+        if (!(start < hi)) break;
+        const kw = w.kids[j]!;
+        if (kw === EMPTY) continue;
+        set(point, dim, start > lo ? start : lo);
+        if (go(kn, kw)) return true;
+      }
+    }
+    chosen.delete(dim);
+    disjoint.add(key);
+    return false;
+  };
+  if (!go(a, b)) return undefined;
+  if (!chosen.has(SRC)) point.src = domainStart(SRC, point.fam);
+  if (!chosen.has(DST)) point.dst = domainStart(DST, point.fam);
+  if (!chosen.has(PROTO)) point.proto = 6;
+  if (!chosen.has(PORT)) point.port = point.proto === 6 || point.proto === 17 ? 443 : 0;
+  return point;
+}
+
 function indexOf(n: PacketSet, v: number): number {
   let i = 0;
   while (i < n.cuts.length && !(v < (n.cuts[i] as number))) i++;

@@ -10,6 +10,7 @@ import type { ZonePolicy } from '../policy/load.js';
 import {
   addresses,
   and,
+  andExists,
   box,
   contains,
   diff,
@@ -18,8 +19,10 @@ import {
   exists,
   FAM,
   FULL,
+  not,
   or,
   pick,
+  pickAnd,
   PORT,
   PROTO,
   protoPortBoxes,
@@ -33,10 +36,10 @@ import {
   restrictAddress,
   type ProtoPortBox,
 } from './packet-set.js';
-import { SetEvaluator, groupBy, unionOf, type Contribution, type ReplyMode } from './evaluate.js';
+import { SetEvaluator, groupBy, type Contribution, type RelationPart, type ReplyMode } from './evaluate.js';
 import type { Filter, Interface, NetworkModel, Ref } from './model.js';
 import { Tracer, type Hop, type Trace } from './trace.js';
-import { decidePacket, resourceAdmits, ruleMatches, type TriSet } from './filters.js';
+import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type TriSet } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
 
@@ -294,12 +297,23 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
      * The scopes of the source networks a member's packets come from: a contribution may gather several networks
      * (every spoke behind one transit gateway), and a finding is about only those its packets start in.
      */
-    const memberSourceScopes = (c: Contribution, part: PacketSet): string[] => {
-      if (c.froms.length === 1) return sourceScopes(c.from);
-      const srcs = exists(part, [DST, PROTO, PORT]);
-      return c.froms
-        .filter((n) => and(srcs, addresses(SRC, model.networks.get(n)?.cidrs ?? [])) !== EMPTY)
-        .flatMap(sourceScopes);
+    const memberSourceScopes = (c: Contribution, view: MemberView, extra: PacketSet): string[] => {
+      const byScopes = groupBy(c.froms, (n) => sourceScopes(n).join('\n'));
+      if (byScopes.size <= 1) return sourceScopes(c.from);
+      return [...byScopes.values()]
+        .filter(
+          (nets) =>
+            view.project(
+              and(
+                extra,
+                addresses(
+                  SRC,
+                  nets.flatMap((n) => model.networks.get(n)?.cidrs ?? []),
+                ),
+              ),
+            ) !== EMPTY,
+        )
+        .flatMap((nets) => sourceScopes(nets[0]!));
     };
     const compute = (mode: ReplyMode, within?: PacketSet): Contribution[] =>
       to === internet
@@ -309,15 +323,21 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
           : ev.zoneToZone(sources, dests, mode, { from, to }, within);
     const possible = (from === internet || sources.length > 0) && (to === internet || dests.length > 0);
     const contributions = possible ? compute('exists') : [];
-    const all = unionOf(contributions);
-    const unknown = diff(diff(all.maybe, all.yes), pol);
+    // Zone to zone, the source addresses are projected away (andExists) rather than the relation built; towards the
+    // internet the sources stay, as findings are per source subnet.
+    const projected = contributions.map((c) => (to === internet ? withSources(c) : projectSources(c)));
+    const all = {
+      yes: unionAll(projected.map((p) => p.yes)),
+      maybe: unionAll(projected.map((p) => p.maybe)),
+      undecided: unionAll(projected.map((p) => p.undecided)),
+    };
     const cell: MatrixCell = {
       provider: model.provider,
       from,
       to,
       policyAllows: classes(pol),
       configurationPermits: classes(all.yes),
-      unknown: classes(diff(all.maybe, all.yes)),
+      unknown: classes(all.undecided),
       violations: 0,
       brokenIntent: 0,
       sources: from === internet ? 1 : sources.length,
@@ -326,15 +346,17 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     cellClasses.set(cellKey(model.provider, from, to), {
       policy: protoPortBoxes(pol, Infinity),
       permitted: protoPortBoxes(all.yes, Infinity),
-      undecided: protoPortBoxes(diff(all.maybe, all.yes), Infinity),
+      undecided: protoPortBoxes(all.undecided, Infinity),
     });
     const before = groups.size;
     // Violations and unknowns: one witness per destination group (or per source subnet towards the internet).
-    for (const c of contributions) {
+    for (const [ci, c] of contributions.entries()) {
+      // Contributions are disjoint (a source address and destination address meet in one), so each one's own
+      // undecided packets are the cell's.
+      const proj = projected[ci]!;
       for (const [kind, set] of [
-        // c.set.yes lies within all.yes: its violations are its own packets the policy denies.
-        ['violation', diff(c.set.yes, pol)],
-        ['unknown', and(unknown, c.set.maybe)],
+        ['violation', diff(proj.yes, pol)],
+        ['unknown', diff(proj.undecided, pol)],
       ] as const) {
         if (set === EMPTY) continue;
         if (to === internet) {
@@ -360,9 +382,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             (d) => `${d.subnet}|${d.inbound.id}`,
           );
           for (const list of targets.values()) {
-            const all = unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
-            for (const m of admittingResources(model, list[0]!, all, kind)) {
-              const scopes = [...list.map((d) => d.scope), ...memberSourceScopes(c, m.part)];
+            const own = unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
+            const view = memberView(c, list, own, kind);
+            for (const m of admittingResources(model, list[0]!, view, kind)) {
+              const scopes = [...list.map((d) => d.scope), ...memberSourceScopes(c, view, m.extra)];
               join(kind, from, to, m.located, m.part, scopes, () => witness(m.part, c, 'exists', m.at));
             }
           }
@@ -372,10 +395,15 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     // Broken intent: sources that cannot reach any destination on some allowed class.
     if (pol !== EMPTY && possible) {
       // Only the allowed classes can be missing: the strict product is built for them alone.
-      const strict = unionOf(compute('all', pol));
+      const strict = compute('all', pol);
       const srcList: (Interface | undefined)[] = from === internet ? [undefined] : sources;
-      // What each source reaches anywhere in the zone: destinations quantified away once, then one slice per source.
-      const perSource = exists(strict.maybe, [DST]);
+      // What each source reaches anywhere in the zone: destinations quantified away once (without building the
+      // relation where it comes in parts), then one slice per source.
+      const perSource = unionAll(
+        strict.flatMap((c) =>
+          c.parts ? c.parts.map((p) => andExists(p.src.maybe, p.dst.maybe, DST)) : [exists(c.set.maybe, [DST])],
+        ),
+      );
       // Sources of one subnet with the same outbound filter missing the same classes (sets are hash-consed, so
       // equal sets are one object) are one equivalence class: traced once.
       const classes = new Map<string, { locate: Ref | undefined; resourceType: string }>();
@@ -510,65 +538,149 @@ function resourceTypeOf(ref: Ref): string {
   );
 }
 
+interface Projection {
+  yes: PacketSet;
+  maybe: PacketSet;
+  /** Packets possibly but not surely permitted, for some source (maybe − yes before projecting). */
+  undecided: PacketSet;
+}
+
+/** A contribution's sets as they are (towards the internet, where findings are per source subnet). */
+function withSources(c: Contribution): Projection {
+  return { yes: c.set.yes, maybe: c.set.maybe, undecided: diff(c.set.maybe, c.set.yes) };
+}
+
+function partsOf(c: Contribution): readonly RelationPart[] {
+  return c.parts ?? [{ src: TRI_FULL, dst: c.set }];
+}
+
+/**
+ * A contribution with its source addresses projected away, part by part: (S ∧ D).maybe − (S ∧ D).yes is
+ * ((S.maybe − S.yes) ∧ D.maybe) ∪ (S.maybe ∧ (D.maybe − D.yes)), so the undecided packets project exactly too.
+ */
+function projectSources(c: Contribution): Projection {
+  const parts = partsOf(c);
+  return {
+    yes: unionAll(parts.map((p) => andExists(p.src.yes, p.dst.yes, SRC))),
+    maybe: unionAll(parts.map((p) => andExists(p.src.maybe, p.dst.maybe, SRC))),
+    undecided: unionAll(
+      parts.flatMap((p) => [
+        andExists(diff(p.src.maybe, p.src.yes), p.dst.maybe, SRC),
+        andExists(p.src.maybe, diff(p.dst.maybe, p.dst.yes), SRC),
+      ]),
+    ),
+  };
+}
+
+/**
+ * One destination group's share of a contribution, asked about without building its relation: its classes under a
+ * further condition on source and protocol × port (a security group's admitted remotes), and a concrete packet.
+ */
+interface MemberView {
+  project(extra: PacketSet): PacketSet;
+  point(extra: PacketSet): Point | undefined;
+}
+
+function memberView(
+  c: Contribution,
+  dests: readonly Interface[],
+  classes: PacketSet,
+  kind: 'violation' | 'unknown',
+): MemberView {
+  const slice = (dst: PacketSet) =>
+    and(unionAll(dests.flatMap((d) => d.addresses.map((a) => restrictAddress(dst, DST, a)))), classes);
+  // Violations are surely permitted packets; undecided ones are maybe − yes, in the two parts projectSources uses.
+  const slices = partsOf(c).flatMap((p) =>
+    kind === 'violation'
+      ? [{ src: p.src.yes, dst: slice(p.dst.yes) }]
+      : [
+          { src: diff(p.src.maybe, p.src.yes), dst: slice(p.dst.maybe) },
+          { src: p.src.maybe, dst: slice(diff(p.dst.maybe, p.dst.yes)) },
+        ],
+  );
+  // project() and point() usually ask about the same condition in turn: its slices are kept for the next call.
+  let last: { extra: PacketSet; dst: PacketSet[] } | undefined;
+  const within = (extra: PacketSet) => {
+    if (last?.extra !== extra) last = { extra, dst: slices.map((x) => (extra === FULL ? x.dst : and(x.dst, extra))) };
+    return last.dst;
+  };
+  return {
+    project: (extra) => {
+      const dst = within(extra);
+      return unionAll(slices.map((x, i) => andExists(x.src, dst[i]!, SRC)));
+    },
+    point: (extra) => {
+      const dst = within(extra);
+      for (const [i, x] of slices.entries()) {
+        const p = pickAnd(x.src, dst[i]!);
+        if (p) return p;
+      }
+      return undefined;
+    },
+  };
+}
+
 interface Admitting {
   located: { locate: Ref | undefined; resourceType: string };
-  /** The part of the destination group's packets this resource admits. */
+  /** The protocol × port classes (per destination address) this resource admits. */
   part: PacketSet;
-  /** A packet of the part, for the witness: one no earlier resource admits where there is one. */
+  /** The condition on source and protocol × port that selects them. */
+  extra: PacketSet;
+  /** A packet of the part, for the witness. */
   at: Point;
 }
 
 /**
- * Every resource of a destination's inbound filter that admits some of `set` is a rule to change, each with the
+ * Every resource of a destination's inbound filter that admits some of the member is a rule to change, each with the
  * packets it admits: with security groups (any rule allows) all of an interface's groups that let any of them in,
  * overlapping or not, since removing one group's rule leaves the others admitting; with first-match filters the
- * resources whose rules decide, which partition the set (taken out one by one, at most
+ * resources whose rules decide, which partition the packets (taken out one by one, at most
  * MAX_RESOURCES_PER_DESTINATION before the rest goes to the last).
  */
 function* admittingResources(
   model: NetworkModel,
   d: Interface,
-  set: PacketSet,
+  m: MemberView,
   kind: Group['kind'],
 ): Generator<Admitting> {
   const side = (t: TriSet) => (kind === 'violation' ? t.yes : t.maybe);
-  const p0 = pick(set);
-  if (!p0) return;
-  const first = admittedBy(model, d, p0);
-  const f = first.filter;
-  if (f.order === 'any-allow') {
+  // Security groups are the interface's own filter (never the subnet's: that is an Azure NIC without an NSG).
+  if (d.inbound.order === 'any-allow') {
+    const f = d.inbound;
     const ids = [...new Set(f.rules.filter((r) => r.action === 'allow').map((r) => r.ref.resourceId))];
-    let earlier = EMPTY;
-    let covered = EMPTY;
+    // Every packet of the member is admitted (surely, or possibly for undecided ones) by some group's rules, as the
+    // filter is their union: the groups cover it and nothing is left over. A witness packet may be admitted by an
+    // earlier group too; its trace then names both.
     for (const id of ids) {
       const admits = side(resourceAdmits(f, id));
-      const mine = and(set, admits);
+      const mine = m.project(admits);
       if (mine !== EMPTY) {
-        const at = pick(diff(mine, earlier)) ?? pick(mine)!;
+        const at = m.point(admits)!;
         const ref = f.rules.find(
           (r) => r.action === 'allow' && r.ref.resourceId === id && ruleMatches(r, f.direction, at) !== 'no',
         )?.ref;
         const located = ref ? { locate: ref, resourceType: resourceTypeOf(ref) } : admittedBy(model, d, at);
-        yield { located, part: mine, at };
-        covered = or(covered, mine);
+        yield { located, part: mine, extra: admits, at };
       }
-      earlier = or(earlier, admits);
     }
-    const left = diff(set, covered);
-    const p = pick(left);
-    if (p) yield { located: admittedBy(model, d, p), part: left, at: p };
     return;
   }
-  let rest = set;
-  for (let n = 0; rest !== EMPTY; n++) {
-    const p = n === 0 ? p0 : pick(rest)!;
+  const p0 = m.point(FULL);
+  if (!p0) return;
+  const first = admittedBy(model, d, p0);
+  let named = EMPTY;
+  for (let n = 0; ; n++) {
+    const rest = not(named);
+    const p = n === 0 ? p0 : m.point(rest);
+    if (!p) return;
     const located = n === 0 ? first : admittedBy(model, d, p);
-    const own = located.locate ? resourceAdmits(located.filter, located.locate.resourceId) : undefined;
-    const mine = own ? and(rest, side(own)) : EMPTY;
+    const own = located.locate ? and(side(resourceAdmits(located.filter, located.locate.resourceId)), rest) : EMPTY;
     // The last of a bounded number, or a decision no allow rule of the resource made: all that is left.
-    const part = n + 1 < MAX_RESOURCES_PER_DESTINATION && mine !== EMPTY && contains(mine, p) ? mine : rest;
-    rest = part === rest ? EMPTY : diff(rest, part);
-    yield { located, part, at: p };
+    const last = !(n + 1 < MAX_RESOURCES_PER_DESTINATION && own !== EMPTY && contains(own, p));
+    const extra = last ? rest : own;
+    yield { located, part: m.project(extra), extra, at: p };
+    if (last) return;
+    named = or(named, own);
   }
 }
 

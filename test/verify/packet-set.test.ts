@@ -6,6 +6,7 @@ import {
   and,
   andExists,
   box,
+  pickAnd,
   contains,
   diff,
   exists,
@@ -16,6 +17,7 @@ import {
   resetPacketSets,
   unionAll,
   DST,
+  EMPTY,
   SRC,
   V4,
   V6,
@@ -164,6 +166,15 @@ describe('packet sets', () => {
         const a = build(x);
         const b = build(y);
         assert.equal(andExists(a, b, dim), exists(and(a, b), [dim]));
+        // pickAnd: a member of both without the intersection, exactly when they meet.
+        const p = pickAnd(a, b);
+        if (and(a, b) === EMPTY) assert.equal(p, undefined);
+        else {
+          assert.ok(
+            p && member(x, p) && member(y, p),
+            JSON.stringify(p, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+          );
+        }
       }),
       { numRuns: 400, seed: 11 },
     );
@@ -178,6 +189,8 @@ describe('packet sets', () => {
     );
     assert.equal(andExists(sources, admitted, SRC), exists(and(sources, admitted), [SRC]));
     assert.equal(andExists(sources, admitted, DST), exists(and(sources, admitted), [DST]));
+    const p = pickAnd(sources, admitted)!;
+    assert.ok(contains(sources, p) && contains(admitted, p));
   });
   it('equal sets are the same object (hash-consing), and exists() projects', () => {
     const a = or(box({ dst: parseCidr('10.0.0.0/25') }), box({ dst: parseCidr('10.0.0.128/25') }));
