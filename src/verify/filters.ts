@@ -74,12 +74,18 @@ function remotesSets(remotes: readonly Remote[] | undefined, dim: typeof SRC | t
 
 /** The packets a rule surely matches and those it may match. */
 export function ruleSets(rule: FilterRule, direction: 'in' | 'out'): TriSet {
+  const hit = ruleCache.get(rule);
+  if (hit?.direction === direction) return hit.set;
   const remote = direction === 'in' ? SRC : DST;
   const pp = protoPorts(rule.proto, rule.ports);
   const far = remotesSets(rule.remotes, remote);
   const near = remotesSets(rule.locals, remote === SRC ? DST : SRC);
-  return { yes: and(and(far.yes, near.yes), pp), maybe: and(and(far.maybe, near.maybe), pp) };
+  const set = { yes: and(and(far.yes, near.yes), pp), maybe: and(and(far.maybe, near.maybe), pp) };
+  ruleCache.set(rule, { direction, set });
+  return set;
 }
+/** Compilers share rule objects between the filters that include a group: each rule's sets are built once. */
+const ruleCache = new WeakMap<FilterRule, { direction: 'in' | 'out'; set: TriSet }>();
 
 const compiled = new WeakMap<Filter, TriSet>();
 const runCache = new WeakMap<FilterRule, { length: number; direction: 'in' | 'out'; set: TriSet }>();

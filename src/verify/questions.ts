@@ -39,7 +39,7 @@ import {
 import { SetEvaluator, groupBy, type Contribution, type RelationPart, type ReplyMode } from './evaluate.js';
 import type { Filter, Interface, NetworkModel, Ref } from './model.js';
 import { Tracer, type Hop, type Trace } from './trace.js';
-import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type TriSet } from './filters.js';
+import { decidePacket, resourceAdmits, ruleMatches, ruleSets, TRI_FULL, type TriSet } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
 
@@ -239,6 +239,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     set: PacketSet,
     scopes: Iterable<string>,
     make: () => Group['witness'] | undefined,
+    /** Members this call stands for (destinations of a security group), and further rules that admitted them. */
+    more: { count: number; rules: readonly Ref[] } = { count: 1, rules: [] },
   ): void => {
     const k = groupKey(kind, from, to, locate.locate);
     const e = groups.get(k);
@@ -247,14 +249,16 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const classesOf = () => exists(set, [FAM, SRC, DST]);
     if (e) {
       e.parts.push(classesOf());
-      e.count++;
+      e.count += more.count;
       if (locate.locate) e.rules.set(locate.locate.label, locate.locate);
+      for (const r of more.rules) e.rules.set(r.label, r);
       for (const sc of scopes) e.scopes.add(sc);
       return;
     }
     const w = make();
     if (!w) return;
     const rules = new Map<string, Ref>(locate.locate ? [[locate.locate.label, locate.locate]] : []);
+    for (const r of more.rules) rules.set(r.label, r);
     groups.set(k, {
       kind,
       from,
@@ -262,7 +266,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       locate: locate.locate,
       resourceType: locate.resourceType,
       parts: [classesOf()],
-      count: 1,
+      count: more.count,
       rules,
       scopes: new Set(scopes),
       witness: w,
@@ -377,8 +381,32 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
           }
         } else {
           const reach = exists(set, [SRC, PROTO, PORT]);
+          const hit = (destsByNet.get(c.to) ?? []).filter((d) => d.addresses.some((a) => containsAddr(reach, a)));
+          const slice = (list: readonly Interface[]) =>
+            unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
+          // Security groups: one question per group across every destination that has it (the finding is the
+          // group's), rather than per destination and group.
+          const byGroup = new Map<string, Interface[]>();
+          for (const d of hit)
+            if (d.inbound.order === 'any-allow')
+              for (const id of new Set(
+                d.inbound.rules.filter((r) => r.action === 'allow').map((r) => r.ref.resourceId),
+              ))
+                (byGroup.get(id) ?? byGroup.set(id, []).get(id)!).push(d);
+          for (const [id, list] of byGroup) {
+            const view = memberView(c, list, slice(list), kind);
+            const g = admittingGroup(list[0]!.inbound, id, view, kind);
+            if (!g) continue;
+            const reached = exists(g.part, [PROTO, PORT]);
+            const members = list.filter((d) => d.addresses.some((a) => containsAddr(reached, a)));
+            const scopes = [...members.map((d) => d.scope), ...memberSourceScopes(c, view, g.extra)];
+            join(kind, from, to, g.located, g.part, scopes, () => witness(g.part, c, 'exists', g.at), {
+              count: members.length,
+              rules: g.rules,
+            });
+          }
           const targets = groupBy(
-            (destsByNet.get(c.to) ?? []).filter((d) => d.addresses.some((a) => containsAddr(reach, a))),
+            hit.filter((d) => d.inbound.order !== 'any-allow'),
             (d) => `${d.subnet}|${d.inbound.id}`,
           );
           for (const list of targets.values()) {
@@ -578,6 +606,8 @@ function projectSources(c: Contribution): Projection {
  */
 interface MemberView {
   project(extra: PacketSet): PacketSet;
+  /** The sources and classes (destinations projected away) under the condition. */
+  sources(extra: PacketSet): PacketSet;
   point(extra: PacketSet): Point | undefined;
 }
 
@@ -609,6 +639,10 @@ function memberView(
       const dst = within(extra);
       return unionAll(slices.map((x, i) => andExists(x.src, dst[i]!, SRC)));
     },
+    sources: (extra) => {
+      const dst = within(extra);
+      return unionAll(slices.map((x, i) => andExists(x.src, dst[i]!, DST)));
+    },
     point: (extra) => {
       const dst = within(extra);
       for (const [i, x] of slices.entries()) {
@@ -618,6 +652,31 @@ function memberView(
       return undefined;
     },
   };
+}
+
+/**
+ * A security group of the destinations' filters (any rule allows, so every group that admits some of the packets is
+ * a rule to change, overlapping or not: removing one group's rule leaves the others admitting), with the packets it
+ * admits, a witness packet (whose trace names any other group admitting it too), and every rule of the group that
+ * admits some of them.
+ */
+function admittingGroup(
+  f: Filter,
+  id: string,
+  m: MemberView,
+  kind: Group['kind'],
+): (Admitting & { rules: Ref[] }) | undefined {
+  const side = (t: TriSet) => (kind === 'violation' ? t.yes : t.maybe);
+  const admits = side(resourceAdmits(f, id));
+  const part = m.project(admits);
+  if (part === EMPTY) return undefined;
+  const at = m.point(admits)!;
+  const own = f.rules.filter((r) => r.action === 'allow' && r.ref.resourceId === id);
+  const ref = own.find((r) => ruleMatches(r, f.direction, at) !== 'no')?.ref ?? own[0]!.ref;
+  // The sources and classes that get in (destinations projected away), against each rule of the group.
+  const sent = m.sources(admits);
+  const rules = own.filter((r) => and(sent, side(ruleSets(r, f.direction))) !== EMPTY).map((r) => r.ref);
+  return { located: { locate: ref, resourceType: resourceTypeOf(ref) }, part, extra: admits, at, rules };
 }
 
 interface Admitting {
@@ -631,11 +690,9 @@ interface Admitting {
 }
 
 /**
- * Every resource of a destination's inbound filter that admits some of the member is a rule to change, each with the
- * packets it admits: with security groups (any rule allows) all of an interface's groups that let any of them in,
- * overlapping or not, since removing one group's rule leaves the others admitting; with first-match filters the
- * resources whose rules decide, which partition the packets (taken out one by one, at most
- * MAX_RESOURCES_PER_DESTINATION before the rest goes to the last).
+ * The resources of a first-match inbound filter (NSG rules, firewall rules) that decide some of a destination group's
+ * packets, each with the packets it decides: they partition the packets, taken out one by one (at most
+ * MAX_RESOURCES_PER_DESTINATION before the rest goes to the last). Security groups: admittingGroup.
  */
 function* admittingResources(
   model: NetworkModel,
@@ -644,27 +701,6 @@ function* admittingResources(
   kind: Group['kind'],
 ): Generator<Admitting> {
   const side = (t: TriSet) => (kind === 'violation' ? t.yes : t.maybe);
-  // Security groups are the interface's own filter (never the subnet's: that is an Azure NIC without an NSG).
-  if (d.inbound.order === 'any-allow') {
-    const f = d.inbound;
-    const ids = [...new Set(f.rules.filter((r) => r.action === 'allow').map((r) => r.ref.resourceId))];
-    // Every packet of the member is admitted (surely, or possibly for undecided ones) by some group's rules, as the
-    // filter is their union: the groups cover it and nothing is left over. A witness packet may be admitted by an
-    // earlier group too; its trace then names both.
-    for (const id of ids) {
-      const admits = side(resourceAdmits(f, id));
-      const mine = m.project(admits);
-      if (mine !== EMPTY) {
-        const at = m.point(admits)!;
-        const ref = f.rules.find(
-          (r) => r.action === 'allow' && r.ref.resourceId === id && ruleMatches(r, f.direction, at) !== 'no',
-        )?.ref;
-        const located = ref ? { locate: ref, resourceType: resourceTypeOf(ref) } : admittedBy(model, d, at);
-        yield { located, part: mine, extra: admits, at };
-      }
-    }
-    return;
-  }
   const p0 = m.point(FULL);
   if (!p0) return;
   const first = admittedBy(model, d, p0);
