@@ -1,12 +1,14 @@
 /**
- * The Route 53 Resolver call is made without the SDK (see src/sources/aws-live/route53resolver.ts): its signing,
- * paging, throttling retry and denied-call handling are proved against the fake server.
+ * The Route 53 Resolver calls are made without the SDK (see src/sources/aws-live/route53resolver.ts): their signing,
+ * paging, throttling retry and denied-call handling are proved against the fake server, and what they write is read
+ * back by the snapshot reader.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { collectAws } from '../../src/sources/aws-live/collect.js';
+import { loadAwsSnapshot } from '../../src/sources/aws-snapshot/load.js';
 import { startFakeAws } from '../support/fake-aws-server.js';
 import { CALLER, FAKE_CREDENTIALS, fixtureWorld, tempOut } from '../support/fake-aws-helpers.js';
 
@@ -60,6 +62,91 @@ describe('route53resolver query logging associations', () => {
       const u = summary.scopes[0]!.unavailable.find((x) => x.dataset === 'route53resolver:query-log-associations');
       assert.equal(u?.action, ACTION);
       assert.match(u?.reason ?? '', /AccessDenied|not authorized/);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('route53resolver rules and their VPC associations', () => {
+  const RULES = 'route53resolver:ListResolverRules';
+  const ASSOCIATIONS = 'route53resolver:ListResolverRuleAssociations';
+
+  it('pages both lists, writes the CLI files, and the reader gives each scope its rules (a shared one included)', async () => {
+    const fake = await startFakeAws({ world: fixtureWorld(), pageSize: 1, throttleOnce: [{ action: RULES }] });
+    try {
+      const out = tempOut();
+      const summary = await collectAws({
+        out,
+        endpoint: fake.endpoint,
+        credentials: FAKE_CREDENTIALS,
+        env: {},
+        homeRegion: 'us-east-1',
+        regions: ['us-east-1'],
+        org: true,
+        roleName: 'CordonAudit',
+      });
+      const calls = (action: string) => fake.calls.filter((c) => c.action === action && c.account === CALLER);
+      assert.equal(calls(RULES).length, 3, 'two pages and one throttled retry');
+      assert.equal(calls(ASSOCIATIONS).length, 2, 'two pages');
+      const written = JSON.parse(
+        readFileSync(path.join(out, CALLER, 'us-east-1', 'list-resolver-rules.json'), 'utf8'),
+      ) as { ResolverRules: { Id: string }[] };
+      assert.deepEqual(
+        written.ResolverRules.map((r) => r.Id),
+        ['rslvr-autodefined-rr-internet-resolver', 'rslvr-rr-0a11'],
+      );
+      for (const s of summary.scopes)
+        for (const d of ['route53resolver:resolver-rules', 'route53resolver:resolver-rule-associations'] as const)
+          assert.ok(s.collected.includes(d), `${s.account} ${d}`);
+      const { inventory, errors } = await loadAwsSnapshot(out);
+      assert.deepEqual(errors, []);
+      const forward = inventory.resolverRules.find((r) => r.id === 'rslvr-rr-0a11' && r.account === CALLER);
+      assert.deepEqual(
+        forward && {
+          domainName: forward.domainName,
+          ruleType: forward.ruleType,
+          targetIps: forward.targetIps,
+          resolverEndpointId: forward.resolverEndpointId,
+        },
+        {
+          domainName: 'corp.example.com',
+          ruleType: 'FORWARD',
+          targetIps: ['10.20.0.2:53'],
+          resolverEndpointId: 'rslvr-out-0a11',
+        },
+      );
+      // The rule shared with the member account stays in that account's scope, not its owner's.
+      const shared = inventory.resolverRules.filter((r) => r.shareStatus === 'SHARED_WITH_ME').map((r) => r.account);
+      assert.deepEqual(shared, ['222222222222']);
+      assert.deepEqual(
+        inventory.resolverRuleAssociations.map((a) => `${a.account} ${a.vpcId} ${a.ruleId}`).sort(),
+        [
+          '111111111111 vpc-0a11 rslvr-autodefined-rr-internet-resolver',
+          '111111111111 vpc-0a11 rslvr-rr-0a11',
+          '222222222222 vpc-0b22 rslvr-rr-0a11',
+        ],
+      );
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a denied ListResolverRules makes only that data set unavailable and names the action', async () => {
+    const fake = await startFakeAws({ world: fixtureWorld(), deny: [{ action: RULES }] });
+    try {
+      const summary = await collectAws({
+        out: tempOut(),
+        endpoint: fake.endpoint,
+        credentials: FAKE_CREDENTIALS,
+        env: {},
+        homeRegion: 'us-east-1',
+        regions: ['us-east-1'],
+      });
+      const scope = summary.scopes[0]!;
+      const u = scope.unavailable.find((x) => x.dataset === 'route53resolver:resolver-rules');
+      assert.equal(u?.action, RULES);
+      assert.ok(scope.collected.includes('route53resolver:resolver-rule-associations'));
     } finally {
       await fake.close();
     }

@@ -1143,6 +1143,56 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     },
   },
   {
+    key: 'ResolverRules',
+    dataset: 'route53resolver:resolver-rules',
+    read(ctx, raw, p) {
+      const r = parseItem(ctx, S.resolverRuleShape, raw, p, 'route53resolver:resolver-rules');
+      if (!r) return;
+      const arn = parseArn(r.Arn);
+      addDraft(
+        ctx,
+        'resolverRules',
+        'route53resolver:resolver-rules',
+        p,
+        {
+          id: r.Id,
+          domainName: r.DomainName === '.' ? '.' : dnsName(r.DomainName),
+          ruleType: r.RuleType,
+          ...(r.Status ? { status: r.Status } : {}),
+          ...(r.Name ? { name: r.Name } : {}),
+          targetIps: (r.TargetIps ?? []).flatMap((t) => {
+            const ip = t.Ip ?? t.Ipv6;
+            return ip ? [`${ip.includes(':') ? `[${ip}]` : ip}:${t.Port ?? 53}`] : [];
+          }),
+          ...(r.ResolverEndpointId ? { resolverEndpointId: r.ResolverEndpointId } : {}),
+          ...(r.OwnerId ? { ownerId: r.OwnerId } : {}),
+          ...(r.ShareStatus ? { shareStatus: r.ShareStatus } : {}),
+        },
+        // A rule shared with the account carries its owner's account in its ARN, not the reader's.
+        {
+          ...(arn?.region ? { region: arn.region } : {}),
+          ...(arn?.account && r.ShareStatus !== 'SHARED_WITH_ME' ? { account: arn.account } : {}),
+        },
+      );
+    },
+  },
+  {
+    key: 'ResolverRuleAssociations',
+    dataset: 'route53resolver:resolver-rule-associations',
+    read(ctx, raw, p) {
+      const a = parseItem(ctx, S.resolverRuleAssociationShape, raw, p, 'route53resolver:resolver-rule-associations');
+      if (!a) return;
+      addDraft(
+        ctx,
+        'resolverRuleAssociations',
+        'route53resolver:resolver-rule-associations',
+        p,
+        { id: a.Id, ruleId: a.ResolverRuleId, vpcId: a.VPCId, ...(a.Status ? { status: a.Status } : {}) },
+        { vpcId: a.VPCId },
+      );
+    },
+  },
+  {
     key: 'SecurityGroups',
     dataset: 'ec2:security-groups',
     read(ctx, raw, p) {
