@@ -353,6 +353,11 @@ export interface AwsResourceRecord {
   values: string[];
   /** An alias record's target DNS name (lower case, no trailing dot). */
   aliasTarget?: string;
+  /**
+   * The interface endpoint an alias record points at, when the source names it rather than its DNS name
+   * (infrastructure as code: a reference to the endpoint's DNS entry, known only after apply).
+   */
+  aliasEndpointId?: string;
   pointer: string;
 }
 

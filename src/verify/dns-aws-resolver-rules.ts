@@ -80,7 +80,7 @@ export function resolverRuleDecision(
       kind: 'unknown',
       steps: [
         {
-          what: `Resolver rules associated with ${vpc.id} not ${ix.inv.datasets.get(scope)?.has(ASSOCIATIONS) ? 'completely read' : 'collected'} (${ASSOCIATIONS}: ${'aws route53resolver list-resolver-rule-associations'})`,
+          what: `Resolver rules associated with ${vpc.id} ${notRead(ix.inv, scope, ASSOCIATIONS, 'aws route53resolver list-resolver-rule-associations')}`,
           ok: 'unknown',
         },
       ],
@@ -102,7 +102,7 @@ export function resolverRuleDecision(
       kind: 'unknown',
       steps: [
         {
-          what: `Resolver rule(s) ${unreadable.sort().join(', ')} associated with ${vpc.id} ${read(RULES) ? 'not in list-resolver-rules (shared from another account and no longer visible?)' : `not collected (${RULES}: aws route53resolver list-resolver-rules)`}`,
+          what: `Resolver rule(s) ${unreadable.sort().join(', ')} associated with ${vpc.id} ${read(RULES) ? (ix.inv.iac ? 'not declared in the scanned code' : 'not in list-resolver-rules (shared from another account and no longer visible?)') : notRead(ix.inv, scope, RULES, 'aws route53resolver list-resolver-rules')}`,
           ok: 'unknown',
         },
       ],
@@ -143,6 +143,14 @@ export function resolverRuleDecision(
       },
     ],
   };
+}
+
+/** Why a data set cannot be used in a scope: not collected (with the command), or incomplete (with the first reason). */
+function notRead(inv: AwsInventory, scope: string, d: AwsDataset, command: string): string {
+  const skipped = inv.partial.get(scope)?.get(d);
+  if (!skipped) return `not collected (${d}: ${command})`;
+  const first = skipped[0];
+  return `not completely read (${d}${first ? `: ${first.file}${first.line ? `:${first.line}` : ''} ${first.pointer}: ${first.reason}` : ''})`;
 }
 
 /** Of two rules for the same domain, a forwarding one is reported (it is the one that changes the answer). */

@@ -267,6 +267,12 @@ function recordStep(
   const endpoints = inv.vpcEndpoints.filter(
     (e) => e.type === 'Interface' && e.service === service && e.region === vpc.region,
   );
+  if (r.aliasEndpointId !== undefined) {
+    const what = `${r.name} alias -> ${r.aliasEndpointId}`;
+    return endpoints.some((e) => e.id === r.aliasEndpointId)
+      ? { what, ok: true }
+      : { what: `${what}: not a ${service} interface endpoint in ${vpc.region}`, ok: false };
+  }
   const target = r.aliasTarget ?? (r.type === 'CNAME' ? r.values[0]?.replace(/\.$/, '').toLowerCase() : undefined);
   const what = `${r.name} ${r.aliasTarget ? 'alias' : r.type} -> ${target ?? r.values.join(', ')}`;
   if (target !== undefined) {
