@@ -146,7 +146,7 @@ export function resolverRuleDecision(
 }
 
 /** Why a data set cannot be used in a scope: not collected (with the command), or incomplete (with the first reason). */
-function notRead(inv: AwsInventory, scope: string, d: AwsDataset, command: string): string {
+export function notRead(inv: AwsInventory, scope: string, d: AwsDataset, command: string): string {
   const skipped = inv.partial.get(scope)?.get(d);
   if (!skipped) return `not collected (${d}: ${command})`;
   const first = skipped[0];

@@ -9,6 +9,7 @@
  */
 import { fingerprintOf, type Finding } from '../findings/types.js';
 import {
+  AWS_DATASETS,
   scopeKey,
   type AwsInventory,
   type AwsResolverRule,
@@ -19,7 +20,7 @@ import type { ZonePolicy } from '../policy/load.js';
 import type { NetworkModel } from './model.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { groupBy } from './evaluate.js';
-import { resolverIndex, resolverRuleDecision } from './dns-aws-resolver-rules.js';
+import { notRead, resolverIndex, resolverRuleDecision } from './dns-aws-resolver-rules.js';
 
 export const DNS_CHECK = VERIFY_CHECKS.dns;
 
@@ -224,7 +225,19 @@ function hostedZoneAnswer(
   service: string,
   endpointPrivateDns: boolean,
 ): HostedZoneAnswer {
-  const assoc = inv.hostedZoneAssociations.find((a) => scopeKey(a) === scopeKey(vpc) && a.vpcId === vpc.id);
+  const scope = scopeKey(vpc);
+  // Associations that could not all be read (a bad item, a zone the code names but does not declare) hide zones.
+  if (inv.partial.get(scope)?.has('route53:hosted-zones-by-vpc'))
+    return {
+      kind: 'unknown',
+      steps: [
+        {
+          what: `private hosted zones associated with ${vpc.id} ${notRead(inv, scope, 'route53:hosted-zones-by-vpc', AWS_DATASETS['route53:hosted-zones-by-vpc'].command)}`,
+          ok: 'unknown',
+        },
+      ],
+    };
+  const assoc = inv.hostedZoneAssociations.find((a) => scopeKey(a) === scope && a.vpcId === vpc.id);
   if (!assoc)
     return {
       kind: 'unknown',
@@ -242,6 +255,13 @@ function hostedZoneAnswer(
   const label = `${zone.name} (${zone.id})`;
   const steps: ResolutionStep[] = [{ what: `private hosted zone ${label} is associated with ${vpc.id}`, ok: true }];
   const records = inv.hostedZoneRecords.find((r) => r.zoneId === zone.id);
+  if (records && inv.partial.get(scope)?.has('route53:record-sets')) {
+    steps.push({
+      what: `records of ${label} ${notRead(inv, scope, 'route53:record-sets', AWS_DATASETS['route53:record-sets'].command)}`,
+      ok: 'unknown',
+    });
+    return { kind: 'unknown', steps };
+  }
   if (!records) {
     steps.push({ what: `records of ${label} not collected (route53:record-sets)`, ok: 'unknown' });
     return { kind: 'unknown', steps };

@@ -106,4 +106,21 @@ describe('verify: private hosted zones decide name resolution', () => {
       /records of bedrock-runtime\.us-east-1\.amazonaws\.com \(Z1\) not collected/,
     );
   });
+
+  it('associations or records only partly read (a skipped item): not assessed with the reason, never judged on the rest', () => {
+    const skipped = { file: 'phz.json', line: 3, pointer: '/0', reason: 'missing required field VpcId; item skipped' };
+    const zones = build(true);
+    zones.partial.set('111111111111/us-east-1', new Map([['route53:hosted-zones-by-vpc', [skipped]]]));
+    const z = dns(zones);
+    assert.equal(z[0]!.status, 'not-assessed');
+    assert.match(
+      z[0]!.message,
+      /private hosted zones associated with vpc-1 not completely read \(route53:hosted-zones-by-vpc: phz\.json:3 \/0: missing required field VpcId/,
+    );
+    const records = build(false);
+    associate(records, NAME, [{ name: NAME, type: 'A', values: ['10.0.2.20'] }]);
+    assert.deepEqual(dns(records), [], 'complete records: the A record resolves to the endpoint');
+    records.partial.set('111111111111/us-east-1', new Map([['route53:record-sets', [skipped]]]));
+    assert.equal(dns(records)[0]!.status, 'not-assessed');
+  });
 });

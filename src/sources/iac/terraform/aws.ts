@@ -1078,7 +1078,9 @@ function mapRoute53(inv: AwsInventory, each: (types: string[], fn: (rd: Reader) 
     // The provider appends the zone's name to a relative record name.
     const raw = dnsName(rd.str('name') ?? '');
     const name = raw === zone.name || raw.endsWith(`.${zone.name}`) ? raw : raw ? `${raw}.${zone.name}` : zone.name;
-    const alias = rd.blocks('alias')[0];
+    // Read without need(): the alias's zone_id is unknown before deploy and is not used.
+    const aliases = rd.v.alias;
+    const alias = Array.isArray(aliases) ? aliases.find(isObject) : undefined;
     const target = alias?.name;
     // An alias to an interface endpoint's DNS entry is known only after apply, but the code says which endpoint.
     const endpoint = isUnknown(target)
