@@ -145,9 +145,15 @@ export function resolverRuleDecision(
   };
 }
 
-/** Why a data set cannot be used in a scope: not collected (with the command), or incomplete (with the first reason). */
+/**
+ * Why a data set cannot be used in a scope: the collector was refused (the reason and the IAM action), not collected
+ * (the command that collects it), or incomplete (the first skipped item and why).
+ */
 export function notRead(inv: AwsInventory, scope: string, d: AwsDataset, command: string): string {
   const skipped = inv.partial.get(scope)?.get(d);
+  const unavailable = inv.unavailable.get(scope)?.get(d);
+  if (!skipped && unavailable)
+    return `could not be read (${d}: ${unavailable.reason}${unavailable.action ? `; needs ${unavailable.action}` : ''})`;
   if (!skipped) return `not collected (${d}: ${command})`;
   const first = skipped[0];
   return `not completely read (${d}${first ? `: ${first.file}${first.line ? `:${first.line}` : ''} ${first.pointer}: ${first.reason}` : ''})`;

@@ -134,6 +134,21 @@ describe('verify: Route 53 Resolver rules decide name resolution', () => {
     const a = dns(noAssociations);
     assert.equal(a[0]!.status, 'not-assessed');
     assert.match(a[0]!.message, /Resolver rules associated with vpc-1 not collected/);
+    const denied = build(true);
+    denied.datasets.get('111111111111/us-east-1')!.delete('route53resolver:resolver-rule-associations');
+    denied.unavailable.set(
+      '111111111111/us-east-1',
+      new Map([
+        [
+          'route53resolver:resolver-rule-associations',
+          { reason: 'AccessDeniedException', action: 'route53resolver:ListResolverRuleAssociations' },
+        ],
+      ]),
+    );
+    assert.match(
+      dns(denied)[0]!.message,
+      /could not be read \(route53resolver:resolver-rule-associations: AccessDeniedException; needs route53resolver:ListResolverRuleAssociations\)/,
+    );
     const partial = build(true);
     partial.partial.set('111111111111/us-east-1', new Map([['route53resolver:resolver-rule-associations', []]]));
     assert.match(dns(partial)[0]!.message, /not completely read/);
