@@ -130,10 +130,10 @@ describe('IaC: Route 53 zones and Resolver rules answer the AWS AI-name DNS ques
     );
     assert.equal(wrong[0]?.status, 'fail');
     assert.match(
-      wrong[0]!.message,
+      wrong[0].message,
       /private hosted zone bedrock-runtime\.us-east-1\.amazonaws\.com \(aws_route53_zone\.bedrock\)/,
     );
-    assert.match(wrong[0]!.message, /10\.9\.9\.9 is not an address of a bedrock-runtime endpoint/);
+    assert.match(wrong[0].message, /10\.9\.9\.9 is not an address of a bedrock-runtime endpoint/);
   });
 
   it('a FORWARD rule for the name associated with the VPC: not assessed in verify and scan; unassociated: a pass', async () => {
