@@ -14,6 +14,19 @@ import { CALLER, FAKE_CREDENTIALS, fixtureWorld, tempOut } from '../support/fake
 
 const ACTION = 'route53resolver:ListResolverQueryLogConfigAssociations';
 
+/** One collection of us-east-1 against the fake server (and the member accounts with `org`). */
+function collect(endpoint: string, out = tempOut(), org = false) {
+  return collectAws({
+    out,
+    endpoint,
+    credentials: FAKE_CREDENTIALS,
+    env: {},
+    homeRegion: 'us-east-1',
+    regions: ['us-east-1'],
+    ...(org ? { org: true, roleName: 'CordonAudit' } : {}),
+  });
+}
+
 describe('route53resolver query logging associations', () => {
   it('pages, retries a throttled call and writes the CLI shape', async () => {
     const world = fixtureWorld();
@@ -25,14 +38,7 @@ describe('route53resolver query logging associations', () => {
     const fake = await startFakeAws({ world, pageSize: 1, throttleOnce: [{ action: ACTION }] });
     try {
       const out = tempOut();
-      const summary = await collectAws({
-        out,
-        endpoint: fake.endpoint,
-        credentials: FAKE_CREDENTIALS,
-        env: {},
-        homeRegion: 'us-east-1',
-        regions: ['us-east-1'],
-      });
+      const summary = await collect(fake.endpoint, out);
       const calls = fake.calls.filter((c) => c.action === ACTION && c.account === CALLER);
       assert.equal(calls.length, 3, 'two pages and one throttled retry');
       const written = JSON.parse(
@@ -51,14 +57,7 @@ describe('route53resolver query logging associations', () => {
   it('a denied call makes the data set unavailable and names the action', async () => {
     const fake = await startFakeAws({ world: fixtureWorld(), deny: [{ action: ACTION }] });
     try {
-      const summary = await collectAws({
-        out: tempOut(),
-        endpoint: fake.endpoint,
-        credentials: FAKE_CREDENTIALS,
-        env: {},
-        homeRegion: 'us-east-1',
-        regions: ['us-east-1'],
-      });
+      const summary = await collect(fake.endpoint);
       const u = summary.scopes[0]!.unavailable.find((x) => x.dataset === 'route53resolver:query-log-associations');
       assert.equal(u?.action, ACTION);
       assert.match(u?.reason ?? '', /AccessDenied|not authorized/);
@@ -76,16 +75,7 @@ describe('route53resolver rules and their VPC associations', () => {
     const fake = await startFakeAws({ world: fixtureWorld(), pageSize: 1, throttleOnce: [{ action: RULES }] });
     try {
       const out = tempOut();
-      const summary = await collectAws({
-        out,
-        endpoint: fake.endpoint,
-        credentials: FAKE_CREDENTIALS,
-        env: {},
-        homeRegion: 'us-east-1',
-        regions: ['us-east-1'],
-        org: true,
-        roleName: 'CordonAudit',
-      });
+      const summary = await collect(fake.endpoint, out, true);
       const calls = (action: string) => fake.calls.filter((c) => c.action === action && c.account === CALLER);
       assert.equal(calls(RULES).length, 3, 'two pages and one throttled retry');
       assert.equal(calls(ASSOCIATIONS).length, 2, 'two pages');
@@ -119,14 +109,11 @@ describe('route53resolver rules and their VPC associations', () => {
       // The rule shared with the member account stays in that account's scope, not its owner's.
       const shared = inventory.resolverRules.filter((r) => r.shareStatus === 'SHARED_WITH_ME').map((r) => r.account);
       assert.deepEqual(shared, ['222222222222']);
-      assert.deepEqual(
-        inventory.resolverRuleAssociations.map((a) => `${a.account} ${a.vpcId} ${a.ruleId}`).sort(),
-        [
-          '111111111111 vpc-0a11 rslvr-autodefined-rr-internet-resolver',
-          '111111111111 vpc-0a11 rslvr-rr-0a11',
-          '222222222222 vpc-0b22 rslvr-rr-0a11',
-        ],
-      );
+      assert.deepEqual(inventory.resolverRuleAssociations.map((a) => `${a.account} ${a.vpcId} ${a.ruleId}`).sort(), [
+        '111111111111 vpc-0a11 rslvr-autodefined-rr-internet-resolver',
+        '111111111111 vpc-0a11 rslvr-rr-0a11',
+        '222222222222 vpc-0b22 rslvr-rr-0a11',
+      ]);
     } finally {
       await fake.close();
     }
@@ -135,14 +122,7 @@ describe('route53resolver rules and their VPC associations', () => {
   it('a denied ListResolverRules makes only that data set unavailable and names the action', async () => {
     const fake = await startFakeAws({ world: fixtureWorld(), deny: [{ action: RULES }] });
     try {
-      const summary = await collectAws({
-        out: tempOut(),
-        endpoint: fake.endpoint,
-        credentials: FAKE_CREDENTIALS,
-        env: {},
-        homeRegion: 'us-east-1',
-        regions: ['us-east-1'],
-      });
+      const summary = await collect(fake.endpoint);
       const scope = summary.scopes[0]!;
       const u = scope.unavailable.find((x) => x.dataset === 'route53resolver:resolver-rules');
       assert.equal(u?.action, RULES);

@@ -13,24 +13,13 @@ import type { AwsInventory, AwsResolverRule } from '../../src/inventory/aws.js';
 import { compileAws } from '../../src/verify/aws.js';
 import { awsDnsFindings } from '../../src/verify/dns-aws.js';
 import { runCli } from '../support/cli.js';
-import { bedrockEndpoint, eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { bedrockCaller, POLICY } from './helpers.js';
 
 const scope = { account: '111111111111', region: 'us-east-1' };
 const NAME = 'bedrock-runtime.us-east-1.amazonaws.com';
 const origin = { kind: 'file' as const, file: 'rules.json' };
 
-/** inference in vpc-1 calls Bedrock through vpce-0abc (private DNS as given). */
-function build(privateDns: boolean): AwsInventory {
-  const inv = inventory();
-  vpc(inv, 'vpc-1', '10.0.0.0/16');
-  subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
-  sg(inv, 'sg-inf', 'vpc-1', []);
-  sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
-  eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
-  eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
-  bedrockEndpoint(inv, 'vpce-0abc', 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', privateDns);
-  return inv;
-}
+const build = (privateDns: boolean) => bedrockCaller(privateDns);
 
 function rule(
   inv: AwsInventory,
