@@ -273,6 +273,16 @@ export interface AwsResolverRule extends Scoped {
   shareStatus?: string;
 }
 
+/** A DNS name as Route 53 prints it ("Example.com.", "\\052.example.com.") in the inventory's form: lower case, no dot. */
+export function dnsName(name: string): string {
+  return name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase();
+}
+
+/** A Resolver rule's target as the inventory keeps it: "address:port", an IPv6 address in brackets. */
+export function resolverTarget(ip: string, port: number | string | undefined): string {
+  return `${ip.includes(':') ? `[${ip}]` : ip}:${port ?? 53}`;
+}
+
 /** A Resolver rule associated with a VPC (list-resolver-rule-associations). */
 export interface AwsResolverRuleAssociation extends Scoped {
   id: string;

@@ -11,7 +11,9 @@ import path from 'node:path';
 import type { z } from 'zod';
 import {
   AWS_DATASETS,
+  dnsName,
   emptyAwsInventory,
+  resolverTarget,
   scopeKey,
   type AwsDataset,
   type AwsInventory,
@@ -638,11 +640,6 @@ function recognise(
   return undefined;
 }
 
-/** A DNS name as Route 53 prints it ("Example.com.", "\\052.example.com.") in cordon's form: lower case, no dot. */
-function dnsName(name: string): string {
-  return name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase();
-}
-
 /**
  * The per-item outputs that carry no id of their own (prefix-list entries, transit gateway route table associations
  * and routes): the documented commands add the id with --query, and they are merged into their item at the end.
@@ -1162,7 +1159,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           ...(r.Name ? { name: r.Name } : {}),
           targetIps: (r.TargetIps ?? []).flatMap((t) => {
             const ip = t.Ip ?? t.Ipv6;
-            return ip ? [`${ip.includes(':') ? `[${ip}]` : ip}:${t.Port ?? 53}`] : [];
+            return ip ? [resolverTarget(ip, t.Port)] : [];
           }),
           ...(r.ResolverEndpointId ? { resolverEndpointId: r.ResolverEndpointId } : {}),
           ...(r.OwnerId ? { ownerId: r.OwnerId } : {}),

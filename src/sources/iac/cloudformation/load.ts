@@ -10,7 +10,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   AWS_DATASETS,
+  dnsName,
   emptyAwsInventory,
+  resolverTarget,
   scopeKey,
   type AwsDataset,
   type AwsInventory,
@@ -1157,7 +1159,7 @@ const MAPPERS: Record<string, Mapper> = {
       status: 'COMPLETE',
       targetIps: r.list(r.props.TargetIps).flatMap((t) => {
         const ip = r.str(t.Ip ?? t.Ipv6);
-        return ip ? [`${ip.includes(':') ? `[${ip}]` : ip}:${r.str(t.Port) ?? '53'}`] : [];
+        return ip ? [resolverTarget(ip, r.str(t.Port))] : [];
       }),
       ...(endpoint ? { resolverEndpointId: endpoint } : {}),
     });
@@ -1510,11 +1512,6 @@ function finish(state: State): void {
       tags: {},
     });
   }
-}
-
-/** A DNS name in the inventory's form: lower case, no trailing dot. */
-function dnsName(name: string): string {
-  return name.replace(/\.$/, '').toLowerCase();
 }
 
 /**

@@ -6,7 +6,9 @@
  * policy error that the policy checks report as not assessed.
  */
 import {
+  dnsName,
   emptyAwsInventory,
+  resolverTarget,
   scopeKey,
   type AwsDataset,
   type AwsInventory,
@@ -1108,7 +1110,7 @@ function mapRoute53(inv: AwsInventory, each: (types: string[], fn: (rd: Reader) 
       targetIps: rd.blocks('target_ip').flatMap((t) => {
         const ip = rd.need('target_ip', t.ip ?? t.ipv6 ?? null);
         const port = rd.need('target_ip', t.port ?? 53);
-        return typeof ip === 'string' ? [`${ip.includes(':') ? `[${ip}]` : ip}:${text(port)}`] : [];
+        return typeof ip === 'string' ? [resolverTarget(ip, text(port))] : [];
       }),
       ...(endpoint ? { resolverEndpointId: endpoint } : {}),
     });
@@ -1119,11 +1121,6 @@ function mapRoute53(inv: AwsInventory, each: (types: string[], fn: (rd: Reader) 
     if (ruleId && vpcId)
       inv.resolverRuleAssociations.push({ ...rd.scoped(), id: rd.r.address, ruleId, vpcId, status: 'COMPLETE' });
   });
-}
-
-/** A DNS name in the inventory's form: lower case, no trailing dot. */
-function dnsName(name: string): string {
-  return name.replace(/\.$/, '').toLowerCase();
 }
 
 /** The service part of an endpoint service name; the scope's placeholder region (iac-region) counts as a region. */
