@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { collectAws } from '../../src/sources/aws-live/collect.js';
-import { loadAwsSnapshot } from '../../src/sources/aws-snapshot/load.js';
+import { loadAwsSnapshot, loadAwsSnapshotFromTexts } from '../../src/sources/aws-snapshot/load.js';
+import type { InputError } from '../../src/util/errors.js';
 import { startFakeAws } from '../support/fake-aws-server.js';
 import { CALLER, FAKE_CREDENTIALS, fixtureWorld, tempOut } from '../support/fake-aws-helpers.js';
 
@@ -130,5 +131,38 @@ describe('route53resolver rules and their VPC associations', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe('snapshot reader: a bad Resolver rule', () => {
+  it('is a located error, the other rules are read, and the data set is marked incomplete for the scope', () => {
+    const r = loadAwsSnapshotFromTexts([
+      {
+        name: 's/cordon-manifest.json',
+        text: JSON.stringify({ cordonSnapshot: 1, provider: 'aws', account: '111111111111', region: 'us-east-1' }),
+      },
+      {
+        name: 's/list-resolver-rules.json',
+        text: JSON.stringify({
+          ResolverRules: [
+            {
+              Id: 'rslvr-rr-1',
+              DomainName: 'Corp.Example.com.',
+              RuleType: 'FORWARD',
+              TargetIps: [{ Ipv6: 'fd00::53' }],
+            },
+            { Id: 'rslvr-rr-2', RuleType: 'FORWARD' },
+          ],
+        }),
+      },
+    ]);
+    assert.deepEqual(
+      r.inventory.resolverRules.map((x) => [x.id, x.domainName, x.targetIps]),
+      [['rslvr-rr-1', 'corp.example.com', ['[fd00::53]:53']]],
+    );
+    const e = r.errors[0] as InputError;
+    assert.deepEqual([e.file, e.position.pointer], ['s/list-resolver-rules.json', '/ResolverRules/1']);
+    assert.match(e.message, /DomainName/);
+    assert.ok(r.inventory.partial.get('111111111111/us-east-1')?.has('route53resolver:resolver-rules'));
   });
 });
