@@ -252,6 +252,47 @@ export interface AwsResolverQueryLogAssociation extends Scoped {
 }
 
 /**
+ * A Route 53 Resolver rule the account can use (list-resolver-rules): its own, shared with it through RAM, and the
+ * autodefined "Internet Resolver" (domain ".", RECURSIVE). A rule acts on a VPC only through an association.
+ */
+export interface AwsResolverRule extends Scoped {
+  id: string;
+  /** Lower case, no trailing dot; the root is ".". */
+  domainName: string;
+  /** FORWARD, SYSTEM, RECURSIVE or DELEGATE. */
+  ruleType: string;
+  /** COMPLETE, DELETING, UPDATING or FAILED. */
+  status?: string;
+  name?: string;
+  /** Where a FORWARD rule sends queries: "address:port" (IPv4 or IPv6). */
+  targetIps: string[];
+  resolverEndpointId?: string;
+  /** An account id, or "Route 53 Resolver" for autodefined rules. */
+  ownerId?: string;
+  /** NOT_SHARED, SHARED_WITH_ME or SHARED_BY_ME. */
+  shareStatus?: string;
+}
+
+/** A DNS name as Route 53 prints it ("Example.com.", "\\052.example.com.") in the inventory's form: lower case, no dot. */
+export function dnsName(name: string): string {
+  return name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase();
+}
+
+/** A Resolver rule's target as the inventory keeps it: "address:port", an IPv6 address in brackets. */
+export function resolverTarget(ip: string, port: number | string | undefined): string {
+  return `${ip.includes(':') ? `[${ip}]` : ip}:${port ?? 53}`;
+}
+
+/** A Resolver rule associated with a VPC (list-resolver-rule-associations). */
+export interface AwsResolverRuleAssociation extends Scoped {
+  id: string;
+  ruleId: string;
+  vpcId: string;
+  /** CREATING, COMPLETE, DELETING, FAILED or OVERRIDDEN. */
+  status?: string;
+}
+
+/**
  * A managed prefix list (describe-managed-prefix-lists) with its entries (get-managed-prefix-list-entries). AWS-managed
  * lists (owner "AWS", names such as com.amazonaws.us-east-1.s3) are a cloud service's addresses.
  */
@@ -322,6 +363,11 @@ export interface AwsResourceRecord {
   values: string[];
   /** An alias record's target DNS name (lower case, no trailing dot). */
   aliasTarget?: string;
+  /**
+   * The interface endpoint an alias record points at, when the source names it rather than its DNS name
+   * (infrastructure as code: a reference to the endpoint's DNS entry, known only after apply).
+   */
+  aliasEndpointId?: string;
   pointer: string;
 }
 
@@ -377,6 +423,11 @@ export const AWS_DATASETS = {
   'route53resolver:query-log-associations': {
     level: 'regional',
     command: 'aws route53resolver list-resolver-query-log-config-associations',
+  },
+  'route53resolver:resolver-rules': { level: 'regional', command: 'aws route53resolver list-resolver-rules' },
+  'route53resolver:resolver-rule-associations': {
+    level: 'regional',
+    command: 'aws route53resolver list-resolver-rule-associations',
   },
   'bedrock:customization-jobs': { level: 'regional', command: 'aws bedrock list-model-customization-jobs' },
   'bedrock:customization-job-details': {
@@ -452,6 +503,8 @@ export interface AwsInventory {
   networkInterfaces: AwsNetworkInterface[];
   flowLogs: AwsFlowLog[];
   resolverQueryLogAssociations: AwsResolverQueryLogAssociation[];
+  resolverRules: AwsResolverRule[];
+  resolverRuleAssociations: AwsResolverRuleAssociation[];
   customizationJobs: AwsCustomizationJob[];
   bedrockAgents: AwsBedrockAgent[];
   serviceControlPolicies: AwsServiceControlPolicy[];
@@ -493,6 +546,8 @@ export function emptyAwsInventory(): AwsInventory {
     networkInterfaces: [],
     flowLogs: [],
     resolverQueryLogAssociations: [],
+    resolverRules: [],
+    resolverRuleAssociations: [],
     customizationJobs: [],
     bedrockAgents: [],
     serviceControlPolicies: [],
@@ -535,6 +590,8 @@ export const SCOPED_LISTS = [
   'networkInterfaces',
   'flowLogs',
   'resolverQueryLogAssociations',
+  'resolverRules',
+  'resolverRuleAssociations',
   'customizationJobs',
   'bedrockAgents',
   'sagemakerResources',

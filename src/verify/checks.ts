@@ -74,12 +74,15 @@ export const VERIFY_CHECKS = {
     title: 'An approved AI service name resolves to public addresses from a calling network',
     severity: 'high',
     rationale:
-      'A private endpoint only helps if the service name resolves to it from the calling network: on AWS that needs the endpoint’s private DNS and the VPC’s DNS attributes, on Azure a privatelink zone linked to the VNet (or a resolver that forwards to one), on Google Cloud a private zone bound to the network (seed 000, "Forgetting about DNS"). Otherwise SDK calls go to the public endpoint, over NAT or not at all.',
+      'A private endpoint only helps if the service name resolves to it from the calling network: on AWS that needs the endpoint’s private DNS and the VPC’s DNS attributes, with no private hosted zone answering otherwise and no Route 53 Resolver forwarding rule sending the name to other resolvers (cordon cannot follow those, so such a name is not assessed), on Azure a privatelink zone linked to the VNet (or a resolver that forwards to one), on Google Cloud a private zone bound to the network (seed 000, "Forgetting about DNS"). Otherwise SDK calls go to the public endpoint, over NAT or not at all.',
     remediation: {
-      text: 'Make the name resolve privately from this network: enable private DNS on the endpoint (AWS), link the privatelink zone to the VNet (Azure), bind the private zone to the network (Google Cloud).',
+      text: 'Make the name resolve privately from this network: enable private DNS on the endpoint, and where a Resolver forwarding rule covers the name associate a SYSTEM rule for it with the VPC (AWS); link the privatelink zone to the VNet (Azure), bind the private zone to the network (Google Cloud).',
     },
     seeds: ['000: Forgetting about DNS', '001: DNS resolves AI service names to public addresses'],
-    requires: NEEDS,
+    requires: [
+      `${NEEDS[0]}; for the names: VPC DNS attributes, interface endpoints, Route 53 private hosted zones by VPC and their records, Route 53 Resolver rules and their VPC associations`,
+      ...NEEDS.slice(1),
+    ],
   }),
 } as const;
 

@@ -4,14 +4,23 @@
  * enabled and the VPC has both enableDnsSupport and enableDnsHostnames; otherwise the Route 53 Resolver answers with
  * the public service addresses. A VPC that can reach the endpoint by IP but resolves the name publicly still sends
  * its calls over the internet path (or fails), so this is reported with the chain that explains it. A private hosted
- * zone associated with the VPC for the name (or a parent domain) decides instead (see hostedZoneAnswer).
+ * zone associated with the VPC for the name (or a parent domain) decides instead (see hostedZoneAnswer), and before
+ * either, a Route 53 Resolver rule associated with the VPC may send the query elsewhere (see resolverRuleDecision).
  */
 import { fingerprintOf, type Finding } from '../findings/types.js';
-import { scopeKey, type AwsInventory, type AwsResourceRecord, type AwsVpcEndpoint } from '../inventory/aws.js';
+import {
+  AWS_DATASETS,
+  scopeKey,
+  type AwsInventory,
+  type AwsResolverRule,
+  type AwsResourceRecord,
+  type AwsVpcEndpoint,
+} from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import type { NetworkModel } from './model.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { groupBy } from './evaluate.js';
+import { notRead, resolverIndex, resolverRuleDecision } from './dns-aws-resolver-rules.js';
 
 export const DNS_CHECK = VERIFY_CHECKS.dns;
 
@@ -52,6 +61,7 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
   const endpointsByScope = groupBy(interfaceEndpoints, (e) => scopeKey(e));
   const endpointsByVpc = groupBy(interfaceEndpoints, (e) => `${scopeKey(e)}|${e.vpcId}`);
   const attributesByVpc = groupBy(inv.vpcAttributes, (a) => `${scopeKey(a)}|${a.vpcId}`);
+  const resolver = resolverIndex(inv);
   for (const vpc of [...inv.vpcs].sort((a, b) => a.id.localeCompare(b.id))) {
     const zonesHere = vpcZones.get(vpc.id) ?? new Set<string>();
     const scope = scopeKey(vpc);
@@ -68,7 +78,15 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
       const endpoint: AwsVpcEndpoint | undefined = endpointsHere.find((e) => e.service === service);
       const name = `${service}.${vpc.region}.amazonaws.com`;
       const chain: ResolutionStep[] = [];
-      const phz = hostedZoneAnswer(inv, vpc, name, service, endpoint?.privateDnsEnabled === true);
+      const privateDns = endpoint?.privateDnsEnabled === true;
+      const zones = inv.hostedZoneAssociations.find((a) => scopeKey(a) === scope && a.vpcId === vpc.id)?.zones;
+      const rule = resolverRuleDecision(resolver, vpc, name, privateDns, zones);
+      chain.push(...rule.steps);
+      if (rule.kind === 'forward') {
+        out.push(forwardedFinding(vpc, name, service, calling, rule.rule, chain, endpoint));
+        continue;
+      }
+      const phz = hostedZoneAnswer(inv, vpc, name, service, privateDns);
       if (phz.kind === 'unknown' || phz.kind === 'zone') chain.push(...phz.steps);
       if (phz.kind !== 'zone') {
         if (!endpoint) chain.push({ what: `no ${service} interface endpoint in ${vpc.id}`, ok: false });
@@ -80,55 +98,111 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
       }
       chain.push({ what: `${vpc.id} enableDnsSupport=${support ?? 'not collected'}`, ok: support ?? 'unknown' });
       chain.push({ what: `${vpc.id} enableDnsHostnames=${hostnames ?? 'not collected'}`, ok: hostnames ?? 'unknown' });
-      // Hosted zones cordon could not read may override everything else: nothing is proven then.
-      const failed = phz.kind === 'unknown' ? [] : chain.filter((c) => c.ok === false);
+      // Hosted zones or Resolver rules cordon could not read may override everything else: nothing is proven then.
+      const failed = phz.kind === 'unknown' || rule.kind === 'unknown' ? [] : chain.filter((c) => c.ok === false);
       const unknown = chain.filter((c) => c.ok === 'unknown');
       if (failed.length === 0 && unknown.length === 0) continue;
-      const resource = {
-        provider: 'aws' as const,
-        account: vpc.account,
-        region: vpc.region,
-        type: endpoint ? 'AWS::EC2::VPCEndpoint' : 'AWS::EC2::VPC',
-        id: endpoint?.id ?? vpc.id,
-      };
       const status = failed.length > 0 ? 'fail' : 'not-assessed';
-      out.push({
-        checkId: DNS_CHECK.id,
-        title: DNS_CHECK.title,
-        severity: DNS_CHECK.severity,
-        status,
-        resource,
-        origin: endpoint?.origin ?? vpc.origin,
-        message:
-          status === 'fail'
-            ? `${name} from ${vpc.id} (zones ${calling.join(', ')}) ${phz.kind === 'zone' ? `resolves wrongly through private hosted zone ${phz.zone}` : 'falls through to public DNS'}: ${failed.map((c) => c.what).join('; ')}`
-            : `cannot tell how ${name} resolves from ${vpc.id}: ${unknown.map((c) => c.what).join('; ')}`,
-        evidence: {
+      out.push(
+        dnsFinding({
+          vpc,
           name,
-          vpc: vpc.id,
-          callingZones: calling,
-          chain: [
-            ...chain.map((c) => ({ step: c.what, ok: c.ok })),
-            {
-              step:
-                status !== 'fail'
-                  ? 'unknown'
-                  : phz.kind === 'zone'
-                    ? `Route 53 Resolver answers from ${phz.zone}, not with the endpoint`
-                    : 'Route 53 Resolver answers with the public service addresses',
-              ok: status !== 'fail',
-            },
-          ],
-        },
-        remediation: DNS_CHECK.remediation,
-        references: [
-          'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns',
-        ],
-        fingerprint: fingerprintOf(DNS_CHECK.id, { ...resource, id: `${vpc.id}|${service}` }),
-      });
+          service,
+          calling,
+          endpoint,
+          status,
+          message:
+            status === 'fail'
+              ? `${name} from ${vpc.id} (zones ${calling.join(', ')}) ${phz.kind === 'zone' ? `resolves wrongly through private hosted zone ${phz.zone}` : 'falls through to public DNS'}: ${failed.map((c) => c.what).join('; ')}`
+              : `cannot tell how ${name} resolves from ${vpc.id}: ${unknown.map((c) => c.what).join('; ')}`,
+          chain,
+          outcome:
+            status !== 'fail'
+              ? 'unknown'
+              : phz.kind === 'zone'
+                ? `Route 53 Resolver answers from ${phz.zone}, not with the endpoint`
+                : 'Route 53 Resolver answers with the public service addresses',
+          references: [PRIVATE_DNS_REFERENCE],
+        }),
+      );
     }
   }
   return out;
+}
+
+const RESOLVER_RULES_REFERENCE =
+  'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-overview-forward-vpc-to-network-domain-name-matches.html';
+
+/**
+ * A Resolver forwarding rule decides the name: the answer comes from resolvers cordon does not see, so the result is
+ * not assessed (never a pass), with the rule and where it sends the query.
+ */
+function forwardedFinding(
+  vpc: DnsFindingParts['vpc'],
+  name: string,
+  service: string,
+  calling: string[],
+  rule: AwsResolverRule,
+  chain: ResolutionStep[],
+  endpoint: AwsVpcEndpoint | undefined,
+): Finding {
+  return dnsFinding({
+    vpc,
+    name,
+    service,
+    calling,
+    endpoint,
+    status: 'not-assessed',
+    message: `cannot tell how ${name} resolves from ${vpc.id} (zones ${calling.join(', ')}): Resolver rule ${rule.id} forwards ${rule.domainName} to ${rule.targetIps.join(', ') || 'no target address'}, and only those resolvers know whether they answer with the ${service} endpoint's addresses (they do if they send the name back to a Resolver inbound endpoint in a VPC that resolves it privately); ${rule.domainName === name ? `without that rule's association with ${vpc.id}, the VPC resolves it itself` : `a SYSTEM rule for ${name} associated with ${vpc.id} keeps it in the VPC`}`,
+    chain,
+    outcome: `the resolvers at ${rule.targetIps.join(', ') || '(none)'} answer, which cordon cannot follow`,
+    references: [RESOLVER_RULES_REFERENCE, PRIVATE_DNS_REFERENCE],
+  });
+}
+
+const PRIVATE_DNS_REFERENCE =
+  'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns';
+
+interface DnsFindingParts {
+  vpc: { id: string; account: string; region: string; origin: Finding['origin'] };
+  name: string;
+  service: string;
+  calling: string[];
+  endpoint: AwsVpcEndpoint | undefined;
+  status: 'fail' | 'not-assessed';
+  message: string;
+  chain: ResolutionStep[];
+  /** The last step: what Resolver answers in the end. */
+  outcome: string;
+  references: string[];
+}
+
+function dnsFinding(p: DnsFindingParts): Finding {
+  const resource = {
+    provider: 'aws' as const,
+    account: p.vpc.account,
+    region: p.vpc.region,
+    type: p.endpoint ? 'AWS::EC2::VPCEndpoint' : 'AWS::EC2::VPC',
+    id: p.endpoint?.id ?? p.vpc.id,
+  };
+  return {
+    checkId: DNS_CHECK.id,
+    title: DNS_CHECK.title,
+    severity: DNS_CHECK.severity,
+    status: p.status,
+    resource,
+    origin: p.endpoint?.origin ?? p.vpc.origin,
+    message: p.message,
+    evidence: {
+      name: p.name,
+      vpc: p.vpc.id,
+      callingZones: p.calling,
+      chain: [...p.chain.map((c) => ({ step: c.what, ok: c.ok })), { step: p.outcome, ok: p.status !== 'fail' }],
+    },
+    remediation: DNS_CHECK.remediation,
+    references: p.references,
+    fingerprint: fingerprintOf(DNS_CHECK.id, { ...resource, id: `${p.vpc.id}|${p.service}` }),
+  };
 }
 
 type HostedZoneAnswer =
@@ -151,7 +225,19 @@ function hostedZoneAnswer(
   service: string,
   endpointPrivateDns: boolean,
 ): HostedZoneAnswer {
-  const assoc = inv.hostedZoneAssociations.find((a) => scopeKey(a) === scopeKey(vpc) && a.vpcId === vpc.id);
+  const scope = scopeKey(vpc);
+  // Associations that could not all be read (a bad item, a zone the code names but does not declare) hide zones.
+  if (inv.partial.get(scope)?.has('route53:hosted-zones-by-vpc'))
+    return {
+      kind: 'unknown',
+      steps: [
+        {
+          what: `private hosted zones associated with ${vpc.id} ${notRead(inv, scope, 'route53:hosted-zones-by-vpc', AWS_DATASETS['route53:hosted-zones-by-vpc'].command)}`,
+          ok: 'unknown',
+        },
+      ],
+    };
+  const assoc = inv.hostedZoneAssociations.find((a) => scopeKey(a) === scope && a.vpcId === vpc.id);
   if (!assoc)
     return {
       kind: 'unknown',
@@ -169,6 +255,13 @@ function hostedZoneAnswer(
   const label = `${zone.name} (${zone.id})`;
   const steps: ResolutionStep[] = [{ what: `private hosted zone ${label} is associated with ${vpc.id}`, ok: true }];
   const records = inv.hostedZoneRecords.find((r) => r.zoneId === zone.id);
+  if (records && inv.partial.get(scope)?.has('route53:record-sets')) {
+    steps.push({
+      what: `records of ${label} ${notRead(inv, scope, 'route53:record-sets', AWS_DATASETS['route53:record-sets'].command)}`,
+      ok: 'unknown',
+    });
+    return { kind: 'unknown', steps };
+  }
   if (!records) {
     steps.push({ what: `records of ${label} not collected (route53:record-sets)`, ok: 'unknown' });
     return { kind: 'unknown', steps };
@@ -194,6 +287,12 @@ function recordStep(
   const endpoints = inv.vpcEndpoints.filter(
     (e) => e.type === 'Interface' && e.service === service && e.region === vpc.region,
   );
+  if (r.aliasEndpointId !== undefined) {
+    const what = `${r.name} alias -> ${r.aliasEndpointId}`;
+    return endpoints.some((e) => e.id === r.aliasEndpointId)
+      ? { what, ok: true }
+      : { what: `${what}: not a ${service} interface endpoint in ${vpc.region}`, ok: false };
+  }
   const target = r.aliasTarget ?? (r.type === 'CNAME' ? r.values[0]?.replace(/\.$/, '').toLowerCase() : undefined);
   const what = `${r.name} ${r.aliasTarget ? 'alias' : r.type} -> ${target ?? r.values.join(', ')}`;
   if (target !== undefined) {

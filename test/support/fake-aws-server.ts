@@ -46,6 +46,9 @@ export interface RegionData {
   lbAttributes: Item[];
   /** list-resolver-query-log-config-associations items. */
   queryLogAssociations: Item[];
+  /** list-resolver-rules and list-resolver-rule-associations items. */
+  resolverRules: Item[];
+  resolverRuleAssociations: Item[];
   /** {PrefixListId, Entries} documents (get-managed-prefix-list-entries with the list id). */
   prefixListEntries: Item[];
   /** {TransitGatewayRouteTableId, Associations} and {TransitGatewayRouteTableId, Routes} documents. */
@@ -122,6 +125,8 @@ const emptyRegion = (): RegionData => ({
   sagemakerDetails: {},
   loadBalancers: [],
   queryLogAssociations: [],
+  resolverRules: [],
+  resolverRuleAssociations: [],
   lbAttributes: [],
   prefixListEntries: [],
   tgwAssociations: [],
@@ -542,7 +547,13 @@ function sagemaker(
   throw new HttpError(400, 'UnknownOperationException', `unknown operation ${op}`);
 }
 
-/** Route 53 Resolver (JSON 1.1): the query logging associations, paged by NextToken. */
+/** Route 53 Resolver (JSON 1.1): query logging associations, Resolver rules and rule associations, paged by NextToken. */
+const RESOLVER_LISTS: Record<string, [keyof RegionData, string]> = {
+  ListResolverQueryLogConfigAssociations: ['queryLogAssociations', 'ResolverQueryLogConfigAssociations'],
+  ListResolverRules: ['resolverRules', 'ResolverRules'],
+  ListResolverRuleAssociations: ['resolverRuleAssociations', 'ResolverRuleAssociations'],
+};
+
 function route53resolver(
   options: FakeOptions,
   calls: RecordedCall[],
@@ -552,20 +563,21 @@ function route53resolver(
 ): void {
   const op = (r.target ?? '').split('.')[1] ?? '';
   gate(options, calls, throttled, r, `route53resolver:${op}`, [400, 'ThrottlingException']);
-  if (op !== 'ListResolverQueryLogConfigAssociations')
-    throw new HttpError(400, 'UnknownOperationException', `unknown operation ${op}`);
+  const list = RESOLVER_LISTS[op];
+  if (!list) throw new HttpError(400, 'UnknownOperationException', `unknown operation ${op}`);
   const input = JSON.parse(r.body || '{}') as Record<string, unknown>;
   const token = typeof input.NextToken === 'string' ? input.NextToken : undefined;
   const max = typeof input.MaxResults === 'number' ? input.MaxResults : undefined;
-  const p = page(regionData(options, r).queryLogAssociations, token, options.pageSize, max);
+  const p = page(regionData(options, r)[list[0]] as Item[], token, options.pageSize, max);
   send(
     res,
     200,
     'application/x-amz-json-1.1',
     JSON.stringify({
-      ResolverQueryLogConfigAssociations: p.items,
-      TotalCount: p.items.length,
-      TotalFilteredCount: p.items.length,
+      [list[1]]: p.items,
+      ...(op === 'ListResolverQueryLogConfigAssociations'
+        ? { TotalCount: p.items.length, TotalFilteredCount: p.items.length }
+        : { MaxResults: max ?? 100 }),
       ...(p.next ? { NextToken: p.next } : {}),
     }),
   );

@@ -59,6 +59,8 @@ export function worldFromSnapshot(root: string, callerAccount: string, regions: 
           'list-resolver-query-log-config-associations.json',
           'ResolverQueryLogConfigAssociations',
         ),
+        resolverRules: list(dir, 'list-resolver-rules.json', 'ResolverRules'),
+        resolverRuleAssociations: list(dir, 'list-resolver-rule-associations.json', 'ResolverRuleAssociations'),
         prefixListEntries: array(dir, 'get-managed-prefix-list-entries.json'),
         tgwAssociations: array(dir, 'get-transit-gateway-route-table-associations.json'),
         tgwRoutes: array(dir, 'search-transit-gateway-routes.json'),

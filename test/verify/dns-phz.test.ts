@@ -7,23 +7,12 @@ import { describe, it } from 'node:test';
 import { compileAws } from '../../src/verify/aws.js';
 import { awsDnsFindings } from '../../src/verify/dns-aws.js';
 import type { AwsInventory, AwsResourceRecord } from '../../src/inventory/aws.js';
-import { bedrockEndpoint, eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { bedrockCaller, POLICY } from './helpers.js';
 
 const scope = { account: '111111111111', region: 'us-east-1' };
 const NAME = 'bedrock-runtime.us-east-1.amazonaws.com';
 
-/** inference in vpc-1 (10.0.2.0/24) calls Bedrock; the endpoint vpce-0abc (10.0.2.20) has private DNS as given. */
-function build(privateDns: boolean) {
-  const inv = inventory();
-  vpc(inv, 'vpc-1', '10.0.0.0/16');
-  subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
-  sg(inv, 'sg-inf', 'vpc-1', []);
-  sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
-  eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
-  eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
-  bedrockEndpoint(inv, 'vpce-0abc', 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', privateDns);
-  return inv;
-}
+const build = (privateDns: boolean) => bedrockCaller(privateDns);
 
 function associate(inv: AwsInventory, zone: string, records: Omit<AwsResourceRecord, 'pointer'>[] | undefined): void {
   inv.hostedZoneAssociations[0]!.zones.push({ id: 'Z1', name: zone });
@@ -105,5 +94,22 @@ describe('verify: private hosted zones decide name resolution', () => {
       dns(noRecords)[0]!.message,
       /records of bedrock-runtime\.us-east-1\.amazonaws\.com \(Z1\) not collected/,
     );
+  });
+
+  it('associations or records only partly read (a skipped item): not assessed with the reason, never judged on the rest', () => {
+    const skipped = { file: 'phz.json', line: 3, pointer: '/0', reason: 'missing required field VpcId; item skipped' };
+    const zones = build(true);
+    zones.partial.set('111111111111/us-east-1', new Map([['route53:hosted-zones-by-vpc', [skipped]]]));
+    const z = dns(zones);
+    assert.equal(z[0]!.status, 'not-assessed');
+    assert.match(
+      z[0]!.message,
+      /private hosted zones associated with vpc-1 not completely read \(route53:hosted-zones-by-vpc: phz\.json:3 \/0: missing required field VpcId/,
+    );
+    const records = build(false);
+    associate(records, NAME, [{ name: NAME, type: 'A', values: ['10.0.2.20'] }]);
+    assert.deepEqual(dns(records), [], 'complete records: the A record resolves to the endpoint');
+    records.partial.set('111111111111/us-east-1', new Map([['route53:record-sets', [skipped]]]));
+    assert.equal(dns(records)[0]!.status, 'not-assessed');
   });
 });

@@ -200,6 +200,22 @@ export function bedrockEndpoint(
   });
 }
 
+/**
+ * The DNS tests' network: the inference subnet (10.0.2.0/24) of vpc-1 calls Bedrock through interface endpoint
+ * `endpointId` (its interface eni-vpce at 10.0.2.20), with private DNS as given.
+ */
+export function bedrockCaller(privateDns: boolean, endpointId = 'vpce-0abc'): AwsInventory {
+  const inv = inventory();
+  vpc(inv, 'vpc-1', '10.0.0.0/16');
+  subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
+  sg(inv, 'sg-inf', 'vpc-1', []);
+  sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
+  eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
+  eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
+  bedrockEndpoint(inv, endpointId, 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', privateDns);
+  return inv;
+}
+
 export function nat(inv: AwsInventory, id: string, subnetId: string): void {
   const s = inv.subnets.find((x) => x.id === subnetId)!;
   inv.natGateways.push({

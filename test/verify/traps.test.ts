@@ -5,7 +5,7 @@ import { compileAws } from '../../src/verify/aws.js';
 import { awsDnsFindings } from '../../src/verify/dns-aws.js';
 import { verifyModel } from '../../src/verify/questions.js';
 import type { AwsInventory, AwsNaclEntry } from '../../src/inventory/aws.js';
-import { all, bedrockEndpoint, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { all, bedrockCaller, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
 
 const run = (inv: AwsInventory) => verifyModel(compileAws(inv, POLICY), POLICY, { clientPorts: [32768, 60999] });
 const cell = (r: ReturnType<typeof run>, from: string, to: string) =>
@@ -188,17 +188,7 @@ describe('verify: a NAT gateway needs an internet-gateway route in its own subne
 });
 
 describe('verify: an endpoint reachable by IP but not by name', () => {
-  const build = (privateDns: boolean) => {
-    const inv = inventory();
-    vpc(inv, 'vpc-1', '10.0.0.0/16');
-    subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
-    sg(inv, 'sg-inf', 'vpc-1', []);
-    sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
-    eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
-    eni(inv, 'eni-vpce', 'inf', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
-    bedrockEndpoint(inv, 'vpce-1', 'vpc-1', 'inf', 'eni-vpce', 'sg-vpce', privateDns);
-    return inv;
-  };
+  const build = (privateDns: boolean) => bedrockCaller(privateDns, 'vpce-1');
   it('the packet path works, but without private DNS the name resolves publicly: reported with the chain', () => {
     const inv = build(false);
     const model = compileAws(inv, POLICY);

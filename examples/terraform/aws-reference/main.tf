@@ -214,6 +214,26 @@ resource "aws_route53_resolver_query_log_config_association" "ai" {
   resource_id                  = module.network.vpc_id
 }
 
+# Hybrid DNS as in the snapshot: on-premises names go to the corporate resolvers; AWS service names stay with the
+# VPC's own resolution (the endpoints' private DNS), which cordon verify checks.
+resource "aws_route53_resolver_rule" "corp" {
+  name                 = "corp-names-to-on-premises"
+  domain_name          = "corp.example.com"
+  rule_type            = "FORWARD"
+  resolver_endpoint_id = "rslvr-out-0a1b2c3d4e5f6001"
+  target_ip {
+    ip = "192.168.10.53"
+  }
+  target_ip {
+    ip = "192.168.11.53"
+  }
+}
+
+resource "aws_route53_resolver_rule_association" "corp" {
+  resolver_rule_id = aws_route53_resolver_rule.corp.id
+  vpc_id           = module.network.vpc_id
+}
+
 # The model proxies of the snapshot's describe-network-interfaces.json, one per inference subnet; their addresses
 # are picked at deploy.
 resource "aws_instance" "model_proxy" {

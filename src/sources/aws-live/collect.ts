@@ -28,7 +28,7 @@ import { CollectError, classifyError, type Failure } from './errors.js';
 export { CollectError };
 import { credentialChain } from './credentials.js';
 import { createLimiter } from './limiter.js';
-import { collectQueryLogAssociations } from './route53resolver.js';
+import { collectResolver } from './route53resolver.js';
 import { collectOrganization, listOrganizationAccounts } from './organizations.js';
 import type { DatasetOutcome, Unavailable } from './types.js';
 import { prepareOutDir, writeScope } from './writer.js';
@@ -236,7 +236,7 @@ async function collectScope(
   }
   const clients = regionClients(region, settings, c.credentials);
   const limit = createLimiter(callsPerScope);
-  const [ec2, jobs, agents, sagemaker, elbv2, queryLogs] = await Promise.all([
+  const [ec2, jobs, agents, sagemaker, elbv2, resolver] = await Promise.all([
     collectEc2(clients.ec2, limit, (outcome, vpcs) =>
       collectHostedZones(clients.route53, region, limit, outcome, vpcs),
     ),
@@ -244,9 +244,9 @@ async function collectScope(
     collectAgents(clients.bedrockAgent, limit),
     collectSageMaker(clients.sagemaker, limit),
     collectLoadBalancers(clients.elbv2, limit),
-    collectQueryLogAssociations(region, settings, c.credentials, limit),
+    collectResolver(region, settings, c.credentials, limit),
   ]);
-  return [...ec2, ...jobs, agents, ...sagemaker, ...elbv2, queryLogs];
+  return [...ec2, ...jobs, agents, ...sagemaker, ...elbv2, ...resolver];
 }
 
 async function profileRegion(settings: ClientSettings): Promise<string | undefined> {

@@ -1,17 +1,43 @@
 /**
- * Route 53 Resolver query logging associations of one account and region. The registry here serves only an old
- * @aws-sdk/client-route53resolver with a second copy of the SDK's runtime, so this one JSON 1.1 call is made
- * directly: SigV4-signed with @smithy/signature-v4 (the SDK's own signer), sent with fetch, paged by NextToken,
- * retried on throttling. Errors carry the service's error type, so classifyError treats them like SDK errors.
+ * Route 53 Resolver lists of one account and region: query logging associations, Resolver rules and their VPC
+ * associations. The registry here serves only an old @aws-sdk/client-route53resolver (3.654.0, with a second copy of
+ * the SDK's runtime, while the other clients are 3.11xx), so these JSON 1.1 calls are made directly: SigV4-signed
+ * with @smithy/signature-v4 (the SDK's own signer), sent with fetch, paged by NextToken, retried on throttling.
+ * Errors carry the service's error type, so classifyError treats them like SDK errors.
  */
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { configuredEndpoint, type ClientSettings, type Credentials } from './clients.js';
+import type { AwsDataset } from '../../inventory/aws.js';
 import type { Limiter } from './limiter.js';
 import { failed, ok, sortById, type DatasetOutcome } from './types.js';
 
-const ACTION = 'route53resolver:ListResolverQueryLogConfigAssociations';
-const TARGET = 'Route53Resolver.ListResolverQueryLogConfigAssociations';
+/** One paged Resolver list: its operation, the response's list key, and the file the CLI's output is written to. */
+interface ResolverList {
+  dataset: AwsDataset;
+  operation: string;
+  key: string;
+  file: string;
+}
+
+const QUERY_LOG_ASSOCIATIONS: ResolverList = {
+  dataset: 'route53resolver:query-log-associations',
+  operation: 'ListResolverQueryLogConfigAssociations',
+  key: 'ResolverQueryLogConfigAssociations',
+  file: 'list-resolver-query-log-config-associations.json',
+};
+const RULES: ResolverList = {
+  dataset: 'route53resolver:resolver-rules',
+  operation: 'ListResolverRules',
+  key: 'ResolverRules',
+  file: 'list-resolver-rules.json',
+};
+const RULE_ASSOCIATIONS: ResolverList = {
+  dataset: 'route53resolver:resolver-rule-associations',
+  operation: 'ListResolverRuleAssociations',
+  key: 'ResolverRuleAssociations',
+  file: 'list-resolver-rule-associations.json',
+};
 
 /** node:crypto behind the Checksum interface the signer expects (a hash, or an HMAC when given a secret). */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
@@ -58,6 +84,7 @@ function endpointFor(region: string, settings: ClientSettings): URL {
 }
 
 async function call(
+  operation: string,
   url: URL,
   region: string,
   credentials: Credentials,
@@ -77,7 +104,7 @@ async function call(
       headers: {
         host: url.host,
         'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': TARGET,
+        'x-amz-target': `Route53Resolver.${operation}`,
       },
       body: text,
     });
@@ -99,7 +126,20 @@ async function call(
   }
 }
 
-export async function collectQueryLogAssociations(
+/** The query logging associations, the Resolver rules and the rules' VPC associations of one account and region. */
+export function collectResolver(
+  region: string,
+  settings: ClientSettings,
+  credentials: Credentials,
+  limit: Limiter,
+): Promise<DatasetOutcome[]> {
+  return Promise.all(
+    [QUERY_LOG_ASSOCIATIONS, RULES, RULE_ASSOCIATIONS].map((l) => collectList(l, region, settings, credentials, limit)),
+  );
+}
+
+async function collectList(
+  list: ResolverList,
   region: string,
   settings: ClientSettings,
   credentials: Credentials,
@@ -113,6 +153,7 @@ export async function collectQueryLogAssociations(
       settings.counter.calls++;
       const page = await limit(() =>
         call(
+          list.operation,
           url,
           region,
           credentials,
@@ -120,8 +161,8 @@ export async function collectQueryLogAssociations(
           settings.maxAttempts,
         ),
       );
-      const list = page.ResolverQueryLogConfigAssociations;
-      if (Array.isArray(list)) items.push(...(list as Record<string, unknown>[]));
+      const got = page[list.key];
+      if (Array.isArray(got)) items.push(...(got as Record<string, unknown>[]));
       const next = typeof page.NextToken === 'string' && page.NextToken ? page.NextToken : undefined;
       // A service (or emulator) that hands back the same token would page forever.
       if (next !== undefined && next === token)
@@ -130,11 +171,8 @@ export async function collectQueryLogAssociations(
         });
       token = next;
     } while (token);
-    return ok('route53resolver:query-log-associations', {
-      name: 'list-resolver-query-log-config-associations.json',
-      document: { ResolverQueryLogConfigAssociations: sortById(items, 'Id') },
-    });
+    return ok(list.dataset, { name: list.file, document: { [list.key]: sortById(items, 'Id') } });
   } catch (err) {
-    return failed('route53resolver:query-log-associations', ACTION, err);
+    return failed(list.dataset, `route53resolver:${list.operation}`, err);
   }
 }

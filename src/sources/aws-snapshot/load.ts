@@ -11,7 +11,9 @@ import path from 'node:path';
 import type { z } from 'zod';
 import {
   AWS_DATASETS,
+  dnsName,
   emptyAwsInventory,
+  resolverTarget,
   scopeKey,
   type AwsDataset,
   type AwsInventory,
@@ -638,11 +640,6 @@ function recognise(
   return undefined;
 }
 
-/** A DNS name as Route 53 prints it ("Example.com.", "\\052.example.com.") in cordon's form: lower case, no dot. */
-function dnsName(name: string): string {
-  return name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase();
-}
-
 /**
  * The per-item outputs that carry no id of their own (prefix-list entries, transit gateway route table associations
  * and routes): the documented commands add the id with --query, and they are merged into their item at the end.
@@ -1139,6 +1136,56 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           ...(error ? { error } : {}),
         },
         { vpcId: a.ResourceId },
+      );
+    },
+  },
+  {
+    key: 'ResolverRules',
+    dataset: 'route53resolver:resolver-rules',
+    read(ctx, raw, p) {
+      const r = parseItem(ctx, S.resolverRuleShape, raw, p, 'route53resolver:resolver-rules');
+      if (!r) return;
+      const arn = parseArn(r.Arn);
+      addDraft(
+        ctx,
+        'resolverRules',
+        'route53resolver:resolver-rules',
+        p,
+        {
+          id: r.Id,
+          domainName: r.DomainName === '.' ? '.' : dnsName(r.DomainName),
+          ruleType: r.RuleType,
+          ...(r.Status ? { status: r.Status } : {}),
+          ...(r.Name ? { name: r.Name } : {}),
+          targetIps: (r.TargetIps ?? []).flatMap((t) => {
+            const ip = t.Ip ?? t.Ipv6;
+            return ip ? [resolverTarget(ip, t.Port)] : [];
+          }),
+          ...(r.ResolverEndpointId ? { resolverEndpointId: r.ResolverEndpointId } : {}),
+          ...(r.OwnerId ? { ownerId: r.OwnerId } : {}),
+          ...(r.ShareStatus ? { shareStatus: r.ShareStatus } : {}),
+        },
+        // A rule shared with the account carries its owner's account in its ARN, not the reader's.
+        {
+          ...(arn?.region ? { region: arn.region } : {}),
+          ...(arn?.account && r.ShareStatus !== 'SHARED_WITH_ME' ? { account: arn.account } : {}),
+        },
+      );
+    },
+  },
+  {
+    key: 'ResolverRuleAssociations',
+    dataset: 'route53resolver:resolver-rule-associations',
+    read(ctx, raw, p) {
+      const a = parseItem(ctx, S.resolverRuleAssociationShape, raw, p, 'route53resolver:resolver-rule-associations');
+      if (!a) return;
+      addDraft(
+        ctx,
+        'resolverRuleAssociations',
+        'route53resolver:resolver-rule-associations',
+        p,
+        { id: a.Id, ruleId: a.ResolverRuleId, vpcId: a.VPCId, ...(a.Status ? { status: a.Status } : {}) },
+        { vpcId: a.VPCId },
       );
     },
   },

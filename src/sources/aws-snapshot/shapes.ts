@@ -102,6 +102,28 @@ export const resolverQueryLogAssociationShape = z.looseObject({
   ErrorMessage: z.string().optional(),
 });
 
+export const resolverRuleShape = z.looseObject({
+  Id: z.string(),
+  Arn: z.string().optional(),
+  DomainName: z.string(),
+  RuleType: z.string(),
+  Status: z.string().optional(),
+  Name: z.string().optional(),
+  TargetIps: z
+    .array(z.looseObject({ Ip: z.string().optional(), Ipv6: z.string().optional(), Port: z.number().optional() }))
+    .optional(),
+  ResolverEndpointId: z.string().optional(),
+  OwnerId: z.string().optional(),
+  ShareStatus: z.string().optional(),
+});
+
+export const resolverRuleAssociationShape = z.looseObject({
+  Id: z.string(),
+  ResolverRuleId: z.string(),
+  VPCId: z.string(),
+  Status: z.string().optional(),
+});
+
 export const natGatewayShape = z.looseObject({
   NatGatewayId: z.string(),
   VpcId: z.string().optional(),

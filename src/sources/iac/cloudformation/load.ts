@@ -10,7 +10,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   AWS_DATASETS,
+  dnsName,
   emptyAwsInventory,
+  resolverTarget,
   scopeKey,
   type AwsDataset,
   type AwsInventory,
@@ -68,6 +70,10 @@ export const CLOUDFORMATION_DATASETS: readonly AwsDataset[] = [
   'ec2:vpc-endpoints',
   'ec2:flow-logs',
   'route53resolver:query-log-associations',
+  'route53:hosted-zones-by-vpc',
+  'route53:record-sets',
+  'route53resolver:resolver-rules',
+  'route53resolver:resolver-rule-associations',
   'bedrock:agents',
   'sagemaker:notebook-instances',
   'sagemaker:domains',
@@ -113,6 +119,9 @@ interface State {
   types: Map<string, string>;
   /** Query-logging configurations by id, to tell an association to a declared configuration. */
   queryLogConfigs: Set<string>;
+  /** Private hosted zones by id (their names, lower case without the dot) and the VPCs they are associated with. */
+  zones: Map<string, string>;
+  zoneVpcs: { zoneId: string; vpcId: string; origin: Origin }[];
   /** Subnets that give instances a public address (MapPublicIpOnLaunch), DB subnet groups' subnets, EIP targets. */
   mapsPublic: Map<string, boolean | undefined>;
   dbSubnetGroups: Map<string, string[]>;
@@ -136,6 +145,8 @@ function newState(opts: CloudFormationOptions): State {
     vpcs: new Map(),
     types: new Map(),
     queryLogConfigs: new Set(),
+    zones: new Map(),
+    zoneVpcs: [],
     mapsPublic: new Map(),
     dbSubnetGroups: new Map(),
     eips: new Set(),
@@ -480,6 +491,8 @@ function attribute(
       case 'AWS::EC2::InternetGateway.InternetGatewayId':
       case 'AWS::EC2::VPCEndpoint.Id':
       case 'AWS::Route53Resolver::ResolverQueryLoggingConfig.Id':
+      case 'AWS::Route53::HostedZone.Id':
+      case 'AWS::Route53Resolver::ResolverRule.ResolverRuleId':
         return id;
       case 'AWS::EC2::VPC.CidrBlock':
       case 'AWS::EC2::Subnet.CidrBlock':
@@ -648,6 +661,11 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::EC2::FlowLog': ['ec2:flow-logs'],
   'AWS::Route53Resolver::ResolverQueryLoggingConfig': ['route53resolver:query-log-associations'],
   'AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation': ['route53resolver:query-log-associations'],
+  'AWS::Route53::HostedZone': ['route53:hosted-zones-by-vpc', 'route53:record-sets'],
+  'AWS::Route53::RecordSet': ['route53:record-sets'],
+  'AWS::Route53::RecordSetGroup': ['route53:record-sets'],
+  'AWS::Route53Resolver::ResolverRule': ['route53resolver:resolver-rules'],
+  'AWS::Route53Resolver::ResolverRuleAssociation': ['route53resolver:resolver-rule-associations'],
   'AWS::SageMaker::NotebookInstance': ['sagemaker:notebook-instances', 'ec2:network-interfaces'],
   'AWS::SageMaker::Domain': ['sagemaker:domains', 'ec2:network-interfaces'],
   'AWS::SageMaker::Model': ['sagemaker:models'],
@@ -704,6 +722,7 @@ const ORDER: Record<string, number> = {
   'AWS::EC2::SecurityGroup': 1,
   'AWS::EC2::NetworkAcl': 1,
   'AWS::Route53Resolver::ResolverQueryLoggingConfig': 1,
+  'AWS::Route53::HostedZone': 1,
   'AWS::RDS::DBSubnetGroup': 1,
 };
 
@@ -1111,6 +1130,46 @@ const MAPPERS: Record<string, Mapper> = {
     const vpcId = r.str(r.props.ResourceId) ?? `${r.id}.unknown-vpc`;
     state.inv.resolverQueryLogAssociations.push({ ...scoped(r), id: r.id, configId, vpcId });
   },
+  'AWS::Route53::HostedZone'(state, r) {
+    const vpcs = r.list(r.props.VPCs);
+    // A zone without VPCs is public: it answers no VPC's queries.
+    if (vpcs.length === 0) return;
+    const name = dnsName(r.str(r.props.Name) ?? '');
+    state.zones.set(r.id, name);
+    state.inv.hostedZoneRecords.push({ ...scoped(r), zoneId: r.id, records: [] });
+    for (const v of vpcs) {
+      const vpcId = r.str(v.VPCId);
+      if (vpcId) state.zoneVpcs.push({ zoneId: r.id, vpcId, origin: r.origin });
+    }
+  },
+  'AWS::Route53::RecordSet'(state, r) {
+    addRecords(state, r, r.props, [r.props]);
+  },
+  'AWS::Route53::RecordSetGroup'(state, r) {
+    addRecords(state, r, r.props, r.list(r.props.RecordSets));
+  },
+  'AWS::Route53Resolver::ResolverRule'(state, r) {
+    const domain = r.str(r.props.DomainName) ?? '';
+    const endpoint = r.str(r.props.ResolverEndpointId);
+    state.inv.resolverRules.push({
+      ...scoped(r),
+      id: r.id,
+      domainName: domain === '.' ? '.' : dnsName(domain),
+      ruleType: (r.str(r.props.RuleType) ?? '').toUpperCase(),
+      status: 'COMPLETE',
+      targetIps: r.list(r.props.TargetIps).flatMap((t) => {
+        const ip = r.str(t.Ip ?? t.Ipv6);
+        return ip ? [resolverTarget(ip, r.str(t.Port))] : [];
+      }),
+      ...(endpoint ? { resolverEndpointId: endpoint } : {}),
+    });
+  },
+  'AWS::Route53Resolver::ResolverRuleAssociation'(state, r) {
+    const ruleId = r.str(r.props.ResolverRuleId);
+    const vpcId = r.str(r.props.VPCId);
+    if (ruleId && vpcId)
+      state.inv.resolverRuleAssociations.push({ ...scoped(r), id: r.id, ruleId, vpcId, status: 'COMPLETE' });
+  },
   'AWS::SageMaker::NotebookInstance'(state, r) {
     const subnet = r.str(r.props.SubnetId);
     state.inv.sagemakerResources.push(
@@ -1397,6 +1456,16 @@ function finish(state: State): void {
           target: { type: 'vpc-endpoint', id: e.id },
           pointer: (e.origin as { pointer?: string }).pointer ?? '',
         });
+  // Every declared VPC's private hosted zones (none unless a template associates one).
+  const zonesOf = new Map(
+    inv.vpcs.map((v) => [v.id, { ...scopedOf(v), vpcId: v.id, zones: [] as { id: string; name: string }[] }]),
+  );
+  for (const z of state.zoneVpcs) {
+    let a = zonesOf.get(z.vpcId);
+    if (!a) zonesOf.set(z.vpcId, (a = { ...IAC_SCOPE, origin: z.origin, vpcId: z.vpcId, zones: [] }));
+    a.zones.push({ id: z.zoneId, name: state.zones.get(z.zoneId)! });
+  }
+  inv.hostedZoneAssociations.push(...zonesOf.values());
   for (const vpc of inv.vpcs) {
     const subnets = inv.subnets.filter((s) => s.vpcId === vpc.id).map((s) => s.id);
     const pointer = (vpc.origin as { pointer?: string }).pointer ?? '';
@@ -1441,6 +1510,36 @@ function finish(state: State): void {
       ],
       egress: [defaultEgress(pointer)],
       tags: {},
+    });
+  }
+}
+
+/**
+ * Record sets of a private hosted zone the templates declare (by HostedZoneId or HostedZoneName); records of other
+ * zones answer no declared VPC. An alias to `!GetAtt Endpoint.DnsEntries` names the interface endpoint.
+ */
+function addRecords(state: State, r: Reader, owner: Record<string, unknown>, sets: Record<string, unknown>[]): void {
+  const byName = (n: string | undefined) =>
+    n === undefined ? undefined : [...state.zones].find(([, name]) => name === dnsName(n))?.[0];
+  const zoneOf = (x: Record<string, unknown>) =>
+    x.HostedZoneId !== undefined ? r.str(x.HostedZoneId) : byName(r.str(x.HostedZoneName));
+  for (const [i, set] of sets.entries()) {
+    const zoneId = zoneOf(set) ?? zoneOf(owner);
+    const zone = zoneId === undefined ? undefined : state.zones.get(zoneId);
+    const list = state.inv.hostedZoneRecords.find((z) => z.zoneId === zoneId);
+    if (zone === undefined || !list) continue;
+    const alias = isMapping(set.AliasTarget) ? set.AliasTarget : undefined;
+    const u = alias ? firstUnknown(alias.DNSName) : undefined;
+    const endpoint = u ? /(?:^|[\s[])!?(?:GetAtt )?([A-Za-z0-9]+)\.DnsEntries\b/.exec(u.expr)?.[1] : undefined;
+    const endpointId = endpoint && state.types.get(endpoint) === 'AWS::EC2::VPCEndpoint' ? endpoint : undefined;
+    const target = alias && !endpointId ? r.str(alias.DNSName) : undefined;
+    list.records.push({
+      name: dnsName(r.str(set.Name) ?? ''),
+      type: (r.str(set.Type) ?? '').toUpperCase(),
+      values: alias ? [] : r.strs(set.ResourceRecords),
+      ...(target ? { aliasTarget: dnsName(target) } : {}),
+      ...(endpointId ? { aliasEndpointId: endpointId } : {}),
+      pointer: sets.length === 1 && set === owner ? r.pointer() : r.pointer('RecordSets', i),
     });
   }
 }

@@ -6,7 +6,9 @@
  * policy error that the policy checks report as not assessed.
  */
 import {
+  dnsName,
   emptyAwsInventory,
+  resolverTarget,
   scopeKey,
   type AwsDataset,
   type AwsInventory,
@@ -43,6 +45,10 @@ export const TERRAFORM_AWS_DATASETS: AwsDataset[] = [
   'ec2:vpc-endpoints',
   'ec2:flow-logs',
   'route53resolver:query-log-associations',
+  'route53:hosted-zones-by-vpc',
+  'route53:record-sets',
+  'route53resolver:resolver-rules',
+  'route53resolver:resolver-rule-associations',
   'bedrock:customization-jobs',
   'bedrock:customization-job-details',
   'bedrock:agents',
@@ -83,6 +89,11 @@ const DATASET_OF: Record<string, AwsDataset> = {
   aws_vpc_endpoint_route_table_association: 'ec2:vpc-endpoints',
   aws_flow_log: 'ec2:flow-logs',
   aws_route53_resolver_query_log_config_association: 'route53resolver:query-log-associations',
+  aws_route53_zone: 'route53:hosted-zones-by-vpc',
+  aws_route53_zone_association: 'route53:hosted-zones-by-vpc',
+  aws_route53_record: 'route53:record-sets',
+  aws_route53_resolver_rule: 'route53resolver:resolver-rules',
+  aws_route53_resolver_rule_association: 'route53resolver:resolver-rule-associations',
   aws_bedrock_custom_model: 'bedrock:customization-jobs',
   aws_bedrockagent_agent: 'bedrock:agents',
   aws_sagemaker_notebook_instance: 'sagemaker:notebook-instances',
@@ -684,6 +695,8 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       inv.resolverQueryLogAssociations.push({ ...rd.scoped(), id: rd.r.address, configId, vpcId, status: 'ACTIVE' });
   });
 
+  mapRoute53(inv, each);
+
   each(['aws_bedrock_custom_model'], (rd) => {
     const vpc = rd.blocks('vpc_config')[0];
     inv.customizationJobs.push({
@@ -1008,6 +1021,106 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     }
   }
   return inv;
+}
+
+/**
+ * Route 53 private hosted zones (a zone with `vpc` blocks, `aws_route53_zone_association`), their records, and
+ * Resolver rules with their VPC associations, as the snapshot's data sets: every declared VPC gets its list of zones
+ * (empty when none), every private zone its records. Zone ids are the zones' addresses (`zone_id` stands for the
+ * address, eval.ts). What the code names but does not declare (a zone id or rule id from another stack or a data
+ * source) leaves the data set partial in the VPC's scope with the reason, so the DNS question there is not assessed.
+ */
+function mapRoute53(inv: AwsInventory, each: (types: string[], fn: (rd: Reader) => void) => void): void {
+  const zones = new Map<string, { name: string; scope: Scoped }>();
+  const zoneVpcs: { rd: Reader; zoneId: string; vpcId: string }[] = [];
+  each(['aws_route53_zone'], (rd) => {
+    const name = dnsName(rd.str('name') ?? '');
+    zones.set(rd.r.address, { name, scope: rd.scoped() });
+    for (const b of rd.blocks('vpc')) {
+      const vpcId = rd.need('vpc', b.vpc_id);
+      if (typeof vpcId === 'string') zoneVpcs.push({ rd, zoneId: rd.r.address, vpcId });
+    }
+    if (zoneVpcs.some((z) => z.zoneId === rd.r.address))
+      inv.hostedZoneRecords.push({ ...rd.scoped(), zoneId: rd.r.address, records: [] });
+  });
+  each(['aws_route53_zone_association'], (rd) => {
+    const zoneId = rd.str('zone_id');
+    const vpcId = rd.str('vpc_id');
+    if (zoneId && vpcId) zoneVpcs.push({ rd, zoneId, vpcId });
+  });
+  const byVpc = new Map<string, AwsInventory['hostedZoneAssociations'][number]>();
+  for (const v of inv.vpcs) {
+    const a = { ...scopedOf(v), vpcId: v.id, zones: [] };
+    byVpc.set(v.id, a);
+    inv.hostedZoneAssociations.push(a);
+  }
+  for (const { rd, zoneId, vpcId } of zoneVpcs) {
+    const zone = zones.get(zoneId);
+    let a = byVpc.get(vpcId);
+    if (!a) {
+      a = { ...rd.scoped(), vpcId, zones: [] };
+      byVpc.set(vpcId, a);
+      inv.hostedZoneAssociations.push(a);
+    }
+    if (zone) a.zones.push({ id: zoneId, name: zone.name });
+    else
+      addPartial(inv, scopeKey(a), 'route53:hosted-zones-by-vpc', {
+        file: rd.r.origin.file,
+        line: rd.r.attrLines.get('zone_id') ?? rd.r.origin.line,
+        pointer: rd.r.address,
+        reason: `hosted zone ${zoneId} associated with ${vpcId} is not declared in the scanned code: its name and records are not known`,
+      });
+  }
+  const records = new Map(inv.hostedZoneRecords.map((r) => [r.zoneId, r]));
+  each(['aws_route53_record'], (rd) => {
+    const zoneId = rd.str('zone_id') ?? '';
+    const zone = zones.get(zoneId);
+    const list = records.get(zoneId);
+    if (!zone || !list) return;
+    // The provider appends the zone's name to a relative record name.
+    const raw = dnsName(rd.str('name') ?? '');
+    const name = raw === zone.name || raw.endsWith(`.${zone.name}`) ? raw : raw ? `${raw}.${zone.name}` : zone.name;
+    // Read without need(): the alias's zone_id is unknown before deploy and is not used.
+    const aliases = rd.v.alias;
+    const alias = Array.isArray(aliases) ? aliases.find(isObject) : undefined;
+    const target = alias?.name;
+    // An alias to an interface endpoint's DNS entry is known only after apply, but the code says which endpoint.
+    const endpoint = isUnknown(target)
+      ? /^(.*aws_vpc_endpoint\.[^.]+(?:\[[^\]]*\])?)\.dns_entry$/.exec(target.what)?.[1]
+      : undefined;
+    const aliasName = alias && !endpoint ? rd.need('alias', target) : undefined;
+    list.records.push({
+      name,
+      type: (rd.str('type') ?? '').toUpperCase(),
+      values: alias ? [] : rd.strs('records'),
+      ...(typeof aliasName === 'string' ? { aliasTarget: dnsName(aliasName) } : {}),
+      ...(endpoint ? { aliasEndpointId: endpoint } : {}),
+      pointer: rd.r.address,
+    });
+  });
+  each(['aws_route53_resolver_rule'], (rd) => {
+    const endpoint = rd.str('resolver_endpoint_id', true);
+    const domain = rd.str('domain_name') ?? '';
+    inv.resolverRules.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      domainName: domain === '.' ? '.' : dnsName(domain),
+      ruleType: (rd.str('rule_type') ?? '').toUpperCase(),
+      status: 'COMPLETE',
+      targetIps: rd.blocks('target_ip').flatMap((t) => {
+        const ip = rd.need('target_ip', t.ip ?? t.ipv6 ?? null);
+        const port = rd.need('target_ip', t.port ?? 53);
+        return typeof ip === 'string' ? [resolverTarget(ip, text(port))] : [];
+      }),
+      ...(endpoint ? { resolverEndpointId: endpoint } : {}),
+    });
+  });
+  each(['aws_route53_resolver_rule_association'], (rd) => {
+    const ruleId = rd.str('resolver_rule_id');
+    const vpcId = rd.str('vpc_id');
+    if (ruleId && vpcId)
+      inv.resolverRuleAssociations.push({ ...rd.scoped(), id: rd.r.address, ruleId, vpcId, status: 'COMPLETE' });
+  });
 }
 
 /** The service part of an endpoint service name; the scope's placeholder region (iac-region) counts as a region. */

@@ -180,6 +180,8 @@ export class Evaluator {
       /^(default_route_table_id|main_route_table_id|default_network_acl_id|default_security_group_id)$/.test(key)
     )
       return `${owner}.${key}`;
+    // A Route 53 zone's zone_id is its id, which the address stands for (records and associations find their zone).
+    if (owner && key === 'zone_id' && /(?:^|\.)aws_route53_zone\.[^.[]+(?:\[[^\]]*\])?$/.test(owner)) return owner;
     if (owner) return new Unknown(`${owner}.${key}`, `${scope.file}:${e.line}`, 'known only after apply');
     throw new EvalError(`no attribute or key ${JSON.stringify(key)}`);
   }
