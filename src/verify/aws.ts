@@ -27,6 +27,7 @@ import type {
   Filter,
   FilterRule,
   Interface,
+  ModelGap,
   NatGateway,
   Network,
   NetworkModel,
@@ -84,6 +85,7 @@ export const NOT_INTERNET_V4 = [
 export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel {
   const zones = buildAwsZoneIndex(inv, policy);
   const notes = new Set<string>();
+  const gaps: ModelGap[] = [];
   const key = (x: { account: string; region: string }, id: string) => `${scopeKey(x)}|${id}`;
   const byScope = <T extends { account: string; region: string; id: string }>(list: T[]) =>
     new Map(list.map((x) => [key(x, x.id), x]));
@@ -177,7 +179,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   const internetZone = [...policy.zones.values()].find((z) => z.kind === 'internet')?.name;
 
   // Interfaces declared in infrastructure as code get their address at deploy: stand-ins for every address they may get.
-  const atDeploy = standInAddresses(inv, policy, notes);
+  const atDeploy = standInAddresses(inv, policy, notes, gaps);
   const ipsOf = (n: AwsNetworkInterface) => atDeploy.get(n) ?? n.privateIps;
   // Members of each security group (scope-local; references across peered VPCs resolve by id in the same region).
   const members = new Map<string, Cidr[]>();
@@ -693,6 +695,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     ...(transitGateways.size > 0 ? { transitGateways } : {}),
     ...(internetZone ? { internetZone } : {}),
     notes: [...notes].sort(),
+    ...(gaps.length > 0 ? { gaps } : {}),
   };
 }
 
@@ -708,6 +711,7 @@ function standInAddresses(
   inv: AwsInventory,
   policy: ZonePolicy,
   notes: Set<string>,
+  gaps: ModelGap[],
 ): Map<AwsNetworkInterface, string[]> {
   const out = new Map<AwsNetworkInterface, string[]>();
   const pending = inv.networkInterfaces.filter((n) => n.addressAtDeploy && n.privateIps.length === 0 && n.subnetId);
@@ -736,10 +740,18 @@ function standInAddresses(
     boundaries,
     taken,
   );
-  for (const { subnet, items } of plan.unplaced)
+  for (const { subnet, items } of plan.unplaced) {
     notes.add(
       `${items.map((n) => n.id).join(', ')}: address assigned at deploy in ${subnet.split('|')[1]}, whose IPv4 CIDR is not known: not verified`,
     );
+    // Left out of the model, so their scope is not verified (a pass without them would be a guess).
+    gaps.push({
+      scopes: [subnet.split('|')[0]!],
+      subjects: items.map((n) => n.id),
+      reason: `interface(s) get their private address at deploy in ${subnet.split('|')[1]}, whose IPv4 CIDR is not known`,
+      ...(items[0]!.origin ? { origin: items[0]!.origin } : {}),
+    });
+  }
   for (const { subnet, item } of plan.shared)
     notes.add(
       `${item.id} shares a stand-in address with another interface of ${subnet.split('|')[1]}: a rule draws a range there too small for one address each`,

@@ -101,6 +101,11 @@ export interface Route {
   destination?: Cidr;
   destinationText: string;
   target: RouteTarget;
+  /**
+   * True when no route cordon cannot place (a destination it cannot read, dynamic routes it has not seen) can take
+   * these addresses, as for local routes: Google Cloud installs no custom route inside a peering subnet route.
+   */
+  pinned?: boolean;
   ref: Ref;
 }
 
@@ -237,6 +242,22 @@ export interface NetworkModel {
    * range is not known): their scope is not verified, never verified without them.
    */
   unplaced?: { account: string; region: string; id: string; origin?: Origin }[];
+  /**
+   * What the compiler knows it does not model and cannot confine to some paths (made unknown in the model instead,
+   * where it can): each scope it names is not verified there (a verify-not-assessed finding, never a pass).
+   */
+  gaps?: ModelGap[];
+}
+
+/** Something the model leaves out that may change the verdicts of whole scopes (see NetworkModel.gaps). */
+export interface ModelGap {
+  /** The scopes (`account/region`, as Interface.scope) whose verdicts it may change. */
+  scopes: string[];
+  /** What it concerns: instances, networks, destinations (named in the finding, sorted). */
+  subjects: string[];
+  /** Why it is not modelled, in words that say what cordon did not read or does not model. */
+  reason: string;
+  origin?: Origin;
 }
 
 export const PROTO_TCP = 6;

@@ -46,6 +46,9 @@ function unresolvable(t: RouteTable): Route[] {
   return t.routes.filter((r) => r.destination === undefined && r.target.kind !== 'service');
 }
 
+/** Routes no route of unknown destination can override: local ones, and those the compiler pins (model.ts). */
+const pinned = (r: Route): boolean => r.target.kind === 'local' || r.pinned === true;
+
 const cache = new WeakMap<RouteTable, RouteAtoms>();
 
 export function routeAtoms(t: RouteTable | undefined): RouteAtoms {
@@ -65,7 +68,7 @@ export function routeAtoms(t: RouteTable | undefined): RouteAtoms {
     const atom = diff(d, covered);
     covered = or(covered, d);
     if (atom === EMPTY) continue;
-    const key = opaque.length > 0 && r.target.kind !== 'local' ? 'unknown' : targetKey(r);
+    const key = opaque.length > 0 && !pinned(r) ? 'unknown' : targetKey(r);
     if (key === 'unknown') {
       unknown = or(unknown, atom);
       if (!unknownRoutes.includes(r)) unknownRoutes.push(r);
@@ -98,7 +101,7 @@ export function lookupRoute(
     const [lo, hi] = cidrBounds(c);
     if (lo <= addr && addr < hi && (!best || c.prefix > best.destination!.prefix)) best = r;
   }
-  if (unresolvable(t).length > 0 && best?.target.kind !== 'local') return 'unknown';
+  if (unresolvable(t).length > 0 && !(best && pinned(best))) return 'unknown';
   if (best?.target.kind === 'unknown') return 'unknown';
   return best;
 }

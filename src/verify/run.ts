@@ -29,7 +29,7 @@ import { EMPTY } from './packet-set.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
 import { partialModelData } from './partial.js';
-import type { NetworkModel } from './model.js';
+import type { ModelGap, NetworkModel } from './model.js';
 import type { AwsInventory } from '../inventory/aws.js';
 import type { ObservedLayer } from './observed.js';
 
@@ -110,6 +110,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
           ...awsDnsFindings(inv, policy, model),
           ...missingData(inv),
           ...partialModelData('aws', inv.partial, NEEDED, 'AWS::EC2::VPC'),
+          ...gapFindings(model),
         ],
         dnsAsked: awsDnsScopes(inv, policy),
         model,
@@ -125,7 +126,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         zonedScopes: zoned(model),
         unreached: unreached(model),
-        extra: [...azureDnsFindings(inv, policy, model, dnsAsked), ...azureMissingData(inv)],
+        extra: [...azureDnsFindings(inv, policy, model, dnsAsked), ...azureMissingData(inv), ...gapFindings(model)],
         dnsAsked,
         model,
         scopes: azureInventoryScopes(inv)
@@ -146,7 +147,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
         result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
         zonedScopes: zoned(model),
         unreached: unreached(model),
-        extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv), ...unplacedFindings(model)],
+        extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv), ...gapFindings(model)],
         model,
         scopes: gcpProjects(inv).map((p) => ({
           provider: 'gcp',
@@ -321,33 +322,62 @@ export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<str
 }
 
 /**
- * Interfaces the compiler had to leave out (an address assigned at deploy in a subnet whose range is not known): their
- * scope is not verified rather than verified without them.
+ * What the compiler left out of the model for whole scopes (model.gaps) and interfaces it had to leave out (an address
+ * assigned at deploy in a subnet whose range is not known): each such scope is not verified rather than verified
+ * without them, one finding per scope naming every gap.
  */
-function unplacedFindings(model: NetworkModel): Finding[] {
-  const byScope = new Map<string, NonNullable<NetworkModel['unplaced']>>();
+export function gapFindings(model: NetworkModel): Finding[] {
+  const gaps: ModelGap[] = [...(model.gaps ?? [])];
+  const unplaced = new Map<string, NonNullable<NetworkModel['unplaced']>>();
   for (const u of model.unplaced ?? []) {
     const k = `${u.account}/${u.region}`;
-    byScope.set(k, [...(byScope.get(k) ?? []), u]);
+    unplaced.set(k, [...(unplaced.get(k) ?? []), u]);
   }
+  for (const [k, list] of unplaced)
+    gaps.push({
+      scopes: [k],
+      subjects: list.map((u) => u.id),
+      reason: `instance(s) get their internal address at deploy in a subnetwork whose range is not known`,
+      ...(list[0]!.origin ? { origin: list[0]!.origin } : {}),
+    });
+  const gcp = model.provider === 'gcp';
+  // Per scope (a Google Cloud project, whatever the region), one gap per reason with the subjects of all of them.
+  const byScope = new Map<string, Map<string, ModelGap>>();
+  for (const g of gaps)
+    for (const sc of new Set(g.scopes.map((x) => (gcp ? `${x.split('/')[0]}/global` : x)))) {
+      const reasons = byScope.get(sc) ?? new Map<string, ModelGap>();
+      const had = reasons.get(g.reason);
+      reasons.set(g.reason, had ? { ...had, subjects: [...had.subjects, ...g.subjects] } : g);
+      byScope.set(sc, reasons);
+    }
   return [...byScope]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, list]) => {
-      const names = [...new Set(list.map((u) => u.id))].sort();
-      const { account, region } = list[0]!;
-      const gcp = model.provider === 'gcp';
+    .map(([sc, reasons]) => {
+      const [account = '', region = ''] = sc.split('/');
       const id = gcp ? `projects/${account}` : `${account}/${region}`;
-      return notVerifiedBecause(
-        {
-          provider: model.provider,
-          account,
-          region,
-          type: gcp ? 'cloudresourcemanager.googleapis.com/Project' : 'scope',
-          id,
-        },
+      const resource: Finding['resource'] = {
+        provider: model.provider,
+        account,
+        region,
+        type: gcp ? 'cloudresourcemanager.googleapis.com/Project' : 'scope',
         id,
-        `${names.length} instance(s) get their internal address at deploy (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}) in a subnetwork whose range is not known`,
-        list[0]!.origin,
+      };
+      const sorted = [...reasons.values()].sort((a, b) => a.reason.localeCompare(b.reason));
+      const text = (g: ModelGap) => {
+        const names = [...new Set(g.subjects)].sort();
+        const shown = names.length > 5 ? [...names.slice(0, 5), `and ${names.length - 5} more`] : names;
+        return names.length ? `${names.length} ${g.reason} (${shown.join(', ')})` : g.reason;
+      };
+      const evidence = {
+        gaps: sorted.map((g) => ({ reason: g.reason, subjects: [...new Set(g.subjects)].sort().slice(0, 50) })),
+      };
+      const f = notVerifiedBecause(
+        resource,
+        id,
+        sorted.map(text).join('; '),
+        sorted.find((g) => g.origin)?.origin,
+        evidence,
       );
+      return { ...f, fingerprint: fingerprintOf(VERIFY_CHECKS.unknown.id, { ...resource, id: `${id}|model-gaps` }) };
     });
 }
