@@ -143,7 +143,11 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
             : {
                 kind: 'unknown',
                 id: only ?? tgwId,
-                reason: only ? `${only} is not a VPC attachment cordon holds` : 'several or no attachments',
+                reason: only
+                  ? outsideModel(r.attachments[0]!)
+                  : r.attachments.length > 1
+                    ? `ECMP over ${r.attachments.map((a) => a.id).join(', ')}: leads outside the model`
+                    : 'no attachment',
               };
       const ref: Ref = {
         label: `${t.id} route ${r.destination} -> ${r.state === 'blackhole' ? 'blackhole' : r.attachments.map((a) => a.id).join(', ') || 'nothing'}`,
@@ -569,12 +573,17 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     };
     for (const a of inv.transitGatewayAttachments) {
       if (a.transitGatewayId !== id || a.region !== tables[0]!.region) continue;
-      if (a.state !== undefined && a.state !== 'available') continue;
+      const forwards = attachmentForwards(a.state);
+      if (forwards === false) continue;
       if (!networks.has(a.vpcId) || attachments.has(a.id)) continue;
       attachments.set(a.id, {
         id: a.id,
         network: a.vpcId,
         subnets: [...a.subnetIds].sort(),
+        ...(a.applianceModeSupport ? { applianceMode: true } : {}),
+        ...(forwards === undefined
+          ? { undecided: `${a.id} is in state ${a.state}: whether it forwards now is not known` }
+          : {}),
         ref: { label: `${a.id} (${a.vpcId})`, resourceId: a.id, origin: a.origin },
       });
     }
@@ -697,6 +706,32 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     notes: [...notes].sort(),
     ...(gaps.length > 0 ? { gaps } : {}),
   };
+}
+
+/**
+ * Whether a transit gateway attachment in this state forwards traffic (describe-transit-gateway-vpc-attachments
+ * State): available and modifying (a change to an attachment in use, such as adding a subnet or appliance mode) do;
+ * deleted, failed and rejected do not; the others (pending, pendingAcceptance, initiating, initiatingRequest,
+ * rollingBack, deleting, failing, rejecting) are on their way in or out: undefined, unknown rather than absent.
+ */
+export function attachmentForwards(state: string | undefined): boolean | undefined {
+  if (state === undefined || state === 'available' || state === 'modifying') return true;
+  if (state === 'deleted' || state === 'failed' || state === 'rejected') return false;
+  return undefined;
+}
+
+/** Why a transit gateway route to an attachment cordon holds no network for leads outside the model. */
+function outsideModel(a: { id: string; resourceId?: string; resourceType?: string }): string {
+  const what: Record<string, string> = {
+    vpn: 'a Site-to-Site VPN attachment',
+    'direct-connect-gateway': 'a Direct Connect gateway attachment',
+    peering: 'a transit gateway peering attachment',
+    connect: 'a Connect (SD-WAN) attachment',
+    'tgw-peering': 'a transit gateway peering attachment',
+    vpc: 'a VPC attachment whose VPC is not in the inventory',
+  };
+  const kind = a.resourceType ? (what[a.resourceType] ?? `a ${a.resourceType} attachment`) : 'an attachment';
+  return `${a.id}${a.resourceId ? ` (${a.resourceId})` : ''} is ${kind}: it leads outside the model`;
 }
 
 function hostCidrs(ips: readonly string[]): Cidr[] {

@@ -212,6 +212,13 @@ export interface TransitGatewayAttachment {
   subnets: string[];
   /** The transit gateway route table it is associated with; undefined: none, so the gateway drops what it sends. */
   routeTable?: RouteTable;
+  /**
+   * Appliance mode (ApplianceModeSupport): the gateway carries each flow through one attachment subnet picked by flow
+   * hash, whatever the zones, both ways; off, it keeps traffic in the zone it came from.
+   */
+  applianceMode?: boolean;
+  /** Why cordon cannot tell whether it forwards now (AWS state pending, deleting, …): paths through it are unknown. */
+  undecided?: string;
   ref: Ref;
 }
 

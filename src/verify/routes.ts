@@ -86,13 +86,17 @@ export function atomsOf(a: RouteAtoms, key: string): PacketSet {
   return (a.byTarget.get(key) ?? []).reduce((s, x) => or(s, x.set), EMPTY);
 }
 
-/** The route a destination address takes, 'unknown' when a prefix list may decide it, or undefined (no route). */
-export function lookupRoute(
-  t: RouteTable | undefined,
-  p: Point,
-  dstOf: 'dst' | 'src' = 'dst',
-): Route | 'unknown' | undefined {
-  if (!t) return 'unknown';
+/** Why lookupRoute answers 'unknown' for this packet, for the witness (the route that leaves it undecided). */
+export function unknownRouteReason(t: RouteTable | undefined, p: Point, dstOf: 'dst' | 'src' = 'dst'): string {
+  if (!t) return 'no route table known';
+  const best = longestMatch(t, p, dstOf);
+  const opaque = unresolvable(t)[0];
+  const r = opaque && !(best && pinned(best)) ? opaque : best;
+  const why = r?.target.kind === 'unknown' ? r.target.reason : 'destination not resolved';
+  return r ? `${r.destinationText}: ${why}` : why;
+}
+
+function longestMatch(t: RouteTable, p: Point, dstOf: 'dst' | 'src'): Route | undefined {
   const addr = dstOf === 'dst' ? p.dst : p.src;
   let best: Route | undefined;
   for (const r of t.routes) {
@@ -101,6 +105,17 @@ export function lookupRoute(
     const [lo, hi] = cidrBounds(c);
     if (lo <= addr && addr < hi && (!best || c.prefix > best.destination!.prefix)) best = r;
   }
+  return best;
+}
+
+/** The route a destination address takes, 'unknown' when a prefix list may decide it, or undefined (no route). */
+export function lookupRoute(
+  t: RouteTable | undefined,
+  p: Point,
+  dstOf: 'dst' | 'src' = 'dst',
+): Route | 'unknown' | undefined {
+  if (!t) return 'unknown';
+  const best = longestMatch(t, p, dstOf);
   if (unresolvable(t).length > 0 && !(best && pinned(best))) return 'unknown';
   if (best?.target.kind === 'unknown') return 'unknown';
   return best;

@@ -6,8 +6,12 @@ const origin = (pointer: string) => ({ kind: 'file' as const, file: 'tgw.json', 
 
 export interface TgwSpec {
   id: string;
-  attachments: { id: string; vpc: string; subnets: string[] }[];
-  /** Per table: the attachments associated with it and routes [destination, attachment id or 'blackhole']. */
+  /** state defaults to available; appliance sets ApplianceModeSupport. */
+  attachments: { id: string; vpc: string; subnets: string[]; state?: string; appliance?: boolean }[];
+  /**
+   * Per table: the attachments associated with it and routes [destination, attachment id or 'blackhole'] (an id
+   * starting with vpn- stands for a VPN attachment).
+   */
   tables: { id: string; associations: string[]; routes: [string, string][] }[];
 }
 
@@ -19,8 +23,9 @@ export function addTgw(inv: AwsInventory, spec: TgwSpec): void {
       id: a.id,
       transitGatewayId: spec.id,
       vpcId: a.vpc,
-      state: 'available',
+      state: a.state ?? 'available',
       subnetIds: a.subnets,
+      ...(a.appliance !== undefined ? { applianceModeSupport: a.appliance } : {}),
     });
   for (const t of spec.tables)
     inv.transitGatewayRouteTables.push({
@@ -32,7 +37,11 @@ export function addTgw(inv: AwsInventory, spec: TgwSpec): void {
       routes: t.routes.map(([destination, to], i) => ({
         destination,
         state: to === 'blackhole' ? 'blackhole' : 'active',
-        attachments: to === 'blackhole' ? [] : [{ id: to }],
+        // An id starting with vpn- is a Site-to-Site VPN attachment (no VPC of the model behind it).
+        attachments:
+          to === 'blackhole'
+            ? []
+            : [to.startsWith('vpn-') ? { id: to, resourceType: 'vpn', resourceId: 'vpn-0abc' } : { id: to }],
         pointer: `/tgw-rtb/${t.id}/Routes/${i}`,
         origin: origin(`/tgw-rtb/${t.id}/Routes/${i}`),
       })),
