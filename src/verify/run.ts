@@ -20,7 +20,6 @@ import { azureDnsFindings, azureMissingData } from './dns-azure.js';
 import {
   findingScopes,
   notVerified,
-  notVerifiedBecause,
   policySet,
   verifyModel,
   type VerifyResult,
@@ -30,7 +29,8 @@ import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
 import { partialModelData } from './partial.js';
 import { unzonedFindings, withUnzonedZone } from './unzoned.js';
-import type { ModelGap, NetworkModel } from './model.js';
+import { gapFindings } from './gaps.js';
+import type { NetworkModel } from './model.js';
 import type { AwsInventory } from '../inventory/aws.js';
 import type { ObservedLayer } from './observed.js';
 
@@ -334,65 +334,4 @@ export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<str
     }
   }
   return out;
-}
-
-/**
- * What the compiler left out of the model for whole scopes (model.gaps) and interfaces it had to leave out (an address
- * assigned at deploy in a subnet whose range is not known): each such scope is not verified rather than verified
- * without them, one finding per scope naming every gap.
- */
-export function gapFindings(model: NetworkModel): Finding[] {
-  const gaps: ModelGap[] = [...(model.gaps ?? [])];
-  const unplaced = new Map<string, NonNullable<NetworkModel['unplaced']>>();
-  for (const u of model.unplaced ?? []) {
-    const k = `${u.account}/${u.region}`;
-    unplaced.set(k, [...(unplaced.get(k) ?? []), u]);
-  }
-  for (const [k, list] of unplaced)
-    gaps.push({
-      scopes: [k],
-      subjects: list.map((u) => u.id),
-      reason: `instance(s) get their internal address at deploy in a subnetwork whose range is not known`,
-      ...(list[0]!.origin ? { origin: list[0]!.origin } : {}),
-    });
-  const gcp = model.provider === 'gcp';
-  // Per scope (a Google Cloud project, whatever the region), one gap per reason with the subjects of all of them.
-  const byScope = new Map<string, Map<string, ModelGap>>();
-  for (const g of gaps)
-    for (const sc of new Set(g.scopes.map((x) => (gcp ? `${x.split('/')[0]}/global` : x)))) {
-      const reasons = byScope.get(sc) ?? new Map<string, ModelGap>();
-      const had = reasons.get(g.reason);
-      reasons.set(g.reason, had ? { ...had, subjects: [...had.subjects, ...g.subjects] } : g);
-      byScope.set(sc, reasons);
-    }
-  return [...byScope]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([sc, reasons]) => {
-      const [account = '', region = ''] = sc.split('/');
-      const id = gcp ? `projects/${account}` : `${account}/${region}`;
-      const resource: Finding['resource'] = {
-        provider: model.provider,
-        account,
-        region,
-        type: gcp ? 'cloudresourcemanager.googleapis.com/Project' : 'scope',
-        id,
-      };
-      const sorted = [...reasons.values()].sort((a, b) => a.reason.localeCompare(b.reason));
-      const text = (g: ModelGap) => {
-        const names = [...new Set(g.subjects)].sort();
-        const shown = names.length > 5 ? [...names.slice(0, 5), `and ${names.length - 5} more`] : names;
-        return names.length ? `${names.length} ${g.reason} (${shown.join(', ')})` : g.reason;
-      };
-      const evidence = {
-        gaps: sorted.map((g) => ({ reason: g.reason, subjects: [...new Set(g.subjects)].sort().slice(0, 50) })),
-      };
-      const f = notVerifiedBecause(
-        resource,
-        id,
-        sorted.map(text).join('; '),
-        sorted.find((g) => g.origin)?.origin,
-        evidence,
-      );
-      return { ...f, fingerprint: fingerprintOf(VERIFY_CHECKS.unknown.id, { ...resource, id: `${id}|model-gaps` }) };
-    });
 }

@@ -12,6 +12,7 @@ import { policyNamesUnzoned, UNZONED_ZONE } from '../policy/any-zone.js';
 import type { ZonePolicy } from '../policy/load.js';
 import type { Interface, NetworkModel } from './model.js';
 import { notVerifiedBecause, VERIFY_CHECKS } from './questions.js';
+import { scopeResource, verifiedScope } from './gaps.js';
 
 const LISTED = 5;
 
@@ -52,17 +53,15 @@ function selectors(provider: NetworkModel['provider'], tagKey: string): string {
  */
 export function unzonedFindings(model: NetworkModel, policy: ZonePolicy): Finding[] {
   if (policyNamesUnzoned(policy.rules)) return [];
-  const gcp = model.provider === 'gcp';
   const byScope = new Map<string, Interface[]>();
   for (const i of model.interfaces) {
     if (i.zone !== undefined || i.role !== 'workload') continue;
-    const k = gcp ? `${i.scope.split('/')[0]}/global` : i.scope;
+    const k = verifiedScope(model.provider, i.scope);
     byScope.set(k, [...(byScope.get(k) ?? []), i]);
   }
   const out: Finding[] = [];
   for (const [sc, list] of [...byScope].sort(([a], [b]) => a.localeCompare(b))) {
-    const [account = '', region = ''] = sc.split('/');
-    const id = gcp ? `projects/${account}` : `${account}/${region}`;
+    const { id, resource } = scopeResource(model.provider, sc);
     const bySubnet = new Map<string, string[]>();
     for (const i of list) bySubnet.set(i.subnet, [...(bySubnet.get(i.subnet) ?? []), i.id]);
     const groups = [...bySubnet]
@@ -72,13 +71,6 @@ export function unzonedFindings(model: NetworkModel, policy: ZonePolicy): Findin
         const shown = names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ', …' : '');
         return { subnet, count: names.length, text: `${subnet} (${names.length}: ${shown})`, interfaces: names };
       });
-    const resource: Finding['resource'] = {
-      provider: model.provider,
-      account,
-      region,
-      type: gcp ? 'cloudresourcemanager.googleapis.com/Project' : 'scope',
-      id,
-    };
     const reason = `${list.length} workload interface(s) in no zone, not verified: ${groups.map((g) => g.text).join('; ')}; ${selectors(model.provider, policy.document.zone_tag_key)}. Place them in a zone, or add a rule naming "${UNZONED_ZONE}" to verify them as that zone`;
     const f = notVerifiedBecause(resource, id, reason, list[0]!.ref.origin, {
       unzoned: list.length,

@@ -10,7 +10,7 @@ import type { GcpForwardingRule, GcpInventory, GcpRouter } from '../../src/inven
 import { network, PROJECT } from '../support/gcp-build.js';
 import { GCP_POLICY, gcpWorld, NET, route, router, runGcp } from './gcp-helpers.js';
 import { AZURE_POLICY, azureInventory, nic, subnet as azSubnet, vnet as azVnet } from './azure-helpers.js';
-import { eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { appToInference, POLICY } from './helpers.js';
 import type { AwsInventory } from '../../src/inventory/aws.js';
 
 const IDS = new Set(ALL_VERIFY_CHECKS.map((c) => c.id));
@@ -227,14 +227,7 @@ describe('verify model gaps (Azure)', () => {
 
 describe('verify model gaps (AWS)', () => {
   const world = (atDeploy: boolean): AwsInventory => {
-    const inv = inventory();
-    vpc(inv, 'vpc-1', '10.0.0.0/16');
-    subnet(inv, 'a', 'vpc-1', '10.0.1.0/24', 'app');
-    subnet(inv, 'b', 'vpc-1', '10.0.2.0/24', 'inference');
-    sg(inv, 'sg-a', 'vpc-1', []);
-    sg(inv, 'sg-b', 'vpc-1', [tcp(443, 443, ['10.0.1.0/24'])]);
-    eni(inv, 'eni-a', 'a', '10.0.1.10', ['sg-a']);
-    eni(inv, 'eni-b', 'b', '10.0.2.10', ['sg-b']);
+    const inv = appToInference();
     if (atDeploy) {
       // An interface declared in IaC, in a subnet whose CIDR is not known: it gets no stand-in address.
       const a = inv.networkInterfaces.find((x) => x.id === 'eni-a')!;

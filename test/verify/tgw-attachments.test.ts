@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import { compileAws } from '../../src/verify/aws.js';
 import { verifyModel } from '../../src/verify/questions.js';
 import type { AwsInventory } from '../../src/inventory/aws.js';
-import { all, eni, inventory, POLICY, sg, subnet, vpc } from './helpers.js';
-import { addTgw, inZone, type TgwSpec } from './tgw-helpers.js';
+import { inventory, POLICY, subnet } from './helpers.js';
+import { addTgw, inZone, spoke, type TgwSpec } from './tgw-helpers.js';
 
 const run = (inv: AwsInventory) => verifyModel(compileAws(inv, POLICY), POLICY, { clientPorts: [32768, 60999] });
 const cell = (r: ReturnType<typeof run>, from: string, to: string) =>
@@ -31,14 +31,7 @@ function world(opts: { state?: string; appliance?: boolean; second?: 'same' | 'd
       ['a', 'vpc-a', 'app', 1],
       ['c', 'vpc-c', 'inference', 3],
     ] as const
-  ).forEach(([x, v, zone, n]) => {
-    vpc(inv, v, `10.${n}.0.0/16`);
-    subnet(inv, `w${x}`, v, `10.${n}.1.0/24`, zone, [['10.0.0.0/8', 'tgw-1']]);
-    subnet(inv, `t${x}`, v, `10.${n}.9.0/28`, zone, [['10.0.0.0/8', 'tgw-1']]);
-    inZone(inv, 'use1-az1', `w${x}`, `t${x}`);
-    sg(inv, `sg-${x}`, v, [all('10.0.0.0/8')]);
-    eni(inv, `eni-${x}`, `w${x}`, `10.${n}.1.10`, [`sg-${x}`]);
-  });
+  ).forEach(([x, v, zone, n]) => spoke(inv, x, v, zone, n));
   if (opts.second) {
     subnet(
       inv,

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parsePolicy, type ZonePolicy } from '../../src/policy/load.js';
+import type { ZonePolicy } from '../../src/policy/load.js';
 import { verifyInventory, verifyPasses } from '../../src/verify/run.js';
 import { ALL_VERIFY_CHECKS } from '../../src/verify/checks.js';
 import type { AwsInventory } from '../../src/inventory/aws.js';
-import { eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { appToInference, eni, POLICY, subnet, testPolicy } from './helpers.js';
 
 const IDS = new Set(ALL_VERIFY_CHECKS.map((c) => c.id));
 const verify = (inv: AwsInventory, policy: ZonePolicy = POLICY) =>
@@ -18,31 +18,11 @@ const notAssessed = (v: ReturnType<typeof verify>) =>
   [...v.result.findings, ...v.extra].filter((f) => f.checkId === 'verify-not-assessed').map((f) => f.message);
 const passed = (v: ReturnType<typeof verify>) => verifyPasses(v, IDS).map((f) => f.checkId);
 
-const policyWith = (extra: string) =>
-  parsePolicy(
-    'test.yaml',
-    `version: 1
-zones:
-  app: {}
-  inference: {}
-  data: {}
-  external_ai: { kind: service, services: { aws: [bedrock-runtime] } }
-  internet: { kind: internet }
-rules:
-  - { id: R1, name: app to inference, from: app, to: inference, action: allow, protocol: tcp, ports: 443, justification: x }
-${extra}`,
-  );
+const policyWith = (extra: string) => testPolicy('aws: [bedrock-runtime]', extra);
 
 /** app -> inference on 443 (allowed, open); optionally two workloads in a subnet tagged with a zone that does not exist. */
 function world(unzoned: boolean): AwsInventory {
-  const inv = inventory();
-  vpc(inv, 'vpc-1', '10.0.0.0/16');
-  subnet(inv, 'a', 'vpc-1', '10.0.1.0/24', 'app');
-  subnet(inv, 'b', 'vpc-1', '10.0.2.0/24', 'inference');
-  sg(inv, 'sg-a', 'vpc-1', []);
-  sg(inv, 'sg-b', 'vpc-1', [tcp(443, 443, ['10.0.0.0/16'])]);
-  eni(inv, 'eni-a', 'a', '10.0.1.10', ['sg-a']);
-  eni(inv, 'eni-b', 'b', '10.0.2.10', ['sg-b']);
+  const inv = appToInference('10.0.0.0/16');
   if (unzoned) {
     subnet(inv, 'x', 'vpc-1', '10.0.9.0/24', 'aplication'); // a typo: no zone is called that
     eni(inv, 'eni-x1', 'x', '10.0.9.10', ['sg-a']);
