@@ -17,13 +17,7 @@ import { compileAzure } from './azure.js';
 import { compileGcp } from './gcp.js';
 import { awsDnsFindings, awsDnsScopes } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
-import {
-  findingScopes,
-  notVerified,
-  policySet,
-  verifyModel,
-  type VerifyResult,
-} from './questions.js';
+import { findingScopes, notVerified, policySet, verifyModel, type VerifyResult } from './questions.js';
 import { EMPTY } from './packet-set.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
