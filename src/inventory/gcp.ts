@@ -271,6 +271,12 @@ export interface GcpCloudNat {
 export interface GcpRouter extends GcpScoped {
   network: string;
   nats: GcpCloudNat[];
+  /**
+   * BGP sessions (`bgpPeers`; `enable` FALSE turns one off) and interfaces linked to a VPN tunnel or an Interconnect
+   * attachment: the routes they learn are dynamic routes, which compute:routes does not list. Undefined: not read.
+   */
+  bgpPeers?: { name: string; enable?: string; pointer: string }[];
+  interfaces?: { name: string; linkedVpnTunnel?: string; linkedInterconnectAttachment?: string; pointer: string }[];
 }
 
 export interface GcpAddress extends GcpLabelled {

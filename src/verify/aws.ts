@@ -27,6 +27,7 @@ import type {
   Filter,
   FilterRule,
   Interface,
+  ModelGap,
   NatGateway,
   Network,
   NetworkModel,
@@ -84,6 +85,7 @@ export const NOT_INTERNET_V4 = [
 export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel {
   const zones = buildAwsZoneIndex(inv, policy);
   const notes = new Set<string>();
+  const gaps: ModelGap[] = [];
   const key = (x: { account: string; region: string }, id: string) => `${scopeKey(x)}|${id}`;
   const byScope = <T extends { account: string; region: string; id: string }>(list: T[]) =>
     new Map(list.map((x) => [key(x, x.id), x]));
@@ -141,7 +143,11 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
             : {
                 kind: 'unknown',
                 id: only ?? tgwId,
-                reason: only ? `${only} is not a VPC attachment cordon holds` : 'several or no attachments',
+                reason: only
+                  ? outsideModel(r.attachments[0]!)
+                  : r.attachments.length > 1
+                    ? `ECMP over ${r.attachments.map((a) => a.id).join(', ')}: leads outside the model`
+                    : 'no attachment',
               };
       const ref: Ref = {
         label: `${t.id} route ${r.destination} -> ${r.state === 'blackhole' ? 'blackhole' : r.attachments.map((a) => a.id).join(', ') || 'nothing'}`,
@@ -177,7 +183,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   const internetZone = [...policy.zones.values()].find((z) => z.kind === 'internet')?.name;
 
   // Interfaces declared in infrastructure as code get their address at deploy: stand-ins for every address they may get.
-  const atDeploy = standInAddresses(inv, policy, notes);
+  const atDeploy = standInAddresses(inv, policy, notes, gaps);
   const ipsOf = (n: AwsNetworkInterface) => atDeploy.get(n) ?? n.privateIps;
   // Members of each security group (scope-local; references across peered VPCs resolve by id in the same region).
   const members = new Map<string, Cidr[]>();
@@ -567,12 +573,17 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     };
     for (const a of inv.transitGatewayAttachments) {
       if (a.transitGatewayId !== id || a.region !== tables[0]!.region) continue;
-      if (a.state !== undefined && a.state !== 'available') continue;
+      const forwards = attachmentForwards(a.state);
+      if (forwards === false) continue;
       if (!networks.has(a.vpcId) || attachments.has(a.id)) continue;
       attachments.set(a.id, {
         id: a.id,
         network: a.vpcId,
         subnets: [...a.subnetIds].sort(),
+        ...(a.applianceModeSupport ? { applianceMode: true } : {}),
+        ...(forwards === undefined
+          ? { undecided: `${a.id} is in state ${a.state}: whether it forwards now is not known` }
+          : {}),
         ref: { label: `${a.id} (${a.vpcId})`, resourceId: a.id, origin: a.origin },
       });
     }
@@ -693,7 +704,34 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     ...(transitGateways.size > 0 ? { transitGateways } : {}),
     ...(internetZone ? { internetZone } : {}),
     notes: [...notes].sort(),
+    ...(gaps.length > 0 ? { gaps } : {}),
   };
+}
+
+/**
+ * Whether a transit gateway attachment in this state forwards traffic (describe-transit-gateway-vpc-attachments
+ * State): available and modifying (a change to an attachment in use, such as adding a subnet or appliance mode) do;
+ * deleted, failed and rejected do not; the others (pending, pendingAcceptance, initiating, initiatingRequest,
+ * rollingBack, deleting, failing, rejecting) are on their way in or out: undefined, unknown rather than absent.
+ */
+export function attachmentForwards(state: string | undefined): boolean | undefined {
+  if (state === undefined || state === 'available' || state === 'modifying') return true;
+  if (state === 'deleted' || state === 'failed' || state === 'rejected') return false;
+  return undefined;
+}
+
+/** Why a transit gateway route to an attachment cordon holds no network for leads outside the model. */
+function outsideModel(a: { id: string; resourceId?: string; resourceType?: string }): string {
+  const what: Record<string, string> = {
+    vpn: 'a Site-to-Site VPN attachment',
+    'direct-connect-gateway': 'a Direct Connect gateway attachment',
+    peering: 'a transit gateway peering attachment',
+    connect: 'a Connect (SD-WAN) attachment',
+    'tgw-peering': 'a transit gateway peering attachment',
+    vpc: 'a VPC attachment whose VPC is not in the inventory',
+  };
+  const kind = a.resourceType ? (what[a.resourceType] ?? `a ${a.resourceType} attachment`) : 'an attachment';
+  return `${a.id}${a.resourceId ? ` (${a.resourceId})` : ''} is ${kind}: it leads outside the model`;
 }
 
 function hostCidrs(ips: readonly string[]): Cidr[] {
@@ -708,6 +746,7 @@ function standInAddresses(
   inv: AwsInventory,
   policy: ZonePolicy,
   notes: Set<string>,
+  gaps: ModelGap[],
 ): Map<AwsNetworkInterface, string[]> {
   const out = new Map<AwsNetworkInterface, string[]>();
   const pending = inv.networkInterfaces.filter((n) => n.addressAtDeploy && n.privateIps.length === 0 && n.subnetId);
@@ -736,10 +775,18 @@ function standInAddresses(
     boundaries,
     taken,
   );
-  for (const { subnet, items } of plan.unplaced)
+  for (const { subnet, items } of plan.unplaced) {
     notes.add(
       `${items.map((n) => n.id).join(', ')}: address assigned at deploy in ${subnet.split('|')[1]}, whose IPv4 CIDR is not known: not verified`,
     );
+    // Left out of the model, so their scope is not verified (a pass without them would be a guess).
+    gaps.push({
+      scopes: [subnet.split('|')[0]!],
+      subjects: items.map((n) => n.id),
+      reason: `interface(s) get their private address at deploy in ${subnet.split('|')[1]}, whose IPv4 CIDR is not known`,
+      ...(items[0]!.origin ? { origin: items[0]!.origin } : {}),
+    });
+  }
   for (const { subnet, item } of plan.shared)
     notes.add(
       `${item.id} shares a stand-in address with another interface of ${subnet.split('|')[1]}: a rule draws a range there too small for one address each`,

@@ -57,6 +57,7 @@ import type {
   FilterRule,
   Firewall,
   Interface,
+  ModelGap,
   Network,
   NetworkModel,
   Peering,
@@ -148,6 +149,7 @@ function namer<T extends { id: string; name: string; resourceGroup: string }>(it
 export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkModel {
   const zones = placeAzure(inv, policy);
   const notes = new Set<string>();
+  const gaps: ModelGap[] = [];
   const byId = <T extends { id: string }>(list: readonly T[]) => new Map(list.map((x) => [azureIdKey(x.id), x]));
   const vnets = byId(inv.virtualNetworks);
   const subnetsById = byId(inv.subnets);
@@ -225,19 +227,29 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
       const c = tryParseCidr(r.addressPrefix);
       if (c) tag.push(c);
     }
-    if (
-      subnetsOf(v).some((s) => s.name.toLowerCase() === 'gatewaysubnet') ||
-      peersOf(v).some((p) => p.useRemoteGateways)
-    )
-      notes.add(
-        `${vnetName(v)} reaches on-premises through a virtual network gateway: the on-premises prefixes (part of its VirtualNetwork tag and routes) are not in the inventory, so paths to and from them are not verified`,
-      );
     virtualNetworkTag.set(key, tag);
     return tag;
   };
+  // Gateway-learned routes may cover any destination, and on-premises sources sit in the VirtualNetwork tag.
+  for (const v of inv.virtualNetworks)
+    if (
+      subnetsOf(v).some((s) => s.name.toLowerCase() === 'gatewaysubnet') ||
+      peersOf(v).some((p) => p.useRemoteGateways)
+    ) {
+      notes.add(
+        `${vnetName(v)} reaches on-premises through a virtual network gateway: the on-premises prefixes (part of its VirtualNetwork tag and routes) are not in the inventory, so paths to and from them are not verified`,
+      );
+      gaps.push({
+        scopes: [scopeOf(v)],
+        subjects: [vnetName(v)],
+        reason:
+          'VNet(s) reach on-premises through a virtual network gateway whose learned prefixes are not in the inventory',
+        origin: v.origin,
+      });
+    }
 
   // IP configurations declared in infrastructure as code without an address get theirs at deploy: stand-ins.
-  const atDeploy = azureStandIns(inv, policy, notes);
+  const atDeploy = azureStandIns(inv, policy, notes, gaps);
   const addressesOf = (c: AzureNetworkInterface['ipConfigurations'][number]): Cidr[] =>
     (c.privateIpAddress ? [c.privateIpAddress] : (atDeploy.get(c) ?? [])).flatMap((a) => tryParseCidr(a) ?? []);
 
@@ -489,7 +501,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     const v = vnets.get(azureIdKey(s.vnetId));
     if (!v) {
       notes.add(`VNet of subnet ${s.name} is not in the inventory: the subnet is not verified`);
-      continue;
+      continue; // its NICs are reported below
     }
     const name = subnetName(s);
     const zone = zones.subnet(s.id)?.zone;
@@ -557,6 +569,12 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     const ms = s ? modelSubnet.get(azureIdKey(s.id)) : undefined;
     if (!s || !ms) {
       notes.add(`subnet of NIC ${nicName(n)} is not in the inventory: the NIC is not verified`);
+      gaps.push({
+        scopes: [scopeOf(n)],
+        subjects: [nicName(n)],
+        reason: 'NIC(s) whose subnet or VNet is not in the inventory',
+        origin: n.origin,
+      });
       continue;
     }
     const v = vnets.get(azureIdKey(s.vnetId))!;
@@ -689,6 +707,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     internet: { include: PUBLIC.include, exclude },
     ...(internetZone ? { internetZone } : {}),
     notes: [...notes].sort(),
+    ...(gaps.length > 0 ? { gaps } : {}),
   };
 }
 
@@ -847,6 +866,7 @@ function azureStandIns(
   inv: AzureInventory,
   policy: ZonePolicy,
   notes: Set<string>,
+  gaps: ModelGap[],
 ): Map<AzureNetworkInterface['ipConfigurations'][number], string[]> {
   type Config = AzureNetworkInterface['ipConfigurations'][number];
   const out = new Map<Config, string[]>();
@@ -884,10 +904,20 @@ function azureStandIns(
     taken,
     (a, b) => (a < b ? -1 : 1),
   );
-  for (const { subnet } of plan.unplaced)
+  const nics = new Map(inv.networkInterfaces.map((n) => [azureIdKey(n.id), n]));
+  for (const { subnet, items } of plan.unplaced) {
     notes.add(
       `NICs in ${subnet.split('/').pop()}: address assigned at deploy in a subnet whose IPv4 prefix is not known: not verified`,
     );
+    // Left out of the model (no address), so their scope is not verified rather than verified without them.
+    const of = items.flatMap((x) => nics.get(azureIdKey(x.nic)) ?? []);
+    gaps.push({
+      scopes: of.map((n) => azureScopeKey(n)),
+      subjects: of.map((n) => n.name),
+      reason: `NIC(s) get their private address at deploy in ${subnet.split('/').pop()}, whose IPv4 prefix is not known`,
+      ...(of[0] ? { origin: of[0].origin } : {}),
+    });
+  }
   for (const { item } of plan.shared)
     notes.add(
       `${item.nic.split('/').pop()} shares a stand-in address with another NIC: a rule draws a range there too small for one address each`,

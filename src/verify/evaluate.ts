@@ -580,14 +580,14 @@ export class SetEvaluator {
         if (!n) continue;
         const natNet = this.model.networks.get(n.subnet.network);
         const natIgw = this.gatewayAtoms(n.atoms, new Set(natNet?.internetGateways ?? []), false);
-        const dst = and(
-          and(
-            atoms.reduce((x, a) => or(x, a.set), EMPTY),
-            this.internetDst,
-          ),
-          natIgw,
+        const routed = and(
+          atoms.reduce((x, a) => or(x, a.set), EMPTY),
+          this.internetDst,
         );
-        let path = triAnd(triAndSet(all, dst), n.nout);
+        const dst = and(routed, natIgw);
+        // Where the NAT gateway's own subnet routes to an unknown next hop, it may still reach the internet (as traced).
+        const unsure = and(routed, n.atoms.unknown);
+        let path = triAnd({ yes: and(all.yes, dst), maybe: and(all.maybe, or(dst, unsure)) }, n.nout);
         let replies = this.replyIn(n, NAT_PORTS, mode);
         if (n.subnet.id !== s.subnet.id) {
           path = triAnd(triAnd(path, s.nout), n.nin);

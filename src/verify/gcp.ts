@@ -44,8 +44,10 @@ import {
   type GcpInstance,
   type GcpInstanceNetworkInterface,
   type GcpInventory,
+  type GcpWorkbenchInstance,
   type GcpNetwork,
   type GcpRoute,
+  type GcpRouter,
   type GcpSubnetwork,
 } from '../inventory/gcp.js';
 import type { ZonePolicy } from '../policy/load.js';
@@ -70,6 +72,7 @@ import type {
   Filter,
   FilterRule,
   Interface,
+  ModelGap,
   Network,
   NetworkModel,
   Peering,
@@ -463,9 +466,59 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 const isUla = (c: Cidr) => c.family === 6 && c.first >> 121n === 0x7en;
 
-export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel {
+/**
+ * A Workbench instance runs on a Compute Engine VM of its name in its project. Where that VM was not read (a Terraform
+ * tree declares only the Workbench instance), the VM its gceSetup describes stands in for it: its network interfaces,
+ * tags, service accounts and labels, its internal address assigned at deploy (a stand-in address of its subnetwork),
+ * an external address where gceSetup gives one. A Workbench instance whose interfaces name no subnetwork stays a gap.
+ */
+function withWorkbenchVms(inv: GcpInventory): GcpInventory {
+  const vms = new Set(inv.instances.map((i) => `${i.project}/${i.name}`));
+  const described = inv.workbenchInstances.filter(
+    (w) =>
+      !vms.has(`${w.project}/${w.name}`) &&
+      w.networkInterfaces.length > 0 &&
+      w.networkInterfaces.every((n) => n.subnet !== undefined),
+  );
+  if (described.length === 0) return inv;
+  const vmOf = (w: GcpWorkbenchInstance): GcpInstance => ({
+    project: w.project,
+    region: w.region,
+    zone: w.zone,
+    origin: w.origin,
+    id: `projects/${w.project}/zones/${w.zone}/instances/${w.name}`,
+    name: w.name,
+    labels: w.labels,
+    networkInterfaces: w.networkInterfaces.map((n, i) => ({
+      name: `nic${i}`,
+      ...(n.network ? { network: n.network } : {}),
+      subnetwork: n.subnet!,
+      accessConfigs: n.hasExternalIp ? [{ type: 'ONE_TO_ONE_NAT' }] : [],
+      ipv6AccessConfigs: [],
+      aliasIpRanges: [],
+      pointer: n.pointer,
+    })),
+    tags: w.tags,
+    serviceAccounts: w.serviceAccounts,
+  });
+  return { ...inv, instances: [...inv.instances, ...described.map(vmOf)] };
+}
+
+export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkModel {
+  const inv = withWorkbenchVms(input);
   const zones = placeGcp(inv, policy);
   const notes = new Set<string>();
+  const gaps: ModelGap[] = [];
+  /** A gap for whole projects: noted once, and the projects are not verified (never a pass). */
+  const gap = (projects: readonly string[], subjects: readonly string[], reason: string, note: string, o?: Origin) => {
+    notes.add(note);
+    gaps.push({
+      scopes: projects.map((p) => `${p}/global`),
+      subjects: [...subjects],
+      reason,
+      ...(o ? { origin: o } : {}),
+    });
+  };
   const netName = namer(inv.networks);
   const subName = namer(inv.subnetworks);
   const instName = namer(inv.instances);
@@ -515,14 +568,19 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
   // ---- peerings: both sides ACTIVE; each exchanges its subnet ranges only (not transitive)
   const peerings = new Map<string, Peering>();
   const peersOf = new Map<string, { other: GcpNetwork; id: string }[]>();
+  /** Per network: peer networks not in the inventory (their subnet routes may take any destination). */
+  const unknownPeersOf = new Map<string, { peering: string; network: string }[]>();
+  /** Per network: the peers whose custom routes it imports (the peer exports them). */
+  const importsFrom = new Map<string, GcpNetwork[]>();
   for (const a of inv.networks)
     for (const p of a.peerings) {
       if ((p.state ?? 'ACTIVE').toUpperCase() !== 'ACTIVE') continue;
       const b = networksById.get(gcpIdKey(p.network));
       if (!b) {
         notes.add(
-          `peering ${p.name} of ${netName(a)}: the peer network ${shortName(p.network)} is not in the inventory, so paths over it are not verified`,
+          `peering ${p.name} of ${netName(a)}: the peer network ${shortName(p.network)} is not in the inventory, so routing of ${netName(a)} beyond its subnets is unknown`,
         );
+        push(unknownPeersOf, gcpIdKey(a.id), { peering: p.name, network: shortName(p.network) });
         continue;
       }
       const back = b.peerings.find(
@@ -542,10 +600,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
           },
         });
       push(peersOf, gcpIdKey(a.id), { other: b, id });
-      if (p.importCustomRoutes && back.exportCustomRoutes)
-        notes.add(
-          `${netName(a)} imports custom routes from ${netName(b)}: imported static routes are not modelled (only subnet routes), so paths that depend on them are not verified`,
-        );
+      if (p.importCustomRoutes && back.exportCustomRoutes) push(importsFrom, gcpIdKey(a.id), b);
     }
 
   // ---- routes per network and set of tagged routes that apply
@@ -554,6 +609,30 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
     const k = gcpIdKey(r.network);
     push(routesOf, k, r);
   }
+  /**
+   * Networks with dynamic routes: a Cloud Router with a BGP session, or linked to a VPN tunnel or an Interconnect
+   * attachment, learns routes compute:routes does not list, for any destination outside the subnet ranges (Cloud
+   * Router does not install a learned prefix inside a subnet or peering subnet range). Which prefixes were learned is
+   * in routers.getRouterStatus, which the snapshot does not hold, so routing beyond the subnets is unknown there, in
+   * every region (a REGIONAL network uses them in the router's region only; cordon does not narrow that).
+   */
+  const dynamicOf = new Map<string, GcpRouter[]>();
+  for (const r of inv.routers) {
+    const sessions = (r.bgpPeers ?? []).filter((b) => (b.enable ?? 'TRUE').toUpperCase() !== 'FALSE');
+    const links = (r.interfaces ?? []).filter((i) => i.linkedVpnTunnel || i.linkedInterconnectAttachment);
+    if (sessions.length + links.length > 0) push(dynamicOf, gcpIdKey(r.network), r);
+  }
+  /** Custom routes another network exports over peering: static routes without tags to a next hop other than the default internet gateway. */
+  const exported = (b: GcpNetwork): GcpRoute[] =>
+    (routesOf.get(gcpIdKey(b.id)) ?? []).filter((r) => {
+      const type = (r.routeType ?? 'STATIC').toUpperCase();
+      if (type !== 'STATIC' || r.tags.length > 0 || r.nextHopNetwork || r.nextHopPeering) return false;
+      return !(r.nextHopGateway && shortName(r.nextHopGateway) === GATEWAY);
+    });
+  const opaqueRoute = (n: GcpNetwork, text: string, id: string, reason: string, ref: Ref): Route => {
+    notes.add(`${netName(n)}: ${reason}, so its routing beyond its subnets is unknown`);
+    return { destinationText: text, target: { kind: 'unknown', id, reason }, ref };
+  };
   const targetOf = (r: GcpRoute): RouteTarget => {
     if (r.nextHopGateway)
       return shortName(r.nextHopGateway) === GATEWAY
@@ -569,10 +648,16 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
   const tables = new Map<string, RouteTable>();
   const tableFor = (n: GcpNetwork, tags: readonly string[]): { table: RouteTable; tagged: string[] } => {
     const nk = gcpIdKey(n.id);
-    const own = (routesOf.get(nk) ?? []).filter((r) => {
-      const type = (r.routeType ?? 'STATIC').toUpperCase();
-      return type !== 'SUBNET' && !type.startsWith('PEERING') && !r.nextHopNetwork && !r.nextHopPeering;
-    });
+    const own = [
+      ...(routesOf.get(nk) ?? []).filter((r) => {
+        const type = (r.routeType ?? 'STATIC').toUpperCase();
+        return type !== 'SUBNET' && !type.startsWith('PEERING') && !r.nextHopNetwork && !r.nextHopPeering;
+      }),
+      // Imported from a peer: its next hop is in the peer network, which the model does not forward through (unknown).
+      ...(importsFrom.get(nk) ?? []).flatMap((b) =>
+        exported(b).map((r) => ({ ...r, name: `${r.name} (imported from ${netName(b)})`, nextHopNetwork: undefined })),
+      ),
+    ];
     const tagged = own
       .filter((r) => r.tags.length > 0 && r.tags.some((t) => tags.includes(t)))
       .map((r) => r.name)
@@ -617,6 +702,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
             destination: c,
             destinationText: c.text,
             target: { kind: 'peering', id: p.id },
+            pinned: true,
             ref: {
               label: `peering subnet route ${c.text} of ${netName(p.other)}`,
               resourceId: s.id,
@@ -625,6 +711,42 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
             },
           });
         }
+    for (const u of unknownPeersOf.get(nk) ?? [])
+      routes.push(
+        opaqueRoute(
+          n,
+          `subnet routes of ${u.network}`,
+          u.peering,
+          `peer network ${u.network} (peering ${u.peering}) is not in the inventory`,
+          {
+            label: `peering ${u.peering} to ${u.network} (not in the inventory)`,
+            resourceId: n.id,
+            origin: n.origin,
+          },
+        ),
+      );
+    for (const [from, routers] of [
+      [n, dynamicOf.get(nk) ?? []] as const,
+      ...(importsFrom.get(nk) ?? []).map((b) => [b, dynamicOf.get(gcpIdKey(b.id)) ?? []] as const),
+    ])
+      for (const r of routers) {
+        const via = from === n ? '' : ` (imported over peering from ${netName(from)})`;
+        routes.push(
+          opaqueRoute(
+            n,
+            `dynamic routes of Cloud Router ${r.name}${via}`,
+            r.name,
+            `Cloud Router ${r.name}${via} learns dynamic routes (BGP) that the inventory does not list`,
+            {
+              label: `dynamic routes learned by Cloud Router ${r.name}${via}`,
+              resourceId: r.id,
+              origin: r.origin,
+              resourceType: 'compute.googleapis.com/Router',
+              scope: gcpScopeKey(r),
+            },
+          ),
+        );
+      }
     // Static routes: per destination the lowest priority number; a tie with another next hop is ECMP (unknown).
     const byDest = new Map<string, GcpRoute[]>();
     for (const r of own) {
@@ -746,7 +868,14 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
         notes.add(
           `interface ${nic.name ?? index} of instance ${instName(inst)}: ${!nic.networkIP ? 'no internal address' : 'its subnetwork or network is not in the inventory'}, so it is not verified`,
         );
-        if (!nic.networkIP)
+        if (nic.networkIP)
+          gaps.push({
+            scopes: [`${inst.project}/global`],
+            subjects: [instName(inst)],
+            reason: 'instance(s) whose subnetwork or network is not in the inventory',
+            ...(inst.origin ? { origin: inst.origin } : {}),
+          });
+        else
           unplaced.push({
             account: inst.project,
             region: 'global',
@@ -872,27 +1001,50 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
   for (const r of inv.forwardingRules) {
     if (bundleOf(r)) continue;
     const scheme = (r.loadBalancingScheme ?? '').toUpperCase();
-    notes.add(
+    const kind =
+      scheme === ''
+        ? 'Private Service Connect endpoint(s) to a service attachment'
+        : `${scheme.startsWith('EXTERNAL') ? 'external' : 'internal'} load balancer forwarding rule(s)`;
+    gap(
+      [r.project],
+      [r.name],
+      `${kind} cordon does not model (paths through them are neither proven nor refuted)`,
       scheme === ''
         ? `Private Service Connect endpoint ${r.name} (to ${r.target ? shortName(r.target) : 'a service attachment'}) is not modelled: paths to it are not verified`
         : `${scheme.startsWith('EXTERNAL') ? 'external' : 'internal'} load balancer forwarding rule ${r.name} is not modelled: paths through it are not verified`,
+      r.origin,
     );
   }
-  const aliased = nics.filter((n) => n.nic.aliasIpRanges.length > 0).map((n) => instName(n.inst));
+  const aliased = nics.filter((n) => n.nic.aliasIpRanges.length > 0);
+  const aliasedNames = aliased.map((n) => instName(n.inst));
   if (aliased.length)
-    notes.add(
-      `alias IP ranges (GKE pods, containers) of ${aliased.slice(0, 5).join(', ')}${aliased.length > 5 ? ` and ${aliased.length - 5} more` : ''} are not modelled: traffic from or to them is not verified`,
+    gap(
+      aliased.map((n) => n.inst.project),
+      aliasedNames,
+      'instance(s) with alias IP ranges (GKE pods, containers), which cordon does not model',
+      `alias IP ranges (GKE pods, containers) of ${aliasedNames.slice(0, 5).join(', ')}${aliasedNames.length > 5 ? ` and ${aliasedNames.length - 5} more` : ''} are not modelled: traffic from or to them is not verified`,
+      aliased[0]!.inst.origin,
     );
   // A Shared VPC host's service projects hold instances on its networks: those of a project not read are missing.
   for (const p of inv.projects)
     if ((p.xpnProjectStatus ?? '').toUpperCase() === 'HOST')
-      notes.add(
+      gap(
+        [p.projectId],
+        [p.projectId],
+        'Shared VPC host(s): instances of service projects not in the snapshot use its networks and are not in the model',
         `${p.projectId} is a Shared VPC host: instances of service projects not in the snapshot are not verified`,
+        p.origin,
       );
-  const vmNames = new Set(inv.instances.map((i) => i.name));
+  const vmNames = new Set(inv.instances.map((i) => `${i.project}/${i.name}`));
   for (const w of inv.workbenchInstances)
-    if (!vmNames.has(w.name))
-      notes.add(`Workbench instance ${w.name}: its VM is not among the compute instances read, so it is not verified`);
+    if (!vmNames.has(`${w.project}/${w.name}`))
+      gap(
+        [w.project],
+        [w.name],
+        'Workbench instance(s) whose VM is not among the compute instances read and whose gceSetup names no subnetwork',
+        `Workbench instance ${w.name}: its VM is not among the compute instances read and its subnetwork is not known, so it is not verified`,
+        w.origin,
+      );
 
   // ---- PSC endpoints for Google APIs
   for (const n of inv.networks)
@@ -953,6 +1105,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
     internet: { include: PUBLIC.include, exclude },
     ...(internetZone ? { internetZone } : {}),
     ...(unplaced.length > 0 ? { unplaced } : {}),
+    ...(gaps.length > 0 ? { gaps } : {}),
     notes: [...notes].sort(),
   };
 }

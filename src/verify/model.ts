@@ -101,6 +101,11 @@ export interface Route {
   destination?: Cidr;
   destinationText: string;
   target: RouteTarget;
+  /**
+   * True when no route cordon cannot place (a destination it cannot read, dynamic routes it has not seen) can take
+   * these addresses, as for local routes: Google Cloud installs no custom route inside a peering subnet route.
+   */
+  pinned?: boolean;
   ref: Ref;
 }
 
@@ -207,6 +212,13 @@ export interface TransitGatewayAttachment {
   subnets: string[];
   /** The transit gateway route table it is associated with; undefined: none, so the gateway drops what it sends. */
   routeTable?: RouteTable;
+  /**
+   * Appliance mode (ApplianceModeSupport): the gateway carries each flow through one attachment subnet picked by flow
+   * hash, whatever the zones, both ways; off, it keeps traffic in the zone it came from.
+   */
+  applianceMode?: boolean;
+  /** Why cordon cannot tell whether it forwards now (AWS state pending, deleting, …): paths through it are unknown. */
+  undecided?: string;
   ref: Ref;
 }
 
@@ -237,6 +249,22 @@ export interface NetworkModel {
    * range is not known): their scope is not verified, never verified without them.
    */
   unplaced?: { account: string; region: string; id: string; origin?: Origin }[];
+  /**
+   * What the compiler knows it does not model and cannot confine to some paths (made unknown in the model instead,
+   * where it can): each scope it names is not verified there (a verify-not-assessed finding, never a pass).
+   */
+  gaps?: ModelGap[];
+}
+
+/** Something the model leaves out that may change the verdicts of whole scopes (see NetworkModel.gaps). */
+export interface ModelGap {
+  /** The scopes (`account/region`, as Interface.scope) whose verdicts it may change. */
+  scopes: string[];
+  /** What it concerns: instances, networks, destinations (named in the finding, sorted). */
+  subjects: string[];
+  /** Why it is not modelled, in words that say what cordon did not read or does not model. */
+  reason: string;
+  origin?: Origin;
 }
 
 export const PROTO_TCP = 6;

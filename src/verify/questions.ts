@@ -5,6 +5,7 @@
  * them through — a destination's inbound security rule, or the source subnet's route to the internet — so a finding
  * points at the rule to change; each carries a witness packet traced hop by hop.
  */
+import { ANY_ZONE } from '../policy/any-zone.js';
 import { fingerprintOf, type Finding, type Origin } from '../findings/types.js';
 import type { ZonePolicy } from '../policy/load.js';
 import {
@@ -58,7 +59,9 @@ export function policySet(policy: ZonePolicy, from: string, to: string): PacketS
         return FULL;
     }
   };
-  const rules = policy.rules.filter((r) => r.from === from && r.to === to);
+  // `any` names every zone (policy/evaluate.ts): a deny to any beats an allow to the zone.
+  const names = (end: string, zone: string) => end === zone || end === ANY_ZONE;
+  const rules = policy.rules.filter((r) => names(r.from, from) && names(r.to, to));
   const allow = unionAll(rules.filter((r) => r.action === 'allow').map(part));
   const deny = unionAll(rules.filter((r) => r.action === 'deny').map(part));
   return diff(allow, deny);

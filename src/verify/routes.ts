@@ -46,6 +46,9 @@ function unresolvable(t: RouteTable): Route[] {
   return t.routes.filter((r) => r.destination === undefined && r.target.kind !== 'service');
 }
 
+/** Routes no route of unknown destination can override: local ones, and those the compiler pins (model.ts). */
+const pinned = (r: Route): boolean => r.target.kind === 'local' || r.pinned === true;
+
 const cache = new WeakMap<RouteTable, RouteAtoms>();
 
 export function routeAtoms(t: RouteTable | undefined): RouteAtoms {
@@ -65,7 +68,7 @@ export function routeAtoms(t: RouteTable | undefined): RouteAtoms {
     const atom = diff(d, covered);
     covered = or(covered, d);
     if (atom === EMPTY) continue;
-    const key = opaque.length > 0 && r.target.kind !== 'local' ? 'unknown' : targetKey(r);
+    const key = opaque.length > 0 && !pinned(r) ? 'unknown' : targetKey(r);
     if (key === 'unknown') {
       unknown = or(unknown, atom);
       if (!unknownRoutes.includes(r)) unknownRoutes.push(r);
@@ -83,13 +86,17 @@ export function atomsOf(a: RouteAtoms, key: string): PacketSet {
   return (a.byTarget.get(key) ?? []).reduce((s, x) => or(s, x.set), EMPTY);
 }
 
-/** The route a destination address takes, 'unknown' when a prefix list may decide it, or undefined (no route). */
-export function lookupRoute(
-  t: RouteTable | undefined,
-  p: Point,
-  dstOf: 'dst' | 'src' = 'dst',
-): Route | 'unknown' | undefined {
-  if (!t) return 'unknown';
+/** Why lookupRoute answers 'unknown' for this packet, for the witness (the route that leaves it undecided). */
+export function unknownRouteReason(t: RouteTable | undefined, p: Point, dstOf: 'dst' | 'src' = 'dst'): string {
+  if (!t) return 'no route table known';
+  const best = longestMatch(t, p, dstOf);
+  const opaque = unresolvable(t)[0];
+  const r = opaque && !(best && pinned(best)) ? opaque : best;
+  const why = r?.target.kind === 'unknown' ? r.target.reason : 'destination not resolved';
+  return r ? `${r.destinationText}: ${why}` : why;
+}
+
+function longestMatch(t: RouteTable, p: Point, dstOf: 'dst' | 'src'): Route | undefined {
   const addr = dstOf === 'dst' ? p.dst : p.src;
   let best: Route | undefined;
   for (const r of t.routes) {
@@ -98,7 +105,18 @@ export function lookupRoute(
     const [lo, hi] = cidrBounds(c);
     if (lo <= addr && addr < hi && (!best || c.prefix > best.destination!.prefix)) best = r;
   }
-  if (unresolvable(t).length > 0 && best?.target.kind !== 'local') return 'unknown';
+  return best;
+}
+
+/** The route a destination address takes, 'unknown' when a prefix list may decide it, or undefined (no route). */
+export function lookupRoute(
+  t: RouteTable | undefined,
+  p: Point,
+  dstOf: 'dst' | 'src' = 'dst',
+): Route | 'unknown' | undefined {
+  if (!t) return 'unknown';
+  const best = longestMatch(t, p, dstOf);
+  if (unresolvable(t).length > 0 && !(best && pinned(best))) return 'unknown';
   if (best?.target.kind === 'unknown') return 'unknown';
   return best;
 }

@@ -17,18 +17,13 @@ import { compileAzure } from './azure.js';
 import { compileGcp } from './gcp.js';
 import { awsDnsFindings, awsDnsScopes } from './dns-aws.js';
 import { azureDnsFindings, azureMissingData } from './dns-azure.js';
-import {
-  findingScopes,
-  notVerified,
-  notVerifiedBecause,
-  policySet,
-  verifyModel,
-  type VerifyResult,
-} from './questions.js';
+import { findingScopes, notVerified, policySet, verifyModel, type VerifyResult } from './questions.js';
 import { EMPTY } from './packet-set.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { gcpDnsFindings, gcpMissingData } from './dns-gcp.js';
 import { partialModelData } from './partial.js';
+import { unzonedFindings, withUnzonedZone } from './unzoned.js';
+import { gapFindings } from './gaps.js';
 import type { NetworkModel } from './model.js';
 import type { AwsInventory } from '../inventory/aws.js';
 import type { ObservedLayer } from './observed.js';
@@ -98,18 +93,24 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
   const zoned = (model: NetworkModel) =>
     new Set(model.interfaces.filter((i) => i.zone !== undefined).map((i) => i.scope));
   const unreached = (model: NetworkModel) => unreachedScopes(model, policy);
+  /** The zone questions; interfaces in no zone are asked about as `unzoned` where a rule names it (unzoned.ts). */
+  const answer = (model: NetworkModel) => ({
+    result: verifyModel(model, withUnzonedZone(model, policy), { clientPorts: CLIENT_PORTS }),
+    zonedScopes: zoned(model),
+    unreached: unreached(model),
+  });
   switch (part.provider) {
     case 'aws': {
       const inv = part.inventory;
       const model = compileAws(inv, policy);
       return {
-        result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
-        zonedScopes: zoned(model),
-        unreached: unreached(model),
+        ...answer(model),
         extra: [
           ...awsDnsFindings(inv, policy, model),
           ...missingData(inv),
           ...partialModelData('aws', inv.partial, NEEDED, 'AWS::EC2::VPC'),
+          ...gapFindings(model),
+          ...unzonedFindings(model, policy),
         ],
         dnsAsked: awsDnsScopes(inv, policy),
         model,
@@ -122,10 +123,13 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       const model = compileAzure(inv, policy);
       const dnsAsked = new Set<string>();
       return {
-        result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
-        zonedScopes: zoned(model),
-        unreached: unreached(model),
-        extra: [...azureDnsFindings(inv, policy, model, dnsAsked), ...azureMissingData(inv)],
+        ...answer(model),
+        extra: [
+          ...azureDnsFindings(inv, policy, model, dnsAsked),
+          ...azureMissingData(inv),
+          ...gapFindings(model),
+          ...unzonedFindings(model, policy),
+        ],
         dnsAsked,
         model,
         scopes: azureInventoryScopes(inv)
@@ -143,10 +147,13 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
       const inv = part.inventory;
       const model = compileGcp(inv, policy);
       return {
-        result: verifyModel(model, policy, { clientPorts: CLIENT_PORTS }),
-        zonedScopes: zoned(model),
-        unreached: unreached(model),
-        extra: [...gcpDnsFindings(inv, policy, model), ...gcpMissingData(inv), ...unplacedFindings(model)],
+        ...answer(model),
+        extra: [
+          ...gcpDnsFindings(inv, policy, model),
+          ...gcpMissingData(inv),
+          ...gapFindings(model),
+          ...unzonedFindings(model, policy),
+        ],
         model,
         scopes: gcpProjects(inv).map((p) => ({
           provider: 'gcp',
@@ -255,11 +262,14 @@ function missingData(inv: Parameters<typeof compileAws>[0]): Finding[] {
 function unreachedScopes(model: NetworkModel, policy: ZonePolicy): Set<string> {
   const present = new Set(model.interfaces.map((i) => i.zone));
   const out = new Set<string>();
-  for (const r of policy.rules) {
+  // Every (source zone, service zone) pair the policy allows, whether a rule names the pair or `any`.
+  for (const to of policy.zones.values()) {
     // An empty network zone has nothing to reach; a service zone stands for a cloud service reached by its endpoints.
-    if (r.action !== 'allow' || present.has(r.to) || policy.zones.get(r.to)?.kind !== 'service') continue;
-    if (policySet(policy, r.from, r.to) === EMPTY) continue;
-    for (const i of model.interfaces) if (i.zone === r.from && i.role === 'workload') out.add(i.scope);
+    if (to.kind !== 'service' || present.has(to.name)) continue;
+    for (const from of policy.zones.values()) {
+      if (from.kind !== 'network' || policySet(policy, from.name, to.name) === EMPTY) continue;
+      for (const i of model.interfaces) if (i.zone === from.name && i.role === 'workload') out.add(i.scope);
+    }
   }
   return out;
 }
@@ -318,36 +328,4 @@ export function verifyPasses(v: InventoryVerification, checkIds: ReadonlySet<str
     }
   }
   return out;
-}
-
-/**
- * Interfaces the compiler had to leave out (an address assigned at deploy in a subnet whose range is not known): their
- * scope is not verified rather than verified without them.
- */
-function unplacedFindings(model: NetworkModel): Finding[] {
-  const byScope = new Map<string, NonNullable<NetworkModel['unplaced']>>();
-  for (const u of model.unplaced ?? []) {
-    const k = `${u.account}/${u.region}`;
-    byScope.set(k, [...(byScope.get(k) ?? []), u]);
-  }
-  return [...byScope]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, list]) => {
-      const names = [...new Set(list.map((u) => u.id))].sort();
-      const { account, region } = list[0]!;
-      const gcp = model.provider === 'gcp';
-      const id = gcp ? `projects/${account}` : `${account}/${region}`;
-      return notVerifiedBecause(
-        {
-          provider: model.provider,
-          account,
-          region,
-          type: gcp ? 'cloudresourcemanager.googleapis.com/Project' : 'scope',
-          id,
-        },
-        id,
-        `${names.length} instance(s) get their internal address at deploy (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}) in a subnetwork whose range is not known`,
-        list[0]!.origin,
-      );
-    });
 }

@@ -16,7 +16,7 @@
  * destination network by its subnet's route to the same gateway and routed by the destination attachment's table
  * back to the source attachment.
  */
-import type { NetworkModel, Route, Subnet, TransitGateway, TransitGatewayAttachment } from './model.js';
+import type { Filter, NetworkModel, Route, Subnet, TransitGateway, TransitGatewayAttachment } from './model.js';
 
 export function attachmentOf(tgw: TransitGateway, network: string): TransitGatewayAttachment | undefined {
   for (const a of tgw.attachments.values()) if (a.network === network) return a;
@@ -56,6 +56,7 @@ export type TgwEntry =
 export function tgwEntry(model: NetworkModel, tgw: TransitGateway, from: Subnet): TgwEntry {
   const att = attachmentOf(tgw, from.network);
   if (!att) return { kind: 'drop', why: `${from.network} has no available attachment to ${tgw.id}` };
+  if (att.undecided) return { kind: 'unknown', why: att.undecided };
   const sa = attachmentSubnet(model, att, from.availabilityZone, false);
   if (sa === 'unknown') return { kind: 'unknown', why: `which subnet of ${att.id} serves ${from.id}'s zone` };
   if (!sa)
@@ -63,6 +64,9 @@ export function tgwEntry(model: NetworkModel, tgw: TransitGateway, from: Subnet)
       kind: 'drop',
       why: `${att.id} has no subnet in ${from.availabilityZone ?? 'the source zone'}: ${from.id} cannot reach ${tgw.id}`,
     };
+  // Forward traffic from an attachment subnet skips its ACLs; a reply coming back through another zone's subnet does not.
+  if (sa.id === from.id && att.subnets.length > 1)
+    return { kind: 'unknown', why: `${from.id} is one of ${att.id}'s subnets: a reply may return through another` };
   if (!att.routeTable) return { kind: 'drop', why: `${att.id} is associated with no route table` };
   return { kind: 'enter', att, subnet: sa };
 }
@@ -82,8 +86,46 @@ export function tgwExit(
   const att = tgw.attachments.get(route.target.id);
   if (!att || att.network === entry.att.network)
     return { kind: 'unknown', why: `${route.target.id} is not another network's attachment` };
+  if (att.undecided) return { kind: 'unknown', why: att.undecided };
+  // Which attachment subnets a flow and its reply cross depends on flow hashing (appliance mode) or on the zone the
+  // reply starts in: sound only where every subnet of both attachments has the same network ACLs.
+  if (att.applianceMode && !sameAcls(model, att))
+    return {
+      kind: 'unknown',
+      why: `appliance mode: ${att.id} carries each flow through a subnet picked by flow hash, and their network ACLs differ`,
+    };
+  for (const a of [entry.att, att])
+    if (!sameAcls(model, a))
+      return {
+        kind: 'unknown',
+        why: `the reply may cross another Availability Zone's subnet of ${a.id}, whose network ACLs differ`,
+      };
   const sb = attachmentSubnet(model, att, entry.subnet.availabilityZone, true);
   if (!sb || sb === 'unknown')
     return { kind: 'unknown', why: `which subnet of ${att.id} the gateway delivers through` };
   return { kind: 'deliver', att, subnet: sb };
+}
+
+/** True when every subnet of the attachment has the same network ACLs (then which one carries a packet is moot). */
+function sameAcls(model: NetworkModel, att: TransitGatewayAttachment): boolean {
+  const keys = att.subnets.map((id) => {
+    const s = model.subnets.get(id);
+    return s ? `${aclKey(s.inbound)}|${aclKey(s.outbound)}` : undefined;
+  });
+  return keys.every((k) => k !== undefined && k === keys[0]);
+}
+
+const aclKeys = new WeakMap<Filter, string>();
+/** A filter's decisions (not where its rules came from): two subnets with one ACL, or equal ACLs, have equal keys. */
+function aclKey(f: Filter | undefined): string {
+  if (!f) return 'unknown';
+  let k = aclKeys.get(f);
+  if (k === undefined) {
+    k = JSON.stringify(
+      [f.order, f.stateful, f.rules.map((r) => [r.action, r.proto, r.ports, r.remotes, r.locals])],
+      (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+    );
+    aclKeys.set(f, k);
+  }
+  return k;
 }

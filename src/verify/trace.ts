@@ -17,7 +17,7 @@ import {
   type Route,
   type Subnet,
 } from './model.js';
-import { lookupRoute, targetKey } from './routes.js';
+import { lookupRoute, targetKey, unknownRouteReason } from './routes.js';
 import { egress, type ReplyMode } from './evaluate.js';
 import { tgwEntry, tgwExit } from './tgw.js';
 import type { Cidr } from '../util/cidr.js';
@@ -86,7 +86,7 @@ export class Tracer {
     const route = lookupRoute(sub.routeTable, p);
     const rt = sub.routeTable?.id ?? `${sub.id} (no route table)`;
     if (route === undefined) return t.drop(rt, 'no route to the destination');
-    if (route === 'unknown') return this.unknownHop(t, s, sub, p, mode);
+    if (route === 'unknown') return this.unknownHop(t, s, sub, p, mode, unknownRouteReason(sub.routeTable, p));
     t.route(rt, route);
     const target = route.target;
     switch (target.kind) {
@@ -137,8 +137,9 @@ export class Tracer {
       case 'transit-gateway':
         return this.viaTransitGateway(t, s, sub, target.id, p, mode);
       case 'attachment':
-      case 'unknown':
         return this.unknownHop(t, s, sub, p, mode);
+      case 'unknown':
+        return this.unknownHop(t, s, sub, p, mode, `${target.id}: ${target.reason}`);
     }
   }
 
@@ -150,17 +151,26 @@ export class Tracer {
     const tgw = this.model.transitGateways?.get(id);
     if (!tgw) return this.unknownHop(t, s, sub, p, mode);
     const entry = tgwEntry(this.model, tgw, sub);
-    if (entry.kind === 'unknown') return this.unknownHop(t, s, sub, p, mode);
+    if (entry.kind === 'unknown') return this.unknownHop(t, s, sub, p, mode, `${id}: ${entry.why}`);
     if (entry.kind === 'drop') return t.drop(id, entry.why, tgw.ref);
     const table = entry.att.routeTable!;
     const r = lookupRoute(table, p);
-    if (r === 'unknown') return this.unknownHop(t, s, sub, p, mode);
+    if (r === 'unknown') return this.unknownHop(t, s, sub, p, mode, `${table.id} ${unknownRouteReason(table, p)}`);
     if (!r) return t.drop(table.id, 'no route in the transit gateway route table', table.ref);
     if (r.target.kind === 'drop') return t.drop(table.id, r.target.reason, r.ref);
     const exit = tgwExit(this.model, tgw, entry, r);
     const wNet = exit.kind === 'deliver' ? this.model.networks.get(exit.att.network) : undefined;
     if (exit.kind !== 'deliver' || !wNet || !inCidrs(wNet.cidrs, p.fam, p.dst))
-      return this.unknownHop(t, s, sub, p, mode);
+      return this.unknownHop(
+        t,
+        s,
+        sub,
+        p,
+        mode,
+        exit.kind === 'unknown'
+          ? `${table.id} ${r.destinationText}: ${exit.why}`
+          : `${id} delivers to ${exit.att.id}, beyond ${exit.att.network}'s own addresses: forwarded on by routes cordon does not follow`,
+      );
     const d = this.interfaceAt(wNet.id, p, 'dst');
     if (!d) return t.drop(wNet.id, 'no interface at the destination address');
     const dsub = this.model.subnets.get(d.subnet)!;
@@ -342,8 +352,12 @@ export class Tracer {
   }
 
   /** A next hop cordon cannot follow: the answer is unknown if everything it can see would let the packet pass. */
-  private unknownHop(t: Walk, s: Interface, sub: Subnet, p: Point, mode: ReplyMode): Trace {
-    t.hop(sub.routeTable?.id ?? sub.id, 'maybe', 'next hop not modelled (transit gateway, appliance, prefix list)');
+  private unknownHop(t: Walk, s: Interface, sub: Subnet, p: Point, mode: ReplyMode, why?: string): Trace {
+    t.hop(
+      sub.routeTable?.id ?? sub.id,
+      'maybe',
+      why ?? 'next hop not modelled (transit gateway, appliance, prefix list)',
+    );
     if (this.isInternet(p, 'dst')) {
       t.filter(sub.id, sub.outbound, p, 'out');
       this.replyInto(t, sub, p, this.range(mode), mode);

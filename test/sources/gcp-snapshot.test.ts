@@ -166,6 +166,34 @@ describe('GCP snapshot reader', () => {
     assert.match(r.warnings[0]!.message, /one page of a longer list/);
   });
 
+  it('reads Cloud Routers’ BGP peers and the VPN tunnels and Interconnect attachments their interfaces link', () => {
+    const router = {
+      kind: 'compute#router',
+      name: 'cr-1',
+      selfLink: 'https://www.googleapis.com/compute/v1/projects/p1/regions/europe-west4/routers/cr-1',
+      network: 'https://www.googleapis.com/compute/v1/projects/p1/global/networks/n1',
+      region: 'https://www.googleapis.com/compute/v1/projects/p1/regions/europe-west4',
+      bgpPeers: [
+        { name: 'onprem', interfaceName: 'if-1', peerIpAddress: '169.254.0.2' },
+        { name: 'off', enable: 'FALSE' },
+      ],
+      interfaces: [
+        { name: 'if-1', linkedInterconnectAttachment: 'projects/p1/regions/europe-west4/interconnectAttachments/a1' },
+      ],
+    };
+    const r = loadGcpSnapshotFromTexts([{ name: 'routers.json', text: JSON.stringify([router], null, 2) }]);
+    assert.deepEqual(r.errors, []);
+    const [read] = r.inventory.routers;
+    assert.deepEqual(
+      read!.bgpPeers!.map((b) => [b.name, b.enable]),
+      [
+        ['onprem', undefined],
+        ['off', 'FALSE'],
+      ],
+    );
+    assert.match(read!.interfaces![0]!.linkedInterconnectAttachment!, /interconnectAttachments\/a1$/);
+  });
+
   it('a JSON line that does not parse (asset export cut short) leaves the data sets of its file partial', () => {
     const fw = (name: string) => ({
       name: `//compute.googleapis.com/projects/p1/global/firewalls/${name}`,

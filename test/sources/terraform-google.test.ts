@@ -474,6 +474,47 @@ resource "google_compute_firewall" "egress_all" {
     );
   });
 
+  it('BGP peers, router interfaces and VPN tunnels naming a router join it: its network has dynamic routes', async () => {
+    const tf = await copy(TF);
+    await writeFile(
+      path.join(tf, 'bgp.tf'),
+      `resource "google_compute_router" "r" {
+  name    = "hybrid-router"
+  network = google_compute_network.ai_vpc.id
+}
+resource "google_compute_router_peer" "onprem" {
+  name            = "onprem"
+  router          = google_compute_router.r.name
+  interface       = "if-1"
+  peer_ip_address = "169.254.0.2"
+  peer_asn        = 65001
+}
+resource "google_compute_vpn_tunnel" "t1" {
+  name          = "tunnel-1"
+  router        = google_compute_router.r.name
+  shared_secret = "x"
+}
+`,
+    );
+    const parts = await partitionSnapshot(tf);
+    const r = await loadTerraform(tf, parts.terraform, { cwd: tf });
+    const router = r.gcp!.routers.find((x) => x.name === 'hybrid-router')!;
+    assert.deepEqual(
+      router.bgpPeers!.map((b) => b.name),
+      ['onprem'],
+    );
+    assert.deepEqual(
+      router.interfaces!.map((i) => [i.name, i.linkedVpnTunnel]),
+      [['google_compute_vpn_tunnel tunnel-1', 'google_compute_vpn_tunnel.t1']],
+    );
+    const { compileGcp } = await import('../../src/verify/gcp.js');
+    const notes = compileGcp(r.gcp!, policy).notes;
+    assert.ok(
+      notes.some((n) => /Cloud Router hybrid-router learns dynamic routes/.test(n)),
+      JSON.stringify(notes),
+    );
+  });
+
   it('arguments of the wrong shape give located errors, no crash, and the other resources are still read', async () => {
     const literal: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
       value: fc.oneof(

@@ -230,7 +230,7 @@ export function nat(inv: AwsInventory, id: string, subnetId: string): void {
 }
 
 /** The test policy: app → inference → data, inference → the AI service zone (whose services are given), internet. */
-export function testPolicy(services: string): ZonePolicy {
+export function testPolicy(services: string, extraRules = ''): ZonePolicy {
   return parsePolicy(
     'test.yaml',
     `version: 1
@@ -244,8 +244,21 @@ rules:
   - { id: R1, name: app to inference, from: app, to: inference, action: allow, protocol: tcp, ports: 443, justification: x }
   - { id: R2, name: inference to data, from: inference, to: data, action: allow, protocol: tcp, ports: 6333, justification: x }
   - { id: R3, name: inference to ai, from: inference, to: external_ai, action: allow, protocol: https, justification: x }
-`,
+${extraRules}`,
   );
 }
 
 export const POLICY: ZonePolicy = testPolicy('aws: [bedrock-runtime]');
+
+/** One VPC (10.0/16) with an app interface (eni-a, 10.0.1.10) and an inference one (eni-b) open to it on 443. */
+export function appToInference(sgFrom = '10.0.1.0/24'): AwsInventory {
+  const inv = inventory();
+  vpc(inv, 'vpc-1', '10.0.0.0/16');
+  subnet(inv, 'a', 'vpc-1', '10.0.1.0/24', 'app');
+  subnet(inv, 'b', 'vpc-1', '10.0.2.0/24', 'inference');
+  sg(inv, 'sg-a', 'vpc-1', []);
+  sg(inv, 'sg-b', 'vpc-1', [tcp(443, 443, [sgFrom])]);
+  eni(inv, 'eni-a', 'a', '10.0.1.10', ['sg-a']);
+  eni(inv, 'eni-b', 'b', '10.0.2.10', ['sg-b']);
+  return inv;
+}

@@ -10,7 +10,7 @@ import { scanSnapshot } from '../../src/scan.js';
 import { verifyInventory, verifyPasses } from '../../src/verify/run.js';
 import { ALL_VERIFY_CHECKS } from '../../src/verify/checks.js';
 import type { AwsInventory } from '../../src/inventory/aws.js';
-import { bedrockEndpoint, eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { appToInference, bedrockEndpoint, eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import { firewall, PROJECT } from '../support/gcp-build.js';
 import { GCP_POLICY, gcpWorld, route, vm } from './gcp-helpers.js';
@@ -75,15 +75,7 @@ describe('verify passes in scan', () => {
     );
   });
   it('a scope whose zoned interfaces were verified clean passes', () => {
-    const inv = inventory();
-    vpc(inv, 'vpc-1', '10.0.0.0/16');
-    subnet(inv, 'a', 'vpc-1', '10.0.1.0/24', 'app');
-    subnet(inv, 'b', 'vpc-1', '10.0.2.0/24', 'inference');
-    sg(inv, 'sg-a', 'vpc-1', []);
-    sg(inv, 'sg-b', 'vpc-1', [tcp(443, 443, ['10.0.1.0/24'])]);
-    eni(inv, 'eni-a', 'a', '10.0.1.10', ['sg-a']);
-    eni(inv, 'eni-b', 'b', '10.0.2.10', ['sg-b']);
-    const p = passes(inv);
+    const p = passes(appToInference());
     assert.ok(
       p.some((f) => f.checkId === 'verify-zone-violation'),
       JSON.stringify(p.map((f) => f.checkId)),

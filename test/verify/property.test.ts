@@ -71,6 +71,9 @@ const world = fc.record({
         on: fc.constantFrom(true, true, false),
         subnets: fc.integer({ min: 1, max: 7 }),
         table: fc.constantFrom(0, 0, 1, -1),
+        // States that forward, that may (unknown) and that do not; appliance mode (ApplianceModeSupport).
+        state: fc.constantFrom('available', 'available', 'available', 'modifying', 'pending', 'deleting', 'deleted'),
+        appliance: fc.boolean(),
       }),
       { minLength: 3, maxLength: 3 },
     ),
@@ -83,7 +86,7 @@ const world = fc.record({
       fc.record({
         table: fc.constantFrom(0, 1),
         dest: fc.constantFrom('10.0.0.0/8', '0.0.0.0/0', '10.2.1.0/24', '10.3.0.0/16'),
-        to: fc.constantFrom<number | 'blackhole'>(0, 1, 2, 'blackhole'),
+        to: fc.constantFrom<number | 'blackhole' | 'vpn'>(0, 1, 2, 'blackhole', 'vpn'),
       }),
       { maxLength: 3 },
     ),
@@ -188,7 +191,14 @@ function build(w: World) {
       if (!a.on) return [];
       const picked = v.subnets.map((_, si) => `s${vi + 1}${si + 1}`).filter((_, si) => (a.subnets >> si) & 1);
       return [
-        { id: `att-${vi}`, vpc: `vpc-${vi + 1}`, subnets: picked.length ? picked : [`s${vi + 1}1`], table: a.table },
+        {
+          id: `att-${vi}`,
+          vpc: `vpc-${vi + 1}`,
+          subnets: picked.length ? picked : [`s${vi + 1}1`],
+          table: a.table,
+          state: a.state,
+          appliance: a.appliance,
+        },
       ];
     });
     addTgw(inv, {
@@ -205,7 +215,10 @@ function build(w: World) {
           }),
           ...w.tgw.routes
             .filter((r) => r.table === ti)
-            .map((r): [string, string] => [r.dest, r.to === 'blackhole' ? 'blackhole' : `att-${r.to}`]),
+            .map((r): [string, string] => [
+              r.dest,
+              r.to === 'blackhole' ? 'blackhole' : r.to === 'vpn' ? 'vpn-att-9' : `att-${r.to}`,
+            ]),
         ],
       })),
     });

@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import { compileAws } from '../../src/verify/aws.js';
 import { verifyModel } from '../../src/verify/questions.js';
 import type { AwsInventory } from '../../src/inventory/aws.js';
-import { all, eni, inventory, POLICY, sg, subnet, vpc } from './helpers.js';
-import { addTgw, inZone } from './tgw-helpers.js';
+import { inventory, POLICY } from './helpers.js';
+import { addTgw, spoke } from './tgw-helpers.js';
 
 const run = (inv: AwsInventory) => verifyModel(compileAws(inv, POLICY), POLICY, { clientPorts: [32768, 60999] });
 
@@ -20,14 +20,7 @@ function network(cRoutes: [string, string, 'static' | 'propagated'][]): AwsInven
     ['c', 'vpc-c', 'inference', 3],
     ['d', 'vpc-d', 'inspection', 4],
   ];
-  for (const [x, v, zone, n] of spokes) {
-    vpc(inv, v, `10.${n}.0.0/16`);
-    subnet(inv, `w${x}`, v, `10.${n}.1.0/24`, zone, [['10.0.0.0/8', 'tgw-1']]);
-    subnet(inv, `t${x}`, v, `10.${n}.9.0/28`, zone, [['10.0.0.0/8', 'tgw-1']]);
-    inZone(inv, 'use1-az1', `w${x}`, `t${x}`);
-    sg(inv, `sg-${x}`, v, [all('10.0.0.0/8')]);
-    eni(inv, `eni-${x}`, `w${x}`, `10.${n}.1.10`, [`sg-${x}`]);
-  }
+  for (const [x, v, zone, n] of spokes) spoke(inv, x, v, zone, n);
   addTgw(inv, {
     id: 'tgw-1',
     attachments: ['b', 'c', 'd'].map((x) => ({ id: `att-${x}`, vpc: `vpc-${x}`, subnets: [`t${x}`] })),

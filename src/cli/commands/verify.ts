@@ -88,7 +88,7 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
   }
   const na = r.findings.filter((f) => f.status === 'not-assessed');
   if (na.length) {
-    out.push(c.magenta(`NOT ASSESSED (${na.length})`));
+    out.push(c.magenta(`NOT ASSESSED: cordon cannot decide (${na.length})`));
     for (const f of na) out.push(`  ? ${f.checkId}  ${f.resource.id}: ${f.message}`);
     out.push('');
   }

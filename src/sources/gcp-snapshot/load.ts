@@ -762,6 +762,15 @@ const readRouter: Handler = (it, f) => {
         logEnabled: n.obj('logConfig')?.bool('enable'),
         pointer: n.pointer,
       })),
+      bgpPeers: f
+        .objs('bgpPeers')
+        .map((b) => ({ name: b.str('name') ?? b.pointer, enable: b.str('enable'), pointer: b.pointer })),
+      interfaces: f.objs('interfaces').map((i) => ({
+        name: i.str('name') ?? i.pointer,
+        linkedVpnTunnel: i.str('linkedVpnTunnel'),
+        linkedInterconnectAttachment: i.str('linkedInterconnectAttachment'),
+        pointer: i.pointer,
+      })),
     },
     region,
   );

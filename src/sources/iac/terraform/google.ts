@@ -188,7 +188,8 @@ const KINDS: Record<string, Kind> = {
   ),
   google_compute_router: compute(
     'router',
-    (v, c) => defined({ region: c.region, network: ref(v.network, 'networks', c), nats: [] }),
+    (v, c) =>
+      defined({ region: c.region, network: ref(v.network, 'networks', c), nats: [], bgpPeers: [], interfaces: [] }),
     'compute:routers',
     'Router',
   ),
@@ -352,6 +353,41 @@ Object.assign(KINDS, {
  * Types that change a data set cordon marks present but that are not mapped (yet): declaring one makes the data set
  * partial in its project, naming it, so a rule or peering cordon did not read never reads as a pass.
  */
+/** Resources that add to a router: where they go in the router's document, and what they add. */
+const ROUTER_PARTS: Record<string, { list: 'nats' | 'bgpPeers' | 'interfaces'; item: (r: TfResource) => V }> = {
+  google_compute_router_nat: { list: 'nats', item: (r) => natOf(r.values) },
+  // A BGP session: the routes it learns are dynamic routes, which compute:routes does not list (verify/gcp.ts).
+  google_compute_router_peer: {
+    list: 'bgpPeers',
+    item: (r) => defined({ name: r.values.name, enable: r.values.enable === false ? 'FALSE' : undefined }),
+  },
+  google_compute_router_interface: {
+    list: 'interfaces',
+    item: (r) =>
+      defined({
+        name: r.values.name,
+        linkedVpnTunnel: r.values.vpn_tunnel,
+        linkedInterconnectAttachment: r.values.interconnect_attachment,
+      }),
+  },
+};
+/** A VPN tunnel or Interconnect attachment that names a Cloud Router: dynamic routing over it. */
+const ROUTER_LINK = {
+  list: 'interfaces' as const,
+  item: (r: TfResource): V =>
+    defined({
+      name: `${r.type} ${text(r.values.name)}`,
+      [r.type === 'google_compute_vpn_tunnel' ? 'linkedVpnTunnel' : 'linkedInterconnectAttachment']: r.address,
+    }),
+};
+function linksRouter(r: TfResource): boolean {
+  return (
+    (r.type === 'google_compute_vpn_tunnel' || r.type === 'google_compute_interconnect_attachment') &&
+    r.values.router !== undefined &&
+    r.values.router !== null
+  );
+}
+
 const UNMAPPED_FEEDS: Record<string, GcpDataset> = {
   google_compute_network_peering_routes_config: 'compute:networks',
   google_compute_shared_vpc_service_project: 'compute:networks',
@@ -432,7 +468,8 @@ export function mapGoogle(
       continue;
     }
     if (!k) {
-      const elsewhere = r.type === 'google_compute_router_nat' || r.type === 'google_compute_network_peering';
+      const elsewhere =
+        r.type === 'google_compute_network_peering' || ROUTER_PARTS[r.type] !== undefined || linksRouter(r);
       if (!elsewhere && !isHierarchyType(r.type) && !isFirewallPolicyPart(r.type) && !unmapped.has(r.type))
         unmapped.set(r.type, r);
       continue;
@@ -486,13 +523,15 @@ export function mapGoogle(
           const network = byId.get(bare(n.subnetwork))?.data.network;
           if (network !== undefined) n.network = network;
         }
+  // NATs, BGP peers and interfaces (and VPN tunnels or Interconnect attachments naming a router) join their router.
   for (const r of google) {
-    if (r.type !== 'google_compute_router_nat') continue;
+    const part = ROUTER_PARTS[r.type] ?? (linksRouter(r) ? ROUTER_LINK : undefined);
+    if (!part) continue;
     const project = projectOf(r);
     const region = typeof r.values.region === 'string' ? r.values.region : r.region;
     const router = byId.get(`projects/${project}/regions/${region}/routers/${text(r.values.router).split('/').at(-1)}`);
-    const nat = natOf(r.values);
-    const unknown = firstUnknown(nat) ?? (isUnknown(r.values.router) ? r.values.router : undefined);
+    const item = part.item(r);
+    const unknown = firstUnknown(item) ?? (isUnknown(r.values.router) ? r.values.router : undefined);
     if (unknown || !router) {
       skipped.push({
         r,
@@ -505,7 +544,7 @@ export function mapGoogle(
       });
       continue;
     }
-    (router.data.nats as Value[]).push(nat);
+    (router.data[part.list] as Value[]).push(item);
   }
   const regionOfResource = (r: TfResource) =>
     typeof r.values.region === 'string' ? r.values.region.slice(r.values.region.lastIndexOf('/') + 1) : r.region;
