@@ -40,7 +40,7 @@ import {
 import { SetEvaluator, groupBy, type Contribution, type RelationPart, type ReplyMode } from './evaluate.js';
 import type { Filter, Interface, NetworkModel, Ref } from './model.js';
 import { Tracer, type Hop, type Trace } from './trace.js';
-import { decidePacket, resourceAdmits, ruleMatches, ruleSets, TRI_FULL, type TriSet } from './filters.js';
+import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type TriSet } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
 
@@ -242,8 +242,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     set: PacketSet,
     scopes: Iterable<string>,
     make: () => Group['witness'] | undefined,
-    /** Members this call stands for (destinations of a security group), and further rules that admitted them. */
-    more: { count: number; rules: readonly Ref[] } = { count: 1, rules: [] },
+    /** Members this call stands for (the destinations of a security group). */
+    count = 1,
   ): void => {
     const k = groupKey(kind, from, to, locate.locate);
     const e = groups.get(k);
@@ -252,16 +252,14 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const classesOf = () => exists(set, [FAM, SRC, DST]);
     if (e) {
       e.parts.push(classesOf());
-      e.count += more.count;
+      e.count += count;
       if (locate.locate) e.rules.set(locate.locate.label, locate.locate);
-      for (const r of more.rules) e.rules.set(r.label, r);
       for (const sc of scopes) e.scopes.add(sc);
       return;
     }
     const w = make();
     if (!w) return;
     const rules = new Map<string, Ref>(locate.locate ? [[locate.locate.label, locate.locate]] : []);
-    for (const r of more.rules) rules.set(r.label, r);
     groups.set(k, {
       kind,
       from,
@@ -269,7 +267,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       locate: locate.locate,
       resourceType: locate.resourceType,
       parts: [classesOf()],
-      count: more.count,
+      count,
       rules,
       scopes: new Set(scopes),
       witness: w,
@@ -403,10 +401,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             const reached = exists(g.part, [PROTO, PORT]);
             const members = list.filter((d) => d.addresses.some((a) => containsAddr(reached, a)));
             const scopes = [...members.map((d) => d.scope), ...memberSourceScopes(c, view, g.extra)];
-            join(kind, from, to, g.located, g.part, scopes, () => witness(g.part, c, 'exists', g.at), {
-              count: members.length,
-              rules: g.rules,
-            });
+            join(kind, from, to, g.located, g.part, scopes, () => witness(g.part, c, 'exists', g.at), members.length);
           }
           const targets = groupBy(
             hit.filter((d) => d.inbound.order !== 'any-allow'),
@@ -609,8 +604,6 @@ function projectSources(c: Contribution): Projection {
  */
 interface MemberView {
   project(extra: PacketSet): PacketSet;
-  /** The sources and classes (destinations projected away) under the condition. */
-  sources(extra: PacketSet): PacketSet;
   point(extra: PacketSet): Point | undefined;
 }
 
@@ -642,10 +635,6 @@ function memberView(
       const dst = within(extra);
       return unionAll(slices.map((x, i) => andExists(x.src, dst[i]!, SRC)));
     },
-    sources: (extra) => {
-      const dst = within(extra);
-      return unionAll(slices.map((x, i) => andExists(x.src, dst[i]!, DST)));
-    },
     point: (extra) => {
       const dst = within(extra);
       for (const [i, x] of slices.entries()) {
@@ -660,15 +649,10 @@ function memberView(
 /**
  * A security group of the destinations' filters (any rule allows, so every group that admits some of the packets is
  * a rule to change, overlapping or not: removing one group's rule leaves the others admitting), with the packets it
- * admits, a witness packet (whose trace names any other group admitting it too), and every rule of the group that
- * admits some of them.
+ * admits and a witness packet (whose trace names any other group admitting it too). Asking which of the group's
+ * rules admit some packet (one projection per rule) doubled the run on the benchmark: the witness's rule is named.
  */
-function admittingGroup(
-  f: Filter,
-  id: string,
-  m: MemberView,
-  kind: Group['kind'],
-): (Admitting & { rules: Ref[] }) | undefined {
+function admittingGroup(f: Filter, id: string, m: MemberView, kind: Group['kind']): Admitting | undefined {
   const side = (t: TriSet) => (kind === 'violation' ? t.yes : t.maybe);
   const admits = side(resourceAdmits(f, id));
   const part = m.project(admits);
@@ -676,10 +660,7 @@ function admittingGroup(
   const at = m.point(admits)!;
   const own = f.rules.filter((r) => r.action === 'allow' && r.ref.resourceId === id);
   const ref = own.find((r) => ruleMatches(r, f.direction, at) !== 'no')?.ref ?? own[0]!.ref;
-  // The sources and classes that get in (destinations projected away), against each rule of the group.
-  const sent = m.sources(admits);
-  const rules = own.filter((r) => and(sent, side(ruleSets(r, f.direction))) !== EMPTY).map((r) => r.ref);
-  return { located: { locate: ref, resourceType: resourceTypeOf(ref) }, part, extra: admits, at, rules };
+  return { located: { locate: ref, resourceType: resourceTypeOf(ref) }, part, extra: admits, at };
 }
 
 interface Admitting {
