@@ -575,7 +575,7 @@ export class SetEvaluator {
       for (const [key, atoms] of s.atoms.byTarget) {
         if (!key.startsWith('nat:')) continue;
         const nat = this.model.nats.get(key.slice(4));
-        if (!nat || !nat.available || !nat.public) continue;
+        if (!nat || !nat.available) continue;
         const n = this.subnets.get(nat.subnet);
         if (!n) continue;
         const natNet = this.model.networks.get(n.subnet.network);
@@ -584,9 +584,12 @@ export class SetEvaluator {
           atoms.reduce((x, a) => or(x, a.set), EMPTY),
           this.internetDst,
         );
-        const dst = and(routed, natIgw);
-        // Where the NAT gateway's own subnet routes to an unknown next hop, it may still reach the internet (as traced).
-        const unsure = and(routed, n.atoms.unknown);
+        // Only a public NAT gateway reaches the internet through its subnet's internet gateway.
+        const dst = nat.public ? and(routed, natIgw) : EMPTY;
+        // Where the NAT gateway's own subnet forwards to a next hop cordon does not follow to the internet (a
+        // transit gateway to a central egress network, an appliance, an unknown route), public or private, it may
+        // still get there (as traced).
+        const unsure = and(routed, onwardUnknown(n.atoms));
         let path = triAnd({ yes: and(all.yes, dst), maybe: and(all.maybe, or(dst, unsure)) }, n.nout);
         let replies = this.replyIn(n, NAT_PORTS, mode);
         if (n.subnet.id !== s.subnet.id) {
@@ -666,6 +669,18 @@ export class SetEvaluator {
     }
     return mergeContributions(out);
   }
+}
+
+/**
+ * Destinations a subnet's routes send to next hops cordon does not follow towards the internet: transit gateways
+ * (a central egress network beyond them), NAT gateways and firewalls chained behind a NAT gateway, unknown routes.
+ */
+export function onwardUnknown(a: RouteAtoms): PacketSet {
+  let r = a.unknown;
+  for (const [k, list] of a.byTarget)
+    if (k.startsWith('tgw:') || k.startsWith('nat:') || k.startsWith('firewall:'))
+      for (const x of list) r = or(r, x.set);
+  return r;
 }
 
 /** Whether an interface's IPv4 packets to the internet get a public source address (undefined: not known). */

@@ -260,18 +260,28 @@ export class Tracer {
     }
     if (!nat) return t.drop(natId, 'NAT gateway not in the inventory');
     if (!nat.available) return t.drop(natId, 'NAT gateway not available');
-    if (!nat.public) return t.drop(natId, 'a private NAT gateway does not reach the internet');
     const nsub = this.model.subnets.get(nat.subnet);
     if (!nsub) return t.drop(natId, 'NAT gateway subnet not in the inventory');
+    const r = lookupRoute(nsub.routeTable, p);
+    // A next hop cordon does not follow to the internet (a transit gateway to a central egress network, a chained
+    // NAT gateway or firewall, an unknown route): maybe, for a private NAT gateway too (evaluate.ts onwardUnknown).
+    const onward = r === 'unknown' || (r !== undefined && ONWARD.has(r.target.kind));
+    if (!nat.public && !onward) return t.drop(natId, 'a private NAT gateway does not reach the internet');
     const cross = crosses(sub, nsub);
     if (cross) {
       t.filter(sub.id, sub.outbound, p, 'out');
       t.filter(nsub.id, nsub.inbound, p, 'in');
     }
     t.hop(natId, 'yes', 'source address translated by the NAT gateway', nat.ref);
-    const r = lookupRoute(nsub.routeTable, p);
     const net = this.model.networks.get(nsub.network);
     if (r === 'unknown') t.hop(nsub.routeTable?.id ?? nsub.id, 'maybe', 'NAT subnet route unknown');
+    else if (onward)
+      t.hop(
+        nsub.routeTable?.id ?? nsub.id,
+        'maybe',
+        `the NAT gateway’s subnet forwards to ${describeTarget(r)}, which cordon does not follow to the internet`,
+        r.ref,
+      );
     else if (!r || r.target.kind !== 'internet' || r.target.egressOnly || !net?.internetGateways.includes(r.target.id))
       return t.drop(
         nsub.routeTable?.id ?? nsub.id,
@@ -525,6 +535,9 @@ class Walk {
 function crosses(a: Subnet, b: Subnet): boolean {
   return a.id !== b.id || a.filtersIntraSubnet === true;
 }
+
+/** Route targets a NAT gateway's subnet may forward internet traffic to that cordon does not follow there. */
+const ONWARD = new Set<string>(['transit-gateway', 'nat', 'firewall', 'unknown', 'attachment']);
 
 function describeTarget(r: Route): string {
   const t = r.target;

@@ -169,6 +169,31 @@ describe('verify: a NAT gateway needs an internet-gateway route in its own subne
     assert.equal(v[0]!.resource.id, 'rtb-dat');
     assert.match(JSON.stringify(v[0]!.evidence), /NAT gateway/);
   });
+  it('a NAT subnet that forwards to a transit gateway (central egress) may reach the internet: cannot decide, never clean', () => {
+    for (const priv of [false, true]) {
+      const inv = build(false);
+      const t = inv.routeTables.find((x) => x.id === 'rtb-pub')!;
+      t.routes.push({
+        destination: '0.0.0.0/0',
+        target: { type: 'transit-gateway', id: 'tgw-egress' },
+        state: 'active',
+        pointer: '/rt/pub/Routes/9',
+      });
+      if (priv) inv.natGateways.find((n) => n.id === 'nat-1')!.connectivityType = 'private';
+      const r = run(inv);
+      const m = cell(r, 'data', 'internet');
+      assert.deepEqual(m.configurationPermits, [], `private NAT: ${priv}`);
+      assert.deepEqual(m.unknown, ['any'], `private NAT: ${priv}`);
+      assert.ok(findings(r, 'verify-not-assessed', 'data', 'internet').length > 0);
+    }
+  });
+  it('a private NAT gateway whose subnet routes to the internet gateway does not reach the internet', () => {
+    const inv = build(true);
+    inv.natGateways.find((n) => n.id === 'nat-1')!.connectivityType = 'private';
+    const r = run(inv);
+    assert.deepEqual(cell(r, 'data', 'internet').configurationPermits, []);
+    assert.deepEqual(cell(r, 'data', 'internet').unknown, []);
+  });
   it('a blackhole route drops what a wider route would carry', () => {
     const inv = build(true);
     inv.routeTables
