@@ -1104,8 +1104,8 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
   const templates = new Map<string, LaunchSettings>();
   each(['aws_launch_template'], (rd) => {
     const ni = rd.blocks('network_interfaces')[0];
-    const pub = ni ? rd.need('network_interfaces', ni.associate_public_ip_address) : undefined;
-    const subnetId = ni ? rd.need('network_interfaces', ni.subnet_id) : undefined;
+    const pub = ni ? rd.need('network_interfaces', ni.associate_public_ip_address ?? null) : undefined;
+    const subnetId = ni ? rd.need('network_interfaces', ni.subnet_id ?? null) : undefined;
     const t: LaunchSettings = {
       groupIds: [
         ...rd.strs('vpc_security_group_ids'),
@@ -1159,7 +1159,7 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
   each(['aws_autoscaling_group'], (rd) => {
     const lt = rd.blocks('launch_template')[0];
     const mixed = rd.blocks('mixed_instances_policy')[0];
-    const mixedLt = mixed ? rd.need('mixed_instances_policy', mixed.launch_template) : undefined;
+    const mixedLt = mixed ? rd.need('mixed_instances_policy', mixed.launch_template ?? null) : undefined;
     const spec0 = Array.isArray(mixedLt) && isObject(mixedLt[0]) ? mixedLt[0].launch_template_specification : undefined;
     const spec = Array.isArray(spec0) && isObject(spec0[0]) ? spec0[0] : undefined;
     const lc = rd.str('launch_configuration');
@@ -1217,12 +1217,12 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     const cr = rd.blocks('compute_resources')[0];
     // Unmanaged: the instances are the code's own (launched elsewhere), no interface of Batch's.
     if (!cr) return;
-    const spec = rd.need('compute_resources', cr.launch_template);
+    const spec = rd.need('compute_resources', cr.launch_template ?? null);
     const lt = Array.isArray(spec) && isObject(spec[0]) ? spec[0] : undefined;
     const t = lt ? templateOf(rd, 'compute_resources', lt, 'launch_template_id', 'launch_template_name') : undefined;
     const own = rd.strs('compute_resources', cr.security_group_ids);
     const groupIds = own.length > 0 ? own : (t?.groupIds ?? []);
-    const fargate = /FARGATE/.test(text(rd.need('compute_resources', cr.type) ?? ''));
+    const fargate = /FARGATE/.test(text(rd.need('compute_resources', cr.type ?? null) ?? ''));
     const subnetIds = someSubnets(rd, 'compute_resources', rd.strs('compute_resources', cr.subnets));
     if (fargate) perSubnet(rd, subnetIds, groupIds, false, 'Batch compute environment');
     else launched(rd, subnetIds, groupIds, t, 'Batch compute environment');
