@@ -798,7 +798,7 @@ describe('verify on CloudFormation: interfaces of the services AWS places in the
       assert.deepEqual(await lateral(inv), [VIOLATION]);
     });
 
-  it('what the template cannot tell makes the interfaces partial, naming the resource', async () => {
+  it('what the template cannot tell makes the interfaces partial, naming the resource', () => {
     const inv = cloudFormation(`${CFN_BASE}  Nodes:
     Type: AWS::EKS::Nodegroup
     Properties:
