@@ -96,6 +96,19 @@ resource "aws_security_group_rule" "nodes" {
   cidr_blocks       = ["10.1.0.0/16"]
 }
 `;
+/** A managed node group in the data subnet of cluster `cluster` (an expression), with `extra` arguments. */
+const nodeGroupTf = (cluster: string, extra = '') => `
+resource "aws_eks_node_group" "n" {
+  cluster_name  = ${cluster}
+  node_role_arn = "arn:aws:iam::111122223333:role/node"
+  subnet_ids    = [aws_subnet.data.id]
+${extra}  scaling_config {
+    desired_size = 1
+    max_size     = 1
+    min_size     = 1
+  }
+}
+`;
 const LT_TF = `
 resource "aws_launch_template" "lt" {
   name                   = "workers"
@@ -127,38 +140,19 @@ resource "aws_eks_cluster" "c" {
   },
   {
     service: 'EKS managed node group without a launch template (the cluster group, with a rule added to it)',
-    code: `${EKS_TF}${CLUSTER_SG_RULE_TF}
-resource "aws_eks_node_group" "n" {
-  cluster_name  = aws_eks_cluster.c.name
-  node_role_arn = "arn:aws:iam::111122223333:role/node"
-  subnet_ids    = [aws_subnet.data.id]
-  scaling_config {
-    desired_size = 2
-    max_size     = 3
-    min_size     = 1
-  }
-}
-`,
+    code: `${EKS_TF}${CLUSTER_SG_RULE_TF}${nodeGroupTf('aws_eks_cluster.c.name')}`,
     groups: ['aws_eks_cluster.c.cluster_security_group_id'],
   },
   {
     service: 'EKS managed node group with a launch template (its groups, not the cluster group)',
-    code: `${EKS_TF}${LT_TF}
-resource "aws_eks_node_group" "n" {
-  cluster_name  = aws_eks_cluster.c.name
-  node_role_arn = "arn:aws:iam::111122223333:role/node"
-  subnet_ids    = [aws_subnet.data.id]
-  launch_template {
+    code: `${EKS_TF}${LT_TF}${nodeGroupTf(
+      'aws_eks_cluster.c.name',
+      `  launch_template {
     id      = aws_launch_template.lt.id
     version = "$Latest"
   }
-  scaling_config {
-    desired_size = 2
-    max_size     = 3
-    min_size     = 1
-  }
-}
 `,
+    )}`,
     groups: ['aws_security_group.svc'],
   },
   {
@@ -407,21 +401,13 @@ describe('verify on Terraform: interfaces of the services AWS places in the code
 
   it('the cluster group EKS creates: members admit each other, everything out; SSH of a node group’s remote access', async () => {
     const inv = await terraform(
-      `${TF_BASE}${EKS_TF}
-resource "aws_eks_node_group" "n" {
-  cluster_name  = aws_eks_cluster.c.name
-  node_role_arn = "arn:aws:iam::111122223333:role/node"
-  subnet_ids    = [aws_subnet.data.id]
-  remote_access {
+      `${TF_BASE}${EKS_TF}${nodeGroupTf(
+        'aws_eks_cluster.c.name',
+        `  remote_access {
     ec2_ssh_key = "ops"
   }
-  scaling_config {
-    desired_size = 1
-    max_size     = 1
-    min_size     = 1
-  }
-}
 `,
+      )}`,
     );
     const g = inv.securityGroups.find((x) => x.id === 'aws_eks_cluster.c.cluster_security_group_id')!;
     assert.equal(g.vpcId, 'aws_vpc.v');
@@ -436,18 +422,7 @@ resource "aws_eks_node_group" "n" {
   it('what the code cannot tell makes the interfaces partial, naming the resource', async () => {
     const inv = await terraform(
       `${TF_BASE}
-variable "cluster" { type = string }
-resource "aws_eks_node_group" "n" {
-  cluster_name  = "elsewhere"
-  node_role_arn = "arn:aws:iam::111122223333:role/node"
-  subnet_ids    = [aws_subnet.data.id]
-  scaling_config {
-    desired_size = 1
-    max_size     = 1
-    min_size     = 1
-  }
-}
-resource "aws_autoscaling_group" "a" {
+variable "cluster" { type = string }${nodeGroupTf('"elsewhere"')}resource "aws_autoscaling_group" "a" {
   min_size            = 1
   max_size            = 3
   vpc_zone_identifier = [aws_subnet.data.id]

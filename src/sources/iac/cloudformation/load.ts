@@ -669,7 +669,7 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation': ['route53resolver:query-log-associations'],
   'AWS::SageMaker::NotebookInstance': ['sagemaker:notebook-instances', 'ec2:network-interfaces'],
   'AWS::SageMaker::Domain': ['sagemaker:domains', 'ec2:network-interfaces'],
-  'AWS::SageMaker::Model': ['sagemaker:models'],
+  'AWS::SageMaker::Model': ['sagemaker:models', 'ec2:network-interfaces'],
   'AWS::Bedrock::Agent': ['bedrock:agents'],
   'AWS::ElasticLoadBalancingV2::LoadBalancer': [
     'elbv2:load-balancers',
@@ -1612,7 +1612,7 @@ function launchTemplateOf(state: State, r: Reader, ref: unknown): LaunchSettings
   return t;
 }
 
-/** Instances launched in each subnet: one interface per subnet, public as the template or the subnet says. */
+/** Instances launched in each subnet: public as the template or else the subnet says. */
 function launched(
   state: State,
   r: Reader,
@@ -1621,15 +1621,7 @@ function launched(
   t: LaunchSettings | undefined,
   what: string,
 ): void {
-  for (const subnetId of [...new Set(subnetIds)])
-    iface(state, r, {
-      id: eniId(r.id, subnetId),
-      subnetId,
-      groupIds,
-      publicIp: t?.publicIp ?? state.mapsPublic.get(subnetId),
-      requesterManaged: false,
-      description: `${what} ${r.id}`,
-    });
+  perSubnet(state, r, subnetIds, groupIds, (s) => t?.publicIp ?? state.mapsPublic.get(s), what, false);
 }
 
 /** An interface AWS creates for the resource; without groups, the VPC's default security group (as EC2 gives it). */
@@ -1647,20 +1639,23 @@ function iface(
   });
 }
 
+/** One interface per subnet; `publicIp` may depend on the subnet (instances: as the subnet maps, unless told). */
 function perSubnet(
   state: State,
   r: Reader,
   subnetIds: string[],
   groups: string[],
-  publicIp: boolean | undefined,
+  publicIp: boolean | undefined | ((subnetId: string) => boolean | undefined),
   what: string,
+  requesterManaged = true,
 ): void {
   for (const subnetId of [...new Set(subnetIds)])
     iface(state, r, {
       id: eniId(r.id, subnetId),
       subnetId,
       groupIds: groups,
-      publicIp,
+      publicIp: typeof publicIp === 'function' ? publicIp(subnetId) : publicIp,
+      requesterManaged,
       description: `${what}${what.endsWith('/') ? '' : ' '}${r.id}`,
     });
 }

@@ -136,6 +136,7 @@ const ALSO_INTERFACES = new Set([
   'aws_vpc_endpoint_security_group_association',
   'aws_sagemaker_notebook_instance',
   'aws_sagemaker_domain',
+  'aws_sagemaker_model',
   'aws_lb',
   'aws_alb',
   'aws_subnet',
@@ -846,19 +847,22 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       ...d,
       groupIds: groupsOr(d.groupIds, d.subnetId),
     });
+  /** One interface per subnet; `publicIp` may depend on the subnet (instances: as the subnet maps, unless told). */
   const perSubnet = (
     rd: Reader,
     subnetIds: string[],
     groups: string[],
-    publicIp: boolean | undefined,
+    publicIp: boolean | undefined | ((subnetId: string) => boolean | undefined),
     what: string,
+    requesterManaged = true,
   ) => {
     for (const subnetId of [...new Set(subnetIds)])
       iface(rd, {
         id: eniId(rd.r.address, subnetId),
         subnetId,
         groupIds: groups,
-        ...publicOf(publicIp),
+        ...publicOf(typeof publicIp === 'function' ? publicIp(subnetId) : publicIp),
+        requesterManaged,
         description: `${what}${what.endsWith('/') ? '' : ' '}${rd.r.address}`,
       });
   };
@@ -1138,24 +1142,9 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       throw new NotKnown(attr, `${rd.r.address}: its launch template ${text(ref ?? '')} is not in the scanned code`);
     return t;
   };
-  /** Instances launched in each subnet: one interface per subnet, public as the template or the subnet says. */
-  const launched = (
-    rd: Reader,
-    subnetIds: string[],
-    groupIds: string[],
-    t: LaunchSettings | undefined,
-    what: string,
-  ) => {
-    for (const subnetId of [...new Set(subnetIds)])
-      iface(rd, {
-        id: eniId(rd.r.address, subnetId),
-        subnetId,
-        groupIds,
-        ...publicOf(t?.publicIp ?? mapsPublic.get(subnetId)),
-        requesterManaged: false,
-        description: `${what} ${rd.r.address}`,
-      });
-  };
+  /** Instances launched in each subnet: public as the template or else the subnet says. */
+  const launched = (rd: Reader, subnetIds: string[], groupIds: string[], t: LaunchSettings | undefined, what: string) =>
+    perSubnet(rd, subnetIds, groupIds, (s) => t?.publicIp ?? mapsPublic.get(s), what, false);
   each(['aws_autoscaling_group'], (rd) => {
     const lt = rd.blocks('launch_template')[0];
     const mixed = rd.blocks('mixed_instances_policy')[0];
