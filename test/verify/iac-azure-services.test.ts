@@ -232,6 +232,7 @@ describe('verify on ARM and Bicep: NICs of the services Azure places in the temp
       assert.match(nic.ipConfigurations[0]!.subnetId!, /subnets\/snet-data$/);
       assert.equal(nic.ipConfigurations[0]!.privateIpAddress, undefined);
       assert.equal(nic.origin.kind === 'file' && nic.origin.file, 'main.json');
+      assert.equal(nic.location, 'eastus');
       assert.deepEqual(await between(inv), [APP_TO_DATA]);
     });
 

@@ -173,6 +173,7 @@ export function addWorkloadNics(
   const subscription = (parsed?.subscription ?? owner.subscription).toLowerCase();
   const resourceGroup = parsed?.resourceGroup ?? owner.resourceGroup;
   const taken = new Set(inv.networkInterfaces.map((n) => azureIdKey(n.id)));
+  const subnets = new Map(inv.subnets.map((x) => [azureIdKey(x.id), x]));
   const pointer = (owner.origin.kind === 'file' ? owner.origin.pointer : undefined) ?? '';
   for (const nic of nics) {
     const id = `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkInterfaces/${nic.name}`;
@@ -182,7 +183,11 @@ export function addWorkloadNics(
       id,
       name: nic.name,
       subscription,
-      location: normaliseLocation(owner.location) ?? 'unknown',
+      // A NIC is in its virtual network's region (a child resource such as an agent pool states none of its own).
+      location:
+        subnets.get(azureIdKey(nic.configs[0]?.subnetId ?? ''))?.location ??
+        normaliseLocation(owner.location) ??
+        'unknown',
       resourceGroup,
       origin: owner.origin,
       tags: {},
