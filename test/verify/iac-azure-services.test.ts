@@ -10,9 +10,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
 import type { AzureInventory } from '../../src/inventory/azure.js';
 import { loadPolicyFile } from '../../src/policy/load.js';
 import { partitionSnapshot } from '../../src/sources/detect.js';
+import { workloadNics, WORKLOAD_TYPES } from '../../src/sources/iac/azure-interfaces.js';
 import { loadArm } from '../../src/sources/iac/arm/load.js';
 import { loadBicep } from '../../src/sources/iac/bicep/load.js';
 import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
@@ -607,5 +609,25 @@ resource "azurerm_container_app_environment" "e" {
     const partial = [...inv.partial.values()].flatMap((m) => m.get('network:network-interfaces') ?? []);
     assert.equal(partial.length, 1);
     assert.match(partial[0]!.reason, /var\.subnet/);
+  });
+});
+
+describe('malformed service bodies (ARM shape)', () => {
+  it('any body of a service type: no crash, NICs only with a subnet id', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...WORKLOAD_TYPES),
+        fc.jsonValue({ maxDepth: 6 }),
+        fc.jsonValue(),
+        (type, properties, name) => {
+          for (const nic of workloadNics({ type, name, properties })) {
+            assert.equal(typeof nic.name, 'string');
+            assert.ok(nic.configs.length > 0);
+            for (const c of nic.configs) assert.ok(typeof c.subnetId === 'string' && c.subnetId !== '');
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -11,6 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
 import type { AwsInventory } from '../../src/inventory/aws.js';
 import { loadPolicyFile } from '../../src/policy/load.js';
 import { partitionSnapshot } from '../../src/sources/detect.js';
@@ -800,5 +801,47 @@ describe('verify on CloudFormation: interfaces of the services AWS places in the
     assert.match(reasons[0]!, /^Asg: launch template lt-0123456789abcdef0 is not in the scanned templates/);
     assert.match(reasons[1]!, /^Cache: no CacheSubnetGroupName: AWS places it in the default VPC/);
     assert.match(reasons[2]!, /^Nodes: EKS cluster elsewhere is not in the scanned templates/);
+  });
+});
+
+describe('malformed service properties (CloudFormation)', () => {
+  const TYPES = [
+    'AWS::EKS::Cluster',
+    'AWS::EKS::Nodegroup',
+    'AWS::EKS::FargateProfile',
+    'AWS::EC2::LaunchTemplate',
+    'AWS::AutoScaling::LaunchConfiguration',
+    'AWS::AutoScaling::AutoScalingGroup',
+    'AWS::Batch::ComputeEnvironment',
+    'AWS::ElastiCache::SubnetGroup',
+    'AWS::ElastiCache::CacheCluster',
+    'AWS::ElastiCache::ReplicationGroup',
+    'AWS::ElastiCache::ServerlessCache',
+    'AWS::RDS::DBCluster',
+    'AWS::RDS::DBInstance',
+    'AWS::DocDB::DBCluster',
+    'AWS::Neptune::DBInstance',
+    'AWS::Redshift::Cluster',
+    'AWS::MSK::Cluster',
+  ];
+  it('any property values: no crash, the other resources still read', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...TYPES),
+        fc.dictionary(fc.string({ maxLength: 24 }), fc.jsonValue({ maxDepth: 3 })),
+        (type, props) => {
+          const text = JSON.stringify({
+            Resources: {
+              Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.1.0.0/16' } },
+              Odd: { Type: type, Properties: props },
+            },
+          });
+          const r = loadCloudFormationFromTexts([{ name: 'odd.json', text }]);
+          assert.ok(r.inventory.vpcs.some((v) => v.id === 'Vpc'));
+          for (const n of r.inventory.networkInterfaces) assert.equal(typeof n.subnetId, 'string');
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
