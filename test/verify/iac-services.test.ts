@@ -341,6 +341,28 @@ resource "aws_batch_compute_environment" "b" {
 `,
   },
   {
+    service: 'Bedrock AgentCore runtime in VPC mode',
+    code: `
+resource "aws_bedrockagentcore_agent_runtime" "a" {
+  agent_runtime_name = "agent"
+  role_arn           = "arn:aws:iam::111122223333:role/agent"
+  agent_runtime_artifact {
+    container_configuration {
+      container_uri = "111122223333.dkr.ecr.us-east-1.amazonaws.com/agent:1"
+    }
+  }
+  network_configuration {
+    network_mode = "VPC"
+    network_mode_config {
+      subnets         = [aws_subnet.data.id]
+      security_groups = [aws_security_group.svc.id]
+    }
+  }
+}
+`,
+    groups: ['aws_security_group.svc'],
+  },
+  {
     service: 'SageMaker model with a VPC configuration (its endpoints run in the subnets)',
     code: `
 resource "aws_sagemaker_model" "m" {
@@ -740,6 +762,21 @@ const CFN_CASES: { service: string; code: string; groups?: string[] }[] = [
 `,
   },
   {
+    service: 'AWS::BedrockAgentCore::Runtime in VPC mode',
+    code: `  Agent:
+    Type: AWS::BedrockAgentCore::Runtime
+    Properties:
+      AgentRuntimeName: agent
+      RoleArn: arn:aws:iam::111122223333:role/agent
+      AgentRuntimeArtifact: { ContainerConfiguration: { ContainerUri: 111122223333.dkr.ecr.us-east-1.amazonaws.com/agent:1 } }
+      NetworkConfiguration:
+        NetworkMode: VPC
+        NetworkModeConfig:
+          Subnets: [!Ref DataSubnet]
+          SecurityGroups: [!Ref SvcSg]
+`,
+  },
+  {
     service: 'AWS::SageMaker::Model with a VpcConfig',
     code: `  Model:
     Type: AWS::SageMaker::Model
@@ -823,6 +860,7 @@ describe('malformed service properties (CloudFormation)', () => {
     'AWS::Neptune::DBInstance',
     'AWS::Redshift::Cluster',
     'AWS::MSK::Cluster',
+    'AWS::BedrockAgentCore::Runtime',
   ];
   it('any property values: no crash, the other resources still read', () => {
     fc.assert(

@@ -708,6 +708,9 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::Redshift::Cluster': ['ec2:network-interfaces'],
   'AWS::RedshiftServerless::Workgroup': ['ec2:network-interfaces'],
   'AWS::MSK::Cluster': ['ec2:network-interfaces'],
+  'AWS::BedrockAgentCore::Runtime': ['ec2:network-interfaces'],
+  'AWS::BedrockAgentCore::CodeInterpreterCustom': ['ec2:network-interfaces'],
+  'AWS::BedrockAgentCore::BrowserCustom': ['ec2:network-interfaces'],
 };
 
 interface Live {
@@ -1415,6 +1418,15 @@ const MAPPERS: Record<string, Mapper> = {
     const pub = r.str(access.Type) === 'SERVICE_PROVIDED_EIPS';
     perSubnet(state, r, r.strs(b.ClientSubnets), r.strs(b.SecurityGroups), pub, 'MSK cluster');
   },
+  'AWS::BedrockAgentCore::Runtime'(state, r) {
+    agentCore(state, r);
+  },
+  'AWS::BedrockAgentCore::CodeInterpreterCustom'(state, r) {
+    agentCore(state, r);
+  },
+  'AWS::BedrockAgentCore::BrowserCustom'(state, r) {
+    agentCore(state, r);
+  },
   'AWS::EKS::Cluster'(state, r) {
     const vpc = isMapping(r.props.ResourcesVpcConfig) ? r.props.ResourcesVpcConfig : {};
     const subnetIds = r.strs(vpc.SubnetIds);
@@ -1534,6 +1546,16 @@ function someSubnets(state: State, r: Reader, ids: string[], property: string): 
     r,
     `no subnet in ${property}: AWS uses the default VPC's, which the template does not declare`,
   );
+}
+
+/** Bedrock AgentCore in VPC mode runs the agent's code (a runtime, code interpreter, browser) in the subnets. */
+function agentCore(state: State, r: Reader): void {
+  const net = isMapping(r.props.NetworkConfiguration) ? r.props.NetworkConfiguration : {};
+  if (r.str(net.NetworkMode) !== 'VPC') return;
+  const c = net.NetworkModeConfig ?? net.VpcConfig;
+  const vpc = isMapping(c) ? c : {};
+  const ids = someSubnets(state, r, r.strs(vpc.Subnets), 'NetworkConfiguration');
+  if (ids) perSubnet(state, r, ids, r.strs(vpc.SecurityGroups), false, 'Bedrock AgentCore');
 }
 
 function dbSubnetGroup(state: State, r: Reader): void {

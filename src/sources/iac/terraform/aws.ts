@@ -127,6 +127,9 @@ const DATASET_OF: Record<string, AwsDataset> = {
   aws_redshift_cluster: 'ec2:network-interfaces',
   aws_redshiftserverless_workgroup: 'ec2:network-interfaces',
   aws_msk_cluster: 'ec2:network-interfaces',
+  aws_bedrockagentcore_agent_runtime: 'ec2:network-interfaces',
+  aws_bedrockagentcore_code_interpreter: 'ec2:network-interfaces',
+  aws_bedrockagentcore_browser: 'ec2:network-interfaces',
 };
 
 /** Types mapped into another data set whose unknowns also hide the interfaces AWS creates for them. */
@@ -1103,6 +1106,24 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       'MSK cluster',
     );
   });
+
+  // Bedrock AgentCore runtimes, code interpreters and browsers in VPC mode run the agent's code in the code's subnets.
+  each(
+    ['aws_bedrockagentcore_agent_runtime', 'aws_bedrockagentcore_code_interpreter', 'aws_bedrockagentcore_browser'],
+    (rd) => {
+      const net = rd.blocks('network_configuration')[0];
+      if (!net || text(rd.need('network_configuration', net.network_mode ?? null)) !== 'VPC') return;
+      const conf = rd.need('network_configuration', net.network_mode_config ?? net.vpc_config ?? null);
+      const vpc = Array.isArray(conf) && isObject(conf[0]) ? conf[0] : {};
+      perSubnet(
+        rd,
+        someSubnets(rd, 'network_configuration', rd.strs('network_configuration', vpc.subnets ?? null)),
+        rd.strs('network_configuration', vpc.security_groups ?? null),
+        false,
+        'Bedrock AgentCore',
+      );
+    },
+  );
 
   // EC2 capacity from launch templates: Auto Scaling groups, EKS managed node groups, Batch compute environments.
   const templates = new Map<string, LaunchSettings>();
