@@ -467,6 +467,11 @@ export interface AzureNetworkInterface extends AzureTagged {
   networkSecurityGroupId?: string;
   virtualMachineId?: string;
   privateEndpointId?: string;
+  /**
+   * Infrastructure as code: a NIC Azure creates for a service that only sends through it (App Service / Functions
+   * VNet integration); nothing can open a connection to it.
+   */
+  outboundOnly?: boolean;
 }
 
 export interface AzureVirtualMachine extends AzureTagged {

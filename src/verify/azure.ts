@@ -641,12 +641,23 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
           origin: n.origin,
         },
       );
+    // A VNet integration only sends: nothing opens a connection to the app through its subnet.
+    const closed: Filter = {
+      id: `${name} (outbound only)`,
+      direction: 'in',
+      order: 'first-match',
+      stateful: true,
+      rules: [],
+      defaultRef: { label: `${name}: VNet integration is outbound only`, resourceId: n.id, origin: n.origin },
+    };
     const filter = (direction: 'in' | 'out') =>
-      nicNsg
-        ? nsgFilter(nicNsg, v, s, direction)
-        : n.networkSecurityGroupId
-          ? unknownNsg(direction)
-          : openFilter(name, direction, n.id, n.origin);
+      n.outboundOnly && direction === 'in'
+        ? closed
+        : nicNsg
+          ? nsgFilter(nicNsg, v, s, direction)
+          : n.networkSecurityGroupId
+            ? unknownNsg(direction)
+            : openFilter(name, direction, n.id, n.origin);
     interfaces.push({
       id: name,
       subnet: pe ? ms.endpoints : ms.main,

@@ -7,7 +7,7 @@
  * every address of the subnet). Ids are derived from the declaring resource's id, so they are stable:
  * `eni:<id>` for one interface, `eni:<id>:<subnet id>` for one per subnet, `eni:<id>#<n>` for extra interfaces.
  */
-import type { AwsInventory, AwsNetworkInterface, Scoped } from '../../inventory/aws.js';
+import type { AwsInventory, AwsNetworkInterface, AwsSecurityGroup, Scoped } from '../../inventory/aws.js';
 
 /** The id of an interface AWS creates for `owner` (in `subnet`, when it creates one per subnet). */
 export function eniId(owner: string, subnet?: string): string {
@@ -79,7 +79,9 @@ export function endpointInterfaces(inv: AwsInventory, defaultGroup: (vpcId: stri
 /**
  * SageMaker (without groups, the VPC's default one; `idOf` gives the declaring resource's id from the inventory ARN): a notebook instance in a subnet has one interface there with its groups; a Studio domain in VpcOnly
  * mode puts its apps' interfaces in its subnets with the default user settings' groups (in PublicInternetOnly mode
- * the apps run in SageMaker's own network, so the domain adds no workload interface to the code's subnets).
+ * the apps run in SageMaker's own network, so the domain adds no workload interface to the code's subnets); a model
+ * with a VPC configuration runs its endpoints' containers (and batch transform jobs) in its subnets with its groups,
+ * one interface per subnet standing for the instances of every endpoint that serves it.
  */
 export function sageMakerInterfaces(
   inv: AwsInventory,
@@ -90,12 +92,12 @@ export function sageMakerInterfaces(
     const subnets =
       r.kind === 'notebook-instance'
         ? r.subnetIds.slice(0, 1)
-        : r.kind === 'domain' && r.appNetworkAccessType === 'VpcOnly'
+        : (r.kind === 'domain' && r.appNetworkAccessType === 'VpcOnly') || r.kind === 'model'
           ? [...new Set(r.subnetIds)]
           : [];
     for (const subnetId of subnets)
       addInterface(inv, r, {
-        id: eniId(idOf(r.arn), r.kind === 'domain' ? subnetId : undefined),
+        id: eniId(idOf(r.arn), r.kind === 'notebook-instance' ? undefined : subnetId),
         subnetId,
         groupIds: r.securityGroupIds.length > 0 ? r.securityGroupIds : [defaultGroup(vpcOf(inv, r, subnetId))],
         // A notebook's interface in the customer's subnet has no public address (direct access goes through SageMaker's).
@@ -109,4 +111,54 @@ export function sageMakerInterfaces(
 
 function vpcOf(inv: AwsInventory, x: Scoped, subnetId: string): string | undefined {
   return inv.subnets.find((s) => s.id === subnetId && s.account === x.account && s.region === x.region)?.vpcId;
+}
+
+/** What instances launched from a launch template (or launch configuration) get when the launcher does not say. */
+export interface LaunchSettings {
+  groupIds: string[];
+  publicIp?: boolean;
+  subnetId?: string;
+}
+
+/** A group whose members admit each other on everything and that lets everything out (EKS's cluster group). */
+export function selfAndEgressGroup(
+  scoped: Scoped,
+  id: string,
+  name: string,
+  vpcId: string | undefined,
+): AwsSecurityGroup {
+  const all = { ipv4Ranges: [], ipv6Ranges: [], prefixListIds: [], pointer: id };
+  return {
+    account: scoped.account,
+    region: scoped.region,
+    origin: scoped.origin,
+    id,
+    name,
+    ...(vpcId ? { vpcId } : {}),
+    ingress: [{ protocol: '-1', ...all, groupRefs: [{ groupId: id }] }],
+    egress: [
+      { protocol: '-1', ...all, ipv4Ranges: [{ cidr: '0.0.0.0/0' }], ipv6Ranges: [{ cidr: '::/0' }], groupRefs: [] },
+    ],
+    tags: {},
+  };
+}
+
+/** The group EKS creates for a node group's remote access: SSH from the source groups, or from anywhere without any. */
+export function sshGroup(scoped: Scoped, id: string, sources: string[], vpcId: string | undefined): AwsSecurityGroup {
+  const base = { protocol: 'tcp', fromPort: 22, toPort: 22, ipv6Ranges: [], prefixListIds: [], pointer: id };
+  return {
+    account: scoped.account,
+    region: scoped.region,
+    origin: scoped.origin,
+    id,
+    name: 'eks-remoteAccess',
+    ...(vpcId ? { vpcId } : {}),
+    ingress: [
+      sources.length > 0
+        ? { ...base, ipv4Ranges: [], groupRefs: sources.map((groupId) => ({ groupId })) }
+        : { ...base, ipv4Ranges: [{ cidr: '0.0.0.0/0' }], groupRefs: [] },
+    ],
+    egress: [],
+    tags: {},
+  };
 }

@@ -5,7 +5,8 @@
  * deploy (the verifier stands it for every address of the subnet: src/verify/deploy-addresses.ts). Shared by the ARM
  * (and so Bicep) reader and the Terraform azurerm mapper; run after the inventory is read.
  */
-import { azureIdKey, type AzureInventory } from '../../inventory/azure.js';
+import type { Origin } from '../../findings/types.js';
+import { azureIdKey, normaliseLocation, parseAzureId, type AzureInventory } from '../../inventory/azure.js';
 
 export function privateEndpointInterfaces(inv: AzureInventory): void {
   const nics = new Set(inv.networkInterfaces.map((n) => azureIdKey(n.id)));
@@ -33,5 +34,170 @@ export function privateEndpointInterfaces(inv: AzureInventory): void {
       privateEndpointId: pe.id,
     });
     pe.networkInterfaceIds.push(id);
+  }
+}
+
+/**
+ * The NICs Azure creates for a service declared with a subnet (ARM REST shape, so the ARM/Bicep reader and the
+ * azurerm mapper share it): a scale set's instances (one NIC per network interface configuration, with its NSG; all
+ * instances of a configuration look alike, so one NIC with stand-in addresses stands for them), an AKS node pool's
+ * nodes (and, with Azure CNI and a pod subnet, its pods), an App Service or Functions app's VNet integration (outbound
+ * only: nothing connects to the app through it), an Azure Machine Learning compute cluster or instance, a Container
+ * Apps environment's infrastructure. Subnet NSGs apply through the subnet as for any NIC.
+ */
+export interface WorkloadNic {
+  /** The NIC's name, derived from the declaring resource's (`<resource>.<what>`). */
+  name: string;
+  configs: { subnetId: string; pointer: string; publicIp?: boolean }[];
+  networkSecurityGroupId?: string;
+  outboundOnly?: boolean;
+}
+
+const rec = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const idOf = (v: unknown): string | undefined => str(rec(v).id);
+
+/** Resource types (lower case) whose NICs Azure creates in the code's subnets. */
+export const WORKLOAD_TYPES = new Set([
+  'microsoft.compute/virtualmachinescalesets',
+  'microsoft.containerservice/managedclusters',
+  'microsoft.containerservice/managedclusters/agentpools',
+  'microsoft.web/sites',
+  'microsoft.web/sites/slots',
+  'microsoft.web/sites/networkconfig',
+  'microsoft.machinelearningservices/workspaces/computes',
+  'microsoft.app/managedenvironments',
+]);
+
+/** The NICs of one ARM resource body (pointers relative to it); none for other types or without a subnet. */
+export function workloadNics(raw: Record<string, unknown>): WorkloadNic[] {
+  const type = (str(raw.type) ?? '').toLowerCase();
+  // A child's name with its parents' (ARM ids name them all; a template's `name` may be the last segment only).
+  const names = typeof raw.id === 'string' ? parseAzureId(raw.id).names : [];
+  const name = (names.length > 0 ? names.join('/') : (str(raw.name) ?? 'unnamed')).replace(/\//g, '.');
+  const p = rec(raw.properties);
+  const out: WorkloadNic[] = [];
+  switch (type) {
+    case 'microsoft.compute/virtualmachinescalesets': {
+      const base = '/properties/virtualMachineProfile/networkProfile/networkInterfaceConfigurations';
+      arr(rec(rec(p.virtualMachineProfile).networkProfile).networkInterfaceConfigurations).forEach((c, i) => {
+        const cp = rec(rec(c).properties);
+        const configs = arr(cp.ipConfigurations).flatMap((ip, j) => {
+          const ipp = rec(rec(ip).properties);
+          const subnetId = idOf(ipp.subnet);
+          return subnetId
+            ? [
+                {
+                  subnetId,
+                  pointer: `${base}/${i}/properties/ipConfigurations/${j}`,
+                  ...(ipp.publicIPAddressConfiguration !== undefined ? { publicIp: true } : {}),
+                },
+              ]
+            : [];
+        });
+        const nsg = idOf(cp.networkSecurityGroup);
+        if (configs.length > 0)
+          out.push({
+            name: `${name}.${str(rec(c).name) ?? String(i)}`,
+            configs,
+            ...(nsg ? { networkSecurityGroupId: nsg } : {}),
+          });
+      });
+      break;
+    }
+    case 'microsoft.containerservice/managedclusters':
+      arr(p.agentPoolProfiles).forEach((pool, i) =>
+        out.push(
+          ...nodePool(`${name}.${str(rec(pool).name) ?? String(i)}`, rec(pool), `/properties/agentPoolProfiles/${i}`),
+        ),
+      );
+      break;
+    case 'microsoft.containerservice/managedclusters/agentpools':
+      out.push(...nodePool(name, p, '/properties'));
+      break;
+    case 'microsoft.web/sites':
+    case 'microsoft.web/sites/slots':
+    case 'microsoft.web/sites/networkconfig': {
+      const field = type.endsWith('networkconfig') ? 'subnetResourceId' : 'virtualNetworkSubnetId';
+      const subnetId = str(p[field]);
+      if (subnetId)
+        out.push({
+          name: `${name}.vnet-integration`,
+          configs: [{ subnetId, pointer: `/properties/${field}` }],
+          outboundOnly: true,
+        });
+      break;
+    }
+    case 'microsoft.machinelearningservices/workspaces/computes': {
+      const subnetId = idOf(rec(p.properties).subnet);
+      if (subnetId) out.push({ name, configs: [{ subnetId, pointer: '/properties/properties/subnet' }] });
+      break;
+    }
+    case 'microsoft.app/managedenvironments': {
+      const subnetId = str(rec(p.vnetConfiguration).infrastructureSubnetId);
+      if (subnetId)
+        out.push({
+          name: `${name}.infrastructure`,
+          configs: [{ subnetId, pointer: '/properties/vnetConfiguration/infrastructureSubnetId' }],
+        });
+      break;
+    }
+  }
+  return out;
+}
+
+/** A node pool's nodes in its subnet; with Azure CNI's pod subnet, the pods (their addresses are that subnet's). */
+function nodePool(name: string, pool: Record<string, unknown>, at: string): WorkloadNic[] {
+  const out: WorkloadNic[] = [];
+  const nodes = str(pool.vnetSubnetID);
+  // Without a subnet AKS creates its own VNet, which the code does not declare and nothing of the code reaches.
+  if (nodes) out.push({ name: `${name}.nodes`, configs: [{ subnetId: nodes, pointer: `${at}/vnetSubnetID` }] });
+  const pods = str(pool.podSubnetID);
+  if (pods) out.push({ name: `${name}.pods`, configs: [{ subnetId: pods, pointer: `${at}/podSubnetID` }] });
+  return out;
+}
+
+/**
+ * Adds the NICs to the inventory in the declaring resource's subscription and group (its id, else the given ones),
+ * with addresses Azure picks at deploy (the verifier's stand-ins); a public address, when the configuration asks for
+ * one, is a placeholder id (its address too is Azure's pick).
+ */
+export function addWorkloadNics(
+  inv: AzureInventory,
+  owner: { id?: string; subscription: string; resourceGroup: string; location: string; origin: Origin },
+  nics: readonly WorkloadNic[],
+): void {
+  const parsed = owner.id ? parseAzureId(owner.id) : undefined;
+  const subscription = (parsed?.subscription ?? owner.subscription).toLowerCase();
+  const resourceGroup = parsed?.resourceGroup ?? owner.resourceGroup;
+  const taken = new Set(inv.networkInterfaces.map((n) => azureIdKey(n.id)));
+  const subnets = new Map(inv.subnets.map((x) => [azureIdKey(x.id), x]));
+  const pointer = (owner.origin.kind === 'file' ? owner.origin.pointer : undefined) ?? '';
+  for (const nic of nics) {
+    const id = `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkInterfaces/${nic.name}`;
+    if (taken.has(azureIdKey(id))) continue;
+    taken.add(azureIdKey(id));
+    inv.networkInterfaces.push({
+      id,
+      name: nic.name,
+      subscription,
+      // A NIC is in its virtual network's region (a child resource such as an agent pool states none of its own).
+      location:
+        subnets.get(azureIdKey(nic.configs[0]?.subnetId ?? ''))?.location ??
+        normaliseLocation(owner.location) ??
+        'unknown',
+      resourceGroup,
+      origin: owner.origin,
+      tags: {},
+      ipConfigurations: nic.configs.map((c) => ({
+        subnetId: c.subnetId,
+        pointer: `${pointer}${c.pointer}`,
+        ...(c.publicIp ? { publicIpAddressId: `${id}/publicIPAddress (assigned at deploy)` } : {}),
+      })),
+      ...(nic.networkSecurityGroupId ? { networkSecurityGroupId: nic.networkSecurityGroupId } : {}),
+      ...(nic.outboundOnly ? { outboundOnly: true } : {}),
+    });
   }
 }

@@ -19,7 +19,18 @@ import {
 import { InputError } from '../../../util/errors.js';
 import type { AzureResourceReader } from '../../azure-snapshot/load.js';
 import type { EmittedResource, SourceDoc, TemplateOutcome } from './template.js';
-import { privateEndpointInterfaces } from '../azure-interfaces.js';
+import type { Origin } from '../../../findings/types.js';
+import { originOf } from '../../../util/located-json.js';
+import {
+  addWorkloadNics,
+  privateEndpointInterfaces,
+  WORKLOAD_TYPES,
+  workloadNics,
+  type WorkloadNic,
+} from '../azure-interfaces.js';
+
+/** An unknown value of a service that puts NICs in the code's subnets hides them when it is about its network. */
+const NETWORK_VALUE = /subnet|network|ipConfiguration|agentPool|vnet/i;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -58,6 +69,11 @@ function settle(raw: Record<string, unknown>): void {
 /** Collects outcomes of several templates, then fills the reader. */
 export class IacAzureFeed {
   private readonly subscriptions = new Set<string>();
+  /** NICs Azure creates for the services the templates declare, added once the inventory is read. */
+  private readonly workloads: {
+    owner: { id?: string; subscription: string; resourceGroup: string; location: string; origin: Origin };
+    nics: WorkloadNic[];
+  }[] = [];
 
   constructor(private readonly reader: AzureResourceReader) {}
 
@@ -76,10 +92,12 @@ export class IacAzureFeed {
       byDoc.set(res.doc, list);
     }
     for (const [doc, list] of byDoc) {
-      const { ignoredTypes } = this.reader.readFile(
+      const { ignoredTypes: ignored } = this.reader.readFile(
         doc,
         list.map((x) => ({ raw: x.raw, pointer: x.pointer })),
       );
+      // The services whose NICs are read below are not ignored.
+      const ignoredTypes = ignored.filter((t) => !WORKLOAD_TYPES.has(t.toLowerCase()));
       if (ignoredTypes.length > 0)
         r.warnings.push({
           file: doc.file,
@@ -88,7 +106,24 @@ export class IacAzureFeed {
       for (const res of list) {
         const id = typeof res.raw.id === 'string' ? parseAzureId(res.raw.id) : undefined;
         if (id?.subscription) this.subscriptions.add(id.subscription);
-        for (const u of res.unknowns)
+        const type = String(res.raw.type);
+        const workload = WORKLOAD_TYPES.has(type.toLowerCase());
+        if (workload) {
+          const nics = workloadNics(res.raw);
+          if (nics.length > 0)
+            this.workloads.push({
+              owner: {
+                ...(typeof res.raw.id === 'string' ? { id: res.raw.id } : {}),
+                subscription: id?.subscription ?? 'unknown',
+                resourceGroup: id?.resourceGroup ?? 'unknown',
+                location: typeof res.raw.location === 'string' ? res.raw.location : 'unknown',
+                origin: originOf(doc, res.pointer),
+              },
+              nics,
+            });
+        }
+        for (const u of res.unknowns) {
+          if (workload && !NETWORK_VALUE.test(u.pointer)) continue;
           this.skip(
             doc,
             String(res.raw.type),
@@ -98,6 +133,7 @@ export class IacAzureFeed {
             `${res.pointer}${u.pointer}`,
             `value not known before deploy: ${u.cause}`,
           );
+        }
       }
     }
     for (const x of outcome.excluded) {
@@ -115,7 +151,8 @@ export class IacAzureFeed {
     pointer: string,
     reason: string,
   ): void {
-    const dataset = azureDatasetOfType(type);
+    const dataset: AzureDataset | undefined =
+      azureDatasetOfType(type) ?? (WORKLOAD_TYPES.has(type.toLowerCase()) ? 'network:network-interfaces' : undefined);
     if (!dataset) return;
     const loc = typeof location === 'string' ? normaliseLocation(location) : undefined;
     const { line } = doc.locate(pointer);
@@ -135,6 +172,7 @@ export class IacAzureFeed {
     const result = this.reader.finish();
     // Azure creates each private endpoint's NIC at deploy; a template cannot declare it.
     privateEndpointInterfaces(result.inventory);
+    for (const w of this.workloads) addWorkloadNics(result.inventory, w.owner, w.nics);
     return result;
   }
 }

@@ -47,7 +47,10 @@ import {
   endpointInterfaces,
   eniId,
   sageMakerInterfaces,
+  selfAndEgressGroup,
+  sshGroup,
   type DeclaredInterface,
+  type LaunchSettings,
 } from '../aws-interfaces.js';
 
 export const IAC_SCOPE: Scope = { account: 'iac', region: 'iac-region' };
@@ -125,6 +128,14 @@ interface State {
   /** Subnets that give instances a public address (MapPublicIpOnLaunch), DB subnet groups' subnets, EIP targets. */
   mapsPublic: Map<string, boolean | undefined>;
   dbSubnetGroups: Map<string, string[]>;
+  /** Subnet groups of the cache and warehouse services (`cache|<id or name>`, `redshift|…`). */
+  subnetGroups: Map<string, string[]>;
+  /** Aurora, DocumentDB and Neptune clusters by id and name: their instances take the groups and subnet group. */
+  dbClusters: Map<string, { groupIds: string[]; subnetGroup?: string }>;
+  /** EKS clusters by id and name: the security group EKS creates for each. */
+  eksClusters: Map<string, string>;
+  /** Launch templates and launch configurations by id and name. */
+  launchTemplates: Map<string, LaunchSettings>;
   eips: Set<string>;
   templates: Map<string, Template>;
 }
@@ -149,6 +160,10 @@ function newState(opts: CloudFormationOptions): State {
     zoneVpcs: [],
     mapsPublic: new Map(),
     dbSubnetGroups: new Map(),
+    subnetGroups: new Map(),
+    dbClusters: new Map(),
+    eksClusters: new Map(),
+    launchTemplates: new Map(),
     eips: new Set(),
     templates: new Map(),
   };
@@ -501,6 +516,10 @@ function attribute(
         return `${id}.DefaultNetworkAcl`;
       case 'AWS::EC2::VPC.DefaultSecurityGroup':
         return `${id}.DefaultSecurityGroup`;
+      case 'AWS::EKS::Cluster.ClusterSecurityGroupId':
+        return `${id}.ClusterSecurityGroupId`;
+      case 'AWS::EC2::LaunchTemplate.LaunchTemplateId':
+        return id;
       case 'AWS::EC2::Subnet.VpcId':
       case 'AWS::EC2::SecurityGroup.VpcId':
         return prop('VpcId');
@@ -668,7 +687,7 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::Route53Resolver::ResolverRuleAssociation': ['route53resolver:resolver-rule-associations'],
   'AWS::SageMaker::NotebookInstance': ['sagemaker:notebook-instances', 'ec2:network-interfaces'],
   'AWS::SageMaker::Domain': ['sagemaker:domains', 'ec2:network-interfaces'],
-  'AWS::SageMaker::Model': ['sagemaker:models'],
+  'AWS::SageMaker::Model': ['sagemaker:models', 'ec2:network-interfaces'],
   'AWS::Bedrock::Agent': ['bedrock:agents'],
   'AWS::ElasticLoadBalancingV2::LoadBalancer': [
     'elbv2:load-balancers',
@@ -685,6 +704,31 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::RDS::DBSubnetGroup': ['ec2:network-interfaces'],
   'AWS::RDS::DBInstance': ['ec2:network-interfaces'],
   'AWS::OpenSearchService::Domain': ['ec2:network-interfaces'],
+  'AWS::EKS::Cluster': ['ec2:network-interfaces', 'ec2:security-groups'],
+  'AWS::EKS::Nodegroup': ['ec2:network-interfaces'],
+  'AWS::EKS::FargateProfile': ['ec2:network-interfaces'],
+  'AWS::EC2::LaunchTemplate': ['ec2:network-interfaces'],
+  'AWS::AutoScaling::LaunchConfiguration': ['ec2:network-interfaces'],
+  'AWS::AutoScaling::AutoScalingGroup': ['ec2:network-interfaces'],
+  'AWS::Batch::ComputeEnvironment': ['ec2:network-interfaces'],
+  'AWS::ElastiCache::SubnetGroup': ['ec2:network-interfaces'],
+  'AWS::ElastiCache::CacheCluster': ['ec2:network-interfaces'],
+  'AWS::ElastiCache::ReplicationGroup': ['ec2:network-interfaces'],
+  'AWS::ElastiCache::ServerlessCache': ['ec2:network-interfaces'],
+  'AWS::RDS::DBCluster': ['ec2:network-interfaces'],
+  'AWS::DocDB::DBSubnetGroup': ['ec2:network-interfaces'],
+  'AWS::DocDB::DBCluster': ['ec2:network-interfaces'],
+  'AWS::DocDB::DBInstance': ['ec2:network-interfaces'],
+  'AWS::Neptune::DBSubnetGroup': ['ec2:network-interfaces'],
+  'AWS::Neptune::DBCluster': ['ec2:network-interfaces'],
+  'AWS::Neptune::DBInstance': ['ec2:network-interfaces'],
+  'AWS::Redshift::ClusterSubnetGroup': ['ec2:network-interfaces'],
+  'AWS::Redshift::Cluster': ['ec2:network-interfaces'],
+  'AWS::RedshiftServerless::Workgroup': ['ec2:network-interfaces'],
+  'AWS::MSK::Cluster': ['ec2:network-interfaces'],
+  'AWS::BedrockAgentCore::Runtime': ['ec2:network-interfaces'],
+  'AWS::BedrockAgentCore::CodeInterpreterCustom': ['ec2:network-interfaces'],
+  'AWS::BedrockAgentCore::BrowserCustom': ['ec2:network-interfaces'],
 };
 
 interface Live {
@@ -724,6 +768,17 @@ const ORDER: Record<string, number> = {
   'AWS::Route53Resolver::ResolverQueryLoggingConfig': 1,
   'AWS::Route53::HostedZone': 1,
   'AWS::RDS::DBSubnetGroup': 1,
+  'AWS::DocDB::DBSubnetGroup': 1,
+  'AWS::Neptune::DBSubnetGroup': 1,
+  'AWS::ElastiCache::SubnetGroup': 1,
+  'AWS::Redshift::ClusterSubnetGroup': 1,
+  'AWS::EC2::LaunchTemplate': 1,
+  'AWS::AutoScaling::LaunchConfiguration': 1,
+  // After the subnet groups and groups they use, before the instances, node groups and rules that use them.
+  'AWS::EKS::Cluster': 1.5,
+  'AWS::RDS::DBCluster': 1.5,
+  'AWS::DocDB::DBCluster': 1.5,
+  'AWS::Neptune::DBCluster': 1.5,
 };
 
 function mapStacks(state: State, stacks: Stack[]): void {
@@ -1341,10 +1396,11 @@ const MAPPERS: Record<string, Mapper> = {
     if (name) state.dbSubnetGroups.set(name, r.strs(r.props.SubnetIds));
   },
   'AWS::RDS::DBInstance'(state, r) {
+    if (r.props.DBClusterIdentifier !== undefined) return clusterInstance(state, r, 'DB cluster instance');
     const group = r.str(r.props.DBSubnetGroupName);
     if (!group) return;
     const ids = state.dbSubnetGroups.get(group);
-    if (!ids) return attachmentMissing(state, r, 'DB subnet group', group);
+    if (!ids) return void missing(state, r, 'DB subnet group', group);
     // RDS picks one subnet of the group (two for Multi-AZ) at deploy: an interface in each stands for them.
     perSubnet(
       state,
@@ -1359,7 +1415,295 @@ const MAPPERS: Record<string, Mapper> = {
     const vpc = isMapping(r.props.VPCOptions) ? r.props.VPCOptions : undefined;
     if (vpc) perSubnet(state, r, r.strs(vpc.SubnetIds), r.strs(vpc.SecurityGroupIds), false, 'OpenSearch domain');
   },
+  'AWS::DocDB::DBSubnetGroup'(state, r) {
+    dbSubnetGroup(state, r);
+  },
+  'AWS::Neptune::DBSubnetGroup'(state, r) {
+    dbSubnetGroup(state, r);
+  },
+  'AWS::RDS::DBCluster'(state, r) {
+    const c = dbCluster(state, r);
+    // Aurora Serverless v1 has no instances: the cluster's own interfaces.
+    if (c && r.str(r.props.EngineMode) === 'serverless') {
+      const ids = groupSubnets(state, r, state.dbSubnetGroups, c.subnetGroup, 'DB subnet group');
+      if (ids) perSubnet(state, r, ids, c.groupIds, false, 'RDS cluster');
+    }
+  },
+  'AWS::DocDB::DBCluster'(state, r) {
+    dbCluster(state, r);
+  },
+  'AWS::Neptune::DBCluster'(state, r) {
+    dbCluster(state, r);
+  },
+  'AWS::DocDB::DBInstance'(state, r) {
+    clusterInstance(state, r, 'DocumentDB instance');
+  },
+  'AWS::Neptune::DBInstance'(state, r) {
+    clusterInstance(state, r, 'Neptune instance');
+  },
+  'AWS::ElastiCache::SubnetGroup'(state, r) {
+    namedSubnetGroup(state, r, 'cache', r.props.CacheSubnetGroupName);
+  },
+  'AWS::Redshift::ClusterSubnetGroup'(state, r) {
+    namedSubnetGroup(state, r, 'redshift', undefined);
+  },
+  'AWS::ElastiCache::CacheCluster'(state, r) {
+    const ids = familySubnets(state, r, 'cache', r.props.CacheSubnetGroupName, 'CacheSubnetGroupName');
+    if (ids) perSubnet(state, r, ids, r.strs(r.props.VpcSecurityGroupIds), false, 'ElastiCache');
+  },
+  'AWS::ElastiCache::ReplicationGroup'(state, r) {
+    const ids = familySubnets(state, r, 'cache', r.props.CacheSubnetGroupName, 'CacheSubnetGroupName');
+    if (ids) perSubnet(state, r, ids, r.strs(r.props.SecurityGroupIds), false, 'ElastiCache');
+  },
+  'AWS::ElastiCache::ServerlessCache'(state, r) {
+    const ids = someSubnets(state, r, r.strs(r.props.SubnetIds), 'SubnetIds');
+    if (ids) perSubnet(state, r, ids, r.strs(r.props.SecurityGroupIds), false, 'ElastiCache');
+  },
+  'AWS::Redshift::Cluster'(state, r) {
+    const ids = familySubnets(state, r, 'redshift', r.props.ClusterSubnetGroupName, 'ClusterSubnetGroupName');
+    // Unstated, AWS decides (the default has changed over time): not known from the template.
+    const pub = r.props.PubliclyAccessible === undefined ? undefined : r.bool(r.props.PubliclyAccessible, false);
+    if (ids) perSubnet(state, r, ids, r.strs(r.props.VpcSecurityGroupIds), pub, 'Redshift cluster');
+  },
+  'AWS::RedshiftServerless::Workgroup'(state, r) {
+    const ids = someSubnets(state, r, r.strs(r.props.SubnetIds), 'SubnetIds');
+    const pub = r.bool(r.props.PubliclyAccessible, false);
+    if (ids) perSubnet(state, r, ids, r.strs(r.props.SecurityGroupIds), pub, 'Redshift Serverless workgroup');
+  },
+  'AWS::MSK::Cluster'(state, r) {
+    const b = isMapping(r.props.BrokerNodeGroupInfo) ? r.props.BrokerNodeGroupInfo : {};
+    const conn = isMapping(b.ConnectivityInfo) ? b.ConnectivityInfo : {};
+    const access = isMapping(conn.PublicAccess) ? conn.PublicAccess : {};
+    const pub = r.str(access.Type) === 'SERVICE_PROVIDED_EIPS';
+    perSubnet(state, r, r.strs(b.ClientSubnets), r.strs(b.SecurityGroups), pub, 'MSK cluster');
+  },
+  'AWS::BedrockAgentCore::Runtime'(state, r) {
+    agentCore(state, r);
+  },
+  'AWS::BedrockAgentCore::CodeInterpreterCustom'(state, r) {
+    agentCore(state, r);
+  },
+  'AWS::BedrockAgentCore::BrowserCustom'(state, r) {
+    agentCore(state, r);
+  },
+  'AWS::EKS::Cluster'(state, r) {
+    const vpc = isMapping(r.props.ResourcesVpcConfig) ? r.props.ResourcesVpcConfig : {};
+    const subnetIds = r.strs(vpc.SubnetIds);
+    const groupId = `${r.id}.ClusterSecurityGroupId`;
+    const vpcId = state.inv.subnets.find((x) => x.id === subnetIds[0])?.vpcId;
+    const g = selfAndEgressGroup(scoped(r), groupId, `eks-cluster-sg-${r.text(r.props.Name) ?? r.id}`, vpcId);
+    state.inv.securityGroups.push(g);
+    state.groups.set(groupId, g);
+    state.eksClusters.set(r.id, groupId);
+    const name = r.str(r.props.Name);
+    if (name) state.eksClusters.set(name, groupId);
+    // The control plane's cross-account interfaces carry the cluster group and the additional ones.
+    perSubnet(state, r, subnetIds, [groupId, ...r.strs(vpc.SecurityGroupIds)], false, 'Amazon EKS');
+  },
+  'AWS::EKS::Nodegroup'(state, r) {
+    const lt = isMapping(r.props.LaunchTemplate) ? r.props.LaunchTemplate : undefined;
+    const t = lt ? launchTemplateOf(state, r, lt.Id ?? lt.Name) : undefined;
+    if (lt && !t) return;
+    let groupIds = t?.groupIds ?? [];
+    // Nodes get the launch template's groups; without any, EKS gives them the cluster security group.
+    if (groupIds.length === 0) {
+      const cluster = eksCluster(state, r);
+      if (!cluster) return;
+      groupIds = [cluster];
+    }
+    const subnetIds = r.strs(r.props.Subnets);
+    // Remote access without source groups opens SSH to the internet (EKS creates a group for it).
+    const ra = isMapping(r.props.RemoteAccess) ? r.props.RemoteAccess : undefined;
+    if (ra) {
+      const id = `${r.id}.RemoteAccessSecurityGroup`;
+      const vpcId = state.inv.subnets.find((x) => x.id === subnetIds[0])?.vpcId;
+      state.inv.securityGroups.push(sshGroup(scoped(r), id, r.strs(ra.SourceSecurityGroups), vpcId));
+      groupIds = [...groupIds, id];
+    }
+    launched(state, r, subnetIds, groupIds, t, 'EKS node group');
+  },
+  'AWS::EKS::FargateProfile'(state, r) {
+    const cluster = eksCluster(state, r);
+    // Fargate pods get the cluster security group and no public address.
+    if (cluster) perSubnet(state, r, r.strs(r.props.Subnets), [cluster], false, 'EKS Fargate profile');
+  },
+  'AWS::EC2::LaunchTemplate'(state, r) {
+    const d = isMapping(r.props.LaunchTemplateData) ? r.props.LaunchTemplateData : {};
+    const ni = r.list(d.NetworkInterfaces)[0];
+    const subnetId = ni ? r.str(ni.SubnetId) : undefined;
+    const t: LaunchSettings = {
+      groupIds: [...r.strs(d.SecurityGroupIds), ...(ni ? r.strs(ni.Groups) : [])],
+      ...(ni?.AssociatePublicIpAddress !== undefined ? { publicIp: r.bool(ni.AssociatePublicIpAddress, false) } : {}),
+      ...(subnetId ? { subnetId } : {}),
+    };
+    state.launchTemplates.set(r.id, t);
+    const name = r.str(r.props.LaunchTemplateName);
+    if (name) state.launchTemplates.set(name, t);
+  },
+  'AWS::AutoScaling::LaunchConfiguration'(state, r) {
+    const t: LaunchSettings = {
+      groupIds: r.strs(r.props.SecurityGroups),
+      ...(r.props.AssociatePublicIpAddress !== undefined
+        ? { publicIp: r.bool(r.props.AssociatePublicIpAddress, false) }
+        : {}),
+    };
+    state.launchTemplates.set(r.id, t);
+    const name = r.str(r.props.LaunchConfigurationName);
+    if (name) state.launchTemplates.set(name, t);
+  },
+  'AWS::AutoScaling::AutoScalingGroup'(state, r) {
+    const lt = isMapping(r.props.LaunchTemplate) ? r.props.LaunchTemplate : undefined;
+    const mixed = isMapping(r.props.MixedInstancesPolicy) ? r.props.MixedInstancesPolicy : {};
+    const mlt = isMapping(mixed.LaunchTemplate) ? mixed.LaunchTemplate : {};
+    const spec = isMapping(mlt.LaunchTemplateSpecification) ? mlt.LaunchTemplateSpecification : undefined;
+    const which = lt ?? spec;
+    const ref = which
+      ? (which.LaunchTemplateId ?? which.LaunchTemplateName)
+      : (r.props.LaunchConfigurationName ?? r.props.InstanceId);
+    const t = launchTemplateOf(state, r, ref);
+    if (!t) return;
+    const listed = r.strs(r.props.VPCZoneIdentifier);
+    const ids = someSubnets(state, r, listed.length > 0 ? listed : t.subnetId ? [t.subnetId] : [], 'VPCZoneIdentifier');
+    if (ids) launched(state, r, ids, t.groupIds, t, 'Auto Scaling group');
+  },
+  'AWS::Batch::ComputeEnvironment'(state, r) {
+    // Unmanaged: the instances are the account's own (launched elsewhere), no interface of Batch's.
+    if (!isMapping(r.props.ComputeResources)) return;
+    const c = r.props.ComputeResources;
+    const lt = isMapping(c.LaunchTemplate) ? c.LaunchTemplate : undefined;
+    const t = lt ? launchTemplateOf(state, r, lt.LaunchTemplateId ?? lt.LaunchTemplateName) : undefined;
+    if (lt && !t) return;
+    const own = r.strs(c.SecurityGroupIds);
+    const groupIds = own.length > 0 ? own : (t?.groupIds ?? []);
+    const ids = someSubnets(state, r, r.strs(c.Subnets), 'ComputeResources');
+    if (!ids) return;
+    if (/FARGATE/.test(r.str(c.Type) ?? '')) perSubnet(state, r, ids, groupIds, false, 'Batch compute environment');
+    else launched(state, r, ids, groupIds, t, 'Batch compute environment');
+  },
 };
+
+/** Something the resource needs and the template does not give: its interfaces are not known (the data set is partial). */
+function notKnown(state: State, r: Reader, reason: string): undefined {
+  taint(state, 'ec2:network-interfaces', {
+    ...skipped(r.stack.template, ['Resources', r.decl.logicalId], ''),
+    reason: `${r.id}: ${reason}`,
+  });
+  return undefined;
+}
+
+/** Where the template gives no subnet, AWS uses the default VPC's, which the template does not declare. */
+/** A resource it needs is not in the scanned templates: warned, and its interfaces are not known. */
+function missing(state: State, r: Reader, what: string, name: string): undefined {
+  attachmentMissing(state, r, what, name);
+  return notKnown(state, r, `${what} ${name} is not in the scanned templates`);
+}
+
+function someSubnets(state: State, r: Reader, ids: string[], property: string): string[] | undefined {
+  if (ids.length > 0) return ids;
+  return notKnown(
+    state,
+    r,
+    `no subnet in ${property}: AWS uses the default VPC's, which the template does not declare`,
+  );
+}
+
+/** Bedrock AgentCore in VPC mode runs the agent's code (a runtime, code interpreter, browser) in the subnets. */
+function agentCore(state: State, r: Reader): void {
+  const net = isMapping(r.props.NetworkConfiguration) ? r.props.NetworkConfiguration : {};
+  if (r.str(net.NetworkMode) !== 'VPC') return;
+  const c = net.NetworkModeConfig ?? net.VpcConfig;
+  const vpc = isMapping(c) ? c : {};
+  const ids = someSubnets(state, r, r.strs(vpc.Subnets), 'NetworkConfiguration');
+  if (ids) perSubnet(state, r, ids, r.strs(vpc.SecurityGroups), false, 'Bedrock AgentCore');
+}
+
+function dbSubnetGroup(state: State, r: Reader): void {
+  const ids = r.strs(r.props.SubnetIds);
+  state.dbSubnetGroups.set(r.id, ids);
+  const name = r.str(r.props.DBSubnetGroupName);
+  if (name) state.dbSubnetGroups.set(name, ids);
+}
+
+function namedSubnetGroup(state: State, r: Reader, family: string, name: unknown): void {
+  const ids = r.strs(r.props.SubnetIds);
+  state.subnetGroups.set(`${family}|${r.id}`, ids);
+  const n = name === undefined ? undefined : r.str(name);
+  if (n) state.subnetGroups.set(`${family}|${n}`, ids);
+}
+
+/** The subnets of a named group; none named: the service's default group, in the default VPC. */
+function groupSubnets(
+  state: State,
+  r: Reader,
+  groups: Map<string, string[]>,
+  name: string | undefined,
+  what: string,
+): string[] | undefined {
+  if (name === undefined)
+    return notKnown(state, r, `no ${what}: AWS places it in the default VPC, which the template does not declare`);
+  const ids = groups.get(name);
+  if (!ids) missing(state, r, what, name);
+  return ids;
+}
+
+function familySubnets(state: State, r: Reader, family: string, v: unknown, property: string): string[] | undefined {
+  if (v !== undefined && r.str(v) === undefined) return undefined; // unknown: recorded as such
+  const name = v === undefined ? undefined : r.str(v);
+  if (name === undefined)
+    return notKnown(state, r, `no ${property}: AWS places it in the default VPC, which the template does not declare`);
+  const ids = state.subnetGroups.get(`${family}|${name}`);
+  if (!ids) missing(state, r, 'subnet group', name);
+  return ids;
+}
+
+function dbCluster(state: State, r: Reader): { groupIds: string[]; subnetGroup?: string } {
+  const subnetGroup = r.str(r.props.DBSubnetGroupName);
+  const c = { groupIds: r.strs(r.props.VpcSecurityGroupIds), ...(subnetGroup ? { subnetGroup } : {}) };
+  state.dbClusters.set(r.id, c);
+  const ident = r.str(r.props.DBClusterIdentifier);
+  if (ident) state.dbClusters.set(ident, c);
+  return c;
+}
+
+/** An instance of an Aurora, DocumentDB or Neptune cluster: the cluster's groups, in its (or the cluster's) subnet group. */
+function clusterInstance(state: State, r: Reader, what: string): void {
+  const ident = r.str(r.props.DBClusterIdentifier);
+  if (ident === undefined) return;
+  const c = state.dbClusters.get(ident);
+  if (!c) return void missing(state, r, 'DB cluster', ident);
+  const own = r.str(r.props.DBSubnetGroupName);
+  const ids = groupSubnets(state, r, state.dbSubnetGroups, own ?? c.subnetGroup, 'DB subnet group');
+  if (ids) perSubnet(state, r, ids, c.groupIds, r.bool(r.props.PubliclyAccessible, false), what);
+}
+
+function eksCluster(state: State, r: Reader): string | undefined {
+  const name = r.str(r.props.ClusterName);
+  if (name === undefined) return undefined;
+  const g = state.eksClusters.get(name);
+  if (!g) missing(state, r, 'EKS cluster', name);
+  return g;
+}
+
+function launchTemplateOf(state: State, r: Reader, ref: unknown): LaunchSettings | undefined {
+  const name = r.str(ref);
+  if (name === undefined)
+    return ref === undefined ? notKnown(state, r, 'names no launch template or launch configuration') : undefined;
+  const t = state.launchTemplates.get(name);
+  if (!t) missing(state, r, 'launch template', name);
+  return t;
+}
+
+/** Instances launched in each subnet: public as the template or else the subnet says. */
+function launched(
+  state: State,
+  r: Reader,
+  subnetIds: string[],
+  groupIds: string[],
+  t: LaunchSettings | undefined,
+  what: string,
+): void {
+  perSubnet(state, r, subnetIds, groupIds, (s) => t?.publicIp ?? state.mapsPublic.get(s), what, false);
+}
 
 /** An interface AWS creates for the resource; without groups, the VPC's default security group (as EC2 gives it). */
 function iface(
@@ -1376,20 +1720,23 @@ function iface(
   });
 }
 
+/** One interface per subnet; `publicIp` may depend on the subnet (instances: as the subnet maps, unless told). */
 function perSubnet(
   state: State,
   r: Reader,
   subnetIds: string[],
   groups: string[],
-  publicIp: boolean,
+  publicIp: boolean | undefined | ((subnetId: string) => boolean | undefined),
   what: string,
+  requesterManaged = true,
 ): void {
   for (const subnetId of [...new Set(subnetIds)])
     iface(state, r, {
       id: eniId(r.id, subnetId),
       subnetId,
       groupIds: groups,
-      publicIp,
+      publicIp: typeof publicIp === 'function' ? publicIp(subnetId) : publicIp,
+      requesterManaged,
       description: `${what}${what.endsWith('/') ? '' : ' '}${r.id}`,
     });
 }

@@ -26,7 +26,10 @@ import {
   endpointInterfaces,
   eniId,
   sageMakerInterfaces,
+  selfAndEgressGroup,
+  sshGroup,
   type DeclaredInterface,
+  type LaunchSettings,
 } from '../aws-interfaces.js';
 import { IAC_ACCOUNT, IAC_REGION } from './modules.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
@@ -112,6 +115,32 @@ const DATASET_OF: Record<string, AwsDataset> = {
   aws_db_instance: 'ec2:network-interfaces',
   aws_db_subnet_group: 'ec2:network-interfaces',
   aws_opensearch_domain: 'ec2:network-interfaces',
+  aws_eks_cluster: 'ec2:network-interfaces',
+  aws_eks_node_group: 'ec2:network-interfaces',
+  aws_eks_fargate_profile: 'ec2:network-interfaces',
+  aws_launch_template: 'ec2:network-interfaces',
+  aws_launch_configuration: 'ec2:network-interfaces',
+  aws_autoscaling_group: 'ec2:network-interfaces',
+  aws_batch_compute_environment: 'ec2:network-interfaces',
+  aws_elasticache_subnet_group: 'ec2:network-interfaces',
+  aws_elasticache_replication_group: 'ec2:network-interfaces',
+  aws_elasticache_cluster: 'ec2:network-interfaces',
+  aws_elasticache_serverless_cache: 'ec2:network-interfaces',
+  aws_rds_cluster: 'ec2:network-interfaces',
+  aws_rds_cluster_instance: 'ec2:network-interfaces',
+  aws_docdb_subnet_group: 'ec2:network-interfaces',
+  aws_docdb_cluster: 'ec2:network-interfaces',
+  aws_docdb_cluster_instance: 'ec2:network-interfaces',
+  aws_neptune_subnet_group: 'ec2:network-interfaces',
+  aws_neptune_cluster: 'ec2:network-interfaces',
+  aws_neptune_cluster_instance: 'ec2:network-interfaces',
+  aws_redshift_subnet_group: 'ec2:network-interfaces',
+  aws_redshift_cluster: 'ec2:network-interfaces',
+  aws_redshiftserverless_workgroup: 'ec2:network-interfaces',
+  aws_msk_cluster: 'ec2:network-interfaces',
+  aws_bedrockagentcore_agent_runtime: 'ec2:network-interfaces',
+  aws_bedrockagentcore_code_interpreter: 'ec2:network-interfaces',
+  aws_bedrockagentcore_browser: 'ec2:network-interfaces',
 };
 
 /** Types mapped into another data set whose unknowns also hide the interfaces AWS creates for them. */
@@ -121,6 +150,7 @@ const ALSO_INTERFACES = new Set([
   'aws_vpc_endpoint_security_group_association',
   'aws_sagemaker_notebook_instance',
   'aws_sagemaker_domain',
+  'aws_sagemaker_model',
   'aws_lb',
   'aws_alb',
   'aws_subnet',
@@ -555,6 +585,28 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
         tags: {},
       });
     }
+  // EKS creates a security group for each cluster (its members admit each other; all egress): the control plane's
+  // interfaces carry it, and so do the nodes of managed node groups whose launch template names no groups.
+  const eksClusters = new Map<string, EksCluster>();
+  each(['aws_eks_cluster'], (rd) => {
+    const vpc = rd.blocks('vpc_config')[0];
+    if (!vpc) throw new NotKnown('vpc_config', `${rd.r.address} has no vpc_config`);
+    const subnetIds = rd.strs('vpc_config', vpc.subnet_ids);
+    const extra = rd.strs('vpc_config', vpc.security_group_ids);
+    const groupId = `${rd.r.address}.cluster_security_group_id`;
+    inv.securityGroups.push(
+      selfAndEgressGroup(
+        rd.scoped(),
+        groupId,
+        `eks-cluster-sg-${rd.str('name', true) ?? rd.r.address}`,
+        subnets.get(subnetIds[0] ?? '')?.vpcId,
+      ),
+    );
+    const c: EksCluster = { rd, subnetIds, groupIds: [groupId, ...extra], clusterGroup: groupId };
+    eksClusters.set(rd.r.address, c);
+    const name = rd.str('name', true);
+    if (name) eksClusters.set(name, c);
+  });
   const groups = byId(inv.securityGroups);
   const groupOf = (rd: Reader): AwsSecurityGroup => {
     const g = groups.get(rd.str('security_group_id') ?? '');
@@ -811,13 +863,22 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       ...d,
       groupIds: groupsOr(d.groupIds, d.subnetId),
     });
-  const perSubnet = (rd: Reader, subnetIds: string[], groups: string[], publicIp: boolean, what: string) => {
+  /** One interface per subnet; `publicIp` may depend on the subnet (instances: as the subnet maps, unless told). */
+  const perSubnet = (
+    rd: Reader,
+    subnetIds: string[],
+    groups: string[],
+    publicIp: boolean | undefined | ((subnetId: string) => boolean | undefined),
+    what: string,
+    requesterManaged = true,
+  ) => {
     for (const subnetId of [...new Set(subnetIds)])
       iface(rd, {
         id: eniId(rd.r.address, subnetId),
         subnetId,
         groupIds: groups,
-        publicIp,
+        ...publicOf(typeof publicIp === 'function' ? publicIp(subnetId) : publicIp),
+        requesterManaged,
         description: `${what}${what.endsWith('/') ? '' : ' '}${rd.r.address}`,
       });
   };
@@ -937,6 +998,257 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       false,
       'OpenSearch domain',
     );
+  });
+  // Subnet groups of the database, cache and warehouse services: the service may place a node in any of their
+  // subnets, so an interface in each stands for it. DocumentDB and Neptune subnet groups are RDS DB subnet groups.
+  const subnetGroups = new Map<string, string[]>();
+  const familyOf: Record<string, string> = {
+    aws_db_subnet_group: 'db',
+    aws_docdb_subnet_group: 'db',
+    aws_neptune_subnet_group: 'db',
+    aws_elasticache_subnet_group: 'cache',
+    aws_redshift_subnet_group: 'redshift',
+  };
+  each(
+    Object.keys(familyOf).filter((t) => t !== 'aws_db_subnet_group'),
+    (rd) => {
+      const ids = rd.strs('subnet_ids');
+      subnetGroups.set(`${familyOf[rd.r.type]}|${rd.r.address}`, ids);
+      const name = rd.str('name', true);
+      if (name) subnetGroups.set(`${familyOf[rd.r.type]}|${name}`, ids);
+    },
+  );
+  for (const [k, ids] of dbSubnetGroups) subnetGroups.set(`db|${k}`, ids);
+  /** The subnets of the group `attr` names; none named: the service's default group, in the default VPC. */
+  const groupSubnets = (rd: Reader, attr: string, family: string, named = rd.str(attr)): string[] => {
+    if (!named)
+      throw new NotKnown(
+        attr,
+        `${rd.r.address} has no ${attr}: AWS places it in the default VPC, which the code does not declare`,
+      );
+    const ids = subnetGroups.get(`${family}|${named}`);
+    if (!ids) throw new NotKnown(attr, `${rd.r.address}: its subnet group ${named} is not in the scanned code`);
+    return ids;
+  };
+  /** Where the code gives no subnet, AWS uses the default VPC's, which the code does not declare. */
+  const someSubnets = (rd: Reader, attr: string, ids: string[]): string[] => {
+    if (ids.length === 0)
+      throw new NotKnown(
+        attr,
+        `${rd.r.address} names no subnet: AWS uses the default VPC's, which the code does not declare`,
+      );
+    return ids;
+  };
+
+  // Aurora, DocumentDB and Neptune: the cluster holds the groups and the subnet group; its instances have the interfaces.
+  const dbClusters = new Map<string, { groupIds: string[]; subnetGroup?: string }>();
+  const clusterSubnetAttr = (type: string) =>
+    type.startsWith('aws_neptune_') ? 'neptune_subnet_group_name' : 'db_subnet_group_name';
+  each(['aws_rds_cluster', 'aws_docdb_cluster', 'aws_neptune_cluster'], (rd) => {
+    const attr = clusterSubnetAttr(rd.r.type);
+    const subnetGroup = rd.str(attr);
+    const c = { groupIds: rd.strs('vpc_security_group_ids'), ...(subnetGroup ? { subnetGroup } : {}) };
+    dbClusters.set(rd.r.address, c);
+    const ident = rd.str('cluster_identifier', true);
+    if (ident) dbClusters.set(ident, c);
+    // Aurora Serverless v1 has no instances: the cluster's own interfaces.
+    if (rd.r.type === 'aws_rds_cluster' && rd.str('engine_mode') === 'serverless')
+      perSubnet(rd, groupSubnets(rd, attr, 'db', subnetGroup), c.groupIds, false, 'RDS cluster');
+  });
+  each(['aws_rds_cluster_instance', 'aws_docdb_cluster_instance', 'aws_neptune_cluster_instance'], (rd) => {
+    const ident = rd.str('cluster_identifier');
+    const c = dbClusters.get(ident ?? '');
+    if (!c)
+      throw new NotKnown(
+        'cluster_identifier',
+        `${rd.r.address}: its cluster ${ident ?? ''} is not in the scanned code`,
+      );
+    const attr = clusterSubnetAttr(rd.r.type);
+    const ids = groupSubnets(rd, attr, 'db', rd.str(attr) ?? c.subnetGroup);
+    perSubnet(rd, ids, c.groupIds, rd.bool('publicly_accessible', false), 'DB cluster instance');
+  });
+
+  // ElastiCache: a replication group's nodes (its member clusters are its own), a cluster, a serverless cache.
+  each(['aws_elasticache_replication_group'], (rd) => {
+    perSubnet(rd, groupSubnets(rd, 'subnet_group_name', 'cache'), rd.strs('security_group_ids'), false, 'ElastiCache');
+  });
+  each(['aws_elasticache_cluster'], (rd) => {
+    // A member of a replication group takes the group's subnets and groups: the group's interfaces stand for it.
+    if (rd.str('replication_group_id')) return;
+    perSubnet(rd, groupSubnets(rd, 'subnet_group_name', 'cache'), rd.strs('security_group_ids'), false, 'ElastiCache');
+  });
+  each(['aws_elasticache_serverless_cache'], (rd) => {
+    perSubnet(
+      rd,
+      someSubnets(rd, 'subnet_ids', rd.strs('subnet_ids')),
+      rd.strs('security_group_ids'),
+      false,
+      'ElastiCache',
+    );
+  });
+  each(['aws_redshift_cluster'], (rd) => {
+    const pub = rd.need('publicly_accessible');
+    perSubnet(
+      rd,
+      groupSubnets(rd, 'cluster_subnet_group_name', 'redshift'),
+      rd.strs('vpc_security_group_ids'),
+      // The provider's default changed between major versions: unstated, it is decided outside the code.
+      pub === undefined || pub === null ? undefined : pub === true || pub === 'true',
+      'Redshift cluster',
+    );
+  });
+  each(['aws_redshiftserverless_workgroup'], (rd) => {
+    perSubnet(
+      rd,
+      someSubnets(rd, 'subnet_ids', rd.strs('subnet_ids')),
+      rd.strs('security_group_ids'),
+      rd.bool('publicly_accessible', false),
+      'Redshift Serverless workgroup',
+    );
+  });
+  each(['aws_msk_cluster'], (rd) => {
+    const b = rd.blocks('broker_node_group_info')[0];
+    if (!b) throw new NotKnown('broker_node_group_info', `${rd.r.address} has no broker_node_group_info`);
+    // Public access (connectivity_info.public_access.type = SERVICE_PROVIDED_EIPS) gives each broker a public address.
+    const connectivity = text(rd.need('broker_node_group_info', b.connectivity_info ?? null));
+    perSubnet(
+      rd,
+      rd.strs('broker_node_group_info', b.client_subnets),
+      rd.strs('broker_node_group_info', b.security_groups),
+      /SERVICE_PROVIDED_EIPS/.test(connectivity),
+      'MSK cluster',
+    );
+  });
+
+  // Bedrock AgentCore runtimes, code interpreters and browsers in VPC mode run the agent's code in the code's subnets.
+  each(
+    ['aws_bedrockagentcore_agent_runtime', 'aws_bedrockagentcore_code_interpreter', 'aws_bedrockagentcore_browser'],
+    (rd) => {
+      const net = rd.blocks('network_configuration')[0];
+      if (!net || text(rd.need('network_configuration', net.network_mode ?? null)) !== 'VPC') return;
+      const conf = rd.need('network_configuration', net.network_mode_config ?? net.vpc_config ?? null);
+      const vpc = Array.isArray(conf) && isObject(conf[0]) ? conf[0] : {};
+      perSubnet(
+        rd,
+        someSubnets(rd, 'network_configuration', rd.strs('network_configuration', vpc.subnets ?? null)),
+        rd.strs('network_configuration', vpc.security_groups ?? null),
+        false,
+        'Bedrock AgentCore',
+      );
+    },
+  );
+
+  // EC2 capacity from launch templates: Auto Scaling groups, EKS managed node groups, Batch compute environments.
+  const templates = new Map<string, LaunchSettings>();
+  each(['aws_launch_template'], (rd) => {
+    const ni = rd.blocks('network_interfaces')[0];
+    const pub = ni ? rd.need('network_interfaces', ni.associate_public_ip_address ?? null) : undefined;
+    const subnetId = ni ? rd.need('network_interfaces', ni.subnet_id ?? null) : undefined;
+    const t: LaunchSettings = {
+      groupIds: [
+        ...rd.strs('vpc_security_group_ids'),
+        ...(ni ? rd.strs('network_interfaces', ni.security_groups) : []),
+      ],
+      ...(typeof pub === 'boolean' || pub === 'true' || pub === 'false'
+        ? { publicIp: pub === true || pub === 'true' }
+        : {}),
+      ...(typeof subnetId === 'string' && subnetId ? { subnetId } : {}),
+    };
+    templates.set(rd.r.address, t);
+    const name = rd.str('name', true);
+    if (name) templates.set(name, t);
+  });
+  each(['aws_launch_configuration'], (rd) => {
+    const pub = rd.need('associate_public_ip_address');
+    const t: LaunchSettings = {
+      groupIds: rd.strs('security_groups'),
+      ...(typeof pub === 'boolean' ? { publicIp: pub } : {}),
+    };
+    templates.set(rd.r.address, t);
+    const name = rd.str('name', true);
+    if (name) templates.set(name, t);
+  });
+  /** The launch template a block names (by id or name); one the code does not declare is not known. */
+  const templateOf = (rd: Reader, attr: string, spec: ValueObject, idKey: string, nameKey: string): LaunchSettings => {
+    const ref = rd.need(attr, spec[idKey] ?? spec[nameKey] ?? null);
+    const t = typeof ref === 'string' ? templates.get(ref) : undefined;
+    if (!t)
+      throw new NotKnown(attr, `${rd.r.address}: its launch template ${text(ref ?? '')} is not in the scanned code`);
+    return t;
+  };
+  /** Instances launched in each subnet: public as the template or else the subnet says. */
+  const launched = (rd: Reader, subnetIds: string[], groupIds: string[], t: LaunchSettings | undefined, what: string) =>
+    perSubnet(rd, subnetIds, groupIds, (s) => t?.publicIp ?? mapsPublic.get(s), what, false);
+  each(['aws_autoscaling_group'], (rd) => {
+    const lt = rd.blocks('launch_template')[0];
+    const mixed = rd.blocks('mixed_instances_policy')[0];
+    const mixedLt = mixed ? rd.need('mixed_instances_policy', mixed.launch_template ?? null) : undefined;
+    const spec0 = Array.isArray(mixedLt) && isObject(mixedLt[0]) ? mixedLt[0].launch_template_specification : undefined;
+    const spec = Array.isArray(spec0) && isObject(spec0[0]) ? spec0[0] : undefined;
+    const lc = rd.str('launch_configuration');
+    const t = lt
+      ? templateOf(rd, 'launch_template', lt, 'id', 'name')
+      : spec
+        ? templateOf(rd, 'mixed_instances_policy', spec, 'launch_template_id', 'launch_template_name')
+        : lc
+          ? templateOf(rd, 'launch_configuration', { lc }, 'lc', 'lc')
+          : undefined;
+    if (!t) throw new NotKnown('launch_template', `${rd.r.address} names no launch template the code declares`);
+    const subnetIds = rd.strs('vpc_zone_identifier');
+    launched(
+      rd,
+      someSubnets(rd, 'vpc_zone_identifier', subnetIds.length > 0 ? subnetIds : t.subnetId ? [t.subnetId] : []),
+      t.groupIds,
+      t,
+      'Auto Scaling group',
+    );
+  });
+  each(['aws_eks_node_group'], (rd) => {
+    const lt = rd.blocks('launch_template')[0];
+    const t = lt ? templateOf(rd, 'launch_template', lt, 'id', 'name') : undefined;
+    const name = rd.str('cluster_name');
+    const c = eksClusters.get(name ?? '');
+    // Nodes get the launch template's groups; without any, EKS gives them the cluster security group.
+    let groupIds = t && t.groupIds.length > 0 ? t.groupIds : [];
+    if (groupIds.length === 0) {
+      if (!c)
+        throw new NotKnown('cluster_name', `${rd.r.address}: its cluster ${name ?? ''} is not in the scanned code`);
+      groupIds = [c.clusterGroup];
+    }
+    // Remote access without source groups opens SSH to the internet (EKS creates a group for it).
+    const ra = rd.blocks('remote_access')[0];
+    if (ra && !t) {
+      const sources = rd.strs('remote_access', ra.source_security_group_ids);
+      const id = `${rd.r.address}.remote_access_security_group`;
+      inv.securityGroups.push(sshGroup(rd.scoped(), id, sources, subnets.get(rd.strs('subnet_ids')[0] ?? '')?.vpcId));
+      groupIds = [...groupIds, id];
+    }
+    // With the Amazon VPC CNI, pods take addresses of the node's subnet behind the node's groups: the same interface.
+    launched(rd, rd.strs('subnet_ids'), groupIds, t, 'EKS node group');
+  });
+  each(['aws_eks_fargate_profile'], (rd) => {
+    const name = rd.str('cluster_name');
+    const c = eksClusters.get(name ?? '');
+    if (!c) throw new NotKnown('cluster_name', `${rd.r.address}: its cluster ${name ?? ''} is not in the scanned code`);
+    // Fargate pods get the cluster security group and no public address.
+    perSubnet(rd, rd.strs('subnet_ids'), [c.clusterGroup], false, 'EKS Fargate profile');
+  });
+  for (const c of new Set(eksClusters.values()))
+    // The control plane's cross-account interfaces, in the cluster's subnets.
+    perSubnet(c.rd, c.subnetIds, c.groupIds, false, 'Amazon EKS');
+  each(['aws_batch_compute_environment'], (rd) => {
+    const cr = rd.blocks('compute_resources')[0];
+    // Unmanaged: the instances are the code's own (launched elsewhere), no interface of Batch's.
+    if (!cr) return;
+    const spec = rd.need('compute_resources', cr.launch_template ?? null);
+    const lt = Array.isArray(spec) && isObject(spec[0]) ? spec[0] : undefined;
+    const t = lt ? templateOf(rd, 'compute_resources', lt, 'launch_template_id', 'launch_template_name') : undefined;
+    const own = rd.strs('compute_resources', cr.security_group_ids);
+    const groupIds = own.length > 0 ? own : (t?.groupIds ?? []);
+    const fargate = /FARGATE/.test(text(rd.need('compute_resources', cr.type ?? null) ?? ''));
+    const subnetIds = someSubnets(rd, 'compute_resources', rd.strs('compute_resources', cr.subnets));
+    if (fargate) perSubnet(rd, subnetIds, groupIds, false, 'Batch compute environment');
+    else launched(rd, subnetIds, groupIds, t, 'Batch compute environment');
   });
   for (const lb of lbInterfaces) {
     // A network load balancer without security groups filters nothing, which an interface of the model cannot say.
@@ -1193,6 +1505,14 @@ function policyOf(rd: Reader, attr: string): { policy?: unknown; policyError?: s
   } catch {
     return { policyError: `${rd.r.address}.${attr} is not valid JSON` };
   }
+}
+
+interface EksCluster {
+  rd: Reader;
+  subnetIds: string[];
+  /** The cluster security group EKS creates, then the additional groups of vpc_config. */
+  groupIds: string[];
+  clusterGroup: string;
 }
 
 /** A public address known to be there (true), known absent (false), or decided outside the code (undefined). */

@@ -21,7 +21,7 @@ import type { InputError } from '../../../util/errors.js';
 import { pointBackAtDeclarations } from './rendered.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, text, Unknown, type Value, type ValueObject } from './values.js';
-import { privateEndpointInterfaces } from '../azure-interfaces.js';
+import { addWorkloadNics, privateEndpointInterfaces, WORKLOAD_TYPES, workloadNics } from '../azure-interfaces.js';
 
 type V = ValueObject;
 
@@ -296,6 +296,88 @@ const AZURERM: Record<string, AzurermType> = {
   },
 };
 
+/**
+ * Services whose NICs Azure creates in the code's subnets (../azure-interfaces.ts), as the network part of the ARM
+ * resource each creates; `lookup` finds a resource the code names by address (a node pool's cluster, a VNet
+ * integration's app), whose id is its address because cordon does not map it.
+ */
+const WORKLOADS: Record<string, (v: V, lookup: (address: Value | undefined) => V | undefined) => V> = {};
+const scaleSet = (v: V): V => ({
+  type: 'Microsoft.Compute/virtualMachineScaleSets',
+  properties: {
+    virtualMachineProfile: {
+      networkProfile: {
+        networkInterfaceConfigurations: list(v.network_interface)
+          .filter(isObject)
+          .map((n) => ({
+            name: n.name ?? null,
+            properties: defined({
+              networkSecurityGroup: idRef(n.network_security_group_id),
+              ipConfigurations: list(n.ip_configuration)
+                .filter(isObject)
+                .map((c) => ({
+                  name: c.name ?? null,
+                  properties: defined({
+                    subnet: idRef(c.subnet_id),
+                    publicIPAddressConfiguration: list(c.public_ip_address).length > 0 ? {} : undefined,
+                  }),
+                })),
+            }),
+          })),
+      },
+    },
+  },
+});
+const site = (v: V): V => ({
+  type: 'Microsoft.Web/sites',
+  properties: defined({ virtualNetworkSubnetId: v.virtual_network_subnet_id }),
+});
+const mlCompute = (v: V): V => ({
+  type: 'Microsoft.MachineLearningServices/workspaces/computes',
+  id:
+    typeof v.machine_learning_workspace_id === 'string'
+      ? `${v.machine_learning_workspace_id}/computes/${text(v.name)}`
+      : null,
+  properties: { properties: defined({ subnet: idRef(v.subnet_resource_id) }) },
+});
+for (const t of [
+  'azurerm_linux_virtual_machine_scale_set',
+  'azurerm_windows_virtual_machine_scale_set',
+  'azurerm_orchestrated_virtual_machine_scale_set',
+])
+  WORKLOADS[t] = scaleSet;
+for (const t of ['linux_web_app', 'windows_web_app', 'linux_function_app', 'windows_function_app']) {
+  WORKLOADS[`azurerm_${t}`] = site;
+  WORKLOADS[`azurerm_${t}_slot`] = site;
+}
+WORKLOADS.azurerm_function_app_flex_consumption = site;
+WORKLOADS.azurerm_machine_learning_compute_cluster = mlCompute;
+WORKLOADS.azurerm_machine_learning_compute_instance = mlCompute;
+WORKLOADS.azurerm_kubernetes_cluster = (v) => ({
+  type: 'Microsoft.ContainerService/managedClusters',
+  properties: {
+    agentPoolProfiles: list(v.default_node_pool)
+      .filter(isObject)
+      .map((p) => defined({ name: p.name ?? null, vnetSubnetID: p.vnet_subnet_id, podSubnetID: p.pod_subnet_id })),
+  },
+});
+WORKLOADS.azurerm_kubernetes_cluster_node_pool = (v, lookup) => ({
+  type: 'Microsoft.ContainerService/managedClusters/agentPools',
+  name: `${text(lookup(v.kubernetes_cluster_id)?.name ?? 'cluster')}/${text(v.name)}`,
+  resource_group_name: lookup(v.kubernetes_cluster_id)?.resource_group_name ?? null,
+  properties: defined({ vnetSubnetID: v.vnet_subnet_id, podSubnetID: v.pod_subnet_id }),
+});
+WORKLOADS.azurerm_app_service_virtual_network_swift_connection = (v, lookup) => ({
+  type: 'Microsoft.Web/sites/networkConfig',
+  name: `${text(lookup(v.app_service_id)?.name ?? 'app')}/virtualNetwork`,
+  resource_group_name: lookup(v.app_service_id)?.resource_group_name ?? null,
+  properties: defined({ subnetResourceId: v.subnet_id }),
+});
+WORKLOADS.azurerm_container_app_environment = (v) => ({
+  type: 'Microsoft.App/managedEnvironments',
+  properties: { vnetConfiguration: defined({ infrastructureSubnetId: v.infrastructure_subnet_id }) },
+});
+
 /** Resources that change another resource's document: associations and separate rules. */
 const ATTACHMENTS = new Set([
   'azurerm_subnet_network_security_group_association',
@@ -360,6 +442,7 @@ export function mapAzure(
   taints: TfTaint[],
 ): { inventory: AzureInventory; errors: InputError[] } {
   const docs: Doc[] = [];
+  const workloads: Doc[] = [];
   const skipped: { r: TfResource; dataset: AzureDataset; reason: string; location?: string }[] = [];
   const subscriptions = new Set<string>();
   const byId = new Map<string, V>();
@@ -377,6 +460,21 @@ export function mapAzure(
     ).toLowerCase();
     subscriptions.add(subscription);
     let arm: V;
+    const workload = WORKLOADS[r.type];
+    if (workload) {
+      const lookup = (address: Value | undefined) =>
+        azure.find((x) => typeof address === 'string' && x.address === address)?.values;
+      workloads.push({
+        resource: r,
+        arm: {
+          name: r.values.name ?? null,
+          resource_group_name: r.values.resource_group_name ?? null,
+          location: r.values.location ?? groupLocation.get(text(r.values.resource_group_name)) ?? null,
+          ...workload(r.values, lookup),
+        },
+      });
+      continue;
+    }
     if (AZAPI_TYPES.has(r.type)) {
       const body = typeof r.values.body === 'string' ? safeJson(r.values.body) : r.values.body;
       const type = typeof r.values.type === 'string' ? r.values.type.split('@')[0]! : '';
@@ -400,6 +498,10 @@ export function mapAzure(
     }
     arm.id = id ?? null;
     arm.subscriptionId = subscription;
+    if (WORKLOAD_TYPES.has(text(arm.type).toLowerCase())) {
+      workloads.push({ resource: r, arm });
+      continue;
+    }
     const dataset = azureDatasetOfType(text(arm.type));
     if (!dataset) continue;
     const u = firstUnknown(arm);
@@ -511,6 +613,39 @@ export function mapAzure(
         pointer: s.r.address,
         reason: s.reason,
       });
+  }
+  // The NICs Azure creates for the services the code declares; a network value not known hides them.
+  for (const { resource: r, arm } of workloads) {
+    const subscription = (
+      (typeof arm.id === 'string' ? parseAzureId(arm.id).subscription : undefined) ?? r.account
+    ).toLowerCase();
+    const location = typeof arm.location === 'string' ? normaliseLocation(arm.location) : undefined;
+    const u = firstUnknown(arm);
+    if (u) {
+      for (const l of location
+        ? [location]
+        : locationsOf(subscription).length
+          ? locationsOf(subscription)
+          : ['unknown'])
+        addSkip(subscription, l, 'network:network-interfaces', {
+          file: r.origin.file,
+          line: r.origin.line,
+          pointer: r.address,
+          reason: `value not known before deploy: ${u.toString()}`,
+        });
+      continue;
+    }
+    addWorkloadNics(
+      inv,
+      {
+        ...(typeof arm.id === 'string' ? { id: arm.id } : {}),
+        subscription,
+        resourceGroup: text(arm.resource_group_name ?? 'unknown'),
+        location: location ?? 'unknown',
+        origin: r.origin,
+      },
+      workloadNics(arm),
+    );
   }
   for (const t of taints) {
     if (t.provider !== 'azurerm' && t.provider !== 'azapi' && t.provider !== '*') continue;

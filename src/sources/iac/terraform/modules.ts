@@ -704,7 +704,7 @@ export function defineBody(
       const out: Value[] = [];
       for (const b of blocks) {
         if (b.type !== 'dynamic') {
-          out.push(blockObject(ev, b.body, scope, address, inProgress));
+          out.push(withComputedIds(blockObject(ev, b.body, scope, address, inProgress), address, type));
           continue;
         }
         const fe = b.body.attrs.get('for_each');
@@ -739,6 +739,26 @@ export function defineBody(
 function blockObject(ev: Evaluator, body: Body, scope: Scope, address: string, inProgress: Set<string>): ValueObject {
   const o: ValueObject = {};
   defineBody(ev, o, body, scope, address, undefined, inProgress);
+  return o;
+}
+
+/**
+ * Ids a provider computes inside a block for something it creates with the resource, named like the VPC's default
+ * group (`<address>.<attribute>`), so the inventory can hold that thing and references to it join: EKS's cluster
+ * security group (`aws_eks_cluster.x.vpc_config[0].cluster_security_group_id`, terraform/aws.ts).
+ */
+const COMPUTED_IN_BLOCK: Record<string, string[]> = { 'aws_eks_cluster|vpc_config': ['cluster_security_group_id'] };
+
+function withComputedIds(o: ValueObject, address: string, block: string): ValueObject {
+  const type = /(?:^|\.)([a-z0-9]+_[a-z0-9_]+)\.[^.[]+(?:\[[^\]]*\])?$/.exec(address)?.[1];
+  for (const attr of COMPUTED_IN_BLOCK[`${type}|${block}`] ?? [])
+    if (!(attr in o))
+      Object.defineProperty(o, attr, {
+        value: `${address}.${attr}`,
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
   return o;
 }
 
