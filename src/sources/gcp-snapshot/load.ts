@@ -833,6 +833,180 @@ const readForwardingRule: Handler = (it, f) => {
   );
 };
 
+/** A regional or global compute resource's id: the asset name or self link, else built from the parts. */
+function computeId(it: ItemContext, f: Fields, collection: string, name: string): string {
+  const zone = f.str('zone') ? shortName(f.str('zone')!) : undefined;
+  const region = f.str('region') ? shortName(f.str('region')!) : undefined;
+  const project = it.hints.project ?? 'unknown';
+  return idOf(it, f, () =>
+    zone
+      ? `projects/${project}/zones/${zone}/${collection}/${name}`
+      : region
+        ? `projects/${project}/regions/${region}/${collection}/${name}`
+        : `projects/${project}/global/${collection}/${name}`,
+  );
+}
+
+const optRef = (f: Fields, k: string) => (f.str(k) ? gcpIdKey(f.str(k)!) : undefined);
+
+const readBackendService: Handler = (it, f) => {
+  const name = f.need('name');
+  addProjectItem(
+    it,
+    f,
+    'backendServices',
+    'compute:backend-services',
+    computeId(it, f, 'backendServices', name),
+    {
+      loadBalancingScheme: f.str('loadBalancingScheme'),
+      protocol: f.str('protocol'),
+      portName: f.str('portName'),
+      port: f.num('port'),
+      network: optRef(f, 'network'),
+      securityPolicy: optRef(f, 'securityPolicy'),
+      backends: f.objs('backends').flatMap((b) => {
+        const g = b.str('group');
+        return g ? [{ group: gcpIdKey(g), pointer: b.pointer }] : [];
+      }),
+    },
+    regionField(f) ?? 'global',
+  );
+};
+
+/** Every service a URL map can send a request to (Compute API UrlMap: services, path matchers, route rules). */
+function urlMapServices(f: Fields): string[] {
+  const out: string[] = [];
+  const add = (v: string | undefined) => {
+    if (v) out.push(gcpIdKey(v));
+  };
+  const weighted = (a: Fields | undefined) => {
+    for (const w of a?.objs('weightedBackendServices') ?? []) add(w.str('backendService'));
+  };
+  add(f.str('defaultService'));
+  weighted(f.obj('defaultRouteAction'));
+  for (const m of f.objs('pathMatchers')) {
+    add(m.str('defaultService'));
+    weighted(m.obj('defaultRouteAction'));
+    for (const r of m.objs('pathRules')) {
+      add(r.str('service'));
+      weighted(r.obj('routeAction'));
+    }
+    for (const r of m.objs('routeRules')) {
+      add(r.str('service'));
+      weighted(r.obj('routeAction'));
+    }
+  }
+  return [...new Set(out)].sort();
+}
+
+const readUrlMap: Handler = (it, f) => {
+  const name = f.need('name');
+  addProjectItem(
+    it,
+    f,
+    'urlMaps',
+    'compute:url-maps',
+    computeId(it, f, 'urlMaps', name),
+    { services: urlMapServices(f) },
+    regionField(f) ?? 'global',
+  );
+};
+
+const PROXY_COLLECTIONS: Record<string, string> = {
+  targetHttpProxy: 'targetHttpProxies',
+  targetHttpsProxy: 'targetHttpsProxies',
+  targetGrpcProxy: 'targetGrpcProxies',
+  targetTcpProxy: 'targetTcpProxies',
+  targetSslProxy: 'targetSslProxies',
+};
+
+/** Target proxies carry their kind in `kind` (gcloud) or the asset type (CAI): the reader is made per kind. */
+const readTargetProxy =
+  (proxyKind: string): Handler =>
+  (it, f) => {
+    const name = f.need('name');
+    addProjectItem(
+      it,
+      f,
+      'targetProxies',
+      'compute:target-proxies',
+      computeId(it, f, PROXY_COLLECTIONS[proxyKind]!, name),
+      { proxyKind, urlMap: optRef(f, 'urlMap'), service: optRef(f, 'service') },
+      regionField(f) ?? 'global',
+    );
+  };
+
+const readTargetPool: Handler = (it, f) => {
+  const name = f.need('name');
+  addProjectItem(
+    it,
+    f,
+    'targetPools',
+    'compute:target-pools',
+    computeId(it, f, 'targetPools', name),
+    { instances: f.strs('instances').map(gcpIdKey) },
+    regionField(f) ?? 'global',
+  );
+};
+
+/**
+ * Members are not part of the group resource: a capture adds what instanceGroups.listInstances returned (its items,
+ * {instance, status}) as `members` (docs/snapshots.md); a group without it (a Cloud Asset Inventory export) has
+ * unknown members.
+ */
+const readInstanceGroup: Handler = (it, f) => {
+  const name = f.need('name');
+  const members = f.has('members') ? f.objs('members').map((m) => gcpIdKey(m.need('instance'))) : undefined;
+  addProjectItem(
+    it,
+    f,
+    'instanceGroups',
+    'compute:instance-groups',
+    computeId(it, f, 'instanceGroups', name),
+    {
+      zone: f.str('zone') ? shortName(f.str('zone')!) : undefined,
+      network: optRef(f, 'network'),
+      subnetwork: optRef(f, 'subnetwork'),
+      namedPorts: f.objs('namedPorts').map((p) => ({ name: p.need('name'), port: p.num('port') ?? 0 })),
+      size: f.num('size'),
+      ...(members ? { members } : {}),
+    },
+    regionField(f) ?? 'global',
+  );
+};
+
+/** Endpoints, like group members, come from listNetworkEndpoints: a capture adds its items as `endpoints`. */
+const readNetworkEndpointGroup: Handler = (it, f) => {
+  const name = f.need('name');
+  const endpoints = f.has('endpoints')
+    ? f.objs('endpoints').map((e) => {
+        const ep = e.obj('networkEndpoint') ?? e;
+        const instance = ep.str('instance');
+        return {
+          ...(instance ? { instance: instance.includes('/') ? gcpIdKey(instance) : instance } : {}),
+          ...(ep.str('ipAddress') ? { ipAddress: ep.str('ipAddress') } : {}),
+          ...(ep.num('port') !== undefined ? { port: ep.num('port') } : {}),
+        };
+      })
+    : undefined;
+  addProjectItem(
+    it,
+    f,
+    'networkEndpointGroups',
+    'compute:network-endpoint-groups',
+    computeId(it, f, 'networkEndpointGroups', name),
+    {
+      networkEndpointType: f.str('networkEndpointType'),
+      zone: f.str('zone') ? shortName(f.str('zone')!) : undefined,
+      network: optRef(f, 'network'),
+      subnetwork: optRef(f, 'subnetwork'),
+      size: f.num('size'),
+      ...(endpoints ? { endpoints } : {}),
+    },
+    regionField(f) ?? 'global',
+  );
+};
+
 const readInstance: Handler = (it, f) => {
   const name = f.need('name');
   const zone = f.str('zone') ? shortName(f.str('zone')!) : (it.hints.location ?? 'unknown');
@@ -1288,6 +1462,16 @@ const KIND_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> =
   'compute#address': { dataset: 'compute:addresses', handler: readAddress },
   'compute#forwardingRule': { dataset: 'compute:forwarding-rules', handler: readForwardingRule },
   'compute#instance': { dataset: 'compute:instances', handler: readInstance },
+  'compute#backendService': { dataset: 'compute:backend-services', handler: readBackendService },
+  'compute#urlMap': { dataset: 'compute:url-maps', handler: readUrlMap },
+  'compute#targetHttpProxy': { dataset: 'compute:target-proxies', handler: readTargetProxy('targetHttpProxy') },
+  'compute#targetHttpsProxy': { dataset: 'compute:target-proxies', handler: readTargetProxy('targetHttpsProxy') },
+  'compute#targetGrpcProxy': { dataset: 'compute:target-proxies', handler: readTargetProxy('targetGrpcProxy') },
+  'compute#targetTcpProxy': { dataset: 'compute:target-proxies', handler: readTargetProxy('targetTcpProxy') },
+  'compute#targetSslProxy': { dataset: 'compute:target-proxies', handler: readTargetProxy('targetSslProxy') },
+  'compute#targetPool': { dataset: 'compute:target-pools', handler: readTargetPool },
+  'compute#instanceGroup': { dataset: 'compute:instance-groups', handler: readInstanceGroup },
+  'compute#networkEndpointGroup': { dataset: 'compute:network-endpoint-groups', handler: readNetworkEndpointGroup },
   'dns#managedZone': { dataset: 'dns:managed-zones', handler: readManagedZone },
   'dns#resourceRecordSet': { dataset: 'dns:record-sets', handler: readRecordSet },
   'dns#policy': { dataset: 'dns:policies', handler: readDnsPolicy },
@@ -1305,6 +1489,16 @@ const ASSET_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> 
   'compute.googleapis.com/ForwardingRule': KIND_HANDLERS['compute#forwardingRule']!,
   'compute.googleapis.com/GlobalForwardingRule': KIND_HANDLERS['compute#forwardingRule']!,
   'compute.googleapis.com/Instance': KIND_HANDLERS['compute#instance']!,
+  'compute.googleapis.com/BackendService': KIND_HANDLERS['compute#backendService']!,
+  'compute.googleapis.com/RegionBackendService': KIND_HANDLERS['compute#backendService']!,
+  'compute.googleapis.com/UrlMap': KIND_HANDLERS['compute#urlMap']!,
+  'compute.googleapis.com/TargetHttpProxy': KIND_HANDLERS['compute#targetHttpProxy']!,
+  'compute.googleapis.com/TargetHttpsProxy': KIND_HANDLERS['compute#targetHttpsProxy']!,
+  'compute.googleapis.com/TargetTcpProxy': KIND_HANDLERS['compute#targetTcpProxy']!,
+  'compute.googleapis.com/TargetSslProxy': KIND_HANDLERS['compute#targetSslProxy']!,
+  'compute.googleapis.com/TargetPool': KIND_HANDLERS['compute#targetPool']!,
+  'compute.googleapis.com/InstanceGroup': KIND_HANDLERS['compute#instanceGroup']!,
+  'compute.googleapis.com/NetworkEndpointGroup': KIND_HANDLERS['compute#networkEndpointGroup']!,
   'dns.googleapis.com/ManagedZone': KIND_HANDLERS['dns#managedZone']!,
   'dns.googleapis.com/ResourceRecordSet': KIND_HANDLERS['dns#resourceRecordSet']!,
   'dns.googleapis.com/Policy': KIND_HANDLERS['dns#policy']!,
