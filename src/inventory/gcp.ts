@@ -300,6 +300,10 @@ export interface GcpForwardingRule extends GcpLabelled {
   target?: string;
   network?: string;
   subnetwork?: string;
+  /** Passthrough Network Load Balancers with a backend service (instead of a target pool or instance). */
+  backendService?: string;
+  /** Internal load balancers: clients in every region of the network, not only the forwarding rule's. */
+  allowGlobalAccess?: boolean;
   pscConnectionStatus?: string;
   allowPscGlobalAccess?: boolean;
   portRange?: string;

@@ -58,6 +58,7 @@ import {
 } from './model.js';
 import { atomsOf, routeAtoms, type RouteAtoms } from './routes.js';
 import { tgwEntry, tgwExit, type TgwExit } from './tgw.js';
+import { lbFromInternet, lbZoneToZone } from './load-balancers.js';
 
 export type ReplyMode = 'exists' | 'all';
 
@@ -315,7 +316,13 @@ export class SetEvaluator {
       acc.set(k, a);
     }
     for (const e of acc.values()) if (e.sets.length > 0) out.push({ from: e.from, to: e.to, set: triUnion(e.sets) });
-    return out;
+    // Through internal load balancers (load-balancers.ts): to their backends, not to an interface of the front end.
+    if (!this.model.loadBalancers?.length) return out;
+    for (const c of lbZoneToZone(this.model, sources, dests, mode)) {
+      const set = triAndSet(c.set, within);
+      if (set.maybe !== EMPTY) out.push({ ...c, set });
+    }
+    return mergeContributions(out);
   }
 
   /**
@@ -616,6 +623,8 @@ export class SetEvaluator {
       );
       if (t.maybe !== EMPTY) out.push({ from: 'internet', to: s.subnet.network, set: t });
     }
+    // Through external load balancers (load-balancers.ts): a backend needs no public address of its own.
+    for (const c of lbFromInternet(this.model, dests, mode, this.internetSrc)) if (c.set.maybe !== EMPTY) out.push(c);
     return mergeContributions(out);
   }
 }

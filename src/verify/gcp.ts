@@ -65,6 +65,7 @@ import { bundleOf, googleApisEndpoints, PRIVATE_VIP, RESTRICTED_VIP } from '../c
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
 import { ANY, oneRuleFilter, PUBLIC } from './azure.js';
 import { cidrsIn, deployLabel, planStandIns, type PendingInterface } from './deploy-addresses.js';
+import { compileGcpLoadBalancers, type LbInterface } from './gcp-load-balancers.js';
 import type {
   AddressSpace,
   Filter,
@@ -771,6 +772,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
   const setups = new Map<string, FirewallSetup>();
   const filters = new Map<string, Filter>();
   const interfaces: Interface[] = [];
+  const lbInterfaces: LbInterface[] = [];
   for (const { inst, nic, index, net, sub } of nics) {
     const nk = gcpIdKey(net.id);
     const region = sub.region;
@@ -824,6 +826,16 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
       .filter((c) => !isUla(c));
     const external = nic.accessConfigs.length > 0;
     const nat = external ? undefined : cloudNat(inv, net, sub);
+    lbInterfaces.push({
+      id: name,
+      network: netName(net),
+      networkKey: nk,
+      instanceKey: gcpIdKey(inst.id),
+      instanceName: instName(inst),
+      zone: inst.zone,
+      nicIndex: index,
+      addresses: addresses.filter((c) => internalOf(nic).some((t) => tryParseCidr(t)?.first === c.first)),
+    });
     const zone = zones.instance(inst.id)?.zone;
     interfaces.push({
       id: name,
@@ -867,17 +879,29 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
       },
     });
   }
-  // Load balancers and PSC endpoints to service attachments (a Vertex AI private endpoint) are not in the model: a
-  // path through one is neither proven nor refuted, so say so once each.
+  // PSC endpoints to service attachments (a Vertex AI private endpoint) and Traffic Director rules are not in the
+  // model: a path through one is neither proven nor refuted, so say so once each. Load balancers are
+  // (gcp-load-balancers.ts).
   for (const r of inv.forwardingRules) {
     if (bundleOf(r)) continue;
     const scheme = (r.loadBalancingScheme ?? '').toUpperCase();
-    notes.add(
-      scheme === ''
-        ? `Private Service Connect endpoint ${r.name} (to ${r.target ? shortName(r.target) : 'a service attachment'}) is not modelled: paths to it are not verified`
-        : `${scheme.startsWith('EXTERNAL') ? 'external' : 'internal'} load balancer forwarding rule ${r.name} is not modelled: paths through it are not verified`,
-    );
+    if (scheme === '')
+      notes.add(
+        `Private Service Connect endpoint ${r.name} (to ${r.target ? shortName(r.target) : 'a service attachment'}) is not modelled: paths to it are not verified`,
+      );
+    else if (scheme === 'INTERNAL_SELF_MANAGED')
+      notes.add(`Cloud Service Mesh forwarding rule ${r.name} is not modelled: paths through it are not verified`);
   }
+  const loadBalancers = compileGcpLoadBalancers(
+    inv,
+    lbInterfaces,
+    (k) => {
+      const n = networksById.get(k);
+      return n ? netName(n) : undefined;
+    },
+    (k) => (peersOf.get(k) ?? []).map((p) => netName(p.other)),
+    notes,
+  );
   const aliased = nics.filter((n) => n.nic.aliasIpRanges.length > 0).map((n) => instName(n.inst));
   if (aliased.length)
     notes.add(
@@ -950,6 +974,7 @@ export function compileGcp(inv: GcpInventory, policy: ZonePolicy): NetworkModel 
     interfaces,
     nats: new Map(),
     peerings,
+    ...(loadBalancers.length > 0 ? { loadBalancers } : {}),
     internet: { include: PUBLIC.include, exclude },
     ...(internetZone ? { internetZone } : {}),
     ...(unplaced.length > 0 ? { unplaced } : {}),

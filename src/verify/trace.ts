@@ -20,6 +20,7 @@ import {
 import { lookupRoute, targetKey } from './routes.js';
 import { egress, type ReplyMode } from './evaluate.js';
 import { tgwEntry, tgwExit } from './tgw.js';
+import { clientAllowed, frontAccepts, proxyDecision } from './load-balancers.js';
 import type { Cidr } from '../util/cidr.js';
 
 export interface Hop {
@@ -76,7 +77,84 @@ export class Tracer {
     return inCidrs(this.model.internet.include, p.fam, a) && !inCidrs(this.model.internet.exclude, p.fam, a);
   }
 
+  private readonly byId = new Map<string, Interface>();
+
+  /**
+   * The packet's best path: the direct one or through a load balancer (load-balancers.ts) that delivers to its
+   * destination; a load-balancer path is shown when it does as well as the direct one (it is the path built for it).
+   */
   trace(source: TraceSource, p: Point, mode: ReplyMode): Trace {
+    const direct = this.traceDirect(source, p, mode);
+    if (!this.model.loadBalancers?.length || direct.verdict === 'yes') return direct;
+    const rank = (t: Trace) => (t.verdict === 'yes' ? 2 : t.verdict === 'maybe' ? 1 : 0);
+    let best = direct;
+    for (const t of this.viaLoadBalancers(source, p, mode))
+      if (rank(t) > rank(best) || (rank(t) === rank(best) && best === direct)) best = t;
+    return best;
+  }
+
+  private viaLoadBalancers(source: TraceSource, p: Point, mode: ReplyMode): Trace[] {
+    if (this.byId.size === 0) for (const i of this.model.interfaces) this.byId.set(i.id, i);
+    const out: Trace[] = [];
+    for (const lb of this.model.loadBalancers ?? []) {
+      if (!frontAccepts(lb, p) || (source.kind === 'internet') !== (lb.reach === 'external')) continue;
+      if (source.kind === 'interface' && !lb.address) continue;
+      const front = `${lb.reach} front end ${lb.address?.text ?? ''} of ${lb.ref.label}`.replace(/\s+/g, ' ');
+      for (const b of lb.backends) {
+        const d = this.byId.get(b.iface);
+        if (!d || !inCidrs(d.addresses, p.fam, p.dst)) continue;
+        const t = new Walk(p);
+        if (source.kind === 'internet') {
+          if (!this.isInternet(p, 'src')) t.drop('internet', 'the source is not an internet address');
+        } else {
+          const s = source.iface;
+          const a = lb.address!;
+          if (!clientAllowed(lb, s))
+            t.drop(
+              lb.id,
+              `${front} is reachable only from ${(lb.clientNetworks ?? []).join(', ')}${lb.clientRegion ? ` in ${lb.clientRegion}` : ''}`,
+              lb.ref,
+            );
+          else if ((a.family === 4 ? V4 : 1) !== p.fam) t.drop(lb.id, `${front} has no address of this family`, lb.ref);
+          else t.filter(s.id, s.outbound, { ...p, dst: a.family === 4 ? Number(a.first) : a.first }, 'out');
+        }
+        t.hop(lb.id, 'yes', `to the ${front}`, lb.ref);
+        if (lb.narrowedBy)
+          t.hop(
+            lb.id,
+            'maybe',
+            `${lb.narrowedBy.label} may deny the client (it can only narrow, never widen)`,
+            lb.narrowedBy,
+          );
+        t.hop(d.id, b.sure ? 'yes' : 'maybe', b.via.label, b.via);
+        if (!lb.proxySources) t.filter(d.id, d.inbound, p, 'in');
+        else if (p.fam !== V4 || p.proto !== PROTO_TCP)
+          t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
+        else if (b.port === undefined || lb.proxySources.length === 0)
+          t.hop(
+            d.id,
+            'maybe',
+            b.port === undefined
+              ? 'the port the proxy connects to is not known'
+              : 'the proxy-only subnet the proxy connects from is not in the inventory',
+          );
+        else {
+          const pd = proxyDecision(d.inbound, p, lb.proxySources, b.port, mode);
+          const ranges = lb.proxySources.map((c) => c.text).join(', ');
+          t.hop(
+            d.id,
+            pd.verdict,
+            `inbound from the proxy (${ranges}) to port ${b.port}: ${pd.verdict === 'no' ? 'dropped by' : pd.verdict === 'yes' ? 'allowed by' : 'undecided (unresolved rule)'} ${pd.ref.label}`,
+            pd.ref,
+          );
+        }
+        out.push(t.done(d.id));
+      }
+    }
+    return out;
+  }
+
+  private traceDirect(source: TraceSource, p: Point, mode: ReplyMode): Trace {
     const t = new Walk(p);
     if (source.kind === 'internet') return this.fromInternet(t, p, mode);
     const s = source.iface;

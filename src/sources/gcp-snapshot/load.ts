@@ -823,6 +823,8 @@ const readForwardingRule: Handler = (it, f) => {
       target: target === undefined ? undefined : /^(all-apis|vpc-sc)$/.test(target) ? target : gcpIdKey(target),
       network: opt('network'),
       subnetwork: opt('subnetwork'),
+      backendService: opt('backendService'),
+      allowGlobalAccess: f.bool('allowGlobalAccess'),
       pscConnectionStatus: f.str('pscConnectionStatus'),
       allowPscGlobalAccess: f.bool('allowPscGlobalAccess'),
       portRange: f.str('portRange'),
