@@ -83,3 +83,106 @@ export function gcpWorld(parts: Partial<GcpInventory> = {}, opts: { externalDb?:
 
 export const runGcp = (inv: GcpInventory) =>
   verifyModel(compileGcp(inv, GCP_POLICY), GCP_POLICY, { clientPorts: [32768, 60999] });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Load balancers
+
+export interface LbSpec {
+  /** proxy: global external Application LB; passthrough: external passthrough NLB; internal: internal passthrough. */
+  kind: 'proxy' | 'passthrough' | 'internal';
+  /** Instance names in the backend instance group; undefined: members not listed. */
+  members?: string[];
+  port?: number;
+  backendPort?: number;
+  armor?: boolean;
+  address?: string;
+  globalAccess?: boolean;
+  /** The project holding the backend service (Shared VPC: another project's). */
+  serviceProject?: string;
+  name?: string;
+}
+
+/** The inventory parts of one load balancer: forwarding rule, proxy and URL map (proxy), backend service, group. */
+export function loadBalancer(spec: LbSpec): Partial<GcpInventory> {
+  const name = spec.name ?? 'lb';
+  const port = spec.port ?? 443;
+  const global = spec.kind === 'proxy';
+  const region = global ? 'global' : 'us-central1';
+  const at = global ? 'global' : 'regions/us-central1';
+  const svcProject = spec.serviceProject ?? PROJECT;
+  const bsId = `projects/${svcProject}/${at}/backendServices/${name}-bs`;
+  const igId = `projects/${svcProject}/zones/us-central1-a/instanceGroups/${name}-ig`;
+  const scoped = (project: string, id: string, r = region) => ({
+    project,
+    region: r,
+    origin: { kind: 'file' as const, file: 'lb.json', pointer: `/${id}` },
+    id,
+    name: id.split('/').pop()!,
+  });
+  const scheme = spec.kind === 'proxy' ? 'EXTERNAL_MANAGED' : spec.kind === 'passthrough' ? 'EXTERNAL' : 'INTERNAL';
+  return {
+    forwardingRules: [
+      {
+        ...scoped(PROJECT, `projects/${PROJECT}/${at}/forwardingRules/${name}-fr`),
+        labels: {},
+        IPAddress: spec.address ?? (spec.kind === 'internal' ? '10.1.9.5' : '34.100.0.1'),
+        IPProtocol: 'TCP',
+        loadBalancingScheme: scheme,
+        ports: spec.kind === 'proxy' ? [] : [String(port)],
+        ...(spec.kind === 'proxy' ? { portRange: `${port}-${port}` } : {}),
+        ...(spec.kind === 'proxy'
+          ? { target: `projects/${PROJECT}/global/targetHttpsProxies/${name}-proxy` }
+          : { backendService: bsId }),
+        ...(spec.kind === 'internal'
+          ? {
+              network: NET,
+              subnetwork: `projects/${PROJECT}/regions/us-central1/subnetworks/snet-lb`,
+              allowGlobalAccess: spec.globalAccess === true,
+            }
+          : {}),
+      },
+    ],
+    targetProxies:
+      spec.kind === 'proxy'
+        ? [
+            {
+              ...scoped(PROJECT, `projects/${PROJECT}/global/targetHttpsProxies/${name}-proxy`),
+              proxyKind: 'targetHttpsProxy',
+              urlMap: `projects/${PROJECT}/global/urlMaps/${name}-map`,
+            },
+          ]
+        : [],
+    urlMaps:
+      spec.kind === 'proxy'
+        ? [{ ...scoped(PROJECT, `projects/${PROJECT}/global/urlMaps/${name}-map`), services: [bsId] }]
+        : [],
+    backendServices:
+      svcProject === 'not-read'
+        ? []
+        : [
+            {
+              ...scoped(svcProject, bsId),
+              loadBalancingScheme: scheme,
+              protocol: spec.kind === 'proxy' ? 'HTTPS' : 'TCP',
+              ...(spec.kind === 'proxy' ? { portName: 'https' } : {}),
+              ...(spec.kind === 'internal' ? { network: NET } : {}),
+              ...(spec.armor ? { securityPolicy: `projects/${svcProject}/global/securityPolicies/armor` } : {}),
+              backends: [{ group: igId, pointer: '/backends/0' }],
+            },
+          ],
+    instanceGroups:
+      svcProject === 'not-read'
+        ? []
+        : [
+            {
+              ...scoped(svcProject, igId, 'us-central1'),
+              zone: 'us-central1-a',
+              network: NET,
+              namedPorts: [{ name: 'https', port: spec.backendPort ?? 8443 }],
+              ...(spec.members
+                ? { members: spec.members.map((m) => `projects/${PROJECT}/zones/us-central1-a/instances/${m}`) }
+                : {}),
+            },
+          ],
+  };
+}
