@@ -71,7 +71,7 @@ export function backendAdmits(lb: LoadBalancer, b: LoadBalancerBackend, d: Inter
       t = triAndSet({ yes: one(f.yes), maybe: one(f.maybe) }, tcpFront);
     }
   }
-  return b.sure && !lb.narrowedBy ? t : { yes: EMPTY, maybe: t.maybe };
+  return b.sure ? t : { yes: EMPTY, maybe: t.maybe };
 }
 
 export interface LbContribution {

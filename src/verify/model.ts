@@ -248,8 +248,6 @@ export interface LoadBalancer {
   proto: readonly [number, number];
   ports: readonly (readonly [number, number])[];
   proxySources?: Cidr[];
-  /** A policy in front of the backends that can only narrow who gets through (GCP Cloud Armor): at most "maybe". */
-  narrowedBy?: Ref;
   backends: LoadBalancerBackend[];
   ref: Ref;
 }

@@ -119,13 +119,6 @@ export class Tracer {
           else t.filter(s.id, s.outbound, { ...p, dst: a.family === 4 ? Number(a.first) : a.first }, 'out');
         }
         t.hop(lb.id, 'yes', `to the ${front}`, lb.ref);
-        if (lb.narrowedBy)
-          t.hop(
-            lb.id,
-            'maybe',
-            `${lb.narrowedBy.label} may deny the client (it can only narrow, never widen)`,
-            lb.narrowedBy,
-          );
         t.hop(d.id, b.sure ? 'yes' : 'maybe', b.via.label, b.via);
         if (!lb.proxySources) t.filter(d.id, d.inbound, p, 'in');
         else if (p.fam !== V4 || p.proto !== PROTO_TCP)
