@@ -163,6 +163,15 @@ describe('cordon verify on the examples', () => {
       pointer: '/1',
     });
     assert.ok(ssh[0]!.evidence.witness.path.some((h) => h.at === 'ml-trainer-1'));
+    // An external passthrough load balancer in front of the vector DB: the rule "for the load balancer" admits every
+    // client, since a passthrough load balancer keeps the client's address.
+    const lb = v('internet', 'data');
+    assert.equal(lb.length, 1);
+    assert.equal(lb[0]!.resource.id, 'projects/ai-net-host/global/firewalls/allow-vector-db-lb');
+    assert.deepEqual(
+      (lb[0]!.evidence.witness.path as unknown as { at: string; what: string }[]).map((h) => h.at),
+      ['forwarding rule vector-db-nlb', 'vector-db-1', 'vector-db-1'],
+    );
     // Egress: the implied allow, the default route and the external IP (Cloud NAT would do it too).
     const out = v('inference', 'internet');
     assert.equal(out.length, 1);
