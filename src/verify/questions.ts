@@ -352,7 +352,15 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             const p = pick(part);
             if (!p) continue;
             const scopes = [...list.map((d) => d.scope), ...sourceScopes(c.from)];
-            join(kind, from, to, admittedBy(model, list[0]!, p), part, scopes, () => witness(part, c, 'exists'));
+            join(
+              kind,
+              from,
+              to,
+              admittedBy(model, list[0]!, p, () => witness(part, c, 'exists')?.trace),
+              part,
+              scopes,
+              () => witness(part, c, 'exists'),
+            );
           }
         }
       }
@@ -466,8 +474,19 @@ export const NO_FILTER = 'no NSG, nothing filtered';
  * subnet's when the interface has none (an Azure NIC without an NSG): the rule to narrow. The witness trace shows
  * the same decision at the same hop.
  */
-function admittedBy(model: NetworkModel, d: Interface, p: Point): { locate: Ref | undefined; resourceType: string } {
+function admittedBy(
+  model: NetworkModel,
+  d: Interface,
+  p: Point,
+  trace: () => Trace | undefined,
+): { locate: Ref | undefined; resourceType: string } {
   const own = decidePacket(d.inbound, p);
+  // Through a load balancer the backend's filter sees another packet (a proxy's): the witness's last hop names the
+  // rule that admitted it.
+  if (own.verdict !== 'yes' && model.loadBalancers?.length) {
+    const last = trace()?.hops.at(-1)?.ref;
+    if (last) return { locate: last, resourceType: last.resourceType ?? 'compute.googleapis.com/Firewall' };
+  }
   const sub = model.subnets.get(d.subnet);
   const ref = own.ref.label.endsWith(NO_FILTER) && sub?.inbound ? decidePacket(sub.inbound, p).ref : own.ref;
   return {

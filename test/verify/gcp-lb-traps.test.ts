@@ -41,6 +41,8 @@ describe('verify (GCP): load balancers', () => {
     assert.deepEqual(cell(open, 'internet', 'app').configurationPermits, ['tcp/443']);
     const v = violations(open, 'internet', 'app');
     assert.equal(v.length, 1);
+    // The finding points at the rule that lets the proxy in (the client's own packet would meet the implied deny).
+    assert.equal(v[0]!.resource.id, `projects/${PROJECT}/global/firewalls/allow-gfe`);
     const h = hops(v[0]!);
     assert.match(h[0]!, /^forwarding rule lb-fr: to the external front end 34\.100\.0\.1\/32 of forwarding rule lb-fr/);
     assert.match(h[1]!, /backend service lb-bs: instance group lb-ig holds app-1, port 8443/);

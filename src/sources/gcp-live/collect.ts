@@ -452,7 +452,7 @@ async function groupMembers(rest: GcpRest, p: ProjectState): Promise<void> {
       'compute:network-endpoint-groups',
       'listNetworkEndpoints',
       'endpoints',
-      (d) => /^GCE_VM_IP/.test(String(d.networkEndpointType ?? '')),
+      (d) => typeof d.networkEndpointType === 'string' && d.networkEndpointType.startsWith('GCE_VM_IP'),
     ],
   ];
   for (const [type, dataset, verb, key, wanted] of kinds) {
