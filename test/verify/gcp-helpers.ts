@@ -85,6 +85,19 @@ export const runGcp = (inv: GcpInventory) =>
   verifyModel(compileGcp(inv, GCP_POLICY), GCP_POLICY, { clientPorts: [32768, 60999] });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Reading results
+
+export type GcpResult = ReturnType<typeof runGcp>;
+export const cell = (r: GcpResult, from: string, to: string) => r.matrix.find((m) => m.from === from && m.to === to)!;
+export const findings = (r: GcpResult, id: string, from: string, to: string) =>
+  r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
+export const violations = (r: GcpResult, from: string, to: string) => findings(r, 'verify-zone-violation', from, to);
+export const witness = (f: { evidence?: unknown }) =>
+  (f.evidence as { witness: { packet: string; path: { at: string; what: string }[] } }).witness;
+/** The witness path of a finding as "at: what" lines. */
+export const hops = (f: { evidence?: unknown }) => witness(f).path.map((h) => `${h.at}: ${h.what}`);
+
+// ---------------------------------------------------------------------------------------------------------------
 // Load balancers
 
 export interface LbSpec {

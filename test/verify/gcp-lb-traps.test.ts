@@ -8,16 +8,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import { firewall, network, PROJECT, subnetwork } from '../support/gcp-build.js';
-import { gcpWorld, loadBalancer, runGcp, vm, type LbSpec } from './gcp-helpers.js';
-
-type Result = ReturnType<typeof runGcp>;
-const cell = (r: Result, from: string, to: string) => r.matrix.find((m) => m.from === from && m.to === to)!;
-const findings = (r: Result, id: string, from: string, to: string) =>
-  r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
-const violations = (r: Result, from: string, to: string) => findings(r, 'verify-zone-violation', from, to);
-const witness = (f: { evidence?: unknown }) =>
-  (f.evidence as { witness: { packet: string; path: { at: string; what: string }[] } }).witness;
-const hops = (f: { evidence?: unknown }) => witness(f).path.map((h) => `${h.at}: ${h.what}`);
+import {
+  cell,
+  findings,
+  gcpWorld,
+  hops,
+  loadBalancer,
+  runGcp,
+  violations,
+  vm,
+  witness,
+  type LbSpec,
+} from './gcp-helpers.js';
 
 const GFE = ['35.191.0.0/16', '130.211.0.0/22'];
 const allow = (name: string, sourceRanges: string[], port: number, target = 'app') =>

@@ -849,30 +849,34 @@ function computeId(it: ItemContext, f: Fields, collection: string, name: string)
   );
 }
 
-const optRef = (f: Fields, k: string) => (f.str(k) ? gcpIdKey(f.str(k)!) : undefined);
-
-const readBackendService: Handler = (it, f) => {
-  const name = f.need('name');
+/** A load-balancer resource: named by its asset name or self link, else from its zone or region, else global. */
+function addLbItem(it: ItemContext, f: Fields, list: ListKey, dataset: GcpDataset, collection: string, fields: Json) {
   addProjectItem(
     it,
     f,
-    'backendServices',
-    'compute:backend-services',
-    computeId(it, f, 'backendServices', name),
-    {
-      loadBalancingScheme: f.str('loadBalancingScheme'),
-      protocol: f.str('protocol'),
-      portName: f.str('portName'),
-      port: f.num('port'),
-      network: optRef(f, 'network'),
-      securityPolicy: optRef(f, 'securityPolicy'),
-      backends: f.objs('backends').flatMap((b) => {
-        const g = b.str('group');
-        return g ? [{ group: gcpIdKey(g), pointer: b.pointer }] : [];
-      }),
-    },
+    list,
+    dataset,
+    computeId(it, f, collection, f.need('name')),
+    fields,
     regionField(f) ?? 'global',
   );
+}
+
+const optRef = (f: Fields, k: string) => (f.str(k) ? gcpIdKey(f.str(k)!) : undefined);
+
+const readBackendService: Handler = (it, f) => {
+  addLbItem(it, f, 'backendServices', 'compute:backend-services', 'backendServices', {
+    loadBalancingScheme: f.str('loadBalancingScheme'),
+    protocol: f.str('protocol'),
+    portName: f.str('portName'),
+    port: f.num('port'),
+    network: optRef(f, 'network'),
+    securityPolicy: optRef(f, 'securityPolicy'),
+    backends: f.objs('backends').flatMap((b) => {
+      const g = b.str('group');
+      return g ? [{ group: gcpIdKey(g), pointer: b.pointer }] : [];
+    }),
+  });
 };
 
 /** Every service a URL map can send a request to (Compute API UrlMap: services, path matchers, route rules). */
@@ -902,16 +906,7 @@ function urlMapServices(f: Fields): string[] {
 }
 
 const readUrlMap: Handler = (it, f) => {
-  const name = f.need('name');
-  addProjectItem(
-    it,
-    f,
-    'urlMaps',
-    'compute:url-maps',
-    computeId(it, f, 'urlMaps', name),
-    { services: urlMapServices(f) },
-    regionField(f) ?? 'global',
-  );
+  addLbItem(it, f, 'urlMaps', 'compute:url-maps', 'urlMaps', { services: urlMapServices(f) });
 };
 
 const PROXY_COLLECTIONS: Record<string, string> = {
@@ -925,30 +920,17 @@ const PROXY_COLLECTIONS: Record<string, string> = {
 /** Target proxies carry their kind in `kind` (gcloud) or the asset type (CAI): the reader is made per kind. */
 const readTargetProxy =
   (proxyKind: string): Handler =>
-  (it, f) => {
-    const name = f.need('name');
-    addProjectItem(
-      it,
-      f,
-      'targetProxies',
-      'compute:target-proxies',
-      computeId(it, f, PROXY_COLLECTIONS[proxyKind]!, name),
-      { proxyKind, urlMap: optRef(f, 'urlMap'), service: optRef(f, 'service') },
-      regionField(f) ?? 'global',
-    );
-  };
+  (it, f) =>
+    addLbItem(it, f, 'targetProxies', 'compute:target-proxies', PROXY_COLLECTIONS[proxyKind]!, {
+      proxyKind,
+      urlMap: optRef(f, 'urlMap'),
+      service: optRef(f, 'service'),
+    });
 
 const readTargetPool: Handler = (it, f) => {
-  const name = f.need('name');
-  addProjectItem(
-    it,
-    f,
-    'targetPools',
-    'compute:target-pools',
-    computeId(it, f, 'targetPools', name),
-    { instances: f.strs('instances').map(gcpIdKey) },
-    regionField(f) ?? 'global',
-  );
+  addLbItem(it, f, 'targetPools', 'compute:target-pools', 'targetPools', {
+    instances: f.strs('instances').map(gcpIdKey),
+  });
 };
 
 /**
@@ -957,29 +939,19 @@ const readTargetPool: Handler = (it, f) => {
  * unknown members.
  */
 const readInstanceGroup: Handler = (it, f) => {
-  const name = f.need('name');
   const members = f.has('members') ? f.objs('members').map((m) => gcpIdKey(m.need('instance'))) : undefined;
-  addProjectItem(
-    it,
-    f,
-    'instanceGroups',
-    'compute:instance-groups',
-    computeId(it, f, 'instanceGroups', name),
-    {
-      zone: f.str('zone') ? shortName(f.str('zone')!) : undefined,
-      network: optRef(f, 'network'),
-      subnetwork: optRef(f, 'subnetwork'),
-      namedPorts: f.objs('namedPorts').map((p) => ({ name: p.need('name'), port: p.num('port') ?? 0 })),
-      size: f.num('size'),
-      ...(members ? { members } : {}),
-    },
-    regionField(f) ?? 'global',
-  );
+  addLbItem(it, f, 'instanceGroups', 'compute:instance-groups', 'instanceGroups', {
+    zone: f.str('zone') ? shortName(f.str('zone')!) : undefined,
+    network: optRef(f, 'network'),
+    subnetwork: optRef(f, 'subnetwork'),
+    namedPorts: f.objs('namedPorts').map((p) => ({ name: p.need('name'), port: p.num('port') ?? 0 })),
+    size: f.num('size'),
+    ...(members ? { members } : {}),
+  });
 };
 
 /** Endpoints, like group members, come from listNetworkEndpoints: a capture adds its items as `endpoints`. */
 const readNetworkEndpointGroup: Handler = (it, f) => {
-  const name = f.need('name');
   const endpoints = f.has('endpoints')
     ? f.objs('endpoints').map((e) => {
         const ep = e.obj('networkEndpoint') ?? e;
@@ -991,22 +963,14 @@ const readNetworkEndpointGroup: Handler = (it, f) => {
         };
       })
     : undefined;
-  addProjectItem(
-    it,
-    f,
-    'networkEndpointGroups',
-    'compute:network-endpoint-groups',
-    computeId(it, f, 'networkEndpointGroups', name),
-    {
-      networkEndpointType: f.str('networkEndpointType'),
-      zone: f.str('zone') ? shortName(f.str('zone')!) : undefined,
-      network: optRef(f, 'network'),
-      subnetwork: optRef(f, 'subnetwork'),
-      size: f.num('size'),
-      ...(endpoints ? { endpoints } : {}),
-    },
-    regionField(f) ?? 'global',
-  );
+  addLbItem(it, f, 'networkEndpointGroups', 'compute:network-endpoint-groups', 'networkEndpointGroups', {
+    networkEndpointType: f.str('networkEndpointType'),
+    zone: f.str('zone') ? shortName(f.str('zone')!) : undefined,
+    network: optRef(f, 'network'),
+    subnetwork: optRef(f, 'subnetwork'),
+    size: f.num('size'),
+    ...(endpoints ? { endpoints } : {}),
+  });
 };
 
 const readInstance: Handler = (it, f) => {
