@@ -101,8 +101,11 @@ export const hops = (f: { evidence?: unknown }) => witness(f).path.map((h) => `$
 // Load balancers
 
 export interface LbSpec {
-  /** proxy: global external Application LB; passthrough: external passthrough NLB; internal: internal passthrough. */
-  kind: 'proxy' | 'passthrough' | 'internal';
+  /**
+   * proxy: global external Application LB; passthrough: external passthrough NLB; internal: internal passthrough;
+   * internal-proxy: regional internal Application LB (Envoy, connects from the proxy-only subnet).
+   */
+  kind: 'proxy' | 'passthrough' | 'internal' | 'internal-proxy';
   /** Instance names in the backend instance group; undefined: members not listed. */
   members?: string[];
   port?: number;
@@ -132,21 +135,29 @@ export function loadBalancer(spec: LbSpec): Partial<GcpInventory> {
     id,
     name: id.split('/').pop()!,
   });
-  const scheme = spec.kind === 'proxy' ? 'EXTERNAL_MANAGED' : spec.kind === 'passthrough' ? 'EXTERNAL' : 'INTERNAL';
+  const scheme =
+    spec.kind === 'proxy'
+      ? 'EXTERNAL_MANAGED'
+      : spec.kind === 'passthrough'
+        ? 'EXTERNAL'
+        : spec.kind === 'internal'
+          ? 'INTERNAL'
+          : 'INTERNAL_MANAGED';
+  const proxied = spec.kind === 'proxy' || spec.kind === 'internal-proxy';
+  const internal = spec.kind === 'internal' || spec.kind === 'internal-proxy';
+  const proxyId = `projects/${PROJECT}/${at}/targetHttpsProxies/${name}-proxy`;
+  const mapId = `projects/${PROJECT}/${at}/urlMaps/${name}-map`;
   return {
     forwardingRules: [
       {
         ...scoped(PROJECT, `projects/${PROJECT}/${at}/forwardingRules/${name}-fr`),
         labels: {},
-        IPAddress: spec.address ?? (spec.kind === 'internal' ? '10.1.9.5' : '34.100.0.1'),
+        IPAddress: spec.address ?? (internal ? '10.1.9.5' : '34.100.0.1'),
         IPProtocol: 'TCP',
         loadBalancingScheme: scheme,
-        ports: spec.kind === 'proxy' ? [] : [String(port)],
-        ...(spec.kind === 'proxy' ? { portRange: `${port}-${port}` } : {}),
-        ...(spec.kind === 'proxy'
-          ? { target: `projects/${PROJECT}/global/targetHttpsProxies/${name}-proxy` }
-          : { backendService: bsId }),
-        ...(spec.kind === 'internal'
+        ports: proxied ? [] : [String(port)],
+        ...(proxied ? { portRange: `${port}-${port}`, target: proxyId } : { backendService: bsId }),
+        ...(internal
           ? {
               network: NET,
               subnetwork: `projects/${PROJECT}/regions/us-central1/subnetworks/snet-lb`,
@@ -155,20 +166,8 @@ export function loadBalancer(spec: LbSpec): Partial<GcpInventory> {
           : {}),
       },
     ],
-    targetProxies:
-      spec.kind === 'proxy'
-        ? [
-            {
-              ...scoped(PROJECT, `projects/${PROJECT}/global/targetHttpsProxies/${name}-proxy`),
-              proxyKind: 'targetHttpsProxy',
-              urlMap: `projects/${PROJECT}/global/urlMaps/${name}-map`,
-            },
-          ]
-        : [],
-    urlMaps:
-      spec.kind === 'proxy'
-        ? [{ ...scoped(PROJECT, `projects/${PROJECT}/global/urlMaps/${name}-map`), services: [bsId] }]
-        : [],
+    targetProxies: proxied ? [{ ...scoped(PROJECT, proxyId), proxyKind: 'targetHttpsProxy', urlMap: mapId }] : [],
+    urlMaps: proxied ? [{ ...scoped(PROJECT, mapId), services: [bsId] }] : [],
     backendServices:
       svcProject === 'not-read'
         ? []
@@ -176,9 +175,9 @@ export function loadBalancer(spec: LbSpec): Partial<GcpInventory> {
             {
               ...scoped(svcProject, bsId),
               loadBalancingScheme: scheme,
-              protocol: spec.kind === 'proxy' ? 'HTTPS' : 'TCP',
-              ...(spec.kind === 'proxy' ? { portName: 'https' } : {}),
-              ...(spec.kind === 'internal' ? { network: NET } : {}),
+              protocol: proxied ? 'HTTPS' : 'TCP',
+              ...(proxied ? { portName: 'https' } : {}),
+              ...(internal ? { network: NET } : {}),
               ...(spec.armor ? { securityPolicy: `projects/${svcProject}/global/securityPolicies/armor` } : {}),
               backends: [{ group: igId, pointer: '/backends/0' }],
             },

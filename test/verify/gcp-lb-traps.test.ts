@@ -118,6 +118,42 @@ describe('verify (GCP): load balancers', () => {
       );
     });
 
+    it('an internal Application Load Balancer connects from the proxy-only subnet of its region and network', () => {
+      const base = gcpWorld();
+      const proxyOnly = subnetwork('proxy-only', '10.129.0.0/23', { purpose: 'REGIONAL_MANAGED_PROXY' });
+      const alb = ilb({ kind: 'internal-proxy', port: 443, backendPort: 8443 });
+      const deny = rules(['vpc-ai']).slice(1);
+      const subnets = [...base.subnetworks, lbSubnet, proxyOnly];
+      // The app subnet admitted at the backend does not let the proxy in.
+      const fromApp = world(alb, [allow('allow-app', ['10.1.1.0/24'], 8443, 'data'), ...deny], {
+        subnetworks: subnets,
+      });
+      assert.equal(violations(fromApp, 'app', 'data').length, 0);
+      assert.deepEqual(cell(fromApp, 'app', 'data').configurationPermits, []);
+      const fromProxy = world(alb, [allow('allow-proxy', ['10.129.0.0/23'], 8443, 'data'), ...deny], {
+        subnetworks: subnets,
+      });
+      const v = violations(fromProxy, 'app', 'data');
+      assert.equal(v.length, 1);
+      assert.deepEqual(cell(fromProxy, 'app', 'data').configurationPermits, ['tcp/443']);
+      assert.ok(
+        hops(v[0]!).some((x) =>
+          /inbound from the proxy \(10\.129\.0\.0\/23\) to port 8443: allowed by VPC firewall rule allow-proxy/.test(x),
+        ),
+        hops(v[0]!).join('\n'),
+      );
+      // Without the proxy-only subnet in the inventory, what the backend admits from the proxy is not decided.
+      const unknown = world(alb, [allow('allow-proxy', ['10.129.0.0/23'], 8443, 'data'), ...deny], {
+        subnetworks: [...base.subnetworks, lbSubnet],
+      });
+      assert.equal(violations(unknown, 'app', 'data').length, 0);
+      assert.deepEqual(cell(unknown, 'app', 'data').unknown, ['tcp/443']);
+      assert.ok(
+        unknown.notes.some((n) => /no REGIONAL_MANAGED_PROXY proxy-only subnet/.test(n)),
+        unknown.notes.join('\n'),
+      );
+    });
+
     it('from another network only over a peering', () => {
       const peer = (from: string, to: string) =>
         network(from, {
