@@ -44,6 +44,8 @@ export interface FakeGcpOptions {
   emptyBodyProjects?: string[];
   /** Projects (ids) whose asset list answers 200 {} (no assets, not even the project). */
   emptyListProjects?: string[];
+  /** Projects (ids) whose instance group member lists answer 403 PERMISSION_DENIED. */
+  deniedMemberLists?: string[];
   /** Org Policy v2 answers 403 SERVICE_DISABLED for these parents. */
   orgPolicyDisabledFor?: string[];
   /** Delay before each answer (benchmarks: a cloud API is not instantaneous). */
@@ -233,6 +235,9 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
         p,
       );
     if (members && req.method === 'POST') {
+      const project = /^projects\/([^/]+)/.exec(members[1]!)![1]!;
+      if (o.deniedMemberLists?.includes(project))
+        return denied(res, 'compute.instanceGroups.list', `//compute.googleapis.com/${members[1]}`);
       const a = o.assets.find((x) => x.name === `//compute.googleapis.com/${members[1]}`);
       if (!a) return rpcError(res, 404, 'NOT_FOUND', `The resource '${members[1]}' was not found`);
       const key = members[2] === 'listInstances' ? 'members' : 'endpoints';
