@@ -228,10 +228,14 @@ export function compileGcpLoadBalancers(
             });
         }
     } else {
+      // A target cordon does not follow (a target instance, a VPN gateway…): any instance may be behind it.
       notes.add(
-        `${external ? 'external' : 'internal'} load balancer forwarding rule ${r.name} is not modelled (target ${targetKey ? shortName(targetKey) : 'none'}): paths through it are not verified`,
+        `${external ? 'external' : 'internal'} load balancer forwarding rule ${r.name} is not modelled (target ${targetKey ? shortName(targetKey) : 'none'}): paths through it are not decided`,
       );
-      continue;
+      anyOf(
+        { label: `${fr.label}: its target is not modelled, any instance may be behind it`, resourceId: r.id },
+        frNetKey,
+      );
     }
     for (const k of serviceKeys) {
       const bs = services.get(k);
@@ -246,7 +250,8 @@ export function compileGcpLoadBalancers(
     let proxySources: Cidr[] | undefined;
     if (proxy) {
       const global = r.region === 'global';
-      if (external && global) proxySources = GFE_RANGES;
+      // Classic load balancers (EXTERNAL) run on the GFEs in either tier, regional Standard-tier ones too.
+      if (external && (global || scheme === 'EXTERNAL')) proxySources = GFE_RANGES;
       else {
         const purpose = global ? 'GLOBAL_MANAGED_PROXY' : 'REGIONAL_MANAGED_PROXY';
         const netKey = frNetKey ?? inv.backendServices.find((b) => serviceKeys.includes(gcpIdKey(b.id)))?.network;

@@ -238,6 +238,22 @@ describe('verify (GCP): load balancers', () => {
     );
   });
 
+  it('a target cordon does not follow (a target instance) is undecided for every instance, not a note beside a pass', () => {
+    const l = loadBalancer({ kind: 'passthrough', members: ['app-1'] });
+    const fr = {
+      ...l.forwardingRules![0]!,
+      backendService: undefined,
+      target: `projects/${PROJECT}/zones/us-central1-a/targetInstances/ti`,
+    };
+    const r = runGcp(gcpWorld({ forwardingRules: [fr], firewalls: [allow('allow-clients', ['0.0.0.0/0'], 443)] }));
+    assert.equal(violations(r, 'internet', 'app').length, 0);
+    assert.deepEqual(cell(r, 'internet', 'app').unknown, ['tcp/443']);
+    assert.ok(
+      r.notes.some((n) => /lb-fr is not modelled \(target ti\)/.test(n)),
+      r.notes.join('\n'),
+    );
+  });
+
   it('a forwarding rule whose backend service is in another project (Shared VPC): followed when read, else undecided', () => {
     const rules = [allow('allow-clients', ['0.0.0.0/0'], 443)];
     const read = world({ kind: 'passthrough', members: ['app-1'], serviceProject: 'host-proj' }, rules);
