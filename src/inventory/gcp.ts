@@ -306,11 +306,87 @@ export interface GcpForwardingRule extends GcpLabelled {
   target?: string;
   network?: string;
   subnetwork?: string;
+  /** Passthrough Network Load Balancers with a backend service (instead of a target pool or instance). */
+  backendService?: string;
+  /** Internal load balancers: clients in every region of the network, not only the forwarding rule's. */
+  allowGlobalAccess?: boolean;
   pscConnectionStatus?: string;
   allowPscGlobalAccess?: boolean;
   portRange?: string;
   ports: string[];
   allPorts?: boolean;
+}
+
+/**
+ * A backend service (global or regional; Compute API `backendServices` / `regionBackendServices`): what a load
+ * balancer delivers to. Backends name instance groups or network endpoint groups.
+ */
+export interface GcpBackendService extends GcpScoped {
+  /** EXTERNAL, EXTERNAL_MANAGED, INTERNAL, INTERNAL_MANAGED, INTERNAL_SELF_MANAGED. */
+  loadBalancingScheme?: string;
+  /** HTTP, HTTPS, HTTP2, H2C, TCP, SSL, UDP, GRPC, UNSPECIFIED. */
+  protocol?: string;
+  /** The instance groups' named port the load balancer connects to (proxy load balancers). */
+  portName?: string;
+  /** Deprecated fixed backend port; when set without a named port, the port used. */
+  port?: number;
+  /** For internal passthrough load balancers: the network of the backends. */
+  network?: string;
+  /** A Cloud Armor policy: it can only narrow who reaches the backends, never widen. */
+  securityPolicy?: string;
+  backends: { group: string; pointer: string }[];
+}
+
+/** A URL map: the backend services an Application Load Balancer's proxy sends requests to. */
+export interface GcpUrlMap extends GcpScoped {
+  /**
+   * Every backend service (or backend bucket) the map can send a request to: defaultService, the path matchers'
+   * default services, path rules, route rules and weighted backend services of route actions.
+   */
+  services: string[];
+}
+
+/** A target proxy: an Application (HTTP/HTTPS/gRPC) proxy with its URL map, or a proxy Network LB (TCP/SSL). */
+export interface GcpTargetProxy extends GcpScoped {
+  /** targetHttpProxy, targetHttpsProxy, targetGrpcProxy, targetTcpProxy, targetSslProxy (the API's kind). */
+  proxyKind: string;
+  urlMap?: string;
+  /** TCP and SSL proxies: the backend service. */
+  service?: string;
+}
+
+/** A target pool (the legacy external passthrough Network Load Balancer): its instances are listed on it. */
+export interface GcpTargetPool extends GcpScoped {
+  instances: string[];
+}
+
+/**
+ * An instance group (zonal or regional, managed or unmanaged). The group resource does not list its members:
+ * `members` holds what instanceGroups.listInstances (regionInstanceGroups.listInstances) returned, and is undefined
+ * when that was not read: then the group's members are unknown, never none.
+ */
+export interface GcpInstanceGroup extends GcpScoped {
+  zone?: string;
+  network?: string;
+  subnetwork?: string;
+  namedPorts: { name: string; port: number }[];
+  size?: number;
+  members?: string[];
+}
+
+/**
+ * A network endpoint group. GCE_VM_IP / GCE_VM_IP_PORT endpoints are VM interfaces; SERVERLESS (Cloud Run, App
+ * Engine, Cloud Functions), INTERNET_IP_PORT / INTERNET_FQDN_PORT (outside Google Cloud), NON_GCP_PRIVATE_IP_PORT
+ * (hybrid) and PRIVATE_SERVICE_CONNECT are not VMs of the model. `endpoints` is what listNetworkEndpoints returned
+ * (undefined: not read).
+ */
+export interface GcpNetworkEndpointGroup extends GcpScoped {
+  networkEndpointType?: string;
+  zone?: string;
+  network?: string;
+  subnetwork?: string;
+  size?: number;
+  endpoints?: { instance?: string; ipAddress?: string; port?: number }[];
 }
 
 export interface GcpAccessConfig {
@@ -551,6 +627,52 @@ export const GCP_DATASETS = {
     permission: 'compute.forwardingRules.list',
     level: 'project',
   },
+  'compute:backend-services': {
+    assetTypes: ['compute.googleapis.com/BackendService', 'compute.googleapis.com/RegionBackendService'],
+    command:
+      'gcloud compute backend-services list --project PROJECT --format=json (lists global and regional backend services)',
+    permission: 'compute.backendServices.list',
+    level: 'project',
+  },
+  'compute:url-maps': {
+    assetTypes: ['compute.googleapis.com/UrlMap'],
+    command: 'gcloud compute url-maps list --project PROJECT --format=json (global and regional)',
+    permission: 'compute.urlMaps.list',
+    level: 'project',
+  },
+  'compute:target-proxies': {
+    assetTypes: [
+      'compute.googleapis.com/TargetHttpProxy',
+      'compute.googleapis.com/TargetHttpsProxy',
+      'compute.googleapis.com/TargetTcpProxy',
+      'compute.googleapis.com/TargetSslProxy',
+    ],
+    command:
+      'gcloud compute target-http-proxies list, target-https-proxies list, target-tcp-proxies list, target-ssl-proxies list --project PROJECT --format=json',
+    permission:
+      'compute.targetHttpProxies.list, compute.targetHttpsProxies.list, compute.targetTcpProxies.list, compute.targetSslProxies.list',
+    level: 'project',
+  },
+  'compute:target-pools': {
+    assetTypes: ['compute.googleapis.com/TargetPool'],
+    command: 'gcloud compute target-pools list --project PROJECT --format=json',
+    permission: 'compute.targetPools.list',
+    level: 'project',
+  },
+  'compute:instance-groups': {
+    assetTypes: ['compute.googleapis.com/InstanceGroup'],
+    command:
+      'gcloud compute instance-groups list --project PROJECT --format=json, then list-instances for each group (members under "members", docs/snapshots.md)',
+    permission: 'compute.instanceGroups.list, compute.instanceGroups.get',
+    level: 'project',
+  },
+  'compute:network-endpoint-groups': {
+    assetTypes: ['compute.googleapis.com/NetworkEndpointGroup'],
+    command:
+      'gcloud compute network-endpoint-groups list --project PROJECT --format=json, then list-network-endpoints for each (endpoints under "endpoints", docs/snapshots.md)',
+    permission: 'compute.networkEndpointGroups.list',
+    level: 'project',
+  },
   'compute:instances': {
     assetTypes: ['compute.googleapis.com/Instance'],
     command: 'gcloud compute instances list --project PROJECT --format=json',
@@ -632,6 +754,12 @@ export interface GcpInventory {
   routers: GcpRouter[];
   addresses: GcpAddress[];
   forwardingRules: GcpForwardingRule[];
+  backendServices: GcpBackendService[];
+  urlMaps: GcpUrlMap[];
+  targetProxies: GcpTargetProxy[];
+  targetPools: GcpTargetPool[];
+  instanceGroups: GcpInstanceGroup[];
+  networkEndpointGroups: GcpNetworkEndpointGroup[];
   instances: GcpInstance[];
   managedZones: GcpManagedZone[];
   recordSets: GcpRecordSet[];
@@ -668,6 +796,12 @@ export function emptyGcpInventory(): GcpInventory {
     routers: [],
     addresses: [],
     forwardingRules: [],
+    backendServices: [],
+    urlMaps: [],
+    targetProxies: [],
+    targetPools: [],
+    instanceGroups: [],
+    networkEndpointGroups: [],
     instances: [],
     managedZones: [],
     recordSets: [],

@@ -59,6 +59,7 @@ import {
 } from './model.js';
 import { atomsOf, routeAtoms, type RouteAtoms } from './routes.js';
 import { tgwEntry, tgwExit, type TgwExit } from './tgw.js';
+import { lbFromInternet, lbZoneToZone } from './load-balancers.js';
 
 export type ReplyMode = 'exists' | 'all';
 
@@ -332,6 +333,13 @@ export class SetEvaluator {
     }
     for (const e of acc.values())
       if (e.parts.length > 0) out.push(relationContribution([...e.froms].sort(), e.to, e.parts));
+    // Through internal load balancers (load-balancers.ts): to their backends, not to an interface of the front end.
+    // Kept apart: their packets reach the backend as another packet (a proxy's), and may overlap the direct ones.
+    if (!this.model.loadBalancers?.length) return out;
+    for (const c of lbZoneToZone(this.model, sources, dests, mode)) {
+      const set = triAndSet(c.set, within);
+      if (set.maybe !== EMPTY) out.push({ from: c.from, froms: [c.from], to: c.to, set, viaLoadBalancer: true });
+    }
     return out;
   }
 
@@ -667,7 +675,12 @@ export class SetEvaluator {
       );
       if (t.maybe !== EMPTY) out.push({ from: 'internet', froms: ['internet'], to: s.subnet.network, set: t });
     }
-    return mergeContributions(out);
+    // Through external load balancers (load-balancers.ts): a backend needs no public address of its own. Kept apart
+    // from the direct contributions, as in zoneToZone.
+    const direct = mergeContributions(out);
+    for (const c of lbFromInternet(this.model, dests, mode, this.internetSrc))
+      if (c.set.maybe !== EMPTY) direct.push({ ...c, froms: ['internet'], viaLoadBalancer: true });
+    return direct;
   }
 }
 
@@ -709,6 +722,11 @@ export interface Contribution {
   readonly set: TriSet;
   /** Zone to zone: the relation as pairs of source side and destination side, to project without building it. */
   parts?: readonly RelationPart[];
+  /**
+   * Through a load balancer: the packet is the client's, the backend's filter sees the proxy's (or the client's for
+   * a passthrough one). May overlap the direct contributions of the same networks.
+   */
+  viaLoadBalancer?: boolean;
 }
 
 /** Part of a relation: the packets in both sides. */

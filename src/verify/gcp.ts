@@ -67,6 +67,7 @@ import { bundleOf, googleApisEndpoints, PRIVATE_VIP, RESTRICTED_VIP } from '../c
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
 import { ANY, oneRuleFilter, PUBLIC } from './azure.js';
 import { cidrsIn, deployLabel, planStandIns, type PendingInterface } from './deploy-addresses.js';
+import { compileGcpLoadBalancers, type LbInterface } from './gcp-load-balancers.js';
 import type {
   AddressSpace,
   Filter,
@@ -900,6 +901,7 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
   const setups = new Map<string, FirewallSetup>();
   const filters = new Map<string, Filter>();
   const interfaces: Interface[] = [];
+  const lbInterfaces: LbInterface[] = [];
   for (const { inst, nic, index, net, sub } of nics) {
     const nk = gcpIdKey(net.id);
     const region = sub.region;
@@ -953,6 +955,16 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
       .filter((c) => !isUla(c));
     const external = nic.accessConfigs.length > 0;
     const nat = external ? undefined : cloudNat(inv, net, sub);
+    lbInterfaces.push({
+      id: name,
+      network: netName(net),
+      networkKey: nk,
+      instanceKey: gcpIdKey(inst.id),
+      instanceName: instName(inst),
+      zone: inst.zone,
+      nicIndex: index,
+      addresses: addresses.filter((c) => internalOf(nic).some((t) => tryParseCidr(t)?.first === c.first)),
+    });
     const zone = zones.instance(inst.id)?.zone;
     interfaces.push({
       id: name,
@@ -996,25 +1008,37 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
       },
     });
   }
-  // Load balancers and PSC endpoints to service attachments (a Vertex AI private endpoint) are not in the model: a
-  // path through one is neither proven nor refuted, so say so once each.
+  // PSC endpoints to service attachments (a Vertex AI private endpoint) and Traffic Director rules are not in the
+  // model: a path through one is neither proven nor refuted, so say so once each. Load balancers are
+  // (gcp-load-balancers.ts).
   for (const r of inv.forwardingRules) {
     if (bundleOf(r)) continue;
     const scheme = (r.loadBalancingScheme ?? '').toUpperCase();
+    if (scheme !== '' && scheme !== 'INTERNAL_SELF_MANAGED') continue;
     const kind =
       scheme === ''
         ? 'Private Service Connect endpoint(s) to a service attachment'
-        : `${scheme.startsWith('EXTERNAL') ? 'external' : 'internal'} load balancer forwarding rule(s)`;
+        : 'Cloud Service Mesh forwarding rule(s)';
     gap(
       [r.project],
       [r.name],
       `${kind} cordon does not model (paths through them are neither proven nor refuted)`,
       scheme === ''
         ? `Private Service Connect endpoint ${r.name} (to ${r.target ? shortName(r.target) : 'a service attachment'}) is not modelled: paths to it are not verified`
-        : `${scheme.startsWith('EXTERNAL') ? 'external' : 'internal'} load balancer forwarding rule ${r.name} is not modelled: paths through it are not verified`,
+        : `Cloud Service Mesh forwarding rule ${r.name} is not modelled: paths through it are not verified`,
       r.origin,
     );
   }
+  const loadBalancers = compileGcpLoadBalancers(
+    inv,
+    lbInterfaces,
+    (k) => {
+      const n = networksById.get(k);
+      return n ? netName(n) : undefined;
+    },
+    (k) => (peersOf.get(k) ?? []).map((p) => netName(p.other)),
+    notes,
+  );
   const aliased = nics.filter((n) => n.nic.aliasIpRanges.length > 0);
   const aliasedNames = aliased.map((n) => instName(n.inst));
   if (aliased.length)
@@ -1102,6 +1126,7 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
     interfaces,
     nats: new Map(),
     peerings,
+    ...(loadBalancers.length > 0 ? { loadBalancers } : {}),
     internet: { include: PUBLIC.include, exclude },
     ...(internetZone ? { internetZone } : {}),
     ...(unplaced.length > 0 ? { unplaced } : {}),

@@ -229,6 +229,41 @@ export interface TransitGateway {
   ref: Ref;
 }
 
+/**
+ * A backend a load balancer delivers to: one interface, through a backend service (and the group or pool holding
+ * the interface). `sure` is false where membership is not known (a group whose members were not read): the
+ * interface may or may not be a backend, so paths to it through the load balancer are at most "maybe".
+ */
+export interface LoadBalancerBackend {
+  iface: string;
+  /** Proxy load balancers: the port the proxy connects to; undefined when it cannot be told (then "maybe"). */
+  port?: number;
+  sure: boolean;
+  via: Ref;
+}
+
+/**
+ * A load balancer front end with no interface in the network (GCP forwarding rules): clients reach it on its
+ * protocol and ports, and it delivers each connection to a backend interface. A passthrough load balancer delivers
+ * the client's own packet (the backend's inbound filter sees the client's address and the front end's port); a
+ * proxy opens a new connection from `proxySources` to the backend's port. Replies return on the provider's own path
+ * (direct server return, or back to the proxy), not by the backend subnet's routes.
+ */
+export interface LoadBalancer {
+  id: string;
+  /** external: from the internet; internal: from interfaces of `clientNetworks` (in `clientRegion` when set). */
+  reach: 'external' | 'internal';
+  clientNetworks?: string[];
+  clientRegion?: string;
+  /** The front end's address: an internal client's outbound filter sees it as the destination. */
+  address?: Cidr;
+  proto: readonly [number, number];
+  ports: readonly (readonly [number, number])[];
+  proxySources?: Cidr[];
+  backends: LoadBalancerBackend[];
+  ref: Ref;
+}
+
 export interface NetworkModel {
   provider: 'aws' | 'azure' | 'gcp';
   networks: Map<string, Network>;
@@ -238,6 +273,8 @@ export interface NetworkModel {
   peerings: Map<string, Peering>;
   firewalls?: Map<string, Firewall>;
   transitGateways?: Map<string, TransitGateway>;
+  /** Load balancer front ends (GCP): the interfaces they deliver to are reached through them too. */
+  loadBalancers?: LoadBalancer[];
   /** The internet: these public ranges minus the excluded ones (networks, zones, special-purpose space). */
   internet: { include: Cidr[]; exclude: Cidr[] };
   /** The policy zone that stands for the internet, if the policy has one. */

@@ -331,6 +331,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     // Zone to zone, the source addresses are projected away (andExists) rather than the relation built; towards the
     // internet the sources stay, as findings are per source subnet.
     const projected = contributions.map((c) => (to === internet ? withSources(c) : projectSources(c)));
+    // Load-balancer contributions may overlap the direct ones: what is surely permitted directly is not undecided.
+    const directYes = unionAll(projected.filter((_, i) => !contributions[i]!.viaLoadBalancer).map((p) => p.yes));
+    for (const [i, c] of contributions.entries())
+      if (c.viaLoadBalancer) projected[i] = { ...projected[i]!, undecided: diff(projected[i]!.undecided, directYes) };
     const all = {
       yes: unionAll(projected.map((p) => p.yes)),
       maybe: unionAll(projected.map((p) => p.maybe)),
@@ -385,6 +389,24 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
           const hit = (destsByNet.get(c.to) ?? []).filter((d) => d.addresses.some((a) => containsAddr(reach, a)));
           const slice = (list: readonly Interface[]) =>
             unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
+          if (c.viaLoadBalancer) {
+            // Through a load balancer the backend's filter sees another packet (the proxy's): the witness's last
+            // hop names the rule that admitted it, and the destination group is one member.
+            for (const list of groupBy(hit, (d) => `${d.subnet}|${d.inbound.id}`).values()) {
+              const own = slice(list);
+              const view = memberView(c, list, own, kind);
+              const p = view.point(FULL);
+              if (!p) continue;
+              const w = witness(own, c, 'exists', p);
+              const last = w?.trace.hops.at(-1)?.ref;
+              const located = last
+                ? { locate: last, resourceType: last.resourceType ?? 'compute.googleapis.com/Firewall' }
+                : admittedBy(model, list[0]!, p);
+              const scopes = [...list.map((d) => d.scope), ...memberSourceScopes(c, view, FULL)];
+              join(kind, from, to, located, own, scopes, () => w);
+            }
+            continue;
+          }
           // Security groups: one question per group across every destination that has it (the finding is the
           // group's), rather than per destination and group.
           const byGroup = new Map<string, Interface[]>();

@@ -12,6 +12,8 @@ import {
   PROTO_TCP,
   type Filter,
   type Interface,
+  type LoadBalancer,
+  type LoadBalancerBackend,
   type NetworkModel,
   type Ref,
   type Route,
@@ -20,6 +22,7 @@ import {
 import { lookupRoute, targetKey, unknownRouteReason } from './routes.js';
 import { egress, type ReplyMode } from './evaluate.js';
 import { tgwEntry, tgwExit } from './tgw.js';
+import { clientAllowed, frontAccepts, proxyDecision } from './load-balancers.js';
 import type { Cidr } from '../util/cidr.js';
 
 export interface Hop {
@@ -76,7 +79,84 @@ export class Tracer {
     return inCidrs(this.model.internet.include, p.fam, a) && !inCidrs(this.model.internet.exclude, p.fam, a);
   }
 
+  /**
+   * The packet's best path: the direct one or through a load balancer (load-balancers.ts) that delivers to its
+   * destination; a load-balancer path is shown when it does as well as the direct one (it is the path built for it).
+   */
   trace(source: TraceSource, p: Point, mode: ReplyMode): Trace {
+    const direct = this.traceDirect(source, p, mode);
+    if (!this.model.loadBalancers?.length || direct.verdict === 'yes') return direct;
+    const rank = (t: Trace) => (t.verdict === 'yes' ? 2 : t.verdict === 'maybe' ? 1 : 0);
+    let best = direct;
+    for (const t of this.viaLoadBalancers(source, p, mode))
+      if (rank(t) > rank(best) || (rank(t) === rank(best) && best === direct)) best = t;
+    return best;
+  }
+
+  /** Load-balancer backends by their address ("family|address"), in the model's order: built on first use. */
+  private backendsAt?: Map<string, { lb: LoadBalancer; b: LoadBalancerBackend; d: Interface }[]>;
+
+  private viaLoadBalancers(source: TraceSource, p: Point, mode: ReplyMode): Trace[] {
+    if (!this.backendsAt) {
+      const byId = new Map(this.model.interfaces.map((i) => [i.id, i]));
+      this.backendsAt = new Map();
+      for (const lb of this.model.loadBalancers ?? [])
+        for (const b of lb.backends) {
+          const d = byId.get(b.iface);
+          for (const a of d?.addresses ?? []) {
+            const k = `${a.family}|${a.first}`;
+            this.backendsAt.set(k, [...(this.backendsAt.get(k) ?? []), { lb, b, d: d! }]);
+          }
+        }
+    }
+    const out: Trace[] = [];
+    for (const { lb, b, d } of this.backendsAt.get(`${p.fam === V4 ? 4 : 6}|${BigInt(p.dst)}`) ?? []) {
+      if (!frontAccepts(lb, p) || (source.kind === 'internet') !== (lb.reach === 'external')) continue;
+      if (source.kind === 'interface' && !lb.address) continue;
+      const front = `${lb.reach} front end ${lb.address?.text ?? ''} of ${lb.ref.label}`.replace(/\s+/g, ' ');
+      const t = new Walk(p);
+      if (source.kind === 'internet') {
+        if (!this.isInternet(p, 'src')) t.drop('internet', 'the source is not an internet address');
+      } else {
+        const s = source.iface;
+        const a = lb.address!;
+        if (!clientAllowed(lb, s))
+          t.drop(
+            lb.id,
+            `${front} is reachable only from ${(lb.clientNetworks ?? []).join(', ')}${lb.clientRegion ? ` in ${lb.clientRegion}` : ''}`,
+            lb.ref,
+          );
+        else if ((a.family === 4 ? V4 : 1) !== p.fam) t.drop(lb.id, `${front} has no address of this family`, lb.ref);
+        else t.filter(s.id, s.outbound, { ...p, dst: a.family === 4 ? Number(a.first) : a.first }, 'out');
+      }
+      t.hop(lb.id, 'yes', `to the ${front}`, lb.ref);
+      t.hop(d.id, b.sure ? 'yes' : 'maybe', b.via.label, b.via);
+      if (!lb.proxySources) t.filter(d.id, d.inbound, p, 'in');
+      else if (p.fam !== V4 || p.proto !== PROTO_TCP) t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
+      else if (b.port === undefined || lb.proxySources.length === 0)
+        t.hop(
+          d.id,
+          'maybe',
+          b.port === undefined
+            ? 'the port the proxy connects to is not known'
+            : 'the proxy-only subnet the proxy connects from is not in the inventory',
+        );
+      else {
+        const pd = proxyDecision(d.inbound, p, lb.proxySources, b.port, mode);
+        const ranges = lb.proxySources.map((c) => c.text).join(', ');
+        t.hop(
+          d.id,
+          pd.verdict,
+          `inbound from the proxy (${ranges}) to port ${b.port}: ${pd.verdict === 'no' ? 'dropped by' : pd.verdict === 'yes' ? 'allowed by' : 'undecided (unresolved rule)'} ${pd.ref.label}`,
+          pd.ref,
+        );
+      }
+      out.push(t.done(d.id));
+    }
+    return out;
+  }
+
+  private traceDirect(source: TraceSource, p: Point, mode: ReplyMode): Trace {
     const t = new Walk(p);
     if (source.kind === 'internet') return this.fromInternet(t, p, mode);
     const s = source.iface;

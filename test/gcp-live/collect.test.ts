@@ -380,6 +380,51 @@ describe('cordon collect gcp (library)', () => {
     }
   });
 
+  it('instance group members come from listInstances (POST); a denied list leaves them unknown and says so', async () => {
+    const group = computeAsset('111', 'ai-prod', 'InstanceGroup', 'zones/us-central1-a/instanceGroups/web', {
+      kind: 'compute#instanceGroup',
+      name: 'web',
+      zone: 'https://www.googleapis.com/compute/v1/projects/ai-prod/zones/us-central1-a',
+      members: [
+        { instance: 'https://www.googleapis.com/compute/v1/projects/ai-prod/zones/us-central1-a/instances/vm-1' },
+      ],
+    });
+    for (const deny of [false, true]) {
+      const w = world(deny ? { deniedMemberLists: ['ai-prod'] } : {});
+      const fake = await startFakeGcp({ ...w, assets: [...w.assets, group] });
+      try {
+        const dir = scratch();
+        const out = path.join(dir, 's');
+        const summary = await collectGcp({
+          out,
+          projects: ['ai-prod'],
+          endpoint: fake.endpoint,
+          ca: fake.ca,
+          env: userEnv(dir),
+        });
+        assert.ok(
+          fake.calls.some((c) => c.method === 'POST' && c.path.endsWith('/instanceGroups/web/listInstances')),
+          'members are asked for',
+        );
+        const inv = (await loadGcpSnapshot(out)).inventory;
+        const ig = inv.instanceGroups.find((g) => g.name === 'web')!;
+        const ok = summary.projects.find((p) => p.scope === 'ai-prod')!;
+        if (!deny) {
+          assert.deepEqual(ig.members, ['projects/ai-prod/zones/us-central1-a/instances/vm-1']);
+          assert.deepEqual(ok.unavailable, []);
+        } else {
+          assert.equal(ig.members, undefined, 'not listed: unknown, never none');
+          assert.deepEqual(
+            ok.unavailable.map((u) => [u.dataset, u.permission]),
+            [['compute:instance-groups', 'compute.instanceGroups.list']],
+          );
+        }
+      } finally {
+        await fake.close();
+      }
+    }
+  });
+
   it('an organization that cannot be listed is skipped and written as unavailable data; listed projects are collected', async () => {
     const fake = await startFakeGcp(world({ deniedParents: [ORG] }));
     try {

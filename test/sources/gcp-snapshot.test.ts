@@ -144,6 +144,103 @@ describe('GCP snapshot reader', () => {
     assert.ok(line.kind === 'file' && line.line !== undefined && line.line > 1, 'a JSON-lines origin names its line');
   });
 
+  it('load-balancer resources: backend services, URL maps, proxies, pools; group members only where listed', () => {
+    const C = 'https://www.googleapis.com/compute/v1/projects/p1';
+    const gcloud = [
+      {
+        kind: 'compute#backendService',
+        name: 'web',
+        selfLink: `${C}/global/backendServices/web`,
+        loadBalancingScheme: 'EXTERNAL_MANAGED',
+        protocol: 'HTTP',
+        portName: 'http',
+        securityPolicy: `${C}/global/securityPolicies/armor`,
+        backends: [{ group: `${C}/zones/us-central1-a/instanceGroups/web-ig` }],
+      },
+      {
+        kind: 'compute#urlMap',
+        name: 'web-map',
+        selfLink: `${C}/global/urlMaps/web-map`,
+        defaultService: `${C}/global/backendServices/web`,
+        pathMatchers: [
+          {
+            name: 'm',
+            defaultService: `${C}/global/backendServices/web`,
+            pathRules: [{ paths: ['/api/*'], service: `${C}/global/backendServices/api` }],
+            routeRules: [
+              {
+                priority: 1,
+                routeAction: { weightedBackendServices: [{ backendService: `${C}/global/backendServices/canary` }] },
+              },
+            ],
+          },
+        ],
+      },
+      {
+        kind: 'compute#targetHttpsProxy',
+        name: 'web-proxy',
+        selfLink: `${C}/global/targetHttpsProxies/web-proxy`,
+        urlMap: `${C}/global/urlMaps/web-map`,
+      },
+      {
+        kind: 'compute#targetPool',
+        name: 'pool',
+        region: `${C}/regions/us-central1`,
+        selfLink: `${C}/regions/us-central1/targetPools/pool`,
+        instances: [`${C}/zones/us-central1-a/instances/vm-1`],
+      },
+      {
+        kind: 'compute#instanceGroup',
+        name: 'web-ig',
+        zone: `${C}/zones/us-central1-a`,
+        selfLink: `${C}/zones/us-central1-a/instanceGroups/web-ig`,
+        namedPorts: [{ name: 'http', port: 8080 }],
+        members: [{ instance: `${C}/zones/us-central1-a/instances/vm-1`, status: 'RUNNING' }],
+      },
+      {
+        kind: 'compute#networkEndpointGroup',
+        name: 'neg',
+        zone: `${C}/zones/us-central1-a`,
+        selfLink: `${C}/zones/us-central1-a/networkEndpointGroups/neg`,
+        networkEndpointType: 'GCE_VM_IP_PORT',
+        endpoints: [{ networkEndpoint: { instance: 'vm-1', ipAddress: '10.0.0.2', port: 443 } }],
+      },
+    ];
+    const asset = {
+      name: '//compute.googleapis.com/projects/p1/zones/us-central1-a/instanceGroups/mig-1',
+      assetType: 'compute.googleapis.com/InstanceGroup',
+      resource: { data: { kind: 'compute#instanceGroup', name: 'mig-1', zone: `${C}/zones/us-central1-a`, size: 3 } },
+    };
+    const r = loadGcpSnapshotFromTexts([
+      { name: 'lb.json', text: JSON.stringify(gcloud) },
+      { name: 'assets.json', text: JSON.stringify([asset]) },
+    ]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const inv = r.inventory;
+    assert.deepEqual(
+      inv.backendServices[0]!.backends.map((b) => b.group),
+      ['projects/p1/zones/us-central1-a/instanceGroups/web-ig'],
+    );
+    assert.equal(inv.backendServices[0]!.securityPolicy, 'projects/p1/global/securityPolicies/armor');
+    assert.deepEqual(inv.urlMaps[0]!.services, [
+      'projects/p1/global/backendServices/api',
+      'projects/p1/global/backendServices/canary',
+      'projects/p1/global/backendServices/web',
+    ]);
+    assert.equal(inv.targetProxies[0]!.proxyKind, 'targetHttpsProxy');
+    assert.equal(inv.targetProxies[0]!.urlMap, 'projects/p1/global/urlMaps/web-map');
+    assert.deepEqual(inv.targetPools[0]!.instances, ['projects/p1/zones/us-central1-a/instances/vm-1']);
+    const [mig, ig] = inv.instanceGroups;
+    assert.equal(mig!.members, undefined, 'a Cloud Asset Inventory group lists no members: unknown, not none');
+    assert.deepEqual(ig!.members, ['projects/p1/zones/us-central1-a/instances/vm-1']);
+    assert.deepEqual(ig!.namedPorts, [{ name: 'http', port: 8080 }]);
+    assert.deepEqual(inv.networkEndpointGroups[0]!.endpoints, [{ instance: 'vm-1', ipAddress: '10.0.0.2', port: 443 }]);
+    assert.ok(hasGcpDataset(inv, 'p1', 'compute:instance-groups'));
+  });
+
   it('a REST list response with nextPageToken is one page: its data sets are partial there', () => {
     const list = {
       kind: 'compute#subnetworkList',

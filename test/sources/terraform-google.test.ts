@@ -283,6 +283,50 @@ resource "google_compute_firewall" "in" {
     assert.equal(bare.gcp!.networks[0]!.autoCreateSubnetworks, true);
   });
 
+  it('load balancers: the reference chain reads as in the snapshot; a managed group is not mapped (members unknown)', async () => {
+    const tf = await loadTerraform(TF, (await partitionSnapshot(TF)).terraform, { cwd: process.cwd() });
+    const inv = tf.gcp!;
+    const fr = inv.forwardingRules.find((r) => r.name === 'app-https')!;
+    assert.equal(fr.target, 'projects/ai-workloads/global/targetHttpsProxies/app-https-proxy');
+    assert.equal(fr.loadBalancingScheme, 'EXTERNAL_MANAGED');
+    assert.equal(inv.targetProxies[0]!.urlMap, 'projects/ai-workloads/global/urlMaps/app-map');
+    assert.deepEqual(inv.urlMaps[0]!.services, ['projects/ai-workloads/global/backendServices/app-backend']);
+    assert.deepEqual(
+      inv.backendServices[0]!.backends.map((b) => b.group),
+      ['projects/ai-workloads/zones/us-central1-a/instanceGroups/app-ig'],
+    );
+    assert.deepEqual(inv.instanceGroups[0]!.members, ['projects/ai-workloads/zones/us-central1-a/instances/app-1']);
+    assert.deepEqual(inv.instanceGroups[0]!.namedPorts, [{ name: 'https', port: 443 }]);
+    const r = await load({
+      'main.tf': `resource "google_compute_instance_group_manager" "m" {
+  name               = "mig"
+  zone               = "us-central1-a"
+  base_instance_name = "app"
+  version {
+    instance_template = "projects/p/global/instanceTemplates/t"
+  }
+}
+resource "google_compute_region_backend_service" "b" {
+  name   = "b"
+  region = "us-central1"
+  backend {
+    group = google_compute_instance_group_manager.m.instance_group
+  }
+}
+`,
+    });
+    assert.equal(r.gcp!.instanceGroups.length, 0, 'a managed group lists no members before deploy');
+    const partial = [...r.gcp!.partial.values()];
+    assert.ok(
+      partial.some((m) => m.has('compute:instance-groups')),
+      'the managed group makes its data set partial',
+    );
+    assert.ok(
+      partial.some((m) => m.has('compute:backend-services')),
+      'its group is not known before deploy',
+    );
+  });
+
   it('a value not known before deploy, or a type that is not mapped, makes the checks not assessed naming it', async () => {
     const tf = await copy(TF);
     await writeFile(

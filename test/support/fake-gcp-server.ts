@@ -44,6 +44,8 @@ export interface FakeGcpOptions {
   emptyBodyProjects?: string[];
   /** Projects (ids) whose asset list answers 200 {} (no assets, not even the project). */
   emptyListProjects?: string[];
+  /** Projects (ids) whose instance group member lists answer 403 PERMISSION_DENIED. */
+  deniedMemberLists?: string[];
   /** Org Policy v2 answers 403 SERVICE_DISABLED for these parents. */
   orgPolicyDisabledFor?: string[];
   /** Delay before each answer (benchmarks: a cloud API is not instantaneous). */
@@ -69,6 +71,14 @@ export interface FakeGcp {
 }
 
 const data = (a: Asset): Json => ((a.resource as Json | undefined)?.data ?? {}) as Json;
+
+/** An asset as the Asset API returns it: a group's members and endpoints are not part of the resource. */
+function withoutMembers(a: Asset): Asset {
+  const d = data(a);
+  if (!('members' in d) && !('endpoints' in d)) return a;
+  const { members: _m, endpoints: _e, ...rest } = d;
+  return { ...a, resource: { ...(a.resource as Json), data: rest } };
+}
 
 function b64url(s: string): Buffer {
   return Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
@@ -218,6 +228,22 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
     }
     if (!authorised(req))
       return rpcError(res, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
+    // Compute's member lists are POST reads; the members come from the asset's data, which the Asset API does not
+    // return (the asset list below leaves them out).
+    const members =
+      /^\/compute\/v1\/(projects\/[^/]+\/(?:zones|regions)\/[^/]+\/(?:instanceGroups|networkEndpointGroups)\/[^/]+)\/(listInstances|listNetworkEndpoints)$/.exec(
+        p,
+      );
+    if (members && req.method === 'POST') {
+      const project = /^projects\/([^/]+)/.exec(members[1]!)![1]!;
+      if (o.deniedMemberLists?.includes(project))
+        return denied(res, 'compute.instanceGroups.list', `//compute.googleapis.com/${members[1]}`);
+      const a = o.assets.find((x) => x.name === `//compute.googleapis.com/${members[1]}`);
+      if (!a) return rpcError(res, 404, 'NOT_FOUND', `The resource '${members[1]}' was not found`);
+      const key = members[2] === 'listInstances' ? 'members' : 'endpoints';
+      const items = (data(a)[key] as Json[] | undefined) ?? [];
+      return page(res, url, 'items', items, { kind: `compute#${members[2]}` });
+    }
     if (req.method !== 'GET') return rpcError(res, 405, 'UNIMPLEMENTED', `${req.method} is not served`);
 
     const assets = /^\/v1\/((?:projects|folders|organizations)\/[^/]+)\/assets$/.exec(p);
@@ -245,9 +271,9 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
         return rpcError(res, 400, 'INVALID_ARGUMENT', 'access policies are listed under an organization');
       if (contentType !== 'RESOURCE' && contentType !== 'ACCESS_POLICY')
         return rpcError(res, 400, 'INVALID_ARGUMENT', `content type ${contentType}`);
-      const items = under(parent, contentType === 'RESOURCE' ? o.assets : (o.accessPolicyAssets ?? [])).filter(
-        (a) => types.size === 0 || types.has(a.assetType),
-      );
+      const items = under(parent, contentType === 'RESOURCE' ? o.assets : (o.accessPolicyAssets ?? []))
+        .filter((a) => types.size === 0 || types.has(a.assetType))
+        .map(withoutMembers);
       return page(
         res,
         url,

@@ -20,6 +20,15 @@ const COMPUTE_KINDS: Record<string, string> = {
   'compute#address': 'Address',
   'compute#forwardingRule': 'ForwardingRule',
   'compute#instance': 'Instance',
+  'compute#backendService': 'BackendService',
+  'compute#urlMap': 'UrlMap',
+  'compute#targetHttpProxy': 'TargetHttpProxy',
+  'compute#targetHttpsProxy': 'TargetHttpsProxy',
+  'compute#targetTcpProxy': 'TargetTcpProxy',
+  'compute#targetSslProxy': 'TargetSslProxy',
+  'compute#targetPool': 'TargetPool',
+  'compute#instanceGroup': 'InstanceGroup',
+  'compute#networkEndpointGroup': 'NetworkEndpointGroup',
 };
 const DNS_KINDS: Record<string, string> = {
   'dns#managedZone': 'ManagedZone',
@@ -128,6 +137,7 @@ export function gcpWorldFromExample(
         const rel2 = self.replace(/^https:\/\/(www|compute)\.googleapis\.com\/compute\/v1\//, '');
         let type = COMPUTE_KINDS[kind];
         if ((type === 'Address' || type === 'ForwardingRule') && /\/global\//.test(rel2)) type = `Global${type}`;
+        if (type === 'BackendService' && /\/regions\//.test(rel2)) type = 'RegionBackendService';
         const project = /^projects\/([^/]+)/.exec(rel2)?.[1] ?? folderProject ?? 'unknown';
         pending.push({
           raw,

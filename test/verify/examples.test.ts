@@ -1,7 +1,7 @@
 /** `cordon verify` on the bundled examples: the seed's violations with witnesses, and a clean reference. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../support/cli.js';
@@ -163,6 +163,15 @@ describe('cordon verify on the examples', () => {
       pointer: '/1',
     });
     assert.ok(ssh[0]!.evidence.witness.path.some((h) => h.at === 'ml-trainer-1'));
+    // An external passthrough load balancer in front of the vector DB: the rule "for the load balancer" admits every
+    // client, since a passthrough load balancer keeps the client's address.
+    const lb = v('internet', 'data');
+    assert.equal(lb.length, 1);
+    assert.equal(lb[0]!.resource.id, 'projects/ai-net-host/global/firewalls/allow-vector-db-lb');
+    assert.deepEqual(
+      (lb[0]!.evidence.witness.path as unknown as { at: string; what: string }[]).map((h) => h.at),
+      ['forwarding rule vector-db-nlb', 'vector-db-1', 'vector-db-1'],
+    );
     // Egress: the implied allow, the default route and the external IP (Cloud NAT would do it too).
     const out = v('inference', 'internet');
     assert.equal(out.length, 1);
@@ -186,19 +195,21 @@ describe('cordon verify on the examples', () => {
     ]);
   });
 
-  it('GCP reference: the only finding is NET-000, which its configuration really breaks (no way in for users)', async () => {
+  it('GCP reference: users reach the application only through its external Application Load Balancer', async () => {
     const r = await runCli(['verify', 'examples/gcp/reference', '-p', 'examples/cordon.yaml', '--format', 'json']);
     const j = JSON.parse(r.stdout) as {
       matrix: Json['matrix'];
       findings: (Json['findings'][number] & { message: string })[];
     };
-    const open = j.findings.filter((f) => f.status !== 'pass');
-    // app-1 has no external IP and the estate no external load balancer: users cannot reach the application.
+    assert.equal(r.code, 0);
     assert.deepEqual(
-      open.map((f) => [f.checkId, f.evidence.from, f.evidence.to, f.resource.id]),
-      [['verify-broken-intent', 'internet', 'application', 'app-1']],
+      j.findings.filter((f) => f.status !== 'pass').map((f) => [f.checkId, f.resource.id]),
+      [],
     );
-    assert.match(open[0]!.message, /no public IPv4 address/);
+    // app-1 has no external IP: the load balancer's front end (443) is the way in, through the GFE firewall rule.
+    assert.deepEqual(j.matrix.find((m) => m.from === 'internet' && m.to === 'application')!.configurationPermits, [
+      'tcp/443',
+    ]);
     for (const [from, to] of [
       ['inference', 'external_ai'],
       ['inference', 'data'],
@@ -208,6 +219,32 @@ describe('cordon verify on the examples', () => {
     assert.deepEqual(j.matrix.find((m) => m.from === 'inference' && m.to === 'external_ai')!.configurationPermits, [
       'tcp/443',
     ]);
+  });
+
+  it('GCP reference without the rule admitting the Google Front Ends: NET-000 broken at the backend', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cordon-verify-'));
+    try {
+      await cp('examples/gcp/reference', dir, { recursive: true });
+      const file = path.join(dir, 'assets-compute.json');
+      const assets = JSON.parse(await readFile(file, 'utf8')) as { name: string }[];
+      await writeFile(file, JSON.stringify(assets.filter((a) => !a.name.endsWith('/allow-gfe-to-application'))));
+      const r = await runCli(['verify', dir, '-p', 'examples/cordon.yaml', '--format', 'json']);
+      const j = JSON.parse(r.stdout) as { findings: (Json['findings'][number] & { message: string })[] };
+      const open = j.findings.filter((f) => f.status !== 'pass');
+      assert.deepEqual(
+        open.map((f) => [f.checkId, f.evidence.from, f.evidence.to]),
+        [['verify-broken-intent', 'internet', 'application']],
+      );
+      const hops = (open[0]!.evidence as unknown as { witness: { path: { at: string; what: string }[] } }).witness.path;
+      assert.match(hops[0]!.what, /forwarding rule app-https/);
+      assert.match(hops[1]!.what, /backend service app-backend: instance group app-ig holds app-1, port 443/);
+      assert.match(
+        hops[2]!.what,
+        /proxy \(35\.191\.0\.0\/16, 130\.211\.0\.0\/22\) to port 443: dropped by implied deny/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a snapshot with AWS and Azure files verifies both and merges the reports', async () => {

@@ -83,3 +83,118 @@ export function gcpWorld(parts: Partial<GcpInventory> = {}, opts: { externalDb?:
 
 export const runGcp = (inv: GcpInventory) =>
   verifyModel(compileGcp(inv, GCP_POLICY), GCP_POLICY, { clientPorts: [32768, 60999] });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading results
+
+export type GcpResult = ReturnType<typeof runGcp>;
+export const cell = (r: GcpResult, from: string, to: string) => r.matrix.find((m) => m.from === from && m.to === to)!;
+export const findings = (r: GcpResult, id: string, from: string, to: string) =>
+  r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
+export const violations = (r: GcpResult, from: string, to: string) => findings(r, 'verify-zone-violation', from, to);
+export const witness = (f: { evidence?: unknown }) =>
+  (f.evidence as { witness: { packet: string; path: { at: string; what: string }[] } }).witness;
+/** The witness path of a finding as "at: what" lines. */
+export const hops = (f: { evidence?: unknown }) => witness(f).path.map((h) => `${h.at}: ${h.what}`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Load balancers
+
+export interface LbSpec {
+  /**
+   * proxy: global external Application LB; passthrough: external passthrough NLB; internal: internal passthrough;
+   * internal-proxy: regional internal Application LB (Envoy, connects from the proxy-only subnet).
+   */
+  kind: 'proxy' | 'passthrough' | 'internal' | 'internal-proxy';
+  /** Instance names in the backend instance group; undefined: members not listed. */
+  members?: string[];
+  port?: number;
+  backendPort?: number;
+  armor?: boolean;
+  address?: string;
+  globalAccess?: boolean;
+  /** The project holding the backend service (Shared VPC: another project's). */
+  serviceProject?: string;
+  name?: string;
+}
+
+/** The inventory parts of one load balancer: forwarding rule, proxy and URL map (proxy), backend service, group. */
+export function loadBalancer(spec: LbSpec): Partial<GcpInventory> {
+  const name = spec.name ?? 'lb';
+  const port = spec.port ?? 443;
+  const global = spec.kind === 'proxy';
+  const region = global ? 'global' : 'us-central1';
+  const at = global ? 'global' : 'regions/us-central1';
+  const svcProject = spec.serviceProject ?? PROJECT;
+  const bsId = `projects/${svcProject}/${at}/backendServices/${name}-bs`;
+  const igId = `projects/${svcProject}/zones/us-central1-a/instanceGroups/${name}-ig`;
+  const scoped = (project: string, id: string, r = region) => ({
+    project,
+    region: r,
+    origin: { kind: 'file' as const, file: 'lb.json', pointer: `/${id}` },
+    id,
+    name: id.split('/').pop()!,
+  });
+  const scheme =
+    spec.kind === 'proxy'
+      ? 'EXTERNAL_MANAGED'
+      : spec.kind === 'passthrough'
+        ? 'EXTERNAL'
+        : spec.kind === 'internal'
+          ? 'INTERNAL'
+          : 'INTERNAL_MANAGED';
+  const proxied = spec.kind === 'proxy' || spec.kind === 'internal-proxy';
+  const internal = spec.kind === 'internal' || spec.kind === 'internal-proxy';
+  const proxyId = `projects/${PROJECT}/${at}/targetHttpsProxies/${name}-proxy`;
+  const mapId = `projects/${PROJECT}/${at}/urlMaps/${name}-map`;
+  return {
+    forwardingRules: [
+      {
+        ...scoped(PROJECT, `projects/${PROJECT}/${at}/forwardingRules/${name}-fr`),
+        labels: {},
+        IPAddress: spec.address ?? (internal ? '10.1.9.5' : '34.100.0.1'),
+        IPProtocol: 'TCP',
+        loadBalancingScheme: scheme,
+        ports: proxied ? [] : [String(port)],
+        ...(proxied ? { portRange: `${port}-${port}`, target: proxyId } : { backendService: bsId }),
+        ...(internal
+          ? {
+              network: NET,
+              subnetwork: `projects/${PROJECT}/regions/us-central1/subnetworks/snet-lb`,
+              allowGlobalAccess: spec.globalAccess === true,
+            }
+          : {}),
+      },
+    ],
+    targetProxies: proxied ? [{ ...scoped(PROJECT, proxyId), proxyKind: 'targetHttpsProxy', urlMap: mapId }] : [],
+    urlMaps: proxied ? [{ ...scoped(PROJECT, mapId), services: [bsId] }] : [],
+    backendServices:
+      svcProject === 'not-read'
+        ? []
+        : [
+            {
+              ...scoped(svcProject, bsId),
+              loadBalancingScheme: scheme,
+              protocol: proxied ? 'HTTPS' : 'TCP',
+              ...(proxied ? { portName: 'https' } : {}),
+              ...(internal ? { network: NET } : {}),
+              ...(spec.armor ? { securityPolicy: `projects/${svcProject}/global/securityPolicies/armor` } : {}),
+              backends: [{ group: igId, pointer: '/backends/0' }],
+            },
+          ],
+    instanceGroups:
+      svcProject === 'not-read'
+        ? []
+        : [
+            {
+              ...scoped(svcProject, igId, 'us-central1'),
+              zone: 'us-central1-a',
+              network: NET,
+              namedPorts: [{ name: 'https', port: spec.backendPort ?? 8443 }],
+              ...(spec.members
+                ? { members: spec.members.map((m) => `projects/${PROJECT}/zones/us-central1-a/instances/${m}`) }
+                : {}),
+            },
+          ],
+  };
+}

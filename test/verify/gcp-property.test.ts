@@ -1,7 +1,8 @@
 /**
  * Random GCP-shaped networks (two peered networks, instances with random tags, service accounts and external IPs;
  * VPC firewall rules with priorities, ties, source/target tags and ranges; a hierarchical policy with goto_next;
- * default, tagged and appliance routes; Cloud NAT) and random packets:
+ * default, tagged and appliance routes; Cloud NAT; a proxy, passthrough or internal load balancer whose group members
+ * may not be listed, maybe behind Cloud Armor) and random packets:
  * - the set evaluator agrees with the per-packet evaluator on the compiled model;
  * - each interface's compiled first-match filter decides every packet as checks/gcp/firewall-eval.ts does on the raw
  *   configuration (the compiler against the evaluator it reuses; the model may only be less certain, never opposite).
@@ -19,10 +20,19 @@ import { addressSetOf } from '../../src/checks/gcp/address-set.js';
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import { firewall, firewallPolicy, network, policyRule, PROJECT, subnetwork } from '../support/gcp-build.js';
 import { assertAgreement } from './agreement.js';
-import { GCP_POLICY, gcpWorld, route, router, vm } from './gcp-helpers.js';
+import { GCP_POLICY, gcpWorld, loadBalancer, route, router, vm } from './gcp-helpers.js';
 
 const TAGS = ['app', 'inference', 'data', 'web'];
-const RANGES = ['0.0.0.0/0', '10.0.0.0/8', '10.1.1.0/24', '10.1.2.0/24', '10.2.0.0/16', '8.8.8.0/24', '10.1.3.10/32'];
+const RANGES = [
+  '0.0.0.0/0',
+  '10.0.0.0/8',
+  '10.1.1.0/24',
+  '10.1.2.0/24',
+  '10.2.0.0/16',
+  '8.8.8.0/24',
+  '10.1.3.10/32',
+  '35.191.0.0/16',
+];
 const PORTS = [22, 443, 6333, 40000];
 const fwRule = fc.record({
   ingress: fc.boolean(),
@@ -49,6 +59,12 @@ const world = fc.record({
   hier: fc.array(hierRule, { maxLength: 3 }),
   route: fc.constantFrom('none', 'default', 'default', 'tagged', 'appliance'),
   nat: fc.boolean(),
+  lb: fc.record({
+    kind: fc.constantFrom('none', 'proxy', 'passthrough', 'internal'),
+    members: fc.subarray([0, 1, 2, 3], { minLength: 1 }),
+    listed: fc.constantFrom(true, true, false),
+    armor: fc.constantFrom(false, false, true),
+  }),
   packets: fc.array(
     fc.record({
       src: fc.nat(),
@@ -71,6 +87,16 @@ const PLACES: [string, string, string, string][] = [
 ];
 
 function build(w: World): GcpInventory {
+  const lb =
+    w.lb.kind === 'none'
+      ? {}
+      : loadBalancer({
+          kind: w.lb.kind,
+          port: 443,
+          backendPort: 8443,
+          armor: w.lb.armor,
+          ...(w.lb.listed ? { members: w.lb.members.map((i) => `vm-${i}`) } : {}),
+        });
   const peer = (to: string) => ({
     name: `to-${to}`,
     network: `projects/${PROJECT}/global/networks/${to}`,
@@ -84,6 +110,7 @@ function build(w: World): GcpInventory {
       subnetwork('snet-inference', '10.1.2.0/24'),
       subnetwork('snet-data', '10.1.3.0/24'),
       subnetwork('vpc-b-snet-data', '10.2.1.0/24', { network: `projects/${PROJECT}/global/networks/vpc-b` }),
+      subnetwork('snet-lb', '10.1.9.0/24'),
     ],
     instances: w.vms.map((v, i) => {
       const [net, zone, , ip] = PLACES[i]!;
@@ -136,6 +163,7 @@ function build(w: World): GcpInventory {
                 route('via-vm', '8.8.8.0/24', { nextHopGateway: undefined, nextHopIp: '10.1.1.99' }),
               ],
     routers: w.nat ? [router('rtr', {})] : [],
+    ...lb,
   });
 }
 
@@ -169,7 +197,9 @@ describe('verify (GCP): the compiled model agrees with itself and with the firew
                 proto: pk.proto,
                 port,
               };
-              count(`path ${assertAgreement(ev, tracer, { s, d, fromInternet, toInternet, p, mode }).verdict}`);
+              const t = assertAgreement(ev, tracer, { s, d, fromInternet, toInternet, p, mode });
+              count(`path ${t.verdict}`);
+              if (t.hops.some((h) => h.at === 'forwarding rule lb-fr')) count(`lb ${t.verdict}`);
             }
           // The compiled filter of s against firewall-eval, in both directions, with a remote address.
           const inst = inv.instances.find((x) => x.name === s.id)!;
@@ -220,9 +250,12 @@ describe('verify (GCP): the compiled model agrees with itself and with the firew
           }
         }
       }),
-      { numRuns: 150, seed: 11 },
+      { numRuns: 600, seed: 11 },
     );
     for (const k of [
+      'lb yes',
+      'lb no',
+      'lb maybe',
       'path yes',
       'path no',
       'path maybe',

@@ -5,15 +5,19 @@ import { firewall, firewallPolicy, network, policyRule, PROJECT, subnetwork } fr
 import { gcpDnsFindings, gcpMissingData } from '../../src/verify/dns-gcp.js';
 import { compileGcp } from '../../src/verify/gcp.js';
 import type { GcpManagedZone, GcpRecordSet } from '../../src/inventory/gcp.js';
-import { GCP_POLICY, gcpWorld, NET, route, router, runGcp, vm } from './gcp-helpers.js';
-
-type Result = ReturnType<typeof runGcp>;
-const cell = (r: Result, from: string, to: string) => r.matrix.find((m) => m.from === from && m.to === to)!;
-const findings = (r: Result, id: string, from: string, to: string) =>
-  r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
-const violations = (r: Result, from: string, to: string) => findings(r, 'verify-zone-violation', from, to);
-const hops = (f: { evidence?: unknown }) =>
-  (f.evidence as { witness: { path: { at: string; what: string }[] } }).witness.path.map((h) => `${h.at}: ${h.what}`);
+import {
+  cell,
+  findings,
+  GCP_POLICY,
+  gcpWorld,
+  hops,
+  NET,
+  route,
+  router,
+  runGcp,
+  violations,
+  vm,
+} from './gcp-helpers.js';
 
 const ingress = (name: string, extra: Parameters<typeof firewall>[1]) =>
   firewall(name, { direction: 'INGRESS', allowed: [{ protocol: 'tcp', ports: ['22'] }], ...extra });

@@ -50,6 +50,10 @@ export const GCP_PERMISSIONS = {
   orgPolicies: GCP_DATASETS['orgpolicy:policies'].permission,
   firewallPoliciesList: GCP_DATASETS['compute:hierarchical-firewall-policies'].permission,
   firewallPoliciesGet: 'compute.firewallPolicies.get',
+  /** instanceGroups.listInstances / regionInstanceGroups.listInstances. */
+  groupMembers: 'compute.instanceGroups.list',
+  /** networkEndpointGroups.listNetworkEndpoints. */
+  negEndpoints: 'compute.networkEndpointGroups.list',
 } as const;
 export const GCP_COLLECT_PERMISSIONS: readonly string[] = [...new Set(Object.values(GCP_PERMISSIONS))].sort();
 
@@ -113,6 +117,8 @@ interface ProjectState {
   assetFailure?: { reason: string; permission: string };
   recordSets: Map<string, Json[]>;
   recordSetFailure?: { reason: string; permission: string };
+  /** Instance group members or NEG endpoints that could not be listed (those groups keep unknown members). */
+  memberFailures: Map<GcpDataset, { reason: string; permission: string }>;
   orgPolicies?: Outcome;
   /** Its project asset was read (so its ancestors are known). */
   described?: boolean;
@@ -313,6 +319,7 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
     ...[...projects.values()].map(async (p) => {
       p.orgPolicies = await orgPolicies(rest, `projects/${p.id}`);
       await recordSets(rest, p);
+      await groupMembers(rest, p);
     }),
     ...[...nodes.values()].map(async (n) => {
       n.orgPolicies = await orgPolicies(rest, n.node);
@@ -353,7 +360,7 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
 }
 
 function newProject(id: string): ProjectState {
-  return { id, ancestors: [], assets: [], recordSets: new Map() };
+  return { id, ancestors: [], assets: [], recordSets: new Map(), memberFailures: new Map() };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -430,6 +437,43 @@ async function recordSets(rest: GcpRest, p: ProjectState): Promise<void> {
   }
 }
 
+/**
+ * Load-balancer backends: an instance group asset does not list its instances, nor a zonal VM network endpoint group
+ * its endpoints. Compute's listInstances / listNetworkEndpoints answer them; they are added to the asset's data as
+ * `members` / `endpoints` (docs/gcp-snapshots.md). A group whose list fails keeps unknown members, and its data set is
+ * reported unavailable with the permission.
+ */
+async function groupMembers(rest: GcpRest, p: ProjectState): Promise<void> {
+  if (p.assetFailure) return;
+  const kinds: [string, GcpDataset, string, string, (d: Json) => boolean][] = [
+    ['compute.googleapis.com/InstanceGroup', 'compute:instance-groups', 'listInstances', 'members', () => true],
+    [
+      'compute.googleapis.com/NetworkEndpointGroup',
+      'compute:network-endpoint-groups',
+      'listNetworkEndpoints',
+      'endpoints',
+      (d) => typeof d.networkEndpointType === 'string' && d.networkEndpointType.startsWith('GCE_VM_IP'),
+    ],
+  ];
+  for (const [type, dataset, verb, key, wanted] of kinds) {
+    const permission =
+      dataset === 'compute:instance-groups' ? GCP_PERMISSIONS.groupMembers : GCP_PERMISSIONS.negEndpoints;
+    for (const a of p.assets) {
+      const d = (a.resource as Json | undefined)?.data as Json | undefined;
+      const rel = String(a.name).replace(/^\/\/compute\.googleapis\.com\//, '');
+      if (a.assetType !== type || !d || !wanted(d) || p.memberFailures.has(dataset)) continue;
+      // Regional and global endpoint groups are serverless, internet or PSC ones: not VMs.
+      if (dataset === 'compute:network-endpoint-groups' && !rel.includes('/zones/')) continue;
+      try {
+        const body = dataset === 'compute:instance-groups' ? { instanceState: 'ALL' } : {};
+        d[key] = await rest.list(rest.url('compute', `/compute/v1/${rel}/${verb}`), 'items', body);
+      } catch (err) {
+        if (classifyGcpError(err).kind !== 'not-found') p.memberFailures.set(dataset, failureOf(err, permission));
+      }
+    }
+  }
+}
+
 function manifest(m: {
   projects?: string[];
   hierarchy?: string[];
@@ -489,6 +533,7 @@ async function writeProject(out: string, p: ProjectState, nodes: Map<string, Nod
   } else {
     // As `gcloud asset list --content-type=resource --format=json` prints them, in name order.
     if (p.assets.length > 0) await writeFile(path.join(dir, 'cloud-assets.json'), stableJson(sortBy(p.assets, 'name')));
+    for (const [dataset, f] of p.memberFailures) fail(dataset, f);
     if (p.recordSetFailure) fail(RECORD_SETS, p.recordSetFailure);
     else
       for (const [zone, items] of p.recordSets)

@@ -11,7 +11,9 @@ import type { Limiter } from '../aws-live/limiter.js';
 export interface GcpAuthClient {
   request<T = unknown>(opts: {
     url: string;
-    method?: 'GET';
+    method?: 'GET' | 'POST';
+    /** The JSON body of a POST (Compute's listInstances and listNetworkEndpoints are POST reads). */
+    data?: unknown;
     responseType?: 'json';
     retry?: boolean;
     timeout?: number;
@@ -93,15 +95,19 @@ export class GcpRest {
     return u.toString();
   }
 
-  /** One GET, retried on throttling and server errors; non-2xx answers throw GcpApiError. */
-  async get(url: string): Promise<Record<string, unknown>> {
+  /**
+   * One GET (or, with a body, a POST that only reads), retried on throttling and server errors; non-2xx answers throw
+   * GcpApiError.
+   */
+  async get(url: string, body?: Record<string, unknown>): Promise<Record<string, unknown>> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.limit(async () => {
           this.calls++;
           const res = await this.client.request<unknown>({
             url,
-            method: 'GET',
+            method: body ? 'POST' : 'GET',
+            ...(body ? { data: body } : {}),
             responseType: 'json',
             // Retries are ours: gaxios's own would not honour Retry-After.
             retry: false,
@@ -131,14 +137,14 @@ export class GcpRest {
    * Every item of a paged list (`items` key given), following nextPageToken. A token that repeats would page forever
    * on a misbehaving server: that is an error, not a complete list.
    */
-  async list(url: string, key: string): Promise<Record<string, unknown>[]> {
+  async list(url: string, key: string, body?: Record<string, unknown>): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
     const seen = new Set<string>();
     let token: string | undefined;
     do {
       const u = new URL(url);
       if (token) u.searchParams.set('pageToken', token);
-      const page = await this.get(u.toString());
+      const page = await this.get(u.toString(), body);
       const items = page[key];
       if (Array.isArray(items)) out.push(...(items as Record<string, unknown>[]));
       token = typeof page.nextPageToken === 'string' && page.nextPageToken ? page.nextPageToken : undefined;

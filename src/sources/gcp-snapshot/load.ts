@@ -832,6 +832,8 @@ const readForwardingRule: Handler = (it, f) => {
       target: target === undefined ? undefined : /^(all-apis|vpc-sc)$/.test(target) ? target : gcpIdKey(target),
       network: opt('network'),
       subnetwork: opt('subnetwork'),
+      backendService: opt('backendService'),
+      allowGlobalAccess: f.bool('allowGlobalAccess'),
       pscConnectionStatus: f.str('pscConnectionStatus'),
       allowPscGlobalAccess: f.bool('allowPscGlobalAccess'),
       portRange: f.str('portRange'),
@@ -840,6 +842,144 @@ const readForwardingRule: Handler = (it, f) => {
     },
     region ?? 'global',
   );
+};
+
+/** A regional or global compute resource's id: the asset name or self link, else built from the parts. */
+function computeId(it: ItemContext, f: Fields, collection: string, name: string): string {
+  const zone = f.str('zone') ? shortName(f.str('zone')!) : undefined;
+  const region = f.str('region') ? shortName(f.str('region')!) : undefined;
+  const project = it.hints.project ?? 'unknown';
+  return idOf(it, f, () =>
+    zone
+      ? `projects/${project}/zones/${zone}/${collection}/${name}`
+      : region
+        ? `projects/${project}/regions/${region}/${collection}/${name}`
+        : `projects/${project}/global/${collection}/${name}`,
+  );
+}
+
+/** A load-balancer resource: named by its asset name or self link, else from its zone or region, else global. */
+function addLbItem(it: ItemContext, f: Fields, list: ListKey, dataset: GcpDataset, collection: string, fields: Json) {
+  addProjectItem(
+    it,
+    f,
+    list,
+    dataset,
+    computeId(it, f, collection, f.need('name')),
+    fields,
+    regionField(f) ?? 'global',
+  );
+}
+
+const optRef = (f: Fields, k: string) => (f.str(k) ? gcpIdKey(f.str(k)!) : undefined);
+
+const readBackendService: Handler = (it, f) => {
+  addLbItem(it, f, 'backendServices', 'compute:backend-services', 'backendServices', {
+    loadBalancingScheme: f.str('loadBalancingScheme'),
+    protocol: f.str('protocol'),
+    portName: f.str('portName'),
+    port: f.num('port'),
+    network: optRef(f, 'network'),
+    securityPolicy: optRef(f, 'securityPolicy'),
+    backends: f.objs('backends').flatMap((b) => {
+      const g = b.str('group');
+      return g ? [{ group: gcpIdKey(g), pointer: b.pointer }] : [];
+    }),
+  });
+};
+
+/** Every service a URL map can send a request to (Compute API UrlMap: services, path matchers, route rules). */
+function urlMapServices(f: Fields): string[] {
+  const out: string[] = [];
+  const add = (v: string | undefined) => {
+    if (v) out.push(gcpIdKey(v));
+  };
+  const weighted = (a: Fields | undefined) => {
+    for (const w of a?.objs('weightedBackendServices') ?? []) add(w.str('backendService'));
+  };
+  add(f.str('defaultService'));
+  weighted(f.obj('defaultRouteAction'));
+  for (const m of f.objs('pathMatchers')) {
+    add(m.str('defaultService'));
+    weighted(m.obj('defaultRouteAction'));
+    for (const r of m.objs('pathRules')) {
+      add(r.str('service'));
+      weighted(r.obj('routeAction'));
+    }
+    for (const r of m.objs('routeRules')) {
+      add(r.str('service'));
+      weighted(r.obj('routeAction'));
+    }
+  }
+  return [...new Set(out)].sort();
+}
+
+const readUrlMap: Handler = (it, f) => {
+  addLbItem(it, f, 'urlMaps', 'compute:url-maps', 'urlMaps', { services: urlMapServices(f) });
+};
+
+const PROXY_COLLECTIONS: Record<string, string> = {
+  targetHttpProxy: 'targetHttpProxies',
+  targetHttpsProxy: 'targetHttpsProxies',
+  targetGrpcProxy: 'targetGrpcProxies',
+  targetTcpProxy: 'targetTcpProxies',
+  targetSslProxy: 'targetSslProxies',
+};
+
+/** Target proxies carry their kind in `kind` (gcloud) or the asset type (CAI): the reader is made per kind. */
+const readTargetProxy =
+  (proxyKind: string): Handler =>
+  (it, f) =>
+    addLbItem(it, f, 'targetProxies', 'compute:target-proxies', PROXY_COLLECTIONS[proxyKind]!, {
+      proxyKind,
+      urlMap: optRef(f, 'urlMap'),
+      service: optRef(f, 'service'),
+    });
+
+const readTargetPool: Handler = (it, f) => {
+  addLbItem(it, f, 'targetPools', 'compute:target-pools', 'targetPools', {
+    instances: f.strs('instances').map(gcpIdKey),
+  });
+};
+
+/**
+ * Members are not part of the group resource: a capture adds what instanceGroups.listInstances returned (its items,
+ * {instance, status}) as `members` (docs/snapshots.md); a group without it (a Cloud Asset Inventory export) has
+ * unknown members.
+ */
+const readInstanceGroup: Handler = (it, f) => {
+  const members = f.has('members') ? f.objs('members').map((m) => gcpIdKey(m.need('instance'))) : undefined;
+  addLbItem(it, f, 'instanceGroups', 'compute:instance-groups', 'instanceGroups', {
+    zone: f.str('zone') ? shortName(f.str('zone')!) : undefined,
+    network: optRef(f, 'network'),
+    subnetwork: optRef(f, 'subnetwork'),
+    namedPorts: f.objs('namedPorts').map((p) => ({ name: p.need('name'), port: p.num('port') ?? 0 })),
+    size: f.num('size'),
+    ...(members ? { members } : {}),
+  });
+};
+
+/** Endpoints, like group members, come from listNetworkEndpoints: a capture adds its items as `endpoints`. */
+const readNetworkEndpointGroup: Handler = (it, f) => {
+  const endpoints = f.has('endpoints')
+    ? f.objs('endpoints').map((e) => {
+        const ep = e.obj('networkEndpoint') ?? e;
+        const instance = ep.str('instance');
+        return {
+          ...(instance ? { instance: instance.includes('/') ? gcpIdKey(instance) : instance } : {}),
+          ...(ep.str('ipAddress') ? { ipAddress: ep.str('ipAddress') } : {}),
+          ...(ep.num('port') !== undefined ? { port: ep.num('port') } : {}),
+        };
+      })
+    : undefined;
+  addLbItem(it, f, 'networkEndpointGroups', 'compute:network-endpoint-groups', 'networkEndpointGroups', {
+    networkEndpointType: f.str('networkEndpointType'),
+    zone: f.str('zone') ? shortName(f.str('zone')!) : undefined,
+    network: optRef(f, 'network'),
+    subnetwork: optRef(f, 'subnetwork'),
+    size: f.num('size'),
+    ...(endpoints ? { endpoints } : {}),
+  });
 };
 
 const readInstance: Handler = (it, f) => {
@@ -1297,6 +1437,16 @@ const KIND_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> =
   'compute#address': { dataset: 'compute:addresses', handler: readAddress },
   'compute#forwardingRule': { dataset: 'compute:forwarding-rules', handler: readForwardingRule },
   'compute#instance': { dataset: 'compute:instances', handler: readInstance },
+  'compute#backendService': { dataset: 'compute:backend-services', handler: readBackendService },
+  'compute#urlMap': { dataset: 'compute:url-maps', handler: readUrlMap },
+  'compute#targetHttpProxy': { dataset: 'compute:target-proxies', handler: readTargetProxy('targetHttpProxy') },
+  'compute#targetHttpsProxy': { dataset: 'compute:target-proxies', handler: readTargetProxy('targetHttpsProxy') },
+  'compute#targetGrpcProxy': { dataset: 'compute:target-proxies', handler: readTargetProxy('targetGrpcProxy') },
+  'compute#targetTcpProxy': { dataset: 'compute:target-proxies', handler: readTargetProxy('targetTcpProxy') },
+  'compute#targetSslProxy': { dataset: 'compute:target-proxies', handler: readTargetProxy('targetSslProxy') },
+  'compute#targetPool': { dataset: 'compute:target-pools', handler: readTargetPool },
+  'compute#instanceGroup': { dataset: 'compute:instance-groups', handler: readInstanceGroup },
+  'compute#networkEndpointGroup': { dataset: 'compute:network-endpoint-groups', handler: readNetworkEndpointGroup },
   'dns#managedZone': { dataset: 'dns:managed-zones', handler: readManagedZone },
   'dns#resourceRecordSet': { dataset: 'dns:record-sets', handler: readRecordSet },
   'dns#policy': { dataset: 'dns:policies', handler: readDnsPolicy },
@@ -1314,6 +1464,16 @@ const ASSET_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> 
   'compute.googleapis.com/ForwardingRule': KIND_HANDLERS['compute#forwardingRule']!,
   'compute.googleapis.com/GlobalForwardingRule': KIND_HANDLERS['compute#forwardingRule']!,
   'compute.googleapis.com/Instance': KIND_HANDLERS['compute#instance']!,
+  'compute.googleapis.com/BackendService': KIND_HANDLERS['compute#backendService']!,
+  'compute.googleapis.com/RegionBackendService': KIND_HANDLERS['compute#backendService']!,
+  'compute.googleapis.com/UrlMap': KIND_HANDLERS['compute#urlMap']!,
+  'compute.googleapis.com/TargetHttpProxy': KIND_HANDLERS['compute#targetHttpProxy']!,
+  'compute.googleapis.com/TargetHttpsProxy': KIND_HANDLERS['compute#targetHttpsProxy']!,
+  'compute.googleapis.com/TargetTcpProxy': KIND_HANDLERS['compute#targetTcpProxy']!,
+  'compute.googleapis.com/TargetSslProxy': KIND_HANDLERS['compute#targetSslProxy']!,
+  'compute.googleapis.com/TargetPool': KIND_HANDLERS['compute#targetPool']!,
+  'compute.googleapis.com/InstanceGroup': KIND_HANDLERS['compute#instanceGroup']!,
+  'compute.googleapis.com/NetworkEndpointGroup': KIND_HANDLERS['compute#networkEndpointGroup']!,
   'dns.googleapis.com/ManagedZone': KIND_HANDLERS['dns#managedZone']!,
   'dns.googleapis.com/ResourceRecordSet': KIND_HANDLERS['dns#resourceRecordSet']!,
   'dns.googleapis.com/Policy': KIND_HANDLERS['dns#policy']!,

@@ -119,6 +119,67 @@ function instance(v: V, c: Ctx, zone: string): V {
   });
 }
 
+// ---- Load balancers (the REST fields gcp-load-balancers.ts follows; the provider's defaults where it has them)
+
+function backendService(v: V, c: Ctx, regional: boolean): V {
+  return defined({
+    ...(regional ? { region: c.region } : {}),
+    // google_compute_backend_service defaults to EXTERNAL, google_compute_region_backend_service to INTERNAL.
+    loadBalancingScheme: v.load_balancing_scheme ?? (regional ? 'INTERNAL' : 'EXTERNAL'),
+    protocol: v.protocol,
+    portName: v.port_name ?? (regional ? undefined : 'http'),
+    network: ref(v.network, 'networks', c),
+    securityPolicy: v.security_policy,
+    backends: blocks(v.backend).map((b) => defined({ group: b.group })),
+  });
+}
+
+function urlMap(v: V, c: Ctx, regional: boolean): V {
+  const route = (a: V | undefined) =>
+    a
+      ? {
+          weightedBackendServices: blocks(a.weighted_backend_services).map((w) =>
+            defined({ backendService: w.backend_service }),
+          ),
+        }
+      : undefined;
+  return defined({
+    ...(regional ? { region: c.region } : {}),
+    defaultService: v.default_service,
+    defaultRouteAction: route(first(v.default_route_action)),
+    pathMatchers: blocks(v.path_matcher).map((m) =>
+      defined({
+        name: m.name,
+        defaultService: m.default_service,
+        defaultRouteAction: route(first(m.default_route_action)),
+        pathRules: blocks(m.path_rule).map((r) =>
+          defined({ service: r.service, routeAction: route(first(r.route_action)) }),
+        ),
+        routeRules: blocks(m.route_rules).map((r) =>
+          defined({ service: r.service, routeAction: route(first(r.route_action)) }),
+        ),
+      }),
+    ),
+  });
+}
+
+/** Target pool and instance group members: ids or self links, or "zone/name" (the provider's short form). */
+function instanceRefs(v: Value | undefined, c: Ctx, zone?: string): Value[] {
+  return list(v).map((x) =>
+    typeof x !== 'string' || x.includes('/projects/') || x.startsWith('projects/')
+      ? x
+      : x.includes('/')
+        ? `projects/${c.project}/zones/${x.split('/')[0]}/instances/${x.split('/')[1]}`
+        : `projects/${c.project}/zones/${zone ?? 'unknown'}/instances/${x}`,
+  );
+}
+
+const proxy = (service: boolean) => (v: V, c: Ctx, id: string) =>
+  defined({
+    ...(/\/regions\//.test(id) ? { region: c.region } : {}),
+    ...(service ? { service: v.backend_service } : { urlMap: v.url_map }),
+  });
+
 function managedZone(v: V): V {
   const pvc = first(v.private_visibility_config);
   const fwd = first(v.forwarding_config);
@@ -246,9 +307,11 @@ const KINDS: Record<string, Kind> = {
         IPAddress: v.ip_address,
         IPProtocol: v.ip_protocol,
         loadBalancingScheme: v.load_balancing_scheme ?? 'EXTERNAL',
-        target: v.target ?? v.backend_service,
+        target: v.target,
+        backendService: v.backend_service,
         network: ref(v.network, 'networks', c),
         subnetwork: ref(v.subnetwork, 'subnetworks', c),
+        allowGlobalAccess: v.allow_global_access,
         allowPscGlobalAccess: v.allow_psc_global_access,
         portRange: v.port_range,
         ports: v.ports,
@@ -257,6 +320,75 @@ const KINDS: Record<string, Kind> = {
       }),
     'compute:forwarding-rules',
     'ForwardingRule',
+  ),
+  google_compute_backend_service: compute(
+    'backendService',
+    (v, c) => backendService(v, c, false),
+    'compute:backend-services',
+    'BackendService',
+  ),
+  google_compute_region_backend_service: compute(
+    'backendService',
+    (v, c) => backendService(v, c, true),
+    'compute:backend-services',
+    'RegionBackendService',
+  ),
+  google_compute_url_map: compute('urlMap', (v, c) => urlMap(v, c, false), 'compute:url-maps', 'UrlMap'),
+  google_compute_region_url_map: compute('urlMap', (v, c) => urlMap(v, c, true), 'compute:url-maps', 'UrlMap'),
+  google_compute_target_http_proxy: compute(
+    'targetHttpProxy',
+    proxy(false),
+    'compute:target-proxies',
+    'TargetHttpProxy',
+  ),
+  google_compute_target_https_proxy: compute(
+    'targetHttpsProxy',
+    proxy(false),
+    'compute:target-proxies',
+    'TargetHttpsProxy',
+  ),
+  google_compute_region_target_http_proxy: compute(
+    'targetHttpProxy',
+    proxy(false),
+    'compute:target-proxies',
+    'TargetHttpProxy',
+  ),
+  google_compute_region_target_https_proxy: compute(
+    'targetHttpsProxy',
+    proxy(false),
+    'compute:target-proxies',
+    'TargetHttpsProxy',
+  ),
+  google_compute_target_tcp_proxy: compute('targetTcpProxy', proxy(true), 'compute:target-proxies', 'TargetTcpProxy'),
+  google_compute_region_target_tcp_proxy: compute(
+    'targetTcpProxy',
+    proxy(true),
+    'compute:target-proxies',
+    'TargetTcpProxy',
+  ),
+  google_compute_target_ssl_proxy: compute('targetSslProxy', proxy(true), 'compute:target-proxies', 'TargetSslProxy'),
+  google_compute_target_pool: compute(
+    'targetPool',
+    (v, c) => defined({ region: c.region, instances: instanceRefs(v.instances, c) }),
+    'compute:target-pools',
+    'TargetPool',
+  ),
+  // An unmanaged group lists its instances in the code: its members are known. A managed group's are not (the
+  // manager creates them): google_compute_instance_group_manager is not mapped, so a backend naming its group finds
+  // no group and the path through it is undecided.
+  google_compute_instance_group: compute(
+    'instanceGroup',
+    (v, c, id) => {
+      const zone = /\/zones\/([^/]+)\//.exec(id)?.[1];
+      return defined({
+        zone: zone ? `projects/${c.project}/zones/${zone}` : undefined,
+        network: ref(v.network, 'networks', c),
+        namedPorts: blocks(v.named_port).map((p) => defined({ name: p.name, port: p.port })),
+        members: instanceRefs(v.instances, c, zone).map((i) => ({ instance: i })),
+      });
+    },
+    'compute:instance-groups',
+    'InstanceGroup',
   ),
   google_compute_instance: compute(
     'instance',
@@ -393,6 +525,12 @@ const UNMAPPED_FEEDS: Record<string, GcpDataset> = {
   google_compute_shared_vpc_service_project: 'compute:networks',
   google_dns_response_policy: 'dns:policies',
   google_dns_response_policy_rule: 'dns:policies',
+  google_compute_instance_group_manager: 'compute:instance-groups',
+  google_compute_region_instance_group_manager: 'compute:instance-groups',
+  google_compute_region_instance_group: 'compute:instance-groups',
+  google_compute_network_endpoint_group: 'compute:network-endpoint-groups',
+  google_compute_region_network_endpoint_group: 'compute:network-endpoint-groups',
+  google_compute_global_network_endpoint_group: 'compute:network-endpoint-groups',
 };
 
 /**
