@@ -116,24 +116,27 @@ export function filterSets(f: Filter): TriSet {
       else runs.push([r]);
     }
     result = triUnion(runs.map((run) => runSets(run, f.direction)));
-  } else {
-    let yes = EMPTY;
-    let maybe = EMPTY;
-    let surelyReaches = FULL; // packets no earlier rule may have matched
-    let mayReach = FULL; // packets no earlier rule surely matched
-    for (const r of f.rules) {
-      const m = ruleSets(r, f.direction);
-      if (r.action === 'allow') {
-        yes = or(yes, and(surelyReaches, m.yes));
-        maybe = or(maybe, and(mayReach, m.maybe));
-      }
-      surelyReaches = diff(surelyReaches, m.maybe);
-      mayReach = diff(mayReach, m.yes);
-    }
-    result = { yes, maybe };
-  }
+  } else result = firstMatchAllowed(f, () => true);
   compiled.set(f, result);
   return result;
+}
+
+/** What a first-match filter allows by the allow rules `counts` accepts: each rule only where no earlier one decided. */
+function firstMatchAllowed(f: Filter, counts: (r: FilterRule) => boolean): TriSet {
+  let yes = EMPTY;
+  let maybe = EMPTY;
+  let surelyReaches = FULL; // packets no earlier rule may have matched
+  let mayReach = FULL; // packets no earlier rule surely matched
+  for (const r of f.rules) {
+    const m = ruleSets(r, f.direction);
+    if (r.action === 'allow' && counts(r)) {
+      yes = or(yes, and(surelyReaches, m.yes));
+      maybe = or(maybe, and(mayReach, m.maybe));
+    }
+    surelyReaches = diff(surelyReaches, m.maybe);
+    mayReach = diff(mayReach, m.yes);
+  }
+  return { yes, maybe };
 }
 
 const byResource = new WeakMap<Filter, Map<string, TriSet>>();
@@ -154,22 +157,7 @@ export function resourceAdmits(f: Filter, resourceId: string): TriSet {
       f.rules.filter((r) => r.action === 'allow' && r.ref.resourceId === resourceId),
       f.direction,
     );
-  else {
-    let yes = EMPTY;
-    let maybe = EMPTY;
-    let surelyReaches = FULL;
-    let mayReach = FULL;
-    for (const r of f.rules) {
-      const rs = ruleSets(r, f.direction);
-      if (r.action === 'allow' && r.ref.resourceId === resourceId) {
-        yes = or(yes, and(surelyReaches, rs.yes));
-        maybe = or(maybe, and(mayReach, rs.maybe));
-      }
-      surelyReaches = diff(surelyReaches, rs.maybe);
-      mayReach = diff(mayReach, rs.yes);
-    }
-    result = { yes, maybe };
-  }
+  else result = firstMatchAllowed(f, (r) => r.ref.resourceId === resourceId);
   m.set(resourceId, result);
   return result;
 }
