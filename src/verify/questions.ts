@@ -394,7 +394,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             // hop names the rule that admitted it, and the destination group is one member.
             for (const list of groupBy(hit, (d) => `${d.subnet}|${d.inbound.id}`).values()) {
               const own = slice(list);
-              const view = memberView(c, list, own, kind);
+              const view = memberView(c, own, kind);
               const p = view.point(FULL);
               if (!p) continue;
               const w = witness(own, c, 'exists', p);
@@ -417,7 +417,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
               ))
                 (byGroup.get(id) ?? byGroup.set(id, []).get(id)!).push(d);
           for (const [id, list] of byGroup) {
-            const view = memberView(c, list, slice(list), kind);
+            const view = memberView(c, slice(list), kind);
             const g = admittingGroup(list[0]!.inbound, id, view, kind);
             if (!g) continue;
             const reached = exists(g.part, [PROTO, PORT]);
@@ -431,7 +431,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
           );
           for (const list of targets.values()) {
             const own = unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
-            const view = memberView(c, list, own, kind);
+            const view = memberView(c, own, kind);
             for (const m of admittingResources(model, list[0]!, view, kind)) {
               const scopes = [...list.map((d) => d.scope), ...memberSourceScopes(c, view, m.extra)];
               join(kind, from, to, m.located, m.part, scopes, () => witness(m.part, c, 'exists', m.at));
@@ -629,14 +629,9 @@ interface MemberView {
   point(extra: PacketSet): Point | undefined;
 }
 
-function memberView(
-  c: Contribution,
-  dests: readonly Interface[],
-  classes: PacketSet,
-  kind: 'violation' | 'unknown',
-): MemberView {
-  const slice = (dst: PacketSet) =>
-    and(unionAll(dests.flatMap((d) => d.addresses.map((a) => restrictAddress(dst, DST, a)))), classes);
+function memberView(c: Contribution, classes: PacketSet, kind: 'violation' | 'unknown'): MemberView {
+  // `classes` holds only the group's destination addresses: the intersection skips the rest by binary search.
+  const slice = (dst: PacketSet) => and(dst, classes);
   // Violations are surely permitted packets; undecided ones are maybe − yes, in the two parts projectSources uses.
   const slices = partsOf(c).flatMap((p) =>
     kind === 'violation'
