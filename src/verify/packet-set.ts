@@ -91,9 +91,16 @@ class PairMemo {
   }
 
   clear(): void {
-    this.keysA = new Int32Array(1024);
-    this.keysB = new Int32Array(1024);
-    this.vals = new Array<PacketSet | undefined>(1024);
+    // The next zone pair needs about as many entries as this one: keep a table of moderate size (refilling it is
+    // cheaper than growing from scratch through every doubling and rehash), and let a very large one go.
+    if (this.keysA.length <= 1 << 20) {
+      this.keysA.fill(0);
+      this.vals.fill(undefined);
+    } else {
+      this.keysA = new Int32Array(1024);
+      this.keysB = new Int32Array(1024);
+      this.vals = new Array<PacketSet | undefined>(1024);
+    }
     this.size = 0;
   }
 
