@@ -143,7 +143,7 @@ describe('cordon verify on the examples', () => {
     assert.equal(r.code, 0);
   });
 
-  it('GCP misconfigured: the sandbox VPC lets the internet into inference and inference out, at the rule to change', async () => {
+  it('GCP misconfigured: lateral movement to the vector DB, the sandbox VPC letting the internet into inference and inference out, at the rule to change', async () => {
     const r = await runCli(['verify', 'examples/gcp/misconfigured', '-p', 'examples/cordon.yaml', '--format', 'json']);
     assert.equal(r.code, 1);
     const j = JSON.parse(r.stdout) as Json;
@@ -179,12 +179,23 @@ describe('cordon verify on the examples', () => {
     assert.equal(out[0]!.resource.id, 'projects/ai-workloads/global/routes/default-route-ml-sandbox');
     const what = (out[0]!.evidence.witness.path as unknown as { what: string }[]).map((h) => h.what);
     assert.ok(what.some((w) => /implied allow egress rule/.test(w)));
-    // ai-vpc's firewall keeps lateral movement, the data zone and the sandbox in: nothing to report there.
+    // Seed 000's lateral movement: an egress rule left from a debugging session lets the application servers send
+    // anything internal, and the load balancer's rule admits every source on 6333 — the vector DB is one hop away;
+    // the same egress rule reaches the Vertex AI PSC endpoint, bypassing the inference zone.
+    const lateral = v('application', 'data');
+    assert.equal(lateral.length, 1);
+    assert.equal(lateral[0]!.resource.id, 'projects/ai-net-host/global/firewalls/allow-vector-db-lb');
+    assert.deepEqual((lateral[0]!.evidence as unknown as { classes: string[] }).classes, ['tcp/6333']);
+    const hops = lateral[0]!.evidence.witness.path as unknown as { at: string; what: string }[];
+    assert.ok(hops.some((h) => h.at === 'app-1' && /allow-app-egress-internal/.test(h.what)));
+    assert.deepEqual(
+      v('application', 'external_ai').map((f) => f.resource.id),
+      ['projects/ai-net-host/global/forwardingRules/vertexpsc'],
+    );
+    // ai-vpc's egress deny keeps the data zone and the sandbox in: nothing to report there.
     for (const [from, to] of [
-      ['application', 'data'],
       ['sandbox', 'internet'],
       ['data', 'internet'],
-      ['application', 'external_ai'],
     ])
       assert.equal(v(from!, to!).length, 0, `${from} -> ${to}`);
     // The sandbox VPC binds no private googleapis.com zone: both Vertex AI names resolve publicly there.
