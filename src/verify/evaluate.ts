@@ -58,6 +58,7 @@ import {
   type TransitGatewayAttachment,
 } from './model.js';
 import { atomsOf, routeAtoms, type RouteAtoms } from './routes.js';
+import type { Cidr } from '../util/cidr.js';
 import { tgwEntry, tgwExit, type TgwExit } from './tgw.js';
 import { lbFromInternet, lbZoneToZone } from './load-balancers.js';
 
@@ -348,11 +349,18 @@ export class SetEvaluator {
    * within a bucket, a source address belongs to one network. Almost always a single bucket.
    */
   private sourceBuckets(srcBySubnet: Map<string, Interface[]>): (net: string) => number {
-    const nets = [...new Set([...srcBySubnet.keys()].map((id) => this.sub(id).subnet.network))].sort();
+    // A network's source addresses: its ranges and its sources' own addresses (a network whose ranges the model
+    // does not hold must still not share a bucket with one its sources overlap).
+    const addrs = new Map<string, Cidr[]>();
+    for (const [id, list] of srcBySubnet) {
+      const n = this.sub(id).subnet.network;
+      const l = addrs.get(n) ?? addrs.set(n, [...(this.model.networks.get(n)?.cidrs ?? [])]).get(n)!;
+      for (const i of list) l.push(...i.addresses);
+    }
     const buckets: PacketSet[] = [];
     const of = new Map<string, number>();
-    for (const n of nets) {
-      const own = addresses(SRC, this.model.networks.get(n)?.cidrs ?? []);
+    for (const n of [...addrs.keys()].sort()) {
+      const own = addresses(SRC, addrs.get(n)!);
       let b = buckets.findIndex((taken) => and(taken, own) === EMPTY);
       if (b < 0) b = buckets.push(EMPTY) - 1;
       buckets[b] = or(buckets[b]!, own);
