@@ -130,7 +130,9 @@ describe('route53profiles: Profile associations and the resources of the associa
   });
 
   it('with no Profile associated, both data sets are collected (empty) and no resources are asked for', async () => {
-    const fake = await startFakeAws({ world: fixtureWorld() });
+    const world = fixtureWorld();
+    world.data[CALLER]!['us-east-1']!.profileAssociations = [];
+    const fake = await startFakeAws({ world });
     try {
       const out = tempOut();
       const scope = (await collect(fake.endpoint, out)).scopes[0]!;
