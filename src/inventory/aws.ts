@@ -316,6 +316,16 @@ export interface AwsProfileResourceAssociation extends Scoped {
   name?: string;
 }
 
+/** The ResourceType AWS gives a Profile's resource, from its ARN (infrastructure as code names only the ARN). */
+export function profileResourceType(arn: string): string {
+  const resource = /:([^:]*)$/.exec(arn)?.[1] ?? '';
+  return resource.startsWith('resolver-rule/')
+    ? 'RESOLVER_RULE'
+    : resource.startsWith('hostedzone/')
+      ? 'PRIVATE_HOSTED_ZONE'
+      : 'OTHER';
+}
+
 /**
  * A managed prefix list (describe-managed-prefix-lists) with its entries (get-managed-prefix-list-entries). AWS-managed
  * lists (owner "AWS", names such as com.amazonaws.us-east-1.s3) are a cloud service's addresses.

@@ -413,7 +413,7 @@ resource "aws_vpc" "other" {
       /rp-0123456789abcdef associated with Vpc is not declared in the scanned templates/,
     );
     // Without the Profile's association with the VPC, the endpoint's private DNS answers: no finding.
-    const none = profile('!GetAtt Profile.Id').replace(/  ProfileVpc:[\s\S]*?ResourceId: !Ref Vpc\n/, '');
+    const none = profile('!GetAtt Profile.Id').replace(/ {2}ProfileVpc:[\s\S]*?ResourceId: !Ref Vpc\n/, '');
     assert.deepEqual(await dnsFindings('verify', await tree({ 'stack.yaml': CFN(true, none) })), []);
   });
 });

@@ -12,6 +12,7 @@ import {
   AWS_DATASETS,
   dnsName,
   emptyAwsInventory,
+  profileResourceType,
   resolverTarget,
   scopeKey,
   type AwsDataset,
@@ -1243,17 +1244,12 @@ const MAPPERS: Record<string, Mapper> = {
     const profileId = r.str(r.props.ProfileId);
     const resourceArn = r.str(r.props.ResourceArn);
     if (!profileId || !resourceArn) return;
-    const resource = /:([^:]*)$/.exec(resourceArn)?.[1] ?? '';
     state.inv.profileResourceAssociations.push({
       ...scoped(r),
       id: r.id,
       profileId,
       resourceArn,
-      resourceType: resource.startsWith('resolver-rule/')
-        ? 'RESOLVER_RULE'
-        : resource.startsWith('hostedzone/')
-          ? 'PRIVATE_HOSTED_ZONE'
-          : 'OTHER',
+      resourceType: profileResourceType(resourceArn),
       status: 'COMPLETE',
     });
   },

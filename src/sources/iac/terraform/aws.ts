@@ -8,6 +8,7 @@
 import {
   dnsName,
   emptyAwsInventory,
+  profileResourceType,
   resolverTarget,
   scopeKey,
   type AwsDataset,
@@ -1466,17 +1467,12 @@ function mapRoute53(inv: AwsInventory, each: (types: string[], fn: (rd: Reader) 
       : declared[1] === 'aws_route53_zone'
         ? `arn:aws:route53:::hostedzone/${given}`
         : `arn:aws:route53resolver:::resolver-rule/${given}`;
-    const resource = /:([^:]*)$/.exec(resourceArn)?.[1] ?? '';
     inv.profileResourceAssociations.push({
       ...rd.scoped(),
       id: rd.r.address,
       profileId,
       resourceArn,
-      resourceType: resource.startsWith('resolver-rule/')
-        ? 'RESOLVER_RULE'
-        : resource.startsWith('hostedzone/')
-          ? 'PRIVATE_HOSTED_ZONE'
-          : 'OTHER',
+      resourceType: profileResourceType(resourceArn),
       status: 'COMPLETE',
     });
   });
