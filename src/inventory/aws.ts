@@ -293,6 +293,40 @@ export interface AwsResolverRuleAssociation extends Scoped {
 }
 
 /**
+ * A Route 53 Profile associated with a VPC (route53profiles list-profile-associations). A VPC has at most one Profile;
+ * the Profile's resources (Resolver rules, private hosted zones, ...) then apply to the VPC as if associated directly.
+ */
+export interface AwsProfileAssociation extends Scoped {
+  id: string;
+  profileId: string;
+  vpcId: string;
+  /** COMPLETE, DELETING, UPDATING, CREATING, DELETED or FAILED. */
+  status?: string;
+  name?: string;
+}
+
+/** A resource a Route 53 Profile carries (route53profiles list-profile-resource-associations --profile-id). */
+export interface AwsProfileResourceAssociation extends Scoped {
+  id: string;
+  profileId: string;
+  resourceArn: string;
+  /** PRIVATE_HOSTED_ZONE, RESOLVER_RULE, FIREWALL_RULE_GROUP, RESOLVER_QUERY_LOGGING_CONFIG, INTERFACE_VPC_ENDPOINT... */
+  resourceType: string;
+  status?: string;
+  name?: string;
+}
+
+/** The ResourceType AWS gives a Profile's resource, from its ARN (infrastructure as code names only the ARN). */
+export function profileResourceType(arn: string): string {
+  const resource = /:([^:]*)$/.exec(arn)?.[1] ?? '';
+  return resource.startsWith('resolver-rule/')
+    ? 'RESOLVER_RULE'
+    : resource.startsWith('hostedzone/')
+      ? 'PRIVATE_HOSTED_ZONE'
+      : 'OTHER';
+}
+
+/**
  * A managed prefix list (describe-managed-prefix-lists) with its entries (get-managed-prefix-list-entries). AWS-managed
  * lists (owner "AWS", names such as com.amazonaws.us-east-1.s3) are a cloud service's addresses.
  */
@@ -429,6 +463,15 @@ export const AWS_DATASETS = {
     level: 'regional',
     command: 'aws route53resolver list-resolver-rule-associations',
   },
+  'route53profiles:profile-associations': {
+    level: 'regional',
+    command: 'aws route53profiles list-profile-associations',
+  },
+  'route53profiles:profile-resource-associations': {
+    level: 'regional',
+    command:
+      'aws route53profiles list-profile-resource-associations --profile-id PROFILE (for each Profile in list-profile-associations)',
+  },
   'bedrock:customization-jobs': { level: 'regional', command: 'aws bedrock list-model-customization-jobs' },
   'bedrock:customization-job-details': {
     level: 'regional',
@@ -505,6 +548,8 @@ export interface AwsInventory {
   resolverQueryLogAssociations: AwsResolverQueryLogAssociation[];
   resolverRules: AwsResolverRule[];
   resolverRuleAssociations: AwsResolverRuleAssociation[];
+  profileAssociations: AwsProfileAssociation[];
+  profileResourceAssociations: AwsProfileResourceAssociation[];
   customizationJobs: AwsCustomizationJob[];
   bedrockAgents: AwsBedrockAgent[];
   serviceControlPolicies: AwsServiceControlPolicy[];
@@ -548,6 +593,8 @@ export function emptyAwsInventory(): AwsInventory {
     resolverQueryLogAssociations: [],
     resolverRules: [],
     resolverRuleAssociations: [],
+    profileAssociations: [],
+    profileResourceAssociations: [],
     customizationJobs: [],
     bedrockAgents: [],
     serviceControlPolicies: [],
@@ -592,6 +639,8 @@ export const SCOPED_LISTS = [
   'resolverQueryLogAssociations',
   'resolverRules',
   'resolverRuleAssociations',
+  'profileAssociations',
+  'profileResourceAssociations',
   'customizationJobs',
   'bedrockAgents',
   'sagemakerResources',

@@ -21,6 +21,7 @@
  */
 import { scopeKey, type AwsDataset, type AwsInventory, type AwsResolverRule } from '../inventory/aws.js';
 import type { ResolutionStep } from './dns-aws.js';
+import type { ProfileContribution } from './dns-aws-profiles.js';
 import { groupBy } from './evaluate.js';
 
 export interface ResolverIndex {
@@ -41,7 +42,7 @@ export type RuleDecision =
   /** Resolver answers the name itself (no rule, a SYSTEM rule, or a more specific zone): `steps` say why. */
   | { kind: 'local'; steps: ResolutionStep[] }
   /** A FORWARD or DELEGATE rule sends the query to other resolvers. */
-  | { kind: 'forward'; rule: AwsResolverRule; steps: ResolutionStep[] }
+  | { kind: 'forward'; rule: AwsResolverRule; profileId?: string; steps: ResolutionStep[] }
   /** The rules associated with the VPC were not (completely) read. */
   | { kind: 'unknown'; steps: ResolutionStep[] };
 
@@ -64,7 +65,7 @@ const depth = (domain: string) => (domain === '.' ? 0 : domain.split('.').length
 /**
  * The Resolver rule that decides `name` from `vpc`. `privateDns`: the VPC's own interface endpoint for the name has
  * private DNS enabled (an autodefined rule for the exact name); `zones`: the private hosted zones associated with the
- * VPC, when collected.
+ * VPC (directly or through its Route 53 Profile), when collected; `profile`: what the VPC's Profile carries.
  */
 export function resolverRuleDecision(
   ix: ResolverIndex,
@@ -72,6 +73,7 @@ export function resolverRuleDecision(
   name: string,
   privateDns: boolean,
   zones: { id: string; name: string }[] | undefined,
+  profile: ProfileContribution,
 ): RuleDecision {
   const scope = scopeKey(vpc);
   const read = (d: AwsDataset) => ix.inv.datasets.get(scope)?.has(d) === true && !ix.inv.partial.get(scope)?.has(d);
@@ -85,17 +87,32 @@ export function resolverRuleDecision(
         },
       ],
     };
-  const matching: AwsResolverRule[] = [];
+  const matching: { rule: AwsResolverRule; viaProfile: boolean }[] = [];
   const unreadable: string[] = [];
-  for (const a of ix.associationsByVpc.get(`${scope}|${vpc.id}`) ?? []) {
+  const associated = [
+    ...(ix.associationsByVpc.get(`${scope}|${vpc.id}`) ?? []).map((a) => ({
+      ruleId: a.ruleId,
+      status: a.status,
+      scopes: [scope],
+      viaProfile: false,
+    })),
+    // A Profile's rule may be shared with the VPC's account (listed there) or be the Profile owner's (its ARN's scope).
+    ...profile.rules.map((r) => ({
+      ruleId: r.id,
+      status: undefined,
+      scopes: [scope, ...(r.scope ? [r.scope] : [])],
+      viaProfile: true,
+    })),
+  ];
+  for (const a of associated) {
     if ((a.status && INACTIVE_ASSOCIATION.has(a.status)) || a.ruleId === INTERNET_RESOLVER) continue;
-    const rule = ix.rulesById.get(`${scope}|${a.ruleId}`)?.[0];
+    const rule = a.scopes.map((s) => ix.rulesById.get(`${s}|${a.ruleId}`)?.[0]).find((r) => r !== undefined);
     if (!rule) {
-      unreadable.push(a.ruleId);
+      unreadable.push(a.viaProfile ? `${a.ruleId} (carried by Route 53 Profile ${profile.profileId})` : a.ruleId);
       continue;
     }
     if (rule.ruleType === 'RECURSIVE' || (rule.status && INACTIVE_RULE.has(rule.status))) continue;
-    if (covers(rule.domainName, name)) matching.push(rule);
+    if (covers(rule.domainName, name)) matching.push({ rule, viaProfile: a.viaProfile });
   }
   if (unreadable.length > 0)
     return {
@@ -107,11 +124,17 @@ export function resolverRuleDecision(
         },
       ],
     };
-  const rule = matching.sort(
-    (a, b) => depth(b.domainName) - depth(a.domainName) || ruleOrder(a) - ruleOrder(b) || a.id.localeCompare(b.id),
+  // For the same domain, a rule associated with the VPC directly takes precedence over its Profile's.
+  const chosen = matching.sort(
+    (a, b) =>
+      depth(b.rule.domainName) - depth(a.rule.domainName) ||
+      Number(a.viaProfile) - Number(b.viaProfile) ||
+      ruleOrder(a.rule) - ruleOrder(b.rule) ||
+      a.rule.id.localeCompare(b.rule.id),
   )[0];
-  if (!rule) return { kind: 'local', steps: [] };
-  const label = `Resolver rule ${rule.id} (${rule.ruleType} ${rule.domainName})`;
+  if (!chosen) return { kind: 'local', steps: [] };
+  const rule = chosen.rule;
+  const label = `Resolver rule ${rule.id} (${rule.ruleType} ${rule.domainName})${chosen.viaProfile ? `, carried by Route 53 Profile ${profile.profileId},` : ''}`;
   if (rule.ruleType === 'SYSTEM')
     return {
       kind: 'local',
@@ -136,6 +159,7 @@ export function resolverRuleDecision(
   return {
     kind: 'forward',
     rule,
+    ...(chosen.viaProfile && profile.profileId ? { profileId: profile.profileId } : {}),
     steps: [
       {
         what: `${label} is associated with ${vpc.id}: Resolver forwards ${name} to ${rule.targetIps.join(', ') || 'no target address'}${rule.resolverEndpointId ? ` through ${rule.resolverEndpointId}` : ''}${rule.ownerId && rule.ownerId !== vpc.account ? ` (rule owned by ${rule.ownerId})` : ''}`,

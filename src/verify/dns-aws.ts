@@ -6,6 +6,7 @@
  * its calls over the internet path (or fails), so this is reported with the chain that explains it. A private hosted
  * zone associated with the VPC for the name (or a parent domain) decides instead (see hostedZoneAnswer), and before
  * either, a Route 53 Resolver rule associated with the VPC may send the query elsewhere (see resolverRuleDecision).
+ * Rules and zones a Route 53 Profile associated with the VPC carries count as associated with it (dns-aws-profiles).
  */
 import { fingerprintOf, type Finding } from '../findings/types.js';
 import {
@@ -18,9 +19,11 @@ import {
 } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import type { NetworkModel } from './model.js';
+import type { ProfileContribution } from './dns-aws-profiles.js';
 import { VERIFY_CHECKS } from './checks.js';
 import { groupBy } from './evaluate.js';
 import { notRead, resolverIndex, resolverRuleDecision } from './dns-aws-resolver-rules.js';
+import { profileContribution, profileIndex } from './dns-aws-profiles.js';
 
 export const DNS_CHECK = VERIFY_CHECKS.dns;
 
@@ -62,6 +65,7 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
   const endpointsByVpc = groupBy(interfaceEndpoints, (e) => `${scopeKey(e)}|${e.vpcId}`);
   const attributesByVpc = groupBy(inv.vpcAttributes, (a) => `${scopeKey(a)}|${a.vpcId}`);
   const resolver = resolverIndex(inv);
+  const profiles = profileIndex(inv);
   for (const vpc of [...inv.vpcs].sort((a, b) => a.id.localeCompare(b.id))) {
     const zonesHere = vpcZones.get(vpc.id) ?? new Set<string>();
     const scope = scopeKey(vpc);
@@ -79,14 +83,16 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
       const name = `${service}.${vpc.region}.amazonaws.com`;
       const chain: ResolutionStep[] = [];
       const privateDns = endpoint?.privateDnsEnabled === true;
-      const zones = inv.hostedZoneAssociations.find((a) => scopeKey(a) === scope && a.vpcId === vpc.id)?.zones;
-      const rule = resolverRuleDecision(resolver, vpc, name, privateDns, zones);
-      chain.push(...rule.steps);
+      const profile = profileContribution(profiles, vpc);
+      const direct = inv.hostedZoneAssociations.find((a) => scopeKey(a) === scope && a.vpcId === vpc.id)?.zones;
+      const zones = direct && [...direct, ...profile.zones];
+      const rule = resolverRuleDecision(resolver, vpc, name, privateDns, zones, profile);
+      chain.push(...profile.unknown, ...rule.steps);
       if (rule.kind === 'forward') {
         out.push(forwardedFinding(vpc, name, service, calling, rule.rule, chain, endpoint));
         continue;
       }
-      const phz = hostedZoneAnswer(inv, vpc, name, service, privateDns);
+      const phz = hostedZoneAnswer(inv, vpc, name, service, privateDns, profile);
       if (phz.kind === 'unknown' || phz.kind === 'zone') chain.push(...phz.steps);
       if (phz.kind !== 'zone') {
         if (!endpoint) chain.push({ what: `no ${service} interface endpoint in ${vpc.id}`, ok: false });
@@ -98,8 +104,12 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
       }
       chain.push({ what: `${vpc.id} enableDnsSupport=${support ?? 'not collected'}`, ok: support ?? 'unknown' });
       chain.push({ what: `${vpc.id} enableDnsHostnames=${hostnames ?? 'not collected'}`, ok: hostnames ?? 'unknown' });
-      // Hosted zones or Resolver rules cordon could not read may override everything else: nothing is proven then.
-      const failed = phz.kind === 'unknown' || rule.kind === 'unknown' ? [] : chain.filter((c) => c.ok === false);
+      // Hosted zones, Resolver rules or a Profile cordon could not read may override everything else: nothing is
+      // proven then.
+      const failed =
+        phz.kind === 'unknown' || rule.kind === 'unknown' || profile.unknown.length > 0
+          ? []
+          : chain.filter((c) => c.ok === false);
       const unknown = chain.filter((c) => c.ok === 'unknown');
       if (failed.length === 0 && unknown.length === 0) continue;
       const status = failed.length > 0 ? 'fail' : 'not-assessed';
@@ -224,6 +234,7 @@ function hostedZoneAnswer(
   name: string,
   service: string,
   endpointPrivateDns: boolean,
+  profile: ProfileContribution,
 ): HostedZoneAnswer {
   const scope = scopeKey(vpc);
   // Associations that could not all be read (a bad item, a zone the code names but does not declare) hide zones.
@@ -248,12 +259,24 @@ function hostedZoneAnswer(
         },
       ],
     };
-  const zone = assoc.zones
+  // For the same name, a zone associated with the VPC directly takes precedence over its Profile's.
+  const zone = [
+    ...assoc.zones.map((z) => ({ ...z, viaProfile: false })),
+    ...profile.zones.map((z) => ({ ...z, viaProfile: true })),
+  ]
     .filter((z) => name === z.name || name.endsWith(`.${z.name}`))
-    .sort((a, b) => b.name.length - a.name.length || a.id.localeCompare(b.id))[0];
+    .sort(
+      (a, b) =>
+        b.name.length - a.name.length || Number(a.viaProfile) - Number(b.viaProfile) || a.id.localeCompare(b.id),
+    )[0];
   if (!zone || (zone.name !== name && endpointPrivateDns)) return { kind: 'none' };
   const label = `${zone.name} (${zone.id})`;
-  const steps: ResolutionStep[] = [{ what: `private hosted zone ${label} is associated with ${vpc.id}`, ok: true }];
+  const steps: ResolutionStep[] = [
+    {
+      what: `private hosted zone ${label} is associated with ${vpc.id}${zone.viaProfile ? ` through Route 53 Profile ${profile.profileId}` : ''}`,
+      ok: true,
+    },
+  ];
   const records = inv.hostedZoneRecords.find((r) => r.zoneId === zone.id);
   if (records && inv.partial.get(scope)?.has('route53:record-sets')) {
     steps.push({

@@ -49,6 +49,9 @@ export interface RegionData {
   /** list-resolver-rules and list-resolver-rule-associations items. */
   resolverRules: Item[];
   resolverRuleAssociations: Item[];
+  /** list-profile-associations and list-profile-resource-associations items (the latter of every Profile). */
+  profileAssociations: Item[];
+  profileResourceAssociations: Item[];
   /** {PrefixListId, Entries} documents (get-managed-prefix-list-entries with the list id). */
   prefixListEntries: Item[];
   /** {TransitGatewayRouteTableId, Associations} and {TransitGatewayRouteTableId, Routes} documents. */
@@ -127,6 +130,8 @@ const emptyRegion = (): RegionData => ({
   queryLogAssociations: [],
   resolverRules: [],
   resolverRuleAssociations: [],
+  profileAssociations: [],
+  profileResourceAssociations: [],
   lbAttributes: [],
   prefixListEntries: [],
   tgwAssociations: [],
@@ -224,6 +229,7 @@ function handle(
     if (r.service === 'bedrock') return bedrock(options, calls, throttled, r, res);
     if (r.service === 'route53resolver') return route53resolver(options, calls, throttled, r, res);
     if (r.service === 'route53') return route53(options, calls, throttled, r, res);
+    if (r.service === 'route53profiles') return route53profiles(options, calls, throttled, r, res);
     throw new HttpError(400, 'UnknownService', `the fake does not serve ${r.service}`);
   } catch (err) {
     const e = err instanceof HttpError ? err : new HttpError(500, 'InternalFailure', String(err));
@@ -553,6 +559,35 @@ const RESOLVER_LISTS: Record<string, [keyof RegionData, string]> = {
   ListResolverRules: ['resolverRules', 'ResolverRules'],
   ListResolverRuleAssociations: ['resolverRuleAssociations', 'ResolverRuleAssociations'],
 };
+
+/** Route 53 Profiles (REST-JSON): a region's Profile associations, and one Profile's resources, paged by nextToken. */
+function route53profiles(
+  options: FakeOptions,
+  calls: RecordedCall[],
+  throttled: Set<string>,
+  r: Req,
+  res: ServerResponse,
+): void {
+  const resources = /^\/profileresourceassociations\/profileid\/([^/]+)$/.exec(r.path);
+  const op =
+    r.method === 'GET' && r.path === '/profileassociations'
+      ? 'ListProfileAssociations'
+      : r.method === 'GET' && resources
+        ? 'ListProfileResourceAssociations'
+        : undefined;
+  if (!op) throw new HttpError(404, 'UnknownOperationException', `no route for ${r.method} ${r.path}`);
+  gate(options, calls, throttled, r, `route53profiles:${op}`, [429, 'ThrottlingException']);
+  const data = regionData(options, r);
+  const profileId = resources ? decodeURIComponent(resources[1]!) : undefined;
+  const items =
+    profileId === undefined
+      ? data.profileAssociations
+      : data.profileResourceAssociations.filter((i) => i.ProfileId === profileId);
+  const max = r.query.get('maxResults');
+  const p = page(items, r.query.get('nextToken'), options.pageSize, max ? Number(max) : undefined);
+  const key = profileId === undefined ? 'ProfileAssociations' : 'ProfileResourceAssociations';
+  send(res, 200, 'application/json', JSON.stringify({ [key]: p.items, ...(p.next ? { NextToken: p.next } : {}) }));
+}
 
 function route53resolver(
   options: FakeOptions,

@@ -61,6 +61,12 @@ export function worldFromSnapshot(root: string, callerAccount: string, regions: 
         ),
         resolverRules: list(dir, 'list-resolver-rules.json', 'ResolverRules'),
         resolverRuleAssociations: list(dir, 'list-resolver-rule-associations.json', 'ResolverRuleAssociations'),
+        profileAssociations: list(dir, 'list-profile-associations.json', 'ProfileAssociations'),
+        profileResourceAssociations: list(
+          dir,
+          'list-profile-resource-associations.json',
+          'ProfileResourceAssociations',
+        ),
         prefixListEntries: array(dir, 'get-managed-prefix-list-entries.json'),
         tgwAssociations: array(dir, 'get-transit-gateway-route-table-associations.json'),
         tgwRoutes: array(dir, 'search-transit-gateway-routes.json'),

@@ -291,3 +291,129 @@ ${type === 'FORWARD' ? '      ResolverEndpointId: rslvr-out-0123456789abcdef0\n 
     );
   });
 });
+
+describe('IaC: Route 53 Profiles carry rules and zones to the VPC (Terraform and CloudFormation)', () => {
+  const TF_PROFILE = (resourceArn: string, profileId = 'aws_route53profiles_profile.dns.id') => `
+resource "aws_route53profiles_profile" "dns" {
+  name = "dns"
+}
+resource "aws_route53profiles_association" "ai" {
+  name        = "ai"
+  profile_id  = ${profileId}
+  resource_id = aws_vpc.ai.id
+}
+resource "aws_route53profiles_resource_association" "rule" {
+  name         = "rule"
+  profile_id   = aws_route53profiles_profile.dns.id
+  resource_arn = ${resourceArn}
+}
+`;
+
+  it('Terraform: a Profile’s FORWARD rule for the name: not assessed in verify and scan; the rule on a Profile of no VPC: a pass', async () => {
+    const d = await dnsFindings(
+      'verify',
+      await tree({
+        'main.tf': TF_BASE(true) + TF_RULE(NAME, '') + TF_PROFILE('aws_route53_resolver_rule.forward.arn'),
+      }),
+    );
+    assert.deepEqual(
+      d.map((f) => f.status),
+      ['not-assessed'],
+    );
+    assert.match(d[0]!.message, /aws_route53_resolver_rule\.forward forwards bedrock-runtime/);
+    const unassociated = TF_PROFILE('aws_route53_resolver_rule.forward.arn').replace(
+      /resource "aws_route53profiles_association"[^}]*}\n/,
+      '',
+    );
+    const pass = await tree({ 'main.tf': TF_BASE(true) + TF_RULE(NAME, '') + unassociated });
+    assert.deepEqual(
+      (await dnsFindings('scan', pass)).map((f) => f.status),
+      ['pass'],
+    );
+  });
+
+  it('Terraform: a Profile’s private zone for the name without a record fails; a Profile the code does not declare: not assessed', async () => {
+    const zone = `resource "aws_route53_zone" "shadow" {
+  name = "${NAME}"
+  vpc {
+    vpc_id = aws_vpc.other.id
+  }
+}
+resource "aws_vpc" "other" {
+  cidr_block = "10.9.0.0/16"
+}
+`;
+    const d = await dnsFindings(
+      'verify',
+      await tree({ 'main.tf': TF_BASE(true) + zone + TF_PROFILE('aws_route53_zone.shadow.arn') }),
+    );
+    assert.deepEqual(
+      d.map((f) => f.status),
+      ['fail'],
+    );
+    assert.match(
+      d[0]!.message,
+      /private hosted zone bedrock-runtime\.us-east-1\.amazonaws\.com \(aws_route53_zone\.shadow\)/,
+    );
+    const shared = await dnsFindings(
+      'verify',
+      await tree({
+        'main.tf': TF_BASE(true) + TF_PROFILE('"arn:aws:route53:::hostedzone/Z1"', '"rp-0123456789abcdef"'),
+      }),
+    );
+    assert.deepEqual(
+      shared.map((f) => f.status),
+      ['not-assessed'],
+    );
+    assert.match(
+      shared[0]!.message,
+      /Route 53 Profile rp-0123456789abcdef associated with .* is not declared in the scanned code/,
+    );
+  });
+
+  it('CloudFormation: a Profile’s FORWARD rule for the name: not assessed; a shared Profile not in the templates: not assessed', async () => {
+    const profile = (profileId: string) => `  Rule:
+    Type: AWS::Route53Resolver::ResolverRule
+    Properties:
+      DomainName: !Sub bedrock-runtime.\${AWS::Region}.amazonaws.com
+      RuleType: FORWARD
+      ResolverEndpointId: rslvr-out-0123456789abcdef0
+      TargetIps:
+        - Ip: 192.168.10.53
+  Profile:
+    Type: AWS::Route53Profiles::Profile
+    Properties:
+      Name: dns
+  ProfileVpc:
+    Type: AWS::Route53Profiles::ProfileAssociation
+    Properties:
+      Name: ai
+      ProfileId: ${profileId}
+      ResourceId: !Ref Vpc
+  ProfileRule:
+    Type: AWS::Route53Profiles::ProfileResourceAssociation
+    Properties:
+      Name: rule
+      ProfileId: !GetAtt Profile.Id
+      ResourceArn: !GetAtt Rule.Arn
+`;
+    const d = await dnsFindings('verify', await tree({ 'stack.yaml': CFN(true, profile('!GetAtt Profile.Id')) }));
+    assert.deepEqual(
+      d.map((f) => f.status),
+      ['not-assessed'],
+    );
+    assert.match(d[0]!.message, /Resolver rule Rule forwards bedrock-runtime/);
+    const shared = await dnsFindings('verify', await tree({ 'stack.yaml': CFN(true, profile('rp-0123456789abcdef')) }));
+    assert.deepEqual(
+      shared.map((f) => f.status),
+      ['not-assessed'],
+    );
+    assert.match(
+      shared[0]!.message,
+      /rp-0123456789abcdef associated with Vpc is not declared in the scanned templates/,
+    );
+    // Without the Profile's association with the VPC, the endpoint's private DNS answers: no finding.
+    const none = profile('!GetAtt Profile.Id').replace(/ {2}ProfileVpc:[\s\S]*?ResourceId: !Ref Vpc\n/, '');
+    assert.deepEqual(await dnsFindings('verify', await tree({ 'stack.yaml': CFN(true, none) })), []);
+  });
+});

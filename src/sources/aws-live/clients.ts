@@ -25,6 +25,7 @@ export type ServiceId =
   | 'ELASTIC_LOAD_BALANCING_V2'
   | 'ORGANIZATIONS'
   | 'ROUTE53RESOLVER'
+  | 'ROUTE53PROFILES'
   | 'ROUTE_53'
   | 'STS';
 

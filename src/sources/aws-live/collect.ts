@@ -28,6 +28,7 @@ import { CollectError, classifyError, type Failure } from './errors.js';
 export { CollectError };
 import { credentialChain } from './credentials.js';
 import { createLimiter } from './limiter.js';
+import { collectProfiles } from './route53profiles.js';
 import { collectResolver } from './route53resolver.js';
 import { collectOrganization, listOrganizationAccounts } from './organizations.js';
 import type { DatasetOutcome, Unavailable } from './types.js';
@@ -236,7 +237,7 @@ async function collectScope(
   }
   const clients = regionClients(region, settings, c.credentials);
   const limit = createLimiter(callsPerScope);
-  const [ec2, jobs, agents, sagemaker, elbv2, resolver] = await Promise.all([
+  const [ec2, jobs, agents, sagemaker, elbv2, resolver, profiles] = await Promise.all([
     collectEc2(clients.ec2, limit, (outcome, vpcs) =>
       collectHostedZones(clients.route53, region, limit, outcome, vpcs),
     ),
@@ -245,8 +246,9 @@ async function collectScope(
     collectSageMaker(clients.sagemaker, limit),
     collectLoadBalancers(clients.elbv2, limit),
     collectResolver(region, settings, c.credentials, limit),
+    collectProfiles(region, settings, c.credentials, limit),
   ]);
-  return [...ec2, ...jobs, agents, ...sagemaker, ...elbv2, ...resolver];
+  return [...ec2, ...jobs, agents, ...sagemaker, ...elbv2, ...resolver, ...profiles];
 }
 
 async function profileRegion(settings: ClientSettings): Promise<string | undefined> {

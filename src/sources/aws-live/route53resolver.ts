@@ -83,34 +83,45 @@ function endpointFor(region: string, settings: ClientSettings): URL {
   return new URL(configured ?? `https://route53resolver.${region}.${suffix}`);
 }
 
-async function call(
-  operation: string,
-  url: URL,
+/** One request to a JSON service (JSON 1.1 POST with a target, or REST-JSON GET with a query string). */
+export interface JsonRequest {
+  /** The signing name: route53resolver, route53profiles. */
+  service: string;
+  method: 'GET' | 'POST';
+  url: URL;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** Signs and sends one request, retrying throttling and server errors; service errors become ServiceError. */
+export async function signedJson(
+  req: JsonRequest,
   region: string,
   credentials: Credentials,
-  body: Record<string, unknown>,
   maxAttempts: number,
 ): Promise<Record<string, unknown>> {
-  const signer = new SignatureV4({ service: 'route53resolver', region, credentials, sha256: Sha256 });
-  const text = JSON.stringify(body);
+  const signer = new SignatureV4({ service: req.service, region, credentials, sha256: Sha256 });
+  const { url } = req;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = v;
   for (let attempt = 1; ; attempt++) {
     const signed = await signer.sign({
-      method: 'POST',
+      method: req.method,
       protocol: url.protocol,
       hostname: url.hostname,
       ...(url.port ? { port: Number(url.port) } : {}),
       path: url.pathname || '/',
-      query: {},
-      headers: {
-        host: url.host,
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': `Route53Resolver.${operation}`,
-      },
-      body: text,
+      query,
+      headers: { host: url.host, ...req.headers },
+      ...(req.body !== undefined ? { body: req.body } : {}),
     });
     let res: Response;
     try {
-      res = await fetch(url, { method: 'POST', headers: signed.headers, body: text });
+      res = await fetch(url, {
+        method: req.method,
+        headers: signed.headers,
+        ...(req.body !== undefined ? { body: req.body } : {}),
+      });
     } catch (err) {
       // fetch hides the socket error in `cause`; classifyError reads its code and address.
       throw (err as { cause?: unknown }).cause ?? err;
@@ -118,12 +129,40 @@ async function call(
     const payload = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (res.ok) return payload;
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    const type = (str(payload.__type) ?? str(payload.code) ?? `HTTP${res.status}`).replace(/^.*#/, '');
+    // REST-JSON services name the error in a header, JSON 1.1 ones in the body.
+    const type = (
+      str(res.headers.get('x-amzn-errortype')?.split(':')[0]) ??
+      str(payload.__type) ??
+      str(payload.code) ??
+      `HTTP${res.status}`
+    ).replace(/^.*#/, '');
     const message = str(payload.message) ?? str(payload.Message) ?? res.statusText;
     const retryable = res.status === 429 || res.status >= 500 || /Throttl/.test(type);
     if (!retryable || attempt >= maxAttempts) throw new ServiceError(type, message, { httpStatusCode: res.status });
     await new Promise((r) => setTimeout(r, Math.min(20_000, 100 * 2 ** attempt * (0.5 + Math.random()))));
   }
+}
+
+/** Pages a list by NextToken until the service stops handing one back. */
+export async function pageAll(
+  key: string,
+  fetchPage: (token: string | undefined) => Promise<Record<string, unknown>>,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetchPage(token);
+    const got = page[key];
+    if (Array.isArray(got)) items.push(...(got as Record<string, unknown>[]));
+    const next = typeof page.NextToken === 'string' && page.NextToken ? page.NextToken : undefined;
+    // A service (or emulator) that hands back the same token would page forever.
+    if (next !== undefined && next === token)
+      throw new ServiceError('RepeatedNextToken', 'the service returned the same NextToken twice', {
+        httpStatusCode: 200,
+      });
+    token = next;
+  } while (token);
+  return items;
 }
 
 /** The query logging associations, the Resolver rules and the rules' VPC associations of one account and region. */
@@ -147,30 +186,27 @@ async function collectList(
 ): Promise<DatasetOutcome> {
   const url = endpointFor(region, settings);
   try {
-    const items: Record<string, unknown>[] = [];
-    let token: string | undefined;
-    do {
+    const items = await pageAll(list.key, (token) => {
       settings.counter.calls++;
-      const page = await limit(() =>
-        call(
-          list.operation,
-          url,
+      const body = JSON.stringify({ MaxResults: 100, ...(token ? { NextToken: token } : {}) });
+      return limit(() =>
+        signedJson(
+          {
+            service: 'route53resolver',
+            method: 'POST',
+            url,
+            headers: {
+              'content-type': 'application/x-amz-json-1.1',
+              'x-amz-target': `Route53Resolver.${list.operation}`,
+            },
+            body,
+          },
           region,
           credentials,
-          { MaxResults: 100, ...(token ? { NextToken: token } : {}) },
           settings.maxAttempts,
         ),
       );
-      const got = page[list.key];
-      if (Array.isArray(got)) items.push(...(got as Record<string, unknown>[]));
-      const next = typeof page.NextToken === 'string' && page.NextToken ? page.NextToken : undefined;
-      // A service (or emulator) that hands back the same token would page forever.
-      if (next !== undefined && next === token)
-        throw new ServiceError('RepeatedNextToken', 'the service returned the same NextToken twice', {
-          httpStatusCode: 200,
-        });
-      token = next;
-    } while (token);
+    });
     return ok(list.dataset, { name: list.file, document: { [list.key]: sortById(items, 'Id') } });
   } catch (err) {
     return failed(list.dataset, `route53resolver:${list.operation}`, err);

@@ -1190,6 +1190,58 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     },
   },
   {
+    key: 'ProfileAssociations',
+    dataset: 'route53profiles:profile-associations',
+    read(ctx, raw, p) {
+      const a = parseItem(ctx, S.profileAssociationShape, raw, p, 'route53profiles:profile-associations');
+      if (!a) return;
+      const vpcId = a.ResourceId.replace(/^arn:[^:]*:ec2:[^:]*:[^:]*:vpc\//, '');
+      addDraft(
+        ctx,
+        'profileAssociations',
+        'route53profiles:profile-associations',
+        p,
+        {
+          id: a.Id,
+          profileId: a.ProfileId,
+          vpcId,
+          ...(a.Status ? { status: a.Status } : {}),
+          ...(a.Name ? { name: a.Name } : {}),
+        },
+        { vpcId },
+      );
+    },
+  },
+  {
+    key: 'ProfileResourceAssociations',
+    dataset: 'route53profiles:profile-resource-associations',
+    read(ctx, raw, p) {
+      const a = parseItem(
+        ctx,
+        S.profileResourceAssociationShape,
+        raw,
+        p,
+        'route53profiles:profile-resource-associations',
+      );
+      if (!a) return;
+      addDraft(
+        ctx,
+        'profileResourceAssociations',
+        'route53profiles:profile-resource-associations',
+        p,
+        {
+          id: a.Id,
+          profileId: a.ProfileId,
+          resourceArn: a.ResourceArn,
+          resourceType: a.ResourceType,
+          ...(a.Status ? { status: a.Status } : {}),
+          ...(a.Name ? { name: a.Name } : {}),
+        },
+        {},
+      );
+    },
+  },
+  {
     key: 'SecurityGroups',
     dataset: 'ec2:security-groups',
     read(ctx, raw, p) {

@@ -124,6 +124,26 @@ export const resolverRuleAssociationShape = z.looseObject({
   Status: z.string().optional(),
 });
 
+export const profileAssociationShape = z.looseObject({
+  Id: z.string(),
+  ProfileId: z.string(),
+  /** The VPC's id (the API reference calls it the VPC's ARN; the service returns the id). */
+  ResourceId: z.string(),
+  Status: z.string().optional(),
+  Name: z.string().optional(),
+  OwnerId: z.string().optional(),
+});
+
+export const profileResourceAssociationShape = z.looseObject({
+  Id: z.string(),
+  ProfileId: z.string(),
+  ResourceArn: z.string(),
+  ResourceType: z.string(),
+  Status: z.string().optional(),
+  Name: z.string().optional(),
+  OwnerId: z.string().optional(),
+});
+
 export const natGatewayShape = z.looseObject({
   NatGatewayId: z.string(),
   VpcId: z.string().optional(),

@@ -12,6 +12,7 @@ import {
   AWS_DATASETS,
   dnsName,
   emptyAwsInventory,
+  profileResourceType,
   resolverTarget,
   scopeKey,
   type AwsDataset,
@@ -77,6 +78,8 @@ export const CLOUDFORMATION_DATASETS: readonly AwsDataset[] = [
   'route53:record-sets',
   'route53resolver:resolver-rules',
   'route53resolver:resolver-rule-associations',
+  'route53profiles:profile-associations',
+  'route53profiles:profile-resource-associations',
   'bedrock:agents',
   'sagemaker:notebook-instances',
   'sagemaker:domains',
@@ -508,7 +511,11 @@ function attribute(
       case 'AWS::Route53Resolver::ResolverQueryLoggingConfig.Id':
       case 'AWS::Route53::HostedZone.Id':
       case 'AWS::Route53Resolver::ResolverRule.ResolverRuleId':
+      case 'AWS::Route53Profiles::Profile.Id':
         return id;
+      // A rule's ARN names its id: a Route 53 Profile's resources find the rule by it.
+      case 'AWS::Route53Resolver::ResolverRule.Arn':
+        return `arn:aws:route53resolver:::resolver-rule/${id}`;
       case 'AWS::EC2::VPC.CidrBlock':
       case 'AWS::EC2::Subnet.CidrBlock':
         return prop('CidrBlock');
@@ -685,6 +692,8 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::Route53::RecordSetGroup': ['route53:record-sets'],
   'AWS::Route53Resolver::ResolverRule': ['route53resolver:resolver-rules'],
   'AWS::Route53Resolver::ResolverRuleAssociation': ['route53resolver:resolver-rule-associations'],
+  'AWS::Route53Profiles::ProfileAssociation': ['route53profiles:profile-associations'],
+  'AWS::Route53Profiles::ProfileResourceAssociation': ['route53profiles:profile-resource-associations'],
   'AWS::SageMaker::NotebookInstance': ['sagemaker:notebook-instances', 'ec2:network-interfaces'],
   'AWS::SageMaker::Domain': ['sagemaker:domains', 'ec2:network-interfaces'],
   'AWS::SageMaker::Model': ['sagemaker:models', 'ec2:network-interfaces'],
@@ -1224,6 +1233,25 @@ const MAPPERS: Record<string, Mapper> = {
     const vpcId = r.str(r.props.VPCId);
     if (ruleId && vpcId)
       state.inv.resolverRuleAssociations.push({ ...scoped(r), id: r.id, ruleId, vpcId, status: 'COMPLETE' });
+  },
+  'AWS::Route53Profiles::ProfileAssociation'(state, r) {
+    const profileId = r.str(r.props.ProfileId);
+    const vpcId = r.str(r.props.ResourceId);
+    if (profileId && vpcId)
+      state.inv.profileAssociations.push({ ...scoped(r), id: r.id, profileId, vpcId, status: 'COMPLETE' });
+  },
+  'AWS::Route53Profiles::ProfileResourceAssociation'(state, r) {
+    const profileId = r.str(r.props.ProfileId);
+    const resourceArn = r.str(r.props.ResourceArn);
+    if (!profileId || !resourceArn) return;
+    state.inv.profileResourceAssociations.push({
+      ...scoped(r),
+      id: r.id,
+      profileId,
+      resourceArn,
+      resourceType: profileResourceType(resourceArn),
+      status: 'COMPLETE',
+    });
   },
   'AWS::SageMaker::NotebookInstance'(state, r) {
     const subnet = r.str(r.props.SubnetId);
@@ -1803,6 +1831,17 @@ function finish(state: State): void {
           target: { type: 'vpc-endpoint', id: e.id },
           pointer: (e.origin as { pointer?: string }).pointer ?? '',
         });
+  // A Profile shared from elsewhere carries resources the templates do not show: they may decide the VPC's names.
+  for (const a of inv.profileAssociations)
+    if (state.types.get(a.profileId) !== 'AWS::Route53Profiles::Profile') {
+      const o = a.origin.kind === 'file' ? a.origin : undefined;
+      taint(state, 'route53profiles:profile-resource-associations', {
+        file: o?.file ?? '',
+        ...(o?.line ? { line: o.line } : {}),
+        pointer: o?.pointer ?? '',
+        reason: `Route 53 Profile ${a.profileId} associated with ${a.vpcId} is not declared in the scanned templates: its resources are not known`,
+      });
+    }
   // Every declared VPC's private hosted zones (none unless a template associates one).
   const zonesOf = new Map(
     inv.vpcs.map((v) => [v.id, { ...scopedOf(v), vpcId: v.id, zones: [] as { id: string; name: string }[] }]),

@@ -8,6 +8,7 @@
 import {
   dnsName,
   emptyAwsInventory,
+  profileResourceType,
   resolverTarget,
   scopeKey,
   type AwsDataset,
@@ -52,6 +53,8 @@ export const TERRAFORM_AWS_DATASETS: AwsDataset[] = [
   'route53:record-sets',
   'route53resolver:resolver-rules',
   'route53resolver:resolver-rule-associations',
+  'route53profiles:profile-associations',
+  'route53profiles:profile-resource-associations',
   'bedrock:customization-jobs',
   'bedrock:customization-job-details',
   'bedrock:agents',
@@ -97,6 +100,9 @@ const DATASET_OF: Record<string, AwsDataset> = {
   aws_route53_record: 'route53:record-sets',
   aws_route53_resolver_rule: 'route53resolver:resolver-rules',
   aws_route53_resolver_rule_association: 'route53resolver:resolver-rule-associations',
+  aws_route53profiles_profile: 'route53profiles:profile-resource-associations',
+  aws_route53profiles_association: 'route53profiles:profile-associations',
+  aws_route53profiles_resource_association: 'route53profiles:profile-resource-associations',
   aws_bedrock_custom_model: 'bedrock:customization-jobs',
   aws_bedrockagent_agent: 'bedrock:agents',
   aws_sagemaker_notebook_instance: 'sagemaker:notebook-instances',
@@ -1432,6 +1438,43 @@ function mapRoute53(inv: AwsInventory, each: (types: string[], fn: (rd: Reader) 
     const vpcId = rd.str('vpc_id');
     if (ruleId && vpcId)
       inv.resolverRuleAssociations.push({ ...rd.scoped(), id: rd.r.address, ruleId, vpcId, status: 'COMPLETE' });
+  });
+  const profiles = new Set<string>();
+  each(['aws_route53profiles_profile'], (rd) => profiles.add(rd.r.address));
+  each(['aws_route53profiles_association'], (rd) => {
+    const profileId = rd.str('profile_id');
+    const vpcId = rd.str('resource_id');
+    if (!profileId || !vpcId) return;
+    const a = { ...rd.scoped(), id: rd.r.address, profileId, vpcId, status: 'COMPLETE' };
+    inv.profileAssociations.push(a);
+    // A Profile shared from elsewhere carries resources the code does not show: they may decide the VPC's names.
+    if (!profiles.has(profileId))
+      addPartial(inv, scopeKey(a), 'route53profiles:profile-resource-associations', {
+        file: rd.r.origin.file,
+        line: rd.r.attrLines.get('profile_id') ?? rd.r.origin.line,
+        pointer: rd.r.address,
+        reason: `Route 53 Profile ${profileId} associated with ${vpcId} is not declared in the scanned code: its resources are not known`,
+      });
+  });
+  each(['aws_route53profiles_resource_association'], (rd) => {
+    const profileId = rd.str('profile_id');
+    const given = rd.str('resource_arn');
+    if (!profileId || !given) return;
+    // A reference to a declared zone or rule stands for it by address (as its id does): give it the ARN AWS would.
+    const declared = /(?:^|\.)(aws_route53_zone|aws_route53_resolver_rule)\.[^.[]+(?:\[[^\]]*\])?$/.exec(given);
+    const resourceArn = !declared
+      ? given
+      : declared[1] === 'aws_route53_zone'
+        ? `arn:aws:route53:::hostedzone/${given}`
+        : `arn:aws:route53resolver:::resolver-rule/${given}`;
+    inv.profileResourceAssociations.push({
+      ...rd.scoped(),
+      id: rd.r.address,
+      profileId,
+      resourceArn,
+      resourceType: profileResourceType(resourceArn),
+      status: 'COMPLETE',
+    });
   });
 }
 
