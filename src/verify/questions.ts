@@ -460,7 +460,11 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       const p = at ?? pick(set);
       if (!p) return undefined;
       const src = from === internet ? undefined : sourceAt(c, p);
-      const trace = tracer.trace(src ? { kind: 'interface', iface: src } : { kind: 'internet' }, p, mode);
+      const trace = tracer.trace(
+        src ? { kind: 'interface', iface: src } : { kind: 'internet', network: c.to },
+        p,
+        mode,
+      );
       const dst = to === internet ? undefined : tracer.interfaceAt(c.to, p, 'dst');
       return {
         source: src ? `${src.ref.label} (${src.subnet})` : 'internet',
@@ -494,7 +498,11 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         proto: cls.proto,
         port: cls.port,
       };
-      const trace = tracer.trace(s ? { kind: 'interface', iface: s } : { kind: 'internet' }, p, 'all');
+      const trace = tracer.trace(
+        s ? { kind: 'interface', iface: s } : { kind: 'internet', network: d?.network },
+        p,
+        'all',
+      );
       return {
         source: s ? `${s.ref.label} (${s.subnet})` : 'internet',
         destination: d ? `${d.ref.label} (${d.subnet})` : 'internet',

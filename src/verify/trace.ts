@@ -38,7 +38,12 @@ export interface Trace {
   destination?: string;
 }
 
-export type TraceSource = { kind: 'interface'; iface: Interface } | { kind: 'internet' };
+/**
+ * Where a traced packet starts. From the internet, `network` names the network the packet is addressed into: two
+ * networks may use the same private addresses (AWS allows overlapping VPCs), and the witness must follow the one
+ * the finding is about.
+ */
+export type TraceSource = { kind: 'interface'; iface: Interface } | { kind: 'internet'; network?: string };
 
 function inCidrs(cidrs: readonly Cidr[], fam: number, a: number | bigint): boolean {
   return cidrs.some((c) => {
@@ -78,7 +83,7 @@ export class Tracer {
 
   trace(source: TraceSource, p: Point, mode: ReplyMode): Trace {
     const t = new Walk(p);
-    if (source.kind === 'internet') return this.fromInternet(t, p, mode);
+    if (source.kind === 'internet') return this.fromInternet(t, p, mode, source.network);
     const s = source.iface;
     const sub = this.model.subnets.get(s.subnet)!;
     t.filter(s.id, s.outbound, p, 'out');
@@ -413,8 +418,9 @@ export class Tracer {
     if (p.proto === PROTO_TCP) t.replyLeg(sub.id, sub.inbound, p, ports, mode, 'in');
   }
 
-  private fromInternet(t: Walk, p: Point, mode: ReplyMode): Trace {
+  private fromInternet(t: Walk, p: Point, mode: ReplyMode, network?: string): Trace {
     for (const net of this.model.networks.values()) {
+      if (network !== undefined && net.id !== network) continue;
       const d = this.interfaceAt(net.id, p, 'dst');
       if (!d) continue;
       if (net.internetGateways.length === 0) return t.drop(net.id, 'no internet gateway attached');
