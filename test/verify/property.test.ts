@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { compileAws } from '../../src/verify/aws.js';
 import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
 import { contains, type Point } from '../../src/verify/packet-set.js';
-import { policySet, verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
+import { findingScopes, policySet, verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
 import type { Interface } from '../../src/verify/model.js';
 import assert from 'node:assert/strict';
 import { assertAgreement } from './agreement.js';
@@ -339,15 +339,22 @@ function findingsCover(arb: fc.Arbitrary<World>, numRuns: number, seed: number, 
   fc.assert(
     fc.property(arb, (w) => {
       const model = compileAws(build(w, overlap), POLICY);
+      // Each network's interfaces in an account of their own: a finding must name the scopes of both ends.
+      for (const i of model.interfaces) (i as { scope: string }).scope = `acct-${i.network}/r1`;
       const tracer = new Tracer(model, [32768, 60999]);
       const r = verifyModel(model, POLICY, { clientPorts: [32768, 60999] });
       for (const f of r.findings) {
-        if (f.checkId !== VERIFY_CHECKS.violation.id) continue;
-        const path = (f.evidence.witness as { path: { verdict: string }[] }).path;
-        assert.ok(
-          path.every((h) => h.verdict === 'yes'),
-          `a violation's witness passes: ${f.message} ${JSON.stringify(path)}`,
-        );
+        const path = (f.evidence.witness as { path: { verdict: string }[] } | undefined)?.path ?? [];
+        if (f.checkId === VERIFY_CHECKS.violation.id)
+          assert.ok(
+            path.every((h) => h.verdict === 'yes'),
+            `a violation's witness passes: ${f.message} ${JSON.stringify(path)}`,
+          );
+        if (f.checkId === VERIFY_CHECKS.unknown.id && f.evidence.witness)
+          assert.ok(
+            path.every((h) => h.verdict !== 'no') && path.some((h) => h.verdict === 'maybe'),
+            `an unknown's witness is undecided: ${f.message} ${JSON.stringify(path)}`,
+          );
       }
       for (const { s, d, p } of zonePackets(w, model.interfaces)) {
         const t = tracer.trace({ kind: 'interface', iface: s }, p, 'exists');
@@ -369,9 +376,11 @@ function findingsCover(arb: fc.Arbitrary<World>, numRuns: number, seed: number, 
               kinds.includes(f.checkId) &&
               f.evidence.from === s.zone &&
               f.evidence.to === d.zone &&
-              groups.has(f.resource.id),
+              groups.has(f.resource.id) &&
+              findingScopes.get(f)?.includes(s.scope) === true &&
+              findingScopes.get(f)?.includes(d.scope) === true,
           ),
-          `a finding at ${[...groups].join(', ')} for ${where}: ${JSON.stringify(r.findings.map((f) => [f.checkId, f.resource.id, f.message]))}`,
+          `a finding at ${[...groups].join(', ')} naming ${s.scope} and ${d.scope} for ${where}: ${JSON.stringify(r.findings.map((f) => [f.checkId, f.resource.id, findingScopes.get(f), f.message]))}`,
         );
       }
     }),
