@@ -383,6 +383,44 @@ function findingsCover(arb: fc.Arbitrary<World>, numRuns: number, seed: number, 
           `a finding at ${[...groups].join(', ')} naming ${s.scope} and ${d.scope} for ${where}: ${JSON.stringify(r.findings.map((f) => [f.checkId, f.resource.id, findingScopes.get(f), f.message]))}`,
         );
       }
+      // To and from the internet: a packet the trace permits is a violation (the policy allows no internet traffic)
+      // naming the interface's scope.
+      const ifaces = model.interfaces;
+      for (const pk of w.packets) {
+        const s = ifaces[pk.src % ifaces.length]!;
+        if (!s.zone) continue;
+        const out = !pk.fromInternet;
+        if (out && s.role !== 'workload') continue;
+        const other = INTERNET[pk.dst % 3]!;
+        const own = Number(s.addresses[0]!.first);
+        const p: Point = {
+          fam: 0,
+          src: out ? own : other,
+          dst: out ? other : own,
+          proto: pk.proto,
+          port: pk.proto === 1 ? 0 : pk.port,
+        };
+        const t = tracer.trace(
+          out ? { kind: 'interface', iface: s } : { kind: 'internet', network: s.network },
+          p,
+          'exists',
+        );
+        if (t.verdict === 'no' || (!out && t.destination !== s.id)) continue;
+        const [from, to] = out ? [s.zone, 'internet'] : ['internet', s.zone];
+        if (contains(policySet(POLICY, from, to), p)) continue;
+        const kinds =
+          t.verdict === 'yes' ? [VERIFY_CHECKS.violation.id] : [VERIFY_CHECKS.violation.id, VERIFY_CHECKS.unknown.id];
+        assert.ok(
+          r.findings.some(
+            (f) =>
+              kinds.includes(f.checkId) &&
+              f.evidence.from === from &&
+              f.evidence.to === to &&
+              findingScopes.get(f)?.includes(s.scope) === true,
+          ),
+          `a finding for ${from} -> ${to} ${s.id} ${p.proto}/${p.port} (${t.verdict}) naming ${s.scope}: ${JSON.stringify(r.findings.map((f) => [f.checkId, f.resource.id, findingScopes.get(f), f.message]))}`,
+        );
+      }
     }),
     { numRuns, seed },
   );
