@@ -8,7 +8,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileAzure } from '../../src/verify/azure.js';
 import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
-import type { Point } from '../../src/verify/packet-set.js';
+import { contains, type Point } from '../../src/verify/packet-set.js';
+import { decidePacket } from '../../src/verify/filters.js';
+import { findingScopes, NO_FILTER, policySet, verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
 import { assertAgreement } from './agreement.js';
 import { Tracer } from '../../src/verify/trace.js';
 import {
@@ -200,5 +202,59 @@ describe('verify (Azure): set evaluator agrees with the per-packet evaluator', (
     // The random networks must exercise every outcome, through the firewall too, or the agreement proves little.
     for (const k of ['yes', 'no', 'maybe', 'yes via firewall', 'no via firewall'])
       assert.equal((seen.get(k) ?? 0) > 0, true, `no packet came out "${k}": ${JSON.stringify([...seen])}`);
+  });
+});
+
+/**
+ * The questions against the tracer on Azure networks (first-match NSGs, the firewall): a packet the trace permits
+ * and the policy denies is a violation (or, undecided, a violation or an unknown) located at the NSG that decided it
+ * at the destination (the NIC's, or the subnet's where the NIC has none), naming the scopes of both ends.
+ */
+describe('verify (Azure): the questions report what the trace permits', () => {
+  it('violations located at the deciding NSG, with both ends’ scopes', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(world, (w) => {
+        const model = compileAzure(build(w), AZURE_POLICY);
+        for (const i of model.interfaces) (i as { scope: string }).scope = `sub-${i.network}/r1`;
+        const tracer = new Tracer(model, [32768, 60999]);
+        const r = verifyModel(model, AZURE_POLICY, { clientPorts: [32768, 60999] });
+        const ifaces = model.interfaces;
+        for (const pk of w.packets) {
+          const s = ifaces[pk.src % ifaces.length]!;
+          const d = ifaces[pk.dst % ifaces.length]!;
+          if (!s.zone || !d.zone || s.zone === d.zone || s.role !== 'workload') continue;
+          const p: Point = {
+            fam: 0,
+            src: Number(s.addresses[0]!.first),
+            dst: Number(d.addresses[0]!.first),
+            proto: pk.proto,
+            port: pk.proto === 1 ? 0 : pk.port,
+          };
+          const t = tracer.trace({ kind: 'interface', iface: s }, p, 'exists');
+          if (t.verdict === 'no' || contains(policySet(AZURE_POLICY, s.zone, d.zone), p)) continue;
+          const own = decidePacket(d.inbound, p).ref;
+          const sub = model.subnets.get(d.subnet)!;
+          const at = own.label.endsWith(NO_FILTER) && sub.inbound ? decidePacket(sub.inbound, p).ref : own;
+          const kinds =
+            t.verdict === 'yes' ? [VERIFY_CHECKS.violation.id] : [VERIFY_CHECKS.violation.id, VERIFY_CHECKS.unknown.id];
+          checked++;
+          assert.ok(
+            r.findings.some(
+              (f) =>
+                kinds.includes(f.checkId) &&
+                f.evidence.from === s.zone &&
+                f.evidence.to === d.zone &&
+                f.resource.id === at.resourceId &&
+                findingScopes.get(f)?.includes(s.scope) === true &&
+                findingScopes.get(f)?.includes(d.scope) === true,
+            ),
+            `a finding at ${at.resourceId} for ${s.id} -> ${d.id} ${p.proto}/${p.port} (${t.verdict}): ${JSON.stringify(r.findings.map((f) => [f.checkId, f.resource.id, findingScopes.get(f), f.message]))}`,
+          );
+        }
+      }),
+      { numRuns: 150, seed: 8 },
+    );
+    assert.ok(checked > 20, `only ${checked} violating packets checked`);
   });
 });
