@@ -40,7 +40,7 @@ import {
 import { SetEvaluator, groupBy, type Contribution, type RelationPart, type ReplyMode } from './evaluate.js';
 import type { Filter, Interface, NetworkModel, Ref } from './model.js';
 import { Tracer, type Hop, type Trace } from './trace.js';
-import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type TriSet } from './filters.js';
+import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type FilterDecision, type TriSet } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
 
@@ -560,8 +560,20 @@ function admittedBy(
   const own = decidePacket(d.inbound, p);
   const sub = model.subnets.get(d.subnet);
   const bySubnet = own.ref.label.endsWith(NO_FILTER) && sub?.inbound ? sub.inbound : undefined;
-  const ref = bySubnet ? decidePacket(bySubnet, p).ref : own.ref;
-  return { filter: bySubnet ?? d.inbound, locate: ref, resourceType: resourceTypeOf(ref) };
+  const filter = bySubnet ?? d.inbound;
+  const ref = ruleToChange(filter, bySubnet ? decidePacket(bySubnet, p) : own);
+  return { filter, locate: ref, resourceType: resourceTypeOf(ref) };
+}
+
+/**
+ * The rule a finding about one decision points at. An undecided packet that a deny (an implied deny, say) stops
+ * after a rule that may allow it was let through, if at all, by that rule: it is the one to resolve or narrow. Naming
+ * the deny instead admitted nothing of the resource's (resourceAdmits), so every other undecided packet of the
+ * destination joined it and the rules that may admit them went unnamed.
+ */
+function ruleToChange(f: Filter, d: FilterDecision): Ref {
+  if (d.verdict !== 'maybe' || f.rules.find((r) => r.ref === d.ref)?.action === 'allow') return d.ref;
+  return f.rules.find((r) => r.action === 'allow' && d.undecidedBy.includes(r.ref))?.ref ?? d.ref;
 }
 
 function resourceTypeOf(ref: Ref): string {
