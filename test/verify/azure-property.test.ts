@@ -243,8 +243,8 @@ describe('verify (Azure): the questions report what the trace permits', () => {
             r.findings.some(
               (f) =>
                 kinds.includes(f.checkId) &&
-                f.evidence.from === s.zone &&
-                f.evidence.to === d.zone &&
+                f.evidence?.from === s.zone &&
+                f.evidence?.to === d.zone &&
                 f.resource.id === at.resourceId &&
                 findingScopes.get(f)?.includes(s.scope) === true &&
                 findingScopes.get(f)?.includes(d.scope) === true,

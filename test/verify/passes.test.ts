@@ -81,6 +81,32 @@ describe('verify passes in scan', () => {
       JSON.stringify(p.map((f) => f.checkId)),
     );
   });
+  it('an allowed flow cordon cannot decide (a next hop it does not follow) is not assessed, never a broken-intent pass', () => {
+    // app (vpc-1) reaches inference (vpc-2) only through a virtual private gateway route: maybe. The inference
+    // group admits exactly what the policy allows (tcp/443 from app), so nothing denied is undecided either.
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16');
+    vpc(inv, 'vpc-2', '10.1.0.0/16');
+    subnet(inv, 'a', 'vpc-1', '10.0.1.0/24', 'app', [['10.1.0.0/16', 'vgw-1']]);
+    subnet(inv, 'b', 'vpc-2', '10.1.2.0/24', 'inference', [['10.0.0.0/16', 'vgw-1']]);
+    sg(inv, 'sg-a', 'vpc-1', []);
+    sg(inv, 'sg-b', 'vpc-2', [tcp(443, 443, ['10.0.1.0/24'])]);
+    eni(inv, 'eni-a', 'a', '10.0.1.10', ['sg-a']);
+    eni(inv, 'eni-b', 'b', '10.1.2.10', ['sg-b']);
+    const v = verifyInventory({ provider: 'aws', inventory: inv, errors: [], files: 1 } as never, POLICY);
+    const cellAppInference = v.result.matrix.find((m) => m.from === 'app' && m.to === 'inference')!;
+    assert.deepEqual(cellAppInference.unknown, ['tcp/443'], 'the control: the allowed flow is undecided');
+    const undecided = v.result.findings.filter(
+      (f) => f.checkId === 'verify-not-assessed' && f.evidence?.from === 'app' && f.evidence?.to === 'inference',
+    );
+    assert.equal(undecided.length, 1, JSON.stringify(v.result.findings.map((f) => [f.checkId, f.message])));
+    assert.match(undecided[0]!.message, /tcp\/443/);
+    assert.match(undecided[0]!.message, /rtb-a: 10.1.0.0\/16/);
+    assert.deepEqual(
+      verifyPasses(v, IDS).filter((f) => f.checkId === 'verify-broken-intent'),
+      [],
+    );
+  });
 });
 
 describe('verify passes in scan (GCP): hierarchical firewall policies not read', () => {

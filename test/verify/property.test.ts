@@ -344,13 +344,13 @@ function findingsCover(arb: fc.Arbitrary<World>, numRuns: number, seed: number, 
       const tracer = new Tracer(model, [32768, 60999]);
       const r = verifyModel(model, POLICY, { clientPorts: [32768, 60999] });
       for (const f of r.findings) {
-        const path = (f.evidence.witness as { path: { verdict: string }[] } | undefined)?.path ?? [];
+        const path = (f.evidence?.witness as { path: { verdict: string }[] } | undefined)?.path ?? [];
         if (f.checkId === VERIFY_CHECKS.violation.id)
           assert.ok(
             path.every((h) => h.verdict === 'yes'),
             `a violation's witness passes: ${f.message} ${JSON.stringify(path)}`,
           );
-        if (f.checkId === VERIFY_CHECKS.unknown.id && f.evidence.witness)
+        if (f.checkId === VERIFY_CHECKS.unknown.id && f.evidence?.witness)
           assert.ok(
             path.every((h) => h.verdict !== 'no') && path.some((h) => h.verdict === 'maybe'),
             `an unknown's witness is undecided: ${f.message} ${JSON.stringify(path)}`,
@@ -374,8 +374,8 @@ function findingsCover(arb: fc.Arbitrary<World>, numRuns: number, seed: number, 
           r.findings.some(
             (f) =>
               kinds.includes(f.checkId) &&
-              f.evidence.from === s.zone &&
-              f.evidence.to === d.zone &&
+              f.evidence?.from === s.zone &&
+              f.evidence?.to === d.zone &&
               groups.has(f.resource.id) &&
               findingScopes.get(f)?.includes(s.scope) === true &&
               findingScopes.get(f)?.includes(d.scope) === true,
@@ -414,8 +414,8 @@ function findingsCover(arb: fc.Arbitrary<World>, numRuns: number, seed: number, 
           r.findings.some(
             (f) =>
               kinds.includes(f.checkId) &&
-              f.evidence.from === from &&
-              f.evidence.to === to &&
+              f.evidence?.from === from &&
+              f.evidence?.to === to &&
               findingScopes.get(f)?.includes(s.scope) === true,
           ),
           `a finding for ${from} -> ${to} ${s.id} ${p.proto}/${p.port} (${t.verdict}) naming ${s.scope}: ${JSON.stringify(r.findings.map((f) => [f.checkId, f.resource.id, findingScopes.get(f), f.message]))}`,
