@@ -736,7 +736,12 @@ function admittingGroup(f: Filter, id: string, m: MemberView, kind: Group['kind'
   if (part === EMPTY) return undefined;
   const at = m.point(admits)!;
   const own = f.rules.filter((r) => r.action === 'allow' && r.ref.resourceId === id);
-  const ref = own.find((r) => ruleMatches(r, f.direction, at) !== 'no')?.ref ?? own[0]!.ref;
+  // A rule that surely admits the witness before one that only may (an unresolved prefix list listed first).
+  const ref = (
+    own.find((r) => ruleMatches(r, f.direction, at) === 'yes') ??
+    own.find((r) => ruleMatches(r, f.direction, at) !== 'no') ??
+    own[0]!
+  ).ref;
   return { located: { locate: ref, resourceType: resourceTypeOf(ref) }, part, extra: admits, at };
 }
 

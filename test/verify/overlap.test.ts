@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileAws } from '../../src/verify/aws.js';
 import { verifyModel } from '../../src/verify/questions.js';
-import { appToInference, eni, POLICY, sg, subnet, vpc } from './helpers.js';
+import { appToInference, eni, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
 
 describe('verify: overlapping networks', () => {
   it('an app interface that reaches nothing is broken intent even where another VPC’s interface at its address gets through', () => {
@@ -24,5 +24,24 @@ describe('verify: overlapping networks', () => {
       broken[0]!.message,
       /app -> inference: tcp\/443 allowed by R1 but blocked for 1 source\(s\); e\.g\. eni-c/,
     );
+  });
+});
+
+describe('verify: the rule a security group finding names', () => {
+  it('is the rule that surely admits the witness, not an earlier one that only may (an unresolved prefix list)', () => {
+    const inv = appToInference();
+    const sgB = inv.securityGroups.find((g) => g.id === 'sg-b')!;
+    sgB.ingress = [tcp(22, 22, [], [], ['pl-unread']), tcp(22, 22, ['10.0.1.0/24'])].map((p, i) => ({
+      ...p,
+      pointer: `/sg/sg-b/IpPermissions/${i}`,
+    }));
+    const r = verifyModel(compileAws(inv, POLICY), POLICY, { clientPorts: [32768, 60999] });
+    const v = r.findings.filter((f) => f.checkId === 'verify-zone-violation' && f.evidence?.from === 'app');
+    assert.equal(v.length, 1, JSON.stringify(r.findings.map((f) => f.message)));
+    assert.deepEqual(v[0]!.origin, {
+      kind: 'file',
+      file: v[0]!.origin!.kind === 'file' ? v[0]!.origin!.file : '',
+      pointer: '/sg/sg-b/IpPermissions/1',
+    });
   });
 });
