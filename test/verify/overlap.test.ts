@@ -1,6 +1,7 @@
 /**
  * Networks with the same addresses (AWS allows overlapping VPCs that are not connected): an address names a source
- * only together with its network, so what one network's interface reaches is never credited to another's.
+ * only together with its network, so what one network's interface reaches is never credited to another's. And the
+ * rule a security group finding names for its witness.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
