@@ -10,8 +10,8 @@ import { compileAzure } from '../../src/verify/azure.js';
 import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
 import { contains, type Point } from '../../src/verify/packet-set.js';
 import { decidePacket } from '../../src/verify/filters.js';
-import { findingScopes, NO_FILTER, policySet, verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
-import { assertAgreement } from './agreement.js';
+import { NO_FILTER, policySet, verifyModel } from '../../src/verify/questions.js';
+import { assertAgreement, assertFindingFor, zonePacket } from './agreement.js';
 import { Tracer } from '../../src/verify/trace.js';
 import {
   AZURE_POLICY,
@@ -221,35 +221,20 @@ describe('verify (Azure): the questions report what the trace permits', () => {
         const r = verifyModel(model, AZURE_POLICY, { clientPorts: [32768, 60999] });
         const ifaces = model.interfaces;
         for (const pk of w.packets) {
-          const s = ifaces[pk.src % ifaces.length]!;
-          const d = ifaces[pk.dst % ifaces.length]!;
-          if (!s.zone || !d.zone || s.zone === d.zone || s.role !== 'workload') continue;
-          const p: Point = {
-            fam: 0,
-            src: Number(s.addresses[0]!.first),
-            dst: Number(d.addresses[0]!.first),
-            proto: pk.proto,
-            port: pk.proto === 1 ? 0 : pk.port,
-          };
+          const z = zonePacket(ifaces, pk);
+          if (!z) continue;
+          const { s, d, p } = z;
           const t = tracer.trace({ kind: 'interface', iface: s }, p, 'exists');
-          if (t.verdict === 'no' || contains(policySet(AZURE_POLICY, s.zone, d.zone), p)) continue;
+          if (t.verdict === 'no' || contains(policySet(AZURE_POLICY, s.zone!, d.zone!), p)) continue;
           const own = decidePacket(d.inbound, p).ref;
           const sub = model.subnets.get(d.subnet)!;
           const at = own.label.endsWith(NO_FILTER) && sub.inbound ? decidePacket(sub.inbound, p).ref : own;
-          const kinds =
-            t.verdict === 'yes' ? [VERIFY_CHECKS.violation.id] : [VERIFY_CHECKS.violation.id, VERIFY_CHECKS.unknown.id];
           checked++;
-          assert.ok(
-            r.findings.some(
-              (f) =>
-                kinds.includes(f.checkId) &&
-                f.evidence?.from === s.zone &&
-                f.evidence?.to === d.zone &&
-                f.resource.id === at.resourceId &&
-                findingScopes.get(f)?.includes(s.scope) === true &&
-                findingScopes.get(f)?.includes(d.scope) === true,
-            ),
-            `a finding at ${at.resourceId} for ${s.id} -> ${d.id} ${p.proto}/${p.port} (${t.verdict}): ${JSON.stringify(r.findings.map((f) => [f.checkId, f.resource.id, findingScopes.get(f), f.message]))}`,
+          const c = { verdict: t.verdict, from: s.zone!, to: d.zone!, scopes: [s.scope, d.scope] };
+          assertFindingFor(
+            r,
+            { ...c, resourceIds: new Set([at.resourceId]) },
+            `${s.id} -> ${d.id} ${p.proto}/${p.port}`,
           );
         }
       }),

@@ -7,10 +7,10 @@ import fc from 'fast-check';
 import { compileAws } from '../../src/verify/aws.js';
 import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
 import { contains, type Point } from '../../src/verify/packet-set.js';
-import { findingScopes, policySet, verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
+import { policySet, verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
 import type { Interface } from '../../src/verify/model.js';
 import assert from 'node:assert/strict';
-import { assertAgreement } from './agreement.js';
+import { assertAgreement, assertFindingFor, zonePacket } from './agreement.js';
 import { Tracer } from '../../src/verify/trace.js';
 import type { AwsIpPermission, AwsNaclEntry } from '../../src/inventory/aws.js';
 import { eni, inventory, nat, POLICY, sg, subnet, vpc } from './helpers.js';
@@ -277,24 +277,9 @@ const tgwWorld = world
     packets: w.packets.map((p) => ({ ...p, fromInternet: false, internetDst: p.internetDst && p.src % 4 === 0 })),
   }));
 
-/** A packet from one interface to another, both in (different) zones, the source a workload. */
+/** The world's packets between interfaces of different zones (agreement.ts zonePacket). */
 function zonePackets(w: World, ifaces: readonly Interface[]): { s: Interface; d: Interface; p: Point }[] {
-  const out: { s: Interface; d: Interface; p: Point }[] = [];
-  for (const pk of w.packets) {
-    const s = ifaces[pk.src % ifaces.length]!;
-    const d = ifaces[pk.dst % ifaces.length]!;
-    if (!s.zone || !d.zone || s.zone === d.zone || s.role !== 'workload') continue;
-    const proto = pk.proto;
-    const p: Point = {
-      fam: 0,
-      src: Number(s.addresses[0]!.first),
-      dst: Number(d.addresses[0]!.first),
-      proto,
-      port: proto === 1 ? 0 : pk.port,
-    };
-    out.push({ s, d, p });
-  }
-  return out;
+  return w.packets.flatMap((pk) => zonePacket(ifaces, pk) ?? []);
 }
 
 /**
@@ -368,20 +353,8 @@ function findingsCover(arb: fc.Arbitrary<World>, numRuns: number, seed: number, 
         else assert.ok([...cell.permitted, ...cell.undecided].some(inBox), `permitted or undecided: ${where}`);
         if (contains(policySet(POLICY, s.zone!, d.zone!), p)) continue;
         const groups = new Set(d.inbound.rules.map((x) => x.ref.resourceId));
-        const kinds =
-          t.verdict === 'yes' ? [VERIFY_CHECKS.violation.id] : [VERIFY_CHECKS.violation.id, VERIFY_CHECKS.unknown.id];
-        assert.ok(
-          r.findings.some(
-            (f) =>
-              kinds.includes(f.checkId) &&
-              f.evidence?.from === s.zone &&
-              f.evidence?.to === d.zone &&
-              groups.has(f.resource.id) &&
-              findingScopes.get(f)?.includes(s.scope) === true &&
-              findingScopes.get(f)?.includes(d.scope) === true,
-          ),
-          `a finding at ${[...groups].join(', ')} naming ${s.scope} and ${d.scope} for ${where}: ${JSON.stringify(r.findings.map((f) => [f.checkId, f.resource.id, findingScopes.get(f), f.message]))}`,
-        );
+        const c = { verdict: t.verdict, from: s.zone!, to: d.zone!, scopes: [s.scope, d.scope] };
+        assertFindingFor(r, { ...c, resourceIds: groups }, where);
       }
       // To and from the internet: a packet the trace permits is a violation (the policy allows no internet traffic)
       // naming the interface's scope.
@@ -408,18 +381,7 @@ function findingsCover(arb: fc.Arbitrary<World>, numRuns: number, seed: number, 
         if (t.verdict === 'no' || (!out && t.destination !== s.id)) continue;
         const [from, to] = out ? [s.zone, 'internet'] : ['internet', s.zone];
         if (contains(policySet(POLICY, from, to), p)) continue;
-        const kinds =
-          t.verdict === 'yes' ? [VERIFY_CHECKS.violation.id] : [VERIFY_CHECKS.violation.id, VERIFY_CHECKS.unknown.id];
-        assert.ok(
-          r.findings.some(
-            (f) =>
-              kinds.includes(f.checkId) &&
-              f.evidence?.from === from &&
-              f.evidence?.to === to &&
-              findingScopes.get(f)?.includes(s.scope) === true,
-          ),
-          `a finding for ${from} -> ${to} ${s.id} ${p.proto}/${p.port} (${t.verdict}) naming ${s.scope}: ${JSON.stringify(r.findings.map((f) => [f.checkId, f.resource.id, findingScopes.get(f), f.message]))}`,
-        );
+        assertFindingFor(r, { verdict: t.verdict, from, to, scopes: [s.scope] }, `${s.id} ${p.proto}/${p.port}`);
       }
     }),
     { numRuns, seed },
