@@ -107,6 +107,22 @@ describe('verify passes in scan', () => {
       [],
     );
   });
+  // Not fixed yet: lookupRoute answers 'unknown' without the route, so the trace's hop has no ref and the finding's
+  // origin falls back to the witness's last located hop (here an ACL entry): SARIF points at the wrong resource.
+  it.todo('a finding undecided at a route cordon does not follow is located (SARIF) at that route', () => {
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16');
+    vpc(inv, 'vpc-2', '10.1.0.0/16');
+    subnet(inv, 'a', 'vpc-1', '10.0.1.0/24', 'app', [['10.1.0.0/16', 'vgw-1']]);
+    subnet(inv, 'b', 'vpc-2', '10.1.2.0/24', 'inference', [['10.0.0.0/16', 'vgw-1']]);
+    sg(inv, 'sg-a', 'vpc-1', []);
+    sg(inv, 'sg-b', 'vpc-2', [tcp(443, 443, ['10.0.1.0/24'])]);
+    eni(inv, 'eni-a', 'a', '10.0.1.10', ['sg-a']);
+    eni(inv, 'eni-b', 'b', '10.1.2.10', ['sg-b']);
+    const v = verifyInventory({ provider: 'aws', inventory: inv, errors: [], files: 1 } as never, POLICY);
+    const f = v.result.findings.find((x) => x.checkId === 'verify-not-assessed' && x.evidence?.from === 'app')!;
+    assert.equal(f.origin?.kind === 'file' ? f.origin.pointer : undefined, '/rt/a/Routes/1');
+  });
 });
 
 describe('verify passes in scan (GCP): hierarchical firewall policies not read', () => {
