@@ -17,7 +17,7 @@ import {
   type Route,
   type Subnet,
 } from './model.js';
-import { lookupRoute, targetKey, unknownRouteReason } from './routes.js';
+import { lookupRoute, targetKey, unknownRoute, unknownRouteReason } from './routes.js';
 import { egress, type ReplyMode } from './evaluate.js';
 import { tgwEntry, tgwExit } from './tgw.js';
 import type { Cidr } from '../util/cidr.js';
@@ -91,7 +91,16 @@ export class Tracer {
     const route = lookupRoute(sub.routeTable, p);
     const rt = sub.routeTable?.id ?? `${sub.id} (no route table)`;
     if (route === undefined) return t.drop(rt, 'no route to the destination');
-    if (route === 'unknown') return this.unknownHop(t, s, sub, p, mode, unknownRouteReason(sub.routeTable, p));
+    if (route === 'unknown')
+      return this.unknownHop(
+        t,
+        s,
+        sub,
+        p,
+        mode,
+        unknownRouteReason(sub.routeTable, p),
+        unknownRoute(sub.routeTable, p)?.ref,
+      );
     t.route(rt, route);
     const target = route.target;
     switch (target.kind) {
@@ -367,11 +376,12 @@ export class Tracer {
   }
 
   /** A next hop cordon cannot follow: the answer is unknown if everything it can see would let the packet pass. */
-  private unknownHop(t: Walk, s: Interface, sub: Subnet, p: Point, mode: ReplyMode, why?: string): Trace {
+  private unknownHop(t: Walk, s: Interface, sub: Subnet, p: Point, mode: ReplyMode, why?: string, ref?: Ref): Trace {
     t.hop(
       sub.routeTable?.id ?? sub.id,
       'maybe',
       why ?? 'next hop not modelled (transit gateway, appliance, prefix list)',
+      ref,
     );
     if (this.isInternet(p, 'dst')) {
       t.filter(sub.id, sub.outbound, p, 'out');

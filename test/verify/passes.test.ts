@@ -107,9 +107,9 @@ describe('verify passes in scan', () => {
       [],
     );
   });
-  // Not fixed yet: lookupRoute answers 'unknown' without the route, so the trace's hop has no ref and the finding's
-  // origin falls back to the witness's last located hop (here an ACL entry): SARIF points at the wrong resource.
-  it.todo('a finding undecided at a route cordon does not follow is located (SARIF) at that route', () => {
+  // lookupRoute answers 'unknown' without the route: the trace's hop names it (unknownRoute), else the finding's
+  // origin fell back to the witness's last located hop (an ACL entry) and SARIF pointed at the wrong resource.
+  it('a finding undecided at a route cordon does not follow is located (SARIF) at that route', () => {
     const inv = inventory();
     vpc(inv, 'vpc-1', '10.0.0.0/16');
     vpc(inv, 'vpc-2', '10.1.0.0/16');
