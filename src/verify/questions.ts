@@ -40,7 +40,7 @@ import {
 import { SetEvaluator, groupBy, type Contribution, type RelationPart, type ReplyMode } from './evaluate.js';
 import type { Filter, Interface, NetworkModel, Ref } from './model.js';
 import { Tracer, type Hop, type Trace } from './trace.js';
-import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type TriSet } from './filters.js';
+import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type FilterDecision, type TriSet } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
 
@@ -193,7 +193,8 @@ export interface VerifyOptions {
 }
 
 interface Group {
-  kind: 'violation' | 'broken' | 'unknown';
+  /** `intent`: a flow the policy allows that the configuration may or may not let through (not assessed). */
+  kind: 'violation' | 'broken' | 'unknown' | 'intent';
   from: string;
   to: string;
   locate: Ref | undefined;
@@ -447,17 +448,51 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       const srcList: (Interface | undefined)[] = from === internet ? [undefined] : sources;
       // What each source reaches anywhere in the zone: destinations quantified away once (without building the
       // relation where it comes in parts), then one slice per source.
-      const perSource = unionAll(
-        strict.flatMap((c) =>
+      // Per source network: a contribution's sources are addresses, and networks that use the same addresses
+      // (overlapping VPCs, in other contributions) must not lend each other what they reach.
+      const reachParts = strict.map((c) => ({
+        froms: c.froms,
+        maybe: unionAll(
           c.parts ? c.parts.map((p) => andExists(p.src.maybe, p.dst.maybe, DST)) : [exists(c.set.maybe, [DST])],
         ),
-      );
+        yes: unionAll(c.parts ? c.parts.map((p) => andExists(p.src.yes, p.dst.yes, DST)) : [exists(c.set.yes, [DST])]),
+      }));
+      const reachMemo = new Map<string, { maybe: PacketSet; yes: PacketSet }>();
+      const reachFrom = (net: string | undefined) => {
+        let r = reachMemo.get(net ?? '');
+        if (!r) {
+          const mine = reachParts.filter((c) => net === undefined || c.froms.includes(net));
+          r = { maybe: unionAll(mine.map((c) => c.maybe)), yes: unionAll(mine.map((c) => c.yes)) };
+          reachMemo.set(net ?? '', r);
+        }
+        return r;
+      };
+      const unsureClasses = new Map<string, { locate: Ref | undefined; resourceType: string }>();
       // Sources of one subnet with the same outbound filter missing the same classes (sets are hash-consed, so
       // equal sets are one object) are one equivalence class: traced once.
       const classes = new Map<string, { locate: Ref | undefined; resourceType: string }>();
       for (const s of srcList) {
+        const { maybe: perSource, yes: perSourceSure } = reachFrom(s?.network);
         const mine = s ? unionAll(s.addresses.map((a) => restrictAddress(perSource, SRC, a))) : perSource;
-        const missing = diff(pol, exists(mine, [FAM, SRC]));
+        const reached = exists(mine, [FAM, SRC]);
+        // Allowed classes the source may reach but surely reaches nowhere (a next hop cordon does not follow, an
+        // unresolved rule): whether intent works is not decided, which is never a pass.
+        const sure = s ? unionAll(s.addresses.map((a) => restrictAddress(perSourceSure, SRC, a))) : perSourceSure;
+        const unsure = diff(and(pol, reached), exists(sure, [FAM, SRC]));
+        if (unsure !== EMPTY) {
+          const ck = `${s?.subnet ?? ''}|${s?.outbound.id ?? ''}|${unsure.id}`;
+          const known = unsureClasses.get(ck);
+          if (known) join('intent', from, to, known, unsure, s ? [s.scope] : [], () => undefined);
+          else {
+            const w = unsureWitness(s, unsure);
+            if (w) {
+              const located = locateDrop(w.trace);
+              unsureClasses.set(ck, located);
+              join('intent', from, to, located, unsure, s ? [s.scope] : [], () => w);
+            }
+          }
+        }
+        const missing = diff(pol, reached);
         if (missing === EMPTY) continue;
         const ck = `${s?.subnet ?? ''}|${s?.outbound.id ?? ''}|${missing.id}`;
         const known = classes.get(ck);
@@ -482,7 +517,11 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       const p = at ?? pick(set);
       if (!p) return undefined;
       const src = from === internet ? undefined : sourceAt(c, p);
-      const trace = tracer.trace(src ? { kind: 'interface', iface: src } : { kind: 'internet' }, p, mode);
+      const trace = tracer.trace(
+        src ? { kind: 'interface', iface: src } : { kind: 'internet', network: c.to },
+        p,
+        mode,
+      );
       const dst = to === internet ? undefined : tracer.interfaceAt(c.to, p, 'dst');
       return {
         source: src ? `${src.ref.label} (${src.subnet})` : 'internet',
@@ -497,6 +536,28 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       for (const n of c.froms) {
         const i = tracer.interfaceAt(n, p, 'src');
         if (i) return i;
+      }
+      return undefined;
+    }
+
+    /** A packet of an undecided allowed class from the source to a destination it may reach, traced. */
+    function unsureWitness(s: Interface | undefined, unsure: PacketSet) {
+      const strict = compute('all', unsure);
+      for (const c of strict) {
+        if (s && !c.froms.includes(s.network)) continue;
+        const src = (x: PacketSet) => and(s ? unionAll(s.addresses.map((a) => restrictAddress(x, SRC, a))) : x, unsure);
+        const p = c.parts
+          ? c.parts.map((x) => pickAnd(src(x.src.maybe), x.dst.maybe)).find((x) => x !== undefined)
+          : pick(src(c.set.maybe));
+        if (!p) continue;
+        const trace = tracer.trace(s ? { kind: 'interface', iface: s } : { kind: 'internet', network: c.to }, p, 'all');
+        const dst = to === internet ? undefined : tracer.interfaceAt(c.to, p, 'dst');
+        return {
+          source: s ? `${s.ref.label} (${s.subnet})` : 'internet',
+          destination: dst ? `${dst.ref.label} (${dst.subnet})` : 'internet',
+          packet: p,
+          trace,
+        };
       }
       return undefined;
     }
@@ -516,7 +577,11 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         proto: cls.proto,
         port: cls.port,
       };
-      const trace = tracer.trace(s ? { kind: 'interface', iface: s } : { kind: 'internet' }, p, 'all');
+      const trace = tracer.trace(
+        s ? { kind: 'interface', iface: s } : { kind: 'internet', network: d?.network },
+        p,
+        'all',
+      );
       return {
         source: s ? `${s.ref.label} (${s.subnet})` : 'internet',
         destination: d ? `${d.ref.label} (${d.subnet})` : 'internet',
@@ -574,8 +639,20 @@ function admittedBy(
   const own = decidePacket(d.inbound, p);
   const sub = model.subnets.get(d.subnet);
   const bySubnet = own.ref.label.endsWith(NO_FILTER) && sub?.inbound ? sub.inbound : undefined;
-  const ref = bySubnet ? decidePacket(bySubnet, p).ref : own.ref;
-  return { filter: bySubnet ?? d.inbound, locate: ref, resourceType: resourceTypeOf(ref) };
+  const filter = bySubnet ?? d.inbound;
+  const ref = ruleToChange(filter, bySubnet ? decidePacket(bySubnet, p) : own);
+  return { filter, locate: ref, resourceType: resourceTypeOf(ref) };
+}
+
+/**
+ * The rule a finding about one decision points at. An undecided packet that a deny (an implied deny, say) stops
+ * after a rule that may allow it was let through, if at all, by that rule: it is the one to resolve or narrow. Naming
+ * the deny instead admitted nothing of the resource's (resourceAdmits), so every other undecided packet of the
+ * destination joined it and the rules that may admit them went unnamed.
+ */
+function ruleToChange(f: Filter, d: FilterDecision): Ref {
+  if (d.verdict !== 'maybe' || f.rules.find((r) => r.ref === d.ref)?.action === 'allow') return d.ref;
+  return f.rules.find((r) => r.action === 'allow' && d.undecidedBy.includes(r.ref))?.ref ?? d.ref;
 }
 
 function resourceTypeOf(ref: Ref): string {
@@ -676,7 +753,12 @@ function admittingGroup(f: Filter, id: string, m: MemberView, kind: Group['kind'
   if (part === EMPTY) return undefined;
   const at = m.point(admits)!;
   const own = f.rules.filter((r) => r.action === 'allow' && r.ref.resourceId === id);
-  const ref = own.find((r) => ruleMatches(r, f.direction, at) !== 'no')?.ref ?? own[0]!.ref;
+  // A rule that surely admits the witness before one that only may (an unresolved prefix list listed first).
+  const ref = (
+    own.find((r) => ruleMatches(r, f.direction, at) === 'yes') ??
+    own.find((r) => ruleMatches(r, f.direction, at) !== 'no') ??
+    own[0]!
+  ).ref;
   return { located: { locate: ref, resourceType: resourceTypeOf(ref) }, part, extra: admits, at };
 }
 
@@ -764,6 +846,7 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
       : g.kind === 'broken'
         ? VERIFY_CHECKS.broken
         : VERIFY_CHECKS.unknown;
+  const allowed = g.kind === 'broken' || g.kind === 'intent';
   const cls = classes(set, 12);
   const scope = scopeOf(g, model);
   const resourceId = g.locate?.resourceId || `${g.from}->${g.to}`;
@@ -777,25 +860,26 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
   const w = g.witness;
   const pair = `${g.from} -> ${g.to}`;
   const rules = policy.rules.filter((r) => r.from === g.from && r.to === g.to);
-  const policyText =
-    g.kind === 'broken'
-      ? `allowed by ${rules
-          .filter((r) => r.action === 'allow')
+  const policyText = allowed
+    ? `allowed by ${rules
+        .filter((r) => r.action === 'allow')
+        .map((r) => r.id)
+        .join(', ')}`
+    : rules.some((r) => r.action === 'deny')
+      ? `denied by ${rules
+          .filter((r) => r.action === 'deny')
           .map((r) => r.id)
           .join(', ')}`
-      : rules.some((r) => r.action === 'deny')
-        ? `denied by ${rules
-            .filter((r) => r.action === 'deny')
-            .map((r) => r.id)
-            .join(', ')}`
-        : 'denied by default (no rule allows it)';
+      : 'denied by default (no rule allows it)';
   const blocking = w.trace.hops.find((h) => h.verdict === 'no') ?? w.trace.hops.find((h) => h.verdict !== 'yes');
   const message =
     g.kind === 'violation'
       ? `${pair}: ${cls.join(', ')} permitted by the configuration, ${policyText}; e.g. ${w.source} -> ${w.destination}: ${packetText(w.packet)} via ${g.locate?.label ?? '?'}`
       : g.kind === 'broken'
         ? `${pair}: ${cls.join(', ')} ${policyText} but blocked for ${g.count} source(s); e.g. ${w.source} -> ${w.destination}: ${packetText(w.packet)} ${blocking ? `stops at ${blocking.at}: ${blocking.what}` : ''}`
-        : `${pair}: ${cls.join(', ')} may be permitted (${policyText}) but cordon cannot decide: ${blocking ? `${blocking.at}: ${blocking.what}` : 'unresolved data'}; e.g. ${w.source} -> ${w.destination}: ${packetText(w.packet)}`;
+        : g.kind === 'intent'
+          ? `${pair}: ${cls.join(', ')} ${policyText}, but cordon cannot decide whether the configuration lets it through for ${g.count} source(s): ${blocking ? `${blocking.at}: ${blocking.what}` : 'unresolved data'}; e.g. ${w.source} -> ${w.destination}: ${packetText(w.packet)}`
+          : `${pair}: ${cls.join(', ')} may be permitted (${policyText}) but cordon cannot decide: ${blocking ? `${blocking.at}: ${blocking.what}` : 'unresolved data'}; e.g. ${w.source} -> ${w.destination}: ${packetText(w.packet)}`;
   // A drop that no rule decides (a missing public address) is located at the resource that lacks it.
   const origin: Origin | undefined =
     g.locate?.origin ??
@@ -810,7 +894,7 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
       g.kind === 'violation' && (g.to === model.internetZone || g.from === model.internetZone)
         ? 'critical'
         : meta.severity,
-    status: g.kind === 'unknown' ? 'not-assessed' : 'fail',
+    status: g.kind === 'unknown' || g.kind === 'intent' ? 'not-assessed' : 'fail',
     resource,
     ...(origin ? { origin } : {}),
     message,
@@ -834,7 +918,7 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
     // The rule's label, not its file position: a baseline must survive collecting the same account again.
     fingerprint: fingerprintOf(meta.id, {
       ...resource,
-      id: `${g.from}->${g.to}|${resourceId}|${g.locate?.label ?? ''}`,
+      id: `${g.from}->${g.to}|${resourceId}|${g.locate?.label ?? ''}${g.kind === 'intent' ? '|intent' : ''}`,
     }),
   };
   findingScopes.set(finding, [...g.scopes].sort());

@@ -89,11 +89,17 @@ export function atomsOf(a: RouteAtoms, key: string): PacketSet {
 /** Why lookupRoute answers 'unknown' for this packet, for the witness (the route that leaves it undecided). */
 export function unknownRouteReason(t: RouteTable | undefined, p: Point, dstOf: 'dst' | 'src' = 'dst'): string {
   if (!t) return 'no route table known';
-  const best = longestMatch(t, p, dstOf);
-  const opaque = unresolvable(t)[0];
-  const r = opaque && !(best && pinned(best)) ? opaque : best;
+  const r = unknownRoute(t, p, dstOf);
   const why = r?.target.kind === 'unknown' ? r.target.reason : 'destination not resolved';
   return r ? `${r.destinationText}: ${why}` : why;
+}
+
+/** The route that makes a lookup unknown (unknownRouteReason), where there is one: the rule a finding points at. */
+export function unknownRoute(t: RouteTable | undefined, p: Point, dstOf: 'dst' | 'src' = 'dst'): Route | undefined {
+  if (!t) return undefined;
+  const best = longestMatch(t, p, dstOf);
+  const opaque = unresolvable(t)[0];
+  return opaque && !(best && pinned(best)) ? opaque : best;
 }
 
 function longestMatch(t: RouteTable, p: Point, dstOf: 'dst' | 'src'): Route | undefined {

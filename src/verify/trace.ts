@@ -19,7 +19,7 @@ import {
   type Route,
   type Subnet,
 } from './model.js';
-import { lookupRoute, targetKey, unknownRouteReason } from './routes.js';
+import { lookupRoute, targetKey, unknownRoute, unknownRouteReason } from './routes.js';
 import { egress, type ReplyMode } from './evaluate.js';
 import { tgwEntry, tgwExit } from './tgw.js';
 import { clientAllowed, frontAccepts, proxyDecision } from './load-balancers.js';
@@ -41,7 +41,12 @@ export interface Trace {
   destination?: string;
 }
 
-export type TraceSource = { kind: 'interface'; iface: Interface } | { kind: 'internet' };
+/**
+ * Where a traced packet starts. From the internet, `network` names the network the packet is addressed into: two
+ * networks may use the same private addresses (AWS allows overlapping VPCs), and the witness must follow the one
+ * the finding is about.
+ */
+export type TraceSource = { kind: 'interface'; iface: Interface } | { kind: 'internet'; network?: string };
 
 function inCidrs(cidrs: readonly Cidr[], fam: number, a: number | bigint): boolean {
   return cidrs.some((c) => {
@@ -158,7 +163,7 @@ export class Tracer {
 
   private traceDirect(source: TraceSource, p: Point, mode: ReplyMode): Trace {
     const t = new Walk(p);
-    if (source.kind === 'internet') return this.fromInternet(t, p, mode);
+    if (source.kind === 'internet') return this.fromInternet(t, p, mode, source.network);
     const s = source.iface;
     const sub = this.model.subnets.get(s.subnet)!;
     t.filter(s.id, s.outbound, p, 'out');
@@ -166,7 +171,16 @@ export class Tracer {
     const route = lookupRoute(sub.routeTable, p);
     const rt = sub.routeTable?.id ?? `${sub.id} (no route table)`;
     if (route === undefined) return t.drop(rt, 'no route to the destination');
-    if (route === 'unknown') return this.unknownHop(t, s, sub, p, mode, unknownRouteReason(sub.routeTable, p));
+    if (route === 'unknown')
+      return this.unknownHop(
+        t,
+        s,
+        sub,
+        p,
+        mode,
+        unknownRouteReason(sub.routeTable, p),
+        unknownRoute(sub.routeTable, p)?.ref,
+      );
     t.route(rt, route);
     const target = route.target;
     switch (target.kind) {
@@ -442,11 +456,12 @@ export class Tracer {
   }
 
   /** A next hop cordon cannot follow: the answer is unknown if everything it can see would let the packet pass. */
-  private unknownHop(t: Walk, s: Interface, sub: Subnet, p: Point, mode: ReplyMode, why?: string): Trace {
+  private unknownHop(t: Walk, s: Interface, sub: Subnet, p: Point, mode: ReplyMode, why?: string, ref?: Ref): Trace {
     t.hop(
       sub.routeTable?.id ?? sub.id,
       'maybe',
       why ?? 'next hop not modelled (transit gateway, appliance, prefix list)',
+      ref,
     );
     if (this.isInternet(p, 'dst')) {
       t.filter(sub.id, sub.outbound, p, 'out');
@@ -493,8 +508,9 @@ export class Tracer {
     if (p.proto === PROTO_TCP) t.replyLeg(sub.id, sub.inbound, p, ports, mode, 'in');
   }
 
-  private fromInternet(t: Walk, p: Point, mode: ReplyMode): Trace {
+  private fromInternet(t: Walk, p: Point, mode: ReplyMode, network?: string): Trace {
     for (const net of this.model.networks.values()) {
+      if (network !== undefined && net.id !== network) continue;
       const d = this.interfaceAt(net.id, p, 'dst');
       if (!d) continue;
       if (net.internetGateways.length === 0) return t.drop(net.id, 'no internet gateway attached');

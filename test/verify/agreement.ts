@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { SetEvaluator } from '../../src/verify/evaluate.js';
 import { unionOf, type ReplyMode } from '../../src/verify/evaluate.js';
 import type { Interface } from '../../src/verify/model.js';
+import { findingScopes, VERIFY_CHECKS, type VerifyResult } from '../../src/verify/questions.js';
 import { contains, type Point } from '../../src/verify/packet-set.js';
 import type { Tracer } from '../../src/verify/trace.js';
 import { type Trace } from '../../src/verify/trace.js';
@@ -30,4 +31,47 @@ export function assertAgreement(ev: SetEvaluator, tracer: Tracer, c: Case): Trac
     `${mode} ${fromInternet ? 'internet' : s.id} -> ${toInternet ? 'internet' : d.id} proto ${p.proto} port ${p.port}: ${JSON.stringify(naive.hops.map((h) => `${h.at} ${h.verdict} ${h.what}`))}`,
   );
   return naive;
+}
+
+/** A packet between the first addresses of two interfaces in different zones, the source a workload. */
+export function zonePacket(
+  ifaces: readonly Interface[],
+  pk: { src: number; dst: number; proto: number; port: number },
+): { s: Interface; d: Interface; p: Point } | undefined {
+  const s = ifaces[pk.src % ifaces.length]!;
+  const d = ifaces[pk.dst % ifaces.length]!;
+  if (!s.zone || !d.zone || s.zone === d.zone || s.role !== 'workload') return undefined;
+  const p: Point = {
+    fam: 0,
+    src: Number(s.addresses[0]!.first),
+    dst: Number(d.addresses[0]!.first),
+    proto: pk.proto,
+    port: pk.proto === 1 ? 0 : pk.port,
+  };
+  return { s, d, p };
+}
+
+/**
+ * Asserts the questions reported a packet the trace permits and the policy denies: a violation (or, where the trace
+ * cannot decide, a violation or a not-assessed finding) of the zone pair, at one of `resourceIds` when given, whose
+ * scopes (findingScopes) include every one of `scopes`.
+ */
+export function assertFindingFor(
+  r: VerifyResult,
+  c: { verdict: 'yes' | 'maybe'; from: string; to: string; resourceIds?: ReadonlySet<string>; scopes: string[] },
+  what: string,
+): void {
+  const kinds =
+    c.verdict === 'yes' ? [VERIFY_CHECKS.violation.id] : [VERIFY_CHECKS.violation.id, VERIFY_CHECKS.unknown.id];
+  assert.ok(
+    r.findings.some(
+      (f) =>
+        kinds.includes(f.checkId) &&
+        f.evidence?.from === c.from &&
+        f.evidence?.to === c.to &&
+        (!c.resourceIds || c.resourceIds.has(f.resource.id)) &&
+        c.scopes.every((sc) => findingScopes.get(f)?.includes(sc) === true),
+    ),
+    `a finding${c.resourceIds ? ` at ${[...c.resourceIds].join(', ')}` : ''} naming ${c.scopes.join(', ')} for ${what} (${c.verdict}): ${JSON.stringify(r.findings.map((f) => [f.checkId, f.resource.id, findingScopes.get(f), f.message]))}`,
+  );
 }

@@ -8,8 +8,10 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileAzure } from '../../src/verify/azure.js';
 import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
-import type { Point } from '../../src/verify/packet-set.js';
-import { assertAgreement } from './agreement.js';
+import { contains, type Point } from '../../src/verify/packet-set.js';
+import { decidePacket } from '../../src/verify/filters.js';
+import { NO_FILTER, policySet, verifyModel } from '../../src/verify/questions.js';
+import { assertAgreement, assertFindingFor, zonePacket } from './agreement.js';
 import { Tracer } from '../../src/verify/trace.js';
 import {
   AZURE_POLICY,
@@ -200,5 +202,44 @@ describe('verify (Azure): set evaluator agrees with the per-packet evaluator', (
     // The random networks must exercise every outcome, through the firewall too, or the agreement proves little.
     for (const k of ['yes', 'no', 'maybe', 'yes via firewall', 'no via firewall'])
       assert.equal((seen.get(k) ?? 0) > 0, true, `no packet came out "${k}": ${JSON.stringify([...seen])}`);
+  });
+});
+
+/**
+ * The questions against the tracer on Azure networks (first-match NSGs, the firewall): a packet the trace permits
+ * and the policy denies is a violation (or, undecided, a violation or an unknown) located at the NSG that decided it
+ * at the destination (the NIC's, or the subnet's where the NIC has none), naming the scopes of both ends.
+ */
+describe('verify (Azure): the questions report what the trace permits', () => {
+  it('violations located at the deciding NSG, with both ends’ scopes', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(world, (w) => {
+        const model = compileAzure(build(w), AZURE_POLICY);
+        for (const i of model.interfaces) (i as { scope: string }).scope = `sub-${i.network}/r1`;
+        const tracer = new Tracer(model, [32768, 60999]);
+        const r = verifyModel(model, AZURE_POLICY, { clientPorts: [32768, 60999] });
+        const ifaces = model.interfaces;
+        for (const pk of w.packets) {
+          const z = zonePacket(ifaces, pk);
+          if (!z) continue;
+          const { s, d, p } = z;
+          const t = tracer.trace({ kind: 'interface', iface: s }, p, 'exists');
+          if (t.verdict === 'no' || contains(policySet(AZURE_POLICY, s.zone!, d.zone!), p)) continue;
+          const own = decidePacket(d.inbound, p).ref;
+          const sub = model.subnets.get(d.subnet)!;
+          const at = own.label.endsWith(NO_FILTER) && sub.inbound ? decidePacket(sub.inbound, p).ref : own;
+          checked++;
+          const c = { verdict: t.verdict, from: s.zone!, to: d.zone!, scopes: [s.scope, d.scope] };
+          assertFindingFor(
+            r,
+            { ...c, resourceIds: new Set([at.resourceId]) },
+            `${s.id} -> ${d.id} ${p.proto}/${p.port}`,
+          );
+        }
+      }),
+      { numRuns: 150, seed: 8 },
+    );
+    assert.ok(checked > 20, `only ${checked} violating packets checked`);
   });
 });

@@ -13,13 +13,14 @@ import fc from 'fast-check';
 import { compileGcp } from '../../src/verify/gcp.js';
 import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
 import { decidePacket } from '../../src/verify/filters.js';
-import type { Point } from '../../src/verify/packet-set.js';
+import { contains, type Point } from '../../src/verify/packet-set.js';
+import { policySet, verifyModel } from '../../src/verify/questions.js';
 import { Tracer } from '../../src/verify/trace.js';
 import { decidingRule, firewallSetup } from '../../src/checks/gcp/firewall-eval.js';
 import { addressSetOf } from '../../src/checks/gcp/address-set.js';
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import { firewall, firewallPolicy, network, policyRule, PROJECT, subnetwork } from '../support/gcp-build.js';
-import { assertAgreement } from './agreement.js';
+import { assertAgreement, assertFindingFor, zonePacket } from './agreement.js';
 import { GCP_POLICY, gcpWorld, loadBalancer, route, router, vm } from './gcp-helpers.js';
 
 const TAGS = ['app', 'inference', 'data', 'web'];
@@ -265,5 +266,47 @@ describe('verify (GCP): the compiled model agrees with itself and with the firew
       'filter no goto',
     ])
       assert.equal((seen.get(k) ?? 0) > 0, true, `no case came out "${k}": ${JSON.stringify([...seen])}`);
+  });
+});
+
+/**
+ * The questions against the tracer on GCP networks (first-match lists whose rules come from many firewall rules and
+ * policies, peeled per deciding resource): a packet the trace permits and the policy denies is a violation (or,
+ * undecided, a violation or an unknown) located at the rule that decided it at the destination, naming both ends'
+ * scopes.
+ */
+describe('verify (GCP): the questions report what the trace permits', () => {
+  it('violations located at the deciding firewall rule, with both ends’ scopes', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(world, (w) => {
+        const model = compileGcp(build(w), GCP_POLICY);
+        for (const i of model.interfaces) (i as { scope: string }).scope = `proj-${i.network}/r1`;
+        const tracer = new Tracer(model, [32768, 60999]);
+        const r = verifyModel(model, GCP_POLICY, { clientPorts: [32768, 60999] });
+        const ifaces = model.interfaces;
+        for (const pk of w.packets) {
+          const z = zonePacket(ifaces, pk);
+          if (!z) continue;
+          const { s, d, p } = z;
+          const t = tracer.trace({ kind: 'interface', iface: s }, p, 'exists');
+          if (t.verdict === 'no' || contains(policySet(GCP_POLICY, s.zone!, d.zone!), p)) continue;
+          // An undecided packet a deny stops after a rule that may allow it: that rule is the one to resolve.
+          const decided = decidePacket(d.inbound, p);
+          const mayAllow = d.inbound.rules.find((x) => x.action === 'allow' && decided.undecidedBy.includes(x.ref));
+          const denied = d.inbound.rules.find((x) => x.ref === decided.ref)?.action !== 'allow';
+          const at = decided.verdict === 'maybe' && denied && mayAllow ? mayAllow.ref : decided.ref;
+          checked++;
+          const c = { verdict: t.verdict, from: s.zone!, to: d.zone!, scopes: [s.scope, d.scope] };
+          assertFindingFor(
+            r,
+            { ...c, resourceIds: new Set([at.resourceId]) },
+            `${s.id} -> ${d.id} ${p.proto}/${p.port}`,
+          );
+        }
+      }),
+      { numRuns: 150, seed: 12 },
+    );
+    assert.ok(checked > 20, `only ${checked} violating packets checked`);
   });
 });

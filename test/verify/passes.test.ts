@@ -56,6 +56,23 @@ function inferenceVpc(opts: { endpoint?: boolean; data?: boolean }): AwsInventor
   return inv;
 }
 
+/**
+ * app (vpc-1) reaches inference (vpc-2) only through a virtual private gateway route (a next hop cordon does not
+ * follow); the inference group admits exactly what the policy allows (tcp/443 from app).
+ */
+function throughVirtualGateway() {
+  const inv = inventory();
+  vpc(inv, 'vpc-1', '10.0.0.0/16');
+  vpc(inv, 'vpc-2', '10.1.0.0/16');
+  subnet(inv, 'a', 'vpc-1', '10.0.1.0/24', 'app', [['10.1.0.0/16', 'vgw-1']]);
+  subnet(inv, 'b', 'vpc-2', '10.1.2.0/24', 'inference', [['10.0.0.0/16', 'vgw-1']]);
+  sg(inv, 'sg-a', 'vpc-1', []);
+  sg(inv, 'sg-b', 'vpc-2', [tcp(443, 443, ['10.0.1.0/24'])]);
+  eni(inv, 'eni-a', 'a', '10.0.1.10', ['sg-a']);
+  eni(inv, 'eni-b', 'b', '10.1.2.10', ['sg-b']);
+  return verifyInventory({ provider: 'aws', inventory: inv, errors: [], files: 1 } as never, POLICY);
+}
+
 describe('verify passes in scan', () => {
   it('a scope whose interfaces sit in no policy zone was not verified: no pass', () => {
     // Subnet tags that match no zone (a typo in the selector): nothing there was compared with the policy.
@@ -80,6 +97,29 @@ describe('verify passes in scan', () => {
       p.some((f) => f.checkId === 'verify-zone-violation'),
       JSON.stringify(p.map((f) => f.checkId)),
     );
+  });
+  it('an allowed flow cordon cannot decide (a next hop it does not follow) is not assessed, never a broken-intent pass', () => {
+    // The allowed flow is maybe; nothing denied is undecided either.
+    const v = throughVirtualGateway();
+    const cellAppInference = v.result.matrix.find((m) => m.from === 'app' && m.to === 'inference')!;
+    assert.deepEqual(cellAppInference.unknown, ['tcp/443'], 'the control: the allowed flow is undecided');
+    const undecided = v.result.findings.filter(
+      (f) => f.checkId === 'verify-not-assessed' && f.evidence?.from === 'app' && f.evidence?.to === 'inference',
+    );
+    assert.equal(undecided.length, 1, JSON.stringify(v.result.findings.map((f) => [f.checkId, f.message])));
+    assert.match(undecided[0]!.message, /tcp\/443/);
+    assert.match(undecided[0]!.message, /rtb-a: 10.1.0.0\/16/);
+    assert.deepEqual(
+      verifyPasses(v, IDS).filter((f) => f.checkId === 'verify-broken-intent'),
+      [],
+    );
+  });
+  // lookupRoute answers 'unknown' without the route: the trace's hop names it (unknownRoute), else the finding's
+  // origin fell back to the witness's last located hop (an ACL entry) and SARIF pointed at the wrong resource.
+  it('a finding undecided at a route cordon does not follow is located (SARIF) at that route', () => {
+    const v = throughVirtualGateway();
+    const f = v.result.findings.find((x) => x.checkId === 'verify-not-assessed' && x.evidence?.from === 'app')!;
+    assert.equal(f.origin?.kind === 'file' ? f.origin.pointer : undefined, '/rt/a/Routes/1');
   });
 });
 
