@@ -689,7 +689,13 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       subnet: g.subnetId,
       public: g.connectivityType === 'public',
       available: g.state === undefined || g.state === 'available',
-      ref: { label: g.id, resourceId: g.id, origin: g.origin },
+      // NAT gateway states (EC2 API NatGateway.State): pending, failed, available, deleting, deleted.
+      ...(g.state === 'pending' || g.state === 'deleting' ? { undecided: true } : {}),
+      ref: {
+        label: `${g.id}${g.state === 'pending' || g.state === 'deleting' ? ` (${g.state})` : ''}`,
+        resourceId: g.id,
+        origin: g.origin,
+      },
     });
   }
 

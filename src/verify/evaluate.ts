@@ -591,7 +591,7 @@ export class SetEvaluator {
       for (const [key, atoms] of s.atoms.byTarget) {
         if (!key.startsWith('nat:')) continue;
         const nat = this.model.nats.get(key.slice(4));
-        if (!nat || !nat.available) continue;
+        if (!nat || (!nat.available && !nat.undecided)) continue;
         const n = this.subnets.get(nat.subnet);
         if (!n) continue;
         const natNet = this.model.networks.get(n.subnet.network);
@@ -606,7 +606,9 @@ export class SetEvaluator {
         // transit gateway to a central egress network, an appliance, an unknown route), public or private, it may
         // still get there (as traced).
         const unsure = and(routed, onwardUnknown(n.atoms));
-        let path = triAnd({ yes: and(all.yes, dst), maybe: and(all.maybe, or(dst, unsure)) }, n.nout);
+        // A gateway in a transitional state may forward: maybe only.
+        const sure = nat.available ? and(all.yes, dst) : EMPTY;
+        let path = triAnd({ yes: sure, maybe: and(all.maybe, or(dst, unsure)) }, n.nout);
         let replies = this.replyIn(n, NAT_PORTS, mode);
         if (n.subnet.id !== s.subnet.id) {
           path = triAnd(triAnd(path, s.nout), n.nin);

@@ -178,6 +178,11 @@ export interface NatGateway {
   /** Public NAT gateways reach the internet through an internet gateway route in their own subnet. */
   public: boolean;
   available: boolean;
+  /**
+   * In a state that may still forward or soon will (AWS: pending, deleting): paths through it are unknown, never
+   * absent — a snapshot taken while the gateway is created must not pass.
+   */
+  undecided?: boolean;
   ref: Ref;
 }
 

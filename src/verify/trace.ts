@@ -353,7 +353,7 @@ export class Tracer {
       return this.unknownHop(t, s, sub, p, mode);
     }
     if (!nat) return t.drop(natId, 'NAT gateway not in the inventory');
-    if (!nat.available) return t.drop(natId, 'NAT gateway not available');
+    if (!nat.available && !nat.undecided) return t.drop(natId, 'NAT gateway not available');
     const nsub = this.model.subnets.get(nat.subnet);
     if (!nsub) return t.drop(natId, 'NAT gateway subnet not in the inventory');
     const r = lookupRoute(nsub.routeTable, p);
@@ -366,7 +366,8 @@ export class Tracer {
       t.filter(sub.id, sub.outbound, p, 'out');
       t.filter(nsub.id, nsub.inbound, p, 'in');
     }
-    t.hop(natId, 'yes', 'source address translated by the NAT gateway', nat.ref);
+    if (nat.available) t.hop(natId, 'yes', 'source address translated by the NAT gateway', nat.ref);
+    else t.hop(natId, 'maybe', `${nat.ref.label}: a NAT gateway in this state may forward`, nat.ref);
     const net = this.model.networks.get(nsub.network);
     if (r === 'unknown') t.hop(nsub.routeTable?.id ?? nsub.id, 'maybe', 'NAT subnet route unknown');
     else if (onward)

@@ -43,6 +43,8 @@ const world = fc.record({
     }),
     { minLength: 2, maxLength: 3 },
   ),
+  /** The NAT gateways' state: available, transitional (may forward: unknown) or gone. */
+  natState: fc.constantFrom('available', 'available', 'pending', 'deleting', 'failed'),
   naclRules: fc.array(
     fc.record({
       n: fc.integer({ min: 1, max: 200 }),
@@ -189,6 +191,7 @@ function build(w: World, overlap = false) {
       }
     });
     nat(inv, `nat-${vi + 1}`, `s${vi + 1}${(vi % v.subnets.length) + 1}`);
+    inv.natGateways[inv.natGateways.length - 1]!.state = w.natState;
     v.subnets.forEach((_, si) => inZone(inv, w.tgw.azs[vi * 3 + si]!, `s${vi + 1}${si + 1}`));
   });
   if (w.tgw.collected) {

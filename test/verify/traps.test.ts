@@ -187,6 +187,19 @@ describe('verify: a NAT gateway needs an internet-gateway route in its own subne
       assert.ok(findings(r, 'verify-not-assessed', 'data', 'internet').length > 0);
     }
   });
+  it('a NAT gateway still being created (pending) or deleted may forward: cannot decide, never clean', () => {
+    for (const [state, unknown] of [
+      ['pending', ['any']],
+      ['deleting', ['any']],
+      ['failed', []],
+    ] as const) {
+      const inv = build(true);
+      inv.natGateways.find((n) => n.id === 'nat-1')!.state = state;
+      const r = run(inv);
+      assert.deepEqual(cell(r, 'data', 'internet').configurationPermits, [], state);
+      assert.deepEqual(cell(r, 'data', 'internet').unknown, unknown, state);
+    }
+  });
   it('a private NAT gateway whose subnet routes to the internet gateway does not reach the internet', () => {
     const inv = build(true);
     inv.natGateways.find((n) => n.id === 'nat-1')!.connectivityType = 'private';
