@@ -322,18 +322,18 @@ export class SetEvaluator {
     }
     // The relation itself (sources × destinations) is not built: a part keeps its source and destination sides,
     // and questions project it (andExists) or build it for one slice.
-    const acc = new Map<string, { froms: Set<string>; to: string; parts: RelationPart[] }>();
+    const acc = new Map<string, { froms: Set<string>; to: string; bucket: number; parts: RelationPart[] }>();
     for (const e of routed.values()) {
       const k = `${e.bucket}|${e.to}`;
       let a = acc.get(k);
-      if (!a) acc.set(k, (a = { froms: new Set(), to: e.to, parts: [] }));
+      if (!a) acc.set(k, (a = { froms: new Set(), to: e.to, bucket: e.bucket, parts: [] }));
       const part = { src: triUnion(e.sets), dst: e.din() };
       if (andExists(part.src.maybe, part.dst.maybe, SRC) === EMPTY) continue;
       a.parts.push(part);
       for (const f of e.froms) a.froms.add(f);
     }
     for (const e of acc.values())
-      if (e.parts.length > 0) out.push(relationContribution([...e.froms].sort(), e.to, e.parts));
+      if (e.parts.length > 0) out.push(relationContribution([...e.froms].sort(), e.to, e.parts, e.bucket));
     // Through internal load balancers (load-balancers.ts): to their backends, not to an interface of the front end.
     // Kept apart: their packets reach the backend as another packet (a proxy's), and may overlap the direct ones.
     if (!this.model.loadBalancers?.length) return out;
@@ -733,6 +733,11 @@ export interface Contribution {
   /** Zone to zone: the relation as pairs of source side and destination side, to project without building it. */
   parts?: readonly RelationPart[];
   /**
+   * Zone to zone: the bucket of source networks (networks of one bucket never share an address), so a source's
+   * address meets only its own network's sources in any contribution of its bucket.
+   */
+  bucket?: number;
+  /**
    * Through a load balancer: the packet is the client's, the backend's filter sees the proxy's (or the client's for
    * a passthrough one). May overlap the direct contributions of the same networks.
    */
@@ -745,13 +750,14 @@ export interface RelationPart {
   dst: TriSet;
 }
 
-function relationContribution(froms: string[], to: string, parts: RelationPart[]): Contribution {
+function relationContribution(froms: string[], to: string, parts: RelationPart[], bucket: number): Contribution {
   let set: TriSet | undefined;
   return {
     from: froms[0]!,
     froms,
     to,
     parts,
+    bucket,
     get set() {
       return (set ??= triUnion(parts.map((p) => triAnd(p.src, p.dst))));
     },

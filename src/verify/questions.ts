@@ -457,13 +457,28 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         ),
         yes: unionAll(c.parts ? c.parts.map((p) => andExists(p.src.yes, p.dst.yes, DST)) : [exists(c.set.yes, [DST])]),
       }));
+      // Networks of one bucket never share an address, so a source meets only its own network's sources in any
+      // contribution of its bucket: one union per bucket (not per network, which cost networks² unions of whole
+      // zones), plus the contributions without a bucket (load balancers) that name the network.
+      const bucketOf = new Map<string, number>();
+      const unbucketed = new Set<string>();
+      for (const c of strict)
+        for (const n of c.froms) {
+          if (c.bucket === undefined) unbucketed.add(n);
+          else bucketOf.set(n, c.bucket);
+        }
       const reachMemo = new Map<string, { maybe: PacketSet; yes: PacketSet }>();
       const reachFrom = (net: string | undefined) => {
-        let r = reachMemo.get(net ?? '');
+        const b = net === undefined ? undefined : bucketOf.get(net);
+        const key = net === undefined ? '' : unbucketed.has(net) || b === undefined ? `n:${net}` : `b:${b}`;
+        let r = reachMemo.get(key);
         if (!r) {
-          const mine = reachParts.filter((c) => net === undefined || c.froms.includes(net));
+          const mine = reachParts.filter(
+            (c, i) =>
+              net === undefined || (strict[i]!.bucket !== undefined ? strict[i]!.bucket === b : c.froms.includes(net)),
+          );
           r = { maybe: unionAll(mine.map((c) => c.maybe)), yes: unionAll(mine.map((c) => c.yes)) };
-          reachMemo.set(net ?? '', r);
+          reachMemo.set(key, r);
         }
         return r;
       };
