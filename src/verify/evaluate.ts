@@ -57,7 +57,7 @@ import {
   type Subnet,
   type TransitGatewayAttachment,
 } from './model.js';
-import { atomsOf, routeAtoms, type RouteAtoms } from './routes.js';
+import { atomsOf, forwardsOnward, routeAtoms, type RouteAtoms } from './routes.js';
 import type { Cidr } from '../util/cidr.js';
 import { tgwEntry, tgwExit, type TgwExit } from './tgw.js';
 import { lbFromInternet, lbZoneToZone } from './load-balancers.js';
@@ -700,9 +700,7 @@ export class SetEvaluator {
  */
 export function onwardUnknown(a: RouteAtoms): PacketSet {
   let r = a.unknown;
-  for (const [k, list] of a.byTarget)
-    if (k.startsWith('tgw:') || k.startsWith('nat:') || k.startsWith('firewall:'))
-      for (const x of list) r = or(r, x.set);
+  for (const list of a.byTarget.values()) for (const x of list) if (forwardsOnward(x.route.target)) r = or(r, x.set);
   return r;
 }
 

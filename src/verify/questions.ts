@@ -45,6 +45,12 @@ import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
 
 /** The policy's allowed (protocol × port) set for a zone pair, with decide()'s semantics (explicit deny wins). */
+/** The policy's rules about a zone pair: `any` names every zone (policy/evaluate.ts), so a deny to any counts. */
+function pairRules(policy: ZonePolicy, from: string, to: string): ZonePolicy['rules'] {
+  const names = (end: string, zone: string) => end === zone || end === ANY_ZONE;
+  return policy.rules.filter((r) => names(r.from, from) && names(r.to, to));
+}
+
 export function policySet(policy: ZonePolicy, from: string, to: string): PacketSet {
   const part = (r: ZonePolicy['rules'][number]): PacketSet => {
     const ports: [number, number] = [r.portRange.low, r.portRange.high];
@@ -59,9 +65,7 @@ export function policySet(policy: ZonePolicy, from: string, to: string): PacketS
         return FULL;
     }
   };
-  // `any` names every zone (policy/evaluate.ts): a deny to any beats an allow to the zone.
-  const names = (end: string, zone: string) => end === zone || end === ANY_ZONE;
-  const rules = policy.rules.filter((r) => names(r.from, from) && names(r.to, to));
+  const rules = pairRules(policy, from, to);
   const allow = unionAll(rules.filter((r) => r.action === 'allow').map(part));
   const deny = unionAll(rules.filter((r) => r.action === 'deny').map(part));
   return diff(allow, deny);
@@ -431,8 +435,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             (d) => `${d.subnet}|${d.inbound.id}`,
           );
           for (const list of targets.values()) {
-            const own = unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
-            const view = memberView(c, own, kind);
+            const view = memberView(c, slice(list), kind);
             for (const m of admittingResources(model, list[0]!, view, kind)) {
               const scopes = [...list.map((d) => d.scope), ...memberSourceScopes(c, view, m.extra)];
               join(kind, from, to, m.located, m.part, scopes, () => witness(m.part, c, 'exists', m.at));
@@ -488,18 +491,18 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       const classes = new Map<string, { locate: Ref | undefined; resourceType: string }>();
       for (const s of srcList) {
         const { maybe: perSource, yes: perSourceSure } = reachFrom(s?.network);
-        const mine = s ? unionAll(s.addresses.map((a) => restrictAddress(perSource, SRC, a))) : perSource;
+        const mine = ofSource(perSource, s);
         const reached = exists(mine, [FAM, SRC]);
         // Allowed classes the source may reach but surely reaches nowhere (a next hop cordon does not follow, an
         // unresolved rule): whether intent works is not decided, which is never a pass.
-        const sure = s ? unionAll(s.addresses.map((a) => restrictAddress(perSourceSure, SRC, a))) : perSourceSure;
+        const sure = ofSource(perSourceSure, s);
         const unsure = diff(and(pol, reached), exists(sure, [FAM, SRC]));
         if (unsure !== EMPTY) {
           const ck = `${s?.subnet ?? ''}|${s?.outbound.id ?? ''}|${unsure.id}`;
           const known = unsureClasses.get(ck);
           if (known) join('intent', from, to, known, unsure, s ? [s.scope] : [], () => undefined);
           else {
-            const w = unsureWitness(s, unsure);
+            const w = unsureWitness(s, unsure, strict);
             if (w) {
               const located = locateDrop(w.trace);
               unsureClasses.set(ck, located);
@@ -555,12 +558,14 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       return undefined;
     }
 
-    /** A packet of an undecided allowed class from the source to a destination it may reach, traced. */
-    function unsureWitness(s: Interface | undefined, unsure: PacketSet) {
-      const strict = compute('all', unsure);
+    /**
+     * A packet of an undecided allowed class from the source to a destination it may reach, traced; from the pair's
+     * strict contributions (built for every allowed class, `unsure` among them), not a second evaluation.
+     */
+    function unsureWitness(s: Interface | undefined, unsure: PacketSet, strict: readonly Contribution[]) {
       for (const c of strict) {
         if (s && !c.froms.includes(s.network)) continue;
-        const src = (x: PacketSet) => and(s ? unionAll(s.addresses.map((a) => restrictAddress(x, SRC, a))) : x, unsure);
+        const src = (x: PacketSet) => and(ofSource(x, s), unsure);
         const p = c.parts
           ? c.parts.map((x) => pickAnd(src(x.src.maybe), x.dst.maybe)).find((x) => x !== undefined)
           : pick(src(c.set.maybe));
@@ -633,6 +638,16 @@ function toBound(c: { family: 4 | 6; first: bigint }): number | bigint {
 /** `reach` constrains only FAM and DST: is this destination address in it? */
 function containsAddr(reach: PacketSet, a: { family: 4 | 6; first: bigint }): boolean {
   return contains(reach, { fam: a.family === 4 ? 0 : 1, src: 0, dst: toBound(a), proto: 0, port: 0 });
+}
+
+/** A set's slice at one source's addresses (all of it for the internet as source). */
+function ofSource(set: PacketSet, s: Interface | undefined): PacketSet {
+  return s ? unionAll(s.addresses.map((a) => restrictAddress(set, SRC, a))) : set;
+}
+
+/** The side of a three-valued set a finding kind is about: surely permitted packets for violations, else possibly. */
+function sideOf(kind: Group['kind']): (t: TriSet) => PacketSet {
+  return kind === 'violation' ? (t) => t.yes : (t) => t.maybe;
 }
 
 /** Resources named per destination group before the rest of its packets goes to the last one (bounds the work). */
@@ -762,7 +777,7 @@ function memberView(c: Contribution, classes: PacketSet, kind: 'violation' | 'un
  * rules admit some packet (one projection per rule) doubled the run on the benchmark: the witness's rule is named.
  */
 function admittingGroup(f: Filter, id: string, m: MemberView, kind: Group['kind']): Admitting | undefined {
-  const side = (t: TriSet) => (kind === 'violation' ? t.yes : t.maybe);
+  const side = sideOf(kind);
   const admits = side(resourceAdmits(f, id));
   const part = m.project(admits);
   if (part === EMPTY) return undefined;
@@ -798,7 +813,7 @@ function* admittingResources(
   m: MemberView,
   kind: Group['kind'],
 ): Generator<Admitting> {
-  const side = (t: TriSet) => (kind === 'violation' ? t.yes : t.maybe);
+  const side = sideOf(kind);
   const p0 = m.point(FULL);
   if (!p0) return;
   const first = admittedBy(model, d, p0);
@@ -874,7 +889,7 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
   };
   const w = g.witness;
   const pair = `${g.from} -> ${g.to}`;
-  const rules = policy.rules.filter((r) => r.from === g.from && r.to === g.to);
+  const rules = pairRules(policy, g.from, g.to);
   const policyText = allowed
     ? `allowed by ${rules
         .filter((r) => r.action === 'allow')

@@ -5,7 +5,7 @@
  * cordon assumes are never the internet addresses it picks as witnesses (said once in the report's notes).
  */
 import { box, cidrBounds, diff, EMPTY, familyOf, or, type PacketSet, type Point } from './packet-set.js';
-import type { Route, RouteTable } from './model.js';
+import type { Route, RouteTable, RouteTarget } from './model.js';
 
 export interface RouteAtoms {
   /** Destination sets (DST dimension) per target key: "local", "internet:<id>", "nat:<id>", "peering:<id>". */
@@ -13,6 +13,21 @@ export interface RouteAtoms {
   /** Destinations whose next hop cordon cannot tell. */
   unknown: PacketSet;
   unknownRoutes: Route[];
+}
+
+/**
+ * Next hops a packet for the internet may still be forwarded through that cordon does not follow there (a transit
+ * gateway to a central egress network, a chained NAT gateway or firewall, an unknown route): behind a NAT gateway
+ * they leave the answer unknown, in both evaluators.
+ */
+export function forwardsOnward(t: RouteTarget): boolean {
+  return (
+    t.kind === 'transit-gateway' ||
+    t.kind === 'nat' ||
+    t.kind === 'firewall' ||
+    t.kind === 'unknown' ||
+    t.kind === 'attachment'
+  );
 }
 
 export function targetKey(r: Route): string {

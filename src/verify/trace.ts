@@ -19,7 +19,7 @@ import {
   type Route,
   type Subnet,
 } from './model.js';
-import { lookupRoute, targetKey, unknownRoute, unknownRouteReason } from './routes.js';
+import { forwardsOnward, lookupRoute, targetKey, unknownRoute, unknownRouteReason } from './routes.js';
 import { egress, type ReplyMode } from './evaluate.js';
 import { tgwEntry, tgwExit } from './tgw.js';
 import { clientAllowed, frontAccepts, proxyDecision } from './load-balancers.js';
@@ -359,7 +359,7 @@ export class Tracer {
     const r = lookupRoute(nsub.routeTable, p);
     // A next hop cordon does not follow to the internet (a transit gateway to a central egress network, a chained
     // NAT gateway or firewall, an unknown route): maybe, for a private NAT gateway too (evaluate.ts onwardUnknown).
-    const onward = r === 'unknown' || (r !== undefined && ONWARD.has(r.target.kind));
+    const onward = r === 'unknown' || (r !== undefined && forwardsOnward(r.target));
     if (!nat.public && !onward) return t.drop(natId, 'a private NAT gateway does not reach the internet');
     const cross = crosses(sub, nsub);
     if (cross) {
@@ -632,9 +632,6 @@ class Walk {
 function crosses(a: Subnet, b: Subnet): boolean {
   return a.id !== b.id || a.filtersIntraSubnet === true;
 }
-
-/** Route targets a NAT gateway's subnet may forward internet traffic to that cordon does not follow there. */
-const ONWARD = new Set<string>(['transit-gateway', 'nat', 'firewall', 'unknown', 'attachment']);
 
 function describeTarget(r: Route): string {
   const t = r.target;
