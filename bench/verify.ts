@@ -37,6 +37,21 @@ const ENIS = Math.round(20000 * SCALE);
 const SGS = Math.round(2000 * SCALE);
 const RULES_PER_SG = 50;
 const ZONES = ['application', 'inference', 'data', 'management', 'sandbox'];
+// --profile realistic: security groups belong to a tier (a zone) and admit what the reference policy allows into it
+// (other tiers' groups by reference, their subnets' ranges, on the policy's ports), with some drift; adversarial (the
+// default): every rule admits a random /24 of the organisation, 8 % the whole internet, so almost every group admits
+// almost every zone — the worst case for the size of the answer.
+const profileArg = process.argv.indexOf('--profile');
+const PROFILE = profileArg > 0 ? process.argv[profileArg + 1]! : 'adversarial';
+if (PROFILE !== 'adversarial' && PROFILE !== 'realistic') throw new Error(`--profile: adversarial or realistic`);
+/** Per zone (tier): the zone the reference policy lets in, and on which ports (internet: 0.0.0.0/0). */
+const ALLOWED_INTO: Record<string, { from: string; ports: [number, number] }[]> = {
+  application: [{ from: 'internet', ports: [443, 443] }],
+  inference: [{ from: 'application', ports: [443, 443] }],
+  data: [{ from: 'inference', ports: [6333, 6334] }],
+  management: [{ from: 'inference', ports: [443, 443] }],
+  sandbox: [{ from: 'inference', ports: [8443, 8443] }],
+};
 const account = '123456789012';
 const region = 'us-east-1';
 const scope = { account, region };
@@ -215,6 +230,45 @@ for (let v = 0; v < VPCS; v++) {
   }
 }
 const PORTS = [22, 80, 443, 5432, 6333, 8443, 3306, 9200];
+/** The tier (zone index) of a security group under the realistic profile; ENIs take groups of their subnet's tier. */
+const tierOf = (g: number) => Math.floor(g / VPCS) % ZONES.length;
+const tcp = (from: number, to: number, remote: { cidr?: string; group?: string }): AwsIpPermission => ({
+  protocol: 'tcp',
+  fromPort: from,
+  toPort: to,
+  ipv4Ranges: remote.cidr ? [{ cidr: remote.cidr }] : [],
+  ipv6Ranges: [],
+  groupRefs: remote.group ? [{ groupId: remote.group }] : [],
+  prefixListIds: [],
+  pointer: '',
+});
+/**
+ * A realistic rule of group g (tier z in VPC v): mostly what the policy allows into z — a group of the allowed tier
+ * by reference, or one of that tier's subnets in this or a peered VPC, on the allowed ports —, then the usual drift:
+ * the VPC's range on a database or SSH port, an administrator's /32, rarely the internet on SSH.
+ */
+function realisticIngress(g: number): AwsIpPermission {
+  const v = g % VPCS;
+  const z = ZONES[tierOf(g)]!;
+  const allowed = ALLOWED_INTO[z]![0]!;
+  const x = r();
+  const zoneIdx = ZONES.indexOf(allowed.from);
+  if (x < 0.9 && allowed.from === 'internet') return tcp(443, 443, { cidr: '0.0.0.0/0' });
+  if (x < 0.45) {
+    // A group of the allowed tier in the same VPC.
+    const peerGroup = v + VPCS * (zoneIdx + ZONES.length * Math.floor(r() * (SGS / VPCS / ZONES.length)));
+    return tcp(allowed.ports[0], allowed.ports[1], { group: `sg-${peerGroup}` });
+  }
+  if (x < 0.9) {
+    // A subnet of the allowed tier, in this VPC or a neighbour.
+    const w = r() < 0.7 ? v : (v + 1) % VPCS;
+    const s = zoneIdx + ZONES.length * Math.floor(r() * (perVpc / ZONES.length));
+    return tcp(allowed.ports[0], allowed.ports[1], { cidr: `10.${w}.${s}.0/24` });
+  }
+  if (x < 0.96) return tcp(pickOne([5432, 3306, 22]), 0, { cidr: `10.${v}.0.0/16` });
+  if (x < 0.995) return tcp(22, 22, { cidr: `10.${v}.${Math.floor(r() * perVpc)}.${Math.floor(r() * 256)}/32` });
+  return tcp(22, 22, { cidr: '0.0.0.0/0' });
+}
 for (let g = 0; g < SGS; g++) {
   const v = g % VPCS;
   const perm = (k: number): AwsIpPermission => {
@@ -239,8 +293,27 @@ for (let g = 0; g < SGS; g++) {
       pointer: '',
     };
   };
-  const ingress = Array.from({ length: RULES_PER_SG - 5 }, (_, k) => perm(k));
-  const egress = Array.from({ length: 5 }, (_, k) => perm(k + 1));
+  const realistic = PROFILE === 'realistic';
+  // Realistic egress: AWS's default (everything to 0.0.0.0/0) for most groups, else HTTPS out and the VPC.
+  const egress = realistic
+    ? r() < 0.7
+      ? [
+          {
+            protocol: '-1',
+            ipv4Ranges: [{ cidr: '0.0.0.0/0' }],
+            ipv6Ranges: [],
+            groupRefs: [],
+            prefixListIds: [],
+            pointer: '',
+          },
+        ]
+      : [tcp(443, 443, { cidr: '0.0.0.0/0' }), ...PORTS.slice(0, 4).map((p) => tcp(p, p, { cidr: '10.0.0.0/8' }))]
+    : undefined;
+  // Adversarial: ingress drawn before egress (the generator's order since the first version).
+  const ingress = Array.from({ length: RULES_PER_SG - (egress?.length ?? 5) }, (_, k) =>
+    realistic ? realisticIngress(g) : perm(k),
+  );
+  const egressRules = egress ?? Array.from({ length: 5 }, (_, k) => perm(k + 1));
   inv.securityGroups.push({
     ...scope,
     origin: origin(`/sg/${g}`),
@@ -249,15 +322,17 @@ for (let g = 0; g < SGS; g++) {
     vpcId: `vpc-${v}`,
     tags: {},
     ingress: ingress.map((p, i) => ({ ...p, pointer: `/sg/${g}/IpPermissions/${i}` })),
-    egress: egress.map((p, i) => ({ ...p, pointer: `/sg/${g}/IpPermissionsEgress/${i}` })),
+    egress: egressRules.map((p, i) => ({ ...p, pointer: `/sg/${g}/IpPermissionsEgress/${i}` })),
   });
 }
 for (let n = 0; n < ENIS; n++) {
   const v = n % VPCS;
   const s = Math.floor(n / VPCS) % perVpc;
-  const groups = Array.from(
-    { length: 1 + Math.floor(r() * 3) },
-    () => `sg-${v + VPCS * Math.floor(r() * (SGS / VPCS))}`,
+  const tier = s % ZONES.length;
+  const groups = Array.from({ length: 1 + Math.floor(r() * 3) }, () =>
+    PROFILE === 'realistic'
+      ? `sg-${v + VPCS * (tier + ZONES.length * Math.floor(r() * (SGS / VPCS / ZONES.length)))}`
+      : `sg-${v + VPCS * Math.floor(r() * (SGS / VPCS))}`,
   );
   inv.networkInterfaces.push({
     ...scope,
@@ -321,7 +396,7 @@ const projected = perPair * pairs;
 const full = secs(cpu);
 
 console.log(
-  `network: ${ifaces.length} interfaces, ${ruleCount} security-group rules, ${model.subnets.size} subnets, ${model.networks.size} VPCs, ${model.peerings.size} peerings, a hub-and-spoke transit gateway (spokes reach two shared VPCs)`,
+  `network (${PROFILE}): ${ifaces.length} interfaces, ${ruleCount} security-group rules, ${model.subnets.size} subnets, ${model.networks.size} VPCs, ${model.peerings.size} peerings, a hub-and-spoke transit gateway (spokes reach two shared VPCs)`,
 );
 console.log(
   `compile model: ${((t1 - t0) / 1000).toFixed(2)} s wall, ${secs(cpuCompile).toFixed(2)} s CPU; full zone matrix with witnesses: ${((t2 - t1) / 1000).toFixed(2)} s wall, ${(full - secs(cpuCompile)).toFixed(2)} s CPU; total ${((t2 - t0) / 1000).toFixed(2)} s wall, ${full.toFixed(2)} s CPU`,

@@ -182,19 +182,45 @@ export class SetEvaluator {
    * What destination interfaces of one network admit, including their subnets' inbound filters and, for TCP, the
    * reply leg out of their subnet and (when `returnRoute`) a route back to the source.
    */
-  destinationSide(dests: readonly Interface[], mode: ReplyMode, returnRoute: boolean, back = 'local'): TriSet {
+  destinationSide(
+    dests: readonly Interface[],
+    mode: ReplyMode,
+    returnRoute: boolean,
+    back = 'local',
+    /** Names the destination group (a zone): its subnets' admitted sets are shared by every side of it. */
+    group?: string,
+  ): TriSet {
     const parts: TriSet[] = [];
-    const bySubnet = new Map<string, Interface[]>();
-    for (const d of dests) bySubnet.set(d.subnet, [...(bySubnet.get(d.subnet) ?? []), d]);
-    for (const [subnetId, list] of bySubnet) {
+    for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
       const s = this.sub(subnetId);
-      const admitted = triUnion(list.map((d) => triAndSet(filterSets(d.inbound), addresses(DST, d.addresses))));
-      const nin = triOr(s.nin, s.bypassSrc);
+      const admitted = this.admittedInto(s, list, group);
       let reply = triOr(this.replyOut(s, this.clientRange(mode), mode), s.bypassSrc);
       if (returnRoute) reply = triAnd(reply, this.returnRoute(s, back));
-      parts.push(triAnd(triAnd(admitted, nin), triOr(reply, { yes: NON_TCP, maybe: NON_TCP })));
+      parts.push(triAnd(admitted.throughAcl, triOr(reply, { yes: NON_TCP, maybe: NON_TCP })));
     }
     return triUnion(parts);
+  }
+
+  private readonly admittedCache = new Map<string, { own: TriSet; throughAcl: TriSet }>();
+
+  /**
+   * What a subnet's destination interfaces admit by their own filters (`own`) and also through the subnet's inbound
+   * ACL (`throughAcl`): the same for every side of a destination group (local, per peering, without the return
+   * route, both modes), so computed once per group and subnet — it is most of a side's cost.
+   */
+  private admittedInto(
+    s: SubnetSets,
+    list: readonly Interface[],
+    group: string | undefined,
+  ): { own: TriSet; throughAcl: TriSet } {
+    const ck = group === undefined ? undefined : `${group}|${s.subnet.id}`;
+    let r = ck === undefined ? undefined : this.admittedCache.get(ck);
+    if (!r) {
+      const own = triUnion(list.map((d) => triAndSet(filterSets(d.inbound), addresses(DST, d.addresses))));
+      r = { own, throughAcl: triAnd(own, triOr(s.nin, s.bypassSrc)) };
+      if (ck !== undefined) this.admittedCache.set(ck, r);
+    }
+    return r;
   }
 
   /** Sources (SRC) the subnet's route table sends replies back to by the given next hop (a route target key). */
@@ -220,17 +246,18 @@ export class SetEvaluator {
     const destsByNet = groupBy(dests, (d) => d.network);
     const srcBySubnet = groupBy(sources, (s) => s.subnet);
     const local = new Map<string, TriSet>();
-    const din = (net: string, back: string, returnRoute: boolean) => {
-      const key = `${net}|${back}|${returnRoute}|${mode}`;
+    /** A destination side, kept across pairs with the same destination zone when the zones are named. */
+    const cachedSide = (key: string, make: () => TriSet): TriSet => {
       const cache = keys ? this.sideCache : local;
       const ck = keys ? `din|${keys.to}|${key}` : key;
       let r = cache.get(ck);
-      if (!r) {
-        r = this.destinationSide(destsByNet.get(net) ?? [], mode, returnRoute, back);
-        cache.set(ck, r);
-      }
+      if (!r) cache.set(ck, (r = make()));
       return r;
     };
+    const din = (net: string, back: string, returnRoute: boolean) =>
+      cachedSide(`${net}|${back}|${returnRoute}|${mode}`, () =>
+        this.destinationSide(destsByNet.get(net) ?? [], mode, returnRoute, back, keys?.to),
+      );
     const sourceSide = (subnetId: string, list: Interface[]) => {
       if (!keys) return this.sourceSide(subnetId, list, mode);
       const ck = `src|${keys.from}|${subnetId}|${mode}`;
@@ -303,7 +330,10 @@ export class SetEvaluator {
           const w = dl.exit.att.network;
           if (!destsByNet.has(w)) continue;
           const hop = `${key}:${dl.exit.att.id}:${dl.exit.subnet.id}`;
-          const din = () => this.transitGatewayDestination(destsByNet.get(w)!, dl.exit, key, mode);
+          const din = () =>
+            cachedSide(`tgw|${w}|${dl.exit.att.id}|${dl.exit.subnet.id}|${key}|${mode}`, () =>
+              this.transitGatewayDestination(destsByNet.get(w)!, dl.exit, key, mode, keys?.to),
+            );
           const from = triAndSet(this.transitGatewaySource(s, list, dl.entry.subnet, mode), dl.set);
           add(v, w, hop, din, triAnd(from, this.transitGatewayReturn(dl.exit.att, dl.entry.att)));
         }
@@ -532,13 +562,14 @@ export class SetEvaluator {
     exit: { att: TransitGatewayAttachment; subnet: Subnet },
     key: string,
     mode: ReplyMode,
+    group?: string,
   ): TriSet {
     const sb = this.sub(exit.subnet.id);
     const range = this.clientRange(mode);
     const parts: TriSet[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
       const d = this.sub(subnetId);
-      const admitted = triUnion(list.map((i) => triAndSet(filterSets(i.inbound), addresses(DST, i.addresses))));
+      const admitted = this.admittedInto(d, list, group).own;
       const fwd = sb.subnet.id === subnetId ? admitted : triAnd(admitted, triAnd(sb.nout, d.nin));
       const reply = triAnd(
         triAnd(this.replyOut(d, range, mode), this.replyIn(sb, range, mode)),

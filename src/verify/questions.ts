@@ -33,7 +33,7 @@ import {
   type PacketSet,
   type Point,
   rebuild,
-  resetPacketSets,
+  resetPacketSetsIfLarge,
   restrictAddress,
   type ProtoPortBox,
 } from './packet-set.js';
@@ -289,8 +289,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   }
 
   for (const [from, to] of pairs) {
-    // Each pair's intermediate diagrams are garbage once its findings are made: let them go.
-    resetPacketSets();
+    // A pair's intermediate diagrams are garbage once its findings are made: let them go when they add up.
+    resetPacketSetsIfLarge();
     const sources = from === internet ? [] : (byZone.get(from) ?? []).filter((i) => i.role === 'workload');
     const dests = to === internet ? [] : (byZone.get(to) ?? []);
     const pol = policySet(policy, from, to);
