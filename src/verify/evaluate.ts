@@ -274,7 +274,12 @@ export class SetEvaluator {
     // cost networks² relations. A hop key therefore names no source network unless the destination side depends
     // on it (a peering's return route); sources of networks whose addresses overlap stay apart (`bucketOf`), so a
     // source address still names one network.
-    const bucketOf = this.sourceBuckets(srcBySubnet);
+    // The buckets depend on the sources alone: one per source zone, whatever the destination zone.
+    let bucketOf = keys ? this.bucketCache.get(keys.from) : undefined;
+    if (!bucketOf) {
+      bucketOf = this.sourceBuckets(srcBySubnet);
+      if (keys) this.bucketCache.set(keys.from, bucketOf);
+    }
     const routed = new Map<
       string,
       { froms: Set<string>; to: string; bucket: number; din: () => TriSet; sets: TriSet[] }
@@ -378,6 +383,8 @@ export class SetEvaluator {
    * Buckets of source networks whose addresses do not overlap (AWS allows overlapping VPCs that are not connected):
    * within a bucket, a source address belongs to one network. Almost always a single bucket.
    */
+  private readonly bucketCache = new Map<string, (net: string) => number>();
+
   private sourceBuckets(srcBySubnet: Map<string, Interface[]>): (net: string) => number {
     // A network's source addresses: its ranges and its sources' own addresses (a network whose ranges the model
     // does not hold must still not share a bucket with one its sources overlap).

@@ -392,8 +392,14 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         } else {
           const reach = exists(set, [SRC, PROTO, PORT]);
           const hit = (destsByNet.get(c.to) ?? []).filter((d) => d.addresses.some((a) => containsAddr(reach, a)));
-          const slice = (list: readonly Interface[]) =>
-            unionAll(list.flatMap((d) => d.addresses.map((a) => restrictAddress(set, DST, a))));
+          // A destination's slice is asked for each of its security groups: made once.
+          const slices = new Map<Interface, PacketSet>();
+          const sliceOf = (d: Interface) => {
+            let r = slices.get(d);
+            if (!r) slices.set(d, (r = unionAll(d.addresses.map((a) => restrictAddress(set, DST, a)))));
+            return r;
+          };
+          const slice = (list: readonly Interface[]) => unionAll(list.map(sliceOf));
           if (c.viaLoadBalancer) {
             // Through a load balancer the backend's filter sees another packet (the proxy's): the witness's last
             // hop names the rule that admitted it, and the destination group is one member.
