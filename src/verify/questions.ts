@@ -365,6 +365,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const before = groups.size;
     // Violations and unknowns: one witness per destination group (or per source subnet towards the internet).
     for (const [ci, c] of contributions.entries()) {
+      // A pair with a large answer (every group admitting every zone) would otherwise hold all of its work.
+      resetPacketSetsIfLarge();
       // Contributions are disjoint (a source address and destination address meet in one), so each one's own
       // undecided packets are the cell's.
       const proj = projected[ci]!;
