@@ -24,6 +24,17 @@
  *   priority number ("Routes": routing order); equal prefix and priority with different next hops is ECMP, which the
  *   model cannot follow: unknown. A static route with tags applies only to instances carrying one of them: the
  *   interfaces of a subnet that see different tagged routes sit in model subnets of their own, one per route table.
+ * - Dynamic routes ("Learned routes", "Routes"): a Cloud Router with a BGP session or a linked VPN tunnel / VLAN
+ *   attachment programs the prefixes it learned (routers.getRouterStatus: bestRoutes, the routes in its region's data
+ *   plane, and bestRoutesForRouter). Each is a route to an unknown next hop — the tunnel, attachment or BGP peer leads
+ *   outside Google Cloud — in the router's region (REGIONAL dynamic routing) or every region (GLOBAL, or a routing
+ *   mode not read). A learned prefix equal to or inside a subnet or peering subnet range is not installed. Against a
+ *   static route of the same prefix it loses only to a strictly lower priority number: the reported priority is a
+ *   lower bound (other regions add a region-to-region cost, best path selection only adds), and who wins a tie is not
+ *   documented. DROPPED routes (over the dynamic route limit) are not in the data plane; the others (ACTIVE, PENDING,
+ *   INACTIVE) count. A router whose status was not read leaves every destination beyond the subnets unknown where
+ *   its routes apply. A peer's dynamic routes are imported with its custom routes (import/exportCustomRoutes), in
+ *   every region.
  * - The internet: the default internet gateway is always there, routes decide. A packet gets a public source
  *   address from an external IPv4 address on the interface, else from a public Cloud NAT of the network's router
  *   in the subnet's region that covers the subnet; Cloud NAT needs the route to the default internet gateway too (it
