@@ -111,9 +111,9 @@ describe('verify (GCP): Cloud Router learned routes from routers.getRouterStatus
     const atRoutes = (dst: number) => traceFromDb(inv, dst).hops.find((h) => h.at === 'vpc-ai routes');
     const inside = atRoutes(0xc0a80105); // 192.168.1.5
     assert.equal(inside?.verdict, 'maybe', JSON.stringify(inside));
-    assert.match(inside!.what, /192\.168\.0\.0\/16/);
-    assert.match(inside!.what, /ha-tunnel-0/);
-    assert.equal(inside!.ref?.origin?.kind === 'file' && inside!.ref.origin.pointer, '/result/bestRoutes/0');
+    assert.match(inside.what, /192\.168\.0\.0\/16/);
+    assert.match(inside.what, /ha-tunnel-0/);
+    assert.equal(inside.ref?.origin?.kind === 'file' && inside.ref.origin.pointer, '/result/bestRoutes/0');
     const outside = traceFromDb(inv, 0x0ac80001); // 10.200.0.1: no route at all
     assert.equal(outside.verdict, 'no');
     assert.ok(!outside.hops.some((h) => h.verdict === 'maybe'), JSON.stringify(outside.hops));
