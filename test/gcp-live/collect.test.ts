@@ -168,6 +168,20 @@ function credentialFile(dir: string, doc: unknown): string {
 
 const userEnv = (dir: string) => ({ GOOGLE_APPLICATION_CREDENTIALS: writeUserCredential(dir, USER) });
 
+/** Collects project ai-prod from the fake into a fresh directory. */
+async function collectAiProd(fake: { endpoint: string; ca: string }) {
+  const dir = scratch();
+  const out = path.join(dir, 's');
+  const summary = await collectGcp({
+    out,
+    projects: ['ai-prod'],
+    endpoint: fake.endpoint,
+    ca: fake.ca,
+    env: userEnv(dir),
+  });
+  return { out, summary };
+}
+
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 
 function files(dir: string, base = dir): string[] {
@@ -395,15 +409,7 @@ describe('cordon collect gcp (library)', () => {
       const w = world(deny ? { deniedMemberLists: ['ai-prod'] } : {});
       const fake = await startFakeGcp({ ...w, assets: [...w.assets, group] });
       try {
-        const dir = scratch();
-        const out = path.join(dir, 's');
-        const summary = await collectGcp({
-          out,
-          projects: ['ai-prod'],
-          endpoint: fake.endpoint,
-          ca: fake.ca,
-          env: userEnv(dir),
-        });
+        const { out, summary } = await collectAiProd(fake);
         assert.ok(
           fake.calls.some((c) => c.method === 'POST' && c.path.endsWith('/instanceGroups/web/listInstances')),
           'members are asked for',
@@ -469,15 +475,7 @@ describe('cordon collect gcp (library)', () => {
       ],
     });
     try {
-      const dir = scratch();
-      const out = path.join(dir, 's');
-      const summary = await collectGcp({
-        out,
-        projects: ['ai-prod'],
-        endpoint: fake.endpoint,
-        ca: fake.ca,
-        env: userEnv(dir),
-      });
+      const { out, summary } = await collectAiProd(fake);
       const asked = fake.calls.filter((c) => c.path.endsWith('/getRouterStatus')).map((c) => c.path.split('/').at(-2));
       assert.deepEqual(asked.sort(), ['cr-denied', 'cr-vpn'], 'a NAT-only router learns nothing: not asked');
       const ok = summary.projects.find((p) => p.scope === 'ai-prod')!;
