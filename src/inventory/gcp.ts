@@ -310,6 +310,11 @@ export interface GcpRouterStatus extends GcpScoped {
   /** The network as the status names it, if it does. */
   network?: string;
   routes: GcpLearnedRoute[];
+  /**
+   * The BGP sessions (RouterStatus.bgpPeerStatus): `status` UP, DOWN or UNKNOWN. A session not UP has withdrawn what
+   * it learned (custom learned routes too), which comes back when it is up again.
+   */
+  peers: { name: string; status?: string; pointer: string }[];
 }
 
 export interface GcpAddress extends GcpLabelled {

@@ -32,8 +32,9 @@
  *   static route of the same prefix it loses only to a strictly lower priority number: the reported priority is a
  *   lower bound (other regions add a region-to-region cost, best path selection only adds), and who wins a tie is not
  *   documented. DROPPED routes (over the dynamic route limit) are not in the data plane; the others (ACTIVE, PENDING,
- *   INACTIVE) count. A router whose status was not read leaves every destination beyond the subnets unknown where
- *   its routes apply. A peer's dynamic routes are imported with its custom routes (import/exportCustomRoutes), in
+ *   INACTIVE) count. A router whose status was not read, or whose enabled BGP session is not UP in it (a session down
+ *   has withdrawn its routes, which return with it), leaves every destination beyond the subnets unknown where its
+ *   routes apply. A peer's dynamic routes are imported with its custom routes (import/exportCustomRoutes), in
  *   every region.
  * - The internet: the default internet gateway is always there, routes decide. A packet gets a public source
  *   address from an external IPv4 address on the interface, else from a public Cloud NAT of the network's router
@@ -769,14 +770,17 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
         if (from === n && region !== undefined && regionalRouting(n) && r.region !== region) continue;
         const via = from === n ? '' : ` (imported over peering from ${netName(from)})`;
         const status = statusOf.get(gcpIdKey(r.id));
-        if (!status) {
-          const why = inv.unavailable.get(r.project)?.get('compute:router-status')?.reason;
+        const down = status ? sessionsNotUp(r, status) : [];
+        if (!status || down.length > 0) {
+          const why = status
+            ? `its BGP session(s) ${down.join(', ')} are not UP in routers.getRouterStatus: what they learn once up is not known`
+            : `its status (routers.getRouterStatus) was not read${((u) => (u ? ` (${u})` : ''))(inv.unavailable.get(r.project)?.get('compute:router-status')?.reason)}`;
           routes.push(
             opaqueRoute(
               n,
               `dynamic routes of Cloud Router ${r.name}${via}`,
               r.name,
-              `Cloud Router ${r.name}${via} learns dynamic routes (BGP) and its status (routers.getRouterStatus) was not read${why ? ` (${why})` : ''}`,
+              `Cloud Router ${r.name}${via} learns dynamic routes (BGP) and ${why}`,
               routerRef(r, `dynamic routes learned by Cloud Router ${r.name}${via}`),
             ),
           );
@@ -1308,6 +1312,18 @@ function gcpStandIns(
 /** The routes of a router status that are (or may be) in the data plane: every one listed but those DROPPED. */
 function learnedRoutes(status: GcpRouterStatus): GcpLearnedRoute[] {
   return status.routes.filter((r) => (r.routeStatus ?? 'ACTIVE').toUpperCase() !== 'DROPPED');
+}
+
+/**
+ * The router's enabled BGP sessions that the status does not show UP: a session down (or just created, or flapping)
+ * has withdrawn its routes, which come back with it — a snapshot taken then must not pass.
+ */
+function sessionsNotUp(r: GcpRouter, status: GcpRouterStatus): string[] {
+  return (r.bgpPeers ?? [])
+    .filter((b) => (b.enable ?? 'TRUE').toUpperCase() !== 'FALSE')
+    .filter((b) => (status.peers.find((p) => p.name === b.name)?.status ?? '').toUpperCase() !== 'UP')
+    .map((b) => b.name)
+    .sort();
 }
 
 /** Where a learned route leaves Google Cloud, in words. */

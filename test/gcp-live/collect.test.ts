@@ -450,6 +450,7 @@ describe('cordon collect gcp (library)', () => {
           result: {
             network: 'https://www.googleapis.com/compute/v1/projects/ai-prod/global/networks/ai-vpc',
             bestRoutes: [{ destRange: '192.168.0.0/16', priority: 100, nextHopVpnTunnel: tunnel, routeType: 'BGP' }],
+            bgpPeerStatus: [{ name: 'onprem', status: 'UP', state: 'Established' }],
           },
         },
       },

@@ -361,6 +361,7 @@ describe('GCP snapshot reader', () => {
     const [first] = r.inventory.routerStatuses;
     assert.match(first!.routes[0]!.nextHopVpnTunnel!, /vpnTunnels\/t0$/);
     assert.equal(first!.routes[0]!.pointer, '/result/bestRoutes/0');
+    assert.deepEqual(first!.peers, [{ name: 'onprem', status: 'UP', pointer: '/result/bgpPeerStatus/0' }]);
   });
 
   it('a JSON line that does not parse (asset export cut short) leaves the data sets of its file partial', () => {

@@ -177,6 +177,7 @@ function build(w: World): GcpInventory {
               origin: { kind: 'file', file: 'status.json' },
               id: BGP_ROUTER.id,
               name: BGP_ROUTER.name,
+              peers: [{ name: 'onprem', status: 'UP', pointer: '/result/bgpPeerStatus/0' }],
               routes: [
                 {
                   destRange: w.learned.split(' ')[0]!,

@@ -25,7 +25,7 @@ function vpnRouter(name = 'cr-vpn', region = 'us-central1', net = NET): GcpRoute
   };
 }
 
-function status(r: GcpRouter, routes: Partial<GcpLearnedRoute>[]): GcpRouterStatus {
+function status(r: GcpRouter, routes: Partial<GcpLearnedRoute>[], session = 'UP'): GcpRouterStatus {
   return {
     project: PROJECT,
     region: r.region,
@@ -33,6 +33,7 @@ function status(r: GcpRouter, routes: Partial<GcpLearnedRoute>[]): GcpRouterStat
     id: r.id,
     name: r.name,
     network: r.network,
+    peers: [{ name: 'onprem-0', status: session, pointer: '/result/bgpPeerStatus/0' }],
     routes: routes.map((x, i) => ({
       destRange: '192.168.0.0/16',
       priority: 100,
@@ -117,6 +118,17 @@ describe('verify (GCP): Cloud Router learned routes from routers.getRouterStatus
     const outside = traceFromDb(inv, 0x0ac80001); // 10.200.0.1: no route at all
     assert.equal(outside.verdict, 'no');
     assert.ok(!outside.hops.some((h) => h.verdict === 'maybe'), JSON.stringify(outside.hops));
+  });
+  it('a BGP session not UP has withdrawn what it learned: routing beyond the subnets is unknown again', () => {
+    for (const session of ['DOWN', 'UNKNOWN']) {
+      const r = world(undefined);
+      r.routerStatuses = [status(r.routers[0]!, [{ destRange: DATA_NET }], session)];
+      assert.ok(cell(runGcp(r), 'data', 'internet').unknown.length > 0, session);
+      assert.ok(
+        compileGcp(r, GCP_POLICY).notes.some((n) => /session\(s\) onprem-0 are not UP/.test(n)),
+        session,
+      );
+    }
   });
   it('a learned 0.0.0.0/0 makes data -> internet maybe', () => {
     const r = runGcp(world([{ destRange: '0.0.0.0/0' }]));

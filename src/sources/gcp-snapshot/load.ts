@@ -830,6 +830,11 @@ const readRouterStatus: Handler = (it, f) => {
     name: shortName(id),
     network: network ? gcpIdKey(network) : undefined,
     routes,
+    peers: result.objs('bgpPeerStatus').map((b) => ({
+      name: b.str('name') ?? b.pointer,
+      status: b.str('status'),
+      pointer: b.pointer,
+    })),
   });
 };
 
