@@ -279,6 +279,44 @@ export interface GcpRouter extends GcpScoped {
   interfaces?: { name: string; linkedVpnTunnel?: string; linkedInterconnectAttachment?: string; pointer: string }[];
 }
 
+/**
+ * A route a Cloud Router reports in routers.getRouterStatus (RouterStatus.bestRoutes: the dynamic routes programmed
+ * in the router's region; bestRoutesForRouter: the best routes the router itself learned). Dynamic routes have
+ * routeType BGP; the next hop leaves Google Cloud (a VPN tunnel, a VLAN attachment, a router appliance's address).
+ */
+export interface GcpLearnedRoute {
+  destRange: string;
+  /** As reported; in other regions of a GLOBAL network Google adds a region-to-region cost to it (never subtracts). */
+  priority: number;
+  nextHopIp?: string;
+  nextHopVpnTunnel?: string;
+  nextHopInterconnectAttachment?: string;
+  nextHopHub?: string;
+  nextHopInstance?: string;
+  /** BGP, TRANSIT, STATIC, SUBNET. */
+  routeType?: string;
+  /** ACTIVE, DROPPED (over the dynamic route limit), INACTIVE, PENDING. */
+  routeStatus?: string;
+  /** Which list of the status it came from. */
+  list: 'bestRoutes' | 'bestRoutesForRouter';
+  pointer: string;
+}
+
+/**
+ * What routers.getRouterStatus answered for one Cloud Router (RouterStatusResponse.result): `id` is the router's id
+ * (the status names no router itself; the snapshot says which, docs/gcp-snapshots.md).
+ */
+export interface GcpRouterStatus extends GcpScoped {
+  /** The network as the status names it, if it does. */
+  network?: string;
+  routes: GcpLearnedRoute[];
+  /**
+   * The BGP sessions (RouterStatus.bgpPeerStatus): `status` UP, DOWN or UNKNOWN. A session not UP has withdrawn what
+   * it learned (custom learned routes too), which comes back when it is up again.
+   */
+  peers: { name: string; status?: string; pointer: string }[];
+}
+
 export interface GcpAddress extends GcpLabelled {
   address?: string;
   /** INTERNAL / EXTERNAL. */
@@ -615,6 +653,14 @@ export const GCP_DATASETS = {
     permission: 'compute.routers.list',
     level: 'project',
   },
+  'compute:router-status': {
+    // Not an asset: routers.getRouterStatus, read per router that has a BGP session or a linked tunnel/attachment.
+    assetTypes: [],
+    command:
+      'gcloud compute routers get-status ROUTER --region REGION --project PROJECT --format=json (for each router with a BGP peer or an interface linked to a VPN tunnel or VLAN attachment; saved under projects/PROJECT/regions/REGION/routers/ROUTER/)',
+    permission: 'compute.routers.get',
+    level: 'project',
+  },
   'compute:addresses': {
     assetTypes: ['compute.googleapis.com/Address', 'compute.googleapis.com/GlobalAddress'],
     command: 'gcloud compute addresses list --project PROJECT --format=json (lists regional and global addresses)',
@@ -752,6 +798,8 @@ export interface GcpInventory {
   firewallPolicies: GcpFirewallPolicy[];
   routes: GcpRoute[];
   routers: GcpRouter[];
+  /** routers.getRouterStatus answers, one per router read (the learned routes). */
+  routerStatuses: GcpRouterStatus[];
   addresses: GcpAddress[];
   forwardingRules: GcpForwardingRule[];
   backendServices: GcpBackendService[];
@@ -794,6 +842,7 @@ export function emptyGcpInventory(): GcpInventory {
     firewallPolicies: [],
     routes: [],
     routers: [],
+    routerStatuses: [],
     addresses: [],
     forwardingRules: [],
     backendServices: [],

@@ -24,6 +24,18 @@
  *   priority number ("Routes": routing order); equal prefix and priority with different next hops is ECMP, which the
  *   model cannot follow: unknown. A static route with tags applies only to instances carrying one of them: the
  *   interfaces of a subnet that see different tagged routes sit in model subnets of their own, one per route table.
+ * - Dynamic routes ("Learned routes", "Routes"): a Cloud Router with a BGP session or a linked VPN tunnel / VLAN
+ *   attachment programs the prefixes it learned (routers.getRouterStatus: bestRoutes, the routes in its region's data
+ *   plane, and bestRoutesForRouter). Each is a route to an unknown next hop — the tunnel, attachment or BGP peer leads
+ *   outside Google Cloud — in the router's region (REGIONAL dynamic routing) or every region (GLOBAL, or a routing
+ *   mode not read). A learned prefix equal to or inside a subnet or peering subnet range is not installed. Against a
+ *   static route of the same prefix it loses only to a strictly lower priority number: the reported priority is a
+ *   lower bound (other regions add a region-to-region cost, best path selection only adds), and who wins a tie is not
+ *   documented. DROPPED routes (over the dynamic route limit) are not in the data plane; the others (ACTIVE, PENDING,
+ *   INACTIVE) count. A router whose status was not read, or whose enabled BGP session is not UP in it (a session down
+ *   has withdrawn its routes, which return with it), leaves every destination beyond the subnets unknown where its
+ *   routes apply. A peer's dynamic routes are imported with its custom routes (import/exportCustomRoutes), in
+ *   every region.
  * - The internet: the default internet gateway is always there, routes decide. A packet gets a public source
  *   address from an external IPv4 address on the interface, else from a public Cloud NAT of the network's router
  *   in the subnet's region that covers the subnet; Cloud NAT needs the route to the default internet gateway too (it
@@ -47,7 +59,9 @@ import {
   type GcpWorkbenchInstance,
   type GcpNetwork,
   type GcpRoute,
+  type GcpLearnedRoute,
   type GcpRouter,
+  type GcpRouterStatus,
   type GcpSubnetwork,
 } from '../inventory/gcp.js';
 import type { ZonePolicy } from '../policy/load.js';
@@ -612,12 +626,11 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
   }
   /**
    * Networks with dynamic routes: a Cloud Router with a BGP session, or linked to a VPN tunnel or an Interconnect
-   * attachment, learns routes compute:routes does not list, for any destination outside the subnet ranges (Cloud
-   * Router does not install a learned prefix inside a subnet or peering subnet range). Which prefixes were learned is
-   * in routers.getRouterStatus, which the snapshot does not hold, so routing beyond the subnets is unknown there, in
-   * every region (a REGIONAL network uses them in the router's region only; cordon does not narrow that).
+   * attachment, learns routes compute:routes does not list (see learnedRoutes). Where its routers.getRouterStatus
+   * answer was not read, routing beyond the subnets is unknown where the routes apply.
    */
   const dynamicOf = new Map<string, GcpRouter[]>();
+  const statusOf = new Map(inv.routerStatuses.map((s) => [gcpIdKey(s.id), s] as const));
   for (const r of inv.routers) {
     const sessions = (r.bgpPeers ?? []).filter((b) => (b.enable ?? 'TRUE').toUpperCase() !== 'FALSE');
     const links = (r.interfaces ?? []).filter((i) => i.linkedVpnTunnel || i.linkedInterconnectAttachment);
@@ -634,6 +647,15 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
     notes.add(`${netName(n)}: ${reason}, so its routing beyond its subnets is unknown`);
     return { destinationText: text, target: { kind: 'unknown', id, reason }, ref };
   };
+  /** REGIONAL dynamic routing: a router's learned routes apply in its own region only ("Learned routes"). */
+  const regionalRouting = (n: GcpNetwork) => (n.routingMode ?? '').toUpperCase() === 'REGIONAL';
+  const routerRef = (r: GcpRouter, label: string, origin: Origin | undefined = r.origin): Ref => ({
+    label,
+    resourceId: r.id,
+    ...(origin ? { origin } : {}),
+    resourceType: 'compute.googleapis.com/Router',
+    scope: gcpScopeKey(r),
+  });
   const targetOf = (r: GcpRoute): RouteTarget => {
     if (r.nextHopGateway)
       return shortName(r.nextHopGateway) === GATEWAY
@@ -647,8 +669,18 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
     };
   };
   const tables = new Map<string, RouteTable>();
-  const tableFor = (n: GcpNetwork, tags: readonly string[]): { table: RouteTable; tagged: string[] } => {
+  /**
+   * `region`: the region of the subnet the table serves; undefined (a global PSC endpoint) takes the learned routes
+   * of every region, which only makes more destinations unknown.
+   */
+  const tableFor = (
+    n: GcpNetwork,
+    tags: readonly string[],
+    region?: string,
+  ): { table: RouteTable; tagged: string[] } => {
     const nk = gcpIdKey(n.id);
+    // Tables differ per region only where a REGIONAL network's routers learn routes.
+    const perRegion = regionalRouting(n) && (dynamicOf.get(nk) ?? []).length > 0;
     const own = [
       ...(routesOf.get(nk) ?? []).filter((r) => {
         const type = (r.routeType ?? 'STATIC').toUpperCase();
@@ -663,7 +695,7 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
       .filter((r) => r.tags.length > 0 && r.tags.some((t) => tags.includes(t)))
       .map((r) => r.name)
       .sort();
-    const key = `${nk}|${tagged.join(',')}`;
+    const key = `${nk}|${tagged.join(',')}${perRegion ? `|${region ?? '*'}` : ''}`;
     const hit = tables.get(key);
     if (hit) return { table: hit, tagged };
     const routes: Route[] = [];
@@ -726,26 +758,63 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
           },
         ),
       );
+    /** Learned routes of the routers whose status was read, per destination (they join the static routes below). */
+    const learnedByDest = new Map<string, { priority: number; route: Route }[]>();
+    const pinnedRanges = routes.filter((r) => r.destination && (r.target.kind === 'local' || r.pinned));
     for (const [from, routers] of [
       [n, dynamicOf.get(nk) ?? []] as const,
       ...(importsFrom.get(nk) ?? []).map((b) => [b, dynamicOf.get(gcpIdKey(b.id)) ?? []] as const),
     ])
       for (const r of routers) {
+        // Imported dynamic routes are taken in every region (cordon does not narrow them: more unknown, never less).
+        if (from === n && region !== undefined && regionalRouting(n) && r.region !== region) continue;
         const via = from === n ? '' : ` (imported over peering from ${netName(from)})`;
-        routes.push(
-          opaqueRoute(
-            n,
-            `dynamic routes of Cloud Router ${r.name}${via}`,
-            r.name,
-            `Cloud Router ${r.name}${via} learns dynamic routes (BGP) that the inventory does not list`,
-            {
-              label: `dynamic routes learned by Cloud Router ${r.name}${via}`,
-              resourceId: r.id,
-              origin: r.origin,
-              resourceType: 'compute.googleapis.com/Router',
-              scope: gcpScopeKey(r),
-            },
-          ),
+        const status = statusOf.get(gcpIdKey(r.id));
+        const down = status ? sessionsNotUp(r, status) : [];
+        if (!status || down.length > 0) {
+          const why = status
+            ? `its BGP session(s) ${down.join(', ')} are not UP in routers.getRouterStatus: what they learn once up is not known`
+            : `its status (routers.getRouterStatus) was not read${((u) => (u ? ` (${u})` : ''))(inv.unavailable.get(r.project)?.get('compute:router-status')?.reason)}`;
+          routes.push(
+            opaqueRoute(
+              n,
+              `dynamic routes of Cloud Router ${r.name}${via}`,
+              r.name,
+              `Cloud Router ${r.name}${via} learns dynamic routes (BGP) and ${why}`,
+              routerRef(r, `dynamic routes learned by Cloud Router ${r.name}${via}`),
+            ),
+          );
+          continue;
+        }
+        for (const l of learnedRoutes(status)) {
+          const c = tryParseCidr(l.destRange);
+          const hop = learnedHop(l);
+          const ref = routerRef(
+            r,
+            `route ${l.destRange} learned by Cloud Router ${r.name}${via} -> ${hop} (priority ${l.priority})`,
+            at(status.origin, l.pointer),
+          );
+          const target: RouteTarget = {
+            kind: 'unknown',
+            id: hop,
+            reason: `learned route ${l.destRange} of Cloud Router ${r.name}${via}: next hop ${hop} leaves Google Cloud, which cordon does not follow`,
+          };
+          if (!c) {
+            notes.add(
+              `Cloud Router ${r.name}${via} reports a learned route to ${l.destRange}, which cordon cannot read: routing in ${netName(n)} beyond its subnets is unknown`,
+            );
+            routes.push({ destinationText: l.destRange, target, ref });
+            continue;
+          }
+          // Cloud Router does not install a learned prefix equal to or inside a subnet (or peering subnet) range.
+          if (pinnedRanges.some((p) => p.destination!.family === c.family && insideCidr(c, p.destination!))) continue;
+          push(learnedByDest, c.text, {
+            priority: l.priority,
+            route: { destination: c, destinationText: c.text, target, ref },
+          });
+        }
+        notes.add(
+          `${netName(n)}: routes learned by Cloud Router ${r.name}${via} (routers.getRouterStatus) lead outside Google Cloud; paths to their prefixes are unknown`,
         );
       }
     // Static routes: per destination the lowest priority number; a tie with another next hop is ECMP (unknown).
@@ -768,8 +837,24 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
       if (seen.has(c.text)) continue;
       push(byDest, c.text, r);
     }
+    // A learned route wins over static routes of the same prefix unless a static one has a strictly lower priority
+    // number: its reported priority is a lower bound in every region (Google only adds the region-to-region cost),
+    // and at a tie the winner is not documented — either way the packet may leave by the learned route (unknown).
+    const learnedWins = (text: string, staticBest: number): Route | undefined => {
+      const list = learnedByDest.get(text);
+      if (!list) return undefined;
+      const best = list.reduce((a, b) => (b.priority < a.priority ? b : a));
+      return best.priority <= staticBest ? best.route : undefined;
+    };
+    for (const text of [...learnedByDest.keys()].sort())
+      if (!byDest.has(text)) routes.push(learnedWins(text, Infinity)!);
     for (const [text, list] of [...byDest].sort(([a], [b]) => a.localeCompare(b))) {
       const best = Math.min(...list.map((r) => r.priority));
+      const learned = learnedWins(text, best);
+      if (learned) {
+        routes.push(learned);
+        continue;
+      }
       const winners = list.filter((r) => r.priority === best).sort((a, b) => a.name.localeCompare(b.name));
       const targets = winners.map(targetOf);
       const first = winners[0]!;
@@ -793,7 +878,10 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
         if (t.kind === 'unknown')
           notes.add(`route ${first.name} of ${netName(n)} to ${text}: ${t.reason}, so paths over it are unknown`);
     }
-    const id = tagged.length ? `${netName(n)} routes (tags: ${tagged.join(', ')})` : `${netName(n)} routes`;
+    const where = perRegion ? ` in ${region ?? 'every region'}` : '';
+    const id = tagged.length
+      ? `${netName(n)} routes${where} (tags: ${tagged.join(', ')})`
+      : `${netName(n)} routes${where}`;
     const table: RouteTable = { id, routes, ref: { label: id, resourceId: n.id, origin: n.origin } };
     tables.set(key, table);
     return { table, tagged };
@@ -816,7 +904,7 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
   // ---- subnets (no filter in GCP), one model subnet per route table its interfaces see
   const subnets = new Map<string, Subnet>();
   const modelSubnet = (s: GcpSubnetwork, n: GcpNetwork, tags: readonly string[]): string => {
-    const { table, tagged } = tableFor(n, tags);
+    const { table, tagged } = tableFor(n, tags, s.region);
     const base = `${netName(n)}/${subName(s)}`;
     const id = tagged.length ? `${base} (tags: ${tagged.join(', ')})` : base;
     if (subnets.has(id)) return id;
@@ -1220,3 +1308,32 @@ function gcpStandIns(
     );
   return out;
 }
+
+/** The routes of a router status that are (or may be) in the data plane: every one listed but those DROPPED. */
+function learnedRoutes(status: GcpRouterStatus): GcpLearnedRoute[] {
+  return status.routes.filter((r) => (r.routeStatus ?? 'ACTIVE').toUpperCase() !== 'DROPPED');
+}
+
+/**
+ * The router's enabled BGP sessions that the status does not show UP: a session down (or just created, or flapping)
+ * has withdrawn its routes, which come back with it — a snapshot taken then must not pass.
+ */
+function sessionsNotUp(r: GcpRouter, status: GcpRouterStatus): string[] {
+  return (r.bgpPeers ?? [])
+    .filter((b) => (b.enable ?? 'TRUE').toUpperCase() !== 'FALSE')
+    .filter((b) => (status.peers.find((p) => p.name === b.name)?.status ?? '').toUpperCase() !== 'UP')
+    .map((b) => b.name)
+    .sort();
+}
+
+/** Where a learned route leaves Google Cloud, in words. */
+function learnedHop(l: GcpLearnedRoute): string {
+  if (l.nextHopVpnTunnel) return `VPN tunnel ${shortName(l.nextHopVpnTunnel)}`;
+  if (l.nextHopInterconnectAttachment) return `VLAN attachment ${shortName(l.nextHopInterconnectAttachment)}`;
+  if (l.nextHopHub) return `NCC hub ${shortName(l.nextHopHub)}`;
+  if (l.nextHopInstance) return `router appliance ${shortName(l.nextHopInstance)}`;
+  return l.nextHopIp ? `BGP peer ${l.nextHopIp}` : 'a BGP peer';
+}
+
+/** `inner` is equal to or inside `outer` (same family). */
+const insideCidr = (inner: Cidr, outer: Cidr) => outer.first <= inner.first && inner.last <= outer.last;

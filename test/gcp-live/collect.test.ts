@@ -14,6 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { ASSET_TYPES, GCP_COLLECT_PERMISSIONS, collectGcp } from '../../src/sources/gcp-live/collect.js';
 import { classifyGcpError, GcpApiError, retryAfterMs } from '../../src/sources/gcp-live/rest.js';
 import { loadGcpSnapshot } from '../../src/sources/gcp-snapshot/load.js';
+import { compileGcp } from '../../src/verify/gcp.js';
+import { GCP_POLICY } from '../verify/gcp-helpers.js';
 import { startFakeGcp, writeUserCredential, type Asset, type FakeGcpOptions } from '../support/fake-gcp-server.js';
 
 const ORG = 'organizations/100';
@@ -165,6 +167,20 @@ function credentialFile(dir: string, doc: unknown): string {
 }
 
 const userEnv = (dir: string) => ({ GOOGLE_APPLICATION_CREDENTIALS: writeUserCredential(dir, USER) });
+
+/** Collects project ai-prod from the fake into a fresh directory. */
+async function collectAiProd(fake: { endpoint: string; ca: string }) {
+  const dir = scratch();
+  const out = path.join(dir, 's');
+  const summary = await collectGcp({
+    out,
+    projects: ['ai-prod'],
+    endpoint: fake.endpoint,
+    ca: fake.ca,
+    env: userEnv(dir),
+  });
+  return { out, summary };
+}
 
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 
@@ -393,15 +409,7 @@ describe('cordon collect gcp (library)', () => {
       const w = world(deny ? { deniedMemberLists: ['ai-prod'] } : {});
       const fake = await startFakeGcp({ ...w, assets: [...w.assets, group] });
       try {
-        const dir = scratch();
-        const out = path.join(dir, 's');
-        const summary = await collectGcp({
-          out,
-          projects: ['ai-prod'],
-          endpoint: fake.endpoint,
-          ca: fake.ca,
-          env: userEnv(dir),
-        });
+        const { out, summary } = await collectAiProd(fake);
         assert.ok(
           fake.calls.some((c) => c.method === 'POST' && c.path.endsWith('/instanceGroups/web/listInstances')),
           'members are asked for',
@@ -422,6 +430,78 @@ describe('cordon collect gcp (library)', () => {
       } finally {
         await fake.close();
       }
+    }
+  });
+
+  it('router status: getRouterStatus per router with a BGP peer or a linked tunnel; a denied one is unavailable data naming it', async () => {
+    const routerAsset = (name: string, d: Record<string, unknown>) =>
+      computeAsset('111', 'ai-prod', 'Router', `regions/us-central1/routers/${name}`, {
+        kind: 'compute#router',
+        name,
+        network: 'https://www.googleapis.com/compute/v1/projects/ai-prod/global/networks/ai-vpc',
+        region: 'https://www.googleapis.com/compute/v1/projects/ai-prod/regions/us-central1',
+        ...d,
+      });
+    const tunnel = 'https://www.googleapis.com/compute/v1/projects/ai-prod/regions/us-central1/vpnTunnels/t0';
+    const w = world({
+      routerStatuses: {
+        'projects/ai-prod/regions/us-central1/routers/cr-vpn': {
+          kind: 'compute#routerStatusResponse',
+          result: {
+            network: 'https://www.googleapis.com/compute/v1/projects/ai-prod/global/networks/ai-vpc',
+            bestRoutes: [{ destRange: '192.168.0.0/16', priority: 100, nextHopVpnTunnel: tunnel, routeType: 'BGP' }],
+            bgpPeerStatus: [{ name: 'onprem', status: 'UP', state: 'Established' }],
+          },
+        },
+      },
+      deniedRouterStatus: ['projects/ai-prod/regions/us-central1/routers/cr-denied'],
+    });
+    const fake = await startFakeGcp({
+      ...w,
+      assets: [
+        ...w.assets,
+        routerAsset('cr-vpn', {
+          bgpPeers: [{ name: 'onprem' }],
+          interfaces: [{ name: 'if0', linkedVpnTunnel: tunnel }],
+        }),
+        routerAsset('cr-nat', { nats: [{ name: 'nat' }] }),
+        routerAsset('cr-denied', { bgpPeers: [{ name: 'onprem' }] }),
+        computeAsset('111', 'ai-prod', 'Subnetwork', 'regions/us-central1/subnetworks/app', {
+          kind: 'compute#subnetwork',
+          name: 'app',
+          ipCidrRange: '10.0.1.0/24',
+          network: 'https://www.googleapis.com/compute/v1/projects/ai-prod/global/networks/ai-vpc',
+          region: 'https://www.googleapis.com/compute/v1/projects/ai-prod/regions/us-central1',
+        }),
+      ],
+    });
+    try {
+      const { out, summary } = await collectAiProd(fake);
+      const asked = fake.calls.filter((c) => c.path.endsWith('/getRouterStatus')).map((c) => c.path.split('/').at(-2));
+      assert.deepEqual(asked.sort(), ['cr-denied', 'cr-vpn'], 'a NAT-only router learns nothing: not asked');
+      const ok = summary.projects.find((p) => p.scope === 'ai-prod')!;
+      assert.deepEqual(
+        ok.unavailable.map((u) => [u.dataset, u.permission]),
+        [['compute:router-status', 'compute.routers.get']],
+      );
+      assert.match(ok.unavailable[0]!.reason, /cr-denied/);
+      const inv = (await loadGcpSnapshot(out)).inventory;
+      assert.deepEqual(
+        inv.routerStatuses.map((x) => [x.id, x.routes.map((r) => r.destRange)]),
+        [['projects/ai-prod/regions/us-central1/routers/cr-vpn', ['192.168.0.0/16']]],
+      );
+      // The model: cr-vpn's learned prefix is a route, cr-denied's routes stay unknown and say why.
+      const notes = compileGcp(inv, GCP_POLICY).notes;
+      assert.ok(
+        notes.some((n) => /cr-denied .*was not read \(routers\.getRouterStatus of .*cr-denied/.test(n)),
+        notes.join('\n'),
+      );
+      assert.ok(
+        notes.some((n) => /routes learned by Cloud Router cr-vpn/.test(n)),
+        notes.join('\n'),
+      );
+    } finally {
+      await fake.close();
     }
   });
 

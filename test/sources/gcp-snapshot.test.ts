@@ -291,6 +291,79 @@ describe('GCP snapshot reader', () => {
     assert.match(read!.interfaces![0]!.linkedInterconnectAttachment!, /interconnectAttachments\/a1$/);
   });
 
+  it('reads routers.getRouterStatus answers: by the router they name, or gcloud output by its folders; unnamed ones are located errors', () => {
+    const net = 'https://www.googleapis.com/compute/v1/projects/p1/global/networks/n1';
+    const answer = (dest: string) => ({
+      kind: 'compute#routerStatusResponse',
+      result: {
+        network: net,
+        bestRoutes: [
+          {
+            kind: 'compute#route',
+            network: net,
+            destRange: dest,
+            priority: 100,
+            nextHopIp: '169.254.0.2',
+            nextHopVpnTunnel: 'https://www.googleapis.com/compute/v1/projects/p1/regions/europe-west4/vpnTunnels/t0',
+            routeType: 'BGP',
+            routeStatus: 'ACTIVE',
+          },
+        ],
+        bestRoutesForRouter: [{ destRange: dest, priority: 100, nextHopIp: '169.254.0.2', routeType: 'BGP' }],
+        bgpPeerStatus: [{ name: 'onprem', status: 'UP', numLearnedRoutes: 1 }],
+      },
+    });
+    const r = loadGcpSnapshotFromTexts([
+      // gcloud compute routers get-status cr-1 --region europe-west4 --format=json, saved by its router's folders
+      {
+        name: 'snap/projects/p1/regions/europe-west4/routers/cr-1/status.json',
+        text: JSON.stringify(answer('192.168.0.0/16'), null, 2),
+      },
+      // a list naming each router (what cordon collect gcp writes)
+      {
+        name: 'snap/statuses.json',
+        text: JSON.stringify(
+          [
+            { router: 'projects/p1/regions/us-east1/routers/cr-2', ...answer('172.16.0.0/12') },
+            { ...answer('10.99.0.0/16') },
+          ],
+          null,
+          2,
+        ),
+      },
+    ]);
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0]!.message, /names no router/);
+    assert.equal(r.errors[0]!.file, 'snap/statuses.json');
+    assert.deepEqual(
+      r.inventory.routerStatuses.map((s) => [s.id, s.region, s.network, s.routes.map((x) => [x.list, x.destRange])]),
+      [
+        [
+          'projects/p1/regions/europe-west4/routers/cr-1',
+          'europe-west4',
+          'projects/p1/global/networks/n1',
+          [
+            ['bestRoutes', '192.168.0.0/16'],
+            ['bestRoutesForRouter', '192.168.0.0/16'],
+          ],
+        ],
+        [
+          'projects/p1/regions/us-east1/routers/cr-2',
+          'us-east1',
+          'projects/p1/global/networks/n1',
+          [
+            ['bestRoutes', '172.16.0.0/12'],
+            ['bestRoutesForRouter', '172.16.0.0/12'],
+          ],
+        ],
+      ],
+    );
+    const [first] = r.inventory.routerStatuses;
+    assert.match(first!.routes[0]!.nextHopVpnTunnel!, /vpnTunnels\/t0$/);
+    assert.equal(first!.routes[0]!.pointer, '/result/bestRoutes/0');
+    assert.deepEqual(first!.peers, [{ name: 'onprem', status: 'UP', pointer: '/result/bgpPeerStatus/0' }]);
+  });
+
   it('a JSON line that does not parse (asset export cut short) leaves the data sets of its file partial', () => {
     const fw = (name: string) => ({
       name: `//compute.googleapis.com/projects/p1/global/firewalls/${name}`,

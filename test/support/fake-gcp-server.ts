@@ -46,6 +46,10 @@ export interface FakeGcpOptions {
   emptyListProjects?: string[];
   /** Projects (ids) whose instance group member lists answer 403 PERMISSION_DENIED. */
   deniedMemberLists?: string[];
+  /** routers.getRouterStatus answers (RouterStatusResponse) by router relative name "projects/p/regions/r/routers/n". */
+  routerStatuses?: Record<string, Json>;
+  /** Routers (relative names) whose getRouterStatus answers 403 PERMISSION_DENIED. */
+  deniedRouterStatus?: string[];
   /** Org Policy v2 answers 403 SERVICE_DISABLED for these parents. */
   orgPolicyDisabledFor?: string[];
   /** Delay before each answer (benchmarks: a cloud API is not instantaneous). */
@@ -245,6 +249,16 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
       return page(res, url, 'items', items, { kind: `compute#${members[2]}` });
     }
     if (req.method !== 'GET') return rpcError(res, 405, 'UNIMPLEMENTED', `${req.method} is not served`);
+
+    const routerStatus = /^\/compute\/v1\/(projects\/[^/]+\/regions\/[^/]+\/routers\/[^/]+)\/getRouterStatus$/.exec(p);
+    if (routerStatus) {
+      const rel = routerStatus[1]!;
+      if (o.deniedRouterStatus?.includes(rel))
+        return denied(res, 'compute.routers.get', `//compute.googleapis.com/${rel}`);
+      const answer = o.routerStatuses?.[rel];
+      if (!answer) return rpcError(res, 404, 'NOT_FOUND', `The resource '${rel}' was not found`);
+      return send(res, 200, answer);
+    }
 
     const assets = /^\/v1\/((?:projects|folders|organizations)\/[^/]+)\/assets$/.exec(p);
     if (assets) {

@@ -1,7 +1,8 @@
 /**
  * Random GCP-shaped networks (two peered networks, instances with random tags, service accounts and external IPs;
  * VPC firewall rules with priorities, ties, source/target tags and ranges; a hierarchical policy with goto_next;
- * default, tagged and appliance routes; Cloud NAT; a proxy, passthrough or internal load balancer whose group members
+ * default, tagged and appliance routes; a Cloud Router whose learned routes are unread or take 8.8.8.0/24 or the
+ * default route (above or below the static one); Cloud NAT; a proxy, passthrough or internal load balancer whose group members
  * may not be listed, maybe behind Cloud Armor) and random packets:
  * - the set evaluator agrees with the per-packet evaluator on the compiled model;
  * - each interface's compiled first-match filter decides every packet as checks/gcp/firewall-eval.ts does on the raw
@@ -60,6 +61,8 @@ const world = fc.record({
   hier: fc.array(hierRule, { maxLength: 3 }),
   route: fc.constantFrom('none', 'default', 'default', 'tagged', 'appliance'),
   nat: fc.boolean(),
+  /** A Cloud Router with a BGP session: its status unread, or the prefix (and priority) it learned. */
+  learned: fc.constantFrom('none', 'none', 'unread', '8.8.8.0/24 100', '0.0.0.0/0 100', '0.0.0.0/0 5000'),
   lb: fc.record({
     kind: fc.constantFrom('none', 'proxy', 'passthrough', 'internal'),
     members: fc.subarray([0, 1, 2, 3], { minLength: 1 }),
@@ -163,10 +166,34 @@ function build(w: World): GcpInventory {
                 route('default', '0.0.0.0/0'),
                 route('via-vm', '8.8.8.0/24', { nextHopGateway: undefined, nextHopIp: '10.1.1.99' }),
               ],
-    routers: w.nat ? [router('rtr', {})] : [],
+    routers: [...(w.nat ? [router('rtr', {})] : []), ...(w.learned === 'none' ? [] : [BGP_ROUTER])],
+    routerStatuses:
+      w.learned === 'none' || w.learned === 'unread'
+        ? []
+        : [
+            {
+              project: PROJECT,
+              region: BGP_ROUTER.region,
+              origin: { kind: 'file', file: 'status.json' },
+              id: BGP_ROUTER.id,
+              name: BGP_ROUTER.name,
+              peers: [{ name: 'onprem', status: 'UP', pointer: '/result/bgpPeerStatus/0' }],
+              routes: [
+                {
+                  destRange: w.learned.split(' ')[0]!,
+                  priority: Number(w.learned.split(' ')[1]),
+                  nextHopVpnTunnel: 'ha-tunnel-0',
+                  list: 'bestRoutes',
+                  pointer: '/result/bestRoutes/0',
+                },
+              ],
+            },
+          ],
     ...lb,
   });
 }
+
+const BGP_ROUTER = { ...router('cr-vpn', {}), nats: [], bgpPeers: [{ name: 'onprem', pointer: '/bgpPeers/0' }] };
 
 const INTERNET = [0x08080808, 0x01010101];
 const ipNumber = (ip: string) => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);

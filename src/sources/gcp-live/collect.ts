@@ -30,9 +30,13 @@ type Json = Record<string, unknown>;
 const ALL = Object.keys(GCP_DATASETS) as GcpDataset[];
 /** Read directly, not through the Asset API's RESOURCE content. */
 const RECORD_SETS: GcpDataset = 'dns:record-sets';
+/** routers.getRouterStatus per router (no asset type): the routes Cloud Routers learned. */
+const ROUTER_STATUS: GcpDataset = 'compute:router-status';
 const HIERARCHY: GcpDataset[] = ALL.filter((d) => GCP_DATASETS[d].level === 'hierarchy');
 /** Data sets the RESOURCE asset list fills, and the asset types to ask for. */
-export const ASSET_DATASETS = ALL.filter((d) => GCP_DATASETS[d].level === 'project' && d !== RECORD_SETS);
+export const ASSET_DATASETS = ALL.filter(
+  (d) => GCP_DATASETS[d].level === 'project' && d !== RECORD_SETS && d !== ROUTER_STATUS,
+);
 export const ASSET_TYPES = [...new Set(ASSET_DATASETS.flatMap((d) => [...GCP_DATASETS[d].assetTypes]))].sort();
 const PERIMETER_TYPE = 'accesscontextmanager.googleapis.com/ServicePerimeter';
 const PAGE_SIZE = '1000';
@@ -54,6 +58,7 @@ export const GCP_PERMISSIONS = {
   groupMembers: 'compute.instanceGroups.list',
   /** networkEndpointGroups.listNetworkEndpoints. */
   negEndpoints: 'compute.networkEndpointGroups.list',
+  routerStatus: GCP_DATASETS['compute:router-status'].permission,
 } as const;
 export const GCP_COLLECT_PERMISSIONS: readonly string[] = [...new Set(Object.values(GCP_PERMISSIONS))].sort();
 
@@ -119,6 +124,10 @@ interface ProjectState {
   recordSetFailure?: { reason: string; permission: string };
   /** Instance group members or NEG endpoints that could not be listed (those groups keep unknown members). */
   memberFailures: Map<GcpDataset, { reason: string; permission: string }>;
+  /** routers.getRouterStatus answers, each with the router it is for (`router`: its relative name). */
+  routerStatuses: Json[];
+  /** Routers whose status could not be read (their learned routes stay unknown). */
+  routerStatusFailures: { router: string; reason: string; permission: string }[];
   orgPolicies?: Outcome;
   /** Its project asset was read (so its ancestors are known). */
   described?: boolean;
@@ -320,6 +329,7 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
       p.orgPolicies = await orgPolicies(rest, `projects/${p.id}`);
       await recordSets(rest, p);
       await groupMembers(rest, p);
+      await routerStatuses(rest, p);
     }),
     ...[...nodes.values()].map(async (n) => {
       n.orgPolicies = await orgPolicies(rest, n.node);
@@ -360,7 +370,15 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
 }
 
 function newProject(id: string): ProjectState {
-  return { id, ancestors: [], assets: [], recordSets: new Map(), memberFailures: new Map() };
+  return {
+    id,
+    ancestors: [],
+    assets: [],
+    recordSets: new Map(),
+    memberFailures: new Map(),
+    routerStatuses: [],
+    routerStatusFailures: [],
+  };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -474,6 +492,36 @@ async function groupMembers(rest: GcpRest, p: ProjectState): Promise<void> {
   }
 }
 
+/**
+ * The routes Cloud Routers learned (BGP, custom learned routes) are in no asset: routers.getRouterStatus answers them,
+ * per router with a BGP peer or an interface linked to a VPN tunnel or VLAN attachment. Each answer is written with
+ * the router it is for (`router`); a router whose status cannot be read is listed as unavailable data, and the model
+ * keeps its routes unknown.
+ */
+async function routerStatuses(rest: GcpRest, p: ProjectState): Promise<void> {
+  if (p.assetFailure) return;
+  for (const a of p.assets) {
+    const d = (a.resource as Json | undefined)?.data as Json | undefined;
+    if (a.assetType !== 'compute.googleapis.com/Router' || !d) continue;
+    const peers = Array.isArray(d.bgpPeers) ? d.bgpPeers : [];
+    const links = (Array.isArray(d.interfaces) ? (d.interfaces as Json[]) : []).filter(
+      (i) => i && (i.linkedVpnTunnel || i.linkedInterconnectAttachment),
+    );
+    if (peers.length + links.length === 0) continue;
+    const rel = String(a.name).replace(/^\/\/compute\.googleapis\.com\//, '');
+    try {
+      p.routerStatuses.push({
+        router: rel,
+        ...(await rest.get(rest.url('compute', `/compute/v1/${rel}/getRouterStatus`))),
+      });
+    } catch (err) {
+      // Deleted between the list and the read: gone, not a failure.
+      if (classifyGcpError(err).kind !== 'not-found')
+        p.routerStatusFailures.push({ router: rel, ...failureOf(err, GCP_PERMISSIONS.routerStatus) });
+    }
+  }
+}
+
 function manifest(m: {
   projects?: string[];
   hierarchy?: string[];
@@ -530,10 +578,25 @@ async function writeProject(out: string, p: ProjectState, nodes: Map<string, Nod
       ...p.assetFailure,
       reason: `needs dns:managed-zones, which is unavailable: ${p.assetFailure.reason}`,
     });
+    fail(ROUTER_STATUS, {
+      ...p.assetFailure,
+      reason: `needs compute:routers, which is unavailable: ${p.assetFailure.reason}`,
+    });
   } else {
     // As `gcloud asset list --content-type=resource --format=json` prints them, in name order.
     if (p.assets.length > 0) await writeFile(path.join(dir, 'cloud-assets.json'), stableJson(sortBy(p.assets, 'name')));
     for (const [dataset, f] of p.memberFailures) fail(dataset, f);
+    if (p.routerStatusFailures.length > 0) {
+      const [first] = p.routerStatusFailures;
+      const names = p.routerStatusFailures.map((f) => f.router.replace(/^projects\/[^/]+\//, '')).sort();
+      fail(ROUTER_STATUS, {
+        reason: `routers.getRouterStatus of ${names.join(', ')}: ${first!.reason}`,
+        permission: first!.permission,
+      });
+    }
+    // Written even when some routers failed: the statuses read are known, the others stay unknown.
+    if (p.routerStatuses.length > 0)
+      await writeFile(path.join(dir, 'router-status.json'), stableJson(sortBy(p.routerStatuses, 'router')));
     if (p.recordSetFailure) fail(RECORD_SETS, p.recordSetFailure);
     else
       for (const [zone, items] of p.recordSets)

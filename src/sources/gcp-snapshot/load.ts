@@ -108,6 +108,9 @@ export function loadGcpSnapshotFromTexts(files: { name: string; text: string }[]
 interface PathHints {
   project?: string;
   managedZone?: string;
+  /** gcloud compute routers get-status names no router: "regions/<r>/routers/<name>" folders do. */
+  region?: string;
+  router?: string;
   /** An asset's resource.location (the zone of a zonal resource whose data names none). */
   location?: string;
 }
@@ -118,6 +121,8 @@ function pathHints(file: string): PathHints {
   for (let i = 0; i + 1 < folders.length; i++) {
     if (folders[i] === 'projects') out.project = folders[i + 1];
     if (folders[i] === 'managedZones') out.managedZone = folders[i + 1];
+    if (folders[i] === 'regions') out.region = folders[i + 1];
+    if (folders[i] === 'routers') out.router = folders[i + 1];
   }
   return out;
 }
@@ -774,6 +779,63 @@ const readRouter: Handler = (it, f) => {
     },
     region,
   );
+};
+
+/**
+ * A routers.getRouterStatus answer (RouterStatusResponse: {kind, result}). The answer names no router, so the item
+ * must: a `router` field (self link or relative name, as `cordon collect gcp` writes it), or — for gcloud's output
+ * saved as one file — the folders "projects/<id>/regions/<region>/routers/<router>" of its path.
+ */
+const readRouterStatus: Handler = (it, f) => {
+  const result = f.obj('result');
+  const named = f.str('router');
+  const network = result?.str('network');
+  const project = it.hints.project ?? (network ? /^projects\/([^/]+)/.exec(gcpIdKey(network))?.[1] : undefined);
+  const id = named
+    ? gcpIdKey(named)
+    : f.pointer === '' && it.hints.region && it.hints.router && project
+      ? `projects/${project}/regions/${it.hints.region}/routers/${it.hints.router}`
+      : undefined;
+  if (!id || !/^projects\/[^/]+\/regions\/[^/]+\/routers\/[^/]+$/.test(id)) {
+    error(
+      it,
+      f.pointer,
+      'a router status names no router: add "router" (its self link) or keep gcloud compute routers get-status output under projects/<id>/regions/<region>/routers/<router>/ (docs/gcp-snapshots.md); item skipped',
+    );
+    return;
+  }
+  if (!result) {
+    error(it, f.pointer, 'a router status without "result"; item skipped');
+    return;
+  }
+  const routes = (['bestRoutes', 'bestRoutesForRouter'] as const).flatMap((list) =>
+    result.objs(list).map((r) => {
+      const ref = (k: string) => r.str(k);
+      return {
+        destRange: r.need('destRange'),
+        priority: r.num('priority') ?? 1000,
+        nextHopIp: ref('nextHopIp'),
+        nextHopVpnTunnel: ref('nextHopVpnTunnel'),
+        nextHopInterconnectAttachment: ref('nextHopInterconnectAttachment'),
+        nextHopHub: ref('nextHopHub'),
+        nextHopInstance: ref('nextHopInstance'),
+        routeType: r.str('routeType'),
+        routeStatus: r.str('routeStatus'),
+        list,
+        pointer: r.pointer,
+      };
+    }),
+  );
+  addProjectItem(it, f, 'routerStatuses', 'compute:router-status', id, {
+    name: shortName(id),
+    network: network ? gcpIdKey(network) : undefined,
+    routes,
+    peers: result.objs('bgpPeerStatus').map((b) => ({
+      name: b.str('name') ?? b.pointer,
+      status: b.str('status'),
+      pointer: b.pointer,
+    })),
+  });
 };
 
 const readAddress: Handler = (it, f) => {
@@ -1434,6 +1496,7 @@ const KIND_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> =
   'compute#firewallPolicy': { dataset: 'compute:network-firewall-policies', handler: readFirewallPolicy },
   'compute#route': { dataset: 'compute:routes', handler: readRoute },
   'compute#router': { dataset: 'compute:routers', handler: readRouter },
+  'compute#routerStatusResponse': { dataset: 'compute:router-status', handler: readRouterStatus },
   'compute#address': { dataset: 'compute:addresses', handler: readAddress },
   'compute#forwardingRule': { dataset: 'compute:forwarding-rules', handler: readForwardingRule },
   'compute#instance': { dataset: 'compute:instances', handler: readInstance },
