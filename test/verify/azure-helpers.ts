@@ -110,8 +110,14 @@ export function nsg(inv: AzureInventory, name: string, rules: AzureSecurityRule[
   });
 }
 
-export function routeTable(inv: AzureInventory, name: string, routes: [string, string, string?][]): void {
+export function routeTable(
+  inv: AzureInventory,
+  name: string,
+  routes: [string, string, string?][],
+  opts: { disableBgpRoutePropagation?: boolean } = {},
+): void {
   inv.routeTables.push({
+    ...opts,
     ...base('routeTables', name),
     tags: {},
     routes: routes.map(([addressPrefix, nextHopType, nextHopIpAddress], i) => ({
@@ -155,7 +161,12 @@ export function peer(
   inv: AzureInventory,
   a: string,
   b: string,
-  flags: { access?: [boolean, boolean]; forwarded?: [boolean, boolean] } = {},
+  flags: {
+    access?: [boolean, boolean];
+    forwarded?: [boolean, boolean];
+    /** Per side: it uses the other side's gateway (useRemoteGateways; the other side then allows gateway transit). */
+    remoteGateways?: [boolean, boolean];
+  } = {},
 ): void {
   const side = (x: string, y: string, i: 0 | 1) => {
     const v = idOf('virtualNetworks', x);
@@ -166,6 +177,8 @@ export function peer(
       remoteAddressPrefixes: inv.virtualNetworks.find((n) => n.name === y)!.addressPrefixes,
       allowVirtualNetworkAccess: flags.access?.[i] ?? true,
       allowForwardedTraffic: flags.forwarded?.[i] ?? false,
+      useRemoteGateways: flags.remoteGateways?.[i] ?? false,
+      allowGatewayTransit: flags.remoteGateways?.[1 - i] ?? false,
       peeringState: 'Connected',
     });
   };
