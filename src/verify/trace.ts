@@ -566,7 +566,17 @@ class Walk {
     if (this.stopped) return;
     if (!f) return this.hop(at, 'maybe', `${dir === 'in' ? 'inbound' : 'outbound'} filter not in the inventory`);
     const d = decidePacket(f, p);
-    const what = d.verdict === 'yes' ? 'allowed by' : d.verdict === 'no' ? 'dropped by' : 'undecided (unresolved rule)';
+    // An undecided packet names the rules that may match before the one it would surely meet (a service tag with
+    // unknown addresses: on-premises prefixes in VirtualNetwork, say).
+    const first = d.verdict === 'maybe' ? d.undecidedBy.filter((r) => r !== d.ref) : [];
+    const what =
+      d.verdict === 'yes'
+        ? 'allowed by'
+        : d.verdict === 'no'
+          ? 'dropped by'
+          : first.length
+            ? `undecided: ${first.map((r) => r.label).join('; ')} may match before`
+            : 'undecided (unresolved rule)';
     const also = d.verdict === 'yes' ? alsoAdmittedBy(f, p, d.ref) : [];
     const tail = also.length ? ` (also allowed by ${also.map((r) => r.label).join('; ')})` : '';
     this.hop(at, d.verdict, `${dir === 'in' ? 'inbound' : 'outbound'} ${what} ${d.ref.label}${tail}`, d.ref);
