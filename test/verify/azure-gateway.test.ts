@@ -7,18 +7,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileAzure } from '../../src/verify/azure.js';
-import { verifyModel } from '../../src/verify/questions.js';
 import { gapFindings } from '../../src/verify/gaps.js';
 import { lookupRoute, unknownRouteReason } from '../../src/verify/routes.js';
 import type { AzureInventory } from '../../src/inventory/azure.js';
-import { AZURE_POLICY, azureInventory, nic, nsg, peer, routeTable, rule, subnet, vnet } from './azure-helpers.js';
-
-const run = (inv: AzureInventory) =>
-  verifyModel(compileAzure(inv, AZURE_POLICY), AZURE_POLICY, { clientPorts: [32768, 60999] });
-type Result = ReturnType<typeof run>;
-const cell = (r: Result, from: string, to: string) => r.matrix.find((m) => m.from === from && m.to === to)!;
-const findings = (r: Result, id: string, from: string, to: string) =>
-  r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
+import {
+  AZURE_POLICY,
+  azureInventory,
+  cellOf as cell,
+  findingsOf as findings,
+  runAzure as run,
+  nic,
+  nsg,
+  peer,
+  routeTable,
+  rule,
+  subnet,
+  vnet,
+} from './azure-helpers.js';
 
 interface Options {
   /** The hub has a gateway (GatewaySubnet); default true. */

@@ -7,6 +7,8 @@ import {
   type AzureSecurityRule,
 } from '../../src/inventory/azure.js';
 import type { ZonePolicy } from '../../src/policy/load.js';
+import { compileAzure } from '../../src/verify/azure.js';
+import { verifyModel } from '../../src/verify/questions.js';
 import { testPolicy } from './helpers.js';
 
 const SUB = '33333333-3333-3333-3333-333333333333';
@@ -234,3 +236,12 @@ export function firewall(
 }
 
 export const AZURE_POLICY: ZonePolicy = testPolicy('azure: [privatelink.openai.azure.com]');
+
+/** Compiles and verifies an inventory under AZURE_POLICY, with the matrix cell and findings of a zone pair. */
+export const runAzure = (inv: AzureInventory) =>
+  verifyModel(compileAzure(inv, AZURE_POLICY), AZURE_POLICY, { clientPorts: [32768, 60999] });
+type AzureResult = ReturnType<typeof runAzure>;
+export const cellOf = (r: AzureResult, from: string, to: string) =>
+  r.matrix.find((m) => m.from === from && m.to === to)!;
+export const findingsOf = (r: AzureResult, id: string, from: string, to: string) =>
+  r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
