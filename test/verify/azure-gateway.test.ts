@@ -13,6 +13,7 @@ import type { AzureInventory } from '../../src/inventory/azure.js';
 import {
   AZURE_POLICY,
   azureInventory,
+  firewall,
   cellOf as cell,
   findingsOf as findings,
   runAzure as run,
@@ -146,6 +147,29 @@ describe('verify (Azure): virtual network gateways decide paths, not scopes', ()
     c = cell(r, 'data', 'internet');
     assert.deepEqual(c.unknown, [], JSON.stringify(c));
     assert.equal(findings(r, 'verify-zone-violation', 'data', 'internet').length, 1);
+  });
+
+  it('a hub firewall without a public address may still send the spoke’s traffic out by a gateway route', () => {
+    // The spoke's table sends everything to the hub firewall and turns gateway routes off; the firewall's own subnet
+    // gets them (forced tunnelling): with no public address of its own the packet may leave only that way.
+    const inv = hubAndSpoke({ dataRoutes: [['0.0.0.0/0', 'VirtualAppliance', '10.0.0.4']], disablePropagation: true });
+    subnet(inv, 'hub', 'AzureFirewallSubnet', '10.0.0.0/26');
+    firewall(inv, 'hub', '10.0.0.4', [['any', '*', '*', '*', 'Any']]);
+    delete inv.firewalls[0]!.ipConfigurations[0]!.publicIpAddressId;
+    let c = cell(run(inv), 'data', 'internet');
+    assert.ok(c.unknown.length > 0, JSON.stringify(c));
+    // The control: no gateway, no public address: the firewall cannot send it to the internet.
+    const without = hubAndSpoke({
+      gateway: false,
+      useRemoteGateways: false,
+      dataRoutes: [['0.0.0.0/0', 'VirtualAppliance', '10.0.0.4']],
+      disablePropagation: true,
+    });
+    subnet(without, 'hub', 'AzureFirewallSubnet', '10.0.0.0/26');
+    firewall(without, 'hub', '10.0.0.4', [['any', '*', '*', '*', 'Any']]);
+    delete without.firewalls[0]!.ipConfigurations[0]!.publicIpAddressId;
+    c = cell(run(without), 'data', 'internet');
+    assert.deepEqual([c.unknown, c.configurationPermits], [[], []], JSON.stringify(c));
   });
 
   it('a user route inside the VNet space decides its addresses; one outside it does not', () => {

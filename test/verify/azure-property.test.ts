@@ -76,6 +76,8 @@ const world = fc.record({
   ),
   /** none; a gateway in the hub; the hub's gateway used by spoke1 too; by both spokes. */
   gateway: fc.constantFrom('none', 'none', 'hub', 'spoke1', 'spokes'),
+  /** The firewall has a public address (forced tunnelling gives it none: its internet traffic leaves by the gateway). */
+  firewallPublic: fc.constantFrom(true, true, true, false),
   forwarded: fc.tuple(fc.boolean(), fc.boolean()),
   access: fc.tuple(fc.boolean(), fc.boolean()),
   fwRules: fc.array(
@@ -174,6 +176,7 @@ export function build(w: World) {
     '10.0.0.4',
     w.fwRules.map((r, i) => [`f${i}`, r.src, r.dst, r.port, r.protocol]),
   );
+  if (!w.firewallPublic) delete inv.firewalls[0]!.ipConfigurations[0]!.publicIpAddressId;
   return inv;
 }
 
