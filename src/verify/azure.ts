@@ -20,10 +20,11 @@
  *   them "Invalid" in effective routes: spoke-to-spoke traffic through a hub firewall works with only a default
  *   route). Next hops: VnetLocal, Internet, None, VirtualAppliance (an Azure Firewall of the inventory at that address
  *   is modelled; any other appliance is unknown), VirtualNetworkGateway (on-premises: unknown).
- * - Gateway routes (Microsoft, "Virtual network traffic routing"): a virtual network gateway adds to every subnet of
- *   its VNet a route per prefix "advertised from on-premises via BGP, or configured in the local network gateway"
- *   (next hop Virtual network gateway), and so does it for a peered VNet whose peering sets useRemoteGateways (the
- *   hub's allowGatewayTransit); Azure Route Server programs the BGP routes NVAs advertise the same way. Selection is
+ * - Gateway routes (Microsoft, "Virtual network traffic routing", learn.microsoft.com/azure/virtual-network/
+ *   virtual-networks-udr-overview): a virtual network gateway adds to every subnet of its VNet a route per prefix
+ *   "advertised from on-premises via BGP, or configured in the local network gateway" (next hop Virtual network
+ *   gateway), and so does it for a peered VNet whose peering sets useRemoteGateways (the hub's allowGatewayTransit);
+ *   Azure Route Server programs the BGP routes NVAs advertise the same way. Selection is
  *   longest prefix first, then user route > BGP route > system route for the same prefix, except that "system routes
  *   for traffic related to virtual network, virtual network peerings, or virtual network service endpoints, are
  *   preferred routes, even if BGP routes are more specific". A route table with disableBgpRoutePropagation ("Propagate
@@ -131,7 +132,7 @@ const PROTOCOLS: Record<string, [number, number][]> = {
 
 const at = originAt;
 
-/** What gives a VNet's subnets gateway routes: its own gateway or Route Server, or a peer's through useRemoteGateways. */
+/** What gives a VNet's subnets gateway routes: its gateway or Route Server, or a peer's through useRemoteGateways. */
 interface GatewaySource {
   label: string;
   ref: Ref;
@@ -252,7 +253,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     virtualNetworkTag.set(key, tag);
     return tag;
   };
-  // ---- virtual network gateways: which VNets' subnets get gateway routes (see gatewayRoutes below)
+  // ---- virtual network gateways: which VNets' subnets get gateway routes (tableFor adds them)
   const gatewaysOf = new Map<string, GatewaySource[]>();
   const gatewaySources = (v: AzureVirtualNetwork): GatewaySource[] => {
     const k = azureIdKey(v.id);
