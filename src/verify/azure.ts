@@ -20,6 +20,21 @@
  *   them "Invalid" in effective routes: spoke-to-spoke traffic through a hub firewall works with only a default
  *   route). Next hops: VnetLocal, Internet, None, VirtualAppliance (an Azure Firewall of the inventory at that address
  *   is modelled; any other appliance is unknown), VirtualNetworkGateway (on-premises: unknown).
+ * - Gateway routes (Microsoft, "Virtual network traffic routing", learn.microsoft.com/azure/virtual-network/
+ *   virtual-networks-udr-overview): a virtual network gateway adds to every subnet of its VNet a route per prefix
+ *   "advertised from on-premises via BGP, or configured in the local network gateway" (next hop Virtual network
+ *   gateway), and so does it for a peered VNet whose peering sets useRemoteGateways (the hub's allowGatewayTransit);
+ *   Azure Route Server programs the BGP routes NVAs advertise the same way. Selection is
+ *   longest prefix first, then user route > BGP route > system route for the same prefix, except that "system routes
+ *   for traffic related to virtual network, virtual network peerings, or virtual network service endpoints, are
+ *   preferred routes, even if BGP routes are more specific". A route table with disableBgpRoutePropagation ("Propagate
+ *   gateway routes: No") keeps them out of its subnets, and "this process applies to both static routes and BGP
+ *   routes". The prefixes (BGP-learned, or a local network gateway's) are not in the inventory, so a subnet that gets
+ *   gateway routes has an opaque route naming the gateway (routes.ts): every destination is unknown there except the
+ *   VNet's own space, its peerings' spaces and user routes lying inside them (pinned). A user 0.0.0.0/0 route does not
+ *   decide the rest: it only beats a BGP default route (forced tunnelling, or a VPN gateway's default site), not a
+ *   longer on-premises prefix. The gateway resource itself is not read: GatewaySubnet (RouteServerSubnet) stands for
+ *   it. VirtualNetwork includes the connected on-premises spaces: rules naming it match unknown sources there.
  * - Internet egress of a NIC: the subnet's NAT gateway, else a public IP on the NIC, else default outbound access
  *   unless the subnet is private (defaultOutboundAccess false). Inbound from the internet needs a public IP.
  * - Peering: a model peering when both sides are Connected; a side with allowVirtualNetworkAccess off routes nothing
@@ -42,6 +57,7 @@ import {
   type AzureSecurityRule,
   type AzureSubnet,
   type AzureVirtualNetwork,
+  type AzureVnetPeering,
 } from '../inventory/azure.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { placeAzure } from '../checks/azure/support.js';
@@ -115,6 +131,12 @@ const PROTOCOLS: Record<string, [number, number][]> = {
 };
 
 const at = originAt;
+
+/** What gives a VNet's subnets gateway routes: its gateway or Route Server, or a peer's through useRemoteGateways. */
+interface GatewaySource {
+  label: string;
+  ref: Ref;
+}
 
 /** "443", "8000-8999", "*" → inclusive ranges; undefined for text that is none of these. */
 function portRange(text: string): [number, number] | undefined {
@@ -209,6 +231,11 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
   const spaceOf = (v: AzureVirtualNetwork) => v.addressPrefixes.flatMap((p) => tryParseCidr(p) ?? []);
   const peersOf = (v: AzureVirtualNetwork) =>
     inv.vnetPeerings.filter((p) => azureIdKey(p.vnetId) === azureIdKey(v.id) && connected(p));
+  /** A connected peering's remote space: the remote VNet's, or what the peering records of it. */
+  const peeredSpace = (p: AzureVnetPeering): Cidr[] => {
+    const remote = p.remoteVirtualNetworkId ? vnets.get(azureIdKey(p.remoteVirtualNetworkId)) : undefined;
+    return remote ? spaceOf(remote) : p.remoteAddressPrefixes.flatMap((x) => tryParseCidr(x) ?? []);
+  };
   const subnetsOf = (v: AzureVirtualNetwork) => inv.subnets.filter((s) => azureIdKey(s.vnetId) === azureIdKey(v.id));
   const virtualNetworkTag = new Map<string, Cidr[]>();
   /** VirtualNetwork as a NIC of subnet `s` of `v` sees it (its effective routes hold its subnet's user routes). */
@@ -217,11 +244,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     let tag = virtualNetworkTag.get(key);
     if (tag) return tag;
     tag = [...spaceOf(v), AZURE_HOST];
-    for (const p of peersOf(v)) {
-      if (p.allowVirtualNetworkAccess === false) continue;
-      const remote = p.remoteVirtualNetworkId ? vnets.get(azureIdKey(p.remoteVirtualNetworkId)) : undefined;
-      tag.push(...(remote ? spaceOf(remote) : p.remoteAddressPrefixes.flatMap((x) => tryParseCidr(x) ?? [])));
-    }
+    for (const p of peersOf(v)) if (p.allowVirtualNetworkAccess !== false) tag.push(...peeredSpace(p));
     const rt = s?.routeTableId ? routeTables.get(azureIdKey(s.routeTableId)) : undefined;
     for (const r of rt?.routes ?? []) {
       const c = tryParseCidr(r.addressPrefix);
@@ -230,23 +253,56 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     virtualNetworkTag.set(key, tag);
     return tag;
   };
-  // Gateway-learned routes may cover any destination, and on-premises sources sit in the VirtualNetwork tag.
-  for (const v of inv.virtualNetworks)
-    if (
-      subnetsOf(v).some((s) => s.name.toLowerCase() === 'gatewaysubnet') ||
-      peersOf(v).some((p) => p.useRemoteGateways)
-    ) {
-      notes.add(
-        `${vnetName(v)} reaches on-premises through a virtual network gateway: the on-premises prefixes (part of its VirtualNetwork tag and routes) are not in the inventory, so paths to and from them are not verified`,
-      );
-      gaps.push({
-        scopes: [scopeOf(v)],
-        subjects: [vnetName(v)],
-        reason:
-          'VNet(s) reach on-premises through a virtual network gateway whose learned prefixes are not in the inventory',
-        origin: v.origin,
-      });
+  // ---- virtual network gateways: which VNets' subnets get gateway routes (tableFor adds them)
+  const gatewaysOf = new Map<string, GatewaySource[]>();
+  const gatewaySources = (v: AzureVirtualNetwork): GatewaySource[] => {
+    const k = azureIdKey(v.id);
+    let list = gatewaysOf.get(k);
+    if (list) return list;
+    list = [];
+    // A gateway (VPN, ExpressRoute) lives in GatewaySubnet, Azure Route Server in RouteServerSubnet; the inventory
+    // holds neither resource, so the subnet stands for it (a GatewaySubnet without a gateway is treated as having one).
+    const own = new Map<string, { id: string; origin?: Origin }>();
+    for (const id of v.subnetIds) own.set(id.split('/').pop()!.toLowerCase(), { id });
+    for (const s of subnetsOf(v)) own.set(s.name.toLowerCase(), { id: s.id, origin: s.origin });
+    for (const [name, what] of [
+      ['gatewaysubnet', 'virtual network gateway'],
+      ['routeserversubnet', 'Route Server'],
+    ] as const) {
+      const s = own.get(name);
+      if (s)
+        list.push({
+          label: `${what} of ${vnetName(v)}`,
+          ref: {
+            label: `${what} of ${vnetName(v)} (${s.id.split('/').pop()})`,
+            resourceId: s.id,
+            ...(s.origin ? { origin: s.origin } : v.origin ? { origin: v.origin } : {}),
+          },
+        });
     }
+    for (const p of peersOf(v))
+      if (p.useRemoteGateways) {
+        const remote = p.remoteVirtualNetworkId ? vnets.get(azureIdKey(p.remoteVirtualNetworkId)) : undefined;
+        const of = remote ? vnetName(remote) : (p.remoteVirtualNetworkId?.split('/').pop() ?? p.name);
+        list.push({
+          label: `the gateway of ${of} (peering ${p.name} uses remote gateways)`,
+          ref: {
+            label: `peering ${p.name} of ${vnetName(v)}: useRemoteGateways (the gateway of ${of})`,
+            resourceId: p.id,
+            origin: p.origin,
+          },
+        });
+      }
+    gatewaysOf.set(k, list);
+    return list;
+  };
+  for (const v of inv.virtualNetworks) {
+    const gw = gatewaySources(v);
+    if (gw.length > 0)
+      notes.add(
+        `${vnetName(v)} gets routes from ${gw.map((g) => g.label).join(' and ')} (prefixes learned over BGP or set in a local network gateway, not in the inventory): in its subnets that propagate gateway routes, every destination outside the VNet, its peerings and its user routes that lie inside them is not assessed; on-premises sources (part of its VirtualNetwork tag) may match rules that name VirtualNetwork`,
+      );
+  }
 
   // IP configurations declared in infrastructure as code without an address get theirs at deploy: stand-ins.
   const atDeploy = azureStandIns(inv, policy, notes, gaps);
@@ -262,6 +318,26 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
         asgMembers.set(k, [...(asgMembers.get(k) ?? []), ...addressesOf(c)]);
       }
 
+  /**
+   * Microsoft: VirtualNetwork includes "all connected on-premises address spaces"; behind a gateway they are not in
+   * the inventory, so a source outside the known space may match a rule naming VirtualNetwork (unknown, unbounded).
+   */
+  const onPremisesTag = new Map<string, Remote[]>();
+  const onPremises = (v: AzureVirtualNetwork): Remote[] => {
+    let r = onPremisesTag.get(azureIdKey(v.id));
+    if (r) return r;
+    const gw = gatewaySources(v);
+    r = gw.length
+      ? [
+          {
+            kind: 'unknown',
+            reason: `on-premises prefixes of ${gw.map((g) => g.label).join(' and ')} (part of VirtualNetwork, not in the inventory)`,
+          },
+        ]
+      : [];
+    onPremisesTag.set(azureIdKey(v.id), r);
+    return r;
+  };
   /** An NSG address prefix or service tag, as seen from a NIC or subnet of `v`. */
   const prefixRemote = (
     text: string,
@@ -275,7 +351,8 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     const c = tryParseCidr(t);
     if (c) return [{ kind: 'cidr', cidr: c }];
     const vnetSpace = v ? vnetTag(v, s) : [];
-    if (lower === 'virtualnetwork') return [{ kind: 'members', label: 'VirtualNetwork', addresses: vnetSpace }];
+    if (lower === 'virtualnetwork')
+      return [{ kind: 'members', label: 'VirtualNetwork', addresses: vnetSpace }, ...(v ? onPremises(v) : [])];
     if (lower === 'internet')
       return [
         {
@@ -424,10 +501,20 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
       routes.push(r);
     };
     const udrs = useUdrs ? (rt?.routes ?? []) : [];
+    // Gateway routes cannot win inside the VNet's or a peered VNet's space (system routes there are preferred to any
+    // BGP route), so a user route lying inside that space decides its addresses; elsewhere a longer gateway route wins.
+    const guarded = [
+      ...spaceOf(v),
+      ...peersOf(v)
+        .filter((p) => p.allowVirtualNetworkAccess !== false)
+        .flatMap((p) => peeredSpace(p)),
+    ];
+    const inside = (d: Cidr) => guarded.some((g) => g.family === d.family && g.first <= d.first && d.last <= g.last);
     for (const r of udrs) {
       const d = tryParseCidr(r.addressPrefix);
       add({
         ...(d ? { destination: d } : {}),
+        ...(d && inside(d) ? { pinned: true } : {}),
         destinationText: r.addressPrefix,
         target: nextHop(r.nextHopType, r.nextHopIpAddress),
         ref: {
@@ -441,11 +528,18 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
           `${rtName(rt!)} route ${r.name} targets ${r.addressPrefix} (a service tag): routing of ${subnetName(s)} is unknown`,
         );
     }
-    const system = (prefix: Cidr, target: RouteTarget, what: string, ref?: { resourceId: string; origin?: Origin }) =>
+    const system = (
+      prefix: Cidr,
+      target: RouteTarget,
+      what: string,
+      ref?: { resourceId: string; origin?: Origin },
+      pinned = false,
+    ) =>
       add({
         destination: prefix,
         destinationText: prefix.text,
         target,
+        ...(pinned ? { pinned } : {}),
         ref: {
           label: `system route ${prefix.text} -> ${what}`,
           resourceId: ref?.resourceId ?? v.id,
@@ -455,8 +549,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     for (const c of spaceOf(v)) system(c, { kind: 'local' }, 'VirtualNetwork');
     for (const p of peersOf(v)) {
       const id = peeringOf.get(azureIdKey(p.id));
-      const remote = p.remoteVirtualNetworkId ? vnets.get(azureIdKey(p.remoteVirtualNetworkId)) : undefined;
-      const prefixes = remote ? spaceOf(remote) : p.remoteAddressPrefixes.flatMap((x) => tryParseCidr(x) ?? []);
+      const prefixes = peeredSpace(p);
       const target: RouteTarget =
         p.allowVirtualNetworkAccess === false
           ? { kind: 'drop', reason: `peering ${p.name} has allowVirtualNetworkAccess off` }
@@ -467,13 +560,27 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
         notes.add(
           `peering ${p.name} of ${vnetName(v)}: its remote side is not in the inventory (or not connected), so paths over it are unknown`,
         );
-      for (const c of prefixes) system(c, target, `VNetPeering ${p.name}`, { resourceId: p.id, origin: p.origin });
+      for (const c of prefixes)
+        system(c, target, `VNetPeering ${p.name}`, { resourceId: p.id, origin: p.origin }, target.kind === 'peering');
     }
     const defaultOverridden = udrs.some((r) => r.addressPrefix.trim() === '0.0.0.0/0');
     system(ANY_V4, { kind: 'internet', id: 'internet', egressOnly: false }, 'Internet');
     system(ANY_V6, { kind: 'internet', id: 'internet', egressOnly: false }, 'Internet');
     if (!defaultOverridden)
       for (const p of NONE_ROUTES) system(cidr(p), { kind: 'drop', reason: 'system route with next hop None' }, 'None');
+    // Gateway routes, unless the subnet's route table turns their propagation off (a table that is not applied, as
+    // for private endpoints without route-table policies, turns nothing off).
+    if (!(rt && useUdrs && rt.disableBgpRoutePropagation === true))
+      for (const g of gatewaySources(v))
+        add({
+          destinationText: `routes learned from ${g.label}`,
+          target: {
+            kind: 'unknown',
+            id: g.label,
+            reason: 'the prefixes it learns over BGP or from a local network gateway are not in the inventory',
+          },
+          ref: g.ref,
+        });
     const id = rt && useUdrs ? rtName(rt) : `${subnetName(s)} (system routes)`;
     return {
       id,

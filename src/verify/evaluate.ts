@@ -662,12 +662,16 @@ export class SetEvaluator {
         if (!key.startsWith('firewall:')) continue;
         const fw = this.model.firewalls?.get(key.slice('firewall:'.length));
         const fs = fw ? this.subnets.get(fw.subnet) : undefined;
-        if (!fw || !fs || !fw.publicEgress) continue;
+        if (!fw || !fs) continue;
         const fsNet = this.model.networks.get(fs.subnet.network);
         const routed = and(atomsOf(s.atoms, key), this.internetDst);
-        const out = and(routed, this.gatewayAtoms(fs.atoms, new Set(fsNet?.internetGateways ?? []), false));
         const filter = triAnd(s.nout, filterSets(fw.filter));
-        parts.push(triAnd(triAnd(triAndSet(all, out), filter), replyIn));
+        if (fw.publicEgress) {
+          const out = and(routed, this.gatewayAtoms(fs.atoms, new Set(fsNet?.internetGateways ?? []), false));
+          parts.push(triAnd(triAnd(triAndSet(all, out), filter), replyIn));
+        }
+        // Where the firewall's subnet may route it elsewhere (a gateway route towards on-premises forced tunnelling),
+        // it may get out without the firewall's public address: unknown, as traced.
         const unsure = and(routed, fs.atoms.unknown);
         if (unsure !== EMPTY)
           parts.push({ yes: EMPTY, maybe: and(and(all.maybe, filter.maybe), and(unsure, replyIn.maybe)) });

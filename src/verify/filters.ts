@@ -125,15 +125,16 @@ export function filterSets(f: Filter): TriSet {
 function firstMatchAllowed(f: Filter, counts: (r: FilterRule) => boolean): TriSet {
   let yes = EMPTY;
   let maybe = EMPTY;
-  let surelyReaches = FULL; // packets no earlier rule may have matched
+  // Packets no earlier rule may have matched, except counted allows: whichever of those matched, it was allowed.
+  let surelyReaches = FULL;
   let mayReach = FULL; // packets no earlier rule surely matched
   for (const r of f.rules) {
     const m = ruleSets(r, f.direction);
-    if (r.action === 'allow' && counts(r)) {
+    const counted = r.action === 'allow' && counts(r);
+    if (counted) {
       yes = or(yes, and(surelyReaches, m.yes));
       maybe = or(maybe, and(mayReach, m.maybe));
-    }
-    surelyReaches = diff(surelyReaches, m.maybe);
+    } else surelyReaches = diff(surelyReaches, m.maybe);
     mayReach = diff(mayReach, m.yes);
   }
   return { yes, maybe };
@@ -223,18 +224,24 @@ export function decidePacket(f: Filter, p: Point): FilterDecision {
       ? { verdict: 'maybe', ref: maybes[0]!, undecidedBy: maybes }
       : { verdict: 'no', ref: f.defaultRef, undecidedBy: [] };
   }
-  // Three-valued first match: a rule that may match leaves both outcomes open until one rule surely matches.
+  // Three-valued first match: a rule that may match leaves both outcomes open until one rule surely matches (an allow
+  // after rules that may only have allowed it allows it whichever matched).
   let allowPossible = false;
+  let denyPossible = false;
   const maybes: Ref[] = [];
   for (const r of f.rules) {
     const m = ruleMatches(r, f.direction, p);
     if (m === 'no') continue;
     if (m === 'maybe') {
       if (r.action === 'allow') allowPossible = true;
+      else denyPossible = true;
       maybes.push(r.ref);
       continue;
     }
-    if (r.action === 'allow') return { verdict: maybes.length > 0 ? 'maybe' : 'yes', ref: r.ref, undecidedBy: maybes };
+    if (r.action === 'allow')
+      return denyPossible
+        ? { verdict: 'maybe', ref: r.ref, undecidedBy: maybes }
+        : { verdict: 'yes', ref: r.ref, undecidedBy: [] };
     return { verdict: allowPossible ? 'maybe' : 'no', ref: r.ref, undecidedBy: maybes };
   }
   // Undecided: name the first rule that may have allowed it (the one to resolve), else the default.

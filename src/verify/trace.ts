@@ -410,11 +410,11 @@ export class Tracer {
     if (t.stopped) return t.done();
     const r = lookupRoute(fsub.routeTable, p);
     const rt = fsub.routeTable?.id ?? fsub.id;
-    if (r === 'unknown') return this.unknownHop(t, s, sub, p, mode);
-    if (!r) return t.drop(rt, 'the firewall’s subnet has no route to the destination');
-    t.route(rt, r);
     const hub = fsub.network;
-    if (this.isInternet(p, 'dst')) {
+    if (r === 'unknown' && this.isInternet(p, 'dst')) return this.unknownHop(t, s, sub, p, mode);
+    if (!r) return t.drop(rt, 'the firewall’s subnet has no route to the destination');
+    if (r !== 'unknown') t.route(rt, r);
+    if (r !== 'unknown' && this.isInternet(p, 'dst')) {
       const net = this.model.networks.get(hub);
       if (r.target.kind !== 'internet' || !net?.internetGateways.includes(r.target.id))
         return t.drop(rt, 'the firewall’s subnet does not route this destination to the internet', r.ref);
@@ -436,8 +436,16 @@ export class Tracer {
       const origin = addr === 'dst' ? s.network : w;
       return origin === hub || peer.acceptsForwarded?.[idx] === true ? w : undefined;
     };
-    const w = forwardTo(r, 'dst');
-    if (!w)
+    // A private destination the firewall's subnet may route elsewhere (a gateway route): if it is delivered, it is to
+    // the network holding the address, with the reply back through the firewall as below (evaluate.ts viaFirewall).
+    const w =
+      r === 'unknown'
+        ? [...this.model.networks.values()].find((n) => n.id !== hub && inCidrs(n.cidrs, p.fam, p.dst))?.id
+        : forwardTo(r, 'dst');
+    if (r === 'unknown') {
+      if (!w) return this.unknownHop(t, s, sub, p, mode);
+      t.hop(rt, 'maybe', unknownRouteReason(fsub.routeTable, p), unknownRoute(fsub.routeTable, p)?.ref);
+    } else if (!w)
       return t.drop(
         rt,
         'the firewall cannot forward it there (no route, or a peering that refuses forwarded traffic)',
@@ -558,7 +566,17 @@ class Walk {
     if (this.stopped) return;
     if (!f) return this.hop(at, 'maybe', `${dir === 'in' ? 'inbound' : 'outbound'} filter not in the inventory`);
     const d = decidePacket(f, p);
-    const what = d.verdict === 'yes' ? 'allowed by' : d.verdict === 'no' ? 'dropped by' : 'undecided (unresolved rule)';
+    // An undecided packet names the rules that may match before the one it would surely meet (a service tag with
+    // unknown addresses: on-premises prefixes in VirtualNetwork, say).
+    const first = d.verdict === 'maybe' ? d.undecidedBy.filter((r) => r !== d.ref) : [];
+    const what =
+      d.verdict === 'yes'
+        ? 'allowed by'
+        : d.verdict === 'no'
+          ? 'dropped by'
+          : first.length
+            ? `undecided: ${first.map((r) => r.label).join('; ')} may match before`
+            : 'undecided (unresolved rule)';
     const also = d.verdict === 'yes' ? alsoAdmittedBy(f, p, d.ref) : [];
     const tail = also.length ? ` (also allowed by ${also.map((r) => r.label).join('; ')})` : '';
     this.hop(at, d.verdict, `${dir === 'in' ? 'inbound' : 'outbound'} ${what} ${d.ref.label}${tail}`, d.ref);

@@ -7,6 +7,8 @@ import {
   type AzureSecurityRule,
 } from '../../src/inventory/azure.js';
 import type { ZonePolicy } from '../../src/policy/load.js';
+import { compileAzure } from '../../src/verify/azure.js';
+import { verifyModel } from '../../src/verify/questions.js';
 import { testPolicy } from './helpers.js';
 
 const SUB = '33333333-3333-3333-3333-333333333333';
@@ -110,8 +112,14 @@ export function nsg(inv: AzureInventory, name: string, rules: AzureSecurityRule[
   });
 }
 
-export function routeTable(inv: AzureInventory, name: string, routes: [string, string, string?][]): void {
+export function routeTable(
+  inv: AzureInventory,
+  name: string,
+  routes: [string, string, string?][],
+  opts: { disableBgpRoutePropagation?: boolean } = {},
+): void {
   inv.routeTables.push({
+    ...opts,
     ...base('routeTables', name),
     tags: {},
     routes: routes.map(([addressPrefix, nextHopType, nextHopIpAddress], i) => ({
@@ -155,7 +163,12 @@ export function peer(
   inv: AzureInventory,
   a: string,
   b: string,
-  flags: { access?: [boolean, boolean]; forwarded?: [boolean, boolean] } = {},
+  flags: {
+    access?: [boolean, boolean];
+    forwarded?: [boolean, boolean];
+    /** Per side: it uses the other side's gateway (useRemoteGateways; the other side then allows gateway transit). */
+    remoteGateways?: [boolean, boolean];
+  } = {},
 ): void {
   const side = (x: string, y: string, i: 0 | 1) => {
     const v = idOf('virtualNetworks', x);
@@ -166,6 +179,8 @@ export function peer(
       remoteAddressPrefixes: inv.virtualNetworks.find((n) => n.name === y)!.addressPrefixes,
       allowVirtualNetworkAccess: flags.access?.[i] ?? true,
       allowForwardedTraffic: flags.forwarded?.[i] ?? false,
+      useRemoteGateways: flags.remoteGateways?.[i] ?? false,
+      allowGatewayTransit: flags.remoteGateways?.[1 - i] ?? false,
       peeringState: 'Connected',
     });
   };
@@ -221,3 +236,12 @@ export function firewall(
 }
 
 export const AZURE_POLICY: ZonePolicy = testPolicy('azure: [privatelink.openai.azure.com]');
+
+/** Compiles and verifies an inventory under AZURE_POLICY, with the matrix cell and findings of a zone pair. */
+export const runAzure = (inv: AzureInventory) =>
+  verifyModel(compileAzure(inv, AZURE_POLICY), AZURE_POLICY, { clientPorts: [32768, 60999] });
+type AzureResult = ReturnType<typeof runAzure>;
+export const cellOf = (r: AzureResult, from: string, to: string) =>
+  r.matrix.find((m) => m.from === from && m.to === to)!;
+export const findingsOf = (r: AzureResult, id: string, from: string, to: string) =>
+  r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);

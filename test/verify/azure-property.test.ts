@@ -1,7 +1,9 @@
 /**
  * The set evaluator against the per-packet evaluator on random Azure-shaped networks (a hub with a firewall and two
  * spokes; NSGs on subnets and NICs with service tags and priorities; user routes to the firewall, an unknown
- * appliance, None or the internet; peering flags; public IPs and private subnets) and random packets.
+ * appliance, None or the internet; peering flags; public IPs and private subnets; a virtual network gateway in the
+ * hub, used by spokes through useRemoteGateways, with route tables that do or do not propagate its routes) and random
+ * packets.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -63,12 +65,19 @@ const world = fc.record({
         'blackhole',
         'appliance',
         'internet',
+        'inside',
       ),
+      /** A route table turns gateway route propagation off. */
+      noGatewayRoutes: fc.boolean(),
       publicIp: fc.boolean(),
       outbound: fc.constantFrom<boolean | undefined>(true, false, undefined),
     }),
     { minLength: 4, maxLength: 4 },
   ),
+  /** none; a gateway in the hub; the hub's gateway used by spoke1 too; by both spokes. */
+  gateway: fc.constantFrom('none', 'none', 'hub', 'spoke1', 'spokes'),
+  /** The firewall has a public address (forced tunnelling gives it none: its internet traffic leaves by the gateway). */
+  firewallPublic: fc.constantFrom(true, true, true, false),
   forwarded: fc.tuple(fc.boolean(), fc.boolean()),
   access: fc.tuple(fc.boolean(), fc.boolean()),
   fwRules: fc.array(
@@ -102,7 +111,7 @@ const PLACES: [string, string, string][] = [
   ['spoke2', 's3', '10.2.1.0/24'],
 ];
 
-function build(w: World) {
+export function build(w: World) {
   const inv = azureInventory();
   vnet(inv, 'hub', '10.0.0.0/16');
   vnet(inv, 'spoke1', '10.1.0.0/16');
@@ -134,8 +143,10 @@ function build(w: World) {
       blackhole: [['10.2.0.0/16', 'None']],
       appliance: [['10.1.0.0/16', 'VirtualAppliance', '10.0.1.99']],
       internet: [['0.0.0.0/0', 'Internet']],
+      // Inside spoke1's space: a gateway route cannot take it.
+      inside: [['10.1.2.0/24', 'None']],
     };
-    if (s.route !== 'none') routeTable(inv, `rt${i}`, hop[s.route]!);
+    if (s.route !== 'none') routeTable(inv, `rt${i}`, hop[s.route]!, { disableBgpRoutePropagation: s.noGatewayRoutes });
     subnet(inv, v, name, cidr, {
       ...(s.nsg >= 0 ? { nsg: `nsg${s.nsg}` } : {}),
       ...(s.route !== 'none' ? { routeTable: `rt${i}` } : {}),
@@ -147,14 +158,25 @@ function build(w: World) {
       zone: ['app', 'inference', 'data'][i % 3]!,
     });
   });
-  peer(inv, 'hub', 'spoke1', { forwarded: [true, w.forwarded[0]], access: [true, w.access[0]] });
-  peer(inv, 'hub', 'spoke2', { forwarded: [true, w.forwarded[1]], access: [w.access[1], true] });
+  if (w.gateway !== 'none') subnet(inv, 'hub', 'GatewaySubnet', '10.0.255.0/27');
+  const remote = (spoke: boolean): [boolean, boolean] => [false, spoke];
+  peer(inv, 'hub', 'spoke1', {
+    forwarded: [true, w.forwarded[0]],
+    access: [true, w.access[0]],
+    remoteGateways: remote(w.gateway === 'spoke1' || w.gateway === 'spokes'),
+  });
+  peer(inv, 'hub', 'spoke2', {
+    forwarded: [true, w.forwarded[1]],
+    access: [w.access[1], true],
+    remoteGateways: remote(w.gateway === 'spokes'),
+  });
   firewall(
     inv,
     'hub',
     '10.0.0.4',
     w.fwRules.map((r, i) => [`f${i}`, r.src, r.dst, r.port, r.protocol]),
   );
+  if (!w.firewallPublic) delete inv.firewalls[0]!.ipConfigurations[0]!.publicIpAddressId;
   return inv;
 }
 
@@ -189,7 +211,8 @@ describe('verify (Azure): set evaluator agrees with the per-packet evaluator', (
               port: pk.proto === 1 ? 0 : pk.port,
             };
             const naive = assertAgreement(ev, tracer, { s, d, fromInternet, toInternet, p, mode });
-            const kind = `${naive.verdict}${naive.hops.some((h) => h.at === 'fw') ? ' via firewall' : ''}`;
+            const gateway = naive.hops.some((h) => /virtual network gateway|gateway of hub/.test(h.what));
+            const kind = `${naive.verdict}${naive.hops.some((h) => h.at === 'fw') ? ' via firewall' : ''}${gateway ? ' by a gateway route' : ''}`;
             seen.set(kind, (seen.get(kind) ?? 0) + 1);
           }
         }
@@ -200,7 +223,7 @@ describe('verify (Azure): set evaluator agrees with the per-packet evaluator', (
       },
     );
     // The random networks must exercise every outcome, through the firewall too, or the agreement proves little.
-    for (const k of ['yes', 'no', 'maybe', 'yes via firewall', 'no via firewall'])
+    for (const k of ['yes', 'no', 'maybe', 'yes via firewall', 'no via firewall', 'maybe by a gateway route'])
       assert.equal((seen.get(k) ?? 0) > 0, true, `no packet came out "${k}": ${JSON.stringify([...seen])}`);
   });
 });

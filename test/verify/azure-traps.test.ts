@@ -1,12 +1,11 @@
 /** Azure's semantic traps, each with a configuration that trips it and one that does not. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileAzure } from '../../src/verify/azure.js';
-import { verifyModel } from '../../src/verify/questions.js';
-import type { AzureInventory } from '../../src/inventory/azure.js';
 import {
-  AZURE_POLICY,
   azureInventory,
+  cellOf as cell,
+  findingsOf as findings,
+  runAzure as run,
   firewall,
   nic,
   nsg,
@@ -17,12 +16,7 @@ import {
   vnet,
 } from './azure-helpers.js';
 
-const run = (inv: AzureInventory) =>
-  verifyModel(compileAzure(inv, AZURE_POLICY), AZURE_POLICY, { clientPorts: [32768, 60999] });
 type Result = ReturnType<typeof run>;
-const cell = (r: Result, from: string, to: string) => r.matrix.find((m) => m.from === from && m.to === to)!;
-const findings = (r: Result, id: string, from: string, to: string) =>
-  r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
 const violations = (r: Result, from: string, to: string) => findings(r, 'verify-zone-violation', from, to);
 
 /** app (10.1.1.0/24) and data (10.1.3.0/24) subnets in one VNet, zones by NIC tag; the data NSG is the variable. */
