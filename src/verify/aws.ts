@@ -41,7 +41,7 @@ import type {
   TransitGateway,
   TransitGatewayAttachment,
 } from './model.js';
-import { originAt } from './model.js';
+import { NOT_INTERNET_V4, originAt } from './model.js';
 
 const at = originAt;
 
@@ -64,23 +64,6 @@ function portsText(proto: [number, number], ports: readonly [number, number]): s
   if (ports[0] === 0 && ports[1] === 65535) return ' all ports';
   return ports[0] === ports[1] ? ` ${ports[0]}` : ` ${ports[0]}-${ports[1]}`;
 }
-
-/** Special-purpose IPv4 space (RFC 6890) that is never the internet. */
-export const NOT_INTERNET_V4 = [
-  '0.0.0.0/8',
-  '10.0.0.0/8',
-  '100.64.0.0/10',
-  '127.0.0.0/8',
-  '169.254.0.0/16',
-  '172.16.0.0/12',
-  '192.0.0.0/24',
-  '192.0.2.0/24',
-  '192.168.0.0/16',
-  '198.18.0.0/15',
-  '198.51.100.0/24',
-  '203.0.113.0/24',
-  '224.0.0.0/3',
-];
 
 export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel {
   const zones = buildAwsZoneIndex(inv, policy);

@@ -64,7 +64,7 @@ import { placeAzure } from '../checks/azure/support.js';
 import { DEFAULT_RULES } from '../checks/azure/nsg-support.js';
 import { endpointTargets } from '../checks/azure/dns-support.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
-import { NOT_INTERNET_V4 } from './aws.js';
+import { NOT_INTERNET_V4 } from './model.js';
 import { NO_FILTER } from './questions.js';
 import { cidrsIn, deployLabel, planStandIns, type PendingInterface } from './deploy-addresses.js';
 import type {

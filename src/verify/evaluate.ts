@@ -697,6 +697,67 @@ export class SetEvaluator {
   }
 
   /** The internet to destinations with public addresses in networks with an internet gateway. */
+  /**
+   * Packets from a zone of private addresses outside every network of the model (on-premises, a partner; see
+   * `outsideZones` in questions.ts) into destinations: cordon does not see how they arrive (a VPN, Direct Connect,
+   * ExpressRoute, Interconnect), so at best "maybe" — where the destinations' filters admit them and the destination
+   * subnet routes the source's address to a next hop that can lead there (one cordon does not follow, a transit
+   * gateway path it cannot follow, a firewall), which also carries a TCP reply; never "yes".
+   */
+  fromOutside(dests: readonly Interface[], mode: ReplyMode, zone: string, src: PacketSet): Contribution[] {
+    const out: Contribution[] = [];
+    for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
+      const s = this.sub(subnetId);
+      const admitted = this.admittedInto(s, list, undefined).own;
+      let onward = or(s.atoms.unknown, this.transitGatewayUnknown(s));
+      for (const key of s.atoms.byTarget.keys())
+        if (key.startsWith('firewall:')) onward = or(onward, atomsOf(s.atoms, key));
+      const back = swapAddressDim(onward, DST);
+      const reply = or(this.replyOut(s, this.clientRange(mode), mode).maybe, NON_TCP);
+      const maybe = and(and(and(admitted.maybe, s.nin.maybe), and(back, reply)), src);
+      if (maybe !== EMPTY) out.push({ from: zone, froms: [zone], to: s.subnet.network, set: { yes: EMPTY, maybe } });
+    }
+    return mergeContributions(out);
+  }
+
+  /**
+   * Packets from sources to a zone outside every network (fromOutside): through a next hop cordon does not follow
+   * (an unknown route, a transit gateway path it cannot follow, a NAT gateway forwarding private space onward, a
+   * firewall forwarding to one), "maybe" where the sources' outbound filters, their subnet's ACL and (TCP) the
+   * reply's way back in allow it.
+   */
+  toOutside(sources: readonly Interface[], mode: ReplyMode, zone: string, dst: PacketSet): Contribution[] {
+    const out: Contribution[] = [];
+    for (const [subnetId, list] of groupBy(sources, (x) => x.subnet)) {
+      const s = this.sub(subnetId);
+      const sent = unionAll(list.map((i) => and(filterSets(i.outbound).maybe, addresses(SRC, i.addresses))));
+      const replyIn = or(this.replyIn(s, this.clientRange(mode), mode).maybe, NON_TCP);
+      const parts: PacketSet[] = [];
+      const unk = and(or(or(s.atoms.unknown, this.transitGatewayUnknown(s)), this.natTowardsPrivate(s)), dst);
+      if (unk !== EMPTY) parts.push(and(and(sent, s.nout.maybe), unk));
+      // Through a firewall: its filter, then a next hop its own subnet routes the address to that cordon does not
+      // follow (the gateway to on-premises); a firewall not in the model is itself such a hop.
+      for (const key of s.atoms.byTarget.keys()) {
+        if (!key.startsWith('firewall:')) continue;
+        const routed = and(atomsOf(s.atoms, key), dst);
+        if (routed === EMPTY) continue;
+        const fw = this.model.firewalls?.get(key.slice('firewall:'.length));
+        const fs = fw ? this.subnets.get(fw.subnet) : undefined;
+        const filter = fw && fs ? and(s.nout.maybe, filterSets(fw.filter).maybe) : s.nout.maybe;
+        parts.push(and(and(sent, filter), fs ? and(routed, fs.atoms.unknown) : routed));
+      }
+      const maybe = and(unionAll(parts), replyIn);
+      if (maybe !== EMPTY)
+        out.push({
+          from: s.subnet.network,
+          froms: [s.subnet.network],
+          to: zone,
+          set: { yes: EMPTY, maybe },
+        });
+    }
+    return mergeContributions(out);
+  }
+
   fromInternet(dests: readonly Interface[], mode: ReplyMode): Contribution[] {
     const out: Contribution[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {

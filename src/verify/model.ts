@@ -321,3 +321,23 @@ export function hasPorts(proto: number): boolean {
 export const ANY_EPHEMERAL: readonly [number, number] = [1024, 65535];
 /** Ports a NAT gateway uses towards the internet. */
 export const NAT_PORTS: readonly [number, number] = [1024, 65535];
+
+/** Special-purpose IPv4 space (RFC 6890) that is never the internet. */
+export const NOT_INTERNET_V4 = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/3',
+];
+
+/** Special-purpose IPv6 space that is never the internet: unique local, link-local, documentation. */
+export const NOT_INTERNET_V6 = ['fc00::/7', 'fe80::/10', '2001:db8::/32'];

@@ -149,8 +149,8 @@ export function resetPacketSets(): void {
  * several zone pairs, so one pair's operations on the sides the evaluator keeps across pairs find the results of the
  * last (resetting after every pair measured 10–16 % slower on the benchmark and no smaller at its peak).
  */
-const KEEP_NODES = 1_000_000;
-const KEEP_RESULTS = 2_000_000;
+const KEEP_NODES = 500_000;
+const KEEP_RESULTS = 1_000_000;
 
 /** `resetPacketSets` once the tables hold more than a few pairs' worth of work, so memory stays bounded. */
 export function resetPacketSetsIfLarge(): void {

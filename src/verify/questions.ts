@@ -38,8 +38,9 @@ import {
   type ProtoPortBox,
 } from './packet-set.js';
 import { SetEvaluator, groupBy, type Contribution, type RelationPart, type ReplyMode } from './evaluate.js';
-import type { Filter, Interface, NetworkModel, Ref } from './model.js';
-import { Tracer, type Hop, type Trace } from './trace.js';
+import { NOT_INTERNET_V4, NOT_INTERNET_V6, type Filter, type Interface, type NetworkModel, type Ref } from './model.js';
+import { Tracer, type Hop, type OutsideZone, type Trace, type TraceSource } from './trace.js';
+import { cidrContains, tryParseCidr } from '../util/cidr.js';
 import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type FilterDecision, type TriSet } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
@@ -226,13 +227,24 @@ function groupKey(kind: Group['kind'], from: string, to: string, locate: Ref | u
 
 export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: VerifyOptions): VerifyResult {
   const ev = new SetEvaluator(model, { clientPorts: options.clientPorts });
-  const tracer = new Tracer(model, options.clientPorts);
   const internet = model.internetZone;
   const zoneNames = [...policy.zones.values()].map((z) => z.name);
   const byZone = groupBy(
     model.interfaces.filter((i) => i.zone !== undefined),
     (i) => i.zone!,
   );
+  const outsideZones = outsideZonesOf(model, policy, byZone);
+  const outside = new Map(outsideZones.map((z) => [z.name, z]));
+  const tracer = new Tracer(model, options.clientPorts, outsideZones);
+  /** The internet, or a zone outside every network: no interfaces of its own, its addresses stand in for them. */
+  const sourceless = (z: string) => z === internet || outside.has(z);
+  /** A zone outside every network as the other end: its address ranges in the given dimension. */
+  const outsideSet = (z: string, dim: typeof SRC | typeof DST) => addresses(dim, outside.get(z)!.cidrs);
+  /** Where a witness from the internet or an outside zone starts (the network it is addressed into). */
+  const fromElsewhere = (zone: string, network: string | undefined): TraceSource =>
+    outside.has(zone)
+      ? { kind: 'outside', zone, ...(network ? { network } : {}) }
+      : { kind: 'internet', ...(network ? { network } : {}) };
   const srcZones = zoneNames.filter((z) => policy.zones.get(z)!.kind === 'network');
   const dstZones = zoneNames.filter((z) => policy.zones.get(z)!.kind !== 'internet');
   const matrix: MatrixCell[] = [];
@@ -291,8 +303,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   for (const [from, to] of pairs) {
     // A pair's intermediate diagrams are garbage once its findings are made: let them go when they add up.
     resetPacketSetsIfLarge();
-    const sources = from === internet ? [] : (byZone.get(from) ?? []).filter((i) => i.role === 'workload');
-    const dests = to === internet ? [] : (byZone.get(to) ?? []);
+    const sources = sourceless(from) ? [] : (byZone.get(from) ?? []).filter((i) => i.role === 'workload');
+    const dests = sourceless(to) ? [] : (byZone.get(to) ?? []);
     const pol = policySet(policy, from, to);
     const destsByNet = groupBy(dests, (d) => d.network);
     const sourcesByNet = groupBy(sources, (s) => s.network);
@@ -328,14 +340,21 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const compute = (mode: ReplyMode, within?: PacketSet): Contribution[] =>
       to === internet
         ? ev.toInternet(sources, mode)
-        : from === internet
-          ? ev.fromInternet(dests, mode)
-          : ev.zoneToZone(sources, dests, mode, { from, to }, within);
-    const possible = (from === internet || sources.length > 0) && (to === internet || dests.length > 0);
+        : outside.has(to)
+          ? ev.toOutside(sources, mode, to, outsideSet(to, DST))
+          : from === internet
+            ? ev.fromInternet(dests, mode)
+            : outside.has(from)
+              ? ev.fromOutside(dests, mode, from, outsideSet(from, SRC))
+              : ev.zoneToZone(sources, dests, mode, { from, to }, within);
+    const possible =
+      (sourceless(from) || sources.length > 0) &&
+      (sourceless(to) || dests.length > 0) &&
+      !(sourceless(from) && sourceless(to));
     const contributions = possible ? compute('exists') : [];
     // Zone to zone, the source addresses are projected away (andExists) rather than the relation built; towards the
-    // internet the sources stay, as findings are per source subnet.
-    const projected = contributions.map((c) => (to === internet ? withSources(c) : projectSources(c)));
+    // internet (or a zone outside every network) the sources stay, as findings are per source subnet.
+    const projected = contributions.map((c) => (sourceless(to) ? withSources(c) : projectSources(c)));
     // Load-balancer contributions may overlap the direct ones: what is surely permitted directly is not undecided.
     const directYes = unionAll(projected.filter((_, i) => !contributions[i]!.viaLoadBalancer).map((p) => p.yes));
     for (const [i, c] of contributions.entries())
@@ -354,8 +373,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       unknown: classes(all.undecided),
       violations: 0,
       brokenIntent: 0,
-      sources: from === internet ? 1 : sources.length,
-      destinations: to === internet ? 1 : dests.length,
+      sources: sourceless(from) ? 1 : sources.length,
+      destinations: sourceless(to) ? 1 : dests.length,
     };
     cellClasses.set(cellKey(model.provider, from, to), {
       policy: protoPortBoxes(pol, Infinity),
@@ -375,7 +394,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         ['unknown', diff(proj.undecided, pol)],
       ] as const) {
         if (set === EMPTY) continue;
-        if (to === internet) {
+        if (sourceless(to)) {
           for (const [subnetId, members] of groupBy(sourcesByNet.get(c.from) ?? [], (s) => s.subnet)) {
             const part = and(set, addresses(SRC, model.subnets.get(subnetId)!.cidrs));
             if (part === EMPTY) continue;
@@ -456,7 +475,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     if (pol !== EMPTY && possible) {
       // Only the allowed classes can be missing: the strict product is built for them alone.
       const strict = compute('all', pol);
-      const srcList: (Interface | undefined)[] = from === internet ? [undefined] : sources;
+      const srcList: (Interface | undefined)[] = sourceless(from) ? [undefined] : sources;
       // What each source reaches anywhere in the zone: destinations quantified away once (without building the
       // relation where it comes in parts), then one slice per source.
       // Per source network: a contribution's sources are addresses, and networks that use the same addresses
@@ -542,16 +561,12 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     function witness(set: PacketSet, c: Contribution, mode: ReplyMode, at?: Point) {
       const p = at ?? pick(set);
       if (!p) return undefined;
-      const src = from === internet ? undefined : sourceAt(c, p);
-      const trace = tracer.trace(
-        src ? { kind: 'interface', iface: src } : { kind: 'internet', network: c.to },
-        p,
-        mode,
-      );
-      const dst = to === internet ? undefined : tracer.interfaceAt(c.to, p, 'dst');
+      const src = sourceless(from) ? undefined : sourceAt(c, p);
+      const trace = tracer.trace(src ? { kind: 'interface', iface: src } : fromElsewhere(from, c.to), p, mode);
+      const dst = sourceless(to) ? undefined : tracer.interfaceAt(c.to, p, 'dst');
       return {
-        source: src ? `${src.ref.label} (${src.subnet})` : 'internet',
-        destination: dst ? `${dst.ref.label} (${dst.subnet})` : 'internet',
+        source: src ? `${src.ref.label} (${src.subnet})` : from,
+        destination: dst ? `${dst.ref.label} (${dst.subnet})` : to,
         packet: p,
         trace,
       };
@@ -578,11 +593,11 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
           ? c.parts.map((x) => pickAnd(src(x.src.maybe), x.dst.maybe)).find((x) => x !== undefined)
           : pick(src(c.set.maybe));
         if (!p) continue;
-        const trace = tracer.trace(s ? { kind: 'interface', iface: s } : { kind: 'internet', network: c.to }, p, 'all');
-        const dst = to === internet ? undefined : tracer.interfaceAt(c.to, p, 'dst');
+        const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, c.to), p, 'all');
+        const dst = sourceless(to) ? undefined : tracer.interfaceAt(c.to, p, 'dst');
         return {
-          source: s ? `${s.ref.label} (${s.subnet})` : 'internet',
-          destination: dst ? `${dst.ref.label} (${dst.subnet})` : 'internet',
+          source: s ? `${s.ref.label} (${s.subnet})` : from,
+          destination: dst ? `${dst.ref.label} (${dst.subnet})` : to,
           packet: p,
           trace,
         };
@@ -591,28 +606,25 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     }
 
     function brokenWitness(s: Interface | undefined, missing: PacketSet) {
-      // A destination to try: the first one (by id) in the zone, or an internet address.
+      // A destination to try: the first one (by id) in the zone, or an address of the internet (or outside zone).
       const d = [...dests].sort((a, b) => a.id.localeCompare(b.id))[0];
       const cls = pick(missing)!;
       const fam = s ? (s.addresses[0]!.family === 4 ? 0 : 1) : (d?.addresses[0]!.family ?? 4) === 4 ? 0 : 1;
       const srcAddr = s ? s.addresses.find((a) => (a.family === 4 ? 0 : 1) === fam) : undefined;
       const dstAddr = d ? d.addresses.find((a) => (a.family === 4 ? 0 : 1) === fam) : undefined;
-      const internetPoint = pick(and(fam === 0 ? ev.internetDst : ev.internetDst, box({ fam: fam })));
+      const elsewhere = (z: string, dim: typeof SRC | typeof DST) =>
+        outside.has(z) ? outsideSet(z, dim) : dim === SRC ? ev.internetSrc : ev.internetDst;
       const p: Point = {
         fam: fam,
-        src: srcAddr ? toBound(srcAddr) : (pick(and(ev.internetSrc, box({ fam: fam })))?.src ?? 0),
-        dst: dstAddr ? toBound(dstAddr) : (internetPoint?.dst ?? 0),
+        src: srcAddr ? toBound(srcAddr) : (pick(and(elsewhere(from, SRC), box({ fam: fam })))?.src ?? 0),
+        dst: dstAddr ? toBound(dstAddr) : (pick(and(elsewhere(to, DST), box({ fam: fam })))?.dst ?? 0),
         proto: cls.proto,
         port: cls.port,
       };
-      const trace = tracer.trace(
-        s ? { kind: 'interface', iface: s } : { kind: 'internet', network: d?.network },
-        p,
-        'all',
-      );
+      const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, d?.network), p, 'all');
       return {
-        source: s ? `${s.ref.label} (${s.subnet})` : 'internet',
-        destination: d ? `${d.ref.label} (${d.subnet})` : 'internet',
+        source: s ? `${s.ref.label} (${s.subnet})` : from,
+        destination: d ? `${d.ref.label} (${d.subnet})` : to,
         packet: p,
         trace,
       };
@@ -637,6 +649,42 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       pairs: pairs.length,
     },
   };
+}
+
+const SPECIAL_PURPOSE = [...NOT_INTERNET_V4, ...NOT_INTERNET_V6].map((c) => tryParseCidr(c)!);
+
+/**
+ * Zones of private (special-purpose) address ranges that no network of the model holds and no interface is placed
+ * in: on-premises networks and partners behind a VPN or a dedicated link. They are neither a cloud zone nor the
+ * internet (the policy's ranges are taken out of the internet), so without this their traffic was never asked
+ * about. A zone range only partly private is verified for its private part; the rest is a note.
+ */
+function outsideZonesOf(
+  model: NetworkModel,
+  policy: ZonePolicy,
+  byZone: ReadonlyMap<string, readonly Interface[]>,
+): OutsideZone[] {
+  const networkSpace = addresses(
+    DST,
+    [...model.networks.values()].flatMap((n) => n.cidrs),
+  );
+  const out: OutsideZone[] = [];
+  for (const z of policy.zones.values()) {
+    if (z.kind !== 'network' || z.parsedCidrs.length === 0 || byZone.has(z.name)) continue;
+    if (and(addresses(DST, z.parsedCidrs), networkSpace) !== EMPTY) continue;
+    // The private part of each range: the range inside a special-purpose block, or the blocks inside the range.
+    const cidrs = z.parsedCidrs.flatMap((c) =>
+      SPECIAL_PURPOSE.flatMap((sp) => (cidrContains(sp, c) ? [c] : cidrContains(c, sp) ? [sp] : [])),
+    );
+    const unique = [...new Map(cidrs.map((c) => [c.text, c])).values()];
+    if (unique.length > 0) out.push({ name: z.name, cidrs: unique });
+    const rest = diff(addresses(DST, z.parsedCidrs), addresses(DST, unique));
+    if (rest !== EMPTY)
+      model.notes.push(
+        `zone ${z.name}: its public address ranges are in no network of the inventory and are not the internet, so traffic from and to them is not verified`,
+      );
+  }
+  return out;
 }
 
 function toBound(c: { family: 4 | 6; first: bigint }): number | bigint {

@@ -46,7 +46,17 @@ export interface Trace {
  * networks may use the same private addresses (AWS allows overlapping VPCs), and the witness must follow the one
  * the finding is about.
  */
-export type TraceSource = { kind: 'interface'; iface: Interface } | { kind: 'internet'; network?: string };
+export type TraceSource =
+  | { kind: 'interface'; iface: Interface }
+  | { kind: 'internet'; network?: string }
+  /** From a zone of private addresses outside every network (on-premises): evaluate.ts `fromOutside`. */
+  | { kind: 'outside'; zone: string; network?: string };
+
+/** A policy zone of private addresses outside every network of the model (questions.ts `outsideZones`). */
+export interface OutsideZone {
+  name: string;
+  cidrs: readonly Cidr[];
+}
 
 function inCidrs(cidrs: readonly Cidr[], fam: number, a: number | bigint): boolean {
   return cidrs.some((c) => {
@@ -62,6 +72,8 @@ export class Tracer {
   constructor(
     readonly model: NetworkModel,
     readonly clientPorts: readonly [number, number],
+    /** Zones outside every network: packets to them leave through next hops cordon does not follow. */
+    readonly outside: readonly OutsideZone[] = [],
   ) {
     for (const i of model.interfaces)
       for (const a of i.addresses) {
@@ -77,6 +89,12 @@ export class Tracer {
   interfaceAt(network: string, p: Point, side: 'src' | 'dst'): Interface | undefined {
     const a = side === 'src' ? p.src : p.dst;
     return this.byNetAddr.get(`${network}|${p.fam === V4 ? 4 : 6}|${BigInt(a)}`);
+  }
+
+  /** The outside zone holding the packet's address on that side, if any. */
+  outsideZone(p: Point, side: 'src' | 'dst'): OutsideZone | undefined {
+    const a = side === 'src' ? p.src : p.dst;
+    return this.outside.find((z) => inCidrs(z.cidrs, p.fam, a));
   }
 
   isInternet(p: Point, side: 'src' | 'dst'): boolean {
@@ -115,6 +133,8 @@ export class Tracer {
         }
     }
     const out: Trace[] = [];
+    // From outside the model, front ends are not followed (evaluate.ts fromOutside has no load-balancer paths).
+    if (source.kind === 'outside') return out;
     for (const { lb, b, d } of this.backendsAt.get(`${p.fam === V4 ? 4 : 6}|${BigInt(p.dst)}`) ?? []) {
       if (!frontAccepts(lb, p) || (source.kind === 'internet') !== (lb.reach === 'external')) continue;
       if (source.kind === 'interface' && !lb.address) continue;
@@ -164,6 +184,7 @@ export class Tracer {
   private traceDirect(source: TraceSource, p: Point, mode: ReplyMode): Trace {
     const t = new Walk(p);
     if (source.kind === 'internet') return this.fromInternet(t, p, mode, source.network);
+    if (source.kind === 'outside') return this.fromOutside(t, p, mode, source.zone, source.network);
     const s = source.iface;
     const sub = this.model.subnets.get(s.subnet)!;
     t.filter(s.id, s.outbound, p, 'out');
@@ -472,10 +493,11 @@ export class Tracer {
       why ?? 'next hop not modelled (transit gateway, appliance, prefix list)',
       ref,
     );
-    if (this.isInternet(p, 'dst')) {
+    const outside = this.outsideZone(p, 'dst');
+    if (this.isInternet(p, 'dst') || outside) {
       t.filter(sub.id, sub.outbound, p, 'out');
       this.replyInto(t, sub, p, this.range(mode), mode);
-      return t.done('internet');
+      return t.done(outside?.name ?? 'internet');
     }
     const candidates = (this.byAddr.get(`${p.fam === V4 ? 4 : 6}|${BigInt(p.dst)}`) ?? []).filter((i) => i.id !== s.id);
     const best = candidates.find((d) => {
@@ -515,6 +537,71 @@ export class Tracer {
 
   private replyInto(t: Walk, sub: Subnet, p: Point, ports: readonly [number, number], mode: ReplyMode): void {
     if (p.proto === PROTO_TCP) t.replyLeg(sub.id, sub.inbound, p, ports, mode, 'in');
+  }
+
+  /**
+   * From an outside zone (evaluate.ts `fromOutside`): how the packet arrives is not seen, so at best maybe; the
+   * destination's filters decide, and its subnet must route the source's address to a next hop that can lead back
+   * there (one cordon does not follow, a transit gateway path it cannot follow, a firewall), for the reply too.
+   */
+  private fromOutside(t: Walk, p: Point, mode: ReplyMode, zone: string, network?: string): Trace {
+    for (const net of this.model.networks.values()) {
+      if (network !== undefined && net.id !== network) continue;
+      const d = this.interfaceAt(net.id, p, 'dst');
+      if (!d) continue;
+      const dsub = this.model.subnets.get(d.subnet)!;
+      t.hop(zone, 'maybe', `from ${zone}: arrives through a next hop cordon does not follow (VPN, dedicated link)`);
+      t.filter(dsub.id, dsub.inbound, p, 'in');
+      t.filter(d.id, d.inbound, p, 'in');
+      if (t.stopped) return t.done();
+      const rt = dsub.routeTable?.id ?? dsub.id;
+      const r = lookupRoute(dsub.routeTable, p, 'src');
+      const back: { v: Tri; why: string; ref?: Ref } =
+        r === 'unknown'
+          ? this.towardsUnknown(dsub, zone, p)
+          : r?.target.kind === 'firewall'
+            ? {
+                v: 'maybe',
+                why: `${zone} is routed through ${describeTarget(r)}, whose onward route decides`,
+                ref: r.ref,
+              }
+            : r?.target.kind === 'transit-gateway'
+              ? { ...this.transitGatewayTowards(dsub, r.target.id, { ...p, dst: p.src }), ref: r.ref }
+              : { v: 'no', why: `no route to ${zone} that can lead outside the cloud`, ...(r ? { ref: r.ref } : {}) };
+      t.hop(rt, back.v, back.why, back.ref);
+      if (p.proto === PROTO_TCP) t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
+      return t.done(d.id);
+    }
+    return t.drop(zone, 'no interface at the destination address');
+  }
+
+  /** A route of a next hop cordon does not follow towards the outside zone (a VPN gateway): the route, named. */
+  private towardsUnknown(sub: Subnet, zone: string, p: Point): { v: Tri; why: string; ref?: Ref } {
+    const r = unknownRoute(sub.routeTable, p, 'src');
+    const to = r && r.target.kind !== 'drop' && r.target.kind !== 'local' ? ` -> ${r.target.id}` : '';
+    return {
+      v: 'maybe',
+      why: `replies to ${zone} routed by ${r?.destinationText ?? 'an unknown route'}${to} (${unknownRouteReason(sub.routeTable, p, 'src')}), which cordon does not follow`,
+      ...(r ? { ref: r.ref } : {}),
+    };
+  }
+
+  /**
+   * Whether a transit gateway may carry a packet towards an address outside every network (evaluate.ts
+   * `transitGateway`'s unknown part): maybe unless the gateway surely drops it.
+   */
+  private transitGatewayTowards(sub: Subnet, id: string, p: Point): { v: Tri; why: string } {
+    const tgw = this.model.transitGateways?.get(id);
+    if (!tgw) return { v: 'maybe', why: `${id}: transit gateway route tables not in the inventory` };
+    const entry = tgwEntry(this.model, tgw, sub);
+    if (entry.kind === 'unknown') return { v: 'maybe', why: `${id}: ${entry.why}` };
+    if (entry.kind === 'drop') return { v: 'no', why: entry.why };
+    const table = entry.att.routeTable!;
+    const r = lookupRoute(table, p);
+    if (r === 'unknown') return { v: 'maybe', why: `${table.id} ${unknownRouteReason(table, p)}` };
+    if (!r) return { v: 'no', why: `no route in ${table.id}` };
+    if (r.target.kind === 'drop') return { v: 'no', why: `${table.id}: ${r.target.reason}` };
+    return { v: 'maybe', why: `${table.id} ${r.destinationText} -> ${describeTarget(r)}: onward routing not followed` };
   }
 
   private fromInternet(t: Walk, p: Point, mode: ReplyMode, network?: string): Trace {

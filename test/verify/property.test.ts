@@ -5,8 +5,9 @@
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileAws } from '../../src/verify/aws.js';
-import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
-import { contains, type Point } from '../../src/verify/packet-set.js';
+import { SetEvaluator, unionOf, type ReplyMode } from '../../src/verify/evaluate.js';
+import { addresses, contains, DST, SRC, type Point } from '../../src/verify/packet-set.js';
+import { tryParseCidr } from '../../src/util/cidr.js';
 import { policySet, verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
 import type { Interface } from '../../src/verify/model.js';
 import assert from 'node:assert/strict';
@@ -420,6 +421,122 @@ const open = <T extends World>(w: T): T => {
   };
 };
 
+/**
+ * A zone of private addresses outside every network (on-premises, 192.168.0.0/16): which subnets route it (or
+ * everything) to a virtual private gateway, security-group and ACL rules naming it, and packets from and to it.
+ */
+const ONPREM = '192.168.0.0/16';
+const ONPREM_ADDRS = [0xc0a80105, 0xc0a8c807];
+const outsideWorld = fc.record({
+  w: world,
+  vgwMask: fc.integer({ min: 0, max: 511 }),
+  vgwDefault: fc.boolean(),
+  sgRules: fc.array(fc.record({ egress: fc.boolean(), protocol: protoArb, ports: portRange, every: fc.boolean() }), {
+    maxLength: 4,
+  }),
+  naclRules: fc.array(
+    fc.record({ n: fc.integer({ min: 1, max: 200 }), egress: fc.boolean(), allow: fc.boolean(), protocol: protoArb }),
+    { maxLength: 4 },
+  ),
+  packets: fc.array(
+    fc.record({
+      iface: fc.nat(),
+      addr: fc.nat(),
+      out: fc.boolean(),
+      proto: fc.constantFrom(6, 17, 1),
+      port: fc.constantFrom(...PORTS),
+    }),
+    { minLength: 4, maxLength: 12 },
+  ),
+});
+
+function buildOutside(x: typeof outsideWorld extends fc.Arbitrary<infer T> ? T : never) {
+  const inv = build(x.w);
+  inv.routeTables.forEach((t, i) => {
+    if (!((x.vgwMask >> i) & 1)) return;
+    const dest = x.vgwDefault && !t.routes.some((r) => r.destination === '0.0.0.0/0') ? '0.0.0.0/0' : ONPREM;
+    t.routes.push({
+      destination: dest,
+      target: { type: 'virtual-private-gateway', id: 'vgw-1' },
+      state: 'active',
+      pointer: '',
+    });
+  });
+  inv.securityGroups.forEach((g, i) =>
+    x.sgRules
+      .filter((r) => r.every || i % 2 === 0)
+      .forEach((r) =>
+        (r.egress ? g.egress : g.ingress).push({
+          protocol: r.protocol,
+          ...(r.protocol === '6' || r.protocol === '17' ? { fromPort: r.ports[0], toPort: r.ports[1] } : {}),
+          ipv4Ranges: [{ cidr: ONPREM }],
+          ipv6Ranges: [],
+          groupRefs: [],
+          prefixListIds: [],
+          pointer: '',
+        }),
+      ),
+  );
+  inv.networkAcls.forEach((a) =>
+    a.entries.push(
+      ...x.naclRules.map((r) => ({
+        ruleNumber: r.n,
+        egress: r.egress,
+        protocol: r.protocol,
+        action: r.allow ? ('allow' as const) : ('deny' as const),
+        cidr: ONPREM,
+        ...(r.protocol === '6' || r.protocol === '17' ? { portRange: { from: 0, to: 65535 } } : {}),
+      })),
+    ),
+  );
+  return inv;
+}
+
+/** Packets from and to the outside zone: the set evaluator (fromOutside, toOutside) against the trace. */
+function agreeOutside(numRuns: number, seed: number): void {
+  fc.assert(
+    fc.property(outsideWorld, (x) => {
+      const model = compileAws(buildOutside(x), POLICY);
+      const ev = new SetEvaluator(model, { clientPorts: [32768, 60999] });
+      const zone = { name: 'onprem', cidrs: [tryParseCidr(ONPREM)!] };
+      const tracer = new Tracer(model, [32768, 60999], [zone]);
+      const ifaces = model.interfaces;
+      for (const pk of x.packets) {
+        const i = ifaces[pk.iface % ifaces.length]!;
+        if (pk.out && i.role !== 'workload') continue;
+        const other = ONPREM_ADDRS[pk.addr % 2]!;
+        const own = Number(i.addresses[0]!.first);
+        const p: Point = {
+          fam: 0,
+          src: pk.out ? own : other,
+          dst: pk.out ? other : own,
+          proto: pk.proto,
+          port: pk.proto === 1 ? 0 : pk.port,
+        };
+        for (const mode of ['exists', 'all'] as ReplyMode[]) {
+          const sets = unionOf(
+            pk.out
+              ? ev.toOutside([i], mode, 'onprem', addresses(DST, zone.cidrs))
+              : ev.fromOutside([i], mode, 'onprem', addresses(SRC, zone.cidrs)),
+          );
+          const fast = contains(sets.yes, p) ? 'yes' : contains(sets.maybe, p) ? 'maybe' : 'no';
+          const t = tracer.trace(
+            pk.out ? { kind: 'interface', iface: i } : { kind: 'outside', zone: 'onprem', network: i.network },
+            p,
+            mode,
+          );
+          assert.equal(
+            fast,
+            t.verdict,
+            `${mode} ${pk.out ? `${i.id} -> onprem` : `onprem -> ${i.id}`} ${p.proto}/${p.port}: ${JSON.stringify(t.hops.map((h) => `${h.at} ${h.verdict} ${h.what}`))}`,
+          );
+        }
+      }
+    }),
+    { numRuns, seed },
+  );
+}
+
 describe('verify: set evaluator agrees with the per-packet evaluator', () => {
   it('whole zones at once (several source networks behind one next hop)', () => agreeZones(world.map(open), 80, 21));
   it('whole zones at once through a transit gateway', () => agreeZones(tgwWorld.map(open), 80, 22));
@@ -432,6 +549,7 @@ describe('verify: set evaluator agrees with the per-packet evaluator', () => {
   it('the questions, two networks with the same addresses behind one transit gateway', () =>
     findingsCover(overlapping, 80, 26, true));
   it('on random networks and packets, in both reply modes', () => agree(world, 150, 11));
+  it('from and to a zone outside every network (on-premises behind a gateway)', () => agreeOutside(150, 27));
   it('on random transit gateway topologies (associations, blackholes, zones, return routes)', () =>
     agree(tgwWorld, 100, 12));
 });
