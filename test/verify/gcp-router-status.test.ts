@@ -8,6 +8,8 @@ import { describe, it } from 'node:test';
 import type { GcpInventory, GcpLearnedRoute, GcpRouter, GcpRouterStatus } from '../../src/inventory/gcp.js';
 import { compileGcp } from '../../src/verify/gcp.js';
 import { Tracer } from '../../src/verify/trace.js';
+import { verifyModel } from '../../src/verify/questions.js';
+import { parsePolicy } from '../../src/policy/load.js';
 import { firewall, network, PROJECT } from '../support/gcp-build.js';
 import { cell, GCP_POLICY, gcpWorld, hops, NET, route, router, runGcp, violations, witness } from './gcp-helpers.js';
 
@@ -195,5 +197,36 @@ describe('verify (GCP): Cloud Router learned routes from routers.getRouterStatus
       });
     assert.deepEqual(cell(runGcp(peered(false)), 'data', 'internet').unknown, []);
     assert.ok(cell(runGcp(peered(true)), 'data', 'internet').unknown.length > 0);
+  });
+});
+
+describe('verify (GCP): an on-premises zone behind the learned routes', () => {
+  const onpremPolicy = parsePolicy(
+    'onprem.yaml',
+    `version: 1
+zones:
+  app: {}
+  inference: {}
+  data: {}
+  onprem: { cidrs: [192.168.0.0/16] }
+  internet: { kind: internet }
+rules: []
+`,
+  );
+  const run = (inv: GcpInventory) =>
+    verifyModel(compileGcp(inv, onpremPolicy), onpremPolicy, { clientPorts: [32768, 60999] });
+  const open = firewall('allow-db-from-corp', {
+    sourceRanges: ['192.168.0.0/16'],
+    allowed: [{ protocol: 'tcp', ports: ['5432'] }],
+  });
+  it('a firewall rule open to the corporate range over HA VPN: not assessed at the rule, never a pass', () => {
+    const r = run(world([{ destRange: '192.168.0.0/16' }], { parts: { firewalls: [open] } }));
+    assert.deepEqual(cell(r, 'onprem', 'data').unknown, ['tcp/5432']);
+    const f = r.findings.filter((x) => x.checkId === 'verify-not-assessed' && x.evidence?.from === 'onprem');
+    assert.ok(f.length > 0 && f.every((x) => x.resource.id.endsWith('allow-db-from-corp')), JSON.stringify(f));
+  });
+  it('learned routes that do not cover the corporate range: no reply can reach it, nothing to report', () => {
+    const r = run(world([{ destRange: '172.16.0.0/12' }], { parts: { firewalls: [open] } }));
+    assert.deepEqual(cell(r, 'onprem', 'data').unknown, []);
   });
 });
