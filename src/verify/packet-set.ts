@@ -434,6 +434,74 @@ export function restrictAddress(a: PacketSet, dim: typeof SRC | typeof DST, c: C
 }
 
 /**
+ * `a` restricted to several addresses (ranges) on one dimension: `unionAll` of `restrictAddress` per range, built as
+ * one node per family in a single pass when each range falls inside one child of `a`'s node on that dimension (the
+ * usual case: a destination group's interface addresses), instead of merging the slices pairwise.
+ */
+export function restrictAddresses(a: PacketSet, dim: typeof SRC | typeof DST, cidrs: readonly Cidr[]): PacketSet {
+  if (cidrs.length <= 1) return cidrs.length ? restrictAddress(a, dim, cidrs[0]!) : EMPTY;
+  const parts: PacketSet[] = [];
+  for (const fam of [V4, V6] as const) {
+    const bounds = cidrs
+      .filter((c) => familyOf(c) === fam)
+      .map(cidrBounds)
+      .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    if (bounds.length === 0) continue;
+    let n = a;
+    if (n.dim === FAM) n = n.kids[childIndex(n, fam)]!;
+    if (n === EMPTY) continue;
+    const slow = () =>
+      and(
+        a,
+        addresses(
+          dim,
+          cidrs.filter((c) => familyOf(c) === fam),
+        ),
+      );
+    if (n.dim < dim) {
+      parts.push(slow());
+      continue;
+    }
+    const kids: PacketSet[] = [];
+    const ends: Bound[] = [];
+    const push = (k: PacketSet, end: Bound) => {
+      if (kids.length > 0 && kids[kids.length - 1] === k) ends[ends.length - 1] = end;
+      else {
+        kids.push(k);
+        ends.push(end);
+      }
+    };
+    let pos = domainStart(dim, fam);
+    let fast = true;
+    for (const [lo0, hi] of bounds) {
+      const lo = lo0 < pos ? pos : lo0;
+      if (!(lo < hi)) continue;
+      let kid = n;
+      if (n.dim === dim) {
+        const i = childIndex(n, lo);
+        if (i !== childIndex(n, typeof hi === 'bigint' ? hi - 1n : (hi) - 1)) {
+          fast = false;
+          break;
+        }
+        kid = n.kids[i]!;
+      }
+      if (pos < lo) push(EMPTY, lo);
+      push(kid, hi);
+      pos = hi;
+    }
+    if (!fast) {
+      parts.push(slow());
+      continue;
+    }
+    const end = domainEnd(dim, fam);
+    if (pos < end) push(EMPTY, end);
+    const node = kids.length === 1 ? kids[0]! : mk(dim, ends.slice(0, -1), kids);
+    parts.push(node === EMPTY ? EMPTY : interval(FAM, fam, fam, fam + 1, node));
+  }
+  return unionAll(parts);
+}
+
+/**
  * The same set as a node of the current hash-consing table (after `resetPacketSets`, sets built before are valid but
  * no longer shared with new ones, so equal neighbours would not be merged and a union could come out split).
  */

@@ -35,6 +35,7 @@ import {
   rebuild,
   resetPacketSetsIfLarge,
   restrictAddress,
+  restrictAddresses,
   type ProtoPortBox,
 } from './packet-set.js';
 import { SetEvaluator, groupBy, type Contribution, type RelationPart, type ReplyMode } from './evaluate.js';
@@ -85,6 +86,8 @@ export interface MatrixCell {
   unknown: string[];
   violations: number;
   brokenIntent: number;
+  /** Not-assessed findings of the pair (undecided violations, allowed flows cordon cannot decide). */
+  notAssessed: number;
   sources: number;
   destinations: number;
 }
@@ -305,6 +308,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     resetPacketSetsIfLarge();
     const sources = sourceless(from) ? [] : (byZone.get(from) ?? []).filter((i) => i.role === 'workload');
     const dests = sourceless(to) ? [] : (byZone.get(to) ?? []);
+    /** The zone's first destination by id: where broken-intent witnesses are sent (found once per pair). */
+    let firstDest: { d: Interface | undefined } | undefined;
     const pol = policySet(policy, from, to);
     const destsByNet = groupBy(dests, (d) => d.network);
     const sourcesByNet = groupBy(sources, (s) => s.network);
@@ -373,6 +378,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       unknown: classes(all.undecided),
       violations: 0,
       brokenIntent: 0,
+      notAssessed: 0,
       sources: sourceless(from) ? 1 : sources.length,
       destinations: sourceless(to) ? 1 : dests.length,
     };
@@ -413,14 +419,13 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         } else {
           const reach = exists(set, [SRC, PROTO, PORT]);
           const hit = (destsByNet.get(c.to) ?? []).filter((d) => d.addresses.some((a) => containsAddr(reach, a)));
-          // A destination's slice is asked for each of its security groups: made once.
-          const slices = new Map<Interface, PacketSet>();
-          const sliceOf = (d: Interface) => {
-            let r = slices.get(d);
-            if (!r) slices.set(d, (r = unionAll(d.addresses.map((a) => restrictAddress(set, DST, a)))));
-            return r;
-          };
-          const slice = (list: readonly Interface[]) => unionAll(list.map(sliceOf));
+          // The destinations' share of the set: restricted to their addresses in one pass.
+          const slice = (list: readonly Interface[]) =>
+            restrictAddresses(
+              set,
+              DST,
+              list.flatMap((d) => d.addresses),
+            );
           if (c.viaLoadBalancer) {
             // Through a load balancer the backend's filter sees another packet (the proxy's): the witness's last
             // hop names the rule that admitted it, and the destination group is one member.
@@ -472,7 +477,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       }
     }
     // Broken intent: sources that cannot reach any destination on some allowed class.
-    if (pol !== EMPTY && possible) {
+    // A zone outside every network has no interface to confirm its ranges (a policy's example ranges look the same),
+    // so whether its allowed flows work is not judged; what may reach it, or leave it, against the policy is.
+    if (pol !== EMPTY && possible && !outside.has(from) && !outside.has(to)) {
       // Only the allowed classes can be missing: the strict product is built for them alone.
       const strict = compute('all', pol);
       const srcList: (Interface | undefined)[] = sourceless(from) ? [undefined] : sources;
@@ -555,6 +562,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     for (const g of [...groups.values()].slice(before)) {
       if (g.kind === 'violation') cell.violations++;
       if (g.kind === 'broken') cell.brokenIntent++;
+      if (g.kind === 'unknown' || g.kind === 'intent') cell.notAssessed++;
     }
     matrix.push(cell);
 
@@ -607,7 +615,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
 
     function brokenWitness(s: Interface | undefined, missing: PacketSet) {
       // A destination to try: the first one (by id) in the zone, or an address of the internet (or outside zone).
-      const d = [...dests].sort((a, b) => a.id.localeCompare(b.id))[0];
+      firstDest ??= {
+        d: dests.reduce<Interface | undefined>((m, x) => (!m || x.id.localeCompare(m.id) < 0 ? x : m), undefined),
+      };
+      const d = firstDest.d;
       const cls = pick(missing)!;
       const fam = s ? (s.addresses[0]!.family === 4 ? 0 : 1) : (d?.addresses[0]!.family ?? 4) === 4 ? 0 : 1;
       const srcAddr = s ? s.addresses.find((a) => (a.family === 4 ? 0 : 1) === fam) : undefined;
@@ -677,7 +688,12 @@ function outsideZonesOf(
       SPECIAL_PURPOSE.flatMap((sp) => (cidrContains(sp, c) ? [c] : cidrContains(c, sp) ? [sp] : [])),
     );
     const unique = [...new Map(cidrs.map((c) => [c.text, c])).values()];
-    if (unique.length > 0) out.push({ name: z.name, cidrs: unique });
+    if (unique.length > 0) {
+      out.push({ name: z.name, cidrs: unique });
+      model.notes.push(
+        `zone ${z.name} has no interface and its ranges are in no network of the inventory: it is verified as a network outside the cloud (on-premises, a partner), for what may reach it or leave it through next hops cordon does not follow; whether its allowed flows work is not judged`,
+      );
+    }
     const rest = diff(addresses(DST, z.parsedCidrs), addresses(DST, unique));
     if (rest !== EMPTY)
       model.notes.push(
@@ -742,11 +758,27 @@ function ruleToChange(f: Filter, d: FilterDecision): Ref {
 }
 
 function resourceTypeOf(ref: Ref): string {
-  return (
-    ref.resourceType ??
-    armType(ref) ??
-    (ref.resourceId.startsWith('sg-') ? 'AWS::EC2::SecurityGroup' : 'AWS::EC2::NetworkInterface')
-  );
+  return ref.resourceType ?? armType(ref) ?? awsTypeOf(ref.resourceId);
+}
+
+/** The CloudFormation type an AWS id names, by its prefix (an interface when nothing else fits). */
+const AWS_ID_TYPES: [string, string][] = [
+  ['acl-', 'AWS::EC2::NetworkAcl'],
+  ['sg-', 'AWS::EC2::SecurityGroup'],
+  ['rtb-', 'AWS::EC2::RouteTable'],
+  ['igw-', 'AWS::EC2::InternetGateway'],
+  ['eigw-', 'AWS::EC2::EgressOnlyInternetGateway'],
+  ['nat-', 'AWS::EC2::NatGateway'],
+  ['pcx-', 'AWS::EC2::VPCPeeringConnection'],
+  ['tgw-rtb-', 'AWS::EC2::TransitGatewayRouteTable'],
+  ['tgw-attach-', 'AWS::EC2::TransitGatewayAttachment'],
+  ['tgw-', 'AWS::EC2::TransitGateway'],
+  ['vpce-', 'AWS::EC2::VPCEndpoint'],
+  ['subnet-', 'AWS::EC2::Subnet'],
+  ['vpc-', 'AWS::EC2::VPC'],
+];
+function awsTypeOf(id: string): string {
+  return AWS_ID_TYPES.find(([prefix]) => id.startsWith(prefix))?.[1] ?? 'AWS::EC2::NetworkInterface';
 }
 
 interface Projection {
@@ -907,16 +939,7 @@ function locateRoute(
 function locateDrop(t: Trace): { locate: Ref | undefined; resourceType: string } {
   const hop = t.hops.find((h) => h.verdict === 'no') ?? t.hops.find((h) => h.verdict !== 'yes');
   const id = hop?.ref?.resourceId ?? hop?.at ?? '';
-  const type =
-    hop?.ref?.resourceType ??
-    armType(hop?.ref) ??
-    (id.startsWith('acl-')
-      ? 'AWS::EC2::NetworkAcl'
-      : id.startsWith('sg-')
-        ? 'AWS::EC2::SecurityGroup'
-        : id.startsWith('rtb-')
-          ? 'AWS::EC2::RouteTable'
-          : 'AWS::EC2::NetworkInterface');
+  const type = hop?.ref?.resourceType ?? armType(hop?.ref) ?? awsTypeOf(id);
   return { locate: hop?.ref ?? (hop ? { label: hop.what, resourceId: hop.at } : undefined), resourceType: type };
 }
 

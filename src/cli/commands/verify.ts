@@ -38,7 +38,14 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
     ),
   );
   const cells = r.matrix.filter(
-    (m) => m.policyAllows.length + m.configurationPermits.length + m.unknown.length + m.violations + m.brokenIntent > 0,
+    (m) =>
+      m.policyAllows.length +
+        m.configurationPermits.length +
+        m.unknown.length +
+        m.violations +
+        m.brokenIntent +
+        m.notAssessed >
+      0,
   );
   // With several clouds in one snapshot, each row says which one it is about.
   const several = new Set(r.matrix.map((m) => m.provider)).size > 1;
@@ -50,7 +57,7 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
         ? c.red('VIOLATION')
         : m.brokenIntent > 0
           ? c.yellow('BROKEN')
-          : m.unknown.length > 0
+          : m.unknown.length > 0 || m.notAssessed > 0
             ? c.magenta('UNKNOWN')
             : c.green('ok');
     out.push(
