@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileAzure } from '../../src/verify/azure.js';
-import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
-import { contains, type Point } from '../../src/verify/packet-set.js';
+import { SetEvaluator, unionOf, type ReplyMode } from '../../src/verify/evaluate.js';
+import { addresses, contains, DST, SRC, type Point } from '../../src/verify/packet-set.js';
+import { tryParseCidr } from '../../src/util/cidr.js';
 import { decidePacket } from '../../src/verify/filters.js';
 import { NO_FILTER, policySet, verifyModel } from '../../src/verify/questions.js';
 import { assertAgreement, assertFindingFor, zonePacket } from './agreement.js';
@@ -225,6 +226,58 @@ describe('verify (Azure): set evaluator agrees with the per-packet evaluator', (
     // The random networks must exercise every outcome, through the firewall too, or the agreement proves little.
     for (const k of ['yes', 'no', 'maybe', 'yes via firewall', 'no via firewall', 'maybe by a gateway route'])
       assert.equal((seen.get(k) ?? 0) > 0, true, `no packet came out "${k}": ${JSON.stringify([...seen])}`);
+  });
+});
+
+describe('verify (Azure): set evaluator agrees with the per-packet evaluator, outside zones', () => {
+  it('from and to an on-premises zone (192.168.0.0/16) behind the gateway, the firewall or appliances', () => {
+    const onprem = { name: 'onprem', cidrs: [tryParseCidr('192.168.0.0/16')!] };
+    const outcomes = new Map<string, number>();
+    fc.assert(
+      fc.property(world, (w) => {
+        const model = compileAzure(build(w), AZURE_POLICY);
+        const ev = new SetEvaluator(model, { clientPorts: [32768, 60999] });
+        const tracer = new Tracer(model, [32768, 60999], [onprem]);
+        const ifaces = model.interfaces;
+        for (const pk of w.packets) {
+          const i = ifaces[pk.src % ifaces.length]!;
+          const out = pk.dst % 2 === 0;
+          if (out && i.role !== 'workload') continue;
+          const other = 0xc0a80000 + (pk.dst % 65536);
+          const own = Number(i.addresses[0]!.first);
+          const p: Point = {
+            fam: 0,
+            src: out ? own : other,
+            dst: out ? other : own,
+            proto: pk.proto,
+            port: pk.proto === 1 ? 0 : pk.port,
+          };
+          for (const mode of ['exists', 'all'] as ReplyMode[]) {
+            const sets = unionOf(
+              out
+                ? ev.toOutside([i], mode, 'onprem', addresses(DST, onprem.cidrs))
+                : ev.fromOutside([i], mode, 'onprem', addresses(SRC, onprem.cidrs)),
+            );
+            const fast = contains(sets.yes, p) ? 'yes' : contains(sets.maybe, p) ? 'maybe' : 'no';
+            const t = tracer.trace(
+              out ? { kind: 'interface', iface: i } : { kind: 'outside', zone: 'onprem', network: i.network },
+              p,
+              mode,
+            );
+            assert.equal(
+              fast,
+              t.verdict,
+              `${mode} ${out ? `${i.id} -> onprem` : `onprem -> ${i.id}`} ${p.proto}/${p.port}: ${JSON.stringify(t.hops.map((h) => `${h.at} ${h.verdict} ${h.what}`))}`,
+            );
+            const k = `${out ? 'out' : 'in'} ${t.verdict}`;
+            outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+          }
+        }
+      }),
+      { numRuns: 150, seed: 17 },
+    );
+    for (const k of ['out maybe', 'out no', 'in maybe', 'in no'])
+      assert.ok((outcomes.get(k) ?? 0) > 0, `no packet came out "${k}": ${JSON.stringify([...outcomes])}`);
   });
 });
 
