@@ -12,9 +12,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileGcp } from '../../src/verify/gcp.js';
-import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
+import { SetEvaluator, unionOf, type ReplyMode } from '../../src/verify/evaluate.js';
 import { decidePacket } from '../../src/verify/filters.js';
-import { contains, type Point } from '../../src/verify/packet-set.js';
+import { addresses, contains, DST, SRC, type Point } from '../../src/verify/packet-set.js';
+import { tryParseCidr } from '../../src/util/cidr.js';
 import { policySet, verifyModel } from '../../src/verify/questions.js';
 import { Tracer } from '../../src/verify/trace.js';
 import { decidingRule, firewallSetup } from '../../src/checks/gcp/firewall-eval.js';
@@ -302,6 +303,57 @@ describe('verify (GCP): the compiled model agrees with itself and with the firew
  * undecided, a violation or an unknown) located at the rule that decided it at the destination, naming both ends'
  * scopes.
  */
+describe('verify (GCP): both evaluators agree from and to a zone outside every network', () => {
+  it('an on-premises zone (192.168.0.0/16) behind learned routes, appliances and unread routers', () => {
+    const onprem = { name: 'onprem', cidrs: [tryParseCidr('192.168.0.0/16')!] };
+    const outcomes = new Map<string, number>();
+    fc.assert(
+      fc.property(world, (w) => {
+        const model = compileGcp(build(w), GCP_POLICY);
+        const ev = new SetEvaluator(model, { clientPorts: [32768, 60999] });
+        const tracer = new Tracer(model, [32768, 60999], [onprem]);
+        const ifaces = model.interfaces.filter((i) => i.role === 'workload');
+        for (const pk of w.packets) {
+          const i = ifaces[pk.src % ifaces.length]!;
+          const out = pk.dst % 2 === 0;
+          const other = 0xc0a80000 + (pk.dst % 65536);
+          const own = Number(i.addresses[0]!.first);
+          const p: Point = {
+            fam: 0,
+            src: out ? own : other,
+            dst: out ? other : own,
+            proto: pk.proto,
+            port: pk.proto === 1 ? 0 : pk.port,
+          };
+          for (const mode of ['exists', 'all'] as ReplyMode[]) {
+            const sets = unionOf(
+              out
+                ? ev.toOutside([i], mode, 'onprem', addresses(DST, onprem.cidrs))
+                : ev.fromOutside([i], mode, 'onprem', addresses(SRC, onprem.cidrs)),
+            );
+            const fast = contains(sets.yes, p) ? 'yes' : contains(sets.maybe, p) ? 'maybe' : 'no';
+            const t = tracer.trace(
+              out ? { kind: 'interface', iface: i } : { kind: 'outside', zone: 'onprem', network: i.network },
+              p,
+              mode,
+            );
+            assert.equal(
+              fast,
+              t.verdict,
+              `${mode} ${out ? `${i.id} -> onprem` : `onprem -> ${i.id}`} ${p.proto}/${p.port}: ${JSON.stringify(t.hops.map((h) => `${h.at} ${h.verdict} ${h.what}`))}`,
+            );
+            const k = `${out ? 'out' : 'in'} ${t.verdict}`;
+            outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+          }
+        }
+      }),
+      { numRuns: 200, seed: 13 },
+    );
+    for (const k of ['out maybe', 'out no', 'in maybe', 'in no'])
+      assert.ok((outcomes.get(k) ?? 0) > 0, `no packet came out "${k}": ${JSON.stringify([...outcomes])}`);
+  });
+});
+
 describe('verify (GCP): the questions report what the trace permits', () => {
   it('violations located at the deciding firewall rule, with both ends’ scopes', () => {
     let checked = 0;
