@@ -236,7 +236,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     model.interfaces.filter((i) => i.zone !== undefined),
     (i) => i.zone!,
   );
-  const outsideZones = outsideZonesOf(model, policy, byZone);
+  const outsideNotes: string[] = [];
+  const outsideZones = outsideZonesOf(model, policy, byZone, outsideNotes);
   const outside = new Map(outsideZones.map((z) => [z.name, z]));
   const tracer = new Tracer(model, options.clientPorts, outsideZones);
   /** The internet, or a zone outside every network: no interfaces of its own, its addresses stand in for them. */
@@ -652,7 +653,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     matrix,
     cellClasses,
     findings,
-    notes: model.notes,
+    notes: [...model.notes, ...outsideNotes],
     stats: {
       interfaces: model.interfaces.length,
       subnets: model.subnets.size,
@@ -674,6 +675,7 @@ function outsideZonesOf(
   model: NetworkModel,
   policy: ZonePolicy,
   byZone: ReadonlyMap<string, readonly Interface[]>,
+  notes: string[],
 ): OutsideZone[] {
   const networkSpace = addresses(
     DST,
@@ -690,13 +692,13 @@ function outsideZonesOf(
     const unique = [...new Map(cidrs.map((c) => [c.text, c])).values()];
     if (unique.length > 0) {
       out.push({ name: z.name, cidrs: unique });
-      model.notes.push(
+      notes.push(
         `zone ${z.name} has no interface and its ranges are in no network of the inventory: it is verified as a network outside the cloud (on-premises, a partner), for what may reach it or leave it through next hops cordon does not follow; whether its allowed flows work is not judged`,
       );
     }
     const rest = diff(addresses(DST, z.parsedCidrs), addresses(DST, unique));
     if (rest !== EMPTY)
-      model.notes.push(
+      notes.push(
         `zone ${z.name}: its public address ranges are in no network of the inventory and are not the internet, so traffic from and to them is not verified`,
       );
   }
