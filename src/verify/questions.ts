@@ -40,7 +40,7 @@ import {
 import { SetEvaluator, groupBy, type Contribution, type RelationPart, type ReplyMode } from './evaluate.js';
 import { NOT_INTERNET_V4, NOT_INTERNET_V6, type Filter, type Interface, type NetworkModel, type Ref } from './model.js';
 import { Tracer, type Hop, type OutsideZone, type Trace, type TraceSource } from './trace.js';
-import { cidrContains, tryParseCidr } from '../util/cidr.js';
+import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
 import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type FilterDecision, type TriSet } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
@@ -239,7 +239,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   /** The internet, or a zone outside every network: no interfaces of its own, its addresses stand in for them. */
   const sourceless = (z: string) => z === internet || outside.has(z);
   /** A zone outside every network as the other end: its address ranges in the given dimension. */
-  const outsideSet = (z: string, dim: typeof SRC | typeof DST) => addresses(dim, outside.get(z)!.cidrs);
+  const outsideSet = (z: string, dim: typeof SRC | typeof DST) =>
+    diff(addresses(dim, outside.get(z)!.cidrs), addresses(dim, outside.get(z)!.exclude ?? []));
   /** Where a witness from the internet or an outside zone starts (the network it is addressed into). */
   const fromElsewhere = (zone: string, network: string | undefined): TraceSource =>
     outside.has(zone)
@@ -657,28 +658,34 @@ const SPECIAL_PURPOSE = [...NOT_INTERNET_V4, ...NOT_INTERNET_V6].map((c) => tryP
  * Zones of private (special-purpose) address ranges that no network of the model holds and no interface is placed
  * in: on-premises networks and partners behind a VPN or a dedicated link. They are neither a cloud zone nor the
  * internet (the policy's ranges are taken out of the internet), so without this their traffic was never asked
- * about. A zone range only partly private is verified for its private part; the rest is a note.
+ * about. A zone range only partly private is verified for its private part; the rest is a note. A range that holds
+ * networks of the model (the corporate 10.0.0.0/8 around the VPCs) is the zone outside them: skipping it whole let a
+ * group open to 10.0.0.0/8 pass. Zones nested in it own their addresses (the most specific range wins).
  */
 function outsideZonesOf(
   model: NetworkModel,
   policy: ZonePolicy,
   byZone: ReadonlyMap<string, readonly Interface[]>,
 ): OutsideZone[] {
-  const networkSpace = addresses(
-    DST,
-    [...model.networks.values()].flatMap((n) => n.cidrs),
-  );
+  const networkCidrs = [...model.networks.values()].flatMap((n) => n.cidrs);
   const out: OutsideZone[] = [];
   for (const z of policy.zones.values()) {
     if (z.kind !== 'network' || z.parsedCidrs.length === 0 || byZone.has(z.name)) continue;
-    if (and(addresses(DST, z.parsedCidrs), networkSpace) !== EMPTY) continue;
+    const ranges = addresses(DST, z.parsedCidrs);
+    const inside = (c: Cidr) => z.parsedCidrs.some((r) => cidrContains(r, c) && c.prefix > r.prefix);
+    const nested = [...policy.zones.values()].flatMap((o) => (o.name === z.name ? [] : o.parsedCidrs.filter(inside)));
+    const exclude = [...networkCidrs.filter((c) => and(addresses(DST, [c]), ranges) !== EMPTY), ...nested];
+    const excluded = addresses(DST, exclude);
+    const own = diff(ranges, excluded);
+    if (own === EMPTY) continue;
     // The private part of each range: the range inside a special-purpose block, or the blocks inside the range.
     const cidrs = z.parsedCidrs.flatMap((c) =>
       SPECIAL_PURPOSE.flatMap((sp) => (cidrContains(sp, c) ? [c] : cidrContains(c, sp) ? [sp] : [])),
     );
     const unique = [...new Map(cidrs.map((c) => [c.text, c])).values()];
-    if (unique.length > 0) out.push({ name: z.name, cidrs: unique });
-    const rest = diff(addresses(DST, z.parsedCidrs), addresses(DST, unique));
+    if (diff(addresses(DST, unique), excluded) !== EMPTY)
+      out.push({ name: z.name, cidrs: unique, ...(exclude.length > 0 ? { exclude } : {}) });
+    const rest = diff(own, addresses(DST, unique));
     if (rest !== EMPTY)
       model.notes.push(
         `zone ${z.name}: its public address ranges are in no network of the inventory and are not the internet, so traffic from and to them is not verified`,

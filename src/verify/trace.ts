@@ -56,6 +56,11 @@ export type TraceSource =
 export interface OutsideZone {
   name: string;
   cidrs: readonly Cidr[];
+  /**
+   * Addresses of `cidrs` that are not the zone's: the networks of the model inside it (the corporate 10.0.0.0/8
+   * holding the VPCs) and policy zones nested in it (the most specific range wins).
+   */
+  exclude?: readonly Cidr[];
 }
 
 function inCidrs(cidrs: readonly Cidr[], fam: number, a: number | bigint): boolean {
@@ -64,6 +69,10 @@ function inCidrs(cidrs: readonly Cidr[], fam: number, a: number | bigint): boole
     const [lo, hi] = cidrBounds(c);
     return lo <= a && a < hi;
   });
+}
+
+function inOutsideZone(z: OutsideZone, fam: number, a: number | bigint): boolean {
+  return inCidrs(z.cidrs, fam, a) && !inCidrs(z.exclude ?? [], fam, a);
 }
 
 export class Tracer {
@@ -94,7 +103,7 @@ export class Tracer {
   /** The outside zone holding the packet's address on that side, if any. */
   outsideZone(p: Point, side: 'src' | 'dst'): OutsideZone | undefined {
     const a = side === 'src' ? p.src : p.dst;
-    return this.outside.find((z) => inCidrs(z.cidrs, p.fam, a));
+    return this.outside.find((z) => inOutsideZone(z, p.fam, a));
   }
 
   isInternet(p: Point, side: 'src' | 'dst'): boolean {
@@ -542,9 +551,12 @@ export class Tracer {
   /**
    * From an outside zone (evaluate.ts `fromOutside`): how the packet arrives is not seen, so at best maybe; the
    * destination's filters decide, and its subnet must route the source's address to a next hop that can lead back
-   * there (one cordon does not follow, a transit gateway path it cannot follow, a firewall), for the reply too.
+   * there (one cordon does not follow, a transit gateway path it cannot follow, a firewall) for a TCP reply; other
+   * protocols need such a route from some subnet of the network.
    */
   private fromOutside(t: Walk, p: Point, mode: ReplyMode, zone: string, network?: string): Trace {
+    const z = this.outside.find((x) => x.name === zone);
+    if (!z || !inOutsideZone(z, p.fam, p.src)) return t.drop(zone, `the source is not an address of ${zone}`);
     for (const net of this.model.networks.values()) {
       if (network !== undefined && net.id !== network) continue;
       const d = this.interfaceAt(net.id, p, 'dst');
