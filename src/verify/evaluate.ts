@@ -696,28 +696,49 @@ export class SetEvaluator {
     return r;
   }
 
-  /** The internet to destinations with public addresses in networks with an internet gateway. */
   /**
    * Packets from a zone of private addresses outside every network of the model (on-premises, a partner; see
    * `outsideZones` in questions.ts) into destinations: cordon does not see how they arrive (a VPN, Direct Connect,
-   * ExpressRoute, Interconnect), so at best "maybe" — where the destinations' filters admit them and the destination
-   * subnet routes the source's address to a next hop that can lead there (one cordon does not follow, a transit
-   * gateway path it cannot follow, a firewall), which also carries a TCP reply; never "yes".
+   * ExpressRoute, Interconnect), so at best "maybe" — where the destinations' filters admit them and, for TCP, the
+   * destination subnet routes the source's address to a next hop that can lead there (one cordon does not follow, a
+   * transit gateway path it cannot follow, a firewall) for the reply. Other protocols need no reply: the gateway
+   * delivers into every subnet of its network whatever that subnet's routes say, so a next hop that can lead there
+   * from any subnet of the network is enough.
    */
   fromOutside(dests: readonly Interface[], mode: ReplyMode, zone: string, src: PacketSet): Contribution[] {
     const out: Contribution[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
       const s = this.sub(subnetId);
       const admitted = this.admittedInto(s, list, undefined).own;
-      let onward = or(s.atoms.unknown, this.transitGatewayUnknown(s));
-      for (const key of s.atoms.byTarget.keys())
-        if (key.startsWith('firewall:')) onward = or(onward, atomsOf(s.atoms, key));
-      const back = swapAddressDim(onward, DST);
-      const reply = or(this.replyOut(s, this.clientRange(mode), mode).maybe, NON_TCP);
-      const maybe = and(and(and(admitted.maybe, s.nin.maybe), and(back, reply)), src);
+      const back = swapAddressDim(this.towardsOutside(s), DST);
+      const tcp = and(and(TCP, back), this.replyOut(s, this.clientRange(mode), mode).maybe);
+      const other = and(NON_TCP, this.arrivalInto(s.subnet.network));
+      const maybe = and(and(and(admitted.maybe, s.nin.maybe), or(tcp, other)), src);
       if (maybe !== EMPTY) out.push({ from: zone, froms: [zone], to: s.subnet.network, set: { yes: EMPTY, maybe } });
     }
     return mergeContributions(out);
+  }
+
+  /** Destinations (DST) a subnet routes to a next hop that can lead outside every network (fromOutside). */
+  private towardsOutside(s: SubnetSets): PacketSet {
+    let onward = or(s.atoms.unknown, this.transitGatewayUnknown(s));
+    for (const key of s.atoms.byTarget.keys())
+      if (key.startsWith('firewall:')) onward = or(onward, atomsOf(s.atoms, key));
+    return onward;
+  }
+
+  private readonly arrivalCache = new Map<string, PacketSet>();
+
+  /** Sources (SRC) some subnet of the network routes towards such a next hop: the network is connected to them. */
+  private arrivalInto(network: string): PacketSet {
+    let r = this.arrivalCache.get(network);
+    if (!r) {
+      const parts: PacketSet[] = [];
+      for (const x of this.subnets.values()) if (x.subnet.network === network) parts.push(this.towardsOutside(x));
+      r = swapAddressDim(unionAll(parts), DST);
+      this.arrivalCache.set(network, r);
+    }
+    return r;
   }
 
   /**
@@ -758,6 +779,7 @@ export class SetEvaluator {
     return mergeContributions(out);
   }
 
+  /** The internet to destinations with public addresses in networks with an internet gateway. */
   fromInternet(dests: readonly Interface[], mode: ReplyMode): Contribution[] {
     const out: Contribution[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {

@@ -567,24 +567,41 @@ export class Tracer {
       t.filter(d.id, d.inbound, p, 'in');
       if (t.stopped) return t.done();
       const rt = dsub.routeTable?.id ?? dsub.id;
-      const r = lookupRoute(dsub.routeTable, p, 'src');
-      const back: { v: Tri; why: string; ref?: Ref } =
-        r === 'unknown'
-          ? this.towardsUnknown(dsub, zone, p)
-          : r?.target.kind === 'firewall'
-            ? {
-                v: 'maybe',
-                why: `${zone} is routed through ${describeTarget(r)}, whose onward route decides`,
-                ref: r.ref,
-              }
-            : r?.target.kind === 'transit-gateway'
-              ? { ...this.transitGatewayTowards(dsub, r.target.id, { ...p, dst: p.src }), ref: r.ref }
-              : { v: 'no', why: `no route to ${zone} that can lead outside the cloud`, ...(r ? { ref: r.ref } : {}) };
+      let back = this.routeTowards(dsub, zone, p);
+      // Only TCP needs the reply: the gateway delivers into every subnet of its network whatever that subnet's routes
+      // say, so another subnet's route towards the zone is enough for the rest (evaluate.ts `arrivalInto`).
+      if (back.v === 'no' && p.proto !== PROTO_TCP)
+        for (const o of this.model.subnets.values()) {
+          if (o.network !== dsub.network || o.id === dsub.id) continue;
+          const via = this.routeTowards(o, zone, p);
+          if (via.v === 'no') continue;
+          back = {
+            v: via.v,
+            why: `no reply needed; ${zone} is connected to the network: ${o.routeTable?.id ?? o.id} ${via.why}`,
+            ...(via.ref ? { ref: via.ref } : {}),
+          };
+          break;
+        }
       t.hop(rt, back.v, back.why, back.ref);
       if (p.proto === PROTO_TCP) t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
       return t.done(d.id);
     }
     return t.drop(zone, 'no interface at the destination address');
+  }
+
+  /** Whether a subnet routes the source's address (of an outside zone) to a next hop that can lead there. */
+  private routeTowards(sub: Subnet, zone: string, p: Point): { v: Tri; why: string; ref?: Ref } {
+    const r = lookupRoute(sub.routeTable, p, 'src');
+    if (r === 'unknown') return this.towardsUnknown(sub, zone, p);
+    if (r?.target.kind === 'firewall')
+      return {
+        v: 'maybe',
+        why: `${zone} is routed through ${describeTarget(r)}, whose onward route decides`,
+        ref: r.ref,
+      };
+    if (r?.target.kind === 'transit-gateway')
+      return { ...this.transitGatewayTowards(sub, r.target.id, { ...p, dst: p.src }), ref: r.ref };
+    return { v: 'no', why: `no route to ${zone} that can lead outside the cloud`, ...(r ? { ref: r.ref } : {}) };
   }
 
   /** A route of a next hop cordon does not follow towards the outside zone (a VPN gateway): the route, named. */

@@ -87,4 +87,32 @@ rules:
     assert.deepEqual(cell(r, 'partner', 'data').unknown, ['tcp/5432']);
     assert.equal(findings(r, 'verify-not-assessed', 'onprem', 'data').length, 0);
   });
+
+  it('UDP needs no reply: on-premises reaches a subnet that has no route back, through the VPC’s gateway', () => {
+    // Only the app subnet routes on-premises to the virtual private gateway; the gateway still delivers into every
+    // subnet of the VPC (route tables only steer what leaves a subnet), so a one-way UDP or ICMP packet arrives.
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16');
+    subnet(inv, 'app', 'vpc-1', '10.0.1.0/24', 'app', [['192.168.0.0/16', 'vgw-1']]);
+    subnet(inv, 'dat', 'vpc-1', '10.0.3.0/24', 'data');
+    for (const t of inv.routeTables)
+      for (const r of t.routes) if (r.target.id === 'vgw-1') r.target.type = 'virtual-private-gateway';
+    sg(inv, 'sg-app', 'vpc-1', []);
+    sg(inv, 'sg-db', 'vpc-1', [
+      { ...tcp(5432, 5432, ['192.168.0.0/16']) },
+      { ...tcp(514, 514, ['192.168.0.0/16']), protocol: 'udp' },
+    ]);
+    eni(inv, 'eni-app', 'app', '10.0.1.10', ['sg-app']);
+    eni(inv, 'eni-db', 'dat', '10.0.3.10', ['sg-db']);
+    const p = policy('192.168.0.0/16');
+    const r = run(inv, p);
+    // TCP needs the reply, which the data subnet cannot route there; the UDP packet needs none.
+    assert.deepEqual(cell(r, 'onprem', 'data').unknown, ['udp/514'], JSON.stringify(cell(r, 'onprem', 'data')));
+    const f = findings(r, 'verify-not-assessed', 'onprem', 'data');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.resource.id, 'sg-db');
+    // Without any gateway route in the VPC nothing arrives from on-premises.
+    for (const t of inv.routeTables) t.routes = t.routes.filter((x) => x.target.id !== 'vgw-1');
+    assert.deepEqual(cell(run(inv, p), 'onprem', 'data').unknown, []);
+  });
 });
