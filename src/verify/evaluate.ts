@@ -593,8 +593,11 @@ export class SetEvaluator {
     return r;
   }
 
-  /** Sources of a zone to the internet: directly through an internet gateway, through NAT, or unknown next hops. */
-  toInternet(sources: readonly Interface[], mode: ReplyMode): Contribution[] {
+  /**
+   * Sources of a zone to the internet: directly through an internet gateway, through NAT, or unknown next hops.
+   * `towards` is the internet, or the public addresses of a zone outside every network (an office's egress addresses).
+   */
+  toInternet(sources: readonly Interface[], mode: ReplyMode, towards: PacketSet = this.internetDst): Contribution[] {
     const out: Contribution[] = [];
     for (const [subnetId, list] of groupBy(sources, (s) => s.subnet)) {
       const s = this.sub(subnetId);
@@ -620,7 +623,7 @@ export class SetEvaluator {
           ),
       );
       const igw = this.gatewayAtoms(s.atoms, attached, true);
-      parts.push(triAnd(triAndSet(triAnd(direct, s.nout), and(igw, this.internetDst)), replyIn));
+      parts.push(triAnd(triAndSet(triAnd(direct, s.nout), and(igw, towards)), replyIn));
       // Through a NAT gateway.
       const all = own(
         (i) => addresses(SRC, i.addresses),
@@ -636,7 +639,7 @@ export class SetEvaluator {
         const natIgw = this.gatewayAtoms(n.atoms, new Set(natNet?.internetGateways ?? []), false);
         const routed = and(
           atoms.reduce((x, a) => or(x, a.set), EMPTY),
-          this.internetDst,
+          towards,
         );
         // Only a public NAT gateway reaches the internet through its subnet's internet gateway.
         const dst = nat.public ? and(routed, natIgw) : EMPTY;
@@ -664,7 +667,7 @@ export class SetEvaluator {
         const fs = fw ? this.subnets.get(fw.subnet) : undefined;
         if (!fw || !fs) continue;
         const fsNet = this.model.networks.get(fs.subnet.network);
-        const routed = and(atomsOf(s.atoms, key), this.internetDst);
+        const routed = and(atomsOf(s.atoms, key), towards);
         const filter = triAnd(s.nout, filterSets(fw.filter));
         if (fw.publicEgress) {
           const out = and(routed, this.gatewayAtoms(fs.atoms, new Set(fsNet?.internetGateways ?? []), false));
@@ -676,7 +679,7 @@ export class SetEvaluator {
         if (unsure !== EMPTY)
           parts.push({ yes: EMPTY, maybe: and(and(all.maybe, filter.maybe), and(unsure, replyIn.maybe)) });
       }
-      const unk = and(or(s.atoms.unknown, this.transitGatewayUnknown(s)), this.internetDst);
+      const unk = and(or(s.atoms.unknown, this.transitGatewayUnknown(s)), towards);
       if (unk !== EMPTY) parts.push({ yes: EMPTY, maybe: and(and(all.maybe, s.nout.maybe), and(unk, replyIn.maybe)) });
       const t = triUnion(parts);
       if (t.maybe !== EMPTY) out.push({ from: s.subnet.network, froms: [s.subnet.network], to: 'internet', set: t });
@@ -779,8 +782,11 @@ export class SetEvaluator {
     return mergeContributions(out);
   }
 
-  /** The internet to destinations with public addresses in networks with an internet gateway. */
-  fromInternet(dests: readonly Interface[], mode: ReplyMode): Contribution[] {
+  /**
+   * The internet to destinations with public addresses in networks with an internet gateway; `src` is the internet,
+   * or the public addresses of a zone outside every network.
+   */
+  fromInternet(dests: readonly Interface[], mode: ReplyMode, src: PacketSet = this.internetSrc): Contribution[] {
     const out: Contribution[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
       const s = this.sub(subnetId);
@@ -804,16 +810,13 @@ export class SetEvaluator {
       const backMaybe = or(back, swapAddressDim(s.atoms.unknown, DST));
       const replyOut = this.replyOut(s, this.clientRange(mode), mode);
       const replies = { yes: and(replyOut.yes, back), maybe: and(replyOut.maybe, backMaybe) };
-      const t = triAndSet(
-        triAnd(triAnd(admitted, s.nin), triOr(replies, { yes: NON_TCP, maybe: NON_TCP })),
-        this.internetSrc,
-      );
+      const t = triAndSet(triAnd(triAnd(admitted, s.nin), triOr(replies, { yes: NON_TCP, maybe: NON_TCP })), src);
       if (t.maybe !== EMPTY) out.push({ from: 'internet', froms: ['internet'], to: s.subnet.network, set: t });
     }
     // Through external load balancers (load-balancers.ts): a backend needs no public address of its own. Kept apart
     // from the direct contributions, as in zoneToZone.
     const direct = mergeContributions(out);
-    for (const c of lbFromInternet(this.model, dests, mode, this.internetSrc))
+    for (const c of lbFromInternet(this.model, dests, mode, src))
       if (c.set.maybe !== EMPTY) direct.push({ ...c, froms: ['internet'], viaLoadBalancer: true });
     return direct;
   }

@@ -239,11 +239,17 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   /** The internet, or a zone outside every network: no interfaces of its own, its addresses stand in for them. */
   const sourceless = (z: string) => z === internet || outside.has(z);
   /** A zone outside every network as the other end: its address ranges in the given dimension. */
-  const outsideSet = (z: string, dim: typeof SRC | typeof DST) =>
+  const privateSet = (z: string, dim: typeof SRC | typeof DST) =>
     diff(addresses(dim, outside.get(z)!.cidrs), addresses(dim, outside.get(z)!.exclude ?? []));
-  /** Where a witness from the internet or an outside zone starts (the network it is addressed into). */
-  const fromElsewhere = (zone: string, network: string | undefined): TraceSource =>
-    outside.has(zone)
+  /** Its public addresses, reached over the internet. */
+  const publicSet = (z: string, dim: typeof SRC | typeof DST) => publicOf(outside.get(z)!, model, dim);
+  const outsideSet = (z: string, dim: typeof SRC | typeof DST) => or(privateSet(z, dim), publicSet(z, dim));
+  /**
+   * Where a witness from the internet or an outside zone starts (the network it is addressed into): a public
+   * address of an outside zone arrives over the internet.
+   */
+  const fromElsewhere = (zone: string, network: string | undefined, p: Point): TraceSource =>
+    outside.has(zone) && tracer.outsideZone(p, 'src')?.name === zone
       ? { kind: 'outside', zone, ...(network ? { network } : {}) }
       : { kind: 'internet', ...(network ? { network } : {}) };
   const srcZones = zoneNames.filter((z) => policy.zones.get(z)!.kind === 'network');
@@ -342,11 +348,17 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       to === internet
         ? ev.toInternet(sources, mode)
         : outside.has(to)
-          ? ev.toOutside(sources, mode, to, outsideSet(to, DST))
+          ? [
+              ...ev.toOutside(sources, mode, to, privateSet(to, DST)),
+              ...(outside.get(to)!.public ? ev.toInternet(sources, mode, publicSet(to, DST)) : []),
+            ]
           : from === internet
             ? ev.fromInternet(dests, mode)
             : outside.has(from)
-              ? ev.fromOutside(dests, mode, from, outsideSet(from, SRC))
+              ? [
+                  ...ev.fromOutside(dests, mode, from, privateSet(from, SRC)),
+                  ...(outside.get(from)!.public ? ev.fromInternet(dests, mode, publicSet(from, SRC)) : []),
+                ]
               : ev.zoneToZone(sources, dests, mode, { from, to }, within);
     const possible =
       (sourceless(from) || sources.length > 0) &&
@@ -563,7 +575,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       const p = at ?? pick(set);
       if (!p) return undefined;
       const src = sourceless(from) ? undefined : sourceAt(c, p);
-      const trace = tracer.trace(src ? { kind: 'interface', iface: src } : fromElsewhere(from, c.to), p, mode);
+      const trace = tracer.trace(src ? { kind: 'interface', iface: src } : fromElsewhere(from, c.to, p), p, mode);
       const dst = sourceless(to) ? undefined : tracer.interfaceAt(c.to, p, 'dst');
       return {
         source: src ? `${src.ref.label} (${src.subnet})` : from,
@@ -594,7 +606,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
           ? c.parts.map((x) => pickAnd(src(x.src.maybe), x.dst.maybe)).find((x) => x !== undefined)
           : pick(src(c.set.maybe));
         if (!p) continue;
-        const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, c.to), p, 'all');
+        const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, c.to, p), p, 'all');
         const dst = sourceless(to) ? undefined : tracer.interfaceAt(c.to, p, 'dst');
         return {
           source: s ? `${s.ref.label} (${s.subnet})` : from,
@@ -622,7 +634,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         proto: cls.proto,
         port: cls.port,
       };
-      const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, d?.network), p, 'all');
+      const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, d?.network, p), p, 'all');
       return {
         source: s ? `${s.ref.label} (${s.subnet})` : from,
         destination: d ? `${d.ref.label} (${d.subnet})` : to,
@@ -658,7 +670,8 @@ const SPECIAL_PURPOSE = [...NOT_INTERNET_V4, ...NOT_INTERNET_V6].map((c) => tryP
  * Zones of private (special-purpose) address ranges that no network of the model holds and no interface is placed
  * in: on-premises networks and partners behind a VPN or a dedicated link. They are neither a cloud zone nor the
  * internet (the policy's ranges are taken out of the internet), so without this their traffic was never asked
- * about. A zone range only partly private is verified for its private part; the rest is a note. A range that holds
+ * about. Its public part (outside the special-purpose blocks) is verified as the internet is, with its addresses as the
+ * other end (`publicOf`); the private part through the next hops cordon does not follow. A range that holds
  * networks of the model (the corporate 10.0.0.0/8 around the VPCs) is the zone outside them: skipping it whole let a
  * group open to 10.0.0.0/8 pass. Zones nested in it own their addresses (the most specific range wins).
  */
@@ -683,15 +696,24 @@ function outsideZonesOf(
       SPECIAL_PURPOSE.flatMap((sp) => (cidrContains(sp, c) ? [c] : cidrContains(c, sp) ? [sp] : [])),
     );
     const unique = [...new Map(cidrs.map((c) => [c.text, c])).values()];
-    if (diff(addresses(DST, unique), excluded) !== EMPTY)
-      out.push({ name: z.name, cidrs: unique, ...(exclude.length > 0 ? { exclude } : {}) });
-    const rest = diff(own, addresses(DST, unique));
-    if (rest !== EMPTY)
-      model.notes.push(
-        `zone ${z.name}: its public address ranges are in no network of the inventory and are not the internet, so traffic from and to them is not verified`,
-      );
+    // The rest (an office's egress addresses, a partner's public range) is reached over the internet: taken out of
+    // the internet zone, it was verified nowhere, so a group open to the office's addresses passed.
+    const isPublic = diff(own, addresses(DST, unique)) !== EMPTY;
+    out.push({
+      name: z.name,
+      cidrs: unique,
+      ...(exclude.length > 0 ? { exclude } : {}),
+      ...(isPublic ? { public: z.parsedCidrs } : {}),
+    });
   }
   return out;
+}
+
+/** The public addresses of an outside zone (none for a private one): its ranges minus its private part and exclusions. */
+function publicOf(z: OutsideZone, model: NetworkModel, dim: typeof SRC | typeof DST): PacketSet {
+  if (!z.public) return EMPTY;
+  const taken = addresses(dim, [...z.cidrs, ...(z.exclude ?? [])]);
+  return diff(and(addresses(dim, z.public), addresses(dim, model.internet.include)), taken);
 }
 
 function toBound(c: { family: 4 | 6; first: bigint }): number | bigint {

@@ -61,6 +61,11 @@ export interface OutsideZone {
    * holding the VPCs) and policy zones nested in it (the most specific range wins).
    */
   exclude?: readonly Cidr[];
+  /**
+   * The zone's ranges when some of them are public (an office's egress addresses): those addresses, outside `cidrs`
+   * and `exclude`, are reached over the internet like it (isInternet).
+   */
+  public?: readonly Cidr[];
 }
 
 function inCidrs(cidrs: readonly Cidr[], fam: number, a: number | bigint): boolean {
@@ -106,9 +111,15 @@ export class Tracer {
     return this.outside.find((z) => inOutsideZone(z, p.fam, a));
   }
 
+  /** An internet address, or a public address of an outside zone (reached the same way). */
   isInternet(p: Point, side: 'src' | 'dst'): boolean {
     const a = side === 'src' ? p.src : p.dst;
-    return inCidrs(this.model.internet.include, p.fam, a) && !inCidrs(this.model.internet.exclude, p.fam, a);
+    if (!inCidrs(this.model.internet.include, p.fam, a)) return false;
+    if (!inCidrs(this.model.internet.exclude, p.fam, a)) return true;
+    return this.outside.some(
+      (z) =>
+        z.public && inCidrs(z.public, p.fam, a) && !inCidrs(z.cidrs, p.fam, a) && !inCidrs(z.exclude ?? [], p.fam, a),
+    );
   }
 
   /**

@@ -188,6 +188,45 @@ describe('verify: the shapes on-premises ranges take (review)', () => {
   });
 });
 
+describe('verify: a zone of public addresses outside every network (an office’s egress addresses)', () => {
+  const office = 'office: { cidrs: [192.168.0.0/16, 45.60.0.0/24] }';
+  /** The database has a public address in a VPC with an internet gateway; its group admits `dbFrom` on 5432. */
+  function exposed(dbFrom: string, egress = '10.0.0.0/16') {
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16', 'igw-1');
+    subnet(inv, 'app', 'vpc-1', '10.0.1.0/24', 'app', [['0.0.0.0/0', 'igw-1']]);
+    subnet(inv, 'dat', 'vpc-1', '10.0.3.0/24', 'data', [['0.0.0.0/0', 'igw-1']]);
+    sg(inv, 'sg-app', 'vpc-1', [], [tcp(443, 443, [egress])]);
+    sg(inv, 'sg-db', 'vpc-1', [tcp(5432, 5432, ['10.0.1.0/24', dbFrom])]);
+    eni(inv, 'eni-app', 'app', '10.0.1.10', ['sg-app'], { publicIps: ['52.0.0.10'] });
+    eni(inv, 'eni-db', 'dat', '10.0.3.10', ['sg-db'], { publicIps: ['52.0.0.11'] });
+    return inv;
+  }
+
+  it('a database group open to the office’s public range is a violation from the office, over the internet', () => {
+    // Zone ranges are taken out of the internet, so before this the office’s addresses were asked about nowhere (a
+    // note said so) and the group passed.
+    const r = run(exposed('45.60.0.0/24'), policy('', office));
+    const c = cell(r, 'office', 'data')!;
+    assert.deepEqual(c.configurationPermits, ['tcp/5432'], JSON.stringify(c));
+    const f = findings(r, 'verify-zone-violation', 'office', 'data');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.resource.id, 'sg-db');
+    assert.match(String((f[0]!.evidence!.witness as { packet: string }).packet), /^45\.60\.0\./);
+    assert.equal(
+      findings(run(exposed('10.0.1.0/24'), policy('', office)), 'verify-zone-violation', 'office', 'data').length,
+      0,
+    );
+  });
+
+  it('app open to the office’s public range over the internet gateway: a violation towards the office', () => {
+    const r = run(exposed('10.0.1.0/24', '45.60.0.0/24'), policy('', office));
+    assert.deepEqual(cell(r, 'app', 'office')!.configurationPermits, ['tcp/443']);
+    assert.equal(findings(r, 'verify-zone-violation', 'app', 'office').length, 1);
+    assert.ok(!r.notes.some((n) => /public address ranges/.test(n)), 'verified, not a note');
+  });
+});
+
 describe('verify (Azure): zones outside every network behind a virtual network gateway', () => {
   /** hub 10.0/16 (GatewaySubnet when `gateway`), spoke 10.1/16 using its gateway, data at 10.1.3.4 under default NSG rules. */
   function hubAndSpoke(gateway: boolean) {
