@@ -593,8 +593,11 @@ export class SetEvaluator {
     return r;
   }
 
-  /** Sources of a zone to the internet: directly through an internet gateway, through NAT, or unknown next hops. */
-  toInternet(sources: readonly Interface[], mode: ReplyMode): Contribution[] {
+  /**
+   * Sources of a zone to the internet: directly through an internet gateway, through NAT, or unknown next hops.
+   * `towards` is the internet, or the public addresses of a zone outside every network (an office's egress addresses).
+   */
+  toInternet(sources: readonly Interface[], mode: ReplyMode, towards: PacketSet = this.internetDst): Contribution[] {
     const out: Contribution[] = [];
     for (const [subnetId, list] of groupBy(sources, (s) => s.subnet)) {
       const s = this.sub(subnetId);
@@ -620,7 +623,7 @@ export class SetEvaluator {
           ),
       );
       const igw = this.gatewayAtoms(s.atoms, attached, true);
-      parts.push(triAnd(triAndSet(triAnd(direct, s.nout), and(igw, this.internetDst)), replyIn));
+      parts.push(triAnd(triAndSet(triAnd(direct, s.nout), and(igw, towards)), replyIn));
       // Through a NAT gateway.
       const all = own(
         (i) => addresses(SRC, i.addresses),
@@ -636,7 +639,7 @@ export class SetEvaluator {
         const natIgw = this.gatewayAtoms(n.atoms, new Set(natNet?.internetGateways ?? []), false);
         const routed = and(
           atoms.reduce((x, a) => or(x, a.set), EMPTY),
-          this.internetDst,
+          towards,
         );
         // Only a public NAT gateway reaches the internet through its subnet's internet gateway.
         const dst = nat.public ? and(routed, natIgw) : EMPTY;
@@ -664,7 +667,7 @@ export class SetEvaluator {
         const fs = fw ? this.subnets.get(fw.subnet) : undefined;
         if (!fw || !fs) continue;
         const fsNet = this.model.networks.get(fs.subnet.network);
-        const routed = and(atomsOf(s.atoms, key), this.internetDst);
+        const routed = and(atomsOf(s.atoms, key), towards);
         const filter = triAnd(s.nout, filterSets(fw.filter));
         if (fw.publicEgress) {
           const out = and(routed, this.gatewayAtoms(fs.atoms, new Set(fsNet?.internetGateways ?? []), false));
@@ -676,7 +679,7 @@ export class SetEvaluator {
         if (unsure !== EMPTY)
           parts.push({ yes: EMPTY, maybe: and(and(all.maybe, filter.maybe), and(unsure, replyIn.maybe)) });
       }
-      const unk = and(or(s.atoms.unknown, this.transitGatewayUnknown(s)), this.internetDst);
+      const unk = and(or(s.atoms.unknown, this.transitGatewayUnknown(s)), towards);
       if (unk !== EMPTY) parts.push({ yes: EMPTY, maybe: and(and(all.maybe, s.nout.maybe), and(unk, replyIn.maybe)) });
       const t = triUnion(parts);
       if (t.maybe !== EMPTY) out.push({ from: s.subnet.network, froms: [s.subnet.network], to: 'internet', set: t });
@@ -696,28 +699,49 @@ export class SetEvaluator {
     return r;
   }
 
-  /** The internet to destinations with public addresses in networks with an internet gateway. */
   /**
    * Packets from a zone of private addresses outside every network of the model (on-premises, a partner; see
    * `outsideZones` in questions.ts) into destinations: cordon does not see how they arrive (a VPN, Direct Connect,
-   * ExpressRoute, Interconnect), so at best "maybe" — where the destinations' filters admit them and the destination
-   * subnet routes the source's address to a next hop that can lead there (one cordon does not follow, a transit
-   * gateway path it cannot follow, a firewall), which also carries a TCP reply; never "yes".
+   * ExpressRoute, Interconnect), so at best "maybe" — where the destinations' filters admit them and, for TCP, the
+   * destination subnet routes the source's address to a next hop that can lead there (one cordon does not follow, a
+   * transit gateway path it cannot follow, a firewall) for the reply. Other protocols need no reply: the gateway
+   * delivers into every subnet of its network whatever that subnet's routes say, so a next hop that can lead there
+   * from any subnet of the network is enough.
    */
   fromOutside(dests: readonly Interface[], mode: ReplyMode, zone: string, src: PacketSet): Contribution[] {
     const out: Contribution[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
       const s = this.sub(subnetId);
       const admitted = this.admittedInto(s, list, undefined).own;
-      let onward = or(s.atoms.unknown, this.transitGatewayUnknown(s));
-      for (const key of s.atoms.byTarget.keys())
-        if (key.startsWith('firewall:')) onward = or(onward, atomsOf(s.atoms, key));
-      const back = swapAddressDim(onward, DST);
-      const reply = or(this.replyOut(s, this.clientRange(mode), mode).maybe, NON_TCP);
-      const maybe = and(and(and(admitted.maybe, s.nin.maybe), and(back, reply)), src);
+      const back = swapAddressDim(this.towardsOutside(s), DST);
+      const tcp = and(and(TCP, back), this.replyOut(s, this.clientRange(mode), mode).maybe);
+      const other = and(NON_TCP, this.arrivalInto(s.subnet.network));
+      const maybe = and(and(and(admitted.maybe, s.nin.maybe), or(tcp, other)), src);
       if (maybe !== EMPTY) out.push({ from: zone, froms: [zone], to: s.subnet.network, set: { yes: EMPTY, maybe } });
     }
     return mergeContributions(out);
+  }
+
+  /** Destinations (DST) a subnet routes to a next hop that can lead outside every network (fromOutside). */
+  private towardsOutside(s: SubnetSets): PacketSet {
+    let onward = or(s.atoms.unknown, this.transitGatewayUnknown(s));
+    for (const key of s.atoms.byTarget.keys())
+      if (key.startsWith('firewall:')) onward = or(onward, atomsOf(s.atoms, key));
+    return onward;
+  }
+
+  private readonly arrivalCache = new Map<string, PacketSet>();
+
+  /** Sources (SRC) some subnet of the network routes towards such a next hop: the network is connected to them. */
+  private arrivalInto(network: string): PacketSet {
+    let r = this.arrivalCache.get(network);
+    if (!r) {
+      const parts: PacketSet[] = [];
+      for (const x of this.subnets.values()) if (x.subnet.network === network) parts.push(this.towardsOutside(x));
+      r = swapAddressDim(unionAll(parts), DST);
+      this.arrivalCache.set(network, r);
+    }
+    return r;
   }
 
   /**
@@ -758,7 +782,11 @@ export class SetEvaluator {
     return mergeContributions(out);
   }
 
-  fromInternet(dests: readonly Interface[], mode: ReplyMode): Contribution[] {
+  /**
+   * The internet to destinations with public addresses in networks with an internet gateway; `src` is the internet,
+   * or the public addresses of a zone outside every network.
+   */
+  fromInternet(dests: readonly Interface[], mode: ReplyMode, src: PacketSet = this.internetSrc): Contribution[] {
     const out: Contribution[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
       const s = this.sub(subnetId);
@@ -782,16 +810,13 @@ export class SetEvaluator {
       const backMaybe = or(back, swapAddressDim(s.atoms.unknown, DST));
       const replyOut = this.replyOut(s, this.clientRange(mode), mode);
       const replies = { yes: and(replyOut.yes, back), maybe: and(replyOut.maybe, backMaybe) };
-      const t = triAndSet(
-        triAnd(triAnd(admitted, s.nin), triOr(replies, { yes: NON_TCP, maybe: NON_TCP })),
-        this.internetSrc,
-      );
+      const t = triAndSet(triAnd(triAnd(admitted, s.nin), triOr(replies, { yes: NON_TCP, maybe: NON_TCP })), src);
       if (t.maybe !== EMPTY) out.push({ from: 'internet', froms: ['internet'], to: s.subnet.network, set: t });
     }
     // Through external load balancers (load-balancers.ts): a backend needs no public address of its own. Kept apart
     // from the direct contributions, as in zoneToZone.
     const direct = mergeContributions(out);
-    for (const c of lbFromInternet(this.model, dests, mode, this.internetSrc))
+    for (const c of lbFromInternet(this.model, dests, mode, src))
       if (c.set.maybe !== EMPTY) direct.push({ ...c, froms: ['internet'], viaLoadBalancer: true });
     return direct;
   }

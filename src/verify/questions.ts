@@ -41,7 +41,7 @@ import {
 import { SetEvaluator, groupBy, type Contribution, type RelationPart, type ReplyMode } from './evaluate.js';
 import { NOT_INTERNET_V4, NOT_INTERNET_V6, type Filter, type Interface, type NetworkModel, type Ref } from './model.js';
 import { Tracer, type Hop, type OutsideZone, type Trace, type TraceSource } from './trace.js';
-import { cidrContains, tryParseCidr } from '../util/cidr.js';
+import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
 import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type FilterDecision, type TriSet } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
@@ -243,10 +243,17 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   /** The internet, or a zone outside every network: no interfaces of its own, its addresses stand in for them. */
   const sourceless = (z: string) => z === internet || outside.has(z);
   /** A zone outside every network as the other end: its address ranges in the given dimension. */
-  const outsideSet = (z: string, dim: typeof SRC | typeof DST) => addresses(dim, outside.get(z)!.cidrs);
-  /** Where a witness from the internet or an outside zone starts (the network it is addressed into). */
-  const fromElsewhere = (zone: string, network: string | undefined): TraceSource =>
-    outside.has(zone)
+  const privateSet = (z: string, dim: typeof SRC | typeof DST) =>
+    diff(addresses(dim, outside.get(z)!.cidrs), addresses(dim, outside.get(z)!.exclude ?? []));
+  /** Its public addresses, reached over the internet. */
+  const publicSet = (z: string, dim: typeof SRC | typeof DST) => publicOf(outside.get(z)!, model, dim);
+  const outsideSet = (z: string, dim: typeof SRC | typeof DST) => or(privateSet(z, dim), publicSet(z, dim));
+  /**
+   * Where a witness from the internet or an outside zone starts (the network it is addressed into): a public
+   * address of an outside zone arrives over the internet.
+   */
+  const fromElsewhere = (zone: string, network: string | undefined, p: Point): TraceSource =>
+    outside.has(zone) && tracer.outsideZone(p, 'src')?.name === zone
       ? { kind: 'outside', zone, ...(network ? { network } : {}) }
       : { kind: 'internet', ...(network ? { network } : {}) };
   const srcZones = zoneNames.filter((z) => policy.zones.get(z)!.kind === 'network');
@@ -347,11 +354,17 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       to === internet
         ? ev.toInternet(sources, mode)
         : outside.has(to)
-          ? ev.toOutside(sources, mode, to, outsideSet(to, DST))
+          ? [
+              ...ev.toOutside(sources, mode, to, privateSet(to, DST)),
+              ...(outside.get(to)!.public ? ev.toInternet(sources, mode, publicSet(to, DST)) : []),
+            ]
           : from === internet
             ? ev.fromInternet(dests, mode)
             : outside.has(from)
-              ? ev.fromOutside(dests, mode, from, outsideSet(from, SRC))
+              ? [
+                  ...ev.fromOutside(dests, mode, from, privateSet(from, SRC)),
+                  ...(outside.get(from)!.public ? ev.fromInternet(dests, mode, publicSet(from, SRC)) : []),
+                ]
               : ev.zoneToZone(sources, dests, mode, { from, to }, within);
     const possible =
       (sourceless(from) || sources.length > 0) &&
@@ -571,7 +584,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       const p = at ?? pick(set);
       if (!p) return undefined;
       const src = sourceless(from) ? undefined : sourceAt(c, p);
-      const trace = tracer.trace(src ? { kind: 'interface', iface: src } : fromElsewhere(from, c.to), p, mode);
+      const trace = tracer.trace(src ? { kind: 'interface', iface: src } : fromElsewhere(from, c.to, p), p, mode);
       const dst = sourceless(to) ? undefined : tracer.interfaceAt(c.to, p, 'dst');
       return {
         source: src ? `${src.ref.label} (${src.subnet})` : from,
@@ -602,7 +615,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
           ? c.parts.map((x) => pickAnd(src(x.src.maybe), x.dst.maybe)).find((x) => x !== undefined)
           : pick(src(c.set.maybe));
         if (!p) continue;
-        const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, c.to), p, 'all');
+        const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, c.to, p), p, 'all');
         const dst = sourceless(to) ? undefined : tracer.interfaceAt(c.to, p, 'dst');
         return {
           source: s ? `${s.ref.label} (${s.subnet})` : from,
@@ -633,7 +646,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         proto: cls.proto,
         port: cls.port,
       };
-      const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, d?.network), p, 'all');
+      const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, d?.network, p), p, 'all');
       return {
         source: s ? `${s.ref.label} (${s.subnet})` : from,
         destination: d ? `${d.ref.label} (${d.subnet})` : to,
@@ -669,7 +682,10 @@ const SPECIAL_PURPOSE = [...NOT_INTERNET_V4, ...NOT_INTERNET_V6].map((c) => tryP
  * Zones of private (special-purpose) address ranges that no network of the model holds and no interface is placed
  * in: on-premises networks and partners behind a VPN or a dedicated link. They are neither a cloud zone nor the
  * internet (the policy's ranges are taken out of the internet), so without this their traffic was never asked
- * about. A zone range only partly private is verified for its private part; the rest is a note.
+ * about. Its public part (outside the special-purpose blocks) is verified as the internet is, with its addresses as the
+ * other end (`publicOf`); the private part through the next hops cordon does not follow. A range that holds
+ * networks of the model (the corporate 10.0.0.0/8 around the VPCs) is the zone outside them: skipping it whole let a
+ * group open to 10.0.0.0/8 pass. Zones nested in it own their addresses (the most specific range wins).
  */
 function outsideZonesOf(
   model: NetworkModel,
@@ -677,32 +693,44 @@ function outsideZonesOf(
   byZone: ReadonlyMap<string, readonly Interface[]>,
   notes: string[],
 ): OutsideZone[] {
-  const networkSpace = addresses(
-    DST,
-    [...model.networks.values()].flatMap((n) => n.cidrs),
-  );
+  const networkCidrs = [...model.networks.values()].flatMap((n) => n.cidrs);
   const out: OutsideZone[] = [];
   for (const z of policy.zones.values()) {
     if (z.kind !== 'network' || z.parsedCidrs.length === 0 || byZone.has(z.name)) continue;
-    if (and(addresses(DST, z.parsedCidrs), networkSpace) !== EMPTY) continue;
+    const ranges = addresses(DST, z.parsedCidrs);
+    const inside = (c: Cidr) => z.parsedCidrs.some((r) => cidrContains(r, c) && c.prefix > r.prefix);
+    const nested = [...policy.zones.values()].flatMap((o) => (o.name === z.name ? [] : o.parsedCidrs.filter(inside)));
+    const exclude = [...networkCidrs.filter((c) => and(addresses(DST, [c]), ranges) !== EMPTY), ...nested];
+    const excluded = addresses(DST, exclude);
+    const own = diff(ranges, excluded);
+    if (own === EMPTY) continue;
     // The private part of each range: the range inside a special-purpose block, or the blocks inside the range.
     const cidrs = z.parsedCidrs.flatMap((c) =>
       SPECIAL_PURPOSE.flatMap((sp) => (cidrContains(sp, c) ? [c] : cidrContains(c, sp) ? [sp] : [])),
     );
     const unique = [...new Map(cidrs.map((c) => [c.text, c])).values()];
-    if (unique.length > 0) {
-      out.push({ name: z.name, cidrs: unique });
+    // The rest (an office's egress addresses, a partner's public range) is reached over the internet: taken out of
+    // the internet zone, it was verified nowhere, so a group open to the office's addresses passed.
+    const isPublic = diff(own, addresses(DST, unique)) !== EMPTY;
+    out.push({
+      name: z.name,
+      cidrs: unique,
+      ...(exclude.length > 0 ? { exclude } : {}),
+      ...(isPublic ? { public: z.parsedCidrs } : {}),
+    });
+    if (diff(addresses(DST, unique), excluded) !== EMPTY)
       notes.push(
-        `zone ${z.name} has no interface and its ranges are in no network of the inventory: it is verified as a network outside the cloud (on-premises, a partner), for what may reach it or leave it through next hops cordon does not follow; whether its allowed flows work is not judged`,
-      );
-    }
-    const rest = diff(addresses(DST, z.parsedCidrs), addresses(DST, unique));
-    if (rest !== EMPTY)
-      notes.push(
-        `zone ${z.name}: its public address ranges are in no network of the inventory and are not the internet, so traffic from and to them is not verified`,
+        `zone ${z.name} has no interface and its private ranges outside the inventory's networks are verified as a network outside the cloud (on-premises, a partner), for what may reach it or leave it through next hops cordon does not follow; whether its allowed flows work is not judged`,
       );
   }
   return out;
+}
+
+/** The public addresses of an outside zone (none for a private one): its ranges minus its private part and exclusions. */
+function publicOf(z: OutsideZone, model: NetworkModel, dim: typeof SRC | typeof DST): PacketSet {
+  if (!z.public) return EMPTY;
+  const taken = addresses(dim, [...z.cidrs, ...(z.exclude ?? [])]);
+  return diff(and(addresses(dim, z.public), addresses(dim, model.internet.include)), taken);
 }
 
 function toBound(c: { family: 4 | 6; first: bigint }): number | bigint {

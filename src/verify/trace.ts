@@ -56,6 +56,16 @@ export type TraceSource =
 export interface OutsideZone {
   name: string;
   cidrs: readonly Cidr[];
+  /**
+   * Addresses of `cidrs` that are not the zone's: the networks of the model inside it (the corporate 10.0.0.0/8
+   * holding the VPCs) and policy zones nested in it (the most specific range wins).
+   */
+  exclude?: readonly Cidr[];
+  /**
+   * The zone's ranges when some of them are public (an office's egress addresses): those addresses, outside `cidrs`
+   * and `exclude`, are reached over the internet like it (isInternet).
+   */
+  public?: readonly Cidr[];
 }
 
 function inCidrs(cidrs: readonly Cidr[], fam: number, a: number | bigint): boolean {
@@ -64,6 +74,10 @@ function inCidrs(cidrs: readonly Cidr[], fam: number, a: number | bigint): boole
     const [lo, hi] = cidrBounds(c);
     return lo <= a && a < hi;
   });
+}
+
+function inOutsideZone(z: OutsideZone, fam: number, a: number | bigint): boolean {
+  return inCidrs(z.cidrs, fam, a) && !inCidrs(z.exclude ?? [], fam, a);
 }
 
 export class Tracer {
@@ -94,12 +108,18 @@ export class Tracer {
   /** The outside zone holding the packet's address on that side, if any. */
   outsideZone(p: Point, side: 'src' | 'dst'): OutsideZone | undefined {
     const a = side === 'src' ? p.src : p.dst;
-    return this.outside.find((z) => inCidrs(z.cidrs, p.fam, a));
+    return this.outside.find((z) => inOutsideZone(z, p.fam, a));
   }
 
+  /** An internet address, or a public address of an outside zone (reached the same way). */
   isInternet(p: Point, side: 'src' | 'dst'): boolean {
     const a = side === 'src' ? p.src : p.dst;
-    return inCidrs(this.model.internet.include, p.fam, a) && !inCidrs(this.model.internet.exclude, p.fam, a);
+    if (!inCidrs(this.model.internet.include, p.fam, a)) return false;
+    if (!inCidrs(this.model.internet.exclude, p.fam, a)) return true;
+    return this.outside.some(
+      (z) =>
+        z.public && inCidrs(z.public, p.fam, a) && !inCidrs(z.cidrs, p.fam, a) && !inCidrs(z.exclude ?? [], p.fam, a),
+    );
   }
 
   /**
@@ -542,9 +562,12 @@ export class Tracer {
   /**
    * From an outside zone (evaluate.ts `fromOutside`): how the packet arrives is not seen, so at best maybe; the
    * destination's filters decide, and its subnet must route the source's address to a next hop that can lead back
-   * there (one cordon does not follow, a transit gateway path it cannot follow, a firewall), for the reply too.
+   * there (one cordon does not follow, a transit gateway path it cannot follow, a firewall) for a TCP reply; other
+   * protocols need such a route from some subnet of the network.
    */
   private fromOutside(t: Walk, p: Point, mode: ReplyMode, zone: string, network?: string): Trace {
+    const z = this.outside.find((x) => x.name === zone);
+    if (!z || !inOutsideZone(z, p.fam, p.src)) return t.drop(zone, `the source is not an address of ${zone}`);
     for (const net of this.model.networks.values()) {
       if (network !== undefined && net.id !== network) continue;
       const d = this.interfaceAt(net.id, p, 'dst');
@@ -555,24 +578,41 @@ export class Tracer {
       t.filter(d.id, d.inbound, p, 'in');
       if (t.stopped) return t.done();
       const rt = dsub.routeTable?.id ?? dsub.id;
-      const r = lookupRoute(dsub.routeTable, p, 'src');
-      const back: { v: Tri; why: string; ref?: Ref } =
-        r === 'unknown'
-          ? this.towardsUnknown(dsub, zone, p)
-          : r?.target.kind === 'firewall'
-            ? {
-                v: 'maybe',
-                why: `${zone} is routed through ${describeTarget(r)}, whose onward route decides`,
-                ref: r.ref,
-              }
-            : r?.target.kind === 'transit-gateway'
-              ? { ...this.transitGatewayTowards(dsub, r.target.id, { ...p, dst: p.src }), ref: r.ref }
-              : { v: 'no', why: `no route to ${zone} that can lead outside the cloud`, ...(r ? { ref: r.ref } : {}) };
+      let back = this.routeTowards(dsub, zone, p);
+      // Only TCP needs the reply: the gateway delivers into every subnet of its network whatever that subnet's routes
+      // say, so another subnet's route towards the zone is enough for the rest (evaluate.ts `arrivalInto`).
+      if (back.v === 'no' && p.proto !== PROTO_TCP)
+        for (const o of this.model.subnets.values()) {
+          if (o.network !== dsub.network || o.id === dsub.id) continue;
+          const via = this.routeTowards(o, zone, p);
+          if (via.v === 'no') continue;
+          back = {
+            v: via.v,
+            why: `no reply needed; ${zone} is connected to the network: ${o.routeTable?.id ?? o.id} ${via.why}`,
+            ...(via.ref ? { ref: via.ref } : {}),
+          };
+          break;
+        }
       t.hop(rt, back.v, back.why, back.ref);
       if (p.proto === PROTO_TCP) t.replyLeg(dsub.id, dsub.outbound, p, this.range(mode), mode, 'out');
       return t.done(d.id);
     }
     return t.drop(zone, 'no interface at the destination address');
+  }
+
+  /** Whether a subnet routes the source's address (of an outside zone) to a next hop that can lead there. */
+  private routeTowards(sub: Subnet, zone: string, p: Point): { v: Tri; why: string; ref?: Ref } {
+    const r = lookupRoute(sub.routeTable, p, 'src');
+    if (r === 'unknown') return this.towardsUnknown(sub, zone, p);
+    if (r?.target.kind === 'firewall')
+      return {
+        v: 'maybe',
+        why: `${zone} is routed through ${describeTarget(r)}, whose onward route decides`,
+        ref: r.ref,
+      };
+    if (r?.target.kind === 'transit-gateway')
+      return { ...this.transitGatewayTowards(sub, r.target.id, { ...p, dst: p.src }), ref: r.ref };
+    return { v: 'no', why: `no route to ${zone} that can lead outside the cloud`, ...(r ? { ref: r.ref } : {}) };
   }
 
   /** A route of a next hop cordon does not follow towards the outside zone (a VPN gateway): the route, named. */

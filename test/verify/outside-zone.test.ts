@@ -8,12 +8,12 @@ import { describe, it } from 'node:test';
 import { compileAws } from '../../src/verify/aws.js';
 import { verifyModel } from '../../src/verify/questions.js';
 import { parsePolicy } from '../../src/policy/load.js';
-import type { AwsInventory } from '../../src/inventory/aws.js';
+import type { AwsInventory, AwsIpPermission } from '../../src/inventory/aws.js';
 import { eni, inventory, sg, subnet, tcp, vpc } from './helpers.js';
 import { compileAzure } from '../../src/verify/azure.js';
 import * as az from './azure-helpers.js';
 
-const policy = (extra = '') =>
+const policy = (extra = '', onprem = 'onprem: { cidrs: [192.168.0.0/16] }') =>
   parsePolicy(
     'outside.yaml',
     `version: 1
@@ -21,7 +21,7 @@ zones:
   app: {}
   data: {}
   management: {}
-  onprem: { cidrs: [192.168.0.0/16] }
+  ${onprem}
   internet: { kind: internet }
 rules:
   - { id: R1, name: app to data, from: app, to: data, action: allow, protocol: tcp, ports: 5432, justification: x }
@@ -34,15 +34,29 @@ const cell = (r: ReturnType<typeof run>, from: string, to: string) =>
 const findings = (r: ReturnType<typeof run>, id: string, from: string, to: string) =>
   r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
 
-/** app and data in one VPC; the data subnet routes on-premises to a virtual private gateway when `vpn`. */
-function site(opts: { vpn: boolean; dbFrom?: string; appEgress?: string }) {
+/**
+ * app and data in one VPC; the subnets in `vpnSubnets` (both by default) route `vpnRange` (on-premises) to a virtual
+ * private gateway when `vpn`.
+ */
+function site(opts: {
+  vpn: boolean;
+  dbFrom?: string;
+  appEgress?: string;
+  vpnRange?: string;
+  vpnSubnets?: string[];
+  dbExtra?: AwsIpPermission[];
+}) {
   const inv = inventory();
   vpc(inv, 'vpc-1', '10.0.0.0/16');
-  const toVpn: [string, string][] = opts.vpn ? [['192.168.0.0/16', 'vgw-1']] : [];
-  subnet(inv, 'app', 'vpc-1', '10.0.1.0/24', 'app', toVpn);
-  subnet(inv, 'dat', 'vpc-1', '10.0.3.0/24', 'data', toVpn);
+  const toVpn = (id: string): [string, string][] =>
+    opts.vpn && (opts.vpnSubnets ?? ['app', 'dat']).includes(id) ? [[opts.vpnRange ?? '192.168.0.0/16', 'vgw-1']] : [];
+  subnet(inv, 'app', 'vpc-1', '10.0.1.0/24', 'app', toVpn('app'));
+  subnet(inv, 'dat', 'vpc-1', '10.0.3.0/24', 'data', toVpn('dat'));
   sg(inv, 'sg-app', 'vpc-1', [], [tcp(443, 443, [opts.appEgress ?? '10.0.0.0/16'])]);
-  sg(inv, 'sg-db', 'vpc-1', [tcp(5432, 5432, ['10.0.1.0/24', ...(opts.dbFrom ? [opts.dbFrom] : [])])]);
+  sg(inv, 'sg-db', 'vpc-1', [
+    tcp(5432, 5432, ['10.0.1.0/24', ...(opts.dbFrom ? [opts.dbFrom] : [])]),
+    ...(opts.dbExtra ?? []),
+  ]);
   eni(inv, 'eni-app', 'app', '10.0.1.10', ['sg-app']);
   eni(inv, 'eni-db', 'dat', '10.0.3.10', ['sg-db']);
   // The virtual private gateway is a next hop the AWS compiler does not follow.
@@ -118,6 +132,96 @@ rules: []
     const r = run(site({ vpn: true, dbFrom: '10.0.9.0/24' }), p);
     assert.equal(cell(r, 'onprem', 'data')!.sources, 0);
     assert.deepEqual(cell(r, 'onprem', 'data')!.unknown, []);
+  });
+});
+
+describe('verify: the shapes on-premises ranges take (review)', () => {
+  const corporate = 'onprem: { cidrs: [10.0.0.0/8] }';
+  const corporateSite = (dbFrom: string) => site({ vpn: true, vpnRange: '10.0.0.0/8', dbFrom });
+
+  it('a corporate range that holds the VPC is on-premises outside it: the database open to 10/8 is not assessed', () => {
+    // Before, a zone overlapping any network was skipped whole, so this group passed silently.
+    const r = run(corporateSite('10.0.0.0/8'), policy('', corporate));
+    const c = cell(r, 'onprem', 'data')!;
+    assert.deepEqual(c.unknown, ['tcp/5432'], JSON.stringify(c));
+    const f = findings(r, 'verify-not-assessed', 'onprem', 'data');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.resource.id, 'sg-db');
+    // The witness starts on-premises, not in the VPC.
+    const packet = String((f[0]!.evidence!.witness as { packet: string }).packet);
+    assert.doesNotMatch(packet, /^10\.0\./, packet);
+  });
+
+  it('the VPC part of such a range is the cloud zones’ own: a group open only to the VPC reports nothing from it', () => {
+    const r = run(corporateSite('10.0.0.0/16'), policy('', corporate));
+    assert.deepEqual(cell(r, 'onprem', 'data')!.unknown, []);
+    assert.equal(findings(r, 'verify-not-assessed', 'onprem', 'data').length, 0);
+  });
+
+  it('a partner range nested in the corporate one is the partner’s alone (the most specific range wins)', () => {
+    const p = policy(
+      '  - { id: R2, name: partner to data, from: partner, to: data, action: allow, protocol: tcp, ports: 5432, justification: x }',
+      `${corporate}\n  partner: { cidrs: [10.200.0.0/16] }`,
+    );
+    const r = run(corporateSite('10.200.0.0/16'), p);
+    assert.deepEqual(cell(r, 'onprem', 'data')!.unknown, [], 'the partner’s addresses are not on-premises');
+    assert.deepEqual(cell(r, 'partner', 'data')!.unknown, ['tcp/5432']);
+    assert.equal(findings(r, 'verify-not-assessed', 'onprem', 'data').length, 0);
+  });
+
+  it('UDP needs no reply: on-premises reaches a subnet without a route back, through the VPC’s gateway', () => {
+    // Only the app subnet routes on-premises to the virtual private gateway; the gateway still delivers into every
+    // subnet of the VPC (route tables only steer what leaves a subnet), so a one-way UDP or ICMP packet arrives.
+    const udp = { ...tcp(514, 514, ['192.168.0.0/16']), protocol: 'udp' };
+    const inv = site({ vpn: true, vpnSubnets: ['app'], dbFrom: '192.168.0.0/16', dbExtra: [udp] });
+    const r = run(inv);
+    // TCP needs the reply, which the data subnet cannot route there; the UDP packet needs none.
+    assert.deepEqual(cell(r, 'onprem', 'data')!.unknown, ['udp/514'], JSON.stringify(cell(r, 'onprem', 'data')));
+    const f = findings(r, 'verify-not-assessed', 'onprem', 'data');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.resource.id, 'sg-db');
+    // Without any gateway route in the VPC nothing arrives from on-premises.
+    const closed = site({ vpn: false, dbFrom: '192.168.0.0/16', dbExtra: [udp] });
+    assert.deepEqual(cell(run(closed), 'onprem', 'data')!.unknown, []);
+  });
+});
+
+describe('verify: a zone of public addresses outside every network (an office’s egress addresses)', () => {
+  const office = 'office: { cidrs: [192.168.0.0/16, 45.60.0.0/24] }';
+  /** The database has a public address in a VPC with an internet gateway; its group admits `dbFrom` on 5432. */
+  function exposed(dbFrom: string, egress = '10.0.0.0/16') {
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16', 'igw-1');
+    subnet(inv, 'app', 'vpc-1', '10.0.1.0/24', 'app', [['0.0.0.0/0', 'igw-1']]);
+    subnet(inv, 'dat', 'vpc-1', '10.0.3.0/24', 'data', [['0.0.0.0/0', 'igw-1']]);
+    sg(inv, 'sg-app', 'vpc-1', [], [tcp(443, 443, [egress])]);
+    sg(inv, 'sg-db', 'vpc-1', [tcp(5432, 5432, ['10.0.1.0/24', dbFrom])]);
+    eni(inv, 'eni-app', 'app', '10.0.1.10', ['sg-app'], { publicIps: ['52.0.0.10'] });
+    eni(inv, 'eni-db', 'dat', '10.0.3.10', ['sg-db'], { publicIps: ['52.0.0.11'] });
+    return inv;
+  }
+
+  it('a database group open to the office’s public range is a violation from the office, over the internet', () => {
+    // Zone ranges are taken out of the internet, so before this the office’s addresses were asked about nowhere (a
+    // note said so) and the group passed.
+    const r = run(exposed('45.60.0.0/24'), policy('', office));
+    const c = cell(r, 'office', 'data')!;
+    assert.deepEqual(c.configurationPermits, ['tcp/5432'], JSON.stringify(c));
+    const f = findings(r, 'verify-zone-violation', 'office', 'data');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.resource.id, 'sg-db');
+    assert.match(String((f[0]!.evidence!.witness as { packet: string }).packet), /^45\.60\.0\./);
+    assert.equal(
+      findings(run(exposed('10.0.1.0/24'), policy('', office)), 'verify-zone-violation', 'office', 'data').length,
+      0,
+    );
+  });
+
+  it('app open to the office’s public range over the internet gateway: a violation towards the office', () => {
+    const r = run(exposed('10.0.1.0/24', '45.60.0.0/24'), policy('', office));
+    assert.deepEqual(cell(r, 'app', 'office')!.configurationPermits, ['tcp/443']);
+    assert.equal(findings(r, 'verify-zone-violation', 'app', 'office').length, 1);
+    assert.ok(!r.notes.some((n) => /public address ranges/.test(n)), 'verified, not a note');
   });
 });
 

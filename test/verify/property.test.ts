@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileAws } from '../../src/verify/aws.js';
 import { SetEvaluator, unionOf, type ReplyMode } from '../../src/verify/evaluate.js';
-import { addresses, contains, DST, SRC, type Point } from '../../src/verify/packet-set.js';
+import { addresses, contains, diff, DST, SRC, type Point } from '../../src/verify/packet-set.js';
 import { tryParseCidr } from '../../src/util/cidr.js';
 import { policySet, verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
 import type { Interface } from '../../src/verify/model.js';
@@ -431,6 +431,8 @@ const outsideWorld = fc.record({
   w: world,
   vgwMask: fc.integer({ min: 0, max: 511 }),
   vgwDefault: fc.boolean(),
+  /** A range nested in the zone that is not its own (a network inside it, a more specific zone): 192.168.200.0/24. */
+  excludeSecond: fc.boolean(),
   sgRules: fc.array(fc.record({ egress: fc.boolean(), protocol: protoArb, ports: portRange, every: fc.boolean() }), {
     maxLength: 4,
   }),
@@ -498,7 +500,12 @@ function agreeOutside(numRuns: number, seed: number): void {
     fc.property(outsideWorld, (x) => {
       const model = compileAws(buildOutside(x), POLICY);
       const ev = new SetEvaluator(model, { clientPorts: [32768, 60999] });
-      const zone = { name: 'onprem', cidrs: [tryParseCidr(ONPREM)!] };
+      const zone = {
+        name: 'onprem',
+        cidrs: [tryParseCidr(ONPREM)!],
+        exclude: x.excludeSecond ? [tryParseCidr('192.168.200.0/24')!] : [],
+      };
+      const space = (dim: typeof SRC | typeof DST) => diff(addresses(dim, zone.cidrs), addresses(dim, zone.exclude));
       const tracer = new Tracer(model, [32768, 60999], [zone]);
       const ifaces = model.interfaces;
       for (const pk of x.packets) {
@@ -515,9 +522,7 @@ function agreeOutside(numRuns: number, seed: number): void {
         };
         for (const mode of ['exists', 'all'] as ReplyMode[]) {
           const sets = unionOf(
-            pk.out
-              ? ev.toOutside([i], mode, 'onprem', addresses(DST, zone.cidrs))
-              : ev.fromOutside([i], mode, 'onprem', addresses(SRC, zone.cidrs)),
+            pk.out ? ev.toOutside([i], mode, 'onprem', space(DST)) : ev.fromOutside([i], mode, 'onprem', space(SRC)),
           );
           const fast = contains(sets.yes, p) ? 'yes' : contains(sets.maybe, p) ? 'maybe' : 'no';
           const t = tracer.trace(
