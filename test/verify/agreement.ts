@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import type { SetEvaluator } from '../../src/verify/evaluate.js';
 import { unionOf, type ReplyMode } from '../../src/verify/evaluate.js';
+import type { PacketSet } from '../../src/verify/packet-set.js';
 import type { Interface } from '../../src/verify/model.js';
 import { findingScopes, VERIFY_CHECKS, type VerifyResult } from '../../src/verify/questions.js';
 import { contains, type Point } from '../../src/verify/packet-set.js';
@@ -74,4 +75,48 @@ export function assertFindingFor(
     ),
     `a finding${c.resourceIds ? ` at ${[...c.resourceIds].join(', ')}` : ''} naming ${c.scopes.join(', ')} for ${what} (${c.verdict}): ${JSON.stringify(r.findings.map((f) => [f.checkId, f.resource.id, findingScopes.get(f), f.message]))}`,
   );
+}
+
+/** A packet between an interface and an address of an outside zone (`out`: from the interface). */
+export interface OutsideCase {
+  i: Interface;
+  out: boolean;
+  /** The zone's address at the other end. */
+  other: number;
+  proto: number;
+  port: number;
+}
+
+/**
+ * Asserts that both evaluators give a packet to or from an outside zone (evaluate.ts fromOutside / toOutside, the
+ * tracer's `outside` source) the same verdict in both reply modes; returns the verdicts.
+ */
+export function assertOutsideAgreement(
+  ev: SetEvaluator,
+  tracer: Tracer,
+  zone: { name: string; src: PacketSet; dst: PacketSet },
+  c: OutsideCase,
+): Trace['verdict'][] {
+  const own = Number(c.i.addresses[0]!.first);
+  const p: Point = {
+    fam: 0,
+    src: c.out ? own : c.other,
+    dst: c.out ? c.other : own,
+    proto: c.proto,
+    port: c.proto === 1 ? 0 : c.port,
+  };
+  return (['exists', 'all'] as ReplyMode[]).map((mode) => {
+    const sets = unionOf(
+      c.out ? ev.toOutside([c.i], mode, zone.name, zone.dst) : ev.fromOutside([c.i], mode, zone.name, zone.src),
+    );
+    const fast = contains(sets.yes, p) ? 'yes' : contains(sets.maybe, p) ? 'maybe' : 'no';
+    const t = tracer.trace(
+      c.out ? { kind: 'interface', iface: c.i } : { kind: 'outside', zone: zone.name, network: c.i.network },
+      p,
+      mode,
+    );
+    const what = `${mode} ${c.out ? `${c.i.id} -> ${zone.name}` : `${zone.name} -> ${c.i.id}`} ${p.proto}/${p.port}`;
+    assert.equal(fast, t.verdict, `${what}: ${JSON.stringify(t.hops.map((h) => `${h.at} ${h.verdict} ${h.what}`))}`);
+    return t.verdict;
+  });
 }

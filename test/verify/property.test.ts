@@ -5,13 +5,13 @@
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileAws } from '../../src/verify/aws.js';
-import { SetEvaluator, unionOf, type ReplyMode } from '../../src/verify/evaluate.js';
+import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
 import { addresses, contains, diff, DST, SRC, type Point } from '../../src/verify/packet-set.js';
 import { tryParseCidr } from '../../src/util/cidr.js';
 import { policySet, verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
 import type { Interface } from '../../src/verify/model.js';
 import assert from 'node:assert/strict';
-import { assertAgreement, assertFindingFor, zonePacket } from './agreement.js';
+import { assertAgreement, assertFindingFor, assertOutsideAgreement, zonePacket } from './agreement.js';
 import { Tracer } from '../../src/verify/trace.js';
 import type { AwsIpPermission, AwsNaclEntry } from '../../src/inventory/aws.js';
 import { eni, inventory, nat, POLICY, sg, subnet, vpc } from './helpers.js';
@@ -508,34 +508,17 @@ function agreeOutside(numRuns: number, seed: number): void {
       const space = (dim: typeof SRC | typeof DST) => diff(addresses(dim, zone.cidrs), addresses(dim, zone.exclude));
       const tracer = new Tracer(model, [32768, 60999], [zone]);
       const ifaces = model.interfaces;
+      const z = { name: 'onprem', src: space(SRC), dst: space(DST) };
       for (const pk of x.packets) {
         const i = ifaces[pk.iface % ifaces.length]!;
         if (pk.out && i.role !== 'workload') continue;
-        const other = ONPREM_ADDRS[pk.addr % 2]!;
-        const own = Number(i.addresses[0]!.first);
-        const p: Point = {
-          fam: 0,
-          src: pk.out ? own : other,
-          dst: pk.out ? other : own,
+        assertOutsideAgreement(ev, tracer, z, {
+          i,
+          out: pk.out,
+          other: ONPREM_ADDRS[pk.addr % 2]!,
           proto: pk.proto,
-          port: pk.proto === 1 ? 0 : pk.port,
-        };
-        for (const mode of ['exists', 'all'] as ReplyMode[]) {
-          const sets = unionOf(
-            pk.out ? ev.toOutside([i], mode, 'onprem', space(DST)) : ev.fromOutside([i], mode, 'onprem', space(SRC)),
-          );
-          const fast = contains(sets.yes, p) ? 'yes' : contains(sets.maybe, p) ? 'maybe' : 'no';
-          const t = tracer.trace(
-            pk.out ? { kind: 'interface', iface: i } : { kind: 'outside', zone: 'onprem', network: i.network },
-            p,
-            mode,
-          );
-          assert.equal(
-            fast,
-            t.verdict,
-            `${mode} ${pk.out ? `${i.id} -> onprem` : `onprem -> ${i.id}`} ${p.proto}/${p.port}: ${JSON.stringify(t.hops.map((h) => `${h.at} ${h.verdict} ${h.what}`))}`,
-          );
-        }
+          port: pk.port,
+        });
       }
     }),
     { numRuns, seed },
