@@ -1,13 +1,11 @@
 /** The comparison both property tests make: one packet, the set evaluator's answer against the hop-by-hop trace. */
 import assert from 'node:assert/strict';
-import type { SetEvaluator } from '../../src/verify/evaluate.js';
-import { unionOf, type ReplyMode } from '../../src/verify/evaluate.js';
-import type { PacketSet } from '../../src/verify/packet-set.js';
-import type { Interface } from '../../src/verify/model.js';
+import { SetEvaluator, unionOf, type ReplyMode } from '../../src/verify/evaluate.js';
+import { addresses, contains, DST, SRC, type PacketSet, type Point } from '../../src/verify/packet-set.js';
+import type { Interface, NetworkModel } from '../../src/verify/model.js';
+import { tryParseCidr } from '../../src/util/cidr.js';
 import { findingScopes, VERIFY_CHECKS, type VerifyResult } from '../../src/verify/questions.js';
-import { contains, type Point } from '../../src/verify/packet-set.js';
-import type { Tracer } from '../../src/verify/trace.js';
-import { type Trace } from '../../src/verify/trace.js';
+import { Tracer, type Trace } from '../../src/verify/trace.js';
 
 export interface Case {
   s: Interface;
@@ -119,4 +117,32 @@ export function assertOutsideAgreement(
     assert.equal(fast, t.verdict, `${what}: ${JSON.stringify(t.hops.map((h) => `${h.at} ${h.verdict} ${h.what}`))}`);
     return t.verdict;
   });
+}
+
+const ONPREM_ZONE = '192.168.0.0/16';
+
+/**
+ * Both evaluators on packets between a model's interfaces and an on-premises zone (192.168.0.0/16): `src` picks the
+ * interface, `dst` the direction (even: from the interface) and the zone's address. Counts verdicts per direction in
+ * `outcomes` ("out maybe", "in no"…), so a caller can require that the random networks exercised every outcome.
+ */
+export function agreeWithOnPremises(
+  model: NetworkModel,
+  packets: readonly { src: number; dst: number; proto: number; port: number }[],
+  outcomes: Map<string, number>,
+): void {
+  const cidrs = [tryParseCidr(ONPREM_ZONE)!];
+  const ev = new SetEvaluator(model, { clientPorts: [32768, 60999] });
+  const tracer = new Tracer(model, [32768, 60999], [{ name: 'onprem', cidrs }]);
+  const zone = { name: 'onprem', src: addresses(SRC, cidrs), dst: addresses(DST, cidrs) };
+  const ifaces = model.interfaces.filter((i) => i.role === 'workload');
+  for (const pk of packets) {
+    const i = ifaces[pk.src % ifaces.length]!;
+    const out = pk.dst % 2 === 0;
+    const c = { i, out, other: 0xc0a80000 + (pk.dst % 65536), proto: pk.proto, port: pk.port };
+    for (const v of assertOutsideAgreement(ev, tracer, zone, c)) {
+      const k = `${out ? 'out' : 'in'} ${v}`;
+      outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+    }
+  }
 }

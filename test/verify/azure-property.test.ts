@@ -10,11 +10,10 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileAzure } from '../../src/verify/azure.js';
 import { SetEvaluator, type ReplyMode } from '../../src/verify/evaluate.js';
-import { addresses, contains, DST, SRC, type Point } from '../../src/verify/packet-set.js';
-import { tryParseCidr } from '../../src/util/cidr.js';
+import { contains, type Point } from '../../src/verify/packet-set.js';
 import { decidePacket } from '../../src/verify/filters.js';
 import { NO_FILTER, policySet, verifyModel } from '../../src/verify/questions.js';
-import { assertAgreement, assertFindingFor, assertOutsideAgreement, zonePacket } from './agreement.js';
+import { agreeWithOnPremises, assertAgreement, assertFindingFor, zonePacket } from './agreement.js';
 import { Tracer } from '../../src/verify/trace.js';
 import {
   AZURE_POLICY,
@@ -231,31 +230,11 @@ describe('verify (Azure): set evaluator agrees with the per-packet evaluator', (
 
 describe('verify (Azure): set evaluator agrees with the per-packet evaluator, outside zones', () => {
   it('from and to an on-premises zone (192.168.0.0/16) behind the gateway, the firewall or appliances', () => {
-    const onprem = { name: 'onprem', cidrs: [tryParseCidr('192.168.0.0/16')!] };
     const outcomes = new Map<string, number>();
     fc.assert(
       fc.property(world, (w) => {
         const model = compileAzure(build(w), AZURE_POLICY);
-        const ev = new SetEvaluator(model, { clientPorts: [32768, 60999] });
-        const tracer = new Tracer(model, [32768, 60999], [onprem]);
-        const zone = { name: 'onprem', src: addresses(SRC, onprem.cidrs), dst: addresses(DST, onprem.cidrs) };
-        const ifaces = model.interfaces;
-        for (const pk of w.packets) {
-          const i = ifaces[pk.src % ifaces.length]!;
-          const out = pk.dst % 2 === 0;
-          if (out && i.role !== 'workload') continue;
-          const verdicts = assertOutsideAgreement(ev, tracer, zone, {
-            i,
-            out,
-            other: 0xc0a80000 + (pk.dst % 65536),
-            proto: pk.proto,
-            port: pk.port,
-          });
-          for (const v of verdicts) {
-            const k = `${out ? 'out' : 'in'} ${v}`;
-            outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
-          }
-        }
+        agreeWithOnPremises(model, w.packets, outcomes);
       }),
       { numRuns: 150, seed: 17 },
     );
