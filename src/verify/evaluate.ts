@@ -868,6 +868,11 @@ export interface Contribution {
    * a passthrough one). May overlap the direct contributions of the same networks.
    */
   viaLoadBalancer?: boolean;
+  /**
+   * From or to the ranges of a zone with interfaces that lie outside every network (questions.ts): the other end is
+   * the zone's addresses, not its interfaces.
+   */
+  outside?: 'from' | 'to';
 }
 
 /** Part of a relation: the packets in both sides. */

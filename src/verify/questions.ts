@@ -241,7 +241,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   const outside = new Map(outsideZones.map((z) => [z.name, z]));
   const tracer = new Tracer(model, options.clientPorts, outsideZones);
   /** The internet, or a zone outside every network: no interfaces of its own, its addresses stand in for them. */
-  const sourceless = (z: string) => z === internet || outside.has(z);
+  const sourceless = (z: string) => z === internet || (outside.has(z) && !byZone.has(z));
+  /** A zone with interfaces whose ranges also reach outside every network (a management range on-premises). */
+  const mixed = (z: string) => outside.has(z) && byZone.has(z);
   /** A zone outside every network as the other end: its address ranges in the given dimension. */
   const privateSet = (z: string, dim: typeof SRC | typeof DST) =>
     diff(addresses(dim, outside.get(z)!.cidrs), addresses(dim, outside.get(z)!.exclude ?? []));
@@ -350,17 +352,28 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         )
         .flatMap((nets) => sourceScopes(nets[0]!));
     };
-    const compute = (mode: ReplyMode, within?: PacketSet): Contribution[] =>
+    const compute = (mode: ReplyMode, within?: PacketSet): Contribution[] => [
+      ...direct(mode, within),
+      // A zone with interfaces and ranges outside every network: those ranges too, as an outside zone's (never for
+      // broken intent: allowed flows of outside ranges are not judged).
+      ...(mode === 'exists' && mixed(from) && !sourceless(to) && dests.length > 0
+        ? ev.fromOutside(dests, mode, from, privateSet(from, SRC)).map((c) => ({ ...c, outside: 'from' as const }))
+        : []),
+      ...(mode === 'exists' && mixed(to) && !sourceless(from) && sources.length > 0
+        ? ev.toOutside(sources, mode, to, privateSet(to, DST)).map((c) => ({ ...c, outside: 'to' as const }))
+        : []),
+    ];
+    const direct = (mode: ReplyMode, within?: PacketSet): Contribution[] =>
       to === internet
         ? ev.toInternet(sources, mode)
-        : outside.has(to)
+        : sourceless(to)
           ? [
               ...ev.toOutside(sources, mode, to, privateSet(to, DST)),
               ...(outside.get(to)!.public ? ev.toInternet(sources, mode, publicSet(to, DST)) : []),
             ]
           : from === internet
             ? ev.fromInternet(dests, mode)
-            : outside.has(from)
+            : sourceless(from)
               ? [
                   ...ev.fromOutside(dests, mode, from, privateSet(from, SRC)),
                   ...(outside.get(from)!.public ? ev.fromInternet(dests, mode, publicSet(from, SRC)) : []),
@@ -373,7 +386,8 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     const contributions = possible ? compute('exists') : [];
     // Zone to zone, the source addresses are projected away (andExists) rather than the relation built; towards the
     // internet (or a zone outside every network) the sources stay, as findings are per source subnet.
-    const projected = contributions.map((c) => (sourceless(to) ? withSources(c) : projectSources(c)));
+    const towardsOutside = (c: Contribution) => sourceless(to) || c.outside === 'to';
+    const projected = contributions.map((c) => (towardsOutside(c) ? withSources(c) : projectSources(c)));
     // Load-balancer contributions may overlap the direct ones: what is surely permitted directly is not undecided.
     const directYes = unionAll(projected.filter((_, i) => !contributions[i]!.viaLoadBalancer).map((p) => p.yes));
     for (const [i, c] of contributions.entries())
@@ -414,7 +428,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         ['unknown', diff(proj.undecided, pol)],
       ] as const) {
         if (set === EMPTY) continue;
-        if (sourceless(to)) {
+        if (towardsOutside(c)) {
           for (const [subnetId, members] of groupBy(sourcesByNet.get(c.from) ?? [], (s) => s.subnet)) {
             const part = and(set, addresses(SRC, model.subnets.get(subnetId)!.cidrs));
             if (part === EMPTY) continue;
@@ -493,7 +507,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     // Broken intent: sources that cannot reach any destination on some allowed class.
     // A zone outside every network has no interface to confirm its ranges (a policy's example ranges look the same),
     // so whether its allowed flows work is not judged; what may reach it, or leave it, against the policy is.
-    if (pol !== EMPTY && possible && !outside.has(from) && !outside.has(to)) {
+    if (pol !== EMPTY && possible && !(sourceless(from) && outside.has(from)) && !(sourceless(to) && outside.has(to))) {
       // Only the allowed classes can be missing: the strict product is built for them alone.
       const strict = compute('all', pol);
       const srcList: (Interface | undefined)[] = sourceless(from) ? [undefined] : sources;
@@ -696,7 +710,9 @@ function outsideZonesOf(
   const networkCidrs = [...model.networks.values()].flatMap((n) => n.cidrs);
   const out: OutsideZone[] = [];
   for (const z of policy.zones.values()) {
-    if (z.kind !== 'network' || z.parsedCidrs.length === 0 || byZone.has(z.name)) continue;
+    if (z.kind !== 'network' || z.parsedCidrs.length === 0) continue;
+    // A zone with interfaces: only its private ranges outside the networks (its public ones are not verified).
+    const placed = byZone.has(z.name);
     const ranges = addresses(DST, z.parsedCidrs);
     const inside = (c: Cidr) => z.parsedCidrs.some((r) => cidrContains(r, c) && c.prefix > r.prefix);
     const nested = [...policy.zones.values()].flatMap((o) => (o.name === z.name ? [] : o.parsedCidrs.filter(inside)));
@@ -712,15 +728,27 @@ function outsideZonesOf(
     // The rest (an office's egress addresses, a partner's public range) is reached over the internet: taken out of
     // the internet zone, it was verified nowhere, so a group open to the office's addresses passed.
     const isPublic = diff(own, addresses(DST, unique)) !== EMPTY;
+    const privateOwn = diff(addresses(DST, unique), excluded) !== EMPTY;
+    if (placed && !privateOwn) continue;
     out.push({
       name: z.name,
       cidrs: unique,
       ...(exclude.length > 0 ? { exclude } : {}),
-      ...(isPublic ? { public: z.parsedCidrs } : {}),
+      ...(isPublic && !placed ? { public: z.parsedCidrs } : {}),
     });
-    if (diff(addresses(DST, unique), excluded) !== EMPTY)
+    // The ranges named in the note: those with addresses of their own (not wholly a network or nested zone).
+    const named = unique.filter((c) => diff(addresses(DST, [c]), excluded) !== EMPTY);
+    const partly = named.some((c) => and(addresses(DST, [c]), excluded) !== EMPTY);
+    const rangesText = `${named.map((c) => c.text).join(', ')}${partly ? ' (less the networks and zones inside)' : ''}`;
+    if (privateOwn)
       notes.push(
-        `zone ${z.name} has no interface and its private ranges outside the inventory's networks are verified as a network outside the cloud (on-premises, a partner), for what may reach it or leave it through next hops cordon does not follow; whether its allowed flows work is not judged`,
+        placed
+          ? `zone ${z.name}: ${rangesText} ${named.length > 1 ? 'are' : 'is'} in no network of the inventory (the zone's interfaces are elsewhere): verified as on-premises addresses besides its interfaces, for what may reach them or leave for them through next hops cordon does not follow; whether their allowed flows work is not judged (if the range is the policy's example, correct it)`
+          : `zone ${z.name} has no interface and ${rangesText} ${named.length > 1 ? 'are' : 'is'} in no network of the inventory: verified as a network outside the cloud (on-premises, a partner), for what may reach it or leave it through next hops cordon does not follow; whether its allowed flows work is not judged`,
+      );
+    if (placed && isPublic)
+      notes.push(
+        `zone ${z.name}: its public ranges outside the inventory's networks are not verified (the zone has interfaces; only its private ranges outside them are)`,
       );
   }
   return out;

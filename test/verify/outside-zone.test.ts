@@ -257,3 +257,46 @@ describe('verify (Azure): zones outside every network behind a virtual network g
     assert.equal(findings(r, 'verify-not-assessed', 'onprem', 'data').length, 0);
   });
 });
+
+describe('verify: a zone with interfaces whose ranges also reach outside every network', () => {
+  // app: its subnet in the VPC and a branch office range on-premises (192.168.50.0/24).
+  const mixedPolicy = parsePolicy(
+    'mixed.yaml',
+    `version: 1
+zones:
+  app: { cidrs: [10.0.1.0/24, 192.168.50.0/24] }
+  data: {}
+  internet: { kind: internet }
+rules:
+  - { id: R1, name: app to data, from: app, to: data, action: allow, protocol: tcp, ports: 5432, justification: x }
+`,
+  );
+  const ssh = tcp(22, 22, ['192.168.50.0/24']);
+
+  it('the office range reaching the database on a port the policy denies: not assessed at the group rule', () => {
+    const r = run(site({ vpn: true, dbExtra: [ssh] }), mixedPolicy);
+    const c = cell(r, 'app', 'data')!;
+    assert.deepEqual(c.unknown, ['tcp/22']);
+    const f = findings(r, 'verify-not-assessed', 'app', 'data');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.resource.id, 'sg-db');
+    assert.match(f[0]!.message, /192\.168\.50\./);
+    // The cloud part is judged as before: eni-app's group sends only 443, so the allowed 5432 is broken for it.
+    assert.equal(findings(r, 'verify-broken-intent', 'app', 'data').length, 1);
+    assert.ok(r.notes.some((n) => /zone app: 192\.168\.50\.0\/24 is in no network of the inventory/.test(n)));
+  });
+
+  it('without a route towards the office, nothing from it', () => {
+    const r = run(site({ vpn: false, dbExtra: [ssh] }), mixedPolicy);
+    assert.deepEqual(cell(r, 'app', 'data')!.unknown, []);
+    assert.equal(findings(r, 'verify-not-assessed', 'app', 'data').length, 0);
+  });
+
+  it('data to the office range through the gateway: not assessed, located at the route', () => {
+    const r = run(site({ vpn: true }), mixedPolicy);
+    const f = findings(r, 'verify-not-assessed', 'data', 'app');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.resource.type, 'AWS::EC2::RouteTable');
+    assert.ok(cell(r, 'data', 'app')!.unknown.length > 0);
+  });
+});
