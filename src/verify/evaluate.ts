@@ -708,11 +708,18 @@ export class SetEvaluator {
    * delivers into every subnet of its network whatever that subnet's routes say, so a next hop that can lead there
    * from any subnet of the network is enough.
    */
-  fromOutside(dests: readonly Interface[], mode: ReplyMode, zone: string, src: PacketSet): Contribution[] {
+  fromOutside(
+    dests: readonly Interface[],
+    mode: ReplyMode,
+    zone: string,
+    src: PacketSet,
+    /** Names the destination group (a zone): its subnets' admitted sets are the ones zoneToZone keeps. */
+    group?: string,
+  ): Contribution[] {
     const out: Contribution[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
       const s = this.sub(subnetId);
-      const admitted = this.admittedInto(s, list, undefined).own;
+      const admitted = this.admittedInto(s, list, group).own;
       const back = swapAddressDim(this.towardsOutside(s), DST);
       const tcp = and(and(TCP, back), this.replyOut(s, this.clientRange(mode), mode).maybe);
       const other = and(NON_TCP, this.arrivalInto(s.subnet.network));

@@ -357,7 +357,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       // A zone with interfaces and ranges outside every network: those ranges too, as an outside zone's (never for
       // broken intent: allowed flows of outside ranges are not judged).
       ...(mode === 'exists' && mixed(from) && !sourceless(to) && dests.length > 0
-        ? ev.fromOutside(dests, mode, from, privateSet(from, SRC)).map((c) => ({ ...c, outside: 'from' as const }))
+        ? ev.fromOutside(dests, mode, from, privateSet(from, SRC), to).map((c) => ({ ...c, outside: 'from' as const }))
         : []),
       ...(mode === 'exists' && mixed(to) && !sourceless(from) && sources.length > 0
         ? ev.toOutside(sources, mode, to, privateSet(to, DST)).map((c) => ({ ...c, outside: 'to' as const }))
@@ -375,7 +375,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             ? ev.fromInternet(dests, mode)
             : sourceless(from)
               ? [
-                  ...ev.fromOutside(dests, mode, from, privateSet(from, SRC)),
+                  ...ev.fromOutside(dests, mode, from, privateSet(from, SRC), to),
                   ...(outside.get(from)!.public ? ev.fromInternet(dests, mode, publicSet(from, SRC)) : []),
                 ]
               : ev.zoneToZone(sources, dests, mode, { from, to }, within);
