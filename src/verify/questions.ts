@@ -379,8 +379,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
                   ...(outside.get(from)!.public ? ev.fromInternet(dests, mode, publicSet(from, SRC)) : []),
                 ]
               : ev.zoneToZone(sources, dests, mode, { from, to }, within);
+    // A mixed zone's outside ranges are a source even when its interfaces are not (only private endpoints).
     const possible =
-      (sourceless(from) || sources.length > 0) &&
+      (sourceless(from) || mixed(from) || sources.length > 0) &&
       (sourceless(to) || dests.length > 0) &&
       !(sourceless(from) && sourceless(to));
     const contributions = possible ? compute('exists') : [];
@@ -407,8 +408,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       violations: 0,
       brokenIntent: 0,
       notAssessed: 0,
-      sources: sourceless(from) ? 1 : sources.length,
-      destinations: sourceless(to) ? 1 : dests.length,
+      // The ranges outside every network count as one, as an outside zone's do.
+      sources: sourceless(from) ? 1 : sources.length + (mixed(from) ? 1 : 0),
+      destinations: sourceless(to) ? 1 : dests.length + (mixed(to) ? 1 : 0),
     };
     cellClasses.set(cellKey(model.provider, from, to), {
       policy: protoPortBoxes(pol, Infinity),

@@ -300,3 +300,54 @@ rules:
     assert.ok(cell(r, 'data', 'app')!.unknown.length > 0);
   });
 });
+
+describe('verify (Azure): a zone whose only interfaces are private endpoints, with a range on-premises', () => {
+  // data: its private endpoint (tagged) in the spoke and a range on-premises (192.168.70.0/24). The endpoint is no
+  // source (role service-endpoint), so the zone had no sources: the on-premises range was asked nothing as a source.
+  const p = parsePolicy(
+    'pe.yaml',
+    `version: 1
+zones:
+  app: {}
+  data: { cidrs: [192.168.70.0/24] }
+  internet: { kind: internet }
+rules: []
+`,
+  );
+  function site(withEndpoint: boolean) {
+    const inv = az.azureInventory();
+    az.vnet(inv, 'hub', '10.0.0.0/16');
+    az.vnet(inv, 'spoke', '10.1.0.0/16');
+    az.subnet(inv, 'hub', 'GatewaySubnet', '10.0.255.0/27');
+    az.subnet(inv, 'spoke', 'app', '10.1.1.0/24');
+    az.subnet(inv, 'spoke', 'pe', '10.1.5.0/24');
+    az.nic(inv, 'nic-app', 'spoke', 'app', '10.1.1.4', { zone: 'app' });
+    if (withEndpoint) {
+      az.nic(inv, 'nic-pe', 'spoke', 'pe', '10.1.5.4', { zone: 'data', privateEndpoint: 'pe-db' });
+      const n = inv.networkInterfaces.find((x) => x.name === 'nic-pe')!;
+      inv.privateEndpoints.push({
+        ...n,
+        id: n.privateEndpointId!,
+        name: 'pe-db',
+        subnetId: az.subnetId('spoke', 'pe'),
+        connections: [],
+        customDnsConfigs: [],
+        networkInterfaceIds: [n.id],
+        ipConfigurations: [],
+      });
+    }
+    az.peer(inv, 'hub', 'spoke', { remoteGateways: [false, true] });
+    return verifyModel(compileAzure(inv, p), p, { clientPorts: [32768, 60999] });
+  }
+
+  it('the on-premises range reaching app through the gateway is not assessed, endpoint or not', () => {
+    const bare = site(false);
+    assert.ok(cell(bare, 'data', 'app')!.unknown.length > 0, JSON.stringify(cell(bare, 'data', 'app')));
+    const r = site(true);
+    // The endpoint and the range: neither side is empty (the CLI would call the zone one with nothing to verify).
+    assert.equal(cell(r, 'app', 'data')!.destinations, 2);
+    assert.equal(cell(r, 'data', 'app')!.sources, 1);
+    assert.deepEqual(cell(r, 'data', 'app')!.unknown, cell(bare, 'data', 'app')!.unknown);
+    assert.ok(findings(r, 'verify-not-assessed', 'data', 'app').length > 0);
+  });
+});
