@@ -88,7 +88,9 @@ export interface MatrixCell {
   brokenIntent: number;
   /** Not-assessed findings of the pair (undecided violations, allowed flows cordon cannot decide). */
   notAssessed: number;
+  /** Source interfaces (workloads); the internet, or a zone's ranges outside every network, counts as one. */
   sources: number;
+  /** Destination interfaces; the internet, or a zone's ranges outside every network, counts as one. */
   destinations: number;
 }
 
