@@ -733,6 +733,11 @@ function outsideZonesOf(
     // the internet zone, it was verified nowhere, so a group open to the office's addresses passed.
     const isPublic = diff(own, addresses(DST, unique)) !== EMPTY;
     const privateOwn = diff(addresses(DST, unique), excluded) !== EMPTY;
+    // Before the skip below: a zone with interfaces and only a public range outside them must still say so.
+    if (placed && isPublic)
+      notes.push(
+        `zone ${z.name}: its public ranges outside the inventory's networks are not verified (the zone has interfaces; only its private ranges outside them are)`,
+      );
     if (placed && !privateOwn) continue;
     out.push({
       name: z.name,
@@ -749,10 +754,6 @@ function outsideZonesOf(
         placed
           ? `zone ${z.name}: ${rangesText} ${named.length > 1 ? 'are' : 'is'} in no network of the inventory (the zone's interfaces are elsewhere): verified as on-premises addresses besides its interfaces, for what may reach them or leave for them through next hops cordon does not follow; whether their allowed flows work is not judged (if the range is the policy's example, correct it)`
           : `zone ${z.name} has no interface and ${rangesText} ${named.length > 1 ? 'are' : 'is'} in no network of the inventory: verified as a network outside the cloud (on-premises, a partner), for what may reach it or leave it through next hops cordon does not follow; whether its allowed flows work is not judged`,
-      );
-    if (placed && isPublic)
-      notes.push(
-        `zone ${z.name}: its public ranges outside the inventory's networks are not verified (the zone has interfaces; only its private ranges outside them are)`,
       );
   }
   return out;

@@ -292,6 +292,27 @@ rules:
     assert.equal(findings(r, 'verify-not-assessed', 'app', 'data').length, 0);
   });
 
+  it('a public range besides the interfaces is not verified, and a note says so even with no private range outside', () => {
+    // 45.60.0.0/24 (an office's egress addresses) is taken out of the internet like every zone's range: not noted,
+    // it was verified nowhere and said nothing.
+    const p = parsePolicy(
+      'public.yaml',
+      `version: 1
+zones:
+  app: { cidrs: [10.0.1.0/24, 45.60.0.0/24] }
+  data: {}
+  internet: { kind: internet }
+rules: []
+`,
+    );
+    const r = run(site({ vpn: true }), p);
+    assert.ok(
+      r.notes.some((n) => /zone app: its public ranges outside the inventory's networks are not verified/.test(n)),
+      r.notes.join('\n'),
+    );
+    assert.ok(!r.notes.some((n) => /zone app: .* in no network of the inventory/.test(n)), 'no private range outside');
+  });
+
   it('data to the office range through the gateway: not assessed, located at the route', () => {
     const r = run(site({ vpn: true }), mixedPolicy);
     const f = findings(r, 'verify-not-assessed', 'data', 'app');
