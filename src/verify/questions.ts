@@ -383,7 +383,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
               : ev.zoneToZone(sources, dests, mode, { from, to }, within);
     // A mixed zone's outside ranges are a source even when its interfaces are not (only private endpoints).
     const possible =
-      (sourceless(from) || mixed(from) || sources.length > 0) &&
+      (sourceless(from) || (mixed(from) && !sourceless(to)) || sources.length > 0) &&
       (sourceless(to) || dests.length > 0) &&
       !(sourceless(from) && sourceless(to));
     const contributions = possible ? compute('exists') : [];
@@ -410,9 +410,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       violations: 0,
       brokenIntent: 0,
       notAssessed: 0,
-      // The ranges outside every network count as one, as an outside zone's do.
-      sources: sourceless(from) ? 1 : sources.length + (mixed(from) ? 1 : 0),
-      destinations: sourceless(to) ? 1 : dests.length + (mixed(to) ? 1 : 0),
+      // A mixed zone's ranges outside every network count as one where they are asked (not with the internet or
+      // another outside zone), as an outside zone's do.
+      sources: sourceless(from) ? 1 : sources.length + (mixed(from) && !sourceless(to) ? 1 : 0),
+      destinations: sourceless(to) ? 1 : dests.length + (mixed(to) && !sourceless(from) ? 1 : 0),
     };
     cellClasses.set(cellKey(model.provider, from, to), {
       policy: protoPortBoxes(pol, Infinity),

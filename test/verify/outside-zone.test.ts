@@ -368,6 +368,8 @@ rules: []
     // The endpoint and the range: neither side is empty (the CLI would call the zone one with nothing to verify).
     assert.equal(cell(r, 'app', 'data')!.destinations, 2);
     assert.equal(cell(r, 'data', 'app')!.sources, 1);
+    // Towards the internet the range is not asked: the zone has no source there.
+    assert.equal(cell(r, 'data', 'internet')!.sources, 0);
     assert.deepEqual(cell(r, 'data', 'app')!.unknown, cell(bare, 'data', 'app')!.unknown);
     assert.ok(findings(r, 'verify-not-assessed', 'data', 'app').length > 0);
   });
