@@ -281,6 +281,10 @@ rules:
     assert.equal(f.length, 1);
     assert.equal(f[0]!.resource.id, 'sg-db');
     assert.match(f[0]!.message, /192\.168\.50\./);
+    // The witness starts in the office range, not at eni-app.
+    const w = f[0]!.evidence!.witness as { source: string; path: { what: string }[] };
+    assert.equal(w.source, 'app');
+    assert.match(w.path[0]!.what, /from app: arrives through a next hop cordon does not follow/);
     // The cloud part is judged as before: eni-app's group sends only 443, so the allowed 5432 is broken for it.
     assert.equal(findings(r, 'verify-broken-intent', 'app', 'data').length, 1);
     assert.ok(r.notes.some((n) => /zone app: 192\.168\.50\.0\/24 is in no network of the inventory/.test(n)));
