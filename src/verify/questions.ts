@@ -602,9 +602,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     function witness(set: PacketSet, c: Contribution, mode: ReplyMode, at?: Point) {
       const p = at ?? pick(set);
       if (!p) return undefined;
-      const src = sourceless(from) ? undefined : sourceAt(c, p);
+      // From or to an outside zone (or a mixed zone's outside ranges) the other end is an address, not an interface.
+      const src = sourceless(from) || c.outside === 'from' ? undefined : sourceAt(c, p);
       const trace = tracer.trace(src ? { kind: 'interface', iface: src } : fromElsewhere(from, c.to, p), p, mode);
-      const dst = sourceless(to) ? undefined : tracer.interfaceAt(c.to, p, 'dst');
+      const dst = sourceless(to) || c.outside === 'to' ? undefined : tracer.interfaceAt(c.to, p, 'dst');
       return {
         source: src ? `${src.ref.label} (${src.subnet})` : from,
         destination: dst ? `${dst.ref.label} (${dst.subnet})` : to,
