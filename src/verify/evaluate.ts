@@ -193,34 +193,39 @@ export class SetEvaluator {
     const parts: TriSet[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
       const s = this.sub(subnetId);
-      const admitted = this.admittedInto(s, list, group);
+      const admitted = this.admittedThroughAcl(s, list, group);
       let reply = triOr(this.replyOut(s, this.clientRange(mode), mode), s.bypassSrc);
       if (returnRoute) reply = triAnd(reply, this.returnRoute(s, back));
-      parts.push(triAnd(admitted.throughAcl, triOr(reply, { yes: NON_TCP, maybe: NON_TCP })));
+      parts.push(triAnd(admitted, triOr(reply, { yes: NON_TCP, maybe: NON_TCP })));
     }
     return triUnion(parts);
   }
 
-  private readonly admittedCache = new Map<string, { own: TriSet; throughAcl: TriSet }>();
+  private readonly admittedCache = new Map<string, { own: TriSet; throughAcl?: TriSet }>();
 
   /**
    * What a subnet's destination interfaces admit by their own filters (`own`) and also through the subnet's inbound
-   * ACL (`throughAcl`): the same for every side of a destination group (local, per peering, without the return
-   * route, both modes), so computed once per group and subnet — it is most of a side's cost.
+   * ACL (`throughAcl`, made on first use: transit gateway and outside-zone sides need only `own`): the same for every
+   * side of a destination group (local, per peering, without the return route, both modes), so kept per group and
+   * subnet — it is most of a side's cost.
    */
-  private admittedInto(
-    s: SubnetSets,
-    list: readonly Interface[],
-    group: string | undefined,
-  ): { own: TriSet; throughAcl: TriSet } {
+  private admitted(s: SubnetSets, list: readonly Interface[], group: string | undefined) {
     const ck = group === undefined ? undefined : `${group}|${s.subnet.id}`;
     let r = ck === undefined ? undefined : this.admittedCache.get(ck);
     if (!r) {
-      const own = triUnion(list.map((d) => triAndSet(filterSets(d.inbound), addresses(DST, d.addresses))));
-      r = { own, throughAcl: triAnd(own, triOr(s.nin, s.bypassSrc)) };
+      r = { own: triUnion(list.map((d) => triAndSet(filterSets(d.inbound), addresses(DST, d.addresses)))) };
       if (ck !== undefined) this.admittedCache.set(ck, r);
     }
     return r;
+  }
+
+  private admittedOwn(s: SubnetSets, list: readonly Interface[], group: string | undefined): TriSet {
+    return this.admitted(s, list, group).own;
+  }
+
+  private admittedThroughAcl(s: SubnetSets, list: readonly Interface[], group: string | undefined): TriSet {
+    const r = this.admitted(s, list, group);
+    return (r.throughAcl ??= triAnd(r.own, triOr(s.nin, s.bypassSrc)));
   }
 
   /** Sources (SRC) the subnet's route table sends replies back to by the given next hop (a route target key). */
@@ -576,7 +581,7 @@ export class SetEvaluator {
     const parts: TriSet[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
       const d = this.sub(subnetId);
-      const admitted = this.admittedInto(d, list, group).own;
+      const admitted = this.admittedOwn(d, list, group);
       const fwd = sb.subnet.id === subnetId ? admitted : triAnd(admitted, triAnd(sb.nout, d.nin));
       const reply = triAnd(
         triAnd(this.replyOut(d, range, mode), this.replyIn(sb, range, mode)),
@@ -719,7 +724,7 @@ export class SetEvaluator {
     const out: Contribution[] = [];
     for (const [subnetId, list] of groupBy(dests, (d) => d.subnet)) {
       const s = this.sub(subnetId);
-      const admitted = this.admittedInto(s, list, group).own;
+      const admitted = this.admittedOwn(s, list, group);
       const back = swapAddressDim(this.towardsOutside(s), DST);
       const tcp = and(and(TCP, back), this.replyOut(s, this.clientRange(mode), mode).maybe);
       const other = and(NON_TCP, this.arrivalInto(s.subnet.network));

@@ -158,10 +158,6 @@ export function resetPacketSetsIfLarge(): void {
   if (uniqueCount > KEEP_NODES || results > KEEP_RESULTS) resetPacketSets();
 }
 
-export function nodeCount(): number {
-  return uniqueCount;
-}
-
 function hashBound(c: Bound): number {
   if (typeof c === 'number') return (c | 0) ^ ((c / 4294967296) | 0);
   return Number(c & 0xffffffffn) ^ Number((c >> 96n) & 0xffffffffn) ^ 0x5bd1e995;
@@ -479,7 +475,7 @@ export function restrictAddresses(a: PacketSet, dim: typeof SRC | typeof DST, ci
       let kid = n;
       if (n.dim === dim) {
         const i = childIndex(n, lo);
-        if (i !== childIndex(n, typeof hi === 'bigint' ? hi - 1n : (hi) - 1)) {
+        if (i !== childIndex(n, typeof hi === 'bigint' ? hi - 1n : hi - 1)) {
           fast = false;
           break;
         }

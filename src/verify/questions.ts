@@ -34,7 +34,6 @@ import {
   type Point,
   rebuild,
   resetPacketSetsIfLarge,
-  restrictAddress,
   restrictAddresses,
   type ProtoPortBox,
 } from './packet-set.js';
@@ -779,7 +778,7 @@ function containsAddr(reach: PacketSet, a: { family: 4 | 6; first: bigint }): bo
 
 /** A set's slice at one source's addresses (all of it for the internet as source). */
 function ofSource(set: PacketSet, s: Interface | undefined): PacketSet {
-  return s ? unionAll(s.addresses.map((a) => restrictAddress(set, SRC, a))) : set;
+  return s ? restrictAddresses(set, SRC, s.addresses) : set;
 }
 
 /** The side of a three-valued set a finding kind is about: surely permitted packets for violations, else possibly. */
