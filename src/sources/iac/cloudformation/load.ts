@@ -43,6 +43,7 @@ import {
   type Stack,
 } from './evaluate.js';
 import { parseTemplate, type Template } from './parse.js';
+import { IAC_AWS_DATASETS } from '../aws-datasets.js';
 import {
   addInterface,
   endpointInterfaces,
@@ -62,32 +63,7 @@ export interface CloudFormationOptions {
 }
 
 /** The data sets a template can declare: present (so "no flow log declared" fails) once any template is read. */
-export const CLOUDFORMATION_DATASETS: readonly AwsDataset[] = [
-  'ec2:vpcs',
-  'ec2:vpc-attributes',
-  'ec2:subnets',
-  'ec2:route-tables',
-  'ec2:internet-gateways',
-  'ec2:nat-gateways',
-  'ec2:security-groups',
-  'ec2:network-acls',
-  'ec2:vpc-endpoints',
-  'ec2:flow-logs',
-  'route53resolver:query-log-associations',
-  'route53:hosted-zones-by-vpc',
-  'route53:record-sets',
-  'route53resolver:resolver-rules',
-  'route53resolver:resolver-rule-associations',
-  'route53profiles:profile-associations',
-  'route53profiles:profile-resource-associations',
-  'bedrock:agents',
-  'sagemaker:notebook-instances',
-  'sagemaker:domains',
-  'sagemaker:models',
-  'elbv2:load-balancers',
-  'elbv2:load-balancer-attributes',
-  'ec2:network-interfaces',
-];
+export const CLOUDFORMATION_DATASETS: readonly AwsDataset[] = IAC_AWS_DATASETS;
 
 /** Data sets a template cannot declare, and why: their checks are not assessed with this reason. */
 const NOT_DECLARED: Partial<Record<AwsDataset, string>> = {

@@ -33,37 +33,16 @@ import {
   type LaunchSettings,
 } from '../aws-interfaces.js';
 import { IAC_ACCOUNT, IAC_REGION } from './modules.js';
+import { IAC_AWS_DATASETS } from '../aws-datasets.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, isUnknown, text, type Value, type ValueObject } from './values.js';
 
 /** The regional data sets a Terraform tree declares completely for the scopes it fills (docs/iac.md). */
-export const TERRAFORM_AWS_DATASETS: AwsDataset[] = [
-  'ec2:vpcs',
-  'ec2:vpc-attributes',
-  'ec2:subnets',
-  'ec2:route-tables',
-  'ec2:internet-gateways',
-  'ec2:nat-gateways',
-  'ec2:security-groups',
-  'ec2:network-acls',
-  'ec2:vpc-endpoints',
-  'ec2:flow-logs',
-  'route53resolver:query-log-associations',
-  'route53:hosted-zones-by-vpc',
-  'route53:record-sets',
-  'route53resolver:resolver-rules',
-  'route53resolver:resolver-rule-associations',
-  'route53profiles:profile-associations',
-  'route53profiles:profile-resource-associations',
+export const TERRAFORM_AWS_DATASETS: readonly AwsDataset[] = [
+  ...IAC_AWS_DATASETS,
+  // Terraform declares model customization jobs (aws_bedrock_custom_model); CloudFormation has no such resource.
   'bedrock:customization-jobs',
   'bedrock:customization-job-details',
-  'bedrock:agents',
-  'sagemaker:notebook-instances',
-  'sagemaker:domains',
-  'sagemaker:models',
-  'elbv2:load-balancers',
-  'elbv2:load-balancer-attributes',
-  'ec2:network-interfaces',
 ];
 
 /** Which data set each mapped resource type feeds (an unknown value in it makes that data set partial). */
