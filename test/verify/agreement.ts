@@ -146,3 +146,9 @@ export function agreeWithOnPremises(
     }
   }
 }
+
+/** The random networks must exercise every outcome both ways, or the agreement proves little. */
+export function assertEveryOnPremisesOutcome(outcomes: ReadonlyMap<string, number>): void {
+  for (const k of ['out maybe', 'out no', 'in maybe', 'in no'])
+    assert.ok((outcomes.get(k) ?? 0) > 0, `no packet came out "${k}": ${JSON.stringify([...outcomes])}`);
+}
