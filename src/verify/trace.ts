@@ -282,17 +282,35 @@ export class Tracer {
    * Through a transit gateway (tgw.ts has the rules): the path is decided first, then its filters are applied, so a
    * path cordon cannot follow is an unknown hop exactly where the set evaluator puts it.
    */
-  private viaTransitGateway(t: Walk, s: Interface, sub: Subnet, id: string, p: Point, mode: ReplyMode): Trace {
+  /**
+   * The route a packet entering a transit gateway from `sub` takes in the entry attachment's table (tgw.ts), or why it
+   * has none: the gateway, its entry or the route is unknown, or the packet is dropped there.
+   */
+  private transitGatewayRoute(sub: Subnet, id: string, p: Point) {
     const tgw = this.model.transitGateways?.get(id);
-    if (!tgw) return this.unknownHop(t, s, sub, p, mode);
+    if (!tgw) return { kind: 'unknown' as const };
     const entry = tgwEntry(this.model, tgw, sub);
-    if (entry.kind === 'unknown') return this.unknownHop(t, s, sub, p, mode, `${id}: ${entry.why}`);
-    if (entry.kind === 'drop') return t.drop(id, entry.why, tgw.ref);
+    if (entry.kind === 'unknown') return { kind: 'unknown' as const, why: `${id}: ${entry.why}` };
+    if (entry.kind === 'drop') return { kind: 'drop' as const, at: id, why: entry.why, ref: tgw.ref };
     const table = entry.att.routeTable!;
     const r = lookupRoute(table, p);
-    if (r === 'unknown') return this.unknownHop(t, s, sub, p, mode, `${table.id} ${unknownRouteReason(table, p)}`);
-    if (!r) return t.drop(table.id, 'no route in the transit gateway route table', table.ref);
-    if (r.target.kind === 'drop') return t.drop(table.id, r.target.reason, r.ref);
+    if (r === 'unknown') return { kind: 'unknown' as const, why: `${table.id} ${unknownRouteReason(table, p)}` };
+    if (!r)
+      return {
+        kind: 'drop' as const,
+        at: table.id,
+        why: 'no route in the transit gateway route table',
+        ref: table.ref,
+      };
+    if (r.target.kind === 'drop') return { kind: 'drop' as const, at: table.id, why: r.target.reason, ref: r.ref };
+    return { kind: 'route' as const, tgw, entry, table, r };
+  }
+
+  private viaTransitGateway(t: Walk, s: Interface, sub: Subnet, id: string, p: Point, mode: ReplyMode): Trace {
+    const route = this.transitGatewayRoute(sub, id, p);
+    if (route.kind === 'unknown') return this.unknownHop(t, s, sub, p, mode, route.why);
+    if (route.kind === 'drop') return t.drop(route.at, route.why, route.ref);
+    const { tgw, entry, table, r } = route;
     const exit = tgwExit(this.model, tgw, entry, r);
     const wNet = exit.kind === 'deliver' ? this.model.networks.get(exit.att.network) : undefined;
     if (exit.kind !== 'deliver' || !wNet || !inCidrs(wNet.cidrs, p.fam, p.dst))
@@ -631,16 +649,11 @@ export class Tracer {
    * `transitGateway`'s unknown part): maybe unless the gateway surely drops it.
    */
   private transitGatewayTowards(sub: Subnet, id: string, p: Point): { v: Tri; why: string } {
-    const tgw = this.model.transitGateways?.get(id);
-    if (!tgw) return { v: 'maybe', why: `${id}: transit gateway route tables not in the inventory` };
-    const entry = tgwEntry(this.model, tgw, sub);
-    if (entry.kind === 'unknown') return { v: 'maybe', why: `${id}: ${entry.why}` };
-    if (entry.kind === 'drop') return { v: 'no', why: entry.why };
-    const table = entry.att.routeTable!;
-    const r = lookupRoute(table, p);
-    if (r === 'unknown') return { v: 'maybe', why: `${table.id} ${unknownRouteReason(table, p)}` };
-    if (!r) return { v: 'no', why: `no route in ${table.id}` };
-    if (r.target.kind === 'drop') return { v: 'no', why: `${table.id}: ${r.target.reason}` };
+    const route = this.transitGatewayRoute(sub, id, p);
+    if (route.kind === 'unknown')
+      return { v: 'maybe', why: route.why ?? `${id}: transit gateway route tables not in the inventory` };
+    if (route.kind === 'drop') return { v: 'no', why: `${route.at}: ${route.why}` };
+    const { table, r } = route;
     return { v: 'maybe', why: `${table.id} ${r.destinationText} -> ${describeTarget(r)}: onward routing not followed` };
   }
 
