@@ -743,13 +743,15 @@ export class SetEvaluator {
   }
 
   private readonly arrivalCache = new Map<string, PacketSet>();
+  private subnetsByNetwork?: Map<string, SubnetSets[]>;
 
   /** Sources (SRC) some subnet of the network routes towards such a next hop: the network is connected to them. */
   private arrivalInto(network: string): PacketSet {
     let r = this.arrivalCache.get(network);
     if (!r) {
-      const parts: PacketSet[] = [];
-      for (const x of this.subnets.values()) if (x.subnet.network === network) parts.push(this.towardsOutside(x));
+      // Grouped once: a scan over every subnet per network grew with networks × subnets.
+      this.subnetsByNetwork ??= groupBy([...this.subnets.values()], (x) => x.subnet.network);
+      const parts = (this.subnetsByNetwork.get(network) ?? []).map((x) => this.towardsOutside(x));
       r = swapAddressDim(unionAll(parts), DST);
       this.arrivalCache.set(network, r);
     }
