@@ -40,7 +40,7 @@ import {
 import { SetEvaluator, groupBy, type Contribution, type RelationPart, type ReplyMode } from './evaluate.js';
 import { NOT_INTERNET_V4, NOT_INTERNET_V6, type Filter, type Interface, type NetworkModel, type Ref } from './model.js';
 import { Tracer, type Hop, type OutsideZone, type Trace, type TraceSource } from './trace.js';
-import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
+import { cidrContains, cidrsOverlap, tryParseCidr, type Cidr } from '../util/cidr.js';
 import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type FilterDecision, type TriSet } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
@@ -721,7 +721,7 @@ function outsideZonesOf(
     const ranges = addresses(DST, z.parsedCidrs);
     const inside = (c: Cidr) => z.parsedCidrs.some((r) => cidrContains(r, c) && c.prefix > r.prefix);
     const nested = [...policy.zones.values()].flatMap((o) => (o.name === z.name ? [] : o.parsedCidrs.filter(inside)));
-    const exclude = [...networkCidrs.filter((c) => and(addresses(DST, [c]), ranges) !== EMPTY), ...nested];
+    const exclude = [...networkCidrs.filter((c) => z.parsedCidrs.some((r) => cidrsOverlap(c, r))), ...nested];
     const excluded = addresses(DST, exclude);
     const own = diff(ranges, excluded);
     if (own === EMPTY) continue;
