@@ -5,19 +5,13 @@
  * nextToken query parameter); like Route 53 Resolver it is called through the SDK's signer rather than a client,
  * as the registry here has no @aws-sdk/client-route53profiles of the version the other clients use.
  */
-import { configuredEndpoint, type ClientSettings, type Credentials } from './clients.js';
+import type { ClientSettings, Credentials } from './clients.js';
 import type { Limiter } from './limiter.js';
-import { pageAll, signedJson } from './route53resolver.js';
+import { endpointFor, pageAll, signedJson } from './route53resolver.js';
 import { dependent, failed, ok, sortById, type DatasetOutcome } from './types.js';
 
 const ASSOCIATIONS = 'route53profiles:profile-associations';
 const RESOURCES = 'route53profiles:profile-resource-associations';
-
-function endpointFor(region: string, settings: ClientSettings): URL {
-  const configured = configuredEndpoint('ROUTE53PROFILES', settings);
-  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return new URL(configured ?? `https://route53profiles.${region}.${suffix}`);
-}
 
 function list(
   base: URL,
@@ -47,7 +41,7 @@ export async function collectProfiles(
   credentials: Credentials,
   limit: Limiter,
 ): Promise<DatasetOutcome[]> {
-  const base = endpointFor(region, settings);
+  const base = endpointFor('route53profiles', region, settings);
   let associations: Record<string, unknown>[];
   try {
     associations = await list(

@@ -77,10 +77,18 @@ export class ServiceError extends Error {
   }
 }
 
-function endpointFor(region: string, settings: ClientSettings): URL {
-  const configured = configuredEndpoint('ROUTE53RESOLVER', settings);
+/** A JSON service's regional endpoint, or the one configured for it (an emulator: every call goes there). */
+export function endpointFor(
+  service: 'route53resolver' | 'route53profiles',
+  region: string,
+  settings: ClientSettings,
+): URL {
+  const configured = configuredEndpoint(
+    service === 'route53resolver' ? 'ROUTE53RESOLVER' : 'ROUTE53PROFILES',
+    settings,
+  );
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return new URL(configured ?? `https://route53resolver.${region}.${suffix}`);
+  return new URL(configured ?? `https://${service}.${region}.${suffix}`);
 }
 
 /** One request to a JSON service (JSON 1.1 POST with a target, or REST-JSON GET with a query string). */
@@ -184,7 +192,7 @@ async function collectList(
   credentials: Credentials,
   limit: Limiter,
 ): Promise<DatasetOutcome> {
-  const url = endpointFor(region, settings);
+  const url = endpointFor('route53resolver', region, settings);
   try {
     const items = await pageAll(list.key, (token) => {
       settings.counter.calls++;
