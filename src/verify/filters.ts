@@ -16,7 +16,9 @@ import {
   or,
   SRC,
   unionAll,
+  unionOverAddresses,
   V4,
+  type AddressEntry,
   type PacketSet,
   type Point,
 } from './packet-set.js';
@@ -95,9 +97,33 @@ function runSets(run: readonly FilterRule[], direction: 'in' | 'out'): TriSet {
   if (run.length === 0) return TRI_EMPTY;
   const hit = runCache.get(run[0]!);
   if (hit && hit.length === run.length && hit.direction === direction) return hit.set;
-  const set = triUnion(run.map((r) => ruleSets(r, direction)));
+  const set = plainRunSets(run, direction);
   runCache.set(run[0]!, { length: run.length, direction, set });
   return set;
+}
+
+/**
+ * A run's union with its plain rules (only address remotes, no local addresses: a security group's) built in one
+ * sweep over their ranges (packet-set.ts `unionOverAddresses`) rather than one set per rule merged pairwise; other
+ * rules as `ruleSets`.
+ */
+function plainRunSets(run: readonly FilterRule[], direction: 'in' | 'out'): TriSet {
+  const dim = direction === 'in' ? SRC : DST;
+  const entries: AddressEntry[] = [];
+  const others: TriSet[] = [];
+  for (const r of run) {
+    const plain = r.locals === undefined && r.remotes?.every((x) => x.kind === 'cidr' || x.kind === 'members');
+    if (!plain) {
+      others.push(ruleSets(r, direction));
+      continue;
+    }
+    const inner = protoPorts(r.proto, r.ports);
+    for (const x of r.remotes!)
+      if (x.kind === 'cidr') entries.push({ cidr: x.cidr, inner });
+      else if (x.kind === 'members') for (const c of x.addresses) entries.push({ cidr: c, inner });
+  }
+  if (entries.length === 0) return triUnion(others);
+  return triOr(tri(unionOverAddresses(dim, entries)), triUnion(others));
 }
 
 /** The packets a filter allows (three-valued), cached per filter object. */

@@ -392,7 +392,81 @@ export function box(spec: BoxSpec): PacketSet {
 
 /** Addresses as a set on one dimension (SRC or DST): the union of the CIDRs. */
 export function addresses(dim: typeof SRC | typeof DST, cidrs: readonly Cidr[]): PacketSet {
-  return unionAll(cidrs.map((c) => box(dim === SRC ? { src: c } : { dst: c })));
+  if (cidrs.length === 1) return box(dim === SRC ? { src: cidrs[0]! } : { dst: cidrs[0]! });
+  return unionOverAddresses(
+    dim,
+    cidrs.map((c) => ({ cidr: c, inner: FULL })),
+  );
+}
+
+/** An address range (a CIDR) on one dimension, times a set over the dimensions after it. */
+export interface AddressEntry {
+  cidr: Cidr;
+  inner: PacketSet;
+}
+
+/**
+ * The union of `cidr × inner` over the entries, on `dim` (SRC or DST), where no inner set splits `dim` or a dimension
+ * before it: one sorted sweep over the ranges' ends per family, instead of merging one box per entry pairwise. A
+ * security group of fifty rules, or a group referenced by its members' addresses, becomes one node per family; the
+ * pairwise unions made a node (and garbage) per step.
+ */
+export function unionOverAddresses(dim: typeof SRC | typeof DST, entries: readonly AddressEntry[]): PacketSet {
+  if (entries.length === 0) return EMPTY;
+  if (entries.some((e) => e.inner.dim <= dim))
+    return unionAll(entries.map((e) => and(box(dim === SRC ? { src: e.cidr } : { dst: e.cidr }), e.inner)));
+  const parts: PacketSet[] = [];
+  for (const fam of [V4, V6] as const) {
+    const node = sweep(
+      dim,
+      fam,
+      entries.filter((e) => familyOf(e.cidr) === fam),
+    );
+    if (node !== EMPTY) parts.push(interval(FAM, fam, fam, fam + 1, node));
+  }
+  return parts.length === 2 ? or(parts[0]!, parts[1]!) : (parts[0] ?? EMPTY);
+}
+
+/** One family's node of `unionOverAddresses`: at each range end, the union of the entries covering what follows. */
+function sweep(dim: number, fam: Family, entries: readonly AddressEntry[]): PacketSet {
+  if (entries.length === 0) return EMPTY;
+  // Events: a range's start adds its inner set, its end removes it; sorted by position.
+  const events: { at: Bound; add: boolean; inner: PacketSet }[] = [];
+  for (const e of entries) {
+    const [lo, hi] = cidrBounds(e.cidr);
+    if (e.inner === EMPTY) continue;
+    events.push({ at: lo, add: true, inner: e.inner }, { at: hi, add: false, inner: e.inner });
+  }
+  events.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+  const kids: PacketSet[] = [];
+  const ends: Bound[] = [];
+  const push = (k: PacketSet, end: Bound) => {
+    if (kids.length > 0 && kids[kids.length - 1] === k) ends[ends.length - 1] = end;
+    else {
+      kids.push(k);
+      ends.push(end);
+    }
+  };
+  // The inner sets covering the current position, counted (CIDRs nest, so few distinct ones at a time).
+  const active = new Map<PacketSet, number>();
+  let pos = domainStart(dim, fam);
+  let current: PacketSet = EMPTY;
+  for (let i = 0; i < events.length; ) {
+    const at = events[i]!.at;
+    if (pos < at) push(current, at);
+    pos = at;
+    for (; i < events.length && events[i]!.at === at; i++) {
+      const ev = events[i]!;
+      const n = (active.get(ev.inner) ?? 0) + (ev.add ? 1 : -1);
+      if (n === 0) active.delete(ev.inner);
+      else active.set(ev.inner, n);
+    }
+    current = EMPTY;
+    for (const s of active.keys()) current = or(current, s);
+  }
+  const end = domainEnd(dim, fam);
+  if (pos < end) push(current, end);
+  return kids.length === 1 ? kids[0]! : mk(dim, ends.slice(0, -1), kids);
 }
 
 /** Index of the child of `n` whose interval holds `v` (binary search over the cuts). */
