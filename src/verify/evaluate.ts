@@ -47,6 +47,8 @@ import {
   SRC,
   swapAddressDim,
   unionAll,
+  unionOverAddresses,
+  type AddressEntry,
   type PacketSet,
 } from './packet-set.js';
 import {
@@ -104,6 +106,23 @@ function replyRemotes(
     return remoteDim === as ? r : swapAddressDim(r, remoteDim);
   };
   return { yes: one(f.yes), maybe: one(f.maybe) };
+}
+
+/** What interfaces admit by their own inbound filters, each to its own addresses: one sweep over the addresses. */
+function admittedBy(list: readonly Interface[]): TriSet {
+  const yes: AddressEntry[] = [];
+  const maybe: AddressEntry[] = [];
+  let sure = true;
+  for (const d of list) {
+    const f = filterSets(d.inbound);
+    sure &&= f.yes === f.maybe;
+    for (const cidr of d.addresses) {
+      yes.push({ cidr, inner: f.yes });
+      maybe.push({ cidr, inner: f.maybe });
+    }
+  }
+  const y = unionOverAddresses(DST, yes);
+  return { yes: y, maybe: sure ? y : unionOverAddresses(DST, maybe) };
 }
 
 export class SetEvaluator {
@@ -213,7 +232,7 @@ export class SetEvaluator {
     const ck = group === undefined ? undefined : `${group}|${s.subnet.id}`;
     let r = ck === undefined ? undefined : this.admittedCache.get(ck);
     if (!r) {
-      r = { own: triUnion(list.map((d) => triAndSet(filterSets(d.inbound), addresses(DST, d.addresses)))) };
+      r = { own: admittedBy(list) };
       if (ck !== undefined) this.admittedCache.set(ck, r);
     }
     return r;

@@ -413,15 +413,18 @@ export interface AddressEntry {
  */
 export function unionOverAddresses(dim: typeof SRC | typeof DST, entries: readonly AddressEntry[]): PacketSet {
   if (entries.length === 0) return EMPTY;
-  if (entries.some((e) => e.inner.dim <= dim))
-    return unionAll(entries.map((e) => and(box(dim === SRC ? { src: e.cidr } : { dst: e.cidr }), e.inner)));
+  // An inner set split by family first (a filter's) contributes its part of the range's family.
+  const byFam: AddressEntry[][] = [[], []];
+  for (const e of entries) {
+    const fam = familyOf(e.cidr);
+    const inner = e.inner.dim === FAM ? e.inner.kids[childIndex(e.inner, fam)]! : e.inner;
+    if (inner.dim <= dim)
+      return unionAll(entries.map((x) => and(box(dim === SRC ? { src: x.cidr } : { dst: x.cidr }), x.inner)));
+    byFam[fam]!.push(inner === e.inner ? e : { cidr: e.cidr, inner });
+  }
   const parts: PacketSet[] = [];
   for (const fam of [V4, V6] as const) {
-    const node = sweep(
-      dim,
-      fam,
-      entries.filter((e) => familyOf(e.cidr) === fam),
-    );
+    const node = sweep(dim, fam, byFam[fam]!);
     if (node !== EMPTY) parts.push(interval(FAM, fam, fam, fam + 1, node));
   }
   return parts.length === 2 ? or(parts[0]!, parts[1]!) : (parts[0] ?? EMPTY);
