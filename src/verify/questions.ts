@@ -481,10 +481,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
           const byGroup = new Map<string, Interface[]>();
           for (const d of hit)
             if (d.inbound.order === 'any-allow')
-              for (const id of new Set(
-                d.inbound.rules.filter((r) => r.action === 'allow').map((r) => r.ref.resourceId),
-              ))
-                (byGroup.get(id) ?? byGroup.set(id, []).get(id)!).push(d);
+              for (const id of allowingResources(d.inbound)) (byGroup.get(id) ?? byGroup.set(id, []).get(id)!).push(d);
           for (const [id, list] of byGroup) {
             const view = memberView(c, slice(list), kind);
             const g = admittingGroup(list[0]!.inbound, id, view, kind);
@@ -920,6 +917,15 @@ function memberView(c: Contribution, classes: PacketSet, kind: 'violation' | 'un
       return undefined;
     },
   };
+}
+
+const allowingMemo = new WeakMap<Filter, string[]>();
+/** The resources (security groups) whose allow rules a filter holds, in rule order; per filter, not per question. */
+function allowingResources(f: Filter): string[] {
+  let ids = allowingMemo.get(f);
+  if (!ids)
+    allowingMemo.set(f, (ids = [...new Set(f.rules.filter((r) => r.action === 'allow').map((r) => r.ref.resourceId))]));
+  return ids;
 }
 
 /**
