@@ -55,8 +55,46 @@ function domainStart(dim: number, fam: Family): Bound {
 let nextId = 2;
 // Hash-consing table: numeric hash → node (or bucket of nodes on collision). String keys were the first version;
 // building one per mk() call made garbage collection most of the run time on large networks.
-const unique = new Map<number, PacketSet | PacketSet[]>();
-let uniqueCount = 0;
+/**
+ * The hash-consing table: open addressing over a typed array of hashes and an array of nodes (a Map from hash to node
+ * or bucket allocated a bucket per collision and rehashed its own storage as it grew).
+ */
+class NodeTable {
+  hashes = new Int32Array(1 << 16);
+  nodes: (PacketSet | undefined)[] = new Array<PacketSet | undefined>(1 << 16);
+  size = 0;
+
+  // mkRange probes `hashes` and `nodes` itself (linear probing; a hash is never 0, which marks a free slot): a
+  // lookup method taking a comparison closure allocated one per call.
+  insert(slot: number, h: number, n: PacketSet): void {
+    this.hashes[slot] = h;
+    this.nodes[slot] = n;
+    if (++this.size * 2 > this.hashes.length) this.grow();
+  }
+
+  clear(): void {
+    this.hashes = new Int32Array(1 << 16);
+    this.nodes = new Array<PacketSet | undefined>(1 << 16);
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const { hashes, nodes } = this;
+    const n = hashes.length * 2;
+    this.hashes = new Int32Array(n);
+    this.nodes = new Array<PacketSet | undefined>(n);
+    const mask = n - 1;
+    for (let i = 0; i < hashes.length; i++) {
+      const h = hashes[i]!;
+      if (h === 0) continue;
+      let j = h & mask;
+      while (this.hashes[j] !== 0) j = (j + 1) & mask;
+      this.hashes[j] = h;
+      this.nodes[j] = nodes[i];
+    }
+  }
+}
+const unique = new NodeTable();
 /**
  * Results of a binary operation keyed by the operands' ids, in an open-addressing table over typed arrays: a Map
  * keyed by `a.id * K + b.id` boxed every key outside the small-integer range, and those boxes were a large part of
@@ -135,7 +173,6 @@ const rangeTrees = new Map<number, PacketSet[]>();
  */
 export function resetPacketSets(): void {
   unique.clear();
-  uniqueCount = 0;
   for (const m of memo) m.clear();
   existsMemo.clear();
   for (const m of andExistsMemo) m.clear();
@@ -156,7 +193,7 @@ const KEEP_RESULTS = 1_000_000;
 /** `resetPacketSets` once the tables hold more than a few pairs' worth of work, so memory stays bounded. */
 export function resetPacketSetsIfLarge(): void {
   const results = memo.reduce((n, m) => n + m.size, 0) + andExistsMemo.reduce((n, m) => n + m.size, 0);
-  if (uniqueCount > KEEP_NODES || results > KEEP_RESULTS) resetPacketSets();
+  if (unique.size > KEEP_NODES || results > KEEP_RESULTS) resetPacketSets();
 }
 
 function hashBound(c: Bound): number {
@@ -205,21 +242,22 @@ function mkRange(
   let h = Math.imul(dim + 1, 0x9e3779b1);
   for (let i = 0; i < len - 1; i++) h = Math.imul(h ^ hashBound(cuts[c0 + i]!), 0x85ebca6b) + 0x27d4eb2f;
   for (let i = 0; i < len; i++) h = Math.imul(h ^ kids[k0 + i]!.id, 0xc2b2ae35) + 0x165667b1;
-  // Kept within V8's small-integer range so the table's keys are never boxed.
-  h &= 0x3fffffff;
-  const slot = unique.get(h);
-  if (slot !== undefined) {
-    if (!Array.isArray(slot)) {
-      if (sameNode(slot, dim, cuts, c0, kids, k0, len)) return slot;
-    } else for (const n of slot) if (sameNode(n, dim, cuts, c0, kids, k0, len)) return n;
+  // Kept within V8's small-integer range, and never 0 (the table's free mark).
+  h = (h & 0x3fffffff) || 1;
+  const { hashes, nodes } = unique;
+  const mask = hashes.length - 1;
+  let slot = h & mask;
+  for (let x = hashes[slot]!; x !== 0; x = hashes[slot]!) {
+    if (x === h) {
+      const n = nodes[slot]!;
+      if (sameNode(n, dim, cuts, c0, kids, k0, len)) return n;
+    }
+    slot = (slot + 1) & mask;
   }
   const node: PacketSet = owned
     ? { id: nextId++, dim, cuts, kids }
     : { id: nextId++, dim, cuts: cuts.slice(c0, c0 + len - 1), kids: kids.slice(k0, k0 + len) };
-  uniqueCount++;
-  if (slot === undefined) unique.set(h, node);
-  else if (Array.isArray(slot)) slot.push(node);
-  else unique.set(h, [slot, node]);
+  unique.insert(slot, h, node);
   return node;
 }
 
