@@ -16,6 +16,7 @@ import {
   rebuild,
   resetPacketSets,
   unionAll,
+  unionOverAddresses,
   DST,
   EMPTY,
   SRC,
@@ -191,6 +192,33 @@ describe('packet sets', () => {
     assert.equal(andExists(sources, admitted, DST), exists(and(sources, admitted), [DST]));
     const p = pickAnd(sources, admitted)!;
     assert.ok(contains(sources, p) && contains(admitted, p));
+  });
+  it('unionOverAddresses is the pairwise union of range × inner set (the same object), nested and repeated ranges, both families', () => {
+    // Inner sets: over the dimensions after the range's (protocol × port, or source addresses under a destination
+    // range), split by family first (a filter's), or splitting the range's own dimension (the pairwise fallback).
+    const inners = fc.constantFrom(
+      box({ proto: [6, 6], port: [443, 443] }),
+      box({ proto: [17, 17] }),
+      or(box({ proto: [6, 6], port: [0, 1023] }), box({ proto: [1, 1] })),
+      box({ src: parseCidr('10.0.1.0/24'), proto: [6, 6] }),
+      box({ src: parseCidr('2001:db8::/32'), port: [6333, 6334] }),
+      box({ dst: parseCidr('10.0.0.0/8'), port: [22, 22] }),
+      EMPTY,
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom<typeof SRC | typeof DST>(SRC, DST),
+        fc.array(fc.record({ cidr: fc.constantFrom(...CIDRS), inner: inners }), { maxLength: 12 }),
+        (dim, raw) => {
+          const entries = raw.map((e) => ({ cidr: parseCidr(e.cidr), inner: e.inner }));
+          const pairwise = unionAll(
+            entries.map((e) => and(box(dim === SRC ? { src: e.cidr } : { dst: e.cidr }), e.inner)),
+          );
+          assert.equal(unionOverAddresses(dim, entries), pairwise);
+        },
+      ),
+      { numRuns: 400, seed: 13 },
+    );
   });
   it('equal sets are the same object (hash-consing), and exists() projects', () => {
     const a = or(box({ dst: parseCidr('10.0.0.0/25') }), box({ dst: parseCidr('10.0.0.128/25') }));
