@@ -118,7 +118,7 @@ function plainRunSets(run: readonly FilterRule[], direction: 'in' | 'out'): TriS
       continue;
     }
     const inner = protoPorts(r.proto, r.ports);
-    for (const x of r.remotes!)
+    for (const x of r.remotes)
       if (x.kind === 'cidr') entries.push({ cidr: x.cidr, inner });
       else if (x.kind === 'members') for (const c of x.addresses) entries.push({ cidr: c, inner });
   }
