@@ -240,6 +240,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         label: `${g.id} ${direction === 'in' ? 'inbound' : 'outbound'} ${protoText(pr)}${portsText(pr, ports)} ${direction === 'in' ? 'from' : 'to'} ${remoteText || 'nothing'}`,
         resourceId: g.id,
         origin: at(g.origin, p.pointer),
+        fix: { kind: 'aws-sg-rule', groupId: g.id, direction, permission: p },
       },
     };
   };
@@ -290,6 +291,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       defaultRef: {
         label: `${ids.join(', ') || 'no security group'}: no ${direction === 'in' ? 'inbound' : 'outbound'} rule matches`,
         resourceId: ids[0] ?? '',
+        ...(ids.length > 0 ? { fix: { kind: 'aws-sg-none', groupIds: ids, direction } } : {}),
       },
     };
     sgFilters.set(k, f);
@@ -309,6 +311,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         label: `${acl.id} ${direction === 'in' ? 'inbound' : 'outbound'} rule ${e.ruleNumber === 32767 ? '*' : e.ruleNumber} (${e.action})`,
         resourceId: acl.id,
         origin: at(acl.origin, `${acl.origin.kind === 'file' ? (acl.origin.pointer ?? '') : ''}/Entries/${i}`),
+        fix: { kind: 'aws-nacl-entry', aclId: acl.id, ruleNumber: e.ruleNumber, egress: e.egress, action: e.action },
       };
       if (!proto || !cidr) {
         notes.add(`${acl.id} rule ${e.ruleNumber}: protocol or CIDR not understood; treated as unknown`);
@@ -337,6 +340,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         label: `${acl.id} ${direction === 'in' ? 'inbound' : 'outbound'}: no rule matches (implicit deny)`,
         resourceId: acl.id,
         origin: acl.origin,
+        fix: { kind: 'aws-nacl-none', aclId: acl.id, egress: direction === 'out' },
       },
     };
   };
@@ -436,6 +440,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       const ref = {
         label: `${t.id} route ${r.destination} -> ${r.target.id}`,
         resourceId: t.id,
+        fix: { kind: 'aws-route' as const, routeTableId: t.id, destination: r.destination },
         origin: at(t.origin, r.pointer),
       };
       if (!r.destination.startsWith('pl-')) {
@@ -693,6 +698,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     ...(transitGateways.size > 0 ? { transitGateways } : {}),
     ...(internetZone ? { internetZone } : {}),
     notes: [...notes].sort(),
+    ...(inv.iac ? { iac: inv.iac } : {}),
     ...(gaps.length > 0 ? { gaps } : {}),
   };
 }

@@ -400,7 +400,12 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
       order: 'first-match',
       stateful: true,
       rules,
-      defaultRef: { label: `${name} ${wanted}: no rule matches`, resourceId: nsg.id, origin: nsg.origin },
+      defaultRef: {
+        label: `${name} ${wanted}: no rule matches`,
+        resourceId: nsg.id,
+        origin: nsg.origin,
+        fix: { kind: 'azure-nsg-none', nsgId: nsg.id, direction },
+      },
     };
     nsgFilters.set(key, f);
     return f;
@@ -418,6 +423,16 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
       label: `${name} ${direction === 'in' ? 'inbound' : 'outbound'} rule ${r.name} (priority ${r.priority}, ${action})`,
       resourceId: nsg.id,
       origin: at(nsg.origin, r.pointer),
+      fix: {
+        kind: 'azure-nsg-rule',
+        nsgId: nsg.id,
+        name: r.name,
+        priority: r.priority,
+        direction,
+        access: action,
+        remotes: direction === 'in' ? r.sources : r.destinations,
+        builtIn: r.isDefault || r.priority >= 65000,
+      },
     };
     const label = `NSG ${name} rule ${r.name}`;
     const side = (prefixes: string[], asgs: string[]): Remote[] => [
@@ -521,6 +536,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
           label: `${rtName(rt!)} route ${r.name} ${r.addressPrefix} -> ${r.nextHopType}${r.nextHopIpAddress ? ` ${r.nextHopIpAddress}` : ''}`,
           resourceId: rt!.id,
           origin: at(rt!.origin, r.pointer),
+          fix: { kind: 'azure-route', routeTableId: rt!.id, name: r.name, prefix: r.addressPrefix },
         },
       });
       if (!d)
@@ -543,6 +559,12 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
         ref: {
           label: `system route ${prefix.text} -> ${what}`,
           resourceId: ref?.resourceId ?? v.id,
+          fix: {
+            kind: 'azure-system-route',
+            subnetId: s.id,
+            ...(s.routeTableId ? { routeTableId: s.routeTableId } : {}),
+            prefix: prefix.text,
+          },
           ...(ref?.origin ? { origin: ref.origin } : v.origin ? { origin: v.origin } : {}),
         },
       });
@@ -825,6 +847,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     internet: { include: PUBLIC.include, exclude },
     ...(internetZone ? { internetZone } : {}),
     notes: [...notes].sort(),
+    ...(inv.iac ? { iac: inv.iac } : {}),
     ...(gaps.length > 0 ? { gaps } : {}),
   };
 }

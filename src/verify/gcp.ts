@@ -265,7 +265,18 @@ function at(origin: Origin | undefined, pointer: string | undefined): Origin | u
   return origin?.kind === 'file' && pointer ? { kind: 'file', file: origin.file, pointer } : origin;
 }
 
-function refOf(r: FirewallRuleRef, direction: 'in' | 'out'): Ref {
+/** A rule's remote side as ranges, when it names nothing but ranges (what a narrowed copy of it may keep). */
+function remoteRangesOf(remote: {
+  ranges?: AddressSet;
+  sourceTags: string[];
+  sourceServiceAccounts: string[];
+  unresolved: string[];
+}): string[] | undefined {
+  if (remote.sourceTags.length || remote.sourceServiceAccounts.length || remote.unresolved.length) return undefined;
+  return remote.ranges === undefined ? ['0.0.0.0/0', '::/0'] : cidrsOfSet(remote.ranges).map((c) => c.text);
+}
+
+function refOf(r: FirewallRuleRef, direction: 'in' | 'out', remoteRanges?: string[]): Ref {
   const where =
     r.layer === 'vpc'
       ? `VPC firewall rule ${r.label}`
@@ -283,6 +294,16 @@ function refOf(r: FirewallRuleRef, direction: 'in' | 'out'): Ref {
         : `${where} (${direction === 'in' ? 'ingress' : 'egress'}, priority ${r.priority}, ${r.action})`,
     resourceId: r.id,
     ...(r.origin ? { origin: r.origin } : {}),
+    fix: {
+      kind: 'gcp-firewall-rule',
+      layer: r.layer === 'vpc' ? 'vpc' : r.layer === 'implied' ? 'implied' : 'policy',
+      id: r.id,
+      name: r.layer === 'vpc' ? r.label : shortName(r.id),
+      priority: r.priority,
+      direction,
+      action: r.action,
+      ...(remoteRanges ? { remoteRanges } : {}),
+    },
   };
 }
 
@@ -407,7 +428,7 @@ function compileFilter(
       matches: l4.matches.length ? l4.matches : [{ proto: [0, 255], ports: [0, 65535] }],
       remotes,
       locals,
-      ref: refOf(r.ref, direction),
+      ref: refOf(r.ref, direction, remoteRangesOf(r.remote)),
     };
   };
   const stages = setup.stages;
@@ -1220,10 +1241,18 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
     ...(unplaced.length > 0 ? { unplaced } : {}),
     ...(gaps.length > 0 ? { gaps } : {}),
     notes: [...notes].sort(),
+    ...(inv.iac ? { iac: inv.iac } : {}),
   };
 }
 
-const routeKind = (r: GcpRoute) => ({ resourceType: 'compute.googleapis.com/Route', scope: gcpScopeKey(r) });
+const routeKind = (r: GcpRoute) => ({
+  resourceType: 'compute.googleapis.com/Route',
+  scope: gcpScopeKey(r),
+  // A route resource the user created (not a subnet route, nor one a Cloud Router learned): the fix can delete it.
+  ...(/\/global\/routes\//.test(r.id) && ['', 'STATIC'].includes((r.routeType ?? '').toUpperCase())
+    ? { fix: { kind: 'gcp-route' as const, id: r.id, name: r.name } }
+    : {}),
+});
 const subnetKind = (s: GcpSubnetwork) => ({ resourceType: 'compute.googleapis.com/Subnetwork', scope: gcpScopeKey(s) });
 const instanceKind = (i: GcpInstance) => ({ resourceType: 'compute.googleapis.com/Instance', scope: gcpScopeKey(i) });
 

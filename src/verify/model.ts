@@ -7,6 +7,8 @@
  */
 import type { Origin } from '../findings/types.js';
 import type { Cidr } from '../util/cidr.js';
+import type { AwsIpPermission } from '../inventory/aws.js';
+import type { IacLanguage } from '../inventory/input-kind.js';
 
 /** Where a rule, route or resource came from: a label for people and the file/JSON pointer for SARIF. */
 export interface Ref {
@@ -20,7 +22,50 @@ export interface Ref {
    */
   resourceType?: string;
   scope?: string;
+  /** What the rule or route is, in the provider's terms, for the fix a finding located at it proposes. */
+  fix?: FixTarget;
 }
+
+/**
+ * A rule, route or filter as the provider's API names it (verify/remediation.ts turns it into the command that
+ * changes it). Compilers set it where they build the Ref; a Ref without one gets a fix in words only.
+ */
+export type FixTarget =
+  | { kind: 'aws-sg-rule'; groupId: string; direction: 'in' | 'out'; permission: AwsIpPermission }
+  /** No rule of the interface's security groups matched. */
+  | { kind: 'aws-sg-none'; groupIds: string[]; direction: 'in' | 'out' }
+  | { kind: 'aws-nacl-entry'; aclId: string; ruleNumber: number; egress: boolean; action: 'allow' | 'deny' }
+  | { kind: 'aws-nacl-none'; aclId: string; egress: boolean }
+  | { kind: 'aws-route'; routeTableId: string; destination: string }
+  | {
+      kind: 'azure-nsg-rule';
+      nsgId: string;
+      name: string;
+      priority: number;
+      direction: 'in' | 'out';
+      access: 'allow' | 'deny';
+      /** The remote side's prefixes and service tags (sources of an inbound rule, destinations of an outbound one). */
+      remotes: string[];
+      /** One of Azure's default rules (AllowVnetInBound…), which cannot be changed, only overridden. */
+      builtIn: boolean;
+    }
+  | { kind: 'azure-nsg-none'; nsgId: string; direction: 'in' | 'out' }
+  | { kind: 'azure-route'; routeTableId: string; name: string; prefix: string }
+  /** A system route of a subnet (to the internet, a peering…): overridden by a user route on the subnet. */
+  | { kind: 'azure-system-route'; subnetId: string; routeTableId?: string; prefix: string }
+  | {
+      kind: 'gcp-firewall-rule';
+      /** vpc: a VPC firewall rule (`name`); policy: a firewall policy's rule (`policy`, `priority`); implied. */
+      layer: 'vpc' | 'policy' | 'implied';
+      id: string;
+      name: string;
+      priority: number;
+      direction: 'in' | 'out';
+      action: 'allow' | 'deny' | 'goto_next';
+      /** The remote side when the rule names only address ranges. */
+      remoteRanges?: string[];
+    }
+  | { kind: 'gcp-route'; id: string; name: string };
 
 /**
  * The origin of a rule inside a resource: the resource's file and line (readers locate items, not every field) with
@@ -286,6 +331,8 @@ export interface NetworkModel {
   internetZone?: string;
   /** Things the model assumed or could not resolve, said once each in the report. */
   notes: string[];
+  /** Set when the inventory came from infrastructure as code: fixes are edits of the code, not commands. */
+  iac?: IacLanguage;
   /**
    * Interfaces left out because their address is assigned at deploy and no stand-in could be given (their subnet's
    * range is not known): their scope is not verified, never verified without them.

@@ -243,7 +243,7 @@ function mkRange(
   for (let i = 0; i < len - 1; i++) h = Math.imul(h ^ hashBound(cuts[c0 + i]!), 0x85ebca6b) + 0x27d4eb2f;
   for (let i = 0; i < len; i++) h = Math.imul(h ^ kids[k0 + i]!.id, 0xc2b2ae35) + 0x165667b1;
   // Kept within V8's small-integer range, and never 0 (the table's free mark).
-  h = (h & 0x3fffffff) || 1;
+  h = h & 0x3fffffff || 1;
   const { hashes, nodes } = unique;
   const mask = hashes.length - 1;
   let slot = h & mask;
@@ -492,7 +492,7 @@ function sweep(dim: number, fam: Family, entries: readonly AddressEntry[]): Pack
   const active = new Map<PacketSet, number>();
   let pos = domainStart(dim, fam);
   let current: PacketSet = EMPTY;
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     const at = events[i]!.at;
     if (pos < at) push(current, at);
     pos = at;

@@ -118,6 +118,7 @@ export interface VerifyResult {
 
 export { VERIFY_CHECKS } from './checks.js';
 import { VERIFY_CHECKS } from './checks.js';
+import { remediationFor } from './remediation.js';
 
 /** A scope the model could not be built for: not assessed, naming the missing data sets and the commands for them. */
 export function notVerified(
@@ -1092,7 +1093,23 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
         path: w.trace.hops.map(hopJson),
       },
     },
-    remediation: meta.remediation,
+    remediation: remediationFor(
+      {
+        kind: g.kind,
+        from: g.from,
+        to: g.to,
+        locate: g.locate,
+        classes: protoPortBoxes(set, 12),
+        allowedInto: (zone) => protoPortBoxes(policySet(policy, zone, g.to), 12),
+        trace: w.trace,
+        packet: w.packet,
+        account: scope.account,
+        region: scope.region,
+      },
+      model,
+      policy,
+      meta.remediation,
+    ),
     references: [REFERENCES[model.provider]],
     // The rule's label, not its file position: a baseline must survive collecting the same account again.
     fingerprint: fingerprintOf(meta.id, {

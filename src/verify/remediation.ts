@@ -1,0 +1,671 @@
+/**
+ * Fixes for verify findings: the change to the rule or route a finding is located at, as the provider's CLI command
+ * filled in with the resource's own ids (deployed inventories), or as the edit to make in the code (infrastructure as
+ * code, where ids are not assigned yet). What the command changes follows from the finding:
+ * - a violation at an allow rule: take the rule out, and give back only what the policy allows into the zone on the
+ *   rule's ports, from the zones the policy names (their subnets' ranges, or the zone's CIDRs in cordon.yaml);
+ * - a violation at a rule that cannot be edited (Azure's default rules, Google Cloud's implied rules) or a route:
+ *   a deny rule in front of it, or the route removed;
+ * - broken intent at the filter that dropped it: an allow for the missing classes, in front of the rule that dropped
+ *   them, from the source zone's ranges to the destination zone's.
+ * Findings cordon cannot decide keep their check's fix (collect what was missing). Commands only print: cordon never
+ * runs them (read-only by design).
+ */
+import type { Remediation } from '../findings/types.js';
+import { cidrContains, tryParseCidr } from '../util/cidr.js';
+import type { ZonePolicy } from '../policy/load.js';
+import type { FixTarget, NetworkModel, Ref } from './model.js';
+import type { Point, ProtoPortBox } from './packet-set.js';
+import type { Trace } from './trace.js';
+
+export interface FixQuestion {
+  kind: 'violation' | 'broken' | 'unknown' | 'intent';
+  from: string;
+  to: string;
+  locate: Ref | undefined;
+  /** The finding's protocol × port classes. */
+  classes: readonly ProtoPortBox[];
+  /** What the policy allows into `to`, per source zone (violations: what a narrowed rule may still admit). */
+  allowedInto: (zone: string) => readonly ProtoPortBox[];
+  trace: Trace;
+  /** The witness packet. */
+  packet: Point;
+  /** The finding's scope: AWS account and region, Azure subscription, Google Cloud project. */
+  account: string;
+  region: string;
+}
+
+/** Priorities each zone pair's Azure rules take (a deny and the allows in front of it). */
+const BAND = 8;
+
+/** How many ranges a command lists before it says how many more there are. */
+const MAX_RANGES = 20;
+
+/** Address ranges standing for a zone in a rule: the zone's CIDRs in cordon.yaml, else its interfaces' subnets. */
+export function zoneRanges(model: NetworkModel, policy: ZonePolicy, zone: string): string[] {
+  let memo = rangesMemo.get(model);
+  if (!memo) rangesMemo.set(model, (memo = new Map<string, string[]>()));
+  let r = memo.get(zone);
+  if (r) return r;
+  const z = policy.zones.get(zone);
+  if (z?.kind === 'internet') r = ['0.0.0.0/0', '::/0'];
+  else if (z && z.parsedCidrs.length > 0) r = z.parsedCidrs.map((c) => c.text);
+  else {
+    const set = new Set<string>();
+    for (const i of model.interfaces)
+      if (i.zone === zone) for (const c of model.subnets.get(i.subnet)?.cidrs ?? []) set.add(c.text);
+    r = [...set];
+  }
+  r = [...new Set(r)].sort(compareRanges);
+  memo.set(zone, r);
+  return r;
+}
+const rangesMemo = new WeakMap<NetworkModel, Map<string, string[]>>();
+const compareRanges = (a: string, b: string) =>
+  Number(a.includes(':')) - Number(b.includes(':')) || a.localeCompare(b, 'en', { numeric: true });
+
+/** The fix for a finding, or `fallback` (its check's fix in words) where cordon has nothing more precise. */
+export function remediationFor(
+  q: FixQuestion,
+  model: NetworkModel,
+  policy: ZonePolicy,
+  fallback: Remediation,
+): Remediation {
+  const fix = q.locate?.fix;
+  if (!fix || q.classes.length === 0 || (q.kind !== 'violation' && q.kind !== 'broken')) return fallback;
+  const ctx = new FixWriter(q, model, policy, fix);
+  const r = q.kind === 'violation' ? ctx.violation() : ctx.broken();
+  return r ?? fallback;
+}
+
+interface Allowed {
+  zone: string;
+  internet: boolean;
+  ranges: string[];
+  classes: ProtoPortBox[];
+}
+
+class FixWriter {
+  constructor(
+    readonly q: FixQuestion,
+    readonly model: NetworkModel,
+    readonly policy: ZonePolicy,
+    readonly fix: FixTarget,
+  ) {}
+
+  private ranges(zone: string): string[] {
+    return zoneRanges(this.model, this.policy, zone);
+  }
+
+  /** The ranges of a zone, capped, with a comment when some were left out. */
+  private capped(zone: string, family?: 4 | 6): { list: string[]; more: number } {
+    const all = this.ranges(zone).filter((r) => family === undefined || r.includes(':') === (family === 6));
+    return { list: all.slice(0, MAX_RANGES), more: Math.max(0, all.length - MAX_RANGES) };
+  }
+
+  /** The zones the policy lets into `to` on some of `within`, with those classes and their ranges. */
+  private allowedFor(within: readonly ProtoPortBox[]): Allowed[] {
+    const out: Allowed[] = [];
+    for (const z of [...this.policy.zones.keys()].sort()) {
+      if (z === this.q.to) continue;
+      const classes = intersectBoxes(this.q.allowedInto(z), within);
+      const ranges = this.ranges(z);
+      if (classes.length > 0 && ranges.length > 0)
+        out.push({ zone: z, internet: this.policy.zones.get(z)?.kind === 'internet', ranges, classes });
+    }
+    return out;
+  }
+
+  private code(language: string, lines: string[], text: string): Remediation {
+    return { text, snippet: { language, code: `${lines.join('\n')}\n` } };
+  }
+
+  /** Infrastructure as code: ids are not assigned yet, so the fix is the edit, named at the declaration. */
+  private inCode(what: string): Remediation {
+    const o = this.q.locate?.origin;
+    // A declaration's address (a Terraform resource, a template's logical id) where the reader gives one.
+    const where =
+      o?.kind === 'file'
+        ? `${o.file}${o.pointer && !o.pointer.startsWith('/') ? `, ${o.pointer}` : o.line ? `:${o.line}` : ''}`
+        : undefined;
+    const at = where ? ` (${where})` : '';
+    return { text: `In the ${this.model.iac} code${at}: ${what}` };
+  }
+
+  violation(): Remediation | undefined {
+    const f = this.fix;
+    const cls = this.q.classes.map(classWords).join(', ');
+    const pair = `${this.q.from} -> ${this.q.to}`;
+    switch (f.kind) {
+      case 'aws-sg-rule': {
+        const ruleClasses = [permissionBox(f.permission)];
+        // Narrowing never widens: the allowed zones' ranges only where the rule's own ranges cover them.
+        const ruleRanges = [...f.permission.ipv4Ranges, ...f.permission.ipv6Ranges].map((r) => r.cidr);
+        const allowed = f.direction === 'in' ? narrowed(this.allowedFor(ruleClasses), ruleRanges) : [];
+        const verb = f.direction === 'in' ? 'ingress' : 'egress';
+        const keep = allowed.map((a) => `${a.zone} on ${a.classes.map(classWords).join(', ')}`).join('; ');
+        const text = `Security group ${f.groupId} admits ${cls} for ${pair}, which the policy denies, by the rule ${this.q.locate!.label}. Revoke that rule${keep ? ` and admit only what the policy allows on its ports (${keep})` : ''}; a security group reference to the allowed zone's groups is tighter than ranges where the zones share a VPC.`;
+        if (this.model.iac)
+          return this.inCode(
+            `remove or narrow the ${verb} rule of ${f.groupId} (${this.q.locate!.label})${keep ? `; keep only ${keep}` : ''}.`,
+          );
+        const lines = [
+          `# ${pair}: ${cls} is denied by the zone policy`,
+          `aws ec2 revoke-security-group-${verb} --region ${this.q.region} --group-id ${f.groupId} \\`,
+          `  --ip-permissions '${JSON.stringify([awsPermissionJson(f.permission)])}'`,
+        ];
+        for (const a of allowed) {
+          const list = a.ranges.slice(0, MAX_RANGES);
+          const more = a.ranges.length - list.length;
+          lines.push(
+            `# what the policy allows from ${a.zone} within the rule's ranges${more ? ` (${more} more ranges of ${a.zone} not listed)` : ''}`,
+            `aws ec2 authorize-security-group-ingress --region ${this.q.region} --group-id ${f.groupId} \\`,
+            `  --ip-permissions '${JSON.stringify(a.classes.map((c) => awsPermissionFor(c, list, a.zone)))}'`,
+          );
+        }
+        return this.code('shell', lines, text);
+      }
+      case 'aws-nacl-entry': {
+        const text = `Network ACL ${f.aclId} rule ${f.ruleNumber} lets ${cls} through for ${pair}, which the policy denies. Narrow it, or add a deny entry with a lower rule number for the source zone's ranges.`;
+        if (this.model.iac) return this.inCode(`narrow ${this.q.locate!.label}.`);
+        return this.code(
+          'shell',
+          [
+            `# ${pair}: ${cls} is denied by the zone policy; rule ${f.ruleNumber} admits it`,
+            `aws ec2 delete-network-acl-entry --region ${this.q.region} --network-acl-id ${f.aclId} --rule-number ${f.ruleNumber} ${f.egress ? '--egress' : '--ingress'}`,
+          ],
+          text,
+        );
+      }
+      case 'aws-route': {
+        const text = `Route table ${f.routeTableId} sends ${pair} traffic (${cls}) on by its route to ${f.destination}. Remove the route (AI services stay reachable through interface endpoints), or send it through an inspection appliance that enforces the policy.`;
+        if (this.model.iac) return this.inCode(`remove the route ${this.q.locate!.label}.`);
+        return this.code(
+          'shell',
+          [
+            `# ${pair}: ${cls} is denied by the zone policy`,
+            `aws ec2 delete-route --region ${this.q.region} --route-table-id ${f.routeTableId} ${awsRouteDestination(f.destination)}`,
+          ],
+          text,
+        );
+      }
+      case 'azure-nsg-rule': {
+        const nsg = armParts(f.nsgId);
+        if (f.builtIn || f.access === 'deny') return this.azureDeny(nsg, f.direction, f.name);
+        const allowed = f.direction === 'in' ? narrowed(this.allowedFor(this.q.classes), azureRanges(f.remotes)) : [];
+        const text = `NSG ${nsg.name} rule ${f.name} admits ${cls} for ${pair}, which the policy denies.${allowed.length ? ` Narrow its sources to the zones the policy allows (${allowed.map((a) => a.zone).join(', ')}; where other findings name this rule, keep their zones' ranges too)` : ' Delete it'}, or put a deny rule for the source zone in front of it.`;
+        if (this.model.iac) return this.inCode(`change the security rule ${f.name} of ${nsg.name}: ${text}`);
+        const sources = [
+          ...new Set(
+            allowed.flatMap((a) =>
+              this.policy.zones.get(a.zone)?.kind === 'internet' ? ['Internet'] : a.ranges.slice(0, MAX_RANGES),
+            ),
+          ),
+        ];
+        const base = `--subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${f.name}`;
+        return this.code(
+          'shell',
+          [
+            `# ${pair}: ${cls} is denied by the zone policy`,
+            sources.length > 0
+              ? `az network nsg rule update ${base} --source-address-prefixes ${sources.join(' ')}`
+              : `az network nsg rule delete ${base}`,
+          ],
+          text,
+        );
+      }
+      case 'azure-route':
+      case 'azure-system-route':
+        return this.azureRoute(f, cls, pair);
+      case 'gcp-firewall-rule':
+        return this.gcpViolation(f, cls, pair);
+      case 'gcp-route': {
+        const project = gcpProject(f.id);
+        const text = `Route ${f.name} carries ${pair} traffic (${cls}), which the policy denies. Delete it (Private Google Access and Private Service Connect keep Vertex AI reachable), or give it instance tags so only the zones allowed out use it.`;
+        if (this.model.iac) return this.inCode(`remove or tag the route ${f.name}.`);
+        return this.code(
+          'shell',
+          [
+            `# ${pair}: ${cls} is denied by the zone policy`,
+            `gcloud compute routes delete ${f.name} --project ${project}`,
+          ],
+          text,
+        );
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  broken(): Remediation | undefined {
+    const f = this.fix;
+    const cls = this.q.classes.map(classWords).join(', ');
+    const pair = `${this.q.from} -> ${this.q.to}`;
+    const hop = this.q.trace.hops.find((h) => h.ref === this.q.locate);
+    const reply = hop?.what.startsWith('reply') === true;
+    switch (f.kind) {
+      case 'aws-sg-none': {
+        const remote = f.direction === 'in' ? this.q.from : this.q.to;
+        const { list, more } = this.capped(remote);
+        const group = f.groupIds[0]!;
+        const verb = f.direction === 'in' ? 'ingress' : 'egress';
+        const text = `${pair} is allowed by the policy on ${cls}, but no ${verb} rule of ${f.groupIds.join(', ')} admits it. Add one for ${remote}'s ranges (or a reference to its security groups).`;
+        if (this.model.iac)
+          return this.inCode(
+            `add an ${verb} rule to ${group} for ${cls} ${f.direction === 'in' ? 'from' : 'to'} ${remote}.`,
+          );
+        if (list.length === 0) return { text };
+        return this.code(
+          'shell',
+          [
+            `# ${pair}: ${cls} is allowed by the zone policy${more ? ` (${more} more ranges of ${remote} not listed)` : ''}`,
+            `aws ec2 authorize-security-group-${verb} --region ${this.q.region} --group-id ${group} \\`,
+            `  --ip-permissions '${JSON.stringify(this.q.classes.map((c) => awsPermissionFor(c, list, remote)))}'`,
+          ],
+          text,
+        );
+      }
+      case 'aws-nacl-entry':
+      case 'aws-nacl-none': {
+        const acl = f.aclId;
+        // A forward packet leaving (egress) goes to the destination zone; arriving, it comes from the source zone. A
+        // reply the other way round, on the client's ephemeral ports.
+        const towardsDestination = f.egress !== reply;
+        const remote = towardsDestination ? this.q.to : this.q.from;
+        const { list } = this.capped(remote, 4);
+        const number = f.kind === 'aws-nacl-entry' ? Math.max(1, f.ruleNumber - 1) : 100;
+        const text = `${pair} is allowed by the policy on ${cls}, but network ACL ${acl} drops ${reply ? 'its replies' : 'it'} (${this.q.locate!.label}). Add an allow entry numbered below the one that drops it, for ${remote}'s ranges${reply ? ' on the ephemeral ports 1024-65535 replies use' : ''}.`;
+        if (this.model.iac) return this.inCode(`add that entry to ${acl}: ${text}`);
+        if (list.length === 0) return { text };
+        const boxes = reply
+          ? [{ proto: [6, 6] as [number, number], port: [1024, 65535] as [number, number] }]
+          : this.q.classes;
+        const lines = [
+          `# ${pair}: ${cls} is allowed by the zone policy; pick free rule numbers below ${number + 1} if these are taken`,
+        ];
+        let n = number;
+        for (const c of boxes)
+          for (const cidr of list) {
+            lines.push(
+              `aws ec2 create-network-acl-entry --region ${this.q.region} --network-acl-id ${acl} --rule-number ${n} ${f.egress ? '--egress' : '--ingress'} ${awsNaclMatch(c)} --cidr-block ${cidr} --rule-action allow`,
+            );
+            n = Math.max(1, n - 1);
+          }
+        return this.code('shell', lines, text);
+      }
+      case 'azure-nsg-rule':
+      case 'azure-nsg-none': {
+        const nsg = armParts(f.nsgId);
+        // In front of the rule that drops it: custom priorities run from 100 to 4096.
+        const below = f.kind === 'azure-nsg-rule' && !f.builtIn ? f.priority - 1 : 4000;
+        const text = `${pair} is allowed by the policy on ${cls}, but NSG ${nsg.name} drops it (${this.q.locate!.label}). Add an allow rule from ${this.q.from} to ${this.q.to} with a lower priority number than the rule that drops it${below - this.q.classes.length + 1 < 100 ? ` (that rule's priority leaves no room: renumber it first)` : ''}.`;
+        if (this.model.iac) return this.inCode(`add that rule to ${nsg.name}: ${text}`);
+        const src = this.azurePrefixes(this.q.from);
+        const dst = this.azurePrefixes(this.q.to);
+        if (!src || !dst || below - this.q.classes.length + 1 < 100) return { text };
+        const lines = [`# ${pair}: ${cls} is allowed by the zone policy`];
+        this.q.classes.forEach((c, i) =>
+          lines.push(
+            `az network nsg rule create --subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${ruleName('allow', this.q.from, this.q.to, i)} --priority ${below - i} --direction ${f.direction === 'in' ? 'Inbound' : 'Outbound'} --access Allow ${azureMatch(c)} --source-address-prefixes ${src} --destination-address-prefixes ${dst}`,
+          ),
+        );
+        return this.code('shell', lines, text);
+      }
+      case 'gcp-firewall-rule': {
+        if (f.action === 'allow') return undefined;
+        const ingress = f.direction === 'in';
+        const remote = ingress ? this.q.from : this.q.to;
+        const network = this.networkName();
+        const project = gcpProject(f.id) ?? this.q.account;
+        const priority = f.layer === 'implied' ? 1000 : Math.max(0, f.priority - 1);
+        const text = `${pair} is allowed by the policy on ${cls}, but ${this.q.locate!.label} drops it. Add an allow rule with a lower priority number than that rule, ${ingress ? 'from' : 'to'} ${remote}'s ranges, targeting the ${ingress ? 'destination' : 'source'} instances (by tag or service account).`;
+        if (this.model.iac || !network) return this.inCode(text);
+        const { list, more } = this.capped(remote, 4);
+        if (list.length === 0) return { text };
+        return this.code(
+          'shell',
+          [
+            `# ${pair}: ${cls} is allowed by the zone policy${more ? ` (${more} more ranges of ${remote} not listed)` : ''}; add --target-tags or --target-service-accounts for the ${ingress ? 'destination' : 'source'} instances`,
+            `gcloud compute firewall-rules create ${ruleName('allow', this.q.from, this.q.to)} --project ${project} --network ${network} --direction ${ingress ? 'INGRESS' : 'EGRESS'} --action ALLOW --rules ${this.q.classes.map(gcpMatch).join(',')} ${ingress ? '--source-ranges' : '--destination-ranges'} ${list.join(',')} --priority ${priority}`,
+          ],
+          text,
+        );
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * A deny rule in front of an Azure rule that cannot be changed (a default rule) or a deny that does not cover it:
+   * from the source zone to the destination zone, deny everything at priority 4096 (behind every custom rule), with
+   * what the policy allows for the pair admitted just before it — every class the policy does not allow is denied,
+   * however it is split, in rules an NSG can express.
+   */
+  private azureDeny(nsg: ArmParts, direction: 'in' | 'out', rule: string): Remediation {
+    const cls = this.q.classes.map(classWords).join(', ');
+    const pair = `${this.q.from} -> ${this.q.to}`;
+    const allowed = this.q.allowedInto(this.q.from);
+    const text = `NSG ${nsg.name} admits ${cls} for ${pair} by its rule ${rule}, which is one of Azure's default rules and cannot be changed. Add a rule denying ${pair} behind every custom rule (cordon takes priorities from 4096 down, a few per zone pair)${allowed.length ? `, with what the policy allows (${allowed.map(classWords).join(', ')}) allowed just before it` : ''}.`;
+    if (this.model.iac) return this.inCode(`add those rules to ${nsg.name}: ${text}`);
+    const src = this.azurePrefixes(this.q.from);
+    const dst = this.azurePrefixes(this.q.to);
+    if (!src || !dst) return { text };
+    const deny = this.azureBand();
+    const create = (name: string, priority: number, access: string, match: string) =>
+      `az network nsg rule create --subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${name} --priority ${priority} --direction ${direction === 'in' ? 'Inbound' : 'Outbound'} --access ${access} ${match} --source-address-prefixes ${src} --destination-address-prefixes ${dst}`;
+    const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
+    // Every allowed class must pass before the deny, or the fix would break what the policy allows.
+    if (allowed.length > BAND - 1 || deny - BAND < 100) return { text };
+    allowed.forEach((c, i) =>
+      lines.push(create(ruleName('allow', this.q.from, this.q.to, i), deny - 1 - i, 'Allow', azureMatch(c))),
+    );
+    lines.push(create(ruleName('deny', this.q.from, this.q.to), deny, 'Deny', azureMatch(ANY)));
+    return this.code('shell', lines, text);
+  }
+
+  /**
+   * The deny rule's priority: NSG priorities are unique per direction, and several findings may add rules to one
+   * NSG, so each ordered zone pair gets its own band of BAND priorities at the end of the custom range (4096 down).
+   */
+  private azureBand(): number {
+    const zones = [...this.policy.zones.keys()].sort();
+    const index = zones.indexOf(this.q.from) * zones.length + zones.indexOf(this.q.to);
+    return 4096 - BAND * Math.max(0, index);
+  }
+
+  /** A zone as NSG prefixes: the Internet service tag for the internet; undefined when it has no ranges. */
+  private azurePrefixes(zone: string): string | undefined {
+    if (this.policy.zones.get(zone)?.kind === 'internet') return 'Internet';
+    const { list } = this.capped(zone);
+    return list.length > 0 ? list.join(' ') : undefined;
+  }
+
+  private azureRoute(
+    f: Extract<FixTarget, { kind: 'azure-route' | 'azure-system-route' }>,
+    cls: string,
+    pair: string,
+  ): Remediation {
+    if (f.kind === 'azure-route') {
+      const rt = armParts(f.routeTableId);
+      const text = `Route ${f.name} of ${rt.name} carries ${pair} traffic (${cls}), which the policy denies. Remove it or point it at the firewall that enforces the policy.`;
+      if (this.model.iac) return this.inCode(text);
+      return this.code(
+        'shell',
+        [
+          `# ${pair}: ${cls} is denied by the zone policy`,
+          `az network route-table route delete --subscription ${rt.subscription} --resource-group ${rt.group} --route-table-name ${rt.name} --name ${f.name}`,
+        ],
+        text,
+      );
+    }
+    const subnet = armParts(f.subnetId);
+    const text = `The subnet's system route ${f.prefix} carries ${pair} traffic (${cls}), which the policy denies. Override it with a user route: next hop None drops it, VirtualAppliance sends it to the firewall that enforces the policy.`;
+    if (this.model.iac) return this.inCode(text);
+    const rt = f.routeTableId ? armParts(f.routeTableId) : undefined;
+    const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
+    const tableName = rt?.name ?? `rt-${subnet.child ?? subnet.name}`;
+    if (!rt)
+      lines.push(
+        `az network route-table create --subscription ${subnet.subscription} --resource-group ${subnet.group} --name ${tableName}`,
+        `az network vnet subnet update --subscription ${subnet.subscription} --resource-group ${subnet.group} --vnet-name ${subnet.name} --name ${subnet.child ?? ''} --route-table ${tableName}`,
+      );
+    lines.push(
+      `az network route-table route create --subscription ${(rt ?? subnet).subscription} --resource-group ${(rt ?? subnet).group} --route-table-name ${tableName} --name ${ruleName('deny', this.q.from, this.q.to)} --address-prefix ${f.prefix} --next-hop-type None`,
+    );
+    return this.code('shell', lines, text);
+  }
+
+  private gcpViolation(
+    f: Extract<FixTarget, { kind: 'gcp-firewall-rule' }>,
+    cls: string,
+    pair: string,
+  ): Remediation | undefined {
+    const project = gcpProject(f.id) ?? this.q.account;
+    const ingress = f.direction === 'in';
+    const remote = ingress ? this.q.from : this.q.to;
+    if (f.layer === 'policy') {
+      const text = `Firewall policy rule ${this.q.locate!.label} lets ${cls} through for ${pair}, which the policy denies. Narrow its ${ingress ? 'source' : 'destination'} ranges or add a deny rule with a lower priority number in the same policy.`;
+      return this.model.iac ? this.inCode(text) : { text };
+    }
+    if (f.layer === 'implied' || f.action !== 'allow') {
+      // As for Azure: deny the pair behind the rules the user wrote, with what the policy allows let through first.
+      const network = this.networkName();
+      const allowedCls = this.q.allowedInto(this.q.from);
+      const target = ingress
+        ? `target it at ${this.q.to}'s instances (--target-tags or --target-service-accounts) if other zones share the network`
+        : `target it at ${this.q.from}'s instances (--target-tags or --target-service-accounts), and allow the Private Google Access and Private Service Connect addresses they need at a lower priority number first`;
+      const text = `${this.q.locate!.label} lets ${cls} through for ${pair}, which the policy denies. Add a rule denying ${pair} (priority 65000, behind the rules you wrote)${allowedCls.length ? `, with what the policy allows (${allowedCls.map(classWords).join(', ')}) allowed at 64999` : ''}; ${target}.`;
+      if (this.model.iac || !network) return this.inCode(text);
+      const ranges = this.policy.zones.get(remote)?.kind === 'internet' ? ['0.0.0.0/0'] : this.capped(remote, 4).list;
+      if (ranges.length === 0) return { text };
+      const create = (name: string, action: string, rules: string, priority: number) =>
+        `gcloud compute firewall-rules create ${name} --project ${project} --network ${network} --direction ${ingress ? 'INGRESS' : 'EGRESS'} --action ${action} --rules ${rules} ${ingress ? '--source-ranges' : '--destination-ranges'} ${ranges.join(',')} --priority ${priority}`;
+      const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
+      if (allowedCls.length)
+        lines.push(
+          create(ruleName('allow', this.q.from, this.q.to), 'ALLOW', allowedCls.map(gcpMatch).join(','), 64999),
+        );
+      lines.push(create(ruleName('deny', this.q.from, this.q.to), 'DENY', 'all', 65000));
+      return this.code('shell', lines, text);
+    }
+    const allowed = ingress && f.remoteRanges ? narrowed(this.allowedFor(this.q.classes), f.remoteRanges) : [];
+    const sources = [...new Set(allowed.flatMap((a) => a.ranges.filter((r) => !r.includes(':')).slice(0, MAX_RANGES)))];
+    const text = `VPC firewall rule ${f.name} lets ${cls} through for ${pair}, which the policy denies.${sources.length ? ` Narrow its source ranges to the zones the policy allows (${allowed.map((a) => a.zone).join(', ')}; where other findings name this rule, keep their zones' ranges too).` : ' Delete it, or narrow it to what the policy allows.'}`;
+    if (this.model.iac) return this.inCode(text);
+    return this.code(
+      'shell',
+      [
+        `# ${pair}: ${cls} is denied by the zone policy`,
+        sources.length > 0
+          ? `gcloud compute firewall-rules update ${f.name} --project ${project} --source-ranges ${sources.join(',')}`
+          : `gcloud compute firewall-rules delete ${f.name} --project ${project}`,
+      ],
+      text,
+    );
+  }
+
+  /** The network of the witness's destination (ingress) or source (egress): where a new firewall rule goes. */
+  private networkName(): string | undefined {
+    const egress = this.fix.kind === 'gcp-firewall-rule' && this.fix.direction === 'out';
+    const zone = egress ? this.q.from : this.q.to;
+    const at = BigInt(egress ? this.q.packet.src : this.q.packet.dst);
+    const iface = this.model.interfaces.find((i) => i.zone === zone && i.addresses.some((c) => c.first === at));
+    const net = iface ? this.model.networks.get(iface.network) : undefined;
+    return net ? (net.ref.resourceId.split('/').pop() ?? net.id) : undefined;
+  }
+}
+
+/** The allowed zones' ranges inside a rule's own ranges (a range nested in the other's stays; others drop). */
+function narrowed(allowed: readonly Allowed[], ruleRanges: readonly string[]): Allowed[] {
+  const rule = ruleRanges.flatMap((r) => tryParseCidr(r) ?? []);
+  const out: Allowed[] = [];
+  for (const a of allowed) {
+    const ranges = new Set<string>();
+    for (const z of a.ranges) {
+      const zc = tryParseCidr(z);
+      if (!zc) continue;
+      for (const rc of rule)
+        if (cidrContains(rc, zc)) ranges.add(zc.text);
+        // The internet zone's 0.0.0.0/0 is public space only: a private range inside it is no part of it.
+        else if (cidrContains(zc, rc) && !a.internet) ranges.add(rc.text);
+    }
+    if (ranges.size > 0) out.push({ ...a, ranges: [...ranges].sort(compareRanges) });
+  }
+  return out;
+}
+
+/**
+ * An NSG rule's prefixes as ranges for narrowing: any address for `*`, Internet and VirtualNetwork as the address
+ * spaces they mostly stand for (public, private); other service tags name no zone's ranges.
+ */
+function azureRanges(prefixes: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of prefixes) {
+    const t = p.trim().toLowerCase();
+    if (t === '*' || t === 'any') out.push('0.0.0.0/0', '::/0');
+    else if (t === 'internet') out.push('0.0.0.0/0', '::/0');
+    else if (t === 'virtualnetwork')
+      out.push('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7');
+    else if (tryParseCidr(p)) out.push(p);
+  }
+  return out;
+}
+
+// ---- provider words
+
+const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6' };
+
+function classWords(b: ProtoPortBox): string {
+  const [p0, p1] = b.proto;
+  const proto =
+    p0 === 0 && p1 === 255
+      ? 'all traffic'
+      : p0 === p1
+        ? (PROTO_NAMES[p0] ?? `protocol ${p0}`)
+        : `protocols ${p0}-${p1}`;
+  if (!(p0 === p1 && (p0 === 6 || p0 === 17))) return proto;
+  const [a, z] = b.port;
+  return a === 0 && z === 65535 ? `${proto} all ports` : a === z ? `${proto}/${a}` : `${proto}/${a}-${z}`;
+}
+
+const ANY: ProtoPortBox = { proto: [0, 255], port: [0, 65535] };
+
+const hasPorts = (b: ProtoPortBox) => b.proto[0] === b.proto[1] && (b.proto[0] === 6 || b.proto[0] === 17);
+
+/** The intersections of two lists of protocol × port boxes. */
+export function intersectBoxes(a: readonly ProtoPortBox[], b: readonly ProtoPortBox[]): ProtoPortBox[] {
+  const out: ProtoPortBox[] = [];
+  for (const x of a)
+    for (const y of b) {
+      const proto: [number, number] = [Math.max(x.proto[0], y.proto[0]), Math.min(x.proto[1], y.proto[1])];
+      const port: [number, number] = [Math.max(x.port[0], y.port[0]), Math.min(x.port[1], y.port[1])];
+      if (proto[0] <= proto[1] && port[0] <= port[1]) out.push({ proto, port });
+    }
+  return out;
+}
+
+type AwsPermission = Extract<FixTarget, { kind: 'aws-sg-rule' }>['permission'];
+
+/** The protocol × port box of a security-group permission. */
+function permissionBox(p: AwsPermission): ProtoPortBox {
+  const n =
+    ({ tcp: 6, udp: 17, icmp: 1, icmpv6: 58, '-1': -1, all: -1 } as Record<string, number>)[p.protocol.toLowerCase()] ??
+    Number(p.protocol);
+  if (n === -1 || Number.isNaN(n)) return { proto: [0, 255], port: [0, 65535] };
+  const ported = n === 6 || n === 17;
+  const from = ported && p.fromPort !== undefined && p.fromPort >= 0 ? p.fromPort : 0;
+  const to =
+    ported && p.toPort !== undefined && p.toPort >= 0
+      ? p.toPort
+      : ported && p.fromPort !== undefined && p.fromPort >= 0
+        ? p.fromPort
+        : 65535;
+  return { proto: [n, n], port: [from, to] };
+}
+
+/** The permission as the EC2 API's IpPermission JSON (what revoke matches exactly). */
+function awsPermissionJson(p: AwsPermission): Record<string, unknown> {
+  const all = p.protocol === '-1' || p.protocol.toLowerCase() === 'all';
+  return {
+    IpProtocol: all ? '-1' : p.protocol,
+    ...(!all && p.fromPort !== undefined ? { FromPort: p.fromPort } : {}),
+    ...(!all && p.toPort !== undefined ? { ToPort: p.toPort } : {}),
+    ...(p.ipv4Ranges.length ? { IpRanges: p.ipv4Ranges.map((r) => ({ CidrIp: r.cidr })) } : {}),
+    ...(p.ipv6Ranges.length ? { Ipv6Ranges: p.ipv6Ranges.map((r) => ({ CidrIpv6: r.cidr })) } : {}),
+    ...(p.groupRefs.length
+      ? {
+          UserIdGroupPairs: p.groupRefs.map((g) => ({ GroupId: g.groupId, ...(g.userId ? { UserId: g.userId } : {}) })),
+        }
+      : {}),
+    ...(p.prefixListIds.length ? { PrefixListIds: p.prefixListIds.map((id) => ({ PrefixListId: id })) } : {}),
+  };
+}
+
+/** A new permission for one protocol × port box from the given ranges. */
+function awsPermissionFor(b: ProtoPortBox, ranges: readonly string[], zone: string): Record<string, unknown> {
+  const any = b.proto[0] === 0 && b.proto[1] === 255;
+  const v4 = ranges.filter((r) => !r.includes(':'));
+  const v6 = ranges.filter((r) => r.includes(':'));
+  const description = `${zone} (cordon zone policy)`;
+  return {
+    IpProtocol: any ? '-1' : String(b.proto[0] === b.proto[1] ? (PROTO_NAMES[b.proto[0]] ?? b.proto[0]) : b.proto[0]),
+    ...(hasPorts(b) ? { FromPort: b.port[0], ToPort: b.port[1] } : !any ? { FromPort: -1, ToPort: -1 } : {}),
+    ...(v4.length ? { IpRanges: v4.map((c) => ({ CidrIp: c, Description: description })) } : {}),
+    ...(v6.length ? { Ipv6Ranges: v6.map((c) => ({ CidrIpv6: c, Description: description })) } : {}),
+  };
+}
+
+function awsNaclMatch(b: ProtoPortBox): string {
+  if (b.proto[0] === 0 && b.proto[1] === 255) return '--protocol -1';
+  const proto = `--protocol ${b.proto[0]}`;
+  return hasPorts(b)
+    ? `${proto} --port-range From=${b.port[0]},To=${b.port[1]}`
+    : b.proto[0] === 1
+      ? `${proto} --icmp-type-code Code=-1,Type=-1`
+      : proto;
+}
+
+function awsRouteDestination(d: string): string {
+  if (d.startsWith('pl-')) return `--destination-prefix-list-id ${d}`;
+  return d.includes(':') ? `--destination-ipv6-cidr-block ${d}` : `--destination-cidr-block ${d}`;
+}
+
+function azureMatch(b: ProtoPortBox): string {
+  const names: Record<number, string> = { 6: 'Tcp', 17: 'Udp', 1: 'Icmp' };
+  // Quoted: an unquoted * is a shell glob.
+  const proto = b.proto[0] === b.proto[1] ? (names[b.proto[0]] ?? "'*'") : "'*'";
+  const ports =
+    hasPorts(b) && !(b.port[0] === 0 && b.port[1] === 65535)
+      ? b.port[0] === b.port[1]
+        ? `${b.port[0]}`
+        : `${b.port[0]}-${b.port[1]}`
+      : "'*'";
+  return `--protocol ${proto} --source-port-ranges '*' --destination-port-ranges ${ports}`;
+}
+
+function gcpMatch(b: ProtoPortBox): string {
+  if (b.proto[0] === 0 && b.proto[1] === 255) return 'all';
+  const name = b.proto[0] === b.proto[1] ? (PROTO_NAMES[b.proto[0]] ?? String(b.proto[0])) : String(b.proto[0]);
+  if (!hasPorts(b) || (b.port[0] === 0 && b.port[1] === 65535)) return name;
+  return `${name}:${b.port[0] === b.port[1] ? b.port[0] : `${b.port[0]}-${b.port[1]}`}`;
+}
+
+interface ArmParts {
+  subscription: string;
+  group: string;
+  name: string;
+  /** A child's name (a subnet of a virtual network). */
+  child?: string;
+}
+
+/** Subscription, resource group and name(s) of an ARM id. */
+function armParts(id: string): ArmParts {
+  const seg = id.split('/');
+  const after = (k: string) => {
+    const i = seg.findIndex((s) => s.toLowerCase() === k);
+    return i >= 0 ? seg[i + 1] : undefined;
+  };
+  const providers = seg.findIndex((s) => s.toLowerCase() === 'providers');
+  const rest = providers >= 0 ? seg.slice(providers + 2) : [];
+  return {
+    subscription: after('subscriptions') ?? '',
+    group: after('resourcegroups') ?? '',
+    name: rest[1] ?? seg.at(-1) ?? id,
+    ...(rest[3] ? { child: rest[3] } : {}),
+  };
+}
+
+function gcpProject(id: string): string | undefined {
+  return /projects\/([^/]+)/.exec(id)?.[1];
+}
+
+/** A name for a new rule: letters, digits and dashes, as every provider accepts. */
+function ruleName(action: string, from: string, to: string, i = 0): string {
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
+  return `cordon-${action}-${clean(from)}-to-${clean(to)}${i ? `-${i + 1}` : ''}`.slice(0, 62);
+}

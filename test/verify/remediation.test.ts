@@ -1,0 +1,324 @@
+/**
+ * The fixes verify findings propose: each is applied to the inventory it came from (the test reads the printed
+ * command the way the provider's CLI would) and the network verified again — the violation must be gone and what the
+ * policy allows must still work, so a fix that widens, misses or breaks intent fails here.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compileAws } from '../../src/verify/aws.js';
+import { verifyModel } from '../../src/verify/questions.js';
+import type { AwsInventory, AwsIpPermission } from '../../src/inventory/aws.js';
+import type { AzureInventory, AzureSecurityRule } from '../../src/inventory/azure.js';
+import type { GcpInventory } from '../../src/inventory/gcp.js';
+import type { Finding } from '../../src/findings/types.js';
+import { eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { azureInventory, findingsOf, nic, nsg, runAzure, rule, subnet as azSubnet, vnet } from './azure-helpers.js';
+import { findings as gcpFindings, gcpWorld, runGcp } from './gcp-helpers.js';
+import { firewall } from '../support/gcp-build.js';
+import { VERIFY_CHECKS } from '../../src/verify/checks.js';
+
+const runAws = (inv: AwsInventory) => verifyModel(compileAws(inv, POLICY), POLICY, { clientPorts: [32768, 60999] });
+type Result = { findings: Finding[]; matrix: { from: string; to: string; configurationPermits: string[] }[] };
+const of = (r: Result, id: string, from: string, to: string) =>
+  r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
+const permits = (r: Result, from: string, to: string) =>
+  r.matrix.find((m) => m.from === from && m.to === to)!.configurationPermits;
+const snippet = (f: Finding) => {
+  assert.ok(f.remediation.snippet, `a command for ${f.message}\n${f.remediation.text}`);
+  return f.remediation.snippet.code;
+};
+/** The commands of a snippet, continuation lines joined, comments dropped. */
+const commands = (code: string) =>
+  code
+    .replace(/\\\n\s*/g, '')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'));
+/** `--flag value` (the value up to the next flag; a quoted value whole). */
+function flag(cmd: string, name: string): string | undefined {
+  const m = new RegExp(`--${name} ('[^']*'|[^-][^ ]*(?: [^-][^ ]*)*)`).exec(cmd);
+  return m?.[1]?.replace(/^'|'$/g, '');
+}
+
+// ---- AWS: the EC2 API's revoke / authorize / delete-route, on the inventory
+
+interface ApiPermission {
+  IpProtocol: string;
+  FromPort?: number;
+  ToPort?: number;
+  IpRanges?: { CidrIp: string }[];
+  Ipv6Ranges?: { CidrIpv6: string }[];
+  UserIdGroupPairs?: { GroupId: string }[];
+}
+const samePermission = (p: AwsIpPermission, a: ApiPermission) =>
+  p.protocol === a.IpProtocol &&
+  (a.IpProtocol === '-1' || (p.fromPort === a.FromPort && p.toPort === a.ToPort)) &&
+  JSON.stringify(p.ipv4Ranges.map((r) => r.cidr)) === JSON.stringify((a.IpRanges ?? []).map((r) => r.CidrIp)) &&
+  JSON.stringify(p.groupRefs.map((g) => g.groupId)) ===
+    JSON.stringify((a.UserIdGroupPairs ?? []).map((g) => g.GroupId));
+
+function applyAws(inv: AwsInventory, code: string): void {
+  for (const cmd of commands(code)) {
+    const group = inv.securityGroups.find((g) => g.id === flag(cmd, 'group-id'));
+    if (/security-group-(ingress|egress)/.test(cmd)) {
+      assert.ok(group, cmd);
+      const list = /ingress/.test(cmd) ? group.ingress : group.egress;
+      const perms = JSON.parse(flag(cmd, 'ip-permissions')!) as ApiPermission[];
+      for (const a of perms) {
+        if (cmd.includes(' revoke-')) {
+          const i = list.findIndex((p) => samePermission(p, a));
+          assert.ok(i >= 0, `revoke matches an existing rule exactly: ${cmd}`);
+          list.splice(i, 1);
+        } else
+          list.push({
+            protocol: a.IpProtocol,
+            ...(a.FromPort !== undefined ? { fromPort: a.FromPort, toPort: a.ToPort! } : {}),
+            ipv4Ranges: (a.IpRanges ?? []).map((r) => ({ cidr: r.CidrIp })),
+            ipv6Ranges: (a.Ipv6Ranges ?? []).map((r) => ({ cidr: r.CidrIpv6 })),
+            groupRefs: [],
+            prefixListIds: [],
+            pointer: '',
+          });
+      }
+    } else if (cmd.includes(' delete-route ')) {
+      const t = inv.routeTables.find((x) => x.id === flag(cmd, 'route-table-id'))!;
+      const before = t.routes.length;
+      t.routes = t.routes.filter((r) => r.destination !== flag(cmd, 'destination-cidr-block'));
+      assert.equal(t.routes.length, before - 1, cmd);
+    } else assert.fail(`unexpected command ${cmd}`);
+  }
+}
+
+/** app 10.0.1.0/24, inference 10.0.2.0/24, data 10.0.3.0/24; the database's group is the variable. */
+function threeTier(dbIngress: AwsIpPermission[]): AwsInventory {
+  const inv = inventory();
+  vpc(inv, 'vpc-1', '10.0.0.0/16');
+  subnet(inv, 'a', 'vpc-1', '10.0.1.0/24', 'app');
+  subnet(inv, 'b', 'vpc-1', '10.0.2.0/24', 'inference');
+  subnet(inv, 'c', 'vpc-1', '10.0.3.0/24', 'data');
+  sg(inv, 'sg-a', 'vpc-1', []);
+  sg(inv, 'sg-b', 'vpc-1', []);
+  sg(inv, 'sg-db', 'vpc-1', dbIngress);
+  eni(inv, 'eni-a', 'a', '10.0.1.10', ['sg-a']);
+  eni(inv, 'eni-b', 'b', '10.0.2.10', ['sg-b']);
+  eni(inv, 'eni-db', 'c', '10.0.3.10', ['sg-db']);
+  return inv;
+}
+
+describe('verify fixes (AWS)', () => {
+  it('a security-group rule open to the VPC: revoke it and admit the allowed zone only; applied, app -> data is closed and inference -> data still works', () => {
+    const inv = threeTier([tcp(6333, 6333, ['10.0.0.0/16'])]);
+    const [v] = of(runAws(inv), 'verify-zone-violation', 'app', 'data');
+    const code = snippet(v!);
+    assert.match(code, /aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-db/);
+    assert.match(code, /authorize-security-group-ingress .*"CidrIp":"10\.0\.2\.0\/24"/s);
+    applyAws(inv, code);
+    const after = runAws(inv);
+    assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0);
+    assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
+    assert.equal(of(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+  });
+  it('never widens: a rule that admits only the app subnet is revoked without admitting a range it did not cover', () => {
+    const inv = threeTier([tcp(6333, 6333, ['10.0.1.0/24']), tcp(6333, 6333, ['10.0.2.0/24'])]);
+    const [v] = of(runAws(inv), 'verify-zone-violation', 'app', 'data');
+    const code = snippet(v!);
+    assert.doesNotMatch(code, /authorize/);
+    applyAws(inv, code);
+    const after = runAws(inv);
+    assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0);
+    assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
+  });
+  it('broken intent (no rule admits inference): an ingress rule from the inference ranges on the allowed port', () => {
+    const inv = threeTier([]);
+    const [b] = of(runAws(inv), 'verify-broken-intent', 'inference', 'data');
+    const code = snippet(b!);
+    assert.match(code, /authorize-security-group-ingress --region us-east-1 --group-id sg-db/);
+    applyAws(inv, code);
+    const after = runAws(inv);
+    assert.equal(of(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+    assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0, 'and nothing more than intended');
+  });
+  it('a default route out of the data zone: delete-route names the table and destination; applied, data -> internet is closed', () => {
+    const inv = threeTier([tcp(6333, 6333, ['10.0.2.0/24'])]);
+    inv.internetGateways.push({ ...inv.vpcs[0]!, id: 'igw-1', vpcIds: ['vpc-1'] });
+    subnet(inv, 'pub', 'vpc-1', '10.0.9.0/24', 'public', [['0.0.0.0/0', 'igw-1']]);
+    nat(inv, 'nat-1', 'pub');
+    inv.routeTables
+      .find((t) => t.subnetIds.includes('c'))!
+      .routes.push({
+        destination: '0.0.0.0/0',
+        target: { type: 'nat-gateway', id: 'nat-1' },
+        state: 'active',
+        pointer: '/routes/9',
+      });
+    const [v] = of(runAws(inv), 'verify-zone-violation', 'data', 'internet');
+    const code = snippet(v!);
+    assert.match(
+      code,
+      /aws ec2 delete-route --region us-east-1 --route-table-id \S+ --destination-cidr-block 0\.0\.0\.0\/0/,
+    );
+    applyAws(inv, code);
+    assert.equal(of(runAws(inv), 'verify-zone-violation', 'data', 'internet').length, 0);
+  });
+  it('infrastructure as code: the fix is the edit, named at the declaration, with no command', () => {
+    const inv = threeTier([tcp(6333, 6333, ['10.0.0.0/16'])]);
+    inv.iac = 'Terraform';
+    const [v] = of(runAws(inv), 'verify-zone-violation', 'app', 'data');
+    assert.equal(v!.remediation.snippet, undefined);
+    assert.match(
+      v!.remediation.text,
+      /^In the Terraform code \(inv\.json.*\): remove or narrow the ingress rule of sg-db/,
+    );
+  });
+});
+
+// ---- Azure: az network nsg rule create, on the inventory
+
+function applyAzure(inv: AzureInventory, code: string): void {
+  for (const cmd of commands(code)) {
+    assert.match(cmd, /^az network nsg rule create /, cmd);
+    const g = inv.networkSecurityGroups.find((n) => n.name === flag(cmd, 'nsg-name'))!;
+    const priority = Number(flag(cmd, 'priority'));
+    const direction = flag(cmd, 'direction') as 'Inbound' | 'Outbound';
+    assert.ok(
+      !g.securityRules.some((r) => r.priority === priority && r.direction === direction),
+      `priority ${priority} is free: ${cmd}`,
+    );
+    const split = (v: string | undefined) => (v ?? '*').split(' ').map((x) => x.replace(/'/g, ''));
+    const r: AzureSecurityRule = rule(
+      flag(cmd, 'name')!,
+      priority,
+      direction,
+      flag(cmd, 'access') as 'Allow' | 'Deny',
+      flag(cmd, 'protocol')!.replace(/'/g, ''),
+      split(flag(cmd, 'source-address-prefixes')),
+      split(flag(cmd, 'destination-address-prefixes')),
+      split(flag(cmd, 'destination-port-ranges')),
+    );
+    g.securityRules.push(r);
+  }
+}
+
+describe('verify fixes (Azure)', () => {
+  const world = () => {
+    const inv = azureInventory();
+    vnet(inv, 'vnet', '10.1.0.0/16');
+    nsg(inv, 'nsg-data', []);
+    azSubnet(inv, 'vnet', 'app', '10.1.1.0/24');
+    azSubnet(inv, 'vnet', 'inf', '10.1.2.0/24');
+    azSubnet(inv, 'vnet', 'data', '10.1.3.0/24', { nsg: 'nsg-data' });
+    nic(inv, 'nic-app', 'vnet', 'app', '10.1.1.4', { zone: 'app' });
+    nic(inv, 'nic-inf', 'vnet', 'inf', '10.1.2.4', { zone: 'inference' });
+    nic(inv, 'nic-db', 'vnet', 'data', '10.1.3.4', { zone: 'data' });
+    return inv;
+  };
+  it('AllowVnetInBound cannot be changed: deny rules in front of it for each violating pair, each in its own priority band; applied, only the allowed class remains', () => {
+    const inv = world();
+    const r = runAzure(inv);
+    const fixes = [
+      ...findingsOf(r, 'verify-zone-violation', 'app', 'data'),
+      ...findingsOf(r, 'verify-zone-violation', 'inference', 'data'),
+    ];
+    assert.equal(fixes.length, 2);
+    for (const f of fixes) {
+      assert.match(snippet(f), /--access Deny --protocol '\*'/);
+      applyAzure(inv, snippet(f));
+    }
+    const after = runAzure(inv);
+    assert.equal(findingsOf(after, 'verify-zone-violation', 'app', 'data').length, 0);
+    assert.equal(findingsOf(after, 'verify-zone-violation', 'inference', 'data').length, 0);
+    assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
+    assert.equal(findingsOf(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+  });
+  it('a custom deny drops the allowed flow: an allow with a lower priority number, from inference to data', () => {
+    const inv = world();
+    inv.networkSecurityGroups[0]!.securityRules.push(
+      rule('deny-vnet', 300, 'Inbound', 'Deny', '*', ['VirtualNetwork'], ['VirtualNetwork']),
+    );
+    const [b] = findingsOf(runAzure(inv), 'verify-broken-intent', 'inference', 'data');
+    const code = snippet(b!);
+    assert.match(code, /--priority 299 --direction Inbound --access Allow --protocol Tcp/);
+    applyAzure(inv, code);
+    const after = runAzure(inv);
+    assert.equal(findingsOf(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+    assert.equal(findingsOf(after, 'verify-zone-violation', 'app', 'data').length, 0);
+  });
+});
+
+// ---- Google Cloud: gcloud compute firewall-rules create, on the inventory
+
+/** The firewall rules the commands create (the world is built again with them: its builder indexes the rules). */
+function gcpRulesOf(code: string): GcpInventory['firewalls'] {
+  const out: GcpInventory['firewalls'] = [];
+  for (const cmd of commands(code)) {
+    assert.match(cmd, /^gcloud compute firewall-rules create (\S+)/, cmd);
+    const name = /create (\S+)/.exec(cmd)![1]!;
+    const rules = flag(cmd, 'rules')!
+      .split(',')
+      .map((x) => {
+        const [protocol, ports] = x.split(':');
+        return { protocol: protocol!, ports: ports ? [ports] : [] };
+      });
+    const action = flag(cmd, 'action') === 'ALLOW' ? { allowed: rules } : { denied: rules };
+    out.push(
+      firewall(name, {
+        direction: flag(cmd, 'direction'),
+        priority: Number(flag(cmd, 'priority')),
+        ...(flag(cmd, 'source-ranges') ? { sourceRanges: flag(cmd, 'source-ranges')!.split(',') } : {}),
+        ...(flag(cmd, 'destination-ranges') ? { destinationRanges: flag(cmd, 'destination-ranges')!.split(',') } : {}),
+        ...action,
+      }),
+    );
+  }
+  return out;
+}
+
+describe('verify fixes (Google Cloud)', () => {
+  it('the implied deny drops inference -> data: an allow rule in the network from the inference range; applied, the flow works and app stays out', () => {
+    const [b] = gcpFindings(runGcp(gcpWorld()), 'verify-broken-intent', 'inference', 'data');
+    const code = snippet(b!);
+    assert.match(
+      code,
+      /gcloud compute firewall-rules create cordon-allow-inference-to-data --project \S+ --network vpc-ai --direction INGRESS --action ALLOW --rules tcp:6333 --source-ranges 10\.1\.2\.0\/24/,
+    );
+    const after = runGcp(gcpWorld({ firewalls: gcpRulesOf(code) }));
+    assert.equal(gcpFindings(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+    assert.equal(gcpFindings(after, 'verify-zone-violation', 'app', 'data').length, 0);
+  });
+  it('a VPC rule open to the network is narrowed to the allowed zone, never to a range it did not cover', () => {
+    const inv = gcpWorld({
+      firewalls: [
+        firewall('allow-db', {
+          direction: 'INGRESS',
+          sourceRanges: ['10.1.0.0/16'],
+          allowed: [{ protocol: 'tcp', ports: ['6333'] }],
+        }),
+      ],
+    });
+    const [v] = gcpFindings(runGcp(inv), 'verify-zone-violation', 'app', 'data');
+    assert.match(
+      snippet(v!),
+      /gcloud compute firewall-rules update allow-db --project \S+ --source-ranges 10\.1\.2\.0\/24\n/,
+    );
+    // Open to the app subnet only: nothing of the allowed zone to keep, so the rule goes.
+    const narrow = gcpWorld({
+      firewalls: [
+        firewall('allow-db', {
+          direction: 'INGRESS',
+          sourceRanges: ['10.1.1.0/24'],
+          allowed: [{ protocol: 'tcp', ports: ['6333'] }],
+        }),
+      ],
+    });
+    const [w] = gcpFindings(runGcp(narrow), 'verify-zone-violation', 'app', 'data');
+    assert.match(snippet(w!), /gcloud compute firewall-rules delete allow-db/);
+  });
+});
+
+describe("verify fixes: what keeps its check's fix", () => {
+  it('a finding cordon cannot decide (a prefix list not in the inventory) keeps the fix of its check: collect the data', () => {
+    const inv = threeTier([tcp(6333, 6333, ['10.0.2.0/24']), tcp(6333, 6333, [], [], ['pl-0unknown'])]);
+    const unknown = of(runAws(inv), VERIFY_CHECKS.unknown.id, 'app', 'data');
+    assert.equal(unknown.length, 1);
+    assert.deepEqual(unknown[0]!.remediation, VERIFY_CHECKS.unknown.remediation);
+  });
+});
