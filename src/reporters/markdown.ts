@@ -4,6 +4,13 @@ import type { ScanReport } from '../scan.js';
 import { originText, SEVERITY_LABEL } from './shared.js';
 import { chunksToString, joinLines, type Chunks } from './stream.js';
 
+/** Fixes listed in full: a pull-request comment has a size limit. */
+const MAX_FIXES = 25;
+
+function html(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -69,6 +76,28 @@ function* markdownLines(report: ScanReport): Generator<string> {
         `| \`${f.checkId}\` | \`${cell(f.resource.id)}\` ${f.resource.account}/${f.resource.region} | ${cell(f.message)} | ${cell(originText(f.origin))} |`,
       ];
     yield* [''];
+  }
+  // The fixes of failing findings that come with commands or code, folded so the comment stays readable; the
+  // rest of them (past MAX_FIXES) are in the JSON report.
+  const fixable = report.findings.filter((f) => f.status === 'fail' && !f.suppression && f.remediation.snippet);
+  if (fixable.length > 0) {
+    yield* [`## Fixes (${fixable.length})`, ''];
+    for (const f of fixable.slice(0, MAX_FIXES)) {
+      const snippet = f.remediation.snippet!;
+      const fence = snippet.code.includes('```') ? '~~~~' : '```';
+      yield* [
+        `<details><summary><code>${f.checkId}</code> <code>${html(f.resource.id)}</code>: ${html(f.remediation.text)}</summary>`,
+        '',
+        `${fence}${snippet.language}`,
+        ...snippet.code.replace(/\n$/, '').split('\n'),
+        fence,
+        '',
+        '</details>',
+        '',
+      ];
+    }
+    if (fixable.length > MAX_FIXES)
+      yield* [`${fixable.length - MAX_FIXES} more fixes are in the JSON report (\`--format json\`).`, ''];
   }
   const na = report.findings.filter((f) => f.status === 'not-assessed');
   if (na.length > 0) {
