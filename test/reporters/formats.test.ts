@@ -79,6 +79,13 @@ describe('report formats', () => {
       ),
     );
     assert.match(md.stdout, /\| jobs with VPC protection \| 66\.7% \(2 of 3\) \|/);
+    // Fixes: folded, with the finding's own commands (a verify violation's names its route table).
+    const fixes = /## Fixes \((\d+)\)/.exec(md.stdout);
+    assert.ok(fixes, 'a Fixes section');
+    assert.equal((md.stdout.match(/<details>/g) ?? []).length, Math.min(25, Number(fixes[1])));
+    assert.match(md.stdout, /aws ec2 delete-route --region us-east-1 --route-table-id rtb-0b1b2c3d4e5f60dat/);
+    if (Number(fixes[1]) > 25)
+      assert.match(md.stdout, new RegExp(`${Number(fixes[1]) - 25} more fixes are in the JSON report`));
     const table = await runCli(['scan', 'examples/aws/misconfigured', '-p', 'examples/cordon.yaml']);
     assert.match(table.stdout, new RegExp(`^CRITICAL \\(${sev.critical}\\)`));
     assert.ok(!table.stdout.includes('\u001b['), 'no colour when stdout is not a TTY');
