@@ -407,6 +407,27 @@ function acls(a: z.output<typeof S.networkAcls>): AzureNetworkAcls | undefined {
 }
 
 /** Drops undefined fields so inventory objects compare and serialise cleanly. */
+/** A load-balancing or inbound NAT rule as both shapes read it. */
+interface LbRuleShape {
+  id?: string | undefined;
+  name?: string | undefined;
+  properties: {
+    protocol?: string | undefined;
+    frontendIPConfiguration?: string | undefined;
+    frontendPort?: number | undefined;
+    frontendPortRangeStart?: number | undefined;
+    frontendPortRangeEnd?: number | undefined;
+    backendPort?: number | undefined;
+    enableFloatingIP?: boolean | undefined;
+    backendAddressPool?: string | undefined;
+    backendAddressPools?: string[] | undefined;
+    backendIPConfiguration?: string | undefined;
+  };
+}
+
+/** A list that is left out when empty (optional inventory fields). */
+const nonEmpty = <T>(l: T[]): T[] | undefined => (l.length > 0 ? l : undefined);
+
 function defined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
@@ -966,6 +987,9 @@ const READERS: Record<string, Reader> = {
         subnetId: c.properties.subnet,
         publicIpAddressId: c.properties.publicIPAddress,
         applicationSecurityGroupIds: c.properties.applicationSecurityGroups,
+        loadBalancerBackendAddressPoolIds: nonEmpty(c.properties.loadBalancerBackendAddressPools),
+        loadBalancerInboundNatRuleIds: nonEmpty(c.properties.loadBalancerInboundNatRules),
+        applicationGatewayBackendAddressPoolIds: nonEmpty(c.properties.applicationGatewayBackendAddressPools),
         pointer: `${it.pointer}/properties/ipConfigurations/${i}`,
       }),
     ),
@@ -973,6 +997,151 @@ const READERS: Record<string, Reader> = {
     virtualMachineId: p.virtualMachine,
     privateEndpointId: p.privateEndpoint,
   })),
+  'microsoft.network/loadbalancers': reader('loadBalancers', S.loadBalancerProps, (it, p) => {
+    const base = `${it.pointer}/properties`;
+    // Templates declare children by name; ARM gives them `<load balancer id>/<collection>/<name>`.
+    const idOf = (c: { id?: string; name?: string }, collection: string) =>
+      c.id ?? `${it.env.id}/${collection}/${c.name ?? ''}`;
+    const rule = (kind: 'load-balancing' | 'inbound-nat', c: LbRuleShape, pointer: string) => {
+      const q = c.properties;
+      return defined({
+        kind,
+        id: idOf(c, kind === 'inbound-nat' ? 'inboundNatRules' : 'loadBalancingRules'),
+        name: c.name ?? '',
+        protocol: q.protocol,
+        frontendIpConfigurationId: q.frontendIPConfiguration,
+        frontendPort: q.frontendPort,
+        frontendPortRangeStart: q.frontendPortRangeStart,
+        frontendPortRangeEnd: q.frontendPortRangeEnd,
+        backendPort: q.backendPort,
+        enableFloatingIp: q.enableFloatingIP,
+        backendAddressPoolIds: [
+          ...new Set([...(q.backendAddressPool ? [q.backendAddressPool] : []), ...(q.backendAddressPools ?? [])]),
+        ],
+        backendIpConfigurationId: q.backendIPConfiguration,
+        pointer,
+      });
+    };
+    return {
+      tags: it.env.tags,
+      sku: it.env.sku?.name,
+      skuTier: it.env.sku?.tier,
+      frontendIpConfigurations: p.frontendIPConfigurations.map((c, i) =>
+        defined({
+          id: idOf(c, 'frontendIPConfigurations'),
+          name: c.name ?? '',
+          privateIpAddress: c.properties.privateIPAddress,
+          subnetId: c.properties.subnet,
+          publicIpAddressId: c.properties.publicIPAddress,
+          publicIpPrefixId: c.properties.publicIPPrefix,
+          pointer: `${base}/frontendIPConfigurations/${i}`,
+        }),
+      ),
+      backendAddressPools: p.backendAddressPools.map((c, i) => ({
+        id: idOf(c, 'backendAddressPools'),
+        name: c.name ?? '',
+        backendIpConfigurationIds: c.properties.backendIPConfigurations,
+        addresses: c.properties.loadBalancerBackendAddresses.map((a) =>
+          defined({
+            name: a.name,
+            ipAddress: a.properties.ipAddress,
+            virtualNetworkId: a.properties.virtualNetwork,
+            subnetId: a.properties.subnet,
+            frontendIpConfigurationId: a.properties.loadBalancerFrontendIPConfiguration,
+            nicIpConfigurationId: a.properties.networkInterfaceIPConfiguration,
+          }),
+        ),
+        pointer: `${base}/backendAddressPools/${i}`,
+      })),
+      rules: [
+        ...p.loadBalancingRules.map((c, i) =>
+          rule('load-balancing', c, `${base}/loadBalancingRules/${i}`),
+        ),
+        ...p.inboundNatRules.map((c, i) => rule('inbound-nat', c, `${base}/inboundNatRules/${i}`)),
+      ],
+      inboundNatPoolNames: p.inboundNatPools.map((x) => x.name ?? ''),
+    };
+  }),
+  'microsoft.network/applicationgateways': reader('applicationGateways', S.applicationGatewayProps, (it, p) => {
+    const base = `${it.pointer}/properties`;
+    const idOf = (c: { id?: string; name?: string }, collection: string) =>
+      c.id ?? `${it.env.id}/${collection}/${c.name ?? ''}`;
+    const maps = new Map(p.urlPathMaps.map((m) => [azureIdKey(idOf(m, 'urlPathMaps')), m]));
+    const listener = (collection: string) => (c: (typeof p.httpListeners)[number], i: number) =>
+      defined({
+        id: idOf(c, collection),
+        name: c.name ?? '',
+        frontendIpConfigurationId: c.properties.frontendIPConfiguration,
+        frontendPortId: c.properties.frontendPort,
+        protocol: c.properties.protocol,
+        pointer: `${base}/${collection}/${i}`,
+      });
+    const settings = (collection: string) => (c: (typeof p.backendHttpSettingsCollection)[number]) =>
+      defined({ id: idOf(c, collection), name: c.name ?? '', port: c.properties.port, protocol: c.properties.protocol });
+    return {
+      tags: it.env.tags,
+      skuTier: p.sku?.tier ?? it.env.sku?.tier,
+      subnetIds: p.gatewayIPConfigurations.flatMap((c) => (c.properties.subnet ? [c.properties.subnet] : [])),
+      frontendIpConfigurations: p.frontendIPConfigurations.map((c) =>
+        defined({
+          id: idOf(c, 'frontendIPConfigurations'),
+          name: c.name ?? '',
+          privateIpAddress: c.properties.privateIPAddress,
+          subnetId: c.properties.subnet,
+          publicIpAddressId: c.properties.publicIPAddress,
+        }),
+      ),
+      frontendPorts: p.frontendPorts.map((c) => defined({ id: idOf(c, 'frontendPorts'), port: c.properties.port })),
+      listeners: [
+        ...p.httpListeners.map(listener('httpListeners')),
+        ...p.listeners.map(listener('listeners')),
+      ],
+      backendAddressPools: p.backendAddressPools.map((c) => ({
+        id: idOf(c, 'backendAddressPools'),
+        name: c.name ?? '',
+        backendIpConfigurationIds: c.properties.backendIPConfigurations,
+        addresses: c.properties.backendAddresses.map((a) => defined({ ipAddress: a.ipAddress, fqdn: a.fqdn })),
+      })),
+      backendSettings: [
+        ...p.backendHttpSettingsCollection.map(settings('backendHttpSettingsCollection')),
+        ...p.backendSettingsCollection.map(settings('backendSettingsCollection')),
+      ],
+      routingRules: [
+        ...p.requestRoutingRules.map((c, i) => {
+          const r = c.properties;
+          const map = r.urlPathMap ? maps.get(azureIdKey(r.urlPathMap)) : undefined;
+          const targets = map
+            ? [
+                { poolId: map.properties.defaultBackendAddressPool, settingsId: map.properties.defaultBackendHttpSettings },
+                ...map.properties.pathRules.map((x) => ({
+                  poolId: x.properties.backendAddressPool,
+                  settingsId: x.properties.backendHttpSettings,
+                })),
+              ]
+            : [{ poolId: r.backendAddressPool, settingsId: r.backendHttpSettings }];
+          return defined({
+            id: idOf(c, 'requestRoutingRules'),
+            name: c.name ?? '',
+            listenerId: r.httpListener,
+            targets: targets.filter((t) => t.poolId !== undefined).map((t) => defined(t)),
+            unresolved: r.urlPathMap && !map ? `URL path map ${r.urlPathMap.split('/').pop()} is not in the resource` : undefined,
+            pointer: `${base}/requestRoutingRules/${i}`,
+          });
+        }),
+        ...p.routingRules.map((c, i) =>
+          defined({
+            id: idOf(c, 'routingRules'),
+            name: c.name ?? '',
+            listenerId: c.properties.listener,
+            targets: c.properties.backendAddressPool
+              ? [defined({ poolId: c.properties.backendAddressPool, settingsId: c.properties.backendSettings })]
+              : [],
+            pointer: `${base}/routingRules/${i}`,
+          }),
+        ),
+      ],
+    };
+  }),
   'microsoft.compute/virtualmachines': reader('virtualMachines', S.vmProps, (it, p) => ({
     tags: it.env.tags,
     networkInterfaceIds: p.networkProfile,
