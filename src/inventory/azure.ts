@@ -502,7 +502,14 @@ export interface AzureLoadBalancer extends AzureTagged {
     /** NIC IP configuration ids (read-only in ARM: what Azure reports as members). */
     backendIpConfigurationIds: string[];
     /** IP-based members (ipAddress + virtualNetwork), or a regional front end (cross-region pools). */
-    addresses: { name?: string; ipAddress?: string; virtualNetworkId?: string; subnetId?: string; frontendIpConfigurationId?: string; nicIpConfigurationId?: string }[];
+    addresses: {
+      name?: string;
+      ipAddress?: string;
+      virtualNetworkId?: string;
+      subnetId?: string;
+      frontendIpConfigurationId?: string;
+      nicIpConfigurationId?: string;
+    }[];
     pointer: string;
   }[];
   /** Load-balancing rules and inbound NAT rules alike (kind says which). */
@@ -535,10 +542,23 @@ export interface AzureApplicationGateway extends AzureTagged {
   skuTier?: string;
   /** The subnet(s) the gateway's instances sit in (gatewayIPConfigurations). */
   subnetIds: string[];
-  frontendIpConfigurations: { id: string; name: string; privateIpAddress?: string; subnetId?: string; publicIpAddressId?: string }[];
+  frontendIpConfigurations: {
+    id: string;
+    name: string;
+    privateIpAddress?: string;
+    subnetId?: string;
+    publicIpAddressId?: string;
+  }[];
   frontendPorts: { id: string; port?: number }[];
   /** httpListeners and (TCP/TLS) listeners. */
-  listeners: { id: string; name: string; frontendIpConfigurationId?: string; frontendPortId?: string; protocol?: string; pointer: string }[];
+  listeners: {
+    id: string;
+    name: string;
+    frontendIpConfigurationId?: string;
+    frontendPortId?: string;
+    protocol?: string;
+    pointer: string;
+  }[];
   backendAddressPools: {
     id: string;
     name: string;

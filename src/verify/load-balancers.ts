@@ -16,7 +16,20 @@
  * at the front end.
  */
 import { filterSets, protoPorts, triAnd, triAndSet, triUnion, type Tri, type TriSet, decidePacket } from './filters.js';
-import { addresses, and, DST, EMPTY, exists, FULL, not, PORT, PROTO, SRC, unionAll, type PacketSet } from './packet-set.js';
+import {
+  addresses,
+  and,
+  DST,
+  EMPTY,
+  exists,
+  FULL,
+  not,
+  PORT,
+  PROTO,
+  SRC,
+  unionAll,
+  type PacketSet,
+} from './packet-set.js';
 import type { Point } from './packet-set.js';
 import {
   hasPorts,
@@ -136,7 +149,11 @@ export function lbFromInternet(
     for (const b of lb.backends) {
       const d = byId.get(b.iface);
       if (d)
-        out.push({ from: 'internet', to: d.network, set: triAndSet(backendAdmits(model, lb, b, d, mode), internetSrc) });
+        out.push({
+          from: 'internet',
+          to: d.network,
+          set: triAndSet(backendAdmits(model, lb, b, d, mode), internetSrc),
+        });
     }
   }
   return out;
@@ -204,15 +221,20 @@ function boundaryCandidates(filters: readonly Filter[], ranges: readonly Cidr[],
   return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Filters in turn on one packet: the first that drops it decides, else an undecided one, else the last allow. */
-function decideAll(filters: readonly Filter[], p: Point): { verdict: Tri; ref: Ref } {
-  let out: { verdict: Tri; ref: Ref } | undefined;
+/**
+ * Filters in turn on one packet: the first that drops it decides, else an undecided one, else every allow (the last
+ * filter's, the interface's, first).
+ */
+function decideAll(filters: readonly Filter[], p: Point): { verdict: Tri; ref: Ref; refs: Ref[] } {
+  const refs: Ref[] = [];
+  let undecided: Ref | undefined;
   for (const f of filters) {
     const d = decidePacket(f, p);
-    if (d.verdict === 'no') return d;
-    if (!out || out.verdict === 'yes') out = d;
+    if (d.verdict === 'no') return { verdict: 'no', ref: d.ref, refs: [d.ref] };
+    if (d.verdict === 'maybe') undecided ??= d.ref;
+    refs.unshift(d.ref);
   }
-  return out!;
+  return undecided ? { verdict: 'maybe', ref: undecided, refs: [undecided] } : { verdict: 'yes', ref: refs[0]!, refs };
 }
 
 /**
@@ -226,7 +248,7 @@ function decideOver(
   side: 'remotes' | 'locals',
   packet: (a: bigint) => Point,
   mode: ReplyMode,
-): { verdict: Tri; ref: Ref; address: bigint } {
+): { verdict: Tri; ref: Ref; refs: Ref[]; address: bigint } {
   const decisions = boundaryCandidates(filters, ranges, side).map((a) => ({ a, d: decideAll(filters, packet(a)) }));
   const some = (v: Tri) => decisions.some((x) => x.d.verdict === v);
   const every = (ok: Tri[]) => decisions.every((x) => ok.includes(x.d.verdict));
@@ -243,7 +265,7 @@ function decideOver(
           ? 'maybe'
           : 'no';
   const deciding = decisions.find((x) => x.d.verdict === verdict) ?? decisions[0]!;
-  return { verdict, ref: deciding.d.ref, address: deciding.a };
+  return { verdict, ref: deciding.d.ref, refs: deciding.d.refs, address: deciding.a };
 }
 
 /**
@@ -256,7 +278,7 @@ export function proxyDecision(
   ranges: readonly Cidr[],
   port: number,
   mode: ReplyMode,
-): { verdict: Tri; ref: Ref; src: bigint } {
+): { verdict: Tri; ref: Ref; refs: Ref[]; src: bigint } {
   const d = decideOver(
     filters,
     ranges,
@@ -264,10 +286,15 @@ export function proxyDecision(
     (a) => ({ fam: 0, src: Number(a), dst: p.dst, proto: PROTO_TCP, port }),
     mode,
   );
-  return { verdict: d.verdict, ref: d.ref, src: d.address };
+  return { verdict: d.verdict, ref: d.ref, refs: d.refs, src: d.address };
 }
 
 /** The front end's filter (frontFilter) on the client's packet, over every address of the front end. */
-export function frontDecision(f: Filter, p: Point, ranges: readonly Cidr[], mode: ReplyMode): { verdict: Tri; ref: Ref } {
+export function frontDecision(
+  f: Filter,
+  p: Point,
+  ranges: readonly Cidr[],
+  mode: ReplyMode,
+): { verdict: Tri; ref: Ref } {
   return decideOver([f], ranges, 'locals', (a) => ({ ...p, dst: Number(a) }), mode);
 }

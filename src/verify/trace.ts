@@ -177,7 +177,8 @@ export class Tracer {
       t.hop(lb.id, 'yes', `to the ${front}`, lb.ref);
       if (lb.frontFilter) {
         const ff = lb.frontFilter;
-        if (!ff.filter || ff.addresses.length === 0) t.hop(ff.at, 'maybe', 'the front end’s filter is not in the inventory');
+        if (!ff.filter || ff.addresses.length === 0)
+          t.hop(ff.at, 'maybe', 'the front end’s filter is not in the inventory');
         else {
           const fd = frontDecision(ff.filter, p, ff.addresses, mode);
           const what = fd.verdict === 'no' ? 'dropped by' : fd.verdict === 'yes' ? 'allowed by' : 'undecided by';
@@ -189,11 +190,13 @@ export class Tracer {
       if (!lb.proxySources) {
         // With Floating IP the backend's filters see the front end's address as the destination.
         const fa = lb.floatingIp ? lb.address : undefined;
-        const seen = fa && (fa.family === 4 ? V4 : 1) === p.fam ? { ...p, dst: fa.family === 4 ? Number(fa.first) : fa.first } : p;
+        const seen =
+          fa && (fa.family === 4 ? V4 : 1) === p.fam ? { ...p, dst: fa.family === 4 ? Number(fa.first) : fa.first } : p;
         if (lb.floatingIp && seen === p) t.hop(d.id, 'maybe', 'Floating IP: the front end’s address is not known');
         t.filter(dsub?.id ?? d.subnet, dsub?.inbound, seen, 'in');
         t.filter(d.id, d.inbound, seen, 'in');
-      } else if (p.fam !== V4 || p.proto !== PROTO_TCP) t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
+      } else if (p.fam !== V4 || p.proto !== PROTO_TCP)
+        t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
       else if (b.port === undefined || lb.proxySources.length === 0)
         t.hop(
           d.id,
@@ -203,13 +206,19 @@ export class Tracer {
             : 'the proxy-only subnet the proxy connects from is not in the inventory',
         );
       else {
-        const pd = proxyDecision(dsub?.inbound ? [dsub.inbound, d.inbound] : [d.inbound], p, lb.proxySources, b.port, mode);
+        const pd = proxyDecision(
+          dsub?.inbound ? [dsub.inbound, d.inbound] : [d.inbound],
+          p,
+          lb.proxySources,
+          b.port,
+          mode,
+        );
         if (dsub && !dsub.inbound) t.hop(dsub.id, 'maybe', 'inbound filter not in the inventory');
         const ranges = lb.proxySources.map((c) => c.text).join(', ');
         t.hop(
           d.id,
           pd.verdict,
-          `inbound from the proxy (${ranges}) to port ${b.port}: ${pd.verdict === 'no' ? 'dropped by' : pd.verdict === 'yes' ? 'allowed by' : 'undecided (unresolved rule)'} ${pd.ref.label}`,
+          `inbound from the proxy (${ranges}) to port ${b.port}: ${pd.verdict === 'no' ? 'dropped by' : pd.verdict === 'yes' ? 'allowed by' : 'undecided (unresolved rule)'} ${pd.refs.map((x) => x.label).join('; ')}`,
           pd.ref,
         );
       }
@@ -233,13 +242,19 @@ export class Tracer {
           for (const x of [r.ports[0], r.ports[1] + 1]) if (x >= fp[0] && x <= fp[1]) cands.add(x);
       const pass = [...cands]
         .sort((a, b) => a - b)
-        .find((x) => [s.outbound, sub?.outbound].every((f) => !f || decidePacket(f, { ...p, port: x }).verdict !== 'no'));
+        .find((x) =>
+          [s.outbound, sub?.outbound].every((f) => !f || decidePacket(f, { ...p, port: x }).verdict !== 'no'),
+        );
       if (pass !== undefined) port = pass;
     }
     t.filter(s.id, s.outbound, { ...p, port }, 'out');
     t.filter(sub?.id ?? s.subnet, sub?.outbound, { ...p, port }, 'out');
     if (fp && fp[0] !== fp[1])
-      t.hop(lb.id, 'maybe', `front-end port ${port} of ${fp[0]}-${fp[1]} maps to one pool member, which cordon cannot tell`);
+      t.hop(
+        lb.id,
+        'maybe',
+        `front-end port ${port} of ${fp[0]}-${fp[1]} maps to one pool member, which cordon cannot tell`,
+      );
   }
 
   private traceDirect(source: TraceSource, p: Point, mode: ReplyMode): Trace {

@@ -1054,9 +1054,7 @@ const READERS: Record<string, Reader> = {
         pointer: `${base}/backendAddressPools/${i}`,
       })),
       rules: [
-        ...p.loadBalancingRules.map((c, i) =>
-          rule('load-balancing', c, `${base}/loadBalancingRules/${i}`),
-        ),
+        ...p.loadBalancingRules.map((c, i) => rule('load-balancing', c, `${base}/loadBalancingRules/${i}`)),
         ...p.inboundNatRules.map((c, i) => rule('inbound-nat', c, `${base}/inboundNatRules/${i}`)),
       ],
       inboundNatPoolNames: p.inboundNatPools.map((x) => x.name ?? ''),
@@ -1077,7 +1075,12 @@ const READERS: Record<string, Reader> = {
         pointer: `${base}/${collection}/${i}`,
       });
     const settings = (collection: string) => (c: (typeof p.backendHttpSettingsCollection)[number]) =>
-      defined({ id: idOf(c, collection), name: c.name ?? '', port: c.properties.port, protocol: c.properties.protocol });
+      defined({
+        id: idOf(c, collection),
+        name: c.name ?? '',
+        port: c.properties.port,
+        protocol: c.properties.protocol,
+      });
     return {
       tags: it.env.tags,
       skuTier: p.sku?.tier ?? it.env.sku?.tier,
@@ -1092,10 +1095,7 @@ const READERS: Record<string, Reader> = {
         }),
       ),
       frontendPorts: p.frontendPorts.map((c) => defined({ id: idOf(c, 'frontendPorts'), port: c.properties.port })),
-      listeners: [
-        ...p.httpListeners.map(listener('httpListeners')),
-        ...p.listeners.map(listener('listeners')),
-      ],
+      listeners: [...p.httpListeners.map(listener('httpListeners')), ...p.listeners.map(listener('listeners'))],
       backendAddressPools: p.backendAddressPools.map((c) => ({
         id: idOf(c, 'backendAddressPools'),
         name: c.name ?? '',
@@ -1112,7 +1112,10 @@ const READERS: Record<string, Reader> = {
           const map = r.urlPathMap ? maps.get(azureIdKey(r.urlPathMap)) : undefined;
           const targets = map
             ? [
-                { poolId: map.properties.defaultBackendAddressPool, settingsId: map.properties.defaultBackendHttpSettings },
+                {
+                  poolId: map.properties.defaultBackendAddressPool,
+                  settingsId: map.properties.defaultBackendHttpSettings,
+                },
                 ...map.properties.pathRules.map((x) => ({
                   poolId: x.properties.backendAddressPool,
                   settingsId: x.properties.backendHttpSettings,
@@ -1124,7 +1127,8 @@ const READERS: Record<string, Reader> = {
             name: c.name ?? '',
             listenerId: r.httpListener,
             targets: targets.filter((t) => t.poolId !== undefined).map((t) => defined(t)),
-            unresolved: r.urlPathMap && !map ? `URL path map ${r.urlPathMap.split('/').pop()} is not in the resource` : undefined,
+            unresolved:
+              r.urlPathMap && !map ? `URL path map ${r.urlPathMap.split('/').pop()} is not in the resource` : undefined,
             pointer: `${base}/requestRoutingRules/${i}`,
           });
         }),

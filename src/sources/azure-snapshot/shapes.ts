@@ -466,7 +466,11 @@ export const applicationGatewayProps = props({
       defaultRedirectConfiguration: optIdRef,
       pathRules: list(
         z.looseObject({
-          properties: props({ backendAddressPool: optIdRef, backendHttpSettings: optIdRef, redirectConfiguration: optIdRef }),
+          properties: props({
+            backendAddressPool: optIdRef,
+            backendHttpSettings: optIdRef,
+            redirectConfiguration: optIdRef,
+          }),
         }),
       ),
     }),
