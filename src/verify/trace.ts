@@ -193,7 +193,7 @@ export class Tracer {
         const seen =
           fa && (fa.family === 4 ? V4 : 1) === p.fam ? { ...p, dst: fa.family === 4 ? Number(fa.first) : fa.first } : p;
         if (lb.floatingIp && seen === p) t.hop(d.id, 'maybe', 'Floating IP: the front end’s address is not known');
-        t.filter(dsub?.id ?? d.subnet, dsub?.inbound, seen, 'in');
+        if (!openFilter(dsub?.inbound)) t.filter(dsub?.id ?? d.subnet, dsub?.inbound, seen, 'in');
         t.filter(d.id, d.inbound, seen, 'in');
       } else if (p.fam !== V4 || p.proto !== PROTO_TCP)
         t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
@@ -206,13 +206,9 @@ export class Tracer {
             : 'the proxy-only subnet the proxy connects from is not in the inventory',
         );
       else {
-        const pd = proxyDecision(
-          dsub?.inbound ? [dsub.inbound, d.inbound] : [d.inbound],
-          p,
-          lb.proxySources,
-          b.port,
-          mode,
-        );
+        // An open subnet filter (no NSG; GCP) decides nothing: the interface's names the rule.
+        const filters = dsub?.inbound && !openFilter(dsub.inbound) ? [dsub.inbound, d.inbound] : [d.inbound];
+        const pd = proxyDecision(filters, p, lb.proxySources, b.port, mode);
         if (dsub && !dsub.inbound) t.hop(dsub.id, 'maybe', 'inbound filter not in the inventory');
         const ranges = lb.proxySources.map((c) => c.text).join(', ');
         t.hop(
@@ -248,7 +244,7 @@ export class Tracer {
       if (pass !== undefined) port = pass;
     }
     t.filter(s.id, s.outbound, { ...p, port }, 'out');
-    t.filter(sub?.id ?? s.subnet, sub?.outbound, { ...p, port }, 'out');
+    if (!openFilter(sub?.outbound)) t.filter(sub?.id ?? s.subnet, sub?.outbound, { ...p, port }, 'out');
     if (fp && fp[0] !== fp[1])
       t.hop(
         lb.id,
@@ -743,6 +739,23 @@ export class Tracer {
 }
 
 /** Accumulates hops and the three-valued verdict of a walk. */
+/** A filter that lets every packet through (a subnet without one): no hop worth showing on a load-balancer path. */
+function openFilter(f: Filter | undefined): boolean {
+  const r = f?.rules[0];
+  return (
+    !!r &&
+    f!.rules.length === 1 &&
+    r.action === 'allow' &&
+    r.proto[0] === 0 &&
+    r.proto[1] === 255 &&
+    r.ports[0] === 0 &&
+    r.ports[1] === 65535 &&
+    !r.locals &&
+    r.remotes.some((x) => x.kind === 'cidr' && x.cidr.text === '0.0.0.0/0') &&
+    r.remotes.some((x) => x.kind === 'cidr' && x.cidr.text === '::/0')
+  );
+}
+
 class Walk {
   verdict: Tri = 'yes';
   hops: Hop[] = [];
