@@ -105,9 +105,10 @@ export function backendAdmits(
   let t: TriSet;
   if (!lb.proxySources && lb.floatingIp) {
     // The filters see the front end's address; the packet is still the backend's to answer.
-    const seen = lb.address ? and(addresses(DST, [lb.address]), front) : front;
-    const at = (s: PacketSet) => and(exists(and(s, seen), [DST]), dst);
-    t = { yes: lb.address ? at(f.yes) : EMPTY, maybe: at(f.maybe) };
+    // An address not known: what the filters say of it is not known either.
+    const seen = lb.address ? and(addresses(DST, [lb.address]), front) : undefined;
+    const at = (s: PacketSet) => and(exists(and(s, seen!), [DST]), dst);
+    t = seen ? { yes: at(f.yes), maybe: at(f.maybe) } : { yes: EMPTY, maybe: and(front, dst) };
   } else if (!lb.proxySources) t = triAndSet(f, and(dst, front));
   else {
     const dst4 = addresses(

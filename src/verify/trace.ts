@@ -190,11 +190,15 @@ export class Tracer {
       if (!lb.proxySources) {
         // With Floating IP the backend's filters see the front end's address as the destination.
         const fa = lb.floatingIp ? lb.address : undefined;
-        const seen =
-          fa && (fa.family === 4 ? V4 : 1) === p.fam ? { ...p, dst: fa.family === 4 ? Number(fa.first) : fa.first } : p;
-        if (lb.floatingIp && seen === p) t.hop(d.id, 'maybe', 'Floating IP: the front end’s address is not known');
-        if (!openFilter(dsub?.inbound)) t.filter(dsub?.id ?? d.subnet, dsub?.inbound, seen, 'in');
-        t.filter(d.id, d.inbound, seen, 'in');
+        if (lb.floatingIp && !fa)
+          t.hop(d.id, 'maybe', 'Floating IP: the front end’s address, which its NSGs see, is not known');
+        else if (fa && (fa.family === 4 ? V4 : 1) !== p.fam)
+          t.drop(d.id, 'Floating IP: the front end has no address of this family');
+        else {
+          const seen = fa ? { ...p, dst: fa.family === 4 ? Number(fa.first) : fa.first } : p;
+          if (!openFilter(dsub?.inbound)) t.filter(dsub?.id ?? d.subnet, dsub?.inbound, seen, 'in');
+          t.filter(d.id, d.inbound, seen, 'in');
+        }
       } else if (p.fam !== V4 || p.proto !== PROTO_TCP)
         t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
       else if (b.port === undefined || lb.proxySources.length === 0)
