@@ -742,13 +742,12 @@ export class Tracer {
   }
 }
 
-/** Accumulates hops and the three-valued verdict of a walk. */
 /** A filter that lets every packet through (a subnet without one): no hop worth showing on a load-balancer path. */
 function openFilter(f: Filter | undefined): boolean {
   const r = f?.rules[0];
   return (
     !!r &&
-    f!.rules.length === 1 &&
+    f.rules.length === 1 &&
     r.action === 'allow' &&
     r.proto[0] === 0 &&
     r.proto[1] === 255 &&
@@ -760,6 +759,7 @@ function openFilter(f: Filter | undefined): boolean {
   );
 }
 
+/** Accumulates hops and the three-valued verdict of a walk. */
 class Walk {
   verdict: Tri = 'yes';
   hops: Hop[] = [];

@@ -831,7 +831,7 @@ function foldLoadBalancerParts(
     const v = r.values;
     // Associations have no ARM id of their own; a part's own id is checked with the rest of its values.
     const own = r.type.startsWith('azurerm_lb_') && r.type !== 'azurerm_lb_backend_address_pool_address';
-    const u = firstUnknown(own ? v : (Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'id')) as V));
+    const u = firstUnknown(own ? v : Object.fromEntries<Value>(Object.entries(v).filter(([k]) => k !== 'id')));
     if (u) {
       const nic = r.type.startsWith('azurerm_network_interface');
       skipped.push({
