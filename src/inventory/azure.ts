@@ -478,6 +478,15 @@ export interface AzureNetworkInterface extends AzureTagged {
   outboundOnly?: boolean;
 }
 
+/** A front-end IP configuration of a load balancer or application gateway: a public IP, or a private address. */
+export interface AzureFrontendIpConfiguration {
+  id: string;
+  name: string;
+  privateIpAddress?: string;
+  subnetId?: string;
+  publicIpAddressId?: string;
+}
+
 /**
  * Microsoft.Network/loadBalancers (api-version 2024-05-01 shapes): the front ends, backend pools and the inbound
  * rules that join them. Outbound rules only translate egress and are not read.
@@ -487,15 +496,7 @@ export interface AzureLoadBalancer extends AzureTagged {
   sku?: string;
   /** Regional or Global (cross-region). */
   skuTier?: string;
-  frontendIpConfigurations: {
-    id: string;
-    name: string;
-    privateIpAddress?: string;
-    subnetId?: string;
-    publicIpAddressId?: string;
-    publicIpPrefixId?: string;
-    pointer: string;
-  }[];
+  frontendIpConfigurations: (AzureFrontendIpConfiguration & { publicIpPrefixId?: string; pointer: string })[];
   backendAddressPools: {
     id: string;
     name: string;
@@ -542,13 +543,7 @@ export interface AzureApplicationGateway extends AzureTagged {
   skuTier?: string;
   /** The subnet(s) the gateway's instances sit in (gatewayIPConfigurations). */
   subnetIds: string[];
-  frontendIpConfigurations: {
-    id: string;
-    name: string;
-    privateIpAddress?: string;
-    subnetId?: string;
-    publicIpAddressId?: string;
-  }[];
+  frontendIpConfigurations: AzureFrontendIpConfiguration[];
   frontendPorts: { id: string; port?: number }[];
   /** httpListeners and (TCP/TLS) listeners. */
   listeners: {

@@ -62,6 +62,16 @@ const short = (id: string) => id.split('/').pop() ?? id;
 /** The NIC of a NIC IP configuration id (…/networkInterfaces/NIC/ipConfigurations/NAME). */
 const nicOfConfig = (id: string) => parseAzureId(id).parentId ?? id;
 
+/** Refs to the parts of a load balancer or gateway: its label, file and the part's JSON pointer. */
+const refsOf =
+  (what: string, r: { id: string; origin: AzureLoadBalancer['origin'] }, resourceType: string) =>
+  (label: string, pointer?: string): Ref => ({
+    label: `${what} ${label}`,
+    resourceId: r.id,
+    resourceType,
+    origin: originAt(r.origin, pointer),
+  });
+
 /** A data set a collector could not read, or read in part, for a scope: what depends on it is not assessed. */
 function unread(inv: AzureInventory, sub: string, scope: string, d: AzureDataset): string | undefined {
   const u = inv.unavailable.get(sub)?.get(d);
@@ -188,12 +198,7 @@ function loadBalancer(
     notes.add(
       `inbound NAT pool(s) ${lb.inboundNatPoolNames.join(', ')} of load balancer ${lb.name} (scale sets) are not followed: scale set instances are not in the model`,
     );
-  const ref = (label: string, pointer?: string): Ref => ({
-    label: `load balancer ${lb.name} ${label}`,
-    resourceId: lb.id,
-    resourceType: LB_TYPE,
-    origin: originAt(lb.origin, pointer),
-  });
+  const ref = refsOf(`load balancer ${lb.name}`, lb, LB_TYPE);
   const fronts = new Map<string, Front>();
   for (const f of lb.frontendIpConfigurations) {
     if (f.publicIpAddressId || f.publicIpPrefixId || !f.subnetId) {
@@ -344,12 +349,7 @@ function applicationGateway(
   declared: ReadonlyMap<string, Interface[]>,
 ): LoadBalancer[] {
   const { notes } = ctx;
-  const ref = (label: string, pointer?: string): Ref => ({
-    label: `application gateway ${g.name} ${label}`,
-    resourceId: g.id,
-    resourceType: AGW_TYPE,
-    origin: originAt(g.origin, pointer),
-  });
+  const ref = refsOf(`application gateway ${g.name}`, g, AGW_TYPE);
   const gwSubnet = g.subnetIds[0] ? ctx.modelSubnet(g.subnetIds[0]) : undefined;
   const network = g.subnetIds[0] ? ctx.networkOfSubnet(g.subnetIds[0]) : undefined;
   if (!gwSubnet)

@@ -425,6 +425,31 @@ interface LbRuleShape {
   };
 }
 
+/** A child of a load balancer or gateway: its id, or the one ARM gives it (`<parent id>/<collection>/<name>`). */
+const childId = (it: ItemContext, c: { id?: string | undefined; name?: string | undefined }, collection: string) =>
+  c.id ?? `${it.env.id}/${collection}/${c.name ?? ''}`;
+
+interface FrontendShape {
+  id?: string | undefined;
+  name?: string | undefined;
+  properties: {
+    privateIPAddress?: string | undefined;
+    subnet?: string | undefined;
+    publicIPAddress?: string | undefined;
+  };
+}
+
+/** A front-end IP configuration (load balancer, application gateway). */
+function frontend(it: ItemContext, c: FrontendShape): Record<string, unknown> {
+  return defined({
+    id: childId(it, c, 'frontendIPConfigurations'),
+    name: c.name ?? '',
+    privateIpAddress: c.properties.privateIPAddress,
+    subnetId: c.properties.subnet,
+    publicIpAddressId: c.properties.publicIPAddress,
+  });
+}
+
 /** A list that is left out when empty (optional inventory fields). */
 const nonEmpty = <T>(l: T[]): T[] | undefined => (l.length > 0 ? l : undefined);
 
@@ -999,9 +1024,7 @@ const READERS: Record<string, Reader> = {
   })),
   'microsoft.network/loadbalancers': reader('loadBalancers', S.loadBalancerProps, (it, p) => {
     const base = `${it.pointer}/properties`;
-    // Templates declare children by name; ARM gives them `<load balancer id>/<collection>/<name>`.
-    const idOf = (c: { id?: string; name?: string }, collection: string) =>
-      c.id ?? `${it.env.id}/${collection}/${c.name ?? ''}`;
+    const idOf = (c: { id?: string; name?: string }, collection: string) => childId(it, c, collection);
     const rule = (kind: 'load-balancing' | 'inbound-nat', c: LbRuleShape, pointer: string) => {
       const q = c.properties;
       return defined({
@@ -1026,17 +1049,11 @@ const READERS: Record<string, Reader> = {
       tags: it.env.tags,
       sku: it.env.sku?.name,
       skuTier: it.env.sku?.tier,
-      frontendIpConfigurations: p.frontendIPConfigurations.map((c, i) =>
-        defined({
-          id: idOf(c, 'frontendIPConfigurations'),
-          name: c.name ?? '',
-          privateIpAddress: c.properties.privateIPAddress,
-          subnetId: c.properties.subnet,
-          publicIpAddressId: c.properties.publicIPAddress,
-          publicIpPrefixId: c.properties.publicIPPrefix,
-          pointer: `${base}/frontendIPConfigurations/${i}`,
-        }),
-      ),
+      frontendIpConfigurations: p.frontendIPConfigurations.map((c, i) => ({
+        ...frontend(it, c),
+        ...defined({ publicIpPrefixId: c.properties.publicIPPrefix }),
+        pointer: `${base}/frontendIPConfigurations/${i}`,
+      })),
       backendAddressPools: p.backendAddressPools.map((c, i) => ({
         id: idOf(c, 'backendAddressPools'),
         name: c.name ?? '',
@@ -1062,8 +1079,7 @@ const READERS: Record<string, Reader> = {
   }),
   'microsoft.network/applicationgateways': reader('applicationGateways', S.applicationGatewayProps, (it, p) => {
     const base = `${it.pointer}/properties`;
-    const idOf = (c: { id?: string; name?: string }, collection: string) =>
-      c.id ?? `${it.env.id}/${collection}/${c.name ?? ''}`;
+    const idOf = (c: { id?: string; name?: string }, collection: string) => childId(it, c, collection);
     const maps = new Map(p.urlPathMaps.map((m) => [azureIdKey(idOf(m, 'urlPathMaps')), m]));
     const listener = (collection: string) => (c: (typeof p.httpListeners)[number], i: number) =>
       defined({
@@ -1085,15 +1101,7 @@ const READERS: Record<string, Reader> = {
       tags: it.env.tags,
       skuTier: p.sku?.tier ?? it.env.sku?.tier,
       subnetIds: p.gatewayIPConfigurations.flatMap((c) => (c.properties.subnet ? [c.properties.subnet] : [])),
-      frontendIpConfigurations: p.frontendIPConfigurations.map((c) =>
-        defined({
-          id: idOf(c, 'frontendIPConfigurations'),
-          name: c.name ?? '',
-          privateIpAddress: c.properties.privateIPAddress,
-          subnetId: c.properties.subnet,
-          publicIpAddressId: c.properties.publicIPAddress,
-        }),
-      ),
+      frontendIpConfigurations: p.frontendIPConfigurations.map((c) => frontend(it, c)),
       frontendPorts: p.frontendPorts.map((c) => defined({ id: idOf(c, 'frontendPorts'), port: c.properties.port })),
       listeners: [...p.httpListeners.map(listener('httpListeners')), ...p.listeners.map(listener('listeners'))],
       backendAddressPools: p.backendAddressPools.map((c) => ({
