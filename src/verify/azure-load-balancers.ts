@@ -166,15 +166,24 @@ function anyOf(ctx: AzureLbContext, via: Ref, networks?: readonly string[]): Loa
     .map((i) => ({ iface: i.id, sure: false, via: { ...via, label: `${via.label}: may be ${i.id}` } }));
 }
 
+/** Interfaces by address ("family|address"), built once per compile: pools name members by address. */
+const byAddress = new WeakMap<readonly Interface[], Map<string, Interface[]>>();
+
 /** The interface holding an address, in one of the networks when given. */
 function holding(ctx: AzureLbContext, ip: string, networks?: readonly string[]): Interface | undefined {
   const c = tryParseCidr(ip);
   if (!c) return undefined;
-  return ctx.interfaces.find(
-    (i) =>
-      (!networks || networks.includes(i.network)) &&
-      i.addresses.some((a) => a.family === c.family && a.first === c.first),
-  );
+  let index = byAddress.get(ctx.interfaces);
+  if (!index) {
+    index = new Map();
+    for (const i of ctx.interfaces)
+      for (const a of i.addresses) {
+        const k = `${a.family}|${a.first}`;
+        index.set(k, [...(index.get(k) ?? []), i]);
+      }
+    byAddress.set(ctx.interfaces, index);
+  }
+  return index.get(`${c.family}|${c.first}`)?.find((i) => !networks || networks.includes(i.network));
 }
 
 function loadBalancer(

@@ -819,6 +819,12 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     return v ? vnetName(v) : undefined;
   };
   const vnetByName = new Map(inv.virtualNetworks.map((v) => [vnetName(v), v]));
+  const reachable = new Map<string, string[]>();
+  const peeringFromTo = new Map(
+    inv.vnetPeerings
+      .filter(connected)
+      .map((x) => [`${azureIdKey(x.vnetId)}|${azureIdKey(x.remoteVirtualNetworkId ?? '')}`, x]),
+  );
   const loadBalancers = compileAzureLoadBalancers({
     inv,
     interfaces,
@@ -830,20 +836,19 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     },
     // Clients in a peered VNet reach a private front end when their side of the peering allows VNet access.
     reachableNetworks: (network) => {
+      const known = reachable.get(network);
+      if (known) return known;
       const v = vnetByName.get(network);
       if (!v) return [network];
       const out = [network];
       for (const p of peersOf(v)) {
-        const back = inv.vnetPeerings.find(
-          (x) =>
-            connected(x) &&
-            azureIdKey(x.vnetId) === azureIdKey(p.remoteVirtualNetworkId ?? '') &&
-            azureIdKey(x.remoteVirtualNetworkId ?? '') === azureIdKey(v.id),
-        );
+        const back = peeringFromTo.get(`${azureIdKey(p.remoteVirtualNetworkId ?? '')}|${azureIdKey(v.id)}`);
         const w = back ? networkOfVnet(back.vnetId) : undefined;
         if (w && back!.allowVirtualNetworkAccess !== false && peeringOf.has(azureIdKey(p.id))) out.push(w);
       }
-      return [...new Set(out)].sort();
+      const list = [...new Set(out)].sort();
+      reachable.set(network, list);
+      return list;
     },
     modelSubnet: (id) => {
       const ms = modelSubnet.get(azureIdKey(id));
