@@ -186,6 +186,20 @@ describe('verify (Azure): internal load balancer', () => {
     }
   });
 
+  it('HA ports (protocol All, ports 0) carry every TCP and UDP port to the backend', () => {
+    const inv = peered('open');
+    Object.assign(inv.loadBalancers[0]!.rules[0]!, { protocol: 'All', frontendPort: 0, backendPort: 0 });
+    // Only 6333/tcp and 53/udp: AllowVnetInBound would admit every port from the peered VNet.
+    inv.networkSecurityGroups[1]!.securityRules.push(
+      rule('allow-dns', 110, 'Inbound', 'Allow', 'Udp', ['10.0.0.0/8'], ['*'], ['53']),
+      rule('deny-rest', 4000, 'Inbound', 'Deny', '*', ['*'], ['*']),
+    );
+    assert.deepEqual(cell(run(inv), 'app', 'data').configurationPermits, ['tcp/6333', 'udp/53']);
+    // A TCP-only rule on the same front end leaves DNS out.
+    inv.loadBalancers[0]!.rules[0]!.protocol = 'Tcp';
+    assert.deepEqual(cell(run(inv), 'app', 'data').configurationPermits, ['tcp/6333']);
+  });
+
   it('the client NSG sees the front end port, the backend NSG the backend port', () => {
     const inv = peered('open');
     inv.loadBalancers[0]!.rules[0]!.frontendPort = 16333;
@@ -255,6 +269,27 @@ describe('verify (Azure): application gateway', () => {
       gateway([], [['allow-mgmt', 100, 'Inbound', 'Allow', 'Tcp', ['GatewayManager'], ['*'], ['65200-65535']]]),
     );
     assert.deepEqual(cell(front, 'internet', 'data').configurationPermits, []);
+  });
+
+  it('a private front end serves its VNet: app reaches data through it, the internet does not', () => {
+    const inv = world([
+      ['allow-agw', 100, 'Inbound', 'Allow', 'Tcp', ['10.1.8.0/24'], ['*'], ['8080']],
+      ['deny-all', 200, 'Inbound', 'Deny', '*', ['*'], ['*']],
+    ]);
+    subnet(inv, 'vnet', 'agw', '10.1.8.0/24');
+    applicationGateway(inv, 'agw', ['vnet', 'agw'], { privateAddress: '10.1.8.10' }, 443, [{ nic: 'nic-db' }], 8080);
+    const r = run(inv);
+    assert.deepEqual(cell(r, 'internet', 'data').configurationPermits, []);
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, ['tcp/443']);
+    const h = hops(violations(r, 'app', 'data')[0]!);
+    assert.ok(
+      h.some((x) => /internal front end 10\.1\.8\.10\/32 of application gateway agw routing rule r/.test(x)),
+      h.join('\n'),
+    );
+    assert.ok(
+      h.some((x) => /backend pool pool holds nic-db/.test(x)),
+      h.join('\n'),
+    );
   });
 
   it('an FQDN backend is not resolved: the NICs the gateway reaches are undecided, never absent', () => {
