@@ -761,7 +761,13 @@ export const AZURE_DATASETS = {
     permission: 'Microsoft.Network/networkInterfaces/read',
   },
   'network:load-balancers': {
-    types: ['microsoft.network/loadbalancers'],
+    types: [
+      'microsoft.network/loadbalancers',
+      // Pools and rules as resources of their own (templates, ARM child GETs); Resource Graph nests them.
+      'microsoft.network/loadbalancers/backendaddresspools',
+      'microsoft.network/loadbalancers/loadbalancingrules',
+      'microsoft.network/loadbalancers/inboundnatrules',
+    ],
     command: argType('microsoft.network/loadbalancers'),
     permission: 'Microsoft.Network/loadBalancers/read',
   },

@@ -93,3 +93,45 @@ describe('Azure snapshot: load balancers and application gateways', () => {
     assert.deepEqual(none.matrix.find((m) => m.from === 'internet' && m.to === 'data')!.configurationPermits, []);
   });
 });
+
+describe('Azure snapshot: load balancer pools and rules as resources of their own', () => {
+  const child = (type: string, name: string, properties: object) => ({
+    id: `${LB}/${type}/${name}`,
+    name,
+    type: `Microsoft.Network/loadBalancers/${type}`,
+    properties,
+  });
+  const bare = () => {
+    const lb = structuredClone(loadBalancerJson) as { properties: Record<string, unknown[]> };
+    lb.properties.inboundNatRules = [];
+    return lb;
+  };
+  const nat = child('inboundNatRules', 'ssh', {
+    frontendIPConfiguration: { id: `${LB}/frontendIPConfigurations/fe` },
+    backendIPConfiguration: { id: `${NET}/networkInterfaces/nic-db/ipConfigurations/ipconfig1` },
+    protocol: 'Tcp',
+    frontendPort: 50022,
+    backendPort: 22,
+  });
+
+  it('a child inbound NAT rule joins its load balancer', () => {
+    const r = read([bare(), nat]);
+    assert.deepEqual(r.errors, []);
+    const lb = r.inventory.loadBalancers[0]!;
+    assert.deepEqual(
+      lb.rules.map((x) => [x.kind, x.name, x.frontendPort, x.backendPort]),
+      [
+        ['load-balancing', 'pg', 5432, 5432],
+        ['inbound-nat', 'ssh', 50022, 22],
+      ],
+    );
+    assert.equal(r.inventory.partial.size, 0);
+  });
+
+  it('a child whose load balancer is not in the snapshot makes the data set partial there (not verified)', () => {
+    const r = read([nat, ...network]);
+    assert.equal(r.inventory.loadBalancers.length, 0);
+    const skipped = r.inventory.partial.get(`${SUB}/westeurope`)?.get('network:load-balancers');
+    assert.match(skipped?.[0]?.reason ?? '', /its load balancer is not in the snapshot/);
+  });
+});

@@ -410,5 +410,23 @@ describe('verify on ARM templates: load balancers', () => {
     };
     assert.deepEqual(await run(true), ['tcp/5432']);
     assert.deepEqual(await run(false), []);
+    // The rule declared as a child resource of its own ("lb-pub/pg") joins the load balancer.
+    const t = template(true);
+    const lb = t.resources[2] as { properties: { loadBalancingRules: { name: string; properties: object }[] } };
+    const [rule] = lb.properties.loadBalancingRules.splice(0, 1);
+    t.resources.push({
+      type: 'Microsoft.Network/loadBalancers/loadBalancingRules',
+      apiVersion: '2024-05-01',
+      name: `lb-pub/${rule!.name}`,
+      dependsOn: [LB_ID],
+      properties: rule!.properties,
+    } as never);
+    const dir = await folder('main.json', JSON.stringify(t, null, 2));
+    const r = await loadArm(dir, [path.join(dir, 'main.json')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.deepEqual(await internetToData(r.inventory), ['tcp/5432']);
   });
 });

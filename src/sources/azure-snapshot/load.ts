@@ -67,6 +67,13 @@ interface PendingSkip {
 
 interface State {
   drafts: Draft[];
+  /** Load balancer pools and rules read as resources of their own, by their load balancer's id. */
+  lbParts: {
+    lb: string;
+    list: 'backendAddressPools' | 'rules';
+    value: Record<string, unknown>;
+    skip: PendingSkip;
+  }[];
   skips: PendingSkip[];
   /** Data sets a manifest declares complete, per subscription. */
   declared: { subscription: string; dataset: AzureDataset }[];
@@ -76,6 +83,7 @@ interface State {
 function newState(): State {
   return {
     drafts: [],
+    lbParts: [],
     skips: [],
     declared: [],
     result: { inventory: emptyAzureInventory(), errors: [], warnings: [], files: [] },
@@ -447,6 +455,67 @@ function frontend(it: ItemContext, c: FrontendShape): Record<string, unknown> {
     privateIpAddress: c.properties.privateIPAddress,
     subnetId: c.properties.subnet,
     publicIpAddressId: c.properties.publicIPAddress,
+  });
+}
+
+/** A load balancer's backend pool, nested or a child resource. */
+function lbPool(
+  id: string,
+  c: { name?: string | undefined; properties: z.output<typeof S.lbPoolProps> },
+  pointer: string,
+) {
+  return {
+    id,
+    name: c.name ?? '',
+    backendIpConfigurationIds: c.properties.backendIPConfigurations,
+    addresses: c.properties.loadBalancerBackendAddresses.map((a) =>
+      defined({
+        name: a.name,
+        ipAddress: a.properties.ipAddress,
+        virtualNetworkId: a.properties.virtualNetwork,
+        subnetId: a.properties.subnet,
+        frontendIpConfigurationId: a.properties.loadBalancerFrontendIPConfiguration,
+        nicIpConfigurationId: a.properties.networkInterfaceIPConfiguration,
+      }),
+    ),
+    pointer,
+  };
+}
+
+/** A load-balancing or inbound NAT rule, nested or a child resource. */
+function lbRule(kind: 'load-balancing' | 'inbound-nat', id: string, c: LbRuleShape, pointer: string) {
+  const q = c.properties;
+  return defined({
+    kind,
+    id,
+    name: c.name ?? '',
+    protocol: q.protocol,
+    frontendIpConfigurationId: q.frontendIPConfiguration,
+    frontendPort: q.frontendPort,
+    frontendPortRangeStart: q.frontendPortRangeStart,
+    frontendPortRangeEnd: q.frontendPortRangeEnd,
+    backendPort: q.backendPort,
+    enableFloatingIp: q.enableFloatingIP,
+    backendAddressPoolIds: [
+      ...new Set([...(q.backendAddressPool ? [q.backendAddressPool] : []), ...(q.backendAddressPools ?? [])]),
+    ],
+    backendIpConfigurationId: q.backendIPConfiguration,
+    pointer,
+  });
+}
+
+/** A pool or rule read as a resource of its own, kept until its load balancer is read (finish). */
+function lbPart(it: ItemContext, list: 'backendAddressPools' | 'rules', value: Record<string, unknown>): void {
+  it.state.lbParts.push({
+    lb: parseAzureId(it.env.id).parentId ?? '',
+    list,
+    value,
+    skip: {
+      dataset: 'network:load-balancers',
+      subscription: it.subscription,
+      location: '*',
+      item: { file: it.doc.file, ...lineOf(it.doc, it.pointer), pointer: it.pointer, reason: '' },
+    },
   });
 }
 
@@ -1025,26 +1094,6 @@ const READERS: Record<string, Reader> = {
   'microsoft.network/loadbalancers': reader('loadBalancers', S.loadBalancerProps, (it, p) => {
     const base = `${it.pointer}/properties`;
     const idOf = (c: { id?: string; name?: string }, collection: string) => childId(it, c, collection);
-    const rule = (kind: 'load-balancing' | 'inbound-nat', c: LbRuleShape, pointer: string) => {
-      const q = c.properties;
-      return defined({
-        kind,
-        id: idOf(c, kind === 'inbound-nat' ? 'inboundNatRules' : 'loadBalancingRules'),
-        name: c.name ?? '',
-        protocol: q.protocol,
-        frontendIpConfigurationId: q.frontendIPConfiguration,
-        frontendPort: q.frontendPort,
-        frontendPortRangeStart: q.frontendPortRangeStart,
-        frontendPortRangeEnd: q.frontendPortRangeEnd,
-        backendPort: q.backendPort,
-        enableFloatingIp: q.enableFloatingIP,
-        backendAddressPoolIds: [
-          ...new Set([...(q.backendAddressPool ? [q.backendAddressPool] : []), ...(q.backendAddressPools ?? [])]),
-        ],
-        backendIpConfigurationId: q.backendIPConfiguration,
-        pointer,
-      });
-    };
     return {
       tags: it.env.tags,
       sku: it.env.sku?.name,
@@ -1054,29 +1103,34 @@ const READERS: Record<string, Reader> = {
         ...defined({ publicIpPrefixId: c.properties.publicIPPrefix }),
         pointer: `${base}/frontendIPConfigurations/${i}`,
       })),
-      backendAddressPools: p.backendAddressPools.map((c, i) => ({
-        id: idOf(c, 'backendAddressPools'),
-        name: c.name ?? '',
-        backendIpConfigurationIds: c.properties.backendIPConfigurations,
-        addresses: c.properties.loadBalancerBackendAddresses.map((a) =>
-          defined({
-            name: a.name,
-            ipAddress: a.properties.ipAddress,
-            virtualNetworkId: a.properties.virtualNetwork,
-            subnetId: a.properties.subnet,
-            frontendIpConfigurationId: a.properties.loadBalancerFrontendIPConfiguration,
-            nicIpConfigurationId: a.properties.networkInterfaceIPConfiguration,
-          }),
-        ),
-        pointer: `${base}/backendAddressPools/${i}`,
-      })),
+      backendAddressPools: p.backendAddressPools.map((c, i) =>
+        lbPool(idOf(c, 'backendAddressPools'), c, `${base}/backendAddressPools/${i}`),
+      ),
       rules: [
-        ...p.loadBalancingRules.map((c, i) => rule('load-balancing', c, `${base}/loadBalancingRules/${i}`)),
-        ...p.inboundNatRules.map((c, i) => rule('inbound-nat', c, `${base}/inboundNatRules/${i}`)),
+        ...p.loadBalancingRules.map((c, i) =>
+          lbRule('load-balancing', idOf(c, 'loadBalancingRules'), c, `${base}/loadBalancingRules/${i}`),
+        ),
+        ...p.inboundNatRules.map((c, i) =>
+          lbRule('inbound-nat', idOf(c, 'inboundNatRules'), c, `${base}/inboundNatRules/${i}`),
+        ),
       ],
       inboundNatPoolNames: p.inboundNatPools.map((x) => x.name ?? ''),
     };
   }),
+  // Pools and rules declared as resources of their own (templates; ARM child GETs): folded into their load balancer
+  // when the snapshot is finished. Their pointers are in another document: the load balancer's origin stands.
+  'microsoft.network/loadbalancers/backendaddresspools': (it, parse) => {
+    const p = parse(S.lbPoolProps, it.env.properties, `${it.pointer}/properties`);
+    if (p) lbPart(it, 'backendAddressPools', lbPool(it.env.id, { name: nameOf(it), properties: p }, ''));
+  },
+  'microsoft.network/loadbalancers/loadbalancingrules': (it, parse) => {
+    const p = parse(S.lbRuleProps, it.env.properties, `${it.pointer}/properties`);
+    if (p) lbPart(it, 'rules', lbRule('load-balancing', it.env.id, { name: nameOf(it), properties: p }, ''));
+  },
+  'microsoft.network/loadbalancers/inboundnatrules': (it, parse) => {
+    const p = parse(S.lbNatRuleProps, it.env.properties, `${it.pointer}/properties`);
+    if (p) lbPart(it, 'rules', lbRule('inbound-nat', it.env.id, { name: nameOf(it), properties: p }, ''));
+  },
   'microsoft.network/applicationgateways': reader('applicationGateways', S.applicationGatewayProps, (it, p) => {
     const base = `${it.pointer}/properties`;
     const idOf = (c: { id?: string; name?: string }, collection: string) => childId(it, c, collection);
@@ -1211,6 +1265,19 @@ function finish(state: State): void {
     }
     return undefined;
   };
+  // Child pools and rules join their load balancer; without it they are a part of a load balancer not read.
+  // The first draft of a load balancer is the one kept (below).
+  const lbs = new Map<string, Draft>();
+  for (const d of state.drafts)
+    if (d.list === 'loadBalancers' && !lbs.has(azureIdKey(d.value.id))) lbs.set(azureIdKey(d.value.id), d);
+  for (const part of state.lbParts) {
+    const lb = lbs.get(azureIdKey(part.lb));
+    const list = lb ? (lb.value as unknown as Record<string, Record<string, unknown>[]>)[part.list] : undefined;
+    if (!list) {
+      const reason = `${String(part.value.id)}: its load balancer is not in the snapshot`;
+      state.skips.push({ ...part.skip, item: { ...part.skip.item, reason } });
+    } else if (!list.some((x) => azureIdKey(String(x.id)) === azureIdKey(String(part.value.id)))) list.push(part.value);
+  }
   const unresolved = new Set<string>();
   const noSubscription = new Set<string>();
   const seen = new Set<string>();

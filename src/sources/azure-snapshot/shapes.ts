@@ -383,52 +383,52 @@ export const nicProps = props({
 /** A child of a load balancer or application gateway: its id (absent in templates, then built from the name). */
 const child = <T extends z.ZodRawShape>(shape: T) => z.looseObject({ id: str, name: str, properties: props(shape) });
 
+/** A load balancer's pool, load-balancing rule and inbound NAT rule properties (nested, or child resources). */
+export const lbPoolProps = props({
+  backendIPConfigurations: idRefs,
+  loadBalancerBackendAddresses: list(
+    z.looseObject({
+      name: str,
+      properties: props({
+        ipAddress: str,
+        virtualNetwork: optIdRef,
+        subnet: optIdRef,
+        loadBalancerFrontendIPConfiguration: optIdRef,
+        networkInterfaceIPConfiguration: optIdRef,
+      }),
+    }),
+  ),
+});
+export const lbRuleProps = props({
+  protocol: str,
+  frontendIPConfiguration: optIdRef,
+  frontendPort: num,
+  backendPort: num,
+  enableFloatingIP: bool,
+  backendAddressPool: optIdRef,
+  backendAddressPools: idRefs,
+});
+export const lbNatRuleProps = props({
+  protocol: str,
+  frontendIPConfiguration: optIdRef,
+  frontendPort: num,
+  frontendPortRangeStart: num,
+  frontendPortRangeEnd: num,
+  backendPort: num,
+  enableFloatingIP: bool,
+  backendAddressPool: optIdRef,
+  backendIPConfiguration: optIdRef,
+});
+const lbChild = <T extends z.ZodType>(p: T) => z.looseObject({ id: str, name: str, properties: p });
+
 /** Microsoft.Network/loadBalancers (2024-05-01). */
 export const loadBalancerProps = props({
   frontendIPConfigurations: list(
     child({ privateIPAddress: str, subnet: optIdRef, publicIPAddress: optIdRef, publicIPPrefix: optIdRef }),
   ),
-  backendAddressPools: list(
-    child({
-      backendIPConfigurations: idRefs,
-      loadBalancerBackendAddresses: list(
-        z.looseObject({
-          name: str,
-          properties: props({
-            ipAddress: str,
-            virtualNetwork: optIdRef,
-            subnet: optIdRef,
-            loadBalancerFrontendIPConfiguration: optIdRef,
-            networkInterfaceIPConfiguration: optIdRef,
-          }),
-        }),
-      ),
-    }),
-  ),
-  loadBalancingRules: list(
-    child({
-      protocol: str,
-      frontendIPConfiguration: optIdRef,
-      frontendPort: num,
-      backendPort: num,
-      enableFloatingIP: bool,
-      backendAddressPool: optIdRef,
-      backendAddressPools: idRefs,
-    }),
-  ),
-  inboundNatRules: list(
-    child({
-      protocol: str,
-      frontendIPConfiguration: optIdRef,
-      frontendPort: num,
-      frontendPortRangeStart: num,
-      frontendPortRangeEnd: num,
-      backendPort: num,
-      enableFloatingIP: bool,
-      backendAddressPool: optIdRef,
-      backendIPConfiguration: optIdRef,
-    }),
-  ),
+  backendAddressPools: list(lbChild(lbPoolProps)),
+  loadBalancingRules: list(lbChild(lbRuleProps)),
+  inboundNatRules: list(lbChild(lbNatRuleProps)),
   inboundNatPools: list(z.looseObject({ name: str })),
 });
 
