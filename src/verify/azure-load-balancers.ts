@@ -56,8 +56,8 @@ export interface AzureLbContext {
   gaps: ModelGap[];
 }
 
-const LB_TYPE = 'Microsoft.Network/loadBalancers';
-const AGW_TYPE = 'Microsoft.Network/applicationGateways';
+const LB_TYPE = 'microsoft.network/loadbalancers';
+const AGW_TYPE = 'microsoft.network/applicationgateways';
 const short = (id: string) => id.split('/').pop() ?? id;
 /** The NIC of a NIC IP configuration id (…/networkInterfaces/NIC/ipConfigurations/NAME). */
 const nicOfConfig = (id: string) => parseAzureId(id).parentId ?? id;

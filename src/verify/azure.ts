@@ -133,6 +133,8 @@ const PROTOCOLS: Record<string, [number, number][]> = {
 };
 
 const at = originAt;
+/** The type findings give an NSG (as parseAzureId writes it). */
+const NSG_TYPE = 'microsoft.network/networksecuritygroups';
 
 /** What gives a VNet's subnets gateway routes: its gateway or Route Server, or a peer's through useRemoteGateways. */
 interface GatewaySource {
@@ -402,7 +404,12 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
       order: 'first-match',
       stateful: true,
       rules,
-      defaultRef: { label: `${name} ${wanted}: no rule matches`, resourceId: nsg.id, origin: nsg.origin },
+      defaultRef: {
+        label: `${name} ${wanted}: no rule matches`,
+        resourceId: nsg.id,
+        resourceType: NSG_TYPE,
+        origin: nsg.origin,
+      },
     };
     nsgFilters.set(key, f);
     return f;
@@ -419,6 +426,8 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     const ref: Ref = {
       label: `${name} ${direction === 'in' ? 'inbound' : 'outbound'} rule ${r.name} (priority ${r.priority}, ${action})`,
       resourceId: nsg.id,
+      // A load-balancer path's finding is located by its witness's last hop, which carries no other type.
+      resourceType: NSG_TYPE,
       origin: at(nsg.origin, r.pointer),
     };
     const label = `NSG ${name} rule ${r.name}`;

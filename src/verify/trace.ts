@@ -196,8 +196,9 @@ export class Tracer {
           t.drop(d.id, 'Floating IP: the front end has no address of this family');
         else {
           const seen = fa ? { ...p, dst: fa.family === 4 ? Number(fa.first) : fa.first } : p;
+          // An open filter (no NSG; GCP subnets) decides nothing: the last hop shown is the rule that admitted it.
           if (!openFilter(dsub?.inbound)) t.filter(dsub?.id ?? d.subnet, dsub?.inbound, seen, 'in');
-          t.filter(d.id, d.inbound, seen, 'in');
+          if (!openFilter(d.inbound) || openFilter(dsub?.inbound)) t.filter(d.id, d.inbound, seen, 'in');
         }
       } else if (p.fam !== V4 || p.proto !== PROTO_TCP)
         t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
@@ -210,8 +211,9 @@ export class Tracer {
             : 'the proxy-only subnet the proxy connects from is not in the inventory',
         );
       else {
-        // An open subnet filter (no NSG; GCP) decides nothing: the interface's names the rule.
-        const filters = dsub?.inbound && !openFilter(dsub.inbound) ? [dsub.inbound, d.inbound] : [d.inbound];
+        // An open filter (no NSG; GCP subnets) decides nothing: the other names the rule.
+        const filters = [dsub?.inbound, d.inbound].filter((f): f is Filter => !!f && !openFilter(f));
+        if (filters.length === 0) filters.push(d.inbound);
         const pd = proxyDecision(filters, p, lb.proxySources, b.port, mode);
         if (dsub && !dsub.inbound) t.hop(dsub.id, 'maybe', 'inbound filter not in the inventory');
         const ranges = lb.proxySources.map((c) => c.text).join(', ');

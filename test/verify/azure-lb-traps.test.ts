@@ -88,6 +88,10 @@ describe('verify (Azure): public load balancer', () => {
       h.some((x) => /nsg-data inbound rule allow-pg/.test(x)),
       h.join('\n'),
     );
+    // The finding points at the rule to change: the subnet NSG's (the NIC has none).
+    assert.match(v[0]!.resource.id, /networkSecurityGroups\/nsg-data$/);
+    assert.equal(v[0]!.resource.type, 'microsoft.network/networksecuritygroups');
+    assert.equal(v[0]!.origin?.kind === 'file' && v[0]!.origin.pointer, '/nsg/allow-pg');
   });
 
   it('the backend NSG sees the backend port: frontendPort 80 → backendPort 5432 is asked on 5432', () => {
@@ -253,9 +257,7 @@ describe('verify (Azure): application gateway', () => {
     );
     assert.ok(
       h.some((x) =>
-        /inbound from the proxy \(10\.1\.8\.0\/24\) to port 8080: allowed by nic-db: no NSG, nothing filtered; nsg-data inbound rule allow-agw/.test(
-          x,
-        ),
+        /inbound from the proxy \(10\.1\.8\.0\/24\) to port 8080: allowed by nsg-data inbound rule allow-agw/.test(x),
       ),
       h.join('\n'),
     );
