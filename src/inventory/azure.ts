@@ -462,6 +462,10 @@ export interface AzureNetworkInterface extends AzureTagged {
     publicIpAddressId?: string;
     /** Application security groups the configuration is a member of (NSG rules may name them). */
     applicationSecurityGroupIds?: string[];
+    /** Load balancer backend pools, inbound NAT rules and application gateway pools the configuration is in. */
+    loadBalancerBackendAddressPoolIds?: string[];
+    loadBalancerInboundNatRuleIds?: string[];
+    applicationGatewayBackendAddressPoolIds?: string[];
     pointer: string;
   }[];
   networkSecurityGroupId?: string;
@@ -472,6 +476,103 @@ export interface AzureNetworkInterface extends AzureTagged {
    * VNet integration); nothing can open a connection to it.
    */
   outboundOnly?: boolean;
+}
+
+/** A front-end IP configuration of a load balancer or application gateway: a public IP, or a private address. */
+export interface AzureFrontendIpConfiguration {
+  id: string;
+  name: string;
+  privateIpAddress?: string;
+  subnetId?: string;
+  publicIpAddressId?: string;
+}
+
+/**
+ * Microsoft.Network/loadBalancers (api-version 2024-05-01 shapes): the front ends, backend pools and the inbound
+ * rules that join them. Outbound rules only translate egress and are not read.
+ */
+export interface AzureLoadBalancer extends AzureTagged {
+  /** Basic, Standard or Gateway. */
+  sku?: string;
+  /** Regional or Global (cross-region). */
+  skuTier?: string;
+  frontendIpConfigurations: (AzureFrontendIpConfiguration & { publicIpPrefixId?: string; pointer: string })[];
+  backendAddressPools: {
+    id: string;
+    name: string;
+    /** NIC IP configuration ids (read-only in ARM: what Azure reports as members). */
+    backendIpConfigurationIds: string[];
+    /** IP-based members (ipAddress + virtualNetwork), or a regional front end (cross-region pools). */
+    addresses: {
+      name?: string;
+      ipAddress?: string;
+      virtualNetworkId?: string;
+      subnetId?: string;
+      frontendIpConfigurationId?: string;
+      nicIpConfigurationId?: string;
+    }[];
+    pointer: string;
+  }[];
+  /** Load-balancing rules and inbound NAT rules alike (kind says which). */
+  rules: {
+    kind: 'load-balancing' | 'inbound-nat';
+    id: string;
+    name: string;
+    /** Tcp, Udp or All. */
+    protocol?: string;
+    frontendIpConfigurationId?: string;
+    /** 0 with protocol All: every port (HA ports). */
+    frontendPort?: number;
+    /** Pool-based inbound NAT rules: the front-end port range, one port per pool member. */
+    frontendPortRangeStart?: number;
+    frontendPortRangeEnd?: number;
+    backendPort?: number;
+    enableFloatingIp?: boolean;
+    backendAddressPoolIds: string[];
+    /** Inbound NAT rules to one NIC (read-only in ARM): the NIC IP configuration id. */
+    backendIpConfigurationId?: string;
+    pointer: string;
+  }[];
+  /** Inbound NAT pools (virtual machine scale sets): not followed. */
+  inboundNatPoolNames: string[];
+}
+
+/** Microsoft.Network/applicationGateways (api-version 2024-05-01 shapes): listeners, routing and backend pools. */
+export interface AzureApplicationGateway extends AzureTagged {
+  /** Standard_v2, WAF_v2, Standard, WAF… */
+  skuTier?: string;
+  /** The subnet(s) the gateway's instances sit in (gatewayIPConfigurations). */
+  subnetIds: string[];
+  frontendIpConfigurations: AzureFrontendIpConfiguration[];
+  frontendPorts: { id: string; port?: number }[];
+  /** httpListeners and (TCP/TLS) listeners. */
+  listeners: {
+    id: string;
+    name: string;
+    frontendIpConfigurationId?: string;
+    frontendPortId?: string;
+    protocol?: string;
+    pointer: string;
+  }[];
+  backendAddressPools: {
+    id: string;
+    name: string;
+    backendIpConfigurationIds: string[];
+    addresses: { ipAddress?: string; fqdn?: string }[];
+  }[];
+  /** backendHttpSettingsCollection and backendSettingsCollection. */
+  backendSettings: { id: string; name: string; port?: number; protocol?: string }[];
+  /** requestRoutingRules and routingRules, with path-based targets flattened (urlPathMaps). */
+  routingRules: {
+    id: string;
+    name: string;
+    listenerId?: string;
+    /** Backend pool and settings pairs the rule may send to (a path map's default and its paths). */
+    targets: { poolId?: string; settingsId?: string }[];
+    /** A redirect, or a path map not in the resource: nothing followed. */
+    unresolved?: string;
+    pointer: string;
+  }[];
 }
 
 export interface AzureVirtualMachine extends AzureTagged {
@@ -659,6 +760,22 @@ export const AZURE_DATASETS = {
     command: argType('microsoft.network/networkinterfaces'),
     permission: 'Microsoft.Network/networkInterfaces/read',
   },
+  'network:load-balancers': {
+    types: [
+      'microsoft.network/loadbalancers',
+      // Pools and rules as resources of their own (templates, ARM child GETs); Resource Graph nests them.
+      'microsoft.network/loadbalancers/backendaddresspools',
+      'microsoft.network/loadbalancers/loadbalancingrules',
+      'microsoft.network/loadbalancers/inboundnatrules',
+    ],
+    command: argType('microsoft.network/loadbalancers'),
+    permission: 'Microsoft.Network/loadBalancers/read',
+  },
+  'network:application-gateways': {
+    types: ['microsoft.network/applicationgateways'],
+    command: argType('microsoft.network/applicationgateways'),
+    permission: 'Microsoft.Network/applicationGateways/read',
+  },
   'compute:virtual-machines': {
     types: ['microsoft.compute/virtualmachines'],
     command: argType('microsoft.compute/virtualmachines'),
@@ -732,6 +849,8 @@ export interface AzureInventory {
   flowLogs: AzureFlowLog[];
   networkInterfaces: AzureNetworkInterface[];
   virtualMachines: AzureVirtualMachine[];
+  loadBalancers: AzureLoadBalancer[];
+  applicationGateways: AzureApplicationGateway[];
   /**
    * Which data sets are present, per subscription. Azure data is collected a subscription at a time (one Resource
    * Graph query or ARM list call covers every location), so presence is a property of the subscription; use
@@ -784,6 +903,8 @@ export function emptyAzureInventory(): AzureInventory {
     flowLogs: [],
     networkInterfaces: [],
     virtualMachines: [],
+    loadBalancers: [],
+    applicationGateways: [],
     datasets: new Map(),
     unavailable: new Map(),
     partial: new Map(),

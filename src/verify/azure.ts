@@ -49,6 +49,7 @@ import {
   azureIdKey,
   azureScopeKey,
   hasAzureDataset,
+  parseAzureId,
   type AzureFirewall,
   type AzureFirewallPolicyRule,
   type AzureInventory,
@@ -67,6 +68,7 @@ import { tryParseCidr, type Cidr } from '../util/cidr.js';
 import { NOT_INTERNET_V4 } from './model.js';
 import { NO_FILTER } from './questions.js';
 import { cidrsIn, deployLabel, planStandIns, type PendingInterface } from './deploy-addresses.js';
+import { compileAzureLoadBalancers } from './azure-load-balancers.js';
 import type {
   AddressSpace,
   Filter,
@@ -131,6 +133,8 @@ const PROTOCOLS: Record<string, [number, number][]> = {
 };
 
 const at = originAt;
+/** The type findings give an NSG (as parseAzureId writes it). */
+const NSG_TYPE = 'microsoft.network/networksecuritygroups';
 
 /** What gives a VNet's subnets gateway routes: its gateway or Route Server, or a peer's through useRemoteGateways. */
 interface GatewaySource {
@@ -403,6 +407,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
       defaultRef: {
         label: `${name} ${wanted}: no rule matches`,
         resourceId: nsg.id,
+        resourceType: NSG_TYPE,
         origin: nsg.origin,
         fix: { kind: 'azure-nsg-none', nsgId: nsg.id, direction },
       },
@@ -422,6 +427,8 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     const ref: Ref = {
       label: `${name} ${direction === 'in' ? 'inbound' : 'outbound'} rule ${r.name} (priority ${r.priority}, ${action})`,
       resourceId: nsg.id,
+      // A load-balancer path's finding is located by its witness's last hop, which carries no other type.
+      resourceType: NSG_TYPE,
       origin: at(nsg.origin, r.pointer),
       fix: {
         kind: 'azure-nsg-rule',
@@ -690,6 +697,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
   const pes = byId(inv.privateEndpoints);
   const natGateways = new Set<string>();
   const interfaces: Interface[] = [];
+  const nicInterface = new Map<string, Interface>();
   for (const n of [...inv.networkInterfaces].sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))) {
     const configs = n.ipConfigurations.filter((c) => c.subnetId && addressesOf(c).length > 0);
     const first = configs[0];
@@ -787,7 +795,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
           : n.networkSecurityGroupId
             ? unknownNsg(direction)
             : openFilter(name, direction, n.id, n.origin);
-    interfaces.push({
+    const iface: Interface = {
       id: name,
       subnet: pe ? ms.endpoints : ms.main,
       network: vnetName(v),
@@ -809,7 +817,9 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
         resourceId: n.id,
         origin: n.origin,
       },
-    });
+    };
+    interfaces.push(iface);
+    nicInterface.set(azureIdKey(n.id), iface);
   }
 
   // ---- firewalls
@@ -830,6 +840,52 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     });
   }
 
+  // ---- load balancers and application gateways (azure-load-balancers.ts)
+  const networkOfVnet = (id: string) => {
+    const v = vnets.get(azureIdKey(id));
+    return v ? vnetName(v) : undefined;
+  };
+  const vnetByName = new Map(inv.virtualNetworks.map((v) => [vnetName(v), v]));
+  const reachable = new Map<string, string[]>();
+  const peeringFromTo = new Map(
+    inv.vnetPeerings
+      .filter(connected)
+      .map((x) => [`${azureIdKey(x.vnetId)}|${azureIdKey(x.remoteVirtualNetworkId ?? '')}`, x]),
+  );
+  const loadBalancers = compileAzureLoadBalancers({
+    inv,
+    interfaces,
+    nicInterface,
+    networkOfVnet,
+    networkOfSubnet: (id) => {
+      const s = subnetsById.get(azureIdKey(id));
+      return networkOfVnet(s?.vnetId ?? parseAzureId(id).parentId ?? '');
+    },
+    // Clients in a peered VNet reach a private front end when their side of the peering allows VNet access.
+    reachableNetworks: (network) => {
+      const known = reachable.get(network);
+      if (known) return known;
+      const v = vnetByName.get(network);
+      if (!v) return [network];
+      const out = [network];
+      for (const p of peersOf(v)) {
+        const back = peeringFromTo.get(`${azureIdKey(p.remoteVirtualNetworkId ?? '')}|${azureIdKey(v.id)}`);
+        const w = back ? networkOfVnet(back.vnetId) : undefined;
+        if (w && back!.allowVirtualNetworkAccess !== false && peeringOf.has(azureIdKey(p.id))) out.push(w);
+      }
+      const list = [...new Set(out)].sort();
+      reachable.set(network, list);
+      return list;
+    },
+    modelSubnet: (id) => {
+      const ms = modelSubnet.get(azureIdKey(id));
+      return ms ? subnets.get(ms.main) : undefined;
+    },
+    publicIpAddress: (id) => publicIps.get(azureIdKey(id))?.ipAddress,
+    notes,
+    gaps,
+  });
+
   const exclude = [
     ...PUBLIC.exclude,
     AZURE_HOST,
@@ -844,6 +900,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     nats: new Map(),
     peerings,
     firewalls,
+    ...(loadBalancers.length > 0 ? { loadBalancers } : {}),
     internet: { include: PUBLIC.include, exclude },
     ...(internetZone ? { internetZone } : {}),
     notes: [...notes].sort(),

@@ -9,9 +9,27 @@
  *   address gets through (`exists`, what a client needs for a connection to be possible) or every one does (`all`,
  *   what working intent needs, since the proxy picks its address).
  * Replies do not follow the backend subnet's routes (passthrough: direct server return; proxy: back to the proxy).
+ * The backend's subnet filter (Azure subnet NSG; open on GCP) sees the packet before the interface's, and an internal
+ * client's subnet filter after its own. Where a front end translates ports (Azure), the packet is written with the
+ * backend's port and the client's filters see `frontendPorts`; with Floating IP the backend's filters see the front
+ * end's address as the destination; a `frontFilter` (Azure Application Gateway subnet NSG) sees the client's packet
+ * at the front end.
  */
 import { filterSets, protoPorts, triAnd, triAndSet, triUnion, type Tri, type TriSet, decidePacket } from './filters.js';
-import { addresses, and, DST, EMPTY, exists, not, PORT, PROTO, SRC, unionAll, type PacketSet } from './packet-set.js';
+import {
+  addresses,
+  and,
+  DST,
+  EMPTY,
+  exists,
+  FULL,
+  not,
+  PORT,
+  PROTO,
+  SRC,
+  unionAll,
+  type PacketSet,
+} from './packet-set.js';
 import type { Point } from './packet-set.js';
 import {
   hasPorts,
@@ -50,12 +68,48 @@ export function clientAllowed(lb: LoadBalancer, s: Interface): boolean {
 const proxyReady = (lb: LoadBalancer, b: LoadBalancerBackend): boolean =>
   (lb.proxySources?.length ?? 0) > 0 && b.port !== undefined;
 
-/** What the backend's inbound filter lets through on this path (see the module comment), as client packets. */
-export function backendAdmits(lb: LoadBalancer, b: LoadBalancerBackend, d: Interface, mode: ReplyMode): TriSet {
-  const f = filterSets(d.inbound);
+const UNKNOWN: TriSet = { yes: EMPTY, maybe: FULL };
+
+/** The filter of an interface's subnet on one side (unknown when not read). */
+export function subnetFilterSets(model: NetworkModel, i: Interface, direction: 'in' | 'out'): TriSet {
+  const s = model.subnets.get(i.subnet);
+  const f = direction === 'in' ? s?.inbound : s?.outbound;
+  return f ? filterSets(f) : UNKNOWN;
+}
+
+/**
+ * What the front end's own filter lets through, without the destination (projected away): some gateway address
+ * admits it (`exists`) or every one does (`all`), as for proxy sources. Undefined when the front end has none.
+ */
+export function frontAdmits(lb: LoadBalancer, mode: ReplyMode): TriSet | undefined {
+  const ff = lb.frontFilter;
+  if (!ff) return undefined;
+  if (!ff.filter || ff.addresses.length === 0) return UNKNOWN;
+  const f = filterSets(ff.filter);
+  const q = addresses(DST, ff.addresses);
+  const one = (s: PacketSet) => (mode === 'exists' ? exists(and(s, q), [DST]) : not(exists(and(q, not(s)), [DST])));
+  return { yes: one(f.yes), maybe: one(f.maybe) };
+}
+
+/** What the backend's inbound filters let through on this path (see the module comment), as client packets. */
+export function backendAdmits(
+  model: NetworkModel,
+  lb: LoadBalancer,
+  b: LoadBalancerBackend,
+  d: Interface,
+  mode: ReplyMode,
+): TriSet {
+  const f = triAnd(subnetFilterSets(model, d, 'in'), filterSets(d.inbound));
   const front = frontClasses(lb);
+  const dst = addresses(DST, d.addresses);
   let t: TriSet;
-  if (!lb.proxySources) t = triAndSet(f, and(addresses(DST, d.addresses), front));
+  if (!lb.proxySources && lb.floatingIp) {
+    // The filters see the front end's address; the packet is still the backend's to answer.
+    // An address not known: what the filters say of it is not known either.
+    const seen = lb.address ? and(addresses(DST, [lb.address]), front) : undefined;
+    const at = (s: PacketSet) => and(exists(and(s, seen!), [DST]), dst);
+    t = seen ? { yes: at(f.yes), maybe: at(f.maybe) } : { yes: EMPTY, maybe: and(front, dst) };
+  } else if (!lb.proxySources) t = triAndSet(f, and(dst, front));
   else {
     const dst4 = addresses(
       DST,
@@ -71,6 +125,8 @@ export function backendAdmits(lb: LoadBalancer, b: LoadBalancerBackend, d: Inter
       t = triAndSet({ yes: one(f.yes), maybe: one(f.maybe) }, tcpFront);
     }
   }
+  const ff = frontAdmits(lb, mode);
+  if (ff) t = triAnd(t, ff);
   return b.sure ? t : { yes: EMPTY, maybe: t.maybe };
 }
 
@@ -93,7 +149,12 @@ export function lbFromInternet(
     if (lb.reach !== 'external') continue;
     for (const b of lb.backends) {
       const d = byId.get(b.iface);
-      if (d) out.push({ from: 'internet', to: d.network, set: triAndSet(backendAdmits(lb, b, d, mode), internetSrc) });
+      if (d)
+        out.push({
+          from: 'internet',
+          to: d.network,
+          set: triAndSet(backendAdmits(model, lb, b, d, mode), internetSrc),
+        });
     }
   }
   return out;
@@ -115,14 +176,25 @@ export function lbZoneToZone(
     if (lb.reach !== 'internal' || !lb.address) continue;
     const backends = lb.backends.flatMap((b) => (byId.has(b.iface) ? [{ b, d: byId.get(b.iface)! }] : []));
     if (backends.length === 0) continue;
-    const q = and(addresses(DST, [lb.address]), frontClasses(lb));
+    // With translated ports the client's filters see the front end's port, the backend's the backend's.
+    const fp = lb.frontendPorts;
+    const q = and(addresses(DST, [lb.address]), fp ? protoPorts(lb.proto, fp) : frontClasses(lb));
+    const dims = fp ? [DST, PORT] : [DST];
     const byNet = new Map<string, Interface[]>();
     for (const s of sources) if (clientAllowed(lb, s)) byNet.set(s.network, [...(byNet.get(s.network) ?? []), s]);
     for (const [net, list] of byNet) {
-      const own = triUnion(list.map((i) => triAndSet(filterSets(i.outbound), addresses(SRC, i.addresses))));
-      const sent: TriSet = { yes: exists(and(own.yes, q), [DST]), maybe: exists(and(own.maybe, q), [DST]) };
+      const own = triUnion(
+        list.map((i) =>
+          triAndSet(triAnd(filterSets(i.outbound), subnetFilterSets(model, i, 'out')), addresses(SRC, i.addresses)),
+        ),
+      );
+      // A range of front-end ports (a pool's inbound NAT rule) maps each to a backend the model cannot tell: maybe.
+      const sent: TriSet = {
+        yes: fp && fp[0] !== fp[1] ? EMPTY : exists(and(own.yes, q), dims),
+        maybe: exists(and(own.maybe, q), dims),
+      };
       for (const { b, d } of backends)
-        out.push({ from: net, to: d.network, set: triAnd(sent, backendAdmits(lb, b, d, mode)) });
+        out.push({ from: net, to: d.network, set: triAnd(sent, backendAdmits(model, lb, b, d, mode)) });
     }
   }
   return out;
@@ -131,39 +203,54 @@ export function lbZoneToZone(
 // ---------------------------------------------------------------------------------------------------------------
 // Per packet
 
-function boundaryCandidates(f: Filter, ranges: readonly Cidr[]): bigint[] {
+function boundaryCandidates(filters: readonly Filter[], ranges: readonly Cidr[], side: 'remotes' | 'locals'): bigint[] {
   const inside = (a: bigint) => ranges.some((c) => c.family === 4 && c.first <= a && a <= c.last);
   const out = new Set<bigint>(ranges.filter((c) => c.family === 4).map((c) => c.first));
   const add = (c: Cidr) => {
     for (const a of [c.first, c.last + 1n]) if (inside(a)) out.add(a);
   };
-  for (const r of f.rules)
-    for (const rem of r.remotes) {
-      if (rem.kind === 'cidr') add(rem.cidr);
-      else if (rem.kind === 'members') rem.addresses.forEach(add);
-      else {
-        const sp = rem.kind === 'space' ? rem.space : rem.within;
-        if (sp) [...sp.include, ...sp.exclude].forEach(add);
+  for (const f of filters)
+    for (const r of f.rules)
+      for (const rem of (side === 'remotes' ? r.remotes : r.locals) ?? []) {
+        if (rem.kind === 'cidr') add(rem.cidr);
+        else if (rem.kind === 'members') rem.addresses.forEach(add);
+        else {
+          const sp = rem.kind === 'space' ? rem.space : rem.within;
+          if (sp) [...sp.include, ...sp.exclude].forEach(add);
+        }
       }
-    }
   return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
- * The backend's inbound decision on a proxy's connection: over every proxy address (the filter is constant between
- * the boundaries of its rules' ranges, so the boundaries inside the proxy ranges stand for all of them).
+ * Filters in turn on one packet: the first that drops it decides, else an undecided one, else every allow (the last
+ * filter's, the interface's, first).
  */
-export function proxyDecision(
-  f: Filter,
-  p: Point,
+function decideAll(filters: readonly Filter[], p: Point): { verdict: Tri; ref: Ref; refs: Ref[] } {
+  const refs: Ref[] = [];
+  let undecided: Ref | undefined;
+  for (const f of filters) {
+    const d = decidePacket(f, p);
+    if (d.verdict === 'no') return { verdict: 'no', ref: d.ref, refs: [d.ref] };
+    if (d.verdict === 'maybe') undecided ??= d.ref;
+    refs.unshift(d.ref);
+  }
+  return undecided ? { verdict: 'maybe', ref: undecided, refs: [undecided] } : { verdict: 'yes', ref: refs[0]!, refs };
+}
+
+/**
+ * A decision over every address of `ranges` on one side of the packet (the filters are constant between the
+ * boundaries of their rules' ranges, so the boundaries inside the ranges stand for all of them): some address gets
+ * through (`exists`) or every one does (`all`).
+ */
+function decideOver(
+  filters: readonly Filter[],
   ranges: readonly Cidr[],
-  port: number,
+  side: 'remotes' | 'locals',
+  packet: (a: bigint) => Point,
   mode: ReplyMode,
-): { verdict: Tri; ref: Ref; src: bigint } {
-  const decisions = boundaryCandidates(f, ranges).map((a) => ({
-    a,
-    d: decidePacket(f, { fam: 0, src: Number(a), dst: p.dst, proto: PROTO_TCP, port }),
-  }));
+): { verdict: Tri; ref: Ref; refs: Ref[]; address: bigint } {
+  const decisions = boundaryCandidates(filters, ranges, side).map((a) => ({ a, d: decideAll(filters, packet(a)) }));
   const some = (v: Tri) => decisions.some((x) => x.d.verdict === v);
   const every = (ok: Tri[]) => decisions.every((x) => ok.includes(x.d.verdict));
   const verdict: Tri =
@@ -178,9 +265,37 @@ export function proxyDecision(
         : every(['yes', 'maybe'])
           ? 'maybe'
           : 'no';
-  const deciding =
-    (mode === 'exists' ? decisions.find((x) => x.d.verdict === verdict) : undefined) ??
-    decisions.find((x) => x.d.verdict === verdict) ??
-    decisions[0]!;
-  return { verdict, ref: deciding.d.ref, src: deciding.a };
+  const deciding = decisions.find((x) => x.d.verdict === verdict) ?? decisions[0]!;
+  return { verdict, ref: deciding.d.ref, refs: deciding.d.refs, address: deciding.a };
+}
+
+/**
+ * The backend's inbound decision (its subnet's filter, then its own) on a proxy's connection, over every proxy
+ * address.
+ */
+export function proxyDecision(
+  filters: readonly Filter[],
+  p: Point,
+  ranges: readonly Cidr[],
+  port: number,
+  mode: ReplyMode,
+): { verdict: Tri; ref: Ref; refs: Ref[]; src: bigint } {
+  const d = decideOver(
+    filters,
+    ranges,
+    'remotes',
+    (a) => ({ fam: 0, src: Number(a), dst: p.dst, proto: PROTO_TCP, port }),
+    mode,
+  );
+  return { verdict: d.verdict, ref: d.ref, refs: d.refs, src: d.address };
+}
+
+/** The front end's filter (frontFilter) on the client's packet, over every address of the front end. */
+export function frontDecision(
+  f: Filter,
+  p: Point,
+  ranges: readonly Cidr[],
+  mode: ReplyMode,
+): { verdict: Tri; ref: Ref } {
+  return decideOver([f], ranges, 'locals', (a) => ({ ...p, dst: Number(a) }), mode);
 }

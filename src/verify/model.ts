@@ -308,7 +308,21 @@ export interface LoadBalancer {
   /** The front end's address: an internal client's outbound filter sees it as the destination. */
   address?: Cidr;
   proto: readonly [number, number];
+  /** The ports packets reach the backend on (a passthrough front end that translates ports: the backend's). */
   ports: readonly (readonly [number, number])[];
+  /**
+   * Set when the front end translates the port (Azure load-balancing and inbound NAT rules: frontendPort →
+   * backendPort): the ports an internal client sends to, whose outbound filters see them; `ports` is then the one
+   * backend port. A range (a pool's inbound NAT rule) maps each port to one backend the model cannot tell.
+   */
+  frontendPorts?: readonly [number, number];
+  /** The backend receives the packet addressed to the front end's `address` (Azure Floating IP): its filters see it. */
+  floatingIp?: boolean;
+  /**
+   * A filter the client's packet passes at the front end (Azure Application Gateway: the NSG of its subnet), seen with
+   * a destination among `addresses` (the gateway's instances, which one unknown). `filter` undefined: not read.
+   */
+  frontFilter?: { filter?: Filter; addresses: Cidr[]; at: string };
   proxySources?: Cidr[];
   backends: LoadBalancerBackend[];
   ref: Ref;
@@ -323,7 +337,7 @@ export interface NetworkModel {
   peerings: Map<string, Peering>;
   firewalls?: Map<string, Firewall>;
   transitGateways?: Map<string, TransitGateway>;
-  /** Load balancer front ends (GCP): the interfaces they deliver to are reached through them too. */
+  /** Load balancer front ends (GCP, Azure): the interfaces they deliver to are reached through them too. */
   loadBalancers?: LoadBalancer[];
   /** The internet: these public ranges minus the excluded ones (networks, zones, special-purpose space). */
   internet: { include: Cidr[]; exclude: Cidr[] };

@@ -22,7 +22,7 @@ import {
 import { forwardsOnward, lookupRoute, targetKey, unknownRoute, unknownRouteReason } from './routes.js';
 import { egress, type ReplyMode } from './evaluate.js';
 import { tgwEntry, tgwExit } from './tgw.js';
-import { clientAllowed, frontAccepts, proxyDecision } from './load-balancers.js';
+import { clientAllowed, frontAccepts, frontDecision, proxyDecision } from './load-balancers.js';
 import type { Cidr } from '../util/cidr.js';
 
 export interface Hop {
@@ -172,12 +172,36 @@ export class Tracer {
             lb.ref,
           );
         else if ((a.family === 4 ? V4 : 1) !== p.fam) t.drop(lb.id, `${front} has no address of this family`, lb.ref);
-        else t.filter(s.id, s.outbound, { ...p, dst: a.family === 4 ? Number(a.first) : a.first }, 'out');
+        else this.clientToFront(t, s, lb, { ...p, dst: a.family === 4 ? Number(a.first) : a.first });
       }
       t.hop(lb.id, 'yes', `to the ${front}`, lb.ref);
+      if (lb.frontFilter) {
+        const ff = lb.frontFilter;
+        if (!ff.filter || ff.addresses.length === 0)
+          t.hop(ff.at, 'maybe', 'the front end’s filter is not in the inventory');
+        else {
+          const fd = frontDecision(ff.filter, p, ff.addresses, mode);
+          const what = fd.verdict === 'no' ? 'dropped by' : fd.verdict === 'yes' ? 'allowed by' : 'undecided by';
+          t.hop(ff.at, fd.verdict, `inbound at the front end ${what} ${fd.ref.label}`, fd.ref);
+        }
+      }
       t.hop(d.id, b.sure ? 'yes' : 'maybe', b.via.label, b.via);
-      if (!lb.proxySources) t.filter(d.id, d.inbound, p, 'in');
-      else if (p.fam !== V4 || p.proto !== PROTO_TCP) t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
+      const dsub = this.model.subnets.get(d.subnet);
+      if (!lb.proxySources) {
+        // With Floating IP the backend's filters see the front end's address as the destination.
+        const fa = lb.floatingIp ? lb.address : undefined;
+        if (lb.floatingIp && !fa)
+          t.hop(d.id, 'maybe', 'Floating IP: the front end’s address, which its NSGs see, is not known');
+        else if (fa && (fa.family === 4 ? V4 : 1) !== p.fam)
+          t.drop(d.id, 'Floating IP: the front end has no address of this family');
+        else {
+          const seen = fa ? { ...p, dst: fa.family === 4 ? Number(fa.first) : fa.first } : p;
+          // An open filter (no NSG; GCP subnets) decides nothing: the last hop shown is the rule that admitted it.
+          if (!openFilter(dsub?.inbound)) t.filter(dsub?.id ?? d.subnet, dsub?.inbound, seen, 'in');
+          if (!openFilter(d.inbound) || openFilter(dsub?.inbound)) t.filter(d.id, d.inbound, seen, 'in');
+        }
+      } else if (p.fam !== V4 || p.proto !== PROTO_TCP)
+        t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
       else if (b.port === undefined || lb.proxySources.length === 0)
         t.hop(
           d.id,
@@ -187,18 +211,52 @@ export class Tracer {
             : 'the proxy-only subnet the proxy connects from is not in the inventory',
         );
       else {
-        const pd = proxyDecision(d.inbound, p, lb.proxySources, b.port, mode);
+        // An open filter (no NSG; GCP subnets) decides nothing: the other names the rule.
+        const filters = [dsub?.inbound, d.inbound].filter((f): f is Filter => !!f && !openFilter(f));
+        if (filters.length === 0) filters.push(d.inbound);
+        const pd = proxyDecision(filters, p, lb.proxySources, b.port, mode);
+        if (dsub && !dsub.inbound) t.hop(dsub.id, 'maybe', 'inbound filter not in the inventory');
         const ranges = lb.proxySources.map((c) => c.text).join(', ');
         t.hop(
           d.id,
           pd.verdict,
-          `inbound from the proxy (${ranges}) to port ${b.port}: ${pd.verdict === 'no' ? 'dropped by' : pd.verdict === 'yes' ? 'allowed by' : 'undecided (unresolved rule)'} ${pd.ref.label}`,
+          `inbound from the proxy (${ranges}) to port ${b.port}: ${pd.verdict === 'no' ? 'dropped by' : pd.verdict === 'yes' ? 'allowed by' : 'undecided (unresolved rule)'} ${pd.refs.map((x) => x.label).join('; ')}`,
           pd.ref,
         );
       }
       out.push(t.done(d.id));
     }
     return out;
+  }
+
+  /**
+   * An internal client's packet to a front end: its own outbound filter, then its subnet's, on the port it sends to
+   * (the front end's when it translates ports; some port of a range, mapped to a pool member cordon cannot tell).
+   */
+  private clientToFront(t: Walk, s: Interface, lb: LoadBalancer, p: Point): void {
+    const sub = this.model.subnets.get(s.subnet);
+    const fp = lb.frontendPorts;
+    let port = fp ? fp[0] : p.port;
+    if (fp && fp[0] !== fp[1]) {
+      const cands = new Set<number>([fp[0]]);
+      for (const f of [s.outbound, sub?.outbound])
+        for (const r of f?.rules ?? [])
+          for (const x of [r.ports[0], r.ports[1] + 1]) if (x >= fp[0] && x <= fp[1]) cands.add(x);
+      const pass = [...cands]
+        .sort((a, b) => a - b)
+        .find((x) =>
+          [s.outbound, sub?.outbound].every((f) => !f || decidePacket(f, { ...p, port: x }).verdict !== 'no'),
+        );
+      if (pass !== undefined) port = pass;
+    }
+    t.filter(s.id, s.outbound, { ...p, port }, 'out');
+    if (!openFilter(sub?.outbound)) t.filter(sub?.id ?? s.subnet, sub?.outbound, { ...p, port }, 'out');
+    if (fp && fp[0] !== fp[1])
+      t.hop(
+        lb.id,
+        'maybe',
+        `front-end port ${port} of ${fp[0]}-${fp[1]} maps to one pool member, which cordon cannot tell`,
+      );
   }
 
   private traceDirect(source: TraceSource, p: Point, mode: ReplyMode): Trace {
@@ -684,6 +742,23 @@ export class Tracer {
     }
     return t.drop('internet', 'no interface at the destination address');
   }
+}
+
+/** A filter that lets every packet through (a subnet without one): no hop worth showing on a load-balancer path. */
+function openFilter(f: Filter | undefined): boolean {
+  const r = f?.rules[0];
+  return (
+    !!r &&
+    f.rules.length === 1 &&
+    r.action === 'allow' &&
+    r.proto[0] === 0 &&
+    r.proto[1] === 255 &&
+    r.ports[0] === 0 &&
+    r.ports[1] === 65535 &&
+    !r.locals &&
+    r.remotes.some((x) => x.kind === 'cidr' && x.cidr.text === '0.0.0.0/0') &&
+    r.remotes.some((x) => x.kind === 'cidr' && x.cidr.text === '::/0')
+  );
 }
 
 /** Accumulates hops and the three-valued verdict of a walk. */

@@ -245,3 +245,145 @@ export const cellOf = (r: AzureResult, from: string, to: string) =>
   r.matrix.find((m) => m.from === from && m.to === to)!;
 export const findingsOf = (r: AzureResult, id: string, from: string, to: string) =>
   r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
+
+/** A public IP resource with an address. */
+export function publicIp(inv: AzureInventory, name: string, ip: string): void {
+  inv.publicIpAddresses.push({ ...base('publicIPAddresses', name), tags: {}, ipAddress: ip });
+}
+
+/** The id of a NIC's first IP configuration (what a backend pool lists). */
+export const nicConfigId = (nicName: string) => `${idOf('networkInterfaces', nicName)}/ipConfigurations/ipconfig1`;
+
+export interface LbRuleSpec {
+  name: string;
+  kind?: 'load-balancing' | 'inbound-nat';
+  protocol?: string;
+  frontendPort?: number;
+  backendPort?: number;
+  floatingIp?: boolean;
+  /** Inbound NAT rules: the NIC it targets. */
+  nic?: string;
+}
+
+/**
+ * A load balancer with one front end (public: a public IP at `publicAddress`; private: `privateAddress` in
+ * vnet/subnet), one pool holding the NICs and the rules (load-balancing rules use the pool).
+ */
+export function loadBalancer(
+  inv: AzureInventory,
+  name: string,
+  front: { publicAddress?: string; private?: [string, string, string?] },
+  poolNics: string[],
+  rules: LbRuleSpec[],
+): void {
+  const b = base('loadBalancers', name);
+  const fe = `${b.id}/frontendIPConfigurations/fe`;
+  const pool = `${b.id}/backendAddressPools/pool`;
+  if (front.publicAddress) publicIp(inv, `pip-${name}`, front.publicAddress);
+  inv.loadBalancers.push({
+    ...b,
+    tags: {},
+    sku: 'Standard',
+    frontendIpConfigurations: [
+      {
+        id: fe,
+        name: 'fe',
+        ...(front.publicAddress ? { publicIpAddressId: idOf('publicIPAddresses', `pip-${name}`) } : {}),
+        ...(front.private
+          ? {
+              subnetId: subnetId(front.private[0], front.private[1]),
+              ...(front.private[2] ? { privateIpAddress: front.private[2] } : {}),
+            }
+          : {}),
+        pointer: '/properties/frontendIPConfigurations/0',
+      },
+    ],
+    backendAddressPools: [
+      {
+        id: pool,
+        name: 'pool',
+        backendIpConfigurationIds: poolNics.map(nicConfigId),
+        addresses: [],
+        pointer: '/properties/backendAddressPools/0',
+      },
+    ],
+    rules: rules.map((r, i) => ({
+      kind: r.kind ?? 'load-balancing',
+      id: `${b.id}/${r.kind === 'inbound-nat' ? 'inboundNatRules' : 'loadBalancingRules'}/${r.name}`,
+      name: r.name,
+      protocol: r.protocol ?? 'Tcp',
+      frontendIpConfigurationId: fe,
+      ...(r.frontendPort !== undefined ? { frontendPort: r.frontendPort } : {}),
+      ...(r.backendPort !== undefined ? { backendPort: r.backendPort } : {}),
+      ...(r.floatingIp ? { enableFloatingIp: true } : {}),
+      backendAddressPoolIds: r.kind === 'inbound-nat' ? [] : [pool],
+      ...(r.nic ? { backendIpConfigurationId: nicConfigId(r.nic) } : {}),
+      pointer: `/properties/rules/${i}`,
+    })),
+    inboundNatPoolNames: [],
+  });
+}
+
+/**
+ * An application gateway in vnet/subnet with one listener (public front end at `publicAddress`, or private at
+ * `privateAddress`) on `port`, routing to a pool of `backends` (IP addresses or FQDNs) with settings on `backendPort`.
+ */
+export function applicationGateway(
+  inv: AzureInventory,
+  name: string,
+  at: [string, string],
+  front: { publicAddress?: string; privateAddress?: string },
+  port: number,
+  backends: { ipAddress?: string; fqdn?: string; nic?: string }[],
+  backendPort: number,
+): void {
+  const b = base('applicationGateways', name);
+  if (front.publicAddress) publicIp(inv, `pip-${name}`, front.publicAddress);
+  inv.applicationGateways.push({
+    ...b,
+    tags: {},
+    skuTier: 'Standard_v2',
+    subnetIds: [subnetId(at[0], at[1])],
+    frontendIpConfigurations: [
+      {
+        id: `${b.id}/frontendIPConfigurations/fe`,
+        name: 'fe',
+        ...(front.publicAddress ? { publicIpAddressId: idOf('publicIPAddresses', `pip-${name}`) } : {}),
+        ...(front.privateAddress ? { privateIpAddress: front.privateAddress, subnetId: subnetId(at[0], at[1]) } : {}),
+      },
+    ],
+    frontendPorts: [{ id: `${b.id}/frontendPorts/p`, port }],
+    listeners: [
+      {
+        id: `${b.id}/httpListeners/l`,
+        name: 'l',
+        frontendIpConfigurationId: `${b.id}/frontendIPConfigurations/fe`,
+        frontendPortId: `${b.id}/frontendPorts/p`,
+        protocol: 'Https',
+        pointer: '/properties/httpListeners/0',
+      },
+    ],
+    backendAddressPools: [
+      {
+        id: `${b.id}/backendAddressPools/pool`,
+        name: 'pool',
+        backendIpConfigurationIds: backends.flatMap((x) => (x.nic ? [nicConfigId(x.nic)] : [])),
+        addresses: backends.filter((x) => !x.nic).map((x) => ({ ...x })),
+      },
+    ],
+    backendSettings: [
+      { id: `${b.id}/backendHttpSettingsCollection/s`, name: 's', port: backendPort, protocol: 'Http' },
+    ],
+    routingRules: [
+      {
+        id: `${b.id}/requestRoutingRules/r`,
+        name: 'r',
+        listenerId: `${b.id}/httpListeners/l`,
+        targets: [
+          { poolId: `${b.id}/backendAddressPools/pool`, settingsId: `${b.id}/backendHttpSettingsCollection/s` },
+        ],
+        pointer: '/properties/requestRoutingRules/0',
+      },
+    ],
+  });
+}

@@ -2,7 +2,8 @@
  * The set evaluator against the per-packet evaluator on random Azure-shaped networks (a hub with a firewall and two
  * spokes; NSGs on subnets and NICs with service tags and priorities; user routes to the firewall, an unknown
  * appliance, None or the internet; peering flags; public IPs and private subnets; a virtual network gateway in the
- * hub, used by spokes through useRemoteGateways, with route tables that do or do not propagate its routes) and random
+ * hub, used by spokes through useRemoteGateways, with route tables that do or do not propagate its routes; a public
+ * or internal load balancer, with port translation and Floating IP, or an application gateway in the hub) and random
  * packets.
  */
 import assert from 'node:assert/strict';
@@ -22,9 +23,11 @@ import {
 } from './agreement.js';
 import { Tracer } from '../../src/verify/trace.js';
 import {
+  applicationGateway,
   AZURE_POLICY,
   azureInventory,
   firewall,
+  loadBalancer,
   nic,
   nsg,
   peer,
@@ -95,12 +98,22 @@ const world = fc.record({
     }),
     { minLength: 1, maxLength: 3 },
   ),
+  lb: fc.record({
+    kind: fc.constantFrom('none', 'public', 'internal', 'gateway'),
+    members: fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 2 }),
+    frontendPort: fc.constantFrom(443, 6333),
+    backendPort: fc.constantFrom(443, 6333, 22),
+    floating: fc.boolean(),
+    /** The gateway subnet's NSG (-1: none). */
+    gatewayNsg: fc.constantFrom(-1, 0, 1, 2),
+  }),
   packets: fc.array(
     fc.record({
       src: fc.nat(),
       dst: fc.nat(),
       /** Spoke to spoke (through the hub, if anything) are the longest paths: drawn more often than chance would. */
-      kind: fc.constantFrom('any', 'cross', 'cross', 'cross', 'toInternet', 'fromInternet'),
+      // lb: to a backend of the load balancer or gateway, on its port, from where its clients are.
+      kind: fc.constantFrom('any', 'cross', 'cross', 'cross', 'toInternet', 'fromInternet', 'lb', 'lb'),
       proto: fc.constantFrom(6, 17, 1),
       port: fc.constantFrom(...PORTS),
     }),
@@ -183,6 +196,31 @@ export function build(w: World) {
     w.fwRules.map((r, i) => [`f${i}`, r.src, r.dst, r.port, r.protocol]),
   );
   if (!w.firewallPublic) delete inv.firewalls[0]!.ipConfigurations[0]!.publicIpAddressId;
+  const nics = w.lb.members.map((i) => `nic${i}`);
+  const lbRule = {
+    name: 'r',
+    frontendPort: w.lb.frontendPort,
+    backendPort: w.lb.backendPort,
+    floatingIp: w.lb.floating,
+  };
+  if (w.lb.kind === 'public') loadBalancer(inv, 'lb', { publicAddress: '20.50.1.2' }, nics, [lbRule]);
+  if (w.lb.kind === 'internal') {
+    subnet(inv, 'spoke1', 'lbs', '10.1.9.0/24');
+    loadBalancer(inv, 'lb', { private: ['spoke1', 'lbs', '10.1.9.5'] }, nics, [lbRule]);
+  }
+  if (w.lb.kind === 'gateway') {
+    subnet(inv, 'hub', 'agw', '10.0.2.0/24', w.lb.gatewayNsg >= 0 ? { nsg: `nsg${w.lb.gatewayNsg}` } : {});
+    const backends = nics.map((n) => ({ nic: n }));
+    applicationGateway(
+      inv,
+      'agw',
+      ['hub', 'agw'],
+      { publicAddress: '20.50.1.9' },
+      w.lb.frontendPort,
+      backends,
+      w.lb.backendPort,
+    );
+  }
   return inv;
 }
 
@@ -203,9 +241,13 @@ describe('verify (Azure): set evaluator agrees with the per-packet evaluator', (
           const spoke2 = ifaces.filter((i) => i.network === 'spoke2');
           const [from, to] =
             pk.kind === 'cross' ? (pk.src % 2 ? [spoke1, spoke2] : [spoke2, spoke1]) : [ifaces, ifaces];
-          const s = from[pk.src % from.length]!;
-          const d = to[pk.dst % to.length]!;
-          const fromInternet = pk.kind === 'fromInternet';
+          const lb = pk.kind === 'lb' && w.lb.kind !== 'none';
+          const backends = ifaces.filter((i) => w.lb.members.some((m) => i.id === `nic${m}`));
+          const clients = ifaces.filter((i) => i.network !== 'spoke2');
+          const s = lb && w.lb.kind === 'internal' ? clients[pk.src % clients.length]! : from[pk.src % from.length]!;
+          const d = lb ? backends[pk.dst % backends.length]! : to[pk.dst % to.length]!;
+          const lbPort = w.lb.kind === 'gateway' ? w.lb.frontendPort : w.lb.backendPort;
+          const fromInternet = pk.kind === 'fromInternet' || (lb && w.lb.kind !== 'internal');
           const toInternet = pk.kind === 'toInternet';
           if (!fromInternet && !toInternet && s === d) continue;
           for (const mode of ['exists', 'all'] as ReplyMode[]) {
@@ -213,13 +255,18 @@ describe('verify (Azure): set evaluator agrees with the per-packet evaluator', (
               fam: 0,
               src: fromInternet ? INTERNET[pk.src % 2]! : Number(s.addresses[0]!.first),
               dst: toInternet ? INTERNET[pk.dst % 2]! : Number(d.addresses[0]!.first),
-              proto: pk.proto,
-              port: pk.proto === 1 ? 0 : pk.port,
+              proto: lb ? 6 : pk.proto,
+              port: lb ? lbPort : pk.proto === 1 ? 0 : pk.port,
             };
             const naive = assertAgreement(ev, tracer, { s, d, fromInternet, toInternet, p, mode });
             const gateway = naive.hops.some((h) => /virtual network gateway|gateway of hub/.test(h.what));
             const kind = `${naive.verdict}${naive.hops.some((h) => h.at === 'fw') ? ' via firewall' : ''}${gateway ? ' by a gateway route' : ''}`;
             seen.set(kind, (seen.get(kind) ?? 0) + 1);
+            const lbHop = naive.hops.find((h) => /^(load balancer lb|application gateway agw) /.test(h.at));
+            if (lbHop) {
+              const k = `${lbHop.at.startsWith('application') ? 'gateway' : 'lb'} ${naive.verdict}`;
+              seen.set(k, (seen.get(k) ?? 0) + 1);
+            }
           }
         }
       }),
@@ -229,7 +276,18 @@ describe('verify (Azure): set evaluator agrees with the per-packet evaluator', (
       },
     );
     // The random networks must exercise every outcome, through the firewall too, or the agreement proves little.
-    for (const k of ['yes', 'no', 'maybe', 'yes via firewall', 'no via firewall', 'maybe by a gateway route'])
+    for (const k of [
+      'yes',
+      'no',
+      'maybe',
+      'yes via firewall',
+      'no via firewall',
+      'maybe by a gateway route',
+      'lb yes',
+      'lb no',
+      'gateway yes',
+      'gateway no',
+    ])
       assert.equal((seen.get(k) ?? 0) > 0, true, `no packet came out "${k}": ${JSON.stringify([...seen])}`);
   });
 });

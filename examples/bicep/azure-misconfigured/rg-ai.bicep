@@ -157,6 +157,59 @@ resource projCordon 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = 
   }
 }
 
+resource lbiInference 'Microsoft.Network/loadBalancers@2024-05-01' = {
+  name: 'lbi-inference'
+  location: location
+  sku: {
+    name: 'Standard'
+    tier: 'Regional'
+  }
+  properties: {
+    frontendIPConfigurations: [
+      {
+        name: 'fe-inference'
+        properties: {
+          privateIPAddress: '10.1.2.10'
+          privateIPAllocationMethod: 'Static'
+          subnet: {
+            id: vnetAi.properties.subnets[1].id
+          }
+        }
+      }
+    ]
+    backendAddressPools: [
+      {
+        name: 'pool-inference'
+        properties: {
+          loadBalancerBackendAddresses: []
+        }
+      }
+    ]
+    loadBalancingRules: [
+      {
+        name: 'https'
+        properties: {
+          frontendIPConfiguration: {
+            id: '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-ai/providers/Microsoft.Network/loadBalancers/lbi-inference/frontendIPConfigurations/fe-inference'
+          }
+          backendAddressPool: {
+            id: '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-ai/providers/Microsoft.Network/loadBalancers/lbi-inference/backendAddressPools/pool-inference'
+          }
+          protocol: 'Tcp'
+          frontendPort: 443
+          backendPort: 443
+          enableFloatingIP: false
+          idleTimeoutInMinutes: 4
+        }
+      }
+    ]
+    inboundNatRules: []
+    outboundRules: []
+    inboundNatPools: []
+    probes: []
+  }
+}
+
 resource nicInference 'Microsoft.Network/networkInterfaces@2024-05-01' = {
   name: 'nic-inference'
   location: location

@@ -24,6 +24,99 @@ resource vmJumpbox 'Microsoft.Compute/virtualMachines@2024-07-01' = {
   }
 }
 
+resource agwHub 'Microsoft.Network/applicationGateways@2024-05-01' = {
+  name: 'agw-hub'
+  location: location
+  properties: {
+    sku: {
+      name: 'WAF_v2'
+      tier: 'WAF_v2'
+      capacity: 2
+    }
+    gatewayIPConfigurations: [
+      {
+        name: 'gw'
+        properties: {
+          subnet: {
+            id: vnetHub.properties.subnets[4].id
+          }
+        }
+      }
+    ]
+    frontendIPConfigurations: [
+      {
+        name: 'fe-private'
+        properties: {
+          privateIPAddress: '10.0.8.10'
+          privateIPAllocationMethod: 'Static'
+          subnet: {
+            id: vnetHub.properties.subnets[4].id
+          }
+        }
+      }
+    ]
+    frontendPorts: [
+      {
+        name: 'port-443'
+        properties: {
+          port: 443
+        }
+      }
+    ]
+    httpListeners: [
+      {
+        name: 'listener-https'
+        properties: {
+          frontendIPConfiguration: {
+            id: '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-hub/providers/Microsoft.Network/applicationGateways/agw-hub/frontendIPConfigurations/fe-private'
+          }
+          frontendPort: {
+            id: '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-hub/providers/Microsoft.Network/applicationGateways/agw-hub/frontendPorts/port-443'
+          }
+          protocol: 'Https'
+        }
+      }
+    ]
+    backendAddressPools: [
+      {
+        name: 'pool-app'
+        properties: {
+          backendAddresses: []
+        }
+      }
+    ]
+    backendHttpSettingsCollection: [
+      {
+        name: 'settings-https'
+        properties: {
+          port: 443
+          protocol: 'Https'
+          cookieBasedAffinity: 'Disabled'
+          requestTimeout: 30
+        }
+      }
+    ]
+    requestRoutingRules: [
+      {
+        name: 'rule-app'
+        properties: {
+          ruleType: 'Basic'
+          priority: 100
+          httpListener: {
+            id: '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-hub/providers/Microsoft.Network/applicationGateways/agw-hub/httpListeners/listener-https'
+          }
+          backendAddressPool: {
+            id: '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-hub/providers/Microsoft.Network/applicationGateways/agw-hub/backendAddressPools/pool-app'
+          }
+          backendHttpSettings: {
+            id: '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-hub/providers/Microsoft.Network/applicationGateways/agw-hub/backendHttpSettingsCollection/settings-https'
+          }
+        }
+      }
+    ]
+  }
+}
+
 resource fwHub 'Microsoft.Network/azureFirewalls@2024-05-01' = {
   name: 'fw-hub'
   location: location
@@ -320,6 +413,12 @@ resource vnetHub 'Microsoft.Network/virtualNetworks@2024-05-01' = {
             id: rtSpokeEgress.id
           }
           defaultOutboundAccess: false
+        }
+      }
+      {
+        name: 'snet-agw'
+        properties: {
+          addressPrefix: '10.0.8.0/26'
         }
       }
     ]

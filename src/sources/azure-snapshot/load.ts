@@ -67,6 +67,13 @@ interface PendingSkip {
 
 interface State {
   drafts: Draft[];
+  /** Load balancer pools and rules read as resources of their own, by their load balancer's id. */
+  lbParts: {
+    lb: string;
+    list: 'backendAddressPools' | 'rules';
+    value: Record<string, unknown>;
+    skip: PendingSkip;
+  }[];
   skips: PendingSkip[];
   /** Data sets a manifest declares complete, per subscription. */
   declared: { subscription: string; dataset: AzureDataset }[];
@@ -76,6 +83,7 @@ interface State {
 function newState(): State {
   return {
     drafts: [],
+    lbParts: [],
     skips: [],
     declared: [],
     result: { inventory: emptyAzureInventory(), errors: [], warnings: [], files: [] },
@@ -407,6 +415,113 @@ function acls(a: z.output<typeof S.networkAcls>): AzureNetworkAcls | undefined {
 }
 
 /** Drops undefined fields so inventory objects compare and serialise cleanly. */
+/** A load-balancing or inbound NAT rule as both shapes read it. */
+interface LbRuleShape {
+  id?: string | undefined;
+  name?: string | undefined;
+  properties: {
+    protocol?: string | undefined;
+    frontendIPConfiguration?: string | undefined;
+    frontendPort?: number | undefined;
+    frontendPortRangeStart?: number | undefined;
+    frontendPortRangeEnd?: number | undefined;
+    backendPort?: number | undefined;
+    enableFloatingIP?: boolean | undefined;
+    backendAddressPool?: string | undefined;
+    backendAddressPools?: string[] | undefined;
+    backendIPConfiguration?: string | undefined;
+  };
+}
+
+/** A child of a load balancer or gateway: its id, or the one ARM gives it (`<parent id>/<collection>/<name>`). */
+const childId = (it: ItemContext, c: { id?: string | undefined; name?: string | undefined }, collection: string) =>
+  c.id ?? `${it.env.id}/${collection}/${c.name ?? ''}`;
+
+interface FrontendShape {
+  id?: string | undefined;
+  name?: string | undefined;
+  properties: {
+    privateIPAddress?: string | undefined;
+    subnet?: string | undefined;
+    publicIPAddress?: string | undefined;
+  };
+}
+
+/** A front-end IP configuration (load balancer, application gateway). */
+function frontend(it: ItemContext, c: FrontendShape): Record<string, unknown> {
+  return defined({
+    id: childId(it, c, 'frontendIPConfigurations'),
+    name: c.name ?? '',
+    privateIpAddress: c.properties.privateIPAddress,
+    subnetId: c.properties.subnet,
+    publicIpAddressId: c.properties.publicIPAddress,
+  });
+}
+
+/** A load balancer's backend pool, nested or a child resource. */
+function lbPool(
+  id: string,
+  c: { name?: string | undefined; properties: z.output<typeof S.lbPoolProps> },
+  pointer: string,
+) {
+  return {
+    id,
+    name: c.name ?? '',
+    backendIpConfigurationIds: c.properties.backendIPConfigurations,
+    addresses: c.properties.loadBalancerBackendAddresses.map((a) =>
+      defined({
+        name: a.name,
+        ipAddress: a.properties.ipAddress,
+        virtualNetworkId: a.properties.virtualNetwork,
+        subnetId: a.properties.subnet,
+        frontendIpConfigurationId: a.properties.loadBalancerFrontendIPConfiguration,
+        nicIpConfigurationId: a.properties.networkInterfaceIPConfiguration,
+      }),
+    ),
+    pointer,
+  };
+}
+
+/** A load-balancing or inbound NAT rule, nested or a child resource. */
+function lbRule(kind: 'load-balancing' | 'inbound-nat', id: string, c: LbRuleShape, pointer: string) {
+  const q = c.properties;
+  return defined({
+    kind,
+    id,
+    name: c.name ?? '',
+    protocol: q.protocol,
+    frontendIpConfigurationId: q.frontendIPConfiguration,
+    frontendPort: q.frontendPort,
+    frontendPortRangeStart: q.frontendPortRangeStart,
+    frontendPortRangeEnd: q.frontendPortRangeEnd,
+    backendPort: q.backendPort,
+    enableFloatingIp: q.enableFloatingIP,
+    backendAddressPoolIds: [
+      ...new Set([...(q.backendAddressPool ? [q.backendAddressPool] : []), ...(q.backendAddressPools ?? [])]),
+    ],
+    backendIpConfigurationId: q.backendIPConfiguration,
+    pointer,
+  });
+}
+
+/** A pool or rule read as a resource of its own, kept until its load balancer is read (finish). */
+function lbPart(it: ItemContext, list: 'backendAddressPools' | 'rules', value: Record<string, unknown>): void {
+  it.state.lbParts.push({
+    lb: parseAzureId(it.env.id).parentId ?? '',
+    list,
+    value,
+    skip: {
+      dataset: 'network:load-balancers',
+      subscription: it.subscription,
+      location: '*',
+      item: { file: it.doc.file, ...lineOf(it.doc, it.pointer), pointer: it.pointer, reason: '' },
+    },
+  });
+}
+
+/** A list that is left out when empty (optional inventory fields). */
+const nonEmpty = <T>(l: T[]): T[] | undefined => (l.length > 0 ? l : undefined);
+
 function defined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
@@ -966,6 +1081,9 @@ const READERS: Record<string, Reader> = {
         subnetId: c.properties.subnet,
         publicIpAddressId: c.properties.publicIPAddress,
         applicationSecurityGroupIds: c.properties.applicationSecurityGroups,
+        loadBalancerBackendAddressPoolIds: nonEmpty(c.properties.loadBalancerBackendAddressPools),
+        loadBalancerInboundNatRuleIds: nonEmpty(c.properties.loadBalancerInboundNatRules),
+        applicationGatewayBackendAddressPoolIds: nonEmpty(c.properties.applicationGatewayBackendAddressPools),
         pointer: `${it.pointer}/properties/ipConfigurations/${i}`,
       }),
     ),
@@ -973,6 +1091,123 @@ const READERS: Record<string, Reader> = {
     virtualMachineId: p.virtualMachine,
     privateEndpointId: p.privateEndpoint,
   })),
+  'microsoft.network/loadbalancers': reader('loadBalancers', S.loadBalancerProps, (it, p) => {
+    const base = `${it.pointer}/properties`;
+    const idOf = (c: { id?: string; name?: string }, collection: string) => childId(it, c, collection);
+    return {
+      tags: it.env.tags,
+      sku: it.env.sku?.name,
+      skuTier: it.env.sku?.tier,
+      frontendIpConfigurations: p.frontendIPConfigurations.map((c, i) => ({
+        ...frontend(it, c),
+        ...defined({ publicIpPrefixId: c.properties.publicIPPrefix }),
+        pointer: `${base}/frontendIPConfigurations/${i}`,
+      })),
+      backendAddressPools: p.backendAddressPools.map((c, i) =>
+        lbPool(idOf(c, 'backendAddressPools'), c, `${base}/backendAddressPools/${i}`),
+      ),
+      rules: [
+        ...p.loadBalancingRules.map((c, i) =>
+          lbRule('load-balancing', idOf(c, 'loadBalancingRules'), c, `${base}/loadBalancingRules/${i}`),
+        ),
+        ...p.inboundNatRules.map((c, i) =>
+          lbRule('inbound-nat', idOf(c, 'inboundNatRules'), c, `${base}/inboundNatRules/${i}`),
+        ),
+      ],
+      inboundNatPoolNames: p.inboundNatPools.map((x) => x.name ?? ''),
+    };
+  }),
+  // Pools and rules declared as resources of their own (templates; ARM child GETs): folded into their load balancer
+  // when the snapshot is finished. Their pointers are in another document: the load balancer's origin stands.
+  'microsoft.network/loadbalancers/backendaddresspools': (it, parse) => {
+    const p = parse(S.lbPoolProps, it.env.properties, `${it.pointer}/properties`);
+    if (p) lbPart(it, 'backendAddressPools', lbPool(it.env.id, { name: nameOf(it), properties: p }, ''));
+  },
+  'microsoft.network/loadbalancers/loadbalancingrules': (it, parse) => {
+    const p = parse(S.lbRuleProps, it.env.properties, `${it.pointer}/properties`);
+    if (p) lbPart(it, 'rules', lbRule('load-balancing', it.env.id, { name: nameOf(it), properties: p }, ''));
+  },
+  'microsoft.network/loadbalancers/inboundnatrules': (it, parse) => {
+    const p = parse(S.lbNatRuleProps, it.env.properties, `${it.pointer}/properties`);
+    if (p) lbPart(it, 'rules', lbRule('inbound-nat', it.env.id, { name: nameOf(it), properties: p }, ''));
+  },
+  'microsoft.network/applicationgateways': reader('applicationGateways', S.applicationGatewayProps, (it, p) => {
+    const base = `${it.pointer}/properties`;
+    const idOf = (c: { id?: string; name?: string }, collection: string) => childId(it, c, collection);
+    const maps = new Map(p.urlPathMaps.map((m) => [azureIdKey(idOf(m, 'urlPathMaps')), m]));
+    const listener = (collection: string) => (c: (typeof p.httpListeners)[number], i: number) =>
+      defined({
+        id: idOf(c, collection),
+        name: c.name ?? '',
+        frontendIpConfigurationId: c.properties.frontendIPConfiguration,
+        frontendPortId: c.properties.frontendPort,
+        protocol: c.properties.protocol,
+        pointer: `${base}/${collection}/${i}`,
+      });
+    const settings = (collection: string) => (c: (typeof p.backendHttpSettingsCollection)[number]) =>
+      defined({
+        id: idOf(c, collection),
+        name: c.name ?? '',
+        port: c.properties.port,
+        protocol: c.properties.protocol,
+      });
+    return {
+      tags: it.env.tags,
+      skuTier: p.sku?.tier ?? it.env.sku?.tier,
+      subnetIds: p.gatewayIPConfigurations.flatMap((c) => (c.properties.subnet ? [c.properties.subnet] : [])),
+      frontendIpConfigurations: p.frontendIPConfigurations.map((c) => frontend(it, c)),
+      frontendPorts: p.frontendPorts.map((c) => defined({ id: idOf(c, 'frontendPorts'), port: c.properties.port })),
+      listeners: [...p.httpListeners.map(listener('httpListeners')), ...p.listeners.map(listener('listeners'))],
+      backendAddressPools: p.backendAddressPools.map((c) => ({
+        id: idOf(c, 'backendAddressPools'),
+        name: c.name ?? '',
+        backendIpConfigurationIds: c.properties.backendIPConfigurations,
+        addresses: c.properties.backendAddresses.map((a) => defined({ ipAddress: a.ipAddress, fqdn: a.fqdn })),
+      })),
+      backendSettings: [
+        ...p.backendHttpSettingsCollection.map(settings('backendHttpSettingsCollection')),
+        ...p.backendSettingsCollection.map(settings('backendSettingsCollection')),
+      ],
+      routingRules: [
+        ...p.requestRoutingRules.map((c, i) => {
+          const r = c.properties;
+          const map = r.urlPathMap ? maps.get(azureIdKey(r.urlPathMap)) : undefined;
+          const targets = map
+            ? [
+                {
+                  poolId: map.properties.defaultBackendAddressPool,
+                  settingsId: map.properties.defaultBackendHttpSettings,
+                },
+                ...map.properties.pathRules.map((x) => ({
+                  poolId: x.properties.backendAddressPool,
+                  settingsId: x.properties.backendHttpSettings,
+                })),
+              ]
+            : [{ poolId: r.backendAddressPool, settingsId: r.backendHttpSettings }];
+          return defined({
+            id: idOf(c, 'requestRoutingRules'),
+            name: c.name ?? '',
+            listenerId: r.httpListener,
+            targets: targets.filter((t) => t.poolId !== undefined).map((t) => defined(t)),
+            unresolved:
+              r.urlPathMap && !map ? `URL path map ${r.urlPathMap.split('/').pop()} is not in the resource` : undefined,
+            pointer: `${base}/requestRoutingRules/${i}`,
+          });
+        }),
+        ...p.routingRules.map((c, i) =>
+          defined({
+            id: idOf(c, 'routingRules'),
+            name: c.name ?? '',
+            listenerId: c.properties.listener,
+            targets: c.properties.backendAddressPool
+              ? [defined({ poolId: c.properties.backendAddressPool, settingsId: c.properties.backendSettings })]
+              : [],
+            pointer: `${base}/routingRules/${i}`,
+          }),
+        ),
+      ],
+    };
+  }),
   'microsoft.compute/virtualmachines': reader('virtualMachines', S.vmProps, (it, p) => ({
     tags: it.env.tags,
     networkInterfaceIds: p.networkProfile,
@@ -1030,6 +1265,19 @@ function finish(state: State): void {
     }
     return undefined;
   };
+  // Child pools and rules join their load balancer; without it they are a part of a load balancer not read.
+  // The first draft of a load balancer is the one kept (below).
+  const lbs = new Map<string, Draft>();
+  for (const d of state.drafts)
+    if (d.list === 'loadBalancers' && !lbs.has(azureIdKey(d.value.id))) lbs.set(azureIdKey(d.value.id), d);
+  for (const part of state.lbParts) {
+    const lb = lbs.get(azureIdKey(part.lb));
+    const list = lb ? (lb.value as unknown as Record<string, Record<string, unknown>[]>)[part.list] : undefined;
+    if (!list) {
+      const reason = `${String(part.value.id)}: its load balancer is not in the snapshot`;
+      state.skips.push({ ...part.skip, item: { ...part.skip.item, reason } });
+    } else if (!list.some((x) => azureIdKey(String(x.id)) === azureIdKey(String(part.value.id)))) list.push(part.value);
+  }
   const unresolved = new Set<string>();
   const noSubscription = new Set<string>();
   const seen = new Set<string>();

@@ -369,12 +369,112 @@ export const nicProps = props({
         subnet: optIdRef,
         publicIPAddress: optIdRef,
         applicationSecurityGroups: idRefs,
+        loadBalancerBackendAddressPools: idRefs,
+        loadBalancerInboundNatRules: idRefs,
+        applicationGatewayBackendAddressPools: idRefs,
       }),
     }),
   ),
   networkSecurityGroup: optIdRef,
   virtualMachine: optIdRef,
   privateEndpoint: optIdRef,
+});
+
+/** A child of a load balancer or application gateway: its id (absent in templates, then built from the name). */
+const child = <T extends z.ZodRawShape>(shape: T) => z.looseObject({ id: str, name: str, properties: props(shape) });
+
+/** A load balancer's pool, load-balancing rule and inbound NAT rule properties (nested, or child resources). */
+export const lbPoolProps = props({
+  backendIPConfigurations: idRefs,
+  loadBalancerBackendAddresses: list(
+    z.looseObject({
+      name: str,
+      properties: props({
+        ipAddress: str,
+        virtualNetwork: optIdRef,
+        subnet: optIdRef,
+        loadBalancerFrontendIPConfiguration: optIdRef,
+        networkInterfaceIPConfiguration: optIdRef,
+      }),
+    }),
+  ),
+});
+export const lbRuleProps = props({
+  protocol: str,
+  frontendIPConfiguration: optIdRef,
+  frontendPort: num,
+  backendPort: num,
+  enableFloatingIP: bool,
+  backendAddressPool: optIdRef,
+  backendAddressPools: idRefs,
+});
+export const lbNatRuleProps = props({
+  protocol: str,
+  frontendIPConfiguration: optIdRef,
+  frontendPort: num,
+  frontendPortRangeStart: num,
+  frontendPortRangeEnd: num,
+  backendPort: num,
+  enableFloatingIP: bool,
+  backendAddressPool: optIdRef,
+  backendIPConfiguration: optIdRef,
+});
+const lbChild = <T extends z.ZodType>(p: T) => z.looseObject({ id: str, name: str, properties: p });
+
+/** Microsoft.Network/loadBalancers (2024-05-01). */
+export const loadBalancerProps = props({
+  frontendIPConfigurations: list(
+    child({ privateIPAddress: str, subnet: optIdRef, publicIPAddress: optIdRef, publicIPPrefix: optIdRef }),
+  ),
+  backendAddressPools: list(lbChild(lbPoolProps)),
+  loadBalancingRules: list(lbChild(lbRuleProps)),
+  inboundNatRules: list(lbChild(lbNatRuleProps)),
+  inboundNatPools: list(z.looseObject({ name: str })),
+});
+
+/** Microsoft.Network/applicationGateways (2024-05-01). */
+export const applicationGatewayProps = props({
+  sku: opt(z.looseObject({ name: str, tier: str })),
+  gatewayIPConfigurations: list(child({ subnet: optIdRef })),
+  frontendIPConfigurations: list(child({ privateIPAddress: str, subnet: optIdRef, publicIPAddress: optIdRef })),
+  frontendPorts: list(child({ port: num })),
+  httpListeners: list(child({ frontendIPConfiguration: optIdRef, frontendPort: optIdRef, protocol: str })),
+  listeners: list(child({ frontendIPConfiguration: optIdRef, frontendPort: optIdRef, protocol: str })),
+  backendAddressPools: list(
+    child({
+      backendIPConfigurations: idRefs,
+      backendAddresses: list(z.looseObject({ ipAddress: str, fqdn: str })),
+    }),
+  ),
+  backendHttpSettingsCollection: list(child({ port: num, protocol: str })),
+  backendSettingsCollection: list(child({ port: num, protocol: str })),
+  requestRoutingRules: list(
+    child({
+      ruleType: str,
+      httpListener: optIdRef,
+      backendAddressPool: optIdRef,
+      backendHttpSettings: optIdRef,
+      urlPathMap: optIdRef,
+      redirectConfiguration: optIdRef,
+    }),
+  ),
+  routingRules: list(child({ listener: optIdRef, backendAddressPool: optIdRef, backendSettings: optIdRef })),
+  urlPathMaps: list(
+    child({
+      defaultBackendAddressPool: optIdRef,
+      defaultBackendHttpSettings: optIdRef,
+      defaultRedirectConfiguration: optIdRef,
+      pathRules: list(
+        z.looseObject({
+          properties: props({
+            backendAddressPool: optIdRef,
+            backendHttpSettings: optIdRef,
+            redirectConfiguration: optIdRef,
+          }),
+        }),
+      ),
+    }),
+  ),
 });
 
 export const vmProps = props({

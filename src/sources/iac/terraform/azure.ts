@@ -105,6 +105,88 @@ function subnetProps(v: V): V {
 
 const rg = (v: V): Value => v.resource_group_name ?? null;
 
+/**
+ * azurerm_application_gateway: its blocks name each other; ARM joins them by child id (`<gateway id>/<collection>/
+ * <name>`), built from the gateway's own id.
+ */
+function applicationGateway(v: V): V {
+  const gw = text(v.id);
+  const ref = (collection: string, name: Value | undefined) =>
+    typeof name === 'string' ? { id: `${gw}/${collection}/${name}` } : undefined;
+  const blocks = (k: string) => list(v[k]).filter(isObject);
+  return {
+    properties: {
+      sku: defined({ name: first(v.sku).name, tier: first(v.sku).tier }),
+      gatewayIPConfigurations: blocks('gateway_ip_configuration').map((c) => ({
+        name: c.name ?? null,
+        properties: defined({ subnet: idRef(c.subnet_id) }),
+      })),
+      frontendIPConfigurations: blocks('frontend_ip_configuration').map((c) => ({
+        name: c.name ?? null,
+        properties: defined({
+          subnet: idRef(c.subnet_id),
+          privateIPAddress: c.private_ip_address,
+          publicIPAddress: idRef(c.public_ip_address_id),
+        }),
+      })),
+      frontendPorts: blocks('frontend_port').map((c) => ({
+        name: c.name ?? null,
+        properties: defined({ port: c.port }),
+      })),
+      backendAddressPools: blocks('backend_address_pool').map((c) => ({
+        name: c.name ?? null,
+        properties: {
+          backendAddresses: [
+            ...list(c.ip_addresses).map((ipAddress) => ({ ipAddress })),
+            ...list(c.fqdns).map((fqdn) => ({ fqdn })),
+          ],
+        },
+      })),
+      backendHttpSettingsCollection: blocks('backend_http_settings').map((c) => ({
+        name: c.name ?? null,
+        properties: defined({ port: c.port, protocol: c.protocol }),
+      })),
+      httpListeners: blocks('http_listener').map((c) => ({
+        name: c.name ?? null,
+        properties: defined({
+          frontendIPConfiguration: ref('frontendIPConfigurations', c.frontend_ip_configuration_name),
+          frontendPort: ref('frontendPorts', c.frontend_port_name),
+          protocol: c.protocol,
+        }),
+      })),
+      requestRoutingRules: blocks('request_routing_rule').map((c) => ({
+        name: c.name ?? null,
+        properties: defined({
+          ruleType: c.rule_type,
+          httpListener: ref('httpListeners', c.http_listener_name),
+          backendAddressPool: ref('backendAddressPools', c.backend_address_pool_name),
+          backendHttpSettings: ref('backendHttpSettingsCollection', c.backend_http_settings_name),
+          urlPathMap: ref('urlPathMaps', c.url_path_map_name),
+          redirectConfiguration: ref('redirectConfigurations', c.redirect_configuration_name),
+        }),
+      })),
+      urlPathMaps: blocks('url_path_map').map((c) => ({
+        name: c.name ?? null,
+        properties: {
+          ...defined({
+            defaultBackendAddressPool: ref('backendAddressPools', c.default_backend_address_pool_name),
+            defaultBackendHttpSettings: ref('backendHttpSettingsCollection', c.default_backend_http_settings_name),
+          }),
+          pathRules: list(c.path_rule)
+            .filter(isObject)
+            .map((r) => ({
+              name: r.name ?? null,
+              properties: defined({
+                backendAddressPool: ref('backendAddressPools', r.backend_address_pool_name),
+                backendHttpSettings: ref('backendHttpSettingsCollection', r.backend_http_settings_name),
+              }),
+            })),
+        },
+      })),
+    },
+  };
+}
+
 const AZURERM: Record<string, AzurermType> = {
   azurerm_cognitive_account: {
     arm: 'Microsoft.CognitiveServices/accounts',
@@ -259,6 +341,47 @@ const AZURERM: Record<string, AzurermType> = {
       },
     }),
   },
+  azurerm_lb: {
+    arm: 'Microsoft.Network/loadBalancers',
+    toArm: (v) => ({
+      sku: defined({ name: v.sku ?? 'Standard', tier: v.sku_tier }),
+      properties: {
+        frontendIPConfigurations: list(v.frontend_ip_configuration)
+          .filter(isObject)
+          .map((f) => ({
+            name: f.name ?? null,
+            properties: defined({
+              subnet: idRef(f.subnet_id),
+              privateIPAddress: f.private_ip_address_allocation === 'Static' ? f.private_ip_address : undefined,
+              publicIPAddress: idRef(f.public_ip_address_id),
+              publicIPPrefix: idRef(f.public_ip_prefix_id),
+            }),
+          })),
+        // Pools and rules are resources of their own (azurerm_lb_*), folded in below.
+        backendAddressPools: [],
+        loadBalancingRules: [],
+        inboundNatRules: [],
+      },
+    }),
+  },
+  // Children with ids of their own (what NIC associations and rules reference); folded into their load balancer.
+  azurerm_lb_backend_address_pool: {
+    arm: 'Microsoft.Network/loadBalancers/backendAddressPools',
+    parent: (v) => v.loadbalancer_id ?? null,
+  },
+  azurerm_lb_rule: {
+    arm: 'Microsoft.Network/loadBalancers/loadBalancingRules',
+    parent: (v) => v.loadbalancer_id ?? null,
+  },
+  azurerm_lb_nat_rule: {
+    arm: 'Microsoft.Network/loadBalancers/inboundNatRules',
+    parent: (v, rgId) =>
+      v.loadbalancer_id ??
+      (typeof v.loadbalancer_name === 'string'
+        ? `${rgId}/providers/Microsoft.Network/loadBalancers/${v.loadbalancer_name}`
+        : null),
+  },
+  azurerm_application_gateway: { arm: 'Microsoft.Network/applicationGateways', toArm: applicationGateway },
   azurerm_private_dns_zone: { arm: 'Microsoft.Network/privateDnsZones', toArm: () => ({ properties: {} }) },
   azurerm_private_dns_zone_virtual_network_link: {
     arm: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
@@ -378,6 +501,17 @@ WORKLOADS.azurerm_container_app_environment = (v) => ({
   properties: { vnetConfiguration: defined({ infrastructureSubnetId: v.infrastructure_subnet_id }) },
 });
 
+/** Load balancer pools, rules and memberships: resources of their own that change a load balancer's or NIC's document. */
+const LB_PARTS = [
+  'azurerm_lb_backend_address_pool',
+  'azurerm_lb_backend_address_pool_address',
+  'azurerm_lb_rule',
+  'azurerm_lb_nat_rule',
+  'azurerm_network_interface_backend_address_pool_association',
+  'azurerm_network_interface_nat_rule_association',
+  'azurerm_network_interface_application_gateway_backend_address_pool_association',
+];
+
 /** Resources that change another resource's document: associations and separate rules. */
 const ATTACHMENTS = new Set([
   'azurerm_subnet_network_security_group_association',
@@ -386,6 +520,7 @@ const ATTACHMENTS = new Set([
   'azurerm_network_interface_security_group_association',
   'azurerm_network_security_rule',
   'azurerm_route',
+  ...LB_PARTS,
 ]);
 
 const AZAPI_TYPES = new Set(['azapi_resource']);
@@ -408,6 +543,12 @@ export function azureResourceId(type: string, v: V, subscription: string): Value
   const def = AZURERM[type];
   if (!def) return undefined;
   const group = rg(v);
+  // A child named by its parent's id needs no resource group of its own (azurerm_lb_* parts).
+  if (def.parent && typeof group !== 'string' && typeof v.name === 'string') {
+    const parent = def.parent(v, '');
+    if (typeof parent === 'string' && /^\/subscriptions\//i.test(parent))
+      return `${parent}/${def.arm.split('/').at(-1)!}/${v.name}`;
+  }
   if (typeof group !== 'string' || typeof v.name !== 'string') return unknownOf(v.resource_group_name, v.name);
   const rgId = `/subscriptions/${subscription}/resourceGroups/${group}`;
   if (def.parent) {
@@ -525,6 +666,7 @@ export function mapAzure(
     const target = (attr: string): V | undefined =>
       typeof v[attr] === 'string' ? byId.get(v[attr].toLowerCase()) : undefined;
     const props = (d: V): V => (isObject(d.properties) ? d.properties : (d.properties = {}));
+    if (LB_PARTS.includes(r.type)) continue; // below, once every pool is in its load balancer
     if (r.type === 'azurerm_network_security_rule') {
       const rgId = `/subscriptions/${r.account.toLowerCase()}/resourceGroups/${text(v.resource_group_name)}`;
       const nsg = byId.get(
@@ -550,6 +692,7 @@ export function mapAzure(
       if (subnet && typeof ref === 'string') props(subnet)[field] = { id: ref };
     }
   }
+  foldLoadBalancerParts(azure, byId, skipped);
   // A private endpoint's DNS zone group is its own ARM child resource.
   for (const d of [...docs]) {
     if (d.resource.type !== 'azurerm_private_endpoint') continue;
@@ -665,6 +808,105 @@ export function mapAzure(
   return { inventory: inv, errors };
 }
 
+/**
+ * azurerm_lb_* pools, rules and pool addresses into their load balancer's document, and NIC associations into the
+ * NIC's IP configuration (the NIC side of membership, as ARM reports it). A part with a value not known before deploy
+ * makes the load balancers of its scope incomplete rather than leaving a path out.
+ */
+function foldLoadBalancerParts(
+  azure: readonly TfResource[],
+  byId: ReadonlyMap<string, V>,
+  skipped: { r: TfResource; dataset: AzureDataset; reason: string; location?: string }[],
+): void {
+  const props = (d: V): V => (isObject(d.properties) ? d.properties : (d.properties = {}));
+  const push = (d: V | undefined, key: string, item: V) => {
+    if (d) ((props(d)[key] ??= []) as Value[]).push(item);
+  };
+  const doc = (id: Value | undefined) => (typeof id === 'string' ? byId.get(id.toLowerCase()) : undefined);
+  const parentOf = (id: Value | undefined) => (typeof id === 'string' ? parseAzureId(id).parentId : undefined);
+  const fe = (lb: Value | undefined, name: Value | undefined) =>
+    typeof lb === 'string' && typeof name === 'string' ? { id: `${lb}/frontendIPConfigurations/${name}` } : null;
+  const order = (t: string) => (t === 'azurerm_lb_backend_address_pool' ? 0 : 1);
+  for (const r of [...azure].filter((x) => LB_PARTS.includes(x.type)).sort((a, b) => order(a.type) - order(b.type))) {
+    const v = r.values;
+    // Associations have no ARM id of their own; a part's own id is checked with the rest of its values.
+    const own = r.type.startsWith('azurerm_lb_') && r.type !== 'azurerm_lb_backend_address_pool_address';
+    const u = firstUnknown(own ? v : Object.fromEntries<Value>(Object.entries(v).filter(([k]) => k !== 'id')));
+    if (u) {
+      const nic = r.type.startsWith('azurerm_network_interface');
+      skipped.push({
+        r,
+        dataset: nic ? 'network:network-interfaces' : 'network:load-balancers',
+        reason: `value not known before deploy: ${u.toString()}`,
+      });
+      continue;
+    }
+    const floating = v.floating_ip_enabled ?? v.enable_floating_ip;
+    switch (r.type) {
+      case 'azurerm_lb_backend_address_pool':
+        push(doc(v.loadbalancer_id), 'backendAddressPools', { id: v.id ?? null, name: v.name ?? null, properties: {} });
+        break;
+      case 'azurerm_lb_backend_address_pool_address': {
+        const pool = list(props(doc(parentOf(v.backend_address_pool_id)) ?? {}).backendAddressPools as Value)
+          .filter(isObject)
+          .find(
+            (p) => typeof p.id === 'string' && p.id.toLowerCase() === text(v.backend_address_pool_id).toLowerCase(),
+          );
+        if (pool)
+          push(pool, 'loadBalancerBackendAddresses', {
+            name: v.name ?? null,
+            properties: defined({ ipAddress: v.ip_address, virtualNetwork: idRef(v.virtual_network_id) }),
+          });
+        break;
+      }
+      case 'azurerm_lb_rule':
+        push(doc(v.loadbalancer_id), 'loadBalancingRules', {
+          id: v.id ?? null,
+          name: v.name ?? null,
+          properties: defined({
+            frontendIPConfiguration: fe(v.loadbalancer_id, v.frontend_ip_configuration_name),
+            backendAddressPools: list(v.backend_address_pool_ids).map((id) => ({ id })),
+            protocol: v.protocol,
+            frontendPort: v.frontend_port,
+            backendPort: v.backend_port,
+            enableFloatingIP: floating ?? false,
+          }),
+        });
+        break;
+      case 'azurerm_lb_nat_rule':
+        push(doc(parentOf(v.id)), 'inboundNatRules', {
+          id: v.id ?? null,
+          name: v.name ?? null,
+          properties: defined({
+            frontendIPConfiguration: fe(parentOf(v.id), v.frontend_ip_configuration_name),
+            backendAddressPool: idRef(v.backend_address_pool_id),
+            protocol: v.protocol,
+            frontendPort: v.frontend_port,
+            frontendPortRangeStart: v.frontend_port_start,
+            frontendPortRangeEnd: v.frontend_port_end,
+            backendPort: v.backend_port,
+            enableFloatingIP: floating ?? false,
+          }),
+        });
+        break;
+      default: {
+        // A NIC association: the pool or rule goes on the named IP configuration.
+        const nic = doc(v.network_interface_id);
+        const config = list(props(nic ?? {}).ipConfigurations as Value)
+          .filter(isObject)
+          .find((c) => c.name === v.ip_configuration_name);
+        const key = r.type.includes('application_gateway')
+          ? 'applicationGatewayBackendAddressPools'
+          : r.type.includes('nat_rule')
+            ? 'loadBalancerInboundNatRules'
+            : 'loadBalancerBackendAddressPools';
+        const target = v.backend_address_pool_id ?? v.nat_rule_id;
+        if (config && typeof target === 'string') push(config, key, { id: target });
+      }
+    }
+  }
+}
+
 function safeJson(s: string): Value {
   try {
     return JSON.parse(s) as Value;
@@ -690,4 +932,6 @@ export const TERRAFORM_AZURE_DATASETS = new Set<AzureDataset>([
   'network:private-dns-zones',
   'network:private-dns-zone-links',
   'network:flow-logs',
+  'network:load-balancers',
+  'network:application-gateways',
 ]);
