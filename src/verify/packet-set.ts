@@ -479,22 +479,14 @@ function sweep(dim: number, fam: Family, entries: readonly AddressEntry[]): Pack
     events.push({ at: lo, add: true, inner: e.inner }, { at: hi, add: false, inner: e.inner });
   }
   events.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
-  const kids: PacketSet[] = [];
-  const ends: Bound[] = [];
-  const push = (k: PacketSet, end: Bound) => {
-    if (kids.length > 0 && kids[kids.length - 1] === k) ends[ends.length - 1] = end;
-    else {
-      kids.push(k);
-      ends.push(end);
-    }
-  };
+  const out = new Segments(dim, fam);
   // The inner sets covering the current position, counted (CIDRs nest, so few distinct ones at a time).
   const active = new Map<PacketSet, number>();
   let pos = domainStart(dim, fam);
   let current: PacketSet = EMPTY;
   for (let i = 0; i < events.length;) {
     const at = events[i]!.at;
-    if (pos < at) push(current, at);
+    if (pos < at) out.push(current, at);
     pos = at;
     for (; i < events.length && events[i]!.at === at; i++) {
       const ev = events[i]!;
@@ -505,9 +497,36 @@ function sweep(dim: number, fam: Family, entries: readonly AddressEntry[]): Pack
     current = EMPTY;
     for (const s of active.keys()) current = or(current, s);
   }
-  const end = domainEnd(dim, fam);
-  if (pos < end) push(current, end);
-  return kids.length === 1 ? kids[0]! : mk(dim, ends.slice(0, -1), kids);
+  return out.node(pos, current);
+}
+
+/**
+ * A node on one dimension built left to right: each child up to where it ends, equal neighbours merged (the
+ * canonical form `apply` makes, so hash-consing finds the same node).
+ */
+class Segments {
+  private readonly kids: PacketSet[] = [];
+  private readonly ends: Bound[] = [];
+  constructor(
+    private readonly dim: number,
+    private readonly fam: Family,
+  ) {}
+
+  push(k: PacketSet, end: Bound): void {
+    const { kids, ends } = this;
+    if (kids.length > 0 && kids[kids.length - 1] === k) ends[ends.length - 1] = end;
+    else {
+      kids.push(k);
+      ends.push(end);
+    }
+  }
+
+  /** The node, with `rest` from `pos` to the end of the domain. */
+  node(pos: Bound, rest: PacketSet): PacketSet {
+    const end = domainEnd(this.dim, this.fam);
+    if (pos < end) this.push(rest, end);
+    return this.kids.length === 1 ? this.kids[0]! : mk(this.dim, this.ends.slice(0, -1), this.kids);
+  }
 }
 
 /** Index of the child of `n` whose interval holds `v` (binary search over the cuts). */
@@ -574,15 +593,7 @@ export function restrictAddresses(a: PacketSet, dim: typeof SRC | typeof DST, ci
       parts.push(slow());
       continue;
     }
-    const kids: PacketSet[] = [];
-    const ends: Bound[] = [];
-    const push = (k: PacketSet, end: Bound) => {
-      if (kids.length > 0 && kids[kids.length - 1] === k) ends[ends.length - 1] = end;
-      else {
-        kids.push(k);
-        ends.push(end);
-      }
-    };
+    const out = new Segments(dim, fam);
     let pos = domainStart(dim, fam);
     let fast = true;
     for (const [lo0, hi] of bounds) {
@@ -597,17 +608,15 @@ export function restrictAddresses(a: PacketSet, dim: typeof SRC | typeof DST, ci
         }
         kid = n.kids[i]!;
       }
-      if (pos < lo) push(EMPTY, lo);
-      push(kid, hi);
+      if (pos < lo) out.push(EMPTY, lo);
+      out.push(kid, hi);
       pos = hi;
     }
     if (!fast) {
       parts.push(slow());
       continue;
     }
-    const end = domainEnd(dim, fam);
-    if (pos < end) push(EMPTY, end);
-    const node = kids.length === 1 ? kids[0]! : mk(dim, ends.slice(0, -1), kids);
+    const node = out.node(pos, EMPTY);
     parts.push(node === EMPTY ? EMPTY : interval(FAM, fam, fam, fam + 1, node));
   }
   return unionAll(parts);
