@@ -17,6 +17,7 @@ import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
 import { compileAzure } from '../../src/verify/azure.js';
 import { gapFindings } from '../../src/verify/gaps.js';
 import { verifyModel } from '../../src/verify/questions.js';
+import { azureTerraformBase } from '../support/azure-terraform.js';
 
 const policy = loadPolicyFile('examples/cordon.yaml');
 
@@ -38,29 +39,7 @@ async function folder(name: string, text: string): Promise<string> {
   return dir;
 }
 
-const TF_BASE = `
-provider "azurerm" {
-  features {}
-  subscription_id = "00000000-0000-0000-0000-000000000001"
-}
-resource "azurerm_resource_group" "rg" {
-  name     = "rg-ai"
-  location = "eastus"
-}
-resource "azurerm_virtual_network" "v" {
-  name                = "vnet-ai"
-  resource_group_name = azurerm_resource_group.rg.name
-  location            = "eastus"
-  address_space       = ["10.0.0.0/16"]
-}
-resource "azurerm_subnet" "s" {
-  for_each             = { data = "10.0.3.0/24", agw = "10.0.8.0/24" }
-  name                 = "snet-\${each.key}"
-  resource_group_name  = azurerm_resource_group.rg.name
-  virtual_network_name = azurerm_virtual_network.v.name
-  address_prefixes     = [each.value]
-}
-resource "azurerm_network_security_group" "data" {
+const TF_BASE = `${azureTerraformBase({ data: '10.0.3.0/24', agw: '10.0.8.0/24' })}resource "azurerm_network_security_group" "data" {
   name                = "nsg-data"
   resource_group_name = azurerm_resource_group.rg.name
   location            = "eastus"

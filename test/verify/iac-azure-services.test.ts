@@ -20,6 +20,7 @@ import { loadBicep } from '../../src/sources/iac/bicep/load.js';
 import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
 import { compileAzure } from '../../src/verify/azure.js';
 import { verifyModel } from '../../src/verify/questions.js';
+import { azureTerraformBase } from '../support/azure-terraform.js';
 
 const policy = loadPolicyFile('examples/cordon.yaml');
 const APP_TO_DATA = 'verify-zone-violation application -> data: tcp/6333';
@@ -369,29 +370,7 @@ resource aks 'Microsoft.ContainerService/managedClusters@2024-05-01' = {
   });
 });
 
-const TF_BASE = `
-provider "azurerm" {
-  features {}
-  subscription_id = "00000000-0000-0000-0000-000000000001"
-}
-resource "azurerm_resource_group" "rg" {
-  name     = "rg-ai"
-  location = "eastus"
-}
-resource "azurerm_virtual_network" "v" {
-  name                = "vnet-ai"
-  resource_group_name = azurerm_resource_group.rg.name
-  location            = "eastus"
-  address_space       = ["10.0.0.0/16"]
-}
-resource "azurerm_subnet" "s" {
-  for_each             = { app = "10.0.1.0/24", data = "10.0.3.0/24" }
-  name                 = "snet-\${each.key}"
-  resource_group_name  = azurerm_resource_group.rg.name
-  virtual_network_name = azurerm_virtual_network.v.name
-  address_prefixes     = [each.value]
-}
-resource "azurerm_network_security_group" "data" {
+const TF_BASE = `${azureTerraformBase({ app: '10.0.1.0/24', data: '10.0.3.0/24' })}resource "azurerm_network_security_group" "data" {
   name                = "nsg-data"
   resource_group_name = azurerm_resource_group.rg.name
   location            = "eastus"

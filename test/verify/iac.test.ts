@@ -24,6 +24,7 @@ import { compileAws } from '../../src/verify/aws.js';
 import type { NetworkModel } from '../../src/verify/model.js';
 import { verifyModel } from '../../src/verify/questions.js';
 import { partialModelData } from '../../src/verify/partial.js';
+import { azureTerraformBase } from '../support/azure-terraform.js';
 
 const CLIENT_PORTS: [number, number] = [32768, 60999];
 const policy = loadPolicyFile('examples/cordon.yaml');
@@ -420,29 +421,7 @@ describe('verify on infrastructure as code (Azure): NICs and private endpoints',
     dirs.push(root);
     await writeFile(
       path.join(root, 'main.tf'),
-      `
-provider "azurerm" {
-  features {}
-  subscription_id = "00000000-0000-0000-0000-000000000001"
-}
-resource "azurerm_resource_group" "rg" {
-  name     = "rg-ai"
-  location = "eastus"
-}
-resource "azurerm_virtual_network" "v" {
-  name                = "vnet-ai"
-  resource_group_name = azurerm_resource_group.rg.name
-  location            = "eastus"
-  address_space       = ["10.0.0.0/16"]
-}
-resource "azurerm_subnet" "s" {
-  for_each             = { app = "10.0.1.0/24", data = "10.0.3.0/24" }
-  name                 = "snet-\${each.key}"
-  resource_group_name  = azurerm_resource_group.rg.name
-  virtual_network_name = azurerm_virtual_network.v.name
-  address_prefixes     = [each.value]
-}
-resource "azurerm_network_security_group" "db" {
+      `${azureTerraformBase({ app: '10.0.1.0/24', data: '10.0.3.0/24' })}resource "azurerm_network_security_group" "db" {
   name                = "nsg-db"
   resource_group_name = azurerm_resource_group.rg.name
   location            = "eastus"
