@@ -90,6 +90,12 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
         ?.witness?.path;
       for (const h of path ?? [])
         out.push(c.dim(`        ${h.verdict === 'yes' ? '→' : h.verdict === 'no' ? '✗' : '?'} ${h.at}: ${h.what}`));
+      // The finding's own fix, when it comes with commands (verify/remediation.ts); the words are in --format json.
+      const fix = f.remediation.snippet;
+      if (fix) {
+        out.push(`      fix (${fix.language}):`);
+        for (const line of fix.code.replace(/\n$/, '').split('\n')) out.push(`        ${line}`);
+      }
     }
     out.push('');
   }
