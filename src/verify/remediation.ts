@@ -103,12 +103,12 @@ class FixWriter {
     return { list: all.slice(0, MAX_RANGES), more: Math.max(0, all.length - MAX_RANGES) };
   }
 
-  /** The zones the policy lets into `to` on some of `within`, with those classes and their ranges. */
+  /** The zones the policy lets into `to` on some of `within` (and `to` itself), with those classes and ranges. */
   private allowedFor(within: readonly ProtoPortBox[]): Allowed[] {
     const out: Allowed[] = [];
     for (const z of [...this.policy.zones.keys()].sort()) {
-      if (z === this.q.to) continue;
-      const classes = intersectBoxes(this.q.allowedInto(z), within);
+      // Traffic within the zone is no zone pair the policy rules on: what the rule admitted of it, it keeps.
+      const classes = z === this.q.to ? [...within] : intersectBoxes(this.q.allowedInto(z), within);
       const ranges = this.ranges(z);
       if (classes.length > 0 && ranges.length > 0)
         out.push({ zone: z, internet: this.policy.zones.get(z)?.kind === 'internet', ranges, classes });
@@ -201,7 +201,7 @@ class FixWriter {
               this.policy.zones.get(a.zone)?.kind === 'internet' ? ['Internet'] : a.ranges.slice(0, MAX_RANGES),
             ),
           ),
-        ];
+        ].sort(compareRanges);
         const base = `--subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${f.name}`;
         return this.code(
           'shell',
@@ -450,7 +450,9 @@ class FixWriter {
       return this.code('shell', lines, text);
     }
     const allowed = ingress && f.remoteRanges ? narrowed(this.allowedFor(this.q.classes), f.remoteRanges) : [];
-    const sources = [...new Set(allowed.flatMap((a) => a.ranges.filter((r) => !r.includes(':')).slice(0, MAX_RANGES)))];
+    const sources = [
+      ...new Set(allowed.flatMap((a) => a.ranges.filter((r) => !r.includes(':')).slice(0, MAX_RANGES))),
+    ].sort(compareRanges);
     const text = `VPC firewall rule ${f.name} lets ${cls} through for ${pair}, which the policy denies.${sources.length ? ` Narrow its source ranges to the zones the policy allows (${allowed.map((a) => a.zone).join(', ')}; where other findings name this rule, keep their zones' ranges too).` : ' Delete it, or narrow it to what the policy allows.'}`;
     if (this.model.iac) return this.inCode(text);
     return this.code(

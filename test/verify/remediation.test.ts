@@ -111,6 +111,9 @@ describe('verify fixes (AWS)', () => {
     const code = snippet(v!);
     assert.match(code, /aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-db/);
     assert.match(code, /authorize-security-group-ingress .*"CidrIp":"10\.0\.2\.0\/24"/s);
+    // Traffic within the data zone is no pair the policy rules on: the rule's share of it is kept.
+    assert.match(code, /"CidrIp":"10\.0\.3\.0\/24","Description":"data \(cordon zone policy\)"/);
+    assert.doesNotMatch(code, /10\.0\.1\.0\/24/);
     applyAws(inv, code);
     const after = runAws(inv);
     assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0);
@@ -297,7 +300,7 @@ describe('verify fixes (Google Cloud)', () => {
     const [v] = gcpFindings(runGcp(inv), 'verify-zone-violation', 'app', 'data');
     assert.match(
       snippet(v!),
-      /gcloud compute firewall-rules update allow-db --project \S+ --source-ranges 10\.1\.2\.0\/24\n/,
+      /gcloud compute firewall-rules update allow-db --project \S+ --source-ranges 10\.1\.2\.0\/24,10\.1\.3\.0\/24\n/,
     );
     // Open to the app subnet only: nothing of the allowed zone to keep, so the rule goes.
     const narrow = gcpWorld({
