@@ -257,9 +257,16 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
   // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
+  // One skipped item may be charged to several data sets and locations (the same object): rewrite it once.
+  const fixed = new Set<object>();
   for (const part of parts)
     for (const byDataset of part.partial.values())
-      for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
+      for (const skipped of byDataset.values())
+        for (const s of skipped) {
+          if (fixed.has(s)) continue;
+          fixed.add(s);
+          s.file = fix(s.file);
+        }
   const providers = new Set(parts.filter((p) => p.files > 0 || p.provider !== 'aws' || !others).map((p) => p.provider));
   const checksOf = { aws: of<AwsCheck>('aws'), azure: of<AzureCheck>('azure'), gcp: of<GcpCheck>('gcp') };
   // Selecting some verify checks keeps what the verification could not decide (verify-not-assessed) unless that is
