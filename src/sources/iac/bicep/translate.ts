@@ -138,6 +138,7 @@ export class BicepTranslator {
     const parameters: Record<string, Json> = {};
     const variables: Record<string, Json> = {};
     const resources: Record<string, Json> = {};
+    const outputs: Record<string, Json> = {};
     for (const d of decls) {
       if (d.hasError) {
         this.unreadable(d, resources);
@@ -180,6 +181,14 @@ export class BicepTranslator {
           case 'module_declaration':
             this.resource(d, resources);
             break;
+          case 'output_declaration': {
+            const [id, type, value] = named(d);
+            if (!id || !value) break;
+            const at = `/outputs/${esc(id.text)}`;
+            this.positions.set(at, pos(d));
+            outputs[id.text] = { type: type?.text ?? 'object', value: this.json(value, new Map(), `${at}/value`) };
+            break;
+          }
         }
       } catch (err) {
         this.errors.push({ position: pos(d), message: `${(err as Error).message}; declaration skipped` });
@@ -200,6 +209,7 @@ export class BicepTranslator {
         parameters,
         variables,
         resources,
+        outputs,
       },
       positions: this.positions,
       modules: this.modules,
@@ -242,7 +252,7 @@ export class BicepTranslator {
   }
 
   /** Records a declaration's symbol (nested resources under their parent). */
-  private declare(d: Node, parent: string | undefined): void {
+  private declare(d: Node, parent: string | undefined, parentKey = parent): void {
     const [id] = named(d);
     if (!id || id.type !== 'identifier') return;
     switch (d.type) {
@@ -278,11 +288,14 @@ export class BicepTranslator {
           if (fn === 'resourcegroup') sym.scopeArgs = this.argNodes(scope);
         }
         this.symbols.set(id.text, sym);
+        // A nested resource is also reached through its parent: `vnet::subnet`.
+        const key = parentKey ? `${parentKey}::${id.text}` : id.text;
+        if (parentKey) this.symbols.set(key, sym);
         if (body)
           for (const p of named(body))
             if (p.type === 'object_property') {
               const nested = named(p).find((c) => c.type === 'resource_declaration');
-              if (nested) this.declare(nested, id.text);
+              if (nested) this.declare(nested, id.text, key);
             }
         return;
       }
@@ -382,7 +395,10 @@ export class BicepTranslator {
     if (head === 'name') return apply(this.joinNames(this.names(symName, symEnv).slice(-1)), tail);
     if (head === 'type') return apply(lit(sym.type!), tail);
     if (sym.existing)
-      return this.unknown(whole, `a property of ${symName}, an existing resource declared outside the scanned code`);
+      return this.unknown(
+        whole,
+        `a property of ${symName}, an existing resource (its properties are not read through an existing reference, even when the scanned code declares it)`,
+      );
     if (typeof head === 'string') {
       // The declared value, walked as far as the file spells it.
       let node = property(sym.body, head);
@@ -418,6 +434,34 @@ export class BicepTranslator {
       whole,
       `${symName}.${path.map((p) => (typeof p === 'string' ? p : '[…]')).join('.')} is known only after deploy`,
     );
+  }
+
+  /**
+   * `mod.outputs.x…` as ARM writes it, `reference('mod').outputs.x.value…`: the ARM reader evaluates the module's
+   * outputs with the parameters the call passes. A module in a loop (`mods[i].outputs.x`) stays unknown.
+   */
+  private moduleOutput(symName: string, path: (string | Expr)[], whole: Node): Expr {
+    const sym = this.symbols.get(symName)!;
+    const [head, key, ...rest] = path;
+    if (this.bodyOf(sym.node).loop || head !== 'outputs' || typeof key !== 'string')
+      return this.unknown(
+        whole,
+        `${whole.text.split('.')[0]}: only a module's outputs are known before deploy, and not per instance of a loop`,
+      );
+    let e: Expr = { k: 'prop', of: { k: 'prop', of: call('reference', lit(symName)), name: 'outputs' }, name: key };
+    e = { k: 'prop', of: e, name: 'value' };
+    for (const p of rest) e = typeof p === 'string' ? { k: 'prop', of: e, name: p } : { k: 'index', of: e, index: p };
+    return e;
+  }
+
+  /** The symbol an identifier or a nested-resource accessor (`vnet::subnet`) names. */
+  private symbolName(n: Node): string | undefined {
+    if (n.type === 'identifier') return n.text;
+    if (n.type !== 'resource_expression') return undefined;
+    const parent = n.childForFieldName('object');
+    const child = n.childForFieldName('resource');
+    const parentName = parent ? this.symbolName(parent) : undefined;
+    return parentName !== undefined && child ? `${parentName}::${child.text}` : undefined;
   }
 
   /** Member/subscript chain: root node and the path. */
@@ -473,10 +517,11 @@ export class BicepTranslator {
       case 'member_expression':
       case 'subscript_expression': {
         const { root, path } = this.chain(n, env);
-        if (root.type === 'identifier' && !env.has(root.text)) {
-          const sym = this.symbols.get(root.text);
-          if (sym?.kind === 'resource') return this.resourceMember(root.text, path, env, n);
-          if (sym?.kind === 'module') return this.unknown(n, `module outputs are not evaluated before deploy`);
+        const rootName = this.symbolName(root);
+        if (rootName !== undefined && !env.has(rootName)) {
+          const sym = this.symbols.get(rootName);
+          if (sym?.kind === 'resource') return this.resourceMember(rootName, path, env, n);
+          if (sym?.kind === 'module') return this.moduleOutput(rootName, path, n);
         }
         let e = this.expr(root, env);
         for (const p of path)
@@ -549,8 +594,9 @@ export class BicepTranslator {
         if (p.type !== 'object_property') continue;
         const [k, v] = named(p);
         if (!k || !v || v.type === 'resource_declaration') continue;
-        const key = keyOf(k);
-        if (key === undefined) throw new Error(`${this.where(p)}: computed object keys are not supported`);
+        // A computed key (`'${identity.id}': {}`) is an expression key, as `bicep build` writes it.
+        const key = keyOf(k) ?? jsonOf(this.expr(k, env));
+        if (typeof key !== 'string') throw new Error(`${this.where(p)}: an object key must be a string`);
         const here = `${at}/${esc(key)}`;
         this.positions.set(here, pos(p));
         if (v.type === 'for_statement') {
@@ -638,8 +684,8 @@ export class BicepTranslator {
 
   private jsonAt(n: Node, env: Map<string, Expr>, at: string, asId = false): Json {
     this.positions.set(at, pos(n));
-    if (asId && n.type === 'identifier' && this.symbols.get(n.text)?.kind === 'resource')
-      return jsonOf(this.idOf(n.text, env));
+    const sym = asId ? this.symbolName(n) : undefined;
+    if (sym !== undefined && this.symbols.get(sym)?.kind === 'resource') return jsonOf(this.idOf(sym, env));
     return jsonOf(this.expr(n, env));
   }
 

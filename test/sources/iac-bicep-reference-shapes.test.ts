@@ -1,0 +1,308 @@
+/**
+ * Bicep written the way vendors' public reference deployments write it (Azure's baseline architectures, landing
+ * zones): names from uniqueString(resourceGroup().id) and guid(), a main file that hands names and ids from one module
+ * to the next through outputs, `existing` references to what another module declares, nested-resource accessors
+ * (`vnet::subnet.id`), user-assigned identities keyed by id, role assignments scoped to `resourceGroup()`. Each of
+ * these once made cordon skip resources with input errors or leave whole data sets not assessed. The fixtures are
+ * small and written for cordon; they only share the shapes.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Finding } from '../../src/findings/types.js';
+import { loadPolicyFile, type ZonePolicy } from '../../src/policy/load.js';
+import { scanSnapshot, type ScanReport } from '../../src/scan.js';
+import { loadBicep } from '../../src/sources/iac/bicep/load.js';
+
+let policy: ZonePolicy;
+const dirs: string[] = [];
+before(async () => {
+  policy = await loadPolicyFile('examples/cordon.yaml');
+});
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cordon-bicep-ref-'));
+  dirs.push(dir);
+  for (const [name, body] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), body);
+  }
+  return dir;
+}
+
+async function scan(snapshot: string, cwd: string, checks: string[]): Promise<ScanReport> {
+  return scanSnapshot({ snapshot, policy, policySource: 'p', cwd, today: '2026-01-01', checks });
+}
+
+/** Every skipped item of a data set, over the inventory's scopes. */
+const skippedOf = (r: { inventory: { partial: Map<string, Map<string, { reason: string }[]>> } }, dataset: string) =>
+  [...r.inventory.partial.values()].flatMap((m) => m.get(dataset) ?? []);
+
+const statusOf = (r: ScanReport, check: string) =>
+  r.findings.filter((f: Finding) => f.checkId === check).map((f) => [f.resource?.id ?? '', f.status]);
+
+const NETWORK = `
+param location string
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: 'vnet-workload'
+  location: location
+  properties: {
+    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
+    subnets: [
+      {
+        name: 'snet-privateEndpoints'
+        properties: {
+          addressPrefix: '10.0.1.0/24'
+          networkSecurityGroup: { id: nsg.id }
+          privateEndpointNetworkPolicies: 'Enabled'
+        }
+      }
+    ]
+  }
+  resource peSubnet 'subnets' existing = {
+    name: 'snet-privateEndpoints'
+  }
+}
+resource nsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
+  name: 'nsg-pe'
+  location: location
+  properties: { securityRules: [] }
+}
+output virtualNetworkName string = vnet.name
+output privateEndpointsSubnetName string = vnet::peSubnet.name
+output privateEndpointsSubnetId string = vnet::peSubnet.id
+`;
+
+const AI = `
+param location string
+param virtualNetworkName string
+param privateEndpointsSubnetName string
+param publicAccess string
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' existing = {
+  name: virtualNetworkName
+  resource peSubnet 'subnets' existing = {
+    name: privateEndpointsSubnetName
+  }
+}
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-ai'
+  location: location
+}
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-\${uniqueString(resourceGroup().id)}'
+  location: location
+  kind: 'OpenAI'
+  sku: { name: 'S0' }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '\${identity.id}': {}
+    }
+  }
+  properties: {
+    publicNetworkAccess: publicAccess
+    disableLocalAuth: true
+  }
+}
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: 'kv-\${uniqueString(resourceGroup().id)}'
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    publicNetworkAccess: 'Disabled'
+  }
+}
+resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe-oai'
+  location: location
+  properties: {
+    subnet: { id: vnet::peSubnet.id }
+    customNetworkInterfaceName: 'nic-\${account.name}'
+    privateLinkServiceConnections: [
+      {
+        name: 'conn-\${uniqueString(account.id)}'
+        properties: { privateLinkServiceId: account.id, groupIds: ['account'] }
+      }
+    ]
+  }
+}
+resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(resourceGroup().id, identity.id, 'reader')
+  scope: resourceGroup()
+  properties: {
+    principalId: identity.properties.principalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
+  }
+}
+resource accountReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(account.id, identity.id)
+  scope: account
+  properties: {
+    principalId: identity.properties.principalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')
+  }
+}
+`;
+
+const MAIN = (publicAccess: string) => `
+param location string = 'swedencentral'
+module network 'network.bicep' = {
+  name: 'networkDeploy'
+  params: { location: location }
+}
+module ai 'ai.bicep' = {
+  name: 'aiDeploy'
+  params: {
+    location: location
+    virtualNetworkName: network.outputs.virtualNetworkName
+    privateEndpointsSubnetName: network.outputs.privateEndpointsSubnetName
+    publicAccess: '${publicAccess}'
+  }
+}
+`;
+
+const CHECKS = [
+  'azure-ai-public-network-access',
+  'azure-ai-private-endpoint-missing',
+  'azure-private-endpoint-subnet-nsg',
+  'azure-supporting-service-public',
+];
+
+describe('Bicep shaped like the reference deployments', () => {
+  it('reads names from uniqueString() and guid() without input errors (role assignments, child resources)', async () => {
+    const dir = tree({ 'main.bicep': MAIN('Disabled'), 'network.bicep': NETWORK, 'ai.bicep': AI });
+    const r = await loadBicep(
+      dir,
+      ['main.bicep', 'network.bicep', 'ai.bicep'].map((f) => path.join(dir, f)),
+    );
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const account = r.inventory.cognitiveAccounts.find((a) => a.name.startsWith('oai-'));
+    assert.ok(account, 'the account named with uniqueString() is read');
+    // The unknown part of the name keeps its segments (the group id's slashes are not separators).
+    assert.match(account.id, /\/accounts\/oai-\[uniqueString\('∕subscriptions∕iac∕resourceGroups∕iac'\)\]$/);
+  });
+
+  it("passes names through module outputs to `existing` references, so the endpoint's subnet is known", async () => {
+    const dir = tree({ 'main.bicep': MAIN('Disabled'), 'network.bicep': NETWORK, 'ai.bicep': AI });
+    const r = await loadBicep(
+      dir,
+      ['main.bicep', 'network.bicep', 'ai.bicep'].map((f) => path.join(dir, f)),
+    );
+    const pe = r.inventory.privateEndpoints.find((p) => p.name === 'pe-oai');
+    assert.equal(
+      pe?.subnetId,
+      '/subscriptions/iac/resourceGroups/iac/providers/Microsoft.Network/virtualNetworks/vnet-workload/subnets/snet-privateEndpoints',
+    );
+    // The existing VNet and subnet are declared by network.bicep, and a tenant id or a connection's name is read by
+    // nothing: no data set is incomplete.
+    assert.deepEqual([...r.inventory.partial.keys()], []);
+  });
+
+  it('judges the account: public access fails, private passes, every check assessed', async () => {
+    for (const [pna, expected] of [
+      ['Enabled', 'fail'],
+      ['Disabled', 'pass'],
+    ] as const) {
+      const dir = tree({ 'main.bicep': MAIN(pna), 'network.bicep': NETWORK, 'ai.bicep': AI });
+      const r = await scan(dir, dir, CHECKS);
+      assert.deepEqual(r.inputErrors, [], pna);
+      const statuses = statusOf(r, 'azure-ai-public-network-access');
+      assert.deepEqual(
+        statuses.map(([, s]) => s),
+        [expected],
+        pna,
+      );
+      assert.equal(
+        r.findings.filter((f) => f.status === 'not-assessed').length,
+        0,
+        r.findings
+          .filter((f) => f.status === 'not-assessed')
+          .map((f) => f.message)
+          .join('\n'),
+      );
+    }
+  });
+
+  it('an `existing` resource the scanned code does not declare still leaves its data set not assessed', async () => {
+    const dir = tree({
+      'main.bicep': `
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' existing = {
+  name: 'vnet-hub'
+}
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-x'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: 'Disabled' }
+}
+`,
+    });
+    const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
+    assert.match(skippedOf(r, 'network:virtual-networks')[0]?.reason ?? '', /vnet-hub is an existing resource/);
+  });
+
+  it('a module output that cannot be known stays unknown, naming the module', async () => {
+    const dir = tree({
+      'main.bicep': `
+module net 'net.bicep' = {
+  name: 'net'
+}
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-x'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: net.outputs.access }
+}
+`,
+      'net.bicep': `
+param access string
+output access string = access
+`,
+    });
+    const r = await loadBicep(
+      dir,
+      ['main.bicep', 'net.bicep'].map((f) => path.join(dir, f)),
+    );
+    const skipped = skippedOf(r, 'cognitiveservices:accounts');
+    assert.ok(
+      skipped.some((s) => /parameters\('access'\) has no default/.test(s.reason)),
+      skipped.map((s) => s.reason).join('\n'),
+    );
+  });
+
+  it('names each file once in a not-assessed message when the scan root is a subfolder', async () => {
+    const dir = tree({
+      // The existing account's location is not known: its item counts in every location the code deploys to.
+      'infra/bicep/main.bicep': `
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' existing = {
+  name: 'oai-elsewhere'
+}
+resource east 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-east'
+  location: 'eastus'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: 'Disabled' }
+}
+resource west 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-west'
+  location: 'westus'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: 'Disabled' }
+}
+`,
+    });
+    const r = await scan('infra/bicep', dir, ['azure-ai-public-network-access']);
+    const message = r.findings.map((f) => f.message).join('\n');
+    assert.match(message, /infra\/bicep\/main\.bicep:2/);
+    assert.doesNotMatch(message, /infra\/bicep\/infra\/bicep/);
+  });
+});
