@@ -279,6 +279,37 @@ output access string = access
     );
   });
 
+  it('the private share does not count an account as public when its private endpoints were read in part', async () => {
+    const main = (subnet: string) => `
+param subnetId string${subnet}
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-x'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: 'Disabled' }
+}
+resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe-oai'
+  location: 'swedencentral'
+  properties: {
+    subnet: { id: subnetId }
+    privateLinkServiceConnections: [
+      { name: 'c', properties: { privateLinkServiceId: account.id, groupIds: ['account'] } }
+    ]
+  }
+}
+`;
+    const unknown = tree({ 'main.bicep': main('') });
+    const known = tree({
+      'main.bicep': main(
+        " = '/subscriptions/iac/resourceGroups/iac/providers/Microsoft.Network/virtualNetworks/v/subnets/s'",
+      ),
+    });
+    const kpi = async (dir: string) => (await scan(dir, dir, CHECKS)).summary.kpis.azureAiPrivate;
+    assert.deepEqual(await kpi(unknown), { total: 1, private: 0, unknown: 1, percentPrivate: null });
+    assert.deepEqual(await kpi(known), { total: 1, private: 1, unknown: 0, percentPrivate: 100 });
+  });
+
   it('names each file once in a not-assessed message when the scan root is a subfolder', async () => {
     const dir = tree({
       // The existing account's location is not known: its item counts in every location the code deploys to.
