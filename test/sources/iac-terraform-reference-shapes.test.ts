@@ -1,0 +1,84 @@
+/**
+ * Terraform shaped like vendors' reference modules: a module scanned on its own, whose every resource takes its
+ * project or resource group from a variable the caller would set. Nothing is rendered, so there is no document to
+ * read — cordon once reported a parse error for a "terraform.json" that does not exist. What is missing must still be
+ * said: the data sets are incomplete, naming the variable.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadPolicyFile, type ZonePolicy } from '../../src/policy/load.js';
+import { scanSnapshot } from '../../src/scan.js';
+
+let policy: ZonePolicy;
+const dirs: string[] = [];
+before(async () => {
+  policy = await loadPolicyFile('examples/cordon.yaml');
+});
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function module(main: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cordon-tf-ref-'));
+  dirs.push(dir);
+  writeFileSync(path.join(dir, 'main.tf'), main);
+  return dir;
+}
+
+describe('Terraform reference modules scanned on their own', () => {
+  for (const [cloud, main, check, dataset] of [
+    [
+      'google',
+      `variable "project_id" {}
+resource "google_workbench_instance" "nb" {
+  name     = "wb"
+  project  = var.project_id
+  location = "us-central1-a"
+  gce_setup {
+    disable_public_ip = true
+  }
+}
+`,
+      'gcp-workbench-public-or-outside-ai-network',
+      'notebooks:instances',
+    ],
+    [
+      'azurerm',
+      `variable "resource_group_name" {}
+resource "azurerm_cognitive_account" "oai" {
+  name                = "oai"
+  location            = "swedencentral"
+  resource_group_name = var.resource_group_name
+  kind                = "OpenAI"
+  sku_name            = "S0"
+}
+`,
+      'azure-ai-public-network-access',
+      'cognitiveservices:accounts',
+    ],
+  ] as const)
+    it(`${cloud}: no input error for a document that was never written; the checks are not assessed`, async () => {
+      const dir = module(main);
+      const r = await scanSnapshot({
+        snapshot: dir,
+        policy,
+        policySource: 'p',
+        cwd: dir,
+        today: '2026-01-01',
+        checks: [check],
+      });
+      assert.deepEqual(
+        r.inputErrors.map((e) => `${e.file}: ${e.message}`),
+        [],
+      );
+      const findings = r.findings.filter((f) => f.checkId === check);
+      assert.ok(findings.length > 0);
+      for (const f of findings) {
+        assert.equal(f.status, 'not-assessed');
+        assert.match(f.message, new RegExp(`${dataset} is incomplete: .*var\\.(project_id|resource_group_name)`));
+      }
+    });
+});
