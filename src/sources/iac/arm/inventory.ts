@@ -31,13 +31,15 @@ import {
 } from '../azure-interfaces.js';
 
 /**
- * Values no reader or check looks at (a key vault's tenant, a VM's administrator password, a connection's or a NIC's
- * name): when they are known only at deploy, nothing is missing, as for CloudFormation's names and descriptions.
+ * Values no reader or check looks at (a key vault's tenant, a VM's administrator password, the names of a connection,
+ * a NIC or a zone group's configuration, a workspace's display name): when they are known only at deploy, nothing is missing, as for CloudFormation's names and descriptions.
  */
 const UNREAD_VALUE = [
   /^\/properties\/tenantId$/,
   /^\/properties\/osProfile(\/|$)/,
   /^\/properties\/customNetworkInterfaceName$/,
+  /^\/properties\/friendlyName$/,
+  /^\/properties\/privateDnsZoneConfigs\/\d+\/name$/,
   /^\/properties\/(manualPrivateLinkServiceConnections|privateLinkServiceConnections)\/\d+\/(name|properties\/requestMessage)$/,
 ];
 
