@@ -417,7 +417,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     const ref: Ref = {
       label: `${name} ${direction === 'in' ? 'inbound' : 'outbound'} rule ${r.name} (priority ${r.priority}, ${action})`,
       resourceId: nsg.id,
-      origin: at(nsg.origin, r.pointer),
+      origin: r.origin ?? at(nsg.origin, r.pointer),
     };
     const label = `NSG ${name} rule ${r.name}`;
     const side = (prefixes: string[], asgs: string[]): Remote[] => [
@@ -520,7 +520,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
         ref: {
           label: `${rtName(rt!)} route ${r.name} ${r.addressPrefix} -> ${r.nextHopType}${r.nextHopIpAddress ? ` ${r.nextHopIpAddress}` : ''}`,
           resourceId: rt!.id,
-          origin: at(rt!.origin, r.pointer),
+          origin: r.origin ?? at(rt!.origin, r.pointer),
         },
       });
       if (!d)

@@ -52,12 +52,12 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
   name: 'vnet-workload'
   location: location
   properties: {
-    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
+    addressSpace: { addressPrefixes: ['10.50.0.0/16'] }
     subnets: [
       {
         name: 'snet-privateEndpoints'
         properties: {
-          addressPrefix: '10.0.1.0/24'
+          addressPrefix: '10.50.1.0/24'
           networkSecurityGroup: { id: nsg.id }
           privateEndpointNetworkPolicies: 'Enabled'
         }
@@ -331,6 +331,100 @@ resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
     const kpi = async (dir: string) => (await scan(dir, dir, CHECKS)).summary.kpis.azureAiPrivate;
     assert.deepEqual(await kpi(unknown), { total: 1, private: 0, unknown: 1, percentPrivate: null });
     assert.deepEqual(await kpi(known), { total: 1, private: 1, unknown: 0, percentPrivate: 100 });
+  });
+
+  it('reads security rules and routes declared as child resources, in the same file or through `existing`', async () => {
+    const rule = `
+  resource allowInternet 'securityRules' = {
+    name: 'allow-internet-443'
+    properties: {
+      priority: 100
+      direction: 'Inbound'
+      access: 'Allow'
+      protocol: 'Tcp'
+      sourceAddressPrefix: 'Internet'
+      sourcePortRange: '*'
+      destinationAddressPrefix: '*'
+      destinationPortRange: '443'
+    }
+  }
+`;
+    const withRule = NETWORK.replace(
+      '  properties: { securityRules: [] }\n',
+      `  properties: { securityRules: [] }\n${rule}`,
+    );
+    assert.notEqual(withRule, NETWORK);
+    const egress = `
+resource table 'Microsoft.Network/routeTables@2024-05-01' existing = {
+  name: 'udr-egress'
+}
+resource toFirewall 'Microsoft.Network/routeTables/routes@2024-05-01' = {
+  parent: table
+  name: 'internet-to-firewall'
+  properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.9.4' }
+}
+`;
+    const tables = `
+resource table 'Microsoft.Network/routeTables@2024-05-01' = {
+  name: 'udr-egress'
+  location: 'swedencentral'
+  properties: { routes: [] }
+}
+`;
+    const verdict = async (network: string) => {
+      const dir = tree({
+        'main.bicep': MAIN('Disabled'),
+        'network.bicep': network,
+        'ai.bicep': AI,
+        'tables.bicep': tables,
+        'egress.bicep': egress,
+      });
+      const r = await scan(dir, dir, ['azure-private-endpoint-subnet-nsg']);
+      assert.deepEqual(r.inputErrors, []);
+      return statusOf(r, 'azure-private-endpoint-subnet-nsg').map(([, st]) => st);
+    };
+    assert.deepEqual(await verdict(NETWORK), ['pass']);
+    // The rule admits the internet to the endpoints' subnet: once ignored ("resource types cordon does not read").
+    assert.deepEqual(await verdict(withRule), ['fail']);
+
+    const dir = tree({ 'tables.bicep': tables, 'egress.bicep': egress, 'network.bicep': withRule });
+    const r = await loadBicep(
+      dir,
+      ['tables.bicep', 'egress.bicep', 'network.bicep'].map((f) => path.join(dir, f)),
+    );
+    const route = r.inventory.routeTables[0]!.routes[0]!;
+    assert.equal(route.nextHopIpAddress, '10.0.9.4');
+    assert.deepEqual(
+      route.origin && {
+        file: route.origin.kind === 'file' && route.origin.file,
+        line: route.origin.kind === 'file' && route.origin.line,
+      },
+      { file: 'egress.bicep', line: 5 },
+    );
+    const nsgRule = r.inventory.networkSecurityGroups[0]!.securityRules.find((x) => x.name === 'allow-internet-443');
+    assert.ok(nsgRule?.origin);
+  });
+
+  it('a route whose table is in no file scanned leaves the route tables not assessed', async () => {
+    const dir = tree({
+      'egress.bicep': `
+resource toFirewall 'Microsoft.Network/routeTables/routes@2024-05-01' = {
+  name: 'udr-hub/internet-to-firewall'
+  properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.9.4' }
+}
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-x'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: 'Disabled' }
+}
+`,
+    });
+    const r = await loadBicep(dir, [path.join(dir, 'egress.bicep')]);
+    assert.match(
+      skippedOf(r, 'network:route-tables')[0]?.reason ?? '',
+      /internet-to-firewall belongs to .*udr-hub, which is not in the snapshot/,
+    );
   });
 
   it('names each file once in a not-assessed message when the scan root is a subfolder', async () => {
