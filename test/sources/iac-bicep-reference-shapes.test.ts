@@ -328,6 +328,14 @@ resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
         " = '/subscriptions/iac/resourceGroups/iac/providers/Microsoft.Network/virtualNetworks/v/subnets/s'",
       ),
     });
+    // The endpoint's subnet is a value known only at deploy: not an input error ("missing required field id"), a
+    // data set read in part, naming the parameter.
+    const report = await scan(unknown, unknown, CHECKS);
+    assert.deepEqual(report.inputErrors, []);
+    assert.match(
+      report.findings.find((f) => f.checkId === 'azure-ai-private-endpoint-missing')?.message ?? '',
+      /network:private-endpoints is incomplete: .*parameters\('subnetId'\) has no default/,
+    );
     const kpi = async (dir: string) => (await scan(dir, dir, CHECKS)).summary.kpis.azureAiPrivate;
     assert.deepEqual(await kpi(unknown), { total: 1, private: 0, unknown: 1, percentPrivate: null });
     assert.deepEqual(await kpi(known), { total: 1, private: 1, unknown: 0, percentPrivate: 100 });

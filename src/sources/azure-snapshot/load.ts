@@ -145,7 +145,7 @@ export interface AzureResourceReader {
   /** Reads the resources of one source file; `pointer` places each one through `doc.locate`. */
   readFile(
     doc: Pick<LocatedJson, 'file' | 'locate'>,
-    items: readonly { raw: unknown; pointer: string }[],
+    items: readonly { raw: unknown; pointer: string; unknowns?: readonly { pointer: string; cause: string }[] }[],
   ): { ignoredTypes: string[]; datasets: AzureDataset[] };
   /** Marks data sets incomplete in a scope (values not known before deploy, resources outside the code). */
   skip(skip: AzureSkip): void;
@@ -160,7 +160,7 @@ export function azureResourceReader(): AzureResourceReader {
   return {
     readFile(doc, items) {
       const ctx = fileContext(state, doc);
-      for (const { raw, pointer } of items) readItem(ctx, raw, pointer);
+      for (const { raw, pointer, unknowns } of items) readItem(ctx, raw, pointer, unknowns);
       return { ignoredTypes: [...ctx.ignoredTypes].sort(), datasets: [...ctx.datasets].sort() };
     },
     skip: (s) => state.skips.push(s),
@@ -287,7 +287,16 @@ interface ItemContext extends FileContext {
   location?: string;
 }
 
-function readItem(ctx: FileContext, raw: unknown, pointer: string): void {
+/**
+ * `unknowns` (IaC): values of the item known only at deploy, left out of it (pointers relative to the item). A field
+ * missing because of one is not an input error: the item is skipped with that cause, as its data set is incomplete.
+ */
+function readItem(
+  ctx: FileContext,
+  raw: unknown,
+  pointer: string,
+  unknowns: readonly { pointer: string; cause: string }[] = [],
+): void {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     const reason = 'expected an ARM resource (a JSON object); item skipped';
     ctx.state.result.errors.push(new InputError(ctx.doc.file, reason, ctx.doc.locate(pointer)));
@@ -324,7 +333,12 @@ function readItem(ctx: FileContext, raw: unknown, pointer: string): void {
       item: { file: ctx.doc.file, ...lineOf(ctx.doc, reasonPointer), pointer, reason },
     });
   };
-  const env = parse(ctx, S.resourceShape, r, pointer, skip);
+  const unknownAt = (p: string): string | undefined =>
+    unknowns.find((u) => {
+      const abs = pointer + u.pointer;
+      return p === abs || p.startsWith(`${abs}/`) || abs.startsWith(`${p}/`);
+    })?.cause;
+  const env = parse(ctx, S.resourceShape, r, pointer, skip, unknownAt);
   if (!env) return;
   const item: ItemContext = {
     ...ctx,
@@ -335,7 +349,7 @@ function readItem(ctx: FileContext, raw: unknown, pointer: string): void {
     resourceGroup: env.resourceGroup ?? hintId?.resourceGroup ?? '',
     ...(normaliseLocation(env.location) ? { location: normaliseLocation(env.location)! } : {}),
   };
-  reader(item, (shape, value, at) => parse(ctx, shape, value, at, skip));
+  reader(item, (shape, value, at) => parse(ctx, shape, value, at, skip, unknownAt));
 }
 
 type Parser = <T extends z.ZodType>(shape: T, value: unknown, pointer: string) => z.output<T> | undefined;
@@ -346,12 +360,20 @@ function parse<T extends z.ZodType>(
   raw: unknown,
   pointer: string,
   skip: (pointer: string, reason: string) => void,
+  unknownAt: (pointer: string) => string | undefined = () => undefined,
 ): z.output<T> | undefined {
   const r = shape.safeParse(raw);
   if (r.success) return r.data;
   const issues = r.error.issues.slice(0, 3);
-  for (const issue of issues) {
-    const p = pointer + toPointer(issue.path.map((s) => (typeof s === 'symbol' ? String(s) : s)));
+  const at = (issue: z.core.$ZodIssue) =>
+    pointer + toPointer(issue.path.map((s) => (typeof s === 'symbol' ? String(s) : s)));
+  const causes = issues.map((i) => unknownAt(at(i)));
+  if (causes.every((c) => c !== undefined)) {
+    skip(pointer, `value not known before deploy: ${causes[0]!}`);
+    return undefined;
+  }
+  for (const issue of issues.filter((_, i) => causes[i] === undefined)) {
+    const p = at(issue);
     const what =
       issue.code === 'invalid_type' && issue.input === undefined
         ? `missing required field ${String(issue.path[issue.path.length - 1])}`

@@ -124,7 +124,7 @@ export class IacAzureFeed {
     for (const [doc, list] of byDoc) {
       const { ignoredTypes: ignored } = this.reader.readFile(
         doc,
-        list.map((x) => ({ raw: x.raw, pointer: x.pointer })),
+        list.map((x) => ({ raw: x.raw, pointer: x.pointer, unknowns: x.unknowns })),
       );
       // The services whose NICs are read below are not ignored.
       const ignoredTypes = ignored.filter((t) => !WORKLOAD_TYPES.has(t.toLowerCase()));
