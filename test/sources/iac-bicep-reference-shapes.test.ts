@@ -435,6 +435,57 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
     );
   });
 
+  it('reads a call in a single-line array, which the grammar splits in two', async () => {
+    const dir = tree({
+      'main.bicep': `
+var names = [ toLower('OAI-Sweden'), toUpper('b') ]
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: names[0]
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: 'Disabled' }
+}
+`,
+    });
+    const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.deepEqual(
+      r.inventory.cognitiveAccounts.map((a) => a.name),
+      ['oai-sweden'],
+    );
+  });
+
+  it('a module call that cannot be translated charges what the module deploys as not known', async () => {
+    const dir = tree({
+      'main.bicep': `
+module net 'net.bicep' = {
+  name: 'net'
+  params: { prefix: notDeclaredAnywhere }
+}
+`,
+      'net.bicep': `
+param prefix string
+resource nsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
+  name: 'nsg-\${prefix}'
+  location: 'swedencentral'
+  properties: { securityRules: [] }
+}
+`,
+    });
+    const r = await loadBicep(
+      dir,
+      ['main.bicep', 'net.bicep'].map((f) => path.join(dir, f)),
+    );
+    assert.match(r.errors.map((e) => e.format()).join('\n'), /main\.bicep:2.*unknown name notDeclaredAnywhere/);
+    assert.match(
+      skippedOf(r, 'network:network-security-groups')[0]?.reason ?? '',
+      /declaration net could not be read, so what it deploys is not known/,
+    );
+  });
+
   it('names each file once in a not-assessed message when the scan root is a subfolder', async () => {
     const dir = tree({
       // The existing account's location is not known: its item counts in every location the code deploys to.

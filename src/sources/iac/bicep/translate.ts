@@ -110,6 +110,36 @@ function stringLiteral(n: Node): string {
     .join('');
 }
 
+/** A one-argument call `f(x)` that tree-sitter-bicep 1.1 reads, in a single-line array, as `f` and `(x)`. */
+interface SplitCall {
+  call: Node;
+  args: Node;
+}
+
+/**
+ * The items of an array. tree-sitter-bicep 1.1 predates comma-separated single-line arrays (`[ toLower(a), b ]`) and
+ * parses `toLower(a)` there as two items, an identifier and a parenthesized expression on the same line with no comma
+ * between them — which no valid array has — so such a pair is read back as the call it is.
+ */
+function arrayItems(n: Node): (Node | SplitCall)[] {
+  const items = named(n);
+  const out: (Node | SplitCall)[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const a = items[i]!;
+    const b = items[i + 1];
+    if (
+      a.type === 'identifier' &&
+      b?.type === 'parenthesized_expression' &&
+      a.endIndex === b.startIndex &&
+      a.endPosition.row === b.startPosition.row
+    ) {
+      out.push({ call: a, args: b });
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export class BicepTranslator {
   private readonly symbols = new Map<string, Symbol>();
   private readonly positions = new Map<string, SourcePosition>();
@@ -192,6 +222,8 @@ export class BicepTranslator {
         }
       } catch (err) {
         this.errors.push({ position: pos(d), message: `${(err as Error).message}; declaration skipped` });
+        // What it would deploy is not known: charged as such, never left out unseen.
+        this.unreadable(d, resources, 'could not be read');
       }
     }
     const schema = {
@@ -221,20 +253,36 @@ export class BicepTranslator {
    * A resource or module declaration with a syntax error is not read, but what it declares is not known either: its
    * type (when the type string survived) is charged as not known, like a resource whose condition is unknown.
    */
-  private unreadable(d: Node, out: Record<string, Json>): void {
+  private unreadable(d: Node, out: Record<string, Json>, why = 'has a syntax error'): void {
     if (d.type !== 'resource_declaration' && d.type !== 'module_declaration') return;
     const [id] = named(d);
     const typeNode = firstNamed(d, 'string');
-    const type =
-      d.type === 'module_declaration' ? undefined : typeNode ? stringLiteral(typeNode).split('@')[0] : undefined;
-    if (!id || id.type !== 'identifier' || !type || !/^[^/]+\.[^/]+\/./.test(type)) return;
+    if (!id || id.type !== 'identifier' || !typeNode) return;
     const at = `/resources/${esc(id.text)}`;
+    const condition = jsonOf(this.unknown(d, `declaration ${id.text} ${why}, so what it deploys is not known`));
+    if (d.type === 'module_declaration') {
+      // A local module: its resources are charged as not known through the deployment's unknown condition.
+      const path = stringLiteral(typeNode);
+      if (path === '' || /^(br|ts)[:/]/i.test(path)) return;
+      if (!this.modules.includes(path)) this.modules.push(path);
+      this.positions.set(at, pos(d));
+      out[id.text] = {
+        type: 'Microsoft.Resources/deployments',
+        name: id.text,
+        condition,
+        properties: {
+          mode: 'Incremental',
+          expressionEvaluationOptions: { scope: 'inner' },
+          templateLink: { relativePath: path },
+          parameters: {},
+        },
+      };
+      return;
+    }
+    const type = stringLiteral(typeNode).split('@')[0];
+    if (!type || !/^[^/]+\.[^/]+\/./.test(type)) return;
     this.positions.set(at, pos(d));
-    out[id.text] = {
-      type,
-      name: id.text,
-      condition: jsonOf(this.unknown(d, `declaration ${id.text} has a syntax error, so what it deploys is not known`)),
-    };
+    out[id.text] = { type, name: id.text, condition };
   }
 
   private collectErrors(n: Node): void {
@@ -480,6 +528,13 @@ export class BicepTranslator {
     }
   }
 
+  /** An array item, or a call the grammar split in two (see `arrayItems`). */
+  private item(c: Node | SplitCall, env: Map<string, Expr>): Expr {
+    if (!('call' in c)) return this.expr(c, env);
+    const inner = named(c.args)[0];
+    return call(c.call.text, ...(inner ? [this.expr(inner, env)] : []));
+  }
+
   /** A Bicep expression as an ARM expression tree. */
   expr(n: Node, env: Map<string, Expr>): Expr {
     switch (n.type) {
@@ -567,7 +622,7 @@ export class BicepTranslator {
         return call('if', this.expr(c, env), this.expr(a, env), this.expr(b, env));
       }
       case 'array':
-        return call('createArray', ...named(n).map((c) => this.expr(c, env)));
+        return call('createArray', ...arrayItems(n).map((c) => this.item(c, env)));
       case 'object': {
         const args: Expr[] = [];
         for (const p of named(n)) {
@@ -611,7 +666,12 @@ export class BicepTranslator {
       if (copies.length > 0) out.copy = copies;
       return out;
     }
-    if (n.type === 'array') return named(n).map((c, i) => this.json(c, env, `${at}/${i}`));
+    if (n.type === 'array')
+      return arrayItems(n).map((c, i) =>
+        'call' in c
+          ? (this.positions.set(`${at}/${i}`, pos(c.call)), jsonOf(this.item(c, env)))
+          : this.json(c, env, `${at}/${i}`),
+      );
     return jsonOf(this.expr(n, env));
   }
 
