@@ -81,4 +81,39 @@ resource "azurerm_cognitive_account" "oai" {
         assert.match(f.message, new RegExp(`${dataset} is incomplete: .*var\\.(project_id|resource_group_name)`));
       }
     });
+
+  it('google: a Vertex AI endpoint named by random_id is judged, its address standing in for the number', async () => {
+    const main = (network: string) => `
+resource "random_id" "endpoint_id" {
+  byte_length = 4
+}
+resource "google_vertex_ai_endpoint" "default" {
+  name         = substr(random_id.endpoint_id.dec, 0, 10)
+  display_name = "sample-endpoint"
+  location     = "us-central1"
+  project      = "ai-prj"
+${network}
+}
+`;
+    const statuses = async (network: string) => {
+      const dir = module(main(network));
+      const r = await scanSnapshot({
+        snapshot: dir,
+        policy,
+        policySource: 'p',
+        cwd: dir,
+        today: '2026-01-01',
+        checks: ['gcp-vertex-endpoint-public'],
+      });
+      return r.findings.map((f) => [f.resource?.id, f.status]);
+    };
+    const id = 'projects/ai-prj/locations/us-central1/endpoints/google_vertex_ai_endpoint.default';
+    assert.deepEqual(await statuses(''), [[id, 'fail']]);
+    assert.deepEqual(
+      await statuses(
+        '  private_service_connect_config {\n    enable_private_service_connect = true\n    project_allowlist = ["ai-prj"]\n  }',
+      ),
+      [[id, 'pass']],
+    );
+  });
 });
