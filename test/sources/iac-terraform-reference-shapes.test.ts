@@ -116,4 +116,49 @@ ${network}
       [[id, 'pass']],
     );
   });
+
+  it("google: a resource's `.project` is its provider's project when it names none (the PSC documentation sample)", async () => {
+    const dir = module(`
+provider "google" {
+  project = "net-host"
+}
+resource "google_compute_network" "network" {
+  name                    = "my-network"
+  auto_create_subnetworks = false
+}
+resource "google_compute_subnetwork" "vpc_subnetwork" {
+  project                  = google_compute_network.network.project
+  name                     = "my-subnetwork"
+  ip_cidr_range            = "10.2.0.0/16"
+  region                   = "us-central1"
+  network                  = google_compute_network.network.id
+  private_ip_google_access = false
+  labels = {}
+}
+resource "google_workbench_instance" "nb" {
+  name     = "wb"
+  project  = google_compute_network.network.project
+  location = "us-central1-a"
+  gce_setup {
+    disable_public_ip = false
+    network_interfaces {
+      network = google_compute_network.network.id
+      subnet  = google_compute_subnetwork.vpc_subnetwork.id
+    }
+  }
+}
+`);
+    const r = await scanSnapshot({
+      snapshot: dir,
+      policy,
+      policySource: 'p',
+      cwd: dir,
+      today: '2026-01-01',
+      checks: ['gcp-workbench-public-or-outside-ai-network'],
+    });
+    assert.deepEqual(
+      r.findings.map((f) => [f.resource?.id, f.status]),
+      [['projects/net-host/locations/us-central1-a/instances/wb', 'fail']],
+    );
+  });
 });
