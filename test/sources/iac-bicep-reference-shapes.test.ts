@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Finding } from '../../src/findings/types.js';
 import { loadPolicyFile, type ZonePolicy } from '../../src/policy/load.js';
 import { scanSnapshot, type ScanReport } from '../../src/scan.js';
+import { loadArm } from '../../src/sources/iac/arm/load.js';
 import { loadBicep } from '../../src/sources/iac/bicep/load.js';
 
 let policy: ZonePolicy;
@@ -484,6 +485,96 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
       skippedOf(r, 'network:network-security-groups')[0]?.reason ?? '',
       /declaration net could not be read, so what it deploys is not known/,
     );
+  });
+
+  it("ARM as `bicep build` writes it: a nested deployment's outputs through reference(resourceId(deployments, …))", async () => {
+    const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+    const deployment = (name: string, parameters: Record<string, unknown>, template: Record<string, unknown>) => ({
+      type: 'Microsoft.Resources/deployments',
+      apiVersion: '2022-09-01',
+      name,
+      properties: {
+        expressionEvaluationOptions: { scope: 'inner' },
+        mode: 'Incremental',
+        parameters,
+        template: { $schema: SCHEMA, contentVersion: '1.0.0.0', ...template },
+      },
+    });
+    const network = deployment(
+      "[format('net-{0}-deployment', variables('suffix'))]",
+      {},
+      {
+        resources: [
+          {
+            type: 'Microsoft.Network/virtualNetworks',
+            apiVersion: '2024-05-01',
+            name: 'vnet-ai',
+            location: 'swedencentral',
+            properties: {
+              addressSpace: { addressPrefixes: ['10.60.0.0/16'] },
+              subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.60.1.0/24' } }],
+            },
+          },
+        ],
+        outputs: {
+          subnetId: {
+            type: 'string',
+            value: "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-ai', 'snet-pe')]",
+          },
+        },
+      },
+    );
+    const endpoint = deployment(
+      "[format('pe-{0}-deployment', variables('suffix'))]",
+      {
+        subnetId: {
+          value:
+            "[reference(resourceId('Microsoft.Resources/deployments', format('net-{0}-deployment', variables('suffix'))), '2022-09-01').outputs.subnetId.value]",
+        },
+      },
+      {
+        parameters: { subnetId: { type: 'string' } },
+        resources: [
+          {
+            type: 'Microsoft.Network/privateEndpoints',
+            apiVersion: '2023-11-01',
+            name: 'pe-oai',
+            location: 'swedencentral',
+            properties: {
+              subnet: { id: "[parameters('subnetId')]" },
+              privateLinkServiceConnections: [
+                {
+                  name: 'c',
+                  properties: {
+                    privateLinkServiceId: "[resourceId('Microsoft.CognitiveServices/accounts', 'oai')]",
+                    groupIds: ['account'],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    );
+    const dir = tree({
+      'azuredeploy.json': JSON.stringify({
+        $schema: SCHEMA,
+        contentVersion: '1.0.0.0',
+        // The deployments' names hold a value known only at deploy, as the quickstarts' do.
+        variables: { suffix: '[substring(uniqueString(resourceGroup().id), 0, 7)]' },
+        resources: [network, endpoint],
+      }),
+    });
+    const r = await loadArm(dir, [path.join(dir, 'azuredeploy.json')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.equal(
+      r.inventory.privateEndpoints[0]?.subnetId,
+      '/subscriptions/iac/resourceGroups/iac/providers/Microsoft.Network/virtualNetworks/vnet-ai/subnets/snet-pe',
+    );
+    assert.deepEqual(skippedOf(r, 'network:private-endpoints'), []);
   });
 
   it('names each file once in a not-assessed message when the scan root is a subfolder', async () => {

@@ -143,6 +143,9 @@ class Frame {
   private readonly params = new Map<string, { pointer: string; value?: Value; def?: unknown }>();
   private readonly vars = new Map<string, { pointer: string; raw: unknown; copy?: unknown }>();
   private readonly symbols = new Map<string, { raw: unknown; pointer: string }>();
+  /** The nested deployments of a template without symbolic names, for `reference(resourceId(deployments, n))`. */
+  private readonly deploymentList: { raw: Record<string, unknown>; pointer: string }[] = [];
+  private deploymentIds?: Map<string, { raw: Record<string, unknown>; pointer: string }>;
 
   constructor(
     readonly doc: SourceDoc,
@@ -159,6 +162,11 @@ class Frame {
     const res = template.resources;
     if (isRecord(res))
       for (const [k, r] of Object.entries(res)) this.symbols.set(k, { raw: r, pointer: `${base}/resources/${esc(k)}` });
+    if (Array.isArray(res))
+      res.forEach((r, i) => {
+        if (isRecord(r) && typeof r.type === 'string' && r.type.toLowerCase() === 'microsoft.resources/deployments')
+          this.deploymentList.push({ raw: r, pointer: `${base}/resources/${i}` });
+      });
     const params = isRecord(template.parameters) ? template.parameters : {};
     for (const [name, def] of Object.entries(params)) {
       const value = findCaseless(given, name);
@@ -241,6 +249,16 @@ class Frame {
 
   /** `reference('sym')` / `resourceInfo('sym')` of a languageVersion 2.0 symbolic resource (see functions.ts). */
   private symbolic(name: string, what: 'reference' | 'resourceInfo', at: string): Value | undefined {
+    if (
+      what === 'reference' &&
+      !this.symbols.has(name) &&
+      /\/providers\/microsoft\.resources\/deployments\//i.test(name)
+    ) {
+      const dep = this.deploymentById(name);
+      return dep && !isRecord(dep.raw.copy)
+        ? this.guard(`ref:${name}`, dep.pointer, () => this.moduleOutputs(name, dep.raw, dep.pointer, at))
+        : undefined;
+    }
     const sym = this.symbols.get(name);
     if (!sym || !isRecord(sym.raw) || isRecord(sym.raw.copy)) return undefined;
     const raw = sym.raw;
@@ -302,6 +320,27 @@ class Frame {
       values[key] = { value: v };
     }
     return declaredOnly({ outputs: values });
+  }
+
+  /**
+   * A nested deployment of this template by resource id (what `bicep build` writes without symbolic names:
+   * `reference(resourceId('Microsoft.Resources/deployments', name)).outputs.x.value`). Ids are compared as rendered,
+   * so a name known only at deploy meets the same expression.
+   */
+  private deploymentById(id: string): { raw: Record<string, unknown>; pointer: string } | undefined {
+    if (!this.deploymentIds) {
+      this.deploymentIds = new Map();
+      for (const d of this.deploymentList) {
+        try {
+          const name = stringOf(this.value(d.raw.name, `${d.pointer}/name`, []), `${d.pointer}/name`, 'name');
+          const depId = resourceIdOf(this, d.raw, d.pointer, [], this.target, 'Microsoft.Resources/deployments', name);
+          this.deploymentIds.set(depId.toLowerCase(), d);
+        } catch (err) {
+          if (!(err instanceof Located)) throw err;
+        }
+      }
+    }
+    return this.deploymentIds.get(id.toLowerCase());
   }
 
   /** Evaluates a JSON value of the template: expressions in strings, property `copy` loops in objects. */
