@@ -7,34 +7,20 @@
  * small and written for cordon; they only share the shapes.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Finding } from '../../src/findings/types.js';
 import { loadPolicyFile, type ZonePolicy } from '../../src/policy/load.js';
 import { scanSnapshot, type ScanReport } from '../../src/scan.js';
 import { loadArm } from '../../src/sources/iac/arm/load.js';
 import { loadBicep } from '../../src/sources/iac/bicep/load.js';
+import { tmpTrees } from '../support/tmp-tree.js';
 
 let policy: ZonePolicy;
-const dirs: string[] = [];
 before(async () => {
   policy = await loadPolicyFile('examples/cordon.yaml');
 });
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cordon-bicep-ref-'));
-  dirs.push(dir);
-  for (const [name, body] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), body);
-  }
-  return dir;
-}
+const tree = tmpTrees('cordon-bicep-ref-');
 
 async function scan(snapshot: string, cwd: string, checks: string[]): Promise<ScanReport> {
   return scanSnapshot({ snapshot, policy, policySource: 'p', cwd, today: '2026-01-01', checks });
@@ -191,6 +177,15 @@ module ai 'ai.bicep' = {
 }
 `;
 
+/** An account that is private by its own settings, to give a scope something to judge. */
+const PRIVATE_ACCOUNT = `resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-x'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: 'Disabled' }
+}
+`;
+
 const CHECKS = [
   'azure-ai-public-network-access',
   'azure-ai-private-endpoint-missing',
@@ -262,13 +257,7 @@ describe('Bicep shaped like the reference deployments', () => {
 resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' existing = {
   name: 'vnet-hub'
 }
-resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
-  name: 'oai-x'
-  location: 'swedencentral'
-  kind: 'OpenAI'
-  properties: { publicNetworkAccess: 'Disabled' }
-}
-`,
+${PRIVATE_ACCOUNT}`,
     });
     const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
     assert.match(skippedOf(r, 'network:virtual-networks')[0]?.reason ?? '', /vnet-hub is an existing resource/);
@@ -306,13 +295,7 @@ output access string = access
   it('the private share does not count an account as public when its private endpoints were read in part', async () => {
     const main = (subnet: string) => `
 param subnetId string${subnet}
-resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
-  name: 'oai-x'
-  location: 'swedencentral'
-  kind: 'OpenAI'
-  properties: { publicNetworkAccess: 'Disabled' }
-}
-resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+${PRIVATE_ACCOUNT}resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
   name: 'pe-oai'
   location: 'swedencentral'
   properties: {
@@ -421,13 +404,7 @@ resource toFirewall 'Microsoft.Network/routeTables/routes@2024-05-01' = {
   name: 'udr-hub/internet-to-firewall'
   properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.9.4' }
 }
-resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
-  name: 'oai-x'
-  location: 'swedencentral'
-  kind: 'OpenAI'
-  properties: { publicNetworkAccess: 'Disabled' }
-}
-`,
+${PRIVATE_ACCOUNT}`,
     });
     const r = await loadBicep(dir, [path.join(dir, 'egress.bicep')]);
     assert.match(

@@ -1,32 +1,23 @@
 /**
- * Terraform shaped like vendors' reference modules: a module scanned on its own, whose every resource takes its
- * project or resource group from a variable the caller would set. Nothing is rendered, so there is no document to
- * read — cordon once reported a parse error for a "terraform.json" that does not exist. What is missing must still be
- * said: the data sets are incomplete, naming the variable.
+ * Terraform shaped like vendors' reference modules and Google's documentation samples: a module scanned on its own
+ * (every resource takes its project or resource group from a variable the caller would set, so nothing is rendered —
+ * cordon once reported a parse error for a "terraform.json" that does not exist; the data sets must still be
+ * incomplete, naming the variable), an endpoint named by `random_id`, `project = google_compute_network.x.project`.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { loadPolicyFile, type ZonePolicy } from '../../src/policy/load.js';
 import { scanSnapshot } from '../../src/scan.js';
+import { tmpTrees } from '../support/tmp-tree.js';
 
 let policy: ZonePolicy;
-const dirs: string[] = [];
 before(async () => {
   policy = await loadPolicyFile('examples/cordon.yaml');
 });
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function module(main: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cordon-tf-ref-'));
-  dirs.push(dir);
-  writeFileSync(path.join(dir, 'main.tf'), main);
-  return dir;
-}
+const tree = tmpTrees('cordon-tf-ref-');
+const module = (main: string) => tree({ 'main.tf': main });
+const scan = (dir: string, checks: string[]) =>
+  scanSnapshot({ snapshot: dir, policy, policySource: 'p', cwd: dir, today: '2026-01-01', checks });
 
 describe('Terraform reference modules scanned on their own', () => {
   for (const [cloud, main, check, dataset] of [
@@ -62,14 +53,7 @@ resource "azurerm_cognitive_account" "oai" {
   ] as const)
     it(`${cloud}: no input error for a document that was never written; the checks are not assessed`, async () => {
       const dir = module(main);
-      const r = await scanSnapshot({
-        snapshot: dir,
-        policy,
-        policySource: 'p',
-        cwd: dir,
-        today: '2026-01-01',
-        checks: [check],
-      });
+      const r = await scan(dir, [check]);
       assert.deepEqual(
         r.inputErrors.map((e) => `${e.file}: ${e.message}`),
         [],
@@ -97,14 +81,7 @@ ${network}
 `;
     const statuses = async (network: string) => {
       const dir = module(main(network));
-      const r = await scanSnapshot({
-        snapshot: dir,
-        policy,
-        policySource: 'p',
-        cwd: dir,
-        today: '2026-01-01',
-        checks: ['gcp-vertex-endpoint-public'],
-      });
+      const r = await scan(dir, ['gcp-vertex-endpoint-public']);
       return r.findings.map((f) => [f.resource?.id, f.status]);
     };
     const id = 'projects/ai-prj/locations/us-central1/endpoints/google_vertex_ai_endpoint.default';
@@ -148,14 +125,7 @@ resource "google_workbench_instance" "nb" {
   }
 }
 `);
-    const r = await scanSnapshot({
-      snapshot: dir,
-      policy,
-      policySource: 'p',
-      cwd: dir,
-      today: '2026-01-01',
-      checks: ['gcp-workbench-public-or-outside-ai-network'],
-    });
+    const r = await scan(dir, ['gcp-workbench-public-or-outside-ai-network']);
     assert.deepEqual(
       r.findings.map((f) => [f.resource?.id, f.status]),
       [['projects/net-host/locations/us-central1-a/instances/wb', 'fail']],
