@@ -554,6 +554,41 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
     assert.deepEqual(skippedOf(r, 'network:private-endpoints'), []);
   });
 
+  it('an azd template: main.parameters.json beside main.bicep gives its values, ${VAR}s stay unknown', async () => {
+    const dir = tree({
+      'main.bicep': `
+param environmentName string
+param publicAccess string
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-\${environmentName}'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: publicAccess, disableLocalAuth: true }
+}
+`,
+      'main.parameters.json': JSON.stringify({
+        $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
+        contentVersion: '1.0.0.0',
+        parameters: { environmentName: { value: '\${AZURE_ENV_NAME}' }, publicAccess: { value: 'Enabled' } },
+      }),
+    });
+    const r = await scan(dir, dir, ['azure-ai-public-network-access']);
+    assert.deepEqual(r.inputErrors, []);
+    assert.deepEqual(
+      r.warnings.filter((w) => /parameters file without a template/.test(w.message)),
+      [],
+    );
+    assert.deepEqual(
+      r.findings.map((f) => [f.resource?.id, f.status]),
+      [
+        [
+          "/subscriptions/iac/resourceGroups/iac/providers/Microsoft.CognitiveServices/accounts/oai-[parameters('environmentName')]",
+          'fail',
+        ],
+      ],
+    );
+  });
+
   it('names each file once in a not-assessed message when the scan root is a subfolder', async () => {
     const dir = tree({
       // The existing account's location is not known: its item counts in every location the code deploys to.

@@ -5,7 +5,7 @@
  * parameters' defaults. Templates that another template links (`templateLink.relativePath`) are read through the
  * link only, with the parameters it passes. See docs/iac.md.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { azureResourceReader, type AzureSnapshotResult } from '../../azure-snapshot/load.js';
@@ -20,7 +20,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-const isParametersFile = (v: unknown) =>
+export const isParametersDocument = (v: unknown) =>
   isRecord(v) && typeof v.$schema === 'string' && /deploymentparameters/i.test(v.$schema);
 
 /** Local template links anywhere in a template, as written (only literal paths can be known before evaluation). */
@@ -34,12 +34,26 @@ function linkedPaths(v: unknown, out: string[]): void {
   }
 }
 
-/** Parameter values of a parameters file: `value`s as given, Key Vault `reference`s unknown. */
-function parameterValues(doc: LocatedJson): Map<string, Value> {
+/**
+ * Parameter values of a parameters file: `value`s as given, Key Vault `reference`s unknown. With `azd`, a string
+ * holding `${NAME}` is filled from the Azure Developer CLI's environment at deploy (the main.parameters.json beside
+ * a main.bicep of an azd template), so it is unknown, naming the variable.
+ */
+export function parameterValues(doc: LocatedJson, azd = false): Map<string, Value> {
   const out = new Map<string, Value>();
   const params = isRecord(doc.value) && isRecord(doc.value.parameters) ? doc.value.parameters : {};
   for (const [k, v] of Object.entries(params)) {
-    if (isRecord(v) && 'value' in v) out.set(k, v.value as Value);
+    const env = azd && isRecord(v) && typeof v.value === 'string' ? /\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(v.value) : null;
+    if (env) {
+      const { line } = doc.locate(`/parameters/${k}/value`);
+      out.set(
+        k,
+        new Unknown(
+          `parameters('${k}')`,
+          `parameter ${k} is set from the azd environment variable ${env[1]!} at deploy (${doc.file}:${line ?? 1})`,
+        ),
+      );
+    } else if (isRecord(v) && 'value' in v) out.set(k, v.value as Value);
     else if (isRecord(v) && 'reference' in v) {
       const { line } = doc.locate(`/parameters/${k}`);
       out.set(
@@ -102,9 +116,10 @@ export async function loadArm(root: string, files: readonly string[]): Promise<A
   };
   const feed = new IacAzureFeed(reader);
   for (const [file, doc] of [...docs].sort(([a], [b]) => a.localeCompare(b))) {
-    if (isParametersFile(doc.value)) {
+    if (isParametersDocument(doc.value)) {
       const template = file.replace(/\.parameters\.json$/i, '.json');
-      if (!docs.has(template))
+      // Beside a Bicep file of the same name it is that file's (azd's main.parameters.json): the Bicep reader uses it.
+      if (!docs.has(template) && !existsSync(path.join(base, file.replace(/\.parameters\.json$/i, '.bicep'))))
         result.warnings.push({
           file,
           message: `parameters file without a template ${path.posix.basename(template)} beside it: not used`,

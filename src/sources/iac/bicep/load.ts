@@ -13,6 +13,7 @@ import { InputError, type SourcePosition } from '../../../util/errors.js';
 import { parseLocatedJson } from '../../../util/located-json.js';
 import { IacAzureFeed } from '../arm/inventory.js';
 import type { Value } from '../arm/expression.js';
+import { isParametersDocument, parameterValues } from '../arm/load.js';
 import { evaluateTemplate, evaluateVariables, type SourceDoc } from '../arm/template.js';
 import { BicepTranslator } from './translate.js';
 
@@ -126,6 +127,29 @@ async function readParamFile(
   }
 }
 
+/** `X.parameters.json` beside `X.bicep`, read as azd reads it (`${VAR}` values come from its environment). */
+async function parametersBeside(
+  base: string,
+  name: string,
+  result: AzureSnapshotResult,
+): Promise<Map<string, Value> | undefined> {
+  const file = name.replace(/\.bicep$/i, '.parameters.json');
+  let text: string;
+  try {
+    text = await readFile(path.join(base, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const doc = parseLocatedJson(file, text, { jsonc: true });
+    if (!isParametersDocument(doc.value)) return undefined;
+    return parameterValues(doc, true);
+  } catch (err) {
+    result.errors.push(err instanceof InputError ? err : new InputError(file, String(err)));
+    return undefined;
+  }
+}
+
 export async function loadBicep(root: string, files: readonly string[]): Promise<AzureSnapshotResult> {
   const reader = azureResourceReader();
   const result = reader.result;
@@ -189,12 +213,15 @@ export async function loadBicep(root: string, files: readonly string[]): Promise
     if (names.includes(name)) result.files.push({ file: name, recognisedAs: t ? ['bicep'] : [] });
     if (!t || linked.has(name)) continue;
     const pfs = paramsFor.get(name) ?? [];
+    // Without a .bicepparam, a deployment parameters file of the same name beside it (azd's main.parameters.json).
+    const jsonParams = pfs.length === 0 ? await parametersBeside(base, name, result) : undefined;
     if (pfs.length > 1)
       result.warnings.push({
         file: name,
         message: `${pfs.length} parameter files use it (${pfs.map((x) => x.file).join(', ')}); it is read with ${pfs[0]!.file} only: scan each parameter file on its own for the others`,
       });
-    feed.add(evaluateTemplate({ doc: t.doc, loadLinked, ...(pfs[0] ? { parameters: pfs[0].values } : {}) }));
+    const parameters = pfs[0]?.values ?? jsonParams;
+    feed.add(evaluateTemplate({ doc: t.doc, loadLinked, ...(parameters ? { parameters } : {}) }));
   }
   return feed.finish();
 }
