@@ -21,7 +21,7 @@ export interface InputOptions {
   cwd: string;
   /** Reader settings: the size limit for one file (maxFileBytes), when to stream, a file system to read through. */
   snapshotOptions?: SnapshotOptions;
-  /** CloudFormation parameter values (`--parameter Key=Value`), for templates in the input. */
+  /** Template parameter values (`--parameter Key=Value`): CloudFormation's, and the top-level ARM and Bicep files'. */
   cloudFormation?: CloudFormationOptions;
   /** Terraform input values: --var-file files (relative to cwd) and --var NAME=VALUE. */
   terraform?: { varFiles?: string[]; vars?: string[] };
@@ -133,11 +133,11 @@ export async function loadInput(abs: string, opts: InputOptions): Promise<Loaded
   }
   // ARM templates and Bicep files each fill an Azure inventory of their own.
   if (input.arm.length > 0) {
-    const r = await (await import('./iac/arm/load.js')).loadArm(abs, input.arm);
+    const r = await (await import('./iac/arm/load.js')).loadArm(abs, input.arm, opts.cloudFormation?.parameters);
     parts.push({ provider: 'azure', reader: 'arm', ...r, files: r.files.length });
   }
   if (input.bicep.length > 0) {
-    const r = await (await import('./iac/bicep/load.js')).loadBicep(abs, input.bicep);
+    const r = await (await import('./iac/bicep/load.js')).loadBicep(abs, input.bicep, opts.cloudFormation?.parameters);
     parts.push({ provider: 'azure', reader: 'bicep', ...r, files: r.files.length });
   }
   if (input.gcp.length > 0) {

@@ -589,6 +589,55 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
     );
   });
 
+  it('--parameter gives the values of the top-level Bicep and ARM files, typed as they declare them', async () => {
+    const bicep = `
+param baseName string
+param publicAccess bool
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-\${baseName}'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: publicAccess ? 'Enabled' : 'Disabled', disableLocalAuth: true }
+}
+`;
+    const arm = JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { baseName: { type: 'string' }, publicAccess: { type: 'bool' } },
+      resources: [
+        {
+          type: 'Microsoft.CognitiveServices/accounts',
+          apiVersion: '2024-10-01',
+          name: "[concat('arm-', parameters('baseName'))]",
+          location: 'swedencentral',
+          kind: 'OpenAI',
+          properties: {
+            publicNetworkAccess: "[if(parameters('publicAccess'), 'Enabled', 'Disabled')]",
+            disableLocalAuth: true,
+          },
+        },
+      ],
+    });
+    const dir = tree({ 'bicep/main.bicep': bicep, 'arm/azuredeploy.json': arm });
+    const r = await scanSnapshot({
+      snapshot: dir,
+      policy,
+      policySource: 'p',
+      cwd: dir,
+      today: '2026-01-01',
+      checks: ['azure-ai-public-network-access'],
+      cloudFormation: { parameters: { baseName: 'cordon01', publicaccess: 'true' } },
+    });
+    assert.deepEqual(r.inputErrors, []);
+    assert.deepEqual(
+      r.findings.map((f) => [f.resource?.id?.split('/').at(-1), f.status]),
+      [
+        ['arm-cordon01', 'fail'],
+        ['oai-cordon01', 'fail'],
+      ],
+    );
+  });
+
   it('names each file once in a not-assessed message when the scan root is a subfolder', async () => {
     const dir = tree({
       // The existing account's location is not known: its item counts in every location the code deploys to.

@@ -20,6 +20,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+const withParameters = (parameters: Map<string, Value> | undefined) => (parameters ? { parameters } : {});
+
 export const isParametersDocument = (v: unknown) =>
   isRecord(v) && typeof v.$schema === 'string' && /deploymentparameters/i.test(v.$schema);
 
@@ -65,7 +67,41 @@ export function parameterValues(doc: LocatedJson, azd = false): Map<string, Valu
   return out;
 }
 
-export async function loadArm(root: string, files: readonly string[]): Promise<AzureSnapshotResult> {
+/**
+ * `--parameter Key=Value` values over a template's own (a parameters file's), for the parameters it declares: typed
+ * as the template declares them (int, bool, array and object values are read as JSON).
+ */
+export function withGivenParameters(
+  template: unknown,
+  own: Map<string, Value> | undefined,
+  given: Readonly<Record<string, string>> | undefined,
+): Map<string, Value> | undefined {
+  if (!given || Object.keys(given).length === 0) return own;
+  const declared = isRecord(template) && isRecord(template.parameters) ? template.parameters : {};
+  const out = new Map(own);
+  for (const [name, def] of Object.entries(declared)) {
+    const key = Object.keys(given).find((k) => k.toLowerCase() === name.toLowerCase());
+    if (key === undefined) continue;
+    const text = given[key]!;
+    const type = isRecord(def) && typeof def.type === 'string' ? def.type.toLowerCase() : 'string';
+    let value: Value = text;
+    if (type !== 'string' && type !== 'securestring')
+      try {
+        value = JSON.parse(text) as Value;
+      } catch {
+        value = text;
+      }
+    for (const k of [...out.keys()]) if (k.toLowerCase() === name.toLowerCase()) out.delete(k);
+    out.set(name, value);
+  }
+  return out;
+}
+
+export async function loadArm(
+  root: string,
+  files: readonly string[],
+  given?: Readonly<Record<string, string>>,
+): Promise<AzureSnapshotResult> {
   const reader = azureResourceReader();
   const result = reader.result;
   const docs = new Map<string, LocatedJson>();
@@ -141,7 +177,7 @@ export async function loadArm(root: string, files: readonly string[]): Promise<A
     feed.add(
       evaluateTemplate({
         doc: sourceOf(doc),
-        ...(paramsDoc ? { parameters: parameterValues(paramsDoc) } : {}),
+        ...withParameters(withGivenParameters(doc.value, paramsDoc ? parameterValues(paramsDoc) : undefined, given)),
         loadLinked,
       }),
     );

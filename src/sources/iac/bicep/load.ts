@@ -13,7 +13,7 @@ import { InputError, type SourcePosition } from '../../../util/errors.js';
 import { parseLocatedJson } from '../../../util/located-json.js';
 import { IacAzureFeed } from '../arm/inventory.js';
 import type { Value } from '../arm/expression.js';
-import { isParametersDocument, parameterValues } from '../arm/load.js';
+import { isParametersDocument, parameterValues, withGivenParameters } from '../arm/load.js';
 import { evaluateTemplate, evaluateVariables, type SourceDoc } from '../arm/template.js';
 import { BicepTranslator } from './translate.js';
 
@@ -150,7 +150,11 @@ async function parametersBeside(
   }
 }
 
-export async function loadBicep(root: string, files: readonly string[]): Promise<AzureSnapshotResult> {
+export async function loadBicep(
+  root: string,
+  files: readonly string[],
+  given?: Readonly<Record<string, string>>,
+): Promise<AzureSnapshotResult> {
   const reader = azureResourceReader();
   const result = reader.result;
   let base = root;
@@ -220,7 +224,7 @@ export async function loadBicep(root: string, files: readonly string[]): Promise
         file: name,
         message: `${pfs.length} parameter files use it (${pfs.map((x) => x.file).join(', ')}); it is read with ${pfs[0]!.file} only: scan each parameter file on its own for the others`,
       });
-    const parameters = pfs[0]?.values ?? jsonParams;
+    const parameters = withGivenParameters(t.doc.value, pfs[0]?.values ?? jsonParams, given);
     feed.add(evaluateTemplate({ doc: t.doc, loadLinked, ...(parameters ? { parameters } : {}) }));
   }
   return feed.finish();
