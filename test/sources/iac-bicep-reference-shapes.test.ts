@@ -569,7 +569,7 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
       'main.parameters.json': JSON.stringify({
         $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
         contentVersion: '1.0.0.0',
-        parameters: { environmentName: { value: '\${AZURE_ENV_NAME}' }, publicAccess: { value: 'Enabled' } },
+        parameters: { environmentName: { value: '${AZURE_ENV_NAME}' }, publicAccess: { value: 'Enabled' } },
       }),
     });
     const r = await scan(dir, dir, ['azure-ai-public-network-access']);
