@@ -63,6 +63,12 @@ const IAC_LANGUAGE: Partial<Record<InputKind, IacLanguage>> = {
 /** Reads an input (absolute path) with every reader its files need. */
 export async function loadInput(abs: string, opts: InputOptions): Promise<LoadedInput> {
   const input = await partitionSnapshot(abs);
+  // Files a Bicep file loads at compile time are its data: read through it, never as snapshot files.
+  if (input.bicep.length > 0) {
+    const loaded = await (await import('./iac/bicep/load.js')).bicepContentFiles(input.bicep);
+    for (const kind of Object.keys(input) as (keyof typeof input)[])
+      if (kind !== 'bicep') input[kind] = input[kind].filter((f) => !loaded.has(path.resolve(f)));
+  }
   const others = Object.entries(input).some(([kind, files]) => kind !== 'aws' && files.length > 0);
   // The AWS reader also walks the tree when every file is another reader's: it reports unreadable folders and links.
   const aws = await loadAwsSnapshot(

@@ -638,6 +638,28 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
     );
   });
 
+  it("loadJsonContent: the file is the Bicep code's data (azd's abbreviations.json), read through it", async () => {
+    const dir = tree({
+      'infra/abbreviations.json': JSON.stringify({ cognitiveServicesAccounts: 'cog-' }),
+      'infra/main.bicep': `
+var abbrs = loadJsonContent('./abbreviations.json')
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: '\${abbrs.cognitiveServicesAccounts}gateway'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  properties: { publicNetworkAccess: 'Enabled', disableLocalAuth: true }
+}
+`,
+    });
+    const r = await scan(dir, dir, ['azure-ai-public-network-access']);
+    // Not "not a recognised AWS CLI output": the JSON file is no snapshot file.
+    assert.deepEqual(r.inputErrors, []);
+    assert.deepEqual(
+      r.findings.map((f) => [f.resource?.id?.split('/').at(-1), f.status]),
+      [['cog-gateway', 'fail']],
+    );
+  });
+
   it('names each file once in a not-assessed message when the scan root is a subfolder', async () => {
     const dir = tree({
       // The existing account's location is not known: its item counts in every location the code deploys to.

@@ -4,6 +4,7 @@
  * reader, so both formats share one semantics and one mapping. Files used as local modules by another file are read
  * through the module call, with its parameters; the others are deployments of their own. See docs/iac.md.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -76,7 +77,14 @@ async function translateFile(
     return undefined;
   }
   try {
-    const t = new BicepTranslator(tree.rootNode, file).translate();
+    const content = (rel: string) => {
+      try {
+        return readFileSync(path.join(base, path.dirname(file), rel), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const t = new BicepTranslator(tree.rootNode, file, content).translate();
     for (const e of t.errors) errors.push(new InputError(file, e.message, e.position));
     return { doc: docOf(file, t.template, t.positions), modules: t.modules };
   } finally {
@@ -125,6 +133,27 @@ async function readParamFile(
   } finally {
     tree.delete();
   }
+}
+
+const LOADED_FILE = /\bload(?:Json|Yaml|Text)Content\(\s*'([^']+)'|\bloadFileAsBase64\(\s*'([^']+)'/g;
+
+/**
+ * Files the Bicep files load at compile time (`loadJsonContent('abbreviations.json')`, as every azd template does):
+ * data of the Bicep code, not snapshot files of their own (absolute paths).
+ */
+export async function bicepContentFiles(files: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const f of files) {
+    if (!f.toLowerCase().endsWith('.bicep')) continue;
+    let text: string;
+    try {
+      text = await readFile(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const m of text.matchAll(LOADED_FILE)) out.add(path.resolve(path.dirname(f), m[1] ?? m[2]!));
+  }
+  return out;
 }
 
 /** `X.parameters.json` beside `X.bicep`, read as azd reads it (`${VAR}` values come from its environment). */

@@ -150,6 +150,8 @@ export class BicepTranslator {
   constructor(
     private readonly root: Node,
     private readonly file: string,
+    /** The text of a file `loadJsonContent` / `loadTextContent` names (relative to this file), if it can be read. */
+    private readonly content: (relative: string) => string | undefined = () => undefined,
   ) {}
 
   private where(n: Node): string {
@@ -587,6 +589,17 @@ export class BicepTranslator {
         const name = this.functionName(n);
         const args = this.argNodes(n).map((a) => this.expr(a, env));
         if (name === 'any') return args[0] ?? lit(null);
+        // Compile-time functions: `bicep build` inlines the file, so its content is known before deploy.
+        if (name === 'loadjsoncontent' || name === 'loadtextcontent') {
+          const [pathArg, ...rest] = args;
+          const text = pathArg?.k === 'lit' && typeof pathArg.v === 'string' ? this.content(pathArg.v) : undefined;
+          if (text !== undefined && rest.length === 0)
+            return name === 'loadtextcontent' ? lit(text) : call('json', lit(text));
+          return this.unknown(
+            n,
+            `${name === 'loadtextcontent' ? 'loadTextContent' : 'loadJsonContent'}() of a file cordon cannot read, or with a path or encoding argument`,
+          );
+        }
         if (name === 'resourcegroup' && args.length > 0)
           return this.unknown(n, 'a resource group other than the deployment scope');
         const f = n.childForFieldName('function') ?? named(n)[0];
