@@ -454,7 +454,7 @@ function sweep(dim: number, fam: Family, entries: readonly AddressEntry[]): Pack
   const active = new Map<PacketSet, number>();
   let pos = domainStart(dim, fam);
   let current: PacketSet = EMPTY;
-  for (let i = 0; i < events.length;) {
+  for (let i = 0; i < events.length; ) {
     const at = events[i]!.at;
     if (pos < at) push(current, at);
     pos = at;
