@@ -11,7 +11,7 @@ import { aiTargets, endpointsTo, publicExposure } from './checks/azure/support.j
 import type { AwsCheck, Check } from './checks/types.js';
 import { ALL_VERIFY_CHECKS, type VerifyCheck } from './verify/checks.js';
 import type { AzureCheck } from './checks/azure/types.js';
-import type { AzureInventory } from './inventory/azure.js';
+import { azureDatasetOfType, hasAzureDataset, type AzureInventory } from './inventory/azure.js';
 import type { GcpInventory } from './inventory/gcp.js';
 import { runGcpChecks } from './checks/gcp/engine.js';
 import type { GcpCheck } from './checks/gcp/types.js';
@@ -80,34 +80,52 @@ export interface Summary {
       percentWithVpc: number | null;
     };
     /** Azure, when the input holds Azure data: AI resources that are private (public access off, approved endpoint). */
-    azureAiPrivate?: { total: number; private: number; percentPrivate: number | null };
+    azureAiPrivate?: { total: number; private: number; unknown: number; percentPrivate: number | null };
     /** Google Cloud, when the input holds GCP data: AI projects inside an enforced perimeter with private API access. */
     gcpAiProtected?: GcpAiKpis;
   };
 }
 
-/** The share of Azure AI resources that are private: public network access closed and an approved private endpoint. */
+/**
+ * The share of Azure AI resources that are private: public network access closed and an approved private endpoint.
+ * A resource not shown private while its own data set or the private endpoints (which may sit in any subscription)
+ * were read only in part is unknown and left out of the share, as the checks report it not assessed.
+ */
 export function azureAiKpis(inv: AzureInventory): NonNullable<Summary['kpis']['azureAiPrivate']> {
   const targets = aiTargets(inv);
-  const priv = targets.filter(
-    (t) => !publicExposure(t.resource).open && endpointsTo(inv, t.resource).some((e) => e.approved),
-  ).length;
+  const endpointsPartial = [...inv.partial.values()].some((m) => m.has('network:private-endpoints'));
+  let priv = 0;
+  let unknown = 0;
+  for (const t of targets) {
+    if (!publicExposure(t.resource).open && endpointsTo(inv, t.resource).some((e) => e.approved)) priv++;
+    else if (
+      endpointsPartial ||
+      !hasAzureDataset(inv, t.resource, 'network:private-endpoints') ||
+      !hasAzureDataset(inv, t.resource, azureDatasetOfType(t.type)!)
+    )
+      unknown++;
+  }
+  const known = targets.length - unknown;
   return {
     total: targets.length,
     private: priv,
-    percentPrivate: targets.length === 0 ? null : Math.round((1000 * priv) / targets.length) / 10,
+    unknown,
+    percentPrivate: known === 0 ? null : Math.round((1000 * priv) / known) / 10,
   };
 }
 
 /** One share over several inputs (a snapshot and IaC, say): the counts add up, the percentage is recomputed. */
-function sumShares(shares: { total: number; private: number }[]): {
+function sumShares(shares: { total: number; private: number; unknown: number }[]): {
   total: number;
   private: number;
+  unknown: number;
   percentPrivate: number | null;
 } {
   const total = shares.reduce((n, s) => n + s.total, 0);
   const priv = shares.reduce((n, s) => n + s.private, 0);
-  return { total, private: priv, percentPrivate: total === 0 ? null : Math.round((1000 * priv) / total) / 10 };
+  const unknown = shares.reduce((n, s) => n + s.unknown, 0);
+  const known = total - unknown;
+  return { total, private: priv, unknown, percentPrivate: known === 0 ? null : Math.round((1000 * priv) / known) / 10 };
 }
 
 function sumGcpKpis(all: GcpAiKpis[]): GcpAiKpis {
@@ -257,9 +275,16 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
   const root = (await isDirectory(abs)) ? opts.snapshot : path.dirname(opts.snapshot);
   const fix = (file: string) => displayPath(opts.cwd, root, file);
   // Skipped items are named in not-assessed messages: with the same paths as everything else in the report.
+  // One skipped item may be charged to several data sets and locations (the same object): rewrite it once.
+  const fixed = new Set<object>();
   for (const part of parts)
     for (const byDataset of part.partial.values())
-      for (const skipped of byDataset.values()) for (const s of skipped) s.file = fix(s.file);
+      for (const skipped of byDataset.values())
+        for (const s of skipped) {
+          if (fixed.has(s)) continue;
+          fixed.add(s);
+          s.file = fix(s.file);
+        }
   const providers = new Set(parts.filter((p) => p.files > 0 || p.provider !== 'aws' || !others).map((p) => p.provider));
   const checksOf = { aws: of<AwsCheck>('aws'), azure: of<AzureCheck>('azure'), gcp: of<GcpCheck>('gcp') };
   // Selecting some verify checks keeps what the verification could not decide (verify-not-assessed) unless that is

@@ -237,6 +237,8 @@ export interface AzureSecurityRule {
   destinationApplicationSecurityGroupIds: string[];
   isDefault: boolean;
   pointer: string;
+  /** A rule declared as a resource of its own (perhaps in another file): where it is, instead of its group's origin. */
+  origin?: Origin;
 }
 
 export interface AzureNetworkSecurityGroup extends AzureTagged {
@@ -254,6 +256,8 @@ export interface AzureRoute {
   nextHopType: string;
   nextHopIpAddress?: string;
   pointer: string;
+  /** A route declared as a resource of its own (perhaps in another file): where it is, instead of its table's origin. */
+  origin?: Origin;
 }
 
 export interface AzureRouteTable extends AzureTagged {
@@ -792,8 +796,19 @@ const DATASET_OF_TYPE = new Map<string, AzureDataset>(
 );
 
 /** The data set a resource type (any case) belongs to. */
+/**
+ * Child resources a reader merges into their parent's item: a route or a security rule declared as a resource of its
+ * own (ARM and Bicep child resources; `az network route-table route list`). Resource Graph has no such type, so they
+ * are not among the data sets' collected types.
+ */
+const CHILD_DATASET: Record<string, AzureDataset> = {
+  'microsoft.network/routetables/routes': 'network:route-tables',
+  'microsoft.network/networksecuritygroups/securityrules': 'network:network-security-groups',
+};
+
 export function azureDatasetOfType(type: string): AzureDataset | undefined {
-  return DATASET_OF_TYPE.get(type.toLowerCase());
+  const t = type.toLowerCase();
+  return DATASET_OF_TYPE.get(t) ?? CHILD_DATASET[t];
 }
 
 /** An item a reader skipped (bad shape): the data set it belongs to is partial in its scope. */

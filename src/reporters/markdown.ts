@@ -38,7 +38,8 @@ function* markdownLines(report: ScanReport): Generator<string> {
     yield* [
       '| Azure AI KPI | value |',
       '|---|---|',
-      `| private AI resources | ${az.percentPrivate}% (${az.private} of ${az.total}) |`,
+      `| private AI resources | ${az.percentPrivate === null ? 'unknown' : `${az.percentPrivate}%`} (${az.private} of ${az.total - az.unknown}) |`,
+      ...(az.unknown ? [`| not known (data read in part) | ${az.unknown} |`] : []),
       '',
     ];
   const g = s.kpis.gcpAiProtected;

@@ -79,7 +79,7 @@ function* tableLines(report: ScanReport, opts: TableOptions): Generator<string> 
   }
   const az = s.kpis.azureAiPrivate;
   if (az && az.total > 0)
-    yield `Azure AI resources: ${az.percentPrivate}% private (${az.private} of ${az.total} with public access off and an approved private endpoint)`;
+    yield `Azure AI resources: ${az.percentPrivate === null ? 'share private unknown' : `${az.percentPrivate}% private`} (${az.private} of ${az.total - az.unknown} with public access off and an approved private endpoint${az.unknown ? `; ${az.unknown} not known: their data was read only in part` : ''})`;
   const g = s.kpis.gcpAiProtected;
   if (g && g.total > 0)
     yield `GCP AI projects: ${g.percentProtected}% protected (${g.protected} of ${g.total} inside an enforced VPC Service Controls perimeter with private Vertex AI access; ${g.inEnforcedPerimeter} in a perimeter, ${g.privateApiAccess} private)`;

@@ -21,7 +21,7 @@ export interface InputOptions {
   cwd: string;
   /** Reader settings: the size limit for one file (maxFileBytes), when to stream, a file system to read through. */
   snapshotOptions?: SnapshotOptions;
-  /** CloudFormation parameter values (`--parameter Key=Value`), for templates in the input. */
+  /** Template parameter values (`--parameter Key=Value`): CloudFormation's, and the top-level ARM and Bicep files'. */
   cloudFormation?: CloudFormationOptions;
   /** Terraform input values: --var-file files (relative to cwd) and --var NAME=VALUE. */
   terraform?: { varFiles?: string[]; vars?: string[] };
@@ -63,6 +63,12 @@ const IAC_LANGUAGE: Partial<Record<InputKind, IacLanguage>> = {
 /** Reads an input (absolute path) with every reader its files need. */
 export async function loadInput(abs: string, opts: InputOptions): Promise<LoadedInput> {
   const input = await partitionSnapshot(abs);
+  // Files a Bicep file loads at compile time are its data: read through it, never as snapshot files.
+  if (input.bicep.length > 0) {
+    const loaded = await (await import('./iac/bicep/load.js')).bicepContentFiles(input.bicep);
+    for (const kind of Object.keys(input) as (keyof typeof input)[])
+      if (kind !== 'bicep') input[kind] = input[kind].filter((f) => !loaded.has(path.resolve(f)));
+  }
   const others = Object.entries(input).some(([kind, files]) => kind !== 'aws' && files.length > 0);
   // The AWS reader also walks the tree when every file is another reader's: it reports unreadable folders and links.
   const aws = await loadAwsSnapshot(
@@ -133,11 +139,11 @@ export async function loadInput(abs: string, opts: InputOptions): Promise<Loaded
   }
   // ARM templates and Bicep files each fill an Azure inventory of their own.
   if (input.arm.length > 0) {
-    const r = await (await import('./iac/arm/load.js')).loadArm(abs, input.arm);
+    const r = await (await import('./iac/arm/load.js')).loadArm(abs, input.arm, opts.cloudFormation?.parameters);
     parts.push({ provider: 'azure', reader: 'arm', ...r, files: r.files.length });
   }
   if (input.bicep.length > 0) {
-    const r = await (await import('./iac/bicep/load.js')).loadBicep(abs, input.bicep);
+    const r = await (await import('./iac/bicep/load.js')).loadBicep(abs, input.bicep, opts.cloudFormation?.parameters);
     parts.push({ provider: 'azure', reader: 'bicep', ...r, files: r.files.length });
   }
   if (input.gcp.length > 0) {

@@ -429,7 +429,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
       resourceId: nsg.id,
       // A load-balancer path's finding is located by its witness's last hop, which carries no other type.
       resourceType: NSG_TYPE,
-      origin: at(nsg.origin, r.pointer),
+      origin: r.origin ?? at(nsg.origin, r.pointer),
       fix: {
         kind: 'azure-nsg-rule',
         nsgId: nsg.id,
@@ -542,7 +542,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
         ref: {
           label: `${rtName(rt!)} route ${r.name} ${r.addressPrefix} -> ${r.nextHopType}${r.nextHopIpAddress ? ` ${r.nextHopIpAddress}` : ''}`,
           resourceId: rt!.id,
-          origin: at(rt!.origin, r.pointer),
+          origin: r.origin ?? at(rt!.origin, r.pointer),
           fix: { kind: 'azure-route', routeTableId: rt!.id, name: r.name, prefix: r.addressPrefix },
         },
       });

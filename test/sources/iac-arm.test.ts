@@ -362,7 +362,8 @@ describe('ARM templates', () => {
               privateLinkServiceConnections: [
                 { name: 'c', properties: { privateLinkServiceId: "[resourceInfo('oai').id]", groupIds: ['account'] } },
               ],
-              customNetworkInterfaceName: "[reference('vnet').resourceGuid]",
+              // A value the DNS checks read (a NIC's custom name is read by nothing, so it would not count).
+              customDnsConfigs: [{ fqdn: "[reference('vnet').resourceGuid]" }],
             },
           },
           hub: { type: 'Microsoft.Network/virtualNetworks', apiVersion: '2024-05-01', name: 'hub', existing: true },
@@ -382,7 +383,7 @@ describe('ARM templates', () => {
       [
         'network:private-endpoints',
         [
-          "value not known before deploy: reference('vnet').resourceGuid is a runtime property, known only after deploy (main.json:57)",
+          "value not known before deploy: reference('vnet').resourceGuid is a runtime property, known only after deploy (main.json:59)",
         ],
       ],
       // The existing VNet has no location: it is charged to every location of its subscription.

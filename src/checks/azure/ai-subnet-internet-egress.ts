@@ -83,7 +83,7 @@ function judge(ctx: AzureCheckContext, s: AzureSubnet, zone: string): AzureCheck
       ...base,
       status: 'pass',
       message: `subnet ${s.name} (${zone}) sends internet-bound traffic to ${where} (route ${def!.name} in ${rt!.name})`,
-      origin: { ...(rt!.origin.kind === 'file' ? { ...rt!.origin, pointer: def!.pointer } : rt!.origin) },
+      origin: def!.origin ?? (rt!.origin.kind === 'file' ? { ...rt!.origin, pointer: def!.pointer } : rt!.origin),
     };
   // Egress is more than HTTPS: web, QUIC and DNS to the internet are exfiltration paths too.
   const classes = [

@@ -83,7 +83,7 @@ export const registerScan: RegisterCommand = (program, io, setExit) => {
     .option('--fail-on-not-assessed', 'exit 1 also when a check at or above --fail-on could not be assessed')
     .option(
       '--parameter <key=value>',
-      'a CloudFormation parameter value for the templates in the input (repeatable; wins over the default)',
+      'a parameter value for the CloudFormation, ARM and Bicep templates in the input (repeatable; wins over parameter files and defaults)',
       keyValue,
     )
     .option(

@@ -178,7 +178,7 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
     )
     .option(
       '--parameter <key=value>',
-      'a CloudFormation parameter value for the templates in the input (repeatable; wins over the default)',
+      'a parameter value for the CloudFormation, ARM and Bicep templates in the input (repeatable; wins over parameter files and defaults)',
       keyValue,
     )
     .option(

@@ -19,11 +19,15 @@ import {
   type AzureDataset,
   type AzureInventory,
   type AzureNetworkAcls,
+  type AzureNetworkSecurityGroup,
   type AzurePrivateEndpointConnection,
+  type AzureRoute,
+  type AzureRouteTable,
   type AzureScoped,
   type AzureSecurityRule,
   type SkippedItem,
 } from '../../inventory/azure.js';
+import type { Origin } from '../../findings/types.js';
 import { InputError } from '../../util/errors.js';
 import { toPointer } from '../../util/json-pointer.js';
 import { parseLocatedJson, type LocatedJson, lineOf, originOf } from '../../util/located-json.js';
@@ -65,6 +69,16 @@ interface PendingSkip {
   item: SkippedItem;
 }
 
+/** A route or security rule read as a resource of its own, merged into its table or group once all files are read. */
+interface ChildRule {
+  list: 'routeTables' | 'networkSecurityGroups';
+  parentId: string;
+  value: AzureRoute | AzureSecurityRule;
+  subscription: string;
+  dataset: AzureDataset;
+  origin: Origin;
+}
+
 interface State {
   drafts: Draft[];
   /** Load balancer pools and rules read as resources of their own, by their load balancer's id. */
@@ -74,6 +88,7 @@ interface State {
     value: Record<string, unknown>;
     skip: PendingSkip;
   }[];
+  childRules: ChildRule[];
   skips: PendingSkip[];
   /** Data sets a manifest declares complete, per subscription. */
   declared: { subscription: string; dataset: AzureDataset }[];
@@ -84,6 +99,7 @@ function newState(): State {
   return {
     drafts: [],
     lbParts: [],
+    childRules: [],
     skips: [],
     declared: [],
     result: { inventory: emptyAzureInventory(), errors: [], warnings: [], files: [] },
@@ -137,7 +153,7 @@ export interface AzureResourceReader {
   /** Reads the resources of one source file; `pointer` places each one through `doc.locate`. */
   readFile(
     doc: Pick<LocatedJson, 'file' | 'locate'>,
-    items: readonly { raw: unknown; pointer: string }[],
+    items: readonly { raw: unknown; pointer: string; unknowns?: readonly { pointer: string; cause: string }[] }[],
   ): { ignoredTypes: string[]; datasets: AzureDataset[] };
   /** Marks data sets incomplete in a scope (values not known before deploy, resources outside the code). */
   skip(skip: AzureSkip): void;
@@ -152,7 +168,7 @@ export function azureResourceReader(): AzureResourceReader {
   return {
     readFile(doc, items) {
       const ctx = fileContext(state, doc);
-      for (const { raw, pointer } of items) readItem(ctx, raw, pointer);
+      for (const { raw, pointer, unknowns } of items) readItem(ctx, raw, pointer, unknowns);
       return { ignoredTypes: [...ctx.ignoredTypes].sort(), datasets: [...ctx.datasets].sort() };
     },
     skip: (s) => state.skips.push(s),
@@ -279,7 +295,16 @@ interface ItemContext extends FileContext {
   location?: string;
 }
 
-function readItem(ctx: FileContext, raw: unknown, pointer: string): void {
+/**
+ * `unknowns` (IaC): values of the item known only at deploy, left out of it (pointers relative to the item). A field
+ * missing because of one is not an input error: the item is skipped with that cause, as its data set is incomplete.
+ */
+function readItem(
+  ctx: FileContext,
+  raw: unknown,
+  pointer: string,
+  unknowns: readonly { pointer: string; cause: string }[] = [],
+): void {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     const reason = 'expected an ARM resource (a JSON object); item skipped';
     ctx.state.result.errors.push(new InputError(ctx.doc.file, reason, ctx.doc.locate(pointer)));
@@ -316,7 +341,12 @@ function readItem(ctx: FileContext, raw: unknown, pointer: string): void {
       item: { file: ctx.doc.file, ...lineOf(ctx.doc, reasonPointer), pointer, reason },
     });
   };
-  const env = parse(ctx, S.resourceShape, r, pointer, skip);
+  const unknownAt = (p: string): string | undefined =>
+    unknowns.find((u) => {
+      const abs = pointer + u.pointer;
+      return p === abs || p.startsWith(`${abs}/`) || abs.startsWith(`${p}/`);
+    })?.cause;
+  const env = parse(ctx, S.resourceShape, r, pointer, skip, unknownAt);
   if (!env) return;
   const item: ItemContext = {
     ...ctx,
@@ -327,7 +357,7 @@ function readItem(ctx: FileContext, raw: unknown, pointer: string): void {
     resourceGroup: env.resourceGroup ?? hintId?.resourceGroup ?? '',
     ...(normaliseLocation(env.location) ? { location: normaliseLocation(env.location)! } : {}),
   };
-  reader(item, (shape, value, at) => parse(ctx, shape, value, at, skip));
+  reader(item, (shape, value, at) => parse(ctx, shape, value, at, skip, unknownAt));
 }
 
 type Parser = <T extends z.ZodType>(shape: T, value: unknown, pointer: string) => z.output<T> | undefined;
@@ -338,12 +368,20 @@ function parse<T extends z.ZodType>(
   raw: unknown,
   pointer: string,
   skip: (pointer: string, reason: string) => void,
+  unknownAt: (pointer: string) => string | undefined = () => undefined,
 ): z.output<T> | undefined {
   const r = shape.safeParse(raw);
   if (r.success) return r.data;
   const issues = r.error.issues.slice(0, 3);
-  for (const issue of issues) {
-    const p = pointer + toPointer(issue.path.map((s) => (typeof s === 'symbol' ? String(s) : s)));
+  const at = (issue: z.core.$ZodIssue) =>
+    pointer + toPointer(issue.path.map((s) => (typeof s === 'symbol' ? String(s) : s)));
+  const causes = issues.map((i) => unknownAt(at(i)));
+  if (causes.every((c) => c !== undefined)) {
+    skip(pointer, `value not known before deploy: ${causes[0]!}`);
+    return undefined;
+  }
+  for (const issue of issues.filter((_, i) => causes[i] === undefined)) {
+    const p = at(issue);
     const what =
       issue.code === 'invalid_type' && issue.input === undefined
         ? `missing required field ${String(issue.path[issue.path.length - 1])}`
@@ -540,31 +578,55 @@ function target(
 }
 
 function securityRules(list: unknown[], base: string, isDefault: boolean, parse: Parser): AzureSecurityRule[] {
-  const out: AzureSecurityRule[] = [];
-  list.forEach((raw, i) => {
-    const pointer = `${base}/${i}`;
-    const r = parse(S.securityRuleShape, raw, pointer);
-    if (!r) return;
-    const p = r.properties;
-    const merge = (one: string | undefined, many: string[]) =>
-      many.length > 0 ? many : one !== undefined ? [one] : [];
-    out.push({
-      name: r.name ?? (r.id ? (parseAzureId(r.id).names.at(-1) ?? '') : ''),
-      priority: p.priority,
-      direction: p.direction,
-      access: p.access,
-      protocol: p.protocol,
-      sources: merge(p.sourceAddressPrefix, p.sourceAddressPrefixes),
-      sourcePorts: merge(p.sourcePortRange, p.sourcePortRanges),
-      destinations: merge(p.destinationAddressPrefix, p.destinationAddressPrefixes),
-      destinationPorts: merge(p.destinationPortRange, p.destinationPortRanges),
-      sourceApplicationSecurityGroupIds: p.sourceApplicationSecurityGroups,
-      destinationApplicationSecurityGroupIds: p.destinationApplicationSecurityGroups,
-      isDefault,
-      pointer,
-    });
+  return list.flatMap((raw, i) => securityRule(raw, `${base}/${i}`, isDefault, parse) ?? []);
+}
+
+function securityRule(raw: unknown, pointer: string, isDefault: boolean, parse: Parser): AzureSecurityRule | undefined {
+  const r = parse(S.securityRuleShape, raw, pointer);
+  if (!r) return undefined;
+  const p = r.properties;
+  const merge = (one: string | undefined, many: string[]) => (many.length > 0 ? many : one !== undefined ? [one] : []);
+  return {
+    name: r.name ?? (r.id ? (parseAzureId(r.id).names.at(-1) ?? '') : ''),
+    priority: p.priority,
+    direction: p.direction,
+    access: p.access,
+    protocol: p.protocol,
+    sources: merge(p.sourceAddressPrefix, p.sourceAddressPrefixes),
+    sourcePorts: merge(p.sourcePortRange, p.sourcePortRanges),
+    destinations: merge(p.destinationAddressPrefix, p.destinationAddressPrefixes),
+    destinationPorts: merge(p.destinationPortRange, p.destinationPortRanges),
+    sourceApplicationSecurityGroupIds: p.sourceApplicationSecurityGroups,
+    destinationApplicationSecurityGroupIds: p.destinationApplicationSecurityGroups,
+    isDefault,
+    pointer,
+  };
+}
+
+function route(raw: unknown, pointer: string, parse: Parser): AzureRoute | undefined {
+  const r = parse(S.routeShape, raw, pointer);
+  return r === undefined
+    ? undefined
+    : (defined({
+        name: r.name ?? '',
+        addressPrefix: r.properties.addressPrefix,
+        nextHopType: r.properties.nextHopType,
+        nextHopIpAddress: r.properties.nextHopIpAddress,
+        pointer,
+      }) as unknown as AzureRoute);
+}
+
+/** A route or security rule written as a resource of its own: kept for its parent (see `ChildRule`). */
+function childRule(it: ItemContext, list: ChildRule['list'], value: AzureRoute | AzureSecurityRule | undefined): void {
+  if (!value) return;
+  it.state.childRules.push({
+    list,
+    parentId: parentOf(it),
+    value: { ...value, origin: originOf(it.doc, it.pointer) },
+    subscription: it.subscription,
+    dataset: it.dataset,
+    origin: originOf(it.doc, it.pointer),
   });
-  return out;
 }
 
 /** A subnet or peering, embedded in its VNet or listed on its own: it takes the VNet's location. */
@@ -817,24 +879,17 @@ const READERS: Record<string, Reader> = {
   })),
   'microsoft.network/routetables': reader('routeTables', S.routeTableProps, (it, p, parse) => ({
     tags: it.env.tags,
-    routes: p.routes.flatMap((raw, i) => {
-      const at = `${it.pointer}/properties/routes/${i}`;
-      const r = parse(S.routeShape, raw, at);
-      return r === undefined
-        ? []
-        : [
-            defined({
-              name: r.name ?? '',
-              addressPrefix: r.properties.addressPrefix,
-              nextHopType: r.properties.nextHopType,
-              nextHopIpAddress: r.properties.nextHopIpAddress,
-              pointer: at,
-            }),
-          ];
-    }),
+    routes: p.routes.flatMap((raw, i) => route(raw, `${it.pointer}/properties/routes/${i}`, parse) ?? []),
     subnetIds: p.subnets,
     disableBgpRoutePropagation: p.disableBgpRoutePropagation,
   })),
+  'microsoft.network/routetables/routes'(it, parse) {
+    childRule(it, 'routeTables', route({ name: it.env.name, properties: it.env.properties }, it.pointer, parse));
+  },
+  'microsoft.network/networksecuritygroups/securityrules'(it, parse) {
+    const raw = { id: it.env.id, name: it.env.name, properties: it.env.properties };
+    childRule(it, 'networkSecurityGroups', securityRule(raw, it.pointer, false, parse));
+  },
   'microsoft.network/privateendpoints': reader('privateEndpoints', S.privateEndpointProps, (it, p) => {
     const conns = (list: typeof p.privateLinkServiceConnections, key: string, manual: boolean) =>
       list.map((c, i) =>
@@ -1253,6 +1308,38 @@ function readManifest(ctx: FileContext, v: Record<string, unknown>): void {
 }
 
 /** Second pass: locations from parents, de-duplication, data set presence, partial data and scope origins. */
+/**
+ * Routes and security rules read as resources of their own join their table's or group's list (one already there by
+ * name — the same rule listed embedded and on its own — is not added twice). One whose parent was not read is a
+ * rule cordon cannot place: the parent's data set is incomplete in the subscription, so nothing passes without it.
+ */
+function mergeChildRules(state: State): void {
+  const inv = state.result.inventory;
+  const parents = new Map<string, AzureRouteTable | AzureNetworkSecurityGroup>();
+  for (const t of inv.routeTables) parents.set(azureIdKey(t.id), t);
+  for (const g of inv.networkSecurityGroups) parents.set(azureIdKey(g.id), g);
+  for (const c of state.childRules) {
+    const parent = parents.get(azureIdKey(c.parentId));
+    if (!parent) {
+      const o = c.origin;
+      state.skips.push({
+        dataset: c.dataset,
+        subscription: c.subscription,
+        location: '*',
+        item: {
+          file: o.kind === 'file' ? o.file : 'live',
+          ...(o.kind === 'file' && o.line !== undefined ? { line: o.line } : {}),
+          pointer: o.kind === 'file' ? (o.pointer ?? '') : '',
+          reason: `${c.value.name} belongs to ${c.parentId}, which is not in the snapshot`,
+        },
+      });
+      continue;
+    }
+    const list = ('routes' in parent ? parent.routes : parent.securityRules) as { name: string }[];
+    if (!list.some((x) => x.name.toLowerCase() === c.value.name.toLowerCase())) list.push(c.value);
+  }
+}
+
 function finish(state: State): void {
   const inv = state.result.inventory;
   const locationById = new Map<string, string>();
@@ -1317,6 +1404,7 @@ function finish(state: State): void {
     if (!inv.scopeOrigins.has(scope) && d.value.origin.kind === 'file')
       inv.scopeOrigins.set(scope, { kind: 'file', file: d.value.origin.file, line: 1, column: 1 });
   }
+  mergeChildRules(state);
   for (const { subscription, dataset } of state.declared) markDataset(inv, subscription, dataset);
   // Locations per subscription, for skips that cover "every location" (computed once: linear in the input).
   const locationsOf = new Map<string, string[]>();

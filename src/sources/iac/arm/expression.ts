@@ -16,7 +16,21 @@ export class Unknown {
   constructor(
     readonly text: string,
     readonly cause: string,
+    /**
+     * The string as far as it is known, unknown parts as "[expression]" (a concat of known and unknown parts): a
+     * name `concat(vnet, '/', guid(…))` keeps its known segments, so a child resource still has its parent.
+     */
+    readonly partial?: string,
   ) {}
+}
+
+/**
+ * How an unknown string appears in a resource name or id: its known parts, the rest as "[expression]". A slash inside
+ * the expression (`uniqueString(resourceGroup().id)` renders the group's id) is shown as "∕" (U+2215), so the id
+ * keeps its segments and parses like any other.
+ */
+export function renderUnknownName(u: Unknown): string {
+  return u.partial ?? `[${u.text.replace(/\//g, '\u2215')}]`;
 }
 
 export type Value = null | boolean | number | string | Unknown | Value[] | { [key: string]: Value };

@@ -11,6 +11,7 @@ import {
   getProperty,
   isObjectValue,
   renderExpr,
+  renderUnknownName,
   renderValue,
   Unknown,
   type Expr,
@@ -216,6 +217,16 @@ function call(e: Extract<Expr, { k: 'call' }>, ctx: EvalContext): Value {
       };
   }
   const unknown = args.find((a): a is Unknown => a instanceof Unknown);
+  if (
+    unknown &&
+    name === 'concat' &&
+    args.every((a) => a instanceof Unknown || typeof a === 'string' || typeof a === 'number')
+  )
+    return new Unknown(
+      `${e.name}(${args.map(renderValue).join(', ')})`,
+      unknown.cause,
+      args.map((a) => (a instanceof Unknown ? renderUnknownName(a) : String(a))).join(''),
+    );
   if (unknown && !ID_FUNCTIONS.has(name)) return unknownCall(e.name, args, unknown.cause);
   const fn = PURE[name];
   if (!fn) return unknownCall(e.name, args, `function ${e.name}() is not evaluated before deploy (${ctx.where})`);
@@ -290,7 +301,7 @@ const equalsOrUnknown = (a: Value, b: Value, fn: string): Value => {
 const ID_FUNCTIONS = new Set(['resourceid', 'subscriptionresourceid', 'tenantresourceid', 'extensionresourceid']);
 
 function segment(v: Value): string {
-  if (v instanceof Unknown) return `[${v.text}]`;
+  if (v instanceof Unknown) return renderUnknownName(v);
   if (typeof v === 'string' || typeof v === 'number') return String(v);
   throw new ExpressionError(`a resource id segment must be a string, got ${describe(v)}`);
 }

@@ -12,13 +12,14 @@
 import {
   AZURE_DATASETS,
   azureDatasetOfType,
+  azureIdKey,
   normaliseLocation,
   parseAzureId,
   type AzureDataset,
 } from '../../../inventory/azure.js';
 import { InputError } from '../../../util/errors.js';
 import type { AzureResourceReader } from '../../azure-snapshot/load.js';
-import type { EmittedResource, SourceDoc, TemplateOutcome } from './template.js';
+import type { EmittedResource, ExcludedResource, SourceDoc, TemplateOutcome } from './template.js';
 import type { Origin } from '../../../findings/types.js';
 import { originOf } from '../../../util/located-json.js';
 import {
@@ -28,6 +29,19 @@ import {
   workloadNics,
   type WorkloadNic,
 } from '../azure-interfaces.js';
+
+/**
+ * Values no reader or check looks at (a key vault's tenant, a VM's administrator password, the names of a connection,
+ * a NIC or a zone group's configuration, a workspace's display name): when they are known only at deploy, nothing is missing, as for CloudFormation's names and descriptions.
+ */
+const UNREAD_VALUE = [
+  /^\/properties\/tenantId$/,
+  /^\/properties\/osProfile(\/|$)/,
+  /^\/properties\/customNetworkInterfaceName$/,
+  /^\/properties\/friendlyName$/,
+  /^\/properties\/privateDnsZoneConfigs\/\d+\/name$/,
+  /^\/properties\/(manualPrivateLinkServiceConnections|privateLinkServiceConnections)\/\d+\/(name|properties\/requestMessage)$/,
+];
 
 /** An unknown value of a service that puts NICs in the code's subnets hides them when it is about its network. */
 const NETWORK_VALUE = /subnet|network|ipConfiguration|agentPool|vnet/i;
@@ -66,6 +80,17 @@ function settle(raw: Record<string, unknown>): void {
   }
 }
 
+/** The ids a resource body declares: its own and its embedded subnets' and peerings' (after `settle`). */
+function declaredIds(raw: Record<string, unknown>): string[] {
+  const out = typeof raw.id === 'string' ? [raw.id] : [];
+  const p = raw.properties;
+  if (isRecord(p))
+    for (const key of ['subnets', 'virtualNetworkPeerings'])
+      for (const c of Array.isArray(p[key]) ? (p[key] as unknown[]) : [])
+        if (isRecord(c) && typeof c.id === 'string') out.push(c.id);
+  return out;
+}
+
 /** Collects outcomes of several templates, then fills the reader. */
 export class IacAzureFeed {
   private readonly subscriptions = new Set<string>();
@@ -74,6 +99,10 @@ export class IacAzureFeed {
     owner: { id?: string; subscription: string; resourceGroup: string; location: string; origin: Origin };
     nics: WorkloadNic[];
   }[] = [];
+
+  /** Ids of the resources the templates declare, and the `existing` references to check against them. */
+  private readonly declaredIds = new Set<string>();
+  private readonly existing: ExcludedResource[] = [];
 
   constructor(private readonly reader: AzureResourceReader) {}
 
@@ -87,6 +116,7 @@ export class IacAzureFeed {
     const byDoc = new Map<SourceDoc, EmittedResource[]>();
     for (const res of outcome.resources) {
       settle(res.raw);
+      for (const id of declaredIds(res.raw)) this.declaredIds.add(azureIdKey(id));
       const list = byDoc.get(res.doc) ?? [];
       list.push(res);
       byDoc.set(res.doc, list);
@@ -94,7 +124,7 @@ export class IacAzureFeed {
     for (const [doc, list] of byDoc) {
       const { ignoredTypes: ignored } = this.reader.readFile(
         doc,
-        list.map((x) => ({ raw: x.raw, pointer: x.pointer })),
+        list.map((x) => ({ raw: x.raw, pointer: x.pointer, unknowns: x.unknowns })),
       );
       // The services whose NICs are read below are not ignored.
       const ignoredTypes = ignored.filter((t) => !WORKLOAD_TYPES.has(t.toLowerCase()));
@@ -124,6 +154,7 @@ export class IacAzureFeed {
         }
         for (const u of res.unknowns) {
           if (workload && !NETWORK_VALUE.test(u.pointer)) continue;
+          if (UNREAD_VALUE.some((r) => r.test(u.pointer))) continue;
           this.skip(
             doc,
             String(res.raw.type),
@@ -138,7 +169,8 @@ export class IacAzureFeed {
     }
     for (const x of outcome.excluded) {
       this.subscriptions.add(x.subscription.toLowerCase());
-      this.skip(x.doc, x.type, x.subscription, x.location, undefined, x.pointer, x.reason);
+      if (x.existingId) this.existing.push(x);
+      else this.skip(x.doc, x.type, x.subscription, x.location, undefined, x.pointer, x.reason);
     }
   }
 
@@ -167,6 +199,11 @@ export class IacAzureFeed {
   }
 
   finish() {
+    // An `existing` reference to a resource another file (or module) of the scan declares is read there: only one
+    // declared nowhere in the code leaves its data set incomplete.
+    for (const x of this.existing)
+      if (!this.declaredIds.has(azureIdKey(x.existingId!)))
+        this.skip(x.doc, x.type, x.subscription, x.location, undefined, x.pointer, x.reason);
     for (const s of this.subscriptions)
       for (const d of Object.keys(AZURE_DATASETS) as AzureDataset[]) this.reader.declare(s, d);
     const result = this.reader.finish();

@@ -5,7 +5,7 @@
  * parameters' defaults. Templates that another template links (`templateLink.relativePath`) are read through the
  * link only, with the parameters it passes. See docs/iac.md.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { azureResourceReader, type AzureSnapshotResult } from '../../azure-snapshot/load.js';
@@ -20,7 +20,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-const isParametersFile = (v: unknown) =>
+const withParameters = (parameters: Map<string, Value> | undefined) => (parameters ? { parameters } : {});
+
+export const isParametersDocument = (v: unknown) =>
   isRecord(v) && typeof v.$schema === 'string' && /deploymentparameters/i.test(v.$schema);
 
 /** Local template links anywhere in a template, as written (only literal paths can be known before evaluation). */
@@ -34,12 +36,26 @@ function linkedPaths(v: unknown, out: string[]): void {
   }
 }
 
-/** Parameter values of a parameters file: `value`s as given, Key Vault `reference`s unknown. */
-function parameterValues(doc: LocatedJson): Map<string, Value> {
+/**
+ * Parameter values of a parameters file: `value`s as given, Key Vault `reference`s unknown. With `azd`, a string
+ * holding `${NAME}` is filled from the Azure Developer CLI's environment at deploy (the main.parameters.json beside
+ * a main.bicep of an azd template), so it is unknown, naming the variable.
+ */
+export function parameterValues(doc: LocatedJson, azd = false): Map<string, Value> {
   const out = new Map<string, Value>();
   const params = isRecord(doc.value) && isRecord(doc.value.parameters) ? doc.value.parameters : {};
   for (const [k, v] of Object.entries(params)) {
-    if (isRecord(v) && 'value' in v) out.set(k, v.value as Value);
+    const env = azd && isRecord(v) && typeof v.value === 'string' ? /\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(v.value) : null;
+    if (env) {
+      const { line } = doc.locate(`/parameters/${k}/value`);
+      out.set(
+        k,
+        new Unknown(
+          `parameters('${k}')`,
+          `parameter ${k} is set from the azd environment variable ${env[1]!} at deploy (${doc.file}:${line ?? 1})`,
+        ),
+      );
+    } else if (isRecord(v) && 'value' in v) out.set(k, v.value as Value);
     else if (isRecord(v) && 'reference' in v) {
       const { line } = doc.locate(`/parameters/${k}`);
       out.set(
@@ -51,7 +67,41 @@ function parameterValues(doc: LocatedJson): Map<string, Value> {
   return out;
 }
 
-export async function loadArm(root: string, files: readonly string[]): Promise<AzureSnapshotResult> {
+/**
+ * `--parameter Key=Value` values over a template's own (a parameters file's), for the parameters it declares: typed
+ * as the template declares them (int, bool, array and object values are read as JSON).
+ */
+export function withGivenParameters(
+  template: unknown,
+  own: Map<string, Value> | undefined,
+  given: Readonly<Record<string, string>> | undefined,
+): Map<string, Value> | undefined {
+  if (!given || Object.keys(given).length === 0) return own;
+  const declared = isRecord(template) && isRecord(template.parameters) ? template.parameters : {};
+  const out = new Map(own);
+  for (const [name, def] of Object.entries(declared)) {
+    const key = Object.keys(given).find((k) => k.toLowerCase() === name.toLowerCase());
+    if (key === undefined) continue;
+    const text = given[key]!;
+    const type = isRecord(def) && typeof def.type === 'string' ? def.type.toLowerCase() : 'string';
+    let value: Value = text;
+    if (type !== 'string' && type !== 'securestring')
+      try {
+        value = JSON.parse(text) as Value;
+      } catch {
+        value = text;
+      }
+    for (const k of [...out.keys()]) if (k.toLowerCase() === name.toLowerCase()) out.delete(k);
+    out.set(name, value);
+  }
+  return out;
+}
+
+export async function loadArm(
+  root: string,
+  files: readonly string[],
+  given?: Readonly<Record<string, string>>,
+): Promise<AzureSnapshotResult> {
   const reader = azureResourceReader();
   const result = reader.result;
   const docs = new Map<string, LocatedJson>();
@@ -102,9 +152,10 @@ export async function loadArm(root: string, files: readonly string[]): Promise<A
   };
   const feed = new IacAzureFeed(reader);
   for (const [file, doc] of [...docs].sort(([a], [b]) => a.localeCompare(b))) {
-    if (isParametersFile(doc.value)) {
+    if (isParametersDocument(doc.value)) {
       const template = file.replace(/\.parameters\.json$/i, '.json');
-      if (!docs.has(template))
+      // Beside a Bicep file of the same name it is that file's (azd's main.parameters.json): the Bicep reader uses it.
+      if (!docs.has(template) && !existsSync(path.join(base, file.replace(/\.parameters\.json$/i, '.bicep'))))
         result.warnings.push({
           file,
           message: `parameters file without a template ${path.posix.basename(template)} beside it: not used`,
@@ -126,7 +177,7 @@ export async function loadArm(root: string, files: readonly string[]): Promise<A
     feed.add(
       evaluateTemplate({
         doc: sourceOf(doc),
-        ...(paramsDoc ? { parameters: parameterValues(paramsDoc) } : {}),
+        ...withParameters(withGivenParameters(doc.value, paramsDoc ? parameterValues(paramsDoc) : undefined, given)),
         loadLinked,
       }),
     );

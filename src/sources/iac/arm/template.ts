@@ -15,6 +15,7 @@ import {
   isExpression,
   isObjectValue,
   parseExpression,
+  renderUnknownName,
   renderValue,
   unescapeLiteral,
   Unknown,
@@ -62,6 +63,8 @@ export interface ExcludedResource {
   doc: SourceDoc;
   pointer: string;
   reason: string;
+  /** An `existing` resource's id: when the scanned code declares that resource too, nothing is missing. */
+  existingId?: string;
 }
 
 export interface TemplateProblem {
@@ -140,6 +143,9 @@ class Frame {
   private readonly params = new Map<string, { pointer: string; value?: Value; def?: unknown }>();
   private readonly vars = new Map<string, { pointer: string; raw: unknown; copy?: unknown }>();
   private readonly symbols = new Map<string, { raw: unknown; pointer: string }>();
+  /** The nested deployments of a template without symbolic names, for `reference(resourceId(deployments, n))`. */
+  private readonly deploymentList: { raw: Record<string, unknown>; pointer: string }[] = [];
+  private deploymentIds?: Map<string, { raw: Record<string, unknown>; pointer: string }>;
 
   constructor(
     readonly doc: SourceDoc,
@@ -149,10 +155,18 @@ class Frame {
     readonly scope: DeploymentScope,
     /** Where the template's resources land (for the ids of its symbolic resources). */
     private readonly target: Target,
+    /** Loads linked templates, for the outputs of the modules this template deploys. */
+    readonly loadLinked?: TemplateInput['loadLinked'],
+    readonly depth = 0,
   ) {
     const res = template.resources;
     if (isRecord(res))
       for (const [k, r] of Object.entries(res)) this.symbols.set(k, { raw: r, pointer: `${base}/resources/${esc(k)}` });
+    if (Array.isArray(res))
+      res.forEach((r, i) => {
+        if (isRecord(r) && typeof r.type === 'string' && r.type.toLowerCase() === 'microsoft.resources/deployments')
+          this.deploymentList.push({ raw: r, pointer: `${base}/resources/${i}` });
+      });
     const params = isRecord(template.parameters) ? template.parameters : {};
     for (const [name, def] of Object.entries(params)) {
       const value = findCaseless(given, name);
@@ -235,10 +249,22 @@ class Frame {
 
   /** `reference('sym')` / `resourceInfo('sym')` of a languageVersion 2.0 symbolic resource (see functions.ts). */
   private symbolic(name: string, what: 'reference' | 'resourceInfo', at: string): Value | undefined {
+    if (
+      what === 'reference' &&
+      !this.symbols.has(name) &&
+      /\/providers\/microsoft\.resources\/deployments\//i.test(name)
+    ) {
+      const dep = this.deploymentById(name);
+      return dep && !isRecord(dep.raw.copy)
+        ? this.guard(`ref:${name}`, dep.pointer, () => this.moduleOutputs(name, dep.raw, dep.pointer, at))
+        : undefined;
+    }
     const sym = this.symbols.get(name);
     if (!sym || !isRecord(sym.raw) || isRecord(sym.raw.copy)) return undefined;
     const raw = sym.raw;
     const type = stringOf(this.value(raw.type, `${sym.pointer}/type`, []), `${sym.pointer}/type`, 'type');
+    if (what === 'reference' && type.toLowerCase() === 'microsoft.resources/deployments')
+      return this.guard(`ref:${name}`, sym.pointer, () => this.moduleOutputs(name, raw, sym.pointer, at));
     const resName = stringOf(this.value(raw.name, `${sym.pointer}/name`, []), `${sym.pointer}/name`, 'name');
     const id = resourceIdOf(this, raw, sym.pointer, [], this.target, type, resName);
     if (what === 'resourceInfo')
@@ -259,6 +285,62 @@ class Frame {
             if (isObjectValue(child) && typeof child.name === 'string' && child.id === undefined)
               child.id = `${id}/${key}/${child.name}`;
     return declaredOnly(props);
+  }
+
+  /**
+   * `reference('module')` of a nested deployment (a Bicep module): its `outputs`, each evaluated in the deployment's
+   * own frame (the parameters the call passes), so a name or id a module hands to the next one is known before deploy
+   * when the code spells it. An output that cannot be evaluated is unknown, naming why.
+   */
+  private moduleOutputs(name: string, raw: Record<string, unknown>, pointer: string, at: string): Value {
+    const unknown = (why: string) =>
+      new Unknown(`reference('${name}')`, `the outputs of module ${name} ${why} (${whereOf(this.doc, at)})`);
+    if (isRecord(raw.copy)) return unknown('are per instance of its loop');
+    if ('condition' in raw) {
+      const c = this.value(raw.condition, `${pointer}/condition`, []);
+      if (c instanceof Unknown) return unknown(`depend on its condition ${c.text}: ${c.cause}`);
+      if (c === false || c === 'false' || c === 'False') return unknown('do not exist: its condition is false');
+    }
+    const child = deploymentFrame(this, raw, pointer, this.target, [], name);
+    if (typeof child === 'string') return unknown(child);
+    const outputs = isRecord(child.template.outputs) ? child.template.outputs : {};
+    const values: ObjectValue = {};
+    for (const [key, out] of Object.entries(outputs)) {
+      const here = `${child.base}/outputs/${esc(key)}`;
+      let v: Value;
+      try {
+        v = isRecord(out) ? child.frame.value(out.value, `${here}/value`, []) : null;
+      } catch (err) {
+        if (!(err instanceof Located)) throw err;
+        v = new Unknown(
+          `reference('${name}').outputs.${key}`,
+          `${err.message} (${whereOf(child.frame.doc, err.pointer)})`,
+        );
+      }
+      values[key] = { value: v };
+    }
+    return declaredOnly({ outputs: values });
+  }
+
+  /**
+   * A nested deployment of this template by resource id (what `bicep build` writes without symbolic names:
+   * `reference(resourceId('Microsoft.Resources/deployments', name)).outputs.x.value`). Ids are compared as rendered,
+   * so a name known only at deploy meets the same expression.
+   */
+  private deploymentById(id: string): { raw: Record<string, unknown>; pointer: string } | undefined {
+    if (!this.deploymentIds) {
+      this.deploymentIds = new Map();
+      for (const d of this.deploymentList) {
+        try {
+          const name = stringOf(this.value(d.raw.name, `${d.pointer}/name`, []), `${d.pointer}/name`, 'name');
+          const depId = resourceIdOf(this, d.raw, d.pointer, [], this.target, 'Microsoft.Resources/deployments', name);
+          this.deploymentIds.set(depId.toLowerCase(), d);
+        } catch (err) {
+          if (!(err instanceof Located)) throw err;
+        }
+      }
+    }
+    return this.deploymentIds.get(id.toLowerCase());
   }
 
   /** Evaluates a JSON value of the template: expressions in strings, property `copy` loops in objects. */
@@ -284,11 +366,20 @@ class Frame {
           });
           continue;
         }
-        out[k] = this.value(v, `${pointer}/${esc(k)}`, loops);
+        out[this.key(k, pointer, loops)] = this.value(v, `${pointer}/${esc(k)}`, loops);
       }
       return out;
     }
     return (raw ?? null) as Value;
+  }
+
+  /** A property name, which may be an expression (`"[format('{0}', …)]": {}`, a user-assigned identity's id). */
+  private key(k: string, pointer: string, loops: Loop[]): string {
+    if (!isExpression(k)) return k;
+    const v = this.value(k, pointer, loops);
+    if (v instanceof Unknown) return renderUnknownName(v);
+    if (typeof v !== 'string') throw new Located(pointer, `a property name must be a string, got ${renderValue(v)}`);
+    return v;
   }
 
   /** A property or variable copy loop: {name, count, input} gives an array of `count` inputs. */
@@ -354,6 +445,7 @@ export function evaluateTemplate(input: TemplateInput): TemplateOutcome {
     input.parameters ?? new Map<string, Value>(),
     scope,
     target,
+    input.loadLinked,
   );
   walkTemplate({ out, loadLinked: input.loadLinked, depth: 0 }, frame, template, input.base ?? '', target);
   return out;
@@ -489,7 +581,7 @@ function fullType(type: string, parent: Parent | undefined): string {
 }
 
 function stringOf(v: Value, pointer: string, what: string): string {
-  if (v instanceof Unknown) return `[${v.text}]`;
+  if (v instanceof Unknown) return renderUnknownName(v);
   if (typeof v !== 'string') throw new Located(pointer, `${what} must be a string, got ${renderValue(v)}`);
   return v;
 }
@@ -530,10 +622,17 @@ function emitOne(
   const location = frame.value(raw.location, `${pointer}/location`, loops);
   const loc = typeof location === 'string' ? location : undefined;
   if (raw.existing === true) {
+    let existingId: string | undefined;
+    try {
+      existingId = resourceIdOf(frame, raw, pointer, loops, target, type, name);
+    } catch (err) {
+      if (!(err instanceof Located)) throw err;
+    }
     w.out.excluded.push({
       type,
       subscription: target.subscriptionId,
       ...(loc ? { location: loc } : {}),
+      ...(existingId ? { existingId } : {}),
       doc: frame.doc,
       pointer,
       reason: `${type} ${name} is an existing resource, declared outside the scanned code: its properties are not known`,
@@ -592,7 +691,10 @@ function resourceIdOf(
   }
   if ('scope' in raw) {
     // An extension resource (diagnostic settings, locks, role assignments) on another resource.
-    const scope = stringOf(frame.value(raw.scope, `${pointer}/scope`, loops), `${pointer}/scope`, 'scope');
+    // Bicep writes `scope: resourceGroup()` (the object); ARM, the id.
+    const v = frame.value(raw.scope, `${pointer}/scope`, loops);
+    const scopeId = isObjectValue(v) && getProperty(v, 'id') !== undefined ? getProperty(v, 'id')! : v;
+    const scope = stringOf(scopeId, `${pointer}/scope`, 'scope');
     return `${scope.replace(/\/+$/, '')}${path}`;
   }
   if (target.level === 'resourceGroup')
@@ -635,17 +737,24 @@ const NAME_MATTERS = new Set([
   'microsoft.network/virtualnetworks/subnets',
 ]);
 
-function nestedDeployment(
-  w: Walk,
+/** The frame a nested deployment's template is evaluated in, or why it cannot be read. */
+interface DeploymentFrame {
+  frame: Frame;
+  template: Record<string, unknown>;
+  base: string;
+  /** Where its resources land. */
+  inner: Target;
+}
+
+function deploymentFrame(
   frame: Frame,
   raw: Record<string, unknown>,
   pointer: string,
   target: Target,
   loops: Loop[],
   name: string,
-  uncertain: string | undefined,
-): void {
-  if (w.depth >= MAX_DEPTH) throw new Located(pointer, `nested deployments deeper than ${MAX_DEPTH} levels`);
+): DeploymentFrame | string {
+  if (frame.depth >= MAX_DEPTH) throw new Located(pointer, `nested deployments deeper than ${MAX_DEPTH} levels`);
   const props = isRecord(raw.properties) ? raw.properties : {};
   const at = (k: string) => `${pointer}/${k}`;
   const rg = 'resourceGroup' in raw ? frame.value(raw.resourceGroup, at('resourceGroup'), loops) : undefined;
@@ -667,22 +776,10 @@ function nestedDeployment(
     const rel = frame.value(link.relativePath, `${pointer}/properties/templateLink/relativePath`, loops);
     if (typeof rel !== 'string') {
       const uri = frame.value(link.uri ?? link.id, `${pointer}/properties/templateLink`, loops);
-      w.out.warnings.push({
-        doc: frame.doc,
-        pointer: `${pointer}/properties/templateLink`,
-        message: `deployment ${name} links a template that is not a local file (${renderValue(uri)}): its resources are not read`,
-      });
-      return;
+      return `links a template that is not a local file (${renderValue(uri)})`;
     }
-    const loaded = w.loadLinked?.(frame.doc.file, rel) ?? 'linked templates cannot be read here';
-    if (typeof loaded === 'string') {
-      w.out.errors.push({
-        doc: frame.doc,
-        pointer: `${pointer}/properties/templateLink/relativePath`,
-        message: `deployment ${name}: ${loaded}`,
-      });
-      return;
-    }
+    const loaded = frame.loadLinked?.(frame.doc.file, rel) ?? 'linked templates cannot be read here';
+    if (typeof loaded === 'string') return loaded;
     doc = loaded;
     base = '';
     template = loaded.value;
@@ -691,12 +788,10 @@ function nestedDeployment(
     throw new Located(`${pointer}/properties`, `deployment ${name} has neither an inline template nor a templateLink`);
   }
   const innerScope = link !== undefined || (typeof scopeOpt === 'string' && scopeOpt.toLowerCase() === 'inner');
-  const childWalk: Walk = { ...w, depth: w.depth + 1 };
   if (!innerScope) {
     // Outer scope: the nested template's expressions are the parent's (its parameters, variables and scope
     // functions); only where the resources land changes.
-    walkTemplate(childWalk, frame, template, base, inner, uncertain);
-    return;
+    return { frame, template, base, inner };
   }
   const given = new Map<string, Value>();
   const params = frame.value(props.parameters ?? {}, `${pointer}/properties/parameters`, loops);
@@ -719,6 +814,37 @@ function nestedDeployment(
     resourceGroup: inner.resourceGroup,
     location: typeof location === 'string' ? location : frame.scope.location,
   };
-  const innerFrame = new Frame(doc, base, template, given, scope, inner);
-  walkTemplate(childWalk, innerFrame, template, base, inner, uncertain);
+  const innerFrame = new Frame(doc, base, template, given, scope, inner, frame.loadLinked, frame.depth + 1);
+  return { frame: innerFrame, template, base, inner };
+}
+
+function nestedDeployment(
+  w: Walk,
+  frame: Frame,
+  raw: Record<string, unknown>,
+  pointer: string,
+  target: Target,
+  loops: Loop[],
+  name: string,
+  uncertain: string | undefined,
+): void {
+  if (w.depth >= MAX_DEPTH) throw new Located(pointer, `nested deployments deeper than ${MAX_DEPTH} levels`);
+  const child = deploymentFrame(frame, raw, pointer, target, loops, name);
+  if (typeof child === 'string') {
+    const link = isRecord(raw.properties) && isRecord(raw.properties.templateLink);
+    if (link && /^links a template that is not a local file/.test(child))
+      w.out.warnings.push({
+        doc: frame.doc,
+        pointer: `${pointer}/properties/templateLink`,
+        message: `deployment ${name} ${child}: its resources are not read`,
+      });
+    else
+      w.out.errors.push({
+        doc: frame.doc,
+        pointer: `${pointer}/properties/templateLink/relativePath`,
+        message: `deployment ${name}: ${child}`,
+      });
+    return;
+  }
+  walkTemplate({ ...w, depth: w.depth + 1 }, child.frame, child.template, child.base, child.inner, uncertain);
 }

@@ -4,6 +4,7 @@
  * reader, so both formats share one semantics and one mapping. Files used as local modules by another file are read
  * through the module call, with its parameters; the others are deployments of their own. See docs/iac.md.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { InputError, type SourcePosition } from '../../../util/errors.js';
 import { parseLocatedJson } from '../../../util/located-json.js';
 import { IacAzureFeed } from '../arm/inventory.js';
 import type { Value } from '../arm/expression.js';
+import { isParametersDocument, parameterValues, withGivenParameters } from '../arm/load.js';
 import { evaluateTemplate, evaluateVariables, type SourceDoc } from '../arm/template.js';
 import { BicepTranslator } from './translate.js';
 
@@ -75,7 +77,14 @@ async function translateFile(
     return undefined;
   }
   try {
-    const t = new BicepTranslator(tree.rootNode, file).translate();
+    const content = (rel: string) => {
+      try {
+        return readFileSync(path.join(base, path.dirname(file), rel), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const t = new BicepTranslator(tree.rootNode, file, content).translate();
     for (const e of t.errors) errors.push(new InputError(file, e.message, e.position));
     return { doc: docOf(file, t.template, t.positions), modules: t.modules };
   } finally {
@@ -126,7 +135,55 @@ async function readParamFile(
   }
 }
 
-export async function loadBicep(root: string, files: readonly string[]): Promise<AzureSnapshotResult> {
+const LOADED_FILE = /\bload(?:Json|Yaml|Text)Content\(\s*'([^']+)'|\bloadFileAsBase64\(\s*'([^']+)'/g;
+
+/**
+ * Files the Bicep files load at compile time (`loadJsonContent('abbreviations.json')`, as every azd template does):
+ * data of the Bicep code, not snapshot files of their own (absolute paths).
+ */
+export async function bicepContentFiles(files: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const f of files) {
+    if (!f.toLowerCase().endsWith('.bicep')) continue;
+    let text: string;
+    try {
+      text = await readFile(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const m of text.matchAll(LOADED_FILE)) out.add(path.resolve(path.dirname(f), m[1] ?? m[2]!));
+  }
+  return out;
+}
+
+/** `X.parameters.json` beside `X.bicep`, read as azd reads it (`${VAR}` values come from its environment). */
+async function parametersBeside(
+  base: string,
+  name: string,
+  result: AzureSnapshotResult,
+): Promise<Map<string, Value> | undefined> {
+  const file = name.replace(/\.bicep$/i, '.parameters.json');
+  let text: string;
+  try {
+    text = await readFile(path.join(base, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const doc = parseLocatedJson(file, text, { jsonc: true });
+    if (!isParametersDocument(doc.value)) return undefined;
+    return parameterValues(doc, true);
+  } catch (err) {
+    result.errors.push(err instanceof InputError ? err : new InputError(file, String(err)));
+    return undefined;
+  }
+}
+
+export async function loadBicep(
+  root: string,
+  files: readonly string[],
+  given?: Readonly<Record<string, string>>,
+): Promise<AzureSnapshotResult> {
   const reader = azureResourceReader();
   const result = reader.result;
   let base = root;
@@ -189,12 +246,15 @@ export async function loadBicep(root: string, files: readonly string[]): Promise
     if (names.includes(name)) result.files.push({ file: name, recognisedAs: t ? ['bicep'] : [] });
     if (!t || linked.has(name)) continue;
     const pfs = paramsFor.get(name) ?? [];
+    // Without a .bicepparam, a deployment parameters file of the same name beside it (azd's main.parameters.json).
+    const jsonParams = pfs.length === 0 ? await parametersBeside(base, name, result) : undefined;
     if (pfs.length > 1)
       result.warnings.push({
         file: name,
         message: `${pfs.length} parameter files use it (${pfs.map((x) => x.file).join(', ')}); it is read with ${pfs[0]!.file} only: scan each parameter file on its own for the others`,
       });
-    feed.add(evaluateTemplate({ doc: t.doc, loadLinked, ...(pfs[0] ? { parameters: pfs[0].values } : {}) }));
+    const parameters = withGivenParameters(t.doc.value, pfs[0]?.values ?? jsonParams, given);
+    feed.add(evaluateTemplate({ doc: t.doc, loadLinked, ...(parameters ? { parameters } : {}) }));
   }
   return feed.finish();
 }

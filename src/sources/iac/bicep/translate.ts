@@ -110,6 +110,36 @@ function stringLiteral(n: Node): string {
     .join('');
 }
 
+/** A one-argument call `f(x)` that tree-sitter-bicep 1.1 reads, in a single-line array, as `f` and `(x)`. */
+interface SplitCall {
+  call: Node;
+  args: Node;
+}
+
+/**
+ * The items of an array. tree-sitter-bicep 1.1 predates comma-separated single-line arrays (`[ toLower(a), b ]`) and
+ * parses `toLower(a)` there as two items, an identifier and a parenthesized expression on the same line with no comma
+ * between them — which no valid array has — so such a pair is read back as the call it is.
+ */
+function arrayItems(n: Node): (Node | SplitCall)[] {
+  const items = named(n);
+  const out: (Node | SplitCall)[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const a = items[i]!;
+    const b = items[i + 1];
+    if (
+      a.type === 'identifier' &&
+      b?.type === 'parenthesized_expression' &&
+      a.endIndex === b.startIndex &&
+      a.endPosition.row === b.startPosition.row
+    ) {
+      out.push({ call: a, args: b });
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export class BicepTranslator {
   private readonly symbols = new Map<string, Symbol>();
   private readonly positions = new Map<string, SourcePosition>();
@@ -120,6 +150,8 @@ export class BicepTranslator {
   constructor(
     private readonly root: Node,
     private readonly file: string,
+    /** The text of a file `loadJsonContent` / `loadTextContent` names (relative to this file), if it can be read. */
+    private readonly content: (relative: string) => string | undefined = () => undefined,
   ) {}
 
   private where(n: Node): string {
@@ -138,6 +170,7 @@ export class BicepTranslator {
     const parameters: Record<string, Json> = {};
     const variables: Record<string, Json> = {};
     const resources: Record<string, Json> = {};
+    const outputs: Record<string, Json> = {};
     for (const d of decls) {
       if (d.hasError) {
         this.unreadable(d, resources);
@@ -180,9 +213,19 @@ export class BicepTranslator {
           case 'module_declaration':
             this.resource(d, resources);
             break;
+          case 'output_declaration': {
+            const [id, type, value] = named(d);
+            if (!id || !value) break;
+            const at = `/outputs/${esc(id.text)}`;
+            this.positions.set(at, pos(d));
+            outputs[id.text] = { type: type?.text ?? 'object', value: this.json(value, new Map(), `${at}/value`) };
+            break;
+          }
         }
       } catch (err) {
         this.errors.push({ position: pos(d), message: `${(err as Error).message}; declaration skipped` });
+        // What it would deploy is not known: charged as such, never left out unseen.
+        this.unreadable(d, resources, 'could not be read');
       }
     }
     const schema = {
@@ -200,6 +243,7 @@ export class BicepTranslator {
         parameters,
         variables,
         resources,
+        outputs,
       },
       positions: this.positions,
       modules: this.modules,
@@ -211,20 +255,36 @@ export class BicepTranslator {
    * A resource or module declaration with a syntax error is not read, but what it declares is not known either: its
    * type (when the type string survived) is charged as not known, like a resource whose condition is unknown.
    */
-  private unreadable(d: Node, out: Record<string, Json>): void {
+  private unreadable(d: Node, out: Record<string, Json>, why = 'has a syntax error'): void {
     if (d.type !== 'resource_declaration' && d.type !== 'module_declaration') return;
     const [id] = named(d);
     const typeNode = firstNamed(d, 'string');
-    const type =
-      d.type === 'module_declaration' ? undefined : typeNode ? stringLiteral(typeNode).split('@')[0] : undefined;
-    if (!id || id.type !== 'identifier' || !type || !/^[^/]+\.[^/]+\/./.test(type)) return;
+    if (!id || id.type !== 'identifier' || !typeNode) return;
     const at = `/resources/${esc(id.text)}`;
+    const condition = jsonOf(this.unknown(d, `declaration ${id.text} ${why}, so what it deploys is not known`));
+    if (d.type === 'module_declaration') {
+      // A local module: its resources are charged as not known through the deployment's unknown condition.
+      const path = stringLiteral(typeNode);
+      if (path === '' || /^(br|ts)[:/]/i.test(path)) return;
+      if (!this.modules.includes(path)) this.modules.push(path);
+      this.positions.set(at, pos(d));
+      out[id.text] = {
+        type: 'Microsoft.Resources/deployments',
+        name: id.text,
+        condition,
+        properties: {
+          mode: 'Incremental',
+          expressionEvaluationOptions: { scope: 'inner' },
+          templateLink: { relativePath: path },
+          parameters: {},
+        },
+      };
+      return;
+    }
+    const type = stringLiteral(typeNode).split('@')[0];
+    if (!type || !/^[^/]+\.[^/]+\/./.test(type)) return;
     this.positions.set(at, pos(d));
-    out[id.text] = {
-      type,
-      name: id.text,
-      condition: jsonOf(this.unknown(d, `declaration ${id.text} has a syntax error, so what it deploys is not known`)),
-    };
+    out[id.text] = { type, name: id.text, condition };
   }
 
   private collectErrors(n: Node): void {
@@ -242,7 +302,7 @@ export class BicepTranslator {
   }
 
   /** Records a declaration's symbol (nested resources under their parent). */
-  private declare(d: Node, parent: string | undefined): void {
+  private declare(d: Node, parent: string | undefined, parentKey = parent): void {
     const [id] = named(d);
     if (!id || id.type !== 'identifier') return;
     switch (d.type) {
@@ -278,11 +338,14 @@ export class BicepTranslator {
           if (fn === 'resourcegroup') sym.scopeArgs = this.argNodes(scope);
         }
         this.symbols.set(id.text, sym);
+        // A nested resource is also reached through its parent: `vnet::subnet`.
+        const key = parentKey ? `${parentKey}::${id.text}` : id.text;
+        if (parentKey) this.symbols.set(key, sym);
         if (body)
           for (const p of named(body))
             if (p.type === 'object_property') {
               const nested = named(p).find((c) => c.type === 'resource_declaration');
-              if (nested) this.declare(nested, id.text);
+              if (nested) this.declare(nested, id.text, key);
             }
         return;
       }
@@ -382,7 +445,10 @@ export class BicepTranslator {
     if (head === 'name') return apply(this.joinNames(this.names(symName, symEnv).slice(-1)), tail);
     if (head === 'type') return apply(lit(sym.type!), tail);
     if (sym.existing)
-      return this.unknown(whole, `a property of ${symName}, an existing resource declared outside the scanned code`);
+      return this.unknown(
+        whole,
+        `a property of ${symName}, an existing resource (its properties are not read through an existing reference, even when the scanned code declares it)`,
+      );
     if (typeof head === 'string') {
       // The declared value, walked as far as the file spells it.
       let node = property(sym.body, head);
@@ -420,6 +486,34 @@ export class BicepTranslator {
     );
   }
 
+  /**
+   * `mod.outputs.x…` as ARM writes it, `reference('mod').outputs.x.value…`: the ARM reader evaluates the module's
+   * outputs with the parameters the call passes. A module in a loop (`mods[i].outputs.x`) stays unknown.
+   */
+  private moduleOutput(symName: string, path: (string | Expr)[], whole: Node): Expr {
+    const sym = this.symbols.get(symName)!;
+    const [head, key, ...rest] = path;
+    if (this.bodyOf(sym.node).loop || head !== 'outputs' || typeof key !== 'string')
+      return this.unknown(
+        whole,
+        `${whole.text.split('.')[0]}: only a module's outputs are known before deploy, and not per instance of a loop`,
+      );
+    let e: Expr = { k: 'prop', of: { k: 'prop', of: call('reference', lit(symName)), name: 'outputs' }, name: key };
+    e = { k: 'prop', of: e, name: 'value' };
+    for (const p of rest) e = typeof p === 'string' ? { k: 'prop', of: e, name: p } : { k: 'index', of: e, index: p };
+    return e;
+  }
+
+  /** The symbol an identifier or a nested-resource accessor (`vnet::subnet`) names. */
+  private symbolName(n: Node): string | undefined {
+    if (n.type === 'identifier') return n.text;
+    if (n.type !== 'resource_expression') return undefined;
+    const parent = n.childForFieldName('object');
+    const child = n.childForFieldName('resource');
+    const parentName = parent ? this.symbolName(parent) : undefined;
+    return parentName !== undefined && child ? `${parentName}::${child.text}` : undefined;
+  }
+
   /** Member/subscript chain: root node and the path. */
   private chain(n: Node, env: Map<string, Expr>): { root: Node; path: (string | Expr)[] } {
     const path: (string | Expr)[] = [];
@@ -434,6 +528,13 @@ export class BicepTranslator {
         cur = cur.childForFieldName('object') ?? named(cur)[0]!;
       } else return { root: cur, path };
     }
+  }
+
+  /** An array item, or a call the grammar split in two (see `arrayItems`). */
+  private item(c: Node | SplitCall, env: Map<string, Expr>): Expr {
+    if (!('call' in c)) return this.expr(c, env);
+    const inner = named(c.args)[0];
+    return call(c.call.text, ...(inner ? [this.expr(inner, env)] : []));
   }
 
   /** A Bicep expression as an ARM expression tree. */
@@ -473,10 +574,11 @@ export class BicepTranslator {
       case 'member_expression':
       case 'subscript_expression': {
         const { root, path } = this.chain(n, env);
-        if (root.type === 'identifier' && !env.has(root.text)) {
-          const sym = this.symbols.get(root.text);
-          if (sym?.kind === 'resource') return this.resourceMember(root.text, path, env, n);
-          if (sym?.kind === 'module') return this.unknown(n, `module outputs are not evaluated before deploy`);
+        const rootName = this.symbolName(root);
+        if (rootName !== undefined && !env.has(rootName)) {
+          const sym = this.symbols.get(rootName);
+          if (sym?.kind === 'resource') return this.resourceMember(rootName, path, env, n);
+          if (sym?.kind === 'module') return this.moduleOutput(rootName, path, n);
         }
         let e = this.expr(root, env);
         for (const p of path)
@@ -487,6 +589,17 @@ export class BicepTranslator {
         const name = this.functionName(n);
         const args = this.argNodes(n).map((a) => this.expr(a, env));
         if (name === 'any') return args[0] ?? lit(null);
+        // Compile-time functions: `bicep build` inlines the file, so its content is known before deploy.
+        if (name === 'loadjsoncontent' || name === 'loadtextcontent') {
+          const [pathArg, ...rest] = args;
+          const text = pathArg?.k === 'lit' && typeof pathArg.v === 'string' ? this.content(pathArg.v) : undefined;
+          if (text !== undefined && rest.length === 0)
+            return name === 'loadtextcontent' ? lit(text) : call('json', lit(text));
+          return this.unknown(
+            n,
+            `${name === 'loadtextcontent' ? 'loadTextContent' : 'loadJsonContent'}() of a file cordon cannot read, or with a path or encoding argument`,
+          );
+        }
         if (name === 'resourcegroup' && args.length > 0)
           return this.unknown(n, 'a resource group other than the deployment scope');
         const f = n.childForFieldName('function') ?? named(n)[0];
@@ -522,7 +635,7 @@ export class BicepTranslator {
         return call('if', this.expr(c, env), this.expr(a, env), this.expr(b, env));
       }
       case 'array':
-        return call('createArray', ...named(n).map((c) => this.expr(c, env)));
+        return call('createArray', ...arrayItems(n).map((c) => this.item(c, env)));
       case 'object': {
         const args: Expr[] = [];
         for (const p of named(n)) {
@@ -549,8 +662,9 @@ export class BicepTranslator {
         if (p.type !== 'object_property') continue;
         const [k, v] = named(p);
         if (!k || !v || v.type === 'resource_declaration') continue;
-        const key = keyOf(k);
-        if (key === undefined) throw new Error(`${this.where(p)}: computed object keys are not supported`);
+        // A computed key (`'${identity.id}': {}`) is an expression key, as `bicep build` writes it.
+        const key = keyOf(k) ?? jsonOf(this.expr(k, env));
+        if (typeof key !== 'string') throw new Error(`${this.where(p)}: an object key must be a string`);
         const here = `${at}/${esc(key)}`;
         this.positions.set(here, pos(p));
         if (v.type === 'for_statement') {
@@ -565,7 +679,12 @@ export class BicepTranslator {
       if (copies.length > 0) out.copy = copies;
       return out;
     }
-    if (n.type === 'array') return named(n).map((c, i) => this.json(c, env, `${at}/${i}`));
+    if (n.type === 'array')
+      return arrayItems(n).map((c, i) =>
+        'call' in c
+          ? (this.positions.set(`${at}/${i}`, pos(c.call)), jsonOf(this.item(c, env)))
+          : this.json(c, env, `${at}/${i}`),
+      );
     return jsonOf(this.expr(n, env));
   }
 
@@ -638,8 +757,8 @@ export class BicepTranslator {
 
   private jsonAt(n: Node, env: Map<string, Expr>, at: string, asId = false): Json {
     this.positions.set(at, pos(n));
-    if (asId && n.type === 'identifier' && this.symbols.get(n.text)?.kind === 'resource')
-      return jsonOf(this.idOf(n.text, env));
+    const sym = asId ? this.symbolName(n) : undefined;
+    if (sym !== undefined && this.symbols.get(sym)?.kind === 'resource') return jsonOf(this.idOf(sym, env));
     return jsonOf(this.expr(n, env));
   }
 

@@ -723,7 +723,9 @@ export function mapAzure(
   };
   const read = loadAzureSnapshotFromTexts([
     { name: 'terraform-manifest.json', text: JSON.stringify(manifest) },
-    { name: 'terraform.json', text: JSON.stringify(docs.map((d) => d.arm)) },
+    // With nothing rendered (every resource left out as not known) there is no document: an empty list says nothing
+    // and the snapshot reader rejects it, which would name a file that does not exist.
+    ...(docs.length > 0 ? [{ name: 'terraform.json', text: JSON.stringify(docs.map((d) => d.arm)) }] : []),
   ]);
   const inv = read.inventory;
   // Azure creates each private endpoint's NIC at deploy; the code cannot declare it.

@@ -90,8 +90,17 @@ const PATHS: Record<string, Path> = {
     join('projects', p, 'managedZones', v.managed_zone ?? null, 'rrsets', v.name ?? null, v.type ?? null),
   google_dns_policy: (v, p) => join('projects', p, 'policies', v.name ?? null),
   google_project_service: (v, p) => join('projects', p, 'services', v.service ?? null),
-  google_vertex_ai_endpoint: (v, p, conf) =>
-    join('projects', p, 'locations', googleRegion(v, conf), 'endpoints', v.name ?? null),
+  // An endpoint's name is a number, often drawn at apply (`random_id`): then the Terraform address stands in for it,
+  // as for index endpoints — whether the endpoint is public does not depend on it.
+  google_vertex_ai_endpoint: (v, p, conf, _where, address) =>
+    join(
+      'projects',
+      p,
+      'locations',
+      googleRegion(v, conf),
+      'endpoints',
+      isUnknown(v.name) ? address : (v.name ?? null),
+    ),
   // The API names an index endpoint by a number it assigns: the Terraform address stands in for it.
   google_vertex_ai_index_endpoint: (v, p, conf, _where, address) =>
     join('projects', p, 'locations', googleRegion(v, conf), 'indexEndpoints', address),

@@ -704,7 +704,9 @@ export function mapGoogle(
   };
   const read = loadGcpSnapshotFromTexts([
     { name: 'terraform-manifest.json', text: JSON.stringify(manifest) },
-    { name: 'terraform.json', text: JSON.stringify(docs.map((d) => d.asset)) },
+    // With nothing rendered (every resource left out as not known) there is no document: an empty list says nothing
+    // and the snapshot reader rejects it, which would name a file that does not exist.
+    ...(docs.length > 0 ? [{ name: 'terraform.json', text: JSON.stringify(docs.map((d) => d.asset)) }] : []),
   ]);
   const inv = read.inventory;
   const errors = pointBackAtDeclarations(

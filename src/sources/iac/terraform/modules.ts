@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Evaluator, INSTANCE, Lazy, withVars, type EvalValue, type Scope } from './eval.js';
 import { parseHcl, type Attribute, type Block, type Body, type Expr, type HclSyntaxError } from './hcl.js';
 import { azureResourceId, isMappedAzureType } from './azure.js';
-import { googleResourceId, googleSelfLink, googleStandIns, isMappedGoogleType } from './google-ids.js';
+import { googleResourceId, googleSelfLink, googleStandIns, IAC_PROJECT, isMappedGoogleType } from './google-ids.js';
 import { policyDocumentJson } from './policy-document.js';
 import { isObject, isUnknown, Unknown, type Value, type ValueObject } from './values.js';
 
@@ -422,6 +422,10 @@ export class ModuleInstance {
       fix('self_link', () => googleSelfLink(decl.type, values, conf, `${decl.file}:${decl.line}`) ?? address);
       for (const [attr, make] of googleStandIns(decl.type, values, address, `${decl.file}:${decl.line}`))
         if (!(attr in values)) fix(attr, make);
+      // A resource that names no project is in its provider's (Google's documentation samples write the network's
+      // `.project` into the resources beside it).
+      if (!('project' in values) && decl.type !== 'google_project')
+        fix('project', () => (typeof conf.account === 'string' ? conf.account : IAC_PROJECT));
     }
     // What other resources refer to: `id` and `arn` resolve to the address (the resource's id in the inventory).
     for (const attr of ['id', 'arn'])

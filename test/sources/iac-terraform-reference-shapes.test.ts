@@ -1,0 +1,134 @@
+/**
+ * Terraform shaped like vendors' reference modules and Google's documentation samples: a module scanned on its own
+ * (every resource takes its project or resource group from a variable the caller would set, so nothing is rendered —
+ * cordon once reported a parse error for a "terraform.json" that does not exist; the data sets must still be
+ * incomplete, naming the variable), an endpoint named by `random_id`, `project = google_compute_network.x.project`.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { loadPolicyFile, type ZonePolicy } from '../../src/policy/load.js';
+import { scanSnapshot } from '../../src/scan.js';
+import { tmpTrees } from '../support/tmp-tree.js';
+
+let policy: ZonePolicy;
+before(async () => {
+  policy = await loadPolicyFile('examples/cordon.yaml');
+});
+const tree = tmpTrees('cordon-tf-ref-');
+const module = (main: string) => tree({ 'main.tf': main });
+const scan = (dir: string, checks: string[]) =>
+  scanSnapshot({ snapshot: dir, policy, policySource: 'p', cwd: dir, today: '2026-01-01', checks });
+
+describe('Terraform reference modules scanned on their own', () => {
+  for (const [cloud, main, check, dataset] of [
+    [
+      'google',
+      `variable "project_id" {}
+resource "google_workbench_instance" "nb" {
+  name     = "wb"
+  project  = var.project_id
+  location = "us-central1-a"
+  gce_setup {
+    disable_public_ip = true
+  }
+}
+`,
+      'gcp-workbench-public-or-outside-ai-network',
+      'notebooks:instances',
+    ],
+    [
+      'azurerm',
+      `variable "resource_group_name" {}
+resource "azurerm_cognitive_account" "oai" {
+  name                = "oai"
+  location            = "swedencentral"
+  resource_group_name = var.resource_group_name
+  kind                = "OpenAI"
+  sku_name            = "S0"
+}
+`,
+      'azure-ai-public-network-access',
+      'cognitiveservices:accounts',
+    ],
+  ] as const)
+    it(`${cloud}: no input error for a document that was never written; the checks are not assessed`, async () => {
+      const dir = module(main);
+      const r = await scan(dir, [check]);
+      assert.deepEqual(
+        r.inputErrors.map((e) => `${e.file}: ${e.message}`),
+        [],
+      );
+      const findings = r.findings.filter((f) => f.checkId === check);
+      assert.ok(findings.length > 0);
+      for (const f of findings) {
+        assert.equal(f.status, 'not-assessed');
+        assert.match(f.message, new RegExp(`${dataset} is incomplete: .*var\\.(project_id|resource_group_name)`));
+      }
+    });
+
+  it('google: a Vertex AI endpoint named by random_id is judged, its address standing in for the number', async () => {
+    const main = (network: string) => `
+resource "random_id" "endpoint_id" {
+  byte_length = 4
+}
+resource "google_vertex_ai_endpoint" "default" {
+  name         = substr(random_id.endpoint_id.dec, 0, 10)
+  display_name = "sample-endpoint"
+  location     = "us-central1"
+  project      = "ai-prj"
+${network}
+}
+`;
+    const statuses = async (network: string) => {
+      const dir = module(main(network));
+      const r = await scan(dir, ['gcp-vertex-endpoint-public']);
+      return r.findings.map((f) => [f.resource?.id, f.status]);
+    };
+    const id = 'projects/ai-prj/locations/us-central1/endpoints/google_vertex_ai_endpoint.default';
+    assert.deepEqual(await statuses(''), [[id, 'fail']]);
+    assert.deepEqual(
+      await statuses(
+        '  private_service_connect_config {\n    enable_private_service_connect = true\n    project_allowlist = ["ai-prj"]\n  }',
+      ),
+      [[id, 'pass']],
+    );
+  });
+
+  it("google: a resource's `.project` is its provider's project when it names none (the PSC documentation sample)", async () => {
+    const dir = module(`
+provider "google" {
+  project = "net-host"
+}
+resource "google_compute_network" "network" {
+  name                    = "my-network"
+  auto_create_subnetworks = false
+}
+resource "google_compute_subnetwork" "vpc_subnetwork" {
+  project                  = google_compute_network.network.project
+  name                     = "my-subnetwork"
+  ip_cidr_range            = "10.2.0.0/16"
+  region                   = "us-central1"
+  network                  = google_compute_network.network.id
+  private_ip_google_access = false
+  labels = {}
+}
+resource "google_workbench_instance" "nb" {
+  name     = "wb"
+  project  = google_compute_network.network.project
+  location = "us-central1-a"
+  gce_setup {
+    disable_public_ip = false
+    network_interfaces {
+      network = google_compute_network.network.id
+      subnet  = google_compute_subnetwork.vpc_subnetwork.id
+    }
+  }
+}
+`);
+    const r = await scan(dir, ['gcp-workbench-public-or-outside-ai-network']);
+    assert.deepEqual(
+      r.findings.map((f) => [f.resource?.id, f.status]),
+      [['projects/net-host/locations/us-central1-a/instances/wb', 'fail']],
+    );
+  });
+});
