@@ -4,10 +4,12 @@
  * tracer (trace.ts) shows as hops. A packet on such a path is written as the client sees it arrive at the backend:
  * source = the client, destination = the backend interface's address, protocol and port = the front end's. What the
  * backend's inbound filter sees differs by kind:
- * - passthrough: the client's own packet (source and port unchanged);
+ * - passthrough: the client's own packet (source and port unchanged; with `toBackendPort`, its port rewritten to the
+ *   backend's, as an AWS Network Load Balancer preserving the client's address does);
  * - proxy: a connection from the proxy ranges to the backend port, whatever the client: admitted when some proxy
  *   address gets through (`exists`, what a client needs for a connection to be possible) or every one does (`all`,
  *   what working intent needs, since the proxy picks its address).
+ * A front-end filter (`frontFilter`: AWS load balancer security groups) must admit the client's packet first.
  * Replies do not follow the backend subnet's routes (passthrough: direct server return; proxy: back to the proxy).
  */
 import { filterSets, protoPorts, triAnd, triAndSet, triUnion, type Tri, type TriSet, decidePacket } from './filters.js';
@@ -55,7 +57,17 @@ export function backendAdmits(lb: LoadBalancer, b: LoadBalancerBackend, d: Inter
   const f = filterSets(d.inbound);
   const front = frontClasses(lb);
   let t: TriSet;
-  if (!lb.proxySources) t = triAndSet(f, and(addresses(DST, d.addresses), front));
+  if (!lb.proxySources && lb.toBackendPort) {
+    // The client's packet, its destination port rewritten to the backend's: admitted where the filter lets the
+    // backend port in, whatever the front end's port was.
+    const dst = addresses(DST, d.addresses);
+    const at = (s: PacketSet) =>
+      and(
+        exists(and(s, and(dst, protoPorts(lb.proto, b.port === undefined ? [0, 65535] : [b.port, b.port]))), [PORT]),
+        front,
+      );
+    t = b.port === undefined ? { yes: EMPTY, maybe: at(f.maybe) } : { yes: at(f.yes), maybe: at(f.maybe) };
+  } else if (!lb.proxySources) t = triAndSet(f, and(addresses(DST, d.addresses), front));
   else {
     const dst4 = addresses(
       DST,
@@ -71,7 +83,33 @@ export function backendAdmits(lb: LoadBalancer, b: LoadBalancerBackend, d: Inter
       t = triAndSet({ yes: one(f.yes), maybe: one(f.maybe) }, tcpFront);
     }
   }
+  if (lb.frontFilter) t = triAnd(t, frontAdmits(lb.frontFilter));
   return b.sure ? t : { yes: EMPTY, maybe: t.maybe };
+}
+
+const frontCache = new WeakMap<Filter, TriSet>();
+
+/** The client packets a front-end filter admits, whatever their destination (its rules name only the client). */
+export function frontAdmits(f: Filter): TriSet {
+  let t = frontCache.get(f);
+  if (!t) {
+    const s = filterSets(f);
+    t = { yes: exists(s.yes, [DST]), maybe: exists(s.maybe, [DST]) };
+    frontCache.set(f, t);
+  }
+  return t;
+}
+
+/**
+ * A passthrough backend's inbound decision when the port it is sent to is not known: the best over every port (the
+ * filter is constant between the boundaries of its rules' port ranges), and never better than "maybe".
+ */
+export function anyPortDecision(f: Filter, p: Point): { verdict: Tri; ref: Ref } {
+  const ports = new Set<number>([0]);
+  for (const r of f.rules) for (const x of [r.ports[0], r.ports[1] + 1]) if (x <= 65535) ports.add(x);
+  const ds = [...ports].sort((a, b) => a - b).map((port) => decidePacket(f, { ...p, port }));
+  const best = ds.find((d) => d.verdict === 'yes') ?? ds.find((d) => d.verdict === 'maybe');
+  return best ? { verdict: 'maybe', ref: best.ref } : { verdict: 'no', ref: ds[0]!.ref };
 }
 
 export interface LbContribution {

@@ -265,6 +265,17 @@ export interface LoadBalancer {
   proto: readonly [number, number];
   ports: readonly (readonly [number, number])[];
   proxySources?: Cidr[];
+  /**
+   * A passthrough front end that delivers the client's packet to each backend's own `port` rather than the front
+   * end's (AWS Network Load Balancers with client IP preservation): the backend's filter sees the client's address
+   * and that port; an unknown port leaves the path "maybe".
+   */
+  toBackendPort?: boolean;
+  /**
+   * A stateful filter the client's packet meets at the front end (AWS: the load balancer's security groups). Its
+   * rules may name only the client's side (they are evaluated with the destination left free).
+   */
+  frontFilter?: Filter;
   backends: LoadBalancerBackend[];
   ref: Ref;
 }
@@ -278,7 +289,7 @@ export interface NetworkModel {
   peerings: Map<string, Peering>;
   firewalls?: Map<string, Firewall>;
   transitGateways?: Map<string, TransitGateway>;
-  /** Load balancer front ends (GCP): the interfaces they deliver to are reached through them too. */
+  /** Load balancer front ends (GCP, AWS): the interfaces they deliver to are reached through them too. */
   loadBalancers?: LoadBalancer[];
   /** The internet: these public ranges minus the excluded ones (networks, zones, special-purpose space). */
   internet: { include: Cidr[]; exclude: Cidr[] };

@@ -10,6 +10,7 @@ import {
   ANY_EPHEMERAL,
   NAT_PORTS,
   PROTO_TCP,
+  hasPorts,
   type Filter,
   type Interface,
   type LoadBalancer,
@@ -22,7 +23,7 @@ import {
 import { forwardsOnward, lookupRoute, targetKey, unknownRoute, unknownRouteReason } from './routes.js';
 import { egress, type ReplyMode } from './evaluate.js';
 import { tgwEntry, tgwExit } from './tgw.js';
-import { clientAllowed, frontAccepts, proxyDecision } from './load-balancers.js';
+import { anyPortDecision, clientAllowed, frontAccepts, proxyDecision } from './load-balancers.js';
 import type { Cidr } from '../util/cidr.js';
 
 export interface Hop {
@@ -174,9 +175,21 @@ export class Tracer {
         else if ((a.family === 4 ? V4 : 1) !== p.fam) t.drop(lb.id, `${front} has no address of this family`, lb.ref);
         else t.filter(s.id, s.outbound, { ...p, dst: a.family === 4 ? Number(a.first) : a.first }, 'out');
       }
+      if (lb.frontFilter) t.filter(lb.id, lb.frontFilter, p, 'in');
       t.hop(lb.id, 'yes', `to the ${front}`, lb.ref);
       t.hop(d.id, b.sure ? 'yes' : 'maybe', b.via.label, b.via);
-      if (!lb.proxySources) t.filter(d.id, d.inbound, p, 'in');
+      if (!lb.proxySources && lb.toBackendPort && hasPorts(p.proto)) {
+        if (b.port !== undefined) t.filter(d.id, d.inbound, { ...p, port: b.port }, 'in');
+        else {
+          const pd = anyPortDecision(d.inbound, p);
+          t.hop(
+            d.id,
+            pd.verdict,
+            `the port the load balancer forwards to is not known: ${pd.verdict === 'no' ? 'no port is admitted, dropped by' : 'some port may be admitted by'} ${pd.ref.label}`,
+            pd.ref,
+          );
+        }
+      } else if (!lb.proxySources) t.filter(d.id, d.inbound, p, 'in');
       else if (p.fam !== V4 || p.proto !== PROTO_TCP) t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
       else if (b.port === undefined || lb.proxySources.length === 0)
         t.hop(

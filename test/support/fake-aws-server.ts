@@ -44,6 +44,12 @@ export interface RegionData {
   loadBalancers: Item[];
   /** {LoadBalancerArn, Attributes} documents. */
   lbAttributes: Item[];
+  /** describe-listeners items (each names its LoadBalancerArn) and describe-target-groups items. */
+  listeners: Item[];
+  targetGroups: Item[];
+  /** {TargetGroupArn, Attributes} and {TargetGroupArn, TargetHealthDescriptions} documents. */
+  tgAttributes: Item[];
+  targetHealth: Item[];
   /** list-resolver-query-log-config-associations items. */
   queryLogAssociations: Item[];
   /** list-resolver-rules and list-resolver-rule-associations items. */
@@ -133,6 +139,10 @@ const emptyRegion = (): RegionData => ({
   profileAssociations: [],
   profileResourceAssociations: [],
   lbAttributes: [],
+  listeners: [],
+  targetGroups: [],
+  tgAttributes: [],
+  targetHealth: [],
   prefixListEntries: [],
   tgwAssociations: [],
   tgwRoutes: [],
@@ -700,6 +710,29 @@ function elbv2(options: FakeOptions, calls: RecordedCall[], throttled: Set<strin
     const size = form.get('PageSize');
     const p = page(data.loadBalancers, form.get('Marker'), options.pageSize, size ? Number(size) : undefined);
     return xml({ LoadBalancers: p.items, ...(p.next ? { NextMarker: p.next } : {}) });
+  }
+  const paged = (items: Item[], key: string) => {
+    const size = form.get('PageSize');
+    const p = page(items, form.get('Marker'), options.pageSize, size ? Number(size) : undefined);
+    return xml({ [key]: p.items, ...(p.next ? { NextMarker: p.next } : {}) });
+  };
+  if (action === 'DescribeListeners') {
+    const arn = form.get('LoadBalancerArn');
+    if (!data.loadBalancers.some((x) => x.LoadBalancerArn === arn))
+      throw new HttpError(400, 'LoadBalancerNotFound', `${arn} not found`);
+    return paged(
+      data.listeners.filter((x) => x.LoadBalancerArn === arn),
+      'Listeners',
+    );
+  }
+  if (action === 'DescribeTargetGroups') return paged(data.targetGroups, 'TargetGroups');
+  if (action === 'DescribeTargetGroupAttributes' || action === 'DescribeTargetHealth') {
+    const arn = form.get('TargetGroupArn');
+    const docs = action === 'DescribeTargetHealth' ? data.targetHealth : data.tgAttributes;
+    const d = docs.find((x) => x.TargetGroupArn === arn);
+    if (!d) throw new HttpError(400, 'TargetGroupNotFound', `${arn} not found`);
+    const { TargetGroupArn: _arn, ...rest } = d;
+    return xml(rest);
   }
   if (action === 'DescribeLoadBalancerAttributes') {
     const arn = form.get('LoadBalancerArn');

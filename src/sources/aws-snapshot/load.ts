@@ -18,6 +18,7 @@ import {
   type AwsDataset,
   type AwsInventory,
   type AwsIpPermission,
+  type AwsLbTarget,
   type SkippedItem,
   type AwsSageMakerResource,
   type AwsTransitGatewayRoute,
@@ -139,6 +140,9 @@ interface State {
   manifests: Map<string, Manifest>;
   /** idle_timeout.timeout_seconds per load balancer ARN, merged into load balancers at the end. */
   lbAttributes: Map<string, { idle: number | undefined; dir: string }>;
+  /** Target group attributes (preserve_client_ip.enabled) and registered targets by ARN, merged at the end. */
+  tgAttributes: Map<string, { preserveClientIp: boolean | undefined }>;
+  tgTargets: Map<string, AwsLbTarget[]>;
   /** get-managed-prefix-list-entries outputs by list id, merged into the prefix lists at the end. */
   prefixListEntries: Map<string, string[]>;
   /** Transit gateway route table associations and routes by table id, merged into the tables at the end. */
@@ -158,6 +162,8 @@ function newState(root: string, opts: SnapshotOptions): State {
     emptyDatasets: [],
     manifests: new Map(),
     lbAttributes: new Map(),
+    tgAttributes: new Map(),
+    tgTargets: new Map(),
     prefixListEntries: new Map(),
     tgwAssociations: new Map(),
     tgwRoutes: new Map(),
@@ -646,6 +652,33 @@ function recognise(
  */
 function tableDetail(ctx: ItemContext, v: Record<string, unknown>): Plan | undefined {
   const { state, base } = ctx;
+  if (typeof v.TargetGroupArn === 'string' && Array.isArray(v.Attributes))
+    return whole(ctx, 'describe-target-group-attributes', (v) => {
+      const item = parseItem(ctx, S.lbTargetGroupAttributesShape, v, base, 'elbv2:target-group-attributes');
+      if (!item) return;
+      const preserve = item.Attributes.find((a) => a.Key === 'preserve_client_ip.enabled')?.Value;
+      state.tgAttributes.set(item.TargetGroupArn, {
+        preserveClientIp: preserve === 'true' ? true : preserve === 'false' ? false : undefined,
+      });
+      const arn = parseArn(item.TargetGroupArn);
+      addDraftMarker(ctx, 'elbv2:target-group-attributes', { account: arn?.account, region: arn?.region });
+    });
+  if (typeof v.TargetGroupArn === 'string' && Array.isArray(v.TargetHealthDescriptions))
+    return whole(ctx, 'describe-target-health', (v) => {
+      const item = parseItem(ctx, S.lbTargetHealthShape, v, base, 'elbv2:target-health');
+      if (!item) return;
+      state.tgTargets.set(
+        item.TargetGroupArn,
+        item.TargetHealthDescriptions.map((d) => ({
+          id: d.Target.Id,
+          ...(d.Target.Port !== undefined ? { port: d.Target.Port } : {}),
+          ...(d.Target.AvailabilityZone ? { availabilityZone: d.Target.AvailabilityZone } : {}),
+          ...(d.TargetHealth?.State ? { state: d.TargetHealth.State } : {}),
+        })),
+      );
+      const arn = parseArn(item.TargetGroupArn);
+      addDraftMarker(ctx, 'elbv2:target-health', { account: arn?.account, region: arn?.region });
+    });
   if (typeof v.PrefixListId === 'string' && Array.isArray(v.Entries))
     return whole(ctx, 'get-managed-prefix-list-entries', (v) => {
       const item = parseItem(ctx, S.prefixListEntriesShape, v, base, 'ec2:managed-prefix-lists');
@@ -1371,6 +1404,9 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           ipv6Ips: n.Ipv6Addresses.map((x) => x.Ipv6Address).sort(),
           groupIds: n.Groups.map((g) => g.GroupId),
           requesterManaged: n.RequesterManaged,
+          ...(n.Attachment?.InstanceId ? { instanceId: n.Attachment.InstanceId } : {}),
+          ...(n.Attachment?.DeviceIndex !== undefined ? { deviceIndex: n.Attachment.DeviceIndex } : {}),
+          ...(n.Attachment?.NetworkCardIndex !== undefined ? { networkCardIndex: n.Attachment.NetworkCardIndex } : {}),
         },
         {
           ...ownerHint(n.OwnerId),
@@ -1481,11 +1517,73 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           ...(lb.VpcId ? { vpcId: lb.VpcId } : {}),
           subnetIds: lb.AvailabilityZones.flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
           attributesKnown: false,
+          ...(lb.SecurityGroups ? { securityGroupIds: [...lb.SecurityGroups].sort() } : {}),
         },
         {
           ...(arn?.account ? { account: arn.account } : {}),
           ...(arn?.region ? { region: arn.region } : {}),
           ...(lb.VpcId ? { vpcId: lb.VpcId } : {}),
+        },
+      );
+    },
+  },
+  {
+    key: 'Listeners',
+    dataset: 'elbv2:listeners',
+    read(ctx, raw, p) {
+      const l = parseItem(ctx, S.lbListenerShape, raw, p, 'elbv2:listeners');
+      if (!l) return;
+      const arn = parseArn(l.ListenerArn);
+      const forwardTo = l.DefaultActions.flatMap((a) =>
+        a.Type === 'forward'
+          ? [
+              ...(a.TargetGroupArn ? [a.TargetGroupArn] : []),
+              ...(a.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn),
+            ]
+          : [],
+      );
+      addDraft(
+        ctx,
+        'lbListeners',
+        'elbv2:listeners',
+        p,
+        {
+          arn: l.ListenerArn,
+          loadBalancerArn: l.LoadBalancerArn,
+          ...(l.Port !== undefined ? { port: l.Port } : {}),
+          ...(l.Protocol ? { protocol: l.Protocol } : {}),
+          forwardTo: [...new Set(forwardTo)].sort(),
+        },
+        { ...(arn?.account ? { account: arn.account } : {}), ...(arn?.region ? { region: arn.region } : {}) },
+      );
+    },
+  },
+  {
+    key: 'TargetGroups',
+    dataset: 'elbv2:target-groups',
+    read(ctx, raw, p) {
+      const g = parseItem(ctx, S.lbTargetGroupShape, raw, p, 'elbv2:target-groups');
+      if (!g) return;
+      const arn = parseArn(g.TargetGroupArn);
+      addDraft(
+        ctx,
+        'lbTargetGroups',
+        'elbv2:target-groups',
+        p,
+        {
+          arn: g.TargetGroupArn,
+          name: g.TargetGroupName,
+          ...(g.TargetType ? { targetType: g.TargetType } : {}),
+          ...(g.Protocol ? { protocol: g.Protocol } : {}),
+          ...(g.Port !== undefined ? { port: g.Port } : {}),
+          ...(g.VpcId ? { vpcId: g.VpcId } : {}),
+          loadBalancerArns: [...g.LoadBalancerArns].sort(),
+          attributesKnown: false,
+        },
+        {
+          ...(arn?.account ? { account: arn.account } : {}),
+          ...(arn?.region ? { region: arn.region } : {}),
+          ...(g.VpcId ? { vpcId: g.VpcId } : {}),
         },
       );
     },
@@ -1970,18 +2068,22 @@ function resolveScopes(state: State): void {
   // (Scopes that have items are collected once, not searched for in every scope.)
   const scopesOf = (list: { account: string; region: string }[]) => new Set(list.map(scopeKey));
   const withZones = scopesOf(inv.hostedZoneAssociations.filter((a) => a.zones.length > 0));
-  const [withVpcs, withJobs, withLbs] = [inv.vpcs, inv.customizationJobs, inv.loadBalancers].map(scopesOf) as [
-    Set<string>,
-    Set<string>,
-    Set<string>,
-  ];
+  const [withVpcs, withJobs, withLbs, withTgs] = [
+    inv.vpcs,
+    inv.customizationJobs,
+    inv.loadBalancers,
+    inv.lbTargetGroups,
+  ].map(scopesOf) as [Set<string>, Set<string>, Set<string>, Set<string>];
   for (const [key, sets] of inv.datasets) {
     if (key === '*') continue;
     if (sets.has('ec2:vpcs') && !withVpcs.has(key)) sets.add('ec2:vpc-attributes').add('route53:hosted-zones-by-vpc');
     // No zone associated with any VPC of the scope: no records to read.
     if (sets.has('route53:hosted-zones-by-vpc') && !withZones.has(key)) sets.add('route53:record-sets');
     if (sets.has('bedrock:customization-jobs') && !withJobs.has(key)) sets.add('bedrock:customization-job-details');
-    if (sets.has('elbv2:load-balancers') && !withLbs.has(key)) sets.add('elbv2:load-balancer-attributes');
+    if (sets.has('elbv2:load-balancers') && !withLbs.has(key))
+      sets.add('elbv2:load-balancer-attributes').add('elbv2:listeners');
+    if (sets.has('elbv2:target-groups') && !withTgs.has(key))
+      sets.add('elbv2:target-group-attributes').add('elbv2:target-health');
   }
   // A scope's location: its manifest when it has one, else the first file that gave it data.
   for (const m of [...state.manifests.values()].sort((x, y) => x.file.localeCompare(y.file))) {
@@ -2009,6 +2111,15 @@ function resolveScopes(state: State): void {
       lb.attributesKnown = true;
       if (a.idle !== undefined && Number.isFinite(a.idle)) lb.idleTimeoutSeconds = a.idle;
     }
+  }
+  for (const g of inv.lbTargetGroups) {
+    const a = state.tgAttributes.get(g.arn);
+    if (a) {
+      g.attributesKnown = true;
+      if (a.preserveClientIp !== undefined) g.preserveClientIp = a.preserveClientIp;
+    }
+    const targets = state.tgTargets.get(g.arn);
+    if (targets) g.targets = targets;
   }
   for (const l of inv.managedPrefixLists) {
     const cidrs = state.prefixListEntries.get(l.id);
