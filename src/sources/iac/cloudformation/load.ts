@@ -43,7 +43,7 @@ import {
   type Stack,
 } from './evaluate.js';
 import { parseTemplate, type Template } from './parse.js';
-import { IAC_AWS_DATASETS } from '../aws-datasets.js';
+import { ELB_PATH_DATASETS, ELB_PATHS_NOT_MAPPED, IAC_AWS_DATASETS } from '../aws-datasets.js';
 import {
   addInterface,
   endpointInterfaces,
@@ -785,7 +785,17 @@ function mapOne(state: State, { stack, decl, cond }: Live): void {
     });
   state.taken.set(id, stack.template.file);
   const mapper = MAPPERS[decl.type];
-  if (!mapper) return;
+  if (!mapper) {
+    if (/^AWS::ElasticLoadBalancingV2::(Listener|ListenerRule|TargetGroup)$/.test(decl.type))
+      for (const d of ELB_PATH_DATASETS)
+        taint(state, d, {
+          file: stack.template.file,
+          ...lineOnly(stack.template.locate(['Resources', decl.logicalId])),
+          pointer: toPointer(['Resources', decl.logicalId]),
+          reason: `${id}: ${ELB_PATHS_NOT_MAPPED}`,
+        });
+    return;
+  }
   const r = new Reader(stack, decl);
   mapper(state, r);
   const datasets = DATASETS_OF[decl.type] ?? [];

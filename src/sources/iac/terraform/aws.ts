@@ -33,7 +33,7 @@ import {
   type LaunchSettings,
 } from '../aws-interfaces.js';
 import { IAC_ACCOUNT, IAC_REGION } from './modules.js';
-import { IAC_AWS_DATASETS } from '../aws-datasets.js';
+import { ELB_PATH_DATASETS, ELB_PATHS_NOT_MAPPED, IAC_AWS_DATASETS } from '../aws-datasets.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, isUnknown, text, type Value, type ValueObject } from './values.js';
 
@@ -398,6 +398,17 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     if (!byType.has(r.type)) byType.set(r.type, []);
     byType.get(r.type)!.push(r);
   }
+  for (const [type, list] of byType)
+    if (/^aws_(lb|alb)_(listener|listener_rule|target_group|target_group_attachment)$/.test(type))
+      for (const r of list)
+        for (const d of ELB_PATH_DATASETS)
+          addPartial(inv, scopeKey(r), d, {
+            file: r.origin.file,
+            line: r.origin.line,
+            column: r.origin.column,
+            pointer: r.address,
+            reason: ELB_PATHS_NOT_MAPPED,
+          });
   const each = (types: string[], fn: (rd: Reader) => void) => {
     for (const type of types)
       for (const r of byType.get(type) ?? []) {
