@@ -588,7 +588,8 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   /**
    * A load balancer's interfaces open connections only to its targets, which AWS requires to have private addresses
    * (ELB target IP addresses: VPC, RFC 1918 and RFC 6598 ranges): its groups' outbound rules, behind a first rule
-   * that denies the internet. cordon does not read target groups, so every private address stays possible.
+   * that denies the internet. Its own connections stay possible to every private address its groups allow (a target
+   * registered later needs no network change); what it forwards for clients is aws-load-balancers.ts's.
    */
   const lbFilters = new Map<Filter, Filter>();
   const loadBalancerOutbound = (f: Filter, n: AwsNetworkInterface): Filter => {
