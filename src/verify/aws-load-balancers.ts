@@ -30,7 +30,6 @@ import {
   type AwsDataset,
   type AwsInventory,
   type AwsLbListener,
-  type AwsLbTargetGroup,
   type AwsLoadBalancer,
   type AwsNetworkInterface,
 } from '../inventory/aws.js';

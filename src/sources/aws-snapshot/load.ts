@@ -952,6 +952,16 @@ function ownerHint(owner: string | undefined): Hint {
   return owner && /^\d{12}$/.test(owner) ? { account: owner } : {};
 }
 
+/** The account and region an ARN names (and the VPC the item is in, when given). */
+function arnHint(arnText: string, vpcId?: string): Hint {
+  const arn = parseArn(arnText);
+  return {
+    ...(arn?.account ? { account: arn.account } : {}),
+    ...(arn?.region ? { region: arn.region } : {}),
+    ...(vpcId ? { vpcId } : {}),
+  };
+}
+
 function permissions(list: z.output<typeof S.securityGroupShape>['IpPermissions'], pointer: string): AwsIpPermission[] {
   return list.map((p, i) => ({
     protocol: p.IpProtocol.toLowerCase(),
@@ -1503,7 +1513,6 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const lb = parseItem(ctx, S.loadBalancerShape, raw, p, 'elbv2:load-balancers');
       if (!lb) return;
-      const arn = parseArn(lb.LoadBalancerArn);
       addDraft(
         ctx,
         'loadBalancers',
@@ -1519,11 +1528,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           attributesKnown: false,
           ...(lb.SecurityGroups ? { securityGroupIds: [...lb.SecurityGroups].sort() } : {}),
         },
-        {
-          ...(arn?.account ? { account: arn.account } : {}),
-          ...(arn?.region ? { region: arn.region } : {}),
-          ...(lb.VpcId ? { vpcId: lb.VpcId } : {}),
-        },
+        arnHint(lb.LoadBalancerArn, lb.VpcId),
       );
     },
   },
@@ -1533,7 +1538,6 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const l = parseItem(ctx, S.lbListenerShape, raw, p, 'elbv2:listeners');
       if (!l) return;
-      const arn = parseArn(l.ListenerArn);
       const forwardTo = l.DefaultActions.flatMap((a) =>
         a.Type === 'forward'
           ? [
@@ -1554,7 +1558,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           ...(l.Protocol ? { protocol: l.Protocol } : {}),
           forwardTo: [...new Set(forwardTo)].sort(),
         },
-        { ...(arn?.account ? { account: arn.account } : {}), ...(arn?.region ? { region: arn.region } : {}) },
+        arnHint(l.ListenerArn),
       );
     },
   },
@@ -1564,7 +1568,6 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const g = parseItem(ctx, S.lbTargetGroupShape, raw, p, 'elbv2:target-groups');
       if (!g) return;
-      const arn = parseArn(g.TargetGroupArn);
       addDraft(
         ctx,
         'lbTargetGroups',
@@ -1580,11 +1583,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           loadBalancerArns: [...g.LoadBalancerArns].sort(),
           attributesKnown: false,
         },
-        {
-          ...(arn?.account ? { account: arn.account } : {}),
-          ...(arn?.region ? { region: arn.region } : {}),
-          ...(g.VpcId ? { vpcId: g.VpcId } : {}),
-        },
+        arnHint(g.TargetGroupArn, g.VpcId),
       );
     },
   },
@@ -1797,7 +1796,6 @@ function addDraftMarker(ctx: ItemContext, dataset: AwsDataset, hint: { account?:
 }
 
 function addJob(ctx: ItemContext, j: z.output<typeof S.customizationJobShape>, p: string, detail: boolean): void {
-  const arn = parseArn(j.jobArn);
   const vpc = j.vpcConfig ?? undefined;
   addDraft(
     ctx,
@@ -1811,7 +1809,7 @@ function addJob(ctx: ItemContext, j: z.output<typeof S.customizationJobShape>, p
       detail,
       ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
     },
-    { ...(arn?.account ? { account: arn.account } : {}), ...(arn?.region ? { region: arn.region } : {}) },
+    arnHint(j.jobArn),
   );
 }
 
