@@ -88,27 +88,31 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
   const listeners = new Map<string, AwsLbListener[]>();
   for (const l of inv.lbListeners) {
     const k = key(l, l.loadBalancerArn);
-    listeners.set(k, [...(listeners.get(k) ?? []), l]);
+    push(listeners, k, l);
   }
   const groups = new Map(inv.lbTargetGroups.map((g) => [key(g, g.arn), g]));
   const lbByArn = new Map(inv.loadBalancers.map((lb) => [key(lb, lb.arn), lb]));
   const nodesOf = new Map<string, { iface: Interface; eni: AwsNetworkInterface }[]>();
   const byInstance = new Map<string, { iface: Interface; eni: AwsNetworkInterface }[]>();
   const byAddress = new Map<string, Interface[]>();
+  const isNode = (i: Interface, eni: AwsNetworkInterface) =>
+    i.role === 'workload' && /^ELB (app|net|gwy)\//.test(eni.description ?? '');
+  /** Workload interfaces (not load balancer nodes) by scope and by scope and VPC: who may stand behind what is not read. */
+  const workloads = new Map<string, Interface[]>();
   for (const x of ctx.interfaces) {
+    if (x.iface.role === 'workload' && !isNode(x.iface, x.eni))
+      for (const k of [x.iface.scope, `${x.iface.scope}|${x.iface.network}`]) push(workloads, k, x.iface);
     const m = /^ELB ((?:app|net)\/.+)$/.exec(x.eni.description ?? '');
-    if (m) nodesOf.set(key(x.eni, m[1]!), [...(nodesOf.get(key(x.eni, m[1]!)) ?? []), x]);
+    if (m) push(nodesOf, key(x.eni, m[1]!), x);
     if (x.eni.instanceId) {
       const k = key(x.eni, x.eni.instanceId);
-      byInstance.set(k, [...(byInstance.get(k) ?? []), x]);
+      push(byInstance, k, x);
     }
     for (const a of x.iface.addresses) {
       const k = key(x.eni, `${a.family}|${a.first}`);
-      byAddress.set(k, [...(byAddress.get(k) ?? []), x.iface]);
+      push(byAddress, k, x.iface);
     }
   }
-  const isNode = (i: Interface, eni: AwsNetworkInterface) =>
-    i.role === 'workload' && /^ELB (app|net|gwy)\//.test(eni.description ?? '');
   /** Every workload interface of a VPC may be a backend: what cordon cannot follow. */
   const anyIn = (
     scope: { account: string; region: string },
@@ -116,20 +120,12 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
     port: number | undefined,
     via: Ref,
   ) =>
-    ctx.interfaces
-      .filter(
-        (x) =>
-          x.iface.scope === scopeKey(scope) &&
-          (!vpcId || x.iface.network === vpcId) &&
-          x.iface.role === 'workload' &&
-          !isNode(x.iface, x.eni),
-      )
-      .map((x): LoadBalancerBackend => ({
-        iface: x.iface.id,
-        sure: false,
-        ...(port !== undefined ? { port } : {}),
-        via,
-      }));
+    (workloads.get(vpcId ? `${scopeKey(scope)}|${vpcId}` : scopeKey(scope)) ?? []).map((i): LoadBalancerBackend => ({
+      iface: i.id,
+      sure: false,
+      ...(port !== undefined ? { port } : {}),
+      via,
+    }));
   const suffixOf = (lb: AwsLoadBalancer) => /:loadbalancer\/(.+)$/.exec(lb.arn)?.[1] ?? lb.name;
   const nodes = (lb: AwsLoadBalancer) => nodesOf.get(key(lb, suffixOf(lb))) ?? [];
   const kindName = (lb: AwsLoadBalancer) =>
@@ -444,4 +440,10 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
     }
   }
   return out;
+}
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
