@@ -242,6 +242,12 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
       );
     } else {
       backends = [];
+      if (!complete(g, 'elbv2:target-health')) {
+        // Some registrations were not read (a skipped output, a reference not known before deploy): any instance of
+        // the VPC may be one more target.
+        unknown(`the targets of target group ${g.name} may not all be known (elbv2:target-health is incomplete)`);
+        backends.push(...anyIn(g, g.vpcId ?? lb.vpcId, g.port, ref('more targets may be registered', false)));
+      }
       for (const t of [...g.targets].sort((a, b) => a.id.localeCompare(b.id) || (a.port ?? 0) - (b.port ?? 0))) {
         const port = t.port ?? g.port;
         const what = `${t.id}${port !== undefined ? ` port ${port}` : ''}${t.state ? ` (${t.state})` : ''}`;
@@ -361,31 +367,31 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
         );
     }
 
-    let ls = [...(listeners.get(key(lb, lb.arn)) ?? [])].sort((a, b) => a.arn.localeCompare(b.arn));
+    const ls: (AwsLbListener & { unread?: true })[] = [...(listeners.get(key(lb, lb.arn)) ?? [])].sort((a, b) =>
+      a.arn.localeCompare(b.arn),
+    );
     const lbRef = (what: string): Ref => ({
       label: `${what} of ${kindName(lb)} ${lb.name}`,
       resourceId: lb.arn,
       origin: lb.origin,
     });
-    let listenersKnown = true;
-    if (ls.length === 0 && !complete(lb, 'elbv2:listeners')) {
-      // Listeners not read: any port, any target of its VPC.
+    if (!complete(lb, 'elbv2:listeners')) {
+      // Listeners not read, or not all of them: any port may lead to any target of its VPC.
       notes.add(
-        `${kindName(lb)} ${lb.name}: its listeners were not read (elbv2:listeners), so paths through it are not decided`,
+        `${kindName(lb)} ${lb.name}: its listeners were not ${ls.length ? 'all ' : ''}read (elbv2:listeners), so paths through it are not decided`,
       );
-      listenersKnown = false;
-      ls = [
-        {
-          account: lb.account,
-          region: lb.region,
-          origin: lb.origin,
-          arn: lb.arn,
-          loadBalancerArn: lb.arn,
-          forwardTo: [],
-        },
-      ];
+      ls.push({
+        account: lb.account,
+        region: lb.region,
+        origin: lb.origin,
+        arn: lb.arn,
+        loadBalancerArn: lb.arn,
+        forwardTo: [],
+        unread: true,
+      });
     }
     for (const l of ls) {
+      const listenersKnown = !l.unread;
       const protos = PROTO[(l.protocol ?? '').toUpperCase()] ?? (lb.type === 'network' ? [6, 17] : [6]);
       if ((l.protocol ?? '').toUpperCase() === 'GENEVE') continue;
       const reached: Reached[] = listenersKnown

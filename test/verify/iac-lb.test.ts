@@ -1,0 +1,174 @@
+/**
+ * Load balancers before deploy (Terraform): listeners, target groups and `aws_lb_target_group_attachment` are
+ * followed to the declared instance, so the NLB silent pass is caught in the code; targets an Auto Scaling group
+ * registers at run time leave the path undecided (not assessed), never absent.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadPolicyFile } from '../../src/policy/load.js';
+import { partitionSnapshot } from '../../src/sources/detect.js';
+import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
+import { compileAws } from '../../src/verify/aws.js';
+import { verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
+
+const policy = loadPolicyFile('examples/cordon.yaml');
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function verify(main: string) {
+  const root = await mkdtemp(path.join(tmpdir(), 'cordon-iac-lb-'));
+  dirs.push(root);
+  await writeFile(path.join(root, 'main.tf'), main);
+  const r = await loadTerraform(root, (await partitionSnapshot(root)).terraform);
+  assert.deepEqual(
+    r.errors.map((e) => e.format()),
+    [],
+  );
+  const p = await policy;
+  return verifyModel(compileAws(r.inventory!, p), p, { clientPorts: [32768, 60999] });
+}
+
+/** A public subnet with the NLB, a data subnet with a database instance open to `dbFrom` on 5432. */
+const tree = (dbFrom: string, targets: string) => `
+provider "aws" { region = "us-east-1" }
+resource "aws_vpc" "v" { cidr_block = "10.1.0.0/16" }
+resource "aws_internet_gateway" "igw" { vpc_id = aws_vpc.v.id }
+resource "aws_subnet" "pub" {
+  vpc_id     = aws_vpc.v.id
+  cidr_block = "10.1.1.0/24"
+  tags       = { SecurityZone = "application" }
+}
+resource "aws_route_table" "pub" {
+  vpc_id = aws_vpc.v.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.igw.id
+  }
+}
+resource "aws_route_table_association" "pub" {
+  subnet_id      = aws_subnet.pub.id
+  route_table_id = aws_route_table.pub.id
+}
+resource "aws_subnet" "data" {
+  vpc_id     = aws_vpc.v.id
+  cidr_block = "10.1.3.0/24"
+  tags       = { SecurityZone = "data" }
+}
+resource "aws_security_group" "lb" {
+  vpc_id = aws_vpc.v.id
+  ingress {
+    protocol    = "tcp"
+    from_port   = 5432
+    to_port     = 5432
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  egress {
+    protocol    = "-1"
+    from_port   = 0
+    to_port     = 0
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+resource "aws_security_group" "db" {
+  vpc_id = aws_vpc.v.id
+  ingress {
+    protocol    = "tcp"
+    from_port   = 5432
+    to_port     = 5432
+    cidr_blocks = ["${dbFrom}"]
+  }
+}
+resource "aws_instance" "db" {
+  ami                    = "ami-0c02fb55956c7d316"
+  instance_type          = "t3.medium"
+  subnet_id              = aws_subnet.data.id
+  vpc_security_group_ids = [aws_security_group.db.id]
+}
+resource "aws_lb" "edge" {
+  name               = "edge"
+  load_balancer_type = "network"
+  subnets            = [aws_subnet.pub.id]
+  security_groups    = [aws_security_group.lb.id]
+}
+resource "aws_lb_target_group" "db" {
+  name     = "db"
+  port     = 5432
+  protocol = "TCP"
+  vpc_id   = aws_vpc.v.id
+}
+resource "aws_lb_listener" "db" {
+  load_balancer_arn = aws_lb.edge.arn
+  port              = 5432
+  protocol          = "TCP"
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.db.arn
+  }
+}
+${targets}
+`;
+
+const attachment = `
+resource "aws_lb_target_group_attachment" "db" {
+  target_group_arn = aws_lb_target_group.db.arn
+  target_id        = aws_instance.db.id
+  port             = 5432
+}`;
+
+describe('verify on Terraform: load balancers', () => {
+  it('an internet-facing NLB in front of a database open to 0.0.0.0/0 is an internet → data violation', async () => {
+    const r = await verify(tree('0.0.0.0/0', attachment));
+    const v = r.findings.filter(
+      (f) => f.checkId === VERIFY_CHECKS.violation.id && f.evidence?.from === 'internet' && f.evidence?.to === 'data',
+    );
+    assert.equal(v.length, 1, JSON.stringify(r.findings.map((f) => [f.checkId, f.evidence?.from, f.evidence?.to])));
+    const path_ = (v[0]!.evidence as { witness: { path: { what: string }[] } }).witness.path.map((h) => h.what);
+    assert.ok(
+      path_.some((w) => /listener TCP:5432 \(client address preserved\) of Network Load Balancer edge/.test(w)),
+      path_.join('\n'),
+    );
+    assert.ok(
+      path_.some((w) => /target group db: aws_instance\.db port 5432/.test(w)),
+      path_.join('\n'),
+    );
+  });
+
+  it('the database admitting only the VPC is not reachable through it (the NLB preserves the client address)', async () => {
+    const r = await verify(tree('10.1.0.0/16', attachment));
+    const cell = r.matrix.find((m) => m.from === 'internet' && m.to === 'data')!;
+    assert.deepEqual(cell.configurationPermits, []);
+    assert.deepEqual(cell.unknown, []);
+  });
+
+  it('targets an Auto Scaling group registers are not known before deploy: undecided, not assessed', async () => {
+    const asg = `
+resource "aws_launch_template" "db" {
+  image_id               = "ami-0c02fb55956c7d316"
+  instance_type          = "t3.medium"
+  vpc_security_group_ids = [aws_security_group.db.id]
+}
+resource "aws_autoscaling_group" "db" {
+  min_size            = 1
+  max_size            = 2
+  vpc_zone_identifier = [aws_subnet.data.id]
+  target_group_arns   = [aws_lb_target_group.db.arn]
+  launch_template {
+    id = aws_launch_template.db.id
+  }
+}`;
+    const r = await verify(tree('0.0.0.0/0', asg));
+    const cell = r.matrix.find((m) => m.from === 'internet' && m.to === 'data')!;
+    assert.deepEqual(cell.configurationPermits, []);
+    assert.deepEqual(cell.unknown, ['tcp/5432']);
+    assert.ok(
+      r.findings.some(
+        (f) => f.checkId === VERIFY_CHECKS.unknown.id && f.evidence?.from === 'internet' && f.evidence?.to === 'data',
+      ),
+    );
+  });
+});
