@@ -11,6 +11,7 @@ import { after, describe, it } from 'node:test';
 import { loadPolicyFile } from '../../src/policy/load.js';
 import { partitionSnapshot } from '../../src/sources/detect.js';
 import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
+import { loadCloudFormation } from '../../src/sources/iac/cloudformation/load.js';
 import { compileAws } from '../../src/verify/aws.js';
 import { verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
 
@@ -20,11 +21,14 @@ after(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-async function verify(main: string) {
+async function verify(main: string, file = 'main.tf') {
   const root = await mkdtemp(path.join(tmpdir(), 'cordon-iac-lb-'));
   dirs.push(root);
-  await writeFile(path.join(root, 'main.tf'), main);
-  const r = await loadTerraform(root, (await partitionSnapshot(root)).terraform);
+  await writeFile(path.join(root, file), main);
+  const parts = await partitionSnapshot(root);
+  const r = file.endsWith('.tf')
+    ? await loadTerraform(root, parts.terraform)
+    : await loadCloudFormation(root, parts.cloudformation);
   assert.deepEqual(
     r.errors.map((e) => e.format()),
     [],
@@ -170,5 +174,70 @@ resource "aws_autoscaling_group" "db" {
         (f) => f.checkId === VERIFY_CHECKS.unknown.id && f.evidence?.from === 'internet' && f.evidence?.to === 'data',
       ),
     );
+  });
+
+  it('CloudFormation: the same NLB, its listener and a target group with the instance as a target', async () => {
+    const template = (dbFrom: string, targets: string) => `
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.1.0.0/16 } }
+  Igw: { Type: AWS::EC2::InternetGateway }
+  IgwAttach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
+  Pub:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.1.0/24, Tags: [{ Key: SecurityZone, Value: application }] }
+  PubRt: { Type: AWS::EC2::RouteTable, Properties: { VpcId: !Ref Vpc } }
+  PubDefault:
+    Type: AWS::EC2::Route
+    Properties: { RouteTableId: !Ref PubRt, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw }
+  PubAssoc: { Type: AWS::EC2::SubnetRouteTableAssociation, Properties: { SubnetId: !Ref Pub, RouteTableId: !Ref PubRt } }
+  Data:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.3.0/24, Tags: [{ Key: SecurityZone, Value: data }] }
+  LbSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: lb
+      VpcId: !Ref Vpc
+      SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 0.0.0.0/0 }]
+  DbSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: db
+      VpcId: !Ref Vpc
+      SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: ${dbFrom} }]
+  Db:
+    Type: AWS::EC2::Instance
+    Properties: { ImageId: ami-0c02fb55956c7d316, InstanceType: t3.medium, SubnetId: !Ref Data, SecurityGroupIds: [!Ref DbSg] }
+  Edge:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: { Type: network, Scheme: internet-facing, Subnets: [!Ref Pub], SecurityGroups: [!Ref LbSg] }
+  DbTg:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Protocol: TCP
+      Port: 5432
+      VpcId: !Ref Vpc
+${targets}
+  DbListener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Edge
+      Port: 5432
+      Protocol: TCP
+      DefaultActions: [{ Type: forward, TargetGroupArn: !Ref DbTg }]
+`;
+    const listed = '      Targets: [{ Id: !Ref Db, Port: 5432 }]';
+    const r = await verify(template('0.0.0.0/0', listed), 'stack.yaml');
+    const v = r.findings.filter(
+      (f) => f.checkId === VERIFY_CHECKS.violation.id && f.evidence?.from === 'internet' && f.evidence?.to === 'data',
+    );
+    assert.equal(v.length, 1, JSON.stringify(r.findings.map((f) => [f.checkId, f.evidence?.from, f.evidence?.to])));
+    const closed = await verify(template('10.1.0.0/16', listed), 'stack.yaml');
+    assert.deepEqual(closed.matrix.find((m) => m.from === 'internet' && m.to === 'data')!.configurationPermits, []);
+    // No target listed: nothing behind the listener.
+    const none = await verify(template('0.0.0.0/0', ''), 'stack.yaml');
+    const cell = none.matrix.find((m) => m.from === 'internet' && m.to === 'data')!;
+    assert.deepEqual([cell.configurationPermits, cell.unknown], [[], []]);
   });
 });

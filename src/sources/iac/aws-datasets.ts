@@ -36,16 +36,3 @@ export const IAC_AWS_DATASETS: readonly AwsDataset[] = [
   'ec2:network-interfaces',
 ];
 
-/**
- * The data sets of load-balancer paths (listeners, target groups, their attributes and targets). The mappers do not
- * map listeners and target groups yet: code that declares none has none (its load balancers lead nowhere), code that
- * declares any leaves these data sets partial, so `cordon verify` makes the load balancers' paths undecided there.
- */
-export const ELB_PATH_DATASETS: readonly AwsDataset[] = [
-  'elbv2:listeners',
-  'elbv2:target-groups',
-  'elbv2:target-group-attributes',
-  'elbv2:target-health',
-];
-export const ELB_PATHS_NOT_MAPPED =
-  'load balancer listeners and target groups declared in infrastructure as code are not followed by cordon verify yet: verify the deployed account';
