@@ -35,4 +35,3 @@ export const IAC_AWS_DATASETS: readonly AwsDataset[] = [
   'elbv2:target-health',
   'ec2:network-interfaces',
 ];
-
