@@ -239,6 +239,8 @@ export interface AwsLbListener extends Scoped {
   protocol?: string;
   /** Target groups its default actions forward to (TargetGroupArn, ForwardConfig.TargetGroups), sorted. */
   forwardTo: string[];
+  /** Target groups its other rules forward to (describe-rules), sorted; undefined when its rules were not read. */
+  ruleForwardTo?: string[];
 }
 
 /** A target group (describe-target-groups), with its attributes and registered targets when those were read. */
@@ -550,6 +552,10 @@ export const AWS_DATASETS = {
   'elbv2:listeners': {
     level: 'regional',
     command: 'aws elbv2 describe-listeners --load-balancer-arn ARN (for each load balancer)',
+  },
+  'elbv2:listener-rules': {
+    level: 'regional',
+    command: 'aws elbv2 describe-rules --listener-arn ARN (for each listener of an Application Load Balancer)',
   },
   'elbv2:target-groups': { level: 'regional', command: 'aws elbv2 describe-target-groups' },
   'elbv2:target-group-attributes': {

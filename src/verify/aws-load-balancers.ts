@@ -17,9 +17,11 @@
  * Every registered target is a configured path whatever its health: an unhealthy target gets traffic when every
  * target of its group fails its checks (ELB fails open), an "unused" one as soon as its Availability Zone is
  * enabled, a draining one until deregistration completes — none of which changes a security group, ACL or route.
- * What cannot be followed (listeners, target groups, their attributes or registered targets not read; target groups
- * an Application Load Balancer's rules may forward to, since rules are not read; an instance whose interface is not
- * in the inventory) makes the interfaces it may reach "maybe" backends, never absent. Network ACLs and the front
+ * A listener reaches the target groups its default actions and its rules (describe-rules: Application Load Balancers)
+ * forward to; rule conditions (host, path, source address) are not read, so every rule's groups count (a superset).
+ * What cannot be followed (listeners, rules, target groups, their attributes or registered targets not read, so that
+ * an attached target group may be forwarded to by rules cordon did not see; an instance whose interface is not in
+ * the inventory) makes the interfaces it may reach "maybe" backends, never absent. Network ACLs and the front
  * end's own routes are not on these paths (a superset of what reaches the target, never a silent pass); an
  * internet-facing load balancer none of whose subnets routes to an internet gateway has no internet front end.
  * Internal front ends are reached from their VPC, peered VPCs and VPCs attached to a transit gateway the VPC is
@@ -296,15 +298,26 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
     return delivery.map((d) => ({ delivery: d, backends }));
   };
 
-  /** What one listener reaches: its default actions' target groups, and those its rules may forward to. */
+  /** Target groups by the load balancers they are attached to (LoadBalancerArns). */
+  const attachedTo = new Map<string, string[]>();
+  for (const g of inv.lbTargetGroups) for (const a of g.loadBalancerArns) push(attachedTo, key(g, a), g.arn);
+
+  /** What one listener reaches: the target groups its default actions and its rules forward to. */
   const listenerReach = (lb: AwsLoadBalancer, l: AwsLbListener, depth: number): Reached[] => {
-    const out = l.forwardTo.flatMap((arn) => groupReach(lb, arn, true, '', depth));
-    // Rules (Application Load Balancers) are not read: a target group attached to the load balancer that no default
-    // action names is reached through some listener's rules, which one cordon cannot tell.
-    const named = new Set((listeners.get(key(lb, lb.arn)) ?? []).flatMap((x) => x.forwardTo));
-    for (const g of inv.lbTargetGroups)
-      if (scopeKey(g) === scopeKey(lb) && g.loadBalancerArns.includes(lb.arn) && !named.has(g.arn))
-        out.push(...groupReach(lb, g.arn, false, ' (a listener rule may forward to it; rules are not read)', depth));
+    const byRule = new Set(l.ruleForwardTo ?? []);
+    const out = [...new Set([...l.forwardTo, ...byRule])]
+      .sort()
+      .flatMap((arn) => groupReach(lb, arn, true, l.forwardTo.includes(arn) ? '' : ' (by a listener rule)', depth));
+    // An Application Load Balancer listener whose rules were not read: a target group attached to the load balancer
+    // that no action read names is forwarded to by some rule, of which listener cordon cannot tell.
+    if (lb.type !== 'network' && l.ruleForwardTo === undefined) {
+      const named = new Set(
+        (listeners.get(key(lb, lb.arn)) ?? []).flatMap((x) => [...x.forwardTo, ...(x.ruleForwardTo ?? [])]),
+      );
+      for (const arn of attachedTo.get(key(lb, lb.arn)) ?? [])
+        if (!named.has(arn))
+          out.push(...groupReach(lb, arn, false, ' (a listener rule may forward to it; rules not read)', depth));
+    }
     return out;
   };
 

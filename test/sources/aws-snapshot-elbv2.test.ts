@@ -95,7 +95,39 @@ const health = file('describe-target-health.json', [
   },
 ]);
 
+const rules = file('describe-rules.json', {
+  Rules: [
+    {
+      RuleArn: `${ARN}:listener-rule/net/edge/1/a/r1`,
+      Priority: '1',
+      Conditions: [{ Field: 'path-pattern', Values: ['/admin/*'] }],
+      Actions: [{ Type: 'forward', TargetGroupArn: TG2 }],
+      IsDefault: false,
+    },
+    {
+      RuleArn: `${ARN}:listener-rule/net/edge/1/a/default`,
+      Priority: 'default',
+      Conditions: [],
+      Actions: [{ Type: 'forward', TargetGroupArn: TG }],
+      IsDefault: true,
+    },
+  ],
+});
+
 describe('AWS snapshot: load balancer listeners, target groups and targets', () => {
+  it('joins describe-rules to the listener its rule ARNs name; a listener without rules read has none known', () => {
+    const { inventory: inv, errors } = loadAwsSnapshotFromTexts([manifest, lbs, listeners, rules]);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      inv.lbListeners.map((l) => [l.port, l.ruleForwardTo]),
+      [
+        [5432, [TG, TG2]],
+        [80, undefined],
+      ],
+    );
+    assert.ok(inv.datasets.get(SCOPE)!.has('elbv2:listener-rules'));
+  });
+
   it('reads what verify follows, merging the wrapped per-group outputs into their groups', () => {
     const eni = file('describe-network-interfaces.json', {
       NetworkInterfaces: [

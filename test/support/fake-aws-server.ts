@@ -46,6 +46,8 @@ export interface RegionData {
   lbAttributes: Item[];
   /** describe-listeners items (each names its LoadBalancerArn) and describe-target-groups items. */
   listeners: Item[];
+  /** describe-rules items (each RuleArn names its listener). */
+  rules: Item[];
   targetGroups: Item[];
   /** {TargetGroupArn, Attributes} and {TargetGroupArn, TargetHealthDescriptions} documents. */
   tgAttributes: Item[];
@@ -140,6 +142,7 @@ const emptyRegion = (): RegionData => ({
   profileResourceAssociations: [],
   lbAttributes: [],
   listeners: [],
+  rules: [],
   targetGroups: [],
   tgAttributes: [],
   targetHealth: [],
@@ -726,6 +729,17 @@ function elbv2(options: FakeOptions, calls: RecordedCall[], throttled: Set<strin
     );
   }
   if (action === 'DescribeTargetGroups') return paged(data.targetGroups, 'TargetGroups');
+  if (action === 'DescribeRules') {
+    const arn = form.get('ListenerArn') ?? '';
+    if (!data.listeners.some((x) => x.ListenerArn === arn))
+      throw new HttpError(400, 'ListenerNotFound', `${arn} not found`);
+    // A rule's ARN names its listener: listener-rule/… under the listener's path.
+    const prefix = `${arn.replace(':listener/', ':listener-rule/')}/`;
+    return paged(
+      data.rules.filter((x) => String(x.RuleArn).startsWith(prefix)),
+      'Rules',
+    );
+  }
   if (action === 'DescribeTargetGroupAttributes' || action === 'DescribeTargetHealth') {
     const arn = form.get('TargetGroupArn');
     const docs = action === 'DescribeTargetHealth' ? data.targetHealth : data.tgAttributes;

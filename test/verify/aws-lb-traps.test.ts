@@ -65,6 +65,8 @@ interface LbSpec {
   node?: string;
   securityGroups?: string[];
   listener?: { protocol: string; port: number };
+  /** The group is forwarded to by a listener rule (not the default action), its rules read or not. */
+  byRule?: 'read' | 'not read';
   group: {
     targetType?: 'instance' | 'ip';
     protocol: string;
@@ -102,7 +104,8 @@ function loadBalancer(inv: AwsInventory, spec: LbSpec): void {
     arn: `${ARN}:listener/${short}/${spec.name}/1/1`,
     loadBalancerArn: arn,
     ...listener,
-    forwardTo: [tg],
+    forwardTo: spec.byRule ? [] : [tg],
+    ...(spec.byRule === 'read' ? { ruleForwardTo: [tg] } : {}),
   });
   inv.lbTargetGroups.push({
     ...scope,
@@ -140,6 +143,7 @@ describe('verify (AWS): load balancers', () => {
     const v = violations(r, 'internet', 'data');
     assert.equal(v.length, 1);
     assert.equal(v[0]!.resource.id, 'sg-db');
+    assert.equal(v[0]!.resource.type, 'AWS::EC2::SecurityGroup');
     assert.match(witness(v[0]!).packet, /^\S+ -> 10\.0\.3\.10 tcp\/5432$/);
     const h = hops(v[0]!);
     assert.ok(
@@ -320,5 +324,34 @@ describe('verify (AWS): load balancers', () => {
     loadBalancer(inv, nlbToDb());
     assert.deepEqual(cell(run(inv), 'internet', 'data').configurationPermits, []);
     assert.deepEqual(cell(run(inv), 'internet', 'app').configurationPermits, []);
+  });
+
+  it('a target group an ALB rule forwards to: a path when the rules were read, undecided when they were not', () => {
+    const alb = (byRule: 'read' | 'not read') => {
+      const inv = world({ inf: [tcp(8080, 8080, [], ['sg-alb'])] });
+      sg(inv, 'sg-alb', 'vpc-1', [tcp(443, 443, ['0.0.0.0/0'])]);
+      loadBalancer(inv, {
+        name: 'web',
+        type: 'application',
+        node: '10.0.0.60',
+        securityGroups: ['sg-alb'],
+        byRule,
+        group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080 }] },
+      });
+      return run(inv);
+    };
+    const read = alb('read');
+    assert.deepEqual(cell(read, 'internet', 'inference').configurationPermits, ['tcp/443']);
+    const v = violations(read, 'internet', 'inference');
+    assert.equal(v.length, 1);
+    assert.ok(
+      hops(v[0]!).some((x) => /target group web-tg \(by a listener rule\): i-inf port 8080/.test(x)),
+      hops(v[0]!).join('\n'),
+    );
+    // Rules not read: the group is attached to the load balancer, so some rule forwards to it — undecided.
+    const unread = alb('not read');
+    assert.deepEqual(cell(unread, 'internet', 'inference').configurationPermits, []);
+    assert.deepEqual(cell(unread, 'internet', 'inference').unknown, ['tcp/443']);
+    assert.ok(findings(unread, VERIFY_CHECKS.unknown.id, 'internet', 'inference').length > 0);
   });
 });

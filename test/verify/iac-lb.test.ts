@@ -149,6 +149,38 @@ describe('verify on Terraform: load balancers', () => {
     assert.deepEqual(cell.unknown, []);
   });
 
+  it('a target group only a listener rule forwards to is followed too', async () => {
+    const viaRule = `
+resource "aws_lb_target_group" "other" {
+  name     = "other"
+  port     = 80
+  protocol = "TCP"
+  vpc_id   = aws_vpc.v.id
+}
+resource "aws_lb_listener_rule" "db" {
+  listener_arn = aws_lb_listener.db.arn
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.other.arn
+  }
+}
+resource "aws_lb_target_group_attachment" "db" {
+  target_group_arn = aws_lb_target_group.other.arn
+  target_id        = aws_instance.db.id
+  port             = 5432
+}`;
+    const r = await verify(tree('0.0.0.0/0', viaRule));
+    const v = r.findings.filter(
+      (f) => f.checkId === VERIFY_CHECKS.violation.id && f.evidence?.from === 'internet' && f.evidence?.to === 'data',
+    );
+    assert.equal(v.length, 1);
+    const path_ = (v[0]!.evidence as { witness: { path: { what: string }[] } }).witness.path.map((h) => h.what);
+    assert.ok(
+      path_.some((w) => /target group other \(by a listener rule\): aws_instance\.db port 5432/.test(w)),
+      path_.join('\n'),
+    );
+  });
+
   it('targets an Auto Scaling group registers are not known before deploy: undecided, not assessed', async () => {
     const asg = `
 resource "aws_launch_template" "db" {

@@ -11,6 +11,7 @@ import {
   DescribeTargetHealthCommand,
   paginateDescribeListeners,
   paginateDescribeLoadBalancers,
+  paginateDescribeRules,
   paginateDescribeTargetGroups,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -48,9 +49,11 @@ async function loadBalancers(client: ElasticLoadBalancingV2Client, limit: Limite
         list.unavailable!,
       ),
       dependent('elbv2:listeners', 'elasticloadbalancing:DescribeListeners', list.unavailable!),
+      dependent('elbv2:listener-rules', 'elasticloadbalancing:DescribeRules', list.unavailable!),
     ];
   }
-  if (lbs.length === 0) return [list, ok('elbv2:load-balancer-attributes'), ok('elbv2:listeners')];
+  if (lbs.length === 0)
+    return [list, ok('elbv2:load-balancer-attributes'), ok('elbv2:listeners'), ok('elbv2:listener-rules')];
   const [attributes, listeners] = await Promise.all([
     perItem(lbs, limit, 'LoadBalancerArn', 'elbv2:load-balancer-attributes', async (LoadBalancerArn) => {
       const r = await client.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn }));
@@ -77,11 +80,32 @@ async function loadBalancers(client: ElasticLoadBalancingV2Client, limit: Limite
           : []),
       ),
   );
+  if (listeners.failed) {
+    outcomes.push(
+      listeners.failed,
+      dependent('elbv2:listener-rules', 'elasticloadbalancing:DescribeRules', listeners.failed.unavailable!),
+    );
+    return outcomes;
+  }
+  // Rules forward to more target groups than the default actions; only Application Load Balancers have any.
+  const all = sortById(listeners.details, 'ListenerArn');
+  const alb = all.filter((l) => arnOf(l, 'ListenerArn').includes(':listener/app/'));
+  const rules = await perItem(alb, limit, 'ListenerArn', 'elbv2:listener-rules', (ListenerArn) =>
+    gather(paginateDescribeRules({ client }, { ListenerArn }), 'Rules'),
+  );
+  // A listener deleted since it was listed is left out of the listeners too.
+  const keptListener = stillThere([rules]);
   outcomes.push(
-    listeners.failed ??
-      ok('elbv2:listeners', {
-        name: 'describe-listeners.json',
-        document: { Listeners: sortById(listeners.details, 'ListenerArn') },
+    ok('elbv2:listeners', {
+      name: 'describe-listeners.json',
+      document: {
+        Listeners: all.filter((l) => !alb.includes(l) || keptListener(arnOf(l, 'ListenerArn'))),
+      },
+    }),
+    rules.failed ??
+      ok('elbv2:listener-rules', {
+        name: 'describe-rules.json',
+        document: { Rules: sortById(rules.details, 'RuleArn') },
       }),
   );
   return outcomes;
@@ -134,6 +158,7 @@ async function targetGroups(client: ElasticLoadBalancingV2Client, limit: Limiter
 const ACTIONS: Partial<Record<AwsDataset, string>> = {
   'elbv2:load-balancer-attributes': 'elasticloadbalancing:DescribeLoadBalancerAttributes',
   'elbv2:listeners': 'elasticloadbalancing:DescribeListeners',
+  'elbv2:listener-rules': 'elasticloadbalancing:DescribeRules',
   'elbv2:target-group-attributes': 'elasticloadbalancing:DescribeTargetGroupAttributes',
   'elbv2:target-health': 'elasticloadbalancing:DescribeTargetHealth',
 };

@@ -117,6 +117,8 @@ export function isGone(err: unknown): boolean {
     e.name === 'LoadBalancerNotFound' ||
     e.name === 'LoadBalancerNotFoundException' ||
     e.name === 'TargetGroupNotFound' ||
+    e.name === 'ListenerNotFound' ||
+    e.name === 'ListenerNotFoundException' ||
     e.name === 'TargetGroupNotFoundException'
   )
     return true;

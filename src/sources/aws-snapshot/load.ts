@@ -143,6 +143,8 @@ interface State {
   /** Target group attributes (preserve_client_ip.enabled) and registered targets by ARN, merged at the end. */
   tgAttributes: Map<string, { preserveClientIp: boolean | undefined }>;
   tgTargets: Map<string, AwsLbTarget[]>;
+  /** Target groups each listener's rules forward to (describe-rules), by listener ARN, merged at the end. */
+  ruleForwards: Map<string, string[]>;
   /** get-managed-prefix-list-entries outputs by list id, merged into the prefix lists at the end. */
   prefixListEntries: Map<string, string[]>;
   /** Transit gateway route table associations and routes by table id, merged into the tables at the end. */
@@ -164,6 +166,7 @@ function newState(root: string, opts: SnapshotOptions): State {
     lbAttributes: new Map(),
     tgAttributes: new Map(),
     tgTargets: new Map(),
+    ruleForwards: new Map(),
     prefixListEntries: new Map(),
     tgwAssociations: new Map(),
     tgwRoutes: new Map(),
@@ -1538,14 +1541,7 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const l = parseItem(ctx, S.lbListenerShape, raw, p, 'elbv2:listeners');
       if (!l) return;
-      const forwardTo = l.DefaultActions.flatMap((a) =>
-        a.Type === 'forward'
-          ? [
-              ...(a.TargetGroupArn ? [a.TargetGroupArn] : []),
-              ...(a.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn),
-            ]
-          : [],
-      );
+      const forwardTo = forwardTargets(l.DefaultActions);
       addDraft(
         ctx,
         'lbListeners',
@@ -1556,10 +1552,31 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           loadBalancerArn: l.LoadBalancerArn,
           ...(l.Port !== undefined ? { port: l.Port } : {}),
           ...(l.Protocol ? { protocol: l.Protocol } : {}),
-          forwardTo: [...new Set(forwardTo)].sort(),
+          forwardTo,
         },
         arnHint(l.ListenerArn),
       );
+    },
+  },
+  {
+    key: 'Rules',
+    dataset: 'elbv2:listener-rules',
+    read(ctx, raw, p) {
+      const r = parseItem(ctx, S.lbRuleShape, raw, p, 'elbv2:listener-rules');
+      if (!r) return;
+      const listener = listenerOfRule(r.RuleArn);
+      if (!listener) {
+        ctx.state.result.warnings.push({
+          file: ctx.doc.file,
+          message: `rule ${r.RuleArn} does not name its listener (listener-rule/…): ignored`,
+          ...lineOf(ctx.doc, p),
+        });
+        return;
+      }
+      const list = ctx.state.ruleForwards.get(listener) ?? [];
+      ctx.state.ruleForwards.set(listener, [...list, ...forwardTargets(r.Actions)]);
+      const arn = parseArn(r.RuleArn);
+      addDraftMarker(ctx, 'elbv2:listener-rules', { account: arn?.account, region: arn?.region });
     },
   },
   {
@@ -2066,12 +2083,13 @@ function resolveScopes(state: State): void {
   // (Scopes that have items are collected once, not searched for in every scope.)
   const scopesOf = (list: { account: string; region: string }[]) => new Set(list.map(scopeKey));
   const withZones = scopesOf(inv.hostedZoneAssociations.filter((a) => a.zones.length > 0));
-  const [withVpcs, withJobs, withLbs, withTgs] = [
+  const [withVpcs, withJobs, withLbs, withTgs, withListeners] = [
     inv.vpcs,
     inv.customizationJobs,
     inv.loadBalancers,
     inv.lbTargetGroups,
-  ].map(scopesOf) as [Set<string>, Set<string>, Set<string>, Set<string>];
+    inv.lbListeners,
+  ].map(scopesOf) as [Set<string>, Set<string>, Set<string>, Set<string>, Set<string>];
   for (const [key, sets] of inv.datasets) {
     if (key === '*') continue;
     if (sets.has('ec2:vpcs') && !withVpcs.has(key)) sets.add('ec2:vpc-attributes').add('route53:hosted-zones-by-vpc');
@@ -2079,7 +2097,8 @@ function resolveScopes(state: State): void {
     if (sets.has('route53:hosted-zones-by-vpc') && !withZones.has(key)) sets.add('route53:record-sets');
     if (sets.has('bedrock:customization-jobs') && !withJobs.has(key)) sets.add('bedrock:customization-job-details');
     if (sets.has('elbv2:load-balancers') && !withLbs.has(key))
-      sets.add('elbv2:load-balancer-attributes').add('elbv2:listeners');
+      sets.add('elbv2:load-balancer-attributes').add('elbv2:listeners').add('elbv2:listener-rules');
+    if (sets.has('elbv2:listeners') && !withListeners.has(key)) sets.add('elbv2:listener-rules');
     if (sets.has('elbv2:target-groups') && !withTgs.has(key))
       sets.add('elbv2:target-group-attributes').add('elbv2:target-health');
   }
@@ -2109,6 +2128,10 @@ function resolveScopes(state: State): void {
       lb.attributesKnown = true;
       if (a.idle !== undefined && Number.isFinite(a.idle)) lb.idleTimeoutSeconds = a.idle;
     }
+  }
+  for (const l of inv.lbListeners) {
+    const rules = state.ruleForwards.get(l.arn);
+    if (rules) l.ruleForwardTo = [...new Set(rules)].sort();
   }
   for (const g of inv.lbTargetGroups) {
     const a = state.tgAttributes.get(g.arn);
@@ -2144,4 +2167,23 @@ function resolveScopes(state: State): void {
   inv.serviceControlPolicies = inv.serviceControlPolicies.filter(
     (p) => p.content !== undefined || p.contentError !== undefined || !withContent.has(p.id),
   );
+}
+
+/** Target groups forward actions name (TargetGroupArn, ForwardConfig.TargetGroups), sorted and distinct. */
+function forwardTargets(actions: z.output<typeof S.lbListenerShape>['DefaultActions']): string[] {
+  const out = actions.flatMap((a) =>
+    a.Type === 'forward'
+      ? [
+          ...(a.TargetGroupArn ? [a.TargetGroupArn] : []),
+          ...(a.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn),
+        ]
+      : [],
+  );
+  return [...new Set(out)].sort();
+}
+
+/** A rule's listener: listener-rule/app/NAME/LB/LISTENER/RULE → listener/app/NAME/LB/LISTENER. */
+function listenerOfRule(ruleArn: string): string | undefined {
+  const m = /^(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)listener-rule\/(.+)\/[^/]+$/.exec(ruleArn);
+  return m ? `${m[1]}listener/${m[2]}` : undefined;
 }

@@ -358,6 +358,11 @@ export const lbListenerShape = z.looseObject({
   Protocol: z.string().optional(),
   DefaultActions: z.array(lbAction).default([]),
 });
+/** describe-rules: a rule's ARN names its listener (listener-rule/app/NAME/LB/LISTENER/RULE). */
+export const lbRuleShape = z.looseObject({
+  RuleArn: z.string(),
+  Actions: z.array(lbAction).default([]),
+});
 export const lbTargetGroupShape = z.looseObject({
   TargetGroupArn: z.string(),
   TargetGroupName: z.string().default(''),

@@ -1349,6 +1349,7 @@ const MAPPERS: Record<string, Mapper> = {
       ...(port !== undefined ? { port } : {}),
       ...(protocol ? { protocol } : {}),
       forwardTo: [...new Set(forwardTargets(r, r.props.DefaultActions))].sort(),
+      ruleForwardTo: [],
     });
   },
   'AWS::ElasticLoadBalancingV2::ListenerRule'(state, r) {
@@ -2011,15 +2012,16 @@ function linkLoadBalancerPaths(state: State): void {
       if (g && !g.loadBalancerArns.includes(lb)) g.loadBalancerArns.push(lb);
     }
   };
-  const lbOfListener = new Map<string, string>();
+  const byId = new Map(inv.lbListeners.map((l) => [l.arn, l]));
   for (const l of inv.lbListeners) {
     l.loadBalancerArn = lbArn.get(l.loadBalancerArn) ?? l.loadBalancerArn;
-    lbOfListener.set(l.arn, l.loadBalancerArn);
     attach(l.loadBalancerArn, l.forwardTo);
   }
   for (const r of RULES.get(state) ?? []) {
-    const lb = lbOfListener.get(r.listener);
-    if (lb) attach(lb, r.groups);
+    const l = byId.get(r.listener);
+    if (!l) continue;
+    l.ruleForwardTo = [...new Set([...(l.ruleForwardTo ?? []), ...r.groups])].sort();
+    attach(l.loadBalancerArn, r.groups);
   }
   for (const id of DYNAMIC.get(state) ?? []) delete groups.get(id)?.targets;
   for (const g of groups.values()) g.loadBalancerArns.sort();

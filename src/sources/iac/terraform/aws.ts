@@ -13,6 +13,7 @@ import {
   scopeKey,
   type AwsDataset,
   type AwsInventory,
+  type AwsLbListener,
   type AwsLbTargetGroup,
   type AwsIpPermission,
   type AwsNaclEntry,
@@ -1624,7 +1625,7 @@ function mapLoadBalancerPaths(
       if (g && !g.loadBalancerArns.includes(lbArn)) g.loadBalancerArns.push(lbArn);
     }
   };
-  const lbOfListener = new Map<string, string>();
+  const byAddress = new Map<string, AwsLbListener>();
   each(['aws_lb_listener', 'aws_alb_listener'], (rd) => {
     const loadBalancerArn = rd.str('load_balancer_arn') ?? '';
     const forwardTo = [
@@ -1633,24 +1634,25 @@ function mapLoadBalancerPaths(
     const lb = inv.loadBalancers.find((x) => x.arn === loadBalancerArn);
     const port = rd.num('port');
     const protocol = rd.str('protocol') ?? (lb?.type === 'network' ? undefined : 'HTTP');
-    inv.lbListeners.push({
+    const l: AwsLbListener = {
       ...rd.scoped(),
       arn: rd.r.address,
       loadBalancerArn,
       ...(port !== undefined ? { port } : {}),
       ...(protocol ? { protocol: protocol.toUpperCase() } : {}),
       forwardTo,
-    });
-    lbOfListener.set(rd.r.address, loadBalancerArn);
+      ruleForwardTo: [],
+    };
+    inv.lbListeners.push(l);
+    byAddress.set(l.arn, l);
     attachTo(loadBalancerArn, forwardTo);
   });
   each(['aws_lb_listener_rule', 'aws_alb_listener_rule'], (rd) => {
-    const lbArn = lbOfListener.get(rd.str('listener_arn') ?? '');
-    if (lbArn)
-      attachTo(
-        lbArn,
-        rd.blocks('action').flatMap((a) => forwards(rd, 'action', a)),
-      );
+    const l = byAddress.get(rd.str('listener_arn') ?? '');
+    if (!l) return;
+    const tgs = rd.blocks('action').flatMap((a) => forwards(rd, 'action', a));
+    l.ruleForwardTo = [...new Set([...(l.ruleForwardTo ?? []), ...tgs])].sort();
+    attachTo(l.loadBalancerArn, tgs);
   });
   each(['aws_lb_target_group_attachment', 'aws_alb_target_group_attachment'], (rd) => {
     const g = groups.get(rd.str('target_group_arn') ?? '');
