@@ -240,8 +240,6 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       ref: {
         label: `${g.id} ${direction === 'in' ? 'inbound' : 'outbound'} ${protoText(pr)}${portsText(pr, ports)} ${direction === 'in' ? 'from' : 'to'} ${remoteText || 'nothing'}`,
         resourceId: g.id,
-        // Said outright: a load-balancer path's finding is located at the hop that admitted it (questions.ts).
-        resourceType: 'AWS::EC2::SecurityGroup',
         origin: at(g.origin, p.pointer),
       },
     };

@@ -143,7 +143,6 @@ describe('verify (AWS): load balancers', () => {
     const v = violations(r, 'internet', 'data');
     assert.equal(v.length, 1);
     assert.equal(v[0]!.resource.id, 'sg-db');
-    assert.equal(v[0]!.resource.type, 'AWS::EC2::SecurityGroup');
     assert.match(witness(v[0]!).packet, /^\S+ -> 10\.0\.3\.10 tcp\/5432$/);
     const h = hops(v[0]!);
     assert.ok(
