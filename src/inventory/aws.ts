@@ -158,6 +158,10 @@ export interface AwsNetworkInterface extends Scoped {
   publicIps?: string[];
   groupIds: string[];
   requesterManaged: boolean;
+  /** The instance it is attached to and its place there (Attachment): ELB sends to an instance's primary interface. */
+  instanceId?: string;
+  deviceIndex?: number;
+  networkCardIndex?: number;
   /**
    * True for an interface infrastructure as code declares or makes AWS create (an instance's, an interface endpoint's
    * in each of its subnets…): its private address is picked at deploy, so privateIps holds only a literal one, and
@@ -222,6 +226,47 @@ export interface AwsLoadBalancer extends Scoped {
   /** idle_timeout.timeout_seconds, when describe-load-balancer-attributes was captured. */
   idleTimeoutSeconds?: number;
   attributesKnown: boolean;
+  /** SecurityGroups; undefined when the output has no such field (a Network Load Balancer may have none: []). */
+  securityGroupIds?: string[];
+}
+
+/** A listener (describe-listeners): the port and protocol clients connect to and where its default actions forward. */
+export interface AwsLbListener extends Scoped {
+  arn: string;
+  loadBalancerArn: string;
+  port?: number;
+  /** HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP, QUIC, TCP_QUIC, GENEVE. */
+  protocol?: string;
+  /** Target groups its default actions forward to (TargetGroupArn, ForwardConfig.TargetGroups), sorted. */
+  forwardTo: string[];
+  /** Target groups its other rules forward to (describe-rules), sorted; undefined when its rules were not read. */
+  ruleForwardTo?: string[];
+}
+
+/** A target group (describe-target-groups), with its attributes and registered targets when those were read. */
+export interface AwsLbTargetGroup extends Scoped {
+  arn: string;
+  name: string;
+  /** instance (the API's default), ip, lambda or alb. */
+  targetType?: string;
+  protocol?: string;
+  port?: number;
+  vpcId?: string;
+  loadBalancerArns: string[];
+  /** preserve_client_ip.enabled (describe-target-group-attributes); undefined when it was not read or not listed. */
+  preserveClientIp?: boolean;
+  attributesKnown: boolean;
+  /** Registered targets (describe-target-health); undefined when it was not read. */
+  targets?: AwsLbTarget[];
+}
+
+export interface AwsLbTarget {
+  /** An instance id, an IP address, a Lambda function ARN or an Application Load Balancer ARN (by target type). */
+  id: string;
+  port?: number;
+  availabilityZone?: string;
+  /** TargetHealth.State: initial, healthy, unhealthy, unhealthy.draining, unused, draining, unavailable. */
+  state?: string;
 }
 
 /** A VPC flow log (describe-flow-logs): what it captures and whether it delivers. */
@@ -504,6 +549,25 @@ export const AWS_DATASETS = {
     command:
       "aws elbv2 describe-load-balancer-attributes --load-balancer-arn ARN --query '{LoadBalancerArn: `ARN`, Attributes: Attributes}'",
   },
+  'elbv2:listeners': {
+    level: 'regional',
+    command: 'aws elbv2 describe-listeners --load-balancer-arn ARN (for each load balancer)',
+  },
+  'elbv2:listener-rules': {
+    level: 'regional',
+    command: 'aws elbv2 describe-rules --listener-arn ARN (for each listener of an Application Load Balancer)',
+  },
+  'elbv2:target-groups': { level: 'regional', command: 'aws elbv2 describe-target-groups' },
+  'elbv2:target-group-attributes': {
+    level: 'regional',
+    command:
+      "aws elbv2 describe-target-group-attributes --target-group-arn ARN --query '{TargetGroupArn: `ARN`, Attributes: Attributes}'",
+  },
+  'elbv2:target-health': {
+    level: 'regional',
+    command:
+      "aws elbv2 describe-target-health --target-group-arn ARN --query '{TargetGroupArn: `ARN`, TargetHealthDescriptions: TargetHealthDescriptions}'",
+  },
   'organizations:scps': {
     level: 'organization',
     command: 'aws organizations list-policies --filter SERVICE_CONTROL_POLICY, then describe-policy --policy-id ID',
@@ -555,6 +619,8 @@ export interface AwsInventory {
   serviceControlPolicies: AwsServiceControlPolicy[];
   sagemakerResources: AwsSageMakerResource[];
   loadBalancers: AwsLoadBalancer[];
+  lbListeners: AwsLbListener[];
+  lbTargetGroups: AwsLbTargetGroup[];
   managedPrefixLists: AwsManagedPrefixList[];
   transitGatewayAttachments: AwsTransitGatewayVpcAttachment[];
   transitGatewayRouteTables: AwsTransitGatewayRouteTable[];
@@ -600,6 +666,8 @@ export function emptyAwsInventory(): AwsInventory {
     serviceControlPolicies: [],
     sagemakerResources: [],
     loadBalancers: [],
+    lbListeners: [],
+    lbTargetGroups: [],
     managedPrefixLists: [],
     transitGatewayAttachments: [],
     transitGatewayRouteTables: [],
@@ -645,6 +713,8 @@ export const SCOPED_LISTS = [
   'bedrockAgents',
   'sagemakerResources',
   'loadBalancers',
+  'lbListeners',
+  'lbTargetGroups',
   'managedPrefixLists',
   'transitGatewayAttachments',
   'transitGatewayRouteTables',

@@ -22,6 +22,7 @@ import {
 import type { ZonePolicy } from '../policy/load.js';
 import { buildAwsZoneIndex } from '../analysis/aws-zones.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
+import { compileAwsLoadBalancers } from './aws-load-balancers.js';
 import { cidrsIn, deployLabel, planStandIns } from './deploy-addresses.js';
 import type {
   Filter,
@@ -592,7 +593,8 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   /**
    * A load balancer's interfaces open connections only to its targets, which AWS requires to have private addresses
    * (ELB target IP addresses: VPC, RFC 1918 and RFC 6598 ranges): its groups' outbound rules, behind a first rule
-   * that denies the internet. cordon does not read target groups, so every private address stays possible.
+   * that denies the internet. Its own connections stay possible to every private address its groups allow (a target
+   * registered later needs no network change); what it forwards for clients is aws-load-balancers.ts's.
    */
   const lbFilters = new Map<Filter, Filter>();
   const loadBalancerOutbound = (f: Filter, n: AwsNetworkInterface): Filter => {
@@ -624,6 +626,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   };
 
   const interfaces: Interface[] = [];
+  const enis: { iface: Interface; eni: AwsNetworkInterface }[] = [];
   const endpointOfEni = new Map<string, (typeof inv.vpcEndpoints)[number]>();
   for (const e of inv.vpcEndpoints) for (const id of e.networkInterfaceIds) endpointOfEni.set(key(e, id), e);
   for (const n of [...inv.networkInterfaces].sort((a, b) => a.id.localeCompare(b.id))) {
@@ -638,7 +641,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     const isEndpoint = vpce !== undefined || n.interfaceType === 'vpc_endpoint';
     const zone = isEndpoint ? (vpce ? serviceZone.get(vpce.service) : undefined) : sub.zone;
     const label = vpce ? `${n.id} (${vpce.id}, ${vpce.service})` : n.id;
-    interfaces.push({
+    const iface: Interface = {
       id: n.id,
       subnet: sub.id,
       network: sub.network,
@@ -657,7 +660,9 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         resourceId: n.id,
         origin: n.origin,
       },
-    });
+    };
+    interfaces.push(iface);
+    enis.push({ iface, eni: n });
   }
   if (inv.networkInterfaces.some((n) => n.publicIps === undefined))
     notes.add(
@@ -687,6 +692,16 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     });
   }
 
+  const loadBalancers = compileAwsLoadBalancers({
+    inv,
+    interfaces: enis,
+    subnets,
+    peerings,
+    transitGateways,
+    sgFilter,
+    notes,
+  });
+
   return {
     provider: 'aws',
     networks,
@@ -695,6 +710,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     nats,
     peerings,
     internet,
+    ...(loadBalancers.length > 0 ? { loadBalancers } : {}),
     ...(transitGateways.size > 0 ? { transitGateways } : {}),
     ...(internetZone ? { internetZone } : {}),
     notes: [...notes].sort(),

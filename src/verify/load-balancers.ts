@@ -4,10 +4,12 @@
  * tracer (trace.ts) shows as hops. A packet on such a path is written as the client sees it arrive at the backend:
  * source = the client, destination = the backend interface's address, protocol and port = the front end's. What the
  * backend's inbound filter sees differs by kind:
- * - passthrough: the client's own packet (source and port unchanged);
+ * - passthrough: the client's own packet (source and port unchanged; with `toBackendPort`, its port rewritten to the
+ *   backend's, as an AWS Network Load Balancer preserving the client's address does);
  * - proxy: a connection from the proxy ranges to the backend port, whatever the client: admitted when some proxy
  *   address gets through (`exists`, what a client needs for a connection to be possible) or every one does (`all`,
  *   what working intent needs, since the proxy picks its address).
+ * A front-end filter (`frontFilter`: AWS load balancer security groups) must admit the client's packet first.
  * Replies do not follow the backend subnet's routes (passthrough: direct server return; proxy: back to the proxy).
  * The backend's subnet filter (Azure subnet NSG; open on GCP) sees the packet before the interface's, and an internal
  * client's subnet filter after its own. Where a front end translates ports (Azure), the packet is written with the
@@ -84,8 +86,10 @@ export function subnetFilterSets(model: NetworkModel, i: Interface, direction: '
 export function frontAdmits(lb: LoadBalancer, mode: ReplyMode): TriSet | undefined {
   const ff = lb.frontFilter;
   if (!ff) return undefined;
-  if (!ff.filter || ff.addresses.length === 0) return UNKNOWN;
+  if (!ff.filter) return UNKNOWN;
   const f = filterSets(ff.filter);
+  if (!ff.addresses) return { yes: exists(f.yes, [DST]), maybe: exists(f.maybe, [DST]) };
+  if (ff.addresses.length === 0) return UNKNOWN;
   const q = addresses(DST, ff.addresses);
   const one = (s: PacketSet) => (mode === 'exists' ? exists(and(s, q), [DST]) : not(exists(and(q, not(s)), [DST])));
   return { yes: one(f.yes), maybe: one(f.maybe) };
@@ -109,6 +113,15 @@ export function backendAdmits(
     const seen = lb.address ? and(addresses(DST, [lb.address]), front) : undefined;
     const at = (s: PacketSet) => and(exists(and(s, seen!), [DST]), dst);
     t = seen ? { yes: at(f.yes), maybe: at(f.maybe) } : { yes: EMPTY, maybe: and(front, dst) };
+  } else if (!lb.proxySources && lb.toBackendPort) {
+    // The client's packet, its destination port rewritten to the backend's: admitted where the filters let the
+    // backend port in, whatever the front end's port was.
+    const at = (s: PacketSet) =>
+      and(
+        exists(and(s, and(dst, protoPorts(lb.proto, b.port === undefined ? [0, 65535] : [b.port, b.port]))), [PORT]),
+        front,
+      );
+    t = b.port === undefined ? { yes: EMPTY, maybe: at(f.maybe) } : { yes: at(f.yes), maybe: at(f.maybe) };
   } else if (!lb.proxySources) t = triAndSet(f, and(dst, front));
   else {
     const dst4 = addresses(
@@ -128,6 +141,29 @@ export function backendAdmits(
   const ff = frontAdmits(lb, mode);
   if (ff) t = triAnd(t, ff);
   return b.sure ? t : { yes: EMPTY, maybe: t.maybe };
+}
+
+/**
+ * A passthrough backend's inbound decision when the port it is sent to is not known: the best over every port (the
+ * filter is constant between the boundaries of its rules' port ranges), and never better than "maybe".
+ */
+export function anyPortDecision(filters: readonly Filter[], p: Point): { verdict: Tri; ref: Ref } {
+  const ports = new Set<number>([0]);
+  for (const f of filters)
+    for (const r of f.rules) for (const x of [r.ports[0], r.ports[1] + 1]) if (x <= 65535) ports.add(x);
+  // Per port, the filters in turn (the subnet's, then the interface's): the first that does not surely admit decides.
+  const ds = [...ports]
+    .sort((a, b) => a - b)
+    .map((port) => {
+      let last: { verdict: Tri; ref: Ref } | undefined;
+      for (const f of filters) {
+        last = decidePacket(f, { ...p, port });
+        if (last.verdict !== 'yes') return last;
+      }
+      return last!;
+    });
+  const best = ds.find((d) => d.verdict === 'yes') ?? ds.find((d) => d.verdict === 'maybe');
+  return best ? { verdict: 'maybe', ref: best.ref } : { verdict: 'no', ref: ds[0]!.ref };
 }
 
 export interface LbContribution {

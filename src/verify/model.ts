@@ -319,11 +319,19 @@ export interface LoadBalancer {
   /** The backend receives the packet addressed to the front end's `address` (Azure Floating IP): its filters see it. */
   floatingIp?: boolean;
   /**
-   * A filter the client's packet passes at the front end (Azure Application Gateway: the NSG of its subnet), seen with
-   * a destination among `addresses` (the gateway's instances, which one unknown). `filter` undefined: not read.
+   * A filter the client's packet passes at the front end: Azure Application Gateway, the NSG of its subnet, seen with
+   * a destination among `addresses` (the gateway's instances, which one unknown); AWS, the load balancer's security
+   * groups, whose rules name only the client's side (`addresses` undefined: evaluated with the destination left
+   * free). `filter` undefined: not read. `at` names the hop.
    */
-  frontFilter?: { filter?: Filter; addresses: Cidr[]; at: string };
+  frontFilter?: { filter?: Filter; addresses?: Cidr[]; at: string };
   proxySources?: Cidr[];
+  /**
+   * A passthrough front end that delivers the client's packet to each backend's own `port` rather than the front
+   * end's (AWS Network Load Balancers with client IP preservation): the backend's filter sees the client's address
+   * and that port; an unknown port leaves the path "maybe".
+   */
+  toBackendPort?: boolean;
   backends: LoadBalancerBackend[];
   ref: Ref;
 }
@@ -337,7 +345,7 @@ export interface NetworkModel {
   peerings: Map<string, Peering>;
   firewalls?: Map<string, Firewall>;
   transitGateways?: Map<string, TransitGateway>;
-  /** Load balancer front ends (GCP, Azure): the interfaces they deliver to are reached through them too. */
+  /** Load balancer front ends (GCP, Azure, AWS): the interfaces they deliver to are reached through them too. */
   loadBalancers?: LoadBalancer[];
   /** The internet: these public ranges minus the excluded ones (networks, zones, special-purpose space). */
   internet: { include: Cidr[]; exclude: Cidr[] };

@@ -470,7 +470,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
               const w = witness(own, c, 'exists', p);
               const last = w?.trace.hops.at(-1)?.ref;
               const located = last
-                ? { locate: last, resourceType: last.resourceType ?? 'compute.googleapis.com/Firewall' }
+                ? { locate: last, resourceType: resourceTypeOf(last) }
                 : admittedBy(model, list[0]!, p);
               const scopes = [...list.map((d) => d.scope), ...memberSourceScopes(c, view, FULL)];
               join(kind, from, to, located, own, scopes, () => w);

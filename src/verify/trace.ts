@@ -10,6 +10,7 @@ import {
   ANY_EPHEMERAL,
   NAT_PORTS,
   PROTO_TCP,
+  hasPorts,
   type Filter,
   type Interface,
   type LoadBalancer,
@@ -22,7 +23,7 @@ import {
 import { forwardsOnward, lookupRoute, targetKey, unknownRoute, unknownRouteReason } from './routes.js';
 import { egress, type ReplyMode } from './evaluate.js';
 import { tgwEntry, tgwExit } from './tgw.js';
-import { clientAllowed, frontAccepts, frontDecision, proxyDecision } from './load-balancers.js';
+import { anyPortDecision, clientAllowed, frontAccepts, frontDecision, proxyDecision } from './load-balancers.js';
 import type { Cidr } from '../util/cidr.js';
 
 export interface Hop {
@@ -177,7 +178,9 @@ export class Tracer {
       t.hop(lb.id, 'yes', `to the ${front}`, lb.ref);
       if (lb.frontFilter) {
         const ff = lb.frontFilter;
-        if (!ff.filter || ff.addresses.length === 0)
+        // Rules naming only the client (AWS security groups) decide the packet as it is.
+        if (ff.filter && !ff.addresses) t.filter(ff.at, ff.filter, p, 'in');
+        else if (!ff.filter || !ff.addresses || ff.addresses.length === 0)
           t.hop(ff.at, 'maybe', 'the front end’s filter is not in the inventory');
         else {
           const fd = frontDecision(ff.filter, p, ff.addresses, mode);
@@ -195,10 +198,25 @@ export class Tracer {
         else if (fa && (fa.family === 4 ? V4 : 1) !== p.fam)
           t.drop(d.id, 'Floating IP: the front end has no address of this family');
         else {
-          const seen = fa ? { ...p, dst: fa.family === 4 ? Number(fa.first) : fa.first } : p;
+          let seen = fa ? { ...p, dst: fa.family === 4 ? Number(fa.first) : fa.first } : p;
           // An open filter (no NSG; GCP subnets) decides nothing: the last hop shown is the rule that admitted it.
-          if (!openFilter(dsub?.inbound)) t.filter(dsub?.id ?? d.subnet, dsub?.inbound, seen, 'in');
-          if (!openFilter(d.inbound) || openFilter(dsub?.inbound)) t.filter(d.id, d.inbound, seen, 'in');
+          const subnetOpen = openFilter(dsub?.inbound);
+          const toPort = lb.toBackendPort && hasPorts(p.proto);
+          if (toPort && b.port !== undefined) seen = { ...seen, port: b.port };
+          if (toPort && b.port === undefined) {
+            const filters = [dsub?.inbound, d.inbound].filter((f): f is Filter => !!f && !openFilter(f));
+            const pd = anyPortDecision(filters.length ? filters : [d.inbound], seen);
+            if (dsub && !dsub.inbound) t.hop(dsub.id, 'maybe', 'inbound filter not in the inventory');
+            t.hop(
+              d.id,
+              pd.verdict,
+              `the port the load balancer forwards to is not known: ${pd.verdict === 'no' ? 'no port is admitted, dropped by' : 'some port may be admitted by'} ${pd.ref.label}`,
+              pd.ref,
+            );
+          } else {
+            if (!subnetOpen) t.filter(dsub?.id ?? d.subnet, dsub?.inbound, seen, 'in');
+            if (!openFilter(d.inbound) || subnetOpen) t.filter(d.id, d.inbound, seen, 'in');
+          }
         }
       } else if (p.fam !== V4 || p.proto !== PROTO_TCP)
         t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');

@@ -44,6 +44,14 @@ export interface RegionData {
   loadBalancers: Item[];
   /** {LoadBalancerArn, Attributes} documents. */
   lbAttributes: Item[];
+  /** describe-listeners items (each names its LoadBalancerArn) and describe-target-groups items. */
+  listeners: Item[];
+  /** describe-rules items (each RuleArn names its listener). */
+  rules: Item[];
+  targetGroups: Item[];
+  /** {TargetGroupArn, Attributes} and {TargetGroupArn, TargetHealthDescriptions} documents. */
+  tgAttributes: Item[];
+  targetHealth: Item[];
   /** list-resolver-query-log-config-associations items. */
   queryLogAssociations: Item[];
   /** list-resolver-rules and list-resolver-rule-associations items. */
@@ -133,6 +141,11 @@ const emptyRegion = (): RegionData => ({
   profileAssociations: [],
   profileResourceAssociations: [],
   lbAttributes: [],
+  listeners: [],
+  rules: [],
+  targetGroups: [],
+  tgAttributes: [],
+  targetHealth: [],
   prefixListEntries: [],
   tgwAssociations: [],
   tgwRoutes: [],
@@ -700,6 +713,40 @@ function elbv2(options: FakeOptions, calls: RecordedCall[], throttled: Set<strin
     const size = form.get('PageSize');
     const p = page(data.loadBalancers, form.get('Marker'), options.pageSize, size ? Number(size) : undefined);
     return xml({ LoadBalancers: p.items, ...(p.next ? { NextMarker: p.next } : {}) });
+  }
+  const paged = (items: Item[], key: string) => {
+    const size = form.get('PageSize');
+    const p = page(items, form.get('Marker'), options.pageSize, size ? Number(size) : undefined);
+    return xml({ [key]: p.items, ...(p.next ? { NextMarker: p.next } : {}) });
+  };
+  if (action === 'DescribeListeners') {
+    const arn = form.get('LoadBalancerArn');
+    if (!data.loadBalancers.some((x) => x.LoadBalancerArn === arn))
+      throw new HttpError(400, 'LoadBalancerNotFound', `${arn} not found`);
+    return paged(
+      data.listeners.filter((x) => x.LoadBalancerArn === arn),
+      'Listeners',
+    );
+  }
+  if (action === 'DescribeTargetGroups') return paged(data.targetGroups, 'TargetGroups');
+  if (action === 'DescribeRules') {
+    const arn = form.get('ListenerArn') ?? '';
+    if (!data.listeners.some((x) => x.ListenerArn === arn))
+      throw new HttpError(400, 'ListenerNotFound', `${arn} not found`);
+    // A rule's ARN names its listener: listener-rule/… under the listener's path.
+    const prefix = `${arn.replace(':listener/', ':listener-rule/')}/`;
+    return paged(
+      data.rules.filter((x) => String(x.RuleArn).startsWith(prefix)),
+      'Rules',
+    );
+  }
+  if (action === 'DescribeTargetGroupAttributes' || action === 'DescribeTargetHealth') {
+    const arn = form.get('TargetGroupArn');
+    const docs = action === 'DescribeTargetHealth' ? data.targetHealth : data.tgAttributes;
+    const d = docs.find((x) => x.TargetGroupArn === arn);
+    if (!d) throw new HttpError(400, 'TargetGroupNotFound', `${arn} not found`);
+    const { TargetGroupArn: _arn, ...rest } = d;
+    return xml(rest);
   }
   if (action === 'DescribeLoadBalancerAttributes') {
     const arn = form.get('LoadBalancerArn');

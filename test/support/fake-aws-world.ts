@@ -54,6 +54,11 @@ export function worldFromSnapshot(root: string, callerAccount: string, regions: 
         ),
         loadBalancers: list(dir, 'describe-load-balancers.json', 'LoadBalancers'),
         lbAttributes: array(dir, 'describe-load-balancer-attributes.json'),
+        listeners: list(dir, 'describe-listeners.json', 'Listeners'),
+        rules: list(dir, 'describe-rules.json', 'Rules'),
+        targetGroups: list(dir, 'describe-target-groups.json', 'TargetGroups'),
+        tgAttributes: array(dir, 'describe-target-group-attributes.json'),
+        targetHealth: array(dir, 'describe-target-health.json'),
         queryLogAssociations: list(
           dir,
           'list-resolver-query-log-config-associations.json',

@@ -115,7 +115,11 @@ export function isGone(err: unknown): boolean {
   if (
     e.name === 'ResourceNotFoundException' ||
     e.name === 'LoadBalancerNotFound' ||
-    e.name === 'LoadBalancerNotFoundException'
+    e.name === 'LoadBalancerNotFoundException' ||
+    e.name === 'TargetGroupNotFound' ||
+    e.name === 'ListenerNotFound' ||
+    e.name === 'ListenerNotFoundException' ||
+    e.name === 'TargetGroupNotFoundException'
   )
     return true;
   // SageMaker answers ValidationException ("Could not find model …", "Requested resource not found", "RecordNotFound").

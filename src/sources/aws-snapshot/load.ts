@@ -18,6 +18,7 @@ import {
   type AwsDataset,
   type AwsInventory,
   type AwsIpPermission,
+  type AwsLbTarget,
   type SkippedItem,
   type AwsSageMakerResource,
   type AwsTransitGatewayRoute,
@@ -139,6 +140,11 @@ interface State {
   manifests: Map<string, Manifest>;
   /** idle_timeout.timeout_seconds per load balancer ARN, merged into load balancers at the end. */
   lbAttributes: Map<string, { idle: number | undefined; dir: string }>;
+  /** Target group attributes (preserve_client_ip.enabled) and registered targets by ARN, merged at the end. */
+  tgAttributes: Map<string, { preserveClientIp: boolean | undefined }>;
+  tgTargets: Map<string, AwsLbTarget[]>;
+  /** Target groups each listener's rules forward to (describe-rules), by listener ARN, merged at the end. */
+  ruleForwards: Map<string, string[]>;
   /** get-managed-prefix-list-entries outputs by list id, merged into the prefix lists at the end. */
   prefixListEntries: Map<string, string[]>;
   /** Transit gateway route table associations and routes by table id, merged into the tables at the end. */
@@ -158,6 +164,9 @@ function newState(root: string, opts: SnapshotOptions): State {
     emptyDatasets: [],
     manifests: new Map(),
     lbAttributes: new Map(),
+    tgAttributes: new Map(),
+    tgTargets: new Map(),
+    ruleForwards: new Map(),
     prefixListEntries: new Map(),
     tgwAssociations: new Map(),
     tgwRoutes: new Map(),
@@ -646,6 +655,33 @@ function recognise(
  */
 function tableDetail(ctx: ItemContext, v: Record<string, unknown>): Plan | undefined {
   const { state, base } = ctx;
+  if (typeof v.TargetGroupArn === 'string' && Array.isArray(v.Attributes))
+    return whole(ctx, 'describe-target-group-attributes', (v) => {
+      const item = parseItem(ctx, S.lbTargetGroupAttributesShape, v, base, 'elbv2:target-group-attributes');
+      if (!item) return;
+      const preserve = item.Attributes.find((a) => a.Key === 'preserve_client_ip.enabled')?.Value;
+      state.tgAttributes.set(item.TargetGroupArn, {
+        preserveClientIp: preserve === 'true' ? true : preserve === 'false' ? false : undefined,
+      });
+      const arn = parseArn(item.TargetGroupArn);
+      addDraftMarker(ctx, 'elbv2:target-group-attributes', { account: arn?.account, region: arn?.region });
+    });
+  if (typeof v.TargetGroupArn === 'string' && Array.isArray(v.TargetHealthDescriptions))
+    return whole(ctx, 'describe-target-health', (v) => {
+      const item = parseItem(ctx, S.lbTargetHealthShape, v, base, 'elbv2:target-health');
+      if (!item) return;
+      state.tgTargets.set(
+        item.TargetGroupArn,
+        item.TargetHealthDescriptions.map((d) => ({
+          id: d.Target.Id,
+          ...(d.Target.Port !== undefined ? { port: d.Target.Port } : {}),
+          ...(d.Target.AvailabilityZone ? { availabilityZone: d.Target.AvailabilityZone } : {}),
+          ...(d.TargetHealth?.State ? { state: d.TargetHealth.State } : {}),
+        })),
+      );
+      const arn = parseArn(item.TargetGroupArn);
+      addDraftMarker(ctx, 'elbv2:target-health', { account: arn?.account, region: arn?.region });
+    });
   if (typeof v.PrefixListId === 'string' && Array.isArray(v.Entries))
     return whole(ctx, 'get-managed-prefix-list-entries', (v) => {
       const item = parseItem(ctx, S.prefixListEntriesShape, v, base, 'ec2:managed-prefix-lists');
@@ -917,6 +953,16 @@ function startList(ctx: ItemContext, r: ListRecogniser, length: number, paginate
 
 function ownerHint(owner: string | undefined): Hint {
   return owner && /^\d{12}$/.test(owner) ? { account: owner } : {};
+}
+
+/** The account and region an ARN names (and the VPC the item is in, when given). */
+function arnHint(arnText: string, vpcId?: string): Hint {
+  const arn = parseArn(arnText);
+  return {
+    ...(arn?.account ? { account: arn.account } : {}),
+    ...(arn?.region ? { region: arn.region } : {}),
+    ...(vpcId ? { vpcId } : {}),
+  };
 }
 
 function permissions(list: z.output<typeof S.securityGroupShape>['IpPermissions'], pointer: string): AwsIpPermission[] {
@@ -1371,6 +1417,9 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           ipv6Ips: n.Ipv6Addresses.map((x) => x.Ipv6Address).sort(),
           groupIds: n.Groups.map((g) => g.GroupId),
           requesterManaged: n.RequesterManaged,
+          ...(n.Attachment?.InstanceId ? { instanceId: n.Attachment.InstanceId } : {}),
+          ...(n.Attachment?.DeviceIndex !== undefined ? { deviceIndex: n.Attachment.DeviceIndex } : {}),
+          ...(n.Attachment?.NetworkCardIndex !== undefined ? { networkCardIndex: n.Attachment.NetworkCardIndex } : {}),
         },
         {
           ...ownerHint(n.OwnerId),
@@ -1467,7 +1516,6 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
     read(ctx, raw, p) {
       const lb = parseItem(ctx, S.loadBalancerShape, raw, p, 'elbv2:load-balancers');
       if (!lb) return;
-      const arn = parseArn(lb.LoadBalancerArn);
       addDraft(
         ctx,
         'loadBalancers',
@@ -1481,12 +1529,78 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           ...(lb.VpcId ? { vpcId: lb.VpcId } : {}),
           subnetIds: lb.AvailabilityZones.flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
           attributesKnown: false,
+          ...(lb.SecurityGroups ? { securityGroupIds: [...lb.SecurityGroups].sort() } : {}),
         },
+        arnHint(lb.LoadBalancerArn, lb.VpcId),
+      );
+    },
+  },
+  {
+    key: 'Listeners',
+    dataset: 'elbv2:listeners',
+    read(ctx, raw, p) {
+      const l = parseItem(ctx, S.lbListenerShape, raw, p, 'elbv2:listeners');
+      if (!l) return;
+      const forwardTo = forwardTargets(l.DefaultActions);
+      addDraft(
+        ctx,
+        'lbListeners',
+        'elbv2:listeners',
+        p,
         {
-          ...(arn?.account ? { account: arn.account } : {}),
-          ...(arn?.region ? { region: arn.region } : {}),
-          ...(lb.VpcId ? { vpcId: lb.VpcId } : {}),
+          arn: l.ListenerArn,
+          loadBalancerArn: l.LoadBalancerArn,
+          ...(l.Port !== undefined ? { port: l.Port } : {}),
+          ...(l.Protocol ? { protocol: l.Protocol } : {}),
+          forwardTo,
         },
+        arnHint(l.ListenerArn),
+      );
+    },
+  },
+  {
+    key: 'Rules',
+    dataset: 'elbv2:listener-rules',
+    read(ctx, raw, p) {
+      const r = parseItem(ctx, S.lbRuleShape, raw, p, 'elbv2:listener-rules');
+      if (!r) return;
+      const listener = listenerOfRule(r.RuleArn);
+      if (!listener) {
+        ctx.state.result.warnings.push({
+          file: ctx.doc.file,
+          message: `rule ${r.RuleArn} does not name its listener (listener-rule/…): ignored`,
+          ...lineOf(ctx.doc, p),
+        });
+        return;
+      }
+      const list = ctx.state.ruleForwards.get(listener) ?? [];
+      ctx.state.ruleForwards.set(listener, [...list, ...forwardTargets(r.Actions)]);
+      const arn = parseArn(r.RuleArn);
+      addDraftMarker(ctx, 'elbv2:listener-rules', { account: arn?.account, region: arn?.region });
+    },
+  },
+  {
+    key: 'TargetGroups',
+    dataset: 'elbv2:target-groups',
+    read(ctx, raw, p) {
+      const g = parseItem(ctx, S.lbTargetGroupShape, raw, p, 'elbv2:target-groups');
+      if (!g) return;
+      addDraft(
+        ctx,
+        'lbTargetGroups',
+        'elbv2:target-groups',
+        p,
+        {
+          arn: g.TargetGroupArn,
+          name: g.TargetGroupName,
+          ...(g.TargetType ? { targetType: g.TargetType } : {}),
+          ...(g.Protocol ? { protocol: g.Protocol } : {}),
+          ...(g.Port !== undefined ? { port: g.Port } : {}),
+          ...(g.VpcId ? { vpcId: g.VpcId } : {}),
+          loadBalancerArns: [...g.LoadBalancerArns].sort(),
+          attributesKnown: false,
+        },
+        arnHint(g.TargetGroupArn, g.VpcId),
       );
     },
   },
@@ -1699,7 +1813,6 @@ function addDraftMarker(ctx: ItemContext, dataset: AwsDataset, hint: { account?:
 }
 
 function addJob(ctx: ItemContext, j: z.output<typeof S.customizationJobShape>, p: string, detail: boolean): void {
-  const arn = parseArn(j.jobArn);
   const vpc = j.vpcConfig ?? undefined;
   addDraft(
     ctx,
@@ -1713,7 +1826,7 @@ function addJob(ctx: ItemContext, j: z.output<typeof S.customizationJobShape>, p
       detail,
       ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
     },
-    { ...(arn?.account ? { account: arn.account } : {}), ...(arn?.region ? { region: arn.region } : {}) },
+    arnHint(j.jobArn),
   );
 }
 
@@ -1970,18 +2083,24 @@ function resolveScopes(state: State): void {
   // (Scopes that have items are collected once, not searched for in every scope.)
   const scopesOf = (list: { account: string; region: string }[]) => new Set(list.map(scopeKey));
   const withZones = scopesOf(inv.hostedZoneAssociations.filter((a) => a.zones.length > 0));
-  const [withVpcs, withJobs, withLbs] = [inv.vpcs, inv.customizationJobs, inv.loadBalancers].map(scopesOf) as [
-    Set<string>,
-    Set<string>,
-    Set<string>,
-  ];
+  const [withVpcs, withJobs, withLbs, withTgs, withListeners] = [
+    inv.vpcs,
+    inv.customizationJobs,
+    inv.loadBalancers,
+    inv.lbTargetGroups,
+    inv.lbListeners,
+  ].map(scopesOf) as [Set<string>, Set<string>, Set<string>, Set<string>, Set<string>];
   for (const [key, sets] of inv.datasets) {
     if (key === '*') continue;
     if (sets.has('ec2:vpcs') && !withVpcs.has(key)) sets.add('ec2:vpc-attributes').add('route53:hosted-zones-by-vpc');
     // No zone associated with any VPC of the scope: no records to read.
     if (sets.has('route53:hosted-zones-by-vpc') && !withZones.has(key)) sets.add('route53:record-sets');
     if (sets.has('bedrock:customization-jobs') && !withJobs.has(key)) sets.add('bedrock:customization-job-details');
-    if (sets.has('elbv2:load-balancers') && !withLbs.has(key)) sets.add('elbv2:load-balancer-attributes');
+    if (sets.has('elbv2:load-balancers') && !withLbs.has(key))
+      sets.add('elbv2:load-balancer-attributes').add('elbv2:listeners').add('elbv2:listener-rules');
+    if (sets.has('elbv2:listeners') && !withListeners.has(key)) sets.add('elbv2:listener-rules');
+    if (sets.has('elbv2:target-groups') && !withTgs.has(key))
+      sets.add('elbv2:target-group-attributes').add('elbv2:target-health');
   }
   // A scope's location: its manifest when it has one, else the first file that gave it data.
   for (const m of [...state.manifests.values()].sort((x, y) => x.file.localeCompare(y.file))) {
@@ -2010,6 +2129,19 @@ function resolveScopes(state: State): void {
       if (a.idle !== undefined && Number.isFinite(a.idle)) lb.idleTimeoutSeconds = a.idle;
     }
   }
+  for (const l of inv.lbListeners) {
+    const rules = state.ruleForwards.get(l.arn);
+    if (rules) l.ruleForwardTo = [...new Set(rules)].sort();
+  }
+  for (const g of inv.lbTargetGroups) {
+    const a = state.tgAttributes.get(g.arn);
+    if (a) {
+      g.attributesKnown = true;
+      if (a.preserveClientIp !== undefined) g.preserveClientIp = a.preserveClientIp;
+    }
+    const targets = state.tgTargets.get(g.arn);
+    if (targets) g.targets = targets;
+  }
   for (const l of inv.managedPrefixLists) {
     const cidrs = state.prefixListEntries.get(l.id);
     if (cidrs) l.cidrs = cidrs;
@@ -2035,4 +2167,23 @@ function resolveScopes(state: State): void {
   inv.serviceControlPolicies = inv.serviceControlPolicies.filter(
     (p) => p.content !== undefined || p.contentError !== undefined || !withContent.has(p.id),
   );
+}
+
+/** Target groups forward actions name (TargetGroupArn, ForwardConfig.TargetGroups), sorted and distinct. */
+function forwardTargets(actions: z.output<typeof S.lbListenerShape>['DefaultActions']): string[] {
+  const out = actions.flatMap((a) =>
+    a.Type === 'forward'
+      ? [
+          ...(a.TargetGroupArn ? [a.TargetGroupArn] : []),
+          ...(a.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn),
+        ]
+      : [],
+  );
+  return [...new Set(out)].sort();
+}
+
+/** A rule's listener: listener-rule/app/NAME/LB/LISTENER/RULE → listener/app/NAME/LB/LISTENER. */
+function listenerOfRule(ruleArn: string): string | undefined {
+  const m = /^(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)listener-rule\/(.+)\/[^/]+$/.exec(ruleArn);
+  return m ? `${m[1]}listener/${m[2]}` : undefined;
 }

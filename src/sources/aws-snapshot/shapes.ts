@@ -233,6 +233,13 @@ export const networkInterfaceShape = z.looseObject({
   Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: z.string() })).default([]),
   Groups: z.array(z.looseObject({ GroupId: z.string() })).default([]),
   RequesterManaged: z.boolean().default(false),
+  Attachment: z
+    .looseObject({
+      InstanceId: z.string().optional(),
+      DeviceIndex: z.number().int().optional(),
+      NetworkCardIndex: z.number().int().optional(),
+    })
+    .optional(),
 });
 
 const vpcConfig = z.looseObject({
@@ -335,6 +342,53 @@ export const loadBalancerShape = z.looseObject({
   AvailabilityZones: z
     .array(z.looseObject({ SubnetId: z.string().optional(), ZoneName: z.string().optional() }))
     .default([]),
+  SecurityGroups: z.array(z.string()).optional(),
+});
+const lbAction = z.looseObject({
+  Type: z.string(),
+  TargetGroupArn: z.string().optional(),
+  ForwardConfig: z
+    .looseObject({ TargetGroups: z.array(z.looseObject({ TargetGroupArn: z.string() })).default([]) })
+    .optional(),
+});
+export const lbListenerShape = z.looseObject({
+  ListenerArn: z.string(),
+  LoadBalancerArn: z.string(),
+  Port: z.number().int().optional(),
+  Protocol: z.string().optional(),
+  DefaultActions: z.array(lbAction).default([]),
+});
+/** describe-rules: a rule's ARN names its listener (listener-rule/app/NAME/LB/LISTENER/RULE). */
+export const lbRuleShape = z.looseObject({
+  RuleArn: z.string(),
+  Actions: z.array(lbAction).default([]),
+});
+export const lbTargetGroupShape = z.looseObject({
+  TargetGroupArn: z.string(),
+  TargetGroupName: z.string().default(''),
+  Protocol: z.string().optional(),
+  Port: z.number().int().optional(),
+  VpcId: z.string().optional(),
+  TargetType: z.string().optional(),
+  LoadBalancerArns: z.array(z.string()).default([]),
+});
+/** describe-target-group-attributes and describe-target-health print no ARN; the documented commands add it. */
+export const lbTargetGroupAttributesShape = z.looseObject({
+  TargetGroupArn: z.string(),
+  Attributes: z.array(z.looseObject({ Key: z.string(), Value: z.string() })),
+});
+export const lbTargetHealthShape = z.looseObject({
+  TargetGroupArn: z.string(),
+  TargetHealthDescriptions: z.array(
+    z.looseObject({
+      Target: z.looseObject({
+        Id: z.string(),
+        Port: z.number().int().optional(),
+        AvailabilityZone: z.string().optional(),
+      }),
+      TargetHealth: z.looseObject({ State: z.string().optional() }).optional(),
+    }),
+  ),
 });
 /** describe-load-balancer-attributes prints no ARN; the documented command adds it with --query. */
 export const loadBalancerAttributesShape = z.looseObject({

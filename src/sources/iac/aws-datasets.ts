@@ -29,5 +29,10 @@ export const IAC_AWS_DATASETS: readonly AwsDataset[] = [
   'sagemaker:models',
   'elbv2:load-balancers',
   'elbv2:load-balancer-attributes',
+  'elbv2:listeners',
+  'elbv2:listener-rules',
+  'elbv2:target-groups',
+  'elbv2:target-group-attributes',
+  'elbv2:target-health',
   'ec2:network-interfaces',
 ];

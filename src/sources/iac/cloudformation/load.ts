@@ -19,6 +19,7 @@ import {
   type AwsInventory,
   type AwsIpPermission,
   type AwsNaclEntry,
+  type AwsNetworkInterface,
   type AwsRoute,
   type AwsRouteTable,
   type AwsSageMakerResource,
@@ -674,6 +675,13 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::SageMaker::Domain': ['sagemaker:domains', 'ec2:network-interfaces'],
   'AWS::SageMaker::Model': ['sagemaker:models', 'ec2:network-interfaces'],
   'AWS::Bedrock::Agent': ['bedrock:agents'],
+  'AWS::ElasticLoadBalancingV2::Listener': ['elbv2:listeners'],
+  'AWS::ElasticLoadBalancingV2::ListenerRule': ['elbv2:listeners'],
+  'AWS::ElasticLoadBalancingV2::TargetGroup': [
+    'elbv2:target-groups',
+    'elbv2:target-group-attributes',
+    'elbv2:target-health',
+  ],
   'AWS::ElasticLoadBalancingV2::LoadBalancer': [
     'elbv2:load-balancers',
     'elbv2:load-balancer-attributes',
@@ -1303,6 +1311,51 @@ const MAPPERS: Record<string, Mapper> = {
         `ELB ${type === 'network' ? 'net' : 'app'}/`,
       );
   },
+  'AWS::ElasticLoadBalancingV2::TargetGroup'(state, r) {
+    const preserve = r
+      .list(r.props.TargetGroupAttributes)
+      .find((a) => r.str(a.Key) === 'preserve_client_ip.enabled')?.Value;
+    const type = r.str(r.props.TargetType);
+    const protocol = r.str(r.props.Protocol);
+    const port = r.num(r.props.Port);
+    const vpcId = r.str(r.props.VpcId);
+    state.inv.lbTargetGroups.push({
+      ...scoped(r),
+      arn: r.id,
+      name: r.id,
+      ...(type ? { targetType: type } : {}),
+      ...(protocol ? { protocol } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(vpcId ? { vpcId } : {}),
+      loadBalancerArns: [],
+      // The template states every attribute it changes; the rest keep AWS's defaults.
+      attributesKnown: true,
+      ...(preserve !== undefined ? { preserveClientIp: r.bool(preserve, false) } : {}),
+      targets: r.list(r.props.Targets).flatMap((t) => {
+        const id = r.str(t.Id);
+        const p = r.num(t.Port);
+        return id ? [{ id, ...(p !== undefined ? { port: p } : {}) }] : [];
+      }),
+    });
+  },
+  'AWS::ElasticLoadBalancingV2::Listener'(state, r) {
+    const port = r.num(r.props.Port);
+    const protocol = r.str(r.props.Protocol);
+    state.inv.lbListeners.push({
+      ...scoped(r),
+      arn: r.id,
+      // The load balancer's logical id (Ref); finish() turns it into the load balancer's inventory ARN.
+      loadBalancerArn: r.str(r.props.LoadBalancerArn) ?? '',
+      ...(port !== undefined ? { port } : {}),
+      ...(protocol ? { protocol } : {}),
+      forwardTo: [...new Set(forwardTargets(r, r.props.DefaultActions))].sort(),
+      ruleForwardTo: [],
+    });
+  },
+  'AWS::ElasticLoadBalancingV2::ListenerRule'(state, r) {
+    const listener = r.str(r.props.ListenerArn);
+    if (listener) ruleForwards(state).push({ listener, groups: forwardTargets(r, r.props.Actions) });
+  },
   'AWS::EC2::Instance'(state, r) {
     const listed = r.list(r.props.NetworkInterfaces);
     if (listed.length === 0) {
@@ -1316,7 +1369,7 @@ const MAPPERS: Record<string, Mapper> = {
         return;
       }
       const ip = r.str(r.props.PrivateIpAddress);
-      iface(state, r, {
+      const n = iface(state, r, {
         id: eniId(r.id),
         subnetId,
         groupIds: r.strs(r.props.SecurityGroupIds),
@@ -1325,6 +1378,8 @@ const MAPPERS: Record<string, Mapper> = {
         requesterManaged: false,
         description: `instance ${r.id}`,
       });
+      // The instance's primary interface: a target group's instance target (Ref: the logical id) is sent to it.
+      Object.assign(n, { instanceId: r.id, deviceIndex: 0 });
       return;
     }
     // Interfaces given by NetworkInterfaceId are AWS::EC2::NetworkInterface resources of their own.
@@ -1333,7 +1388,7 @@ const MAPPERS: Record<string, Mapper> = {
       if (!subnetId) return;
       const ip = r.str(n.PrivateIpAddress);
       const assoc = n.AssociatePublicIpAddress === undefined ? undefined : r.bool(n.AssociatePublicIpAddress, false);
-      iface(state, r, {
+      const eni = iface(state, r, {
         id: i === 0 ? eniId(r.id) : `${eniId(r.id)}#${i}`,
         subnetId,
         groupIds: r.strs(n.GroupSet),
@@ -1342,6 +1397,7 @@ const MAPPERS: Record<string, Mapper> = {
         requesterManaged: false,
         description: `instance ${r.id}`,
       });
+      Object.assign(eni, { instanceId: r.id, deviceIndex: r.num(n.DeviceIndex) ?? i });
     });
   },
   'AWS::EC2::NetworkInterface'(state, r) {
@@ -1369,6 +1425,7 @@ const MAPPERS: Record<string, Mapper> = {
     if (vpc) perSubnet(state, r, r.strs(vpc.SubnetIds), r.strs(vpc.SecurityGroupIds), false, 'Lambda function');
   },
   'AWS::ECS::Service'(state, r) {
+    for (const b of r.list(r.props.LoadBalancers)) registersTargets(state, r, b.TargetGroupArn);
     const net = isMapping(r.props.NetworkConfiguration) ? r.props.NetworkConfiguration : undefined;
     const c = net && isMapping(net.AwsvpcConfiguration) ? net.AwsvpcConfiguration : undefined;
     if (c)
@@ -1556,6 +1613,7 @@ const MAPPERS: Record<string, Mapper> = {
     if (name) state.launchTemplates.set(name, t);
   },
   'AWS::AutoScaling::AutoScalingGroup'(state, r) {
+    registersTargets(state, r, r.props.TargetGroupARNs);
     const lt = isMapping(r.props.LaunchTemplate) ? r.props.LaunchTemplate : undefined;
     const mixed = isMapping(r.props.MixedInstancesPolicy) ? r.props.MixedInstancesPolicy : {};
     const mlt = isMapping(mixed.LaunchTemplate) ? mixed.LaunchTemplate : {};
@@ -1714,9 +1772,9 @@ function iface(
   state: State,
   r: Reader,
   d: Omit<DeclaredInterface, 'interfaceType' | 'requesterManaged'> & Partial<DeclaredInterface>,
-): void {
+): AwsNetworkInterface {
   const vpcId = state.inv.subnets.find((s) => s.id === d.subnetId)?.vpcId;
-  addInterface(state.inv, scoped(r), {
+  return addInterface(state.inv, scoped(r), {
     interfaceType: 'interface',
     requesterManaged: true,
     ...d,
@@ -1784,6 +1842,7 @@ function localRoutes(vpc: AwsInventory['vpcs'][number] | undefined, pointer: str
  */
 function finish(state: State): void {
   const inv = state.inv;
+  linkLoadBalancerPaths(state);
   endpointInterfaces(inv, (vpcId) => `${vpcId}.DefaultSecurityGroup`);
   // The inventory ARN ends in the logical id (sageMaker() below).
   sageMakerInterfaces(
@@ -1908,4 +1967,62 @@ function addRecords(state: State, r: Reader, owner: Record<string, unknown>, set
 
 function scopedOf(x: Scoped): Scoped {
   return { account: x.account, region: x.region, origin: x.origin };
+}
+
+/** Target groups a listener's or rule's forward actions name (TargetGroupArn, ForwardConfig.TargetGroups). */
+function forwardTargets(r: Reader, actions: unknown): string[] {
+  return r.list(actions).flatMap((a) => {
+    if (r.str(a.Type) !== 'forward') return [];
+    const cfg = isMapping(a.ForwardConfig) ? a.ForwardConfig : {};
+    return [a.TargetGroupArn, ...r.list(cfg.TargetGroups).map((t) => t.TargetGroupArn)].flatMap((x) =>
+      x === undefined ? [] : (r.str(x) ?? []),
+    );
+  });
+}
+
+const RULES = new WeakMap<State, { listener: string; groups: string[] }[]>();
+const DYNAMIC = new WeakMap<State, Set<string>>();
+const ruleForwards = (state: State) => RULES.get(state) ?? RULES.set(state, []).get(state)!;
+
+/**
+ * An Auto Scaling group or ECS service registers its instances or tasks at run time: the group's targets are not
+ * known before deploy (verify makes the VPC's instances "maybe" targets). An unknown reference may name any group.
+ */
+function registersTargets(state: State, r: Reader, arns: unknown): void {
+  if (arns === undefined) return;
+  const before = r.unknowns.length;
+  const ids = r.strs(arns);
+  if (r.unknowns.length > before)
+    taint(state, 'elbv2:target-health', {
+      ...skipped(r.stack.template, ['Resources', r.decl.logicalId], ''),
+      reason: `${r.id} registers targets in a target group not known before deploy`,
+    });
+  const set = DYNAMIC.get(state) ?? DYNAMIC.set(state, new Set()).get(state)!;
+  for (const id of ids) set.add(id);
+}
+
+/** Listeners to their load balancer's inventory ARN; target groups to the load balancers that forward to them. */
+function linkLoadBalancerPaths(state: State): void {
+  const inv = state.inv;
+  const lbArn = new Map(inv.loadBalancers.map((lb) => [lb.name, lb.arn]));
+  const groups = new Map(inv.lbTargetGroups.map((g) => [g.arn, g]));
+  const attach = (lb: string, tgs: string[]) => {
+    for (const arn of tgs) {
+      const g = groups.get(arn);
+      if (g && !g.loadBalancerArns.includes(lb)) g.loadBalancerArns.push(lb);
+    }
+  };
+  const byId = new Map(inv.lbListeners.map((l) => [l.arn, l]));
+  for (const l of inv.lbListeners) {
+    l.loadBalancerArn = lbArn.get(l.loadBalancerArn) ?? l.loadBalancerArn;
+    attach(l.loadBalancerArn, l.forwardTo);
+  }
+  for (const r of RULES.get(state) ?? []) {
+    const l = byId.get(r.listener);
+    if (!l) continue;
+    l.ruleForwardTo = [...new Set([...(l.ruleForwardTo ?? []), ...r.groups])].sort();
+    attach(l.loadBalancerArn, r.groups);
+  }
+  for (const id of DYNAMIC.get(state) ?? []) delete groups.get(id)?.targets;
+  for (const g of groups.values()) g.loadBalancerArns.sort();
 }

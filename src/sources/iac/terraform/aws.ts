@@ -13,6 +13,8 @@ import {
   scopeKey,
   type AwsDataset,
   type AwsInventory,
+  type AwsLbListener,
+  type AwsLbTargetGroup,
   type AwsIpPermission,
   type AwsNaclEntry,
   type AwsRoute,
@@ -89,6 +91,14 @@ const DATASET_OF: Record<string, AwsDataset> = {
   aws_sagemaker_model: 'sagemaker:models',
   aws_lb: 'elbv2:load-balancers',
   aws_alb: 'elbv2:load-balancers',
+  aws_lb_listener: 'elbv2:listeners',
+  aws_alb_listener: 'elbv2:listeners',
+  aws_lb_listener_rule: 'elbv2:listeners',
+  aws_alb_listener_rule: 'elbv2:listeners',
+  aws_lb_target_group: 'elbv2:target-groups',
+  aws_alb_target_group: 'elbv2:target-groups',
+  aws_lb_target_group_attachment: 'elbv2:target-health',
+  aws_alb_target_group_attachment: 'elbv2:target-health',
   // Resources whose network interfaces AWS creates (aws-interfaces.ts).
   aws_instance: 'ec2:network-interfaces',
   aws_network_interface: 'ec2:network-interfaces',
@@ -818,6 +828,7 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     });
     lbInterfaces.push({ rd, subnetIds, vpcId, type, groups: rd.strs('security_groups') });
   });
+  mapLoadBalancerPaths(inv, byType, each);
 
   // ---- Network interfaces AWS creates for the declared resources (../aws-interfaces.ts).
   const defaultGroup = (vpcId: string | undefined) =>
@@ -880,7 +891,7 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     // Unknown (a plan's computed value): AWS decides by the subnet when the code does not say; else not known.
     const assoc = rd.v.associate_public_ip_address;
     const pub = isUnknown(assoc) ? undefined : typeof assoc === 'boolean' ? assoc : mapsPublic.get(subnetId);
-    iface(rd, {
+    const n = iface(rd, {
       id: eniId(rd.r.address),
       subnetId,
       groupIds: rd.strs('vpc_security_group_ids'),
@@ -889,6 +900,8 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       requesterManaged: false,
       description: `instance ${rd.r.address}`,
     });
+    // The instance's primary interface: a target group's instance target (its id is the address) is sent to it.
+    Object.assign(n, { instanceId: rd.r.address, deviceIndex: 0 });
   });
   each(['aws_network_interface'], (rd) => {
     const subnetId = rd.str('subnet_id');
@@ -1553,4 +1566,127 @@ function scopedOf(x: Scoped): Scoped {
 function literalIps(v: Value | undefined): string[] {
   if (isUnknown(v)) return [];
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
+}
+
+/**
+ * Listeners, target groups and their registered targets (`aws_lb_target_group_attachment`), as the elbv2 data sets
+ * verify follows: ids and ARNs are addresses; a target group's load balancers are those whose listeners or rules
+ * forward to it (as AWS fills LoadBalancerArns). Targets an Auto Scaling group or ECS service registers at run time
+ * are not known before deploy: such a group's targets stay unread, so verify makes its VPC's instances "maybe"
+ * targets (undecided, never absent).
+ */
+function mapLoadBalancerPaths(
+  inv: AwsInventory,
+  byType: Map<string, TfResource[]>,
+  each: (types: string[], fn: (rd: Reader) => void) => void,
+): void {
+  const groups = new Map<string, AwsLbTargetGroup>();
+  each(['aws_lb_target_group', 'aws_alb_target_group'], (rd) => {
+    const preserve = rd.soft('preserve_client_ip');
+    const targetType = rd.str('target_type') ?? 'instance';
+    const protocol = rd.str('protocol');
+    const port = rd.num('port');
+    const vpcId = rd.str('vpc_id');
+    const g: AwsLbTargetGroup = {
+      ...rd.scoped(),
+      arn: rd.r.address,
+      name: rd.str('name', true) ?? rd.r.address,
+      targetType,
+      ...(protocol ? { protocol: protocol.toUpperCase() } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(vpcId ? { vpcId } : {}),
+      loadBalancerArns: [],
+      // The code states what it changes; the rest keep AWS's defaults (preserve_client_ip by target type).
+      attributesKnown:
+        preserve !== undefined || rd.v.preserve_client_ip === undefined || rd.v.preserve_client_ip === null,
+      ...(preserve === true || preserve === 'true' ? { preserveClientIp: true } : {}),
+      ...(preserve === false || preserve === 'false' ? { preserveClientIp: false } : {}),
+      targets: [],
+    };
+    groups.set(g.arn, g);
+    inv.lbTargetGroups.push(g);
+  });
+  const forwards = (rd: Reader, attr: string, a: ValueObject): string[] => {
+    if (text(rd.need(attr, a.type ?? null) ?? '') !== 'forward') return [];
+    const out: string[] = [];
+    const one = rd.need(attr, a.target_group_arn ?? null);
+    if (typeof one === 'string') out.push(one);
+    const fwd = rd.need(attr, a.forward ?? null);
+    for (const f of Array.isArray(fwd) ? fwd.filter(isObject) : [])
+      for (const t of Array.isArray(f.target_group) ? f.target_group.filter(isObject) : []) {
+        const arn = rd.need(attr, t.arn ?? null);
+        if (typeof arn === 'string') out.push(arn);
+      }
+    return out;
+  };
+  const attachTo = (lbArn: string, tgs: string[]) => {
+    for (const arn of tgs) {
+      const g = groups.get(arn);
+      if (g && !g.loadBalancerArns.includes(lbArn)) g.loadBalancerArns.push(lbArn);
+    }
+  };
+  const byAddress = new Map<string, AwsLbListener>();
+  each(['aws_lb_listener', 'aws_alb_listener'], (rd) => {
+    const loadBalancerArn = rd.str('load_balancer_arn') ?? '';
+    const forwardTo = [
+      ...new Set(rd.blocks('default_action').flatMap((a) => forwards(rd, 'default_action', a))),
+    ].sort();
+    const lb = inv.loadBalancers.find((x) => x.arn === loadBalancerArn);
+    const port = rd.num('port');
+    const protocol = rd.str('protocol') ?? (lb?.type === 'network' ? undefined : 'HTTP');
+    const l: AwsLbListener = {
+      ...rd.scoped(),
+      arn: rd.r.address,
+      loadBalancerArn,
+      ...(port !== undefined ? { port } : {}),
+      ...(protocol ? { protocol: protocol.toUpperCase() } : {}),
+      forwardTo,
+      ruleForwardTo: [],
+    };
+    inv.lbListeners.push(l);
+    byAddress.set(l.arn, l);
+    attachTo(loadBalancerArn, forwardTo);
+  });
+  each(['aws_lb_listener_rule', 'aws_alb_listener_rule'], (rd) => {
+    const l = byAddress.get(rd.str('listener_arn') ?? '');
+    if (!l) return;
+    const tgs = rd.blocks('action').flatMap((a) => forwards(rd, 'action', a));
+    l.ruleForwardTo = [...new Set([...(l.ruleForwardTo ?? []), ...tgs])].sort();
+    attachTo(l.loadBalancerArn, tgs);
+  });
+  each(['aws_lb_target_group_attachment', 'aws_alb_target_group_attachment'], (rd) => {
+    const g = groups.get(rd.str('target_group_arn') ?? '');
+    const id = rd.str('target_id');
+    const port = rd.num('port');
+    if (g?.targets && id) g.targets.push({ id, ...(port !== undefined ? { port } : {}) });
+  });
+  // Registered at run time by an Auto Scaling group or an ECS service: which targets is not known before deploy. A
+  // reference cordon cannot resolve may name any group: every group's targets are then incomplete (partial).
+  const dynamic = (r: TfResource, attr: string, arns: Value | undefined) => {
+    if (firstUnknown(arns ?? null)) {
+      for (const g of groups.values())
+        addPartial(inv, scopeKey(g), 'elbv2:target-health', {
+          file: r.origin.file,
+          line: r.origin.line,
+          column: r.origin.column,
+          pointer: r.address,
+          reason: `${r.address}.${attr} is not known before deploy: the targets it registers may be in any target group`,
+        });
+      return;
+    }
+    for (const a of (Array.isArray(arns) ? arns : [arns]).filter((x): x is string => typeof x === 'string'))
+      delete groups.get(a)?.targets;
+  };
+  for (const r of byType.get('aws_autoscaling_group') ?? [])
+    dynamic(r, 'target_group_arns', r.values.target_group_arns);
+  for (const r of byType.get('aws_autoscaling_attachment') ?? [])
+    dynamic(r, 'lb_target_group_arn', r.values.lb_target_group_arn);
+  for (const r of byType.get('aws_ecs_service') ?? []) {
+    const blocks = r.values.load_balancer;
+    if (firstUnknown(blocks ?? null)) dynamic(r, 'load_balancer', blocks);
+    else
+      for (const b of Array.isArray(blocks) ? blocks.filter(isObject) : [])
+        dynamic(r, 'load_balancer', b.target_group_arn);
+  }
+  for (const g of groups.values()) g.loadBalancerArns.sort();
 }

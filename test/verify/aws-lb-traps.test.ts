@@ -1,0 +1,358 @@
+/**
+ * AWS load balancers in `cordon verify`, each trap with a configuration that trips it and one that does not: what
+ * source a target's security group sees (the client through a Network Load Balancer preserving client addresses,
+ * the load balancer's own addresses through an Application Load Balancer or an NLB that does not), the load
+ * balancer's security groups in front, who may reach an internal front end, and what cordon did not read being
+ * undecided rather than absent.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AwsInventory, AwsLbTarget } from '../../src/inventory/aws.js';
+import { compileAws } from '../../src/verify/aws.js';
+import { verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
+import { eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+
+const scope = { account: '111111111111', region: 'us-east-1' };
+const origin = (pointer: string) => ({ kind: 'file' as const, file: 'inv.json', pointer });
+const ARN = 'arn:aws:elasticloadbalancing:us-east-1:111111111111';
+
+const run = (inv: AwsInventory) => verifyModel(compileAws(inv, POLICY), POLICY, { clientPorts: [32768, 60999] });
+type Result = ReturnType<typeof run>;
+const cell = (r: Result, from: string, to: string) => r.matrix.find((m) => m.from === from && m.to === to)!;
+const findings = (r: Result, id: string, from: string, to: string) =>
+  r.findings.filter((f) => f.checkId === id && f.evidence?.from === from && f.evidence?.to === to);
+const violations = (r: Result, from: string, to: string) => findings(r, VERIFY_CHECKS.violation.id, from, to);
+const witness = (f: { evidence?: unknown }) =>
+  (f.evidence as { witness: { packet: string; path: { at: string; what: string }[] } }).witness;
+const hops = (f: { evidence?: unknown }) => witness(f).path.map((h) => `${h.at}: ${h.what}`);
+
+/**
+ * One VPC (10.0.0.0/16, igw-1): a public subnet (10.0.0.0/24, app zone, routed to the internet gateway) holding the
+ * load balancers' nodes, an app subnet (10.0.1.0/24) with eni-app, an inference subnet (10.0.2.0/24) with instance
+ * i-inf (eni-inf, 10.0.2.10) and a data subnet (10.0.3.0/24) with instance i-db (eni-db, 10.0.3.10).
+ */
+function world(groups: { db?: Parameters<typeof sg>[3]; inf?: Parameters<typeof sg>[3] } = {}): AwsInventory {
+  const inv = inventory();
+  vpc(inv, 'vpc-1', '10.0.0.0/16', 'igw-1');
+  subnet(inv, 'pub', 'vpc-1', '10.0.0.0/24', 'app', [['0.0.0.0/0', 'igw-1']]);
+  subnet(inv, 'app', 'vpc-1', '10.0.1.0/24', 'app');
+  subnet(inv, 'inf', 'vpc-1', '10.0.2.0/24', 'inference');
+  subnet(inv, 'dat', 'vpc-1', '10.0.3.0/24', 'data');
+  sg(inv, 'sg-app', 'vpc-1', []);
+  sg(inv, 'sg-inf', 'vpc-1', groups.inf ?? []);
+  sg(inv, 'sg-db', 'vpc-1', groups.db ?? []);
+  eni(inv, 'eni-app', 'app', '10.0.1.10', ['sg-app']);
+  eni(inv, 'eni-inf', 'inf', '10.0.2.10', ['sg-inf']);
+  eni(inv, 'eni-db', 'dat', '10.0.3.10', ['sg-db']);
+  attach(inv, 'eni-inf', 'i-inf');
+  attach(inv, 'eni-db', 'i-db');
+  return inv;
+}
+
+function attach(inv: AwsInventory, eniId: string, instanceId: string, deviceIndex = 0): void {
+  Object.assign(
+    inv.networkInterfaces.find((n) => n.id === eniId)!,
+    { instanceId, deviceIndex },
+  );
+}
+
+interface LbSpec {
+  name: string;
+  type: 'network' | 'application';
+  scheme?: 'internet-facing' | 'internal';
+  subnet?: string;
+  /** The node's address (its interface, "ELB net/NAME/1"); undefined: the interface is not in the inventory. */
+  node?: string;
+  securityGroups?: string[];
+  listener?: { protocol: string; port: number };
+  /** The group is forwarded to by a listener rule (not the default action), its rules read or not. */
+  byRule?: 'read' | 'not read';
+  group: {
+    targetType?: 'instance' | 'ip';
+    protocol: string;
+    port: number;
+    preserveClientIp?: boolean;
+    /** undefined: describe-target-health was not read. */
+    targets?: AwsLbTarget[];
+  };
+}
+
+function loadBalancer(inv: AwsInventory, spec: LbSpec): void {
+  const short = spec.type === 'network' ? 'net' : 'app';
+  const arn = `${ARN}:loadbalancer/${short}/${spec.name}/1`;
+  const tg = `${ARN}:targetgroup/${spec.name}-tg/1`;
+  const subnetId = spec.subnet ?? 'pub';
+  inv.loadBalancers.push({
+    ...scope,
+    origin: origin(`/lb/${spec.name}`),
+    arn,
+    name: spec.name,
+    type: spec.type,
+    scheme: spec.scheme ?? 'internet-facing',
+    vpcId: 'vpc-1',
+    subnetIds: [subnetId],
+    attributesKnown: true,
+    securityGroupIds: spec.securityGroups ?? [],
+  });
+  if (spec.node) eni(inv, `eni-${spec.name}`, subnetId, spec.node, spec.securityGroups ?? []);
+  const n = inv.networkInterfaces.find((x) => x.id === `eni-${spec.name}`);
+  if (n) n.description = `ELB ${short}/${spec.name}/1`;
+  const listener = spec.listener ?? { protocol: spec.type === 'network' ? 'TCP' : 'HTTPS', port: 443 };
+  inv.lbListeners.push({
+    ...scope,
+    origin: origin(`/listener/${spec.name}`),
+    arn: `${ARN}:listener/${short}/${spec.name}/1/1`,
+    loadBalancerArn: arn,
+    ...listener,
+    forwardTo: spec.byRule ? [] : [tg],
+    ...(spec.byRule === 'read' ? { ruleForwardTo: [tg] } : {}),
+  });
+  inv.lbTargetGroups.push({
+    ...scope,
+    origin: origin(`/tg/${spec.name}`),
+    arn: tg,
+    name: `${spec.name}-tg`,
+    targetType: spec.group.targetType ?? 'instance',
+    protocol: spec.group.protocol,
+    port: spec.group.port,
+    vpcId: 'vpc-1',
+    loadBalancerArns: [arn],
+    attributesKnown: true,
+    ...(spec.group.preserveClientIp !== undefined ? { preserveClientIp: spec.group.preserveClientIp } : {}),
+    ...(spec.group.targets ? { targets: spec.group.targets } : {}),
+  });
+}
+
+const nlbToDb = (over: Partial<LbSpec['group']> = {}): LbSpec => ({
+  name: 'edge',
+  type: 'network',
+  node: '10.0.0.50',
+  listener: { protocol: 'TCP', port: 5432 },
+  group: { protocol: 'TCP', port: 5432, targets: [{ id: 'i-db', port: 5432, state: 'healthy' }], ...over },
+});
+
+describe('verify (AWS): load balancers', () => {
+  it('an internet-facing NLB preserving client addresses exposes a target open to 0.0.0.0/0 with no public address', () => {
+    const open = { db: [tcp(5432, 5432, ['0.0.0.0/0'])] };
+    // Without the load balancer the data instance (no public address, no internet route) is not reachable.
+    assert.deepEqual(cell(run(world(open)), 'internet', 'data').configurationPermits, []);
+    const inv = world(open);
+    loadBalancer(inv, nlbToDb());
+    const r = run(inv);
+    assert.deepEqual(cell(r, 'internet', 'data').configurationPermits, ['tcp/5432']);
+    const v = violations(r, 'internet', 'data');
+    assert.equal(v.length, 1);
+    assert.equal(v[0]!.resource.id, 'sg-db');
+    // Located at the target's security group, as an AWS resource (the load-balancer path's last hop).
+    assert.equal(v[0]!.resource.type, 'AWS::EC2::SecurityGroup');
+    assert.match(witness(v[0]!).packet, /^\S+ -> 10\.0\.3\.10 tcp\/5432$/);
+    const h = hops(v[0]!);
+    assert.ok(
+      h.some((x) => /listener TCP:5432 \(client address preserved\) of Network Load Balancer edge/.test(x)),
+      h.join('\n'),
+    );
+    assert.ok(
+      h.some((x) => /target group edge-tg: i-db port 5432 \(healthy\)/.test(x)),
+      h.join('\n'),
+    );
+    assert.ok(
+      h.some((x) => /inbound allowed by sg-db inbound tcp 5432 from 0\.0\.0\.0\/0/.test(x)),
+      h.join('\n'),
+    );
+    // A target admitting only the inference subnet is not reachable from the internet through it.
+    const closed = world({ db: [tcp(5432, 5432, ['10.0.2.0/24'])] });
+    loadBalancer(closed, nlbToDb());
+    assert.deepEqual(cell(run(closed), 'internet', 'data').configurationPermits, []);
+    assert.equal(violations(run(closed), 'internet', 'data').length, 0);
+  });
+
+  it('the NLB rewrites the port to the target port: the target must admit that port, not the listener port', () => {
+    const inv = world({ db: [tcp(443, 443, ['0.0.0.0/0'])] });
+    loadBalancer(inv, { ...nlbToDb(), listener: { protocol: 'TCP', port: 443 } });
+    // Target port 5432 (the group's): the rule on 443 does not admit it.
+    assert.deepEqual(cell(run(inv), 'internet', 'data').configurationPermits, []);
+    const open = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+    loadBalancer(open, { ...nlbToDb(), listener: { protocol: 'TCP', port: 443 } });
+    assert.deepEqual(cell(run(open), 'internet', 'data').configurationPermits, ['tcp/443']);
+  });
+
+  it('without client IP preservation the target sees the NLB’s private address: admitting the VPC opens it', () => {
+    const vpcWide = { db: [tcp(5432, 5432, ['10.0.0.0/16'])] };
+    // ip targets over TCP: preservation off by default.
+    const off = world(vpcWide);
+    loadBalancer(off, nlbToDb({ targetType: 'ip', targets: [{ id: '10.0.3.10', port: 5432 }] }));
+    const r = run(off);
+    assert.deepEqual(cell(r, 'internet', 'data').configurationPermits, ['tcp/5432']);
+    const v = violations(r, 'internet', 'data');
+    assert.equal(v.length, 1);
+    assert.ok(
+      hops(v[0]!).some((x) => /inbound from the proxy \(10\.0\.0\.50\/32\) to port 5432: allowed by sg-db/.test(x)),
+      hops(v[0]!).join('\n'),
+    );
+    // The same rule with preservation on (turned on for the ip group): the client's own address is not in the VPC.
+    const on = world(vpcWide);
+    loadBalancer(on, nlbToDb({ targetType: 'ip', preserveClientIp: true, targets: [{ id: '10.0.3.10', port: 5432 }] }));
+    assert.deepEqual(cell(run(on), 'internet', 'data').configurationPermits, []);
+    // Instance targets preserve by default.
+    const instance = world(vpcWide);
+    loadBalancer(instance, nlbToDb());
+    assert.deepEqual(cell(run(instance), 'internet', 'data').configurationPermits, []);
+  });
+
+  it('an ALB proxies from its nodes: a target admitting the ALB’s group is reachable from the internet, its front end filtered by the ALB’s group', () => {
+    const alb = (albIngress: Parameters<typeof sg>[3], infIngress: Parameters<typeof sg>[3]) => {
+      const inv = world({ inf: infIngress });
+      sg(inv, 'sg-alb', 'vpc-1', albIngress);
+      loadBalancer(inv, {
+        name: 'web',
+        type: 'application',
+        node: '10.0.0.60',
+        securityGroups: ['sg-alb'],
+        group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'unhealthy' }] },
+      });
+      return run(inv);
+    };
+    const r = alb([tcp(443, 443, ['0.0.0.0/0'])], [tcp(8080, 8080, [], ['sg-alb'])]);
+    assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, ['tcp/443']);
+    const v = violations(r, 'internet', 'inference');
+    assert.equal(v.length, 1);
+    const h = hops(v[0]!);
+    assert.ok(
+      h.some((x) => /inbound allowed by sg-alb inbound tcp 443 from 0\.0\.0\.0\/0/.test(x)),
+      h.join('\n'),
+    );
+    assert.ok(
+      h.some((x) => /listener HTTPS:443 of Application Load Balancer web/.test(x)),
+      h.join('\n'),
+    );
+    assert.ok(
+      h.some((x) => /target group web-tg: i-inf port 8080 \(unhealthy\)/.test(x)),
+      h.join('\n'),
+    );
+    // The target admits nothing from the ALB (only the app subnet): not reachable through it.
+    assert.deepEqual(
+      cell(alb([tcp(443, 443, ['0.0.0.0/0'])], [tcp(8080, 8080, ['10.0.1.0/24'])]), 'internet', 'inference')
+        .configurationPermits,
+      [],
+    );
+    // The client's address at the target does nothing for a proxy.
+    assert.deepEqual(
+      cell(alb([tcp(443, 443, ['0.0.0.0/0'])], [tcp(8080, 8080, ['0.0.0.0/0'])]), 'internet', 'inference')
+        .configurationPermits,
+      ['tcp/443'],
+    );
+    // The ALB's own group admits only an office range: the rest of the internet is stopped at the front end.
+    const office = alb([tcp(443, 443, ['81.2.69.0/24'])], [tcp(8080, 8080, [], ['sg-alb'])]);
+    const ov = violations(office, 'internet', 'inference');
+    assert.equal(ov.length, 1);
+    assert.match(witness(ov[0]!).packet, /^81\.2\.69\.\d+ -> 10\.0\.2\.10 tcp\/443$/);
+    assert.deepEqual(
+      cell(alb([], [tcp(8080, 8080, [], ['sg-alb'])]), 'internet', 'inference').configurationPermits,
+      [],
+    );
+  });
+
+  it('an internal load balancer carries its clients’ traffic to its targets: a zone its group admits reaches them', () => {
+    const internal = (frontFrom: string) => {
+      const inv = world({ db: [tcp(5432, 5432, [], ['sg-svc'])] });
+      sg(inv, 'sg-svc', 'vpc-1', [tcp(443, 443, [frontFrom])]);
+      loadBalancer(inv, {
+        name: 'svc',
+        type: 'application',
+        scheme: 'internal',
+        subnet: 'inf',
+        node: '10.0.2.60',
+        securityGroups: ['sg-svc'],
+        group: { protocol: 'HTTP', port: 5432, targets: [{ id: 'i-db', port: 5432 }] },
+      });
+      return run(inv);
+    };
+    const r = internal('10.0.0.0/16');
+    // app → data is denied by the policy: the internal load balancer makes it a violation.
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, ['tcp/443']);
+    const v = violations(r, 'app', 'data');
+    assert.equal(v.length, 1);
+    assert.ok(
+      hops(v[0]!).some((x) => /internal front end 10\.0\.2\.60\/32 of listener HTTPS:443/.test(x)),
+      hops(v[0]!).join('\n'),
+    );
+    // Its group admits only the inference subnet: the app zone does not get through.
+    assert.deepEqual(cell(internal('10.0.2.0/24'), 'app', 'data').configurationPermits, []);
+    assert.equal(violations(internal('10.0.2.0/24'), 'app', 'data').length, 0);
+  });
+
+  it('targets not read make the VPC’s instances maybe-backends: not assessed, never a pass', () => {
+    const unread = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+    loadBalancer(unread, nlbToDb({ targets: undefined }));
+    const r = run(unread);
+    assert.deepEqual(cell(r, 'internet', 'data').configurationPermits, []);
+    assert.deepEqual(cell(r, 'internet', 'data').unknown, ['tcp/5432']);
+    assert.ok(findings(r, VERIFY_CHECKS.unknown.id, 'internet', 'data').length > 0);
+    assert.ok(
+      r.notes.some((n) => /the targets of target group edge-tg were not read/.test(n)),
+      r.notes.join('\n'),
+    );
+    // Read, with no target registered: nothing behind it, nothing undecided.
+    const none = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+    loadBalancer(none, nlbToDb({ targets: [] }));
+    const n = run(none);
+    assert.deepEqual(cell(n, 'internet', 'data').unknown, []);
+    assert.equal(findings(n, VERIFY_CHECKS.unknown.id, 'internet', 'data').length, 0);
+  });
+
+  it('listeners not read (the data set missing) leave every instance of the VPC undecided', () => {
+    const inv = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+    loadBalancer(inv, nlbToDb());
+    inv.lbListeners = [];
+    inv.datasets.get('111111111111/us-east-1')!.delete('elbv2:listeners');
+    const r = run(inv);
+    // Any port of the front end may lead to the target's 5432 (the port it rewrites to is not known either).
+    assert.deepEqual(cell(r, 'internet', 'data').unknown, ['tcp all ports']);
+    assert.ok(findings(r, VERIFY_CHECKS.unknown.id, 'internet', 'data').length > 0);
+    // Read and empty: the load balancer has no listener, so no path.
+    const empty = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+    loadBalancer(empty, nlbToDb());
+    empty.lbListeners = [];
+    assert.deepEqual(cell(run(empty), 'internet', 'data').unknown, []);
+  });
+
+  it('an instance target is its primary interface (device index 0), not a secondary one', () => {
+    const inv = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+    // i-db's primary interface is a second one in the app subnet that admits nothing; eni-db is its device 1.
+    eni(inv, 'eni-db0', 'app', '10.0.1.20', ['sg-app']);
+    attach(inv, 'eni-db', 'i-db', 1);
+    attach(inv, 'eni-db0', 'i-db', 0);
+    loadBalancer(inv, nlbToDb());
+    assert.deepEqual(cell(run(inv), 'internet', 'data').configurationPermits, []);
+    assert.deepEqual(cell(run(inv), 'internet', 'app').configurationPermits, []);
+  });
+
+  it('a target group an ALB rule forwards to: a path when the rules were read, undecided when they were not', () => {
+    const alb = (byRule: 'read' | 'not read') => {
+      const inv = world({ inf: [tcp(8080, 8080, [], ['sg-alb'])] });
+      sg(inv, 'sg-alb', 'vpc-1', [tcp(443, 443, ['0.0.0.0/0'])]);
+      loadBalancer(inv, {
+        name: 'web',
+        type: 'application',
+        node: '10.0.0.60',
+        securityGroups: ['sg-alb'],
+        byRule,
+        group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080 }] },
+      });
+      return run(inv);
+    };
+    const read = alb('read');
+    assert.deepEqual(cell(read, 'internet', 'inference').configurationPermits, ['tcp/443']);
+    const v = violations(read, 'internet', 'inference');
+    assert.equal(v.length, 1);
+    assert.ok(
+      hops(v[0]!).some((x) => /target group web-tg \(by a listener rule\): i-inf port 8080/.test(x)),
+      hops(v[0]!).join('\n'),
+    );
+    // Rules not read: the group is attached to the load balancer, so some rule forwards to it — undecided.
+    const unread = alb('not read');
+    assert.deepEqual(cell(unread, 'internet', 'inference').configurationPermits, []);
+    assert.deepEqual(cell(unread, 'internet', 'inference').unknown, ['tcp/443']);
+    assert.ok(findings(unread, VERIFY_CHECKS.unknown.id, 'internet', 'inference').length > 0);
+  });
+});
