@@ -391,10 +391,23 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     // internet (or a zone outside every network) the sources stay, as findings are per source subnet.
     const towardsOutside = (c: Contribution) => sourceless(to) || c.outside === 'to';
     const projected = contributions.map((c) => (towardsOutside(c) ? withSources(c) : projectSources(c)));
-    // Load-balancer contributions may overlap the direct ones: what is surely permitted directly is not undecided.
-    const directYes = unionAll(projected.filter((_, i) => !contributions[i]!.viaLoadBalancer).map((p) => p.yes));
+    // Load-balancer contributions may overlap the direct ones (both written as the packet arriving at the backend,
+    // sources projected away): what is surely permitted one way is not undecided the other way, or a class would be
+    // a violation and not assessed at once.
+    const projectedOnly = (lb: boolean) =>
+      unionAll(
+        projected
+          .filter((_, i) => !!contributions[i]!.viaLoadBalancer === lb && !towardsOutside(contributions[i]!))
+          .map((p) => p.yes),
+      );
+    const directYes = projectedOnly(false);
+    const lbYes = projectedOnly(true);
     for (const [i, c] of contributions.entries())
-      if (c.viaLoadBalancer) projected[i] = { ...projected[i]!, undecided: diff(projected[i]!.undecided, directYes) };
+      if (!towardsOutside(c))
+        projected[i] = {
+          ...projected[i]!,
+          undecided: diff(projected[i]!.undecided, c.viaLoadBalancer ? directYes : lbYes),
+        };
     const all = {
       yes: unionAll(projected.map((p) => p.yes)),
       maybe: unionAll(projected.map((p) => p.maybe)),

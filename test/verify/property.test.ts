@@ -344,17 +344,7 @@ function coverFindings(w: World, inv: ReturnType<typeof build>): void {
         path.every((h) => h.verdict === 'yes'),
         `a violation's witness passes: ${f.message} ${JSON.stringify(path)}`,
       );
-    // Known gap (questions.ts): what a load balancer surely permits is not taken out of a direct contribution's
-    // undecided part (only the reverse), so a class undecided directly but surely permitted through a load balancer
-    // is reported both ways, and its witness (the best path) passes through the front end. Tolerated only then.
-    const throughFrontEnd = (path as { verdict: string; what?: string }[]).some((h) =>
-      / front end /.test(h.what ?? ''),
-    );
-    if (
-      f.checkId === VERIFY_CHECKS.unknown.id &&
-      f.evidence?.witness &&
-      !(throughFrontEnd && path.every((h) => h.verdict === 'yes'))
-    )
+    if (f.checkId === VERIFY_CHECKS.unknown.id && f.evidence?.witness)
       assert.ok(
         path.every((h) => h.verdict !== 'no') && path.some((h) => h.verdict === 'maybe'),
         `an unknown's witness is undecided: ${f.message} ${JSON.stringify(path)}`,
