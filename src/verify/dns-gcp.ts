@@ -24,7 +24,16 @@ import { notVerified } from './questions.js';
 
 const VERTEX = 'aiplatform.googleapis.com';
 
-export function gcpDnsFindings(inv: GcpInventory, policy: ZonePolicy, model: NetworkModel): Finding[] {
+/**
+ * `asked` collects the projects of the calling interfaces whose network's resolution was looked at: only there may
+ * `cordon scan` report the DNS check as passing (a project with no caller of Vertex AI was asked nothing).
+ */
+export function gcpDnsFindings(
+  inv: GcpInventory,
+  policy: ZonePolicy,
+  model: NetworkModel,
+  asked?: Set<string>,
+): Finding[] {
   // Service zones that hold Vertex AI, and the zones allowed to call them.
   const vertexZones = new Set(
     [...policy.zones.values()]
@@ -33,22 +42,24 @@ export function gcpDnsFindings(inv: GcpInventory, policy: ZonePolicy, model: Net
   );
   const callers = new Set(policy.rules.filter((r) => r.action === 'allow' && vertexZones.has(r.to)).map((r) => r.from));
   if (callers.size === 0) return [];
-  const byNetwork = new Map<string, { zones: Set<string>; regions: Set<string> }>();
+  const byNetwork = new Map<string, { zones: Set<string>; regions: Set<string>; projects: Set<string> }>();
   for (const i of model.interfaces) {
     if (i.role !== 'workload' || !i.zone || !callers.has(i.zone)) continue;
-    const e = byNetwork.get(i.network) ?? { zones: new Set(), regions: new Set() };
+    const e = byNetwork.get(i.network) ?? { zones: new Set(), regions: new Set(), projects: new Set() };
     e.zones.add(i.zone);
+    e.projects.add(i.scope.split('/')[0]!);
     e.regions.add(i.scope.slice(i.scope.indexOf('/') + 1));
     byNetwork.set(i.network, e);
   }
   const dns = vertexDns(inv);
   const out: Finding[] = [];
-  for (const [net, { zones, regions }] of [...byNetwork].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [net, { zones, regions, projects }] of [...byNetwork].sort(([a], [b]) => a.localeCompare(b))) {
     const model_ = model.networks.get(net);
     const n: GcpNetwork | undefined = inv.networks.find(
       (x) => gcpIdKey(x.id) === gcpIdKey(model_?.ref.resourceId ?? ''),
     );
     if (!n) continue;
+    for (const p of projects) asked?.add(p);
     const calling = [...zones].sort();
     for (const r of dns.names({ id: n.id, regions: [...regions].sort() })) {
       if (isPrivateAnswer(r)) continue;

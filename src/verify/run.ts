@@ -146,14 +146,16 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
     case 'gcp': {
       const inv = part.inventory;
       const model = compileGcp(inv, policy);
+      const dnsAsked = new Set<string>();
       return {
         ...answer(model),
         extra: [
-          ...gcpDnsFindings(inv, policy, model),
+          ...gcpDnsFindings(inv, policy, model, dnsAsked),
           ...gcpMissingData(inv),
           ...gapFindings(model),
           ...unzonedFindings(model, policy),
         ],
+        dnsAsked,
         model,
         scopes: gcpProjects(inv).map((p) => ({
           provider: 'gcp',

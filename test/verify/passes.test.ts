@@ -189,6 +189,22 @@ describe('verify passes in scan (Azure): AI service names', () => {
   });
 });
 
+describe('verify passes in scan (GCP): AI service names', () => {
+  const verifyGcp = (inv: GcpInventory) =>
+    verifyInventory({ provider: 'gcp', inventory: inv, errors: [], files: 1 } as never, GCP_POLICY);
+  const dnsPass = (inv: GcpInventory) =>
+    verifyPasses(verifyGcp(inv), IDS).some((f) => f.checkId === 'verify-ai-name-public-dns');
+  it('a project where no zone that calls Vertex AI has an instance was asked nothing: no DNS pass', () => {
+    // Only app and data instances: the policy lets inference alone call the AI service zone.
+    const inv = gcpWorld({ instances: [vm('app-1', '10.1.1.10', 'app'), vm('db-1', '10.1.3.10', 'data')] });
+    assert.ok(verifyGcp(inv).zonedScopes.size > 0, 'the project is zoned');
+    assert.equal(dnsPass(inv), false);
+  });
+  it('a calling network whose names resolve publicly fails, so no pass either', () => {
+    assert.equal(dnsPass(gcpWorld()), false);
+  });
+});
+
 describe('verify passes in scan (GCP): Shared VPC', () => {
   it("a service project whose instance the host network's rule exposes gets no pass, though the rule is the host's", () => {
     const svc = vm('svc-db', '10.1.3.20', 'data', { external: true });
