@@ -192,16 +192,63 @@ describe('verify passes in scan (Azure): AI service names', () => {
 describe('verify passes in scan (GCP): AI service names', () => {
   const verifyGcp = (inv: GcpInventory) =>
     verifyInventory({ provider: 'gcp', inventory: inv, errors: [], files: 1 } as never, GCP_POLICY);
+  /** A world with every data set the model reads, so a clean project passes. */
+  const complete = (parts: Parameters<typeof gcpWorld>[0]) => {
+    const inv = gcpWorld(parts);
+    for (const d of ['compute:addresses', 'compute:forwarding-rules'] as const) inv.datasets.get(PROJECT)!.add(d);
+    return inv;
+  };
+  const origin = { kind: 'file' as const, file: 'dns.json' };
+  /** googleapis.com privately: a zone bound to the network answering the restricted VIP. */
+  const privateGoogleApis: Parameters<typeof gcpWorld>[0] = {
+    managedZones: [
+      {
+        project: PROJECT,
+        region: 'global',
+        origin,
+        id: `projects/${PROJECT}/managedZones/googleapis`,
+        name: 'googleapis',
+        labels: {},
+        dnsName: 'googleapis.com.',
+        visibility: 'private',
+        networks: [`projects/${PROJECT}/global/networks/vpc-ai`],
+        gkeClusters: [],
+        forwardingTargets: [],
+      },
+    ],
+    recordSets: [
+      ['*.googleapis.com.', 'CNAME', ['restricted.googleapis.com.']] as const,
+      ['restricted.googleapis.com.', 'A', ['199.36.153.4']] as const,
+    ].map(([name, type, rrdatas]) => ({
+      project: PROJECT,
+      region: 'global',
+      origin,
+      id: `projects/${PROJECT}/managedZones/googleapis/rrsets/${name}/${type}`,
+      name,
+      zone: `projects/${PROJECT}/managedZones/googleapis`,
+      dnsName: name,
+      type,
+      rrdatas: [...rrdatas],
+    })),
+  };
   const dnsPass = (inv: GcpInventory) =>
     verifyPasses(verifyGcp(inv), IDS).some((f) => f.checkId === 'verify-ai-name-public-dns');
+  it('a calling network whose names resolve privately passes', () => {
+    assert.equal(dnsPass(complete(privateGoogleApis)), true);
+  });
   it('a project where no zone that calls Vertex AI has an instance was asked nothing: no DNS pass', () => {
     // Only app and data instances: the policy lets inference alone call the AI service zone.
-    const inv = gcpWorld({ instances: [vm('app-1', '10.1.1.10', 'app'), vm('db-1', '10.1.3.10', 'data')] });
-    assert.ok(verifyGcp(inv).zonedScopes.size > 0, 'the project is zoned');
+    const inv = complete({
+      ...privateGoogleApis,
+      instances: [vm('app-1', '10.1.1.10', 'app'), vm('db-1', '10.1.3.10', 'data')],
+    });
+    const v = verifyGcp(inv);
+    assert.ok(v.zonedScopes.size > 0, 'the project is zoned');
+    assert.ok(
+      verifyPasses(v, IDS).some((f) => f.checkId === 'verify-zone-violation'),
+      'the project was verified (other checks pass)',
+    );
     assert.equal(dnsPass(inv), false);
-  });
-  it('a calling network whose names resolve publicly fails, so no pass either', () => {
-    assert.equal(dnsPass(gcpWorld()), false);
   });
 });
 
