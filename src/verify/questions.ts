@@ -1032,6 +1032,17 @@ function armType(ref: Ref | undefined): string | undefined {
   return ref?.resourceId.startsWith('/subscriptions/') ? parseAzureId(ref.resourceId).type : undefined;
 }
 
+const allowedMemo = new WeakMap<ZonePolicy, Map<string, ProtoPortBox[]>>();
+/** What the policy allows from one zone to another, as protocol × port boxes; once per pair, not per finding. */
+function allowedBoxes(policy: ZonePolicy, from: string, to: string): ProtoPortBox[] {
+  let m = allowedMemo.get(policy);
+  if (!m) allowedMemo.set(policy, (m = new Map()));
+  const k = `${from}\n${to}`;
+  let r = m.get(k);
+  if (!r) m.set(k, (r = protoPortBoxes(policySet(policy, from, to), 12)));
+  return r;
+}
+
 function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePolicy): Finding {
   const meta =
     g.kind === 'violation'
@@ -1113,7 +1124,7 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
         to: g.to,
         locate: g.locate,
         classes: protoPortBoxes(set, 12),
-        allowedInto: (zone) => protoPortBoxes(policySet(policy, zone, g.to), 12),
+        allowedInto: (zone) => allowedBoxes(policy, zone, g.to),
         trace: w.trace,
         packet: w.packet,
         account: scope.account,

@@ -61,8 +61,13 @@ export function zoneRanges(model: NetworkModel, policy: ZonePolicy, zone: string
   return r;
 }
 const rangesMemo = new WeakMap<NetworkModel, Map<string, string[]>>();
-const compareRanges = (a: string, b: string) =>
-  Number(a.includes(':')) - Number(b.includes(':')) || a.localeCompare(b, 'en', { numeric: true });
+/** Address order: IPv4 before IPv6, then by first address and prefix (a collator per comparison was most of the cost). */
+function compareRanges(a: string, b: string): number {
+  const x = tryParseCidr(a);
+  const y = tryParseCidr(b);
+  if (!x || !y) return x ? -1 : y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  return x.family - y.family || (x.first < y.first ? -1 : x.first > y.first ? 1 : x.prefix - y.prefix);
+}
 
 /** The fix for a finding, or `fallback` (its check's fix in words) where cordon has nothing more precise. */
 export function remediationFor(
