@@ -485,21 +485,34 @@ class FixWriter {
 
 /** The allowed zones' ranges inside a rule's own ranges (a range nested in the other's stays; others drop). */
 function narrowed(allowed: readonly Allowed[], ruleRanges: readonly string[]): Allowed[] {
-  const rule = ruleRanges.flatMap((r) => tryParseCidr(r) ?? []);
+  const key = ruleRanges.join(',');
   const out: Allowed[] = [];
   for (const a of allowed) {
-    const ranges = new Set<string>();
-    for (const z of a.ranges) {
-      const zc = tryParseCidr(z);
-      if (!zc) continue;
-      for (const rc of rule)
-        if (cidrContains(rc, zc)) ranges.add(zc.text);
-        // The internet zone's 0.0.0.0/0 is public space only: a private range inside it is no part of it.
-        else if (cidrContains(zc, rc) && !a.internet) ranges.add(rc.text);
-    }
-    if (ranges.size > 0) out.push({ ...a, ranges: [...ranges].sort(compareRanges) });
+    // A zone's ranges (one array per model and zone) against one rule's ranges: the same for every finding of the
+    // rule, and a zone may hold hundreds of subnets.
+    let memo = narrowMemo.get(a.ranges);
+    if (!memo) narrowMemo.set(a.ranges, (memo = new Map()));
+    const mk = `${a.internet}|${key}`;
+    let ranges = memo.get(mk);
+    if (!ranges) memo.set(mk, (ranges = intersectRanges(a.ranges, ruleRanges, a.internet)));
+    if (ranges.length > 0) out.push({ ...a, ranges });
   }
   return out;
+}
+const narrowMemo = new WeakMap<readonly string[], Map<string, string[]>>();
+
+function intersectRanges(zone: readonly string[], ruleRanges: readonly string[], internet: boolean): string[] {
+  const rule = ruleRanges.flatMap((r) => tryParseCidr(r) ?? []);
+  const ranges = new Set<string>();
+  for (const z of zone) {
+    const zc = tryParseCidr(z);
+    if (!zc) continue;
+    for (const rc of rule)
+      if (cidrContains(rc, zc)) ranges.add(zc.text);
+      // The internet zone's 0.0.0.0/0 is public space only: a private range inside it is no part of it.
+      else if (cidrContains(zc, rc) && !internet) ranges.add(rc.text);
+  }
+  return [...ranges].sort(compareRanges);
 }
 
 /**
