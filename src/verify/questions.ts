@@ -1036,7 +1036,7 @@ const allowedMemo = new WeakMap<ZonePolicy, Map<string, ProtoPortBox[]>>();
 /** What the policy allows from one zone to another, as protocol × port boxes; once per pair, not per finding. */
 function allowedBoxes(policy: ZonePolicy, from: string, to: string): ProtoPortBox[] {
   let m = allowedMemo.get(policy);
-  if (!m) allowedMemo.set(policy, (m = new Map()));
+  if (!m) allowedMemo.set(policy, (m = new Map<string, ProtoPortBox[]>()));
   const k = `${from}\n${to}`;
   let r = m.get(k);
   if (!r) m.set(k, (r = protoPortBoxes(policySet(policy, from, to), 12)));

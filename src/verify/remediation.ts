@@ -491,7 +491,7 @@ function narrowed(allowed: readonly Allowed[], ruleRanges: readonly string[]): A
     // A zone's ranges (one array per model and zone) against one rule's ranges: the same for every finding of the
     // rule, and a zone may hold hundreds of subnets.
     let memo = narrowMemo.get(a.ranges);
-    if (!memo) narrowMemo.set(a.ranges, (memo = new Map()));
+    if (!memo) narrowMemo.set(a.ranges, (memo = new Map<string, string[]>()));
     const mk = `${a.internet}|${key}`;
     let ranges = memo.get(mk);
     if (!ranges) memo.set(mk, (ranges = intersectRanges(a.ranges, ruleRanges, a.internet)));
