@@ -687,3 +687,26 @@ resource west 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
     assert.doesNotMatch(message, /infra\/bicep\/infra\/bicep/);
   });
 });
+
+describe('Bicep: environment()', () => {
+  it("a private DNS zone named from environment().suffixes.storage (Microsoft's pattern) is the public cloud's zone", async () => {
+    const dir = tree({
+      'main.bicep': `
+resource blobZone 'Microsoft.Network/privateDnsZones@2020-06-01' = {
+  name: 'privatelink.blob.\${environment().suffixes.storage}'
+  location: 'global'
+}
+`,
+    });
+    const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.deepEqual(
+      r.inventory.privateDnsZones.map((z) => z.name),
+      ['privatelink.blob.core.windows.net'],
+    );
+    assert.deepEqual(skippedOf(r, 'network:private-dns-zones'), []);
+  });
+});

@@ -1,9 +1,10 @@
 /**
  * Static evaluation of ARM template functions (learn.microsoft.com/azure/azure-resource-manager/templates/
  * template-functions). Functions whose result is fixed by the template and its parameters are computed; those Azure
- * computes at deploy time (reference(), list*(), uniqueString(), guid(), newGuid(), utcNow(), environment(), …) give
+ * computes at deploy time (reference(), list*(), uniqueString(), guid(), newGuid(), utcNow(), …) give
  * an Unknown naming the call. Deployment scope functions (subscription(), resourceGroup()) answer with the IaC scope
- * values: subscription "iac" and resource group "iac" unless the template states literal ones (docs/iac.md).
+ * values: subscription "iac" and resource group "iac" unless the template states literal ones (docs/iac.md);
+ * environment() the public cloud's.
  */
 import {
   ExpressionError,
@@ -51,7 +52,6 @@ const DEPLOY_TIME: Record<string, string> = {
   uniquestring:
     'a hash Azure computes at deploy time (Microsoft does not document the algorithm, so cordon does not guess it)',
   guid: 'a GUID Azure derives at deploy time (its algorithm is not documented)',
-  environment: 'the cloud environment of the deployment',
   deployment: 'the deployment object',
   tenant: 'the tenant of the deployment',
   managementgroup: 'the management group of the deployment',
@@ -59,6 +59,41 @@ const DEPLOY_TIME: Record<string, string> = {
   providers: 'a resource provider lookup',
   listkeys: 'secrets of a deployed resource',
   managementgroupresourceid: 'the management group of the deployment',
+};
+
+/**
+ * environment(): the public cloud's values as Microsoft documents them (template and Bicep function references).
+ * cordon's Azure analysis is for the public cloud — its private DNS zone names are the `core.windows.net` ones — so a
+ * template's `environment().suffixes.storage` is evaluated in the same cloud its zones are judged against (docs/iac.md).
+ */
+const AZURE_CLOUD: ObjectValue = {
+  name: 'AzureCloud',
+  gallery: 'https://gallery.azure.com/',
+  graph: 'https://graph.windows.net/',
+  portal: 'https://portal.azure.com',
+  graphAudience: 'https://graph.windows.net/',
+  activeDirectoryDataLake: 'https://datalake.azure.net/',
+  batch: 'https://batch.core.windows.net/',
+  media: 'https://rest.media.azure.net',
+  sqlManagement: 'https://management.core.windows.net:8443/',
+  vmImageAliasDoc:
+    'https://raw.githubusercontent.com/Azure/azure-rest-api-specs/master/arm-compute/quickstart-templates/aliases.json',
+  resourceManager: 'https://management.azure.com/',
+  authentication: {
+    loginEndpoint: 'https://login.microsoftonline.com/',
+    audiences: ['https://management.core.windows.net/', 'https://management.azure.com/'],
+    tenant: 'common',
+    identityProvider: 'AAD',
+  },
+  suffixes: {
+    acrLoginServer: '.azurecr.io',
+    azureDatalakeAnalyticsCatalogAndJob: 'azuredatalakeanalytics.net',
+    azureDatalakeStoreFileSystem: 'azuredatalakestore.net',
+    azureFrontDoorEndpointSuffix: 'azurefd.net',
+    keyvaultDns: '.vault.azure.net',
+    sqlServerHostname: '.database.windows.net',
+    storage: 'core.windows.net',
+  },
 };
 
 const unknownCall = (name: string, args: Value[], cause: string): Unknown =>
@@ -206,6 +241,8 @@ function call(e: Extract<Expr, { k: 'call' }>, ctx: EvalContext): Value {
         displayName: ctx.scope.subscriptionId,
         tenantId: new Unknown('subscription().tenantId', `the tenant is known only at deploy time (${ctx.where})`),
       };
+    case 'environment':
+      return AZURE_CLOUD;
     case 'resourcegroup':
       return {
         id: `/subscriptions/${ctx.scope.subscriptionId}/resourceGroups/${ctx.scope.resourceGroup}`,
