@@ -102,6 +102,9 @@ function sarifResult(f: Finding, index: ReadonlyMap<string, number>): Result {
       status: f.status,
       resource: f.resource,
       ...(f.evidence ? { evidence: f.evidence } : {}),
+      // The finding's own fix (commands with its ids: verify findings, some checks); the rule's help has the generic
+      // one. SARIF's `fixes` describe file edits, which a CLI command is not.
+      ...(f.remediation.snippet ? { remediation: f.remediation } : {}),
     },
     ...(f.suppression
       ? {

@@ -44,6 +44,14 @@ describe('report formats', () => {
     assert.equal(located.length, run.results.length, 'every result has a physical location');
     for (const x of located)
       assert.match(x.locations[0]!.physicalLocation!.artifactLocation.uri, /^examples\/aws\/misconfigured\//);
+    // A verify finding carries its own fix (the command with its ids) beside the rule's generic help.
+    const fixes = (run.results as { ruleId: string; properties?: { remediation?: { snippet?: { code: string } } } }[])
+      .filter((x) => x.ruleId === 'verify-zone-violation')
+      .map((x) => x.properties?.remediation?.snippet?.code ?? '');
+    assert.ok(
+      fixes.some((c) => /aws ec2 delete-route --region us-east-1 --route-table-id rtb-/.test(c)),
+      fixes.join('\n'),
+    );
   });
   it('SARIF of a clean scan is valid and has no results', async () => {
     const r = await runCli(['scan', 'examples/aws/reference', '-p', 'examples/cordon.yaml', '--format', 'sarif']);
