@@ -356,3 +356,39 @@ describe('verify (AWS): load balancers', () => {
     assert.ok(findings(unread, VERIFY_CHECKS.unknown.id, 'internet', 'inference').length > 0);
   });
 });
+
+describe('verify (AWS): load balancers and IPv6 clients', () => {
+  const v6 = (ingress: Parameters<typeof sg>[3], infIngress: Parameters<typeof sg>[3]) => {
+    const inv = world({ inf: infIngress });
+    sg(inv, 'sg-alb', 'vpc-1', ingress);
+    loadBalancer(inv, {
+      name: 'web',
+      type: 'application',
+      node: '10.0.0.60',
+      securityGroups: ['sg-alb'],
+      group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080 }] },
+    });
+    return run(inv);
+  };
+  const ipv6Only = { ...tcp(443, 443), ipv6Ranges: [{ cidr: '::/0' }] };
+
+  it('an ALB whose group admits only IPv6 clients may carry the internet to an IPv4 target: undecided, not absent', () => {
+    // The target sees the ALB, whatever the client's family; cordon does not read whether the ALB is dual-stack.
+    const r = v6([ipv6Only], [tcp(8080, 8080, [], ['sg-alb'])]);
+    const c = cell(r, 'internet', 'inference');
+    assert.deepEqual(c.configurationPermits, []);
+    assert.deepEqual(c.unknown, ['tcp/443']);
+    const u = findings(r, VERIFY_CHECKS.unknown.id, 'internet', 'inference');
+    assert.ok(u.length > 0);
+    assert.ok(
+      hops(u[0]!).some((x) => /an IPv6 client may be admitted on this port/.test(x)),
+      hops(u[0]!).join('\n'),
+    );
+    // The target does not admit the ALB: no path, whatever the clients.
+    const closed = cell(v6([ipv6Only], [tcp(8080, 8080, ['10.0.1.0/24'])]), 'internet', 'inference');
+    assert.deepEqual([...closed.configurationPermits, ...closed.unknown], []);
+    // The group admits no client at all: nothing undecided.
+    const none = cell(v6([], [tcp(8080, 8080, [], ['sg-alb'])]), 'internet', 'inference');
+    assert.deepEqual([...none.configurationPermits, ...none.unknown], []);
+  });
+});
