@@ -38,6 +38,36 @@ export interface FixQuestion {
 /** Priorities each zone pair's Azure rules take (a deny and the allows in front of it). */
 const BAND = 8;
 
+/** Per model, NSG and direction: the priorities existing rules and fixes already given hold. */
+interface AzureTaken {
+  used: Set<number>;
+  byFinding: Map<string, number[]>;
+}
+const azureTakenMemo = new WeakMap<NetworkModel, Map<string, AzureTaken>>();
+
+function azureTaken(model: NetworkModel, policy: ZonePolicy, nsgId: string, direction: 'in' | 'out'): AzureTaken {
+  let memo = azureTakenMemo.get(model);
+  // Every zone pair's deny band (azureDeny) is held, whether or not a finding asks for it.
+  const bands = () => new Set(Array.from({ length: BAND * policy.zones.size ** 2 }, (_, i) => 4096 - i));
+  const at = (key: string) => {
+    let t = memo!.get(key);
+    if (!t) memo!.set(key, (t = { used: bands(), byFinding: new Map() }));
+    return t;
+  };
+  if (!memo) {
+    azureTakenMemo.set(model, (memo = new Map<string, AzureTaken>()));
+    const filters = [
+      ...[...model.subnets.values()].flatMap((s) => [s.inbound, s.outbound]),
+      ...model.interfaces.flatMap((i) => [i.inbound, i.outbound]),
+    ];
+    for (const f of new Set(filters))
+      for (const r of f?.rules ?? [])
+        if (r.ref.fix?.kind === 'azure-nsg-rule' && !r.ref.fix.builtIn)
+          at(`${r.ref.fix.nsgId}|${r.ref.fix.direction}`).used.add(r.ref.fix.priority);
+  }
+  return at(`${nsgId}|${direction}`);
+}
+
 /** How many ranges a command lists before it says how many more there are. */
 const MAX_RANGES = 20;
 
@@ -303,10 +333,12 @@ class FixWriter {
         const src = this.azurePrefixes(this.q.from);
         const dst = this.azurePrefixes(this.q.to);
         if (!src || !dst || below - this.q.classes.length + 1 < 100) return { text };
+        const priorities = this.azureFreePriorities(f.nsgId, f.direction, below);
+        if (!priorities) return { text };
         const lines = [`# ${pair}: ${cls} is allowed by the zone policy`];
         this.q.classes.forEach((c, i) =>
           lines.push(
-            `az network nsg rule create --subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${ruleName('allow', this.q.from, this.q.to, i)} --priority ${below - i} --direction ${f.direction === 'in' ? 'Inbound' : 'Outbound'} --access Allow ${azureMatch(c)} --source-address-prefixes ${src} --destination-address-prefixes ${dst}`,
+            `az network nsg rule create --subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${ruleName('allow', this.q.from, this.q.to, i)} --priority ${priorities[i]!} --direction ${f.direction === 'in' ? 'Inbound' : 'Outbound'} --access Allow ${azureMatch(c)} --source-address-prefixes ${src} --destination-address-prefixes ${dst}`,
           ),
         );
         return this.code('shell', lines, text);
@@ -372,6 +404,25 @@ class FixWriter {
     const zones = [...this.policy.zones.keys()].sort();
     const index = zones.indexOf(this.q.from) * zones.length + zones.indexOf(this.q.to);
     return 4096 - BAND * Math.max(0, index);
+  }
+
+  /**
+   * Priorities for this finding's allow rules, from `below` down: NSG priorities are unique per direction, so none an
+   * existing rule holds, none of the zone pairs' deny bands (azureBand), and none another finding's fix in the same
+   * NSG took (two findings dropped by one rule both asked for its priority minus one, and the second command failed).
+   * Stable per finding (the report asks for a fix more than once). Undefined when there is no room above 100.
+   */
+  private azureFreePriorities(nsgId: string, direction: 'in' | 'out', below: number): number[] | undefined {
+    const taken = azureTaken(this.model, this.policy, nsgId, direction);
+    const key = `${this.q.from}|${this.q.to}|${below}|${this.q.classes.map(classWords).join(',')}`;
+    const hit = taken.byFinding.get(key);
+    if (hit) return hit;
+    const out: number[] = [];
+    for (let p = below; p >= 100 && out.length < this.q.classes.length; p--) if (!taken.used.has(p)) out.push(p);
+    if (out.length < this.q.classes.length) return undefined;
+    for (const p of out) taken.used.add(p);
+    taken.byFinding.set(key, out);
+    return out;
   }
 
   /** A zone as NSG prefixes: the Internet service tag for the internet; undefined when it has no ranges. */

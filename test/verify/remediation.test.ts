@@ -245,6 +245,30 @@ describe('verify fixes (Azure)', () => {
     assert.equal(findingsOf(after, 'verify-broken-intent', 'inference', 'data').length, 0);
     assert.equal(findingsOf(after, 'verify-zone-violation', 'app', 'data').length, 0);
   });
+  it('two broken-intent findings dropped by one NSG rule: their allows take different priorities; applied, both flows work', () => {
+    // One NSG on the inference and data subnets, a custom deny of the VNet in it: app -> inference and
+    // inference -> data are both dropped by that rule, in the same direction.
+    const inv = azureInventory();
+    vnet(inv, 'vnet', '10.1.0.0/16');
+    nsg(inv, 'nsg-shared', [rule('deny-vnet', 300, 'Inbound', 'Deny', '*', ['VirtualNetwork'], ['VirtualNetwork'])]);
+    azSubnet(inv, 'vnet', 'app', '10.1.1.0/24');
+    azSubnet(inv, 'vnet', 'inf', '10.1.2.0/24', { nsg: 'nsg-shared' });
+    azSubnet(inv, 'vnet', 'data', '10.1.3.0/24', { nsg: 'nsg-shared' });
+    nic(inv, 'nic-app', 'vnet', 'app', '10.1.1.4', { zone: 'app' });
+    nic(inv, 'nic-inf', 'vnet', 'inf', '10.1.2.4', { zone: 'inference' });
+    nic(inv, 'nic-db', 'vnet', 'data', '10.1.3.4', { zone: 'data' });
+    const r = runAzure(inv);
+    const broken = [
+      ...findingsOf(r, 'verify-broken-intent', 'app', 'inference'),
+      ...findingsOf(r, 'verify-broken-intent', 'inference', 'data'),
+    ];
+    assert.equal(broken.length, 2);
+    for (const b of broken) applyAzure(inv, snippet(b));
+    const after = runAzure(inv);
+    assert.equal(findingsOf(after, 'verify-broken-intent', 'app', 'inference').length, 0);
+    assert.equal(findingsOf(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+    assert.equal(findingsOf(after, 'verify-zone-violation', 'app', 'data').length, 0);
+  });
 });
 
 // ---- Google Cloud: gcloud compute firewall-rules create, on the inventory
