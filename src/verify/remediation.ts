@@ -14,7 +14,7 @@
 import type { Remediation } from '../findings/types.js';
 import { cidrContains, tryParseCidr } from '../util/cidr.js';
 import type { ZonePolicy } from '../policy/load.js';
-import type { FixTarget, NetworkModel, Ref } from './model.js';
+import type { Filter, FilterRule, FixTarget, NetworkModel, Ref } from './model.js';
 import type { Point, ProtoPortBox } from './packet-set.js';
 import type { Trace } from './trace.js';
 
@@ -35,11 +35,42 @@ export interface FixQuestion {
   region: string;
 }
 
+/** Every filter of the model's subnets and interfaces, once. */
+function modelFilters(model: NetworkModel): Set<Filter> {
+  const out = new Set<Filter>();
+  for (const s of model.subnets.values()) for (const f of [s.inbound, s.outbound]) if (f) out.add(f);
+  for (const i of model.interfaces) for (const f of [i.inbound, i.outbound]) out.add(f);
+  return out;
+}
+
+/**
+ * The protocol × port classes of the rule a Ref locates (its filter rules share the Ref), or undefined when no filter
+ * holds it. A narrowed rule keeps its ports, so which zones it may keep admitting is asked on all of them, not only on
+ * the finding's classes (a zone allowed on a port the finding does not name lost it).
+ */
+function ruleClassesOf(model: NetworkModel, ref: Ref): ProtoPortBox[] | undefined {
+  let memo = ruleClassesMemo.get(model);
+  if (!memo) {
+    ruleClassesMemo.set(model, (memo = new Map<Ref, ProtoPortBox[]>()));
+    for (const f of modelFilters(model))
+      for (const r of f.rules) {
+        const list = memo.get(r.ref) ?? memo.set(r.ref, []).get(r.ref)!;
+        if (!list.some((b) => sameBox(b, r))) list.push({ proto: [...r.proto], port: [...r.ports] });
+      }
+  }
+  return memo.get(ref);
+}
+const ruleClassesMemo = new WeakMap<NetworkModel, Map<Ref, ProtoPortBox[]>>();
+const sameBox = (b: ProtoPortBox, r: FilterRule) =>
+  b.proto[0] === r.proto[0] && b.proto[1] === r.proto[1] && b.port[0] === r.ports[0] && b.port[1] === r.ports[1];
+
 /** Priorities each zone pair's Azure rules take (a deny and the allows in front of it). */
 const BAND = 8;
 
 /** Per model, NSG and direction: the priorities existing rules and fixes already given hold. */
 interface AzureTaken {
+  /** Priorities of the NSG's own rules in that direction. */
+  existing: Set<number>;
   used: Set<number>;
   byFinding: Map<string, number[]>;
 }
@@ -51,19 +82,18 @@ function azureTaken(model: NetworkModel, policy: ZonePolicy, nsgId: string, dire
   const bands = () => new Set(Array.from({ length: BAND * policy.zones.size ** 2 }, (_, i) => 4096 - i));
   const at = (key: string) => {
     let t = memo!.get(key);
-    if (!t) memo!.set(key, (t = { used: bands(), byFinding: new Map() }));
+    if (!t) memo!.set(key, (t = { existing: new Set(), used: bands(), byFinding: new Map() }));
     return t;
   };
   if (!memo) {
     azureTakenMemo.set(model, (memo = new Map<string, AzureTaken>()));
-    const filters = [
-      ...[...model.subnets.values()].flatMap((s) => [s.inbound, s.outbound]),
-      ...model.interfaces.flatMap((i) => [i.inbound, i.outbound]),
-    ];
-    for (const f of new Set(filters))
-      for (const r of f?.rules ?? [])
-        if (r.ref.fix?.kind === 'azure-nsg-rule' && !r.ref.fix.builtIn)
-          at(`${r.ref.fix.nsgId}|${r.ref.fix.direction}`).used.add(r.ref.fix.priority);
+    for (const f of modelFilters(model))
+      for (const r of f.rules)
+        if (r.ref.fix?.kind === 'azure-nsg-rule' && !r.ref.fix.builtIn) {
+          const t = at(`${r.ref.fix.nsgId}|${r.ref.fix.direction}`);
+          t.used.add(r.ref.fix.priority);
+          t.existing.add(r.ref.fix.priority);
+        }
   }
   return at(`${nsgId}|${direction}`);
 }
@@ -125,6 +155,11 @@ class FixWriter {
 
   private ranges(zone: string): string[] {
     return zoneRanges(this.model, this.policy, zone);
+  }
+
+  /** The classes of the located rule, which a narrowed rule keeps (the finding's where the model does not hold it). */
+  private ruleClasses(): readonly ProtoPortBox[] {
+    return (this.q.locate && ruleClassesOf(this.model, this.q.locate)) ?? this.q.classes;
   }
 
   /** The ranges of a zone, capped, with a comment when some were left out. */
@@ -222,27 +257,56 @@ class FixWriter {
       case 'azure-nsg-rule': {
         const nsg = armParts(f.nsgId);
         if (f.builtIn || f.access === 'deny') return this.azureDeny(nsg, f.direction, f.name);
-        const allowed = f.direction === 'in' ? narrowed(this.allowedFor(this.q.classes), azureRanges(f.remotes)) : [];
+        const allowed =
+          f.direction === 'in' ? narrowed(this.allowedFor(this.ruleClasses()), azureRanges(f.remotes)) : [];
         const text = `NSG ${nsg.name} rule ${f.name} admits ${cls} for ${pair}, which the policy denies.${allowed.length ? ` Narrow its sources to the zones the policy allows (${allowed.map((a) => a.zone).join(', ')}; where other findings name this rule, keep their zones' ranges too)` : ' Delete it'}, or put a deny rule for the source zone in front of it.`;
         if (this.model.iac) return this.inCode(`change the security rule ${f.name} of ${nsg.name}: ${text}`);
-        const sources = [
-          ...new Set(
-            allowed.flatMap((a) =>
-              this.policy.zones.get(a.zone)?.kind === 'internet' ? ['Internet'] : a.ranges.slice(0, MAX_RANGES),
-            ),
-          ),
-        ].sort(compareRanges);
-        const base = `--subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${f.name}`;
-        return this.code(
-          'shell',
+        // A zone the policy allows on only some of the rule's classes cannot stay among its sources (it would keep
+        // the rest) nor go (it would lose what it is allowed): it gets an allow of its own for those classes, right in
+        // front of the rule, to the rule's own destinations.
+        const rc = this.ruleClasses();
+        const whole = allowed.filter((a) => a.zone === this.q.to || boxesSize(a.classes) >= boxesSize(rc));
+        const partial = allowed.filter((a) => !whole.includes(a));
+        const prefixes = (list: readonly Allowed[]) =>
           [
-            `# ${pair}: ${cls} is denied by the zone policy`,
-            sources.length > 0
-              ? `az network nsg rule update ${base} --source-address-prefixes ${sources.join(' ')}`
-              : `az network nsg rule delete ${base}`,
-          ],
-          text,
+            ...new Set(
+              list.flatMap((a) =>
+                this.policy.zones.get(a.zone)?.kind === 'internet' ? ['Internet'] : a.ranges.slice(0, MAX_RANGES),
+              ),
+            ),
+          ].sort(compareRanges);
+        const sources = prefixes(whole);
+        const base = `--subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name}`;
+        const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
+        if (partial.length > 0) {
+          const boxes = partial.flatMap((a) => a.classes.map((c) => ({ a, c })));
+          const priorities = f.locals
+            ? this.azureFreePriorities(
+                f.nsgId,
+                f.direction,
+                f.priority - 1,
+                boxes.length,
+                true,
+                `keep|${f.name}|${boxes.map(({ a, c }) => `${a.zone} ${classWords(c)}`).join(',')}`,
+              )
+            : undefined;
+          if (!priorities)
+            return {
+              text: `${text} ${partial.map((a) => a.zone).join(', ')} ${partial.length > 1 ? 'are' : 'is'} allowed on only some of its ports: give ${partial.length > 1 ? 'them' : 'it'} a rule of ${partial.length > 1 ? 'their' : 'its'} own for those in front of it (no free priority right in front of it${f.locals ? '' : ', or its destinations are application security groups'}).`,
+            };
+          const dst = f.locals!.map((x) => (x === '*' ? "'*'" : x)).join(' ');
+          boxes.forEach(({ a, c }, i) =>
+            lines.push(
+              `az network nsg rule create ${base} --name ${ruleName('keep', a.zone, f.name, i)} --priority ${priorities[i]!} --direction Inbound --access Allow ${azureMatch(c)} --source-address-prefixes ${prefixes([a]).join(' ')} --destination-address-prefixes ${dst}`,
+            ),
+          );
+        }
+        lines.push(
+          sources.length > 0
+            ? `az network nsg rule update ${base} --name ${f.name} --source-address-prefixes ${sources.join(' ')}`
+            : `az network nsg rule delete ${base} --name ${f.name}`,
         );
+        return this.code('shell', lines, text);
       }
       case 'azure-route':
       case 'azure-system-route':
@@ -412,14 +476,24 @@ class FixWriter {
    * NSG took (two findings dropped by one rule both asked for its priority minus one, and the second command failed).
    * Stable per finding (the report asks for a fix more than once). Undefined when there is no room above 100.
    */
-  private azureFreePriorities(nsgId: string, direction: 'in' | 'out', below: number): number[] | undefined {
+  private azureFreePriorities(
+    nsgId: string,
+    direction: 'in' | 'out',
+    below: number,
+    count = this.q.classes.length,
+    adjacent = false,
+    key = `${this.q.from}|${this.q.to}|${below}|${this.q.classes.map(classWords).join(',')}`,
+  ): number[] | undefined {
     const taken = azureTaken(this.model, this.policy, nsgId, direction);
-    const key = `${this.q.from}|${this.q.to}|${below}|${this.q.classes.map(classWords).join(',')}`;
     const hit = taken.byFinding.get(key);
     if (hit) return hit;
     const out: number[] = [];
-    for (let p = below; p >= 100 && out.length < this.q.classes.length; p--) if (!taken.used.has(p)) out.push(p);
-    if (out.length < this.q.classes.length) return undefined;
+    for (let p = below; p >= 100 && out.length < count; p--) {
+      // Right in front of a rule: no existing rule between (it would come after what it used to come before).
+      if (adjacent && taken.existing.has(p)) break;
+      if (!taken.used.has(p)) out.push(p);
+    }
+    if (out.length < count) return undefined;
     for (const p of out) taken.used.add(p);
     taken.byFinding.set(key, out);
     return out;
@@ -500,7 +574,7 @@ class FixWriter {
       lines.push(create(ruleName('deny', this.q.from, this.q.to), 'DENY', 'all', 65000));
       return this.code('shell', lines, text);
     }
-    const allowed = ingress && f.remoteRanges ? narrowed(this.allowedFor(this.q.classes), f.remoteRanges) : [];
+    const allowed = ingress && f.remoteRanges ? narrowed(this.allowedFor(this.ruleClasses()), f.remoteRanges) : [];
     const sources = [
       ...new Set(allowed.flatMap((a) => a.ranges.filter((r) => !r.includes(':')).slice(0, MAX_RANGES))),
     ].sort(compareRanges);
@@ -585,6 +659,14 @@ function classWords(b: ProtoPortBox): string {
 const ANY: ProtoPortBox = { proto: [0, 255], port: [0, 65535] };
 
 const hasPorts = (b: ProtoPortBox) => b.proto[0] === b.proto[1] && (b.proto[0] === 6 || b.proto[0] === 17);
+
+/** How many protocol × port pairs boxes hold (a protocol without ports counts once). */
+function boxesSize(list: readonly ProtoPortBox[]): number {
+  return list.reduce(
+    (n, b) => n + (b.proto[1] - b.proto[0] + 1) * (hasPorts(b) ? b.port[1] - b.port[0] + 1 : 65536),
+    0,
+  );
+}
 
 /** The intersections of two lists of protocol × port boxes. */
 export function intersectBoxes(a: readonly ProtoPortBox[], b: readonly ProtoPortBox[]): ProtoPortBox[] {

@@ -178,15 +178,21 @@ describe('verify fixes (AWS)', () => {
 
 function applyAzure(inv: AzureInventory, code: string): void {
   for (const cmd of commands(code)) {
-    assert.match(cmd, /^az network nsg rule create /, cmd);
+    assert.match(cmd, /^az network nsg rule (create|update) /, cmd);
     const g = inv.networkSecurityGroups.find((n) => n.name === flag(cmd, 'nsg-name'))!;
+    const split = (v: string | undefined) => (v ?? '*').split(' ').map((x) => x.replace(/'/g, ''));
+    if (cmd.includes(' rule update ')) {
+      const existing = g.securityRules.find((r) => r.name === flag(cmd, 'name'));
+      assert.ok(existing, `update names an existing rule: ${cmd}`);
+      existing.sources = split(flag(cmd, 'source-address-prefixes'));
+      continue;
+    }
     const priority = Number(flag(cmd, 'priority'));
     const direction = flag(cmd, 'direction') as 'Inbound' | 'Outbound';
     assert.ok(
       !g.securityRules.some((r) => r.priority === priority && r.direction === direction),
       `priority ${priority} is free: ${cmd}`,
     );
-    const split = (v: string | undefined) => (v ?? '*').split(' ').map((x) => x.replace(/'/g, ''));
     const r: AzureSecurityRule = rule(
       flag(cmd, 'name')!,
       priority,
@@ -244,6 +250,24 @@ describe('verify fixes (Azure)', () => {
     const after = runAzure(inv);
     assert.equal(findingsOf(after, 'verify-broken-intent', 'inference', 'data').length, 0);
     assert.equal(findingsOf(after, 'verify-zone-violation', 'app', 'data').length, 0);
+  });
+  it('a custom allow of the VNet on every TCP port: narrowing it for inference -> data keeps inference on the port the policy allows', () => {
+    // inference -> data violates on every TCP port but 6333: the fix must keep what the rule admits of inference on
+    // 6333, a class that is no part of this finding.
+    const inv = world();
+    inv.networkSecurityGroups[0]!.securityRules.push(
+      rule('allow-vnet-tcp', 200, 'Inbound', 'Allow', 'Tcp', ['VirtualNetwork'], ['VirtualNetwork']),
+      rule('deny-vnet', 300, 'Inbound', 'Deny', '*', ['VirtualNetwork'], ['VirtualNetwork']),
+    );
+    const r = runAzure(inv);
+    assert.deepEqual(permits(r, 'inference', 'data'), ['tcp all ports']);
+    const [v] = findingsOf(r, 'verify-zone-violation', 'inference', 'data');
+    const code = snippet(v!);
+    assert.match(code, /az network nsg rule update .* --name allow-vnet-tcp --source-address-prefixes /);
+    applyAzure(inv, code);
+    const after = runAzure(inv);
+    assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
+    assert.equal(findingsOf(after, 'verify-broken-intent', 'inference', 'data').length, 0);
   });
   it('two broken-intent findings dropped by one NSG rule: their allows take different priorities; applied, both flows work', () => {
     // One NSG on the inference and data subnets, a custom deny of the VNet in it: app -> inference and
