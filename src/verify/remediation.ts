@@ -162,6 +162,16 @@ class FixWriter {
     return (this.q.locate && ruleClassesOf(this.model, this.q.locate)) ?? this.q.classes;
   }
 
+  /**
+   * Allowed zones a narrowed rule may keep among its sources (allowed on all its classes, or the destination zone
+   * itself) and those allowed on only some (kept, they keep the rest; dropped, they lose what the policy allows).
+   */
+  private byCoverage(allowed: readonly Allowed[]): { whole: Allowed[]; partial: Allowed[] } {
+    const size = boxesSize(this.ruleClasses());
+    const whole = allowed.filter((a) => a.zone === this.q.to || boxesSize(a.classes) >= size);
+    return { whole, partial: allowed.filter((a) => !whole.includes(a)) };
+  }
+
   /** The ranges of a zone, capped, with a comment when some were left out. */
   private capped(zone: string, family?: 4 | 6): { list: string[]; more: number } {
     const all = this.ranges(zone).filter((r) => family === undefined || r.includes(':') === (family === 6));
@@ -264,9 +274,7 @@ class FixWriter {
         // A zone the policy allows on only some of the rule's classes cannot stay among its sources (it would keep
         // the rest) nor go (it would lose what it is allowed): it gets an allow of its own for those classes, right in
         // front of the rule, to the rule's own destinations.
-        const rc = this.ruleClasses();
-        const whole = allowed.filter((a) => a.zone === this.q.to || boxesSize(a.classes) >= boxesSize(rc));
-        const partial = allowed.filter((a) => !whole.includes(a));
+        const { whole, partial } = this.byCoverage(allowed);
         const prefixes = (list: readonly Allowed[]) =>
           [
             ...new Set(
@@ -292,7 +300,7 @@ class FixWriter {
             : undefined;
           if (!priorities)
             return {
-              text: `${text} ${partial.map((a) => a.zone).join(', ')} ${partial.length > 1 ? 'are' : 'is'} allowed on only some of its ports: give ${partial.length > 1 ? 'them' : 'it'} a rule of ${partial.length > 1 ? 'their' : 'its'} own for those in front of it (no free priority right in front of it${f.locals ? '' : ', or its destinations are application security groups'}).`,
+              text: `${text} ${partialWords(partial)} in front of it (no free priority right in front of it${f.locals ? '' : ', or its destinations are application security groups'}).`,
             };
           const dst = f.locals!.map((x) => (x === '*' ? "'*'" : x)).join(' ');
           boxes.forEach(({ a, c }, i) =>
@@ -580,6 +588,12 @@ class FixWriter {
     ].sort(compareRanges);
     const text = `VPC firewall rule ${f.name} lets ${cls} through for ${pair}, which the policy denies.${sources.length ? ` Narrow its source ranges to the zones the policy allows (${allowed.map((a) => a.zone).join(', ')}; where other findings name this rule, keep their zones' ranges too).` : ' Delete it, or narrow it to what the policy allows.'}`;
     if (this.model.iac) return this.inCode(text);
+    const { partial } = this.byCoverage(allowed);
+    // A rule for those alone would need the old one's targets (tags, service accounts), which cordon does not carry.
+    if (partial.length > 0)
+      return {
+        text: `${text} ${partialWords(partial)} with this rule's targets, before narrowing it.`,
+      };
     return this.code(
       'shell',
       [
@@ -659,6 +673,12 @@ function classWords(b: ProtoPortBox): string {
 const ANY: ProtoPortBox = { proto: [0, 255], port: [0, 65535] };
 
 const hasPorts = (b: ProtoPortBox) => b.proto[0] === b.proto[1] && (b.proto[0] === 6 || b.proto[0] === 17);
+
+/** Zones a narrowed rule can neither keep nor drop (FixWriter.byCoverage), in words. */
+function partialWords(partial: readonly Allowed[]): string {
+  const many = partial.length > 1;
+  return `${partial.map((a) => a.zone).join(', ')} ${many ? 'are' : 'is'} allowed on only some of its ports: give ${many ? 'them' : 'it'} a rule of ${many ? 'their' : 'its'} own for those ports,`;
+}
 
 /** How many protocol × port pairs boxes hold (a protocol without ports counts once). */
 function boxesSize(list: readonly ProtoPortBox[]): number {

@@ -194,8 +194,7 @@ export class Tracer {
               'inbound: an IPv6 client may be admitted on this port, which an IPv4 target cannot tell from this packet (whether the load balancer is dual-stack is not read)',
             );
           else t.filter(ff.at, ff.filter, p, 'in');
-        }
-        else if (!ff.filter || !ff.addresses || ff.addresses.length === 0)
+        } else if (!ff.filter || !ff.addresses || ff.addresses.length === 0)
           t.hop(ff.at, 'maybe', 'the front end’s filter is not in the inventory');
         else {
           const fd = frontDecision(ff.filter, p, ff.addresses, mode);

@@ -365,6 +365,25 @@ describe('verify fixes (Google Cloud)', () => {
   });
 });
 
+describe('verify fixes (Google Cloud): a rule whose ports the policy allows in part', () => {
+  it('a VPC rule open to the network on every TCP port: no command that keeps inference on them all or takes 6333 from it', () => {
+    const inv = gcpWorld({
+      firewalls: [
+        firewall('allow-db', {
+          direction: 'INGRESS',
+          sourceRanges: ['10.1.0.0/16'],
+          allowed: [{ protocol: 'tcp', ports: [] }],
+        }),
+      ],
+    });
+    const [v] = gcpFindings(runGcp(inv), 'verify-zone-violation', 'inference', 'data');
+    // Narrowing the sources cannot split the rule's ports: keeping 10.1.2.0/24 leaves the violation, dropping it
+    // breaks inference -> data on 6333. A new rule would need the old one's targets, which cordon does not carry.
+    assert.equal(v!.remediation.snippet, undefined, v!.remediation.snippet?.code);
+    assert.match(v!.remediation.text, /inference is allowed on only some of its ports/);
+  });
+});
+
 describe("verify fixes: what keeps its check's fix", () => {
   it('a finding cordon cannot decide (a prefix list not in the inventory) keeps the fix of its check: collect the data', () => {
     const inv = threeTier([tcp(6333, 6333, ['10.0.2.0/24']), tcp(6333, 6333, [], [], ['pl-0unknown'])]);
