@@ -12,7 +12,7 @@
  * runs them (read-only by design).
  */
 import type { Remediation } from '../findings/types.js';
-import { cidrContains, tryParseCidr } from '../util/cidr.js';
+import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
 import type { ZonePolicy } from '../policy/load.js';
 import type { Filter, FilterRule, FixTarget, NetworkModel, Ref } from './model.js';
 import type { Point, ProtoPortBox } from './packet-set.js';
@@ -49,18 +49,29 @@ function modelFilters(model: NetworkModel): Set<Filter> {
  * the finding's classes (a zone allowed on a port the finding does not name lost it).
  */
 function ruleClassesOf(model: NetworkModel, ref: Ref): ProtoPortBox[] | undefined {
-  let memo = ruleClassesMemo.get(model);
+  const rules = rulesOf(model, ref);
+  if (!rules) return undefined;
+  const out: ProtoPortBox[] = [];
+  for (const r of rules) if (!out.some((b) => sameBox(b, r))) out.push({ proto: [...r.proto], port: [...r.ports] });
+  return out;
+}
+
+/** The filter rules a Ref locates (one rule of the provider's can be several of the model's). */
+function rulesOf(model: NetworkModel, ref: Ref): FilterRule[] | undefined {
+  let memo = rulesMemo.get(model);
   if (!memo) {
-    ruleClassesMemo.set(model, (memo = new Map<Ref, ProtoPortBox[]>()));
+    rulesMemo.set(model, (memo = new Map<Ref, FilterRule[]>()));
     for (const f of modelFilters(model))
       for (const r of f.rules) {
-        const list = memo.get(r.ref) ?? memo.set(r.ref, []).get(r.ref)!;
-        if (!list.some((b) => sameBox(b, r))) list.push({ proto: [...r.proto], port: [...r.ports] });
+        const list = memo.get(r.ref);
+        if (!list) memo.set(r.ref, [r]);
+        else if (!list.includes(r)) list.push(r);
       }
   }
   return memo.get(ref);
 }
-const ruleClassesMemo = new WeakMap<NetworkModel, Map<Ref, ProtoPortBox[]>>();
+const rulesMemo = new WeakMap<NetworkModel, Map<Ref, FilterRule[]>>();
+const overlaps = (a: Cidr, b: Cidr) => a.family === b.family && a.first <= b.last && b.first <= a.last;
 const sameBox = (b: ProtoPortBox, r: FilterRule) =>
   b.proto[0] === r.proto[0] && b.proto[1] === r.proto[1] && b.port[0] === r.ports[0] && b.port[1] === r.ports[1];
 
@@ -163,6 +174,42 @@ class FixWriter {
   }
 
   /**
+   * The entries of a security-group permission (ranges, group references, prefix lists) whose addresses meet the
+   * remote zone: the model's rule holds one remote per entry, in the permission's order. The whole permission where
+   * that cannot be told.
+   */
+  private offendingPart(p: AwsPermission, zone: string): AwsPermission {
+    const rule = this.q.locate && rulesOf(this.model, this.q.locate)?.[0];
+    const entries = [...p.ipv4Ranges, ...p.ipv6Ranges, ...p.groupRefs, ...p.prefixListIds];
+    if (!rule || rule.remotes.length !== entries.length) return p;
+    const space: { include: Cidr[]; exclude: Cidr[] } =
+      this.policy.zones.get(zone)?.kind === 'internet'
+        ? this.model.internet
+        : { include: this.ranges(zone).flatMap((r) => tryParseCidr(r) ?? []), exclude: [] };
+    const meets = (c: Cidr) =>
+      space.include.some((i) => overlaps(i, c)) && !space.exclude.some((e) => cidrContains(e, c));
+    const hit = rule.remotes.map((r) =>
+      r.kind === 'cidr'
+        ? meets(r.cidr)
+        : r.kind === 'members'
+          ? r.addresses.some(meets)
+          : r.kind === 'space'
+            ? r.space.include.some(meets)
+            : false,
+    );
+    if (!hit.some(Boolean)) return p;
+    let i = 0;
+    const take = <T>(list: readonly T[]) => list.filter(() => hit[i++]);
+    return {
+      ...p,
+      ipv4Ranges: take(p.ipv4Ranges),
+      ipv6Ranges: take(p.ipv6Ranges),
+      groupRefs: take(p.groupRefs),
+      prefixListIds: take(p.prefixListIds),
+    };
+  }
+
+  /**
    * Allowed zones a narrowed rule may keep among its sources (allowed on all its classes, or the destination zone
    * itself) and those allowed on only some (kept, they keep the rest; dropped, they lose what the policy allows).
    */
@@ -214,8 +261,11 @@ class FixWriter {
     switch (f.kind) {
       case 'aws-sg-rule': {
         const ruleClasses = [permissionBox(f.permission)];
-        // Narrowing never widens: the allowed zones' ranges only where the rule's own ranges cover them.
-        const ruleRanges = [...f.permission.ipv4Ranges, ...f.permission.ipv6Ranges].map((r) => r.cidr);
+        // Only the sources (or destinations) of the permission that reach the other zone: describe-security-groups
+        // folds every rule on one port into one permission, and revoking it whole took an allowed group's with it.
+        const revoked = this.offendingPart(f.permission, f.direction === 'in' ? this.q.from : this.q.to);
+        // Narrowing never widens: the allowed zones' ranges only where the revoked ranges cover them.
+        const ruleRanges = [...revoked.ipv4Ranges, ...revoked.ipv6Ranges].map((r) => r.cidr);
         const allowed = f.direction === 'in' ? narrowed(this.allowedFor(ruleClasses), ruleRanges) : [];
         const verb = f.direction === 'in' ? 'ingress' : 'egress';
         const keep = allowed.map((a) => `${a.zone} on ${a.classes.map(classWords).join(', ')}`).join('; ');
@@ -227,7 +277,7 @@ class FixWriter {
         const lines = [
           `# ${pair}: ${cls} is denied by the zone policy`,
           `aws ec2 revoke-security-group-${verb} --region ${this.q.region} --group-id ${f.groupId} \\`,
-          `  --ip-permissions '${JSON.stringify([awsPermissionJson(f.permission)])}'`,
+          `  --ip-permissions '${JSON.stringify([awsPermissionJson(revoked)])}'`,
         ];
         for (const a of allowed) {
           const list = a.ranges.slice(0, MAX_RANGES);

@@ -49,12 +49,8 @@ interface ApiPermission {
   Ipv6Ranges?: { CidrIpv6: string }[];
   UserIdGroupPairs?: { GroupId: string }[];
 }
-const samePermission = (p: AwsIpPermission, a: ApiPermission) =>
-  p.protocol === a.IpProtocol &&
-  (a.IpProtocol === '-1' || (p.fromPort === a.FromPort && p.toPort === a.ToPort)) &&
-  JSON.stringify(p.ipv4Ranges.map((r) => r.cidr)) === JSON.stringify((a.IpRanges ?? []).map((r) => r.CidrIp)) &&
-  JSON.stringify(p.groupRefs.map((g) => g.groupId)) ===
-    JSON.stringify((a.UserIdGroupPairs ?? []).map((g) => g.GroupId));
+const sameProtoPorts = (p: AwsIpPermission, a: ApiPermission) =>
+  p.protocol === a.IpProtocol && (a.IpProtocol === '-1' || (p.fromPort === a.FromPort && p.toPort === a.ToPort));
 
 function applyAws(inv: AwsInventory, code: string): void {
   for (const cmd of commands(code)) {
@@ -65,9 +61,35 @@ function applyAws(inv: AwsInventory, code: string): void {
       const perms = JSON.parse(flag(cmd, 'ip-permissions')!) as ApiPermission[];
       for (const a of perms) {
         if (cmd.includes(' revoke-')) {
-          const i = list.findIndex((p) => samePermission(p, a));
-          assert.ok(i >= 0, `revoke matches an existing rule exactly: ${cmd}`);
-          list.splice(i, 1);
+          // EC2 revokes the listed sources of the permission on that protocol and ports; the others stay.
+          const i = list.findIndex((p) => sameProtoPorts(p, a));
+          assert.ok(i >= 0, `revoke names an existing permission: ${cmd}`);
+          const p = list[i]!;
+          const drop = <T>(have: T[], gone: string[], id: (x: T) => string) => {
+            for (const g of gone)
+              assert.ok(
+                have.some((x) => id(x) === g),
+                `revoke names an existing source ${g}: ${cmd}`,
+              );
+            return have.filter((x) => !gone.includes(id(x)));
+          };
+          p.ipv4Ranges = drop(
+            p.ipv4Ranges,
+            (a.IpRanges ?? []).map((r) => r.CidrIp),
+            (r) => r.cidr,
+          );
+          p.ipv6Ranges = drop(
+            p.ipv6Ranges,
+            (a.Ipv6Ranges ?? []).map((r) => r.CidrIpv6),
+            (r) => r.cidr,
+          );
+          p.groupRefs = drop(
+            p.groupRefs,
+            (a.UserIdGroupPairs ?? []).map((g) => g.GroupId),
+            (g) => g.groupId,
+          );
+          if (p.ipv4Ranges.length + p.ipv6Ranges.length + p.groupRefs.length + p.prefixListIds.length === 0)
+            list.splice(i, 1);
         } else
           list.push({
             protocol: a.IpProtocol,
@@ -129,6 +151,17 @@ describe('verify fixes (AWS)', () => {
     const after = runAws(inv);
     assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0);
     assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
+  });
+  it('a permission holding the violating range and a group reference: only the range is revoked, the allowed group keeps its access', () => {
+    // describe-security-groups folds every source on one port into one IpPermission: the console's two rules.
+    const inv = threeTier([tcp(6333, 6333, ['10.0.1.0/24'], ['sg-b'])]);
+    const [v] = of(runAws(inv), 'verify-zone-violation', 'app', 'data');
+    const code = snippet(v!);
+    applyAws(inv, code);
+    const after = runAws(inv);
+    assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0);
+    assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
+    assert.equal(of(after, 'verify-broken-intent', 'inference', 'data').length, 0);
   });
   it('broken intent (no rule admits inference): an ingress rule from the inference ranges on the allowed port', () => {
     const inv = threeTier([]);
