@@ -392,3 +392,27 @@ describe('verify (AWS): load balancers and IPv6 clients', () => {
     assert.deepEqual([...none.configurationPermits, ...none.unknown], []);
   });
 });
+
+describe('verify (AWS): load balancers and network ACLs', () => {
+  it('the target subnet’s network ACL sees the client’s packet an NLB preserves: denying it closes the path', () => {
+    const withAcl = (deny: boolean) => {
+      const inv = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+      if (deny)
+        inv.networkAcls
+          .find((a) => a.subnetIds.includes('dat'))!
+          .entries.unshift({
+            ruleNumber: 50,
+            protocol: '6',
+            action: 'deny',
+            cidr: '0.0.0.0/0',
+            egress: false,
+            portRange: { from: 5432, to: 5432 },
+          });
+      loadBalancer(inv, nlbToDb());
+      return cell(run(inv), 'internet', 'data');
+    };
+    assert.deepEqual(withAcl(false).configurationPermits, ['tcp/5432']);
+    const denied = withAcl(true);
+    assert.deepEqual([...denied.configurationPermits, ...denied.unknown], []);
+  });
+});
