@@ -316,7 +316,7 @@ class FixWriter {
       }
       case 'azure-nsg-rule': {
         const nsg = armParts(f.nsgId);
-        if (f.builtIn || f.access === 'deny') return this.azureDeny(nsg, f.direction, f.name);
+        if (f.builtIn || f.access === 'deny') return this.azureDeny(f.nsgId, f.direction, f.name);
         const allowed =
           f.direction === 'in' ? narrowed(this.allowedFor(this.ruleClasses()), azureRanges(f.remotes)) : [];
         const text = `NSG ${nsg.name} rule ${f.name} admits ${cls} for ${pair}, which the policy denies.${allowed.length ? ` Narrow its sources to the zones the policy allows (${allowed.map((a) => a.zone).join(', ')}; where other findings name this rule, keep their zones' ranges too)` : ' Delete it'}, or put a deny rule for the source zone in front of it.`;
@@ -496,7 +496,8 @@ class FixWriter {
    * what the policy allows for the pair admitted just before it — every class the policy does not allow is denied,
    * however it is split, in rules an NSG can express.
    */
-  private azureDeny(nsg: ArmParts, direction: 'in' | 'out', rule: string): Remediation {
+  private azureDeny(nsgId: string, direction: 'in' | 'out', rule: string): Remediation {
+    const nsg = armParts(nsgId);
     const cls = this.q.classes.map(classWords).join(', ');
     const pair = `${this.q.from} -> ${this.q.to}`;
     const allowed = this.q.allowedInto(this.q.from);
@@ -509,12 +510,15 @@ class FixWriter {
     const create = (name: string, priority: number, access: string, match: string) =>
       `az network nsg rule create --subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${name} --priority ${priority} --direction ${direction === 'in' ? 'Inbound' : 'Outbound'} --access ${access} ${match} --source-address-prefixes ${src} --destination-address-prefixes ${dst}`;
     const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
+    // The band's priorities an existing rule of the NSG does not hold (Azure refuses a second rule on one).
+    const existing = azureTaken(this.model, this.policy, nsgId, direction).existing;
+    const free = Array.from({ length: BAND }, (_, i) => deny - i).filter((p) => !existing.has(p));
     // Every allowed class must pass before the deny, or the fix would break what the policy allows.
-    if (allowed.length > BAND - 1 || deny - BAND < 100) return { text };
+    if (allowed.length + 1 > free.length || deny - BAND < 100) return { text };
     allowed.forEach((c, i) =>
-      lines.push(create(ruleName('allow', this.q.from, this.q.to, i), deny - 1 - i, 'Allow', azureMatch(c))),
+      lines.push(create(ruleName('allow', this.q.from, this.q.to, i), free[1 + i]!, 'Allow', azureMatch(c))),
     );
-    lines.push(create(ruleName('deny', this.q.from, this.q.to), deny, 'Deny', azureMatch(ANY)));
+    lines.push(create(ruleName('deny', this.q.from, this.q.to), free[0]!, 'Deny', azureMatch(ANY)));
     return this.code('shell', lines, text);
   }
 

@@ -271,6 +271,17 @@ describe('verify fixes (Azure)', () => {
     assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
     assert.equal(findingsOf(after, 'verify-broken-intent', 'inference', 'data').length, 0);
   });
+  it('a deny band whose priority an existing rule holds: no command that Azure would refuse', () => {
+    const inv = world();
+    // app -> data's band (zones app, data, external_ai, inference, internet: pair 1) is 4088 down; a rule sits at its deny.
+    inv.networkSecurityGroups[0]!.securityRules.push(
+      rule('allow-monitoring', 4088, 'Inbound', 'Allow', 'Tcp', ['10.9.0.0/16'], ['*'], ['9100']),
+    );
+    const [v] = findingsOf(runAzure(inv), 'verify-zone-violation', 'app', 'data');
+    applyAzure(inv, snippet(v!));
+    // The deny takes the band's next free priority, still in front of AllowVnetInBound.
+    assert.equal(findingsOf(runAzure(inv), 'verify-zone-violation', 'app', 'data').length, 0);
+  });
   it('a custom deny drops the allowed flow: an allow with a lower priority number, from inference to data', () => {
     const inv = world();
     inv.networkSecurityGroups[0]!.securityRules.push(
