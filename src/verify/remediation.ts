@@ -78,35 +78,77 @@ const sameBox = (b: ProtoPortBox, r: FilterRule) =>
 /** Priorities each zone pair's Azure rules take (a deny and the allows in front of it). */
 const BAND = 8;
 
-/** Per model, NSG and direction: the priorities existing rules and fixes already given hold. */
-interface AzureTaken {
-  /** Priorities of the NSG's own rules in that direction. */
+/**
+ * Per model, NSG or network ACL and direction: the priorities (rule numbers) its own rules and the fixes already
+ * written hold. Both must be unique per direction, and several findings may add rules to one NSG or ACL.
+ */
+interface Taken {
+  /** Those of the NSG's or ACL's own rules. */
   existing: Set<number>;
   used: Set<number>;
   byFinding: Map<string, number[]>;
 }
-const azureTakenMemo = new WeakMap<NetworkModel, Map<string, AzureTaken>>();
+const takenMemo = new WeakMap<NetworkModel, Map<string, Taken>>();
 
-function azureTaken(model: NetworkModel, policy: ZonePolicy, nsgId: string, direction: 'in' | 'out'): AzureTaken {
-  let memo = azureTakenMemo.get(model);
-  // Every zone pair's deny band (azureDeny) is held, whether or not a finding asks for it.
+/** `nsg|<id>|<direction>` or `nacl|<id>|<egress>`. */
+function takenNumbers(model: NetworkModel, policy: ZonePolicy, key: string): Taken {
+  let memo = takenMemo.get(model);
+  // Every zone pair's NSG deny band (azureDeny) is held, whether or not a finding asks for it.
   const bands = () => new Set(Array.from({ length: BAND * policy.zones.size ** 2 }, (_, i) => 4096 - i));
-  const at = (key: string) => {
-    let t = memo!.get(key);
-    if (!t) memo!.set(key, (t = { existing: new Set(), used: bands(), byFinding: new Map() }));
+  const at = (k: string) => {
+    let t = memo!.get(k);
+    if (!t)
+      memo!.set(
+        k,
+        (t = { existing: new Set(), used: k.startsWith('nsg|') ? bands() : new Set(), byFinding: new Map() }),
+      );
     return t;
   };
   if (!memo) {
-    azureTakenMemo.set(model, (memo = new Map<string, AzureTaken>()));
+    takenMemo.set(model, (memo = new Map<string, Taken>()));
     for (const f of modelFilters(model))
-      for (const r of f.rules)
-        if (r.ref.fix?.kind === 'azure-nsg-rule' && !r.ref.fix.builtIn) {
-          const t = at(`${r.ref.fix.nsgId}|${r.ref.fix.direction}`);
-          t.used.add(r.ref.fix.priority);
-          t.existing.add(r.ref.fix.priority);
+      for (const r of f.rules) {
+        const x = r.ref.fix;
+        const k =
+          x?.kind === 'azure-nsg-rule' && !x.builtIn
+            ? { key: `nsg|${x.nsgId}|${x.direction}`, n: x.priority }
+            : x?.kind === 'aws-nacl-entry'
+              ? { key: `nacl|${x.aclId}|${x.egress}`, n: x.ruleNumber }
+              : undefined;
+        if (k) {
+          const t = at(k.key);
+          t.used.add(k.n);
+          t.existing.add(k.n);
         }
+      }
   }
-  return at(`${nsgId}|${direction}`);
+  return at(key);
+}
+
+/**
+ * `count` free numbers of a table for one finding, stable per finding (the report asks for a fix more than once):
+ * from `from` down to `floor` (or up, with `up`), none another rule or fix holds; with `adjacent`, no existing rule
+ * passed on the way (the new rules then sit where the one they stand in front of does). Undefined when there is no
+ * room.
+ */
+function allocate(
+  t: Taken,
+  key: string,
+  count: number,
+  o: { from: number; floor?: number; ceiling?: number; adjacent?: boolean; up?: boolean },
+): number[] | undefined {
+  const hit = t.byFinding.get(key);
+  if (hit) return hit;
+  const out: number[] = [];
+  const step = o.up ? 1 : -1;
+  for (let p = o.from; p >= (o.floor ?? 1) && p <= (o.ceiling ?? Infinity) && out.length < count; p += step) {
+    if (o.adjacent && t.existing.has(p)) break;
+    if (!t.used.has(p)) out.push(p);
+  }
+  if (out.length < count) return undefined;
+  for (const p of out) t.used.add(p);
+  t.byFinding.set(key, out);
+  return out;
 }
 
 /** How many ranges a command lists before it says how many more there are. */
@@ -432,17 +474,23 @@ class FixWriter {
         const boxes = reply
           ? [{ proto: [6, 6] as [number, number], port: [1024, 65535] as [number, number] }]
           : this.q.classes;
-        const lines = [
-          `# ${pair}: ${cls} is allowed by the zone policy; pick free rule numbers below ${number + 1} if these are taken`,
-        ];
-        let n = number;
+        // Rule numbers no entry of the ACL or other fix holds: right in front of the entry that drops it (no entry
+        // between), or, where only the default entry drops it, behind every numbered entry.
+        const t = takenNumbers(this.model, this.policy, `nacl|${acl}|${f.egress}`);
+        const count = boxes.length * list.length;
+        const key = `${this.q.from}|${this.q.to}|${reply}|${cls}`;
+        const numbers =
+          f.kind === 'aws-nacl-entry'
+            ? allocate(t, key, count, { from: number, adjacent: true })
+            : allocate(t, key, count, { from: Math.max(100, ...t.existing) + 1, ceiling: 32766, up: true });
+        if (!numbers) return { text: `${text} (No free rule number there: renumber the ACL's entries first.)` };
+        const lines = [`# ${pair}: ${cls} is allowed by the zone policy`];
+        let n = 0;
         for (const c of boxes)
-          for (const cidr of list) {
+          for (const cidr of list)
             lines.push(
-              `aws ec2 create-network-acl-entry --region ${this.q.region} --network-acl-id ${acl} --rule-number ${n} ${f.egress ? '--egress' : '--ingress'} ${awsNaclMatch(c)} --cidr-block ${cidr} --rule-action allow`,
+              `aws ec2 create-network-acl-entry --region ${this.q.region} --network-acl-id ${acl} --rule-number ${numbers[n++]!} ${f.egress ? '--egress' : '--ingress'} ${awsNaclMatch(c)} --cidr-block ${cidr} --rule-action allow`,
             );
-            n = Math.max(1, n - 1);
-          }
         return this.code('shell', lines, text);
       }
       case 'azure-nsg-rule':
@@ -511,7 +559,7 @@ class FixWriter {
       `az network nsg rule create --subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${name} --priority ${priority} --direction ${direction === 'in' ? 'Inbound' : 'Outbound'} --access ${access} ${match} --source-address-prefixes ${src} --destination-address-prefixes ${dst}`;
     const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
     // The band's priorities an existing rule of the NSG does not hold (Azure refuses a second rule on one).
-    const existing = azureTaken(this.model, this.policy, nsgId, direction).existing;
+    const existing = takenNumbers(this.model, this.policy, `nsg|${nsgId}|${direction}`).existing;
     const free = Array.from({ length: BAND }, (_, i) => deny - i).filter((p) => !existing.has(p));
     // Every allowed class must pass before the deny, or the fix would break what the policy allows.
     if (allowed.length + 1 > free.length || deny - BAND < 100) return { text };
@@ -546,19 +594,8 @@ class FixWriter {
     adjacent = false,
     key = `${this.q.from}|${this.q.to}|${below}|${this.q.classes.map(classWords).join(',')}`,
   ): number[] | undefined {
-    const taken = azureTaken(this.model, this.policy, nsgId, direction);
-    const hit = taken.byFinding.get(key);
-    if (hit) return hit;
-    const out: number[] = [];
-    for (let p = below; p >= 100 && out.length < count; p--) {
-      // Right in front of a rule: no existing rule between (it would come after what it used to come before).
-      if (adjacent && taken.existing.has(p)) break;
-      if (!taken.used.has(p)) out.push(p);
-    }
-    if (out.length < count) return undefined;
-    for (const p of out) taken.used.add(p);
-    taken.byFinding.set(key, out);
-    return out;
+    const t = takenNumbers(this.model, this.policy, `nsg|${nsgId}|${direction}`);
+    return allocate(t, key, count, { from: below, floor: 100, adjacent });
   }
 
   /** A zone as NSG prefixes: the Internet service tag for the internet; undefined when it has no ranges. */

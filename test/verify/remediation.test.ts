@@ -101,6 +101,23 @@ function applyAws(inv: AwsInventory, code: string): void {
             pointer: '',
           });
       }
+    } else if (cmd.includes(' create-network-acl-entry ')) {
+      const acl = inv.networkAcls.find((a) => a.id === flag(cmd, 'network-acl-id'))!;
+      const egress = cmd.includes(' --egress');
+      const ruleNumber = Number(flag(cmd, 'rule-number'));
+      assert.ok(
+        !acl.entries.some((e) => e.egress === egress && e.ruleNumber === ruleNumber),
+        `rule number ${ruleNumber} is free: ${cmd}`,
+      );
+      const range = /--port-range From=(\d+),To=(\d+)/.exec(cmd);
+      acl.entries.push({
+        ruleNumber,
+        egress,
+        protocol: flag(cmd, 'protocol')!,
+        action: flag(cmd, 'rule-action') as 'allow' | 'deny',
+        cidr: flag(cmd, 'cidr-block')!,
+        ...(range ? { portRange: { from: Number(range[1]), to: Number(range[2]) } } : {}),
+      });
     } else if (cmd.includes(' delete-route ')) {
       const t = inv.routeTables.find((x) => x.id === flag(cmd, 'route-table-id'))!;
       const before = t.routes.length;
@@ -162,6 +179,17 @@ describe('verify fixes (AWS)', () => {
     assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0);
     assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
     assert.equal(of(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+  });
+  it('a network ACL whose entries admit only the app subnet: the allow for inference takes a rule number the ACL does not hold', () => {
+    const inv = threeTier([tcp(6333, 6333, ['10.0.2.0/24'])]);
+    const acl = inv.networkAcls.find((a) => a.subnetIds.includes('c'))!;
+    acl.entries = [
+      { ruleNumber: 100, egress: false, protocol: '-1', action: 'allow', cidr: '10.0.1.0/24' },
+      { ruleNumber: 100, egress: true, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0' },
+    ];
+    const [b] = of(runAws(inv), 'verify-broken-intent', 'inference', 'data');
+    applyAws(inv, snippet(b!));
+    assert.equal(of(runAws(inv), 'verify-broken-intent', 'inference', 'data').length, 0);
   });
   it('broken intent (no rule admits inference): an ingress rule from the inference ranges on the allowed port', () => {
     const inv = threeTier([]);
