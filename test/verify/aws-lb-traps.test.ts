@@ -131,6 +131,20 @@ const nlbToDb = (over: Partial<LbSpec['group']> = {}): LbSpec => ({
   group: { protocol: 'TCP', port: 5432, targets: [{ id: 'i-db', port: 5432, state: 'healthy' }], ...over },
 });
 
+/** An internet-facing ALB (node 10.0.0.60, group sg-alb) on HTTPS:443 forwarding to i-inf on 8080 (unhealthy). */
+function albToInference(albIngress: Parameters<typeof sg>[3], infIngress: Parameters<typeof sg>[3]): Result {
+  const inv = world({ inf: infIngress });
+  sg(inv, 'sg-alb', 'vpc-1', albIngress);
+  loadBalancer(inv, {
+    name: 'web',
+    type: 'application',
+    node: '10.0.0.60',
+    securityGroups: ['sg-alb'],
+    group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'unhealthy' }] },
+  });
+  return run(inv);
+}
+
 describe('verify (AWS): load balancers', () => {
   it('an internet-facing NLB preserving client addresses exposes a target open to 0.0.0.0/0 with no public address', () => {
     const open = { db: [tcp(5432, 5432, ['0.0.0.0/0'])] };
@@ -200,18 +214,7 @@ describe('verify (AWS): load balancers', () => {
   });
 
   it('an ALB proxies from its nodes: a target admitting the ALB’s group is reachable from the internet, its front end filtered by the ALB’s group', () => {
-    const alb = (albIngress: Parameters<typeof sg>[3], infIngress: Parameters<typeof sg>[3]) => {
-      const inv = world({ inf: infIngress });
-      sg(inv, 'sg-alb', 'vpc-1', albIngress);
-      loadBalancer(inv, {
-        name: 'web',
-        type: 'application',
-        node: '10.0.0.60',
-        securityGroups: ['sg-alb'],
-        group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'unhealthy' }] },
-      });
-      return run(inv);
-    };
+    const alb = albToInference;
     const r = alb([tcp(443, 443, ['0.0.0.0/0'])], [tcp(8080, 8080, [], ['sg-alb'])]);
     assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, ['tcp/443']);
     const v = violations(r, 'internet', 'inference');
@@ -358,18 +361,7 @@ describe('verify (AWS): load balancers', () => {
 });
 
 describe('verify (AWS): load balancers and IPv6 clients', () => {
-  const v6 = (ingress: Parameters<typeof sg>[3], infIngress: Parameters<typeof sg>[3]) => {
-    const inv = world({ inf: infIngress });
-    sg(inv, 'sg-alb', 'vpc-1', ingress);
-    loadBalancer(inv, {
-      name: 'web',
-      type: 'application',
-      node: '10.0.0.60',
-      securityGroups: ['sg-alb'],
-      group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080 }] },
-    });
-    return run(inv);
-  };
+  const v6 = albToInference;
   const ipv6Only = { ...tcp(443, 443), ipv6Ranges: [{ cidr: '::/0' }] };
 
   it('an ALB whose group admits only IPv6 clients may carry the internet to an IPv4 target: undecided, not absent', () => {

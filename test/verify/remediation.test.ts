@@ -143,6 +143,18 @@ function threeTier(dbIngress: AwsIpPermission[]): AwsInventory {
   return inv;
 }
 
+/** Applies the app -> data violation's fix: app -> data is closed, inference -> data still works. The fix's code. */
+function appToDataFixed(inv: AwsInventory): string {
+  const [v] = of(runAws(inv), 'verify-zone-violation', 'app', 'data');
+  const code = snippet(v!);
+  applyAws(inv, code);
+  const after = runAws(inv);
+  assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0);
+  assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
+  assert.equal(of(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+  return code;
+}
+
 describe('verify fixes (AWS)', () => {
   it('a security-group rule open to the VPC: revoke it and admit the allowed zone only; applied, app -> data is closed and inference -> data still works', () => {
     const inv = threeTier([tcp(6333, 6333, ['10.0.0.0/16'])]);
@@ -160,25 +172,12 @@ describe('verify fixes (AWS)', () => {
     assert.equal(of(after, 'verify-broken-intent', 'inference', 'data').length, 0);
   });
   it('never widens: a rule that admits only the app subnet is revoked without admitting a range it did not cover', () => {
-    const inv = threeTier([tcp(6333, 6333, ['10.0.1.0/24']), tcp(6333, 6333, ['10.0.2.0/24'])]);
-    const [v] = of(runAws(inv), 'verify-zone-violation', 'app', 'data');
-    const code = snippet(v!);
+    const code = appToDataFixed(threeTier([tcp(6333, 6333, ['10.0.1.0/24']), tcp(6333, 6333, ['10.0.2.0/24'])]));
     assert.doesNotMatch(code, /authorize/);
-    applyAws(inv, code);
-    const after = runAws(inv);
-    assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0);
-    assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
   });
   it('a permission holding the violating range and a group reference: only the range is revoked, the allowed group keeps its access', () => {
     // describe-security-groups folds every source on one port into one IpPermission: the console's two rules.
-    const inv = threeTier([tcp(6333, 6333, ['10.0.1.0/24'], ['sg-b'])]);
-    const [v] = of(runAws(inv), 'verify-zone-violation', 'app', 'data');
-    const code = snippet(v!);
-    applyAws(inv, code);
-    const after = runAws(inv);
-    assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0);
-    assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
-    assert.equal(of(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+    appToDataFixed(threeTier([tcp(6333, 6333, ['10.0.1.0/24'], ['sg-b'])]));
   });
   it('a network ACL whose entries admit only the app subnet: the allow for inference takes a rule number the ACL does not hold', () => {
     const inv = threeTier([tcp(6333, 6333, ['10.0.2.0/24'])]);
@@ -395,6 +394,18 @@ function gcpRulesOf(code: string): GcpInventory['firewalls'] {
   return out;
 }
 
+/** The Google Cloud world with one VPC rule letting a range into the network on TCP ports ([]: every port). */
+const allowDb = (sourceRange: string, ports: string[]) =>
+  gcpWorld({
+    firewalls: [
+      firewall('allow-db', {
+        direction: 'INGRESS',
+        sourceRanges: [sourceRange],
+        allowed: [{ protocol: 'tcp', ports }],
+      }),
+    ],
+  });
+
 describe('verify fixes (Google Cloud)', () => {
   it('the implied deny drops inference -> data: an allow rule in the network from the inference range; applied, the flow works and app stays out', () => {
     const [b] = gcpFindings(runGcp(gcpWorld()), 'verify-broken-intent', 'inference', 'data');
@@ -408,30 +419,14 @@ describe('verify fixes (Google Cloud)', () => {
     assert.equal(gcpFindings(after, 'verify-zone-violation', 'app', 'data').length, 0);
   });
   it('a VPC rule open to the network is narrowed to the allowed zone, never to a range it did not cover', () => {
-    const inv = gcpWorld({
-      firewalls: [
-        firewall('allow-db', {
-          direction: 'INGRESS',
-          sourceRanges: ['10.1.0.0/16'],
-          allowed: [{ protocol: 'tcp', ports: ['6333'] }],
-        }),
-      ],
-    });
+    const inv = allowDb('10.1.0.0/16', ['6333']);
     const [v] = gcpFindings(runGcp(inv), 'verify-zone-violation', 'app', 'data');
     assert.match(
       snippet(v!),
       /gcloud compute firewall-rules update allow-db --project \S+ --source-ranges 10\.1\.2\.0\/24,10\.1\.3\.0\/24\n/,
     );
     // Open to the app subnet only: nothing of the allowed zone to keep, so the rule goes.
-    const narrow = gcpWorld({
-      firewalls: [
-        firewall('allow-db', {
-          direction: 'INGRESS',
-          sourceRanges: ['10.1.1.0/24'],
-          allowed: [{ protocol: 'tcp', ports: ['6333'] }],
-        }),
-      ],
-    });
+    const narrow = allowDb('10.1.1.0/24', ['6333']);
     const [w] = gcpFindings(runGcp(narrow), 'verify-zone-violation', 'app', 'data');
     assert.match(snippet(w!), /gcloud compute firewall-rules delete allow-db/);
   });
@@ -439,15 +434,7 @@ describe('verify fixes (Google Cloud)', () => {
 
 describe('verify fixes (Google Cloud): a rule whose ports the policy allows in part', () => {
   it('a VPC rule open to the network on every TCP port: no command that keeps inference on them all or takes 6333 from it', () => {
-    const inv = gcpWorld({
-      firewalls: [
-        firewall('allow-db', {
-          direction: 'INGRESS',
-          sourceRanges: ['10.1.0.0/16'],
-          allowed: [{ protocol: 'tcp', ports: [] }],
-        }),
-      ],
-    });
+    const inv = allowDb('10.1.0.0/16', []);
     const [v] = gcpFindings(runGcp(inv), 'verify-zone-violation', 'inference', 'data');
     // Narrowing the sources cannot split the rule's ports: keeping 10.1.2.0/24 leaves the violation, dropping it
     // breaks inference -> data on 6333. A new rule would need the old one's targets, which cordon does not carry.
