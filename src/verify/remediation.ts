@@ -308,7 +308,18 @@ class FixWriter {
         const revoked = this.offendingPart(f.permission, f.direction === 'in' ? this.q.from : this.q.to);
         // Narrowing never widens: the allowed zones' ranges only where the revoked ranges cover them.
         const ruleRanges = [...revoked.ipv4Ranges, ...revoked.ipv6Ranges].map((r) => r.cidr);
-        const allowed = f.direction === 'in' ? narrowed(this.allowedFor(ruleClasses), ruleRanges) : [];
+        // A range the permission keeps admits all of its classes already (and EC2 refuses it twice).
+        const kept = new Set(
+          [...f.permission.ipv4Ranges, ...f.permission.ipv6Ranges]
+            .map((r) => r.cidr)
+            .filter((c) => !ruleRanges.includes(c)),
+        );
+        const allowed =
+          f.direction === 'in'
+            ? narrowed(this.allowedFor(ruleClasses), ruleRanges)
+                .map((a) => ({ ...a, ranges: a.ranges.filter((r) => !kept.has(r)) }))
+                .filter((a) => a.ranges.length > 0)
+            : [];
         const verb = f.direction === 'in' ? 'ingress' : 'egress';
         const keep = allowed.map((a) => `${a.zone} on ${a.classes.map(classWords).join(', ')}`).join('; ');
         const text = `Security group ${f.groupId} admits ${cls} for ${pair}, which the policy denies, by the rule ${this.q.locate!.label}. Revoke that rule${keep ? ` and admit only what the policy allows on its ports (${keep})` : ''}; a security group reference to the allowed zone's groups is tighter than ranges where the zones share a VPC.`;

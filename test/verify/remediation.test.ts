@@ -90,7 +90,13 @@ function applyAws(inv: AwsInventory, code: string): void {
           );
           if (p.ipv4Ranges.length + p.ipv6Ranges.length + p.groupRefs.length + p.prefixListIds.length === 0)
             list.splice(i, 1);
-        } else
+        } else {
+          // EC2 refuses a source the group already admits on that protocol and ports (InvalidPermission.Duplicate).
+          for (const r of a.IpRanges ?? [])
+            assert.ok(
+              !list.some((p) => sameProtoPorts(p, a) && p.ipv4Ranges.some((x) => x.cidr === r.CidrIp)),
+              `authorize does not repeat ${r.CidrIp}: ${cmd}`,
+            );
           list.push({
             protocol: a.IpProtocol,
             ...(a.FromPort !== undefined ? { fromPort: a.FromPort, toPort: a.ToPort! } : {}),
@@ -100,6 +106,7 @@ function applyAws(inv: AwsInventory, code: string): void {
             prefixListIds: [],
             pointer: '',
           });
+        }
       }
     } else if (cmd.includes(' create-network-acl-entry ')) {
       const acl = inv.networkAcls.find((a) => a.id === flag(cmd, 'network-acl-id'))!;
@@ -178,6 +185,9 @@ describe('verify fixes (AWS)', () => {
   it('a permission holding the violating range and a group reference: only the range is revoked, the allowed group keeps its access', () => {
     // describe-security-groups folds every source on one port into one IpPermission: the console's two rules.
     appToDataFixed(threeTier([tcp(6333, 6333, ['10.0.1.0/24'], ['sg-b'])]));
+  });
+  it('a permission whose other range already admits the data zone: only the VPC-wide range is revoked, nothing re-added twice', () => {
+    appToDataFixed(threeTier([tcp(6333, 6333, ['10.0.0.0/16', '10.0.3.0/24'])]));
   });
   it('a network ACL whose entries admit only the app subnet: the allow for inference takes a rule number the ACL does not hold', () => {
     const inv = threeTier([tcp(6333, 6333, ['10.0.2.0/24'])]);
