@@ -435,6 +435,43 @@ describe('verify on ARM templates: load balancers', () => {
     };
     assert.deepEqual(await run(true), ['tcp/5432']);
     assert.deepEqual(await run(false), []);
+    // A scale set instead of the NIC: its IP configuration's pool membership makes the path the same way.
+    const scaleSet = template(false);
+    const nic = scaleSet.resources.pop() as { properties: { ipConfigurations: { properties: object }[] } };
+    scaleSet.resources.push({
+      type: 'Microsoft.Compute/virtualMachineScaleSets',
+      apiVersion: '2024-07-01',
+      name: 'vmss-db',
+      location: 'eastus',
+      properties: {
+        virtualMachineProfile: {
+          networkProfile: {
+            networkInterfaceConfigurations: [
+              {
+                name: 'nic',
+                properties: {
+                  ipConfigurations: [
+                    {
+                      name: 'ipconfig1',
+                      properties: {
+                        subnet: { id: ARM_SUBNET },
+                        loadBalancerBackendAddressPools: [
+                          { id: `[concat(${LB_ID.slice(1, -1)}, '/backendAddressPools/pool')]` },
+                        ],
+                      },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      },
+    } as unknown as (typeof scaleSet.resources)[number]);
+    assert.ok(nic.properties.ipConfigurations.length > 0);
+    const vmssDir = await folder('main.json', JSON.stringify(scaleSet, null, 2));
+    const vmss = await loadArm(vmssDir, [path.join(vmssDir, 'main.json')]);
+    assert.deepEqual(await internetToData(vmss.inventory), ['tcp/5432']);
     // The rule declared as a child resource of its own ("lb-pub/pg") joins the load balancer.
     const t = template(true);
     const lb = t.resources[2] as { properties: { loadBalancingRules: { name: string; properties: object }[] } };
