@@ -21,8 +21,9 @@
  * forward to; rule conditions (host, path, source address) are not read, so every rule's groups count (a superset).
  * What cannot be followed (listeners, rules, target groups, their attributes or registered targets not read, so that
  * an attached target group may be forwarded to by rules cordon did not see; an instance whose interface is not in
- * the inventory) makes the interfaces it may reach "maybe" backends, never absent. Network ACLs and the front
- * end's own routes are not on these paths (a superset of what reaches the target, never a silent pass); an
+ * the inventory) makes the interfaces it may reach "maybe" backends, never absent. The target subnet's network ACL
+ * is asked inbound (load-balancers.ts); the load balancer's own subnet's ACL, the replies' ACL legs and the front
+ * end's own routes are not (a superset of what reaches the target, never a silent pass); an
  * internet-facing load balancer none of whose subnets routes to an internet gateway has no internet front end.
  * Internal front ends are reached from their VPC, peered VPCs and VPCs attached to a transit gateway the VPC is
  * attached to (by the load balancer's private addresses; their routes are not checked, again a superset).

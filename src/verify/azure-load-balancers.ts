@@ -107,14 +107,24 @@ export function compileAzureLoadBalancers(ctx: AzureLbContext): LoadBalancer[] {
   }
   // A NIC that names a pool or rule of a load balancer or gateway cordon has not read is behind a front end it does
   // not know: from the internet, on any port, it may be reached (maybe).
+  // An inbound NAT pool (a scale set's configuration names it) is not followed either: the same, with its own words.
   const orphans = [...declared.entries()].filter(([k]) => !known.has(k)).sort(([a], [b]) => a.localeCompare(b));
+  const lbIds = new Set(inv.loadBalancers.map((lb) => azureIdKey(lb.id)));
   for (const [k, list] of orphans) {
     const parent = parseAzureId(k).parentId ?? k;
     const what = /applicationgateways/.test(k) ? 'application gateway' : 'load balancer';
+    const natPool = /\/inboundnatpools\//i.test(k) && lbIds.has(azureIdKey(parent));
     notes.add(
-      `NIC(s) ${list.map((i) => i.id).join(', ')} are in ${short(k)} of ${what} ${short(parent)}, which is not in the inventory: paths through it are not decided`,
+      natPool
+        ? `NIC(s) ${list.map((i) => i.id).join(', ')} are in inbound NAT pool ${short(k)} of load balancer ${short(parent)}, which cordon does not follow: paths through it are not decided`
+        : `NIC(s) ${list.map((i) => i.id).join(', ')} are in ${short(k)} of ${what} ${short(parent)}, which is not in the inventory: paths through it are not decided`,
     );
-    const ref: Ref = { label: `${what} ${short(parent)} (not in the inventory)`, resourceId: parent };
+    const ref: Ref = {
+      label: natPool
+        ? `inbound NAT pool ${short(k)} of load balancer ${short(parent)} (not followed)`
+        : `${what} ${short(parent)} (not in the inventory)`,
+      resourceId: parent,
+    };
     for (const proto of [PROTO_TCP, PROTO_UDP] as const)
       out.push({
         id: `${what} ${short(parent)} (not read, ${proto === PROTO_TCP ? 'TCP' : 'UDP'})`,

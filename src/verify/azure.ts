@@ -438,6 +438,10 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
         direction,
         access: action,
         remotes: direction === 'in' ? r.sources : r.destinations,
+        ...((direction === 'in' ? r.destinationApplicationSecurityGroupIds : r.sourceApplicationSecurityGroupIds)
+          .length === 0
+          ? { locals: direction === 'in' ? r.destinations : r.sources }
+          : {}),
         builtIn: r.isDefault || r.priority >= 65000,
       },
     };

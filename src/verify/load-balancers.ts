@@ -21,15 +21,21 @@ import { filterSets, protoPorts, triAnd, triAndSet, triUnion, type Tri, type Tri
 import {
   addresses,
   and,
+  box,
+  contains,
   DST,
   EMPTY,
   exists,
+  FAM,
   FULL,
   not,
+  or,
   PORT,
   PROTO,
   SRC,
   unionAll,
+  V4,
+  V6,
   type PacketSet,
 } from './packet-set.js';
 import type { Point } from './packet-set.js';
@@ -88,11 +94,28 @@ export function frontAdmits(lb: LoadBalancer, mode: ReplyMode): TriSet | undefin
   if (!ff) return undefined;
   if (!ff.filter) return UNKNOWN;
   const f = filterSets(ff.filter);
-  if (!ff.addresses) return { yes: exists(f.yes, [DST]), maybe: exists(f.maybe, [DST]) };
+  if (!ff.addresses)
+    return { yes: exists(f.yes, [DST]), maybe: or(exists(f.maybe, [DST]), ipv6ClientsAsIpv4(f.maybe)) };
   if (ff.addresses.length === 0) return UNKNOWN;
   const q = addresses(DST, ff.addresses);
   const one = (s: PacketSet) => (mode === 'exists' ? exists(and(s, q), [DST]) : not(exists(and(q, not(s)), [DST])));
   return { yes: one(f.yes), maybe: one(f.maybe) };
+}
+
+/**
+ * IPv4 packets on the protocol × port classes on which a front-end filter naming only the client (AWS security
+ * groups) may admit some IPv6 client. A packet here is the client's, written to the backend's address; an IPv6
+ * client of an IPv4 backend (a dual-stack load balancer: the target sees the load balancer's address) has no such
+ * packet, and cordon does not read whether the load balancer is dual-stack, so these classes stand for it as
+ * undecided — without them a group admitting only ::/0 hid the internet's path to the targets.
+ */
+function ipv6ClientsAsIpv4(s: PacketSet): PacketSet {
+  return and(box({ fam: V4 }), exists(and(s, box({ fam: V6 })), [FAM, DST, SRC]));
+}
+
+/** The tracer's side of ipv6ClientsAsIpv4: whether an IPv6 client may stand behind this IPv4 packet. */
+export function ipv6ClientMayPass(f: Filter, p: Point): boolean {
+  return p.fam === V4 && contains(ipv6ClientsAsIpv4(filterSets(f).maybe), p);
 }
 
 /** What the backend's inbound filters let through on this path (see the module comment), as client packets. */

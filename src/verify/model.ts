@@ -46,6 +46,8 @@ export type FixTarget =
       access: 'allow' | 'deny';
       /** The remote side's prefixes and service tags (sources of an inbound rule, destinations of an outbound one). */
       remotes: string[];
+      /** The near side's prefixes and service tags (undefined when it names application security groups). */
+      locals?: string[];
       /** One of Azure's default rules (AllowVnetInBound…), which cannot be changed, only overridden. */
       builtIn: boolean;
     }

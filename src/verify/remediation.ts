@@ -12,9 +12,9 @@
  * runs them (read-only by design).
  */
 import type { Remediation } from '../findings/types.js';
-import { cidrContains, tryParseCidr } from '../util/cidr.js';
+import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
 import type { ZonePolicy } from '../policy/load.js';
-import type { FixTarget, NetworkModel, Ref } from './model.js';
+import type { Filter, FilterRule, FixTarget, NetworkModel, Ref } from './model.js';
 import type { Point, ProtoPortBox } from './packet-set.js';
 import type { Trace } from './trace.js';
 
@@ -35,8 +35,121 @@ export interface FixQuestion {
   region: string;
 }
 
+/** Every filter of the model's subnets and interfaces, once. */
+function modelFilters(model: NetworkModel): Set<Filter> {
+  const out = new Set<Filter>();
+  for (const s of model.subnets.values()) for (const f of [s.inbound, s.outbound]) if (f) out.add(f);
+  for (const i of model.interfaces) for (const f of [i.inbound, i.outbound]) out.add(f);
+  return out;
+}
+
+/**
+ * The protocol × port classes of the rule a Ref locates (its filter rules share the Ref), or undefined when no filter
+ * holds it. A narrowed rule keeps its ports, so which zones it may keep admitting is asked on all of them, not only on
+ * the finding's classes (a zone allowed on a port the finding does not name lost it).
+ */
+function ruleClassesOf(model: NetworkModel, ref: Ref): ProtoPortBox[] | undefined {
+  const rules = rulesOf(model, ref);
+  if (!rules) return undefined;
+  const out: ProtoPortBox[] = [];
+  for (const r of rules) if (!out.some((b) => sameBox(b, r))) out.push({ proto: [...r.proto], port: [...r.ports] });
+  return out;
+}
+
+/** The filter rules a Ref locates (one rule of the provider's can be several of the model's). */
+function rulesOf(model: NetworkModel, ref: Ref): FilterRule[] | undefined {
+  let memo = rulesMemo.get(model);
+  if (!memo) {
+    rulesMemo.set(model, (memo = new Map<Ref, FilterRule[]>()));
+    for (const f of modelFilters(model))
+      for (const r of f.rules) {
+        const list = memo.get(r.ref);
+        if (!list) memo.set(r.ref, [r]);
+        else if (!list.includes(r)) list.push(r);
+      }
+  }
+  return memo.get(ref);
+}
+const rulesMemo = new WeakMap<NetworkModel, Map<Ref, FilterRule[]>>();
+const overlaps = (a: Cidr, b: Cidr) => a.family === b.family && a.first <= b.last && b.first <= a.last;
+const sameBox = (b: ProtoPortBox, r: FilterRule) =>
+  b.proto[0] === r.proto[0] && b.proto[1] === r.proto[1] && b.port[0] === r.ports[0] && b.port[1] === r.ports[1];
+
 /** Priorities each zone pair's Azure rules take (a deny and the allows in front of it). */
 const BAND = 8;
+
+/**
+ * Per model, NSG or network ACL and direction: the priorities (rule numbers) its own rules and the fixes already
+ * written hold. Both must be unique per direction, and several findings may add rules to one NSG or ACL.
+ */
+interface Taken {
+  /** Those of the NSG's or ACL's own rules. */
+  existing: Set<number>;
+  used: Set<number>;
+  byFinding: Map<string, number[]>;
+}
+const takenMemo = new WeakMap<NetworkModel, Map<string, Taken>>();
+
+/** `nsg|<id>|<direction>` or `nacl|<id>|<egress>`. */
+function takenNumbers(model: NetworkModel, policy: ZonePolicy, key: string): Taken {
+  let memo = takenMemo.get(model);
+  // Every zone pair's NSG deny band (azureDeny) is held, whether or not a finding asks for it.
+  const bands = () => new Set(Array.from({ length: BAND * policy.zones.size ** 2 }, (_, i) => 4096 - i));
+  const at = (k: string) => {
+    let t = memo!.get(k);
+    if (!t)
+      memo!.set(
+        k,
+        (t = { existing: new Set(), used: k.startsWith('nsg|') ? bands() : new Set(), byFinding: new Map() }),
+      );
+    return t;
+  };
+  if (!memo) {
+    takenMemo.set(model, (memo = new Map<string, Taken>()));
+    for (const f of modelFilters(model))
+      for (const r of f.rules) {
+        const x = r.ref.fix;
+        const k =
+          x?.kind === 'azure-nsg-rule' && !x.builtIn
+            ? { key: `nsg|${x.nsgId}|${x.direction}`, n: x.priority }
+            : x?.kind === 'aws-nacl-entry'
+              ? { key: `nacl|${x.aclId}|${x.egress}`, n: x.ruleNumber }
+              : undefined;
+        if (k) {
+          const t = at(k.key);
+          t.used.add(k.n);
+          t.existing.add(k.n);
+        }
+      }
+  }
+  return at(key);
+}
+
+/**
+ * `count` free numbers of a table for one finding, stable per finding (the report asks for a fix more than once):
+ * from `from` down to `floor` (or up, with `up`), none another rule or fix holds; with `adjacent`, no existing rule
+ * passed on the way (the new rules then sit where the one they stand in front of does). Undefined when there is no
+ * room.
+ */
+function allocate(
+  t: Taken,
+  key: string,
+  count: number,
+  o: { from: number; floor?: number; ceiling?: number; adjacent?: boolean; up?: boolean },
+): number[] | undefined {
+  const hit = t.byFinding.get(key);
+  if (hit) return hit;
+  const out: number[] = [];
+  const step = o.up ? 1 : -1;
+  for (let p = o.from; p >= (o.floor ?? 1) && p <= (o.ceiling ?? Infinity) && out.length < count; p += step) {
+    if (o.adjacent && t.existing.has(p)) break;
+    if (!t.used.has(p)) out.push(p);
+  }
+  if (out.length < count) return undefined;
+  for (const p of out) t.used.add(p);
+  t.byFinding.set(key, out);
+  return out;
+}
 
 /** How many ranges a command lists before it says how many more there are. */
 const MAX_RANGES = 20;
@@ -102,6 +215,57 @@ class FixWriter {
     return zoneRanges(this.model, this.policy, zone);
   }
 
+  /** The classes of the located rule, which a narrowed rule keeps (the finding's where the model does not hold it). */
+  private ruleClasses(): readonly ProtoPortBox[] {
+    return (this.q.locate && ruleClassesOf(this.model, this.q.locate)) ?? this.q.classes;
+  }
+
+  /**
+   * The entries of a security-group permission (ranges, group references, prefix lists) whose addresses meet the
+   * remote zone: the model's rule holds one remote per entry, in the permission's order. The whole permission where
+   * that cannot be told.
+   */
+  private offendingPart(p: AwsPermission, zone: string): AwsPermission {
+    const rule = this.q.locate && rulesOf(this.model, this.q.locate)?.[0];
+    const entries = [...p.ipv4Ranges, ...p.ipv6Ranges, ...p.groupRefs, ...p.prefixListIds];
+    if (!rule || rule.remotes.length !== entries.length) return p;
+    const space: { include: Cidr[]; exclude: Cidr[] } =
+      this.policy.zones.get(zone)?.kind === 'internet'
+        ? this.model.internet
+        : { include: this.ranges(zone).flatMap((r) => tryParseCidr(r) ?? []), exclude: [] };
+    const meets = (c: Cidr) =>
+      space.include.some((i) => overlaps(i, c)) && !space.exclude.some((e) => cidrContains(e, c));
+    const hit = rule.remotes.map((r) =>
+      r.kind === 'cidr'
+        ? meets(r.cidr)
+        : r.kind === 'members'
+          ? r.addresses.some(meets)
+          : r.kind === 'space'
+            ? r.space.include.some(meets)
+            : false,
+    );
+    if (!hit.some(Boolean)) return p;
+    let i = 0;
+    const take = <T>(list: readonly T[]) => list.filter(() => hit[i++]);
+    return {
+      ...p,
+      ipv4Ranges: take(p.ipv4Ranges),
+      ipv6Ranges: take(p.ipv6Ranges),
+      groupRefs: take(p.groupRefs),
+      prefixListIds: take(p.prefixListIds),
+    };
+  }
+
+  /**
+   * Allowed zones a narrowed rule may keep among its sources (allowed on all its classes, or the destination zone
+   * itself) and those allowed on only some (kept, they keep the rest; dropped, they lose what the policy allows).
+   */
+  private byCoverage(allowed: readonly Allowed[]): { whole: Allowed[]; partial: Allowed[] } {
+    const size = boxesSize(this.ruleClasses());
+    const whole = allowed.filter((a) => a.zone === this.q.to || boxesSize(a.classes) >= size);
+    return { whole, partial: allowed.filter((a) => !whole.includes(a)) };
+  }
+
   /** The ranges of a zone, capped, with a comment when some were left out. */
   private capped(zone: string, family?: 4 | 6): { list: string[]; more: number } {
     const all = this.ranges(zone).filter((r) => family === undefined || r.includes(':') === (family === 6));
@@ -144,9 +308,23 @@ class FixWriter {
     switch (f.kind) {
       case 'aws-sg-rule': {
         const ruleClasses = [permissionBox(f.permission)];
-        // Narrowing never widens: the allowed zones' ranges only where the rule's own ranges cover them.
-        const ruleRanges = [...f.permission.ipv4Ranges, ...f.permission.ipv6Ranges].map((r) => r.cidr);
-        const allowed = f.direction === 'in' ? narrowed(this.allowedFor(ruleClasses), ruleRanges) : [];
+        // Only the sources (or destinations) of the permission that reach the other zone: describe-security-groups
+        // folds every rule on one port into one permission, and revoking it whole took an allowed group's with it.
+        const revoked = this.offendingPart(f.permission, f.direction === 'in' ? this.q.from : this.q.to);
+        // Narrowing never widens: the allowed zones' ranges only where the revoked ranges cover them.
+        const ruleRanges = [...revoked.ipv4Ranges, ...revoked.ipv6Ranges].map((r) => r.cidr);
+        // A range the permission keeps admits all of its classes already (and EC2 refuses it twice).
+        const kept = new Set(
+          [...f.permission.ipv4Ranges, ...f.permission.ipv6Ranges]
+            .map((r) => r.cidr)
+            .filter((c) => !ruleRanges.includes(c)),
+        );
+        const allowed =
+          f.direction === 'in'
+            ? narrowed(this.allowedFor(ruleClasses), ruleRanges)
+                .map((a) => ({ ...a, ranges: a.ranges.filter((r) => !kept.has(r)) }))
+                .filter((a) => a.ranges.length > 0)
+            : [];
         const verb = f.direction === 'in' ? 'ingress' : 'egress';
         const keep = allowed.map((a) => `${a.zone} on ${a.classes.map(classWords).join(', ')}`).join('; ');
         const text = `Security group ${f.groupId} admits ${cls} for ${pair}, which the policy denies, by the rule ${this.q.locate!.label}. Revoke that rule${keep ? ` and admit only what the policy allows on its ports (${keep})` : ''}; a security group reference to the allowed zone's groups is tighter than ranges where the zones share a VPC.`;
@@ -157,7 +335,7 @@ class FixWriter {
         const lines = [
           `# ${pair}: ${cls} is denied by the zone policy`,
           `aws ec2 revoke-security-group-${verb} --region ${this.q.region} --group-id ${f.groupId} \\`,
-          `  --ip-permissions '${JSON.stringify([awsPermissionJson(f.permission)])}'`,
+          `  --ip-permissions '${JSON.stringify([awsPermissionJson(revoked)])}'`,
         ];
         for (const a of allowed) {
           const list = a.ranges.slice(0, MAX_RANGES);
@@ -196,28 +374,55 @@ class FixWriter {
       }
       case 'azure-nsg-rule': {
         const nsg = armParts(f.nsgId);
-        if (f.builtIn || f.access === 'deny') return this.azureDeny(nsg, f.direction, f.name);
-        const allowed = f.direction === 'in' ? narrowed(this.allowedFor(this.q.classes), azureRanges(f.remotes)) : [];
+        if (f.builtIn || f.access === 'deny') return this.azureDeny(f.nsgId, f.direction, f.name);
+        const allowed =
+          f.direction === 'in' ? narrowed(this.allowedFor(this.ruleClasses()), azureRanges(f.remotes)) : [];
         const text = `NSG ${nsg.name} rule ${f.name} admits ${cls} for ${pair}, which the policy denies.${allowed.length ? ` Narrow its sources to the zones the policy allows (${allowed.map((a) => a.zone).join(', ')}; where other findings name this rule, keep their zones' ranges too)` : ' Delete it'}, or put a deny rule for the source zone in front of it.`;
         if (this.model.iac) return this.inCode(`change the security rule ${f.name} of ${nsg.name}: ${text}`);
-        const sources = [
-          ...new Set(
-            allowed.flatMap((a) =>
-              this.policy.zones.get(a.zone)?.kind === 'internet' ? ['Internet'] : a.ranges.slice(0, MAX_RANGES),
-            ),
-          ),
-        ].sort(compareRanges);
-        const base = `--subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${f.name}`;
-        return this.code(
-          'shell',
+        // A zone the policy allows on only some of the rule's classes cannot stay among its sources (it would keep
+        // the rest) nor go (it would lose what it is allowed): it gets an allow of its own for those classes, right in
+        // front of the rule, to the rule's own destinations.
+        const { whole, partial } = this.byCoverage(allowed);
+        const prefixes = (list: readonly Allowed[]) =>
           [
-            `# ${pair}: ${cls} is denied by the zone policy`,
-            sources.length > 0
-              ? `az network nsg rule update ${base} --source-address-prefixes ${sources.join(' ')}`
-              : `az network nsg rule delete ${base}`,
-          ],
-          text,
+            ...new Set(
+              list.flatMap((a) =>
+                this.policy.zones.get(a.zone)?.kind === 'internet' ? ['Internet'] : a.ranges.slice(0, MAX_RANGES),
+              ),
+            ),
+          ].sort(compareRanges);
+        const sources = prefixes(whole);
+        const base = `--subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name}`;
+        const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
+        if (partial.length > 0) {
+          const boxes = partial.flatMap((a) => a.classes.map((c) => ({ a, c })));
+          const priorities = f.locals
+            ? this.azureFreePriorities(
+                f.nsgId,
+                f.direction,
+                f.priority - 1,
+                boxes.length,
+                true,
+                `keep|${f.name}|${boxes.map(({ a, c }) => `${a.zone} ${classWords(c)}`).join(',')}`,
+              )
+            : undefined;
+          if (!priorities)
+            return {
+              text: `${text} ${partialWords(partial)} in front of it (no free priority right in front of it${f.locals ? '' : ', or its destinations are application security groups'}).`,
+            };
+          const dst = f.locals!.map((x) => (x === '*' ? "'*'" : x)).join(' ');
+          boxes.forEach(({ a, c }, i) =>
+            lines.push(
+              `az network nsg rule create ${base} --name ${ruleName('keep', a.zone, f.name, i)} --priority ${priorities[i]!} --direction Inbound --access Allow ${azureMatch(c)} --source-address-prefixes ${prefixes([a]).join(' ')} --destination-address-prefixes ${dst}`,
+            ),
+          );
+        }
+        lines.push(
+          sources.length > 0
+            ? `az network nsg rule update ${base} --name ${f.name} --source-address-prefixes ${sources.join(' ')}`
+            : `az network nsg rule delete ${base} --name ${f.name}`,
         );
+        return this.code('shell', lines, text);
       }
       case 'azure-route':
       case 'azure-system-route':
@@ -285,17 +490,23 @@ class FixWriter {
         const boxes = reply
           ? [{ proto: [6, 6] as [number, number], port: [1024, 65535] as [number, number] }]
           : this.q.classes;
-        const lines = [
-          `# ${pair}: ${cls} is allowed by the zone policy; pick free rule numbers below ${number + 1} if these are taken`,
-        ];
-        let n = number;
+        // Rule numbers no entry of the ACL or other fix holds: right in front of the entry that drops it (no entry
+        // between), or, where only the default entry drops it, behind every numbered entry.
+        const t = takenNumbers(this.model, this.policy, `nacl|${acl}|${f.egress}`);
+        const count = boxes.length * list.length;
+        const key = `${this.q.from}|${this.q.to}|${reply}|${cls}`;
+        const numbers =
+          f.kind === 'aws-nacl-entry'
+            ? allocate(t, key, count, { from: number, adjacent: true })
+            : allocate(t, key, count, { from: Math.max(100, ...t.existing) + 1, ceiling: 32766, up: true });
+        if (!numbers) return { text: `${text} (No free rule number there: renumber the ACL's entries first.)` };
+        const lines = [`# ${pair}: ${cls} is allowed by the zone policy`];
+        let n = 0;
         for (const c of boxes)
-          for (const cidr of list) {
+          for (const cidr of list)
             lines.push(
-              `aws ec2 create-network-acl-entry --region ${this.q.region} --network-acl-id ${acl} --rule-number ${n} ${f.egress ? '--egress' : '--ingress'} ${awsNaclMatch(c)} --cidr-block ${cidr} --rule-action allow`,
+              `aws ec2 create-network-acl-entry --region ${this.q.region} --network-acl-id ${acl} --rule-number ${numbers[n++]!} ${f.egress ? '--egress' : '--ingress'} ${awsNaclMatch(c)} --cidr-block ${cidr} --rule-action allow`,
             );
-            n = Math.max(1, n - 1);
-          }
         return this.code('shell', lines, text);
       }
       case 'azure-nsg-rule':
@@ -308,10 +519,12 @@ class FixWriter {
         const src = this.azurePrefixes(this.q.from);
         const dst = this.azurePrefixes(this.q.to);
         if (!src || !dst || below - this.q.classes.length + 1 < 100) return { text };
+        const priorities = this.azureFreePriorities(f.nsgId, f.direction, below);
+        if (!priorities) return { text };
         const lines = [`# ${pair}: ${cls} is allowed by the zone policy`];
         this.q.classes.forEach((c, i) =>
           lines.push(
-            `az network nsg rule create --subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${ruleName('allow', this.q.from, this.q.to, i)} --priority ${below - i} --direction ${f.direction === 'in' ? 'Inbound' : 'Outbound'} --access Allow ${azureMatch(c)} --source-address-prefixes ${src} --destination-address-prefixes ${dst}`,
+            `az network nsg rule create --subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${ruleName('allow', this.q.from, this.q.to, i)} --priority ${priorities[i]!} --direction ${f.direction === 'in' ? 'Inbound' : 'Outbound'} --access Allow ${azureMatch(c)} --source-address-prefixes ${src} --destination-address-prefixes ${dst}`,
           ),
         );
         return this.code('shell', lines, text);
@@ -347,7 +560,8 @@ class FixWriter {
    * what the policy allows for the pair admitted just before it — every class the policy does not allow is denied,
    * however it is split, in rules an NSG can express.
    */
-  private azureDeny(nsg: ArmParts, direction: 'in' | 'out', rule: string): Remediation {
+  private azureDeny(nsgId: string, direction: 'in' | 'out', rule: string): Remediation {
+    const nsg = armParts(nsgId);
     const cls = this.q.classes.map(classWords).join(', ');
     const pair = `${this.q.from} -> ${this.q.to}`;
     const allowed = this.q.allowedInto(this.q.from);
@@ -360,12 +574,15 @@ class FixWriter {
     const create = (name: string, priority: number, access: string, match: string) =>
       `az network nsg rule create --subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name} --name ${name} --priority ${priority} --direction ${direction === 'in' ? 'Inbound' : 'Outbound'} --access ${access} ${match} --source-address-prefixes ${src} --destination-address-prefixes ${dst}`;
     const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
+    // The band's priorities an existing rule of the NSG does not hold (Azure refuses a second rule on one).
+    const existing = takenNumbers(this.model, this.policy, `nsg|${nsgId}|${direction}`).existing;
+    const free = Array.from({ length: BAND }, (_, i) => deny - i).filter((p) => !existing.has(p));
     // Every allowed class must pass before the deny, or the fix would break what the policy allows.
-    if (allowed.length > BAND - 1 || deny - BAND < 100) return { text };
+    if (allowed.length + 1 > free.length || deny - BAND < 100) return { text };
     allowed.forEach((c, i) =>
-      lines.push(create(ruleName('allow', this.q.from, this.q.to, i), deny - 1 - i, 'Allow', azureMatch(c))),
+      lines.push(create(ruleName('allow', this.q.from, this.q.to, i), free[1 + i]!, 'Allow', azureMatch(c))),
     );
-    lines.push(create(ruleName('deny', this.q.from, this.q.to), deny, 'Deny', azureMatch(ANY)));
+    lines.push(create(ruleName('deny', this.q.from, this.q.to), free[0]!, 'Deny', azureMatch(ANY)));
     return this.code('shell', lines, text);
   }
 
@@ -377,6 +594,24 @@ class FixWriter {
     const zones = [...this.policy.zones.keys()].sort();
     const index = zones.indexOf(this.q.from) * zones.length + zones.indexOf(this.q.to);
     return 4096 - BAND * Math.max(0, index);
+  }
+
+  /**
+   * Priorities for this finding's allow rules, from `below` down: NSG priorities are unique per direction, so none an
+   * existing rule holds, none of the zone pairs' deny bands (azureBand), and none another finding's fix in the same
+   * NSG took (two findings dropped by one rule both asked for its priority minus one, and the second command failed).
+   * Stable per finding (the report asks for a fix more than once). Undefined when there is no room above 100.
+   */
+  private azureFreePriorities(
+    nsgId: string,
+    direction: 'in' | 'out',
+    below: number,
+    count = this.q.classes.length,
+    adjacent = false,
+    key = `${this.q.from}|${this.q.to}|${below}|${this.q.classes.map(classWords).join(',')}`,
+  ): number[] | undefined {
+    const t = takenNumbers(this.model, this.policy, `nsg|${nsgId}|${direction}`);
+    return allocate(t, key, count, { from: below, floor: 100, adjacent });
   }
 
   /** A zone as NSG prefixes: the Internet service tag for the internet; undefined when it has no ranges. */
@@ -454,12 +689,18 @@ class FixWriter {
       lines.push(create(ruleName('deny', this.q.from, this.q.to), 'DENY', 'all', 65000));
       return this.code('shell', lines, text);
     }
-    const allowed = ingress && f.remoteRanges ? narrowed(this.allowedFor(this.q.classes), f.remoteRanges) : [];
+    const allowed = ingress && f.remoteRanges ? narrowed(this.allowedFor(this.ruleClasses()), f.remoteRanges) : [];
     const sources = [
       ...new Set(allowed.flatMap((a) => a.ranges.filter((r) => !r.includes(':')).slice(0, MAX_RANGES))),
     ].sort(compareRanges);
     const text = `VPC firewall rule ${f.name} lets ${cls} through for ${pair}, which the policy denies.${sources.length ? ` Narrow its source ranges to the zones the policy allows (${allowed.map((a) => a.zone).join(', ')}; where other findings name this rule, keep their zones' ranges too).` : ' Delete it, or narrow it to what the policy allows.'}`;
     if (this.model.iac) return this.inCode(text);
+    const { partial } = this.byCoverage(allowed);
+    // A rule for those alone would need the old one's targets (tags, service accounts), which cordon does not carry.
+    if (partial.length > 0)
+      return {
+        text: `${text} ${partialWords(partial)} with this rule's targets, before narrowing it.`,
+      };
     return this.code(
       'shell',
       [
@@ -552,6 +793,20 @@ function classWords(b: ProtoPortBox): string {
 const ANY: ProtoPortBox = { proto: [0, 255], port: [0, 65535] };
 
 const hasPorts = (b: ProtoPortBox) => b.proto[0] === b.proto[1] && (b.proto[0] === 6 || b.proto[0] === 17);
+
+/** Zones a narrowed rule can neither keep nor drop (FixWriter.byCoverage), in words. */
+function partialWords(partial: readonly Allowed[]): string {
+  const many = partial.length > 1;
+  return `${partial.map((a) => a.zone).join(', ')} ${many ? 'are' : 'is'} allowed on only some of its ports: give ${many ? 'them' : 'it'} a rule of ${many ? 'their' : 'its'} own for those ports,`;
+}
+
+/** How many protocol × port pairs boxes hold (a protocol without ports counts once). */
+function boxesSize(list: readonly ProtoPortBox[]): number {
+  return list.reduce(
+    (n, b) => n + (b.proto[1] - b.proto[0] + 1) * (hasPorts(b) ? b.port[1] - b.port[0] + 1 : 65536),
+    0,
+  );
+}
 
 /** The intersections of two lists of protocol × port boxes. */
 export function intersectBoxes(a: readonly ProtoPortBox[], b: readonly ProtoPortBox[]): ProtoPortBox[] {

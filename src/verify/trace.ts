@@ -23,7 +23,14 @@ import {
 import { forwardsOnward, lookupRoute, targetKey, unknownRoute, unknownRouteReason } from './routes.js';
 import { egress, type ReplyMode } from './evaluate.js';
 import { tgwEntry, tgwExit } from './tgw.js';
-import { anyPortDecision, clientAllowed, frontAccepts, frontDecision, proxyDecision } from './load-balancers.js';
+import {
+  anyPortDecision,
+  clientAllowed,
+  frontAccepts,
+  frontDecision,
+  ipv6ClientMayPass,
+  proxyDecision,
+} from './load-balancers.js';
 import type { Cidr } from '../util/cidr.js';
 
 export interface Hop {
@@ -179,8 +186,15 @@ export class Tracer {
       if (lb.frontFilter) {
         const ff = lb.frontFilter;
         // Rules naming only the client (AWS security groups) decide the packet as it is.
-        if (ff.filter && !ff.addresses) t.filter(ff.at, ff.filter, p, 'in');
-        else if (!ff.filter || !ff.addresses || ff.addresses.length === 0)
+        if (ff.filter && !ff.addresses) {
+          if (decidePacket(ff.filter, p).verdict !== 'yes' && ipv6ClientMayPass(ff.filter, p))
+            t.hop(
+              ff.at,
+              'maybe',
+              'inbound: an IPv6 client may be admitted on this port, which an IPv4 target cannot tell from this packet (whether the load balancer is dual-stack is not read)',
+            );
+          else t.filter(ff.at, ff.filter, p, 'in');
+        } else if (!ff.filter || !ff.addresses || ff.addresses.length === 0)
           t.hop(ff.at, 'maybe', 'the front end’s filter is not in the inventory');
         else {
           const fd = frontDecision(ff.filter, p, ff.addresses, mode);

@@ -131,6 +131,20 @@ const nlbToDb = (over: Partial<LbSpec['group']> = {}): LbSpec => ({
   group: { protocol: 'TCP', port: 5432, targets: [{ id: 'i-db', port: 5432, state: 'healthy' }], ...over },
 });
 
+/** An internet-facing ALB (node 10.0.0.60, group sg-alb) on HTTPS:443 forwarding to i-inf on 8080 (unhealthy). */
+function albToInference(albIngress: Parameters<typeof sg>[3], infIngress: Parameters<typeof sg>[3]): Result {
+  const inv = world({ inf: infIngress });
+  sg(inv, 'sg-alb', 'vpc-1', albIngress);
+  loadBalancer(inv, {
+    name: 'web',
+    type: 'application',
+    node: '10.0.0.60',
+    securityGroups: ['sg-alb'],
+    group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'unhealthy' }] },
+  });
+  return run(inv);
+}
+
 describe('verify (AWS): load balancers', () => {
   it('an internet-facing NLB preserving client addresses exposes a target open to 0.0.0.0/0 with no public address', () => {
     const open = { db: [tcp(5432, 5432, ['0.0.0.0/0'])] };
@@ -200,18 +214,7 @@ describe('verify (AWS): load balancers', () => {
   });
 
   it('an ALB proxies from its nodes: a target admitting the ALB’s group is reachable from the internet, its front end filtered by the ALB’s group', () => {
-    const alb = (albIngress: Parameters<typeof sg>[3], infIngress: Parameters<typeof sg>[3]) => {
-      const inv = world({ inf: infIngress });
-      sg(inv, 'sg-alb', 'vpc-1', albIngress);
-      loadBalancer(inv, {
-        name: 'web',
-        type: 'application',
-        node: '10.0.0.60',
-        securityGroups: ['sg-alb'],
-        group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'unhealthy' }] },
-      });
-      return run(inv);
-    };
+    const alb = albToInference;
     const r = alb([tcp(443, 443, ['0.0.0.0/0'])], [tcp(8080, 8080, [], ['sg-alb'])]);
     assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, ['tcp/443']);
     const v = violations(r, 'internet', 'inference');
@@ -354,5 +357,54 @@ describe('verify (AWS): load balancers', () => {
     assert.deepEqual(cell(unread, 'internet', 'inference').configurationPermits, []);
     assert.deepEqual(cell(unread, 'internet', 'inference').unknown, ['tcp/443']);
     assert.ok(findings(unread, VERIFY_CHECKS.unknown.id, 'internet', 'inference').length > 0);
+  });
+});
+
+describe('verify (AWS): load balancers and IPv6 clients', () => {
+  const v6 = albToInference;
+  const ipv6Only = { ...tcp(443, 443), ipv6Ranges: [{ cidr: '::/0' }] };
+
+  it('an ALB whose group admits only IPv6 clients may carry the internet to an IPv4 target: undecided, not absent', () => {
+    // The target sees the ALB, whatever the client's family; cordon does not read whether the ALB is dual-stack.
+    const r = v6([ipv6Only], [tcp(8080, 8080, [], ['sg-alb'])]);
+    const c = cell(r, 'internet', 'inference');
+    assert.deepEqual(c.configurationPermits, []);
+    assert.deepEqual(c.unknown, ['tcp/443']);
+    const u = findings(r, VERIFY_CHECKS.unknown.id, 'internet', 'inference');
+    assert.ok(u.length > 0);
+    assert.ok(
+      hops(u[0]!).some((x) => /an IPv6 client may be admitted on this port/.test(x)),
+      hops(u[0]!).join('\n'),
+    );
+    // The target does not admit the ALB: no path, whatever the clients.
+    const closed = cell(v6([ipv6Only], [tcp(8080, 8080, ['10.0.1.0/24'])]), 'internet', 'inference');
+    assert.deepEqual([...closed.configurationPermits, ...closed.unknown], []);
+    // The group admits no client at all: nothing undecided.
+    const none = cell(v6([], [tcp(8080, 8080, [], ['sg-alb'])]), 'internet', 'inference');
+    assert.deepEqual([...none.configurationPermits, ...none.unknown], []);
+  });
+});
+
+describe('verify (AWS): load balancers and network ACLs', () => {
+  it('the target subnet’s network ACL sees the client’s packet an NLB preserves: denying it closes the path', () => {
+    const withAcl = (deny: boolean) => {
+      const inv = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+      if (deny)
+        inv.networkAcls
+          .find((a) => a.subnetIds.includes('dat'))!
+          .entries.unshift({
+            ruleNumber: 50,
+            protocol: '6',
+            action: 'deny',
+            cidr: '0.0.0.0/0',
+            egress: false,
+            portRange: { from: 5432, to: 5432 },
+          });
+      loadBalancer(inv, nlbToDb());
+      return cell(run(inv), 'internet', 'data');
+    };
+    assert.deepEqual(withAcl(false).configurationPermits, ['tcp/5432']);
+    const denied = withAcl(true);
+    assert.deepEqual([...denied.configurationPermits, ...denied.unknown], []);
   });
 });

@@ -161,6 +161,52 @@ resource "azurerm_network_interface_nat_rule_association" "db" {
     assert.deepEqual(await internetToData(nat), ['tcp/5432']);
   });
 
+  it('a scale set whose NIC configuration names the pool is behind the front end (its instances are the pool)', async () => {
+    const vmss = (pools: string) => `${RULE}
+resource "azurerm_linux_virtual_machine_scale_set" "workers" {
+  name                = "vmss-workers"
+  resource_group_name = azurerm_resource_group.rg.name
+  location            = "eastus"
+  sku                 = "Standard_D2s_v5"
+  admin_username      = "azureuser"
+  network_interface {
+    name    = "nic"
+    primary = true
+    ip_configuration {
+      name      = "ipconfig1"
+      primary   = true
+      subnet_id = azurerm_subnet.s["data"].id
+      ${pools}
+    }
+  }
+}
+`;
+    const member = await terraform(
+      vmss('load_balancer_backend_address_pool_ids = [azurerm_lb_backend_address_pool.pool.id]'),
+    );
+    assert.deepEqual(
+      member.networkInterfaces.find((n) => n.name.startsWith('vmss-workers'))?.ipConfigurations[0]
+        ?.loadBalancerBackendAddressPoolIds,
+      [`${member.loadBalancers[0]!.id}/backendAddressPools/pool`],
+    );
+    assert.deepEqual(await internetToData(member), ['tcp/5432']);
+    // Not in the pool: the data subnet's NSG admits the internet, but nothing carries it there.
+    assert.deepEqual(await internetToData(await terraform(vmss(''))), []);
+    // An inbound NAT pool is not followed: any port of the front end may reach the instances (not decided).
+    const natPool = await terraform(
+      vmss(
+        'load_balancer_inbound_nat_rules_ids = ["/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-ai/providers/Microsoft.Network/loadBalancers/lb-pub/inboundNatPools/ssh"]',
+      ),
+    );
+    const p = await policy;
+    const r = verifyModel(compileAzure(natPool, p), p, { clientPorts: [32768, 60999] });
+    const cell = r.matrix.find((m) => m.from === 'internet' && m.to === 'data')!;
+    assert.deepEqual(cell.unknown, ['tcp/5432']);
+    assert.ok(
+      r.notes.some((n) => /inbound NAT pool ssh of load balancer lb-pub, which cordon does not follow/.test(n)),
+    );
+  });
+
   it('an application gateway proxies from its subnet to the backend address', async () => {
     const code = (backendRule: string) => `
 resource "azurerm_network_security_group" "db2" {
@@ -389,6 +435,43 @@ describe('verify on ARM templates: load balancers', () => {
     };
     assert.deepEqual(await run(true), ['tcp/5432']);
     assert.deepEqual(await run(false), []);
+    // A scale set instead of the NIC: its IP configuration's pool membership makes the path the same way.
+    const scaleSet = template(false);
+    const nic = scaleSet.resources.pop() as { properties: { ipConfigurations: { properties: object }[] } };
+    scaleSet.resources.push({
+      type: 'Microsoft.Compute/virtualMachineScaleSets',
+      apiVersion: '2024-07-01',
+      name: 'vmss-db',
+      location: 'eastus',
+      properties: {
+        virtualMachineProfile: {
+          networkProfile: {
+            networkInterfaceConfigurations: [
+              {
+                name: 'nic',
+                properties: {
+                  ipConfigurations: [
+                    {
+                      name: 'ipconfig1',
+                      properties: {
+                        subnet: { id: ARM_SUBNET },
+                        loadBalancerBackendAddressPools: [
+                          { id: `[concat(${LB_ID.slice(1, -1)}, '/backendAddressPools/pool')]` },
+                        ],
+                      },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      },
+    } as unknown as (typeof scaleSet.resources)[number]);
+    assert.ok(nic.properties.ipConfigurations.length > 0);
+    const vmssDir = await folder('main.json', JSON.stringify(scaleSet, null, 2));
+    const vmss = await loadArm(vmssDir, [path.join(vmssDir, 'main.json')]);
+    assert.deepEqual(await internetToData(vmss.inventory), ['tcp/5432']);
     // The rule declared as a child resource of its own ("lb-pub/pg") joins the load balancer.
     const t = template(true);
     const lb = t.resources[2] as { properties: { loadBalancingRules: { name: string; properties: object }[] } };

@@ -49,12 +49,8 @@ interface ApiPermission {
   Ipv6Ranges?: { CidrIpv6: string }[];
   UserIdGroupPairs?: { GroupId: string }[];
 }
-const samePermission = (p: AwsIpPermission, a: ApiPermission) =>
-  p.protocol === a.IpProtocol &&
-  (a.IpProtocol === '-1' || (p.fromPort === a.FromPort && p.toPort === a.ToPort)) &&
-  JSON.stringify(p.ipv4Ranges.map((r) => r.cidr)) === JSON.stringify((a.IpRanges ?? []).map((r) => r.CidrIp)) &&
-  JSON.stringify(p.groupRefs.map((g) => g.groupId)) ===
-    JSON.stringify((a.UserIdGroupPairs ?? []).map((g) => g.GroupId));
+const sameProtoPorts = (p: AwsIpPermission, a: ApiPermission) =>
+  p.protocol === a.IpProtocol && (a.IpProtocol === '-1' || (p.fromPort === a.FromPort && p.toPort === a.ToPort));
 
 function applyAws(inv: AwsInventory, code: string): void {
   for (const cmd of commands(code)) {
@@ -65,10 +61,42 @@ function applyAws(inv: AwsInventory, code: string): void {
       const perms = JSON.parse(flag(cmd, 'ip-permissions')!) as ApiPermission[];
       for (const a of perms) {
         if (cmd.includes(' revoke-')) {
-          const i = list.findIndex((p) => samePermission(p, a));
-          assert.ok(i >= 0, `revoke matches an existing rule exactly: ${cmd}`);
-          list.splice(i, 1);
-        } else
+          // EC2 revokes the listed sources of the permission on that protocol and ports; the others stay.
+          const i = list.findIndex((p) => sameProtoPorts(p, a));
+          assert.ok(i >= 0, `revoke names an existing permission: ${cmd}`);
+          const p = list[i]!;
+          const drop = <T>(have: T[], gone: string[], id: (x: T) => string) => {
+            for (const g of gone)
+              assert.ok(
+                have.some((x) => id(x) === g),
+                `revoke names an existing source ${g}: ${cmd}`,
+              );
+            return have.filter((x) => !gone.includes(id(x)));
+          };
+          p.ipv4Ranges = drop(
+            p.ipv4Ranges,
+            (a.IpRanges ?? []).map((r) => r.CidrIp),
+            (r) => r.cidr,
+          );
+          p.ipv6Ranges = drop(
+            p.ipv6Ranges,
+            (a.Ipv6Ranges ?? []).map((r) => r.CidrIpv6),
+            (r) => r.cidr,
+          );
+          p.groupRefs = drop(
+            p.groupRefs,
+            (a.UserIdGroupPairs ?? []).map((g) => g.GroupId),
+            (g) => g.groupId,
+          );
+          if (p.ipv4Ranges.length + p.ipv6Ranges.length + p.groupRefs.length + p.prefixListIds.length === 0)
+            list.splice(i, 1);
+        } else {
+          // EC2 refuses a source the group already admits on that protocol and ports (InvalidPermission.Duplicate).
+          for (const r of a.IpRanges ?? [])
+            assert.ok(
+              !list.some((p) => sameProtoPorts(p, a) && p.ipv4Ranges.some((x) => x.cidr === r.CidrIp)),
+              `authorize does not repeat ${r.CidrIp}: ${cmd}`,
+            );
           list.push({
             protocol: a.IpProtocol,
             ...(a.FromPort !== undefined ? { fromPort: a.FromPort, toPort: a.ToPort! } : {}),
@@ -78,7 +106,25 @@ function applyAws(inv: AwsInventory, code: string): void {
             prefixListIds: [],
             pointer: '',
           });
+        }
       }
+    } else if (cmd.includes(' create-network-acl-entry ')) {
+      const acl = inv.networkAcls.find((a) => a.id === flag(cmd, 'network-acl-id'))!;
+      const egress = cmd.includes(' --egress');
+      const ruleNumber = Number(flag(cmd, 'rule-number'));
+      assert.ok(
+        !acl.entries.some((e) => e.egress === egress && e.ruleNumber === ruleNumber),
+        `rule number ${ruleNumber} is free: ${cmd}`,
+      );
+      const range = /--port-range From=(\d+),To=(\d+)/.exec(cmd);
+      acl.entries.push({
+        ruleNumber,
+        egress,
+        protocol: flag(cmd, 'protocol')!,
+        action: flag(cmd, 'rule-action') as 'allow' | 'deny',
+        cidr: flag(cmd, 'cidr-block')!,
+        ...(range ? { portRange: { from: Number(range[1]), to: Number(range[2]) } } : {}),
+      });
     } else if (cmd.includes(' delete-route ')) {
       const t = inv.routeTables.find((x) => x.id === flag(cmd, 'route-table-id'))!;
       const before = t.routes.length;
@@ -104,6 +150,18 @@ function threeTier(dbIngress: AwsIpPermission[]): AwsInventory {
   return inv;
 }
 
+/** Applies the app -> data violation's fix: app -> data is closed, inference -> data still works. The fix's code. */
+function appToDataFixed(inv: AwsInventory): string {
+  const [v] = of(runAws(inv), 'verify-zone-violation', 'app', 'data');
+  const code = snippet(v!);
+  applyAws(inv, code);
+  const after = runAws(inv);
+  assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0);
+  assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
+  assert.equal(of(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+  return code;
+}
+
 describe('verify fixes (AWS)', () => {
   it('a security-group rule open to the VPC: revoke it and admit the allowed zone only; applied, app -> data is closed and inference -> data still works', () => {
     const inv = threeTier([tcp(6333, 6333, ['10.0.0.0/16'])]);
@@ -121,14 +179,26 @@ describe('verify fixes (AWS)', () => {
     assert.equal(of(after, 'verify-broken-intent', 'inference', 'data').length, 0);
   });
   it('never widens: a rule that admits only the app subnet is revoked without admitting a range it did not cover', () => {
-    const inv = threeTier([tcp(6333, 6333, ['10.0.1.0/24']), tcp(6333, 6333, ['10.0.2.0/24'])]);
-    const [v] = of(runAws(inv), 'verify-zone-violation', 'app', 'data');
-    const code = snippet(v!);
+    const code = appToDataFixed(threeTier([tcp(6333, 6333, ['10.0.1.0/24']), tcp(6333, 6333, ['10.0.2.0/24'])]));
     assert.doesNotMatch(code, /authorize/);
-    applyAws(inv, code);
-    const after = runAws(inv);
-    assert.equal(of(after, 'verify-zone-violation', 'app', 'data').length, 0);
-    assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
+  });
+  it('a permission holding the violating range and a group reference: only the range is revoked, the allowed group keeps its access', () => {
+    // describe-security-groups folds every source on one port into one IpPermission: the console's two rules.
+    appToDataFixed(threeTier([tcp(6333, 6333, ['10.0.1.0/24'], ['sg-b'])]));
+  });
+  it('a permission whose other range already admits the data zone: only the VPC-wide range is revoked, nothing re-added twice', () => {
+    appToDataFixed(threeTier([tcp(6333, 6333, ['10.0.0.0/16', '10.0.3.0/24'])]));
+  });
+  it('a network ACL whose entries admit only the app subnet: the allow for inference takes a rule number the ACL does not hold', () => {
+    const inv = threeTier([tcp(6333, 6333, ['10.0.2.0/24'])]);
+    const acl = inv.networkAcls.find((a) => a.subnetIds.includes('c'))!;
+    acl.entries = [
+      { ruleNumber: 100, egress: false, protocol: '-1', action: 'allow', cidr: '10.0.1.0/24' },
+      { ruleNumber: 100, egress: true, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0' },
+    ];
+    const [b] = of(runAws(inv), 'verify-broken-intent', 'inference', 'data');
+    applyAws(inv, snippet(b!));
+    assert.equal(of(runAws(inv), 'verify-broken-intent', 'inference', 'data').length, 0);
   });
   it('broken intent (no rule admits inference): an ingress rule from the inference ranges on the allowed port', () => {
     const inv = threeTier([]);
@@ -178,15 +248,21 @@ describe('verify fixes (AWS)', () => {
 
 function applyAzure(inv: AzureInventory, code: string): void {
   for (const cmd of commands(code)) {
-    assert.match(cmd, /^az network nsg rule create /, cmd);
+    assert.match(cmd, /^az network nsg rule (create|update) /, cmd);
     const g = inv.networkSecurityGroups.find((n) => n.name === flag(cmd, 'nsg-name'))!;
+    const split = (v: string | undefined) => (v ?? '*').split(' ').map((x) => x.replace(/'/g, ''));
+    if (cmd.includes(' rule update ')) {
+      const existing = g.securityRules.find((r) => r.name === flag(cmd, 'name'));
+      assert.ok(existing, `update names an existing rule: ${cmd}`);
+      existing.sources = split(flag(cmd, 'source-address-prefixes'));
+      continue;
+    }
     const priority = Number(flag(cmd, 'priority'));
     const direction = flag(cmd, 'direction') as 'Inbound' | 'Outbound';
     assert.ok(
       !g.securityRules.some((r) => r.priority === priority && r.direction === direction),
       `priority ${priority} is free: ${cmd}`,
     );
-    const split = (v: string | undefined) => (v ?? '*').split(' ').map((x) => x.replace(/'/g, ''));
     const r: AzureSecurityRule = rule(
       flag(cmd, 'name')!,
       priority,
@@ -232,6 +308,17 @@ describe('verify fixes (Azure)', () => {
     assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
     assert.equal(findingsOf(after, 'verify-broken-intent', 'inference', 'data').length, 0);
   });
+  it('a deny band whose priority an existing rule holds: no command that Azure would refuse', () => {
+    const inv = world();
+    // app -> data's band (zones app, data, external_ai, inference, internet: pair 1) is 4088 down; a rule sits at its deny.
+    inv.networkSecurityGroups[0]!.securityRules.push(
+      rule('allow-monitoring', 4088, 'Inbound', 'Allow', 'Tcp', ['10.9.0.0/16'], ['*'], ['9100']),
+    );
+    const [v] = findingsOf(runAzure(inv), 'verify-zone-violation', 'app', 'data');
+    applyAzure(inv, snippet(v!));
+    // The deny takes the band's next free priority, still in front of AllowVnetInBound.
+    assert.equal(findingsOf(runAzure(inv), 'verify-zone-violation', 'app', 'data').length, 0);
+  });
   it('a custom deny drops the allowed flow: an allow with a lower priority number, from inference to data', () => {
     const inv = world();
     inv.networkSecurityGroups[0]!.securityRules.push(
@@ -242,6 +329,48 @@ describe('verify fixes (Azure)', () => {
     assert.match(code, /--priority 299 --direction Inbound --access Allow --protocol Tcp/);
     applyAzure(inv, code);
     const after = runAzure(inv);
+    assert.equal(findingsOf(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+    assert.equal(findingsOf(after, 'verify-zone-violation', 'app', 'data').length, 0);
+  });
+  it('a custom allow of the VNet on every TCP port: narrowing it for inference -> data keeps inference on the port the policy allows', () => {
+    // inference -> data violates on every TCP port but 6333: the fix must keep what the rule admits of inference on
+    // 6333, a class that is no part of this finding.
+    const inv = world();
+    inv.networkSecurityGroups[0]!.securityRules.push(
+      rule('allow-vnet-tcp', 200, 'Inbound', 'Allow', 'Tcp', ['VirtualNetwork'], ['VirtualNetwork']),
+      rule('deny-vnet', 300, 'Inbound', 'Deny', '*', ['VirtualNetwork'], ['VirtualNetwork']),
+    );
+    const r = runAzure(inv);
+    assert.deepEqual(permits(r, 'inference', 'data'), ['tcp all ports']);
+    const [v] = findingsOf(r, 'verify-zone-violation', 'inference', 'data');
+    const code = snippet(v!);
+    assert.match(code, /az network nsg rule update .* --name allow-vnet-tcp --source-address-prefixes /);
+    applyAzure(inv, code);
+    const after = runAzure(inv);
+    assert.deepEqual(permits(after, 'inference', 'data'), ['tcp/6333']);
+    assert.equal(findingsOf(after, 'verify-broken-intent', 'inference', 'data').length, 0);
+  });
+  it('two broken-intent findings dropped by one NSG rule: their allows take different priorities; applied, both flows work', () => {
+    // One NSG on the inference and data subnets, a custom deny of the VNet in it: app -> inference and
+    // inference -> data are both dropped by that rule, in the same direction.
+    const inv = azureInventory();
+    vnet(inv, 'vnet', '10.1.0.0/16');
+    nsg(inv, 'nsg-shared', [rule('deny-vnet', 300, 'Inbound', 'Deny', '*', ['VirtualNetwork'], ['VirtualNetwork'])]);
+    azSubnet(inv, 'vnet', 'app', '10.1.1.0/24');
+    azSubnet(inv, 'vnet', 'inf', '10.1.2.0/24', { nsg: 'nsg-shared' });
+    azSubnet(inv, 'vnet', 'data', '10.1.3.0/24', { nsg: 'nsg-shared' });
+    nic(inv, 'nic-app', 'vnet', 'app', '10.1.1.4', { zone: 'app' });
+    nic(inv, 'nic-inf', 'vnet', 'inf', '10.1.2.4', { zone: 'inference' });
+    nic(inv, 'nic-db', 'vnet', 'data', '10.1.3.4', { zone: 'data' });
+    const r = runAzure(inv);
+    const broken = [
+      ...findingsOf(r, 'verify-broken-intent', 'app', 'inference'),
+      ...findingsOf(r, 'verify-broken-intent', 'inference', 'data'),
+    ];
+    assert.equal(broken.length, 2);
+    for (const b of broken) applyAzure(inv, snippet(b));
+    const after = runAzure(inv);
+    assert.equal(findingsOf(after, 'verify-broken-intent', 'app', 'inference').length, 0);
     assert.equal(findingsOf(after, 'verify-broken-intent', 'inference', 'data').length, 0);
     assert.equal(findingsOf(after, 'verify-zone-violation', 'app', 'data').length, 0);
   });
@@ -275,6 +404,18 @@ function gcpRulesOf(code: string): GcpInventory['firewalls'] {
   return out;
 }
 
+/** The Google Cloud world with one VPC rule letting a range into the network on TCP ports ([]: every port). */
+const allowDb = (sourceRange: string, ports: string[]) =>
+  gcpWorld({
+    firewalls: [
+      firewall('allow-db', {
+        direction: 'INGRESS',
+        sourceRanges: [sourceRange],
+        allowed: [{ protocol: 'tcp', ports }],
+      }),
+    ],
+  });
+
 describe('verify fixes (Google Cloud)', () => {
   it('the implied deny drops inference -> data: an allow rule in the network from the inference range; applied, the flow works and app stays out', () => {
     const [b] = gcpFindings(runGcp(gcpWorld()), 'verify-broken-intent', 'inference', 'data');
@@ -288,32 +429,27 @@ describe('verify fixes (Google Cloud)', () => {
     assert.equal(gcpFindings(after, 'verify-zone-violation', 'app', 'data').length, 0);
   });
   it('a VPC rule open to the network is narrowed to the allowed zone, never to a range it did not cover', () => {
-    const inv = gcpWorld({
-      firewalls: [
-        firewall('allow-db', {
-          direction: 'INGRESS',
-          sourceRanges: ['10.1.0.0/16'],
-          allowed: [{ protocol: 'tcp', ports: ['6333'] }],
-        }),
-      ],
-    });
+    const inv = allowDb('10.1.0.0/16', ['6333']);
     const [v] = gcpFindings(runGcp(inv), 'verify-zone-violation', 'app', 'data');
     assert.match(
       snippet(v!),
       /gcloud compute firewall-rules update allow-db --project \S+ --source-ranges 10\.1\.2\.0\/24,10\.1\.3\.0\/24\n/,
     );
     // Open to the app subnet only: nothing of the allowed zone to keep, so the rule goes.
-    const narrow = gcpWorld({
-      firewalls: [
-        firewall('allow-db', {
-          direction: 'INGRESS',
-          sourceRanges: ['10.1.1.0/24'],
-          allowed: [{ protocol: 'tcp', ports: ['6333'] }],
-        }),
-      ],
-    });
+    const narrow = allowDb('10.1.1.0/24', ['6333']);
     const [w] = gcpFindings(runGcp(narrow), 'verify-zone-violation', 'app', 'data');
     assert.match(snippet(w!), /gcloud compute firewall-rules delete allow-db/);
+  });
+});
+
+describe('verify fixes (Google Cloud): a rule whose ports the policy allows in part', () => {
+  it('a VPC rule open to the network on every TCP port: no command that keeps inference on them all or takes 6333 from it', () => {
+    const inv = allowDb('10.1.0.0/16', []);
+    const [v] = gcpFindings(runGcp(inv), 'verify-zone-violation', 'inference', 'data');
+    // Narrowing the sources cannot split the rule's ports: keeping 10.1.2.0/24 leaves the violation, dropping it
+    // breaks inference -> data on 6333. A new rule would need the old one's targets, which cordon does not carry.
+    assert.equal(v!.remediation.snippet, undefined, v!.remediation.snippet?.code);
+    assert.match(v!.remediation.text, /inference is allowed on only some of its ports/);
   });
 });
 

@@ -48,7 +48,14 @@ export function privateEndpointInterfaces(inv: AzureInventory): void {
 export interface WorkloadNic {
   /** The NIC's name, derived from the declaring resource's (`<resource>.<what>`). */
   name: string;
-  configs: { subnetId: string; pointer: string; publicIp?: boolean }[];
+  configs: {
+    subnetId: string;
+    pointer: string;
+    publicIp?: boolean;
+    /** Load balancer pools (and inbound NAT pools) and gateway pools the configuration puts its instances in. */
+    lbPools?: string[];
+    agwPools?: string[];
+  }[];
   networkSecurityGroupId?: string;
   outboundOnly?: boolean;
 }
@@ -87,12 +94,17 @@ export function workloadNics(raw: Record<string, unknown>): WorkloadNic[] {
         const configs = arr(cp.ipConfigurations).flatMap((ip, j) => {
           const ipp = rec(rec(ip).properties);
           const subnetId = idOf(ipp.subnet);
+          const ids = (...v: unknown[]) => v.flatMap((x) => arr(x).flatMap((y) => idOf(y) ?? []));
+          const lbPools = ids(ipp.loadBalancerBackendAddressPools, ipp.loadBalancerInboundNatPools);
+          const agwPools = ids(ipp.applicationGatewayBackendAddressPools);
           return subnetId
             ? [
                 {
                   subnetId,
                   pointer: `${base}/${i}/properties/ipConfigurations/${j}`,
                   ...(ipp.publicIPAddressConfiguration !== undefined ? { publicIp: true } : {}),
+                  ...(lbPools.length ? { lbPools } : {}),
+                  ...(agwPools.length ? { agwPools } : {}),
                 },
               ]
             : [];
@@ -195,6 +207,8 @@ export function addWorkloadNics(
         subnetId: c.subnetId,
         pointer: `${pointer}${c.pointer}`,
         ...(c.publicIp ? { publicIpAddressId: `${id}/publicIPAddress (assigned at deploy)` } : {}),
+        ...(c.lbPools ? { loadBalancerBackendAddressPoolIds: c.lbPools } : {}),
+        ...(c.agwPools ? { applicationGatewayBackendAddressPoolIds: c.agwPools } : {}),
       })),
       ...(nic.networkSecurityGroupId ? { networkSecurityGroupId: nic.networkSecurityGroupId } : {}),
       ...(nic.outboundOnly ? { outboundOnly: true } : {}),

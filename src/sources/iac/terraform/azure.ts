@@ -425,6 +425,11 @@ const AZURERM: Record<string, AzurermType> = {
  * integration's app), whose id is its address because cordon does not map it.
  */
 const WORKLOADS: Record<string, (v: V, lookup: (address: Value | undefined) => V | undefined) => V> = {};
+/** A list of ids as ARM's [{ id }] (undefined when there is none). */
+const idRefs = (v: Value | undefined): V[] | undefined => {
+  const refs = list(v).flatMap((x) => idRef(x) ?? []);
+  return refs.length > 0 ? refs : undefined;
+};
 const scaleSet = (v: V): V => ({
   type: 'Microsoft.Compute/virtualMachineScaleSets',
   properties: {
@@ -443,6 +448,10 @@ const scaleSet = (v: V): V => ({
                   properties: defined({
                     subnet: idRef(c.subnet_id),
                     publicIPAddressConfiguration: list(c.public_ip_address).length > 0 ? {} : undefined,
+                    // The instances are members of these pools: the load balancer's or gateway's path to them.
+                    loadBalancerBackendAddressPools: idRefs(c.load_balancer_backend_address_pool_ids),
+                    loadBalancerInboundNatPools: idRefs(c.load_balancer_inbound_nat_rules_ids),
+                    applicationGatewayBackendAddressPools: idRefs(c.application_gateway_backend_address_pool_ids),
                   }),
                 })),
             }),
