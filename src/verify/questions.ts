@@ -1125,6 +1125,7 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
         locate: g.locate,
         classes: protoPortBoxes(set, 12),
         allowedInto: (zone) => allowedBoxes(policy, zone, g.to),
+        allowedFrom: (zone) => allowedBoxes(policy, g.from, zone),
         trace: w.trace,
         packet: w.packet,
         account: scope.account,

@@ -27,6 +27,8 @@ export interface FixQuestion {
   classes: readonly ProtoPortBox[];
   /** What the policy allows into `to`, per source zone (violations: what a narrowed rule may still admit). */
   allowedInto: (zone: string) => readonly ProtoPortBox[];
+  /** What the policy allows from `from` into a zone (the flows a removed route may still carry). */
+  allowedFrom?: (zone: string) => readonly ProtoPortBox[];
   trace: Trace;
   /** The witness packet. */
   packet: Point;
@@ -173,6 +175,7 @@ export function zoneRanges(model: NetworkModel, policy: ZonePolicy, zone: string
   memo.set(zone, r);
   return r;
 }
+const strandedMemo = new WeakMap<NetworkModel, Map<string, string[]>>();
 const rangesMemo = new WeakMap<NetworkModel, Map<string, string[]>>();
 /** Address order: IPv4 before IPv6, then by first address and prefix (a collator per comparison was most of the cost). */
 function compareRanges(a: string, b: string): number {
@@ -361,12 +364,19 @@ class FixWriter {
         );
       }
       case 'aws-route': {
-        const text = `Route table ${f.routeTableId} sends ${pair} traffic (${cls}) on by its route to ${f.destination}. Remove the route (AI services stay reachable through interface endpoints), or send it through an inspection appliance that enforces the policy.`;
-        if (this.model.iac) return this.inCode(`remove the route ${this.q.locate!.label}.`);
+        const stranded = this.servicesWithoutEndpoint(f.routeTableId);
+        const warn = stranded.length
+          ? ` The policy allows ${this.q.from} to reach ${stranded.join(', ')}, which has no interface endpoint in this VPC: that traffic leaves by this route today, so create the endpoint first or it stops.`
+          : '';
+        const text = `Route table ${f.routeTableId} sends ${pair} traffic (${cls}) on by its route to ${f.destination}. Remove the route (AI services stay reachable through interface endpoints), or send it through an inspection appliance that enforces the policy.${warn}`;
+        if (this.model.iac) return this.inCode(`remove the route ${this.q.locate!.label}.${warn}`);
         return this.code(
           'shell',
           [
             `# ${pair}: ${cls} is denied by the zone policy`,
+            ...stranded.map(
+              (z) => `# first: the policy allows ${this.q.from} -> ${z}, and no endpoint of ${z} is in this VPC`,
+            ),
             `aws ec2 delete-route --region ${this.q.region} --route-table-id ${f.routeTableId} ${awsRouteDestination(f.destination)}`,
           ],
           text,
@@ -711,6 +721,34 @@ class FixWriter {
       ],
       text,
     );
+  }
+
+  /**
+   * Service zones (AI APIs) the policy lets the source zone reach that have no endpoint interface in the networks
+   * using this route table: their traffic takes the route today, and removing it would break an allowed flow.
+   */
+  private servicesWithoutEndpoint(routeTableId: string): string[] {
+    let memo = strandedMemo.get(this.model);
+    if (!memo) strandedMemo.set(this.model, (memo = new Map<string, string[]>()));
+    const k = `${this.q.from}\n${routeTableId}`;
+    let r = memo.get(k);
+    if (!r) memo.set(k, (r = this.findServicesWithoutEndpoint(routeTableId)));
+    return r;
+  }
+
+  private findServicesWithoutEndpoint(routeTableId: string): string[] {
+    const nets = new Set(
+      [...this.model.subnets.values()].filter((s) => s.routeTable?.id === routeTableId).map((s) => s.network),
+    );
+    const out: string[] = [];
+    for (const z of [...this.policy.zones.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      if (z.kind !== 'service' || (this.q.allowedFrom?.(z.name).length ?? 0) === 0) continue;
+      const served = this.model.interfaces.some(
+        (i) => i.zone === z.name && i.role === 'service-endpoint' && nets.has(i.network),
+      );
+      if (!served) out.push(z.name);
+    }
+    return out;
   }
 
   /** The network of the witness's destination (ingress) or source (egress): where a new firewall rule goes. */

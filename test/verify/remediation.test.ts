@@ -11,7 +11,7 @@ import type { AwsInventory, AwsIpPermission } from '../../src/inventory/aws.js';
 import type { AzureInventory, AzureSecurityRule } from '../../src/inventory/azure.js';
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import type { Finding } from '../../src/findings/types.js';
-import { eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { bedrockEndpoint, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
 import { azureInventory, findingsOf, nic, nsg, runAzure, rule, subnet as azSubnet, vnet } from './azure-helpers.js';
 import { findings as gcpFindings, gcpWorld, runGcp } from './gcp-helpers.js';
 import { firewall } from '../support/gcp-build.js';
@@ -231,6 +231,35 @@ describe('verify fixes (AWS)', () => {
     );
     applyAws(inv, code);
     assert.equal(of(runAws(inv), 'verify-zone-violation', 'data', 'internet').length, 0);
+  });
+  it('a default route the policy-allowed AI traffic still takes: removing it is flagged until the endpoint exists', () => {
+    /** inference's default route to a NAT gateway; optionally a bedrock-runtime endpoint in the VPC. */
+    const world = (endpoint: boolean) => {
+      const inv = threeTier([tcp(6333, 6333, ['10.0.2.0/24'])]);
+      inv.internetGateways.push({ ...inv.vpcs[0]!, id: 'igw-1', vpcIds: ['vpc-1'] });
+      subnet(inv, 'pub', 'vpc-1', '10.0.9.0/24', 'public', [['0.0.0.0/0', 'igw-1']]);
+      nat(inv, 'nat-1', 'pub');
+      inv.routeTables
+        .find((t) => t.subnetIds.includes('b'))!
+        .routes.push({
+          destination: '0.0.0.0/0',
+          target: { type: 'nat-gateway', id: 'nat-1' },
+          state: 'active',
+          pointer: '/routes/9',
+        });
+      if (endpoint) {
+        sg(inv, 'sg-vpce', 'vpc-1', [tcp(443, 443, ['10.0.2.0/24'])]);
+        eni(inv, 'eni-vpce', 'b', '10.0.2.20', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
+        bedrockEndpoint(inv, 'vpce-1', 'vpc-1', 'b', 'eni-vpce', 'sg-vpce', true);
+      }
+      return of(runAws(inv), 'verify-zone-violation', 'inference', 'internet')[0]!;
+    };
+    const bare = world(false);
+    assert.match(bare.remediation.text, /allows inference to reach external_ai, which has no interface endpoint/);
+    assert.match(snippet(bare), /# first: the policy allows inference -> external_ai/);
+    const served = world(true);
+    assert.doesNotMatch(served.remediation.text, /no interface endpoint/);
+    assert.doesNotMatch(snippet(served), /# first:/);
   });
   it('infrastructure as code: the fix is the edit, named at the declaration, with no command', () => {
     const inv = threeTier([tcp(6333, 6333, ['10.0.0.0/16'])]);
