@@ -55,6 +55,17 @@ export function awsProtocol(p: string): [number, number] | undefined {
   return n === undefined || n > 255 ? undefined : [n, n];
 }
 
+/** The destination ports a permission matches: its range for TCP and UDP, every port otherwise (EC2 uses -1). */
+export function permissionPorts(
+  proto: readonly [number, number] | undefined,
+  p: { fromPort?: number; toPort?: number },
+): [number, number] {
+  const ported = proto && (proto[0] === 6 || proto[0] === 17) && proto[0] === proto[1];
+  return ported && p.fromPort !== undefined && p.fromPort >= 0
+    ? [p.fromPort, p.toPort !== undefined && p.toPort >= 0 ? p.toPort : p.fromPort]
+    : [0, 65535];
+}
+
 function protoText(p: [number, number]): string {
   if (p[0] === 0 && p[1] === 255) return 'all traffic';
   return Object.entries(PROTOCOL_NUMBERS).find(([, n]) => n === p[0])?.[0] ?? `protocol ${p[0]}`;
@@ -190,11 +201,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     if (!proto) {
       notes.add(`${g.id}: rule with protocol ${p.protocol} not understood; treated as unknown`);
     }
-    const hasPorts = proto && (proto[0] === 6 || proto[0] === 17) && proto[0] === proto[1];
-    const ports: [number, number] =
-      hasPorts && p.fromPort !== undefined && p.fromPort >= 0
-        ? [p.fromPort, p.toPort !== undefined && p.toPort >= 0 ? p.toPort : p.fromPort]
-        : [0, 65535];
+    const ports = permissionPorts(proto, p);
     const remotes: Remote[] = [];
     for (const r of [...p.ipv4Ranges, ...p.ipv6Ranges]) {
       const c = tryParseCidr(r.cidr);

@@ -13,6 +13,9 @@
  */
 import type { Remediation } from '../findings/types.js';
 import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
+import { parseAzureId } from '../inventory/azure.js';
+import { projectOfId } from '../inventory/gcp.js';
+import { awsProtocol, permissionPorts } from './aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import type { Filter, FilterRule, FixTarget, NetworkModel, Ref } from './model.js';
 import type { Point, ProtoPortBox } from './packet-set.js';
@@ -157,7 +160,7 @@ function allocate(
 const MAX_RANGES = 20;
 
 /** Address ranges standing for a zone in a rule: the zone's CIDRs in cordon.yaml, else its interfaces' subnets. */
-export function zoneRanges(model: NetworkModel, policy: ZonePolicy, zone: string): string[] {
+function zoneRanges(model: NetworkModel, policy: ZonePolicy, zone: string): string[] {
   let memo = rangesMemo.get(model);
   if (!memo) rangesMemo.set(model, (memo = new Map<string, string[]>()));
   let r = memo.get(zone);
@@ -440,7 +443,7 @@ class FixWriter {
       case 'gcp-firewall-rule':
         return this.gcpViolation(f, cls, pair);
       case 'gcp-route': {
-        const project = gcpProject(f.id);
+        const project = projectOfId(f.id);
         const text = `Route ${f.name} carries ${pair} traffic (${cls}), which the policy denies. Delete it (Private Google Access and Private Service Connect keep Vertex AI reachable), or give it instance tags so only the zones allowed out use it.`;
         if (this.model.iac) return this.inCode(`remove or tag the route ${f.name}.`);
         return this.code(
@@ -544,7 +547,7 @@ class FixWriter {
         const ingress = f.direction === 'in';
         const remote = ingress ? this.q.from : this.q.to;
         const network = this.networkName();
-        const project = gcpProject(f.id) ?? this.q.account;
+        const project = projectOfId(f.id) ?? this.q.account;
         const priority = f.layer === 'implied' ? 1000 : Math.max(0, f.priority - 1);
         const text = `${pair} is allowed by the policy on ${cls}, but ${this.q.locate!.label} drops it. Add an allow rule with a lower priority number than that rule, ${ingress ? 'from' : 'to'} ${remote}'s ranges, targeting the ${ingress ? 'destination' : 'source'} instances (by tag or service account).`;
         if (this.model.iac || !network) return this.inCode(text);
@@ -671,7 +674,7 @@ class FixWriter {
     cls: string,
     pair: string,
   ): Remediation | undefined {
-    const project = gcpProject(f.id) ?? this.q.account;
+    const project = projectOfId(f.id) ?? this.q.account;
     const ingress = f.direction === 'in';
     const remote = ingress ? this.q.from : this.q.to;
     if (f.layer === 'policy') {
@@ -847,7 +850,7 @@ function boxesSize(list: readonly ProtoPortBox[]): number {
 }
 
 /** The intersections of two lists of protocol × port boxes. */
-export function intersectBoxes(a: readonly ProtoPortBox[], b: readonly ProtoPortBox[]): ProtoPortBox[] {
+function intersectBoxes(a: readonly ProtoPortBox[], b: readonly ProtoPortBox[]): ProtoPortBox[] {
   const out: ProtoPortBox[] = [];
   for (const x of a)
     for (const y of b) {
@@ -862,19 +865,9 @@ type AwsPermission = Extract<FixTarget, { kind: 'aws-sg-rule' }>['permission'];
 
 /** The protocol × port box of a security-group permission. */
 function permissionBox(p: AwsPermission): ProtoPortBox {
-  const n =
-    ({ tcp: 6, udp: 17, icmp: 1, icmpv6: 58, '-1': -1, all: -1 } as Record<string, number>)[p.protocol.toLowerCase()] ??
-    Number(p.protocol);
-  if (n === -1 || Number.isNaN(n)) return { proto: [0, 255], port: [0, 65535] };
-  const ported = n === 6 || n === 17;
-  const from = ported && p.fromPort !== undefined && p.fromPort >= 0 ? p.fromPort : 0;
-  const to =
-    ported && p.toPort !== undefined && p.toPort >= 0
-      ? p.toPort
-      : ported && p.fromPort !== undefined && p.fromPort >= 0
-        ? p.fromPort
-        : 65535;
-  return { proto: [n, n], port: [from, to] };
+  // An unknown protocol is every protocol, as the compiler treats it (unknown, so never narrower).
+  const proto = awsProtocol(p.protocol);
+  return { proto: proto ?? [0, 255], port: permissionPorts(proto, p) };
 }
 
 /** The permission as the EC2 API's IpPermission JSON (what revoke matches exactly). */
@@ -952,25 +945,15 @@ interface ArmParts {
   child?: string;
 }
 
-/** Subscription, resource group and name(s) of an ARM id. */
+/** Subscription, resource group and name(s) of an ARM id, in the words the az CLI's flags take. */
 function armParts(id: string): ArmParts {
-  const seg = id.split('/');
-  const after = (k: string) => {
-    const i = seg.findIndex((s) => s.toLowerCase() === k);
-    return i >= 0 ? seg[i + 1] : undefined;
-  };
-  const providers = seg.findIndex((s) => s.toLowerCase() === 'providers');
-  const rest = providers >= 0 ? seg.slice(providers + 2) : [];
+  const p = parseAzureId(id);
   return {
-    subscription: after('subscriptions') ?? '',
-    group: after('resourcegroups') ?? '',
-    name: rest[1] ?? seg.at(-1) ?? id,
-    ...(rest[3] ? { child: rest[3] } : {}),
+    subscription: p.subscription ?? '',
+    group: p.resourceGroup ?? '',
+    name: p.names[0] ?? id,
+    ...(p.names[1] ? { child: p.names[1] } : {}),
   };
-}
-
-function gcpProject(id: string): string | undefined {
-  return /projects\/([^/]+)/.exec(id)?.[1];
 }
 
 /** A name for a new rule: letters, digits and dashes, as every provider accepts. */

@@ -77,12 +77,18 @@ async function translateFile(
     return undefined;
   }
   try {
+    // Each loaded file read once per Bicep file, however many expressions load it.
+    const loaded = new Map<string, string | undefined>();
     const content = (rel: string) => {
+      if (loaded.has(rel)) return loaded.get(rel);
+      let text: string | undefined;
       try {
-        return readFileSync(path.join(base, path.dirname(file), rel), 'utf8');
+        text = readFileSync(path.join(base, path.dirname(file), rel), 'utf8');
       } catch {
-        return undefined;
+        text = undefined;
       }
+      loaded.set(rel, text);
+      return text;
     };
     const t = new BicepTranslator(tree.rootNode, file, content).translate();
     for (const e of t.errors) errors.push(new InputError(file, e.message, e.position));
