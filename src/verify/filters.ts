@@ -193,7 +193,9 @@ export function resourceAdmits(f: Filter, resourceId: string): TriSet {
 
 function inCidr(c: Cidr, fam: number, addr: number | bigint): boolean {
   if (familyOf(c) !== fam) return false;
-  const [lo, hi] = cidrBounds(c);
+  const b = cidrBounds(c);
+  const lo = b[0];
+  const hi = b[1];
   return lo <= addr && addr < hi;
 }
 

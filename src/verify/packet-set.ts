@@ -421,8 +421,15 @@ export function box(spec: BoxSpec): PacketSet {
     let s: PacketSet = FULL;
     if (spec.port) s = interval(PORT, fam, spec.port[0], spec.port[1] + 1, s);
     if (spec.proto) s = interval(PROTO, fam, spec.proto[0], spec.proto[1] + 1, s);
-    if (spec.src) s = interval(SRC, fam, ...cidrBounds(spec.src), s);
-    if (spec.dst) s = interval(DST, fam, ...cidrBounds(spec.dst), s);
+    // Indexed, not spread: spreading a tuple goes through the iterator protocol, and boxes are made by the million.
+    if (spec.src) {
+      const b = cidrBounds(spec.src);
+      s = interval(SRC, fam, b[0], b[1], s);
+    }
+    if (spec.dst) {
+      const b = cidrBounds(spec.dst);
+      s = interval(DST, fam, b[0], b[1], s);
+    }
     parts.push(fams.length === 2 || spec.fam !== undefined ? interval(FAM, fam, fam, fam + 1, s) : s);
   }
   return unionAll(parts);
@@ -468,31 +475,86 @@ export function unionOverAddresses(dim: typeof SRC | typeof DST, entries: readon
   return parts.length === 2 ? or(parts[0]!, parts[1]!) : (parts[0] ?? EMPTY);
 }
 
-/** One family's node of `unionOverAddresses`: at each range end, the union of the entries covering what follows. */
+/**
+ * One family's node of `unionOverAddresses`: CIDRs are nested or disjoint, so sorted by start (and the wider first
+ * at one start) the ranges covering a position form a chain, kept as a stack of running unions: each range costs one
+ * union with the range around it. A sweep over start and end events re-united every range still open at each event,
+ * and allocated an event object per end.
+ */
 function sweep(dim: number, fam: Family, entries: readonly AddressEntry[]): PacketSet {
-  if (entries.length === 0) return EMPTY;
-  // Events: a range's start adds its inner set, its end removes it; sorted by position.
+  const n = entries.length;
+  if (n === 0) return EMPTY;
+  const los: Bound[] = new Array<Bound>(n);
+  const his: Bound[] = new Array<Bound>(n);
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = cidrBounds(entries[i]!.cidr);
+    los[i] = b[0];
+    his[i] = b[1];
+    if (entries[i]!.inner !== EMPTY) order.push(i);
+  }
+  order.sort((x, y) => {
+    const a = los[x]!;
+    const b = los[y]!;
+    if (a !== b) return a < b ? -1 : 1;
+    const c = his[x]!;
+    const d = his[y]!;
+    return c === d ? 0 : c > d ? -1 : 1;
+  });
+  const out = new Segments(dim, fam);
+  const stackHi: Bound[] = [];
+  const stackSet: PacketSet[] = [];
+  let pos = domainStart(dim, fam);
+  // Closes the innermost open range: its running union up to its end.
+  const pop = () => {
+    const end = stackHi.pop()!;
+    const set = stackSet.pop()!;
+    if (pos < end) {
+      out.push(set, end);
+      pos = end;
+    }
+  };
+  for (const i of order) {
+    const lo = los[i]!;
+    const hi = his[i]!;
+    while (stackHi.length > 0 && stackHi[stackHi.length - 1]! <= lo) pop();
+    const top = stackSet.length > 0 ? stackSet[stackSet.length - 1]! : EMPTY;
+    // Ranges that overlap without nesting are not CIDRs: never made by the parser, but not assumed either.
+    if (stackHi.length > 0 && stackHi[stackHi.length - 1]! < hi) return sweepEvents(dim, fam, entries);
+    if (pos < lo) {
+      out.push(top, lo);
+      pos = lo;
+    }
+    stackHi.push(hi);
+    stackSet.push(or(top, entries[i]!.inner));
+  }
+  while (stackHi.length > 0) pop();
+  return out.node(pos, EMPTY);
+}
+
+/** `sweep` for ranges in any arrangement: at each range end, the union of the entries covering what follows. */
+function sweepEvents(dim: number, fam: Family, entries: readonly AddressEntry[]): PacketSet {
   const events: { at: Bound; add: boolean; inner: PacketSet }[] = [];
   for (const e of entries) {
-    const [lo, hi] = cidrBounds(e.cidr);
+    const b = cidrBounds(e.cidr);
     if (e.inner === EMPTY) continue;
-    events.push({ at: lo, add: true, inner: e.inner }, { at: hi, add: false, inner: e.inner });
+    events.push({ at: b[0], add: true, inner: e.inner }, { at: b[1], add: false, inner: e.inner });
   }
   events.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
   const out = new Segments(dim, fam);
-  // The inner sets covering the current position, counted (CIDRs nest, so few distinct ones at a time).
+  // The inner sets covering the current position, counted.
   const active = new Map<PacketSet, number>();
   let pos = domainStart(dim, fam);
   let current: PacketSet = EMPTY;
-  for (let i = 0; i < events.length;) {
+  for (let i = 0; i < events.length; ) {
     const at = events[i]!.at;
     if (pos < at) out.push(current, at);
     pos = at;
     for (; i < events.length && events[i]!.at === at; i++) {
       const ev = events[i]!;
-      const n = (active.get(ev.inner) ?? 0) + (ev.add ? 1 : -1);
-      if (n === 0) active.delete(ev.inner);
-      else active.set(ev.inner, n);
+      const k = (active.get(ev.inner) ?? 0) + (ev.add ? 1 : -1);
+      if (k === 0) active.delete(ev.inner);
+      else active.set(ev.inner, k);
     }
     current = EMPTY;
     for (const s of active.keys()) current = or(current, s);
@@ -548,7 +610,9 @@ function childIndex(n: PacketSet, v: Bound): number {
  */
 export function restrictAddress(a: PacketSet, dim: typeof SRC | typeof DST, c: Cidr): PacketSet {
   const fam = familyOf(c);
-  const [lo, hi] = cidrBounds(c);
+  const b = cidrBounds(c);
+  const lo = b[0];
+  const hi = b[1];
   const slow = () => and(a, box(dim === SRC ? { src: c } : { dst: c }));
   let n = a;
   if (n.dim === FAM) n = n.kids[childIndex(n, fam)]!;

@@ -123,7 +123,9 @@ function longestMatch(t: RouteTable, p: Point, dstOf: 'dst' | 'src'): Route | un
   for (const r of t.routes) {
     const c = r.destination;
     if (!c || familyOf(c) !== p.fam) continue;
-    const [lo, hi] = cidrBounds(c);
+    const b = cidrBounds(c);
+    const lo = b[0];
+    const hi = b[1];
     if (lo <= addr && addr < hi && (!best || c.prefix > best.destination!.prefix)) best = r;
   }
   return best;

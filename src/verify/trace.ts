@@ -79,7 +79,9 @@ export interface OutsideZone {
 function inCidrs(cidrs: readonly Cidr[], fam: number, a: number | bigint): boolean {
   return cidrs.some((c) => {
     if (familyOf(c) !== fam) return false;
-    const [lo, hi] = cidrBounds(c);
+    const b = cidrBounds(c);
+    const lo = b[0];
+    const hi = b[1];
     return lo <= a && a < hi;
   });
 }

@@ -220,6 +220,25 @@ describe('packet sets', () => {
       { numRuns: 400, seed: 13 },
     );
   });
+  it('unionOverAddresses is the pairwise union for ranges that overlap without nesting (not CIDRs: the general sweep)', () => {
+    // The parser only makes CIDRs (nested or disjoint); ranges crossing each other take the general path.
+    const range = (first: number, last: number) => ({
+      text: `${first}-${last}`,
+      family: 4 as const,
+      first: BigInt(first),
+      last: BigInt(last),
+      prefix: 0,
+    });
+    const inners = [box({ proto: [6, 6], port: [443, 443] }), box({ proto: [17, 17] }), box({ proto: [1, 1] })];
+    fc.assert(
+      fc.property(fc.array(fc.record({ a: fc.nat(40), b: fc.nat(40), k: fc.nat(2) }), { maxLength: 8 }), (raw) => {
+        const entries = raw.map((e) => ({ cidr: range(Math.min(e.a, e.b), Math.max(e.a, e.b)), inner: inners[e.k]! }));
+        const pairwise = unionAll(entries.map((e) => and(box({ dst: e.cidr }), e.inner)));
+        assert.equal(unionOverAddresses(DST, entries), pairwise);
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+  });
   it('equal sets are the same object (hash-consing), and exists() projects', () => {
     const a = or(box({ dst: parseCidr('10.0.0.0/25') }), box({ dst: parseCidr('10.0.0.128/25') }));
     assert.equal(a, box({ dst: parseCidr('10.0.0.0/24') }));
