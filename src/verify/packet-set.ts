@@ -546,7 +546,7 @@ function sweepEvents(dim: number, fam: Family, entries: readonly AddressEntry[])
   const active = new Map<PacketSet, number>();
   let pos = domainStart(dim, fam);
   let current: PacketSet = EMPTY;
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     const at = events[i]!.at;
     if (pos < at) out.push(current, at);
     pos = at;
