@@ -189,9 +189,9 @@ export class SetEvaluator {
   }
 
   /** What a set of source interfaces of one subnet may send, before routing: outbound filters and reply legs. */
-  sourceSide(subnetId: string, sources: readonly Interface[], mode: ReplyMode): TriSet {
+  sourceSide(subnetId: string, sources: readonly Interface[], mode: ReplyMode, group?: string): TriSet {
     const s = this.sub(subnetId);
-    const own = triUnion(sources.map((i) => triAndSet(filterSets(i.outbound), addresses(SRC, i.addresses))));
+    const own = this.sent(subnetId, sources, group);
     const out = triOr(s.nout, s.bypassDst);
     const reply = triOr(this.replyIn(s, this.clientRange(mode), mode), s.bypassDst);
     return triAnd(triAnd(own, out), triOr(reply, { yes: NON_TCP, maybe: NON_TCP }));
@@ -287,7 +287,7 @@ export class SetEvaluator {
       const ck = `src|${keys.from}|${subnetId}|${mode}`;
       let r = this.sideCache.get(ck);
       if (!r) {
-        r = this.sourceSide(subnetId, list, mode);
+        r = this.sourceSide(subnetId, list, mode, keys.from);
         this.sideCache.set(ck, r);
       }
       return r;
@@ -363,7 +363,7 @@ export class SetEvaluator {
             cachedSide(`tgw|${w}|${dl.exit.att.id}|${dl.exit.subnet.id}|${key}|${mode}`, () =>
               this.transitGatewayDestination(destsByNet.get(w)!, dl.exit, key, mode, keys?.to),
             );
-          const from = triAndSet(this.transitGatewaySource(s, list, dl.entry.subnet, mode), dl.set);
+          const from = triAndSet(this.transitGatewaySource(s, list, dl.entry.subnet, mode, keys?.from), dl.set);
           add(v, w, hop, din, triAnd(from, this.transitGatewayReturn(dl.exit.att, dl.entry.att)));
         }
       }
@@ -552,14 +552,40 @@ export class SetEvaluator {
    * Sources of one subnet into a transit gateway: their outbound filters, the subnet's outbound ACL and the entry
    * attachment subnet's inbound ACL, and, for TCP, the reply back through both unless they are one subnet.
    */
-  private transitGatewaySource(s: SubnetSets, sources: readonly Interface[], entry: Subnet, mode: ReplyMode): TriSet {
-    const sa = this.sub(entry.id);
-    const own = triUnion(sources.map((i) => triAndSet(filterSets(i.outbound), addresses(SRC, i.addresses))));
-    const t = triAnd(triAnd(own, s.nout), sa.nin);
-    if (sa.subnet.id === s.subnet.id) return t;
-    const range = this.clientRange(mode);
-    const reply = triAnd(this.replyOut(sa, range, mode), this.replyIn(s, range, mode));
-    return triAnd(t, triOr(reply, { yes: NON_TCP, maybe: NON_TCP }));
+  private transitGatewaySource(
+    s: SubnetSets,
+    sources: readonly Interface[],
+    entry: Subnet,
+    mode: ReplyMode,
+    group?: string,
+  ): TriSet {
+    const make = () => {
+      const sa = this.sub(entry.id);
+      const own = this.sent(s.subnet.id, sources, group);
+      const t = triAnd(triAnd(own, s.nout), sa.nin);
+      if (sa.subnet.id === s.subnet.id) return t;
+      const range = this.clientRange(mode);
+      const reply = triAnd(this.replyOut(sa, range, mode), this.replyIn(s, range, mode));
+      return triAnd(t, triOr(reply, { yes: NON_TCP, maybe: NON_TCP }));
+    };
+    if (group === undefined) return make();
+    // The same for every destination zone: kept per source group, subnet and entry subnet.
+    const k = `tgwsrc|${group}|${s.subnet.id}|${entry.id}|${mode}`;
+    let r = this.sideCache.get(k);
+    if (!r) this.sideCache.set(k, (r = make()));
+    return r;
+  }
+
+  private readonly sentCache = new Map<string, TriSet>();
+
+  /** What a subnet's source interfaces send by their own outbound filters, from their own addresses. */
+  private sent(subnetId: string, sources: readonly Interface[], group: string | undefined): TriSet {
+    const make = () => triUnion(sources.map((i) => triAndSet(filterSets(i.outbound), addresses(SRC, i.addresses))));
+    if (group === undefined) return make();
+    const k = `${group}|${subnetId}`;
+    let r = this.sentCache.get(k);
+    if (!r) this.sentCache.set(k, (r = make()));
+    return r;
   }
 
   private readonly tgwReturnCache = new Map<string, TriSet>();
