@@ -182,16 +182,31 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   const ipsOf = (n: AwsNetworkInterface) => atDeploy.get(n) ?? n.privateIps;
   // Members of each security group (scope-local; references across peered VPCs resolve by id in the same region).
   const members = new Map<string, Cidr[]>();
+  // An interface's addresses, parsed once (they are its model addresses too, and each of its groups lists them).
+  const ownAddresses = new Map<AwsNetworkInterface, Cidr[]>();
+  const addressesOf = (n: AwsNetworkInterface): Cidr[] => {
+    let a = ownAddresses.get(n);
+    if (!a) ownAddresses.set(n, (a = [...hostCidrs(ipsOf(n)), ...hostCidrs(n.ipv6Ips ?? [])]));
+    return a;
+  };
   for (const n of inv.networkInterfaces)
     for (const g of n.groupIds) {
       const k = `${n.region}|${g}`;
       let list = members.get(k);
       if (!list) members.set(k, (list = []));
-      list.push(...hostCidrs(ipsOf(n)), ...hostCidrs(n.ipv6Ips ?? []));
+      for (const c of addressesOf(n)) list.push(c);
     }
   const eniData = (x: { account: string; region: string }) =>
     inv.datasets.get(scopeKey(x))?.has('ec2:network-interfaces') === true;
 
+  // Rules repeat the same ranges by the thousand (0.0.0.0/0, the VPC's): each text parsed once, one object shared.
+  const parsedRanges = new Map<string, Cidr | undefined>();
+  const parseRange = (text: string): Cidr | undefined => {
+    if (parsedRanges.has(text)) return parsedRanges.get(text);
+    const c = tryParseCidr(text);
+    parsedRanges.set(text, c);
+    return c;
+  };
   const permissionRule = (
     g: { id: string; account: string; region: string; origin: Origin },
     p: AwsIpPermission,
@@ -204,7 +219,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     const ports = permissionPorts(proto, p);
     const remotes: Remote[] = [];
     for (const r of [...p.ipv4Ranges, ...p.ipv6Ranges]) {
-      const c = tryParseCidr(r.cidr);
+      const c = parseRange(r.cidr);
       remotes.push(c ? { kind: 'cidr', cidr: c } : { kind: 'unknown', reason: `unparsable CIDR ${r.cidr}` });
     }
     for (const ref of p.groupRefs) {
@@ -654,7 +669,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       network: sub.network,
       scope: sub.scope,
       ...(zone ? { zone } : {}),
-      addresses: [...hostCidrs(ipsOf(n)), ...hostCidrs(n.ipv6Ips ?? [])],
+      addresses: addressesOf(n),
       ...(n.publicIps !== undefined ? { publicIpv4: n.publicIps.length > 0 } : {}),
       inbound: sgFilter(n, n.groupIds, 'in'),
       outbound: /^ELB (app|net)\//.test(n.description ?? '')
