@@ -77,7 +77,14 @@ import {
   type FirewallSetup,
 } from '../checks/gcp/firewall-eval.js';
 import type { AddressSet } from '../checks/gcp/address-set.js';
-import { bundleOf, googleApisEndpoints, PRIVATE_VIP, RESTRICTED_VIP } from '../checks/gcp/private-access.js';
+import {
+  bundleOf,
+  googleApisEndpoints,
+  networkApiAccess,
+  PRIVATE_VIP,
+  RESTRICTED_VIP,
+  type NetworkApiAccess,
+} from '../checks/gcp/private-access.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
 import { ANY, oneRuleFilter, PUBLIC } from './azure.js';
 import { cidrsIn, deployLabel, planStandIns, type PendingInterface } from './deploy-addresses.js';
@@ -542,6 +549,17 @@ function withWorkbenchVms(inv: GcpInventory): GcpInventory {
 
 export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkModel {
   const inv = withWorkbenchVms(input);
+  // The Google API ranges a route alone carries Private Google Access to (the most specific untagged route to them,
+  // to the default internet gateway, and no Private Service Connect endpoint for Google APIs in its network): a fix
+  // deleting that route must route them first, or Vertex AI calls over Private Google Access stop.
+  const apiAccess = new Map<string, NetworkApiAccess>();
+  const apiVipsOf = (r: GcpRoute): string[] => {
+    const nk = gcpIdKey(r.network);
+    let a = apiAccess.get(nk);
+    if (!a) apiAccess.set(nk, (a = networkApiAccess(inv, r.network)));
+    if (a.psc.endpoints.length > 0) return [];
+    return [a.private, a.restricted].filter((v) => v.reachable && v.route?.id === r.id).map((v) => v.vip);
+  };
   const zones = placeGcp(inv, policy);
   const notes = new Set<string>();
   const gaps: ModelGap[] = [];
@@ -892,7 +910,7 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
           label: `route ${first.name} ${text} -> ${first.nextHopGateway ? shortName(first.nextHopGateway) : targets[0]!.kind === 'unknown' ? (targets[0] as { id: string }).id : ''} (priority ${best}${first.tags.length ? `, tags ${first.tags.join(', ')}` : ''})`,
           resourceId: first.id,
           origin: first.origin,
-          ...routeKind(first),
+          ...routeKind(first, apiVipsOf(first)),
         },
       });
       for (const t of targets)
@@ -1245,12 +1263,20 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
   };
 }
 
-const routeKind = (r: GcpRoute) => ({
+const routeKind = (r: GcpRoute, apiVips: string[] = []) => ({
   resourceType: 'compute.googleapis.com/Route',
   scope: gcpScopeKey(r),
   // A route resource the user created (not a subnet route, nor one a Cloud Router learned): the fix can delete it.
   ...(/\/global\/routes\//.test(r.id) && ['', 'STATIC'].includes((r.routeType ?? '').toUpperCase())
-    ? { fix: { kind: 'gcp-route' as const, id: r.id, name: r.name } }
+    ? {
+        fix: {
+          kind: 'gcp-route' as const,
+          id: r.id,
+          name: r.name,
+          network: shortName(r.network),
+          ...(apiVips.length > 0 ? { apiVips } : {}),
+        },
+      }
     : {}),
 });
 const subnetKind = (s: GcpSubnetwork) => ({ resourceType: 'compute.googleapis.com/Subnetwork', scope: gcpScopeKey(s) });

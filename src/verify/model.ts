@@ -67,7 +67,18 @@ export type FixTarget =
       /** The remote side when the rule names only address ranges. */
       remoteRanges?: string[];
     }
-  | { kind: 'gcp-route'; id: string; name: string };
+  | {
+      kind: 'gcp-route';
+      id: string;
+      name: string;
+      /** The route's network (name), where routes replacing it go. */
+      network?: string;
+      /**
+       * Google API ranges (private.googleapis.com, restricted.googleapis.com) this route alone carries Private Google
+       * Access to, with no Private Service Connect endpoint for Google APIs in the network: deleting it cuts them.
+       */
+      apiVips?: string[];
+    };
 
 /**
  * The origin of a rule inside a resource: the resource's file and line (readers locate items, not every field) with

@@ -15,6 +15,7 @@ import type { Remediation } from '../findings/types.js';
 import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
 import { parseAzureId } from '../inventory/azure.js';
 import { projectOfId } from '../inventory/gcp.js';
+import { PRIVATE_VIP } from '../checks/gcp/private-access.js';
 import { awsProtocol, permissionPorts } from './aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import type { Filter, FilterRule, FixTarget, NetworkModel, Ref } from './model.js';
@@ -488,16 +489,23 @@ class FixWriter {
         return this.gcpViolation(f, cls, pair);
       case 'gcp-route': {
         const project = projectOfId(f.id);
-        const text = `Route ${f.name} carries ${pair} traffic (${cls}), which the policy denies. Delete it (Private Google Access and Private Service Connect keep Vertex AI reachable), or give it instance tags so only the zones allowed out use it.`;
-        if (this.model.iac) return this.inCode(`remove or tag the route ${f.name}.`);
-        return this.code(
-          'shell',
-          [
-            `# ${pair}: ${cls} is denied by the zone policy`,
-            `gcloud compute routes delete ${f.name} --project ${project}`,
-          ],
-          text,
-        );
+        // Private Google Access needs a route to the Google API ranges whose next hop is the default internet gateway
+        // (https://cloud.google.com/vpc/docs/configure-private-google-access#config-routing): where this route is the
+        // one that carries them, routes for those ranges alone go in first, or Vertex AI calls stop with it.
+        const vips = f.apiVips ?? [];
+        const apis = vips.length
+          ? ` It is also the route Private Google Access takes to ${vips.join(' and ')} (private.googleapis.com, restricted.googleapis.com): route ${vips.length > 1 ? 'those ranges' : 'that range'} to the default internet gateway first (Google's API addresses, not the internet), so Vertex AI stays reachable.`
+          : ' Private Service Connect endpoints for Google APIs, or routes to private.googleapis.com, keep Vertex AI reachable without it.';
+        const text = `Route ${f.name} carries ${pair} traffic (${cls}), which the policy denies. Delete it, or give it instance tags so only the zones allowed out use it.${apis}`;
+        if (this.model.iac) return this.inCode(`remove or tag the route ${f.name}.${apis}`);
+        const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
+        for (const vip of vips)
+          lines.push(
+            `# keeps Private Google Access to ${vip === PRIVATE_VIP ? 'private' : 'restricted'}.googleapis.com`,
+            `gcloud compute routes create ${vip === PRIVATE_VIP ? 'private' : 'restricted'}-googleapis --project ${project} --network ${f.network ?? ''} --destination-range ${vip} --next-hop-gateway default-internet-gateway`,
+          );
+        lines.push(`gcloud compute routes delete ${f.name} --project ${project}`);
+        return this.code('shell', lines, text);
       }
       default:
         return undefined;

@@ -13,8 +13,9 @@ import type { GcpInventory } from '../../src/inventory/gcp.js';
 import type { Finding } from '../../src/findings/types.js';
 import { bedrockEndpoint, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
 import { azureInventory, findingsOf, nic, nsg, runAzure, rule, subnet as azSubnet, vnet } from './azure-helpers.js';
-import { findings as gcpFindings, gcpWorld, runGcp } from './gcp-helpers.js';
-import { firewall } from '../support/gcp-build.js';
+import { findings as gcpFindings, gcpWorld, NET, route as gcpRoute, runGcp } from './gcp-helpers.js';
+import { vipRouting } from '../../src/checks/gcp/private-access.js';
+import { firewall, PROJECT } from '../support/gcp-build.js';
 import { VERIFY_CHECKS } from '../../src/verify/checks.js';
 
 const runAws = (inv: AwsInventory) => verifyModel(compileAws(inv, POLICY), POLICY, { clientPorts: [32768, 60999] });
@@ -468,6 +469,53 @@ describe('verify fixes (Google Cloud)', () => {
     const narrow = allowDb('10.1.1.0/24', ['6333']);
     const [w] = gcpFindings(runGcp(narrow), 'verify-zone-violation', 'app', 'data');
     assert.match(snippet(w!), /gcloud compute firewall-rules delete allow-db/);
+  });
+});
+
+/** Routes after the commands run: created ones added (next hop the default internet gateway), deleted ones gone. */
+function gcpRoutesAfter(routes: GcpInventory['routes'], code: string): GcpInventory['routes'] {
+  let out = [...routes];
+  for (const cmd of commands(code)) {
+    const created = /^gcloud compute routes create (\S+)/.exec(cmd);
+    const deleted = /^gcloud compute routes delete (\S+)/.exec(cmd);
+    if (created) {
+      assert.equal(flag(cmd, 'next-hop-gateway'), 'default-internet-gateway', cmd);
+      out.push(
+        gcpRoute(created[1]!, flag(cmd, 'destination-range')!, {
+          network: `${NET.replace(/vpc-ai$/, '')}${flag(cmd, 'network')}`,
+        }),
+      );
+    } else if (deleted) out = out.filter((r) => r.name !== deleted[1]);
+    else assert.fail(`unexpected command: ${cmd}`);
+  }
+  return out;
+}
+
+describe('verify fixes (Google Cloud): routes', () => {
+  const defaultRoute = gcpRoute('default-internet', '0.0.0.0/0');
+  it('deleting the default route that also carries Private Google Access routes the Google API ranges first: applied, data stays off the internet and the APIs stay reachable', () => {
+    const inv = gcpWorld({ routes: [defaultRoute] }, { externalDb: true });
+    const [v] = gcpFindings(runGcp(inv), 'verify-zone-violation', 'data', 'internet');
+    const code = snippet(v!);
+    assert.match(
+      code,
+      /gcloud compute routes create private-googleapis --project \S+ --network vpc-ai --destination-range 199\.36\.153\.8\/30 --next-hop-gateway default-internet-gateway\n/,
+    );
+    assert.match(code, /restricted-googleapis .* --destination-range 199\.36\.153\.4\/30/);
+    assert.match(code, /gcloud compute routes delete default-internet --project \S+\n$/);
+    assert.match(v!.remediation.text, /Private Google Access takes to 199\.36\.153\.8\/30 and 199\.36\.153\.4\/30/);
+    const routes = gcpRoutesAfter(inv.routes, code);
+    const after = gcpWorld({ routes }, { externalDb: true });
+    assert.equal(gcpFindings(runGcp(after), 'verify-zone-violation', 'data', 'internet').length, 0);
+    assert.equal(vipRouting(after, NET, '199.36.153.8/30').reachable, true, 'private.googleapis.com still routed');
+  });
+  it('where other routes already carry the Google API ranges, the route is deleted alone', () => {
+    const vip = gcpRoute('to-private-apis', '199.36.153.8/30');
+    const vip2 = gcpRoute('to-restricted-apis', '199.36.153.4/30');
+    const inv = gcpWorld({ routes: [defaultRoute, vip, vip2] }, { externalDb: true });
+    const [v] = gcpFindings(runGcp(inv), 'verify-zone-violation', 'data', 'internet');
+    assert.deepEqual(commands(snippet(v!)), [`gcloud compute routes delete default-internet --project ${PROJECT}`]);
+    assert.doesNotMatch(v!.remediation.text, /Private Google Access takes/);
   });
 });
 
