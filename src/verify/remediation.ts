@@ -412,7 +412,7 @@ class FixWriter {
         );
       }
       case 'aws-route': {
-        const stranded = this.servicesWithoutEndpoint(f.routeTableId);
+        const stranded = this.servicesWithoutEndpoint(f.routeTableId, () => this.routeTableNetworks(f.routeTableId));
         const warn = stranded.length
           ? ` The policy allows ${this.q.from} to reach ${stranded.join(', ')}, which has no interface endpoint in this VPC: that traffic leaves by this route today, so create the endpoint first or it stops.`
           : '';
@@ -691,24 +691,32 @@ class FixWriter {
     cls: string,
     pair: string,
   ): Remediation {
+    // Azure OpenAI and the other AI services are reached over this route today where no private endpoint serves the
+    // network (or a peered one): removing it stops that allowed traffic too.
+    const stranded = this.servicesWithoutEndpoint(`net:${this.q.packet.src}`, () => this.sourceNetworkAndPeers());
+    const warn = stranded.length
+      ? ` The policy allows ${this.q.from} to reach ${stranded.join(', ')}, which has no private endpoint in this VNet or a peered one: that traffic leaves by this route today, so create the private endpoint first or it stops.`
+      : '';
+    const warnLine = stranded.length ? [`# first: a private endpoint for ${stranded.join(', ')} (see the text)`] : [];
     if (f.kind === 'azure-route') {
       const rt = armParts(f.routeTableId);
-      const text = `Route ${f.name} of ${rt.name} carries ${pair} traffic (${cls}), which the policy denies. Remove it or point it at the firewall that enforces the policy.`;
+      const text = `Route ${f.name} of ${rt.name} carries ${pair} traffic (${cls}), which the policy denies. Remove it or point it at the firewall that enforces the policy.${warn}`;
       if (this.model.iac) return this.inCode(text);
       return this.code(
         'shell',
         [
           `# ${pair}: ${cls} is denied by the zone policy`,
+          ...warnLine,
           `az network route-table route delete --subscription ${rt.subscription} --resource-group ${rt.group} --route-table-name ${rt.name} --name ${f.name}`,
         ],
         text,
       );
     }
     const subnet = armParts(f.subnetId);
-    const text = `The subnet's system route ${f.prefix} carries ${pair} traffic (${cls}), which the policy denies. Override it with a user route: next hop None drops it, VirtualAppliance sends it to the firewall that enforces the policy.`;
+    const text = `The subnet's system route ${f.prefix} carries ${pair} traffic (${cls}), which the policy denies. Override it with a user route: next hop None drops it, VirtualAppliance sends it to the firewall that enforces the policy.${warn}`;
     if (this.model.iac) return this.inCode(text);
     const rt = f.routeTableId ? armParts(f.routeTableId) : undefined;
-    const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
+    const lines = [`# ${pair}: ${cls} is denied by the zone policy`, ...warnLine];
     const tableName = rt?.name ?? `rt-${subnet.child ?? subnet.name}`;
     if (!rt)
       lines.push(
@@ -782,19 +790,21 @@ class FixWriter {
    * Service zones (AI APIs) the policy lets the source zone reach that have no endpoint interface in the networks
    * using this route table: their traffic takes the route today, and removing it would break an allowed flow.
    */
-  private servicesWithoutEndpoint(routeTableId: string): string[] {
+  /**
+   * Service zones the policy lets the source zone reach with no endpoint in the given networks (a route table's, on
+   * AWS; the source network and its peers, on Azure, where private endpoints in a peered hub serve spokes): allowed AI
+   * traffic that takes the route a fix removes today, and stops with it.
+   */
+  private servicesWithoutEndpoint(key: string, networks: () => Set<string>): string[] {
     let memo = strandedMemo.get(this.model);
     if (!memo) strandedMemo.set(this.model, (memo = new Map<string, string[]>()));
-    const k = `${this.q.from}\n${routeTableId}`;
+    const k = `${this.q.from}\n${key}`;
     let r = memo.get(k);
-    if (!r) memo.set(k, (r = this.findServicesWithoutEndpoint(routeTableId)));
+    if (!r) memo.set(k, (r = this.findServicesWithoutEndpoint(networks())));
     return r;
   }
 
-  private findServicesWithoutEndpoint(routeTableId: string): string[] {
-    const nets = new Set(
-      [...this.model.subnets.values()].filter((s) => s.routeTable?.id === routeTableId).map((s) => s.network),
-    );
+  private findServicesWithoutEndpoint(nets: Set<string>): string[] {
     const out: string[] = [];
     for (const z of [...this.policy.zones.values()].sort((a, b) => a.name.localeCompare(b.name))) {
       if (z.kind !== 'service' || (this.q.allowedFrom?.(z.name).length ?? 0) === 0) continue;
@@ -804,6 +814,23 @@ class FixWriter {
       if (!served) out.push(z.name);
     }
     return out;
+  }
+
+  /** The networks of a route table's subnets. */
+  private routeTableNetworks(routeTableId: string): Set<string> {
+    return new Set(
+      [...this.model.subnets.values()].filter((s) => s.routeTable?.id === routeTableId).map((s) => s.network),
+    );
+  }
+
+  /** The witness's source network and the networks peered with it. */
+  private sourceNetworkAndPeers(): Set<string> {
+    const at = BigInt(this.q.packet.src);
+    const src = this.model.interfaces.find((i) => i.zone === this.q.from && i.addresses.some((c) => c.first === at));
+    const nets = new Set<string>(src ? [src.network] : []);
+    for (const p of this.model.peerings.values())
+      if (src && p.networks.includes(src.network)) for (const n of p.networks) nets.add(n);
+    return nets;
   }
 
   /** The network of the witness's destination (ingress) or source (egress): where a new firewall rule goes. */

@@ -12,7 +12,18 @@ import type { AzureInventory, AzureSecurityRule } from '../../src/inventory/azur
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import type { Finding } from '../../src/findings/types.js';
 import { bedrockEndpoint, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
-import { azureInventory, findingsOf, nic, nsg, runAzure, rule, subnet as azSubnet, vnet } from './azure-helpers.js';
+import {
+  azureInventory,
+  findingsOf,
+  nic,
+  nsg,
+  peer,
+  runAzure,
+  idOf,
+  rule,
+  subnet as azSubnet,
+  vnet,
+} from './azure-helpers.js';
 import { findings as gcpFindings, gcpWorld, NET, route as gcpRoute, runGcp } from './gcp-helpers.js';
 import { vipRouting } from '../../src/checks/gcp/private-access.js';
 import { firewall, PROJECT } from '../support/gcp-build.js';
@@ -306,6 +317,54 @@ function applyAzure(inv: AzureInventory, code: string): void {
     g.securityRules.push(r);
   }
 }
+
+describe('verify fixes (Azure): routes', () => {
+  /** Inference in a spoke, out by the default system route; a private endpoint of the AI service in a peered hub or not. */
+  const spoke = (endpointInHub: boolean) => {
+    const inv = azureInventory();
+    vnet(inv, 'hub', '10.0.0.0/16');
+    vnet(inv, 'spoke', '10.1.0.0/16');
+    azSubnet(inv, 'hub', 'pe', '10.0.5.0/24');
+    azSubnet(inv, 'spoke', 'inf', '10.1.2.0/24');
+    nic(inv, 'nic-inf', 'spoke', 'inf', '10.1.2.4', { zone: 'inference' });
+    peer(inv, 'hub', 'spoke');
+    if (endpointInHub) {
+      nic(inv, 'nic-pe', 'hub', 'pe', '10.0.5.4', { zone: 'external_ai', privateEndpoint: 'pe-ai' });
+      const n = inv.networkInterfaces.find((x) => x.name === 'nic-pe')!;
+      inv.privateEndpoints.push({
+        ...n,
+        id: n.privateEndpointId!,
+        name: 'pe-ai',
+        subnetId: inv.subnets.find((x) => x.name === 'pe')!.id,
+        connections: [
+          {
+            privateLinkServiceId: idOf('accounts', 'oai').replace('Microsoft.Network', 'Microsoft.CognitiveServices'),
+            groupIds: ['account'],
+            status: 'Approved',
+            manual: false,
+            pointer: '/properties/privateLinkServiceConnections/0',
+          },
+        ],
+        customDnsConfigs: [],
+        networkInterfaceIds: [n.id],
+        ipConfigurations: [],
+      });
+    }
+    return runAzure(inv);
+  };
+  it('overriding the internet system route warns when the policy-allowed AI service has no private endpoint in the VNet or a peered one', () => {
+    const [bare] = findingsOf(spoke(false), 'verify-zone-violation', 'inference', 'internet');
+    assert.match(snippet(bare!), /--address-prefix 0\.0\.0\.0\/0 --next-hop-type None/);
+    assert.match(
+      bare!.remediation.text,
+      /allows inference to reach external_ai, which has no private endpoint in this VNet or a peered one/,
+    );
+    assert.match(snippet(bare!), /# first: a private endpoint for external_ai/);
+    const [served] = findingsOf(spoke(true), 'verify-zone-violation', 'inference', 'internet');
+    assert.doesNotMatch(served!.remediation.text, /no private endpoint/);
+    assert.doesNotMatch(snippet(served!), /# first:/);
+  });
+});
 
 describe('verify fixes (Azure)', () => {
   const world = () => {
