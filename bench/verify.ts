@@ -346,6 +346,28 @@ for (let n = 0; n < ENIS; n++) {
     publicIps: r() < 0.05 ? ['198.51.100.1'] : [],
   });
 }
+// --unread-lbs N: N internet-facing Application Load Balancers in every VPC, in its first two subnets, in a scope whose
+// listeners were not read (elbv2:listeners missing), so any instance of the VPC may be behind each on any port — the
+// degraded case where the work grows with load balancers × interfaces.
+const lbArg = process.argv.indexOf('--unread-lbs');
+const UNREAD_LBS = lbArg > 0 ? Number(process.argv[lbArg + 1]) : 0;
+if (UNREAD_LBS > 0) {
+  inv.datasets.get(`${account}/${region}`)!.delete('elbv2:listeners');
+  for (let v = 0; v < VPCS; v++)
+    for (let k = 0; k < UNREAD_LBS; k++)
+      inv.loadBalancers.push({
+        ...scope,
+        origin: origin(`/lb/${v}/${k}`),
+        arn: `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/app/lb-${v}-${k}/${v}${k}`,
+        name: `lb-${v}-${k}`,
+        type: 'application',
+        scheme: 'internet-facing',
+        vpcId: `vpc-${v}`,
+        subnetIds: [`subnet-${v}-0`, `subnet-${v}-1`],
+        attributesKnown: true,
+        securityGroupIds: [`sg-${v + VPCS * (k % (SGS / VPCS))}`],
+      });
+}
 const policy = parsePolicy('reference', REFERENCE_POLICY_YAML.replace(/^ {4}cidrs: \[.*\]\n/gm, ''));
 const ruleCount = inv.securityGroups.reduce((a, g) => a + g.ingress.length + g.egress.length, 0);
 
@@ -411,7 +433,7 @@ const projected = perPair * pairs;
 const full = secs(cpu);
 
 console.log(
-  `network (${PROFILE}): ${ifaces.length} interfaces, ${ruleCount} security-group rules, ${model.subnets.size} subnets, ${model.networks.size} VPCs, ${model.peerings.size} peerings, a hub-and-spoke transit gateway (spokes reach two shared VPCs)`,
+  `network (${PROFILE}): ${ifaces.length} interfaces,${UNREAD_LBS ? ` ${UNREAD_LBS * VPCS} load balancers whose listeners were not read,` : ''} ${ruleCount} security-group rules, ${model.subnets.size} subnets, ${model.networks.size} VPCs, ${model.peerings.size} peerings, a hub-and-spoke transit gateway (spokes reach two shared VPCs)`,
 );
 console.log(
   `${REPEAT > 1 ? `fastest of ${REPEAT} runs: ` : ''}compile model: ${((t1 - t0) / 1000).toFixed(2)} s wall, ${secs(cpuCompile).toFixed(2)} s CPU; full zone matrix with witnesses: ${((t2 - t1) / 1000).toFixed(2)} s wall, ${(full - secs(cpuCompile)).toFixed(2)} s CPU; total ${((t2 - t0) / 1000).toFixed(2)} s wall, ${full.toFixed(2)} s CPU`,

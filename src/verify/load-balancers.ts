@@ -202,21 +202,38 @@ export function lbFromInternet(
   mode: ReplyMode,
   internetSrc: PacketSet,
 ): LbContribution[] {
-  const out: LbContribution[] = [];
   const byId = new Map(dests.map((d) => [d.id, d]));
+  const merged = new Merged();
   for (const lb of model.loadBalancers ?? []) {
     if (lb.reach !== 'external') continue;
     for (const b of lb.backends) {
       const d = byId.get(b.iface);
-      if (d)
-        out.push({
-          from: 'internet',
-          to: d.network,
-          set: triAndSet(backendAdmits(model, lb, b, d, mode), internetSrc),
-        });
+      if (d) merged.add('internet', d.network, triAndSet(backendAdmits(model, lb, b, d, mode), internetSrc));
     }
   }
-  return out;
+  return merged.contributions();
+}
+
+/**
+ * Contributions through load balancers, one per (source network, destination network): each backend's packets are
+ * addressed to its own interface, so their union is exact, and a packet some load balancer surely delivers is surely
+ * permitted. One per load balancer and backend made the questions' work (a witness each) grow with load balancers ×
+ * interfaces: a scope whose listeners were not read has every interface of a VPC behind every load balancer of it.
+ */
+class Merged {
+  private readonly parts = new Map<string, { from: string; to: string; sets: TriSet[] }>();
+
+  add(from: string, to: string, set: TriSet): void {
+    if (set.maybe === EMPTY) return;
+    const k = `${from}\n${to}`;
+    let e = this.parts.get(k);
+    if (!e) this.parts.set(k, (e = { from, to, sets: [] }));
+    e.sets.push(set);
+  }
+
+  contributions(): LbContribution[] {
+    return [...this.parts.values()].map((e) => ({ from: e.from, to: e.to, set: triUnion(e.sets) }));
+  }
 }
 
 /**
@@ -229,7 +246,7 @@ export function lbZoneToZone(
   dests: readonly Interface[],
   mode: ReplyMode,
 ): LbContribution[] {
-  const out: LbContribution[] = [];
+  const merged = new Merged();
   const byId = new Map(dests.map((d) => [d.id, d]));
   for (const lb of model.loadBalancers ?? []) {
     if (lb.reach !== 'internal' || !lb.address) continue;
@@ -252,11 +269,10 @@ export function lbZoneToZone(
         yes: fp && fp[0] !== fp[1] ? EMPTY : exists(and(own.yes, q), dims),
         maybe: exists(and(own.maybe, q), dims),
       };
-      for (const { b, d } of backends)
-        out.push({ from: net, to: d.network, set: triAnd(sent, backendAdmits(model, lb, b, d, mode)) });
+      for (const { b, d } of backends) merged.add(net, d.network, triAnd(sent, backendAdmits(model, lb, b, d, mode)));
     }
   }
-  return out;
+  return merged.contributions();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
