@@ -435,7 +435,15 @@ class FixWriter {
         if (f.builtIn || f.access === 'deny') return this.azureDeny(f.nsgId, f.direction, f.name);
         const allowed =
           f.direction === 'in' ? narrowed(this.allowedFor(this.ruleClasses()), azureRanges(f.remotes)) : [];
-        const text = `NSG ${nsg.name} rule ${f.name} admits ${cls} for ${pair}, which the policy denies.${allowed.length ? ` Narrow its sources to the zones the policy allows (${allowed.map((a) => a.zone).join(', ')}; where other findings name this rule, keep their zones' ranges too)` : ' Delete it'}, or put a deny rule for the source zone in front of it.`;
+        // An outbound rule towards the internet may be how policy-allowed AI traffic leaves (no private endpoint).
+        const stranded =
+          f.direction === 'out' && this.policy.zones.get(this.q.to)?.kind === 'internet'
+            ? this.servicesWithoutEndpoint(`net:${this.q.packet.src}`, () => this.sourceNetworkAndPeers())
+            : [];
+        const warn = stranded.length
+          ? ` The policy allows ${this.q.from} to reach ${stranded.join(', ')}, which has no private endpoint in this VNet or a peered one: that traffic may leave by this rule today, so create the private endpoint first or it stops.`
+          : '';
+        const text = `NSG ${nsg.name} rule ${f.name} admits ${cls} for ${pair}, which the policy denies.${allowed.length ? ` Narrow its sources to the zones the policy allows (${allowed.map((a) => a.zone).join(', ')}; where other findings name this rule, keep their zones' ranges too)` : ' Delete it'}, or put a deny rule for the source zone in front of it.${warn}`;
         if (this.model.iac) return this.inCode(`change the security rule ${f.name} of ${nsg.name}: ${text}`);
         // A zone the policy allows on only some of the rule's classes cannot stay among its sources (it would keep
         // the rest) nor go (it would lose what it is allowed): it gets an allow of its own for those classes, right in
@@ -451,7 +459,10 @@ class FixWriter {
           ].sort(compareRanges);
         const sources = prefixes(whole);
         const base = `--subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name}`;
-        const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
+        const lines = [
+          `# ${pair}: ${cls} is denied by the zone policy`,
+          ...(stranded.length ? [`# first: a private endpoint for ${stranded.join(', ')} (see the text)`] : []),
+        ];
         if (partial.length > 0) {
           const boxes = partial.flatMap((a) => a.classes.map((c) => ({ a, c })));
           const priorities = f.locals

@@ -320,12 +320,14 @@ function applyAzure(inv: AzureInventory, code: string): void {
 
 describe('verify fixes (Azure): routes', () => {
   /** Inference in a spoke, out by the default system route; a private endpoint of the AI service in a peered hub or not. */
-  const spoke = (endpointInHub: boolean) => {
+  const spoke = (endpointInHub: boolean, outboundRule = false) => {
     const inv = azureInventory();
     vnet(inv, 'hub', '10.0.0.0/16');
     vnet(inv, 'spoke', '10.1.0.0/16');
     azSubnet(inv, 'hub', 'pe', '10.0.5.0/24');
-    azSubnet(inv, 'spoke', 'inf', '10.1.2.0/24');
+    if (outboundRule)
+      nsg(inv, 'nsg-inf', [rule('allow-internet-out', 100, 'Outbound', 'Allow', '*', ['*'], ['Internet'])]);
+    azSubnet(inv, 'spoke', 'inf', '10.1.2.0/24', outboundRule ? { nsg: 'nsg-inf' } : {});
     nic(inv, 'nic-inf', 'spoke', 'inf', '10.1.2.4', { zone: 'inference' });
     peer(inv, 'hub', 'spoke');
     if (endpointInHub) {
@@ -363,6 +365,15 @@ describe('verify fixes (Azure): routes', () => {
     const [served] = findingsOf(spoke(true), 'verify-zone-violation', 'inference', 'internet');
     assert.doesNotMatch(served!.remediation.text, /no private endpoint/);
     assert.doesNotMatch(snippet(served!), /# first:/);
+  });
+  it('deleting the outbound NSG rule that lets the zone out warns the same way', () => {
+    const [bare] = findingsOf(spoke(false, true), 'verify-zone-violation', 'inference', 'internet');
+    assert.match(snippet(bare!), /az network nsg rule delete .* --name allow-internet-out/);
+    assert.match(bare!.remediation.text, /external_ai, which has no private endpoint in this VNet or a peered one/);
+    assert.match(snippet(bare!), /# first: a private endpoint for external_ai/);
+    const [served] = findingsOf(spoke(true, true), 'verify-zone-violation', 'inference', 'internet');
+    assert.match(snippet(served!), /az network nsg rule delete .* --name allow-internet-out/);
+    assert.doesNotMatch(served!.remediation.text, /no private endpoint/);
   });
 });
 
