@@ -4,7 +4,7 @@
  * naive reference the property test checks the set evaluator against, and it produces the witness paths findings
  * show. Semantics are those described in evaluate.ts.
  */
-import { alsoAdmittedBy, decidePacket, type Tri } from './filters.js';
+import { alsoAdmittedBy, decidePacket, replyDecision, type Tri } from './filters.js';
 import { cidrBounds, familyOf, V4, type Point } from './packet-set.js';
 import {
   ANY_EPHEMERAL,
@@ -231,6 +231,8 @@ export class Tracer {
             if (!subnetOpen) t.filter(dsub?.id ?? d.subnet, dsub?.inbound, seen, 'in');
             if (!openFilter(d.inbound) || subnetOpen) t.filter(d.id, d.inbound, seen, 'in');
           }
+          // The backend answers the client's address: the reply leaves its subnet (load-balancers.ts backendReplies).
+          if (p.proto === PROTO_TCP) t.replyLeg(dsub?.id ?? d.subnet, dsub?.outbound, p, this.range(mode), mode, 'out');
         }
       } else if (p.fam !== V4 || p.proto !== PROTO_TCP)
         t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
@@ -246,13 +248,13 @@ export class Tracer {
         // An open filter (no NSG; GCP subnets) decides nothing: the other names the rule.
         const filters = [dsub?.inbound, d.inbound].filter((f): f is Filter => !!f && !openFilter(f));
         if (filters.length === 0) filters.push(d.inbound);
-        const pd = proxyDecision(filters, p, lb.proxySources, b.port, mode);
+        const pd = proxyDecision(filters, p, lb.proxySources, b.port, mode, dsub?.outbound);
         if (dsub && !dsub.inbound) t.hop(dsub.id, 'maybe', 'inbound filter not in the inventory');
         const ranges = lb.proxySources.map((c) => c.text).join(', ');
         t.hop(
           d.id,
           pd.verdict,
-          `inbound from the proxy (${ranges}) to port ${b.port}: ${pd.verdict === 'no' ? 'dropped by' : pd.verdict === 'yes' ? 'allowed by' : 'undecided (unresolved rule)'} ${pd.refs.map((x) => x.label).join('; ')}`,
+          `inbound from the proxy (${ranges}) to port ${b.port}${pd.onReply ? ` (${pd.onReply})` : ''}: ${pd.verdict === 'no' ? 'dropped by' : pd.verdict === 'yes' ? 'allowed by' : 'undecided (unresolved rule)'} ${pd.refs.map((x) => x.label).join('; ')}`,
           pd.ref,
         );
       }
@@ -845,41 +847,13 @@ class Walk {
     if (this.stopped) return;
     if (!f) return this.hop(at, 'maybe', 'reply: filter not in the inventory');
     if (f.stateful) return; // a stateful filter lets the reply of a connection it admitted through
-    // The reply swaps addresses; its destination port is the client's port. Filters are constant between the
-    // boundaries of their rules' port ranges, so checking each boundary inside the range checks every port.
-    const reply = { ...p, src: p.dst, dst: p.src };
-    const candidates = new Set<number>([ports[0]]);
-    for (const r of f.rules)
-      for (const b of [r.ports[0], r.ports[1] + 1]) if (b >= ports[0] && b <= ports[1]) candidates.add(b);
-    const decisions = [...candidates]
-      .sort((a, b) => a - b)
-      .map((port) => ({ port, d: decidePacket(f, { ...reply, port }) }));
-    const pass = (v: Tri) =>
-      mode === 'exists'
-        ? decisions.some((x) => x.d.verdict === v)
-        : decisions.every((x) => x.d.verdict === v || (v === 'maybe' && x.d.verdict === 'yes'));
-    const verdict: Tri =
-      mode === 'exists'
-        ? pass('yes')
-          ? 'yes'
-          : pass('maybe')
-            ? 'maybe'
-            : 'no'
-        : pass('yes')
-          ? 'yes'
-          : pass('maybe')
-            ? 'maybe'
-            : 'no';
-    const deciding =
-      verdict === 'no' || (mode === 'all' && verdict !== 'yes')
-        ? decisions.find((x) => x.d.verdict !== 'yes')!
-        : (decisions.find((x) => x.d.verdict === 'yes') ?? decisions[0]!);
+    const { verdict, port, ref } = replyDecision(f, p, ports, mode);
     const range = ports[0] === ports[1] ? `${ports[0]}` : `${ports[0]}-${ports[1]}`;
     this.hop(
       at,
       verdict,
-      `reply (${dir === 'in' ? 'inbound' : 'outbound'}, client ports ${range}) ${verdict === 'no' ? `dropped at port ${deciding.port} by` : 'allowed by'} ${deciding.d.ref.label}`,
-      deciding.d.ref,
+      `reply (${dir === 'in' ? 'inbound' : 'outbound'}, client ports ${range}) ${verdict === 'no' ? `dropped at port ${port} by` : 'allowed by'} ${ref.label}`,
+      ref,
     );
   }
 

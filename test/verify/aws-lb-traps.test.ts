@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import type { AwsInventory, AwsLbTarget } from '../../src/inventory/aws.js';
 import { compileAws } from '../../src/verify/aws.js';
 import { verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
-import { eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { eni, inventory, POLICY, sg, subnet, tcp, testPolicy, vpc } from './helpers.js';
 
 const scope = { account: '111111111111', region: 'us-east-1' };
 const origin = (pointer: string) => ({ kind: 'file' as const, file: 'inv.json', pointer });
@@ -406,5 +406,100 @@ describe('verify (AWS): load balancers and network ACLs', () => {
     assert.deepEqual(withAcl(false).configurationPermits, ['tcp/5432']);
     const denied = withAcl(true);
     assert.deepEqual([...denied.configurationPermits, ...denied.unknown], []);
+  });
+});
+
+/**
+ * The reply of a connection through a load balancer leaves the target's subnet through its network ACL's outbound
+ * rules (stateless): to the client's own address and port when an NLB preserves it, to the ALB node's address and
+ * ephemeral port when the load balancer proxies (AWS's load balancer documentation lists these rules for target
+ * subnets). An ACL that drops those replies breaks the flow; before, only the request's inbound leg was asked, so
+ * an allowed internet → inference path through an NLB passed while no reply could ever leave.
+ */
+describe('verify (AWS): load balancers and the reply leg of the target subnet’s network ACL', () => {
+  const INTERNET_443 = testPolicy(
+    'aws: [bedrock-runtime]',
+    '  - { id: R9, name: internet to inference, from: internet, to: inference, action: allow, protocol: tcp, ports: 443, justification: x }',
+  );
+  const runWith = (inv: AwsInventory) =>
+    verifyModel(compileAws(inv, INTERNET_443), INTERNET_443, { clientPorts: [32768, 60999] });
+  /** The inference subnet's ACL: everything in, out only to `out` on TCP 1024-65535. */
+  const infAcl = (inv: AwsInventory, out: string) =>
+    Object.assign(
+      inv.networkAcls.find((a) => a.subnetIds.includes('inf'))!,
+      {
+        entries: [
+          { ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0', egress: false },
+          {
+            ruleNumber: 100,
+            protocol: '6',
+            action: 'allow',
+            cidr: out,
+            egress: true,
+            portRange: { from: 1024, to: 65535 },
+          },
+        ],
+      },
+    );
+  const broken = (r: Result) => findings(r, VERIFY_CHECKS.broken.id, 'internet', 'inference');
+
+  it('an NLB preserving client addresses: an ACL that lets no reply out to the internet breaks the allowed flow', () => {
+    const nlb = (out: string) => {
+      const inv = world({ inf: [tcp(443, 443, ['0.0.0.0/0'])] });
+      loadBalancer(inv, {
+        name: 'edge',
+        type: 'network',
+        node: '10.0.0.50',
+        listener: { protocol: 'TCP', port: 443 },
+        group: { protocol: 'TCP', port: 443, targets: [{ id: 'i-inf', port: 443, state: 'healthy' }] },
+      });
+      infAcl(inv, out);
+      return runWith(inv);
+    };
+    // Replies only to the VPC: the internet client never gets an answer.
+    const r = nlb('10.0.0.0/16');
+    assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, []);
+    const b = broken(r);
+    assert.equal(b.length, 1);
+    const h = hops(b[0]!);
+    assert.ok(
+      h.some((x) => /^inf: reply \(outbound, client ports 32768-60999\) dropped at port 32768 by acl-inf/.test(x)),
+      h.join('\n'),
+    );
+    // Replies to the internet's ephemeral ports: the flow works.
+    const ok = nlb('0.0.0.0/0');
+    assert.deepEqual(cell(ok, 'internet', 'inference').configurationPermits, ['tcp/443']);
+    assert.equal(broken(ok).length, 0);
+  });
+
+  it('an ALB: the target subnet’s ACL must let the reply out to the ALB node’s address', () => {
+    const alb = (out: string) => {
+      const inv = world({ inf: [tcp(8080, 8080, [], ['sg-alb'])] });
+      sg(inv, 'sg-alb', 'vpc-1', [tcp(443, 443, ['0.0.0.0/0'])]);
+      loadBalancer(inv, {
+        name: 'web',
+        type: 'application',
+        node: '10.0.0.60',
+        securityGroups: ['sg-alb'],
+        group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'healthy' }] },
+      });
+      infAcl(inv, out);
+      return runWith(inv);
+    };
+    // Replies only to the app subnet, not the public subnet holding the ALB's node.
+    const r = alb('10.0.1.0/24');
+    assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, []);
+    const b = broken(r);
+    assert.equal(b.length, 1);
+    const h = hops(b[0]!);
+    assert.ok(
+      h.some((x) =>
+        /inbound from the proxy \(10\.0\.0\.60\/32\) to port 8080 \(reply to port 1024\): dropped by acl-inf/.test(x),
+      ),
+      h.join('\n'),
+    );
+    const ok = alb('10.0.0.0/24');
+    assert.deepEqual(cell(ok, 'internet', 'inference').configurationPermits, ['tcp/443']);
+    assert.equal(broken(ok).length, 0);
   });
 });
