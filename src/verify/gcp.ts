@@ -379,6 +379,7 @@ function compileFilter(
     if (l4.unresolved) unsure.push(l4.unresolved);
     if (r.targetSecureTags.length)
       unsure.push(`targets secure tags ${r.targetSecureTags.join(', ')} (tag bindings are not in the inventory)`);
+    if (r.remote.context) unsure.push(`matches only in ${r.remote.context}, which the addresses do not decide`);
     let remotes: Remote[] | undefined;
     if (r.remote.ranges !== undefined) {
       remotes = cidrsOfSet(r.remote.ranges).map((c): Remote => ({ kind: 'cidr', cidr: c }));

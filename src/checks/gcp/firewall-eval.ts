@@ -31,7 +31,16 @@ import {
   type GcpProtocolPorts,
 } from '../../inventory/gcp.js';
 import { hierarchyDatasetGap, projectDatasetGap } from './engine.js';
-import { addressSetOf, intersect, isEmpty, subtract, union, type AddressSet } from './address-set.js';
+import {
+  addressSetOf,
+  INTERNET_V4,
+  INTERNET_V6,
+  intersect,
+  isEmpty,
+  subtract,
+  union,
+  type AddressSet,
+} from './address-set.js';
 
 export type FirewallDirection = 'INGRESS' | 'EGRESS';
 export type FirewallLayer = 'hierarchical' | 'vpc' | 'global-policy' | 'regional-policy' | 'implied';
@@ -126,6 +135,11 @@ interface Remote {
   sourceServiceAccounts: string[];
   /** Sources/destinations cordon cannot turn into addresses. */
   unresolved: string[];
+  /**
+   * A condition the packet must meet as well, which its addresses do not decide (a firewall policy rule's network
+   * context: whether the packet came through the internet, from which VPC network): the rule may or may not match.
+   */
+  context?: string;
 }
 
 export interface CompiledFirewallRule {
@@ -215,11 +229,48 @@ function compileVpcRule(r: GcpFirewallRule): CompiledFirewallRule[] {
   return out;
 }
 
+const EVERY_ADDRESS = addressSetOf(['0.0.0.0/0', '::/0']).set;
+const PUBLIC = union(INTERNET_V4, INTERNET_V6);
+const NOT_PUBLIC = subtract(EVERY_ADDRESS, PUBLIC);
+
+/**
+ * A rule with a network context (Google, "Understand network contexts": the context and at least one other source
+ * or destination parameter must both match) split by what its addresses decide: a packet from or to private space
+ * is never in the internet context (internet ingress is routed to an external address by Maglev, internet egress by
+ * the default internet gateway) and always in the non-internet one; which public packets are in which, and which
+ * VPC network a packet came from, depend on the path, so there the rule may or may not match (`context`). Before,
+ * the context was not read and a deny of the internet's traffic denied every source.
+ */
+function withNetworkContext(
+  rule: CompiledFirewallRule,
+  context: string,
+  networks: readonly string[],
+): CompiledFirewallRule[] {
+  const ranges = rule.remote.ranges ?? EVERY_ADDRESS;
+  const unsure = (set: AddressSet, what: string): CompiledFirewallRule => ({
+    ...rule,
+    remote: { ...rule.remote, ranges: set, context: what },
+  });
+  if (context === 'INTERNET') return [unsure(intersect(ranges, PUBLIC), 'the internet network context')];
+  if (context === 'NON_INTERNET')
+    return [
+      { ...rule, remote: { ...rule.remote, ranges: intersect(ranges, NOT_PUBLIC) } },
+      unsure(intersect(ranges, PUBLIC), 'the non-internet network context'),
+    ];
+  const which = networks.length ? ` (${networks.map(shortName).join(', ')})` : '';
+  return [unsure(ranges, `the network context ${context}${which}`)];
+}
+
+/** A rule for internal managed load balancers' front ends (or some forwarding rules) filters no VM interface. */
+const forLoadBalancers = (r: GcpFirewallPolicy['rules'][number]) =>
+  (r.targetType !== undefined && r.targetType.toUpperCase() === 'INTERNAL_MANAGED_LB') ||
+  (r.targetForwardingRules?.length ?? 0) > 0;
+
 function compilePolicyRules(p: GcpFirewallPolicy, layer: FirewallStage['layer']): CompiledFirewallRule[] {
   const name = p.displayName ?? p.name;
   return p.rules
-    .filter((r) => !r.disabled)
-    .map((r) => {
+    .filter((r) => !r.disabled && !forLoadBalancers(r))
+    .flatMap((r) => {
       const direction: FirewallDirection = r.direction.toUpperCase() === 'EGRESS' ? 'EGRESS' : 'INGRESS';
       const ingress = direction === 'INGRESS';
       const ranges = ingress ? r.srcIpRanges : r.destIpRanges;
@@ -240,7 +291,7 @@ function compilePolicyRules(p: GcpFirewallPolicy, layer: FirewallStage['layer'])
         action: action === 'deny' ? 'deny' : action === 'goto_next' ? 'goto_next' : 'allow',
         origin: p.origin.kind === 'file' ? { ...p.origin, pointer: r.pointer } : p.origin,
       };
-      return {
+      const compiled: CompiledFirewallRule = {
         ref,
         direction,
         l4: compileL4(r.layer4Configs.length ? r.layer4Configs : [{ protocol: 'all', ports: [] }]),
@@ -257,6 +308,10 @@ function compilePolicyRules(p: GcpFirewallPolicy, layer: FirewallStage['layer'])
         targetResources: r.targetResources,
         targetSecureTags: r.targetSecureTags,
       };
+      const context = (ingress ? r.srcNetworkType : r.destNetworkType)?.toUpperCase();
+      return context && context !== 'UNSPECIFIED'
+        ? withNetworkContext(compiled, context, ingress ? (r.srcNetworks ?? []) : [])
+        : [compiled];
     });
 }
 
@@ -487,6 +542,7 @@ function match(rule: CompiledFirewallRule, pkt: PacketClass, remote: AddressSet)
   }
   if (isEmpty(addresses) && rule.remote.unresolved.length === 0) return { kind: 'no' };
   if (rule.remote.unresolved.length) unsure.push(`matches ${rule.remote.unresolved.join(', ')}`);
+  if (rule.remote.context) unsure.push(`matches only in ${rule.remote.context}, which the addresses do not decide`);
   if (unsure.length)
     return { kind: 'unknown', side: unsureTarget ? 'target' : 'remote', why: unsure.join('; '), addresses };
   return subtract(remote, addresses).length === 0 ? { kind: 'all' } : { kind: 'some', addresses };
