@@ -28,6 +28,7 @@ import {
   triAndSet,
   triOr,
   triUnion,
+  TRI_FULL,
   type Tri,
   type TriSet,
 } from './filters.js';
@@ -217,7 +218,52 @@ export function backendAdmits(
   }
   const ff = frontAdmits(lb, mode);
   if (ff) t = triAnd(t, ff);
+  const nodes = nodeSubnetsAdmit(model, lb, b, d, mode, clientPorts);
+  if (nodes) t = triAnd(t, nodes);
   return b.sure ? t : { yes: EMPTY, maybe: t.maybe };
+}
+
+/** The port a front end's node sends a backend's packets to: the backend's (proxy, NLB), else the client's. */
+const backendPortOf = (lb: LoadBalancer, b: LoadBalancerBackend): number | 'client' | undefined =>
+  lb.proxySources || lb.toBackendPort ? b.port : 'client';
+
+/**
+ * What the stateless filters of the front end's node subnets (`frontSubnets`) let through, as client packets: the
+ * client's packet in and, for TCP, the reply out to it; the packet out to a backend outside the subnet and, for TCP,
+ * the backend's reply in (to the client's port through a passthrough front end, to the proxy's ephemeral port
+ * 1024-65535). Some node subnet (`exists`) or every one (`all`: a client may be sent to any node). Undefined when the
+ * front end has no subnets in the model.
+ */
+function nodeSubnetsAdmit(
+  model: NetworkModel,
+  lb: LoadBalancer,
+  b: LoadBalancerBackend,
+  d: Interface,
+  mode: ReplyMode,
+  clientPorts: readonly [number, number],
+): TriSet | undefined {
+  if (!lb.frontSubnets?.length) return undefined;
+  const port = backendPortOf(lb, b);
+  const proto = lb.proxySources ? ([PROTO_TCP, PROTO_TCP] as const) : lb.proto;
+  const sets = (f: Filter | undefined): TriSet => (f ? filterSets(f) : UNKNOWN);
+  const per = lb.frontSubnets.map((id): TriSet => {
+    const n = model.subnets.get(id);
+    const nin = sets(n?.inbound);
+    const nout = sets(n?.outbound);
+    // Stateful subnet filters let replies through; stateless ones (network ACLs) see them.
+    const replyOut = n?.outbound?.stateful ? TRI_FULL : replyRemotes(nout, 'out', clientPorts, mode, SRC);
+    let t = triAnd(nin, triOr(replyOut, NOT_TCP));
+    if (d.subnet === id) return t;
+    // To the backend (the destination address) on the backend's port; a proxy's own connection is TCP.
+    const dims = lb.proxySources ? [PORT, PROTO] : [PORT];
+    const at = (x: PacketSet) =>
+      exists(and(x, protoPorts(proto, typeof port === 'number' ? [port, port] : [0, 65535])), dims);
+    t = triAnd(t, port === 'client' ? nout : { yes: port === undefined ? EMPTY : at(nout.yes), maybe: at(nout.maybe) });
+    if (n?.inbound?.stateful) return t;
+    const replies = replyRemotes(nin, 'in', lb.proxySources ? ANY_EPHEMERAL : clientPorts, mode, DST);
+    return triAnd(t, lb.proxySources ? replies : triOr(replies, NOT_TCP));
+  });
+  return mode === 'exists' ? triUnion(per) : per.reduce(triAnd);
 }
 
 /**

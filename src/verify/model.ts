@@ -334,6 +334,13 @@ export interface LoadBalancer {
    * and that port; an unknown port leaves the path "maybe".
    */
   toBackendPort?: boolean;
+  /**
+   * Subnets of the model the front end's nodes sit in (AWS: the load balancer's subnets, or the one holding an
+   * internal front end's node address). Their stateless filters see the client's packet and the reply to it, and the
+   * packet to a backend outside the subnet and its reply; a client may be sent to any node (DNS), so a path needs
+   * some node (`exists`) or every node (`all`). Undefined: the front end sits in no subnet of the model.
+   */
+  frontSubnets?: string[];
   backends: LoadBalancerBackend[];
   ref: Ref;
 }

@@ -202,6 +202,7 @@ export class Tracer {
           t.hop(ff.at, fd.verdict, `inbound at the front end ${what} ${fd.ref.label}`, fd.ref);
         }
       }
+      if (lb.frontSubnets?.length) this.nodeLegs(t, lb, b, d, p, mode);
       t.hop(d.id, b.sure ? 'yes' : 'maybe', b.via.label, b.via);
       const dsub = this.model.subnets.get(d.subnet);
       if (!lb.proxySources) {
@@ -261,6 +262,38 @@ export class Tracer {
       out.push(t.done(d.id));
     }
     return out;
+  }
+
+  /**
+   * The front end's node subnets (load-balancers.ts nodeSubnetsAdmit): the client's packet in and the reply out to
+   * it, the packet out to a backend outside the subnet and its reply in; the best node (`exists`) or the worst
+   * (`all`: a client may be sent to any), whose hops are shown.
+   */
+  private nodeLegs(t: Walk, lb: LoadBalancer, b: LoadBalancerBackend, d: Interface, p: Point, mode: ReplyMode): void {
+    const port = lb.proxySources || lb.toBackendPort ? b.port : p.port;
+    const toBackend = { ...p, proto: lb.proxySources ? PROTO_TCP : p.proto };
+    const rank = (v: Tri) => (v === 'yes' ? 2 : v === 'maybe' ? 1 : 0);
+    let pick: Walk | undefined;
+    for (const id of lb.frontSubnets ?? []) {
+      const n = this.model.subnets.get(id);
+      const w = new Walk(p);
+      w.filter(id, n?.inbound, p, 'in');
+      if (p.proto === PROTO_TCP) w.replyLeg(id, n?.outbound, p, this.range(mode), mode, 'out');
+      if (d.subnet !== id) {
+        if (port !== undefined) w.filter(id, n?.outbound, { ...toBackend, port }, 'out');
+        else if (!n?.outbound) w.hop(id, 'maybe', 'outbound filter not in the inventory');
+        else {
+          const pd = anyPortDecision([n.outbound], toBackend);
+          w.hop(id, pd.verdict, `outbound to the target on a port cordon cannot tell: ${pd.ref.label}`, pd.ref);
+        }
+        const ports = lb.proxySources ? ANY_EPHEMERAL : this.range(mode);
+        if (toBackend.proto === PROTO_TCP)
+          w.replyLeg(id, n?.inbound, { ...toBackend, port: port ?? 0 }, ports, mode, 'in');
+      }
+      if (!pick || (mode === 'exists' ? rank(w.verdict) > rank(pick.verdict) : rank(w.verdict) < rank(pick.verdict)))
+        pick = w;
+    }
+    for (const h of pick?.hops ?? []) t.hop(h.at, h.verdict, `${h.what} (load balancer node's subnet)`, h.ref);
   }
 
   /**

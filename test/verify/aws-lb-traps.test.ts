@@ -503,3 +503,109 @@ describe('verify (AWS): load balancers and the reply leg of the target subnet’
     assert.equal(broken(ok).length, 0);
   });
 });
+
+/**
+ * The load balancer's own subnet's network ACL (AWS's load balancer ACL recommendations): the client's packet in on
+ * the listener port and the reply out to its ephemeral ports; the packet out to a target in another subnet on the
+ * target port and the target's reply in. A public subnet whose ACL lets the internet's packets in but no reply out
+ * broke the allowed flow without a word; one that does not let the listener port in closed a path cordon reported.
+ */
+describe('verify (AWS): load balancers and their own subnet’s network ACL', () => {
+  const INTERNET_443 = testPolicy(
+    'aws: [bedrock-runtime]',
+    '  - { id: R9, name: internet to inference, from: internet, to: inference, action: allow, protocol: tcp, ports: 443, justification: x }',
+  );
+  const runWith = (inv: AwsInventory) =>
+    verifyModel(compileAws(inv, INTERNET_443), INTERNET_443, { clientPorts: [32768, 60999] });
+  type Entry = AwsInventory['networkAcls'][number]['entries'][number];
+  const pubAcl = (inv: AwsInventory, entries: Entry[]) =>
+    Object.assign(
+      inv.networkAcls.find((a) => a.subnetIds.includes('pub'))!,
+      { entries },
+    );
+  const all = (egress: boolean): Entry => ({
+    ruleNumber: 200,
+    protocol: '-1',
+    action: 'allow',
+    cidr: '0.0.0.0/0',
+    egress,
+  });
+  const nlb = (entries: Entry[]) => {
+    const inv = world({ inf: [tcp(443, 443, ['0.0.0.0/0'])] });
+    loadBalancer(inv, {
+      name: 'edge',
+      type: 'network',
+      node: '10.0.0.50',
+      listener: { protocol: 'TCP', port: 443 },
+      group: { protocol: 'TCP', port: 443, targets: [{ id: 'i-inf', port: 443, state: 'healthy' }] },
+    });
+    pubAcl(inv, entries);
+    return runWith(inv);
+  };
+  const broken = (r: ReturnType<typeof runWith>) => findings(r, VERIFY_CHECKS.broken.id, 'internet', 'inference');
+
+  it('a public subnet ACL that drops the replies to the internet breaks the NLB’s allowed flow', () => {
+    const ok = nlb([all(false), all(true)]);
+    assert.deepEqual(cell(ok, 'internet', 'inference').configurationPermits, ['tcp/443']);
+    assert.equal(broken(ok).length, 0);
+    // Outbound only to the VPC: the target is reached, the internet client never hears back.
+    const r = nlb([all(false), { ...all(true), cidr: '10.0.0.0/16' }]);
+    assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, []);
+    const b = broken(r);
+    assert.equal(b.length, 1);
+    assert.ok(
+      hops(b[0]!).some((x) =>
+        /^pub: reply \(outbound, client ports 32768-60999\) dropped at port 32768 by acl-pub outbound: no rule matches .*\(load balancer node's subnet\)$/.test(
+          x,
+        ),
+      ),
+      hops(b[0]!).join('\n'),
+    );
+  });
+
+  it('a public subnet ACL that does not let the listener port in closes the NLB’s path (no violation)', () => {
+    const data = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+    loadBalancer(data, nlbToDb());
+    pubAcl(data, [{ ...all(false), cidr: '10.0.0.0/16' }, all(true)]);
+    assert.deepEqual(cell(run(data), 'internet', 'data').configurationPermits, []);
+    assert.equal(violations(run(data), 'internet', 'data').length, 0);
+    // Open to the internet: the violation is there, located at the target's group.
+    const open = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+    loadBalancer(open, nlbToDb());
+    pubAcl(open, [all(false), all(true)]);
+    const v = violations(run(open), 'internet', 'data');
+    assert.equal(v.length, 1);
+    assert.equal(v[0]!.resource.id, 'sg-db');
+  });
+
+  it('an ALB’s subnet ACL must let it reach the target subnet and the target’s replies back in', () => {
+    const alb = (entries: Entry[]) => {
+      const inv = world({ inf: [tcp(8080, 8080, [], ['sg-alb'])] });
+      sg(inv, 'sg-alb', 'vpc-1', [tcp(443, 443, ['0.0.0.0/0'])]);
+      loadBalancer(inv, {
+        name: 'web',
+        type: 'application',
+        node: '10.0.0.60',
+        securityGroups: ['sg-alb'],
+        group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'healthy' }] },
+      });
+      pubAcl(inv, entries);
+      return runWith(inv);
+    };
+    assert.equal(broken(alb([all(false), all(true)])).length, 0);
+    // Inbound from the internet on 443 only: the target's replies (to the ALB's ephemeral ports) never get back in.
+    const r = alb([
+      {
+        ruleNumber: 100,
+        protocol: '6',
+        action: 'allow',
+        cidr: '0.0.0.0/0',
+        egress: false,
+        portRange: { from: 443, to: 443 },
+      } as Entry,
+      all(true),
+    ]);
+    assert.equal(broken(r).length, 1);
+    assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, []);
+  });
+});
