@@ -40,6 +40,12 @@ export interface Hop {
   /** What happened, in words: "allowed by", "dropped by", "routed to". */
   what: string;
   ref?: Ref;
+  /**
+   * The packet this hop decided, where it is not the zones' on the finding's classes (a load balancer's legs): its far
+   * end's ranges (a proxy's addresses) and its ports (a target's port, a proxy's ephemeral ports), for the fix.
+   */
+  ranges?: string[];
+  ports?: [number, number];
 }
 
 export interface Trace {
@@ -257,6 +263,8 @@ export class Tracer {
           pd.verdict,
           `inbound from the proxy (${ranges}) to port ${b.port}${pd.onReply ? ` (${pd.onReply})` : ''}: ${pd.verdict === 'no' ? 'dropped by' : pd.verdict === 'yes' ? 'allowed by' : 'undecided (unresolved rule)'} ${pd.refs.map((x) => x.label).join('; ')}`,
           pd.ref,
+          // Dropped on the reply: the fix opens the proxy's addresses on its ephemeral ports.
+          pd.onReply ? { ranges: lb.proxySources.map((c) => c.text), ports: [...ANY_EPHEMERAL] } : undefined,
         );
       }
       out.push(t.done(d.id));
@@ -280,8 +288,12 @@ export class Tracer {
       w.filter(id, n?.inbound, p, 'in');
       if (p.proto === PROTO_TCP) w.replyLeg(id, n?.outbound, p, this.range(mode), mode, 'out');
       if (d.subnet !== id) {
-        if (port !== undefined) w.filter(id, n?.outbound, { ...toBackend, port }, 'out');
-        else if (!n?.outbound) w.hop(id, 'maybe', 'outbound filter not in the inventory');
+        if (port !== undefined) {
+          w.filter(id, n?.outbound, { ...toBackend, port }, 'out');
+          // Its fix opens the target's port, not the client's.
+          const last = w.hops.at(-1);
+          if (last?.at === id) last.ports = [port, port];
+        } else if (!n?.outbound) w.hop(id, 'maybe', 'outbound filter not in the inventory');
         else {
           const pd = anyPortDecision([n.outbound], toBackend);
           w.hop(id, pd.verdict, `outbound to the target on a port cordon cannot tell: ${pd.ref.label}`, pd.ref);
@@ -293,7 +305,14 @@ export class Tracer {
       if (!pick || (mode === 'exists' ? rank(w.verdict) > rank(pick.verdict) : rank(w.verdict) < rank(pick.verdict)))
         pick = w;
     }
-    for (const h of pick?.hops ?? []) t.hop(h.at, h.verdict, `${h.what} (load balancer node's subnet)`, h.ref);
+    for (const h of pick?.hops ?? [])
+      t.hop(
+        h.at,
+        h.verdict,
+        `${h.what} (load balancer node's subnet)`,
+        h.ref,
+        h.ports ? { ports: h.ports } : undefined,
+      );
   }
 
   /**
@@ -835,9 +854,9 @@ class Walk {
   stopped = false;
   constructor(readonly p: Point) {}
 
-  hop(at: string, v: Tri, what: string, ref?: Ref): void {
+  hop(at: string, v: Tri, what: string, ref?: Ref, packet?: Pick<Hop, 'ranges' | 'ports'>): void {
     if (this.stopped) return;
-    this.hops.push({ at, verdict: v, what, ...(ref ? { ref } : {}) });
+    this.hops.push({ at, verdict: v, what, ...(ref ? { ref } : {}), ...packet });
     if (v === 'no') {
       this.verdict = 'no';
       this.stopped = true;

@@ -498,6 +498,13 @@ describe('verify (AWS): load balancers and the reply leg of the target subnet’
       ),
       h.join('\n'),
     );
+    // The fix opens the ALB's address on the ephemeral ports its replies go to, not the inference zone's ranges.
+    const fix = b[0]!.remediation.snippet?.code ?? '';
+    assert.match(
+      fix,
+      /create-network-acl-entry .*--egress --protocol 6 --port-range From=1024,To=65535 --cidr-block 10\.0\.0\.60\/32/,
+    );
+    assert.doesNotMatch(fix, /10\.0\.2\.0\/24/);
     const ok = alb('10.0.0.0/24');
     assert.deepEqual(cell(ok, 'internet', 'inference').configurationPermits, ['tcp/443']);
     assert.equal(broken(ok).length, 0);
@@ -602,10 +609,15 @@ describe('verify (AWS): load balancers and their own subnet’s network ACL', ()
         cidr: '0.0.0.0/0',
         egress: false,
         portRange: { from: 443, to: 443 },
-      } as Entry,
+      },
       all(true),
     ]);
     assert.equal(broken(r).length, 1);
     assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, []);
+    // The fix lets the target subnet's replies in on the ephemeral ports.
+    assert.match(
+      broken(r)[0]!.remediation.snippet?.code ?? '',
+      /acl-pub .*--ingress --protocol 6 --port-range From=1024,To=65535 --cidr-block 10\.0\.2\.0\/24/,
+    );
   });
 });
