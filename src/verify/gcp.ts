@@ -68,6 +68,7 @@ import type { ZonePolicy } from '../policy/load.js';
 import { placeGcp } from '../checks/gcp/support.js';
 import {
   firewallSetup,
+  GOOGLE_SOURCE_RANGES,
   IMPLIED_EGRESS,
   IMPLIED_INGRESS,
   narrowSetup,
@@ -1222,6 +1223,9 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
     ...PUBLIC.exclude,
     cidr(PRIVATE_VIP),
     cidr(RESTRICTED_VIP),
+    // Google's front ends, health checks, IAP and Cloud DNS forwarding reach VMs from Google's network, never from
+    // the internet: a rule admitting them (every load balancer's health-check rule) opens nothing to it.
+    ...GOOGLE_SOURCE_RANGES.map(cidr),
     ...[...networks.values()].flatMap((n) => n.cidrs),
     ...[...policy.zones.values()].flatMap((z) => z.parsedCidrs),
   ];

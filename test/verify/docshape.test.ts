@@ -33,6 +33,20 @@ describe('cordon verify on documentation-shaped snapshots', () => {
     assert.deepEqual(permits(report, 'application', 'data'), ['tcp/5432']);
   });
 
+  it('Google Cloud: policy rules for load balancers and the internet context narrow what they deny', async () => {
+    const { stderr, report } = await verify('test/fixtures/docshape/gcp');
+    assert.doesNotMatch(stderr, /input error/);
+    // The network policy (before the VPC rules) denies everything for internal managed load balancers and the
+    // internet's traffic: neither stops the application zone's private packets that the VPC rule lets in.
+    assert.deepEqual(permits(report, 'application', 'data'), ['tcp/5432']);
+    assert.deepEqual(violationAt(report, 'application', 'data'), [
+      'projects/example-project/global/firewalls/allow-internal-db',
+    ]);
+    // The office's SSH is internet traffic to the external address, which the internet-context deny stops.
+    assert.deepEqual(permits(report, 'internet', 'data'), []);
+    assert.equal(report.findings.filter((f) => f.evidence.from === 'internet' && f.evidence.to === 'data').length, 0);
+  });
+
   it('Azure: example-shaped resources of subscription "subid" are read, and the office range reaches the data zone', async () => {
     const { stderr, report } = await verify('test/fixtures/docshape/azure');
     assert.doesNotMatch(stderr, /input error/);

@@ -470,6 +470,25 @@ describe('verify (GCP): firewall policy rules for load balancers and network con
     const r = withHier({ srcNetworkType: 'INTERNET' });
     assert.equal(violations(r, 'app', 'data').length, 1);
     assert.deepEqual(cell(r, 'app', 'data').configurationPermits, ['tcp/22']);
+    // From the internet to an external address: the deny decides it (public sources that are no subnetwork's and
+    // not Google's own front ends came through the internet).
+    const exposed = runGcp(
+      gcpWorld(
+        {
+          hierarchicalFirewallPolicies: [
+            firewallPolicy('org-baseline', 'hierarchical', 'organizations/1', [
+              policyRule({ priority: 100, action: 'deny', srcIpRanges: ['0.0.0.0/0'], srcNetworkType: 'INTERNET' }),
+            ]),
+          ],
+          firewalls: [ingress('allow-any-ssh', { sourceRanges: ['0.0.0.0/0'] })],
+          routes: [defaultRoute],
+        },
+        { externalDb: true },
+      ),
+    );
+    assert.deepEqual(cell(exposed, 'internet', 'data').configurationPermits, []);
+    assert.deepEqual(cell(exposed, 'internet', 'data').unknown, []);
+    assert.equal(violations(exposed, 'app', 'data').length, 1);
     // Non-internet: private sources are in it, so the deny decides them.
     const non = withHier({ srcNetworkType: 'NON_INTERNET' });
     assert.equal(violations(non, 'app', 'data').length, 0);

@@ -232,31 +232,70 @@ function compileVpcRule(r: GcpFirewallRule): CompiledFirewallRule[] {
 const EVERY_ADDRESS = addressSetOf(['0.0.0.0/0', '::/0']).set;
 const PUBLIC = union(INTERNET_V4, INTERNET_V6);
 const NOT_PUBLIC = subtract(EVERY_ADDRESS, PUBLIC);
+/**
+ * Public sources of Google's own that reach VMs without the internet: Google Front Ends and health checks (with the
+ * legacy network load balancer checks), IAP TCP forwarding, Cloud DNS forwarding.
+ */
+export const GOOGLE_SOURCE_RANGES = [
+  '35.191.0.0/16',
+  '130.211.0.0/22',
+  '209.85.152.0/22',
+  '209.85.204.0/22',
+  '35.235.240.0/20',
+  '35.199.192.0/19',
+] as const;
+const GOOGLE_SOURCES = addressSetOf(GOOGLE_SOURCE_RANGES).set;
+
+/** Every subnetwork range of the inventory (public ones are used privately) and Google's own sources. */
+const notInternetSources = new WeakMap<GcpInventory, AddressSet>();
+function internalSources(inv: GcpInventory): AddressSet {
+  let set = notInternetSources.get(inv);
+  if (!set) {
+    const ranges = inv.subnetworks.flatMap((s) => [
+      ...(s.ipCidrRange ? [s.ipCidrRange] : []),
+      ...s.secondaryIpRanges.map((r) => r.ipCidrRange),
+      ...(s.ipv6CidrRange ? [s.ipv6CidrRange] : []),
+    ]);
+    set = union(addressSetOf(ranges).set, GOOGLE_SOURCES);
+    notInternetSources.set(inv, set);
+  }
+  return set;
+}
 
 /**
  * A rule with a network context (Google, "Understand network contexts": the context and at least one other source
- * or destination parameter must both match) split by what its addresses decide: a packet from or to private space
- * is never in the internet context (internet ingress is routed to an external address by Maglev, internet egress by
- * the default internet gateway) and always in the non-internet one; which public packets are in which, and which
- * VPC network a packet came from, depend on the path, so there the rule may or may not match (`context`). Before,
- * the context was not read and a deny of the internet's traffic denied every source.
+ * or destination parameter must both match) split by what its addresses decide. A packet from or to private space is
+ * never in the internet context (internet ingress is routed to an external address by Maglev, internet egress by the
+ * default internet gateway) and always in the non-internet one; an ingress packet from any other public address that
+ * is neither a subnetwork's of the inventory nor one of Google's own sources (`internal`) came from the internet.
+ * What is left — those public sources, public destinations of egress (Google APIs are non-internet), which VPC
+ * network a packet came from — depends on the path: there the rule may or may not match (`context`). Before, the
+ * context was not read and a deny of the internet's traffic denied every source.
  */
 function withNetworkContext(
   rule: CompiledFirewallRule,
   context: string,
   networks: readonly string[],
+  internal: AddressSet,
 ): CompiledFirewallRule[] {
   const ranges = rule.remote.ranges ?? EVERY_ADDRESS;
+  const sure = (set: AddressSet): CompiledFirewallRule => ({ ...rule, remote: { ...rule.remote, ranges: set } });
   const unsure = (set: AddressSet, what: string): CompiledFirewallRule => ({
     ...rule,
     remote: { ...rule.remote, ranges: set, context: what },
   });
-  if (context === 'INTERNET') return [unsure(intersect(ranges, PUBLIC), 'the internet network context')];
+  const publicPart = intersect(ranges, PUBLIC);
+  // Ingress only: on egress a public destination may be a Google API (non-internet), which cordon cannot tell.
+  const internet = rule.direction === 'INGRESS' ? subtract(publicPart, internal) : [];
+  const undecided = subtract(publicPart, internet);
+  if (context === 'INTERNET')
+    return [sure(internet), unsure(undecided, 'the internet network context')].filter(
+      (r) => !isEmpty(r.remote.ranges!) || r.remote.unresolved.length > 0,
+    );
   if (context === 'NON_INTERNET')
-    return [
-      { ...rule, remote: { ...rule.remote, ranges: intersect(ranges, NOT_PUBLIC) } },
-      unsure(intersect(ranges, PUBLIC), 'the non-internet network context'),
-    ];
+    return [sure(intersect(ranges, NOT_PUBLIC)), unsure(undecided, 'the non-internet network context')].filter(
+      (r) => !isEmpty(r.remote.ranges!) || r.remote.unresolved.length > 0,
+    );
   const which = networks.length ? ` (${networks.map(shortName).join(', ')})` : '';
   return [unsure(ranges, `the network context ${context}${which}`)];
 }
@@ -266,7 +305,11 @@ const forLoadBalancers = (r: GcpFirewallPolicy['rules'][number]) =>
   (r.targetType !== undefined && r.targetType.toUpperCase() === 'INTERNAL_MANAGED_LB') ||
   (r.targetForwardingRules?.length ?? 0) > 0;
 
-function compilePolicyRules(p: GcpFirewallPolicy, layer: FirewallStage['layer']): CompiledFirewallRule[] {
+function compilePolicyRules(
+  p: GcpFirewallPolicy,
+  layer: FirewallStage['layer'],
+  internal: AddressSet,
+): CompiledFirewallRule[] {
   const name = p.displayName ?? p.name;
   return p.rules
     .filter((r) => !r.disabled && !forLoadBalancers(r))
@@ -310,7 +353,7 @@ function compilePolicyRules(p: GcpFirewallPolicy, layer: FirewallStage['layer'])
       };
       const context = (ingress ? r.srcNetworkType : r.destNetworkType)?.toUpperCase();
       return context && context !== 'UNSPECIFIED'
-        ? withNetworkContext(compiled, context, ingress ? (r.srcNetworks ?? []) : [])
+        ? withNetworkContext(compiled, context, ingress ? (r.srcNetworks ?? []) : [], internal)
         : [compiled];
     });
 }
@@ -401,7 +444,7 @@ export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: st
           stages.push({
             layer: 'hierarchical',
             label: `hierarchical policy ${p.displayName ?? p.name} on ${node}`,
-            rules: compilePolicyRules(p, 'hierarchical').sort(byPriority),
+            rules: compilePolicyRules(p, 'hierarchical', internalSources(inv)).sort(byPriority),
           });
   }
   const vpc: FirewallStage = {
@@ -418,7 +461,7 @@ export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: st
         return {
           layer,
           label: `${kind === 'network' ? 'global' : 'regional'} network firewall policy ${p.name}`,
-          rules: compilePolicyRules(p, layer).sort(byPriority),
+          rules: compilePolicyRules(p, layer, internalSources(inv)).sort(byPriority),
         };
       });
   const networkPolicies = [...policies('network'), ...policies('regional')];
