@@ -418,7 +418,7 @@ function decideOver(
     const d = decideAll(filters, packet(a));
     if (!reply || d.verdict === 'no' || reply.filter?.stateful) return d;
     if (!reply.filter)
-      return { verdict: 'maybe' as Tri, ref: d.ref, refs: d.refs, onReply: 'reply: filter not in the inventory' };
+      return { verdict: 'maybe', ref: d.ref, refs: d.refs, onReply: 'reply: filter not in the inventory' };
     const r = replyDecision(reply.filter, packet(a), reply.ports, mode);
     if (r.verdict === 'yes') return d;
     return { verdict: r.verdict, ref: r.ref, refs: [r.ref], onReply: `reply to port ${r.port}` };
