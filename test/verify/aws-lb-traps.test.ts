@@ -409,6 +409,62 @@ describe('verify (AWS): load balancers and network ACLs', () => {
   });
 });
 
+/** The test policy with the internet allowed into the inference zone on TCP 443 (so a path that fails is broken). */
+const INTERNET_443 = testPolicy(
+  'aws: [bedrock-runtime]',
+  '  - { id: R9, name: internet to inference, from: internet, to: inference, action: allow, protocol: tcp, ports: 443, justification: x }',
+);
+const runWith = (inv: AwsInventory) =>
+  verifyModel(compileAws(inv, INTERNET_443), INTERNET_443, { clientPorts: [32768, 60999] });
+const brokenIntoInference = (r: Result) => findings(r, VERIFY_CHECKS.broken.id, 'internet', 'inference');
+/** The allowed internet -> inference path is broken: one finding, whose witness has a hop matching `hop`. */
+function brokenWith(r: Result, hop: RegExp): Result['findings'][number] {
+  assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, []);
+  const b = brokenIntoInference(r);
+  assert.equal(b.length, 1);
+  const h = hops(b[0]!);
+  assert.ok(
+    h.some((x) => hop.test(x)),
+    h.join('\n'),
+  );
+  return b[0]!;
+}
+type AclEntry = AwsInventory['networkAcls'][number]['entries'][number];
+const setAcl = (inv: AwsInventory, subnetId: string, entries: AclEntry[]) =>
+  Object.assign(
+    inv.networkAcls.find((a) => a.subnetIds.includes(subnetId))!,
+    { entries },
+  );
+
+/** An internet-facing NLB (node 10.0.0.50) on TCP:443 to i-inf:443 preserving client addresses; `edit` then. */
+function nlbToInference(edit: (inv: AwsInventory) => void): Result {
+  const inv = world({ inf: [tcp(443, 443, ['0.0.0.0/0'])] });
+  loadBalancer(inv, {
+    name: 'edge',
+    type: 'network',
+    node: '10.0.0.50',
+    listener: { protocol: 'TCP', port: 443 },
+    group: { protocol: 'TCP', port: 443, targets: [{ id: 'i-inf', port: 443, state: 'healthy' }] },
+  });
+  edit(inv);
+  return runWith(inv);
+}
+
+/** An internet-facing ALB (node 10.0.0.60, group sg-alb open on 443) to i-inf:8080, which admits sg-alb; `edit` then. */
+function albToInferenceThen(edit: (inv: AwsInventory) => void): Result {
+  const inv = world({ inf: [tcp(8080, 8080, [], ['sg-alb'])] });
+  sg(inv, 'sg-alb', 'vpc-1', [tcp(443, 443, ['0.0.0.0/0'])]);
+  loadBalancer(inv, {
+    name: 'web',
+    type: 'application',
+    node: '10.0.0.60',
+    securityGroups: ['sg-alb'],
+    group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'healthy' }] },
+  });
+  edit(inv);
+  return runWith(inv);
+}
+
 /**
  * The reply of a connection through a load balancer leaves the target's subnet through its network ACL's outbound
  * rules (stateless): to the client's own address and port when an NLB preserves it, to the ALB node's address and
@@ -417,54 +473,27 @@ describe('verify (AWS): load balancers and network ACLs', () => {
  * an allowed internet → inference path through an NLB passed while no reply could ever leave.
  */
 describe('verify (AWS): load balancers and the reply leg of the target subnet’s network ACL', () => {
-  const INTERNET_443 = testPolicy(
-    'aws: [bedrock-runtime]',
-    '  - { id: R9, name: internet to inference, from: internet, to: inference, action: allow, protocol: tcp, ports: 443, justification: x }',
-  );
-  const runWith = (inv: AwsInventory) =>
-    verifyModel(compileAws(inv, INTERNET_443), INTERNET_443, { clientPorts: [32768, 60999] });
   /** The inference subnet's ACL: everything in, out only to `out` on TCP 1024-65535. */
-  const infAcl = (inv: AwsInventory, out: string) =>
-    Object.assign(
-      inv.networkAcls.find((a) => a.subnetIds.includes('inf'))!,
+  const infAcl = (out: string) => (inv: AwsInventory) =>
+    setAcl(inv, 'inf', [
+      { ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0', egress: false },
       {
-        entries: [
-          { ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0', egress: false },
-          {
-            ruleNumber: 100,
-            protocol: '6',
-            action: 'allow',
-            cidr: out,
-            egress: true,
-            portRange: { from: 1024, to: 65535 },
-          },
-        ],
+        ruleNumber: 100,
+        protocol: '6',
+        action: 'allow',
+        cidr: out,
+        egress: true,
+        portRange: { from: 1024, to: 65535 },
       },
-    );
-  const broken = (r: Result) => findings(r, VERIFY_CHECKS.broken.id, 'internet', 'inference');
+    ]);
+  const broken = brokenIntoInference;
 
   it('an NLB preserving client addresses: an ACL that lets no reply out to the internet breaks the allowed flow', () => {
-    const nlb = (out: string) => {
-      const inv = world({ inf: [tcp(443, 443, ['0.0.0.0/0'])] });
-      loadBalancer(inv, {
-        name: 'edge',
-        type: 'network',
-        node: '10.0.0.50',
-        listener: { protocol: 'TCP', port: 443 },
-        group: { protocol: 'TCP', port: 443, targets: [{ id: 'i-inf', port: 443, state: 'healthy' }] },
-      });
-      infAcl(inv, out);
-      return runWith(inv);
-    };
+    const nlb = (out: string) => nlbToInference(infAcl(out));
     // Replies only to the VPC: the internet client never gets an answer.
-    const r = nlb('10.0.0.0/16');
-    assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, []);
-    const b = broken(r);
-    assert.equal(b.length, 1);
-    const h = hops(b[0]!);
-    assert.ok(
-      h.some((x) => /^inf: reply \(outbound, client ports 32768-60999\) dropped at port 32768 by acl-inf/.test(x)),
-      h.join('\n'),
+    brokenWith(
+      nlb('10.0.0.0/16'),
+      /^inf: reply \(outbound, client ports 32768-60999\) dropped at port 32768 by acl-inf/,
     );
     // Replies to the internet's ephemeral ports: the flow works.
     const ok = nlb('0.0.0.0/0');
@@ -473,33 +502,14 @@ describe('verify (AWS): load balancers and the reply leg of the target subnet’
   });
 
   it('an ALB: the target subnet’s ACL must let the reply out to the ALB node’s address', () => {
-    const alb = (out: string) => {
-      const inv = world({ inf: [tcp(8080, 8080, [], ['sg-alb'])] });
-      sg(inv, 'sg-alb', 'vpc-1', [tcp(443, 443, ['0.0.0.0/0'])]);
-      loadBalancer(inv, {
-        name: 'web',
-        type: 'application',
-        node: '10.0.0.60',
-        securityGroups: ['sg-alb'],
-        group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'healthy' }] },
-      });
-      infAcl(inv, out);
-      return runWith(inv);
-    };
+    const alb = (out: string) => albToInferenceThen(infAcl(out));
     // Replies only to the app subnet, not the public subnet holding the ALB's node.
-    const r = alb('10.0.1.0/24');
-    assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, []);
-    const b = broken(r);
-    assert.equal(b.length, 1);
-    const h = hops(b[0]!);
-    assert.ok(
-      h.some((x) =>
-        /inbound from the proxy \(10\.0\.0\.60\/32\) to port 8080 \(reply to port 1024\): dropped by acl-inf/.test(x),
-      ),
-      h.join('\n'),
+    const f = brokenWith(
+      alb('10.0.1.0/24'),
+      /inbound from the proxy \(10\.0\.0\.60\/32\) to port 8080 \(reply to port 1024\): dropped by acl-inf/,
     );
     // The fix opens the ALB's address on the ephemeral ports its replies go to, not the inference zone's ranges.
-    const fix = b[0]!.remediation.snippet?.code ?? '';
+    const fix = f.remediation.snippet?.code ?? '';
     assert.match(
       fix,
       /create-network-acl-entry .*--egress --protocol 6 --port-range From=1024,To=65535 --cidr-block 10\.0\.0\.60\/32/,
@@ -518,18 +528,7 @@ describe('verify (AWS): load balancers and the reply leg of the target subnet’
  * broke the allowed flow without a word; one that does not let the listener port in closed a path cordon reported.
  */
 describe('verify (AWS): load balancers and their own subnet’s network ACL', () => {
-  const INTERNET_443 = testPolicy(
-    'aws: [bedrock-runtime]',
-    '  - { id: R9, name: internet to inference, from: internet, to: inference, action: allow, protocol: tcp, ports: 443, justification: x }',
-  );
-  const runWith = (inv: AwsInventory) =>
-    verifyModel(compileAws(inv, INTERNET_443), INTERNET_443, { clientPorts: [32768, 60999] });
-  type Entry = AwsInventory['networkAcls'][number]['entries'][number];
-  const pubAcl = (inv: AwsInventory, entries: Entry[]) =>
-    Object.assign(
-      inv.networkAcls.find((a) => a.subnetIds.includes('pub'))!,
-      { entries },
-    );
+  type Entry = AclEntry;
   const all = (egress: boolean): Entry => ({
     ruleNumber: 200,
     protocol: '-1',
@@ -537,36 +536,18 @@ describe('verify (AWS): load balancers and their own subnet’s network ACL', ()
     cidr: '0.0.0.0/0',
     egress,
   });
-  const nlb = (entries: Entry[]) => {
-    const inv = world({ inf: [tcp(443, 443, ['0.0.0.0/0'])] });
-    loadBalancer(inv, {
-      name: 'edge',
-      type: 'network',
-      node: '10.0.0.50',
-      listener: { protocol: 'TCP', port: 443 },
-      group: { protocol: 'TCP', port: 443, targets: [{ id: 'i-inf', port: 443, state: 'healthy' }] },
-    });
-    pubAcl(inv, entries);
-    return runWith(inv);
-  };
-  const broken = (r: ReturnType<typeof runWith>) => findings(r, VERIFY_CHECKS.broken.id, 'internet', 'inference');
+  const pubAcl = (inv: AwsInventory, entries: Entry[]) => setAcl(inv, 'pub', entries);
+  const nlb = (entries: Entry[]) => nlbToInference((inv) => pubAcl(inv, entries));
+  const broken = brokenIntoInference;
 
   it('a public subnet ACL that drops the replies to the internet breaks the NLB’s allowed flow', () => {
     const ok = nlb([all(false), all(true)]);
     assert.deepEqual(cell(ok, 'internet', 'inference').configurationPermits, ['tcp/443']);
     assert.equal(broken(ok).length, 0);
     // Outbound only to the VPC: the target is reached, the internet client never hears back.
-    const r = nlb([all(false), { ...all(true), cidr: '10.0.0.0/16' }]);
-    assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, []);
-    const b = broken(r);
-    assert.equal(b.length, 1);
-    assert.ok(
-      hops(b[0]!).some((x) =>
-        /^pub: reply \(outbound, client ports 32768-60999\) dropped at port 32768 by acl-pub outbound: no rule matches .*\(load balancer node's subnet\)$/.test(
-          x,
-        ),
-      ),
-      hops(b[0]!).join('\n'),
+    brokenWith(
+      nlb([all(false), { ...all(true), cidr: '10.0.0.0/16' }]),
+      /^pub: reply \(outbound, client ports 32768-60999\) dropped at port 32768 by acl-pub outbound: no rule matches .*\(load balancer node's subnet\)$/,
     );
   });
 
@@ -586,19 +567,7 @@ describe('verify (AWS): load balancers and their own subnet’s network ACL', ()
   });
 
   it('an ALB’s subnet ACL must let it reach the target subnet and the target’s replies back in', () => {
-    const alb = (entries: Entry[]) => {
-      const inv = world({ inf: [tcp(8080, 8080, [], ['sg-alb'])] });
-      sg(inv, 'sg-alb', 'vpc-1', [tcp(443, 443, ['0.0.0.0/0'])]);
-      loadBalancer(inv, {
-        name: 'web',
-        type: 'application',
-        node: '10.0.0.60',
-        securityGroups: ['sg-alb'],
-        group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'healthy' }] },
-      });
-      pubAcl(inv, entries);
-      return runWith(inv);
-    };
+    const alb = (entries: Entry[]) => albToInferenceThen((inv) => pubAcl(inv, entries));
     assert.equal(broken(alb([all(false), all(true)])).length, 0);
     // Inbound from the internet on 443 only: the target's replies (to the ALB's ephemeral ports) never get back in.
     const r = alb([
