@@ -253,6 +253,8 @@ function nodeSubnetsAdmit(
     // Stateful subnet filters let replies through; stateless ones (network ACLs) see them.
     const replyOut = n?.outbound?.stateful ? TRI_FULL : replyRemotes(nout, 'out', clientPorts, mode, SRC);
     let t = triAnd(nin, triOr(replyOut, NOT_TCP));
+    // A client in the node's own subnet does not cross its network ACL (Azure NSGs would: filtersIntraSubnet).
+    if (n && !n.filtersIntraSubnet) t = triOr(t, tri(addresses(SRC, n.cidrs)));
     if (d.subnet === id) return t;
     // To the backend (the destination address) on the backend's port; a proxy's own connection is TCP.
     const dims = lb.proxySources ? [PORT, PROTO] : [PORT];

@@ -285,8 +285,12 @@ export class Tracer {
     for (const id of lb.frontSubnets ?? []) {
       const n = this.model.subnets.get(id);
       const w = new Walk(p);
-      w.filter(id, n?.inbound, p, 'in');
-      if (p.proto === PROTO_TCP) w.replyLeg(id, n?.outbound, p, this.range(mode), mode, 'out');
+      // A client in the node's own subnet does not cross its network ACL.
+      const inside = n !== undefined && !n.filtersIntraSubnet && inCidrs(n.cidrs, p.fam, p.src);
+      if (!inside) {
+        w.filter(id, n?.inbound, p, 'in');
+        if (p.proto === PROTO_TCP) w.replyLeg(id, n?.outbound, p, this.range(mode), mode, 'out');
+      }
       if (d.subnet !== id) {
         if (port !== undefined) {
           w.filter(id, n?.outbound, { ...toBackend, port }, 'out');

@@ -590,3 +590,35 @@ describe('verify (AWS): load balancers and their own subnet’s network ACL', ()
     );
   });
 });
+
+describe('verify (AWS): a client in the load balancer node’s own subnet', () => {
+  it('does not cross that subnet’s network ACL on its way to the node', () => {
+    // An ip target over TCP: the NLB does not preserve the client's address, and the target admits only the node.
+    const inv = world({ db: [tcp(5432, 5432, ['10.0.1.60/32'])] });
+    loadBalancer(inv, {
+      name: 'svc',
+      type: 'network',
+      scheme: 'internal',
+      subnet: 'app',
+      node: '10.0.1.60',
+      listener: { protocol: 'TCP', port: 5432 },
+      group: { targetType: 'ip', protocol: 'TCP', port: 5432, targets: [{ id: '10.0.3.10', port: 5432 }] },
+    });
+    // The app subnet's ACL keeps its own range out on the database port: traffic inside the subnet never meets it.
+    setAcl(inv, 'app', [
+      {
+        ruleNumber: 50,
+        protocol: '6',
+        action: 'deny',
+        cidr: '10.0.1.0/24',
+        egress: false,
+        portRange: { from: 5432, to: 5432 },
+      },
+      { ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0', egress: false },
+      { ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0', egress: true },
+    ]);
+    const r = run(inv);
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, ['tcp/5432']);
+    assert.equal(violations(r, 'app', 'data').length, 1);
+  });
+});
