@@ -216,6 +216,19 @@ export interface GcpFirewallPolicyRule {
   targetResources: string[];
   targetServiceAccounts: string[];
   targetSecureTags: string[];
+  /**
+   * INSTANCES (the default) or INTERNAL_MANAGED_LB: a rule for internal managed load balancers' front ends does not
+   * filter VM network interfaces. `targetForwardingRules` narrows such a rule to some forwarding rules.
+   */
+  targetType?: string;
+  targetForwardingRules?: string[];
+  /**
+   * The network context (`srcNetworkType`, renamed `srcNetworkContext`: INTERNET, NON_INTERNET, VPC_NETWORKS,
+   * INTRA_VPC) a packet must also be in, with `srcNetworks` for VPC_NETWORKS; `destNetworkType` for egress rules.
+   */
+  srcNetworkType?: string;
+  srcNetworks?: string[];
+  destNetworkType?: string;
   disabled: boolean;
   enableLogging?: boolean;
   description?: string;

@@ -20,6 +20,12 @@ export type InputKind = SnapshotProvider | IacFormat;
 
 const HEAD_BYTES = 16 * 1024;
 const AZURE_ID = /"\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/|")/i;
+/**
+ * An ARM id of a resource whatever the subscription id looks like: the REST API reference's example responses write
+ * "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/…", and some of them (a VNet peering, a DNS
+ * zone group) carry no `type`; without this they went to the AWS reader and were rejected.
+ */
+const ARM_RESOURCE_ID = /"\/subscriptions\/[^/"\s]+\/resourceGroups\/[^/"\s]+\/providers\/Microsoft\.[a-z]+\//i;
 const AZURE_TYPE = /"type"\s*:\s*"microsoft\.[a-z]+\//i;
 const MANIFEST = /"provider"\s*:\s*"(aws|azure|gcp)"/;
 const CORDON_MANIFEST = /"cordonSnapshot"\s*:/;
@@ -36,7 +42,7 @@ export function detectProvider(head: string): SnapshotProvider | 'arm' {
   if (manifest === 'aws') return 'aws';
   if (manifest === 'gcp') return 'gcp';
   if (ARM_SCHEMA.test(head)) return 'arm';
-  if (AZURE_ID.test(head) || AZURE_TYPE.test(head)) return 'azure';
+  if (AZURE_ID.test(head) || ARM_RESOURCE_ID.test(head) || AZURE_TYPE.test(head)) return 'azure';
   if (looksLikeGcp(head)) return 'gcp';
   // An empty ARM list or Resource Graph result has no id to sniff; a file that fits in the head and has their keys
   // is parsed to tell (every other small file would be parsed twice for nothing).

@@ -36,7 +36,7 @@ import {
   type AwsLoadBalancer,
   type AwsNetworkInterface,
 } from '../inventory/aws.js';
-import { tryParseCidr, type Cidr } from '../util/cidr.js';
+import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
 import type {
   Filter,
   Interface,
@@ -442,6 +442,11 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
             });
           for (const a of addresses) {
             const addrText = a.cidr ? ` ${a.cidr.text}` : '';
+            // An internal front end per node address: that node's subnet; else every subnet of the load balancer.
+            const nodeSubnets = a.cidr
+              ? lb.subnetIds.filter((id) => ctx.subnets.get(id)?.cidrs.some((c) => cidrContains(c, a.cidr!)))
+              : [];
+            const frontSubnets = nodeSubnets.length ? nodeSubnets : lb.subnetIds.filter((id) => ctx.subnets.has(id));
             out.push({
               id: `${lb.name} ${listenerText} ${PROTO_NAME[proto]}${r.delivery === 'proxy' ? ' proxy' : ''}${r.via ? ` via ${r.via.name}` : ''}${addrText}`,
               reach: external ? 'external' : 'internal',
@@ -450,6 +455,7 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
               proto: [proto, proto],
               ports,
               ...(proxy ? { proxySources: proxy.cidrs } : { toBackendPort: true }),
+              ...(frontSubnets.length ? { frontSubnets } : {}),
               ...(frontFilter ? { frontFilter: { filter: frontFilter, at: `${kindName(lb)} ${lb.name}` } } : {}),
               backends: a.known ? unique : unique.map((b) => ({ ...b, sure: false })),
               ref: lbRef(`${listenerText}${r.delivery === 'passthrough' ? ' (client address preserved)' : ''}`),

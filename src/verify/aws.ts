@@ -42,7 +42,7 @@ import type {
   TransitGateway,
   TransitGatewayAttachment,
 } from './model.js';
-import { NOT_INTERNET_V4, originAt } from './model.js';
+import { NOT_INTERNET_V4, NOT_INTERNET_V6, originAt } from './model.js';
 
 const at = originAt;
 
@@ -607,7 +607,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
 
   const exclude = [
     ...NOT_INTERNET_V4.map((c) => tryParseCidr(c)!),
-    tryParseCidr('2001:db8::/32')!,
+    ...NOT_INTERNET_V6.map((c) => tryParseCidr(c)!),
     ...[...networks.values()].flatMap((n) => n.cidrs),
     ...[...policy.zones.values()].flatMap((z) => z.parsedCidrs),
   ];

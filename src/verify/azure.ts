@@ -65,7 +65,7 @@ import { placeAzure } from '../checks/azure/support.js';
 import { DEFAULT_RULES } from '../checks/azure/nsg-support.js';
 import { endpointTargets } from '../checks/azure/dns-support.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
-import { NOT_INTERNET_V4 } from './model.js';
+import { NOT_INTERNET_V4, NOT_INTERNET_V6 } from './model.js';
 import { NO_FILTER } from './questions.js';
 import { cidrsIn, deployLabel, planStandIns, type PendingInterface } from './deploy-addresses.js';
 import { compileAzureLoadBalancers } from './azure-load-balancers.js';
@@ -96,7 +96,7 @@ const AZURE_HOST = cidr('168.63.129.16/32');
 /** Public address space (shared with the GCP compiler). */
 export const PUBLIC: AddressSpace = {
   include: [ANY_V4, cidr('2000::/3')],
-  exclude: [...NOT_INTERNET_V4.map(cidr), cidr('2001:db8::/32')],
+  exclude: [...NOT_INTERNET_V4.map(cidr), ...NOT_INTERNET_V6.map(cidr)],
 };
 export const ANY: Remote[] = [
   { kind: 'cidr', cidr: ANY_V4 },

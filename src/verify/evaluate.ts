@@ -26,7 +26,7 @@ import {
   triAndSet,
   triOr,
   triUnion,
-  protoPorts,
+  replyRemotes,
   type TriSet,
 } from './filters.js';
 import {
@@ -37,13 +37,10 @@ import {
   diff,
   DST,
   EMPTY,
-  exists,
   FAM,
   FULL,
   not,
   or,
-  PORT,
-  PROTO,
   SRC,
   swapAddressDim,
   unionAll,
@@ -89,24 +86,6 @@ interface SubnetSets {
 }
 
 const UNKNOWN_FILTER: TriSet = { yes: EMPTY, maybe: FULL };
-
-/** Remotes (on `as`) whose replies pass the filter on some (`exists`) or every (`all`) port of the range. */
-function replyRemotes(
-  f: TriSet,
-  direction: 'in' | 'out',
-  ports: readonly [number, number],
-  mode: ReplyMode,
-  as: typeof SRC | typeof DST,
-): TriSet {
-  const q = and(TCP, protoPorts([6, 6], ports));
-  const remoteDim = direction === 'in' ? SRC : DST;
-  const keep = (s: PacketSet) => exists(s, [remoteDim === SRC ? DST : SRC, PROTO, PORT]);
-  const one = (s: PacketSet): PacketSet => {
-    const r = mode === 'exists' ? keep(and(s, q)) : not(keep(and(q, not(s))));
-    return remoteDim === as ? r : swapAddressDim(r, remoteDim);
-  };
-  return { yes: one(f.yes), maybe: one(f.maybe) };
-}
 
 /** What interfaces admit by their own inbound filters, each to its own addresses: one sweep over the addresses. */
 function admittedBy(list: readonly Interface[]): TriSet {
@@ -396,7 +375,7 @@ export class SetEvaluator {
     // Through internal load balancers (load-balancers.ts): to their backends, not to an interface of the front end.
     // Kept apart: their packets reach the backend as another packet (a proxy's), and may overlap the direct ones.
     if (!this.model.loadBalancers?.length) return out;
-    for (const c of lbZoneToZone(this.model, sources, dests, mode)) {
+    for (const c of lbZoneToZone(this.model, sources, dests, mode, this.clientRange(mode))) {
       const set = triAndSet(c.set, within);
       if (set.maybe !== EMPTY) out.push({ from: c.from, froms: [c.from], to: c.to, set, viaLoadBalancer: true });
     }
@@ -875,7 +854,7 @@ export class SetEvaluator {
     // Through external load balancers (load-balancers.ts): a backend needs no public address of its own. Kept apart
     // from the direct contributions, as in zoneToZone.
     const direct = mergeContributions(out);
-    for (const c of lbFromInternet(this.model, dests, mode, src))
+    for (const c of lbFromInternet(this.model, dests, mode, src, this.clientRange(mode)))
       if (c.set.maybe !== EMPTY) direct.push({ ...c, froms: ['internet'], viaLoadBalancer: true });
     return direct;
   }

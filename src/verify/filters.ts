@@ -11,10 +11,15 @@ import {
   diff,
   DST,
   EMPTY,
+  exists,
   familyOf,
   FULL,
+  not,
   or,
+  PORT,
+  PROTO,
   SRC,
+  swapAddressDim,
   unionAll,
   unionOverAddresses,
   V4,
@@ -297,3 +302,52 @@ export function alsoAdmittedBy(f: Filter, p: Point, decided: Ref): Ref[] {
 
 /** Helpers for IPv4 tests and tools. */
 export const isV4 = (p: Point): boolean => p.fam === V4;
+
+/** Remotes (on `as`) whose replies pass the filter on some (`exists`) or every (`all`) port of the range. */
+export function replyRemotes(
+  f: TriSet,
+  direction: 'in' | 'out',
+  ports: readonly [number, number],
+  mode: 'exists' | 'all',
+  as: typeof SRC | typeof DST,
+): TriSet {
+  const q = protoPorts([6, 6], ports);
+  const remoteDim = direction === 'in' ? SRC : DST;
+  const keep = (s: PacketSet) => exists(s, [remoteDim === SRC ? DST : SRC, PROTO, PORT]);
+  const one = (s: PacketSet): PacketSet => {
+    const r = mode === 'exists' ? keep(and(s, q)) : not(keep(and(q, not(s))));
+    return remoteDim === as ? r : swapAddressDim(r, remoteDim);
+  };
+  return { yes: one(f.yes), maybe: one(f.maybe) };
+}
+
+/**
+ * A stateless filter's decision on the reply of a TCP connection whose forward packet is `p`: the reply swaps the
+ * addresses and goes to the client's port, on some (`exists`) or every (`all`) port of `ports`. Filters are constant
+ * between the boundaries of their rules' port ranges, so checking each boundary inside the range checks every port.
+ * `port` and `ref` name the deciding port and rule (the first that fails when the verdict is not a pass).
+ */
+export function replyDecision(
+  f: Filter,
+  p: Point,
+  ports: readonly [number, number],
+  mode: 'exists' | 'all',
+): { verdict: Tri; port: number; ref: Ref } {
+  const reply = { ...p, src: p.dst, dst: p.src };
+  const candidates = new Set<number>([ports[0]]);
+  for (const r of f.rules)
+    for (const b of [r.ports[0], r.ports[1] + 1]) if (b >= ports[0] && b <= ports[1]) candidates.add(b);
+  const decisions = [...candidates]
+    .sort((a, b) => a - b)
+    .map((port) => ({ port, d: decidePacket(f, { ...reply, port }) }));
+  const pass = (v: Tri) =>
+    mode === 'exists'
+      ? decisions.some((x) => x.d.verdict === v)
+      : decisions.every((x) => x.d.verdict === v || (v === 'maybe' && x.d.verdict === 'yes'));
+  const verdict: Tri = pass('yes') ? 'yes' : pass('maybe') ? 'maybe' : 'no';
+  const deciding =
+    verdict === 'no' || (mode === 'all' && verdict !== 'yes')
+      ? decisions.find((x) => x.d.verdict !== 'yes')!
+      : (decisions.find((x) => x.d.verdict === 'yes') ?? decisions[0]!);
+  return { verdict, port: deciding.port, ref: deciding.d.ref };
+}

@@ -68,6 +68,7 @@ import type { ZonePolicy } from '../policy/load.js';
 import { placeGcp } from '../checks/gcp/support.js';
 import {
   firewallSetup,
+  GOOGLE_SOURCE_RANGES,
   IMPLIED_EGRESS,
   IMPLIED_INGRESS,
   narrowSetup,
@@ -386,6 +387,7 @@ function compileFilter(
     if (l4.unresolved) unsure.push(l4.unresolved);
     if (r.targetSecureTags.length)
       unsure.push(`targets secure tags ${r.targetSecureTags.join(', ')} (tag bindings are not in the inventory)`);
+    if (r.remote.context) unsure.push(`matches only in ${r.remote.context}, which the addresses do not decide`);
     let remotes: Remote[] | undefined;
     if (r.remote.ranges !== undefined) {
       remotes = cidrsOfSet(r.remote.ranges).map((c): Remote => ({ kind: 'cidr', cidr: c }));
@@ -1239,6 +1241,9 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
     ...PUBLIC.exclude,
     cidr(PRIVATE_VIP),
     cidr(RESTRICTED_VIP),
+    // Google's front ends, health checks, IAP and Cloud DNS forwarding reach VMs from Google's network, never from
+    // the internet: a rule admitting them (every load balancer's health-check rule) opens nothing to it.
+    ...GOOGLE_SOURCE_RANGES.map(cidr),
     ...[...networks.values()].flatMap((n) => n.cidrs),
     ...[...policy.zones.values()].flatMap((z) => z.parsedCidrs),
   ];

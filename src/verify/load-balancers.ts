@@ -17,7 +17,21 @@
  * end's address as the destination; a `frontFilter` (Azure Application Gateway subnet NSG) sees the client's packet
  * at the front end.
  */
-import { filterSets, protoPorts, triAnd, triAndSet, triUnion, type Tri, type TriSet, decidePacket } from './filters.js';
+import {
+  decidePacket,
+  filterSets,
+  replyDecision,
+  protoPorts,
+  replyRemotes,
+  tri,
+  triAnd,
+  triAndSet,
+  triOr,
+  triUnion,
+  TRI_FULL,
+  type Tri,
+  type TriSet,
+} from './filters.js';
 import {
   addresses,
   and,
@@ -40,6 +54,7 @@ import {
 } from './packet-set.js';
 import type { Point } from './packet-set.js';
 import {
+  ANY_EPHEMERAL,
   hasPorts,
   PROTO_TCP,
   type Filter,
@@ -118,25 +133,21 @@ export function ipv6ClientMayPass(f: Filter, p: Point): boolean {
   return p.fam === V4 && contains(ipv6ClientsAsIpv4(filterSets(f).maybe), p);
 }
 
-/** What the backend's inbound filters let through on this path (see the module comment), as client packets. */
-export function backendAdmits(
-  model: NetworkModel,
+/** A passthrough front end's client packets the backend's inbound filters `f` admit (see the module comment). */
+function passthroughAdmits(
   lb: LoadBalancer,
   b: LoadBalancerBackend,
-  d: Interface,
-  mode: ReplyMode,
+  f: TriSet,
+  front: PacketSet,
+  dst: PacketSet,
 ): TriSet {
-  const f = triAnd(subnetFilterSets(model, d, 'in'), filterSets(d.inbound));
-  const front = frontClasses(lb);
-  const dst = addresses(DST, d.addresses);
-  let t: TriSet;
-  if (!lb.proxySources && lb.floatingIp) {
+  if (lb.floatingIp) {
     // The filters see the front end's address; the packet is still the backend's to answer.
     // An address not known: what the filters say of it is not known either.
     const seen = lb.address ? and(addresses(DST, [lb.address]), front) : undefined;
     const at = (s: PacketSet) => and(exists(and(s, seen!), [DST]), dst);
-    t = seen ? { yes: at(f.yes), maybe: at(f.maybe) } : { yes: EMPTY, maybe: and(front, dst) };
-  } else if (!lb.proxySources && lb.toBackendPort) {
+    return seen ? { yes: at(f.yes), maybe: at(f.maybe) } : { yes: EMPTY, maybe: and(front, dst) };
+  } else if (lb.toBackendPort) {
     // The client's packet, its destination port rewritten to the backend's: admitted where the filters let the
     // backend port in, whatever the front end's port was.
     const at = (s: PacketSet) =>
@@ -144,9 +155,53 @@ export function backendAdmits(
         exists(and(s, and(dst, protoPorts(lb.proto, b.port === undefined ? [0, 65535] : [b.port, b.port]))), [PORT]),
         front,
       );
-    t = b.port === undefined ? { yes: EMPTY, maybe: at(f.maybe) } : { yes: at(f.yes), maybe: at(f.maybe) };
-  } else if (!lb.proxySources) t = triAndSet(f, and(dst, front));
-  else {
+    return b.port === undefined ? { yes: EMPTY, maybe: at(f.maybe) } : { yes: at(f.yes), maybe: at(f.maybe) };
+  }
+  return triAndSet(f, and(dst, front));
+}
+
+/**
+ * The TCP reply's leg out of the backend's subnet (a stateless filter: AWS network ACLs), as remotes on SRC: the
+ * client (passthrough: the backend answers the client's address, AWS's NLB documentation asks the target subnet's
+ * ACL to allow the clients on their ephemeral ports) or the proxy (an ALB's node, answered on the ephemeral port it
+ * connected from, 1024-65535 as AWS's load balancer ACL recommendations give). Stateful filters let it through. Like
+ * the inbound leg, it is asked whatever subnet the load balancer's node is in.
+ */
+export function backendReplies(
+  model: NetworkModel,
+  d: Interface,
+  ports: readonly [number, number],
+  mode: ReplyMode,
+): TriSet {
+  const out = model.subnets.get(d.subnet)?.outbound;
+  if (out?.stateful) return { yes: FULL, maybe: FULL };
+  return replyRemotes(out ? filterSets(out) : UNKNOWN, 'out', ports, mode, SRC);
+}
+
+const NOT_TCP = tri(not(box({ proto: [PROTO_TCP, PROTO_TCP] })));
+
+/**
+ * What the backend's inbound filters let through on this path (see the module comment), as client packets, with
+ * the TCP reply's leg out of its subnet (`clientPorts`: the client's ports, for a passthrough reply).
+ */
+export function backendAdmits(
+  model: NetworkModel,
+  lb: LoadBalancer,
+  b: LoadBalancerBackend,
+  d: Interface,
+  mode: ReplyMode,
+  clientPorts: readonly [number, number],
+): TriSet {
+  let f = triAnd(subnetFilterSets(model, d, 'in'), filterSets(d.inbound));
+  const front = frontClasses(lb);
+  const dst = addresses(DST, d.addresses);
+  let t: TriSet;
+  if (!lb.proxySources) {
+    t = passthroughAdmits(lb, b, f, front, dst);
+    t = triAnd(t, triOr(backendReplies(model, d, clientPorts, mode), NOT_TCP));
+  } else {
+    // The proxy's address must pass both ways: its connection in, the reply out to it.
+    f = triAnd(f, backendReplies(model, d, ANY_EPHEMERAL, mode));
     const dst4 = addresses(
       DST,
       d.addresses.filter((c) => c.family === 4),
@@ -163,7 +218,54 @@ export function backendAdmits(
   }
   const ff = frontAdmits(lb, mode);
   if (ff) t = triAnd(t, ff);
+  const nodes = nodeSubnetsAdmit(model, lb, b, d, mode, clientPorts);
+  if (nodes) t = triAnd(t, nodes);
   return b.sure ? t : { yes: EMPTY, maybe: t.maybe };
+}
+
+/** The port a front end's node sends a backend's packets to: the backend's (proxy, NLB), else the client's. */
+const backendPortOf = (lb: LoadBalancer, b: LoadBalancerBackend): number | 'client' | undefined =>
+  lb.proxySources || lb.toBackendPort ? b.port : 'client';
+
+/**
+ * What the stateless filters of the front end's node subnets (`frontSubnets`) let through, as client packets: the
+ * client's packet in and, for TCP, the reply out to it; the packet out to a backend outside the subnet and, for TCP,
+ * the backend's reply in (to the client's port through a passthrough front end, to the proxy's ephemeral port
+ * 1024-65535). Some node subnet (`exists`) or every one (`all`: a client may be sent to any node). Undefined when the
+ * front end has no subnets in the model.
+ */
+function nodeSubnetsAdmit(
+  model: NetworkModel,
+  lb: LoadBalancer,
+  b: LoadBalancerBackend,
+  d: Interface,
+  mode: ReplyMode,
+  clientPorts: readonly [number, number],
+): TriSet | undefined {
+  if (!lb.frontSubnets?.length) return undefined;
+  const port = backendPortOf(lb, b);
+  const proto = lb.proxySources ? ([PROTO_TCP, PROTO_TCP] as const) : lb.proto;
+  const sets = (f: Filter | undefined): TriSet => (f ? filterSets(f) : UNKNOWN);
+  const per = lb.frontSubnets.map((id): TriSet => {
+    const n = model.subnets.get(id);
+    const nin = sets(n?.inbound);
+    const nout = sets(n?.outbound);
+    // Stateful subnet filters let replies through; stateless ones (network ACLs) see them.
+    const replyOut = n?.outbound?.stateful ? TRI_FULL : replyRemotes(nout, 'out', clientPorts, mode, SRC);
+    let t = triAnd(nin, triOr(replyOut, NOT_TCP));
+    // A client in the node's own subnet does not cross its network ACL (Azure NSGs would: filtersIntraSubnet).
+    if (n && !n.filtersIntraSubnet) t = triOr(t, tri(addresses(SRC, n.cidrs)));
+    if (d.subnet === id) return t;
+    // To the backend (the destination address) on the backend's port; a proxy's own connection is TCP.
+    const dims = lb.proxySources ? [PORT, PROTO] : [PORT];
+    const at = (x: PacketSet) =>
+      exists(and(x, protoPorts(proto, typeof port === 'number' ? [port, port] : [0, 65535])), dims);
+    t = triAnd(t, port === 'client' ? nout : { yes: port === undefined ? EMPTY : at(nout.yes), maybe: at(nout.maybe) });
+    if (n?.inbound?.stateful) return t;
+    const replies = replyRemotes(nin, 'in', lb.proxySources ? ANY_EPHEMERAL : clientPorts, mode, DST);
+    return triAnd(t, lb.proxySources ? replies : triOr(replies, NOT_TCP));
+  });
+  return mode === 'exists' ? triUnion(per) : per.reduce(triAnd);
 }
 
 /**
@@ -201,6 +303,7 @@ export function lbFromInternet(
   dests: readonly Interface[],
   mode: ReplyMode,
   internetSrc: PacketSet,
+  clientPorts: readonly [number, number],
 ): LbContribution[] {
   const byId = new Map(dests.map((d) => [d.id, d]));
   const merged = new Merged();
@@ -208,7 +311,8 @@ export function lbFromInternet(
     if (lb.reach !== 'external') continue;
     for (const b of lb.backends) {
       const d = byId.get(b.iface);
-      if (d) merged.add('internet', d.network, triAndSet(backendAdmits(model, lb, b, d, mode), internetSrc));
+      if (d)
+        merged.add('internet', d.network, triAndSet(backendAdmits(model, lb, b, d, mode, clientPorts), internetSrc));
     }
   }
   return merged.contributions();
@@ -245,6 +349,7 @@ export function lbZoneToZone(
   sources: readonly Interface[],
   dests: readonly Interface[],
   mode: ReplyMode,
+  clientPorts: readonly [number, number],
 ): LbContribution[] {
   const merged = new Merged();
   const byId = new Map(dests.map((d) => [d.id, d]));
@@ -269,7 +374,8 @@ export function lbZoneToZone(
         yes: fp && fp[0] !== fp[1] ? EMPTY : exists(and(own.yes, q), dims),
         maybe: exists(and(own.maybe, q), dims),
       };
-      for (const { b, d } of backends) merged.add(net, d.network, triAnd(sent, backendAdmits(model, lb, b, d, mode)));
+      for (const { b, d } of backends)
+        merged.add(net, d.network, triAnd(sent, backendAdmits(model, lb, b, d, mode, clientPorts)));
     }
   }
   return merged.contributions();
@@ -316,7 +422,8 @@ function decideAll(filters: readonly Filter[], p: Point): { verdict: Tri; ref: R
 /**
  * A decision over every address of `ranges` on one side of the packet (the filters are constant between the
  * boundaries of their rules' ranges, so the boundaries inside the ranges stand for all of them): some address gets
- * through (`exists`) or every one does (`all`).
+ * through (`exists`) or every one does (`all`). `reply`, when given, also decides each address's TCP reply through a
+ * stateless filter (undefined: not read), on the given ports.
  */
 function decideOver(
   filters: readonly Filter[],
@@ -324,8 +431,19 @@ function decideOver(
   side: 'remotes' | 'locals',
   packet: (a: bigint) => Point,
   mode: ReplyMode,
-): { verdict: Tri; ref: Ref; refs: Ref[]; address: bigint } {
-  const decisions = boundaryCandidates(filters, ranges, side).map((a) => ({ a, d: decideAll(filters, packet(a)) }));
+  reply?: { filter: Filter | undefined; ports: readonly [number, number] },
+): { verdict: Tri; ref: Ref; refs: Ref[]; address: bigint; onReply?: string } {
+  const seen = reply?.filter ? [...filters, reply.filter] : filters;
+  const decide = (a: bigint): { verdict: Tri; ref: Ref; refs: Ref[]; onReply?: string } => {
+    const d = decideAll(filters, packet(a));
+    if (!reply || d.verdict === 'no' || reply.filter?.stateful) return d;
+    if (!reply.filter)
+      return { verdict: 'maybe', ref: d.ref, refs: d.refs, onReply: 'reply: filter not in the inventory' };
+    const r = replyDecision(reply.filter, packet(a), reply.ports, mode);
+    if (r.verdict === 'yes') return d;
+    return { verdict: r.verdict, ref: r.ref, refs: [r.ref], onReply: `reply to port ${r.port}` };
+  };
+  const decisions = boundaryCandidates(seen, ranges, side).map((a) => ({ a, d: decide(a) }));
   const some = (v: Tri) => decisions.some((x) => x.d.verdict === v);
   const every = (ok: Tri[]) => decisions.every((x) => ok.includes(x.d.verdict));
   const verdict: Tri =
@@ -341,12 +459,13 @@ function decideOver(
           ? 'maybe'
           : 'no';
   const deciding = decisions.find((x) => x.d.verdict === verdict) ?? decisions[0]!;
-  return { verdict, ref: deciding.d.ref, refs: deciding.d.refs, address: deciding.a };
+  const onReply = deciding.d.onReply;
+  return { verdict, ref: deciding.d.ref, refs: deciding.d.refs, address: deciding.a, ...(onReply ? { onReply } : {}) };
 }
 
 /**
  * The backend's inbound decision (its subnet's filter, then its own) on a proxy's connection, over every proxy
- * address.
+ * address, with the reply out of the backend's subnet (`replyOut`, stateless: to the proxy's ephemeral port).
  */
 export function proxyDecision(
   filters: readonly Filter[],
@@ -354,15 +473,17 @@ export function proxyDecision(
   ranges: readonly Cidr[],
   port: number,
   mode: ReplyMode,
-): { verdict: Tri; ref: Ref; refs: Ref[]; src: bigint } {
+  replyOut: Filter | undefined,
+): { verdict: Tri; ref: Ref; refs: Ref[]; src: bigint; onReply?: string } {
   const d = decideOver(
     filters,
     ranges,
     'remotes',
     (a) => ({ fam: 0, src: Number(a), dst: p.dst, proto: PROTO_TCP, port }),
     mode,
+    { filter: replyOut, ports: ANY_EPHEMERAL },
   );
-  return { verdict: d.verdict, ref: d.ref, refs: d.refs, src: d.address };
+  return { verdict: d.verdict, ref: d.ref, refs: d.refs, src: d.address, ...(d.onReply ? { onReply: d.onReply } : {}) };
 }
 
 /** The front end's filter (frontFilter) on the client's packet, over every address of the front end. */

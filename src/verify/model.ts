@@ -345,6 +345,13 @@ export interface LoadBalancer {
    * and that port; an unknown port leaves the path "maybe".
    */
   toBackendPort?: boolean;
+  /**
+   * Subnets of the model the front end's nodes sit in (AWS: the load balancer's subnets, or the one holding an
+   * internal front end's node address). Their stateless filters see the client's packet and the reply to it, and the
+   * packet to a backend outside the subnet and its reply; a client may be sent to any node (DNS), so a path needs
+   * some node (`exists`) or every node (`all`). Undefined: the front end sits in no subnet of the model.
+   */
+  frontSubnets?: string[];
   backends: LoadBalancerBackend[];
   ref: Ref;
 }
@@ -404,7 +411,13 @@ export const ANY_EPHEMERAL: readonly [number, number] = [1024, 65535];
 /** Ports a NAT gateway uses towards the internet. */
 export const NAT_PORTS: readonly [number, number] = [1024, 65535];
 
-/** Special-purpose IPv4 space (RFC 6890) that is never the internet. */
+/**
+ * Special-purpose IPv4 space (RFC 6890) that is never the internet. The documentation blocks (RFC 5737 192.0.2.0/24,
+ * 198.51.100.0/24, 203.0.113.0/24; RFC 3849 2001:db8::/32) are not in it: the providers' API references write public
+ * addresses with them ("CidrIp": "203.0.113.0/24" for an office's range), so a rule naming them stands for the
+ * internet; left out of it, a security group open to 203.0.113.0/24 on SSH was never asked about. No real packet comes
+ * from them, so counting them adds no path a real network has.
+ */
 export const NOT_INTERNET_V4 = [
   '0.0.0.0/8',
   '10.0.0.0/8',
@@ -413,13 +426,10 @@ export const NOT_INTERNET_V4 = [
   '169.254.0.0/16',
   '172.16.0.0/12',
   '192.0.0.0/24',
-  '192.0.2.0/24',
   '192.168.0.0/16',
   '198.18.0.0/15',
-  '198.51.100.0/24',
-  '203.0.113.0/24',
   '224.0.0.0/3',
 ];
 
-/** Special-purpose IPv6 space that is never the internet: unique local, link-local, documentation. */
-export const NOT_INTERNET_V6 = ['fc00::/7', 'fe80::/10', '2001:db8::/32'];
+/** Special-purpose IPv6 space that is never the internet: unique local, link-local (documentation: see above). */
+export const NOT_INTERNET_V6 = ['fc00::/7', 'fe80::/10'];

@@ -474,14 +474,14 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             );
           if (c.viaLoadBalancer) {
             // Through a load balancer the backend's filter sees another packet (the proxy's): the witness's last
-            // hop names the rule that admitted it, and the destination group is one member.
+            // hop names the rule that admitted it (before the reply's legs), and the destination group is one member.
             for (const list of groupBy(hit, (d) => `${d.subnet}|${d.inbound.id}`).values()) {
               const own = slice(list);
               const view = memberView(c, own, kind);
               const p = view.point(FULL);
               if (!p) continue;
               const w = witness(own, c, 'exists', p);
-              const last = w?.trace.hops.at(-1)?.ref;
+              const last = w?.trace.hops.findLast((h) => !h.what.startsWith('reply'))?.ref;
               const located = last
                 ? { locate: last, resourceType: resourceTypeOf(last) }
                 : admittedBy(model, list[0]!, p);

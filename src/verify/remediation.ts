@@ -558,14 +558,19 @@ class FixWriter {
         // reply the other way round, on the client's ephemeral ports.
         const towardsDestination = f.egress !== reply;
         const remote = towardsDestination ? this.q.to : this.q.from;
-        const { list } = this.capped(remote, 4);
+        // A load balancer's leg names its own far end (a proxy) or ports (a target's) where the zones' do not apply.
+        const list = hop?.ranges?.filter((r) => !r.includes(':')) ?? this.capped(remote, 4).list;
         const number = f.kind === 'aws-nacl-entry' ? Math.max(1, f.ruleNumber - 1) : 100;
-        const text = `${pair} is allowed by the policy on ${cls}, but network ACL ${acl} drops ${reply ? 'its replies' : 'it'} (${this.q.locate!.label}). Add an allow entry numbered below the one that drops it, for ${remote}'s ranges${reply ? ' on the ephemeral ports 1024-65535 replies use' : ''}.`;
+        const text = `${pair} is allowed by the policy on ${cls}, but network ACL ${acl} drops ${reply || hop?.ranges ? 'its replies' : 'it'} (${this.q.locate!.label}). Add an allow entry numbered below the one that drops it, for ${hop?.ranges ? `the load balancer's addresses (${hop.ranges.join(', ')})` : `${remote}'s ranges`}${reply || hop?.ranges ? ' on the ephemeral ports 1024-65535 replies use' : hop?.ports ? ` on port ${hop.ports[0]}` : ''}.`;
         if (this.model.iac) return this.inCode(`add that entry to ${acl}: ${text}`);
         if (list.length === 0) return { text };
-        const boxes = reply
-          ? [{ proto: [6, 6] as [number, number], port: [1024, 65535] as [number, number] }]
-          : this.q.classes;
+        const boxes = hop?.ranges
+          ? [{ proto: [6, 6] as [number, number], port: hop.ports ?? ([1024, 65535] as [number, number]) }]
+          : reply
+            ? [{ proto: [6, 6] as [number, number], port: [1024, 65535] as [number, number] }]
+            : hop?.ports
+              ? this.q.classes.map((c) => ({ ...c, port: hop.ports! }))
+              : this.q.classes;
         // Rule numbers no entry of the ACL or other fix holds: right in front of the entry that drops it (no entry
         // between), or, where only the default entry drops it, behind every numbered entry.
         const t = takenNumbers(this.model, this.policy, `nacl|${acl}|${f.egress}`);

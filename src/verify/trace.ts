@@ -4,7 +4,7 @@
  * naive reference the property test checks the set evaluator against, and it produces the witness paths findings
  * show. Semantics are those described in evaluate.ts.
  */
-import { alsoAdmittedBy, decidePacket, type Tri } from './filters.js';
+import { alsoAdmittedBy, decidePacket, replyDecision, type Tri } from './filters.js';
 import { cidrBounds, familyOf, V4, type Point } from './packet-set.js';
 import {
   ANY_EPHEMERAL,
@@ -40,6 +40,12 @@ export interface Hop {
   /** What happened, in words: "allowed by", "dropped by", "routed to". */
   what: string;
   ref?: Ref;
+  /**
+   * The packet this hop decided, where it is not the zones' on the finding's classes (a load balancer's legs): its far
+   * end's ranges (a proxy's addresses) and its ports (a target's port, a proxy's ephemeral ports), for the fix.
+   */
+  ranges?: string[];
+  ports?: [number, number];
 }
 
 export interface Trace {
@@ -204,6 +210,7 @@ export class Tracer {
           t.hop(ff.at, fd.verdict, `inbound at the front end ${what} ${fd.ref.label}`, fd.ref);
         }
       }
+      if (lb.frontSubnets?.length) this.nodeLegs(t, lb, b, d, p, mode);
       t.hop(d.id, b.sure ? 'yes' : 'maybe', b.via.label, b.via);
       const dsub = this.model.subnets.get(d.subnet);
       if (!lb.proxySources) {
@@ -233,6 +240,8 @@ export class Tracer {
             if (!subnetOpen) t.filter(dsub?.id ?? d.subnet, dsub?.inbound, seen, 'in');
             if (!openFilter(d.inbound) || subnetOpen) t.filter(d.id, d.inbound, seen, 'in');
           }
+          // The backend answers the client's address: the reply leaves its subnet (load-balancers.ts backendReplies).
+          if (p.proto === PROTO_TCP) t.replyLeg(dsub?.id ?? d.subnet, dsub?.outbound, p, this.range(mode), mode, 'out');
         }
       } else if (p.fam !== V4 || p.proto !== PROTO_TCP)
         t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
@@ -248,19 +257,68 @@ export class Tracer {
         // An open filter (no NSG; GCP subnets) decides nothing: the other names the rule.
         const filters = [dsub?.inbound, d.inbound].filter((f): f is Filter => !!f && !openFilter(f));
         if (filters.length === 0) filters.push(d.inbound);
-        const pd = proxyDecision(filters, p, lb.proxySources, b.port, mode);
+        const pd = proxyDecision(filters, p, lb.proxySources, b.port, mode, dsub?.outbound);
         if (dsub && !dsub.inbound) t.hop(dsub.id, 'maybe', 'inbound filter not in the inventory');
         const ranges = lb.proxySources.map((c) => c.text).join(', ');
         t.hop(
           d.id,
           pd.verdict,
-          `inbound from the proxy (${ranges}) to port ${b.port}: ${pd.verdict === 'no' ? 'dropped by' : pd.verdict === 'yes' ? 'allowed by' : 'undecided (unresolved rule)'} ${pd.refs.map((x) => x.label).join('; ')}`,
+          `inbound from the proxy (${ranges}) to port ${b.port}${pd.onReply ? ` (${pd.onReply})` : ''}: ${pd.verdict === 'no' ? 'dropped by' : pd.verdict === 'yes' ? 'allowed by' : 'undecided (unresolved rule)'} ${pd.refs.map((x) => x.label).join('; ')}`,
           pd.ref,
+          // Dropped on the reply: the fix opens the proxy's addresses on its ephemeral ports.
+          pd.onReply ? { ranges: lb.proxySources.map((c) => c.text), ports: [...ANY_EPHEMERAL] } : undefined,
         );
       }
       out.push(t.done(d.id));
     }
     return out;
+  }
+
+  /**
+   * The front end's node subnets (load-balancers.ts nodeSubnetsAdmit): the client's packet in and the reply out to
+   * it, the packet out to a backend outside the subnet and its reply in; the best node (`exists`) or the worst
+   * (`all`: a client may be sent to any), whose hops are shown.
+   */
+  private nodeLegs(t: Walk, lb: LoadBalancer, b: LoadBalancerBackend, d: Interface, p: Point, mode: ReplyMode): void {
+    const port = lb.proxySources || lb.toBackendPort ? b.port : p.port;
+    const toBackend = { ...p, proto: lb.proxySources ? PROTO_TCP : p.proto };
+    const rank = (v: Tri) => (v === 'yes' ? 2 : v === 'maybe' ? 1 : 0);
+    let pick: Walk | undefined;
+    for (const id of lb.frontSubnets ?? []) {
+      const n = this.model.subnets.get(id);
+      const w = new Walk(p);
+      // A client in the node's own subnet does not cross its network ACL.
+      const inside = n !== undefined && !n.filtersIntraSubnet && inCidrs(n.cidrs, p.fam, p.src);
+      if (!inside) {
+        w.filter(id, n?.inbound, p, 'in');
+        if (p.proto === PROTO_TCP) w.replyLeg(id, n?.outbound, p, this.range(mode), mode, 'out');
+      }
+      if (d.subnet !== id) {
+        if (port !== undefined) {
+          w.filter(id, n?.outbound, { ...toBackend, port }, 'out');
+          // Its fix opens the target's port, not the client's.
+          const last = w.hops.at(-1);
+          if (last?.at === id) last.ports = [port, port];
+        } else if (!n?.outbound) w.hop(id, 'maybe', 'outbound filter not in the inventory');
+        else {
+          const pd = anyPortDecision([n.outbound], toBackend);
+          w.hop(id, pd.verdict, `outbound to the target on a port cordon cannot tell: ${pd.ref.label}`, pd.ref);
+        }
+        const ports = lb.proxySources ? ANY_EPHEMERAL : this.range(mode);
+        if (toBackend.proto === PROTO_TCP)
+          w.replyLeg(id, n?.inbound, { ...toBackend, port: port ?? 0 }, ports, mode, 'in');
+      }
+      if (!pick || (mode === 'exists' ? rank(w.verdict) > rank(pick.verdict) : rank(w.verdict) < rank(pick.verdict)))
+        pick = w;
+    }
+    for (const h of pick?.hops ?? [])
+      t.hop(
+        h.at,
+        h.verdict,
+        `${h.what} (load balancer node's subnet)`,
+        h.ref,
+        h.ports ? { ports: h.ports } : undefined,
+      );
   }
 
   /**
@@ -802,9 +860,9 @@ class Walk {
   stopped = false;
   constructor(readonly p: Point) {}
 
-  hop(at: string, v: Tri, what: string, ref?: Ref): void {
+  hop(at: string, v: Tri, what: string, ref?: Ref, packet?: Pick<Hop, 'ranges' | 'ports'>): void {
     if (this.stopped) return;
-    this.hops.push({ at, verdict: v, what, ...(ref ? { ref } : {}) });
+    this.hops.push({ at, verdict: v, what, ...(ref ? { ref } : {}), ...packet });
     if (v === 'no') {
       this.verdict = 'no';
       this.stopped = true;
@@ -847,41 +905,13 @@ class Walk {
     if (this.stopped) return;
     if (!f) return this.hop(at, 'maybe', 'reply: filter not in the inventory');
     if (f.stateful) return; // a stateful filter lets the reply of a connection it admitted through
-    // The reply swaps addresses; its destination port is the client's port. Filters are constant between the
-    // boundaries of their rules' port ranges, so checking each boundary inside the range checks every port.
-    const reply = { ...p, src: p.dst, dst: p.src };
-    const candidates = new Set<number>([ports[0]]);
-    for (const r of f.rules)
-      for (const b of [r.ports[0], r.ports[1] + 1]) if (b >= ports[0] && b <= ports[1]) candidates.add(b);
-    const decisions = [...candidates]
-      .sort((a, b) => a - b)
-      .map((port) => ({ port, d: decidePacket(f, { ...reply, port }) }));
-    const pass = (v: Tri) =>
-      mode === 'exists'
-        ? decisions.some((x) => x.d.verdict === v)
-        : decisions.every((x) => x.d.verdict === v || (v === 'maybe' && x.d.verdict === 'yes'));
-    const verdict: Tri =
-      mode === 'exists'
-        ? pass('yes')
-          ? 'yes'
-          : pass('maybe')
-            ? 'maybe'
-            : 'no'
-        : pass('yes')
-          ? 'yes'
-          : pass('maybe')
-            ? 'maybe'
-            : 'no';
-    const deciding =
-      verdict === 'no' || (mode === 'all' && verdict !== 'yes')
-        ? decisions.find((x) => x.d.verdict !== 'yes')!
-        : (decisions.find((x) => x.d.verdict === 'yes') ?? decisions[0]!);
+    const { verdict, port, ref } = replyDecision(f, p, ports, mode);
     const range = ports[0] === ports[1] ? `${ports[0]}` : `${ports[0]}-${ports[1]}`;
     this.hop(
       at,
       verdict,
-      `reply (${dir === 'in' ? 'inbound' : 'outbound'}, client ports ${range}) ${verdict === 'no' ? `dropped at port ${deciding.port} by` : 'allowed by'} ${deciding.d.ref.label}`,
-      deciding.d.ref,
+      `reply (${dir === 'in' ? 'inbound' : 'outbound'}, client ports ${range}) ${verdict === 'no' ? `dropped at port ${port} by` : 'allowed by'} ${ref.label}`,
+      ref,
     );
   }
 

@@ -46,6 +46,18 @@ describe('provider detection', () => {
     );
   });
 
+  it('an ARM resource id with the API reference examples’ subscription ("subid") and no type is Azure', () => {
+    // As Microsoft.Network's VirtualNetworkPeeringGet example writes it (test/fixtures/azure-specs).
+    const peering =
+      '{"id": "/subscriptions/subid/resourceGroups/peerTest/providers/Microsoft.Network/virtualNetworks/vnet1/virtualNetworkPeerings/peer", "name": "peer", "properties": {}}';
+    assert.equal(detectProvider(peering), 'azure');
+    // An AWS output quoting a path that merely starts like one stays AWS.
+    assert.equal(
+      detectProvider('{"Vpcs": [{"VpcId": "vpc-1", "Tags": [{"Key": "p", "Value": "/subscriptions/x"}]}]}'),
+      'aws',
+    );
+  });
+
   it('a "provider" tag on an Azure resource is not a cordon manifest', () => {
     const nsg =
       '{"value": [{"id": "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg", "tags": {"provider": "aws"}, "type": "Microsoft.Network/networkSecurityGroups"}]}';

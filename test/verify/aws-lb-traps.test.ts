@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import type { AwsInventory, AwsLbTarget } from '../../src/inventory/aws.js';
 import { compileAws } from '../../src/verify/aws.js';
 import { verifyModel, VERIFY_CHECKS } from '../../src/verify/questions.js';
-import { eni, inventory, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { eni, inventory, POLICY, sg, subnet, tcp, testPolicy, vpc } from './helpers.js';
 
 const scope = { account: '111111111111', region: 'us-east-1' };
 const origin = (pointer: string) => ({ kind: 'file' as const, file: 'inv.json', pointer });
@@ -406,5 +406,219 @@ describe('verify (AWS): load balancers and network ACLs', () => {
     assert.deepEqual(withAcl(false).configurationPermits, ['tcp/5432']);
     const denied = withAcl(true);
     assert.deepEqual([...denied.configurationPermits, ...denied.unknown], []);
+  });
+});
+
+/** The test policy with the internet allowed into the inference zone on TCP 443 (so a path that fails is broken). */
+const INTERNET_443 = testPolicy(
+  'aws: [bedrock-runtime]',
+  '  - { id: R9, name: internet to inference, from: internet, to: inference, action: allow, protocol: tcp, ports: 443, justification: x }',
+);
+const runWith = (inv: AwsInventory) =>
+  verifyModel(compileAws(inv, INTERNET_443), INTERNET_443, { clientPorts: [32768, 60999] });
+const brokenIntoInference = (r: Result) => findings(r, VERIFY_CHECKS.broken.id, 'internet', 'inference');
+/** The allowed internet -> inference path is broken: one finding, whose witness has a hop matching `hop`. */
+function brokenWith(r: Result, hop: RegExp): Result['findings'][number] {
+  assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, []);
+  const b = brokenIntoInference(r);
+  assert.equal(b.length, 1);
+  const h = hops(b[0]!);
+  assert.ok(
+    h.some((x) => hop.test(x)),
+    h.join('\n'),
+  );
+  return b[0]!;
+}
+type AclEntry = AwsInventory['networkAcls'][number]['entries'][number];
+const setAcl = (inv: AwsInventory, subnetId: string, entries: AclEntry[]) =>
+  Object.assign(
+    inv.networkAcls.find((a) => a.subnetIds.includes(subnetId))!,
+    { entries },
+  );
+
+/** An internet-facing NLB (node 10.0.0.50) on TCP:443 to i-inf:443 preserving client addresses; `edit` then. */
+function nlbToInference(edit: (inv: AwsInventory) => void): Result {
+  const inv = world({ inf: [tcp(443, 443, ['0.0.0.0/0'])] });
+  loadBalancer(inv, {
+    name: 'edge',
+    type: 'network',
+    node: '10.0.0.50',
+    listener: { protocol: 'TCP', port: 443 },
+    group: { protocol: 'TCP', port: 443, targets: [{ id: 'i-inf', port: 443, state: 'healthy' }] },
+  });
+  edit(inv);
+  return runWith(inv);
+}
+
+/** An internet-facing ALB (node 10.0.0.60, group sg-alb open on 443) to i-inf:8080, which admits sg-alb; `edit` then. */
+function albToInferenceThen(edit: (inv: AwsInventory) => void): Result {
+  const inv = world({ inf: [tcp(8080, 8080, [], ['sg-alb'])] });
+  sg(inv, 'sg-alb', 'vpc-1', [tcp(443, 443, ['0.0.0.0/0'])]);
+  loadBalancer(inv, {
+    name: 'web',
+    type: 'application',
+    node: '10.0.0.60',
+    securityGroups: ['sg-alb'],
+    group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'healthy' }] },
+  });
+  edit(inv);
+  return runWith(inv);
+}
+
+/**
+ * The reply of a connection through a load balancer leaves the target's subnet through its network ACL's outbound
+ * rules (stateless): to the client's own address and port when an NLB preserves it, to the ALB node's address and
+ * ephemeral port when the load balancer proxies (AWS's load balancer documentation lists these rules for target
+ * subnets). An ACL that drops those replies breaks the flow; before, only the request's inbound leg was asked, so
+ * an allowed internet → inference path through an NLB passed while no reply could ever leave.
+ */
+describe('verify (AWS): load balancers and the reply leg of the target subnet’s network ACL', () => {
+  /** The inference subnet's ACL: everything in, out only to `out` on TCP 1024-65535. */
+  const infAcl = (out: string) => (inv: AwsInventory) =>
+    setAcl(inv, 'inf', [
+      { ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0', egress: false },
+      {
+        ruleNumber: 100,
+        protocol: '6',
+        action: 'allow',
+        cidr: out,
+        egress: true,
+        portRange: { from: 1024, to: 65535 },
+      },
+    ]);
+  const broken = brokenIntoInference;
+
+  it('an NLB preserving client addresses: an ACL that lets no reply out to the internet breaks the allowed flow', () => {
+    const nlb = (out: string) => nlbToInference(infAcl(out));
+    // Replies only to the VPC: the internet client never gets an answer.
+    brokenWith(
+      nlb('10.0.0.0/16'),
+      /^inf: reply \(outbound, client ports 32768-60999\) dropped at port 32768 by acl-inf/,
+    );
+    // Replies to the internet's ephemeral ports: the flow works.
+    const ok = nlb('0.0.0.0/0');
+    assert.deepEqual(cell(ok, 'internet', 'inference').configurationPermits, ['tcp/443']);
+    assert.equal(broken(ok).length, 0);
+  });
+
+  it('an ALB: the target subnet’s ACL must let the reply out to the ALB node’s address', () => {
+    const alb = (out: string) => albToInferenceThen(infAcl(out));
+    // Replies only to the app subnet, not the public subnet holding the ALB's node.
+    const f = brokenWith(
+      alb('10.0.1.0/24'),
+      /inbound from the proxy \(10\.0\.0\.60\/32\) to port 8080 \(reply to port 1024\): dropped by acl-inf/,
+    );
+    // The fix opens the ALB's address on the ephemeral ports its replies go to, not the inference zone's ranges.
+    const fix = f.remediation.snippet?.code ?? '';
+    assert.match(
+      fix,
+      /create-network-acl-entry .*--egress --protocol 6 --port-range From=1024,To=65535 --cidr-block 10\.0\.0\.60\/32/,
+    );
+    assert.doesNotMatch(fix, /10\.0\.2\.0\/24/);
+    const ok = alb('10.0.0.0/24');
+    assert.deepEqual(cell(ok, 'internet', 'inference').configurationPermits, ['tcp/443']);
+    assert.equal(broken(ok).length, 0);
+  });
+});
+
+/**
+ * The load balancer's own subnet's network ACL (AWS's load balancer ACL recommendations): the client's packet in on
+ * the listener port and the reply out to its ephemeral ports; the packet out to a target in another subnet on the
+ * target port and the target's reply in. A public subnet whose ACL lets the internet's packets in but no reply out
+ * broke the allowed flow without a word; one that does not let the listener port in closed a path cordon reported.
+ */
+describe('verify (AWS): load balancers and their own subnet’s network ACL', () => {
+  type Entry = AclEntry;
+  const all = (egress: boolean): Entry => ({
+    ruleNumber: 200,
+    protocol: '-1',
+    action: 'allow',
+    cidr: '0.0.0.0/0',
+    egress,
+  });
+  const pubAcl = (inv: AwsInventory, entries: Entry[]) => setAcl(inv, 'pub', entries);
+  const nlb = (entries: Entry[]) => nlbToInference((inv) => pubAcl(inv, entries));
+  const broken = brokenIntoInference;
+
+  it('a public subnet ACL that drops the replies to the internet breaks the NLB’s allowed flow', () => {
+    const ok = nlb([all(false), all(true)]);
+    assert.deepEqual(cell(ok, 'internet', 'inference').configurationPermits, ['tcp/443']);
+    assert.equal(broken(ok).length, 0);
+    // Outbound only to the VPC: the target is reached, the internet client never hears back.
+    brokenWith(
+      nlb([all(false), { ...all(true), cidr: '10.0.0.0/16' }]),
+      /^pub: reply \(outbound, client ports 32768-60999\) dropped at port 32768 by acl-pub outbound: no rule matches .*\(load balancer node's subnet\)$/,
+    );
+  });
+
+  it('a public subnet ACL that does not let the listener port in closes the NLB’s path (no violation)', () => {
+    const data = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+    loadBalancer(data, nlbToDb());
+    pubAcl(data, [{ ...all(false), cidr: '10.0.0.0/16' }, all(true)]);
+    assert.deepEqual(cell(run(data), 'internet', 'data').configurationPermits, []);
+    assert.equal(violations(run(data), 'internet', 'data').length, 0);
+    // Open to the internet: the violation is there, located at the target's group.
+    const open = world({ db: [tcp(5432, 5432, ['0.0.0.0/0'])] });
+    loadBalancer(open, nlbToDb());
+    pubAcl(open, [all(false), all(true)]);
+    const v = violations(run(open), 'internet', 'data');
+    assert.equal(v.length, 1);
+    assert.equal(v[0]!.resource.id, 'sg-db');
+  });
+
+  it('an ALB’s subnet ACL must let it reach the target subnet and the target’s replies back in', () => {
+    const alb = (entries: Entry[]) => albToInferenceThen((inv) => pubAcl(inv, entries));
+    assert.equal(broken(alb([all(false), all(true)])).length, 0);
+    // Inbound from the internet on 443 only: the target's replies (to the ALB's ephemeral ports) never get back in.
+    const r = alb([
+      {
+        ruleNumber: 100,
+        protocol: '6',
+        action: 'allow',
+        cidr: '0.0.0.0/0',
+        egress: false,
+        portRange: { from: 443, to: 443 },
+      },
+      all(true),
+    ]);
+    assert.equal(broken(r).length, 1);
+    assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, []);
+    // The fix lets the target subnet's replies in on the ephemeral ports.
+    assert.match(
+      broken(r)[0]!.remediation.snippet?.code ?? '',
+      /acl-pub .*--ingress --protocol 6 --port-range From=1024,To=65535 --cidr-block 10\.0\.2\.0\/24/,
+    );
+  });
+});
+
+describe('verify (AWS): a client in the load balancer node’s own subnet', () => {
+  it('does not cross that subnet’s network ACL on its way to the node', () => {
+    // An ip target over TCP: the NLB does not preserve the client's address, and the target admits only the node.
+    const inv = world({ db: [tcp(5432, 5432, ['10.0.1.60/32'])] });
+    loadBalancer(inv, {
+      name: 'svc',
+      type: 'network',
+      scheme: 'internal',
+      subnet: 'app',
+      node: '10.0.1.60',
+      listener: { protocol: 'TCP', port: 5432 },
+      group: { targetType: 'ip', protocol: 'TCP', port: 5432, targets: [{ id: '10.0.3.10', port: 5432 }] },
+    });
+    // The app subnet's ACL keeps its own range out on the database port: traffic inside the subnet never meets it.
+    setAcl(inv, 'app', [
+      {
+        ruleNumber: 50,
+        protocol: '6',
+        action: 'deny',
+        cidr: '10.0.1.0/24',
+        egress: false,
+        portRange: { from: 5432, to: 5432 },
+      },
+      { ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0', egress: false },
+      { ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0', egress: true },
+    ]);
+    const r = run(inv);
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, ['tcp/5432']);
+    assert.equal(violations(r, 'app', 'data').length, 1);
   });
 });

@@ -434,3 +434,76 @@ describe('verify (GCP): goto_next expansion bound', () => {
     assert.ok(cell(r, 'app', 'data').unknown.length > 0);
   });
 });
+
+/**
+ * Firewall policy rules as the compute API documents them (FirewallPolicyRule.targetType, FirewallPolicyRuleMatcher
+ * srcNetworkType / srcNetworkContext and srcNetworks): a hierarchical deny that cordon read as wider than it is hid
+ * the VPC rule below it that lets the app zone reach the data zone.
+ */
+describe('verify (GCP): firewall policy rules for load balancers and network contexts', () => {
+  const vpcAllow = ingress('allow-internal-ssh', { sourceRanges: ['10.0.0.0/8'] });
+  const withHier = (rule: Parameters<typeof policyRule>[0]) =>
+    runGcp(
+      gcpWorld({
+        hierarchicalFirewallPolicies: [
+          firewallPolicy('org-baseline', 'hierarchical', 'organizations/1', [
+            policyRule({ priority: 100, action: 'deny', srcIpRanges: ['0.0.0.0/0'], ...rule }),
+          ]),
+        ],
+        firewalls: [vpcAllow],
+      }),
+    );
+
+  it('a deny for internal managed load balancers does not filter VM interfaces', () => {
+    assert.equal(violations(withHier({}), 'app', 'data').length, 0, 'the deny applies to instances');
+    assert.equal(violations(withHier({ targetType: 'INSTANCES' }), 'app', 'data').length, 0);
+    const r = withHier({ targetType: 'INTERNAL_MANAGED_LB' });
+    assert.equal(violations(r, 'app', 'data').length, 1);
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, ['tcp/22']);
+    const fr = withHier({
+      targetForwardingRules: [`projects/${PROJECT}/regions/us-central1/forwardingRules/ilb-1`],
+    });
+    assert.equal(violations(fr, 'app', 'data').length, 1);
+  });
+
+  it('a deny in the internet network context leaves private sources alone', () => {
+    const r = withHier({ srcNetworkType: 'INTERNET' });
+    assert.equal(violations(r, 'app', 'data').length, 1);
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, ['tcp/22']);
+    // From the internet to an external address: the deny decides it (public sources that are no subnetwork's and
+    // not Google's own front ends came through the internet).
+    const exposed = runGcp(
+      gcpWorld(
+        {
+          hierarchicalFirewallPolicies: [
+            firewallPolicy('org-baseline', 'hierarchical', 'organizations/1', [
+              policyRule({ priority: 100, action: 'deny', srcIpRanges: ['0.0.0.0/0'], srcNetworkType: 'INTERNET' }),
+            ]),
+          ],
+          firewalls: [ingress('allow-any-ssh', { sourceRanges: ['0.0.0.0/0'] })],
+          routes: [defaultRoute],
+        },
+        { externalDb: true },
+      ),
+    );
+    assert.deepEqual(cell(exposed, 'internet', 'data').configurationPermits, []);
+    assert.deepEqual(cell(exposed, 'internet', 'data').unknown, []);
+    assert.equal(violations(exposed, 'app', 'data').length, 1);
+    // Non-internet: private sources are in it, so the deny decides them.
+    const non = withHier({ srcNetworkType: 'NON_INTERNET' });
+    assert.equal(violations(non, 'app', 'data').length, 0);
+    assert.deepEqual([...cell(non, 'app', 'data').configurationPermits, ...cell(non, 'app', 'data').unknown], []);
+  });
+
+  it('a deny from some VPC networks is not assessed for the packets it may match, never a pass', () => {
+    const r = withHier({
+      srcNetworkType: 'VPC_NETWORKS',
+      srcNetworks: [`projects/${PROJECT}/global/networks/vpc-other`],
+    });
+    assert.equal(violations(r, 'app', 'data').length, 0);
+    assert.deepEqual(cell(r, 'app', 'data').unknown, ['tcp/22']);
+    const na = findings(r, 'verify-not-assessed', 'app', 'data');
+    assert.equal(na.length, 1);
+    assert.match(na[0]!.message, /org-baseline rule 100 \(ingress, priority 100, deny\) may match before/);
+  });
+});

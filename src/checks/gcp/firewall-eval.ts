@@ -31,7 +31,16 @@ import {
   type GcpProtocolPorts,
 } from '../../inventory/gcp.js';
 import { hierarchyDatasetGap, projectDatasetGap } from './engine.js';
-import { addressSetOf, intersect, isEmpty, subtract, union, type AddressSet } from './address-set.js';
+import {
+  addressSetOf,
+  INTERNET_V4,
+  INTERNET_V6,
+  intersect,
+  isEmpty,
+  subtract,
+  union,
+  type AddressSet,
+} from './address-set.js';
 
 export type FirewallDirection = 'INGRESS' | 'EGRESS';
 export type FirewallLayer = 'hierarchical' | 'vpc' | 'global-policy' | 'regional-policy' | 'implied';
@@ -126,6 +135,11 @@ interface Remote {
   sourceServiceAccounts: string[];
   /** Sources/destinations cordon cannot turn into addresses. */
   unresolved: string[];
+  /**
+   * A condition the packet must meet as well, which its addresses do not decide (a firewall policy rule's network
+   * context: whether the packet came through the internet, from which VPC network): the rule may or may not match.
+   */
+  context?: string;
 }
 
 export interface CompiledFirewallRule {
@@ -215,11 +229,91 @@ function compileVpcRule(r: GcpFirewallRule): CompiledFirewallRule[] {
   return out;
 }
 
-function compilePolicyRules(p: GcpFirewallPolicy, layer: FirewallStage['layer']): CompiledFirewallRule[] {
+const EVERY_ADDRESS = addressSetOf(['0.0.0.0/0', '::/0']).set;
+const PUBLIC = union(INTERNET_V4, INTERNET_V6);
+const NOT_PUBLIC = subtract(EVERY_ADDRESS, PUBLIC);
+/**
+ * Public sources of Google's own that reach VMs without the internet: Google Front Ends and health checks (with the
+ * legacy network load balancer checks), IAP TCP forwarding, Cloud DNS forwarding.
+ */
+export const GOOGLE_SOURCE_RANGES = [
+  '35.191.0.0/16',
+  '130.211.0.0/22',
+  '209.85.152.0/22',
+  '209.85.204.0/22',
+  '35.235.240.0/20',
+  '35.199.192.0/19',
+] as const;
+const GOOGLE_SOURCES = addressSetOf(GOOGLE_SOURCE_RANGES).set;
+
+/** Every subnetwork range of the inventory (public ones are used privately) and Google's own sources. */
+const notInternetSources = new WeakMap<GcpInventory, AddressSet>();
+function internalSources(inv: GcpInventory): AddressSet {
+  let set = notInternetSources.get(inv);
+  if (!set) {
+    const ranges = inv.subnetworks.flatMap((s) => [
+      ...(s.ipCidrRange ? [s.ipCidrRange] : []),
+      ...s.secondaryIpRanges.map((r) => r.ipCidrRange),
+      ...(s.ipv6CidrRange ? [s.ipv6CidrRange] : []),
+    ]);
+    set = union(addressSetOf(ranges).set, GOOGLE_SOURCES);
+    notInternetSources.set(inv, set);
+  }
+  return set;
+}
+
+/**
+ * A rule with a network context (Google, "Understand network contexts": the context and at least one other source
+ * or destination parameter must both match) split by what its addresses decide. A packet from or to private space is
+ * never in the internet context (internet ingress is routed to an external address by Maglev, internet egress by the
+ * default internet gateway) and always in the non-internet one; an ingress packet from any other public address that
+ * is neither a subnetwork's of the inventory nor one of Google's own sources (`internal`) came from the internet.
+ * What is left — those public sources, public destinations of egress (Google APIs are non-internet), which VPC
+ * network a packet came from — depends on the path: there the rule may or may not match (`context`). Before, the
+ * context was not read and a deny of the internet's traffic denied every source.
+ */
+function withNetworkContext(
+  rule: CompiledFirewallRule,
+  context: string,
+  networks: readonly string[],
+  internal: AddressSet,
+): CompiledFirewallRule[] {
+  const ranges = rule.remote.ranges ?? EVERY_ADDRESS;
+  const sure = (set: AddressSet): CompiledFirewallRule => ({ ...rule, remote: { ...rule.remote, ranges: set } });
+  const unsure = (set: AddressSet, what: string): CompiledFirewallRule => ({
+    ...rule,
+    remote: { ...rule.remote, ranges: set, context: what },
+  });
+  const publicPart = intersect(ranges, PUBLIC);
+  // Ingress only: on egress a public destination may be a Google API (non-internet), which cordon cannot tell.
+  const internet = rule.direction === 'INGRESS' ? subtract(publicPart, internal) : [];
+  const undecided = subtract(publicPart, internet);
+  if (context === 'INTERNET')
+    return [sure(internet), unsure(undecided, 'the internet network context')].filter(
+      (r) => !isEmpty(r.remote.ranges!) || r.remote.unresolved.length > 0,
+    );
+  if (context === 'NON_INTERNET')
+    return [sure(intersect(ranges, NOT_PUBLIC)), unsure(undecided, 'the non-internet network context')].filter(
+      (r) => !isEmpty(r.remote.ranges!) || r.remote.unresolved.length > 0,
+    );
+  const which = networks.length ? ` (${networks.map(shortName).join(', ')})` : '';
+  return [unsure(ranges, `the network context ${context}${which}`)];
+}
+
+/** A rule for internal managed load balancers' front ends (or some forwarding rules) filters no VM interface. */
+const forLoadBalancers = (r: GcpFirewallPolicy['rules'][number]) =>
+  (r.targetType !== undefined && r.targetType.toUpperCase() === 'INTERNAL_MANAGED_LB') ||
+  (r.targetForwardingRules?.length ?? 0) > 0;
+
+function compilePolicyRules(
+  p: GcpFirewallPolicy,
+  layer: FirewallStage['layer'],
+  internal: AddressSet,
+): CompiledFirewallRule[] {
   const name = p.displayName ?? p.name;
   return p.rules
-    .filter((r) => !r.disabled)
-    .map((r) => {
+    .filter((r) => !r.disabled && !forLoadBalancers(r))
+    .flatMap((r) => {
       const direction: FirewallDirection = r.direction.toUpperCase() === 'EGRESS' ? 'EGRESS' : 'INGRESS';
       const ingress = direction === 'INGRESS';
       const ranges = ingress ? r.srcIpRanges : r.destIpRanges;
@@ -240,7 +334,7 @@ function compilePolicyRules(p: GcpFirewallPolicy, layer: FirewallStage['layer'])
         action: action === 'deny' ? 'deny' : action === 'goto_next' ? 'goto_next' : 'allow',
         origin: p.origin.kind === 'file' ? { ...p.origin, pointer: r.pointer } : p.origin,
       };
-      return {
+      const compiled: CompiledFirewallRule = {
         ref,
         direction,
         l4: compileL4(r.layer4Configs.length ? r.layer4Configs : [{ protocol: 'all', ports: [] }]),
@@ -257,6 +351,10 @@ function compilePolicyRules(p: GcpFirewallPolicy, layer: FirewallStage['layer'])
         targetResources: r.targetResources,
         targetSecureTags: r.targetSecureTags,
       };
+      const context = (ingress ? r.srcNetworkType : r.destNetworkType)?.toUpperCase();
+      return context && context !== 'UNSPECIFIED'
+        ? withNetworkContext(compiled, context, ingress ? (r.srcNetworks ?? []) : [], internal)
+        : [compiled];
     });
 }
 
@@ -346,7 +444,7 @@ export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: st
           stages.push({
             layer: 'hierarchical',
             label: `hierarchical policy ${p.displayName ?? p.name} on ${node}`,
-            rules: compilePolicyRules(p, 'hierarchical').sort(byPriority),
+            rules: compilePolicyRules(p, 'hierarchical', internalSources(inv)).sort(byPriority),
           });
   }
   const vpc: FirewallStage = {
@@ -363,7 +461,7 @@ export function firewallSetup(inv: GcpInventory, network: GcpNetwork, region: st
         return {
           layer,
           label: `${kind === 'network' ? 'global' : 'regional'} network firewall policy ${p.name}`,
-          rules: compilePolicyRules(p, layer).sort(byPriority),
+          rules: compilePolicyRules(p, layer, internalSources(inv)).sort(byPriority),
         };
       });
   const networkPolicies = [...policies('network'), ...policies('regional')];
@@ -487,6 +585,7 @@ function match(rule: CompiledFirewallRule, pkt: PacketClass, remote: AddressSet)
   }
   if (isEmpty(addresses) && rule.remote.unresolved.length === 0) return { kind: 'no' };
   if (rule.remote.unresolved.length) unsure.push(`matches ${rule.remote.unresolved.join(', ')}`);
+  if (rule.remote.context) unsure.push(`matches only in ${rule.remote.context}, which the addresses do not decide`);
   if (unsure.length)
     return { kind: 'unknown', side: unsureTarget ? 'target' : 'remote', why: unsure.join('; '), addresses };
   return subtract(remote, addresses).length === 0 ? { kind: 'all' } : { kind: 'some', addresses };

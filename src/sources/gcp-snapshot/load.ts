@@ -621,6 +621,11 @@ const readFirewall: Handler = (it, f) => {
   );
 };
 
+/** `{ [key]: value }` when the value says something (a string, a non-empty list), else nothing. */
+function optional<K extends string, V extends string | string[]>(key: K, v: V | undefined): { [k in K]?: V } {
+  return v === undefined || v.length === 0 ? {} : ({ [key]: v } as { [k in K]?: V });
+}
+
 function firewallPolicyRules(f: Fields): GcpFirewallPolicyRule[] {
   return f.objs('rules').map((r) => {
     const m = r.obj('match');
@@ -644,6 +649,11 @@ function firewallPolicyRules(f: Fields): GcpFirewallPolicyRule[] {
       targetResources: r.strs('targetResources').map(gcpIdKey),
       targetServiceAccounts: r.strs('targetServiceAccounts'),
       targetSecureTags: tagNames(r.objs('targetSecureTags')),
+      ...optional('targetType', r.str('targetType')),
+      ...optional('targetForwardingRules', r.strs('targetForwardingRules')),
+      ...optional('srcNetworkType', m?.str('srcNetworkContext') ?? m?.str('srcNetworkType')),
+      ...optional('srcNetworks', m?.strs('srcNetworks')),
+      ...optional('destNetworkType', m?.str('destNetworkContext') ?? m?.str('destNetworkType')),
       disabled: r.bool('disabled') ?? false,
       enableLogging: r.bool('enableLogging'),
       description: r.str('description'),

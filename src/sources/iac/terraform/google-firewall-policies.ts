@@ -64,6 +64,10 @@ function match(m: V | undefined): V {
     srcThreatIntelligences: m.src_threat_intelligences,
     destThreatIntelligences: m.dest_threat_intelligences,
     srcSecureTags: srcTags.map((t) => ({ name: t.name ?? null })),
+    // The network context: `*_network_scope` in the provider's 6.x releases, `*_network_context` after the rename.
+    srcNetworkType: m.src_network_scope ?? m.src_network_context,
+    srcNetworks: m.src_networks,
+    destNetworkType: m.dest_network_scope ?? m.dest_network_context,
     layer4Configs: l4.map((c) => defined({ ipProtocol: c.ip_protocol, ports: strings(c.ports) })),
   });
 }
