@@ -327,6 +327,12 @@ export interface LoadBalancer {
    * free). `filter` undefined: not read. `at` names the hop.
    */
   frontFilter?: { filter?: Filter; addresses?: Cidr[]; at: string };
+  /**
+   * A second filter the client's packet passes after `frontFilter`, whose rules name only the client (destination
+   * free): AWS PrivateLink, the provider Network Load Balancer's security groups, which see the consumer client's
+   * private address. `filter` undefined: not read.
+   */
+  providerFilter?: { filter?: Filter; at: string };
   proxySources?: Cidr[];
   /**
    * A passthrough front end that delivers the client's packet to each backend's own `port` rather than the front

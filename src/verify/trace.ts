@@ -28,6 +28,7 @@ import {
   clientAllowed,
   frontAccepts,
   frontDecision,
+  frontFilters,
   ipv6ClientMayPass,
   proxyDecision,
 } from './load-balancers.js';
@@ -185,8 +186,7 @@ export class Tracer {
         else this.clientToFront(t, s, lb, { ...p, dst: a.family === 4 ? Number(a.first) : a.first });
       }
       t.hop(lb.id, 'yes', `to the ${front}`, lb.ref);
-      if (lb.frontFilter) {
-        const ff = lb.frontFilter;
+      for (const ff of frontFilters(lb)) {
         // Rules naming only the client (AWS security groups) decide the packet as it is.
         if (ff.filter && !ff.addresses) {
           if (decidePacket(ff.filter, p).verdict !== 'yes' && ipv6ClientMayPass(ff.filter, p))
