@@ -37,6 +37,7 @@ import {
   type AwsNetworkInterface,
 } from '../inventory/aws.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
+import { arnScope, compilePrivateLink } from './aws-privatelink.js';
 import type {
   Filter,
   Interface,
@@ -76,7 +77,7 @@ const ALWAYS_PRESERVED = new Set(['UDP', 'TCP_UDP', 'QUIC', 'TCP_QUIC']);
 /** How a target group's targets see a client: its own address (passthrough) or the load balancer's (proxy). */
 type Delivery = 'passthrough' | 'proxy';
 
-interface Reached {
+export interface Reached {
   delivery: Delivery;
   backends: LoadBalancerBackend[];
   /** Proxy sources other than this load balancer's own nodes (an NLB forwarding to an ALB: the ALB's nodes). */
@@ -363,14 +364,7 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
     let clientNetworks: string[] | undefined;
     let addresses: { cidr?: Cidr; known: boolean }[] = [{ known: true }];
     if (!external) {
-      const vpc = lb.vpcId ?? '';
-      const nets = new Set<string>([vpc]);
-      for (const p of ctx.peerings.values()) if (p.networks.includes(vpc)) for (const n of p.networks) nets.add(n);
-      for (const t of ctx.transitGateways.values()) {
-        const attached = [...t.attachments.values()];
-        if (attached.some((a) => a.network === vpc)) for (const a of attached) nets.add(a.network);
-      }
-      clientNetworks = [...nets].sort();
+      clientNetworks = privateClients(ctx, lb.vpcId ?? '');
       const own = lbNodes.flatMap((n) => n.iface.addresses).map((cidr) => ({ cidr, known: true }));
       addresses = own.length
         ? own
@@ -459,7 +453,41 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
       }
     }
   }
+  out.push(
+    ...compilePrivateLink(ctx, {
+      loadBalancer: (arn) => {
+        const scope = arnScope(arn);
+        return scope ? lbByArn.get(key(scope, arn)) : undefined;
+      },
+      listeners: (lb) => ({
+        list: [...(listeners.get(key(lb, lb.arn)) ?? [])].sort((a, b) => a.arn.localeCompare(b.arn)),
+        complete: complete(lb, 'elbv2:listeners'),
+      }),
+      reach: (lb, l) => listenerReach(lb, l, 0),
+      proxyFrom,
+      anyIn,
+      workloads: (scope) => workloads.get(scope) ?? [],
+      complete,
+    }),
+  );
   return out;
+}
+
+/**
+ * The networks that reach a private address of this VPC: itself, peered VPCs and VPCs attached to a transit gateway
+ * it is attached to (their routes are not checked: a superset).
+ */
+export function privateClients(
+  ctx: Pick<AwsLbContext, 'peerings' | 'transitGateways'>,
+  vpc: string,
+): string[] {
+  const nets = new Set<string>([vpc]);
+  for (const p of ctx.peerings.values()) if (p.networks.includes(vpc)) for (const n of p.networks) nets.add(n);
+  for (const t of ctx.transitGateways.values()) {
+    const attached = [...t.attachments.values()];
+    if (attached.some((a) => a.network === vpc)) for (const a of attached) nets.add(a.network);
+  }
+  return [...nets].sort();
 }
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {
