@@ -477,10 +477,7 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
  * The networks that reach a private address of this VPC: itself, peered VPCs and VPCs attached to a transit gateway
  * it is attached to (their routes are not checked: a superset).
  */
-export function privateClients(
-  ctx: Pick<AwsLbContext, 'peerings' | 'transitGateways'>,
-  vpc: string,
-): string[] {
+export function privateClients(ctx: Pick<AwsLbContext, 'peerings' | 'transitGateways'>, vpc: string): string[] {
   const nets = new Set<string>([vpc]);
   for (const p of ctx.peerings.values()) if (p.networks.includes(vpc)) for (const n of p.networks) nets.add(n);
   for (const t of ctx.transitGateways.values()) {

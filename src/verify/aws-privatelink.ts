@@ -37,6 +37,7 @@ import { parseArn } from '../sources/aws-snapshot/names.js';
 import type { Cidr } from '../util/cidr.js';
 import { privateClients, type AwsLbContext, type Reached } from './aws-load-balancers.js';
 import type { Interface, LoadBalancer, LoadBalancerBackend, Ref } from './model.js';
+import { unfollowedService } from './private-services.js';
 
 type Scope = { account: string; region: string };
 
@@ -141,14 +142,23 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
         resourceId: e.id,
         origin: e.origin,
       };
-      const backends = unread.flatMap((k) =>
-        r.workloads(k).map((i): LoadBalancerBackend => ({ iface: i.id, sure: false, via })),
-      );
+      const candidates = unread.flatMap((k) => r.workloads(k));
       notes.add(
         `${what}: the service's provider side is not in the inventory (${SERVICE_DATASET} not read in ${shown}), so what it leads to is not decided`,
       );
-      if (backends.length)
-        front('', ' (provider not read)', { proto: [6, 6], ports: [[0, 65535]], proxySources: [], backends });
+      if (candidates.length)
+        for (const { address, known } of fronts)
+          out.push(
+            unfollowedService({
+              id: `${e.id} ${address.text}`,
+              address,
+              clientNetworks,
+              frontFilter: { filter: endpointFilter, addresses: [address], at: `interface endpoint ${e.id}` },
+              candidates,
+              via,
+              ref: { ...ref, label: `${what} (provider not read)${known ? '' : ' (address not known)'}` },
+            }),
+          );
       continue;
     }
     for (const c of provided) {
@@ -249,4 +259,3 @@ export function arnScope(arn: string): Scope | undefined {
   const a = parseArn(arn);
   return a?.account && a.region ? { account: a.account, region: a.region } : undefined;
 }
-

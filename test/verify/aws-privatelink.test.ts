@@ -61,7 +61,10 @@ function world(spec: Spec = {}): AwsInventory {
   eni(inv, 'eni-app', 'app', '10.1.1.10', ['sg-app']);
   eni(inv, 'eni-vpce', 'app', '10.1.1.50', ['sg-vpce'], { interfaceType: 'vpc_endpoint' });
   eni(inv, 'eni-db', 'dat', '10.2.3.10', ['sg-db']);
-  Object.assign(inv.networkInterfaces.find((n) => n.id === 'eni-db')!, { instanceId: 'i-db', deviceIndex: 0 });
+  Object.assign(
+    inv.networkInterfaces.find((n) => n.id === 'eni-db')!,
+    { instanceId: 'i-db', deviceIndex: 0 },
+  );
   inv.vpcEndpoints.push({
     ...scope,
     origin: origin('/vpce/vpce-vector'),
