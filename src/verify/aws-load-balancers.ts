@@ -130,10 +130,19 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
       ...(port !== undefined ? { port } : {}),
       via,
     }));
-  const suffixOf = (lb: AwsLoadBalancer) => /:loadbalancer\/(.+)$/.exec(lb.arn)?.[1] ?? lb.name;
+  // Terraform names a load balancer by its address, and its interfaces "ELB net/<address>" (sources/iac).
+  const suffixOf = (lb: AwsLoadBalancer) =>
+    /:loadbalancer\/(.+)$/.exec(lb.arn)?.[1] ??
+    `${lb.type === 'network' ? 'net' : lb.type === 'gateway' ? 'gwy' : 'app'}/${lb.arn}`;
   const nodes = (lb: AwsLoadBalancer) => nodesOf.get(key(lb, suffixOf(lb))) ?? [];
   const kindName = (lb: AwsLoadBalancer) =>
     lb.type === 'network' ? 'Network Load Balancer' : 'Application Load Balancer';
+
+  /** A load balancer's security groups: its own list, else its interfaces' (the same groups); undefined: not known. */
+  const groupsOf = (lb: AwsLoadBalancer): string[] | undefined => {
+    const n = nodes(lb);
+    return lb.securityGroupIds ?? (n.length ? [...new Set(n.flatMap((x) => x.eni.groupIds))].sort() : undefined);
+  };
 
   /** Where a load balancer connects from as a proxy: its nodes' IPv4 addresses, else (undecided) its subnets. */
   const proxyFrom = (lb: AwsLoadBalancer): { cidrs: Cidr[]; known: boolean } => {
@@ -351,9 +360,7 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
         continue;
       }
     }
-    // The front end's security groups: the load balancer's, else its interfaces' (the same groups).
-    const sgIds =
-      lb.securityGroupIds ?? (lbNodes.length ? [...new Set(lbNodes.flatMap((n) => n.eni.groupIds))].sort() : undefined);
+    const sgIds = groupsOf(lb);
     if (sgIds === undefined && lb.type !== 'network')
       notes.add(
         `${kindName(lb)} ${lb.name}: its security groups are not in the inventory, so its clients are taken as unfiltered`,
@@ -455,16 +462,15 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
   }
   out.push(
     ...compilePrivateLink(ctx, {
-      loadBalancer: (arn) => {
-        const scope = arnScope(arn);
-        return scope ? lbByArn.get(key(scope, arn)) : undefined;
-      },
+      // Infrastructure as code names a load balancer by its address, in the declaring scope.
+      loadBalancer: (from, arn) => lbByArn.get(key(arnScope(arn) ?? from, arn)),
       listeners: (lb) => ({
         list: [...(listeners.get(key(lb, lb.arn)) ?? [])].sort((a, b) => a.arn.localeCompare(b.arn)),
         complete: complete(lb, 'elbv2:listeners'),
       }),
       reach: (lb, l) => listenerReach(lb, l, 0),
       proxyFrom,
+      groupsOf,
       anyIn,
       workloads: (scope) => workloads.get(scope) ?? [],
       complete,

@@ -43,10 +43,12 @@ type Scope = { account: string; region: string };
 
 /** What aws-load-balancers.ts resolves for its own front ends, lent to the PrivateLink ones. */
 export interface LbResolvers {
-  loadBalancer: (arn: string) => AwsLoadBalancer | undefined;
+  /** A load balancer by ARN (or, from infrastructure as code, by address in the scope `from`). */
+  loadBalancer: (from: Scope, arn: string) => AwsLoadBalancer | undefined;
   listeners: (lb: AwsLoadBalancer) => { list: AwsLbListener[]; complete: boolean };
   reach: (lb: AwsLoadBalancer, l: AwsLbListener) => Reached[];
   proxyFrom: (lb: AwsLoadBalancer) => { cidrs: Cidr[]; known: boolean };
+  groupsOf: (lb: AwsLoadBalancer) => string[] | undefined;
   anyIn: (scope: Scope, vpcId: string | undefined, port: number | undefined, via: Ref) => LoadBalancerBackend[];
   /** Workload interfaces (not load balancer nodes) of a scope ("account/region"). */
   workloads: (scope: string) => Interface[];
@@ -67,15 +69,19 @@ const SERVICE_GONE = new Set(['deleted', 'failed']);
 
 export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalancer[] {
   const { inv, notes } = ctx;
-  const consumers = inv.vpcEndpoints
-    .filter((e) => e.type === 'Interface' && isEndpointServiceName(e.serviceName))
-    .sort((a, b) => `${scopeKey(a)}|${a.id}`.localeCompare(`${scopeKey(b)}|${b.id}`));
-  if (consumers.length === 0) return [];
   const configs = new Map<string, AwsVpcEndpointServiceConfig[]>();
   for (const c of inv.endpointServiceConfigs) {
     const k = c.serviceName.toLowerCase();
     configs.set(k, [...(configs.get(k) ?? []), c]);
   }
+  // An endpoint service's name, or (infrastructure as code, where AWS picks the name at deploy) a configuration's.
+  const consumers = inv.vpcEndpoints
+    .filter(
+      (e) =>
+        e.type === 'Interface' && (isEndpointServiceName(e.serviceName) || configs.has(e.serviceName.toLowerCase())),
+    )
+    .sort((a, b) => `${scopeKey(a)}|${a.id}`.localeCompare(`${scopeKey(b)}|${b.id}`));
+  if (consumers.length === 0) return [];
   const byEni = new Map(ctx.interfaces.map((x) => [`${scopeKey(x.eni)}|${x.eni.id}`, x]));
   const scopes = [...inv.datasets.keys()].filter((k) => k !== '*').sort();
   /** Scopes where the provider of an unknown service may be: its configurations were not (all) read there. */
@@ -167,10 +173,10 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
           `${what}: service ${c.serviceId} has no Network Load Balancer (${c.gatewayLoadBalancerArns.length ? 'Gateway Load Balancers are reached through route tables, not interface endpoints' : 'nothing to deliver to'})`,
         );
       for (const arn of c.networkLoadBalancerArns) {
-        const nlb = r.loadBalancer(arn);
+        const nlb = r.loadBalancer(c, arn);
         const viaService = `${c.serviceId} → Network Load Balancer ${nlb?.name ?? arn}`;
         if (!nlb) {
-          const scope = arnScope(arn);
+          const scope = arnScope(arn) ?? c;
           const why = scope && r.complete(scope, 'elbv2:load-balancers') ? 'not in the inventory' : 'not read';
           notes.add(`${what}: its Network Load Balancer ${arn} is ${why}, so what it leads to is not decided`);
           const via: Ref = {
@@ -185,7 +191,7 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
         }
         // The NLB's security groups see the consumer's client unless the load balancer exempts PrivateLink traffic.
         const enforced = (nlb.enforceSgOnPrivateLink ?? 'on').toLowerCase() !== 'off';
-        const groups = nlb.securityGroupIds;
+        const groups = r.groupsOf(nlb);
         const providerFilter =
           enforced && groups?.length !== 0
             ? {
