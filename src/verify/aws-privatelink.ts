@@ -125,6 +125,7 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
           clientNetworks,
           address,
           frontFilter: { filter: endpointFilter, addresses: [address], at: `interface endpoint ${e.id}` },
+          locateAtFront: true,
           backends: known && !pending ? f.backends : f.backends.map((b) => ({ ...b, sure: false })),
           ref: { ...ref, label: `${what}${label}` },
         });

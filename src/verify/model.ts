@@ -333,6 +333,12 @@ export interface LoadBalancer {
    * private address. `filter` undefined: not read.
    */
   providerFilter?: { filter?: Filter; at: string };
+  /**
+   * Findings about paths through it are located at the `frontFilter` rule that admitted the client, not at the
+   * backend's: AWS PrivateLink, whose target sees the provider NLB's addresses in the target's own zone (narrowing its
+   * rule would change nothing), while the endpoint's security group sees the consumer's client.
+   */
+  locateAtFront?: boolean;
   proxySources?: Cidr[];
   /**
    * A passthrough front end that delivers the client's packet to each backend's own `port` rather than the front

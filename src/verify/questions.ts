@@ -481,7 +481,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
               const p = view.point(FULL);
               if (!p) continue;
               const w = witness(own, c, 'exists', p);
-              const last = w?.trace.hops.at(-1)?.ref;
+              const last = (w?.trace.hops.find((h) => h.locate) ?? w?.trace.hops.at(-1))?.ref;
               const located = last
                 ? { locate: last, resourceType: resourceTypeOf(last) }
                 : admittedBy(model, list[0]!, p);

@@ -41,6 +41,8 @@ export interface Hop {
   /** What happened, in words: "allowed by", "dropped by", "routed to". */
   what: string;
   ref?: Ref;
+  /** The hop whose rule a finding about this path is located at, when not the last one (LoadBalancer.locateAtFront). */
+  locate?: true;
 }
 
 export interface Trace {
@@ -202,6 +204,7 @@ export class Tracer {
           const fd = frontDecision(ff.filter, p, ff.addresses, mode);
           const what = fd.verdict === 'no' ? 'dropped by' : fd.verdict === 'yes' ? 'allowed by' : 'undecided by';
           t.hop(ff.at, fd.verdict, `inbound at the front end ${what} ${fd.ref.label}`, fd.ref);
+          if (lb.locateAtFront && ff === lb.frontFilter && fd.verdict !== 'no') t.hops.at(-1)!.locate = true;
         }
       }
       t.hop(d.id, b.sure ? 'yes' : 'maybe', b.via.label, b.via);

@@ -143,7 +143,12 @@ describe('verify (AWS): PrivateLink to customer endpoint services', () => {
     assert.deepEqual(cell(r, 'app', 'data').configurationPermits, ['tcp/6333']);
     const v = violations(r, 'app', 'data');
     assert.equal(v.length, 1);
-    assert.equal(v[0]!.resource.id, 'sg-db');
+    // Located at the endpoint's group, which sees the consumer: the target's rule admits the NLB, in its own zone.
+    assert.equal(v[0]!.resource.id, 'sg-vpce');
+    const fix = v[0]!.remediation?.snippet?.code ?? '';
+    assert.match(fix, /revoke-security-group-ingress --region us-east-1 --group-id sg-vpce/);
+    assert.match(fix, /"CidrIp":"10\.1\.0\.0\/16"/);
+    assert.doesNotMatch(fix, /sg-db/);
     const h = hops(v[0]!);
     const want = [
       /internal front end 10\.1\.1\.50\/32 of interface endpoint vpce-vector of endpoint service com\.amazonaws\.vpce\.us-east-1\.vpce-svc-0vector → vpce-svc-0vector → Network Load Balancer vector listener TCP:6333/,
