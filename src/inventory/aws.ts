@@ -228,6 +228,27 @@ export interface AwsLoadBalancer extends Scoped {
   attributesKnown: boolean;
   /** SecurityGroups; undefined when the output has no such field (a Network Load Balancer may have none: []). */
   securityGroupIds?: string[];
+  /**
+   * EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic ("on" or "off") of a Network Load Balancer with security
+   * groups; undefined when the output does not say (the documented default is "on").
+   */
+  enforceSgOnPrivateLink?: string;
+}
+
+/**
+ * A VPC endpoint service this account provides (describe-vpc-endpoint-service-configurations): AWS PrivateLink
+ * delivers the connections of every consumer interface endpoint of `serviceName` to its load balancers' targets.
+ */
+export interface AwsVpcEndpointServiceConfig extends Scoped {
+  serviceId: string;
+  serviceName: string;
+  /** ServiceState: Pending, Available, Deleting, Deleted, Failed. */
+  state?: string;
+  networkLoadBalancerArns: string[];
+  gatewayLoadBalancerArns: string[];
+  acceptanceRequired?: boolean;
+  /** SupportedIpAddressTypes: ipv4, ipv6. */
+  supportedIpAddressTypes: string[];
 }
 
 /** A listener (describe-listeners): the port and protocol clients connect to and where its default actions forward. */
@@ -543,6 +564,10 @@ export const AWS_DATASETS = {
     level: 'regional',
     command: 'aws sagemaker list-processing-jobs, then describe-processing-job --processing-job-name NAME',
   },
+  'ec2:vpc-endpoint-service-configurations': {
+    level: 'regional',
+    command: 'aws ec2 describe-vpc-endpoint-service-configurations',
+  },
   'elbv2:load-balancers': { level: 'regional', command: 'aws elbv2 describe-load-balancers' },
   'elbv2:load-balancer-attributes': {
     level: 'regional',
@@ -621,6 +646,7 @@ export interface AwsInventory {
   loadBalancers: AwsLoadBalancer[];
   lbListeners: AwsLbListener[];
   lbTargetGroups: AwsLbTargetGroup[];
+  endpointServiceConfigs: AwsVpcEndpointServiceConfig[];
   managedPrefixLists: AwsManagedPrefixList[];
   transitGatewayAttachments: AwsTransitGatewayVpcAttachment[];
   transitGatewayRouteTables: AwsTransitGatewayRouteTable[];
@@ -668,6 +694,7 @@ export function emptyAwsInventory(): AwsInventory {
     loadBalancers: [],
     lbListeners: [],
     lbTargetGroups: [],
+    endpointServiceConfigs: [],
     managedPrefixLists: [],
     transitGatewayAttachments: [],
     transitGatewayRouteTables: [],
@@ -715,6 +742,7 @@ export const SCOPED_LISTS = [
   'loadBalancers',
   'lbListeners',
   'lbTargetGroups',
+  'endpointServiceConfigs',
   'managedPrefixLists',
   'transitGatewayAttachments',
   'transitGatewayRouteTables',

@@ -37,6 +37,7 @@ import {
   type AwsNetworkInterface,
 } from '../inventory/aws.js';
 import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
+import { arnScope, compilePrivateLink } from './aws-privatelink.js';
 import type {
   Filter,
   Interface,
@@ -76,7 +77,7 @@ const ALWAYS_PRESERVED = new Set(['UDP', 'TCP_UDP', 'QUIC', 'TCP_QUIC']);
 /** How a target group's targets see a client: its own address (passthrough) or the load balancer's (proxy). */
 type Delivery = 'passthrough' | 'proxy';
 
-interface Reached {
+export interface Reached {
   delivery: Delivery;
   backends: LoadBalancerBackend[];
   /** Proxy sources other than this load balancer's own nodes (an NLB forwarding to an ALB: the ALB's nodes). */
@@ -129,10 +130,19 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
       ...(port !== undefined ? { port } : {}),
       via,
     }));
-  const suffixOf = (lb: AwsLoadBalancer) => /:loadbalancer\/(.+)$/.exec(lb.arn)?.[1] ?? lb.name;
+  // Terraform names a load balancer by its address, and its interfaces "ELB net/<address>" (sources/iac).
+  const suffixOf = (lb: AwsLoadBalancer) =>
+    /:loadbalancer\/(.+)$/.exec(lb.arn)?.[1] ??
+    `${lb.type === 'network' ? 'net' : lb.type === 'gateway' ? 'gwy' : 'app'}/${lb.arn}`;
   const nodes = (lb: AwsLoadBalancer) => nodesOf.get(key(lb, suffixOf(lb))) ?? [];
   const kindName = (lb: AwsLoadBalancer) =>
     lb.type === 'network' ? 'Network Load Balancer' : 'Application Load Balancer';
+
+  /** A load balancer's security groups: its own list, else its interfaces' (the same groups); undefined: not known. */
+  const groupsOf = (lb: AwsLoadBalancer): string[] | undefined => {
+    const n = nodes(lb);
+    return lb.securityGroupIds ?? (n.length ? [...new Set(n.flatMap((x) => x.eni.groupIds))].sort() : undefined);
+  };
 
   /** Where a load balancer connects from as a proxy: its nodes' IPv4 addresses, else (undecided) its subnets. */
   const proxyFrom = (lb: AwsLoadBalancer): { cidrs: Cidr[]; known: boolean } => {
@@ -350,9 +360,7 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
         continue;
       }
     }
-    // The front end's security groups: the load balancer's, else its interfaces' (the same groups).
-    const sgIds =
-      lb.securityGroupIds ?? (lbNodes.length ? [...new Set(lbNodes.flatMap((n) => n.eni.groupIds))].sort() : undefined);
+    const sgIds = groupsOf(lb);
     if (sgIds === undefined && lb.type !== 'network')
       notes.add(
         `${kindName(lb)} ${lb.name}: its security groups are not in the inventory, so its clients are taken as unfiltered`,
@@ -363,14 +371,7 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
     let clientNetworks: string[] | undefined;
     let addresses: { cidr?: Cidr; known: boolean }[] = [{ known: true }];
     if (!external) {
-      const vpc = lb.vpcId ?? '';
-      const nets = new Set<string>([vpc]);
-      for (const p of ctx.peerings.values()) if (p.networks.includes(vpc)) for (const n of p.networks) nets.add(n);
-      for (const t of ctx.transitGateways.values()) {
-        const attached = [...t.attachments.values()];
-        if (attached.some((a) => a.network === vpc)) for (const a of attached) nets.add(a.network);
-      }
-      clientNetworks = [...nets].sort();
+      clientNetworks = privateClients(ctx, lb.vpcId ?? '');
       const own = lbNodes.flatMap((n) => n.iface.addresses).map((cidr) => ({ cidr, known: true }));
       addresses = own.length
         ? own
@@ -465,7 +466,37 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
       }
     }
   }
+  out.push(
+    ...compilePrivateLink(ctx, {
+      // Infrastructure as code names a load balancer by its address, in the declaring scope.
+      loadBalancer: (from, arn) => lbByArn.get(key(arnScope(arn) ?? from, arn)),
+      listeners: (lb) => ({
+        list: [...(listeners.get(key(lb, lb.arn)) ?? [])].sort((a, b) => a.arn.localeCompare(b.arn)),
+        complete: complete(lb, 'elbv2:listeners'),
+      }),
+      reach: (lb, l) => listenerReach(lb, l, 0),
+      proxyFrom,
+      groupsOf,
+      anyIn,
+      workloads: (scope) => workloads.get(scope) ?? [],
+      complete,
+    }),
+  );
   return out;
+}
+
+/**
+ * The networks that reach a private address of this VPC: itself, peered VPCs and VPCs attached to a transit gateway
+ * it is attached to (their routes are not checked: a superset).
+ */
+export function privateClients(ctx: Pick<AwsLbContext, 'peerings' | 'transitGateways'>, vpc: string): string[] {
+  const nets = new Set<string>([vpc]);
+  for (const p of ctx.peerings.values()) if (p.networks.includes(vpc)) for (const n of p.networks) nets.add(n);
+  for (const t of ctx.transitGateways.values()) {
+    const attached = [...t.attachments.values()];
+    if (attached.some((a) => a.network === vpc)) for (const a of attached) nets.add(a.network);
+  }
+  return [...nets].sort();
 }
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {

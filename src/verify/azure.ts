@@ -69,6 +69,7 @@ import { NOT_INTERNET_V4, NOT_INTERNET_V6 } from './model.js';
 import { NO_FILTER } from './questions.js';
 import { cidrsIn, deployLabel, planStandIns, type PendingInterface } from './deploy-addresses.js';
 import { compileAzureLoadBalancers } from './azure-load-balancers.js';
+import { compileAzurePrivateLink } from './azure-privatelink.js';
 import type {
   AddressSpace,
   Filter,
@@ -856,6 +857,22 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
       .filter(connected)
       .map((x) => [`${azureIdKey(x.vnetId)}|${azureIdKey(x.remoteVirtualNetworkId ?? '')}`, x]),
   );
+  // Clients in a peered VNet reach a private front end when their side of the peering allows VNet access.
+  const reachableNetworks = (network: string): string[] => {
+    const known = reachable.get(network);
+    if (known) return known;
+    const v = vnetByName.get(network);
+    if (!v) return [network];
+    const out = [network];
+    for (const p of peersOf(v)) {
+      const back = peeringFromTo.get(`${azureIdKey(p.remoteVirtualNetworkId ?? '')}|${azureIdKey(v.id)}`);
+      const w = back ? networkOfVnet(back.vnetId) : undefined;
+      if (w && back!.allowVirtualNetworkAccess !== false && peeringOf.has(azureIdKey(p.id))) out.push(w);
+    }
+    const list = [...new Set(out)].sort();
+    reachable.set(network, list);
+    return list;
+  };
   const loadBalancers = compileAzureLoadBalancers({
     inv,
     interfaces,
@@ -865,22 +882,7 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
       const s = subnetsById.get(azureIdKey(id));
       return networkOfVnet(s?.vnetId ?? parseAzureId(id).parentId ?? '');
     },
-    // Clients in a peered VNet reach a private front end when their side of the peering allows VNet access.
-    reachableNetworks: (network) => {
-      const known = reachable.get(network);
-      if (known) return known;
-      const v = vnetByName.get(network);
-      if (!v) return [network];
-      const out = [network];
-      for (const p of peersOf(v)) {
-        const back = peeringFromTo.get(`${azureIdKey(p.remoteVirtualNetworkId ?? '')}|${azureIdKey(v.id)}`);
-        const w = back ? networkOfVnet(back.vnetId) : undefined;
-        if (w && back!.allowVirtualNetworkAccess !== false && peeringOf.has(azureIdKey(p.id))) out.push(w);
-      }
-      const list = [...new Set(out)].sort();
-      reachable.set(network, list);
-      return list;
-    },
+    reachableNetworks,
     modelSubnet: (id) => {
       const ms = modelSubnet.get(azureIdKey(id));
       return ms ? subnets.get(ms.main) : undefined;
@@ -889,6 +891,17 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     notes,
     gaps,
   });
+  // Private endpoints of a customer's Private Link service lead to its load balancer's backends (not a dead end).
+  loadBalancers.push(
+    ...compileAzurePrivateLink({
+      inv,
+      interfaces,
+      nicInterface,
+      reachableNetworks,
+      subnets,
+      notes,
+    }),
+  );
 
   const exclude = [
     ...PUBLIC.exclude,

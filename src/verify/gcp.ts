@@ -89,6 +89,7 @@ import {
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
 import { ANY, oneRuleFilter, PUBLIC } from './azure.js';
 import { cidrsIn, deployLabel, planStandIns, type PendingInterface } from './deploy-addresses.js';
+import { unfollowedService } from './private-services.js';
 import { compileGcpLoadBalancers, type LbInterface } from './gcp-load-balancers.js';
 import type {
   AddressSpace,
@@ -1168,6 +1169,38 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
     (k) => (peersOf.get(k) ?? []).map((p) => netName(p.other)),
     notes,
   );
+  // A PSC endpoint to a service attachment leads to the producer's internal load balancer backends, which cordon does
+  // not follow: any workload may stand behind it, so what reaches the endpoint reaches them "maybe" (the gap above
+  // keeps the consumer's project not verified too). Clients: its network and peers (a superset).
+  const workloads = interfaces.filter((i) => i.role === 'workload');
+  for (const r of [...inv.forwardingRules].sort((a, b) => gcpIdKey(a.id).localeCompare(gcpIdKey(b.id)))) {
+    if (bundleOf(r) || (r.loadBalancingScheme ?? '') !== '' || !r.target || !/serviceAttachments\//i.test(r.target))
+      continue;
+    if (['REJECTED', 'CLOSED'].includes((r.pscConnectionStatus ?? '').toUpperCase())) continue;
+    const address = tryParseCidr(r.IPAddress ?? '');
+    const net = r.network ? networksById.get(gcpIdKey(r.network)) : undefined;
+    if (!address || !net || workloads.length === 0) continue;
+    const ref: Ref = {
+      label: `Private Service Connect endpoint ${r.name} to service attachment ${shortName(r.target)}`,
+      resourceId: r.id,
+      origin: r.origin,
+      resourceType: 'compute.googleapis.com/ForwardingRule',
+      scope: gcpScopeKey(r),
+    };
+    loadBalancers.push(
+      unfollowedService({
+        id: `${r.name} ${address.text}`,
+        address,
+        clientNetworks: [netName(net), ...(peersOf.get(gcpIdKey(net.id)) ?? []).map((p) => netName(p.other))],
+        candidates: workloads,
+        via: {
+          ...ref,
+          label: `${ref.label}: cordon does not follow a service attachment to the producer's load balancer, so any instance may be a backend (cannot tell)`,
+        },
+        ref,
+      }),
+    );
+  }
   const aliased = nics.filter((n) => n.nic.aliasIpRanges.length > 0);
   const aliasedNames = aliased.map((n) => instName(n.inst));
   if (aliased.length)

@@ -105,8 +105,17 @@ export function subnetFilterSets(model: NetworkModel, i: Interface, direction: '
  * admits it (`exists`) or every one does (`all`), as for proxy sources. Undefined when the front end has none.
  */
 export function frontAdmits(lb: LoadBalancer, mode: ReplyMode): TriSet | undefined {
-  const ff = lb.frontFilter;
-  if (!ff) return undefined;
+  const own = lb.frontFilter ? filterAdmits(lb.frontFilter, mode) : undefined;
+  const provider = lb.providerFilter ? filterAdmits(lb.providerFilter, mode) : undefined;
+  return own && provider ? triAnd(own, provider) : (own ?? provider);
+}
+
+/** The filters the client's packet passes before the load balancer delivers it, in order. */
+export function frontFilters(lb: LoadBalancer): { filter?: Filter; addresses?: Cidr[]; at: string }[] {
+  return [lb.frontFilter, lb.providerFilter].filter((f) => f !== undefined);
+}
+
+function filterAdmits(ff: { filter?: Filter; addresses?: Cidr[]; at: string }, mode: ReplyMode): TriSet {
   if (!ff.filter) return UNKNOWN;
   const f = filterSets(ff.filter);
   if (!ff.addresses)

@@ -338,6 +338,18 @@ export interface LoadBalancer {
    * free). `filter` undefined: not read. `at` names the hop.
    */
   frontFilter?: { filter?: Filter; addresses?: Cidr[]; at: string };
+  /**
+   * A second filter the client's packet passes after `frontFilter`, whose rules name only the client (destination
+   * free): AWS PrivateLink, the provider Network Load Balancer's security groups, which see the consumer client's
+   * private address. `filter` undefined: not read.
+   */
+  providerFilter?: { filter?: Filter; at: string };
+  /**
+   * Findings about paths through it are located at the `frontFilter` rule that admitted the client, not at the
+   * backend's: AWS PrivateLink, whose target sees the provider NLB's addresses in the target's own zone (narrowing its
+   * rule would change nothing), while the endpoint's security group sees the consumer's client.
+   */
+  locateAtFront?: boolean;
   proxySources?: Cidr[];
   /**
    * A passthrough front end that delivers the client's packet to each backend's own `port` rather than the front

@@ -481,7 +481,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
               const p = view.point(FULL);
               if (!p) continue;
               const w = witness(own, c, 'exists', p);
-              const last = w?.trace.hops.findLast((h) => !h.what.startsWith('reply'))?.ref;
+              // A hop that names the rule to change (PrivateLink: the provider's), else the last before the replies.
+              const last = (
+                w?.trace.hops.find((h) => h.locate) ?? w?.trace.hops.findLast((h) => !h.what.startsWith('reply'))
+              )?.ref;
               const located = last
                 ? { locate: last, resourceType: resourceTypeOf(last) }
                 : admittedBy(model, list[0]!, p);

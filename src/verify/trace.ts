@@ -28,6 +28,7 @@ import {
   clientAllowed,
   frontAccepts,
   frontDecision,
+  frontFilters,
   ipv6ClientMayPass,
   proxyDecision,
 } from './load-balancers.js';
@@ -46,6 +47,8 @@ export interface Hop {
    */
   ranges?: string[];
   ports?: [number, number];
+  /** The hop whose rule a finding about this path is located at, when not the last one (LoadBalancer.locateAtFront). */
+  locate?: true;
 }
 
 export interface Trace {
@@ -191,8 +194,7 @@ export class Tracer {
         else this.clientToFront(t, s, lb, { ...p, dst: a.family === 4 ? Number(a.first) : a.first });
       }
       t.hop(lb.id, 'yes', `to the ${front}`, lb.ref);
-      if (lb.frontFilter) {
-        const ff = lb.frontFilter;
+      for (const ff of frontFilters(lb)) {
         // Rules naming only the client (AWS security groups) decide the packet as it is.
         if (ff.filter && !ff.addresses) {
           if (decidePacket(ff.filter, p).verdict !== 'yes' && ipv6ClientMayPass(ff.filter, p))
@@ -208,6 +210,7 @@ export class Tracer {
           const fd = frontDecision(ff.filter, p, ff.addresses, mode);
           const what = fd.verdict === 'no' ? 'dropped by' : fd.verdict === 'yes' ? 'allowed by' : 'undecided by';
           t.hop(ff.at, fd.verdict, `inbound at the front end ${what} ${fd.ref.label}`, fd.ref);
+          if (lb.locateAtFront && ff === lb.frontFilter && fd.verdict !== 'no') t.hops.at(-1)!.locate = true;
         }
       }
       if (lb.frontSubnets?.length) this.nodeLegs(t, lb, b, d, p, mode);

@@ -4,7 +4,10 @@
  * interfaces may do — a rule naming the reserved zone `unzoned` (policy/any-zone.ts), which `cordon flows` already
  * reads as "private addresses no zone claims" — and they are verified as that zone like any other, or their scope is
  * not verified and the finding lists them by subnet with the placement that missed them. Service endpoints (which
- * only answer, so cannot pivot) in no zone block nothing; with a rule naming `unzoned` they are verified too.
+ * only answer, so cannot pivot) in no zone block nothing; with a rule naming `unzoned` they are verified too. An
+ * endpoint of a customer-provided service does pivot (PrivateLink, Private Link, PSC: it delivers to the provider's
+ * load balancer backends); the compilers make it a load-balancer front end (aws-privatelink.ts, private-services.ts),
+ * so its paths are asked about whatever its zone.
  */
 import type { Finding } from '../findings/types.js';
 import { fingerprintOf } from '../findings/types.js';

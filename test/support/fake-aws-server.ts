@@ -21,6 +21,7 @@ export const EC2_LIST_ACTIONS: Record<string, string> = {
   DescribeSecurityGroups: 'SecurityGroups',
   DescribeNetworkAcls: 'NetworkAcls',
   DescribeVpcEndpoints: 'VpcEndpoints',
+  DescribeVpcEndpointServiceConfigurations: 'ServiceConfigurations',
   DescribeNetworkInterfaces: 'NetworkInterfaces',
   DescribeFlowLogs: 'FlowLogs',
   DescribeManagedPrefixLists: 'PrefixLists',

@@ -22,8 +22,11 @@ function array(dir: string, file: string): Item[] {
 }
 
 const kebab = (s: string) => s.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
-const fileOf = (key: string) =>
-  key === 'PrefixLists' ? 'describe-managed-prefix-lists.json' : `describe-${kebab(key)}.json`;
+const FILES: Record<string, string> = {
+  PrefixLists: 'describe-managed-prefix-lists.json',
+  ServiceConfigurations: 'describe-vpc-endpoint-service-configurations.json',
+};
+const fileOf = (key: string) => FILES[key] ?? `describe-${kebab(key)}.json`;
 
 export function worldFromSnapshot(root: string, callerAccount: string, regions: FakeWorld['regions']): FakeWorld {
   const world: FakeWorld = { callerAccount, data: {}, regions };

@@ -544,6 +544,19 @@ const lbArb = fc.record({
   }),
   /** The group is the default action's, a rule's (rules read), or a rule's whose rules were not read. */
   via: fc.constantFrom('default', 'default', 'rule', 'rules not read'),
+  /**
+   * A consumer interface endpoint (in the last VPC's first subnet, at .60) of an endpoint service the load balancer
+   * provides (a Network Load Balancer only): its group a draw of the world's, the NLB's groups applied to PrivateLink
+   * traffic or not, the service's configuration read or not (then the provider side is unknown).
+   */
+  privateLink: fc.option(
+    fc.record({
+      sg: fc.constantFrom('first', 'second'),
+      enforce: fc.constantFrom<'on' | 'off' | undefined>('on', 'off', undefined),
+      provided: fc.constantFrom(true, true, false),
+    }),
+    { freq: 2 },
+  ),
   group: fc.record({
     targetType: fc.constantFrom('instance', 'ip'),
     protocol: fc.constantFrom('TCP', 'UDP', 'TLS', 'HTTP'),
@@ -631,6 +644,54 @@ function buildWithLb(w: World, lb: typeof lbArb extends fc.Arbitrary<infer T> ? 
         }
       : {}),
   });
+  const pl = lb.privateLink;
+  if (pl && lb.type === 'network') {
+    const vi = w.vpcs.length;
+    const subnetId = `s${vi}1`;
+    const sgs = inv.securityGroups.filter((g) => g.vpcId === `vpc-${vi}` && g.id !== 'sg-lb');
+    const group = (pl.sg === 'first' ? sgs[0] : sgs[1]) ?? sgs[0];
+    const service = 'com.amazonaws.vpce.us-east-1.vpce-svc-0prop';
+    inv.networkInterfaces.push({
+      ...where,
+      origin: at,
+      id: 'eni-vpce',
+      subnetId,
+      vpcId: `vpc-${vi}`,
+      privateIps: [`10.${vi}.1.60`],
+      groupIds: group ? [group.id] : [],
+      requesterManaged: true,
+      publicIps: [],
+      interfaceType: 'vpc_endpoint',
+    });
+    inv.vpcEndpoints.push({
+      ...where,
+      origin: at,
+      id: 'vpce-prop',
+      vpcId: `vpc-${vi}`,
+      serviceName: service,
+      service: 'vpce-svc-0prop',
+      type: 'Interface',
+      state: 'available',
+      privateDnsEnabled: false,
+      subnetIds: [subnetId],
+      groupIds: group ? [group.id] : [],
+      routeTableIds: [],
+      networkInterfaceIds: ['eni-vpce'],
+      tags: {},
+    });
+    if (pl.enforce) inv.loadBalancers[0]!.enforceSgOnPrivateLink = pl.enforce;
+    if (pl.provided)
+      inv.endpointServiceConfigs.push({
+        ...where,
+        origin: at,
+        serviceId: 'vpce-svc-0prop',
+        serviceName: service,
+        networkLoadBalancerArns: [arn],
+        gatewayLoadBalancerArns: [],
+        supportedIpAddressTypes: ['ipv4'],
+      });
+    else inv.datasets.get('111111111111/us-east-1')!.delete('ec2:vpc-endpoint-service-configurations');
+  }
   return inv;
 }
 
@@ -664,6 +725,8 @@ function agreeLoadBalancers(numRuns: number, seed: number): void {
           };
           const t = assertAgreement(ev, tracer, { s, d, fromInternet, toInternet: false, p, mode });
           if (t.hops.some((h) => / front end /.test(h.what))) seen.set(t.verdict, (seen.get(t.verdict) ?? 0) + 1);
+          if (t.hops.some((h) => /endpoint service/.test(h.what)))
+            seen.set(`privatelink ${t.verdict}`, (seen.get(`privatelink ${t.verdict}`) ?? 0) + 1);
         }
       }
     }),
@@ -671,6 +734,9 @@ function agreeLoadBalancers(numRuns: number, seed: number): void {
   );
   // The draw must exercise load-balancer paths of every verdict, or the agreement says little.
   for (const v of ['yes', 'no', 'maybe']) assert.ok((seen.get(v) ?? 0) > 0, `load-balancer paths with verdict ${v}`);
+  // A blocked PrivateLink path is rarely the one shown (the tracer shows the first of equally bad paths).
+  for (const v of ['yes', 'maybe'])
+    assert.ok((seen.get(`privatelink ${v}`) ?? 0) > 0, `PrivateLink paths with verdict ${v}: ${[...seen].join(', ')}`);
 }
 
 describe('verify: set evaluator agrees with the per-packet evaluator', () => {

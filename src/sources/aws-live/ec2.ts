@@ -10,6 +10,7 @@ import {
   paginateDescribeSecurityGroups,
   paginateDescribeSubnets,
   paginateDescribeVpcEndpoints,
+  paginateDescribeVpcEndpointServiceConfigurations,
   paginateDescribeVpcs,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
@@ -98,6 +99,15 @@ export const EC2_LISTS: Ec2List[] = [
     id: 'VpcEndpointId',
     action: 'ec2:DescribeVpcEndpoints',
     paginate: paginateDescribeVpcEndpoints as Paginate,
+  },
+  {
+    // The endpoint services this account provides: where PrivateLink takes consumers' connections (verify).
+    dataset: 'ec2:vpc-endpoint-service-configurations',
+    file: 'describe-vpc-endpoint-service-configurations.json',
+    key: 'ServiceConfigurations',
+    id: 'ServiceId',
+    action: 'ec2:DescribeVpcEndpointServiceConfigurations',
+    paginate: paginateDescribeVpcEndpointServiceConfigurations as Paginate,
   },
   {
     dataset: 'ec2:network-interfaces',

@@ -1530,8 +1530,40 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
           subnetIds: lb.AvailabilityZones.flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
           attributesKnown: false,
           ...(lb.SecurityGroups ? { securityGroupIds: [...lb.SecurityGroups].sort() } : {}),
+          ...(lb.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic
+            ? { enforceSgOnPrivateLink: lb.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic }
+            : {}),
         },
         arnHint(lb.LoadBalancerArn, lb.VpcId),
+      );
+    },
+  },
+  {
+    key: 'ServiceConfigurations',
+    dataset: 'ec2:vpc-endpoint-service-configurations',
+    read(ctx, raw, p) {
+      const c = parseItem(ctx, S.endpointServiceConfigShape, raw, p, 'ec2:vpc-endpoint-service-configurations');
+      if (!c) return;
+      const lbs = [...c.NetworkLoadBalancerArns, ...c.GatewayLoadBalancerArns];
+      addDraft(
+        ctx,
+        'endpointServiceConfigs',
+        'ec2:vpc-endpoint-service-configurations',
+        p,
+        {
+          serviceId: c.ServiceId,
+          serviceName: c.ServiceName,
+          ...(c.ServiceState ? { state: c.ServiceState } : {}),
+          networkLoadBalancerArns: [...c.NetworkLoadBalancerArns].sort(),
+          gatewayLoadBalancerArns: [...c.GatewayLoadBalancerArns].sort(),
+          ...(c.AcceptanceRequired !== undefined ? { acceptanceRequired: c.AcceptanceRequired } : {}),
+          supportedIpAddressTypes: [...c.SupportedIpAddressTypes].sort(),
+        },
+        // The provider's account is its load balancers'; the region is also the service name's.
+        {
+          ...(lbs[0] ? arnHint(lbs[0]) : {}),
+          ...(parseServiceName(c.ServiceName).region ? { region: parseServiceName(c.ServiceName).region! } : {}),
+        },
       );
     },
   },

@@ -343,6 +343,17 @@ export const loadBalancerShape = z.looseObject({
     .array(z.looseObject({ SubnetId: z.string().optional(), ZoneName: z.string().optional() }))
     .default([]),
   SecurityGroups: z.array(z.string()).optional(),
+  EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: z.string().optional(),
+});
+/** describe-vpc-endpoint-service-configurations: ServiceConfigurations[]. */
+export const endpointServiceConfigShape = z.looseObject({
+  ServiceId: z.string(),
+  ServiceName: z.string(),
+  ServiceState: z.string().optional(),
+  AcceptanceRequired: z.boolean().optional(),
+  NetworkLoadBalancerArns: z.array(z.string()).default([]),
+  GatewayLoadBalancerArns: z.array(z.string()).default([]),
+  SupportedIpAddressTypes: z.array(z.string()).default([]),
 });
 const lbAction = z.looseObject({
   Type: z.string(),

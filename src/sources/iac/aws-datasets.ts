@@ -15,6 +15,7 @@ export const IAC_AWS_DATASETS: readonly AwsDataset[] = [
   'ec2:security-groups',
   'ec2:network-acls',
   'ec2:vpc-endpoints',
+  'ec2:vpc-endpoint-service-configurations',
   'ec2:flow-logs',
   'route53resolver:query-log-associations',
   'route53:hosted-zones-by-vpc',

@@ -661,6 +661,7 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::EC2::NetworkAclEntry': ['ec2:network-acls'],
   'AWS::EC2::SubnetNetworkAclAssociation': ['ec2:network-acls'],
   'AWS::EC2::VPCEndpoint': ['ec2:vpc-endpoints', 'ec2:network-interfaces'],
+  'AWS::EC2::VPCEndpointService': ['ec2:vpc-endpoint-service-configurations'],
   'AWS::EC2::FlowLog': ['ec2:flow-logs'],
   'AWS::Route53Resolver::ResolverQueryLoggingConfig': ['route53resolver:query-log-associations'],
   'AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation': ['route53resolver:query-log-associations'],
@@ -1155,6 +1156,22 @@ const MAPPERS: Record<string, Mapper> = {
       tags: r.tags(),
     });
   },
+  'AWS::EC2::VPCEndpointService'(state, r) {
+    state.inv.endpointServiceConfigs.push({
+      ...scoped(r),
+      serviceId: r.id,
+      // AWS names the service at deploy (com.amazonaws.vpce.REGION.vpce-svc-…); a consumer in the template writes it
+      // as !Sub 'com.amazonaws.vpce.${AWS::Region}.${Service}', which gives this name.
+      serviceName: `com.amazonaws.vpce.${IAC_SCOPE.region}.${r.id}`,
+      networkLoadBalancerArns: r.strs(r.props.NetworkLoadBalancerArns).sort(),
+      gatewayLoadBalancerArns: r.strs(r.props.GatewayLoadBalancerArns).sort(),
+      acceptanceRequired: r.bool(r.props.AcceptanceRequired, false),
+      supportedIpAddressTypes: (r.strs(r.props.SupportedIpAddressTypes).length
+        ? r.strs(r.props.SupportedIpAddressTypes)
+        : ['ipv4']
+      ).sort(),
+    });
+  },
   'AWS::EC2::FlowLog'(state, r) {
     const resourceId = r.str(r.props.ResourceId) ?? `${r.id}.unknown-resource`;
     const destinationType = r.str(r.props.LogDestinationType) ?? 'cloud-watch-logs';
@@ -1292,6 +1309,9 @@ const MAPPERS: Record<string, Mapper> = {
       ...(idle !== undefined ? { idleTimeoutSeconds: idle } : {}),
       // The template states every attribute it changes; the rest keep AWS's defaults.
       attributesKnown: true,
+      ...(r.str(r.props.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic)
+        ? { enforceSgOnPrivateLink: r.str(r.props.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic)! }
+        : {}),
     });
     const groups = r.strs(r.props.SecurityGroups);
     // A network load balancer without security groups filters nothing, which an interface of the model cannot say.
@@ -2001,7 +2021,10 @@ function registersTargets(state: State, r: Reader, arns: unknown): void {
   for (const id of ids) set.add(id);
 }
 
-/** Listeners to their load balancer's inventory ARN; target groups to the load balancers that forward to them. */
+/**
+ * Listeners and endpoint services to their load balancers' inventory ARNs; target groups to the load balancers that
+ * forward to them.
+ */
 function linkLoadBalancerPaths(state: State): void {
   const inv = state.inv;
   const lbArn = new Map(inv.loadBalancers.map((lb) => [lb.name, lb.arn]));
@@ -2016,6 +2039,11 @@ function linkLoadBalancerPaths(state: State): void {
   for (const l of inv.lbListeners) {
     l.loadBalancerArn = lbArn.get(l.loadBalancerArn) ?? l.loadBalancerArn;
     attach(l.loadBalancerArn, l.forwardTo);
+  }
+  // An endpoint service names its load balancers by Ref (their logical ids) too.
+  for (const c of inv.endpointServiceConfigs) {
+    c.networkLoadBalancerArns = c.networkLoadBalancerArns.map((a) => lbArn.get(a) ?? a).sort();
+    c.gatewayLoadBalancerArns = c.gatewayLoadBalancerArns.map((a) => lbArn.get(a) ?? a).sort();
   }
   for (const r of RULES.get(state) ?? []) {
     const l = byId.get(r.listener);

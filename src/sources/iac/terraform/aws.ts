@@ -91,6 +91,7 @@ const DATASET_OF: Record<string, AwsDataset> = {
   aws_sagemaker_model: 'sagemaker:models',
   aws_lb: 'elbv2:load-balancers',
   aws_alb: 'elbv2:load-balancers',
+  aws_vpc_endpoint_service: 'ec2:vpc-endpoint-service-configurations',
   aws_lb_listener: 'elbv2:listeners',
   aws_alb_listener: 'elbv2:listeners',
   aws_lb_listener_rule: 'elbv2:listeners',
@@ -825,10 +826,30 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       // The provider's default idle timeout is 60 seconds.
       ...(type === 'application' ? { idleTimeoutSeconds: idle ?? 60 } : {}),
       attributesKnown: true,
+      ...(rd.str('enforce_security_group_inbound_rules_on_private_link_traffic', true)
+        ? {
+            enforceSgOnPrivateLink: rd.str('enforce_security_group_inbound_rules_on_private_link_traffic', true)!,
+          }
+        : {}),
     });
     lbInterfaces.push({ rd, subnetIds, vpcId, type, groups: rd.strs('security_groups') });
   });
   mapLoadBalancerPaths(inv, byType, each);
+  each(['aws_vpc_endpoint_service'], (rd) => {
+    inv.endpointServiceConfigs.push({
+      ...rd.scoped(),
+      serviceId: rd.r.address,
+      // AWS names the service at deploy: the consumers' endpoints refer to it by the address (modules.ts).
+      serviceName: rd.r.address,
+      networkLoadBalancerArns: rd.strs('network_load_balancer_arns').sort(),
+      gatewayLoadBalancerArns: rd.strs('gateway_load_balancer_arns').sort(),
+      acceptanceRequired: rd.bool('acceptance_required', false),
+      supportedIpAddressTypes: (rd.strs('supported_ip_address_types').length
+        ? rd.strs('supported_ip_address_types')
+        : ['ipv4']
+      ).sort(),
+    });
+  });
 
   // ---- Network interfaces AWS creates for the declared resources (../aws-interfaces.ts).
   const defaultGroup = (vpcId: string | undefined) =>

@@ -428,7 +428,8 @@ export class ModuleInstance {
         fix('project', () => (typeof conf.account === 'string' ? conf.account : IAC_PROJECT));
     }
     // What other resources refer to: `id` and `arn` resolve to the address (the resource's id in the inventory).
-    for (const attr of ['id', 'arn'])
+    // An endpoint service's name is AWS's to pick; its consumers' endpoints name it by reference, so it is one too.
+    for (const attr of decl.type === 'aws_vpc_endpoint_service' ? ['id', 'arn', 'service_name'] : ['id', 'arn'])
       if (!(attr in values))
         Object.defineProperty(values, attr, { value: address, enumerable: false, writable: true, configurable: true });
     INSTANCE.set(values, address);

@@ -1,0 +1,138 @@
+/**
+ * Private endpoints of customer-provided services that cordon does not follow to their provider side (Azure Private
+ * Link services, Google Cloud Private Service Connect service attachments) are not dead ends: a zone that may reach
+ * one may reach whatever stands behind it, so those pairs are not assessed, naming the endpoint. Each has a
+ * configuration that trips it and one that does not (no zone reaches the endpoint; an Azure service's own endpoint).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AzureInventory } from '../../src/inventory/azure.js';
+import type { GcpForwardingRule, GcpInventory } from '../../src/inventory/gcp.js';
+import { VERIFY_CHECKS } from '../../src/verify/questions.js';
+import { firewall, PROJECT } from '../support/gcp-build.js';
+import {
+  azureInventory,
+  cellOf,
+  findingsOf,
+  idOf,
+  nic,
+  nsg,
+  rule,
+  runAzure,
+  subnet,
+  subnetId,
+  vnet,
+} from './azure-helpers.js';
+import { cell, findings, gcpWorld, NET, runGcp } from './gcp-helpers.js';
+
+// ---- Azure
+
+const SUB = '33333333-3333-3333-3333-333333333333';
+const PLS = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/vector-pls`;
+const OPENAI = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/oai`;
+
+/**
+ * vnet-app (10.1.0.0/16): app NIC 10.1.1.4 and a private endpoint pe-vector (NIC 10.1.5.4) in subnet pe, whose NSG
+ * (network policies on) admits `peFrom` on 6333; vnet-data (10.2.0.0/16, not peered): the data NIC 10.2.3.4.
+ */
+function azure(target: string, peFrom: string, status = 'Approved'): AzureInventory {
+  const inv = azureInventory();
+  vnet(inv, 'vnet-app', '10.1.0.0/16');
+  vnet(inv, 'vnet-data', '10.2.0.0/16');
+  nsg(inv, 'nsg-pe', [
+    rule('vector', 100, 'Inbound', 'Allow', 'Tcp', [peFrom], ['*'], ['6333']),
+    rule('rest', 200, 'Inbound', 'Deny', '*', ['*'], ['*']),
+  ]);
+  subnet(inv, 'vnet-app', 'app', '10.1.1.0/24');
+  subnet(inv, 'vnet-app', 'pe', '10.1.5.0/24', { nsg: 'nsg-pe', peNetworkPolicies: 'Enabled' });
+  subnet(inv, 'vnet-data', 'dat', '10.2.3.0/24');
+  nic(inv, 'nic-app', 'vnet-app', 'app', '10.1.1.4', { zone: 'app' });
+  nic(inv, 'nic-pe', 'vnet-app', 'pe', '10.1.5.4', { privateEndpoint: 'pe-vector' });
+  nic(inv, 'nic-db', 'vnet-data', 'dat', '10.2.3.4', { zone: 'data' });
+  const n = inv.networkInterfaces.find((x) => x.name === 'nic-pe')!;
+  inv.privateEndpoints.push({
+    ...n,
+    id: idOf('privateEndpoints', 'pe-vector'),
+    name: 'pe-vector',
+    subnetId: subnetId('vnet-app', 'pe'),
+    connections: [{ privateLinkServiceId: target, groupIds: [], status, manual: false, pointer: '/connections/0' }],
+    customDnsConfigs: [],
+    networkInterfaceIds: [n.id],
+    ipConfigurations: [],
+  });
+  return inv;
+}
+
+describe('verify (Azure): private endpoints of a customer’s Private Link service', () => {
+  it('a zone reaching the endpoint may reach the service’s backends: not assessed, naming the endpoint', () => {
+    const r = runAzure(azure(PLS, '10.1.1.0/24'));
+    assert.deepEqual(cellOf(r, 'app', 'data').configurationPermits, []);
+    assert.deepEqual(cellOf(r, 'app', 'data').unknown, ['tcp/6333']);
+    const u = findingsOf(r, VERIFY_CHECKS.unknown.id, 'app', 'data');
+    assert.ok(u.length > 0);
+    assert.match(u[0]!.message, /private endpoint pe-vector → Private Link service vector-pls/);
+  });
+  it('not when no zone reaches it, the connection is rejected, or it is an Azure service’s endpoint', () => {
+    for (const inv of [
+      azure(PLS, '10.9.0.0/16'),
+      azure(PLS, '10.1.1.0/24', 'Rejected'),
+      azure(OPENAI, '10.1.1.0/24'),
+    ]) {
+      const r = runAzure(inv);
+      assert.deepEqual(cellOf(r, 'app', 'data').unknown, []);
+      assert.equal(findingsOf(r, VERIFY_CHECKS.unknown.id, 'app', 'data').length, 0);
+    }
+  });
+});
+
+// ---- Google Cloud
+
+const psc = (target: string): GcpForwardingRule => ({
+  ports: [],
+  project: PROJECT,
+  region: 'us-central1',
+  origin: { kind: 'file', file: 'test.json', pointer: '/forwardingRules/psc-vector' },
+  id: `projects/${PROJECT}/regions/us-central1/forwardingRules/psc-vector`,
+  name: 'psc-vector',
+  labels: {},
+  network: NET,
+  IPAddress: '10.1.2.50',
+  target,
+});
+
+function gcp(
+  egressDeny: boolean,
+  target = 'projects/producer/regions/us-central1/serviceAttachments/vector',
+): GcpInventory {
+  const inv = gcpWorld({
+    forwardingRules: [psc(target)],
+    firewalls: egressDeny
+      ? [
+          firewall('app-no-psc', {
+            direction: 'EGRESS',
+            destinationRanges: ['10.1.2.50/32'],
+            targetTags: ['app'],
+            denied: [{ protocol: 'all', ports: [] }],
+          }),
+        ]
+      : [],
+  });
+  for (const d of ['compute:addresses', 'compute:forwarding-rules'] as const) inv.datasets.get(PROJECT)!.add(d);
+  return inv;
+}
+
+describe('verify (GCP): Private Service Connect endpoints to a service attachment', () => {
+  it('a zone reaching the endpoint may reach the producer’s backends: not assessed, naming the endpoint', () => {
+    const r = runGcp(gcp(false));
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, []);
+    assert.deepEqual(cell(r, 'app', 'data').unknown, ['tcp all ports']);
+    const u = findings(r, VERIFY_CHECKS.unknown.id, 'app', 'data');
+    assert.ok(u.length > 0);
+    assert.match(u[0]!.message, /Private Service Connect endpoint psc-vector to service attachment vector/);
+  });
+  it('not when the zone’s egress cannot reach the endpoint', () => {
+    const r = runGcp(gcp(true));
+    assert.deepEqual(cell(r, 'app', 'data').unknown, []);
+    assert.equal(findings(r, VERIFY_CHECKS.unknown.id, 'app', 'data').length, 0);
+  });
+});
