@@ -365,8 +365,30 @@ if (UNREAD_LBS > 0) {
         vpcId: `vpc-${v}`,
         subnetIds: [`subnet-${v}-0`, `subnet-${v}-1`],
         attributesKnown: true,
-        securityGroupIds: [`sg-${v + VPCS * (k % (SGS / VPCS))}`],
+        securityGroupIds: [`sg-lb-${v}`],
       });
+  // Their security group admits the internet on 8443, a port the subnets' network ACLs let in (replies on ephemeral
+  // ports): paths exist, undecided because which instances stand behind each load balancer is not read.
+  for (let v = 0; v < VPCS; v++)
+    inv.securityGroups.push({
+      ...scope,
+      origin: origin(`/sg-lb/${v}`),
+      id: `sg-lb-${v}`,
+      name: `sg-lb-${v}`,
+      vpcId: `vpc-${v}`,
+      tags: {},
+      ingress: [{ ...tcp(8443, 8443, { cidr: '0.0.0.0/0' }), pointer: `/sg-lb/${v}/IpPermissions/0` }],
+      egress: [
+        {
+          protocol: '-1',
+          ipv4Ranges: [{ cidr: '0.0.0.0/0' }],
+          ipv6Ranges: [],
+          groupRefs: [],
+          prefixListIds: [],
+          pointer: `/sg-lb/${v}/IpPermissionsEgress/0`,
+        },
+      ],
+    });
 }
 const policy = parsePolicy('reference', REFERENCE_POLICY_YAML.replace(/^ {4}cidrs: \[.*\]\n/gm, ''));
 const ruleCount = inv.securityGroups.reduce((a, g) => a + g.ingress.length + g.egress.length, 0);
