@@ -819,6 +819,16 @@ export class Tracer {
       if (p.fam === V4 && d.publicIpv4 !== true) {
         if (d.publicIpv4 === false) return t.drop(d.id, 'no public IPv4 address');
         t.hop(d.id, 'maybe', 'public IPv4 address not in the inventory');
+      } else {
+        // The hop the witness would otherwise skip: how an internet packet reaches a private address at all.
+        const gw = net.internetGateways.find((g) => g !== 'internet');
+        t.hop(
+          d.id,
+          'yes',
+          p.fam === V4
+            ? `from the internet${gw ? ` through ${gw}` : ''} to the interface's public IPv4 address, translated to its private address`
+            : `from the internet${gw ? ` through ${gw}` : ''} to the interface's IPv6 address`,
+        );
       }
       const dsub = this.model.subnets.get(d.subnet)!;
       t.filter(dsub.id, dsub.inbound, p, 'in');
