@@ -330,11 +330,20 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     for (const { e, i } of entries) {
       const proto = awsProtocol(e.protocol);
       const cidr = tryParseCidr(e.cidr ?? e.ipv6Cidr ?? '');
+      // The default entries: 32767 for IPv4 and, as describe-network-acls lists it, 32768 for IPv6 ("*" in the
+      // console). A fix in front of the IPv6 one takes the numbers in front of 32767, as for the IPv4 one.
+      const star = e.ruleNumber >= 32767;
       const ref: Ref = {
-        label: `${acl.id} ${direction === 'in' ? 'inbound' : 'outbound'} rule ${e.ruleNumber === 32767 ? '*' : e.ruleNumber} (${e.action})`,
+        label: `${acl.id} ${direction === 'in' ? 'inbound' : 'outbound'} rule ${star ? '*' : e.ruleNumber} (${e.action})`,
         resourceId: acl.id,
         origin: at(acl.origin, `${acl.origin.kind === 'file' ? (acl.origin.pointer ?? '') : ''}/Entries/${i}`),
-        fix: { kind: 'aws-nacl-entry', aclId: acl.id, ruleNumber: e.ruleNumber, egress: e.egress, action: e.action },
+        fix: {
+          kind: 'aws-nacl-entry',
+          aclId: acl.id,
+          ruleNumber: Math.min(e.ruleNumber, 32767),
+          egress: e.egress,
+          action: e.action,
+        },
       };
       if (!proto || !cidr) {
         notes.add(`${acl.id} rule ${e.ruleNumber}: protocol or CIDR not understood; treated as unknown`);

@@ -306,3 +306,27 @@ describe('verify (AWS): a security group referenced by name only', () => {
     assert.deepEqual([c.configurationPermits, c.unknown], [[], ['tcp/443']]);
   });
 });
+
+describe('verify (AWS): the IPv6 default entry of a network ACL', () => {
+  it('is "*" (rule 32768 in describe-network-acls), and a fix in front of it takes a number an entry may have', () => {
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16', 'igw-1');
+    const entry = (ruleNumber: number, action: 'allow' | 'deny', v6: boolean) => ({
+      ruleNumber,
+      protocol: '-1',
+      action,
+      ...(v6 ? { ipv6Cidr: '::/0' } : { cidr: '0.0.0.0/0' }),
+    });
+    const list = [entry(100, 'allow', false), entry(32767, 'deny', false), entry(32768, 'deny', true)];
+    subnet(inv, 'pub', 'vpc-1', '10.0.0.0/24', 'app', [], { in: list, out: list });
+    const rules = compileAws(inv, POLICY).subnets.get('pub')!.outbound!.rules;
+    assert.deepEqual(
+      rules.map((r) => [r.ref.label, r.ref.fix?.kind === 'aws-nacl-entry' ? r.ref.fix.ruleNumber : undefined]),
+      [
+        ['acl-pub outbound rule 100 (allow)', 100],
+        ['acl-pub outbound rule * (deny)', 32767],
+        ['acl-pub outbound rule * (deny)', 32767],
+      ],
+    );
+  });
+});
