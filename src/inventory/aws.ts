@@ -87,7 +87,11 @@ export interface AwsIpPermission {
   toPort?: number;
   ipv4Ranges: { cidr: string; description?: string }[];
   ipv6Ranges: { cidr: string; description?: string }[];
-  groupRefs: { groupId: string; userId?: string }[];
+  /**
+   * Referenced security groups. `groupId` is empty where the output names the group only by `groupName` (the EC2
+   * API's default-VPC form): the compiler resolves the name in the rule's own account and VPC, or leaves it unknown.
+   */
+  groupRefs: { groupId: string; userId?: string; groupName?: string }[];
   prefixListIds: string[];
   pointer: string;
 }

@@ -85,6 +85,8 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   const byScope = <T extends { account: string; region: string; id: string }>(list: T[]) =>
     new Map(list.map((x) => [key(x, x.id), x]));
   const sgs = byScope(inv.securityGroups);
+  /** Security groups by scope, VPC and name: a rule may name a group of its VPC by name only. */
+  const groupByName = new Map(inv.securityGroups.map((x) => [`${key(x, x.vpcId ?? '')}|${x.name}`, x.id]));
   const endpoints = byScope(inv.vpcEndpoints);
   const prefixLists = byScope(inv.managedPrefixLists);
   const dataset = (x: { account: string; region: string }, d: AwsDataset) =>
@@ -208,7 +210,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     return c;
   };
   const permissionRule = (
-    g: { id: string; account: string; region: string; origin: Origin },
+    g: { id: string; account: string; region: string; origin: Origin; vpcId?: string },
     p: AwsIpPermission,
     direction: 'in' | 'out',
   ): FilterRule | undefined => {
@@ -222,7 +224,20 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       const c = parseRange(r.cidr);
       remotes.push(c ? { kind: 'cidr', cidr: c } : { kind: 'unknown', reason: `unparsable CIDR ${r.cidr}` });
     }
-    for (const ref of p.groupRefs) {
+    for (const named of p.groupRefs) {
+      const ref = named.groupId
+        ? named
+        : { ...named, groupId: groupByName.get(`${key(g, g.vpcId ?? '')}|${named.groupName}`) };
+      if (!ref.groupId) {
+        remotes.push({
+          kind: 'unknown',
+          reason: `security group named ${named.groupName ?? '(no name)'} not in the inventory`,
+        });
+        notes.add(
+          `security group ${g.id} references a group by name (${named.groupName ?? 'no name'}) that no group of its VPC has: that traffic is unknown`,
+        );
+        continue;
+      }
       const m = members.get(`${g.region}|${ref.groupId}`);
       if (m) remotes.push({ kind: 'members', label: ref.groupId, addresses: m });
       else if (eniData(g) && (sgs.has(key(g, ref.groupId)) || ref.userId === undefined || ref.userId === g.account))
@@ -250,7 +265,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     const remoteText = [
       ...p.ipv4Ranges.map((r) => r.cidr),
       ...p.ipv6Ranges.map((r) => r.cidr),
-      ...p.groupRefs.map((r) => r.groupId),
+      ...p.groupRefs.map((r) => r.groupId || (r.groupName ?? '')),
       ...p.prefixListIds,
     ].join(', ');
     const pr = proto ?? [0, 255];
@@ -330,11 +345,20 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     for (const { e, i } of entries) {
       const proto = awsProtocol(e.protocol);
       const cidr = tryParseCidr(e.cidr ?? e.ipv6Cidr ?? '');
+      // The default entries: 32767 for IPv4 and, as describe-network-acls lists it, 32768 for IPv6 ("*" in the
+      // console). A fix in front of the IPv6 one takes the numbers in front of 32767, as for the IPv4 one.
+      const star = e.ruleNumber >= 32767;
       const ref: Ref = {
-        label: `${acl.id} ${direction === 'in' ? 'inbound' : 'outbound'} rule ${e.ruleNumber === 32767 ? '*' : e.ruleNumber} (${e.action})`,
+        label: `${acl.id} ${direction === 'in' ? 'inbound' : 'outbound'} rule ${star ? '*' : e.ruleNumber} (${e.action})`,
         resourceId: acl.id,
         origin: at(acl.origin, `${acl.origin.kind === 'file' ? (acl.origin.pointer ?? '') : ''}/Entries/${i}`),
-        fix: { kind: 'aws-nacl-entry', aclId: acl.id, ruleNumber: e.ruleNumber, egress: e.egress, action: e.action },
+        fix: {
+          kind: 'aws-nacl-entry',
+          aclId: acl.id,
+          ruleNumber: Math.min(e.ruleNumber, 32767),
+          egress: e.egress,
+          action: e.action,
+        },
       };
       if (!proto || !cidr) {
         notes.add(`${acl.id} rule ${e.ruleNumber}: protocol or CIDR not understood; treated as unknown`);

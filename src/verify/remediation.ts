@@ -976,7 +976,10 @@ function awsPermissionJson(p: AwsPermission): Record<string, unknown> {
     ...(p.ipv6Ranges.length ? { Ipv6Ranges: p.ipv6Ranges.map((r) => ({ CidrIpv6: r.cidr })) } : {}),
     ...(p.groupRefs.length
       ? {
-          UserIdGroupPairs: p.groupRefs.map((g) => ({ GroupId: g.groupId, ...(g.userId ? { UserId: g.userId } : {}) })),
+          UserIdGroupPairs: p.groupRefs.map((g) => ({
+            ...(g.groupId ? { GroupId: g.groupId } : { GroupName: g.groupName }),
+            ...(g.userId ? { UserId: g.userId } : {}),
+          })),
         }
       : {}),
     ...(p.prefixListIds.length ? { PrefixListIds: p.prefixListIds.map((id) => ({ PrefixListId: id })) } : {}),

@@ -115,3 +115,38 @@ describe('AWS snapshot reader', () => {
     );
   });
 });
+
+describe('AWS snapshot reader: security group references', () => {
+  it('keeps a UserIdGroupPairs entry that names its group only by GroupName (never dropped)', () => {
+    const r = loadAwsSnapshotFromTexts([
+      {
+        name: 'm.json',
+        text: JSON.stringify({ cordonSnapshot: 1, provider: 'aws', account: '123456789012', region: 'us-east-1' }),
+      },
+      {
+        name: 'sg.json',
+        text: JSON.stringify({
+          SecurityGroups: [
+            {
+              GroupId: 'sg-1',
+              GroupName: 'db',
+              VpcId: 'vpc-1',
+              IpPermissions: [
+                {
+                  IpProtocol: 'tcp',
+                  FromPort: 5432,
+                  ToPort: 5432,
+                  UserIdGroupPairs: [{ GroupName: 'web', UserId: '123456789012' }, { GroupId: 'sg-2' }],
+                },
+              ],
+            },
+          ],
+        }),
+      },
+    ]);
+    assert.deepEqual(r.inventory.securityGroups[0]!.ingress[0]!.groupRefs, [
+      { groupId: '', userId: '123456789012', groupName: 'web' },
+      { groupId: 'sg-2' },
+    ]);
+  });
+});

@@ -5,7 +5,7 @@ import { compileAws } from '../../src/verify/aws.js';
 import { awsDnsFindings } from '../../src/verify/dns-aws.js';
 import { verifyModel } from '../../src/verify/questions.js';
 import type { AwsInventory, AwsNaclEntry } from '../../src/inventory/aws.js';
-import { all, bedrockCaller, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { all, appToInference, bedrockCaller, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
 
 const run = (inv: AwsInventory) => verifyModel(compileAws(inv, POLICY), POLICY, { clientPorts: [32768, 60999] });
 const cell = (r: ReturnType<typeof run>, from: string, to: string) =>
@@ -282,6 +282,51 @@ describe('verify: every security group that lets a violation in is named', () =>
     assert.deepEqual(
       v.map((f) => f.resource.id),
       ['sg-a'],
+    );
+  });
+});
+
+describe('verify (AWS): a security group referenced by name only', () => {
+  // The EC2 API's UserIdGroupPair names a default-VPC group by GroupName; the reader used to drop a pair without a
+  // GroupId, so the rule admitted nothing.
+  const named = (groupName: string) => ({ ...tcp(443, 443), groupRefs: [{ groupId: '', groupName }] });
+  it('resolves the name in its VPC, or leaves the traffic unknown', () => {
+    const inv = appToInference();
+    inv.securityGroups.find((g) => g.id === 'sg-b')!.ingress = [
+      { ...named('sg-a'), pointer: '/sg/sg-b/IpPermissions/0' },
+    ];
+    const r = verifyModel(compileAws(inv, POLICY), POLICY, { clientPorts: [32768, 60999] });
+    assert.deepEqual(r.matrix.find((m) => m.from === 'app' && m.to === 'inference')!.configurationPermits, ['tcp/443']);
+    const unknownName = appToInference();
+    unknownName.securityGroups.find((g) => g.id === 'sg-b')!.ingress = [
+      { ...named('web-servers'), pointer: '/sg/sg-b/IpPermissions/0' },
+    ];
+    const u = verifyModel(compileAws(unknownName, POLICY), POLICY, { clientPorts: [32768, 60999] });
+    const c = u.matrix.find((m) => m.from === 'app' && m.to === 'inference')!;
+    assert.deepEqual([c.configurationPermits, c.unknown], [[], ['tcp/443']]);
+  });
+});
+
+describe('verify (AWS): the IPv6 default entry of a network ACL', () => {
+  it('is "*" (rule 32768 in describe-network-acls), and a fix in front of it takes a number an entry may have', () => {
+    const inv = inventory();
+    vpc(inv, 'vpc-1', '10.0.0.0/16', 'igw-1');
+    const entry = (ruleNumber: number, action: 'allow' | 'deny', v6: boolean) => ({
+      ruleNumber,
+      protocol: '-1',
+      action,
+      ...(v6 ? { ipv6Cidr: '::/0' } : { cidr: '0.0.0.0/0' }),
+    });
+    const list = [entry(100, 'allow', false), entry(32767, 'deny', false), entry(32768, 'deny', true)];
+    subnet(inv, 'pub', 'vpc-1', '10.0.0.0/24', 'app', [], { in: list, out: list });
+    const rules = compileAws(inv, POLICY).subnets.get('pub')!.outbound!.rules;
+    assert.deepEqual(
+      rules.map((r) => [r.ref.label, r.ref.fix?.kind === 'aws-nacl-entry' ? r.ref.fix.ruleNumber : undefined]),
+      [
+        ['acl-pub outbound rule 100 (allow)', 100],
+        ['acl-pub outbound rule * (deny)', 32767],
+        ['acl-pub outbound rule * (deny)', 32767],
+      ],
     );
   });
 });

@@ -975,9 +975,11 @@ function permissions(list: z.output<typeof S.securityGroupShape>['IpPermissions'
       cidr: x.CidrIpv6,
       ...(x.Description ? { description: x.Description } : {}),
     })),
-    groupRefs: p.UserIdGroupPairs.filter((g) => g.GroupId).map((g) => ({
-      groupId: g.GroupId!,
+    // A pair naming its group only by name is kept (the compiler resolves or leaves it unknown), never dropped.
+    groupRefs: p.UserIdGroupPairs.filter((g) => g.GroupId || g.GroupName).map((g) => ({
+      groupId: g.GroupId ?? '',
       ...(g.UserId ? { userId: g.UserId } : {}),
+      ...(!g.GroupId && g.GroupName ? { groupName: g.GroupName } : {}),
     })),
     prefixListIds: p.PrefixListIds.map((x) => x.PrefixListId),
     pointer: `${pointer}/${i}`,

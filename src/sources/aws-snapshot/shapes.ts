@@ -159,7 +159,13 @@ const ipPermission = z.looseObject({
   IpRanges: z.array(z.looseObject({ CidrIp: z.string(), Description: z.string().optional() })).default([]),
   Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: z.string(), Description: z.string().optional() })).default([]),
   UserIdGroupPairs: z
-    .array(z.looseObject({ GroupId: z.string().optional(), UserId: z.string().optional() }))
+    .array(
+      z.looseObject({
+        GroupId: z.string().optional(),
+        UserId: z.string().optional(),
+        GroupName: z.string().optional(),
+      }),
+    )
     .default([]),
   PrefixListIds: z.array(z.looseObject({ PrefixListId: z.string() })).default([]),
 });
