@@ -156,6 +156,12 @@ export interface AwsNetworkInterface extends Scoped {
   /** IPv6 addresses (Ipv6Addresses); undefined when the source does not read them. */
   ipv6Ips?: string[];
   /**
+   * Prefixes delegated to the interface (Ipv4Prefixes, Ipv6Prefixes: EKS prefix mode hands their addresses to pods):
+   * every address in them is the interface's, behind its security groups.
+   */
+  ipv4Prefixes?: string[];
+  ipv6Prefixes?: string[];
+  /**
    * Public IPv4 addresses (Association.PublicIp, an Elastic IP or an auto-assigned one); undefined when the source
    * does not read them, which `cordon verify` reports as unknown rather than guessing.
    */

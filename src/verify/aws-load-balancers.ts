@@ -99,6 +99,7 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
   const nodesOf = new Map<string, { iface: Interface; eni: AwsNetworkInterface }[]>();
   const byInstance = new Map<string, { iface: Interface; eni: AwsNetworkInterface }[]>();
   const byAddress = new Map<string, Interface[]>();
+  const delegated: { scope: { account: string; region: string }; cidr: Cidr; iface: Interface }[] = [];
   const isNode = (i: Interface, eni: AwsNetworkInterface) =>
     i.role === 'workload' && /^ELB (app|net|gwy)\//.test(eni.description ?? '');
   /** Workload interfaces (not load balancer nodes) by scope and by scope and VPC: who may stand behind what is not read. */
@@ -113,10 +114,21 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
       push(byInstance, k, x);
     }
     for (const a of x.iface.addresses) {
+      if (a.first !== a.last) {
+        delegated.push({ scope: x.eni, cidr: a, iface: x.iface });
+        continue;
+      }
       const k = key(x.eni, `${a.family}|${a.first}`);
       push(byAddress, k, x.iface);
     }
   }
+  /** Interfaces holding an address of a scope: their own, or a prefix delegated to them (pods registered by IP). */
+  const holding = (scope: { account: string; region: string }, a: Cidr): Interface[] => [
+    ...(byAddress.get(key(scope, `${a.family}|${a.first}`)) ?? []),
+    ...delegated
+      .filter((e) => e.scope.account === scope.account && e.scope.region === scope.region && cidrContains(e.cidr, a))
+      .map((e) => e.iface),
+  ];
   /** Every workload interface of a VPC may be a backend: what cordon cannot follow. */
   const anyIn = (
     scope: { account: string; region: string },
@@ -267,7 +279,7 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
         let iface: Interface | undefined;
         if (type === 'ip') {
           const a = tryParseCidr(t.id);
-          const found = a ? (byAddress.get(key(g, `${a.family}|${a.first}`)) ?? []) : [];
+          const found = a ? holding(g, a) : [];
           iface = found.find((i) => i.network === (g.vpcId ?? lb.vpcId)) ?? found[0];
           if (!iface) {
             notes.add(

@@ -184,11 +184,28 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   const ipsOf = (n: AwsNetworkInterface) => atDeploy.get(n) ?? n.privateIps;
   // Members of each security group (scope-local; references across peered VPCs resolve by id in the same region).
   const members = new Map<string, Cidr[]>();
+  // Rules repeat the same ranges by the thousand (0.0.0.0/0, the VPC's): each text parsed once, one object shared.
+  const parsedRanges = new Map<string, Cidr | undefined>();
+  const parseRange = (text: string): Cidr | undefined => {
+    if (parsedRanges.has(text)) return parsedRanges.get(text);
+    const c = tryParseCidr(text);
+    parsedRanges.set(text, c);
+    return c;
+  };
   // An interface's addresses, parsed once (they are its model addresses too, and each of its groups lists them).
   const ownAddresses = new Map<AwsNetworkInterface, Cidr[]>();
   const addressesOf = (n: AwsNetworkInterface): Cidr[] => {
     let a = ownAddresses.get(n);
-    if (!a) ownAddresses.set(n, (a = [...hostCidrs(ipsOf(n)), ...hostCidrs(n.ipv6Ips ?? [])]));
+    if (!a)
+      ownAddresses.set(
+        n,
+        (a = [
+          ...hostCidrs(ipsOf(n)),
+          ...hostCidrs(n.ipv6Ips ?? []),
+          // Delegated prefixes: their addresses (pods') are the interface's, filtered by its groups.
+          ...[...(n.ipv4Prefixes ?? []), ...(n.ipv6Prefixes ?? [])].flatMap((x) => parseRange(x) ?? []),
+        ]),
+      );
     return a;
   };
   for (const n of inv.networkInterfaces)
@@ -201,14 +218,6 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   const eniData = (x: { account: string; region: string }) =>
     inv.datasets.get(scopeKey(x))?.has('ec2:network-interfaces') === true;
 
-  // Rules repeat the same ranges by the thousand (0.0.0.0/0, the VPC's): each text parsed once, one object shared.
-  const parsedRanges = new Map<string, Cidr | undefined>();
-  const parseRange = (text: string): Cidr | undefined => {
-    if (parsedRanges.has(text)) return parsedRanges.get(text);
-    const c = tryParseCidr(text);
-    parsedRanges.set(text, c);
-    return c;
-  };
   const permissionRule = (
     g: { id: string; account: string; region: string; origin: Origin; vpcId?: string },
     p: AwsIpPermission,

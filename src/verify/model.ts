@@ -211,7 +211,10 @@ export interface Interface {
   network: string;
   scope: string;
   zone?: string;
-  /** Private addresses (host CIDRs). */
+  /**
+   * Private addresses: host CIDRs, and wider ones for prefixes delegated to the interface (AWS prefix delegation),
+   * every address of which is the interface's.
+   */
   addresses: Cidr[];
   /** True when it has a public IPv4 address, undefined when the inventory does not say. */
   publicIpv4?: boolean;

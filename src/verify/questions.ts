@@ -34,6 +34,7 @@ import {
   type Point,
   rebuild,
   resetPacketSetsIfLarge,
+  restrictAddress,
   restrictAddresses,
   type ProtoPortBox,
 } from './packet-set.js';
@@ -786,7 +787,9 @@ function toBound(c: { family: 4 | 6; first: bigint }): number | bigint {
 }
 
 /** `reach` constrains only FAM and DST: is this destination address in it? */
-function containsAddr(reach: PacketSet, a: { family: 4 | 6; first: bigint }): boolean {
+function containsAddr(reach: PacketSet, a: Cidr): boolean {
+  // A delegated prefix is reached when any address of it is.
+  if (a.first !== a.last) return restrictAddress(reach, DST, a) !== EMPTY;
   return contains(reach, { fam: a.family === 4 ? 0 : 1, src: 0, dst: toBound(a), proto: 0, port: 0 });
 }
 

@@ -842,7 +842,9 @@ class FixWriter {
   /** The witness's source network and the networks peered with it. */
   private sourceNetworkAndPeers(): Set<string> {
     const at = BigInt(this.q.packet.src);
-    const src = this.model.interfaces.find((i) => i.zone === this.q.from && i.addresses.some((c) => c.first === at));
+    const src = this.model.interfaces.find(
+      (i) => i.zone === this.q.from && i.addresses.some((c) => c.first <= at && at <= c.last),
+    );
     const nets = new Set<string>(src ? [src.network] : []);
     for (const p of this.model.peerings.values())
       if (src && p.networks.includes(src.network)) for (const n of p.networks) nets.add(n);
@@ -854,7 +856,9 @@ class FixWriter {
     const egress = this.fix.kind === 'gcp-firewall-rule' && this.fix.direction === 'out';
     const zone = egress ? this.q.from : this.q.to;
     const at = BigInt(egress ? this.q.packet.src : this.q.packet.dst);
-    const iface = this.model.interfaces.find((i) => i.zone === zone && i.addresses.some((c) => c.first === at));
+    const iface = this.model.interfaces.find(
+      (i) => i.zone === zone && i.addresses.some((c) => c.first <= at && at <= c.last),
+    );
     const net = iface ? this.model.networks.get(iface.network) : undefined;
     return net ? (net.ref.resourceId.split('/').pop() ?? net.id) : undefined;
   }

@@ -110,6 +110,11 @@ export class Tracer {
   ) {
     for (const i of model.interfaces)
       for (const a of i.addresses) {
+        if (a.first !== a.last) {
+          // A delegated prefix: looked up by containment (few of them), not by its first address.
+          this.prefixes.push({ cidr: a, iface: i });
+          continue;
+        }
         this.byNetAddr.set(`${i.network}|${a.family}|${a.first}`, i);
         const k = `${a.family}|${a.first}`;
         const l = this.byAddr.get(k);
@@ -118,10 +123,24 @@ export class Tracer {
       }
   }
   private readonly byAddr = new Map<string, Interface[]>();
+  private readonly prefixes: { cidr: Cidr; iface: Interface }[] = [];
+
+  /** The interfaces holding an address: by its own address, or a prefix delegated to them. */
+  private interfacesAt(p: Point, side: 'src' | 'dst'): Interface[] {
+    const a = side === 'src' ? p.src : p.dst;
+    const own = this.byAddr.get(`${p.fam === V4 ? 4 : 6}|${BigInt(a)}`) ?? [];
+    if (this.prefixes.length === 0) return own;
+    const fam = p.fam === V4 ? 4 : 6;
+    const x = BigInt(a);
+    const delegated = this.prefixes.filter((e) => e.cidr.family === fam && e.cidr.first <= x && x <= e.cidr.last);
+    return delegated.length ? [...own, ...delegated.map((e) => e.iface)] : own;
+  }
 
   interfaceAt(network: string, p: Point, side: 'src' | 'dst'): Interface | undefined {
     const a = side === 'src' ? p.src : p.dst;
-    return this.byNetAddr.get(`${network}|${p.fam === V4 ? 4 : 6}|${BigInt(a)}`);
+    const own = this.byNetAddr.get(`${network}|${p.fam === V4 ? 4 : 6}|${BigInt(a)}`);
+    if (own || this.prefixes.length === 0) return own;
+    return this.interfacesAt(p, side).find((i) => i.network === network);
   }
 
   /** The outside zone holding the packet's address on that side, if any. */
@@ -155,7 +174,7 @@ export class Tracer {
     return best;
   }
 
-  /** Load-balancer backends by their address ("family|address"), in the model's order: built on first use. */
+  /** Load-balancer backends by their interface's id, in the model's order: built on first use. */
   private backendsAt?: Map<string, { lb: LoadBalancer; b: LoadBalancerBackend; d: Interface }[]>;
 
   private viaLoadBalancers(source: TraceSource, p: Point, mode: ReplyMode): Trace[] {
@@ -165,16 +184,16 @@ export class Tracer {
       for (const lb of this.model.loadBalancers ?? [])
         for (const b of lb.backends) {
           const d = byId.get(b.iface);
-          for (const a of d?.addresses ?? []) {
-            const k = `${a.family}|${a.first}`;
-            this.backendsAt.set(k, [...(this.backendsAt.get(k) ?? []), { lb, b, d: d! }]);
-          }
+          if (!d) continue;
+          const l = this.backendsAt.get(d.id);
+          if (l) l.push({ lb, b, d });
+          else this.backendsAt.set(d.id, [{ lb, b, d }]);
         }
     }
     const out: Trace[] = [];
     // From outside the model, front ends are not followed (evaluate.ts fromOutside has no load-balancer paths).
     if (source.kind === 'outside') return out;
-    for (const { lb, b, d } of this.backendsAt.get(`${p.fam === V4 ? 4 : 6}|${BigInt(p.dst)}`) ?? []) {
+    for (const { lb, b, d } of this.interfacesAt(p, 'dst').flatMap((i) => this.backendsAt!.get(i.id) ?? [])) {
       if (!frontAccepts(lb, p) || (source.kind === 'internet') !== (lb.reach === 'external')) continue;
       if (source.kind === 'interface' && !lb.address) continue;
       const front = `${lb.reach} front end ${lb.address?.text ?? ''} of ${lb.ref.label}`.replace(/\s+/g, ' ');
@@ -690,7 +709,7 @@ export class Tracer {
       this.replyInto(t, sub, p, this.range(mode), mode);
       return t.done(outside?.name ?? 'internet');
     }
-    const candidates = (this.byAddr.get(`${p.fam === V4 ? 4 : 6}|${BigInt(p.dst)}`) ?? []).filter((i) => i.id !== s.id);
+    const candidates = this.interfacesAt(p, 'dst').filter((i) => i.id !== s.id);
     const best = candidates.find((d) => {
       const w = new Walk(p);
       this.destinationLegs(w, sub, d, p, mode);

@@ -150,3 +150,39 @@ describe('AWS snapshot reader: security group references', () => {
     ]);
   });
 });
+
+describe('AWS snapshot reader: network interfaces', () => {
+  it('reads the prefixes delegated to an interface (Ipv4Prefixes, Ipv6Prefixes), which pods take their addresses from', () => {
+    const eni = (id: string, extra: Record<string, unknown>) => ({
+      NetworkInterfaceId: id,
+      SubnetId: 'subnet-1',
+      VpcId: 'vpc-1',
+      PrivateIpAddress: '10.0.3.10',
+      PrivateIpAddresses: [{ PrivateIpAddress: '10.0.3.10', Primary: true }],
+      Groups: [{ GroupId: 'sg-1', GroupName: 'node' }],
+      ...extra,
+    });
+    const r = loadAwsSnapshotFromTexts([
+      {
+        name: 'm.json',
+        text: JSON.stringify({ cordonSnapshot: 1, provider: 'aws', account: '123456789012', region: 'us-east-1' }),
+      },
+      {
+        name: 'eni.json',
+        text: JSON.stringify({
+          NetworkInterfaces: [
+            eni('eni-1', {
+              Ipv4Prefixes: [{ Ipv4Prefix: '10.0.3.48/28' }, { Ipv4Prefix: '10.0.3.32/28' }],
+              Ipv6Prefixes: [{ Ipv6Prefix: '2600:1f18:1234:5600:1::/80' }],
+            }),
+            eni('eni-2', {}),
+          ],
+        }),
+      },
+    ]);
+    const [a, b] = r.inventory.networkInterfaces;
+    assert.deepEqual(a!.ipv4Prefixes, ['10.0.3.32/28', '10.0.3.48/28']);
+    assert.deepEqual(a!.ipv6Prefixes, ['2600:1f18:1234:5600:1::/80']);
+    assert.equal(b!.ipv4Prefixes, undefined);
+  });
+});

@@ -213,6 +213,24 @@ describe('verify (AWS): load balancers', () => {
     assert.deepEqual(cell(run(instance), 'internet', 'data').configurationPermits, []);
   });
 
+  it('an IP target in a prefix delegated to an interface (an EKS pod) is that interface: the internet reaches it through the NLB', () => {
+    const vpcWide = { db: [tcp(5432, 5432, ['10.0.0.0/16'])] };
+    const build = (delegated: boolean) => {
+      const inv = world(vpcWide);
+      if (delegated) inv.networkInterfaces.find((n) => n.id === 'eni-db')!.ipv4Prefixes = ['10.0.3.32/28'];
+      loadBalancer(inv, nlbToDb({ targetType: 'ip', targets: [{ id: '10.0.3.40', port: 5432 }] }));
+      return run(inv);
+    };
+    // Without the prefix the pod's address is no interface's: the target is not followed (a note, no path).
+    assert.deepEqual(cell(build(false), 'internet', 'data').configurationPermits, []);
+    const r = build(true);
+    assert.deepEqual(cell(r, 'internet', 'data').configurationPermits, ['tcp/5432']);
+    const v = violations(r, 'internet', 'data');
+    assert.equal(v.length, 1);
+    // The path is written to the interface (its addresses, the pods' among them), as for any target it holds.
+    assert.match(witness(v[0]!).packet, /-> 10\.0\.3\.\d+ tcp\/5432/);
+  });
+
   it('an ALB proxies from its nodes: a target admitting the ALB’s group is reachable from the internet, its front end filtered by the ALB’s group', () => {
     const alb = albToInference;
     const r = alb([tcp(443, 443, ['0.0.0.0/0'])], [tcp(8080, 8080, [], ['sg-alb'])]);

@@ -1417,6 +1417,8 @@ const LIST_RECOGNISERS: ListRecogniser[] = [
             ),
           ].sort(),
           ipv6Ips: n.Ipv6Addresses.map((x) => x.Ipv6Address).sort(),
+          ...(n.Ipv4Prefixes.length ? { ipv4Prefixes: n.Ipv4Prefixes.map((x) => x.Ipv4Prefix).sort() } : {}),
+          ...(n.Ipv6Prefixes.length ? { ipv6Prefixes: n.Ipv6Prefixes.map((x) => x.Ipv6Prefix).sort() } : {}),
           groupIds: n.Groups.map((g) => g.GroupId),
           requesterManaged: n.RequesterManaged,
           ...(n.Attachment?.InstanceId ? { instanceId: n.Attachment.InstanceId } : {}),

@@ -237,6 +237,9 @@ export const networkInterfaceShape = z.looseObject({
   /** The primary address's public IP (an Elastic IP or an auto-assigned one). */
   Association: z.looseObject({ PublicIp: z.string().optional() }).optional(),
   Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: z.string() })).default([]),
+  /** Delegated prefixes (prefix delegation: EKS pods take their addresses from them). */
+  Ipv4Prefixes: z.array(z.looseObject({ Ipv4Prefix: z.string() })).default([]),
+  Ipv6Prefixes: z.array(z.looseObject({ Ipv6Prefix: z.string() })).default([]),
   Groups: z.array(z.looseObject({ GroupId: z.string() })).default([]),
   RequesterManaged: z.boolean().default(false),
   Attachment: z
