@@ -42,6 +42,7 @@ import type { Point } from './packet-set.js';
 import {
   hasPorts,
   PROTO_TCP,
+  PROTO_UDP,
   type Filter,
   type Interface,
   type LoadBalancer,
@@ -160,14 +161,20 @@ export function backendAdmits(
       DST,
       d.addresses.filter((c) => c.family === 4),
     );
-    const tcpFront = and(front, protoPorts([PROTO_TCP, PROTO_TCP], [0, 65535]));
-    if (!proxyReady(lb, b)) t = { yes: EMPTY, maybe: and(dst4, tcpFront) };
+    const relayed = lb.proxyUdp ? [PROTO_TCP, PROTO_UDP] : [PROTO_TCP];
+    const carried = (proto: number) => and(front, protoPorts([proto, proto], [0, 65535]));
+    if (!proxyReady(lb, b)) t = { yes: EMPTY, maybe: and(dst4, unionAll(relayed.map(carried))) };
     else {
-      const q = and(and(addresses(SRC, lb.proxySources), dst4), protoPorts([PROTO_TCP, PROTO_TCP], [b.port!, b.port!]));
-      const dims = [SRC, PROTO, PORT];
-      const one = (s: PacketSet) =>
-        mode === 'exists' ? exists(and(s, q), dims) : and(not(exists(and(q, not(s)), dims)), dst4);
-      t = triAndSet({ yes: one(f.yes), maybe: one(f.maybe) }, tcpFront);
+      // Per protocol: the proxy connects with the client's protocol (TCP only, unless it relays UDP too).
+      const sources = addresses(SRC, lb.proxySources);
+      const per = relayed.map((proto) => {
+        const q = and(and(sources, dst4), protoPorts([proto, proto], [b.port!, b.port!]));
+        const dims = [SRC, PROTO, PORT];
+        const one = (s: PacketSet) =>
+          mode === 'exists' ? exists(and(s, q), dims) : and(not(exists(and(q, not(s)), dims)), dst4);
+        return triAndSet({ yes: one(f.yes), maybe: one(f.maybe) }, carried(proto));
+      });
+      t = triUnion(per);
     }
   }
   const ff = frontAdmits(lb, mode);
@@ -347,14 +354,9 @@ export function proxyDecision(
   ranges: readonly Cidr[],
   port: number,
   mode: ReplyMode,
+  proto: number = PROTO_TCP,
 ): { verdict: Tri; ref: Ref; refs: Ref[]; src: bigint } {
-  const d = decideOver(
-    filters,
-    ranges,
-    'remotes',
-    (a) => ({ fam: 0, src: Number(a), dst: p.dst, proto: PROTO_TCP, port }),
-    mode,
-  );
+  const d = decideOver(filters, ranges, 'remotes', (a) => ({ fam: 0, src: Number(a), dst: p.dst, proto, port }), mode);
   return { verdict: d.verdict, ref: d.ref, refs: d.refs, src: d.address };
 }
 

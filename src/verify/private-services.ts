@@ -24,10 +24,11 @@ export function unfollowedService(o: {
     reach: 'internal',
     clientNetworks: o.clientNetworks,
     address: o.address,
-    // Every port of TCP (what a proxy path carries); the port and the proxy's addresses are not known.
-    proto: [6, 6],
+    // Every port of TCP and UDP (all three relay both); the port and the proxy's addresses are not known.
+    proto: [6, 17],
     ports: [[0, 65535]],
     proxySources: [],
+    proxyUdp: true,
     ...(o.frontFilter ? { frontFilter: o.frontFilter } : {}),
     backends: o.candidates.map((i) => ({ iface: i.id, sure: false, via: o.via })),
     ref: o.ref,

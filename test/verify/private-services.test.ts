@@ -125,7 +125,8 @@ describe('verify (GCP): Private Service Connect endpoints to a service attachmen
   it('a zone reaching the endpoint may reach the producer’s backends: not assessed, naming the endpoint', () => {
     const r = runGcp(gcp(false));
     assert.deepEqual(cell(r, 'app', 'data').configurationPermits, []);
-    assert.deepEqual(cell(r, 'app', 'data').unknown, ['tcp all ports']);
+    // TCP and UDP: a PSC endpoint relays both, and VPC firewall rules do not filter it.
+    assert.deepEqual(cell(r, 'app', 'data').unknown, ['tcp all ports', 'udp all ports']);
     const u = findings(r, VERIFY_CHECKS.unknown.id, 'app', 'data');
     assert.ok(u.length > 0);
     assert.match(u[0]!.message, /Private Service Connect endpoint psc-vector to service attachment vector/);
