@@ -15,6 +15,7 @@ import {
   cellOf,
   findingsOf,
   idOf,
+  loadBalancer,
   nic,
   nsg,
   rule,
@@ -81,6 +82,71 @@ describe('verify (Azure): private endpoints of a customer’s Private Link servi
       const r = runAzure(inv);
       assert.deepEqual(cellOf(r, 'app', 'data').unknown, []);
       assert.equal(findingsOf(r, VERIFY_CHECKS.unknown.id, 'app', 'data').length, 0);
+    }
+  });
+});
+
+/**
+ * The service in the inventory: pls `vector-pls` (NAT address 10.2.4.5 in subnet nat of vnet-data) on the front end
+ * of a Standard Load Balancer whose rule forwards TCP 6333 to nic-db, whose NSG admits `dbFrom` on 6333.
+ */
+function azureModelled(dbFrom: string, peFrom = '10.1.1.0/24'): AzureInventory {
+  const inv = azure(PLS, peFrom);
+  subnet(inv, 'vnet-data', 'nat', '10.2.4.0/24');
+  subnet(inv, 'vnet-data', 'fe', '10.2.5.0/24');
+  nsg(inv, 'nsg-db', [
+    rule('vector', 100, 'Inbound', 'Allow', 'Tcp', [dbFrom], ['*'], ['6333']),
+    rule('rest', 200, 'Inbound', 'Deny', '*', ['*'], ['*']),
+  ]);
+  inv.networkInterfaces.find((n) => n.name === 'nic-db')!.networkSecurityGroupId = idOf(
+    'networkSecurityGroups',
+    'nsg-db',
+  );
+  loadBalancer(
+    inv,
+    'lb-vector',
+    { private: ['vnet-data', 'fe', '10.2.5.4'] },
+    ['nic-db'],
+    [{ name: 'vector', frontendPort: 6333, backendPort: 6333 }],
+  );
+  inv.privateLinkServices.push({
+    subscription: SUB,
+    location: 'westeurope',
+    resourceGroup: 'rg',
+    origin: { kind: 'file', file: 'inv.json', pointer: '/pls' },
+    id: PLS,
+    name: 'vector-pls',
+    tags: {},
+    loadBalancerFrontendIpConfigurationIds: [`${idOf('loadBalancers', 'lb-vector')}/frontendIPConfigurations/fe`],
+    natIpConfigurations: [{ privateIpAddress: '10.2.4.5', subnetId: subnetId('vnet-data', 'nat') }],
+  });
+  return inv;
+}
+
+describe('verify (Azure): a Private Link service in the inventory is followed to its load balancer’s backends', () => {
+  it('the backend sees the service’s NAT address: admitting it opens app → data', () => {
+    const r = runAzure(azureModelled('10.2.4.0/24'));
+    assert.deepEqual(cellOf(r, 'app', 'data').configurationPermits, ['tcp/6333']);
+    assert.deepEqual(cellOf(r, 'app', 'data').unknown, []);
+    const v = findingsOf(r, VERIFY_CHECKS.violation.id, 'app', 'data');
+    assert.equal(v.length, 1);
+    // Located at the endpoint subnet's NSG, which sees the consumer (the backend sees the service's NAT address).
+    assert.equal(v[0]!.resource.id, idOf('networkSecurityGroups', 'nsg-pe'));
+    const path_ = (v[0]!.evidence as { witness: { path: { what: string }[] } }).witness.path.map((h) => h.what);
+    assert.ok(
+      path_.some((w) =>
+        /private endpoint pe-vector of Private Link service vector-pls → load balancer lb-vector load-balancing rule vector/.test(
+          w,
+        ),
+      ),
+      path_.join('\n'),
+    );
+  });
+  it('admitting only the consumer’s range, or a consumer the endpoint’s NSG does not admit: nothing', () => {
+    for (const inv of [azureModelled('10.1.0.0/16'), azureModelled('10.2.4.0/24', '10.9.0.0/16')]) {
+      const r = runAzure(inv);
+      assert.deepEqual(cellOf(r, 'app', 'data').configurationPermits, []);
+      assert.deepEqual(cellOf(r, 'app', 'data').unknown, []);
     }
   });
 });
