@@ -3,12 +3,11 @@
  * `LoadBalancer` front ends. Unlike a private endpoint of Azure OpenAI or Storage, which only answers, one of a
  * Private Link service delivers the consumer's connections to the backend pool of the Standard Load Balancer the
  * service fronts, in another VNet and often another subscription, with the source translated to the service's NAT
- * addresses. cordon does not read Private Link services or follow them to their load balancer's frontend IP
- * configuration yet, so a zone that may reach such an endpoint may reach any workload of the service's subscription
- * (a Standard Load Balancer's backend pool holds NICs or addresses of its own VNet, which lies in one subscription):
- * those paths are "maybe", naming the endpoint and the service, never a dead end. Connections rejected or
- * disconnected carry nothing; pending ones are "maybe" like the rest. A service whose subscription has no
- * interface in the model leads outside it (said in the notes).
+ * addresses (TCP and UDP). A service in the inventory is followed to the rules on its front-end IP configurations
+ * (`followed`). One that is not makes any workload of the service's subscription a "maybe" backend (a Standard Load
+ * Balancer's backend pool holds NICs or addresses of its own VNet, which lies in one subscription), naming the
+ * endpoint and the service, never a dead end; a subscription with no interface in the model leads outside it (said
+ * in the notes). Connections rejected or disconnected carry nothing; pending ones are "maybe".
  */
 import { azureIdKey, parseAzureId, type AzureInventory } from '../inventory/azure.js';
 import type { Cidr } from '../util/cidr.js';
@@ -80,7 +79,7 @@ export function compileAzurePrivateLink(ctx: AzurePrivateLinkContext): LoadBalan
         continue;
       }
       const via: Ref = {
-        label: `${what} → Private Link service ${service}: cordon does not follow a Private Link service to its load balancer's backend pool, so any interface of its subscription may be a backend (cannot tell)`,
+        label: `${what} → Private Link service ${service}: the service is not in the inventory (network:private-link-services), so any interface of its subscription may be a backend (cannot tell)`,
         resourceId: serviceId,
         origin: pe.origin,
       };
