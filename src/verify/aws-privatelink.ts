@@ -71,6 +71,11 @@ export function isEndpointServiceName(name: string): boolean {
   return /^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-z]+$/i.test(name);
 }
 
+/**
+ * VPC endpoint types (VpcEndpointType) that lead to VPC Lattice resource configurations or service networks — a
+ * database in another VPC, say — which cordon does not read: undecided over every workload.
+ */
+const LATTICE = new Set(['Resource', 'ServiceNetwork']);
 /** Endpoint states (VpcEndpoint.State) that carry no traffic now and never will. */
 const GONE = new Set(['rejected', 'deleted', 'failed', 'expired']);
 /** Service states (ServiceConfiguration.ServiceState) in which it delivers nothing. */
@@ -87,7 +92,8 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
   const consumers = inv.vpcEndpoints
     .filter(
       (e) =>
-        e.type === 'Interface' && (isEndpointServiceName(e.serviceName) || configs.has(e.serviceName.toLowerCase())),
+        LATTICE.has(e.type) ||
+        (e.type === 'Interface' && (isEndpointServiceName(e.serviceName) || configs.has(e.serviceName.toLowerCase()))),
     )
     .sort((a, b) => `${scopeKey(a)}|${a.id}`.localeCompare(`${scopeKey(b)}|${b.id}`));
   if (consumers.length === 0) return [];
@@ -104,7 +110,9 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
     const state = (e.state ?? '').toLowerCase();
     if (GONE.has(state)) continue;
     const pending = state !== '' && state !== 'available';
-    const what = `interface endpoint ${e.id} of endpoint service ${e.serviceName}`;
+    const what = LATTICE.has(e.type)
+      ? `${e.type} endpoint ${e.id}${e.serviceName ? ` (${e.serviceName})` : ''}`
+      : `interface endpoint ${e.id} of endpoint service ${e.serviceName}`;
     const ref: Ref = { label: what, resourceId: e.id, origin: e.origin };
     // The front end: each address of the endpoint's network interfaces, else (not read) any address of its subnets.
     const enis = e.networkInterfaceIds.flatMap((id) => byEni.get(`${scopeKey(e)}|${id}`) ?? []);
@@ -140,6 +148,29 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
         });
     };
 
+    if (LATTICE.has(e.type)) {
+      const candidates = scopes.flatMap((k) => r.workloads(k));
+      const via: Ref = {
+        label: `${what}: a VPC Lattice resource or service network endpoint, whose resource configurations and services cordon does not read, so this interface may be behind it (cannot tell)`,
+        resourceId: e.id,
+        origin: e.origin,
+      };
+      notes.add(`${what}: VPC Lattice resources behind it are not read, so what it leads to is not decided`);
+      if (candidates.length)
+        for (const { address } of fronts)
+          out.push(
+            unfollowedService({
+              id: `${e.id} ${address.text}`,
+              address,
+              clientNetworks,
+              frontFilter: { filter: endpointFilter, addresses: [address], at: `${e.type} endpoint ${e.id}` },
+              candidates,
+              via,
+              ref: { ...ref, label: what },
+            }),
+          );
+      continue;
+    }
     const provided = (configs.get(e.serviceName.toLowerCase()) ?? []).filter(
       (c) => !SERVICE_GONE.has((c.state ?? '').toLowerCase()),
     );
