@@ -1,7 +1,7 @@
 /**
- * A private endpoint of a customer-provided service that cordon cannot follow to its provider side (AWS PrivateLink
- * endpoint services not read, Azure Private Link services, Google Cloud Private Service Connect service
- * attachments): a load balancer front end at the endpoint's address whose backends are every interface that may
+ * A private endpoint of a customer-provided service that cordon cannot follow to its provider side (an AWS endpoint
+ * service, Azure Private Link service or Google Cloud service attachment whose provider side was not read; VPC
+ * Lattice resources): a load balancer front end at the endpoint's address whose backends are every interface that may
  * stand behind the service, each "maybe", reached through a proxy from addresses cordon does not know (all three
  * translate the consumer's source address). So the zone pairs it may lead to are undecided, naming the endpoint and
  * what is missing, rather than the dead end an endpoint of a cloud provider's own service is.

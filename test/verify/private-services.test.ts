@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import type { AzureInventory } from '../../src/inventory/azure.js';
 import type { GcpForwardingRule, GcpInventory } from '../../src/inventory/gcp.js';
 import { VERIFY_CHECKS } from '../../src/verify/questions.js';
-import { firewall, PROJECT } from '../support/gcp-build.js';
+import { firewall, PROJECT, subnetwork } from '../support/gcp-build.js';
 import {
   azureInventory,
   cellOf,
@@ -24,7 +24,7 @@ import {
   subnetId,
   vnet,
 } from './azure-helpers.js';
-import { cell, findings, gcpWorld, NET, runGcp } from './gcp-helpers.js';
+import { cell, findings, gcpWorld, loadBalancer as gcpLoadBalancer, NET, runGcp } from './gcp-helpers.js';
 
 // ---- Azure
 
@@ -201,5 +201,62 @@ describe('verify (GCP): Private Service Connect endpoints to a service attachmen
     const r = runGcp(gcp(true));
     assert.deepEqual(cell(r, 'app', 'data').unknown, []);
     assert.equal(findings(r, VERIFY_CHECKS.unknown.id, 'app', 'data').length, 0);
+  });
+});
+
+const ATTACHMENT = `projects/${PROJECT}/regions/us-central1/serviceAttachments/vector`;
+
+/**
+ * The attachment in the inventory: it publishes the internal passthrough load balancer "vector" (TCP 6333 → db-1)
+ * from NAT subnet psc-nat (10.1.8.0/24); db-1's ingress admits `dbFrom` on 6333.
+ */
+function gcpModelled(dbFrom: string): GcpInventory {
+  const inv = gcp(false, ATTACHMENT);
+  const lb = gcpLoadBalancer({ kind: 'internal', name: 'vector', port: 6333, members: ['db-1'] });
+  inv.forwardingRules.push(...(lb.forwardingRules ?? []));
+  inv.backendServices.push(...(lb.backendServices ?? []));
+  inv.instanceGroups.push(...(lb.instanceGroups ?? []));
+  inv.subnetworks.push(subnetwork('snet-lb', '10.1.9.0/24'), subnetwork('psc-nat', '10.1.8.0/24'));
+  inv.firewalls.push(
+    firewall('db-vector', {
+      direction: 'INGRESS',
+      sourceRanges: [dbFrom],
+      targetTags: ['data'],
+      allowed: [{ protocol: 'tcp', ports: ['6333'] }],
+    }),
+  );
+  inv.serviceAttachments.push({
+    project: PROJECT,
+    region: 'us-central1',
+    origin: { kind: 'file', file: 'test.json', pointer: '/serviceAttachments/vector' },
+    id: ATTACHMENT,
+    name: 'vector',
+    targetService: `projects/${PROJECT}/regions/us-central1/forwardingRules/vector-fr`,
+    natSubnets: [`projects/${PROJECT}/regions/us-central1/subnetworks/psc-nat`],
+    connectionPreference: 'ACCEPT_AUTOMATIC',
+  });
+  for (const d of ['compute:backend-services', 'compute:instance-groups', 'compute:service-attachments'] as const)
+    inv.datasets.get(PROJECT)!.add(d);
+  return inv;
+}
+
+describe('verify (GCP): a service attachment in the inventory is followed to its producer load balancer', () => {
+  it('the backend sees the NAT subnet: admitting it opens app → data through the PSC endpoint', () => {
+    const r = runGcp(gcpModelled('10.1.8.0/24'));
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, ['tcp/6333']);
+    const v = findings(r, VERIFY_CHECKS.violation.id, 'app', 'data');
+    assert.equal(v.length, 1);
+    const path_ = (v[0]!.evidence as { witness: { path: { what: string }[] } }).witness.path.map((h) => h.what);
+    assert.ok(
+      path_.some((w) =>
+        /Private Service Connect endpoint psc-vector to service attachment vector → forwarding rule vector-fr/.test(w),
+      ),
+      path_.join('\n'),
+    );
+  });
+  it('a backend admitting neither the NAT subnet nor the consumer is not reached', () => {
+    const r = runGcp(gcpModelled('10.1.7.0/24'));
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, []);
+    assert.deepEqual(cell(r, 'app', 'data').unknown, []);
   });
 });
