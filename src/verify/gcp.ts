@@ -1200,6 +1200,9 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
       const proxySources = nat.flatMap((c) => (c ? (tryParseCidr(c) ?? []) : []));
       const accepted = (r.pscConnectionStatus ?? 'ACCEPTED').toUpperCase() === 'ACCEPTED';
       for (const lb of producer) {
+        // A proxy producer (an internal Application Load Balancer) connects to its backends from its own proxy
+        // addresses on the backend's port, whatever PSC did before it; a passthrough one delivers PSC's packet.
+        const proxied = lb.proxySources !== undefined;
         const one = lb.ports.length === 1 && lb.ports[0]![0] === lb.ports[0]![1] ? lb.ports[0]![0] : undefined;
         loadBalancers.push({
           id: `${r.name} ${address.text} → ${lb.id}`,
@@ -1208,12 +1211,12 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
           address,
           proto: lb.proto,
           ports: lb.ports,
-          proxySources,
-          proxyUdp: true,
+          proxySources: lb.proxySources ?? proxySources,
+          proxyUdp: !proxied,
           backends: lb.backends.map((b) => ({
             ...b,
-            sure: b.sure && natKnown && accepted && one !== undefined,
-            ...(one !== undefined ? { port: one } : {}),
+            sure: proxied ? b.sure && accepted : b.sure && natKnown && accepted && one !== undefined,
+            ...(!proxied && one !== undefined ? { port: one } : {}),
             via: { ...b.via, label: `service attachment ${attachment.name} → ${b.via.label}` },
           })),
           ref: { ...ref, label: `${ref.label} → ${lb.ref.label}` },

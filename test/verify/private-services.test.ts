@@ -210,14 +210,25 @@ const ATTACHMENT = `projects/${PROJECT}/regions/us-central1/serviceAttachments/v
  * The attachment in the inventory: it publishes the internal passthrough load balancer "vector" (TCP 6333 → db-1)
  * from NAT subnet psc-nat (10.1.8.0/24); db-1's ingress admits `dbFrom` on 6333.
  */
-function gcpModelled(dbFrom: string): GcpInventory {
+function gcpModelled(dbFrom: string, kind: 'internal' | 'internal-proxy' = 'internal'): GcpInventory {
   const inv = gcp(false, ATTACHMENT);
-  const lb = gcpLoadBalancer({ kind: 'internal', name: 'vector', port: 6333, members: ['db-1'] });
+  const lb = gcpLoadBalancer({ kind, name: 'vector', port: 6333, backendPort: 6333, members: ['db-1'] });
+  inv.targetProxies.push(...(lb.targetProxies ?? []));
+  inv.urlMaps.push(...(lb.urlMaps ?? []));
+  if (kind === 'internal-proxy')
+    inv.subnetworks.push(subnetwork('proxy-only', '10.129.0.0/23', { purpose: 'REGIONAL_MANAGED_PROXY' }));
   inv.forwardingRules.push(...(lb.forwardingRules ?? []));
   inv.backendServices.push(...(lb.backendServices ?? []));
   inv.instanceGroups.push(...(lb.instanceGroups ?? []));
   inv.subnetworks.push(subnetwork('snet-lb', '10.1.9.0/24'), subnetwork('psc-nat', '10.1.8.0/24'));
   inv.firewalls.push(
+    // The consumer reaches the producer only through the PSC endpoint, not the load balancer's own front end.
+    firewall('app-no-ilb', {
+      direction: 'EGRESS',
+      destinationRanges: ['10.1.9.5/32'],
+      targetTags: ['app'],
+      denied: [{ protocol: 'all', ports: [] }],
+    }),
     firewall('db-vector', {
       direction: 'INGRESS',
       sourceRanges: [dbFrom],
@@ -253,6 +264,12 @@ describe('verify (GCP): a service attachment in the inventory is followed to its
       ),
       path_.join('\n'),
     );
+  });
+  it('behind an internal Application Load Balancer the backend sees its proxy-only subnet, not the NAT subnet', () => {
+    const viaProxy = runGcp(gcpModelled('10.129.0.0/23', 'internal-proxy'));
+    assert.deepEqual(cell(viaProxy, 'app', 'data').configurationPermits, ['tcp/6333']);
+    const natOnly = runGcp(gcpModelled('10.1.8.0/24', 'internal-proxy'));
+    assert.deepEqual(cell(natOnly, 'app', 'data').configurationPermits, []);
   });
   it('a backend admitting neither the NAT subnet nor the consumer is not reached', () => {
     const r = runGcp(gcpModelled('10.1.7.0/24'));
