@@ -286,6 +286,17 @@ export interface AzurePrivateEndpoint extends AzureTagged {
   ipConfigurations: { groupId?: string; memberName?: string; privateIpAddress?: string }[];
 }
 
+/**
+ * A Private Link service (Microsoft.Network/privateLinkServices): a customer's service behind a Standard Load
+ * Balancer, which private endpoints in other VNets and subscriptions connect to. It delivers their connections to
+ * the backends of the load balancer rules on its front ends, from its own NAT addresses.
+ */
+export interface AzurePrivateLinkService extends AzureTagged {
+  loadBalancerFrontendIpConfigurationIds: string[];
+  /** The NAT addresses (ipConfigurations): the source the backends see. */
+  natIpConfigurations: { privateIpAddress?: string; subnetId?: string }[];
+}
+
 export interface AzurePrivateDnsZoneGroup extends AzureScoped {
   privateEndpointId: string;
   zoneConfigs: {
@@ -664,6 +675,11 @@ export const AZURE_DATASETS = {
     command: argType('microsoft.network/privateendpoints'),
     permission: 'Microsoft.Network/privateEndpoints/read',
   },
+  'network:private-link-services': {
+    types: ['microsoft.network/privatelinkservices'],
+    command: argType('microsoft.network/privatelinkservices'),
+    permission: 'Microsoft.Network/privateLinkServices/read',
+  },
   'network:private-dns-zone-groups': {
     types: ['microsoft.network/privateendpoints/privatednszonegroups'],
     command:
@@ -843,6 +859,7 @@ export interface AzureInventory {
   networkSecurityGroups: AzureNetworkSecurityGroup[];
   routeTables: AzureRouteTable[];
   privateEndpoints: AzurePrivateEndpoint[];
+  privateLinkServices: AzurePrivateLinkService[];
   privateDnsZoneGroups: AzurePrivateDnsZoneGroup[];
   privateDnsZones: AzurePrivateDnsZone[];
   privateDnsZoneLinks: AzurePrivateDnsZoneLink[];
@@ -897,6 +914,7 @@ export function emptyAzureInventory(): AzureInventory {
     networkSecurityGroups: [],
     routeTables: [],
     privateEndpoints: [],
+    privateLinkServices: [],
     privateDnsZoneGroups: [],
     privateDnsZones: [],
     privateDnsZoneLinks: [],

@@ -344,6 +344,18 @@ export interface GcpAddress extends GcpLabelled {
   prefixLength?: number;
 }
 
+/**
+ * A Private Service Connect service attachment (Compute API `serviceAttachments`): a producer's internal load balancer
+ * forwarding rule (`targetService`) published to consumers' PSC endpoints, whose connections reach its backends from
+ * the NAT subnets' addresses.
+ */
+export interface GcpServiceAttachment extends GcpScoped {
+  targetService?: string;
+  natSubnets: string[];
+  /** ACCEPT_AUTOMATIC or ACCEPT_MANUAL. */
+  connectionPreference?: string;
+}
+
 export interface GcpForwardingRule extends GcpLabelled {
   /** The address (an IP or an address resource's id) as written. */
   IPAddress?: string;
@@ -686,6 +698,12 @@ export const GCP_DATASETS = {
     permission: 'compute.forwardingRules.list',
     level: 'project',
   },
+  'compute:service-attachments': {
+    assetTypes: ['compute.googleapis.com/ServiceAttachment'],
+    command: 'gcloud compute service-attachments list --project PROJECT --format=json',
+    permission: 'compute.serviceAttachments.list',
+    level: 'project',
+  },
   'compute:backend-services': {
     assetTypes: ['compute.googleapis.com/BackendService', 'compute.googleapis.com/RegionBackendService'],
     command:
@@ -815,6 +833,7 @@ export interface GcpInventory {
   routerStatuses: GcpRouterStatus[];
   addresses: GcpAddress[];
   forwardingRules: GcpForwardingRule[];
+  serviceAttachments: GcpServiceAttachment[];
   backendServices: GcpBackendService[];
   urlMaps: GcpUrlMap[];
   targetProxies: GcpTargetProxy[];
@@ -858,6 +877,7 @@ export function emptyGcpInventory(): GcpInventory {
     routerStatuses: [],
     addresses: [],
     forwardingRules: [],
+    serviceAttachments: [],
     backendServices: [],
     urlMaps: [],
     targetProxies: [],

@@ -15,8 +15,8 @@
  * "Client IP preservation has no effect on inbound traffic from AWS PrivateLink. The source IP of the AWS PrivateLink
  * traffic is always the private IP address of the Network Load Balancer" (Elastic Load Balancing, Network Load
  * Balancers, "Edit target group attributes", Client IP preservation), so `proxySources` = the NLB's node addresses and
- * the target's filter is asked for them on the target group's port. Interface endpoints carry TCP only (AWS
- * PrivateLink guide, interface endpoint considerations), so only TCP listeners are front ends.
+ * the target's filter is asked for them on the target group's port. UDP listeners are followed as well (the proxy
+ * relays UDP too: `proxyUdp`), a superset should the service not carry them.
  *
  * What cannot be followed is never a dead end: an endpoint service no configuration of the inventory describes
  * (describe-vpc-endpoint-service-configurations not read where the provider may be) makes every workload interface
@@ -56,12 +56,26 @@ export interface LbResolvers {
 }
 
 const SERVICE_DATASET: AwsDataset = 'ec2:vpc-endpoint-service-configurations';
+/** The protocols a listener relays (unread listeners: either). */
+const PROTOCOLS: Record<string, number[]> = {
+  TCP: [6],
+  TLS: [6],
+  UDP: [17],
+  TCP_UDP: [6, 17],
+  QUIC: [17],
+  TCP_QUIC: [6, 17],
+};
 
 /** An endpoint service's name (as opposed to an AWS service's, com.amazonaws.<region>.<service>). */
 export function isEndpointServiceName(name: string): boolean {
   return /^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-z]+$/i.test(name);
 }
 
+/**
+ * VPC endpoint types (VpcEndpointType) that lead to VPC Lattice resource configurations or service networks — a
+ * database in another VPC, say — which cordon does not read: undecided over every workload.
+ */
+const LATTICE = new Set(['Resource', 'ServiceNetwork']);
 /** Endpoint states (VpcEndpoint.State) that carry no traffic now and never will. */
 const GONE = new Set(['rejected', 'deleted', 'failed', 'expired']);
 /** Service states (ServiceConfiguration.ServiceState) in which it delivers nothing. */
@@ -78,7 +92,8 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
   const consumers = inv.vpcEndpoints
     .filter(
       (e) =>
-        e.type === 'Interface' && (isEndpointServiceName(e.serviceName) || configs.has(e.serviceName.toLowerCase())),
+        LATTICE.has(e.type) ||
+        (e.type === 'Interface' && (isEndpointServiceName(e.serviceName) || configs.has(e.serviceName.toLowerCase()))),
     )
     .sort((a, b) => `${scopeKey(a)}|${a.id}`.localeCompare(`${scopeKey(b)}|${b.id}`));
   if (consumers.length === 0) return [];
@@ -95,7 +110,9 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
     const state = (e.state ?? '').toLowerCase();
     if (GONE.has(state)) continue;
     const pending = state !== '' && state !== 'available';
-    const what = `interface endpoint ${e.id} of endpoint service ${e.serviceName}`;
+    const what = LATTICE.has(e.type)
+      ? `${e.type} endpoint ${e.id}${e.serviceName ? ` (${e.serviceName})` : ''}`
+      : `interface endpoint ${e.id} of endpoint service ${e.serviceName}`;
     const ref: Ref = { label: what, resourceId: e.id, origin: e.origin };
     // The front end: each address of the endpoint's network interfaces, else (not read) any address of its subnets.
     const enis = e.networkInterfaceIds.flatMap((id) => byEni.get(`${scopeKey(e)}|${id}`) ?? []);
@@ -131,6 +148,29 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
         });
     };
 
+    if (LATTICE.has(e.type)) {
+      const candidates = scopes.flatMap((k) => r.workloads(k));
+      const via: Ref = {
+        label: `${what}: a VPC Lattice resource or service network endpoint, whose resource configurations and services cordon does not read, so this interface may be behind it (cannot tell)`,
+        resourceId: e.id,
+        origin: e.origin,
+      };
+      notes.add(`${what}: VPC Lattice resources behind it are not read, so what it leads to is not decided`);
+      if (candidates.length)
+        for (const { address } of fronts)
+          out.push(
+            unfollowedService({
+              id: `${e.id} ${address.text}`,
+              address,
+              clientNetworks,
+              frontFilter: { filter: endpointFilter, addresses: [address], at: `${e.type} endpoint ${e.id}` },
+              candidates,
+              via,
+              ref: { ...ref, label: what },
+            }),
+          );
+      continue;
+    }
     const provided = (configs.get(e.serviceName.toLowerCase()) ?? []).filter(
       (c) => !SERVICE_GONE.has((c.state ?? '').toLowerCase()),
     );
@@ -187,7 +227,13 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
           };
           const backends = scope ? r.anyIn(scope, undefined, undefined, via) : [];
           if (backends.length)
-            front(` ${arn}`, ` → ${viaService}`, { proto: [6, 6], ports: [[0, 65535]], proxySources: [], backends });
+            front(` ${arn}`, ` → ${viaService}`, {
+              proto: [6, 17],
+              ports: [[0, 65535]],
+              proxySources: [],
+              proxyUdp: true,
+              backends,
+            });
           continue;
         }
         // The NLB's security groups see the consumer's client unless the load balancer exempts PrivateLink traffic.
@@ -209,8 +255,9 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
           listeners.push(undefined);
         }
         for (const l of listeners) {
-          const protocol = (l?.protocol ?? 'TCP').toUpperCase();
-          if (!['TCP', 'TLS', 'TCP_UDP'].includes(protocol)) continue; // PrivateLink carries TCP only
+          const protocol = (l?.protocol ?? 'TCP_UDP').toUpperCase();
+          const protos = PROTOCOLS[protocol];
+          if (!protos) continue; // GENEVE: a Gateway Load Balancer's
           const ports: [number, number][] = l?.port !== undefined ? [[l.port, l.port]] : [[0, 65535]];
           const listenerText = l ? `listener ${l.protocol ?? '?'}:${l.port ?? '?'}` : 'listeners not read';
           const reached: Reached[] = l
@@ -246,13 +293,19 @@ export function compilePrivateLink(ctx: AwsLbContext, r: LbResolvers): LoadBalan
                 return !seen.has(bk) && seen.add(bk);
               });
             if (backends.length === 0) continue;
-            front(` ${nlb.name} ${listenerText}${k ? ` via ${g.via!.name}` : ''}`, ` → ${viaService} ${listenerText}`, {
-              proto: [6, 6],
-              ports,
-              proxySources: proxy.cidrs,
-              ...(providerFilter ? { providerFilter } : {}),
-              backends,
-            });
+            for (const proto of protos)
+              front(
+                ` ${nlb.name} ${listenerText} ${proto === 17 ? 'udp' : 'tcp'}${k ? ` via ${g.via!.name}` : ''}`,
+                ` → ${viaService} ${listenerText}`,
+                {
+                  proto: [proto, proto],
+                  ports,
+                  proxySources: proxy.cidrs,
+                  proxyUdp: true,
+                  ...(providerFilter ? { providerFilter } : {}),
+                  backends,
+                },
+              );
           }
         }
       }

@@ -345,8 +345,8 @@ function loadBalancer(
       return !seen.has(k) && seen.add(k);
     });
     const reach = front?.reach ?? 'external';
-    for (const proto of protos)
-      out.push({
+    for (const proto of protos) {
+      const compiled: LoadBalancer = {
         id: `load balancer ${lb.name} ${nat ? 'NAT rule' : 'rule'} ${r.name}${protos.length > 1 ? (proto === PROTO_TCP ? ' (TCP)' : ' (UDP)') : ''}`,
         reach,
         ...(reach === 'internal' ? { clientNetworks: front?.network ? ctx.reachableNetworks(front.network) : [] } : {}),
@@ -357,10 +357,19 @@ function loadBalancer(
         ...(r.enableFloatingIp ? { floatingIp: true } : {}),
         backends,
         ref: rref,
-      });
+      };
+      out.push(compiled);
+      if (r.frontendIpConfigurationId) RULE_FRONTEND.set(compiled, azureIdKey(r.frontendIpConfigurationId));
+    }
   }
   return out;
 }
+
+/**
+ * The front-end IP configuration (azureIdKey) of each compiled load-balancing or NAT rule: a Private Link service
+ * names the front ends whose rules carry its connections (azure-privatelink.ts).
+ */
+export const RULE_FRONTEND = new WeakMap<LoadBalancer, string>();
 
 function applicationGateway(
   ctx: AzureLbContext,

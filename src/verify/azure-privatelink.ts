@@ -3,15 +3,17 @@
  * `LoadBalancer` front ends. Unlike a private endpoint of Azure OpenAI or Storage, which only answers, one of a
  * Private Link service delivers the consumer's connections to the backend pool of the Standard Load Balancer the
  * service fronts, in another VNet and often another subscription, with the source translated to the service's NAT
- * addresses. cordon does not read Private Link services or follow them to their load balancer's frontend IP
- * configuration yet, so a zone that may reach such an endpoint may reach any workload of the service's subscription
- * (a Standard Load Balancer's backend pool holds NICs or addresses of its own VNet, which lies in one subscription):
- * those paths are "maybe", naming the endpoint and the service, never a dead end. Connections rejected or
- * disconnected carry nothing; pending ones are "maybe" like the rest. A service whose subscription has no
- * interface in the model leads outside it (said in the notes).
+ * addresses (TCP and UDP). A service in the inventory is followed to the rules on its front-end IP configurations
+ * (`followed`). One that is not makes any workload of the service's subscription a "maybe" backend (a Standard Load
+ * Balancer's backend pool holds NICs or addresses of its own VNet, which lies in one subscription), naming the
+ * endpoint and the service, never a dead end; a subscription with no interface in the model leads outside it (said
+ * in the notes). Connections rejected or disconnected carry nothing; pending ones are "maybe".
  */
 import { azureIdKey, parseAzureId, type AzureInventory } from '../inventory/azure.js';
-import type { Interface, LoadBalancer, Ref, Subnet } from './model.js';
+import type { Cidr } from '../util/cidr.js';
+import { tryParseCidr } from '../util/cidr.js';
+import { RULE_FRONTEND } from './azure-load-balancers.js';
+import type { Interface, LoadBalancer, LoadBalancerBackend, Ref, Subnet } from './model.js';
 import { unfollowedService } from './private-services.js';
 
 const PLS_TYPE = 'microsoft.network/privatelinkservices';
@@ -19,6 +21,10 @@ const GONE = new Set(['rejected', 'disconnected']);
 
 export interface AzurePrivateLinkContext {
   inv: AzureInventory;
+  /** The compiled load-balancer rules (azure-load-balancers.ts), whose front ends a service names. */
+  loadBalancers: readonly LoadBalancer[];
+  /** The model subnet of an Azure subnet id (its address ranges: a NAT address assigned at deploy lies there). */
+  subnetCidrs: (subnetId: string) => Cidr[];
   interfaces: readonly Interface[];
   nicInterface: ReadonlyMap<string, Interface>;
   reachableNetworks: (network: string) => string[];
@@ -35,24 +41,35 @@ export function compileAzurePrivateLink(ctx: AzurePrivateLinkContext): LoadBalan
       const k = (i.scope.split('/')[0] ?? '').toLowerCase();
       bySubscription.set(k, [...(bySubscription.get(k) ?? []), i]);
     }
+  const services = new Map(inv.privateLinkServices.map((s) => [azureIdKey(s.id), s]));
+  const rulesAt = new Map<string, LoadBalancer[]>();
+  for (const lb of ctx.loadBalancers) {
+    const f = RULE_FRONTEND.get(lb);
+    if (f) rulesAt.set(f, [...(rulesAt.get(f) ?? []), lb]);
+  }
   const out: LoadBalancer[] = [];
   for (const pe of [...inv.privateEndpoints].sort((a, b) => azureIdKey(a.id).localeCompare(azureIdKey(b.id)))) {
-    const services = pe.connections.filter(
+    const connected = pe.connections.filter(
       (c) =>
         c.privateLinkServiceId &&
         (parseAzureId(c.privateLinkServiceId).type ?? '').toLowerCase() === PLS_TYPE &&
         !GONE.has((c.status ?? '').toLowerCase()),
     );
-    if (services.length === 0) continue;
+    if (connected.length === 0) continue;
     const nics = pe.networkInterfaceIds.flatMap((id) => ctx.nicInterface.get(azureIdKey(id)) ?? []);
     const what = `private endpoint ${pe.name}`;
     if (nics.length === 0) {
       notes.add(`${what}: its network interface is not in the model, so nothing reaches it`);
       continue;
     }
-    for (const c of services) {
+    for (const c of connected) {
       const serviceId = c.privateLinkServiceId!;
       const service = serviceId.split('/').pop() ?? serviceId;
+      const pls = services.get(azureIdKey(serviceId));
+      if (pls) {
+        out.push(...followed(ctx, pls, rulesAt, nics, what, pe.id, pe.origin, (c.status ?? '').toLowerCase()));
+        continue;
+      }
       const subscription = (parseAzureId(serviceId).subscription ?? '').toLowerCase();
       const candidates = bySubscription.get(subscription) ?? [];
       if (candidates.length === 0) {
@@ -62,7 +79,7 @@ export function compileAzurePrivateLink(ctx: AzurePrivateLinkContext): LoadBalan
         continue;
       }
       const via: Ref = {
-        label: `${what} → Private Link service ${service}: cordon does not follow a Private Link service to its load balancer's backend pool, so any interface of its subscription may be a backend (cannot tell)`,
+        label: `${what} → Private Link service ${service}: the service is not in the inventory (network:private-link-services), so any interface of its subscription may be a backend (cannot tell)`,
         resourceId: serviceId,
         origin: pe.origin,
       };
@@ -85,6 +102,79 @@ export function compileAzurePrivateLink(ctx: AzurePrivateLinkContext): LoadBalan
             }),
           );
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * A private endpoint of a Private Link service in the inventory: the rules on the service's load balancer front
+ * ends carry its connections to their backends, from the service's NAT addresses (a proxy), on each rule's backend
+ * port; the client connects to the endpoint on the rule's front-end port.
+ */
+function followed(
+  ctx: AzurePrivateLinkContext,
+  pls: AzureInventory['privateLinkServices'][number],
+  rulesAt: ReadonlyMap<string, LoadBalancer[]>,
+  nics: readonly Interface[],
+  what: string,
+  peId: string,
+  origin: Ref['origin'],
+  status: string,
+): LoadBalancer[] {
+  const out: LoadBalancer[] = [];
+  const nat = pls.natIpConfigurations.map((c) => ({
+    cidr: c.privateIpAddress ? tryParseCidr(c.privateIpAddress) : undefined,
+    subnet: c.subnetId,
+  }));
+  // A NAT address assigned at deploy: any address of its subnet stands for it, and what it reaches is undecided.
+  const natKnown = nat.length > 0 && nat.every((n) => n.cidr);
+  const proxySources = nat.flatMap((n) => (n.cidr ? [n.cidr] : n.subnet ? ctx.subnetCidrs(n.subnet) : []));
+  if (!natKnown)
+    ctx.notes.add(
+      `Private Link service ${pls.name}: its NAT addresses are not all known, so any address of their subnets stands for them (paths through it are not decided)`,
+    );
+  const rules = pls.loadBalancerFrontendIpConfigurationIds.flatMap((f) => rulesAt.get(azureIdKey(f)) ?? []);
+  if (rules.length === 0)
+    ctx.notes.add(`Private Link service ${pls.name}: no load-balancing rule of the model is on its front ends`);
+  for (const rule of rules) {
+    // The backend port a proxy connects to: a rule's one backend port (HA ports keep the client's: not one port).
+    const [from, to] = rule.ports[0] ?? [0, 65535];
+    const port = from === to ? from : undefined;
+    const backends = rule.backends.map((b): LoadBalancerBackend => ({
+      ...b,
+      sure:
+        b.sure &&
+        natKnown &&
+        status !== 'pending' &&
+        !(rule.frontendPorts && rule.frontendPorts[0] !== rule.frontendPorts[1]),
+      ...(port !== undefined ? { port } : {}),
+      via: { ...b.via, label: `Private Link service ${pls.name} → ${b.via.label}` },
+    }));
+    for (const nic of nics) {
+      const inbound = ctx.subnets.get(nic.subnet)?.inbound;
+      for (const address of nic.addresses)
+        out.push({
+          id: `${what} ${address.text} → ${rule.id}`,
+          reach: 'internal',
+          clientNetworks: ctx.reachableNetworks(nic.network),
+          address,
+          proto: rule.proto,
+          // The client sends to the rule's front-end port; a range maps each port to a backend (not told apart).
+          ports: [rule.frontendPorts ?? rule.ports[0] ?? [0, 65535]],
+          proxySources,
+          proxyUdp: true,
+          // Findings are located there when it exists: the backend sees the service's NAT address, not the client.
+          ...(inbound
+            ? { frontFilter: { filter: inbound, addresses: [address], at: `${what} subnet` }, locateAtFront: true }
+            : {}),
+          backends,
+          ref: {
+            label: `${what} of Private Link service ${pls.name} → ${rule.ref.label}`,
+            resourceId: peId,
+            ...(origin ? { origin } : {}),
+          },
+        });
     }
   }
   return out;

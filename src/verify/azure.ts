@@ -899,6 +899,11 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
       nicInterface,
       reachableNetworks,
       subnets,
+      loadBalancers,
+      subnetCidrs: (id) => {
+        const ms = modelSubnet.get(azureIdKey(id));
+        return (ms ? subnets.get(ms.main)?.cidrs : undefined)?.filter((c) => c.family === 4) ?? [];
+      },
       notes,
     }),
   );

@@ -96,6 +96,7 @@ import type {
   Filter,
   FilterRule,
   Interface,
+  LoadBalancer,
   ModelGap,
   Network,
   NetworkModel,
@@ -1141,10 +1142,24 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
   // PSC endpoints to service attachments (a Vertex AI private endpoint) and Traffic Director rules are not in the
   // model: a path through one is neither proven nor refuted, so say so once each. Load balancers are
   // (gcp-load-balancers.ts).
+  // A PSC endpoint whose service attachment and producer forwarding rule are read is followed below instead.
+  const attachments = new Map(inv.serviceAttachments.map((a) => [gcpIdKey(a.id), a]));
+  const ruleIds = new Set(inv.forwardingRules.map((r) => gcpIdKey(r.id)));
+  const followed = (r: (typeof inv.forwardingRules)[number]) => {
+    const a = r.target ? attachments.get(gcpIdKey(r.target)) : undefined;
+    return (
+      !!a?.targetService &&
+      ruleIds.has(a.targetService) &&
+      !!tryParseCidr(r.IPAddress ?? '') &&
+      !!r.network &&
+      networksById.has(gcpIdKey(r.network))
+    );
+  };
   for (const r of inv.forwardingRules) {
     if (bundleOf(r)) continue;
     const scheme = (r.loadBalancingScheme ?? '').toUpperCase();
     if (scheme !== '' && scheme !== 'INTERNAL_SELF_MANAGED') continue;
+    if (scheme === '' && followed(r)) continue;
     const kind =
       scheme === ''
         ? 'Private Service Connect endpoint(s) to a service attachment'
@@ -1169,10 +1184,17 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
     (k) => (peersOf.get(k) ?? []).map((p) => netName(p.other)),
     notes,
   );
-  // A PSC endpoint to a service attachment leads to the producer's internal load balancer backends, which cordon does
-  // not follow: any workload may stand behind it, so what reaches the endpoint reaches them "maybe" (the gap above
-  // keeps the consumer's project not verified too). Clients: its network and peers (a superset).
+  // A PSC endpoint to a service attachment leads to the producer's internal load balancer backends: followed when the
+  // attachment and its target forwarding rule are read; otherwise any workload may stand behind it, so what reaches
+  // the endpoint reaches them "maybe" (and the gap above keeps the consumer's project not verified). Clients: its
+  // network and peers (a superset).
   const workloads = interfaces.filter((i) => i.role === 'workload');
+  const subnetworksById = new Map(inv.subnetworks.map((s) => [gcpIdKey(s.id), s]));
+  const lbByRule = new Map<string, LoadBalancer[]>();
+  for (const lb of loadBalancers) {
+    const k = gcpIdKey(lb.ref.resourceId);
+    lbByRule.set(k, [...(lbByRule.get(k) ?? []), lb]);
+  }
   for (const r of [...inv.forwardingRules].sort((a, b) => gcpIdKey(a.id).localeCompare(gcpIdKey(b.id)))) {
     if (bundleOf(r) || (r.loadBalancingScheme ?? '') !== '' || !r.target || !/serviceAttachments\//i.test(r.target))
       continue;
@@ -1187,11 +1209,46 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
       resourceType: 'compute.googleapis.com/ForwardingRule',
       scope: gcpScopeKey(r),
     };
+    const clientNetworks = [netName(net), ...(peersOf.get(gcpIdKey(net.id)) ?? []).map((p) => netName(p.other))];
+    const attachment = attachments.get(gcpIdKey(r.target));
+    const producer = attachment?.targetService ? (lbByRule.get(attachment.targetService) ?? []) : [];
+    if (attachment && producer.length) {
+      // The attachment's producer load balancer, followed: its backends see the NAT subnets' addresses (a proxy) on
+      // the port the consumer sent to, which the model can name only when the rule has one port.
+      const nat = attachment.natSubnets.map((s) => subnetworksById.get(s)?.ipCidrRange);
+      const natKnown = nat.length > 0 && nat.every((c) => c !== undefined);
+      const proxySources = nat.flatMap((c) => (c ? (tryParseCidr(c) ?? []) : []));
+      const accepted = (r.pscConnectionStatus ?? 'ACCEPTED').toUpperCase() === 'ACCEPTED';
+      for (const lb of producer) {
+        // A proxy producer (an internal Application Load Balancer) connects to its backends from its own proxy
+        // addresses on the backend's port, whatever PSC did before it; a passthrough one delivers PSC's packet.
+        const proxied = lb.proxySources !== undefined;
+        const one = lb.ports.length === 1 && lb.ports[0]![0] === lb.ports[0]![1] ? lb.ports[0]![0] : undefined;
+        loadBalancers.push({
+          id: `${r.name} ${address.text} → ${lb.id}`,
+          reach: 'internal',
+          clientNetworks,
+          address,
+          proto: lb.proto,
+          ports: lb.ports,
+          proxySources: lb.proxySources ?? proxySources,
+          proxyUdp: !proxied,
+          backends: lb.backends.map((b) => ({
+            ...b,
+            sure: proxied ? b.sure && accepted : b.sure && natKnown && accepted && one !== undefined,
+            ...(!proxied && one !== undefined ? { port: one } : {}),
+            via: { ...b.via, label: `service attachment ${attachment.name} → ${b.via.label}` },
+          })),
+          ref: { ...ref, label: `${ref.label} → ${lb.ref.label}` },
+        });
+      }
+      continue;
+    }
     loadBalancers.push(
       unfollowedService({
         id: `${r.name} ${address.text}`,
         address,
-        clientNetworks: [netName(net), ...(peersOf.get(gcpIdKey(net.id)) ?? []).map((p) => netName(p.other))],
+        clientNetworks,
         candidates: workloads,
         via: {
           ...ref,

@@ -57,6 +57,7 @@ import {
   ANY_EPHEMERAL,
   hasPorts,
   PROTO_TCP,
+  PROTO_UDP,
   type Filter,
   type Interface,
   type LoadBalancer,
@@ -209,20 +210,27 @@ export function backendAdmits(
     t = passthroughAdmits(lb, b, f, front, dst);
     t = triAnd(t, triOr(backendReplies(model, d, clientPorts, mode), NOT_TCP));
   } else {
-    // The proxy's address must pass both ways: its connection in, the reply out to it.
-    f = triAnd(f, backendReplies(model, d, ANY_EPHEMERAL, mode));
+    // The proxy's address must pass both ways: its connection in, the reply out to it (TCP: a UDP relay's forward
+    // packet arriving is enough, as everywhere else).
+    f = triAnd(f, triOr(backendReplies(model, d, ANY_EPHEMERAL, mode), NOT_TCP));
     const dst4 = addresses(
       DST,
       d.addresses.filter((c) => c.family === 4),
     );
-    const tcpFront = and(front, protoPorts([PROTO_TCP, PROTO_TCP], [0, 65535]));
-    if (!proxyReady(lb, b)) t = { yes: EMPTY, maybe: and(dst4, tcpFront) };
+    const relayed = lb.proxyUdp ? [PROTO_TCP, PROTO_UDP] : [PROTO_TCP];
+    const carried = (proto: number) => and(front, protoPorts([proto, proto], [0, 65535]));
+    if (!proxyReady(lb, b)) t = { yes: EMPTY, maybe: and(dst4, unionAll(relayed.map(carried))) };
     else {
-      const q = and(and(addresses(SRC, lb.proxySources), dst4), protoPorts([PROTO_TCP, PROTO_TCP], [b.port!, b.port!]));
-      const dims = [SRC, PROTO, PORT];
-      const one = (s: PacketSet) =>
-        mode === 'exists' ? exists(and(s, q), dims) : and(not(exists(and(q, not(s)), dims)), dst4);
-      t = triAndSet({ yes: one(f.yes), maybe: one(f.maybe) }, tcpFront);
+      // Per protocol: the proxy connects with the client's protocol (TCP only, unless it relays UDP too).
+      const sources = addresses(SRC, lb.proxySources);
+      const per = relayed.map((proto) => {
+        const q = and(and(sources, dst4), protoPorts([proto, proto], [b.port!, b.port!]));
+        const dims = [SRC, PROTO, PORT];
+        const one = (s: PacketSet) =>
+          mode === 'exists' ? exists(and(s, q), dims) : and(not(exists(and(q, not(s)), dims)), dst4);
+        return triAndSet({ yes: one(f.yes), maybe: one(f.maybe) }, carried(proto));
+      });
+      t = triUnion(per);
     }
   }
   const ff = frontAdmits(lb, mode);
@@ -483,14 +491,16 @@ export function proxyDecision(
   port: number,
   mode: ReplyMode,
   replyOut: Filter | undefined,
+  proto: number = PROTO_TCP,
 ): { verdict: Tri; ref: Ref; refs: Ref[]; src: bigint; onReply?: string } {
   const d = decideOver(
     filters,
     ranges,
     'remotes',
-    (a) => ({ fam: 0, src: Number(a), dst: p.dst, proto: PROTO_TCP, port }),
+    (a) => ({ fam: 0, src: Number(a), dst: p.dst, proto, port }),
     mode,
-    { filter: replyOut, ports: ANY_EPHEMERAL },
+    // A UDP proxy's answer is no TCP reply through a stateless filter: only TCP asks the reply leg.
+    proto === PROTO_TCP ? { filter: replyOut, ports: ANY_EPHEMERAL } : undefined,
   );
   return { verdict: d.verdict, ref: d.ref, refs: d.refs, src: d.address, ...(d.onReply ? { onReply: d.onReply } : {}) };
 }

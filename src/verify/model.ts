@@ -355,6 +355,11 @@ export interface LoadBalancer {
   locateAtFront?: boolean;
   proxySources?: Cidr[];
   /**
+   * The proxy relays UDP as well as TCP, translating the source of both (AWS PrivateLink, Azure Private Link, Google
+   * Cloud Private Service Connect); otherwise a proxy connects to its backends over TCP only.
+   */
+  proxyUdp?: boolean;
+  /**
    * A passthrough front end that delivers the client's packet to each backend's own `port` rather than the front
    * end's (AWS Network Load Balancers with client IP preservation): the backend's filter sees the client's address
    * and that port; an unknown port leaves the path "maybe".

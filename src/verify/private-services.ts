@@ -1,7 +1,7 @@
 /**
- * A private endpoint of a customer-provided service that cordon cannot follow to its provider side (AWS PrivateLink
- * endpoint services not read, Azure Private Link services, Google Cloud Private Service Connect service
- * attachments): a load balancer front end at the endpoint's address whose backends are every interface that may
+ * A private endpoint of a customer-provided service that cordon cannot follow to its provider side (an AWS endpoint
+ * service, Azure Private Link service or Google Cloud service attachment whose provider side was not read; VPC
+ * Lattice resources): a load balancer front end at the endpoint's address whose backends are every interface that may
  * stand behind the service, each "maybe", reached through a proxy from addresses cordon does not know (all three
  * translate the consumer's source address). So the zone pairs it may lead to are undecided, naming the endpoint and
  * what is missing, rather than the dead end an endpoint of a cloud provider's own service is.
@@ -24,10 +24,11 @@ export function unfollowedService(o: {
     reach: 'internal',
     clientNetworks: o.clientNetworks,
     address: o.address,
-    // Every port of TCP (what a proxy path carries); the port and the proxy's addresses are not known.
-    proto: [6, 6],
+    // Every port of TCP and UDP (all three relay both); the port and the proxy's addresses are not known.
+    proto: [6, 17],
     ports: [[0, 65535]],
     proxySources: [],
+    proxyUdp: true,
     ...(o.frontFilter ? { frontFilter: o.frontFilter } : {}),
     backends: o.candidates.map((i) => ({ iface: i.id, sure: false, via: o.via })),
     ref: o.ref,

@@ -10,6 +10,7 @@ import {
   ANY_EPHEMERAL,
   NAT_PORTS,
   PROTO_TCP,
+  PROTO_UDP,
   hasPorts,
   type Filter,
   type Interface,
@@ -265,8 +266,8 @@ export class Tracer {
           // The backend answers the client's address: the reply leaves its subnet (load-balancers.ts backendReplies).
           if (p.proto === PROTO_TCP) t.replyLeg(dsub?.id ?? d.subnet, dsub?.outbound, p, this.range(mode), mode, 'out');
         }
-      } else if (p.fam !== V4 || p.proto !== PROTO_TCP)
-        t.drop(d.id, 'the proxy connects to its backends over IPv4 TCP');
+      } else if (p.fam !== V4 || (p.proto !== PROTO_TCP && !(lb.proxyUdp && p.proto === PROTO_UDP)))
+        t.drop(d.id, `the proxy connects to its backends over IPv4 TCP${lb.proxyUdp ? ' or UDP' : ''}`);
       else if (b.port === undefined || lb.proxySources.length === 0)
         t.hop(
           d.id,
@@ -279,7 +280,7 @@ export class Tracer {
         // An open filter (no NSG; GCP subnets) decides nothing: the other names the rule.
         const filters = [dsub?.inbound, d.inbound].filter((f): f is Filter => !!f && !openFilter(f));
         if (filters.length === 0) filters.push(d.inbound);
-        const pd = proxyDecision(filters, p, lb.proxySources, b.port, mode, dsub?.outbound);
+        const pd = proxyDecision(filters, p, lb.proxySources, b.port, mode, dsub?.outbound, p.proto);
         if (dsub && !dsub.inbound) t.hop(dsub.id, 'maybe', 'inbound filter not in the inventory');
         const ranges = lb.proxySources.map((c) => c.text).join(', ');
         t.hop(

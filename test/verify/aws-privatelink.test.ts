@@ -242,6 +242,15 @@ describe('verify (AWS): PrivateLink to customer endpoint services', () => {
     assert.deepEqual(pending.matrix.find((m) => m.from === 'app' && m.to === 'data')!.unknown, ['tcp/6333']);
   });
 
+  it('a VPC Lattice resource endpoint (resources not read) is undecided over every workload, not a dead end', () => {
+    const inv = world({ provided: false });
+    Object.assign(inv.vpcEndpoints[0]!, { type: 'Resource', serviceName: '' });
+    const r = run(inv);
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, []);
+    assert.deepEqual(cell(r, 'app', 'data').unknown, ['tcp/6333']);
+    assert.match(unknowns(r, 'app', 'data')[0]!.message, /Resource endpoint vpce-vector: a VPC Lattice resource/);
+  });
+
   it('listeners of the provider NLB not read: any instance of its VPC may be a target', () => {
     const inv = world();
     inv.lbListeners = [];

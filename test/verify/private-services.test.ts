@@ -9,12 +9,13 @@ import { describe, it } from 'node:test';
 import type { AzureInventory } from '../../src/inventory/azure.js';
 import type { GcpForwardingRule, GcpInventory } from '../../src/inventory/gcp.js';
 import { VERIFY_CHECKS } from '../../src/verify/questions.js';
-import { firewall, PROJECT } from '../support/gcp-build.js';
+import { firewall, PROJECT, subnetwork } from '../support/gcp-build.js';
 import {
   azureInventory,
   cellOf,
   findingsOf,
   idOf,
+  loadBalancer,
   nic,
   nsg,
   rule,
@@ -23,7 +24,7 @@ import {
   subnetId,
   vnet,
 } from './azure-helpers.js';
-import { cell, findings, gcpWorld, NET, runGcp } from './gcp-helpers.js';
+import { cell, findings, gcpWorld, loadBalancer as gcpLoadBalancer, NET, runGcp } from './gcp-helpers.js';
 
 // ---- Azure
 
@@ -85,6 +86,71 @@ describe('verify (Azure): private endpoints of a customer’s Private Link servi
   });
 });
 
+/**
+ * The service in the inventory: pls `vector-pls` (NAT address 10.2.4.5 in subnet nat of vnet-data) on the front end
+ * of a Standard Load Balancer whose rule forwards TCP 6333 to nic-db, whose NSG admits `dbFrom` on 6333.
+ */
+function azureModelled(dbFrom: string, peFrom = '10.1.1.0/24'): AzureInventory {
+  const inv = azure(PLS, peFrom);
+  subnet(inv, 'vnet-data', 'nat', '10.2.4.0/24');
+  subnet(inv, 'vnet-data', 'fe', '10.2.5.0/24');
+  nsg(inv, 'nsg-db', [
+    rule('vector', 100, 'Inbound', 'Allow', 'Tcp', [dbFrom], ['*'], ['6333']),
+    rule('rest', 200, 'Inbound', 'Deny', '*', ['*'], ['*']),
+  ]);
+  inv.networkInterfaces.find((n) => n.name === 'nic-db')!.networkSecurityGroupId = idOf(
+    'networkSecurityGroups',
+    'nsg-db',
+  );
+  loadBalancer(
+    inv,
+    'lb-vector',
+    { private: ['vnet-data', 'fe', '10.2.5.4'] },
+    ['nic-db'],
+    [{ name: 'vector', frontendPort: 6333, backendPort: 6333 }],
+  );
+  inv.privateLinkServices.push({
+    subscription: SUB,
+    location: 'westeurope',
+    resourceGroup: 'rg',
+    origin: { kind: 'file', file: 'inv.json', pointer: '/pls' },
+    id: PLS,
+    name: 'vector-pls',
+    tags: {},
+    loadBalancerFrontendIpConfigurationIds: [`${idOf('loadBalancers', 'lb-vector')}/frontendIPConfigurations/fe`],
+    natIpConfigurations: [{ privateIpAddress: '10.2.4.5', subnetId: subnetId('vnet-data', 'nat') }],
+  });
+  return inv;
+}
+
+describe('verify (Azure): a Private Link service in the inventory is followed to its load balancer’s backends', () => {
+  it('the backend sees the service’s NAT address: admitting it opens app → data', () => {
+    const r = runAzure(azureModelled('10.2.4.0/24'));
+    assert.deepEqual(cellOf(r, 'app', 'data').configurationPermits, ['tcp/6333']);
+    assert.deepEqual(cellOf(r, 'app', 'data').unknown, []);
+    const v = findingsOf(r, VERIFY_CHECKS.violation.id, 'app', 'data');
+    assert.equal(v.length, 1);
+    // Located at the endpoint subnet's NSG, which sees the consumer (the backend sees the service's NAT address).
+    assert.equal(v[0]!.resource.id, idOf('networkSecurityGroups', 'nsg-pe'));
+    const path_ = (v[0]!.evidence as { witness: { path: { what: string }[] } }).witness.path.map((h) => h.what);
+    assert.ok(
+      path_.some((w) =>
+        /private endpoint pe-vector of Private Link service vector-pls → load balancer lb-vector load-balancing rule vector/.test(
+          w,
+        ),
+      ),
+      path_.join('\n'),
+    );
+  });
+  it('admitting only the consumer’s range, or a consumer the endpoint’s NSG does not admit: nothing', () => {
+    for (const inv of [azureModelled('10.1.0.0/16'), azureModelled('10.2.4.0/24', '10.9.0.0/16')]) {
+      const r = runAzure(inv);
+      assert.deepEqual(cellOf(r, 'app', 'data').configurationPermits, []);
+      assert.deepEqual(cellOf(r, 'app', 'data').unknown, []);
+    }
+  });
+});
+
 // ---- Google Cloud
 
 const psc = (target: string): GcpForwardingRule => ({
@@ -125,7 +191,8 @@ describe('verify (GCP): Private Service Connect endpoints to a service attachmen
   it('a zone reaching the endpoint may reach the producer’s backends: not assessed, naming the endpoint', () => {
     const r = runGcp(gcp(false));
     assert.deepEqual(cell(r, 'app', 'data').configurationPermits, []);
-    assert.deepEqual(cell(r, 'app', 'data').unknown, ['tcp all ports']);
+    // TCP and UDP: a PSC endpoint relays both, and VPC firewall rules do not filter it.
+    assert.deepEqual(cell(r, 'app', 'data').unknown, ['tcp all ports', 'udp all ports']);
     const u = findings(r, VERIFY_CHECKS.unknown.id, 'app', 'data');
     assert.ok(u.length > 0);
     assert.match(u[0]!.message, /Private Service Connect endpoint psc-vector to service attachment vector/);
@@ -134,5 +201,79 @@ describe('verify (GCP): Private Service Connect endpoints to a service attachmen
     const r = runGcp(gcp(true));
     assert.deepEqual(cell(r, 'app', 'data').unknown, []);
     assert.equal(findings(r, VERIFY_CHECKS.unknown.id, 'app', 'data').length, 0);
+  });
+});
+
+const ATTACHMENT = `projects/${PROJECT}/regions/us-central1/serviceAttachments/vector`;
+
+/**
+ * The attachment in the inventory: it publishes the internal passthrough load balancer "vector" (TCP 6333 → db-1)
+ * from NAT subnet psc-nat (10.1.8.0/24); db-1's ingress admits `dbFrom` on 6333.
+ */
+function gcpModelled(dbFrom: string, kind: 'internal' | 'internal-proxy' = 'internal'): GcpInventory {
+  const inv = gcp(false, ATTACHMENT);
+  const lb = gcpLoadBalancer({ kind, name: 'vector', port: 6333, backendPort: 6333, members: ['db-1'] });
+  inv.targetProxies.push(...(lb.targetProxies ?? []));
+  inv.urlMaps.push(...(lb.urlMaps ?? []));
+  if (kind === 'internal-proxy')
+    inv.subnetworks.push(subnetwork('proxy-only', '10.129.0.0/23', { purpose: 'REGIONAL_MANAGED_PROXY' }));
+  inv.forwardingRules.push(...(lb.forwardingRules ?? []));
+  inv.backendServices.push(...(lb.backendServices ?? []));
+  inv.instanceGroups.push(...(lb.instanceGroups ?? []));
+  inv.subnetworks.push(subnetwork('snet-lb', '10.1.9.0/24'), subnetwork('psc-nat', '10.1.8.0/24'));
+  inv.firewalls.push(
+    // The consumer reaches the producer only through the PSC endpoint, not the load balancer's own front end.
+    firewall('app-no-ilb', {
+      direction: 'EGRESS',
+      destinationRanges: ['10.1.9.5/32'],
+      targetTags: ['app'],
+      denied: [{ protocol: 'all', ports: [] }],
+    }),
+    firewall('db-vector', {
+      direction: 'INGRESS',
+      sourceRanges: [dbFrom],
+      targetTags: ['data'],
+      allowed: [{ protocol: 'tcp', ports: ['6333'] }],
+    }),
+  );
+  inv.serviceAttachments.push({
+    project: PROJECT,
+    region: 'us-central1',
+    origin: { kind: 'file', file: 'test.json', pointer: '/serviceAttachments/vector' },
+    id: ATTACHMENT,
+    name: 'vector',
+    targetService: `projects/${PROJECT}/regions/us-central1/forwardingRules/vector-fr`,
+    natSubnets: [`projects/${PROJECT}/regions/us-central1/subnetworks/psc-nat`],
+    connectionPreference: 'ACCEPT_AUTOMATIC',
+  });
+  for (const d of ['compute:backend-services', 'compute:instance-groups', 'compute:service-attachments'] as const)
+    inv.datasets.get(PROJECT)!.add(d);
+  return inv;
+}
+
+describe('verify (GCP): a service attachment in the inventory is followed to its producer load balancer', () => {
+  it('the backend sees the NAT subnet: admitting it opens app → data through the PSC endpoint', () => {
+    const r = runGcp(gcpModelled('10.1.8.0/24'));
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, ['tcp/6333']);
+    const v = findings(r, VERIFY_CHECKS.violation.id, 'app', 'data');
+    assert.equal(v.length, 1);
+    const path_ = (v[0]!.evidence as { witness: { path: { what: string }[] } }).witness.path.map((h) => h.what);
+    assert.ok(
+      path_.some((w) =>
+        /Private Service Connect endpoint psc-vector to service attachment vector → forwarding rule vector-fr/.test(w),
+      ),
+      path_.join('\n'),
+    );
+  });
+  it('behind an internal Application Load Balancer the backend sees its proxy-only subnet, not the NAT subnet', () => {
+    const viaProxy = runGcp(gcpModelled('10.129.0.0/23', 'internal-proxy'));
+    assert.deepEqual(cell(viaProxy, 'app', 'data').configurationPermits, ['tcp/6333']);
+    const natOnly = runGcp(gcpModelled('10.1.8.0/24', 'internal-proxy'));
+    assert.deepEqual(cell(natOnly, 'app', 'data').configurationPermits, []);
+  });
+  it('a backend admitting neither the NAT subnet nor the consumer is not reached', () => {
+    const r = runGcp(gcpModelled('10.1.7.0/24'));
+    assert.deepEqual(cell(r, 'app', 'data').configurationPermits, []);
+    assert.deepEqual(cell(r, 'app', 'data').unknown, []);
   });
 });

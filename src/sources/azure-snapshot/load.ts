@@ -890,6 +890,13 @@ const READERS: Record<string, Reader> = {
     const raw = { id: it.env.id, name: it.env.name, properties: it.env.properties };
     childRule(it, 'networkSecurityGroups', securityRule(raw, it.pointer, false, parse));
   },
+  'microsoft.network/privatelinkservices': reader('privateLinkServices', S.privateLinkServiceProps, (it, p) => ({
+    tags: it.env.tags,
+    loadBalancerFrontendIpConfigurationIds: p.loadBalancerFrontendIpConfigurations,
+    natIpConfigurations: p.ipConfigurations.map((c) =>
+      defined({ privateIpAddress: c.properties.privateIPAddress, subnetId: c.properties.subnet }),
+    ),
+  })),
   'microsoft.network/privateendpoints': reader('privateEndpoints', S.privateEndpointProps, (it, p) => {
     const conns = (list: typeof p.privateLinkServiceConnections, key: string, manual: boolean) =>
       list.map((c, i) =>

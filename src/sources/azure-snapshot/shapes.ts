@@ -224,6 +224,11 @@ export const privateEndpointProps = props({
   ),
 });
 
+export const privateLinkServiceProps = props({
+  loadBalancerFrontendIpConfigurations: idRefs,
+  ipConfigurations: list(z.looseObject({ properties: props({ privateIPAddress: str, subnet: optIdRef }) })),
+});
+
 export const zoneGroupProps = z.looseObject({
   privateDnsZoneConfigs: z.array(
     z.looseObject({

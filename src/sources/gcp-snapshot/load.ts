@@ -879,6 +879,30 @@ const readAddress: Handler = (it, f) => {
   );
 };
 
+const readServiceAttachment: Handler = (it, f) => {
+  const name = f.need('name');
+  const region = regionField(f) ?? 'unknown';
+  const id = idOf(
+    it,
+    f,
+    () => `projects/${it.hints.project ?? 'unknown'}/regions/${region}/serviceAttachments/${name}`,
+  );
+  const target = f.str('targetService');
+  addProjectItem(
+    it,
+    f,
+    'serviceAttachments',
+    'compute:service-attachments',
+    id,
+    {
+      targetService: target ? gcpIdKey(target) : undefined,
+      natSubnets: f.strs('natSubnets').map(gcpIdKey),
+      connectionPreference: f.str('connectionPreference'),
+    },
+    region,
+  );
+};
+
 const readForwardingRule: Handler = (it, f) => {
   const name = f.need('name');
   const region = regionField(f);
@@ -1509,6 +1533,7 @@ const KIND_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> =
   'compute#routerStatusResponse': { dataset: 'compute:router-status', handler: readRouterStatus },
   'compute#address': { dataset: 'compute:addresses', handler: readAddress },
   'compute#forwardingRule': { dataset: 'compute:forwarding-rules', handler: readForwardingRule },
+  'compute#serviceAttachment': { dataset: 'compute:service-attachments', handler: readServiceAttachment },
   'compute#instance': { dataset: 'compute:instances', handler: readInstance },
   'compute#backendService': { dataset: 'compute:backend-services', handler: readBackendService },
   'compute#urlMap': { dataset: 'compute:url-maps', handler: readUrlMap },
@@ -1536,6 +1561,7 @@ const ASSET_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> 
   'compute.googleapis.com/GlobalAddress': KIND_HANDLERS['compute#address']!,
   'compute.googleapis.com/ForwardingRule': KIND_HANDLERS['compute#forwardingRule']!,
   'compute.googleapis.com/GlobalForwardingRule': KIND_HANDLERS['compute#forwardingRule']!,
+  'compute.googleapis.com/ServiceAttachment': KIND_HANDLERS['compute#serviceAttachment']!,
   'compute.googleapis.com/Instance': KIND_HANDLERS['compute#instance']!,
   'compute.googleapis.com/BackendService': KIND_HANDLERS['compute#backendService']!,
   'compute.googleapis.com/RegionBackendService': KIND_HANDLERS['compute#backendService']!,
