@@ -304,6 +304,11 @@ export interface LbContribution {
   from: string;
   to: string;
   set: TriSet;
+  /**
+   * Each load balancer's share of `set` (by `LoadBalancer.id`): the paths of several load balancers to one target
+   * are admitted by different rules, and a finding names the rule of one path (questions.ts splits by it).
+   */
+  byLoadBalancer: readonly { id: string; set: TriSet }[];
 }
 
 /** The internet to destinations that are backends of external front ends. */
@@ -321,7 +326,12 @@ export function lbFromInternet(
     for (const b of lb.backends) {
       const d = byId.get(b.iface);
       if (d)
-        merged.add('internet', d.network, triAndSet(backendAdmits(model, lb, b, d, mode, clientPorts), internetSrc));
+        merged.add(
+          'internet',
+          d.network,
+          lb,
+          triAndSet(backendAdmits(model, lb, b, d, mode, clientPorts), internetSrc),
+        );
     }
   }
   return merged.contributions();
@@ -334,18 +344,23 @@ export function lbFromInternet(
  * interfaces: a scope whose listeners were not read has every interface of a VPC behind every load balancer of it.
  */
 class Merged {
-  private readonly parts = new Map<string, { from: string; to: string; sets: TriSet[] }>();
+  private readonly parts = new Map<string, { from: string; to: string; byLb: Map<LoadBalancer, TriSet[]> }>();
 
-  add(from: string, to: string, set: TriSet): void {
+  add(from: string, to: string, lb: LoadBalancer, set: TriSet): void {
     if (set.maybe === EMPTY) return;
     const k = `${from}\n${to}`;
     let e = this.parts.get(k);
-    if (!e) this.parts.set(k, (e = { from, to, sets: [] }));
-    e.sets.push(set);
+    if (!e) this.parts.set(k, (e = { from, to, byLb: new Map() }));
+    const l = e.byLb.get(lb);
+    if (l) l.push(set);
+    else e.byLb.set(lb, [set]);
   }
 
   contributions(): LbContribution[] {
-    return [...this.parts.values()].map((e) => ({ from: e.from, to: e.to, set: triUnion(e.sets) }));
+    return [...this.parts.values()].map((e) => {
+      const byLoadBalancer = [...e.byLb].map(([lb, sets]) => ({ id: lb.id, set: triUnion(sets) }));
+      return { from: e.from, to: e.to, set: triUnion(byLoadBalancer.map((x) => x.set)), byLoadBalancer };
+    });
   }
 }
 
@@ -384,7 +399,7 @@ export function lbZoneToZone(
         maybe: exists(and(own.maybe, q), dims),
       };
       for (const { b, d } of backends)
-        merged.add(net, d.network, triAnd(sent, backendAdmits(model, lb, b, d, mode, clientPorts)));
+        merged.add(net, d.network, lb, triAnd(sent, backendAdmits(model, lb, b, d, mode, clientPorts)));
     }
   }
   return merged.contributions();

@@ -478,18 +478,30 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             for (const list of groupBy(hit, (d) => `${d.subnet}|${d.inbound.id}`).values()) {
               const own = slice(list);
               const view = memberView(c, own, kind);
-              const p = view.point(FULL);
-              if (!p) continue;
-              const w = witness(own, c, 'exists', p);
-              // A hop that names the rule to change (PrivateLink: the provider's), else the last before the replies.
-              const last = (
-                w?.trace.hops.find((h) => h.locate) ?? w?.trace.hops.findLast((h) => !h.what.startsWith('reply'))
-              )?.ref;
-              const located = last
-                ? { locate: last, resourceType: resourceTypeOf(last) }
-                : admittedBy(model, list[0]!, p);
-              const scopes = [...list.map((d) => d.scope), ...memberSourceScopes(c, view, FULL)];
-              join(kind, from, to, located, own, scopes, () => w);
+              // The load balancers' paths are one contribution, but each is admitted by its own rules: a witness
+              // per load balancer still carrying some of the packets, each finding its share (one witness for all
+              // named one path's rule for every load balancer's packets).
+              let rest = own;
+              while (rest !== EMPTY) {
+                const p = view.point(rest);
+                if (!p) break;
+                const w = witness(own, c, 'exists', p);
+                // A hop that names the rule to change (PrivateLink: the provider's), else the last before the replies.
+                const last = (
+                  w?.trace.hops.find((h) => h.locate) ?? w?.trace.hops.findLast((h) => !h.what.startsWith('reply'))
+                )?.ref;
+                const located = last
+                  ? { locate: last, resourceType: resourceTypeOf(last) }
+                  : admittedBy(model, list[0]!, p);
+                // The packets of the load balancer the witness went through (all that are left when it went none).
+                const via = new Set(w?.trace.hops.map((h) => h.at));
+                const lbs = (c.byLoadBalancer ?? []).filter((x) => via.has(x.id));
+                const share = lbs.length ? and(rest, unionAll(lbs.map((x) => exists(x.set.maybe, [SRC])))) : rest;
+                const mine = share === EMPTY ? rest : share;
+                const scopes = [...list.map((d) => d.scope), ...memberSourceScopes(c, view, mine)];
+                join(kind, from, to, located, mine, scopes, () => w);
+                rest = diff(rest, mine);
+              }
             }
             continue;
           }

@@ -622,3 +622,36 @@ describe('verify (AWS): a client in the load balancer node’s own subnet', () =
     assert.equal(violations(r, 'app', 'data').length, 1);
   });
 });
+
+describe('verify (AWS): load balancers to one target, merged per network', () => {
+  it('two ALBs reaching one target through different groups: each group is a violation (merging their paths kept only the first)', () => {
+    // web1 (HTTPS:443, sg-alb1) to i-inf:8080 admitted by sg-inf-1; web2 (HTTPS:8443, sg-alb2) to i-inf:9090
+    // admitted by sg-inf-2. Revoking the first group's rule leaves the second path: both must be findings.
+    const inv = world();
+    sg(inv, 'sg-inf-1', 'vpc-1', [tcp(8080, 8080, [], ['sg-alb1'])]);
+    sg(inv, 'sg-inf-2', 'vpc-1', [tcp(9090, 9090, [], ['sg-alb2'])]);
+    inv.networkInterfaces.find((n) => n.id === 'eni-inf')!.groupIds = ['sg-inf-1', 'sg-inf-2'];
+    sg(inv, 'sg-alb1', 'vpc-1', [tcp(443, 443, ['0.0.0.0/0'])]);
+    sg(inv, 'sg-alb2', 'vpc-1', [tcp(8443, 8443, ['0.0.0.0/0'])]);
+    for (const [name, node, port, tgPort] of [
+      ['web1', '10.0.0.61', 443, 8080],
+      ['web2', '10.0.0.62', 8443, 9090],
+    ] as const)
+      loadBalancer(inv, {
+        name,
+        type: 'application',
+        node,
+        securityGroups: [name === 'web1' ? 'sg-alb1' : 'sg-alb2'],
+        listener: { protocol: 'HTTPS', port },
+        group: { protocol: 'HTTP', port: tgPort, targets: [{ id: 'i-inf', port: tgPort }] },
+      });
+    const r = run(inv);
+    assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, ['tcp/443', 'tcp/8443']);
+    const v = violations(r, 'internet', 'inference');
+    assert.deepEqual(
+      v.map((f) => f.resource.id).sort(),
+      ['sg-inf-1', 'sg-inf-2'],
+      v.map((f) => `${f.resource.id}: ${f.message}`).join('\n'),
+    );
+  });
+});
