@@ -569,7 +569,7 @@ describe('verify fixes (Google Cloud): routes', () => {
     const code = snippet(v!);
     assert.match(
       code,
-      /gcloud compute routes create private-googleapis --project \S+ --network vpc-ai --destination-range 199\.36\.153\.8\/30 --next-hop-gateway default-internet-gateway\n/,
+      /gcloud compute routes create cordon-vpc-ai-private-googleapis --project \S+ --network vpc-ai --destination-range 199\.36\.153\.8\/30 --next-hop-gateway default-internet-gateway\n/,
     );
     assert.match(code, /restricted-googleapis .* --destination-range 199\.36\.153\.4\/30/);
     assert.match(code, /gcloud compute routes delete default-internet --project \S+\n$/);
@@ -578,6 +578,19 @@ describe('verify fixes (Google Cloud): routes', () => {
     const after = gcpWorld({ routes }, { externalDb: true });
     assert.equal(gcpFindings(runGcp(after), 'verify-zone-violation', 'data', 'internet').length, 0);
     assert.equal(vipRouting(after, NET, '199.36.153.8/30').reachable, true, 'private.googleapis.com still routed');
+  });
+  it('the routes it creates take names no route of the project has: route names are per project, not per network, so a taken one failed the create and the delete still cut Private Google Access', () => {
+    // Another network of the project already routes private.googleapis.com by the name Google's guide suggests.
+    const other = gcpRoute('private-googleapis', '199.36.153.8/30', { network: NET.replace(/vpc-ai$/, 'vpc-other') });
+    const inv = gcpWorld({ routes: [defaultRoute, other] }, { externalDb: true });
+    const [v] = gcpFindings(runGcp(inv), 'verify-zone-violation', 'data', 'internet');
+    const created = commands(snippet(v!)).flatMap((c) => /^gcloud compute routes create (\S+)/.exec(c)?.[1] ?? []);
+    assert.equal(created.length, 2, snippet(v!));
+    for (const name of created) {
+      assert.ok(!inv.routes.some((r) => r.name === name), `${name} is taken in the project`);
+      // A route name: lowercase letters, digits and hyphens, a letter first, at most 63 characters.
+      assert.match(name, /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    }
   });
   it('where other routes already carry the Google API ranges, the route is deleted alone', () => {
     const vip = gcpRoute('to-private-apis', '199.36.153.8/30');
