@@ -826,6 +826,8 @@ class FixWriter {
     const out: string[] = [];
     for (const z of [...this.policy.zones.values()].sort((a, b) => a.name.localeCompare(b.name))) {
       if (z.kind !== 'service' || (this.q.allowedFrom?.(z.name).length ?? 0) === 0) continue;
+      // A zone of another provider's services only (Bedrock in an Azure run) is not reached from these networks.
+      if (z.services && z.services[this.model.provider].length === 0) continue;
       const served = this.model.interfaces.some(
         (i) => i.zone === z.name && i.role === 'service-endpoint' && nets.has(i.network),
       );

@@ -11,7 +11,8 @@ import type { AwsInventory, AwsIpPermission } from '../../src/inventory/aws.js';
 import type { AzureInventory, AzureSecurityRule } from '../../src/inventory/azure.js';
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import type { Finding } from '../../src/findings/types.js';
-import { bedrockEndpoint, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { bedrockEndpoint, eni, inventory, nat, POLICY, sg, subnet, tcp, testPolicy, vpc } from './helpers.js';
+import { compileAzure } from '../../src/verify/azure.js';
 import {
   azureInventory,
   findingsOf,
@@ -320,7 +321,8 @@ function applyAzure(inv: AzureInventory, code: string): void {
 
 describe('verify fixes (Azure): routes', () => {
   /** Inference in a spoke, out by the default system route; a private endpoint of the AI service in a peered hub or not. */
-  const spoke = (endpointInHub: boolean, outboundRule = false) => {
+  const spoke = (endpointInHub: boolean, outboundRule = false) => runAzure(spokeInventory(endpointInHub, outboundRule));
+  function spokeInventory(endpointInHub: boolean, outboundRule = false): AzureInventory {
     const inv = azureInventory();
     vnet(inv, 'hub', '10.0.0.0/16');
     vnet(inv, 'spoke', '10.1.0.0/16');
@@ -352,8 +354,8 @@ describe('verify fixes (Azure): routes', () => {
         ipConfigurations: [],
       });
     }
-    return runAzure(inv);
-  };
+    return inv;
+  }
   it('overriding the internet system route warns when the policy-allowed AI service has no private endpoint in the VNet or a peered one', () => {
     const [bare] = findingsOf(spoke(false), 'verify-zone-violation', 'inference', 'internet');
     assert.match(snippet(bare!), /--address-prefix 0\.0\.0\.0\/0 --next-hop-type None/);
@@ -365,6 +367,18 @@ describe('verify fixes (Azure): routes', () => {
     const [served] = findingsOf(spoke(true), 'verify-zone-violation', 'inference', 'internet');
     assert.doesNotMatch(served!.remediation.text, /no private endpoint/);
     assert.doesNotMatch(snippet(served!), /# first:/);
+  });
+  it('a service zone with no Azure service (only AWS ones) is not an AI service this VNet reaches: no warning about its endpoint', () => {
+    const awsOnly = testPolicy('aws: [bedrock-runtime]');
+    for (const outboundRule of [false, true]) {
+      const r = verifyModel(compileAzure(spokeInventory(false, outboundRule), awsOnly), awsOnly, {
+        clientPorts: [32768, 60999],
+      });
+      const [v] = findingsOf(r, 'verify-zone-violation', 'inference', 'internet');
+      assert.ok(v, 'the zone still leaves for the internet');
+      assert.doesNotMatch(v.remediation.text, /no private endpoint/);
+      assert.doesNotMatch(snippet(v), /# first:/);
+    }
   });
   it('deleting the outbound NSG rule that lets the zone out warns the same way', () => {
     const [bare] = findingsOf(spoke(false, true), 'verify-zone-violation', 'inference', 'internet');
