@@ -190,6 +190,24 @@ export function backendReplies(
 const NOT_TCP = tri(not(box({ proto: [PROTO_TCP, PROTO_TCP] })));
 
 /**
+ * The TCP reply's leg into an internal client's subnet (a stateless filter: AWS network ACLs), as remotes on DST: from
+ * the front end's address to the client's port, as a direct path's reply is asked. A reply from inside the subnet
+ * does not cross its ACL. Without it, an ACL that let no reply in from the load balancer hid broken intent.
+ */
+function clientReplies(
+  model: NetworkModel,
+  i: Interface,
+  clientPorts: readonly [number, number],
+  mode: ReplyMode,
+): TriSet {
+  const s = model.subnets.get(i.subnet);
+  if (s?.inbound?.stateful) return TRI_FULL;
+  let t = replyRemotes(s?.inbound ? filterSets(s.inbound) : UNKNOWN, 'in', clientPorts, mode, DST);
+  if (s && !s.filtersIntraSubnet) t = triOr(t, tri(addresses(DST, s.cidrs)));
+  return triOr(t, NOT_TCP);
+}
+
+/**
  * What the backend's inbound filters let through on this path (see the module comment), as client packets, with
  * the TCP reply's leg out of its subnet (`clientPorts`: the client's ports, for a passthrough reply).
  */
@@ -390,7 +408,13 @@ export function lbZoneToZone(
     for (const [net, list] of byNet) {
       const own = triUnion(
         list.map((i) =>
-          triAndSet(triAnd(filterSets(i.outbound), subnetFilterSets(model, i, 'out')), addresses(SRC, i.addresses)),
+          triAndSet(
+            triAnd(
+              triAnd(filterSets(i.outbound), subnetFilterSets(model, i, 'out')),
+              clientReplies(model, i, clientPorts, mode),
+            ),
+            addresses(SRC, i.addresses),
+          ),
         ),
       );
       // A range of front-end ports (a pool's inbound NAT rule) maps each to a backend the model cannot tell: maybe.

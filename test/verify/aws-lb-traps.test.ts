@@ -655,3 +655,63 @@ describe('verify (AWS): load balancers to one target, merged per network', () =>
     );
   });
 });
+
+describe('verify (AWS): an internal load balancer’s client and the reply into its own subnet', () => {
+  /**
+   * app → inference on 443 (allowed) only through the internal ALB svc (node 10.0.2.70 in the inference subnet, group
+   * sg-svc admitting the app subnet) to i-inf:8080, whose group admits only sg-svc. The app subnet's network ACL
+   * lets in TCP 443 and `ephemeralFrom` on 1024-65535: the ALB's reply comes back to the client's ephemeral port
+   * through it, as a direct path's reply does.
+   */
+  const viaInternalAlb = (ephemeralFrom: string) => {
+    const inv = world({ inf: [tcp(8080, 8080, [], ['sg-svc'])] });
+    sg(inv, 'sg-svc', 'vpc-1', [tcp(443, 443, ['10.0.1.0/24'])]);
+    loadBalancer(inv, {
+      name: 'svc',
+      type: 'application',
+      scheme: 'internal',
+      subnet: 'inf',
+      node: '10.0.2.70',
+      securityGroups: ['sg-svc'],
+      group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'healthy' }] },
+    });
+    setAcl(inv, 'app', [
+      {
+        ruleNumber: 100,
+        protocol: '6',
+        action: 'allow',
+        cidr: '0.0.0.0/0',
+        egress: false,
+        portRange: { from: 443, to: 443 },
+      },
+      {
+        ruleNumber: 110,
+        protocol: '6',
+        action: 'allow',
+        cidr: ephemeralFrom,
+        egress: false,
+        portRange: { from: 1024, to: 65535 },
+      },
+      { ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0', egress: true },
+    ]);
+    return run(inv);
+  };
+  const brokenAppToInference = (r: Result) => findings(r, VERIFY_CHECKS.broken.id, 'app', 'inference');
+
+  it('an ACL that lets no reply in from the load balancer breaks the allowed flow (it passed: the client side asked only the request)', () => {
+    const ok = viaInternalAlb('10.0.2.0/24');
+    assert.deepEqual(cell(ok, 'app', 'inference').configurationPermits, ['tcp/443']);
+    assert.equal(brokenAppToInference(ok).length, 0);
+    // Ephemeral ports open only to the data subnet, not to the ALB's node: no answer reaches the client.
+    const r = viaInternalAlb('10.0.3.0/24');
+    assert.deepEqual(cell(r, 'app', 'inference').configurationPermits, []);
+    const b = brokenAppToInference(r);
+    assert.equal(b.length, 1);
+    assert.ok(
+      hops(b[0]!).some((x) =>
+        /^app: reply \(inbound, client ports 32768-60999\) dropped at port 32768 by acl-app/.test(x),
+      ),
+      hops(b[0]!).join('\n'),
+    );
+  });
+});
