@@ -260,6 +260,17 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     outside.has(zone) && tracer.outsideZone(p, 'src')?.name === zone
       ? { kind: 'outside', zone, ...(network ? { network } : {}) }
       : { kind: 'internet', ...(network ? { network } : {}) };
+  /**
+   * The trace of a packet from the internet or an outside zone: a public address of an outside zone arrives over the
+   * internet or, when that path is closed, through the next hops cordon does not follow (evaluate.ts fromOutside).
+   */
+  const traceElsewhere = (zone: string, network: string | undefined, p: Point, mode: ReplyMode) => {
+    const src = fromElsewhere(zone, network, p);
+    const t = tracer.trace(src, p, mode);
+    if (src.kind !== 'internet' || t.verdict !== 'no' || !outside.has(zone)) return t;
+    const o = tracer.trace({ kind: 'outside', zone, ...(network ? { network } : {}) }, p, mode);
+    return o.verdict === 'no' ? t : o;
+  };
   const srcZones = zoneNames.filter((z) => policy.zones.get(z)!.kind === 'network');
   const dstZones = zoneNames.filter((z) => policy.zones.get(z)!.kind !== 'internet');
   const matrix: MatrixCell[] = [];
@@ -377,7 +388,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             ? ev.fromInternet(dests, mode)
             : sourceless(from)
               ? [
-                  ...ev.fromOutside(dests, mode, from, privateSet(from, SRC), to),
+                  // Its public addresses too may arrive through a VPN or dedicated link (an office's range routed
+                  // to a virtual private gateway), besides over the internet: counted only the second way, a group
+                  // open to them behind the VPN passed.
+                  ...ev.fromOutside(dests, mode, from, outsideSet(from, SRC), to),
                   ...(outside.get(from)!.public ? ev.fromInternet(dests, mode, publicSet(from, SRC)) : []),
                 ]
               : ev.zoneToZone(sources, dests, mode, { from, to }, within);
@@ -629,7 +643,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       if (!p) return undefined;
       // From or to an outside zone (or a mixed zone's outside ranges) the other end is an address, not an interface.
       const src = sourceless(from) || c.outside === 'from' ? undefined : sourceAt(c, p);
-      const trace = tracer.trace(src ? { kind: 'interface', iface: src } : fromElsewhere(from, c.to, p), p, mode);
+      const trace = src
+        ? tracer.trace({ kind: 'interface', iface: src }, p, mode)
+        : traceElsewhere(from, c.to, p, mode);
       const dst = sourceless(to) || c.outside === 'to' ? undefined : tracer.interfaceAt(c.to, p, 'dst');
       return {
         source: src ? `${src.ref.label} (${src.subnet})` : from,
@@ -660,7 +676,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
           ? c.parts.map((x) => pickAnd(src(x.src.maybe), x.dst.maybe)).find((x) => x !== undefined)
           : pick(src(c.set.maybe));
         if (!p) continue;
-        const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, c.to, p), p, 'all');
+        const trace = s
+          ? tracer.trace({ kind: 'interface', iface: s }, p, 'all')
+          : traceElsewhere(from, c.to, p, 'all');
         const dst = sourceless(to) ? undefined : tracer.interfaceAt(c.to, p, 'dst');
         return {
           source: s ? `${s.ref.label} (${s.subnet})` : from,
@@ -691,7 +709,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         proto: cls.proto,
         port: cls.port,
       };
-      const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, d?.network, p), p, 'all');
+      const trace = s
+        ? tracer.trace({ kind: 'interface', iface: s }, p, 'all')
+        : traceElsewhere(from, d?.network, p, 'all');
       return {
         source: s ? `${s.ref.label} (${s.subnet})` : from,
         destination: d ? `${d.ref.label} (${d.subnet})` : to,

@@ -742,7 +742,12 @@ export class Tracer {
    */
   private fromOutside(t: Walk, p: Point, mode: ReplyMode, zone: string, network?: string): Trace {
     const z = this.outside.find((x) => x.name === zone);
-    if (!z || !inOutsideZone(z, p.fam, p.src)) return t.drop(zone, `the source is not an address of ${zone}`);
+    // Its public addresses too: an office's range may be routed to a VPN gateway (evaluate.ts fromOutside).
+    const own =
+      z &&
+      (inOutsideZone(z, p.fam, p.src) ||
+        (z.public !== undefined && inCidrs(z.public, p.fam, p.src) && !inCidrs(z.exclude ?? [], p.fam, p.src)));
+    if (!own) return t.drop(zone, `the source is not an address of ${zone}`);
     for (const net of this.model.networks.values()) {
       if (network !== undefined && net.id !== network) continue;
       const d = this.interfaceAt(net.id, p, 'dst');
