@@ -377,7 +377,15 @@ export class SetEvaluator {
     if (!this.model.loadBalancers?.length) return out;
     for (const c of lbZoneToZone(this.model, sources, dests, mode, this.clientRange(mode))) {
       const set = triAndSet(c.set, within);
-      if (set.maybe !== EMPTY) out.push({ from: c.from, froms: [c.from], to: c.to, set, viaLoadBalancer: true });
+      if (set.maybe !== EMPTY)
+        out.push({
+          from: c.from,
+          froms: [c.from],
+          to: c.to,
+          set,
+          viaLoadBalancer: true,
+          byLoadBalancer: c.byLoadBalancer,
+        });
     }
     return out;
   }
@@ -906,6 +914,8 @@ export interface Contribution {
    * a passthrough one). May overlap the direct contributions of the same networks.
    */
   viaLoadBalancer?: boolean;
+  /** Through load balancers: each one's share of `set` (load-balancers.ts LbContribution), by its id. */
+  byLoadBalancer?: readonly { id: string; set: TriSet }[];
   /**
    * From or to the ranges of a zone with interfaces that lie outside every network (questions.ts): the other end is
    * the zone's addresses, not its interfaces.

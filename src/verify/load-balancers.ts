@@ -191,6 +191,24 @@ export function backendReplies(
 const NOT_TCP = tri(not(box({ proto: [PROTO_TCP, PROTO_TCP] })));
 
 /**
+ * The TCP reply's leg into an internal client's subnet (a stateless filter: AWS network ACLs), as remotes on DST: from
+ * the front end's address to the client's port, as a direct path's reply is asked. A reply from inside the subnet
+ * does not cross its ACL. Without it, an ACL that let no reply in from the load balancer hid broken intent.
+ */
+function clientReplies(
+  model: NetworkModel,
+  i: Interface,
+  clientPorts: readonly [number, number],
+  mode: ReplyMode,
+): TriSet {
+  const s = model.subnets.get(i.subnet);
+  if (s?.inbound?.stateful) return TRI_FULL;
+  let t = replyRemotes(s?.inbound ? filterSets(s.inbound) : UNKNOWN, 'in', clientPorts, mode, DST);
+  if (s && !s.filtersIntraSubnet) t = triOr(t, tri(addresses(DST, s.cidrs)));
+  return triOr(t, NOT_TCP);
+}
+
+/**
  * What the backend's inbound filters let through on this path (see the module comment), as client packets, with
  * the TCP reply's leg out of its subnet (`clientPorts`: the client's ports, for a passthrough reply).
  */
@@ -312,6 +330,11 @@ export interface LbContribution {
   from: string;
   to: string;
   set: TriSet;
+  /**
+   * Each load balancer's share of `set` (by `LoadBalancer.id`): the paths of several load balancers to one target
+   * are admitted by different rules, and a finding names the rule of one path (questions.ts splits by it).
+   */
+  byLoadBalancer: readonly { id: string; set: TriSet }[];
 }
 
 /** The internet to destinations that are backends of external front ends. */
@@ -329,7 +352,12 @@ export function lbFromInternet(
     for (const b of lb.backends) {
       const d = byId.get(b.iface);
       if (d)
-        merged.add('internet', d.network, triAndSet(backendAdmits(model, lb, b, d, mode, clientPorts), internetSrc));
+        merged.add(
+          'internet',
+          d.network,
+          lb,
+          triAndSet(backendAdmits(model, lb, b, d, mode, clientPorts), internetSrc),
+        );
     }
   }
   return merged.contributions();
@@ -342,18 +370,23 @@ export function lbFromInternet(
  * interfaces: a scope whose listeners were not read has every interface of a VPC behind every load balancer of it.
  */
 class Merged {
-  private readonly parts = new Map<string, { from: string; to: string; sets: TriSet[] }>();
+  private readonly parts = new Map<string, { from: string; to: string; byLb: Map<LoadBalancer, TriSet[]> }>();
 
-  add(from: string, to: string, set: TriSet): void {
+  add(from: string, to: string, lb: LoadBalancer, set: TriSet): void {
     if (set.maybe === EMPTY) return;
     const k = `${from}\n${to}`;
     let e = this.parts.get(k);
-    if (!e) this.parts.set(k, (e = { from, to, sets: [] }));
-    e.sets.push(set);
+    if (!e) this.parts.set(k, (e = { from, to, byLb: new Map() }));
+    const l = e.byLb.get(lb);
+    if (l) l.push(set);
+    else e.byLb.set(lb, [set]);
   }
 
   contributions(): LbContribution[] {
-    return [...this.parts.values()].map((e) => ({ from: e.from, to: e.to, set: triUnion(e.sets) }));
+    return [...this.parts.values()].map((e) => {
+      const byLoadBalancer = [...e.byLb].map(([lb, sets]) => ({ id: lb.id, set: triUnion(sets) }));
+      return { from: e.from, to: e.to, set: triUnion(byLoadBalancer.map((x) => x.set)), byLoadBalancer };
+    });
   }
 }
 
@@ -383,7 +416,13 @@ export function lbZoneToZone(
     for (const [net, list] of byNet) {
       const own = triUnion(
         list.map((i) =>
-          triAndSet(triAnd(filterSets(i.outbound), subnetFilterSets(model, i, 'out')), addresses(SRC, i.addresses)),
+          triAndSet(
+            triAnd(
+              triAnd(filterSets(i.outbound), subnetFilterSets(model, i, 'out')),
+              clientReplies(model, i, clientPorts, mode),
+            ),
+            addresses(SRC, i.addresses),
+          ),
         ),
       );
       // A range of front-end ports (a pool's inbound NAT rule) maps each to a backend the model cannot tell: maybe.
@@ -392,7 +431,7 @@ export function lbZoneToZone(
         maybe: exists(and(own.maybe, q), dims),
       };
       for (const { b, d } of backends)
-        merged.add(net, d.network, triAnd(sent, backendAdmits(model, lb, b, d, mode, clientPorts)));
+        merged.add(net, d.network, lb, triAnd(sent, backendAdmits(model, lb, b, d, mode, clientPorts)));
     }
   }
   return merged.contributions();

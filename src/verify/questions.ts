@@ -261,6 +261,17 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     outside.has(zone) && tracer.outsideZone(p, 'src')?.name === zone
       ? { kind: 'outside', zone, ...(network ? { network } : {}) }
       : { kind: 'internet', ...(network ? { network } : {}) };
+  /**
+   * The trace of a packet from the internet or an outside zone: a public address of an outside zone arrives over the
+   * internet or, when that path is closed, through the next hops cordon does not follow (evaluate.ts fromOutside).
+   */
+  const traceElsewhere = (zone: string, network: string | undefined, p: Point, mode: ReplyMode) => {
+    const src = fromElsewhere(zone, network, p);
+    const t = tracer.trace(src, p, mode);
+    if (src.kind !== 'internet' || t.verdict !== 'no' || !outside.has(zone)) return t;
+    const o = tracer.trace({ kind: 'outside', zone, ...(network ? { network } : {}) }, p, mode);
+    return o.verdict === 'no' ? t : o;
+  };
   const srcZones = zoneNames.filter((z) => policy.zones.get(z)!.kind === 'network');
   const dstZones = zoneNames.filter((z) => policy.zones.get(z)!.kind !== 'internet');
   const matrix: MatrixCell[] = [];
@@ -378,7 +389,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             ? ev.fromInternet(dests, mode)
             : sourceless(from)
               ? [
-                  ...ev.fromOutside(dests, mode, from, privateSet(from, SRC), to),
+                  // Its public addresses too may arrive through a VPN or dedicated link (an office's range routed
+                  // to a virtual private gateway), besides over the internet: counted only the second way, a group
+                  // open to them behind the VPN passed.
+                  ...ev.fromOutside(dests, mode, from, outsideSet(from, SRC), to),
                   ...(outside.get(from)!.public ? ev.fromInternet(dests, mode, publicSet(from, SRC)) : []),
                 ]
               : ev.zoneToZone(sources, dests, mode, { from, to }, within);
@@ -479,18 +493,30 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
             for (const list of groupBy(hit, (d) => `${d.subnet}|${d.inbound.id}`).values()) {
               const own = slice(list);
               const view = memberView(c, own, kind);
-              const p = view.point(FULL);
-              if (!p) continue;
-              const w = witness(own, c, 'exists', p);
-              // A hop that names the rule to change (PrivateLink: the provider's), else the last before the replies.
-              const last = (
-                w?.trace.hops.find((h) => h.locate) ?? w?.trace.hops.findLast((h) => !h.what.startsWith('reply'))
-              )?.ref;
-              const located = last
-                ? { locate: last, resourceType: resourceTypeOf(last) }
-                : admittedBy(model, list[0]!, p);
-              const scopes = [...list.map((d) => d.scope), ...memberSourceScopes(c, view, FULL)];
-              join(kind, from, to, located, own, scopes, () => w);
+              // The load balancers' paths are one contribution, but each is admitted by its own rules: a witness
+              // per load balancer still carrying some of the packets, each finding its share (one witness for all
+              // named one path's rule for every load balancer's packets).
+              let rest = own;
+              while (rest !== EMPTY) {
+                const p = view.point(rest);
+                if (!p) break;
+                const w = witness(own, c, 'exists', p);
+                // A hop that names the rule to change (PrivateLink: the provider's), else the last before the replies.
+                const last = (
+                  w?.trace.hops.find((h) => h.locate) ?? w?.trace.hops.findLast((h) => !h.what.startsWith('reply'))
+                )?.ref;
+                const located = last
+                  ? { locate: last, resourceType: resourceTypeOf(last) }
+                  : admittedBy(model, list[0]!, p);
+                // The packets of the load balancer the witness went through (all that are left when it went none).
+                const via = new Set(w?.trace.hops.map((h) => h.at));
+                const lbs = (c.byLoadBalancer ?? []).filter((x) => via.has(x.id));
+                const share = lbs.length ? and(rest, unionAll(lbs.map((x) => exists(x.set.maybe, [SRC])))) : rest;
+                const mine = share === EMPTY ? rest : share;
+                const scopes = [...list.map((d) => d.scope), ...memberSourceScopes(c, view, mine)];
+                join(kind, from, to, located, mine, scopes, () => w);
+                rest = diff(rest, mine);
+              }
             }
             continue;
           }
@@ -618,7 +644,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       if (!p) return undefined;
       // From or to an outside zone (or a mixed zone's outside ranges) the other end is an address, not an interface.
       const src = sourceless(from) || c.outside === 'from' ? undefined : sourceAt(c, p);
-      const trace = tracer.trace(src ? { kind: 'interface', iface: src } : fromElsewhere(from, c.to, p), p, mode);
+      const trace = src
+        ? tracer.trace({ kind: 'interface', iface: src }, p, mode)
+        : traceElsewhere(from, c.to, p, mode);
       const dst = sourceless(to) || c.outside === 'to' ? undefined : tracer.interfaceAt(c.to, p, 'dst');
       return {
         source: src ? `${src.ref.label} (${src.subnet})` : from,
@@ -649,7 +677,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
           ? c.parts.map((x) => pickAnd(src(x.src.maybe), x.dst.maybe)).find((x) => x !== undefined)
           : pick(src(c.set.maybe));
         if (!p) continue;
-        const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, c.to, p), p, 'all');
+        const trace = s
+          ? tracer.trace({ kind: 'interface', iface: s }, p, 'all')
+          : traceElsewhere(from, c.to, p, 'all');
         const dst = sourceless(to) ? undefined : tracer.interfaceAt(c.to, p, 'dst');
         return {
           source: s ? `${s.ref.label} (${s.subnet})` : from,
@@ -680,7 +710,9 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
         proto: cls.proto,
         port: cls.port,
       };
-      const trace = tracer.trace(s ? { kind: 'interface', iface: s } : fromElsewhere(from, d?.network, p), p, 'all');
+      const trace = s
+        ? tracer.trace({ kind: 'interface', iface: s }, p, 'all')
+        : traceElsewhere(from, d?.network, p, 'all');
       return {
         source: s ? `${s.ref.label} (${s.subnet})` : from,
         destination: d ? `${d.ref.label} (${d.subnet})` : to,

@@ -510,11 +510,13 @@ class FixWriter {
         const text = `Route ${f.name} carries ${pair} traffic (${cls}), which the policy denies. Delete it, or give it instance tags so only the zones allowed out use it.${apis}`;
         if (this.model.iac) return this.inCode(`remove or tag the route ${f.name}.${apis}`);
         const lines = [`# ${pair}: ${cls} is denied by the zone policy`];
-        for (const vip of vips)
+        for (const vip of vips) {
+          const api = vip === PRIVATE_VIP ? 'private' : 'restricted';
           lines.push(
-            `# keeps Private Google Access to ${vip === PRIVATE_VIP ? 'private' : 'restricted'}.googleapis.com`,
-            `gcloud compute routes create ${vip === PRIVATE_VIP ? 'private' : 'restricted'}-googleapis --project ${project} --network ${f.network ?? ''} --destination-range ${vip} --next-hop-gateway default-internet-gateway`,
+            `# keeps Private Google Access to ${api}.googleapis.com`,
+            `gcloud compute routes create ${apiRouteName(f.network ?? '', api)} --project ${project} --network ${f.network ?? ''} --destination-range ${vip} --next-hop-gateway default-internet-gateway`,
           );
+        }
         lines.push(`gcloud compute routes delete ${f.name} --project ${project}`);
         return this.code('shell', lines, text);
       }
@@ -824,6 +826,8 @@ class FixWriter {
     const out: string[] = [];
     for (const z of [...this.policy.zones.values()].sort((a, b) => a.name.localeCompare(b.name))) {
       if (z.kind !== 'service' || (this.q.allowedFrom?.(z.name).length ?? 0) === 0) continue;
+      // A zone of another provider's services only (Bedrock in an Azure run) is not reached from these networks.
+      if (z.services && z.services[this.model.provider].length === 0) continue;
       const served = this.model.interfaces.some(
         (i) => i.zone === z.name && i.role === 'service-endpoint' && nets.has(i.network),
       );
@@ -1066,4 +1070,15 @@ function ruleName(action: string, from: string, to: string, i = 0): string {
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '');
   return `cordon-${action}-${clean(from)}-to-${clean(to)}${i ? `-${i + 1}` : ''}`.slice(0, 62);
+}
+
+/**
+ * The name of a route cordon creates for a Google API range in a network. Route names are unique in a project, not
+ * in a network (projects/P/global/routes/NAME): a fixed name ("private-googleapis", as Google's guide writes it) was
+ * taken by another network's route, or by the fix of another network, so the create failed and the delete after it
+ * still cut Private Google Access. At most 63 characters, ending in a letter or digit.
+ */
+function apiRouteName(network: string, api: 'private' | 'restricted'): string {
+  const tail = `-${api}-googleapis`;
+  return `cordon-${network}`.slice(0, 63 - tail.length).replace(/-+$/, '') + tail;
 }

@@ -211,7 +211,7 @@ export class Tracer {
             lb.ref,
           );
         else if ((a.family === 4 ? V4 : 1) !== p.fam) t.drop(lb.id, `${front} has no address of this family`, lb.ref);
-        else this.clientToFront(t, s, lb, { ...p, dst: a.family === 4 ? Number(a.first) : a.first });
+        else this.clientToFront(t, s, lb, { ...p, dst: a.family === 4 ? Number(a.first) : a.first }, mode);
       }
       t.hop(lb.id, 'yes', `to the ${front}`, lb.ref);
       for (const ff of frontFilters(lb)) {
@@ -348,7 +348,7 @@ export class Tracer {
    * An internal client's packet to a front end: its own outbound filter, then its subnet's, on the port it sends to
    * (the front end's when it translates ports; some port of a range, mapped to a pool member cordon cannot tell).
    */
-  private clientToFront(t: Walk, s: Interface, lb: LoadBalancer, p: Point): void {
+  private clientToFront(t: Walk, s: Interface, lb: LoadBalancer, p: Point, mode: ReplyMode): void {
     const sub = this.model.subnets.get(s.subnet);
     const fp = lb.frontendPorts;
     let port = fp ? fp[0] : p.port;
@@ -366,6 +366,10 @@ export class Tracer {
     }
     t.filter(s.id, s.outbound, { ...p, port }, 'out');
     if (!openFilter(sub?.outbound)) t.filter(sub?.id ?? s.subnet, sub?.outbound, { ...p, port }, 'out');
+    // The reply from the front end back into the client's subnet (load-balancers.ts clientReplies).
+    const inside = sub !== undefined && !sub.filtersIntraSubnet && inCidrs(sub.cidrs, p.fam, p.dst);
+    if (p.proto === PROTO_TCP && !inside)
+      t.replyLeg(sub?.id ?? s.subnet, sub?.inbound, { ...p, port }, this.range(mode), mode, 'in');
     if (fp && fp[0] !== fp[1])
       t.hop(
         lb.id,
@@ -758,7 +762,12 @@ export class Tracer {
    */
   private fromOutside(t: Walk, p: Point, mode: ReplyMode, zone: string, network?: string): Trace {
     const z = this.outside.find((x) => x.name === zone);
-    if (!z || !inOutsideZone(z, p.fam, p.src)) return t.drop(zone, `the source is not an address of ${zone}`);
+    // Its public addresses too: an office's range may be routed to a VPN gateway (evaluate.ts fromOutside).
+    const own =
+      z &&
+      (inOutsideZone(z, p.fam, p.src) ||
+        (z.public !== undefined && inCidrs(z.public, p.fam, p.src) && !inCidrs(z.exclude ?? [], p.fam, p.src)));
+    if (!own) return t.drop(zone, `the source is not an address of ${zone}`);
     for (const net of this.model.networks.values()) {
       if (network !== undefined && net.id !== network) continue;
       const d = this.interfaceAt(net.id, p, 'dst');

@@ -640,3 +640,96 @@ describe('verify (AWS): a client in the load balancer node’s own subnet', () =
     assert.equal(violations(r, 'app', 'data').length, 1);
   });
 });
+
+describe('verify (AWS): load balancers to one target, merged per network', () => {
+  it('two ALBs reaching one target through different groups: each group is a violation (merging their paths kept only the first)', () => {
+    // web1 (HTTPS:443, sg-alb1) to i-inf:8080 admitted by sg-inf-1; web2 (HTTPS:8443, sg-alb2) to i-inf:9090
+    // admitted by sg-inf-2. Revoking the first group's rule leaves the second path: both must be findings.
+    const inv = world();
+    sg(inv, 'sg-inf-1', 'vpc-1', [tcp(8080, 8080, [], ['sg-alb1'])]);
+    sg(inv, 'sg-inf-2', 'vpc-1', [tcp(9090, 9090, [], ['sg-alb2'])]);
+    inv.networkInterfaces.find((n) => n.id === 'eni-inf')!.groupIds = ['sg-inf-1', 'sg-inf-2'];
+    sg(inv, 'sg-alb1', 'vpc-1', [tcp(443, 443, ['0.0.0.0/0'])]);
+    sg(inv, 'sg-alb2', 'vpc-1', [tcp(8443, 8443, ['0.0.0.0/0'])]);
+    for (const [name, node, port, tgPort] of [
+      ['web1', '10.0.0.61', 443, 8080],
+      ['web2', '10.0.0.62', 8443, 9090],
+    ] as const)
+      loadBalancer(inv, {
+        name,
+        type: 'application',
+        node,
+        securityGroups: [name === 'web1' ? 'sg-alb1' : 'sg-alb2'],
+        listener: { protocol: 'HTTPS', port },
+        group: { protocol: 'HTTP', port: tgPort, targets: [{ id: 'i-inf', port: tgPort }] },
+      });
+    const r = run(inv);
+    assert.deepEqual(cell(r, 'internet', 'inference').configurationPermits, ['tcp/443', 'tcp/8443']);
+    const v = violations(r, 'internet', 'inference');
+    assert.deepEqual(
+      v.map((f) => f.resource.id).sort(),
+      ['sg-inf-1', 'sg-inf-2'],
+      v.map((f) => `${f.resource.id}: ${f.message}`).join('\n'),
+    );
+  });
+});
+
+describe('verify (AWS): an internal load balancer’s client and the reply into its own subnet', () => {
+  /**
+   * app → inference on 443 (allowed) only through the internal ALB svc (node 10.0.2.70 in the inference subnet, group
+   * sg-svc admitting the app subnet) to i-inf:8080, whose group admits only sg-svc. The app subnet's network ACL
+   * lets in TCP 443 and `ephemeralFrom` on 1024-65535: the ALB's reply comes back to the client's ephemeral port
+   * through it, as a direct path's reply does.
+   */
+  const viaInternalAlb = (ephemeralFrom: string) => {
+    const inv = world({ inf: [tcp(8080, 8080, [], ['sg-svc'])] });
+    sg(inv, 'sg-svc', 'vpc-1', [tcp(443, 443, ['10.0.1.0/24'])]);
+    loadBalancer(inv, {
+      name: 'svc',
+      type: 'application',
+      scheme: 'internal',
+      subnet: 'inf',
+      node: '10.0.2.70',
+      securityGroups: ['sg-svc'],
+      group: { protocol: 'HTTP', port: 8080, targets: [{ id: 'i-inf', port: 8080, state: 'healthy' }] },
+    });
+    setAcl(inv, 'app', [
+      {
+        ruleNumber: 100,
+        protocol: '6',
+        action: 'allow',
+        cidr: '0.0.0.0/0',
+        egress: false,
+        portRange: { from: 443, to: 443 },
+      },
+      {
+        ruleNumber: 110,
+        protocol: '6',
+        action: 'allow',
+        cidr: ephemeralFrom,
+        egress: false,
+        portRange: { from: 1024, to: 65535 },
+      },
+      { ruleNumber: 100, protocol: '-1', action: 'allow', cidr: '0.0.0.0/0', egress: true },
+    ]);
+    return run(inv);
+  };
+  const brokenAppToInference = (r: Result) => findings(r, VERIFY_CHECKS.broken.id, 'app', 'inference');
+
+  it('an ACL that lets no reply in from the load balancer breaks the allowed flow (it passed: the client side asked only the request)', () => {
+    const ok = viaInternalAlb('10.0.2.0/24');
+    assert.deepEqual(cell(ok, 'app', 'inference').configurationPermits, ['tcp/443']);
+    assert.equal(brokenAppToInference(ok).length, 0);
+    // Ephemeral ports open only to the data subnet, not to the ALB's node: no answer reaches the client.
+    const r = viaInternalAlb('10.0.3.0/24');
+    assert.deepEqual(cell(r, 'app', 'inference').configurationPermits, []);
+    const b = brokenAppToInference(r);
+    assert.equal(b.length, 1);
+    assert.ok(
+      hops(b[0]!).some((x) =>
+        /^app: reply \(inbound, client ports 32768-60999\) dropped at port 32768 by acl-app/.test(x),
+      ),
+      hops(b[0]!).join('\n'),
+    );
+  });
+});

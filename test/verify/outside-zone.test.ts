@@ -66,6 +66,21 @@ function site(opts: {
 }
 
 describe('verify: zones outside every network (on-premises)', () => {
+  it('an office’s public range (the documentation block 203.0.113.0/24) behind a VPN: a database group open to it is not assessed, not passed', () => {
+    // Public ranges were verified only over the internet: routed to the virtual private gateway, they passed.
+    const office = policy('', 'onprem: { cidrs: [203.0.113.0/24] }');
+    const vpnSite = (vpn: boolean) => site({ vpn, dbFrom: '203.0.113.0/24', vpnRange: '203.0.113.0/24' });
+    const r = run(vpnSite(true), office);
+    assert.deepEqual(cell(r, 'onprem', 'data')!.unknown, ['tcp/5432']);
+    const f = findings(r, 'verify-not-assessed', 'onprem', 'data');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.resource.id, 'sg-db');
+    const path = (f[0]!.evidence!.witness as { path: { at: string; verdict: string; what: string }[] }).path;
+    assert.match(path[0]!.what, /from onprem: arrives through a next hop cordon does not follow/);
+    // No route to the office but the internet's (and no public address on the database): no path at all.
+    const none = cell(run(vpnSite(false), office), 'onprem', 'data')!;
+    assert.deepEqual([...none.configurationPermits, ...none.unknown], []);
+  });
   it('a database group open to the corporate network behind a VPN: not assessed, at the group rule', () => {
     const r = run(site({ vpn: true, dbFrom: '192.168.0.0/16' }));
     const c = cell(r, 'onprem', 'data')!;

@@ -11,7 +11,8 @@ import type { AwsInventory, AwsIpPermission } from '../../src/inventory/aws.js';
 import type { AzureInventory, AzureSecurityRule } from '../../src/inventory/azure.js';
 import type { GcpInventory } from '../../src/inventory/gcp.js';
 import type { Finding } from '../../src/findings/types.js';
-import { bedrockEndpoint, eni, inventory, nat, POLICY, sg, subnet, tcp, vpc } from './helpers.js';
+import { bedrockEndpoint, eni, inventory, nat, POLICY, sg, subnet, tcp, testPolicy, vpc } from './helpers.js';
+import { compileAzure } from '../../src/verify/azure.js';
 import {
   azureInventory,
   findingsOf,
@@ -320,7 +321,8 @@ function applyAzure(inv: AzureInventory, code: string): void {
 
 describe('verify fixes (Azure): routes', () => {
   /** Inference in a spoke, out by the default system route; a private endpoint of the AI service in a peered hub or not. */
-  const spoke = (endpointInHub: boolean, outboundRule = false) => {
+  const spoke = (endpointInHub: boolean, outboundRule = false) => runAzure(spokeInventory(endpointInHub, outboundRule));
+  function spokeInventory(endpointInHub: boolean, outboundRule = false): AzureInventory {
     const inv = azureInventory();
     vnet(inv, 'hub', '10.0.0.0/16');
     vnet(inv, 'spoke', '10.1.0.0/16');
@@ -352,8 +354,8 @@ describe('verify fixes (Azure): routes', () => {
         ipConfigurations: [],
       });
     }
-    return runAzure(inv);
-  };
+    return inv;
+  }
   it('overriding the internet system route warns when the policy-allowed AI service has no private endpoint in the VNet or a peered one', () => {
     const [bare] = findingsOf(spoke(false), 'verify-zone-violation', 'inference', 'internet');
     assert.match(snippet(bare!), /--address-prefix 0\.0\.0\.0\/0 --next-hop-type None/);
@@ -365,6 +367,18 @@ describe('verify fixes (Azure): routes', () => {
     const [served] = findingsOf(spoke(true), 'verify-zone-violation', 'inference', 'internet');
     assert.doesNotMatch(served!.remediation.text, /no private endpoint/);
     assert.doesNotMatch(snippet(served!), /# first:/);
+  });
+  it('a service zone with no Azure service (only AWS ones) is not an AI service this VNet reaches: no warning about its endpoint', () => {
+    const awsOnly = testPolicy('aws: [bedrock-runtime]');
+    for (const outboundRule of [false, true]) {
+      const r = verifyModel(compileAzure(spokeInventory(false, outboundRule), awsOnly), awsOnly, {
+        clientPorts: [32768, 60999],
+      });
+      const [v] = findingsOf(r, 'verify-zone-violation', 'inference', 'internet');
+      assert.ok(v, 'the zone still leaves for the internet');
+      assert.doesNotMatch(v.remediation.text, /no private endpoint/);
+      assert.doesNotMatch(snippet(v), /# first:/);
+    }
   });
   it('deleting the outbound NSG rule that lets the zone out warns the same way', () => {
     const [bare] = findingsOf(spoke(false, true), 'verify-zone-violation', 'inference', 'internet');
@@ -569,7 +583,7 @@ describe('verify fixes (Google Cloud): routes', () => {
     const code = snippet(v!);
     assert.match(
       code,
-      /gcloud compute routes create private-googleapis --project \S+ --network vpc-ai --destination-range 199\.36\.153\.8\/30 --next-hop-gateway default-internet-gateway\n/,
+      /gcloud compute routes create cordon-vpc-ai-private-googleapis --project \S+ --network vpc-ai --destination-range 199\.36\.153\.8\/30 --next-hop-gateway default-internet-gateway\n/,
     );
     assert.match(code, /restricted-googleapis .* --destination-range 199\.36\.153\.4\/30/);
     assert.match(code, /gcloud compute routes delete default-internet --project \S+\n$/);
@@ -578,6 +592,19 @@ describe('verify fixes (Google Cloud): routes', () => {
     const after = gcpWorld({ routes }, { externalDb: true });
     assert.equal(gcpFindings(runGcp(after), 'verify-zone-violation', 'data', 'internet').length, 0);
     assert.equal(vipRouting(after, NET, '199.36.153.8/30').reachable, true, 'private.googleapis.com still routed');
+  });
+  it('the routes it creates take names no route of the project has: route names are per project, not per network, so a taken one failed the create and the delete still cut Private Google Access', () => {
+    // Another network of the project already routes private.googleapis.com by the name Google's guide suggests.
+    const other = gcpRoute('private-googleapis', '199.36.153.8/30', { network: NET.replace(/vpc-ai$/, 'vpc-other') });
+    const inv = gcpWorld({ routes: [defaultRoute, other] }, { externalDb: true });
+    const [v] = gcpFindings(runGcp(inv), 'verify-zone-violation', 'data', 'internet');
+    const created = commands(snippet(v!)).flatMap((c) => /^gcloud compute routes create (\S+)/.exec(c)?.[1] ?? []);
+    assert.equal(created.length, 2, snippet(v!));
+    for (const name of created) {
+      assert.ok(!inv.routes.some((r) => r.name === name), `${name} is taken in the project`);
+      // A route name: lowercase letters, digits and hyphens, a letter first, at most 63 characters.
+      assert.match(name, /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    }
   });
   it('where other routes already carry the Google API ranges, the route is deleted alone', () => {
     const vip = gcpRoute('to-private-apis', '199.36.153.8/30');
