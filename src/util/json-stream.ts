@@ -152,6 +152,8 @@ class Grammar {
         return this.value(kind, text, line, column);
       case Expect.KeyOrEnd:
         if (kind === T.CloseBrace) return this.close();
+        // A comma before any property: jsonc-parser (whole-file parsing) reports a missing value there.
+        if (kind === T.Comma) return this.fail(E.ValueExpected, line, column);
         return this.key(kind, text, line, column);
       case Expect.Key:
         return this.key(kind, text, line, column);

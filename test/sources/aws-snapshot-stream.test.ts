@@ -122,8 +122,28 @@ describe('streamed snapshot files', () => {
         assert.deepEqual(streamed, whole);
         await rm(dir, { recursive: true });
       }),
-      { numRuns: 60 },
+      // Seeded so CI is reproducible; CORDON_PROPERTY_RUNS / CORDON_PROPERTY_SEED widen the search locally.
+      {
+        numRuns: Number(process.env['CORDON_PROPERTY_RUNS'] ?? 60),
+        seed: Number(process.env['CORDON_PROPERTY_SEED'] ?? 835305864),
+      },
     );
+  });
+
+  it('a comma where an object’s first property belongs is the same error both ways (found by the property test)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-stream-comma-'));
+    await writeFile(
+      path.join(dir, 'manifest.json'),
+      '{"cordonSnapshot": 1, "provider": "aws", "account": "123456789012", "region": "us-east-1"}',
+    );
+    await writeFile(path.join(dir, 'f0.json'), '{"Vpcs": [{,]}');
+    const { whole, streamed } = await bothWays(dir);
+    assert.deepEqual(streamed, whole);
+    assert.deepEqual(
+      streamed.errors.map((e) => e.format()),
+      ['f0.json:1:12: invalid JSON: value expected'],
+    );
+    await rm(dir, { recursive: true });
   });
 
   it('a file over the size limit is a located error, and what it holds is not assessed', async () => {
