@@ -32,9 +32,14 @@ const env = {
   AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
   NO_COLOR: '1',
 };
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...selected], {
-  cwd: root,
-  stdio: 'inherit',
-  env,
-});
+// Property tests take one seed per run (test/support/property-seed.ts): reproducible in CI.
+const r = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--import', './test/support/property-seed.ts', '--test', '--test-concurrency=2', ...selected],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  },
+);
 process.exit(r.status ?? 1);
