@@ -87,6 +87,14 @@ interface SubnetSets {
 
 const UNKNOWN_FILTER: TriSet = { yes: EMPTY, maybe: FULL };
 
+/** `make()` kept in `cache` under `key`; made afresh each time without a key (the parts asked have no name). */
+function kept<T>(cache: Map<string, T>, key: string | undefined, make: () => T): T {
+  if (key === undefined) return make();
+  let r = cache.get(key);
+  if (r === undefined) cache.set(key, (r = make()));
+  return r;
+}
+
 /** What interfaces admit by their own inbound filters, each to its own addresses: one sweep over the addresses. */
 function admittedBy(list: readonly Interface[]): TriSet {
   const yes: AddressEntry[] = [];
@@ -155,12 +163,7 @@ export class SetEvaluator {
   }
 
   private cached(key: string, f: () => TriSet): TriSet {
-    let r = this.replyCache.get(key);
-    if (!r) {
-      r = f();
-      this.replyCache.set(key, r);
-    }
-    return r;
+    return kept(this.replyCache, key, f);
   }
 
   clientRange(mode: ReplyMode): readonly [number, number] {
@@ -250,27 +253,16 @@ export class SetEvaluator {
     const srcBySubnet = groupBy(sources, (s) => s.subnet);
     const local = new Map<string, TriSet>();
     /** A destination side, kept across pairs with the same destination zone when the zones are named. */
-    const cachedSide = (key: string, make: () => TriSet): TriSet => {
-      const cache = keys ? this.sideCache : local;
-      const ck = keys ? `din|${keys.to}|${key}` : key;
-      let r = cache.get(ck);
-      if (!r) cache.set(ck, (r = make()));
-      return r;
-    };
+    const cachedSide = (key: string, make: () => TriSet): TriSet =>
+      keys ? kept(this.sideCache, `din|${keys.to}|${key}`, make) : kept(local, key, make);
     const din = (net: string, back: string, returnRoute: boolean) =>
       cachedSide(`${net}|${back}|${returnRoute}|${mode}`, () =>
         this.destinationSide(destsByNet.get(net) ?? [], mode, returnRoute, back, keys?.to),
       );
-    const sourceSide = (subnetId: string, list: Interface[]) => {
-      if (!keys) return this.sourceSide(subnetId, list, mode);
-      const ck = `src|${keys.from}|${subnetId}|${mode}`;
-      let r = this.sideCache.get(ck);
-      if (!r) {
-        r = this.sourceSide(subnetId, list, mode, keys.from);
-        this.sideCache.set(ck, r);
-      }
-      return r;
-    };
+    const sourceSide = (subnetId: string, list: Interface[]) =>
+      kept(this.sideCache, keys && `src|${keys.from}|${subnetId}|${mode}`, () =>
+        this.sourceSide(subnetId, list, mode, keys?.from),
+      );
     // Sources are gathered per (destination network, next hop) first, then intersected once with the destination
     // side: intersecting per subnet repeated the work over the whole destination aggregate for every subnet, and
     // intersecting per source network made a hub (a transit gateway, an unknown next hop reaching every network)
@@ -555,24 +547,15 @@ export class SetEvaluator {
       const reply = triAnd(this.replyOut(sa, range, mode), this.replyIn(s, range, mode));
       return triAnd(t, triOr(reply, { yes: NON_TCP, maybe: NON_TCP }));
     };
-    if (group === undefined) return make();
     // The same for every destination zone: kept per source group, subnet and entry subnet.
-    const k = `tgwsrc|${group}|${s.subnet.id}|${entry.id}|${mode}`;
-    let r = this.sideCache.get(k);
-    if (!r) this.sideCache.set(k, (r = make()));
-    return r;
+    return kept(this.sideCache, group && `tgwsrc|${group}|${s.subnet.id}|${entry.id}|${mode}`, make);
   }
-
-  private readonly sentCache = new Map<string, TriSet>();
 
   /** What a subnet's source interfaces send by their own outbound filters, from their own addresses. */
   private sent(subnetId: string, sources: readonly Interface[], group: string | undefined): TriSet {
-    const make = () => triUnion(sources.map((i) => triAndSet(filterSets(i.outbound), addresses(SRC, i.addresses))));
-    if (group === undefined) return make();
-    const k = `${group}|${subnetId}`;
-    let r = this.sentCache.get(k);
-    if (!r) this.sentCache.set(k, (r = make()));
-    return r;
+    return kept(this.sideCache, group && `sent|${group}|${subnetId}`, () =>
+      triUnion(sources.map((i) => triAndSet(filterSets(i.outbound), addresses(SRC, i.addresses)))),
+    );
   }
 
   private readonly tgwReturnCache = new Map<string, TriSet>();
