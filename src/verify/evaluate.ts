@@ -116,7 +116,6 @@ export class SetEvaluator {
   readonly internetDst: PacketSet;
   readonly internetSrc: PacketSet;
   private readonly subnets = new Map<string, SubnetSets>();
-  private readonly replyCache = new Map<string, TriSet>();
   private readonly sideCache = new Map<string, TriSet>();
 
   constructor(
@@ -148,22 +147,12 @@ export class SetEvaluator {
 
   /** Replies into the subnet from remotes on DST (the forward destination), on the given ports. */
   replyIn(s: SubnetSets, ports: readonly [number, number], mode: ReplyMode): TriSet {
-    if (s.stateful) return TRI_FULL;
-    return this.cached(`in|${s.subnet.id}|${ports.join('-')}|${mode}`, () =>
-      replyRemotes(s.nin, 'in', ports, mode, DST),
-    );
+    return s.stateful ? TRI_FULL : replyRemotes(s.nin, 'in', ports, mode, DST);
   }
 
   /** Replies out of the subnet to remotes on SRC (the forward source). */
   replyOut(s: SubnetSets, ports: readonly [number, number], mode: ReplyMode): TriSet {
-    if (s.stateful) return TRI_FULL;
-    return this.cached(`out|${s.subnet.id}|${ports.join('-')}|${mode}`, () =>
-      replyRemotes(s.nout, 'out', ports, mode, SRC),
-    );
-  }
-
-  private cached(key: string, f: () => TriSet): TriSet {
-    return kept(this.replyCache, key, f);
+    return s.stateful ? TRI_FULL : replyRemotes(s.nout, 'out', ports, mode, SRC);
   }
 
   clientRange(mode: ReplyMode): readonly [number, number] {

@@ -303,8 +303,27 @@ export function alsoAdmittedBy(f: Filter, p: Point, decided: Ref): Ref[] {
 /** Helpers for IPv4 tests and tools. */
 export const isV4 = (p: Point): boolean => p.fam === V4;
 
-/** Remotes (on `as`) whose replies pass the filter on some (`exists`) or every (`all`) port of the range. */
+/**
+ * Remotes (on `as`) whose replies pass the filter on some (`exists`) or every (`all`) port of the range. Kept per
+ * filter set: the load-balancer legs ask it per load balancer and backend, of a few subnets' filters.
+ */
 export function replyRemotes(
+  f: TriSet,
+  direction: 'in' | 'out',
+  ports: readonly [number, number],
+  mode: 'exists' | 'all',
+  as: typeof SRC | typeof DST,
+): TriSet {
+  let m = replyMemo.get(f);
+  if (!m) replyMemo.set(f, (m = new Map<string, TriSet>()));
+  const k = `${direction}|${ports[0]}-${ports[1]}|${mode}|${as}`;
+  let r = m.get(k);
+  if (!r) m.set(k, (r = computeReplyRemotes(f, direction, ports, mode, as)));
+  return r;
+}
+const replyMemo = new WeakMap<TriSet, Map<string, TriSet>>();
+
+function computeReplyRemotes(
   f: TriSet,
   direction: 'in' | 'out',
   ports: readonly [number, number],
