@@ -98,3 +98,39 @@ function bigintToBytes(v: bigint, n: number): number[] {
   }
   return out;
 }
+
+/**
+ * Values filed under CIDRs, found by an address inside them: one map lookup per distinct prefix length present (the
+ * address masked to it), so a lookup costs the few lengths in use, not the number of CIDRs filed.
+ */
+export class CidrIndex<T> {
+  private readonly byLength = new Map<string, Map<bigint, T[]>>();
+
+  add(c: Cidr, value: T): void {
+    const k = `${c.family}/${c.prefix}`;
+    let m = this.byLength.get(k);
+    if (!m) this.byLength.set(k, (m = new Map()));
+    const list = m.get(c.first);
+    if (list) list.push(value);
+    else m.set(c.first, [value]);
+  }
+
+  get size(): number {
+    return this.byLength.size;
+  }
+
+  /** The values of every filed CIDR holding the address, in order of prefix length first filed, then filing. */
+  at(family: 4 | 6, address: bigint): T[] {
+    const out: T[] = [];
+    const bits = family === 4 ? 32 : 128;
+    for (const [k, m] of this.byLength) {
+      const [fam, prefix] = k.split('/').map(Number) as [number, number];
+      if (fam !== family) continue;
+      const host = BigInt(bits - prefix);
+      const first = host === 0n ? address : (address >> host) << host;
+      const hit = m.get(first);
+      if (hit) out.push(...hit);
+    }
+    return out;
+  }
+}

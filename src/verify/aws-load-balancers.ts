@@ -36,7 +36,7 @@ import {
   type AwsLoadBalancer,
   type AwsNetworkInterface,
 } from '../inventory/aws.js';
-import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
+import { CidrIndex, cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
 import { arnScope, compilePrivateLink } from './aws-privatelink.js';
 import type {
   Filter,
@@ -99,7 +99,7 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
   const nodesOf = new Map<string, { iface: Interface; eni: AwsNetworkInterface }[]>();
   const byInstance = new Map<string, { iface: Interface; eni: AwsNetworkInterface }[]>();
   const byAddress = new Map<string, Interface[]>();
-  const delegated: { scope: { account: string; region: string }; cidr: Cidr; iface: Interface }[] = [];
+  const delegated = new CidrIndex<{ scope: string; iface: Interface }>();
   const isNode = (i: Interface, eni: AwsNetworkInterface) =>
     i.role === 'workload' && /^ELB (app|net|gwy)\//.test(eni.description ?? '');
   /** Workload interfaces (not load balancer nodes) by scope and by scope and VPC: who may stand behind what is not read. */
@@ -115,7 +115,7 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
     }
     for (const a of x.iface.addresses) {
       if (a.first !== a.last) {
-        delegated.push({ scope: x.eni, cidr: a, iface: x.iface });
+        delegated.add(a, { scope: key(x.eni, ''), iface: x.iface });
         continue;
       }
       const k = key(x.eni, `${a.family}|${a.first}`);
@@ -126,7 +126,8 @@ export function compileAwsLoadBalancers(ctx: AwsLbContext): LoadBalancer[] {
   const holding = (scope: { account: string; region: string }, a: Cidr): Interface[] => [
     ...(byAddress.get(key(scope, `${a.family}|${a.first}`)) ?? []),
     ...delegated
-      .filter((e) => e.scope.account === scope.account && e.scope.region === scope.region && cidrContains(e.cidr, a))
+      .at(a.family, a.first)
+      .filter((e) => e.scope === key(scope, ''))
       .map((e) => e.iface),
   ];
   /** Every workload interface of a VPC may be a backend: what cordon cannot follow. */

@@ -33,7 +33,7 @@ import {
   ipv6ClientMayPass,
   proxyDecision,
 } from './load-balancers.js';
-import type { Cidr } from '../util/cidr.js';
+import { CidrIndex, type Cidr } from '../util/cidr.js';
 
 export interface Hop {
   /** The component: an interface, subnet filter, route table, gateway. */
@@ -113,7 +113,7 @@ export class Tracer {
       for (const a of i.addresses) {
         if (a.first !== a.last) {
           // A delegated prefix: looked up by containment (few of them), not by its first address.
-          this.prefixes.push({ cidr: a, iface: i });
+          this.prefixes.add(a, i);
           continue;
         }
         this.byNetAddr.set(`${i.network}|${a.family}|${a.first}`, i);
@@ -124,23 +124,21 @@ export class Tracer {
       }
   }
   private readonly byAddr = new Map<string, Interface[]>();
-  private readonly prefixes: { cidr: Cidr; iface: Interface }[] = [];
+  private readonly prefixes = new CidrIndex<Interface>();
 
   /** The interfaces holding an address: by its own address, or a prefix delegated to them. */
   private interfacesAt(p: Point, side: 'src' | 'dst'): Interface[] {
     const a = side === 'src' ? p.src : p.dst;
     const own = this.byAddr.get(`${p.fam === V4 ? 4 : 6}|${BigInt(a)}`) ?? [];
-    if (this.prefixes.length === 0) return own;
-    const fam = p.fam === V4 ? 4 : 6;
-    const x = BigInt(a);
-    const delegated = this.prefixes.filter((e) => e.cidr.family === fam && e.cidr.first <= x && x <= e.cidr.last);
-    return delegated.length ? [...own, ...delegated.map((e) => e.iface)] : own;
+    if (this.prefixes.size === 0) return own;
+    const delegated = this.prefixes.at(p.fam === V4 ? 4 : 6, BigInt(a));
+    return delegated.length ? [...own, ...delegated] : own;
   }
 
   interfaceAt(network: string, p: Point, side: 'src' | 'dst'): Interface | undefined {
     const a = side === 'src' ? p.src : p.dst;
     const own = this.byNetAddr.get(`${network}|${p.fam === V4 ? 4 : 6}|${BigInt(a)}`);
-    if (own || this.prefixes.length === 0) return own;
+    if (own || this.prefixes.size === 0) return own;
     return this.interfacesAt(p, side).find((i) => i.network === network);
   }
 
