@@ -436,13 +436,10 @@ class FixWriter {
         const allowed =
           f.direction === 'in' ? narrowed(this.allowedFor(this.ruleClasses()), azureRanges(f.remotes)) : [];
         // An outbound rule towards the internet may be how policy-allowed AI traffic leaves (no private endpoint).
-        const stranded =
+        const { warn, first } =
           f.direction === 'out' && this.policy.zones.get(this.q.to)?.kind === 'internet'
-            ? this.servicesWithoutEndpoint(`net:${this.q.packet.src}`, () => this.sourceNetworkAndPeers())
-            : [];
-        const warn = stranded.length
-          ? ` The policy allows ${this.q.from} to reach ${stranded.join(', ')}, which has no private endpoint in this VNet or a peered one: that traffic may leave by this rule today, so create the private endpoint first or it stops.`
-          : '';
+            ? this.azureStranded('may leave by this rule')
+            : { warn: '', first: [] };
         const text = `NSG ${nsg.name} rule ${f.name} admits ${cls} for ${pair}, which the policy denies.${allowed.length ? ` Narrow its sources to the zones the policy allows (${allowed.map((a) => a.zone).join(', ')}; where other findings name this rule, keep their zones' ranges too)` : ' Delete it'}, or put a deny rule for the source zone in front of it.${warn}`;
         if (this.model.iac) return this.inCode(`change the security rule ${f.name} of ${nsg.name}: ${text}`);
         // A zone the policy allows on only some of the rule's classes cannot stay among its sources (it would keep
@@ -459,10 +456,7 @@ class FixWriter {
           ].sort(compareRanges);
         const sources = prefixes(whole);
         const base = `--subscription ${nsg.subscription} --resource-group ${nsg.group} --nsg-name ${nsg.name}`;
-        const lines = [
-          `# ${pair}: ${cls} is denied by the zone policy`,
-          ...(stranded.length ? [`# first: a private endpoint for ${stranded.join(', ')} (see the text)`] : []),
-        ];
+        const lines = [`# ${pair}: ${cls} is denied by the zone policy`, ...first];
         if (partial.length > 0) {
           const boxes = partial.flatMap((a) => a.classes.map((c) => ({ a, c })));
           const priorities = f.locals
@@ -704,6 +698,20 @@ class FixWriter {
     return list.length > 0 ? list.join(' ') : undefined;
   }
 
+  /**
+   * On Azure, AI services the policy lets the source zone reach with no private endpoint in its VNet or a peered one
+   * (a hub's serve its spokes): their traffic takes the route or rule a fix removes. The sentence and the command
+   * comment that put the endpoint first; empty when there are none.
+   */
+  private azureStranded(how: string): { warn: string; first: string[] } {
+    const stranded = this.servicesWithoutEndpoint(`net:${this.q.packet.src}`, () => this.sourceNetworkAndPeers());
+    if (!stranded.length) return { warn: '', first: [] };
+    return {
+      warn: ` The policy allows ${this.q.from} to reach ${stranded.join(', ')}, which has no private endpoint in this VNet or a peered one: that traffic ${how} today, so create the private endpoint first or it stops.`,
+      first: [`# first: a private endpoint for ${stranded.join(', ')} (see the text)`],
+    };
+  }
+
   private azureRoute(
     f: Extract<FixTarget, { kind: 'azure-route' | 'azure-system-route' }>,
     cls: string,
@@ -711,11 +719,7 @@ class FixWriter {
   ): Remediation {
     // Azure OpenAI and the other AI services are reached over this route today where no private endpoint serves the
     // network (or a peered one): removing it stops that allowed traffic too.
-    const stranded = this.servicesWithoutEndpoint(`net:${this.q.packet.src}`, () => this.sourceNetworkAndPeers());
-    const warn = stranded.length
-      ? ` The policy allows ${this.q.from} to reach ${stranded.join(', ')}, which has no private endpoint in this VNet or a peered one: that traffic leaves by this route today, so create the private endpoint first or it stops.`
-      : '';
-    const warnLine = stranded.length ? [`# first: a private endpoint for ${stranded.join(', ')} (see the text)`] : [];
+    const { warn, first } = this.azureStranded('leaves by this route');
     if (f.kind === 'azure-route') {
       const rt = armParts(f.routeTableId);
       const text = `Route ${f.name} of ${rt.name} carries ${pair} traffic (${cls}), which the policy denies. Remove it or point it at the firewall that enforces the policy.${warn}`;
@@ -724,7 +728,7 @@ class FixWriter {
         'shell',
         [
           `# ${pair}: ${cls} is denied by the zone policy`,
-          ...warnLine,
+          ...first,
           `az network route-table route delete --subscription ${rt.subscription} --resource-group ${rt.group} --route-table-name ${rt.name} --name ${f.name}`,
         ],
         text,
@@ -734,7 +738,7 @@ class FixWriter {
     const text = `The subnet's system route ${f.prefix} carries ${pair} traffic (${cls}), which the policy denies. Override it with a user route: next hop None drops it, VirtualAppliance sends it to the firewall that enforces the policy.${warn}`;
     if (this.model.iac) return this.inCode(text);
     const rt = f.routeTableId ? armParts(f.routeTableId) : undefined;
-    const lines = [`# ${pair}: ${cls} is denied by the zone policy`, ...warnLine];
+    const lines = [`# ${pair}: ${cls} is denied by the zone policy`, ...first];
     const tableName = rt?.name ?? `rt-${subnet.child ?? subnet.name}`;
     if (!rt)
       lines.push(
