@@ -317,19 +317,8 @@ export function replyRemotes(
   let m = replyMemo.get(f);
   if (!m) replyMemo.set(f, (m = new Map<string, TriSet>()));
   const k = `${direction}|${ports[0]}-${ports[1]}|${mode}|${as}`;
-  let r = m.get(k);
-  if (!r) m.set(k, (r = computeReplyRemotes(f, direction, ports, mode, as)));
-  return r;
-}
-const replyMemo = new WeakMap<TriSet, Map<string, TriSet>>();
-
-function computeReplyRemotes(
-  f: TriSet,
-  direction: 'in' | 'out',
-  ports: readonly [number, number],
-  mode: 'exists' | 'all',
-  as: typeof SRC | typeof DST,
-): TriSet {
+  const hit = m.get(k);
+  if (hit) return hit;
   const q = protoPorts([6, 6], ports);
   const remoteDim = direction === 'in' ? SRC : DST;
   const keep = (s: PacketSet) => exists(s, [remoteDim === SRC ? DST : SRC, PROTO, PORT]);
@@ -337,8 +326,11 @@ function computeReplyRemotes(
     const r = mode === 'exists' ? keep(and(s, q)) : not(keep(and(q, not(s))));
     return remoteDim === as ? r : swapAddressDim(r, remoteDim);
   };
-  return { yes: one(f.yes), maybe: one(f.maybe) };
+  const r = { yes: one(f.yes), maybe: one(f.maybe) };
+  m.set(k, r);
+  return r;
 }
+const replyMemo = new WeakMap<TriSet, Map<string, TriSet>>();
 
 /**
  * A stateless filter's decision on the reply of a TCP connection whose forward packet is `p`: the reply swaps the
