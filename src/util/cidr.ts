@@ -109,7 +109,7 @@ export class CidrIndex<T> {
   add(c: Cidr, value: T): void {
     const k = `${c.family}/${c.prefix}`;
     let m = this.byLength.get(k);
-    if (!m) this.byLength.set(k, (m = new Map()));
+    if (!m) this.byLength.set(k, (m = new Map<bigint, T[]>()));
     const list = m.get(c.first);
     if (list) list.push(value);
     else m.set(c.first, [value]);
