@@ -368,18 +368,22 @@ export function unionAll(sets: readonly PacketSet[]): PacketSet {
 /** A one-dimensional interval [lo, hi) on `dim` with `inside` within it and EMPTY outside. */
 function interval(dim: number, fam: Family, lo: Bound, hi: Bound, inside: PacketSet): PacketSet {
   if (inside === EMPTY || !(lo < hi)) return EMPTY;
-  const cuts: Bound[] = [];
-  const kids: PacketSet[] = [];
+  // Built on the scratch stacks: most intervals asked for already exist, and arrays made for them were garbage.
+  const c0 = cutsTop;
+  const k0 = kidsTop;
   if (domainStart(dim, fam) < lo) {
-    kids.push(EMPTY);
-    cuts.push(lo);
+    scratchKids[kidsTop++] = EMPTY;
+    scratchCuts[cutsTop++] = lo;
   }
-  kids.push(inside);
+  scratchKids[kidsTop++] = inside;
   if (hi < domainEnd(dim, fam)) {
-    cuts.push(hi);
-    kids.push(EMPTY);
+    scratchCuts[cutsTop++] = hi;
+    scratchKids[kidsTop++] = EMPTY;
   }
-  return mk(dim, cuts, kids);
+  const r = mkRange(dim, scratchCuts, c0, scratchKids, k0, kidsTop - k0, false);
+  cutsTop = c0;
+  kidsTop = k0;
+  return r;
 }
 
 /** An inclusive range [lo, hi]; undefined means the whole dimension. */
@@ -437,7 +441,12 @@ export function box(spec: BoxSpec): PacketSet {
 
 /** Addresses as a set on one dimension (SRC or DST): the union of the CIDRs. */
 export function addresses(dim: typeof SRC | typeof DST, cidrs: readonly Cidr[]): PacketSet {
-  if (cidrs.length === 1) return box(dim === SRC ? { src: cidrs[0]! } : { dst: cidrs[0]! });
+  if (cidrs.length === 1) {
+    // box() for one range, without its spec, family list and union: asked for by the hundred thousand.
+    const fam = familyOf(cidrs[0]!);
+    const b = cidrBounds(cidrs[0]!);
+    return interval(FAM, fam, fam, fam + 1, interval(dim, fam, b[0], b[1], FULL));
+  }
   return unionOverAddresses(
     dim,
     cidrs.map((c) => ({ cidr: c, inner: FULL })),
