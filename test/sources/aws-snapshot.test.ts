@@ -67,6 +67,30 @@ describe('AWS snapshot reader', () => {
     assert.ok(r.inventory.subnets.some((s) => s.id === 'subnet-ok'));
     assert.equal(r.inventory.vpcs.length, 1, 'the good files are still read');
   });
+  it('an output printed without the id of what it describes says which --query adds it', () => {
+    // The CLI reference's describe-target-health output: the target group is the command's argument, not in it.
+    const raw = {
+      TargetHealthDescriptions: [
+        { Target: { Id: 'i-0f76fade', Port: 80 }, TargetHealth: { State: 'healthy' }, HealthCheckPort: '80' },
+      ],
+    };
+    const r = loadAwsSnapshotFromTexts([
+      { name: 'tg-health.json', text: JSON.stringify(raw) },
+      {
+        name: 'tg-health-with-arn.json',
+        text: JSON.stringify({
+          TargetGroupArn: 'arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067',
+          ...raw,
+        }),
+      },
+    ]);
+    assert.equal(r.errors.length, 1);
+    assert.match(
+      r.errors[0]!.format(),
+      /^tg-health.json:1:1: elbv2 describe-target-health output .*names no TargetGroupArn.*--query "\{TargetGroupArn: '<id>', TargetHealthDescriptions: TargetHealthDescriptions\}"/,
+    );
+    assert.equal(r.inventory.datasets.get('123456789012/us-west-2')?.has('elbv2:target-health'), true);
+  });
   it('warns about a paginated (truncated) output', () => {
     const r = loadAwsSnapshotFromTexts([{ name: 'v.json', text: JSON.stringify({ Vpcs: [], NextToken: 'abc' }) }]);
     assert.ok(r.warnings.some((w) => /NextToken/.test(w.message)));

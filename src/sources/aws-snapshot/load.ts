@@ -637,6 +637,18 @@ function recognise(
       }
     });
   }
+  const idless = ID_LESS_OUTPUTS.find((o) => Array.isArray(v[o.key]));
+  if (idless) {
+    unrecognised(
+      state,
+      new InputError(
+        file,
+        `${idless.command} output as the CLI prints it names no ${idless.id}, so cordon cannot tell what it belongs to: add it with --query "{${idless.id}: '<id>', ${idless.key}: ${idless.key}${idless.more ?? ''}}" (docs/snapshots.md)`,
+        doc.locate(base),
+      ),
+    );
+    return undefined;
+  }
   const keys = Object.keys(v).slice(0, 6).join(', ');
   unrecognised(
     state,
@@ -648,6 +660,33 @@ function recognise(
   );
   return undefined;
 }
+
+/**
+ * Outputs that carry no id of what they describe (the id is the command's argument): read only with the id added by
+ * --query, as docs/snapshots.md writes them. Raw, they get an error that says so rather than "not recognised".
+ */
+const ID_LESS_OUTPUTS: { key: string; command: string; id: string; more?: string }[] = [
+  { key: 'TargetHealthDescriptions', command: 'elbv2 describe-target-health', id: 'TargetGroupArn' },
+  {
+    key: 'Attributes',
+    command: 'elbv2 describe-target-group-attributes or describe-load-balancer-attributes',
+    id: 'TargetGroupArn (or LoadBalancerArn)',
+  },
+  { key: 'Entries', command: 'ec2 get-managed-prefix-list-entries', id: 'PrefixListId' },
+  {
+    key: 'Associations',
+    command: 'ec2 get-transit-gateway-route-table-associations',
+    id: 'TransitGatewayRouteTableId',
+  },
+  {
+    key: 'Routes',
+    command: 'ec2 search-transit-gateway-routes',
+    id: 'TransitGatewayRouteTableId',
+    more: ', AdditionalRoutesAvailable: AdditionalRoutesAvailable',
+  },
+  { key: 'HostedZoneSummaries', command: 'route53 list-hosted-zones-by-vpc', id: 'VpcId' },
+  { key: 'ResourceRecordSets', command: 'route53 list-resource-record-sets', id: 'HostedZoneId' },
+];
 
 /**
  * The per-item outputs that carry no id of their own (prefix-list entries, transit gateway route table associations
