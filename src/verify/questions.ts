@@ -1125,7 +1125,7 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
   // A drop that no rule decides (a missing public address) is located at the resource that lacks it.
   const origin: Origin | undefined =
     g.locate?.origin ??
-    model.interfaces.find((i) => i.id === resourceId)?.ref.origin ??
+    interfaceById(model).get(resourceId)?.ref.origin ??
     model.subnets.get(resourceId)?.ref.origin ??
     // …or, for a hop that is no resource of the inventory (a cloud's internet gateway), at the witness's last located hop.
     [...w.trace.hops].reverse().find((h) => h.ref?.origin)?.ref?.origin;
@@ -1182,6 +1182,18 @@ function toFinding(g: Group, set: PacketSet, model: NetworkModel, policy: ZonePo
   };
   findingScopes.set(finding, [...g.scopes].sort());
   return finding;
+}
+
+const interfacesById = new WeakMap<NetworkModel, Map<string, Interface>>();
+/** The model's first interface of each id, for findings located at one (a scan per finding grew with both). */
+function interfaceById(model: NetworkModel): Map<string, Interface> {
+  let m = interfacesById.get(model);
+  if (!m) {
+    m = new Map();
+    for (const i of model.interfaces) if (!m.has(i.id)) m.set(i.id, i);
+    interfacesById.set(model, m);
+  }
+  return m;
 }
 
 /**

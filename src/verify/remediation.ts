@@ -12,13 +12,13 @@
  * runs them (read-only by design).
  */
 import type { Remediation } from '../findings/types.js';
-import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
+import { CidrIndex, cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
 import { parseAzureId } from '../inventory/azure.js';
 import { projectOfId } from '../inventory/gcp.js';
 import { PRIVATE_VIP } from '../checks/gcp/private-access.js';
 import { awsProtocol, permissionPorts } from './aws.js';
 import type { ZonePolicy } from '../policy/load.js';
-import type { Filter, FilterRule, FixTarget, NetworkModel, Ref } from './model.js';
+import type { Filter, FilterRule, FixTarget, Interface, NetworkModel, Ref } from './model.js';
 import type { Point, ProtoPortBox } from './packet-set.js';
 import type { Trace } from './trace.js';
 
@@ -849,10 +849,7 @@ class FixWriter {
 
   /** The witness's source network and the networks peered with it. */
   private sourceNetworkAndPeers(): Set<string> {
-    const at = BigInt(this.q.packet.src);
-    const src = this.model.interfaces.find(
-      (i) => i.zone === this.q.from && i.addresses.some((c) => c.first <= at && at <= c.last),
-    );
+    const src = zoneInterfaceAt(this.model, this.q.from, this.q.packet.fam, this.q.packet.src);
     const nets = new Set<string>(src ? [src.network] : []);
     for (const p of this.model.peerings.values())
       if (src && p.networks.includes(src.network)) for (const n of p.networks) nets.add(n);
@@ -863,13 +860,40 @@ class FixWriter {
   private networkName(): string | undefined {
     const egress = this.fix.kind === 'gcp-firewall-rule' && this.fix.direction === 'out';
     const zone = egress ? this.q.from : this.q.to;
-    const at = BigInt(egress ? this.q.packet.src : this.q.packet.dst);
-    const iface = this.model.interfaces.find(
-      (i) => i.zone === zone && i.addresses.some((c) => c.first <= at && at <= c.last),
-    );
+    const iface = zoneInterfaceAt(this.model, zone, this.q.packet.fam, egress ? this.q.packet.src : this.q.packet.dst);
     const net = iface ? this.model.networks.get(iface.network) : undefined;
     return net ? (net.ref.resourceId.split('/').pop() ?? net.id) : undefined;
   }
+}
+
+const zoneAddressIndex = new WeakMap<NetworkModel, CidrIndex<number>>();
+
+/**
+ * The first interface (in model order) of a zone holding an address: an index per model, as findings ask it one by
+ * one (a scan of every interface per finding grew with findings × interfaces).
+ */
+function zoneInterfaceAt(
+  model: NetworkModel,
+  zone: string,
+  fam: number,
+  address: number | bigint,
+): Interface | undefined {
+  let index = zoneAddressIndex.get(model);
+  if (!index) {
+    index = new CidrIndex<number>();
+    for (const [n, i] of model.interfaces.entries()) for (const c of i.addresses) index.add(c, n);
+    zoneAddressIndex.set(model, index);
+  }
+  let best: Interface | undefined;
+  let bestAt = Infinity;
+  for (const n of index.at(fam === 0 ? 4 : 6, BigInt(address))) {
+    const i = model.interfaces[n]!;
+    if (i.zone === zone && n < bestAt) {
+      best = i;
+      bestAt = n;
+    }
+  }
+  return best;
 }
 
 /** The allowed zones' ranges inside a rule's own ranges (a range nested in the other's stays; others drop). */
