@@ -66,12 +66,23 @@ export function permissionPorts(
     : [0, 65535];
 }
 
-function protoText(p: [number, number]): string {
-  if (p[0] === 0 && p[1] === 255) return 'all traffic';
-  return Object.entries(PROTOCOL_NUMBERS).find(([, n]) => n === p[0])?.[0] ?? `protocol ${p[0]}`;
+const PROTOCOL_NAMES = new Map(Object.entries(PROTOCOL_NUMBERS).map(([name, n]) => [n, name]));
+
+const sharedRanges = new Map<number, readonly [number, number]>();
+/** One tuple per protocol or port range (both fit in 16 bits), shared by every rule that has it. */
+function sharedRange(r: readonly [number, number]): readonly [number, number] {
+  const k = r[0] * 65536 + r[1];
+  let t = sharedRanges.get(k);
+  if (!t) sharedRanges.set(k, (t = [r[0], r[1]]));
+  return t;
 }
 
-function portsText(proto: [number, number], ports: readonly [number, number]): string {
+function protoText(p: readonly [number, number]): string {
+  if (p[0] === 0 && p[1] === 255) return 'all traffic';
+  return PROTOCOL_NAMES.get(p[0]) ?? `protocol ${p[0]}`;
+}
+
+function portsText(proto: readonly [number, number], ports: readonly [number, number]): string {
   if (proto[0] === 0 && proto[1] === 255) return '';
   if (ports[0] === 0 && ports[1] === 65535) return ' all ports';
   return ports[0] === ports[1] ? ` ${ports[0]}` : ` ${ports[0]}-${ports[1]}`;
@@ -218,6 +229,15 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
   const eniData = (x: { account: string; region: string }) =>
     inv.datasets.get(scopeKey(x))?.has('ec2:network-interfaces') === true;
 
+  // Rules share what repeats across 100,000 of them: a range's remote, a referenced group's, protocol and port tuples.
+  const cidrRemotes = new Map<Cidr, Remote>();
+  const cidrRemote = (c: Cidr): Remote => {
+    let r = cidrRemotes.get(c);
+    if (!r) cidrRemotes.set(c, (r = { kind: 'cidr', cidr: c }));
+    return r;
+  };
+  const memberRemotes = new Map<string, Remote>();
+  const scratchRemotes: Remote[] = [];
   const permissionRule = (
     g: { id: string; account: string; region: string; origin: Origin; vpcId?: string },
     p: AwsIpPermission,
@@ -227,12 +247,15 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     if (!proto) {
       notes.add(`${g.id}: rule with protocol ${p.protocol} not understood; treated as unknown`);
     }
-    const ports = permissionPorts(proto, p);
-    const remotes: Remote[] = [];
-    for (const r of [...p.ipv4Ranges, ...p.ipv6Ranges]) {
-      const c = parseRange(r.cidr);
-      remotes.push(c ? { kind: 'cidr', cidr: c } : { kind: 'unknown', reason: `unparsable CIDR ${r.cidr}` });
-    }
+    const ports = sharedRange(permissionPorts(proto, p));
+    // Gathered on a scratch list and copied at their number: a list grown by push keeps room for 17.
+    const remotes = scratchRemotes;
+    remotes.length = 0;
+    for (const list of [p.ipv4Ranges, p.ipv6Ranges])
+      for (const r of list) {
+        const c = parseRange(r.cidr);
+        remotes.push(c ? cidrRemote(c) : { kind: 'unknown', reason: `unparsable CIDR ${r.cidr}` });
+      }
     for (const named of p.groupRefs) {
       const ref = named.groupId
         ? named
@@ -247,8 +270,13 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         );
         continue;
       }
-      const m = members.get(`${g.region}|${ref.groupId}`);
-      if (m) remotes.push({ kind: 'members', label: ref.groupId, addresses: m });
+      const mk = `${g.region}|${ref.groupId}`;
+      const m = members.get(mk);
+      if (m) {
+        let r = memberRemotes.get(mk);
+        if (!r) memberRemotes.set(mk, (r = { kind: 'members', label: ref.groupId, addresses: m }));
+        remotes.push(r);
+      }
       else if (eniData(g) && (sgs.has(key(g, ref.groupId)) || ref.userId === undefined || ref.userId === g.account))
         remotes.push({ kind: 'members', label: ref.groupId, addresses: [] });
       else {
@@ -277,12 +305,12 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
       ...p.groupRefs.map((r) => r.groupId || (r.groupName ?? '')),
       ...p.prefixListIds,
     ].join(', ');
-    const pr = proto ?? [0, 255];
+    const pr = sharedRange(proto ?? [0, 255]);
     return {
       action: 'allow',
       proto: pr,
       ports,
-      remotes: proto ? remotes : [{ kind: 'unknown', reason: `protocol ${p.protocol}` }],
+      remotes: proto ? remotes.slice() : [{ kind: 'unknown', reason: `protocol ${p.protocol}` }],
       ref: {
         // Joined, not a template: a template's pieces stay a chain of eight string objects per label, and a large
         // account's 100,000 labels were a million objects for the collector to copy.
