@@ -276,8 +276,7 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         let r = memberRemotes.get(mk);
         if (!r) memberRemotes.set(mk, (r = { kind: 'members', label: ref.groupId, addresses: m }));
         remotes.push(r);
-      }
-      else if (eniData(g) && (sgs.has(key(g, ref.groupId)) || ref.userId === undefined || ref.userId === g.account))
+      } else if (eniData(g) && (sgs.has(key(g, ref.groupId)) || ref.userId === undefined || ref.userId === g.account))
         remotes.push({ kind: 'members', label: ref.groupId, addresses: [] });
       else {
         remotes.push({ kind: 'unknown', reason: `members of ${ref.groupId} not in the inventory` });
@@ -342,17 +341,19 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
     const k = `${scopeKey(scope)}|${direction}|${ids.join(',')}`;
     let f = sgFilters.get(k);
     if (f) return f;
-    const rules: FilterRule[] = [];
+    const parts: FilterRule[][] = [];
     for (const id of ids) {
       const g = sgs.get(key(scope, id));
       if (!g) {
-        rules.push({
-          action: 'allow',
-          proto: [0, 255],
-          ports: [0, 65535],
-          remotes: [{ kind: 'unknown', reason: `security group ${id} not in the inventory` }],
-          ref: { label: `${id} (not in the inventory)`, resourceId: id },
-        });
+        parts.push([
+          {
+            action: 'allow',
+            proto: [0, 255],
+            ports: [0, 65535],
+            remotes: [{ kind: 'unknown', reason: `security group ${id} not in the inventory` }],
+            ref: { label: `${id} (not in the inventory)`, resourceId: id },
+          },
+        ]);
         notes.add(
           `security group ${id} (${scopeKey(scope)}) is attached to an interface but not in the inventory: its traffic is unknown`,
         );
@@ -364,8 +365,11 @@ export function compileAws(inv: AwsInventory, policy: ZonePolicy): NetworkModel 
         own = (direction === 'in' ? g.ingress : g.egress).flatMap((p) => permissionRule(g, p, direction) ?? []);
         groupRules.set(gk, own);
       }
-      rules.push(...own);
+      parts.push(own);
     }
+    // A single group's filter shares its rule list; several are copied into one list of their exact length (pushed
+    // one by one, a list keeps up to half again as much room: 12,000 filters of 100 rules in a large account).
+    const rules = parts.length === 1 ? parts[0]! : ([] as FilterRule[]).concat(...parts);
     f = {
       id: ids.join('+') || '(no security group)',
       direction,
