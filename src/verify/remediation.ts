@@ -18,7 +18,7 @@ import { projectOfId } from '../inventory/gcp.js';
 import { PRIVATE_VIP } from '../checks/gcp/private-access.js';
 import { awsProtocol, permissionPorts } from './aws.js';
 import type { ZonePolicy } from '../policy/load.js';
-import type { Filter, FilterRule, FixTarget, Interface, NetworkModel, Ref } from './model.js';
+import type { Filter, FilterRule, FixTarget, Interface, NetworkModel, Ref, Remote } from './model.js';
 import type { Point, ProtoPortBox } from './packet-set.js';
 import type { Trace } from './trace.js';
 
@@ -223,6 +223,7 @@ function zoneSpace(model: NetworkModel, policy: ZonePolicy, zone: string): (c: C
   return f;
 }
 const spaceMemo = new WeakMap<NetworkModel, Map<string, (c: Cidr) => boolean>>();
+const remoteMeetsMemo = new WeakMap<NetworkModel, Map<Remote, Map<string, boolean>>>();
 const strandedMemo = new WeakMap<NetworkModel, Map<string, string[]>>();
 const rangesMemo = new WeakMap<NetworkModel, Map<string, string[]>>();
 /** Address order: IPv4 before IPv6, then by first address and prefix (a collator per comparison was most of the cost). */
@@ -286,15 +287,19 @@ class FixWriter {
             this.model.internet.include.some((i) => overlaps(i, c)) &&
             !this.model.internet.exclude.some((e) => cidrContains(e, c))
         : zoneSpace(this.model, this.policy, zone);
-    const hit = rule.remotes.map((r) =>
-      r.kind === 'cidr'
-        ? meets(r.cidr)
-        : r.kind === 'members'
-          ? r.addresses.some(meets)
-          : r.kind === 'space'
-            ? r.space.include.some(meets)
-            : false,
-    );
+    // A referenced group's members are asked once per zone, not once per finding that names a rule with it.
+    let memo = remoteMeetsMemo.get(this.model);
+    if (!memo) remoteMeetsMemo.set(this.model, (memo = new Map()));
+    const hit = rule.remotes.map((r) => {
+      if (r.kind === 'cidr') return meets(r.cidr);
+      if (r.kind !== 'members' && r.kind !== 'space') return false;
+      let byZone = memo.get(r);
+      if (!byZone) memo.set(r, (byZone = new Map()));
+      let v = byZone.get(zone);
+      if (v === undefined)
+        byZone.set(zone, (v = r.kind === 'members' ? r.addresses.some(meets) : r.space.include.some(meets)));
+      return v;
+    });
     if (!hit.some(Boolean)) return p;
     let i = 0;
     const take = <T>(list: readonly T[]) => list.filter(() => hit[i++]);
