@@ -82,6 +82,15 @@ export function parseAzureId(id: string): ParsedAzureId {
   return out;
 }
 
+/**
+ * The host label a private-link target answers by, lower case: a Cognitive Services account's custom subdomain, else
+ * the resource's name (the first label of its FQDN, and the name of the A record its private DNS zone holds).
+ */
+export function privateLinkHost(inv: AzureInventory, targetId: string): string {
+  const account = inv.cognitiveAccounts.find((a) => azureIdKey(a.id) === azureIdKey(targetId));
+  return (account?.customSubDomainName ?? parseAzureId(targetId).names.at(-1) ?? '').toLowerCase();
+}
+
 /** "West US" -> "westus"; undefined stays undefined. */
 export function normaliseLocation(location: string | undefined): string | undefined {
   if (location === undefined) return undefined;
@@ -332,6 +341,11 @@ export interface AzurePrivateDnsARecordSet extends AzureScoped {
   fqdn?: string;
   ipv4Addresses: string[];
   ttl?: number;
+  /**
+   * Written by this private endpoint's DNS zone group (infrastructure as code: Azure creates the record at deploy,
+   * with the endpoint's address, which the code may not give).
+   */
+  privateEndpointId?: string;
 }
 
 export interface AzureDnsResolver extends AzureTagged {

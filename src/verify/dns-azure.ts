@@ -11,13 +11,20 @@ import {
   azureInventoryScopes,
   azureScopeKey,
   hasAzureDataset,
+  privateLinkHost,
   AZURE_DATASETS,
   type AzureInventory,
   type AzureVirtualNetwork,
 } from '../inventory/azure.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { APPROVED } from '../checks/azure/support.js';
-import { endpointAddresses, endpointTargets, resolveZoneFrom, zonesNamed } from '../checks/azure/dns-support.js';
+import {
+  endpointAddresses,
+  endpointTargets,
+  resolveZoneFrom,
+  writtenBy,
+  zonesNamed,
+} from '../checks/azure/dns-support.js';
 import { AZURE_VERIFY_DATASETS } from './azure.js';
 import { DNS_CHECK, type ResolutionStep } from './dns-aws.js';
 import type { NetworkModel } from './model.js';
@@ -56,8 +63,7 @@ export function azureDnsFindings(
     if (!pe.connections.some((c) => APPROVED(c.status))) continue;
     const ips = endpointAddresses(inv, pe);
     for (const t of endpointTargets(inv, pe)) {
-      const account = inv.cognitiveAccounts.find((a) => azureIdKey(a.id) === azureIdKey(t.targetId));
-      const host = (account?.customSubDomainName ?? t.targetId.split('/').pop() ?? '').toLowerCase();
+      const host = privateLinkHost(inv, t.targetId);
       for (const zoneName of t.expected?.required ?? []) {
         const serviceZone = approved.get(zoneName);
         if (!serviceZone) continue;
@@ -92,7 +98,7 @@ export function azureDnsFindings(
               (r) =>
                 zones.some((z) => azureIdKey(z.id) === azureIdKey(r.zoneId)) && r.recordName.toLowerCase() === host,
             );
-            const good = records.filter((r) => r.ipv4Addresses.some((ip) => ips.has(ip)));
+            const good = records.filter((r) => r.ipv4Addresses.some((ip) => ips.has(ip)) || writtenBy(r, pe));
             // Records not read (not collected, or not declared by infrastructure as code) prove nothing missing.
             const unread =
               good.length === 0 ? missingReason(inv, v.subscription, 'network:private-dns-a-records', true) : undefined;

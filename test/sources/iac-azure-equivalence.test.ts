@@ -30,6 +30,20 @@ const scan = (dir: string) =>
 const results = (r: ScanReport) =>
   r.findings.map((f) => `${f.checkId} ${(f.resource?.id ?? '').toLowerCase()} ${f.status}`).sort();
 
+/**
+ * Where the code says what a deploy does and the snapshot shows drift: pe-ais's DNS zone group names
+ * privatelink.services.ai.azure.com, whose record for ais-cordon the deployed snapshot lacks (a stale one is there).
+ * Deployed from code, Azure writes that record, so the IaC twin passes what the snapshot fails.
+ */
+const DRIFT: Record<string, [string, string][]> = {
+  misconfigured: [
+    [
+      'azure-private-endpoint-dns-misconfigured /subscriptions/22222222-2222-2222-2222-222222222222/resourcegroups/rg-ai/providers/microsoft.network/privateendpoints/pe-ais fail',
+      'azure-private-endpoint-dns-misconfigured /subscriptions/22222222-2222-2222-2222-222222222222/resourcegroups/rg-ai/providers/microsoft.network/privateendpoints/pe-ais pass',
+    ],
+  ],
+};
+
 describe('Azure IaC examples match their snapshot twins', () => {
   for (const twin of ['reference', 'misconfigured'] as const)
     for (const format of ['arm', 'bicep'] as const)
@@ -38,7 +52,8 @@ describe('Azure IaC examples match their snapshot twins', () => {
         const iac = await scan(`examples/${format}/azure-${twin}`);
         assert.deepEqual(iac.inputErrors, []);
         assert.deepEqual(iac.warnings, []);
-        assert.deepEqual(results(iac), results(snapshot));
+        const expected = results(snapshot).map((x) => DRIFT[twin]?.find(([deployed]) => deployed === x)?.[1] ?? x);
+        assert.deepEqual(results(iac), expected.sort());
         assert.ok(iac.findings.length > 40);
         if (twin === 'reference') assert.equal(iac.summary.byStatus.fail, 0);
         else assert.ok(iac.summary.byStatus.fail > 20);

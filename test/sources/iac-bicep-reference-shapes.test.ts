@@ -251,6 +251,25 @@ describe('Bicep shaped like the reference deployments', () => {
     }
   });
 
+  it('a private endpoint with a DNS zone group resolves privately (Azure writes its A record at deploy); without one it fails', async () => {
+    const check = 'azure-private-endpoint-dns-misconfigured';
+    const withGroup = tree({ 'main.bicep': MAIN('Disabled'), 'network.bicep': NETWORK, 'ai.bicep': AI });
+    const r = await scan(withGroup, withGroup, [check]);
+    const f = r.findings.find((x) => x.checkId === check && x.resource.id.endsWith('/pe-oai'));
+    assert.equal(f?.status, 'pass', f?.message);
+    assert.match(f!.message, /privatelink\.openai\.azure\.com gets its A record from its DNS zone group at deploy/);
+    // The reference deployments' pattern minus the group: no record will exist, whatever address the endpoint gets.
+    const noGroup = tree({
+      'main.bicep': MAIN('Disabled'),
+      'network.bicep': NETWORK,
+      'ai.bicep': AI.replace(/resource zoneGroup [^]*?\n}\n/, ''),
+    });
+    const r2 = await scan(noGroup, noGroup, [check]);
+    const f2 = r2.findings.find((x) => x.checkId === check && x.resource.id.endsWith('/pe-oai'));
+    assert.equal(f2?.status, 'fail', f2?.message);
+    assert.match(f2!.message, /holds no A record for oai-\S+ and it has no DNS zone group to write one/);
+  });
+
   it('an `existing` resource the scanned code does not declare still leaves its data set not assessed', async () => {
     const dir = tree({
       'main.bicep': `

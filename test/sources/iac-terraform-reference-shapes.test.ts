@@ -131,4 +131,116 @@ resource "google_workbench_instance" "nb" {
       [['projects/net-host/locations/us-central1-a/instances/wb', 'fail']],
     );
   });
+
+  describe('azurerm: a private endpoint’s A record (DNS zone group, declared record, or none)', () => {
+    const world = (dns: 'group' | 'record' | 'none') => `
+provider "azurerm" {
+  features {}
+  subscription_id = "11111111-1111-1111-1111-111111111111"
+}
+resource "azurerm_resource_group" "ai" {
+  name     = "rg-ai"
+  location = "swedencentral"
+}
+resource "azurerm_virtual_network" "ai" {
+  name                = "vnet-ai"
+  location            = azurerm_resource_group.ai.location
+  resource_group_name = azurerm_resource_group.ai.name
+  address_space       = ["10.0.0.0/16"]
+  tags                = { SecurityZone = "inference" }
+}
+resource "azurerm_subnet" "pe" {
+  name                 = "snet-inference"
+  resource_group_name  = azurerm_resource_group.ai.name
+  virtual_network_name = azurerm_virtual_network.ai.name
+  address_prefixes     = ["10.0.1.0/24"]
+}
+resource "azurerm_cognitive_account" "oai" {
+  name                          = "oai-ref"
+  location                      = azurerm_resource_group.ai.location
+  resource_group_name           = azurerm_resource_group.ai.name
+  kind                          = "OpenAI"
+  sku_name                      = "S0"
+  custom_subdomain_name         = "oai-ref"
+  public_network_access_enabled = false
+}
+resource "azurerm_private_dns_zone" "oai" {
+  name                = "privatelink.openai.azure.com"
+  resource_group_name = azurerm_resource_group.ai.name
+}
+resource "azurerm_private_dns_zone_virtual_network_link" "oai" {
+  name                  = "link-ai"
+  resource_group_name   = azurerm_resource_group.ai.name
+  private_dns_zone_name = azurerm_private_dns_zone.oai.name
+  virtual_network_id    = azurerm_virtual_network.ai.id
+}
+resource "azurerm_private_endpoint" "oai" {
+  name                = "pe-oai"
+  location            = azurerm_resource_group.ai.location
+  resource_group_name = azurerm_resource_group.ai.name
+  subnet_id           = azurerm_subnet.pe.id
+  private_service_connection {
+    name                           = "oai"
+    private_connection_resource_id = azurerm_cognitive_account.oai.id
+    subresource_names              = ["account"]
+    is_manual_connection           = false
+  }
+${
+  dns === 'group'
+    ? `  private_dns_zone_group {
+    name                 = "default"
+    private_dns_zone_ids = [azurerm_private_dns_zone.oai.id]
+  }`
+    : dns === 'record'
+      ? `  ip_configuration {
+    name               = "oai"
+    private_ip_address = "10.0.1.4"
+    subresource_name   = "account"
+  }`
+      : ''
+}
+}
+${
+  dns === 'record'
+    ? `resource "azurerm_private_dns_a_record" "oai" {
+  name                = "oai-ref"
+  zone_name           = azurerm_private_dns_zone.oai.name
+  resource_group_name = azurerm_resource_group.ai.name
+  ttl                 = 10
+  records             = ["10.0.1.4"]
+}`
+    : ''
+}
+`;
+    const CHECKS = ['azure-private-endpoint-dns-misconfigured', 'verify-ai-name-public-dns'];
+    const statuses = async (dns: 'group' | 'record' | 'none') => {
+      const dir = module(world(dns));
+      const r = await scan(dir, CHECKS);
+      assert.deepEqual(r.inputErrors, []);
+      return Object.fromEntries(
+        CHECKS.map((c) => [c, r.findings.filter((f) => f.checkId === c).map((f) => `${f.status}: ${f.message}`)]),
+      );
+    };
+    it('a DNS zone group: the record Azure writes at deploy resolves the name privately', async () => {
+      const s = await statuses('group');
+      assert.match(
+        s['azure-private-endpoint-dns-misconfigured']!.join('\n'),
+        /^pass: .*gets its A record from its DNS zone group at deploy/,
+      );
+      assert.match(s['verify-ai-name-public-dns']!.join('\n'), /^pass: /);
+    });
+    it('a declared record at the endpoint’s static address resolves it too', async () => {
+      const s = await statuses('record');
+      assert.match(
+        s['azure-private-endpoint-dns-misconfigured']!.join('\n'),
+        /^pass: .*has an A record to 10\.0\.1\.4/,
+      );
+      assert.match(s['verify-ai-name-public-dns']!.join('\n'), /^pass: /);
+    });
+    it('neither: the name has no private record, a failure, not "not declared"', async () => {
+      const s = await statuses('none');
+      assert.match(s['azure-private-endpoint-dns-misconfigured']!.join('\n'), /^fail: .*holds no A record for oai-ref/);
+      assert.match(s['verify-ai-name-public-dns']!.join('\n'), /^fail: .*holds no A record for oai-ref/);
+    });
+  });
 });

@@ -69,10 +69,18 @@ export function recordsTo(
   inv: AzureInventory,
   zone: AzurePrivateDnsZone,
   ips: Set<string>,
+  /** Also the records this endpoint's DNS zone group writes at deploy (infrastructure as code). */
+  pe?: AzurePrivateEndpoint,
 ): AzurePrivateDnsARecordSet[] {
   return inv.privateDnsARecords.filter(
-    (r) => azureIdKey(r.zoneId) === azureIdKey(zone.id) && r.ipv4Addresses.some((ip) => ips.has(ip)),
+    (r) =>
+      azureIdKey(r.zoneId) === azureIdKey(zone.id) && (r.ipv4Addresses.some((ip) => ips.has(ip)) || writtenBy(r, pe)),
   );
+}
+
+/** Whether the record is the one the endpoint's DNS zone group writes at deploy (infrastructure as code). */
+export function writtenBy(r: AzurePrivateDnsARecordSet, pe: AzurePrivateEndpoint | undefined): boolean {
+  return pe !== undefined && r.privateEndpointId !== undefined && azureIdKey(r.privateEndpointId) === azureIdKey(pe.id);
 }
 
 export type Resolution =

@@ -64,7 +64,7 @@ export default defineAzureCheck({
             if (!target.expected) unmapped.push(`${endpoint.name} (sub-resource ${target.groupId || '(none)'})`);
             for (const zoneName of target.expected?.required ?? []) {
               const all = zonesNamed(ctx.inventory, zoneName);
-              const holding = all.filter((z) => recordsTo(ctx.inventory, z, ips).length > 0);
+              const holding = all.filter((z) => recordsTo(ctx.inventory, z, ips, endpoint).length > 0);
               needed.set(zoneName, holding.length ? holding : all);
             }
           }

@@ -1,4 +1,4 @@
-import { azureIdKey, type AzurePrivateDnsZone } from '../../inventory/azure.js';
+import { azureIdKey, privateLinkHost, type AzurePrivateDnsZone } from '../../inventory/azure.js';
 import { endpointAddresses, endpointTargets, recordsTo, zonesNamed } from './dns-support.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
 
@@ -49,6 +49,7 @@ export default defineAzureCheck({
       );
       const groupZoneIds = new Set(groups.flatMap((g) => g.zoneConfigs.map((c) => azureIdKey(c.privateDnsZoneId))));
       const problems: string[] = [];
+      const undecided: string[] = [];
       const fine: string[] = [];
       for (const t of targets) {
         if (!t.expected) continue;
@@ -56,22 +57,36 @@ export default defineAzureCheck({
           const zones = zonesNamed(ctx.inventory, zoneName);
           const inGroup = zones.filter((z) => groupZoneIds.has(azureIdKey(z.id)));
           const withRecord = (list: AzurePrivateDnsZone[]) =>
-            list.filter((z) => recordsTo(ctx.inventory, z, ips).length > 0);
+            list.filter((z) => recordsTo(ctx.inventory, z, ips, pe).length > 0);
           if (groups.length > 0 && inGroup.length === 0) {
             const pointed = groups.flatMap((g) =>
               g.zoneConfigs.map((c) => c.privateDnsZoneId.split('/').pop() ?? c.privateDnsZoneId),
             );
             problems.push(`its DNS zone group points at ${pointed.join(', ') || 'no zone'}, not ${zoneName}`);
-          } else if (ips.size === 0) {
-            problems.push(`cordon cannot tell its private address, so the ${zoneName} record cannot be verified`);
           } else if (withRecord(inGroup.length ? inGroup : zones).length > 0) {
             fine.push(
-              `${zoneName} has an A record to ${[...ips].join(', ')}${groups.length === 0 ? ' (managed outside a zone group)' : ''}`,
+              ips.size === 0
+                ? `${zoneName} gets its A record from its DNS zone group at deploy`
+                : `${zoneName} has an A record to ${[...ips].join(', ')}${groups.length === 0 ? ' (managed outside a zone group)' : ''}`,
             );
           } else if (zones.length === 0) {
             problems.push(
               `no private DNS zone ${zoneName} exists${groups.length === 0 ? ' and it has no DNS zone group' : ''}`,
             );
+          } else if (ips.size === 0) {
+            // An address cordon cannot tell (assigned at deploy) proves no record wrong, but no record for the name
+            // at all is wrong whatever the address.
+            const host = privateLinkHost(ctx.inventory, t.targetId);
+            const zoneIds = new Set(zones.map((z) => azureIdKey(z.id)));
+            const named = ctx.inventory.privateDnsARecords.some(
+              (r) => zoneIds.has(azureIdKey(r.zoneId)) && r.recordName.toLowerCase() === host,
+            );
+            if (named)
+              undecided.push(`cordon cannot tell its private address, so the ${zoneName} record cannot be verified`);
+            else
+              problems.push(
+                `${zoneName} holds no A record for ${host}${groups.length === 0 ? ' and it has no DNS zone group to write one' : ''}`,
+              );
           } else {
             problems.push(
               `${zoneName} has no A record pointing at its address ${[...ips].join(', ')}${groups.length === 0 ? ' (and it has no DNS zone group)' : ''}`,
@@ -81,11 +96,13 @@ export default defineAzureCheck({
       }
       out.push({
         ...base,
-        status: problems.length > 0 ? 'fail' : 'pass',
+        status: problems.length > 0 ? 'fail' : undecided.length > 0 ? 'not-assessed' : 'pass',
         message:
           problems.length > 0
             ? `private endpoint ${pe.name} does not resolve privately: ${problems.join('; ')}`
-            : `private endpoint ${pe.name} resolves privately: ${fine.join('; ')}`,
+            : undecided.length > 0
+              ? `private endpoint ${pe.name}: ${undecided.join('; ')}`
+              : `private endpoint ${pe.name} resolves privately: ${fine.join('; ')}`,
         evidence: { addresses: [...ips].sort(), zoneGroups: groups.map((g) => g.id) },
       });
     }

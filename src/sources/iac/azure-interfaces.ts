@@ -6,7 +6,13 @@
  * (and so Bicep) reader and the Terraform azurerm mapper; run after the inventory is read.
  */
 import type { Origin } from '../../findings/types.js';
-import { azureIdKey, normaliseLocation, parseAzureId, type AzureInventory } from '../../inventory/azure.js';
+import {
+  azureIdKey,
+  normaliseLocation,
+  parseAzureId,
+  privateLinkHost,
+  type AzureInventory,
+} from '../../inventory/azure.js';
 
 export function privateEndpointInterfaces(inv: AzureInventory): void {
   const nics = new Set(inv.networkInterfaces.map((n) => azureIdKey(n.id)));
@@ -34,6 +40,51 @@ export function privateEndpointInterfaces(inv: AzureInventory): void {
       privateEndpointId: pe.id,
     });
     pe.networkInterfaceIds.push(id);
+  }
+}
+
+/**
+ * The A records Azure writes at deploy for each private endpoint whose DNS zone group names a zone the code declares
+ * ("Azure Private Endpoint private DNS zone values": the group creates and maintains the endpoint's records). Code
+ * declares the group, not the records, so without these every endpoint looked unresolvable. One record per connected
+ * resource, named as the resource's host (a Cognitive Services account's custom subdomain, else its name), at the
+ * endpoint's static addresses when the code gives them; it names the endpoint either way, since Azure writes its
+ * address whatever it is. A record the code declares itself under that name is kept as written.
+ */
+export function zoneGroupRecords(inv: AzureInventory): void {
+  const zones = new Map(inv.privateDnsZones.map((z) => [azureIdKey(z.id), z]));
+  const endpoints = new Map(inv.privateEndpoints.map((p) => [azureIdKey(p.id), p]));
+  const taken = new Set(inv.privateDnsARecords.map((r) => `${azureIdKey(r.zoneId)}|${r.recordName.toLowerCase()}`));
+  for (const g of inv.privateDnsZoneGroups) {
+    const pe = endpoints.get(azureIdKey(g.privateEndpointId));
+    if (!pe) continue;
+    const statics = pe.ipConfigurations.flatMap((c) => (c.privateIpAddress ? [c.privateIpAddress] : []));
+    const hosts = new Set(
+      pe.connections.flatMap((c) => (c.privateLinkServiceId ? [privateLinkHost(inv, c.privateLinkServiceId)] : [])),
+    );
+    hosts.delete('');
+    for (const config of g.zoneConfigs) {
+      const zone = zones.get(azureIdKey(config.privateDnsZoneId));
+      if (!zone) continue;
+      for (const host of hosts) {
+        const k = `${azureIdKey(zone.id)}|${host}`;
+        if (taken.has(k)) continue;
+        taken.add(k);
+        inv.privateDnsARecords.push({
+          id: `${zone.id}/A/${host}`,
+          name: host,
+          subscription: zone.subscription,
+          location: 'global',
+          resourceGroup: zone.resourceGroup,
+          origin: g.origin,
+          zoneId: zone.id,
+          zoneName: zone.zoneName,
+          recordName: host,
+          ipv4Addresses: statics,
+          privateEndpointId: pe.id,
+        });
+      }
+    }
   }
 }
 

@@ -27,6 +27,7 @@ import {
   privateEndpointInterfaces,
   WORKLOAD_TYPES,
   workloadNics,
+  zoneGroupRecords,
   type WorkloadNic,
 } from '../azure-interfaces.js';
 
@@ -209,6 +210,7 @@ export class IacAzureFeed {
     const result = this.reader.finish();
     // Azure creates each private endpoint's NIC at deploy; a template cannot declare it.
     privateEndpointInterfaces(result.inventory);
+    zoneGroupRecords(result.inventory);
     for (const w of this.workloads) addWorkloadNics(result.inventory, w.owner, w.nics);
     return result;
   }

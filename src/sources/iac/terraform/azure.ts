@@ -21,7 +21,13 @@ import type { InputError } from '../../../util/errors.js';
 import { pointBackAtDeclarations } from './rendered.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, text, Unknown, type Value, type ValueObject } from './values.js';
-import { addWorkloadNics, privateEndpointInterfaces, WORKLOAD_TYPES, workloadNics } from '../azure-interfaces.js';
+import {
+  addWorkloadNics,
+  privateEndpointInterfaces,
+  WORKLOAD_TYPES,
+  workloadNics,
+  zoneGroupRecords,
+} from '../azure-interfaces.js';
 
 type V = ValueObject;
 
@@ -318,6 +324,17 @@ const AZURERM: Record<string, AzurermType> = {
           subnet: idRef(v.subnet_id) ?? null,
           privateLinkServiceConnections: conns.filter((c) => c.is_manual_connection !== true).map(conn),
           manualPrivateLinkServiceConnections: conns.filter((c) => c.is_manual_connection === true).map(conn),
+          // Static addresses: without them Azure picks the endpoint's address at deploy.
+          ipConfigurations: list(v.ip_configuration)
+            .filter(isObject)
+            .map((c) => ({
+              name: c.name ?? null,
+              properties: defined({
+                privateIPAddress: c.private_ip_address,
+                groupId: c.subresource_name,
+                memberName: c.member_name,
+              }),
+            })),
         },
       };
     },
@@ -383,6 +400,16 @@ const AZURERM: Record<string, AzurermType> = {
   },
   azurerm_application_gateway: { arm: 'Microsoft.Network/applicationGateways', toArm: applicationGateway },
   azurerm_private_dns_zone: { arm: 'Microsoft.Network/privateDnsZones', toArm: () => ({ properties: {} }) },
+  azurerm_private_dns_a_record: {
+    arm: 'Microsoft.Network/privateDnsZones/A',
+    parent: (v, rgId) =>
+      typeof v.zone_name === 'string'
+        ? `${rgId}/providers/Microsoft.Network/privateDnsZones/${v.zone_name}`
+        : (v.zone_name ?? null),
+    toArm: (v) => ({
+      properties: defined({ ttl: v.ttl, aRecords: list(v.records).map((ipv4Address) => ({ ipv4Address })) }),
+    }),
+  },
   azurerm_private_dns_zone_virtual_network_link: {
     arm: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
     parent: (v, rgId) =>
@@ -739,6 +766,7 @@ export function mapAzure(
   const inv = read.inventory;
   // Azure creates each private endpoint's NIC at deploy; the code cannot declare it.
   privateEndpointInterfaces(inv);
+  zoneGroupRecords(inv);
   const errors = pointBackAtDeclarations(
     inv,
     docs.map((d) => d.resource),
@@ -942,6 +970,8 @@ export const TERRAFORM_AZURE_DATASETS = new Set<AzureDataset>([
   'network:private-dns-zone-groups',
   'network:private-dns-zones',
   'network:private-dns-zone-links',
+  // Records declared (azurerm_private_dns_a_record) and those the endpoints' DNS zone groups write at deploy.
+  'network:private-dns-a-records',
   'network:flow-logs',
   'network:load-balancers',
   'network:application-gateways',
