@@ -257,7 +257,7 @@ describe('Bicep shaped like the reference deployments', () => {
     const r = await scan(withGroup, withGroup, [check]);
     const f = r.findings.find((x) => x.checkId === check && x.resource.id.endsWith('/pe-oai'));
     assert.equal(f?.status, 'pass', f?.message);
-    assert.match(f!.message, /privatelink\.openai\.azure\.com gets its A record from its DNS zone group at deploy/);
+    assert.match(f.message, /privatelink\.openai\.azure\.com gets its A record from its DNS zone group at deploy/);
     // The reference deployments' pattern minus the group: no record will exist, whatever address the endpoint gets.
     const noGroup = tree({
       'main.bicep': MAIN('Disabled'),
@@ -267,7 +267,7 @@ describe('Bicep shaped like the reference deployments', () => {
     const r2 = await scan(noGroup, noGroup, [check]);
     const f2 = r2.findings.find((x) => x.checkId === check && x.resource.id.endsWith('/pe-oai'));
     assert.equal(f2?.status, 'fail', f2?.message);
-    assert.match(f2!.message, /holds no A record for oai-\S+ and it has no DNS zone group to write one/);
+    assert.match(f2.message, /holds no A record for oai-\S+ and it has no DNS zone group to write one/);
   });
 
   it('an `existing` resource the scanned code does not declare still leaves its data set not assessed', async () => {
