@@ -55,6 +55,7 @@ import {
   type DeclaredInterface,
   type LaunchSettings,
 } from '../aws-interfaces.js';
+import { admissionState } from '../aws-endpoint-services.js';
 
 export const IAC_SCOPE: Scope = { account: 'iac', region: 'iac-region' };
 
@@ -662,6 +663,7 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::EC2::SubnetNetworkAclAssociation': ['ec2:network-acls'],
   'AWS::EC2::VPCEndpoint': ['ec2:vpc-endpoints', 'ec2:network-interfaces'],
   'AWS::EC2::VPCEndpointService': ['ec2:vpc-endpoint-service-configurations'],
+  'AWS::EC2::VPCEndpointServicePermissions': ['ec2:vpc-endpoint-service-configurations'],
   'AWS::EC2::FlowLog': ['ec2:flow-logs'],
   'AWS::Route53Resolver::ResolverQueryLoggingConfig': ['route53resolver:query-log-associations'],
   'AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation': ['route53resolver:query-log-associations'],
@@ -1171,6 +1173,15 @@ const MAPPERS: Record<string, Mapper> = {
         : ['ipv4']
       ).sort(),
     });
+  },
+  'AWS::EC2::VPCEndpointServicePermissions'(state, r) {
+    const service = r.str(r.props.ServiceId);
+    const before = r.unknowns.length;
+    const principals = r.strs(r.props.AllowedPrincipals);
+    if (!service) return;
+    const all = PERMISSIONS.get(state) ?? PERMISSIONS.set(state, new Map()).get(state)!;
+    const was = all.has(service) ? all.get(service) : [];
+    all.set(service, was && r.unknowns.length === before ? [...was, ...principals] : undefined);
   },
   'AWS::EC2::FlowLog'(state, r) {
     const resourceId = r.str(r.props.ResourceId) ?? `${r.id}.unknown-resource`;
@@ -1863,6 +1874,7 @@ function localRoutes(vpc: AwsInventory['vpcs'][number] | undefined, pointer: str
 function finish(state: State): void {
   const inv = state.inv;
   linkLoadBalancerPaths(state);
+  admitConsumers(state);
   endpointInterfaces(inv, (vpcId) => `${vpcId}.DefaultSecurityGroup`);
   // The inventory ARN ends in the logical id (sageMaker() below).
   sageMakerInterfaces(
@@ -2019,6 +2031,30 @@ function registersTargets(state: State, r: Reader, arns: unknown): void {
     });
   const set = DYNAMIC.get(state) ?? DYNAMIC.set(state, new Set()).get(state)!;
   for (const id of ids) set.add(id);
+}
+
+/** AllowedPrincipals per endpoint service (VPCEndpointServicePermissions); undefined: a value not known before deploy. */
+const PERMISSIONS = new WeakMap<State, Map<string, string[] | undefined>>();
+
+/**
+ * The state each consumer endpoint of a declared endpoint service gets at deploy (../aws-endpoint-services.ts).
+ * CloudFormation has no resource that accepts a connection, so with AcceptanceRequired it stays pendingAcceptance.
+ */
+function admitConsumers(state: State): void {
+  const services = new Map(state.inv.endpointServiceConfigs.map((c) => [c.serviceName, c]));
+  const permissions = PERMISSIONS.get(state);
+  for (const e of state.inv.vpcEndpoints) {
+    const c = services.get(e.serviceName);
+    if (!c || e.type !== 'Interface') continue;
+    e.state = admissionState({
+      consumerAccount: e.account,
+      providerAccount: c.account,
+      principals: permissions?.has(c.serviceId) ? permissions.get(c.serviceId) : [],
+      acceptanceRequired: c.acceptanceRequired ?? false,
+      accepted: false,
+      unknownAccount: IAC_SCOPE.account,
+    });
+  }
 }
 
 /**
