@@ -20,6 +20,7 @@ import {
 import { InputError } from '../../../util/errors.js';
 import type { AzureResourceReader } from '../../azure-snapshot/load.js';
 import type { EmittedResource, ExcludedResource, SourceDoc, TemplateOutcome } from './template.js';
+import { serviceAdmission, settleServiceConnections, type ServiceAdmission } from '../azure-private-link.js';
 import type { Origin } from '../../../findings/types.js';
 import { originOf } from '../../../util/located-json.js';
 import {
@@ -103,6 +104,8 @@ export class IacAzureFeed {
   /** Ids of the resources the templates declare, and the `existing` references to check against them. */
   private readonly declaredIds = new Set<string>();
   private readonly existing: ExcludedResource[] = [];
+  /** The Private Link services the templates declare, by id key: who they approve (../azure-private-link.ts). */
+  private readonly services = new Map<string, ServiceAdmission>();
 
   constructor(private readonly reader: AzureResourceReader) {}
 
@@ -116,6 +119,11 @@ export class IacAzureFeed {
     const byDoc = new Map<SourceDoc, EmittedResource[]>();
     for (const res of outcome.resources) {
       settle(res.raw);
+      if (
+        String(res.raw.type).toLowerCase() === 'microsoft.network/privatelinkservices' &&
+        typeof res.raw.id === 'string'
+      )
+        this.services.set(azureIdKey(res.raw.id), serviceAdmission(res.raw.properties));
       for (const id of declaredIds(res.raw)) this.declaredIds.add(azureIdKey(id));
       const list = byDoc.get(res.doc) ?? [];
       list.push(res);
@@ -207,6 +215,7 @@ export class IacAzureFeed {
     for (const s of this.subscriptions)
       for (const d of Object.keys(AZURE_DATASETS) as AzureDataset[]) this.reader.declare(s, d);
     const result = this.reader.finish();
+    settleServiceConnections(result.inventory, this.services);
     // Azure creates each private endpoint's NIC at deploy; a template cannot declare it.
     privateEndpointInterfaces(result.inventory);
     for (const w of this.workloads) addWorkloadNics(result.inventory, w.owner, w.nics);
