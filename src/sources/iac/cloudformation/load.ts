@@ -47,6 +47,7 @@ import { parseTemplate, type Template } from './parse.js';
 import { IAC_AWS_DATASETS } from '../aws-datasets.js';
 import {
   addInterface,
+  delegatePrefixes,
   endpointInterfaces,
   eniId,
   sageMakerInterfaces,
@@ -1438,7 +1439,7 @@ const MAPPERS: Record<string, Mapper> = {
       ...(r.str(r.props.PrivateIpAddress) ? [r.str(r.props.PrivateIpAddress)!] : []),
       ...r.list(r.props.PrivateIpAddresses).flatMap((a) => r.str(a.PrivateIpAddress) ?? []),
     ];
-    iface(state, r, {
+    const n = iface(state, r, {
       id: eniId(r.id),
       subnetId,
       groupIds: r.strs(r.props.GroupSet),
@@ -1447,6 +1448,18 @@ const MAPPERS: Record<string, Mapper> = {
       requesterManaged: false,
       description: `network interface ${r.id}`,
     });
+    // Delegated prefixes (../aws-interfaces.ts): a template sets an interface's groups only here.
+    const ipv6 = delegatePrefixes(state.inv, n, {
+      ipv4: r.list(r.props.Ipv4Prefixes).flatMap((p) => r.str(p.Ipv4Prefix) ?? []),
+      ipv6: r.list(r.props.Ipv6Prefixes).flatMap((p) => r.str(p.Ipv6Prefix) ?? []),
+      ipv4Count: r.num(r.props.Ipv4PrefixCount) ?? 0,
+      ipv6Count: r.num(r.props.Ipv6PrefixCount) ?? 0,
+    });
+    if (ipv6)
+      taint(state, 'ec2:network-interfaces', {
+        ...skipped(r.stack.template, ['Resources', r.decl.logicalId, 'Properties', 'Ipv6PrefixCount'], ''),
+        reason: `${r.id}: ${ipv6}`,
+      });
   },
   'AWS::EC2::EIP'(state, r) {
     for (const t of [r.str(r.props.InstanceId), r.str(r.props.NetworkInterfaceId)]) if (t) state.eips.add(eniId(t));

@@ -26,6 +26,7 @@ import {
 import { parseServiceName } from '../../aws-snapshot/names.js';
 import {
   addInterface,
+  delegatePrefixes,
   endpointInterfaces,
   eniId,
   sageMakerInterfaces,
@@ -957,6 +958,20 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     if (!n || !g) return;
     // The group replaces the VPC default group AWS gave an interface declared without any.
     n.groupIds = [...n.groupIds.filter((x) => !x.endsWith('.default_security_group_id')), g];
+  });
+  // Delegated prefixes (../aws-interfaces.ts), once the interface's groups are final.
+  each(['aws_network_interface'], (rd) => {
+    const n = enis.get(eniId(rd.r.address));
+    if (!n) return;
+    const count = (attr: string) => rd.num(attr) ?? 0;
+    const ipv6 = delegatePrefixes(inv, n, {
+      ipv4: rd.strs('ipv4_prefixes'),
+      ipv6: rd.strs('ipv6_prefixes'),
+      ipv4Count: count('ipv4_prefix_count'),
+      ipv6Count: count('ipv6_prefix_count'),
+    });
+    if (ipv6)
+      ctx.taint(rd.r, 'ec2:network-interfaces', `${rd.r.address}.ipv6_prefix_count: ${ipv6}`, 'ipv6_prefix_count');
   });
   each(['aws_lambda_function'], (rd) => {
     const vpc = rd.blocks('vpc_config')[0];
