@@ -166,7 +166,7 @@ describe('IaC private services and prefixes: values of any shape', () => {
         const root = await folder('template.yaml', CLOUDFORMATION(v));
         const r = await loadCloudFormation(root, (await partitionSnapshot(root)).cloudformation);
         for (const e of r.errors) assert.ok((e.position.line ?? 0) >= 1, e.format());
-        assert.ok(r.inventory!.vpcs.some((x) => x.id === 'Vpc'));
+        assert.ok(r.inventory.vpcs.some((x) => x.id === 'Vpc'));
       }),
       { numRuns: 40 },
     );

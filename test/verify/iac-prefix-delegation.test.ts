@@ -31,7 +31,7 @@ async function sandboxToData(file: string, text: string) {
     cwd: process.cwd(),
     today: '2026-12-05',
   });
-  assert.deepEqual(r.errors ?? [], []);
+  assert.deepEqual(r.inputErrors, []);
   return {
     cell: r.matrix.find((m) => m.from === 'sandbox' && m.to === 'data')!,
     violations: r.findings.filter(
