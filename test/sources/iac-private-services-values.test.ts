@@ -5,25 +5,15 @@
  * and the rest of the tree is still read.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { partitionSnapshot } from '../../src/sources/detect.js';
 import { loadCloudFormation } from '../../src/sources/iac/cloudformation/load.js';
 import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
+import { tmpTrees } from '../support/tmp-tree.js';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-async function folder(file: string, text: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'cordon-iac-values-'));
-  dirs.push(dir);
-  await writeFile(path.join(dir, file), text);
-  return dir;
-}
+const tree = tmpTrees('cordon-iac-values-');
+const folder = (file: string, text: string) => tree({ [file]: text });
 
 /** HCL expressions of every shape, an unknown among them. */
 const hcl = fc.constantFrom(
@@ -149,7 +139,7 @@ describe('IaC private services and prefixes: values of any shape', () => {
   it('Terraform: no crash, located errors only, the VPC still read', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(hcl, { minLength: 18, maxLength: 18 }), async (v) => {
-        const root = await folder('main.tf', TERRAFORM(v));
+        const root = folder('main.tf', TERRAFORM(v));
         const r = await loadTerraform(root, (await partitionSnapshot(root)).terraform);
         for (const e of r.errors) assert.ok((e.position.line ?? 0) >= 1, e.format());
         assert.ok(r.inventory!.vpcs.some((x) => x.id === 'aws_vpc.v'));
@@ -163,7 +153,7 @@ describe('IaC private services and prefixes: values of any shape', () => {
   it('CloudFormation: no crash, located errors only, the VPC still read', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(yaml, { minLength: 8, maxLength: 8 }), async (v) => {
-        const root = await folder('template.yaml', CLOUDFORMATION(v));
+        const root = folder('template.yaml', CLOUDFORMATION(v));
         const r = await loadCloudFormation(root, (await partitionSnapshot(root)).cloudformation);
         for (const e of r.errors) assert.ok((e.position.line ?? 0) >= 1, e.format());
         assert.ok(r.inventory.vpcs.some((x) => x.id === 'Vpc'));

@@ -6,19 +6,10 @@
  * nothing. Before the attachment was mapped, the endpoint was only a gap.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { parsePolicy } from '../../src/policy/load.js';
-import { VERIFY_CHECKS } from '../../src/verify/questions.js';
-import { verifySnapshot } from '../../src/verify/run.js';
+import { describe, it } from 'node:test';
+import { zonePairVerifier } from '../support/verify-zones.js';
 
-const policy = parsePolicy('examples/cordon.yaml', await readFile('examples/cordon.yaml', 'utf8'));
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const verify = zonePairVerifier('cordon-iac-psc-');
 
 interface Options {
   preference?: 'ACCEPT_AUTOMATIC' | 'ACCEPT_MANUAL';
@@ -142,27 +133,9 @@ resource "google_compute_service_attachment" "vector" {
 `;
 
 async function sandboxToData(o: Options = {}) {
-  const dir = await mkdtemp(path.join(tmpdir(), 'cordon-iac-psc-'));
-  dirs.push(dir);
-  await writeFile(path.join(dir, 'main.tf'), terraform(o));
-  const r = await verifySnapshot({
-    snapshot: dir,
-    policy,
-    policySource: 'examples/cordon.yaml',
-    cwd: process.cwd(),
-    today: '2026-12-05',
-  });
-  const violations = r.findings.filter(
-    (f) => f.checkId === VERIFY_CHECKS.violation.id && f.evidence?.from === 'sandbox' && f.evidence?.to === 'data',
-  );
-  return {
-    cell: r.matrix.find((m) => m.from === 'sandbox' && m.to === 'data')!,
-    violations,
-    hops: violations.flatMap((f) =>
-      (f.evidence as { witness: { path: { what: string }[] } }).witness.path.map((h) => h.what),
-    ),
-    notAssessed: r.findings.filter((f) => f.status === 'not-assessed').map((f) => f.message),
-  };
+  const r = await verify({ 'main.tf': terraform(o) });
+  assert.deepEqual(r.inputErrors, []);
+  return r;
 }
 
 describe('verify on Terraform google: a service attachment declared in the code', () => {

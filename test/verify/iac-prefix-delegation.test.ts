@@ -6,39 +6,15 @@
  * reachable there. Before, only the interface's own address was modelled and the tree verified clean.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { parsePolicy } from '../../src/policy/load.js';
-import { VERIFY_CHECKS } from '../../src/verify/questions.js';
-import { verifySnapshot } from '../../src/verify/run.js';
+import { describe, it } from 'node:test';
+import { zonePairVerifier } from '../support/verify-zones.js';
 
-const policy = parsePolicy('examples/cordon.yaml', await readFile('examples/cordon.yaml', 'utf8'));
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const verify = zonePairVerifier('cordon-iac-prefix-');
 
 async function sandboxToData(file: string, text: string) {
-  const dir = await mkdtemp(path.join(tmpdir(), 'cordon-iac-prefix-'));
-  dirs.push(dir);
-  await writeFile(path.join(dir, file), text);
-  const r = await verifySnapshot({
-    snapshot: dir,
-    policy,
-    policySource: 'examples/cordon.yaml',
-    cwd: process.cwd(),
-    today: '2026-12-05',
-  });
+  const r = await verify({ [file]: text });
   assert.deepEqual(r.inputErrors, []);
-  return {
-    cell: r.matrix.find((m) => m.from === 'sandbox' && m.to === 'data')!,
-    violations: r.findings.filter(
-      (f) => f.checkId === VERIFY_CHECKS.violation.id && f.evidence?.from === 'sandbox' && f.evidence?.to === 'data',
-    ),
-    notAssessed: r.findings.filter((f) => f.status === 'not-assessed').map((f) => f.message),
-  };
+  return r;
 }
 
 /** The sandbox (egress to `reach` on 6333 only) and the data subnet with the node's interface (own address .10). */
