@@ -204,6 +204,20 @@ describe('verify on Terraform azurerm: a Private Link service declared in the co
     );
     assert.equal(approved.violations.length, 1);
   });
+  it('a service on a load balancer the code does not declare: not verified', async () => {
+    const { violations, notAssessed } = await sandboxToData(
+      'main.tf',
+      terraform().replace(
+        'load_balancer_frontend_ip_configuration_ids = [azurerm_lb.vector.frontend_ip_configuration[0].id]',
+        `load_balancer_frontend_ip_configuration_ids = ["/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/loadBalancers/lb-shared/frontendIPConfigurations/fe"]`,
+      ),
+    );
+    assert.equal(violations.length, 0);
+    assert.ok(
+      notAssessed.some((m) => /load balancers could not be read \(network:load-balancers\)/.test(m)),
+      notAssessed.join('\n'),
+    );
+  });
   it('a NAT address Azure picks at deploy: cannot decide, never a pass', async () => {
     const { cell, violations } = await sandboxToData('main.tf', terraform({ natAddress: false }));
     assert.deepEqual(cell.unknown, ['tcp/6333']);
@@ -406,6 +420,21 @@ describe('verify on ARM templates and Bicep: a Private Link service declared in 
       JSON.stringify(armTemplate({ manual: true, autoApproval: ['[subscription().subscriptionId]'] })),
     );
     assert.equal(approved.violations.length, 1);
+  });
+  it('a service on a load balancer no template declares: not verified', async () => {
+    const t = armTemplate();
+    const pls = t.resources.find((r) => r.type === 'Microsoft.Network/privateLinkServices')!;
+    (
+      pls.properties as { loadBalancerFrontendIpConfigurations: { id: string }[] }
+    ).loadBalancerFrontendIpConfigurations = [
+      { id: "[concat(resourceId('Microsoft.Network/loadBalancers', 'lb-shared'), '/frontendIPConfigurations/fe')]" },
+    ];
+    const { violations, notAssessed } = await sandboxToData('main.json', JSON.stringify(t));
+    assert.equal(violations.length, 0);
+    assert.ok(
+      notAssessed.some((m) => /load balancers could not be read \(network:load-balancers\)/.test(m)),
+      notAssessed.join('\n'),
+    );
   });
   it('Bicep: the same service, endpoint and load balancer give the violation', async () => {
     const { violations, notAssessed } = await sandboxToData(

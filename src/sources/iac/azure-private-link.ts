@@ -43,3 +43,24 @@ export function settleServiceConnections(inv: AzureInventory, services: Readonly
           : 'Approved';
     }
 }
+
+/**
+ * The load balancers (ids) a Private Link service's front ends belong to that the code does not declare: their rules
+ * and backends are not known, so the readers make `network:load-balancers` partial in the service's scope (verify: not
+ * verified there) rather than let the service carry nothing.
+ */
+export function undeclaredLoadBalancers(properties: unknown, declared: (idKey: string) => boolean): string[] {
+  const p = properties && typeof properties === 'object' ? (properties as Record<string, unknown>) : {};
+  const fronts = Array.isArray(p.loadBalancerFrontendIpConfigurations) ? p.loadBalancerFrontendIpConfigurations : [];
+  const out = new Set<string>();
+  for (const f of fronts) {
+    const id = f && typeof f === 'object' ? (f as { id?: unknown }).id : undefined;
+    if (typeof id !== 'string') continue;
+    const lb = id.replace(/\/frontendIPConfigurations\/[^/]+$/i, '');
+    if (!declared(azureIdKey(lb))) out.add(lb);
+  }
+  return [...out].sort();
+}
+
+export const undeclaredLoadBalancerReason = (service: string, lb: string): string =>
+  `Private Link service ${service} is on load balancer ${lb.split('/').pop() ?? lb}, which the scanned code does not declare: what the service carries is not known`;

@@ -23,7 +23,12 @@ import { pointBackAtDeclarations } from './rendered.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, text, Unknown, type Value, type ValueObject } from './values.js';
 import { addWorkloadNics, privateEndpointInterfaces, WORKLOAD_TYPES, workloadNics } from '../azure-interfaces.js';
-import { serviceAdmission, settleServiceConnections } from '../azure-private-link.js';
+import {
+  serviceAdmission,
+  settleServiceConnections,
+  undeclaredLoadBalancerReason,
+  undeclaredLoadBalancers,
+} from '../azure-private-link.js';
 
 type V = ValueObject;
 
@@ -827,6 +832,16 @@ export function mapAzure(
     [...inv.scopeOrigins.keys()]
       .filter((k) => k.startsWith(`${subscription}/`))
       .map((k) => k.slice(subscription.length + 1));
+  // A service on a load balancer the code does not declare carries what cordon cannot know.
+  for (const d of docs)
+    if (text(d.arm.type).toLowerCase() === 'microsoft.network/privatelinkservices')
+      for (const lb of undeclaredLoadBalancers(d.arm.properties, (k) => byId.has(k)))
+        skipped.push({
+          r: d.resource,
+          dataset: 'network:load-balancers',
+          reason: undeclaredLoadBalancerReason(text(d.arm.name), lb),
+          ...(typeof d.arm.location === 'string' ? { location: normaliseLocation(d.arm.location) } : {}),
+        });
   for (const s of skipped) {
     const subscription = s.r.account.toLowerCase();
     const locations = s.location ? [s.location] : locationsOf(subscription);
