@@ -820,13 +820,17 @@ function settlePscEndpoints(
     const a = attachment.data;
     const project = projectOf(d.resource);
     const network = bare(d.data.network);
-    const names = (x: Value | undefined) => list(x).map((s) => bare(s).split('/').at(-1));
+    // A list entry names a project (id or number, "projects/x") or a network (its URL or relative name).
+    const namesConsumer = (x: Value | undefined) =>
+      list(x).some((s) =>
+        /\/networks\//.test(bare(s)) ? network !== '' && bare(s) === network : bare(s).split('/').at(-1) === project,
+      );
     const accepted = blocks(a.consumerAcceptLists).some(
-      (l) => names(l.projectIdOrNum).includes(project) || (network !== '' && bare(l.networkUrl) === network),
+      (l) => namesConsumer(l.projectIdOrNum) || namesConsumer(l.networkUrl),
     );
     d.data.pscConnectionStatus =
       a.connectionPreference === 'ACCEPT_MANUAL'
-        ? names(a.consumerRejectLists).includes(project)
+        ? namesConsumer(a.consumerRejectLists)
           ? 'REJECTED'
           : accepted
             ? 'ACCEPTED'
