@@ -42,6 +42,8 @@ describe('AWS endpoint service admission', () => {
     assert.equal(state(B, A, [`arn:aws:iam::333333333333:root`]), 'failed');
     assert.equal(state(B, A, []), 'failed');
     assert.equal(state(B, A, [`arn:aws:iam::${B}:root`], true), 'pendingAcceptance');
+    // A role the code declares is named by its address: whose account it is cannot be read.
+    assert.equal(state(B, A, ['aws_iam_role.consumer']), 'pendingAcceptance');
   });
   it('an account or a principal list not known before deploy: pending, never available or failed', () => {
     assert.equal(state('iac', A, []), 'pendingAcceptance');

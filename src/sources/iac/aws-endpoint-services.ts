@@ -44,8 +44,13 @@ export function admissionState(a: Admission): AdmissionState {
     else {
       const own = a.principals.filter((p) => principalAccount(p) === a.consumerAccount);
       // The account's root admits every principal of it; a role or user admits only that one, which may not be the
-      // deployer: cannot tell.
-      admitted = own.some((p) => /:root$/.test(p) || /^\d{12}$/.test(p)) ? true : own.length > 0 ? undefined : false;
+      // deployer, and a principal whose account cordon cannot read (a role the code declares: its address) may be
+      // the consumer's: cannot tell.
+      admitted = own.some((p) => /:root$/.test(p) || /^\d{12}$/.test(p))
+        ? true
+        : own.length > 0 || a.principals.some((p) => principalAccount(p) === undefined)
+          ? undefined
+          : false;
     }
   }
   if (admitted === false) return 'failed';
