@@ -46,8 +46,15 @@ const sandboxToData = (r: Awaited<ReturnType<typeof verify>>) => ({
 });
 
 /** The sandbox VPC (10.0.5.0/24) with the consumer endpoint; the data VPC (10.0.3.0/24) with the NLB and the database. */
-const terraform = (endpointFrom: string, withEndpoint = true) => `
-provider "aws" { region = "us-east-1" }
+const terraform = (
+  endpointFrom: string,
+  withEndpoint = true,
+  service = 'acceptance_required        = false',
+  extra = '',
+  providers = 'provider "aws" { region = "us-east-1" }',
+) => `
+${providers}
+${extra}
 resource "aws_vpc" "sandbox" { cidr_block = "10.0.5.0/24" }
 resource "aws_subnet" "sandbox" {
   vpc_id     = aws_vpc.sandbox.id
@@ -151,7 +158,7 @@ resource "aws_lb_target_group_attachment" "vector" {
   port             = 6333
 }
 resource "aws_vpc_endpoint_service" "vector" {
-  acceptance_required        = false
+  ${service}
   network_load_balancer_arns = [aws_lb.vector.arn]
 }
 `;
@@ -179,7 +186,94 @@ describe('verify on Terraform: PrivateLink to an endpoint service declared in th
   });
 });
 
-const template = (endpointFrom: string) => `
+describe('verify on Terraform: whether the endpoint service admits the consumer', () => {
+  const accepter = `resource "aws_vpc_endpoint_connection_accepter" "vector" {
+  vpc_endpoint_service_id = aws_vpc_endpoint_service.vector.id
+  vpc_endpoint_id         = aws_vpc_endpoint.vector.id
+}`;
+  it('acceptance required and nothing accepts: cannot decide (pending), never a pass or a violation', async () => {
+    const { cell, violations } = sandboxToData(
+      await verify(terraform('10.0.5.0/24', true, 'acceptance_required = true'), 'main.tf'),
+    );
+    assert.deepEqual(cell.configurationPermits, []);
+    assert.deepEqual(cell.unknown, ['tcp/6333']);
+    assert.equal(violations.length, 0);
+  });
+  it('acceptance required and an accepter (or auto_accept) accepts it: the violation', async () => {
+    for (const code of [
+      terraform('10.0.5.0/24', true, 'acceptance_required = true', accepter),
+      terraform('10.0.5.0/24', true, 'acceptance_required = true').replace(
+        'vpc_endpoint_type  = "Interface"',
+        'vpc_endpoint_type  = "Interface"\n  auto_accept        = true',
+      ),
+    ]) {
+      const { cell, violations } = sandboxToData(await verify(code, 'main.tf'));
+      assert.deepEqual(cell.configurationPermits, ['tcp/6333']);
+      assert.equal(violations.length, 1);
+    }
+  });
+
+  // The producer in account 111111111111, the consumer (sandbox) in 222222222222.
+  const twoAccounts = `provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["222222222222"]
+}
+provider "aws" {
+  alias               = "producer"
+  region              = "us-east-1"
+  allowed_account_ids = ["111111111111"]
+}`;
+  const crossAccount = (service: string, extra = '') =>
+    terraform('10.0.5.0/24', true, service, extra, twoAccounts).replace(
+      /(resource "aws_(?:vpc|subnet|security_group|instance|lb|lb_target_group|lb_listener|lb_target_group_attachment|vpc_endpoint_service|vpc_endpoint_service_allowed_principal)" "(?:data|db|nlb|vector)" \{)/g,
+      '$1\n  provider = aws.producer',
+    );
+  it('another account: admitted by its root in allowed_principals or a principal resource, else the endpoint fails', async () => {
+    const allowed = sandboxToData(
+      await verify(
+        crossAccount('acceptance_required = false\n  allowed_principals = ["arn:aws:iam::222222222222:root"]'),
+        'main.tf',
+      ),
+    );
+    assert.deepEqual(allowed.cell.configurationPermits, ['tcp/6333']);
+    assert.equal(allowed.violations.length, 1);
+    const byResource = sandboxToData(
+      await verify(
+        crossAccount(
+          'acceptance_required = false',
+          `resource "aws_vpc_endpoint_service_allowed_principal" "vector" {
+  provider                = aws.producer
+  vpc_endpoint_service_id = aws_vpc_endpoint_service.vector.id
+  principal_arn           = "arn:aws:iam::222222222222:root"
+}`,
+        ),
+        'main.tf',
+      ),
+    );
+    assert.equal(byResource.violations.length, 1);
+    for (const code of [
+      crossAccount('acceptance_required = false'),
+      crossAccount('acceptance_required = false\n  allowed_principals = ["arn:aws:iam::333333333333:root"]'),
+    ]) {
+      const { cell, violations } = sandboxToData(await verify(code, 'main.tf'));
+      assert.deepEqual(cell.configurationPermits, []);
+      assert.deepEqual(cell.unknown, []);
+      assert.equal(violations.length, 0);
+    }
+  });
+  it('another account named only by a role: cannot tell whether the deployer is that role (pending)', async () => {
+    const { cell, violations } = sandboxToData(
+      await verify(
+        crossAccount('acceptance_required = false\n  allowed_principals = ["arn:aws:iam::222222222222:role/deploy"]'),
+        'main.tf',
+      ),
+    );
+    assert.deepEqual(cell.unknown, ['tcp/6333']);
+    assert.equal(violations.length, 0);
+  });
+});
+
+const template = (endpointFrom: string, acceptance = 'false') => `
 AWSTemplateFormatVersion: '2010-09-09'
 Resources:
   SandboxVpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.5.0/24 } }
@@ -243,7 +337,10 @@ Resources:
       DefaultActions: [{ Type: forward, TargetGroupArn: !Ref VectorTargets }]
   VectorService:
     Type: AWS::EC2::VPCEndpointService
-    Properties: { AcceptanceRequired: false, NetworkLoadBalancerArns: [!Ref VectorNlb] }
+    Properties: { AcceptanceRequired: ${acceptance}, NetworkLoadBalancerArns: [!Ref VectorNlb] }
+  VectorPermissions:
+    Type: AWS::EC2::VPCEndpointServicePermissions
+    Properties: { ServiceId: !Ref VectorService, AllowedPrincipals: ['arn:aws:iam::111111111111:root'] }
 `;
 
 describe('verify on CloudFormation: PrivateLink to an endpoint service declared in the template', () => {
@@ -254,5 +351,11 @@ describe('verify on CloudFormation: PrivateLink to an endpoint service declared 
     const closed = sandboxToData(await verify(template('10.9.0.0/16'), 'template.yaml'));
     assert.deepEqual(closed.cell.configurationPermits, []);
     assert.deepEqual(closed.cell.unknown, []);
+  });
+  it('AcceptanceRequired (nothing in CloudFormation accepts a connection): cannot decide, no violation', async () => {
+    const pending = sandboxToData(await verify(template('10.0.5.0/24', 'true'), 'template.yaml'));
+    assert.deepEqual(pending.cell.configurationPermits, []);
+    assert.deepEqual(pending.cell.unknown, ['tcp/6333']);
+    assert.equal(pending.violations.length, 0);
   });
 });

@@ -162,3 +162,48 @@ export function sshGroup(scoped: Scoped, id: string, sources: string[], vpcId: s
     tags: {},
   };
 }
+
+/** Prefixes delegated to a declared interface (EKS prefix mode hands their addresses to pods). */
+export interface DelegatedPrefixes {
+  /** Literal prefixes the code states. */
+  ipv4: string[];
+  ipv6: string[];
+  /** Prefixes AWS picks from the subnet at deploy. */
+  ipv4Count: number;
+  ipv6Count: number;
+}
+
+/**
+ * Gives a declared interface its delegated prefixes. Literal ones are its own addresses (`ipv4Prefixes`,
+ * `ipv6Prefixes`, as a snapshot lists them). IPv4 prefixes AWS picks at deploy lie somewhere in the subnet, behind the
+ * interface's groups: a second interface `<id>#prefixes` with the same subnet and groups and its address at deploy
+ * stands for them, so `cordon verify` gives it a stand-in address in every range of the subnet a rule tells apart
+ * (verify/deploy-addresses.ts) whether or not the interface's own address is stated. IPv6 prefixes picked at deploy
+ * have no stand-in (stand-ins are IPv4): the reason returned makes the caller mark the interfaces of the scope
+ * partial, so the scope is not verified rather than verified without them. Run after the interface's groups are final.
+ */
+export function delegatePrefixes(inv: AwsInventory, n: AwsNetworkInterface, p: DelegatedPrefixes): string | undefined {
+  if (p.ipv4.length > 0) n.ipv4Prefixes = [...new Set(p.ipv4)].sort();
+  if (p.ipv6.length > 0) n.ipv6Prefixes = [...new Set(p.ipv6)].sort();
+  if (p.ipv4Count > 0)
+    inv.networkInterfaces.push({
+      account: n.account,
+      region: n.region,
+      origin: n.origin,
+      id: `${n.id}#prefixes`,
+      ...(n.subnetId ? { subnetId: n.subnetId } : {}),
+      ...(n.vpcId ? { vpcId: n.vpcId } : {}),
+      ...(n.interfaceType ? { interfaceType: n.interfaceType } : {}),
+      description: `${p.ipv4Count} IPv4 prefix(es) delegated to ${n.description ?? n.id} at deploy (pods' addresses)`,
+      privateIps: [],
+      ipv6Ips: [],
+      // An Elastic IP or a public address maps to the interface's primary private address, not to a pod's.
+      publicIps: [],
+      groupIds: [...n.groupIds],
+      requesterManaged: n.requesterManaged,
+      addressAtDeploy: true,
+    });
+  return p.ipv6Count > 0
+    ? `${p.ipv6Count} IPv6 prefix(es) AWS delegates to ${n.id} at deploy: their addresses are not known before deploy, so paths to and from them are not verified`
+    : undefined;
+}

@@ -20,6 +20,13 @@ import {
 import { InputError } from '../../../util/errors.js';
 import type { AzureResourceReader } from '../../azure-snapshot/load.js';
 import type { EmittedResource, ExcludedResource, SourceDoc, TemplateOutcome } from './template.js';
+import {
+  serviceAdmission,
+  settleServiceConnections,
+  undeclaredLoadBalancerReason,
+  undeclaredLoadBalancers,
+  type ServiceAdmission,
+} from '../azure-private-link.js';
 import type { Origin } from '../../../findings/types.js';
 import { originOf } from '../../../util/located-json.js';
 import {
@@ -104,6 +111,10 @@ export class IacAzureFeed {
   /** Ids of the resources the templates declare, and the `existing` references to check against them. */
   private readonly declaredIds = new Set<string>();
   private readonly existing: ExcludedResource[] = [];
+  /** The Private Link services the templates declare, by id key: who they approve (../azure-private-link.ts). */
+  private readonly services = new Map<string, ServiceAdmission>();
+  /** The same services as declared, to check that their load balancers are declared too. */
+  private readonly serviceDecls: { doc: SourceDoc; pointer: string; raw: Record<string, unknown> }[] = [];
 
   constructor(private readonly reader: AzureResourceReader) {}
 
@@ -117,6 +128,13 @@ export class IacAzureFeed {
     const byDoc = new Map<SourceDoc, EmittedResource[]>();
     for (const res of outcome.resources) {
       settle(res.raw);
+      if (
+        String(res.raw.type).toLowerCase() === 'microsoft.network/privatelinkservices' &&
+        typeof res.raw.id === 'string'
+      ) {
+        this.services.set(azureIdKey(res.raw.id), serviceAdmission(res.raw.properties));
+        this.serviceDecls.push({ doc: res.doc, pointer: res.pointer, raw: res.raw });
+      }
       for (const id of declaredIds(res.raw)) this.declaredIds.add(azureIdKey(id));
       const list = byDoc.get(res.doc) ?? [];
       list.push(res);
@@ -205,9 +223,23 @@ export class IacAzureFeed {
     for (const x of this.existing)
       if (!this.declaredIds.has(azureIdKey(x.existingId!)))
         this.skip(x.doc, x.type, x.subscription, x.location, undefined, x.pointer, x.reason);
+    for (const { doc, pointer, raw } of this.serviceDecls) {
+      const id = parseAzureId(String(raw.id));
+      for (const lb of undeclaredLoadBalancers(raw.properties, (k) => this.declaredIds.has(k)))
+        this.skip(
+          doc,
+          'Microsoft.Network/loadBalancers',
+          id.subscription,
+          raw.location,
+          undefined,
+          `${pointer}/properties/loadBalancerFrontendIpConfigurations`,
+          undeclaredLoadBalancerReason(String(raw.name), lb),
+        );
+    }
     for (const s of this.subscriptions)
       for (const d of Object.keys(AZURE_DATASETS) as AzureDataset[]) this.reader.declare(s, d);
     const result = this.reader.finish();
+    settleServiceConnections(result.inventory, this.services);
     // Azure creates each private endpoint's NIC at deploy; a template cannot declare it.
     privateEndpointInterfaces(result.inventory);
     zoneGroupRecords(result.inventory);

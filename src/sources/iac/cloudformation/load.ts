@@ -47,6 +47,7 @@ import { parseTemplate, type Template } from './parse.js';
 import { IAC_AWS_DATASETS } from '../aws-datasets.js';
 import {
   addInterface,
+  delegatePrefixes,
   endpointInterfaces,
   eniId,
   sageMakerInterfaces,
@@ -55,6 +56,7 @@ import {
   type DeclaredInterface,
   type LaunchSettings,
 } from '../aws-interfaces.js';
+import { admissionState } from '../aws-endpoint-services.js';
 
 export const IAC_SCOPE: Scope = { account: 'iac', region: 'iac-region' };
 
@@ -662,6 +664,7 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::EC2::SubnetNetworkAclAssociation': ['ec2:network-acls'],
   'AWS::EC2::VPCEndpoint': ['ec2:vpc-endpoints', 'ec2:network-interfaces'],
   'AWS::EC2::VPCEndpointService': ['ec2:vpc-endpoint-service-configurations'],
+  'AWS::EC2::VPCEndpointServicePermissions': ['ec2:vpc-endpoint-service-configurations'],
   'AWS::EC2::FlowLog': ['ec2:flow-logs'],
   'AWS::Route53Resolver::ResolverQueryLoggingConfig': ['route53resolver:query-log-associations'],
   'AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation': ['route53resolver:query-log-associations'],
@@ -1172,6 +1175,15 @@ const MAPPERS: Record<string, Mapper> = {
       ).sort(),
     });
   },
+  'AWS::EC2::VPCEndpointServicePermissions'(state, r) {
+    const service = r.str(r.props.ServiceId);
+    const before = r.unknowns.length;
+    const principals = r.strs(r.props.AllowedPrincipals);
+    if (!service) return;
+    const all = PERMISSIONS.get(state) ?? PERMISSIONS.set(state, new Map()).get(state)!;
+    const was = all.has(service) ? all.get(service) : [];
+    all.set(service, was && r.unknowns.length === before ? [...was, ...principals] : undefined);
+  },
   'AWS::EC2::FlowLog'(state, r) {
     const resourceId = r.str(r.props.ResourceId) ?? `${r.id}.unknown-resource`;
     const destinationType = r.str(r.props.LogDestinationType) ?? 'cloud-watch-logs';
@@ -1427,7 +1439,7 @@ const MAPPERS: Record<string, Mapper> = {
       ...(r.str(r.props.PrivateIpAddress) ? [r.str(r.props.PrivateIpAddress)!] : []),
       ...r.list(r.props.PrivateIpAddresses).flatMap((a) => r.str(a.PrivateIpAddress) ?? []),
     ];
-    iface(state, r, {
+    const n = iface(state, r, {
       id: eniId(r.id),
       subnetId,
       groupIds: r.strs(r.props.GroupSet),
@@ -1436,6 +1448,18 @@ const MAPPERS: Record<string, Mapper> = {
       requesterManaged: false,
       description: `network interface ${r.id}`,
     });
+    // Delegated prefixes (../aws-interfaces.ts): a template sets an interface's groups only here.
+    const ipv6 = delegatePrefixes(state.inv, n, {
+      ipv4: r.list(r.props.Ipv4Prefixes).flatMap((p) => r.str(p.Ipv4Prefix) ?? []),
+      ipv6: r.list(r.props.Ipv6Prefixes).flatMap((p) => r.str(p.Ipv6Prefix) ?? []),
+      ipv4Count: r.num(r.props.Ipv4PrefixCount) ?? 0,
+      ipv6Count: r.num(r.props.Ipv6PrefixCount) ?? 0,
+    });
+    if (ipv6)
+      taint(state, 'ec2:network-interfaces', {
+        ...skipped(r.stack.template, ['Resources', r.decl.logicalId, 'Properties', 'Ipv6PrefixCount'], ''),
+        reason: `${r.id}: ${ipv6}`,
+      });
   },
   'AWS::EC2::EIP'(state, r) {
     for (const t of [r.str(r.props.InstanceId), r.str(r.props.NetworkInterfaceId)]) if (t) state.eips.add(eniId(t));
@@ -1863,6 +1887,7 @@ function localRoutes(vpc: AwsInventory['vpcs'][number] | undefined, pointer: str
 function finish(state: State): void {
   const inv = state.inv;
   linkLoadBalancerPaths(state);
+  admitConsumers(state);
   endpointInterfaces(inv, (vpcId) => `${vpcId}.DefaultSecurityGroup`);
   // The inventory ARN ends in the logical id (sageMaker() below).
   sageMakerInterfaces(
@@ -2019,6 +2044,30 @@ function registersTargets(state: State, r: Reader, arns: unknown): void {
     });
   const set = DYNAMIC.get(state) ?? DYNAMIC.set(state, new Set()).get(state)!;
   for (const id of ids) set.add(id);
+}
+
+/** AllowedPrincipals per endpoint service (VPCEndpointServicePermissions); undefined: a value not known before deploy. */
+const PERMISSIONS = new WeakMap<State, Map<string, string[] | undefined>>();
+
+/**
+ * The state each consumer endpoint of a declared endpoint service gets at deploy (../aws-endpoint-services.ts).
+ * CloudFormation has no resource that accepts a connection, so with AcceptanceRequired it stays pendingAcceptance.
+ */
+function admitConsumers(state: State): void {
+  const services = new Map(state.inv.endpointServiceConfigs.map((c) => [c.serviceName, c]));
+  const permissions = PERMISSIONS.get(state);
+  for (const e of state.inv.vpcEndpoints) {
+    const c = services.get(e.serviceName);
+    if (!c || e.type !== 'Interface') continue;
+    e.state = admissionState({
+      consumerAccount: e.account,
+      providerAccount: c.account,
+      principals: permissions?.has(c.serviceId) ? permissions.get(c.serviceId) : [],
+      acceptanceRequired: c.acceptanceRequired ?? false,
+      accepted: false,
+      unknownAccount: IAC_SCOPE.account,
+    });
+  }
 }
 
 /**

@@ -26,6 +26,7 @@ import {
 import { parseServiceName } from '../../aws-snapshot/names.js';
 import {
   addInterface,
+  delegatePrefixes,
   endpointInterfaces,
   eniId,
   sageMakerInterfaces,
@@ -36,6 +37,7 @@ import {
 } from '../aws-interfaces.js';
 import { IAC_ACCOUNT, IAC_REGION } from './modules.js';
 import { IAC_AWS_DATASETS } from '../aws-datasets.js';
+import { admissionState } from '../aws-endpoint-services.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, isUnknown, text, type Value, type ValueObject } from './values.js';
 
@@ -92,6 +94,8 @@ const DATASET_OF: Record<string, AwsDataset> = {
   aws_lb: 'elbv2:load-balancers',
   aws_alb: 'elbv2:load-balancers',
   aws_vpc_endpoint_service: 'ec2:vpc-endpoint-service-configurations',
+  aws_vpc_endpoint_service_allowed_principal: 'ec2:vpc-endpoint-service-configurations',
+  aws_vpc_endpoint_connection_accepter: 'ec2:vpc-endpoints',
   aws_lb_listener: 'elbv2:listeners',
   aws_alb_listener: 'elbv2:listeners',
   aws_lb_listener_rule: 'elbv2:listeners',
@@ -836,6 +840,8 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
   });
   mapLoadBalancerPaths(inv, byType, each);
   each(['aws_vpc_endpoint_service'], (rd) => {
+    // Who may connect (admitConsumers, below): a list not known marks the data set partial here.
+    rd.soft('allowed_principals');
     inv.endpointServiceConfigs.push({
       ...rd.scoped(),
       serviceId: rd.r.address,
@@ -850,6 +856,7 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       ).sort(),
     });
   });
+  admitConsumers(inv, byType, each);
 
   // ---- Network interfaces AWS creates for the declared resources (../aws-interfaces.ts).
   const defaultGroup = (vpcId: string | undefined) =>
@@ -951,6 +958,20 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     if (!n || !g) return;
     // The group replaces the VPC default group AWS gave an interface declared without any.
     n.groupIds = [...n.groupIds.filter((x) => !x.endsWith('.default_security_group_id')), g];
+  });
+  // Delegated prefixes (../aws-interfaces.ts), once the interface's groups are final.
+  each(['aws_network_interface'], (rd) => {
+    const n = enis.get(eniId(rd.r.address));
+    if (!n) return;
+    const count = (attr: string) => rd.num(attr) ?? 0;
+    const ipv6 = delegatePrefixes(inv, n, {
+      ipv4: rd.strs('ipv4_prefixes'),
+      ipv6: rd.strs('ipv6_prefixes'),
+      ipv4Count: count('ipv4_prefix_count'),
+      ipv6Count: count('ipv6_prefix_count'),
+    });
+    if (ipv6)
+      ctx.taint(rd.r, 'ec2:network-interfaces', `${rd.r.address}.ipv6_prefix_count: ${ipv6}`, 'ipv6_prefix_count');
   });
   each(['aws_lambda_function'], (rd) => {
     const vpc = rd.blocks('vpc_config')[0];
@@ -1710,4 +1731,57 @@ function mapLoadBalancerPaths(
         dynamic(r, 'load_balancer', b.target_group_arn);
   }
   for (const g of groups.values()) g.loadBalancerArns.sort();
+}
+
+/**
+ * The state each consumer endpoint of a declared endpoint service gets at deploy (../aws-endpoint-services.ts): the
+ * service's `allowed_principals` and its `aws_vpc_endpoint_service_allowed_principal`s, `acceptance_required`, and an
+ * `aws_vpc_endpoint_connection_accepter` or the endpoint's `auto_accept` (same account only) that accepts it.
+ */
+function admitConsumers(
+  inv: AwsInventory,
+  byType: ReadonlyMap<string, TfResource[]>,
+  each: (types: string[], fn: (rd: Reader) => void) => void,
+): void {
+  const services = new Map(inv.endpointServiceConfigs.map((c) => [c.serviceId, c]));
+  const principals = new Map<string, string[] | undefined>();
+  const add = (service: string, ps: string[] | undefined) => {
+    if (!services.has(service)) return;
+    const was = principals.has(service) ? principals.get(service) : [];
+    principals.set(service, was && ps ? [...was, ...ps] : undefined);
+  };
+  // The service's own list (tainted where it is mapped, above, when not known).
+  for (const r of byType.get('aws_vpc_endpoint_service') ?? []) {
+    const ps = r.values.allowed_principals;
+    const known = Array.isArray(ps) ? ps : ps === undefined || ps === null ? [] : [ps];
+    add(r.address, firstUnknown(ps) ? undefined : known.filter((x): x is string => typeof x === 'string'));
+  }
+  each(['aws_vpc_endpoint_service_allowed_principal'], (rd) => {
+    const service = rd.str('vpc_endpoint_service_id');
+    const p = rd.str('principal_arn', true);
+    if (service) add(service, p === undefined ? undefined : [p]);
+  });
+  const accepted = new Set<string>();
+  each(['aws_vpc_endpoint_connection_accepter'], (rd) => {
+    const service = rd.str('vpc_endpoint_service_id');
+    const endpoint = rd.str('vpc_endpoint_id');
+    if (service && endpoint) accepted.add(`${service}|${endpoint}`);
+  });
+  const autoAccept = new Set(
+    (byType.get('aws_vpc_endpoint') ?? []).filter((r) => r.values.auto_accept === true).map((r) => r.address),
+  );
+  for (const e of inv.vpcEndpoints) {
+    const c = services.get(e.serviceName);
+    if (!c || e.type !== 'Interface') continue;
+    const state = admissionState({
+      consumerAccount: e.account,
+      providerAccount: c.account,
+      principals: principals.has(c.serviceId) ? principals.get(c.serviceId) : [],
+      acceptanceRequired: c.acceptanceRequired ?? false,
+      // auto_accept works only for an endpoint in the service owner's account.
+      accepted: accepted.has(`${c.serviceId}|${e.id}`) || (autoAccept.has(e.id) && e.account === c.account),
+      unknownAccount: IAC_ACCOUNT,
+    });
+    e.state = state;
+  }
 }

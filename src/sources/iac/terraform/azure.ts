@@ -9,6 +9,7 @@
 import {
   AZURE_DATASETS,
   azureDatasetOfType,
+  azureIdKey,
   azureScopeKey,
   normaliseLocation,
   parseAzureId,
@@ -28,6 +29,12 @@ import {
   workloadNics,
   zoneGroupRecords,
 } from '../azure-interfaces.js';
+import {
+  serviceAdmission,
+  settleServiceConnections,
+  undeclaredLoadBalancerReason,
+  undeclaredLoadBalancers,
+} from '../azure-private-link.js';
 
 type V = ValueObject;
 
@@ -339,6 +346,32 @@ const AZURERM: Record<string, AzurermType> = {
       };
     },
   },
+  // A Private Link service: its NAT addresses are Azure's pick unless given (then static).
+  azurerm_private_link_service: {
+    arm: 'Microsoft.Network/privateLinkServices',
+    toArm: (v) => ({
+      properties: defined({
+        loadBalancerFrontendIpConfigurations: list(v.load_balancer_frontend_ip_configuration_ids).map((id) => ({ id })),
+        ipConfigurations: list(v.nat_ip_configuration)
+          .filter(isObject)
+          .map((c) => ({
+            name: c.name ?? null,
+            properties: defined({
+              subnet: idRef(c.subnet_id),
+              primary: c.primary ?? false,
+              privateIPAddress: c.private_ip_address,
+              privateIPAllocationMethod: c.private_ip_address === undefined ? 'Dynamic' : 'Static',
+              privateIPAddressVersion: c.private_ip_address_version ?? 'IPv4',
+            }),
+          })),
+        autoApproval: { subscriptions: list(v.auto_approval_subscription_ids) },
+        visibility: { subscriptions: list(v.visibility_subscription_ids) },
+        enableProxyProtocol: v.enable_proxy_protocol ?? false,
+        fqdns: v.fqdns,
+        destinationIPAddress: v.destination_ip_address,
+      }),
+    }),
+  },
   // A NIC's address is Azure's pick at deploy unless allocated statically (the verifier stands it for its subnet).
   azurerm_network_interface: {
     arm: 'Microsoft.Network/networkInterfaces',
@@ -595,6 +628,39 @@ export function azureResourceId(type: string, v: V, subscription: string): Value
   return `${rgId}/providers/${def.arm}/${v.name}`;
 }
 
+/** Blocks whose ARM children have ids of their own (`<parent id>/<collection>/<name>`), which other resources name. */
+const CHILD_BLOCKS: Record<string, Record<string, string>> = {
+  // A Private Link service names the front ends it sits on: azurerm_lb.x.frontend_ip_configuration[0].id.
+  azurerm_lb: { frontend_ip_configuration: 'frontendIPConfigurations' },
+};
+
+/** Gives the named blocks of a resource's instance object the ARM ids of their children (`id` when not written). */
+export function defineChildIds(type: string, values: V): void {
+  for (const [block, collection] of Object.entries(CHILD_BLOCKS[type] ?? {})) {
+    const d = Object.getOwnPropertyDescriptor(values, block);
+    if (!d) continue;
+    const read = () => (d.get ? d.get() : d.value) as Value;
+    Object.defineProperty(values, block, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const v = read();
+        for (const b of list(v))
+          if (isObject(b) && !('id' in b) && typeof b.name === 'string') {
+            const name = b.name;
+            Object.defineProperty(b, 'id', {
+              enumerable: false,
+              configurable: true,
+              get: () => (typeof values.id === 'string' ? `${values.id}/${collection}/${name}` : (values.id ?? null)),
+            });
+          }
+        Object.defineProperty(values, block, { value: v, enumerable: true, configurable: true, writable: true });
+        return v;
+      },
+    });
+  }
+}
+
 function unknownOf(...vs: (Value | undefined)[]): Value {
   for (const v of vs) {
     const u = firstUnknown(v);
@@ -764,6 +830,15 @@ export function mapAzure(
     ...(docs.length > 0 ? [{ name: 'terraform.json', text: JSON.stringify(docs.map((d) => d.arm)) }] : []),
   ]);
   const inv = read.inventory;
+  // Whether the declared Private Link services approve the endpoints' connections (../azure-private-link.ts).
+  settleServiceConnections(
+    inv,
+    new Map(
+      docs
+        .filter((d) => text(d.arm.type).toLowerCase() === 'microsoft.network/privatelinkservices')
+        .map((d) => [azureIdKey(text(d.arm.id)), serviceAdmission(d.arm.properties)]),
+    ),
+  );
   // Azure creates each private endpoint's NIC at deploy; the code cannot declare it.
   privateEndpointInterfaces(inv);
   zoneGroupRecords(inv);
@@ -785,6 +860,16 @@ export function mapAzure(
     [...inv.scopeOrigins.keys()]
       .filter((k) => k.startsWith(`${subscription}/`))
       .map((k) => k.slice(subscription.length + 1));
+  // A service on a load balancer the code does not declare carries what cordon cannot know.
+  for (const d of docs)
+    if (text(d.arm.type).toLowerCase() === 'microsoft.network/privatelinkservices')
+      for (const lb of undeclaredLoadBalancers(d.arm.properties, (k) => byId.has(k)))
+        skipped.push({
+          r: d.resource,
+          dataset: 'network:load-balancers',
+          reason: undeclaredLoadBalancerReason(text(d.arm.name), lb),
+          ...(typeof d.arm.location === 'string' ? { location: normaliseLocation(d.arm.location) } : {}),
+        });
   for (const s of skipped) {
     const subscription = s.r.account.toLowerCase();
     const locations = s.location ? [s.location] : locationsOf(subscription);
@@ -966,6 +1051,7 @@ export const TERRAFORM_AZURE_DATASETS = new Set<AzureDataset>([
   'network:network-security-groups',
   'network:route-tables',
   'network:private-endpoints',
+  'network:private-link-services',
   'network:network-interfaces',
   'network:private-dns-zone-groups',
   'network:private-dns-zones',

@@ -68,6 +68,7 @@ const PATHS: Record<string, Path> = {
   google_compute_address: regional('addresses'),
   google_compute_global_address: global('addresses'),
   google_compute_forwarding_rule: regional('forwardingRules'),
+  google_compute_service_attachment: regional('serviceAttachments'),
   google_compute_global_forwarding_rule: global('forwardingRules'),
   google_compute_backend_service: global('backendServices'),
   google_compute_region_backend_service: regional('backendServices'),

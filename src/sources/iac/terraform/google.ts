@@ -321,6 +321,29 @@ const KINDS: Record<string, Kind> = {
     'compute:forwarding-rules',
     'ForwardingRule',
   ),
+  // A Private Service Connect producer: its consumers' endpoints reach the target's backends from the NAT subnets.
+  google_compute_service_attachment: compute(
+    'serviceAttachment',
+    (v, c) =>
+      defined({
+        region: c.region,
+        targetService: v.target_service,
+        natSubnets: list(v.nat_subnets).map((s) => ref(s, 'subnetworks', c) ?? null),
+        connectionPreference: v.connection_preference,
+        consumerAcceptLists: blocks(v.consumer_accept_lists).map((a) =>
+          defined({
+            projectIdOrNum: a.project_id_or_num,
+            networkUrl: a.network_url,
+            connectionLimit: a.connection_limit,
+          }),
+        ),
+        consumerRejectLists: v.consumer_reject_lists,
+        enableProxyProtocol: v.enable_proxy_protocol,
+        domainNames: v.domain_names,
+      }),
+    'compute:service-attachments',
+    'ServiceAttachment',
+  ),
   google_compute_backend_service: compute(
     'backendService',
     (v, c) => backendService(v, c, false),
@@ -661,6 +684,7 @@ export function mapGoogle(
           const network = byId.get(bare(n.subnetwork))?.data.network;
           if (network !== undefined) n.network = network;
         }
+  settlePscEndpoints(docs, byId, projectOf, bare);
   // NATs, BGP peers and interfaces (and VPN tunnels or Interconnect attachments naming a router) join their router.
   for (const r of google) {
     const part = ROUTER_PARTS[r.type] ?? (linksRouter(r) ? ROUTER_LINK : undefined);
@@ -769,4 +793,48 @@ export function mapGoogle(
       message: `${r.type} (${r.address}…) is not mapped to the GCP inventory; no check ran on it`,
     }));
   return { inventory: inv, errors, warnings };
+}
+
+/**
+ * A Private Service Connect endpoint (a forwarding rule whose target is a service attachment the tree declares) as
+ * the API reports it after deploy: its IP address (an address resource the rule names is read as the address it holds;
+ * one Google picks stays the name, so verify leaves the endpoint a gap) and `pscConnectionStatus` from the attachment's
+ * connection preference: ACCEPT_AUTOMATIC accepts every consumer; ACCEPT_MANUAL accepts a consumer project (id or
+ * number) or network in `consumer_accept_lists`, rejects one in `consumer_reject_lists`, and leaves the rest PENDING
+ * (verify: "cannot decide"). A preference not known before deploy leaves the status unset, and the rule is left out.
+ */
+function settlePscEndpoints(
+  docs: readonly Doc[],
+  byId: ReadonlyMap<string, Doc>,
+  projectOf: (r: TfResource) => string,
+  bare: (x: Value | undefined) => string,
+): void {
+  for (const d of docs) {
+    if (d.resource.type !== 'google_compute_forwarding_rule') continue;
+    const attachment = byId.get(bare(d.data.target));
+    if (attachment?.resource.type !== 'google_compute_service_attachment') continue;
+    const address = byId.get(bare(d.data.IPAddress));
+    if (address?.resource.type === 'google_compute_address' && typeof address.data.address === 'string')
+      d.data.IPAddress = address.data.address;
+    // The asset holds this same data object: what is set here is what the snapshot reader reads.
+    const a = attachment.data;
+    const project = projectOf(d.resource);
+    const network = bare(d.data.network);
+    // A list entry names a project (id or number, "projects/x") or a network (its URL or relative name).
+    const namesConsumer = (x: Value | undefined) =>
+      list(x).some((s) =>
+        /\/networks\//.test(bare(s)) ? network !== '' && bare(s) === network : bare(s).split('/').at(-1) === project,
+      );
+    const accepted = blocks(a.consumerAcceptLists).some(
+      (l) => namesConsumer(l.projectIdOrNum) || namesConsumer(l.networkUrl),
+    );
+    d.data.pscConnectionStatus =
+      a.connectionPreference === 'ACCEPT_MANUAL'
+        ? namesConsumer(a.consumerRejectLists)
+          ? 'REJECTED'
+          : accepted
+            ? 'ACCEPTED'
+            : 'PENDING'
+        : 'ACCEPTED';
+  }
 }

@@ -10,7 +10,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Evaluator, INSTANCE, Lazy, withVars, type EvalValue, type Scope } from './eval.js';
 import { parseHcl, type Attribute, type Block, type Body, type Expr, type HclSyntaxError } from './hcl.js';
-import { azureResourceId, isMappedAzureType } from './azure.js';
+import { azureResourceId, defineChildIds, isMappedAzureType } from './azure.js';
 import { googleResourceId, googleSelfLink, googleStandIns, IAC_PROJECT, isMappedGoogleType } from './google-ids.js';
 import { policyDocumentJson } from './policy-document.js';
 import { isObject, isUnknown, Unknown, type Value, type ValueObject } from './values.js';
@@ -405,6 +405,7 @@ export class ModuleInstance {
           return id;
         },
       });
+      defineChildIds(decl.type, values);
     }
     // A google resource's id is its relative name ("projects/p/global/networks/n"), as the GCP inventory joins by it.
     if (isMappedGoogleType(decl.type)) {
