@@ -127,12 +127,13 @@ function followed(
     cidr: c.privateIpAddress ? tryParseCidr(c.privateIpAddress) : undefined,
     subnet: c.subnetId,
   }));
-  // A NAT address assigned at deploy: any address of its subnet stands for it, and what it reaches is undecided.
+  // A NAT address assigned at deploy: Azure picks one of its subnet's addresses, so a backend surely admits the
+  // service's connection only when it admits every address of the subnet (LoadBalancer.proxySourcePicked).
   const natKnown = nat.length > 0 && nat.every((n) => n.cidr);
   const proxySources = nat.flatMap((n) => (n.cidr ? [n.cidr] : n.subnet ? ctx.subnetCidrs(n.subnet) : []));
   if (!natKnown)
     ctx.notes.add(
-      `Private Link service ${pls.name}: its NAT addresses are not all known, so any address of their subnets stands for them (paths through it are not decided)`,
+      `Private Link service ${pls.name}: its NAT addresses are not all known, so it connects from one address of their subnets, which Azure picks at deploy (a backend that admits only some of them: not decided)`,
     );
   const rules = pls.loadBalancerFrontendIpConfigurationIds.flatMap((f) => rulesAt.get(azureIdKey(f)) ?? []);
   if (rules.length === 0)
@@ -145,7 +146,6 @@ function followed(
       ...b,
       sure:
         b.sure &&
-        natKnown &&
         status !== 'pending' &&
         !(rule.frontendPorts && rule.frontendPorts[0] !== rule.frontendPorts[1]),
       ...(port !== undefined ? { port } : {}),
@@ -163,6 +163,7 @@ function followed(
           // The client sends to the rule's front-end port; a range maps each port to a backend (not told apart).
           ports: [rule.frontendPorts ?? rule.ports[0] ?? [0, 65535]],
           proxySources,
+          ...(natKnown ? {} : { proxySourcePicked: true }),
           proxyUdp: true,
           // Findings are located there when it exists: the backend sees the service's NAT address, not the client.
           ...(inbound

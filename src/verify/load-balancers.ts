@@ -244,9 +244,16 @@ export function backendAdmits(
       const per = relayed.map((proto) => {
         const q = and(and(sources, dst4), protoPorts([proto, proto], [b.port!, b.port!]));
         const dims = [SRC, PROTO, PORT];
-        const one = (s: PacketSet) =>
-          mode === 'exists' ? exists(and(s, q), dims) : and(not(exists(and(q, not(s)), dims)), dst4);
-        return triAndSet({ yes: one(f.yes), maybe: one(f.maybe) }, carried(proto));
+        const some = (s: PacketSet) => exists(and(s, q), dims);
+        const every = (s: PacketSet) => and(not(exists(and(q, not(s)), dims)), dst4);
+        // One address picked at deploy: surely admitted when every candidate is, possibly when some is.
+        const set =
+          mode === 'all'
+            ? { yes: every(f.yes), maybe: every(f.maybe) }
+            : lb.proxySourcePicked
+              ? { yes: every(f.yes), maybe: some(f.maybe) }
+              : { yes: some(f.yes), maybe: some(f.maybe) };
+        return triAndSet(set, carried(proto));
       });
       t = triUnion(per);
     }
@@ -488,6 +495,8 @@ function decideOver(
   packet: (a: bigint) => Point,
   mode: ReplyMode,
   reply?: { filter: Filter | undefined; ports: readonly [number, number] },
+  /** One of `ranges` is picked at deploy (LoadBalancer.proxySourcePicked). */
+  picked = false,
 ): { verdict: Tri; ref: Ref; refs: Ref[]; address: bigint; onReply?: string } {
   const seen = reply?.filter ? [...filters, reply.filter] : filters;
   const decide = (a: bigint): { verdict: Tri; ref: Ref; refs: Ref[]; onReply?: string } => {
@@ -503,17 +512,23 @@ function decideOver(
   const some = (v: Tri) => decisions.some((x) => x.d.verdict === v);
   const every = (ok: Tri[]) => decisions.every((x) => ok.includes(x.d.verdict));
   const verdict: Tri =
-    mode === 'exists'
-      ? some('yes')
-        ? 'yes'
-        : some('maybe')
-          ? 'maybe'
-          : 'no'
-      : every(['yes'])
+    mode === 'all'
+      ? every(['yes'])
         ? 'yes'
         : every(['yes', 'maybe'])
           ? 'maybe'
-          : 'no';
+          : 'no'
+      : picked
+        ? every(['yes'])
+          ? 'yes'
+          : some('yes') || some('maybe')
+            ? 'maybe'
+            : 'no'
+        : some('yes')
+          ? 'yes'
+          : some('maybe')
+            ? 'maybe'
+            : 'no';
   const deciding = decisions.find((x) => x.d.verdict === verdict) ?? decisions[0]!;
   const onReply = deciding.d.onReply;
   return { verdict, ref: deciding.d.ref, refs: deciding.d.refs, address: deciding.a, ...(onReply ? { onReply } : {}) };
@@ -531,6 +546,7 @@ export function proxyDecision(
   mode: ReplyMode,
   replyOut: Filter | undefined,
   proto: number = PROTO_TCP,
+  picked = false,
 ): { verdict: Tri; ref: Ref; refs: Ref[]; src: bigint; onReply?: string } {
   const d = decideOver(
     filters,
@@ -540,6 +556,7 @@ export function proxyDecision(
     mode,
     // A UDP proxy's answer is no TCP reply through a stateless filter: only TCP asks the reply leg.
     proto === PROTO_TCP ? { filter: replyOut, ports: ANY_EPHEMERAL } : undefined,
+    picked,
   );
   return { verdict: d.verdict, ref: d.ref, refs: d.refs, src: d.address, ...(d.onReply ? { onReply: d.onReply } : {}) };
 }

@@ -355,6 +355,12 @@ export interface LoadBalancer {
   locateAtFront?: boolean;
   proxySources?: Cidr[];
   /**
+   * The proxy connects from one address picked from `proxySources` at deploy (an Azure Private Link service's NAT
+   * address left to Azure): its connection surely passes a filter only when every address of them would, and may
+   * when some would. Otherwise each of `proxySources` is a proxy address (the nodes of a load balancer).
+   */
+  proxySourcePicked?: boolean;
+  /**
    * The proxy relays UDP as well as TCP, translating the source of both (AWS PrivateLink, Azure Private Link, Google
    * Cloud Private Service Connect); otherwise a proxy connects to its backends over TCP only.
    */

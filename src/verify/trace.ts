@@ -278,7 +278,16 @@ export class Tracer {
         // An open filter (no NSG; GCP subnets) decides nothing: the other names the rule.
         const filters = [dsub?.inbound, d.inbound].filter((f): f is Filter => !!f && !openFilter(f));
         if (filters.length === 0) filters.push(d.inbound);
-        const pd = proxyDecision(filters, p, lb.proxySources, b.port, mode, dsub?.outbound, p.proto);
+        const pd = proxyDecision(
+          filters,
+          p,
+          lb.proxySources,
+          b.port,
+          mode,
+          dsub?.outbound,
+          p.proto,
+          lb.proxySourcePicked,
+        );
         if (dsub && !dsub.inbound) t.hop(dsub.id, 'maybe', 'inbound filter not in the inventory');
         const ranges = lb.proxySources.map((c) => c.text).join(', ');
         t.hop(

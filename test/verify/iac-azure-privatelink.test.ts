@@ -218,10 +218,19 @@ describe('verify on Terraform azurerm: a Private Link service declared in the co
       notAssessed.join('\n'),
     );
   });
-  it('a NAT address Azure picks at deploy: cannot decide, never a pass', async () => {
-    const { cell, violations } = await sandboxToData('main.tf', terraform({ natAddress: false }));
-    assert.deepEqual(cell.unknown, ['tcp/6333']);
-    assert.equal(violations.length, 0);
+  it('a NAT address Azure picks at deploy: the violation when the database admits its whole subnet, else cannot decide', async () => {
+    // Whichever address Azure picks, the database admits it.
+    const whole = await sandboxToData('main.tf', terraform({ natAddress: false }));
+    assert.deepEqual(whole.cell.configurationPermits, ['tcp/6333']);
+    assert.equal(whole.violations.length, 1);
+    // Only some of the subnet: it depends on the pick, never a pass.
+    const part = await sandboxToData('main.tf', terraform({ natAddress: false, backendFrom: '10.0.7.0/28' }));
+    assert.deepEqual(part.cell.configurationPermits, []);
+    assert.deepEqual(part.cell.unknown, ['tcp/6333']);
+    assert.equal(part.violations.length, 0);
+    // None of it: nothing.
+    const none = await sandboxToData('main.tf', terraform({ natAddress: false, backendFrom: '10.0.5.0/24' }));
+    assert.deepEqual([none.cell.configurationPermits, none.cell.unknown], [[], []]);
   });
 });
 
