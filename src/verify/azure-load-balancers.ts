@@ -76,7 +76,13 @@ const refsOf =
 function unread(inv: AzureInventory, sub: string, scope: string, d: AzureDataset): string | undefined {
   const u = inv.unavailable.get(sub)?.get(d);
   if (u) return u.reason;
-  return inv.partial.get(scope)?.has(d) ? 'some items could not be read' : undefined;
+  const items = inv.partial.get(scope)?.get(d);
+  if (!items) return undefined;
+  // The items themselves, where and why: "could not be read" alone left the user to find them.
+  const shown = items
+    .slice(0, 3)
+    .map((i) => `${i.file}${i.line !== undefined ? `:${i.line}` : ''} ${i.pointer}: ${i.reason}`.replace(/ : /, ': '));
+  return `${items.length} item(s) could not be read: ${shown.join('; ')}${items.length > 3 ? `; and ${items.length - 3} more` : ''}`;
 }
 
 export function compileAzureLoadBalancers(ctx: AzureLbContext): LoadBalancer[] {
@@ -155,7 +161,7 @@ function unreadGaps(ctx: AzureLbContext): void {
       ctx.gaps.push({
         scopes: [azureScopeKey(sc)],
         subjects: [what],
-        reason: `${what} could not be read (${d}), so paths through them are neither proven nor refuted`,
+        reason: `${what} could not be read (${d}: ${why}), so paths through them are neither proven nor refuted`,
         ...(inv.scopeOrigins.get(azureScopeKey(sc)) ? { origin: inv.scopeOrigins.get(azureScopeKey(sc))! } : {}),
       });
     }
