@@ -7,27 +7,47 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadPolicyFile } from '../../src/policy/load.js';
+import type { AzureInventory } from '../../src/inventory/azure.js';
+import { partitionSnapshot } from '../../src/sources/detect.js';
 import { loadBicep } from '../../src/sources/iac/bicep/load.js';
+import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
 import { compileAzure } from '../../src/verify/azure.js';
+import { azureDnsFindings } from '../../src/verify/dns-azure.js';
 import { verifyModel } from '../../src/verify/questions.js';
+import { azureTerraformBase } from '../support/azure-terraform.js';
 import { tmpTrees } from '../support/tmp-tree.js';
 
 const policy = loadPolicyFile('examples/cordon.yaml');
 const tree = tmpTrees('cordon-vendor-shapes-');
 
-async function bicepFindings(files: Record<string, string>): Promise<string[]> {
+async function bicepInventory(files: Record<string, string>): Promise<AzureInventory> {
   const dir = tree(files);
   const r = await loadBicep(
     dir,
     Object.keys(files).map((f) => path.join(dir, f)),
   );
   assert.deepEqual(r.errors, []);
+  return r.inventory;
+}
+
+async function terraformInventory(text: string): Promise<AzureInventory> {
+  const dir = tree({ 'main.tf': text });
+  const r = await loadTerraform(dir, (await partitionSnapshot(dir)).terraform);
+  assert.deepEqual(r.errors, []);
+  assert.ok(r.azure);
+  return r.azure;
+}
+
+/** Violations, broken intent and not-assessed findings as `check from -> to: classes`. */
+async function findingsOf(inv: AzureInventory): Promise<string[]> {
   const p = await policy;
-  return verifyModel(compileAzure(r.inventory, p), p, { clientPorts: [32768, 60999] }).findings.map((f) => {
+  return verifyModel(compileAzure(inv, p), p, { clientPorts: [32768, 60999] }).findings.map((f) => {
     const e = f.evidence as { from: string; to: string; classes?: string[] };
     return `${f.checkId} ${e.from} -> ${e.to}: ${(e.classes ?? []).join(', ')}`;
   });
 }
+
+const bicepFindings = async (files: Record<string, string>) => findingsOf(await bicepInventory(files));
 
 /** Two NSGs, each with a nested rule of the same symbolic name; the data NSG's admits SSH from the application subnet. */
 const TWO_NSGS = `param location string = 'swedencentral'
@@ -130,5 +150,191 @@ describe('Bicep nested resources of one symbolic name under different parents', 
     );
     assert.notEqual(apart, TWO_NSGS);
     assert.deepEqual(await bicepFindings({ 'main.bicep': apart }), findings);
+  });
+});
+
+/**
+ * An AI Foundry account whose Agent Service is injected into the code's subnet (the OpenAI / Foundry baseline's
+ * `networkInjections`, azurerm's `network_injection`): the agents send from that subnet, so its NSG and routes are
+ * the inference zone's egress. The subnet (10.0.2.0/24, the inference zone) has no NSG and default outbound access.
+ */
+const AGENTS = (injection: string, agentsNsg = '') => `
+param location string = 'eastus'
+param agentSubnet string = ''
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: 'vnet-ai'
+  location: location
+  properties: {
+    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
+    subnets: [
+      {
+        name: 'snet-agents'
+        properties: {
+          addressPrefix: '10.0.2.0/24'
+          delegations: [ { name: 'apps', properties: { serviceName: 'Microsoft.App/environments' } } ]${agentsNsg}
+        }
+      }
+    ]
+  }
+  resource agents 'subnets' existing = { name: 'snet-agents' }
+}
+resource foundry 'Microsoft.CognitiveServices/accounts@2025-04-01-preview' = {
+  name: 'aif-ai'
+  location: location
+  kind: 'AIServices'
+  sku: { name: 'S0' }
+  properties: {
+    customSubDomainName: 'aif-ai'
+    publicNetworkAccess: 'Disabled'
+    networkInjections: [ ${injection} ]
+  }
+}
+`;
+
+describe('AI Foundry Agent Service injected into a subnet of the code', () => {
+  const INJECTED = "{ scenario: 'agent', subnetArmId: vnet::agents.id, useMicrosoftManagedNetwork: false }";
+
+  it('Bicep: the agents are a source in their subnet, its egress judged (they were no interface: nothing verified)', async () => {
+    const inv = await bicepInventory({ 'main.bicep': AGENTS(INJECTED) });
+    const nic = inv.networkInterfaces.find((n) => n.name === 'aif-ai.agent-injection');
+    assert.ok(nic, inv.networkInterfaces.map((n) => n.name).join(', '));
+    assert.equal(nic.outboundOnly, true);
+    assert.match(nic.ipConfigurations[0]!.subnetId, /virtualNetworks\/vnet-ai\/subnets\/snet-agents$/);
+    assert.ok((await findingsOf(inv)).includes('verify-zone-violation inference -> internet: any'));
+    // The account's own checks still read it.
+    assert.equal(inv.cognitiveAccounts.length, 1);
+  });
+
+  it('an NSG that keeps the agents in denies the internet: no violation', async () => {
+    const nsg = `
+resource nsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
+  name: 'nsg-agents'
+  location: location
+  properties: {
+    securityRules: [
+      {
+        name: 'deny-internet'
+        properties: {
+          priority: 100
+          direction: 'Outbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: 'Internet'
+          destinationPortRange: '*'
+        }
+      }
+    ]
+  }
+}`;
+    const inv = await bicepInventory({
+      'main.bicep': AGENTS(INJECTED, `\n          networkSecurityGroup: { id: nsg.id }`) + nsg,
+    });
+    assert.deepEqual(
+      (await findingsOf(inv)).filter((f) => f.includes('inference -> internet')),
+      [],
+    );
+  });
+
+  it('scenario none, a Microsoft-managed network or no injection put no NIC in the subnet', async () => {
+    for (const injection of [
+      "{ scenario: 'none', subnetArmId: vnet::agents.id }",
+      "{ scenario: 'agent', subnetArmId: vnet::agents.id, useMicrosoftManagedNetwork: true }",
+      '',
+    ]) {
+      const inv = await bicepInventory({ 'main.bicep': AGENTS(injection) });
+      assert.deepEqual(
+        inv.networkInterfaces.map((n) => n.name),
+        [],
+        injection,
+      );
+    }
+  });
+
+  it('an injection subnet known only at deploy leaves the interfaces incomplete, not the account', async () => {
+    const inv = await bicepInventory({
+      'main.bicep': AGENTS("{ scenario: 'agent', subnetArmId: agentSubnet }").replace(
+        "param agentSubnet string = ''",
+        'param agentSubnet string',
+      ),
+    });
+    const partial = [...inv.partial.values()].flatMap((m) => [...m.keys()]);
+    assert.ok(partial.includes('network:network-interfaces'), partial.join(', '));
+    assert.ok(!partial.includes('cognitiveservices:accounts'), partial.join(', '));
+  });
+
+  it('Terraform azurerm: network_injection makes the same NIC', async () => {
+    const inv = await terraformInventory(`${azureTerraformBase({ agents: '10.0.2.0/24' })}
+resource "azurerm_cognitive_account" "foundry" {
+  name                  = "aif-ai"
+  location              = "eastus"
+  resource_group_name   = azurerm_resource_group.rg.name
+  kind                  = "AIServices"
+  sku_name              = "S0"
+  custom_subdomain_name = "aif-ai"
+  network_injection {
+    scenario  = "agent"
+    subnet_id = azurerm_subnet.s["agents"].id
+  }
+}
+`);
+    const nic = inv.networkInterfaces.find((n) => n.name === 'aif-ai.agent-injection');
+    assert.ok(nic, inv.networkInterfaces.map((n) => n.name).join(', '));
+    assert.ok((await findingsOf(inv)).includes('verify-zone-violation inference -> internet: any'));
+  });
+});
+
+/**
+ * The baseline's private endpoint for the Foundry account with a DNS zone group naming the linked privatelink zones.
+ * Before deploy the zone holds no A record: Azure writes it, at the endpoint's address, when it creates the endpoint.
+ */
+const ENDPOINT = (zoneGroup: boolean, linked = true) => `
+resource pesubnet 'Microsoft.Network/virtualNetworks/subnets@2024-05-01' = {
+  parent: vnet
+  name: 'snet-pe'
+  properties: { addressPrefix: '10.0.4.0/27' }
+}
+resource zone 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.openai.azure.com'
+  location: 'global'
+  ${linked ? "resource link 'virtualNetworkLinks' = {\n    name: 'openai'\n    location: 'global'\n    properties: { virtualNetwork: { id: vnet.id }, registrationEnabled: false }\n  }" : ''}
+}
+resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe-aif'
+  location: location
+  properties: {
+    subnet: { id: pesubnet.id }
+    privateLinkServiceConnections: [
+      { name: 'aif', properties: { privateLinkServiceId: foundry.id, groupIds: ['account'] } }
+    ]
+  }
+  ${zoneGroup ? "resource dnsGroup 'privateDnsZoneGroups' = {\n    name: 'aif'\n    properties: { privateDnsZoneConfigs: [ { name: 'openai', properties: { privateDnsZoneId: zone.id } } ] }\n  }" : ''}
+}
+`;
+
+describe('Azure private endpoint DNS before deploy', () => {
+  const INJECTED = "{ scenario: 'agent', subnetArmId: vnet::agents.id }";
+  const dns = async (main: string) => {
+    const inv = await bicepInventory({ 'main.bicep': main });
+    const p = await policy;
+    return azureDnsFindings(inv, p, compileAzure(inv, p))
+      .filter((f) => (f.evidence as { name: string }).name === 'aif-ai.openai.azure.com')
+      .map((f) => `${f.status}: ${f.message}`);
+  };
+
+  it('a zone group on the endpoint writes the A record at deploy: the name resolves privately', async () => {
+    assert.deepEqual(await dns(AGENTS(INJECTED) + ENDPOINT(true)), []);
+  });
+
+  it('without the zone group nothing writes the record: a failure', async () => {
+    const [f, ...rest] = await dns(AGENTS(INJECTED) + ENDPOINT(false));
+    assert.deepEqual(rest, []);
+    assert.match(f ?? '', /^fail: .*holds no A record for aif-ai/);
+  });
+
+  it('a zone group into a zone not linked to the calling VNet is still public DNS', async () => {
+    const [f] = await dns(AGENTS(INJECTED) + ENDPOINT(true, false));
+    assert.match(f ?? '', /^fail: .*not linked to the VNet/);
   });
 });

@@ -78,6 +78,13 @@ export const WORKLOAD_TYPES = new Set([
   'microsoft.app/managedenvironments',
 ]);
 
+/**
+ * Resource types that are data of their own (checks read them) and also put NICs into the code's subnets: an AI
+ * Foundry (AI Services) account's `networkInjections` inject its Agent Service client into a delegated subnet, whose
+ * NSG and route table then govern what the agents reach (Microsoft's "bring your own virtual network" setup).
+ */
+export const INJECTING_TYPES = new Set(['microsoft.cognitiveservices/accounts']);
+
 /** The NICs of one ARM resource body (pointers relative to it); none for other types or without a subnet. */
 export function workloadNics(raw: Record<string, unknown>): WorkloadNic[] {
   const type = (str(raw.type) ?? '').toLowerCase();
@@ -147,6 +154,21 @@ export function workloadNics(raw: Record<string, unknown>): WorkloadNic[] {
       if (subnetId) out.push({ name, configs: [{ subnetId, pointer: '/properties/properties/subnet' }] });
       break;
     }
+    case 'microsoft.cognitiveservices/accounts':
+      // Requests reach the agents through the account's endpoints; the injected client only sends from the subnet
+      // (tools, AI Search, storage, the internet through the subnet's routes). Scenario "none" or a Microsoft-managed
+      // network puts nothing in a subnet of the code.
+      arr(p.networkInjections).forEach((inj, i) => {
+        const n = rec(inj);
+        const subnetId = str(n.subnetArmId);
+        if (!subnetId || n.useMicrosoftManagedNetwork === true || str(n.scenario)?.toLowerCase() === 'none') return;
+        out.push({
+          name: `${name}.${str(n.scenario) ?? 'agent'}-injection`,
+          configs: [{ subnetId, pointer: `/properties/networkInjections/${i}/subnetArmId` }],
+          outboundOnly: true,
+        });
+      });
+      break;
     case 'microsoft.app/managedenvironments': {
       const subnetId = str(rec(p.vnetConfiguration).infrastructureSubnetId);
       if (subnetId)

@@ -25,6 +25,7 @@ import { originOf } from '../../../util/located-json.js';
 import {
   addWorkloadNics,
   privateEndpointInterfaces,
+  INJECTING_TYPES,
   WORKLOAD_TYPES,
   workloadNics,
   type WorkloadNic,
@@ -45,6 +46,7 @@ const UNREAD_VALUE = [
 
 /** An unknown value of a service that puts NICs in the code's subnets hides them when it is about its network. */
 const NETWORK_VALUE = /subnet|network|ipConfiguration|agentPool|vnet/i;
+const INJECTION_VALUE = /^\/properties\/networkInjections(\/|$)/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -138,7 +140,8 @@ export class IacAzureFeed {
         if (id?.subscription) this.subscriptions.add(id.subscription);
         const type = String(res.raw.type);
         const workload = WORKLOAD_TYPES.has(type.toLowerCase());
-        if (workload) {
+        const injecting = INJECTING_TYPES.has(type.toLowerCase());
+        if (workload || injecting) {
           const nics = workloadNics(res.raw);
           if (nics.length > 0)
             this.workloads.push({
@@ -153,6 +156,21 @@ export class IacAzureFeed {
             });
         }
         for (const u of res.unknowns) {
+          // An injection's subnet not known: where the injected NICs are is not known either.
+          if (injecting && INJECTION_VALUE.test(u.pointer)) {
+            this.skip(
+              doc,
+              type,
+              id?.subscription,
+              res.raw.location,
+              id?.parentId,
+              `${res.pointer}${u.pointer}`,
+              `value not known before deploy: ${u.cause}`,
+              'network:network-interfaces',
+            );
+            // Nothing but the NICs reads it (the account's checks do not).
+            continue;
+          }
           if (workload && !NETWORK_VALUE.test(u.pointer)) continue;
           if (UNREAD_VALUE.some((r) => r.test(u.pointer))) continue;
           this.skip(
@@ -182,9 +200,12 @@ export class IacAzureFeed {
     parentId: string | undefined,
     pointer: string,
     reason: string,
+    of?: AzureDataset,
   ): void {
     const dataset: AzureDataset | undefined =
-      azureDatasetOfType(type) ?? (WORKLOAD_TYPES.has(type.toLowerCase()) ? 'network:network-interfaces' : undefined);
+      of ??
+      azureDatasetOfType(type) ??
+      (WORKLOAD_TYPES.has(type.toLowerCase()) ? 'network:network-interfaces' : undefined);
     if (!dataset) return;
     const loc = typeof location === 'string' ? normaliseLocation(location) : undefined;
     const { line } = doc.locate(pointer);

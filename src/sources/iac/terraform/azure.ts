@@ -21,7 +21,13 @@ import type { InputError } from '../../../util/errors.js';
 import { pointBackAtDeclarations } from './rendered.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, text, Unknown, type Value, type ValueObject } from './values.js';
-import { addWorkloadNics, privateEndpointInterfaces, WORKLOAD_TYPES, workloadNics } from '../azure-interfaces.js';
+import {
+  addWorkloadNics,
+  INJECTING_TYPES,
+  privateEndpointInterfaces,
+  WORKLOAD_TYPES,
+  workloadNics,
+} from '../azure-interfaces.js';
 
 type V = ValueObject;
 
@@ -200,6 +206,13 @@ const AZURERM: Record<string, AzurermType> = {
         restrictOutboundNetworkAccess: v.outbound_network_access_restricted ?? false,
         allowedFqdnList: v.fqdns,
         networkAcls: networkAcls(v),
+        // The Agent Service client injected into a delegated subnet (ARM networkInjections).
+        networkInjections: list(v.network_injection).length
+          ? list(v.network_injection).map((n) => ({
+              scenario: isObject(n) ? (n.scenario ?? null) : null,
+              subnetArmId: isObject(n) ? (n.subnet_id ?? null) : null,
+            }))
+          : undefined,
       }),
     }),
   },
@@ -667,6 +680,22 @@ export function mapAzure(
     }
     if (typeof id === 'string') byId.set(id.toLowerCase(), arm);
     docs.push({ resource: r, arm });
+    // A resource that is data of its own and injects NICs: its NICs are judged on its network values alone.
+    if (INJECTING_TYPES.has(text(arm.type).toLowerCase()) && isObject(arm.properties)) {
+      const injections = (arm.properties as V).networkInjections;
+      if (injections !== undefined)
+        workloads.push({
+          resource: r,
+          arm: {
+            type: arm.type ?? null,
+            id: arm.id ?? null,
+            name: arm.name ?? null,
+            location: arm.location ?? null,
+            resource_group_name: arm.resource_group_name ?? null,
+            properties: { networkInjections: injections },
+          },
+        });
+    }
   }
   // Associations and separate rules change the documents they point at.
   for (const r of azure) {
