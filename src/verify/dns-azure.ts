@@ -93,10 +93,28 @@ export function azureDnsFindings(
                 zones.some((z) => azureIdKey(z.id) === azureIdKey(r.zoneId)) && r.recordName.toLowerCase() === host,
             );
             const good = records.filter((r) => r.ipv4Addresses.some((ip) => ips.has(ip)));
+            // Infrastructure as code before deploy: the endpoint's address is Azure's pick, and the endpoint's DNS zone
+            // group writes the A record for it into each zone it names when Azure creates the endpoint. A deployed
+            // endpoint has its address, and then only the record read counts (one deleted since is a failure).
+            const group =
+              good.length === 0 && ips.size === 0
+                ? inv.privateDnsZoneGroups.find(
+                    (g) =>
+                      azureIdKey(g.privateEndpointId) === azureIdKey(pe.id) &&
+                      g.zoneConfigs.some((c) => zones.some((z) => azureIdKey(z.id) === azureIdKey(c.privateDnsZoneId))),
+                  )
+                : undefined;
             // Records not read (not collected, or not declared by infrastructure as code) prove nothing missing.
             const unread =
-              good.length === 0 ? missingReason(inv, v.subscription, 'network:private-dns-a-records', true) : undefined;
-            if (unread) {
+              good.length === 0 && !group
+                ? missingReason(inv, v.subscription, 'network:private-dns-a-records', true)
+                : undefined;
+            if (group)
+              chain.push({
+                what: `zone group ${group.name} of ${pe.name} writes the A record for ${host} into ${zoneName} at the address Azure gives the endpoint`,
+                ok: true,
+              });
+            else if (unread) {
               status = 'not-assessed';
               chain.push({ what: `the A records of ${zoneName} are not known: ${unread}`, ok: 'unknown' });
             } else if (good.length === 0) {
