@@ -199,7 +199,7 @@ describe('AI Foundry Agent Service injected into a subnet of the code', () => {
     const nic = inv.networkInterfaces.find((n) => n.name === 'aif-ai.agent-injection');
     assert.ok(nic, inv.networkInterfaces.map((n) => n.name).join(', '));
     assert.equal(nic.outboundOnly, true);
-    assert.match(nic.ipConfigurations[0]!.subnetId, /virtualNetworks\/vnet-ai\/subnets\/snet-agents$/);
+    assert.match(nic.ipConfigurations[0]!.subnetId ?? '', /virtualNetworks\/vnet-ai\/subnets\/snet-agents$/);
     assert.ok((await findingsOf(inv)).includes('verify-zone-violation inference -> internet: any'));
     // The account's own checks still read it.
     assert.equal(inv.cognitiveAccounts.length, 1);
@@ -336,5 +336,103 @@ describe('Azure private endpoint DNS before deploy', () => {
   it('a zone group into a zone not linked to the calling VNet is still public DNS', async () => {
     const [f] = await dns(AGENTS(INJECTED) + ENDPOINT(true, false));
     assert.match(f ?? '', /^fail: .*not linked to the VNet/);
+  });
+});
+
+/**
+ * The baseline's application gateway: its listener certificate is a secret of an `existing` Key Vault and its backend
+ * the `existing` web app's default host name, both known only at deploy. Neither changes what the gateway reaches.
+ */
+const GATEWAY = (fqdn: string) => `
+param location string = 'eastus'
+resource kv 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: 'kv-ai'
+  resource cert 'secrets' existing = { name: 'gateway-cert' }
+}
+resource webApp 'Microsoft.Web/sites@2023-12-01' existing = {
+  name: 'app-ai'
+}
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: 'vnet-ai'
+  location: location
+  properties: {
+    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
+    subnets: [
+      { name: 'snet-agw', properties: { addressPrefix: '10.0.8.0/24' } }
+      { name: 'snet-data', properties: { addressPrefix: '10.0.3.0/24' } }
+    ]
+  }
+  resource agw 'subnets' existing = { name: 'snet-agw' }
+  resource data 'subnets' existing = { name: 'snet-data' }
+}
+resource pip 'Microsoft.Network/publicIPAddresses@2024-05-01' = {
+  name: 'pip-agw'
+  location: location
+  sku: { name: 'Standard' }
+  properties: { publicIPAllocationMethod: 'Static' }
+}
+resource nicData 'Microsoft.Network/networkInterfaces@2024-05-01' = {
+  name: 'nic-data'
+  location: location
+  properties: {
+    ipConfigurations: [ { name: 'ip', properties: { privateIPAllocationMethod: 'Dynamic', subnet: { id: vnet::data.id } } } ]
+  }
+}
+var gw = resourceId('Microsoft.Network/applicationGateways', 'agw-ai')
+resource appGateway 'Microsoft.Network/applicationGateways@2024-05-01' = {
+  name: 'agw-ai'
+  location: location
+  properties: {
+    sku: { name: 'WAF_v2', tier: 'WAF_v2' }
+    gatewayIPConfigurations: [ { name: 'gw', properties: { subnet: { id: vnet::agw.id } } } ]
+    sslCertificates: [ { name: 'cert', properties: { keyVaultSecretId: kv::cert.properties.secretUri } } ]
+    frontendIPConfigurations: [ { name: 'pub', properties: { publicIPAddress: { id: pip.id } } } ]
+    frontendPorts: [ { name: 'https', properties: { port: 443 } } ]
+    backendAddressPools: [ { name: 'web', properties: { backendAddresses: [ { fqdn: ${fqdn} } ] } } ]
+    backendHttpSettingsCollection: [ { name: 's', properties: { port: 443, protocol: 'Https' } } ]
+    httpListeners: [
+      {
+        name: 'l'
+        properties: {
+          frontendIPConfiguration: { id: '\${gw}/frontendIPConfigurations/pub' }
+          frontendPort: { id: '\${gw}/frontendPorts/https' }
+          protocol: 'Https'
+          sslCertificate: { id: '\${gw}/sslCertificates/cert' }
+        }
+      }
+    ]
+    requestRoutingRules: [
+      {
+        name: 'r'
+        properties: {
+          ruleType: 'Basic'
+          priority: 100
+          httpListener: { id: '\${gw}/httpListeners/l' }
+          backendAddressPool: { id: '\${gw}/backendAddressPools/web' }
+          backendHttpSettings: { id: '\${gw}/backendHttpSettingsCollection/s' }
+        }
+      }
+    ]
+  }
+}
+`;
+
+describe('Bicep application gateway with deploy-time certificate and backend name', () => {
+  it('is read (not a gateway "that could not be read"), the backend name a placeholder judged like any name', async () => {
+    const deployTime = await bicepInventory({ 'main.bicep': GATEWAY('webApp.properties.defaultHostName') });
+    const partial = [...deployTime.partial.values()].flatMap((m) => [...m.keys()]);
+    assert.ok(!partial.includes('network:application-gateways'), partial.join(', '));
+    const g = deployTime.applicationGateways[0];
+    assert.ok(g);
+    const names = JSON.stringify(g.backendAddressPools);
+    assert.match(names, /a name known at deploy: .*webApp/);
+    const literal = await bicepInventory({ 'main.bicep': GATEWAY("'app-ai.azurewebsites.net'") });
+    // The gateway's paths are the same as with a literal name (FQDN backends may be any NIC it reaches).
+    const found = await findingsOf(deployTime);
+    assert.ok(
+      found.some((f) => f.startsWith('verify-not-assessed internet -> data')),
+      found.join('\n'),
+    );
+    assert.deepEqual(found, await findingsOf(literal));
   });
 });

@@ -42,7 +42,32 @@ const UNREAD_VALUE = [
   /^\/properties\/friendlyName$/,
   /^\/properties\/privateDnsZoneConfigs\/\d+\/name$/,
   /^\/properties\/(manualPrivateLinkServiceConnections|privateLinkServiceConnections)\/\d+\/(name|properties\/requestMessage)$/,
+  // An application gateway's certificates (a Key Vault secret of an `existing` vault): TLS, not reachability.
+  /^\/properties\/(sslCertificates|trustedRootCertificates|trustedClientCertificates|authenticationCertificates)\/\d+\/properties\/(keyVaultSecretId|data|password)$/,
 ];
+
+/**
+ * An application gateway backend named by an FQDN known only at deploy (`webApp.properties.defaultHostName` of an
+ * `existing` app): the verifier resolves no backend FQDN (every NIC the gateway reaches may be it), so the name itself
+ * changes nothing and the backend is kept with a placeholder instead of leaving the whole gateway unread.
+ */
+const GATEWAY_FQDN = /^\/properties\/backendAddressPools\/\d+\/properties\/backendAddresses\/\d+\/fqdn$/;
+
+function keepGatewayFqdns(res: EmittedResource): void {
+  if (String(res.raw.type).toLowerCase() !== 'microsoft.network/applicationgateways') return;
+  res.unknowns = res.unknowns.filter((u) => {
+    if (!GATEWAY_FQDN.test(u.pointer)) return true;
+    const [, , pools, pool, , addresses, address] = u.pointer.split('/');
+    const list = (res.raw.properties as Record<string, unknown> | undefined)?.[pools!];
+    const entry =
+      Array.isArray(list) && isRecord(list[Number(pool)]) ? (list[Number(pool)] as Record<string, unknown>) : undefined;
+    const backends = entry && isRecord(entry.properties) ? entry.properties[addresses!] : undefined;
+    const target = Array.isArray(backends) ? backends[Number(address)] : undefined;
+    if (!isRecord(target)) return true;
+    target.fqdn = `(a name known at deploy: ${u.cause})`;
+    return false;
+  });
+}
 
 /** An unknown value of a service that puts NICs in the code's subnets hides them when it is about its network. */
 const NETWORK_VALUE = /subnet|network|ipConfiguration|agentPool|vnet/i;
@@ -118,6 +143,7 @@ export class IacAzureFeed {
     const byDoc = new Map<SourceDoc, EmittedResource[]>();
     for (const res of outcome.resources) {
       settle(res.raw);
+      keepGatewayFqdns(res);
       for (const id of declaredIds(res.raw)) this.declaredIds.add(azureIdKey(id));
       const list = byDoc.get(res.doc) ?? [];
       list.push(res);
