@@ -436,3 +436,38 @@ describe('Bicep application gateway with deploy-time certificate and backend nam
     assert.deepEqual(found, await findingsOf(literal));
   });
 });
+
+describe('Azure Firewall declared before deploy', () => {
+  it('a firewall in its declared subnet, its address Azure-assigned, is noted as such (not "subnet not in the inventory")', async () => {
+    const inv = await bicepInventory({
+      'main.bicep': `
+param location string = 'eastus'
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: 'vnet-hub'
+  location: location
+  properties: {
+    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
+    subnets: [ { name: 'AzureFirewallSubnet', properties: { addressPrefix: '10.0.9.0/26' } } ]
+  }
+  resource fwSubnet 'subnets' existing = { name: 'AzureFirewallSubnet' }
+}
+resource fw 'Microsoft.Network/azureFirewalls@2024-05-01' = {
+  name: 'fw-egress'
+  location: location
+  properties: {
+    sku: { name: 'AZFW_VNet', tier: 'Standard' }
+    ipConfigurations: [ { name: 'ip', properties: { subnet: { id: vnet::fwSubnet.id } } } ]
+  }
+}
+`,
+    });
+    const p = await policy;
+    const notes = [...compileAzure(inv, p).notes];
+    assert.ok(
+      notes.includes(
+        'firewall fw-egress: its private address is not known (assigned at deploy), so routes to it and paths through it are unknown',
+      ),
+      notes.join('\n'),
+    );
+  });
+});
