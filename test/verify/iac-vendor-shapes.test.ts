@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadPolicyFile } from '../../src/policy/load.js';
+import { verifySnapshot } from '../../src/verify/run.js';
 import type { AzureInventory } from '../../src/inventory/azure.js';
 import { partitionSnapshot } from '../../src/sources/detect.js';
 import { loadBicep } from '../../src/sources/iac/bicep/load.js';
@@ -468,6 +469,75 @@ resource fw 'Microsoft.Network/azureFirewalls@2024-05-01' = {
         'firewall fw-egress: its private address is not known (assigned at deploy), so routes to it and paths through it are unknown',
       ),
       notes.join('\n'),
+    );
+  });
+});
+
+/**
+ * Google's Enterprise GenAI blueprint: a Workbench instance running as a service account the same code creates
+ * (`service_accounts { email = google_service_account.runner.email }`), in a subnetwork of the inference zone.
+ */
+const WORKBENCH = (accountId: string) => `
+variable "runner_id" {
+  type = string
+}
+provider "google" {
+  project = "prj-ml"
+  region  = "us-central1"
+}
+resource "google_compute_network" "vpc" {
+  name                    = "vpc-ml"
+  auto_create_subnetworks = false
+}
+resource "google_compute_subnetwork" "ml" {
+  name          = "sb-ml"
+  network       = google_compute_network.vpc.id
+  ip_cidr_range = "10.0.2.0/24"
+  region        = "us-central1"
+}
+resource "google_service_account" "runner" {
+  account_id   = ${accountId}
+  display_name = "notebook runner"
+}
+resource "google_workbench_instance" "nb" {
+  name     = "rag-notebook"
+  location = "us-central1-a"
+  gce_setup {
+    disable_public_ip = true
+    service_accounts {
+      email = google_service_account.runner.email
+    }
+    network_interfaces {
+      network = google_compute_network.vpc.id
+      subnet  = google_compute_subnetwork.ml.id
+    }
+  }
+}
+`;
+
+describe('Terraform google: a Workbench instance running as a service account of the same code', () => {
+  const verifyTree = async (text: string) => {
+    const dir = tree({ 'main.tf': text });
+    const p = await policy;
+    return verifySnapshot({ snapshot: dir, policy: p, policySource: 'p', cwd: dir, today: '2026-12-05' });
+  };
+
+  it("resolves the account's email (account id @ project), so the notebook is a verified interface", async () => {
+    const r = await verifyTree(WORKBENCH('"rag-runner"'));
+    assert.equal(r.stats.interfaces, 1);
+    assert.deepEqual(
+      r.findings.filter((f) => f.status === 'not-assessed').map((f) => f.message),
+      [],
+    );
+  });
+
+  it('a notebook left out as not known before deploy leaves its project not verified, never a clean matrix', async () => {
+    const r = await verifyTree(WORKBENCH('var.runner_id'));
+    assert.equal(r.stats.interfaces, 0);
+    const gaps = r.findings.filter((f) => f.status === 'not-assessed').map((f) => f.message);
+    assert.ok(
+      gaps.some((m) => /prj-ml is not verified: .*notebooks:instances \(missing or partial\)/.test(m)),
+      gaps.join('\n'),
     );
   });
 });
