@@ -126,6 +126,20 @@ resource "${type}" "g" {
 /** Terraform: the service's resources (with TF_BASE), and what the data-zone interface's groups must be. */
 const TF_CASES: { service: string; code: string; groups?: string[] }[] = [
   {
+    // The vector store of a RAG pipeline (aws-ia's document-ingestion RAG module): once an unmapped type, so the data
+    // zone's only destination was missing and the application -> data cell verified clean.
+    service: 'OpenSearch Serverless VPC endpoint',
+    code: `
+resource "aws_opensearchserverless_vpc_endpoint" "vectors" {
+  name               = "rag-vectors"
+  vpc_id             = aws_vpc.v.id
+  subnet_ids         = [aws_subnet.data.id]
+  security_group_ids = [aws_security_group.svc.id]
+}
+`,
+    groups: ['aws_security_group.svc'],
+  },
+  {
     service: 'EKS cluster (control-plane interfaces with the cluster group and the additional groups)',
     code: `
 resource "aws_eks_cluster" "c" {
@@ -554,6 +568,18 @@ const SUBNET_GROUP_CFN = (type: string) => `  SubnetGroup:
 `;
 
 const CFN_CASES: { service: string; code: string; groups?: string[] }[] = [
+  {
+    service: 'AWS::OpenSearchServerless::VpcEndpoint',
+    code: `  Vectors:
+    Type: AWS::OpenSearchServerless::VpcEndpoint
+    Properties:
+      Name: rag-vectors
+      VpcId: !Ref Vpc
+      SubnetIds: [!Ref DataSubnet]
+      SecurityGroupIds: [!Ref SvcSg]
+`,
+    groups: ['SvcSg'],
+  },
   {
     service: 'AWS::EKS::Cluster',
     code: `  Cluster:

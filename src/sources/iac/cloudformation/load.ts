@@ -698,6 +698,7 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::RDS::DBSubnetGroup': ['ec2:network-interfaces'],
   'AWS::RDS::DBInstance': ['ec2:network-interfaces'],
   'AWS::OpenSearchService::Domain': ['ec2:network-interfaces'],
+  'AWS::OpenSearchServerless::VpcEndpoint': ['ec2:network-interfaces'],
   'AWS::EKS::Cluster': ['ec2:network-interfaces', 'ec2:security-groups'],
   'AWS::EKS::Nodegroup': ['ec2:network-interfaces'],
   'AWS::EKS::FargateProfile': ['ec2:network-interfaces'],
@@ -1495,6 +1496,17 @@ const MAPPERS: Record<string, Mapper> = {
   'AWS::OpenSearchService::Domain'(state, r) {
     const vpc = isMapping(r.props.VPCOptions) ? r.props.VPCOptions : undefined;
     if (vpc) perSubnet(state, r, r.strs(vpc.SubnetIds), r.strs(vpc.SecurityGroupIds), false, 'OpenSearch domain');
+  },
+  // The vector store of Bedrock knowledge bases and RAG pipelines, reached through these interfaces.
+  'AWS::OpenSearchServerless::VpcEndpoint'(state, r) {
+    perSubnet(
+      state,
+      r,
+      r.strs(r.props.SubnetIds),
+      r.strs(r.props.SecurityGroupIds),
+      false,
+      'OpenSearch Serverless VPC endpoint',
+    );
   },
   'AWS::DocDB::DBSubnetGroup'(state, r) {
     dbSubnetGroup(state, r);

@@ -111,6 +111,7 @@ const DATASET_OF: Record<string, AwsDataset> = {
   aws_db_instance: 'ec2:network-interfaces',
   aws_db_subnet_group: 'ec2:network-interfaces',
   aws_opensearch_domain: 'ec2:network-interfaces',
+  aws_opensearchserverless_vpc_endpoint: 'ec2:network-interfaces',
   aws_eks_cluster: 'ec2:network-interfaces',
   aws_eks_node_group: 'ec2:network-interfaces',
   aws_eks_fargate_profile: 'ec2:network-interfaces',
@@ -1017,6 +1018,11 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       false,
       'OpenSearch domain',
     );
+  });
+  // An OpenSearch Serverless (AOSS) VPC endpoint: the vector store of Bedrock knowledge bases and RAG pipelines is
+  // reached through its interfaces in these subnets, filtered by its groups (the VPC's default group without any).
+  each(['aws_opensearchserverless_vpc_endpoint'], (rd) => {
+    perSubnet(rd, rd.strs('subnet_ids'), rd.strs('security_group_ids'), false, 'OpenSearch Serverless VPC endpoint');
   });
   // Subnet groups of the database, cache and warehouse services: the service may place a node in any of their
   // subnets, so an interface in each stands for it. DocumentDB and Neptune subnet groups are RDS DB subnet groups.
