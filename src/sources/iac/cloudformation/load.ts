@@ -776,6 +776,37 @@ const ORDER: Record<string, number> = {
   'AWS::Neptune::DBCluster': 1.5,
 };
 
+/**
+ * Types with subnet properties whose interfaces hold nothing a zone rule is about (next hops, client VPN, DNS resolver
+ * endpoints, subnet groups): left alone by the unmapped-type guard in mapOne.
+ */
+const NO_WORKLOAD_INTERFACES = new Set([
+  'AWS::EC2::TransitGatewayAttachment',
+  'AWS::EC2::TransitGatewayVpcAttachment',
+  'AWS::NetworkFirewall::Firewall',
+  'AWS::EC2::ClientVpnTargetNetworkAssociation',
+  'AWS::Route53Resolver::ResolverEndpoint',
+  'AWS::DMS::ReplicationSubnetGroup',
+  'AWS::EC2::SubnetCidrBlock',
+  'AWS::EC2::SubnetNetworkAclAssociation',
+  'AWS::EC2::SubnetRouteTableAssociation',
+  'AWS::EC2::NatGateway',
+  'AWS::CloudFormation::Stack',
+]);
+
+/** Whether a resource's properties name subnets (at the top or in blocks: VpcConfig, VPCOptions, NetworkConfiguration…). */
+function namesSubnets(v: unknown, depth = 0): boolean {
+  if (Array.isArray(v)) return v.some((x) => namesSubnets(x, depth));
+  if (!isMapping(v) || depth > 2) return false;
+  for (const [k, x] of Object.entries(v)) {
+    if (/^(SubnetIds|SubnetId|Subnets|SubnetMappings)$/.test(k)) {
+      if (x !== null && x !== undefined && x !== '' && !(Array.isArray(x) && x.length === 0)) return true;
+    } else if (typeof x === 'object' && x !== null && !/^(Fn::|Ref$)/.test(k) && namesSubnets(x, depth + 1))
+      return true;
+  }
+  return false;
+}
+
 function mapStacks(state: State, stacks: Stack[]): void {
   const live: Live[] = [];
   for (const stack of stacks) collect(state, stack, undefined, live);
@@ -795,7 +826,18 @@ function mapOne(state: State, { stack, decl, cond }: Live): void {
     });
   state.taken.set(id, stack.template.file);
   const mapper = MAPPERS[decl.type];
-  if (!mapper) return;
+  if (!mapper) {
+    // An unmapped type declared with subnets (an Amazon MQ broker, a CodeBuild project or MWAA environment in a VPC…)
+    // puts interfaces there that cordon does not see: the interfaces are incomplete, naming it.
+    if (!NO_WORKLOAD_INTERFACES.has(decl.type) && namesSubnets(decl.properties))
+      taint(state, 'ec2:network-interfaces', {
+        file: stack.template.file,
+        ...lineOnly(stack.template.locate(['Resources', decl.logicalId])),
+        pointer: toPointer(['Resources', decl.logicalId]),
+        reason: `${id}: ${decl.type} places network interfaces in the template's subnets and is not mapped by cordon, so they are not verified`,
+      });
+    return;
+  }
   const r = new Reader(stack, decl);
   mapper(state, r);
   const datasets = DATASETS_OF[decl.type] ?? [];
