@@ -541,3 +541,86 @@ describe('Terraform google: a Workbench instance running as a service account of
     );
   });
 });
+
+describe('Azure: a type cordon does not read, placed in a subnet, leaves the NICs incomplete', () => {
+  const partialNics = (inv: AzureInventory) =>
+    [...inv.partial.values()].flatMap((m) => (m.get('network:network-interfaces') ?? []).map((x) => x.reason));
+
+  it('Bicep: API Management injected into a subnet is named; a Cosmos DB virtual network rule (an ACL) is not', async () => {
+    const inv = await bicepInventory({
+      'main.bicep': `
+param location string = 'eastus'
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: 'vnet-ai'
+  location: location
+  properties: {
+    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
+    subnets: [ { name: 'snet-apim', properties: { addressPrefix: '10.0.1.0/24' } } ]
+  }
+  resource apimSubnet 'subnets' existing = { name: 'snet-apim' }
+}
+resource apim 'Microsoft.ApiManagement/service@2023-05-01-preview' = {
+  name: 'apim-ai-gateway'
+  location: location
+  sku: { name: 'Developer', capacity: 1 }
+  properties: {
+    publisherEmail: 'ops@example.com'
+    publisherName: 'ops'
+    virtualNetworkType: 'Internal'
+    virtualNetworkConfiguration: { subnetResourceId: vnet::apimSubnet.id }
+  }
+}
+resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'cdb-threads'
+  location: location
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    locations: [ { locationName: location } ]
+    isVirtualNetworkFilterEnabled: true
+    virtualNetworkRules: [ { id: vnet::apimSubnet.id } ]
+  }
+}
+`,
+    });
+    assert.deepEqual(partialNics(inv), [
+      "Microsoft.ApiManagement/service places network interfaces in the code's subnets and is not read by cordon, so they are not verified",
+    ]);
+  });
+
+  it('Terraform azurerm: the same for azurerm_api_management and azurerm_cosmosdb_account', async () => {
+    const inv = await terraformInventory(`${azureTerraformBase({ apim: '10.0.1.0/24' })}
+resource "azurerm_api_management" "gw" {
+  name                 = "apim-ai-gateway"
+  location             = "eastus"
+  resource_group_name  = azurerm_resource_group.rg.name
+  publisher_name       = "ops"
+  publisher_email      = "ops@example.com"
+  sku_name             = "Developer_1"
+  virtual_network_type = "Internal"
+  virtual_network_configuration {
+    subnet_id = azurerm_subnet.s["apim"].id
+  }
+}
+resource "azurerm_cosmosdb_account" "threads" {
+  name                              = "cdb-threads"
+  location                          = "eastus"
+  resource_group_name               = azurerm_resource_group.rg.name
+  offer_type                        = "Standard"
+  is_virtual_network_filter_enabled = true
+  consistency_policy {
+    consistency_level = "Session"
+  }
+  geo_location {
+    location          = "eastus"
+    failover_priority = 0
+  }
+  virtual_network_rule {
+    id = azurerm_subnet.s["apim"].id
+  }
+}
+`);
+    assert.deepEqual(partialNics(inv), [
+      "azurerm_api_management places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
+    ]);
+  });
+});

@@ -26,6 +26,8 @@ import {
   addWorkloadNics,
   privateEndpointInterfaces,
   INJECTING_TYPES,
+  namesAzureSubnet,
+  NO_WORKLOAD_AZURE_TYPES,
   WORKLOAD_TYPES,
   workloadNics,
   type WorkloadNic,
@@ -156,6 +158,24 @@ export class IacAzureFeed {
       );
       // The services whose NICs are read below are not ignored.
       const ignoredTypes = ignored.filter((t) => !WORKLOAD_TYPES.has(t.toLowerCase()));
+      // A type not read that names a subnet puts NICs there the verifier does not see: the NICs are incomplete.
+      const unread = new Set(ignoredTypes.map((t) => t.toLowerCase()));
+      for (const res of list) {
+        const type = String(res.raw.type).toLowerCase();
+        if (!unread.has(type) || NO_WORKLOAD_AZURE_TYPES.has(type)) continue;
+        if (!namesAzureSubnet(res.raw.properties) && !res.unknowns.some((u) => /subnet/i.test(u.pointer))) continue;
+        const id = typeof res.raw.id === 'string' ? parseAzureId(res.raw.id) : undefined;
+        this.skip(
+          doc,
+          String(res.raw.type),
+          id?.subscription,
+          res.raw.location,
+          undefined,
+          res.pointer,
+          `${String(res.raw.type)} places network interfaces in the code's subnets and is not read by cordon, so they are not verified`,
+          'network:network-interfaces',
+        );
+      }
       if (ignoredTypes.length > 0)
         r.warnings.push({
           file: doc.file,
