@@ -624,3 +624,52 @@ resource "azurerm_cosmosdb_account" "threads" {
     ]);
   });
 });
+
+describe('Terraform module calls in reference order, not name order', () => {
+  // aws-ia's examples call `module.network_firewall` with outputs of `module.vpc`: in name order the firewall's
+  // inputs were evaluated before the VPC's call existed ("no such module call"), and `try()` took its fallback.
+  const files = {
+    'main.tf': `
+provider "aws" { region = "us-east-1" }
+module "app" {
+  source = "./app"
+  vpc_id = module.vpc.id
+  admit  = try(module.vpc.cidr, "192.0.2.1/32")
+}
+module "vpc" {
+  source = "./vpc"
+}
+`,
+    'vpc/main.tf': `
+resource "aws_vpc" "this" { cidr_block = "10.1.0.0/16" }
+output "id" { value = aws_vpc.this.id }
+output "cidr" { value = aws_vpc.this.cidr_block }
+`,
+    'app/main.tf': `
+variable "vpc_id" { type = string }
+variable "admit" { type = string }
+resource "aws_security_group" "db" {
+  vpc_id = var.vpc_id
+  ingress {
+    protocol    = "tcp"
+    from_port   = 5432
+    to_port     = 5432
+    cidr_blocks = [var.admit]
+  }
+}
+`,
+  };
+
+  it('the inputs of a call read the outputs of a call named after it', async () => {
+    const dir = tree(files);
+    const r = await loadTerraform(dir, (await partitionSnapshot(dir)).terraform);
+    assert.deepEqual(r.errors, []);
+    const g = r.inventory?.securityGroups.find((x) => x.id === 'module.app.aws_security_group.db');
+    assert.ok(g, r.inventory?.securityGroups.map((x) => x.id).join(', '));
+    assert.equal(g.vpcId, 'module.vpc.aws_vpc.this');
+    assert.deepEqual(
+      g.ingress.flatMap((p) => p.ipv4Ranges.map((x) => x.cidr)),
+      ['10.1.0.0/16'],
+    );
+  });
+});

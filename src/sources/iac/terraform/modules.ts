@@ -43,6 +43,42 @@ export interface ModuleDef {
   errors: ({ file: string } & HclSyntaxError)[];
 }
 
+/** The text of every expression in a body, nested blocks included. */
+function bodyText(b: Body): string {
+  return [...[...b.attrs.values()].map((a) => a.expr.text), ...b.blocks.map((x) => bodyText(x.body))].join('\n');
+}
+
+/**
+ * The module calls each call of a module reads, directly or through the locals and resources (and data sources) its
+ * arguments name, by the references in their text.
+ */
+function moduleDependencies(def: ModuleDef): Map<string, Set<string>> {
+  const texts = new Map<string, string>();
+  for (const [n, a] of def.locals) texts.set(`local.${n}`, a.expr.text);
+  for (const r of def.resources) texts.set(`${r.type}.${r.name}`, bodyText(r.body));
+  for (const r of def.data.values()) texts.set(`data.${r.type}.${r.name}`, bodyText(r.body));
+  const refs =
+    /\b(module\.[A-Za-z_][\w-]*|local\.[A-Za-z_][\w-]*|data\.[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*|[a-z][a-z0-9]*_[\w-]+\.[A-Za-z_][\w-]*)/g;
+  const closure = (start: string): Set<string> => {
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    const queue = [start];
+    while (queue.length > 0) {
+      for (const [ref] of queue.pop()!.matchAll(refs)) {
+        if (seen.has(ref)) continue;
+        seen.add(ref);
+        if (ref.startsWith('module.')) out.add(ref.slice('module.'.length));
+        else {
+          const t = texts.get(ref);
+          if (t !== undefined) queue.push(t);
+        }
+      }
+    }
+    return out;
+  };
+  return new Map([...def.calls].map(([name, decl]) => [name, closure(bodyText(decl.body))]));
+}
+
 /** A provider configuration: what decides a resource's scope. */
 export interface ProviderConf {
   region?: Value;
@@ -542,7 +578,18 @@ export class ModuleInstance {
 
   /** Expands and evaluates every module call (children first reachable through `children`). */
   async expandCalls(): Promise<void> {
-    for (const name of [...this.def.calls.keys()].sort()) await this.call(name);
+    // A call's inputs are evaluated when it is expanded, so the calls whose outputs they read (directly, or through
+    // locals and resources) go first: Terraform orders by references, not by name. In name order, an example calling
+    // `module.network_firewall` with `module.vpc` outputs read "no such module call" (and `try()` took its default).
+    const deps = moduleDependencies(this.def);
+    const visiting = new Set<string>();
+    const visit = async (name: string): Promise<void> => {
+      if (visiting.has(name)) return; // a cycle, which Terraform rejects: name order decides
+      visiting.add(name);
+      for (const d of [...(deps.get(name) ?? [])].sort()) if (d !== name) await visit(d);
+      await this.call(name);
+    };
+    for (const name of [...this.def.calls.keys()].sort()) await visit(name);
   }
 
   private call(name: string): Promise<void> {
