@@ -673,3 +673,84 @@ resource "aws_security_group" "db" {
     );
   });
 });
+
+describe('Terraform variables converted to their declared type (Cloud Foundation Fabric, Azure Verified Modules)', () => {
+  // A module in Fabric's style: optional object attributes with and without defaults, a nested optional object
+  // defaulting to {}, and a factory folder that is not set.
+  const files = {
+    'main.tf': `
+provider "aws" { region = "us-east-1" }
+resource "aws_vpc" "v" { cidr_block = "10.1.0.0/16" }
+module "fw" {
+  source = "./fw"
+  vpc_id = aws_vpc.v.id
+  rules = {
+    db = { port = 5432 }
+    ssh = { port = 22, ranges = ["192.0.2.0/24"] }
+  }
+}
+`,
+    'fw/main.tf': `
+variable "vpc_id" { type = string }
+variable "rules" {
+  type = map(object({
+    port   = number
+    ranges = optional(list(string), ["10.0.0.0/8"])
+    deny   = optional(bool)
+  }))
+}
+variable "defaults" {
+  type = object({
+    disabled = optional(bool, false)
+    extra    = optional(object({ port = optional(number, 443) }), {})
+  })
+  default = {}
+}
+variable "factories_config" {
+  type    = object({ rules_folder = optional(string) })
+  default = {}
+}
+locals {
+  _folder = try(pathexpand(var.factories_config.rules_folder), null)
+  _files  = local._folder == null ? [] : [for f in try(fileset(local._folder, "**/*.yaml"), []) : f]
+  rules   = { for k, v in var.rules : k => v if v.deny == null }
+}
+resource "aws_security_group" "this" {
+  count  = var.defaults.disabled ? 0 : 1 + length(local._files)
+  vpc_id = var.vpc_id
+  dynamic "ingress" {
+    for_each = local.rules
+    content {
+      protocol    = "tcp"
+      from_port   = ingress.value.port
+      to_port     = ingress.value.port
+      cidr_blocks = ingress.value.ranges
+    }
+  }
+  ingress {
+    protocol    = "tcp"
+    from_port   = var.defaults.extra.port
+    to_port     = var.defaults.extra.port
+    cidr_blocks = ["10.1.0.0/16"]
+  }
+}
+`,
+  };
+
+  it('fills optional attributes with their defaults (else null) at every depth; a null factory folder is no folder', async () => {
+    const dir = tree(files);
+    const r = await loadTerraform(dir, (await partitionSnapshot(dir)).terraform);
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(
+      [...(r.inventory?.partial.values() ?? [])].flatMap((m) => [...m.keys()]),
+      [],
+    );
+    const g = r.inventory?.securityGroups.find((x) => x.id === 'module.fw.aws_security_group.this[0]');
+    assert.ok(g, r.inventory?.securityGroups.map((x) => x.id).join(', '));
+    assert.deepEqual(g.ingress.map((p) => `${p.fromPort} ${p.ipv4Ranges.map((x) => x.cidr).join(',')}`).sort(), [
+      '22 192.0.2.0/24',
+      '443 10.1.0.0/16',
+      '5432 10.0.0.0/8',
+    ]);
+  });
+});

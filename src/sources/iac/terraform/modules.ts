@@ -13,6 +13,7 @@ import { parseHcl, type Attribute, type Block, type Body, type Expr, type HclSyn
 import { azureResourceId, isMappedAzureType } from './azure.js';
 import { googleResourceId, googleSelfLink, googleStandIns, IAC_PROJECT, isMappedGoogleType } from './google-ids.js';
 import { policyDocumentJson } from './policy-document.js';
+import { conformToType } from './types.js';
 import { isObject, isUnknown, Unknown, type Value, type ValueObject } from './values.js';
 
 export interface Located {
@@ -257,6 +258,7 @@ export type InitModules = Map<string, string>;
 
 export class ModuleInstance {
   private readonly localMemo = new Map<string, Value>();
+  private readonly varMemo = new Map<string, Value>();
   private readonly resourceMemo = new Map<string, EvalValue>();
   private readonly callMemo = new Map<string, Promise<void>>();
   private readonly callValues = new Map<string, Value>();
@@ -311,17 +313,29 @@ export class ModuleInstance {
   }
 
   variable(name: string, at: Expr, file: string): Value {
-    if (this.inputs.has(name)) return this.inputs.get(name)!;
+    const memo = this.varMemo.get(name);
+    if (memo !== undefined) return memo;
     const decl = this.def.variables.get(name);
-    if (!decl) return new Unknown(`var.${name}`, `${file}:${at.line}`, 'no such variable is declared', true);
+    if (!decl) {
+      if (this.inputs.has(name)) return this.inputs.get(name)!;
+      return new Unknown(`var.${name}`, `${file}:${at.line}`, 'no such variable is declared', true);
+    }
     const dflt = decl.body.attrs.get('default');
-    if (!dflt)
+    const scope = this.scope(decl.file);
+    let v: Value;
+    if (this.inputs.has(name)) v = this.inputs.get(name)!;
+    else if (dflt) v = this.tree.evaluator.value(dflt.expr, scope);
+    else
       return new Unknown(
         `var.${name}`,
         `${decl.file}:${decl.line}`,
         'variable has no default and no value was given (terraform.tfvars, *.auto.tfvars, --var-file, --var)',
       );
-    return this.tree.evaluator.value(dflt.expr, this.scope(decl.file));
+    // Converted to its declared type: optional attributes the value leaves out are there, with their defaults.
+    const type = decl.body.attrs.get('type');
+    if (type) v = conformToType(v, type.expr, (e) => this.tree.evaluator.value(e, scope));
+    this.varMemo.set(name, v);
+    return v;
   }
 
   local(name: string, at: Expr, file: string): Value {
