@@ -64,7 +64,7 @@ function keepGatewayFqdns(res: EmittedResource): void {
     const entry =
       Array.isArray(list) && isRecord(list[Number(pool)]) ? (list[Number(pool)] as Record<string, unknown>) : undefined;
     const backends = entry && isRecord(entry.properties) ? entry.properties[addresses!] : undefined;
-    const target = Array.isArray(backends) ? backends[Number(address)] : undefined;
+    const target: unknown = Array.isArray(backends) ? (backends as unknown[])[Number(address)] : undefined;
     if (!isRecord(target)) return true;
     target.fqdn = `(a name known at deploy: ${u.cause})`;
     return false;

@@ -716,7 +716,7 @@ export function mapAzure(
     docs.push({ resource: r, arm });
     // A resource that is data of its own and injects NICs: its NICs are judged on its network values alone.
     if (INJECTING_TYPES.has(text(arm.type).toLowerCase()) && isObject(arm.properties)) {
-      const injections = (arm.properties as V).networkInjections;
+      const injections = arm.properties.networkInjections;
       if (injections !== undefined)
         workloads.push({
           resource: r,
