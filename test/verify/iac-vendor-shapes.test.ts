@@ -754,3 +754,37 @@ resource "aws_security_group" "this" {
     ]);
   });
 });
+
+describe('Terraform registry module not on disk', () => {
+  const main = (source: string) => `
+provider "google" {
+  project = "prj-net"
+  region  = "us-central1"
+}
+resource "google_compute_network" "vpc" {
+  name                    = "vpc-shared"
+  auto_create_subnetworks = false
+}
+module "fw" {
+  source     = "${source}"
+  project_id = "prj-net"
+  network    = google_compute_network.vpc.name
+}
+`;
+  const load = async (source: string) => {
+    const dir = tree({ 'main.tf': main(source) });
+    return loadTerraform(dir, (await partitionSnapshot(dir)).terraform);
+  };
+
+  it('charges the provider its source names: a Google module leaves Google data incomplete, no AWS scope', async () => {
+    const r = await load('terraform-google-modules/network/google//modules/firewall-rules');
+    assert.equal(r.inventory, undefined);
+    const partial = [...(r.gcp?.partial ?? new Map()).entries()].filter(([, m]) => m.has('compute:firewalls'));
+    assert.ok(partial.length > 0);
+  });
+
+  it('a source that names no provider is charged to every provider, as before', async () => {
+    const r = await load('git::https://example.com/modules/firewall.git');
+    assert.ok(r.inventory, 'an AWS inventory carries the unknown module');
+  });
+});

@@ -44,6 +44,17 @@ export interface ModuleDef {
   errors: ({ file: string } & HclSyntaxError)[];
 }
 
+/**
+ * The provider a Terraform Registry module source names (`[HOST/]NAMESPACE/NAME/PROVIDER[//SUBDIR]`), as the taints
+ * name providers; '*' (every provider) for other sources and providers.
+ */
+function registryProvider(source: unknown): string {
+  if (typeof source !== 'string') return '*';
+  const m = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)?[\w-]+\/[\w-]+\/([\w-]+)(?:\/\/.*)?$/i.exec(source);
+  const p = m?.[1]?.toLowerCase();
+  return p === 'aws' || p === 'azurerm' || p === 'azapi' ? p : p === 'google' || p === 'google-beta' ? 'google' : '*';
+}
+
 /** The text of every expression in a body, nested blocks included. */
 function bodyText(b: Body): string {
   return [...[...b.attrs.values()].map((a) => a.expr.text), ...b.blocks.map((x) => bodyText(x.body))].join('\n');
@@ -627,12 +638,18 @@ export class ModuleInstance {
       dir = path.resolve(this.def.abs, source);
     else if (this.initModules.has(initKey)) dir = this.initModules.get(initKey);
     const providers = this.childProviders(decl);
-    // A call whose resources cannot be known: every data set of its providers' scope is incomplete.
+    // A call whose resources cannot be known: every data set of its providers' scope is incomplete — of the provider
+    // a registry source names (NAMESPACE/NAME/PROVIDER), else of every provider.
+    const provider = registryProvider(source);
     const unread = (reason: string) =>
       this.tree.unexpanded.push({
         address,
-        provider: '*',
-        conf: providers.get('aws') ?? providers.get('azurerm') ?? {},
+        provider,
+        conf:
+          (provider === '*' ? undefined : providers.get(provider)) ??
+          providers.get('aws') ??
+          providers.get('azurerm') ??
+          {},
         file: decl.file,
         line: decl.line,
         column: decl.column,
