@@ -438,20 +438,24 @@ describe('Bicep application gateway with deploy-time certificate and backend nam
   });
 });
 
+/** A location parameter and a VNet of 10.0.0.0/16 with one subnet, reached as `vnet::<symbol>`. */
+const ONE_SUBNET = (vnet: string, subnet: string, prefix: string, symbol: string) => `
+param location string = 'eastus'
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: '${vnet}'
+  location: location
+  properties: {
+    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
+    subnets: [ { name: '${subnet}', properties: { addressPrefix: '${prefix}' } } ]
+  }
+  resource ${symbol} 'subnets' existing = { name: '${subnet}' }
+}`;
+
 describe('Azure Firewall declared before deploy', () => {
   it('a firewall in its declared subnet, its address Azure-assigned, is noted as such (not "subnet not in the inventory")', async () => {
     const inv = await bicepInventory({
       'main.bicep': `
-param location string = 'eastus'
-resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
-  name: 'vnet-hub'
-  location: location
-  properties: {
-    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
-    subnets: [ { name: 'AzureFirewallSubnet', properties: { addressPrefix: '10.0.9.0/26' } } ]
-  }
-  resource fwSubnet 'subnets' existing = { name: 'AzureFirewallSubnet' }
-}
+${ONE_SUBNET('vnet-hub', 'AzureFirewallSubnet', '10.0.9.0/26', 'fwSubnet')}
 resource fw 'Microsoft.Network/azureFirewalls@2024-05-01' = {
   name: 'fw-egress'
   location: location
@@ -549,16 +553,7 @@ describe('Azure: a type cordon does not read, placed in a subnet, leaves the NIC
   it('Bicep: API Management injected into a subnet is named; a Cosmos DB virtual network rule (an ACL) is not', async () => {
     const inv = await bicepInventory({
       'main.bicep': `
-param location string = 'eastus'
-resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
-  name: 'vnet-ai'
-  location: location
-  properties: {
-    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
-    subnets: [ { name: 'snet-apim', properties: { addressPrefix: '10.0.1.0/24' } } ]
-  }
-  resource apimSubnet 'subnets' existing = { name: 'snet-apim' }
-}
+${ONE_SUBNET('vnet-ai', 'snet-apim', '10.0.1.0/24', 'apimSubnet')}
 resource apim 'Microsoft.ApiManagement/service@2023-05-01-preview' = {
   name: 'apim-ai-gateway'
   location: location
@@ -779,7 +774,7 @@ module "fw" {
   it('charges the provider its source names: a Google module leaves Google data incomplete, no AWS scope', async () => {
     const r = await load('terraform-google-modules/network/google//modules/firewall-rules');
     assert.equal(r.inventory, undefined);
-    const partial = [...(r.gcp?.partial ?? new Map()).entries()].filter(([, m]) => m.has('compute:firewalls'));
+    const partial = [...(r.gcp?.partial.values() ?? [])].filter((m) => m.has('compute:firewalls'));
     assert.ok(partial.length > 0);
   });
 
