@@ -535,6 +535,24 @@ describe('Terraform google: a Workbench instance running as a service account of
     );
   });
 
+  it("a grant whose count is known only at plan time (the blueprint's KMS grant) hides no network data", async () => {
+    const grant = `
+data "google_project" "ml" {}
+resource "google_kms_crypto_key_iam_member" "agent" {
+  count         = data.google_project.ml.number != null ? 1 : 0
+  crypto_key_id = "projects/prj-ml/locations/us/keyRings/r/cryptoKeys/k"
+  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  member        = "serviceAccount:service-\${data.google_project.ml.number}@gcp-sa-aiplatform.iam.gserviceaccount.com"
+}
+`;
+    const r = await verifyTree(WORKBENCH('"rag-runner"') + grant);
+    assert.equal(r.stats.interfaces, 1);
+    assert.deepEqual(
+      r.findings.filter((f) => f.status === 'not-assessed').map((f) => f.message),
+      [],
+    );
+  });
+
   it('a notebook left out as not known before deploy leaves its project not verified, never a clean matrix', async () => {
     const r = await verifyTree(WORKBENCH('var.runner_id'));
     assert.equal(r.stats.interfaces, 0);
