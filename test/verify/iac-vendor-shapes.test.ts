@@ -673,6 +673,20 @@ resource "aws_security_group" "db" {
 `,
   };
 
+  it('a reference to a module call that does not exist is an unknown value, not an internal error', async () => {
+    const dir = tree({
+      ...files,
+      'main.tf': files['main.tf'].replace('vpc_id = module.vpc.id', 'vpc_id = module.network.id'),
+    });
+    const r = await loadTerraform(dir, (await partitionSnapshot(dir)).terraform);
+    assert.deepEqual(r.errors, []);
+    const partial = [...(r.inventory?.partial.values() ?? [])].flatMap((m) => [...m.values()].flat());
+    assert.ok(
+      partial.some((x) => x.reason.includes('module.network')),
+      JSON.stringify(partial),
+    );
+  });
+
   it('the inputs of a call read the outputs of a call named after it', async () => {
     const dir = tree(files);
     const r = await loadTerraform(dir, (await partitionSnapshot(dir)).terraform);

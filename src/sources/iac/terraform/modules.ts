@@ -611,7 +611,8 @@ export class ModuleInstance {
     const visit = async (name: string): Promise<void> => {
       if (visiting.has(name)) return; // a cycle, which Terraform rejects: name order decides
       visiting.add(name);
-      for (const d of [...(deps.get(name) ?? [])].sort()) if (d !== name) await visit(d);
+      // Only calls of this module: a reference to another name is the evaluator's "no such module call".
+      for (const d of [...(deps.get(name) ?? [])].sort()) if (d !== name && this.def.calls.has(d)) await visit(d);
       await this.call(name);
     };
     for (const name of [...this.def.calls.keys()].sort()) await visit(name);
