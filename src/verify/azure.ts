@@ -833,7 +833,13 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
     const c = fw.ipConfigurations.find((x) => x.subnetId && x.privateIpAddress);
     const ms = c ? modelSubnet.get(azureIdKey(c.subnetId!)) : undefined;
     if (!ms) {
-      notes.add(`firewall ${fwName(fw)}: its subnet is not in the inventory, so paths through it are unknown`);
+      // Before deploy the subnet is known and the address is not (Azure assigns it): say which is missing.
+      const inSubnet = fw.ipConfigurations.find((x) => x.subnetId && modelSubnet.has(azureIdKey(x.subnetId)));
+      notes.add(
+        inSubnet && !c
+          ? `firewall ${fwName(fw)}: its private address is not known (assigned at deploy), so routes to it and paths through it are unknown`
+          : `firewall ${fwName(fw)}: its subnet is not in the inventory, so paths through it are unknown`,
+      );
       continue;
     }
     firewalls.set(fwName(fw), {

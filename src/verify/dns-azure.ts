@@ -99,10 +99,18 @@ export function azureDnsFindings(
                 zones.some((z) => azureIdKey(z.id) === azureIdKey(r.zoneId)) && r.recordName.toLowerCase() === host,
             );
             const good = records.filter((r) => r.ipv4Addresses.some((ip) => ips.has(ip)) || writtenBy(r, pe));
+            // Infrastructure as code before deploy: the record the endpoint's DNS zone group writes when Azure creates
+            // the endpoint (src/sources/iac/azure-interfaces.ts zoneGroupRecords), at whatever address Azure gives it.
+            const group = good.some((r) => writtenBy(r, pe)) && !good.some((r) => !writtenBy(r, pe));
             // Records not read (not collected, or not declared by infrastructure as code) prove nothing missing.
             const unread =
               good.length === 0 ? missingReason(inv, v.subscription, 'network:private-dns-a-records', true) : undefined;
-            if (unread) {
+            if (group)
+              chain.push({
+                what: `the DNS zone group of ${pe.name} writes the A record for ${host} into ${zoneName} at the address Azure gives the endpoint`,
+                ok: true,
+              });
+            else if (unread) {
               status = 'not-assessed';
               chain.push({ what: `the A records of ${zoneName} are not known: ${unread}`, ok: 'unknown' });
             } else if (good.length === 0) {

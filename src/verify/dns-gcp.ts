@@ -127,11 +127,23 @@ export const GCP_VERIFY_DATASETS: readonly GcpDataset[] = [
   'compute:forwarding-rules',
 ];
 
+/**
+ * Data sets the model reads when present: their absence is no gap (a snapshot's Workbench VMs are among its compute
+ * instances), but one read in part is. Infrastructure as code has no VM for a Workbench instance: the model stands
+ * its gceSetup in for it (gcp.ts withWorkbenchVms), so a Workbench instance left out as not known is a missing VM.
+ */
+const GCP_VERIFY_DATASETS_IF_PRESENT: readonly GcpDataset[] = ['notebooks:instances'];
+
 /** A project without a data set the model needs is not verified there, and says so (never a clean pass). */
 export function gcpMissingData(inv: GcpInventory): Finding[] {
   const out: Finding[] = [];
   for (const project of gcpProjects(inv)) {
-    const missing = GCP_VERIFY_DATASETS.filter((d) => !hasGcpDataset(inv, project, d));
+    const missing = [
+      ...GCP_VERIFY_DATASETS.filter((d) => !hasGcpDataset(inv, project, d)),
+      ...GCP_VERIFY_DATASETS_IF_PRESENT.filter(
+        (d) => inv.datasets.get(project)?.has(d) === true && !hasGcpDataset(inv, project, d),
+      ),
+    ];
     if (missing.length === 0) continue;
     const resource = {
       provider: 'gcp' as const,

@@ -126,6 +126,20 @@ resource "${type}" "g" {
 /** Terraform: the service's resources (with TF_BASE), and what the data-zone interface's groups must be. */
 const TF_CASES: { service: string; code: string; groups?: string[] }[] = [
   {
+    // The vector store of a RAG pipeline (aws-ia's document-ingestion RAG module): once an unmapped type, so the data
+    // zone's only destination was missing and the application -> data cell verified clean.
+    service: 'OpenSearch Serverless VPC endpoint',
+    code: `
+resource "aws_opensearchserverless_vpc_endpoint" "vectors" {
+  name               = "rag-vectors"
+  vpc_id             = aws_vpc.v.id
+  subnet_ids         = [aws_subnet.data.id]
+  security_group_ids = [aws_security_group.svc.id]
+}
+`,
+    groups: ['aws_security_group.svc'],
+  },
+  {
     service: 'EKS cluster (control-plane interfaces with the cluster group and the additional groups)',
     code: `
 resource "aws_eks_cluster" "c" {
@@ -555,6 +569,18 @@ const SUBNET_GROUP_CFN = (type: string) => `  SubnetGroup:
 
 const CFN_CASES: { service: string; code: string; groups?: string[] }[] = [
   {
+    service: 'AWS::OpenSearchServerless::VpcEndpoint',
+    code: `  Vectors:
+    Type: AWS::OpenSearchServerless::VpcEndpoint
+    Properties:
+      Name: rag-vectors
+      VpcId: !Ref Vpc
+      SubnetIds: [!Ref DataSubnet]
+      SecurityGroupIds: [!Ref SvcSg]
+`,
+    groups: ['SvcSg'],
+  },
+  {
     service: 'AWS::EKS::Cluster',
     code: `  Cluster:
     Type: AWS::EKS::Cluster
@@ -881,5 +907,53 @@ describe('malformed service properties (CloudFormation)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a service cordon does not map, declared with subnets, leaves the interfaces incomplete', () => {
+  it('Terraform: an Amazon MQ broker in the data subnet is named; a transit gateway attachment is not', async () => {
+    const inv = await terraform(`${TF_BASE}
+resource "aws_mq_broker" "events" {
+  broker_name        = "events"
+  engine_type        = "RabbitMQ"
+  engine_version     = "3.13"
+  host_instance_type = "mq.m5.large"
+  subnet_ids         = [aws_subnet.data.id]
+  security_groups    = [aws_security_group.svc.id]
+  user {
+    username = "app"
+    password = "not-a-secret-0"
+  }
+}
+resource "aws_ec2_transit_gateway_vpc_attachment" "hub" {
+  transit_gateway_id = "tgw-0123456789abcdef0"
+  vpc_id             = aws_vpc.v.id
+  subnet_ids         = [aws_subnet.data.id]
+}
+`);
+    assert.deepEqual(partialReasons(inv), [
+      "aws_mq_broker places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
+    ]);
+  });
+
+  it('CloudFormation: the same for AWS::AmazonMQ::Broker', () => {
+    const inv = cloudFormation(`${CFN_BASE}  Events:
+    Type: AWS::AmazonMQ::Broker
+    Properties:
+      BrokerName: events
+      EngineType: RABBITMQ
+      HostInstanceType: mq.m5.large
+      SubnetIds: [!Ref DataSubnet]
+      SecurityGroups: [!Ref SvcSg]
+  Hub:
+    Type: AWS::EC2::TransitGatewayAttachment
+    Properties:
+      TransitGatewayId: tgw-0123456789abcdef0
+      VpcId: !Ref Vpc
+      SubnetIds: [!Ref DataSubnet]
+`);
+    assert.deepEqual(partialReasons(inv), [
+      "Events: AWS::AmazonMQ::Broker places network interfaces in the template's subnets and is not mapped by cordon, so they are not verified",
+    ]);
   });
 });

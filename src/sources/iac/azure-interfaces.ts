@@ -129,6 +129,13 @@ export const WORKLOAD_TYPES = new Set([
   'microsoft.app/managedenvironments',
 ]);
 
+/**
+ * Resource types that are data of their own (checks read them) and also put NICs into the code's subnets: an AI
+ * Foundry (AI Services) account's `networkInjections` inject its Agent Service client into a delegated subnet, whose
+ * NSG and route table then govern what the agents reach (Microsoft's "bring your own virtual network" setup).
+ */
+export const INJECTING_TYPES = new Set(['microsoft.cognitiveservices/accounts']);
+
 /** The NICs of one ARM resource body (pointers relative to it); none for other types or without a subnet. */
 export function workloadNics(raw: Record<string, unknown>): WorkloadNic[] {
   const type = (str(raw.type) ?? '').toLowerCase();
@@ -198,6 +205,21 @@ export function workloadNics(raw: Record<string, unknown>): WorkloadNic[] {
       if (subnetId) out.push({ name, configs: [{ subnetId, pointer: '/properties/properties/subnet' }] });
       break;
     }
+    case 'microsoft.cognitiveservices/accounts':
+      // Requests reach the agents through the account's endpoints; the injected client only sends from the subnet
+      // (tools, AI Search, storage, the internet through the subnet's routes). Scenario "none" or a Microsoft-managed
+      // network puts nothing in a subnet of the code.
+      arr(p.networkInjections).forEach((inj, i) => {
+        const n = rec(inj);
+        const subnetId = str(n.subnetArmId);
+        if (!subnetId || n.useMicrosoftManagedNetwork === true || str(n.scenario)?.toLowerCase() === 'none') return;
+        out.push({
+          name: `${name}.${str(n.scenario) ?? 'agent'}-injection`,
+          configs: [{ subnetId, pointer: `/properties/networkInjections/${i}/subnetArmId` }],
+          outboundOnly: true,
+        });
+      });
+      break;
     case 'microsoft.app/managedenvironments': {
       const subnetId = str(rec(p.vnetConfiguration).infrastructureSubnetId);
       if (subnetId)
@@ -266,3 +288,48 @@ export function addWorkloadNics(
     });
   }
 }
+
+/**
+ * Whether a resource body places something in a subnet (a subnet-named key with a value, at any depth): a type cordon
+ * does not read that does so (API Management or Azure Container Instances in a VNet, a PostgreSQL flexible server's
+ * delegated subnet, a Redis cache…) puts NICs there that the verifier does not see. Network ACLs that name subnets
+ * (service endpoint rules: `virtualNetworkRules`, `network_acls`, `virtual_network_subnet_ids`) place nothing.
+ */
+export function namesAzureSubnet(v: unknown, depth = 0): boolean {
+  if (depth > 6 || v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some((x) => namesAzureSubnet(x, depth + 1));
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (
+      /(virtual_?network_?rules?|network_?acls?|network_?rule_?sets?|network_?rules|virtual_?network_?subnet_?ids)/i.test(
+        k,
+      )
+    )
+      continue;
+    if (
+      /^(subnet|subnet_?ids?|subnet_?(resource|arm)_?id|delegated_?subnet_?(resource_?)?id|infrastructure_?subnet_?id)$/i.test(
+        k,
+      )
+    ) {
+      if (x !== null && x !== undefined && x !== '' && !(Array.isArray(x) && x.length === 0)) return true;
+    } else if (namesAzureSubnet(x, depth + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * Types whose subnets hold next hops or network plumbing rather than zone workloads (gateways, hubs, route servers,
+ * resolver endpoints; Private Link services, which their own reader follows): not charged by the unread-type guard.
+ */
+export const NO_WORKLOAD_AZURE_TYPES = new Set([
+  'microsoft.network/virtualnetworkgateways',
+  'microsoft.network/virtualhubs',
+  'microsoft.network/virtualhubs/ipconfigurations',
+  'microsoft.network/routeservers',
+  'microsoft.network/privatelinkservices',
+  'microsoft.network/natgateways',
+  'microsoft.network/dnsresolvers/inboundendpoints',
+  'microsoft.network/dnsresolvers/outboundendpoints',
+  'microsoft.network/virtualnetworks/subnets',
+  'microsoft.network/virtualnetworks',
+  'microsoft.resources/deployments',
+]);

@@ -32,6 +32,9 @@ import { originOf } from '../../../util/located-json.js';
 import {
   addWorkloadNics,
   privateEndpointInterfaces,
+  INJECTING_TYPES,
+  namesAzureSubnet,
+  NO_WORKLOAD_AZURE_TYPES,
   WORKLOAD_TYPES,
   workloadNics,
   zoneGroupRecords,
@@ -49,10 +52,36 @@ const UNREAD_VALUE = [
   /^\/properties\/friendlyName$/,
   /^\/properties\/privateDnsZoneConfigs\/\d+\/name$/,
   /^\/properties\/(manualPrivateLinkServiceConnections|privateLinkServiceConnections)\/\d+\/(name|properties\/requestMessage)$/,
+  // An application gateway's certificates (a Key Vault secret of an `existing` vault): TLS, not reachability.
+  /^\/properties\/(sslCertificates|trustedRootCertificates|trustedClientCertificates|authenticationCertificates)\/\d+\/properties\/(keyVaultSecretId|data|password)$/,
 ];
+
+/**
+ * An application gateway backend named by an FQDN known only at deploy (`webApp.properties.defaultHostName` of an
+ * `existing` app): the verifier resolves no backend FQDN (every NIC the gateway reaches may be it), so the name itself
+ * changes nothing and the backend is kept with a placeholder instead of leaving the whole gateway unread.
+ */
+const GATEWAY_FQDN = /^\/properties\/backendAddressPools\/\d+\/properties\/backendAddresses\/\d+\/fqdn$/;
+
+function keepGatewayFqdns(res: EmittedResource): void {
+  if (String(res.raw.type).toLowerCase() !== 'microsoft.network/applicationgateways') return;
+  res.unknowns = res.unknowns.filter((u) => {
+    if (!GATEWAY_FQDN.test(u.pointer)) return true;
+    const [, , pools, pool, , addresses, address] = u.pointer.split('/');
+    const list = (res.raw.properties as Record<string, unknown> | undefined)?.[pools!];
+    const entry =
+      Array.isArray(list) && isRecord(list[Number(pool)]) ? (list[Number(pool)] as Record<string, unknown>) : undefined;
+    const backends = entry && isRecord(entry.properties) ? entry.properties[addresses!] : undefined;
+    const target: unknown = Array.isArray(backends) ? (backends as unknown[])[Number(address)] : undefined;
+    if (!isRecord(target)) return true;
+    target.fqdn = `(a name known at deploy: ${u.cause})`;
+    return false;
+  });
+}
 
 /** An unknown value of a service that puts NICs in the code's subnets hides them when it is about its network. */
 const NETWORK_VALUE = /subnet|network|ipConfiguration|agentPool|vnet/i;
+const INJECTION_VALUE = /^\/properties\/networkInjections(\/|$)/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -135,6 +164,7 @@ export class IacAzureFeed {
         this.services.set(azureIdKey(res.raw.id), serviceAdmission(res.raw.properties));
         this.serviceDecls.push({ doc: res.doc, pointer: res.pointer, raw: res.raw });
       }
+      keepGatewayFqdns(res);
       for (const id of declaredIds(res.raw)) this.declaredIds.add(azureIdKey(id));
       const list = byDoc.get(res.doc) ?? [];
       list.push(res);
@@ -147,6 +177,24 @@ export class IacAzureFeed {
       );
       // The services whose NICs are read below are not ignored.
       const ignoredTypes = ignored.filter((t) => !WORKLOAD_TYPES.has(t.toLowerCase()));
+      // A type not read that names a subnet puts NICs there the verifier does not see: the NICs are incomplete.
+      const unread = new Set(ignoredTypes.map((t) => t.toLowerCase()));
+      for (const res of list) {
+        const type = String(res.raw.type).toLowerCase();
+        if (!unread.has(type) || NO_WORKLOAD_AZURE_TYPES.has(type)) continue;
+        if (!namesAzureSubnet(res.raw.properties) && !res.unknowns.some((u) => /subnet/i.test(u.pointer))) continue;
+        const id = typeof res.raw.id === 'string' ? parseAzureId(res.raw.id) : undefined;
+        this.skip(
+          doc,
+          String(res.raw.type),
+          id?.subscription,
+          res.raw.location,
+          undefined,
+          res.pointer,
+          `${String(res.raw.type)} places network interfaces in the code's subnets and is not read by cordon, so they are not verified`,
+          'network:network-interfaces',
+        );
+      }
       if (ignoredTypes.length > 0)
         r.warnings.push({
           file: doc.file,
@@ -157,7 +205,8 @@ export class IacAzureFeed {
         if (id?.subscription) this.subscriptions.add(id.subscription);
         const type = String(res.raw.type);
         const workload = WORKLOAD_TYPES.has(type.toLowerCase());
-        if (workload) {
+        const injecting = INJECTING_TYPES.has(type.toLowerCase());
+        if (workload || injecting) {
           const nics = workloadNics(res.raw);
           if (nics.length > 0)
             this.workloads.push({
@@ -172,6 +221,21 @@ export class IacAzureFeed {
             });
         }
         for (const u of res.unknowns) {
+          // An injection's subnet not known: where the injected NICs are is not known either.
+          if (injecting && INJECTION_VALUE.test(u.pointer)) {
+            this.skip(
+              doc,
+              type,
+              id?.subscription,
+              res.raw.location,
+              id?.parentId,
+              `${res.pointer}${u.pointer}`,
+              `value not known before deploy: ${u.cause}`,
+              'network:network-interfaces',
+            );
+            // Nothing but the NICs reads it (the account's checks do not).
+            continue;
+          }
           if (workload && !NETWORK_VALUE.test(u.pointer)) continue;
           if (UNREAD_VALUE.some((r) => r.test(u.pointer))) continue;
           this.skip(
@@ -201,9 +265,12 @@ export class IacAzureFeed {
     parentId: string | undefined,
     pointer: string,
     reason: string,
+    of?: AzureDataset,
   ): void {
     const dataset: AzureDataset | undefined =
-      azureDatasetOfType(type) ?? (WORKLOAD_TYPES.has(type.toLowerCase()) ? 'network:network-interfaces' : undefined);
+      of ??
+      azureDatasetOfType(type) ??
+      (WORKLOAD_TYPES.has(type.toLowerCase()) ? 'network:network-interfaces' : undefined);
     if (!dataset) return;
     const loc = typeof location === 'string' ? normaliseLocation(location) : undefined;
     const { line } = doc.locate(pointer);

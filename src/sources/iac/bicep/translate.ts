@@ -142,6 +142,8 @@ function arrayItems(n: Node): (Node | SplitCall)[] {
 
 export class BicepTranslator {
   private readonly symbols = new Map<string, Symbol>();
+  /** The keys of the resources whose bodies are being translated, outermost first (see `resolve`). */
+  private readonly scopes: string[] = [];
   private readonly positions = new Map<string, SourcePosition>();
   private readonly errors: BicepTranslation['errors'] = [];
   private readonly modules: string[] = [];
@@ -301,8 +303,21 @@ export class BicepTranslator {
     for (const c of n.children) if (c && this.errors.length < 20) this.collectErrors(c);
   }
 
-  /** Records a declaration's symbol (nested resources under their parent). */
-  private declare(d: Node, parent: string | undefined, parentKey = parent): void {
+  /**
+   * The symbol a bare name means where it is written: a nested resource is visible by its bare name only inside its
+   * parent's body (innermost first), so two parents' children of one name (`resource link 'virtualNetworkLinks'` in
+   * every private DNS zone of a file) stay apart.
+   */
+  private resolve(name: string): string {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const key = `${this.scopes[i]}::${name}`;
+      if (this.symbols.has(key)) return key;
+    }
+    return name;
+  }
+
+  /** Records a declaration's symbol (nested resources under `parent::name`, the key Bicep's accessor writes). */
+  private declare(d: Node, parentKey: string | undefined): void {
     const [id] = named(d);
     if (!id || id.type !== 'identifier') return;
     switch (d.type) {
@@ -318,7 +333,7 @@ export class BicepTranslator {
       case 'resource_declaration': {
         const typeNode = firstNamed(d, 'string');
         let type = typeNode ? stringLiteral(typeNode).split('@')[0]! : '';
-        const parentSym = parent ? this.symbols.get(parent) : undefined;
+        const parentSym = parentKey ? this.symbols.get(parentKey) : undefined;
         if (parentSym?.type && !/^[^/]+\.[^/]+\//.test(type)) type = `${parentSym.type}/${type}`;
         const { body, loop } = this.bodyOf(d);
         const parentProp = property(body, 'parent');
@@ -330,22 +345,20 @@ export class BicepTranslator {
           existing: d.children.some((c) => c?.type === 'existing'),
           ...(loop ? { loop } : {}),
         };
-        if (parent) sym.parent = parent;
+        if (parentKey) sym.parent = parentKey;
         else if (parentProp?.type === 'identifier') sym.parent = parentProp.text;
         const scope = property(body, 'scope');
         if (scope?.type === 'call_expression') {
           const fn = this.functionName(scope);
           if (fn === 'resourcegroup') sym.scopeArgs = this.argNodes(scope);
         }
-        this.symbols.set(id.text, sym);
-        // A nested resource is also reached through its parent: `vnet::subnet`.
         const key = parentKey ? `${parentKey}::${id.text}` : id.text;
-        if (parentKey) this.symbols.set(key, sym);
+        this.symbols.set(key, sym);
         if (body)
           for (const p of named(body))
             if (p.type === 'object_property') {
               const nested = named(p).find((c) => c.type === 'resource_declaration');
-              if (nested) this.declare(nested, id.text, key);
+              if (nested) this.declare(nested, key);
             }
         return;
       }
@@ -506,7 +519,7 @@ export class BicepTranslator {
 
   /** The symbol an identifier or a nested-resource accessor (`vnet::subnet`) names. */
   private symbolName(n: Node): string | undefined {
-    if (n.type === 'identifier') return n.text;
+    if (n.type === 'identifier') return this.resolve(n.text);
     if (n.type !== 'resource_expression') return undefined;
     const parent = n.childForFieldName('object');
     const child = n.childForFieldName('resource');
@@ -565,7 +578,7 @@ export class BicepTranslator {
       case 'identifier': {
         const bound = env.get(n.text);
         if (bound) return bound;
-        const sym = this.symbols.get(n.text);
+        const sym = this.symbols.get(this.resolve(n.text));
         if (sym?.kind === 'param') return call('parameters', lit(n.text));
         if (sym?.kind === 'var') return call('variables', lit(n.text));
         if (sym) return this.unknown(n, `${sym.kind} ${n.text} used as a value`);
@@ -705,22 +718,33 @@ export class BicepTranslator {
     return { name: key, count: jsonOf(call('length', coll)), input: this.json(body, inner, `${at}`) };
   }
 
-  private resource(d: Node, out: Record<string, Json>): void {
+  private resource(d: Node, out: Record<string, Json>, parentKey?: string): void {
     const [id] = named(d);
     if (!id) return;
-    const sym = this.symbols.get(id.text);
+    const key = parentKey ? `${parentKey}::${id.text}` : id.text;
+    const sym = this.symbols.get(key);
     if (!sym) return;
-    const at = `/resources/${esc(id.text)}`;
+    const at = `/resources/${esc(key)}`;
+    // Inside a resource's body its nested resources are named bare (ARM's symbolic name is `parent::child`).
+    this.scopes.push(key);
+    try {
+      this.resourceBody(d, id, key, sym, at, out);
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
+  private resourceBody(d: Node, id: Node, key: string, sym: Symbol, at: string, out: Record<string, Json>): void {
     this.positions.set(at, pos(d));
     const { body, condition, loop } = this.bodyOf(d);
     const env = new Map<string, Expr>();
     const res: Record<string, Json> = {};
     if (loop) {
       const coll = this.expr(loop.collection, env);
-      const i = call('copyIndex', lit(id.text));
+      const i = call('copyIndex', lit(key));
       if (loop.item) env.set(loop.item, { k: 'index', of: coll, index: i });
       if (loop.index) env.set(loop.index, i);
-      res.copy = { name: id.text, count: jsonOf(call('length', coll)) };
+      res.copy = { name: key, count: jsonOf(call('length', coll)) };
     }
     if (condition) res.condition = this.jsonAt(condition, env, `${at}/condition`);
     if (sym.kind === 'module') this.module(d, body, env, at, res);
@@ -731,7 +755,7 @@ export class BicepTranslator {
       if (apiVersion) res.apiVersion = apiVersion;
       if (sym.existing) res.existing = true;
       const nameNode = property(body, 'name');
-      res.name = jsonOf(this.joinNames(this.names(id.text, env)));
+      res.name = jsonOf(this.joinNames(this.names(key, env)));
       if (nameNode) this.positions.set(`${at}/name`, pos(nameNode));
       for (const p of named(body ?? d)) {
         if (p.type !== 'object_property' || !body) continue;
@@ -745,13 +769,13 @@ export class BicepTranslator {
       const scope = property(body, 'scope');
       if (scope && !sym.existing) res.scope = this.jsonAt(scope, env, `${at}/scope`, true);
     }
-    out[id.text] = res;
+    out[key] = res;
     // Nested child resources become resources of their own, their names composed with the parent's.
     if (body)
       for (const p of named(body)) {
         const nested =
           p.type === 'object_property' ? named(p).find((c) => c.type === 'resource_declaration') : undefined;
-        if (nested) this.resource(nested, out);
+        if (nested) this.resource(nested, out, key);
       }
   }
 

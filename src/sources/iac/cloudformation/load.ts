@@ -701,6 +701,7 @@ const DATASETS_OF: Record<string, AwsDataset[]> = {
   'AWS::RDS::DBSubnetGroup': ['ec2:network-interfaces'],
   'AWS::RDS::DBInstance': ['ec2:network-interfaces'],
   'AWS::OpenSearchService::Domain': ['ec2:network-interfaces'],
+  'AWS::OpenSearchServerless::VpcEndpoint': ['ec2:network-interfaces'],
   'AWS::EKS::Cluster': ['ec2:network-interfaces', 'ec2:security-groups'],
   'AWS::EKS::Nodegroup': ['ec2:network-interfaces'],
   'AWS::EKS::FargateProfile': ['ec2:network-interfaces'],
@@ -778,6 +779,37 @@ const ORDER: Record<string, number> = {
   'AWS::Neptune::DBCluster': 1.5,
 };
 
+/**
+ * Types with subnet properties whose interfaces hold nothing a zone rule is about (next hops, client VPN, DNS resolver
+ * endpoints, subnet groups): left alone by the unmapped-type guard in mapOne.
+ */
+const NO_WORKLOAD_INTERFACES = new Set([
+  'AWS::EC2::TransitGatewayAttachment',
+  'AWS::EC2::TransitGatewayVpcAttachment',
+  'AWS::NetworkFirewall::Firewall',
+  'AWS::EC2::ClientVpnTargetNetworkAssociation',
+  'AWS::Route53Resolver::ResolverEndpoint',
+  'AWS::DMS::ReplicationSubnetGroup',
+  'AWS::EC2::SubnetCidrBlock',
+  'AWS::EC2::SubnetNetworkAclAssociation',
+  'AWS::EC2::SubnetRouteTableAssociation',
+  'AWS::EC2::NatGateway',
+  'AWS::CloudFormation::Stack',
+]);
+
+/** Whether a resource's properties name subnets (at the top or in blocks: VpcConfig, VPCOptions, NetworkConfiguration…). */
+function namesSubnets(v: unknown, depth = 0): boolean {
+  if (Array.isArray(v)) return v.some((x) => namesSubnets(x, depth));
+  if (!isMapping(v) || depth > 2) return false;
+  for (const [k, x] of Object.entries(v)) {
+    if (/^(SubnetIds|SubnetId|Subnets|SubnetMappings)$/.test(k)) {
+      if (x !== null && x !== undefined && x !== '' && !(Array.isArray(x) && x.length === 0)) return true;
+    } else if (typeof x === 'object' && x !== null && !/^(Fn::|Ref$)/.test(k) && namesSubnets(x, depth + 1))
+      return true;
+  }
+  return false;
+}
+
 function mapStacks(state: State, stacks: Stack[]): void {
   const live: Live[] = [];
   for (const stack of stacks) collect(state, stack, undefined, live);
@@ -797,7 +829,18 @@ function mapOne(state: State, { stack, decl, cond }: Live): void {
     });
   state.taken.set(id, stack.template.file);
   const mapper = MAPPERS[decl.type];
-  if (!mapper) return;
+  if (!mapper) {
+    // An unmapped type declared with subnets (an Amazon MQ broker, a CodeBuild project or MWAA environment in a VPC…)
+    // puts interfaces there that cordon does not see: the interfaces are incomplete, naming it.
+    if (!NO_WORKLOAD_INTERFACES.has(decl.type) && namesSubnets(decl.properties))
+      taint(state, 'ec2:network-interfaces', {
+        file: stack.template.file,
+        ...lineOnly(stack.template.locate(['Resources', decl.logicalId])),
+        pointer: toPointer(['Resources', decl.logicalId]),
+        reason: `${id}: ${decl.type} places network interfaces in the template's subnets and is not mapped by cordon, so they are not verified`,
+      });
+    return;
+  }
   const r = new Reader(stack, decl);
   mapper(state, r);
   const datasets = DATASETS_OF[decl.type] ?? [];
@@ -1519,6 +1562,17 @@ const MAPPERS: Record<string, Mapper> = {
   'AWS::OpenSearchService::Domain'(state, r) {
     const vpc = isMapping(r.props.VPCOptions) ? r.props.VPCOptions : undefined;
     if (vpc) perSubnet(state, r, r.strs(vpc.SubnetIds), r.strs(vpc.SecurityGroupIds), false, 'OpenSearch domain');
+  },
+  // The vector store of Bedrock knowledge bases and RAG pipelines, reached through these interfaces.
+  'AWS::OpenSearchServerless::VpcEndpoint'(state, r) {
+    perSubnet(
+      state,
+      r,
+      r.strs(r.props.SubnetIds),
+      r.strs(r.props.SecurityGroupIds),
+      false,
+      'OpenSearch Serverless VPC endpoint',
+    );
   },
   'AWS::DocDB::DBSubnetGroup'(state, r) {
     dbSubnetGroup(state, r);

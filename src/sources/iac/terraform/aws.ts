@@ -115,6 +115,7 @@ const DATASET_OF: Record<string, AwsDataset> = {
   aws_db_instance: 'ec2:network-interfaces',
   aws_db_subnet_group: 'ec2:network-interfaces',
   aws_opensearch_domain: 'ec2:network-interfaces',
+  aws_opensearchserverless_vpc_endpoint: 'ec2:network-interfaces',
   aws_eks_cluster: 'ec2:network-interfaces',
   aws_eks_node_group: 'ec2:network-interfaces',
   aws_eks_fargate_profile: 'ec2:network-interfaces',
@@ -155,6 +156,39 @@ const ALSO_INTERFACES = new Set([
   'aws_alb',
   'aws_subnet',
 ]);
+
+/**
+ * Types with subnet arguments whose interfaces hold nothing a zone rule is about: a transit gateway attachment's and
+ * a Network Firewall's interfaces are next hops (routes to them are followed or not assessed where they are), a
+ * Client VPN association's and a Route 53 Resolver endpoint's serve clients and DNS, a subnet group or CIDR
+ * reservation makes none. Any other unmapped type declared with subnets puts interfaces there that cordon does not
+ * see (unmappedInterfaces).
+ */
+const NO_WORKLOAD_INTERFACES = new Set([
+  'aws_ec2_transit_gateway_vpc_attachment',
+  'aws_ec2_transit_gateway_vpc_attachment_accepter',
+  'aws_networkfirewall_firewall',
+  'aws_ec2_client_vpn_network_association',
+  'aws_route53_resolver_endpoint',
+  'aws_dms_replication_subnet_group',
+  'aws_ec2_subnet_cidr_reservation',
+  'aws_default_subnet',
+  'aws_vpc_ipv6_cidr_block_association',
+]);
+
+/** Whether a resource's arguments name subnets (at the top or in one level of blocks: vpc_config, vpc_options…). */
+function namesSubnets(v: Value | undefined, depth = 0): boolean {
+  if (Array.isArray(v)) return v.some((x) => namesSubnets(x, depth));
+  if (!isObject(v) || depth > 2) return false;
+  for (const [k, x] of Object.entries(v)) {
+    if (/^(subnet_ids|subnet_id|subnets|subnet_mapping)$/.test(k)) {
+      if (x !== null && x !== undefined && !(Array.isArray(x) && x.length === 0) && x !== '') return true;
+    } else if (isObject(x) || Array.isArray(x)) {
+      if (namesSubnets(x, depth + 1)) return true;
+    }
+  }
+  return false;
+}
 
 export function awsDatasetOf(type: string): AwsDataset | undefined {
   return DATASET_OF[type];
@@ -413,6 +447,20 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     if (!byType.has(r.type)) byType.set(r.type, []);
     byType.get(r.type)!.push(r);
   }
+  // An unmapped type declared with subnets (an MQ broker, a CodeBuild project or MWAA environment in a VPC, a legacy
+  // Elasticsearch domain…): its interfaces are sources or destinations cordon does not see, so the scope's interfaces
+  // are incomplete, naming it, rather than a zone matrix without them.
+  for (const [type, list] of byType)
+    if (!(type in DATASET_OF) && !NO_WORKLOAD_INTERFACES.has(type))
+      for (const r of list)
+        if (namesSubnets(r.values))
+          addPartial(inv, scopeKey(r), 'ec2:network-interfaces', {
+            file: r.origin.file,
+            line: r.origin.line,
+            column: r.origin.column,
+            pointer: r.address,
+            reason: `${r.type} places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified`,
+          });
   const each = (types: string[], fn: (rd: Reader) => void) => {
     for (const type of types)
       for (const r of byType.get(type) ?? []) {
@@ -1038,6 +1086,11 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       false,
       'OpenSearch domain',
     );
+  });
+  // An OpenSearch Serverless (AOSS) VPC endpoint: the vector store of Bedrock knowledge bases and RAG pipelines is
+  // reached through its interfaces in these subnets, filtered by its groups (the VPC's default group without any).
+  each(['aws_opensearchserverless_vpc_endpoint'], (rd) => {
+    perSubnet(rd, rd.strs('subnet_ids'), rd.strs('security_group_ids'), false, 'OpenSearch Serverless VPC endpoint');
   });
   // Subnet groups of the database, cache and warehouse services: the service may place a node in any of their
   // subnets, so an interface in each stands for it. DocumentDB and Neptune subnet groups are RDS DB subnet groups.

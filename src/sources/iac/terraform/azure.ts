@@ -24,6 +24,8 @@ import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, text, Unknown, type Value, type ValueObject } from './values.js';
 import {
   addWorkloadNics,
+  INJECTING_TYPES,
+  namesAzureSubnet,
   privateEndpointInterfaces,
   WORKLOAD_TYPES,
   workloadNics,
@@ -213,6 +215,13 @@ const AZURERM: Record<string, AzurermType> = {
         restrictOutboundNetworkAccess: v.outbound_network_access_restricted ?? false,
         allowedFqdnList: v.fqdns,
         networkAcls: networkAcls(v),
+        // The Agent Service client injected into a delegated subnet (ARM networkInjections).
+        networkInjections: list(v.network_injection).length
+          ? list(v.network_injection).map((n) => ({
+              scenario: isObject(n) ? (n.scenario ?? null) : null,
+              subnetArmId: isObject(n) ? (n.subnet_id ?? null) : null,
+            }))
+          : undefined,
       }),
     }),
   },
@@ -669,6 +678,26 @@ function unknownOf(...vs: (Value | undefined)[]): Value {
   return new Unknown('id', '', 'the resource name, group or parent is not a string', true);
 }
 
+/**
+ * azurerm types with subnet arguments that put no zone workload there (gateways, firewalls and Bastion, whose paths
+ * are next hops or not modelled; resolver endpoints; subnets and their associations; Private Link services, read by
+ * their own mapper): not charged by the unmapped-type guard in mapAzure.
+ */
+const NO_WORKLOAD_AZURERM = new Set([
+  'azurerm_subnet',
+  'azurerm_virtual_network',
+  'azurerm_virtual_network_gateway',
+  'azurerm_firewall',
+  'azurerm_bastion_host',
+  'azurerm_route_server',
+  'azurerm_virtual_hub_ip',
+  'azurerm_private_link_service',
+  'azurerm_private_dns_resolver_inbound_endpoint',
+  'azurerm_private_dns_resolver_outbound_endpoint',
+  'azurerm_subnet_service_endpoint_storage_policy',
+  'azurerm_network_interface_security_group_association',
+]);
+
 /** The azurerm / azapi types cordon maps, for the instance objects' `id`. */
 export function isMappedAzureType(type: string): boolean {
   return type === 'azurerm_resource_group' || AZAPI_TYPES.has(type) || type in AZURERM;
@@ -730,7 +759,20 @@ export function mapAzure(
       };
     } else {
       const def = AZURERM[r.type];
-      if (!def) continue;
+      if (!def) {
+        // A type not mapped that names a subnet puts NICs there the verifier does not see (see namesAzureSubnet).
+        if (!NO_WORKLOAD_AZURERM.has(r.type) && namesAzureSubnet(r.values)) {
+          const location = r.values.location ?? groupLocation.get(text(r.values.resource_group_name));
+          const l = typeof location === 'string' ? normaliseLocation(location) : undefined;
+          skipped.push({
+            r,
+            dataset: 'network:network-interfaces',
+            reason: `${r.type} places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified`,
+            ...(l ? { location: l } : {}),
+          });
+        }
+        continue;
+      }
       arm = {
         type: def.arm,
         name: r.values.name ?? null,
@@ -760,6 +802,22 @@ export function mapAzure(
     }
     if (typeof id === 'string') byId.set(id.toLowerCase(), arm);
     docs.push({ resource: r, arm });
+    // A resource that is data of its own and injects NICs: its NICs are judged on its network values alone.
+    if (INJECTING_TYPES.has(text(arm.type).toLowerCase()) && isObject(arm.properties)) {
+      const injections = arm.properties.networkInjections;
+      if (injections !== undefined)
+        workloads.push({
+          resource: r,
+          arm: {
+            type: arm.type ?? null,
+            id: arm.id ?? null,
+            name: arm.name ?? null,
+            location: arm.location ?? null,
+            resource_group_name: arm.resource_group_name ?? null,
+            properties: { networkInjections: injections },
+          },
+        });
+    }
   }
   // Associations and separate rules change the documents they point at.
   for (const r of azure) {

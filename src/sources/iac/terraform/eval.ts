@@ -209,6 +209,14 @@ export class Evaluator {
       throw new EvalError(`${name}: no argument could be evaluated`);
     }
     const fn = FUNCTIONS[name];
+    if (!fn && PATH_FUNCTIONS.has(name)) {
+      // A file function rejects a null path with an error, so `try()` takes its fallback (Cloud Foundation Fabric's
+      // `try(fileset(try(pathexpand(var.factories_config.x), null), "*.yaml"), [])` when no factory folder is set).
+      const path = e.args[0] ? this.value(e.args[0], scope) : null;
+      if (path === null) throw new EvalError(`${e.name}: the path is null`);
+      // pathexpand changes only a path that starts with the home directory.
+      if (name === 'pathexpand' && typeof path === 'string' && !path.startsWith('~')) return path;
+    }
     if (!fn) return this.unknown(e, scope, `function ${e.name} is not evaluated before deploy`);
     let args = e.args.map((a) => this.value(a, scope));
     if (e.expand && args.length > 0) {
@@ -312,6 +320,19 @@ export class Evaluator {
 
 /** Marks a resource instance's attribute object: a missing attribute is then "known only after apply". */
 export const INSTANCE = new WeakMap<object, string>();
+
+/** Functions of the file system: not evaluated, but a null path is an error in Terraform. */
+const PATH_FUNCTIONS = new Set([
+  'pathexpand',
+  'fileset',
+  'file',
+  'filebase64',
+  'fileexists',
+  'templatefile',
+  'abspath',
+  'filemd5',
+  'filesha256',
+]);
 
 export function withVars(scope: Scope, vars: Map<string, EvalValue>): Scope {
   return {

@@ -504,6 +504,10 @@ Object.assign(KINDS, {
   }),
 } satisfies Record<string, Kind>);
 
+/** google types that change no data set cordon reads. */
+const NO_NETWORK_DATA =
+  /^google_(.*_iam_(member|binding|policy|audit_config)|service_account(_key)?|kms_(key_ring|crypto_key)|storage_bucket(_object)?|secret_manager_secret(_version)?|logging_project_sink|monitoring_alert_policy)$/;
+
 /**
  * Types that change a data set cordon marks present but that are not mapped (yet): declaring one makes the data set
  * partial in its project, naming it, so a rule or peering cordon did not read never reads as a pass.
@@ -774,6 +778,9 @@ export function mapGoogle(
     });
   for (const t of taints) {
     if (t.provider !== 'google' && t.provider !== '*') continue;
+    // A resource of a type that changes no data set cordon reads (IAM grants, service accounts, keys, buckets): its
+    // unknown count hides nothing (the blueprint's KMS grant to a service agent made every network data set partial).
+    if (t.type !== undefined && NO_NETWORK_DATA.test(t.type)) continue;
     const targets = t.account === EVERY_SCOPE || t.provider === '*' ? [...projects] : [t.account];
     for (const project of targets.length ? targets : [IAC_PROJECT])
       for (const d of [...TERRAFORM_GCP_DATASETS, ...TERRAFORM_GCP_DECLARED_DATASETS])

@@ -13,6 +13,7 @@ import { parseHcl, type Attribute, type Block, type Body, type Expr, type HclSyn
 import { azureResourceId, defineChildIds, isMappedAzureType } from './azure.js';
 import { googleResourceId, googleSelfLink, googleStandIns, IAC_PROJECT, isMappedGoogleType } from './google-ids.js';
 import { policyDocumentJson } from './policy-document.js';
+import { conformToType } from './types.js';
 import { isObject, isUnknown, Unknown, type Value, type ValueObject } from './values.js';
 
 export interface Located {
@@ -41,6 +42,53 @@ export interface ModuleDef {
   providers: (Block & { file: string })[];
   files: string[];
   errors: ({ file: string } & HclSyntaxError)[];
+}
+
+/**
+ * The provider a Terraform Registry module source names (`[HOST/]NAMESPACE/NAME/PROVIDER[//SUBDIR]`), as the taints
+ * name providers; '*' (every provider) for other sources and providers.
+ */
+function registryProvider(source: unknown): string {
+  if (typeof source !== 'string') return '*';
+  const m = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)?[\w-]+\/[\w-]+\/([\w-]+)(?:\/\/.*)?$/i.exec(source);
+  const p = m?.[1]?.toLowerCase();
+  return p === 'aws' || p === 'azurerm' || p === 'azapi' ? p : p === 'google' || p === 'google-beta' ? 'google' : '*';
+}
+
+/** The text of every expression in a body, nested blocks included. */
+function bodyText(b: Body): string {
+  return [...[...b.attrs.values()].map((a) => a.expr.text), ...b.blocks.map((x) => bodyText(x.body))].join('\n');
+}
+
+/**
+ * The module calls each call of a module reads, directly or through the locals and resources (and data sources) its
+ * arguments name, by the references in their text.
+ */
+function moduleDependencies(def: ModuleDef): Map<string, Set<string>> {
+  const texts = new Map<string, string>();
+  for (const [n, a] of def.locals) texts.set(`local.${n}`, a.expr.text);
+  for (const r of def.resources) texts.set(`${r.type}.${r.name}`, bodyText(r.body));
+  for (const r of def.data.values()) texts.set(`data.${r.type}.${r.name}`, bodyText(r.body));
+  const refs =
+    /\b(module\.[A-Za-z_][\w-]*|local\.[A-Za-z_][\w-]*|data\.[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*|[a-z][a-z0-9]*_[\w-]+\.[A-Za-z_][\w-]*)/g;
+  const closure = (start: string): Set<string> => {
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    const queue = [start];
+    while (queue.length > 0) {
+      for (const [ref] of queue.pop()!.matchAll(refs)) {
+        if (seen.has(ref)) continue;
+        seen.add(ref);
+        if (ref.startsWith('module.')) out.add(ref.slice('module.'.length));
+        else {
+          const t = texts.get(ref);
+          if (t !== undefined) queue.push(t);
+        }
+      }
+    }
+    return out;
+  };
+  return new Map([...def.calls].map(([name, decl]) => [name, closure(bodyText(decl.body))]));
 }
 
 /** A provider configuration: what decides a resource's scope. */
@@ -221,6 +269,7 @@ export type InitModules = Map<string, string>;
 
 export class ModuleInstance {
   private readonly localMemo = new Map<string, Value>();
+  private readonly varMemo = new Map<string, Value>();
   private readonly resourceMemo = new Map<string, EvalValue>();
   private readonly callMemo = new Map<string, Promise<void>>();
   private readonly callValues = new Map<string, Value>();
@@ -275,17 +324,29 @@ export class ModuleInstance {
   }
 
   variable(name: string, at: Expr, file: string): Value {
-    if (this.inputs.has(name)) return this.inputs.get(name)!;
+    const memo = this.varMemo.get(name);
+    if (memo !== undefined) return memo;
     const decl = this.def.variables.get(name);
-    if (!decl) return new Unknown(`var.${name}`, `${file}:${at.line}`, 'no such variable is declared', true);
+    if (!decl) {
+      if (this.inputs.has(name)) return this.inputs.get(name)!;
+      return new Unknown(`var.${name}`, `${file}:${at.line}`, 'no such variable is declared', true);
+    }
     const dflt = decl.body.attrs.get('default');
-    if (!dflt)
+    const scope = this.scope(decl.file);
+    let v: Value;
+    if (this.inputs.has(name)) v = this.inputs.get(name)!;
+    else if (dflt) v = this.tree.evaluator.value(dflt.expr, scope);
+    else
       return new Unknown(
         `var.${name}`,
         `${decl.file}:${decl.line}`,
         'variable has no default and no value was given (terraform.tfvars, *.auto.tfvars, --var-file, --var)',
       );
-    return this.tree.evaluator.value(dflt.expr, this.scope(decl.file));
+    // Converted to its declared type: optional attributes the value leaves out are there, with their defaults.
+    const type = decl.body.attrs.get('type');
+    if (type) v = conformToType(v, type.expr, (e) => this.tree.evaluator.value(e, scope));
+    this.varMemo.set(name, v);
+    return v;
   }
 
   local(name: string, at: Expr, file: string): Value {
@@ -428,6 +489,28 @@ export class ModuleInstance {
       if (!('project' in values) && decl.type !== 'google_project')
         fix('project', () => (typeof conf.account === 'string' ? conf.account : IAC_PROJECT));
     }
+    // A service account's email is fixed by its account id and project (the API forms it so, and the provider reads
+    // it back): Workbench instances, VMs and firewall rules name the account by it, and the Enterprise GenAI
+    // blueprint's notebook was left out as "known only after apply" for `google_service_account.x.email`.
+    if (decl.type === 'google_service_account')
+      for (const [attr, prefix] of [
+        ['email', ''],
+        ['member', 'serviceAccount:'],
+      ] as const)
+        if (!(attr in values))
+          Object.defineProperty(values, attr, {
+            enumerable: false,
+            configurable: true,
+            get: () => {
+              const project = 'project' in values ? values.project : conf.account;
+              const v: Value =
+                typeof values.account_id === 'string' && typeof project === 'string'
+                  ? `${prefix}${values.account_id}@${project}.iam.gserviceaccount.com`
+                  : new Unknown(`${address}.${attr}`, `${decl.file}:${decl.line}`, 'known only after apply');
+              Object.defineProperty(values, attr, { value: v, enumerable: false, configurable: true, writable: true });
+              return v;
+            },
+          });
     // What other resources refer to: `id` and `arn` resolve to the address (the resource's id in the inventory).
     // An endpoint service's name is AWS's to pick; its consumers' endpoints name it by reference, so it is one too.
     for (const attr of decl.type === 'aws_vpc_endpoint_service' ? ['id', 'arn', 'service_name'] : ['id', 'arn'])
@@ -521,7 +604,19 @@ export class ModuleInstance {
 
   /** Expands and evaluates every module call (children first reachable through `children`). */
   async expandCalls(): Promise<void> {
-    for (const name of [...this.def.calls.keys()].sort()) await this.call(name);
+    // A call's inputs are evaluated when it is expanded, so the calls whose outputs they read (directly, or through
+    // locals and resources) go first: Terraform orders by references, not by name. In name order, an example calling
+    // `module.network_firewall` with `module.vpc` outputs read "no such module call" (and `try()` took its default).
+    const deps = moduleDependencies(this.def);
+    const visiting = new Set<string>();
+    const visit = async (name: string): Promise<void> => {
+      if (visiting.has(name)) return; // a cycle, which Terraform rejects: name order decides
+      visiting.add(name);
+      // Only calls of this module: a reference to another name is the evaluator's "no such module call".
+      for (const d of [...(deps.get(name) ?? [])].sort()) if (d !== name && this.def.calls.has(d)) await visit(d);
+      await this.call(name);
+    };
+    for (const name of [...this.def.calls.keys()].sort()) await visit(name);
   }
 
   private call(name: string): Promise<void> {
@@ -545,12 +640,18 @@ export class ModuleInstance {
       dir = path.resolve(this.def.abs, source);
     else if (this.initModules.has(initKey)) dir = this.initModules.get(initKey);
     const providers = this.childProviders(decl);
-    // A call whose resources cannot be known: every data set of its providers' scope is incomplete.
+    // A call whose resources cannot be known: every data set of its providers' scope is incomplete — of the provider
+    // a registry source names (NAMESPACE/NAME/PROVIDER), else of every provider.
+    const provider = registryProvider(source);
     const unread = (reason: string) =>
       this.tree.unexpanded.push({
         address,
-        provider: '*',
-        conf: providers.get('aws') ?? providers.get('azurerm') ?? {},
+        provider,
+        conf:
+          (provider === '*' ? undefined : providers.get(provider)) ??
+          providers.get('aws') ??
+          providers.get('azurerm') ??
+          {},
         file: decl.file,
         line: decl.line,
         column: decl.column,
