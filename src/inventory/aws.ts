@@ -34,6 +34,11 @@ export interface AwsSubnet extends Scoped {
   ipv6Cidrs: string[];
   availabilityZone?: string;
   availabilityZoneId?: string;
+  /**
+   * Infrastructure as code: why the zone is not known before deploy (an expression over
+   * data.aws_availability_zones, !GetAZs). Only what compares zones needs it, so the subnet is otherwise read whole.
+   */
+  availabilityZoneUnknown?: string;
   tags: Tags;
 }
 

@@ -243,4 +243,73 @@ ${
       assert.match(s['verify-ai-name-public-dns']!.join('\n'), /^fail: .*holds no A record for oai-ref/);
     });
   });
+
+  describe('aws: subnets placed by zone', () => {
+    const world = (az: string) => `provider "aws" {
+  region = "us-east-1"
+}
+variable "zones" {
+  type = list(string)
+}
+data "aws_availability_zones" "available" {
+  state = "available"
+}
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "app" {
+  count             = 2
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet("10.0.0.0/16", 8, count.index)
+  availability_zone = ${az}
+  tags              = { SecurityZone = "inference" }
+}
+resource "aws_security_group" "vpce" {
+  vpc_id = aws_vpc.main.id
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/16"]
+  }
+}
+resource "aws_vpc_endpoint" "bedrock" {
+  vpc_id              = aws_vpc.main.id
+  service_name        = "com.amazonaws.us-east-1.bedrock-runtime"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = [aws_subnet.app[0].id]
+  security_group_ids  = [aws_security_group.vpce.id]
+}
+`;
+    const CHECKS = ['aws-bedrock-endpoint-az-coverage', 'aws-bedrock-runtime-endpoint-missing'];
+    const run = async (az: string) => {
+      const r = await scan(module(world(az)), CHECKS);
+      assert.deepEqual(r.inputErrors, []);
+      return (check: string) => r.findings.filter((f) => f.checkId === check);
+    };
+    it('data.aws_availability_zones names the region’s zones in order (as Fn::GetAZs): the endpoint misses the second', async () => {
+      const of = await run('data.aws_availability_zones.available.names[count.index]');
+      const [f] = of('aws-bedrock-endpoint-az-coverage');
+      assert.equal(f?.status, 'fail', f?.message);
+      assert.match(f.message, /has no interface in us-east-1b/);
+    });
+    it('a zone known only at deploy leaves the subnets whole: only the zone check is not assessed', async () => {
+      const of = await run('var.zones[count.index]');
+      const az = of('aws-bedrock-endpoint-az-coverage');
+      assert.deepEqual(
+        az.map((f) => f.status),
+        ['not-assessed'],
+      );
+      assert.match(
+        az[0]!.message,
+        /availability zone of aws_subnet\.app\[0\], aws_subnet\.app\[1\] is not known \(aws_subnet\.app\[0\]\.availability_zone is not known before deploy: var\.zones/,
+      );
+      // What does not compare zones is judged.
+      assert.deepEqual(
+        of('aws-bedrock-runtime-endpoint-missing').map((f) => f.status),
+        ['pass'],
+      );
+    });
+  });
 });

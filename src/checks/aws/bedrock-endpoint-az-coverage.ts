@@ -37,6 +37,20 @@ export default defineAwsCheck({
             .filter((x): x is string => x !== undefined),
         );
         const resource = endpointResource(ctx, e);
+        // A subnet whose zone is not known (infrastructure as code: picked at deploy, or named by no argument, when AWS
+        // picks one) proves no zone covered or missing: not a pass.
+        const unsure = [...e.subnetIds.map((id) => ctx.zones.subnet(id)), ...callerSubnets, ...jobSubnets].filter(
+          (x) => x !== undefined && x.availabilityZone === undefined && x.availabilityZoneId === undefined,
+        );
+        if (unsure.length > 0)
+          return [
+            {
+              status: 'not-assessed',
+              resource,
+              origin: e.origin,
+              message: `${e.service} endpoint ${e.id}: the availability zone of ${[...new Set(unsure.map((x) => x!.id))].sort().join(', ')} is not known (${unsure[0]!.availabilityZoneUnknown ?? 'no zone is named, so AWS picks one at deploy'})`,
+            },
+          ];
         if (callerAzs.size === 0) return [];
         const missing = [...callerAzs].filter((a) => !endpointAzs.has(a)).sort();
         const evidence = { endpointAzs: [...endpointAzs].sort(), callerAzs: [...callerAzs].sort(), missing };

@@ -1022,8 +1022,10 @@ const MAPPERS: Record<string, Mapper> = {
   'AWS::EC2::Subnet'(state, r) {
     const vpcId = r.str(r.props.VpcId) ?? `${r.id}.unknown-vpc`;
     const cidr = r.str(r.props.CidrBlock);
-    const az = r.str(r.props.AvailabilityZone);
-    const azId = r.str(r.props.AvailabilityZoneId);
+    // A zone known only at deploy (!Select [0, !GetAZs '']) leaves the subnet whole: only what compares zones needs it.
+    const azUnknown = firstUnknown(r.props.AvailabilityZone) ?? firstUnknown(r.props.AvailabilityZoneId);
+    const az = azUnknown ? undefined : r.str(r.props.AvailabilityZone);
+    const azId = azUnknown ? undefined : r.str(r.props.AvailabilityZoneId);
     const v6 = r.str(r.props.Ipv6CidrBlock);
     state.mapsPublic.set(
       r.id,
@@ -1037,6 +1039,9 @@ const MAPPERS: Record<string, Mapper> = {
       ipv6Cidrs: v6 ? [v6] : [],
       ...(az ? { availabilityZone: az } : {}),
       ...(azId ? { availabilityZoneId: azId } : {}),
+      ...(azUnknown
+        ? { availabilityZoneUnknown: `AvailabilityZone is not known before deploy: ${azUnknown.expr}` }
+        : {}),
       tags: r.tags(),
     });
   },

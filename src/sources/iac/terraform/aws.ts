@@ -508,8 +508,11 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     if (!vpcId) return;
     const cidr = rd.str('cidr_block', true);
     const v6 = rd.str('ipv6_cidr_block', true);
-    const az = rd.str('availability_zone', true);
-    const azId = rd.str('availability_zone_id', true);
+    // A zone known only at deploy (data.aws_availability_zones, the usual module pattern) leaves the subnet whole:
+    // only what compares zones needs it (availabilityZoneUnknown).
+    const azUnknown = firstUnknown(rd.v.availability_zone ?? null) ?? firstUnknown(rd.v.availability_zone_id ?? null);
+    const az = azUnknown ? undefined : rd.str('availability_zone', true);
+    const azId = azUnknown ? undefined : rd.str('availability_zone_id', true);
     inv.subnets.push({
       ...rd.scoped(),
       id: rd.r.address,
@@ -518,6 +521,11 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
       ipv6Cidrs: v6 ? [v6] : [],
       ...(az ? { availabilityZone: az } : {}),
       ...(azId ? { availabilityZoneId: azId } : {}),
+      ...(azUnknown
+        ? {
+            availabilityZoneUnknown: `${rd.r.address}.availability_zone is not known before deploy: ${azUnknown.toString()}`,
+          }
+        : {}),
       tags: rd.tags(),
     });
   });

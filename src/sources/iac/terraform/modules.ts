@@ -128,6 +128,8 @@ export interface TreeWarning extends Located {
 }
 
 /** What the whole tree shares: parsed module definitions, the evaluator, warnings and collected instances. */
+const AZ_LETTERS = ['a', 'b', 'c', 'd', 'e', 'f'];
+
 export class Tree {
   readonly evaluator = new Evaluator();
   readonly defs = new Map<string, Promise<ModuleDef>>();
@@ -580,6 +582,10 @@ export class ModuleInstance {
           return configured('name') ?? region;
         case 'aws_caller_identity.account_id':
           return account;
+        case 'aws_availability_zones.names':
+          // As CloudFormation's Fn::GetAZs (docs/iac.md): six zones, distinct indices distinct zones — the account's
+          // own list is read at plan time. The region's letters when it is known, placeholders otherwise.
+          return AZ_LETTERS.map((l, i) => (region === IAC_REGION ? `${IAC_REGION}-az${i + 1}` : `${region}${l}`));
         case 'aws_partition.partition':
           return 'aws';
         case 'aws_partition.dns_suffix':
