@@ -175,10 +175,19 @@ interface Front {
   addressUnknown?: boolean;
 }
 
-/** Interfaces of some networks (all, without a list): backends cordon cannot rule out, so "maybe". */
-function anyOf(ctx: AzureLbContext, via: Ref, networks?: readonly string[]): LoadBalancerBackend[] {
+/**
+ * Interfaces of some networks (all, without a list): backends cordon cannot rule out, so "maybe". An application
+ * gateway's (`endpoints`) may also be private endpoints: it proxies to any address or name, and a backend named
+ * `app.azurewebsites.net` or `x.openai.azure.com` resolves to the service's private endpoint; a load balancer's pool
+ * holds NICs of machines only.
+ */
+function anyOf(ctx: AzureLbContext, via: Ref, networks?: readonly string[], endpoints = false): LoadBalancerBackend[] {
   return ctx.interfaces
-    .filter((i) => i.role === 'workload' && (!networks || networks.includes(i.network)))
+    .filter(
+      (i) =>
+        (i.role === 'workload' || (endpoints && i.role === 'service-endpoint')) &&
+        (!networks || networks.includes(i.network)),
+    )
     .map((i) => ({ iface: i.id, sure: false, via: { ...via, label: `${via.label}: may be ${i.id}` } }));
 }
 
@@ -413,7 +422,7 @@ function applicationGateway(
       notes.add(
         `routing rule ${r.name} of application gateway ${g.name}: ${r.unresolved}, so its backends are not known`,
       );
-      backends.push(...anyOf(ctx, ref(`routing rule ${r.name}: backends not known`, r.pointer), reachable));
+      backends.push(...anyOf(ctx, ref(`routing rule ${r.name}: backends not known`, r.pointer), reachable, true));
     }
     for (const t of r.targets) {
       const s = t.settingsId ? settings.get(azureIdKey(t.settingsId)) : undefined;
@@ -435,6 +444,7 @@ function applicationGateway(
           ctx,
           ref(label(`pool ${short(t.poolId ?? '?')} (not in the resource)`), r.pointer),
           reachable,
+          true,
         ))
           backends.push({ ...b, ...(bport !== undefined ? { port: bport } : {}) });
         continue;
@@ -461,12 +471,13 @@ function applicationGateway(
       if (fqdns.length) {
         // A name resolves at run time to an address cordon cannot know: any NIC the gateway reaches may be it.
         notes.add(
-          `backend pool ${p.name} of application gateway ${g.name} names ${fqdns.sort().join(', ')}: names are not resolved, so every NIC the gateway reaches may be one of them (maybe)`,
+          `backend pool ${p.name} of application gateway ${g.name} names ${fqdns.sort().join(', ')}: names are not resolved, so every NIC or private endpoint the gateway reaches may be one of them (maybe)`,
         );
         for (const b of anyOf(
           ctx,
           ref(label(`backend pool ${p.name} names ${fqdns.join(', ')}`), r.pointer),
           reachable,
+          true,
         ))
           backends.push({ ...b, ...(bport !== undefined ? { port: bport } : {}) });
       }

@@ -315,6 +315,37 @@ describe('verify (Azure): application gateway', () => {
   });
 });
 
+describe('verify (Azure): an application gateway in front of a private endpoint', () => {
+  it('an FQDN backend may be a private endpoint (app.azurewebsites.net resolves to it): undecided, never absent', () => {
+    const inv = azureInventory();
+    vnet(inv, 'vnet', '10.1.0.0/16');
+    subnet(inv, 'vnet', 'agw', '10.1.8.0/24');
+    subnet(inv, 'vnet', 'pe', '10.1.5.0/24');
+    nic(inv, 'nic-pe', 'vnet', 'pe', '10.1.5.4', { zone: 'data', privateEndpoint: 'pe-web' });
+    inv.privateEndpoints.push({
+      ...inv.networkInterfaces[0]!,
+      id: inv.networkInterfaces[0]!.privateEndpointId!,
+      name: 'pe-web',
+      subnetId: inv.subnets[1]!.id,
+      connections: [],
+      customDnsConfigs: [],
+      networkInterfaceIds: [inv.networkInterfaces[0]!.id],
+      ipConfigurations: [],
+    });
+    applicationGateway(
+      inv,
+      'agw',
+      ['vnet', 'agw'],
+      { publicAddress: '20.50.1.9' },
+      443,
+      [{ fqdn: 'web-ref.azurewebsites.net' }],
+      443,
+    );
+    const c = cell(run(inv), 'internet', 'data');
+    assert.deepEqual(c.unknown, ['tcp/443']);
+  });
+});
+
 describe('verify (Azure): load balancer data that could not be read', () => {
   it('a subscription whose load balancers could not be read is not verified there', () => {
     const inv = world([INTERNET_5432]);
