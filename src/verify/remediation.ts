@@ -289,12 +289,12 @@ class FixWriter {
         : zoneSpace(this.model, this.policy, zone);
     // A referenced group's members are asked once per zone, not once per finding that names a rule with it.
     let memo = remoteMeetsMemo.get(this.model);
-    if (!memo) remoteMeetsMemo.set(this.model, (memo = new Map()));
+    if (!memo) remoteMeetsMemo.set(this.model, (memo = new Map<Remote, Map<string, boolean>>()));
     const hit = rule.remotes.map((r) => {
       if (r.kind === 'cidr') return meets(r.cidr);
       if (r.kind !== 'members' && r.kind !== 'space') return false;
       let byZone = memo.get(r);
-      if (!byZone) memo.set(r, (byZone = new Map()));
+      if (!byZone) memo.set(r, (byZone = new Map<string, boolean>()));
       let v = byZone.get(zone);
       if (v === undefined)
         byZone.set(zone, (v = r.kind === 'members' ? r.addresses.some(meets) : r.space.include.some(meets)));
