@@ -15,6 +15,7 @@ import { tryParseCidr } from '../util/cidr.js';
 import { RULE_FRONTEND } from './azure-load-balancers.js';
 import type { Interface, LoadBalancer, LoadBalancerBackend, Ref, Subnet } from './model.js';
 import { unfollowedService } from './private-services.js';
+import { NO_FILTER } from './questions.js';
 
 const PLS_TYPE = 'microsoft.network/privatelinkservices';
 const GONE = new Set(['rejected', 'disconnected']);
@@ -144,15 +145,14 @@ function followed(
     const port = from === to ? from : undefined;
     const backends = rule.backends.map((b): LoadBalancerBackend => ({
       ...b,
-      sure:
-        b.sure &&
-        status !== 'pending' &&
-        !(rule.frontendPorts && rule.frontendPorts[0] !== rule.frontendPorts[1]),
+      sure: b.sure && status !== 'pending' && !(rule.frontendPorts && rule.frontendPorts[0] !== rule.frontendPorts[1]),
       ...(port !== undefined ? { port } : {}),
       via: { ...b.via, label: `Private Link service ${pls.name} → ${b.via.label}` },
     }));
     for (const nic of nics) {
-      const inbound = ctx.subnets.get(nic.subnet)?.inbound;
+      const filter = ctx.subnets.get(nic.subnet)?.inbound;
+      // No NSG applies to the endpoint (none on the subnet, or its network policies off): nothing to locate there.
+      const inbound = filter?.rules.every((r) => r.ref.label.endsWith(NO_FILTER)) ? undefined : filter;
       for (const address of nic.addresses)
         out.push({
           id: `${what} ${address.text} → ${rule.id}`,
@@ -166,14 +166,21 @@ function followed(
           ...(natKnown ? {} : { proxySourcePicked: true }),
           proxyUdp: true,
           // Findings are located there when it exists: the backend sees the service's NAT address, not the client.
-          ...(inbound
-            ? { frontFilter: { filter: inbound, addresses: [address], at: `${what} subnet` }, locateAtFront: true }
-            : {}),
+          ...(inbound ? { frontFilter: { filter: inbound, addresses: [address], at: `${what} subnet` } } : {}),
+          // At the endpoint subnet's NSG rule that admitted the client, else at the endpoint: the backends see the
+          // service's NAT addresses, whichever consumer connected.
+          locateAtFront: true,
           backends,
           ref: {
             label: `${what} of Private Link service ${pls.name} → ${rule.ref.label}`,
             resourceId: peId,
             ...(origin ? { origin } : {}),
+            fix: {
+              kind: 'private-service-endpoint',
+              endpoint: what,
+              service: `Private Link service ${pls.name}`,
+              acceptance: 'its visibility and auto-approval lists, or the connection’s approval',
+            },
           },
         });
     }

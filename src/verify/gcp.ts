@@ -1233,13 +1233,24 @@ export function compileGcp(input: GcpInventory, policy: ZonePolicy): NetworkMode
           ports: lb.ports,
           proxySources: lb.proxySources ?? proxySources,
           proxyUdp: !proxied,
+          // The backends see the NAT subnets (or the proxy's), whichever consumer connected: findings sit at the endpoint.
+          locateAtFront: true,
           backends: lb.backends.map((b) => ({
             ...b,
             sure: proxied ? b.sure && accepted : b.sure && natKnown && accepted && one !== undefined,
             ...(!proxied && one !== undefined ? { port: one } : {}),
             via: { ...b.via, label: `service attachment ${attachment.name} → ${b.via.label}` },
           })),
-          ref: { ...ref, label: `${ref.label} → ${lb.ref.label}` },
+          ref: {
+            ...ref,
+            label: `${ref.label} → ${lb.ref.label}`,
+            fix: {
+              kind: 'private-service-endpoint',
+              endpoint: `Private Service Connect endpoint ${r.name}`,
+              service: `service attachment ${attachment.name}`,
+              acceptance: 'the service attachment’s consumer accept list, or manual acceptance',
+            },
+          },
         });
       }
       continue;

@@ -78,7 +78,13 @@ export type FixTarget =
        * Access to, with no Private Service Connect endpoint for Google APIs in the network: deleting it cuts them.
        */
       apiVips?: string[];
-    };
+    }
+  /**
+   * A consumer's endpoint of a private service (Azure Private Link service, Google Cloud service attachment): its
+   * connections reach the service's backends from the service's own addresses, so the fix is at the consumer's end
+   * or the producer's acceptance, not at the backend's rule.
+   */
+  | { kind: 'private-service-endpoint'; endpoint: string; service: string; acceptance: string };
 
 /**
  * The origin of a rule inside a resource: the resource's file and line (readers locate items, not every field) with
@@ -350,7 +356,8 @@ export interface LoadBalancer {
   /**
    * Findings about paths through it are located at the `frontFilter` rule that admitted the client, not at the
    * backend's: AWS PrivateLink, whose target sees the provider NLB's addresses in the target's own zone (narrowing its
-   * rule would change nothing), while the endpoint's security group sees the consumer's client.
+   * rule would change nothing), while the endpoint's security group sees the consumer's client. Without a front
+   * filter (a Google Cloud PSC endpoint, an Azure private endpoint in a subnet without an NSG), at the endpoint.
    */
   locateAtFront?: boolean;
   proxySources?: Cidr[];

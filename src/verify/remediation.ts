@@ -519,6 +519,11 @@ class FixWriter {
         lines.push(`gcloud compute routes delete ${f.name} --project ${project}`);
         return this.code('shell', lines, text);
       }
+      case 'private-service-endpoint': {
+        // The backend sees the service's addresses, whichever consumer connected: narrowing its rule changes nothing.
+        const text = `${pair}: ${cls} reaches the backends of the private service ${f.service} through its endpoint ${f.endpoint}, which the policy denies. The backends see the service's own addresses, so their rules cannot tell this consumer apart: keep ${this.q.from} from reaching the endpoint (its egress rules, or the endpoint subnet's filter), remove the endpoint, or have the service's owner stop accepting this consumer (${f.acceptance}).`;
+        return this.model.iac ? this.inCode(text) : { text };
+      }
       default:
         return undefined;
     }

@@ -211,7 +211,9 @@ export class Tracer {
         else if ((a.family === 4 ? V4 : 1) !== p.fam) t.drop(lb.id, `${front} has no address of this family`, lb.ref);
         else this.clientToFront(t, s, lb, { ...p, dst: a.family === 4 ? Number(a.first) : a.first }, mode);
       }
+      const before = t.hops.length;
       t.hop(lb.id, 'yes', `to the ${front}`, lb.ref);
+      const frontHop = t.hops.length > before ? t.hops.at(-1) : undefined;
       for (const ff of frontFilters(lb)) {
         // Rules naming only the client (AWS security groups) decide the packet as it is.
         if (ff.filter && !ff.addresses) {
@@ -231,6 +233,8 @@ export class Tracer {
           if (lb.locateAtFront && ff === lb.frontFilter && fd.verdict !== 'no') t.hops.at(-1)!.locate = true;
         }
       }
+      // Without a front filter to name (a PSC endpoint, a private endpoint in a subnet without an NSG), the endpoint.
+      if (lb.locateAtFront && !lb.frontFilter && frontHop && !t.stopped) frontHop.locate = true;
       if (lb.frontSubnets?.length) this.nodeLegs(t, lb, b, d, p, mode);
       t.hop(d.id, b.sure ? 'yes' : 'maybe', b.via.label, b.via);
       const dsub = this.model.subnets.get(d.subnet);

@@ -142,6 +142,16 @@ describe('verify (Azure): a Private Link service in the inventory is followed to
       path_.join('\n'),
     );
   });
+  it('an endpoint subnet without an NSG: the finding is the endpoint’s, with the fix at the consumer or the service', () => {
+    const inv = azureModelled('10.2.4.0/24');
+    delete inv.subnets.find((x) => x.name === 'pe')!.networkSecurityGroupId;
+    const [v] = findingsOf(runAzure(inv), VERIFY_CHECKS.violation.id, 'app', 'data');
+    assert.equal(v?.resource.id, idOf('privateEndpoints', 'pe-vector'));
+    assert.match(
+      v.remediation.text,
+      /through its endpoint private endpoint pe-vector.*keep app from reaching the endpoint.*\(its visibility and auto-approval lists/,
+    );
+  });
   it('admitting only the consumer’s range, or a consumer the endpoint’s NSG does not admit: nothing', () => {
     for (const inv of [azureModelled('10.1.0.0/16'), azureModelled('10.2.4.0/24', '10.9.0.0/16')]) {
       const r = runAzure(inv);
@@ -263,6 +273,13 @@ describe('verify (GCP): a service attachment in the inventory is followed to its
         /Private Service Connect endpoint psc-vector to service attachment vector → forwarding rule vector-fr/.test(w),
       ),
       path_.join('\n'),
+    );
+    // The backend's rule admits the NAT subnet, whichever consumer connected: the finding is the endpoint's.
+    assert.equal(v[0]!.resource.type, 'compute.googleapis.com/ForwardingRule');
+    assert.match(v[0]!.resource.id, /forwardingRules\/psc-vector$/);
+    assert.match(
+      v[0]!.remediation.text,
+      /through its endpoint Private Service Connect endpoint psc-vector.*stop accepting this consumer \(the service attachment’s consumer accept list/,
     );
   });
   it('behind an internal Application Load Balancer the backend sees its proxy-only subnet, not the NAT subnet', () => {
