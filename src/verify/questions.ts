@@ -32,6 +32,7 @@ import {
   V4,
   type PacketSet,
   type Point,
+  packetSetEpoch,
   rebuild,
   resetPacketSetsIfLarge,
   restrictAddress,
@@ -210,8 +211,10 @@ interface Group {
   to: string;
   locate: Ref | undefined;
   resourceType: string;
-  /** The protocol × port classes of every member; united once, when the finding is made. */
-  parts: PacketSet[];
+  /** The protocol × port classes of every member (equal ones once); united once, when the finding is made. */
+  parts: Set<PacketSet>;
+  /** The packet-set epoch the group's first member was made in (packetSetEpoch). */
+  epoch: number;
   count: number;
   /** Every rule of the located resource that admitted (or dropped) a member, by label. */
   rules: Map<string, Ref>;
@@ -295,7 +298,7 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     // kept for the whole run, held every zone pair's diagrams in memory.
     const classesOf = () => exists(set, [FAM, SRC, DST]);
     if (e) {
-      e.parts.push(classesOf());
+      e.parts.add(classesOf());
       e.count += count;
       if (locate.locate) e.rules.set(locate.locate.label, locate.locate);
       for (const sc of scopes) e.scopes.add(sc);
@@ -310,14 +313,15 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
       to,
       locate: locate.locate,
       resourceType: locate.resourceType,
-      parts: [classesOf()],
+      parts: new Set([classesOf()]),
+      epoch: packetSetEpoch(),
       count,
       rules,
       scopes: new Set(scopes),
       witness: w,
     });
   };
-  const addGroup = (g: Omit<Group, 'count' | 'parts' | 'rules'> & { set: PacketSet }) =>
+  const addGroup = (g: Omit<Group, 'count' | 'parts' | 'rules' | 'epoch'> & { set: PacketSet }) =>
     join(g.kind, g.from, g.to, { locate: g.locate, resourceType: g.resourceType }, g.set, g.scopes, () => g.witness);
 
   const pairs: [string, string][] = [];
@@ -725,7 +729,13 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   // A finding shows its classes (protocol × port), the union of its members'. Members were quantified in tables
   // reset since; rebuilt in the current one, equal parts are one object again and the union stays canonical.
   const findings = [...groups.values()].map((g) =>
-    toFinding(g, unionAll(g.parts.map((p) => rebuild(p))), model, policy),
+    toFinding(
+      g,
+      // Parts made since the last reset are canonical already; older ones are rebuilt so that the union is.
+      unionAll(g.epoch === packetSetEpoch() ? [...g.parts] : [...g.parts].map((p) => rebuild(p))),
+      model,
+      policy,
+    ),
   );
   return {
     zones: zoneNames,
