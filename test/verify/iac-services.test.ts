@@ -936,6 +936,72 @@ resource "aws_ec2_transit_gateway_vpc_attachment" "hub" {
     ]);
   });
 
+  it('Terraform: a MemoryDB cluster, a DAX cluster or a DMS instance placed through a subnet group the code does not declare, and a DB proxy (vpc_subnet_ids), are named', async () => {
+    const inv = await terraform(`${TF_BASE}
+resource "aws_memorydb_cluster" "vectors" {
+  name                 = "vectors"
+  node_type            = "db.r7g.large"
+  acl_name             = "open-access"
+  subnet_group_name    = "shared-data-subnets"
+  security_group_ids   = [aws_security_group.svc.id]
+}
+resource "aws_dax_cluster" "cache" {
+  cluster_name       = "cache"
+  iam_role_arn       = "arn:aws:iam::111111111111:role/dax"
+  node_type          = "dax.r5.large"
+  replication_factor = 1
+  subnet_group_name  = "shared-dax-subnets"
+}
+resource "aws_db_proxy" "pool" {
+  name           = "pool"
+  engine_family  = "POSTGRESQL"
+  role_arn       = "arn:aws:iam::111111111111:role/proxy"
+  vpc_subnet_ids = [aws_subnet.data.id]
+  auth {
+    secret_arn = "arn:aws:secretsmanager:us-east-1:111111111111:secret:db"
+  }
+}
+resource "aws_dms_replication_instance" "copy" {
+  replication_instance_id     = "copy"
+  replication_instance_class  = "dms.t3.micro"
+  replication_subnet_group_id = "shared-dms-subnets"
+}
+`);
+    assert.deepEqual(partialReasons(inv).sort(), [
+      "aws_dax_cluster places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
+      "aws_db_proxy places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
+      "aws_dms_replication_instance places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
+      "aws_memorydb_cluster places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
+    ]);
+  });
+
+  it('CloudFormation: the same for AWS::MemoryDB::Cluster (SubnetGroupName) and AWS::EMR::Cluster (Ec2SubnetId)', () => {
+    const inv = cloudFormation(`${CFN_BASE}  Vectors:
+    Type: AWS::MemoryDB::Cluster
+    Properties:
+      ClusterName: vectors
+      NodeType: db.r7g.large
+      ACLName: open-access
+      SubnetGroupName: shared-data-subnets
+  Spark:
+    Type: AWS::EMR::Cluster
+    Properties:
+      Name: spark
+      JobFlowRole: EMR_EC2_DefaultRole
+      ServiceRole: EMR_DefaultRole
+      ReleaseLabel: emr-7.0.0
+      Instances:
+        Ec2SubnetId: !Ref DataSubnet
+        MasterInstanceGroup:
+          InstanceCount: 1
+          InstanceType: m5.xlarge
+`);
+    assert.deepEqual(partialReasons(inv).sort(), [
+      "Spark: AWS::EMR::Cluster places network interfaces in the template's subnets and is not mapped by cordon, so they are not verified",
+      "Vectors: AWS::MemoryDB::Cluster places network interfaces in the template's subnets and is not mapped by cordon, so they are not verified",
+    ]);
+  });
+
   it('CloudFormation: the same for AWS::AmazonMQ::Broker', () => {
     const inv = cloudFormation(`${CFN_BASE}  Events:
     Type: AWS::AmazonMQ::Broker
