@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadPolicyFile, type ZonePolicy } from '../../src/policy/load.js';
 import { scanSnapshot } from '../../src/scan.js';
+import { OPENAI_ACCOUNT_TERRAFORM } from '../support/azure-terraform.js';
 import { tmpTrees } from '../support/tmp-tree.js';
 
 let policy: ZonePolicy;
@@ -16,38 +17,7 @@ before(async () => {
 });
 const tree = tmpTrees('cordon-zone-group-');
 const CHECKS = ['azure-private-endpoint-dns-misconfigured', 'verify-ai-name-public-dns'];
-const head = `
-provider "azurerm" {
-  features {}
-  subscription_id = "11111111-1111-1111-1111-111111111111"
-}
-resource "azurerm_resource_group" "ai" {
-  name     = "rg-ai"
-  location = "swedencentral"
-}
-resource "azurerm_virtual_network" "ai" {
-  name                = "vnet-ai"
-  location            = azurerm_resource_group.ai.location
-  resource_group_name = azurerm_resource_group.ai.name
-  address_space       = ["10.0.0.0/16"]
-  tags                = { SecurityZone = "inference" }
-}
-resource "azurerm_subnet" "pe" {
-  name                 = "snet-inference"
-  resource_group_name  = azurerm_resource_group.ai.name
-  virtual_network_name = azurerm_virtual_network.ai.name
-  address_prefixes     = ["10.0.1.0/24"]
-}
-resource "azurerm_cognitive_account" "oai" {
-  name                          = "oai-ref"
-  location                      = azurerm_resource_group.ai.location
-  resource_group_name           = azurerm_resource_group.ai.name
-  kind                          = "OpenAI"
-  sku_name                      = "S0"
-  custom_subdomain_name         = "oai-ref"
-  public_network_access_enabled = false
-}
-`;
+const head = OPENAI_ACCOUNT_TERRAFORM;
 const pe = (extra: string, zoneIds: string) => `
 resource "azurerm_private_endpoint" "oai" {
   name                = "pe-oai"

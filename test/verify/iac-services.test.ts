@@ -412,6 +412,12 @@ async function terraform(main: string) {
   return r.inventory!;
 }
 
+/** The reason the unmapped-type guard gives for a Terraform type, or a template's resource. */
+const unmappedTf = (type: string) =>
+  `${type} places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified`;
+const unmappedCfn = (id: string, type: string) =>
+  `${id}: ${type} places network interfaces in the template's subnets and is not mapped by cordon, so they are not verified`;
+
 function partialReasons(inv: AwsInventory): string[] {
   return [...inv.partial.values()].flatMap((m) => (m.get('ec2:network-interfaces') ?? []).map((x) => x.reason));
 }
@@ -931,9 +937,7 @@ resource "aws_ec2_transit_gateway_vpc_attachment" "hub" {
   subnet_ids         = [aws_subnet.data.id]
 }
 `);
-    assert.deepEqual(partialReasons(inv), [
-      "aws_mq_broker places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
-    ]);
+    assert.deepEqual(partialReasons(inv), [unmappedTf('aws_mq_broker')]);
   });
 
   it('Terraform: a MemoryDB cluster, a DAX cluster or a DMS instance placed through a subnet group the code does not declare, and a DB proxy (vpc_subnet_ids), are named', async () => {
@@ -968,10 +972,10 @@ resource "aws_dms_replication_instance" "copy" {
 }
 `);
     assert.deepEqual(partialReasons(inv).sort(), [
-      "aws_dax_cluster places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
-      "aws_db_proxy places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
-      "aws_dms_replication_instance places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
-      "aws_memorydb_cluster places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
+      unmappedTf('aws_dax_cluster'),
+      unmappedTf('aws_db_proxy'),
+      unmappedTf('aws_dms_replication_instance'),
+      unmappedTf('aws_memorydb_cluster'),
     ]);
   });
 
@@ -997,8 +1001,8 @@ resource "aws_dms_replication_instance" "copy" {
           InstanceType: m5.xlarge
 `);
     assert.deepEqual(partialReasons(inv).sort(), [
-      "Spark: AWS::EMR::Cluster places network interfaces in the template's subnets and is not mapped by cordon, so they are not verified",
-      "Vectors: AWS::MemoryDB::Cluster places network interfaces in the template's subnets and is not mapped by cordon, so they are not verified",
+      unmappedCfn('Spark', 'AWS::EMR::Cluster'),
+      unmappedCfn('Vectors', 'AWS::MemoryDB::Cluster'),
     ]);
   });
 
@@ -1018,8 +1022,6 @@ resource "aws_dms_replication_instance" "copy" {
       VpcId: !Ref Vpc
       SubnetIds: [!Ref DataSubnet]
 `);
-    assert.deepEqual(partialReasons(inv), [
-      "Events: AWS::AmazonMQ::Broker places network interfaces in the template's subnets and is not mapped by cordon, so they are not verified",
-    ]);
+    assert.deepEqual(partialReasons(inv), [unmappedCfn('Events', 'AWS::AmazonMQ::Broker')]);
   });
 });
