@@ -5,6 +5,29 @@
 import type { IacLanguage } from './input-kind.js';
 import type { Origin } from '../findings/types.js';
 
+/**
+ * Infrastructure as code: the availability zones `Fn::GetAZs` and `data.aws_availability_zones` list, as placeholders
+ * `<region>-az<n>` (`-of-<source>` when the list excludes zones: another list's n-th is another zone). Distinct
+ * indices are distinct zones, but which zone name each is the account decides at deploy (ap-northeast-1 lists a, c,
+ * d to new accounts; us-west-1 a and c, or b and c; a list may exclude zones), so a placeholder is never a literal name.
+ */
+export function azPlaceholders(region: string, source?: string): string[] {
+  return [1, 2, 3, 4, 5, 6].map((n) => `${region}-az${n}${source ? `-of-${source}` : ''}`);
+}
+
+const AZ_PLACEHOLDER = /^(?:iac-region|[a-z]{2}(?:-[a-z]+)+-\d+)-az\d+(-of-.+)?$/;
+const AZ_ID = /^[a-z]+\d+(?:-[a-z]+\d+)?-az\d+$/;
+
+/**
+ * How a zone is named: a literal name (us-east-1a), a zone id (use1-az1) or a placeholder of one list. Zones named
+ * two ways cannot be compared: us-east-1a may or may not be use1-az1, or the first zone of a list.
+ */
+export function azNaming(zone: string): string {
+  const p = AZ_PLACEHOLDER.exec(zone);
+  if (p) return `placeholder${p[1] ?? ''}`;
+  return AZ_ID.test(zone) ? 'id' : 'name';
+}
+
 export interface Scoped {
   account: string;
   region: string;

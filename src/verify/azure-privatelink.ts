@@ -129,9 +129,11 @@ function followed(
     subnet: c.subnetId,
   }));
   // A NAT address assigned at deploy: Azure picks one of its subnet's addresses, so a backend surely admits the
-  // service's connection only when it admits every address of the subnet (LoadBalancer.proxySourcePicked).
+  // service's connection only when it admits every address of the subnet (LoadBalancer.proxySourcesPicked).
+  // The service connects from each of its NAT addresses: a stated one is one of them whatever Azure picks for the rest.
   const natKnown = nat.length > 0 && nat.every((n) => n.cidr);
-  const proxySources = nat.flatMap((n) => (n.cidr ? [n.cidr] : n.subnet ? ctx.subnetCidrs(n.subnet) : []));
+  const picked = nat.flatMap((n) => (!n.cidr && n.subnet ? [ctx.subnetCidrs(n.subnet)] : []));
+  const proxySources = [...nat.flatMap((n) => (n.cidr ? [n.cidr] : [])), ...picked.flat()];
   if (!natKnown)
     ctx.notes.add(
       `Private Link service ${pls.name}: its NAT addresses are not all known, so it connects from one address of their subnets, which Azure picks at deploy (a backend that admits only some of them: not decided)`,
@@ -163,7 +165,7 @@ function followed(
           // The client sends to the rule's front-end port; a range maps each port to a backend (not told apart).
           ports: [rule.frontendPorts ?? rule.ports[0] ?? [0, 65535]],
           proxySources,
-          ...(natKnown ? {} : { proxySourcePicked: true }),
+          ...(picked.length > 0 ? { proxySourcesPicked: picked } : {}),
           proxyUdp: true,
           // Findings are located there when it exists: the backend sees the service's NAT address, not the client.
           ...(inbound ? { frontFilter: { filter: inbound, addresses: [address], at: `${what} subnet` } } : {}),

@@ -21,6 +21,7 @@ import { APPROVED } from '../checks/azure/support.js';
 import {
   endpointAddresses,
   endpointTargets,
+  groupZonesOutside,
   resolveZoneFrom,
   writtenBy,
   zonesNamed,
@@ -83,8 +84,15 @@ export function azureDnsFindings(
               ? (missingReason(inv, v.subscription, 'network:private-dns-zones', true) ??
                 missingReason(inv, v.subscription, 'network:private-dns-zone-links', true))
               : undefined;
+          const outside = res.kind === 'public' ? groupZonesOutside(inv, pe, zoneName) : [];
           if (zonesUnread) {
             chain.push({ what: `the private DNS zones or their links are not known: ${zonesUnread}`, ok: 'unknown' });
+            status = 'not-assessed';
+          } else if (outside.length > 0) {
+            chain.push({
+              what: `the DNS zone group of ${pe.name} names ${zoneName} at ${outside.join(', ')}, which is not in the inventory (another subscription, or not declared by the code): its links and records are not known`,
+              ok: 'unknown',
+            });
             status = 'not-assessed';
           } else if (res.kind === 'public') {
             chain.push({ what: res.why, ok: false }, { what: 'Azure DNS answers with the public address', ok: false });
@@ -94,9 +102,11 @@ export function azureDnsFindings(
             status = 'not-assessed';
           } else {
             chain.push({ what: `resolved privately: ${res.via}`, ok: true });
+            // Only the zone that answers from this VNet counts: a record (a DNS zone group's) in another zone of the
+            // same name, not linked here, is never read, and the linked zone answers NXDOMAIN.
             const records = inv.privateDnsARecords.filter(
               (r) =>
-                zones.some((z) => azureIdKey(z.id) === azureIdKey(r.zoneId)) && r.recordName.toLowerCase() === host,
+                res.zones.some((z) => azureIdKey(z.id) === azureIdKey(r.zoneId)) && r.recordName.toLowerCase() === host,
             );
             const good = records.filter((r) => r.ipv4Addresses.some((ip) => ips.has(ip)) || writtenBy(r, pe));
             // Infrastructure as code before deploy: the record the endpoint's DNS zone group writes when Azure creates
@@ -113,13 +123,20 @@ export function azureDnsFindings(
             else if (unread) {
               status = 'not-assessed';
               chain.push({ what: `the A records of ${zoneName} are not known: ${unread}`, ok: 'unknown' });
+            } else if (good.length === 0 && records.length > 0 && ips.size === 0) {
+              // As the DNS check: an address assigned at deploy proves no record wrong.
+              status = 'not-assessed';
+              chain.push({
+                what: `${zoneName} answers ${records.flatMap((r) => r.ipv4Addresses).join(', ')} for ${host}, and the address Azure gives ${pe.name} at deploy is not known`,
+                ok: 'unknown',
+              });
             } else if (good.length === 0) {
               status = 'fail';
               chain.push({
                 what:
                   records.length > 0
                     ? `${zoneName} answers ${records.flatMap((r) => r.ipv4Addresses).join(', ')} for ${host}, not the endpoint's ${[...ips].join(', ') || '(no address)'}`
-                    : `${zoneName} holds no A record for ${host}: the name does not resolve to the endpoint`,
+                    : `${zoneName}${zones.length > 1 ? ` (the one in ${res.zones.map((z) => z.resourceGroup).join(', ')}, linked here)` : ''} holds no A record for ${host}: the name does not resolve to the endpoint`,
                 ok: false,
               });
             }

@@ -240,18 +240,27 @@ export function backendAdmits(
     if (!proxyReady(lb, b)) t = { yes: EMPTY, maybe: and(dst4, unionAll(relayed.map(carried))) };
     else {
       // Per protocol: the proxy connects with the client's protocol (TCP only, unless it relays UDP too).
-      const sources = addresses(SRC, lb.proxySources);
+      const { fixed, picked } = proxyAddressSets(lb);
       const per = relayed.map((proto) => {
-        const q = and(and(sources, dst4), protoPorts([proto, proto], [b.port!, b.port!]));
+        const q = (ranges: readonly Cidr[]) =>
+          and(and(addresses(SRC, ranges), dst4), protoPorts([proto, proto], [b.port!, b.port!]));
+        const all = q(lb.proxySources!);
         const dims = [SRC, PROTO, PORT];
-        const some = (s: PacketSet) => exists(and(s, q), dims);
-        const every = (s: PacketSet) => and(not(exists(and(q, not(s)), dims)), dst4);
-        // One address picked at deploy: surely admitted when every candidate is, possibly when some is.
+        const some = (s: PacketSet, among = all) => exists(and(s, among), dims);
+        const every = (s: PacketSet, among = all) => and(not(exists(and(among, not(s)), dims)), dst4);
+        // An address picked at deploy: surely admitted when every candidate is, possibly when some is; a stated
+        // address admitted is enough, as the service connects from each.
         const set =
           mode === 'all'
             ? { yes: every(f.yes), maybe: every(f.maybe) }
-            : lb.proxySourcePicked
-              ? { yes: every(f.yes), maybe: some(f.maybe) }
+            : picked.length > 0
+              ? {
+                  yes: unionAll([
+                    ...(fixed.length > 0 ? [some(f.yes, q(fixed))] : []),
+                    ...picked.map((g) => every(f.yes, q(g))),
+                  ]),
+                  maybe: some(f.maybe),
+                }
               : { yes: some(f.yes), maybe: some(f.maybe) };
         return triAndSet(set, carried(proto));
       });
@@ -263,6 +272,13 @@ export function backendAdmits(
   const nodes = nodeSubnetsAdmit(model, lb, b, d, mode, clientPorts);
   if (nodes) t = triAnd(t, nodes);
   return b.sure ? t : { yes: EMPTY, maybe: t.maybe };
+}
+
+/** The proxy's addresses known before deploy, and the candidate ranges of each one picked at deploy (none empty). */
+function proxyAddressSets(lb: LoadBalancer): { fixed: Cidr[]; picked: Cidr[][] } {
+  const picked = (lb.proxySourcesPicked ?? []).filter((g) => g.length > 0);
+  const inPicked = new Set(picked.flat());
+  return { fixed: (lb.proxySources ?? []).filter((c) => !inPicked.has(c)), picked };
 }
 
 /** The port a front end's node sends a backend's packets to: the backend's (proxy, NLB), else the client's. */
@@ -495,7 +511,7 @@ function decideOver(
   packet: (a: bigint) => Point,
   mode: ReplyMode,
   reply?: { filter: Filter | undefined; ports: readonly [number, number] },
-  /** One of `ranges` is picked at deploy (LoadBalancer.proxySourcePicked). */
+  /** One of `ranges` is picked at deploy (LoadBalancer.proxySourcesPicked). */
   picked = false,
 ): { verdict: Tri; ref: Ref; refs: Ref[]; address: bigint; onReply?: string } {
   const seen = reply?.filter ? [...filters, reply.filter] : filters;
@@ -546,18 +562,30 @@ export function proxyDecision(
   mode: ReplyMode,
   replyOut: Filter | undefined,
   proto: number = PROTO_TCP,
-  picked = false,
+  /** LoadBalancer.proxySourcesPicked. */
+  picked?: readonly (readonly Cidr[])[],
 ): { verdict: Tri; ref: Ref; refs: Ref[]; src: bigint; onReply?: string } {
-  const d = decideOver(
-    filters,
-    ranges,
-    'remotes',
-    (a) => ({ fam: 0, src: Number(a), dst: p.dst, proto, port }),
-    mode,
-    // A UDP proxy's answer is no TCP reply through a stateless filter: only TCP asks the reply leg.
-    proto === PROTO_TCP ? { filter: replyOut, ports: ANY_EPHEMERAL } : undefined,
-    picked,
-  );
+  const over = (among: readonly Cidr[], one: boolean) =>
+    decideOver(
+      filters,
+      among,
+      'remotes',
+      (a) => ({ fam: 0, src: Number(a), dst: p.dst, proto, port }),
+      mode,
+      // A UDP proxy's answer is no TCP reply through a stateless filter: only TCP asks the reply leg.
+      proto === PROTO_TCP ? { filter: replyOut, ports: ANY_EPHEMERAL } : undefined,
+      one,
+    );
+  const groups = (picked ?? []).filter((g) => g.length > 0);
+  let d: ReturnType<typeof over>;
+  if (mode === 'all' || groups.length === 0) d = over(ranges, false);
+  else {
+    // The service connects from each address: a stated one, or one picked from a group (decided as one pick).
+    const inGroup = new Set(groups.flat());
+    const fixed = ranges.filter((c) => !inGroup.has(c));
+    const ds = [...(fixed.length > 0 ? [over(fixed, false)] : []), ...groups.map((g) => over(g, true))];
+    d = ds.find((x) => x.verdict === 'yes') ?? ds.find((x) => x.verdict === 'maybe') ?? ds[0]!;
+  }
   return { verdict: d.verdict, ref: d.ref, refs: d.refs, src: d.address, ...(d.onReply ? { onReply: d.onReply } : {}) };
 }
 

@@ -362,11 +362,13 @@ export interface LoadBalancer {
   locateAtFront?: boolean;
   proxySources?: Cidr[];
   /**
-   * The proxy connects from one address picked from `proxySources` at deploy (an Azure Private Link service's NAT
-   * address left to Azure): its connection surely passes a filter only when every address of them would, and may
-   * when some would. Otherwise each of `proxySources` is a proxy address (the nodes of a load balancer).
+   * Addresses Azure picks at deploy (an Azure Private Link service's NAT addresses left to Azure), each as the ranges
+   * it is picked from (also in `proxySources`): the proxy's connection from one surely passes a filter only when every
+   * address of its ranges would, and may when some would. The service connects from each of its NAT addresses, so
+   * one known address or one picked address surely admitted is enough. The rest of `proxySources` are proxy addresses
+   * (the nodes of a load balancer, a NAT address the code states).
    */
-  proxySourcePicked?: boolean;
+  proxySourcesPicked?: Cidr[][];
   /**
    * The proxy relays UDP as well as TCP, translating the source of both (AWS PrivateLink, Azure Private Link, Google
    * Cloud Private Service Connect); otherwise a proxy connects to its backends over TCP only.

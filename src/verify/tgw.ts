@@ -16,6 +16,7 @@
  * destination network by its subnet's route to the same gateway and routed by the destination attachment's table
  * back to the source attachment.
  */
+import { azNaming } from '../inventory/aws.js';
 import type { Filter, NetworkModel, Route, Subnet, TransitGateway, TransitGatewayAttachment } from './model.js';
 
 export function attachmentOf(tgw: TransitGateway, network: string): TransitGatewayAttachment | undefined {
@@ -42,6 +43,10 @@ export function attachmentSubnet(
   const known = subnets as Subnet[];
   const same = zone === undefined ? undefined : known.find((s) => s.availabilityZone === zone);
   if (same) return same;
+  // Zones named two ways (a literal name, a zone id, a placeholder of an infrastructure-as-code zone list) do not
+  // tell: us-east-1c may be the list's second zone, so "no subnet in that zone" would drop a packet that enters.
+  if (!fallback && zone !== undefined && known.some((s) => azNaming(s.availabilityZone!) !== azNaming(zone)))
+    return 'unknown';
   if (zone === undefined) return fallback && known.length === 1 ? known[0] : 'unknown';
   if (!fallback) return undefined;
   return known.length === 1 ? known[0] : known.length === 0 ? undefined : 'unknown';

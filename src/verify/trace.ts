@@ -290,7 +290,7 @@ export class Tracer {
           mode,
           dsub?.outbound,
           p.proto,
-          lb.proxySourcePicked,
+          lb.proxySourcesPicked,
         );
         if (dsub && !dsub.inbound) t.hop(dsub.id, 'maybe', 'inbound filter not in the inventory');
         const ranges = lb.proxySources.map((c) => c.text).join(', ');

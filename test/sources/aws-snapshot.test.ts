@@ -91,6 +91,19 @@ describe('AWS snapshot reader', () => {
     );
     assert.equal(r.inventory.datasets.get('123456789012/us-west-2')?.has('elbv2:target-health'), true);
   });
+  it('raw attributes output: the --query it suggests is one JMESPath key, with the load balancer’s named beside it', () => {
+    const r = loadAwsSnapshotFromTexts([
+      { name: 'attrs.json', text: JSON.stringify({ Attributes: [{ Key: 'stickiness.enabled', Value: 'false' }] }) },
+    ]);
+    assert.equal(r.errors.length, 1);
+    const m = r.errors[0]!.format();
+    assert.match(
+      m,
+      /--query "\{TargetGroupArn: '<id>', Attributes: Attributes\}" \(LoadBalancerArn: '<arn>' for a load balancer's\)/,
+    );
+    // JMESPath's multiselect hash takes identifiers as keys, not prose.
+    assert.doesNotMatch(m, /\{[^}]*\(or /);
+  });
   it('warns about a paginated (truncated) output', () => {
     const r = loadAwsSnapshotFromTexts([{ name: 'v.json', text: JSON.stringify({ Vpcs: [], NextToken: 'abc' }) }]);
     assert.ok(r.warnings.some((w) => /NextToken/.test(w.message)));

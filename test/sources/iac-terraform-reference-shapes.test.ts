@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadPolicyFile, type ZonePolicy } from '../../src/policy/load.js';
 import { scanSnapshot } from '../../src/scan.js';
+import { OPENAI_ACCOUNT_TERRAFORM } from '../support/azure-terraform.js';
 import { tmpTrees } from '../support/tmp-tree.js';
 
 let policy: ZonePolicy;
@@ -133,38 +134,9 @@ resource "google_workbench_instance" "nb" {
   });
 
   describe('azurerm: a private endpoint’s A record (DNS zone group, declared record, or none)', () => {
-    const world = (dns: 'group' | 'record' | 'none') => `
-provider "azurerm" {
-  features {}
-  subscription_id = "11111111-1111-1111-1111-111111111111"
-}
-resource "azurerm_resource_group" "ai" {
-  name     = "rg-ai"
-  location = "swedencentral"
-}
-resource "azurerm_virtual_network" "ai" {
-  name                = "vnet-ai"
-  location            = azurerm_resource_group.ai.location
-  resource_group_name = azurerm_resource_group.ai.name
-  address_space       = ["10.0.0.0/16"]
-  tags                = { SecurityZone = "inference" }
-}
-resource "azurerm_subnet" "pe" {
-  name                 = "snet-inference"
-  resource_group_name  = azurerm_resource_group.ai.name
-  virtual_network_name = azurerm_virtual_network.ai.name
-  address_prefixes     = ["10.0.1.0/24"]
-}
-resource "azurerm_cognitive_account" "oai" {
-  name                          = "oai-ref"
-  location                      = azurerm_resource_group.ai.location
-  resource_group_name           = azurerm_resource_group.ai.name
-  kind                          = "OpenAI"
-  sku_name                      = "S0"
-  custom_subdomain_name         = "oai-ref"
-  public_network_access_enabled = false
-}
-resource "azurerm_private_dns_zone" "oai" {
+    const world = (
+      dns: 'group' | 'record' | 'none',
+    ) => `${OPENAI_ACCOUNT_TERRAFORM}resource "azurerm_private_dns_zone" "oai" {
   name                = "privatelink.openai.azure.com"
   resource_group_name = azurerm_resource_group.ai.name
 }
@@ -288,11 +260,46 @@ resource "aws_vpc_endpoint" "bedrock" {
       assert.deepEqual(r.inputErrors, []);
       return (check: string) => r.findings.filter((f) => f.checkId === check);
     };
-    it('data.aws_availability_zones names the region’s zones in order (as Fn::GetAZs): the endpoint misses the second', async () => {
+    it('data.aws_availability_zones names six placeholder zones in order (as Fn::GetAZs): the endpoint misses the second', async () => {
       const of = await run('data.aws_availability_zones.available.names[count.index]');
       const [f] = of('aws-bedrock-endpoint-az-coverage');
       assert.equal(f?.status, 'fail', f?.message);
-      assert.match(f.message, /has no interface in us-east-1b/);
+      assert.match(f.message, /has no interface in us-east-1-az2/);
+    });
+    it('a literal zone is not the list’s n-th: the list excludes us-east-1a, so the callers are in b and c (not assessed, never a pass)', async () => {
+      // The endpoint covers us-east-1a and us-east-1b; its callers take the list's first two zones. Read as the
+      // region's letters, they were a and b (covered: a pass); the account's list starts at b.
+      const main = world('data.aws_availability_zones.available.names[count.index]')
+        .replace('state = "available"', 'state         = "available"\n  exclude_names = ["us-east-1a"]')
+        .replace(
+          'subnet_ids          = [aws_subnet.app[0].id]',
+          'subnet_ids          = [aws_subnet.ep_a.id, aws_subnet.ep_b.id]',
+        )
+        .replace(
+          '  tags              = { SecurityZone = "inference" }\n}',
+          '  tags              = { SecurityZone = "inference" }\n}' +
+            ['a', 'b']
+              .map(
+                (l, i) => `
+resource "aws_subnet" "ep_${l}" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet("10.0.0.0/16", 8, ${10 + i})
+  availability_zone = "us-east-1${l}"
+}`,
+              )
+              .join(''),
+        );
+      const r = await scan(module(main), CHECKS);
+      assert.deepEqual(r.inputErrors, []);
+      const az = r.findings.filter((f) => f.checkId === 'aws-bedrock-endpoint-az-coverage');
+      assert.deepEqual(
+        az.map((f) => f.status),
+        ['not-assessed'],
+      );
+      assert.match(
+        az[0]!.message,
+        /cannot be compared before deploy \(us-east-1-az1-of-data\.aws_availability_zones\.available, us-east-1-az2-of-data\.aws_availability_zones\.available \/ us-east-1a, us-east-1b\)/,
+      );
     });
     it('a zone known only at deploy leaves the subnets whole: only the zone check is not assessed', async () => {
       const of = await run('var.zones[count.index]');

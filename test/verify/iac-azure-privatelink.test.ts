@@ -25,6 +25,8 @@ interface Options {
   service?: string;
   /** false: the NAT address is Azure's pick at deploy. */
   natAddress?: false;
+  /** A second NAT IP configuration whose address Azure picks at deploy. */
+  pickedNat?: true;
   /** What the database's NSG admits on 6333 (the NAT subnet by default). */
   backendFrom?: string;
 }
@@ -173,6 +175,7 @@ resource "azurerm_private_link_service" "vector" {
     primary            = true
     ${o.natAddress === false ? '' : 'private_ip_address = "10.0.7.5"'}
   }
+  ${o.pickedNat ? 'nat_ip_configuration {\n    name      = "nat2"\n    subnet_id = azurerm_subnet.nat.id\n    primary   = false\n  }' : ''}
   ${o.service ?? ''}
 }
 `;
@@ -235,6 +238,15 @@ describe('verify on Terraform azurerm: a Private Link service declared in the co
     // None of it: nothing.
     const none = await sandboxToData('main.tf', terraform({ natAddress: false, backendFrom: '10.0.5.0/24' }));
     assert.deepEqual([none.cell.configurationPermits, none.cell.unknown], [[], []]);
+  });
+  it('a stated NAT address beside one Azure picks: the service connects from each, so admitting the stated one is the violation', async () => {
+    // The database admits only 10.0.7.5: the picked address may be refused, the stated one is not.
+    const stated = await sandboxToData('main.tf', terraform({ pickedNat: true, backendFrom: '10.0.7.5/32' }));
+    assert.deepEqual(stated.cell.configurationPermits, ['tcp/6333']);
+    assert.equal(stated.violations.length, 1);
+    // Half the subnet, not the stated address: it depends on the pick.
+    const part = await sandboxToData('main.tf', terraform({ pickedNat: true, backendFrom: '10.0.7.128/25' }));
+    assert.deepEqual([part.cell.configurationPermits, part.cell.unknown], [[], ['tcp/6333']]);
   });
 });
 

@@ -412,6 +412,12 @@ async function terraform(main: string) {
   return r.inventory!;
 }
 
+/** The reason the unmapped-type guard gives for a Terraform type, or a template's resource. */
+const unmappedTf = (type: string) =>
+  `${type} places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified`;
+const unmappedCfn = (id: string, type: string) =>
+  `${id}: ${type} places network interfaces in the template's subnets and is not mapped by cordon, so they are not verified`;
+
 function partialReasons(inv: AwsInventory): string[] {
   return [...inv.partial.values()].flatMap((m) => (m.get('ec2:network-interfaces') ?? []).map((x) => x.reason));
 }
@@ -931,8 +937,72 @@ resource "aws_ec2_transit_gateway_vpc_attachment" "hub" {
   subnet_ids         = [aws_subnet.data.id]
 }
 `);
-    assert.deepEqual(partialReasons(inv), [
-      "aws_mq_broker places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
+    assert.deepEqual(partialReasons(inv), [unmappedTf('aws_mq_broker')]);
+  });
+
+  it('Terraform: a MemoryDB cluster, a DAX cluster or a DMS instance placed through a subnet group the code does not declare, and a DB proxy (vpc_subnet_ids), are named', async () => {
+    const inv = await terraform(`${TF_BASE}
+resource "aws_memorydb_cluster" "vectors" {
+  name                 = "vectors"
+  node_type            = "db.r7g.large"
+  acl_name             = "open-access"
+  subnet_group_name    = "shared-data-subnets"
+  security_group_ids   = [aws_security_group.svc.id]
+}
+resource "aws_dax_cluster" "cache" {
+  cluster_name       = "cache"
+  iam_role_arn       = "arn:aws:iam::111111111111:role/dax"
+  node_type          = "dax.r5.large"
+  replication_factor = 1
+  subnet_group_name  = "shared-dax-subnets"
+}
+resource "aws_db_proxy" "pool" {
+  name           = "pool"
+  engine_family  = "POSTGRESQL"
+  role_arn       = "arn:aws:iam::111111111111:role/proxy"
+  vpc_subnet_ids = [aws_subnet.data.id]
+  auth {
+    secret_arn = "arn:aws:secretsmanager:us-east-1:111111111111:secret:db"
+  }
+}
+resource "aws_dms_replication_instance" "copy" {
+  replication_instance_id     = "copy"
+  replication_instance_class  = "dms.t3.micro"
+  replication_subnet_group_id = "shared-dms-subnets"
+}
+`);
+    assert.deepEqual(partialReasons(inv).sort(), [
+      unmappedTf('aws_dax_cluster'),
+      unmappedTf('aws_db_proxy'),
+      unmappedTf('aws_dms_replication_instance'),
+      unmappedTf('aws_memorydb_cluster'),
+    ]);
+  });
+
+  it('CloudFormation: the same for AWS::MemoryDB::Cluster (SubnetGroupName) and AWS::EMR::Cluster (Ec2SubnetId)', () => {
+    const inv = cloudFormation(`${CFN_BASE}  Vectors:
+    Type: AWS::MemoryDB::Cluster
+    Properties:
+      ClusterName: vectors
+      NodeType: db.r7g.large
+      ACLName: open-access
+      SubnetGroupName: shared-data-subnets
+  Spark:
+    Type: AWS::EMR::Cluster
+    Properties:
+      Name: spark
+      JobFlowRole: EMR_EC2_DefaultRole
+      ServiceRole: EMR_DefaultRole
+      ReleaseLabel: emr-7.0.0
+      Instances:
+        Ec2SubnetId: !Ref DataSubnet
+        MasterInstanceGroup:
+          InstanceCount: 1
+          InstanceType: m5.xlarge
+`);
+    assert.deepEqual(partialReasons(inv).sort(), [
+      unmappedCfn('Spark', 'AWS::EMR::Cluster'),
+      unmappedCfn('Vectors', 'AWS::MemoryDB::Cluster'),
     ]);
   });
 
@@ -952,8 +1022,6 @@ resource "aws_ec2_transit_gateway_vpc_attachment" "hub" {
       VpcId: !Ref Vpc
       SubnetIds: [!Ref DataSubnet]
 `);
-    assert.deepEqual(partialReasons(inv), [
-      "Events: AWS::AmazonMQ::Broker places network interfaces in the template's subnets and is not mapped by cordon, so they are not verified",
-    ]);
+    assert.deepEqual(partialReasons(inv), [unmappedCfn('Events', 'AWS::AmazonMQ::Broker')]);
   });
 });

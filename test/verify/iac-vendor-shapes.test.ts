@@ -636,6 +636,77 @@ resource "azurerm_cosmosdb_account" "threads" {
       "azurerm_api_management places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
     ]);
   });
+
+  it('Terraform azurerm: Databricks and Spring Apps injected by subnet name or a role’s subnet id are named; a SQL server’s VNet rule (an ACL) is not', async () => {
+    const inv = await terraformInventory(`${azureTerraformBase({ host: '10.0.1.0/24', container: '10.0.2.0/24' })}
+resource "azurerm_databricks_workspace" "d" {
+  name                = "dbw-features"
+  resource_group_name = azurerm_resource_group.rg.name
+  location            = "eastus"
+  sku                 = "premium"
+  custom_parameters {
+    no_public_ip        = true
+    virtual_network_id  = azurerm_virtual_network.v.id
+    public_subnet_name  = azurerm_subnet.s["host"].name
+    private_subnet_name = azurerm_subnet.s["container"].name
+  }
+}
+resource "azurerm_spring_cloud_service" "sp" {
+  name                = "asa-tools"
+  resource_group_name = azurerm_resource_group.rg.name
+  location            = "eastus"
+  network {
+    app_subnet_id             = azurerm_subnet.s["host"].id
+    service_runtime_subnet_id = azurerm_subnet.s["container"].id
+    cidr_ranges               = ["10.4.0.0/16", "10.5.0.0/16", "10.3.0.1/16"]
+  }
+}
+resource "azurerm_mssql_virtual_network_rule" "r" {
+  name      = "sql-vnet-rule"
+  server_id = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-ai/providers/Microsoft.Sql/servers/sql"
+  subnet_id = azurerm_subnet.s["host"].id
+}
+`);
+    assert.deepEqual(partialNics(inv).sort(), [
+      "azurerm_databricks_workspace places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
+      "azurerm_spring_cloud_service places network interfaces in the code's subnets and is not mapped by cordon, so they are not verified",
+    ]);
+  });
+
+  it('ARM: a Databricks workspace’s custom subnet names are named; a SQL server’s virtualNetworkRules child is not', async () => {
+    const inv = await bicepInventory({
+      'main.bicep': `
+param location string = 'eastus'
+resource dbw 'Microsoft.Databricks/workspaces@2024-05-01' = {
+  name: 'dbw-features'
+  location: location
+  sku: { name: 'premium' }
+  properties: {
+    managedResourceGroupId: subscriptionResourceId('Microsoft.Resources/resourceGroups', 'rg-dbw-managed')
+    parameters: {
+      customVirtualNetworkId: { value: resourceId('Microsoft.Network/virtualNetworks', 'vnet-ai') }
+      customPublicSubnetName: { value: 'snet-host' }
+      customPrivateSubnetName: { value: 'snet-container' }
+      enableNoPublicIp: { value: true }
+    }
+  }
+}
+resource sql 'Microsoft.Sql/servers@2023-08-01-preview' existing = {
+  name: 'sql'
+}
+resource rule 'Microsoft.Sql/servers/virtualNetworkRules@2023-08-01-preview' = {
+  parent: sql
+  name: 'vnet-rule'
+  properties: {
+    virtualNetworkSubnetId: resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-ai', 'snet-host')
+  }
+}
+`,
+    });
+    assert.deepEqual(partialNics(inv), [
+      "Microsoft.Databricks/workspaces places network interfaces in the code's subnets and is not read by cordon, so they are not verified",
+    ]);
+  });
 });
 
 describe('Terraform module calls in reference order, not name order', () => {

@@ -166,4 +166,21 @@ describe('verify: transit gateways', () => {
     assert.equal(t.verdict, 'no');
     assert.match(t.hops.at(-1)!.what, /att-a has no subnet in use1-az2/);
   });
+
+  it('zones named two ways do not tell: a literal zone and a placeholder of the code’s zone list may be one zone', () => {
+    // Infrastructure as code: the attachment subnet's zone is data.aws_availability_zones' first (us-east-1-az1,
+    // which the account names at deploy), the workload's is written us-east-1c — possibly the same zone.
+    const inv = network(segmented);
+    inZone(inv, 'us-east-1-az1', 'ta');
+    inZone(inv, 'us-east-1c', 'wa');
+    const t = trace(inv, 'eni-a', 0x0a03010a);
+    assert.equal(t.verdict, 'maybe');
+    assert.ok(
+      t.hops.some((h) => /which subnet of att-a serves wa's zone/.test(h.what)),
+      JSON.stringify(t.hops.map((h) => h.what)),
+    );
+    // Two placeholders of one list are two zones: the packet cannot enter.
+    inZone(inv, 'us-east-1-az2', 'wa');
+    assert.equal(trace(inv, 'eni-a', 0x0a03010a).verdict, 'no');
+  });
 });

@@ -1,4 +1,5 @@
 import { BEDROCK_SERVICE } from '../../analysis/aws-zones.js';
+import { azNaming } from '../../inventory/aws.js';
 import { defineAwsCheck, type CheckResult } from '../types.js';
 import { endpointResource } from './support.js';
 import { ENDPOINT_IN_EVERY_AZ } from './snippets.js';
@@ -49,6 +50,20 @@ export default defineAwsCheck({
               resource,
               origin: e.origin,
               message: `${e.service} endpoint ${e.id}: the availability zone of ${[...new Set(unsure.map((x) => x!.id))].sort().join(', ')} is not known (${unsure[0]!.availabilityZoneUnknown ?? 'no zone is named, so AWS picks one at deploy'})`,
+            },
+          ];
+        // Zones named two ways (a literal name and a placeholder of data.aws_availability_zones or Fn::GetAZs, or a
+        // zone id) cannot be compared: the account decides at deploy which name is which zone.
+        const byNaming = new Map<string, string[]>();
+        for (const z of [...new Set([...endpointAzs, ...callerAzs])].sort())
+          byNaming.set(azNaming(z), [...(byNaming.get(azNaming(z)) ?? []), z]);
+        if (callerAzs.size > 0 && byNaming.size > 1)
+          return [
+            {
+              status: 'not-assessed',
+              resource,
+              origin: e.origin,
+              message: `${e.service} endpoint ${e.id}: its zones and its callers' are named in ways that cannot be compared before deploy (${[...byNaming.values()].map((zs) => zs.join(', ')).join(' / ')}): which is the same zone as which is known only in the account`,
             },
           ];
         if (callerAzs.size === 0) return [];

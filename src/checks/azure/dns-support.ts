@@ -59,6 +59,19 @@ export function endpointAddresses(inv: AzureInventory, pe: AzurePrivateEndpoint)
 
 const trim = (z: string) => z.toLowerCase().replace(/\.$/, '');
 
+/**
+ * The zones of this name that the endpoint's DNS zone groups name but the inventory does not hold (a hub
+ * subscription's zone, the landing-zone pattern, or one the code references without declaring): their records and
+ * links are not known, which proves nothing wrong.
+ */
+export function groupZonesOutside(inv: AzureInventory, pe: AzurePrivateEndpoint, name: string): string[] {
+  const held = new Set(inv.privateDnsZones.map((z) => azureIdKey(z.id)));
+  return inv.privateDnsZoneGroups
+    .filter((g) => azureIdKey(g.privateEndpointId) === azureIdKey(pe.id))
+    .flatMap((g) => g.zoneConfigs.map((c) => c.privateDnsZoneId))
+    .filter((id) => !held.has(azureIdKey(id)) && trim(parseAzureId(id).names.at(-1) ?? '') === trim(name));
+}
+
 /** Zones (any subscription) with this name. */
 export function zonesNamed(inv: AzureInventory, name: string): AzurePrivateDnsZone[] {
   return inv.privateDnsZones.filter((z) => trim(z.zoneName || z.name) === trim(name));
@@ -84,7 +97,10 @@ export function writtenBy(r: AzurePrivateDnsARecordSet, pe: AzurePrivateEndpoint
 }
 
 export type Resolution =
-  { kind: 'private'; via: string } | { kind: 'public'; why: string } | { kind: 'unknown'; why: string };
+  /** `zones`: the zones that answer (the one linked to the VNet, or to the resolver's VNet); a record in another zone of the same name is never read. */
+  | { kind: 'private'; via: string; zones: AzurePrivateDnsZone[] }
+  | { kind: 'public'; why: string }
+  | { kind: 'unknown'; why: string };
 
 /**
  * How a VNet resolves names in a privatelink zone: through a link of one of the zones (Azure-provided DNS), through
@@ -104,6 +120,16 @@ export function resolveZoneFrom(
         .map((l) => azureIdKey(l.virtualNetworkId!)),
     );
   const linked = linkedVnets(zones);
+  // The zones linked to any of these VNets: those that answer a query resolved there.
+  const linkedTo = (vnets: Set<string>) =>
+    zones.filter((z) =>
+      inv.privateDnsZoneLinks.some(
+        (l) =>
+          azureIdKey(l.zoneId) === azureIdKey(z.id) &&
+          l.virtualNetworkId !== undefined &&
+          vnets.has(azureIdKey(l.virtualNetworkId)),
+      ),
+    );
   const zoneLabel = zones.map((z) => z.zoneName || z.name).join(', ');
   if (vnet.dnsServers.length > 0 && !vnet.dnsServers.every((s) => s === '168.63.129.16')) {
     // Custom DNS servers: followed when they are inbound endpoints of a DNS private resolver, which answers with
@@ -125,6 +151,7 @@ export function resolveZoneFrom(
       return {
         kind: 'private',
         via: `custom DNS ${vnet.dnsServers.join(', ')}: DNS private resolver inbound endpoint(s) in a VNet linked to ${zoneLabel}`,
+        zones: linkedTo(new Set(vnet.dnsServers.map((s) => azureIdKey(inboundResolverVnet(inv, s)!)))),
       };
     return {
       kind: 'unknown',
@@ -161,9 +188,21 @@ export function resolveZoneFrom(
     return {
       kind: 'private',
       via: `forwarding rule for ${rule.domainName} to resolver inbound endpoint(s) in a VNet linked to ${zoneLabel}`,
+      zones: linkedTo(
+        new Set(
+          matching.flatMap((r) => r.targetDnsServers.map((t) => azureIdKey(inboundResolverVnet(inv, t.ipAddress)!))),
+        ),
+      ),
     };
   if (zones.length === 0) return { kind: 'public', why: 'no private DNS zone holds the record' };
-  if (linked.has(azureIdKey(vnet.id))) return { kind: 'private', via: `${zoneLabel} is linked to the VNet` };
+  if (linked.has(azureIdKey(vnet.id))) {
+    const answering = linkedTo(new Set([azureIdKey(vnet.id)]));
+    return {
+      kind: 'private',
+      via: `${answering.map((z) => z.zoneName || z.name).join(', ')} is linked to the VNet`,
+      zones: answering,
+    };
+  }
   return {
     kind: 'public',
     why: `${zoneLabel} is not linked to the VNet, so Azure DNS answers with the public address`,

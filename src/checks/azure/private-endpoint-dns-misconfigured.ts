@@ -1,5 +1,5 @@
 import { azureIdKey, privateLinkHost, type AzurePrivateDnsZone } from '../../inventory/azure.js';
-import { endpointAddresses, endpointTargets, recordsTo, zonesNamed } from './dns-support.js';
+import { endpointAddresses, endpointTargets, groupZonesOutside, recordsTo, zonesNamed } from './dns-support.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
 
 export default defineAzureCheck({
@@ -58,7 +58,12 @@ export default defineAzureCheck({
           const inGroup = zones.filter((z) => groupZoneIds.has(azureIdKey(z.id)));
           const withRecord = (list: AzurePrivateDnsZone[]) =>
             list.filter((z) => recordsTo(ctx.inventory, z, ips, pe).length > 0);
-          if (groups.length > 0 && inGroup.length === 0) {
+          const outside = inGroup.length === 0 ? groupZonesOutside(ctx.inventory, pe, zoneName) : [];
+          if (outside.length > 0) {
+            undecided.push(
+              `its DNS zone group names ${zoneName} at ${outside.join(', ')}, which is not in the inventory (another subscription, or not declared by the code), so its record cannot be verified`,
+            );
+          } else if (groups.length > 0 && inGroup.length === 0) {
             const pointed = groups.flatMap((g) =>
               g.zoneConfigs.map((c) => c.privateDnsZoneId.split('/').pop() ?? c.privateDnsZoneId),
             );

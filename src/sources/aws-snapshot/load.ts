@@ -643,7 +643,7 @@ function recognise(
       state,
       new InputError(
         file,
-        `${idless.command} output as the CLI prints it names no ${idless.id}, so cordon cannot tell what it belongs to: add it with --query "{${idless.id}: '<id>', ${idless.key}: ${idless.key}${idless.more ?? ''}}" (docs/snapshots.md)`,
+        `${idless.command} output as the CLI prints it names no ${idless.id}${idless.alt ? ` (or ${idless.alt})` : ''}, so cordon cannot tell what it belongs to: add it with --query "{${idless.id}: '<id>', ${idless.key}: ${idless.key}${idless.more ?? ''}}"${idless.alt ? ` (${idless.alt}: '<arn>' for a load balancer's)` : ''} (docs/snapshots.md)`,
         doc.locate(base),
       ),
     );
@@ -665,12 +665,14 @@ function recognise(
  * Outputs that carry no id of what they describe (the id is the command's argument): read only with the id added by
  * --query, as docs/snapshots.md writes them. Raw, they get an error that says so rather than "not recognised".
  */
-const ID_LESS_OUTPUTS: { key: string; command: string; id: string; more?: string }[] = [
+const ID_LESS_OUTPUTS: { key: string; command: string; id: string; alt?: string; more?: string }[] = [
   { key: 'TargetHealthDescriptions', command: 'elbv2 describe-target-health', id: 'TargetGroupArn' },
   {
     key: 'Attributes',
     command: 'elbv2 describe-target-group-attributes or describe-load-balancer-attributes',
-    id: 'TargetGroupArn (or LoadBalancerArn)',
+    // One key in the --query: the text of two (`TargetGroupArn (or LoadBalancerArn): …`) is no JMESPath.
+    id: 'TargetGroupArn',
+    alt: 'LoadBalancerArn',
   },
   { key: 'Entries', command: 'ec2 get-managed-prefix-list-entries', id: 'PrefixListId' },
   {

@@ -305,15 +305,22 @@ export function namesAzureSubnet(v: unknown, depth = 0): boolean {
       )
     )
       continue;
-    if (
-      /^(subnet|subnet_?ids?|subnet_?(resource|arm)_?id|delegated_?subnet_?(resource_?)?id|infrastructure_?subnet_?id)$/i.test(
-        k,
-      )
-    ) {
+    // `subnet`, or a key ending in a subnet's id or name: `subnet_id`, `delegatedSubnetResourceId`, Spring Apps'
+    // `service_runtime_subnet_id`, Databricks' `private_subnet_name` / `customPrivateSubnetName` (VNet injection
+    // puts its clusters' NICs there).
+    if (/^subnet$|subnet_?(ids?|name|(resource|arm)_?id)$/i.test(k)) {
       if (x !== null && x !== undefined && x !== '' && !(Array.isArray(x) && x.length === 0)) return true;
     } else if (namesAzureSubnet(x, depth + 1)) return true;
   }
   return false;
+}
+
+/**
+ * Service endpoint rules of a server (Microsoft.Sql/servers/virtualNetworkRules, azurerm_mssql_virtual_network_rule
+ * and their PostgreSQL, MySQL, MariaDB kin): an ACL naming a subnet, which places nothing in it.
+ */
+export function isSubnetAclType(type: string): boolean {
+  return /\/virtualnetworkrules$|_virtual_network_rule$/i.test(type);
 }
 
 /**

@@ -33,6 +33,7 @@ import {
   addWorkloadNics,
   privateEndpointInterfaces,
   INJECTING_TYPES,
+  isSubnetAclType,
   namesAzureSubnet,
   NO_WORKLOAD_AZURE_TYPES,
   WORKLOAD_TYPES,
@@ -181,7 +182,7 @@ export class IacAzureFeed {
       const unread = new Set(ignoredTypes.map((t) => t.toLowerCase()));
       for (const res of list) {
         const type = String(res.raw.type).toLowerCase();
-        if (!unread.has(type) || NO_WORKLOAD_AZURE_TYPES.has(type)) continue;
+        if (!unread.has(type) || NO_WORKLOAD_AZURE_TYPES.has(type) || isSubnetAclType(type)) continue;
         if (!namesAzureSubnet(res.raw.properties) && !res.unknowns.some((u) => /subnet/i.test(u.pointer))) continue;
         const id = typeof res.raw.id === 'string' ? parseAzureId(res.raw.id) : undefined;
         this.skip(

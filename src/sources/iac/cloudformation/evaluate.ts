@@ -5,6 +5,7 @@
  * Ref and the id-like GetAtt attributes of a resource give its inventory id (the logical id), so references between
  * resources join in the inventory as they do between ids in a snapshot.
  */
+import { azPlaceholders } from '../../../inventory/aws.js';
 import type { SourcePosition } from '../../../util/errors.js';
 import type { Template } from './parse.js';
 
@@ -33,7 +34,7 @@ export interface Scope {
 
 /** Placeholder availability zones for Fn::GetAZs: distinct names for distinct indices, as in any region. */
 export function availabilityZones(region: string): string[] {
-  return [1, 2, 3, 4, 5, 6].map((n) => `${region}-az${n}`);
+  return azPlaceholders(region);
 }
 
 export interface ResourceDecl {

@@ -802,7 +802,8 @@ function namesSubnets(v: unknown, depth = 0): boolean {
   if (Array.isArray(v)) return v.some((x) => namesSubnets(x, depth));
   if (!isMapping(v) || depth > 2) return false;
   for (const [k, x] of Object.entries(v)) {
-    if (/^(SubnetIds|SubnetId|Subnets|SubnetMappings)$/.test(k)) {
+    // A subnet group by name or id (MemoryDB, DAX, a DMS instance) places them too, and EMR names its Ec2SubnetId(s).
+    if (/^(SubnetIds|SubnetId|Subnets|SubnetMappings|Ec2SubnetIds?|\w*SubnetGroup(Name|Identifier|Id)?)$/.test(k)) {
       if (x !== null && x !== undefined && x !== '' && !(Array.isArray(x) && x.length === 0)) return true;
     } else if (typeof x === 'object' && x !== null && !/^(Fn::|Ref$)/.test(k) && namesSubnets(x, depth + 1))
       return true;

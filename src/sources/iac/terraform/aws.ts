@@ -181,7 +181,9 @@ function namesSubnets(v: Value | undefined, depth = 0): boolean {
   if (Array.isArray(v)) return v.some((x) => namesSubnets(x, depth));
   if (!isObject(v) || depth > 2) return false;
   for (const [k, x] of Object.entries(v)) {
-    if (/^(subnet_ids|subnet_id|subnets|subnet_mapping)$/.test(k)) {
+    // Prefixed (a DB proxy's vpc_subnet_ids), or a subnet group by name or id (MemoryDB, DAX, a DMS instance: one the
+    // code does not declare) places them too.
+    if (/^(\w+_)?(subnet_ids|subnet_id|subnets|subnet_mapping|subnet_group_(name|id))$/.test(k)) {
       if (x !== null && x !== undefined && !(Array.isArray(x) && x.length === 0) && x !== '') return true;
     } else if (isObject(x) || Array.isArray(x)) {
       if (namesSubnets(x, depth + 1)) return true;

@@ -25,6 +25,7 @@ import { firstUnknown, isObject, text, Unknown, type Value, type ValueObject } f
 import {
   addWorkloadNics,
   INJECTING_TYPES,
+  isSubnetAclType,
   namesAzureSubnet,
   privateEndpointInterfaces,
   WORKLOAD_TYPES,
@@ -761,7 +762,7 @@ export function mapAzure(
       const def = AZURERM[r.type];
       if (!def) {
         // A type not mapped that names a subnet puts NICs there the verifier does not see (see namesAzureSubnet).
-        if (!NO_WORKLOAD_AZURERM.has(r.type) && namesAzureSubnet(r.values)) {
+        if (!NO_WORKLOAD_AZURERM.has(r.type) && !isSubnetAclType(r.type) && namesAzureSubnet(r.values)) {
           const location = r.values.location ?? groupLocation.get(text(r.values.resource_group_name));
           const l = typeof location === 'string' ? normaliseLocation(location) : undefined;
           skipped.push({

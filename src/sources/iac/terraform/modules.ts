@@ -13,6 +13,7 @@ import { parseHcl, type Attribute, type Block, type Body, type Expr, type HclSyn
 import { azureResourceId, defineChildIds, isMappedAzureType } from './azure.js';
 import { googleResourceId, googleSelfLink, googleStandIns, IAC_PROJECT, isMappedGoogleType } from './google-ids.js';
 import { policyDocumentJson } from './policy-document.js';
+import { azPlaceholders } from '../../../inventory/aws.js';
 import { conformToType } from './types.js';
 import { isObject, isUnknown, Unknown, type Value, type ValueObject } from './values.js';
 
@@ -128,7 +129,8 @@ export interface TreeWarning extends Located {
 }
 
 /** What the whole tree shares: parsed module definitions, the evaluator, warnings and collected instances. */
-const AZ_LETTERS = ['a', 'b', 'c', 'd', 'e', 'f'];
+/** Arguments of data.aws_availability_zones that take zones out of its list (the n-th is then another zone). */
+const AZ_EXCLUSIONS = ['exclude_names', 'exclude_zone_ids', 'blacklisted_names', 'blacklisted_zone_ids', 'filter'];
 
 export class Tree {
   readonly evaluator = new Evaluator();
@@ -583,9 +585,15 @@ export class ModuleInstance {
         case 'aws_caller_identity.account_id':
           return account;
         case 'aws_availability_zones.names':
-          // As CloudFormation's Fn::GetAZs (docs/iac.md): six zones, distinct indices distinct zones — the account's
-          // own list is read at plan time. The region's letters when it is known, placeholders otherwise.
-          return AZ_LETTERS.map((l, i) => (region === IAC_REGION ? `${IAC_REGION}-az${i + 1}` : `${region}${l}`));
+          // As CloudFormation's Fn::GetAZs (docs/iac.md): six placeholder zones, distinct indices distinct zones — the
+          // account's own list is read at plan time. Not the region's letters: those are a guess (ap-northeast-1 has
+          // no b for new accounts, exclude_names drops some) that a literal zone name elsewhere would match wrongly.
+          return azPlaceholders(
+            region,
+            AZ_EXCLUSIONS.some((a) => decl.body.attrs.has(a) || decl.body.blocks.some((b) => b.type === a))
+              ? `${this.prefix()}data.${type}.${name}`
+              : undefined,
+          );
         case 'aws_partition.partition':
           return 'aws';
         case 'aws_partition.dns_suffix':
