@@ -19,11 +19,13 @@ describe('AWS endpoint service admission', () => {
     principals: string[] | undefined,
     acceptance = false,
     accepted = false,
+    complete = true,
   ) =>
     admissionState({
       consumerAccount: consumer,
       providerAccount: provider,
       principals,
+      principalsComplete: complete,
       acceptanceRequired: acceptance,
       accepted,
       unknownAccount: 'iac',
@@ -44,6 +46,11 @@ describe('AWS endpoint service admission', () => {
     assert.equal(state(B, A, [`arn:aws:iam::${B}:root`], true), 'pendingAcceptance');
     // A role the code declares is named by its address: whose account it is cannot be read.
     assert.equal(state(B, A, ['aws_iam_role.consumer']), 'pendingAcceptance');
+  });
+  it('a list the code does not set whole (no allowed_principals, only added principals): one not listed may be added elsewhere', () => {
+    assert.equal(state(B, A, [], false, false, false), 'pendingAcceptance');
+    assert.equal(state(B, A, [`arn:aws:iam::333333333333:root`], false, false, false), 'pendingAcceptance');
+    assert.equal(state(B, A, [`arn:aws:iam::${B}:root`], false, false, false), 'available');
   });
   it('an account or a principal list not known before deploy: pending, never available or failed', () => {
     assert.equal(state('iac', A, []), 'pendingAcceptance');

@@ -228,7 +228,7 @@ provider "aws" {
       /(resource "aws_(?:vpc|subnet|security_group|instance|lb|lb_target_group|lb_listener|lb_target_group_attachment|vpc_endpoint_service|vpc_endpoint_service_allowed_principal)" "(?:data|db|nlb|vector)" \{)/g,
       '$1\n  provider = aws.producer',
     );
-  it('another account: admitted by its root in allowed_principals or a principal resource, else the endpoint fails', async () => {
+  it('another account: admitted by its root in allowed_principals or a principal resource; refused by a list the code sets, undecided without one', async () => {
     const allowed = sandboxToData(
       await verify(
         crossAccount('acceptance_required = false\n  allowed_principals = ["arn:aws:iam::222222222222:root"]'),
@@ -251,9 +251,14 @@ provider "aws" {
       ),
     );
     assert.equal(byResource.violations.length, 1);
+    // No allowed_principals: the code does not manage the list, so principals added elsewhere may admit it.
+    const unmanaged = sandboxToData(await verify(crossAccount('acceptance_required = false'), 'main.tf'));
+    assert.deepEqual(unmanaged.cell.configurationPermits, []);
+    assert.deepEqual(unmanaged.cell.unknown, ['tcp/6333']);
+    assert.equal(unmanaged.violations.length, 0);
     for (const code of [
-      crossAccount('acceptance_required = false'),
       crossAccount('acceptance_required = false\n  allowed_principals = ["arn:aws:iam::333333333333:root"]'),
+      crossAccount('acceptance_required = false\n  allowed_principals = []'),
     ]) {
       const { cell, violations } = sandboxToData(await verify(code, 'main.tf'));
       assert.deepEqual(cell.configurationPermits, []);

@@ -20,6 +20,11 @@ export interface Admission {
   providerAccount: string;
   /** The allowed principals' ARNs (or `*`); undefined when a value is not known before deploy. */
   principals: readonly string[] | undefined;
+  /**
+   * The code sets the whole list (Terraform `allowed_principals`, a CloudFormation permissions resource). Otherwise
+   * principals may be added outside it (another stack, the console): one not listed is not known to be refused.
+   */
+  principalsComplete: boolean;
   acceptanceRequired: boolean;
   /** The code accepts this endpoint's connection (an accepter resource, or auto_accept in the owner's account). */
   accepted: boolean;
@@ -53,6 +58,7 @@ export function admissionState(a: Admission): AdmissionState {
           : false;
     }
   }
+  if (admitted === false && !a.principalsComplete) admitted = undefined;
   if (admitted === false) return 'failed';
   if (admitted === undefined) return 'pendingAcceptance';
   return a.acceptanceRequired && !a.accepted ? 'pendingAcceptance' : 'available';

@@ -2123,6 +2123,8 @@ function admitConsumers(state: State): void {
       consumerAccount: e.account,
       providerAccount: c.account,
       principals: permissions?.has(c.serviceId) ? permissions.get(c.serviceId) : [],
+      // A permissions resource sets the service's whole list; without one the template does not manage it.
+      principalsComplete: permissions?.has(c.serviceId) ?? false,
       acceptanceRequired: c.acceptanceRequired ?? false,
       accepted: false,
       unknownAccount: IAC_SCOPE.account,

@@ -1808,6 +1808,8 @@ function admitConsumers(
 ): void {
   const services = new Map(inv.endpointServiceConfigs.map((c) => [c.serviceId, c]));
   const principals = new Map<string, string[] | undefined>();
+  // Services whose list the code sets whole (`allowed_principals`); the allowed-principal resources only add to it.
+  const complete = new Set<string>();
   const add = (service: string, ps: string[] | undefined) => {
     if (!services.has(service)) return;
     const was = principals.has(service) ? principals.get(service) : [];
@@ -1816,6 +1818,7 @@ function admitConsumers(
   // The service's own list (tainted where it is mapped, above, when not known).
   for (const r of byType.get('aws_vpc_endpoint_service') ?? []) {
     const ps = r.values.allowed_principals;
+    if (ps !== undefined && ps !== null) complete.add(r.address);
     const known = Array.isArray(ps) ? ps : ps === undefined || ps === null ? [] : [ps];
     add(r.address, firstUnknown(ps) ? undefined : known.filter((x): x is string => typeof x === 'string'));
   }
@@ -1840,6 +1843,7 @@ function admitConsumers(
       consumerAccount: e.account,
       providerAccount: c.account,
       principals: principals.has(c.serviceId) ? principals.get(c.serviceId) : [],
+      principalsComplete: complete.has(c.serviceId),
       acceptanceRequired: c.acceptanceRequired ?? false,
       // auto_accept works only for an endpoint in the service owner's account.
       accepted: accepted.has(`${c.serviceId}|${e.id}`) || (autoAccept.has(e.id) && e.account === c.account),
