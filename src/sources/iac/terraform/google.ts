@@ -808,7 +808,8 @@ export function mapGoogle(
  * one Google picks stays the name, so verify leaves the endpoint a gap) and `pscConnectionStatus` from the attachment's
  * connection preference: ACCEPT_AUTOMATIC accepts every consumer; ACCEPT_MANUAL accepts a consumer project (id or
  * number) or network in `consumer_accept_lists`, rejects one in `consumer_reject_lists`, and leaves the rest PENDING
- * (verify: "cannot decide"). A preference not known before deploy leaves the status unset, and the rule is left out.
+ * (verify: "cannot decide"). A preference not known before deploy leaves the attachment out (its data set is partial,
+so the scope is not verified); any other value is taken as accepting, the side that never passes silently.
  */
 function settlePscEndpoints(
   docs: readonly Doc[],
