@@ -35,7 +35,7 @@ import {
   type AzureLoadBalancer,
 } from '../inventory/azure.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
-import { originAt, PROTO_TCP, PROTO_UDP } from './model.js';
+import { NOT_INTERNET_V4, NOT_INTERNET_V6, originAt, PROTO_TCP, PROTO_UDP } from './model.js';
 import type { Interface, LoadBalancer, LoadBalancerBackend, ModelGap, Ref, Subnet } from './model.js';
 
 /** What the Azure compiler (azure.ts) gives the load-balancer compiler. */
@@ -380,6 +380,13 @@ function loadBalancer(
   return out;
 }
 
+/** An address of the internet (not private, shared, link-local or other special-purpose space). */
+function isPublicAddress(ip: string): boolean {
+  const c = tryParseCidr(ip);
+  return c !== undefined && !NOT_INTERNET.some((n) => n.family === c.family && n.first <= c.first && c.last <= n.last);
+}
+const NOT_INTERNET = [...NOT_INTERNET_V4, ...NOT_INTERNET_V6].map((c) => tryParseCidr(c)!);
+
 /**
  * The front-end IP configuration (azureIdKey) of each compiled load-balancing or NAT rule: a Private Link service
  * names the front ends whose rules carry its connections (azure-privatelink.ts).
@@ -468,6 +475,16 @@ function applicationGateway(
         notes.add(
           `backend pool ${p.name} of application gateway ${g.name} holds ${unresolved.sort().join(', ')}, which no NIC of the model is: paths to them are not verified`,
         );
+      // An internal front end relaying to a public address takes its clients to the internet (a proxy the zone → internet
+      // question does not follow): that scope is not verified, never a pass.
+      const outward = unresolved.filter((a) => isPublicAddress(a));
+      if (outward.length && f?.subnetId && !f.publicIpAddressId)
+        ctx.gaps.push({
+          scopes: [azureScopeKey(g)],
+          subjects: [`application gateway ${g.name}`],
+          reason: `application gateway ${g.name} relays the clients of its internal front end to public address${outward.length > 1 ? 'es' : ''} ${outward.sort().join(', ')} (backend pool ${p.name}), a path to the internet cordon does not follow`,
+          ...(g.origin ? { origin: g.origin } : {}),
+        });
       if (fqdns.length) {
         // A name resolves at run time to an address cordon cannot know: any NIC the gateway reaches may be it.
         notes.add(

@@ -346,6 +346,23 @@ describe('verify (Azure): an application gateway in front of a private endpoint'
   });
 });
 
+describe('verify (Azure): an application gateway that relays to the internet', () => {
+  it('an internal front end with a public backend address: the scope is not verified, never a pass', () => {
+    const gaps = (backend: string, front: { privateAddress?: string; publicAddress?: string }) => {
+      const inv = world([]);
+      subnet(inv, 'vnet', 'agw', '10.1.8.0/24');
+      applicationGateway(inv, 'agw', ['vnet', 'agw'], front, 443, [{ ipAddress: backend }], 443);
+      return gapFindings(compileAzure(inv, AZURE_POLICY)).map((f) => f.message);
+    };
+    const out = gaps('52.10.20.30', { privateAddress: '10.1.8.10' });
+    assert.equal(out.length, 1, out.join('\n'));
+    assert.match(out[0]!, /relays the clients of its internal front end to public address 52\.10\.20\.30/);
+    // A private backend cordon does not hold is a note, as before; a public front end's clients are the internet.
+    assert.deepEqual(gaps('10.1.9.9', { privateAddress: '10.1.8.10' }), []);
+    assert.deepEqual(gaps('52.10.20.30', { publicAddress: '20.50.1.9' }), []);
+  });
+});
+
 describe('verify (Azure): load balancer data that could not be read', () => {
   it('a subscription whose load balancers could not be read is not verified there', () => {
     const inv = world([INTERNET_5432]);
