@@ -29,6 +29,7 @@ import {
   azureInventoryScopes,
   azureScopeKey,
   parseAzureId,
+  privateLinkHost,
   type AzureApplicationGateway,
   type AzureDataset,
   type AzureInventory,
@@ -380,6 +381,36 @@ function loadBalancer(
   return out;
 }
 
+/**
+ * Backend names that are a private endpoint's target's (its first label is the target's host: a web app's name, an
+ * account's custom subdomain): the endpoints' interfaces in the gateway's reach, per name. Names matching none are
+ * left out of the map.
+ */
+function endpointsNamed(
+  ctx: AzureLbContext,
+  fqdns: readonly string[],
+  reachable: readonly string[] | undefined,
+): Map<string, Interface[]> {
+  const out = new Map<string, Interface[]>();
+  if (fqdns.length === 0) return out;
+  const hosts = new Map<string, Interface[]>();
+  for (const pe of ctx.inv.privateEndpoints) {
+    const nics = pe.networkInterfaceIds.flatMap((n) => ctx.nicInterface.get(azureIdKey(n)) ?? []);
+    for (const c of pe.connections) {
+      if (!c.privateLinkServiceId) continue;
+      const host = privateLinkHost(ctx.inv, c.privateLinkServiceId);
+      if (host) hosts.set(host, [...(hosts.get(host) ?? []), ...nics]);
+    }
+  }
+  for (const fqdn of fqdns) {
+    const list = (hosts.get(fqdn.toLowerCase().split('.')[0] ?? '') ?? []).filter(
+      (i) => !reachable || reachable.includes(i.network),
+    );
+    if (list.length) out.set(fqdn, [...new Set(list)]);
+  }
+  return out;
+}
+
 /** An address of the internet (not private, shared, link-local or other special-purpose space). */
 function isPublicAddress(ip: string): boolean {
   const c = tryParseCidr(ip);
@@ -485,6 +516,12 @@ function applicationGateway(
           reason: `application gateway ${g.name} relays the clients of its internal front end to public address${outward.length > 1 ? 'es' : ''} ${outward.sort().join(', ')} (backend pool ${p.name}), a path to the internet cordon does not follow`,
           ...(g.origin ? { origin: g.origin } : {}),
         });
+      // A name of a resource with a private endpoint the gateway reaches (app.azurewebsites.net, the app's endpoint):
+      // that endpoint, undecided (whether the gateway resolves it privately is DNS's). Other names: below.
+      const named = endpointsNamed(ctx, fqdns, reachable);
+      for (const [fqdn, list] of named)
+        for (const i of list) add(i, false, `backend pool ${p.name} names ${fqdn}, a name of ${i.id}`);
+      fqdns.splice(0, fqdns.length, ...fqdns.filter((x) => !named.has(x)));
       if (fqdns.length) {
         // A name resolves at run time to an address cordon cannot know: any NIC the gateway reaches may be it.
         notes.add(

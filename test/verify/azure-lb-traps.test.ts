@@ -346,6 +346,47 @@ describe('verify (Azure): an application gateway in front of a private endpoint'
   });
 });
 
+describe('verify (Azure): an application gateway whose backend names a private endpoint’s resource', () => {
+  it('web-ref.azurewebsites.net is the web app’s endpoint, not any NIC: the endpoint undecided, the database not reached', () => {
+    const inv = world([['allow-https', 100, 'Inbound', 'Allow', 'Tcp', ['*'], ['*'], ['443']]]);
+    subnet(inv, 'vnet', 'agw', '10.1.8.0/24');
+    subnet(inv, 'vnet', 'pe', '10.1.5.0/24');
+    nic(inv, 'nic-pe', 'vnet', 'pe', '10.1.5.4', { zone: 'app', privateEndpoint: 'pe-web' });
+    const n = inv.networkInterfaces.find((x) => x.name === 'nic-pe')!;
+    inv.privateEndpoints.push({
+      ...n,
+      id: n.privateEndpointId!,
+      name: 'pe-web',
+      subnetId: n.ipConfigurations[0]!.subnetId!,
+      connections: [
+        {
+          privateLinkServiceId: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Web/sites/web-ref`,
+          groupIds: ['sites'],
+          status: 'Approved',
+          manual: false,
+          pointer: '/connections/0',
+        },
+      ],
+      customDnsConfigs: [],
+      networkInterfaceIds: [n.id],
+      ipConfigurations: [],
+    });
+    applicationGateway(
+      inv,
+      'agw',
+      ['vnet', 'agw'],
+      { publicAddress: '20.50.1.9' },
+      443,
+      [{ fqdn: 'web-ref.azurewebsites.net' }],
+      443,
+    );
+    const r = run(inv);
+    assert.deepEqual(cell(r, 'internet', 'app').unknown, ['tcp/443']);
+    // Before, any NIC the gateway reached might be the name: the database too.
+    assert.deepEqual(cell(r, 'internet', 'data').unknown, []);
+  });
+});
+
 describe('verify (Azure): an application gateway that relays to the internet', () => {
   it('an internal front end with a public backend address: the scope is not verified, never a pass', () => {
     const gaps = (backend: string, front: { privateAddress?: string; publicAddress?: string }) => {
