@@ -1,0 +1,71 @@
+/**
+ * Bicep as Azure Verified Modules and the AI landing-zone patterns write it today: the non-null assertion `!` after
+ * any operand (a ternary branch, an array item, a property value, a chain of `.?` accesses). tree-sitter-bicep reads
+ * it only before `.`, so these files once failed with "syntax error near "!"" and every resource after the error was
+ * skipped. The fixture is small and written for cordon.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { loadBicep } from '../../src/sources/iac/bicep/load.js';
+import { maskNonNullAssertions } from '../../src/sources/iac/bicep/mask.js';
+import { tmpTrees } from '../support/tmp-tree.js';
+
+const tree = tmpTrees('cordon-bicep-modern-');
+
+const MAIN = `
+param config object = { account: { name: 'oai-modern', publicAccess: 'Disabled' } }
+param subnetIds array = ['/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/pe']
+param deployPe bool = true
+var peSubnet = !empty(subnetIds) ? subnetIds[0]! : ''
+var allSubnets = [
+  subnetIds!
+]
+var note = 'keep this! and \${config.account!.name}'
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: config.?account.?name!
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  sku: { name: 'S0' }
+  tags: { note: note, subnets: string(length(allSubnets)) }
+  properties: {
+    publicNetworkAccess: config.account!.publicAccess!
+    customSubDomainName: config.?account!.name
+  }
+}
+resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = if (deployPe != false) {
+  name: 'pe-\${account.name}'
+  location: 'swedencentral'
+  properties: {
+    subnet: { id: peSubnet }
+    privateLinkServiceConnections: [
+      { name: 'c', properties: { privateLinkServiceId: account.id, groupIds: ['account'] } }
+    ]
+  }
+}
+`;
+
+describe('Bicep non-null assertions', () => {
+  it('reads a file that asserts non-null after names, calls, indexes and `.?` chains, with its values', async () => {
+    const dir = tree({ 'main.bicep': MAIN });
+    const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-modern');
+    assert.ok(account, 'the account is read');
+    assert.equal(account.publicNetworkAccess, 'Disabled');
+    assert.equal(account.tags?.note, 'keep this! and oai-modern', 'a ! inside a string is text; inside ${} code');
+    assert.equal(account.tags?.subnets, '1');
+    const pe = r.inventory.privateEndpoints.find((p) => p.name === 'pe-oai-modern');
+    assert.equal(pe?.subnetId, '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/pe');
+  });
+
+  it('blanks only postfix assertions, keeping negation, inequality, strings, comments and every column', () => {
+    const src = "var a = !x.y! != b! // not! this\nvar s = '${c!} d!' /* e! */ ? f!.g : '''h!'''";
+    const masked = maskNonNullAssertions(src);
+    assert.equal(masked, "var a = !x.y  != b  // not! this\nvar s = '${c } d!' /* e! */ ? f .g : '''h!'''");
+    assert.equal(masked.length, src.length);
+  });
+});
