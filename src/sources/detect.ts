@@ -8,6 +8,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isAzureDocument } from './azure-snapshot/recognise.js';
+import { isHiddenEntry } from './hidden-entries.js';
 import { looksLikeGcp } from './gcp-snapshot/recognise.js';
 import { isTemplateName, looksLikeCloudFormation } from './iac/cloudformation/recognise.js';
 import { looksLikeTerraformPlan } from './iac/terraform/detect.js';
@@ -89,10 +90,10 @@ export async function partitionSnapshot(root: string): Promise<Record<InputKind,
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
-      // .terraform holds providers and downloaded modules: read through modules.json, never as root modules.
-      if (e.isDirectory()) {
-        if (e.name !== '.terraform') await walk(full);
-      } else if (!(e.isFile() || e.isSymbolicLink())) continue;
+      // Tools' configuration; .terraform holds providers and downloaded modules, read through modules.json.
+      if (isHiddenEntry(e.name)) continue;
+      if (e.isDirectory()) await walk(full);
+      else if (!(e.isFile() || e.isSymbolicLink())) continue;
       else if (e.name.endsWith('.tf')) out.terraform.push(full);
       else if (/\.bicep(param)?$/i.test(e.name)) out.bicep.push(full);
       // JSON lines (.jsonl, .ndjson): `gcloud asset export` output; only Google Cloud data is read from them.
