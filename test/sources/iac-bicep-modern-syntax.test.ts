@@ -59,7 +59,10 @@ describe('Bicep non-null assertions', () => {
     assert.equal(account.tags?.note, 'keep this! and oai-modern', 'a ! inside a string is text; inside ${} code');
     assert.equal(account.tags?.subnets, '1');
     const pe = r.inventory.privateEndpoints.find((p) => p.name === 'pe-oai-modern');
-    assert.equal(pe?.subnetId, '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/pe');
+    assert.equal(
+      pe?.subnetId,
+      '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/pe',
+    );
   });
 
   it('blanks only postfix assertions, keeping negation, inequality, strings, comments and every column', () => {
