@@ -327,6 +327,41 @@ resource "google_compute_region_backend_service" "b" {
     );
   });
 
+  it('a network keeps the default internet route Google Cloud creates, unless delete_default_routes_on_create', async () => {
+    const net = (name: string, flag: string) => `resource "google_compute_network" "${name}" {
+  project                 = "ml"
+  name                    = "${name}"
+  auto_create_subnetworks = false${flag}
+}
+`;
+    const r = await load({
+      'main.tf': `variable "drop" {
+  type = bool
+}
+${net('kept', '')}${net('dropped', '\n  delete_default_routes_on_create = true')}${net('undecided', '\n  delete_default_routes_on_create = var.drop')}`,
+    });
+    assert.deepEqual(r.errors, []);
+    const inv = r.gcp!;
+    assert.deepEqual(
+      inv.routes.map((x) => [x.name, x.network, x.destRange, x.priority, x.nextHopGateway]),
+      [
+        [
+          'default-route-kept',
+          'projects/ml/global/networks/kept',
+          '0.0.0.0/0',
+          1000,
+          'projects/ml/global/gateways/default-internet-gateway',
+        ],
+      ],
+    );
+    const skipped = [...inv.partial.values()].flatMap((m) => m.get('compute:routes') ?? []);
+    assert.deepEqual(
+      skipped.map((x) => x.pointer),
+      ['google_compute_network.undecided'],
+    );
+    assert.match(skipped[0]!.reason, /default internet route .*var\.drop/);
+  });
+
   it("google_netblock_ip_ranges: the provider's constant ranges are known (IAP, health checkers); cloud-netblocks is not", async () => {
     const r = await load({
       'main.tf': `resource "google_compute_network" "n" {

@@ -526,6 +526,21 @@ describe('Terraform google: a Workbench instance running as a service account of
     return verifySnapshot({ snapshot: dir, policy: p, policySource: 'p', cwd: dir, today: '2026-12-05' });
   };
 
+  it("locates a finding at the notebook's declaration line, not a pointer into cordon's rendering", async () => {
+    // In the application zone, which the reference policy opens to the internet on 443: the notebook has no public
+    // address, so that intent is broken at the notebook.
+    const r = await verifyTree(WORKBENCH('"rag-runner"').replace('10.0.2.0/24', '10.0.1.0/24'));
+    const broken = r.findings.filter((f) => f.checkId === 'verify-broken-intent');
+    assert.ok(broken.length > 0);
+    for (const f of broken) {
+      assert.equal(f.origin?.kind, 'file');
+      const o = f.origin as { file: string; line?: number; pointer?: string };
+      assert.equal(o.file, 'main.tf');
+      assert.equal(o.line, 23, 'the google_workbench_instance block');
+      assert.equal(o.pointer, 'google_workbench_instance.nb');
+    }
+  });
+
   it("resolves the account's email (account id @ project), so the notebook is a verified interface", async () => {
     const r = await verifyTree(WORKBENCH('"rag-runner"'));
     assert.equal(r.stats.interfaces, 1);
