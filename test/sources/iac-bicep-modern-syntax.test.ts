@@ -72,3 +72,107 @@ describe('Bicep non-null assertions', () => {
     assert.equal(masked.length, src.length);
   });
 });
+
+/** One module declares the VNet; the next reads a subnet's prefix through `existing`, as baseline firewalls do. */
+const NET = `
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: 'vnet-spoke'
+  location: 'swedencentral'
+  properties: {
+    addressSpace: { addressPrefixes: ['10.60.0.0/16'] }
+    subnets: [
+      { name: 'snet-jump', properties: { addressPrefix: '10.60.5.0/24' } }
+    ]
+  }
+}
+output vnetName string = vnet.name
+`;
+const FIREWALL = `
+param vnetName string
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' existing = {
+  name: vnetName
+  resource jump 'subnets' existing = {
+    name: 'snet-jump'
+  }
+}
+resource policy 'Microsoft.Network/firewallPolicies@2024-05-01' = {
+  name: 'fw-policy'
+  location: 'swedencentral'
+  resource rules 'ruleCollectionGroups' = {
+    name: 'DefaultNetworkRuleCollectionGroup'
+    properties: {
+      priority: 200
+      ruleCollections: [
+        {
+          ruleCollectionType: 'FirewallPolicyFilterRuleCollection'
+          name: 'jump-egress'
+          priority: 1000
+          action: { type: 'Allow' }
+          rules: [
+            {
+              ruleType: 'NetworkRule'
+              name: 'jump-out'
+              ipProtocols: ['TCP']
+              sourceAddresses: ['\${vnet::jump.properties.addressPrefix}']
+              destinationAddresses: ['*']
+              destinationPorts: ['443']
+            }
+          ]
+        }
+      ]
+    }
+  }
+}
+`;
+
+describe('Bicep `existing` references to what the deployment declares', () => {
+  it("read the declared properties (a subnet's prefix in a firewall rule), so the rule is known", async () => {
+    const dir = tree({
+      'main.bicep': `
+module net 'net.bicep' = {
+  name: 'net'
+}
+module fw 'fw.bicep' = {
+  name: 'fw'
+  params: { vnetName: net.outputs.vnetName }
+}
+`,
+      'net.bicep': NET,
+      'fw.bicep': FIREWALL,
+    });
+    const r = await loadBicep(
+      dir,
+      ['main.bicep', 'net.bicep', 'fw.bicep'].map((f) => path.join(dir, f)),
+    );
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const rules = r.inventory.firewallRuleCollectionGroups.flatMap((g) => g.rules);
+    assert.deepEqual(
+      rules.map((x) => [x.name, x.sourceAddresses]),
+      [['jump-out', ['10.60.5.0/24']]],
+    );
+    assert.deepEqual([...r.inventory.partial.keys()], []);
+  });
+
+  it('a VNet the deployment does not declare leaves the rule unknown, naming the reference', async () => {
+    const dir = tree({
+      'main.bicep': `
+module fw 'fw.bicep' = {
+  name: 'fw'
+  params: { vnetName: 'vnet-hub' }
+}
+`,
+      'fw.bicep': FIREWALL,
+    });
+    const r = await loadBicep(
+      dir,
+      ['main.bicep', 'fw.bicep'].map((f) => path.join(dir, f)),
+    );
+    const skipped = [...r.inventory.partial.values()].flatMap(
+      (m) => m.get('network:firewall-rule-collection-groups') ?? [],
+    );
+    assert.match(skipped[0]?.reason ?? '', /vnet::jump is an existing resource, declared outside the scanned code/);
+  });
+});

@@ -158,6 +158,14 @@ class Frame {
     /** Loads linked templates, for the outputs of the modules this template deploys. */
     readonly loadLinked?: TemplateInput['loadLinked'],
     readonly depth = 0,
+    /**
+     * The properties of the resources this deployment has declared so far, by lowercased id (embedded children, a
+     * VNet's subnets, under theirs): an `existing` reference to one of them reads what the code declares, as a
+     * module declaring a VNet and the next one reading its subnet's prefix through `existing` (the baseline
+     * architectures' firewall rules) mean. Shared by every frame of one deployment; a resource declared later, or
+     * by another top-level deployment, stays unknown.
+     */
+    readonly declared = new Map<string, Value>(),
   ) {
     const res = template.resources;
     if (isRecord(res))
@@ -269,11 +277,14 @@ class Frame {
     const id = resourceIdOf(this, raw, sym.pointer, [], this.target, type, resName);
     if (what === 'resourceInfo')
       return { id, name: resName, type, apiVersion: typeof raw.apiVersion === 'string' ? raw.apiVersion : '' };
-    if (raw.existing === true)
+    if (raw.existing === true) {
+      const found = this.declared.get(id.toLowerCase());
+      if (found !== undefined) return declaredOnly(found);
       return new Unknown(
         `reference('${name}')`,
         `${name} is an existing resource, declared outside the scanned code (${whereOf(this.doc, at)})`,
       );
+    }
     const props = this.guard(`ref:${name}`, sym.pointer, () =>
       this.value(raw.properties ?? {}, `${sym.pointer}/properties`, []),
     );
@@ -664,6 +675,7 @@ function emitOne(
     // Where the name itself means something (a DNS zone, a record, a subnet), an unknown name is an unknown value.
     if (nameValue instanceof Unknown && NAME_MATTERS.has(type.toLowerCase()))
       unknowns.push({ pointer: '/name', cause: `the name ${nameValue.text}: ${nameValue.cause}` });
+    declare(frame.declared, id, body.properties);
     const clean = stripUnknowns(body, '', unknowns) as Record<string, unknown>;
     w.out.resources.push({ raw: clean, doc: frame.doc, pointer, unknowns });
   }
@@ -672,6 +684,17 @@ function emitOne(
     raw.resources.forEach((child, i) =>
       walkResource(w, frame, child, `${pointer}/resources/${i}`, target, loops, { type, name }, uncertain),
     );
+}
+
+/** Records a declared resource's properties, and those of its embedded children under the ids Azure gives them. */
+function declare(declared: Map<string, Value>, id: string, props: Value | undefined): void {
+  if (props === undefined || !isObjectValue(props)) return;
+  declared.set(id.toLowerCase(), props);
+  for (const [key, list] of Object.entries(props))
+    if (Array.isArray(list))
+      for (const child of list)
+        if (isObjectValue(child) && typeof child.name === 'string' && child.properties !== undefined)
+          declared.set(`${id}/${key}/${child.name}`.toLowerCase(), child.properties);
 }
 
 function resourceIdOf(
@@ -814,7 +837,17 @@ function deploymentFrame(
     resourceGroup: inner.resourceGroup,
     location: typeof location === 'string' ? location : frame.scope.location,
   };
-  const innerFrame = new Frame(doc, base, template, given, scope, inner, frame.loadLinked, frame.depth + 1);
+  const innerFrame = new Frame(
+    doc,
+    base,
+    template,
+    given,
+    scope,
+    inner,
+    frame.loadLinked,
+    frame.depth + 1,
+    frame.declared,
+  );
   return { frame: innerFrame, template, base, inner };
 }
 
