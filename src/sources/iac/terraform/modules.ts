@@ -290,10 +290,16 @@ export class ModuleInstance {
     /** The key in .terraform/modules/modules.json ('' root, `net`, `net.vpc`). */
     readonly initKey: string,
     readonly initModules: InitModules,
+    /**
+     * For a root module of a tree that holds several (`examples/basic:`): each root is a deployment of its own, and
+     * AWS resources are keyed by address, so two roots' `aws_vpc.this` would otherwise be one VPC in the inventory.
+     * Module instances below the root carry it in their address.
+     */
+    readonly rootLabel = '',
   ) {}
 
   private prefix(): string {
-    return this.address ? `${this.address}.` : '';
+    return this.address ? `${this.address}.` : this.rootLabel;
   }
 
   scope(file: string, extra?: Map<string, EvalValue>): Scope {
