@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { loadArm } from '../../src/sources/iac/arm/load.js';
 import { loadBicep } from '../../src/sources/iac/bicep/load.js';
 import { maskNonNullAssertions } from '../../src/sources/iac/bicep/mask.js';
 import { tmpTrees } from '../support/tmp-tree.js';
@@ -174,5 +175,41 @@ module fw 'fw.bicep' = {
       (m) => m.get('network:firewall-rule-collection-groups') ?? [],
     );
     assert.match(skipped[0]?.reason ?? '', /vnet::jump is an existing resource, declared outside the scanned code/);
+  });
+});
+
+describe('compiled Azure Verified Modules (ARM JSON)', () => {
+  it("a child resource whose name is format('{0}/{1}', <known at deploy>, …) is not known, not a malformed name", async () => {
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: {
+        zoneName: { type: 'string' },
+        vnetId: {
+          type: 'string',
+          defaultValue: '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v',
+        },
+      },
+      resources: [
+        {
+          type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+          apiVersion: '2024-06-01',
+          name: "[format('{0}/{1}', parameters('zoneName'), 'link-spoke')]",
+          location: 'global',
+          properties: { registrationEnabled: false, virtualNetwork: { id: "[parameters('vnetId')]" } },
+        },
+      ],
+    };
+    const dir = tree({ 'main.json': JSON.stringify(template, null, 2) });
+    const r = await loadArm(dir, [path.join(dir, 'main.json')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const skipped = [...r.inventory.partial.values()].flatMap((m) => [...m.values()].flat());
+    assert.ok(
+      skipped.some((x) => /its name .*parameters\('zoneName'\).* is not known before deploy/.test(x.reason)),
+      JSON.stringify(skipped),
+    );
   });
 });

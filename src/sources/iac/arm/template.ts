@@ -619,6 +619,14 @@ function emitOne(
   const nameValue = frame.value(raw.name, `${pointer}/name`, loops);
   let name = stringOf(nameValue, `${pointer}/name`, 'name');
   if (parent && name.split('/').length < type.split('/').length - 1) name = `${parent.name}/${name}`;
+  // A child's name computed from values known only at deploy (`format('{0}/{1}', parameters('vault'), 'key')`, as
+  // every compiled Azure Verified Module writes it) is one unknown, not a malformed name: the resource is not known.
+  if (
+    nameValue instanceof Unknown &&
+    !/\/providers\//i.test(type) &&
+    name.split('/').length !== type.split('/').length - 1
+  )
+    why ??= `its name ${nameValue.text} is not known before deploy: ${nameValue.cause}`;
   // An extension resource written under its parent: type "Microsoft.Network/x/providers/diagnosticSettings", name
   // "parent/Microsoft.Insights/setting" (Microsoft's template reference) is a Microsoft.Insights/diagnosticSettings
   // resource scoped to the parent.
