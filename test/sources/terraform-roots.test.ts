@@ -5,7 +5,6 @@
  * is small and written for cordon.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { partitionSnapshot } from '../../src/sources/detect.js';
 import { loadTerraform } from '../../src/sources/iac/terraform/load.js';

@@ -464,7 +464,7 @@ export class BicepTranslator {
         ? apply(call('reference', lit(symName)), tail)
         : this.unknown(
             whole,
-            `${head ?? 'a property'} of ${symName}, an existing resource, is known only after deploy`,
+            `${typeof head === 'string' ? head : 'a property'} of ${symName}, an existing resource, is known only after deploy`,
           );
     if (typeof head === 'string') {
       // The declared value, walked as far as the file spells it.

@@ -608,8 +608,9 @@ function defaultInternetRoutes(networks: Iterable<Doc>): { docs: Doc[]; skipped:
   const skipped: Skip[] = [];
   for (const net of networks) {
     const flag = net.resource.values.delete_default_routes_on_create;
-    if (flag === true) continue;
-    const netId = String(net.data.selfLink).replace(/^https:\/\/www\.googleapis\.com\/compute\/v1\//, '');
+    const { selfLink, name: netName } = net.data;
+    if (flag === true || typeof selfLink !== 'string' || typeof netName !== 'string') continue;
+    const netId = selfLink.replace(/^https:\/\/www\.googleapis\.com\/compute\/v1\//, '');
     const project = netId.split('/')[1]!;
     if (isUnknown(flag)) {
       skipped.push({
@@ -621,13 +622,13 @@ function defaultInternetRoutes(networks: Iterable<Doc>): { docs: Doc[]; skipped:
       });
       continue;
     }
-    const name = `default-route-${String(net.data.name)}`;
+    const name = `default-route-${netName}`;
     const id = `projects/${project}/global/routes/${name}`;
     const data: V = {
       kind: 'compute#route',
       name,
       description: 'Default route to the Internet.',
-      network: net.data.selfLink!,
+      network: selfLink,
       destRange: '0.0.0.0/0',
       priority: 1000,
       nextHopGateway: nextHopGateway('default-internet-gateway', { project, region: 'global' })!,
