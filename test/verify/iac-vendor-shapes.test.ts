@@ -586,12 +586,8 @@ resource "google_kms_crypto_key_iam_member" "agent" {
 });
 
 describe('Azure: a type cordon does not read, placed in a subnet, leaves the NICs incomplete', () => {
-  const partialNics = (inv: AzureInventory) =>
-    [...inv.partial.values()].flatMap((m) => (m.get('network:network-interfaces') ?? []).map((x) => x.reason));
-
-  it('Bicep: API Management injected into a subnet is named; a Cosmos DB virtual network rule (an ACL) is not', async () => {
-    const inv = await bicepInventory({
-      'main.bicep': `
+  /** API Management injected into a subnet: a type cordon does not read. */
+  const APIM = `
 ${ONE_SUBNET('vnet-ai', 'snet-apim', '10.0.1.0/24', 'apimSubnet')}
 resource apim 'Microsoft.ApiManagement/service@2023-05-01-preview' = {
   name: 'apim-ai-gateway'
@@ -604,7 +600,13 @@ resource apim 'Microsoft.ApiManagement/service@2023-05-01-preview' = {
     virtualNetworkConfiguration: { subnetResourceId: vnet::apimSubnet.id }
   }
 }
-resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+`;
+  const partialNics = (inv: AzureInventory) =>
+    [...inv.partial.values()].flatMap((m) => (m.get('network:network-interfaces') ?? []).map((x) => x.reason));
+
+  it('Bicep: API Management injected into a subnet is named; a Cosmos DB virtual network rule (an ACL) is not', async () => {
+    const inv = await bicepInventory({
+      'main.bicep': `${APIM}resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
   name: 'cdb-threads'
   location: location
   properties: {
@@ -623,20 +625,7 @@ resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
 
   it('verify names the resource and its line, not the Resource Graph query of a missing data set', async () => {
     const dir = tree({
-      'main.bicep': `
-${ONE_SUBNET('vnet-ai', 'snet-apim', '10.0.1.0/24', 'apimSubnet')}
-resource apim 'Microsoft.ApiManagement/service@2023-05-01-preview' = {
-  name: 'apim-ai-gateway'
-  location: location
-  sku: { name: 'Developer', capacity: 1 }
-  properties: {
-    publisherEmail: 'ops@example.com'
-    publisherName: 'ops'
-    virtualNetworkType: 'Internal'
-    virtualNetworkConfiguration: { subnetResourceId: vnet::apimSubnet.id }
-  }
-}
-`,
+      'main.bicep': APIM,
     });
     const r = await verifySnapshot({
       snapshot: dir,
