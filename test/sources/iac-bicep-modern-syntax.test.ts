@@ -213,3 +213,39 @@ describe('compiled Azure Verified Modules (ARM JSON)', () => {
     );
   });
 });
+
+describe('compiled Azure Verified Modules (symbolic resources)', () => {
+  it("a reference to such a child (resourceInfo('link').id) is unknown, not an input error", async () => {
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      languageVersion: '2.0',
+      contentVersion: '1.0.0.0',
+      parameters: { zoneName: { type: 'string' } },
+      resources: {
+        link: {
+          existing: true,
+          type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+          apiVersion: '2024-06-01',
+          name: "[format('{0}/{1}', parameters('zoneName'), 'link-spoke')]",
+        },
+        zone: {
+          type: 'Microsoft.Network/privateDnsZones',
+          apiVersion: '2024-06-01',
+          name: 'privatelink.openai.azure.com',
+          location: 'global',
+          tags: { link: "[resourceInfo('link').id]" },
+        },
+      },
+    };
+    const dir = tree({ 'main.json': JSON.stringify(template, null, 2) });
+    const r = await loadArm(dir, [path.join(dir, 'main.json')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.deepEqual(
+      r.inventory.privateDnsZones.map((z) => z.name),
+      ['privatelink.openai.azure.com'],
+    );
+  });
+});

@@ -273,7 +273,11 @@ class Frame {
     const type = stringOf(this.value(raw.type, `${sym.pointer}/type`, []), `${sym.pointer}/type`, 'type');
     if (what === 'reference' && type.toLowerCase() === 'microsoft.resources/deployments')
       return this.guard(`ref:${name}`, sym.pointer, () => this.moduleOutputs(name, raw, sym.pointer, at));
-    const resName = stringOf(this.value(raw.name, `${sym.pointer}/name`, []), `${sym.pointer}/name`, 'name');
+    const nameValue = this.value(raw.name, `${sym.pointer}/name`, []);
+    const resName = stringOf(nameValue, `${sym.pointer}/name`, 'name');
+    // A child whose name is known only at deploy (compiled AVM modules' format('{0}/{1}', …)): its id is unknown too.
+    if (nameValue instanceof Unknown && resName.split('/').length !== type.split('/').length - 1)
+      return new Unknown(`${what}('${name}')`, `the name of ${name} is not known before deploy: ${nameValue.cause}`);
     const id = resourceIdOf(this, raw, sym.pointer, [], this.target, type, resName);
     if (what === 'resourceInfo')
       return { id, name: resName, type, apiVersion: typeof raw.apiVersion === 'string' ? raw.apiVersion : '' };
