@@ -35,6 +35,11 @@ const AZURE_LIST_KEYS = /"(value|data|count|skip_token|total_records|totalRecord
 const HEADS_AT_ONCE = 16;
 // ARM templates and their parameters files name their schema; they hold Microsoft.* types, so this comes first.
 const ARM_SCHEMA = /"\$schema"\s*:\s*"[^"]*(deploymentTemplate|deploymentParameters)[^"]*"/i;
+/**
+ * The Azure portal's forms for a template (createUiDefinition.json, a template spec's uiFormDefinition): they ask for
+ * parameters and declare no resource, so they are read by no reader, as a YAML file that is not a template is not.
+ */
+const PORTAL_FORM_SCHEMA = /"\$schema"\s*:\s*"[^"]*(CreateUIDefinition|uiFormDefinition)[^"]*"/i;
 
 export function detectProvider(head: string): SnapshotProvider | 'arm' {
   // Only cordon's manifest names its provider: a resource tagged "provider": "aws" is still an Azure resource.
@@ -119,6 +124,7 @@ export async function partitionSnapshot(root: string): Promise<Record<InputKind,
       try {
         const text = await head(files[i]!);
         if (looksLikeCloudFormation(text)) providers[i] = 'cloudformation';
+        else if (PORTAL_FORM_SCHEMA.test(text)) providers[i] = undefined;
         else if (providers[i] !== undefined)
           providers[i] = looksLikeTerraformPlan(text) ? 'terraform' : detectProvider(text);
       } catch {

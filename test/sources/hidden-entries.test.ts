@@ -66,4 +66,18 @@ describe('hidden folders and files below the scanned path', () => {
     assert.deepEqual(r.inputErrors, []);
     assert.equal(r.summary.files, (await scan('examples/aws/reference')).summary.files);
   });
+
+  it("an ARM template's portal form (createUiDefinition, uiFormDefinition) is read by no reader", async () => {
+    const dir = exampleWithToolConfig('examples/arm/azure-reference');
+    const form = (schema: string) =>
+      JSON.stringify({ $schema: `https://schema.management.azure.com/schemas/${schema}#`, view: { kind: 'Form' } });
+    const extra = tree({
+      'createUiDefinition.json': form('0.1.2-preview/CreateUIDefinition.MultiVm.json'),
+      'portal/form.json': form('2021-09-09/uiFormDefinition.schema.json'),
+    });
+    cpSync(extra, dir, { recursive: true });
+    const r = await scan(dir);
+    assert.deepEqual(r.inputErrors, []);
+    assert.ok(r.summary.files > 0);
+  });
 });
