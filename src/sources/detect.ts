@@ -8,6 +8,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isAzureDocument } from './azure-snapshot/recognise.js';
+import { isHiddenEntry } from './hidden-entries.js';
 import { looksLikeGcp } from './gcp-snapshot/recognise.js';
 import { isTemplateName, looksLikeCloudFormation } from './iac/cloudformation/recognise.js';
 import { looksLikeTerraformPlan } from './iac/terraform/detect.js';
@@ -34,6 +35,11 @@ const AZURE_LIST_KEYS = /"(value|data|count|skip_token|total_records|totalRecord
 const HEADS_AT_ONCE = 16;
 // ARM templates and their parameters files name their schema; they hold Microsoft.* types, so this comes first.
 const ARM_SCHEMA = /"\$schema"\s*:\s*"[^"]*(deploymentTemplate|deploymentParameters)[^"]*"/i;
+/**
+ * The Azure portal's forms for a template (createUiDefinition.json, a template spec's uiFormDefinition): they ask for
+ * parameters and declare no resource, so they are read by no reader, as a YAML file that is not a template is not.
+ */
+const PORTAL_FORM_SCHEMA = /"\$schema"\s*:\s*"[^"]*(CreateUIDefinition|uiFormDefinition)[^"]*"/i;
 
 export function detectProvider(head: string): SnapshotProvider | 'arm' {
   // Only cordon's manifest names its provider: a resource tagged "provider": "aws" is still an Azure resource.
@@ -89,10 +95,10 @@ export async function partitionSnapshot(root: string): Promise<Record<InputKind,
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
-      // .terraform holds providers and downloaded modules: read through modules.json, never as root modules.
-      if (e.isDirectory()) {
-        if (e.name !== '.terraform') await walk(full);
-      } else if (!(e.isFile() || e.isSymbolicLink())) continue;
+      // Tools' configuration; .terraform holds providers and downloaded modules, read through modules.json.
+      if (isHiddenEntry(e.name)) continue;
+      if (e.isDirectory()) await walk(full);
+      else if (!(e.isFile() || e.isSymbolicLink())) continue;
       else if (e.name.endsWith('.tf')) out.terraform.push(full);
       else if (/\.bicep(param)?$/i.test(e.name)) out.bicep.push(full);
       // JSON lines (.jsonl, .ndjson): `gcloud asset export` output; only Google Cloud data is read from them.
@@ -118,6 +124,7 @@ export async function partitionSnapshot(root: string): Promise<Record<InputKind,
       try {
         const text = await head(files[i]!);
         if (looksLikeCloudFormation(text)) providers[i] = 'cloudformation';
+        else if (PORTAL_FORM_SCHEMA.test(text)) providers[i] = undefined;
         else if (providers[i] !== undefined)
           providers[i] = looksLikeTerraformPlan(text) ? 'terraform' : detectProvider(text);
       } catch {

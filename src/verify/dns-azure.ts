@@ -10,7 +10,6 @@ import {
   azureIdKey,
   azureInventoryScopes,
   azureScopeKey,
-  hasAzureDataset,
   privateLinkHost,
   AZURE_DATASETS,
   type AzureInventory,
@@ -29,6 +28,7 @@ import {
 import { AZURE_VERIFY_DATASETS } from './azure.js';
 import { DNS_CHECK, type ResolutionStep } from './dns-aws.js';
 import type { NetworkModel } from './model.js';
+import { partialModelData } from './partial.js';
 import { notVerified } from './questions.js';
 import { missingReason } from '../checks/azure/engine.js';
 
@@ -184,12 +184,15 @@ export function azureDnsFindings(
   return [...out.values()];
 }
 
-/** A subscription without a data set the model needs is not verified there, and says so (never a clean pass). */
+/**
+ * A subscription without a data set the model needs is not verified there, and says so (never a clean pass); one read
+ * in part is named with its items and their file:line (partialModelData), as on AWS and Google Cloud.
+ */
 export function azureMissingData(inv: AzureInventory): Finding[] {
   const out: Finding[] = [];
-  for (const scope of azureInventoryScopes(inv)) {
-    if (scope.location === 'global') continue;
-    const missing = AZURE_VERIFY_DATASETS.filter((d) => !hasAzureDataset(inv, scope, d));
+  const scopes = azureInventoryScopes(inv).filter((sc) => sc.location !== 'global');
+  for (const scope of scopes) {
+    const missing = AZURE_VERIFY_DATASETS.filter((d) => !(inv.datasets.get(scope.subscription)?.has(d) ?? false));
     if (missing.length === 0) continue;
     const resource = {
       provider: 'azure' as const,
@@ -200,14 +203,11 @@ export function azureMissingData(inv: AzureInventory): Finding[] {
     };
     const commands = missing.map((d) => AZURE_DATASETS[d].command);
     out.push(
-      notVerified(
-        resource,
-        azureScopeKey(scope),
-        missing.map((d) => `${d} (missing or partial)`),
-        commands,
-        inv.scopeOrigins.get(azureScopeKey(scope)),
-      ),
+      notVerified(resource, azureScopeKey(scope), missing, commands, inv.scopeOrigins.get(azureScopeKey(scope))),
     );
   }
+  const keys = new Set(scopes.map(azureScopeKey));
+  const inScopes = new Map([...inv.partial].filter(([key]) => keys.has(key)));
+  out.push(...partialModelData('azure', inScopes, AZURE_VERIFY_DATASETS, 'Microsoft.Resources/subscriptions'));
   return out;
 }

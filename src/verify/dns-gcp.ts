@@ -7,19 +7,13 @@
  * dns-resolution.ts follow the chain; forwarding zones and server policies are unknown, never public.
  */
 import { fingerprintOf, type Finding } from '../findings/types.js';
-import {
-  GCP_DATASETS,
-  gcpIdKey,
-  hasGcpDataset,
-  type GcpDataset,
-  type GcpInventory,
-  type GcpNetwork,
-} from '../inventory/gcp.js';
+import { GCP_DATASETS, gcpIdKey, type GcpDataset, type GcpInventory, type GcpNetwork } from '../inventory/gcp.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { describeResolution, isPrivateAnswer, vertexDns } from '../checks/gcp/vertex-dns.js';
 import { gcpProjects } from '../checks/gcp/engine.js';
 import { DNS_CHECK, type ResolutionStep } from './dns-aws.js';
 import type { NetworkModel } from './model.js';
+import { partialModelData } from './partial.js';
 import { notVerified } from './questions.js';
 
 const VERTEX = 'aiplatform.googleapis.com';
@@ -134,16 +128,17 @@ export const GCP_VERIFY_DATASETS: readonly GcpDataset[] = [
  */
 const GCP_VERIFY_DATASETS_IF_PRESENT: readonly GcpDataset[] = ['notebooks:instances'];
 
-/** A project without a data set the model needs is not verified there, and says so (never a clean pass). */
+/**
+ * A project without a data set the model needs is not verified there, and says so (never a clean pass). A data set
+ * read in part (an item of infrastructure as code known only at deploy, a listing cut short) is named with its items
+ * and their file:line (partialModelData), not with the gcloud command that would list a data set that is missing.
+ */
 export function gcpMissingData(inv: GcpInventory): Finding[] {
   const out: Finding[] = [];
-  for (const project of gcpProjects(inv)) {
-    const missing = [
-      ...GCP_VERIFY_DATASETS.filter((d) => !hasGcpDataset(inv, project, d)),
-      ...GCP_VERIFY_DATASETS_IF_PRESENT.filter(
-        (d) => inv.datasets.get(project)?.has(d) === true && !hasGcpDataset(inv, project, d),
-      ),
-    ];
+  const needed = [...GCP_VERIFY_DATASETS, ...GCP_VERIFY_DATASETS_IF_PRESENT];
+  const projects = gcpProjects(inv);
+  for (const project of projects) {
+    const missing = GCP_VERIFY_DATASETS.filter((d) => !(inv.datasets.get(project)?.has(d) ?? false));
     if (missing.length === 0) continue;
     const resource = {
       provider: 'gcp' as const,
@@ -157,11 +152,13 @@ export function gcpMissingData(inv: GcpInventory): Finding[] {
       notVerified(
         resource,
         project,
-        missing.map((d) => `${d} (missing or partial)`),
+        missing,
         missing.map((d) => GCP_DATASETS[d].command.replace(/PROJECT/g, project)),
         origin,
       ),
     );
   }
+  const inProjects = new Map([...inv.partial].filter(([key]) => projects.includes(key.slice(0, key.indexOf('/')))));
+  out.push(...partialModelData('gcp', inProjects, needed, 'cloudresourcemanager.googleapis.com/Project'));
   return out;
 }

@@ -271,8 +271,15 @@ function l4Matches(l4: CompiledFirewallRule['l4']): { matches: Match[]; unresolv
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * An item's part (an interface, a NAT) located in its snapshot file by its JSON pointer. Infrastructure as code
+ * locates an item at its declaration's line, with the resource's address as pointer (terraform/rendered.ts): there the
+ * part's pointer is into the rendered document, not the file, and the declaration stays the location.
+ */
 function at(origin: Origin | undefined, pointer: string | undefined): Origin | undefined {
-  return origin?.kind === 'file' && pointer ? { kind: 'file', file: origin.file, pointer } : origin;
+  if (origin?.kind !== 'file' || !pointer) return origin;
+  if (origin.line !== undefined && origin.pointer !== undefined && !origin.pointer.startsWith('/')) return origin;
+  return { kind: 'file', file: origin.file, pointer };
 }
 
 /** A rule's remote side as ranges, when it names nothing but ranges (what a narrowed copy of it may keep). */

@@ -437,8 +437,8 @@ resource "google_compute_network_firewall_policy_association" "ai" {
       'policy.tf': () => policyTf,
       'main.tf': (t) =>
         t.replace(
-          'routing_mode            = "REGIONAL"',
-          'routing_mode            = "REGIONAL"\n  network_firewall_policy_enforcement_order = "BEFORE_CLASSIC_FIREWALL"',
+          'routing_mode                    = "REGIONAL"',
+          'routing_mode                    = "REGIONAL"\n  network_firewall_policy_enforcement_order = "BEFORE_CLASSIC_FIREWALL"',
         ),
     });
     const r = await read(root);

@@ -327,6 +327,91 @@ resource "google_compute_region_backend_service" "b" {
     );
   });
 
+  it('a network keeps the default internet route Google Cloud creates, unless delete_default_routes_on_create', async () => {
+    const net = (name: string, flag: string) => `resource "google_compute_network" "${name}" {
+  project                 = "ml"
+  name                    = "${name}"
+  auto_create_subnetworks = false${flag}
+}
+`;
+    const r = await load({
+      'main.tf': `variable "drop" {
+  type = bool
+}
+${net('kept', '')}${net('dropped', '\n  delete_default_routes_on_create = true')}${net('undecided', '\n  delete_default_routes_on_create = var.drop')}`,
+    });
+    assert.deepEqual(r.errors, []);
+    const inv = r.gcp!;
+    assert.deepEqual(
+      inv.routes.map((x) => [x.name, x.network, x.destRange, x.priority, x.nextHopGateway]),
+      [
+        [
+          'default-route-kept',
+          'projects/ml/global/networks/kept',
+          '0.0.0.0/0',
+          1000,
+          'projects/ml/global/gateways/default-internet-gateway',
+        ],
+      ],
+    );
+    const skipped = [...inv.partial.values()].flatMap((m) => m.get('compute:routes') ?? []);
+    assert.deepEqual(
+      skipped.map((x) => x.pointer),
+      ['google_compute_network.undecided'],
+    );
+    assert.match(skipped[0]!.reason, /default internet route .*var\.drop/);
+  });
+
+  it("google_netblock_ip_ranges: the provider's constant ranges are known (IAP, health checkers); cloud-netblocks is not", async () => {
+    const r = await load({
+      'main.tf': `resource "google_compute_network" "n" {
+  project                 = "ml"
+  name                    = "net"
+  auto_create_subnetworks = false
+}
+data "google_netblock_ip_ranges" "iap" {
+  range_type = "iap-forwarders"
+}
+data "google_netblock_ip_ranges" "hc" {
+  range_type = "health-checkers"
+}
+data "google_netblock_ip_ranges" "cloud" {}
+resource "google_compute_firewall" "iap" {
+  project       = "ml"
+  name          = "allow-ssh-from-iap"
+  network       = google_compute_network.n.id
+  source_ranges = concat(data.google_netblock_ip_ranges.iap.cidr_blocks_ipv4, data.google_netblock_ip_ranges.hc.cidr_blocks)
+  allow {
+    protocol = "tcp"
+    ports    = ["22"]
+  }
+}
+resource "google_compute_firewall" "cloud" {
+  project       = "ml"
+  name          = "allow-cloud"
+  network       = google_compute_network.n.id
+  source_ranges = data.google_netblock_ip_ranges.cloud.cidr_blocks_ipv4
+  allow {
+    protocol = "tcp"
+    ports    = ["443"]
+  }
+}
+`,
+    });
+    assert.deepEqual(r.errors, []);
+    const inv = r.gcp!;
+    assert.deepEqual(
+      inv.firewalls.map((f) => [f.name, f.sourceRanges]),
+      [['allow-ssh-from-iap', ['35.235.240.0/20', '35.191.0.0/16', '130.211.0.0/22']]],
+    );
+    const skipped = [...inv.partial.values()].flatMap((m) => m.get('compute:firewalls') ?? []);
+    assert.deepEqual(
+      skipped.map((s) => s.pointer),
+      ['google_compute_firewall.cloud'],
+    );
+    assert.match(skipped[0]!.reason, /data\.google_netblock_ip_ranges\.cloud\.cidr_blocks_ipv4.*plan time/);
+  });
+
   it('a value not known before deploy, or a type that is not mapped, makes the checks not assessed naming it', async () => {
     const tf = await copy(TF);
     await writeFile(

@@ -314,7 +314,8 @@ resource "aws_vpc" "v" {
             assert.match(e.file, /bad\/main\.tf$/);
             assert.ok((e.position.line ?? 0) >= 1);
           }
-          assert.ok(r.inventory!.vpcs.some((v) => v.id === 'aws_vpc.good'));
+          // Two root modules: each root's addresses carry its folder.
+          assert.ok(r.inventory!.vpcs.some((v) => v.id === 'good:aws_vpc.good'));
           // A broken file never reads as complete: its scope's data sets are partial.
           if (r.errors.length > 0) assert.ok(r.inventory!.partial.size > 0);
         },

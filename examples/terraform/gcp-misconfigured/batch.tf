@@ -1,8 +1,9 @@
 # A second host network inside the perimeter that reaches Google APIs through the all-apis bundle and
 # private.googleapis.com (not the VPC-SC restricted VIP); no firewall rule, so the implied allow-egress rule applies.
 resource "google_compute_network" "batch" {
-  name                    = "ai-batch"
-  auto_create_subnetworks = false
+  name                            = "ai-batch"
+  auto_create_subnetworks         = false
+  delete_default_routes_on_create = true
 }
 
 resource "google_compute_subnetwork" "batch_inference" {

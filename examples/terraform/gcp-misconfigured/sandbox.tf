@@ -6,9 +6,10 @@ locals {
 }
 
 resource "google_compute_network" "sandbox" {
-  project                 = local.sandbox_project
-  name                    = "ml-sandbox-vpc"
-  auto_create_subnetworks = false
+  project                         = local.sandbox_project
+  name                            = "ml-sandbox-vpc"
+  auto_create_subnetworks         = false
+  delete_default_routes_on_create = true
 }
 
 resource "google_compute_subnetwork" "ml_inference" {

@@ -2,9 +2,10 @@
 # route to the Google API ranges, Private Google Access and flow logs off, no DNS query logging; seed 001's
 # aiplatform.googleapis.com zone answering a stale address, and a googleapis.com zone that was meant to be private.
 resource "google_compute_network" "spoke" {
-  project                 = google_project.spoke.project_id
-  name                    = "spoke-vpc"
-  auto_create_subnetworks = false
+  project                         = google_project.spoke.project_id
+  name                            = "spoke-vpc"
+  auto_create_subnetworks         = false
+  delete_default_routes_on_create = true
 }
 
 resource "google_compute_subnetwork" "spoke_inference" {

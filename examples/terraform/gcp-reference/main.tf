@@ -33,9 +33,10 @@ locals {
 }
 
 resource "google_compute_network" "ai_vpc" {
-  name                    = "ai-vpc"
-  auto_create_subnetworks = false
-  routing_mode            = "REGIONAL"
+  name                            = "ai-vpc"
+  auto_create_subnetworks         = false
+  routing_mode                    = "REGIONAL"
+  delete_default_routes_on_create = true
 }
 
 resource "google_compute_subnetwork" "zone" {

@@ -3,12 +3,12 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { createColors } from 'picocolors';
-import { SEVERITIES, severityRank } from '../../findings/types.js';
+import { SEVERITIES, severityRank, type Finding } from '../../findings/types.js';
 import { resolvePolicy } from '../../policy/resolve.js';
 import { renderSarif } from '../../reporters/sarif.js';
 import { originText, SEVERITY_LABEL } from '../../reporters/shared.js';
 import { TOOL } from '../../scan.js';
-import { ALL_VERIFY_CHECKS } from '../../verify/checks.js';
+import { ALL_VERIFY_CHECKS, VERIFY_CHECKS } from '../../verify/checks.js';
 import { OBSERVED_CHECKS } from '../../verify/observed-checks.js';
 import { verifySnapshot, type VerifyReport } from '../../verify/run.js';
 import { observedCellText, renderObserved } from './verify-observed.js';
@@ -188,6 +188,10 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
       [] as string[],
     )
     .option('--var <name=value>', 'Terraform: a root module variable (repeatable)', repeatable, [] as string[])
+    .option(
+      '--allow-partial',
+      'accept data sets read only in part (a value known only at deploy, a listing cut short): the exit code follows the findings, and those scopes stay not verified',
+    )
     .action(async (pathArg, opts) => {
       if (opts.logFormat !== undefined && !opts.flows) throw new UsageError('--log-format is read only with --flows');
       const { policy, source } = await resolvePolicy(opts.policy, io.cwd, pathArg);
@@ -223,6 +227,16 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
         setExit(EXIT_USAGE);
         return;
       }
+      // As `cordon scan` exits 2 on data sets read in part: a scope whose network was read in part was not verified,
+      // and a gate that passed there would pass on a guess.
+      const partial = partialScopes(report.findings);
+      if (partial.length > 0 && opts.allowPartial !== true) {
+        io.stderr(
+          `error: ${partial.length} scope(s) not verified, their network data read only in part (${partial.join(', ')}; see the not-assessed findings); --allow-partial judges by the findings alone\n`,
+        );
+        setExit(EXIT_USAGE);
+        return;
+      }
       const threshold = severityRank(opts.failOn);
       setExit(
         report.findings.some((f) => f.status === 'fail' && !f.suppression && severityRank(f.severity) >= threshold)
@@ -231,3 +245,14 @@ export const registerVerify: RegisterCommand = (program, io, setExit) => {
       );
     });
 };
+
+/** The scopes with a verify-not-assessed finding for data read in part (verify/partial.ts: evidence.incomplete). */
+function partialScopes(findings: readonly Finding[]): string[] {
+  const out = new Set<string>();
+  for (const f of findings) {
+    const ev = f.evidence as { incomplete?: unknown } | undefined;
+    if (f.checkId === VERIFY_CHECKS.unknown.id && !f.suppression && Array.isArray(ev?.incomplete))
+      out.add(`${f.resource.account}/${f.resource.region}`);
+  }
+  return [...out].sort();
+}

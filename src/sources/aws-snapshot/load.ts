@@ -31,6 +31,7 @@ import { InputError, type SourcePosition } from '../../util/errors.js';
 import { parsePointer, toPointer } from '../../util/json-pointer.js';
 import { parseLocatedJson, type DuplicateKey, type LocatedJson, lineOf, originOf } from '../../util/located-json.js';
 import { locateIn, readOutline, readValues, type PosNode } from '../../util/json-stream.js';
+import { isHiddenEntry } from '../hidden-entries.js';
 import { parseArn, parseServiceName, regionOfAvailabilityZone } from './names.js';
 import * as S from './shapes.js';
 
@@ -322,6 +323,7 @@ async function listJsonFiles(state: State, fs: SnapshotFs, root: string): Promis
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, e.name);
+      if (isHiddenEntry(e.name)) continue;
       if (e.isDirectory()) await walk(full);
       else if (e.isFile() && isJsonName(e.name)) out.push(full);
       else if (e.isSymbolicLink()) await symlinkEntry(state, fs, full, out);

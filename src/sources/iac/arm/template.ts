@@ -158,6 +158,14 @@ class Frame {
     /** Loads linked templates, for the outputs of the modules this template deploys. */
     readonly loadLinked?: TemplateInput['loadLinked'],
     readonly depth = 0,
+    /**
+     * The properties of the resources this deployment has declared so far, by lowercased id (embedded children, a
+     * VNet's subnets, under theirs): an `existing` reference to one of them reads what the code declares, as a
+     * module declaring a VNet and the next one reading its subnet's prefix through `existing` (the baseline
+     * architectures' firewall rules) mean. Shared by every frame of one deployment; a resource declared later, or
+     * by another top-level deployment, stays unknown.
+     */
+    readonly declared = new Map<string, Value>(),
   ) {
     const res = template.resources;
     if (isRecord(res))
@@ -265,15 +273,22 @@ class Frame {
     const type = stringOf(this.value(raw.type, `${sym.pointer}/type`, []), `${sym.pointer}/type`, 'type');
     if (what === 'reference' && type.toLowerCase() === 'microsoft.resources/deployments')
       return this.guard(`ref:${name}`, sym.pointer, () => this.moduleOutputs(name, raw, sym.pointer, at));
-    const resName = stringOf(this.value(raw.name, `${sym.pointer}/name`, []), `${sym.pointer}/name`, 'name');
+    const nameValue = this.value(raw.name, `${sym.pointer}/name`, []);
+    const resName = stringOf(nameValue, `${sym.pointer}/name`, 'name');
+    // A child whose name is known only at deploy (compiled AVM modules' format('{0}/{1}', …)): its id is unknown too.
+    if (nameValue instanceof Unknown && resName.split('/').length !== type.split('/').length - 1)
+      return new Unknown(`${what}('${name}')`, `the name of ${name} is not known before deploy: ${nameValue.cause}`);
     const id = resourceIdOf(this, raw, sym.pointer, [], this.target, type, resName);
     if (what === 'resourceInfo')
       return { id, name: resName, type, apiVersion: typeof raw.apiVersion === 'string' ? raw.apiVersion : '' };
-    if (raw.existing === true)
+    if (raw.existing === true) {
+      const found = this.declared.get(id.toLowerCase());
+      if (found !== undefined) return declaredOnly(found);
       return new Unknown(
         `reference('${name}')`,
         `${name} is an existing resource, declared outside the scanned code (${whereOf(this.doc, at)})`,
       );
+    }
     const props = this.guard(`ref:${name}`, sym.pointer, () =>
       this.value(raw.properties ?? {}, `${sym.pointer}/properties`, []),
     );
@@ -608,6 +623,14 @@ function emitOne(
   const nameValue = frame.value(raw.name, `${pointer}/name`, loops);
   let name = stringOf(nameValue, `${pointer}/name`, 'name');
   if (parent && name.split('/').length < type.split('/').length - 1) name = `${parent.name}/${name}`;
+  // A child's name computed from values known only at deploy (`format('{0}/{1}', parameters('vault'), 'key')`, as
+  // every compiled Azure Verified Module writes it) is one unknown, not a malformed name: the resource is not known.
+  if (
+    nameValue instanceof Unknown &&
+    !/\/providers\//i.test(type) &&
+    name.split('/').length !== type.split('/').length - 1
+  )
+    why ??= `its name ${nameValue.text} is not known before deploy: ${nameValue.cause}`;
   // An extension resource written under its parent: type "Microsoft.Network/x/providers/diagnosticSettings", name
   // "parent/Microsoft.Insights/setting" (Microsoft's template reference) is a Microsoft.Insights/diagnosticSettings
   // resource scoped to the parent.
@@ -664,6 +687,7 @@ function emitOne(
     // Where the name itself means something (a DNS zone, a record, a subnet), an unknown name is an unknown value.
     if (nameValue instanceof Unknown && NAME_MATTERS.has(type.toLowerCase()))
       unknowns.push({ pointer: '/name', cause: `the name ${nameValue.text}: ${nameValue.cause}` });
+    declare(frame.declared, id, body.properties);
     const clean = stripUnknowns(body, '', unknowns) as Record<string, unknown>;
     w.out.resources.push({ raw: clean, doc: frame.doc, pointer, unknowns });
   }
@@ -672,6 +696,17 @@ function emitOne(
     raw.resources.forEach((child, i) =>
       walkResource(w, frame, child, `${pointer}/resources/${i}`, target, loops, { type, name }, uncertain),
     );
+}
+
+/** Records a declared resource's properties, and those of its embedded children under the ids Azure gives them. */
+function declare(declared: Map<string, Value>, id: string, props: Value | undefined): void {
+  if (props === undefined || !isObjectValue(props)) return;
+  declared.set(id.toLowerCase(), props);
+  for (const [key, list] of Object.entries(props))
+    if (Array.isArray(list))
+      for (const child of list)
+        if (isObjectValue(child) && typeof child.name === 'string' && child.properties !== undefined)
+          declared.set(`${id}/${key}/${child.name}`.toLowerCase(), child.properties);
 }
 
 function resourceIdOf(
@@ -814,7 +849,17 @@ function deploymentFrame(
     resourceGroup: inner.resourceGroup,
     location: typeof location === 'string' ? location : frame.scope.location,
   };
-  const innerFrame = new Frame(doc, base, template, given, scope, inner, frame.loadLinked, frame.depth + 1);
+  const innerFrame = new Frame(
+    doc,
+    base,
+    template,
+    given,
+    scope,
+    inner,
+    frame.loadLinked,
+    frame.depth + 1,
+    frame.declared,
+  );
   return { frame: innerFrame, template, base, inner };
 }
 

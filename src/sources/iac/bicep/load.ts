@@ -16,6 +16,7 @@ import { IacAzureFeed } from '../arm/inventory.js';
 import type { Value } from '../arm/expression.js';
 import { isParametersDocument, parameterValues, withGivenParameters } from '../arm/load.js';
 import { evaluateTemplate, evaluateVariables, type SourceDoc } from '../arm/template.js';
+import { maskNonNullAssertions } from './mask.js';
 import { BicepTranslator } from './translate.js';
 
 let parser: Promise<Parser> | undefined;
@@ -71,7 +72,7 @@ async function translateFile(
 ): Promise<Translated | undefined> {
   const text = await readText(base, file, errors);
   if (text === undefined) return undefined;
-  const tree = p.parse(text);
+  const tree = p.parse(maskNonNullAssertions(text));
   if (!tree) {
     errors.push(new InputError(file, 'cannot parse Bicep'));
     return undefined;
@@ -128,7 +129,7 @@ async function readParamFile(
     return undefined;
   }
   const masked = text.replace(using[0], ' '.repeat(using[0].length)).replace(/^([ \t]*)param(?=[ \t])/gm, '$1var  ');
-  const tree = p.parse(masked);
+  const tree = p.parse(maskNonNullAssertions(masked));
   if (!tree) return undefined;
   try {
     const t = new BicepTranslator(tree.rootNode, file).translate();

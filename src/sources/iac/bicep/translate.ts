@@ -457,11 +457,15 @@ export class BicepTranslator {
     if (head === 'id') return apply(this.idOf(symName, symEnv), tail);
     if (head === 'name') return apply(this.joinNames(this.names(symName, symEnv).slice(-1)), tail);
     if (head === 'type') return apply(lit(sym.type!), tail);
+    // An existing resource's properties are what the deployment declares for it (arm/template.ts `declared`), read
+    // as ARM's reference() reads them; elsewhere they stay unknown, naming the reference.
     if (sym.existing)
-      return this.unknown(
-        whole,
-        `a property of ${symName}, an existing resource (its properties are not read through an existing reference, even when the scanned code declares it)`,
-      );
+      return head === 'properties' && !sym.loop
+        ? apply(call('reference', lit(symName)), tail)
+        : this.unknown(
+            whole,
+            `${typeof head === 'string' ? head : 'a property'} of ${symName}, an existing resource, is known only after deploy`,
+          );
     if (typeof head === 'string') {
       // The declared value, walked as far as the file spells it.
       let node = property(sym.body, head);

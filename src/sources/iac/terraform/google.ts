@@ -596,6 +596,49 @@ function natOf(v: V): V {
   });
 }
 
+/**
+ * Google Cloud gives every new VPC network a default route (0.0.0.0/0 to the default internet gateway, priority 1000)
+ * unless `delete_default_routes_on_create = true`; the code declares no resource for it. Left out, a network with
+ * Cloud NAT or external addresses had no path to the internet in the model, and a zone the policy keeps off the
+ * internet verified clean. The route is named after its network (the API names it default-route-<hex>) and points at
+ * the network's declaration, where the fix is made. An unknown flag leaves the routes partial.
+ */
+function defaultInternetRoutes(networks: Iterable<Doc>): { docs: Doc[]; skipped: Skip[] } {
+  const docs: Doc[] = [];
+  const skipped: Skip[] = [];
+  for (const net of networks) {
+    const flag = net.resource.values.delete_default_routes_on_create;
+    const { selfLink, name: netName } = net.data;
+    if (flag === true || typeof selfLink !== 'string' || typeof netName !== 'string') continue;
+    const netId = selfLink.replace(/^https:\/\/www\.googleapis\.com\/compute\/v1\//, '');
+    const project = netId.split('/')[1]!;
+    if (isUnknown(flag)) {
+      skipped.push({
+        r: net.resource,
+        dataset: 'compute:routes',
+        project,
+        region: 'global',
+        reason: `whether the network keeps its default internet route is not known before deploy: ${flag.toString()}`,
+      });
+      continue;
+    }
+    const name = `default-route-${netName}`;
+    const id = `projects/${project}/global/routes/${name}`;
+    const data: V = {
+      kind: 'compute#route',
+      name,
+      description: 'Default route to the Internet.',
+      network: selfLink,
+      destRange: '0.0.0.0/0',
+      priority: 1000,
+      nextHopGateway: nextHopGateway('default-internet-gateway', { project, region: 'global' })!,
+      selfLink: `https://www.googleapis.com/compute/v1/${id}`,
+    };
+    docs.push({ resource: net.resource, data, asset: assetOf('compute.googleapis.com/Route', id, data) });
+  }
+  return { docs, skipped };
+}
+
 /** The hierarchy node hierarchy-level data sets are kept under (a Terraform tree does not know the organization). */
 const IAC_ORGANIZATION = 'organizations/iac';
 
@@ -719,6 +762,9 @@ export function mapGoogle(
     docs.filter((d) => d.resource.type === 'google_compute_network').map((d) => [bare(d.data.selfLink), d]),
   );
   skipped.push(...firewallPolicies.skipped, ...addPeerings(google, networks, projectOf));
+  const defaults = defaultInternetRoutes(networks.values());
+  docs.push(...defaults.docs);
+  skipped.push(...defaults.skipped);
   const hierarchy = renderHierarchy(google, projectOf);
   skipped.push(...hierarchy.skipped);
   docs.push(...firewallPolicies.docs, ...hierarchy.docs);

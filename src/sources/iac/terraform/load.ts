@@ -95,7 +95,17 @@ export async function loadTerraform(
   for (const dir of roots) {
     const def = await tree.def(dir);
     const inputs = await rootInputs(tree, dir, opts, errors);
-    const inst = new ModuleInstance(tree, def, '', inputs, new Map<string, ProviderConf>(), '', await initModules(dir));
+    const label = roots.length > 1 ? `${tree.rel(dir) || '.'}:` : '';
+    const inst = new ModuleInstance(
+      tree,
+      def,
+      '',
+      inputs,
+      new Map<string, ProviderConf>(),
+      '',
+      await initModules(dir),
+      label,
+    );
     inst.configureProviders();
     await inst.expandCalls();
     const all: ModuleInstance[] = [];

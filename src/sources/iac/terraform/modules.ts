@@ -12,6 +12,7 @@ import { Evaluator, INSTANCE, Lazy, withVars, type EvalValue, type Scope } from 
 import { parseHcl, type Attribute, type Block, type Body, type Expr, type HclSyntaxError } from './hcl.js';
 import { azureResourceId, defineChildIds, isMappedAzureType } from './azure.js';
 import { googleResourceId, googleSelfLink, googleStandIns, IAC_PROJECT, isMappedGoogleType } from './google-ids.js';
+import { staticNetblocks } from './google-netblocks.js';
 import { policyDocumentJson } from './policy-document.js';
 import { azPlaceholders } from '../../../inventory/aws.js';
 import { conformToType } from './types.js';
@@ -291,10 +292,16 @@ export class ModuleInstance {
     /** The key in .terraform/modules/modules.json ('' root, `net`, `net.vpc`). */
     readonly initKey: string,
     readonly initModules: InitModules,
+    /**
+     * For a root module of a tree that holds several (`examples/basic:`): each root is a deployment of its own, and
+     * AWS resources are keyed by address, so two roots' `aws_vpc.this` would otherwise be one VPC in the inventory.
+     * Module instances below the root carry it in their address.
+     */
+    readonly rootLabel = '',
   ) {}
 
   private prefix(): string {
-    return this.address ? `${this.address}.` : '';
+    return this.address ? `${this.address}.` : this.rootLabel;
   }
 
   scope(file: string, extra?: Map<string, EvalValue>): Scope {
@@ -601,6 +608,11 @@ export class ModuleInstance {
         case 'aws_iam_policy_document.json':
         case 'aws_iam_policy_document.minified_json':
           return policyDocumentJson(this.tree.evaluator, decl.body, scope, decl, (b) => this.scope(decl.file, b));
+        case 'google_netblock_ip_ranges.cidr_blocks':
+        case 'google_netblock_ip_ranges.cidr_blocks_ipv4':
+        case 'google_netblock_ip_ranges.cidr_blocks_ipv6':
+          // Without range_type the provider reads cloud-netblocks, which it fetches at plan time.
+          return staticNetblocks(configured('range_type'), attr) ?? unknown();
         case 'azurerm_client_config.subscription_id':
           return conf.account ?? IAC_ACCOUNT;
         case 'azurerm_subscription.subscription_id':

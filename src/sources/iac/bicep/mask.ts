@@ -1,0 +1,59 @@
+/**
+ * Bicep's non-null assertion (`param.?x!`, `deployVM!`, `subnets!` as an array item, `cfg!.name!`) tells the
+ * compiler a value is not null; it compiles to nothing in the ARM template. tree-sitter-bicep 1.1.0 (the only
+ * published version) accepts it only before `.` and at the end of a `var`, so Azure Verified Modules and the pattern
+ * modules built on them failed to parse at every other use. The assertion has no meaning for evaluation, so it is
+ * blanked (one space, so lines and columns stay those of the file) before parsing. Strings, interpolations and
+ * comments are followed, so a `!` inside a string stays and one inside `${…}` is read as code.
+ */
+
+/** Characters after which a `!` is postfix (ends an operand): a name, a call, an index, a string. */
+const OPERAND_END = /[A-Za-z0-9_)\]']/;
+
+export function maskNonNullAssertions(text: string): string {
+  const out = text.split('');
+  /** Open braces in code: 'interp' for a `${` of a string (its `}` goes back into the string), else 'brace'. */
+  const stack: ('interp' | 'brace')[] = [];
+  let inString = false;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (inString) {
+      if (ch === '\\') i += 2;
+      else if (ch === "'") {
+        inString = false;
+        i++;
+      } else if (ch === '$' && text[i + 1] === '{') {
+        stack.push('interp');
+        inString = false;
+        i += 2;
+      } else i++;
+      continue;
+    }
+    if (text.startsWith("'''", i)) {
+      // A multi-line string has no escapes and no interpolation.
+      const end = text.indexOf("'''", i + 3);
+      i = end < 0 ? text.length : end + 3;
+    } else if (ch === "'") {
+      inString = true;
+      i++;
+    } else if (text.startsWith('//', i)) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else if (ch === '{') {
+      stack.push('brace');
+      i++;
+    } else if (ch === '}') {
+      if (stack.pop() === 'interp') inString = true;
+      i++;
+    } else {
+      const next = text[i + 1];
+      if (ch === '!' && i > 0 && OPERAND_END.test(text[i - 1]!) && next !== '=' && next !== '~') out[i] = ' ';
+      i++;
+    }
+  }
+  return out.join('');
+}
