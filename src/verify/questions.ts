@@ -77,6 +77,11 @@ export function policySet(policy: ZonePolicy, from: string, to: string): PacketS
 export interface MatrixCell {
   /** The cloud whose network the cell is about (a snapshot may hold several). */
   provider: NetworkModel['provider'];
+  /**
+   * The reader whose inventory the cell is about (`terraform`, `cloudformation`, `aws`…), when the input holds several
+   * inventories of one cloud: each is verified on its own, and its rows say which.
+   */
+  source?: string;
   from: string;
   to: string;
   /** Protocol/port classes the policy allows. */

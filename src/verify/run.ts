@@ -192,7 +192,14 @@ export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport>
     errors: p.errors,
     files: p.files,
   }));
-  const matrix = runs.flatMap((r) => r.result.matrix);
+  // Several inventories of one cloud (a CloudFormation stack beside Terraform) are verified apart: their rows say which.
+  const perCloud = new Map<string, number>();
+  for (const p of parts) if (!p.walkOnly) perCloud.set(p.provider, (perCloud.get(p.provider) ?? 0) + 1);
+  const matrix = runs.flatMap((r, i) =>
+    (perCloud.get(parts[i]!.provider) ?? 0) > 1
+      ? r.result.matrix.map((m) => ({ ...m, source: parts[i]!.reader }))
+      : r.result.matrix,
+  );
   // Loaded only with --flows: the flow-log readers are not part of a plain verify.
   const observed = opts.flows
     ? await (await import('./observed.js')).observeRuns({ ...opts.flows, policy: opts.policy, cwd: opts.cwd }, runs)

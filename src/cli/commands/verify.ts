@@ -47,9 +47,10 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
         m.notAssessed >
       0,
   );
-  // With several clouds in one snapshot, each row says which one it is about.
-  const several = new Set(r.matrix.map((m) => m.provider)).size > 1;
-  const pair = (m: (typeof cells)[number]) => `${several ? `[${m.provider}] ` : ''}${m.from} -> ${m.to}`;
+  // With several clouds (or several inventories of one: Terraform beside CloudFormation) each row says which.
+  const several = new Set(r.matrix.map((m) => `${m.provider}|${m.source ?? ''}`)).size > 1;
+  const pair = (m: (typeof cells)[number]) =>
+    `${several ? `[${m.provider}${m.source ? ` ${m.source}` : ''}] ` : ''}${m.from} -> ${m.to}`;
   const w = Math.max(10, ...cells.map((m) => pair(m).length));
   for (const m of cells) {
     const flag =
