@@ -60,7 +60,10 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
           ? c.yellow('BROKEN')
           : m.unknown.length > 0 || m.notAssessed > 0
             ? c.magenta('UNKNOWN')
-            : c.green('ok');
+            : // A flow the policy allows between zones one of which has no interface here was never shown to work.
+              m.policyAllows.length > 0 && (m.sources === 0 || m.destinations === 0)
+              ? c.magenta('EMPTY')
+              : c.green('ok');
     out.push(
       `  ${pair(m).padEnd(w)}  ${flag.padEnd(color ? 19 : 9)}  policy: ${m.policyAllows.join(', ') || 'deny'} | config: ${m.configurationPermits.join(', ') || 'nothing'}${m.unknown.length ? ` | unknown: ${m.unknown.join(', ')}` : ''}${r.observed ? ` | observed: ${observedCellText(r.observed, m)}` : ''}`,
     );
