@@ -71,7 +71,8 @@ export default defineAwsCheck({
             status: 'not-assessed' as const,
             resource: endpointResource(ctx, e),
             origin: e.origin,
-            message: `rules reference security group(s) ${unresolved.join(', ')} whose members cordon cannot place (add describe-network-interfaces)`,
+            // Infrastructure as code declares members by their resources; a snapshot lists them in the interfaces.
+            message: `rules reference security group(s) ${unresolved.join(', ')} whose members cordon cannot place (${ctx.inventory.iac ? `no resource the ${ctx.inventory.iac} code declares, of a type cordon maps, is in them` : 'add describe-network-interfaces'})`,
             evidence,
           },
         ];
