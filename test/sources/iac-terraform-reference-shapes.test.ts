@@ -266,6 +266,22 @@ resource "aws_vpc_endpoint" "bedrock" {
       assert.equal(f?.status, 'fail', f?.message);
       assert.match(f.message, /has no interface in us-east-1-az2/);
     });
+    it('count = length(names): zones beyond the second may not exist in the region — missing only those is not assessed', async () => {
+      const tree = (endpointSubnets: string) =>
+        world('data.aws_availability_zones.available.names[count.index]')
+          .replace('count             = 2', 'count             = length(data.aws_availability_zones.available.names)')
+          .replace('subnet_ids          = [aws_subnet.app[0].id]', `subnet_ids          = ${endpointSubnets}`);
+      const three = await scan(module(tree('slice(aws_subnet.app[*].id, 0, 3)')), CHECKS);
+      const [f] = three.findings.filter((x) => x.checkId === 'aws-bedrock-endpoint-az-coverage');
+      assert.equal(f?.status, 'not-assessed', f?.message);
+      assert.match(
+        f.message,
+        /us-east-1-az4, us-east-1-az5, us-east-1-az6, zones its callers are placed in before deploy that the region may not have/,
+      );
+      // The second zone exists in every region: missing it fails.
+      const one = await scan(module(tree('[aws_subnet.app[0].id]')), CHECKS);
+      assert.equal(one.findings.find((x) => x.checkId === 'aws-bedrock-endpoint-az-coverage')?.status, 'fail');
+    });
     it('a literal zone is not the list’s n-th: the list excludes us-east-1a, so the callers are in b and c (not assessed, never a pass)', async () => {
       // The endpoint covers us-east-1a and us-east-1b; its callers take the list's first two zones. Read as the
       // region's letters, they were a and b (covered: a pass); the account's list starts at b.
