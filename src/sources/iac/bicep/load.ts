@@ -91,9 +91,48 @@ async function translateFile(
       loaded.set(rel, text);
       return text;
     };
-    const t = new BicepTranslator(tree.rootNode, file, content).translate();
+    const imported = (rel: string) =>
+      importedVariables(p, base, path.posix.join(path.posix.dirname(file), rel), [file]);
+    const t = new BicepTranslator(tree.rootNode, file, content, imported).translate();
     for (const e of t.errors) errors.push(new InputError(file, e.message, e.position));
     return { doc: docOf(file, t.template, t.positions), modules: t.modules };
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * The variables of a Bicep file another imports (`import * as ns from 'constants.bicep'`), evaluated at compile time
+ * as `bicep build` inlines them; its own imports followed (`chain` stops a cycle). Its problems are not reported here:
+ * a variable that cannot be evaluated stays unknown where it is used, naming its cause.
+ */
+function importedVariables(
+  p: Parser,
+  base: string,
+  file: string,
+  chain: readonly string[],
+): Map<string, Value> | undefined {
+  if (chain.includes(file)) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path.join(base, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const tree = p.parse(maskNonNullAssertions(text));
+  if (!tree) return undefined;
+  try {
+    const content = (rel: string) => {
+      try {
+        return readFileSync(path.join(base, path.dirname(file), rel), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const t = new BicepTranslator(tree.rootNode, file, content, (rel) =>
+      importedVariables(p, base, path.posix.join(path.posix.dirname(file), rel), [...chain, file]),
+    ).translate();
+    return evaluateVariables(docOf(file, t.template, t.positions)).values;
   } finally {
     tree.delete();
   }

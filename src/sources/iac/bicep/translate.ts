@@ -11,7 +11,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { SourcePosition } from '../../../util/errors.js';
-import { renderExpr, type Expr } from '../arm/expression.js';
+import { renderExpr, Unknown, type Expr, type Value } from '../arm/expression.js';
 
 export interface BicepTranslation {
   template: Record<string, unknown>;
@@ -27,6 +27,21 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const lit = (v: string | number | boolean | null): Expr => ({ k: 'lit', v });
 const call = (name: string, ...args: Expr[]): Expr => ({ k: 'call', name, args });
+
+/** Whether `as` follows a name in an import's braces (`b as c`); nodes are compared by position, not identity. */
+function followedByAs(d: Node, name: Node): boolean {
+  const i = d.children.findIndex((c) => c?.startIndex === name.startIndex);
+  return i >= 0 && d.children[i + 1]?.text === 'as';
+}
+
+/** An evaluated value as an expression: literals, arrays and objects built, unknowns still unknown. */
+function valueExpr(v: Value): Expr {
+  if (v instanceof Unknown) return call('cordonUnknown', lit(v.text), lit(v.cause));
+  if (Array.isArray(v)) return call('createArray', ...v.map(valueExpr));
+  if (v !== null && typeof v === 'object')
+    return call('createObject', ...Object.entries(v).flatMap(([k, x]) => [lit(k), valueExpr(x)]));
+  return lit(v);
+}
 
 /** A JSON value for an expression: literals stay literal (a bracketed literal string is escaped). */
 function jsonOf(e: Expr): Json {
@@ -154,6 +169,11 @@ export class BicepTranslator {
     private readonly file: string,
     /** The text of a file `loadJsonContent` / `loadTextContent` names (relative to this file), if it can be read. */
     private readonly content: (relative: string) => string | undefined = () => undefined,
+    /**
+     * The variables of a Bicep file an `import` statement names (relative to this file), evaluated: what its
+     * `@export()` variables hold at compile time. Undefined when the file cannot be read.
+     */
+    private readonly imported: (relative: string) => Map<string, Value> | undefined = () => undefined,
   ) {}
 
   private where(n: Node): string {
@@ -201,6 +221,33 @@ export class BicepTranslator {
                   ? { defaultValue: null }
                   : {}),
             };
+            break;
+          }
+          case 'import_functionality': {
+            // Compile-time imports (`import * as ns from 'f.bicep'`, `import { a, b as c } from 'f.bicep'`): `bicep
+            // build` inlines the exported variables, so they are variables of this template.
+            const from = firstNamed(d, 'string');
+            const values = from ? this.imported(stringLiteral(from)) : undefined;
+            const ids = named(d).filter((c) => c.type === 'identifier');
+            const wildcard = d.children.some((c) => c?.text === '*');
+            const bind = (name: string, v: Value | undefined, what: string) => {
+              const at = `/variables/${esc(name)}`;
+              this.positions.set(at, pos(d));
+              variables[name] = jsonOf(v === undefined ? this.unknown(d, what) : valueExpr(v));
+            };
+            const missing = `${from?.text ?? 'a file'} cannot be read, so what it exports is not known`;
+            if (wildcard && ids[0]) {
+              bind(ids[0].text, values && Object.fromEntries(values), missing);
+            } else
+              for (let i = 0; i < ids.length; i++) {
+                const name = ids[i]!;
+                const alias = followedByAs(d, name) ? ids[++i] : undefined;
+                bind(
+                  (alias ?? name).text,
+                  values?.get(name.text),
+                  values ? `${from?.text ?? 'the file'} exports no variable ${name.text} cordon read` : missing,
+                );
+              }
             break;
           }
           case 'variable_declaration': {
@@ -318,6 +365,17 @@ export class BicepTranslator {
 
   /** Records a declaration's symbol (nested resources under `parent::name`, the key Bicep's accessor writes). */
   private declare(d: Node, parentKey: string | undefined): void {
+    if (d.type === 'import_functionality') {
+      // The names an import binds are variables of this template (translate()).
+      const ids = named(d).filter((c) => c.type === 'identifier');
+      const wildcard = d.children.some((c) => c?.text === '*');
+      for (let i = 0; i < ids.length; i++) {
+        const name = ids[i]!;
+        const alias = !wildcard && followedByAs(d, name) ? ids[++i] : undefined;
+        this.symbols.set((alias ?? name).text, { kind: 'var', node: d });
+      }
+      return;
+    }
     const [id] = named(d);
     if (!id || id.type !== 'identifier') return;
     switch (d.type) {
