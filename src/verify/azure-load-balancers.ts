@@ -36,7 +36,7 @@ import {
   type AzureLoadBalancer,
 } from '../inventory/azure.js';
 import { tryParseCidr, type Cidr } from '../util/cidr.js';
-import { NOT_INTERNET_V4, NOT_INTERNET_V6, originAt, PROTO_TCP, PROTO_UDP } from './model.js';
+import { inInternetSpace, originAt, PROTO_TCP, PROTO_UDP } from './model.js';
 import type { Interface, LoadBalancer, LoadBalancerBackend, ModelGap, Ref, Subnet } from './model.js';
 
 /** What the Azure compiler (azure.ts) gives the load-balancer compiler. */
@@ -411,13 +411,6 @@ function endpointsNamed(
   return out;
 }
 
-/** An address of the internet (not private, shared, link-local or other special-purpose space). */
-function isPublicAddress(ip: string): boolean {
-  const c = tryParseCidr(ip);
-  return c !== undefined && !NOT_INTERNET.some((n) => n.family === c.family && n.first <= c.first && c.last <= n.last);
-}
-const NOT_INTERNET = [...NOT_INTERNET_V4, ...NOT_INTERNET_V6].map((c) => tryParseCidr(c)!);
-
 /**
  * The front-end IP configuration (azureIdKey) of each compiled load-balancing or NAT rule: a Private Link service
  * names the front ends whose rules carry its connections (azure-privatelink.ts).
@@ -508,7 +501,10 @@ function applicationGateway(
         );
       // An internal front end relaying to a public address takes its clients to the internet (a proxy the zone → internet
       // question does not follow): that scope is not verified, never a pass.
-      const outward = unresolved.filter((a) => isPublicAddress(a));
+      const outward = unresolved.filter((a) => {
+        const c = tryParseCidr(a);
+        return c !== undefined && inInternetSpace(c);
+      });
       if (outward.length && f?.subnetId && !f.publicIpAddressId)
         ctx.gaps.push({
           scopes: [azureScopeKey(g)],

@@ -111,7 +111,7 @@ export function azureDnsFindings(
             const good = records.filter((r) => r.ipv4Addresses.some((ip) => ips.has(ip)) || writtenBy(r, pe));
             // Infrastructure as code before deploy: the record the endpoint's DNS zone group writes when Azure creates
             // the endpoint (src/sources/iac/azure-interfaces.ts zoneGroupRecords), at whatever address Azure gives it.
-            const group = good.some((r) => writtenBy(r, pe)) && !good.some((r) => !writtenBy(r, pe));
+            const group = good.length > 0 && good.every((r) => writtenBy(r, pe));
             // Records not read (not collected, or not declared by infrastructure as code) prove nothing missing.
             const unread =
               good.length === 0 ? missingReason(inv, v.subscription, 'network:private-dns-a-records', true) : undefined;

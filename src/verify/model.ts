@@ -6,7 +6,7 @@
  * came from, so the set evaluator and the per-packet evaluator read the same facts and every hop can name its rule.
  */
 import type { Origin } from '../findings/types.js';
-import type { Cidr } from '../util/cidr.js';
+import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
 import type { AwsIpPermission } from '../inventory/aws.js';
 import type { IacLanguage } from '../inventory/input-kind.js';
 
@@ -468,3 +468,10 @@ export const NOT_INTERNET_V4 = [
 
 /** Special-purpose IPv6 space that is never the internet: unique local, link-local (documentation: see above). */
 export const NOT_INTERNET_V6 = ['fc00::/7', 'fe80::/10'];
+/** Both, parsed once. */
+export const NOT_INTERNET: readonly Cidr[] = [...NOT_INTERNET_V4, ...NOT_INTERNET_V6].map((c) => tryParseCidr(c)!);
+
+/** Whether a range lies in the internet's space (inside no private, shared or special-purpose block). */
+export function inInternetSpace(c: Cidr): boolean {
+  return !NOT_INTERNET.some((n) => cidrContains(n, c));
+}

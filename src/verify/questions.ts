@@ -40,9 +40,9 @@ import {
   type ProtoPortBox,
 } from './packet-set.js';
 import { SetEvaluator, groupBy, type Contribution, type RelationPart, type ReplyMode } from './evaluate.js';
-import { NOT_INTERNET_V4, NOT_INTERNET_V6, type Filter, type Interface, type NetworkModel, type Ref } from './model.js';
+import { NOT_INTERNET, type Filter, type Interface, type NetworkModel, type Ref } from './model.js';
 import { Tracer, type Hop, type OutsideZone, type Trace, type TraceSource } from './trace.js';
-import { cidrContains, cidrsOverlap, tryParseCidr, type Cidr } from '../util/cidr.js';
+import { cidrContains, cidrsOverlap, type Cidr } from '../util/cidr.js';
 import { decidePacket, resourceAdmits, ruleMatches, TRI_FULL, type FilterDecision, type TriSet } from './filters.js';
 import ipaddr from 'ipaddr.js';
 import { parseAzureId } from '../inventory/azure.js';
@@ -757,8 +757,6 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
   };
 }
 
-const SPECIAL_PURPOSE = [...NOT_INTERNET_V4, ...NOT_INTERNET_V6].map((c) => tryParseCidr(c)!);
-
 /**
  * Zones of private (special-purpose) address ranges that no network of the model holds and no interface is placed
  * in: on-premises networks and partners behind a VPN or a dedicated link. They are neither a cloud zone nor the
@@ -789,7 +787,7 @@ function outsideZonesOf(
     if (own === EMPTY) continue;
     // The private part of each range: the range inside a special-purpose block, or the blocks inside the range.
     const cidrs = z.parsedCidrs.flatMap((c) =>
-      SPECIAL_PURPOSE.flatMap((sp) => (cidrContains(sp, c) ? [c] : cidrContains(c, sp) ? [sp] : [])),
+      NOT_INTERNET.flatMap((sp) => (cidrContains(sp, c) ? [c] : cidrContains(c, sp) ? [sp] : [])),
     );
     const unique = [...new Map(cidrs.map((c) => [c.text, c])).values()];
     // The rest (an office's egress addresses, a partner's public range) is reached over the internet: taken out of

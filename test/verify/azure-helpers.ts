@@ -158,6 +158,35 @@ export function nic(
   });
 }
 
+/**
+ * The private endpoint of a NIC made with `nic(…, { privateEndpoint })`, in the NIC's subnet, connected to the given
+ * resources (Approved, automatic).
+ */
+export function privateEndpointOf(
+  inv: AzureInventory,
+  nicName: string,
+  targets: string[] = [],
+  status = 'Approved',
+): void {
+  const n = inv.networkInterfaces.find((x) => x.name === nicName)!;
+  inv.privateEndpoints.push({
+    ...n,
+    id: n.privateEndpointId!,
+    name: n.privateEndpointId!.split('/').pop()!,
+    subnetId: n.ipConfigurations[0]!.subnetId!,
+    connections: targets.map((privateLinkServiceId, i) => ({
+      privateLinkServiceId,
+      groupIds: [],
+      status,
+      manual: false,
+      pointer: `/connections/${i}`,
+    })),
+    customDnsConfigs: [],
+    networkInterfaceIds: [n.id],
+    ipConfigurations: [],
+  });
+}
+
 /** Both sides of a peering, Connected. */
 export function peer(
   inv: AzureInventory,

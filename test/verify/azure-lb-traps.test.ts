@@ -18,6 +18,7 @@ import {
   findingsOf as findings,
   loadBalancer,
   nic,
+  privateEndpointOf,
   nsg,
   peer,
   rule,
@@ -322,16 +323,7 @@ describe('verify (Azure): an application gateway in front of a private endpoint'
     subnet(inv, 'vnet', 'agw', '10.1.8.0/24');
     subnet(inv, 'vnet', 'pe', '10.1.5.0/24');
     nic(inv, 'nic-pe', 'vnet', 'pe', '10.1.5.4', { zone: 'data', privateEndpoint: 'pe-web' });
-    inv.privateEndpoints.push({
-      ...inv.networkInterfaces[0]!,
-      id: inv.networkInterfaces[0]!.privateEndpointId!,
-      name: 'pe-web',
-      subnetId: inv.subnets[1]!.id,
-      connections: [],
-      customDnsConfigs: [],
-      networkInterfaceIds: [inv.networkInterfaces[0]!.id],
-      ipConfigurations: [],
-    });
+    privateEndpointOf(inv, 'nic-pe');
     applicationGateway(
       inv,
       'agw',
@@ -352,25 +344,7 @@ describe('verify (Azure): an application gateway whose backend names a private e
     subnet(inv, 'vnet', 'agw', '10.1.8.0/24');
     subnet(inv, 'vnet', 'pe', '10.1.5.0/24');
     nic(inv, 'nic-pe', 'vnet', 'pe', '10.1.5.4', { zone: 'app', privateEndpoint: 'pe-web' });
-    const n = inv.networkInterfaces.find((x) => x.name === 'nic-pe')!;
-    inv.privateEndpoints.push({
-      ...n,
-      id: n.privateEndpointId!,
-      name: 'pe-web',
-      subnetId: n.ipConfigurations[0]!.subnetId!,
-      connections: [
-        {
-          privateLinkServiceId: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Web/sites/web-ref`,
-          groupIds: ['sites'],
-          status: 'Approved',
-          manual: false,
-          pointer: '/connections/0',
-        },
-      ],
-      customDnsConfigs: [],
-      networkInterfaceIds: [n.id],
-      ipConfigurations: [],
-    });
+    privateEndpointOf(inv, 'nic-pe', [`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Web/sites/web-ref`]);
     applicationGateway(
       inv,
       'agw',

@@ -18,6 +18,7 @@ import {
   loadBalancer,
   nic,
   nsg,
+  privateEndpointOf,
   rule,
   runAzure,
   subnet,
@@ -50,17 +51,7 @@ function azure(target: string, peFrom: string, status = 'Approved'): AzureInvent
   nic(inv, 'nic-app', 'vnet-app', 'app', '10.1.1.4', { zone: 'app' });
   nic(inv, 'nic-pe', 'vnet-app', 'pe', '10.1.5.4', { privateEndpoint: 'pe-vector' });
   nic(inv, 'nic-db', 'vnet-data', 'dat', '10.2.3.4', { zone: 'data' });
-  const n = inv.networkInterfaces.find((x) => x.name === 'nic-pe')!;
-  inv.privateEndpoints.push({
-    ...n,
-    id: idOf('privateEndpoints', 'pe-vector'),
-    name: 'pe-vector',
-    subnetId: subnetId('vnet-app', 'pe'),
-    connections: [{ privateLinkServiceId: target, groupIds: [], status, manual: false, pointer: '/connections/0' }],
-    customDnsConfigs: [],
-    networkInterfaceIds: [n.id],
-    ipConfigurations: [],
-  });
+  privateEndpointOf(inv, 'nic-pe', [target], status);
   return inv;
 }
 

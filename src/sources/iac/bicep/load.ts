@@ -69,6 +69,7 @@ async function translateFile(
   base: string,
   file: string,
   errors: InputError[],
+  imports: ImportCache,
 ): Promise<Translated | undefined> {
   const text = await readText(base, file, errors);
   if (text === undefined) return undefined;
@@ -92,7 +93,7 @@ async function translateFile(
       return text;
     };
     const imported = (rel: string) =>
-      importedVariables(p, base, path.posix.join(path.posix.dirname(file), rel), [file]);
+      importedVariables(p, base, path.posix.join(path.posix.dirname(file), rel), [file], imports);
     const t = new BicepTranslator(tree.rootNode, file, content, imported).translate();
     for (const e of t.errors) errors.push(new InputError(file, e.message, e.position));
     return { doc: docOf(file, t.template, t.positions), modules: t.modules };
@@ -100,6 +101,9 @@ async function translateFile(
     tree.delete();
   }
 }
+
+/** Imported files' variables by path relative to the root: a constants file many files import is read once. */
+type ImportCache = Map<string, Map<string, Value> | undefined>;
 
 /**
  * The variables of a Bicep file another imports (`import * as ns from 'constants.bicep'`), evaluated at compile time
@@ -111,8 +115,20 @@ function importedVariables(
   base: string,
   file: string,
   chain: readonly string[],
+  cache: ImportCache,
 ): Map<string, Value> | undefined {
   if (chain.includes(file)) return undefined;
+  if (!cache.has(file)) cache.set(file, readImported(p, base, file, chain, cache));
+  return cache.get(file);
+}
+
+function readImported(
+  p: Parser,
+  base: string,
+  file: string,
+  chain: readonly string[],
+  cache: ImportCache,
+): Map<string, Value> | undefined {
   let text: string;
   try {
     text = readFileSync(path.join(base, file), 'utf8');
@@ -130,7 +146,7 @@ function importedVariables(
       }
     };
     const t = new BicepTranslator(tree.rootNode, file, content, (rel) =>
-      importedVariables(p, base, path.posix.join(path.posix.dirname(file), rel), [...chain, file]),
+      importedVariables(p, base, path.posix.join(path.posix.dirname(file), rel), [...chain, file], cache),
     ).translate();
     return evaluateVariables(docOf(file, t.template, t.positions)).values;
   } finally {
@@ -252,8 +268,9 @@ export async function loadBicep(
   }
   const roots = [...new Set([...names, ...[...paramsFor.keys()].filter((u) => !u.startsWith('..'))])].sort();
   const translated = new Map<string, Translated | undefined>();
+  const imports: ImportCache = new Map();
   const translate = async (name: string) => {
-    if (!translated.has(name)) translated.set(name, await translateFile(p, base, name, result.errors));
+    if (!translated.has(name)) translated.set(name, await translateFile(p, base, name, result.errors, imports));
     return translated.get(name);
   };
   // Modules first: every local module reachable from a file is translated before evaluation (which is synchronous).

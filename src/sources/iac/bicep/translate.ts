@@ -28,10 +28,21 @@ const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const lit = (v: string | number | boolean | null): Expr => ({ k: 'lit', v });
 const call = (name: string, ...args: Expr[]): Expr => ({ k: 'call', name, args });
 
-/** Whether `as` follows a name in an import's braces (`b as c`); nodes are compared by position, not identity. */
-function followedByAs(d: Node, name: Node): boolean {
-  const i = d.children.findIndex((c) => c?.startIndex === name.startIndex);
-  return i >= 0 && d.children[i + 1]?.text === 'as';
+/**
+ * The names an import binds: `import * as ns` binds the namespace (exported undefined: every variable);
+ * `import { a, b as c }` binds a and c to the exported a and b. Nodes are compared by position, not identity.
+ */
+function importBindings(d: Node): { bound: string; exported?: string }[] {
+  const ids = named(d).filter((c) => c.type === 'identifier');
+  if (d.children.some((c) => c?.text === '*')) return ids[0] ? [{ bound: ids[0].text }] : [];
+  const out: { bound: string; exported?: string }[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const name = ids[i]!;
+    const at = d.children.findIndex((c) => c?.startIndex === name.startIndex);
+    const alias = d.children[at + 1]?.text === 'as' ? ids[++i] : undefined;
+    out.push({ bound: (alias ?? name).text, exported: name.text });
+  }
+  return out;
 }
 
 /** An evaluated value as an expression: literals, arrays and objects built, unknowns still unknown. */
@@ -228,26 +239,15 @@ export class BicepTranslator {
             // build` inlines the exported variables, so they are variables of this template.
             const from = firstNamed(d, 'string');
             const values = from ? this.imported(stringLiteral(from)) : undefined;
-            const ids = named(d).filter((c) => c.type === 'identifier');
-            const wildcard = d.children.some((c) => c?.text === '*');
-            const bind = (name: string, v: Value | undefined, what: string) => {
-              const at = `/variables/${esc(name)}`;
-              this.positions.set(at, pos(d));
-              variables[name] = jsonOf(v === undefined ? this.unknown(d, what) : valueExpr(v));
-            };
             const missing = `${from?.text ?? 'a file'} cannot be read, so what it exports is not known`;
-            if (wildcard && ids[0]) {
-              bind(ids[0].text, values && Object.fromEntries(values), missing);
-            } else
-              for (let i = 0; i < ids.length; i++) {
-                const name = ids[i]!;
-                const alias = followedByAs(d, name) ? ids[++i] : undefined;
-                bind(
-                  (alias ?? name).text,
-                  values?.get(name.text),
-                  values ? `${from?.text ?? 'the file'} exports no variable ${name.text} cordon read` : missing,
-                );
-              }
+            for (const { bound, exported } of importBindings(d)) {
+              const at = `/variables/${esc(bound)}`;
+              this.positions.set(at, pos(d));
+              // A namespace is every variable of the file; a name is one of them.
+              const v = exported === undefined ? values && Object.fromEntries(values) : values?.get(exported);
+              const why = values ? `${from?.text ?? 'the file'} exports no variable ${exported} cordon read` : missing;
+              variables[bound] = jsonOf(v === undefined ? this.unknown(d, why) : valueExpr(v));
+            }
             break;
           }
           case 'variable_declaration': {
@@ -367,13 +367,7 @@ export class BicepTranslator {
   private declare(d: Node, parentKey: string | undefined): void {
     if (d.type === 'import_functionality') {
       // The names an import binds are variables of this template (translate()).
-      const ids = named(d).filter((c) => c.type === 'identifier');
-      const wildcard = d.children.some((c) => c?.text === '*');
-      for (let i = 0; i < ids.length; i++) {
-        const name = ids[i]!;
-        const alias = !wildcard && followedByAs(d, name) ? ids[++i] : undefined;
-        this.symbols.set((alias ?? name).text, { kind: 'var', node: d });
-      }
+      for (const { bound } of importBindings(d)) this.symbols.set(bound, { kind: 'var', node: d });
       return;
     }
     const [id] = named(d);
