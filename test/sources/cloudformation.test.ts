@@ -260,7 +260,11 @@ test('property: malformed YAML and JSON give located errors, never a crash, and 
           assert.ok((e.position.line ?? 0) >= 1, `error without a line: ${e.message}`);
         }
         assert.ok(
-          loaded.inventory.vpcs.some((v) => v.id === 'Vpc' && v.cidrs[0] === '10.0.0.0/16'),
+          // Qualified by its template's name when bad.yaml still declares a Vpc too (two stacks).
+          loaded.inventory.vpcs.some(
+            (v) =>
+              ['Vpc', 'good.yaml:Vpc'].includes(v.id) && v.cidrs[0] === '10.0.0.0/16' && v.origin.file === 'good.yaml',
+          ),
           'good.yaml read',
         );
         // Unreadable input is never a pass: a bad file makes every data set partial.

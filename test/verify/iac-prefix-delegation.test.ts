@@ -12,7 +12,11 @@ import { zonePairVerifier } from '../support/verify-zones.js';
 const verify = zonePairVerifier('cordon-iac-prefix-');
 
 async function sandboxToData(file: string, text: string) {
-  const r = await verify({ [file]: text });
+  return sandboxToDataTree({ [file]: text });
+}
+
+async function sandboxToDataTree(files: Record<string, string>) {
+  const r = await verify(files);
   assert.deepEqual(r.inputErrors, []);
   return r;
 }
@@ -142,5 +146,23 @@ describe('verify on CloudFormation: prefixes delegated to a declared interface',
       v6.notAssessed.some((m) => /IPv6 prefix/.test(m) && /template\.yaml/.test(m)),
       v6.notAssessed.join('\n'),
     );
+  });
+});
+
+describe('verify on CloudFormation: two top-level templates declaring the same logical ids', () => {
+  it('are two stacks: each instance is judged by its own template’s groups (qualified by the template’s name)', async () => {
+    // a.yaml's node admits the sandbox's range; b.yaml's, declared under the same logical ids, admits nothing. One
+    // inventory id for both made the later template's group the only one, and the violation vanished.
+    const open = template('10.0.3.0/24', '');
+    const closed = open.replace(
+      'SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 6333, ToPort: 6333, CidrIp: 10.0.0.0/16 }]',
+      'SecurityGroupIngress: []',
+    );
+    assert.notEqual(open, closed);
+    const r = await sandboxToDataTree({ 'a.yaml': open, 'b.yaml': closed });
+    assert.equal(r.violations.length, 1, r.violations.map((f) => f.message).join('\n'));
+    assert.match(r.violations[0]!.message, /a\.yaml:/);
+    const alone = await sandboxToDataTree({ 'b.yaml': closed });
+    assert.equal(alone.violations.length, 0);
   });
 });

@@ -302,10 +302,11 @@ function run(state: State): void {
       file: state.result.errors[0]!.file,
       line: state.result.errors[0]!.position.line ?? 1,
     });
-  const stacks = [...state.templates.keys()]
-    .sort()
-    .filter((name) => !nested.has(name))
-    .map((name) => instantiate(state, state.templates.get(name)!, '', topParameters(state), []));
+  const tops = [...state.templates.keys()].sort().filter((name) => !nested.has(name));
+  const qualified = collidingTemplates(state, tops);
+  const stacks = tops.map((name) =>
+    instantiate(state, state.templates.get(name)!, qualified.has(name) ? `${name}:` : '', topParameters(state), []),
+  );
   mapStacks(state, stacks);
   for (const k of Object.keys(state.parameters))
     if (!state.usedParameters.has(k))
@@ -314,6 +315,22 @@ function run(state: State): void {
         message: `--parameter ${k}: no template declares a parameter of that name`,
       });
   finish(state);
+}
+
+/**
+ * Top-level templates declaring a logical id another top-level template declares too: separate stacks (a repository's
+ * alternative deployments, or a network stack beside a workload stack), so their resources are qualified by the
+ * template's name (`network.yaml:AppSecurityGroup`). Unqualified, two `AppSecurityGroup`s were one inventory id and one
+ * stack's instances were judged by the other's rules.
+ */
+function collidingTemplates(state: State, tops: readonly string[]): Set<string> {
+  const owners = new Map<string, string[]>();
+  for (const name of tops) {
+    const resources = (state.templates.get(name)!.value as Record<string, unknown>).Resources;
+    for (const id of Object.keys(isMapping(resources) ? resources : {}))
+      (owners.get(id) ?? owners.set(id, []).get(id)!).push(name);
+  }
+  return new Set([...owners.values()].filter((names) => names.length > 1).flat());
 }
 
 function topParameters(state: State): Map<string, unknown> {
