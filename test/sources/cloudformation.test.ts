@@ -263,7 +263,9 @@ test('property: malformed YAML and JSON give located errors, never a crash, and 
           // Qualified by its template's name when bad.yaml still declares a Vpc too (two stacks).
           loaded.inventory.vpcs.some(
             (v) =>
-              ['Vpc', 'good.yaml:Vpc'].includes(v.id) && v.cidrs[0] === '10.0.0.0/16' && v.origin.file === 'good.yaml',
+              ['Vpc', 'good.yaml:Vpc'].includes(v.id) &&
+              v.cidrs[0] === '10.0.0.0/16' &&
+              (v.origin as { file?: string }).file === 'good.yaml',
           ),
           'good.yaml read',
         );
