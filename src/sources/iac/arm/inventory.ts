@@ -19,7 +19,13 @@ import {
 } from '../../../inventory/azure.js';
 import { InputError } from '../../../util/errors.js';
 import type { AzureResourceReader } from '../../azure-snapshot/load.js';
-import type { EmittedResource, ExcludedResource, SourceDoc, TemplateOutcome } from './template.js';
+import {
+  ANY_TYPE,
+  type EmittedResource,
+  type ExcludedResource,
+  type SourceDoc,
+  type TemplateOutcome,
+} from './template.js';
 import {
   serviceAdmission,
   settleServiceConnections,
@@ -254,6 +260,9 @@ export class IacAzureFeed {
     for (const x of outcome.excluded) {
       this.subscriptions.add(x.subscription.toLowerCase());
       if (x.existingId) this.existing.push(x);
+      else if (x.type === ANY_TYPE)
+        for (const dataset of Object.keys(AZURE_DATASETS) as AzureDataset[])
+          this.skip(x.doc, x.type, x.subscription, x.location, undefined, x.pointer, x.reason, dataset);
       else this.skip(x.doc, x.type, x.subscription, x.location, undefined, x.pointer, x.reason);
     }
   }

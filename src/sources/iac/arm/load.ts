@@ -135,7 +135,9 @@ export async function loadArm(
     value: doc.value,
     locate: (p) => doc.locate(p),
   });
-  const loadLinked = (from: string, rel: string): SourceDoc | string => {
+  const loadLinked = (from: string, rel: string, kind?: 'uri'): SourceDoc | string | undefined => {
+    // A URI (a storage account, a template spec) is not fetched.
+    if (kind === 'uri') return undefined;
     const name = path.posix.normalize(path.posix.join(path.posix.dirname(from), rel));
     if (name.startsWith('..')) return `linked template ${rel} is outside the scanned folder`;
     let doc = docs.get(name);

@@ -55,6 +55,9 @@ export interface EmittedResource {
   unknowns: { pointer: string; cause: string }[];
 }
 
+/** The type of an exclusion that may hide resources of any type: a linked template that was not read. */
+export const ANY_TYPE = '*';
+
 /** A resource whose existence, count or properties cannot be known before deploy (or that lives outside the code). */
 export interface ExcludedResource {
   type: string;
@@ -87,8 +90,11 @@ export interface TemplateInput {
   /** Parameter values given from outside (a parameters file, a module call), by name. */
   parameters?: Map<string, Value>;
   scope?: DeploymentScope;
-  /** Loads a linked template (templateLink.relativePath) relative to the file that links it. */
-  loadLinked?: (from: string, relativePath: string) => SourceDoc | string;
+  /**
+   * Loads a linked template (templateLink.relativePath) relative to the file that links it, or, with `uri`, one a
+   * templateLink.uri names (a Bicep registry module from the local module cache); a string says why it cannot.
+   */
+  loadLinked?: (from: string, target: string, kind?: 'uri') => SourceDoc | string | undefined;
 }
 
 /** The scope value of IaC: before deploy the subscription, resource group and location are not known. */
@@ -809,11 +815,14 @@ function deploymentFrame(
   let template: unknown = props.template;
   if (link) {
     const rel = frame.value(link.relativePath, `${pointer}/properties/templateLink/relativePath`, loops);
+    let loaded: SourceDoc | string;
     if (typeof rel !== 'string') {
       const uri = frame.value(link.uri ?? link.id, `${pointer}/properties/templateLink`, loops);
-      return `links a template that is not a local file (${renderValue(uri)})`;
-    }
-    const loaded = frame.loadLinked?.(frame.doc.file, rel) ?? 'linked templates cannot be read here';
+      const remote = typeof uri === 'string' ? frame.loadLinked?.(frame.doc.file, uri, 'uri') : undefined;
+      if (remote === undefined || typeof remote === 'string')
+        return `links a template that is not a local file (${renderValue(uri)})${remote ? `: ${remote}` : ''}`;
+      loaded = remote;
+    } else loaded = frame.loadLinked?.(frame.doc.file, rel) ?? 'linked templates cannot be read here';
     if (typeof loaded === 'string') return loaded;
     doc = loaded;
     base = '';
@@ -877,7 +886,8 @@ function nestedDeployment(
   const child = deploymentFrame(frame, raw, pointer, target, loops, name);
   if (typeof child === 'string') {
     const link = isRecord(raw.properties) && isRecord(raw.properties.templateLink);
-    if (link && /^links a template that is not a local file/.test(child))
+    const remote = link && /^links a template that is not a local file/.test(child);
+    if (remote)
       w.out.warnings.push({
         doc: frame.doc,
         pointer: `${pointer}/properties/templateLink`,
@@ -889,6 +899,15 @@ function nestedDeployment(
         pointer: `${pointer}/properties/templateLink/relativePath`,
         message: `deployment ${name}: ${child}`,
       });
+    // Whatever the unread template declares (a private endpoint, a VM with a public address, an NSG rule) is unseen:
+    // every data set of the deployment's subscription is incomplete, so nothing passes, or fails, for its absence.
+    w.out.excluded.push({
+      type: ANY_TYPE,
+      subscription: target.subscriptionId,
+      doc: frame.doc,
+      pointer: remote ? `${pointer}/properties/templateLink` : pointer,
+      reason: `deployment ${name} ${remote ? child : `: ${child}`}: the resources it declares are not known`,
+    });
     return;
   }
   walkTemplate({ ...w, depth: w.depth + 1 }, child.frame, child.template, child.base, child.inner, uncertain);

@@ -17,6 +17,7 @@ import type { Value } from '../arm/expression.js';
 import { isParametersDocument, parameterValues, withGivenParameters } from '../arm/load.js';
 import { evaluateTemplate, evaluateVariables, type SourceDoc } from '../arm/template.js';
 import { maskNonNullAssertions } from './mask.js';
+import { RegistryModules } from './registry.js';
 import { BicepTranslator } from './translate.js';
 
 let parser: Promise<Parser> | undefined;
@@ -295,7 +296,9 @@ export async function loadBicep(
       } else if (!translated.has(target)) queue.push(target);
     }
   }
-  const loadLinked = (from: string, rel: string): SourceDoc | string => {
+  const registry = new RegistryModules(path.resolve(base));
+  const loadLinked = (from: string, rel: string, kind?: 'uri'): SourceDoc | string | undefined => {
+    if (kind === 'uri') return /^br[:/]/i.test(rel) ? registry.load(from, rel) : undefined;
     const target = path.posix.normalize(path.posix.join(path.posix.dirname(from), rel));
     if (target.startsWith('..')) return `module ${rel} is outside the scanned folder`;
     const json = jsonModules.get(target);

@@ -3,8 +3,8 @@
  * for the parts cordon reads, with the source position of every value, so the ARM evaluator does the rest (one
  * semantics for both). Mapped: `targetScope`, `param` (defaults; nullable parameters default to null), `var`,
  * `resource` (type@apiVersion, `parent`, nested child resources, `existing`, `scope` of existing resources, `if`
- * conditions, `for` loops), `module` (local files become linked templates with their parameters; registry modules are
- * reported as not read), string interpolation, operators and the function calls ARM knows. Symbolic references
+ * conditions, `for` loops), `module` (local files become linked templates with their parameters; registry modules
+ * links by URI, read from the module cache: registry.ts), string interpolation, operators and the function calls ARM knows. Symbolic references
  * become what they stand for: `vnet.id` the resource id, `vnet.name` its name, `vnet.properties.x` the value the file
  * declares (a declared embedded child's `id` included), anything else (runtime properties, module outputs, lambdas)
  * an unknown naming the expression and its line.
