@@ -171,3 +171,94 @@ describe('Bicep registry modules', () => {
     assert.match(reason('ts:sub/rg/spec:1'), /template spec/);
   });
 });
+
+/** A network, and an OpenAI account through the Azure Verified Module (not restored: read through cordon's model). */
+const AVM_ACCOUNT = (version: string, extra = '') => `
+resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
+  name: 'vnet-ai'
+  location: 'swedencentral'
+  properties: {
+    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
+    subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.0.1.0/24' } }]
+  }
+}
+resource zone 'Microsoft.Network/privateDnsZones@2020-06-01' = {
+  name: 'privatelink.openai.azure.com'
+  location: 'global'
+}
+module openai 'br/public:avm/res/cognitive-services/account:${version}' = {
+  name: 'openai'
+  params: {
+    name: 'oai-demo'
+    kind: 'OpenAI'
+    location: 'swedencentral'
+    customSubDomainName: 'oai-demo'
+    privateEndpoints: [
+      {
+        subnetResourceId: '\${vnet.id}/subnets/snet-pe'
+        privateDnsZoneGroup: { privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: zone.id }] }
+      }
+    ]${extra}
+  }
+}
+`;
+
+const publicAccess = AZURE_CHECKS.find((c) => c.id === 'azure-ai-public-network-access')!;
+
+async function avm(text: string) {
+  const dir = tree({ 'main.bicep': text, 'bicepconfig.json': JSON.stringify({ cacheRootDirectory: tree({}) }) });
+  const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
+  const status = (c: typeof publicAccess) =>
+    runAzureChecks(r.inventory, policy, [c])
+      .map((f) => f.status)
+      .join();
+  return { r, endpoint: status(missingEndpoint), publicAccess: status(publicAccess) };
+}
+
+describe('Azure Verified Modules not restored: read through cordon’s models', () => {
+  it('cognitive-services/account: the account with the module’s defaults (public access Disabled, no keys), its endpoint and DNS zone group', async () => {
+    const { r, endpoint, publicAccess: access } = await avm(AVM_ACCOUNT('0.10.2'));
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-demo');
+    assert.ok(account);
+    assert.equal(account.publicNetworkAccess, 'Disabled');
+    assert.equal(account.disableLocalAuth, true);
+    const pe = r.inventory.privateEndpoints.find((p) => p.name === 'pep-oai-demo-account-0');
+    assert.ok(pe, r.inventory.privateEndpoints.map((p) => p.name).join());
+    assert.equal(r.inventory.privateDnsZoneGroups.length, 1);
+    assert.equal(endpoint, 'pass');
+    assert.equal(access, 'pass');
+    assert.ok(r.warnings.some((w) => /not in the Bicep module cache: read through cordon's model/.test(w.message)));
+  });
+  it('networkAcls given and publicNetworkAccess left out: the module enables public access, and the check fails', async () => {
+    const { publicAccess: access } = await avm(
+      AVM_ACCOUNT('0.13.0', "\n    networkAcls: { defaultAction: 'Allow', ipRules: [] }"),
+    );
+    assert.equal(access, 'fail');
+  });
+  it('a version before the model’s, or a parameter the model does not read: not read, so not assessed, naming why', async () => {
+    const old = await avm(AVM_ACCOUNT('0.7.1'));
+    assert.equal(old.endpoint, 'not-assessed');
+    assert.ok(
+      old.r.warnings.some((w) => /follows versions 0\.8 and later/.test(w.message)),
+      old.r.warnings.map((w) => w.message).join('\n'),
+    );
+    const odd = await avm(AVM_ACCOUNT('0.10.2', "\n    futureSetting: 'x'"));
+    assert.equal(odd.publicAccess, 'not-assessed');
+    assert.ok(odd.r.warnings.some((w) => /does not read the parameter\(s\) futureSetting/.test(w.message)));
+  });
+});
+
+describe('avm/res/network/private-endpoint not restored', () => {
+  it('is read through the model with the call’s connections: the account has its endpoint', async () => {
+    const text = MAIN('br/public:avm/res/network/private-endpoint:0.11.0').replace(
+      'serviceId: openai.id',
+      "privateLinkServiceConnections: [{ name: 'oai', properties: { privateLinkServiceId: openai.id, groupIds: ['account'] } }]",
+    );
+    const { endpoint } = await avm(text);
+    assert.equal(endpoint, 'pass');
+  });
+});

@@ -83,6 +83,12 @@ export interface TemplateOutcome {
   warnings: TemplateProblem[];
 }
 
+/** A deployment linking a template by URI: where the call is, and the parameters it passes (by name). */
+export interface LinkCall {
+  at: SourcePosition;
+  parameters: string[];
+}
+
 export interface TemplateInput {
   doc: SourceDoc;
   /** Pointer of the template inside `doc` ('' for a template file). */
@@ -94,7 +100,7 @@ export interface TemplateInput {
    * Loads a linked template (templateLink.relativePath) relative to the file that links it, or, with `uri`, one a
    * templateLink.uri names (a Bicep registry module from the local module cache); a string says why it cannot.
    */
-  loadLinked?: (from: string, target: string, kind?: 'uri') => SourceDoc | string | undefined;
+  loadLinked?: (from: string, target: string, kind?: 'uri', call?: LinkCall) => SourceDoc | string | undefined;
 }
 
 /** The scope value of IaC: before deploy the subscription, resource group and location are not known. */
@@ -818,7 +824,11 @@ function deploymentFrame(
     let loaded: SourceDoc | string;
     if (typeof rel !== 'string') {
       const uri = frame.value(link.uri ?? link.id, `${pointer}/properties/templateLink`, loops);
-      const remote = typeof uri === 'string' ? frame.loadLinked?.(frame.doc.file, uri, 'uri') : undefined;
+      const call = {
+        at: frame.doc.locate(pointer),
+        parameters: isRecord(props.parameters) ? Object.keys(props.parameters) : [],
+      };
+      const remote = typeof uri === 'string' ? frame.loadLinked?.(frame.doc.file, uri, 'uri', call) : undefined;
       if (remote === undefined || typeof remote === 'string')
         return `links a template that is not a local file (${renderValue(uri)})${remote ? `: ${remote}` : ''}`;
       loaded = remote;

@@ -15,7 +15,7 @@ import { parseLocatedJson } from '../../../util/located-json.js';
 import { IacAzureFeed } from '../arm/inventory.js';
 import type { Value } from '../arm/expression.js';
 import { isParametersDocument, parameterValues, withGivenParameters } from '../arm/load.js';
-import { evaluateTemplate, evaluateVariables, type SourceDoc } from '../arm/template.js';
+import { evaluateTemplate, evaluateVariables, type LinkCall, type SourceDoc } from '../arm/template.js';
 import { maskNonNullAssertions } from './mask.js';
 import { RegistryModules } from './registry.js';
 import { BicepTranslator } from './translate.js';
@@ -297,8 +297,8 @@ export async function loadBicep(
     }
   }
   const registry = new RegistryModules(path.resolve(base));
-  const loadLinked = (from: string, rel: string, kind?: 'uri'): SourceDoc | string | undefined => {
-    if (kind === 'uri') return /^br[:/]/i.test(rel) ? registry.load(from, rel) : undefined;
+  const loadLinked = (from: string, rel: string, kind?: 'uri', call?: LinkCall): SourceDoc | string | undefined => {
+    if (kind === 'uri') return /^br[:/]/i.test(rel) ? registry.load(from, rel, call) : undefined;
     const target = path.posix.normalize(path.posix.join(path.posix.dirname(from), rel));
     if (target.startsWith('..')) return `module ${rel} is outside the scanned folder`;
     const json = jsonModules.get(target);
@@ -322,5 +322,6 @@ export async function loadBicep(
     const parameters = withGivenParameters(t.doc.value, pfs[0]?.values ?? jsonParams, given);
     feed.add(evaluateTemplate({ doc: t.doc, loadLinked, ...(parameters ? { parameters } : {}) }));
   }
+  result.warnings.push(...registry.modelled);
   return feed.finish();
 }

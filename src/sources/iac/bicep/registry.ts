@@ -12,7 +12,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../../../util/errors.js';
 import { parseLocatedJson } from '../../../util/located-json.js';
-import type { SourceDoc } from '../arm/template.js';
+import type { LinkCall, SourceDoc } from '../arm/template.js';
+import { AVM_MODELS, type ModuleModel } from './avm-models.js';
 
 /** The public registry's alias, built into Bicep. */
 const PUBLIC = { registry: 'mcr.microsoft.com', modulePath: 'bicep' };
@@ -84,7 +85,7 @@ export class RegistryModules {
    * The compiled template of the module `ref` that the Bicep file `from` (relative to the scanned folder) calls, or
    * why it cannot be read.
    */
-  load(from: string, ref: string): SourceDoc | string {
+  load(from: string, ref: string, call?: LinkCall): SourceDoc | string {
     const config = this.configFor(path.dirname(path.join(this.base, from)));
     const r = parseRegistryReference(ref, config.aliases);
     if (typeof r === 'string') return r;
@@ -94,7 +95,32 @@ export class RegistryModules {
       doc = this.read(file);
       this.templates.set(file, doc);
     }
-    return doc;
+    if (typeof doc !== 'string' || !call) return doc;
+    const model = this.model(r, call);
+    if (typeof model === 'string') return `${doc}; ${model}`;
+    this.modelled.push({
+      file: from,
+      ...(call.at.line !== undefined ? { line: call.at.line } : {}),
+      message: `${ref} is not in the Bicep module cache: read through cordon's model of the module (what it deploys that cordon checks); run bicep restore to read the module itself`,
+    });
+    return { file: from, value: model.template, locate: () => call.at };
+  }
+
+  /** Calls read through a model of the module (avm-models.ts), to say so. */
+  readonly modelled: { file: string; line?: number; message: string }[] = [];
+
+  /** The model of an Azure Verified Module for this call, or why there is none. */
+  private model(r: RegistryReference, call: LinkCall): ModuleModel | string {
+    const model = r.registry === PUBLIC.registry ? AVM_MODELS.get(r.repository) : undefined;
+    if (!model) return 'cordon has no model of it';
+    const v = /^(\d+)\.(\d+)/.exec(r.tag);
+    const [major, minor] = model.since;
+    if (!v || Number(v[1]) < major || (Number(v[1]) === major && Number(v[2]) < minor))
+      return `cordon's model of it follows versions ${major}.${minor} and later`;
+    const known = new Set(Object.keys(model.template.parameters as Record<string, unknown>));
+    const unknown = call.parameters.filter((p) => !known.has(p));
+    if (unknown.length > 0) return `cordon's model of it does not read the parameter(s) ${unknown.join(', ')}`;
+    return model;
   }
 
   private read(file: string): SourceDoc | string {

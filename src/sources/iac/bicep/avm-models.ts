@@ -1,0 +1,217 @@
+/**
+ * Models of Azure Verified Modules (`br/public:avm/res/…`), read when a module is not in the local Bicep cache (a
+ * repository checked out without `bicep restore`): what each module deploys that cordon reads, written as an ARM
+ * template taking the module's own parameters, so the call is evaluated exactly as a restored module would be.
+ *
+ * Written from the modules' sources (Azure/bicep-registry-modules), never copied, and only for the interface a
+ * version range shares: a call to an older version, or one passing a parameter the model does not know, is not read
+ * (registry.ts), so a renamed or added parameter is never silently dropped. Defaults are the modules' own, the same in
+ * every version the model covers (checked in the module history); where a value is computed at deploy it stays
+ * unknown, as for any template.
+ */
+
+/** A module model: the versions it covers and the template standing for the module. */
+export interface ModuleModel {
+  /** The first version (major.minor) whose interface the model follows. */
+  since: [number, number];
+  template: Record<string, unknown>;
+}
+
+const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+
+/** Parameters every AVM resource module takes that change nothing cordon reads (locks, roles, tags, telemetry…). */
+const INERT = ['lock', 'roleAssignments', 'tags', 'enableTelemetry', 'diagnosticSettings', 'managedIdentities'];
+
+const inert = (names: readonly string[]) =>
+  Object.fromEntries(names.map((n) => [n, { type: 'object', nullable: true, defaultValue: null }]));
+
+/** `x.?key ?? fallback` of an object expression, as ARM can say it. */
+const get = (x: string, key: string, fallback = 'null()') =>
+  `coalesce(if(contains(${x}, '${key}'), ${x}.${key}, null()), ${fallback})`;
+
+/**
+ * avm/res/network/private-endpoint (0.7 on: `privateDnsZoneGroup` with `privateDnsZoneGroupConfigs`; earlier versions
+ * took `privateDnsZoneResourceIds`). The endpoint, and its DNS zone group named `default` unless the group names itself.
+ */
+const PRIVATE_ENDPOINT_TEMPLATE = {
+  $schema: SCHEMA,
+  contentVersion: '1.0.0.0',
+  parameters: {
+    name: { type: 'string' },
+    subnetResourceId: { type: 'string' },
+    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+    privateLinkServiceConnections: { type: 'array', nullable: true, defaultValue: null },
+    manualPrivateLinkServiceConnections: { type: 'array', nullable: true, defaultValue: null },
+    privateDnsZoneGroup: { type: 'object', nullable: true, defaultValue: null },
+    ipConfigurations: { type: 'array', nullable: true, defaultValue: null },
+    customNetworkInterfaceName: { type: 'string', nullable: true, defaultValue: null },
+    applicationSecurityGroupResourceIds: { type: 'array', nullable: true, defaultValue: null },
+    customDnsConfigs: { type: 'array', nullable: true, defaultValue: null },
+    ipVersionType: { type: 'string', defaultValue: 'IPv4' },
+    ...inert(INERT),
+  },
+  variables: {
+    asgs: "[coalesce(parameters('applicationSecurityGroupResourceIds'), createArray())]",
+    group: "[coalesce(parameters('privateDnsZoneGroup'), createObject())]",
+  },
+  resources: [
+    {
+      type: 'Microsoft.Network/privateEndpoints',
+      apiVersion: '2024-05-01',
+      name: "[parameters('name')]",
+      location: "[parameters('location')]",
+      properties: {
+        copy: [
+          {
+            name: 'applicationSecurityGroups',
+            count: "[length(variables('asgs'))]",
+            input: { id: "[variables('asgs')[copyIndex('applicationSecurityGroups')]]" },
+          },
+        ],
+        customDnsConfigs: "[coalesce(parameters('customDnsConfigs'), createArray())]",
+        customNetworkInterfaceName: "[coalesce(parameters('customNetworkInterfaceName'), '')]",
+        ipConfigurations: "[coalesce(parameters('ipConfigurations'), createArray())]",
+        manualPrivateLinkServiceConnections:
+          "[coalesce(parameters('manualPrivateLinkServiceConnections'), createArray())]",
+        privateLinkServiceConnections: "[coalesce(parameters('privateLinkServiceConnections'), createArray())]",
+        subnet: { id: "[parameters('subnetResourceId')]" },
+        ipVersionType: "[parameters('ipVersionType')]",
+      },
+    },
+    {
+      condition: "[not(empty(variables('group')))]",
+      type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+      apiVersion: '2024-05-01',
+      name: `[format('{0}/{1}', parameters('name'), ${get("variables('group')", 'name', "'default'")})]`,
+      dependsOn: ["[resourceId('Microsoft.Network/privateEndpoints', parameters('name'))]"],
+      properties: {
+        copy: [
+          {
+            name: 'privateDnsZoneConfigs',
+            count: "[length(variables('group').privateDnsZoneGroupConfigs)]",
+            input: {
+              name: `[${get(
+                "variables('group').privateDnsZoneGroupConfigs[copyIndex('privateDnsZoneConfigs')]",
+                'name',
+                "last(split(variables('group').privateDnsZoneGroupConfigs[copyIndex('privateDnsZoneConfigs')].privateDnsZoneResourceId, '/'))",
+              )}]`,
+              properties: {
+                privateDnsZoneId:
+                  "[variables('group').privateDnsZoneGroupConfigs[copyIndex('privateDnsZoneConfigs')].privateDnsZoneResourceId]",
+              },
+            },
+          },
+        ],
+      },
+    },
+  ],
+};
+
+/**
+ * The `privateEndpoints` parameter every AVM resource module shares (avm-common-types privateEndpointSingleServiceType):
+ * one private endpoint per item, deployed as avm/res/network/private-endpoint with the connection to the resource
+ * (`service` its group id, default `defaultService`), automatic unless `isManualConnection`. Named
+ * `pep-<resource>-<service>-<index>` unless the item names it; placed in the resource's location unless it says (the
+ * modules default to the subnet's network's location, which the template gives when it declares the network).
+ */
+function privateEndpointsOf(resourceType: string, defaultService: string): Record<string, unknown> {
+  const pe = "parameters('privateEndpoints')[copyIndex()]";
+  const service = get(pe, 'service', `'${defaultService}'`);
+  const connection = `createArray(createObject('name', ${get(pe, 'privateLinkServiceConnectionName', `format('{0}-{1}-{2}', parameters('name'), ${service}, copyIndex())`)}, 'properties', createObject('privateLinkServiceId', resourceId('${resourceType}', parameters('name')), 'groupIds', createArray(${service}))))`;
+  const manual = `equals(${get(pe, 'isManualConnection', 'false')}, true)`;
+  const passed = (key: string) => ({ value: `[if(contains(${pe}, '${key}'), ${pe}.${key}, null())]` });
+  return {
+    type: 'Microsoft.Resources/deployments',
+    apiVersion: '2022-09-01',
+    name: "[format('{0}-PrivateEndpoint-{1}', parameters('name'), copyIndex())]",
+    copy: { name: 'privateEndpoints', count: "[length(coalesce(parameters('privateEndpoints'), createArray()))]" },
+    dependsOn: [`[resourceId('${resourceType}', parameters('name'))]`],
+    properties: {
+      mode: 'Incremental',
+      expressionEvaluationOptions: { scope: 'inner' },
+      parameters: {
+        name: {
+          value: `[${get(pe, 'name', `format('pep-{0}-{1}-{2}', parameters('name'), ${service}, copyIndex())`)}]`,
+        },
+        subnetResourceId: { value: `[${pe}.subnetResourceId]` },
+        location: { value: `[${get(pe, 'location', "parameters('location')")}]` },
+        privateLinkServiceConnections: { value: `[if(${manual}, null(), ${connection})]` },
+        manualPrivateLinkServiceConnections: { value: `[if(${manual}, ${connection}, null())]` },
+        privateDnsZoneGroup: passed('privateDnsZoneGroup'),
+        ipConfigurations: passed('ipConfigurations'),
+        customNetworkInterfaceName: passed('customNetworkInterfaceName'),
+        applicationSecurityGroupResourceIds: passed('applicationSecurityGroupResourceIds'),
+      },
+      template: PRIVATE_ENDPOINT_TEMPLATE,
+    },
+  };
+}
+
+/**
+ * avm/res/cognitive-services/account (0.8 on: private endpoints' `privateDnsZoneGroup`). Its defaults, unchanged
+ * since the first version: `publicNetworkAccess` Disabled unless `networkAcls` are set (then Enabled) — whatever the
+ * parameter's description says of private endpoints —, `disableLocalAuth` and `restrictOutboundNetworkAccess` true.
+ */
+const COGNITIVE_ACCOUNT_TEMPLATE = {
+  $schema: SCHEMA,
+  contentVersion: '1.0.0.0',
+  parameters: {
+    name: { type: 'string' },
+    kind: { type: 'string' },
+    sku: { type: 'string', defaultValue: 'S0' },
+    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+    customSubDomainName: { type: 'string', nullable: true, defaultValue: null },
+    publicNetworkAccess: { type: 'string', nullable: true, defaultValue: null },
+    networkAcls: { type: 'object', nullable: true, defaultValue: null },
+    networkInjections: { type: 'object', nullable: true, defaultValue: null },
+    privateEndpoints: { type: 'array', nullable: true, defaultValue: null },
+    disableLocalAuth: { type: 'bool', defaultValue: true },
+    restrictOutboundNetworkAccess: { type: 'bool', defaultValue: true },
+    allowedFqdnList: { type: 'array', nullable: true, defaultValue: null },
+    ...inert([
+      ...INERT,
+      'apiProperties',
+      'customerManagedKey',
+      'dynamicThrottlingEnabled',
+      'migrationToken',
+      'restore',
+      'userOwnedStorage',
+      'deployments',
+      'secretsExportConfiguration',
+      'allowProjectManagement',
+      'commitmentPlans',
+      'enableDefenderForAI',
+    ]),
+  },
+  variables: {
+    acls: "[coalesce(parameters('networkAcls'), createObject())]",
+    injection: "[coalesce(parameters('networkInjections'), createObject())]",
+  },
+  resources: [
+    {
+      type: 'Microsoft.CognitiveServices/accounts',
+      apiVersion: '2024-10-01',
+      name: "[parameters('name')]",
+      kind: "[parameters('kind')]",
+      location: "[parameters('location')]",
+      sku: { name: "[parameters('sku')]" },
+      properties: {
+        customSubDomainName: "[parameters('customSubDomainName')]",
+        networkAcls: "[if(empty(variables('acls')), null(), variables('acls'))]",
+        networkInjections: `[if(empty(variables('injection')), null(), createArray(createObject('scenario', ${get("variables('injection')", 'scenario')}, 'subnetArmId', ${get("variables('injection')", 'subnetResourceId')}, 'useMicrosoftManagedNetwork', ${get("variables('injection')", 'useMicrosoftManagedNetwork', 'false')})))]`,
+        publicNetworkAccess:
+          "[if(empty(coalesce(parameters('publicNetworkAccess'), '')), if(empty(variables('acls')), 'Disabled', 'Enabled'), parameters('publicNetworkAccess'))]",
+        allowedFqdnList: "[parameters('allowedFqdnList')]",
+        disableLocalAuth: "[parameters('disableLocalAuth')]",
+        restrictOutboundNetworkAccess: "[parameters('restrictOutboundNetworkAccess')]",
+      },
+    },
+    privateEndpointsOf('Microsoft.CognitiveServices/accounts', 'account'),
+  ],
+};
+
+/** By repository in the public registry (`br/public:avm/res/x` is `mcr.microsoft.com/bicep/avm/res/x`). */
+export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
+  ['bicep/avm/res/network/private-endpoint', { since: [0, 7], template: PRIVATE_ENDPOINT_TEMPLATE }],
+  ['bicep/avm/res/cognitive-services/account', { since: [0, 8], template: COGNITIVE_ACCOUNT_TEMPLATE }],
+]);
