@@ -262,3 +262,62 @@ describe('avm/res/network/private-endpoint not restored', () => {
     assert.equal(endpoint, 'pass');
   });
 });
+
+/** A network, a private DNS zone (linked or not) and an account, all Azure Verified Modules wired by their outputs. */
+const AVM_NETWORK = (linked: boolean) => `
+module vnet 'br/public:avm/res/network/virtual-network:0.7.0' = {
+  name: 'vnet'
+  params: {
+    name: 'vnet-ai'
+    location: 'swedencentral'
+    addressPrefixes: ['10.0.0.0/16']
+    subnets: [
+      { name: 'snet-inference', addressPrefix: '10.0.2.0/24' }
+      { name: 'snet-pe', addressPrefix: '10.0.9.0/24', privateEndpointNetworkPolicies: 'Enabled' }
+    ]
+  }
+}
+module zone 'br/public:avm/res/network/private-dns-zone:0.8.0' = {
+  name: 'zone'
+  params: {
+    name: 'privatelink.openai.azure.com'
+    ${linked ? 'virtualNetworkLinks: [{ virtualNetworkResourceId: vnet.outputs.resourceId }]' : ''}
+  }
+}
+module openai 'br/public:avm/res/cognitive-services/account:0.13.0' = {
+  name: 'openai'
+  params: {
+    name: 'oai-demo'
+    kind: 'OpenAI'
+    location: 'swedencentral'
+    customSubDomainName: 'oai-demo'
+    privateEndpoints: [
+      {
+        subnetResourceId: vnet.outputs.subnetResourceIds[1]
+        privateDnsZoneGroup: { privateDnsZoneGroupConfigs: [{ privateDnsZoneResourceId: zone.outputs.resourceId }] }
+      }
+    ]
+  }
+}
+`;
+
+describe('avm/res/network/virtual-network and private-dns-zone not restored', () => {
+  const notLinked = AZURE_CHECKS.find((c) => c.id === 'azure-private-dns-zone-not-linked')!;
+  it('subnets, a zone linked to the network by its output, the account’s endpoint in a subnet by its output', async () => {
+    const { r, endpoint } = await avm(AVM_NETWORK(true));
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.deepEqual(r.inventory.subnets.map((s) => s.name).sort(), ['snet-inference', 'snet-pe']);
+    assert.match(r.inventory.privateEndpoints[0]?.subnetId ?? '', /vnet-ai\/subnets\/snet-pe$/i);
+    assert.equal(endpoint, 'pass');
+    const linked = runAzureChecks(r.inventory, policy, [notLinked]).map((f) => f.status);
+    assert.deepEqual(linked, ['pass']);
+  });
+  it('the same zone without its link: the DNS check fails', async () => {
+    const { r } = await avm(AVM_NETWORK(false));
+    const linked = runAzureChecks(r.inventory, policy, [notLinked]).map((f) => f.status);
+    assert.deepEqual(linked, ['fail']);
+  });
+});

@@ -336,7 +336,12 @@ class Frame {
       const here = `${child.base}/outputs/${esc(key)}`;
       let v: Value;
       try {
-        v = isRecord(out) ? child.frame.value(out.value, `${here}/value`, []) : null;
+        // An output loop (Bicep's `output ids array = [for …]`): copyIndex() is its index.
+        v = !isRecord(out)
+          ? null
+          : isRecord(out.copy)
+            ? child.frame.copyArray({ ...out.copy, name: '' }, `${here}/copy`, [])
+            : child.frame.value(out.value, `${here}/value`, []);
       } catch (err) {
         if (!(err instanceof Located)) throw err;
         v = new Unknown(

@@ -25,6 +25,16 @@ const INERT = ['lock', 'roleAssignments', 'tags', 'enableTelemetry', 'diagnostic
 const inert = (names: readonly string[]) =>
   Object.fromEntries(names.map((n) => [n, { type: 'object', nullable: true, defaultValue: null }]));
 
+/** The outputs every AVM resource module gives: the resource's id, name and location (no deploy-time values). */
+function outputsOf(type: string): Record<string, unknown> {
+  return {
+    resourceId: { type: 'string', value: `[resourceId('${type}', parameters('name'))]` },
+    name: { type: 'string', value: "[parameters('name')]" },
+    location: { type: 'string', value: "[parameters('location')]" },
+    resourceGroupName: { type: 'string', value: '[resourceGroup().name]' },
+  };
+}
+
 /** `x.?key ?? fallback` of an object expression, as ARM can say it. */
 const get = (x: string, key: string, fallback = 'null()') =>
   `coalesce(if(contains(${x}, '${key}'), ${x}.${key}, null()), ${fallback})`;
@@ -105,6 +115,7 @@ const PRIVATE_ENDPOINT_TEMPLATE = {
       },
     },
   ],
+  outputs: outputsOf('Microsoft.Network/privateEndpoints'),
 };
 
 /**
@@ -208,10 +219,224 @@ const COGNITIVE_ACCOUNT_TEMPLATE = {
     },
     privateEndpointsOf('Microsoft.CognitiveServices/accounts', 'account'),
   ],
+  outputs: outputsOf('Microsoft.CognitiveServices/accounts'),
 };
+
+/**
+ * avm/res/network/private-dns-zone (its interface unchanged since 0.1): the zone, its A records (TTL 3600 unless
+ * given) and its virtual network links (`<network>-vnetlink`, registration off, unless given). Other record types
+ * are accepted and not read, as cordon reads only A records of private zones.
+ */
+const PRIVATE_DNS_ZONE_TEMPLATE = {
+  $schema: SCHEMA,
+  contentVersion: '1.0.0.0',
+  parameters: {
+    name: { type: 'string' },
+    location: { type: 'string', defaultValue: 'global' },
+    a: { type: 'array', nullable: true, defaultValue: null },
+    virtualNetworkLinks: { type: 'array', nullable: true, defaultValue: null },
+    ...inert([...INERT, 'aaaa', 'cname', 'mx', 'ptr', 'soa', 'srv', 'txt']),
+  },
+  variables: {
+    a: "[coalesce(parameters('a'), createArray())]",
+    links: "[coalesce(parameters('virtualNetworkLinks'), createArray())]",
+  },
+  resources: [
+    {
+      type: 'Microsoft.Network/privateDnsZones',
+      apiVersion: '2020-06-01',
+      name: "[parameters('name')]",
+      location: "[parameters('location')]",
+    },
+    {
+      type: 'Microsoft.Network/privateDnsZones/A',
+      apiVersion: '2020-06-01',
+      copy: { name: 'a', count: "[length(variables('a'))]" },
+      name: "[format('{0}/{1}', parameters('name'), variables('a')[copyIndex()].name)]",
+      dependsOn: ["[resourceId('Microsoft.Network/privateDnsZones', parameters('name'))]"],
+      properties: {
+        ttl: `[${get("variables('a')[copyIndex()]", 'ttl', '3600')}]`,
+        aRecords: `[${get("variables('a')[copyIndex()]", 'aRecords', 'createArray()')}]`,
+      },
+    },
+    {
+      type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+      apiVersion: '2020-06-01',
+      copy: { name: 'links', count: "[length(variables('links'))]" },
+      name: `[format('{0}/{1}', parameters('name'), ${get("variables('links')[copyIndex()]", 'name', "format('{0}-vnetlink', last(split(variables('links')[copyIndex()].virtualNetworkResourceId, '/')))")})]`,
+      location: `[${get("variables('links')[copyIndex()]", 'location', "'global'")}]`,
+      dependsOn: ["[resourceId('Microsoft.Network/privateDnsZones', parameters('name'))]"],
+      properties: {
+        virtualNetwork: { id: "[variables('links')[copyIndex()].virtualNetworkResourceId]" },
+        registrationEnabled: `[${get("variables('links')[copyIndex()]", 'registrationEnabled', 'false')}]`,
+        resolutionPolicy: `[${get("variables('links')[copyIndex()]", 'resolutionPolicy')}]`,
+      },
+    },
+  ],
+  outputs: outputsOf('Microsoft.Network/privateDnsZones'),
+};
+
+/**
+ * avm/res/network/virtual-network (0.3 on): the network, its subnets (a `delegation` as one delegation to that
+ * service; NSG, route table and NAT gateway by id; network policies and default outbound access as given, so Azure's
+ * defaults apply when left out) and its peerings — the local side with the peering module's defaults (forwarded
+ * traffic and network access allowed, no gateway transit), and, with `remotePeeringEnabled`, the remote network's side
+ * in its own subscription and resource group.
+ */
+const VIRTUAL_NETWORK_TEMPLATE = (() => {
+  const sub = "variables('subnets')[copyIndex()]";
+  const peer = "variables('peerings')[copyIndex()]";
+  const remoteName = `last(split(${peer}.remoteVirtualNetworkResourceId, '/'))`;
+  const byId = (key: string) => `[if(empty(${get(sub, key, "''")}), null(), createObject('id', ${sub}.${key}))]`;
+  return {
+    $schema: SCHEMA,
+    contentVersion: '1.0.0.0',
+    parameters: {
+      name: { type: 'string' },
+      location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+      addressPrefixes: { type: 'array' },
+      subnets: { type: 'array', nullable: true, defaultValue: null },
+      dnsServers: { type: 'array', nullable: true, defaultValue: null },
+      peerings: { type: 'array', nullable: true, defaultValue: null },
+      enablePrivateEndpointVNetPolicies: { type: 'string', defaultValue: 'Disabled' },
+      ...inert([
+        ...INERT,
+        'ddosProtectionPlanResourceId',
+        'vnetEncryption',
+        'vnetEncryptionEnforcement',
+        'flowTimeoutInMinutes',
+        'enableVmProtection',
+        'virtualNetworkBgpCommunity',
+      ]),
+    },
+    variables: {
+      subnets: "[coalesce(parameters('subnets'), createArray())]",
+      peerings: "[coalesce(parameters('peerings'), createArray())]",
+      dns: "[coalesce(parameters('dnsServers'), createArray())]",
+    },
+    resources: [
+      {
+        type: 'Microsoft.Network/virtualNetworks',
+        apiVersion: '2024-05-01',
+        name: "[parameters('name')]",
+        location: "[parameters('location')]",
+        properties: {
+          addressSpace: { addressPrefixes: "[parameters('addressPrefixes')]" },
+          dhcpOptions: "[if(empty(variables('dns')), null(), createObject('dnsServers', variables('dns')))]",
+          privateEndpointVNetPolicies: "[parameters('enablePrivateEndpointVNetPolicies')]",
+        },
+      },
+      {
+        type: 'Microsoft.Network/virtualNetworks/subnets',
+        apiVersion: '2024-05-01',
+        copy: { name: 'subnets', count: "[length(variables('subnets'))]", mode: 'serial', batchSize: 1 },
+        name: `[format('{0}/{1}', parameters('name'), ${sub}.name)]`,
+        dependsOn: ["[resourceId('Microsoft.Network/virtualNetworks', parameters('name'))]"],
+        properties: {
+          addressPrefix: `[${get(sub, 'addressPrefix')}]`,
+          addressPrefixes: `[${get(sub, 'addressPrefixes')}]`,
+          networkSecurityGroup: byId('networkSecurityGroupResourceId'),
+          routeTable: byId('routeTableResourceId'),
+          natGateway: byId('natGatewayResourceId'),
+          delegations: `[if(empty(${get(sub, 'delegation', "''")}), createArray(), createArray(createObject('name', ${sub}.delegation, 'properties', createObject('serviceName', ${sub}.delegation))))]`,
+          privateEndpointNetworkPolicies: `[${get(sub, 'privateEndpointNetworkPolicies')}]`,
+          privateLinkServiceNetworkPolicies: `[${get(sub, 'privateLinkServiceNetworkPolicies')}]`,
+          defaultOutboundAccess: `[${get(sub, 'defaultOutboundAccess')}]`,
+          copy: [
+            {
+              name: 'serviceEndpoints',
+              count: `[length(${get(sub, 'serviceEndpoints', 'createArray()')})]`,
+              input: { service: `[${sub}.serviceEndpoints[copyIndex('serviceEndpoints')]]` },
+            },
+          ],
+        },
+      },
+      {
+        type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
+        apiVersion: '2024-05-01',
+        copy: { name: 'peerings', count: "[length(variables('peerings'))]" },
+        name: `[format('{0}/{1}', parameters('name'), ${get(peer, 'name', `format('peer-{0}-{1}', parameters('name'), ${remoteName})`)})]`,
+        dependsOn: ["[resourceId('Microsoft.Network/virtualNetworks', parameters('name'))]"],
+        properties: {
+          allowForwardedTraffic: `[${get(peer, 'allowForwardedTraffic', 'true')}]`,
+          allowGatewayTransit: `[${get(peer, 'allowGatewayTransit', 'false')}]`,
+          allowVirtualNetworkAccess: `[${get(peer, 'allowVirtualNetworkAccess', 'true')}]`,
+          useRemoteGateways: `[${get(peer, 'useRemoteGateways', 'false')}]`,
+          remoteVirtualNetwork: { id: `[${peer}.remoteVirtualNetworkResourceId]` },
+        },
+      },
+      {
+        type: 'Microsoft.Resources/deployments',
+        apiVersion: '2022-09-01',
+        copy: { name: 'remotePeerings', count: "[length(variables('peerings'))]" },
+        condition: `[equals(${get(peer, 'remotePeeringEnabled', 'false')}, true)]`,
+        name: "[format('{0}-remotePeering-{1}', parameters('name'), copyIndex())]",
+        subscriptionId: `[split(${peer}.remoteVirtualNetworkResourceId, '/')[2]]`,
+        resourceGroup: `[split(${peer}.remoteVirtualNetworkResourceId, '/')[4]]`,
+        properties: {
+          mode: 'Incremental',
+          expressionEvaluationOptions: { scope: 'inner' },
+          parameters: {
+            name: {
+              value: `[${get(peer, 'remotePeeringName', `format('peer-{0}-{1}', ${remoteName}, parameters('name'))`)}]`,
+            },
+            localVnetName: { value: `[${remoteName}]` },
+            remoteVirtualNetworkResourceId: {
+              value: "[resourceId('Microsoft.Network/virtualNetworks', parameters('name'))]",
+            },
+            allowForwardedTraffic: { value: `[${get(peer, 'remotePeeringAllowForwardedTraffic', 'true')}]` },
+            allowGatewayTransit: { value: `[${get(peer, 'remotePeeringAllowGatewayTransit', 'false')}]` },
+            allowVirtualNetworkAccess: { value: `[${get(peer, 'remotePeeringAllowVirtualNetworkAccess', 'true')}]` },
+            useRemoteGateways: { value: `[${get(peer, 'remotePeeringUseRemoteGateways', 'false')}]` },
+          },
+          template: {
+            $schema: SCHEMA,
+            contentVersion: '1.0.0.0',
+            parameters: {
+              name: { type: 'string' },
+              localVnetName: { type: 'string' },
+              remoteVirtualNetworkResourceId: { type: 'string' },
+              allowForwardedTraffic: { type: 'bool' },
+              allowGatewayTransit: { type: 'bool' },
+              allowVirtualNetworkAccess: { type: 'bool' },
+              useRemoteGateways: { type: 'bool' },
+            },
+            resources: [
+              {
+                type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
+                apiVersion: '2024-05-01',
+                name: "[format('{0}/{1}', parameters('localVnetName'), parameters('name'))]",
+                properties: {
+                  allowForwardedTraffic: "[parameters('allowForwardedTraffic')]",
+                  allowGatewayTransit: "[parameters('allowGatewayTransit')]",
+                  allowVirtualNetworkAccess: "[parameters('allowVirtualNetworkAccess')]",
+                  useRemoteGateways: "[parameters('useRemoteGateways')]",
+                  remoteVirtualNetwork: { id: "[parameters('remoteVirtualNetworkResourceId')]" },
+                },
+              },
+            ],
+          },
+        },
+      },
+    ],
+    outputs: {
+      ...outputsOf('Microsoft.Network/virtualNetworks'),
+      subnetNames: { type: 'array', copy: { count: "[length(variables('subnets'))]", input: `[${sub}.name]` } },
+      subnetResourceIds: {
+        type: 'array',
+        copy: {
+          count: "[length(variables('subnets'))]",
+          input: `[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('name'), ${sub}.name)]`,
+        },
+      },
+    },
+  };
+})();
 
 /** By repository in the public registry (`br/public:avm/res/x` is `mcr.microsoft.com/bicep/avm/res/x`). */
 export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
   ['bicep/avm/res/network/private-endpoint', { since: [0, 7], template: PRIVATE_ENDPOINT_TEMPLATE }],
   ['bicep/avm/res/cognitive-services/account', { since: [0, 8], template: COGNITIVE_ACCOUNT_TEMPLATE }],
+  ['bicep/avm/res/network/private-dns-zone', { since: [0, 1], template: PRIVATE_DNS_ZONE_TEMPLATE }],
+  ['bicep/avm/res/network/virtual-network', { since: [0, 3], template: VIRTUAL_NETWORK_TEMPLATE }],
 ]);
