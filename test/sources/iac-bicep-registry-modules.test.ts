@@ -321,3 +321,32 @@ describe('avm/res/network/virtual-network and private-dns-zone not restored', ()
     assert.deepEqual(linked, ['fail']);
   });
 });
+
+describe('avm/res/search/search-service not restored', () => {
+  const search = (params: string) => `
+resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
+  name: 'vnet-ai'
+  location: 'swedencentral'
+  properties: {
+    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
+    subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.0.9.0/24' } }]
+  }
+}
+module search 'br/public:avm/res/search/search-service:0.11.1' = {
+  name: 'search'
+  params: {
+    name: 'srch-rag'
+    location: 'swedencentral'
+    privateEndpoints: [{ subnetResourceId: '\${vnet.id}/subnets/snet-pe' }]${params}
+  }
+}
+`;
+  it('public network access is the module’s default (Enabled): the check fails; Disabled: it passes', async () => {
+    const open = await avm(search(''));
+    assert.equal(open.r.inventory.searchServices[0]?.publicNetworkAccess?.toLowerCase(), 'enabled');
+    assert.equal(open.publicAccess, 'fail');
+    const closed = await avm(search("\n    publicNetworkAccess: 'Disabled'"));
+    assert.equal(closed.publicAccess, 'pass');
+    assert.ok(closed.r.inventory.privateEndpoints.some((p) => p.name === 'pep-srch-rag-searchService-0'));
+  });
+});

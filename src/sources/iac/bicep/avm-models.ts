@@ -433,10 +433,60 @@ const VIRTUAL_NETWORK_TEMPLATE = (() => {
   };
 })();
 
+/**
+ * avm/res/search/search-service (0.6 on: private endpoints' `privateDnsZoneGroup`, `publicNetworkAccess` lower-cased):
+ * public network access Enabled unless given, API keys off (`disableLocalAuth` true, `authOptions` dropped then), the
+ * network rule set as given; private endpoints' group id `searchService`.
+ */
+const SEARCH_SERVICE_TEMPLATE = {
+  $schema: SCHEMA,
+  contentVersion: '1.0.0.0',
+  parameters: {
+    name: { type: 'string' },
+    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+    sku: { type: 'string', defaultValue: 'standard' },
+    publicNetworkAccess: { type: 'string', defaultValue: 'Enabled' },
+    networkRuleSet: { type: 'object', nullable: true, defaultValue: null },
+    disableLocalAuth: { type: 'bool', defaultValue: true },
+    authOptions: { type: 'object', nullable: true, defaultValue: null },
+    privateEndpoints: { type: 'array', nullable: true, defaultValue: null },
+    ...inert([
+      ...INERT,
+      'computeType',
+      'cmkEnforcement',
+      'dataExfiltrationProtections',
+      'hostingMode',
+      'partitionCount',
+      'replicaCount',
+      'semanticSearch',
+      'sharedPrivateLinkResources',
+      'secretsExportConfiguration',
+    ]),
+  },
+  resources: [
+    {
+      type: 'Microsoft.Search/searchServices',
+      apiVersion: '2024-06-01-preview',
+      name: "[parameters('name')]",
+      location: "[parameters('location')]",
+      sku: { name: "[parameters('sku')]" },
+      properties: {
+        authOptions: "[if(parameters('disableLocalAuth'), null(), parameters('authOptions'))]",
+        disableLocalAuth: "[parameters('disableLocalAuth')]",
+        networkRuleSet: "[parameters('networkRuleSet')]",
+        publicNetworkAccess: "[toLower(parameters('publicNetworkAccess'))]",
+      },
+    },
+    privateEndpointsOf('Microsoft.Search/searchServices', 'searchService'),
+  ],
+  outputs: outputsOf('Microsoft.Search/searchServices'),
+};
+
 /** By repository in the public registry (`br/public:avm/res/x` is `mcr.microsoft.com/bicep/avm/res/x`). */
 export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
   ['bicep/avm/res/network/private-endpoint', { since: [0, 7], template: PRIVATE_ENDPOINT_TEMPLATE }],
   ['bicep/avm/res/cognitive-services/account', { since: [0, 8], template: COGNITIVE_ACCOUNT_TEMPLATE }],
+  ['bicep/avm/res/search/search-service', { since: [0, 6], template: SEARCH_SERVICE_TEMPLATE }],
   ['bicep/avm/res/network/private-dns-zone', { since: [0, 1], template: PRIVATE_DNS_ZONE_TEMPLATE }],
   ['bicep/avm/res/network/virtual-network', { since: [0, 3], template: VIRTUAL_NETWORK_TEMPLATE }],
 ]);
