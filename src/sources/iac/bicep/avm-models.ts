@@ -482,11 +482,74 @@ const SEARCH_SERVICE_TEMPLATE = {
   outputs: outputsOf('Microsoft.Search/searchServices'),
 };
 
+/**
+ * avm/res/network/network-security-group (0.3 on: application security groups by `…ApplicationSecurityGroupResourceIds`):
+ * the group and each of its rules, with the module's blanks for what a rule leaves out (empty prefixes and ranges).
+ */
+const NETWORK_SECURITY_GROUP_TEMPLATE = (() => {
+  const rule = "variables('rules')[copyIndex()].properties";
+  const str = (key: string) => `[${get(rule, key, "''")}]`;
+  const list = (key: string) => `[${get(rule, key, 'createArray()')}]`;
+  const asgs = (name: string, key: string) => ({
+    name,
+    count: `[length(${get(rule, key, 'createArray()')})]`,
+    input: { id: `[${rule}.${key}[copyIndex('${name}')]]` },
+  });
+  return {
+    $schema: SCHEMA,
+    contentVersion: '1.0.0.0',
+    parameters: {
+      name: { type: 'string' },
+      location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+      securityRules: { type: 'array', nullable: true, defaultValue: null },
+      ...inert([...INERT, 'flushConnection']),
+    },
+    variables: { rules: "[coalesce(parameters('securityRules'), createArray())]" },
+    resources: [
+      {
+        type: 'Microsoft.Network/networkSecurityGroups',
+        apiVersion: '2024-05-01',
+        name: "[parameters('name')]",
+        location: "[parameters('location')]",
+        properties: { securityRules: [] },
+      },
+      {
+        type: 'Microsoft.Network/networkSecurityGroups/securityRules',
+        apiVersion: '2024-05-01',
+        copy: { name: 'rules', count: "[length(variables('rules'))]" },
+        name: "[format('{0}/{1}', parameters('name'), variables('rules')[copyIndex()].name)]",
+        dependsOn: ["[resourceId('Microsoft.Network/networkSecurityGroups', parameters('name'))]"],
+        properties: {
+          access: `[${rule}.access]`,
+          description: str('description'),
+          destinationAddressPrefix: str('destinationAddressPrefix'),
+          destinationAddressPrefixes: list('destinationAddressPrefixes'),
+          destinationPortRange: str('destinationPortRange'),
+          destinationPortRanges: list('destinationPortRanges'),
+          direction: `[${rule}.direction]`,
+          priority: `[${rule}.priority]`,
+          protocol: `[${rule}.protocol]`,
+          sourceAddressPrefix: str('sourceAddressPrefix'),
+          sourceAddressPrefixes: list('sourceAddressPrefixes'),
+          sourcePortRange: str('sourcePortRange'),
+          sourcePortRanges: list('sourcePortRanges'),
+          copy: [
+            asgs('sourceApplicationSecurityGroups', 'sourceApplicationSecurityGroupResourceIds'),
+            asgs('destinationApplicationSecurityGroups', 'destinationApplicationSecurityGroupResourceIds'),
+          ],
+        },
+      },
+    ],
+    outputs: outputsOf('Microsoft.Network/networkSecurityGroups'),
+  };
+})();
+
 /** By repository in the public registry (`br/public:avm/res/x` is `mcr.microsoft.com/bicep/avm/res/x`). */
 export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
   ['bicep/avm/res/network/private-endpoint', { since: [0, 7], template: PRIVATE_ENDPOINT_TEMPLATE }],
   ['bicep/avm/res/cognitive-services/account', { since: [0, 8], template: COGNITIVE_ACCOUNT_TEMPLATE }],
   ['bicep/avm/res/search/search-service', { since: [0, 6], template: SEARCH_SERVICE_TEMPLATE }],
+  ['bicep/avm/res/network/network-security-group', { since: [0, 3], template: NETWORK_SECURITY_GROUP_TEMPLATE }],
   ['bicep/avm/res/network/private-dns-zone', { since: [0, 1], template: PRIVATE_DNS_ZONE_TEMPLATE }],
   ['bicep/avm/res/network/virtual-network', { since: [0, 3], template: VIRTUAL_NETWORK_TEMPLATE }],
 ]);
