@@ -350,3 +350,39 @@ module search 'br/public:avm/res/search/search-service:0.11.1' = {
     assert.ok(closed.r.inventory.privateEndpoints.some((p) => p.name === 'pep-srch-rag-searchService-0'));
   });
 });
+
+describe('avm/res/machine-learning-services/workspace and network/route-table not restored', () => {
+  const hub = (extra: string) => `
+module hub 'br/public:avm/res/machine-learning-services/workspace:0.12.0' = {
+  name: 'hub'
+  params: {
+    name: 'aihub'
+    sku: 'Basic'
+    kind: 'Hub'
+    location: 'swedencentral'
+    managedNetworkSettings: { isolationMode: 'AllowOnlyApprovedOutbound' }${extra}
+  }
+}
+module routes 'br/public:avm/res/network/route-table:0.4.1' = {
+  name: 'routes'
+  params: {
+    name: 'rt-inference'
+    routes: [{ name: 'default', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.0.4' } }]
+  }
+}
+`;
+  it('the hub with the module’s default (public access Disabled) and its managed network; the route table’s routes', async () => {
+    const { r, publicAccess: access } = await avm(hub(''));
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const ws = r.inventory.mlWorkspaces.find((w) => w.name === 'aihub');
+    assert.ok(ws);
+    assert.equal(ws.publicNetworkAccess, 'Disabled');
+    assert.equal(access, 'pass');
+    assert.equal(r.inventory.routeTables[0]?.routes[0]?.nextHopIpAddress, '10.0.0.4');
+    const open = await avm(hub("\n    publicNetworkAccess: 'Enabled'"));
+    assert.equal(open.publicAccess, 'fail');
+  });
+});

@@ -544,12 +544,122 @@ const NETWORK_SECURITY_GROUP_TEMPLATE = (() => {
   };
 })();
 
+/** avm/res/network/route-table (its interface unchanged since 0.1): the table and its routes as given. */
+const ROUTE_TABLE_TEMPLATE = {
+  $schema: SCHEMA,
+  contentVersion: '1.0.0.0',
+  parameters: {
+    name: { type: 'string' },
+    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+    routes: { type: 'array', nullable: true, defaultValue: null },
+    disableBgpRoutePropagation: { type: 'bool', defaultValue: false },
+    ...inert(INERT),
+  },
+  resources: [
+    {
+      type: 'Microsoft.Network/routeTables',
+      apiVersion: '2024-05-01',
+      name: "[parameters('name')]",
+      location: "[parameters('location')]",
+      properties: {
+        routes: "[coalesce(parameters('routes'), createArray())]",
+        disableBgpRoutePropagation: "[parameters('disableBgpRoutePropagation')]",
+      },
+    },
+  ],
+  outputs: outputsOf('Microsoft.Network/routeTables'),
+};
+
+/**
+ * avm/res/machine-learning-services/workspace (0.5 on: private endpoints' `privateDnsZoneGroup`; public network access
+ * Disabled by default since 0.4): the workspace (hub, project or default) with its managed network settings as given,
+ * its computes (whose subnets put interfaces cordon does not see), and private endpoints as `amlworkspace`.
+ */
+const ML_WORKSPACE_TEMPLATE = {
+  $schema: SCHEMA,
+  contentVersion: '1.0.0.0',
+  parameters: {
+    name: { type: 'string' },
+    sku: { type: 'string' },
+    kind: { type: 'string', defaultValue: 'Default' },
+    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+    publicNetworkAccess: { type: 'string', defaultValue: 'Disabled' },
+    managedNetworkSettings: { type: 'object', nullable: true, defaultValue: null },
+    ipAllowlist: { type: 'array', nullable: true, defaultValue: null },
+    hubResourceId: { type: 'string', nullable: true, defaultValue: null },
+    associatedStorageAccountResourceId: { type: 'string', nullable: true, defaultValue: null },
+    associatedKeyVaultResourceId: { type: 'string', nullable: true, defaultValue: null },
+    associatedApplicationInsightsResourceId: { type: 'string', nullable: true, defaultValue: null },
+    associatedContainerRegistryResourceId: { type: 'string', nullable: true, defaultValue: null },
+    computes: { type: 'array', nullable: true, defaultValue: null },
+    privateEndpoints: { type: 'array', nullable: true, defaultValue: null },
+    ...inert([
+      ...INERT,
+      'friendlyName',
+      'enableServiceSideCMKEncryption',
+      'hbiWorkspace',
+      'connections',
+      'datastores',
+      'featureStoreSettings',
+      'provisionNetworkNow',
+      'serverlessComputeSettings',
+      'systemDatastoresAuthMode',
+      'workspaceHubConfig',
+      'description',
+      'discoveryUrl',
+      'customerManagedKey',
+      'imageBuildCompute',
+      'primaryUserAssignedIdentity',
+      'serviceManagedResourcesSettings',
+      'sharedPrivateLinkResources',
+    ]),
+  },
+  variables: { computes: "[coalesce(parameters('computes'), createArray())]" },
+  resources: [
+    {
+      type: 'Microsoft.MachineLearningServices/workspaces',
+      apiVersion: '2024-10-01-preview',
+      name: "[parameters('name')]",
+      location: "[parameters('location')]",
+      kind: "[parameters('kind')]",
+      sku: { name: "[parameters('sku')]", tier: "[parameters('sku')]" },
+      properties: {
+        storageAccount: "[parameters('associatedStorageAccountResourceId')]",
+        keyVault: "[parameters('associatedKeyVaultResourceId')]",
+        applicationInsights: "[parameters('associatedApplicationInsightsResourceId')]",
+        containerRegistry: "[parameters('associatedContainerRegistryResourceId')]",
+        publicNetworkAccess: "[parameters('publicNetworkAccess')]",
+        ipAllowlist: "[parameters('ipAllowlist')]",
+        hubResourceId: "[parameters('hubResourceId')]",
+        managedNetwork: "[parameters('managedNetworkSettings')]",
+      },
+    },
+    {
+      type: 'Microsoft.MachineLearningServices/workspaces/computes',
+      apiVersion: '2024-10-01-preview',
+      copy: { name: 'computes', count: "[length(variables('computes'))]" },
+      condition: `[not(equals(${get("variables('computes')[copyIndex()]", 'deployCompute', 'true')}, false))]`,
+      name: "[format('{0}/{1}', parameters('name'), variables('computes')[copyIndex()].name)]",
+      location: `[${get("variables('computes')[copyIndex()]", 'location', "parameters('location')")}]`,
+      dependsOn: ["[resourceId('Microsoft.MachineLearningServices/workspaces', parameters('name'))]"],
+      properties: {
+        computeType: "[variables('computes')[copyIndex()].computeType]",
+        properties: `[${get("variables('computes')[copyIndex()]", 'properties')}]`,
+      },
+    },
+    privateEndpointsOf('Microsoft.MachineLearningServices/workspaces', 'amlworkspace'),
+  ],
+  outputs: outputsOf('Microsoft.MachineLearningServices/workspaces'),
+};
+
 /** By repository in the public registry (`br/public:avm/res/x` is `mcr.microsoft.com/bicep/avm/res/x`). */
 export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
   ['bicep/avm/res/network/private-endpoint', { since: [0, 7], template: PRIVATE_ENDPOINT_TEMPLATE }],
   ['bicep/avm/res/cognitive-services/account', { since: [0, 8], template: COGNITIVE_ACCOUNT_TEMPLATE }],
   ['bicep/avm/res/search/search-service', { since: [0, 6], template: SEARCH_SERVICE_TEMPLATE }],
   ['bicep/avm/res/network/network-security-group', { since: [0, 3], template: NETWORK_SECURITY_GROUP_TEMPLATE }],
+  ['bicep/avm/res/network/route-table', { since: [0, 1], template: ROUTE_TABLE_TEMPLATE }],
+  ['bicep/avm/res/machine-learning-services/workspace', { since: [0, 5], template: ML_WORKSPACE_TEMPLATE }],
   ['bicep/avm/res/network/private-dns-zone', { since: [0, 1], template: PRIVATE_DNS_ZONE_TEMPLATE }],
   ['bicep/avm/res/network/virtual-network', { since: [0, 3], template: VIRTUAL_NETWORK_TEMPLATE }],
 ]);
