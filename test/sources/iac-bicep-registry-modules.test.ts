@@ -386,3 +386,46 @@ module routes 'br/public:avm/res/network/route-table:0.4.1' = {
     assert.equal(open.publicAccess, 'fail');
   });
 });
+
+describe('avm/res/storage/storage-account not restored', () => {
+  const storage = (params: string) => `
+resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
+  name: 'vnet-ai'
+  location: 'swedencentral'
+  properties: {
+    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
+    subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.0.9.0/24' } }]
+  }
+}
+module storage 'br/public:avm/res/storage/storage-account:0.14.3' = {
+  name: 'storage'
+  params: {
+    name: 'stdocs'
+    location: 'swedencentral'${params}
+  }
+}
+`;
+  const accountOf = async (params: string) => {
+    const { r } = await avm(storage(params));
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    return { r, account: r.inventory.storageAccounts.find((a) => a.name === 'stdocs')! };
+  };
+  it('the module’s defaults: network rules deny; with private endpoints and no networkAcls, public access Disabled', async () => {
+    const plain = await accountOf('');
+    assert.equal(plain.account.networkAcls?.defaultAction, 'Deny');
+    assert.equal(plain.account.publicNetworkAccess, undefined);
+    const closed = await accountOf(
+      "\n    privateEndpoints: [{ service: 'blob', subnetResourceId: '${vnet.id}/subnets/snet-pe' }]",
+    );
+    assert.equal(closed.account.publicNetworkAccess, 'Disabled');
+    assert.ok(closed.r.inventory.privateEndpoints.some((p) => p.name === 'pep-stdocs-blob-0'));
+    const open = await accountOf(
+      "\n    publicNetworkAccess: 'Enabled'\n    networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices' }",
+    );
+    assert.equal(open.account.publicNetworkAccess, 'Enabled');
+    assert.equal(open.account.networkAcls?.defaultAction, 'Allow');
+  });
+});

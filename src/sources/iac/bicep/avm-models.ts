@@ -652,6 +652,84 @@ const ML_WORKSPACE_TEMPLATE = {
   outputs: outputsOf('Microsoft.MachineLearningServices/workspaces'),
 };
 
+/**
+ * avm/res/storage/storage-account (0.12 on: private endpoints' `privateDnsZoneGroup` only). Its defaults: network rules
+ * deny by default (`networkAcls` absent: AzureServices bypass and Deny; given without `defaultAction`: Deny); public
+ * network access as given, else Disabled when private endpoints are set without `networkAcls`, else Azure's default;
+ * blob public access off, shared keys on. Private endpoints name their `service` (blob, file, …).
+ */
+const STORAGE_ACCOUNT_TEMPLATE = {
+  $schema: SCHEMA,
+  contentVersion: '1.0.0.0',
+  parameters: {
+    name: { type: 'string' },
+    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+    kind: { type: 'string', defaultValue: 'StorageV2' },
+    skuName: { type: 'string', defaultValue: 'Standard_GRS' },
+    networkAcls: { type: 'object', nullable: true, defaultValue: null },
+    publicNetworkAccess: { type: 'string', nullable: true, defaultValue: null },
+    allowBlobPublicAccess: { type: 'bool', defaultValue: false },
+    allowSharedKeyAccess: { type: 'bool', defaultValue: true },
+    privateEndpoints: { type: 'array', nullable: true, defaultValue: null },
+    ...inert([
+      ...INERT,
+      'extendedLocationZone',
+      'accessTier',
+      'largeFileSharesState',
+      'azureFilesIdentityBasedAuthentication',
+      'defaultToOAuthAuthentication',
+      'managementPolicyRules',
+      'requireInfrastructureEncryption',
+      'allowCrossTenantReplication',
+      'customDomainName',
+      'customDomainUseSubDomainName',
+      'dnsEndpointType',
+      'blobServices',
+      'fileServices',
+      'queueServices',
+      'tableServices',
+      'minimumTlsVersion',
+      'enableHierarchicalNamespace',
+      'enableSftp',
+      'localUsers',
+      'isLocalUserEnabled',
+      'enableNfsV3',
+      'allowedCopyScope',
+      'supportsHttpsTrafficOnly',
+      'customerManagedKey',
+      'sasExpirationPeriod',
+      'sasExpirationAction',
+      'keyType',
+      'secretsExportConfiguration',
+      'immutableStorageWithVersioning',
+      'objectReplicationPolicies',
+    ]),
+  },
+  variables: {
+    acls: "[coalesce(parameters('networkAcls'), createObject())]",
+    pes: "[coalesce(parameters('privateEndpoints'), createArray())]",
+  },
+  resources: [
+    {
+      type: 'Microsoft.Storage/storageAccounts',
+      apiVersion: '2023-05-01',
+      name: "[parameters('name')]",
+      location: "[parameters('location')]",
+      kind: "[parameters('kind')]",
+      sku: { name: "[parameters('skuName')]" },
+      properties: {
+        allowBlobPublicAccess: "[parameters('allowBlobPublicAccess')]",
+        allowSharedKeyAccess: "[parameters('allowSharedKeyAccess')]",
+        networkAcls: `[if(empty(variables('acls')), createObject('bypass', 'AzureServices', 'defaultAction', 'Deny', 'virtualNetworkRules', createArray(), 'ipRules', createArray()), union(createObject('resourceAccessRules', ${get("variables('acls')", 'resourceAccessRules')}, 'defaultAction', ${get("variables('acls')", 'defaultAction', "'Deny'")}, 'virtualNetworkRules', ${get("variables('acls')", 'virtualNetworkRules')}, 'ipRules', ${get("variables('acls')", 'ipRules')}), if(contains(variables('acls'), 'bypass'), createObject('bypass', variables('acls').bypass), createObject())))]`,
+        publicNetworkAccess:
+          "[if(empty(coalesce(parameters('publicNetworkAccess'), '')), if(and(not(empty(variables('pes'))), empty(variables('acls'))), 'Disabled', null()), parameters('publicNetworkAccess'))]",
+      },
+    },
+    privateEndpointsOf('Microsoft.Storage/storageAccounts', 'blob'),
+  ],
+  outputs: outputsOf('Microsoft.Storage/storageAccounts'),
+};
+
 /** By repository in the public registry (`br/public:avm/res/x` is `mcr.microsoft.com/bicep/avm/res/x`). */
 export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
   ['bicep/avm/res/network/private-endpoint', { since: [0, 7], template: PRIVATE_ENDPOINT_TEMPLATE }],
@@ -660,6 +738,7 @@ export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
   ['bicep/avm/res/network/network-security-group', { since: [0, 3], template: NETWORK_SECURITY_GROUP_TEMPLATE }],
   ['bicep/avm/res/network/route-table', { since: [0, 1], template: ROUTE_TABLE_TEMPLATE }],
   ['bicep/avm/res/machine-learning-services/workspace', { since: [0, 5], template: ML_WORKSPACE_TEMPLATE }],
+  ['bicep/avm/res/storage/storage-account', { since: [0, 12], template: STORAGE_ACCOUNT_TEMPLATE }],
   ['bicep/avm/res/network/private-dns-zone', { since: [0, 1], template: PRIVATE_DNS_ZONE_TEMPLATE }],
   ['bicep/avm/res/network/virtual-network', { since: [0, 3], template: VIRTUAL_NETWORK_TEMPLATE }],
 ]);
