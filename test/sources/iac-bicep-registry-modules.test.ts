@@ -429,3 +429,27 @@ module storage 'br/public:avm/res/storage/storage-account:0.14.3' = {
     assert.equal(open.account.networkAcls?.defaultAction, 'Allow');
   });
 });
+
+describe('avm/res/key-vault/vault not restored', () => {
+  it('public access Disabled with a private endpoint and no networkAcls; Azure’s default without either', async () => {
+    const vault = (params: string) => `
+module kv 'br/public:avm/res/key-vault/vault:0.11.0' = {
+  name: 'kv'
+  params: {
+    name: 'kv-ai'
+    location: 'swedencentral'${params}
+  }
+}
+`;
+    const closed = await avm(
+      vault(
+        "\n    privateEndpoints: [{ subnetResourceId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/pe' }]",
+      ),
+    );
+    assert.equal(closed.r.inventory.keyVaults[0]?.publicNetworkAccess, 'Disabled');
+    assert.equal(closed.r.inventory.keyVaults[0]?.enableRbacAuthorization, true);
+    assert.ok(closed.r.inventory.privateEndpoints.some((p) => p.name === 'pep-kv-ai-vault-0'));
+    const plain = await avm(vault(''));
+    assert.equal(plain.r.inventory.keyVaults[0]?.publicNetworkAccess, undefined);
+  });
+});

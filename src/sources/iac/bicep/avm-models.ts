@@ -730,6 +730,59 @@ const STORAGE_ACCOUNT_TEMPLATE = {
   outputs: outputsOf('Microsoft.Storage/storageAccounts'),
 };
 
+/**
+ * avm/res/key-vault/vault (0.8 on: private endpoints' `privateDnsZoneGroup` only): network rules as given (none by
+ * default); public network access as given, else Disabled when private endpoints are set without `networkAcls`, else
+ * Azure's default; RBAC authorization on; private endpoints as `vault`.
+ */
+const KEY_VAULT_TEMPLATE = {
+  $schema: SCHEMA,
+  contentVersion: '1.0.0.0',
+  parameters: {
+    name: { type: 'string' },
+    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+    sku: { type: 'string', defaultValue: 'premium' },
+    networkAcls: { type: 'object', nullable: true, defaultValue: null },
+    publicNetworkAccess: { type: 'string', defaultValue: '' },
+    enableRbacAuthorization: { type: 'bool', defaultValue: true },
+    privateEndpoints: { type: 'array', nullable: true, defaultValue: null },
+    ...inert([
+      ...INERT,
+      'accessPolicies',
+      'secrets',
+      'keys',
+      'enableVaultForDeployment',
+      'enableVaultForTemplateDeployment',
+      'enableVaultForDiskEncryption',
+      'enableSoftDelete',
+      'softDeleteRetentionInDays',
+      'createMode',
+      'enablePurgeProtection',
+    ]),
+  },
+  variables: {
+    acls: "[coalesce(parameters('networkAcls'), createObject())]",
+    pes: "[coalesce(parameters('privateEndpoints'), createArray())]",
+  },
+  resources: [
+    {
+      type: 'Microsoft.KeyVault/vaults',
+      apiVersion: '2023-07-01',
+      name: "[parameters('name')]",
+      location: "[parameters('location')]",
+      properties: {
+        sku: { family: 'A', name: "[parameters('sku')]" },
+        enableRbacAuthorization: "[parameters('enableRbacAuthorization')]",
+        networkAcls: `[if(empty(variables('acls')), null(), createObject('bypass', ${get("variables('acls')", 'bypass')}, 'defaultAction', ${get("variables('acls')", 'defaultAction')}, 'virtualNetworkRules', ${get("variables('acls')", 'virtualNetworkRules', 'createArray()')}, 'ipRules', ${get("variables('acls')", 'ipRules', 'createArray()')}))]`,
+        publicNetworkAccess:
+          "[if(empty(coalesce(parameters('publicNetworkAccess'), '')), if(and(not(empty(variables('pes'))), empty(variables('acls'))), 'Disabled', null()), parameters('publicNetworkAccess'))]",
+      },
+    },
+    privateEndpointsOf('Microsoft.KeyVault/vaults', 'vault'),
+  ],
+  outputs: outputsOf('Microsoft.KeyVault/vaults'),
+};
+
 /** By repository in the public registry (`br/public:avm/res/x` is `mcr.microsoft.com/bicep/avm/res/x`). */
 export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
   ['bicep/avm/res/network/private-endpoint', { since: [0, 7], template: PRIVATE_ENDPOINT_TEMPLATE }],
@@ -739,6 +792,7 @@ export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
   ['bicep/avm/res/network/route-table', { since: [0, 1], template: ROUTE_TABLE_TEMPLATE }],
   ['bicep/avm/res/machine-learning-services/workspace', { since: [0, 5], template: ML_WORKSPACE_TEMPLATE }],
   ['bicep/avm/res/storage/storage-account', { since: [0, 12], template: STORAGE_ACCOUNT_TEMPLATE }],
+  ['bicep/avm/res/key-vault/vault', { since: [0, 8], template: KEY_VAULT_TEMPLATE }],
   ['bicep/avm/res/network/private-dns-zone', { since: [0, 1], template: PRIVATE_DNS_ZONE_TEMPLATE }],
   ['bicep/avm/res/network/virtual-network', { since: [0, 3], template: VIRTUAL_NETWORK_TEMPLATE }],
 ]);
