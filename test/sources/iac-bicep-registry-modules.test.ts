@@ -243,7 +243,7 @@ describe('Azure Verified Modules not restored: read through cordon’s models', 
     const old = await avm(AVM_ACCOUNT('0.7.1'));
     assert.equal(old.endpoint, 'not-assessed');
     assert.ok(
-      old.r.warnings.some((w) => /follows versions 0\.8 and later/.test(w.message)),
+      old.r.warnings.some((w) => /reads privateEndpoints as versions 0\.8 and later take it/.test(w.message)),
       old.r.warnings.map((w) => w.message).join('\n'),
     );
     const odd = await avm(AVM_ACCOUNT('0.10.2', "\n    futureSetting: 'x'"));
@@ -451,5 +451,26 @@ module kv 'br/public:avm/res/key-vault/vault:0.11.0' = {
     assert.ok(closed.r.inventory.privateEndpoints.some((p) => p.name === 'pep-kv-ai-vault-0'));
     const plain = await avm(vault(''));
     assert.equal(plain.r.inventory.keyVaults[0]?.publicNetworkAccess, undefined);
+  });
+});
+
+describe('an older module version without the parameters whose shape changed', () => {
+  it('cognitive-services/account 0.4 without private endpoints: read (the defaults have not changed since 0.1)', async () => {
+    const text = AVM_ACCOUNT('0.4.0').replace(/privateEndpoints: \[[\s\S]*?\n {4}\]/, "publicNetworkAccess: 'Enabled'");
+    assert.doesNotMatch(text, /privateEndpoints/);
+    const { publicAccess: access, r } = await avm(text);
+    assert.equal(r.inventory.cognitiveAccounts[0]?.publicNetworkAccess, 'Enabled');
+    assert.equal(access, 'fail');
+  });
+  it('machine-learning-services/workspace before 0.4 (public access defaulted to Azure’s): not read', async () => {
+    const text = `
+module hub 'br/public:avm/res/machine-learning-services/workspace:0.3.0' = {
+  name: 'hub'
+  params: { name: 'aihub', sku: 'Basic' }
+}
+`;
+    const { r } = await avm(text);
+    assert.equal(r.inventory.mlWorkspaces.length, 0);
+    assert.ok(r.warnings.some((w) => /follows versions 0\.4 and later/.test(w.message)));
   });
 });

@@ -14,6 +14,11 @@
 export interface ModuleModel {
   /** The first version (major.minor) whose interface the model follows. */
   since: [number, number];
+  /**
+   * Parameters whose shape changed later than `since` (the items of `privateEndpoints` named their DNS zones
+   * differently before): a call passing one to an earlier version is not read through the model.
+   */
+  paramSince?: Record<string, [number, number]>;
   template: Record<string, unknown>;
 }
 
@@ -40,8 +45,8 @@ const get = (x: string, key: string, fallback = 'null()') =>
   `coalesce(if(contains(${x}, '${key}'), ${x}.${key}, null()), ${fallback})`;
 
 /**
- * avm/res/network/private-endpoint (0.7 on: `privateDnsZoneGroup` with `privateDnsZoneGroupConfigs`; earlier versions
- * took `privateDnsZoneResourceIds`). The endpoint, and its DNS zone group named `default` unless the group names itself.
+ * avm/res/network/private-endpoint (`privateDnsZoneGroup` with `privateDnsZoneGroupConfigs` from 0.7; earlier versions
+ * took `privateDnsZoneResourceIds`, which the model does not declare, so such a call is not read through it). The endpoint, and its DNS zone group named `default` unless the group names itself.
  */
 const PRIVATE_ENDPOINT_TEMPLATE = {
   $schema: SCHEMA,
@@ -159,7 +164,7 @@ function privateEndpointsOf(resourceType: string, defaultService: string): Recor
 }
 
 /**
- * avm/res/cognitive-services/account (0.8 on: private endpoints' `privateDnsZoneGroup`). Its defaults, unchanged
+ * avm/res/cognitive-services/account (private endpoints' `privateDnsZoneGroup` from 0.8). Its defaults, unchanged
  * since the first version: `publicNetworkAccess` Disabled unless `networkAcls` are set (then Enabled) — whatever the
  * parameter's description says of private endpoints —, `disableLocalAuth` and `restrictOutboundNetworkAccess` true.
  */
@@ -434,7 +439,8 @@ const VIRTUAL_NETWORK_TEMPLATE = (() => {
 })();
 
 /**
- * avm/res/search/search-service (0.6 on: private endpoints' `privateDnsZoneGroup`, `publicNetworkAccess` lower-cased):
+ * avm/res/search/search-service (private endpoints' `privateDnsZoneGroup` from 0.6, when `publicNetworkAccess` was first
+ * lower-cased; cordon compares it without case):
  * public network access Enabled unless given, API keys off (`disableLocalAuth` true, `authOptions` dropped then), the
  * network rule set as given; private endpoints' group id `searchService`.
  */
@@ -571,8 +577,8 @@ const ROUTE_TABLE_TEMPLATE = {
 };
 
 /**
- * avm/res/machine-learning-services/workspace (0.5 on: private endpoints' `privateDnsZoneGroup`; public network access
- * Disabled by default since 0.4): the workspace (hub, project or default) with its managed network settings as given,
+ * avm/res/machine-learning-services/workspace (0.4 on, when public network access became Disabled by default; private
+ * endpoints' `privateDnsZoneGroup` from 0.5): the workspace (hub, project or default) with its managed network settings as given,
  * its computes (whose subnets put interfaces cordon does not see), and private endpoints as `amlworkspace`.
  */
 const ML_WORKSPACE_TEMPLATE = {
@@ -653,7 +659,7 @@ const ML_WORKSPACE_TEMPLATE = {
 };
 
 /**
- * avm/res/storage/storage-account (0.12 on: private endpoints' `privateDnsZoneGroup` only). Its defaults: network rules
+ * avm/res/storage/storage-account (0.5 on; private endpoints' `privateDnsZoneGroup` only from 0.12). Its defaults: network rules
  * deny by default (`networkAcls` absent: AzureServices bypass and Deny; given without `defaultAction`: Deny); public
  * network access as given, else Disabled when private endpoints are set without `networkAcls`, else Azure's default;
  * blob public access off, shared keys on. Private endpoints name their `service` (blob, file, …).
@@ -731,7 +737,7 @@ const STORAGE_ACCOUNT_TEMPLATE = {
 };
 
 /**
- * avm/res/key-vault/vault (0.8 on: private endpoints' `privateDnsZoneGroup` only): network rules as given (none by
+ * avm/res/key-vault/vault (private endpoints' `privateDnsZoneGroup` only from 0.8): network rules as given (none by
  * default); public network access as given, else Disabled when private endpoints are set without `networkAcls`, else
  * Azure's default; RBAC authorization on; private endpoints as `vault`.
  */
@@ -785,14 +791,29 @@ const KEY_VAULT_TEMPLATE = {
 
 /** By repository in the public registry (`br/public:avm/res/x` is `mcr.microsoft.com/bicep/avm/res/x`). */
 export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
-  ['bicep/avm/res/network/private-endpoint', { since: [0, 7], template: PRIVATE_ENDPOINT_TEMPLATE }],
-  ['bicep/avm/res/cognitive-services/account', { since: [0, 8], template: COGNITIVE_ACCOUNT_TEMPLATE }],
-  ['bicep/avm/res/search/search-service', { since: [0, 6], template: SEARCH_SERVICE_TEMPLATE }],
+  ['bicep/avm/res/network/private-endpoint', { since: [0, 1], template: PRIVATE_ENDPOINT_TEMPLATE }],
+  [
+    'bicep/avm/res/cognitive-services/account',
+    { since: [0, 1], paramSince: { privateEndpoints: [0, 8] }, template: COGNITIVE_ACCOUNT_TEMPLATE },
+  ],
+  [
+    'bicep/avm/res/search/search-service',
+    { since: [0, 1], paramSince: { privateEndpoints: [0, 6] }, template: SEARCH_SERVICE_TEMPLATE },
+  ],
   ['bicep/avm/res/network/network-security-group', { since: [0, 3], template: NETWORK_SECURITY_GROUP_TEMPLATE }],
   ['bicep/avm/res/network/route-table', { since: [0, 1], template: ROUTE_TABLE_TEMPLATE }],
-  ['bicep/avm/res/machine-learning-services/workspace', { since: [0, 5], template: ML_WORKSPACE_TEMPLATE }],
-  ['bicep/avm/res/storage/storage-account', { since: [0, 12], template: STORAGE_ACCOUNT_TEMPLATE }],
-  ['bicep/avm/res/key-vault/vault', { since: [0, 8], template: KEY_VAULT_TEMPLATE }],
+  [
+    'bicep/avm/res/machine-learning-services/workspace',
+    { since: [0, 4], paramSince: { privateEndpoints: [0, 5] }, template: ML_WORKSPACE_TEMPLATE },
+  ],
+  [
+    'bicep/avm/res/storage/storage-account',
+    { since: [0, 5], paramSince: { privateEndpoints: [0, 12] }, template: STORAGE_ACCOUNT_TEMPLATE },
+  ],
+  [
+    'bicep/avm/res/key-vault/vault',
+    { since: [0, 1], paramSince: { privateEndpoints: [0, 8] }, template: KEY_VAULT_TEMPLATE },
+  ],
   ['bicep/avm/res/network/private-dns-zone', { since: [0, 1], template: PRIVATE_DNS_ZONE_TEMPLATE }],
   ['bicep/avm/res/network/virtual-network', { since: [0, 3], template: VIRTUAL_NETWORK_TEMPLATE }],
 ]);

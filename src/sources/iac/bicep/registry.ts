@@ -114,9 +114,12 @@ export class RegistryModules {
     const model = r.registry === PUBLIC.registry ? AVM_MODELS.get(r.repository) : undefined;
     if (!model) return 'cordon has no model of it';
     const v = /^(\d+)\.(\d+)/.exec(r.tag);
-    const [major, minor] = model.since;
-    if (!v || Number(v[1]) < major || (Number(v[1]) === major && Number(v[2]) < minor))
-      return `cordon's model of it follows versions ${major}.${minor} and later`;
+    const before = ([major, minor]: [number, number]) =>
+      !v || Number(v[1]) < major || (Number(v[1]) === major && Number(v[2]) < minor);
+    if (before(model.since)) return `cordon's model of it follows versions ${model.since.join('.')} and later`;
+    for (const [param, since] of Object.entries(model.paramSince ?? {}))
+      if (call.parameters.includes(param) && before(since))
+        return `cordon's model of it reads ${param} as versions ${since.join('.')} and later take it`;
     const known = new Set(Object.keys(model.template.parameters as Record<string, unknown>));
     const unknown = call.parameters.filter((p) => !known.has(p));
     if (unknown.length > 0) return `cordon's model of it does not read the parameter(s) ${unknown.join(', ')}`;
