@@ -98,16 +98,22 @@ export class RegistryModules {
     if (typeof doc !== 'string' || !call) return doc;
     const model = this.model(r, call);
     if (typeof model === 'string') return `${doc}; ${model}`;
-    this.modelled.push({
-      file: from,
-      ...(call.at.line !== undefined ? { line: call.at.line } : {}),
-      message: `${ref} is not in the Bicep module cache: read through cordon's model of the module (what it deploys that cordon checks); run bicep restore to read the module itself`,
-    });
+    // Said once per call, however many times it is evaluated (a loop, its outputs).
+    const key = `${from}:${call.at.line ?? 0}:${ref}`;
+    if (!this.said.has(key)) {
+      this.said.add(key);
+      this.modelled.push({
+        file: from,
+        ...(call.at.line !== undefined ? { line: call.at.line } : {}),
+        message: `${ref} is not in the Bicep module cache: read through cordon's model of the module (what it deploys that cordon checks); run bicep restore to read the module itself`,
+      });
+    }
     return { file: from, value: model.template, locate: () => call.at };
   }
 
   /** Calls read through a model of the module (avm-models.ts), to say so. */
   readonly modelled: { file: string; line?: number; message: string }[] = [];
+  private readonly said = new Set<string>();
 
   /** The model of an Azure Verified Module for this call, or why there is none. */
   private model(r: RegistryReference, call: LinkCall): ModuleModel | string {
