@@ -531,6 +531,29 @@ export interface GcpPerimeterConfig {
   vpcAccessibleServices?: { enableRestriction?: boolean; allowedServices: string[] };
   ingressPolicies: number;
   egressPolicies: number;
+  /** The ingress and egress policies, as far as cordon judges what they open (perimeter.ts). */
+  ingress: GcpPerimeterRule[];
+  egress: GcpPerimeterRule[];
+  pointer: string;
+}
+
+/**
+ * An ingress or egress policy of a perimeter (Access Context Manager v1 IngressPolicy / EgressPolicy): who
+ * (ingressFrom / egressFrom), from where (ingress sources), to what (ingressTo / egressTo resources and operations).
+ */
+export interface GcpPerimeterRule {
+  /** ANY_IDENTITY, ANY_USER_ACCOUNT or ANY_SERVICE_ACCOUNT; undefined when the policy lists identities. */
+  identityType?: string;
+  identities: string[];
+  /** Ingress sources: access levels ("*" admits requests from any origin) and resources (projects, VPC networks). */
+  sourceAccessLevels: string[];
+  sourceResources: string[];
+  /** Resources the policy reaches (ingress: inside the perimeter; egress: outside it); "*" is every resource. */
+  resources: string[];
+  /** Services ("*": every service) with their method or permission selectors ("*" or none: every method). */
+  operations: { serviceName: string; methods: string[] }[];
+  /** The policy lacks its from or to part, so what it opens is not known. */
+  incomplete: boolean;
   pointer: string;
 }
 

@@ -9,6 +9,7 @@ import type {
   GcpEnabledService,
   GcpInventory,
   GcpPerimeterConfig,
+  GcpPerimeterRule,
   GcpProject,
   GcpServicePerimeter,
 } from '../../inventory/gcp.js';
@@ -119,4 +120,63 @@ export function unrestricted(config: GcpPerimeterConfig | undefined, required: r
   const restricted = new Set(config?.restrictedServices ?? []);
   if (restricted.has('*')) return [];
   return required.filter((s) => !restricted.has(s));
+}
+
+const ANY_IDENTITY = new Set(['ANY_IDENTITY', 'ANY_USER_ACCOUNT', 'ANY_SERVICE_ACCOUNT']);
+
+/** What one ingress or egress policy opens for a service, in words; undefined when it does not. */
+function opening(
+  rule: GcpPerimeterRule,
+  direction: 'ingress' | 'egress',
+  projectRefs: readonly string[],
+  service: string,
+): string | undefined {
+  // A policy naming its identities is a deliberate, scoped exception; one open to a whole identity type is not.
+  if (!rule.identityType || !ANY_IDENTITY.has(rule.identityType)) return undefined;
+  const ops = rule.operations.filter((o) => o.serviceName === '*' || o.serviceName === service);
+  if (ops.length === 0) return undefined;
+  const methods = ops.some((o) => o.methods.length === 0 || o.methods.includes('*'))
+    ? 'every method'
+    : [...new Set(ops.flatMap((o) => o.methods))].sort().join(', ');
+  if (direction === 'ingress') {
+    // accessLevel "*" admits requests from any origin, the internet included.
+    if (!rule.sourceAccessLevels.includes('*')) return undefined;
+    if (!rule.resources.some((r) => r === '*' || projectRefs.includes(r))) return undefined;
+    return `its ingress policy at ${rule.pointer} admits ${rule.identityType} from any origin (accessLevel "*") to ${service} (${methods})`;
+  }
+  // egressTo resources "*": every project outside the perimeter, so data can be copied anywhere.
+  if (!rule.resources.includes('*')) return undefined;
+  return `its egress policy at ${rule.pointer} lets ${rule.identityType} call ${service} (${methods}) on any project outside the perimeter`;
+}
+
+/**
+ * Where a perimeter's enforced ingress and egress policies undo what it restricts for a project: requests from any
+ * origin by any identity in, or calls by any identity to any project outside (Access Context Manager v1
+ * IngressPolicy / EgressPolicy). Access levels the perimeter names are not judged (they are not in the snapshot).
+ * `unknown` lists the policies whose content cordon does not have.
+ */
+export function perimeterOpenings(
+  p: GcpServicePerimeter,
+  projectRefs: readonly string[],
+  services: readonly string[],
+): { open: string[]; unknown: string[] } {
+  const open: string[] = [];
+  const unknown: string[] = [];
+  const restricted = new Set(p.status?.restrictedServices ?? []);
+  const judged = services.filter((s) => restricted.has(s) || restricted.has('*'));
+  for (const [direction, rules] of [
+    ['ingress', p.status?.ingress ?? []],
+    ['egress', p.status?.egress ?? []],
+  ] as const)
+    for (const rule of rules) {
+      if (rule.incomplete) {
+        unknown.push(`the ${direction} policy at ${rule.pointer}`);
+        continue;
+      }
+      for (const s of judged) {
+        const why = opening(rule, direction, projectRefs, s);
+        if (why) open.push(why);
+      }
+    }
+  return { open, unknown };
 }

@@ -23,6 +23,7 @@ import {
   type GcpOrgPolicy,
   type GcpOrgPolicyRule,
   type GcpPerimeterConfig,
+  type GcpPerimeterRule,
   type GcpProtocolPorts,
   type GcpSkippedItem,
 } from '../../inventory/gcp.js';
@@ -1251,7 +1252,28 @@ function perimeterConfig(c: Fields | undefined): GcpPerimeterConfig | undefined 
       : {}),
     ingressPolicies: c.objs('ingressPolicies').length,
     egressPolicies: c.objs('egressPolicies').length,
+    ingress: c.objs('ingressPolicies').map((r) => perimeterRule(r, 'ingressFrom', 'ingressTo')),
+    egress: c.objs('egressPolicies').map((r) => perimeterRule(r, 'egressFrom', 'egressTo')),
     pointer: c.pointer,
+  };
+}
+
+function perimeterRule(r: Fields, fromKey: string, toKey: string): GcpPerimeterRule {
+  const from = r.obj(fromKey);
+  const to = r.obj(toKey);
+  const sources = from?.objs('sources') ?? [];
+  return {
+    ...(from?.str('identityType') ? { identityType: from.str('identityType') } : {}),
+    identities: from?.strs('identities') ?? [],
+    sourceAccessLevels: sources.flatMap((x) => x.str('accessLevel') ?? []),
+    sourceResources: sources.flatMap((x) => x.str('resource') ?? []),
+    resources: to?.strs('resources') ?? [],
+    operations: (to?.objs('operations') ?? []).map((o) => ({
+      serviceName: o.str('serviceName') ?? '',
+      methods: o.objs('methodSelectors').flatMap((m) => m.str('method') ?? m.str('permission') ?? []),
+    })),
+    incomplete: !from || !to,
+    pointer: r.pointer,
   };
 }
 
