@@ -557,6 +557,32 @@ export interface GcpPerimeterRule {
   pointer: string;
 }
 
+/**
+ * An access level (Access Context Manager v1 AccessLevel). A perimeter's accessLevels admit any identity whose
+ * request meets one of them; an ingress policy's sources name them too.
+ */
+export interface GcpAccessLevel {
+  origin: Origin;
+  /** "accessPolicies/N/accessLevels/L". */
+  id: string;
+  name: string;
+  title?: string;
+  /** A basic level's conditions and how they combine (AND unless OR); a custom level is a CEL expression. */
+  basic?: { combiningFunction: string; conditions: GcpAccessLevelCondition[] };
+  customExpression?: string;
+}
+
+export interface GcpAccessLevelCondition {
+  ipSubnetworks: string[];
+  requiredAccessLevels: string[];
+  members: string[];
+  regions: string[];
+  negate: boolean;
+  /** Restrictions cordon does not evaluate but that narrow who meets the condition. */
+  devicePolicy: boolean;
+  vpcNetworkSources: number;
+}
+
 export interface GcpServicePerimeter {
   origin: Origin;
   /** "accessPolicies/N/servicePerimeters/P". */
@@ -803,6 +829,12 @@ export const GCP_DATASETS = {
     permission: 'accesscontextmanager.servicePerimeters.list',
     level: 'hierarchy',
   },
+  'accesscontextmanager:access-levels': {
+    assetTypes: ['accesscontextmanager.googleapis.com/AccessLevel'],
+    command: 'gcloud access-context-manager levels list --policy POLICY --format=json',
+    permission: 'accesscontextmanager.accessLevels.list',
+    level: 'hierarchy',
+  },
   'orgpolicy:policies': {
     assetTypes: ['orgpolicy.googleapis.com/Policy'],
     command:
@@ -873,6 +905,7 @@ export interface GcpInventory {
   // Hierarchy-level resources: not in any project (no `project` field), shared by every project view.
   hierarchicalFirewallPolicies: GcpFirewallPolicy[];
   servicePerimeters: GcpServicePerimeter[];
+  accessLevels: GcpAccessLevel[];
   orgPolicies: GcpOrgPolicy[];
   /**
    * Which data sets are present, per project id for project-level data sets and per "organizations/N" /
@@ -916,6 +949,7 @@ export function emptyGcpInventory(): GcpInventory {
     workbenchInstances: [],
     hierarchicalFirewallPolicies: [],
     servicePerimeters: [],
+    accessLevels: [],
     orgPolicies: [],
     datasets: new Map(),
     unavailable: new Map(),

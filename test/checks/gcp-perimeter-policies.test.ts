@@ -14,7 +14,10 @@ import { runCli } from '../support/cli.js';
 const CHECK = 'gcp-vertex-project-outside-perimeter';
 
 /** The reference example with the perimeter's enforced configuration edited. */
-async function verdict(edit: (status: Record<string, unknown>) => void): Promise<{ status: string; message: string }> {
+async function verdict(
+  edit: (status: Record<string, unknown>) => void,
+  levels?: { file: string; content: unknown },
+): Promise<{ status: string; message: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-perimeter-'));
   await cp('examples/gcp/reference', dir, { recursive: true });
   const file = path.join(dir, 'access-policy.json');
@@ -23,6 +26,7 @@ async function verdict(edit: (status: Record<string, unknown>) => void): Promise
   }[];
   edit(assets[0]!.servicePerimeter.status);
   await writeFile(file, JSON.stringify(assets, null, 2));
+  if (levels) await writeFile(path.join(dir, levels.file), JSON.stringify(levels.content, null, 2));
   const r = await runCli(['scan', dir, '--format', 'json', '--checks', CHECK]);
   const findings = (
     JSON.parse(r.stdout) as { findings: { status: string; message: string; resource: { id: string } }[] }
@@ -31,6 +35,17 @@ async function verdict(edit: (status: Record<string, unknown>) => void): Promise
   assert.ok(f, JSON.stringify(findings));
   return f;
 }
+
+const level = (name: string, basic: unknown) => ({
+  name: `accessPolicies/987654321/accessLevels/${name}`,
+  title: name,
+  basic,
+});
+/** Access levels as `gcloud access-context-manager levels list --format=json` prints them. */
+const gcloudLevels = (...levels: unknown[]) => ({ file: 'access-levels.json', content: levels });
+const withLevel = (name: string) => (s: Record<string, unknown>) => {
+  s.accessLevels = [`accessPolicies/987654321/accessLevels/${name}`];
+};
 
 const anyOrigin = (identity: Record<string, unknown>, serviceName: string, method = '*') => ({
   ingressFrom: { sources: [{ accessLevel: '*' }], ...identity },
@@ -66,31 +81,34 @@ describe('perimeter ingress and egress policies', () => {
   });
 
   it('scoped exceptions pass: named identities, an access level, another project, another service', async () => {
-    const f = await verdict((s) => {
-      s.ingressPolicies = [
-        {
-          ingressFrom: {
-            sources: [{ accessLevel: '*' }],
-            identities: ['serviceAccount:pipeline@ai-workloads.iam.gserviceaccount.com'],
+    const f = await verdict(
+      (s) => {
+        s.ingressPolicies = [
+          {
+            ingressFrom: {
+              sources: [{ accessLevel: '*' }],
+              identities: ['serviceAccount:pipeline@ai-workloads.iam.gserviceaccount.com'],
+            },
+            ingressTo: { operations: [{ serviceName: 'aiplatform.googleapis.com' }], resources: ['*'] },
           },
-          ingressTo: { operations: [{ serviceName: 'aiplatform.googleapis.com' }], resources: ['*'] },
-        },
-        {
-          ingressFrom: {
-            sources: [{ accessLevel: 'accessPolicies/987654321/accessLevels/corp_network' }],
-            identityType: 'ANY_IDENTITY',
+          {
+            ingressFrom: {
+              sources: [{ accessLevel: 'accessPolicies/987654321/accessLevels/corp_network' }],
+              identityType: 'ANY_IDENTITY',
+            },
+            ingressTo: { operations: [{ serviceName: '*' }], resources: ['*'] },
           },
-          ingressTo: { operations: [{ serviceName: '*' }], resources: ['*'] },
-        },
-        anyOrigin({ identityType: 'ANY_IDENTITY' }, 'translate.googleapis.com'),
-      ];
-      s.egressPolicies = [
-        {
-          egressFrom: { identityType: 'ANY_IDENTITY' },
-          egressTo: { operations: [{ serviceName: 'storage.googleapis.com' }], resources: ['projects/200000000001'] },
-        },
-      ];
-    });
+          anyOrigin({ identityType: 'ANY_IDENTITY' }, 'translate.googleapis.com'),
+        ];
+        s.egressPolicies = [
+          {
+            egressFrom: { identityType: 'ANY_IDENTITY' },
+            egressTo: { operations: [{ serviceName: 'storage.googleapis.com' }], resources: ['projects/200000000001'] },
+          },
+        ];
+      },
+      gcloudLevels(level('corp_network', { conditions: [{ ipSubnetworks: ['203.0.113.0/24'] }] })),
+    );
     assert.equal(f.status, 'pass', f.message);
   });
 
@@ -118,6 +136,93 @@ describe('perimeter ingress and egress policies', () => {
       s.ingressPolicies = [{ ingressFrom: { identityType: 'ANY_IDENTITY', sources: [{ accessLevel: '*' }] } }];
     });
     assert.equal(f.status, 'not-assessed');
-    assert.match(f.message, /ingressPolicies\/0 admits is not known/);
+    assert.match(f.message, /ingressPolicies\/0 lacks its ingressFrom or ingressTo part/);
+  });
+
+  it('a perimeter access level any origin meets fails: 0.0.0.0/0, or a negated corporate range', async () => {
+    const wide = await verdict(withLevel('anywhere'), {
+      // Cloud Asset Inventory ACCESS_POLICY content: the level is in accessLevel.
+      file: 'access-level-assets.json',
+      content: [
+        {
+          name: '//accesscontextmanager.googleapis.com/accessPolicies/987654321/accessLevels/anywhere',
+          assetType: 'accesscontextmanager.googleapis.com/AccessLevel',
+          ancestors: ['organizations/123456789012'],
+          accessLevel: level('anywhere', { conditions: [{ ipSubnetworks: ['0.0.0.0/0', '::/0'] }] }),
+        },
+      ],
+    });
+    assert.equal(wide.status, 'fail');
+    assert.match(
+      wide.message,
+      /access level anywhere admits requests from any origin \(ipSubnetworks 0\.0\.0\.0\/0, ::\/0\)/,
+    );
+    const negated = await verdict(
+      withLevel('not_corp'),
+      gcloudLevels(
+        level('not_corp', {
+          combiningFunction: 'OR',
+          conditions: [{ ipSubnetworks: ['203.0.113.0/24'], negate: true }, { members: ['user:admin@example.com'] }],
+        }),
+      ),
+    );
+    assert.equal(negated.status, 'fail');
+    assert.match(negated.message, /every address outside 203\.0\.113\.0\/24/);
+  });
+
+  it('an ingress policy from an access level any origin meets fails like accessLevel "*"', async () => {
+    const f = await verdict(
+      (s) => {
+        s.ingressPolicies = [
+          {
+            ingressFrom: {
+              sources: [{ accessLevel: 'accessPolicies/987654321/accessLevels/anywhere' }],
+              identityType: 'ANY_IDENTITY',
+            },
+            ingressTo: { operations: [{ serviceName: 'aiplatform.googleapis.com' }], resources: ['*'] },
+          },
+        ];
+      },
+      gcloudLevels(level('anywhere', { conditions: [{ ipSubnetworks: ['0.0.0.0/0'] }] })),
+    );
+    assert.equal(f.status, 'fail');
+    assert.match(f.message, /admits ANY_IDENTITY from access level anywhere/);
+  });
+
+  it('a corporate range, or one combined by AND with a device policy, passes', async () => {
+    const f = await verdict(
+      (s) => {
+        s.accessLevels = [
+          'accessPolicies/987654321/accessLevels/corp',
+          'accessPolicies/987654321/accessLevels/managed_devices',
+        ];
+      },
+      gcloudLevels(
+        level('corp', { conditions: [{ ipSubnetworks: ['203.0.113.0/24', '2001:db8::/32'] }] }),
+        level('managed_devices', {
+          conditions: [{ ipSubnetworks: ['0.0.0.0/0'] }, { devicePolicy: { requireScreenlock: true } }],
+        }),
+      ),
+    );
+    assert.equal(f.status, 'pass', f.message);
+  });
+
+  it('a level not in the snapshot, or a custom (CEL) one, is not assessed', async () => {
+    const missing = await verdict(withLevel('corp'));
+    assert.equal(missing.status, 'not-assessed');
+    assert.match(
+      missing.message,
+      /access level accessPolicies\/987654321\/accessLevels\/corp is not in the snapshot \(gcloud access-context-manager levels list/,
+    );
+    const custom = await verdict(
+      withLevel('cel'),
+      gcloudLevels({
+        name: 'accessPolicies/987654321/accessLevels/cel',
+        title: 'cel',
+        custom: { expr: { expression: "origin.region_code == 'US'" } },
+      }),
+    );
+    assert.equal(custom.status, 'not-assessed');
+    assert.match(custom.message, /custom \(CEL\) level/);
   });
 });

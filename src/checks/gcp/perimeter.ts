@@ -5,13 +5,16 @@
  * violations are only logged). Bridge perimeters restrict nothing. Perimeter resources name projects by number;
  * the source rewrites them to ids where it knows the project (resolveProjectRefs).
  */
-import type {
-  GcpEnabledService,
-  GcpInventory,
-  GcpPerimeterConfig,
-  GcpPerimeterRule,
-  GcpProject,
-  GcpServicePerimeter,
+import {
+  GCP_DATASETS,
+  gcpIdKey,
+  type GcpAccessLevelCondition,
+  type GcpEnabledService,
+  type GcpInventory,
+  type GcpPerimeterConfig,
+  type GcpPerimeterRule,
+  type GcpProject,
+  type GcpServicePerimeter,
 } from '../../inventory/gcp.js';
 import type { ZonePolicy } from '../../policy/load.js';
 import { approvedServices, perInventory } from './support.js';
@@ -123,6 +126,74 @@ export function unrestricted(config: GcpPerimeterConfig | undefined, required: r
 }
 
 const ANY_IDENTITY = new Set(['ANY_IDENTITY', 'ANY_USER_ACCOUNT', 'ANY_SERVICE_ACCOUNT']);
+const WHOLE_SPACE = new Set(['0.0.0.0/0', '::/0']);
+
+/** Whether an access level is met by a request from any origin: 'open', 'closed' or why it is not known. */
+export type LevelVerdict = { open: true; why: string } | { open: false; unknown?: string };
+
+function conditionOpen(
+  c: GcpAccessLevelCondition,
+  level: (name: string, seen: Set<string>) => LevelVerdict,
+  seen: Set<string>,
+): LevelVerdict {
+  // Device policies, members, regions and VPC network sources narrow who meets a condition: not open.
+  if (c.devicePolicy || c.members.length || c.regions.length || c.vpcNetworkSources) return { open: false };
+  const required = c.requiredAccessLevels.map((r) => level(r, seen));
+  const unknown = required.find((v) => !v.open && v.unknown);
+  if (unknown) return unknown;
+  if (required.some((v) => !v.open)) return { open: false };
+  const whole = c.ipSubnetworks.some((r) => WHOLE_SPACE.has(r));
+  // A negated range is every address but that range: the internet, less a corner.
+  if (c.negate)
+    return c.ipSubnetworks.length && !whole && !required.length
+      ? { open: true, why: `a negated condition admits every address outside ${c.ipSubnetworks.join(', ')}` }
+      : { open: false };
+  if (c.ipSubnetworks.length && !whole) return { open: false };
+  return {
+    open: true,
+    why: whole
+      ? `ipSubnetworks ${c.ipSubnetworks.filter((r) => WHOLE_SPACE.has(r)).join(', ')}`
+      : 'a condition with no restriction',
+  };
+}
+
+/** Access levels by id with their verdicts, once per inventory. */
+function levelJudge(inv: GcpInventory): (name: string) => LevelVerdict {
+  return perInventory(inv, 'accessLevelJudge', () => {
+    const byId = new Map(inv.accessLevels.map((l) => [gcpIdKey(l.id), l]));
+    const memo = new Map<string, LevelVerdict>();
+    const judge = (name: string, seen: Set<string>): LevelVerdict => {
+      const id = gcpIdKey(name);
+      const known = memo.get(id);
+      if (known) return known;
+      if (seen.has(id)) return { open: false };
+      const l = byId.get(id);
+      let v: LevelVerdict;
+      if (!l)
+        v = {
+          open: false,
+          unknown: `access level ${id} is not in the snapshot (${GCP_DATASETS['accesscontextmanager:access-levels'].command})`,
+        };
+      else if (!l.basic)
+        v = { open: false, unknown: `access level ${id} is a custom (CEL) level, which cordon does not evaluate` };
+      else {
+        const next = new Set([...seen, id]);
+        const each = l.basic.conditions.map((c) => conditionOpen(c, judge, next));
+        const or = l.basic.combiningFunction.toUpperCase() === 'OR';
+        const open = or ? each.find((x) => x.open) : each.length && each.every((x) => x.open) ? each[0] : undefined;
+        const unknown = each.find((x) => !x.open && x.unknown);
+        v = open?.open
+          ? { open: true, why: `access level ${l.name} admits requests from any origin (${open.why})` }
+          : unknown && (or || !each.some((x) => !x.open && !x.unknown))
+            ? unknown
+            : { open: false };
+      }
+      memo.set(id, v);
+      return v;
+    };
+    return (name: string) => judge(name, new Set());
+  });
+}
 
 /** What one ingress or egress policy opens for a service, in words; undefined when it does not. */
 function opening(
@@ -130,53 +201,78 @@ function opening(
   direction: 'ingress' | 'egress',
   projectRefs: readonly string[],
   service: string,
-): string | undefined {
+  level: (name: string) => LevelVerdict,
+): LevelVerdict {
   // A policy naming its identities is a deliberate, scoped exception; one open to a whole identity type is not.
-  if (!rule.identityType || !ANY_IDENTITY.has(rule.identityType)) return undefined;
+  if (!rule.identityType || !ANY_IDENTITY.has(rule.identityType)) return { open: false };
   const ops = rule.operations.filter((o) => o.serviceName === '*' || o.serviceName === service);
-  if (ops.length === 0) return undefined;
+  if (ops.length === 0) return { open: false };
   const methods = ops.some((o) => o.methods.length === 0 || o.methods.includes('*'))
     ? 'every method'
     : [...new Set(ops.flatMap((o) => o.methods))].sort().join(', ');
   if (direction === 'ingress') {
-    // accessLevel "*" admits requests from any origin, the internet included.
-    if (!rule.sourceAccessLevels.includes('*')) return undefined;
-    if (!rule.resources.some((r) => r === '*' || projectRefs.includes(r))) return undefined;
-    return `its ingress policy at ${rule.pointer} admits ${rule.identityType} from any origin (accessLevel "*") to ${service} (${methods})`;
+    if (!rule.resources.some((r) => r === '*' || projectRefs.includes(r))) return { open: false };
+    // accessLevel "*" admits requests from any origin, the internet included; so does a level any origin meets.
+    const from = rule.sourceAccessLevels.map((a) =>
+      a === '*' ? ({ open: true, why: 'any origin (accessLevel "*")' } as const) : level(a),
+    );
+    const open = from.find((v) => v.open);
+    if (open?.open)
+      return {
+        open: true,
+        why: `its ingress policy at ${rule.pointer} admits ${rule.identityType} from ${open.why} to ${service} (${methods})`,
+      };
+    const unknown = from.find((v) => !v.open && v.unknown);
+    return unknown && !unknown.open && unknown.unknown
+      ? { open: false, unknown: `the ingress policy at ${rule.pointer}: ${unknown.unknown}` }
+      : { open: false };
   }
   // egressTo resources "*": every project outside the perimeter, so data can be copied anywhere.
-  if (!rule.resources.includes('*')) return undefined;
-  return `its egress policy at ${rule.pointer} lets ${rule.identityType} call ${service} (${methods}) on any project outside the perimeter`;
+  if (!rule.resources.includes('*')) return { open: false };
+  return {
+    open: true,
+    why: `its egress policy at ${rule.pointer} lets ${rule.identityType} call ${service} (${methods}) on any project outside the perimeter`,
+  };
 }
 
 /**
- * Where a perimeter's enforced ingress and egress policies undo what it restricts for a project: requests from any
- * origin by any identity in, or calls by any identity to any project outside (Access Context Manager v1
- * IngressPolicy / EgressPolicy). Access levels the perimeter names are not judged (they are not in the snapshot).
- * `unknown` lists the policies whose content cordon does not have.
+ * Where a perimeter's enforced configuration undoes what it restricts for a project: an access level of the
+ * perimeter that any origin meets (it admits every identity), an ingress policy that admits a whole identity type
+ * from any origin, or an egress policy that lets one call any project outside (Access Context Manager v1
+ * AccessLevel, IngressPolicy, EgressPolicy). `unknown` says what cordon could not judge (a level not in the
+ * snapshot, a custom CEL level, a policy without its from or to part).
  */
 export function perimeterOpenings(
+  inv: GcpInventory,
   p: GcpServicePerimeter,
   projectRefs: readonly string[],
   services: readonly string[],
 ): { open: string[]; unknown: string[] } {
   const open: string[] = [];
   const unknown: string[] = [];
+  const level = levelJudge(inv);
   const restricted = new Set(p.status?.restrictedServices ?? []);
   const judged = services.filter((s) => restricted.has(s) || restricted.has('*'));
+  if (judged.length === 0) return { open, unknown };
+  for (const a of p.status?.accessLevels ?? []) {
+    const v = level(a);
+    if (v.open) open.push(`its ${v.why}, and the perimeter admits any identity meeting it`);
+    else if (v.unknown) unknown.push(v.unknown);
+  }
   for (const [direction, rules] of [
     ['ingress', p.status?.ingress ?? []],
     ['egress', p.status?.egress ?? []],
   ] as const)
     for (const rule of rules) {
       if (rule.incomplete) {
-        unknown.push(`the ${direction} policy at ${rule.pointer}`);
+        unknown.push(`the ${direction} policy at ${rule.pointer} lacks its ${direction}From or ${direction}To part`);
         continue;
       }
       for (const s of judged) {
-        const why = opening(rule, direction, projectRefs, s);
-        if (why) open.push(why);
+        const v = opening(rule, direction, projectRefs, s, level);
+        if (v.open) open.push(v.why);
+        else if (v.unknown) unknown.push(v.unknown);
       }
     }
-  return { open, unknown };
+  return { open, unknown: [...new Set(unknown)] };
 }

@@ -70,7 +70,7 @@ export default defineGcpCheck({
     // nothing in: its ingress and egress policies are part of the enforced configuration.
     const number = projectsById(ctx.inventory).get(ctx.project)?.projectNumber;
     const refs = [`projects/${ctx.project}`, ...(number ? [`projects/${number}`] : [])];
-    const holes = m.enforced.map((p) => ({ p, ...perimeterOpenings(p, refs, required) }));
+    const holes = m.enforced.map((p) => ({ p, ...perimeterOpenings(ctx.inventory, p, refs, required) }));
     const opened = holes.filter((h) => h.open.length > 0);
     if (opened.length > 0)
       return [
@@ -87,7 +87,7 @@ export default defineGcpCheck({
         {
           ...base,
           status: 'not-assessed',
-          message: `AI project ${ctx.project} is in enforced perimeter ${unknown.map((h) => `${h.p.name}, where what ${h.unknown.join(', ')} admits is not known`).join('; ')}`,
+          message: `AI project ${ctx.project} is in enforced perimeter ${unknown.map((h) => `${h.p.name}, but cordon cannot tell whom it admits: ${h.unknown.join('; ')}`).join('; ')}`,
           evidence,
         },
       ];

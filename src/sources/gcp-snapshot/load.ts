@@ -319,6 +319,8 @@ function handlerFor(raw: Json, assetType?: string): { dataset: GcpDataset; handl
   const name = typeof raw.name === 'string' ? raw.name : '';
   if (/^accessPolicies\/[^/]+\/servicePerimeters\//.test(name))
     return { dataset: 'accesscontextmanager:service-perimeters', handler: readPerimeter };
+  if (/^accessPolicies\/[^/]+\/accessLevels\//.test(name))
+    return { dataset: 'accesscontextmanager:access-levels', handler: readAccessLevel };
   if (/^(projects|folders|organizations)\/[^/]+\/policies\//.test(name))
     return { dataset: 'orgpolicy:policies', handler: readOrgPolicyV2 };
   if (/\/locations\/[^/]+\/endpoints\//.test(name))
@@ -418,6 +420,17 @@ function readAsset(it: ItemContext, r: Json): void {
       readPerimeter,
       r.servicePerimeter as Json,
       `${it.pointer}/servicePerimeter`,
+    );
+    return;
+  }
+  // ACCESS_POLICY content: an access level is in accessLevel.
+  if (r.accessLevel && typeof r.accessLevel === 'object') {
+    runHandler(
+      ctx,
+      'accesscontextmanager:access-levels',
+      readAccessLevel,
+      r.accessLevel as Json,
+      `${it.pointer}/accessLevel`,
     );
     return;
   }
@@ -1296,6 +1309,43 @@ const readPerimeter: Handler = (it, f) => {
       ...(status ? { status } : {}),
       ...(spec ? { spec } : {}),
       useExplicitDryRunSpec: f.bool('useExplicitDryRunSpec') ?? false,
+    },
+    { scope, region: 'global' },
+  );
+};
+
+const readAccessLevel: Handler = (it, f) => {
+  const name = gcpIdKey(f.need('name'));
+  const policy = /^(accessPolicies\/[^/]+)/.exec(name)?.[1] ?? 'accessPolicies/unknown';
+  const scope = it.ancestors.find((a) => a.startsWith('organizations/')) ?? policy;
+  const basic = f.obj('basic');
+  const custom = f.obj('custom')?.obj('expr')?.str('expression');
+  add(
+    it,
+    f,
+    'accessLevels',
+    'accesscontextmanager:access-levels',
+    {
+      id: name,
+      name: shortName(name),
+      title: f.str('title'),
+      ...(basic
+        ? {
+            basic: {
+              combiningFunction: basic.str('combiningFunction') ?? 'AND',
+              conditions: basic.objs('conditions').map((c) => ({
+                ipSubnetworks: c.strs('ipSubnetworks'),
+                requiredAccessLevels: c.strs('requiredAccessLevels').map(gcpIdKey),
+                members: c.strs('members'),
+                regions: c.strs('regions'),
+                negate: c.bool('negate') ?? false,
+                devicePolicy: c.has('devicePolicy'),
+                vpcNetworkSources: c.objs('vpcNetworkSources').length,
+              })),
+            },
+          }
+        : {}),
+      ...(custom !== undefined ? { customExpression: custom } : {}),
     },
     { scope, region: 'global' },
   );
