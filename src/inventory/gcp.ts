@@ -639,6 +639,8 @@ export interface GcpVertexEndpoint extends GcpLabelled {
 export interface GcpVertexIndexEndpoint extends GcpLabelled {
   displayName?: string;
   publicEndpointEnabled?: boolean;
+  /** Output only, set when the index endpoint serves publicly (publicEndpointEnabled). */
+  publicEndpointDomainName?: string;
   network?: string;
   privateServiceConnectConfig?: GcpPrivateServiceConnectConfig;
 }

@@ -1439,13 +1439,16 @@ function locationOf(name: string): string {
 
 function pscConfig(f: Fields) {
   const c = f.obj('privateServiceConnectConfig');
-  return c
-    ? {
-        privateServiceConnectConfig: {
-          enablePrivateServiceConnect: c.bool('enablePrivateServiceConnect'),
-          projectAllowlist: c.strs('projectAllowlist'),
-        },
-      }
+  if (c)
+    return {
+      privateServiceConnectConfig: {
+        enablePrivateServiceConnect: c.bool('enablePrivateServiceConnect'),
+        projectAllowlist: c.strs('projectAllowlist'),
+      },
+    };
+  // The deprecated top-level field (Vertex AI v1 Endpoint and IndexEndpoint) says the same.
+  return f.bool('enablePrivateServiceConnect') === true
+    ? { privateServiceConnectConfig: { enablePrivateServiceConnect: true, projectAllowlist: [] } }
     : {};
 }
 
@@ -1482,6 +1485,7 @@ const readIndexEndpoint: Handler = (it, f) => {
       labels: f.labels('labels'),
       displayName: f.str('displayName'),
       publicEndpointEnabled: f.bool('publicEndpointEnabled'),
+      publicEndpointDomainName: f.str('publicEndpointDomainName') || undefined,
       network: f.str('network') ? gcpIdKey(f.str('network')!) : undefined,
       ...pscConfig(f),
     },
