@@ -217,6 +217,27 @@ describe('the other Azure checks on their traps', () => {
     assert.match(f.message, /admit 0\.0\.0\.0\/0/);
   });
 
+  it('AI Search: IP rules are an allow list (closed but for them), none or 0.0.0.0/0 is open', () => {
+    // The Search REST example "SearchCreateOrUpdateServiceToAllowAccessFromPublicCustomIPs": lower-case values.
+    const verdict = (ipRules: string[]) =>
+      run(
+        variant((r) => {
+          if (named(r, '/searchServices/srch-cordon'))
+            Object.assign(props(r), {
+              publicNetworkAccess: 'enabled',
+              networkRuleSet: { ipRules: ipRules.map((value) => ({ value })) },
+            });
+          return r;
+        }),
+        'azure-ai-public-network-access',
+      ).find((x) => x.resource.id.endsWith('/srch-cordon'))!;
+    const custom = verdict(['123.4.5.6', '123.4.6.0/18']);
+    assert.equal(custom.status, 'pass', custom.message);
+    assert.match(custom.message, /IP rules admit only 123\.4\.5\.6, 123\.4\.6\.0\/18/);
+    assert.equal(verdict([]).status, 'fail');
+    assert.equal(verdict(['0.0.0.0/0']).status, 'fail');
+  });
+
   it('a private endpoint connection that is only Pending does not count', () => {
     const fs = run(
       variant((r) => {

@@ -157,7 +157,10 @@ export function publicExposure(t: AzurePrivateLinkTarget): { open: boolean; how:
   const pna = (t.publicNetworkAccess ?? '').toLowerCase();
   if (pna === 'disabled') return { open: false, how: 'publicNetworkAccess Disabled' };
   const acl = t.networkAcls;
-  const action = (acl?.defaultAction ?? '').toLowerCase();
+  // AI Search has no default action: its IP rules are an allow list that blocks every other public address, and
+  // with none the service is open (Microsoft.Search networkRuleSet.ipRules, applied while publicNetworkAccess is on).
+  const search = /\/providers\/microsoft\.search\/searchservices\//i.test(t.id);
+  const action = search ? (acl?.ipRules.length ? 'deny' : '') : (acl?.defaultAction ?? '').toLowerCase();
   if (action === 'deny') {
     // "Selected networks": only the listed IP ranges and subnets get in. cordon is stricter than Azure Policy here
     // when a rule admits the whole internet.
@@ -165,7 +168,9 @@ export function publicExposure(t: AzurePrivateLinkTarget): { open: boolean; how:
     if (wide.length > 0) return { open: true, how: `network ACLs deny by default but admit ${wide.join(', ')}` };
     return {
       open: false,
-      how: `publicNetworkAccess ${t.publicNetworkAccess ?? 'unset'}, network ACLs deny by default${acl!.ipRules.length ? ` (allowing ${acl!.ipRules.join(', ')})` : ''}`,
+      how: search
+        ? `publicNetworkAccess ${t.publicNetworkAccess ?? 'unset'}, IP rules admit only ${acl!.ipRules.join(', ')}`
+        : `publicNetworkAccess ${t.publicNetworkAccess ?? 'unset'}, network ACLs deny by default${acl!.ipRules.length ? ` (allowing ${acl!.ipRules.join(', ')})` : ''}`,
     };
   }
   return {

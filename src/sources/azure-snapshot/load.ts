@@ -802,7 +802,7 @@ const READERS: Record<string, Reader> = {
     allowPublicAccessWhenBehindVnet: p.allowPublicAccessWhenBehindVnet,
   })),
   'microsoft.search/searchservices': reader('searchServices', S.searchProps, (it, p) => ({
-    // Search has IP rules but no default action: public access is governed by publicNetworkAccess alone.
+    // Search has IP rules but no default action: the rules are an allow list (checks/azure/support.ts, publicExposure).
     ...target(
       it,
       p,
