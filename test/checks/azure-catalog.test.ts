@@ -238,6 +238,22 @@ describe('the other Azure checks on their traps', () => {
     assert.equal(verdict(['0.0.0.0/0']).status, 'fail');
   });
 
+  it('publicNetworkAccess SecuredByPerimeter is not assessed: the perimeter, not the ACLs, decides', () => {
+    // Storage, Key Vault and Search document this value; the network security perimeter's rules are not read.
+    const texts = variant((r) => {
+      if (named(r, '/accounts/oai-cordon') || named(r, '/storageAccounts/stcordon1111'))
+        Object.assign(props(r), { publicNetworkAccess: 'SecuredByPerimeter' });
+      return r;
+    });
+    const ai = run(texts, 'azure-ai-public-network-access').find((x) => x.resource.id.endsWith('/oai-cordon'))!;
+    assert.equal(ai.status, 'not-assessed', ai.message);
+    assert.match(ai.message, /network security perimeter's access rules decide/);
+    const after = run(texts, 'azure-ai-public-access-after-private-endpoint');
+    assert.equal(after.find((x) => x.resource.id.endsWith('/oai-cordon'))!.status, 'not-assessed');
+    const st = run(texts, 'azure-supporting-service-public').find((x) => x.resource.id.endsWith('/stcordon1111'))!;
+    assert.equal(st.status, 'not-assessed', st.message);
+  });
+
   it('a private endpoint connection that is only Pending does not count', () => {
     const fs = run(
       variant((r) => {

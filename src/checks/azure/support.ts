@@ -152,10 +152,20 @@ export function endpointsTo(
   return out.sort((a, b) => (azureIdKey(a.endpoint.id) < azureIdKey(b.endpoint.id) ? -1 : 1));
 }
 
-/** Public network access as Azure evaluates it: an explicit Disabled wins; otherwise the network ACLs decide. */
-export function publicExposure(t: AzurePrivateLinkTarget): { open: boolean; how: string } {
+/**
+ * Public network access as Azure evaluates it: an explicit Disabled wins; otherwise the network ACLs decide.
+ * SecuredByPerimeter hands the decision to a network security perimeter's access rules, which cordon does not read:
+ * `unknown` (and `open`, so a caller that forgets to look never passes it).
+ */
+export function publicExposure(t: AzurePrivateLinkTarget): { open: boolean; how: string; unknown?: true } {
   const pna = (t.publicNetworkAccess ?? '').toLowerCase();
   if (pna === 'disabled') return { open: false, how: 'publicNetworkAccess Disabled' };
+  if (pna === 'securedbyperimeter')
+    return {
+      open: true,
+      unknown: true,
+      how: `publicNetworkAccess ${t.publicNetworkAccess}: the network security perimeter's access rules decide, and cordon does not read them`,
+    };
   const acl = t.networkAcls;
   // AI Search has no default action: its IP rules are an allow list that blocks every other public address, and
   // with none the service is open (Microsoft.Search networkRuleSet.ipRules, applied while publicNetworkAccess is on).
