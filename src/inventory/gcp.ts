@@ -654,8 +654,11 @@ export interface GcpWorkbenchInstance extends GcpLabelled {
   networkInterfaces: { network?: string; subnet?: string; hasExternalIp: boolean; pointer: string }[];
   tags: string[];
   serviceAccounts: string[];
-  /** "v2" (notebooks.googleapis.com/v2 Instance) or "v1" (legacy user-managed notebook). */
-  apiVersion: 'v1' | 'v2';
+  /**
+   * "v2" (notebooks.googleapis.com/v2 Instance), "v1" (legacy user-managed notebook) or "runtime" (a managed
+   * notebooks runtime, Notebooks v1 Runtime: disablePublicIp is its virtualMachineConfig.internalIpOnly).
+   */
+  apiVersion: 'v1' | 'v2' | 'runtime';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -857,8 +860,9 @@ export const GCP_DATASETS = {
     level: 'project',
   },
   'notebooks:instances': {
-    assetTypes: ['notebooks.googleapis.com/Instance'],
-    command: 'gcloud workbench instances list --location ZONE --project PROJECT --format=json',
+    assetTypes: ['notebooks.googleapis.com/Instance', 'notebooks.googleapis.com/Runtime'],
+    command:
+      'gcloud workbench instances list --location ZONE --project PROJECT --format=json (managed notebooks: gcloud notebooks runtimes list --location REGION)',
     permission: 'notebooks.instances.list',
     level: 'project',
   },

@@ -18,7 +18,7 @@ async function findings(file: string, items: unknown[]): Promise<{ status: strin
   await cp('examples/gcp/reference', dir, { recursive: true });
   const base = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as Record<string, unknown>[];
   await writeFile(path.join(dir, file), JSON.stringify(items.map((x) => ({ ...base[0], ...(x as object) }))));
-  const r = await runCli(['scan', dir, '--format', 'json', '--checks', CHECK]);
+  const r = await runCli(['scan', dir, '-p', 'examples/cordon.yaml', '--format', 'json', '--checks', CHECK]);
   return (JSON.parse(r.stdout) as { findings: { status: string; message: string }[] }).findings;
 }
 

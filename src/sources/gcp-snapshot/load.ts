@@ -328,6 +328,7 @@ function handlerFor(raw: Json, assetType?: string): { dataset: GcpDataset; handl
   if (/\/locations\/[^/]+\/indexEndpoints\//.test(name))
     return { dataset: 'aiplatform:index-endpoints', handler: readIndexEndpoint };
   if (/\/locations\/[^/]+\/instances\//.test(name)) return { dataset: 'notebooks:instances', handler: readWorkbench };
+  if (/\/locations\/[^/]+\/runtimes\//.test(name)) return { dataset: 'notebooks:instances', handler: readRuntime };
   if (/^projects\/[^/]+\/services\//.test(name)) return { dataset: 'serviceusage:services', handler: readService };
   if (typeof raw.projectId === 'string') return { dataset: 'resourcemanager:projects', handler: readProject };
   return undefined;
@@ -1546,6 +1547,48 @@ const readWorkbench: Handler = (it, f) => {
   );
 };
 
+/**
+ * A managed notebooks runtime (Notebooks v1 Runtime), judged like a Workbench instance: its VM has an external IP
+ * unless virtualMachineConfig.internalIpOnly is true, and with neither network nor subnet it runs on a
+ * Google-managed network, outside every AI network.
+ */
+const readRuntime: Handler = (it, f) => {
+  const id = gcpIdKey(f.need('name'));
+  const region = locationOf(id);
+  const vm = f.obj('virtualMachine')?.obj('virtualMachineConfig');
+  const ref = (v: string | undefined) => (v ? gcpIdKey(v) : undefined);
+  const internalOnly = vm?.bool('internalIpOnly');
+  addProjectItem(
+    it,
+    f,
+    'workbenchInstances',
+    'notebooks:instances',
+    id,
+    {
+      name: shortName(id),
+      labels: f.labels('labels'),
+      zone: vm?.str('zone') ? shortName(vm.str('zone')!) : region,
+      state: f.str('state'),
+      apiVersion: 'runtime',
+      disablePublicIp: internalOnly,
+      networkInterfaces:
+        vm && (vm.has('network') || vm.has('subnet'))
+          ? [
+              {
+                network: ref(vm.str('network')),
+                subnet: ref(vm.str('subnet')),
+                hasExternalIp: internalOnly !== true,
+                pointer: vm.pointer,
+              },
+            ]
+          : [],
+      tags: vm?.strs('tags') ?? [],
+      serviceAccounts: [],
+    },
+    region,
+  );
+};
+
 const readService: Handler = (it, f) => {
   const id = gcpIdKey(f.need('name'));
   const state = f.str('state');
@@ -1657,6 +1700,7 @@ const ASSET_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> 
   'aiplatform.googleapis.com/Endpoint': { dataset: 'aiplatform:endpoints', handler: readVertexEndpoint },
   'aiplatform.googleapis.com/IndexEndpoint': { dataset: 'aiplatform:index-endpoints', handler: readIndexEndpoint },
   'notebooks.googleapis.com/Instance': { dataset: 'notebooks:instances', handler: readWorkbench },
+  'notebooks.googleapis.com/Runtime': { dataset: 'notebooks:instances', handler: readRuntime },
   'orgpolicy.googleapis.com/Policy': { dataset: 'orgpolicy:policies', handler: readOrgPolicyV2 },
 };
 

@@ -33,7 +33,7 @@ export function isAsset(v: unknown): boolean {
 const NAME_PATTERNS = [
   /^accessPolicies\/[^/]+\/(servicePerimeters|accessLevels)\/[^/]+$/,
   /^(projects|folders|organizations)\/[^/]+\/policies\/[^/]+$/,
-  /^projects\/[^/]+\/locations\/[^/]+\/(endpoints|indexEndpoints|instances)\/[^/]+$/,
+  /^projects\/[^/]+\/locations\/[^/]+\/(endpoints|indexEndpoints|instances|runtimes)\/[^/]+$/,
   /^projects\/[^/]+\/services\/[^/]+$/,
 ];
 
@@ -55,6 +55,7 @@ export const LIST_KEYS = [
   'endpoints',
   'indexEndpoints',
   'instances',
+  'runtimes',
   'servicePerimeters',
   'accessLevels',
   'services',
@@ -99,7 +100,7 @@ const HEAD_ASSET = /"assetType"\s*:\s*"[a-z0-9-]+\.googleapis\.com\//;
 const HEAD_KIND = /"kind"\s*:\s*"(compute|dns)#/;
 const HEAD_SELF_LINK = /"(selfLink|network|networkUrl)"\s*:\s*"https:\/\/(www|compute|dns)\.googleapis\.com\//;
 const HEAD_NAME =
-  /"name"\s*:\s*"(accessPolicies\/[^"/]+\/(servicePerimeters|accessLevels)\/|(projects|folders|organizations)\/[^"/]+\/policies\/|projects\/[^"/]+\/locations\/[^"/]+\/(endpoints|indexEndpoints|instances)\/|projects\/[^"/]+\/services\/[a-z0-9.-]+\.googleapis\.com")/;
+  /"name"\s*:\s*"(accessPolicies\/[^"/]+\/(servicePerimeters|accessLevels)\/|(projects|folders|organizations)\/[^"/]+\/policies\/|projects\/[^"/]+\/locations\/[^"/]+\/(endpoints|indexEndpoints|instances|runtimes)\/|projects\/[^"/]+\/services\/[a-z0-9.-]+\.googleapis\.com")/;
 
 const HEAD_PROJECT = /"projectNumber"\s*:/;
 const HEAD_PROJECT_ID = /"projectId"\s*:/;
