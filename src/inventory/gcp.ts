@@ -520,6 +520,24 @@ export interface GcpDnsPolicy extends GcpScoped {
   alternativeNameServers: string[];
 }
 
+/**
+ * A Cloud DNS response policy (`gcloud dns response-policies list`): its rules answer the networks it is bound to
+ * before any private zone (https://cloud.google.com/dns/docs/vpc-name-res-order).
+ */
+export interface GcpDnsResponsePolicy extends GcpScoped {
+  networks: string[];
+}
+
+/** A response policy rule (`gcloud dns response-policies rules list --response-policy P`). */
+export interface GcpDnsResponsePolicyRule extends GcpScoped {
+  /** The policy's id, "projects/<p>/responsePolicies/<name>". */
+  policy: string;
+  dnsName: string;
+  /** "bypassResponsePolicy" sends matching queries on to the private zones and public DNS. */
+  behavior?: string;
+  localData: { name: string; type: string; rrdatas: string[] }[];
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // VPC Service Controls and organization policies
 
@@ -828,6 +846,21 @@ export const GCP_DATASETS = {
     permission: 'dns.policies.list',
     level: 'project',
   },
+  // Response policies and their rules: read from gcloud output (and Cloud Asset Inventory files when given); not
+  // requested from the Asset API by `cordon collect gcp`, whose RESOURCE list names no types it has not been tested on.
+  'dns:response-policies': {
+    assetTypes: [],
+    command: 'gcloud dns response-policies list --project PROJECT --format=json (under a folder projects/<project-id>)',
+    permission: 'dns.responsePolicies.list',
+    level: 'project',
+  },
+  'dns:response-policy-rules': {
+    assetTypes: [],
+    command:
+      'gcloud dns response-policies rules list --response-policy POLICY --project PROJECT --format=json (under a folder projects/<project-id>/responsePolicies/<policy>)',
+    permission: 'dns.responsePolicyRules.list',
+    level: 'project',
+  },
   'accesscontextmanager:service-perimeters': {
     assetTypes: ['accesscontextmanager.googleapis.com/ServicePerimeter'],
     command: 'gcloud access-context-manager perimeters list --policy POLICY --format=json',
@@ -905,6 +938,8 @@ export interface GcpInventory {
   managedZones: GcpManagedZone[];
   recordSets: GcpRecordSet[];
   dnsPolicies: GcpDnsPolicy[];
+  dnsResponsePolicies: GcpDnsResponsePolicy[];
+  dnsResponsePolicyRules: GcpDnsResponsePolicyRule[];
   vertexEndpoints: GcpVertexEndpoint[];
   vertexIndexEndpoints: GcpVertexIndexEndpoint[];
   workbenchInstances: GcpWorkbenchInstance[];
@@ -950,6 +985,8 @@ export function emptyGcpInventory(): GcpInventory {
     managedZones: [],
     recordSets: [],
     dnsPolicies: [],
+    dnsResponsePolicies: [],
+    dnsResponsePolicyRules: [],
     vertexEndpoints: [],
     vertexIndexEndpoints: [],
     workbenchInstances: [],

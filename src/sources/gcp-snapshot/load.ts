@@ -109,6 +109,8 @@ export function loadGcpSnapshotFromTexts(files: { name: string; text: string }[]
 interface PathHints {
   project?: string;
   managedZone?: string;
+  /** gcloud dns response-policies rules list names no policy: a "responsePolicies/<name>" folder does. */
+  responsePolicy?: string;
   /** gcloud compute routers get-status names no router: "regions/<r>/routers/<name>" folders do. */
   region?: string;
   router?: string;
@@ -122,6 +124,7 @@ function pathHints(file: string): PathHints {
   for (let i = 0; i + 1 < folders.length; i++) {
     if (folders[i] === 'projects') out.project = folders[i + 1];
     if (folders[i] === 'managedZones') out.managedZone = folders[i + 1];
+    if (folders[i] === 'responsePolicies') out.responsePolicy = folders[i + 1];
     if (folders[i] === 'regions') out.region = folders[i + 1];
     if (folders[i] === 'routers') out.router = folders[i + 1];
   }
@@ -1246,6 +1249,73 @@ const readDnsPolicy: Handler = (it, f) => {
   );
 };
 
+const readResponsePolicy: Handler = (it, f) => {
+  const name = f.need('responsePolicyName');
+  const project = dnsProject(it);
+  const id = it.assetName ? gcpIdKey(it.assetName) : `projects/${project}/responsePolicies/${name}`;
+  add(
+    it,
+    f,
+    'dnsResponsePolicies',
+    'dns:response-policies',
+    {
+      project,
+      region: 'global',
+      id,
+      name,
+      networks: f.objs('networks').map((n) => gcpIdKey(n.need('networkUrl'))),
+    },
+    { scope: project, region: 'global' },
+  );
+};
+
+const readResponsePolicyRule: Handler = (it, f) => {
+  const name = f.need('ruleName');
+  const project = dnsProject(it);
+  // Asset names: //dns.googleapis.com/projects/p/responsePolicies/rp/rules/<rule>.
+  const fromAsset = it.assetName
+    ? /^(projects\/[^/]+\/responsePolicies\/[^/]+)/.exec(gcpIdKey(it.assetName))?.[1]
+    : undefined;
+  const policy =
+    fromAsset ??
+    (it.hints.responsePolicy ? `projects/${project}/responsePolicies/${it.hints.responsePolicy}` : undefined);
+  if (!policy) {
+    error(
+      it,
+      f.pointer,
+      'a response policy rule names no response policy: keep gcloud dns response-policies rules output under a folder responsePolicies/<policy> (docs/gcp-snapshots.md); item skipped',
+    );
+    it.state.skips.push({
+      dataset: 'dns:response-policy-rules',
+      scope: project,
+      region: 'global',
+      item: { file: it.doc.file, pointer: f.pointer, reason: 'response policy rule without a policy' },
+    });
+    return;
+  }
+  add(
+    it,
+    f,
+    'dnsResponsePolicyRules',
+    'dns:response-policy-rules',
+    {
+      project,
+      region: 'global',
+      id: `${policy}/rules/${name}`,
+      name,
+      policy,
+      dnsName: f.need('dnsName'),
+      ...(f.str('behavior') ? { behavior: f.str('behavior') } : {}),
+      localData: (f.obj('localData')?.objs('localDatas') ?? []).map((d) => ({
+        name: d.need('name'),
+        type: d.need('type'),
+        rrdatas: d.strs('rrdatas'),
+      })),
+    },
+    { scope: project, region: 'global' },
+  );
+};
+
 // ---------------------------------------------------------------------------------------------------------------
 // Access Context Manager v1, Org Policy v2 (and v1 from asset ORG_POLICY content)
 
@@ -1667,6 +1737,8 @@ const KIND_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> =
   'dns#managedZone': { dataset: 'dns:managed-zones', handler: readManagedZone },
   'dns#resourceRecordSet': { dataset: 'dns:record-sets', handler: readRecordSet },
   'dns#policy': { dataset: 'dns:policies', handler: readDnsPolicy },
+  'dns#responsePolicy': { dataset: 'dns:response-policies', handler: readResponsePolicy },
+  'dns#responsePolicyRule': { dataset: 'dns:response-policy-rules', handler: readResponsePolicyRule },
 };
 
 const ASSET_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> = {
@@ -1695,6 +1767,8 @@ const ASSET_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> 
   'dns.googleapis.com/ManagedZone': KIND_HANDLERS['dns#managedZone']!,
   'dns.googleapis.com/ResourceRecordSet': KIND_HANDLERS['dns#resourceRecordSet']!,
   'dns.googleapis.com/Policy': KIND_HANDLERS['dns#policy']!,
+  'dns.googleapis.com/ResponsePolicy': KIND_HANDLERS['dns#responsePolicy']!,
+  'dns.googleapis.com/ResponsePolicyRule': KIND_HANDLERS['dns#responsePolicyRule']!,
   'cloudresourcemanager.googleapis.com/Project': { dataset: 'resourcemanager:projects', handler: readProject },
   'serviceusage.googleapis.com/Service': { dataset: 'serviceusage:services', handler: readService },
   'aiplatform.googleapis.com/Endpoint': { dataset: 'aiplatform:endpoints', handler: readVertexEndpoint },

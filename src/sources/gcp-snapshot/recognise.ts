@@ -51,6 +51,8 @@ export const LIST_KEYS = [
   'assets',
   'managedZones',
   'rrsets',
+  'responsePolicies',
+  'responsePolicyRules',
   'policies',
   'endpoints',
   'indexEndpoints',
