@@ -570,6 +570,8 @@ export interface GcpPerimeterRule {
   resources: string[];
   /** Services ("*": every service) with their method or permission selectors ("*" or none: every method). */
   operations: { serviceName: string; methods: string[] }[];
+  /** IAM roles granted instead of operations (ingressTo / egressTo roles): what they allow is not read. */
+  roles: string[];
   /** The policy lacks its from or to part, so what it opens is not known. */
   incomplete: boolean;
   pointer: string;

@@ -131,6 +131,19 @@ describe('perimeter ingress and egress policies', () => {
     );
   });
 
+  it('an ingress policy granting IAM roles (ingressTo.roles) from any origin is not assessed, never a pass', async () => {
+    const f = await verdict((s) => {
+      s.ingressPolicies = [
+        {
+          ingressFrom: { sources: [{ accessLevel: '*' }], identityType: 'ANY_IDENTITY' },
+          ingressTo: { roles: ['roles/aiplatform.user'], resources: ['*'] },
+        },
+      ];
+    });
+    assert.equal(f.status, 'not-assessed');
+    assert.match(f.message, /grants ANY_IDENTITY the roles roles\/aiplatform\.user, which cordon does not expand/);
+  });
+
   it('a policy without its from or to part is not assessed, never a pass', async () => {
     const f = await verdict((s) => {
       s.ingressPolicies = [{ ingressFrom: { identityType: 'ANY_IDENTITY', sources: [{ accessLevel: '*' }] } }];

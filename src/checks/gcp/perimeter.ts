@@ -195,7 +195,7 @@ function levelJudge(inv: GcpInventory): (name: string) => LevelVerdict {
   });
 }
 
-/** What one ingress or egress policy opens for a service, in words; undefined when it does not. */
+/** What one ingress or egress policy opens for a service, in words, or why that is not known. */
 function opening(
   rule: GcpPerimeterRule,
   direction: 'ingress' | 'egress',
@@ -205,34 +205,49 @@ function opening(
 ): LevelVerdict {
   // A policy naming its identities is a deliberate, scoped exception; one open to a whole identity type is not.
   if (!rule.identityType || !ANY_IDENTITY.has(rule.identityType)) return { open: false };
+  // Ingress reaches resources inside (this project, or "*"); egress resources outside ("*": any project, so data
+  // can be copied anywhere).
+  const reaches =
+    direction === 'ingress'
+      ? rule.resources.some((r) => r === '*' || projectRefs.includes(r))
+      : rule.resources.includes('*');
+  if (!reaches) return { open: false };
+  // Ingress from where: accessLevel "*" is any origin, the internet included; so is a level any origin meets.
+  let from = 'anywhere';
+  if (direction === 'ingress') {
+    const sources = rule.sourceAccessLevels.map((a) =>
+      a === '*' ? ({ open: true, why: 'any origin (accessLevel "*")' } as const) : level(a),
+    );
+    const open = sources.find((v) => v.open);
+    if (!open?.open) {
+      const unknown = sources.find((v) => !v.open && v.unknown);
+      return unknown && !unknown.open && unknown.unknown
+        ? { open: false, unknown: `the ingress policy at ${rule.pointer}: ${unknown.unknown}` }
+        : { open: false };
+    }
+    from = open.why;
+  }
   const ops = rule.operations.filter((o) => o.serviceName === '*' || o.serviceName === service);
-  if (ops.length === 0) return { open: false };
+  if (ops.length === 0)
+    // Roles stand for the operations of their permissions, on any service: cordon does not expand them.
+    return rule.roles.length
+      ? {
+          open: false,
+          unknown: `the ${direction} policy at ${rule.pointer} grants ${rule.identityType} the roles ${rule.roles.join(', ')}, which cordon does not expand into operations`,
+        }
+      : { open: false };
   const methods = ops.some((o) => o.methods.length === 0 || o.methods.includes('*'))
     ? 'every method'
     : [...new Set(ops.flatMap((o) => o.methods))].sort().join(', ');
-  if (direction === 'ingress') {
-    if (!rule.resources.some((r) => r === '*' || projectRefs.includes(r))) return { open: false };
-    // accessLevel "*" admits requests from any origin, the internet included; so does a level any origin meets.
-    const from = rule.sourceAccessLevels.map((a) =>
-      a === '*' ? ({ open: true, why: 'any origin (accessLevel "*")' } as const) : level(a),
-    );
-    const open = from.find((v) => v.open);
-    if (open?.open)
-      return {
+  return direction === 'ingress'
+    ? {
         open: true,
-        why: `its ingress policy at ${rule.pointer} admits ${rule.identityType} from ${open.why} to ${service} (${methods})`,
+        why: `its ingress policy at ${rule.pointer} admits ${rule.identityType} from ${from} to ${service} (${methods})`,
+      }
+    : {
+        open: true,
+        why: `its egress policy at ${rule.pointer} lets ${rule.identityType} call ${service} (${methods}) on any project outside the perimeter`,
       };
-    const unknown = from.find((v) => !v.open && v.unknown);
-    return unknown && !unknown.open && unknown.unknown
-      ? { open: false, unknown: `the ingress policy at ${rule.pointer}: ${unknown.unknown}` }
-      : { open: false };
-  }
-  // egressTo resources "*": every project outside the perimeter, so data can be copied anywhere.
-  if (!rule.resources.includes('*')) return { open: false };
-  return {
-    open: true,
-    why: `its egress policy at ${rule.pointer} lets ${rule.identityType} call ${service} (${methods}) on any project outside the perimeter`,
-  };
 }
 
 /**

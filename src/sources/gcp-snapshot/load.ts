@@ -1356,6 +1356,7 @@ function perimeterRule(r: Fields, fromKey: string, toKey: string): GcpPerimeterR
       serviceName: o.str('serviceName') ?? '',
       methods: o.objs('methodSelectors').flatMap((m) => m.str('method') ?? m.str('permission') ?? []),
     })),
+    roles: to?.strs('roles') ?? [],
     incomplete: !from || !to,
     pointer: r.pointer,
   };
