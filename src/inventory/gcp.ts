@@ -601,6 +601,8 @@ export interface GcpAccessLevelCondition {
   /** Restrictions cordon does not evaluate but that narrow who meets the condition. */
   devicePolicy: boolean;
   vpcNetworkSources: number;
+  /** A CEL expression the condition also requires (Condition.expr), which cordon does not evaluate. */
+  expression?: string;
 }
 
 export interface GcpServicePerimeter {

@@ -237,5 +237,16 @@ describe('perimeter ingress and egress policies', () => {
     );
     assert.equal(custom.status, 'not-assessed');
     assert.match(custom.message, /custom \(CEL\) level/);
+    // A basic condition may carry a CEL expression too (Condition.expr).
+    const expr = await verdict(
+      withLevel('anywhere_if'),
+      gcloudLevels(
+        level('anywhere_if', {
+          conditions: [{ ipSubnetworks: ['0.0.0.0/0'], expr: { expression: "request.time.getHours('UTC') < 18" } }],
+        }),
+      ),
+    );
+    assert.equal(expr.status, 'not-assessed');
+    assert.match(expr.message, /access level anywhere_if: a condition requires the CEL expression/);
   });
 });

@@ -138,6 +138,8 @@ function conditionOpen(
 ): LevelVerdict {
   // Device policies, members, regions and VPC network sources narrow who meets a condition: not open.
   if (c.devicePolicy || c.members.length || c.regions.length || c.vpcNetworkSources) return { open: false };
+  if (c.expression !== undefined)
+    return { open: false, unknown: `a condition requires the CEL expression ${JSON.stringify(c.expression)}` };
   const required = c.requiredAccessLevels.map((r) => level(r, seen));
   const unknown = required.find((v) => !v.open && v.unknown);
   if (unknown) return unknown;
@@ -184,8 +186,8 @@ function levelJudge(inv: GcpInventory): (name: string) => LevelVerdict {
         const unknown = each.find((x) => !x.open && x.unknown);
         v = open?.open
           ? { open: true, why: `access level ${l.name} admits requests from any origin (${open.why})` }
-          : unknown && (or || !each.some((x) => !x.open && !x.unknown))
-            ? unknown
+          : unknown && !unknown.open && (or || !each.some((x) => !x.open && !x.unknown))
+            ? { open: false, unknown: `access level ${l.name}: ${unknown.unknown}` }
             : { open: false };
       }
       memo.set(id, v);

@@ -1413,6 +1413,7 @@ const readAccessLevel: Handler = (it, f) => {
                 negate: c.bool('negate') ?? false,
                 devicePolicy: c.has('devicePolicy'),
                 vpcNetworkSources: c.objs('vpcNetworkSources').length,
+                ...(c.obj('expr') ? { expression: c.obj('expr')!.str('expression') ?? '' } : {}),
               })),
             },
           }
