@@ -254,6 +254,31 @@ describe('the other Azure checks on their traps', () => {
     assert.equal(st.status, 'not-assessed', st.message);
   });
 
+  it('managed network: a service tag rule to Internet, or with address prefixes 0.0.0.0/0, approves the internet', () => {
+    // ServiceTag outbound rules: destination {serviceTag, protocol, portRanges, action, addressPrefixes}; address
+    // prefixes replace the tag when given.
+    const verdict = (destination: Json) =>
+      run(
+        variant((r) => {
+          if (named(r, '/workspaces/hub-cordon'))
+            ((props(r).managedNetwork as Json).outboundRules as Json).extra = {
+              type: 'ServiceTag',
+              destination: { protocol: 'TCP', portRanges: '443', action: 'Allow', ...destination },
+              category: 'UserDefined',
+              status: 'Active',
+            };
+          return r;
+        }),
+        'azure-ml-managed-network-not-isolated',
+      ).find((x) => x.resource.id.endsWith('/hub-cordon'))!;
+    const tag = verdict({ serviceTag: 'Internet' });
+    assert.equal(tag.status, 'fail');
+    assert.match(tag.message, /service tag rule\(s\) extra \(Internet\) approve the whole internet/);
+    assert.equal(verdict({ serviceTag: 'AzureMonitor', addressPrefixes: ['0.0.0.0/0'] }).status, 'fail');
+    assert.equal(verdict({ serviceTag: 'AzureMonitor' }).status, 'pass');
+    assert.equal(verdict({ serviceTag: 'Internet', action: 'Deny' }).status, 'pass');
+  });
+
   it('a private endpoint connection that is only Pending does not count', () => {
     const fs = run(
       variant((r) => {

@@ -770,6 +770,11 @@ function managedNetwork(it: ItemContext, mn: z.output<typeof S.mlProps>['managed
               ? r.destination
               : (r.destination?.serviceResourceId ?? r.destination?.serviceTag),
           subresourceTarget: typeof r.destination === 'object' ? r.destination.subresourceTarget : undefined,
+          addressPrefixes:
+            typeof r.destination === 'object' && r.destination.addressPrefixes.length
+              ? r.destination.addressPrefixes
+              : undefined,
+          action: typeof r.destination === 'object' ? r.destination.action : undefined,
           category: r.category,
           status: r.status,
           pointer: base + toPointer([name]).slice(1),
