@@ -17,7 +17,7 @@ const CHECK = 'gcp-vertex-project-outside-perimeter';
 async function verdict(
   edit: (status: Record<string, unknown>) => void,
   levels?: { file: string; content: unknown },
-): Promise<{ status: string; message: string }> {
+): Promise<{ status: string; message: string; inEnforcedPerimeter: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cordon-perimeter-'));
   await cp('examples/gcp/reference', dir, { recursive: true });
   const file = path.join(dir, 'access-policy.json');
@@ -28,12 +28,13 @@ async function verdict(
   await writeFile(file, JSON.stringify(assets, null, 2));
   if (levels) await writeFile(path.join(dir, levels.file), JSON.stringify(levels.content, null, 2));
   const r = await runCli(['scan', dir, '-p', 'examples/cordon.yaml', '--format', 'json', '--checks', CHECK]);
-  const findings = (
-    JSON.parse(r.stdout) as { findings: { status: string; message: string; resource: { id: string } }[] }
-  ).findings;
-  const f = findings.find((x) => x.resource.id.endsWith('projects/ai-workloads'));
-  assert.ok(f, JSON.stringify(findings));
-  return f;
+  const report = JSON.parse(r.stdout) as {
+    findings: { status: string; message: string; resource: { id: string } }[];
+    summary: { kpis: { gcpAiProtected: { inEnforcedPerimeter: number } } };
+  };
+  const f = report.findings.find((x) => x.resource.id.endsWith('projects/ai-workloads'));
+  assert.ok(f, JSON.stringify(report.findings));
+  return { ...f, inEnforcedPerimeter: report.summary.kpis.gcpAiProtected.inEnforcedPerimeter };
 }
 
 const level = (name: string, basic: unknown) => ({
@@ -54,7 +55,9 @@ const anyOrigin = (identity: Record<string, unknown>, serviceName: string, metho
 
 describe('perimeter ingress and egress policies', () => {
   it('the reference perimeter, without policies, passes', async () => {
-    assert.equal((await verdict(() => {})).status, 'pass');
+    const f = await verdict(() => {});
+    assert.equal(f.status, 'pass');
+    assert.equal(f.inEnforcedPerimeter, 2);
   });
 
   it('an ingress policy admitting ANY_IDENTITY from any origin to Vertex AI fails', async () => {
@@ -63,6 +66,8 @@ describe('perimeter ingress and egress policies', () => {
     });
     assert.equal(f.status, 'fail');
     assert.match(f.message, /ingress policy at .*ingressPolicies\/0 admits ANY_IDENTITY from any origin/);
+    // The summary KPI no longer counts the AI projects as inside a perimeter.
+    assert.equal(f.inEnforcedPerimeter, 0);
   });
 
   it('one admitting every service (serviceName "*") to this project by number fails, naming the methods', async () => {
