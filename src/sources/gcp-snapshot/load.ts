@@ -1178,30 +1178,51 @@ const readManagedZone: Handler = (it, f) => {
   );
 };
 
+/**
+ * The parent of a Cloud DNS item whose output does not name it (a record set's zone, a rule's response policy): from
+ * the asset name, else from the folder the gcloud output sits in. Without either the item cannot be placed: a located
+ * error, and its data set incomplete in the project.
+ */
+function dnsParent(
+  it: ItemContext,
+  f: Fields,
+  project: string,
+  collection: 'managedZones' | 'responsePolicies',
+  folder: string | undefined,
+  dataset: GcpDataset,
+  words: { item: string; parent: string; output: string; reason: string },
+): string | undefined {
+  const fromAsset = it.assetName
+    ? new RegExp(`^(projects/[^/]+/${collection}/[^/]+)`).exec(gcpIdKey(it.assetName))?.[1]
+    : undefined;
+  const parent = fromAsset ?? (folder ? `projects/${project}/${collection}/${folder}` : undefined);
+  if (parent) return parent;
+  error(
+    it,
+    f.pointer,
+    `${words.item} names no ${words.parent}: keep ${words.output} output under a folder ${collection}/<${collection === 'managedZones' ? 'zone' : 'policy'}> (docs/gcp-snapshots.md); item skipped`,
+  );
+  it.state.skips.push({
+    dataset,
+    scope: project,
+    region: 'global',
+    item: { file: it.doc.file, pointer: f.pointer, reason: words.reason },
+  });
+  return undefined;
+}
+
 const readRecordSet: Handler = (it, f) => {
   const name = f.need('name');
   const type = f.need('type');
   const project = dnsProject(it);
   // Asset names: //dns.googleapis.com/projects/p/managedZones/z/rrsets/<name>/<type>.
-  const fromAsset = it.assetName
-    ? /^(projects\/[^/]+\/managedZones\/[^/]+)/.exec(gcpIdKey(it.assetName))?.[1]
-    : undefined;
-  const zone =
-    fromAsset ?? (it.hints.managedZone ? `projects/${project}/managedZones/${it.hints.managedZone}` : undefined);
-  if (!zone) {
-    error(
-      it,
-      f.pointer,
-      'a record set names no managed zone: keep gcloud dns record-sets output under a folder managedZones/<zone> (docs/gcp-snapshots.md); item skipped',
-    );
-    it.state.skips.push({
-      dataset: 'dns:record-sets',
-      scope: project,
-      region: 'global',
-      item: { file: it.doc.file, pointer: f.pointer, reason: 'record set without a zone' },
-    });
-    return;
-  }
+  const zone = dnsParent(it, f, project, 'managedZones', it.hints.managedZone, 'dns:record-sets', {
+    item: 'a record set',
+    parent: 'managed zone',
+    output: 'gcloud dns record-sets',
+    reason: 'record set without a zone',
+  });
+  if (!zone) return;
   add(
     it,
     f,
@@ -1273,26 +1294,13 @@ const readResponsePolicyRule: Handler = (it, f) => {
   const name = f.need('ruleName');
   const project = dnsProject(it);
   // Asset names: //dns.googleapis.com/projects/p/responsePolicies/rp/rules/<rule>.
-  const fromAsset = it.assetName
-    ? /^(projects\/[^/]+\/responsePolicies\/[^/]+)/.exec(gcpIdKey(it.assetName))?.[1]
-    : undefined;
-  const policy =
-    fromAsset ??
-    (it.hints.responsePolicy ? `projects/${project}/responsePolicies/${it.hints.responsePolicy}` : undefined);
-  if (!policy) {
-    error(
-      it,
-      f.pointer,
-      'a response policy rule names no response policy: keep gcloud dns response-policies rules output under a folder responsePolicies/<policy> (docs/gcp-snapshots.md); item skipped',
-    );
-    it.state.skips.push({
-      dataset: 'dns:response-policy-rules',
-      scope: project,
-      region: 'global',
-      item: { file: it.doc.file, pointer: f.pointer, reason: 'response policy rule without a policy' },
-    });
-    return;
-  }
+  const policy = dnsParent(it, f, project, 'responsePolicies', it.hints.responsePolicy, 'dns:response-policy-rules', {
+    item: 'a response policy rule',
+    parent: 'response policy',
+    output: 'gcloud dns response-policies rules',
+    reason: 'response policy rule without a policy',
+  });
+  if (!policy) return;
   add(
     it,
     f,
