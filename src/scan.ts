@@ -97,8 +97,10 @@ export function azureAiKpis(inv: AzureInventory): NonNullable<Summary['kpis']['a
   let priv = 0;
   let unknown = 0;
   for (const t of targets) {
-    if (!publicExposure(t.resource).open && endpointsTo(inv, t.resource).some((e) => e.approved)) priv++;
+    const exposure = publicExposure(t.resource);
+    if (!exposure.open && endpointsTo(inv, t.resource).some((e) => e.approved)) priv++;
     else if (
+      exposure.unknown ||
       endpointsPartial ||
       !hasAzureDataset(inv, t.resource, 'network:private-endpoints') ||
       !hasAzureDataset(inv, t.resource, azureDatasetOfType(t.type)!)

@@ -147,6 +147,9 @@ export interface AzureManagedNetworkRule {
   /** FQDN rules: the FQDN; PrivateEndpoint rules: the target resource id; ServiceTag rules: the tag. */
   destination?: string;
   subresourceTarget?: string;
+  /** ServiceTag rules: address prefixes, which replace the tag when given, and the action (Allow unless Deny). */
+  addressPrefixes?: string[];
+  action?: string;
   category?: string;
   status?: string;
   pointer: string;

@@ -520,6 +520,24 @@ export interface GcpDnsPolicy extends GcpScoped {
   alternativeNameServers: string[];
 }
 
+/**
+ * A Cloud DNS response policy (`gcloud dns response-policies list`): its rules answer the networks it is bound to
+ * before any private zone (https://cloud.google.com/dns/docs/vpc-name-res-order).
+ */
+export interface GcpDnsResponsePolicy extends GcpScoped {
+  networks: string[];
+}
+
+/** A response policy rule (`gcloud dns response-policies rules list --response-policy P`). */
+export interface GcpDnsResponsePolicyRule extends GcpScoped {
+  /** The policy's id, "projects/<p>/responsePolicies/<name>". */
+  policy: string;
+  dnsName: string;
+  /** "bypassResponsePolicy" sends matching queries on to the private zones and public DNS. */
+  behavior?: string;
+  localData: { name: string; type: string; rrdatas: string[] }[];
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // VPC Service Controls and organization policies
 
@@ -531,7 +549,60 @@ export interface GcpPerimeterConfig {
   vpcAccessibleServices?: { enableRestriction?: boolean; allowedServices: string[] };
   ingressPolicies: number;
   egressPolicies: number;
+  /** The ingress and egress policies, as far as cordon judges what they open (perimeter.ts). */
+  ingress: GcpPerimeterRule[];
+  egress: GcpPerimeterRule[];
   pointer: string;
+}
+
+/**
+ * An ingress or egress policy of a perimeter (Access Context Manager v1 IngressPolicy / EgressPolicy): who
+ * (ingressFrom / egressFrom), from where (ingress sources), to what (ingressTo / egressTo resources and operations).
+ */
+export interface GcpPerimeterRule {
+  /** ANY_IDENTITY, ANY_USER_ACCOUNT or ANY_SERVICE_ACCOUNT; undefined when the policy lists identities. */
+  identityType?: string;
+  identities: string[];
+  /** Ingress sources: access levels ("*" admits requests from any origin) and resources (projects, VPC networks). */
+  sourceAccessLevels: string[];
+  sourceResources: string[];
+  /** Resources the policy reaches (ingress: inside the perimeter; egress: outside it); "*" is every resource. */
+  resources: string[];
+  /** Services ("*": every service) with their method or permission selectors ("*" or none: every method). */
+  operations: { serviceName: string; methods: string[] }[];
+  /** IAM roles granted instead of operations (ingressTo / egressTo roles): what they allow is not read. */
+  roles: string[];
+  /** The policy lacks its from or to part, so what it opens is not known. */
+  incomplete: boolean;
+  pointer: string;
+}
+
+/**
+ * An access level (Access Context Manager v1 AccessLevel). A perimeter's accessLevels admit any identity whose
+ * request meets one of them; an ingress policy's sources name them too.
+ */
+export interface GcpAccessLevel {
+  origin: Origin;
+  /** "accessPolicies/N/accessLevels/L". */
+  id: string;
+  name: string;
+  title?: string;
+  /** A basic level's conditions and how they combine (AND unless OR); a custom level is a CEL expression. */
+  basic?: { combiningFunction: string; conditions: GcpAccessLevelCondition[] };
+  customExpression?: string;
+}
+
+export interface GcpAccessLevelCondition {
+  ipSubnetworks: string[];
+  requiredAccessLevels: string[];
+  members: string[];
+  regions: string[];
+  negate: boolean;
+  /** Restrictions cordon does not evaluate but that narrow who meets the condition. */
+  devicePolicy: boolean;
+  vpcNetworkSources: number;
+  /** A CEL expression the condition also requires (Condition.expr), which cordon does not evaluate. */
+  expression?: string;
 }
 
 export interface GcpServicePerimeter {
@@ -590,6 +661,8 @@ export interface GcpVertexEndpoint extends GcpLabelled {
 export interface GcpVertexIndexEndpoint extends GcpLabelled {
   displayName?: string;
   publicEndpointEnabled?: boolean;
+  /** Output only, set when the index endpoint serves publicly (publicEndpointEnabled). */
+  publicEndpointDomainName?: string;
   network?: string;
   privateServiceConnectConfig?: GcpPrivateServiceConnectConfig;
 }
@@ -603,8 +676,11 @@ export interface GcpWorkbenchInstance extends GcpLabelled {
   networkInterfaces: { network?: string; subnet?: string; hasExternalIp: boolean; pointer: string }[];
   tags: string[];
   serviceAccounts: string[];
-  /** "v2" (notebooks.googleapis.com/v2 Instance) or "v1" (legacy user-managed notebook). */
-  apiVersion: 'v1' | 'v2';
+  /**
+   * "v2" (notebooks.googleapis.com/v2 Instance), "v1" (legacy user-managed notebook) or "runtime" (a managed
+   * notebooks runtime, Notebooks v1 Runtime: disablePublicIp is its virtualMachineConfig.internalIpOnly).
+   */
+  apiVersion: 'v1' | 'v2' | 'runtime';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -774,10 +850,31 @@ export const GCP_DATASETS = {
     permission: 'dns.policies.list',
     level: 'project',
   },
+  // Response policies and their rules: read from gcloud output (and Cloud Asset Inventory files when given); not
+  // requested from the Asset API by `cordon collect gcp`, whose RESOURCE list names no types it has not been tested on.
+  'dns:response-policies': {
+    assetTypes: [],
+    command: 'gcloud dns response-policies list --project PROJECT --format=json (under a folder projects/<project-id>)',
+    permission: 'dns.responsePolicies.list',
+    level: 'project',
+  },
+  'dns:response-policy-rules': {
+    assetTypes: [],
+    command:
+      'gcloud dns response-policies rules list --response-policy POLICY --project PROJECT --format=json (under a folder projects/<project-id>/responsePolicies/<policy>)',
+    permission: 'dns.responsePolicyRules.list',
+    level: 'project',
+  },
   'accesscontextmanager:service-perimeters': {
     assetTypes: ['accesscontextmanager.googleapis.com/ServicePerimeter'],
     command: 'gcloud access-context-manager perimeters list --policy POLICY --format=json',
     permission: 'accesscontextmanager.servicePerimeters.list',
+    level: 'hierarchy',
+  },
+  'accesscontextmanager:access-levels': {
+    assetTypes: ['accesscontextmanager.googleapis.com/AccessLevel'],
+    command: 'gcloud access-context-manager levels list --policy POLICY --format=json',
+    permission: 'accesscontextmanager.accessLevels.list',
     level: 'hierarchy',
   },
   'orgpolicy:policies': {
@@ -800,8 +897,9 @@ export const GCP_DATASETS = {
     level: 'project',
   },
   'notebooks:instances': {
-    assetTypes: ['notebooks.googleapis.com/Instance'],
-    command: 'gcloud workbench instances list --location ZONE --project PROJECT --format=json',
+    assetTypes: ['notebooks.googleapis.com/Instance', 'notebooks.googleapis.com/Runtime'],
+    command:
+      'gcloud workbench instances list --location ZONE --project PROJECT --format=json (managed notebooks: gcloud notebooks runtimes list --location REGION)',
     permission: 'notebooks.instances.list',
     level: 'project',
   },
@@ -844,12 +942,15 @@ export interface GcpInventory {
   managedZones: GcpManagedZone[];
   recordSets: GcpRecordSet[];
   dnsPolicies: GcpDnsPolicy[];
+  dnsResponsePolicies: GcpDnsResponsePolicy[];
+  dnsResponsePolicyRules: GcpDnsResponsePolicyRule[];
   vertexEndpoints: GcpVertexEndpoint[];
   vertexIndexEndpoints: GcpVertexIndexEndpoint[];
   workbenchInstances: GcpWorkbenchInstance[];
   // Hierarchy-level resources: not in any project (no `project` field), shared by every project view.
   hierarchicalFirewallPolicies: GcpFirewallPolicy[];
   servicePerimeters: GcpServicePerimeter[];
+  accessLevels: GcpAccessLevel[];
   orgPolicies: GcpOrgPolicy[];
   /**
    * Which data sets are present, per project id for project-level data sets and per "organizations/N" /
@@ -888,11 +989,14 @@ export function emptyGcpInventory(): GcpInventory {
     managedZones: [],
     recordSets: [],
     dnsPolicies: [],
+    dnsResponsePolicies: [],
+    dnsResponsePolicyRules: [],
     vertexEndpoints: [],
     vertexIndexEndpoints: [],
     workbenchInstances: [],
     hierarchicalFirewallPolicies: [],
     servicePerimeters: [],
+    accessLevels: [],
     orgPolicies: [],
     datasets: new Map(),
     unavailable: new Map(),

@@ -217,6 +217,68 @@ describe('the other Azure checks on their traps', () => {
     assert.match(f.message, /admit 0\.0\.0\.0\/0/);
   });
 
+  it('AI Search: IP rules are an allow list (closed but for them), none or 0.0.0.0/0 is open', () => {
+    // The Search REST example "SearchCreateOrUpdateServiceToAllowAccessFromPublicCustomIPs": lower-case values.
+    const verdict = (ipRules: string[]) =>
+      run(
+        variant((r) => {
+          if (named(r, '/searchServices/srch-cordon'))
+            Object.assign(props(r), {
+              publicNetworkAccess: 'enabled',
+              networkRuleSet: { ipRules: ipRules.map((value) => ({ value })) },
+            });
+          return r;
+        }),
+        'azure-ai-public-network-access',
+      ).find((x) => x.resource.id.endsWith('/srch-cordon'))!;
+    const custom = verdict(['123.4.5.6', '123.4.6.0/18']);
+    assert.equal(custom.status, 'pass', custom.message);
+    assert.match(custom.message, /IP rules admit only 123\.4\.5\.6, 123\.4\.6\.0\/18/);
+    assert.equal(verdict([]).status, 'fail');
+    assert.equal(verdict(['0.0.0.0/0']).status, 'fail');
+  });
+
+  it('publicNetworkAccess SecuredByPerimeter is not assessed: the perimeter, not the ACLs, decides', () => {
+    // Storage, Key Vault and Search document this value; the network security perimeter's rules are not read.
+    const texts = variant((r) => {
+      if (named(r, '/accounts/oai-cordon') || named(r, '/storageAccounts/stcordon1111'))
+        Object.assign(props(r), { publicNetworkAccess: 'SecuredByPerimeter' });
+      return r;
+    });
+    const ai = run(texts, 'azure-ai-public-network-access').find((x) => x.resource.id.endsWith('/oai-cordon'))!;
+    assert.equal(ai.status, 'not-assessed', ai.message);
+    assert.match(ai.message, /network security perimeter's access rules decide/);
+    const after = run(texts, 'azure-ai-public-access-after-private-endpoint');
+    assert.equal(after.find((x) => x.resource.id.endsWith('/oai-cordon'))!.status, 'not-assessed');
+    const st = run(texts, 'azure-supporting-service-public').find((x) => x.resource.id.endsWith('/stcordon1111'))!;
+    assert.equal(st.status, 'not-assessed', st.message);
+  });
+
+  it('managed network: a service tag rule to Internet, or with address prefixes 0.0.0.0/0, approves the internet', () => {
+    // ServiceTag outbound rules: destination {serviceTag, protocol, portRanges, action, addressPrefixes}; address
+    // prefixes replace the tag when given.
+    const verdict = (destination: Json) =>
+      run(
+        variant((r) => {
+          if (named(r, '/workspaces/hub-cordon'))
+            ((props(r).managedNetwork as Json).outboundRules as Json).extra = {
+              type: 'ServiceTag',
+              destination: { protocol: 'TCP', portRanges: '443', action: 'Allow', ...destination },
+              category: 'UserDefined',
+              status: 'Active',
+            };
+          return r;
+        }),
+        'azure-ml-managed-network-not-isolated',
+      ).find((x) => x.resource.id.endsWith('/hub-cordon'))!;
+    const tag = verdict({ serviceTag: 'Internet' });
+    assert.equal(tag.status, 'fail');
+    assert.match(tag.message, /service tag rule\(s\) extra \(Internet\) approve the whole internet/);
+    assert.equal(verdict({ serviceTag: 'AzureMonitor', addressPrefixes: ['0.0.0.0/0'] }).status, 'fail');
+    assert.equal(verdict({ serviceTag: 'AzureMonitor' }).status, 'pass');
+    assert.equal(verdict({ serviceTag: 'Internet', action: 'Deny' }).status, 'pass');
+  });
+
   it('a private endpoint connection that is only Pending does not count', () => {
     const fs = run(
       variant((r) => {

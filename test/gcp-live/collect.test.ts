@@ -525,10 +525,19 @@ describe('cordon collect gcp (library)', () => {
             "PERMISSION_DENIED: Permission 'cloudasset.assets.listResource' denied on resource '//cloudresourcemanager.googleapis.com/organizations/100' (or it may not exist). (needs cloudasset.assets.listResource)",
         },
       ]);
-      // The fake denies the organization's access-policy list too: the perimeters above ai-prod are unknown.
+      // The fake denies the organization's access-policy list too: the perimeters and access levels above ai-prod are
+      // unknown.
       assert.deepEqual(
         summary.projects.map((p) => [p.scope, p.unavailable.map((u) => [u.dataset, u.permission])]),
-        [['ai-prod', [['accesscontextmanager:service-perimeters', 'cloudasset.assets.listResource']]]],
+        [
+          [
+            'ai-prod',
+            [
+              ['accesscontextmanager:access-levels', 'cloudasset.assets.listResource'],
+              ['accesscontextmanager:service-perimeters', 'cloudasset.assets.listResource'],
+            ],
+          ],
+        ],
       );
       // Read directly as the project's organization, and listed as unavailable beside that.
       assert.ok(files(out).includes('organizations/100/cordon-manifest.json'));

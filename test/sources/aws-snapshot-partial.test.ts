@@ -184,6 +184,40 @@ describe('partial data sets', () => {
     );
   });
 
+  it('Bedrock agents listed with the documented nextToken (camel case) are incomplete, not "no agents"', async () => {
+    const dir = await copyExample('misconfigured');
+    // bedrock-agent ListAgents answers {agentSummaries, nextToken}; an empty first page is possible.
+    await writeFile(path.join(dir, 'list-agents.json'), JSON.stringify({ agentSummaries: [], nextToken: 'p2' }));
+    const { findings } = await scanJson(dir, ['--checks', 'aws-bedrock-agent-endpoints-missing']);
+    assert.equal(findings.find((f) => f.resource.id === 'vpc-0b1b2c3d4e5f60002')?.status, 'not-assessed');
+  });
+
+  it("each service's page marker makes its list incomplete: nextToken, NextMarker, IsTruncated", () => {
+    const r = loadAwsSnapshotFromTexts([
+      { name: 'manifest.json', text: JSON.stringify(manifest()) },
+      { name: 'jobs.json', text: JSON.stringify({ modelCustomizationJobSummaries: [], nextToken: 'p2' }) },
+      { name: 'lbs.json', text: JSON.stringify({ LoadBalancers: [], NextMarker: 'm2' }) },
+      { name: 'zones.json', text: JSON.stringify({ VpcId: 'vpc-1', HostedZoneSummaries: [], NextToken: 't2' }) },
+      {
+        name: 'records.json',
+        text: JSON.stringify({
+          HostedZoneId: 'Z111111QQQQQQQ',
+          ResourceRecordSets: [],
+          IsTruncated: true,
+          NextRecordName: 'b.example.com.',
+          MaxItems: '1',
+        }),
+      },
+    ]);
+    const partial = r.inventory.partial.get('123456789012/us-east-1');
+    const reason = (d: string) => partial?.get(d as never)?.[0]?.reason;
+    assert.equal(reason('bedrock:customization-jobs'), 'output has a nextToken: the rest of the list is missing');
+    assert.equal(reason('elbv2:load-balancers'), 'output has a NextMarker: the rest of the list is missing');
+    assert.equal(reason('route53:record-sets'), 'output has IsTruncated true: the rest of the list is missing');
+    // Read whole (the documented --query adds the VPC), yet still one page.
+    assert.equal(reason('route53:hosted-zones-by-vpc'), 'output has a NextToken: the rest of the list is missing');
+  });
+
   it('a list with a NextToken is incomplete', () => {
     const r = loadAwsSnapshotFromTexts([
       { name: 'manifest.json', text: JSON.stringify(manifest()) },

@@ -151,6 +151,8 @@ export function world(): GcpInventory {
     accessLevels: [],
     ingressPolicies: 0,
     egressPolicies: 0,
+    ingress: [],
+    egress: [],
     pointer: '/status',
   });
   inv.servicePerimeters.push({

@@ -28,13 +28,15 @@ export default defineAzureCheck({
       const e = publicExposure(t.resource);
       return [
         {
-          status: e.open ? 'fail' : 'pass',
+          status: e.unknown ? 'not-assessed' : e.open ? 'fail' : 'pass',
           resource: targetResource(t),
           location: t.resource.location,
           origin: t.resource.origin,
-          message: e.open
-            ? `${t.label} has a private endpoint but is still reachable publicly (${e.how})`
-            : `${t.label} has a private endpoint and public access is closed`,
+          message: e.unknown
+            ? `${t.label} has a private endpoint; ${e.how}`
+            : e.open
+              ? `${t.label} has a private endpoint but is still reachable publicly (${e.how})`
+              : `${t.label} has a private endpoint and public access is closed`,
         },
       ];
     });

@@ -30,18 +30,20 @@ export default defineAzureCheck({
     return aiTargets(ctx.own).map((t): AzureCheckResult => {
       const e = publicExposure(t.resource);
       return {
-        status: e.open ? 'fail' : 'pass',
+        status: e.unknown ? 'not-assessed' : e.open ? 'fail' : 'pass',
         resource: targetResource(t),
         location: t.resource.location,
         origin: t.resource.origin,
-        message: e.open
-          ? `${t.label} accepts traffic from public networks (${e.how})`
-          : `${t.label} is closed to public networks (${e.how})`,
+        message: e.unknown
+          ? `${t.label}: ${e.how}`
+          : e.open
+            ? `${t.label} accepts traffic from public networks (${e.how})`
+            : `${t.label} is closed to public networks (${e.how})`,
         evidence: {
           publicNetworkAccess: t.resource.publicNetworkAccess ?? null,
           networkAcls: t.resource.networkAcls ?? null,
         },
-        ...(e.open
+        ...(e.open && !e.unknown
           ? {
               remediation: {
                 text: `Disable public network access on ${t.resource.name}.`,

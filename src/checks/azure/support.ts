@@ -152,12 +152,25 @@ export function endpointsTo(
   return out.sort((a, b) => (azureIdKey(a.endpoint.id) < azureIdKey(b.endpoint.id) ? -1 : 1));
 }
 
-/** Public network access as Azure evaluates it: an explicit Disabled wins; otherwise the network ACLs decide. */
-export function publicExposure(t: AzurePrivateLinkTarget): { open: boolean; how: string } {
+/**
+ * Public network access as Azure evaluates it: an explicit Disabled wins; otherwise the network ACLs decide.
+ * SecuredByPerimeter hands the decision to a network security perimeter's access rules, which cordon does not read:
+ * `unknown` (and `open`, so a caller that forgets to look never passes it).
+ */
+export function publicExposure(t: AzurePrivateLinkTarget): { open: boolean; how: string; unknown?: true } {
   const pna = (t.publicNetworkAccess ?? '').toLowerCase();
   if (pna === 'disabled') return { open: false, how: 'publicNetworkAccess Disabled' };
+  if (pna === 'securedbyperimeter')
+    return {
+      open: true,
+      unknown: true,
+      how: `publicNetworkAccess ${t.publicNetworkAccess}: the network security perimeter's access rules decide, and cordon does not read them`,
+    };
   const acl = t.networkAcls;
-  const action = (acl?.defaultAction ?? '').toLowerCase();
+  // AI Search has no default action: its IP rules are an allow list that blocks every other public address, and
+  // with none the service is open (Microsoft.Search networkRuleSet.ipRules, applied while publicNetworkAccess is on).
+  const search = /\/providers\/microsoft\.search\/searchservices\//i.test(t.id);
+  const action = search ? (acl?.ipRules.length ? 'deny' : '') : (acl?.defaultAction ?? '').toLowerCase();
   if (action === 'deny') {
     // "Selected networks": only the listed IP ranges and subnets get in. cordon is stricter than Azure Policy here
     // when a rule admits the whole internet.
@@ -165,7 +178,9 @@ export function publicExposure(t: AzurePrivateLinkTarget): { open: boolean; how:
     if (wide.length > 0) return { open: true, how: `network ACLs deny by default but admit ${wide.join(', ')}` };
     return {
       open: false,
-      how: `publicNetworkAccess ${t.publicNetworkAccess ?? 'unset'}, network ACLs deny by default${acl!.ipRules.length ? ` (allowing ${acl!.ipRules.join(', ')})` : ''}`,
+      how: search
+        ? `publicNetworkAccess ${t.publicNetworkAccess ?? 'unset'}, IP rules admit only ${acl!.ipRules.join(', ')}`
+        : `publicNetworkAccess ${t.publicNetworkAccess ?? 'unset'}, network ACLs deny by default${acl!.ipRules.length ? ` (allowing ${acl!.ipRules.join(', ')})` : ''}`,
     };
   }
   return {

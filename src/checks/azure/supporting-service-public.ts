@@ -50,20 +50,22 @@ export default defineAzureCheck({
         const e = publicExposure(t.resource);
         const approved = endpointsTo(ctx.inventory, t.resource).filter((x) => x.approved);
         const problems = [
-          ...(e.open ? [`reachable from public networks (${e.how})`] : []),
+          ...(e.open && !e.unknown ? [`reachable from public networks (${e.how})`] : []),
           ...(approved.length === 0 ? ['no approved private endpoint'] : []),
         ];
         const why = associated.has(azureIdKey(t.resource.id))
           ? 'associated with an AI Foundry hub / ML workspace'
           : 'in a resource group with AI resources';
         return {
-          status: problems.length ? 'fail' : 'pass',
+          status: problems.length ? 'fail' : e.unknown ? 'not-assessed' : 'pass',
           resource: targetResource(t),
           location: t.resource.location,
           origin: t.resource.origin,
           message: problems.length
             ? `${t.label} (${why}): ${problems.join('; ')}`
-            : `${t.label} (${why}) is private (${approved.map((a) => a.endpoint.name).join(', ')})`,
+            : e.unknown
+              ? `${t.label} (${why}): ${e.how}`
+              : `${t.label} (${why}) is private (${approved.map((a) => a.endpoint.name).join(', ')})`,
         };
       });
   },

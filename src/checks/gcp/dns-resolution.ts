@@ -3,6 +3,9 @@
  * (https://cloud.google.com/dns/docs/zones/zones-overview#name-resolution-order,
  * https://cloud.google.com/dns/docs/zones/zones-overview#peering-zones):
  * - an outbound server policy (alternative name servers) on the network sends every query elsewhere: unknown;
+ * - the rules of the response policies bound to the network come next, before any private zone: the rule with the
+ *   longest matching dnsName answers with its local data (A records; a CNAME is followed), or, with behavior
+ *   bypassResponsePolicy, lets the query go on; a bound policy whose rules were not captured leaves it unknown;
  * - among the private zones authorised for the network (privateVisibilityConfig), the most specific dnsName that
  *   contains the name answers; forwarding zones and Service Directory zones are followed no further (unknown);
  *   a DNS peering zone resolves in its target network (one hop: peering is not transitive);
@@ -15,7 +18,10 @@
  */
 import {
   gcpIdKey,
+  hasGcpDataset,
   type GcpDnsPolicy,
+  type GcpDnsResponsePolicy,
+  type GcpDnsResponsePolicyRule,
   type GcpInventory,
   type GcpManagedZone,
   type GcpRecordSet,
@@ -48,7 +54,19 @@ function bindings(inv: GcpInventory) {
   for (const p of [...inv.dnsPolicies].sort((a, b) => a.id.localeCompare(b.id)))
     if (p.alternativeNameServers.length > 0)
       for (const n of p.networks) if (!policies.has(gcpIdKey(n))) policies.set(gcpIdKey(n), p);
-  return { zones, policies };
+  const responsePolicies = new Map<string, GcpDnsResponsePolicy[]>();
+  for (const p of [...inv.dnsResponsePolicies].sort((a, b) => a.id.localeCompare(b.id)))
+    for (const n of new Set(p.networks.map(gcpIdKey))) responsePolicies.set(n, [...(responsePolicies.get(n) ?? []), p]);
+  const rules = new Map<string, GcpDnsResponsePolicyRule[]>();
+  for (const r of inv.dnsResponsePolicyRules)
+    rules.set(gcpIdKey(r.policy), [...(rules.get(gcpIdKey(r.policy)) ?? []), r]);
+  return { zones, policies, responsePolicies, rules };
+}
+
+/** A rule's dnsName covers a name: the name itself, or below it for a wildcard ("*.googleapis.com."). */
+function ruleCovers(dnsName: string, name: string): boolean {
+  const d = fqdn(dnsName);
+  return d.startsWith('*.') ? name.endsWith(d.slice(1)) : name === d;
 }
 
 /** The zone that answers a name among the given zones: the longest dnsName containing it. */
@@ -91,6 +109,8 @@ function lookupInZone(records: readonly GcpRecordSet[], zone: GcpManagedZone, na
   return { kind: 'nxdomain' };
 }
 
+const shortPolicy = (id: string) => id.slice(id.lastIndexOf('/') + 1);
+
 export interface Resolver {
   /** `assumeBound`: resolve as if this zone were bound to the network too (what binding it would change). */
   resolve(networkId: string, name: string, assumeBound?: GcpManagedZone): Resolution;
@@ -107,6 +127,25 @@ export function dnsResolver(inv: GcpInventory): Resolver {
     const list = bound.zones.get(gcpIdKey(networkId)) ?? [];
     return extra && extra.network === gcpIdKey(networkId) ? [...list, extra.zone] : list;
   };
+  /** The response policy rule that answers a name from a network (longest dnsName), or why that is not known. */
+  const responsePolicyRule = (
+    networkId: string,
+    name: string,
+  ): { rule: GcpDnsResponsePolicyRule } | { unknown: string } | undefined => {
+    const n = fqdn(name);
+    const candidates: GcpDnsResponsePolicyRule[] = [];
+    for (const p of bound.responsePolicies.get(gcpIdKey(networkId)) ?? []) {
+      if (!hasGcpDataset(inv, p.project, 'dns:response-policy-rules'))
+        return {
+          unknown: `response policy ${p.name} is bound to ${gcpIdKey(networkId)} and its rules are not in the snapshot (gcloud dns response-policies rules list --response-policy ${p.name})`,
+        };
+      candidates.push(...(bound.rules.get(gcpIdKey(p.id)) ?? []).filter((r) => ruleCovers(r.dnsName, n)));
+    }
+    const rule = candidates.sort(
+      (a, b) => fqdn(b.dnsName).length - fqdn(a.dnsName).length || a.id.localeCompare(b.id),
+    )[0];
+    return rule ? { rule } : undefined;
+  };
   const resolve = (
     networkId: string,
     name: string,
@@ -120,6 +159,20 @@ export function dnsResolver(inv: GcpInventory): Resolver {
         kind: 'unknown',
         why: `DNS server policy ${policy.name} sends queries from ${gcpIdKey(networkId)} to ${policy.alternativeNameServers.join(', ')}, which cordon cannot follow`,
       };
+    const rp = responsePolicyRule(networkId, name);
+    if (rp && 'unknown' in rp) return { kind: 'unknown', why: rp.unknown };
+    if (rp && rp.rule.behavior !== 'bypassResponsePolicy') {
+      const via = `response policy ${shortPolicy(rp.rule.policy)} rule ${rp.rule.name}`;
+      const data = rp.rule.localData.filter((d) => ruleCovers(d.name, fqdn(name)));
+      const a = data.filter((d) => d.type === 'A').flatMap((d) => d.rrdatas);
+      if (a.length > 0)
+        return { kind: 'answer', addresses: [...new Set(a)].sort(), zones: seen, chain: [...chain, via] };
+      const target = data.find((d) => d.type === 'CNAME')?.rrdatas[0];
+      if (!target) return { kind: 'unknown', why: `${via} matches ${fqdn(name)} but holds no A or CNAME data for it` };
+      if (chain.length >= MAX_CNAMES)
+        return { kind: 'unknown', why: `CNAME chain longer than ${MAX_CNAMES} at ${fqdn(name)}` };
+      return resolve(networkId, target, hops, [...chain, `${via}: ${fqdn(name)} CNAME ${fqdn(target)}`], seen);
+    }
     const zone = answeringZone(zonesOf(networkId), name);
     if (!zone)
       return {

@@ -5,16 +5,21 @@
  */
 import type { GcpInventory } from '../../inventory/gcp.js';
 import type { ZonePolicy } from '../../policy/load.js';
-import { perimetersOf, unrestricted } from './perimeter.js';
+import { perimeterOpenings, perimetersOf, projectsById, unrestricted } from './perimeter.js';
 import { hasPrivateApiPath, networkApiAccess, projectsOnNetwork, type AiNetwork } from './private-access.js';
 import { aiNetworkIds, aiProjects, aiSubnetworks, placeGcp } from './support.js';
 import { isPrivateAnswer, vertexDns } from './vertex-dns.js';
 import { sameGcpId } from '../../inventory/gcp.js';
 
+const VERTEX = 'aiplatform.googleapis.com';
+
 export interface GcpAiKpis {
   /** AI projects. */
   total: number;
-  /** In an enforced regular perimeter whose status restricts aiplatform.googleapis.com. */
+  /**
+   * In an enforced regular perimeter whose status restricts aiplatform.googleapis.com, with no access level or
+   * ingress/egress policy of its perimeters opening it.
+   */
   inEnforcedPerimeter: number;
   /** Every AI network the project uses reaches Vertex AI privately (path and DNS); a project on no AI network does not. */
   privateApiAccess: number;
@@ -40,9 +45,16 @@ export function gcpAiKpis(inv: GcpInventory, policy: ZonePolicy): GcpAiKpis {
   let privateAccess = 0;
   let both = 0;
   for (const p of projects) {
-    const perimeter = perimetersOf(inv, p).enforced.some(
-      (x) => unrestricted(x.status, ['aiplatform.googleapis.com']).length === 0,
-    );
+    const enforced = perimetersOf(inv, p).enforced;
+    const number = projectsById(inv).get(p)?.projectNumber;
+    const refs = [`projects/${p}`, ...(number ? [`projects/${number}`] : [])];
+    // A perimeter whose access levels or ingress/egress policies open Vertex AI (or may: unknown) protects nothing.
+    const perimeter =
+      enforced.some((x) => unrestricted(x.status, [VERTEX]).length === 0) &&
+      enforced.every((x) => {
+        const o = perimeterOpenings(inv, x, refs, [VERTEX]);
+        return o.open.length === 0 && o.unknown.length === 0;
+      });
     const used = networks.filter((n) => n.users.has(p));
     const priv = used.length > 0 && used.every((n) => n.private);
     if (perimeter) inPerimeter++;

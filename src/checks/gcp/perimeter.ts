@@ -5,12 +5,16 @@
  * violations are only logged). Bridge perimeters restrict nothing. Perimeter resources name projects by number;
  * the source rewrites them to ids where it knows the project (resolveProjectRefs).
  */
-import type {
-  GcpEnabledService,
-  GcpInventory,
-  GcpPerimeterConfig,
-  GcpProject,
-  GcpServicePerimeter,
+import {
+  GCP_DATASETS,
+  gcpIdKey,
+  type GcpAccessLevelCondition,
+  type GcpEnabledService,
+  type GcpInventory,
+  type GcpPerimeterConfig,
+  type GcpPerimeterRule,
+  type GcpProject,
+  type GcpServicePerimeter,
 } from '../../inventory/gcp.js';
 import type { ZonePolicy } from '../../policy/load.js';
 import { approvedServices, perInventory } from './support.js';
@@ -119,4 +123,173 @@ export function unrestricted(config: GcpPerimeterConfig | undefined, required: r
   const restricted = new Set(config?.restrictedServices ?? []);
   if (restricted.has('*')) return [];
   return required.filter((s) => !restricted.has(s));
+}
+
+const ANY_IDENTITY = new Set(['ANY_IDENTITY', 'ANY_USER_ACCOUNT', 'ANY_SERVICE_ACCOUNT']);
+const WHOLE_SPACE = new Set(['0.0.0.0/0', '::/0']);
+
+/** Whether an access level is met by a request from any origin: 'open', 'closed' or why it is not known. */
+export type LevelVerdict = { open: true; why: string } | { open: false; unknown?: string };
+
+function conditionOpen(
+  c: GcpAccessLevelCondition,
+  level: (name: string, seen: Set<string>) => LevelVerdict,
+  seen: Set<string>,
+): LevelVerdict {
+  // Device policies, members, regions and VPC network sources narrow who meets a condition: not open.
+  if (c.devicePolicy || c.members.length || c.regions.length || c.vpcNetworkSources) return { open: false };
+  if (c.expression !== undefined)
+    return { open: false, unknown: `a condition requires the CEL expression ${JSON.stringify(c.expression)}` };
+  const required = c.requiredAccessLevels.map((r) => level(r, seen));
+  const unknown = required.find((v) => !v.open && v.unknown);
+  if (unknown) return unknown;
+  if (required.some((v) => !v.open)) return { open: false };
+  const whole = c.ipSubnetworks.some((r) => WHOLE_SPACE.has(r));
+  // A negated range is every address but that range: the internet, less a corner.
+  if (c.negate)
+    return c.ipSubnetworks.length && !whole && !required.length
+      ? { open: true, why: `a negated condition admits every address outside ${c.ipSubnetworks.join(', ')}` }
+      : { open: false };
+  if (c.ipSubnetworks.length && !whole) return { open: false };
+  return {
+    open: true,
+    why: whole
+      ? `ipSubnetworks ${c.ipSubnetworks.filter((r) => WHOLE_SPACE.has(r)).join(', ')}`
+      : 'a condition with no restriction',
+  };
+}
+
+/** Access levels by id with their verdicts, once per inventory. */
+function levelJudge(inv: GcpInventory): (name: string) => LevelVerdict {
+  return perInventory(inv, 'accessLevelJudge', () => {
+    const byId = new Map(inv.accessLevels.map((l) => [gcpIdKey(l.id), l]));
+    const memo = new Map<string, LevelVerdict>();
+    const judge = (name: string, seen: Set<string>): LevelVerdict => {
+      const id = gcpIdKey(name);
+      const known = memo.get(id);
+      if (known) return known;
+      if (seen.has(id)) return { open: false };
+      const l = byId.get(id);
+      let v: LevelVerdict;
+      if (!l)
+        v = {
+          open: false,
+          unknown: `access level ${id} is not in the snapshot (${GCP_DATASETS['accesscontextmanager:access-levels'].command})`,
+        };
+      else if (!l.basic)
+        v = { open: false, unknown: `access level ${id} is a custom (CEL) level, which cordon does not evaluate` };
+      else {
+        const next = new Set([...seen, id]);
+        const each = l.basic.conditions.map((c) => conditionOpen(c, judge, next));
+        const or = l.basic.combiningFunction.toUpperCase() === 'OR';
+        const open = or ? each.find((x) => x.open) : each.length && each.every((x) => x.open) ? each[0] : undefined;
+        const unknown = each.find((x) => !x.open && x.unknown);
+        v = open?.open
+          ? { open: true, why: `access level ${l.name} admits requests from any origin (${open.why})` }
+          : unknown && !unknown.open && (or || !each.some((x) => !x.open && !x.unknown))
+            ? { open: false, unknown: `access level ${l.name}: ${unknown.unknown}` }
+            : { open: false };
+      }
+      memo.set(id, v);
+      return v;
+    };
+    return (name: string) => judge(name, new Set());
+  });
+}
+
+/** What one ingress or egress policy opens for a service, in words, or why that is not known. */
+function opening(
+  rule: GcpPerimeterRule,
+  direction: 'ingress' | 'egress',
+  projectRefs: readonly string[],
+  service: string,
+  level: (name: string) => LevelVerdict,
+): LevelVerdict {
+  // A policy naming its identities is a deliberate, scoped exception; one open to a whole identity type is not.
+  if (!rule.identityType || !ANY_IDENTITY.has(rule.identityType)) return { open: false };
+  // Ingress reaches resources inside (this project, or "*"); egress resources outside ("*": any project, so data
+  // can be copied anywhere).
+  const reaches =
+    direction === 'ingress'
+      ? rule.resources.some((r) => r === '*' || projectRefs.includes(r))
+      : rule.resources.includes('*');
+  if (!reaches) return { open: false };
+  // Ingress from where: accessLevel "*" is any origin, the internet included; so is a level any origin meets.
+  let from = 'anywhere';
+  if (direction === 'ingress') {
+    const sources = rule.sourceAccessLevels.map((a) =>
+      a === '*' ? ({ open: true, why: 'any origin (accessLevel "*")' } as const) : level(a),
+    );
+    const open = sources.find((v) => v.open);
+    if (!open?.open) {
+      const unknown = sources.find((v) => !v.open && v.unknown);
+      return unknown && !unknown.open && unknown.unknown
+        ? { open: false, unknown: `the ingress policy at ${rule.pointer}: ${unknown.unknown}` }
+        : { open: false };
+    }
+    from = open.why;
+  }
+  const ops = rule.operations.filter((o) => o.serviceName === '*' || o.serviceName === service);
+  if (ops.length === 0)
+    // Roles stand for the operations of their permissions, on any service: cordon does not expand them.
+    return rule.roles.length
+      ? {
+          open: false,
+          unknown: `the ${direction} policy at ${rule.pointer} grants ${rule.identityType} the roles ${rule.roles.join(', ')}, which cordon does not expand into operations`,
+        }
+      : { open: false };
+  const methods = ops.some((o) => o.methods.length === 0 || o.methods.includes('*'))
+    ? 'every method'
+    : [...new Set(ops.flatMap((o) => o.methods))].sort().join(', ');
+  return direction === 'ingress'
+    ? {
+        open: true,
+        why: `its ingress policy at ${rule.pointer} admits ${rule.identityType} from ${from} to ${service} (${methods})`,
+      }
+    : {
+        open: true,
+        why: `its egress policy at ${rule.pointer} lets ${rule.identityType} call ${service} (${methods}) on any project outside the perimeter`,
+      };
+}
+
+/**
+ * Where a perimeter's enforced configuration undoes what it restricts for a project: an access level of the
+ * perimeter that any origin meets (it admits every identity), an ingress policy that admits a whole identity type
+ * from any origin, or an egress policy that lets one call any project outside (Access Context Manager v1
+ * AccessLevel, IngressPolicy, EgressPolicy). `unknown` says what cordon could not judge (a level not in the
+ * snapshot, a custom CEL level, a policy without its from or to part).
+ */
+export function perimeterOpenings(
+  inv: GcpInventory,
+  p: GcpServicePerimeter,
+  projectRefs: readonly string[],
+  services: readonly string[],
+): { open: string[]; unknown: string[] } {
+  const open: string[] = [];
+  const unknown: string[] = [];
+  const level = levelJudge(inv);
+  const restricted = new Set(p.status?.restrictedServices ?? []);
+  const judged = services.filter((s) => restricted.has(s) || restricted.has('*'));
+  if (judged.length === 0) return { open, unknown };
+  for (const a of p.status?.accessLevels ?? []) {
+    const v = level(a);
+    if (v.open) open.push(`its ${v.why}, and the perimeter admits any identity meeting it`);
+    else if (v.unknown) unknown.push(v.unknown);
+  }
+  for (const [direction, rules] of [
+    ['ingress', p.status?.ingress ?? []],
+    ['egress', p.status?.egress ?? []],
+  ] as const)
+    for (const rule of rules) {
+      if (rule.incomplete) {
+        unknown.push(`the ${direction} policy at ${rule.pointer} lacks its ${direction}From or ${direction}To part`);
+        continue;
+      }
+      for (const s of judged) {
+        const v = opening(rule, direction, projectRefs, s, level);
+        if (v.open) open.push(v.why);
+        else if (v.unknown) unknown.push(v.unknown);
+      }
+    }
+  return { open, unknown: [...new Set(unknown)] };
 }

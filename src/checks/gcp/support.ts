@@ -12,6 +12,7 @@ type ListKey = {
 const HIERARCHY_LISTS = new Set<keyof GcpInventory>([
   'hierarchicalFirewallPolicies',
   'servicePerimeters',
+  'accessLevels',
   'orgPolicies',
 ]);
 

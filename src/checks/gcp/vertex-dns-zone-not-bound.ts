@@ -61,7 +61,7 @@ export default defineGcpCheck({
           {
             ...base,
             status: 'pass',
-            message: `${gcpIdKey(n.id)} is bound to the zone(s) that resolve Vertex AI (${[...new Set(names.flatMap((r) => (r.resolution.kind === 'answer' ? r.resolution.zones.map((z) => z.name) : [])))].join(', ')})`,
+            message: `${gcpIdKey(n.id)} is bound to the zone(s) that resolve Vertex AI (${[...new Set(names.flatMap((r) => (r.resolution.kind === 'answer' ? [...r.resolution.zones.map((z) => z.name), ...r.resolution.chain.filter((c) => c.startsWith('response policy '))] : [])))].join(', ')})`,
           },
         ];
       const unassessed = unknownResolution(names, base);

@@ -89,7 +89,8 @@ export function describeResolution(r: NameResolution): string {
   const res = r.resolution;
   if (res.kind !== 'answer')
     return `${r.name} ${res.kind === 'public' ? 'resolves publicly' : res.kind === 'nxdomain' ? 'does not resolve' : 'is unknown'}: ${res.why}`;
-  const via = [...res.chain, `zone ${res.zones.at(-1)?.name ?? '?'}`].join(', ');
+  // An answer from a response policy rule comes from no zone: the chain names the rule.
+  const via = [...res.chain, ...(res.zones.length ? [`zone ${res.zones.at(-1)!.name}`] : [])].join(', ');
   return `${r.name} → ${r.kinds.map((k) => `${k.address} (${k.kind})`).join(', ')} via ${via}`;
 }
 

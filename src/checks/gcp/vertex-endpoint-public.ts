@@ -8,6 +8,9 @@ type Kind = 'endpoint' | 'index endpoint';
 function publicReason(e: GcpVertexEndpoint | GcpVertexIndexEndpoint, kind: Kind): string | undefined {
   if (kind === 'index endpoint' && (e as GcpVertexIndexEndpoint).publicEndpointEnabled === true)
     return 'publicEndpointEnabled is true';
+  // The domain name is set only while the public endpoint is on, whatever else the answer leaves out.
+  const domain = kind === 'index endpoint' ? (e as GcpVertexIndexEndpoint).publicEndpointDomainName : undefined;
+  if (domain) return `it serves on the public endpoint ${domain} (publicEndpointDomainName)`;
   if (e.privateServiceConnectConfig?.enablePrivateServiceConnect === true) return undefined;
   if (e.network) return undefined;
   if (kind === 'endpoint' && (e as GcpVertexEndpoint).dedicatedEndpointEnabled === true)

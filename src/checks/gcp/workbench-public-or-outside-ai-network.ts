@@ -2,6 +2,13 @@ import { gcpIdKey, shortName } from '../../inventory/gcp.js';
 import { aiNetworkKeys } from './firewall-support.js';
 import { defineGcpCheck, type GcpCheckResult } from './types.js';
 
+/** The field that turns the public IP off, per kind of notebook. */
+const PUBLIC_IP_FIELD = {
+  v2: 'gceSetup.disablePublicIp',
+  v1: 'noPublicIp',
+  runtime: 'virtualMachine.virtualMachineConfig.internalIpOnly',
+} as const;
+
 export default defineGcpCheck({
   id: 'gcp-workbench-public-or-outside-ai-network',
   title: 'Vertex AI Workbench instance has a public IP or runs outside the AI networks',
@@ -9,7 +16,7 @@ export default defineGcpCheck({
   service: 'notebooks',
   resourceType: 'notebooks.googleapis.com/Instance',
   rationale:
-    'Seed 001: notebooks reach Vertex AI through Private Service Connect, and the organization policies ainotebooks.restrictPublicIp and ainotebooks.restrictVpcNetworks keep them there. A Workbench instance (v2, or a legacy v1 user-managed notebook) gets an external IP unless gceSetup.disablePublicIp (v1: noPublicIp) is true — an absent field means a public IP — and then reaches the internet and model data outside every control on the AI networks. A notebook on a network that holds no AI- or data-zone subnetwork (the default network, a sandbox VPC) is outside the PSC endpoint, the private DNS zone and the zone firewall. cordon takes the approved networks from the zone placement: the networks of the subnetworks placed in the calling and data zones (or of a network the policy names for such a zone).',
+    'Seed 001: notebooks reach Vertex AI through Private Service Connect, and the organization policies ainotebooks.restrictPublicIp and ainotebooks.restrictVpcNetworks keep them there. A Workbench instance (v2, or a legacy v1 user-managed notebook) gets an external IP unless gceSetup.disablePublicIp (v1: noPublicIp) is true — an absent field means a public IP —, and so does a managed notebooks runtime unless virtualMachineConfig.internalIpOnly is true (without a network it runs on a Google-managed network); it then reaches the internet and model data outside every control on the AI networks. A notebook on a network that holds no AI- or data-zone subnetwork (the default network, a sandbox VPC) is outside the PSC endpoint, the private DNS zone and the zone firewall. cordon takes the approved networks from the zone placement: the networks of the subnetworks placed in the calling and data zones (or of a network the policy names for such a zone).',
   remediation: {
     text: 'Recreate the instance with no public IP on a subnetwork of an AI network, and enforce constraints/ainotebooks.restrictPublicIp and constraints/ainotebooks.restrictVpcNetworks.',
     snippet: {
@@ -29,7 +36,10 @@ export default defineGcpCheck({
     const approved = aiNetworkKeys(ctx);
     const out: GcpCheckResult[] = [];
     for (const w of [...ctx.own.workbenchInstances].sort((a, b) => gcpIdKey(a.id).localeCompare(gcpIdKey(b.id)))) {
-      const what = `Workbench ${w.apiVersion} instance ${w.name}`;
+      const what =
+        w.apiVersion === 'runtime'
+          ? `managed notebooks runtime ${w.name}`
+          : `Workbench ${w.apiVersion} instance ${w.name}`;
       const base = {
         resource: { id: w.id, type: 'notebooks.googleapis.com/Instance' },
         region: w.region,
@@ -41,7 +51,7 @@ export default defineGcpCheck({
         problems.push(
           external.length
             ? 'its network interface has an external IP (access config)'
-            : `it gets a public IP (${w.apiVersion === 'v2' ? 'gceSetup.disablePublicIp' : 'noPublicIp'} is ${w.disablePublicIp === false ? 'false' : 'not set'})`,
+            : `it gets a public IP (${PUBLIC_IP_FIELD[w.apiVersion]} is ${w.disablePublicIp === false ? 'false' : 'not set'})`,
         );
       const nets = w.networkInterfaces.map((n) => n.network).filter((n): n is string => !!n);
       const outside = nets.filter((n) => !approved.has(gcpIdKey(n)));

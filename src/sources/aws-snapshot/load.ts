@@ -444,7 +444,29 @@ interface Plan {
   ctx: ItemContext;
   /** Reads the whole document; returns what it was (a bad manifest is nothing). */
   whole?: (v: Record<string, unknown>) => string | undefined;
-  list?: { r: ListRecogniser; paginated: boolean };
+  /** The list to read, and the field that says it is one page of a longer one (pageMarker), if any. */
+  list?: { r: ListRecogniser; page: string | undefined };
+}
+
+/**
+ * The field by which an output says it is one page of a longer list. The services spell it differently: NextToken
+ * (EC2, SageMaker, Route 53 Resolver and Profiles, Organizations), nextToken (Bedrock's ListModelCustomizationJobs
+ * and Bedrock Agents' ListAgents), NextMarker (Elastic Load Balancing v2), and Route 53's ListResourceRecordSets says
+ * IsTruncated true (its next page starts at NextRecordName).
+ */
+function pageMarker(v: Record<string, unknown>): string | undefined {
+  for (const key of ['NextToken', 'nextToken', 'NextMarker']) if (typeof v[key] === 'string') return key;
+  return v.IsTruncated === true ? 'IsTruncated' : undefined;
+}
+
+function pageReason(page: string): string {
+  return `output has ${page === 'IsTruncated' ? 'IsTruncated true' : `a ${page}`}: the rest of the list is missing`;
+}
+
+/** An output read whole that is one page of a longer list (pageMarker): its data set is incomplete there. */
+function taintPage(ctx: ItemContext, dataset: AwsDataset, v: Record<string, unknown>): void {
+  const page = pageMarker(v);
+  if (page) taint(ctx, dataset, v, ctx.doc.locate(`${ctx.base}/${page}`), pageReason(page));
 }
 
 /** Opens a file's JSON; a syntax error is a located error, and what the file seemed to hold is marked incomplete. */
@@ -486,7 +508,7 @@ function readDocumentFile(state: State, file: string, source: JsonSource): Promi
     if (plan.list) {
       const at = `${base}/${plan.list.r.key}`;
       const outline = (docs.find(([, b]) => b === base)![0] as Record<string, unknown[]>)[plan.list.r.key]!;
-      startList(plan.ctx, plan.list.r, source.length(at, outline), plan.list.paginated);
+      startList(plan.ctx, plan.list.r, source.length(at, outline), plan.list.page);
       byPointer.set(at, plan);
     } else byPointer.set(base, plan);
   }
@@ -546,11 +568,12 @@ function recognise(
   const v = value as Record<string, unknown>;
   const ctx: ItemContext = { state, doc, dir, base, consumed };
   if ('cordonSnapshot' in v) return { kind: 'cordon manifest', ctx, whole: (full) => readManifest(ctx, full) };
-  if (typeof v.NextToken === 'string') {
+  const page = pageMarker(v);
+  if (page) {
     state.result.warnings.push({
       file,
-      message: 'output has a NextToken: it is one page of a longer list, and the rest is missing',
-      ...lineOf(doc, base + '/NextToken'),
+      message: `output has ${page === 'IsTruncated' ? 'IsTruncated true' : `a ${page}`}: it is one page of a longer list, and the rest is missing`,
+      ...lineOf(doc, `${base}/${page}`),
     });
   }
   // Single outputs with distinctive fields go first: describe-notebook-instance, for one, has a SecurityGroups
@@ -564,8 +587,7 @@ function recognise(
   }
   const detail = tableDetail(ctx, v);
   if (detail) return detail;
-  for (const r of LIST_RECOGNISERS)
-    if (Array.isArray(v[r.key])) return { kind: r.key, ctx, list: { r, paginated: typeof v.NextToken === 'string' } };
+  for (const r of LIST_RECOGNISERS) if (Array.isArray(v[r.key])) return { kind: r.key, ctx, list: { r, page } };
   if (typeof v.VpcId === 'string' && ('EnableDnsSupport' in v || 'EnableDnsHostnames' in v)) {
     return whole(ctx, 'describe-vpc-attribute', (v) => {
       const item = parseItem(ctx, S.vpcAttributeShape, v, base, 'ec2:vpc-attributes');
@@ -733,6 +755,7 @@ function tableDetail(ctx: ItemContext, v: Record<string, unknown>): Plan | undef
   if (typeof v.VpcId === 'string' && Array.isArray(v.HostedZoneSummaries))
     return whole(ctx, 'list-hosted-zones-by-vpc', (v) => {
       const item = parseItem(ctx, S.hostedZonesByVpcShape, v, base, 'route53:hosted-zones-by-vpc');
+      taintPage(ctx, 'route53:hosted-zones-by-vpc', v);
       if (item)
         addDraft(
           ctx,
@@ -755,6 +778,7 @@ function tableDetail(ctx: ItemContext, v: Record<string, unknown>): Plan | undef
   if (typeof v.HostedZoneId === 'string' && Array.isArray(v.ResourceRecordSets))
     return whole(ctx, 'list-resource-record-sets', (v) => {
       const item = parseItem(ctx, S.recordSetsShape, v, base, 'route53:record-sets');
+      taintPage(ctx, 'route53:record-sets', v);
       if (item)
         addDraft(
           ctx,
@@ -971,8 +995,8 @@ function whole(ctx: ItemContext, kind: string, read: (v: Record<string, unknown>
   };
 }
 
-/** What a list says before its items are read: duplicate list keys, a NextToken, "there are none". */
-function startList(ctx: ItemContext, r: ListRecogniser, length: number, paginated: boolean): void {
+/** What a list says before its items are read: duplicate list keys, a page marker (NextToken…), "there are none". */
+function startList(ctx: ItemContext, r: ListRecogniser, length: number, page: string | undefined): void {
   const { doc, base } = ctx;
   // Two lists under one key: JSON keeps the last, and the first one's items would vanish unseen.
   const dup = doc.duplicates.find((d) => d.object === base && d.key === r.key);
@@ -983,14 +1007,7 @@ function startList(ctx: ItemContext, r: ListRecogniser, length: number, paginate
     taint(ctx, r.dataset, undefined, dup.position, what);
   }
   // One page of a longer list: the items on the other pages are missing as surely as skipped ones.
-  if (paginated)
-    taint(
-      ctx,
-      r.dataset,
-      undefined,
-      doc.locate(`${base}/NextToken`),
-      'output has a NextToken: the rest of the list is missing',
-    );
+  if (page) taint(ctx, r.dataset, undefined, doc.locate(`${base}/${page}`), pageReason(page));
   if (length === 0) ctx.state.emptyDatasets.push({ dir: ctx.dir, dataset: r.dataset, file: doc.file });
 }
 

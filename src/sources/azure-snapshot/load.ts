@@ -770,6 +770,11 @@ function managedNetwork(it: ItemContext, mn: z.output<typeof S.mlProps>['managed
               ? r.destination
               : (r.destination?.serviceResourceId ?? r.destination?.serviceTag),
           subresourceTarget: typeof r.destination === 'object' ? r.destination.subresourceTarget : undefined,
+          addressPrefixes:
+            typeof r.destination === 'object' && r.destination.addressPrefixes.length
+              ? r.destination.addressPrefixes
+              : undefined,
+          action: typeof r.destination === 'object' ? r.destination.action : undefined,
           category: r.category,
           status: r.status,
           pointer: base + toPointer([name]).slice(1),
@@ -802,7 +807,7 @@ const READERS: Record<string, Reader> = {
     allowPublicAccessWhenBehindVnet: p.allowPublicAccessWhenBehindVnet,
   })),
   'microsoft.search/searchservices': reader('searchServices', S.searchProps, (it, p) => ({
-    // Search has IP rules but no default action: public access is governed by publicNetworkAccess alone.
+    // Search has IP rules but no default action: the rules are an allow list (checks/azure/support.ts, publicExposure).
     ...target(
       it,
       p,

@@ -83,7 +83,16 @@ export const cognitiveProps = props({
 export const outboundRuleShape = z.looseObject({
   type: z.string(),
   destination: opt(
-    z.union([z.string(), z.looseObject({ serviceResourceId: str, subresourceTarget: str, serviceTag: str })]),
+    z.union([
+      z.string(),
+      z.looseObject({
+        serviceResourceId: str,
+        subresourceTarget: str,
+        serviceTag: str,
+        addressPrefixes: strList,
+        action: str,
+      }),
+    ]),
   ),
   category: str,
   status: str,

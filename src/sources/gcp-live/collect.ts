@@ -39,6 +39,8 @@ export const ASSET_DATASETS = ALL.filter(
 );
 export const ASSET_TYPES = [...new Set(ASSET_DATASETS.flatMap((d) => [...GCP_DATASETS[d].assetTypes]))].sort();
 const PERIMETER_TYPE = 'accesscontextmanager.googleapis.com/ServicePerimeter';
+/** Listed with the perimeters (the same ACCESS_POLICY content): the access levels perimeters admit requests by. */
+const ACCESS_LEVEL_TYPE = 'accesscontextmanager.googleapis.com/AccessLevel';
 const PAGE_SIZE = '1000';
 
 /**
@@ -418,7 +420,7 @@ function perimeters(rest: GcpRest, org: string): Promise<Outcome> {
       rest.list(
         rest.url('cloudasset', `/v1/${org}/assets`, {
           contentType: 'ACCESS_POLICY',
-          assetTypes: PERIMETER_TYPE,
+          assetTypes: [PERIMETER_TYPE, ACCESS_LEVEL_TYPE],
           pageSize: PAGE_SIZE,
         }),
         'assets',
@@ -553,11 +555,16 @@ async function writeNode(out: string, n: NodeState): Promise<GcpScopeSummary> {
   ];
   for (const [dataset, outcome, file, shape] of files) {
     if (!outcome) continue;
+    // One access-policy list holds the perimeters and the access levels.
+    const datasets: GcpDataset[] =
+      dataset === 'accesscontextmanager:service-perimeters'
+        ? [dataset, 'accesscontextmanager:access-levels']
+        : [dataset];
     if (outcome.failure) {
-      unavailable.push({ scope: n.node, dataset, ...outcome.failure });
+      for (const d of datasets) unavailable.push({ scope: n.node, dataset: d, ...outcome.failure });
       continue;
     }
-    collected.push(dataset);
+    collected.push(...datasets);
     // An empty list is declared by the manifest; written, it would only be an "empty result" warning.
     if (outcome.items.length > 0) await writeFile(path.join(dir, file), stableJson(shape(outcome.items)));
   }

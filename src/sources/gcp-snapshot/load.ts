@@ -23,6 +23,7 @@ import {
   type GcpOrgPolicy,
   type GcpOrgPolicyRule,
   type GcpPerimeterConfig,
+  type GcpPerimeterRule,
   type GcpProtocolPorts,
   type GcpSkippedItem,
 } from '../../inventory/gcp.js';
@@ -108,6 +109,8 @@ export function loadGcpSnapshotFromTexts(files: { name: string; text: string }[]
 interface PathHints {
   project?: string;
   managedZone?: string;
+  /** gcloud dns response-policies rules list names no policy: a "responsePolicies/<name>" folder does. */
+  responsePolicy?: string;
   /** gcloud compute routers get-status names no router: "regions/<r>/routers/<name>" folders do. */
   region?: string;
   router?: string;
@@ -121,6 +124,7 @@ function pathHints(file: string): PathHints {
   for (let i = 0; i + 1 < folders.length; i++) {
     if (folders[i] === 'projects') out.project = folders[i + 1];
     if (folders[i] === 'managedZones') out.managedZone = folders[i + 1];
+    if (folders[i] === 'responsePolicies') out.responsePolicy = folders[i + 1];
     if (folders[i] === 'regions') out.region = folders[i + 1];
     if (folders[i] === 'routers') out.router = folders[i + 1];
   }
@@ -318,6 +322,8 @@ function handlerFor(raw: Json, assetType?: string): { dataset: GcpDataset; handl
   const name = typeof raw.name === 'string' ? raw.name : '';
   if (/^accessPolicies\/[^/]+\/servicePerimeters\//.test(name))
     return { dataset: 'accesscontextmanager:service-perimeters', handler: readPerimeter };
+  if (/^accessPolicies\/[^/]+\/accessLevels\//.test(name))
+    return { dataset: 'accesscontextmanager:access-levels', handler: readAccessLevel };
   if (/^(projects|folders|organizations)\/[^/]+\/policies\//.test(name))
     return { dataset: 'orgpolicy:policies', handler: readOrgPolicyV2 };
   if (/\/locations\/[^/]+\/endpoints\//.test(name))
@@ -325,6 +331,7 @@ function handlerFor(raw: Json, assetType?: string): { dataset: GcpDataset; handl
   if (/\/locations\/[^/]+\/indexEndpoints\//.test(name))
     return { dataset: 'aiplatform:index-endpoints', handler: readIndexEndpoint };
   if (/\/locations\/[^/]+\/instances\//.test(name)) return { dataset: 'notebooks:instances', handler: readWorkbench };
+  if (/\/locations\/[^/]+\/runtimes\//.test(name)) return { dataset: 'notebooks:instances', handler: readRuntime };
   if (/^projects\/[^/]+\/services\//.test(name)) return { dataset: 'serviceusage:services', handler: readService };
   if (typeof raw.projectId === 'string') return { dataset: 'resourcemanager:projects', handler: readProject };
   return undefined;
@@ -417,6 +424,17 @@ function readAsset(it: ItemContext, r: Json): void {
       readPerimeter,
       r.servicePerimeter as Json,
       `${it.pointer}/servicePerimeter`,
+    );
+    return;
+  }
+  // ACCESS_POLICY content: an access level is in accessLevel.
+  if (r.accessLevel && typeof r.accessLevel === 'object') {
+    runHandler(
+      ctx,
+      'accesscontextmanager:access-levels',
+      readAccessLevel,
+      r.accessLevel as Json,
+      `${it.pointer}/accessLevel`,
     );
     return;
   }
@@ -1160,30 +1178,51 @@ const readManagedZone: Handler = (it, f) => {
   );
 };
 
+/**
+ * The parent of a Cloud DNS item whose output does not name it (a record set's zone, a rule's response policy): from
+ * the asset name, else from the folder the gcloud output sits in. Without either the item cannot be placed: a located
+ * error, and its data set incomplete in the project.
+ */
+function dnsParent(
+  it: ItemContext,
+  f: Fields,
+  project: string,
+  collection: 'managedZones' | 'responsePolicies',
+  folder: string | undefined,
+  dataset: GcpDataset,
+  words: { item: string; parent: string; output: string; reason: string },
+): string | undefined {
+  const fromAsset = it.assetName
+    ? new RegExp(`^(projects/[^/]+/${collection}/[^/]+)`).exec(gcpIdKey(it.assetName))?.[1]
+    : undefined;
+  const parent = fromAsset ?? (folder ? `projects/${project}/${collection}/${folder}` : undefined);
+  if (parent) return parent;
+  error(
+    it,
+    f.pointer,
+    `${words.item} names no ${words.parent}: keep ${words.output} output under a folder ${collection}/<${collection === 'managedZones' ? 'zone' : 'policy'}> (docs/gcp-snapshots.md); item skipped`,
+  );
+  it.state.skips.push({
+    dataset,
+    scope: project,
+    region: 'global',
+    item: { file: it.doc.file, pointer: f.pointer, reason: words.reason },
+  });
+  return undefined;
+}
+
 const readRecordSet: Handler = (it, f) => {
   const name = f.need('name');
   const type = f.need('type');
   const project = dnsProject(it);
   // Asset names: //dns.googleapis.com/projects/p/managedZones/z/rrsets/<name>/<type>.
-  const fromAsset = it.assetName
-    ? /^(projects\/[^/]+\/managedZones\/[^/]+)/.exec(gcpIdKey(it.assetName))?.[1]
-    : undefined;
-  const zone =
-    fromAsset ?? (it.hints.managedZone ? `projects/${project}/managedZones/${it.hints.managedZone}` : undefined);
-  if (!zone) {
-    error(
-      it,
-      f.pointer,
-      'a record set names no managed zone: keep gcloud dns record-sets output under a folder managedZones/<zone> (docs/gcp-snapshots.md); item skipped',
-    );
-    it.state.skips.push({
-      dataset: 'dns:record-sets',
-      scope: project,
-      region: 'global',
-      item: { file: it.doc.file, pointer: f.pointer, reason: 'record set without a zone' },
-    });
-    return;
-  }
+  const zone = dnsParent(it, f, project, 'managedZones', it.hints.managedZone, 'dns:record-sets', {
+    item: 'a record set',
+    parent: 'managed zone',
+    output: 'gcloud dns record-sets',
+    reason: 'record set without a zone',
+  });
+  if (!zone) return;
   add(
     it,
     f,
@@ -1231,6 +1270,60 @@ const readDnsPolicy: Handler = (it, f) => {
   );
 };
 
+const readResponsePolicy: Handler = (it, f) => {
+  const name = f.need('responsePolicyName');
+  const project = dnsProject(it);
+  const id = it.assetName ? gcpIdKey(it.assetName) : `projects/${project}/responsePolicies/${name}`;
+  add(
+    it,
+    f,
+    'dnsResponsePolicies',
+    'dns:response-policies',
+    {
+      project,
+      region: 'global',
+      id,
+      name,
+      networks: f.objs('networks').map((n) => gcpIdKey(n.need('networkUrl'))),
+    },
+    { scope: project, region: 'global' },
+  );
+};
+
+const readResponsePolicyRule: Handler = (it, f) => {
+  const name = f.need('ruleName');
+  const project = dnsProject(it);
+  // Asset names: //dns.googleapis.com/projects/p/responsePolicies/rp/rules/<rule>.
+  const policy = dnsParent(it, f, project, 'responsePolicies', it.hints.responsePolicy, 'dns:response-policy-rules', {
+    item: 'a response policy rule',
+    parent: 'response policy',
+    output: 'gcloud dns response-policies rules',
+    reason: 'response policy rule without a policy',
+  });
+  if (!policy) return;
+  add(
+    it,
+    f,
+    'dnsResponsePolicyRules',
+    'dns:response-policy-rules',
+    {
+      project,
+      region: 'global',
+      id: `${policy}/rules/${name}`,
+      name,
+      policy,
+      dnsName: f.need('dnsName'),
+      ...(f.str('behavior') ? { behavior: f.str('behavior') } : {}),
+      localData: (f.obj('localData')?.objs('localDatas') ?? []).map((d) => ({
+        name: d.need('name'),
+        type: d.need('type'),
+        rrdatas: d.strs('rrdatas'),
+      })),
+    },
+    { scope: project, region: 'global' },
+  );
+};
+
 // ---------------------------------------------------------------------------------------------------------------
 // Access Context Manager v1, Org Policy v2 (and v1 from asset ORG_POLICY content)
 
@@ -1251,7 +1344,29 @@ function perimeterConfig(c: Fields | undefined): GcpPerimeterConfig | undefined 
       : {}),
     ingressPolicies: c.objs('ingressPolicies').length,
     egressPolicies: c.objs('egressPolicies').length,
+    ingress: c.objs('ingressPolicies').map((r) => perimeterRule(r, 'ingressFrom', 'ingressTo')),
+    egress: c.objs('egressPolicies').map((r) => perimeterRule(r, 'egressFrom', 'egressTo')),
     pointer: c.pointer,
+  };
+}
+
+function perimeterRule(r: Fields, fromKey: string, toKey: string): GcpPerimeterRule {
+  const from = r.obj(fromKey);
+  const to = r.obj(toKey);
+  const sources = from?.objs('sources') ?? [];
+  return {
+    ...(from?.str('identityType') ? { identityType: from.str('identityType') } : {}),
+    identities: from?.strs('identities') ?? [],
+    sourceAccessLevels: sources.flatMap((x) => x.str('accessLevel') ?? []),
+    sourceResources: sources.flatMap((x) => x.str('resource') ?? []),
+    resources: to?.strs('resources') ?? [],
+    operations: (to?.objs('operations') ?? []).map((o) => ({
+      serviceName: o.str('serviceName') ?? '',
+      methods: o.objs('methodSelectors').flatMap((m) => m.str('method') ?? m.str('permission') ?? []),
+    })),
+    roles: to?.strs('roles') ?? [],
+    incomplete: !from || !to,
+    pointer: r.pointer,
   };
 }
 
@@ -1274,6 +1389,44 @@ const readPerimeter: Handler = (it, f) => {
       ...(status ? { status } : {}),
       ...(spec ? { spec } : {}),
       useExplicitDryRunSpec: f.bool('useExplicitDryRunSpec') ?? false,
+    },
+    { scope, region: 'global' },
+  );
+};
+
+const readAccessLevel: Handler = (it, f) => {
+  const name = gcpIdKey(f.need('name'));
+  const policy = /^(accessPolicies\/[^/]+)/.exec(name)?.[1] ?? 'accessPolicies/unknown';
+  const scope = it.ancestors.find((a) => a.startsWith('organizations/')) ?? policy;
+  const basic = f.obj('basic');
+  const custom = f.obj('custom')?.obj('expr')?.str('expression');
+  add(
+    it,
+    f,
+    'accessLevels',
+    'accesscontextmanager:access-levels',
+    {
+      id: name,
+      name: shortName(name),
+      title: f.str('title'),
+      ...(basic
+        ? {
+            basic: {
+              combiningFunction: basic.str('combiningFunction') ?? 'AND',
+              conditions: basic.objs('conditions').map((c) => ({
+                ipSubnetworks: c.strs('ipSubnetworks'),
+                requiredAccessLevels: c.strs('requiredAccessLevels').map(gcpIdKey),
+                members: c.strs('members'),
+                regions: c.strs('regions'),
+                negate: c.bool('negate') ?? false,
+                devicePolicy: c.has('devicePolicy'),
+                vpcNetworkSources: c.objs('vpcNetworkSources').length,
+                ...(c.obj('expr') ? { expression: c.obj('expr')!.str('expression') ?? '' } : {}),
+              })),
+            },
+          }
+        : {}),
+      ...(custom !== undefined ? { customExpression: custom } : {}),
     },
     { scope, region: 'global' },
   );
@@ -1367,13 +1520,16 @@ function locationOf(name: string): string {
 
 function pscConfig(f: Fields) {
   const c = f.obj('privateServiceConnectConfig');
-  return c
-    ? {
-        privateServiceConnectConfig: {
-          enablePrivateServiceConnect: c.bool('enablePrivateServiceConnect'),
-          projectAllowlist: c.strs('projectAllowlist'),
-        },
-      }
+  if (c)
+    return {
+      privateServiceConnectConfig: {
+        enablePrivateServiceConnect: c.bool('enablePrivateServiceConnect'),
+        projectAllowlist: c.strs('projectAllowlist'),
+      },
+    };
+  // The deprecated top-level field (Vertex AI v1 Endpoint and IndexEndpoint) says the same.
+  return f.bool('enablePrivateServiceConnect') === true
+    ? { privateServiceConnectConfig: { enablePrivateServiceConnect: true, projectAllowlist: [] } }
     : {};
 }
 
@@ -1410,6 +1566,7 @@ const readIndexEndpoint: Handler = (it, f) => {
       labels: f.labels('labels'),
       displayName: f.str('displayName'),
       publicEndpointEnabled: f.bool('publicEndpointEnabled'),
+      publicEndpointDomainName: f.str('publicEndpointDomainName') || undefined,
       network: f.str('network') ? gcpIdKey(f.str('network')!) : undefined,
       ...pscConfig(f),
     },
@@ -1467,6 +1624,48 @@ const readWorkbench: Handler = (it, f) => {
       ...fields,
     },
     regionOfZone(zone),
+  );
+};
+
+/**
+ * A managed notebooks runtime (Notebooks v1 Runtime), judged like a Workbench instance: its VM has an external IP
+ * unless virtualMachineConfig.internalIpOnly is true, and with neither network nor subnet it runs on a
+ * Google-managed network, outside every AI network.
+ */
+const readRuntime: Handler = (it, f) => {
+  const id = gcpIdKey(f.need('name'));
+  const region = locationOf(id);
+  const vm = f.obj('virtualMachine')?.obj('virtualMachineConfig');
+  const ref = (v: string | undefined) => (v ? gcpIdKey(v) : undefined);
+  const internalOnly = vm?.bool('internalIpOnly');
+  addProjectItem(
+    it,
+    f,
+    'workbenchInstances',
+    'notebooks:instances',
+    id,
+    {
+      name: shortName(id),
+      labels: f.labels('labels'),
+      zone: vm?.str('zone') ? shortName(vm.str('zone')!) : region,
+      state: f.str('state'),
+      apiVersion: 'runtime',
+      disablePublicIp: internalOnly,
+      networkInterfaces:
+        vm && (vm.has('network') || vm.has('subnet'))
+          ? [
+              {
+                network: ref(vm.str('network')),
+                subnet: ref(vm.str('subnet')),
+                hasExternalIp: internalOnly !== true,
+                pointer: vm.pointer,
+              },
+            ]
+          : [],
+      tags: vm?.strs('tags') ?? [],
+      serviceAccounts: [],
+    },
+    region,
   );
 };
 
@@ -1548,6 +1747,8 @@ const KIND_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> =
   'dns#managedZone': { dataset: 'dns:managed-zones', handler: readManagedZone },
   'dns#resourceRecordSet': { dataset: 'dns:record-sets', handler: readRecordSet },
   'dns#policy': { dataset: 'dns:policies', handler: readDnsPolicy },
+  'dns#responsePolicy': { dataset: 'dns:response-policies', handler: readResponsePolicy },
+  'dns#responsePolicyRule': { dataset: 'dns:response-policy-rules', handler: readResponsePolicyRule },
 };
 
 const ASSET_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> = {
@@ -1576,11 +1777,14 @@ const ASSET_HANDLERS: Record<string, { dataset: GcpDataset; handler: Handler }> 
   'dns.googleapis.com/ManagedZone': KIND_HANDLERS['dns#managedZone']!,
   'dns.googleapis.com/ResourceRecordSet': KIND_HANDLERS['dns#resourceRecordSet']!,
   'dns.googleapis.com/Policy': KIND_HANDLERS['dns#policy']!,
+  'dns.googleapis.com/ResponsePolicy': KIND_HANDLERS['dns#responsePolicy']!,
+  'dns.googleapis.com/ResponsePolicyRule': KIND_HANDLERS['dns#responsePolicyRule']!,
   'cloudresourcemanager.googleapis.com/Project': { dataset: 'resourcemanager:projects', handler: readProject },
   'serviceusage.googleapis.com/Service': { dataset: 'serviceusage:services', handler: readService },
   'aiplatform.googleapis.com/Endpoint': { dataset: 'aiplatform:endpoints', handler: readVertexEndpoint },
   'aiplatform.googleapis.com/IndexEndpoint': { dataset: 'aiplatform:index-endpoints', handler: readIndexEndpoint },
   'notebooks.googleapis.com/Instance': { dataset: 'notebooks:instances', handler: readWorkbench },
+  'notebooks.googleapis.com/Runtime': { dataset: 'notebooks:instances', handler: readRuntime },
   'orgpolicy.googleapis.com/Policy': { dataset: 'orgpolicy:policies', handler: readOrgPolicyV2 },
 };
 

@@ -7,7 +7,7 @@
  *   ("compute#network", "dns#managedZone", …) or by the shape of `name` where the API has no kind (Vertex AI,
  *   Workbench, Access Context Manager, Org Policy v2, Service Usage, Resource Manager);
  * - REST list responses ({kind: "compute#networkList", items, nextPageToken}, aggregated lists, {managedZones},
- *   {rrsets}, {endpoints}, {servicePerimeters}, {policies}, {services}…).
+ *   {rrsets}, {endpoints}, {servicePerimeters}, {accessLevels}, {policies}, {services}…).
  * Plus cordon's own manifest ({"cordonSnapshot": 1, "provider": "gcp"}).
  */
 
@@ -31,9 +31,9 @@ export function isAsset(v: unknown): boolean {
 }
 
 const NAME_PATTERNS = [
-  /^accessPolicies\/[^/]+\/servicePerimeters\/[^/]+$/,
+  /^accessPolicies\/[^/]+\/(servicePerimeters|accessLevels)\/[^/]+$/,
   /^(projects|folders|organizations)\/[^/]+\/policies\/[^/]+$/,
-  /^projects\/[^/]+\/locations\/[^/]+\/(endpoints|indexEndpoints|instances)\/[^/]+$/,
+  /^projects\/[^/]+\/locations\/[^/]+\/(endpoints|indexEndpoints|instances|runtimes)\/[^/]+$/,
   /^projects\/[^/]+\/services\/[^/]+$/,
 ];
 
@@ -51,11 +51,15 @@ export const LIST_KEYS = [
   'assets',
   'managedZones',
   'rrsets',
+  'responsePolicies',
+  'responsePolicyRules',
   'policies',
   'endpoints',
   'indexEndpoints',
   'instances',
+  'runtimes',
   'servicePerimeters',
+  'accessLevels',
   'services',
   'projects',
   'firewallPolicies',
@@ -98,7 +102,7 @@ const HEAD_ASSET = /"assetType"\s*:\s*"[a-z0-9-]+\.googleapis\.com\//;
 const HEAD_KIND = /"kind"\s*:\s*"(compute|dns)#/;
 const HEAD_SELF_LINK = /"(selfLink|network|networkUrl)"\s*:\s*"https:\/\/(www|compute|dns)\.googleapis\.com\//;
 const HEAD_NAME =
-  /"name"\s*:\s*"(accessPolicies\/[^"/]+\/servicePerimeters\/|(projects|folders|organizations)\/[^"/]+\/policies\/|projects\/[^"/]+\/locations\/[^"/]+\/(endpoints|indexEndpoints|instances)\/|projects\/[^"/]+\/services\/[a-z0-9.-]+\.googleapis\.com")/;
+  /"name"\s*:\s*"(accessPolicies\/[^"/]+\/(servicePerimeters|accessLevels)\/|(projects|folders|organizations)\/[^"/]+\/policies\/|projects\/[^"/]+\/locations\/[^"/]+\/(endpoints|indexEndpoints|instances|runtimes)\/|projects\/[^"/]+\/services\/[a-z0-9.-]+\.googleapis\.com")/;
 
 const HEAD_PROJECT = /"projectNumber"\s*:/;
 const HEAD_PROJECT_ID = /"projectId"\s*:/;
