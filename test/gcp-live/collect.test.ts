@@ -433,6 +433,53 @@ describe('cordon collect gcp (library)', () => {
     }
   });
 
+  it('DNS response policies and their rules come from Cloud DNS; rules that cannot be listed make both unavailable', async () => {
+    const policy = {
+      kind: 'dns#responsePolicy',
+      responsePolicyName: 'rp',
+      networks: [{ networkUrl: 'https://www.googleapis.com/compute/v1/projects/ai-prod/global/networks/ai-vpc' }],
+    };
+    const rule = {
+      kind: 'dns#responsePolicyRule',
+      ruleName: 'vertex',
+      dnsName: 'aiplatform.googleapis.com.',
+      localData: {
+        localDatas: [{ name: 'aiplatform.googleapis.com.', type: 'A', ttl: 300, rrdatas: ['142.250.72.10'] }],
+      },
+    };
+    for (const listed of [true, false]) {
+      const fake = await startFakeGcp(
+        world({
+          responsePolicies: { 'ai-prod': [policy] },
+          ...(listed ? { responsePolicyRules: { 'ai-prod/rp': [rule] } } : {}),
+        }),
+      );
+      try {
+        const { out, summary } = await collectAiProd(fake);
+        const inv = (await loadGcpSnapshot(out)).inventory;
+        const ok = summary.projects.find((p) => p.scope === 'ai-prod')!;
+        if (listed) {
+          assert.deepEqual(
+            inv.dnsResponsePolicies.map((x) => x.name),
+            ['rp'],
+          );
+          assert.equal(inv.dnsResponsePolicyRules.length, 1);
+          assert.ok(
+            ok.collected.includes('dns:response-policies') && ok.collected.includes('dns:response-policy-rules'),
+          );
+        } else {
+          // Never "no rules": the data sets are unavailable, naming the permission of the call that failed.
+          assert.deepEqual(ok.unavailable.map((u) => [u.dataset, u.permission]).sort(), [
+            ['dns:response-policies', 'dns.responsePolicyRules.list'],
+            ['dns:response-policy-rules', 'dns.responsePolicyRules.list'],
+          ]);
+        }
+      } finally {
+        await fake.close();
+      }
+    }
+  });
+
   it('router status: getRouterStatus per router with a BGP peer or a linked tunnel; a denied one is unavailable data naming it', async () => {
     const routerAsset = (name: string, d: Record<string, unknown>) =>
       computeAsset('111', 'ai-prod', 'Router', `regions/us-central1/routers/${name}`, {

@@ -28,6 +28,9 @@ export interface FakeGcpOptions {
   orgPolicies?: Json[];
   /** Record sets by "project/zone". */
   recordSets?: Record<string, Json[]>;
+  /** Cloud DNS response policies by project, and their rules by "project/policy". */
+  responsePolicies?: Record<string, Json[]>;
+  responsePolicyRules?: Record<string, Json[]>;
   user?: { clientId: string; clientSecret: string; refreshToken: string };
   serviceAccount?: { email: string; publicKeyPem: string };
   /** Items per page. */
@@ -317,6 +320,23 @@ export async function startFakeGcp(o: FakeGcpOptions): Promise<FakeGcp> {
         return n.startsWith(`${parent}/policies/`) || n.startsWith(`${alt}/policies/`);
       });
       return page(res, url, 'policies', items);
+    }
+    const policiesOf = /^\/dns\/v1\/projects\/([^/]+)\/responsePolicies$/.exec(p);
+    if (policiesOf)
+      return page(res, url, 'responsePolicies', o.responsePolicies?.[policiesOf[1]!] ?? [], {
+        kind: 'dns#responsePoliciesListResponse',
+      });
+    const rulesOf = /^\/dns\/v1\/projects\/([^/]+)\/responsePolicies\/([^/]+)\/rules$/.exec(p);
+    if (rulesOf) {
+      const items = o.responsePolicyRules?.[`${rulesOf[1]}/${decodeURIComponent(rulesOf[2]!)}`];
+      if (!items)
+        return rpcError(
+          res,
+          404,
+          'NOT_FOUND',
+          `The 'parameters.responsePolicy' resource named '${rulesOf[2]}' does not exist.`,
+        );
+      return page(res, url, 'responsePolicyRules', items, { kind: 'dns#responsePolicyRulesListResponse' });
     }
     const rrsets = /^\/dns\/v1\/projects\/([^/]+)\/managedZones\/([^/]+)\/rrsets$/.exec(p);
     if (rrsets) {

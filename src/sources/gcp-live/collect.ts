@@ -32,11 +32,14 @@ const ALL = Object.keys(GCP_DATASETS) as GcpDataset[];
 const RECORD_SETS: GcpDataset = 'dns:record-sets';
 /** routers.getRouterStatus per router (no asset type): the routes Cloud Routers learned. */
 const ROUTER_STATUS: GcpDataset = 'compute:router-status';
+/** Read from Cloud DNS directly (responsePolicies.list, responsePolicyRules.list), like record sets. */
+const RESPONSE_POLICIES: GcpDataset = 'dns:response-policies';
+const RESPONSE_POLICY_RULES: GcpDataset = 'dns:response-policy-rules';
+/** Project data sets not read through the Asset API. */
+const DIRECT: readonly GcpDataset[] = [RECORD_SETS, ROUTER_STATUS, RESPONSE_POLICIES, RESPONSE_POLICY_RULES];
 const HIERARCHY: GcpDataset[] = ALL.filter((d) => GCP_DATASETS[d].level === 'hierarchy');
 /** Data sets the RESOURCE asset list fills, and the asset types to ask for. */
-export const ASSET_DATASETS = ALL.filter(
-  (d) => GCP_DATASETS[d].level === 'project' && d !== RECORD_SETS && d !== ROUTER_STATUS,
-);
+export const ASSET_DATASETS = ALL.filter((d) => GCP_DATASETS[d].level === 'project' && !DIRECT.includes(d));
 export const ASSET_TYPES = [...new Set(ASSET_DATASETS.flatMap((d) => [...GCP_DATASETS[d].assetTypes]))].sort();
 const PERIMETER_TYPE = 'accesscontextmanager.googleapis.com/ServicePerimeter';
 /** Listed with the perimeters (the same ACCESS_POLICY content): the access levels perimeters admit requests by. */
@@ -61,6 +64,8 @@ export const GCP_PERMISSIONS = {
   /** networkEndpointGroups.listNetworkEndpoints. */
   negEndpoints: 'compute.networkEndpointGroups.list',
   routerStatus: GCP_DATASETS['compute:router-status'].permission,
+  responsePolicies: GCP_DATASETS[RESPONSE_POLICIES].permission,
+  responsePolicyRules: GCP_DATASETS[RESPONSE_POLICY_RULES].permission,
 } as const;
 export const GCP_COLLECT_PERMISSIONS: readonly string[] = [...new Set(Object.values(GCP_PERMISSIONS))].sort();
 
@@ -124,6 +129,10 @@ interface ProjectState {
   assetFailure?: { reason: string; permission: string };
   recordSets: Map<string, Json[]>;
   recordSetFailure?: { reason: string; permission: string };
+  /** Cloud DNS response policies, and the rules of each by policy name. */
+  responsePolicies: Json[];
+  responsePolicyRules: Map<string, Json[]>;
+  responsePolicyFailure?: { reason: string; permission: string };
   /** Instance group members or NEG endpoints that could not be listed (those groups keep unknown members). */
   memberFailures: Map<GcpDataset, { reason: string; permission: string }>;
   /** routers.getRouterStatus answers, each with the router it is for (`router`: its relative name). */
@@ -330,6 +339,7 @@ async function collectWith(rest: GcpRest, o: GcpCollectOptions, parents: string[
     ...[...projects.values()].map(async (p) => {
       p.orgPolicies = await orgPolicies(rest, `projects/${p.id}`);
       await recordSets(rest, p);
+      await responsePolicies(rest, p);
       await groupMembers(rest, p);
       await routerStatuses(rest, p);
     }),
@@ -377,6 +387,8 @@ function newProject(id: string): ProjectState {
     ancestors: [],
     assets: [],
     recordSets: new Map(),
+    responsePolicies: [],
+    responsePolicyRules: new Map(),
     memberFailures: new Map(),
     routerStatuses: [],
     routerStatusFailures: [],
@@ -454,6 +466,33 @@ async function recordSets(rest: GcpRest, p: ProjectState): Promise<void> {
     }
   } catch (err) {
     p.recordSetFailure = failureOf(err, GCP_PERMISSIONS.recordSets);
+  }
+}
+
+/**
+ * Cloud DNS response policies and their rules (a rule answering a Google API name with a public address overrides the
+ * private zones of the networks it is bound to). Not asked of the Asset API: whether it lists them is not documented
+ * clearly enough to risk the whole asset list on an asset type it may refuse.
+ */
+async function responsePolicies(rest: GcpRest, p: ProjectState): Promise<void> {
+  let permission: string = GCP_PERMISSIONS.responsePolicies;
+  try {
+    const policies = await rest.list(rest.url('dns', `/dns/v1/projects/${p.id}/responsePolicies`), 'responsePolicies');
+    permission = GCP_PERMISSIONS.responsePolicyRules;
+    for (const rp of policies) {
+      const name = typeof rp.responsePolicyName === 'string' ? rp.responsePolicyName : undefined;
+      if (!name) continue;
+      p.responsePolicyRules.set(
+        name,
+        await rest.list(
+          rest.url('dns', `/dns/v1/projects/${p.id}/responsePolicies/${encodeURIComponent(name)}/rules`),
+          'responsePolicyRules',
+        ),
+      );
+    }
+    p.responsePolicies = policies;
+  } catch (err) {
+    p.responsePolicyFailure = failureOf(err, permission);
   }
 }
 
@@ -616,6 +655,26 @@ async function writeProject(out: string, p: ProjectState, nodes: Map<string, Nod
             stableJson({ kind: 'dns#resourceRecordSetsListResponse', rrsets: sortRecordSets(items) }),
           );
         }
+  }
+  if (p.responsePolicyFailure) {
+    fail(RESPONSE_POLICIES, p.responsePolicyFailure);
+    fail(RESPONSE_POLICY_RULES, p.responsePolicyFailure);
+  } else {
+    if (p.responsePolicies.length > 0)
+      await writeFile(
+        path.join(dir, 'response-policies.json'),
+        stableJson({ responsePolicies: sortBy(p.responsePolicies, 'responsePolicyName') }),
+      );
+    // The reader takes the policy of gcloud rules from this folder name.
+    for (const [policy, rules] of p.responsePolicyRules)
+      if (rules.length > 0) {
+        const policyDir = path.join(dir, 'responsePolicies', policy);
+        await mkdir(policyDir, { recursive: true });
+        await writeFile(
+          path.join(policyDir, 'rules.json'),
+          stableJson({ responsePolicyRules: sortBy(rules, 'ruleName') }),
+        );
+      }
   }
   if (p.orgPolicies?.failure) fail('orgpolicy:policies', p.orgPolicies.failure);
   // Without its project asset the project's folders and organization are unknown: their data cannot be complete.
