@@ -57,3 +57,24 @@ export function maskNonNullAssertions(text: string): string {
   }
   return out.join('');
 }
+
+/**
+ * Type syntax newer than tree-sitter-bicep 1.1.0, which carries nothing cordon evaluates: a typed variable
+ * (`var name string = …`, Bicep 0.30) and the resource-derived types `resourceInput<'T@v'>.properties` /
+ * `resourceOutput<…>` (Azure Verified Modules' parameter types). The grammar rejects both, and its error recovery
+ * took every later declaration of the file with it (each then an "unknown name"). A variable's annotation is blanked,
+ * a resource-derived type becomes `object` (padded, so lines and columns stay the file's).
+ */
+export function maskTypeSyntax(text: string): string {
+  return text
+    .replace(/\bresource(?:Input|Output)<'[^'\n]*'>(?:\.[A-Za-z_][A-Za-z0-9_]*)*/g, (m) => 'object'.padEnd(m.length))
+    .replace(
+      /^([ \t]*var[ \t]+[A-Za-z_][A-Za-z0-9_]*)([ \t]+[^=\n]*?)(?=[ \t]*=[^=~])/gm,
+      (_m, head: string, type: string) => head + ' '.repeat(type.length),
+    );
+}
+
+/** The text as tree-sitter-bicep 1.1.0 can read it (both masks above; lines and columns unchanged). */
+export function maskForParse(text: string): string {
+  return maskNonNullAssertions(maskTypeSyntax(text));
+}

@@ -1,0 +1,193 @@
+/**
+ * Bicep and ARM as the third round of vendor reference deployments wrote them (an azd chat-with-your-data template
+ * with its compiled main.json and Azure Verified Modules copied in): operators around member access, safe
+ * dereference (`.?`, `[?i]`, compiled to `tryGet`), typed variables, resource-derived parameter types, and azd's
+ * `${VAR}` placeholders read by the compiled template. The fixtures are small and written for cordon.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { loadArm } from '../../src/sources/iac/arm/load.js';
+import { loadBicep } from '../../src/sources/iac/bicep/load.js';
+import { tmpTrees } from '../support/tmp-tree.js';
+
+const tree = tmpTrees('cordon-vendor3-');
+
+const skippedReasons = (partial: Map<string, Map<string, { reason: string }[]>>): string[] =>
+  [...partial.values()].flatMap((m) => [...m.values()].flat().map((x) => x.reason));
+
+describe('Bicep operators around member access', () => {
+  it('bind `.x` and `[i]` tighter than `!`, `==`, `&&`, `??` and `?:`, as Bicep does', async () => {
+    const dir = tree({
+      'main.bicep': `
+param cfg object = { enabled: false, name: 'x', list: [ { id: 'a' } ] }
+param lock object = {}
+param other string = 'x'
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-precedence'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  sku: { name: 'S0' }
+  tags: {
+    notMember: string(!cfg.enabled)
+    equalsMember: string(other == cfg.name)
+    andSafe: string(!empty(lock ?? {}) && lock.?kind != 'None')
+    ternaryMember: cfg.enabled ? 'yes' : cfg.list[0].id
+    safeMissing: cfg.?missing ?? 'fallback'
+    safeIndex: cfg.list[?3].?id ?? 'none'
+    arithmetic: string(1 + 2 * 3 == 7 && !(cfg.enabled || false))
+  }
+  properties: {
+    publicNetworkAccess: other == cfg.name ? 'Disabled' : 'Enabled'
+  }
+}
+`,
+    });
+    const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-precedence');
+    assert.ok(account, 'the account is read');
+    assert.equal(account.publicNetworkAccess, 'Disabled');
+    assert.deepEqual(account.tags, {
+      notMember: 'true',
+      equalsMember: 'true',
+      andSafe: 'false',
+      ternaryMember: 'a',
+      safeMissing: 'fallback',
+      safeIndex: 'none',
+      arithmetic: 'true',
+    });
+  });
+
+  it('reads typed variables and resource-derived parameter types, keeping the declarations after them', async () => {
+    const dir = tree({
+      'main.bicep': `
+param zoneTags resourceInput<'Microsoft.Network/privateDnsZones@2024-06-01'>.tags?
+param suffix string = 'rag'
+var accountName string = 'oai-\${suffix}'
+var access 'Enabled' | 'Disabled' = 'Disabled'
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: accountName
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  sku: { name: 'S0' }
+  tags: zoneTags ?? { none: 'true' }
+  properties: {
+    publicNetworkAccess: access
+  }
+}
+`,
+    });
+    const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-rag');
+    assert.ok(account, 'the account after the typed variables is read');
+    assert.equal(account.publicNetworkAccess, 'Disabled');
+    assert.deepEqual(account.tags, { none: 'true' });
+  });
+});
+
+const ARM_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+
+describe('compiled Bicep (ARM JSON) of Azure Verified Modules', () => {
+  it('evaluates tryGet, so network ACLs written with `.?` are known', async () => {
+    const template = {
+      $schema: ARM_SCHEMA,
+      contentVersion: '1.0.0.0',
+      parameters: {
+        networkAcls: { type: 'object', nullable: true, defaultValue: { defaultAction: 'Deny', ipRules: [] } },
+        subnets: { type: 'array', defaultValue: [] },
+      },
+      resources: [
+        {
+          type: 'Microsoft.CognitiveServices/accounts',
+          apiVersion: '2024-10-01',
+          name: 'oai-tryget',
+          location: 'swedencentral',
+          kind: 'OpenAI',
+          sku: { name: 'S0' },
+          tags: {
+            missing: "[coalesce(tryGet(parameters('networkAcls'), 'bypass'), 'none')]",
+            outOfRange: "[coalesce(tryGet(parameters('subnets'), 2, 'id'), 'none')]",
+            ofNull: "[coalesce(tryGet(null(), 'x'), 'none')]",
+          },
+          properties: {
+            publicNetworkAccess: 'Disabled',
+            networkAcls: {
+              defaultAction: "[tryGet(parameters('networkAcls'), 'defaultAction')]",
+              ipRules: "[tryGet(parameters('networkAcls'), 'ipRules')]",
+            },
+          },
+        },
+      ],
+    };
+    const dir = tree({ 'main.json': JSON.stringify(template, null, 2) });
+    const r = await loadArm(dir, [path.join(dir, 'main.json')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.deepEqual(skippedReasons(r.inventory.partial), []);
+    const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-tryget');
+    assert.ok(account, 'the account is read');
+    assert.equal(account.networkAcls?.defaultAction, 'Deny');
+    assert.deepEqual(account.tags, { missing: 'none', outOfRange: 'none', ofNull: 'none' });
+  });
+
+  it("takes azd's ${VAR} placeholders in main.parameters.json as unknown for main.json too, never as text", async () => {
+    const template = {
+      $schema: ARM_SCHEMA,
+      contentVersion: '1.0.0.0',
+      parameters: {
+        location: { type: 'string' },
+        enablePrivateNetworking: { type: 'bool', defaultValue: false },
+        principal: { type: 'object', defaultValue: {} },
+      },
+      resources: [
+        {
+          condition: "[not(parameters('enablePrivateNetworking'))]",
+          type: 'Microsoft.CognitiveServices/accounts',
+          apiVersion: '2024-10-01',
+          name: 'oai-azd',
+          location: "[parameters('location')]",
+          kind: 'OpenAI',
+          sku: { name: 'S0' },
+          tags: { owner: "[parameters('principal').id]" },
+          properties: { publicNetworkAccess: 'Enabled' },
+        },
+      ],
+    };
+    const parameters = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
+      contentVersion: '1.0.0.0',
+      parameters: {
+        location: { value: '${AZURE_LOCATION}' },
+        enablePrivateNetworking: { value: '${AZURE_ENABLE_PRIVATE_NETWORKING=true}' },
+        principal: { value: { id: '${PRINCIPAL_ID}', type: 'User' } },
+      },
+    };
+    const dir = tree({
+      'infra/main.json': JSON.stringify(template, null, 2),
+      'infra/main.parameters.json': JSON.stringify(parameters, null, 2),
+    });
+    const r = await loadArm(dir, [path.join(dir, 'infra/main.json'), path.join(dir, 'infra/main.parameters.json')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.deepEqual(
+      r.inventory.cognitiveAccounts.map((a) => a.name),
+      [],
+      'whether the account is deployed depends on the azd environment',
+    );
+    const reasons = skippedReasons(r.inventory.partial).join('\n');
+    assert.match(reasons, /AZURE_ENABLE_PRIVATE_NETWORKING/);
+    assert.doesNotMatch(reasons, /\$\{AZURE_LOCATION\}/, 'the placeholder is never read as a location');
+  });
+});
