@@ -2,13 +2,17 @@
  * Bicep and ARM as the third round of vendor reference deployments wrote them (an azd chat-with-your-data template
  * with its compiled main.json and Azure Verified Modules copied in): operators around member access, safe
  * dereference (`.?`, `[?i]`, compiled to `tryGet`), typed variables, resource-derived parameter types, and azd's
- * `${VAR}` placeholders read by the compiled template. The fixtures are small and written for cordon.
+ * `${VAR}` placeholders read by the compiled template; Terraform as the terraform-aws-modules VPC and vpc-endpoints
+ * modules write it (nested conditionals, endpoint service names looked up per for_each instance). The fixtures are
+ * small and written for cordon.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadArm } from '../../src/sources/iac/arm/load.js';
 import { loadBicep } from '../../src/sources/iac/bicep/load.js';
+import { partitionSnapshot } from '../../src/sources/detect.js';
+import { loadTerraform } from '../../src/sources/iac/terraform/load.js';
 import { tmpTrees } from '../support/tmp-tree.js';
 
 const tree = tmpTrees('cordon-vendor3-');
@@ -189,5 +193,84 @@ describe('compiled Bicep (ARM JSON) of Azure Verified Modules', () => {
     const reasons = skippedReasons(r.inventory.partial).join('\n');
     assert.match(reasons, /AZURE_ENABLE_PRIVATE_NETWORKING/);
     assert.doesNotMatch(reasons, /\$\{AZURE_LOCATION\}/, 'the placeholder is never read as a location');
+  });
+});
+
+async function loadTf(files: Record<string, string>) {
+  const root = tree(files);
+  const parts = await partitionSnapshot(root);
+  return loadTerraform(root, parts.terraform, { cwd: root });
+}
+
+describe('Terraform as the terraform-aws-modules VPC modules write it', () => {
+  it('reads a nested conditional right-associatively (a ? 1 : b ? 3 : 2), as HCL does', async () => {
+    const r = await loadTf({
+      'main.tf': `
+provider "aws" {
+  region = "eu-west-1"
+}
+variable "single" {
+  type    = bool
+  default = true
+}
+variable "per_az" {
+  type    = bool
+  default = false
+}
+locals {
+  nat_count = var.single ? 1 : var.per_az ? 3 : 2
+  label     = var.per_az ? "per-az" : var.single ? "single" : "many"
+}
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+  tags       = { nat = tostring(local.nat_count), label = local.label }
+}
+`,
+    });
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const vpc = r.inventory!.vpcs.find((v) => v.id === 'aws_vpc.main');
+    assert.ok(vpc, 'the VPC is read');
+    assert.deepEqual(vpc.tags, { nat: '1', label: 'single' });
+  });
+
+  it('answers aws_vpc_endpoint_service.service_name per for_each instance, as the provider builds it', async () => {
+    const r = await loadTf({
+      'main.tf': `
+provider "aws" {
+  region = "eu-west-1"
+}
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+locals {
+  endpoints = {
+    bedrock = { service = "bedrock-runtime" }
+    custom  = { service_name = "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0" }
+  }
+}
+data "aws_vpc_endpoint_service" "this" {
+  for_each     = local.endpoints
+  service      = try(each.value.service, null)
+  service_name = try(each.value.service_name, null)
+}
+resource "aws_vpc_endpoint" "this" {
+  for_each          = local.endpoints
+  vpc_id            = aws_vpc.main.id
+  service_name      = data.aws_vpc_endpoint_service.this[each.key].service_name
+  vpc_endpoint_type = "Interface"
+}
+`,
+    });
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.deepEqual(r.inventory!.vpcEndpoints.map((e) => [e.id, e.serviceName]).sort(), [
+      ['aws_vpc_endpoint.this["bedrock"]', 'com.amazonaws.eu-west-1.bedrock-runtime'],
+      ['aws_vpc_endpoint.this["custom"]', 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0'],
+    ]);
   });
 });
