@@ -273,4 +273,56 @@ resource "aws_vpc_endpoint" "this" {
       ['aws_vpc_endpoint.this["custom"]', 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0'],
     ]);
   });
+
+  it('reads a parenthesized operand of && and ||, and keeps a resource whose tag value is known only at deploy', async () => {
+    const r = await loadTf({
+      'main.tf': `
+provider "aws" {
+  region = "eu-west-1"
+}
+variable "azs" {
+  type    = list(string)
+  default = ["a", "b"]
+}
+variable "per_az" {
+  type    = bool
+  default = false
+}
+locals {
+  name = "ex-\${basename(path.cwd)}"
+}
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+  tags       = { Name = local.name, Owner = "platform" }
+}
+resource "aws_subnet" "public" {
+  count      = true && (!var.per_az || 2 >= length(var.azs)) ? 2 : 0
+  vpc_id     = aws_vpc.main.id
+  cidr_block = cidrsubnet("10.0.0.0/16", 8, count.index)
+  tags       = { Name = "\${local.name}-public" }
+}
+resource "aws_security_group" "db" {
+  name_prefix = local.name
+  vpc_id      = aws_vpc.main.id
+}
+`,
+    });
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const inv = r.inventory!;
+    assert.deepEqual(
+      inv.subnets.map((x) => x.id),
+      ['aws_subnet.public[0]', 'aws_subnet.public[1]'],
+    );
+    assert.equal(inv.vpcs[0]?.tags.Owner, 'platform');
+    assert.match(inv.vpcs[0]?.tags.Name ?? '', /^\{.*basename\(path\.cwd\).*\}$/);
+    assert.equal(inv.securityGroups.find((g) => g.id === 'aws_security_group.db')?.vpcId, 'aws_vpc.main');
+    assert.deepEqual(
+      [...inv.partial.values()].flatMap((m) => [...m.keys()]),
+      [],
+      'a tag or a name known only at deploy leaves no data set partial',
+    );
+  });
 });

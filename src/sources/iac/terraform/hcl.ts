@@ -277,7 +277,11 @@ class Converter {
         return this.mk(n, { k: 'unary', op: n.children[0]!.text, operand: this.sequence(n, operand) });
       }
       case 'binary_operation': {
-        const kids = n.children.filter((c): c is TsNode => c !== null && c.type !== 'comment');
+        // A parenthesized operand comes as `(`, its expression, `)` among the operation's own children
+        // (`a && (b || c)`, the terraform-aws-modules VPC's subnet counts): the parentheses are grouping only.
+        const kids = n.children.filter(
+          (c): c is TsNode => c !== null && c.type !== 'comment' && c.type !== '(' && c.type !== ')',
+        );
         const at = kids.findIndex((c) => !c.isNamed);
         if (at <= 0) throw new HclConvertError();
         return this.mk(n, {
