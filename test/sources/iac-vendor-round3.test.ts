@@ -305,6 +305,10 @@ resource "aws_security_group" "db" {
   name_prefix = local.name
   vpc_id      = aws_vpc.main.id
 }
+resource "aws_elasticache_subnet_group" "cache" {
+  name       = local.name
+  subnet_ids = aws_subnet.public[*].id
+}
 `,
     });
     assert.deepEqual(
@@ -322,7 +326,7 @@ resource "aws_security_group" "db" {
     assert.deepEqual(
       [...inv.partial.values()].flatMap((m) => [...m.keys()]),
       [],
-      'a tag or a name known only at deploy leaves no data set partial',
+      "a tag or a name (a security group's, a subnet group's) known only at deploy leaves no data set partial",
     );
   });
 });

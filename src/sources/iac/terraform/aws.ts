@@ -1090,8 +1090,9 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
   each(['aws_db_subnet_group'], (rd) => {
     const ids = rd.strs('subnet_ids');
     dbSubnetGroups.set(rd.r.address, ids);
-    const name = rd.str('name', true);
-    if (name) dbSubnetGroups.set(name, ids);
+    // A name known only at deploy leaves nothing partial: whatever names the group by it is not known either.
+    const name = rd.v.name;
+    if (typeof name === 'string' && name) dbSubnetGroups.set(name, ids);
   });
   each(['aws_db_instance'], (rd) => {
     const group = rd.str('db_subnet_group_name');
@@ -1136,8 +1137,8 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     (rd) => {
       const ids = rd.strs('subnet_ids');
       subnetGroups.set(`${familyOf[rd.r.type]}|${rd.r.address}`, ids);
-      const name = rd.str('name', true);
-      if (name) subnetGroups.set(`${familyOf[rd.r.type]}|${name}`, ids);
+      const name = rd.v.name; // as for DB subnet groups above
+      if (typeof name === 'string' && name) subnetGroups.set(`${familyOf[rd.r.type]}|${name}`, ids);
     },
   );
   for (const [k, ids] of dbSubnetGroups) subnetGroups.set(`db|${k}`, ids);
