@@ -330,3 +330,72 @@ resource "aws_elasticache_subnet_group" "cache" {
     );
   });
 });
+
+describe('Terraform as the terraform-google-modules network modules write it', () => {
+  it('converts "true"/"false" strings given to bool arguments, as Terraform does', async () => {
+    const r = await loadTf({
+      'main.tf': `
+provider "google" {
+  project = "p1"
+  region  = "us-central1"
+}
+locals {
+  subnets = [{ name = "ai", cidr = "10.2.0.0/24" }]
+}
+resource "google_compute_network" "vpc" {
+  name                    = "ai-vpc"
+  auto_create_subnetworks = "false"
+}
+resource "google_compute_subnetwork" "s" {
+  for_each                 = { for s in local.subnets : s.name => s }
+  name                     = each.value.name
+  ip_cidr_range            = each.value.cidr
+  network                  = google_compute_network.vpc.id
+  private_ip_google_access = lookup(each.value, "subnet_private_access", "false")
+}
+`,
+    });
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const gcp = r.gcp!;
+    assert.deepEqual(
+      gcp.subnetworks.map((s) => [s.name, s.privateIpGoogleAccess]),
+      [['ai', false]],
+    );
+    assert.equal(gcp.networks[0]?.autoCreateSubnetworks, false);
+  });
+
+  it("makes the network data set partial for private services access (a peering to Google's producer network)", async () => {
+    const r = await loadTf({
+      'main.tf': `
+provider "google" {
+  region = "us-central1"
+}
+resource "google_compute_network" "vpc" {
+  project                 = "p1"
+  name                    = "ai-vpc"
+  auto_create_subnetworks = false
+}
+resource "google_compute_global_address" "psa" {
+  project       = "p1"
+  name          = "psa-range"
+  purpose       = "VPC_PEERING"
+  address_type  = "INTERNAL"
+  prefix_length = 16
+  network       = google_compute_network.vpc.id
+}
+resource "google_service_networking_connection" "psa" {
+  network                 = google_compute_network.vpc.id
+  service                 = "servicenetworking.googleapis.com"
+  reserved_peering_ranges = [google_compute_global_address.psa.name]
+}
+`,
+    });
+    const partial = [...r.gcp!.partial]
+      .filter(([scope]) => scope.startsWith('p1/'))
+      .flatMap(([, m]) => m.get('compute:networks') ?? []);
+    assert.match(partial.map((x) => x.reason).join('\n'), /google_service_networking_connection/);
+  });
+});
