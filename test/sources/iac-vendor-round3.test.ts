@@ -399,3 +399,26 @@ resource "google_service_networking_connection" "psa" {
     assert.match(partial.map((x) => x.reason).join('\n'), /google_service_networking_connection/);
   });
 });
+
+describe('Terraform as the Azure Verified Modules write it', () => {
+  it('a registry module of provider `azure` not on disk leaves Azure data sets partial, not every cloud', async () => {
+    const r = await loadTf({
+      'main.tf': `
+provider "azurerm" {
+  features {}
+}
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-ai"
+  location = "swedencentral"
+}
+module "interfaces" {
+  source  = "Azure/avm-utl-interfaces/azure"
+  version = "0.2.0"
+}
+`,
+    });
+    assert.equal(r.inventory, undefined, 'no AWS scope (whose every check would be not assessed) is made up');
+    const reasons = [...r.azure!.partial.values()].flatMap((m) => [...m.values()].flat().map((x) => x.reason));
+    assert.match(reasons.join('\n'), /Azure\/avm-utl-interfaces\/azure/);
+  });
+});

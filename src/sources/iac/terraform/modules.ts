@@ -48,12 +48,15 @@ export interface ModuleDef {
 
 /**
  * The provider a Terraform Registry module source names (`[HOST/]NAMESPACE/NAME/PROVIDER[//SUBDIR]`), as the taints
- * name providers; '*' (every provider) for other sources and providers.
+ * name providers; '*' (every provider) for other sources and providers. Azure Verified Modules' utility and pattern
+ * modules name the provider `azure` (`Azure/avm-utl-interfaces/azure`): Azure's, like azurerm and azapi — read as
+ * every provider's, an Azure-only example reported every AWS check not assessed.
  */
 function registryProvider(source: unknown): string {
   if (typeof source !== 'string') return '*';
   const m = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)?[\w-]+\/[\w-]+\/([\w-]+)(?:\/\/.*)?$/i.exec(source);
   const p = m?.[1]?.toLowerCase();
+  if (p === 'azure') return 'azurerm';
   return p === 'aws' || p === 'azurerm' || p === 'azapi' ? p : p === 'google' || p === 'google-beta' ? 'google' : '*';
 }
 
