@@ -422,3 +422,62 @@ module "interfaces" {
     assert.match(reasons.join('\n'), /Azure\/avm-utl-interfaces\/azure/);
   });
 });
+
+describe('Terraform azurerm/azapi values no check reads', () => {
+  it("a private endpoint's custom NIC name or a tag known only at deploy leaves the endpoint read", async () => {
+    const r = await loadTf({
+      'main.tf': `
+provider "azurerm" {
+  features {}
+  subscription_id = "00000000-0000-0000-0000-000000000001"
+}
+data "azapi_resource" "existing_pe" {
+  type      = "Microsoft.Network/privateEndpoints@2024-05-01"
+  name      = "pe-oai"
+  parent_id = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-ai"
+}
+resource "azurerm_virtual_network" "vnet" {
+  name                = "vnet-ai"
+  location            = "swedencentral"
+  resource_group_name = "rg-ai"
+  address_space       = ["10.1.0.0/16"]
+}
+resource "azurerm_subnet" "pe" {
+  name                 = "snet-pe"
+  resource_group_name  = "rg-ai"
+  virtual_network_name = azurerm_virtual_network.vnet.name
+  address_prefixes     = ["10.1.1.0/24"]
+}
+resource "azapi_resource" "pe" {
+  type      = "Microsoft.Network/privateEndpoints@2024-05-01"
+  name      = "pe-oai"
+  location  = "swedencentral"
+  parent_id = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-ai"
+  tags      = { owner = data.azapi_resource.existing_pe.output.tags.owner }
+  body = {
+    properties = {
+      subnet                     = { id = azurerm_subnet.pe.id }
+      customNetworkInterfaceName = data.azapi_resource.existing_pe.output.properties.customNetworkInterfaceName
+      privateLinkServiceConnections = [{
+        name = "oai"
+        properties = {
+          privateLinkServiceId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/oai"
+          groupIds             = ["account"]
+        }
+      }]
+    }
+  }
+}
+`,
+    });
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const pe = r.azure!.privateEndpoints.find((p) => p.name === 'pe-oai');
+    assert.ok(pe, 'the endpoint is read');
+    assert.match(pe.tags?.owner ?? '', /^\{data\.azapi_resource\.existing_pe/);
+    const reasons = [...r.azure!.partial.values()].flatMap((m) => [...m.values()].flat().map((x) => x.reason));
+    assert.doesNotMatch(reasons.join('\n'), /existing_pe/, 'nothing is partial because of the unread values');
+  });
+});
