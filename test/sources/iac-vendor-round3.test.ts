@@ -66,10 +66,17 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
     });
   });
 
-  it('reads typed variables and resource-derived parameter types, keeping the declarations after them', async () => {
+  it('reads typed variables, resource-derived and nullable user-defined parameter types, keeping what follows them', async () => {
     const dir = tree({
       'main.bicep': `
 param zoneTags resourceInput<'Microsoft.Network/privateDnsZones@2024-06-01'>.tags?
+import { lockType } from 'br/public:avm/utl/types/avm-common-types:0.6.0'
+@description('A nullable parameter of a user-defined type, then an import: the grammar read a ternary.')
+param networkInjections networkInjectionType?
+
+import { privateEndpointType } from 'br/public:avm/utl/types/avm-common-types:0.6.0'
+param privateEndpoints privateEndpointType[]?
+
 param suffix string = 'rag'
 var accountName string = 'oai-\${suffix}'
 var access 'Enabled' | 'Disabled' = 'Disabled'
@@ -78,9 +85,10 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   location: 'swedencentral'
   kind: 'OpenAI'
   sku: { name: 'S0' }
-  tags: zoneTags ?? { none: 'true' }
+  tags: zoneTags ?? { none: 'true', endpoints: string(length(privateEndpoints ?? [])) }
   properties: {
     publicNetworkAccess: access
+    networkInjections: networkInjections
   }
 }
 `,
@@ -93,7 +101,7 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
     const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-rag');
     assert.ok(account, 'the account after the typed variables is read');
     assert.equal(account.publicNetworkAccess, 'Disabled');
-    assert.deepEqual(account.tags, { none: 'true' });
+    assert.deepEqual(account.tags, { none: 'true', endpoints: '0' });
   });
 });
 

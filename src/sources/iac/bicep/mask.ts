@@ -58,16 +58,28 @@ export function maskNonNullAssertions(text: string): string {
   return out.join('');
 }
 
+const PRIMITIVE_TYPES = new Set(['string', 'int', 'bool', 'object', 'array', 'any']);
+
 /**
  * Type syntax newer than tree-sitter-bicep 1.1.0, which carries nothing cordon evaluates: a typed variable
  * (`var name string = …`, Bicep 0.30) and the resource-derived types `resourceInput<'T@v'>.properties` /
  * `resourceOutput<…>` (Azure Verified Modules' parameter types). The grammar rejects both, and its error recovery
  * took every later declaration of the file with it (each then an "unknown name"). A variable's annotation is blanked,
- * a resource-derived type becomes `object` (padded, so lines and columns stay the file's).
+ * a resource-derived type becomes `object` (padded, so lines and columns stay the file's). A nullable parameter of a
+ * user-defined type (`param lock lockType?`, `param plans planType[]?`) is read by the grammar as the start of a
+ * ternary that takes the next declaration (an `import`, a `var`) with it; it becomes `object?` / `array?`, which is
+ * what ARM sees of it (padded when the name is long enough, as AVM's type names are).
  */
 export function maskTypeSyntax(text: string): string {
   return text
     .replace(/\bresource(?:Input|Output)<'[^'\n]*'>(?:\.[A-Za-z_][A-Za-z0-9_]*)*/g, (m) => 'object'.padEnd(m.length))
+    .replace(
+      /^([ \t]*param[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+)([A-Za-z_][A-Za-z0-9_.]*)((?:\[\])?)(?=\?)/gm,
+      (m, head: string, type: string, brackets: string) =>
+        PRIMITIVE_TYPES.has(type) && !brackets
+          ? m
+          : head + (brackets ? 'array' : 'object').padEnd(type.length + brackets.length),
+    )
     .replace(
       /^([ \t]*var[ \t]+[A-Za-z_][A-Za-z0-9_]*)([ \t]+[^=\n]*?)(?=[ \t]*=[^=~])/gm,
       (_m, head: string, type: string) => head + ' '.repeat(type.length),
