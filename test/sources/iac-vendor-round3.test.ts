@@ -489,3 +489,59 @@ resource "azapi_resource" "pe" {
     assert.doesNotMatch(reasons.join('\n'), /existing_pe/, 'nothing is partial because of the unread values');
   });
 });
+
+describe('Bicep child modules as Azure Verified Modules write them', () => {
+  it('a null passed to a module parameter with a default takes the default; a parent named as a::b is found', async () => {
+    const dir = tree({
+      'main.bicep': `
+param settings object = {}
+module account 'account.bicep' = {
+  name: 'account'
+  params: {
+    publicNetworkAccess: settings.?publicNetworkAccess
+  }
+}
+module container 'container.bicep' = {
+  name: 'container'
+}
+`,
+      'account.bicep': `
+param publicNetworkAccess string = 'Disabled'
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-child'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  sku: { name: 'S0' }
+  properties: {
+    publicNetworkAccess: publicNetworkAccess
+  }
+}
+`,
+      'container.bicep': `
+resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: 'stdocs'
+  resource blobServices 'blobServices@2024-01-01' existing = {
+    name: 'default'
+  }
+}
+resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  name: 'documents'
+  parent: storage::blobServices
+  properties: {
+    publicAccess: 'None'
+  }
+}
+`,
+    });
+    const r = await loadBicep(dir, [
+      path.join(dir, 'main.bicep'),
+      path.join(dir, 'account.bicep'),
+      path.join(dir, 'container.bicep'),
+    ]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.equal(r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-child')?.publicNetworkAccess, 'Disabled');
+  });
+});

@@ -198,7 +198,10 @@ class Frame {
   parameter(name: string, at: string): Value {
     const p = this.params.get(name.toLowerCase());
     if (!p) throw new Located(at, `parameters('${name}'): the template declares no parameter ${name}`);
-    if (p.value !== undefined) return p.value;
+    // A null given to a parameter with a default takes the default, as ARM does: Azure Verified Modules pass
+    // `settings.?changeFeedEnabled` on to `param changeFeedEnabled bool = false` (a template that relied on null
+    // there would fail to deploy, so the default is what a deployment has).
+    if (p.value !== undefined && !(p.value === null && 'def' in p)) return p.value;
     if ('def' in p) {
       const key = `param:${name.toLowerCase()}`;
       const cached = this.varCache.get(key);

@@ -404,6 +404,11 @@ export class BicepTranslator {
         };
         if (parentKey) sym.parent = parentKey;
         else if (parentProp?.type === 'identifier') sym.parent = parentProp.text;
+        // `parent: account::blobServices` (a nested existing resource, how AVM child modules name their parent)
+        else if (parentProp?.type === 'resource_expression') {
+          const name = this.symbolName(parentProp);
+          if (name !== undefined) sym.parent = name;
+        }
         const scope = property(body, 'scope');
         if (scope?.type === 'call_expression') {
           const fn = this.functionName(scope);
