@@ -545,3 +545,78 @@ resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@20
     assert.equal(r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-child')?.publicNetworkAccess, 'Disabled');
   });
 });
+
+describe('what bicep build and AVM write besides', () => {
+  it('reads an import list over several lines, and keeps the lines of what follows', async () => {
+    const dir = tree({
+      'main.bicep': `import {
+  lockType
+  roleAssignmentType
+} from 'br/public:avm/utl/types/avm-common-types:0.6.0'
+
+param lock lockType?
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-imports'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  sku: { name: 'S0' }
+  properties: {
+    publicNetworkAccess: 'Disabled'
+  }
+}
+`,
+    });
+    const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-imports');
+    assert.ok(account, 'the account is read');
+    assert.equal(account.origin.kind === 'file' ? account.origin.line : undefined, 7);
+  });
+
+  it("reads a nested deployment whose template is held in a variable ([variables('$fxv#0')])", async () => {
+    const inner = {
+      $schema: ARM_SCHEMA,
+      contentVersion: '1.0.0.0',
+      parameters: { access: { type: 'string' } },
+      resources: [
+        {
+          type: 'Microsoft.CognitiveServices/accounts',
+          apiVersion: '2024-10-01',
+          name: 'oai-held',
+          location: 'swedencentral',
+          kind: 'OpenAI',
+          sku: { name: 'S0' },
+          properties: { publicNetworkAccess: "[parameters('access')]" },
+        },
+      ],
+    };
+    const template = {
+      $schema: ARM_SCHEMA,
+      contentVersion: '1.0.0.0',
+      variables: { '$fxv#0': inner },
+      resources: [
+        {
+          type: 'Microsoft.Resources/deployments',
+          apiVersion: '2023-07-01',
+          name: 'held',
+          properties: {
+            mode: 'Incremental',
+            expressionEvaluationOptions: { scope: 'inner' },
+            template: "[variables('$fxv#0')]",
+            parameters: { access: { value: 'Disabled' } },
+          },
+        },
+      ],
+    };
+    const dir = tree({ 'main.json': JSON.stringify(template, null, 2) });
+    const r = await loadArm(dir, [path.join(dir, 'main.json')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.equal(r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-held')?.publicNetworkAccess, 'Disabled');
+  });
+});

@@ -68,10 +68,23 @@ const PRIMITIVE_TYPES = new Set(['string', 'int', 'bool', 'object', 'array', 'an
  * a resource-derived type becomes `object` (padded, so lines and columns stay the file's). A nullable parameter of a
  * user-defined type (`param lock lockType?`, `param plans planType[]?`) is read by the grammar as the start of a
  * ternary that takes the next declaration (an `import`, a `var`) with it; it becomes `object?` / `array?`, which is
- * what ARM sees of it (padded when the name is long enough, as AVM's type names are).
+ * what ARM sees of it (padded when the name is long enough, as AVM's type names are). An import list over several
+ * lines without commas is put on one line.
  */
 export function maskTypeSyntax(text: string): string {
   return text
+    .replace(
+      /^([ \t]*)import[ \t]*\{([^}]*\n[^}]*)\}([ \t]*from[ \t]*'[^'\n]*')/gm,
+      (_m, indent: string, list: string, from: string) => {
+        // A list over several lines, one name a line (AVM's common types): one line with commas, then as many
+        // empty lines, so the declarations after it keep their lines.
+        const items = list
+          .split(/[,\n]/)
+          .map((x) => x.trim())
+          .filter((x) => x && !x.startsWith('//'));
+        return `${indent}import { ${items.join(', ')} }${from}${'\n'.repeat(list.split('\n').length - 1)}`;
+      },
+    )
     .replace(/\bresource(?:Input|Output)<'[^'\n]*'>(?:\.[A-Za-z_][A-Za-z0-9_]*)*/g, (m) => 'object'.padEnd(m.length))
     .replace(
       /^([ \t]*param[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+)([A-Za-z_][A-Za-z0-9_.]*)((?:\[\])?)(?=\?)/gm,
