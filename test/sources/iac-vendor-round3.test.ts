@@ -620,3 +620,44 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
     assert.equal(r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-held')?.publicNetworkAccess, 'Disabled');
   });
 });
+
+describe('Bicep object spread', () => {
+  it('reads ...x in an object as the union of its parts, a later key winning, in values and resource bodies', async () => {
+    const dir = tree({
+      'main.bicep': `
+param hns bool = true
+param extra object = { minimumTlsVersion: 'TLS1_2' }
+var base = { a: '1', b: '1' }
+var merged = {
+  ...base
+  b: '2'
+  ...(hns ? { c: '3' } : {})
+}
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai-spread'
+  location: 'swedencentral'
+  kind: 'OpenAI'
+  sku: { name: 'S0' }
+  tags: merged
+  properties: {
+    publicNetworkAccess: 'Enabled'
+    ...extra
+    ...(hns ? { publicNetworkAccess: 'Disabled' } : {})
+  }
+}
+var list = [
+  'keep'
+]
+`,
+    });
+    const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-spread');
+    assert.ok(account, 'the account is read');
+    assert.deepEqual(account.tags, { a: '1', b: '2', c: '3' });
+    assert.equal(account.publicNetworkAccess, 'Disabled', 'the later spread wins');
+  });
+});

@@ -99,7 +99,63 @@ export function maskTypeSyntax(text: string): string {
     );
 }
 
-/** The text as tree-sitter-bicep 1.1.0 can read it (both masks above; lines and columns unchanged). */
+/** The text as tree-sitter-bicep 1.1.0 can read it (the masks of this file; lines and columns unchanged). */
 export function maskForParse(text: string): string {
-  return maskNonNullAssertions(maskTypeSyntax(text));
+  return maskObjectSpread(maskNonNullAssertions(maskTypeSyntax(text)));
+}
+
+/** The key an object spread is read under: `...expr` in an object becomes `__: expr` (same length), see below. */
+export const SPREAD_KEY = '__';
+
+/**
+ * The spread operator in an object (`{ a: 1, ...(c ? { b: 2 } : {}) }`, Bicep 0.34; AVM's storage and Cosmos DB
+ * modules write their optional properties so) is not in tree-sitter-bicep 1.1.0. It becomes a property of the key
+ * `__` (three characters for three, so columns stay), which the translator reads as the spread: the object is the
+ * union of its parts in order, a later key winning, as Bicep spreads. A spread in an array is left alone.
+ */
+export function maskObjectSpread(text: string): string {
+  const out = text.split('');
+  const stack: ('interp' | 'brace' | 'bracket' | 'paren')[] = [];
+  let inString = false;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (inString) {
+      if (ch === '\\') i += 2;
+      else if (ch === "'") {
+        inString = false;
+        i++;
+      } else if (ch === '$' && text[i + 1] === '{') {
+        stack.push('interp');
+        inString = false;
+        i += 2;
+      } else i++;
+      continue;
+    }
+    if (text.startsWith("'''", i)) {
+      const end = text.indexOf("'''", i + 3);
+      i = end < 0 ? text.length : end + 3;
+    } else if (ch === "'") {
+      inString = true;
+      i++;
+    } else if (text.startsWith('//', i)) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else if (ch === '{' || ch === '[' || ch === '(') {
+      stack.push(ch === '{' ? 'brace' : ch === '[' ? 'bracket' : 'paren');
+      i++;
+    } else if (ch === '}' || ch === ']' || ch === ')') {
+      if (stack.pop() === 'interp') inString = true;
+      i++;
+    } else if (text.startsWith('...', i) && stack.at(-1) === 'brace') {
+      out[i] = '_';
+      out[i + 1] = '_';
+      out[i + 2] = ':';
+      i += 3;
+    } else i++;
+  }
+  return out.join('');
 }

@@ -11,6 +11,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { reassociate, type OpTree } from './precedence.js';
+import { SPREAD_KEY } from './mask.js';
 import type { SourcePosition } from '../../../util/errors.js';
 import { renderExpr, Unknown, type Expr, type Value } from '../arm/expression.js';
 
@@ -75,6 +76,12 @@ interface Symbol {
   loop?: { item?: string; index?: string; collection: Node };
   /** Where an existing resource lives: resourceGroup('rg') / resourceGroup('sub', 'rg'). */
   scopeArgs?: Node[];
+}
+
+/** An object property that stands for a spread (`...x`, masked as the key SPREAD_KEY). */
+function isSpread(p: Node): boolean {
+  const k = p.namedChildren[0];
+  return k?.type === 'identifier' && k.text === SPREAD_KEY;
 }
 
 /** A step of a member chain: `.x`, `[i]`, or their safe forms `.?x`, `[?i]`. */
@@ -728,15 +735,23 @@ export class BicepTranslator {
       case 'array':
         return call('createArray', ...arrayItems(n).map((c) => this.item(c, env)));
       case 'object': {
-        const args: Expr[] = [];
+        // Spreads (`...x`, masked as the key SPREAD_KEY) cut the object into parts united in order.
+        const parts: Expr[] = [];
+        let args: Expr[] = [];
         for (const p of named(n)) {
           if (p.type !== 'object_property') continue;
           const [k, v] = named(p);
           const key = k ? keyOf(k) : undefined;
           if (key === undefined || !v) return this.unknown(n, 'an object with a computed key');
-          args.push(lit(key), this.expr(v, env));
+          if (key === SPREAD_KEY && k?.type === 'identifier') {
+            if (args.length > 0) parts.push(call('createObject', ...args));
+            args = [];
+            parts.push(this.expr(v, env));
+          } else args.push(lit(key), this.expr(v, env));
         }
-        return call('createObject', ...args);
+        if (parts.length === 0) return call('createObject', ...args);
+        if (args.length > 0) parts.push(call('createObject', ...args));
+        return parts.length === 1 ? call('union', call('createObject'), parts[0]!) : call('union', ...parts);
       }
       default:
         return this.unknown(n, `${n.type.replace(/_/g, ' ')} is not evaluated before deploy`);
@@ -746,6 +761,9 @@ export class BicepTranslator {
   /** A value as template JSON: objects and arrays stay JSON (so positions and property loops map), the rest expressions. */
   json(n: Node, env: Map<string, Expr>, at: string): Json {
     this.positions.set(at, pos(n));
+    // An object with a spread is one expression (the union of its parts).
+    if (n.type === 'object' && named(n).some((p) => p.type === 'object_property' && isSpread(p)))
+      return jsonOf(this.expr(n, env));
     if (n.type === 'object') {
       const out: Record<string, Json> = {};
       const copies: Json[] = [];
