@@ -12,8 +12,23 @@ const OPERAND_END = /[A-Za-z0-9_)\]']/;
 
 export function maskNonNullAssertions(text: string): string {
   const out = text.split('');
-  /** Open braces in code: 'interp' for a `${` of a string (its `}` goes back into the string), else 'brace'. */
-  const stack: ('interp' | 'brace')[] = [];
+  walkCode(text, (i) => {
+    const next = text[i + 1];
+    if (text[i] === '!' && i > 0 && OPERAND_END.test(text[i - 1]!) && next !== '=' && next !== '~') out[i] = ' ';
+    return 1;
+  });
+  return out.join('');
+}
+
+/** What encloses a position in code: a `${` of a string (its `}` goes back into the string), `{`, `[` or `(`. */
+type Enclosing = 'interp' | 'brace' | 'bracket' | 'paren';
+
+/**
+ * Calls `visit` at every character of code — strings (with their interpolations read as code), comments and
+ * brackets followed — with what encloses it; `visit` returns how many characters it consumed.
+ */
+function walkCode(text: string, visit: (i: number, enclosing: Enclosing | undefined) => number): void {
+  const stack: Enclosing[] = [];
   let inString = false;
   let i = 0;
   while (i < text.length) {
@@ -43,19 +58,14 @@ export function maskNonNullAssertions(text: string): string {
     } else if (text.startsWith('/*', i)) {
       const end = text.indexOf('*/', i + 2);
       i = end < 0 ? text.length : end + 2;
-    } else if (ch === '{') {
-      stack.push('brace');
+    } else if (ch === '{' || ch === '[' || ch === '(') {
+      stack.push(ch === '{' ? 'brace' : ch === '[' ? 'bracket' : 'paren');
       i++;
-    } else if (ch === '}') {
+    } else if (ch === '}' || ch === ']' || ch === ')') {
       if (stack.pop() === 'interp') inString = true;
       i++;
-    } else {
-      const next = text[i + 1];
-      if (ch === '!' && i > 0 && OPERAND_END.test(text[i - 1]!) && next !== '=' && next !== '~') out[i] = ' ';
-      i++;
-    }
+    } else i += visit(i, stack.at(-1));
   }
-  return out.join('');
 }
 
 const PRIMITIVE_TYPES = new Set(['string', 'int', 'bool', 'object', 'array', 'any']);
@@ -115,47 +125,12 @@ export const SPREAD_KEY = '__';
  */
 export function maskObjectSpread(text: string): string {
   const out = text.split('');
-  const stack: ('interp' | 'brace' | 'bracket' | 'paren')[] = [];
-  let inString = false;
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (inString) {
-      if (ch === '\\') i += 2;
-      else if (ch === "'") {
-        inString = false;
-        i++;
-      } else if (ch === '$' && text[i + 1] === '{') {
-        stack.push('interp');
-        inString = false;
-        i += 2;
-      } else i++;
-      continue;
-    }
-    if (text.startsWith("'''", i)) {
-      const end = text.indexOf("'''", i + 3);
-      i = end < 0 ? text.length : end + 3;
-    } else if (ch === "'") {
-      inString = true;
-      i++;
-    } else if (text.startsWith('//', i)) {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end;
-    } else if (text.startsWith('/*', i)) {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-    } else if (ch === '{' || ch === '[' || ch === '(') {
-      stack.push(ch === '{' ? 'brace' : ch === '[' ? 'bracket' : 'paren');
-      i++;
-    } else if (ch === '}' || ch === ']' || ch === ')') {
-      if (stack.pop() === 'interp') inString = true;
-      i++;
-    } else if (text.startsWith('...', i) && stack.at(-1) === 'brace') {
-      out[i] = '_';
-      out[i + 1] = '_';
-      out[i + 2] = ':';
-      i += 3;
-    } else i++;
-  }
+  walkCode(text, (i, enclosing) => {
+    if (!text.startsWith('...', i) || enclosing !== 'brace') return 1;
+    out[i] = '_';
+    out[i + 1] = '_';
+    out[i + 2] = ':';
+    return 3;
+  });
   return out.join('');
 }
