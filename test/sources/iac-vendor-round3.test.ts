@@ -17,6 +17,13 @@ import { tmpTrees } from '../support/tmp-tree.js';
 
 const tree = tmpTrees('cordon-vendor3-');
 
+/** No input error: every declaration was read. */
+const noErrors = (r: { errors: { format(): string }[] }) =>
+  assert.deepEqual(
+    r.errors.map((e) => e.format()),
+    [],
+  );
+
 const skippedReasons = (partial: Map<string, Map<string, { reason: string }[]>>): string[] =>
   [...partial.values()].flatMap((m) => [...m.values()].flat().map((x) => x.reason));
 
@@ -48,10 +55,7 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
 `,
     });
     const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-precedence');
     assert.ok(account, 'the account is read');
     assert.equal(account.publicNetworkAccess, 'Disabled');
@@ -94,10 +98,7 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
 `,
     });
     const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-rag');
     assert.ok(account, 'the account after the typed variables is read');
     assert.equal(account.publicNetworkAccess, 'Disabled');
@@ -141,10 +142,7 @@ describe('compiled Bicep (ARM JSON) of Azure Verified Modules', () => {
     };
     const dir = tree({ 'main.json': JSON.stringify(template, null, 2) });
     const r = await loadArm(dir, [path.join(dir, 'main.json')]);
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     assert.deepEqual(skippedReasons(r.inventory.partial), []);
     const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-tryget');
     assert.ok(account, 'the account is read');
@@ -189,10 +187,7 @@ describe('compiled Bicep (ARM JSON) of Azure Verified Modules', () => {
       'infra/main.parameters.json': JSON.stringify(parameters, null, 2),
     });
     const r = await loadArm(dir, [path.join(dir, 'infra/main.json'), path.join(dir, 'infra/main.parameters.json')]);
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     assert.deepEqual(
       r.inventory.cognitiveAccounts.map((a) => a.name),
       [],
@@ -235,10 +230,7 @@ resource "aws_vpc" "main" {
 }
 `,
     });
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     const vpc = r.inventory!.vpcs.find((v) => v.id === 'aws_vpc.main');
     assert.ok(vpc, 'the VPC is read');
     assert.deepEqual(vpc.tags, { nat: '1', label: 'single' });
@@ -272,10 +264,7 @@ resource "aws_vpc_endpoint" "this" {
 }
 `,
     });
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     assert.deepEqual(r.inventory!.vpcEndpoints.map((e) => [e.id, e.serviceName]).sort(), [
       ['aws_vpc_endpoint.this["bedrock"]', 'com.amazonaws.eu-west-1.bedrock-runtime'],
       ['aws_vpc_endpoint.this["custom"]', 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0'],
@@ -319,10 +308,7 @@ resource "aws_elasticache_subnet_group" "cache" {
 }
 `,
     });
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     const inv = r.inventory!;
     assert.deepEqual(
       inv.subnets.map((x) => x.id),
@@ -363,10 +349,7 @@ resource "google_compute_subnetwork" "s" {
 }
 `,
     });
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     const gcp = r.gcp!;
     assert.deepEqual(
       gcp.subnetworks.map((s) => [s.name, s.privateIpGoogleAccess]),
@@ -478,10 +461,7 @@ resource "azapi_resource" "pe" {
 }
 `,
     });
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     const pe = r.azure!.privateEndpoints.find((p) => p.name === 'pe-oai');
     assert.ok(pe, 'the endpoint is read');
     assert.match(pe.tags?.owner ?? '', /^\{data\.azapi_resource\.existing_pe/);
@@ -538,10 +518,7 @@ resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@20
       path.join(dir, 'account.bicep'),
       path.join(dir, 'container.bicep'),
     ]);
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     assert.equal(r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-child')?.publicNetworkAccess, 'Disabled');
   });
 });
@@ -567,10 +544,7 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
 `,
     });
     const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-imports');
     assert.ok(account, 'the account is read');
     assert.equal(account.origin.kind === 'file' ? account.origin.line : undefined, 7);
@@ -613,10 +587,7 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
     };
     const dir = tree({ 'main.json': JSON.stringify(template, null, 2) });
     const r = await loadArm(dir, [path.join(dir, 'main.json')]);
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     assert.equal(r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-held')?.publicNetworkAccess, 'Disabled');
   });
 });
@@ -651,10 +622,7 @@ var list = [
 `,
     });
     const r = await loadBicep(dir, [path.join(dir, 'main.bicep')]);
-    assert.deepEqual(
-      r.errors.map((e) => e.format()),
-      [],
-    );
+    noErrors(r);
     const account = r.inventory.cognitiveAccounts.find((a) => a.name === 'oai-spread');
     assert.ok(account, 'the account is read');
     assert.deepEqual(account.tags, { a: '1', b: '2', c: '3' });
