@@ -591,6 +591,29 @@ const PURE: Record<string, Pure> = {
   less: (args, _c, fn) => compare(args, fn) < 0,
   greaterorequals: (args, _c, fn) => compare(args, fn) >= 0,
   lessorequals: (args, _c, fn) => compare(args, fn) <= 0,
+  /**
+   * `tryGet(value, key, …)`: each key or index in turn, null as soon as one is missing (what Bicep's `.?` and `[?i]`
+   * compile to, in every Azure Verified Module). A key missing from a declared-only view is a runtime property.
+   */
+  tryget(args, ctx, fn) {
+    arity(fn, args, 2);
+    let cur: Value = args[0]!;
+    for (const key of args.slice(1)) {
+      if (cur === null) return null;
+      if (Array.isArray(cur) && typeof key === 'number') cur = key >= 0 && key < cur.length ? cur[key]! : null;
+      else if (isObjectValue(cur) && typeof key === 'string') {
+        const v = getProperty(cur, key);
+        if (v === undefined && DECLARED_ONLY.has(cur))
+          return new Unknown(
+            `${fn}(…, '${key}')`,
+            `${key} is a runtime property, known only after deploy (${ctx.where})`,
+          );
+        cur = v ?? null;
+      } else if (cur instanceof Unknown) return cur;
+      else throw new ExpressionError(`${fn}() cannot look up ${describe(key)} in ${describe(cur)}`);
+    }
+    return cur;
+  },
   items(args, _c, fn) {
     const o = args[0] ?? null;
     if (!isObjectValue(o)) throw new ExpressionError(`${fn}() expects an object`);

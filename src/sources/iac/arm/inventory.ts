@@ -52,7 +52,7 @@ import {
  * Values no reader or check looks at (a key vault's tenant, a VM's administrator password, the names of a connection,
  * a NIC or a zone group's configuration, a workspace's display name): when they are known only at deploy, nothing is missing, as for CloudFormation's names and descriptions.
  */
-const UNREAD_VALUE = [
+export const UNREAD_VALUE = [
   /^\/properties\/tenantId$/,
   /^\/properties\/osProfile(\/|$)/,
   /^\/properties\/customNetworkInterfaceName$/,

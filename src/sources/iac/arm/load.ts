@@ -37,22 +37,23 @@ function linkedPaths(v: unknown, out: string[]): void {
 }
 
 /**
- * Parameter values of a parameters file: `value`s as given, Key Vault `reference`s unknown. With `azd`, a string
- * holding `${NAME}` is filled from the Azure Developer CLI's environment at deploy (the main.parameters.json beside
- * a main.bicep of an azd template), so it is unknown, naming the variable.
+ * Parameter values of a parameters file: `value`s as given, Key Vault `reference`s unknown. A value holding `${NAME}`
+ * (anywhere inside it) is a placeholder the Azure Developer CLI fills from its environment at deploy — the
+ * main.parameters.json of an azd template, which serves its main.bicep and the main.json compiled from it alike
+ * (`${NAME=default}` too: which applies depends on that environment) — so it is unknown, naming the variable.
  */
-export function parameterValues(doc: LocatedJson, azd = false): Map<string, Value> {
+export function parameterValues(doc: LocatedJson): Map<string, Value> {
   const out = new Map<string, Value>();
   const params = isRecord(doc.value) && isRecord(doc.value.parameters) ? doc.value.parameters : {};
   for (const [k, v] of Object.entries(params)) {
-    const env = azd && isRecord(v) && typeof v.value === 'string' ? /\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(v.value) : null;
+    const env = isRecord(v) && 'value' in v ? placeholder(v.value) : undefined;
     if (env) {
       const { line } = doc.locate(`/parameters/${k}/value`);
       out.set(
         k,
         new Unknown(
           `parameters('${k}')`,
-          `parameter ${k} is set from the azd environment variable ${env[1]!} at deploy (${doc.file}:${line ?? 1})`,
+          `parameter ${k} is set from the azd environment variable ${env} at deploy (${doc.file}:${line ?? 1})`,
         ),
       );
     } else if (isRecord(v) && 'value' in v) out.set(k, v.value as Value);
@@ -65,6 +66,17 @@ export function parameterValues(doc: LocatedJson, azd = false): Map<string, Valu
     }
   }
   return out;
+}
+
+/** The first `${NAME}` placeholder in a parameter value (strings inside objects and arrays too). */
+function placeholder(v: unknown): string | undefined {
+  if (typeof v === 'string') return /\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(v)?.[1];
+  const items = Array.isArray(v) ? v : isRecord(v) ? Object.values(v) : [];
+  for (const x of items) {
+    const p = placeholder(x);
+    if (p) return p;
+  }
+  return undefined;
 }
 
 /**

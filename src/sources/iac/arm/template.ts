@@ -154,6 +154,11 @@ class Frame {
   private readonly evaluating = new Set<string>();
   private readonly params = new Map<string, { pointer: string; value?: Value; def?: unknown }>();
   private readonly vars = new Map<string, { pointer: string; raw: unknown; copy?: unknown }>();
+
+  /** A variable as written (not evaluated) with its pointer: a nested deployment's template held in a variable. */
+  rawVariable(name: string): { pointer: string; raw: unknown } | undefined {
+    return this.vars.get(name.toLowerCase());
+  }
   private readonly symbols = new Map<string, { raw: unknown; pointer: string }>();
   /** The nested deployments of a template without symbolic names, for `reference(resourceId(deployments, n))`. */
   private readonly deploymentList: { raw: Record<string, unknown>; pointer: string }[] = [];
@@ -210,7 +215,10 @@ class Frame {
   parameter(name: string, at: string): Value {
     const p = this.params.get(name.toLowerCase());
     if (!p) throw new Located(at, `parameters('${name}'): the template declares no parameter ${name}`);
-    if (p.value !== undefined) return p.value;
+    // A null given to a parameter with a default takes the default, as ARM does: Azure Verified Modules pass
+    // `settings.?changeFeedEnabled` on to `param changeFeedEnabled bool = false` (a template that relied on null
+    // there would fail to deploy, so the default is what a deployment has).
+    if (p.value !== undefined && !(p.value === null && 'def' in p)) return p.value;
     if ('def' in p) {
       const key = `param:${name.toLowerCase()}`;
       const cached = this.varCache.get(key);
@@ -842,6 +850,16 @@ function deploymentFrame(
     doc = loaded;
     base = '';
     template = loaded.value;
+  }
+  // `"template": "[variables('$fxv#0')]"`: bicep build puts a template several module calls share (AVM's
+  // resource-role-assignment) in a variable; its expressions are the nested template's, so it is read as written.
+  const held = typeof template === 'string' ? /^\[\s*variables\('([^']+)'\)\s*\]$/.exec(template) : null;
+  if (held && !link) {
+    const v = frame.rawVariable(held[1]!);
+    if (v && isRecord(v.raw)) {
+      template = v.raw;
+      base = v.pointer;
+    }
   }
   if (!isRecord(template)) {
     throw new Located(`${pointer}/properties`, `deployment ${name} has neither an inline template nor a templateLink`);

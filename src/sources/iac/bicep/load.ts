@@ -16,7 +16,7 @@ import { IacAzureFeed } from '../arm/inventory.js';
 import type { Value } from '../arm/expression.js';
 import { isParametersDocument, parameterValues, withGivenParameters } from '../arm/load.js';
 import { evaluateTemplate, evaluateVariables, type LinkCall, type SourceDoc } from '../arm/template.js';
-import { maskNonNullAssertions } from './mask.js';
+import { maskForParse } from './mask.js';
 import { RegistryModules } from './registry.js';
 import { BicepTranslator } from './translate.js';
 
@@ -74,7 +74,7 @@ async function translateFile(
 ): Promise<Translated | undefined> {
   const text = await readText(base, file, errors);
   if (text === undefined) return undefined;
-  const tree = p.parse(maskNonNullAssertions(text));
+  const tree = p.parse(maskForParse(text));
   if (!tree) {
     errors.push(new InputError(file, 'cannot parse Bicep'));
     return undefined;
@@ -136,7 +136,7 @@ function readImported(
   } catch {
     return undefined;
   }
-  const tree = p.parse(maskNonNullAssertions(text));
+  const tree = p.parse(maskForParse(text));
   if (!tree) return undefined;
   try {
     const content = (rel: string) => {
@@ -185,7 +185,7 @@ async function readParamFile(
     return undefined;
   }
   const masked = text.replace(using[0], ' '.repeat(using[0].length)).replace(/^([ \t]*)param(?=[ \t])/gm, '$1var  ');
-  const tree = p.parse(maskNonNullAssertions(masked));
+  const tree = p.parse(maskForParse(masked));
   if (!tree) return undefined;
   try {
     const t = new BicepTranslator(tree.rootNode, file).translate();
@@ -235,7 +235,7 @@ async function parametersBeside(
   try {
     const doc = parseLocatedJson(file, text, { jsonc: true });
     if (!isParametersDocument(doc.value)) return undefined;
-    return parameterValues(doc, true);
+    return parameterValues(doc);
   } catch (err) {
     result.errors.push(err instanceof InputError ? err : new InputError(file, String(err)));
     return undefined;

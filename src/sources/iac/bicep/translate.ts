@@ -10,6 +10,8 @@
  * an unknown naming the expression and its line.
  */
 import type { Node } from 'web-tree-sitter';
+import { reassociate, type OpTree } from './precedence.js';
+import { SPREAD_KEY } from './mask.js';
 import type { SourcePosition } from '../../../util/errors.js';
 import { renderExpr, Unknown, type Expr, type Value } from '../arm/expression.js';
 
@@ -75,6 +77,16 @@ interface Symbol {
   /** Where an existing resource lives: resourceGroup('rg') / resourceGroup('sub', 'rg'). */
   scopeArgs?: Node[];
 }
+
+/** An object property that stands for a spread (`...x`, masked as the key SPREAD_KEY). */
+function isSpread(p: Node): boolean {
+  const k = p.namedChildren[0];
+  return k?.type === 'identifier' && k.text === SPREAD_KEY;
+}
+
+/** A step of a member chain: `.x`, `[i]`, or their safe forms `.?x`, `[?i]`. */
+type Step = string | Expr | { safe: string | Expr };
+const isSafe = (p: Step): p is { safe: string | Expr } => typeof p === 'object' && 'safe' in p;
 
 const BINARY: Record<string, string> = {
   '==': 'equals',
@@ -399,6 +411,11 @@ export class BicepTranslator {
         };
         if (parentKey) sym.parent = parentKey;
         else if (parentProp?.type === 'identifier') sym.parent = parentProp.text;
+        // `parent: account::blobServices` (a nested existing resource, how AVM child modules name their parent)
+        else if (parentProp?.type === 'resource_expression') {
+          const name = this.symbolName(parentProp);
+          if (name !== undefined) sym.parent = name;
+        }
         const scope = property(body, 'scope');
         if (scope?.type === 'call_expression') {
           const fn = this.functionName(scope);
@@ -583,27 +600,72 @@ export class BicepTranslator {
     return parentName !== undefined && child ? `${parentName}::${child.text}` : undefined;
   }
 
-  /** Member/subscript chain: root node and the path. */
-  private chain(n: Node, env: Map<string, Expr>): { root: Node; path: (string | Expr)[] } {
-    const path: (string | Expr)[] = [];
-    let cur = n;
-    for (;;) {
-      if (cur.type === 'member_expression') {
-        path.unshift(cur.childForFieldName('property')?.text ?? '');
-        cur = cur.childForFieldName('object') ?? named(cur)[0]!;
-      } else if (cur.type === 'subscript_expression') {
-        const ix = cur.childForFieldName('index') ?? named(cur)[1];
-        path.unshift(ix ? this.expr(ix, env) : lit(0));
-        cur = cur.childForFieldName('object') ?? named(cur)[0]!;
-      } else return { root: cur, path };
-    }
-  }
-
   /** An array item, or a call the grammar split in two (see `arrayItems`). */
   private item(c: Node | SplitCall, env: Map<string, Expr>): Expr {
     if (!('call' in c)) return this.expr(c, env);
     const inner = named(c.args)[0];
     return call(c.call.text, ...(inner ? [this.expr(inner, env)] : []));
+  }
+
+  /** A member or index chain on an operand (`reassociate` has taken operators apart). */
+  private member(root: Node, path: Step[], env: Map<string, Expr>, n: Node): Expr {
+    const rootName = this.symbolName(root);
+    if (rootName !== undefined && !env.has(rootName)) {
+      // What a resource or module declares is read by name; a safe step there reads what the strict one reads.
+      const plain = path.map((p) => (isSafe(p) ? p.safe : p));
+      const sym = this.symbols.get(rootName);
+      if (sym?.kind === 'resource') return this.resourceMember(rootName, plain, env, n);
+      if (sym?.kind === 'module') return this.moduleOutput(rootName, plain, n);
+    }
+    let e = this.expr(root, env);
+    for (let i = 0; i < path.length; i++) {
+      const p = path[i]!;
+      if (isSafe(p)) {
+        // `a.?x.y` short-circuits: once a safe step gives null the rest of the chain is null (tryGet's keys).
+        const keys = path.slice(i).map((q) => {
+          const k = isSafe(q) ? q.safe : q;
+          return typeof k === 'string' ? lit(k) : k;
+        });
+        return call('tryGet', e, ...keys);
+      }
+      e = typeof p === 'string' ? { k: 'prop', of: e, name: p } : { k: 'index', of: e, index: p };
+    }
+    return e;
+  }
+
+  /** An operator expression with Bicep's precedence (see `precedence.ts`). */
+  private opTree(t: OpTree, env: Map<string, Expr>, whole: Node): Expr {
+    switch (t.k) {
+      case 'chain': {
+        if (t.steps.length === 0) return this.expr(t.root, env);
+        const path: Step[] = t.steps.map((st) => {
+          const key = st.kind === 'member' ? (st.name ?? '') : this.expr(st.index!, env);
+          return st.safe ? { safe: key } : key;
+        });
+        return this.member(t.root, path, env, whole);
+      }
+      case 'unary': {
+        const arg = this.opTree(t.arg, env, whole);
+        if (t.op === '!') return call('not', arg);
+        if (t.op === '-') return call('sub', lit(0), arg);
+        return this.unknown(t.node, `operator ${t.op} is not evaluated`);
+      }
+      case 'ternary':
+        return call(
+          'if',
+          this.opTree(t.cond, env, whole),
+          this.opTree(t.then, env, whole),
+          this.opTree(t.else, env, whole),
+        );
+      case 'binary': {
+        const [a, b] = [this.opTree(t.left, env, whole), this.opTree(t.right, env, whole)];
+        if (t.op === '!=') return call('not', call('equals', a, b));
+        if (t.op === '=~') return call('equals', call('toLower', a), call('toLower', b));
+        if (t.op === '!~') return call('not', call('equals', call('toLower', a), call('toLower', b)));
+        const fn = BINARY[t.op];
+        return fn ? call(fn, a, b) : this.unknown(t.node, `operator ${t.op} is not evaluated`);
+      }
+    }
   }
 
   /** A Bicep expression as an ARM expression tree. */
@@ -641,18 +703,12 @@ export class BicepTranslator {
         throw new Error(`${this.where(n)}: unknown name ${n.text}`);
       }
       case 'member_expression':
-      case 'subscript_expression': {
-        const { root, path } = this.chain(n, env);
-        const rootName = this.symbolName(root);
-        if (rootName !== undefined && !env.has(rootName)) {
-          const sym = this.symbols.get(rootName);
-          if (sym?.kind === 'resource') return this.resourceMember(rootName, path, env, n);
-          if (sym?.kind === 'module') return this.moduleOutput(rootName, path, n);
-        }
-        let e = this.expr(root, env);
-        for (const p of path)
-          e = typeof p === 'string' ? { k: 'prop', of: e, name: p } : { k: 'index', of: e, index: p };
-        return e;
+      case 'subscript_expression':
+      case 'binary_expression':
+      case 'unary_expression':
+      case 'ternary_expression': {
+        const tree = reassociate(n);
+        return tree ? this.opTree(tree, env, n) : this.unknown(n, 'an incomplete expression');
       }
       case 'call_expression': {
         const name = this.functionName(n);
@@ -676,45 +732,26 @@ export class BicepTranslator {
           f?.type === 'member_expression' ? (f.childForFieldName('property')?.text ?? name) : (f?.text ?? name);
         return call(original, ...args);
       }
-      case 'binary_expression': {
-        const l = n.childForFieldName('left');
-        const r = n.childForFieldName('right');
-        const op = n.childForFieldName('operator')?.text ?? '';
-        if (!l || !r) return this.unknown(n, 'an incomplete expression');
-        const [a, b] = [this.expr(l, env), this.expr(r, env)];
-        if (op === '!=') return call('not', call('equals', a, b));
-        if (op === '=~') return call('equals', call('toLower', a), call('toLower', b));
-        if (op === '!~') return call('not', call('equals', call('toLower', a), call('toLower', b)));
-        const fn = BINARY[op];
-        return fn ? call(fn, a, b) : this.unknown(n, `operator ${op} is not evaluated`);
-      }
-      case 'unary_expression': {
-        const op = n.childForFieldName('operator')?.text ?? n.children[0]?.text;
-        const arg = n.childForFieldName('argument') ?? named(n)[0];
-        if (!arg) return this.unknown(n, 'an incomplete expression');
-        if (op === '!') return call('not', this.expr(arg, env));
-        if (op === '-') return call('sub', lit(0), this.expr(arg, env));
-        return this.unknown(n, `operator ${op ?? ''} is not evaluated`);
-      }
-      case 'ternary_expression': {
-        const c = n.childForFieldName('condition');
-        const a = n.childForFieldName('consequence');
-        const b = n.childForFieldName('alternative');
-        if (!c || !a || !b) return this.unknown(n, 'an incomplete expression');
-        return call('if', this.expr(c, env), this.expr(a, env), this.expr(b, env));
-      }
       case 'array':
         return call('createArray', ...arrayItems(n).map((c) => this.item(c, env)));
       case 'object': {
-        const args: Expr[] = [];
+        // Spreads (`...x`, masked as the key SPREAD_KEY) cut the object into parts united in order.
+        const parts: Expr[] = [];
+        let args: Expr[] = [];
         for (const p of named(n)) {
           if (p.type !== 'object_property') continue;
           const [k, v] = named(p);
           const key = k ? keyOf(k) : undefined;
           if (key === undefined || !v) return this.unknown(n, 'an object with a computed key');
-          args.push(lit(key), this.expr(v, env));
+          if (key === SPREAD_KEY && k?.type === 'identifier') {
+            if (args.length > 0) parts.push(call('createObject', ...args));
+            args = [];
+            parts.push(this.expr(v, env));
+          } else args.push(lit(key), this.expr(v, env));
         }
-        return call('createObject', ...args);
+        if (parts.length === 0) return call('createObject', ...args);
+        if (args.length > 0) parts.push(call('createObject', ...args));
+        return parts.length === 1 ? call('union', call('createObject'), parts[0]!) : call('union', ...parts);
       }
       default:
         return this.unknown(n, `${n.type.replace(/_/g, ' ')} is not evaluated before deploy`);
@@ -724,6 +761,9 @@ export class BicepTranslator {
   /** A value as template JSON: objects and arrays stay JSON (so positions and property loops map), the rest expressions. */
   json(n: Node, env: Map<string, Expr>, at: string): Json {
     this.positions.set(at, pos(n));
+    // An object with a spread is one expression (the union of its parts).
+    if (n.type === 'object' && named(n).some((p) => p.type === 'object_property' && isSpread(p)))
+      return jsonOf(this.expr(n, env));
     if (n.type === 'object') {
       const out: Record<string, Json> = {};
       const copies: Json[] = [];

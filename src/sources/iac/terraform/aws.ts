@@ -264,11 +264,30 @@ class Reader {
         : undefined;
   }
 
+  /**
+   * Tags. A value not known before deploy (the examples' `Name = "ex-${basename(path.cwd)}"`, merged into every
+   * resource's tags) is kept as its expression in braces, as the CloudFormation reader keeps it: the tag is present,
+   * and a zone tag with such a value names no zone, which the scan warns about — the resource is not left out and its
+   * data set stays complete. A map whose keys are not known (an unknown variable merged in) still marks it partial.
+   */
   tags(): Record<string, string> {
-    const t = this.soft('tags');
+    const t = isObject(this.v.tags) ? this.v.tags : this.soft('tags');
     const out: Record<string, string> = {};
-    if (isObject(t)) for (const [k, x] of Object.entries(t)) if (typeof x === 'string') out[k] = x;
+    if (isObject(t))
+      for (const [k, x] of Object.entries(t)) {
+        const u = firstUnknown(x);
+        if (u) out[k] = `{${u.what}}`;
+        else if (typeof x === 'string') out[k] = x;
+      }
     return out;
+  }
+
+  /** A name no check judges (a security group's, a load balancer's): unknown is its expression, nothing partial. */
+  label(attr: string): string | undefined {
+    const v = this.v[attr];
+    const u = firstUnknown(v);
+    if (u) return `{${u.what}}`;
+    return typeof v === 'string' ? v : undefined;
   }
 
   blocks(attr: string): ValueObject[] {
@@ -618,7 +637,7 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     inv.securityGroups.push({
       ...rd.scoped(),
       id,
-      name: rd.str('name', true) ?? rd.str('name_prefix', true) ?? id,
+      name: rd.label('name') ?? rd.label('name_prefix') ?? id,
       ...(rd.str('vpc_id') ? { vpcId: rd.str('vpc_id')! } : {}),
       ingress: perms('ingress'),
       // Terraform removes the default allow-all egress rule unless the code declares egress.
@@ -880,7 +899,7 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     inv.loadBalancers.push({
       ...rd.scoped(),
       arn: rd.r.address,
-      name: rd.str('name', true) ?? rd.r.address,
+      name: rd.label('name') ?? rd.r.address,
       type,
       scheme: rd.bool('internal', false) ? 'internal' : 'internet-facing',
       ...(vpcId ? { vpcId } : {}),
@@ -1071,8 +1090,9 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
   each(['aws_db_subnet_group'], (rd) => {
     const ids = rd.strs('subnet_ids');
     dbSubnetGroups.set(rd.r.address, ids);
-    const name = rd.str('name', true);
-    if (name) dbSubnetGroups.set(name, ids);
+    // A name known only at deploy leaves nothing partial: whatever names the group by it is not known either.
+    const name = rd.v.name;
+    if (typeof name === 'string' && name) dbSubnetGroups.set(name, ids);
   });
   each(['aws_db_instance'], (rd) => {
     const group = rd.str('db_subnet_group_name');
@@ -1117,8 +1137,8 @@ export function mapAws(resources: TfResource[], taints: TfTaint[]): AwsInventory
     (rd) => {
       const ids = rd.strs('subnet_ids');
       subnetGroups.set(`${familyOf[rd.r.type]}|${rd.r.address}`, ids);
-      const name = rd.str('name', true);
-      if (name) subnetGroups.set(`${familyOf[rd.r.type]}|${name}`, ids);
+      const name = rd.v.name; // as for DB subnet groups above
+      if (typeof name === 'string' && name) subnetGroups.set(`${familyOf[rd.r.type]}|${name}`, ids);
     },
   );
   for (const [k, ids] of dbSubnetGroups) subnetGroups.set(`db|${k}`, ids);

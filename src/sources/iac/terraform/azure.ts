@@ -19,6 +19,7 @@ import {
 } from '../../../inventory/azure.js';
 import { loadAzureSnapshotFromTexts } from '../../azure-snapshot/load.js';
 import type { InputError } from '../../../util/errors.js';
+import { UNREAD_VALUE } from '../arm/inventory.js';
 import { pointBackAtDeclarations } from './rendered.js';
 import { EVERY_SCOPE, type TfResource, type TfTaint } from './resource.js';
 import { firstUnknown, isObject, text, Unknown, type Value, type ValueObject } from './values.js';
@@ -608,6 +609,39 @@ const AZAPI_TYPES = new Set(['azapi_resource']);
  * The ARM id of an azurerm or azapi resource, built from its arguments (what `id` references resolve to), or
  * undefined for a type cordon does not map (its `id` is then its address).
  */
+
+/**
+ * Values no reader or check looks at (the ARM reader's UNREAD_VALUE: a private endpoint's custom NIC name, a
+ * connection's name, a key vault's tenant…), and tag values, known only at deploy leave the resource whole, as in ARM
+ * and Bicep: the Azure Verified Modules' private endpoints take their NIC name from a data source that reads the
+ * deployed endpoint, which left every endpoint out. A tag value becomes its expression in braces (as CloudFormation's).
+ */
+function dropUnreadUnknowns(arm: V): void {
+  if (isObject(arm.tags))
+    for (const [k, x] of Object.entries(arm.tags)) {
+      const u = firstUnknown(x);
+      if (u) arm.tags[k] = `{${u.what}}`;
+    }
+  const walk = (v: Value | undefined, pointer: string, set: (x: Value | undefined) => void): void => {
+    if (v === undefined || v === null) return;
+    if (UNREAD_VALUE.some((r) => r.test(pointer))) {
+      if (firstUnknown(v)) set(undefined);
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${pointer}/${i}`, (y) => (v[i] = y ?? null)));
+    else if (isObject(v))
+      for (const [k, x] of Object.entries(v))
+        walk(x, `${pointer}/${k}`, (y) => {
+          if (y === undefined) delete v[k];
+          else v[k] = y;
+        });
+  };
+  walk(arm.properties, '/properties', (y) => {
+    if (y === undefined) delete arm.properties;
+    else arm.properties = y;
+  });
+}
+
 export function azureResourceId(type: string, v: V, subscription: string): Value | undefined {
   if (type === 'azurerm_resource_group')
     return typeof v.name === 'string' ? `/subscriptions/${subscription}/resourceGroups/${v.name}` : unknownOf(v.name);
@@ -784,6 +818,7 @@ export function mapAzure(
     }
     arm.id = id ?? null;
     arm.subscriptionId = subscription;
+    dropUnreadUnknowns(arm);
     if (WORKLOAD_TYPES.has(text(arm.type).toLowerCase())) {
       workloads.push({ resource: r, arm });
       continue;

@@ -5,7 +5,18 @@
  * Terraform and lists inside the policy in the API; a part whose policy (or network) is not declared in the scanned
  * code, or that holds a value not known before deploy, is left out and makes its data set partial, naming it.
  */
-import { assetOf, blocks, defined, first, lastSegment, strings, type Doc, type Skip, type V } from './google-shape.js';
+import {
+  assetOf,
+  blocks,
+  bool,
+  defined,
+  first,
+  lastSegment,
+  strings,
+  type Doc,
+  type Skip,
+  type V,
+} from './google-shape.js';
 import type { TfResource } from './resource.js';
 import { firstUnknown, isUnknown, text, type Value } from './values.js';
 
@@ -82,8 +93,8 @@ function rule(v: V): V {
     match: match(first(v.match)),
     targetServiceAccounts: v.target_service_accounts,
     targetSecureTags: targetTags.map((t) => ({ name: t.name ?? null })),
-    disabled: v.disabled ?? false,
-    enableLogging: v.enable_logging,
+    disabled: bool(v.disabled) ?? false,
+    enableLogging: bool(v.enable_logging),
     ruleName: v.rule_name,
     description: v.description,
   });

@@ -20,6 +20,12 @@ export const strings = (v: Value | undefined): Value | undefined =>
   Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? String(x) : x)) : v;
 
 /** One declaration rendered as the Cloud Asset Inventory asset it creates; `data` is the asset's REST resource. */
+/**
+ * A bool argument as Terraform converts it: the strings "true" and "false" (what `lookup(v, "x", "false")` gives, as
+ * the terraform-google-modules subnets module writes its flags) are the booleans; anything else is left as it is.
+ */
+export const bool = (v: Value | undefined): Value | undefined => (v === 'true' ? true : v === 'false' ? false : v);
+
 export interface Doc {
   resource: TfResource;
   asset: V;

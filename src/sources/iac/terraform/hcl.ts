@@ -194,6 +194,27 @@ class Converter {
     return { ...e, ...posOf(n), text };
   }
 
+  /**
+   * `test ? then : else`. HCL's conditional is right-associative (`a ? 1 : b ? 2 : 3` is `a ? 1 : (b ? 2 : 3)`, as
+   * the terraform-aws-modules VPC module counts its NAT gateways), but tree-sitter-hcl groups it to the left,
+   * `(a ? 1 : b) ? 2 : 3`, whose test is a number: every resource counted that way was "not known". An unparenthesized
+   * conditional as the test is therefore rotated back: its else branch becomes the test of this one.
+   */
+  private conditional(n: TsNode, test: TsNode, then: Expr, otherwise: Expr): Expr {
+    const inner = test.namedChildren.length === 1 ? test.namedChildren[0] : null;
+    if (inner?.type === 'conditional') {
+      const [c, x, e] = inner.namedChildren.filter((k): k is TsNode => k?.type === 'expression');
+      if (c && x && e)
+        return this.conditional(
+          n,
+          c,
+          this.expr(x),
+          this.mk(e, { k: 'cond', test: this.expr(e), then, else: otherwise }),
+        );
+    }
+    return this.mk(n, { k: 'cond', test: this.expr(test), then, else: otherwise });
+  }
+
   expr(n: TsNode): Expr {
     switch (n.type) {
       case 'expression':
@@ -246,7 +267,7 @@ class Converter {
       }
       case 'conditional': {
         const [test, a, b] = n.namedChildren.filter((c): c is TsNode => c?.type === 'expression');
-        return this.mk(n, { k: 'cond', test: this.expr(test!), then: this.expr(a!), else: this.expr(b!) });
+        return this.conditional(n, test!, this.expr(a!), this.expr(b!));
       }
       case 'operation':
         return this.expr(n.namedChildren[0]!);
@@ -256,7 +277,11 @@ class Converter {
         return this.mk(n, { k: 'unary', op: n.children[0]!.text, operand: this.sequence(n, operand) });
       }
       case 'binary_operation': {
-        const kids = n.children.filter((c): c is TsNode => c !== null && c.type !== 'comment');
+        // A parenthesized operand comes as `(`, its expression, `)` among the operation's own children
+        // (`a && (b || c)`, the terraform-aws-modules VPC's subnet counts): the parentheses are grouping only.
+        const kids = n.children.filter(
+          (c): c is TsNode => c !== null && c.type !== 'comment' && c.type !== '(' && c.type !== ')',
+        );
         const at = kids.findIndex((c) => !c.isNamed);
         if (at <= 0) throw new HclConvertError();
         return this.mk(n, {

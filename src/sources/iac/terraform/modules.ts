@@ -48,12 +48,15 @@ export interface ModuleDef {
 
 /**
  * The provider a Terraform Registry module source names (`[HOST/]NAMESPACE/NAME/PROVIDER[//SUBDIR]`), as the taints
- * name providers; '*' (every provider) for other sources and providers.
+ * name providers; '*' (every provider) for other sources and providers. Azure Verified Modules' utility and pattern
+ * modules name the provider `azure` (`Azure/avm-utl-interfaces/azure`): Azure's, like azurerm and azapi — read as
+ * every provider's, an Azure-only example reported every AWS check not assessed.
  */
 function registryProvider(source: unknown): string {
   if (typeof source !== 'string') return '*';
   const m = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+\/)?[\w-]+\/[\w-]+\/([\w-]+)(?:\/\/.*)?$/i.exec(source);
   const p = m?.[1]?.toLowerCase();
+  if (p === 'azure') return 'azurerm';
   return p === 'aws' || p === 'azurerm' || p === 'azapi' ? p : p === 'google' || p === 'google-beta' ? 'google' : '*';
 }
 
@@ -573,15 +576,37 @@ export class ModuleInstance {
     const where = `${file}:${at.line}`;
     if (!decl) return new Unknown(`data.${type}.${name}`, where, 'no such data source in this module', true);
     const conf = this.providerOf(decl).conf;
-    const scope = this.scope(decl.file);
-    const configured = (attr: string): Value | undefined => {
-      const a = decl.body.attrs.get(attr);
-      return a ? this.tree.evaluator.value(a.expr, scope) : undefined;
-    };
     // The scope rule: the provider's static region, else iac-region — pseudo-references give the same value.
     const region = typeof conf.region === 'string' ? conf.region : IAC_REGION;
     const account = awsAccount(conf);
-    const single = new Lazy(`data.${type}.${name}`, (attr): Value => {
+    // One instance: its arguments read with its own each.key / each.value or count.index.
+    const instance = (key: number | string | undefined) => {
+      const scope = this.scope(decl.file, this.eachVars(decl.body, key, decl.file));
+      const configured = (attr: string): Value | undefined => {
+        const a = decl.body.attrs.get(attr);
+        return a ? this.tree.evaluator.value(a.expr, scope) : undefined;
+      };
+      return this.dataInstance(type, name, where, decl, scope, configured, region, account, conf);
+    };
+    if (decl.body.attrs.has('count'))
+      return new Lazy(`data.${type}.${name}`, (k) => (/^\d+$/.test(k) ? instance(Number(k)) : instance(undefined)));
+    if (decl.body.attrs.has('for_each')) return new Lazy(`data.${type}.${name}`, (k) => instance(k));
+    return instance(undefined);
+  }
+
+  /** The attributes cordon answers statically for one data source instance; the rest are read at plan time. */
+  private dataInstance(
+    type: string,
+    name: string,
+    where: string,
+    decl: ResourceDecl,
+    scope: Scope,
+    configured: (attr: string) => Value | undefined,
+    region: string,
+    account: string,
+    conf: ProviderConf,
+  ): Lazy {
+    return new Lazy(`data.${type}.${name}`, (attr): Value => {
       const unknown = () =>
         new Unknown(`data.${type}.${name}.${attr}`, where, 'read from the cloud at plan time, not known from the code');
       switch (`${type}.${attr}`) {
@@ -601,6 +626,14 @@ export class ModuleInstance {
               ? `${this.prefix()}data.${type}.${name}`
               : undefined,
           );
+        case 'aws_vpc_endpoint_service.service_name': {
+          // As the provider looks it up: service_name when given, else com.amazonaws.<region>.<service>.
+          const given = configured('service_name');
+          if (typeof given === 'string' || isUnknown(given)) return given;
+          const service = configured('service');
+          if (isUnknown(service)) return service;
+          return typeof service === 'string' ? `com.amazonaws.${region}.${service}` : unknown();
+        }
         case 'aws_partition.partition':
           return 'aws';
         case 'aws_partition.dns_suffix':
@@ -622,10 +655,6 @@ export class ModuleInstance {
           return (attr === 'name' || attr === 'resource_group_name' ? configured(attr) : undefined) ?? unknown();
       }
     });
-    // data sources with count/for_each: every instance answers the same static questions.
-    return decl.body.attrs.has('count') || decl.body.attrs.has('for_each')
-      ? new Lazy(single.describe, () => single)
-      : single;
   }
 
   /** Expands and evaluates every module call (children first reachable through `children`). */
