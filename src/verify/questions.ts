@@ -98,6 +98,11 @@ export interface MatrixCell {
   sources: number;
   /** Destination interfaces; the internet, or a zone's ranges outside every network, counts as one. */
   destinations: number;
+  /**
+   * Why the flows the policy allows were not judged (a zone with no interface in the input, whose ranges stand in for
+   * it as outside every network): such a cell's "nothing broken" is not a verified flow.
+   */
+  notJudged?: string;
 }
 
 /** A cell's classes as exact, untruncated (protocol × port) boxes: what observed traffic is compared with. */
@@ -561,7 +566,10 @@ export function verifyModel(model: NetworkModel, policy: ZonePolicy, options: Ve
     // Broken intent: sources that cannot reach any destination on some allowed class.
     // A zone outside every network has no interface to confirm its ranges (a policy's example ranges look the same),
     // so whether its allowed flows work is not judged; what may reach it, or leave it, against the policy is.
-    if (pol !== EMPTY && possible && !(sourceless(from) && outside.has(from)) && !(sourceless(to) && outside.has(to))) {
+    const unjudged = [from, to].filter((z) => sourceless(z) && outside.has(z));
+    if (pol !== EMPTY && unjudged.length > 0)
+      cell.notJudged = `${unjudged.join(' and ')} ${unjudged.length > 1 ? 'have' : 'has'} no interface in the input: ${unjudged.length > 1 ? 'their ranges stand' : 'its ranges stand'} in as outside every network, and whether an allowed flow works is not judged there`;
+    if (pol !== EMPTY && possible && unjudged.length === 0) {
       // Only the allowed classes can be missing: the strict product is built for them alone.
       const strict = compute('all', pol);
       const srcList: (Interface | undefined)[] = sourceless(from) ? [undefined] : sources;

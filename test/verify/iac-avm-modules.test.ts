@@ -87,3 +87,36 @@ describe('verify: Azure Verified Modules read through cordon’s models', () => 
     assert.deepEqual(r.notAssessed, []);
   });
 });
+
+describe('verify: a zone whose ranges lie outside every network of the input', () => {
+  it('its allowed flows are not judged, and the cell says so rather than reading as verified', async () => {
+    // The network holds inference (10.0.2.0/24) and data (10.0.3.0/24); application's 10.0.1.0/24 is outside it.
+    const text = `
+resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
+  name: 'vnet-ai'
+  location: 'swedencentral'
+  properties: {
+    addressSpace: { addressPrefixes: ['10.0.2.0/23'] }
+    subnets: [{ name: 'snet-inference', properties: { addressPrefix: '10.0.2.0/24' } }]
+  }
+}
+resource nic 'Microsoft.Network/networkInterfaces@2023-09-01' = {
+  name: 'nic-inference'
+  location: 'swedencentral'
+  properties: {
+    ipConfigurations: [
+      {
+        name: 'ip'
+        properties: { privateIPAllocationMethod: 'Static', privateIPAddress: '10.0.2.10', subnet: { id: '\${vnet.id}/subnets/snet-inference' } }
+      }
+    ]
+  }
+}
+`;
+    const r = await verify({ 'main.bicep': text }, 'internet', 'application');
+    assert.deepEqual(r.cell.policyAllows, ['tcp/443']);
+    assert.match(r.cell.notJudged ?? '', /application has no interface in the input/);
+    const inside = await verify({ 'main.bicep': text }, 'application', 'inference');
+    assert.match(inside.cell.notJudged ?? '', /application has no interface/);
+  });
+});

@@ -61,7 +61,7 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
           : m.unknown.length > 0 || m.notAssessed > 0
             ? c.magenta('UNKNOWN')
             : // A flow the policy allows between zones one of which has no interface here was never shown to work.
-              m.policyAllows.length > 0 && (m.sources === 0 || m.destinations === 0)
+              m.policyAllows.length > 0 && (m.sources === 0 || m.destinations === 0 || m.notJudged !== undefined)
               ? c.magenta('EMPTY')
               : c.green('ok');
     out.push(
@@ -69,6 +69,10 @@ export function renderVerifyTable(r: VerifyReport, color: boolean): string {
     );
   }
   const empty = r.matrix.filter((m) => m.sources === 0 || m.destinations === 0);
+  const unjudged = [
+    ...new Set(r.matrix.flatMap((m) => (m.notJudged && m.policyAllows.length > 0 ? [m.notJudged] : []))),
+  ].sort();
+  for (const why of unjudged) out.push(c.dim(`  EMPTY: ${why}`));
   const emptyZones = [
     ...new Set(empty.flatMap((m) => [m.sources === 0 ? m.from : '', m.destinations === 0 ? m.to : ''])),
   ]
