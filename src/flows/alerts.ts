@@ -5,7 +5,7 @@
  */
 import type { Remediation, Severity } from '../findings/types.js';
 import { ipv4ToString } from './ip.js';
-import { ACTION_REJECT, DST_V6, SRC_V6, type FlowBatch, type FlowProvider } from './record.js';
+import { ACTION_ACCEPT, ACTION_REJECT, DST_V6, SRC_V6, type FlowBatch, type FlowProvider } from './record.js';
 
 export interface RuleMeta {
   id: string;
@@ -327,6 +327,17 @@ export function hitFlow(
   book.hitRow(rule, b.action[i] === ACTION_REJECT ? severity.rejected : severity.accepted, flowKey(b, i), b, i, () =>
     text(rowFacts(b, i, zoneNames)),
   );
+}
+
+/**
+ * How a row's verdict reads in a message and in evidence. Formats without one (Transit Gateway, GCP, which samples
+ * egress before the firewall) give observed rows: they are judged like accepted ones but must not be reported as
+ * accepted.
+ */
+export function verdictOf(action: number): { word: string; evidence: 'ACCEPT' | 'REJECT' | 'OBSERVED' } {
+  if (action === ACTION_REJECT) return { word: 'Attempted (rejected)', evidence: 'REJECT' };
+  if (action === ACTION_ACCEPT) return { word: 'Accepted', evidence: 'ACCEPT' };
+  return { word: 'Observed (no verdict in the log)', evidence: 'OBSERVED' };
 }
 
 export function flowTextOf(f: FlowFacts): string {
