@@ -53,6 +53,7 @@ import {
 } from './readers/aws-fields.js';
 import { MALFORMED } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
+import { readCloudWatch } from './readers/cloudwatch.js';
 import { readGcp } from './readers/gcp.js';
 import { isDnsFormat, readDnsFile } from './readers/dns.js';
 import type { ReadSummary, ReaderSink } from './readers/sink.js';
@@ -755,13 +756,16 @@ SELECT ${fi} AS fi, j.ord, j.go, j.line, -1 AS seg, false AS gaps, NULL::VARCHAR
 FROM jrows j${dict ? ' LEFT JOIN v6 v_s ON v_s.tok = j.s6 LEFT JOIN v6 v_d ON v_d.tok = j.d6' : ''}`;
 }
 
-/** Reads an Azure or GCP file with the JS reader; its rows go to jrows and, classified, to fr. */
+/**
+ * Reads an Azure, GCP or CloudWatch Logs JSON file with the JS reader; its rows go to jrows and, classified, to fr.
+ */
 async function readJson(
   c: DuckConnection,
   analysis: FlowAnalysis,
   fi: number,
   file: string,
-  format: 'azure' | 'gcp-vpc',
+  format: 'azure' | 'gcp-vpc' | 'aws-cloudwatch',
+  logFormat: string | undefined,
   gzip: boolean,
   batch: FlowBatch,
   addr: AddressTable,
@@ -775,7 +779,16 @@ async function readJson(
     result =
       format === 'azure'
         ? await readAzure(file, gzip, batch, sink, analysis.interner)
-        : await readGcp(file, gzip, batch, sink, analysis.interner);
+        : format === 'gcp-vpc'
+          ? await readGcp(file, gzip, batch, sink, analysis.interner)
+          : await readCloudWatch(
+              file,
+              gzip,
+              logFormat !== undefined ? { logFormat } : {},
+              batch,
+              sink,
+              analysis.interner,
+            );
   } catch (err) {
     // As in the JS engine, the rows of the batches flushed before the failure are analysed.
     errors.set(fi, err as Error);
@@ -849,8 +862,18 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
       let read: ReadResult & { records?: number; units?: Record<string, number> };
       if (first.format === 'parquet')
         read = await readParquet(c, analysis, rules.maps, group[0]!.fi, first.file, addresses!);
-      else if (first.format === 'azure' || first.format === 'gcp-vpc')
-        read = await readJson(c, analysis, group[0]!.fi, first.file, first.format, first.gzip, batch, addresses!);
+      else if (first.format === 'azure' || first.format === 'gcp-vpc' || first.format === 'aws-cloudwatch')
+        read = await readJson(
+          c,
+          analysis,
+          group[0]!.fi,
+          first.file,
+          first.format,
+          options.logFormat,
+          first.gzip,
+          batch,
+          addresses!,
+        );
       else
         read = await readAwsText(
           c,

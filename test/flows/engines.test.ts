@@ -22,6 +22,7 @@ import { parsePolicy } from '../../src/policy/load.js';
 import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
 import {
   EXAMPLES,
+  alertsOf,
   FIXTURES,
   V2_HEADER,
   bothEngines,
@@ -537,4 +538,41 @@ test('the DuckDB engine runs under a memory limit (1 GB unless --duckdb-memory s
   assert.equal(await limit(), '953.6 MiB');
   assert.equal(await limit('64MB'), '61.0 MiB');
   await assert.rejects(limit('lots'), /not a memory size: lots/);
+});
+
+test('JS and DuckDB engines: CloudWatch Logs as the AWS CLI and export tasks give it back (filter-log-events JSON, export-task lines with their time prefix, Resolver queries in either), every record located at its file line', async () => {
+  const t = tempDir(
+    {
+      'events.json': readFileSync(path.join(FIXTURES, 'aws-cloudwatch-filter-log-events.json'), 'utf8'),
+      'export/000000.gz': readFileSync(path.join(FIXTURES, 'aws-cloudwatch-export-000000'), 'utf8'),
+      'dns/000000': readFileSync(path.join(FIXTURES, 'route53-cloudwatch-export-000000'), 'utf8'),
+    },
+    ['export/000000.gz'],
+  );
+  try {
+    const r = await bothEngines([t.dir], { policy: referencePolicy(), cwd: t.dir });
+    assert.deepEqual(
+      r.files.map((f) => [f.file, f.format, f.records, f.malformed, f.status]),
+      [
+        ['dns/000000', 'route53-dns', 1, 0, 'read'],
+        ['events.json', 'aws-vpc-cloudwatch', 3, 1, 'partial'],
+        ['export/000000.gz', 'aws-vpc-cloudwatch', 3, 0, 'read'],
+      ],
+    );
+    // The fourth event's message is on line 27 of the pretty-printed output.
+    assert.deepEqual(r.malformedSamples, [{ file: 'events.json', line: 27, message: 'fewer fields than the format' }]);
+    assert.deepEqual([r.nodata, r.skipdata, r.dnsQueries], [1, 1, 1]);
+    const at = (rule: string) =>
+      alertsOf(r, rule)
+        .map((a) => `${a.severity} ${a.file}:${a.line}`)
+        .sort();
+    assert.deepEqual(at('flow-data-zone-egress'), ['high events.json:6', 'medium events.json:13']);
+    assert.deepEqual(at('flow-sandbox-escape'), ['critical export/000000.gz:3']);
+    assert.deepEqual(at('flow-visibility-skipdata'), ['medium events.json:20']);
+    assert.deepEqual(at('dns-ai-public-answer'), ['high dns/000000:1']);
+    // A search result is not a complete series: no missing-interval alert between its events.
+    assert.deepEqual(at('flow-visibility-missing-interval'), []);
+  } finally {
+    t.cleanup();
+  }
 });

@@ -327,7 +327,7 @@ function gcpReport(
   });
 }
 
-test('GCP VPC Flow Logs: a DEST report is kept when the source VM\'s subnetwork has no flow logs (annotations alone do not prove a SRC copy exists)', async () => {
+test("GCP VPC Flow Logs: a DEST report is kept when the source VM's subnetwork has no flow logs (annotations alone do not prove a SRC copy exists)", async () => {
   const sandbox: [string, string, string] = ['10.0.5.9', 'runner', 'sandbox'];
   const data: [string, string, string] = ['10.0.3.7', 'qdrant-0', 'data'];
   const inference: [string, string, string] = ['10.0.2.4', 'proxy', 'inference'];
@@ -346,13 +346,10 @@ test('GCP VPC Flow Logs: a DEST report is kept when the source VM\'s subnetwork 
     const c = collector(interner);
     const r = await readGcp(path.join(t.dir, 'flows.jsonl'), false, new FlowBatch(), c.sink, interner);
     assert.equal(c.bad.length, 0);
-    assert.deepEqual(
-      c.rows.map((x) => [x.src, x.dst, x.dport, x.dir, x.line, x.resource]).sort(),
-      [
-        ['10.0.2.4', '10.0.3.7', 6334, DIR_EGRESS, 3, 'proxy'],
-        ['10.0.5.9', '10.0.3.7', 6333, DIR_INGRESS, 1, 'qdrant-0'],
-      ],
-    );
+    assert.deepEqual(c.rows.map((x) => [x.src, x.dst, x.dport, x.dir, x.line, x.resource]).sort(), [
+      ['10.0.2.4', '10.0.3.7', 6334, DIR_EGRESS, 3, 'proxy'],
+      ['10.0.5.9', '10.0.3.7', 6333, DIR_INGRESS, 1, 'qdrant-0'],
+    ]);
     assert.deepEqual(r.units, { entries: 3, deduplicatedReports: 1 });
   } finally {
     t.cleanup();
@@ -456,6 +453,9 @@ test('formats are recognised from content, not names', async () => {
     'azure-dns-loganalytics.json': 'azure-dns',
     'gcp-dns-gcloud.json': 'gcp-dns',
     'gcp-dns-sink.jsonl': 'gcp-dns',
+    'aws-cloudwatch-filter-log-events.json': 'aws-cloudwatch',
+    'aws-cloudwatch-export-000000': 'aws-cloudwatch',
+    'route53-cloudwatch-export-000000': 'route53-dns',
   };
   for (const [file, format] of Object.entries(expect)) {
     const { head, gzip } = await readHead(path.join(FIXTURES, file));

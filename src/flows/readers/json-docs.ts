@@ -1,9 +1,9 @@
 /**
- * JSON inputs come as JSON lines (one record per line) or as one document: a top-level array (gcloud/CLI exports)
- * or {"records": [...]} (Azure blobs). For documents we find each element's byte span with a small scanner, so every
+ * JSON inputs come as JSON lines (one record per line) or as one document: a top-level array (gcloud/CLI exports),
+ * {"records": [...]} (Azure blobs) or {"events": [...]} (CloudWatch Logs events as the AWS CLI prints them). For documents we find each element's byte span with a small scanner, so every
  * record is parsed on its own (one bad record does not lose the file) and keeps its line number for evidence.
  */
-import { readHead, readWhole, streamLines } from '../input.js';
+import { CLOUDWATCH_EXPORT_TIME, readHead, readWhole, streamLines } from '../input.js';
 
 export interface JsonElement {
   value: unknown;
@@ -101,9 +101,11 @@ export async function forEachJsonRecord(
       let nl = buf.indexOf(10, p);
       if (nl < 0 || nl >= end) nl = end;
       lineNo++;
-      const text = buf.toString('utf8', p, nl).trim();
+      let text = buf.toString('utf8', p, nl).trim();
       p = nl + 1;
       if (text === '') continue;
+      // A CloudWatch Logs export task writes each event as its ISO 8601 time, a space and the message.
+      if (text.charCodeAt(0) !== 123 && CLOUDWATCH_EXPORT_TIME.test(text)) text = text.slice(text.indexOf(' ') + 1);
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -122,7 +124,8 @@ async function readWholeIfDocument(file: string, gzip: boolean): Promise<string 
     .toString('utf8')
     .replace(/^\uFEFF/, '')
     .trimStart();
-  const isDocument = t.startsWith('[') || (/^\{\s*"records"\s*:/.test(t) && !isSingleLineRecordStream(head));
+  // {"records": [...]}: Azure blobs; {"events": [...]}: `aws logs filter-log-events` / `get-log-events` output.
+  const isDocument = t.startsWith('[') || (/^\{\s*"(?:records|events)"\s*:/.test(t) && !isSingleLineRecordStream(head));
   if (!isDocument) return undefined;
   return (await readWhole(file, gzip, MAX_DOCUMENT)).toString('utf8').replace(/^\uFEFF/, '');
 }
