@@ -229,9 +229,9 @@ export function sniffFormat(head: Buffer, gzip: boolean, logFormat?: string): Sn
       (/"QueryName"\s*:/.test(text) && /"SourceIpAddress"\s*:/.test(text))
     )
       return { format: 'azure-dns', gzip, note: 'Azure DNS security policy query log' };
-    // CloudWatch Logs events (aws logs filter-log-events / get-log-events): flow records, or Resolver query logs
-    // whose message is the JSON of a query.
-    if (/"message"\s*:/.test(text) && /"(?:events|logStreamName|ingestionTime|eventId)"\s*:/.test(text)) {
+    // CloudWatch Logs events (aws logs filter-log-events / get-log-events, subscription payloads): flow records, or
+    // Resolver query logs whose message is the JSON of a query.
+    if (/"message"\s*:/.test(text) && /"(?:events|logEvents|logStreamName|ingestionTime|eventId)"\s*:/.test(text)) {
       return /"message"\s*:\s*"\s*\{/.test(text)
         ? /\\"query_name\\"/.test(text)
           ? { format: 'route53-dns', gzip, note: 'Route 53 Resolver query log (CloudWatch Logs events)' }

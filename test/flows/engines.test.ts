@@ -540,12 +540,18 @@ test('the DuckDB engine runs under a memory limit (1 GB unless --duckdb-memory s
   await assert.rejects(limit('lots'), /not a memory size: lots/);
 });
 
-test('JS and DuckDB engines: CloudWatch Logs as the AWS CLI and export tasks give it back (filter-log-events JSON, export-task lines with their time prefix, Resolver queries in either), every record located at its file line', async () => {
+test('JS and DuckDB engines: CloudWatch Logs as the AWS CLI, export tasks and subscriptions give it back (filter-log-events JSON, export-task lines with their time prefix, Firehose-delivered gzip members with a control message, Resolver queries), every record located at its file line', async () => {
   const t = tempDir(
     {
       'events.json': readFileSync(path.join(FIXTURES, 'aws-cloudwatch-filter-log-events.json'), 'utf8'),
       'export/000000.gz': readFileSync(path.join(FIXTURES, 'aws-cloudwatch-export-000000'), 'utf8'),
       'dns/000000': readFileSync(path.join(FIXTURES, 'route53-cloudwatch-export-000000'), 'utf8'),
+      // Firehose keeps each subscription payload a gzip member of its own: one object per member, no separator.
+      'firehose/vpc-flows-1-2025-11-22-00-01-00-abcd': Buffer.concat(
+        readFileSync(path.join(FIXTURES, 'aws-cloudwatch-subscription.json'), 'utf8')
+          .split(/(?=\{"messageType")/)
+          .map((o) => gzipSync(o)),
+      ),
     },
     ['export/000000.gz'],
   );
@@ -557,17 +563,28 @@ test('JS and DuckDB engines: CloudWatch Logs as the AWS CLI and export tasks giv
         ['dns/000000', 'route53-dns', 1, 0, 'read'],
         ['events.json', 'aws-vpc-cloudwatch', 3, 1, 'partial'],
         ['export/000000.gz', 'aws-vpc-cloudwatch', 3, 0, 'read'],
+        ['firehose/vpc-flows-1-2025-11-22-00-01-00-abcd', 'aws-vpc-cloudwatch', 2, 1, 'partial'],
       ],
     );
     // The fourth event's message is on line 27 of the pretty-printed output.
-    assert.deepEqual(r.malformedSamples, [{ file: 'events.json', line: 27, message: 'fewer fields than the format' }]);
+    assert.deepEqual(r.malformedSamples, [
+      { file: 'events.json', line: 27, message: 'fewer fields than the format' },
+      { file: 'firehose/vpc-flows-1-2025-11-22-00-01-00-abcd', line: 1, message: 'fewer fields than the format' },
+    ]);
     assert.deepEqual([r.nodata, r.skipdata, r.dnsQueries], [1, 1, 1]);
     const at = (rule: string) =>
       alertsOf(r, rule)
         .map((a) => `${a.severity} ${a.file}:${a.line}`)
         .sort();
-    assert.deepEqual(at('flow-data-zone-egress'), ['high events.json:6', 'medium events.json:13']);
-    assert.deepEqual(at('flow-sandbox-escape'), ['critical export/000000.gz:3']);
+    assert.deepEqual(at('flow-data-zone-egress'), [
+      'high events.json:6',
+      'high firehose/vpc-flows-1-2025-11-22-00-01-00-abcd:1',
+      'medium events.json:13',
+    ]);
+    assert.deepEqual(at('flow-sandbox-escape'), [
+      'critical export/000000.gz:3',
+      'critical firehose/vpc-flows-1-2025-11-22-00-01-00-abcd:1',
+    ]);
     assert.deepEqual(at('flow-visibility-skipdata'), ['medium events.json:20']);
     assert.deepEqual(at('dns-ai-public-answer'), ['high dns/000000:1']);
     // A search result is not a complete series: no missing-interval alert between its events.

@@ -3,6 +3,8 @@
  *
  * - the JSON that `aws logs filter-log-events` and `aws logs get-log-events` print ({"events": [{"logStreamName",
  *   "timestamp", "message", …}], …}, or the events as an array or JSON lines);
+ * - what a subscription filter delivers through Firehose to S3: concatenated {"messageType": "DATA_MESSAGE", "logGroup",
+ *   "logStream", "logEvents": [{"id", "timestamp", "message"}]} objects (gzip members, which the reader inflates);
  * - the objects an export task (`aws logs create-export-task`) writes to S3: one event per line, its ISO 8601 time
  *   then a space then the message ("2025-11-22T00:00:05.000Z 2 123456789012 eni-… OK").
  *
@@ -82,21 +84,29 @@ async function readCloudWatchJson(
     file,
     gzip,
     ({ value, text, line }) => {
-      const message = obj(value)?.message;
-      if (typeof message !== 'string') {
-        sink.malformed(file, line, 'CloudWatch Logs event without a message string');
-        return;
-      }
-      // Pretty-printed output (the CLI's default) puts the message a few lines below the start of its event.
-      const at = text.indexOf('"message"');
+      const record = obj(value);
+      // A subscription payload carries many events; its control messages (delivery checks) carry none to read.
+      const subscription = Array.isArray(record?.logEvents);
+      if (subscription && record.messageType === 'CONTROL_MESSAGE') return;
+      const events = subscription ? (record.logEvents as unknown[]) : [value];
+      // Pretty-printed output (the CLI's default) puts a message a few lines below the start of its event.
+      let pos = 0;
       let messageLine = line;
-      for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10) messageLine++;
-      if (message.includes('\n')) {
-        sink.malformed(file, messageLine, 'a flow log record spans several lines');
-        return;
+      for (const event of events) {
+        const message = obj(event)?.message;
+        const at = text.indexOf('"message"', pos);
+        if (at >= 0) {
+          for (let i = pos; i < at; i++) if (text.charCodeAt(i) === 10) messageLine++;
+          pos = at + 1;
+        }
+        if (typeof message !== 'string')
+          sink.malformed(file, messageLine, 'CloudWatch Logs event without a message string');
+        else if (message.includes('\n')) sink.malformed(file, messageLine, 'a flow log record spans several lines');
+        else {
+          messages.push(message);
+          lines.push(messageLine);
+        }
       }
-      messages.push(message);
-      lines.push(messageLine);
     },
     (line, message) => sink.malformed(file, line, message),
   );

@@ -60,6 +60,43 @@ export function arrayElementSpans(text: string): { start: number; end: number }[
 }
 
 /**
+ * Spans of concatenated top-level JSON objects ('{…}{…}', with or without white space between them): what a
+ * CloudWatch Logs subscription delivers through Firehose to S3. Text between objects is a span of its own, so it
+ * fails to parse where it is.
+ */
+export function concatenatedSpans(text: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
+    if (depth === 0 && c === 123 && start >= 0) {
+      spans.push({ start, end: i });
+      start = -1;
+    }
+    if (start < 0) start = i;
+    if (c === 34) inString = true;
+    else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      depth--;
+      if (depth === 0) {
+        spans.push({ start, end: i + 1 });
+        start = -1;
+      }
+    }
+  }
+  if (start >= 0) spans.push({ start, end: text.length });
+  return spans;
+}
+
+/**
  * Calls onElement for every record of a JSON input, with its 1-based line. Malformed records (bad JSON) are reported
  * through onError and skipped.
  */
@@ -69,10 +106,12 @@ export async function forEachJsonRecord(
   onElement: (e: JsonElement) => void,
   onError: (line: number, message: string) => void,
 ): Promise<void> {
-  // Peek: is it one document or JSON lines? A document starts with "[" or with {"records".
-  const whole = await readWholeIfDocument(file, gzip);
-  if (whole !== undefined) {
-    const spans = arrayElementSpans(whole);
+  // Peek: is it one document or JSON lines? A document starts with "[", {"records" or {"events"; a subscription
+  // delivery is concatenated objects.
+  const doc = await readWholeIfDocument(file, gzip);
+  if (doc !== undefined) {
+    const whole = doc.text;
+    const spans = doc.concatenated ? concatenatedSpans(whole) : arrayElementSpans(whole);
     if (spans === undefined) {
       onError(1, 'a JSON document without a records array');
       return;
@@ -118,7 +157,10 @@ export async function forEachJsonRecord(
   });
 }
 
-async function readWholeIfDocument(file: string, gzip: boolean): Promise<string | undefined> {
+async function readWholeIfDocument(
+  file: string,
+  gzip: boolean,
+): Promise<{ text: string; concatenated: boolean } | undefined> {
   const { head } = await readHead(file);
   const t = head
     .toString('utf8')
@@ -126,8 +168,11 @@ async function readWholeIfDocument(file: string, gzip: boolean): Promise<string 
     .trimStart();
   // {"records": [...]}: Azure blobs; {"events": [...]}: `aws logs filter-log-events` / `get-log-events` output.
   const isDocument = t.startsWith('[') || (/^\{\s*"(?:records|events)"\s*:/.test(t) && !isSingleLineRecordStream(head));
-  if (!isDocument) return undefined;
-  return (await readWhole(file, gzip, MAX_DOCUMENT)).toString('utf8').replace(/^\uFEFF/, '');
+  // {"messageType": "DATA_MESSAGE", …, "logEvents": […]}: CloudWatch Logs subscription payloads, concatenated.
+  const concatenated = /^\{\s*"messageType"\s*:/.test(t);
+  if (!isDocument && !concatenated) return undefined;
+  const text = (await readWhole(file, gzip, MAX_DOCUMENT)).toString('utf8').replace(/^\uFEFF/, '');
+  return { text, concatenated };
 }
 
 /** Several {"records": …} objects, one per line (Event Hub style), are JSON lines, not one document. */
