@@ -49,6 +49,7 @@ import {
   F_SRCPORT,
   F_START,
   F_STATUS,
+  unknownFieldsNote,
   type ColumnMap,
 } from './readers/aws-fields.js';
 import { MALFORMED } from './readers/aws-text.js';
@@ -351,11 +352,12 @@ async function textRuns(
     };
     for (const h of headers) {
       if (h.fi !== fi) continue;
-      const m = columnMap(h.t);
+      const m = columnMap(h.t, { allowUnknown: true });
       if (typeof m === 'string') {
         errors.push({ line: h.line, message: `header: ${m}` });
         continue;
       }
+      if (m.unknown.length > 0) errors.push({ line: h.line, message: unknownFieldsNote(m.unknown) });
       close(h.line - 1);
       map = m;
       last.set(fi, m);
@@ -671,7 +673,7 @@ async function readParquet(
 ): Promise<ReadResult> {
   const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${lit(file)})`);
   const columns = r.getRowObjectsJS().map((row) => (typeof row.column_name === 'string' ? row.column_name : ''));
-  const map = columnMap(columns.join(' '));
+  const map = columnMap(columns.join(' '), { allowUnknown: true });
   if (typeof map === 'string') throw new Error(map);
   await c.run(
     `CREATE OR REPLACE TEMP TABLE pq AS SELECT row_number() OVER () AS "__cordon_line", * FROM read_parquet(${lit(file)})`,

@@ -593,3 +593,32 @@ test('JS and DuckDB engines: CloudWatch Logs as the AWS CLI, export tasks and su
     t.cleanup();
   }
 });
+
+test('JS and DuckDB engines: an S3 header with a field cordon does not know (one AWS added since) skips that column and reads the rest, reported at the header line; before, the file was refused and its records misread by the default layout', async () => {
+  // A 14-column layout whose 13th column is new: the default layout would take it for the action.
+  const header =
+    'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end flow-hint log-status';
+  const t = tempDir({
+    '123456789012_vpcflowlogs_us-east-1_fl-0abc_20251122T0000Z_fe1.log': [
+      header,
+      '2 123456789012 eni-0a 10.0.3.9 198.51.100.7 40000 443 6 4 5000 1763769600 1763769660 ACCEPT OK',
+      '2 123456789012 eni-0a 10.0.3.9 198.51.100.8 40000 443 6 4 5000 1763769600 1763769660 - OK',
+    ].join('\n'),
+  });
+  try {
+    const r = await bothEngines([t.dir], { policy: referencePolicy(), cwd: t.dir });
+    assert.deepEqual(
+      r.files.map((f) => [f.records, f.malformed, f.status]),
+      [[2, 1, 'partial']],
+    );
+    assert.match(r.malformedSamples[0]!.message, /^header: unknown flow log field flow-hint .*skipped/);
+    assert.equal(r.malformedSamples[0]!.line, 1);
+    // No action column: both records are observed, not accepted (the default layout read ACCEPT as the action).
+    assert.deepEqual(
+      alertsOf(r, 'flow-data-zone-egress').map((a) => (a.evidence as { action: string }).action),
+      ['OBSERVED', 'OBSERVED'],
+    );
+  } finally {
+    t.cleanup();
+  }
+});

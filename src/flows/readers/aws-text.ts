@@ -26,6 +26,7 @@ import {
   AWS_V2_DEFAULT,
   KNOWN_FIELDS,
   columnMap,
+  unknownFieldsNote,
   F_ACTION,
   F_BYTES,
   F_DIR,
@@ -406,9 +407,10 @@ export class AwsTextReader {
       let sp = buf.indexOf(32, ls);
       if (sp < 0 || sp > le) sp = le;
       if (KNOWN_FIELDS.has(buf.toString('latin1', ls, sp).replace(/_/g, '-'))) {
-        const m = columnMap(buf.toString('latin1', ls, le));
+        const m = columnMap(buf.toString('latin1', ls, le), { allowUnknown: true });
         if (typeof m === 'string') this.sink.malformed(file, this.fileLine(), `header: ${m}`);
         else {
+          if (m.unknown.length > 0) this.sink.malformed(file, this.fileLine(), unknownFieldsNote(m.unknown));
           // Rows read so far are described (evidence) with the map they were read with: hand them over first.
           if (batch.n > 0) {
             this.sink.flush(batch);
