@@ -23,6 +23,7 @@ import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
 import {
   EXAMPLES,
   alertsOf,
+  runBoth,
   FIXTURES,
   V2_HEADER,
   bothEngines,
@@ -621,4 +622,22 @@ test('JS and DuckDB engines: an S3 header with a field cordon does not know (one
   } finally {
     t.cleanup();
   }
+});
+
+test('JS and DuckDB engines: a custom format with pkt-srcaddr/pkt-dstaddr but not srcaddr/dstaddr is read (AWS lets a format pick any fields); it was refused as lacking srcaddr', async () => {
+  const r = await runBoth({
+    'pkt.log': [
+      'version interface-id pkt-srcaddr pkt-dstaddr srcport dstport protocol bytes start end action log-status',
+      '5 eni-0a 10.0.3.9 198.51.100.7 40000 443 6 5000 1763769600 1763769660 ACCEPT OK',
+      '5 eni-0a - - - - - - 1763769600 1763769660 - NODATA',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    r.files.map((f) => [f.records, f.malformed, f.status]),
+    [[2, 0, 'read']],
+  );
+  assert.deepEqual(
+    alertsOf(r, 'flow-data-zone-egress').map((a) => [a.severity, a.line]),
+    [['high', 2]],
+  );
 });

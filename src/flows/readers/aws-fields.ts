@@ -178,8 +178,10 @@ export function columnMap(spec: string, options: { allowUnknown?: boolean } = {}
     return `unknown flow log field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`;
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) return `field ${dup} appears twice`;
+  // pkt-srcaddr/pkt-dstaddr alone place a flow too (they are the addresses zones are judged on when present).
   for (const need of ['srcaddr', 'dstaddr'])
-    if (!names.includes(need)) return `the format lacks ${need}: flows cannot be placed in zones`;
+    if (!names.includes(need) && !names.includes(`pkt-${need}`))
+      return `the format lacks ${need} (and pkt-${need}): flows cannot be placed in zones`;
   const ids = Uint8Array.from(names.map((n) => READ[n] ?? F_SKIP));
   return { names, ids, tgw: names.some((n) => n.startsWith('tgw-') || n === 'resource-type'), unknown };
 }
