@@ -22,14 +22,15 @@ import { parsePolicy } from '../../src/policy/load.js';
 import { REFERENCE_POLICY_YAML } from '../../src/policy/reference.js';
 import {
   EXAMPLES,
-  alertsOf,
-  runBoth,
   FIXTURES,
   V2_HEADER,
+  alertsOf,
   bothEngines,
   comparable,
   countByRule,
+  r53,
   referencePolicy,
+  runBoth,
   tempDir,
 } from './helpers.js';
 
@@ -547,6 +548,26 @@ test('JS and DuckDB engines: CloudWatch Logs as the AWS CLI, export tasks and su
       'events.json': readFileSync(path.join(FIXTURES, 'aws-cloudwatch-filter-log-events.json'), 'utf8'),
       'export/000000.gz': readFileSync(path.join(FIXTURES, 'aws-cloudwatch-export-000000'), 'utf8'),
       'dns/000000': readFileSync(path.join(FIXTURES, 'route53-cloudwatch-export-000000'), 'utf8'),
+      // Resolver queries sent to CloudWatch and on through a subscription: the queries are the events' messages.
+      'dns/firehose-r53': gzipSync(
+        '{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1763769600000,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}' +
+          JSON.stringify({
+            messageType: 'DATA_MESSAGE',
+            owner: '123456789012',
+            logGroup: 'resolver-query-logs',
+            logStream: 'vpc-0a1b2c3d4e5f67890_0',
+            subscriptionFilters: ['to-firehose'],
+            logEvents: ['52.94.1.8', '10.0.2.200'].map((answer, k) => ({
+              id: String(k),
+              timestamp: 1763769720000,
+              message: r53({
+                name: 'bedrock-runtime.us-east-1.amazonaws.com',
+                src: '10.0.2.16',
+                answers: [['A', answer]],
+              }),
+            })),
+          }),
+      ),
       // Firehose keeps each subscription payload a gzip member of its own: one object per member, no separator.
       'firehose/vpc-flows-1-2025-11-22-00-01-00-abcd': Buffer.concat(
         readFileSync(path.join(FIXTURES, 'aws-cloudwatch-subscription.json'), 'utf8')
@@ -562,6 +583,7 @@ test('JS and DuckDB engines: CloudWatch Logs as the AWS CLI, export tasks and su
       r.files.map((f) => [f.file, f.format, f.records, f.malformed, f.status]),
       [
         ['dns/000000', 'route53-dns', 1, 0, 'read'],
+        ['dns/firehose-r53', 'route53-dns', 2, 0, 'read'],
         ['events.json', 'aws-vpc-cloudwatch', 3, 1, 'partial'],
         ['export/000000.gz', 'aws-vpc-cloudwatch', 3, 0, 'read'],
         ['firehose/vpc-flows-1-2025-11-22-00-01-00-abcd', 'aws-vpc-cloudwatch', 2, 1, 'partial'],
@@ -572,7 +594,7 @@ test('JS and DuckDB engines: CloudWatch Logs as the AWS CLI, export tasks and su
       { file: 'events.json', line: 27, message: 'fewer fields than the format' },
       { file: 'firehose/vpc-flows-1-2025-11-22-00-01-00-abcd', line: 1, message: 'fewer fields than the format' },
     ]);
-    assert.deepEqual([r.nodata, r.skipdata, r.dnsQueries], [1, 1, 1]);
+    assert.deepEqual([r.nodata, r.skipdata, r.dnsQueries], [1, 1, 3]);
     const at = (rule: string) =>
       alertsOf(r, rule)
         .map((a) => `${a.severity} ${a.file}:${a.line}`)
@@ -587,7 +609,7 @@ test('JS and DuckDB engines: CloudWatch Logs as the AWS CLI, export tasks and su
       'critical firehose/vpc-flows-1-2025-11-22-00-01-00-abcd:1',
     ]);
     assert.deepEqual(at('flow-visibility-skipdata'), ['medium events.json:20']);
-    assert.deepEqual(at('dns-ai-public-answer'), ['high dns/000000:1']);
+    assert.deepEqual(at('dns-ai-public-answer'), ['high dns/000000:1', 'high dns/firehose-r53:1']);
     // A search result is not a complete series: no missing-interval alert between its events.
     assert.deepEqual(at('flow-visibility-missing-interval'), []);
   } finally {
