@@ -358,7 +358,9 @@ export class FlowAnalysis implements ReaderSink {
         stateNotes.push({
           rule: r.meta.map((m) => m.id).join(', '),
           untracked: n,
-          note: 'state bound reached: these records were not tracked by the windowed part of the rule (raise the bound in flows settings)',
+          note:
+            ('untrackedNote' in r ? r.untrackedNote : undefined) ??
+            'state bound reached: these records were not tracked by the windowed part of the rule (raise the bound in flows settings)',
         });
     }
     for (const [rule, o] of [...this.ctx.alerts.overflow].sort(([a], [b]) => a.localeCompare(b))) {

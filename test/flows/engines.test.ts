@@ -663,3 +663,26 @@ test('JS and DuckDB engines: a custom format with pkt-srcaddr/pkt-dstaddr but no
     [['high', 2]],
   );
 });
+
+test("JS and DuckDB engines: records too far from their interface's first record for the coverage map are reported as not checked for missing intervals, not as a settings bound to raise", async () => {
+  const day = 86_400;
+  const r = await runBoth({
+    'a.log': [
+      V2_HEADER,
+      ...[0, 1, 20].map(
+        (d) =>
+          `2 123456789012 eni-0far 10.0.3.9 10.0.3.10 40000 6333 6 1 100 ${1763769600 + d * day} ${1763769660 + d * day} ACCEPT OK`,
+      ),
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    r.stateNotes.map((n) => [n.rule, n.untracked, n.note.split(':')[0]]),
+    [
+      [
+        'flow-visibility-skipdata, flow-visibility-missing-interval',
+        1,
+        'these records were not checked for missing intervals',
+      ],
+    ],
+  );
+});
