@@ -341,6 +341,7 @@ export function verdictOf(action: number): { word: string; evidence: 'ACCEPT' | 
 }
 
 export function flowTextOf(f: FlowFacts): string {
-  const port = f.dstPort >= 0 && (f.proto === 6 || f.proto === 17) ? `:${f.dstPort}` : '';
+  // ICMP and other port-less protocols log port 0; a format without the protocol column still has a meaningful port.
+  const port = f.dstPort >= 0 && (f.proto === 6 || f.proto === 17 || f.proto < 0) ? `:${f.dstPort}` : '';
   return `${f.src} -> ${f.dst}${port}/${protoName(f.proto)}`;
 }
