@@ -12,8 +12,11 @@ import { forEachJsonRecord, int, obj, str } from './json-docs.js';
 import { epochSeconds, portOf, setAddress, startJsonBatch } from './rows.js';
 import type { ReadSummary, ReaderSink } from './sink.js';
 
-/** DEST reports held per file until its logging subnetworks are known; beyond this they are kept (never dropped). */
-export const MAX_DEFERRED_DEST_REPORTS = 200_000;
+/**
+ * DEST reports held back per file until its logging subnetworks are known (by element ordinal and source subnet, a
+ * few bytes each); beyond this they are kept as rows (counted twice, never dropped).
+ */
+export const MAX_DEFERRED_DEST_REPORTS = 4_000_000;
 
 /** "project/subnetwork" of a vpc annotation ({project_id, subnetwork_name}) or of resource.labels. */
 function subnetKey(v: Record<string, unknown> | undefined): string | undefined {
@@ -34,7 +37,10 @@ export async function readGcp(
   let duplicatesSkipped = 0;
   // Subnetworks that reported a flow in this file (they have flow logs), and the DEST reports waiting on them.
   const loggingSubnets = new Set<string>();
-  const deferred: { text: string; line: number; sourceSubnet: string }[] = [];
+  const deferredOrdinals: number[] = [];
+  const deferredSubnets: number[] = [];
+  const subnetIds = new Map<string, number>();
+  const subnetNames: string[] = [];
 
   const addRow = (entry: Record<string, unknown>, payload: Record<string, unknown>, text: string, line: number) => {
     const conn = obj(payload.connection)!;
@@ -93,10 +99,12 @@ export async function readGcp(
     records++;
   };
 
+  let ordinal = -1;
   await forEachJsonRecord(
     file,
     gzip,
     ({ value, text, line }) => {
+      ordinal++;
       const entry = obj(value);
       const payload = obj(entry?.jsonPayload);
       if (!entry || !payload || !obj(payload.connection)) {
@@ -109,21 +117,36 @@ export async function readGcp(
         if (k !== undefined) loggingSubnets.add(k);
       const sourceSubnet =
         reporter === 'DEST' && obj(payload.src_instance) ? subnetKey(obj(payload.src_vpc)) : undefined;
-      if (sourceSubnet !== undefined && deferred.length < MAX_DEFERRED_DEST_REPORTS) {
-        deferred.push({ text, line, sourceSubnet });
+      if (sourceSubnet !== undefined && deferredOrdinals.length < MAX_DEFERRED_DEST_REPORTS) {
+        let id = subnetIds.get(sourceSubnet);
+        if (id === undefined) subnetIds.set(sourceSubnet, (id = subnetNames.push(sourceSubnet) - 1));
+        deferredOrdinals.push(ordinal);
+        deferredSubnets.push(id);
         return;
       }
       addRow(entry, payload, text, line);
     },
     (line, message) => sink.malformed(file, line, message),
   );
-  for (const d of deferred) {
-    if (loggingSubnets.has(d.sourceSubnet)) {
-      duplicatesSkipped++;
-      continue;
-    }
-    const entry = obj(JSON.parse(d.text))!;
-    addRow(entry, obj(entry.jsonPayload)!, d.text, d.line);
+  // The held DEST reports whose source subnetwork reported nothing are the only record of their flow: a second pass
+  // reads them (only when there are such reports; the usual case, both ends logging, reads the file once).
+  const keep = new Set<number>();
+  for (let k = 0; k < deferredOrdinals.length; k++) {
+    if (loggingSubnets.has(subnetNames[deferredSubnets[k]!]!)) duplicatesSkipped++;
+    else keep.add(deferredOrdinals[k]!);
+  }
+  if (keep.size > 0) {
+    ordinal = -1;
+    await forEachJsonRecord(
+      file,
+      gzip,
+      ({ value, text, line }) => {
+        if (!keep.has(++ordinal)) return;
+        const entry = obj(value)!;
+        addRow(entry, obj(entry.jsonPayload)!, text, line);
+      },
+      () => undefined,
+    );
   }
   if (batch.n > 0) sink.flush(batch);
   batch.n = 0;
