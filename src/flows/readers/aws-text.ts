@@ -356,6 +356,7 @@ export class AwsTextReader {
   lines(buf: Buffer, start: number, end: number): void {
     const batch = this.batch;
     const interner = this.interner;
+    const lineMap = this.lineMap;
     batch.buf = buf;
     batch.n = 0;
     let p = start;
@@ -369,7 +370,7 @@ export class AwsTextReader {
         const r = batch.n;
         const q = fast(buf, p, batch, r, interner);
         if (q >= 0) {
-          batch.line[r] = this.fileLine();
+          batch.line[r] = lineMap === undefined ? this.lineNo : lineMap[this.lineNo - 1]!;
           batch.lineStart[r] = p;
           batch.lineEnd[r] = q;
           this.records++;
