@@ -34,22 +34,18 @@ export async function readCloudWatch(
     .toString('utf8')
     .replace(/^\uFEFF/, '')
     .trimStart()[0];
-  return first === '{' || first === '['
-    ? readCloudWatchJson(file, gzip, options, batch, sink, interner)
-    : readCloudWatchExport(file, gzip, options, batch, sink, interner);
+  const json = first === '{' || first === '[';
+  // JSON events: the file line of each message, filled before the reader sees them (the export keeps its lines).
+  const lines: number[] = [];
+  const reader = new AwsTextReader(file, options, batch, sink, interner, json ? lines : undefined, '-cloudwatch');
+  batch.source = reader.source;
+  if (json) await readEventMessages(file, gzip, sink, reader, lines);
+  else await readExportLines(file, gzip, reader);
+  return { records: reader.records, format: reader.format, units: { records: reader.records } };
 }
 
 /** Export-task objects: each line loses its time prefix (one line stays one line, so line numbers hold). */
-async function readCloudWatchExport(
-  file: string,
-  gzip: boolean,
-  options: AwsTextOptions,
-  batch: FlowBatch,
-  sink: ReaderSink,
-  interner: Interner,
-): Promise<ReadSummary> {
-  const reader = new AwsTextReader(file, options, batch, sink, interner, undefined, '-cloudwatch');
-  batch.source = reader.source;
+async function readExportLines(file: string, gzip: boolean, reader: AwsTextReader): Promise<void> {
   await streamLines(file, gzip, (buf, start, end) => {
     const out = Buffer.allocUnsafe(end - start);
     let o = 0;
@@ -67,19 +63,17 @@ async function readCloudWatchExport(
     }
     reader.lines(out, 0, o);
   });
-  return { records: reader.records, format: reader.format, units: { records: reader.records } };
 }
 
-async function readCloudWatchJson(
+/** Events as JSON (CLI output, subscription payloads): their messages, one record line each, with their file lines. */
+async function readEventMessages(
   file: string,
   gzip: boolean,
-  options: AwsTextOptions,
-  batch: FlowBatch,
   sink: ReaderSink,
-  interner: Interner,
-): Promise<ReadSummary> {
+  reader: AwsTextReader,
+  lines: number[],
+): Promise<void> {
   const messages: string[] = [];
-  const lines: number[] = [];
   await forEachJsonRecord(
     file,
     gzip,
@@ -110,11 +104,8 @@ async function readCloudWatchJson(
     },
     (line, message) => sink.malformed(file, line, message),
   );
-  const reader = new AwsTextReader(file, options, batch, sink, interner, lines, '-cloudwatch');
-  batch.source = reader.source;
   if (messages.length > 0) {
     const buf = Buffer.from(`${messages.join('\n')}\n`, 'utf8');
     reader.lines(buf, 0, buf.length);
   }
-  return { records: reader.records, format: reader.format, units: { records: reader.records } };
 }

@@ -13,23 +13,28 @@ export interface JsonElement {
 
 const MAX_DOCUMENT = 512 * 1024 * 1024;
 
+/** The index of the quote that closes the JSON string opened at `open` (or the text's end). */
+function closingQuote(text: string, open: number): number {
+  let i = open + 1;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 34) break;
+  }
+  return i;
+}
+
 /** Spans of the elements of the first array at depth 0 ("[...]") or depth 1 ('{"records": [...]}'). */
 export function arrayElementSpans(text: string): { start: number; end: number }[] | undefined {
   const spans: { start: number; end: number }[] = [];
   let depth = 0;
   let arrayDepth = -1;
   let elementStart = -1;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-      continue;
-    }
     if (c === 34) {
-      inString = true;
       if (arrayDepth >= 0 && depth === arrayDepth && elementStart < 0) elementStart = i;
+      i = closingQuote(text, i);
       continue;
     }
     if (c === 32 || c === 10 || c === 13 || c === 9) continue;
@@ -68,21 +73,15 @@ export function concatenatedSpans(text: string): { start: number; end: number }[
   const spans: { start: number; end: number }[] = [];
   let depth = 0;
   let start = -1;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-      continue;
-    }
     if (c === 32 || c === 10 || c === 13 || c === 9) continue;
     if (depth === 0 && c === 123 && start >= 0) {
       spans.push({ start, end: i });
       start = -1;
     }
     if (start < 0) start = i;
-    if (c === 34) inString = true;
+    if (c === 34) i = closingQuote(text, i);
     else if (c === 123 || c === 91) depth++;
     else if (c === 125 || c === 93) {
       depth--;
