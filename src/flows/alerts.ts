@@ -5,7 +5,7 @@
  */
 import type { Remediation, Severity } from '../findings/types.js';
 import { ipv4ToString } from './ip.js';
-import { ACTION_REJECT, DST_V6, SRC_V6, type FlowBatch, type FlowProvider } from './record.js';
+import { ACTION_ACCEPT, ACTION_REJECT, DST_V6, SRC_V6, type FlowBatch, type FlowProvider } from './record.js';
 
 export interface RuleMeta {
   id: string;
@@ -329,7 +329,19 @@ export function hitFlow(
   );
 }
 
+/**
+ * How a row's verdict reads in a message and in evidence. Formats without one (Transit Gateway, GCP, which samples
+ * egress before the firewall) give observed rows: they are judged like accepted ones but must not be reported as
+ * accepted.
+ */
+export function verdictOf(action: number): { word: string; evidence: 'ACCEPT' | 'REJECT' | 'OBSERVED' } {
+  if (action === ACTION_REJECT) return { word: 'Attempted (rejected)', evidence: 'REJECT' };
+  if (action === ACTION_ACCEPT) return { word: 'Accepted', evidence: 'ACCEPT' };
+  return { word: 'Observed (no verdict in the log)', evidence: 'OBSERVED' };
+}
+
 export function flowTextOf(f: FlowFacts): string {
-  const port = f.dstPort >= 0 && (f.proto === 6 || f.proto === 17) ? `:${f.dstPort}` : '';
+  // ICMP and other port-less protocols log port 0; a format without the protocol column still has a meaningful port.
+  const port = f.dstPort >= 0 && (f.proto === 6 || f.proto === 17 || f.proto < 0) ? `:${f.dstPort}` : '';
   return `${f.src} -> ${f.dst}${port}/${protoName(f.proto)}`;
 }

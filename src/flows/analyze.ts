@@ -25,6 +25,7 @@ import {
 export const READ_CONCURRENCY = 16;
 import { readAwsText } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
+import { readCloudWatch } from './readers/cloudwatch.js';
 import { readGcp } from './readers/gcp.js';
 import { isDnsFormat, readDnsFile } from './readers/dns.js';
 import type { DnsQuery, ReadSummary, ReaderSink } from './readers/sink.js';
@@ -357,7 +358,9 @@ export class FlowAnalysis implements ReaderSink {
         stateNotes.push({
           rule: r.meta.map((m) => m.id).join(', '),
           untracked: n,
-          note: 'state bound reached: these records were not tracked by the windowed part of the rule (raise the bound in flows settings)',
+          note:
+            ('untrackedNote' in r ? r.untrackedNote : undefined) ??
+            'state bound reached: these records were not tracked by the windowed part of the rule (raise the bound in flows settings)',
         });
     }
     for (const [rule, o] of [...this.ctx.alerts.overflow].sort(([a], [b]) => a.localeCompare(b))) {
@@ -486,6 +489,8 @@ export async function readLogFile(
 ): Promise<ReadSummary> {
   if (p.format === 'aws-vpc' || p.format === 'aws-tgw')
     return readAwsText(p.file, p.gzip, logFormat !== undefined ? { logFormat } : {}, batch, sink, interner);
+  if (p.format === 'aws-cloudwatch')
+    return readCloudWatch(p.file, p.gzip, logFormat !== undefined ? { logFormat } : {}, batch, sink, interner);
   if (p.format === 'azure') return readAzure(p.file, p.gzip, batch, sink, interner);
   if (p.format === 'gcp-vpc') return readGcp(p.file, p.gzip, batch, sink, interner);
   if (isDnsFormat(p.format)) return readDnsFile(p.file, p.gzip, p.format, sink);

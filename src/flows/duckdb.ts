@@ -49,10 +49,12 @@ import {
   F_SRCPORT,
   F_START,
   F_STATUS,
+  unknownFieldsNote,
   type ColumnMap,
 } from './readers/aws-fields.js';
 import { MALFORMED } from './readers/aws-text.js';
 import { readAzure } from './readers/azure.js';
+import { readCloudWatch } from './readers/cloudwatch.js';
 import { readGcp } from './readers/gcp.js';
 import { isDnsFormat, readDnsFile } from './readers/dns.js';
 import type { ReadSummary, ReaderSink } from './readers/sink.js';
@@ -350,11 +352,12 @@ async function textRuns(
     };
     for (const h of headers) {
       if (h.fi !== fi) continue;
-      const m = columnMap(h.t);
+      const m = columnMap(h.t, { allowUnknown: true });
       if (typeof m === 'string') {
         errors.push({ line: h.line, message: `header: ${m}` });
         continue;
       }
+      if (m.unknown.length > 0) errors.push({ line: h.line, message: unknownFieldsNote(m.unknown) });
       close(h.line - 1);
       map = m;
       last.set(fi, m);
@@ -670,7 +673,7 @@ async function readParquet(
 ): Promise<ReadResult> {
   const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${lit(file)})`);
   const columns = r.getRowObjectsJS().map((row) => (typeof row.column_name === 'string' ? row.column_name : ''));
-  const map = columnMap(columns.join(' '));
+  const map = columnMap(columns.join(' '), { allowUnknown: true });
   if (typeof map === 'string') throw new Error(map);
   await c.run(
     `CREATE OR REPLACE TEMP TABLE pq AS SELECT row_number() OVER () AS "__cordon_line", * FROM read_parquet(${lit(file)})`,
@@ -755,13 +758,16 @@ SELECT ${fi} AS fi, j.ord, j.go, j.line, -1 AS seg, false AS gaps, NULL::VARCHAR
 FROM jrows j${dict ? ' LEFT JOIN v6 v_s ON v_s.tok = j.s6 LEFT JOIN v6 v_d ON v_d.tok = j.d6' : ''}`;
 }
 
-/** Reads an Azure or GCP file with the JS reader; its rows go to jrows and, classified, to fr. */
+/**
+ * Reads an Azure, GCP or CloudWatch Logs JSON file with the JS reader; its rows go to jrows and, classified, to fr.
+ */
 async function readJson(
   c: DuckConnection,
   analysis: FlowAnalysis,
   fi: number,
   file: string,
-  format: 'azure' | 'gcp-vpc',
+  format: 'azure' | 'gcp-vpc' | 'aws-cloudwatch',
+  logFormat: string | undefined,
   gzip: boolean,
   batch: FlowBatch,
   addr: AddressTable,
@@ -775,7 +781,16 @@ async function readJson(
     result =
       format === 'azure'
         ? await readAzure(file, gzip, batch, sink, analysis.interner)
-        : await readGcp(file, gzip, batch, sink, analysis.interner);
+        : format === 'gcp-vpc'
+          ? await readGcp(file, gzip, batch, sink, analysis.interner)
+          : await readCloudWatch(
+              file,
+              gzip,
+              logFormat !== undefined ? { logFormat } : {},
+              batch,
+              sink,
+              analysis.interner,
+            );
   } catch (err) {
     // As in the JS engine, the rows of the batches flushed before the failure are analysed.
     errors.set(fi, err as Error);
@@ -849,8 +864,18 @@ export async function analyzeFlowsDuckdb(paths: readonly string[], options: Flow
       let read: ReadResult & { records?: number; units?: Record<string, number> };
       if (first.format === 'parquet')
         read = await readParquet(c, analysis, rules.maps, group[0]!.fi, first.file, addresses!);
-      else if (first.format === 'azure' || first.format === 'gcp-vpc')
-        read = await readJson(c, analysis, group[0]!.fi, first.file, first.format, first.gzip, batch, addresses!);
+      else if (first.format === 'azure' || first.format === 'gcp-vpc' || first.format === 'aws-cloudwatch')
+        read = await readJson(
+          c,
+          analysis,
+          group[0]!.fi,
+          first.file,
+          first.format,
+          options.logFormat,
+          first.gzip,
+          batch,
+          addresses!,
+        );
       else
         read = await readAwsText(
           c,

@@ -91,7 +91,16 @@ export async function expandInputs(
 }
 
 export type FlowFormat =
-  'aws-vpc' | 'aws-tgw' | 'azure' | 'gcp-vpc' | 'route53-dns' | 'azure-dns' | 'gcp-dns' | 'parquet' | 'unknown';
+  | 'aws-vpc'
+  | 'aws-tgw'
+  | 'aws-cloudwatch'
+  | 'azure'
+  | 'gcp-vpc'
+  | 'route53-dns'
+  | 'azure-dns'
+  | 'gcp-dns'
+  | 'parquet'
+  | 'unknown';
 
 export interface Sniffed {
   format: FlowFormat;
@@ -192,6 +201,9 @@ export async function readHead(file: string): Promise<{ head: Buffer; gzip: bool
   return { head: Buffer.concat(parts).subarray(0, HEAD_BYTES), gzip };
 }
 
+/** The event time a CloudWatch Logs export task writes before each message, and its space. */
+export const CLOUDWATCH_EXPORT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
+
 /** Format from content, never from the file name (S3 keys and exports get renamed). */
 export function sniffFormat(head: Buffer, gzip: boolean, logFormat?: string): Sniffed {
   if (head.length >= 4 && head.subarray(0, 4).toString('latin1') === 'PAR1')
@@ -199,6 +211,15 @@ export function sniffFormat(head: Buffer, gzip: boolean, logFormat?: string): Sn
   const text = head.toString('utf8');
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   if (trimmed === '') return { format: 'unknown', gzip, note: 'empty file' };
+  // A CloudWatch Logs export task's object: each line is the event time, a space and the message.
+  const exported = CLOUDWATCH_EXPORT_TIME.exec(trimmed);
+  if (exported) {
+    if (trimmed[exported[0].length] === '{')
+      return /"query_name"\s*:/.test(text)
+        ? { format: 'route53-dns', gzip, note: 'Route 53 Resolver query log (CloudWatch Logs export)' }
+        : { format: 'unknown', gzip, note: 'CloudWatch Logs export whose messages are JSON of no known log' };
+    return { format: 'aws-cloudwatch', gzip, note: 'AWS flow log (CloudWatch Logs export)' };
+  }
   if (trimmed[0] === '{' || trimmed[0] === '[') {
     if (/"flowTuples"|"flowRecords"|"NetworkSecurityGroupFlowEvent"|"FlowLogFlowEvent"/.test(text))
       return { format: 'azure', gzip, note: 'Azure flow log JSON' };
@@ -208,6 +229,15 @@ export function sniffFormat(head: Buffer, gzip: boolean, logFormat?: string): Sn
       (/"QueryName"\s*:/.test(text) && /"SourceIpAddress"\s*:/.test(text))
     )
       return { format: 'azure-dns', gzip, note: 'Azure DNS security policy query log' };
+    // CloudWatch Logs events (aws logs filter-log-events / get-log-events, subscription payloads): flow records, or
+    // Resolver query logs whose message is the JSON of a query.
+    if (/"message"\s*:/.test(text) && /"(?:events|logEvents|logStreamName|ingestionTime|eventId)"\s*:/.test(text)) {
+      return /"message"\s*:\s*"\s*\{/.test(text)
+        ? /\\"query_name\\"/.test(text)
+          ? { format: 'route53-dns', gzip, note: 'Route 53 Resolver query log (CloudWatch Logs events)' }
+          : { format: 'unknown', gzip, note: 'CloudWatch Logs events whose messages are JSON of no known log' }
+        : { format: 'aws-cloudwatch', gzip, note: 'AWS flow log (CloudWatch Logs events)' };
+    }
     if (/"jsonPayload"\s*:/.test(text) && /"queryName"\s*:/.test(text))
       return { format: 'gcp-dns', gzip, note: 'Cloud DNS query log' };
     if (/"query_name"\s*:/.test(text)) return { format: 'route53-dns', gzip, note: 'Route 53 Resolver query log' };

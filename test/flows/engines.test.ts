@@ -24,10 +24,13 @@ import {
   EXAMPLES,
   FIXTURES,
   V2_HEADER,
+  alertsOf,
   bothEngines,
   comparable,
   countByRule,
+  r53,
   referencePolicy,
+  runBoth,
   tempDir,
 } from './helpers.js';
 
@@ -537,4 +540,149 @@ test('the DuckDB engine runs under a memory limit (1 GB unless --duckdb-memory s
   assert.equal(await limit(), '953.6 MiB');
   assert.equal(await limit('64MB'), '61.0 MiB');
   await assert.rejects(limit('lots'), /not a memory size: lots/);
+});
+
+test('JS and DuckDB engines: CloudWatch Logs as the AWS CLI, export tasks and subscriptions give it back (filter-log-events JSON, export-task lines with their time prefix, Firehose-delivered gzip members with a control message, Resolver queries), every record located at its file line', async () => {
+  const t = tempDir(
+    {
+      'events.json': readFileSync(path.join(FIXTURES, 'aws-cloudwatch-filter-log-events.json'), 'utf8'),
+      'export/000000.gz': readFileSync(path.join(FIXTURES, 'aws-cloudwatch-export-000000'), 'utf8'),
+      'dns/000000': readFileSync(path.join(FIXTURES, 'route53-cloudwatch-export-000000'), 'utf8'),
+      // Resolver queries sent to CloudWatch and on through a subscription: the queries are the events' messages.
+      'dns/firehose-r53': gzipSync(
+        '{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1763769600000,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}' +
+          JSON.stringify({
+            messageType: 'DATA_MESSAGE',
+            owner: '123456789012',
+            logGroup: 'resolver-query-logs',
+            logStream: 'vpc-0a1b2c3d4e5f67890_0',
+            subscriptionFilters: ['to-firehose'],
+            logEvents: ['52.94.1.8', '10.0.2.200'].map((answer, k) => ({
+              id: String(k),
+              timestamp: 1763769720000,
+              message: r53({
+                name: 'bedrock-runtime.us-east-1.amazonaws.com',
+                src: '10.0.2.16',
+                answers: [['A', answer]],
+              }),
+            })),
+          }),
+      ),
+      // Firehose keeps each subscription payload a gzip member of its own: one object per member, no separator.
+      'firehose/vpc-flows-1-2025-11-22-00-01-00-abcd': Buffer.concat(
+        readFileSync(path.join(FIXTURES, 'aws-cloudwatch-subscription.json'), 'utf8')
+          .split(/(?=\{"messageType")/)
+          .map((o) => gzipSync(o)),
+      ),
+    },
+    ['export/000000.gz'],
+  );
+  try {
+    const r = await bothEngines([t.dir], { policy: referencePolicy(), cwd: t.dir });
+    assert.deepEqual(
+      r.files.map((f) => [f.file, f.format, f.records, f.malformed, f.status]),
+      [
+        ['dns/000000', 'route53-dns', 1, 0, 'read'],
+        ['dns/firehose-r53', 'route53-dns', 2, 0, 'read'],
+        ['events.json', 'aws-vpc-cloudwatch', 3, 1, 'partial'],
+        ['export/000000.gz', 'aws-vpc-cloudwatch', 3, 0, 'read'],
+        ['firehose/vpc-flows-1-2025-11-22-00-01-00-abcd', 'aws-vpc-cloudwatch', 2, 1, 'partial'],
+      ],
+    );
+    // The fourth event's message is on line 27 of the pretty-printed output.
+    assert.deepEqual(r.malformedSamples, [
+      { file: 'events.json', line: 27, message: 'fewer fields than the format' },
+      { file: 'firehose/vpc-flows-1-2025-11-22-00-01-00-abcd', line: 1, message: 'fewer fields than the format' },
+    ]);
+    assert.deepEqual([r.nodata, r.skipdata, r.dnsQueries], [1, 1, 3]);
+    const at = (rule: string) =>
+      alertsOf(r, rule)
+        .map((a) => `${a.severity} ${a.file}:${a.line}`)
+        .sort();
+    assert.deepEqual(at('flow-data-zone-egress'), [
+      'high events.json:6',
+      'high firehose/vpc-flows-1-2025-11-22-00-01-00-abcd:1',
+      'medium events.json:13',
+    ]);
+    assert.deepEqual(at('flow-sandbox-escape'), [
+      'critical export/000000.gz:3',
+      'critical firehose/vpc-flows-1-2025-11-22-00-01-00-abcd:1',
+    ]);
+    assert.deepEqual(at('flow-visibility-skipdata'), ['medium events.json:20']);
+    assert.deepEqual(at('dns-ai-public-answer'), ['high dns/000000:1', 'high dns/firehose-r53:1']);
+    // A search result is not a complete series: no missing-interval alert between its events.
+    assert.deepEqual(at('flow-visibility-missing-interval'), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('JS and DuckDB engines: an S3 header with a field cordon does not know (one AWS added since) skips that column and reads the rest, reported at the header line; before, the file was refused and its records misread by the default layout', async () => {
+  // A 14-column layout whose 13th column is new: the default layout would take it for the action.
+  const header =
+    'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end flow-hint log-status';
+  const t = tempDir({
+    '123456789012_vpcflowlogs_us-east-1_fl-0abc_20251122T0000Z_fe1.log': [
+      header,
+      '2 123456789012 eni-0a 10.0.3.9 198.51.100.7 40000 443 6 4 5000 1763769600 1763769660 ACCEPT OK',
+      '2 123456789012 eni-0a 10.0.3.9 198.51.100.8 40000 443 6 4 5000 1763769600 1763769660 - OK',
+    ].join('\n'),
+  });
+  try {
+    const r = await bothEngines([t.dir], { policy: referencePolicy(), cwd: t.dir });
+    assert.deepEqual(
+      r.files.map((f) => [f.records, f.malformed, f.status]),
+      [[2, 1, 'partial']],
+    );
+    assert.match(r.malformedSamples[0]!.message, /^header: unknown flow log field flow-hint .*skipped/);
+    assert.equal(r.malformedSamples[0]!.line, 1);
+    // No action column: both records are observed, not accepted (the default layout read ACCEPT as the action).
+    assert.deepEqual(
+      alertsOf(r, 'flow-data-zone-egress').map((a) => (a.evidence as { action: string }).action),
+      ['OBSERVED', 'OBSERVED'],
+    );
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('JS and DuckDB engines: a custom format with pkt-srcaddr/pkt-dstaddr but not srcaddr/dstaddr is read (AWS lets a format pick any fields); it was refused as lacking srcaddr', async () => {
+  const r = await runBoth({
+    'pkt.log': [
+      'version interface-id pkt-srcaddr pkt-dstaddr srcport dstport protocol bytes start end action log-status',
+      '5 eni-0a 10.0.3.9 198.51.100.7 40000 443 6 5000 1763769600 1763769660 ACCEPT OK',
+      '5 eni-0a - - - - - - 1763769600 1763769660 - NODATA',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    r.files.map((f) => [f.records, f.malformed, f.status]),
+    [[2, 0, 'read']],
+  );
+  assert.deepEqual(
+    alertsOf(r, 'flow-data-zone-egress').map((a) => [a.severity, a.line]),
+    [['high', 2]],
+  );
+});
+
+test("JS and DuckDB engines: records too far from their interface's first record for the coverage map are reported as not checked for missing intervals, not as a settings bound to raise", async () => {
+  const day = 86_400;
+  const r = await runBoth({
+    'a.log': [
+      V2_HEADER,
+      ...[0, 1, 20].map(
+        (d) =>
+          `2 123456789012 eni-0far 10.0.3.9 10.0.3.10 40000 6333 6 1 100 ${1763769600 + d * day} ${1763769660 + d * day} ACCEPT OK`,
+      ),
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    r.stateNotes.map((n) => [n.rule, n.untracked, n.note.split(':')[0]]),
+    [
+      [
+        'flow-visibility-skipdata, flow-visibility-missing-interval',
+        1,
+        'these records were not checked for missing intervals',
+      ],
+    ],
+  );
 });

@@ -292,6 +292,70 @@ test('GCP VPC Flow Logs: string int64 counters, RFC 3339 times, the DEST copy of
   assert.equal(c.rows[1]!.dir, DIR_EGRESS);
 });
 
+function gcpReport(
+  reporter: 'SRC' | 'DEST',
+  src: [ip: string, vm: string, subnet: string],
+  dst: [ip: string, vm: string, subnet: string],
+  port: number,
+): string {
+  const vm = (v: string) => ({ project_id: 'ai-prj', region: 'us-central1', vm_name: v, zone: 'us-central1-a' });
+  const vpc = (s: string) => ({ project_id: 'ai-prj', subnetwork_name: s, vpc_name: 'ai-vpc' });
+  return JSON.stringify({
+    jsonPayload: {
+      bytes_sent: '5200',
+      connection: { dest_ip: dst[0], dest_port: port, protocol: 6, src_ip: src[0], src_port: 41000 },
+      src_instance: vm(src[1]),
+      src_vpc: vpc(src[2]),
+      dest_instance: vm(dst[1]),
+      dest_vpc: vpc(dst[2]),
+      start_time: '2025-11-22T00:00:00.101234567Z',
+      end_time: '2025-11-22T00:00:05.512345678Z',
+      packets_sent: '40',
+      reporter,
+    },
+    logName: 'projects/ai-prj/logs/compute.googleapis.com%2Fvpc_flows',
+    resource: {
+      labels: {
+        location: 'us-central1-a',
+        project_id: 'ai-prj',
+        subnetwork_id: '1',
+        subnetwork_name: reporter === 'SRC' ? src[2] : dst[2],
+      },
+      type: 'gce_subnetwork',
+    },
+    timestamp: '2025-11-22T00:00:10Z',
+  });
+}
+
+test("GCP VPC Flow Logs: a DEST report is kept when the source VM's subnetwork has no flow logs (annotations alone do not prove a SRC copy exists)", async () => {
+  const sandbox: [string, string, string] = ['10.0.5.9', 'runner', 'sandbox'];
+  const data: [string, string, string] = ['10.0.3.7', 'qdrant-0', 'data'];
+  const inference: [string, string, string] = ['10.0.2.4', 'proxy', 'inference'];
+  const t = tempDir({
+    'flows.jsonl':
+      [
+        // The sandbox subnet does not log: the data VM's DEST report is the only record of this flow.
+        gcpReport('DEST', sandbox, data, 6333),
+        // The inference subnet logs (its SRC report is in the file, after the DEST copy): the copy is skipped.
+        gcpReport('DEST', inference, data, 6334),
+        gcpReport('SRC', inference, data, 6334),
+      ].join('\n') + '\n',
+  });
+  try {
+    const interner = new Interner();
+    const c = collector(interner);
+    const r = await readGcp(path.join(t.dir, 'flows.jsonl'), false, new FlowBatch(), c.sink, interner);
+    assert.equal(c.bad.length, 0);
+    assert.deepEqual(c.rows.map((x) => [x.src, x.dst, x.dport, x.dir, x.line, x.resource]).sort(), [
+      ['10.0.2.4', '10.0.3.7', 6334, DIR_EGRESS, 3, 'proxy'],
+      ['10.0.5.9', '10.0.3.7', 6333, DIR_INGRESS, 1, 'qdrant-0'],
+    ]);
+    assert.deepEqual(r.units, { entries: 3, deduplicatedReports: 1 });
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('Route 53 Resolver query log (documentation example): trailing dot removed, A answers kept', async () => {
   const c = collector(new Interner());
   const r = await readDnsFile(path.join(FIXTURES, 'route53-doc.jsonl'), false, 'route53-dns', c.sink);
@@ -389,6 +453,9 @@ test('formats are recognised from content, not names', async () => {
     'azure-dns-loganalytics.json': 'azure-dns',
     'gcp-dns-gcloud.json': 'gcp-dns',
     'gcp-dns-sink.jsonl': 'gcp-dns',
+    'aws-cloudwatch-filter-log-events.json': 'aws-cloudwatch',
+    'aws-cloudwatch-export-000000': 'aws-cloudwatch',
+    'route53-cloudwatch-export-000000': 'route53-dns',
   };
   for (const [file, format] of Object.entries(expect)) {
     const { head, gzip } = await readHead(path.join(FIXTURES, file));

@@ -416,3 +416,42 @@ test('rules may name the unzoned private space: traffic to it is judged only the
   assert.equal(a.length, 1);
   assert.match(a[0]!.message, /NET-099/);
 });
+
+test('a format without a verdict (no action column, like Transit Gateway and GCP) is reported as observed, never as accepted, in both engines', async () => {
+  const header = 'version interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end log-status';
+  const line = (src: string, dst: string, dport: number) =>
+    `5 eni-0obs ${src} ${dst} 40000 ${dport} 6 10 5000 1763769600 1763769660 OK`;
+  const r = await runBoth({
+    'observed.log':
+      [header, line('10.0.3.9', '203.0.113.7', 443), line('10.0.5.9', '10.0.3.9', 6333)].join('\n') + '\n',
+    'accepted.log': log(v2('10.0.3.8', '203.0.113.8', 40000, 443)),
+  });
+  const pick = (rule: string) =>
+    alertsOf(r, rule)
+      .map((a) => [a.message.split(':')[0], (a.evidence as { action: string }).action])
+      .sort();
+  assert.deepEqual(pick('flow-data-zone-egress'), [
+    ['Accepted egress from data zone data', 'ACCEPT'],
+    ['Observed (no verdict in the log) egress from data zone data', 'OBSERVED'],
+  ]);
+  assert.deepEqual(pick('flow-sandbox-escape'), [
+    ['Observed (no verdict in the log) connection out of sandbox zone sandbox to zone data', 'OBSERVED'],
+  ]);
+});
+
+test('a format without the protocol column still names the destination port in messages (ICMP rows do not)', async () => {
+  const r = await runBoth({
+    'noproto.log':
+      [
+        'version interface-id srcaddr dstaddr dstport action log-status',
+        '5 eni-0c 10.0.3.9 198.51.100.7 443 ACCEPT OK',
+      ].join('\n') + '\n',
+    'icmp.log': log(v2('10.0.3.8', '198.51.100.8', 0, 0, 84, 'ACCEPT', 1)),
+  });
+  assert.deepEqual(
+    alertsOf(r, 'flow-data-zone-egress')
+      .map((a) => a.message.split(': ')[1]!.split(' (')[0])
+      .sort(),
+    ['10.0.3.8 -> 198.51.100.8/icmp', '10.0.3.9 -> 198.51.100.7:443/-'],
+  );
+});

@@ -102,6 +102,11 @@ const READ: Record<string, number> = {
 };
 
 /** Every documented field name (VPC v2–v8 and the newer ones AWS lists, TGW v2–v6). */
+/** What a header with fields cordon does not know reports at its line (both engines). */
+export function unknownFieldsNote(unknown: readonly string[]): string {
+  return `header: unknown flow log field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (a field AWS added since?): ${unknown.length > 1 ? 'their columns are' : 'its column is'} skipped, the other columns are read`;
+}
+
 export const KNOWN_FIELDS = new Set<string>([
   ...AWS_V2_DEFAULT,
   ...AWS_TGW_DEFAULT,
@@ -152,23 +157,31 @@ export interface ColumnMap {
   ids: Uint8Array;
   /** True when the format has a transit-gateway field. */
   tgw: boolean;
+  /** Names cordon does not know, read as opaque columns (headers only; see columnMap). */
+  unknown: string[];
 }
 
 /**
  * Parses a LogFormat ("${version} ${srcaddr} …") or a header line ("version srcaddr …", Athena-style "_" names are
- * accepted too). Returns an error message for unknown names or missing essentials.
+ * accepted too). Returns an error message for missing essentials, and for unknown names unless `allowUnknown`:
+ * headers and Parquet columns are written by AWS, so a name cordon does not know is a field AWS added since, whose
+ * column is skipped (every other column keeps its place); a LogFormat is typed by a person, so it is more likely a
+ * typo.
  */
-export function columnMap(spec: string): ColumnMap | string {
+export function columnMap(spec: string, options: { allowUnknown?: boolean } = {}): ColumnMap | string {
   const names = spec
     .trim()
     .split(/\s+/)
     .map((t) => t.replace(/^\$\{(.*)\}$/, '$1').replace(/_/g, '-'));
   const unknown = names.filter((n) => !KNOWN_FIELDS.has(n));
-  if (unknown.length > 0) return `unknown flow log field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`;
+  if (unknown.length > 0 && options.allowUnknown !== true)
+    return `unknown flow log field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`;
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) return `field ${dup} appears twice`;
+  // pkt-srcaddr/pkt-dstaddr alone place a flow too (they are the addresses zones are judged on when present).
   for (const need of ['srcaddr', 'dstaddr'])
-    if (!names.includes(need)) return `the format lacks ${need}: flows cannot be placed in zones`;
+    if (!names.includes(need) && !names.includes(`pkt-${need}`))
+      return `the format lacks ${need} (and pkt-${need}): flows cannot be placed in zones`;
   const ids = Uint8Array.from(names.map((n) => READ[n] ?? F_SKIP));
-  return { names, ids, tgw: names.some((n) => n.startsWith('tgw-') || n === 'resource-type') };
+  return { names, ids, tgw: names.some((n) => n.startsWith('tgw-') || n === 'resource-type'), unknown };
 }

@@ -26,6 +26,7 @@ import {
   AWS_V2_DEFAULT,
   KNOWN_FIELDS,
   columnMap,
+  unknownFieldsNote,
   F_ACTION,
   F_BYTES,
   F_DIR,
@@ -289,8 +290,12 @@ export function regionFromPath(file: string): string {
   return REGION_IN_PATH.exec(file)?.[1] ?? '';
 }
 
-/** Per-file reading state; the chunk loop is a method so every file shares one optimised copy of it. */
-class AwsTextReader {
+/**
+ * Per-file reading state; the chunk loop is a method so every file shares one optimised copy of it. Records taken
+ * out of a wrapper (CloudWatch events, cloudwatch.ts) pass `lineMap`, the file line of each record line, and a
+ * format suffix.
+ */
+export class AwsTextReader {
   map: ColumnMap | undefined;
   fast: FastParser | undefined;
   tgwMap: ColumnMap | undefined;
@@ -306,7 +311,10 @@ class AwsTextReader {
     readonly batch: FlowBatch,
     readonly sink: ReaderSink,
     readonly interner: Interner,
+    readonly lineMap?: readonly number[],
+    readonly formatSuffix = '',
   ) {
+    this.format = `aws-vpc${formatSuffix}`;
     const fixed = options.logFormat !== undefined ? columnMap(options.logFormat) : undefined;
     if (typeof fixed === 'string') throw new Error(`--log-format: ${fixed}`);
     this.fixed = fixed;
@@ -336,13 +344,19 @@ class AwsTextReader {
   private useMap(m: ColumnMap): void {
     this.map = m;
     this.fast = fastParser(m.ids);
-    this.format = m.tgw ? 'aws-tgw' : 'aws-vpc';
+    this.format = `${m.tgw ? 'aws-tgw' : 'aws-vpc'}${this.formatSuffix}`;
+  }
+
+  /** The file line of the line being read. */
+  private fileLine(): number {
+    return this.lineMap === undefined ? this.lineNo : this.lineMap[this.lineNo - 1]!;
   }
 
   /** Whole lines buf[start, end), the last ending with "\n". */
   lines(buf: Buffer, start: number, end: number): void {
     const batch = this.batch;
     const interner = this.interner;
+    const lineMap = this.lineMap;
     batch.buf = buf;
     batch.n = 0;
     let p = start;
@@ -356,7 +370,7 @@ class AwsTextReader {
         const r = batch.n;
         const q = fast(buf, p, batch, r, interner);
         if (q >= 0) {
-          batch.line[r] = this.lineNo;
+          batch.line[r] = lineMap === undefined ? this.lineNo : lineMap[this.lineNo - 1]!;
           batch.lineStart[r] = p;
           batch.lineEnd[r] = q;
           this.records++;
@@ -394,9 +408,10 @@ class AwsTextReader {
       let sp = buf.indexOf(32, ls);
       if (sp < 0 || sp > le) sp = le;
       if (KNOWN_FIELDS.has(buf.toString('latin1', ls, sp).replace(/_/g, '-'))) {
-        const m = columnMap(buf.toString('latin1', ls, le));
-        if (typeof m === 'string') this.sink.malformed(file, this.lineNo, `header: ${m}`);
+        const m = columnMap(buf.toString('latin1', ls, le), { allowUnknown: true });
+        if (typeof m === 'string') this.sink.malformed(file, this.fileLine(), `header: ${m}`);
         else {
+          if (m.unknown.length > 0) this.sink.malformed(file, this.fileLine(), unknownFieldsNote(m.unknown));
           // Rows read so far are described (evidence) with the map they were read with: hand them over first.
           if (batch.n > 0) {
             this.sink.flush(batch);
@@ -431,10 +446,10 @@ class AwsTextReader {
       }
     }
     if (err !== 0) {
-      this.sink.malformed(file, this.lineNo, ERRORS[err]!);
+      this.sink.malformed(file, this.fileLine(), ERRORS[err]!);
       return next;
     }
-    batch.line[r] = this.lineNo;
+    batch.line[r] = this.fileLine();
     batch.lineStart[r] = ls;
     batch.lineEnd[r] = le;
     this.records++;

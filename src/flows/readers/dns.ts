@@ -1,13 +1,14 @@
 /**
  * DNS query logs of the three clouds, read into one shape (DnsQuery) for the DNS rules: Route 53 Resolver query
  * logs (route53.ts), Azure DNS security policy query logs (azure-dns.ts) and Cloud DNS query logs (gcp-dns.ts). Each
- * is JSON lines or one JSON document (an array, or {"records": [...]}); a record that is not a query of its format is
- * a located malformed line and the rest of the file is read.
+ * is JSON lines or one JSON document (an array, or {"records": [...]}), or CloudWatch Logs events whose messages are
+ * the queries (Route 53 Resolver logs sent to CloudWatch); a record that is not a query of its format is a located
+ * malformed line and the rest of the file is read.
  */
 import type { FlowProvider } from '../record.js';
 import { AZURE_DNS } from './azure-dns.js';
 import { GCP_DNS } from './gcp-dns.js';
-import { forEachJsonRecord } from './json-docs.js';
+import { forEachJsonRecord, obj } from './json-docs.js';
 import { ROUTE53_DNS } from './route53.js';
 import type { DnsQuery, ReadSummary, ReaderSink } from './sink.js';
 
@@ -45,6 +46,21 @@ export async function readDnsFile(
     file,
     gzip,
     ({ value, text, line }) => {
+      // A CloudWatch Logs subscription payload (Firehose to S3) carries many events, each a query in its message.
+      const payload = obj(value);
+      if (Array.isArray(payload?.logEvents)) {
+        if (payload.messageType === 'CONTROL_MESSAGE') return;
+        for (const event of payload.logEvents as unknown[]) {
+          const message = obj(event)?.message;
+          const q = fmt.parse(event);
+          if ('error' in q) sink.malformed(file, line, q.error);
+          else {
+            sink.dns({ ...q, file, line, raw: typeof message === 'string' ? message.slice(0, 2000) : '' });
+            records++;
+          }
+        }
+        return;
+      }
       const q = fmt.parse(value);
       if ('error' in q) {
         sink.malformed(file, line, q.error);

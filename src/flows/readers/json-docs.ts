@@ -1,9 +1,9 @@
 /**
- * JSON inputs come as JSON lines (one record per line) or as one document: a top-level array (gcloud/CLI exports)
- * or {"records": [...]} (Azure blobs). For documents we find each element's byte span with a small scanner, so every
+ * JSON inputs come as JSON lines (one record per line) or as one document: a top-level array (gcloud/CLI exports),
+ * {"records": [...]} (Azure blobs) or {"events": [...]} (CloudWatch Logs events as the AWS CLI prints them). For documents we find each element's byte span with a small scanner, so every
  * record is parsed on its own (one bad record does not lose the file) and keeps its line number for evidence.
  */
-import { readHead, readWhole, streamLines } from '../input.js';
+import { CLOUDWATCH_EXPORT_TIME, readHead, readWhole, streamLines } from '../input.js';
 
 export interface JsonElement {
   value: unknown;
@@ -13,23 +13,28 @@ export interface JsonElement {
 
 const MAX_DOCUMENT = 512 * 1024 * 1024;
 
+/** The index of the quote that closes the JSON string opened at `open` (or the text's end). */
+function closingQuote(text: string, open: number): number {
+  let i = open + 1;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 34) break;
+  }
+  return i;
+}
+
 /** Spans of the elements of the first array at depth 0 ("[...]") or depth 1 ('{"records": [...]}'). */
 export function arrayElementSpans(text: string): { start: number; end: number }[] | undefined {
   const spans: { start: number; end: number }[] = [];
   let depth = 0;
   let arrayDepth = -1;
   let elementStart = -1;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-      continue;
-    }
     if (c === 34) {
-      inString = true;
       if (arrayDepth >= 0 && depth === arrayDepth && elementStart < 0) elementStart = i;
+      i = closingQuote(text, i);
       continue;
     }
     if (c === 32 || c === 10 || c === 13 || c === 9) continue;
@@ -60,6 +65,37 @@ export function arrayElementSpans(text: string): { start: number; end: number }[
 }
 
 /**
+ * Spans of concatenated top-level JSON objects ('{…}{…}', with or without white space between them): what a
+ * CloudWatch Logs subscription delivers through Firehose to S3. Text between objects is a span of its own, so it
+ * fails to parse where it is.
+ */
+export function concatenatedSpans(text: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
+    if (depth === 0 && c === 123 && start >= 0) {
+      spans.push({ start, end: i });
+      start = -1;
+    }
+    if (start < 0) start = i;
+    if (c === 34) i = closingQuote(text, i);
+    else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      depth--;
+      if (depth === 0) {
+        spans.push({ start, end: i + 1 });
+        start = -1;
+      }
+    }
+  }
+  if (start >= 0) spans.push({ start, end: text.length });
+  return spans;
+}
+
+/**
  * Calls onElement for every record of a JSON input, with its 1-based line. Malformed records (bad JSON) are reported
  * through onError and skipped.
  */
@@ -69,10 +105,12 @@ export async function forEachJsonRecord(
   onElement: (e: JsonElement) => void,
   onError: (line: number, message: string) => void,
 ): Promise<void> {
-  // Peek: is it one document or JSON lines? A document starts with "[" or with {"records".
-  const whole = await readWholeIfDocument(file, gzip);
-  if (whole !== undefined) {
-    const spans = arrayElementSpans(whole);
+  // Peek: is it one document or JSON lines? A document starts with "[", {"records" or {"events"; a subscription
+  // delivery is concatenated objects.
+  const doc = await readWholeIfDocument(file, gzip);
+  if (doc !== undefined) {
+    const whole = doc.text;
+    const spans = doc.concatenated ? concatenatedSpans(whole) : arrayElementSpans(whole);
     if (spans === undefined) {
       onError(1, 'a JSON document without a records array');
       return;
@@ -101,9 +139,11 @@ export async function forEachJsonRecord(
       let nl = buf.indexOf(10, p);
       if (nl < 0 || nl >= end) nl = end;
       lineNo++;
-      const text = buf.toString('utf8', p, nl).trim();
+      let text = buf.toString('utf8', p, nl).trim();
       p = nl + 1;
       if (text === '') continue;
+      // A CloudWatch Logs export task writes each event as its ISO 8601 time, a space and the message.
+      if (text.charCodeAt(0) !== 123 && CLOUDWATCH_EXPORT_TIME.test(text)) text = text.slice(text.indexOf(' ') + 1);
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -116,15 +156,22 @@ export async function forEachJsonRecord(
   });
 }
 
-async function readWholeIfDocument(file: string, gzip: boolean): Promise<string | undefined> {
+async function readWholeIfDocument(
+  file: string,
+  gzip: boolean,
+): Promise<{ text: string; concatenated: boolean } | undefined> {
   const { head } = await readHead(file);
   const t = head
     .toString('utf8')
     .replace(/^\uFEFF/, '')
     .trimStart();
-  const isDocument = t.startsWith('[') || (/^\{\s*"records"\s*:/.test(t) && !isSingleLineRecordStream(head));
-  if (!isDocument) return undefined;
-  return (await readWhole(file, gzip, MAX_DOCUMENT)).toString('utf8').replace(/^\uFEFF/, '');
+  // {"records": [...]}: Azure blobs; {"events": [...]}: `aws logs filter-log-events` / `get-log-events` output.
+  const isDocument = t.startsWith('[') || (/^\{\s*"(?:records|events)"\s*:/.test(t) && !isSingleLineRecordStream(head));
+  // {"messageType": "DATA_MESSAGE", …, "logEvents": […]}: CloudWatch Logs subscription payloads, concatenated.
+  const concatenated = /^\{\s*"messageType"\s*:/.test(t);
+  if (!isDocument && !concatenated) return undefined;
+  const text = (await readWhole(file, gzip, MAX_DOCUMENT)).toString('utf8').replace(/^\uFEFF/, '');
+  return { text, concatenated };
 }
 
 /** Several {"records": …} objects, one per line (Event Hub style), are JSON lines, not one document. */

@@ -1,4 +1,7 @@
-/** Route 53 Resolver query logs: one JSON object per line (S3/Firehose) or a JSON array export. */
+/**
+ * Route 53 Resolver query logs: one JSON object per line (S3/Firehose), a JSON array export, or CloudWatch Logs events
+ * (`aws logs filter-log-events` output) whose messages are the queries.
+ */
 import type { DnsFormat } from './dns.js';
 import { obj, queryName, str } from './json-docs.js';
 import { epochSeconds } from './rows.js';
@@ -7,7 +10,16 @@ export const ROUTE53_DNS: DnsFormat = {
   format: 'route53-dns',
   provider: 'aws',
   parse(value) {
-    const q = obj(value);
+    let q = obj(value);
+    // A CloudWatch Logs event (aws logs filter-log-events): the query is the JSON text of its message.
+    const message = q?.message;
+    if (q && q.query_name === undefined && typeof message === 'string') {
+      try {
+        q = obj(JSON.parse(message));
+      } catch {
+        return { error: 'the CloudWatch Logs event message is not JSON' };
+      }
+    }
     const name = str(q?.query_name);
     const time = epochSeconds(str(q?.query_timestamp));
     const srcaddr = str(q?.srcaddr);

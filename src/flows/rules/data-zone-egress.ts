@@ -4,9 +4,9 @@
  * or S3/DynamoDB over path 2) stays on the AWS network and is left to the large-transfer rule; replies to a
  * connection the policy allows inwards are not egress.
  */
-import { flowTextOf, hitFlow, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
+import { flowTextOf, hitFlow, verdictOf, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
-import { ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
+import { STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
 
 export const DATA_EGRESS: RuleMeta = {
@@ -47,10 +47,10 @@ function report(b: FlowBatch, i: number, ctx: FlowContext): void {
 
 /** Message and evidence of a data-zone egress alert, from plain values (both engines). */
 export function dataEgressText(f: FlowFacts): AlertText {
-  const rejected = f.action === ACTION_REJECT;
+  const verdict = verdictOf(f.action);
   return {
     talker: f.src,
-    message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} egress from data zone ${f.srcZone}: ${flowTextOf(f)} (destination is not private by configuration)`,
-    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, action: rejected ? 'REJECT' : 'ACCEPT' },
+    message: `${verdict.word} egress from data zone ${f.srcZone}: ${flowTextOf(f)} (destination is not private by configuration)`,
+    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, action: verdict.evidence },
   };
 }

@@ -3,7 +3,16 @@
  * flows.approved_resolvers. The platforms' own resolvers never appear in flow logs (AWS does not log Amazon DNS
  * traffic) and are approved anyway, so any such flow is DNS that bypasses the resolver and its query logging.
  */
-import { dstText, flowTextOf, rowFacts, srcText, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
+import {
+  dstText,
+  flowTextOf,
+  rowFacts,
+  srcText,
+  verdictOf,
+  type AlertText,
+  type FlowFacts,
+  type RuleMeta,
+} from '../alerts.js';
 import type { FlowContext } from '../context.js';
 import { ACTION_REJECT, STATUS_OK, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
@@ -58,10 +67,10 @@ function report(b: FlowBatch, i: number, ctx: FlowContext, sz: number, port: num
 
 /** Message and evidence of an unapproved-resolver alert, from plain values (both engines). */
 export function dnsResolverText(f: FlowFacts): AlertText {
-  const rejected = f.action === ACTION_REJECT;
+  const verdict = verdictOf(f.action);
   return {
     talker: f.src,
-    message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} DNS from zone ${f.srcZone} to resolver ${f.dst} (zone ${f.dstZone}), which is not approved: ${flowTextOf(f)}`,
-    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, action: rejected ? 'REJECT' : 'ACCEPT' },
+    message: `${verdict.word} DNS from zone ${f.srcZone} to resolver ${f.dst} (zone ${f.dstZone}), which is not approved: ${flowTextOf(f)}`,
+    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, action: verdict.evidence },
   };
 }

@@ -3,9 +3,9 @@
  * endpoints), flows.approved_ai_cidrs, and addresses that approved AI host names resolved to in DNS query logs read
  * in the same run. Accepted: high; rejected attempt: low.
  */
-import { flowTextOf, hitFlow, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
+import { flowTextOf, hitFlow, verdictOf, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
-import { ACTION_REJECT, STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
+import { STATUS_OK, SVC_NONE, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
 
 export const INFERENCE_EXTERNAL: RuleMeta = {
@@ -57,10 +57,10 @@ function report(b: FlowBatch, i: number, ctx: FlowContext): void {
 
 /** Message and evidence of an inference-to-unapproved-endpoint alert, from plain values (both engines). */
 export function inferenceExternalText(f: FlowFacts): AlertText {
-  const rejected = f.action === ACTION_REJECT;
+  const verdict = verdictOf(f.action);
   return {
     talker: f.src,
-    message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection from inference zone ${f.srcZone} to an endpoint that is not an approved AI endpoint: ${flowTextOf(f)}`,
-    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, action: rejected ? 'REJECT' : 'ACCEPT' },
+    message: `${verdict.word} connection from inference zone ${f.srcZone} to an endpoint that is not an approved AI endpoint: ${flowTextOf(f)}`,
+    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, action: verdict.evidence },
   };
 }

@@ -2,9 +2,9 @@
  * Sandbox escape: a flow from a sandbox zone (agent code execution) to any other zone or the internet. Replies to
  * connections the policy allows into the sandbox are not escapes. Accepted: critical; rejected attempt: low.
  */
-import { flowTextOf, hitFlow, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
+import { flowTextOf, hitFlow, verdictOf, type AlertText, type FlowFacts, type RuleMeta } from '../alerts.js';
 import type { FlowContext } from '../context.js';
-import { ACTION_REJECT, STATUS_OK, type FlowBatch } from '../record.js';
+import { STATUS_OK, type FlowBatch } from '../record.js';
 import { FLOWS_DOC, type FlowRuleModule } from './types.js';
 
 export const SANDBOX_ESCAPE: RuleMeta = {
@@ -46,10 +46,10 @@ function report(b: FlowBatch, i: number, ctx: FlowContext): void {
 
 /** Message and evidence of a sandbox-escape alert, from plain values (both engines). */
 export function sandboxEscapeText(f: FlowFacts): AlertText {
-  const rejected = f.action === ACTION_REJECT;
+  const verdict = verdictOf(f.action);
   return {
     talker: f.src,
-    message: `${rejected ? 'Attempted (rejected)' : 'Accepted'} connection out of sandbox zone ${f.srcZone} to zone ${f.dstZone}: ${flowTextOf(f)}`,
-    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, action: rejected ? 'REJECT' : 'ACCEPT' },
+    message: `${verdict.word} connection out of sandbox zone ${f.srcZone} to zone ${f.dstZone}: ${flowTextOf(f)}`,
+    evidence: { srcZone: f.srcZone, dstZone: f.dstZone, action: verdict.evidence },
   };
 }

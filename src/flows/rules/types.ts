@@ -11,6 +11,8 @@ export interface FlowRuleModule {
   finish?(ctx: FlowContext): void;
   /** State bound reached: how many keys could not be tracked (reported as partial assessment). */
   untracked?(): number;
+  /** What the untracked count means for this rule, when the generic "state bound reached" would mislead. */
+  untrackedNote?: string;
 }
 
 export interface DnsRuleModule {

@@ -110,6 +110,8 @@ export function visibilityGaps(interner: Interner, displayName: (f: string) => s
   return {
     meta: [SKIPDATA, MISSING_INTERVAL],
     untracked: () => untracked,
+    untrackedNote:
+      'these records were not checked for missing intervals: their interface was beyond flows.visibility.max_interfaces, or they lie more than 14 days from its first record (coverage spans 28 days; check longer periods in separate runs)',
     onBatch(b: FlowBatch, ctx: FlowContext): void {
       const gapsApply = b.source.format === 'aws-vpc';
       if (gapsApply && b.source !== lastSource) {
