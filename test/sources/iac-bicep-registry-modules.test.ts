@@ -19,15 +19,18 @@ const tree = tmpTrees('cordon-bicep-registry-');
 const policy = parsePolicy('cordon.yaml', REFERENCE_POLICY_YAML);
 const missingEndpoint = AZURE_CHECKS.find((c) => c.id === 'azure-ai-private-endpoint-missing')!;
 
-const MAIN = (ref: string) => `
-resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
+/** A network with one subnet for private endpoints (`snet-pe`), declared in the file itself. */
+const VNET = (cidr: string) => `resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
   name: 'vnet-ai'
   location: 'swedencentral'
   properties: {
     addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
-    subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.0.1.0/24' } }]
+    subnets: [{ name: 'snet-pe', properties: { addressPrefix: '${cidr}' } }]
   }
-}
+}`;
+
+const MAIN = (ref: string) => `
+${VNET('10.0.1.0/24')}
 resource openai 'Microsoft.CognitiveServices/accounts@2023-05-01' = {
   name: 'oai-demo'
   location: 'swedencentral'
@@ -174,14 +177,7 @@ describe('Bicep registry modules', () => {
 
 /** A network, and an OpenAI account through the Azure Verified Module (not restored: read through cordon's model). */
 const AVM_ACCOUNT = (version: string, extra = '') => `
-resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
-  name: 'vnet-ai'
-  location: 'swedencentral'
-  properties: {
-    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
-    subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.0.1.0/24' } }]
-  }
-}
+${VNET('10.0.1.0/24')}
 resource zone 'Microsoft.Network/privateDnsZones@2020-06-01' = {
   name: 'privatelink.openai.azure.com'
   location: 'global'
@@ -328,14 +324,7 @@ describe('avm/res/network/virtual-network and private-dns-zone not restored', ()
 
 describe('avm/res/search/search-service not restored', () => {
   const search = (params: string) => `
-resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
-  name: 'vnet-ai'
-  location: 'swedencentral'
-  properties: {
-    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
-    subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.0.9.0/24' } }]
-  }
-}
+${VNET('10.0.9.0/24')}
 module search 'br/public:avm/res/search/search-service:0.11.1' = {
   name: 'search'
   params: {
@@ -393,14 +382,7 @@ module routes 'br/public:avm/res/network/route-table:0.4.1' = {
 
 describe('avm/res/storage/storage-account not restored', () => {
   const storage = (params: string) => `
-resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
-  name: 'vnet-ai'
-  location: 'swedencentral'
-  properties: {
-    addressSpace: { addressPrefixes: ['10.0.0.0/16'] }
-    subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.0.9.0/24' } }]
-  }
-}
+${VNET('10.0.9.0/24')}
 module storage 'br/public:avm/res/storage/storage-account:0.14.3' = {
   name: 'storage'
   params: {

@@ -27,8 +27,12 @@ const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymen
 /** Parameters every AVM resource module takes that change nothing cordon reads (locks, roles, tags, telemetry…). */
 const INERT = ['lock', 'roleAssignments', 'tags', 'enableTelemetry', 'diagnosticSettings', 'managedIdentities'];
 
-const inert = (names: readonly string[]) =>
-  Object.fromEntries(names.map((n) => [n, { type: 'object', nullable: true, defaultValue: null }]));
+/** A template's header, and the parameter shapes the models repeat: optional (null unless given), the location. */
+const HEADER = { $schema: SCHEMA, contentVersion: '1.0.0.0' };
+const opt = (type: string) => ({ type, nullable: true, defaultValue: null });
+const LOCATION = { type: 'string', defaultValue: '[resourceGroup().location]' };
+
+const inert = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, opt('object')]));
 
 /** The outputs every AVM resource module gives: the resource's id, name and location (no deploy-time values). */
 function outputsOf(type: string): Record<string, unknown> {
@@ -46,22 +50,22 @@ const get = (x: string, key: string, fallback = 'null()') =>
 
 /**
  * avm/res/network/private-endpoint (`privateDnsZoneGroup` with `privateDnsZoneGroupConfigs` from 0.7; earlier versions
- * took `privateDnsZoneResourceIds`, which the model does not declare, so such a call is not read through it). The endpoint, and its DNS zone group named `default` unless the group names itself.
+ * took `privateDnsZoneResourceIds`, which the model does not declare, so such a call is not read through it). The
+ * endpoint, and its DNS zone group named `default` unless the group names itself.
  */
 const PRIVATE_ENDPOINT_TEMPLATE = {
-  $schema: SCHEMA,
-  contentVersion: '1.0.0.0',
+  ...HEADER,
   parameters: {
     name: { type: 'string' },
     subnetResourceId: { type: 'string' },
-    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
-    privateLinkServiceConnections: { type: 'array', nullable: true, defaultValue: null },
-    manualPrivateLinkServiceConnections: { type: 'array', nullable: true, defaultValue: null },
-    privateDnsZoneGroup: { type: 'object', nullable: true, defaultValue: null },
-    ipConfigurations: { type: 'array', nullable: true, defaultValue: null },
-    customNetworkInterfaceName: { type: 'string', nullable: true, defaultValue: null },
-    applicationSecurityGroupResourceIds: { type: 'array', nullable: true, defaultValue: null },
-    customDnsConfigs: { type: 'array', nullable: true, defaultValue: null },
+    location: LOCATION,
+    privateLinkServiceConnections: opt('array'),
+    manualPrivateLinkServiceConnections: opt('array'),
+    privateDnsZoneGroup: opt('object'),
+    ipConfigurations: opt('array'),
+    customNetworkInterfaceName: opt('string'),
+    applicationSecurityGroupResourceIds: opt('array'),
+    customDnsConfigs: opt('array'),
     ipVersionType: { type: 'string', defaultValue: 'IPv4' },
     ...inert(INERT),
   },
@@ -169,21 +173,20 @@ function privateEndpointsOf(resourceType: string, defaultService: string): Recor
  * parameter's description says of private endpoints —, `disableLocalAuth` and `restrictOutboundNetworkAccess` true.
  */
 const COGNITIVE_ACCOUNT_TEMPLATE = {
-  $schema: SCHEMA,
-  contentVersion: '1.0.0.0',
+  ...HEADER,
   parameters: {
     name: { type: 'string' },
     kind: { type: 'string' },
     sku: { type: 'string', defaultValue: 'S0' },
-    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
-    customSubDomainName: { type: 'string', nullable: true, defaultValue: null },
-    publicNetworkAccess: { type: 'string', nullable: true, defaultValue: null },
-    networkAcls: { type: 'object', nullable: true, defaultValue: null },
-    networkInjections: { type: 'object', nullable: true, defaultValue: null },
-    privateEndpoints: { type: 'array', nullable: true, defaultValue: null },
+    location: LOCATION,
+    customSubDomainName: opt('string'),
+    publicNetworkAccess: opt('string'),
+    networkAcls: opt('object'),
+    networkInjections: opt('object'),
+    privateEndpoints: opt('array'),
     disableLocalAuth: { type: 'bool', defaultValue: true },
     restrictOutboundNetworkAccess: { type: 'bool', defaultValue: true },
-    allowedFqdnList: { type: 'array', nullable: true, defaultValue: null },
+    allowedFqdnList: opt('array'),
     ...inert([
       ...INERT,
       'apiProperties',
@@ -233,13 +236,12 @@ const COGNITIVE_ACCOUNT_TEMPLATE = {
  * are accepted and not read, as cordon reads only A records of private zones.
  */
 const PRIVATE_DNS_ZONE_TEMPLATE = {
-  $schema: SCHEMA,
-  contentVersion: '1.0.0.0',
+  ...HEADER,
   parameters: {
     name: { type: 'string' },
     location: { type: 'string', defaultValue: 'global' },
-    a: { type: 'array', nullable: true, defaultValue: null },
-    virtualNetworkLinks: { type: 'array', nullable: true, defaultValue: null },
+    a: opt('array'),
+    virtualNetworkLinks: opt('array'),
     ...inert([...INERT, 'aaaa', 'cname', 'mx', 'ptr', 'soa', 'srv', 'txt']),
   },
   variables: {
@@ -294,15 +296,14 @@ const VIRTUAL_NETWORK_TEMPLATE = (() => {
   const remoteName = `last(split(${peer}.remoteVirtualNetworkResourceId, '/'))`;
   const byId = (key: string) => `[if(empty(${get(sub, key, "''")}), null(), createObject('id', ${sub}.${key}))]`;
   return {
-    $schema: SCHEMA,
-    contentVersion: '1.0.0.0',
+    ...HEADER,
     parameters: {
       name: { type: 'string' },
-      location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+      location: LOCATION,
       addressPrefixes: { type: 'array' },
-      subnets: { type: 'array', nullable: true, defaultValue: null },
-      dnsServers: { type: 'array', nullable: true, defaultValue: null },
-      peerings: { type: 'array', nullable: true, defaultValue: null },
+      subnets: opt('array'),
+      dnsServers: opt('array'),
+      peerings: opt('array'),
       enablePrivateEndpointVNetPolicies: { type: 'string', defaultValue: 'Disabled' },
       ...inert([
         ...INERT,
@@ -395,8 +396,7 @@ const VIRTUAL_NETWORK_TEMPLATE = (() => {
             useRemoteGateways: { value: `[${get(peer, 'remotePeeringUseRemoteGateways', 'false')}]` },
           },
           template: {
-            $schema: SCHEMA,
-            contentVersion: '1.0.0.0',
+            ...HEADER,
             parameters: {
               name: { type: 'string' },
               localVnetName: { type: 'string' },
@@ -445,17 +445,16 @@ const VIRTUAL_NETWORK_TEMPLATE = (() => {
  * network rule set as given; private endpoints' group id `searchService`.
  */
 const SEARCH_SERVICE_TEMPLATE = {
-  $schema: SCHEMA,
-  contentVersion: '1.0.0.0',
+  ...HEADER,
   parameters: {
     name: { type: 'string' },
-    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+    location: LOCATION,
     sku: { type: 'string', defaultValue: 'standard' },
     publicNetworkAccess: { type: 'string', defaultValue: 'Enabled' },
-    networkRuleSet: { type: 'object', nullable: true, defaultValue: null },
+    networkRuleSet: opt('object'),
     disableLocalAuth: { type: 'bool', defaultValue: true },
-    authOptions: { type: 'object', nullable: true, defaultValue: null },
-    privateEndpoints: { type: 'array', nullable: true, defaultValue: null },
+    authOptions: opt('object'),
+    privateEndpoints: opt('array'),
     ...inert([
       ...INERT,
       'computeType',
@@ -502,12 +501,11 @@ const NETWORK_SECURITY_GROUP_TEMPLATE = (() => {
     input: { id: `[${rule}.${key}[copyIndex('${name}')]]` },
   });
   return {
-    $schema: SCHEMA,
-    contentVersion: '1.0.0.0',
+    ...HEADER,
     parameters: {
       name: { type: 'string' },
-      location: { type: 'string', defaultValue: '[resourceGroup().location]' },
-      securityRules: { type: 'array', nullable: true, defaultValue: null },
+      location: LOCATION,
+      securityRules: opt('array'),
       ...inert([...INERT, 'flushConnection']),
     },
     variables: { rules: "[coalesce(parameters('securityRules'), createArray())]" },
@@ -552,12 +550,11 @@ const NETWORK_SECURITY_GROUP_TEMPLATE = (() => {
 
 /** avm/res/network/route-table (its interface unchanged since 0.1): the table and its routes as given. */
 const ROUTE_TABLE_TEMPLATE = {
-  $schema: SCHEMA,
-  contentVersion: '1.0.0.0',
+  ...HEADER,
   parameters: {
     name: { type: 'string' },
-    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
-    routes: { type: 'array', nullable: true, defaultValue: null },
+    location: LOCATION,
+    routes: opt('array'),
     disableBgpRoutePropagation: { type: 'bool', defaultValue: false },
     ...inert(INERT),
   },
@@ -578,27 +575,26 @@ const ROUTE_TABLE_TEMPLATE = {
 
 /**
  * avm/res/machine-learning-services/workspace (0.4 on, when public network access became Disabled by default; private
- * endpoints' `privateDnsZoneGroup` from 0.5): the workspace (hub, project or default) with its managed network settings as given,
- * its computes (whose subnets put interfaces cordon does not see), and private endpoints as `amlworkspace`.
+ * endpoints' `privateDnsZoneGroup` from 0.5): the workspace (hub, project or default) with its managed network settings
+ * as given, its computes (whose subnets put interfaces cordon does not see), and private endpoints as `amlworkspace`.
  */
 const ML_WORKSPACE_TEMPLATE = {
-  $schema: SCHEMA,
-  contentVersion: '1.0.0.0',
+  ...HEADER,
   parameters: {
     name: { type: 'string' },
     sku: { type: 'string' },
     kind: { type: 'string', defaultValue: 'Default' },
-    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+    location: LOCATION,
     publicNetworkAccess: { type: 'string', defaultValue: 'Disabled' },
-    managedNetworkSettings: { type: 'object', nullable: true, defaultValue: null },
-    ipAllowlist: { type: 'array', nullable: true, defaultValue: null },
-    hubResourceId: { type: 'string', nullable: true, defaultValue: null },
-    associatedStorageAccountResourceId: { type: 'string', nullable: true, defaultValue: null },
-    associatedKeyVaultResourceId: { type: 'string', nullable: true, defaultValue: null },
-    associatedApplicationInsightsResourceId: { type: 'string', nullable: true, defaultValue: null },
-    associatedContainerRegistryResourceId: { type: 'string', nullable: true, defaultValue: null },
-    computes: { type: 'array', nullable: true, defaultValue: null },
-    privateEndpoints: { type: 'array', nullable: true, defaultValue: null },
+    managedNetworkSettings: opt('object'),
+    ipAllowlist: opt('array'),
+    hubResourceId: opt('string'),
+    associatedStorageAccountResourceId: opt('string'),
+    associatedKeyVaultResourceId: opt('string'),
+    associatedApplicationInsightsResourceId: opt('string'),
+    associatedContainerRegistryResourceId: opt('string'),
+    computes: opt('array'),
+    privateEndpoints: opt('array'),
     ...inert([
       ...INERT,
       'friendlyName',
@@ -659,24 +655,23 @@ const ML_WORKSPACE_TEMPLATE = {
 };
 
 /**
- * avm/res/storage/storage-account (0.5 on; private endpoints' `privateDnsZoneGroup` only from 0.12). Its defaults: network rules
- * deny by default (`networkAcls` absent: AzureServices bypass and Deny; given without `defaultAction`: Deny); public
+ * avm/res/storage/storage-account (0.5 on; private endpoints' `privateDnsZoneGroup` only from 0.12). Its defaults:
+ * network rules deny by default (`networkAcls` absent: AzureServices bypass and Deny; given without `defaultAction`: Deny); public
  * network access as given, else Disabled when private endpoints are set without `networkAcls`, else Azure's default;
  * blob public access off, shared keys on. Private endpoints name their `service` (blob, file, …).
  */
 const STORAGE_ACCOUNT_TEMPLATE = {
-  $schema: SCHEMA,
-  contentVersion: '1.0.0.0',
+  ...HEADER,
   parameters: {
     name: { type: 'string' },
-    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+    location: LOCATION,
     kind: { type: 'string', defaultValue: 'StorageV2' },
     skuName: { type: 'string', defaultValue: 'Standard_GRS' },
-    networkAcls: { type: 'object', nullable: true, defaultValue: null },
-    publicNetworkAccess: { type: 'string', nullable: true, defaultValue: null },
+    networkAcls: opt('object'),
+    publicNetworkAccess: opt('string'),
     allowBlobPublicAccess: { type: 'bool', defaultValue: false },
     allowSharedKeyAccess: { type: 'bool', defaultValue: true },
-    privateEndpoints: { type: 'array', nullable: true, defaultValue: null },
+    privateEndpoints: opt('array'),
     ...inert([
       ...INERT,
       'extendedLocationZone',
@@ -742,16 +737,15 @@ const STORAGE_ACCOUNT_TEMPLATE = {
  * Azure's default; RBAC authorization on; private endpoints as `vault`.
  */
 const KEY_VAULT_TEMPLATE = {
-  $schema: SCHEMA,
-  contentVersion: '1.0.0.0',
+  ...HEADER,
   parameters: {
     name: { type: 'string' },
-    location: { type: 'string', defaultValue: '[resourceGroup().location]' },
+    location: LOCATION,
     sku: { type: 'string', defaultValue: 'premium' },
-    networkAcls: { type: 'object', nullable: true, defaultValue: null },
+    networkAcls: opt('object'),
     publicNetworkAccess: { type: 'string', defaultValue: '' },
     enableRbacAuthorization: { type: 'bool', defaultValue: true },
-    privateEndpoints: { type: 'array', nullable: true, defaultValue: null },
+    privateEndpoints: opt('array'),
     ...inert([
       ...INERT,
       'accessPolicies',
