@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CHECKS } from './checks/registry.js';
 import { runAwsChecks } from './checks/engine.js';
+import { markDeployTimeZoneTags } from './analysis/aws-zones.js';
 import { runAzureChecks } from './checks/azure/engine.js';
 import { aiTargets, endpointsTo, publicExposure } from './checks/azure/support.js';
 import type { AwsCheck, Check } from './checks/types.js';
@@ -237,6 +238,7 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
     switch (l.provider) {
       case 'aws': {
         const inventory = l.inventory;
+        markDeployTimeZoneTags(inventory, opts.policy);
         return {
           ...r,
           provider: 'aws',

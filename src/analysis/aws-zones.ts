@@ -7,6 +7,7 @@ import type { CompiledZone, ZonePolicy } from '../policy/load.js';
 import { cidrContains, tryParseCidr } from '../util/cidr.js';
 import {
   scopeKey,
+  type AwsDataset,
   type AwsInventory,
   type AwsNetworkInterface,
   type AwsRouteTable,
@@ -15,6 +16,7 @@ import {
   type AwsVpc,
   type AwsVpcEndpoint,
   type ScopeKey,
+  type SkippedItem,
 } from '../inventory/aws.js';
 
 export type ZoneVia = 'subnet-id' | 'tags' | 'zone-tag' | 'vpc-id' | 'cidr';
@@ -194,4 +196,35 @@ export function buildAwsZoneIndex(inv: AwsInventory, policyOrRules: ZonePolicy |
       return out;
     },
   };
+}
+
+/** A tag value known only at deploy, as the IaC readers keep it: its expression in braces (`{var.zone}`). */
+const DEPLOY_TIME_VALUE = /^\{[\s\S]+\}$/;
+
+/**
+ * Subnets of infrastructure as code whose zone a tag decides but whose tag value is known only at deploy
+ * (`SecurityZone = var.zone`): which zone they are in is not known, so the subnets data set of their scope is
+ * incomplete and the zone checks and verification there are not assessed. Placed in no zone instead, a data subnet
+ * with a route to the internet passed every zone check. A subnet a selector before the tags places (by id) is known.
+ */
+export function markDeployTimeZoneTags(inv: AwsInventory, policy: ZonePolicy): void {
+  if (!inv.iac) return;
+  const zones = [...policy.zones.values()].filter((z) => z.kind === 'network');
+  const keys = new Set([policy.document.zone_tag_key, ...zones.flatMap((z) => Object.keys(z.tags))]);
+  for (const s of inv.subnets) {
+    if (zones.some((z) => z.subnet_ids.includes(s.id))) continue;
+    const unknown = [...keys].filter((k) => DEPLOY_TIME_VALUE.test(s.tags[k] ?? ''));
+    if (unknown.length === 0 || s.origin.kind !== 'file') continue;
+    const key = scopeKey(s);
+    let m = inv.partial.get(key);
+    if (!m) inv.partial.set(key, (m = new Map<AwsDataset, SkippedItem[]>()));
+    const list = m.get('ec2:subnets') ?? [];
+    m.set('ec2:subnets', list);
+    list.push({
+      file: s.origin.file,
+      ...(s.origin.line !== undefined ? { line: s.origin.line } : {}),
+      pointer: s.origin.pointer ?? '',
+      reason: `${s.id}: ${unknown.map((k) => `tag ${k} = ${s.tags[k]!}`).join(', ')} known only at deploy, so which zone the subnet is in is not known`,
+    });
+  }
 }

@@ -10,6 +10,7 @@ import { EPHEMERAL_PORTS } from '../analysis/aws-network.js';
 import { AWS_DATASETS, inventoryScopes, scopeKey, type AwsDataset } from '../inventory/aws.js';
 import type { ZonePolicy } from '../policy/load.js';
 import { loadInput, type InputOptions, type LoadedInventory } from '../sources/load-input.js';
+import { markDeployTimeZoneTags } from '../analysis/aws-zones.js';
 import { azureInventoryScopes, azureScopeKey } from '../inventory/azure.js';
 import { gcpProjects } from '../checks/gcp/engine.js';
 import { compileAws } from './aws.js';
@@ -176,6 +177,7 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
 export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
   const { parts } = await loadInput(abs, opts);
+  for (const p of parts) if (p.provider === 'aws') markDeployTimeZoneTags(p.inventory, opts.policy);
   const root = (await stat(abs)
     .then((s) => s.isDirectory())
     .catch(() => false))

@@ -608,3 +608,49 @@ describe('Terraform azurerm and azapi', () => {
     ]);
   });
 });
+
+describe('a zone tag known only at deploy', () => {
+  const text = `${PROVIDER}
+variable "zone" { type = string }
+resource "aws_vpc" "main" { cidr_block = "10.20.0.0/16" }
+resource "aws_internet_gateway" "igw" { vpc_id = aws_vpc.main.id }
+resource "aws_subnet" "store" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.20.3.0/24"
+  tags       = { SecurityZone = var.zone }
+}
+resource "aws_route_table" "rt" {
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.igw.id
+  }
+}
+resource "aws_route_table_association" "a" {
+  subnet_id      = aws_subnet.store.id
+  route_table_id = aws_route_table.rt.id
+}
+`;
+  it('leaves the subnet’s zone unknown: the data-zone internet check is not assessed, naming the tag (it passed)', async () => {
+    const root = await tree({ 'main.tf': text });
+    const report = await scan(root);
+    const f = report.findings.filter((x) => x.checkId === 'aws-data-zone-internet-route');
+    assert.deepEqual(
+      f.map((x) => x.status),
+      ['not-assessed'],
+    );
+    assert.match(f[0]!.message, /SecurityZone = \{var\.zone\} known only at deploy/);
+    const given = await scanSnapshot({
+      snapshot: root,
+      policy,
+      policySource: 'test',
+      cwd: root,
+      today: '2026-12-01',
+      terraform: { vars: ['zone=data'] },
+    });
+    assert.ok(
+      given.findings.some((x) => x.checkId === 'aws-data-zone-internet-route' && x.status === 'fail'),
+      'with the value given, the route is found',
+    );
+  });
+});
