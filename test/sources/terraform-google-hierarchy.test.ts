@@ -622,3 +622,74 @@ describe('org policy evaluation below unread nodes', () => {
     assert.ok(reset.known && reset.value.isDefault);
   });
 });
+
+describe('Terraform perimeter ingress and egress policies', () => {
+  it('are read as the REST perimeter holds them (who, from where, to what), inline and as their own resources', async () => {
+    const r = await load({
+      'main.tf': `resource "google_access_context_manager_service_perimeter" "ai" {
+  parent = "accessPolicies/7"
+  name   = "accessPolicies/7/servicePerimeters/ai"
+  title  = "ai"
+  status {
+    resources           = ["projects/123"]
+    restricted_services = ["aiplatform.googleapis.com"]
+    ingress_policies {
+      ingress_from {
+        identity_type = "ANY_IDENTITY"
+        sources {
+          access_level = "*"
+        }
+      }
+      ingress_to {
+        resources = ["*"]
+        operations {
+          service_name = "aiplatform.googleapis.com"
+          method_selectors {
+            method = "*"
+          }
+        }
+      }
+    }
+    egress_policies {
+      egress_from {
+        identities = ["serviceAccount:etl@p.iam.gserviceaccount.com"]
+      }
+      egress_to {
+        resources = ["projects/456"]
+        operations {
+          service_name = "storage.googleapis.com"
+        }
+      }
+    }
+  }
+}
+resource "google_access_context_manager_service_perimeter_egress_policy" "out" {
+  perimeter = google_access_context_manager_service_perimeter.ai.name
+  egress_from {
+    identity_type = "ANY_USER_ACCOUNT"
+  }
+  egress_to {
+    resources = ["*"]
+  }
+}
+`,
+    });
+    assert.deepEqual(r.errors, []);
+    const [p] = r.gcp!.servicePerimeters;
+    const ingress = p!.status!.ingress;
+    assert.equal(ingress.length, 1);
+    assert.equal(ingress[0]!.identityType, 'ANY_IDENTITY');
+    assert.deepEqual(ingress[0]!.sourceAccessLevels, ['*']);
+    assert.deepEqual(ingress[0]!.resources, ['*']);
+    assert.deepEqual(ingress[0]!.operations, [{ serviceName: 'aiplatform.googleapis.com', methods: ['*'] }]);
+    assert.equal(ingress[0]!.incomplete, false);
+    const egress = p!.status!.egress;
+    assert.deepEqual(
+      egress.map((e) => [e.identityType, e.identities, e.resources, e.incomplete]),
+      [
+        [undefined, ['serviceAccount:etl@p.iam.gserviceaccount.com'], ['projects/456'], false],
+        ['ANY_USER_ACCOUNT', [], ['*'], false],
+      ],
+    );
+  });
+});

@@ -130,8 +130,69 @@ function perimeterConfig(c: V | undefined): V | undefined {
     vpcAccessibleServices: vpc
       ? defined({ enableRestriction: vpc.enable_restriction, allowedServices: vpc.allowed_services })
       : undefined,
-    ingressPolicies: blocks(c.ingress_policies).map(() => ({})),
-    egressPolicies: blocks(c.egress_policies).map(() => ({})),
+    ingressPolicies: blocks(c.ingress_policies).map(ingressPolicy),
+    egressPolicies: blocks(c.egress_policies).map(egressPolicy),
+  });
+}
+
+/** A source or destination of a perimeter policy, as the REST API writes it (projects by number → by id). */
+const operations = (v: V | undefined) =>
+  blocks(v?.operations).map((o) =>
+    defined({
+      serviceName: o.service_name,
+      methodSelectors: blocks(o.method_selectors).map((m) => defined({ method: m.method, permission: m.permission })),
+    }),
+  );
+
+/**
+ * An ingress policy block (`ingress_from` / `ingress_to`, in a perimeter's `ingress_policies` or its own
+ * `..._ingress_policy` resource) as the REST perimeter holds it, for the perimeter check (who may come in, to what).
+ */
+function ingressPolicy(b: V): V {
+  const from = first(b.ingress_from);
+  const to = first(b.ingress_to);
+  return defined({
+    title: b.title,
+    ingressFrom: from
+      ? defined({
+          identityType: from.identity_type,
+          identities: from.identities,
+          sources: blocks(from.sources).map((x) =>
+            defined({
+              accessLevel: x.access_level,
+              resource: x.resource === undefined ? undefined : perimeterResource(x.resource),
+            }),
+          ),
+        })
+      : undefined,
+    ingressTo: to
+      ? defined({ resources: perimeterResources(to.resources), roles: to.roles, operations: operations(to) })
+      : undefined,
+  });
+}
+
+/** An egress policy block (`egress_from` / `egress_to`) as the REST perimeter holds it. */
+function egressPolicy(b: V): V {
+  const from = first(b.egress_from);
+  const to = first(b.egress_to);
+  return defined({
+    title: b.title,
+    egressFrom: from
+      ? defined({
+          identityType: from.identity_type,
+          identities: from.identities,
+          sources: blocks(from.sources).map((x) => defined({ accessLevel: x.access_level })),
+          sourceRestriction: from.source_restriction,
+        })
+      : undefined,
+    egressTo: to
+      ? defined({
+          resources: perimeterResources(to.resources),
+          externalResources: to.external_resources,
+          roles: to.roles,
+          operations: operations(to),
+        })
+      : undefined,
   });
 }
 
@@ -280,7 +341,12 @@ export function renderHierarchy(google: readonly TfResource[], projectOf: (r: Tf
     if (!part) continue;
     const name = r.values.perimeter_name ?? r.values.perimeter;
     const target = perimeters.find((p) => typeof name === 'string' && p.data.name === name);
-    const value = part.field === 'resources' ? perimeterResource(r.values.resource ?? null) : {};
+    const value =
+      part.field === 'resources'
+        ? perimeterResource(r.values.resource ?? null)
+        : part.field === 'ingressPolicies'
+          ? ingressPolicy(r.values)
+          : egressPolicy(r.values);
     const unknown = firstUnknown(name) ?? firstUnknown(value);
     if (unknown || !target) {
       skip(
