@@ -36,6 +36,9 @@ import { missingReason } from '../checks/azure/engine.js';
  * `asked` collects the scopes (subscription/location) of the VNets whose resolution of an approved name was looked
  * at: only approved private endpoints name the services to look up, so a calling VNet elsewhere is not proven.
  */
+/** Names a finding about several of them lists in its message (all are in its evidence). */
+const MAX_NAMES_LISTED = 5;
+
 export function azureDnsFindings(
   inv: AzureInventory,
   policy: ZonePolicy,
@@ -54,12 +57,82 @@ export function azureDnsFindings(
   const zonesOf = new Map<string, Set<string>>();
   for (const s of model.subnets.values())
     if (s.zone) zonesOf.set(s.network, (zonesOf.get(s.network) ?? new Set()).add(s.zone));
+  const byKey = new Map(inv.virtualNetworks.map((x) => [azureIdKey(x.id), x]));
   const vnetOf = new Map<string, AzureVirtualNetwork>();
   for (const n of model.networks.values()) {
-    const v = inv.virtualNetworks.find((x) => azureIdKey(x.id) === azureIdKey(n.ref.resourceId));
+    const v = byKey.get(azureIdKey(n.ref.resourceId));
     if (v) vnetOf.set(n.id, v);
   }
-  const out = new Map<string, Finding>();
+  const vnets = [...vnetOf].sort(([a], [b]) => a.localeCompare(b));
+  // Resolution depends on the VNet and the privatelink zone, not on the account: asked once per pair (every VNet of
+  // an organisation times every account asked it again, which grew with their product).
+  const zonesMemo = new Map<string, ReturnType<typeof zonesNamed>>();
+  const resolved = new Map<string, ReturnType<typeof resolveZoneFrom>>();
+  const resolve = (v: AzureVirtualNetwork, zoneName: string, publicDomain: string) => {
+    const k = `${azureIdKey(v.id)}|${zoneName}`;
+    let r = resolved.get(k);
+    if (!r) {
+      let zones = zonesMemo.get(zoneName);
+      if (!zones) zonesMemo.set(zoneName, (zones = zonesNamed(inv, zoneName)));
+      resolved.set(k, (r = resolveZoneFrom(inv, v, zones, publicDomain)));
+    }
+    return { res: r, zones: zonesMemo.get(zoneName)! };
+  };
+  const recordsByName = new Map<string, typeof inv.privateDnsARecords>();
+  for (const r of inv.privateDnsARecords) {
+    const k = `${azureIdKey(r.zoneId)}|${r.recordName.toLowerCase()}`;
+    (recordsByName.get(k) ?? recordsByName.set(k, []).get(k)!).push(r);
+  }
+  /**
+   * Findings by VNet: a reason that holds for the privatelink zone from the VNet (not linked, not read, named outside
+   * the inventory) is one finding listing the names it affects; a record of one account, one finding per name.
+   */
+  const out = new Map<string, Omit<Finding, 'message' | 'evidence'> & { names: Entry[]; head: Omit<Entry, 'name'> }>();
+  interface Entry {
+    name: string;
+    endpoint: string;
+    endpointAddresses: string[];
+    net: string;
+    calling: string[];
+    failed: string[];
+    chain: ResolutionStep[];
+  }
+  const emit = (
+    key: string,
+    status: 'fail' | 'not-assessed',
+    v: AzureVirtualNetwork,
+    zoneName: string,
+    host: string,
+    e: Entry,
+  ) => {
+    const hit = out.get(key);
+    if (hit) {
+      if (!hit.names.some((x) => x.name === e.name)) hit.names.push(e);
+      return;
+    }
+    const resource = {
+      provider: 'azure' as const,
+      account: v.subscription,
+      region: v.location,
+      type: 'Microsoft.Network/virtualNetworks',
+      id: v.id,
+    };
+    out.set(key, {
+      checkId: DNS_CHECK.id,
+      title: DNS_CHECK.title,
+      severity: DNS_CHECK.severity,
+      status,
+      resource,
+      origin: v.origin,
+      remediation: {
+        text: `Link ${zoneName} to ${e.net} (or point its DNS at a resolver in a linked VNet) and keep the A record for ${host} at the endpoint's address.`,
+      },
+      references: ['https://learn.microsoft.com/azure/private-link/private-endpoint-dns'],
+      fingerprint: fingerprintOf(DNS_CHECK.id, { ...resource, id: key }),
+      names: [e],
+      head: e,
+    });
+  };
   for (const pe of [...inv.privateEndpoints].sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))) {
     if (!pe.connections.some((c) => APPROVED(c.status))) continue;
     const ips = endpointAddresses(inv, pe);
@@ -70,44 +143,48 @@ export function azureDnsFindings(
         if (!serviceZone) continue;
         const publicDomain = zoneName.replace(/^privatelink\./, '');
         const name = `${host}.${publicDomain}`;
-        for (const [net, v] of [...vnetOf].sort(([a], [b]) => a.localeCompare(b))) {
+        // The endpoint's own DNS zone group naming a zone outside the inventory: the same from every VNet.
+        let outside: string[] | undefined;
+        for (const [net, v] of vnets) {
           const calling = [...(zonesOf.get(net) ?? [])].filter((z) => callers.has(`${z}>${serviceZone}`)).sort();
           if (calling.length === 0) continue;
           asked?.add(azureScopeKey(v));
-          const zones = zonesNamed(inv, zoneName);
-          const res = resolveZoneFrom(inv, v, zones, publicDomain);
+          const { res, zones } = resolve(v, zoneName, publicDomain);
           const chain: ResolutionStep[] = [{ what: `${name} is a CNAME to ${host}.${zoneName}`, ok: true }];
           let status: 'fail' | 'not-assessed' | undefined;
+          // Set when the reason is the zone's from this VNet (the same for every account's name in it).
+          let zoneLevel = false;
           // Zones or links not read prove no fall-through to public DNS.
           const zonesUnread =
             res.kind === 'public'
               ? (missingReason(inv, v.subscription, 'network:private-dns-zones', true) ??
                 missingReason(inv, v.subscription, 'network:private-dns-zone-links', true))
               : undefined;
-          const outside = res.kind === 'public' ? groupZonesOutside(inv, pe, zoneName) : [];
+          if (res.kind === 'public') outside ??= groupZonesOutside(inv, pe, zoneName);
           if (zonesUnread) {
             chain.push({ what: `the private DNS zones or their links are not known: ${zonesUnread}`, ok: 'unknown' });
             status = 'not-assessed';
-          } else if (outside.length > 0) {
+            zoneLevel = true;
+          } else if (res.kind === 'public' && outside!.length > 0) {
             chain.push({
-              what: `the DNS zone group of ${pe.name} names ${zoneName} at ${outside.join(', ')}, which is not in the inventory (another subscription, or not declared by the code): its links and records are not known`,
+              what: `the endpoints' DNS zone group names ${zoneName} at ${outside!.join(', ')}, which is not in the inventory (another subscription, or not declared by the code): its links and records are not known`,
               ok: 'unknown',
             });
             status = 'not-assessed';
+            zoneLevel = true;
           } else if (res.kind === 'public') {
             chain.push({ what: res.why, ok: false }, { what: 'Azure DNS answers with the public address', ok: false });
             status = 'fail';
+            zoneLevel = true;
           } else if (res.kind === 'unknown') {
             chain.push({ what: res.why, ok: 'unknown' });
             status = 'not-assessed';
+            zoneLevel = true;
           } else {
             chain.push({ what: `resolved privately: ${res.via}`, ok: true });
             // Only the zone that answers from this VNet counts: a record (a DNS zone group's) in another zone of the
             // same name, not linked here, is never read, and the linked zone answers NXDOMAIN.
-            const records = inv.privateDnsARecords.filter(
-              (r) =>
-                res.zones.some((z) => azureIdKey(z.id) === azureIdKey(r.zoneId)) && r.recordName.toLowerCase() === host,
-            );
+            const records = res.zones.flatMap((z) => recordsByName.get(`${azureIdKey(z.id)}|${host}`) ?? []);
             const good = records.filter((r) => r.ipv4Addresses.some((ip) => ips.has(ip)) || writtenBy(r, pe));
             // Infrastructure as code before deploy: the record the endpoint's DNS zone group writes when Azure creates
             // the endpoint (src/sources/iac/azure-interfaces.ts zoneGroupRecords), at whatever address Azure gives it.
@@ -142,46 +219,56 @@ export function azureDnsFindings(
             }
           }
           if (!status) continue;
-          const resource = {
-            provider: 'azure' as const,
-            account: v.subscription,
-            region: v.location,
-            type: 'Microsoft.Network/virtualNetworks',
-            id: v.id,
-          };
-          const key = `${azureIdKey(v.id)}|${name}`;
-          if (out.has(key)) continue;
           const failed = chain.filter((c) => c.ok !== true).map((c) => c.what);
-          out.set(key, {
-            checkId: DNS_CHECK.id,
-            title: DNS_CHECK.title,
-            severity: DNS_CHECK.severity,
-            status,
-            resource,
-            origin: v.origin,
-            message:
-              status === 'fail'
-                ? `${name} from ${net} (zones ${calling.join(', ')}) does not resolve to private endpoint ${pe.name}: ${failed.join('; ')}`
-                : `cannot tell how ${name} resolves from ${net} (zones ${calling.join(', ')}): ${failed.join('; ')}`,
-            evidence: {
-              name,
-              vnet: net,
-              endpoint: pe.name,
-              endpointAddresses: [...ips].sort(),
-              callingZones: calling,
-              chain: chain.map((c) => ({ step: c.what, ok: c.ok })),
-            },
-            remediation: {
-              text: `Link ${zoneName} to ${net} (or point its DNS at a resolver in a linked VNet) and keep the A record for ${host} at the endpoint's address.`,
-            },
-            references: ['https://learn.microsoft.com/azure/private-link/private-endpoint-dns'],
-            fingerprint: fingerprintOf(DNS_CHECK.id, { ...resource, id: key }),
-          });
+          const entry: Entry = {
+            name,
+            endpoint: pe.name,
+            endpointAddresses: [...ips].sort(),
+            net,
+            calling,
+            failed,
+            chain,
+          };
+          const key = zoneLevel
+            ? `${azureIdKey(v.id)}|${zoneName}|${status}|${failed.join('|')}`
+            : `${azureIdKey(v.id)}|${name}`;
+          emit(key, status, v, zoneName, host, entry);
         }
       }
     }
   }
-  return [...out.values()];
+  return [...out.values()].map(({ names, head, ...f }) => {
+    const one = names.length === 1;
+    const listed = names.slice(0, MAX_NAMES_LISTED).map((e) => e.name);
+    const what = one
+      ? names[0]!.name
+      : `${names.length} names (${listed.join(', ')}${names.length > listed.length ? `, and ${names.length - listed.length} more` : ''})`;
+    const message =
+      f.status === 'fail'
+        ? one
+          ? `${what} from ${head.net} (zones ${head.calling.join(', ')}) does not resolve to private endpoint ${head.endpoint}: ${head.failed.join('; ')}`
+          : `${what} from ${head.net} (zones ${head.calling.join(', ')}) do not resolve to their private endpoints: ${head.failed.join('; ')}`
+        : `cannot tell how ${what} resolve${one ? 's' : ''} from ${head.net} (zones ${head.calling.join(', ')}): ${head.failed.join('; ')}`;
+    // One name keeps its own fingerprint (vnet|name), as before names were grouped.
+    const fingerprint = one
+      ? fingerprintOf(DNS_CHECK.id, { ...f.resource, id: `${azureIdKey(f.resource.id)}|${names[0]!.name}` })
+      : f.fingerprint;
+    return {
+      ...f,
+      fingerprint,
+      message,
+      evidence: {
+        name: names[0]!.name,
+        ...(one ? {} : { names: names.map((e) => e.name) }),
+        vnet: head.net,
+        endpoint: head.endpoint,
+        ...(one ? {} : { endpoints: [...new Set(names.map((e) => e.endpoint))] }),
+        endpointAddresses: head.endpointAddresses,
+        callingZones: head.calling,
+        chain: head.chain.map((c) => ({ step: c.what, ok: c.ok })),
+      },
+    };
+  });
 }
 
 /**
