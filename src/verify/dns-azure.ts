@@ -96,6 +96,8 @@ export function azureDnsFindings(
     calling: string[];
     failed: string[];
     chain: ResolutionStep[];
+    /** Zones the endpoints' DNS zone groups name that the inventory does not hold. */
+    outsideZones: string[];
   }
   const emit = (
     key: string,
@@ -166,8 +168,9 @@ export function azureDnsFindings(
             status = 'not-assessed';
             zoneLevel = true;
           } else if (res.kind === 'public' && outside!.length > 0) {
+            // The zones' ids go to the evidence: hub zones differ per landing zone, and the reason is the same.
             chain.push({
-              what: `the endpoints' DNS zone group names ${zoneName} at ${outside!.join(', ')}, which is not in the inventory (another subscription, or not declared by the code): its links and records are not known`,
+              what: `the endpoints' DNS zone groups name ${zoneName} in a zone that is not in the inventory (another subscription, or not declared by the code): its links and records are not known`,
               ok: 'unknown',
             });
             status = 'not-assessed';
@@ -228,6 +231,7 @@ export function azureDnsFindings(
             calling,
             failed,
             chain,
+            outsideZones: status === 'not-assessed' && res.kind === 'public' && !zonesUnread ? outside! : [],
           };
           const key = zoneLevel
             ? `${azureIdKey(v.id)}|${zoneName}|${status}|${failed.join('|')}`
@@ -264,6 +268,9 @@ export function azureDnsFindings(
         endpoint: head.endpoint,
         ...(one ? {} : { endpoints: [...new Set(names.map((e) => e.endpoint))] }),
         endpointAddresses: head.endpointAddresses,
+        ...(names.some((e) => e.outsideZones.length > 0)
+          ? { zonesNotInInventory: [...new Set(names.flatMap((e) => e.outsideZones))].sort() }
+          : {}),
         callingZones: head.calling,
         chain: head.chain.map((c) => ({ step: c.what, ok: c.ok })),
       },

@@ -26,15 +26,27 @@ export default defineAzureCheck({
   looksUp: ['network:private-endpoints', 'cognitiveservices:accounts', 'machinelearning:workspaces', 'search:services'],
   run(ctx) {
     const calling = callingZones(ctx.policy);
+    // By id, once: every calling subnet of an organisation is judged against every endpoint, so a scan of the lists
+    // per pair grew with their product.
+    const nsgs = new Map(ctx.inventory.networkSecurityGroups.map((n) => [azureIdKey(n.id), n]));
+    const subnetsById = new Map(ctx.inventory.subnets.map((x) => [azureIdKey(x.id), x]));
     const nsgOf = (s: AzureSubnet): AzureNetworkSecurityGroup | undefined =>
-      s.networkSecurityGroupId
-        ? ctx.inventory.networkSecurityGroups.find((n) => azureIdKey(n.id) === azureIdKey(s.networkSecurityGroupId!))
-        : undefined;
-    const endpoints = aiTargets(ctx.inventory)
-      .flatMap((t) => endpointsTo(ctx.inventory, t.resource).filter((e) => e.approved))
-      .map((e) => e.endpoint)
-      .filter((e, i, all) => all.findIndex((x) => azureIdKey(x.id) === azureIdKey(e.id)) === i)
-      .sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1));
+      s.networkSecurityGroupId ? nsgs.get(azureIdKey(s.networkSecurityGroupId)) : undefined;
+    const unique = new Map(
+      aiTargets(ctx.inventory)
+        .flatMap((t) => endpointsTo(ctx.inventory, t.resource).filter((e) => e.approved))
+        .map((e) => [azureIdKey(e.endpoint.id), e.endpoint] as const)
+        .reverse(),
+    );
+    const endpoints = [...unique]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, pe]) => {
+        const ips = [...endpointAddresses(ctx.inventory, pe)];
+        const peSubnet = pe.subnetId ? subnetsById.get(azureIdKey(pe.subnetId)) : undefined;
+        const policies = (peSubnet?.privateEndpointNetworkPolicies ?? 'Disabled').toLowerCase();
+        const filtered = policies === 'enabled' || policies === 'networksecuritygroupenabled';
+        return { pe, ips, peSubnet, filtered, peNsg: peSubnet && filtered ? nsgOf(peSubnet) : undefined };
+      });
     // Subnets that hold private endpoints serve the calls; they are not callers.
     const endpointSubnets = new Set(
       ctx.inventory.privateEndpoints.flatMap((p) => (p.subnetId ? [azureIdKey(p.subnetId)] : [])),
@@ -49,8 +61,7 @@ export default defineAzureCheck({
       const unknown: string[] = [];
       if (s.networkSecurityGroupId && !callerNsg)
         unknown.push(`its NSG ${s.networkSecurityGroupId.split('/').pop()} is not in the snapshot`);
-      for (const pe of endpoints) {
-        const ips = [...endpointAddresses(ctx.inventory, pe)];
+      for (const { pe, ips, peSubnet, filtered, peNsg } of endpoints) {
         if (ips.length === 0) {
           unknown.push(`${pe.name}: cordon cannot tell its private address`);
           continue;
@@ -69,12 +80,6 @@ export default defineAzureCheck({
           blocked.push(
             `${pe.name}: ${callerNsg.name} denies it outbound (rule ${out443.name}, priority ${out443.priority})`,
           );
-        const peSubnet = pe.subnetId
-          ? ctx.inventory.subnets.find((x) => azureIdKey(x.id) === azureIdKey(pe.subnetId!))
-          : undefined;
-        const policies = (peSubnet?.privateEndpointNetworkPolicies ?? 'Disabled').toLowerCase();
-        const filtered = policies === 'enabled' || policies === 'networksecuritygroupenabled';
-        const peNsg = peSubnet && filtered ? nsgOf(peSubnet) : undefined;
         if (pe.subnetId && !peSubnet) unknown.push(`${pe.name}: its subnet is not in the snapshot`);
         else if (peSubnet?.networkSecurityGroupId && filtered && !peNsg)
           unknown.push(`${pe.name}: NSG ${peSubnet.networkSecurityGroupId.split('/').pop()} is not in the snapshot`);

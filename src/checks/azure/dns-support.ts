@@ -65,11 +65,28 @@ const trim = (z: string) => z.toLowerCase().replace(/\.$/, '');
  * links are not known, which proves nothing wrong.
  */
 export function groupZonesOutside(inv: AzureInventory, pe: AzurePrivateEndpoint, name: string): string[] {
-  const held = new Set(inv.privateDnsZones.map((z) => azureIdKey(z.id)));
-  return inv.privateDnsZoneGroups
-    .filter((g) => azureIdKey(g.privateEndpointId) === azureIdKey(pe.id))
+  const { held, byEndpoint } = zoneGroupIndex(inv);
+  return (byEndpoint.get(azureIdKey(pe.id)) ?? [])
     .flatMap((g) => g.zoneConfigs.map((c) => c.privateDnsZoneId))
     .filter((id) => !held.has(azureIdKey(id)) && trim(parseAzureId(id).names.at(-1) ?? '') === trim(name));
+}
+
+/** The zones an inventory holds and its DNS zone groups by endpoint, made once per inventory (asked per endpoint). */
+const zoneGroupIndexes = new WeakMap<
+  AzureInventory,
+  { held: Set<string>; byEndpoint: Map<string, AzureInventory['privateDnsZoneGroups']> }
+>();
+function zoneGroupIndex(inv: AzureInventory) {
+  let x = zoneGroupIndexes.get(inv);
+  if (!x) {
+    const byEndpoint = new Map<string, AzureInventory['privateDnsZoneGroups']>();
+    for (const g of inv.privateDnsZoneGroups) {
+      const k = azureIdKey(g.privateEndpointId);
+      (byEndpoint.get(k) ?? byEndpoint.set(k, []).get(k)!).push(g);
+    }
+    zoneGroupIndexes.set(inv, (x = { held: new Set(inv.privateDnsZones.map((z) => azureIdKey(z.id))), byEndpoint }));
+  }
+  return x;
 }
 
 /** Zones (any subscription) with this name. */

@@ -138,18 +138,36 @@ export function endpointsTo(
   served: AzurePrivateLinkTarget,
 ): { endpoint: AzurePrivateEndpoint; approved: boolean; groupIds: string[] }[] {
   const target = networkOwner(inv, served);
-  const key = azureIdKey(target.id);
   const out: { endpoint: AzurePrivateEndpoint; approved: boolean; groupIds: string[] }[] = [];
-  for (const pe of inv.privateEndpoints)
-    for (const c of pe.connections)
-      if (c.privateLinkServiceId && azureIdKey(c.privateLinkServiceId) === key) {
-        // The target's own view of the connection is authoritative where it has one.
-        const own = target.privateEndpointConnections.find(
-          (x) => x.privateEndpointId && azureIdKey(x.privateEndpointId) === azureIdKey(pe.id),
-        );
-        out.push({ endpoint: pe, approved: APPROVED(own?.status ?? c.status), groupIds: c.groupIds });
-      }
+  for (const { pe, c } of connectionsTo(inv).get(azureIdKey(target.id)) ?? []) {
+    // The target's own view of the connection is authoritative where it has one.
+    const own = target.privateEndpointConnections.find(
+      (x) => x.privateEndpointId && azureIdKey(x.privateEndpointId) === azureIdKey(pe.id),
+    );
+    out.push({ endpoint: pe, approved: APPROVED(own?.status ?? c.status), groupIds: c.groupIds });
+  }
   return out.sort((a, b) => (azureIdKey(a.endpoint.id) < azureIdKey(b.endpoint.id) ? -1 : 1));
+}
+
+type Connection = AzurePrivateEndpoint['connections'][number];
+/**
+ * Private endpoint connections by the id of what they connect to, once per inventory: every subscription's checks ask
+ * for every AI resource's endpoints, and a scan of every endpoint per question grew with their product.
+ */
+const connectionIndexes = new WeakMap<AzureInventory, Map<string, { pe: AzurePrivateEndpoint; c: Connection }[]>>();
+function connectionsTo(inv: AzureInventory): Map<string, { pe: AzurePrivateEndpoint; c: Connection }[]> {
+  let m = connectionIndexes.get(inv);
+  if (!m) {
+    m = new Map();
+    for (const pe of inv.privateEndpoints)
+      for (const c of pe.connections) {
+        if (!c.privateLinkServiceId) continue;
+        const k = azureIdKey(c.privateLinkServiceId);
+        (m.get(k) ?? m.set(k, []).get(k)!).push({ pe, c });
+      }
+    connectionIndexes.set(inv, m);
+  }
+  return m;
 }
 
 /**
@@ -214,22 +232,37 @@ export function targetResource(t: AiTarget) {
  */
 export function aiVirtualNetworks(ctx: AzureCheckContext): { vnet: AzureVirtualNetwork; subnets: AzureSubnet[] }[] {
   const calling = callingZones(ctx.policy);
-  const aiEndpointSubnets = new Set(
-    aiTargets(ctx.inventory).flatMap((t) =>
-      endpointsTo(ctx.inventory, t.resource).flatMap((e) =>
-        e.endpoint.subnetId ? [azureIdKey(e.endpoint.subnetId)] : [],
-      ),
-    ),
-  );
+  const { aiEndpointSubnets, subnetsOf } = networkIndex(ctx.inventory);
   return [...ctx.own.virtualNetworks]
     .sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))
     .map((vnet) => ({
       vnet,
-      subnets: ctx.inventory.subnets.filter(
-        (s) =>
-          azureIdKey(s.vnetId) === azureIdKey(vnet.id) &&
-          (calling.has(ctx.zones.subnet(s.id)?.zone ?? '') || aiEndpointSubnets.has(azureIdKey(s.id))),
+      subnets: (subnetsOf.get(azureIdKey(vnet.id)) ?? []).filter(
+        (s) => calling.has(ctx.zones.subnet(s.id)?.zone ?? '') || aiEndpointSubnets.has(azureIdKey(s.id)),
       ),
     }))
     .filter((v) => v.subnets.length > 0);
+}
+
+/** The subnets holding AI private endpoints, and the subnets of each VNet, once per inventory (asked per subscription). */
+const networkIndexes = new WeakMap<
+  AzureInventory,
+  { aiEndpointSubnets: Set<string>; subnetsOf: Map<string, AzureSubnet[]> }
+>();
+function networkIndex(inv: AzureInventory) {
+  let x = networkIndexes.get(inv);
+  if (!x) {
+    const aiEndpointSubnets = new Set(
+      aiTargets(inv).flatMap((t) =>
+        endpointsTo(inv, t.resource).flatMap((e) => (e.endpoint.subnetId ? [azureIdKey(e.endpoint.subnetId)] : [])),
+      ),
+    );
+    const subnetsOf = new Map<string, AzureSubnet[]>();
+    for (const s of inv.subnets) {
+      const k = azureIdKey(s.vnetId);
+      (subnetsOf.get(k) ?? subnetsOf.set(k, []).get(k)!).push(s);
+    }
+    networkIndexes.set(inv, (x = { aiEndpointSubnets, subnetsOf }));
+  }
+  return x;
 }
