@@ -459,4 +459,19 @@ module hub 'br/public:avm/res/machine-learning-services/workspace:0.3.0' = {
     assert.equal(r.inventory.mlWorkspaces.length, 0);
     assert.ok(r.warnings.some((w) => /follows versions 0\.4 and later/.test(w.message)));
   });
+  it('storage-account before 0.9 (network rules given without defaultAction sent none, so Azure’s Allow): not read', async () => {
+    const text = `
+module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
+  name: 'storage'
+  params: {
+    name: 'stdocs'
+    location: 'swedencentral'
+    networkAcls: { bypass: 'AzureServices', ipRules: [{ value: '203.0.113.0/24', action: 'Allow' }] }
+  }
+}
+`;
+    const { r } = await avm(text);
+    assert.equal(r.inventory.storageAccounts.length, 0, 'not read as denying by default');
+    assert.ok(r.warnings.some((w) => /follows versions 0\.9 and later/.test(w.message)));
+  });
 });

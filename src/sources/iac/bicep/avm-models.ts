@@ -655,10 +655,12 @@ const ML_WORKSPACE_TEMPLATE = {
 };
 
 /**
- * avm/res/storage/storage-account (0.5 on; private endpoints' `privateDnsZoneGroup` only from 0.12). Its defaults:
+ * avm/res/storage/storage-account (0.9 on; private endpoints' `privateDnsZoneGroup` only from 0.12). Its defaults:
  * network rules deny by default (`networkAcls` absent: AzureServices bypass and Deny; given without `defaultAction`: Deny); public
  * network access as given, else Disabled when private endpoints are set without `networkAcls`, else Azure's default;
- * blob public access off, shared keys on. Private endpoints name their `service` (blob, file, …).
+ * blob public access off, shared keys on. Private endpoints name their `service` (blob, file, …). Before 0.9 the
+ * rules were sent as given (no `defaultAction`: none, which Azure takes as Allow) and their default was a non-empty
+ * object (so private endpoints did not turn public access off): those versions are not read through the model.
  */
 const STORAGE_ACCOUNT_TEMPLATE = {
   ...HEADER,
@@ -802,7 +804,7 @@ export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
   ],
   [
     'bicep/avm/res/storage/storage-account',
-    { since: [0, 5], paramSince: { privateEndpoints: [0, 12] }, template: STORAGE_ACCOUNT_TEMPLATE },
+    { since: [0, 9], paramSince: { privateEndpoints: [0, 12] }, template: STORAGE_ACCOUNT_TEMPLATE },
   ],
   [
     'bicep/avm/res/key-vault/vault',
