@@ -475,3 +475,58 @@ module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
     assert.ok(r.warnings.some((w) => /follows versions 0\.9 and later/.test(w.message)));
   });
 });
+
+describe('tags through the models (a zone tag places subnets and endpoints)', () => {
+  const egress = AZURE_CHECKS.find((c) => c.id === 'azure-ai-subnet-internet-egress')!;
+  const text = `
+module nsg 'br/public:avm/res/network/network-security-group:0.5.0' = {
+  name: 'nsg'
+  params: { name: 'nsg-app', location: 'swedencentral', tags: { SecurityZone: 'application' } }
+}
+module vnet 'br/public:avm/res/network/virtual-network:0.7.0' = {
+  name: 'vnet'
+  params: {
+    name: 'vnet-ai'
+    location: 'swedencentral'
+    addressPrefixes: ['10.50.0.0/16']
+    tags: { SecurityZone: 'inference' }
+    subnets: [
+      { name: 'snet-inference', addressPrefix: '10.50.2.0/24' }
+      { name: 'snet-app', addressPrefix: '10.50.1.0/24', networkSecurityGroupResourceId: nsg.outputs.resourceId }
+    ]
+  }
+}
+module openai 'br/public:avm/res/cognitive-services/account:0.13.0' = {
+  name: 'openai'
+  params: {
+    name: 'oai-demo'
+    kind: 'OpenAI'
+    location: 'swedencentral'
+    customSubDomainName: 'oai-demo'
+    tags: { team: 'ai' }
+    privateEndpoints: [
+      { subnetResourceId: vnet.outputs.subnetResourceIds[1], tags: { SecurityZone: 'inference' } }
+      { subnetResourceId: vnet.outputs.subnetResourceIds[1] }
+    ]
+  }
+}
+`;
+  it('a VNet’s and an NSG’s tags are the resources’ tags: the inference subnet’s direct internet egress fails (it was in no zone)', async () => {
+    const { r } = await avm(text);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.equal(r.inventory.virtualNetworks[0]?.tags.SecurityZone, 'inference');
+    assert.equal(r.inventory.networkSecurityGroups[0]?.tags.SecurityZone, 'application');
+    assert.equal(r.inventory.cognitiveAccounts[0]?.tags.team, 'ai');
+    const f = runAzureChecks(r.inventory, policy, [egress]).map((x) => `${x.status} ${x.resource.id.split('/').at(-1)}`);
+    assert.deepEqual(f, ['fail snet-inference']);
+    // An endpoint's own tags, else the resource's (the module passes `privateEndpoint.?tags ?? tags`).
+    const tags = r.inventory.privateEndpoints.map((p) => [p.name, p.tags]).sort();
+    assert.deepEqual(tags, [
+      ['pep-oai-demo-account-0', { SecurityZone: 'inference' }],
+      ['pep-oai-demo-account-1', { team: 'ai' }],
+    ]);
+  });
+});

@@ -24,8 +24,11 @@ export interface ModuleModel {
 
 const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
 
-/** Parameters every AVM resource module takes that change nothing cordon reads (locks, roles, tags, telemetry…). */
-const INERT = ['lock', 'roleAssignments', 'tags', 'enableTelemetry', 'diagnosticSettings', 'managedIdentities'];
+/**
+ * Parameters every AVM resource module takes that change nothing cordon reads (locks, roles, telemetry…). Not `tags`:
+ * a zone tag on a network, an NSG or an endpoint places its subnets and interfaces in a zone.
+ */
+const INERT = ['lock', 'roleAssignments', 'enableTelemetry', 'diagnosticSettings', 'managedIdentities'];
 
 /** A template's header, and the parameter shapes the models repeat: optional (null unless given), the location. */
 const HEADER = { $schema: SCHEMA, contentVersion: '1.0.0.0' };
@@ -33,6 +36,9 @@ const opt = (type: string) => ({ type, nullable: true, defaultValue: null });
 const LOCATION = { type: 'string', defaultValue: '[resourceGroup().location]' };
 
 const inert = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, opt('object')]));
+
+/** The resource's tags, as every module passes its `tags` parameter. */
+const TAGS = "[coalesce(parameters('tags'), createObject())]";
 
 /** The outputs every AVM resource module gives: the resource's id, name and location (no deploy-time values). */
 function outputsOf(type: string): Record<string, unknown> {
@@ -67,6 +73,7 @@ const PRIVATE_ENDPOINT_TEMPLATE = {
     applicationSecurityGroupResourceIds: opt('array'),
     customDnsConfigs: opt('array'),
     ipVersionType: { type: 'string', defaultValue: 'IPv4' },
+    tags: opt('object'),
     ...inert(INERT),
   },
   variables: {
@@ -76,6 +83,7 @@ const PRIVATE_ENDPOINT_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.Network/privateEndpoints',
+      tags: TAGS,
       apiVersion: '2024-05-01',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -161,6 +169,7 @@ function privateEndpointsOf(resourceType: string, defaultService: string): Recor
         ipConfigurations: passed('ipConfigurations'),
         customNetworkInterfaceName: passed('customNetworkInterfaceName'),
         applicationSecurityGroupResourceIds: passed('applicationSecurityGroupResourceIds'),
+        tags: { value: `[${get(pe, 'tags', "parameters('tags')")}]` },
       },
       template: PRIVATE_ENDPOINT_TEMPLATE,
     },
@@ -187,6 +196,7 @@ const COGNITIVE_ACCOUNT_TEMPLATE = {
     disableLocalAuth: { type: 'bool', defaultValue: true },
     restrictOutboundNetworkAccess: { type: 'bool', defaultValue: true },
     allowedFqdnList: opt('array'),
+    tags: opt('object'),
     ...inert([
       ...INERT,
       'apiProperties',
@@ -209,6 +219,7 @@ const COGNITIVE_ACCOUNT_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.CognitiveServices/accounts',
+      tags: TAGS,
       apiVersion: '2024-10-01',
       name: "[parameters('name')]",
       kind: "[parameters('kind')]",
@@ -242,6 +253,7 @@ const PRIVATE_DNS_ZONE_TEMPLATE = {
     location: { type: 'string', defaultValue: 'global' },
     a: opt('array'),
     virtualNetworkLinks: opt('array'),
+    tags: opt('object'),
     ...inert([...INERT, 'aaaa', 'cname', 'mx', 'ptr', 'soa', 'srv', 'txt']),
   },
   variables: {
@@ -251,6 +263,7 @@ const PRIVATE_DNS_ZONE_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.Network/privateDnsZones',
+      tags: TAGS,
       apiVersion: '2020-06-01',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -305,6 +318,7 @@ const VIRTUAL_NETWORK_TEMPLATE = (() => {
       dnsServers: opt('array'),
       peerings: opt('array'),
       enablePrivateEndpointVNetPolicies: { type: 'string', defaultValue: 'Disabled' },
+      tags: opt('object'),
       ...inert([
         ...INERT,
         'ddosProtectionPlanResourceId',
@@ -323,6 +337,7 @@ const VIRTUAL_NETWORK_TEMPLATE = (() => {
     resources: [
       {
         type: 'Microsoft.Network/virtualNetworks',
+        tags: TAGS,
         apiVersion: '2024-05-01',
         name: "[parameters('name')]",
         location: "[parameters('location')]",
@@ -455,6 +470,7 @@ const SEARCH_SERVICE_TEMPLATE = {
     disableLocalAuth: { type: 'bool', defaultValue: true },
     authOptions: opt('object'),
     privateEndpoints: opt('array'),
+    tags: opt('object'),
     ...inert([
       ...INERT,
       'computeType',
@@ -471,6 +487,7 @@ const SEARCH_SERVICE_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.Search/searchServices',
+      tags: TAGS,
       apiVersion: '2024-06-01-preview',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -506,12 +523,14 @@ const NETWORK_SECURITY_GROUP_TEMPLATE = (() => {
       name: { type: 'string' },
       location: LOCATION,
       securityRules: opt('array'),
+      tags: opt('object'),
       ...inert([...INERT, 'flushConnection']),
     },
     variables: { rules: "[coalesce(parameters('securityRules'), createArray())]" },
     resources: [
       {
         type: 'Microsoft.Network/networkSecurityGroups',
+        tags: TAGS,
         apiVersion: '2024-05-01',
         name: "[parameters('name')]",
         location: "[parameters('location')]",
@@ -556,11 +575,13 @@ const ROUTE_TABLE_TEMPLATE = {
     location: LOCATION,
     routes: opt('array'),
     disableBgpRoutePropagation: { type: 'bool', defaultValue: false },
+    tags: opt('object'),
     ...inert(INERT),
   },
   resources: [
     {
       type: 'Microsoft.Network/routeTables',
+      tags: TAGS,
       apiVersion: '2024-05-01',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -595,6 +616,7 @@ const ML_WORKSPACE_TEMPLATE = {
     associatedContainerRegistryResourceId: opt('string'),
     computes: opt('array'),
     privateEndpoints: opt('array'),
+    tags: opt('object'),
     ...inert([
       ...INERT,
       'friendlyName',
@@ -620,6 +642,7 @@ const ML_WORKSPACE_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.MachineLearningServices/workspaces',
+      tags: TAGS,
       apiVersion: '2024-10-01-preview',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -674,6 +697,7 @@ const STORAGE_ACCOUNT_TEMPLATE = {
     allowBlobPublicAccess: { type: 'bool', defaultValue: false },
     allowSharedKeyAccess: { type: 'bool', defaultValue: true },
     privateEndpoints: opt('array'),
+    tags: opt('object'),
     ...inert([
       ...INERT,
       'extendedLocationZone',
@@ -715,6 +739,7 @@ const STORAGE_ACCOUNT_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.Storage/storageAccounts',
+      tags: TAGS,
       apiVersion: '2023-05-01',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -748,6 +773,7 @@ const KEY_VAULT_TEMPLATE = {
     publicNetworkAccess: { type: 'string', defaultValue: '' },
     enableRbacAuthorization: { type: 'bool', defaultValue: true },
     privateEndpoints: opt('array'),
+    tags: opt('object'),
     ...inert([
       ...INERT,
       'accessPolicies',
@@ -769,6 +795,7 @@ const KEY_VAULT_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.KeyVault/vaults',
+      tags: TAGS,
       apiVersion: '2023-07-01',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
