@@ -530,3 +530,33 @@ module openai 'br/public:avm/res/cognitive-services/account:0.13.0' = {
     ]);
   });
 });
+
+describe('a private endpoint item deployed to another resource group', () => {
+  it('is declared in that resource group and subscription (resourceGroupResourceId), as the modules deploy it', async () => {
+    const { r } = await avm(`
+module kv 'br/public:avm/res/key-vault/vault:0.11.0' = {
+  name: 'kv'
+  params: {
+    name: 'kv-ai'
+    location: 'swedencentral'
+    privateEndpoints: [
+      {
+        subnetResourceId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/pe'
+        resourceGroupResourceId: '/subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/rg-network'
+      }
+    ]
+  }
+}
+`);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.deepEqual(
+      r.inventory.privateEndpoints.map((p) => p.id),
+      [
+        '/subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pep-kv-ai-vault-0',
+      ],
+    );
+  });
+});

@@ -140,7 +140,8 @@ const PRIVATE_ENDPOINT_TEMPLATE = {
  * one private endpoint per item, deployed as avm/res/network/private-endpoint with the connection to the resource
  * (`service` its group id, default `defaultService`), automatic unless `isManualConnection`. Named
  * `pep-<resource>-<service>-<index>` unless the item names it; placed in the resource's location unless it says (the
- * modules default to the subnet's network's location, which the template gives when it declares the network).
+ * modules default to the subnet's network's location, which the template gives when it declares the network), in the
+ * resource group `resourceGroupResourceId` names (else the resource's).
  */
 function privateEndpointsOf(resourceType: string, defaultService: string): Record<string, unknown> {
   const pe = "parameters('privateEndpoints')[copyIndex()]";
@@ -148,12 +149,16 @@ function privateEndpointsOf(resourceType: string, defaultService: string): Recor
   const connection = `createArray(createObject('name', ${get(pe, 'privateLinkServiceConnectionName', `format('{0}-{1}-{2}', parameters('name'), ${service}, copyIndex())`)}, 'properties', createObject('privateLinkServiceId', resourceId('${resourceType}', parameters('name')), 'groupIds', createArray(${service}))))`;
   const manual = `equals(${get(pe, 'isManualConnection', 'false')}, true)`;
   const passed = (key: string) => ({ value: `[if(contains(${pe}, '${key}'), ${pe}.${key}, null())]` });
+  const group = get(pe, 'resourceGroupResourceId', 'resourceGroup().id');
   return {
     type: 'Microsoft.Resources/deployments',
     apiVersion: '2022-09-01',
     name: "[format('{0}-PrivateEndpoint-{1}', parameters('name'), copyIndex())]",
     copy: { name: 'privateEndpoints', count: "[length(coalesce(parameters('privateEndpoints'), createArray()))]" },
     dependsOn: [`[resourceId('${resourceType}', parameters('name'))]`],
+    // The item's resource group (and its subscription) when it names one, as the modules scope the endpoint.
+    subscriptionId: `[split(${group}, '/')[2]]`,
+    resourceGroup: `[split(${group}, '/')[4]]`,
     properties: {
       mode: 'Incremental',
       expressionEvaluationOptions: { scope: 'inner' },
