@@ -40,6 +40,10 @@ const policy = parsePolicy('examples/cordon.yaml', await readFile('examples/cord
 const scan = (root: string) =>
   scanSnapshot({ snapshot: root, policy, policySource: 'test', cwd: root, today: '2026-12-01' });
 
+/** A scan with root variables given (`--var`). */
+const scanWithVars = (root: string, vars: string[]) =>
+  scanSnapshot({ snapshot: root, policy, policySource: 'test', cwd: root, today: '2026-12-01', terraform: { vars } });
+
 const PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n';
 const NETWORK = `${PROVIDER}
 resource "aws_vpc" "main" {
@@ -640,14 +644,7 @@ resource "aws_route_table_association" "a" {
       ['not-assessed'],
     );
     assert.match(f[0]!.message, /SecurityZone = \{var\.zone\} known only at deploy/);
-    const given = await scanSnapshot({
-      snapshot: root,
-      policy,
-      policySource: 'test',
-      cwd: root,
-      today: '2026-12-01',
-      terraform: { vars: ['zone=data'] },
-    });
+    const given = await scanWithVars(root, ['zone=data']);
     assert.ok(
       given.findings.some((x) => x.checkId === 'aws-data-zone-internet-route' && x.status === 'fail'),
       'with the value given, the route is found',
@@ -672,14 +669,7 @@ variable "zone" { type = string }
     assert.deepEqual(egress(report), ['not-assessed']);
     const f = report.findings.find((x) => x.checkId === 'azure-ai-subnet-internet-egress')!;
     assert.match(f.message, /SecurityZone = \{var\.zone\} known only at deploy/);
-    const given = await scanSnapshot({
-      snapshot: root,
-      policy,
-      policySource: 'test',
-      cwd: root,
-      today: '2026-12-01',
-      terraform: { vars: ['zone=inference'] },
-    });
+    const given = await scanWithVars(root, ['zone=inference']);
     assert.deepEqual(egress(given), ['fail'], 'with the value given, the egress is found');
   });
 });
