@@ -356,6 +356,33 @@ test("GCP VPC Flow Logs: a DEST report is kept when the source VM's subnetwork h
   }
 });
 
+test('GCP VPC Flow Logs: a DEST report is skipped only when the source end reported the same connection — flow logs sample each end on its own (default 0.5), so a logging subnet may lack the SRC copy of a flow', async () => {
+  const inference: [string, string, string] = ['10.0.2.4', 'proxy', 'inference'];
+  const data: [string, string, string] = ['10.0.3.7', 'qdrant-0', 'data'];
+  const t = tempDir({
+    'flows.jsonl':
+      [
+        // The inference subnet logs (a SRC report of port 6334 is here), but its copy of the flow to 6333 was not
+        // sampled: the data VM's DEST report is that flow's only record.
+        gcpReport('DEST', inference, data, 6333),
+        gcpReport('DEST', inference, data, 6334),
+        gcpReport('SRC', inference, data, 6334),
+      ].join('\n') + '\n',
+  });
+  try {
+    const interner = new Interner();
+    const c = collector(interner);
+    const r = await readGcp(path.join(t.dir, 'flows.jsonl'), false, new FlowBatch(), c.sink, interner);
+    assert.deepEqual(c.rows.map((x) => [x.src, x.dst, x.dport, x.dir, x.line]).sort(), [
+      ['10.0.2.4', '10.0.3.7', 6333, DIR_INGRESS, 1],
+      ['10.0.2.4', '10.0.3.7', 6334, DIR_EGRESS, 3],
+    ]);
+    assert.deepEqual(r.units, { entries: 3, deduplicatedReports: 1 });
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('Route 53 Resolver query log (documentation example): trailing dot removed, A answers kept', async () => {
   const c = collector(new Interner());
   const r = await readDnsFile(path.join(FIXTURES, 'route53-doc.jsonl'), false, 'route53-dns', c.sink);
