@@ -459,6 +459,14 @@ module hub 'br/public:avm/res/machine-learning-services/workspace:0.3.0' = {
     assert.equal(r.inventory.mlWorkspaces.length, 0);
     assert.ok(r.warnings.some((w) => /follows versions 0\.4 and later/.test(w.message)));
   });
+  it('a version later than the model was checked against (cognitive-services/account 0.19): not read', async () => {
+    const { r, publicAccess: access } = await avm(AVM_ACCOUNT('0.19.0'));
+    assert.equal(r.inventory.cognitiveAccounts.length, 0);
+    assert.notEqual(access, 'pass');
+    assert.ok(
+      r.warnings.some((w) => /follows versions up to 0\.18, and a later one may deploy differently/.test(w.message)),
+    );
+  });
   it('storage-account before 0.9 (network rules given without defaultAction sent none, so Azure’s Allow): not read', async () => {
     const text = `
 module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
@@ -520,7 +528,9 @@ module openai 'br/public:avm/res/cognitive-services/account:0.13.0' = {
     assert.equal(r.inventory.virtualNetworks[0]?.tags.SecurityZone, 'inference');
     assert.equal(r.inventory.networkSecurityGroups[0]?.tags.SecurityZone, 'application');
     assert.equal(r.inventory.cognitiveAccounts[0]?.tags.team, 'ai');
-    const f = runAzureChecks(r.inventory, policy, [egress]).map((x) => `${x.status} ${x.resource.id.split('/').at(-1)}`);
+    const f = runAzureChecks(r.inventory, policy, [egress]).map(
+      (x) => `${x.status} ${x.resource.id.split('/').at(-1)}`,
+    );
     assert.deepEqual(f, ['fail snet-inference']);
     // An endpoint's own tags, else the resource's (the module passes `privateEndpoint.?tags ?? tags`).
     const tags = r.inventory.privateEndpoints.map((p) => [p.name, p.tags]).sort();

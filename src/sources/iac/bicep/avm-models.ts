@@ -3,9 +3,10 @@
  * repository checked out without `bicep restore`): what each module deploys that cordon reads, written as an ARM
  * template taking the module's own parameters, so the call is evaluated exactly as a restored module would be.
  *
- * Written from the modules' sources (Azure/bicep-registry-modules), never copied, and only for the interface a
- * version range shares: a call to an older version, or one passing a parameter the model does not know, is not read
- * (registry.ts), so a renamed or added parameter is never silently dropped. Defaults are the modules' own, the same in
+ * Written from the modules' sources (Azure/bicep-registry-modules, the versions published by August 2026), never
+ * copied, and only for the interface a version range shares: a call to an older or a later version, or one passing a
+ * parameter the model does not know, is not read (registry.ts), so a renamed or added parameter, or a changed default,
+ * is never silently taken for the model's. Defaults are the modules' own, the same in
  * every version the model covers (checked in the module history); where a value is computed at deploy it stays
  * unknown, as for any template.
  */
@@ -14,6 +15,11 @@
 export interface ModuleModel {
   /** The first version (major.minor) whose interface the model follows. */
   since: [number, number];
+  /**
+   * The last version (major.minor) whose source the model was checked against: a later one may change a default or
+   * what a parameter deploys (0.x modules make breaking changes in minor versions), so it is not read through the model.
+   */
+  through: [number, number];
   /**
    * Parameters whose shape changed later than `since` (the items of `privateEndpoints` named their DNS zones
    * differently before): a call passing one to an earlier version is not read through the model.
@@ -819,29 +825,32 @@ const KEY_VAULT_TEMPLATE = {
 
 /** By repository in the public registry (`br/public:avm/res/x` is `mcr.microsoft.com/bicep/avm/res/x`). */
 export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
-  ['bicep/avm/res/network/private-endpoint', { since: [0, 1], template: PRIVATE_ENDPOINT_TEMPLATE }],
+  ['bicep/avm/res/network/private-endpoint', { since: [0, 1], through: [0, 12], template: PRIVATE_ENDPOINT_TEMPLATE }],
   [
     'bicep/avm/res/cognitive-services/account',
-    { since: [0, 1], paramSince: { privateEndpoints: [0, 8] }, template: COGNITIVE_ACCOUNT_TEMPLATE },
+    { since: [0, 1], through: [0, 18], paramSince: { privateEndpoints: [0, 8] }, template: COGNITIVE_ACCOUNT_TEMPLATE },
   ],
   [
     'bicep/avm/res/search/search-service',
-    { since: [0, 1], paramSince: { privateEndpoints: [0, 6] }, template: SEARCH_SERVICE_TEMPLATE },
+    { since: [0, 1], through: [0, 13], paramSince: { privateEndpoints: [0, 6] }, template: SEARCH_SERVICE_TEMPLATE },
   ],
-  ['bicep/avm/res/network/network-security-group', { since: [0, 3], template: NETWORK_SECURITY_GROUP_TEMPLATE }],
-  ['bicep/avm/res/network/route-table', { since: [0, 1], template: ROUTE_TABLE_TEMPLATE }],
+  [
+    'bicep/avm/res/network/network-security-group',
+    { since: [0, 3], through: [0, 5], template: NETWORK_SECURITY_GROUP_TEMPLATE },
+  ],
+  ['bicep/avm/res/network/route-table', { since: [0, 1], through: [0, 5], template: ROUTE_TABLE_TEMPLATE }],
   [
     'bicep/avm/res/machine-learning-services/workspace',
-    { since: [0, 4], paramSince: { privateEndpoints: [0, 5] }, template: ML_WORKSPACE_TEMPLATE },
+    { since: [0, 4], through: [0, 14], paramSince: { privateEndpoints: [0, 5] }, template: ML_WORKSPACE_TEMPLATE },
   ],
   [
     'bicep/avm/res/storage/storage-account',
-    { since: [0, 9], paramSince: { privateEndpoints: [0, 12] }, template: STORAGE_ACCOUNT_TEMPLATE },
+    { since: [0, 9], through: [0, 33], paramSince: { privateEndpoints: [0, 12] }, template: STORAGE_ACCOUNT_TEMPLATE },
   ],
   [
     'bicep/avm/res/key-vault/vault',
-    { since: [0, 1], paramSince: { privateEndpoints: [0, 8] }, template: KEY_VAULT_TEMPLATE },
+    { since: [0, 1], through: [0, 14], paramSince: { privateEndpoints: [0, 8] }, template: KEY_VAULT_TEMPLATE },
   ],
-  ['bicep/avm/res/network/private-dns-zone', { since: [0, 1], template: PRIVATE_DNS_ZONE_TEMPLATE }],
-  ['bicep/avm/res/network/virtual-network', { since: [0, 3], template: VIRTUAL_NETWORK_TEMPLATE }],
+  ['bicep/avm/res/network/private-dns-zone', { since: [0, 1], through: [0, 8], template: PRIVATE_DNS_ZONE_TEMPLATE }],
+  ['bicep/avm/res/network/virtual-network', { since: [0, 3], through: [0, 10], template: VIRTUAL_NETWORK_TEMPLATE }],
 ]);
