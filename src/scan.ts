@@ -7,6 +7,7 @@ import path from 'node:path';
 import { CHECKS } from './checks/registry.js';
 import { runAwsChecks } from './checks/engine.js';
 import { markDeployTimeZoneTags } from './analysis/aws-zones.js';
+import { markAzureDeployTimeZoneTags } from './analysis/azure-zones.js';
 import { runAzureChecks } from './checks/azure/engine.js';
 import { aiTargets, endpointsTo, publicExposure } from './checks/azure/support.js';
 import type { AwsCheck, Check } from './checks/types.js';
@@ -249,6 +250,7 @@ export async function scanSnapshot(opts: ScanOptions): Promise<ScanReport> {
       }
       case 'azure': {
         const inv = l.inventory;
+        markAzureDeployTimeZoneTags(inv, opts.policy);
         azureInventories.push(inv);
         return {
           ...r,

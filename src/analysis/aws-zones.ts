@@ -5,6 +5,7 @@
 import { callingZones as callingZonesOf } from '../policy/calling-zones.js';
 import type { CompiledZone, ZonePolicy } from '../policy/load.js';
 import { cidrContains, tryParseCidr } from '../util/cidr.js';
+import { DEPLOY_TIME_VALUE } from './zone-tiers.js';
 import {
   scopeKey,
   type AwsDataset,
@@ -197,9 +198,6 @@ export function buildAwsZoneIndex(inv: AwsInventory, policyOrRules: ZonePolicy |
     },
   };
 }
-
-/** A tag value known only at deploy, as the IaC readers keep it: its expression in braces (`{var.zone}`). */
-const DEPLOY_TIME_VALUE = /^\{[\s\S]+\}$/;
 
 /**
  * Subnets of infrastructure as code whose zone a tag decides but whose tag value is known only at deploy

@@ -10,14 +10,20 @@
  * private endpoint), which win over their subnet's placement; otherwise they are where their subnet is.
  * Ids compare case-insensitively. The policy language will map its zone selectors onto AzureZoneSelector.
  */
-import { firstMatchingTier } from './zone-tiers.js';
+import { DEPLOY_TIME_VALUE, firstMatchingTier } from './zone-tiers.js';
+import type { ZonePolicy } from '../policy/load.js';
 import {
   azureIdKey,
+  azureScopeKey,
+  type AzureDataset,
+  type AzureInventory,
   type AzureNetworkInterface,
   type AzureNetworkSecurityGroup,
   type AzurePrivateEndpoint,
   type AzureSubnet,
+  type AzureTagged,
   type AzureVirtualNetwork,
+  type SkippedItem,
   type Tags,
 } from '../inventory/azure.js';
 import { cidrContains, tryParseCidr, type Cidr } from '../util/cidr.js';
@@ -153,4 +159,46 @@ export function placeAzureResources(
       return byOwnTagsThenSubnet(pe.id, [pe.tags], pe.subnetId);
     },
   };
+}
+
+/**
+ * Azure resources of infrastructure as code whose zone a tag decides but whose tag value is known only at deploy
+ * (`SecurityZone = var.zone` on a VNet, an NSG, a NIC or a private endpoint): where they are is not known, so their
+ * data set is incomplete in their scope and the zone checks and verification there are not assessed. Placed in no zone
+ * instead, an AI subnet with a direct route to the internet passed azure-ai-subnet-internet-egress. A VNet's or NSG's
+ * tags do not matter when every subnet under them is placed by its id (the first tier); a NIC's and a private
+ * endpoint's own tags always do (they win over their subnet's zone).
+ */
+export function markAzureDeployTimeZoneTags(inv: AzureInventory, policy: ZonePolicy): void {
+  if (!inv.iac) return;
+  const zones = [...policy.zones.values()].filter((z) => z.kind === 'network');
+  const keys = [...new Set([policy.document.zone_tag_key, ...zones.flatMap((z) => Object.keys(z.tags))])];
+  const byId = new Set(zones.flatMap((z) => z.subnet_ids.map(azureIdKey)));
+  const notById = inv.subnets.filter((s) => !byId.has(azureIdKey(s.id)));
+  const governing = new Set([
+    ...notById.map((s) => azureIdKey(s.vnetId)),
+    ...notById.flatMap((s) => (s.networkSecurityGroupId ? [azureIdKey(s.networkSecurityGroupId)] : [])),
+    // A NIC's own NSG's tags place the NIC.
+    ...inv.networkInterfaces.flatMap((n) => (n.networkSecurityGroupId ? [azureIdKey(n.networkSecurityGroupId)] : [])),
+  ]);
+  const mark = (r: AzureTagged, dataset: AzureDataset, own: boolean) => {
+    if (r.origin.kind !== 'file' || (!own && !governing.has(azureIdKey(r.id)))) return;
+    const unknown = keys.filter((k) => DEPLOY_TIME_VALUE.test(r.tags[k] ?? ''));
+    if (unknown.length === 0) return;
+    const key = azureScopeKey(r);
+    let m = inv.partial.get(key);
+    if (!m) inv.partial.set(key, (m = new Map<AzureDataset, SkippedItem[]>()));
+    const list = m.get(dataset) ?? [];
+    m.set(dataset, list);
+    list.push({
+      file: r.origin.file,
+      ...(r.origin.line !== undefined ? { line: r.origin.line } : {}),
+      pointer: r.origin.pointer ?? '',
+      reason: `${r.name}: ${unknown.map((k) => `tag ${k} = ${r.tags[k]!}`).join(', ')} known only at deploy, so which zone it puts its subnets or interfaces in is not known`,
+    });
+  };
+  for (const v of inv.virtualNetworks) mark(v, 'network:virtual-networks', false);
+  for (const n of inv.networkSecurityGroups) mark(n, 'network:network-security-groups', false);
+  for (const n of inv.networkInterfaces) mark(n, 'network:network-interfaces', true);
+  for (const p of inv.privateEndpoints) mark(p, 'network:private-endpoints', true);
 }

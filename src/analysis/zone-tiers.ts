@@ -26,3 +26,9 @@ export function firstMatchingTier<S extends { zone: string }, Via extends string
   }
   return undefined;
 }
+
+/**
+ * A tag or label value known only at deploy, as the IaC readers keep it: its expression in braces (`{var.zone}`).
+ * A resource whose zone such a value decides is in no known zone: its data set is incomplete, never zone-less.
+ */
+export const DEPLOY_TIME_VALUE = /^\{[\s\S]+\}$/;

@@ -84,6 +84,27 @@ export function isWholeInternet(c: Cidr): boolean {
   return c.prefix === 0;
 }
 
+/**
+ * True when the ranges together hold every IPv4 or every IPv6 address (0.0.0.0/0 itself, or halves such as
+ * 0.0.0.0/1 + 128.0.0.0/1): an allow list that admits the whole internet. Text that is not a CIDR is skipped.
+ */
+export function coversWholeInternet(texts: readonly string[]): boolean {
+  for (const family of [4, 6] as const) {
+    const ranges = texts
+      .map((t) => tryParseCidr(t))
+      .filter((c): c is Cidr => c !== undefined && c.family === family)
+      .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+    const top = (1n << BigInt(family === 4 ? 32 : 128)) - 1n;
+    let next = 0n;
+    for (const c of ranges) {
+      if (c.first > next) break;
+      if (c.last + 1n > next) next = c.last + 1n;
+    }
+    if (ranges.length > 0 && next > top) return true;
+  }
+  return false;
+}
+
 function bytesToBigint(bytes: number[]): bigint {
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);

@@ -11,6 +11,7 @@ import { AWS_DATASETS, inventoryScopes, scopeKey, type AwsDataset } from '../inv
 import type { ZonePolicy } from '../policy/load.js';
 import { loadInput, type InputOptions, type LoadedInventory } from '../sources/load-input.js';
 import { markDeployTimeZoneTags } from '../analysis/aws-zones.js';
+import { markAzureDeployTimeZoneTags } from '../analysis/azure-zones.js';
 import { azureInventoryScopes, azureScopeKey } from '../inventory/azure.js';
 import { gcpProjects } from '../checks/gcp/engine.js';
 import { compileAws } from './aws.js';
@@ -177,7 +178,9 @@ export function verifyInventory(part: LoadedInventory, policy: ZonePolicy): Inve
 export async function verifySnapshot(opts: VerifyOptions): Promise<VerifyReport> {
   const abs = path.resolve(opts.cwd, opts.snapshot);
   const { parts } = await loadInput(abs, opts);
-  for (const p of parts) if (p.provider === 'aws') markDeployTimeZoneTags(p.inventory, opts.policy);
+  for (const p of parts)
+    if (p.provider === 'aws') markDeployTimeZoneTags(p.inventory, opts.policy);
+    else if (p.provider === 'azure') markAzureDeployTimeZoneTags(p.inventory, opts.policy);
   const root = (await stat(abs)
     .then((s) => s.isDirectory())
     .catch(() => false))

@@ -236,6 +236,9 @@ describe('the other Azure checks on their traps', () => {
     assert.match(custom.message, /IP rules admit only 123\.4\.5\.6, 123\.4\.6\.0\/18/);
     assert.equal(verdict([]).status, 'fail');
     assert.equal(verdict(['0.0.0.0/0']).status, 'fail');
+    // Halves that together admit every address are the whole internet too (they passed as an allow list).
+    assert.equal(verdict(['0.0.0.0/1', '128.0.0.0/1']).status, 'fail');
+    assert.equal(verdict(['0.0.0.0/1', '128.0.0.0/2']).status, 'pass');
   });
 
   it('publicNetworkAccess SecuredByPerimeter is not assessed: the perimeter, not the ACLs, decides', () => {
@@ -273,10 +276,32 @@ describe('the other Azure checks on their traps', () => {
       ).find((x) => x.resource.id.endsWith('/hub-cordon'))!;
     const tag = verdict({ serviceTag: 'Internet' });
     assert.equal(tag.status, 'fail');
-    assert.match(tag.message, /service tag rule\(s\) extra \(Internet\) approve the whole internet/);
+    assert.match(tag.message, /outbound rule\(s\) extra \(Internet\) approve the whole internet/);
     assert.equal(verdict({ serviceTag: 'AzureMonitor', addressPrefixes: ['0.0.0.0/0'] }).status, 'fail');
     assert.equal(verdict({ serviceTag: 'AzureMonitor' }).status, 'pass');
     assert.equal(verdict({ serviceTag: 'Internet', action: 'Deny' }).status, 'pass');
+    assert.equal(verdict({ serviceTag: 'AzureMonitor', addressPrefixes: ['0.0.0.0/1', '128.0.0.0/1'] }).status, 'fail');
+  });
+
+  it('managed network: an FQDN rule to * approves every destination', () => {
+    const verdict = (destination: string) =>
+      run(
+        variant((r) => {
+          if (named(r, '/workspaces/hub-cordon'))
+            ((props(r).managedNetwork as Json).outboundRules as Json).extra = {
+              type: 'FQDN',
+              destination,
+              category: 'UserDefined',
+              status: 'Active',
+            };
+          return r;
+        }),
+        'azure-ml-managed-network-not-isolated',
+      ).find((x) => x.resource.id.endsWith('/hub-cordon'))!;
+    const all = verdict('*');
+    assert.equal(all.status, 'fail', all.message);
+    assert.match(all.message, /extra \(\*\) approve the whole internet/);
+    assert.equal(verdict('pypi.org').status, 'pass');
   });
 
   it('a private endpoint connection that is only Pending does not count', () => {

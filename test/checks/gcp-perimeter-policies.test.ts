@@ -186,6 +186,13 @@ describe('perimeter ingress and egress policies', () => {
     );
     assert.equal(negated.status, 'fail');
     assert.match(negated.message, /every address outside 203\.0\.113\.0\/24/);
+    // Ranges that together cover every address are any origin too (they passed as a corporate range).
+    const halves = await verdict(
+      withLevel('halves'),
+      gcloudLevels(level('halves', { conditions: [{ ipSubnetworks: ['0.0.0.0/1', '128.0.0.0/1'] }] })),
+    );
+    assert.equal(halves.status, 'fail', halves.message);
+    assert.match(halves.message, /admits requests from any origin \(ipSubnetworks 0\.0\.0\.0\/1, 128\.0\.0\.0\/1\)/);
   });
 
   it('an ingress policy from an access level any origin meets fails like accessLevel "*"', async () => {

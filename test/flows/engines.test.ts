@@ -686,3 +686,42 @@ test("JS and DuckDB engines: records too far from their interface's first record
     ],
   );
 });
+
+test('JS and DuckDB engines: CloudWatch Logs output cut short (a nextToken, or NextToken from --max-items) is partial, at the token’s line — the events after that page were not read, and the file read as complete', async () => {
+  const event = (n: number) => ({
+    logStreamName: 'eni-0a1b2c3d4e5f60001-all',
+    timestamp: 1763769660000,
+    message: `2 123456789012 eni-0a1b2c3d4e5f60001 10.0.1.${n} 10.0.2.9 40000 443 6 4 5000 1763769600 1763769660 ACCEPT OK`,
+  });
+  const t = tempDir({
+    'page.json': JSON.stringify(
+      { events: [event(5)], searchedLogStreams: [], nextToken: 'Bxkq6kVGFtq2y_MoigeqscPOdhXVbhiVtLoAmXb5jCo' },
+      null,
+      4,
+    ),
+    'items.json': JSON.stringify({ events: [event(6)], NextToken: 'eyJuZXh0VG9rZW4iOiBudWxsfQ==' }, null, 4),
+    'whole.json': JSON.stringify(
+      { events: [event(7), { ...event(8), message: 'nextToken' }], searchedLogStreams: [] },
+      null,
+      4,
+    ),
+  });
+  try {
+    const r = await bothEngines([t.dir], { policy: referencePolicy(), cwd: t.dir });
+    assert.deepEqual(
+      r.files.map((f) => [f.file, f.records, f.malformed, f.status]),
+      [
+        ['items.json', 1, 1, 'partial'],
+        ['page.json', 1, 1, 'partial'],
+        ['whole.json', 1, 1, 'partial'],
+      ],
+    );
+    assert.deepEqual(r.malformedSamples.map((m) => `${m.file}:${m.line}: ${m.message}`).sort(), [
+      'items.json:9: the output has a NextToken: the events after this page were not read (page through it, or leave out --max-items)',
+      'page.json:10: the output has a nextToken: the events after this page were not read (page through it, or leave out --max-items)',
+      'whole.json:11: fewer fields than the format',
+    ]);
+  } finally {
+    t.cleanup();
+  }
+});

@@ -327,33 +327,52 @@ function gcpReport(
   });
 }
 
-test("GCP VPC Flow Logs: a DEST report is kept when the source VM's subnetwork has no flow logs (annotations alone do not prove a SRC copy exists)", async () => {
-  const sandbox: [string, string, string] = ['10.0.5.9', 'runner', 'sandbox'];
-  const data: [string, string, string] = ['10.0.3.7', 'qdrant-0', 'data'];
-  const inference: [string, string, string] = ['10.0.2.4', 'proxy', 'inference'];
-  const t = tempDir({
-    'flows.jsonl':
-      [
-        // The sandbox subnet does not log: the data VM's DEST report is the only record of this flow.
-        gcpReport('DEST', sandbox, data, 6333),
-        // The inference subnet logs (its SRC report is in the file, after the DEST copy): the copy is skipped.
-        gcpReport('DEST', inference, data, 6334),
-        gcpReport('SRC', inference, data, 6334),
-      ].join('\n') + '\n',
-  });
+const SANDBOX: [string, string, string] = ['10.0.5.9', 'runner', 'sandbox'];
+const DATA: [string, string, string] = ['10.0.3.7', 'qdrant-0', 'data'];
+const INFERENCE: [string, string, string] = ['10.0.2.4', 'proxy', 'inference'];
+
+/** Reads GCP flow log entries given as JSON lines: the rows (with their file lines) and the units. */
+async function readGcpLines(lines: string[]) {
+  const t = tempDir({ 'flows.jsonl': lines.join('\n') + '\n' });
   try {
     const interner = new Interner();
     const c = collector(interner);
     const r = await readGcp(path.join(t.dir, 'flows.jsonl'), false, new FlowBatch(), c.sink, interner);
     assert.equal(c.bad.length, 0);
-    assert.deepEqual(c.rows.map((x) => [x.src, x.dst, x.dport, x.dir, x.line, x.resource]).sort(), [
-      ['10.0.2.4', '10.0.3.7', 6334, DIR_EGRESS, 3, 'proxy'],
-      ['10.0.5.9', '10.0.3.7', 6333, DIR_INGRESS, 1, 'qdrant-0'],
-    ]);
-    assert.deepEqual(r.units, { entries: 3, deduplicatedReports: 1 });
+    return { rows: c.rows.map((x) => [x.src, x.dst, x.dport, x.dir, x.line, x.resource]).sort(), units: r.units };
   } finally {
     t.cleanup();
   }
+}
+
+test("GCP VPC Flow Logs: a DEST report is kept when the source VM's subnetwork has no flow logs (annotations alone do not prove a SRC copy exists)", async () => {
+  const r = await readGcpLines([
+    // The sandbox subnet does not log: the data VM's DEST report is the only record of this flow.
+    gcpReport('DEST', SANDBOX, DATA, 6333),
+    // The inference subnet logs (its SRC report is in the file, after the DEST copy): the copy is skipped.
+    gcpReport('DEST', INFERENCE, DATA, 6334),
+    gcpReport('SRC', INFERENCE, DATA, 6334),
+  ]);
+  assert.deepEqual(r.rows, [
+    ['10.0.2.4', '10.0.3.7', 6334, DIR_EGRESS, 3, 'proxy'],
+    ['10.0.5.9', '10.0.3.7', 6333, DIR_INGRESS, 1, 'qdrant-0'],
+  ]);
+  assert.deepEqual(r.units, { entries: 3, deduplicatedReports: 1 });
+});
+
+test('GCP VPC Flow Logs: a DEST report is skipped only when the source end reported the same connection — flow logs sample each end on its own (default 0.5), so a logging subnet may lack the SRC copy of a flow', async () => {
+  const r = await readGcpLines([
+    // The inference subnet logs (a SRC report of port 6334 is here), but its copy of the flow to 6333 was not
+    // sampled: the data VM's DEST report is that flow's only record.
+    gcpReport('DEST', INFERENCE, DATA, 6333),
+    gcpReport('DEST', INFERENCE, DATA, 6334),
+    gcpReport('SRC', INFERENCE, DATA, 6334),
+  ]);
+  assert.deepEqual(r.rows, [
+    ['10.0.2.4', '10.0.3.7', 6333, DIR_INGRESS, 1, 'qdrant-0'],
+    ['10.0.2.4', '10.0.3.7', 6334, DIR_EGRESS, 3, 'proxy'],
+  ]);
+  assert.deepEqual(r.units, { entries: 3, deduplicatedReports: 1 });
 });
 
 test('Route 53 Resolver query log (documentation example): trailing dot removed, A answers kept', async () => {

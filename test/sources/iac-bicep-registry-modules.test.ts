@@ -459,4 +459,114 @@ module hub 'br/public:avm/res/machine-learning-services/workspace:0.3.0' = {
     assert.equal(r.inventory.mlWorkspaces.length, 0);
     assert.ok(r.warnings.some((w) => /follows versions 0\.4 and later/.test(w.message)));
   });
+  it('a version later than the model was checked against (cognitive-services/account 0.19): not read', async () => {
+    const { r, publicAccess: access } = await avm(AVM_ACCOUNT('0.19.0'));
+    assert.equal(r.inventory.cognitiveAccounts.length, 0);
+    assert.notEqual(access, 'pass');
+    assert.ok(
+      r.warnings.some((w) => /follows versions up to 0\.18, and a later one may deploy differently/.test(w.message)),
+    );
+  });
+  it('storage-account before 0.9 (network rules given without defaultAction sent none, so Azure’s Allow): not read', async () => {
+    const text = `
+module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
+  name: 'storage'
+  params: {
+    name: 'stdocs'
+    location: 'swedencentral'
+    networkAcls: { bypass: 'AzureServices', ipRules: [{ value: '203.0.113.0/24', action: 'Allow' }] }
+  }
+}
+`;
+    const { r } = await avm(text);
+    assert.equal(r.inventory.storageAccounts.length, 0, 'not read as denying by default');
+    assert.ok(r.warnings.some((w) => /follows versions 0\.9 and later/.test(w.message)));
+  });
+});
+
+describe('tags through the models (a zone tag places subnets and endpoints)', () => {
+  const egress = AZURE_CHECKS.find((c) => c.id === 'azure-ai-subnet-internet-egress')!;
+  const text = `
+module nsg 'br/public:avm/res/network/network-security-group:0.5.0' = {
+  name: 'nsg'
+  params: { name: 'nsg-app', location: 'swedencentral', tags: { SecurityZone: 'application' } }
+}
+module vnet 'br/public:avm/res/network/virtual-network:0.7.0' = {
+  name: 'vnet'
+  params: {
+    name: 'vnet-ai'
+    location: 'swedencentral'
+    addressPrefixes: ['10.50.0.0/16']
+    tags: { SecurityZone: 'inference' }
+    subnets: [
+      { name: 'snet-inference', addressPrefix: '10.50.2.0/24' }
+      { name: 'snet-app', addressPrefix: '10.50.1.0/24', networkSecurityGroupResourceId: nsg.outputs.resourceId }
+    ]
+  }
+}
+module openai 'br/public:avm/res/cognitive-services/account:0.13.0' = {
+  name: 'openai'
+  params: {
+    name: 'oai-demo'
+    kind: 'OpenAI'
+    location: 'swedencentral'
+    customSubDomainName: 'oai-demo'
+    tags: { team: 'ai' }
+    privateEndpoints: [
+      { subnetResourceId: vnet.outputs.subnetResourceIds[1], tags: { SecurityZone: 'inference' } }
+      { subnetResourceId: vnet.outputs.subnetResourceIds[1] }
+    ]
+  }
+}
+`;
+  it('a VNet’s and an NSG’s tags are the resources’ tags: the inference subnet’s direct internet egress fails (it was in no zone)', async () => {
+    const { r } = await avm(text);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.equal(r.inventory.virtualNetworks[0]?.tags.SecurityZone, 'inference');
+    assert.equal(r.inventory.networkSecurityGroups[0]?.tags.SecurityZone, 'application');
+    assert.equal(r.inventory.cognitiveAccounts[0]?.tags.team, 'ai');
+    const f = runAzureChecks(r.inventory, policy, [egress]).map(
+      (x) => `${x.status} ${x.resource.id.split('/').at(-1)}`,
+    );
+    assert.deepEqual(f, ['fail snet-inference']);
+    // An endpoint's own tags, else the resource's (the module passes `privateEndpoint.?tags ?? tags`).
+    const tags = r.inventory.privateEndpoints.map((p) => [p.name, p.tags]).sort();
+    assert.deepEqual(tags, [
+      ['pep-oai-demo-account-0', { SecurityZone: 'inference' }],
+      ['pep-oai-demo-account-1', { team: 'ai' }],
+    ]);
+  });
+});
+
+describe('a private endpoint item deployed to another resource group', () => {
+  it('is declared in that resource group and subscription (resourceGroupResourceId), as the modules deploy it', async () => {
+    const { r } = await avm(`
+module kv 'br/public:avm/res/key-vault/vault:0.11.0' = {
+  name: 'kv'
+  params: {
+    name: 'kv-ai'
+    location: 'swedencentral'
+    privateEndpoints: [
+      {
+        subnetResourceId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/pe'
+        resourceGroupResourceId: '/subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/rg-network'
+      }
+    ]
+  }
+}
+`);
+    assert.deepEqual(
+      r.errors.map((e) => e.format()),
+      [],
+    );
+    assert.deepEqual(
+      r.inventory.privateEndpoints.map((p) => p.id),
+      [
+        '/subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pep-kv-ai-vault-0',
+      ],
+    );
+  });
 });

@@ -40,6 +40,10 @@ const policy = parsePolicy('examples/cordon.yaml', await readFile('examples/cord
 const scan = (root: string) =>
   scanSnapshot({ snapshot: root, policy, policySource: 'test', cwd: root, today: '2026-12-01' });
 
+/** A scan with root variables given (`--var`). */
+const scanWithVars = (root: string, vars: string[]) =>
+  scanSnapshot({ snapshot: root, policy, policySource: 'test', cwd: root, today: '2026-12-01', terraform: { vars } });
+
 const PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n';
 const NETWORK = `${PROVIDER}
 resource "aws_vpc" "main" {
@@ -640,17 +644,32 @@ resource "aws_route_table_association" "a" {
       ['not-assessed'],
     );
     assert.match(f[0]!.message, /SecurityZone = \{var\.zone\} known only at deploy/);
-    const given = await scanSnapshot({
-      snapshot: root,
-      policy,
-      policySource: 'test',
-      cwd: root,
-      today: '2026-12-01',
-      terraform: { vars: ['zone=data'] },
-    });
+    const given = await scanWithVars(root, ['zone=data']);
     assert.ok(
       given.findings.some((x) => x.checkId === 'aws-data-zone-internet-route' && x.status === 'fail'),
       'with the value given, the route is found',
     );
+  });
+});
+
+describe('an Azure zone tag known only at deploy', () => {
+  it('leaves the subnets behind the NSG in no known zone: the internet-egress check is not assessed, naming the tag (it passed)', async () => {
+    const dir = 'examples/terraform/azure-misconfigured';
+    const files: Record<string, string> = {};
+    for (const name of ['main.tf', 'ai.tf']) files[name] = await readFile(path.join(dir, name), 'utf8');
+    const tagged = 'tags                = { SecurityZone = "inference" }';
+    assert.ok(files['main.tf']!.includes(tagged), 'the example tags the inference NSG');
+    files['main.tf'] = `${files['main.tf']!.replace(tagged, 'tags = { SecurityZone = var.zone }')}
+variable "zone" { type = string }
+`;
+    const root = await tree(files);
+    const egress = (r: Awaited<ReturnType<typeof scan>>) =>
+      r.findings.filter((x) => x.checkId === 'azure-ai-subnet-internet-egress').map((x) => x.status);
+    const report = await scan(root);
+    assert.deepEqual(egress(report), ['not-assessed']);
+    const f = report.findings.find((x) => x.checkId === 'azure-ai-subnet-internet-egress')!;
+    assert.match(f.message, /SecurityZone = \{var\.zone\} known only at deploy/);
+    const given = await scanWithVars(root, ['zone=inference']);
+    assert.deepEqual(egress(given), ['fail'], 'with the value given, the egress is found');
   });
 });

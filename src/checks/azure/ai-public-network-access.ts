@@ -8,7 +8,7 @@ export default defineAzureCheck({
   service: 'cognitiveservices',
   resourceType: 'Microsoft.CognitiveServices/accounts',
   rationale:
-    'Azure OpenAI, AI Services and Cognitive Services accounts, AI Foundry hubs and projects and AI Search services accept traffic from the internet unless publicNetworkAccess is Disabled or their network ACLs deny by default. Prompts, completions, embeddings and indexed documents then travel over public networks, whatever private endpoints exist (seeds 000, 001, 002). cordon follows the Azure Policy built-ins "Azure AI Services resources should restrict network access" (networkAcls.defaultAction Deny) and "… should disable public network access", and is stricter in one place: a Deny default with an IP rule of 0.0.0.0/0 is reported as open.',
+    'Azure OpenAI, AI Services and Cognitive Services accounts, AI Foundry hubs and projects and AI Search services accept traffic from the internet unless publicNetworkAccess is Disabled or their network ACLs deny by default. Prompts, completions, embeddings and indexed documents then travel over public networks, whatever private endpoints exist (seeds 000, 001, 002). cordon follows the Azure Policy built-ins "Azure AI Services resources should restrict network access" (networkAcls.defaultAction Deny) and "… should disable public network access", and is stricter in one place: a Deny default with IP rules that admit every address (0.0.0.0/0, or ranges that together cover it) is reported as open.',
   remediation: {
     text: 'Set publicNetworkAccess to Disabled (and networkAcls.defaultAction to Deny) and reach the resource through a private endpoint.',
     snippet: {

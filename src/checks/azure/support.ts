@@ -1,5 +1,6 @@
 /** Lookups the Azure checks share: per-subscription views, AI and supporting targets, callers' networks. */
 import { placeAzureResources, type AzureZonePlacement, type AzureZoneSelector } from '../../analysis/azure-zones.js';
+import { coversWholeInternet } from '../../util/cidr.js';
 import {
   azureIdKey,
   type AzureInventory,
@@ -192,8 +193,12 @@ export function publicExposure(t: AzurePrivateLinkTarget): { open: boolean; how:
   if (action === 'deny') {
     // "Selected networks": only the listed IP ranges and subnets get in. cordon is stricter than Azure Policy here
     // when a rule admits the whole internet.
-    const wide = acl!.ipRules.filter((r) => /^0\.0\.0\.0(\/0)?$|^::\/0$/.test(r));
-    if (wide.length > 0) return { open: true, how: `network ACLs deny by default but admit ${wide.join(', ')}` };
+    // Ranges that together hold every address (0.0.0.0/0, or its halves) admit the whole internet too.
+    if (coversWholeInternet(acl!.ipRules))
+      return {
+        open: true,
+        how: `${search ? 'IP rules' : 'network ACLs deny by default but'} admit ${acl!.ipRules.join(', ')}, every address`,
+      };
     return {
       open: false,
       how: search

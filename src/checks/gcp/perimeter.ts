@@ -17,6 +17,7 @@ import {
   type GcpServicePerimeter,
 } from '../../inventory/gcp.js';
 import type { ZonePolicy } from '../../policy/load.js';
+import { coversWholeInternet } from '../../util/cidr.js';
 import { approvedServices, perInventory } from './support.js';
 
 /**
@@ -126,7 +127,6 @@ export function unrestricted(config: GcpPerimeterConfig | undefined, required: r
 }
 
 const ANY_IDENTITY = new Set(['ANY_IDENTITY', 'ANY_USER_ACCOUNT', 'ANY_SERVICE_ACCOUNT']);
-const WHOLE_SPACE = new Set(['0.0.0.0/0', '::/0']);
 
 /** Whether an access level is met by a request from any origin: 'open', 'closed' or why it is not known. */
 export type LevelVerdict = { open: true; why: string } | { open: false; unknown?: string };
@@ -144,7 +144,8 @@ function conditionOpen(
   const unknown = required.find((v) => !v.open && v.unknown);
   if (unknown) return unknown;
   if (required.some((v) => !v.open)) return { open: false };
-  const whole = c.ipSubnetworks.some((r) => WHOLE_SPACE.has(r));
+  // 0.0.0.0/0, or ranges that together hold every address (its halves): any origin.
+  const whole = coversWholeInternet(c.ipSubnetworks);
   // A negated range is every address but that range: the internet, less a corner.
   if (c.negate)
     return c.ipSubnetworks.length && !whole && !required.length
@@ -153,9 +154,7 @@ function conditionOpen(
   if (c.ipSubnetworks.length && !whole) return { open: false };
   return {
     open: true,
-    why: whole
-      ? `ipSubnetworks ${c.ipSubnetworks.filter((r) => WHOLE_SPACE.has(r)).join(', ')}`
-      : 'a condition with no restriction',
+    why: whole ? `ipSubnetworks ${c.ipSubnetworks.join(', ')}` : 'a condition with no restriction',
   };
 }
 

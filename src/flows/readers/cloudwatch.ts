@@ -103,6 +103,18 @@ async function readEventMessages(
       }
     },
     (line, message) => sink.malformed(file, line, message),
+    // One page of a longer result (`--no-paginate` leaves nextToken, `--max-items` NextToken): the events after it
+    // were not read, so the file is partial rather than read as the whole series.
+    (tail, line) => {
+      const m = /"(nextToken|NextToken)"\s*:\s*"[^"]/.exec(tail);
+      if (!m) return;
+      for (let i = 0; i < m.index; i++) if (tail.charCodeAt(i) === 10) line++;
+      sink.malformed(
+        file,
+        line,
+        `the output has a ${m[1]!}: the events after this page were not read (page through it, or leave out --max-items)`,
+      );
+    },
   );
   if (messages.length > 0) {
     const buf = Buffer.from(`${messages.join('\n')}\n`, 'utf8');

@@ -1,10 +1,11 @@
 /**
  * GCP VPC Flow Logs as exported from Cloud Logging (JSON lines, or the JSON array `gcloud logging read --format=json`
  * prints). There is no allow/deny field: rows are "observed" (action unknown). VM-to-VM flows are reported by both
- * ends when both subnets log; the DEST report is skipped so bytes count once, but only when the same file holds a
- * report from the source's subnetwork. The src_instance/src_vpc annotations alone do not prove that: Google adds them
+ * ends when both subnets log; the DEST report is skipped so bytes count once, but only when the same file holds the
+ * SRC report of the same connection. The src_instance/src_vpc annotations alone do not prove that: Google adds them
  * for any VM source, and flow logs are enabled per subnet, so a source subnet without flow logs (a sandbox, say)
- * would otherwise lose its only record of the flow.
+ * would otherwise lose its only record of the flow. Nor does a SRC report of another connection from that subnet:
+ * each end samples on its own (0.5 by default), so the source end may have left this flow out.
  */
 import type { FlowBatch, Interner } from '../record.js';
 import { DIR_EGRESS, DIR_INGRESS } from '../record.js';
@@ -25,6 +26,22 @@ function subnetKey(v: Record<string, unknown> | undefined): string | undefined {
   return project !== undefined && subnet !== undefined ? `${project}/${subnet}` : undefined;
 }
 
+/**
+ * A connection's 5-tuple as a 52-bit hash (two 26-bit FNV-1a halves): a few bytes per report where a string key would
+ * cost tens; a collision could only skip one DEST report whose twin it is not, about once in 2^52 pairs.
+ */
+function connectionHash(conn: Record<string, unknown>): number {
+  const key = `${str(conn.src_ip) ?? ''}|${str(conn.src_port) ?? ''}|${str(conn.dest_ip) ?? ''}|${str(conn.dest_port) ?? ''}|${str(conn.protocol) ?? ''}`;
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return (a & 0x3ffffff) * 0x4000000 + (b & 0x3ffffff);
+}
+
 export async function readGcp(
   file: string,
   gzip: boolean,
@@ -35,12 +52,10 @@ export async function readGcp(
   const descs = startJsonBatch(file, 'gcp-vpc', 'gcp', batch);
   let records = 0;
   let duplicatesSkipped = 0;
-  // Subnetworks that reported a flow in this file (they have flow logs), and the DEST reports waiting on them.
-  const loggingSubnets = new Set<string>();
+  // Connections the source end reported in this file (as hashes), and the DEST reports waiting on them.
+  const sourceReported = new Set<number>();
   const deferredOrdinals: number[] = [];
-  const deferredSubnets: number[] = [];
-  const subnetIds = new Map<string, number>();
-  const subnetNames: string[] = [];
+  const deferredConnections: number[] = [];
 
   const addRow = (entry: Record<string, unknown>, payload: Record<string, unknown>, text: string, line: number) => {
     const conn = obj(payload.connection)!;
@@ -112,27 +127,27 @@ export async function readGcp(
         return;
       }
       const reporter = str(payload.reporter) ?? '';
-      const own = reporter === 'SRC' ? payload.src_vpc : reporter === 'DEST' ? payload.dest_vpc : undefined;
-      for (const k of [subnetKey(obj(obj(entry.resource)?.labels)), subnetKey(obj(own))])
-        if (k !== undefined) loggingSubnets.add(k);
-      const sourceSubnet =
-        reporter === 'DEST' && obj(payload.src_instance) ? subnetKey(obj(payload.src_vpc)) : undefined;
-      if (sourceSubnet !== undefined && deferredOrdinals.length < MAX_DEFERRED_DEST_REPORTS) {
-        let id = subnetIds.get(sourceSubnet);
-        if (id === undefined) subnetIds.set(sourceSubnet, (id = subnetNames.push(sourceSubnet) - 1));
+      const connection = connectionHash(obj(payload.connection)!);
+      if (reporter === 'SRC') sourceReported.add(connection);
+      else if (
+        reporter === 'DEST' &&
+        obj(payload.src_instance) &&
+        subnetKey(obj(payload.src_vpc)) !== undefined &&
+        deferredOrdinals.length < MAX_DEFERRED_DEST_REPORTS
+      ) {
         deferredOrdinals.push(ordinal);
-        deferredSubnets.push(id);
+        deferredConnections.push(connection);
         return;
       }
       addRow(entry, payload, text, line);
     },
     (line, message) => sink.malformed(file, line, message),
   );
-  // The held DEST reports whose source subnetwork reported nothing are the only record of their flow: a second pass
-  // reads them (only when there are such reports; the usual case, both ends logging, reads the file once).
+  // The held DEST reports whose connection the source end did not report are the only record of their flow: a second
+  // pass reads them (only when there are such reports; the usual case, both ends logging, reads the file once).
   const keep = new Set<number>();
   for (let k = 0; k < deferredOrdinals.length; k++) {
-    if (loggingSubnets.has(subnetNames[deferredSubnets[k]!]!)) duplicatesSkipped++;
+    if (sourceReported.has(deferredConnections[k]!)) duplicatesSkipped++;
     else keep.add(deferredOrdinals[k]!);
   }
   if (keep.size > 0) {

@@ -104,6 +104,8 @@ export async function forEachJsonRecord(
   gzip: boolean,
   onElement: (e: JsonElement) => void,
   onError: (line: number, message: string) => void,
+  /** A document's text after its last record (the rest of a {"events": [...], …} object), from its line. */
+  onTail?: (text: string, line: number) => void,
 ): Promise<void> {
   // Peek: is it one document or JSON lines? A document starts with "[", {"records" or {"events"; a subscription
   // delivery is concatenated objects.
@@ -129,6 +131,11 @@ export async function forEachJsonRecord(
         continue;
       }
       onElement({ value, text, line });
+    }
+    if (onTail && !doc.concatenated) {
+      const end = spans.at(-1)?.end ?? 0;
+      for (let i = pos; i < end; i++) if (whole.charCodeAt(i) === 10) line++;
+      onTail(whole.slice(end), line);
     }
     return;
   }

@@ -3,9 +3,10 @@
  * repository checked out without `bicep restore`): what each module deploys that cordon reads, written as an ARM
  * template taking the module's own parameters, so the call is evaluated exactly as a restored module would be.
  *
- * Written from the modules' sources (Azure/bicep-registry-modules), never copied, and only for the interface a
- * version range shares: a call to an older version, or one passing a parameter the model does not know, is not read
- * (registry.ts), so a renamed or added parameter is never silently dropped. Defaults are the modules' own, the same in
+ * Written from the modules' sources (Azure/bicep-registry-modules, the versions published by August 2026), never
+ * copied, and only for the interface a version range shares: a call to an older or a later version, or one passing a
+ * parameter the model does not know, is not read (registry.ts), so a renamed or added parameter, or a changed default,
+ * is never silently taken for the model's. Defaults are the modules' own, the same in
  * every version the model covers (checked in the module history); where a value is computed at deploy it stays
  * unknown, as for any template.
  */
@@ -14,6 +15,11 @@
 export interface ModuleModel {
   /** The first version (major.minor) whose interface the model follows. */
   since: [number, number];
+  /**
+   * The last version (major.minor) whose source the model was checked against: a later one may change a default or
+   * what a parameter deploys (0.x modules make breaking changes in minor versions), so it is not read through the model.
+   */
+  through: [number, number];
   /**
    * Parameters whose shape changed later than `since` (the items of `privateEndpoints` named their DNS zones
    * differently before): a call passing one to an earlier version is not read through the model.
@@ -24,8 +30,11 @@ export interface ModuleModel {
 
 const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
 
-/** Parameters every AVM resource module takes that change nothing cordon reads (locks, roles, tags, telemetry…). */
-const INERT = ['lock', 'roleAssignments', 'tags', 'enableTelemetry', 'diagnosticSettings', 'managedIdentities'];
+/**
+ * Parameters every AVM resource module takes that change nothing cordon reads (locks, roles, telemetry…). Not `tags`:
+ * a zone tag on a network, an NSG or an endpoint places its subnets and interfaces in a zone.
+ */
+const INERT = ['lock', 'roleAssignments', 'enableTelemetry', 'diagnosticSettings', 'managedIdentities'];
 
 /** A template's header, and the parameter shapes the models repeat: optional (null unless given), the location. */
 const HEADER = { $schema: SCHEMA, contentVersion: '1.0.0.0' };
@@ -33,6 +42,9 @@ const opt = (type: string) => ({ type, nullable: true, defaultValue: null });
 const LOCATION = { type: 'string', defaultValue: '[resourceGroup().location]' };
 
 const inert = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, opt('object')]));
+
+/** The resource's tags, as every module passes its `tags` parameter. */
+const TAGS = "[coalesce(parameters('tags'), createObject())]";
 
 /** The outputs every AVM resource module gives: the resource's id, name and location (no deploy-time values). */
 function outputsOf(type: string): Record<string, unknown> {
@@ -67,6 +79,7 @@ const PRIVATE_ENDPOINT_TEMPLATE = {
     applicationSecurityGroupResourceIds: opt('array'),
     customDnsConfigs: opt('array'),
     ipVersionType: { type: 'string', defaultValue: 'IPv4' },
+    tags: opt('object'),
     ...inert(INERT),
   },
   variables: {
@@ -76,6 +89,7 @@ const PRIVATE_ENDPOINT_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.Network/privateEndpoints',
+      tags: TAGS,
       apiVersion: '2024-05-01',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -132,7 +146,8 @@ const PRIVATE_ENDPOINT_TEMPLATE = {
  * one private endpoint per item, deployed as avm/res/network/private-endpoint with the connection to the resource
  * (`service` its group id, default `defaultService`), automatic unless `isManualConnection`. Named
  * `pep-<resource>-<service>-<index>` unless the item names it; placed in the resource's location unless it says (the
- * modules default to the subnet's network's location, which the template gives when it declares the network).
+ * modules default to the subnet's network's location, which the template gives when it declares the network), in the
+ * resource group `resourceGroupResourceId` names (else the resource's).
  */
 function privateEndpointsOf(resourceType: string, defaultService: string): Record<string, unknown> {
   const pe = "parameters('privateEndpoints')[copyIndex()]";
@@ -140,12 +155,16 @@ function privateEndpointsOf(resourceType: string, defaultService: string): Recor
   const connection = `createArray(createObject('name', ${get(pe, 'privateLinkServiceConnectionName', `format('{0}-{1}-{2}', parameters('name'), ${service}, copyIndex())`)}, 'properties', createObject('privateLinkServiceId', resourceId('${resourceType}', parameters('name')), 'groupIds', createArray(${service}))))`;
   const manual = `equals(${get(pe, 'isManualConnection', 'false')}, true)`;
   const passed = (key: string) => ({ value: `[if(contains(${pe}, '${key}'), ${pe}.${key}, null())]` });
+  const group = get(pe, 'resourceGroupResourceId', 'resourceGroup().id');
   return {
     type: 'Microsoft.Resources/deployments',
     apiVersion: '2022-09-01',
     name: "[format('{0}-PrivateEndpoint-{1}', parameters('name'), copyIndex())]",
     copy: { name: 'privateEndpoints', count: "[length(coalesce(parameters('privateEndpoints'), createArray()))]" },
     dependsOn: [`[resourceId('${resourceType}', parameters('name'))]`],
+    // The item's resource group (and its subscription) when it names one, as the modules scope the endpoint.
+    subscriptionId: `[split(${group}, '/')[2]]`,
+    resourceGroup: `[split(${group}, '/')[4]]`,
     properties: {
       mode: 'Incremental',
       expressionEvaluationOptions: { scope: 'inner' },
@@ -161,6 +180,7 @@ function privateEndpointsOf(resourceType: string, defaultService: string): Recor
         ipConfigurations: passed('ipConfigurations'),
         customNetworkInterfaceName: passed('customNetworkInterfaceName'),
         applicationSecurityGroupResourceIds: passed('applicationSecurityGroupResourceIds'),
+        tags: { value: `[${get(pe, 'tags', "parameters('tags')")}]` },
       },
       template: PRIVATE_ENDPOINT_TEMPLATE,
     },
@@ -187,6 +207,7 @@ const COGNITIVE_ACCOUNT_TEMPLATE = {
     disableLocalAuth: { type: 'bool', defaultValue: true },
     restrictOutboundNetworkAccess: { type: 'bool', defaultValue: true },
     allowedFqdnList: opt('array'),
+    tags: opt('object'),
     ...inert([
       ...INERT,
       'apiProperties',
@@ -209,6 +230,7 @@ const COGNITIVE_ACCOUNT_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.CognitiveServices/accounts',
+      tags: TAGS,
       apiVersion: '2024-10-01',
       name: "[parameters('name')]",
       kind: "[parameters('kind')]",
@@ -242,6 +264,7 @@ const PRIVATE_DNS_ZONE_TEMPLATE = {
     location: { type: 'string', defaultValue: 'global' },
     a: opt('array'),
     virtualNetworkLinks: opt('array'),
+    tags: opt('object'),
     ...inert([...INERT, 'aaaa', 'cname', 'mx', 'ptr', 'soa', 'srv', 'txt']),
   },
   variables: {
@@ -251,6 +274,7 @@ const PRIVATE_DNS_ZONE_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.Network/privateDnsZones',
+      tags: TAGS,
       apiVersion: '2020-06-01',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -305,6 +329,7 @@ const VIRTUAL_NETWORK_TEMPLATE = (() => {
       dnsServers: opt('array'),
       peerings: opt('array'),
       enablePrivateEndpointVNetPolicies: { type: 'string', defaultValue: 'Disabled' },
+      tags: opt('object'),
       ...inert([
         ...INERT,
         'ddosProtectionPlanResourceId',
@@ -323,6 +348,7 @@ const VIRTUAL_NETWORK_TEMPLATE = (() => {
     resources: [
       {
         type: 'Microsoft.Network/virtualNetworks',
+        tags: TAGS,
         apiVersion: '2024-05-01',
         name: "[parameters('name')]",
         location: "[parameters('location')]",
@@ -455,6 +481,7 @@ const SEARCH_SERVICE_TEMPLATE = {
     disableLocalAuth: { type: 'bool', defaultValue: true },
     authOptions: opt('object'),
     privateEndpoints: opt('array'),
+    tags: opt('object'),
     ...inert([
       ...INERT,
       'computeType',
@@ -471,6 +498,7 @@ const SEARCH_SERVICE_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.Search/searchServices',
+      tags: TAGS,
       apiVersion: '2024-06-01-preview',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -506,12 +534,14 @@ const NETWORK_SECURITY_GROUP_TEMPLATE = (() => {
       name: { type: 'string' },
       location: LOCATION,
       securityRules: opt('array'),
+      tags: opt('object'),
       ...inert([...INERT, 'flushConnection']),
     },
     variables: { rules: "[coalesce(parameters('securityRules'), createArray())]" },
     resources: [
       {
         type: 'Microsoft.Network/networkSecurityGroups',
+        tags: TAGS,
         apiVersion: '2024-05-01',
         name: "[parameters('name')]",
         location: "[parameters('location')]",
@@ -556,11 +586,13 @@ const ROUTE_TABLE_TEMPLATE = {
     location: LOCATION,
     routes: opt('array'),
     disableBgpRoutePropagation: { type: 'bool', defaultValue: false },
+    tags: opt('object'),
     ...inert(INERT),
   },
   resources: [
     {
       type: 'Microsoft.Network/routeTables',
+      tags: TAGS,
       apiVersion: '2024-05-01',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -595,6 +627,7 @@ const ML_WORKSPACE_TEMPLATE = {
     associatedContainerRegistryResourceId: opt('string'),
     computes: opt('array'),
     privateEndpoints: opt('array'),
+    tags: opt('object'),
     ...inert([
       ...INERT,
       'friendlyName',
@@ -620,6 +653,7 @@ const ML_WORKSPACE_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.MachineLearningServices/workspaces',
+      tags: TAGS,
       apiVersion: '2024-10-01-preview',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -655,10 +689,12 @@ const ML_WORKSPACE_TEMPLATE = {
 };
 
 /**
- * avm/res/storage/storage-account (0.5 on; private endpoints' `privateDnsZoneGroup` only from 0.12). Its defaults:
+ * avm/res/storage/storage-account (0.9 on; private endpoints' `privateDnsZoneGroup` only from 0.12). Its defaults:
  * network rules deny by default (`networkAcls` absent: AzureServices bypass and Deny; given without `defaultAction`: Deny); public
  * network access as given, else Disabled when private endpoints are set without `networkAcls`, else Azure's default;
- * blob public access off, shared keys on. Private endpoints name their `service` (blob, file, …).
+ * blob public access off, shared keys on. Private endpoints name their `service` (blob, file, …). Before 0.9 the
+ * rules were sent as given (no `defaultAction`: none, which Azure takes as Allow) and their default was a non-empty
+ * object (so private endpoints did not turn public access off): those versions are not read through the model.
  */
 const STORAGE_ACCOUNT_TEMPLATE = {
   ...HEADER,
@@ -672,6 +708,7 @@ const STORAGE_ACCOUNT_TEMPLATE = {
     allowBlobPublicAccess: { type: 'bool', defaultValue: false },
     allowSharedKeyAccess: { type: 'bool', defaultValue: true },
     privateEndpoints: opt('array'),
+    tags: opt('object'),
     ...inert([
       ...INERT,
       'extendedLocationZone',
@@ -713,6 +750,7 @@ const STORAGE_ACCOUNT_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.Storage/storageAccounts',
+      tags: TAGS,
       apiVersion: '2023-05-01',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -746,6 +784,7 @@ const KEY_VAULT_TEMPLATE = {
     publicNetworkAccess: { type: 'string', defaultValue: '' },
     enableRbacAuthorization: { type: 'bool', defaultValue: true },
     privateEndpoints: opt('array'),
+    tags: opt('object'),
     ...inert([
       ...INERT,
       'accessPolicies',
@@ -767,6 +806,7 @@ const KEY_VAULT_TEMPLATE = {
   resources: [
     {
       type: 'Microsoft.KeyVault/vaults',
+      tags: TAGS,
       apiVersion: '2023-07-01',
       name: "[parameters('name')]",
       location: "[parameters('location')]",
@@ -785,29 +825,32 @@ const KEY_VAULT_TEMPLATE = {
 
 /** By repository in the public registry (`br/public:avm/res/x` is `mcr.microsoft.com/bicep/avm/res/x`). */
 export const AVM_MODELS: ReadonlyMap<string, ModuleModel> = new Map([
-  ['bicep/avm/res/network/private-endpoint', { since: [0, 1], template: PRIVATE_ENDPOINT_TEMPLATE }],
+  ['bicep/avm/res/network/private-endpoint', { since: [0, 1], through: [0, 12], template: PRIVATE_ENDPOINT_TEMPLATE }],
   [
     'bicep/avm/res/cognitive-services/account',
-    { since: [0, 1], paramSince: { privateEndpoints: [0, 8] }, template: COGNITIVE_ACCOUNT_TEMPLATE },
+    { since: [0, 1], through: [0, 18], paramSince: { privateEndpoints: [0, 8] }, template: COGNITIVE_ACCOUNT_TEMPLATE },
   ],
   [
     'bicep/avm/res/search/search-service',
-    { since: [0, 1], paramSince: { privateEndpoints: [0, 6] }, template: SEARCH_SERVICE_TEMPLATE },
+    { since: [0, 1], through: [0, 13], paramSince: { privateEndpoints: [0, 6] }, template: SEARCH_SERVICE_TEMPLATE },
   ],
-  ['bicep/avm/res/network/network-security-group', { since: [0, 3], template: NETWORK_SECURITY_GROUP_TEMPLATE }],
-  ['bicep/avm/res/network/route-table', { since: [0, 1], template: ROUTE_TABLE_TEMPLATE }],
+  [
+    'bicep/avm/res/network/network-security-group',
+    { since: [0, 3], through: [0, 5], template: NETWORK_SECURITY_GROUP_TEMPLATE },
+  ],
+  ['bicep/avm/res/network/route-table', { since: [0, 1], through: [0, 5], template: ROUTE_TABLE_TEMPLATE }],
   [
     'bicep/avm/res/machine-learning-services/workspace',
-    { since: [0, 4], paramSince: { privateEndpoints: [0, 5] }, template: ML_WORKSPACE_TEMPLATE },
+    { since: [0, 4], through: [0, 14], paramSince: { privateEndpoints: [0, 5] }, template: ML_WORKSPACE_TEMPLATE },
   ],
   [
     'bicep/avm/res/storage/storage-account',
-    { since: [0, 5], paramSince: { privateEndpoints: [0, 12] }, template: STORAGE_ACCOUNT_TEMPLATE },
+    { since: [0, 9], through: [0, 33], paramSince: { privateEndpoints: [0, 12] }, template: STORAGE_ACCOUNT_TEMPLATE },
   ],
   [
     'bicep/avm/res/key-vault/vault',
-    { since: [0, 1], paramSince: { privateEndpoints: [0, 8] }, template: KEY_VAULT_TEMPLATE },
+    { since: [0, 1], through: [0, 14], paramSince: { privateEndpoints: [0, 8] }, template: KEY_VAULT_TEMPLATE },
   ],
-  ['bicep/avm/res/network/private-dns-zone', { since: [0, 1], template: PRIVATE_DNS_ZONE_TEMPLATE }],
-  ['bicep/avm/res/network/virtual-network', { since: [0, 3], template: VIRTUAL_NETWORK_TEMPLATE }],
+  ['bicep/avm/res/network/private-dns-zone', { since: [0, 1], through: [0, 8], template: PRIVATE_DNS_ZONE_TEMPLATE }],
+  ['bicep/avm/res/network/virtual-network', { since: [0, 3], through: [0, 10], template: VIRTUAL_NETWORK_TEMPLATE }],
 ]);

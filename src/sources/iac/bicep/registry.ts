@@ -123,6 +123,9 @@ export class RegistryModules {
     const before = ([major, minor]: [number, number]) =>
       !v || Number(v[1]) < major || (Number(v[1]) === major && Number(v[2]) < minor);
     if (before(model.since)) return `cordon's model of it follows versions ${model.since.join('.')} and later`;
+    const [major, minor] = model.through;
+    if (Number(v![1]) > major || (Number(v![1]) === major && Number(v![2]) > minor))
+      return `cordon's model of it follows versions up to ${model.through.join('.')}, and a later one may deploy differently`;
     for (const [param, since] of Object.entries(model.paramSince ?? {}))
       if (call.parameters.includes(param) && before(since))
         return `cordon's model of it reads ${param} as versions ${since.join('.')} and later take it`;
