@@ -38,6 +38,8 @@ import { missingReason } from '../checks/azure/engine.js';
  */
 /** Names a finding about several of them lists in its message (all are in its evidence). */
 const MAX_NAMES_LISTED = 5;
+/** Names its evidence lists (with their total). */
+const MAX_NAMES_IN_EVIDENCE = 100;
 
 export function azureDnsFindings(
   inv: AzureInventory,
@@ -87,7 +89,10 @@ export function azureDnsFindings(
    * Findings by VNet: a reason that holds for the privatelink zone from the VNet (not linked, not read, named outside
    * the inventory) is one finding listing the names it affects; a record of one account, one finding per name.
    */
-  const out = new Map<string, Omit<Finding, 'message' | 'evidence'> & { names: Entry[]; head: Omit<Entry, 'name'> }>();
+  const out = new Map<
+    string,
+    Omit<Finding, 'message' | 'evidence'> & { names: Entry[]; seen: Set<string>; head: Omit<Entry, 'name'> }
+  >();
   interface Entry {
     name: string;
     endpoint: string;
@@ -109,7 +114,10 @@ export function azureDnsFindings(
   ) => {
     const hit = out.get(key);
     if (hit) {
-      if (!hit.names.some((x) => x.name === e.name)) hit.names.push(e);
+      if (!hit.seen.has(e.name)) {
+        hit.seen.add(e.name);
+        hit.names.push(e);
+      }
       return;
     }
     const resource = {
@@ -132,6 +140,7 @@ export function azureDnsFindings(
       references: ['https://learn.microsoft.com/azure/private-link/private-endpoint-dns'],
       fingerprint: fingerprintOf(DNS_CHECK.id, { ...resource, id: key }),
       names: [e],
+      seen: new Set([e.name]),
       head: e,
     });
   };
@@ -241,7 +250,7 @@ export function azureDnsFindings(
       }
     }
   }
-  return [...out.values()].map(({ names, head, ...f }) => {
+  return [...out.values()].map(({ names, seen: _seen, head, ...f }) => {
     const one = names.length === 1;
     const listed = names.slice(0, MAX_NAMES_LISTED).map((e) => e.name);
     const what = one
@@ -263,10 +272,11 @@ export function azureDnsFindings(
       message,
       evidence: {
         name: names[0]!.name,
-        ...(one ? {} : { names: names.map((e) => e.name) }),
+        // Every name up to a bound, and how many there are: an organisation's landing zones may give thousands.
+        ...(one ? {} : { names: names.slice(0, MAX_NAMES_IN_EVIDENCE).map((e) => e.name), namesTotal: names.length }),
         vnet: head.net,
         endpoint: head.endpoint,
-        ...(one ? {} : { endpoints: [...new Set(names.map((e) => e.endpoint))] }),
+        ...(one ? {} : { endpoints: [...new Set(names.slice(0, MAX_NAMES_IN_EVIDENCE).map((e) => e.endpoint))] }),
         endpointAddresses: head.endpointAddresses,
         ...(names.some((e) => e.outsideZones.length > 0)
           ? { zonesNotInInventory: [...new Set(names.flatMap((e) => e.outsideZones))].sort() }

@@ -3,6 +3,14 @@ import { endpointAddresses, endpointTargets, recordsTo, resolveZoneFrom, zonesNa
 import { aiTargets, callerVnets, endpointsTo, networkOwner, targetResource } from './support.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
 
+/** VNets a finding's evidence lists (with the totals); its message names the first few. */
+const MAX_LISTED = 100;
+const IN_MESSAGE = 5;
+const some = (items: readonly string[]) =>
+  items.length <= IN_MESSAGE
+    ? items.join('; ')
+    : `${items.slice(0, IN_MESSAGE).join('; ')}; and ${items.length - IN_MESSAGE} more VNets`;
+
 export default defineAzureCheck({
   id: 'azure-private-dns-zone-not-linked',
   title: "Callers' VNet resolves an AI service to its public address (privatelink zone not linked)",
@@ -40,6 +48,19 @@ export default defineAzureCheck({
   ],
   run(ctx) {
     const callers = callerVnets(ctx);
+    // How a VNet resolves a privatelink zone is the same for every account the zone serves: asked once per pair.
+    const resolved = new Map<string, ReturnType<typeof resolveZoneFrom>>();
+    const resolve = (
+      vnet: (typeof callers)[number]['vnet'],
+      zoneName: string,
+      zones: Parameters<typeof resolveZoneFrom>[2],
+    ) => {
+      const k = `${vnet.id.toLowerCase()}|${zoneName}`;
+      let r = resolved.get(k);
+      if (!r)
+        resolved.set(k, (r = resolveZoneFrom(ctx.inventory, vnet, zones, zoneName.replace(/^privatelink\./, ''))));
+      return r;
+    };
     return aiTargets(ctx.own).flatMap((t): AzureCheckResult[] => {
       const pes = endpointsTo(ctx.inventory, t.resource).filter((p) => p.approved);
       if (pes.length === 0) return []; // reported by azure-ai-private-endpoint-missing
@@ -83,25 +104,33 @@ export default defineAzureCheck({
       const privately: string[] = [];
       for (const { vnet } of callers)
         for (const [zoneName, zones] of [...needed].sort()) {
-          const r = resolveZoneFrom(ctx.inventory, vnet, zones, zoneName.replace(/^privatelink\./, ''));
+          const r = resolve(vnet, zoneName, zones);
           if (r.kind === 'public') publicly.push(`${vnet.name}: ${zoneName} — ${r.why}`);
           else if (r.kind === 'unknown') unknown.push(`${vnet.name}: ${zoneName} — ${r.why}`);
           else privately.push(`${vnet.name}: ${zoneName} — ${r.via}`);
         }
-      const evidence = { callerVnets: callers.map((c) => c.vnet.id), publicly, unknown, privately };
+      // Bounded: an account of an organisation is called from every calling VNet of it (thousands of landing zones).
+      const evidence = {
+        callerVnets: callers.slice(0, MAX_LISTED).map((c) => c.vnet.id),
+        callerVnetsTotal: callers.length,
+        publicly: publicly.slice(0, MAX_LISTED),
+        unknown: unknown.slice(0, MAX_LISTED),
+        privately: privately.slice(0, MAX_LISTED),
+        ...(Math.max(publicly.length, unknown.length, privately.length) > MAX_LISTED
+          ? { totals: { publicly: publicly.length, unknown: unknown.length, privately: privately.length } }
+          : {}),
+      };
       if (publicly.length > 0)
         return [
           {
             ...base,
             status: 'fail',
-            message: `${t.label} resolves to its public address from ${publicly.join('; ')}`,
+            message: `${t.label} resolves to its public address from ${some(publicly)}`,
             evidence,
           },
         ];
       if (unknown.length > 0)
-        return [
-          { ...base, status: 'not-assessed', message: `${t.label}: resolution from ${unknown.join('; ')}`, evidence },
-        ];
+        return [{ ...base, status: 'not-assessed', message: `${t.label}: resolution from ${some(unknown)}`, evidence }];
       return [
         {
           ...base,
