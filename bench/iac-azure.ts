@@ -279,8 +279,10 @@ try {
         heap: 0,
         findings: loaded.inventory.privateEndpoints.length,
       });
-      // The whole scan is timed at the small size only: the Azure checks' cross-subscription joins (not these
-      // readers) grow faster than linearly (azure-caller-nsg-blocks-endpoint; see the report). SCAN_ALL=1 times both.
+      // The whole scan is timed at the small size only: it still grows faster than linearly (not these readers):
+      // every calling VNet is asked about every approved account's name (verify-ai-name-public-dns groups them into a
+      // finding per VNet, but visits the pairs) and every calling subnet about every endpoint
+      // (azure-caller-nsg-blocks-endpoint). SCAN_ALL=1 times both.
       if (size > 1000 && !process.env.SCAN_ALL) continue;
       global.gc?.();
       const heap0 = process.memoryUsage().heapUsed;
