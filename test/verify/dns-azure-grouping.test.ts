@@ -3,6 +3,7 @@
  * linked, named outside the inventory) is one finding listing every account name it affects — one finding per VNet
  * and account grew with their product (an organisation of landing zones, each with its own account, gave tens of
  * thousands) — while a record of one account stays a finding of its own.
+ * The zone groups are children of a loop element (`parent: pe[i]`), as Bicep samples write them.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -56,8 +57,8 @@ resource pe 'Microsoft.Network/privateEndpoints@2023-09-01' = [for i in range(0,
   }
 }]
 resource group 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2023-09-01' = [for i in range(0, ${n}): {
-  name: 'pe-\${i}/default'
-  dependsOn: [pe]
+  parent: pe[i]
+  name: 'default'
   properties: { privateDnsZoneConfigs: [{ name: 'oai', properties: { privateDnsZoneId: zone.id } }] }
 }]
 `;

@@ -72,6 +72,8 @@ interface Symbol {
   type?: string;
   body?: Node;
   parent?: string;
+  /** `parent: pes[i]`: the instance of a loop parent, by its index expression. */
+  parentIndex?: Node;
   existing?: boolean;
   loop?: { item?: string; index?: string; collection: Node };
   /** Where an existing resource lives: resourceGroup('rg') / resourceGroup('sub', 'rg'). */
@@ -416,6 +418,14 @@ export class BicepTranslator {
           const name = this.symbolName(parentProp);
           if (name !== undefined) sym.parent = name;
         }
+        // `parent: pes[i]` (a child per instance of a loop resource, the usual DNS zone group of each endpoint).
+        else if (parentProp?.type === 'subscript_expression') {
+          const [of, index] = named(parentProp);
+          if (of?.type === 'identifier' && index) {
+            sym.parent = of.text;
+            sym.parentIndex = index;
+          }
+        }
         const scope = property(body, 'scope');
         if (scope?.type === 'call_expression') {
           const fn = this.functionName(scope);
@@ -478,7 +488,12 @@ export class BicepTranslator {
     if (!sym || depth > 8) return [];
     const nameNode = property(sym.body, 'name');
     const own = nameNode ? this.expr(nameNode, env) : lit(symName);
-    return [...(sym.parent ? this.names(sym.parent, env, depth + 1) : []), own];
+    if (!sym.parent) return [own];
+    // A loop parent's instance: its name in its own loop's environment at that index.
+    const parent = this.symbols.get(sym.parent);
+    const parentEnv =
+      sym.parentIndex && parent?.loop ? this.loopEnv(parent, this.expr(sym.parentIndex, env), env) : env;
+    return [...this.names(sym.parent, parentEnv, depth + 1), own];
   }
 
   private joinNames(parts: Expr[]): Expr {
