@@ -144,109 +144,146 @@ export function azureDnsFindings(
       head: e,
     });
   };
+  // The approved names per privatelink zone (endpoints by id): how a VNet resolves a zone is asked once per VNet and
+  // zone, and a reason the zone has from the VNet covers all of its names at once — only an account's own record is
+  // looked at per name.
+  interface Named {
+    pe: (typeof inv.privateEndpoints)[number];
+    host: string;
+    name: string;
+    ips: Set<string>;
+    /** Zones this endpoint's DNS zone group names for the zone that the inventory does not hold (made when asked). */
+    outside?: string[];
+  }
+  const byZone = new Map<string, Named[]>();
   for (const pe of [...inv.privateEndpoints].sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))) {
     if (!pe.connections.some((c) => APPROVED(c.status))) continue;
     const ips = endpointAddresses(inv, pe);
     for (const t of endpointTargets(inv, pe)) {
       const host = privateLinkHost(inv, t.targetId);
       for (const zoneName of t.expected?.required ?? []) {
-        const serviceZone = approved.get(zoneName);
-        if (!serviceZone) continue;
-        const publicDomain = zoneName.replace(/^privatelink\./, '');
-        const name = `${host}.${publicDomain}`;
-        // The endpoint's own DNS zone group naming a zone outside the inventory: the same from every VNet.
-        let outside: string[] | undefined;
-        for (const [net, v] of vnets) {
-          const calling = [...(zonesOf.get(net) ?? [])].filter((z) => callers.has(`${z}>${serviceZone}`)).sort();
-          if (calling.length === 0) continue;
-          asked?.add(azureScopeKey(v));
-          const { res, zones } = resolve(v, zoneName, publicDomain);
-          const chain: ResolutionStep[] = [{ what: `${name} is a CNAME to ${host}.${zoneName}`, ok: true }];
-          let status: 'fail' | 'not-assessed' | undefined;
-          // Set when the reason is the zone's from this VNet (the same for every account's name in it).
-          let zoneLevel = false;
-          // Zones or links not read prove no fall-through to public DNS.
-          const zonesUnread =
-            res.kind === 'public'
-              ? (missingReason(inv, v.subscription, 'network:private-dns-zones', true) ??
-                missingReason(inv, v.subscription, 'network:private-dns-zone-links', true))
-              : undefined;
-          if (res.kind === 'public') outside ??= groupZonesOutside(inv, pe, zoneName);
-          if (zonesUnread) {
-            chain.push({ what: `the private DNS zones or their links are not known: ${zonesUnread}`, ok: 'unknown' });
-            status = 'not-assessed';
-            zoneLevel = true;
-          } else if (res.kind === 'public' && outside!.length > 0) {
-            // The zones' ids go to the evidence: hub zones differ per landing zone, and the reason is the same.
-            chain.push({
+        if (!approved.has(zoneName)) continue;
+        const name = `${host}.${zoneName.replace(/^privatelink\./, '')}`;
+        (byZone.get(zoneName) ?? byZone.set(zoneName, []).get(zoneName)!).push({ pe, host, name, ips });
+      }
+    }
+  }
+  const outsideOf = (n: Named, zoneName: string) => (n.outside ??= groupZonesOutside(inv, n.pe, zoneName));
+  const ref = (n: Named, outsideZones: string[] = []) => ({
+    name: n.name,
+    endpoint: n.pe.name,
+    endpointAddresses: [...n.ips].sort(),
+    outsideZones,
+  });
+  for (const [net, v] of vnets) {
+    for (const [zoneName, list] of byZone) {
+      const serviceZone = approved.get(zoneName)!;
+      const calling = [...(zonesOf.get(net) ?? [])].filter((z) => callers.has(`${z}>${serviceZone}`)).sort();
+      if (calling.length === 0) continue;
+      asked?.add(azureScopeKey(v));
+      const publicDomain = zoneName.replace(/^privatelink\./, '');
+      const { res, zones } = resolve(v, zoneName, publicDomain);
+      const cname = (n: Named): ResolutionStep => ({ what: `${n.name} is a CNAME to ${n.host}.${zoneName}`, ok: true });
+      /** One finding for the names a reason the zone has from this VNet covers. */
+      const group = (status: 'fail' | 'not-assessed', names: Named[], steps: ResolutionStep[], outside = false) => {
+        if (names.length === 0) return;
+        const head = names[0]!;
+        const chain = [cname(head), ...steps];
+        const failed = steps.filter((c) => c.ok !== true).map((c) => c.what);
+        const refs = names.map((n) => ref(n, outside ? outsideOf(n, zoneName) : []));
+        emit(`${azureIdKey(v.id)}|${zoneName}|${status}|${failed.join('|')}`, status, v, zoneName, head.host, {
+          ...refs[0]!,
+          net,
+          calling,
+          failed,
+          chain,
+        });
+        const g = out.get(`${azureIdKey(v.id)}|${zoneName}|${status}|${failed.join('|')}`)!;
+        for (const r of refs.slice(1))
+          if (!g.seen.has(r.name)) {
+            g.seen.add(r.name);
+            g.names.push({ ...r, net, calling, failed, chain });
+          }
+      };
+      if (res.kind === 'public') {
+        // Zones or links not read prove no fall-through to public DNS.
+        const zonesUnread =
+          missingReason(inv, v.subscription, 'network:private-dns-zones', true) ??
+          missingReason(inv, v.subscription, 'network:private-dns-zone-links', true);
+        if (zonesUnread) {
+          group('not-assessed', list, [
+            { what: `the private DNS zones or their links are not known: ${zonesUnread}`, ok: 'unknown' },
+          ]);
+          continue;
+        }
+        // The zones' ids go to the evidence: hub zones differ per landing zone, and the reason is the same.
+        group(
+          'not-assessed',
+          list.filter((n) => outsideOf(n, zoneName).length > 0),
+          [
+            {
               what: `the endpoints' DNS zone groups name ${zoneName} in a zone that is not in the inventory (another subscription, or not declared by the code): its links and records are not known`,
               ok: 'unknown',
-            });
-            status = 'not-assessed';
-            zoneLevel = true;
-          } else if (res.kind === 'public') {
-            chain.push({ what: res.why, ok: false }, { what: 'Azure DNS answers with the public address', ok: false });
-            status = 'fail';
-            zoneLevel = true;
-          } else if (res.kind === 'unknown') {
-            chain.push({ what: res.why, ok: 'unknown' });
-            status = 'not-assessed';
-            zoneLevel = true;
-          } else {
-            chain.push({ what: `resolved privately: ${res.via}`, ok: true });
-            // Only the zone that answers from this VNet counts: a record (a DNS zone group's) in another zone of the
-            // same name, not linked here, is never read, and the linked zone answers NXDOMAIN.
-            const records = res.zones.flatMap((z) => recordsByName.get(`${azureIdKey(z.id)}|${host}`) ?? []);
-            const good = records.filter((r) => r.ipv4Addresses.some((ip) => ips.has(ip)) || writtenBy(r, pe));
-            // Infrastructure as code before deploy: the record the endpoint's DNS zone group writes when Azure creates
-            // the endpoint (src/sources/iac/azure-interfaces.ts zoneGroupRecords), at whatever address Azure gives it.
-            const group = good.length > 0 && good.every((r) => writtenBy(r, pe));
-            // Records not read (not collected, or not declared by infrastructure as code) prove nothing missing.
-            const unread =
-              good.length === 0 ? missingReason(inv, v.subscription, 'network:private-dns-a-records', true) : undefined;
-            if (group)
-              chain.push({
-                what: `the DNS zone group of ${pe.name} writes the A record for ${host} into ${zoneName} at the address Azure gives the endpoint`,
-                ok: true,
-              });
-            else if (unread) {
-              status = 'not-assessed';
-              chain.push({ what: `the A records of ${zoneName} are not known: ${unread}`, ok: 'unknown' });
-            } else if (good.length === 0 && records.length > 0 && ips.size === 0) {
-              // As the DNS check: an address assigned at deploy proves no record wrong.
-              status = 'not-assessed';
-              chain.push({
-                what: `${zoneName} answers ${records.flatMap((r) => r.ipv4Addresses).join(', ')} for ${host}, and the address Azure gives ${pe.name} at deploy is not known`,
-                ok: 'unknown',
-              });
-            } else if (good.length === 0) {
-              status = 'fail';
-              chain.push({
-                what:
-                  records.length > 0
-                    ? `${zoneName} answers ${records.flatMap((r) => r.ipv4Addresses).join(', ')} for ${host}, not the endpoint's ${[...ips].join(', ') || '(no address)'}`
-                    : `${zoneName}${zones.length > 1 ? ` (the one in ${res.zones.map((z) => z.resourceGroup).join(', ')}, linked here)` : ''} holds no A record for ${host}: the name does not resolve to the endpoint`,
-                ok: false,
-              });
-            }
-          }
-          if (!status) continue;
-          const failed = chain.filter((c) => c.ok !== true).map((c) => c.what);
-          const entry: Entry = {
-            name,
-            endpoint: pe.name,
-            endpointAddresses: [...ips].sort(),
-            net,
-            calling,
-            failed,
-            chain,
-            outsideZones: status === 'not-assessed' && res.kind === 'public' && !zonesUnread ? outside! : [],
-          };
-          const key = zoneLevel
-            ? `${azureIdKey(v.id)}|${zoneName}|${status}|${failed.join('|')}`
-            : `${azureIdKey(v.id)}|${name}`;
-          emit(key, status, v, zoneName, host, entry);
+            },
+          ],
+          true,
+        );
+        group(
+          'fail',
+          list.filter((n) => outsideOf(n, zoneName).length === 0),
+          [
+            { what: res.why, ok: false },
+            { what: 'Azure DNS answers with the public address', ok: false },
+          ],
+        );
+        continue;
+      }
+      if (res.kind === 'unknown') {
+        group('not-assessed', list, [{ what: res.why, ok: 'unknown' }]);
+        continue;
+      }
+      for (const n of list) {
+        const { pe, host, name, ips } = n;
+        const chain: ResolutionStep[] = [cname(n), { what: `resolved privately: ${res.via}`, ok: true }];
+        let status: 'fail' | 'not-assessed' | undefined;
+        // Only the zone that answers from this VNet counts: a record (a DNS zone group's) in another zone of the same
+        // name, not linked here, is never read, and the linked zone answers NXDOMAIN.
+        const records = res.zones.flatMap((z) => recordsByName.get(`${azureIdKey(z.id)}|${host}`) ?? []);
+        const good = records.filter((r) => r.ipv4Addresses.some((ip) => ips.has(ip)) || writtenBy(r, pe));
+        // Infrastructure as code before deploy: the record the endpoint's DNS zone group writes when Azure creates the
+        // endpoint (src/sources/iac/azure-interfaces.ts zoneGroupRecords), at whatever address Azure gives it.
+        const written = good.length > 0 && good.every((r) => writtenBy(r, pe));
+        // Records not read (not collected, or not declared by infrastructure as code) prove nothing missing.
+        const unread =
+          good.length === 0 ? missingReason(inv, v.subscription, 'network:private-dns-a-records', true) : undefined;
+        if (written)
+          chain.push({
+            what: `the DNS zone group of ${pe.name} writes the A record for ${host} into ${zoneName} at the address Azure gives the endpoint`,
+            ok: true,
+          });
+        else if (unread) {
+          status = 'not-assessed';
+          chain.push({ what: `the A records of ${zoneName} are not known: ${unread}`, ok: 'unknown' });
+        } else if (good.length === 0 && records.length > 0 && ips.size === 0) {
+          // As the DNS check: an address assigned at deploy proves no record wrong.
+          status = 'not-assessed';
+          chain.push({
+            what: `${zoneName} answers ${records.flatMap((r) => r.ipv4Addresses).join(', ')} for ${host}, and the address Azure gives ${pe.name} at deploy is not known`,
+            ok: 'unknown',
+          });
+        } else if (good.length === 0) {
+          status = 'fail';
+          chain.push({
+            what:
+              records.length > 0
+                ? `${zoneName} answers ${records.flatMap((r) => r.ipv4Addresses).join(', ')} for ${host}, not the endpoint's ${[...ips].join(', ') || '(no address)'}`
+                : `${zoneName}${zones.length > 1 ? ` (the one in ${res.zones.map((z) => z.resourceGroup).join(', ')}, linked here)` : ''} holds no A record for ${host}: the name does not resolve to the endpoint`,
+            ok: false,
+          });
         }
+        if (!status) continue;
+        const failed = chain.filter((c) => c.ok !== true).map((c) => c.what);
+        emit(`${azureIdKey(v.id)}|${name}`, status, v, zoneName, host, { ...ref(n), net, calling, failed, chain });
       }
     }
   }
