@@ -5,7 +5,7 @@
 import { callingZones as callingZonesOf } from '../policy/calling-zones.js';
 import type { CompiledZone, ZonePolicy } from '../policy/load.js';
 import { cidrContains, tryParseCidr } from '../util/cidr.js';
-import { DEPLOY_TIME_VALUE } from './zone-tiers.js';
+import { deployTimeZoneTags } from './zone-tiers.js';
 import {
   scopeKey,
   type AwsDataset,
@@ -208,10 +208,10 @@ export function buildAwsZoneIndex(inv: AwsInventory, policyOrRules: ZonePolicy |
 export function markDeployTimeZoneTags(inv: AwsInventory, policy: ZonePolicy): void {
   if (!inv.iac) return;
   const zones = [...policy.zones.values()].filter((z) => z.kind === 'network');
-  const keys = new Set([policy.document.zone_tag_key, ...zones.flatMap((z) => Object.keys(z.tags))]);
+  const deployTime = deployTimeZoneTags(policy);
   for (const s of inv.subnets) {
     if (zones.some((z) => z.subnet_ids.includes(s.id))) continue;
-    const unknown = [...keys].filter((k) => DEPLOY_TIME_VALUE.test(s.tags[k] ?? ''));
+    const unknown = deployTime(s.tags);
     if (unknown.length === 0 || s.origin.kind !== 'file') continue;
     const key = scopeKey(s);
     let m = inv.partial.get(key);
@@ -222,7 +222,7 @@ export function markDeployTimeZoneTags(inv: AwsInventory, policy: ZonePolicy): v
       file: s.origin.file,
       ...(s.origin.line !== undefined ? { line: s.origin.line } : {}),
       pointer: s.origin.pointer ?? '',
-      reason: `${s.id}: ${unknown.map((k) => `tag ${k} = ${s.tags[k]!}`).join(', ')} known only at deploy, so which zone the subnet is in is not known`,
+      reason: `${s.id}: ${unknown.join(', ')} known only at deploy, so which zone the subnet is in is not known`,
     });
   }
 }

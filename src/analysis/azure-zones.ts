@@ -10,7 +10,7 @@
  * private endpoint), which win over their subnet's placement; otherwise they are where their subnet is.
  * Ids compare case-insensitively. The policy language will map its zone selectors onto AzureZoneSelector.
  */
-import { DEPLOY_TIME_VALUE, firstMatchingTier } from './zone-tiers.js';
+import { deployTimeZoneTags, firstMatchingTier } from './zone-tiers.js';
 import type { ZonePolicy } from '../policy/load.js';
 import {
   azureIdKey,
@@ -172,7 +172,7 @@ export function placeAzureResources(
 export function markAzureDeployTimeZoneTags(inv: AzureInventory, policy: ZonePolicy): void {
   if (!inv.iac) return;
   const zones = [...policy.zones.values()].filter((z) => z.kind === 'network');
-  const keys = [...new Set([policy.document.zone_tag_key, ...zones.flatMap((z) => Object.keys(z.tags))])];
+  const deployTime = deployTimeZoneTags(policy);
   const byId = new Set(zones.flatMap((z) => z.subnet_ids.map(azureIdKey)));
   const notById = inv.subnets.filter((s) => !byId.has(azureIdKey(s.id)));
   const governing = new Set([
@@ -183,7 +183,7 @@ export function markAzureDeployTimeZoneTags(inv: AzureInventory, policy: ZonePol
   ]);
   const mark = (r: AzureTagged, dataset: AzureDataset, own: boolean) => {
     if (r.origin.kind !== 'file' || (!own && !governing.has(azureIdKey(r.id)))) return;
-    const unknown = keys.filter((k) => DEPLOY_TIME_VALUE.test(r.tags[k] ?? ''));
+    const unknown = deployTime(r.tags);
     if (unknown.length === 0) return;
     const key = azureScopeKey(r);
     let m = inv.partial.get(key);
@@ -194,7 +194,7 @@ export function markAzureDeployTimeZoneTags(inv: AzureInventory, policy: ZonePol
       file: r.origin.file,
       ...(r.origin.line !== undefined ? { line: r.origin.line } : {}),
       pointer: r.origin.pointer ?? '',
-      reason: `${r.name}: ${unknown.map((k) => `tag ${k} = ${r.tags[k]!}`).join(', ')} known only at deploy, so which zone it puts its subnets or interfaces in is not known`,
+      reason: `${r.name}: ${unknown.join(', ')} known only at deploy, so which zone it puts its subnets or interfaces in is not known`,
     });
   };
   for (const v of inv.virtualNetworks) mark(v, 'network:virtual-networks', false);

@@ -91,18 +91,22 @@ export function azureDnsFindings(
    */
   const out = new Map<
     string,
-    Omit<Finding, 'message' | 'evidence'> & { names: Entry[]; seen: Set<string>; head: Omit<Entry, 'name'> }
+    Omit<Finding, 'message' | 'evidence'> & { names: NameRef[]; seen: Set<string>; head: Entry }
   >();
-  interface Entry {
+  /** A name a finding covers, with its endpoint. */
+  interface NameRef {
     name: string;
     endpoint: string;
     endpointAddresses: string[];
+    /** Zones the endpoint's DNS zone group names that the inventory does not hold. */
+    outsideZones: string[];
+  }
+  /** The first name of a finding, with how it resolves from the VNet (the same for every name it covers). */
+  interface Entry extends NameRef {
     net: string;
     calling: string[];
     failed: string[];
     chain: ResolutionStep[];
-    /** Zones the endpoints' DNS zone groups name that the inventory does not hold. */
-    outsideZones: string[];
   }
   const emit = (
     key: string,
@@ -111,38 +115,42 @@ export function azureDnsFindings(
     zoneName: string,
     host: string,
     e: Entry,
+    refs: readonly NameRef[] = [e],
   ) => {
-    const hit = out.get(key);
-    if (hit) {
-      if (!hit.seen.has(e.name)) {
-        hit.seen.add(e.name);
-        hit.names.push(e);
-      }
-      return;
+    let hit = out.get(key);
+    if (!hit) {
+      const resource = {
+        provider: 'azure' as const,
+        account: v.subscription,
+        region: v.location,
+        type: 'Microsoft.Network/virtualNetworks',
+        id: v.id,
+      };
+      out.set(
+        key,
+        (hit = {
+          checkId: DNS_CHECK.id,
+          title: DNS_CHECK.title,
+          severity: DNS_CHECK.severity,
+          status,
+          resource,
+          origin: v.origin,
+          remediation: {
+            text: `Link ${zoneName} to ${e.net} (or point its DNS at a resolver in a linked VNet) and keep the A record for ${host} at the endpoint's address.`,
+          },
+          references: ['https://learn.microsoft.com/azure/private-link/private-endpoint-dns'],
+          fingerprint: fingerprintOf(DNS_CHECK.id, { ...resource, id: key }),
+          names: [],
+          seen: new Set(),
+          head: e,
+        }),
+      );
     }
-    const resource = {
-      provider: 'azure' as const,
-      account: v.subscription,
-      region: v.location,
-      type: 'Microsoft.Network/virtualNetworks',
-      id: v.id,
-    };
-    out.set(key, {
-      checkId: DNS_CHECK.id,
-      title: DNS_CHECK.title,
-      severity: DNS_CHECK.severity,
-      status,
-      resource,
-      origin: v.origin,
-      remediation: {
-        text: `Link ${zoneName} to ${e.net} (or point its DNS at a resolver in a linked VNet) and keep the A record for ${host} at the endpoint's address.`,
-      },
-      references: ['https://learn.microsoft.com/azure/private-link/private-endpoint-dns'],
-      fingerprint: fingerprintOf(DNS_CHECK.id, { ...resource, id: key }),
-      names: [e],
-      seen: new Set([e.name]),
-      head: e,
-    });
+    for (const r of refs)
+      if (!hit.seen.has(r.name)) {
+        hit.seen.add(r.name);
+        hit.names.push(r);
+      }
   };
   // The approved names per privatelink zone (endpoints by id): how a VNet resolves a zone is asked once per VNet and
   // zone, and a reason the zone has from the VNet covers all of its names at once — only an account's own record is
@@ -191,19 +199,8 @@ export function azureDnsFindings(
         const chain = [cname(head), ...steps];
         const failed = steps.filter((c) => c.ok !== true).map((c) => c.what);
         const refs = names.map((n) => ref(n, outside ? outsideOf(n, zoneName) : []));
-        emit(`${azureIdKey(v.id)}|${zoneName}|${status}|${failed.join('|')}`, status, v, zoneName, head.host, {
-          ...refs[0]!,
-          net,
-          calling,
-          failed,
-          chain,
-        });
-        const g = out.get(`${azureIdKey(v.id)}|${zoneName}|${status}|${failed.join('|')}`)!;
-        for (const r of refs.slice(1))
-          if (!g.seen.has(r.name)) {
-            g.seen.add(r.name);
-            g.names.push({ ...r, net, calling, failed, chain });
-          }
+        const key = `${azureIdKey(v.id)}|${zoneName}|${status}|${failed.join('|')}`;
+        emit(key, status, v, zoneName, head.host, { ...refs[0]!, net, calling, failed, chain }, refs);
       };
       if (res.kind === 'public') {
         // Zones or links not read prove no fall-through to public DNS.
