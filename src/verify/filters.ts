@@ -43,7 +43,12 @@ export const triAnd = (a: TriSet, b: TriSet): TriSet => ({ yes: and(a.yes, b.yes
 export const triOr = (a: TriSet, b: TriSet): TriSet => ({ yes: or(a.yes, b.yes), maybe: or(a.maybe, b.maybe) });
 export const triAndSet = (a: TriSet, s: PacketSet): TriSet => ({ yes: and(a.yes, s), maybe: and(a.maybe, s) });
 export function triUnion(list: readonly TriSet[]): TriSet {
-  return { yes: unionAll(list.map((t) => t.yes)), maybe: unionAll(list.map((t) => t.maybe)) };
+  if (list.length === 1) return list[0]!;
+  const yes = unionAll(list.map((t) => t.yes));
+  // Most sides are sure (maybe is yes): one union serves both.
+  return list.every((t) => t.yes === t.maybe)
+    ? { yes, maybe: yes }
+    : { yes, maybe: unionAll(list.map((t) => t.maybe)) };
 }
 
 const PORT_PROTOS = or(box({ proto: [6, 6] }), box({ proto: [17, 17] }));

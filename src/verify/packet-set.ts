@@ -364,14 +364,12 @@ export const not = (a: PacketSet): PacketSet => apply(DIFF, FULL, a);
 
 /** Union of many sets by balanced pairwise merging: O(n log n) merges of similar-sized operands. */
 export function unionAll(sets: readonly PacketSet[]): PacketSet {
-  if (sets.length === 0) return EMPTY;
-  let layer = [...sets];
-  while (layer.length > 1) {
-    const next: PacketSet[] = [];
-    for (let i = 0; i < layer.length; i += 2)
-      next.push(i + 1 < layer.length ? or(layer[i]!, layer[i + 1]!) : layer[i]!);
-    layer = next;
-  }
+  const n = sets.length;
+  if (n <= 2) return n === 0 ? EMPTY : n === 1 ? sets[0]! : or(sets[0]!, sets[1]!);
+  // Layers merged in place in one copy (`or` never calls back here): a new array per layer was garbage.
+  const layer = sets.slice();
+  for (let len = n; len > 1; len = (len + 1) >> 1)
+    for (let i = 0; i < len; i += 2) layer[i >> 1] = i + 1 < len ? or(layer[i]!, layer[i + 1]!) : layer[i]!;
   return layer[0]!;
 }
 
@@ -839,8 +837,10 @@ export function andExists(a: PacketSet, b: PacketSet, dim: typeof SRC | typeof D
     const bSplits = b.dim === top;
     const ac = aSplits ? a.cuts : NO_CUTS;
     const bc = bSplits ? b.cuts : NO_CUTS;
-    const cuts: Bound[] = [];
-    const kids: PacketSet[] = [];
+    // Built on the scratch stacks as in `apply` (recursive calls work above this call's entries): most results
+    // exist already, and arrays made for them were garbage.
+    const c0 = cutsTop;
+    const k0 = kidsTop;
     let i = 0;
     let j = 0;
     let lo: Bound | undefined;
@@ -848,10 +848,10 @@ export function andExists(a: PacketSet, b: PacketSet, dim: typeof SRC | typeof D
       const ka = aSplits ? a.kids[i]! : a;
       const kb = bSplits ? b.kids[j]! : b;
       const k = ka === EMPTY || kb === EMPTY ? EMPTY : andExists(ka, kb, dim);
-      if (kids.length === 0) kids.push(k);
-      else if (k !== kids[kids.length - 1]) {
-        cuts.push(lo!);
-        kids.push(k);
+      if (kidsTop === k0) scratchKids[kidsTop++] = k;
+      else if (k !== scratchKids[kidsTop - 1]) {
+        scratchCuts[cutsTop++] = lo!;
+        scratchKids[kidsTop++] = k;
       }
       if (i >= ac.length && j >= bc.length) break;
       // Galloping as in `apply`: an empty side stays empty up to its next cut (to the end after its last one).
@@ -869,7 +869,9 @@ export function andExists(a: PacketSet, b: PacketSet, dim: typeof SRC | typeof D
         j++;
       }
     }
-    r = mk(top, cuts, kids);
+    r = mkRange(top, scratchCuts, c0, scratchKids, k0, kidsTop - k0, false);
+    cutsTop = c0;
+    kidsTop = k0;
   }
   cache.set(a.id, b.id, r);
   return r;
