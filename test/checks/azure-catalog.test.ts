@@ -188,6 +188,33 @@ describe('azure-private-dns-zone-not-linked', () => {
     assert.match(f.message, /no private DNS zone for/);
   });
 
+  it("each account is judged by the zones that hold its own record, not another account's of the same zone name", () => {
+    // A second privatelink.openai.azure.com zone (a team's, linked to no VNet) holds ais-cordon's record; the linked
+    // hub zone keeps oai-cordon's. From every caller VNet oai-cordon resolves privately and ais-cordon does not —
+    // whichever of the two is asked about first (the answer for one VNet and zone name was once reused for both).
+    const teamZone =
+      '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-team/providers/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com';
+    const moved = variant((r) => {
+      if (named(r, 'privatelink.openai.azure.com/A/ais-cordon')) r.id = `${teamZone}/A/ais-cordon`;
+      return r;
+    });
+    const zone = {
+      id: teamZone,
+      name: 'privatelink.openai.azure.com',
+      type: 'Microsoft.Network/privateDnsZones',
+      location: 'global',
+      properties: {},
+    };
+    const texts = [...moved, { name: 'team-zone.json', text: JSON.stringify({ value: [zone] }) }];
+    for (const order of [texts, [...texts].reverse()]) {
+      const fs = run(order, check);
+      const ais = fs.find((f) => f.resource.id.endsWith('/ais-cordon'))!;
+      assert.equal(ais.status, 'fail', ais.message);
+      assert.match(ais.message, /privatelink\.openai\.azure\.com/);
+      assert.equal(openai(fs).status, 'pass', openai(fs).message);
+    }
+  });
+
   it("a hub-based AI Foundry project resolves through its hub's zones: unlinked there, the project fails", () => {
     const fs = run(
       variant((r) => (named(r, 'privatelink.api.azureml.ms/virtualNetworkLinks/link-hub') ? undefined : r)),

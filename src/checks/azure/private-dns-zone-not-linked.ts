@@ -48,18 +48,22 @@ export default defineAzureCheck({
   ],
   run(ctx) {
     const callers = callerVnets(ctx);
-    // How a VNet resolves a privatelink zone is the same for every account the zone serves: asked once per pair.
-    const resolved = new Map<string, ReturnType<typeof resolveZoneFrom>>();
-    const resolve = (
-      vnet: (typeof callers)[number]['vnet'],
-      zoneName: string,
-      zones: Parameters<typeof resolveZoneFrom>[2],
-    ) => {
-      const k = `${vnet.id.toLowerCase()}|${zoneName}`;
-      let r = resolved.get(k);
-      if (!r)
-        resolved.set(k, (r = resolveZoneFrom(ctx.inventory, vnet, zones, zoneName.replace(/^privatelink\./, ''))));
-      return r;
+    // How a VNet resolves a privatelink zone is the same for every account whose record the same zones hold: asked
+    // once per VNet, zone name and zones. (Keyed by the name alone, an account whose record sits in another zone of
+    // that name — a team's own, linked nowhere — took the answer of the first account asked.) By zones, then by
+    // VNet object: every calling VNet of an organisation is asked for every account, and a key built per pair was
+    // most of the check's time.
+    const resolved = new Map<string, Map<object, ReturnType<typeof resolveZoneFrom>>>();
+    const resolverFor = (zoneName: string, zones: Parameters<typeof resolveZoneFrom>[2]) => {
+      const k = `${zoneName}|${zones.map((z) => azureIdKey(z.id)).join(' ')}`;
+      let byVnet = resolved.get(k);
+      if (!byVnet) resolved.set(k, (byVnet = new Map<object, ReturnType<typeof resolveZoneFrom>>()));
+      const domain = zoneName.replace(/^privatelink\./, '');
+      return (vnet: (typeof callers)[number]['vnet']) => {
+        let r = byVnet.get(vnet);
+        if (!r) byVnet.set(vnet, (r = resolveZoneFrom(ctx.inventory, vnet, zones, domain)));
+        return r;
+      };
     };
     return aiTargets(ctx.own).flatMap((t): AzureCheckResult[] => {
       const pes = endpointsTo(ctx.inventory, t.resource).filter((p) => p.approved);
@@ -102,9 +106,12 @@ export default defineAzureCheck({
       const publicly: string[] = [];
       const unknown: string[] = [];
       const privately: string[] = [];
+      const resolvers = [...needed]
+        .sort()
+        .map(([zoneName, zones]) => [zoneName, resolverFor(zoneName, zones)] as const);
       for (const { vnet } of callers)
-        for (const [zoneName, zones] of [...needed].sort()) {
-          const r = resolve(vnet, zoneName, zones);
+        for (const [zoneName, resolve] of resolvers) {
+          const r = resolve(vnet);
           if (r.kind === 'public') publicly.push(`${vnet.name}: ${zoneName} — ${r.why}`);
           else if (r.kind === 'unknown') unknown.push(`${vnet.name}: ${zoneName} — ${r.why}`);
           else privately.push(`${vnet.name}: ${zoneName} — ${r.via}`);
