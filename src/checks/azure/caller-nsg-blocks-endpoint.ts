@@ -1,9 +1,52 @@
-import { azureIdKey, type AzureNetworkSecurityGroup, type AzureSubnet } from '../../inventory/azure.js';
+import {
+  azureIdKey,
+  type AzureInventory,
+  type AzureNetworkSecurityGroup,
+  type AzureSubnet,
+} from '../../inventory/azure.js';
 import { callingZones } from '../../policy/calling-zones.js';
 import { endpointAddresses } from './dns-support.js';
 import { nsgDecision } from './nsg-support.js';
 import { aiTargets, endpointsTo } from './support.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
+
+/**
+ * NSGs by id, the approved AI endpoints with their addresses, subnets and NSGs, and the subnets that hold endpoints:
+ * the same for every subscription's run, so made once per inventory (made per run, an organisation's scan grew with
+ * subscriptions × its whole inventory).
+ */
+const setups = new WeakMap<AzureInventory, ReturnType<typeof makeSetup>>();
+function endpointSetup(inv: AzureInventory) {
+  let x = setups.get(inv);
+  if (!x) setups.set(inv, (x = makeSetup(inv)));
+  return x;
+}
+function makeSetup(inv: AzureInventory) {
+  // By id, once: every calling subnet of an organisation is judged against every endpoint, so a scan of the lists
+  // per pair grew with their product.
+  const nsgs = new Map(inv.networkSecurityGroups.map((n) => [azureIdKey(n.id), n]));
+  const subnetsById = new Map(inv.subnets.map((x) => [azureIdKey(x.id), x]));
+  const nsgOf = (s: AzureSubnet): AzureNetworkSecurityGroup | undefined =>
+    s.networkSecurityGroupId ? nsgs.get(azureIdKey(s.networkSecurityGroupId)) : undefined;
+  const unique = new Map(
+    aiTargets(inv)
+      .flatMap((t) => endpointsTo(inv, t.resource).filter((e) => e.approved))
+      .map((e) => [azureIdKey(e.endpoint.id), e.endpoint] as const)
+      .reverse(),
+  );
+  const endpoints = [...unique]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, pe]) => {
+      const ips = [...endpointAddresses(inv, pe)];
+      const peSubnet = pe.subnetId ? subnetsById.get(azureIdKey(pe.subnetId)) : undefined;
+      const policies = (peSubnet?.privateEndpointNetworkPolicies ?? 'Disabled').toLowerCase();
+      const filtered = policies === 'enabled' || policies === 'networksecuritygroupenabled';
+      return { pe, ips, peSubnet, filtered, peNsg: peSubnet && filtered ? nsgOf(peSubnet) : undefined };
+    });
+  // Subnets that hold private endpoints serve the calls; they are not callers.
+  const endpointSubnets = new Set(inv.privateEndpoints.flatMap((p) => (p.subnetId ? [azureIdKey(p.subnetId)] : [])));
+  return { nsgOf, endpoints, endpointSubnets };
+}
 
 export default defineAzureCheck({
   id: 'azure-caller-nsg-blocks-endpoint',
@@ -26,31 +69,7 @@ export default defineAzureCheck({
   looksUp: ['network:private-endpoints', 'cognitiveservices:accounts', 'machinelearning:workspaces', 'search:services'],
   run(ctx) {
     const calling = callingZones(ctx.policy);
-    // By id, once: every calling subnet of an organisation is judged against every endpoint, so a scan of the lists
-    // per pair grew with their product.
-    const nsgs = new Map(ctx.inventory.networkSecurityGroups.map((n) => [azureIdKey(n.id), n]));
-    const subnetsById = new Map(ctx.inventory.subnets.map((x) => [azureIdKey(x.id), x]));
-    const nsgOf = (s: AzureSubnet): AzureNetworkSecurityGroup | undefined =>
-      s.networkSecurityGroupId ? nsgs.get(azureIdKey(s.networkSecurityGroupId)) : undefined;
-    const unique = new Map(
-      aiTargets(ctx.inventory)
-        .flatMap((t) => endpointsTo(ctx.inventory, t.resource).filter((e) => e.approved))
-        .map((e) => [azureIdKey(e.endpoint.id), e.endpoint] as const)
-        .reverse(),
-    );
-    const endpoints = [...unique]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([, pe]) => {
-        const ips = [...endpointAddresses(ctx.inventory, pe)];
-        const peSubnet = pe.subnetId ? subnetsById.get(azureIdKey(pe.subnetId)) : undefined;
-        const policies = (peSubnet?.privateEndpointNetworkPolicies ?? 'Disabled').toLowerCase();
-        const filtered = policies === 'enabled' || policies === 'networksecuritygroupenabled';
-        return { pe, ips, peSubnet, filtered, peNsg: peSubnet && filtered ? nsgOf(peSubnet) : undefined };
-      });
-    // Subnets that hold private endpoints serve the calls; they are not callers.
-    const endpointSubnets = new Set(
-      ctx.inventory.privateEndpoints.flatMap((p) => (p.subnetId ? [azureIdKey(p.subnetId)] : [])),
-    );
+    const { nsgOf, endpoints, endpointSubnets } = endpointSetup(ctx.inventory);
     const out: AzureCheckResult[] = [];
     for (const s of [...ctx.own.subnets].sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))) {
       const zone = ctx.zones.subnet(s.id)?.zone;

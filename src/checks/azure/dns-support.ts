@@ -25,7 +25,7 @@ export function endpointTargets(inv: AzureInventory, pe: AzurePrivateEndpoint): 
   for (const c of pe.connections) {
     if (!c.privateLinkServiceId) continue;
     const type = parseAzureId(c.privateLinkServiceId).type ?? '';
-    const kind = inv.cognitiveAccounts.find((a) => azureIdKey(a.id) === azureIdKey(c.privateLinkServiceId!))?.kind;
+    const kind = inventoryIndex(inv).accounts.get(azureIdKey(c.privateLinkServiceId))?.kind;
     for (const groupId of c.groupIds.length ? c.groupIds : ['']) {
       const expected = expectedPrivateDnsZones({
         resourceType: type,
@@ -45,15 +45,54 @@ export function endpointTargets(inv: AzureInventory, pe: AzurePrivateEndpoint): 
   return out;
 }
 
+/**
+ * Accounts by id and NICs by id and by the private endpoint they belong to, made once per inventory: endpoints are
+ * asked about per check and per subscription, and a scan of every NIC and account for each endpoint made an
+ * organisation's scan grow with endpoints × NICs (bench:iac-azure, 1,000 endpoints: most of its time).
+ */
+const inventoryIndexes = new WeakMap<
+  AzureInventory,
+  {
+    accounts: Map<string, AzureInventory['cognitiveAccounts'][number]>;
+    nics: Map<string, AzureInventory['networkInterfaces']>;
+    nicsOfEndpoint: Map<string, AzureInventory['networkInterfaces']>;
+    position: Map<AzureInventory['networkInterfaces'][number], number>;
+  }
+>();
+function inventoryIndex(inv: AzureInventory) {
+  let x = inventoryIndexes.get(inv);
+  if (!x) {
+    x = { accounts: new Map(), nics: new Map(), nicsOfEndpoint: new Map(), position: new Map() };
+    // The first account of an id, as `find` took it.
+    for (const a of inv.cognitiveAccounts) if (!x.accounts.has(azureIdKey(a.id))) x.accounts.set(azureIdKey(a.id), a);
+    const add = (
+      m: Map<string, AzureInventory['networkInterfaces']>,
+      k: string,
+      n: (typeof inv.networkInterfaces)[number],
+    ) => (m.get(k) ?? m.set(k, []).get(k)!).push(n);
+    for (const [i, n] of inv.networkInterfaces.entries()) {
+      x.position.set(n, i);
+      add(x.nics, azureIdKey(n.id), n);
+      if (n.privateEndpointId) add(x.nicsOfEndpoint, azureIdKey(n.privateEndpointId), n);
+    }
+    inventoryIndexes.set(inv, x);
+  }
+  return x;
+}
+
 /** The endpoint's private addresses: custom DNS configs, IP configurations and its NICs. */
 export function endpointAddresses(inv: AzureInventory, pe: AzurePrivateEndpoint): Set<string> {
   const ips = new Set<string>();
   for (const c of pe.customDnsConfigs) c.ipAddresses.forEach((ip) => ips.add(ip));
   for (const c of pe.ipConfigurations) if (c.privateIpAddress) ips.add(c.privateIpAddress);
-  const nicIds = new Set(pe.networkInterfaceIds.map(azureIdKey));
-  for (const n of inv.networkInterfaces)
-    if (nicIds.has(azureIdKey(n.id)) || (n.privateEndpointId && azureIdKey(n.privateEndpointId) === azureIdKey(pe.id)))
-      for (const c of n.ipConfigurations) if (c.privateIpAddress) ips.add(c.privateIpAddress);
+  const { nics, nicsOfEndpoint, position } = inventoryIndex(inv);
+  // Its NICs, by the endpoint's list or the NIC's own reference, in inventory order (the addresses' order).
+  const mine = new Set([
+    ...pe.networkInterfaceIds.flatMap((id) => nics.get(azureIdKey(id)) ?? []),
+    ...(nicsOfEndpoint.get(azureIdKey(pe.id)) ?? []),
+  ]);
+  for (const n of [...mine].sort((a, b) => position.get(a)! - position.get(b)!))
+    for (const c of n.ipConfigurations) if (c.privateIpAddress) ips.add(c.privateIpAddress);
   return ips;
 }
 
@@ -91,7 +130,7 @@ function zoneGroupIndex(inv: AzureInventory) {
 
 /** Zones (any subscription) with this name. */
 export function zonesNamed(inv: AzureInventory, name: string): AzurePrivateDnsZone[] {
-  return inv.privateDnsZones.filter((z) => trim(z.zoneName || z.name) === trim(name));
+  return dnsIndex(inv).zonesByName.get(trim(name)) ?? [];
 }
 
 /** A records of a zone that point at one of the addresses. */
@@ -102,9 +141,8 @@ export function recordsTo(
   /** Also the records this endpoint's DNS zone group writes at deploy (infrastructure as code). */
   pe?: AzurePrivateEndpoint,
 ): AzurePrivateDnsARecordSet[] {
-  return inv.privateDnsARecords.filter(
-    (r) =>
-      azureIdKey(r.zoneId) === azureIdKey(zone.id) && (r.ipv4Addresses.some((ip) => ips.has(ip)) || writtenBy(r, pe)),
+  return (dnsIndex(inv).recordsOfZone.get(azureIdKey(zone.id)) ?? []).filter(
+    (r) => r.ipv4Addresses.some((ip) => ips.has(ip)) || writtenBy(r, pe),
   );
 }
 
@@ -130,23 +168,12 @@ export function resolveZoneFrom(
   zones: AzurePrivateDnsZone[],
   publicDomain: string,
 ): Resolution {
-  const linkedVnets = (zs: AzurePrivateDnsZone[]) =>
-    new Set(
-      inv.privateDnsZoneLinks
-        .filter((l) => zs.some((z) => azureIdKey(z.id) === azureIdKey(l.zoneId)) && l.virtualNetworkId)
-        .map((l) => azureIdKey(l.virtualNetworkId!)),
-    );
-  const linked = linkedVnets(zones);
+  const ix = dnsIndex(inv);
+  const linked = new Set<string>();
+  for (const z of zones) for (const v of ix.linkedVnets.get(azureIdKey(z.id)) ?? []) linked.add(v);
   // The zones linked to any of these VNets: those that answer a query resolved there.
   const linkedTo = (vnets: Set<string>) =>
-    zones.filter((z) =>
-      inv.privateDnsZoneLinks.some(
-        (l) =>
-          azureIdKey(l.zoneId) === azureIdKey(z.id) &&
-          l.virtualNetworkId !== undefined &&
-          vnets.has(azureIdKey(l.virtualNetworkId)),
-      ),
-    );
+    zones.filter((z) => (ix.linkedVnets.get(azureIdKey(z.id)) ?? []).some((v) => vnets.has(v)));
   const zoneLabel = zones.map((z) => z.zoneName || z.name).join(', ');
   if (vnet.dnsServers.length > 0 && !vnet.dnsServers.every((s) => s === '168.63.129.16')) {
     // Custom DNS servers: followed when they are inbound endpoints of a DNS private resolver, which answers with
@@ -177,21 +204,18 @@ export function resolveZoneFrom(
   }
   // Azure-provided DNS. A forwarding ruleset linked to the VNet with a rule for the service's domain takes the
   // query elsewhere before private zones are consulted.
-  const rulesets = new Set(
-    inv.dnsForwardingRulesetLinks
-      .filter((l) => l.virtualNetworkId && azureIdKey(l.virtualNetworkId) === azureIdKey(vnet.id))
-      .map((l) => azureIdKey(l.rulesetId)),
-  );
+  const rulesets = ix.rulesetsOfVnet.get(azureIdKey(vnet.id)) ?? new Set<string>();
   const names = [trim(publicDomain), ...zones.map((z) => trim(z.zoneName || z.name))];
   // "." is the wildcard rule (every name). Every matching rule is weighed, not the first found: the CNAME chain
   // (name.<domain> → name.privatelink.<domain>) may hit a different rule at each step.
   const covers = (d: string, domain: string) => domain === '' || d === domain || d.endsWith(`.${domain}`);
-  const matching = inv.dnsForwardingRules.filter(
-    (r) =>
-      rulesets.has(azureIdKey(r.rulesetId)) &&
-      (r.state ?? 'Enabled').toLowerCase() === 'enabled' &&
-      names.some((d) => covers(d, trim(r.domainName))),
-  );
+  // The rules of those rulesets, in inventory order.
+  const matching = [...rulesets]
+    .flatMap((k) => ix.rulesOfRuleset.get(k) ?? [])
+    .sort((a, b) => ix.ruleOrder.get(a)! - ix.ruleOrder.get(b)!)
+    .filter(
+      (r) => (r.state ?? 'Enabled').toLowerCase() === 'enabled' && names.some((d) => covers(d, trim(r.domainName))),
+    );
   const unfollowed = matching.find(
     (r) => !r.targetDnsServers.every((t) => inboundInLinkedVnet(inv, t.ipAddress, linked)),
   );
@@ -229,11 +253,65 @@ export function resolveZoneFrom(
 /** Whether an address is an inbound endpoint of a DNS private resolver whose VNet is one of `linked`. */
 /** The VNet of the DNS private resolver whose inbound endpoint has this address, if any. */
 function inboundResolverVnet(inv: AzureInventory, ip: string): string | undefined {
-  const inbound = inv.dnsResolverInboundEndpoints.find((e) =>
-    e.ipConfigurations.some((c) => c.privateIpAddress === ip),
+  return dnsIndex(inv).resolverVnetOf.get(ip);
+}
+
+/**
+ * Links, forwarding rulesets and resolvers by key, made once per inventory: every calling VNet of an organisation is
+ * resolved for every privatelink zone an account needs, and scans of the whole lists per question grew with their
+ * product.
+ */
+const dnsIndexes = new WeakMap<
+  AzureInventory,
+  {
+    /** Zone key → keys of the VNets its links name. */
+    linkedVnets: Map<string, string[]>;
+    /** VNet key → keys of the forwarding rulesets linked to it. */
+    rulesetsOfVnet: Map<string, Set<string>>;
+    rulesOfRuleset: Map<string, AzureInventory['dnsForwardingRules']>;
+    ruleOrder: Map<AzureInventory['dnsForwardingRules'][number], number>;
+    /** Inbound endpoint address → its resolver's VNet (the first endpoint and resolver listed, as a scan found). */
+    resolverVnetOf: Map<string, string | undefined>;
+    /** Zones by trimmed name and A records by zone key, in inventory order. */
+    zonesByName: Map<string, AzurePrivateDnsZone[]>;
+    recordsOfZone: Map<string, AzurePrivateDnsARecordSet[]>;
+  }
+>();
+function dnsIndex(inv: AzureInventory) {
+  let x = dnsIndexes.get(inv);
+  if (x) return x;
+  const push = <T>(m: Map<string, T[]>, k: string, v: T) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
+  const linkedVnets = new Map<string, string[]>();
+  for (const l of inv.privateDnsZoneLinks)
+    if (l.virtualNetworkId) push(linkedVnets, azureIdKey(l.zoneId), azureIdKey(l.virtualNetworkId));
+  const rulesetsOfVnet = new Map<string, Set<string>>();
+  for (const l of inv.dnsForwardingRulesetLinks)
+    if (l.virtualNetworkId) {
+      const k = azureIdKey(l.virtualNetworkId);
+      (rulesetsOfVnet.get(k) ?? rulesetsOfVnet.set(k, new Set()).get(k)!).add(azureIdKey(l.rulesetId));
+    }
+  const rulesOfRuleset = new Map<string, AzureInventory['dnsForwardingRules']>();
+  const ruleOrder = new Map<AzureInventory['dnsForwardingRules'][number], number>();
+  for (const [i, r] of inv.dnsForwardingRules.entries()) {
+    push(rulesOfRuleset, azureIdKey(r.rulesetId), r);
+    ruleOrder.set(r, i);
+  }
+  const resolvers = new Map<string, AzureInventory['dnsResolvers'][number]>();
+  for (const r of inv.dnsResolvers) if (!resolvers.has(azureIdKey(r.id))) resolvers.set(azureIdKey(r.id), r);
+  const resolverVnetOf = new Map<string, string | undefined>();
+  for (const e of inv.dnsResolverInboundEndpoints)
+    for (const c of e.ipConfigurations)
+      if (c.privateIpAddress && !resolverVnetOf.has(c.privateIpAddress))
+        resolverVnetOf.set(c.privateIpAddress, resolvers.get(azureIdKey(e.resolverId))?.virtualNetworkId);
+  const zonesByName = new Map<string, AzurePrivateDnsZone[]>();
+  for (const z of inv.privateDnsZones) push(zonesByName, trim(z.zoneName || z.name), z);
+  const recordsOfZone = new Map<string, AzurePrivateDnsARecordSet[]>();
+  for (const r of inv.privateDnsARecords) push(recordsOfZone, azureIdKey(r.zoneId), r);
+  dnsIndexes.set(
+    inv,
+    (x = { linkedVnets, rulesetsOfVnet, rulesOfRuleset, ruleOrder, resolverVnetOf, zonesByName, recordsOfZone }),
   );
-  const resolver = inbound && inv.dnsResolvers.find((r) => azureIdKey(r.id) === azureIdKey(inbound.resolverId));
-  return resolver?.virtualNetworkId;
+  return x;
 }
 
 function inboundInLinkedVnet(inv: AzureInventory, ip: string, linked: Set<string>): boolean {
