@@ -43,6 +43,45 @@ export function azureIdKey(id: string): string {
   return (end === s.length ? s : s.slice(0, end)).toLowerCase();
 }
 
+/**
+ * Items of an inventory list by the key of one of their id fields, made once per list and field (and again if the
+ * list has grown since): checks and the verifier look resources up by id per subnet, NIC or endpoint, and a scan of
+ * the whole list per lookup made an organisation's scan grow with the square of its size.
+ */
+const fieldIndexes = new WeakMap<readonly object[], { length: number; byField: Map<string, Map<string, object[]>> }>();
+function indexOf<T extends object>(list: readonly T[], field: string): Map<string, T[]> {
+  let x = fieldIndexes.get(list);
+  if (!x || x.length !== list.length) fieldIndexes.set(list, (x = { length: list.length, byField: new Map() }));
+  let m = x.byField.get(field) as Map<string, T[]> | undefined;
+  if (!m) {
+    m = new Map();
+    for (const item of list) {
+      const v = (item as Record<string, unknown>)[field];
+      if (typeof v !== 'string') continue;
+      const k = azureIdKey(v);
+      const l = m.get(k);
+      if (l) l.push(item);
+      else m.set(k, [item]);
+    }
+    x.byField.set(field, m);
+  }
+  return m;
+}
+
+/** The first item of the list whose `id` is this ARM id (compared as `azureIdKey` does), as `find` would. */
+export function findById<T extends { id: string }>(list: readonly T[], id: string | undefined): T | undefined {
+  return id === undefined ? undefined : indexOf(list, 'id').get(azureIdKey(id))?.[0];
+}
+
+/** The items whose `field` names this ARM id, in list order, as `filter` would. */
+export function filterById<T extends object, K extends keyof T & string>(
+  list: readonly T[],
+  field: K,
+  id: string,
+): readonly T[] {
+  return indexOf(list, field).get(azureIdKey(id)) ?? [];
+}
+
 export function sameAzureId(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && azureIdKey(a) === azureIdKey(b);
 }
@@ -92,7 +131,7 @@ export function parseAzureId(id: string): ParsedAzureId {
  * the resource's name (the first label of its FQDN, and the name of the A record its private DNS zone holds).
  */
 export function privateLinkHost(inv: AzureInventory, targetId: string): string {
-  const account = inv.cognitiveAccounts.find((a) => azureIdKey(a.id) === azureIdKey(targetId));
+  const account = findById(inv.cognitiveAccounts, targetId);
   return (account?.customSubDomainName ?? parseAzureId(targetId).names.at(-1) ?? '').toLowerCase();
 }
 

@@ -48,6 +48,7 @@ import type { Origin } from '../findings/types.js';
 import {
   azureIdKey,
   azureScopeKey,
+  filterById,
   hasAzureDataset,
   parseAzureId,
   type AzureFirewall,
@@ -205,11 +206,8 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
   const peeringOf = new Map<string, string>(); // local peering resource id → model peering id
   for (const a of inv.vnetPeerings) {
     if (!connected(a) || !a.remoteVirtualNetworkId) continue;
-    const b = inv.vnetPeerings.find(
-      (x) =>
-        connected(x) &&
-        azureIdKey(x.vnetId) === azureIdKey(a.remoteVirtualNetworkId!) &&
-        azureIdKey(x.remoteVirtualNetworkId ?? '') === azureIdKey(a.vnetId),
+    const b = filterById(inv.vnetPeerings, 'vnetId', a.remoteVirtualNetworkId).find(
+      (x) => connected(x) && azureIdKey(x.remoteVirtualNetworkId ?? '') === azureIdKey(a.vnetId),
     );
     const va = vnets.get(azureIdKey(a.vnetId));
     const vb = vnets.get(azureIdKey(a.remoteVirtualNetworkId));
@@ -234,14 +232,13 @@ export function compileAzure(inv: AzureInventory, policy: ZonePolicy): NetworkMo
 
   // ---- address spaces
   const spaceOf = (v: AzureVirtualNetwork) => v.addressPrefixes.flatMap((p) => tryParseCidr(p) ?? []);
-  const peersOf = (v: AzureVirtualNetwork) =>
-    inv.vnetPeerings.filter((p) => azureIdKey(p.vnetId) === azureIdKey(v.id) && connected(p));
+  const peersOf = (v: AzureVirtualNetwork) => filterById(inv.vnetPeerings, 'vnetId', v.id).filter(connected);
   /** A connected peering's remote space: the remote VNet's, or what the peering records of it. */
   const peeredSpace = (p: AzureVnetPeering): Cidr[] => {
     const remote = p.remoteVirtualNetworkId ? vnets.get(azureIdKey(p.remoteVirtualNetworkId)) : undefined;
     return remote ? spaceOf(remote) : p.remoteAddressPrefixes.flatMap((x) => tryParseCidr(x) ?? []);
   };
-  const subnetsOf = (v: AzureVirtualNetwork) => inv.subnets.filter((s) => azureIdKey(s.vnetId) === azureIdKey(v.id));
+  const subnetsOf = (v: AzureVirtualNetwork) => filterById(inv.subnets, 'vnetId', v.id);
   const virtualNetworkTag = new Map<string, Cidr[]>();
   /** VirtualNetwork as a NIC of subnet `s` of `v` sees it (its effective routes hold its subnet's user routes). */
   const vnetTag = (v: AzureVirtualNetwork, s: AzureSubnet | undefined): Cidr[] => {

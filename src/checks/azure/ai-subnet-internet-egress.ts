@@ -1,4 +1,4 @@
-import { azureIdKey, type AzureSubnet } from '../../inventory/azure.js';
+import { azureIdKey, findById, type AzureSubnet } from '../../inventory/azure.js';
 import { callingZones } from '../../policy/calling-zones.js';
 import { cidrContains, tryParseCidr } from '../../util/cidr.js';
 import { nsgDecision } from './nsg-support.js';
@@ -45,9 +45,7 @@ function judge(ctx: AzureCheckContext, s: AzureSubnet, zone: string): AzureCheck
     location: s.location,
     origin: s.origin,
   };
-  const rt = s.routeTableId
-    ? ctx.inventory.routeTables.find((r) => azureIdKey(r.id) === azureIdKey(s.routeTableId!))
-    : undefined;
+  const rt = s.routeTableId ? findById(ctx.inventory.routeTables, s.routeTableId) : undefined;
   const def = rt?.routes.find((r) => r.addressPrefix === '0.0.0.0/0' || r.addressPrefix.toLowerCase() === 'internet');
   const hop = def?.nextHopType.toLowerCase();
   if (s.routeTableId && !rt)
@@ -57,7 +55,7 @@ function judge(ctx: AzureCheckContext, s: AzureSubnet, zone: string): AzureCheck
       message: `subnet ${s.name} (${zone}) uses route table ${s.routeTableId.split('/').pop()}, which is not in the snapshot`,
     };
   const nsg = s.networkSecurityGroupId
-    ? ctx.inventory.networkSecurityGroups.find((n) => azureIdKey(n.id) === azureIdKey(s.networkSecurityGroupId!))
+    ? findById(ctx.inventory.networkSecurityGroups, s.networkSecurityGroupId)
     : undefined;
   if (s.networkSecurityGroupId && !nsg)
     return {

@@ -1,4 +1,4 @@
-import { azureIdKey, privateLinkHost, type AzurePrivateDnsZone } from '../../inventory/azure.js';
+import { azureIdKey, privateLinkHost, filterById, type AzurePrivateDnsZone } from '../../inventory/azure.js';
 import { endpointAddresses, endpointTargets, groupZonesOutside, recordsTo, zonesNamed } from './dns-support.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
 
@@ -44,9 +44,7 @@ export default defineAzureCheck({
         continue;
       }
       const ips = endpointAddresses(ctx.inventory, pe);
-      const groups = ctx.inventory.privateDnsZoneGroups.filter(
-        (g) => azureIdKey(g.privateEndpointId) === azureIdKey(pe.id),
-      );
+      const groups = filterById(ctx.inventory.privateDnsZoneGroups, 'privateEndpointId', pe.id);
       const groupZoneIds = new Set(groups.flatMap((g) => g.zoneConfigs.map((c) => azureIdKey(c.privateDnsZoneId))));
       const problems: string[] = [];
       const undecided: string[] = [];
@@ -83,8 +81,10 @@ export default defineAzureCheck({
             // at all is wrong whatever the address.
             const host = privateLinkHost(ctx.inventory, t.targetId);
             const zoneIds = new Set(zones.map((z) => azureIdKey(z.id)));
-            const named = ctx.inventory.privateDnsARecords.some(
-              (r) => zoneIds.has(azureIdKey(r.zoneId)) && r.recordName.toLowerCase() === host,
+            const named = [...zoneIds].some((z) =>
+              filterById(ctx.inventory.privateDnsARecords, 'zoneId', z).some(
+                (r) => r.recordName.toLowerCase() === host,
+              ),
             );
             if (named)
               undecided.push(`cordon cannot tell its private address, so the ${zoneName} record cannot be verified`);

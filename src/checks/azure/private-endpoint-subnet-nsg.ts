@@ -1,4 +1,4 @@
-import { azureIdKey } from '../../inventory/azure.js';
+import { azureIdKey, findById } from '../../inventory/azure.js';
 import { callingZones } from '../../policy/calling-zones.js';
 import { nsgDecision, type PacketClass } from './nsg-support.js';
 import { aiTargets, endpointsTo, supportingTargets } from './support.js';
@@ -54,7 +54,7 @@ export default defineAzureCheck({
         location: pe.location,
         origin: pe.origin,
       };
-      const subnet = ctx.inventory.subnets.find((s) => azureIdKey(s.id) === azureIdKey(pe.subnetId!));
+      const subnet = findById(ctx.inventory.subnets, pe.subnetId);
       if (!subnet) {
         out.push({
           ...base,
@@ -73,9 +73,7 @@ export default defineAzureCheck({
         continue;
       }
       const nsg = subnet.networkSecurityGroupId
-        ? ctx.inventory.networkSecurityGroups.find(
-            (n) => azureIdKey(n.id) === azureIdKey(subnet.networkSecurityGroupId!),
-          )
+        ? findById(ctx.inventory.networkSecurityGroups, subnet.networkSecurityGroupId)
         : undefined;
       if (subnet.networkSecurityGroupId && !nsg) {
         out.push({

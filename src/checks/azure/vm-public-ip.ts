@@ -1,4 +1,4 @@
-import { azureIdKey, type AzureNetworkInterface } from '../../inventory/azure.js';
+import { azureIdKey, findById, type AzureNetworkInterface } from '../../inventory/azure.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
 
 export default defineAzureCheck({
@@ -25,7 +25,7 @@ export default defineAzureCheck({
   looksUp: ['network:bastion-hosts'],
   run(ctx) {
     const nics = new Map(ctx.inventory.networkInterfaces.map((n) => [azureIdKey(n.id), n]));
-    const vnetOfSubnet = (id: string) => ctx.inventory.subnets.find((s) => azureIdKey(s.id) === azureIdKey(id))?.vnetId;
+    const vnetOfSubnet = (id: string) => findById(ctx.inventory.subnets, id)?.vnetId;
     const peers = (vnetId: string) =>
       new Set(
         ctx.inventory.vnetPeerings

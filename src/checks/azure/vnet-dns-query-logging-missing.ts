@@ -1,4 +1,9 @@
-import { azureIdKey, type AzureDiagnosticSetting, type AzureDnsSecurityPolicy } from '../../inventory/azure.js';
+import {
+  azureIdKey,
+  filterById,
+  type AzureDiagnosticSetting,
+  type AzureDnsSecurityPolicy,
+} from '../../inventory/azure.js';
 import { aiVirtualNetworks } from './support.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
 
@@ -53,8 +58,7 @@ export default defineAzureCheck({
         location: vnet.location,
         origin: vnet.origin,
       };
-      const linked = inv.dnsSecurityPolicyLinks
-        .filter((l) => l.virtualNetworkId !== undefined && azureIdKey(l.virtualNetworkId) === azureIdKey(vnet.id))
+      const linked = filterById(inv.dnsSecurityPolicyLinks, 'virtualNetworkId', vnet.id)
         .map((l) => l.policyId)
         .sort();
       if (linked.length === 0) {
@@ -65,8 +69,9 @@ export default defineAzureCheck({
         });
         continue;
       }
-      const logging = inv.diagnosticSettings
-        .filter((s) => linked.some((p) => azureIdKey(p) === azureIdKey(s.resourceId)) && logsQueries(s))
+      const logging = [...new Set(linked.map(azureIdKey))]
+        .flatMap((p) => filterById(inv.diagnosticSettings, 'resourceId', p))
+        .filter(logsQueries)
         .sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))[0];
       if (logging) {
         out.push({

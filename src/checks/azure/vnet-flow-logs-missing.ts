@@ -1,4 +1,4 @@
-import { azureIdKey, type AzureFlowLog } from '../../inventory/azure.js';
+import { azureIdKey, filterById, type AzureFlowLog } from '../../inventory/azure.js';
 import { callingZones } from '../../policy/calling-zones.js';
 import { aiTargets, endpointsTo } from './support.js';
 import { defineAzureCheck, type AzureCheckResult } from './types.js';
@@ -48,7 +48,7 @@ export default defineAzureCheck({
     );
     const out: AzureCheckResult[] = [];
     for (const vnet of [...ctx.own.virtualNetworks].sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))) {
-      const subnets = ctx.inventory.subnets.filter((s) => azureIdKey(s.vnetId) === azureIdKey(vnet.id));
+      const subnets = filterById(ctx.inventory.subnets, 'vnetId', vnet.id);
       const relevant = subnets.filter(
         (s) => calling.has(ctx.zones.subnet(s.id)?.zone ?? '') || aiEndpointSubnets.has(azureIdKey(s.id)),
       );
