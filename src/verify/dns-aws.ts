@@ -27,6 +27,44 @@ import { profileContribution, profileIndex } from './dns-aws-profiles.js';
 
 export const DNS_CHECK = VERIFY_CHECKS.dns;
 
+/**
+ * Hosted-zone associations by scope and VPC, record sets by zone, interface endpoints by region and service, and the
+ * addresses of each interface by id: made once per inventory. Every VPC of an organisation asks for each approved
+ * service, and scans of the whole lists per question grew with VPCs × associations (or × interfaces).
+ */
+const route53Indexes = new WeakMap<
+  AwsInventory,
+  {
+    associations: Map<string, AwsInventory['hostedZoneAssociations'][number]>;
+    records: Map<string, AwsInventory['hostedZoneRecords'][number]>;
+    interfaceEndpoints: Map<string, AwsVpcEndpoint[]>;
+    interfaceAddresses: Map<string, string[]>;
+  }
+>();
+function route53Index(inv: AwsInventory) {
+  let x = route53Indexes.get(inv);
+  if (x) return x;
+  // The first of each key, as `find` took it.
+  const associations = new Map<string, AwsInventory['hostedZoneAssociations'][number]>();
+  for (const a of inv.hostedZoneAssociations) {
+    const k = `${scopeKey(a)}|${a.vpcId}`;
+    if (!associations.has(k)) associations.set(k, a);
+  }
+  const records = new Map<string, AwsInventory['hostedZoneRecords'][number]>();
+  for (const r of inv.hostedZoneRecords) if (!records.has(r.zoneId)) records.set(r.zoneId, r);
+  const interfaceEndpoints = new Map<string, AwsVpcEndpoint[]>();
+  for (const e of inv.vpcEndpoints)
+    if (e.type === 'Interface') {
+      const k = `${e.region}|${e.service}`;
+      (interfaceEndpoints.get(k) ?? interfaceEndpoints.set(k, []).get(k)!).push(e);
+    }
+  const interfaceAddresses = new Map<string, string[]>();
+  for (const n of inv.networkInterfaces)
+    interfaceAddresses.set(n.id, [...(interfaceAddresses.get(n.id) ?? []), ...n.privateIps, ...(n.ipv6Ips ?? [])]);
+  route53Indexes.set(inv, (x = { associations, records, interfaceEndpoints, interfaceAddresses }));
+  return x;
+}
+
 export interface ResolutionStep {
   what: string;
   ok: boolean | 'unknown';
@@ -84,7 +122,7 @@ export function awsDnsFindings(inv: AwsInventory, policy: ZonePolicy, model: Net
       const chain: ResolutionStep[] = [];
       const privateDns = endpoint?.privateDnsEnabled === true;
       const profile = profileContribution(profiles, vpc);
-      const direct = inv.hostedZoneAssociations.find((a) => scopeKey(a) === scope && a.vpcId === vpc.id)?.zones;
+      const direct = route53Index(inv).associations.get(`${scope}|${vpc.id}`)?.zones;
       const zones = direct && [...direct, ...profile.zones];
       const rule = resolverRuleDecision(resolver, vpc, name, privateDns, zones, profile);
       chain.push(...profile.unknown, ...rule.steps);
@@ -248,7 +286,7 @@ function hostedZoneAnswer(
         },
       ],
     };
-  const assoc = inv.hostedZoneAssociations.find((a) => scopeKey(a) === scope && a.vpcId === vpc.id);
+  const assoc = route53Index(inv).associations.get(`${scope}|${vpc.id}`);
   if (!assoc)
     return {
       kind: 'unknown',
@@ -277,7 +315,7 @@ function hostedZoneAnswer(
       ok: true,
     },
   ];
-  const records = inv.hostedZoneRecords.find((r) => r.zoneId === zone.id);
+  const records = route53Index(inv).records.get(zone.id);
   if (records && inv.partial.get(scope)?.has('route53:record-sets')) {
     steps.push({
       what: `records of ${label} ${notRead(inv, scope, 'route53:record-sets', AWS_DATASETS['route53:record-sets'].command)}`,
@@ -307,9 +345,7 @@ function recordStep(
   r: AwsResourceRecord,
   service: string,
 ): ResolutionStep {
-  const endpoints = inv.vpcEndpoints.filter(
-    (e) => e.type === 'Interface' && e.service === service && e.region === vpc.region,
-  );
+  const endpoints = route53Index(inv).interfaceEndpoints.get(`${vpc.region}|${service}`) ?? [];
   if (r.aliasEndpointId !== undefined) {
     const what = `${r.name} alias -> ${r.aliasEndpointId}`;
     return endpoints.some((e) => e.id === r.aliasEndpointId)
@@ -328,10 +364,9 @@ function recordStep(
       ? { what: `${what} (${e.id})`, ok: true }
       : { what: `${what}: endpoint ${id[1]} not in the inventory`, ok: 'unknown' };
   }
+  const { interfaceAddresses } = route53Index(inv);
   const ips = new Set(
-    inv.networkInterfaces
-      .filter((n) => endpoints.some((e) => e.networkInterfaceIds.includes(n.id)))
-      .flatMap((n) => [...n.privateIps, ...(n.ipv6Ips ?? [])]),
+    endpoints.flatMap((e) => [...new Set(e.networkInterfaceIds)].flatMap((id) => interfaceAddresses.get(id) ?? [])),
   );
   const stray = r.values.filter((v) => !ips.has(v));
   return stray.length === 0 && r.values.length > 0
