@@ -49,6 +49,8 @@ export function tryParseCidr(text: string): Cidr | undefined {
 
 /** Parses "a.b.c.d/n" or "x::/n". A bare address is treated as a host route (/32 or /128). */
 export function parseCidr(text: string): Cidr {
+  const fast = parseDottedQuad(text);
+  if (fast) return fast;
   const trimmed = text.trim();
   const [addrText, prefixText] = trimmed.includes('/') ? trimmed.split('/', 2) : [trimmed, undefined];
   if (!addrText || !ipaddr.isValid(addrText)) throw new Error(`not an IP address or CIDR: ${JSON.stringify(text)}`);
@@ -69,6 +71,63 @@ export function parseCidr(text: string): Cidr {
   const last = first | mask;
   const firstAddr = ipaddr.fromByteArray(bigintToBytes(first, bits / 8));
   return { text: `${firstAddr.toString()}/${prefix}`, family, first, last, prefix };
+}
+
+/**
+ * The common case of parseCidr without ipaddr.js: "a.b.c.d" or "a.b.c.d/n", octets in plain decimal (no leading
+ * zero: ipaddr.js reads "010" as octal), nothing around them. Anything else is undefined and takes the general path,
+ * which gives the same Cidr for these. An inventory of 20,000 interfaces parses 20,000 host addresses, and ipaddr.js's
+ * validation, regexes and byte arrays were 70 MB of garbage and most of the 90 ms its addresses took.
+ */
+function parseDottedQuad(text: string): Cidr | undefined {
+  const n = text.length;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      if (digits === 1 && octet === 0) return undefined; // a leading zero
+      octet = octet * 10 + (ch - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (ch === 46 /* . */ && digits > 0 && dots < 3) {
+      value = value * 256 + octet;
+      octet = digits = 0;
+      dots++;
+    } else break;
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  value = value * 256 + octet;
+  let prefix = 32;
+  let canonicalPrefix = true;
+  if (i < n) {
+    if (text.charCodeAt(i) !== 47 /* / */ || i + 1 === n || n - i > 4) return undefined;
+    prefix = 0;
+    for (let j = i + 1; j < n; j++) {
+      const ch = text.charCodeAt(j);
+      if (ch < 48 || ch > 57) return undefined;
+      prefix = prefix * 10 + (ch - 48);
+    }
+    if (prefix > 32) return undefined;
+    canonicalPrefix = text.charCodeAt(i + 1) !== 48 || n - i === 2; // "/08" is read as 8 and written "/8"
+  }
+  // Numbers, not bigints, up to here: 2^32 fits, and the division keeps clear of 32-bit shifts.
+  const size = 2 ** (32 - prefix);
+  const first = value - (value % size);
+  const last = first + size - 1;
+  const canonical = first === value && canonicalPrefix && i < n;
+  return {
+    // The input is already the normalised text when it names the network with a slash: no new string to hold.
+    text: canonical
+      ? text
+      : `${Math.floor(first / 16777216)}.${Math.floor(first / 65536) % 256}.${Math.floor(first / 256) % 256}.${first % 256}/${prefix}`,
+    family: 4,
+    first: BigInt(first),
+    last: BigInt(last),
+    prefix,
+  };
 }
 
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
