@@ -261,4 +261,29 @@ describe('perimeter ingress and egress policies', () => {
     assert.equal(expr.status, 'not-assessed');
     assert.match(expr.message, /access level anywhere_if: a condition requires the CEL expression/);
   });
+
+  it('levels that require each other are judged the same whichever the perimeter lists first', async () => {
+    // open_or_b: any origin, or B's; b: whatever open_or_b admits, so any origin; corp: open_or_b's origins within the
+    // corporate range. Judged through corp first, b was remembered closed where the walk came back to open_or_b (a
+    // cycle is cut there), and the perimeter listing corp before b passed; listing b first, it failed.
+    const id = (n: string) => `accessPolicies/987654321/accessLevels/${n}`;
+    const levels = gcloudLevels(
+      level('open_or_b', {
+        combiningFunction: 'OR',
+        conditions: [{ requiredAccessLevels: [id('b')] }, { ipSubnetworks: ['0.0.0.0/0'] }],
+      }),
+      level('b', { conditions: [{ requiredAccessLevels: [id('open_or_b')] }] }),
+      level('corp', { conditions: [{ requiredAccessLevels: [id('open_or_b')], ipSubnetworks: ['203.0.113.0/24'] }] }),
+    );
+    for (const order of [
+      ['corp', 'b'],
+      ['b', 'corp'],
+    ]) {
+      const f = await verdict((s) => {
+        s.accessLevels = order.map(id);
+      }, levels);
+      assert.equal(f.status, 'fail', `${order.join(', ')}: ${f.message}`);
+      assert.match(f.message, /access level b admits requests from any origin/);
+    }
+  });
 });

@@ -163,11 +163,19 @@ function levelJudge(inv: GcpInventory): (name: string) => LevelVerdict {
   return perInventory(inv, 'accessLevelJudge', () => {
     const byId = new Map(inv.accessLevels.map((l) => [gcpIdKey(l.id), l]));
     const memo = new Map<string, LevelVerdict>();
+    // A level met again through the levels it requires counts as closed there (a cycle is cut): a verdict reached
+    // with a cut below it depends on where the walk started, so it is not remembered. (Remembered, a level of a
+    // cycle judged on the way to another kept that walk's cut: closed, it passed a perimeter that lists it.)
+    let cuts = 0;
     const judge = (name: string, seen: Set<string>): LevelVerdict => {
       const id = gcpIdKey(name);
       const known = memo.get(id);
       if (known) return known;
-      if (seen.has(id)) return { open: false };
+      if (seen.has(id)) {
+        cuts++;
+        return { open: false };
+      }
+      const cutsBefore = cuts;
       const l = byId.get(id);
       let v: LevelVerdict;
       if (!l)
@@ -189,7 +197,7 @@ function levelJudge(inv: GcpInventory): (name: string) => LevelVerdict {
             ? { open: false, unknown: `access level ${l.name}: ${unknown.unknown}` }
             : { open: false };
       }
-      memo.set(id, v);
+      if (cuts === cutsBefore) memo.set(id, v);
       return v;
     };
     return (name: string) => judge(name, new Set());
