@@ -215,6 +215,49 @@ describe('azure-private-dns-zone-not-linked', () => {
     }
   });
 
+  it("an account with two endpoints resolves privately where either endpoint's zone answers with its record", () => {
+    // pe-oai2, a second endpoint of oai-cordon (10.1.1.9), has its record in a team's zone of the same name, which
+    // vnet-app is linked to instead of the hub zone (which keeps pe-oai's record). Every caller reaches one of the
+    // account's endpoints by name: a pass, not judged by the last endpoint's zones alone.
+    const sub = '/subscriptions/11111111-1111-1111-1111-111111111111';
+    const teamZone = `${sub}/resourceGroups/rg-team/providers/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com`;
+    const base = variant((r) => {
+      if (named(r, 'privatelink.openai.azure.com/virtualNetworkLinks/link-app'))
+        r.id = `${teamZone}/virtualNetworkLinks/link-app`;
+      return r;
+    });
+    const pe1 = base.flatMap((f) => rows(JSON.parse(f.text))).find((r) => named(r, '/privateEndpoints/pe-oai'))!;
+    const pe2 = structuredClone(pe1);
+    pe2.id = String(pe1.id).replace(/pe-oai$/, 'pe-oai2');
+    pe2.name = 'pe-oai2';
+    props(pe2).customDnsConfigs = [{ fqdn: 'oai-cordon.openai.azure.com', ipAddresses: ['10.1.1.9'] }];
+    props(pe2).networkInterfaces = [];
+    for (const c of props(pe2).privateLinkServiceConnections as Json[])
+      c.id = String(c.id).replace('/pe-oai/', '/pe-oai2/');
+    const extra = [
+      pe2,
+      {
+        id: teamZone,
+        name: 'privatelink.openai.azure.com',
+        type: 'Microsoft.Network/privateDnsZones',
+        location: 'global',
+        properties: {},
+      },
+      {
+        id: `${teamZone}/A/oai-cordon`,
+        name: 'oai-cordon',
+        type: 'Microsoft.Network/privateDnsZones/A',
+        properties: {
+          fqdn: 'oai-cordon.privatelink.openai.azure.com.',
+          ttl: 10,
+          aRecords: [{ ipv4Address: '10.1.1.9' }],
+        },
+      },
+    ];
+    const f = openai(run([...base, { name: 'second-endpoint.json', text: JSON.stringify({ value: extra }) }], check));
+    assert.equal(f.status, 'pass', f.message);
+  });
+
   it("a hub-based AI Foundry project resolves through its hub's zones: unlinked there, the project fails", () => {
     const fs = run(
       variant((r) => (named(r, 'privatelink.api.azureml.ms/virtualNetworkLinks/link-hub') ? undefined : r)),

@@ -78,7 +78,10 @@ export default defineAzureCheck({
           },
         ];
       // The zones that must resolve: the required ones, narrowed to zones holding the endpoint's record when any does.
-      const needed = new Map<string, ReturnType<typeof zonesNamed>>();
+      // Per zone name, the zones holding a record of any of the account's endpoints (a caller answered by either
+      // reaches the account privately), else every zone of the name. (The last endpoint's alone once decided: a
+      // caller answered with another endpoint's record failed.)
+      const holdingByName = new Map<string, Set<ReturnType<typeof zonesNamed>[number]>>();
       const unmapped: string[] = [];
       // A hub-based project is served by its hub's endpoints, whose connections name the hub.
       const served = azureIdKey(networkOwner(ctx.inventory, t.resource).id);
@@ -88,12 +91,19 @@ export default defineAzureCheck({
           if (azureIdKey(target.targetId) === served) {
             if (!target.expected) unmapped.push(`${endpoint.name} (sub-resource ${target.groupId || '(none)'})`);
             for (const zoneName of target.expected?.required ?? []) {
-              const all = zonesNamed(ctx.inventory, zoneName);
-              const holding = all.filter((z) => recordsTo(ctx.inventory, z, ips, endpoint).length > 0);
-              needed.set(zoneName, holding.length ? holding : all);
+              const holding = holdingByName.get(zoneName) ?? holdingByName.set(zoneName, new Set()).get(zoneName)!;
+              for (const z of zonesNamed(ctx.inventory, zoneName))
+                if (recordsTo(ctx.inventory, z, ips, endpoint).length > 0) holding.add(z);
             }
           }
       }
+      const needed = new Map(
+        [...holdingByName].map(([zoneName, holding]) => {
+          const all = zonesNamed(ctx.inventory, zoneName);
+          // In inventory order, as the zones of the name are listed.
+          return [zoneName, holding.size ? all.filter((z) => holding.has(z)) : all] as const;
+        }),
+      );
       // No zone to follow means nothing was checked: not a pass.
       if (needed.size === 0)
         return [
