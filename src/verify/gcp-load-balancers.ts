@@ -76,7 +76,26 @@ export function compileGcpLoadBalancers(
   const groups = new Map(inv.instanceGroups.map((g) => [gcpIdKey(g.id), g]));
   const negs = new Map(inv.networkEndpointGroups.map((g) => [gcpIdKey(g.id), g]));
   const byInstance = new Map<string, LbInterface[]>();
-  for (const i of interfaces) byInstance.set(i.instanceKey, [...(byInstance.get(i.instanceKey) ?? []), i]);
+  for (const i of interfaces) {
+    const l = byInstance.get(i.instanceKey);
+    if (l) l.push(i);
+    else byInstance.set(i.instanceKey, [i]);
+  }
+  // Looked up per forwarding rule of an organisation: by id, the first listed (as a search of the list found it),
+  // and the proxy-only subnetworks apart, rather than a pass over every subnetwork and address per rule.
+  const firstByKey = <T extends { id: string }>(list: readonly T[]) => {
+    const m = new Map<string, { item: T; at: number }>();
+    list.forEach((item, at) => {
+      const k = gcpIdKey(item.id);
+      if (!m.has(k)) m.set(k, { item, at });
+    });
+    return m;
+  };
+  const subnetworkByKey = firstByKey(inv.subnetworks);
+  const addressByKey = firstByKey(inv.addresses);
+  const serviceByKey = firstByKey(inv.backendServices);
+  const PROXY_PURPOSES = new Set(['GLOBAL_MANAGED_PROXY', 'REGIONAL_MANAGED_PROXY', 'INTERNAL_HTTPS_LOAD_BALANCER']);
+  const proxyOnly = inv.subnetworks.filter((s) => PROXY_PURPOSES.has((s.purpose ?? '').toUpperCase()));
   const out: LoadBalancer[] = [];
 
   for (const r of [...inv.forwardingRules].sort((a, b) => gcpIdKey(a.id).localeCompare(gcpIdKey(b.id)))) {
@@ -254,8 +273,10 @@ export function compileGcpLoadBalancers(
       if (external && (global || scheme === 'EXTERNAL')) proxySources = GFE_RANGES;
       else {
         const purpose = global ? 'GLOBAL_MANAGED_PROXY' : 'REGIONAL_MANAGED_PROXY';
-        const netKey = frNetKey ?? inv.backendServices.find((b) => serviceKeys.includes(gcpIdKey(b.id)))?.network;
-        proxySources = inv.subnetworks
+        // The first of the rule's backend services in inventory order.
+        const first = serviceKeys.flatMap((k) => serviceByKey.get(k) ?? []).sort((a, b) => a.at - b.at)[0]?.item;
+        const netKey = frNetKey ?? first?.network;
+        proxySources = proxyOnly
           .filter(
             (s) =>
               ((s.purpose ?? '').toUpperCase() === purpose ||
@@ -275,19 +296,17 @@ export function compileGcpLoadBalancers(
     // ---- the front end
     let address = r.IPAddress ? tryParseCidr(r.IPAddress) : undefined;
     if (r.IPAddress && !address) {
-      const a = inv.addresses.find((x) => gcpIdKey(x.id) === gcpIdKey(r.IPAddress!));
+      const a = addressByKey.get(gcpIdKey(r.IPAddress))?.item;
       address = a?.address ? tryParseCidr(a.address) : undefined;
     }
     let clientNetworks: string[] | undefined;
     if (!external) {
-      const key =
-        frNetKey ??
-        (r.subnetwork ? inv.subnetworks.find((s) => gcpIdKey(s.id) === gcpIdKey(r.subnetwork!))?.network : undefined);
+      const key = frNetKey ?? (r.subnetwork ? subnetworkByKey.get(gcpIdKey(r.subnetwork))?.item.network : undefined);
       const own = key ? netName(gcpIdKey(key)) : undefined;
       clientNetworks = own ? [own, ...peersOf(gcpIdKey(key!))] : [];
       if (!address) {
         // The address is assigned at creation from the subnetwork: any address of it stands for it, undecided.
-        const sub = r.subnetwork ? inv.subnetworks.find((s) => gcpIdKey(s.id) === gcpIdKey(r.subnetwork!)) : undefined;
+        const sub = r.subnetwork ? subnetworkByKey.get(gcpIdKey(r.subnetwork))?.item : undefined;
         address = sub?.ipCidrRange ? tryParseCidr(sub.ipCidrRange) : undefined;
         for (const b of backends) b.sure = false;
         unknownNote('its internal address is not known');
