@@ -1031,14 +1031,39 @@ function admittingGroup(f: Filter, id: string, m: MemberView, kind: Group['kind'
   const part = m.project(admits);
   if (part === EMPTY) return undefined;
   const at = m.point(admits)!;
-  const own = f.rules.filter((r) => r.action === 'allow' && r.ref.resourceId === id);
   // A rule that surely admits the witness before one that only may (an unresolved prefix list listed first).
-  const ref = (
-    own.find((r) => ruleMatches(r, f.direction, at) === 'yes') ??
-    own.find((r) => ruleMatches(r, f.direction, at) !== 'no') ??
-    own[0]!
-  ).ref;
+  let ref: Ref | undefined;
+  let maybe: Ref | undefined;
+  const own = ownAllowRules(f, id);
+  for (const r of own) {
+    const v = ruleMatches(r, f.direction, at);
+    if (v === 'yes') {
+      ref = r.ref;
+      break;
+    }
+    if (v !== 'no') maybe ??= r.ref;
+  }
+  ref ??= maybe ?? own[0]!.ref;
   return { located: { locate: ref, resourceType: resourceTypeOf(ref) }, part, extra: admits, at };
+}
+
+const ownAllowMemo = new WeakMap<Filter, Map<string, Filter['rules']>>();
+/**
+ * A security group's allow rules among a filter's, per filter and group: asked once per question about the group, a
+ * scan of all the destination's rules each time (adversarial benchmark: ≈0.2 s of 40).
+ */
+function ownAllowRules(f: Filter, id: string): Filter['rules'] {
+  let byId = ownAllowMemo.get(f);
+  if (!byId) {
+    ownAllowMemo.set(f, (byId = new Map<string, Filter['rules']>()));
+    for (const r of f.rules)
+      if (r.action === 'allow') {
+        const list = byId.get(r.ref.resourceId);
+        if (list) list.push(r);
+        else byId.set(r.ref.resourceId, [r]);
+      }
+  }
+  return byId.get(id) ?? [];
 }
 
 interface Admitting {
