@@ -378,7 +378,8 @@ class FixWriter {
         const allowed =
           f.direction === 'in'
             ? narrowed(this.allowedFor(ruleClasses), ruleRanges)
-                .map((a) => ({ ...a, ranges: a.ranges.filter((r) => !kept.has(r)) }))
+                // Mostly the whole permission is revoked: nothing kept, a zone's ranges (hundreds) are not copied.
+                .map((a) => (kept.size === 0 ? a : { ...a, ranges: a.ranges.filter((r) => !kept.has(r)) }))
                 .filter((a) => a.ranges.length > 0)
             : [];
         const verb = f.direction === 'in' ? 'ingress' : 'egress';
