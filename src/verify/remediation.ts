@@ -715,7 +715,9 @@ class FixWriter {
    * comment that put the endpoint first; empty when there are none.
    */
   private azureStranded(how: string): { warn: string; first: string[] } {
-    const stranded = this.servicesWithoutEndpoint(`net:${this.q.packet.src}`, () => this.sourceNetworkAndPeers());
+    const stranded = this.servicesWithoutEndpoint(`net:${this.q.packet.fam}:${this.q.packet.src}`, () =>
+      this.sourceNetworkAndPeers(),
+    );
     if (!stranded.length) return { warn: '', first: [] };
     return {
       warn: ` The policy allows ${this.q.from} to reach ${stranded.join(', ')}, which has no private endpoint in this VNet or a peered one: that traffic ${how} today, so create the private endpoint first or it stops.`,
