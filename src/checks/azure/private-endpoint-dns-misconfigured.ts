@@ -80,9 +80,8 @@ export default defineAzureCheck({
             // An address cordon cannot tell (assigned at deploy) proves no record wrong, but no record for the name
             // at all is wrong whatever the address.
             const host = privateLinkHost(ctx.inventory, t.targetId);
-            const zoneIds = new Set(zones.map((z) => azureIdKey(z.id)));
-            const named = [...zoneIds].some((z) =>
-              filterById(ctx.inventory.privateDnsARecords, 'zoneId', z).some(
+            const named = zones.some((z) =>
+              filterById(ctx.inventory.privateDnsARecords, 'zoneId', z.id).some(
                 (r) => r.recordName.toLowerCase() === host,
               ),
             );

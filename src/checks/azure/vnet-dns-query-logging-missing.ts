@@ -69,7 +69,8 @@ export default defineAzureCheck({
         });
         continue;
       }
-      const logging = [...new Set(linked.map(azureIdKey))]
+      // One lookup per linked policy (by its own id: the index normalises it as the scan compared it).
+      const logging = [...new Map(linked.map((p) => [azureIdKey(p), p])).values()]
         .flatMap((p) => filterById(inv.diagnosticSettings, 'resourceId', p))
         .filter(logsQueries)
         .sort((a, b) => (azureIdKey(a.id) < azureIdKey(b.id) ? -1 : 1))[0];
