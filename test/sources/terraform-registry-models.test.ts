@@ -205,6 +205,43 @@ describe("terraform-aws-modules/vpc/aws through cordon's model", () => {
     );
   });
 
+  it('the flow log, to a log group the module creates or to the destination given', async () => {
+    const cw = (
+      await load(
+        vpc(
+          '  enable_flow_log = true\n  create_flow_log_cloudwatch_log_group = true\n  create_flow_log_cloudwatch_iam_role = true',
+        ),
+      )
+    ).inventory!;
+    assert.deepEqual(
+      cw.flowLogs.map((f) => [f.id, f.resourceId, f.trafficType, f.destinationType, f.destination, f.logFormat]),
+      [
+        [
+          'module.vpc.aws_flow_log.this[0]',
+          'module.vpc.aws_vpc.this[0]',
+          'ALL',
+          'cloud-watch-logs',
+          'module.vpc.aws_cloudwatch_log_group.flow_log[0]',
+          undefined,
+        ],
+      ],
+    );
+    const s3 = (
+      await load(
+        vpc(`  enable_flow_log = true
+  flow_log_destination_type = "s3"
+  flow_log_destination_arn = "arn:aws:s3:::logs"
+  flow_log_traffic_type = "REJECT"
+  flow_log_log_format = "$\${srcaddr} $\${dstaddr}"`),
+      )
+    ).inventory!;
+    assert.deepEqual(
+      s3.flowLogs.map((f) => [f.trafficType, f.destinationType, f.destination, f.logFormat]),
+      [['REJECT', 's3', 'arn:aws:s3:::logs', '${srcaddr} ${dstaddr}']],
+    );
+    assert.equal((await load(vpc(''))).inventory!.flowLogs.length, 0);
+  });
+
   it('an input the model does not read, a version outside its range or no version: not read, as before', async () => {
     const unread = async (main: string, why: RegExp) => {
       const r = await load(main);
@@ -216,6 +253,10 @@ describe("terraform-aws-modules/vpc/aws through cordon's model", () => {
       );
     };
     await unread(vpc('  enable_ipv6 = true'), /does not read the input\(s\) enable_ipv6/);
+    await unread(
+      vpc('  enable_flow_log = true\n  flow_log_deliver_cross_account_role = "x"'),
+      /flow_log_deliver_cross_account_role/,
+    );
     await unread(vpc('  enable_vpn_gateway = true\n  reuse_nat_ips = true'), /enable_vpn_gateway, reuse_nat_ips/);
     await unread(vpc('', '~> 4.0'), /follows versions 5\.0\.0 and below 7\.0\.0/);
     await unread(vpc('', '>= 5.0'), /admits others/);

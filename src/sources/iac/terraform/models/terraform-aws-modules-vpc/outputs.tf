@@ -123,3 +123,15 @@ output "azs" {
 output "name" {
   value = var.name
 }
+
+output "vpc_flow_log_id" {
+  value = try(aws_flow_log.this[0].id, null)
+}
+
+output "vpc_flow_log_destination_arn" {
+  value = local.flow_log_destination_arn
+}
+
+output "vpc_flow_log_destination_type" {
+  value = var.flow_log_destination_type
+}

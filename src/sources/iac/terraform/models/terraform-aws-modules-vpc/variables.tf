@@ -414,3 +414,91 @@ variable "default_route_table_tags" {
   type    = map(string)
   default = {}
 }
+
+# The VPC flow log (vpc-flow-logs.tf of the module). The IAM role's inputs deploy nothing cordon reads; they are
+# declared so a call passing them is read.
+
+variable "enable_flow_log" {
+  type    = bool
+  default = false
+}
+
+variable "flow_log_traffic_type" {
+  type    = string
+  default = "ALL"
+}
+
+variable "flow_log_destination_type" {
+  type    = string
+  default = "cloud-watch-logs"
+}
+
+variable "flow_log_log_format" {
+  type    = string
+  default = null
+}
+
+variable "flow_log_destination_arn" {
+  type    = string
+  default = ""
+}
+
+variable "flow_log_max_aggregation_interval" {
+  type    = number
+  default = 600
+}
+
+variable "flow_log_file_format" {
+  type    = string
+  default = null
+}
+
+variable "flow_log_hive_compatible_partitions" {
+  type    = bool
+  default = false
+}
+
+variable "flow_log_per_hour_partition" {
+  type    = bool
+  default = false
+}
+
+variable "vpc_flow_log_tags" {
+  type    = map(string)
+  default = {}
+}
+
+variable "create_flow_log_cloudwatch_log_group" {
+  type    = bool
+  default = false
+}
+
+variable "flow_log_cloudwatch_log_group_name_prefix" {
+  type    = string
+  default = "/aws/vpc-flow-log/"
+}
+
+variable "flow_log_cloudwatch_log_group_name_suffix" {
+  type    = string
+  default = ""
+}
+
+variable "flow_log_cloudwatch_log_group_retention_in_days" {
+  type    = number
+  default = null
+}
+
+variable "flow_log_cloudwatch_log_group_kms_key_id" {
+  type    = string
+  default = null
+}
+
+variable "create_flow_log_cloudwatch_iam_role" {
+  type    = bool
+  default = false
+}
+
+variable "flow_log_cloudwatch_iam_role_arn" {
+  type    = string
+  default = ""
+}
