@@ -183,6 +183,33 @@ describe("terraform-aws-modules/vpc/aws through cordon's model", () => {
     );
   });
 
+  it('elasticache subnets ride the private tables (NAT egress) unless they get their own table (none out)', async () => {
+    const shared = (
+      await load(vpc('  enable_nat_gateway = true\n  elasticache_subnets = ["10.0.40.0/24", "10.0.41.0/24"]'))
+    ).inventory!;
+    assert.deepEqual(
+      egress(shared).filter((e) => e.includes('elasticache')),
+      [
+        'module.vpc.aws_subnet.elasticache[0] us-east-1a -> 0.0.0.0/0 via module.vpc.aws_nat_gateway.this[0]',
+        'module.vpc.aws_subnet.elasticache[1] us-east-1b -> 0.0.0.0/0 via module.vpc.aws_nat_gateway.this[1]',
+      ],
+    );
+    const own = (
+      await load(
+        vpc(`  enable_nat_gateway = true
+  elasticache_subnets = ["10.0.40.0/24", "10.0.41.0/24"]
+  create_elasticache_subnet_route_table = true`),
+      )
+    ).inventory!;
+    assert.deepEqual(
+      egress(own).filter((e) => e.includes('elasticache')),
+      [
+        'module.vpc.aws_subnet.elasticache[0] us-east-1a -> none',
+        'module.vpc.aws_subnet.elasticache[1] us-east-1b -> none',
+      ],
+    );
+  });
+
   it('the default security group is emptied unless rules are given; dedicated ACLs when asked', async () => {
     const inv = (
       await load(
@@ -258,6 +285,7 @@ describe("terraform-aws-modules/vpc/aws through cordon's model", () => {
       /flow_log_deliver_cross_account_role/,
     );
     await unread(vpc('  enable_vpn_gateway = true\n  reuse_nat_ips = true'), /enable_vpn_gateway, reuse_nat_ips/);
+    await unread(vpc('  redshift_subnets = ["10.0.50.0/24"]'), /redshift_subnets/);
     await unread(vpc('', '~> 4.0'), /follows versions 5\.0\.0 and below 7\.0\.0/);
     await unread(vpc('', '>= 5.0'), /admits others/);
     await unread(vpc('').replace(/ {2}version = .*\n/, ''), /names no version/);

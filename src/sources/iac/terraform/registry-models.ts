@@ -48,13 +48,17 @@ const VPC: RegistryModel = {
   before: [7, 0, 0],
   refuse: (inputs, lowest) => {
     if (compare(lowest, [5, 1, 2]) >= 0 || !inputs.has('intra_subnets')) return undefined;
-    const lengths = ['private_subnets', 'public_subnets', 'database_subnets', 'intra_subnets'].map((n) =>
-      lengthOf(inputs.get(n)),
-    );
+    const lengths = [
+      'private_subnets',
+      'public_subnets',
+      'database_subnets',
+      'elasticache_subnets',
+      'intra_subnets',
+    ].map((n) => lengthOf(inputs.get(n)));
     if (lengths.some((n) => n === undefined))
       return 'versions before 5.1.2 count intra subnets for NAT gateways, and how many subnets the call gives is not known';
-    const [priv, pub, db, intra] = lengths as number[];
-    return intra! > Math.max(priv!, pub!, db!)
+    const intra = lengths.pop()!;
+    return intra > Math.max(...(lengths as number[]))
       ? 'versions before 5.1.2 (which the version constraint admits) create a NAT gateway and a private route table per intra subnet, later ones do not'
       : undefined;
   },

@@ -7,10 +7,11 @@ locals {
   len_private  = length(var.private_subnets)
   len_database = length(var.database_subnets)
   len_intra    = length(var.intra_subnets)
+  len_cache    = length(var.elasticache_subnets)
 
   # Intra subnets do not count from 5.1.2 on (registry-models.ts refuses a call that admits an earlier version and
   # where they would).
-  max_subnet_length = max(local.len_private, local.len_public, local.len_database)
+  max_subnet_length = max(local.len_private, local.len_public, local.len_database, local.len_cache)
 
   create_vpc = var.create_vpc
   vpc_id     = try(aws_vpc_ipv4_cidr_block_association.this[0].vpc_id, aws_vpc.this[0].id, "")
@@ -23,6 +24,7 @@ locals {
   create_private  = local.create_vpc && local.len_private > 0
   create_database = local.create_vpc && local.len_database > 0
   create_intra    = local.create_vpc && local.len_intra > 0
+  create_cache    = local.create_vpc && local.len_cache > 0
 
   create_database_route_table = local.create_database && var.create_database_subnet_route_table
   shared_database_route_table = var.single_nat_gateway || var.create_database_internet_gateway_route
@@ -309,6 +311,90 @@ resource "aws_network_acl_rule" "database_outbound" {
   icmp_type       = lookup(var.database_outbound_acl_rules[count.index], "icmp_type", null)
   cidr_block      = lookup(var.database_outbound_acl_rules[count.index], "cidr_block", null)
   ipv6_cidr_block = lookup(var.database_outbound_acl_rules[count.index], "ipv6_cidr_block", null)
+}
+
+# ElastiCache subnets: on the private route tables (the first with a single NAT gateway), unless they have their own
+# (one, with no route out).
+
+resource "aws_subnet" "elasticache" {
+  count = local.create_cache ? local.len_cache : 0
+
+  vpc_id               = local.vpc_id
+  cidr_block           = element(concat(var.elasticache_subnets, [""]), count.index)
+  availability_zone    = element(local.az_by_name, count.index) ? element(var.azs, count.index) : null
+  availability_zone_id = element(local.az_by_name, count.index) ? null : element(var.azs, count.index)
+
+  tags = merge(
+    { Name = try(var.elasticache_subnet_names[count.index], format("${var.name}-${var.elasticache_subnet_suffix}-%s", element(var.azs, count.index))) },
+    var.tags,
+    var.elasticache_subnet_tags,
+  )
+}
+
+resource "aws_elasticache_subnet_group" "elasticache" {
+  count = local.create_cache && var.create_elasticache_subnet_group ? 1 : 0
+
+  name        = coalesce(var.elasticache_subnet_group_name, var.name)
+  description = "ElastiCache subnet group for ${var.name}"
+  subnet_ids  = aws_subnet.elasticache[*].id
+  tags        = merge({ "Name" = coalesce(var.elasticache_subnet_group_name, var.name) }, var.tags, var.elasticache_subnet_group_tags)
+}
+
+resource "aws_route_table" "elasticache" {
+  count = local.create_cache && var.create_elasticache_subnet_route_table ? 1 : 0
+
+  vpc_id = local.vpc_id
+  tags   = merge({ "Name" = "${var.name}-${var.elasticache_subnet_suffix}" }, var.tags, var.elasticache_route_table_tags)
+}
+
+resource "aws_route_table_association" "elasticache" {
+  count = local.create_cache ? local.len_cache : 0
+
+  subnet_id = element(aws_subnet.elasticache[*].id, count.index)
+  route_table_id = element(
+    coalescelist(aws_route_table.elasticache[*].id, aws_route_table.private[*].id),
+    var.single_nat_gateway || var.create_elasticache_subnet_route_table ? 0 : count.index,
+  )
+}
+
+resource "aws_network_acl" "elasticache" {
+  count = local.create_cache && var.elasticache_dedicated_network_acl ? 1 : 0
+
+  vpc_id     = local.vpc_id
+  subnet_ids = aws_subnet.elasticache[*].id
+  tags       = merge({ "Name" = "${var.name}-${var.elasticache_subnet_suffix}" }, var.tags, var.elasticache_acl_tags)
+}
+
+resource "aws_network_acl_rule" "elasticache_inbound" {
+  count = local.create_cache && var.elasticache_dedicated_network_acl ? length(var.elasticache_inbound_acl_rules) : 0
+
+  network_acl_id  = aws_network_acl.elasticache[0].id
+  egress          = false
+  rule_number     = var.elasticache_inbound_acl_rules[count.index]["rule_number"]
+  rule_action     = var.elasticache_inbound_acl_rules[count.index]["rule_action"]
+  protocol        = var.elasticache_inbound_acl_rules[count.index]["protocol"]
+  from_port       = lookup(var.elasticache_inbound_acl_rules[count.index], "from_port", null)
+  to_port         = lookup(var.elasticache_inbound_acl_rules[count.index], "to_port", null)
+  icmp_code       = lookup(var.elasticache_inbound_acl_rules[count.index], "icmp_code", null)
+  icmp_type       = lookup(var.elasticache_inbound_acl_rules[count.index], "icmp_type", null)
+  cidr_block      = lookup(var.elasticache_inbound_acl_rules[count.index], "cidr_block", null)
+  ipv6_cidr_block = lookup(var.elasticache_inbound_acl_rules[count.index], "ipv6_cidr_block", null)
+}
+
+resource "aws_network_acl_rule" "elasticache_outbound" {
+  count = local.create_cache && var.elasticache_dedicated_network_acl ? length(var.elasticache_outbound_acl_rules) : 0
+
+  network_acl_id  = aws_network_acl.elasticache[0].id
+  egress          = true
+  rule_number     = var.elasticache_outbound_acl_rules[count.index]["rule_number"]
+  rule_action     = var.elasticache_outbound_acl_rules[count.index]["rule_action"]
+  protocol        = var.elasticache_outbound_acl_rules[count.index]["protocol"]
+  from_port       = lookup(var.elasticache_outbound_acl_rules[count.index], "from_port", null)
+  to_port         = lookup(var.elasticache_outbound_acl_rules[count.index], "to_port", null)
+  icmp_code       = lookup(var.elasticache_outbound_acl_rules[count.index], "icmp_code", null)
+  icmp_type       = lookup(var.elasticache_outbound_acl_rules[count.index], "icmp_type", null)
+  cidr_block      = lookup(var.elasticache_outbound_acl_rules[count.index], "cidr_block", null)
+  ipv6_cidr_block = lookup(var.elasticache_outbound_acl_rules[count.index], "ipv6_cidr_block", null)
 }
 
 # Intra subnets: one route table for all, with no route out of the VPC.

@@ -92,6 +92,30 @@ output "database_network_acl_id" {
   value = try(aws_network_acl.database[0].id, null)
 }
 
+output "elasticache_subnets" {
+  value = aws_subnet.elasticache[*].id
+}
+
+output "elasticache_subnets_cidr_blocks" {
+  value = compact(aws_subnet.elasticache[*].cidr_block)
+}
+
+output "elasticache_subnet_group" {
+  value = try(aws_elasticache_subnet_group.elasticache[0].id, null)
+}
+
+output "elasticache_subnet_group_name" {
+  value = try(aws_elasticache_subnet_group.elasticache[0].name, null)
+}
+
+output "elasticache_route_table_ids" {
+  value = try(coalescelist(aws_route_table.elasticache[*].id, aws_route_table.private[*].id), [])
+}
+
+output "elasticache_network_acl_id" {
+  value = try(aws_network_acl.elasticache[0].id, null)
+}
+
 output "intra_subnets" {
   value = aws_subnet.intra[*].id
 }

@@ -249,6 +249,77 @@ variable "database_acl_tags" {
   default = {}
 }
 
+# ElastiCache subnets (on the private route tables unless they have their own, with no route out)
+
+variable "elasticache_subnets" {
+  type    = list(string)
+  default = []
+}
+
+variable "elasticache_subnet_names" {
+  type    = list(string)
+  default = []
+}
+
+variable "elasticache_subnet_suffix" {
+  type    = string
+  default = "elasticache"
+}
+
+variable "elasticache_subnet_tags" {
+  type    = map(string)
+  default = {}
+}
+
+variable "create_elasticache_subnet_route_table" {
+  type    = bool
+  default = false
+}
+
+variable "elasticache_route_table_tags" {
+  type    = map(string)
+  default = {}
+}
+
+variable "create_elasticache_subnet_group" {
+  type    = bool
+  default = true
+}
+
+variable "elasticache_subnet_group_name" {
+  type    = string
+  default = null
+}
+
+variable "elasticache_subnet_group_tags" {
+  type    = map(string)
+  default = {}
+}
+
+variable "elasticache_dedicated_network_acl" {
+  type    = bool
+  default = false
+}
+
+variable "elasticache_inbound_acl_rules" {
+  type = list(map(string))
+  default = [
+    { rule_number = 100, rule_action = "allow", from_port = 0, to_port = 0, protocol = "-1", cidr_block = "0.0.0.0/0" },
+  ]
+}
+
+variable "elasticache_outbound_acl_rules" {
+  type = list(map(string))
+  default = [
+    { rule_number = 100, rule_action = "allow", from_port = 0, to_port = 0, protocol = "-1", cidr_block = "0.0.0.0/0" },
+  ]
+}
+
+variable "elasticache_acl_tags" {
+  type    = map(string)
+  default = {}
+}
+
 # Intra subnets (no route out of the VPC)
 
 variable "intra_subnets" {
