@@ -279,12 +279,16 @@ describe("terraform-aws-modules/vpc/aws through cordon's model", () => {
         r.warnings.map((w) => w.message).join('\n'),
       );
     };
-    await unread(vpc('  enable_ipv6 = true'), /does not read the input\(s\) enable_ipv6/);
+    await unread(vpc('  enable_ipv6 = true'), /does not read enable_ipv6 \(read only at its default, false\)/);
+    await unread(vpc('  enable_vpn_gateway = var.vpn\n}\nvariable "vpn" {\n  type = bool'), /enable_vpn_gateway/);
     await unread(
       vpc('  enable_flow_log = true\n  flow_log_deliver_cross_account_role = "x"'),
       /flow_log_deliver_cross_account_role/,
     );
-    await unread(vpc('  enable_vpn_gateway = true\n  reuse_nat_ips = true'), /enable_vpn_gateway, reuse_nat_ips/);
+    await unread(
+      vpc('  enable_vpn_gateway = true\n  reuse_nat_ips = true'),
+      /enable_vpn_gateway \(read only at its default, false\), reuse_nat_ips/,
+    );
     await unread(vpc('  redshift_subnets = ["10.0.50.0/24"]'), /redshift_subnets/);
     await unread(vpc('', '~> 4.0'), /follows versions 5\.0\.0 and below 7\.0\.0/);
     await unread(vpc('', '>= 5.0'), /admits others/);
@@ -304,6 +308,12 @@ describe("terraform-aws-modules/vpc/aws through cordon's model", () => {
       ),
     );
     assert.equal(later.inventory!.natGateways.length, 3);
+  });
+
+  it('inputs at the module default that deploys nothing more are read', async () => {
+    const r = await load(vpc('  enable_vpn_gateway = false\n  enable_ipv6 = "false"\n  create_egress_only_igw = true'));
+    assert.equal(r.inventory!.partial.size, 0);
+    assert.equal(r.inventory!.subnets.length, 6);
   });
 
   it('version constraints as Terraform reads them', () => {

@@ -29,6 +29,11 @@ export interface RegistryModel {
    * because an input those releases add is not declared by the model, so a call passing it is not read.
    */
   before: Version;
+  /**
+   * Inputs the model does not state but reads at the module's default (which deploys nothing more): a call passing one
+   * with any other value, or one not known before deploy, is not read. Samples often say `enable_vpn_gateway = false`.
+   */
+  onlyDefault?: Record<string, boolean>;
   /** Why a call admitting `lowest` (the oldest version its constraint allows) cannot be read, given its inputs. */
   refuse?: (inputs: ReadonlyMap<string, Value>, lowest: Version) => string | undefined;
 }
@@ -46,6 +51,20 @@ const VPC: RegistryModel = {
   dir: 'terraform-aws-modules-vpc',
   since: [5, 0, 0],
   before: [7, 0, 0],
+  // The defaults of every release 5.0.0-6.6.0 (the create_multiple_* and create_private_nat_gateway_route inputs came
+  // in 5.8 and 5.15 with the behaviour of earlier releases as their default).
+  onlyDefault: {
+    enable_ipv6: false,
+    enable_vpn_gateway: false,
+    enable_dhcp_options: false,
+    reuse_nat_ips: false,
+    manage_default_vpc: false,
+    create_egress_only_igw: true,
+    create_multiple_public_route_tables: false,
+    create_multiple_intra_route_tables: false,
+    create_private_nat_gateway_route: true,
+    putin_khuylo: true,
+  },
   refuse: (inputs, lowest) => {
     if (compare(lowest, [5, 1, 2]) >= 0 || !inputs.has('intra_subnets')) return undefined;
     const lengths = [
@@ -154,8 +173,14 @@ export function modelRefusal(
   declared: ReadonlySet<string>,
   inputs: ReadonlyMap<string, Value>,
 ): string | undefined {
-  const unknown = [...inputs.keys()].filter((n) => !declared.has(n)).sort();
+  const fixed = found.model.onlyDefault ?? {};
+  const unknown = [...inputs.keys()].filter((n) => !declared.has(n) && !(n in fixed)).sort();
   if (unknown.length > 0) return `cordon's model of it does not read the input(s) ${unknown.join(', ')}`;
+  // A bool input converts "true"/"false" as Terraform does.
+  const changed = Object.entries(fixed)
+    .filter(([n, d]) => inputs.has(n) && inputs.get(n) !== d && inputs.get(n) !== String(d))
+    .map(([n, d]) => `${n} (read only at its default, ${d})`);
+  if (changed.length > 0) return `cordon's model of it does not read ${changed.join(', ')}`;
   const why = found.model.refuse?.(inputs, found.lowest);
   return why === undefined ? undefined : `cordon's model of it cannot be read: ${why}`;
 }
