@@ -14,6 +14,7 @@ import { azureResourceId, defineChildIds, isMappedAzureType } from './azure.js';
 import { googleResourceId, googleSelfLink, googleStandIns, IAC_PROJECT, isMappedGoogleType } from './google-ids.js';
 import { staticNetblocks } from './google-netblocks.js';
 import { policyDocumentJson } from './policy-document.js';
+import { modelDir, modelRefusal, registryModel } from './registry-models.js';
 import { azPlaceholders } from '../../../inventory/aws.js';
 import { conformToType } from './types.js';
 import { isObject, isUnknown, Unknown, type Value, type ValueObject } from './values.js';
@@ -148,19 +149,20 @@ export class Tree {
     return path.relative(this.root, abs).split(path.sep).join('/');
   }
 
-  def(absDir: string, files?: string[]): Promise<ModuleDef> {
+  /** `label` names a directory outside the scanned tree (a model shipped with cordon) in place of its path. */
+  def(absDir: string, files?: string[], label?: string): Promise<ModuleDef> {
     let d = this.defs.get(absDir);
     if (!d) {
-      d = loadModuleDef(this, absDir, files);
+      d = loadModuleDef(this, absDir, files, label);
       this.defs.set(absDir, d);
     }
     return d;
   }
 }
 
-async function loadModuleDef(tree: Tree, abs: string, given?: string[]): Promise<ModuleDef> {
+async function loadModuleDef(tree: Tree, abs: string, given?: string[], label?: string): Promise<ModuleDef> {
   const def: ModuleDef = {
-    dir: tree.rel(abs),
+    dir: label ?? tree.rel(abs),
     abs,
     variables: new Map(),
     locals: new Map(),
@@ -184,7 +186,7 @@ async function loadModuleDef(tree: Tree, abs: string, given?: string[]): Promise
     }
   }
   for (const f of files) {
-    const file = tree.rel(f);
+    const file = label ? `${label}/${path.basename(f)}` : tree.rel(f);
     def.files.push(file);
     let text: string;
     try {
@@ -301,6 +303,11 @@ export class ModuleInstance {
      * Module instances below the root carry it in their address.
      */
     readonly rootLabel = '',
+    /**
+     * For a module read through cordon's model of it (registry-models.ts): the call, where its resources are located
+     * (the model's own lines mean nothing in the scanned code).
+     */
+    readonly modelledAt?: Located,
   ) {}
 
   private prefix(): string {
@@ -466,7 +473,15 @@ export class ModuleInstance {
     const extra = this.eachVars(decl.body, key, decl.file);
     const scope = this.scope(decl.file, extra);
     // self.* in provisioners only; elsewhere it is an error Terraform reports.
-    defineBody(this.tree.evaluator, values, decl.body, scope, address, attrLines, this.inProgress);
+    defineBody(
+      this.tree.evaluator,
+      values,
+      decl.body,
+      scope,
+      address,
+      this.modelledAt ? undefined : attrLines,
+      this.inProgress,
+    );
     const { name, conf } = this.providerOf(decl);
     // An Azure resource's id is the ARM id its name, group and parent give (the Azure inventory joins by ARM id).
     if (isMappedAzureType(decl.type)) {
@@ -539,9 +554,9 @@ export class ModuleInstance {
       attrLines,
       conf,
       module: this.address,
-      file: decl.file,
-      line: decl.line,
-      column: decl.column,
+      file: (this.modelledAt ?? decl).file,
+      line: (this.modelledAt ?? decl).line,
+      column: (this.modelledAt ?? decl).column,
     };
     this.instanceMemo.set(address, inst);
     return inst;
@@ -694,6 +709,21 @@ export class ModuleInstance {
     if (typeof source === 'string' && (source.startsWith('./') || source.startsWith('../')))
       dir = path.resolve(this.def.abs, source);
     else if (this.initModules.has(initKey)) dir = this.initModules.get(initKey);
+    // A registry module not on disk that cordon has a model of (registry-models.ts) is read through the model when
+    // the version constraint admits only versions it states; `noModel` says why not, for the warning.
+    let model: Exclude<ReturnType<typeof registryModel>, string | undefined> | undefined;
+    let noModel: string | undefined;
+    if (dir === undefined && typeof source === 'string') {
+      const versionAttr = decl.body.attrs.get('version');
+      const found = registryModel(
+        source,
+        versionAttr === undefined ? undefined : versionAttr.expr.k === 'lit' ? versionAttr.expr.v : null,
+      );
+      const modelAt = typeof found === 'object' ? modelDir(found.model.dir) : undefined;
+      if (typeof found === 'string') noModel = found;
+      else if (found && !modelAt) noModel = "cordon's model of it is missing from this installation";
+      else if (found && modelAt) [dir, model] = [modelAt, found];
+    }
     const providers = this.childProviders(decl);
     // A call whose resources cannot be known: every data set of its providers' scope is incomplete — of the provider
     // a registry source names (NAMESPACE/NAME/PROVIDER), else of every provider.
@@ -713,7 +743,7 @@ export class ModuleInstance {
         reason,
       });
     if (dir === undefined) {
-      const reason = `module source ${JSON.stringify(source ?? sourceAttr?.expr.text ?? '(none)')} is not on disk (run terraform init, or vendor it); not read`;
+      const reason = `module source ${JSON.stringify(source ?? sourceAttr?.expr.text ?? '(none)')} is not on disk (run terraform init, or vendor it)${noModel ? `; ${noModel}` : ''}; not read`;
       this.tree.warnings.push({
         file: decl.file,
         line: decl.line,
@@ -724,12 +754,50 @@ export class ModuleInstance {
       this.callValues.set(name, new Unknown(address, `${decl.file}:${decl.line}`, reason));
       return;
     }
-    const def = await this.tree.def(dir);
+    const def = await this.tree.def(dir, undefined, model ? `(cordon's model of ${model.model.source})` : undefined);
     const keys = this.expansion(decl.body, decl.file);
     if (isUnknown(keys)) {
       unread(`${address}: how many instances is not known before deploy: ${keys.toString()}`);
       this.callValues.set(name, keys);
       return;
+    }
+    const inputsOf = (k: number | string | undefined): Map<string, Value> => {
+      const scope = this.scope(decl.file, this.eachVars(decl.body, k, decl.file));
+      const inputs = new Map<string, Value>();
+      for (const [arg, a] of decl.body.attrs) {
+        if (META.has(arg) || arg === 'source' || arg === 'version' || arg === 'providers') continue;
+        inputs.set(arg, ev.value(a.expr, scope));
+      }
+      return inputs;
+    };
+    // Through a model, every instance's inputs are checked first: one input the model does not read leaves the whole
+    // call unread, as a module not on disk.
+    const given = new Map<number | string | undefined, Map<string, Value>>();
+    if (model) {
+      const declared = new Set(def.variables.keys());
+      for (const k of keys ?? [undefined]) {
+        const inputs = inputsOf(k);
+        const refused = modelRefusal(model, declared, inputs);
+        if (refused !== undefined) {
+          const reason = `module source ${JSON.stringify(source)} is not on disk (run terraform init, or vendor it); ${refused}; not read`;
+          this.tree.warnings.push({
+            file: decl.file,
+            line: decl.line,
+            column: decl.column,
+            message: `${address}: ${reason}`,
+          });
+          unread(`${address} (${decl.file}:${decl.line}): ${reason}, so the resources it declares are not known`);
+          this.callValues.set(name, new Unknown(address, `${decl.file}:${decl.line}`, reason));
+          return;
+        }
+        given.set(k, inputs);
+      }
+      this.tree.warnings.push({
+        file: decl.file,
+        line: decl.line,
+        column: decl.column,
+        message: `${address}: ${source} is not on disk: read through cordon's model of the module (what it deploys that cordon checks, versions ${model.model.since.join('.')} and below ${model.model.before.join('.')}); run terraform init to read the module itself`,
+      });
     }
     const outputsOf = (child: ModuleInstance): ValueObject => {
       const out: ValueObject = {};
@@ -749,15 +817,19 @@ export class ModuleInstance {
     };
     const values: [number | string | undefined, ValueObject][] = [];
     for (const k of keys ?? [undefined]) {
-      const extra = this.eachVars(decl.body, k, decl.file);
-      const scope = this.scope(decl.file, extra);
-      const inputs = new Map<string, Value>();
-      for (const [arg, a] of decl.body.attrs) {
-        if (META.has(arg) || arg === 'source' || arg === 'version' || arg === 'providers') continue;
-        inputs.set(arg, ev.value(a.expr, scope));
-      }
+      const inputs = given.get(k) ?? inputsOf(k);
       const suffix = k === undefined ? '' : typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`;
-      const child = new ModuleInstance(this.tree, def, address + suffix, inputs, providers, initKey, this.initModules);
+      const child = new ModuleInstance(
+        this.tree,
+        def,
+        address + suffix,
+        inputs,
+        providers,
+        initKey,
+        this.initModules,
+        '',
+        model ? { file: decl.file, line: decl.line, column: decl.column } : undefined,
+      );
       this.children.push(child);
       values.push([k, outputsOf(child)]);
       await child.expandCalls();
