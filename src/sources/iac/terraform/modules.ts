@@ -742,8 +742,9 @@ export class ModuleInstance {
         column: decl.column,
         reason,
       });
-    if (dir === undefined) {
-      const reason = `module source ${JSON.stringify(source ?? sourceAttr?.expr.text ?? '(none)')} is not on disk (run terraform init, or vendor it)${noModel ? `; ${noModel}` : ''}; not read`;
+    /** A call not on disk (or refused by its model): warned about, its resources unknown, its outputs unknown. */
+    const notOnDisk = (why: string | undefined) => {
+      const reason = `module source ${JSON.stringify(source ?? sourceAttr?.expr.text ?? '(none)')} is not on disk (run terraform init, or vendor it)${why ? `; ${why}` : ''}; not read`;
       this.tree.warnings.push({
         file: decl.file,
         line: decl.line,
@@ -752,6 +753,9 @@ export class ModuleInstance {
       });
       unread(`${address} (${decl.file}:${decl.line}): ${reason}, so the resources it declares are not known`);
       this.callValues.set(name, new Unknown(address, `${decl.file}:${decl.line}`, reason));
+    };
+    if (dir === undefined) {
+      notOnDisk(noModel);
       return;
     }
     const def = await this.tree.def(dir, undefined, model ? `(cordon's model of ${model.model.source})` : undefined);
@@ -779,15 +783,7 @@ export class ModuleInstance {
         const inputs = inputsOf(k);
         const refused = modelRefusal(model, declared, inputs);
         if (refused !== undefined) {
-          const reason = `module source ${JSON.stringify(source)} is not on disk (run terraform init, or vendor it); ${refused}; not read`;
-          this.tree.warnings.push({
-            file: decl.file,
-            line: decl.line,
-            column: decl.column,
-            message: `${address}: ${reason}`,
-          });
-          unread(`${address} (${decl.file}:${decl.line}): ${reason}, so the resources it declares are not known`);
-          this.callValues.set(name, new Unknown(address, `${decl.file}:${decl.line}`, reason));
+          notOnDisk(refused);
           return;
         }
         given.set(k, inputs);
