@@ -48,10 +48,17 @@ export function azureIdKey(id: string): string {
  * list has grown since): checks and the verifier look resources up by id per subnet, NIC or endpoint, and a scan of
  * the whole list per lookup made an organisation's scan grow with the square of its size.
  */
-const fieldIndexes = new WeakMap<readonly object[], { length: number; byField: Map<string, Map<string, object[]>> }>();
-function indexOf<T extends object>(list: readonly T[], field: string): Map<string, T[]> {
+const fieldIndexes = new WeakMap<
+  readonly object[],
+  { length: number; byField: Map<string, Map<string, object[]>>; position?: Map<object, number> }
+>();
+function listIndex(list: readonly object[]) {
   let x = fieldIndexes.get(list);
   if (!x || x.length !== list.length) fieldIndexes.set(list, (x = { length: list.length, byField: new Map() }));
+  return x;
+}
+function indexOf<T extends object>(list: readonly T[], field: string): Map<string, T[]> {
+  const x = listIndex(list);
   let m = x.byField.get(field) as Map<string, T[]> | undefined;
   if (!m) {
     m = new Map();
@@ -80,6 +87,13 @@ export function filterById<T extends object, K extends keyof T & string>(
   id: string,
 ): readonly T[] {
   return indexOf(list, field).get(azureIdKey(id)) ?? [];
+}
+
+/** Items of the list (found through the indexes above) in the list's own order, as a `filter` over it gives them. */
+export function inListOrder<T extends object>(list: readonly T[], items: Iterable<T>): T[] {
+  const x = listIndex(list);
+  const at = (x.position ??= new Map(list.map((item, i) => [item, i])));
+  return [...items].sort((a, b) => at.get(a)! - at.get(b)!);
 }
 
 export function sameAzureId(a: string | undefined, b: string | undefined): boolean {

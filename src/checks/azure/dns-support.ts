@@ -2,6 +2,9 @@
 import { expectedPrivateDnsZones, type ExpectedZones } from '../../analysis/azure-private-dns.js';
 import {
   azureIdKey,
+  filterById,
+  findById,
+  inListOrder,
   parseAzureId,
   type AzureInventory,
   type AzurePrivateDnsARecordSet,
@@ -25,7 +28,7 @@ export function endpointTargets(inv: AzureInventory, pe: AzurePrivateEndpoint): 
   for (const c of pe.connections) {
     if (!c.privateLinkServiceId) continue;
     const type = parseAzureId(c.privateLinkServiceId).type ?? '';
-    const kind = inventoryIndex(inv).accounts.get(azureIdKey(c.privateLinkServiceId))?.kind;
+    const kind = findById(inv.cognitiveAccounts, c.privateLinkServiceId)?.kind;
     for (const groupId of c.groupIds.length ? c.groupIds : ['']) {
       const expected = expectedPrivateDnsZones({
         resourceType: type,
@@ -45,53 +48,18 @@ export function endpointTargets(inv: AzureInventory, pe: AzurePrivateEndpoint): 
   return out;
 }
 
-/**
- * Accounts by id and NICs by id and by the private endpoint they belong to, made once per inventory: endpoints are
- * asked about per check and per subscription, and a scan of every NIC and account for each endpoint made an
- * organisation's scan grow with endpoints × NICs (bench:iac-azure, 1,000 endpoints: most of its time).
- */
-const inventoryIndexes = new WeakMap<
-  AzureInventory,
-  {
-    accounts: Map<string, AzureInventory['cognitiveAccounts'][number]>;
-    nics: Map<string, AzureInventory['networkInterfaces']>;
-    nicsOfEndpoint: Map<string, AzureInventory['networkInterfaces']>;
-    position: Map<AzureInventory['networkInterfaces'][number], number>;
-  }
->();
-function inventoryIndex(inv: AzureInventory) {
-  let x = inventoryIndexes.get(inv);
-  if (!x) {
-    x = { accounts: new Map(), nics: new Map(), nicsOfEndpoint: new Map(), position: new Map() };
-    // The first account of an id, as `find` took it.
-    for (const a of inv.cognitiveAccounts) if (!x.accounts.has(azureIdKey(a.id))) x.accounts.set(azureIdKey(a.id), a);
-    const add = (
-      m: Map<string, AzureInventory['networkInterfaces']>,
-      k: string,
-      n: (typeof inv.networkInterfaces)[number],
-    ) => (m.get(k) ?? m.set(k, []).get(k)!).push(n);
-    for (const [i, n] of inv.networkInterfaces.entries()) {
-      x.position.set(n, i);
-      add(x.nics, azureIdKey(n.id), n);
-      if (n.privateEndpointId) add(x.nicsOfEndpoint, azureIdKey(n.privateEndpointId), n);
-    }
-    inventoryIndexes.set(inv, x);
-  }
-  return x;
-}
-
 /** The endpoint's private addresses: custom DNS configs, IP configurations and its NICs. */
 export function endpointAddresses(inv: AzureInventory, pe: AzurePrivateEndpoint): Set<string> {
   const ips = new Set<string>();
   for (const c of pe.customDnsConfigs) c.ipAddresses.forEach((ip) => ips.add(ip));
   for (const c of pe.ipConfigurations) if (c.privateIpAddress) ips.add(c.privateIpAddress);
-  const { nics, nicsOfEndpoint, position } = inventoryIndex(inv);
   // Its NICs, by the endpoint's list or the NIC's own reference, in inventory order (the addresses' order).
+  const nics = inv.networkInterfaces;
   const mine = new Set([
-    ...pe.networkInterfaceIds.flatMap((id) => nics.get(azureIdKey(id)) ?? []),
-    ...(nicsOfEndpoint.get(azureIdKey(pe.id)) ?? []),
+    ...pe.networkInterfaceIds.flatMap((id) => filterById(nics, 'id', id)),
+    ...filterById(nics, 'privateEndpointId', pe.id),
   ]);
-  for (const n of [...mine].sort((a, b) => position.get(a)! - position.get(b)!))
+  for (const n of inListOrder(nics, mine))
     for (const c of n.ipConfigurations) if (c.privateIpAddress) ips.add(c.privateIpAddress);
   return ips;
 }
@@ -141,7 +109,7 @@ export function recordsTo(
   /** Also the records this endpoint's DNS zone group writes at deploy (infrastructure as code). */
   pe?: AzurePrivateEndpoint,
 ): AzurePrivateDnsARecordSet[] {
-  return (dnsIndex(inv).recordsOfZone.get(azureIdKey(zone.id)) ?? []).filter(
+  return filterById(inv.privateDnsARecords, 'zoneId', zone.id).filter(
     (r) => r.ipv4Addresses.some((ip) => ips.has(ip)) || writtenBy(r, pe),
   );
 }
@@ -168,12 +136,14 @@ export function resolveZoneFrom(
   zones: AzurePrivateDnsZone[],
   publicDomain: string,
 ): Resolution {
-  const ix = dnsIndex(inv);
-  const linked = new Set<string>();
-  for (const z of zones) for (const v of ix.linkedVnets.get(azureIdKey(z.id)) ?? []) linked.add(v);
+  /** Keys of the VNets a zone's links name. */
+  const linkedVnets = (z: AzurePrivateDnsZone) =>
+    filterById(inv.privateDnsZoneLinks, 'zoneId', z.id).flatMap((l) =>
+      l.virtualNetworkId ? [azureIdKey(l.virtualNetworkId)] : [],
+    );
+  const linked = new Set(zones.flatMap(linkedVnets));
   // The zones linked to any of these VNets: those that answer a query resolved there.
-  const linkedTo = (vnets: Set<string>) =>
-    zones.filter((z) => (ix.linkedVnets.get(azureIdKey(z.id)) ?? []).some((v) => vnets.has(v)));
+  const linkedTo = (vnets: Set<string>) => zones.filter((z) => linkedVnets(z).some((v) => vnets.has(v)));
   const zoneLabel = zones.map((z) => z.zoneName || z.name).join(', ');
   if (vnet.dnsServers.length > 0 && !vnet.dnsServers.every((s) => s === '168.63.129.16')) {
     // Custom DNS servers: followed when they are inbound endpoints of a DNS private resolver, which answers with
@@ -204,18 +174,21 @@ export function resolveZoneFrom(
   }
   // Azure-provided DNS. A forwarding ruleset linked to the VNet with a rule for the service's domain takes the
   // query elsewhere before private zones are consulted.
-  const rulesets = ix.rulesetsOfVnet.get(azureIdKey(vnet.id)) ?? new Set<string>();
+  // One id per ruleset (a VNet may be linked to one twice).
+  const rulesets = new Map(
+    filterById(inv.dnsForwardingRulesetLinks, 'virtualNetworkId', vnet.id).map((l) => [azureIdKey(l.rulesetId), l]),
+  );
   const names = [trim(publicDomain), ...zones.map((z) => trim(z.zoneName || z.name))];
   // "." is the wildcard rule (every name). Every matching rule is weighed, not the first found: the CNAME chain
   // (name.<domain> → name.privatelink.<domain>) may hit a different rule at each step.
   const covers = (d: string, domain: string) => domain === '' || d === domain || d.endsWith(`.${domain}`);
   // The rules of those rulesets, in inventory order.
-  const matching = [...rulesets]
-    .flatMap((k) => ix.rulesOfRuleset.get(k) ?? [])
-    .sort((a, b) => ix.ruleOrder.get(a)! - ix.ruleOrder.get(b)!)
-    .filter(
-      (r) => (r.state ?? 'Enabled').toLowerCase() === 'enabled' && names.some((d) => covers(d, trim(r.domainName))),
-    );
+  const matching = inListOrder(
+    inv.dnsForwardingRules,
+    [...rulesets.values()].flatMap((l) => filterById(inv.dnsForwardingRules, 'rulesetId', l.rulesetId)),
+  ).filter(
+    (r) => (r.state ?? 'Enabled').toLowerCase() === 'enabled' && names.some((d) => covers(d, trim(r.domainName))),
+  );
   const unfollowed = matching.find(
     (r) => !r.targetDnsServers.every((t) => inboundInLinkedVnet(inv, t.ipAddress, linked)),
   );
@@ -257,60 +230,33 @@ function inboundResolverVnet(inv: AzureInventory, ip: string): string | undefine
 }
 
 /**
- * Links, forwarding rulesets and resolvers by key, made once per inventory: every calling VNet of an organisation is
- * resolved for every privatelink zone an account needs, and scans of the whole lists per question grew with their
- * product.
+ * Resolver inbound endpoints by address and zones by name, made once per inventory: every calling VNet of an
+ * organisation is resolved for every privatelink zone an account needs (lookups by id go through findById /
+ * filterById).
  */
 const dnsIndexes = new WeakMap<
   AzureInventory,
   {
-    /** Zone key → keys of the VNets its links name. */
-    linkedVnets: Map<string, string[]>;
-    /** VNet key → keys of the forwarding rulesets linked to it. */
-    rulesetsOfVnet: Map<string, Set<string>>;
-    rulesOfRuleset: Map<string, AzureInventory['dnsForwardingRules']>;
-    ruleOrder: Map<AzureInventory['dnsForwardingRules'][number], number>;
     /** Inbound endpoint address → its resolver's VNet (the first endpoint and resolver listed, as a scan found). */
     resolverVnetOf: Map<string, string | undefined>;
-    /** Zones by trimmed name and A records by zone key, in inventory order. */
+    /** Zones by trimmed name, in inventory order. */
     zonesByName: Map<string, AzurePrivateDnsZone[]>;
-    recordsOfZone: Map<string, AzurePrivateDnsARecordSet[]>;
   }
 >();
 function dnsIndex(inv: AzureInventory) {
   let x = dnsIndexes.get(inv);
   if (x) return x;
-  const push = <T>(m: Map<string, T[]>, k: string, v: T) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
-  const linkedVnets = new Map<string, string[]>();
-  for (const l of inv.privateDnsZoneLinks)
-    if (l.virtualNetworkId) push(linkedVnets, azureIdKey(l.zoneId), azureIdKey(l.virtualNetworkId));
-  const rulesetsOfVnet = new Map<string, Set<string>>();
-  for (const l of inv.dnsForwardingRulesetLinks)
-    if (l.virtualNetworkId) {
-      const k = azureIdKey(l.virtualNetworkId);
-      (rulesetsOfVnet.get(k) ?? rulesetsOfVnet.set(k, new Set()).get(k)!).add(azureIdKey(l.rulesetId));
-    }
-  const rulesOfRuleset = new Map<string, AzureInventory['dnsForwardingRules']>();
-  const ruleOrder = new Map<AzureInventory['dnsForwardingRules'][number], number>();
-  for (const [i, r] of inv.dnsForwardingRules.entries()) {
-    push(rulesOfRuleset, azureIdKey(r.rulesetId), r);
-    ruleOrder.set(r, i);
-  }
-  const resolvers = new Map<string, AzureInventory['dnsResolvers'][number]>();
-  for (const r of inv.dnsResolvers) if (!resolvers.has(azureIdKey(r.id))) resolvers.set(azureIdKey(r.id), r);
   const resolverVnetOf = new Map<string, string | undefined>();
   for (const e of inv.dnsResolverInboundEndpoints)
     for (const c of e.ipConfigurations)
       if (c.privateIpAddress && !resolverVnetOf.has(c.privateIpAddress))
-        resolverVnetOf.set(c.privateIpAddress, resolvers.get(azureIdKey(e.resolverId))?.virtualNetworkId);
+        resolverVnetOf.set(c.privateIpAddress, findById(inv.dnsResolvers, e.resolverId)?.virtualNetworkId);
   const zonesByName = new Map<string, AzurePrivateDnsZone[]>();
-  for (const z of inv.privateDnsZones) push(zonesByName, trim(z.zoneName || z.name), z);
-  const recordsOfZone = new Map<string, AzurePrivateDnsARecordSet[]>();
-  for (const r of inv.privateDnsARecords) push(recordsOfZone, azureIdKey(r.zoneId), r);
-  dnsIndexes.set(
-    inv,
-    (x = { linkedVnets, rulesetsOfVnet, rulesOfRuleset, ruleOrder, resolverVnetOf, zonesByName, recordsOfZone }),
-  );
+  for (const z of inv.privateDnsZones) {
+    const k = trim(z.zoneName || z.name);
+    (zonesByName.get(k) ?? zonesByName.set(k, []).get(k)!).push(z);
+  }
+  dnsIndexes.set(inv, (x = { resolverVnetOf, zonesByName }));
   return x;
 }
 
