@@ -29,7 +29,7 @@ export const DNS_CHECK = VERIFY_CHECKS.dns;
 
 /**
  * Hosted-zone associations by scope and VPC, record sets by zone, interface endpoints by region and service, and the
- * addresses of each interface by id: made once per inventory. Every VPC of an organisation asks for each approved
+ * interfaces by id: made once per inventory. Every VPC of an organisation asks for each approved
  * service, and scans of the whole lists per question grew with VPCs × associations (or × interfaces).
  */
 const route53Indexes = new WeakMap<
@@ -38,7 +38,7 @@ const route53Indexes = new WeakMap<
     associations: Map<string, AwsInventory['hostedZoneAssociations'][number]>;
     records: Map<string, AwsInventory['hostedZoneRecords'][number]>;
     interfaceEndpoints: Map<string, AwsVpcEndpoint[]>;
-    interfaceAddresses: Map<string, string[]>;
+    interfacesById: Map<string, AwsInventory['networkInterfaces']>;
   }
 >();
 function route53Index(inv: AwsInventory) {
@@ -58,10 +58,9 @@ function route53Index(inv: AwsInventory) {
       const k = `${e.region}|${e.service}`;
       (interfaceEndpoints.get(k) ?? interfaceEndpoints.set(k, []).get(k)!).push(e);
     }
-  const interfaceAddresses = new Map<string, string[]>();
-  for (const n of inv.networkInterfaces)
-    interfaceAddresses.set(n.id, [...(interfaceAddresses.get(n.id) ?? []), ...n.privateIps, ...(n.ipv6Ips ?? [])]);
-  route53Indexes.set(inv, (x = { associations, records, interfaceEndpoints, interfaceAddresses }));
+  const interfacesById = new Map<string, AwsInventory['networkInterfaces']>();
+  for (const n of inv.networkInterfaces) (interfacesById.get(n.id) ?? interfacesById.set(n.id, []).get(n.id)!).push(n);
+  route53Indexes.set(inv, (x = { associations, records, interfaceEndpoints, interfacesById }));
   return x;
 }
 
@@ -364,9 +363,11 @@ function recordStep(
       ? { what: `${what} (${e.id})`, ok: true }
       : { what: `${what}: endpoint ${id[1]} not in the inventory`, ok: 'unknown' };
   }
-  const { interfaceAddresses } = route53Index(inv);
+  const { interfacesById } = route53Index(inv);
   const ips = new Set(
-    endpoints.flatMap((e) => [...new Set(e.networkInterfaceIds)].flatMap((id) => interfaceAddresses.get(id) ?? [])),
+    endpoints
+      .flatMap((e) => [...new Set(e.networkInterfaceIds)].flatMap((id) => interfacesById.get(id) ?? []))
+      .flatMap((n) => [...n.privateIps, ...(n.ipv6Ips ?? [])]),
   );
   const stray = r.values.filter((v) => !ips.has(v));
   return stray.length === 0 && r.values.length > 0
