@@ -172,7 +172,6 @@ const rangeTrees = new Map<number, PacketSet[]>();
  * collected: without this the table keeps every intermediate node of a run alive.
  */
 export function resetPacketSets(): void {
-  epoch++;
   unique.clear();
   for (const m of memo) m.clear();
   existsMemo.clear();
@@ -180,15 +179,6 @@ export function resetPacketSets(): void {
   rangeTrees.clear();
   scratchCuts.length = 0;
   scratchKids.length = 0;
-}
-
-let epoch = 0;
-/**
- * How many times the tables were reset: sets made in the current epoch are canonical (equal sets are one object), so
- * they need no `rebuild` before being united with each other.
- */
-export function packetSetEpoch(): number {
-  return epoch;
 }
 
 /**
